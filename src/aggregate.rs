@@ -1,0 +1,228 @@
+//! Aggregate: the sink that counts records by (code, subcode), by operation and by time bucket,
+//! with the distinct calls behind each count, and keeps the rejects. One per worker, merged.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+
+use crate::ingest::{Reject, Sink};
+use crate::normalize::{Kind, Reason, Record};
+
+/// At most this many reject rows are kept for `rejects.csv`; all are counted.
+pub const MAX_REJECT_ROWS: usize = 100_000;
+
+/// A (code, subcode) key.
+pub type Key = (u32, Option<u32>);
+
+/// The half-open window [since, until) records must fall in.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Window {
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+}
+
+impl Window {
+    pub fn contains(&self, t: DateTime<Utc>) -> bool {
+        self.since.is_none_or(|s| t >= s) && self.until.is_none_or(|u| t < u)
+    }
+}
+
+/// Distinct calls, by CorrelationId (or CallConnectionId).
+pub type Calls = HashSet<Box<str>>;
+
+fn add_call(set: &mut Calls, rec: &Record<'_>) {
+    if let Some(id) = rec.call_id() {
+        if !set.contains(id) {
+            set.insert(id.into());
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct KeyStats {
+    pub count: u64,
+    pub calls: Calls,
+    pub first: Option<DateTime<Utc>>,
+    pub last: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OpStats {
+    pub count: u64,
+    pub calls: Calls,
+}
+
+/// Key of the by-operation table.
+pub type OpKey = (String, Kind, u32, Option<u32>);
+
+#[derive(Debug, Clone)]
+pub struct Aggregator {
+    pub window: Window,
+    /// Timeline bucket width in seconds.
+    pub bucket_secs: i64,
+    pub accepted: u64,
+    pub rejected: u64,
+    pub skipped: u64,
+    /// Accepted by ingest but outside the window.
+    pub outside: u64,
+    pub by_key: HashMap<Key, KeyStats>,
+    pub by_op: HashMap<OpKey, OpStats>,
+    /// (bucket start in seconds since the epoch, key) → count.
+    pub timeline: HashMap<(i64, Key), u64>,
+    pub reject_rows: Vec<Reject>,
+    pub reject_counts: BTreeMap<Reason, u64>,
+}
+
+impl Aggregator {
+    pub fn new(window: Window, bucket_secs: i64) -> Aggregator {
+        Aggregator {
+            window,
+            bucket_secs,
+            accepted: 0,
+            rejected: 0,
+            skipped: 0,
+            outside: 0,
+            by_key: HashMap::new(),
+            by_op: HashMap::new(),
+            timeline: HashMap::new(),
+            reject_rows: Vec::new(),
+            reject_counts: BTreeMap::new(),
+        }
+    }
+
+    /// Records read: everything the inputs held that was a record or meant to be one.
+    pub fn read(&self) -> u64 {
+        self.accepted + self.rejected + self.skipped + self.outside
+    }
+
+    pub fn failures(&self) -> u64 {
+        self.by_key
+            .iter()
+            .filter(|((code, _), _)| crate::catalogue::Category::of(*code).is_failure())
+            .map(|(_, s)| s.count)
+            .sum()
+    }
+
+    /// Sorts the kept rejects by file and line, for stable output.
+    pub fn finish(&mut self) {
+        self.reject_rows.sort();
+    }
+}
+
+impl Sink for Aggregator {
+    fn record(&mut self, rec: &Record<'_>) {
+        if !self.window.contains(rec.time) {
+            self.outside += 1;
+            return;
+        }
+        self.accepted += 1;
+        let key = (rec.code, rec.subcode);
+        let ks = self.by_key.entry(key).or_default();
+        ks.count += 1;
+        add_call(&mut ks.calls, rec);
+        ks.first = Some(ks.first.map_or(rec.time, |f| f.min(rec.time)));
+        ks.last = Some(ks.last.map_or(rec.time, |l| l.max(rec.time)));
+
+        let op_key = (rec.operation.to_string(), rec.kind, rec.code, rec.subcode);
+        let os = self.by_op.entry(op_key).or_default();
+        os.count += 1;
+        add_call(&mut os.calls, rec);
+
+        let t = rec.time.timestamp();
+        let bucket = t - t.rem_euclid(self.bucket_secs);
+        *self.timeline.entry((bucket, key)).or_default() += 1;
+    }
+
+    fn reject(&mut self, rej: Reject) {
+        self.rejected += 1;
+        *self.reject_counts.entry(rej.reason).or_default() += 1;
+        if self.reject_rows.len() < MAX_REJECT_ROWS {
+            self.reject_rows.push(rej);
+        }
+    }
+
+    fn skip(&mut self) {
+        self.skipped += 1;
+    }
+
+    fn merge(&mut self, o: Aggregator) {
+        self.accepted += o.accepted;
+        self.rejected += o.rejected;
+        self.skipped += o.skipped;
+        self.outside += o.outside;
+        for (k, s) in o.by_key {
+            let t = self.by_key.entry(k).or_default();
+            t.count += s.count;
+            t.calls.extend(s.calls);
+            t.first = match (t.first, s.first) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            t.last = match (t.last, s.last) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            };
+        }
+        for (k, s) in o.by_op {
+            let t = self.by_op.entry(k).or_default();
+            t.count += s.count;
+            t.calls.extend(s.calls);
+        }
+        for (k, n) in o.timeline {
+            *self.timeline.entry(k).or_default() += n;
+        }
+        for (r, n) in o.reject_counts {
+            *self.reject_counts.entry(r).or_default() += n;
+        }
+        let room = MAX_REJECT_ROWS.saturating_sub(self.reject_rows.len());
+        self.reject_rows
+            .extend(o.reject_rows.into_iter().take(room));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    fn rec(t: &str, code: u32, sub: Option<u32>, corr: &'static str) -> Record<'static> {
+        Record {
+            time: DateTime::parse_from_rfc3339(t).unwrap().with_timezone(&Utc),
+            kind: Kind::MediaSummary,
+            operation: Cow::Borrowed("Play"),
+            result_type: Cow::Borrowed("Failed"),
+            code,
+            subcode: sub,
+            message: Cow::Borrowed(""),
+            correlation_id: Cow::Borrowed(corr),
+            call_connection_id: Cow::Borrowed(""),
+            operation_id: Cow::Borrowed(""),
+        }
+    }
+
+    #[test]
+    fn counts_calls_buckets_and_window() {
+        let w = Window {
+            since: Some("2026-11-24T00:00:00Z".parse().unwrap()),
+            until: Some("2026-11-25T00:00:00Z".parse().unwrap()),
+        };
+        let mut a = Aggregator::new(w, 3600);
+        let mut b = Aggregator::new(w, 3600);
+        a.record(&rec("2026-11-24T19:10:00Z", 404, Some(8522), "c1"));
+        a.record(&rec("2026-11-24T19:50:00Z", 404, Some(8522), "c1"));
+        b.record(&rec("2026-11-24T20:10:00Z", 404, Some(8522), "c2"));
+        b.record(&rec("2026-11-25T00:00:00Z", 404, Some(8522), "c3"));
+        b.record(&rec("2026-11-23T23:59:59Z", 404, Some(8522), "c3"));
+        a.merge(b);
+        assert_eq!((a.accepted, a.outside, a.read()), (3, 2, 5));
+        let ks = &a.by_key[&(404, Some(8522))];
+        assert_eq!((ks.count, ks.calls.len()), (3, 2));
+        assert_eq!(ks.first.unwrap().to_rfc3339(), "2026-11-24T19:10:00+00:00");
+        assert_eq!(ks.last.unwrap().to_rfc3339(), "2026-11-24T20:10:00+00:00");
+        let h19 = DateTime::parse_from_rfc3339("2026-11-24T19:00:00Z")
+            .unwrap()
+            .timestamp();
+        assert_eq!(a.timeline[&(h19, (404, Some(8522)))], 2);
+        assert_eq!(a.timeline.len(), 2);
+    }
+}

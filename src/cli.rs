@@ -1,0 +1,187 @@
+//! The command line as the user typed it (clap derive). Validation into settings happens in
+//! `config.rs`, before any heavy work.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::exit_codes;
+
+const AFTER_HELP: &str = "\
+Examples:
+  acs-triage report samples/ --out reports/
+  acs-triage report /data/insights-logs-callautomationmediasummary --out /srv/triage/$(date +%F) --since 2026-11-24 --until 2026-11-25
+  acs-triage codes 8522
+  acs-triage codes 404/8522 --format json
+  acs-triage triage 8522 samples/ --code 404";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "acs-triage",
+    version,
+    about = "Triage Azure Communication Services Call Automation logs against Microsoft's error-code catalogue",
+    long_about = "Reads Call Automation log exports from Azure Monitor (storage archive, Event Hubs, workspace export, \
+query API, az CLI, portal CSV, archived callback events), joins every result code and subcode with Microsoft's \
+catalogue and writes frequency reports grouped by category, code and documented mitigation.",
+    after_help = exit_codes::HELP,
+    after_long_help = format!("{AFTER_HELP}\n\n{}", exit_codes::HELP),
+)]
+pub struct Cli {
+    /// Use a newer copy of the catalogue instead of the built-in one.
+    ///
+    /// Either a copy of Microsoft's page "Troubleshooting call end response codes for Call
+    /// Automation SDK" (markdown), or a CSV with the header code,subcode,description,mitigation.
+    #[arg(long, global = true, value_name = "FILE", help_heading = "Catalogue")]
+    pub catalogue: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Look up codes and subcodes in the catalogue.
+    #[command(
+        after_long_help = "Examples:\n  acs-triage codes\n  acs-triage codes 8522\n  acs-triage codes 404/8522 --format json\n  acs-triage codes 404"
+    )]
+    Codes(CodesArgs),
+    /// Write the frequency reports for a set of exports (the nightly job).
+    #[command(
+        after_long_help = "Examples:\n  acs-triage report samples/ --out reports/\n  acs-triage report PT1H.json.gz --out out/ --format csv,md --since 2026-11-24 --until 2026-11-25"
+    )]
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CodesArgs {
+    /// What to look up: a number (code or subcode), or CODE/SUBCODE. None lists the whole catalogue.
+    #[arg(value_name = "QUERY")]
+    pub queries: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CodesFormat::Table)]
+    pub format: CodesFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CodesFormat {
+    /// A readable terminal listing.
+    Table,
+    Csv,
+    Json,
+    /// A Markdown table.
+    Md,
+}
+
+/// How inputs are read: shared by every command that reads exports.
+#[derive(Debug, Args, Clone)]
+pub struct IngestArgs {
+    /// Files or directories to read; `-` is standard input.
+    ///
+    /// Directories are walked recursively in sorted order, skipping hidden entries, and files
+    /// ending in .json, .jsonl, .ndjson, .csv, .txt or .log (each optionally .gz) are read.
+    /// A file named on the command line is always read, whatever its name.
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    /// Force the input shape instead of detecting it from the content.
+    #[arg(long, value_enum, value_name = "SHAPE", help_heading = "Input")]
+    pub input_format: Option<InputFormat>,
+
+    /// Day/month order of portal CSV dates; inferred from the file's values when not given.
+    #[arg(long, value_enum, value_name = "ORDER", help_heading = "Input")]
+    pub date_order: Option<DateOrderArg>,
+
+    /// Offset of `[Local Time]` CSV columns, e.g. +01:00. Without it they are taken as UTC.
+    #[arg(long, value_name = "+HH:MM", allow_hyphen_values = true, value_parser = crate::config::parse_offset, help_heading = "Input")]
+    pub local_offset: Option<chrono::FixedOffset>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// One JSON value per line: resource-log records, flat records, records documents or arrays.
+    Jsonl,
+    /// One JSON document (records document, query API response, JSON array), streamed.
+    Json,
+    /// A portal "Export to CSV" file.
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DateOrderArg {
+    /// Month first (en-US).
+    Mdy,
+    /// Day first.
+    Dmy,
+    /// Year first (ja-JP, ISO).
+    Ymd,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub ingest: IngestArgs,
+
+    /// Directory the reports are written to (created when missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Which outputs to write, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [ReportFormat::Csv, ReportFormat::Md, ReportFormat::Json], help_heading = "Output")]
+    pub format: Vec<ReportFormat>,
+
+    /// Keep records at or after TIME (RFC 3339, or a date meaning its UTC midnight).
+    #[arg(long, value_name = "TIME", value_parser = crate::config::parse_time_bound, help_heading = "Window")]
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+
+    /// Keep records before TIME (RFC 3339, or a date meaning its UTC midnight).
+    #[arg(long, value_name = "TIME", value_parser = crate::config::parse_time_bound, help_heading = "Window")]
+    pub until: Option<chrono::DateTime<chrono::Utc>>,
+
+    /// Timeline bucket.
+    #[arg(long, value_enum, default_value_t = Bucket::Hour, help_heading = "Output")]
+    pub bucket: Bucket,
+
+    /// Most rejected records tolerated before exit code 3: a count (N) or a share of records read (P%).
+    #[arg(long, value_name = "N|P%", default_value = "1%", value_parser = crate::config::parse_max_bad, help_heading = "Output")]
+    pub max_bad: crate::config::MaxBad,
+
+    /// Progress bar on stderr: auto shows it only when stderr is a terminal.
+    #[arg(long, value_enum, default_value_t = Progress::Auto, help_heading = "Output")]
+    pub progress: Progress,
+
+    /// Print nothing but errors.
+    #[arg(long, short, help_heading = "Output")]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
+pub enum ReportFormat {
+    Csv,
+    Md,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Bucket {
+    Hour,
+    Day,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Progress {
+    Auto,
+    Always,
+    Never,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,229 @@
+//! `acs-triage codes [QUERY]...`: look codes and subcodes up in the catalogue.
+
+use std::io::Write;
+
+use anyhow::{bail, Result};
+use polars::prelude::*;
+
+use crate::catalogue::{key_label, Catalogue, Category, Match};
+use crate::cli::{CodesArgs, CodesFormat};
+use crate::exit_codes::Exit;
+use crate::render;
+
+/// One line of a catalogue listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Entry {
+    /// `pair`, `code`, `subcode`, or `resolved` for a CODE/SUBCODE query.
+    entry: &'static str,
+    code: Option<u32>,
+    subcode: Option<u32>,
+    matched: Option<Match>,
+    description: String,
+    mitigation: String,
+}
+
+enum Query {
+    Number(u32),
+    Pair(u32, u32),
+}
+
+fn parse_query(q: &str) -> Result<Query> {
+    let num = |s: &str| {
+        s.trim()
+            .parse::<u32>()
+            .map_err(|_| anyhow::anyhow!("query {q:?} is not a number or CODE/SUBCODE"))
+    };
+    match q.split_once('/') {
+        Some((c, s)) => Ok(Query::Pair(num(c)?, num(s)?)),
+        None => Ok(Query::Number(num(q)?)),
+    }
+}
+
+fn all_entries(cat: &Catalogue) -> Vec<Entry> {
+    let mut out: Vec<Entry> = cat
+        .pairs
+        .iter()
+        .map(|p| Entry {
+            entry: "pair",
+            code: Some(p.code),
+            subcode: Some(p.subcode),
+            matched: Some(Match::Exact),
+            description: p.description.clone(),
+            mitigation: p.mitigation.clone(),
+        })
+        .collect();
+    out.extend(cat.codes.iter().map(|(c, d)| Entry {
+        entry: "code",
+        code: Some(*c),
+        subcode: None,
+        matched: Some(Match::Code),
+        description: d.clone(),
+        mitigation: String::new(),
+    }));
+    out.extend(cat.subcodes.iter().map(|(s, d)| Entry {
+        entry: "subcode",
+        code: None,
+        subcode: Some(*s),
+        matched: Some(Match::Subcode),
+        description: d.clone(),
+        mitigation: String::new(),
+    }));
+    out
+}
+
+/// The entries a query matches; empty when it matches nothing.
+fn find(cat: &Catalogue, q: &Query) -> Vec<Entry> {
+    match *q {
+        Query::Number(n) => all_entries(cat)
+            .into_iter()
+            .filter(|e| e.code == Some(n) || e.subcode == Some(n))
+            .collect(),
+        Query::Pair(c, s) => {
+            let r = cat.lookup(c, Some(s));
+            if r.matched == Match::None {
+                return Vec::new();
+            }
+            vec![Entry {
+                entry: "resolved",
+                code: Some(c),
+                subcode: Some(s),
+                matched: Some(r.matched),
+                description: r.description.to_string(),
+                mitigation: r.mitigation.unwrap_or_default().to_string(),
+            }]
+        }
+    }
+}
+
+fn frame(entries: &[Entry]) -> PolarsResult<DataFrame> {
+    let category: Vec<Option<&str>> = entries
+        .iter()
+        .map(|e| e.code.map(|c| Category::of(c).as_str()))
+        .collect();
+    df!(
+        "entry" => entries.iter().map(|e| e.entry).collect::<Vec<_>>(),
+        "code" => entries.iter().map(|e| e.code).collect::<Vec<_>>(),
+        "subcode" => entries.iter().map(|e| e.subcode).collect::<Vec<_>>(),
+        "category" => category,
+        "match" => entries.iter().map(|e| e.matched.map(Match::as_str)).collect::<Vec<_>>(),
+        "description" => entries.iter().map(|e| e.description.as_str()).collect::<Vec<_>>(),
+        "mitigation" => entries.iter().map(|e| e.mitigation.as_str()).collect::<Vec<_>>()
+    )
+}
+
+/// The terminal listing: one block per entry, text wrapped under its heading.
+fn blocks(entries: &[Entry]) -> String {
+    let mut out = String::new();
+    for e in entries {
+        let head = match (e.entry, e.code, e.subcode) {
+            ("subcode", _, Some(s)) => format!("subcode {s}   generic subcode"),
+            ("code", Some(c), _) => format!("{c}   {}   generic code", Category::of(c)),
+            (kind, Some(c), s) => {
+                let what = if kind == "pair" {
+                    "exact pair".to_string()
+                } else {
+                    format!("match: {}", e.matched.map_or("none", Match::as_str))
+                };
+                format!("{}   {}   {what}", key_label(c, s), Category::of(c))
+            }
+            _ => String::new(),
+        };
+        out.push_str(&head);
+        out.push('\n');
+        out.push_str(&render::text::wrap(&e.description, 96, "    "));
+        if !e.mitigation.is_empty() {
+            out.push_str(&render::text::wrap(
+                &format!("Mitigation: {}", e.mitigation),
+                96,
+                "    ",
+            ));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+pub fn run(cat: &Catalogue, args: &CodesArgs) -> Result<Exit> {
+    let queries: Vec<(String, Query)> = args
+        .queries
+        .iter()
+        .map(|q| parse_query(q).map(|p| (q.clone(), p)))
+        .collect::<Result<_>>()?;
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut missing = Vec::new();
+    if queries.is_empty() {
+        entries = all_entries(cat);
+    }
+    for (text, q) in &queries {
+        let found = find(cat, q);
+        if found.is_empty() {
+            missing.push(text.clone());
+        }
+        for e in found {
+            if !entries.contains(&e) {
+                entries.push(e);
+            }
+        }
+    }
+    if entries.is_empty() {
+        bail!(
+            "no catalogue entry matches {} (catalogue: {})",
+            missing.join(", "),
+            cat.source
+        );
+    }
+    let bytes = match args.format {
+        CodesFormat::Table => blocks(&entries).into_bytes(),
+        CodesFormat::Csv => render::csv::render(&frame(&entries)?)?,
+        CodesFormat::Md => render::markdown::table(&frame(&entries)?).into_bytes(),
+        CodesFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&render::json::rows(&frame(&entries)?))?;
+            s.push('\n');
+            s.into_bytes()
+        }
+    };
+    std::io::stdout().lock().write_all(&bytes)?;
+    for m in &missing {
+        eprintln!("acs-triage: no catalogue entry matches {m}");
+    }
+    Ok(if missing.is_empty() {
+        Exit::Success
+    } else {
+        Exit::Error
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_finds_pairs_and_generic_subcode() {
+        let cat = Catalogue::shipped();
+        let e = find(&cat, &Query::Number(8522));
+        let kinds: Vec<(&str, Option<u32>)> = e.iter().map(|e| (e.entry, e.code)).collect();
+        assert_eq!(
+            kinds,
+            vec![("pair", Some(404)), ("pair", Some(405)), ("subcode", None)]
+        );
+    }
+
+    #[test]
+    fn code_lists_its_pairs() {
+        let cat = Catalogue::shipped();
+        let e = find(&cat, &Query::Number(404));
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[1].entry, "code");
+        assert_eq!(e[1].description, "Not found");
+    }
+
+    #[test]
+    fn unknown_pair_matches_nothing() {
+        let cat = Catalogue::shipped();
+        assert!(find(&cat, &Query::Pair(499, 99999)).is_empty());
+        assert_eq!(
+            find(&cat, &Query::Pair(400, 8522))[0].matched,
+            Some(Match::Subcode)
+        );
+    }
+}

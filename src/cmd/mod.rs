@@ -1,0 +1,4 @@
+//! Subcommands: each `run()` wires the pipeline stages together and holds no logic of its own.
+
+pub mod codes;
+pub mod report;

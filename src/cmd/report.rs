@@ -1,0 +1,115 @@
+//! `acs-triage report`: the nightly job. Ingest → aggregate → report → render → write.
+
+use std::io::IsTerminal;
+
+use anyhow::Result;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::aggregate::{Aggregator, Window};
+use crate::catalogue::Catalogue;
+use crate::cli::{Bucket, Progress, ReportArgs, ReportFormat};
+use crate::config::{self, IngestSettings};
+use crate::exit_codes::Exit;
+use crate::ingest;
+use crate::render::{self, write_atomic};
+use crate::report;
+
+/// The progress bar on stderr, when wanted.
+pub fn progress_bar(mode: Progress, quiet: bool, total: u64) -> Option<ProgressBar> {
+    let show = !quiet
+        && match mode {
+            Progress::Always => true,
+            Progress::Never => false,
+            Progress::Auto => std::io::stderr().is_terminal(),
+        };
+    show.then(|| {
+        let bar = ProgressBar::new(total);
+        if let Ok(style) =
+            ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
+        {
+            bar.set_style(style);
+        }
+        bar
+    })
+}
+
+pub fn bucket_secs(b: Bucket) -> i64 {
+    match b {
+        Bucket::Hour => 3600,
+        Bucket::Day => 86_400,
+    }
+}
+
+pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
+    let settings = IngestSettings::from_args(&args.ingest)?;
+    let formats = config::formats(&args.format);
+    config::writable_dir(&args.out)?;
+    let window = Window {
+        since: args.since,
+        until: args.until,
+    };
+    let bar = progress_bar(args.progress, args.quiet, ingest::total_bytes(&settings));
+    let (agg, ingested) = ingest::ingest(&settings, bar.as_ref(), || {
+        Aggregator::new(window, bucket_secs(args.bucket))
+    })?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let rep = report::build(agg, &cat, ingested.files, ingested.warnings)?;
+
+    let out = &args.out;
+    // rejects.csv is always written, even empty.
+    write_atomic(
+        &out.join("rejects.csv"),
+        &render::csv::render(&rep.rejects)?,
+    )?;
+    for f in &formats {
+        match f {
+            ReportFormat::Csv => {
+                for (name, df) in [
+                    ("by_category.csv", &rep.by_category),
+                    ("by_mitigation.csv", &rep.by_mitigation),
+                    ("by_code.csv", &rep.by_code),
+                    ("by_operation.csv", &rep.by_operation),
+                    ("timeline.csv", &rep.timeline_df),
+                ] {
+                    write_atomic(&out.join(name), &render::csv::render(df)?)?;
+                }
+            }
+            ReportFormat::Md => write_atomic(
+                &out.join("summary.md"),
+                render::summary::render(&rep).as_bytes(),
+            )?,
+            ReportFormat::Json => {
+                let mut s = serde_json::to_string_pretty(&render::report_json::render(&rep))?;
+                s.push('\n');
+                write_atomic(&out.join("report.json"), s.as_bytes())?;
+            }
+        }
+    }
+
+    if !args.quiet {
+        for w in &rep.warnings {
+            eprintln!("acs-triage: warning: {w}");
+        }
+        eprintln!(
+            "acs-triage: {} records read: {} accepted, {} rejected, {} skipped; failure rate {:.2}%; reports in {}",
+            rep.read,
+            rep.accepted,
+            rep.rejected,
+            rep.skipped,
+            rep.failure_rate() * 100.0,
+            out.display()
+        );
+    }
+    if args.max_bad.exceeded(rep.rejected, rep.read) {
+        eprintln!(
+            "acs-triage: {} rejected records of {} read exceed --max-bad; see {}",
+            rep.rejected,
+            rep.read,
+            out.join("rejects.csv").display()
+        );
+        return Ok(Exit::TooManyRejects);
+    }
+    Ok(Exit::Success)
+}

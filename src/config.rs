@@ -1,0 +1,170 @@
+//! Validated settings, built once from the parsed command line before any heavy work: flag
+//! values parse, inputs exist, the output directory can be written.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+
+use crate::cli::{self, DateOrderArg, InputFormat, ReportFormat};
+use crate::normalize::DateOrder;
+
+/// How many rejected records are tolerated before exit code 3.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MaxBad {
+    Count(u64),
+    /// A fraction (0..=1) of the records read.
+    Share(f64),
+}
+
+impl MaxBad {
+    /// Whether `rejected` of `read` records is over the limit.
+    pub fn exceeded(self, rejected: u64, read: u64) -> bool {
+        match self {
+            MaxBad::Count(n) => rejected > n,
+            MaxBad::Share(s) => rejected as f64 > s * read as f64,
+        }
+    }
+}
+
+pub fn parse_max_bad(s: &str) -> Result<MaxBad, String> {
+    let s = s.trim();
+    if let Some(p) = s.strip_suffix('%') {
+        let v: f64 = p
+            .trim()
+            .parse()
+            .map_err(|_| format!("{s:?} is not a percentage like 1%"))?;
+        if !(0.0..=100.0).contains(&v) {
+            return Err(format!("{s:?} must be between 0% and 100%"));
+        }
+        Ok(MaxBad::Share(v / 100.0))
+    } else {
+        s.parse::<u64>()
+            .map(MaxBad::Count)
+            .map_err(|_| format!("{s:?} is neither a count (N) nor a share (P%)"))
+    }
+}
+
+/// `+HH:MM` or `-HH:MM` (also `Z`).
+pub fn parse_offset(s: &str) -> Result<FixedOffset, String> {
+    let t = s.trim();
+    if t.eq_ignore_ascii_case("z") || t == "00:00" {
+        return Ok(FixedOffset::east_opt(0).expect("zero offset"));
+    }
+    let (sign, rest) = match t.as_bytes().first() {
+        Some(b'+') => (1, &t[1..]),
+        Some(b'-') => (-1, &t[1..]),
+        _ => return Err(format!("{s:?} is not an offset like +01:00")),
+    };
+    let (h, m) = rest.split_once(':').unwrap_or((rest, "0"));
+    let (h, m): (i32, i32) = match (h.parse(), m.parse()) {
+        (Ok(h), Ok(m)) if h <= 14 && m < 60 => (h, m),
+        _ => return Err(format!("{s:?} is not an offset like +01:00")),
+    };
+    FixedOffset::east_opt(sign * (h * 3600 + m * 60))
+        .ok_or_else(|| format!("{s:?} is out of range"))
+}
+
+/// RFC 3339, or a date `YYYY-MM-DD` meaning its UTC midnight.
+pub fn parse_time_bound(s: &str) -> Result<DateTime<Utc>, String> {
+    let t = s.trim();
+    if let Ok(d) = DateTime::parse_from_rfc3339(t) {
+        return Ok(d.with_timezone(&Utc));
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return Ok(d.and_hms_opt(0, 0, 0).expect("midnight").and_utc());
+    }
+    Err(format!(
+        "{s:?} is neither RFC 3339 (2026-11-24T19:00:00Z) nor a date (2026-11-24)"
+    ))
+}
+
+/// Settings for reading inputs.
+#[derive(Debug, Clone)]
+pub struct IngestSettings {
+    pub inputs: Vec<PathBuf>,
+    pub input_format: Option<InputFormat>,
+    pub date_order: Option<DateOrder>,
+    pub local_offset: Option<FixedOffset>,
+}
+
+impl IngestSettings {
+    pub fn from_args(a: &cli::IngestArgs) -> Result<IngestSettings> {
+        for p in &a.inputs {
+            if p.as_os_str() != "-" && !p.exists() {
+                bail!("input {} does not exist", p.display());
+            }
+        }
+        Ok(IngestSettings {
+            inputs: a.inputs.clone(),
+            input_format: a.input_format,
+            date_order: a.date_order.map(|d| match d {
+                DateOrderArg::Mdy => DateOrder::Mdy,
+                DateOrderArg::Dmy => DateOrder::Dmy,
+                DateOrderArg::Ymd => DateOrder::Ymd,
+            }),
+            local_offset: a.local_offset,
+        })
+    }
+}
+
+/// Makes sure `dir` exists and can be written, before the run reads gigabytes.
+pub fn writable_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create output directory {}", dir.display()))?;
+    let probe = dir.join(".acs-triage-write-test");
+    std::fs::write(&probe, b"")
+        .with_context(|| format!("cannot write to output directory {}", dir.display()))?;
+    let _ = std::fs::remove_file(probe);
+    Ok(())
+}
+
+/// The formats to write, each once.
+pub fn formats(list: &[ReportFormat]) -> Vec<ReportFormat> {
+    let mut out: Vec<ReportFormat> = Vec::new();
+    for f in list {
+        if !out.contains(f) {
+            out.push(*f);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn max_bad_forms() {
+        assert_eq!(parse_max_bad("5"), Ok(MaxBad::Count(5)));
+        assert_eq!(parse_max_bad("1%"), Ok(MaxBad::Share(0.01)));
+        assert!(parse_max_bad("x").is_err());
+        assert!(parse_max_bad("101%").is_err());
+        assert!(MaxBad::Share(0.01).exceeded(2, 100));
+        assert!(!MaxBad::Share(0.01).exceeded(1, 100));
+        assert!(MaxBad::Count(0).exceeded(1, 100));
+    }
+
+    #[test]
+    fn offsets() {
+        assert_eq!(parse_offset("+01:00").unwrap().local_minus_utc(), 3600);
+        assert_eq!(parse_offset("-05:30").unwrap().local_minus_utc(), -19800);
+        assert!(parse_offset("01:00").is_err());
+        assert!(parse_offset("+25:00").is_err());
+    }
+
+    #[test]
+    fn time_bounds() {
+        assert_eq!(
+            parse_time_bound("2026-11-24").unwrap().to_rfc3339(),
+            "2026-11-24T00:00:00+00:00"
+        );
+        assert_eq!(
+            parse_time_bound("2026-11-24T19:00:00+01:00")
+                .unwrap()
+                .to_rfc3339(),
+            "2026-11-24T18:00:00+00:00"
+        );
+        assert!(parse_time_bound("yesterday").is_err());
+    }
+}

@@ -1,0 +1,50 @@
+//! The process exit codes, in one place. Documented in `--help` and in the README.
+
+use std::process::ExitCode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Everything worked.
+    Success = 0,
+    /// Runtime error: unreadable input or output, bad catalogue.
+    Error = 1,
+    /// Usage error (clap's own exit code for a bad flag or value).
+    Usage = 2,
+    /// The run finished and wrote its reports, but rejected records exceeded `--max-bad`.
+    TooManyRejects = 3,
+    /// The run finished and spikes were found under `--fail-on-spike`.
+    SpikesFound = 4,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> ExitCode {
+        ExitCode::from(e as u8)
+    }
+}
+
+/// The table shown at the end of `--help`.
+pub const HELP: &str = "\
+Exit codes:
+  0  success
+  1  runtime error: unreadable input or output, bad catalogue
+  2  usage error: a bad flag or value
+  3  finished, but rejected records exceeded --max-bad (reports are still written)
+  4  finished, and spikes were found under --fail-on-spike";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn help_lists_every_code() {
+        for e in [
+            Exit::Success,
+            Exit::Error,
+            Exit::Usage,
+            Exit::TooManyRejects,
+            Exit::SpikesFound,
+        ] {
+            assert!(HELP.contains(&format!("  {}  ", e as u8)), "{e:?}");
+        }
+    }
+}

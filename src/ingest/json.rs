@@ -1,0 +1,609 @@
+//! Reading JSON values of every shape with serde visitors that keep only the wanted fields,
+//! borrowing text from the input where it has no escapes and skipping everything else unread.
+//!
+//! One top-level value can be:
+//! - a resource-log record (common schema, service fields under `properties`), a flat
+//!   PascalCase record, an az CLI row (every value a string), or a CloudEvents event (`data`,
+//!   `data.resultInformation`): all read by [`RecordSeed`];
+//! - a `{"records": [...]}` document (Event Hubs, old storage blobs);
+//! - a query API response `{"tables": [{"columns": [...], "rows": [[...]]}]}`;
+//! - an array of any of the record kinds (az CLI output, callback batches).
+//!
+//! Arrays are visited element by element, so a document of any size streams.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use crate::normalize::{key_role, Context, Field, KeyRole, Raw, Val};
+
+/// What a JSON value yields, one element at a time.
+// Moved once per record straight into the emitter: boxing would allocate per record.
+#[allow(clippy::large_enum_variant)]
+pub enum Element<'de> {
+    /// A record's wanted fields, with its 1-based index in the enclosing array (0 outside one).
+    Record(Raw<'de>, u64),
+    /// An array element or row that is not a record, with its index and why.
+    NotRecord(u64, String),
+}
+
+/// A key that borrows from the input when it can.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// A scalar value; objects and arrays are skipped and marked [`Val::Other`].
+struct ValVisitor;
+
+impl<'de> Visitor<'de> for ValVisitor {
+    type Value = Val<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a value")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Val<'de>, E> {
+        Ok(Val::Str(Cow::Borrowed(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Val<'de>, E> {
+        Ok(Val::Str(Cow::Owned(v.to_string())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Val<'de>, E> {
+        Ok(Val::Str(Cow::Owned(v)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Val<'de>, E> {
+        Ok(Val::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Val<'de>, E> {
+        Ok(i64::try_from(v).map_or(Val::Float(v as f64), Val::Int))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Val<'de>, E> {
+        Ok(Val::Float(v))
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Val<'de>, E> {
+        Ok(Val::Bool(v))
+    }
+    fn visit_unit<E>(self) -> Result<Val<'de>, E> {
+        Ok(Val::Null)
+    }
+    fn visit_none<E>(self) -> Result<Val<'de>, E> {
+        Ok(Val::Null)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Val<'de>, A::Error> {
+        while m.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Val::Other)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Val<'de>, A::Error> {
+        while s.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Val::Other)
+    }
+}
+
+impl<'de> Deserialize<'de> for Val<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ValVisitor)
+    }
+}
+
+/// Reads one record object into its wanted fields: top-level keys first, then those of
+/// `properties` / `data` (and `data.resultInformation`) for fields still missing.
+#[derive(Clone, Copy)]
+pub struct RecordSeed {
+    pub ctx: Context,
+}
+
+/// Assigns one key of a record object; shared by records and records documents.
+fn record_entry<'de, A: MapAccess<'de>>(
+    m: &mut A,
+    ctx: Context,
+    key: &str,
+    raw: &mut Raw<'de>,
+    nested: &mut Vec<Raw<'de>>,
+) -> Result<(), A::Error> {
+    match key_role(ctx, key) {
+        KeyRole::Field(f) => raw.set(f, m.next_value::<Val<'de>>()?),
+        KeyRole::Nested => {
+            if let Some(r) = m.next_value_seed(NestedSeed(Context::Record))? {
+                nested.push(r);
+            }
+        }
+        KeyRole::ResultInformation => {
+            if let Some(r) = m.next_value_seed(NestedSeed(Context::ResultInformation))? {
+                nested.push(r);
+            }
+        }
+        KeyRole::Ignore => {
+            m.next_value::<IgnoredAny>()?;
+        }
+    }
+    Ok(())
+}
+
+fn finish_record<'de>(mut raw: Raw<'de>, nested: Vec<Raw<'de>>) -> Raw<'de> {
+    for n in nested {
+        raw.fill_from(n);
+    }
+    raw
+}
+
+impl<'de> DeserializeSeed<'de> for RecordSeed {
+    type Value = Option<Raw<'de>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RecordSeed {
+    type Value = Option<Raw<'de>>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a record object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+        let mut raw = Raw::default();
+        let mut nested = Vec::new();
+        while let Some(Key(k)) = m.next_key::<Key<'de>>()? {
+            record_entry(&mut m, self.ctx, &k, &mut raw, &mut nested)?;
+        }
+        Ok(Some(finish_record(raw, nested)))
+    }
+    // Anything else is not a record: skip it and say so.
+    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
+        while s.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+/// `properties` / `data` / `resultInformation`: an object, or (some producers) a string holding
+/// JSON text. Anything else is ignored.
+struct NestedSeed(Context);
+
+impl<'de> DeserializeSeed<'de> for NestedSeed {
+    type Value = Option<Raw<'de>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NestedSeed {
+    type Value = Option<Raw<'de>>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<Self::Value, A::Error> {
+        RecordSeed { ctx: self.0 }.visit_map(m)
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        let t = v.trim_start();
+        if !t.starts_with('{') {
+            return Ok(None);
+        }
+        let mut de = serde_json::Deserializer::from_str(t);
+        Ok(RecordSeed { ctx: self.0 }
+            .deserialize(&mut de)
+            .ok()
+            .flatten()
+            .map(Raw::into_owned))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
+        while s.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+/// A top-level JSON value of any shape; hands every element it finds to `emit`.
+pub struct TopSeed<'e, 'de> {
+    pub emit: &'e mut dyn FnMut(Element<'de>),
+}
+
+impl<'de> DeserializeSeed<'de> for TopSeed<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object or array")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
+        let mut raw = Raw::default();
+        let mut nested = Vec::new();
+        let mut container = false;
+        while let Some(Key(k)) = m.next_key::<Key<'de>>()? {
+            if k.eq_ignore_ascii_case("records") {
+                container = true;
+                m.next_value_seed(ArraySeed {
+                    emit: &mut *self.emit,
+                })?;
+            } else if k.eq_ignore_ascii_case("tables") {
+                container = true;
+                m.next_value_seed(TablesSeed {
+                    emit: &mut *self.emit,
+                })?;
+            } else {
+                record_entry(&mut m, Context::Record, &k, &mut raw, &mut nested)?;
+            }
+        }
+        if !container {
+            (self.emit)(Element::Record(finish_record(raw, nested), 0));
+        }
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, s: A) -> Result<(), A::Error> {
+        ArraySeed { emit: self.emit }.visit_seq(s)
+    }
+    fn visit_str<E>(self, v: &str) -> Result<(), E> {
+        (self.emit)(Element::NotRecord(
+            0,
+            format!("a string {:?}", crate::normalize::excerpt(v, 30)),
+        ));
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        (self.emit)(Element::NotRecord(0, "a number".into()));
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        (self.emit)(Element::NotRecord(0, "a number".into()));
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        (self.emit)(Element::NotRecord(0, "a number".into()));
+        Ok(())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        (self.emit)(Element::NotRecord(0, "a boolean".into()));
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        (self.emit)(Element::NotRecord(0, "null".into()));
+        Ok(())
+    }
+}
+
+/// An array of records, streamed.
+struct ArraySeed<'e, 'de> {
+    emit: &'e mut dyn FnMut(Element<'de>),
+}
+
+impl<'de> DeserializeSeed<'de> for ArraySeed<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ArraySeed<'_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of records")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
+        let mut i = 0u64;
+        while let Some(r) = s.next_element_seed(RecordSeed {
+            ctx: Context::Record,
+        })? {
+            i += 1;
+            match r {
+                Some(raw) => (self.emit)(Element::Record(raw, i)),
+                None => (self.emit)(Element::NotRecord(i, "not an object".into())),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `tables` of a query API response.
+struct TablesSeed<'e, 'de> {
+    emit: &'e mut dyn FnMut(Element<'de>),
+}
+
+impl<'de> DeserializeSeed<'de> for TablesSeed<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TablesSeed<'_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of tables")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
+        while s
+            .next_element_seed(TableSeed {
+                emit: &mut *self.emit,
+            })?
+            .is_some()
+        {}
+        Ok(())
+    }
+}
+
+#[derive(Deserialize)]
+struct ColumnSpec {
+    name: String,
+}
+
+/// One table: `columns` (names, in row order) then `rows` (positional arrays).
+struct TableSeed<'e, 'de> {
+    emit: &'e mut dyn FnMut(Element<'de>),
+}
+
+impl<'de> DeserializeSeed<'de> for TableSeed<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TableSeed<'_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a table with columns and rows")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
+        let mut columns: Option<Vec<Option<Field>>> = None;
+        while let Some(Key(k)) = m.next_key::<Key<'de>>()? {
+            if k.eq_ignore_ascii_case("columns") {
+                let specs: Vec<ColumnSpec> = m.next_value()?;
+                columns = Some(
+                    specs
+                        .iter()
+                        .map(|c| match key_role(Context::Record, &c.name) {
+                            KeyRole::Field(f) => Some(f),
+                            _ => None,
+                        })
+                        .collect(),
+                );
+            } else if k.eq_ignore_ascii_case("rows") {
+                let Some(cols) = columns.as_deref() else {
+                    return Err(de::Error::custom("table rows come before its columns"));
+                };
+                m.next_value_seed(RowsSeed {
+                    cols,
+                    emit: &mut *self.emit,
+                })?;
+            } else {
+                m.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+struct RowsSeed<'c, 'e, 'de> {
+    cols: &'c [Option<Field>],
+    emit: &'e mut dyn FnMut(Element<'de>),
+}
+
+impl<'de> DeserializeSeed<'de> for RowsSeed<'_, '_, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RowsSeed<'_, '_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of rows")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
+        let mut i = 0u64;
+        while let Some(row) = s.next_element_seed(RowSeed { cols: self.cols })? {
+            i += 1;
+            match row {
+                Ok(raw) => (self.emit)(Element::Record(raw, i)),
+                Err(why) => (self.emit)(Element::NotRecord(i, why)),
+            }
+        }
+        Ok(())
+    }
+}
+
+struct RowSeed<'c> {
+    cols: &'c [Option<Field>],
+}
+
+impl<'de> DeserializeSeed<'de> for RowSeed<'_> {
+    type Value = Result<Raw<'de>, String>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RowSeed<'_> {
+    type Value = Result<Raw<'de>, String>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a row array")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
+        let mut raw = Raw::default();
+        let mut n = 0;
+        loop {
+            let field = self.cols.get(n).copied().flatten();
+            let more = match field {
+                Some(f) => match s.next_element::<Val<'de>>()? {
+                    Some(v) => {
+                        raw.set(f, v);
+                        true
+                    }
+                    None => false,
+                },
+                None => s.next_element::<IgnoredAny>()?.is_some(),
+            };
+            if !more {
+                break;
+            }
+            n += 1;
+        }
+        if n != self.cols.len() {
+            return Ok(Err(format!(
+                "row has {n} cells for {} columns",
+                self.cols.len()
+            )));
+        }
+        Ok(Ok(raw))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+        while m.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Err("a row is not an array".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> Vec<Result<Raw<'static>, String>> {
+        let mut out = Vec::new();
+        let mut emit = |e: Element<'_>| match e {
+            Element::Record(r, _) => out.push(Ok(r.into_owned())),
+            Element::NotRecord(i, why) => out.push(Err(format!("{i}: {why}"))),
+        };
+        let mut de = serde_json::Deserializer::from_str(text);
+        TopSeed { emit: &mut emit }.deserialize(&mut de).unwrap();
+        de.end().unwrap();
+        out
+    }
+
+    #[test]
+    fn top_level_wins_over_properties() {
+        let r = run(
+            r#"{"time":"t1","ResultSignature":200,"properties":{"resultCode":404,"resultSubCode":8522,"time":"t2"},"level":"x"}"#,
+        );
+        let raw = r[0].as_ref().unwrap();
+        assert_eq!(raw.get(Field::Time), &Val::Str("t1".into()));
+        assert_eq!(raw.get(Field::ResultCode), &Val::Int(404));
+        assert_eq!(raw.get(Field::ResultSubcode), &Val::Int(8522));
+        assert_eq!(raw.get(Field::ResultSignature), &Val::Int(200));
+    }
+
+    #[test]
+    fn stringified_properties_are_read() {
+        let r = run(r#"{"time":"t","properties":"{\"resultCode\":500,\"resultSubcode\":8572}"}"#);
+        assert_eq!(
+            r[0].as_ref().unwrap().get(Field::ResultCode),
+            &Val::Int(500)
+        );
+    }
+
+    #[test]
+    fn records_document_streams_each_record() {
+        let r = run(r#"{"records":[{"time":"a","resultCode":1},{"time":"b"},7]}"#);
+        assert_eq!(r.len(), 3);
+        assert_eq!(
+            r[1].as_ref().unwrap().get(Field::Time),
+            &Val::Str("b".into())
+        );
+        assert_eq!(r[2].as_ref().unwrap_err(), "3: not an object");
+    }
+
+    #[test]
+    fn tables_rows_are_positional() {
+        let r = run(
+            r#"{"tables":[{"name":"PrimaryResult","columns":[{"name":"TimeGenerated","type":"datetime"},{"name":"Level","type":"string"},{"name":"ResultCode","type":"int"}],"rows":[["2026-11-24T19:57:40.48Z","x",200],["t",null,404],["short"]]}]}"#,
+        );
+        assert_eq!(r.len(), 3);
+        let a = r[0].as_ref().unwrap();
+        assert_eq!(a.get(Field::ResultCode), &Val::Int(200));
+        assert_eq!(
+            r[1].as_ref().unwrap().get(Field::ResultCode),
+            &Val::Int(404)
+        );
+        assert_eq!(
+            r[2].as_ref().unwrap_err(),
+            "3: row has 1 cells for 3 columns"
+        );
+    }
+
+    #[test]
+    fn callback_result_information() {
+        let r = run(
+            r#"[{"id":"1","type":"Microsoft.Communication.PlayFailed","data":{"resultInformation":{"code":400,"subCode":8535,"message":"bad file"},"correlationId":"c1","callConnectionId":"cc"},"time":"2022-09-13T00:55:08.2240104+00:00"}]"#,
+        );
+        let raw = r[0].as_ref().unwrap();
+        assert_eq!(raw.get(Field::ResultCode), &Val::Int(400));
+        assert_eq!(raw.get(Field::ResultSubcode), &Val::Int(8535));
+        assert_eq!(raw.get(Field::ResultMessage), &Val::Str("bad file".into()));
+        assert_eq!(raw.get(Field::CorrelationId), &Val::Str("c1".into()));
+    }
+
+    #[test]
+    fn escaped_text_is_owned_plain_text_borrowed() {
+        let text = r#"{"resultMessage":"plain","operationName":"a\"b"}"#;
+        let mut got = Vec::new();
+        let mut emit = |e: Element<'_>| {
+            if let Element::Record(r, _) = e {
+                got.push(matches!(
+                    r.get(Field::ResultMessage),
+                    Val::Str(Cow::Borrowed(_))
+                ));
+                got.push(matches!(
+                    r.get(Field::OperationName),
+                    Val::Str(Cow::Owned(_))
+                ));
+            }
+        };
+        let mut de = serde_json::Deserializer::from_str(text);
+        TopSeed { emit: &mut emit }.deserialize(&mut de).unwrap();
+        assert_eq!(got, vec![true, true]);
+    }
+}

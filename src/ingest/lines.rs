@@ -1,0 +1,270 @@
+//! One JSON value per line (storage archive, workspace export, records documents or callback
+//! batches dumped one per line). The file is cut into newline-aligned blocks that are parsed in
+//! parallel; a line longer than [`MAX_RECORD_BYTES`] is rejected without being buffered.
+
+use std::io::{self, Read};
+
+use memchr::{memchr, memchr_iter, memrchr};
+use rayon::prelude::*;
+use serde::de::DeserializeSeed;
+
+use super::json::{Element, TopSeed};
+use super::{Counts, FileCtx, Input, Sink, MAX_RECORD_BYTES};
+use crate::normalize::Reason;
+
+/// Bytes per block handed to a worker.
+const BLOCK: usize = MAX_RECORD_BYTES;
+
+enum Piece {
+    Block {
+        data: Vec<u8>,
+        first_line: u64,
+        /// The file ended without a newline after the block's last line.
+        unterminated: bool,
+    },
+    TooLarge {
+        line: u64,
+        head: Vec<u8>,
+    },
+    Error {
+        line: u64,
+        error: io::Error,
+    },
+}
+
+struct Blocks {
+    r: Input,
+    carry: Vec<u8>,
+    next_line: u64,
+    done: bool,
+}
+
+/// Reads up to `want` more bytes onto `buf`; 0 means end of input.
+fn read_more(r: &mut Input, buf: &mut Vec<u8>, want: usize) -> io::Result<usize> {
+    let start = buf.len();
+    buf.resize(start + want, 0);
+    let n = loop {
+        match r.read(&mut buf[start..]) {
+            Ok(n) => break n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                buf.truncate(start);
+                return Err(e);
+            }
+        }
+    };
+    buf.truncate(start + n);
+    Ok(n)
+}
+
+impl Blocks {
+    fn fail(&mut self, error: io::Error) -> Option<Piece> {
+        self.done = true;
+        Some(Piece::Error {
+            line: self.next_line,
+            error,
+        })
+    }
+
+    /// Drops the rest of an oversized line, keeping what follows it.
+    fn skip_past_newline(&mut self) -> io::Result<()> {
+        let mut buf = Vec::with_capacity(1 << 16);
+        loop {
+            buf.clear();
+            if read_more(&mut self.r, &mut buf, 1 << 16)? == 0 {
+                self.done = true;
+                return Ok(());
+            }
+            if let Some(p) = memchr(b'\n', &buf) {
+                self.carry = buf[p + 1..].to_vec();
+                return Ok(());
+            }
+        }
+    }
+}
+
+impl Iterator for Blocks {
+    type Item = Piece;
+
+    fn next(&mut self) -> Option<Piece> {
+        if self.done {
+            return None;
+        }
+        let mut buf = std::mem::take(&mut self.carry);
+        buf.reserve(BLOCK.saturating_sub(buf.len()));
+        let mut eof = false;
+        while buf.len() < BLOCK {
+            let want = BLOCK - buf.len();
+            match read_more(&mut self.r, &mut buf, want) {
+                Ok(0) => {
+                    eof = true;
+                    break;
+                }
+                Ok(_) => {}
+                Err(e) => return self.fail(e),
+            }
+        }
+        let first_line = self.next_line;
+        match memrchr(b'\n', &buf) {
+            Some(p) => {
+                self.carry = buf.split_off(p + 1);
+                self.next_line += memchr_iter(b'\n', &buf).count() as u64;
+                Some(Piece::Block {
+                    data: buf,
+                    first_line,
+                    unterminated: false,
+                })
+            }
+            None if eof => {
+                self.done = true;
+                (!buf.is_empty()).then_some(Piece::Block {
+                    data: buf,
+                    first_line,
+                    unterminated: true,
+                })
+            }
+            None => {
+                // A whole block without a newline: the line is over the cap.
+                buf.truncate(200);
+                self.next_line += 1;
+                if let Err(e) = self.skip_past_newline() {
+                    return self.fail(e);
+                }
+                Some(Piece::TooLarge {
+                    line: first_line,
+                    head: buf,
+                })
+            }
+        }
+    }
+}
+
+/// Cuts ` at line 1 column 7` off serde_json's message; the caller says where.
+pub(super) fn short_message(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+fn process_line<S: Sink>(line: &[u8], line_no: u64, last: bool, ctx: &mut FileCtx<'_, S>) {
+    let line = line.trim_ascii();
+    if line.is_empty() {
+        return;
+    }
+    let text = || String::from_utf8_lossy(line).into_owned();
+    let mut not_records = Vec::new();
+    let result = {
+        let mut emit = |e: Element<'_>| match e {
+            Element::Record(raw, _) => ctx.emit(raw, line_no, text),
+            Element::NotRecord(_, why) => not_records.push(why),
+        };
+        let mut de = serde_json::Deserializer::from_slice(line);
+        TopSeed { emit: &mut emit }
+            .deserialize(&mut de)
+            .and_then(|()| de.end())
+    };
+    for why in not_records {
+        ctx.reject(line_no, Reason::NotARecord, why, text());
+    }
+    if let Err(e) = result {
+        let (reason, detail) = if e.is_eof() {
+            let where_ = if last {
+                "the file ends"
+            } else {
+                "the line ends"
+            };
+            (Reason::Truncated, format!("{where_} inside a record"))
+        } else {
+            (
+                Reason::NotJson,
+                format!("{} at column {}", short_message(&e), e.column()),
+            )
+        };
+        ctx.reject(line_no, reason, detail, text());
+    }
+}
+
+fn process<S: Sink>(piece: Piece, ctx: &mut FileCtx<'_, S>) {
+    match piece {
+        Piece::Block {
+            data,
+            first_line,
+            unterminated,
+        } => {
+            let mut start = 0;
+            let mut line_no = first_line + 1;
+            for nl in memchr_iter(b'\n', &data) {
+                process_line(&data[start..nl], line_no, false, ctx);
+                start = nl + 1;
+                line_no += 1;
+            }
+            if start < data.len() {
+                process_line(&data[start..], line_no, unterminated, ctx);
+            }
+        }
+        Piece::TooLarge { line, head } => ctx.reject(
+            line + 1,
+            Reason::TooLarge,
+            format!("longer than {} MiB", MAX_RECORD_BYTES >> 20),
+            String::from_utf8_lossy(&head).into_owned(),
+        ),
+        Piece::Error { line, error } => ctx.reject(
+            line + 1,
+            Reason::Unreadable,
+            format!("read failed after line {line}: {error}"),
+            String::new(),
+        ),
+    }
+}
+
+/// Reads a JSON Lines input; blocks after the first are parsed in parallel.
+pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
+    input: Input,
+    ctx: &mut FileCtx<'_, S>,
+    make: &M,
+) -> io::Result<()> {
+    let mut blocks = Blocks {
+        r: input,
+        carry: Vec::new(),
+        next_line: 0,
+        done: false,
+    };
+    let Some(first) = blocks.next() else {
+        return Ok(());
+    };
+    process(first, ctx);
+    if blocks.done && blocks.carry.is_empty() {
+        return Ok(());
+    }
+    let name = ctx.name.clone();
+    let rules = ctx.rules;
+    let (sink, counts) = blocks
+        .par_bridge()
+        .fold(
+            || (make(), Counts::default()),
+            |(mut sink, mut counts), piece| {
+                let mut c = FileCtx {
+                    name: name.clone(),
+                    rules,
+                    sink: &mut sink,
+                    counts: Counts::default(),
+                };
+                process(piece, &mut c);
+                counts.add(c.counts);
+                (sink, counts)
+            },
+        )
+        .reduce(
+            || (make(), Counts::default()),
+            |(mut a, mut ca), (b, cb)| {
+                a.merge(b);
+                ca.add(cb);
+                (a, ca)
+            },
+        );
+    ctx.sink.merge(sink);
+    ctx.counts.add(counts);
+    Ok(())
+}

@@ -1,0 +1,384 @@
+//! Ingest: find the input files, open them (gzip is detected by its magic bytes), detect each
+//! one's shape from its content, and stream normalized records to a [`Sink`] as they are read.
+//!
+//! The shapes of `docs/export-formats.md` differ in two ways: the framing (one JSON value per
+//! line, one streamed JSON document, or a CSV table) and the record's own layout (common
+//! schema with `properties`, flat PascalCase, all-string CLI rows, CloudEvents). The framing
+//! has a file each here (`lines.rs`, `document.rs`, `csv.rs`); the layouts are all read by the
+//! visitors of `json.rs` and the field rules of `normalize.rs`.
+//!
+//! Files are read in parallel, and so are blocks of one large JSON Lines file; each worker
+//! feeds its own sink and the sinks are merged at the end.
+
+mod csv;
+mod document;
+pub mod json;
+mod lines;
+
+use std::fs::File;
+use std::io::{self, BufReader, Cursor, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context as _, Result};
+use indicatif::ProgressBar;
+use rayon::prelude::*;
+
+use crate::cli::InputFormat;
+use crate::config::IngestSettings;
+use crate::normalize::{self, excerpt, Outcome, Raw, Reason, Record, TimeRules};
+
+/// Largest record accepted, in bytes: a longer line is rejected, not buffered.
+pub const MAX_RECORD_BYTES: usize = 4 << 20;
+
+/// A record that could not be used, and where it was.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Reject {
+    pub file: Arc<str>,
+    /// 1-based line, or record index inside a streamed document (said in `detail`); 0 for the
+    /// whole file.
+    pub line: u64,
+    pub reason: Reason,
+    pub detail: String,
+    pub excerpt: String,
+}
+
+/// Where records go. One sink per worker; the sinks are merged at the end.
+pub trait Sink: Send + Sized {
+    fn record(&mut self, rec: &Record<'_>);
+    fn reject(&mut self, rej: Reject);
+    /// A record without a result by design (streaming usage).
+    fn skip(&mut self);
+    fn merge(&mut self, other: Self);
+}
+
+/// What one input file gave.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileReport {
+    pub path: String,
+    /// `json lines`, `json document`, `csv`, or `unreadable`.
+    pub shape: &'static str,
+    pub accepted: u64,
+    pub rejected: u64,
+    pub skipped: u64,
+}
+
+/// What the whole ingest gave, besides the records.
+#[derive(Debug, Clone, Default)]
+pub struct IngestReport {
+    pub files: Vec<FileReport>,
+    /// Things the user should know but that are not errors (guessed date order, local times).
+    pub warnings: Vec<String>,
+}
+
+/// One file being read: its name, how to read times, and its counters.
+pub(crate) struct FileCtx<'s, S> {
+    pub name: Arc<str>,
+    pub rules: TimeRules,
+    pub sink: &'s mut S,
+    pub counts: Counts,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Counts {
+    pub accepted: u64,
+    pub rejected: u64,
+    pub skipped: u64,
+}
+
+impl Counts {
+    fn add(&mut self, o: Counts) {
+        self.accepted += o.accepted;
+        self.rejected += o.rejected;
+        self.skipped += o.skipped;
+    }
+}
+
+impl<S: Sink> FileCtx<'_, S> {
+    /// Normalizes one source record and hands it on.
+    pub fn emit(&mut self, raw: Raw<'_>, line: u64, context: impl FnOnce() -> String) {
+        match normalize::normalize(raw, &self.rules) {
+            Outcome::Record(r) => {
+                self.counts.accepted += 1;
+                self.sink.record(&r);
+            }
+            Outcome::Skip => {
+                self.counts.skipped += 1;
+                self.sink.skip();
+            }
+            Outcome::Reject(reason, detail) => self.reject(line, reason, detail, context()),
+        }
+    }
+
+    pub fn reject(&mut self, line: u64, reason: Reason, detail: String, excerpt_text: String) {
+        self.counts.rejected += 1;
+        self.sink.reject(Reject {
+            file: self.name.clone(),
+            line,
+            reason,
+            detail,
+            excerpt: excerpt(&excerpt_text, 120),
+        });
+    }
+}
+
+/// An input: a file, or standard input.
+#[derive(Debug, Clone)]
+struct Source {
+    path: Option<PathBuf>,
+    name: String,
+}
+
+const WALKED_EXTENSIONS: [&str; 6] = ["json", "jsonl", "ndjson", "csv", "txt", "log"];
+
+fn wanted_in_walk(p: &Path) -> bool {
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let name = name.strip_suffix(".gz").unwrap_or(name);
+    Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| WALKED_EXTENSIONS.iter().any(|w| e.eq_ignore_ascii_case(w)))
+}
+
+fn walk(dir: &Path, out: &mut Vec<Source>) -> Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read directory {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            !p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'))
+        })
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else if wanted_in_walk(&p) {
+            out.push(Source {
+                name: p.display().to_string(),
+                path: Some(p),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn sources(inputs: &[PathBuf]) -> Result<Vec<Source>> {
+    let mut out = Vec::new();
+    for p in inputs {
+        if p.as_os_str() == "-" {
+            out.push(Source {
+                path: None,
+                name: "<stdin>".into(),
+            });
+        } else if p.is_dir() {
+            walk(p, &mut out)?;
+        } else {
+            out.push(Source {
+                name: p.display().to_string(),
+                path: Some(p.clone()),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Total size of the input files, for the progress bar (standard input counts as nothing).
+pub fn total_bytes(settings: &IngestSettings) -> u64 {
+    sources(&settings.inputs)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|s| s.path.as_ref()?.metadata().ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+type Input = Box<dyn Read + Send>;
+
+/// Opens a source, decompressing gzip when its first bytes say so.
+fn open(src: &Source) -> io::Result<Input> {
+    let raw: Input = match &src.path {
+        Some(p) => Box::new(File::open(p)?),
+        None => Box::new(io::stdin()),
+    };
+    let mut r = BufReader::with_capacity(1 << 16, raw);
+    let head = io::BufRead::fill_buf(&mut r)?;
+    if head.starts_with(&[0x1f, 0x8b]) {
+        Ok(Box::new(BufReader::with_capacity(
+            1 << 20,
+            flate2::read::MultiGzDecoder::new(r),
+        )))
+    } else {
+        Ok(Box::new(r))
+    }
+}
+
+/// Counts bytes read from the underlying file for the progress bar.
+struct Progressed<R> {
+    inner: R,
+    bar: ProgressBar,
+}
+
+impl<R: Read> Read for Progressed<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bar.inc(n as u64);
+        Ok(n)
+    }
+}
+
+const PREFIX_BYTES: u64 = 1 << 20;
+
+/// The framing of a file, from its first bytes.
+fn detect(prefix: &[u8]) -> InputFormat {
+    let p = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
+    let first = p.iter().copied().find(|b| !b.is_ascii_whitespace());
+    match first {
+        Some(b'{') | Some(b'[') => {
+            // JSON Lines when the first line is a whole value on its own. A first line that
+            // opens a value (`{`, `[`, `{"records": [`) starts a document spread over lines
+            // (or a minified one longer than the prefix); any other broken first line is a
+            // damaged record of JSON Lines when one of the next lines is whole.
+            let mut lines = p
+                .split(|&b| b == b'\n')
+                .map(|l| l.trim_ascii())
+                .filter(|l| !l.is_empty());
+            let parses = |l: &[u8]| serde_json::from_slice::<serde::de::IgnoredAny>(l).is_ok();
+            let first_line = lines.next().unwrap_or_default();
+            let whole = parses(first_line)
+                || (!matches!(first_line.last(), Some(b'{' | b'[' | b','))
+                    && lines.take(2).any(parses));
+            if whole {
+                InputFormat::Jsonl
+            } else {
+                InputFormat::Json
+            }
+        }
+        None => InputFormat::Jsonl,
+        _ => InputFormat::Csv,
+    }
+}
+
+fn shape_name(f: InputFormat) -> &'static str {
+    match f {
+        InputFormat::Jsonl => "json lines",
+        InputFormat::Json => "json document",
+        InputFormat::Csv => "csv",
+    }
+}
+
+/// Reads one source into `sink`. Never fails: an unreadable file is a reject.
+fn read_source<S: Sink, M: Fn() -> S + Sync>(
+    src: &Source,
+    settings: &IngestSettings,
+    progress: Option<&ProgressBar>,
+    sink: &mut S,
+    make: &M,
+    warnings: &mut Vec<String>,
+) -> FileReport {
+    let name: Arc<str> = Arc::from(src.name.as_str());
+    let mut ctx = FileCtx {
+        name: name.clone(),
+        rules: TimeRules {
+            order: settings.date_order,
+            local_offset: None,
+        },
+        sink,
+        counts: Counts::default(),
+    };
+    let mut shape = "unreadable";
+    let result = (|| -> io::Result<()> {
+        let input = open(src)?;
+        let input: Input = match (progress, &src.path) {
+            (Some(bar), Some(_)) => Box::new(Progressed {
+                inner: input,
+                bar: bar.clone(),
+            }),
+            _ => input,
+        };
+        let mut prefix = Vec::new();
+        let mut input = input;
+        (&mut input).take(PREFIX_BYTES).read_to_end(&mut prefix)?;
+        // Excel and Windows tools put a UTF-8 BOM before CSV and JSON alike.
+        if prefix.starts_with(b"\xEF\xBB\xBF") {
+            prefix.drain(..3);
+        }
+        let format = settings.input_format.unwrap_or_else(|| detect(&prefix));
+        let crlf = memchr::memchr(b'\n', &prefix).is_some_and(|i| i > 0 && prefix[i - 1] == b'\r');
+        shape = shape_name(format);
+        let whole: Input = Box::new(Cursor::new(prefix).chain(input));
+        match format {
+            InputFormat::Jsonl => lines::read(whole, &mut ctx, make),
+            InputFormat::Json => document::read(whole, &mut ctx),
+            InputFormat::Csv => csv::read(whole, &mut ctx, settings, crlf, warnings),
+        }
+    })();
+    if let Err(e) = result {
+        ctx.reject(0, Reason::Unreadable, e.to_string(), String::new());
+    }
+    FileReport {
+        path: src.name.clone(),
+        shape,
+        accepted: ctx.counts.accepted,
+        rejected: ctx.counts.rejected,
+        skipped: ctx.counts.skipped,
+    }
+}
+
+/// Reads every input into sinks made by `make`, in parallel, and merges them into one.
+pub fn ingest<S: Sink, M: Fn() -> S + Sync>(
+    settings: &IngestSettings,
+    progress: Option<&ProgressBar>,
+    make: M,
+) -> Result<(S, IngestReport)> {
+    let srcs = sources(&settings.inputs)?;
+    let parts: Vec<(S, FileReport, Vec<String>)> = srcs
+        .par_iter()
+        .map(|src| {
+            let mut sink = make();
+            let mut warnings = Vec::new();
+            let fr = read_source(src, settings, progress, &mut sink, &make, &mut warnings);
+            (sink, fr, warnings)
+        })
+        .collect();
+    let mut total = make();
+    let mut report = IngestReport::default();
+    for (sink, fr, warnings) in parts {
+        total.merge(sink);
+        report.files.push(fr);
+        report.warnings.extend(warnings);
+    }
+    Ok((total, report))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_framing_from_content() {
+        assert_eq!(detect(b"{\"a\":1}\n{\"a\":2}\n"), InputFormat::Jsonl);
+        assert_eq!(detect(b"\n\n[{\"a\":1}]\n"), InputFormat::Jsonl);
+        assert_eq!(
+            detect(b"{\n  \"records\": [\n  {\"a\": 1}\n]}\n"),
+            InputFormat::Json
+        );
+        assert_eq!(detect(b"[\n  {\n \"a\": \"1\"\n}\n]"), InputFormat::Json);
+        assert_eq!(
+            detect(b"\xEF\xBB\xBFTimeGenerated [UTC],ResultCode\r\n"),
+            InputFormat::Csv
+        );
+        // A truncated first line followed by good lines is still JSON Lines.
+        assert_eq!(detect(b"{\"a\":\n{\"a\":2}\n"), InputFormat::Jsonl);
+    }
+
+    #[test]
+    fn walk_takes_log_files_only() {
+        assert!(wanted_in_walk(Path::new("a/PT1H.json")));
+        assert!(wanted_in_walk(Path::new("a/PT1H.json.gz")));
+        assert!(wanted_in_walk(Path::new("a/export.CSV")));
+        assert!(!wanted_in_walk(Path::new("a/README.md")));
+        assert!(!wanted_in_walk(Path::new("a/gen.py")));
+    }
+}

@@ -1,0 +1,778 @@
+//! The one canonical record every export shape is turned into, and the rules that fill it: which
+//! source field means what (matched case-insensitively), how values of any shape become a time,
+//! a code and a subcode, and which records are rejected or skipped.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+
+/// Which log a record comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    MediaSummary,
+    Operations,
+    Callback,
+    Unknown,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::MediaSummary => "media_summary",
+            Kind::Operations => "operations",
+            Kind::Callback => "callback",
+            Kind::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A normalized record. Text borrows from the input buffer where it can.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record<'a> {
+    pub time: DateTime<Utc>,
+    pub kind: Kind,
+    pub operation: Cow<'a, str>,
+    pub result_type: Cow<'a, str>,
+    pub code: u32,
+    pub subcode: Option<u32>,
+    pub message: Cow<'a, str>,
+    pub correlation_id: Cow<'a, str>,
+    pub call_connection_id: Cow<'a, str>,
+    pub operation_id: Cow<'a, str>,
+}
+
+impl Record<'_> {
+    /// The call a record belongs to: CorrelationId, else CallConnectionId, else none.
+    pub fn call_id(&self) -> Option<&str> {
+        if !self.correlation_id.is_empty() {
+            Some(&self.correlation_id)
+        } else if !self.call_connection_id.is_empty() {
+            Some(&self.call_connection_id)
+        } else {
+            None
+        }
+    }
+}
+
+/// Why a record was rejected. The label is stable: reports group by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Reason {
+    NotJson,
+    Truncated,
+    BadDocument,
+    FieldCount,
+    CodeNotInteger,
+    SubcodeNotInteger,
+    NoTime,
+    NoCode,
+    NotARecord,
+    TooLarge,
+    Unreadable,
+}
+
+impl Reason {
+    pub fn label(self) -> &'static str {
+        match self {
+            Reason::NotJson => "not json",
+            Reason::Truncated => "truncated record",
+            Reason::BadDocument => "bad json document",
+            Reason::FieldCount => "wrong field count",
+            Reason::CodeNotInteger => "code not an integer",
+            Reason::SubcodeNotInteger => "subcode not an integer",
+            Reason::NoTime => "no parseable time",
+            Reason::NoCode => "no code",
+            Reason::NotARecord => "not a record",
+            Reason::TooLarge => "record too large",
+            Reason::Unreadable => "unreadable file",
+        }
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// A source value as any shape gave it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Val<'a> {
+    #[default]
+    Missing,
+    Null,
+    Str(Cow<'a, str>),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    /// An object or array where a scalar was expected.
+    Other,
+}
+
+impl<'a> Val<'a> {
+    pub fn into_owned(self) -> Val<'static> {
+        match self {
+            Val::Missing => Val::Missing,
+            Val::Null => Val::Null,
+            Val::Str(s) => Val::Str(Cow::Owned(s.into_owned())),
+            Val::Int(i) => Val::Int(i),
+            Val::Float(f) => Val::Float(f),
+            Val::Bool(b) => Val::Bool(b),
+            Val::Other => Val::Other,
+        }
+    }
+
+    /// Absent, null, or one of the spellings exports use for null.
+    pub fn is_nullish(&self) -> bool {
+        match self {
+            Val::Missing | Val::Null => true,
+            Val::Str(s) => {
+                let t = s.trim();
+                t.is_empty() || t == "None" || t.eq_ignore_ascii_case("null")
+            }
+            _ => false,
+        }
+    }
+
+    fn text(&self) -> Cow<'a, str> {
+        if self.is_nullish() {
+            return Cow::Borrowed("");
+        }
+        match self {
+            Val::Str(s) => s.clone(),
+            Val::Int(i) => Cow::Owned(i.to_string()),
+            Val::Float(f) => Cow::Owned(f.to_string()),
+            Val::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+            _ => Cow::Borrowed(""),
+        }
+    }
+
+    /// An integer code: a JSON number, or text holding one (az CLI and CSV give text).
+    fn integer(&self) -> Result<Option<u32>, String> {
+        if self.is_nullish() {
+            return Ok(None);
+        }
+        let v = match self {
+            Val::Int(i) => *i,
+            Val::Float(f) if f.fract() == 0.0 && f.abs() < 1e12 => *f as i64,
+            Val::Str(s) => {
+                let t = s.trim();
+                match t.parse::<i64>() {
+                    Ok(v) => v,
+                    // Excel re-saves may turn 404 into 404.0.
+                    Err(_) => match t.parse::<f64>() {
+                        Ok(f) if f.fract() == 0.0 && f.abs() < 1e12 => f as i64,
+                        _ => return Err(excerpt(t, 40)),
+                    },
+                }
+            }
+            Val::Bool(b) => return Err(b.to_string()),
+            _ => return Err("a non-scalar value".into()),
+        };
+        u32::try_from(v).map(Some).map_err(|_| v.to_string())
+    }
+}
+
+/// The source fields the report needs. Everything else in a record is skipped unread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Time,
+    Category,
+    Type,
+    TableName,
+    OperationName,
+    ResultType,
+    ResultCode,
+    ResultSignature,
+    ResultSubcode,
+    ResultMessage,
+    CorrelationId,
+    CallConnectionId,
+    OperationId,
+}
+
+const FIELDS: usize = 13;
+
+/// Where in a record a key sits: its meaning depends on the nesting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// The record itself, or `properties` / `data` inside it.
+    Record,
+    /// `data.resultInformation` of a callback event.
+    ResultInformation,
+}
+
+/// What a key is, case-insensitively: a field, or a nested object to descend into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyRole {
+    Field(Field),
+    /// `properties` of the common schema or `data` of a callback event.
+    Nested,
+    /// `resultInformation` of a callback event.
+    ResultInformation,
+    Ignore,
+}
+
+/// Strips the portal's header suffixes (` [UTC]`, ` [Local Time]`).
+pub fn strip_header_suffix(key: &str) -> (&str, Option<bool>) {
+    let k = key.trim();
+    if let Some(p) = k.strip_suffix("[UTC]") {
+        return (p.trim_end(), Some(false));
+    }
+    if let Some(p) = k.strip_suffix("[Local Time]") {
+        return (p.trim_end(), Some(true));
+    }
+    (k, None)
+}
+
+pub fn key_role(ctx: Context, key: &str) -> KeyRole {
+    let eq = |s: &str| key.eq_ignore_ascii_case(s);
+    if ctx == Context::ResultInformation {
+        return if eq("code") {
+            KeyRole::Field(Field::ResultCode)
+        } else if eq("subCode") {
+            KeyRole::Field(Field::ResultSubcode)
+        } else if eq("message") {
+            KeyRole::Field(Field::ResultMessage)
+        } else {
+            KeyRole::Ignore
+        };
+    }
+    // Dispatch on length first: most keys of a record are not wanted and fail here cheaply.
+    match key.len() {
+        4 if eq("time") => KeyRole::Field(Field::Time),
+        4 if eq("type") => KeyRole::Field(Field::Type),
+        4 if eq("data") => KeyRole::Nested,
+        8 if eq("category") => KeyRole::Field(Field::Category),
+        9 if eq("tablename") => KeyRole::Field(Field::TableName),
+        10 if eq("resultcode") => KeyRole::Field(Field::ResultCode),
+        10 if eq("resulttype") => KeyRole::Field(Field::ResultType),
+        10 if eq("properties") => KeyRole::Nested,
+        11 if eq("operationid") => KeyRole::Field(Field::OperationId),
+        13 if eq("timegenerated") => KeyRole::Field(Field::Time),
+        13 if eq("operationname") => KeyRole::Field(Field::OperationName),
+        13 if eq("resultsubcode") => KeyRole::Field(Field::ResultSubcode),
+        13 if eq("resultmessage") => KeyRole::Field(Field::ResultMessage),
+        13 if eq("correlationid") => KeyRole::Field(Field::CorrelationId),
+        15 if eq("resultsignature") => KeyRole::Field(Field::ResultSignature),
+        16 if eq("callconnectionid") => KeyRole::Field(Field::CallConnectionId),
+        17 if eq("resultinformation") => KeyRole::ResultInformation,
+        _ => KeyRole::Ignore,
+    }
+}
+
+/// The wanted fields of one source record, before normalization.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Raw<'a> {
+    vals: [Val<'a>; FIELDS],
+}
+
+impl<'a> Raw<'a> {
+    pub fn get(&self, f: Field) -> &Val<'a> {
+        &self.vals[f as usize]
+    }
+
+    /// Sets a field unless an earlier (outer) value is already there.
+    pub fn set(&mut self, f: Field, v: Val<'a>) {
+        let slot = &mut self.vals[f as usize];
+        if slot.is_nullish() && !(v == Val::Missing) {
+            *slot = v;
+        }
+    }
+
+    /// Fills fields still missing from a nested object (`properties`, `data`).
+    pub fn fill_from(&mut self, inner: Raw<'a>) {
+        for (slot, v) in self.vals.iter_mut().zip(inner.vals) {
+            if slot.is_nullish() && !v.is_nullish() {
+                *slot = v;
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.vals.iter().all(|v| *v == Val::Missing)
+    }
+
+    pub fn into_owned(self) -> Raw<'static> {
+        Raw {
+            vals: self.vals.map(Val::into_owned),
+        }
+    }
+}
+
+/// Day/month order of locale-formatted dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateOrder {
+    Mdy,
+    Dmy,
+    Ymd,
+}
+
+/// How times are read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TimeRules {
+    /// For locale dates of portal CSV files; `None` accepts only ISO forms.
+    pub order: Option<DateOrder>,
+    /// Values carry no offset and are local time at this offset (portal `[Local Time]`).
+    pub local_offset: Option<FixedOffset>,
+}
+
+/// The outcome of normalizing one source record.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome<'a> {
+    Record(Record<'a>),
+    /// A record that carries no result by design (streaming usage).
+    Skip,
+    Reject(Reason, String),
+}
+
+fn kind_from_names(raw: &Raw<'_>) -> Option<Result<Kind, ()>> {
+    for f in [Field::Category, Field::Type, Field::TableName] {
+        if let Val::Str(s) = raw.get(f) {
+            let s = s.trim();
+            if s.starts_with("Microsoft.Communication.") {
+                return Some(Ok(Kind::Callback));
+            }
+            let l = s.to_ascii_lowercase();
+            if l.contains("streamingusage") {
+                return Some(Err(()));
+            }
+            if l.contains("mediasummary") {
+                return Some(Ok(Kind::MediaSummary));
+            }
+            if l.contains("operational") || l.contains("incomingoperations") {
+                return Some(Ok(Kind::Operations));
+            }
+        }
+    }
+    None
+}
+
+/// Turns the wanted fields of a source record into a [`Record`], or says why not.
+pub fn normalize<'a>(raw: Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
+    let kind = match kind_from_names(&raw) {
+        Some(Ok(k)) => k,
+        Some(Err(())) => return Outcome::Skip,
+        None => {
+            if !raw.get(Field::ResultCode).is_nullish()
+                || !raw.get(Field::ResultSubcode).is_nullish()
+            {
+                Kind::MediaSummary
+            } else if !raw.get(Field::ResultSignature).is_nullish() {
+                Kind::Operations
+            } else {
+                Kind::Unknown
+            }
+        }
+    };
+
+    let code_val = if raw.get(Field::ResultCode).is_nullish() {
+        raw.get(Field::ResultSignature)
+    } else {
+        raw.get(Field::ResultCode)
+    };
+    let code = match code_val.integer() {
+        Ok(Some(c)) => c,
+        Ok(None) => {
+            return Outcome::Reject(Reason::NoCode, "no ResultCode or ResultSignature".into())
+        }
+        Err(v) => return Outcome::Reject(Reason::CodeNotInteger, format!("code {v:?}")),
+    };
+    let subcode = match raw.get(Field::ResultSubcode).integer() {
+        Ok(s) => s,
+        Err(v) => return Outcome::Reject(Reason::SubcodeNotInteger, format!("subcode {v:?}")),
+    };
+    let time = match raw.get(Field::Time) {
+        Val::Str(s) => match parse_time(s, rules) {
+            Some(t) => t,
+            None => return Outcome::Reject(Reason::NoTime, format!("time {:?}", excerpt(s, 40))),
+        },
+        v if v.is_nullish() => return Outcome::Reject(Reason::NoTime, "no time field".into()),
+        _ => return Outcome::Reject(Reason::NoTime, "time is not text".into()),
+    };
+
+    let (operation, result_type) = if kind == Kind::Callback {
+        let t = raw.get(Field::Type).text();
+        callback_operation(t)
+    } else {
+        (
+            raw.get(Field::OperationName).text(),
+            raw.get(Field::ResultType).text(),
+        )
+    };
+
+    Outcome::Record(Record {
+        time,
+        kind,
+        operation,
+        result_type,
+        code,
+        subcode,
+        message: raw.get(Field::ResultMessage).text(),
+        correlation_id: raw.get(Field::CorrelationId).text(),
+        call_connection_id: raw.get(Field::CallConnectionId).text(),
+        operation_id: raw.get(Field::OperationId).text(),
+    })
+}
+
+/// `Microsoft.Communication.PlayFailed` → operation `PlayFailed`, result type `Failed`.
+fn callback_operation(t: Cow<'_, str>) -> (Cow<'_, str>, Cow<'_, str>) {
+    let op: Cow<'_, str> = match &t {
+        Cow::Borrowed(s) => Cow::Borrowed(s.rsplit('.').next().unwrap_or(s)),
+        Cow::Owned(s) => Cow::Owned(s.rsplit('.').next().unwrap_or(s).to_string()),
+    };
+    let result = ["Failed", "Completed", "Canceled", "Cancelled", "Succeeded"]
+        .into_iter()
+        .find(|r| op.ends_with(r))
+        .unwrap_or("");
+    (op, Cow::Borrowed(result))
+}
+
+/// A short, single-line excerpt of untrusted text for messages.
+pub fn excerpt(s: &str, max: usize) -> String {
+    let mut out: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(max)
+        .collect();
+    if s.chars().count() > max {
+        out.push('…');
+    }
+    out
+}
+
+/// Parses a time: RFC 3339 / ISO 8601 (any number of fraction digits, with or without offset,
+/// a missing offset meaning UTC), or the portal's locale forms when `rules.order` is set.
+pub fn parse_time(s: &str, rules: &TimeRules) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    let naive = parse_naive_iso(s).or_else(|| parse_locale(s, rules.order?))?;
+    Some(match rules.local_offset {
+        Some(off) => naive.checked_sub_offset(off).unwrap_or(naive).and_utc(),
+        None => naive.and_utc(),
+    })
+}
+
+fn parse_naive_iso(s: &str) -> Option<NaiveDateTime> {
+    for f in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
+            return Some(t);
+        }
+    }
+    // A UTC time with an offset but a space instead of T.
+    if let Ok(t) = DateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f%:z") {
+        return Some(t.naive_utc());
+    }
+    None
+}
+
+/// The three numbers of a locale date (`5/25/2023`, `2020/10/16`, `16.07.2026`).
+fn date_parts(s: &str) -> Option<[&str; 3]> {
+    let mut it = s.split(['/', '.', '-']);
+    let parts = [it.next()?, it.next()?, it.next()?];
+    if it.next().is_some()
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    Some(parts)
+}
+
+/// Splits `5/25/2023, 5:43:25.746 PM` into date text, time text and AM/PM.
+fn locale_split(s: &str) -> Option<(&str, &str, Option<bool>)> {
+    let s = s.trim();
+    let (date, rest) = s.split_once([' ', 'T'])?;
+    let date = date.trim_end_matches(',');
+    let rest = rest.trim();
+    let (time, pm) = if let Some(t) = rest.strip_suffix("PM").or_else(|| rest.strip_suffix("pm")) {
+        (t.trim(), Some(true))
+    } else if let Some(t) = rest.strip_suffix("AM").or_else(|| rest.strip_suffix("am")) {
+        (t.trim(), Some(false))
+    } else {
+        (rest, None)
+    };
+    Some((date, time, pm))
+}
+
+/// Parses the portal's locale datetimes with a known day/month order.
+pub fn parse_locale(s: &str, order: DateOrder) -> Option<NaiveDateTime> {
+    let (date, time, pm) = locale_split(s)?;
+    let [a, b, c] = date_parts(date)?;
+    let n = |x: &str| x.parse::<u32>().ok();
+    let (y, m, d) = if a.len() == 4 {
+        (n(a)?, n(b)?, n(c)?)
+    } else {
+        match order {
+            DateOrder::Mdy => (n(c)?, n(a)?, n(b)?),
+            DateOrder::Dmy => (n(c)?, n(b)?, n(a)?),
+            DateOrder::Ymd => (n(a)?, n(b)?, n(c)?),
+        }
+    };
+    let y = if y < 100 { y + 2000 } else { y };
+    let date = NaiveDate::from_ymd_opt(y as i32, m, d)?;
+    let mut t = NaiveTime::parse_from_str(time, "%H:%M:%S%.f")
+        .or_else(|_| NaiveTime::parse_from_str(time, "%H:%M"))
+        .ok()?;
+    if let Some(pm) = pm {
+        use chrono::Timelike;
+        let h = t.hour();
+        if !(1..=12).contains(&h) {
+            return None;
+        }
+        let h24 = match (h, pm) {
+            (12, false) => 0,
+            (12, true) => 12,
+            (h, true) => h + 12,
+            (h, false) => h,
+        };
+        t = t.with_hour(h24)?;
+    }
+    Some(date.and_time(t))
+}
+
+/// What one datetime value says about the day/month order: `None` when it cannot tell.
+pub fn order_evidence(s: &str) -> Option<DateOrder> {
+    let (date, _time, pm) = locale_split(s)?;
+    let [a, b, _] = date_parts(date)?;
+    if a.len() == 4 {
+        return Some(DateOrder::Ymd);
+    }
+    let (a, b): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
+    if a > 12 && b <= 12 {
+        Some(DateOrder::Dmy)
+    } else if b > 12 && a <= 12 {
+        Some(DateOrder::Mdy)
+    } else if pm.is_some() && s.contains(',') {
+        // `5/5/2023, 5:43:25.746 PM` is the en-US form of the portal.
+        Some(DateOrder::Mdy)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> String {
+        parse_time(s, &TimeRules::default()).unwrap().to_rfc3339()
+    }
+
+    fn loc(s: &str, o: DateOrder) -> String {
+        parse_locale(s, o).unwrap().to_string()
+    }
+
+    #[test]
+    fn iso_forms() {
+        assert_eq!(
+            t("2026-11-24T19:57:40.48Z"),
+            "2026-11-24T19:57:40.480+00:00"
+        );
+        assert_eq!(
+            t("2022-09-13T00:55:08.2240104+00:00"),
+            "2022-09-13T00:55:08.224010400+00:00"
+        );
+        assert_eq!(t("2026-11-24T20:00:00+01:00"), "2026-11-24T19:00:00+00:00");
+        assert_eq!(t("2026-11-24 19:57:40"), "2026-11-24T19:57:40+00:00");
+        assert!(parse_time("yesterday", &TimeRules::default()).is_none());
+        assert!(parse_time("5/25/2023, 5:43:25.746 PM", &TimeRules::default()).is_none());
+    }
+
+    #[test]
+    fn en_us_am_pm_edges() {
+        let o = DateOrder::Mdy;
+        assert_eq!(
+            loc("5/25/2023, 5:43:25.746 PM", o),
+            "2023-05-25 17:43:25.746"
+        );
+        assert_eq!(loc("5/25/2023, 12:01:00.000 AM", o), "2023-05-25 00:01:00");
+        assert_eq!(loc("5/25/2023, 12:01:00.000 PM", o), "2023-05-25 12:01:00");
+        assert_eq!(
+            loc("5/25/2023, 11:59:59.999 PM", o),
+            "2023-05-25 23:59:59.999"
+        );
+        assert_eq!(loc("11/24/2026, 1:00:00.000 AM", o), "2026-11-24 01:00:00");
+        assert!(parse_locale("5/25/2023, 13:00:00.000 PM", o).is_none());
+    }
+
+    #[test]
+    fn ymd_and_day_first() {
+        assert_eq!(
+            loc("2020/10/16 0:00:01.403", DateOrder::Mdy),
+            "2020-10-16 00:00:01.403"
+        );
+        assert_eq!(
+            loc("16/07/2026 20:26:12.030", DateOrder::Dmy),
+            "2026-07-16 20:26:12.030"
+        );
+        assert!(parse_locale("16/07/2026 20:26:12.030", DateOrder::Mdy).is_none());
+    }
+
+    #[test]
+    fn local_offset_is_applied() {
+        let rules = TimeRules {
+            order: Some(DateOrder::Dmy),
+            local_offset: Some(FixedOffset::east_opt(3600).unwrap()),
+        };
+        assert_eq!(
+            parse_time("16/07/2026 20:26:12.030", &rules)
+                .unwrap()
+                .to_rfc3339(),
+            "2026-07-16T19:26:12.030+00:00"
+        );
+    }
+
+    #[test]
+    fn order_inference() {
+        assert_eq!(
+            order_evidence("16/07/2026 20:26:12.030"),
+            Some(DateOrder::Dmy)
+        );
+        assert_eq!(
+            order_evidence("7/16/2026, 8:26:12.030 PM"),
+            Some(DateOrder::Mdy)
+        );
+        assert_eq!(
+            order_evidence("5/5/2026, 8:26:12.030 PM"),
+            Some(DateOrder::Mdy)
+        );
+        assert_eq!(
+            order_evidence("2020/10/16 0:00:01.403"),
+            Some(DateOrder::Ymd)
+        );
+        assert_eq!(order_evidence("05/06/2026 20:26:12.030"), None);
+    }
+
+    fn raw(pairs: &[(Field, Val<'static>)]) -> Raw<'static> {
+        let mut r = Raw::default();
+        for (f, v) in pairs {
+            r.set(*f, v.clone());
+        }
+        r
+    }
+
+    fn s(x: &'static str) -> Val<'static> {
+        Val::Str(Cow::Borrowed(x))
+    }
+
+    #[test]
+    fn operational_record_has_no_subcode() {
+        let r = raw(&[
+            (Field::Time, s("2026-11-24T19:00:00Z")),
+            (Field::Category, s("CallAutomationOperational")),
+            (Field::ResultSignature, Val::Int(404)),
+            (Field::OperationName, s("Play")),
+        ]);
+        let Outcome::Record(rec) = normalize(r, &TimeRules::default()) else {
+            panic!()
+        };
+        assert_eq!(
+            (rec.kind, rec.code, rec.subcode),
+            (Kind::Operations, 404, None)
+        );
+    }
+
+    #[test]
+    fn result_code_wins_over_signature_and_cli_strings_parse() {
+        let r = raw(&[
+            (Field::Time, s("2026-11-24T19:00:00Z")),
+            (Field::ResultCode, s("405")),
+            (Field::ResultSignature, s("200")),
+            (Field::ResultSubcode, s("8522")),
+            (Field::CorrelationId, s("None")),
+            (Field::Type, s("ACSCallAutomationMediaSummary")),
+        ]);
+        let Outcome::Record(rec) = normalize(r, &TimeRules::default()) else {
+            panic!()
+        };
+        assert_eq!((rec.code, rec.subcode), (405, Some(8522)));
+        assert_eq!(rec.kind, Kind::MediaSummary);
+        assert_eq!(rec.correlation_id, "");
+    }
+
+    #[test]
+    fn rejects_and_skips() {
+        let tr = TimeRules::default();
+        let base = [(Field::Time, s("2026-11-24T19:00:00Z"))];
+        let mut r = raw(&base);
+        r.set(Field::ResultCode, s("abc"));
+        assert!(matches!(
+            normalize(r, &tr),
+            Outcome::Reject(Reason::CodeNotInteger, _)
+        ));
+        let mut r = raw(&base);
+        r.set(Field::ResultCode, Val::Int(400));
+        r.set(Field::ResultSubcode, Val::Float(1.5));
+        assert!(matches!(
+            normalize(r, &tr),
+            Outcome::Reject(Reason::SubcodeNotInteger, _)
+        ));
+        let mut r = raw(&base);
+        r.set(Field::OperationName, s("Play"));
+        assert!(matches!(
+            normalize(r, &tr),
+            Outcome::Reject(Reason::NoCode, _)
+        ));
+        let r = raw(&[(Field::ResultCode, Val::Int(400))]);
+        assert!(matches!(
+            normalize(r, &tr),
+            Outcome::Reject(Reason::NoTime, _)
+        ));
+        let r = raw(&[(Field::Category, s("CallAutomationStreamingUsage"))]);
+        assert_eq!(normalize(r, &tr), Outcome::Skip);
+        let mut r = raw(&base);
+        r.set(Field::ResultCode, Val::Int(-1));
+        assert!(matches!(
+            normalize(r, &tr),
+            Outcome::Reject(Reason::CodeNotInteger, _)
+        ));
+    }
+
+    #[test]
+    fn callback_type_gives_operation() {
+        let r = raw(&[
+            (Field::Time, s("2022-09-13T00:55:08.2240104+00:00")),
+            (Field::Type, s("Microsoft.Communication.RecognizeFailed")),
+            (Field::ResultCode, Val::Int(400)),
+            (Field::ResultSubcode, Val::Int(8510)),
+        ]);
+        let Outcome::Record(rec) = normalize(r, &TimeRules::default()) else {
+            panic!()
+        };
+        assert_eq!(rec.kind, Kind::Callback);
+        assert_eq!(rec.operation, "RecognizeFailed");
+        assert_eq!(rec.result_type, "Failed");
+    }
+
+    #[test]
+    fn keys_match_case_insensitively() {
+        assert_eq!(
+            key_role(Context::Record, "resultSubCode"),
+            KeyRole::Field(Field::ResultSubcode)
+        );
+        assert_eq!(
+            key_role(Context::Record, "CorrelationID"),
+            KeyRole::Field(Field::CorrelationId)
+        );
+        assert_eq!(key_role(Context::Record, "Properties"), KeyRole::Nested);
+        assert_eq!(
+            key_role(Context::ResultInformation, "subCode"),
+            KeyRole::Field(Field::ResultSubcode)
+        );
+        assert_eq!(key_role(Context::Record, "durationMs"), KeyRole::Ignore);
+    }
+}

@@ -1,0 +1,52 @@
+//! `report.json`: every table of the report in one document, for machines.
+
+use serde_json::{json, Value};
+
+use crate::render::json::rows;
+use crate::report::{reason_text, rfc3339, Report};
+
+pub fn render(r: &Report) -> Value {
+    json!({
+        "period": {
+            "first": r.first.map(rfc3339),
+            "last": r.last.map(rfc3339),
+            "since": r.window.since.map(rfc3339),
+            "until": r.window.until.map(rfc3339),
+            "bucket_seconds": r.bucket_secs,
+        },
+        "catalogue": r.catalogue,
+        "records": {
+            "read": r.read,
+            "accepted": r.accepted,
+            "rejected": r.rejected,
+            "skipped": r.skipped,
+            "outside_window": r.outside,
+            "failures": r.failures,
+        },
+        "failure_rate": r.failure_rate(),
+        "inputs": r.inputs.iter().map(|f| json!({
+            "file": f.path, "shape": f.shape, "accepted": f.accepted,
+            "rejected": f.rejected, "skipped": f.skipped,
+        })).collect::<Vec<Value>>(),
+        "by_category": rows(&r.by_category),
+        "by_mitigation": rows(&r.by_mitigation),
+        "by_code": rows(&r.by_code),
+        "by_operation": rows(&r.by_operation),
+        "timeline": rows(&r.timeline_df),
+        "rejects": rows(&r.rejects),
+        "data_quality": {
+            "rejects_by_reason": r.reject_groups.iter().map(|g| json!({
+                "reason": g.reason.label(),
+                "count": g.count,
+                "examples": g.examples.iter().map(|e| json!({
+                    "file": &*e.file, "line": e.line, "reason": reason_text(e), "excerpt": e.excerpt,
+                })).collect::<Vec<Value>>(),
+            })).collect::<Vec<Value>>(),
+            "rejects_truncated": r.rejects_truncated,
+            "uncatalogued": r.uncatalogued().iter().map(|c| json!({
+                "code": c.code, "subcode": c.subcode, "count": c.count, "calls": c.calls,
+            })).collect::<Vec<Value>>(),
+            "warnings": r.warnings,
+        },
+    })
+}

@@ -1,0 +1,167 @@
+//! `summary.md`: the report for a person reading it in the morning.
+
+use std::fmt::Write;
+
+use crate::render::markdown::{escape, table, table_of};
+use crate::render::sparkline;
+use crate::report::{rfc3339, Report};
+
+/// How many failure keys the "Top failures" table shows.
+pub const TOP: usize = 15;
+
+fn pct(x: f64) -> String {
+    format!("{:.2}%", x * 100.0)
+}
+
+pub fn render(r: &Report) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# Call Automation triage report\n");
+    let period = match (r.first, r.last) {
+        (Some(a), Some(b)) => format!("{} to {}", rfc3339(a), rfc3339(b)),
+        _ => "no records".to_string(),
+    };
+    let _ = writeln!(s, "- **Period covered:** {period}");
+    if r.window.since.is_some() || r.window.until.is_some() {
+        let _ = writeln!(
+            s,
+            "- **Window:** [{}, {})",
+            r.window.since.map(rfc3339).unwrap_or_else(|| "…".into()),
+            r.window.until.map(rfc3339).unwrap_or_else(|| "…".into())
+        );
+    }
+    let _ = writeln!(
+        s,
+        "- **Records:** {} read, {} accepted, {} rejected, {} skipped (no result: streaming usage){}",
+        r.read,
+        r.accepted,
+        r.rejected,
+        r.skipped,
+        if r.outside > 0 {
+            format!(", {} outside the window", r.outside)
+        } else {
+            String::new()
+        }
+    );
+    let _ = writeln!(
+        s,
+        "- **Failure rate:** {} ({} failures of {} accepted records)",
+        pct(r.failure_rate()),
+        r.failures,
+        r.accepted
+    );
+    let _ = writeln!(s, "- **Catalogue:** {}\n", escape(&r.catalogue));
+
+    let _ = writeln!(s, "## By category\n\n{}", table(&r.by_category));
+
+    let _ = writeln!(s, "## Top failures\n");
+    let top = r.top_failures(TOP);
+    if top.is_empty() {
+        let _ = writeln!(s, "No failures.\n");
+    } else {
+        let rows: Vec<Vec<String>> = top
+            .iter()
+            .map(|c| {
+                vec![
+                    c.label(),
+                    c.category.as_str().to_string(),
+                    c.count.to_string(),
+                    c.calls.to_string(),
+                    c.description.clone(),
+                    c.mitigation.clone(),
+                    sparkline(&r.series((c.code, c.subcode))),
+                ]
+            })
+            .collect();
+        let headers: Vec<String> = [
+            "code/subcode",
+            "category",
+            "count",
+            "calls",
+            "description",
+            "mitigation",
+            "timeline",
+        ]
+        .map(String::from)
+        .to_vec();
+        let _ = writeln!(s, "{}", table_of(&headers, &rows));
+    }
+
+    let _ = writeln!(s, "## By mitigation\n\n{}", table(&r.by_mitigation));
+    let _ = writeln!(s, "## By operation\n\n{}", table(&r.by_operation));
+
+    let _ = writeln!(s, "## Data quality\n");
+    let _ = writeln!(s, "### Rejected records\n");
+    if r.reject_groups.is_empty() {
+        let _ = writeln!(s, "None.\n");
+    } else {
+        let rows: Vec<Vec<String>> = r
+            .reject_groups
+            .iter()
+            .map(|g| {
+                let ex = g
+                    .examples
+                    .iter()
+                    .map(|e| format!("{}:{} {}", e.file, e.line, e.excerpt))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                vec![g.reason.label().to_string(), g.count.to_string(), ex]
+            })
+            .collect();
+        let headers = ["reason", "count", "first examples (file:line excerpt)"].map(String::from);
+        let _ = writeln!(s, "{}", table_of(&headers, &rows));
+        if r.rejects_truncated {
+            let _ = writeln!(
+                s,
+                "rejects.csv lists the first {} rejected records only.\n",
+                crate::aggregate::MAX_REJECT_ROWS
+            );
+        }
+    }
+    let _ = writeln!(s, "### Uncatalogued codes\n");
+    let unc = r.uncatalogued();
+    if unc.is_empty() {
+        let _ = writeln!(s, "None: every code seen is in the catalogue.\n");
+    } else {
+        let _ = writeln!(
+            s,
+            "These keys match nothing in the catalogue; a newer copy of the page (`--catalogue`) may know them.\n"
+        );
+        let rows: Vec<Vec<String>> = unc
+            .iter()
+            .map(|c| {
+                vec![
+                    c.label(),
+                    c.category.as_str().to_string(),
+                    c.count.to_string(),
+                    c.calls.to_string(),
+                ]
+            })
+            .collect();
+        let headers = ["code/subcode", "category", "count", "calls"].map(String::from);
+        let _ = writeln!(s, "{}", table_of(&headers, &rows));
+    }
+    if !r.warnings.is_empty() {
+        let _ = writeln!(s, "### Warnings\n");
+        for w in &r.warnings {
+            let _ = writeln!(s, "- {}", escape(w));
+        }
+        s.push('\n');
+    }
+    let _ = writeln!(s, "### Input files\n");
+    let rows: Vec<Vec<String>> = r
+        .inputs
+        .iter()
+        .map(|f| {
+            vec![
+                f.path.clone(),
+                f.shape.to_string(),
+                f.accepted.to_string(),
+                f.rejected.to_string(),
+                f.skipped.to_string(),
+            ]
+        })
+        .collect();
+    let headers = ["file", "shape", "accepted", "rejected", "skipped"].map(String::from);
+    let _ = write!(s, "{}", table_of(&headers, &rows));
+    s
+}
