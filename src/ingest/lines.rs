@@ -37,6 +37,8 @@ struct Blocks {
     carry: Vec<u8>,
     next_line: u64,
     done: bool,
+    /// A read error, reported after the complete lines read before it.
+    error: Option<io::Error>,
 }
 
 /// Reads up to `want` more bytes onto `buf`; 0 means end of input.
@@ -87,6 +89,9 @@ impl Iterator for Blocks {
     type Item = Piece;
 
     fn next(&mut self) -> Option<Piece> {
+        if let Some(e) = self.error.take() {
+            return self.fail(e);
+        }
         if self.done {
             return None;
         }
@@ -101,7 +106,23 @@ impl Iterator for Blocks {
                     break;
                 }
                 Ok(_) => {}
-                Err(e) => return self.fail(e),
+                Err(e) => {
+                    // Hand on the whole lines read so far; the cut line after them is lost
+                    // with the error.
+                    self.error = Some(e);
+                    let Some(p) = memrchr(b'\n', &buf) else {
+                        let e = self.error.take().expect("just set");
+                        return self.fail(e);
+                    };
+                    buf.truncate(p + 1);
+                    let first_line = self.next_line;
+                    self.next_line += memchr_iter(b'\n', &buf).count() as u64;
+                    return Some(Piece::Block {
+                        data: buf,
+                        first_line,
+                        unterminated: false,
+                    });
+                }
             }
         }
         let first_line = self.next_line;
@@ -230,12 +251,13 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         carry: Vec::new(),
         next_line: 0,
         done: false,
+        error: None,
     };
     let Some(first) = blocks.next() else {
         return Ok(());
     };
     process(first, ctx);
-    if blocks.done && blocks.carry.is_empty() {
+    if blocks.done && blocks.carry.is_empty() && blocks.error.is_none() {
         return Ok(());
     }
     let name = ctx.name.clone();

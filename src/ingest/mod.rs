@@ -230,6 +230,18 @@ impl<R: Read> Read for Progressed<R> {
 
 const PREFIX_BYTES: u64 = 1 << 20;
 
+/// A reader that fails once with a stored error.
+struct FailOnce(Option<io::Error>);
+
+impl Read for FailOnce {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        match self.0.take() {
+            Some(e) => Err(e),
+            None => Ok(0),
+        }
+    }
+}
+
 /// The framing of a file, from its first bytes.
 fn detect(prefix: &[u8]) -> InputFormat {
     let p = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
@@ -299,7 +311,15 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         };
         let mut prefix = Vec::new();
         let mut input = input;
-        (&mut input).take(PREFIX_BYTES).read_to_end(&mut prefix)?;
+        // A read error in the prefix (a corrupt gzip) is reported after the records before it.
+        let prefix_error = (&mut input)
+            .take(PREFIX_BYTES)
+            .read_to_end(&mut prefix)
+            .err();
+        let input: Input = match prefix_error {
+            Some(e) => Box::new(FailOnce(Some(e))),
+            None => input,
+        };
         // Excel and Windows tools put a UTF-8 BOM before CSV and JSON alike.
         if prefix.starts_with(b"\xEF\xBB\xBF") {
             prefix.drain(..3);
@@ -382,3 +402,6 @@ mod tests {
         assert!(!wanted_in_walk(Path::new("a/gen.py")));
     }
 }
+
+#[cfg(test)]
+mod tests_shapes;

@@ -1,0 +1,570 @@
+//! Ingest tests: every shape read straight from `samples/` against the generator's ground
+//! truth, exact normalized records for hand-written lines of each shape, and every kind of bad
+//! input.
+
+use std::borrow::Cow;
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use super::*;
+use crate::normalize::{DateOrder, Kind, Record};
+
+/// A sink that keeps everything, owned.
+#[derive(Default)]
+struct Collect {
+    records: Vec<Record<'static>>,
+    rejects: Vec<Reject>,
+    skipped: u64,
+}
+
+fn owned(r: &Record<'_>) -> Record<'static> {
+    let o = |c: &Cow<'_, str>| Cow::Owned(c.to_string());
+    Record {
+        time: r.time,
+        kind: r.kind,
+        operation: o(&r.operation),
+        result_type: o(&r.result_type),
+        code: r.code,
+        subcode: r.subcode,
+        message: o(&r.message),
+        correlation_id: o(&r.correlation_id),
+        call_connection_id: o(&r.call_connection_id),
+        operation_id: o(&r.operation_id),
+    }
+}
+
+impl Sink for Collect {
+    fn record(&mut self, rec: &Record<'_>) {
+        self.records.push(owned(rec));
+    }
+    fn reject(&mut self, rej: Reject) {
+        self.rejects.push(rej);
+    }
+    fn skip(&mut self) {
+        self.skipped += 1;
+    }
+    fn merge(&mut self, o: Collect) {
+        self.records.extend(o.records);
+        self.rejects.extend(o.rejects);
+        self.skipped += o.skipped;
+    }
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn settings(inputs: Vec<PathBuf>) -> IngestSettings {
+    IngestSettings {
+        inputs,
+        input_format: None,
+        date_order: None,
+        local_offset: None,
+    }
+}
+
+fn read(s: &IngestSettings) -> (Collect, IngestReport) {
+    let (mut c, r) = ingest(s, None, Collect::default).unwrap();
+    c.rejects.sort();
+    (c, r)
+}
+
+fn read_text(name: &str, text: &[u8]) -> (Collect, IngestReport, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    let (c, r) = read(&settings(vec![p]));
+    (c, r, dir)
+}
+
+fn manifest() -> Value {
+    let text =
+        std::fs::read_to_string(root().join("tests/fixtures/samples_expected.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn utc(s: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(s).unwrap().into()
+}
+
+#[test]
+fn every_sample_file_matches_its_ground_truth() {
+    let m = manifest();
+    let files = m["files"].as_object().unwrap();
+    assert!(files.len() >= 10, "the manifest lists every sample file");
+    for (rel, want) in files {
+        let (c, report) = read(&settings(vec![root().join(rel)]));
+        let got = (c.records.len() as u64, c.rejects.len() as u64, c.skipped);
+        let expected = (
+            want["accepted"].as_u64().unwrap(),
+            want["rejected"].as_u64().unwrap(),
+            want["skipped"].as_u64().unwrap(),
+        );
+        assert_eq!(got, expected, "{rel}: accepted, rejected, skipped");
+        let f = &report.files[0];
+        assert_eq!((f.accepted, f.rejected, f.skipped), expected, "{rel}");
+        let mut want_rejects: Vec<(u64, String)> = want["rejects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["line"].as_u64().unwrap(),
+                    r["reason"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        want_rejects.sort();
+        let got_rejects: Vec<(u64, String)> = c
+            .rejects
+            .iter()
+            .map(|r| (r.line, r.reason.label().to_string()))
+            .collect();
+        assert_eq!(got_rejects, want_rejects, "{rel}: rejects (line, reason)");
+    }
+}
+
+#[test]
+fn samples_cover_every_reject_reason_of_the_issue() {
+    let (c, _) = read(&settings(vec![root().join("samples")]));
+    let mut reasons: Vec<&str> = c.rejects.iter().map(|r| r.reason.label()).collect();
+    reasons.sort();
+    reasons.dedup();
+    for want in [
+        "not json",
+        "truncated record",
+        "bad json document",
+        "wrong field count",
+        "code not an integer",
+        "subcode not an integer",
+        "no parseable time",
+        "no code",
+    ] {
+        assert!(
+            reasons.contains(&want),
+            "no sample reject {want:?}: {reasons:?}"
+        );
+    }
+}
+
+#[test]
+fn directory_walk_reads_every_sample_and_nothing_else() {
+    let m = manifest();
+    let (c, report) = read(&settings(vec![root().join("samples")]));
+    let t = &m["totals"];
+    assert_eq!(c.records.len() as u64, t["accepted"].as_u64().unwrap());
+    assert_eq!(c.rejects.len() as u64, t["rejected"].as_u64().unwrap());
+    assert_eq!(c.skipped, t["skipped"].as_u64().unwrap());
+    // Sorted walk; README.md is not an input.
+    let paths: Vec<&str> = report.files.iter().map(|f| f.path.as_str()).collect();
+    let mut sorted = paths.clone();
+    sorted.sort_by_key(|p| PathBuf::from(p));
+    assert!(paths == sorted, "the walk is in sorted path order");
+    assert_eq!(paths.len(), m["files"].as_object().unwrap().len());
+    assert!(!paths.iter().any(|p| p.ends_with(".md")));
+}
+
+#[test]
+fn hidden_entries_are_skipped_and_named_files_always_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let line =
+        br#"{"time":"2026-11-24T01:00:00Z","properties":{"resultCode":500,"resultSubcode":8572}}"#;
+    std::fs::create_dir(dir.path().join(".hidden")).unwrap();
+    std::fs::write(dir.path().join(".hidden/a.json"), line).unwrap();
+    std::fs::write(dir.path().join(".b.json"), line).unwrap();
+    std::fs::write(dir.path().join("c.json"), line).unwrap();
+    std::fs::write(dir.path().join("notes.dat"), line).unwrap();
+    let (c, _) = read(&settings(vec![dir.path().to_path_buf()]));
+    assert_eq!(c.records.len(), 1);
+    let (c, _) = read(&settings(vec![dir.path().join("notes.dat")]));
+    assert_eq!(c.records.len(), 1, "a named file is read whatever its name");
+}
+
+fn rec(
+    time: &str,
+    kind: Kind,
+    op: &str,
+    rt: &str,
+    code: u32,
+    sub: Option<u32>,
+    msg: &str,
+    ids: [&str; 3],
+) -> Record<'static> {
+    let s = |x: &str| Cow::Owned(x.to_string());
+    Record {
+        time: utc(time),
+        kind,
+        operation: s(op),
+        result_type: s(rt),
+        code,
+        subcode: sub,
+        message: s(msg),
+        correlation_id: s(ids[0]),
+        call_connection_id: s(ids[1]),
+        operation_id: s(ids[2]),
+    }
+}
+
+#[test]
+fn storage_archive_record_nested_and_key_case_variants() {
+    let text = concat!(
+        r#"{"time":"2026-11-24T19:57:40.4800000Z","resourceid":"/SUBSCRIPTIONS/X","operationName":"Play","category":"CallAutomationMediaSummary","resultType":"Failed","correlationId":"c1","properties":{"resultCode":404,"resultSubCode":8522,"resultMessage":"Call not found.","operationId":"o1","callConnectionId":"cc1"}}"#,
+        "\n",
+        r#"{"time":"2026-11-24T19:00:00Z","category":"CallAutomationOperational","operationName":"AnswerCall","resultType":"Failed","resultSignature":405,"CorrelationID":"c2","properties":{"callConnectionId":"null","OperationId":"o2"}}"#,
+        "\n\n",
+        r#"{"time":"2026-11-24T19:00:00Z","category":"CallAutomationStreamingUsage","properties":{"streamingDurationInMs":1200}}"#,
+        "\n"
+    );
+    let (c, _, _d) = read_text("PT1H.json", text.as_bytes());
+    assert_eq!(
+        c.records,
+        vec![
+            rec(
+                "2026-11-24T19:57:40.48Z",
+                Kind::MediaSummary,
+                "Play",
+                "Failed",
+                404,
+                Some(8522),
+                "Call not found.",
+                ["c1", "cc1", "o1"]
+            ),
+            rec(
+                "2026-11-24T19:00:00Z",
+                Kind::Operations,
+                "AnswerCall",
+                "Failed",
+                405,
+                None,
+                "",
+                ["c2", "", "o2"]
+            ),
+        ]
+    );
+    assert_eq!((c.skipped, c.rejects.len()), (1, 0));
+}
+
+#[test]
+fn workspace_export_flat_pascal_case() {
+    let text = r#"{"TenantId":"t","TimeGenerated":"2026-11-24T14:20:55.5107591Z","OperationName":"Recognize","ResultType":"Completed","ResultCode":200,"ResultSubcode":8531,"ResultMessage":"Action completed, max digits received.","CorrelationId":"c3","OperationId":"o3","Type":"ACSCallAutomationMediaSummary"}"#;
+    let (c, _, _d) = read_text("PT05M.json", text.as_bytes());
+    assert_eq!(
+        c.records,
+        vec![rec(
+            "2026-11-24T14:20:55.5107591Z",
+            Kind::MediaSummary,
+            "Recognize",
+            "Completed",
+            200,
+            Some(8531),
+            "Action completed, max digits received.",
+            ["c3", "", "o3"]
+        )]
+    );
+}
+
+#[test]
+fn records_documents_per_line_and_pretty() {
+    let line = r#"{"records":[{"time":"2026-11-24T01:00:00Z","category":"CallAutomationMediaSummary","properties":{"resultCode":500,"resultSubcode":8572}},{"time":"2026-11-24T02:00:00Z","properties":{"resultCode":"x"}}]}"#;
+    let text = format!("{line}\n{line}\n");
+    let (c, _, _d) = read_text("hub.json", text.as_bytes());
+    assert_eq!(c.records.len(), 2);
+    assert_eq!(
+        c.rejects.iter().map(|r| r.line).collect::<Vec<_>>(),
+        vec![1, 2]
+    );
+    let pretty = "{\n  \"records\": [\n    {\"time\": \"2026-11-24T01:00:00Z\", \"resultCode\": 603, \"resultSubcode\": 0},\n    {\"time\": \"2026-11-24T01:00:01Z\", \"resultCode\": 603, \"resultSubcode\": 0},\n  ]\n}\n";
+    let (c, _, _d) = read_text("blob.json", pretty.as_bytes());
+    assert_eq!(
+        c.records.len(),
+        2,
+        "records before the trailing comma count"
+    );
+    assert_eq!(c.rejects.len(), 1);
+    assert_eq!(c.rejects[0].reason, Reason::BadDocument);
+    assert_eq!(c.rejects[0].line, 5);
+}
+
+#[test]
+fn query_api_response_positional_rows() {
+    let text = r#"{"tables":[{"name":"PrimaryResult","columns":[{"name":"TimeGenerated","type":"datetime"},{"name":"CorrelationId","type":"string"},{"name":"OperationName","type":"string"},{"name":"ResultType","type":"string"},{"name":"ResultCode","type":"int"},{"name":"ResultSubcode","type":"int"},{"name":"ResultMessage","type":"string"}],
+  "rows":[["2026-11-24T19:57:40.48Z","c4","Play","Failed",400,8535,"Invalid file format."],["2026-11-24T19:57:41Z","c4","Play","Completed",200,0,null]]}],
+  "error":{"code":"PartialError","message":"some"}}"#;
+    let (c, _, _d) = read_text("api.json", text.as_bytes());
+    assert_eq!(c.records.len(), 2);
+    assert_eq!(
+        c.records[0],
+        rec(
+            "2026-11-24T19:57:40.48Z",
+            Kind::MediaSummary,
+            "Play",
+            "Failed",
+            400,
+            Some(8535),
+            "Invalid file format.",
+            ["c4", "", ""]
+        )
+    );
+    assert_eq!(c.records[1].message, "");
+}
+
+#[test]
+fn az_cli_output_every_value_a_string() {
+    let text = r#"[
+  {
+    "TableName": "PrimaryResult",
+    "TimeGenerated": "2026-11-24T05:00:00.123Z",
+    "CorrelationId": "c5",
+    "OperationName": "Recognize",
+    "ResultType": "Failed",
+    "ResultCode": "408",
+    "ResultSubcode": "8570",
+    "ResultMessage": "None",
+    "PlayInLoop": "False"
+  }
+]"#;
+    let (c, _, _d) = read_text("az.json", text.as_bytes());
+    assert_eq!(
+        c.records,
+        vec![rec(
+            "2026-11-24T05:00:00.123Z",
+            Kind::MediaSummary,
+            "Recognize",
+            "Failed",
+            408,
+            Some(8570),
+            "",
+            ["c5", "", ""]
+        )]
+    );
+}
+
+#[test]
+fn portal_csv_bom_crlf_am_pm_and_quotes() {
+    let text = "\u{feff}TimeGenerated [UTC],CorrelationId,OperationName,ResultType,ResultCode,ResultSubcode,ResultMessage,PlayInLoop\r\n\
+        \"11/24/2026, 12:07:03.005 AM\",c6,Play,Completed,200,0,\"Action completed, \"\"ok\"\".\",TRUE\r\n\
+        \"11/24/2026, 12:30:00.000 PM\",c6,Play,Failed,400,8536,\"line one\r\nline two\",FALSE\r\n\
+        \"11/24/2026, 1:00:00.000 PM\",c6,Play,Failed,400\r\n\
+        \"11/24/2026, 11:59:59.999 PM\",c7,Play,Failed,404,8522,x,1\r\n";
+    let (c, report, _d) = read_text("export.csv", text.as_bytes());
+    let got: Vec<(String, u32, &str)> = c
+        .records
+        .iter()
+        .map(|r| (crate::report::rfc3339(r.time), r.code, &*r.message))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "2026-11-24T00:07:03.005Z".into(),
+                200,
+                "Action completed, \"ok\"."
+            ),
+            ("2026-11-24T12:30:00Z".into(), 400, "line one\r\nline two"),
+            ("2026-11-24T23:59:59.999Z".into(), 404, "x"),
+        ]
+    );
+    // The short row starts on physical line 5 (the quoted newline spans lines 3-4).
+    assert_eq!(c.rejects.len(), 1);
+    assert_eq!(
+        (c.rejects[0].line, c.rejects[0].reason),
+        (5, Reason::FieldCount)
+    );
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+}
+
+#[test]
+fn portal_csv_day_first_local_time_with_offset() {
+    let text = "TimeGenerated [Local Time],ResultCode,ResultSubcode\n\
+        05/06/2026 20:26:12.030,400,8510\n\
+        16/07/2026 20:26:12.030,400,8510\n";
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("local.csv");
+    std::fs::write(&p, text).unwrap();
+    let mut s = settings(vec![p]);
+    s.local_offset = Some(chrono::FixedOffset::east_opt(2 * 3600).unwrap());
+    let (c, report) = read(&s);
+    let times: Vec<String> = c
+        .records
+        .iter()
+        .map(|r| crate::report::rfc3339(r.time))
+        .collect();
+    // Day-first is inferred from 16/07, and applies to 05/06 above it too.
+    assert_eq!(
+        times,
+        vec!["2026-06-05T18:26:12.030Z", "2026-07-16T18:26:12.030Z"]
+    );
+    assert_eq!(report.warnings.len(), 1);
+    assert!(
+        report.warnings[0].contains("[Local Time]"),
+        "{:?}",
+        report.warnings
+    );
+}
+
+#[test]
+fn ambiguous_dates_warn_and_date_order_overrides() {
+    let text = "TimeGenerated [UTC],ResultCode\n05/06/2026 20:26:12.030,400\n";
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("a.csv");
+    std::fs::write(&p, text).unwrap();
+    let (c, report) = read(&settings(vec![p.clone()]));
+    assert_eq!(
+        crate::report::rfc3339(c.records[0].time),
+        "2026-05-06T20:26:12.030Z"
+    );
+    assert!(report.warnings[0].contains("cannot tell the day/month order"));
+    let mut s = settings(vec![p]);
+    s.date_order = Some(DateOrder::Dmy);
+    let (c, report) = read(&s);
+    assert_eq!(
+        crate::report::rfc3339(c.records[0].time),
+        "2026-06-05T20:26:12.030Z"
+    );
+    assert!(report.warnings.is_empty());
+}
+
+#[test]
+fn ja_jp_year_first_dates() {
+    let text = "TimeGenerated [UTC],OperationName,ResultSignature\r\n2020/10/16 0:00:01.403,AnswerCall,200\r\n";
+    let (c, _, _d) = read_text("ja.csv", text.as_bytes());
+    assert_eq!(
+        crate::report::rfc3339(c.records[0].time),
+        "2020-10-16T00:00:01.403Z"
+    );
+    assert_eq!((c.records[0].code, c.records[0].subcode), (200, None));
+}
+
+#[test]
+fn callback_events_one_array_per_line() {
+    let text = concat!(
+        r#"[{"id":"1","source":"calling/callConnections/cc9","type":"Microsoft.Communication.RecognizeFailed","data":{"operationContext":"menu","resultInformation":{"code":400,"subCode":8510,"message":"Action failed, initial silence timeout reached."},"callConnectionId":"cc9","serverCallId":"s","correlationId":"c9"},"time":"2022-09-13T00:55:08.2240104+00:00","specversion":"1.0"}]"#,
+        "\n",
+        r#"[{"type":"Microsoft.Communication.PlayCompleted","data":{"resultInformation":{"code":200,"subCode":0,"message":"ok"},"callConnectionId":"cc9"},"time":"2022-09-13T00:56:00+01:00"}, 5]"#,
+        "\n"
+    );
+    let (c, _, _d) = read_text("events.json", text.as_bytes());
+    assert_eq!(
+        c.records[0],
+        rec(
+            "2022-09-13T00:55:08.2240104Z",
+            Kind::Callback,
+            "RecognizeFailed",
+            "Failed",
+            400,
+            Some(8510),
+            "Action failed, initial silence timeout reached.",
+            ["c9", "cc9", ""]
+        )
+    );
+    assert_eq!(c.records[1].time, utc("2022-09-12T23:56:00Z"));
+    assert_eq!(c.records[1].call_id(), Some("cc9"));
+    assert_eq!(c.rejects.len(), 1);
+    assert_eq!(
+        (c.rejects[0].line, c.rejects[0].reason),
+        (2, Reason::NotARecord)
+    );
+}
+
+#[test]
+fn gzip_is_detected_by_content_not_name() {
+    let line =
+        br#"{"time":"2026-11-24T01:00:00Z","properties":{"resultCode":500,"resultSubcode":8572}}"#;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(line).unwrap();
+    let bytes = gz.finish().unwrap();
+    let (c, report, _d) = read_text("plain-name.json", &bytes);
+    assert_eq!(c.records.len(), 1);
+    assert_eq!(report.files[0].shape, "json lines");
+}
+
+#[test]
+fn corrupt_gzip_is_one_reject_and_earlier_records_count() {
+    let mut text = Vec::new();
+    for i in 0..2000 {
+        text.extend_from_slice(
+            format!(r#"{{"time":"2026-11-24T01:00:00Z","resultCode":500,"resultSubcode":{i}}}"#)
+                .as_bytes(),
+        );
+        text.push(b'\n');
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::none());
+    gz.write_all(&text).unwrap();
+    let mut bytes = gz.finish().unwrap();
+    let n = bytes.len();
+    bytes.truncate(n * 3 / 4);
+    bytes.extend_from_slice(b"garbage");
+    let (c, _, _d) = read_text("broken.json.gz", &bytes);
+    assert_eq!(c.rejects.len(), 1, "{:?}", c.rejects);
+    assert_eq!(c.rejects[0].reason, Reason::Unreadable);
+    assert!(c.records.len() > 1000, "{}", c.records.len());
+}
+
+#[test]
+fn unreadable_file_is_a_reject() {
+    // A dangling link met in a directory walk cannot be opened.
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(dir.path().join("gone.json"), dir.path().join("link.json")).unwrap();
+    let (c, report) = read(&settings(vec![dir.path().to_path_buf()]));
+    assert_eq!(c.rejects.len(), 1);
+    assert_eq!(c.rejects[0].reason, Reason::Unreadable);
+    assert_eq!(report.files[0].shape, "unreadable");
+}
+
+#[test]
+fn huge_line_is_rejected_and_the_rest_still_read() {
+    let good = r#"{"time":"2026-11-24T01:00:00Z","resultCode":404,"resultSubcode":8522}"#;
+    let mut text = format!("{good}\n{{\"time\":\"");
+    text.push_str(&"x".repeat(MAX_RECORD_BYTES + 10));
+    text.push_str("\"}\n");
+    for _ in 0..3 {
+        text.push_str(good);
+        text.push('\n');
+    }
+    let (c, _, _d) = read_text("big.json", text.as_bytes());
+    assert_eq!(c.records.len(), 4);
+    assert_eq!(c.rejects.len(), 1);
+    assert_eq!(
+        (c.rejects[0].line, c.rejects[0].reason),
+        (2, Reason::TooLarge)
+    );
+}
+
+#[test]
+fn large_json_lines_file_is_read_in_parallel_blocks_with_exact_line_numbers() {
+    // Several blocks' worth of lines, with a bad line far into the file.
+    let good = r#"{"time":"2026-11-24T01:00:00Z","resultCode":404,"resultSubcode":8522,"pad":"................................................................................................"}"#;
+    let n = 3 * MAX_RECORD_BYTES / good.len();
+    let mut text = String::with_capacity(n * (good.len() + 1));
+    for i in 1..=n {
+        if i == n - 5 {
+            text.push_str("not json\n");
+        } else {
+            text.push_str(good);
+            text.push('\n');
+        }
+    }
+    let (c, report, _d) = read_text("many.json", text.as_bytes());
+    assert_eq!(c.records.len(), n - 1);
+    assert_eq!(c.rejects.len(), 1);
+    assert_eq!(
+        (c.rejects[0].line, c.rejects[0].reason),
+        (n as u64 - 5, Reason::NotJson)
+    );
+    assert_eq!(report.files[0].accepted, n as u64 - 1);
+}
+
+#[test]
+fn forced_format_overrides_detection() {
+    let text = "{\"time\":\"2026-11-24T01:00:00Z\",\"resultCode\":404}\n";
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("a.json");
+    std::fs::write(&p, text).unwrap();
+    let mut s = settings(vec![p]);
+    s.input_format = Some(InputFormat::Csv);
+    let (c, report) = read(&s);
+    assert_eq!(report.files[0].shape, "csv");
+    assert!(c.records.is_empty());
+}
