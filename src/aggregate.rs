@@ -11,6 +11,9 @@ use crate::normalize::{Kind, Reason, Record};
 /// At most this many reject rows are kept for `rejects.csv`; all are counted.
 pub const MAX_REJECT_ROWS: usize = 100_000;
 
+/// Seconds in a UTC day.
+pub const DAY: i64 = 86_400;
+
 /// A (code, subcode) key.
 pub type Key = (u32, Option<u32>);
 
@@ -24,6 +27,22 @@ pub struct Window {
 impl Window {
     pub fn contains(&self, t: DateTime<Utc>) -> bool {
         self.since.is_none_or(|s| t >= s) && self.until.is_none_or(|u| t < u)
+    }
+}
+
+type Time = Option<DateTime<Utc>>;
+
+fn earliest(a: Time, b: Time) -> Time {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn latest(a: Time, b: Time) -> Time {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
     }
 }
 
@@ -71,6 +90,8 @@ pub struct Aggregator {
     pub timeline: HashMap<(i64, Key), u64>,
     pub reject_rows: Vec<Reject>,
     pub reject_counts: BTreeMap<Reason, u64>,
+    /// (UTC day as days since the epoch, key) → count and calls: the spikes' history.
+    pub by_day: HashMap<(i64, Key), OpStats>,
 }
 
 impl Aggregator {
@@ -87,6 +108,7 @@ impl Aggregator {
             timeline: HashMap::new(),
             reject_rows: Vec::new(),
             reject_counts: BTreeMap::new(),
+            by_day: HashMap::new(),
         }
     }
 
@@ -120,8 +142,8 @@ impl Sink for Aggregator {
         let ks = self.by_key.entry(key).or_default();
         ks.count += 1;
         add_call(&mut ks.calls, rec);
-        ks.first = Some(ks.first.map_or(rec.time, |f| f.min(rec.time)));
-        ks.last = Some(ks.last.map_or(rec.time, |l| l.max(rec.time)));
+        ks.first = earliest(ks.first, Some(rec.time));
+        ks.last = latest(ks.last, Some(rec.time));
 
         let op_key = (rec.operation.to_string(), rec.kind, rec.code, rec.subcode);
         let os = self.by_op.entry(op_key).or_default();
@@ -131,6 +153,10 @@ impl Sink for Aggregator {
         let t = rec.time.timestamp();
         let bucket = t - t.rem_euclid(self.bucket_secs);
         *self.timeline.entry((bucket, key)).or_default() += 1;
+
+        let ds = self.by_day.entry((t.div_euclid(DAY), key)).or_default();
+        ds.count += 1;
+        add_call(&mut ds.calls, rec);
     }
 
     fn reject(&mut self, rej: Reject) {
@@ -154,17 +180,16 @@ impl Sink for Aggregator {
             let t = self.by_key.entry(k).or_default();
             t.count += s.count;
             t.calls.extend(s.calls);
-            t.first = match (t.first, s.first) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            t.last = match (t.last, s.last) {
-                (Some(a), Some(b)) => Some(a.max(b)),
-                (a, b) => a.or(b),
-            };
+            t.first = earliest(t.first, s.first);
+            t.last = latest(t.last, s.last);
         }
         for (k, s) in o.by_op {
             let t = self.by_op.entry(k).or_default();
+            t.count += s.count;
+            t.calls.extend(s.calls);
+        }
+        for (k, s) in o.by_day {
+            let t = self.by_day.entry(k).or_default();
             t.count += s.count;
             t.calls.extend(s.calls);
         }
@@ -177,6 +202,106 @@ impl Sink for Aggregator {
         let room = MAX_REJECT_ROWS.saturating_sub(self.reject_rows.len());
         self.reject_rows
             .extend(o.reject_rows.into_iter().take(room));
+    }
+}
+
+/// One call's records of the focused subcode.
+#[derive(Debug, Clone, Default)]
+pub struct CallStats {
+    pub call_connection_id: String,
+    pub count: u64,
+    pub first: Option<DateTime<Utc>>,
+    pub last: Option<DateTime<Utc>>,
+}
+
+/// Distinct result messages kept per focus; more are counted together.
+pub const MAX_MESSAGES: usize = 1_000;
+
+/// The sink of `triage`: everything an [`Aggregator`] counts (the exposure and history of the
+/// spike verdict need all records), plus the calls and messages of one subcode.
+#[derive(Debug, Clone)]
+pub struct Focus {
+    pub subcode: u32,
+    pub code: Option<u32>,
+    pub all: Aggregator,
+    /// By CorrelationId (or CallConnectionId).
+    pub calls: HashMap<Box<str>, CallStats>,
+    pub messages: HashMap<Box<str>, u64>,
+    /// Records whose message was not kept because [`MAX_MESSAGES`] were already.
+    pub other_messages: u64,
+}
+
+impl Focus {
+    pub fn new(subcode: u32, code: Option<u32>, all: Aggregator) -> Focus {
+        Focus {
+            subcode,
+            code,
+            all,
+            calls: HashMap::new(),
+            messages: HashMap::new(),
+            other_messages: 0,
+        }
+    }
+
+    pub fn matches(&self, code: u32, subcode: Option<u32>) -> bool {
+        subcode == Some(self.subcode) && self.code.is_none_or(|c| c == code)
+    }
+}
+
+impl Sink for Focus {
+    fn record(&mut self, rec: &Record<'_>) {
+        let before = self.all.accepted;
+        self.all.record(rec);
+        if self.all.accepted == before || !self.matches(rec.code, rec.subcode) {
+            return;
+        }
+        if let Some(id) = rec.call_id() {
+            let c = self.calls.entry(id.into()).or_default();
+            c.count += 1;
+            if c.call_connection_id.is_empty() {
+                c.call_connection_id = rec.call_connection_id.to_string();
+            }
+            c.first = earliest(c.first, Some(rec.time));
+            c.last = latest(c.last, Some(rec.time));
+        }
+        if let Some(n) = self.messages.get_mut(&*rec.message) {
+            *n += 1;
+        } else if self.messages.len() < MAX_MESSAGES {
+            self.messages.insert((&*rec.message).into(), 1);
+        } else {
+            self.other_messages += 1;
+        }
+    }
+
+    fn reject(&mut self, rej: Reject) {
+        self.all.reject(rej);
+    }
+
+    fn skip(&mut self) {
+        self.all.skip();
+    }
+
+    fn merge(&mut self, o: Focus) {
+        self.all.merge(o.all);
+        for (k, s) in o.calls {
+            let t = self.calls.entry(k).or_default();
+            t.count += s.count;
+            if t.call_connection_id.is_empty() {
+                t.call_connection_id = s.call_connection_id;
+            }
+            t.first = earliest(t.first, s.first);
+            t.last = latest(t.last, s.last);
+        }
+        for (m, n) in o.messages {
+            if let Some(t) = self.messages.get_mut(&m) {
+                *t += n;
+            } else if self.messages.len() < MAX_MESSAGES {
+                self.messages.insert(m, n);
+            } else {
+                self.other_messages += n;
+            }
+        }
+        self.other_messages += o.other_messages;
     }
 }
 

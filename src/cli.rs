@@ -10,10 +10,9 @@ use crate::exit_codes;
 const AFTER_HELP: &str = "\
 Examples:
   acs-triage report samples/ --out reports/
-  acs-triage report /data/insights-logs-callautomationmediasummary --out /srv/triage/$(date +%F) --since 2026-11-24 --until 2026-11-25
+  acs-triage report /data/insights-logs-* --out out/ --since 2026-11-24 --until 2026-11-25
   acs-triage codes 8522
-  acs-triage codes 404/8522 --format json
-  acs-triage triage 8522 samples/ --code 404";
+  acs-triage codes 404/8522 --format json";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -50,13 +49,62 @@ pub enum Command {
         after_long_help = "Examples:\n  acs-triage report samples/ --out reports/\n  acs-triage report PT1H.json.gz --out out/ --format csv,md --since 2026-11-24 --until 2026-11-25"
     )]
     Report(ReportArgs),
+    /// Deep dive on one subcode: catalogue, totals, timeline, operations, calls, messages and
+    /// the spike verdict.
+    #[command(
+        after_long_help = "Examples:\n  acs-triage triage 8522 samples/\n  acs-triage triage 8522 --code 404 /data/last-night --history /srv/triage/history\n  acs-triage triage 8510 samples/ --format json --out 8510.json"
+    )]
+    Triage(TriageArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TriageArgs {
+    /// The subcode to look into.
+    #[arg(value_name = "SUBCODE")]
+    pub subcode: u32,
+
+    /// Files or directories to read (as for `report`); none shows the catalogue and history only.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Only records with this code.
+    #[arg(long, value_name = "CODE")]
+    pub code: Option<u32>,
+
+    #[command(flatten)]
+    pub ingest: IngestArgs,
+
+    #[command(flatten)]
+    pub spikes: SpikeArgs,
+
+    /// Timeline bucket.
+    #[arg(long, value_enum, default_value_t = Bucket::Hour, help_heading = "Output")]
+    pub bucket: Bucket,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TriageFormat::Md, help_heading = "Output")]
+    pub format: TriageFormat,
+
+    /// Write to FILE instead of standard output.
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TriageFormat {
+    /// Markdown, for people.
+    Md,
+    /// Everything, for machines.
+    Json,
+    /// The affected calls, one row each.
+    Csv,
 }
 
 #[derive(Debug, Args)]
 pub struct CodesArgs {
     /// What to look up: a number (code or subcode), or CODE/SUBCODE. None lists the whole catalogue.
-    #[arg(value_name = "QUERY")]
-    pub queries: Vec<String>,
+    #[arg(value_name = "QUERY", value_parser = crate::cmd::codes::parse_query)]
+    pub queries: Vec<crate::cmd::codes::Query>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = CodesFormat::Table)]
@@ -76,14 +124,6 @@ pub enum CodesFormat {
 /// How inputs are read: shared by every command that reads exports.
 #[derive(Debug, Args, Clone)]
 pub struct IngestArgs {
-    /// Files or directories to read; `-` is standard input.
-    ///
-    /// Directories are walked recursively in sorted order, skipping hidden entries, and files
-    /// ending in .json, .jsonl, .ndjson, .csv, .txt or .log (each optionally .gz) are read.
-    /// A file named on the command line is always read, whatever its name.
-    #[arg(value_name = "INPUT", required = true)]
-    pub inputs: Vec<PathBuf>,
-
     /// Force the input shape instead of detecting it from the content.
     #[arg(long, value_enum, value_name = "SHAPE", help_heading = "Input")]
     pub input_format: Option<InputFormat>,
@@ -119,6 +159,14 @@ pub enum DateOrderArg {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
+    /// Files or directories to read; `-` is standard input.
+    ///
+    /// Directories are walked recursively in sorted order, skipping hidden entries, and files
+    /// ending in .json, .jsonl, .ndjson, .csv, .txt or .log (each optionally .gz) are read.
+    /// A file named on the command line is always read, whatever its name.
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<PathBuf>,
+
     #[command(flatten)]
     pub ingest: IngestArgs,
 
@@ -153,6 +201,58 @@ pub struct ReportArgs {
     /// Print nothing but errors.
     #[arg(long, short, help_heading = "Output")]
     pub quiet: bool,
+
+    #[command(flatten)]
+    pub spikes: SpikeArgs,
+
+    /// Exit 4 when any spike is flagged, for alerting from cron.
+    #[arg(long, help_heading = "Spikes")]
+    pub fail_on_spike: bool,
+}
+
+/// Spike detection: shared by `report` and `triage`.
+#[derive(Debug, Args, Clone)]
+pub struct SpikeArgs {
+    /// Directory of per-day aggregates (Parquet, one file per UTC day), read as the baseline
+    /// and updated with the days this input covers.
+    #[arg(long, value_name = "DIR", help_heading = "Spikes")]
+    pub history: Option<PathBuf>,
+
+    /// The day to test (YYYY-MM-DD); default: the last complete UTC day of the input.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::config::parse_day, help_heading = "Spikes")]
+    pub day: Option<i64>,
+
+    /// Flag a key only when its p-value is below this.
+    #[arg(
+        long,
+        value_name = "P",
+        default_value_t = 0.001,
+        help_heading = "Spikes"
+    )]
+    pub spike_p: f64,
+
+    /// Flag a key only when its count on the day is at least this.
+    #[arg(long, value_name = "N", default_value_t = 10, help_heading = "Spikes")]
+    pub spike_min_count: u64,
+
+    /// Flag a key only when count / max(expected, 0.5) is at least this.
+    #[arg(long, value_name = "R", default_value_t = 2.0, help_heading = "Spikes")]
+    pub spike_min_ratio: f64,
+
+    /// Flag a key only when count - expected is at least this.
+    #[arg(long, value_name = "N", default_value_t = 5.0, help_heading = "Spikes")]
+    pub spike_min_excess: f64,
+}
+
+impl SpikeArgs {
+    pub fn thresholds(&self) -> crate::spikes::Thresholds {
+        crate::spikes::Thresholds {
+            p_value: self.spike_p,
+            min_count: self.spike_min_count,
+            min_ratio: self.spike_min_ratio,
+            min_excess: self.spike_min_excess,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]

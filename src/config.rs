@@ -79,6 +79,12 @@ pub fn parse_time_bound(s: &str) -> Result<DateTime<Utc>, String> {
     ))
 }
 
+/// A UTC day `YYYY-MM-DD`, as days since the epoch.
+pub fn parse_day(s: &str) -> Result<i64, String> {
+    crate::spikes::history::parse_day(s)
+        .ok_or_else(|| format!("{s:?} is not a date like 2026-11-24"))
+}
+
 /// Settings for reading inputs.
 #[derive(Debug, Clone)]
 pub struct IngestSettings {
@@ -89,14 +95,14 @@ pub struct IngestSettings {
 }
 
 impl IngestSettings {
-    pub fn from_args(a: &cli::IngestArgs) -> Result<IngestSettings> {
-        for p in &a.inputs {
+    pub fn from_args(inputs: &[PathBuf], a: &cli::IngestArgs) -> Result<IngestSettings> {
+        for p in inputs {
             if p.as_os_str() != "-" && !p.exists() {
                 bail!("input {} does not exist", p.display());
             }
         }
         Ok(IngestSettings {
-            inputs: a.inputs.clone(),
+            inputs: inputs.to_vec(),
             input_format: a.input_format,
             date_order: a.date_order.map(|d| match d {
                 DateOrderArg::Mdy => DateOrder::Mdy,

@@ -16,6 +16,8 @@ pub mod ingest;
 pub mod normalize;
 pub mod render;
 pub mod report;
+pub mod spikes;
+pub mod triage;
 
 use exit_codes::Exit;
 
@@ -25,6 +27,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<Exit> {
     match cli.command {
         cli::Command::Codes(a) => cmd::codes::run(&catalogue, &a),
         cli::Command::Report(a) => cmd::report::run(catalogue, &a),
+        cli::Command::Triage(a) => cmd::triage::run(catalogue, &a),
     }
 }
 

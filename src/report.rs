@@ -10,6 +10,8 @@ use crate::aggregate::{Aggregator, Key, Window};
 use crate::catalogue::{key_label, Catalogue, Category};
 use crate::ingest::{FileReport, Reject};
 use crate::normalize::Reason;
+use crate::spikes::history::day_text;
+use crate::spikes::{format_p, SpikeReport, Verdict};
 
 /// The mitigation group of failures that have no exact catalogue pair.
 pub const NO_MITIGATION: &str = "(no documented mitigation)";
@@ -26,9 +28,16 @@ pub fn share(part: u64, whole: u64) -> f64 {
     }
 }
 
-/// RFC 3339 in UTC with a `Z`.
+/// RFC 3339 in UTC with a `Z`, to the millisecond.
 pub fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// A bucket start: RFC 3339 in UTC, to the second.
+pub fn bucket_start(secs: i64) -> String {
+    DateTime::from_timestamp(secs, 0)
+        .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+        .unwrap_or_default()
 }
 
 /// One row of the by-code table, kept typed for the text renderers.
@@ -86,6 +95,9 @@ pub struct Report {
     pub by_operation: DataFrame,
     pub timeline_df: DataFrame,
     pub rejects: DataFrame,
+    pub spikes: SpikeReport,
+    /// spikes.csv: flagged keys only.
+    pub spikes_df: DataFrame,
 }
 
 impl Report {
@@ -139,6 +151,7 @@ pub fn build(
     cat: &Catalogue,
     inputs: Vec<FileReport>,
     warnings: Vec<String>,
+    spikes: SpikeReport,
 ) -> PolarsResult<Report> {
     agg.finish();
     let accepted = agg.accepted;
@@ -253,13 +266,8 @@ pub fn build(
 
     // timeline: by bucket, then key; only non-zero rows exist.
     let timeline: BTreeMap<(i64, Key), u64> = agg.timeline.iter().map(|(k, v)| (*k, *v)).collect();
-    let bucket_text = |t: i64| {
-        DateTime::from_timestamp(t, 0)
-            .map(rfc3339)
-            .unwrap_or_default()
-    };
     let timeline_df = df!(
-        "bucket" => timeline.keys().map(|(t, _)| bucket_text(*t)).collect::<Vec<_>>(),
+        "bucket" => timeline.keys().map(|(t, _)| bucket_start(*t)).collect::<Vec<_>>(),
         "code" => timeline.keys().map(|(_, k)| k.0).collect::<Vec<_>>(),
         "subcode" => timeline.keys().map(|(_, k)| k.1).collect::<Vec<_>>(),
         "category" => timeline.keys().map(|(_, k)| Category::of(k.0).as_str()).collect::<Vec<_>>(),
@@ -288,6 +296,8 @@ pub fn build(
         })
         .collect();
 
+    let spikes_df = spikes_frame(&spikes.flagged, cat)?;
+
     Ok(Report {
         window: agg.window,
         first,
@@ -312,7 +322,56 @@ pub fn build(
         by_operation,
         timeline_df,
         rejects,
+        spikes,
+        spikes_df,
     })
+}
+
+/// Rounds to 4 decimals, as every float of the reports.
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// spikes.csv. The p-value is text so that tiny values keep their digits (`3.04e-8`).
+pub fn spikes_frame(rows: &[Verdict], cat: &Catalogue) -> PolarsResult<DataFrame> {
+    let looked: Vec<_> = rows.iter().map(|v| cat.lookup(v.key.0, v.key.1)).collect();
+    df!(
+        "day" => rows.iter().map(|v| day_text(v.day)).collect::<Vec<_>>(),
+        "code" => rows.iter().map(|v| v.key.0).collect::<Vec<_>>(),
+        "subcode" => rows.iter().map(|v| v.key.1).collect::<Vec<_>>(),
+        "category" => looked.iter().map(|l| l.category.as_str()).collect::<Vec<_>>(),
+        "description" => looked.iter().map(|l| l.description).collect::<Vec<_>>(),
+        "mitigation" => looked.iter().map(|l| l.mitigation.unwrap_or_default()).collect::<Vec<_>>(),
+        "count" => rows.iter().map(|v| v.count).collect::<Vec<_>>(),
+        "expected" => rows.iter().map(|v| round4(v.expected)).collect::<Vec<_>>(),
+        "ratio" => rows.iter().map(|v| round4(v.ratio)).collect::<Vec<_>>(),
+        "p_value" => rows.iter().map(|v| format!("{:.2e}", v.p_value)).collect::<Vec<_>>(),
+        "status" => rows.iter().map(|v| v.status.as_str()).collect::<Vec<_>>()
+    )
+}
+
+/// The one-sentence account of a flagged key, for people.
+pub fn spike_sentence(v: &Verdict, cat: &Catalogue) -> String {
+    let l = cat.lookup(v.key.0, v.key.1);
+    let label = key_label(v.key.0, v.key.1);
+    match v.status {
+        crate::spikes::Status::New => format!(
+            "{label} {}: {} on {}, never seen on the same weekday of the previous {} weeks (NEW)",
+            l.description,
+            v.count,
+            day_text(v.day),
+            crate::spikes::BASELINE_WEEKS
+        ),
+        _ => format!(
+            "{label} {}: {} vs {:.1} expected (same weekday, previous {} weeks), {:.1}×, p={}",
+            l.description,
+            v.count,
+            v.expected,
+            crate::spikes::BASELINE_WEEKS,
+            v.ratio,
+            format_p(v.p_value)
+        ),
+    }
 }
 
 /// The `reason` cell of rejects.csv: the stable label, then the detail.

@@ -22,16 +22,28 @@ struct Entry {
     mitigation: String,
 }
 
-enum Query {
+/// A `codes` query: a number (code or subcode) or CODE/SUBCODE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Query {
     Number(u32),
     Pair(u32, u32),
 }
 
-fn parse_query(q: &str) -> Result<Query> {
+impl std::fmt::Display for Query {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Query::Number(n) => write!(f, "{n}"),
+            Query::Pair(c, s) => write!(f, "{c}/{s}"),
+        }
+    }
+}
+
+/// Parses a query for clap, so a malformed one is a usage error.
+pub fn parse_query(q: &str) -> Result<Query, String> {
     let num = |s: &str| {
         s.trim()
             .parse::<u32>()
-            .map_err(|_| anyhow::anyhow!("query {q:?} is not a number or CODE/SUBCODE"))
+            .map_err(|_| format!("{q:?} is not a number or CODE/SUBCODE"))
     };
     match q.split_once('/') {
         Some((c, s)) => Ok(Query::Pair(num(c)?, num(s)?)),
@@ -144,20 +156,15 @@ fn blocks(entries: &[Entry]) -> String {
 }
 
 pub fn run(cat: &Catalogue, args: &CodesArgs) -> Result<Exit> {
-    let queries: Vec<(String, Query)> = args
-        .queries
-        .iter()
-        .map(|q| parse_query(q).map(|p| (q.clone(), p)))
-        .collect::<Result<_>>()?;
     let mut entries: Vec<Entry> = Vec::new();
     let mut missing = Vec::new();
-    if queries.is_empty() {
+    if args.queries.is_empty() {
         entries = all_entries(cat);
     }
-    for (text, q) in &queries {
+    for q in &args.queries {
         let found = find(cat, q);
         if found.is_empty() {
-            missing.push(text.clone());
+            missing.push(q.to_string());
         }
         for e in found {
             if !entries.contains(&e) {

@@ -13,6 +13,7 @@ use crate::exit_codes::Exit;
 use crate::ingest;
 use crate::render::{self, write_atomic};
 use crate::report;
+use crate::spikes::{self, history::History};
 
 /// The progress bar on stderr, when wanted.
 pub fn progress_bar(mode: Progress, quiet: bool, total: u64) -> Option<ProgressBar> {
@@ -41,9 +42,12 @@ pub fn bucket_secs(b: Bucket) -> i64 {
 }
 
 pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
-    let settings = IngestSettings::from_args(&args.ingest)?;
+    let settings = IngestSettings::from_args(&args.inputs, &args.ingest)?;
     let formats = config::formats(&args.format);
     config::writable_dir(&args.out)?;
+    if let Some(h) = &args.spikes.history {
+        config::writable_dir(h)?;
+    }
     let window = Window {
         since: args.since,
         until: args.until,
@@ -55,7 +59,21 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let rep = report::build(agg, &cat, ingested.files, ingested.warnings)?;
+    let mut warnings = ingested.warnings;
+
+    // The input's own days count as history; stored days fill in the baseline.
+    let input_days = History::from_aggregator(&agg);
+    let day = spikes::report_day(&input_days, args.spikes.day);
+    let mut history = match &args.spikes.history {
+        Some(dir) => History::load(dir, &mut warnings)?,
+        None => History::default(),
+    };
+    let taken = history.merge(input_days);
+    let found = spikes::detect(&history, day, args.spikes.thresholds());
+    if let Some(dir) = &args.spikes.history {
+        history.store(dir, &taken)?;
+    }
+    let rep = report::build(agg, &cat, ingested.files, warnings, found)?;
 
     let out = &args.out;
     // rejects.csv is always written, even empty.
@@ -72,16 +90,17 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
                     ("by_code.csv", &rep.by_code),
                     ("by_operation.csv", &rep.by_operation),
                     ("timeline.csv", &rep.timeline_df),
+                    ("spikes.csv", &rep.spikes_df),
                 ] {
                     write_atomic(&out.join(name), &render::csv::render(df)?)?;
                 }
             }
             ReportFormat::Md => write_atomic(
                 &out.join("summary.md"),
-                render::summary::render(&rep).as_bytes(),
+                render::summary::render(&rep, &cat).as_bytes(),
             )?,
             ReportFormat::Json => {
-                let mut s = serde_json::to_string_pretty(&render::report_json::render(&rep))?;
+                let mut s = serde_json::to_string_pretty(&render::report_json::render(&rep, &cat))?;
                 s.push('\n');
                 write_atomic(&out.join("report.json"), s.as_bytes())?;
             }
@@ -101,6 +120,19 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
             rep.failure_rate() * 100.0,
             out.display()
         );
+    }
+    let spiked = !rep.spikes.flagged.is_empty();
+    if spiked && !args.quiet {
+        for v in &rep.spikes.flagged {
+            eprintln!(
+                "acs-triage: {}: {}",
+                v.status.as_str(),
+                report::spike_sentence(v, &cat)
+            );
+        }
+    }
+    if spiked && args.fail_on_spike {
+        return Ok(Exit::SpikesFound);
     }
     if args.max_bad.exceeded(rep.rejected, rep.read) {
         eprintln!(

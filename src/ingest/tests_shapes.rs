@@ -364,7 +364,11 @@ fn portal_csv_bom_crlf_am_pm_and_quotes() {
                 200,
                 "Action completed, \"ok\"."
             ),
-            ("2026-11-24T12:30:00Z".into(), 400, "line one\r\nline two"),
+            (
+                "2026-11-24T12:30:00.000Z".into(),
+                400,
+                "line one\r\nline two"
+            ),
             ("2026-11-24T23:59:59.999Z".into(), 404, "x"),
         ]
     );

@@ -7,6 +7,7 @@ pub mod markdown;
 pub mod report_json;
 pub mod summary;
 pub mod text;
+pub mod triage;
 
 use std::io::Write;
 use std::path::Path;

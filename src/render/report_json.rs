@@ -2,11 +2,27 @@
 
 use serde_json::{json, Value};
 
+use crate::catalogue::Catalogue;
 use crate::render::json::rows;
-use crate::report::{reason_text, rfc3339, Report};
+use crate::report::{reason_text, rfc3339, spike_sentence, Report};
+use crate::spikes::history::day_text;
 
-pub fn render(r: &Report) -> Value {
+pub fn render(r: &Report, cat: &Catalogue) -> Value {
     json!({
+        "spikes": {
+            "day": r.spikes.day.map(day_text),
+            "note": r.spikes.note,
+            "untested_keys": r.spikes.untested,
+            "rows": rows(&r.spikes_df),
+            "explanations": r.spikes.flagged.iter().map(|v| json!({
+                "code": v.key.0, "subcode": v.key.1, "sentence": spike_sentence(v, cat),
+                "count": v.count, "exposure": v.exposure,
+                "baseline_count": v.baseline_count, "baseline_exposure": v.baseline_exposure,
+                "baseline_days": v.baseline_days.iter().map(|d| day_text(*d)).collect::<Vec<_>>(),
+                "expected": v.expected, "ratio": v.ratio, "p_value": v.p_value,
+                "status": v.status.as_str(),
+            })).collect::<Vec<Value>>(),
+        },
         "period": {
             "first": r.first.map(rfc3339),
             "last": r.last.map(rfc3339),

@@ -2,20 +2,66 @@
 
 use std::fmt::Write;
 
+use crate::catalogue::Catalogue;
 use crate::render::markdown::{escape, table, table_of};
 use crate::render::sparkline;
-use crate::report::{rfc3339, Report};
+use crate::report::{rfc3339, spike_sentence, Report};
+use crate::spikes::history::day_text;
 
 /// How many failure keys the "Top failures" table shows.
 pub const TOP: usize = 15;
+/// How many rows the "By operation" table shows.
+pub const TOP_OPERATIONS: usize = 25;
 
 fn pct(x: f64) -> String {
     format!("{:.2}%", x * 100.0)
 }
 
-pub fn render(r: &Report) -> String {
+fn spikes_section(s: &mut String, r: &Report, cat: &Catalogue) {
+    let sp = &r.spikes;
+    let day = sp.day.map(day_text).unwrap_or_default();
+    let _ = writeln!(s, "## Spikes\n");
+    if let Some(note) = &sp.note {
+        let _ = writeln!(s, "{}\n", escape(note));
+        return;
+    }
+    if sp.flagged.is_empty() {
+        let _ = writeln!(
+            s,
+            "No spikes on {day}: no failure key is significantly above the same weekday of the previous {} weeks.{}\n",
+            crate::spikes::BASELINE_WEEKS,
+            if sp.untested > 0 {
+                format!(" {} key(s) could not be tested for lack of history.", sp.untested)
+            } else {
+                String::new()
+            }
+        );
+        return;
+    }
+    let _ = writeln!(s, "Flagged on {day}:\n");
+    for v in &sp.flagged {
+        let _ = writeln!(
+            s,
+            "- **{}** {}",
+            v.status.as_str(),
+            escape(&spike_sentence(v, cat))
+        );
+        let m = cat.lookup(v.key.0, v.key.1).mitigation;
+        let _ = writeln!(
+            s,
+            "  - Mitigation: {}",
+            m.map(escape)
+                .unwrap_or_else(|| "(no documented mitigation)".into())
+        );
+    }
+    s.push('\n');
+}
+
+pub fn render(r: &Report, cat: &Catalogue) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# Call Automation triage report\n");
+    spikes_section(&mut s, r, cat);
+    let _ = writeln!(s, "## Overview\n");
     let period = match (r.first, r.last) {
         (Some(a), Some(b)) => format!("{} to {}", rfc3339(a), rfc3339(b)),
         _ => "no records".to_string(),
@@ -87,7 +133,16 @@ pub fn render(r: &Report) -> String {
     }
 
     let _ = writeln!(s, "## By mitigation\n\n{}", table(&r.by_mitigation));
-    let _ = writeln!(s, "## By operation\n\n{}", table(&r.by_operation));
+    let ops = r.by_operation.head(Some(TOP_OPERATIONS));
+    let _ = writeln!(s, "## By operation\n\n{}", table(&ops));
+    if r.by_operation.height() > TOP_OPERATIONS {
+        let _ = writeln!(
+            s,
+            "The {} most frequent of {} rows; all are in by_operation.csv.\n",
+            TOP_OPERATIONS,
+            r.by_operation.height()
+        );
+    }
 
     let _ = writeln!(s, "## Data quality\n");
     let _ = writeln!(s, "### Rejected records\n");

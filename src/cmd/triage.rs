@@ -1,0 +1,61 @@
+//! `acs-triage triage SUBCODE [INPUT]...`: the deep dive on one subcode.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::aggregate::{Aggregator, Focus, Window};
+use crate::catalogue::Catalogue;
+use crate::cli::{TriageArgs, TriageFormat};
+use crate::cmd::report::bucket_secs;
+use crate::config::IngestSettings;
+use crate::exit_codes::Exit;
+use crate::ingest::{self, IngestReport};
+use crate::render::{self, write_atomic};
+use crate::spikes::{self, history::History};
+use crate::triage;
+
+pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
+    let settings = IngestSettings::from_args(&args.inputs, &args.ingest)?;
+    let make = || {
+        Focus::new(
+            args.subcode,
+            args.code,
+            Aggregator::new(Window::default(), bucket_secs(args.bucket)),
+        )
+    };
+    let (focus, ingested) = if args.inputs.is_empty() {
+        (make(), IngestReport::default())
+    } else {
+        ingest::ingest(&settings, None, make)?
+    };
+    let mut warnings = ingested.warnings;
+    let input_days = History::from_aggregator(&focus.all);
+    let mut history = match &args.spikes.history {
+        Some(dir) => History::load(dir, &mut warnings)?,
+        None => History::default(),
+    };
+    // Without input, the verdict is for the last complete day of the history.
+    let day = spikes::report_day(&input_days, args.spikes.day)
+        .or_else(|| spikes::report_day(&history, None));
+    history.merge(input_days);
+    let t = triage::build(focus, &cat, &history, day, args.spikes.thresholds());
+
+    let bytes = match args.format {
+        TriageFormat::Md => render::triage::markdown(&t).into_bytes(),
+        TriageFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&render::triage::json(&t))?;
+            s.push('\n');
+            s.into_bytes()
+        }
+        TriageFormat::Csv => render::triage::csv(&t)?,
+    };
+    for w in &warnings {
+        eprintln!("acs-triage: warning: {w}");
+    }
+    match &args.out {
+        Some(path) => write_atomic(path, &bytes)?,
+        None => std::io::stdout().lock().write_all(&bytes)?,
+    }
+    Ok(Exit::Success)
+}

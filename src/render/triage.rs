@@ -1,0 +1,268 @@
+//! The `triage` views: Markdown for people, JSON for machines, CSV of the affected calls.
+
+use std::fmt::Write;
+
+use anyhow::Result;
+use polars::prelude::*;
+use serde_json::{json, Value};
+
+use crate::catalogue::key_label;
+use crate::render::markdown::{escape, table_of};
+use crate::render::sparkline;
+use crate::report::{bucket_start, rfc3339};
+use crate::spikes::history::day_text;
+use crate::triage::{Triage, TOP_CALLS, TOP_MESSAGES};
+
+fn time(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    t.map(rfc3339).unwrap_or_default()
+}
+
+fn strings<const N: usize>(a: [&str; N]) -> Vec<String> {
+    a.iter().map(|s| s.to_string()).collect()
+}
+
+pub fn markdown(t: &Triage) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# Triage: {}\n", t.title());
+
+    let _ = writeln!(s, "## Catalogue\n");
+    if t.catalogue.is_empty() {
+        let _ = writeln!(s, "The catalogue has no entry for {}.\n", t.title());
+    }
+    for e in &t.catalogue {
+        let cat = e.category.map(|c| format!(" ({c})")).unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "- **{}**{cat}, {} match: {}",
+            e.label,
+            e.matched,
+            escape(&e.description)
+        );
+        if !e.mitigation.is_empty() {
+            let _ = writeln!(s, "  - Mitigation: {}", escape(&e.mitigation));
+        }
+    }
+    s.push('\n');
+
+    let _ = writeln!(s, "## Totals\n");
+    if t.totals.is_empty() {
+        let _ = writeln!(
+            s,
+            "No records: {} does not occur in the {} records read.\n",
+            t.title(),
+            t.records_read
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "{} records of {} accepted ({:.2}%).\n",
+            t.total(),
+            t.accepted,
+            t.total() as f64 * 100.0 / t.accepted.max(1) as f64
+        );
+        let rows: Vec<Vec<String>> = t
+            .totals
+            .iter()
+            .map(|k| {
+                vec![
+                    key_label(k.key.0, k.key.1),
+                    k.category.to_string(),
+                    k.matched.to_string(),
+                    k.description.clone(),
+                    k.count.to_string(),
+                    k.calls.to_string(),
+                    time(k.first),
+                    time(k.last),
+                ]
+            })
+            .collect();
+        let h = strings([
+            "code/subcode",
+            "category",
+            "match",
+            "description",
+            "count",
+            "calls",
+            "first_seen",
+            "last_seen",
+        ]);
+        let _ = writeln!(s, "{}", table_of(&h, &rows));
+
+        let _ = writeln!(s, "## Timeline\n");
+        for k in &t.totals {
+            let _ = writeln!(
+                s,
+                "- {}: `{}`",
+                key_label(k.key.0, k.key.1),
+                sparkline(&t.series(k.key))
+            );
+        }
+        s.push('\n');
+        let keys: Vec<_> = t.totals.iter().map(|k| k.key).collect();
+        let mut buckets: Vec<i64> = t.timeline.keys().map(|(b, _)| *b).collect();
+        buckets.dedup();
+        let rows: Vec<Vec<String>> = buckets
+            .iter()
+            .map(|b| {
+                let mut r = vec![bucket_start(*b)];
+                r.extend(
+                    keys.iter()
+                        .map(|k| t.timeline.get(&(*b, *k)).copied().unwrap_or(0).to_string()),
+                );
+                r
+            })
+            .collect();
+        let mut h = vec!["bucket".to_string()];
+        h.extend(keys.iter().map(|k| key_label(k.0, k.1)));
+        let _ = writeln!(s, "{}", table_of(&h, &rows));
+
+        let _ = writeln!(s, "## By operation\n");
+        let rows: Vec<Vec<String>> = t
+            .operations
+            .iter()
+            .map(|(op, kind, k, n)| {
+                vec![
+                    op.clone(),
+                    kind.to_string(),
+                    key_label(k.0, k.1),
+                    n.to_string(),
+                ]
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "{}",
+            table_of(
+                &strings(["operation", "kind", "code/subcode", "count"]),
+                &rows
+            )
+        );
+
+        let _ = writeln!(s, "## Top affected calls\n");
+        let rows: Vec<Vec<String>> = t
+            .calls
+            .iter()
+            .take(TOP_CALLS)
+            .map(|c| {
+                vec![
+                    c.call_id.clone(),
+                    c.call_connection_id.clone(),
+                    c.count.to_string(),
+                    time(c.first),
+                    time(c.last),
+                ]
+            })
+            .collect();
+        let h = strings([
+            "CorrelationId",
+            "CallConnectionId",
+            "count",
+            "first",
+            "last",
+        ]);
+        let _ = writeln!(s, "{}", table_of(&h, &rows));
+        if t.calls.len() > TOP_CALLS {
+            let _ = writeln!(
+                s,
+                "{} of {} calls; `--format csv` lists them all.\n",
+                TOP_CALLS,
+                t.calls.len()
+            );
+        }
+
+        let _ = writeln!(s, "## Result messages\n");
+        let rows: Vec<Vec<String>> = t
+            .messages
+            .iter()
+            .take(TOP_MESSAGES)
+            .map(|(m, n)| {
+                vec![
+                    if m.is_empty() {
+                        "(none)".into()
+                    } else {
+                        m.clone()
+                    },
+                    n.to_string(),
+                ]
+            })
+            .collect();
+        let _ = writeln!(s, "{}", table_of(&strings(["message", "count"]), &rows));
+        if t.other_messages > 0 {
+            let _ = writeln!(
+                s,
+                "{} more records carry other messages.\n",
+                t.other_messages
+            );
+        }
+    }
+
+    let day = t.verdict_day.map(day_text).unwrap_or_default();
+    let _ = writeln!(
+        s,
+        "## Spike verdict{}\n",
+        if day.is_empty() {
+            String::new()
+        } else {
+            format!(" ({day})")
+        }
+    );
+    if let Some(n) = &t.verdict_note {
+        let _ = writeln!(s, "{}", escape(n));
+    }
+    for (v, why) in &t.verdicts {
+        let _ = writeln!(s, "- {}: {}", key_label(v.key.0, v.key.1), escape(why));
+    }
+    s
+}
+
+pub fn json(t: &Triage) -> Value {
+    json!({
+        "subcode": t.subcode,
+        "code": t.code,
+        "catalogue": t.catalogue.iter().map(|e| json!({
+            "entry": e.label, "match": e.matched.as_str(), "category": e.category.map(|c| c.as_str()),
+            "description": e.description, "mitigation": e.mitigation,
+        })).collect::<Vec<_>>(),
+        "records": {"read": t.records_read, "accepted": t.accepted, "matching": t.total()},
+        "totals": t.totals.iter().map(|k| json!({
+            "code": k.key.0, "subcode": k.key.1, "category": k.category.as_str(), "match": k.matched.as_str(),
+            "description": k.description, "mitigation": k.mitigation, "count": k.count, "calls": k.calls,
+            "first_seen": k.first.map(rfc3339), "last_seen": k.last.map(rfc3339),
+        })).collect::<Vec<_>>(),
+        "timeline": t.timeline.iter().map(|((b, k), n)| json!({
+            "bucket": bucket_start(*b), "code": k.0, "subcode": k.1, "count": n,
+        })).collect::<Vec<_>>(),
+        "operations": t.operations.iter().map(|(op, kind, k, n)| json!({
+            "operation": op, "kind": kind.as_str(), "code": k.0, "subcode": k.1, "count": n,
+        })).collect::<Vec<_>>(),
+        "calls": t.calls.iter().take(TOP_CALLS).map(|c| json!({
+            "correlation_id": c.call_id, "call_connection_id": c.call_connection_id, "count": c.count,
+            "first": c.first.map(rfc3339), "last": c.last.map(rfc3339),
+        })).collect::<Vec<_>>(),
+        "calls_total": t.calls.len(),
+        "messages": t.messages.iter().take(TOP_MESSAGES).map(|(m, n)| json!({"message": m, "count": n})).collect::<Vec<_>>(),
+        "verdict": {
+            "day": t.verdict_day.map(day_text),
+            "note": t.verdict_note,
+            "keys": t.verdicts.iter().map(|(v, why)| json!({
+                "code": v.key.0, "subcode": v.key.1, "status": v.status.as_str(), "explanation": why,
+                "count": v.count, "exposure": v.exposure, "baseline_count": v.baseline_count,
+                "baseline_exposure": v.baseline_exposure,
+                "baseline_days": v.baseline_days.iter().map(|d| day_text(*d)).collect::<Vec<_>>(),
+                "expected": v.expected, "ratio": v.ratio, "p_value": v.p_value,
+            })).collect::<Vec<_>>(),
+        },
+    })
+}
+
+/// Every affected call, one row each.
+pub fn csv(t: &Triage) -> Result<Vec<u8>> {
+    let df = df!(
+        "correlation_id" => t.calls.iter().map(|c| c.call_id.as_str()).collect::<Vec<_>>(),
+        "call_connection_id" => t.calls.iter().map(|c| c.call_connection_id.as_str()).collect::<Vec<_>>(),
+        "count" => t.calls.iter().map(|c| c.count).collect::<Vec<_>>(),
+        "first_seen" => t.calls.iter().map(|c| time(c.first)).collect::<Vec<_>>(),
+        "last_seen" => t.calls.iter().map(|c| time(c.last)).collect::<Vec<_>>()
+    )?;
+    super::csv::render(&df)
+}

@@ -1,0 +1,247 @@
+//! The nightly history: per-UTC-day aggregates by (code, subcode), stored one Parquet file per
+//! day in the `--history` directory and merged with the days the current input covers.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, NaiveDate};
+use polars::prelude::*;
+
+use crate::aggregate::{Aggregator, Key, DAY};
+use crate::render::write_atomic;
+
+/// One UTC day of aggregates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayAgg {
+    /// Days since the Unix epoch.
+    pub day: i64,
+    /// Only part of the day was covered by the input it came from: never a baseline.
+    pub partial: bool,
+    /// All records of the day, all codes.
+    pub exposure: u64,
+    /// (count, calls) per key.
+    pub keys: HashMap<Key, (u64, u64)>,
+}
+
+/// Days of aggregates, by day.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    pub days: BTreeMap<i64, DayAgg>,
+}
+
+pub fn day_text(day: i64) -> String {
+    DateTime::from_timestamp(day * DAY, 0)
+        .map(|t| t.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+pub fn parse_day(s: &str) -> Option<i64> {
+    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()?;
+    Some(
+        d.and_hms_opt(0, 0, 0)?
+            .and_utc()
+            .timestamp()
+            .div_euclid(DAY),
+    )
+}
+
+/// The span the input covered: the window where given, else the hours of its first and last
+/// records.
+pub fn coverage(agg: &Aggregator) -> Option<(i64, i64)> {
+    let first = agg.by_key.values().filter_map(|s| s.first).min()?;
+    let last = agg.by_key.values().filter_map(|s| s.last).max()?;
+    let hour = 3600;
+    let start = agg
+        .window
+        .since
+        .map(|t| t.timestamp())
+        .unwrap_or_else(|| first.timestamp() - first.timestamp().rem_euclid(hour));
+    let end = agg.window.until.map(|t| t.timestamp()).unwrap_or_else(|| {
+        let l = last.timestamp();
+        l - l.rem_euclid(hour) + hour
+    });
+    Some((start, end))
+}
+
+impl History {
+    /// The days of one run's aggregates. A day is complete when the covered span holds all of
+    /// it.
+    pub fn from_aggregator(agg: &Aggregator) -> History {
+        let mut days: BTreeMap<i64, DayAgg> = BTreeMap::new();
+        let cov = coverage(agg);
+        for (&(day, key), s) in &agg.by_day {
+            let d = days.entry(day).or_insert_with(|| DayAgg {
+                day,
+                partial: cov.is_none_or(|(a, b)| !(a <= day * DAY && (day + 1) * DAY <= b)),
+                exposure: 0,
+                keys: HashMap::new(),
+            });
+            d.exposure += s.count;
+            d.keys.insert(key, (s.count, s.calls.len() as u64));
+        }
+        History { days }
+    }
+
+    /// Adds `newer` days: each replaces the stored day, except that a partial day never
+    /// replaces a complete one. Returns the days that were taken.
+    pub fn merge(&mut self, newer: History) -> Vec<i64> {
+        let mut taken = Vec::new();
+        for (day, d) in newer.days {
+            let keep_old = self
+                .days
+                .get(&day)
+                .is_some_and(|old| !old.partial && d.partial);
+            if !keep_old {
+                self.days.insert(day, d);
+                taken.push(day);
+            }
+        }
+        taken
+    }
+
+    /// Reads every `YYYY-MM-DD.parquet` of `dir`; a missing directory is an empty history.
+    pub fn load(dir: &Path, warnings: &mut Vec<String>) -> Result<History> {
+        let mut h = History::default();
+        if !dir.exists() {
+            return Ok(h);
+        }
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read history directory {}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
+            .collect();
+        paths.sort();
+        for p in paths {
+            match read_day(&p) {
+                Ok(d) => {
+                    h.days.insert(d.day, d);
+                }
+                Err(e) => warnings.push(format!(
+                    "history file {} is unreadable and was left out: {e:#}",
+                    p.display()
+                )),
+            }
+        }
+        Ok(h)
+    }
+
+    /// Writes the given days to `dir`, one Parquet file each, atomically.
+    pub fn store(&self, dir: &Path, days: &[i64]) -> Result<()> {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create history directory {}", dir.display()))?;
+        for day in days {
+            if let Some(d) = self.days.get(day) {
+                let mut df = day_frame(d)?;
+                let mut bytes = Vec::new();
+                ParquetWriter::new(&mut bytes).finish(&mut df)?;
+                write_atomic(&dir.join(format!("{}.parquet", day_text(*day))), &bytes)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The stored form of a day: one row per key, in key order so re-runs write the same file.
+fn day_frame(d: &DayAgg) -> PolarsResult<DataFrame> {
+    let mut keys: Vec<(&Key, &(u64, u64))> = d.keys.iter().collect();
+    keys.sort();
+    let n = keys.len();
+    df!(
+        "day" => vec![day_text(d.day); n],
+        "code" => keys.iter().map(|(k, _)| k.0).collect::<Vec<_>>(),
+        "subcode" => keys.iter().map(|(k, _)| k.1).collect::<Vec<_>>(),
+        "count" => keys.iter().map(|(_, v)| v.0).collect::<Vec<_>>(),
+        "calls" => keys.iter().map(|(_, v)| v.1).collect::<Vec<_>>(),
+        "exposure" => vec![d.exposure; n],
+        "partial" => vec![d.partial; n]
+    )
+}
+
+fn read_day(p: &Path) -> Result<DayAgg> {
+    let df = ParquetReader::new(File::open(p)?).finish()?;
+    let days = df.column("day")?.str()?;
+    let day_s = days.get(0).context("empty file")?;
+    let day = parse_day(day_s).with_context(|| format!("bad day {day_s:?}"))?;
+    let codes = df.column("code")?.u32()?;
+    let subs = df.column("subcode")?.u32()?;
+    let counts = df.column("count")?.u64()?;
+    let calls = df.column("calls")?.u64()?;
+    let exposure = df.column("exposure")?.u64()?.get(0).unwrap_or(0);
+    let partial = df.column("partial")?.bool()?.get(0).unwrap_or(true);
+    let mut keys = HashMap::new();
+    for (((c, s), n), k) in codes
+        .iter()
+        .zip(subs.iter())
+        .zip(counts.iter())
+        .zip(calls.iter())
+    {
+        keys.insert(
+            (c.context("null code")?, s),
+            (n.unwrap_or(0), k.unwrap_or(0)),
+        );
+    }
+    Ok(DayAgg {
+        day,
+        partial,
+        exposure,
+        keys,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: i64, partial: bool, keys: &[(Key, u64)]) -> DayAgg {
+        DayAgg {
+            day: d,
+            partial,
+            exposure: keys.iter().map(|k| k.1).sum(),
+            keys: keys.iter().map(|(k, n)| (*k, (*n, 1))).collect(),
+        }
+    }
+
+    #[test]
+    fn days_round_trip_through_parquet() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = History::default();
+        let d = parse_day("2026-11-24").unwrap();
+        h.days.insert(
+            d,
+            day(d, false, &[((404, Some(8522)), 37), ((200, None), 5)]),
+        );
+        h.store(dir.path(), &[d]).unwrap();
+        assert!(dir.path().join("2026-11-24.parquet").exists());
+        let mut w = Vec::new();
+        let back = History::load(dir.path(), &mut w).unwrap();
+        assert!(w.is_empty());
+        assert_eq!(back.days[&d], h.days[&d]);
+    }
+
+    #[test]
+    fn partial_never_replaces_complete() {
+        let mut h = History::default();
+        h.days.insert(1, day(1, false, &[((400, Some(1)), 9)]));
+        let mut newer = History::default();
+        newer.days.insert(1, day(1, true, &[((400, Some(1)), 2)]));
+        newer.days.insert(2, day(2, true, &[((400, Some(1)), 2)]));
+        assert_eq!(h.merge(newer), vec![2]);
+        assert_eq!(h.days[&1].exposure, 9);
+        let mut newer = History::default();
+        newer.days.insert(1, day(1, false, &[((400, Some(1)), 3)]));
+        assert_eq!(h.merge(newer), vec![1]);
+        assert_eq!(h.days[&1].exposure, 3);
+    }
+
+    #[test]
+    fn unreadable_history_file_is_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("2026-11-24.parquet"), b"not parquet").unwrap();
+        let mut w = Vec::new();
+        let h = History::load(dir.path(), &mut w).unwrap();
+        assert!(h.days.is_empty());
+        assert_eq!(w.len(), 1);
+    }
+}

@@ -1,0 +1,526 @@
+//! Spikes: which (code, subcode) keys jumped on the report day compared with the same weekday
+//! of the previous four weeks, by the exact conditional test for two Poisson rates.
+//!
+//! With x today's count of a key over e1 records and y its count over e2 records of the
+//! baseline days, the expected count is E = y·e1/e2, the ratio R = x / max(E, 0.5), and under
+//! equal rates x given n = x + y is Binomial(n, p0 = e1/(e1+e2)), so p = P(X ≥ x).
+
+pub mod history;
+
+use std::collections::HashMap;
+
+use statrs::distribution::{Binomial, DiscreteCDF};
+
+use crate::aggregate::Key;
+use crate::catalogue::Category;
+use history::{day_text, History};
+
+/// Baseline days: the same weekday this many weeks back.
+pub const BASELINE_WEEKS: i64 = 4;
+/// Of which at least this many must be in the history.
+pub const MIN_BASELINE_DAYS: usize = 3;
+
+/// The bar a key must clear to be flagged; each is a command-line option.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Thresholds {
+    pub p_value: f64,
+    pub min_count: u64,
+    pub min_ratio: f64,
+    pub min_excess: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            p_value: 0.001,
+            min_count: 10,
+            min_ratio: 2.0,
+            min_excess: 5.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Significantly above its baseline.
+    Spike,
+    /// Absent from the whole baseline and frequent today.
+    New,
+    /// Tested, not flagged.
+    Normal,
+    /// Fewer than three usable baseline days.
+    InsufficientHistory,
+    /// Successes are never flagged.
+    Success,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Spike => "SPIKE",
+            Status::New => "NEW",
+            Status::Normal => "normal",
+            Status::InsufficientHistory => "insufficient_history",
+            Status::Success => "success",
+        }
+    }
+
+    pub fn flagged(self) -> bool {
+        matches!(self, Status::Spike | Status::New)
+    }
+}
+
+/// The numbers behind a key's status on a day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub day: i64,
+    pub key: Key,
+    pub status: Status,
+    /// x: today's count.
+    pub count: u64,
+    /// e1: today's records, all codes.
+    pub exposure: u64,
+    /// y: the key's count over the baseline days used.
+    pub baseline_count: u64,
+    /// e2: the records of the baseline days used.
+    pub baseline_exposure: u64,
+    /// The baseline days used.
+    pub baseline_days: Vec<i64>,
+    pub expected: f64,
+    pub ratio: f64,
+    pub p_value: f64,
+}
+
+impl Verdict {
+    pub fn excess(&self) -> f64 {
+        self.count as f64 - self.expected
+    }
+}
+
+/// P(Binomial(n, p0) ≥ x).
+pub fn upper_tail(x: u64, n: u64, p0: f64) -> f64 {
+    if x == 0 {
+        return 1.0;
+    }
+    if x > n {
+        return 0.0;
+    }
+    match Binomial::new(p0, n) {
+        Ok(b) => b.sf(x - 1),
+        Err(_) => 1.0,
+    }
+}
+
+/// The test on counts alone: returns (expected, ratio, p, status).
+pub fn test_counts(x: u64, e1: u64, y: u64, e2: u64, th: &Thresholds) -> (f64, f64, f64, Status) {
+    let expected = if e2 == 0 {
+        0.0
+    } else {
+        y as f64 * e1 as f64 / e2 as f64
+    };
+    let ratio = x as f64 / expected.max(0.5);
+    let p0 = if e1 + e2 == 0 {
+        1.0
+    } else {
+        e1 as f64 / (e1 + e2) as f64
+    };
+    let p = upper_tail(x, x + y, p0);
+    let status = if y == 0 && x >= th.min_count {
+        Status::New
+    } else if p < th.p_value
+        && x >= th.min_count
+        && ratio >= th.min_ratio
+        && x as f64 - expected >= th.min_excess
+    {
+        Status::Spike
+    } else {
+        Status::Normal
+    };
+    (expected, ratio, p, status)
+}
+
+/// Evaluates keys against a history, remembering which (day, key) were flagged so that flagged
+/// baseline days are left out.
+pub struct Tester<'h> {
+    history: &'h History,
+    th: Thresholds,
+    memo: HashMap<(i64, Key), bool>,
+}
+
+impl<'h> Tester<'h> {
+    pub fn new(history: &'h History, th: Thresholds) -> Tester<'h> {
+        Tester {
+            history,
+            th,
+            memo: HashMap::new(),
+        }
+    }
+
+    fn flagged(&mut self, day: i64, key: Key) -> bool {
+        if let Some(&f) = self.memo.get(&(day, key)) {
+            return f;
+        }
+        let f = self.verdict(day, key).status.flagged();
+        self.memo.insert((day, key), f);
+        f
+    }
+
+    /// The verdict of one key on one day.
+    pub fn verdict(&mut self, day: i64, key: Key) -> Verdict {
+        let h = self.history;
+        let (count, exposure) = h
+            .days
+            .get(&day)
+            .map(|d| (d.keys.get(&key).map_or(0, |v| v.0), d.exposure))
+            .unwrap_or((0, 0));
+        let mut v = Verdict {
+            day,
+            key,
+            status: Status::InsufficientHistory,
+            count,
+            exposure,
+            baseline_count: 0,
+            baseline_exposure: 0,
+            baseline_days: Vec::new(),
+            expected: 0.0,
+            ratio: 0.0,
+            p_value: 1.0,
+        };
+        if !Category::of(key.0).is_failure() {
+            v.status = Status::Success;
+            return v;
+        }
+        let present: Vec<i64> = (1..=BASELINE_WEEKS)
+            .map(|w| day - 7 * w)
+            .filter(|d| h.days.get(d).is_some_and(|a| !a.partial))
+            .collect();
+        if present.len() < MIN_BASELINE_DAYS {
+            return v;
+        }
+        let usable: Vec<i64> = present
+            .into_iter()
+            .filter(|&d| !self.flagged(d, key))
+            .collect();
+        if usable.len() < MIN_BASELINE_DAYS {
+            return v;
+        }
+        for d in &usable {
+            let a = &h.days[d];
+            v.baseline_count += a.keys.get(&key).map_or(0, |k| k.0);
+            v.baseline_exposure += a.exposure;
+        }
+        v.baseline_days = usable;
+        let (e, r, p, status) = test_counts(
+            v.count,
+            v.exposure,
+            v.baseline_count,
+            v.baseline_exposure,
+            &self.th,
+        );
+        v.expected = e;
+        v.ratio = r;
+        v.p_value = p;
+        v.status = status;
+        v
+    }
+}
+
+/// The outcome of the spike test for a report.
+#[derive(Debug, Clone, Default)]
+pub struct SpikeReport {
+    /// The day tested, when there is one.
+    pub day: Option<i64>,
+    /// Flagged keys, by p then by excess.
+    pub flagged: Vec<Verdict>,
+    /// Failure keys of the day that could not be tested.
+    pub untested: usize,
+    /// Why nothing could be tested, when so.
+    pub note: Option<String>,
+}
+
+/// The report day: `--day`, or the last complete UTC day of the input.
+pub fn report_day(input: &History, forced: Option<i64>) -> Option<i64> {
+    forced.or_else(|| {
+        input
+            .days
+            .values()
+            .rev()
+            .find(|d| !d.partial)
+            .map(|d| d.day)
+    })
+}
+
+/// Tests every failure key of the report day.
+pub fn detect(history: &History, day: Option<i64>, th: Thresholds) -> SpikeReport {
+    let Some(day) = day else {
+        return SpikeReport {
+            note: Some(
+                "No spike test: the input covers no complete UTC day (pass --day to choose one)"
+                    .into(),
+            ),
+            ..SpikeReport::default()
+        };
+    };
+    let mut tester = Tester::new(history, th);
+    let Some(today) = history.days.get(&day) else {
+        return SpikeReport {
+            day: Some(day),
+            note: Some(format!(
+                "No spike test: there are no records on {}",
+                day_text(day)
+            )),
+            ..SpikeReport::default()
+        };
+    };
+    let mut keys: Vec<Key> = today.keys.keys().copied().collect();
+    keys.sort();
+    let mut flagged = Vec::new();
+    let mut untested = 0;
+    for key in keys {
+        let v = tester.verdict(day, key);
+        match v.status {
+            Status::InsufficientHistory => untested += 1,
+            s if s.flagged() => flagged.push(v),
+            _ => {}
+        }
+    }
+    flagged.sort_by(|a, b| {
+        a.p_value
+            .total_cmp(&b.p_value)
+            .then(b.excess().total_cmp(&a.excess()))
+            .then(a.key.cmp(&b.key))
+    });
+    let baseline: Vec<String> = (1..=BASELINE_WEEKS)
+        .map(|w| day_text(day - 7 * w))
+        .collect();
+    let note = (untested > 0 && flagged.is_empty() && untested == failure_keys(history, day))
+        .then(|| {
+            format!(
+                "No spike test for {}: the history holds fewer than {MIN_BASELINE_DAYS} complete days of the baseline ({}); keep a --history directory across nightly runs",
+                day_text(day),
+                baseline.join(", ")
+            )
+        });
+    SpikeReport {
+        day: Some(day),
+        flagged,
+        untested,
+        note,
+    }
+}
+
+fn failure_keys(history: &History, day: i64) -> usize {
+    history.days.get(&day).map_or(0, |d| {
+        d.keys
+            .keys()
+            .filter(|k| Category::of(k.0).is_failure())
+            .count()
+    })
+}
+
+/// Why a key has its status, in one sentence with the numbers behind it.
+pub fn explain(v: &Verdict, history: &History, th: &Thresholds) -> String {
+    let baseline: Vec<i64> = (1..=BASELINE_WEEKS).map(|w| v.day - 7 * w).collect();
+    match v.status {
+        Status::Success => "a success outcome: never flagged".to_string(),
+        Status::InsufficientHistory => {
+            let present: Vec<String> = baseline
+                .iter()
+                .filter(|d| history.days.get(d).is_some_and(|a| !a.partial))
+                .map(|d| day_text(*d))
+                .collect();
+            format!(
+                "not tested: {} of the {BASELINE_WEEKS} baseline days ({}) are complete in the history{}; at least {MIN_BASELINE_DAYS} usable are needed",
+                present.len(),
+                baseline.iter().map(|d| day_text(*d)).collect::<Vec<_>>().join(", "),
+                if present.is_empty() { String::new() } else { format!(" ({})", present.join(", ")) },
+            )
+        }
+        _ => {
+            let numbers = format!(
+                "{} on {} ({} records) vs {} over {} baseline days ({} records): expected {:.1}, ratio {:.1}×, p={}",
+                v.count,
+                day_text(v.day),
+                v.exposure,
+                v.baseline_count,
+                v.baseline_days.len(),
+                v.baseline_exposure,
+                v.expected,
+                v.ratio,
+                format_p(v.p_value)
+            );
+            match v.status {
+                Status::Spike => format!("SPIKE: {numbers}"),
+                Status::New => format!("NEW: absent from the baseline, {} today", v.count),
+                _ => format!(
+                    "not flagged: {numbers}; a spike needs p<{}, count≥{}, ratio≥{} and count−expected≥{}",
+                    th.p_value, th.min_count, th.min_ratio, th.min_excess
+                ),
+            }
+        }
+    }
+}
+
+/// p formatted for people: `3e-8`, or three decimals when not tiny.
+pub fn format_p(p: f64) -> String {
+    if p < 0.001 {
+        format!("{p:.0e}")
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::history::DayAgg;
+    use super::*;
+
+    const TH: Thresholds = Thresholds {
+        p_value: 0.001,
+        min_count: 10,
+        min_ratio: 2.0,
+        min_excess: 5.0,
+    };
+
+    #[test]
+    fn worked_case_37_against_40() {
+        let (e, r, p, s) = test_counts(37, 12_000, 40, 48_000, &TH);
+        assert!((e - 10.0).abs() < 1e-9);
+        assert!((r - 3.7).abs() < 1e-9);
+        assert!(p > 1e-8 && p < 1e-7, "{p}");
+        assert_eq!(format_p(p), "3e-8");
+        assert_eq!(s, Status::Spike);
+    }
+
+    #[test]
+    fn small_counts_are_not_flagged() {
+        assert_eq!(test_counts(3, 1000, 0, 4000, &TH).3, Status::Normal);
+        assert_eq!(test_counts(5, 1000, 1, 4000, &TH).3, Status::Normal);
+    }
+
+    #[test]
+    fn twelve_against_four_with_equal_exposure() {
+        let (e, _, p, s) = test_counts(12, 1000, 4, 4000, &TH);
+        assert!((e - 1.0).abs() < 1e-9);
+        assert!(p < 0.001, "{p}");
+        assert_eq!(s, Status::Spike);
+    }
+
+    #[test]
+    fn absent_from_baseline_and_frequent_is_new() {
+        assert_eq!(test_counts(10, 1000, 0, 4000, &TH).3, Status::New);
+        assert_eq!(test_counts(9, 1000, 0, 4000, &TH).3, Status::Normal);
+    }
+
+    #[test]
+    fn binomial_tail_matches_a_direct_sum() {
+        // P(Bin(10, 0.3) >= 4), summed directly.
+        let direct: f64 = (4..=10u64)
+            .map(|k| {
+                let c = (0..k).fold(1.0, |acc, i| acc * (10 - i) as f64 / (i + 1) as f64);
+                c * 0.3f64.powi(k as i32) * 0.7f64.powi(10 - k as i32)
+            })
+            .sum();
+        assert!((upper_tail(4, 10, 0.3) - direct).abs() < 1e-12);
+        assert_eq!(upper_tail(0, 10, 0.3), 1.0);
+    }
+
+    /// (day, exposure, counts of keys).
+    type Day<'a> = (i64, u64, &'a [(Key, u64)]);
+
+    fn hist(days: &[Day<'_>]) -> History {
+        let mut h = History::default();
+        for (d, exposure, keys) in days {
+            h.days.insert(
+                *d,
+                DayAgg {
+                    day: *d,
+                    partial: false,
+                    exposure: *exposure,
+                    keys: keys.iter().map(|(k, n)| (*k, (*n, *n))).collect(),
+                },
+            );
+        }
+        h
+    }
+
+    const K: Key = (404, Some(8522));
+
+    #[test]
+    fn weekly_seasonality_is_not_a_spike() {
+        // High every "Monday" (days 0, 7, 14, 21, 28), low otherwise.
+        let mut days = Vec::new();
+        for d in 0..=28 {
+            // Day 27 is not a "Monday" and carries the Monday level.
+            let n = if d % 7 == 0 || d == 27 { 60 } else { 3 };
+            days.push((d, 10_000, vec![(K, n)]));
+        }
+        let h = hist(
+            &days
+                .iter()
+                .map(|(d, e, k)| (*d, *e, k.as_slice()))
+                .collect::<Vec<_>>(),
+        );
+        let v = Tester::new(&h, TH).verdict(28, K);
+        assert_eq!(v.status, Status::Normal);
+        assert_eq!(v.baseline_days, vec![21, 14, 7, 0]);
+        // The same count on another weekday is a spike.
+        let v = Tester::new(&h, TH).verdict(27, K);
+        assert_eq!(v.baseline_days, vec![20, 13, 6]);
+        assert_eq!(v.status, Status::Spike);
+    }
+
+    #[test]
+    fn needs_three_baseline_days_and_leaves_flagged_ones_out() {
+        let h = hist(&[
+            (0, 1000, &[(K, 2)]),
+            (7, 1000, &[(K, 2)]),
+            (28, 1000, &[(K, 40)]),
+        ]);
+        assert_eq!(
+            Tester::new(&h, TH).verdict(28, K).status,
+            Status::InsufficientHistory
+        );
+        // Day 21 was itself a spike over 0, 7, 14: it is left out of day 28's baseline.
+        let h = hist(&[
+            (0, 1000, &[(K, 2)]),
+            (7, 1000, &[(K, 2)]),
+            (14, 1000, &[(K, 2)]),
+            (21, 1000, &[(K, 40)]),
+            (28, 1000, &[(K, 40)]),
+        ]);
+        let mut t = Tester::new(&h, TH);
+        assert_eq!(t.verdict(21, K).status, Status::Spike);
+        let v = t.verdict(28, K);
+        assert_eq!(v.baseline_days, vec![14, 7, 0]);
+        assert_eq!(v.status, Status::Spike);
+    }
+
+    #[test]
+    fn successes_are_never_flagged() {
+        let k: Key = (200, Some(8531));
+        let h = hist(&[
+            (0, 1000, &[(k, 1)]),
+            (7, 1000, &[(k, 1)]),
+            (14, 1000, &[(k, 1)]),
+            (21, 1000, &[(k, 1)]),
+            (28, 1000, &[(k, 500)]),
+        ]);
+        assert_eq!(Tester::new(&h, TH).verdict(28, k).status, Status::Success);
+        assert!(detect(&h, Some(28), TH).flagged.is_empty());
+    }
+
+    #[test]
+    fn partial_days_are_not_baselines() {
+        let mut h = hist(&[
+            (0, 1000, &[(K, 2)]),
+            (7, 1000, &[(K, 2)]),
+            (14, 1000, &[(K, 2)]),
+            (28, 1000, &[(K, 40)]),
+        ]);
+        h.days.get_mut(&14).unwrap().partial = true;
+        let r = detect(&h, Some(28), TH);
+        assert!(r.flagged.is_empty());
+        assert!(r.note.unwrap().contains("fewer than 3 complete days"));
+    }
+}

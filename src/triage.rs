@@ -1,0 +1,274 @@
+//! The finished deep dive on one subcode, built from a [`Focus`] and the catalogue: what the
+//! `triage` command shows in every format.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use crate::aggregate::{Focus, Key};
+use crate::catalogue::{key_label, Catalogue, Category, Match};
+use crate::normalize::Kind;
+use crate::spikes::history::History;
+use crate::spikes::{self, Thresholds, Verdict};
+
+/// Calls listed in the Markdown and JSON views; CSV lists them all.
+pub const TOP_CALLS: usize = 20;
+/// Messages listed.
+pub const TOP_MESSAGES: usize = 30;
+
+/// A catalogue entry that involves the subcode.
+#[derive(Debug, Clone)]
+pub struct CatalogueEntry {
+    /// `404/8522`, or `subcode 8522` for the generic subcode.
+    pub label: String,
+    pub matched: Match,
+    pub category: Option<Category>,
+    pub description: String,
+    pub mitigation: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct KeyTotal {
+    pub key: Key,
+    pub category: Category,
+    pub matched: Match,
+    pub description: String,
+    pub mitigation: String,
+    pub count: u64,
+    pub calls: u64,
+    pub first: Option<DateTime<Utc>>,
+    pub last: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CallRow {
+    pub call_id: String,
+    pub call_connection_id: String,
+    pub count: u64,
+    pub first: Option<DateTime<Utc>>,
+    pub last: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Triage {
+    pub subcode: u32,
+    pub code: Option<u32>,
+    pub catalogue: Vec<CatalogueEntry>,
+    pub records_read: u64,
+    pub accepted: u64,
+    pub totals: Vec<KeyTotal>,
+    pub bucket_secs: i64,
+    /// (bucket start, key) → count, focused keys only.
+    pub timeline: BTreeMap<(i64, Key), u64>,
+    pub operations: Vec<(String, Kind, Key, u64)>,
+    /// All affected calls, most records first.
+    pub calls: Vec<CallRow>,
+    pub messages: Vec<(String, u64)>,
+    pub other_messages: u64,
+    pub verdict_day: Option<i64>,
+    /// (verdict, its explanation).
+    pub verdicts: Vec<(Verdict, String)>,
+    pub verdict_note: Option<String>,
+}
+
+impl Triage {
+    /// The focused subcode, with the code when one was given.
+    pub fn title(&self) -> String {
+        match self.code {
+            Some(c) => format!("{c}/{}", self.subcode),
+            None => format!("subcode {}", self.subcode),
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.totals.iter().map(|t| t.count).sum()
+    }
+
+    /// Counts of one key in every bucket from the first to the last of the focus, zeros too.
+    pub fn series(&self, key: Key) -> Vec<u64> {
+        let (Some(&(start, _)), Some(&(end, _))) = (
+            self.timeline.keys().next(),
+            self.timeline.keys().next_back(),
+        ) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut t = start;
+        while t <= end {
+            out.push(self.timeline.get(&(t, key)).copied().unwrap_or(0));
+            t += self.bucket_secs;
+        }
+        out
+    }
+}
+
+fn catalogue_entries(cat: &Catalogue, subcode: u32, code: Option<u32>) -> Vec<CatalogueEntry> {
+    let mut out: Vec<CatalogueEntry> = cat
+        .pairs
+        .iter()
+        .filter(|p| p.subcode == subcode && code.is_none_or(|c| c == p.code))
+        .map(|p| CatalogueEntry {
+            label: key_label(p.code, Some(p.subcode)),
+            matched: Match::Exact,
+            category: Some(Category::of(p.code)),
+            description: p.description.clone(),
+            mitigation: p.mitigation.clone(),
+        })
+        .collect();
+    if let Some(d) = cat.subcodes.get(&subcode) {
+        out.push(CatalogueEntry {
+            label: format!("subcode {subcode}"),
+            matched: Match::Subcode,
+            category: None,
+            description: d.clone(),
+            mitigation: String::new(),
+        });
+    }
+    if let Some(c) = code {
+        if cat.pair(c, subcode).is_none() {
+            if let Some(d) = cat.codes.get(&c) {
+                out.push(CatalogueEntry {
+                    label: format!("code {c}"),
+                    matched: Match::Code,
+                    category: Some(Category::of(c)),
+                    description: d.clone(),
+                    mitigation: String::new(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Joins the focus with the catalogue and the spike test.
+pub fn build(
+    focus: Focus,
+    cat: &Catalogue,
+    history: &History,
+    verdict_day: Option<i64>,
+    th: Thresholds,
+) -> Triage {
+    let agg = &focus.all;
+    let mut totals: Vec<KeyTotal> = agg
+        .by_key
+        .iter()
+        .filter(|(k, _)| focus.matches(k.0, k.1))
+        .map(|(&key, s)| {
+            let r = cat.lookup(key.0, key.1);
+            KeyTotal {
+                key,
+                category: r.category,
+                matched: r.matched,
+                description: r.description.to_string(),
+                mitigation: r.mitigation.unwrap_or_default().to_string(),
+                count: s.count,
+                calls: s.calls.len() as u64,
+                first: s.first,
+                last: s.last,
+            }
+        })
+        .collect();
+    totals.sort_by(|a, b| b.count.cmp(&a.count).then(a.key.cmp(&b.key)));
+
+    let timeline = agg
+        .timeline
+        .iter()
+        .filter(|((_, k), _)| focus.matches(k.0, k.1))
+        .map(|(k, v)| (*k, *v))
+        .collect();
+
+    let mut operations: Vec<(String, Kind, Key, u64)> = agg
+        .by_op
+        .iter()
+        .filter(|(k, _)| focus.matches(k.2, k.3))
+        .map(|(k, s)| (k.0.clone(), k.1, (k.2, k.3), s.count))
+        .collect();
+    operations.sort_by(|a, b| b.3.cmp(&a.3).then_with(|| a.cmp(b)));
+
+    let mut calls: Vec<CallRow> = focus
+        .calls
+        .iter()
+        .map(|(id, c)| CallRow {
+            call_id: id.to_string(),
+            call_connection_id: c.call_connection_id.clone(),
+            count: c.count,
+            first: c.first,
+            last: c.last,
+        })
+        .collect();
+    calls.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.call_id.cmp(&b.call_id))
+    });
+
+    let mut messages: Vec<(String, u64)> = focus
+        .messages
+        .iter()
+        .map(|(m, n)| (m.to_string(), *n))
+        .collect();
+    messages.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+
+    // The verdict covers the focused keys seen on the day, or the one key asked for.
+    let mut keys: Vec<Key> = verdict_day
+        .and_then(|d| history.days.get(&d))
+        .map(|d| {
+            d.keys
+                .keys()
+                .filter(|k| focus.matches(k.0, k.1))
+                .copied()
+                .collect()
+        })
+        .unwrap_or_default();
+    keys.sort();
+    if keys.is_empty() {
+        if let Some(c) = focus.code {
+            keys.push((c, Some(focus.subcode)));
+        }
+    }
+    let mut tester = spikes::Tester::new(history, th);
+    let verdicts: Vec<(Verdict, String)> = match verdict_day {
+        Some(day) => keys
+            .into_iter()
+            .map(|k| {
+                let v = tester.verdict(day, k);
+                let why = spikes::explain(&v, history, &th);
+                (v, why)
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let verdict_note = match (verdict_day, verdicts.is_empty()) {
+        (None, _) => Some(
+            "No spike verdict: no complete UTC day in the input or history (pass --day)"
+                .to_string(),
+        ),
+        (Some(d), true) => Some(format!(
+            "No spike verdict: no records of {} on {}",
+            match focus.code {
+                Some(c) => format!("{c}/{}", focus.subcode),
+                None => format!("subcode {}", focus.subcode),
+            },
+            spikes::history::day_text(d)
+        )),
+        _ => None,
+    };
+
+    Triage {
+        subcode: focus.subcode,
+        code: focus.code,
+        catalogue: catalogue_entries(cat, focus.subcode, focus.code),
+        records_read: agg.read(),
+        accepted: agg.accepted,
+        totals,
+        bucket_secs: agg.bucket_secs,
+        timeline,
+        operations,
+        calls,
+        messages,
+        other_messages: focus.other_messages,
+        verdict_day,
+        verdicts,
+        verdict_note,
+    }
+}

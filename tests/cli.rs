@@ -1,0 +1,895 @@
+//! The real binary, run as a user would: on `samples/` (compared against the generator's ground
+//! truth in `tests/fixtures/samples_expected.json`) and on small files written here.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::*;
+use predicates::prelude::*;
+use serde_json::Value;
+
+// ---------------------------------------------------------------- codes
+
+#[test]
+fn codes_8522_shows_both_pairs_with_their_mitigations() {
+    let out = bin().args(["codes", "8522"]).assert().success();
+    let text = stdout(&out);
+    assert!(text.contains("404/8522"), "{text}");
+    assert!(text.contains("405/8522"), "{text}");
+    assert!(text.contains("Double check call status"), "{text}");
+    assert!(text.contains("invoking the AnswerCall API"), "{text}");
+    assert!(text.contains("subcode 8522   generic subcode"), "{text}");
+}
+
+#[test]
+fn codes_pair_as_json_is_the_resolved_entry() {
+    let out = bin()
+        .args(["codes", "404/8522", "--format", "json"])
+        .assert()
+        .success();
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let e = &v[0];
+    assert_eq!(e["code"], 404);
+    assert_eq!(e["subcode"], 8522);
+    assert_eq!(e["category"], "client");
+    assert_eq!(e["match"], "exact");
+    assert!(e["mitigation"]
+        .as_str()
+        .unwrap()
+        .starts_with("Double check"));
+    // The fallback of a pair that is not in the table.
+    let out = bin()
+        .args(["codes", "400/8522", "--format", "json"])
+        .assert()
+        .success();
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        (v[0]["match"].as_str(), v[0]["description"].as_str()),
+        (Some("subcode"), Some("Not Found"))
+    );
+}
+
+#[test]
+fn codes_404_shows_the_code_and_its_pairs() {
+    let out = bin()
+        .args(["codes", "404", "--format", "csv"])
+        .assert()
+        .success();
+    let text = stdout(&out);
+    assert_eq!(
+        text.lines().next().unwrap(),
+        "entry,code,subcode,category,match,description,mitigation"
+    );
+    assert!(text.contains("pair,404,8522,client,exact,"), "{text}");
+    assert!(text.contains("code,404,,client,code,Not found,"), "{text}");
+}
+
+#[test]
+fn codes_without_query_lists_the_catalogue_and_md_format() {
+    let out = bin().args(["codes", "--format", "md"]).assert().success();
+    let text = stdout(&out);
+    // Header, separator, 14 pairs, the generic codes and subcodes.
+    let rows = text.lines().count() - 2;
+    assert!(rows > 14 + 20 + 100, "{rows}");
+    assert!(text.contains("| subcode |  | 8571 |"), "{text}");
+}
+
+#[test]
+fn codes_matching_nothing_exits_1() {
+    bin()
+        .args(["codes", "1234"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no catalogue entry matches 1234"));
+    bin()
+        .args(["codes", "499/99999"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("499/99999"));
+    bin().args(["codes", "abc"]).assert().code(2);
+}
+
+#[test]
+fn newer_catalogue_page_or_csv_is_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("codes.csv");
+    std::fs::write(
+        &csv,
+        "code,subcode,description,mitigation\n499,99999,Brand new,Do the new thing\n",
+    )
+    .unwrap();
+    let out = bin()
+        .args([
+            "--catalogue",
+            csv.to_str().unwrap(),
+            "codes",
+            "499/99999",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success();
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v[0]["mitigation"], "Do the new thing");
+
+    let page = dir.path().join("page.md");
+    std::fs::write(
+        &page,
+        "| Code | Subcode | Description | Mitigation |\n| --- | --- | --- | --- |\n| 404 | 85x2 | a | b |\n",
+    )
+    .unwrap();
+    bin()
+        .args(["codes", "--catalogue", page.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "page.md, line 3: subcode \"85x2\" is not a number",
+        ));
+    let empty = dir.path().join("empty.md");
+    std::fs::write(&empty, "# nothing\n").unwrap();
+    bin()
+        .args(["codes", "--catalogue", empty.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("has no entries"));
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    let out = bin().arg("--help").assert().success();
+    insta::assert_snapshot!("help", stdout(&out));
+    let out = bin().args(["report", "--help"]).assert().success();
+    insta::assert_snapshot!("report_help", stdout(&out));
+}
+
+// ---------------------------------------------------------------- report on samples
+
+const OUTPUTS: [&str; 9] = [
+    "spikes.csv",
+    "by_category.csv",
+    "by_mitigation.csv",
+    "by_code.csv",
+    "by_operation.csv",
+    "timeline.csv",
+    "rejects.csv",
+    "summary.md",
+    "report.json",
+];
+
+#[test]
+fn report_on_samples_writes_all_outputs_and_snapshots() {
+    let (dir, _) = report_samples(&[]);
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut want: Vec<String> = OUTPUTS.iter().map(|s| s.to_string()).collect();
+    want.sort();
+    assert_eq!(names, want, "exactly the nine outputs, no temp files left");
+    for name in OUTPUTS {
+        let text = std::fs::read_to_string(dir.path().join(name)).unwrap();
+        insta::assert_snapshot!(name, text);
+    }
+}
+
+#[test]
+fn category_counts_sum_to_accepted_records() {
+    let m = manifest();
+    let (dir, _) = report_samples(&[]);
+    let rows = read_csv(&dir.path().join("by_category.csv"));
+    let cats: Vec<&str> = rows.iter().map(|r| r["category"].as_str()).collect();
+    assert_eq!(cats, ["success", "client", "server", "global", "unknown"]);
+    let sum: u64 = rows
+        .iter()
+        .map(|r| r["count"].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(sum, m["totals"]["accepted"].as_u64().unwrap());
+    for r in &rows {
+        let c = &r["category"];
+        assert_eq!(
+            r["count"].parse::<u64>().unwrap(),
+            m["by_category"][c].as_u64().unwrap(),
+            "{c}"
+        );
+        assert_eq!(
+            r["calls"].parse::<u64>().unwrap(),
+            m["distinct_calls_by_category"][c].as_u64().unwrap(),
+            "{c} calls"
+        );
+    }
+}
+
+#[test]
+fn by_code_counts_sum_to_accepted_and_match_ground_truth() {
+    let m = manifest();
+    let (dir, _) = report_samples(&[]);
+    let rows = read_csv(&dir.path().join("by_code.csv"));
+    let sum: u64 = rows
+        .iter()
+        .map(|r| r["count"].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(sum, m["totals"]["accepted"].as_u64().unwrap());
+    let got: BTreeMap<String, (u64, u64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                format!("{}/{}", r["code"], r["subcode"]),
+                (r["count"].parse().unwrap(), r["calls"].parse().unwrap()),
+            )
+        })
+        .collect();
+    let want: BTreeMap<String, (u64, u64)> = m["by_key"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                (
+                    v.as_u64().unwrap(),
+                    m["distinct_calls_by_key"][k].as_u64().unwrap(),
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(got, want);
+    // Sorted by count descending, then code, then subcode.
+    let keys: Vec<(i64, u32, i64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                -r["count"].parse::<i64>().unwrap(),
+                r["code"].parse().unwrap(),
+                r["subcode"].parse::<i64>().unwrap_or(-1),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+}
+
+#[test]
+fn by_mitigation_sums_to_failures() {
+    let m = manifest();
+    let (dir, _) = report_samples(&[]);
+    let rows = read_csv(&dir.path().join("by_mitigation.csv"));
+    let sum: u64 = rows
+        .iter()
+        .map(|r| r["count"].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(sum, m["failures"].as_u64().unwrap());
+    let shares: f64 = rows
+        .iter()
+        .map(|r| r["share"].parse::<f64>().unwrap())
+        .sum();
+    assert!((shares - 1.0).abs() < 0.001, "{shares}");
+}
+
+#[test]
+fn timeline_sums_to_accepted_records() {
+    let m = manifest();
+    let (dir, _) = report_samples(&[]);
+    let rows = read_csv(&dir.path().join("timeline.csv"));
+    let sum: u64 = rows
+        .iter()
+        .map(|r| r["count"].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(sum, m["totals"]["accepted"].as_u64().unwrap());
+    assert!(rows.iter().all(|r| r["count"] != "0"));
+    assert!(rows.iter().all(|r| r["bucket"].ends_with(":00:00Z")));
+    let (dir, _) = report_samples(&["--bucket", "day"]);
+    let rows = read_csv(&dir.path().join("timeline.csv"));
+    assert!(
+        rows.iter().all(|r| r["bucket"] == "2026-11-24T00:00:00Z"),
+        "one day of samples"
+    );
+}
+
+#[test]
+fn subcode_8522_splits_under_two_mitigations() {
+    let (dir, _) = report_samples(&[]);
+    let rows = read_csv(&dir.path().join("by_mitigation.csv"));
+    let find = |key: &str| {
+        rows.iter()
+            .find(|r| r["codes"].split(' ').any(|c| c == key))
+            .map(|r| r["mitigation"].clone())
+            .unwrap()
+    };
+    let a = find("404/8522");
+    let b = find("405/8522");
+    assert!(a.starts_with("Double check call status"), "{a}");
+    assert!(b.contains("AnswerCall"), "{b}");
+    assert_eq!(find("400/8522"), "(no documented mitigation)");
+}
+
+#[test]
+fn recognize_success_subcodes_are_successes() {
+    let (dir, _) = report_samples(&[]);
+    let rows = read_csv(&dir.path().join("by_code.csv"));
+    let r = rows
+        .iter()
+        .find(|r| r["code"] == "200" && r["subcode"] == "8531")
+        .unwrap();
+    assert_eq!(r["category"], "success");
+    let mit = std::fs::read_to_string(dir.path().join("by_mitigation.csv")).unwrap();
+    assert!(!mit.contains("200/"), "no success in by_mitigation: {mit}");
+}
+
+#[test]
+fn uncatalogued_code_is_reported() {
+    let (dir, _) = report_samples(&[]);
+    let rows = read_csv(&dir.path().join("by_code.csv"));
+    let r = rows
+        .iter()
+        .find(|r| r["code"] == "499" && r["subcode"] == "99999")
+        .unwrap();
+    assert_eq!(
+        (r["match"].as_str(), r["description"].as_str()),
+        ("none", "uncatalogued")
+    );
+    let summary = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
+    let dq = &summary[summary.find("## Data quality").unwrap()..];
+    assert!(dq.contains("| 499/99999 | client |"), "{dq}");
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+            .unwrap();
+    let unc = json["data_quality"]["uncatalogued"].as_array().unwrap();
+    assert!(unc
+        .iter()
+        .any(|u| u["code"] == 499 && u["subcode"] == 99999));
+}
+
+#[test]
+fn rejects_csv_lists_every_planted_reject() {
+    let m = manifest();
+    let (dir, _) = report_samples(&[]);
+    let rows = read_csv(&dir.path().join("rejects.csv"));
+    let mut got: Vec<(String, u64, String)> = rows
+        .iter()
+        .map(|r| {
+            let label = r["reason"].split(':').next().unwrap().to_string();
+            (r["file"].clone(), r["line"].parse().unwrap(), label)
+        })
+        .collect();
+    got.sort();
+    let mut want: Vec<(String, u64, String)> = Vec::new();
+    for (file, f) in m["files"].as_object().unwrap() {
+        for r in f["rejects"].as_array().unwrap() {
+            want.push((
+                file.clone(),
+                r["line"].as_u64().unwrap(),
+                r["reason"].as_str().unwrap().to_string(),
+            ));
+        }
+    }
+    want.sort();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn exit_code_3_past_max_bad_and_reports_still_written() {
+    let (dir, out) = report_samples(&["--max-bad", "5"]);
+    assert_eq!(out.get_output().status.code(), Some(3));
+    assert!(stderr(&out).contains("exceed --max-bad"));
+    for name in OUTPUTS {
+        assert!(dir.path().join(name).exists(), "{name}");
+    }
+    let (_, out) = report_samples(&["--max-bad", "0.5%"]);
+    assert_eq!(out.get_output().status.code(), Some(3));
+    // 19 rejects of 3064 records read is under the default 1%.
+    let (_, out) = report_samples(&[]);
+    assert_eq!(out.get_output().status.code(), Some(0));
+}
+
+#[test]
+fn since_and_until_filter_half_open() {
+    let (all, _) = report_samples(&[]);
+    let hour: u64 = read_csv(&all.path().join("timeline.csv"))
+        .iter()
+        .filter(|r| r["bucket"] == "2026-11-24T12:00:00Z")
+        .map(|r| r["count"].parse::<u64>().unwrap())
+        .sum();
+    assert!(hour > 50);
+    let (dir, _) = report_samples(&[
+        "--since",
+        "2026-11-24T12:00:00Z",
+        "--until",
+        "2026-11-24T13:00:00Z",
+    ]);
+    let rows = read_csv(&dir.path().join("by_code.csv"));
+    let sum: u64 = rows
+        .iter()
+        .map(|r| r["count"].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(sum, hour);
+    assert!(rows
+        .iter()
+        .all(|r| r["first_seen"].starts_with("2026-11-24T12:")
+            && r["last_seen"].starts_with("2026-11-24T12:")));
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["records"]["accepted"], hour);
+    // A date means its UTC midnight; an empty window accepts nothing.
+    let (dir, _) = report_samples(&["--since", "2026-11-25"]);
+    let rows = read_csv(&dir.path().join("by_code.csv"));
+    assert!(rows.is_empty());
+}
+
+#[test]
+fn format_selects_outputs() {
+    let (dir, _) = report_samples(&["--format", "md"]);
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["rejects.csv", "summary.md"]);
+}
+
+// ---------------------------------------------------------------- untrusted text, bad input
+
+#[test]
+fn csv_injection_is_neutralized_and_markdown_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("evil.json");
+    std::fs::write(
+        &input,
+        concat!(
+            r#"{"time":"2026-11-24T01:00:00Z","operationName":"=cmd|' /C calc'!A0","properties":{"resultCode":400,"resultSubcode":8510}}"#,
+            "\n",
+            r#"{"time":"2026-11-24T01:00:00Z","operationName":"Play|x\ny","properties":{"resultCode":400,"resultSubcode":8510}}"#,
+            "\n",
+            "=HYPERLINK(\"http://evil.example\",\"x\")\n",
+            "+cmd\n",
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    bin()
+        .args([
+            "report",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--max-bad",
+            "10",
+        ])
+        .assert()
+        .success();
+    let ops = std::fs::read_to_string(out.join("by_operation.csv")).unwrap();
+    assert!(
+        ops.contains("\n'=cmd|' /C calc'!A0,media_summary,400,"),
+        "{ops}"
+    );
+    let rejects = read_csv(&out.join("rejects.csv"));
+    assert_eq!(rejects.len(), 2);
+    assert!(
+        rejects.iter().all(|r| r["excerpt"].starts_with('\'')),
+        "{rejects:?}"
+    );
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(
+        summary.contains("| Play\\|x<br>y | media_summary |"),
+        "{summary}"
+    );
+    // Numbers are never prefixed.
+    let codes = std::fs::read_to_string(out.join("by_code.csv")).unwrap();
+    assert!(codes.contains("\n400,8510,client,"), "{codes}");
+}
+
+#[test]
+fn reads_standard_input() {
+    let line =
+        r#"{"time":"2026-11-24T01:00:00Z","properties":{"resultCode":404,"resultSubcode":8522}}"#;
+    let dir = tempfile::tempdir().unwrap();
+    bin()
+        .args(["report", "-", "--out", dir.path().to_str().unwrap()])
+        .write_stdin(format!("{line}\n{line}\n"))
+        .assert()
+        .success();
+    let rows = read_csv(&dir.path().join("by_code.csv"));
+    assert_eq!(
+        (rows[0]["code"].as_str(), rows[0]["count"].as_str()),
+        ("404", "2")
+    );
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["inputs"][0]["file"], "<stdin>");
+}
+
+#[test]
+fn bad_flags_and_paths_are_one_line_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    bin()
+        .args(["report", "samples/", "--out", out, "--bucket", "week"])
+        .assert()
+        .code(2);
+    bin()
+        .args(["report", "samples/", "--out", out, "--since", "yesterday"])
+        .assert()
+        .code(2);
+    bin().args(["report", "samples/"]).assert().code(2);
+    let o = bin()
+        .args(["report", "no/such/file.json", "--out", out])
+        .assert()
+        .code(1);
+    assert_eq!(
+        stderr(&o).trim(),
+        "acs-triage: input no/such/file.json does not exist"
+    );
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let o = bin()
+        .args(["report", "samples/", "--out", file.to_str().unwrap()])
+        .assert()
+        .code(1);
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+}
+
+#[test]
+fn quiet_prints_nothing() {
+    let (_, out) = report_samples(&["--quiet"]);
+    assert_eq!(stderr(&out), "");
+    assert_eq!(stdout(&out), "");
+}
+
+#[test]
+fn nothing_accepted_is_lost_between_ingest_and_report() {
+    // The per-file counts in report.json add up to the totals, and to the ground truth.
+    let m = manifest();
+    let (dir, _) = report_samples(&[]);
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+            .unwrap();
+    let inputs = json["inputs"].as_array().unwrap();
+    let sum = |k: &str| inputs.iter().map(|f| f[k].as_u64().unwrap()).sum::<u64>();
+    assert_eq!(
+        sum("accepted"),
+        json["records"]["accepted"].as_u64().unwrap()
+    );
+    assert_eq!(
+        sum("rejected"),
+        json["records"]["rejected"].as_u64().unwrap()
+    );
+    assert_eq!(sum("skipped"), json["records"]["skipped"].as_u64().unwrap());
+    for k in ["accepted", "rejected", "skipped"] {
+        assert_eq!(sum(k), m["totals"][k].as_u64().unwrap(), "{k}");
+    }
+    assert!(Path::new("samples").exists());
+}
+
+// ---------------------------------------------------------------- spikes and triage
+
+/// One night of storage-archive records for `day` (days after 2026-10-20), spread evenly over
+/// the whole UTC day, with `extra` keys on top of a steady mix.
+fn night(dir: &Path, day: i64, extra: &[((u32, u32), u64)]) -> std::path::PathBuf {
+    let base: [((u32, u32), u64); 6] = [
+        ((200, 0), 1200),
+        ((400, 8510), 300),
+        ((404, 8522), 150),
+        ((405, 8522), 40),
+        ((500, 8572), 20),
+        ((400, 8535), 12),
+    ];
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 10, 20)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc()
+        + chrono::Duration::days(day);
+    let mut keys: Vec<((u32, u32), u64)> = Vec::new();
+    for (i, (k, n)) in base.iter().enumerate() {
+        // A little deterministic day-to-day noise.
+        let jitter = (day as u64 * 7 + i as u64 * 3) % 5;
+        let n = extra
+            .iter()
+            .find(|(e, _)| e == k)
+            .map_or(n + jitter, |(_, m)| *m);
+        keys.push((*k, n));
+    }
+    for (k, n) in extra {
+        if !keys.iter().any(|(e, _)| e == k) {
+            keys.push((*k, *n));
+        }
+    }
+    let total: u64 = keys.iter().map(|(_, n)| n).sum();
+    let mut text = String::new();
+    let mut i = 0u64;
+    for (k, n) in &keys {
+        for j in 0..*n {
+            let t = start + chrono::Duration::milliseconds((i * 86_400_000 / total) as i64);
+            i += 1;
+            text.push_str(&format!(
+                r#"{{"time":"{}","category":"CallAutomationMediaSummary","operationName":"Play","correlationId":"call-{}","properties":{{"resultCode":{},"resultSubcode":{},"resultMessage":"m{}"}}}}"#,
+                t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                j % 50,
+                k.0,
+                k.1,
+                k.1
+            ));
+            text.push('\n');
+        }
+    }
+    let p = dir.join(format!("night-{day}.json"));
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn nightly_loop_flags_exactly_the_planted_spike_and_new_key() {
+    let work = tempfile::tempdir().unwrap();
+    let history = work.path().join("history");
+    let h = history.to_str().unwrap();
+    // Five weekly runs (2026-10-20 .. 2026-11-17), as cron would run them, then the sixth.
+    for week in 0..5 {
+        let f = night(work.path(), week * 7, &[]);
+        let out = work.path().join(format!("out-{week}"));
+        bin()
+            .args([
+                "report",
+                f.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "--history",
+                h,
+                "--fail-on-spike",
+            ])
+            .assert()
+            .success();
+        let spikes = std::fs::read_to_string(out.join("spikes.csv")).unwrap();
+        assert_eq!(
+            spikes.lines().count(),
+            1,
+            "week {week}: nothing flagged\n{spikes}"
+        );
+    }
+    let today = night(work.path(), 35, &[((400, 8535), 60), ((412, 8583), 15)]);
+    let out = work.path().join("out-today");
+    let run = bin()
+        .args([
+            "report",
+            today.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--history",
+            h,
+            "--fail-on-spike",
+        ])
+        .assert()
+        .code(4);
+    let rows = read_csv(&out.join("spikes.csv"));
+    let flagged: Vec<(String, String, String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["day"].clone(),
+                r["code"].clone(),
+                r["subcode"].clone(),
+                r["status"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        flagged,
+        vec![
+            (
+                "2026-11-24".into(),
+                "400".into(),
+                "8535".into(),
+                "SPIKE".into()
+            ),
+            (
+                "2026-11-24".into(),
+                "412".into(),
+                "8583".into(),
+                "NEW".into()
+            ),
+        ]
+    );
+    let spike = &rows[0];
+    assert_eq!(spike["count"], "60");
+    let expected: f64 = spike["expected"].parse().unwrap();
+    assert!((10.0..16.0).contains(&expected), "{expected}");
+    assert_eq!(spike["description"], "Invalid File Format");
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(
+        summary.starts_with("# Call Automation triage report\n\n## Spikes\n"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("400/8535 Invalid File Format: 60 vs "),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("(same weekday, previous 4 weeks)"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("412/8583 Precondition Failed: 15 on 2026-11-24"),
+        "{summary}"
+    );
+    assert!(stderr(&run).contains("SPIKE: 400/8535"));
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(json["spikes"]["rows"].as_array().unwrap().len(), 2);
+
+    // triage explains it, from the same history.
+    let t = bin()
+        .args(["triage", "8535", today.to_str().unwrap(), "--history", h])
+        .assert()
+        .success();
+    let text = stdout(&t);
+    assert!(text.contains("## Spike verdict (2026-11-24)"), "{text}");
+    assert!(
+        text.contains("- 400/8535: SPIKE: 60 on 2026-11-24"),
+        "{text}"
+    );
+    assert!(text.contains("over 4 baseline days"), "{text}");
+}
+
+#[test]
+fn history_rerun_replaces_the_day() {
+    let work = tempfile::tempdir().unwrap();
+    let history = work.path().join("history");
+    let f = night(work.path(), 0, &[]);
+    let run = |out: &str| {
+        bin()
+            .args([
+                "report",
+                f.to_str().unwrap(),
+                "--out",
+                work.path().join(out).to_str().unwrap(),
+                "--history",
+                history.to_str().unwrap(),
+            ])
+            .assert()
+            .success();
+    };
+    run("a");
+    let file = history.join("2026-10-20.parquet");
+    let first = std::fs::read(&file).unwrap();
+    run("b");
+    assert_eq!(std::fs::read(&file).unwrap(), first, "same day, same file");
+    assert_eq!(std::fs::read_dir(&history).unwrap().count(), 1);
+    let df = read_parquet(&file);
+    let counts: u64 = df
+        .column("count")
+        .unwrap()
+        .u64()
+        .unwrap()
+        .into_no_null_iter()
+        .sum();
+    let exposure = df
+        .column("exposure")
+        .unwrap()
+        .u64()
+        .unwrap()
+        .get(0)
+        .unwrap();
+    assert_eq!(counts, exposure, "no double counting");
+    assert!(!df
+        .column("partial")
+        .unwrap()
+        .bool()
+        .unwrap()
+        .get(0)
+        .unwrap());
+    assert_eq!(
+        std::fs::read(work.path().join("a/by_code.csv")).unwrap(),
+        std::fs::read(work.path().join("b/by_code.csv")).unwrap()
+    );
+}
+
+#[test]
+fn partly_covered_day_is_partial_and_not_tested() {
+    let work = tempfile::tempdir().unwrap();
+    let history = work.path().join("history");
+    let f = night(work.path(), 0, &[]);
+    let out = work.path().join("out");
+    // Only the afternoon of the day.
+    bin()
+        .args([
+            "report",
+            f.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--history",
+            history.to_str().unwrap(),
+            "--since",
+            "2026-10-20T12:00:00Z",
+        ])
+        .assert()
+        .success();
+    let df = read_parquet(&history.join("2026-10-20.parquet"));
+    assert!(df
+        .column("partial")
+        .unwrap()
+        .bool()
+        .unwrap()
+        .get(0)
+        .unwrap());
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(
+        summary.contains("No spike test: the input covers no complete UTC day"),
+        "{summary}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("spikes.csv"))
+            .unwrap()
+            .lines()
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn triage_on_samples() {
+    let out = bin()
+        .args(["triage", "8522", "samples/"])
+        .assert()
+        .success();
+    insta::assert_snapshot!("triage_8522_md", stdout(&out));
+    let out = bin()
+        .args([
+            "triage", "8510", "samples/", "--code", "400", "--format", "json",
+        ])
+        .assert()
+        .success();
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let m = manifest();
+    assert_eq!(v["records"]["matching"], m["by_key"]["400/8510"]);
+    assert_eq!(
+        v["totals"][0]["calls"],
+        m["distinct_calls_by_key"]["400/8510"]
+    );
+    assert_eq!(v["verdict"]["keys"][0]["status"], "insufficient_history");
+    insta::assert_snapshot!("triage_8510_json", stdout(&out));
+    let dir = tempfile::tempdir().unwrap();
+    let csv_path = dir.path().join("calls.csv");
+    bin()
+        .args([
+            "triage",
+            "8510",
+            "samples/",
+            "--format",
+            "csv",
+            "--out",
+            csv_path.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let rows = read_csv(&csv_path);
+    assert_eq!(
+        rows.len() as u64,
+        m["distinct_calls_by_key"]["400/8510"].as_u64().unwrap()
+    );
+    let sum: u64 = rows
+        .iter()
+        .map(|r| r["count"].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(sum, m["by_key"]["400/8510"].as_u64().unwrap());
+}
+
+#[test]
+fn triage_of_an_absent_subcode_still_shows_the_catalogue() {
+    let out = bin()
+        .args(["triage", "8571", "samples/"])
+        .assert()
+        .success();
+    let text = stdout(&out);
+    assert!(
+        text.contains("**subcode 8571**, subcode match: Recording Operation Conflict"),
+        "{text}"
+    );
+    assert!(
+        text.contains("No records: subcode 8571 does not occur in the 3064 records read."),
+        "{text}"
+    );
+}

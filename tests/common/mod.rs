@@ -1,0 +1,67 @@
+//! Helpers of the integration tests.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::assert::Assert;
+use assert_cmd::Command;
+use serde_json::Value;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The binary, run from the repository root so sample paths read as in the README.
+pub fn bin() -> Command {
+    let mut c = Command::cargo_bin("acs-triage").unwrap();
+    c.current_dir(root());
+    c
+}
+
+pub fn stdout(a: &Assert) -> String {
+    String::from_utf8(a.get_output().stdout.clone()).unwrap()
+}
+
+pub fn stderr(a: &Assert) -> String {
+    String::from_utf8(a.get_output().stderr.clone()).unwrap()
+}
+
+pub fn manifest() -> Value {
+    let text =
+        std::fs::read_to_string(root().join("tests/fixtures/samples_expected.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Runs `report samples/` into a fresh directory with extra arguments.
+pub fn report_samples(extra: &[&str]) -> (tempfile::TempDir, Assert) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin()
+        .args(["report", "samples/", "--out", dir.path().to_str().unwrap()])
+        .args(extra)
+        .assert();
+    (dir, out)
+}
+
+/// A CSV file as rows of header → cell.
+pub fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
+    let mut rdr = csv::Reader::from_path(path).unwrap();
+    let headers = rdr.headers().unwrap().clone();
+    rdr.records()
+        .map(|r| {
+            let r = r.unwrap();
+            headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, c)| (h.to_string(), c.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// A Parquet file of the history.
+pub fn read_parquet(path: &Path) -> polars::prelude::DataFrame {
+    use polars::prelude::{ParquetReader, SerReader};
+    ParquetReader::new(std::fs::File::open(path).unwrap())
+        .finish()
+        .unwrap()
+}
