@@ -893,3 +893,18 @@ fn triage_of_an_absent_subcode_still_shows_the_catalogue() {
         "{text}"
     );
 }
+
+#[test]
+fn committed_reports_are_current() {
+    // reports/ is the README's main command's output, committed for readers.
+    let (dir, _) = report_samples(&[]);
+    for name in OUTPUTS {
+        let fresh = std::fs::read_to_string(dir.path().join(name)).unwrap();
+        let committed = std::fs::read_to_string(root().join("reports").join(name))
+            .unwrap_or_else(|_| panic!("reports/{name} is missing"));
+        assert!(
+            fresh == committed,
+            "reports/{name} is stale: run `cargo run --release -- report samples/ --out reports/`"
+        );
+    }
+}
