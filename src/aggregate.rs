@@ -63,6 +63,32 @@ pub struct KeyStats {
     pub calls: Calls,
     pub first: Option<DateTime<Utc>>,
     pub last: Option<DateTime<Utc>>,
+    /// Distinct ResultMessages with counts, at most [`MESSAGES_PER_KEY`].
+    pub messages: HashMap<Box<str>, u64>,
+}
+
+/// Distinct messages kept per key: logs sometimes name a subcode differently from the
+/// catalogue, and the report shows both.
+pub const MESSAGES_PER_KEY: usize = 8;
+
+fn add_message(m: &mut HashMap<Box<str>, u64>, msg: &str, n: u64) {
+    if msg.is_empty() {
+        return;
+    }
+    if let Some(c) = m.get_mut(msg) {
+        *c += n;
+    } else if m.len() < MESSAGES_PER_KEY {
+        m.insert(msg.into(), n);
+    }
+}
+
+impl KeyStats {
+    /// Messages, most frequent first.
+    pub fn top_messages(&self) -> Vec<(&str, u64)> {
+        let mut v: Vec<(&str, u64)> = self.messages.iter().map(|(m, n)| (&**m, *n)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        v
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -144,6 +170,7 @@ impl Sink for Aggregator {
         add_call(&mut ks.calls, rec);
         ks.first = earliest(ks.first, Some(rec.time));
         ks.last = latest(ks.last, Some(rec.time));
+        add_message(&mut ks.messages, &rec.message, 1);
 
         let op_key = (rec.operation.to_string(), rec.kind, rec.code, rec.subcode);
         let os = self.by_op.entry(op_key).or_default();
@@ -182,6 +209,9 @@ impl Sink for Aggregator {
             t.calls.extend(s.calls);
             t.first = earliest(t.first, s.first);
             t.last = latest(t.last, s.last);
+            for (m, n) in s.messages {
+                add_message(&mut t.messages, &m, n);
+            }
         }
         for (k, s) in o.by_op {
             let t = self.by_op.entry(k).or_default();

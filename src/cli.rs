@@ -175,7 +175,7 @@ pub struct ReportArgs {
     pub out: PathBuf,
 
     /// Which outputs to write, comma-separated.
-    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [ReportFormat::Csv, ReportFormat::Md, ReportFormat::Json], help_heading = "Output")]
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [ReportFormat::Csv, ReportFormat::Md, ReportFormat::Json, ReportFormat::Html], help_heading = "Output")]
     pub format: Vec<ReportFormat>,
 
     /// Keep records at or after TIME (RFC 3339, or a date meaning its UTC midnight).
@@ -257,9 +257,14 @@ impl SpikeArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
 pub enum ReportFormat {
+    /// The CSV tables, spikes.csv included.
     Csv,
+    /// summary.md.
     Md,
+    /// report.json.
     Json,
+    /// report.html: self-contained, with charts.
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

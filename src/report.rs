@@ -51,6 +51,8 @@ pub struct CodeRow {
     pub mitigation: String,
     pub count: u64,
     pub calls: u64,
+    /// Most frequent ResultMessages (untrusted log text).
+    pub messages: Vec<(String, u64)>,
 }
 
 impl CodeRow {
@@ -173,6 +175,12 @@ pub fn build(
                 mitigation: r.mitigation.unwrap_or_default().to_string(),
                 count: s.count,
                 calls: s.calls.len() as u64,
+                messages: s
+                    .top_messages()
+                    .into_iter()
+                    .take(3)
+                    .map(|(m, n)| (m.to_string(), n))
+                    .collect(),
             }
         })
         .collect();

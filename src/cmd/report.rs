@@ -99,6 +99,10 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
                 &out.join("summary.md"),
                 render::summary::render(&rep, &cat).as_bytes(),
             )?,
+            ReportFormat::Html => write_atomic(
+                &out.join("report.html"),
+                render::html::render(&rep, &cat)?.as_bytes(),
+            )?,
             ReportFormat::Json => {
                 let mut s = serde_json::to_string_pretty(&render::report_json::render(&rep, &cat))?;
                 s.push('\n');

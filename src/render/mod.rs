@@ -1,7 +1,9 @@
 //! Render: pure functions from finished tables (polars DataFrames) and the report to bytes, one
 //! file per output format. Writing them out, atomically, is [`write_atomic`]'s job alone.
 
+pub mod charts;
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod report_json;
@@ -51,9 +53,11 @@ pub fn headers(df: &DataFrame) -> Vec<String> {
 /// crash never leaves a half-written report.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
+    // Reports are for reading: rw-r--r-- like any other file, not the temp file's rw-------.
     let mut tmp = tempfile::Builder::new()
         .prefix(".acs-triage-")
         .suffix(".tmp")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     tmp.write_all(bytes)

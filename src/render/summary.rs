@@ -113,6 +113,7 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
                     c.count.to_string(),
                     c.calls.to_string(),
                     c.description.clone(),
+                    c.messages.first().map(|m| m.0.clone()).unwrap_or_default(),
                     c.mitigation.clone(),
                     sparkline(&r.series((c.code, c.subcode))),
                 ]
@@ -124,6 +125,7 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
             "count",
             "calls",
             "description",
+            "most frequent message",
             "mitigation",
             "timeline",
         ]

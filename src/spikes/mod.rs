@@ -84,8 +84,9 @@ pub struct Verdict {
     pub baseline_count: u64,
     /// e2: the records of the baseline days used.
     pub baseline_exposure: u64,
-    /// The baseline days used.
+    /// The baseline days used, with the key's count on each.
     pub baseline_days: Vec<i64>,
+    pub baseline_counts: Vec<u64>,
     pub expected: f64,
     pub ratio: f64,
     pub p_value: f64,
@@ -182,6 +183,7 @@ impl<'h> Tester<'h> {
             baseline_count: 0,
             baseline_exposure: 0,
             baseline_days: Vec::new(),
+            baseline_counts: Vec::new(),
             expected: 0.0,
             ratio: 0.0,
             p_value: 1.0,
@@ -206,7 +208,9 @@ impl<'h> Tester<'h> {
         }
         for d in &usable {
             let a = &h.days[d];
-            v.baseline_count += a.keys.get(&key).map_or(0, |k| k.0);
+            let n = a.keys.get(&key).map_or(0, |k| k.0);
+            v.baseline_counts.push(n);
+            v.baseline_count += n;
             v.baseline_exposure += a.exposure;
         }
         v.baseline_days = usable;

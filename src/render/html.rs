@@ -1,0 +1,434 @@
+//! `report.html`: one self-contained page (inline CSS and SVG, no script, no network) that opens
+//! from disk or a mail attachment. Every text from the logs is escaped; a Content-Security-Policy
+//! forbids scripts and fetches besides.
+
+use std::fmt::Write;
+
+use anyhow::Result;
+
+use crate::catalogue::Catalogue;
+use crate::render::charts;
+use crate::report::{rfc3339, spike_sentence, Report};
+use crate::spikes::history::day_text;
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes catalogue text and turns its Markdown links to https pages into clickable links.
+pub fn linkify(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find("](") else { break };
+        let target = &after[close + 2..];
+        let Some(end) = target.find(')') else { break };
+        let url = &target[..end];
+        out.push_str(&escape(&rest[..open]));
+        if url.starts_with("https://") {
+            let _ = write!(
+                out,
+                "<a href=\"{}\">{}</a>",
+                escape(url),
+                escape(&after[..close])
+            );
+        } else {
+            out.push_str(&escape(&rest[open..open + 1 + close + 2 + end + 1]));
+        }
+        rest = &target[end + 1..];
+    }
+    out.push_str(&escape(rest));
+    out
+}
+
+/// A table of cells that are already HTML.
+fn table(headers: &[&str], rows: &[Vec<String>], numeric: &[usize]) -> String {
+    let mut s = String::from("<div class=\"scroll\"><table>\n<thead><tr>");
+    for (i, h) in headers.iter().enumerate() {
+        let class = if numeric.contains(&i) {
+            " class=\"num\""
+        } else {
+            ""
+        };
+        let _ = write!(s, "<th{class}>{}</th>", escape(h));
+    }
+    s.push_str("</tr></thead>\n<tbody>\n");
+    for r in rows {
+        s.push_str("<tr>");
+        for (i, c) in r.iter().enumerate() {
+            let class = if numeric.contains(&i) {
+                " class=\"num\""
+            } else {
+                ""
+            };
+            let _ = write!(s, "<td{class}>{c}</td>");
+        }
+        s.push_str("</tr>\n");
+    }
+    s.push_str("</tbody></table></div>\n");
+    s
+}
+
+fn figure(svg: &str, caption: &str, data: &str) -> String {
+    if svg.is_empty() {
+        return format!("<p>{}: no failures to chart.</p>\n", escape(caption));
+    }
+    format!(
+        "<figure>\n{svg}\n<figcaption>{}</figcaption>\n<details><summary>Chart data</summary>\n{data}</details>\n</figure>\n",
+        escape(caption)
+    )
+}
+
+const STYLE: &str = r#"
+:root { --ink: #222; --muted: #666; --line: #ddd; --bg: #fafafa; }
+* { box-sizing: border-box; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
+  margin: 0 auto; padding: 1rem 1.25rem 3rem; max-width: 1100px; line-height: 1.45; }
+h1 { font-size: 1.6rem; margin: .5rem 0 .25rem; }
+h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid var(--line); padding-bottom: .25rem; }
+h3 { font-size: 1.05rem; }
+.period { color: var(--muted); margin: 0 0 1rem; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: .75rem; }
+.card { border: 1px solid var(--line); border-radius: 8px; padding: .6rem .8rem; background: var(--bg); }
+.card .value { font-size: 1.5rem; font-weight: 600; }
+.card .label { color: var(--muted); font-size: .85rem; }
+.spike { border-left: 4px solid #c02b2b; padding: .25rem .9rem; margin: .75rem 0; background: #fff5f5; }
+.spike svg { max-width: 420px; }
+figure { margin: 1rem 0; }
+figure svg { width: 100%; height: auto; display: block; }
+figcaption { color: var(--muted); font-size: .9rem; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; font-size: .9rem; margin: .5rem 0 1rem; }
+th, td { border-bottom: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
+th { background: var(--bg); }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+code { font-size: .85em; overflow-wrap: anywhere; }
+a { color: #0b5cad; }
+details { margin: .25rem 0 1rem; }
+@media (max-width: 600px) { body { padding: .5rem; } .card .value { font-size: 1.2rem; } }
+@media print {
+  body { max-width: none; padding: 0; }
+  figure, .spike, table { break-inside: avoid; }
+  details > *:not(summary) { display: block; }
+  a { color: inherit; text-decoration: underline; }
+  .scroll { overflow: visible; }
+}
+"#;
+
+fn card(value: &str, label: &str) -> String {
+    format!(
+        "<div class=\"card\"><div class=\"value\">{}</div><div class=\"label\">{}</div></div>",
+        escape(value),
+        escape(label)
+    )
+}
+
+pub fn render(r: &Report, cat: &Catalogue) -> Result<String> {
+    let mut s = String::new();
+    let period = match (r.first, r.last) {
+        (Some(a), Some(b)) => format!("{} to {}", rfc3339(a), rfc3339(b)),
+        _ => "no records".into(),
+    };
+    let _ = write!(
+        s,
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
+         <title>Call Automation triage report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
+         <header>\n<h1>Call Automation triage report</h1>\n<p class=\"period\">{}</p>\n",
+        escape(&period)
+    );
+    s.push_str("<section class=\"cards\" aria-label=\"Headline numbers\">\n");
+    s.push_str(&card(&r.read.to_string(), "records read"));
+    s.push_str(&card(&r.accepted.to_string(), "accepted"));
+    s.push_str(&card(
+        &format!("{:.2}%", r.failure_rate() * 100.0),
+        "failure rate",
+    ));
+    s.push_str(&card(&r.failures.to_string(), "failures"));
+    s.push_str(&card(&r.rejected.to_string(), "rejected"));
+    s.push_str(&card(&r.skipped.to_string(), "skipped (no result)"));
+    s.push_str("\n</section>\n</header>\n<main>\n");
+
+    // Spikes come first when there are any.
+    let sp = &r.spikes;
+    s.push_str("<section id=\"spikes\">\n<h2>Spikes</h2>\n");
+    if sp.flagged.is_empty() {
+        let text = sp.note.clone().unwrap_or_else(|| {
+            format!("No spikes on {}.", sp.day.map(day_text).unwrap_or_default())
+        });
+        let _ = writeln!(s, "<p>{}</p>", escape(&text));
+    }
+    for (i, v) in sp.flagged.iter().enumerate() {
+        let m = cat.lookup(v.key.0, v.key.1).mitigation;
+        let _ = write!(
+            s,
+            "<div class=\"spike\">\n<p><strong>{}</strong> {}</p>\n<p>Mitigation: {}</p>\n",
+            v.status.as_str(),
+            escape(&spike_sentence(v, cat)),
+            m.map(linkify)
+                .unwrap_or_else(|| "(no documented mitigation)".into())
+        );
+        let svg = charts::spike(v, i)?;
+        let _ = write!(
+            s,
+            "<figure>\n{svg}\n<figcaption>{} on the day (red) and on the same weekday of the previous weeks; the line is the count expected for the day's volume.</figcaption>\n</figure>\n</div>\n",
+            escape(&crate::catalogue::key_label(v.key.0, v.key.1))
+        );
+    }
+    s.push_str("</section>\n");
+
+    // Charts.
+    let mut buckets: Vec<i64> = r.timeline.keys().map(|(b, _)| *b).collect();
+    buckets.dedup();
+    let time_rows: Vec<Vec<String>> = buckets
+        .iter()
+        .map(|b| {
+            let mut row = vec![escape(&crate::report::bucket_start(*b))];
+            for c in [
+                crate::catalogue::Category::Client,
+                crate::catalogue::Category::Server,
+                crate::catalogue::Category::Global,
+                crate::catalogue::Category::Unknown,
+            ] {
+                let n: u64 = r
+                    .timeline
+                    .iter()
+                    .filter(|((t, k), _)| t == b && crate::catalogue::Category::of(k.0) == c)
+                    .map(|(_, n)| n)
+                    .sum();
+                row.push(n.to_string());
+            }
+            row
+        })
+        .collect();
+    s.push_str("<section id=\"over-time\">\n<h2>Failures over time</h2>\n");
+    s.push_str(&figure(
+        &charts::failures_over_time(r)?,
+        "Failures per bucket, stacked by category.",
+        &table(
+            &["bucket", "client", "server", "global", "unknown"],
+            &time_rows,
+            &[1, 2, 3, 4],
+        ),
+    ));
+    s.push_str("</section>\n");
+
+    let top = r.top_failures(crate::render::summary::TOP);
+    let key_rows: Vec<Vec<String>> = top
+        .iter()
+        .map(|c| {
+            vec![
+                escape(&c.label()),
+                escape(&c.description),
+                c.count.to_string(),
+            ]
+        })
+        .collect();
+    s.push_str("<section id=\"top-keys\">\n<h2>Top failing keys</h2>\n");
+    s.push_str(&figure(
+        &charts::top_keys(r, crate::render::summary::TOP)?,
+        "The most frequent failing (code, subcode) keys, with the catalogue's description.",
+        &table(&["code/subcode", "description", "count"], &key_rows, &[2]),
+    ));
+    s.push_str("</section>\n");
+
+    let cat_rows: Vec<Vec<String>> = crate::render::text_rows(&r.by_category)
+        .into_iter()
+        .map(|row| row.iter().map(|c| escape(c)).collect())
+        .collect();
+    s.push_str("<section id=\"categories\">\n<h2>Category split</h2>\n");
+    s.push_str(&figure(
+        &charts::category_split(r)?,
+        "All accepted records by category.",
+        &table(
+            &["category", "count", "share", "calls"],
+            &cat_rows,
+            &[1, 2, 3],
+        ),
+    ));
+    s.push_str("</section>\n");
+
+    // Tables.
+    s.push_str("<section id=\"by-mitigation\">\n<h2>By mitigation</h2>\n");
+    let rows: Vec<Vec<String>> = crate::render::text_rows(&r.by_mitigation)
+        .into_iter()
+        .map(|row| {
+            vec![
+                linkify(&row[0]),
+                row[1].clone(),
+                row[2].clone(),
+                row[3].clone(),
+                format!("<code>{}</code>", escape(&row[4])),
+            ]
+        })
+        .collect();
+    s.push_str(&table(
+        &["mitigation", "count", "share", "calls", "codes"],
+        &rows,
+        &[1, 2, 3],
+    ));
+    s.push_str("</section>\n");
+
+    s.push_str("<section id=\"by-code\">\n<h2>By code</h2>\n");
+    let rows: Vec<Vec<String>> = r
+        .codes
+        .iter()
+        .map(|c| {
+            let msgs = c
+                .messages
+                .iter()
+                .map(|(m, n)| format!("{} ({n})", escape(m)))
+                .collect::<Vec<_>>()
+                .join("<br>");
+            vec![
+                escape(&c.label()),
+                escape(c.category.as_str()),
+                escape(c.matched),
+                escape(&c.description),
+                msgs,
+                c.count.to_string(),
+                c.calls.to_string(),
+            ]
+        })
+        .collect();
+    s.push_str(&table(
+        &[
+            "code/subcode",
+            "category",
+            "match",
+            "description",
+            "messages in the logs",
+            "count",
+            "calls",
+        ],
+        &rows,
+        &[5, 6],
+    ));
+    s.push_str("</section>\n");
+
+    s.push_str("<section id=\"data-quality\">\n<h2>Data quality</h2>\n<h3>Rejected records</h3>\n");
+    if r.reject_groups.is_empty() {
+        s.push_str("<p>None.</p>\n");
+    } else {
+        let rows: Vec<Vec<String>> = r
+            .reject_groups
+            .iter()
+            .map(|g| {
+                let ex = g
+                    .examples
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "<code>{}:{}</code> {}",
+                            escape(&e.file),
+                            e.line,
+                            escape(&e.excerpt)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("<br>");
+                vec![escape(g.reason.label()), g.count.to_string(), ex]
+            })
+            .collect();
+        s.push_str(&table(&["reason", "count", "first examples"], &rows, &[1]));
+    }
+    s.push_str("<h3>Uncatalogued codes</h3>\n");
+    let unc = r.uncatalogued();
+    if unc.is_empty() {
+        s.push_str("<p>None: every code seen is in the catalogue.</p>\n");
+    } else {
+        let rows: Vec<Vec<String>> = unc
+            .iter()
+            .map(|c| {
+                vec![
+                    escape(&c.label()),
+                    escape(c.category.as_str()),
+                    c.count.to_string(),
+                    c.calls.to_string(),
+                ]
+            })
+            .collect();
+        s.push_str(&table(
+            &["code/subcode", "category", "count", "calls"],
+            &rows,
+            &[2, 3],
+        ));
+    }
+    if !r.warnings.is_empty() {
+        s.push_str("<h3>Warnings</h3>\n<ul>\n");
+        for w in &r.warnings {
+            let _ = writeln!(s, "<li>{}</li>", escape(w));
+        }
+        s.push_str("</ul>\n");
+    }
+    let rows: Vec<Vec<String>> = r
+        .inputs
+        .iter()
+        .map(|f| {
+            vec![
+                format!("<code>{}</code>", escape(&f.path)),
+                escape(f.shape),
+                f.accepted.to_string(),
+                f.rejected.to_string(),
+                f.skipped.to_string(),
+            ]
+        })
+        .collect();
+    let _ = write!(
+        s,
+        "<details><summary>Input files ({})</summary>\n{}</details>\n",
+        r.inputs.len(),
+        table(
+            &["file", "shape", "accepted", "rejected", "skipped"],
+            &rows,
+            &[2, 3, 4]
+        )
+    );
+    let _ = write!(
+        s,
+        "</section>\n</main>\n<footer><p class=\"period\">Catalogue: {}. Generated by acs-triage {}.</p></footer>\n</body>\n</html>\n",
+        escape(&r.catalogue),
+        env!("CARGO_PKG_VERSION")
+    );
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            escape("<script>alert(1)</script> & \"x\" 'y'"),
+            "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot; &#39;y&#39;"
+        );
+    }
+
+    #[test]
+    fn links_become_anchors_and_nothing_else_does() {
+        assert_eq!(
+            linkify("See [this page](https://learn.microsoft.com/a#b) <b>now</b>"),
+            "See <a href=\"https://learn.microsoft.com/a#b\">this page</a> &lt;b&gt;now&lt;/b&gt;"
+        );
+        assert_eq!(
+            linkify("[x](javascript:alert(1))"),
+            "[x](javascript:alert(1))"
+        );
+        assert_eq!(linkify("no [links] here"), "no [links] here");
+    }
+}
