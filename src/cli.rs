@@ -55,6 +55,37 @@ pub enum Command {
         after_long_help = "Examples:\n  acs-triage triage 8522 samples/\n  acs-triage triage 8522 --code 404 /data/last-night --history /srv/triage/history\n  acs-triage triage 8510 samples/ --format json --out 8510.json"
     )]
     Triage(TriageArgs),
+    /// Print the KQL query that computes a report inside Log Analytics / Azure Data Explorer.
+    #[command(
+        after_long_help = "Examples:\n  acs-triage kql by-code\n  acs-triage kql timeline --table operations --since 2026-11-01 --bucket day\n  az monitor log-analytics query -w WORKSPACE --analytics-query \"$(acs-triage kql by-code)\""
+    )]
+    Kql(KqlArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KqlArgs {
+    /// The report to compute: the same columns as its CSV.
+    #[arg(value_enum, value_name = "REPORT")]
+    pub report: crate::kql::KqlReport,
+
+    /// The Log Analytics table to read.
+    #[arg(long, value_enum, default_value_t = crate::kql::KqlTable::Media)]
+    pub table: crate::kql::KqlTable,
+
+    /// Keep records at or after TIME (RFC 3339, or a date meaning its UTC midnight).
+    #[arg(long, value_name = "TIME", value_parser = crate::config::parse_time_bound)]
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+
+    /// Keep records before TIME; for `spikes`, the report day is the UTC day before it (default: yesterday).
+    #[arg(long, value_name = "TIME", value_parser = crate::config::parse_time_bound)]
+    pub until: Option<chrono::DateTime<chrono::Utc>>,
+
+    /// Timeline bucket.
+    #[arg(long, value_enum, default_value_t = Bucket::Hour)]
+    pub bucket: Bucket,
+
+    #[command(flatten)]
+    pub thresholds: ThresholdArgs,
 }
 
 #[derive(Debug, Args)]
@@ -222,6 +253,13 @@ pub struct SpikeArgs {
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::config::parse_day, help_heading = "Spikes")]
     pub day: Option<i64>,
 
+    #[command(flatten)]
+    pub thresholds: ThresholdArgs,
+}
+
+/// The bar a key must clear to be flagged.
+#[derive(Debug, Args, Clone)]
+pub struct ThresholdArgs {
     /// Flag a key only when its p-value is below this.
     #[arg(
         long,
@@ -244,7 +282,7 @@ pub struct SpikeArgs {
     pub spike_min_excess: f64,
 }
 
-impl SpikeArgs {
+impl ThresholdArgs {
     pub fn thresholds(&self) -> crate::spikes::Thresholds {
         crate::spikes::Thresholds {
             p_value: self.spike_p,

@@ -13,6 +13,7 @@ pub mod cmd;
 pub mod config;
 pub mod exit_codes;
 pub mod ingest;
+pub mod kql;
 pub mod normalize;
 pub mod render;
 pub mod report;
@@ -28,6 +29,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<Exit> {
         cli::Command::Codes(a) => cmd::codes::run(&catalogue, &a),
         cli::Command::Report(a) => cmd::report::run(catalogue, &a),
         cli::Command::Triage(a) => cmd::triage::run(catalogue, &a),
+        cli::Command::Kql(a) => cmd::kql::run(&catalogue, &a),
     }
 }
 

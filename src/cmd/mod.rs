@@ -1,5 +1,6 @@
 //! Subcommands: each `run()` wires the pipeline stages together and holds no logic of its own.
 
 pub mod codes;
+pub mod kql;
 pub mod report;
 pub mod triage;

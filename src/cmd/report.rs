@@ -69,7 +69,7 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
         None => History::default(),
     };
     let taken = history.merge(input_days);
-    let found = spikes::detect(&history, day, args.spikes.thresholds());
+    let found = spikes::detect(&history, day, args.spikes.thresholds.thresholds());
     if let Some(dir) = &args.spikes.history {
         history.store(dir, &taken)?;
     }

@@ -39,7 +39,13 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
     let day = spikes::report_day(&input_days, args.spikes.day)
         .or_else(|| spikes::report_day(&history, None));
     history.merge(input_days);
-    let t = triage::build(focus, &cat, &history, day, args.spikes.thresholds());
+    let t = triage::build(
+        focus,
+        &cat,
+        &history,
+        day,
+        args.spikes.thresholds.thresholds(),
+    );
 
     let bytes = match args.format {
         TriageFormat::Md => render::triage::markdown(&t).into_bytes(),

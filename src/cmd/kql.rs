@@ -1,0 +1,27 @@
+//! `acs-triage kql REPORT`: print the query that computes a report where the data lives.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::catalogue::Catalogue;
+use crate::cli::KqlArgs;
+use crate::cmd::report::bucket_secs;
+use crate::exit_codes::Exit;
+use crate::kql::{self, KqlOptions};
+
+pub fn run(cat: &Catalogue, args: &KqlArgs) -> Result<Exit> {
+    let q = kql::query(
+        cat,
+        &KqlOptions {
+            report: args.report,
+            table: args.table,
+            since: args.since,
+            until: args.until,
+            bucket_secs: bucket_secs(args.bucket),
+            thresholds: args.thresholds.thresholds(),
+        },
+    );
+    std::io::stdout().lock().write_all(q.as_bytes())?;
+    Ok(Exit::Success)
+}

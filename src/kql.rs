@@ -1,0 +1,436 @@
+//! KQL: the same reports computed where the data lives (Log Analytics / Azure Data Explorer).
+//! Each query returns the columns of the matching CSV of `report`, with the loaded catalogue
+//! inlined as `datatable`s so that a newer `--catalogue` flows through.
+//!
+//! Constructs are chosen to run both in Kusto and in the local engine the tests use
+//! (duckdb-kql): multi-key `lookup` keys are separated by commas, distinct calls are counted
+//! exactly by summarizing per call first (no `dcount`, which is approximate in Kusto), and the
+//! `codes` list is ordered through a sortable prefix rather than relying on `make_list` order.
+
+use std::fmt::Write;
+
+use chrono::{DateTime, Utc};
+
+use crate::catalogue::Catalogue;
+use crate::report::NO_MITIGATION;
+use crate::spikes::{Thresholds, BASELINE_WEEKS, MIN_BASELINE_DAYS};
+
+/// Which report the query computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KqlReport {
+    ByCode,
+    ByCategory,
+    ByMitigation,
+    ByOperation,
+    Timeline,
+    Spikes,
+}
+
+impl KqlReport {
+    pub fn csv_name(self) -> &'static str {
+        match self {
+            KqlReport::ByCode => "by_code.csv",
+            KqlReport::ByCategory => "by_category.csv",
+            KqlReport::ByMitigation => "by_mitigation.csv",
+            KqlReport::ByOperation => "by_operation.csv",
+            KqlReport::Timeline => "timeline.csv",
+            KqlReport::Spikes => "spikes.csv",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            KqlReport::ByCode => "by-code",
+            KqlReport::ByCategory => "by-category",
+            KqlReport::ByMitigation => "by-mitigation",
+            KqlReport::ByOperation => "by-operation",
+            KqlReport::Timeline => "timeline",
+            KqlReport::Spikes => "spikes",
+        }
+    }
+}
+
+/// Which Log Analytics table the query reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KqlTable {
+    /// ACSCallAutomationMediaSummary: ResultCode and ResultSubcode.
+    Media,
+    /// ACSCallAutomationIncomingOperations: ResultSignature, no subcode.
+    Operations,
+}
+
+impl KqlTable {
+    pub fn table_name(self) -> &'static str {
+        match self {
+            KqlTable::Media => "ACSCallAutomationMediaSummary",
+            KqlTable::Operations => "ACSCallAutomationIncomingOperations",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct KqlOptions {
+    pub report: KqlReport,
+    pub table: KqlTable,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    pub bucket_secs: i64,
+    pub thresholds: Thresholds,
+}
+
+/// A KQL string literal: double quotes, with backslash, quote and control characters escaped.
+pub fn string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn datetime(t: DateTime<Utc>) -> String {
+    format!(
+        "datetime({})",
+        t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    )
+}
+
+/// A float literal KQL reads as real.
+fn real(x: f64) -> String {
+    let s = format!("{x}");
+    if s.contains(['.', 'e', 'E']) {
+        s
+    } else {
+        format!("{s}.0")
+    }
+}
+
+const CATEGORY: &str = r#"case(code between (200 .. 299), "success", code between (400 .. 499), "client", code between (500 .. 599), "server", code between (600 .. 699), "global", "unknown")"#;
+
+/// RFC 3339 text of a datetime column, to the millisecond, as the CSV files write it.
+fn rfc3339(col: &str, millis: bool) -> String {
+    let time = if millis { "HH:mm:ss.fff" } else { "HH:mm:ss" };
+    format!(
+        r#"strcat(format_datetime({col}, "yyyy-MM-dd"), "T", format_datetime({col}, "{time}"), "Z")"#
+    )
+}
+
+fn datatable(out: &mut String, head: &str, rows: Vec<String>) {
+    let _ = writeln!(out, "{head} [");
+    // No comma after the last row.
+    out.push_str(&rows.join(",\n"));
+    out.push_str("\n];\n");
+}
+
+fn catalogue_tables(cat: &Catalogue, out: &mut String) {
+    datatable(
+        out,
+        "let Pairs = datatable(code:int, subcode:int, is_pair:bool, pair_description:string, pair_mitigation:string)",
+        cat.pairs
+            .iter()
+            .map(|p| {
+                format!(
+                    "    {}, {}, true, {}, {}",
+                    p.code,
+                    p.subcode,
+                    string(&p.description),
+                    string(&p.mitigation)
+                )
+            })
+            .collect(),
+    );
+    datatable(
+        out,
+        "let Codes = datatable(code:int, is_code:bool, code_description:string)",
+        cat.codes
+            .iter()
+            .map(|(c, d)| format!("    {c}, true, {}", string(d)))
+            .collect(),
+    );
+    datatable(
+        out,
+        "let Subcodes = datatable(subcode:int, is_sub:bool, sub_description:string)",
+        cat.subcodes
+            .iter()
+            .map(|(s, d)| format!("    {s}, true, {}", string(d)))
+            .collect(),
+    );
+}
+
+/// Joins the catalogue: the lookup precedence exact pair, then subcode, then code, then none.
+const DESCRIBE: &str = r#"| lookup kind=leftouter Pairs on code, subcode
+| lookup kind=leftouter Subcodes on subcode
+| lookup kind=leftouter Codes on code
+| extend ['match'] = case(is_pair == true, "exact", is_sub == true, "subcode", is_code == true, "code", "none")
+| extend description = case(['match'] == "exact", pair_description, ['match'] == "subcode", sub_description, ['match'] == "code", code_description, "uncatalogued"),
+         mitigation = iff(['match'] == "exact", coalesce(pair_mitigation, ""), "")
+"#;
+
+fn records(o: &KqlOptions, out: &mut String) {
+    let table = o.table.table_name();
+    let _ = writeln!(out, "let Records = {table}");
+    let mut conds = Vec::new();
+    if let Some(s) = o.since {
+        conds.push(format!("TimeGenerated >= {}", datetime(s)));
+    }
+    if let Some(u) = o.until {
+        conds.push(format!("TimeGenerated < {}", datetime(u)));
+    }
+    if o.report != KqlReport::Spikes && !conds.is_empty() {
+        let _ = writeln!(out, "| where {}", conds.join(" and "));
+    }
+    match o.table {
+        KqlTable::Media => out.push_str(
+            "| project TimeGenerated, operation = OperationName, ['kind'] = \"media_summary\", code = toint(ResultCode), subcode = toint(ResultSubcode),\n          call = iff(isempty(CorrelationId), \"\", CorrelationId)\n",
+        ),
+        KqlTable::Operations => out.push_str(
+            "| project TimeGenerated, operation = OperationName, ['kind'] = \"operations\", code = toint(ResultSignature), subcode = int(null),\n          call = iff(isempty(CorrelationId), coalesce(CallConnectionId, \"\"), CorrelationId)\n",
+        ),
+    }
+    out.push_str("| where isnotnull(code);\n");
+}
+
+/// The query for one report.
+pub fn query(cat: &Catalogue, o: &KqlOptions) -> String {
+    let mut q = String::new();
+    let _ = writeln!(
+        q,
+        "// acs-triage kql {} --table {}: the columns of {} from `acs-triage report`.",
+        o.report.name(),
+        match o.table {
+            KqlTable::Media => "media",
+            KqlTable::Operations => "operations",
+        },
+        o.report.csv_name()
+    );
+    let _ = writeln!(
+        q,
+        "// Catalogue: {}. Generated by acs-triage {}.",
+        cat.source.replace(['\n', '\r'], " "),
+        env!("CARGO_PKG_VERSION")
+    );
+    q.push_str("// calls = distinct CorrelationIds (CallConnectionId when empty), counted exactly per call, not with dcount().\n");
+    if o.report == KqlReport::Spikes {
+        q.push_str(&format!(
+            "// Spikes on the UTC day before --until (default: yesterday) against the same weekday of the previous {BASELINE_WEEKS} weeks.\n\
+             // p is the NORMAL APPROXIMATION (with continuity correction) of P(Binomial(x+y, e1/(e1+e2)) >= x): KQL has no exact\n\
+             // binomial tail; the CLI's spikes.csv uses the exact one. Days with records count as complete, and baseline days on\n\
+             // which a key was itself flagged are not left out here (the CLI leaves them out).\n"
+        ));
+    }
+    catalogue_tables(cat, &mut q);
+    records(o, &mut q);
+    match o.report {
+        KqlReport::ByCode => by_code(&mut q),
+        KqlReport::ByCategory => by_category(&mut q),
+        KqlReport::ByMitigation => by_mitigation(&mut q),
+        KqlReport::ByOperation => by_operation(&mut q),
+        KqlReport::Timeline => timeline(o, &mut q),
+        KqlReport::Spikes => spikes(o, &mut q),
+    }
+    q
+}
+
+fn by_code(q: &mut String) {
+    let _ = write!(
+        q,
+        "let Total = toscalar(Records | count);\n\
+         Records\n\
+         | summarize n = count(), earliest = min(TimeGenerated), latest = max(TimeGenerated) by code, subcode, call\n\
+         | summarize ['count'] = sum(n), calls = countif(isnotempty(call)), first_time = min(earliest), last_time = max(latest) by code, subcode\n\
+         | extend category = {CATEGORY}\n\
+         {DESCRIBE}\
+         | extend share = round(todouble(['count']) / Total, 4), first_seen = {}, last_seen = {}\n\
+         | order by ['count'] desc, code asc, subcode asc nulls first\n\
+         | project code, subcode, category, ['match'], description, mitigation, ['count'], share, calls, first_seen, last_seen\n",
+        rfc3339("first_time", true),
+        rfc3339("last_time", true)
+    );
+}
+
+fn by_category(q: &mut String) {
+    let _ = write!(
+        q,
+        "let Total = toscalar(Records | count);\n\
+         let Categories = datatable(category:string, position:int) [\"success\", 1, \"client\", 2, \"server\", 3, \"global\", 4, \"unknown\", 5];\n\
+         let Counted = Records\n\
+         | extend category = {CATEGORY}\n\
+         | summarize n = count() by category, call\n\
+         | summarize ['count'] = sum(n), calls = countif(isnotempty(call)) by category;\n\
+         Categories\n\
+         | join kind=leftouter Counted on category\n\
+         | extend ['count'] = coalesce(['count'], 0), calls = coalesce(calls, 0)\n\
+         | extend share = iff(Total == 0, 0.0, round(todouble(['count']) / Total, 4))\n\
+         | order by position asc\n\
+         | project category, ['count'], share, calls\n"
+    );
+}
+
+fn by_mitigation(q: &mut String) {
+    let _ = write!(
+        q,
+        "let Failures = Records\n\
+         | extend category = {CATEGORY}\n\
+         | where category != \"success\"\n\
+         | lookup kind=leftouter Pairs on code, subcode\n\
+         | extend mitigation = iff(is_pair == true and isnotempty(pair_mitigation), pair_mitigation, {none});\n\
+         let Total = toscalar(Failures | count);\n\
+         // codes: keys most frequent first, then by code and subcode, through a sortable prefix.\n\
+         let Keys = Failures\n\
+         | summarize n = count() by mitigation, code, subcode\n\
+         | extend key = iff(isnull(subcode), tostring(code), strcat(tostring(code), \"/\", tostring(subcode)))\n\
+         | extend sortable = strcat(tostring(100000000000 - n), \"|\", tostring(1000 + code), \"|\", tostring(10000000 + coalesce(subcode + 1, 0)), \"|\", key)\n\
+         | summarize sortables = make_list(sortable) by mitigation\n\
+         | extend codes = replace_regex(strcat_array(array_sort_asc(sortables), \" \"), @\"[0-9]+\\|[0-9]+\\|[0-9]+\\|\", \"\")\n\
+         | project mitigation, codes;\n\
+         Failures\n\
+         | summarize n = count() by mitigation, call\n\
+         | summarize ['count'] = sum(n), calls = countif(isnotempty(call)) by mitigation\n\
+         | join kind=inner Keys on mitigation\n\
+         | extend share = round(todouble(['count']) / Total, 4)\n\
+         | order by ['count'] desc, mitigation asc\n\
+         | project mitigation, ['count'], share, calls, codes\n",
+        none = string(NO_MITIGATION)
+    );
+}
+
+fn by_operation(q: &mut String) {
+    let _ = write!(
+        q,
+        "Records\n\
+         | extend category = {CATEGORY}\n\
+         | summarize n = count() by operation, ['kind'], code, subcode, category, call\n\
+         | summarize ['count'] = sum(n), calls = countif(isnotempty(call)) by operation, ['kind'], code, subcode, category\n\
+         | order by ['count'] desc, operation asc, ['kind'] asc, code asc, subcode asc nulls first\n\
+         | project operation, ['kind'], code, subcode, category, ['count'], calls\n"
+    );
+}
+
+fn timeline(o: &KqlOptions, q: &mut String) {
+    let bin = if o.bucket_secs >= 86_400 { "1d" } else { "1h" };
+    let _ = write!(
+        q,
+        "Records\n\
+         | extend start = bin(TimeGenerated, {bin}), category = {CATEGORY}\n\
+         | summarize ['count'] = count() by start, code, subcode, category\n\
+         | order by start asc, code asc, subcode asc nulls first\n\
+         | extend bucket = {}\n\
+         | project bucket, code, subcode, category, ['count']\n",
+        rfc3339("start", false)
+    );
+}
+
+fn spikes(o: &KqlOptions, q: &mut String) {
+    let day = match o.until {
+        Some(u) => format!("startofday({} - 1d)", datetime(u)),
+        None => "startofday(now()) - 1d".to_string(),
+    };
+    let th = &o.thresholds;
+    let _ = write!(
+        q,
+        "let D = {day};\n\
+         let Days = Records\n\
+         | where TimeGenerated >= D - {weeks}d * 7 and TimeGenerated < D + 1d\n\
+         | extend day = startofday(TimeGenerated), key = iff(isnull(subcode), tostring(code), strcat(tostring(code), \"/\", tostring(subcode)));\n\
+         let Exposure = Days | summarize e = count() by day;\n\
+         let Baseline = range w from 1 to {weeks} step 1 | extend day = D - w * 7d | join kind=inner Exposure on day;\n\
+         let BaselineDays = toscalar(Baseline | count);\n\
+         let E2 = toscalar(Baseline | summarize sum(e));\n\
+         let E1 = toscalar(Exposure | where day == D | summarize sum(e));\n\
+         let Today = Days | where day == D | summarize x = count() by key, code, subcode;\n\
+         let Before = Days | join kind=inner (Baseline | project day) on day | summarize y = count() by key;\n\
+         Today\n\
+         | join kind=leftouter Before on key\n\
+         | extend y = coalesce(y, 0), category = {CATEGORY}\n\
+         | where category != \"success\"\n\
+         | extend e1 = todouble(E1), e2 = todouble(coalesce(E2, 0))\n\
+         | extend expected = iff(e2 == 0, 0.0, y * e1 / e2)\n\
+         | extend ratio = x / max_of(expected, 0.5), excess = x - expected\n\
+         | extend n = todouble(x + y), p0 = e1 / (e1 + e2)\n\
+         | extend mu = n * p0, sd = sqrt(n * p0 * (1.0 - p0))\n\
+         | extend z = iff(sd == 0, iff(x > mu, 40.0, -40.0), (x - 0.5 - mu) / sd)\n\
+         // Upper tail of the standard normal: Abramowitz-Stegun 7.1.26 for erfc.\n\
+         | extend t = 1.0 / (1.0 + 0.3275911 * abs(z) / sqrt(2.0))\n\
+         | extend half_erfc = 0.5 * t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * exp(-(z * z) / 2.0)\n\
+         | extend p_value = iff(z >= 0, half_erfc, 1.0 - half_erfc)\n\
+         | extend status = case(BaselineDays < {min_days}, \"insufficient_history\",\n\
+                                y == 0 and x >= {min_count}, \"NEW\",\n\
+                                p_value < {p} and x >= {min_count} and ratio >= {ratio} and excess >= {excess}, \"SPIKE\",\n\
+                                \"normal\")\n\
+         | where status in (\"SPIKE\", \"NEW\")\n\
+         {DESCRIBE}\
+         | extend day = format_datetime(D, \"yyyy-MM-dd\"), ['count'] = x, expected = round(expected, 4), ratio = round(ratio, 4)\n\
+         | order by p_value asc, excess desc\n\
+         | project day, code, subcode, category, description, mitigation, ['count'], expected, ratio, p_value, status\n",
+        weeks = BASELINE_WEEKS,
+        min_days = MIN_BASELINE_DAYS,
+        min_count = th.min_count,
+        p = real(th.p_value),
+        ratio = real(th.min_ratio),
+        excess = real(th.min_excess),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_literals_escape_quotes_and_backslashes() {
+        assert_eq!(string(r#"a "q" \ b"#), r#""a \"q\" \\ b""#);
+        assert_eq!(string("line\nnext"), r#""line\nnext""#);
+    }
+
+    #[test]
+    fn catalogue_is_inlined_and_newer_catalogue_flows_through() {
+        let cat = crate::catalogue::parse_csv(
+            "code,subcode,description,mitigation\n499,99999,Brand \"new\",Do it\n",
+            "c.csv",
+        )
+        .unwrap();
+        let o = KqlOptions {
+            report: KqlReport::ByCode,
+            table: KqlTable::Media,
+            since: None,
+            until: None,
+            bucket_secs: 3600,
+            thresholds: Thresholds::default(),
+        };
+        let q = query(&cat, &o);
+        assert!(
+            q.contains("    499, 99999, true, \"Brand \\\"new\\\"\", \"Do it\"\n];"),
+            "{q}"
+        );
+        assert!(q.contains("let Records = ACSCallAutomationMediaSummary\n"));
+        assert!(!q
+            .lines()
+            .any(|l| !l.starts_with("//") && l.contains("dcount(")));
+    }
+
+    #[test]
+    fn operations_table_has_no_subcode_and_window_filters() {
+        let o = KqlOptions {
+            report: KqlReport::Timeline,
+            table: KqlTable::Operations,
+            since: Some("2026-11-24T00:00:00Z".parse().unwrap()),
+            until: Some("2026-11-25T00:00:00Z".parse().unwrap()),
+            bucket_secs: 86_400,
+            thresholds: Thresholds::default(),
+        };
+        let q = query(&Catalogue::shipped(), &o);
+        assert!(q.contains("code = toint(ResultSignature), subcode = int(null)"));
+        assert!(q.contains(
+            "| where TimeGenerated >= datetime(2026-11-24T00:00:00Z) and TimeGenerated < datetime(2026-11-25T00:00:00Z)"
+        ));
+        assert!(q.contains("bin(TimeGenerated, 1d)"));
+    }
+}
