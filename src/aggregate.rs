@@ -1,9 +1,13 @@
 //! Aggregate: the sink that counts records by (code, subcode), by operation and by time bucket,
 //! with the distinct calls behind each count, and keeps the rejects. One per worker, merged.
+//!
+//! Call ids and operation names are interned per worker, so the per-record work is one string
+//! hash for each and integer keys elsewhere; merging maps the other worker's ids onto ours.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use foldhash::{HashMap, HashSet};
 
 use crate::ingest::{Reject, Sink};
 use crate::normalize::{Kind, Reason, Record};
@@ -30,6 +34,41 @@ impl Window {
     }
 }
 
+/// Strings numbered in the order first seen.
+#[derive(Debug, Clone, Default)]
+pub struct Interner {
+    ids: HashMap<Box<str>, u32>,
+    names: Vec<Box<str>>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(s.into());
+        self.ids.insert(s.into(), id);
+        id
+    }
+
+    pub fn name(&self, id: u32) -> &str {
+        &self.names[id as usize]
+    }
+
+    /// For each id of `other`, the id of the same string here.
+    fn absorb(&mut self, other: &Interner) -> Vec<u32> {
+        other.names.iter().map(|n| self.intern(n)).collect()
+    }
+}
+
+/// Distinct calls, as interned CorrelationIds (or CallConnectionIds).
+pub type Calls = HashSet<u32>;
+
+fn remap<'a>(calls: &'a Calls, map: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
+    calls.iter().map(move |c| map[*c as usize])
+}
+
 type Time = Option<DateTime<Utc>>;
 
 fn earliest(a: Time, b: Time) -> Time {
@@ -43,17 +82,6 @@ fn latest(a: Time, b: Time) -> Time {
     match (a, b) {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
-    }
-}
-
-/// Distinct calls, by CorrelationId (or CallConnectionId).
-pub type Calls = HashSet<Box<str>>;
-
-fn add_call(set: &mut Calls, rec: &Record<'_>) {
-    if let Some(id) = rec.call_id() {
-        if !set.contains(id) {
-            set.insert(id.into());
-        }
     }
 }
 
@@ -97,8 +125,15 @@ pub struct OpStats {
     pub calls: Calls,
 }
 
-/// Key of the by-operation table.
-pub type OpKey = (String, Kind, u32, Option<u32>);
+impl OpStats {
+    fn add(&mut self, other: &OpStats, map: &[u32]) {
+        self.count += other.count;
+        self.calls.extend(remap(&other.calls, map));
+    }
+}
+
+/// Key of the by-operation table, with the operation interned.
+pub type OpKey = (u32, Kind, u32, Option<u32>);
 
 #[derive(Debug, Clone)]
 pub struct Aggregator {
@@ -110,6 +145,8 @@ pub struct Aggregator {
     pub skipped: u64,
     /// Accepted by ingest but outside the window.
     pub outside: u64,
+    pub calls: Interner,
+    pub operations: Interner,
     pub by_key: HashMap<Key, KeyStats>,
     pub by_op: HashMap<OpKey, OpStats>,
     /// (bucket start in seconds since the epoch, key) → count.
@@ -129,12 +166,14 @@ impl Aggregator {
             rejected: 0,
             skipped: 0,
             outside: 0,
-            by_key: HashMap::new(),
-            by_op: HashMap::new(),
-            timeline: HashMap::new(),
+            calls: Interner::default(),
+            operations: Interner::default(),
+            by_key: HashMap::default(),
+            by_op: HashMap::default(),
+            timeline: HashMap::default(),
             reject_rows: Vec::new(),
             reject_counts: BTreeMap::new(),
-            by_day: HashMap::new(),
+            by_day: HashMap::default(),
         }
     }
 
@@ -151,6 +190,13 @@ impl Aggregator {
             .sum()
     }
 
+    /// The by-operation counts with operation names.
+    pub fn operations(&self) -> impl Iterator<Item = ((&str, Kind, u32, Option<u32>), &OpStats)> {
+        self.by_op
+            .iter()
+            .map(|(k, s)| ((self.operations.name(k.0), k.1, k.2, k.3), s))
+    }
+
     /// Sorts the kept rejects by file and line, for stable output.
     pub fn finish(&mut self) {
         self.reject_rows.sort();
@@ -164,18 +210,22 @@ impl Sink for Aggregator {
             return;
         }
         self.accepted += 1;
+        let call = rec.call_id().map(|id| self.calls.intern(id));
         let key = (rec.code, rec.subcode);
         let ks = self.by_key.entry(key).or_default();
         ks.count += 1;
-        add_call(&mut ks.calls, rec);
+        ks.calls.extend(call);
         ks.first = earliest(ks.first, Some(rec.time));
         ks.last = latest(ks.last, Some(rec.time));
         add_message(&mut ks.messages, &rec.message, 1);
 
-        let op_key = (rec.operation.to_string(), rec.kind, rec.code, rec.subcode);
-        let os = self.by_op.entry(op_key).or_default();
+        let op = self.operations.intern(&rec.operation);
+        let os = self
+            .by_op
+            .entry((op, rec.kind, rec.code, rec.subcode))
+            .or_default();
         os.count += 1;
-        add_call(&mut os.calls, rec);
+        os.calls.extend(call);
 
         let t = rec.time.timestamp();
         let bucket = t - t.rem_euclid(self.bucket_secs);
@@ -183,7 +233,7 @@ impl Sink for Aggregator {
 
         let ds = self.by_day.entry((t.div_euclid(DAY), key)).or_default();
         ds.count += 1;
-        add_call(&mut ds.calls, rec);
+        ds.calls.extend(call);
     }
 
     fn reject(&mut self, rej: Reject) {
@@ -203,25 +253,26 @@ impl Sink for Aggregator {
         self.rejected += o.rejected;
         self.skipped += o.skipped;
         self.outside += o.outside;
+        let calls = self.calls.absorb(&o.calls);
+        let ops = self.operations.absorb(&o.operations);
         for (k, s) in o.by_key {
             let t = self.by_key.entry(k).or_default();
             t.count += s.count;
-            t.calls.extend(s.calls);
+            t.calls.extend(remap(&s.calls, &calls));
             t.first = earliest(t.first, s.first);
             t.last = latest(t.last, s.last);
             for (m, n) in s.messages {
                 add_message(&mut t.messages, &m, n);
             }
         }
-        for (k, s) in o.by_op {
-            let t = self.by_op.entry(k).or_default();
-            t.count += s.count;
-            t.calls.extend(s.calls);
+        for ((op, kind, code, sub), s) in o.by_op {
+            self.by_op
+                .entry((ops[op as usize], kind, code, sub))
+                .or_default()
+                .add(&s, &calls);
         }
         for (k, s) in o.by_day {
-            let t = self.by_day.entry(k).or_default();
-            t.count += s.count;
-            t.calls.extend(s.calls);
+            self.by_day.entry(k).or_default().add(&s, &calls);
         }
         for (k, n) in o.timeline {
             *self.timeline.entry(k).or_default() += n;
@@ -230,8 +281,7 @@ impl Sink for Aggregator {
             *self.reject_counts.entry(r).or_default() += n;
         }
         let room = MAX_REJECT_ROWS.saturating_sub(self.reject_rows.len());
-        self.reject_rows
-            .extend(o.reject_rows.into_iter().take(room));
+        self.reject_rows.extend(o.reject_rows.into_iter().take(room));
     }
 }
 
@@ -267,8 +317,8 @@ impl Focus {
             subcode,
             code,
             all,
-            calls: HashMap::new(),
-            messages: HashMap::new(),
+            calls: HashMap::default(),
+            messages: HashMap::default(),
             other_messages: 0,
         }
     }

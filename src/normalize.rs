@@ -332,10 +332,23 @@ pub enum Outcome<'a> {
     Reject(Reason, String),
 }
 
+/// The category and table names Azure uses, matched first without allocating.
+const KNOWN_KINDS: [(&str, Option<Kind>); 6] = [
+    ("CallAutomationMediaSummary", Some(Kind::MediaSummary)),
+    ("ACSCallAutomationMediaSummary", Some(Kind::MediaSummary)),
+    ("CallAutomationOperational", Some(Kind::Operations)),
+    ("ACSCallAutomationIncomingOperations", Some(Kind::Operations)),
+    ("CallAutomationStreamingUsage", None),
+    ("ACSCallAutomationStreamingUsage", None),
+];
+
 fn kind_from_names(raw: &Raw<'_>) -> Option<Result<Kind, ()>> {
     for f in [Field::Category, Field::Type, Field::TableName] {
         if let Val::Str(s) = raw.get(f) {
             let s = s.trim();
+            if let Some((_, k)) = KNOWN_KINDS.iter().find(|(n, _)| n.eq_ignore_ascii_case(s)) {
+                return Some(k.ok_or(()));
+            }
             if s.starts_with("Microsoft.Communication.") {
                 return Some(Ok(Kind::Callback));
             }
@@ -451,6 +464,9 @@ pub fn excerpt(s: &str, max: usize) -> String {
 /// a missing offset meaning UTC), or the portal's locale forms when `rules.order` is set.
 pub fn parse_time(s: &str, rules: &TimeRules) -> Option<DateTime<Utc>> {
     let s = s.trim();
+    if let Some(t) = fast_utc(s.as_bytes()) {
+        return Some(t);
+    }
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t.with_timezone(&Utc));
     }
@@ -459,6 +475,49 @@ pub fn parse_time(s: &str, rules: &TimeRules) -> Option<DateTime<Utc>> {
         Some(off) => naive.checked_sub_offset(off).unwrap_or(naive).and_utc(),
         None => naive.and_utc(),
     })
+}
+
+/// The common case, `2026-11-24T19:57:40.4800000Z`, read without a general parser: fixed
+/// positions, up to 9 fraction digits, `Z` or `+00:00`. Anything else returns `None`.
+fn fast_utc(b: &[u8]) -> Option<DateTime<Utc>> {
+    fn num(b: &[u8]) -> Option<u32> {
+        b.iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    }
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !(b[10] == b'T' || b[10] == b't')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let mut i = 19;
+    let mut nanos = 0u32;
+    if b[i] == b'.' {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            if i - start < 9 {
+                nanos = nanos * 10 + u32::from(b[i] - b'0');
+            }
+            i += 1;
+        }
+        let digits = (i - start).min(9);
+        if digits == 0 {
+            return None;
+        }
+        nanos *= 10u32.pow(9 - digits as u32);
+    }
+    match &b[i..] {
+        b"Z" | b"z" | b"+00:00" | b"-00:00" => {}
+        _ => return None,
+    }
+    let date = NaiveDate::from_ymd_opt(num(&b[0..4])? as i32, num(&b[5..7])?, num(&b[8..10])?)?;
+    let time = NaiveTime::from_hms_nano_opt(num(&b[11..13])?, num(&b[14..16])?, num(&b[17..19])?, nanos)?;
+    Some(date.and_time(time).and_utc())
 }
 
 fn parse_naive_iso(s: &str) -> Option<NaiveDateTime> {
@@ -590,6 +649,30 @@ mod tests {
         assert_eq!(t("2026-11-24 19:57:40"), "2026-11-24T19:57:40+00:00");
         assert!(parse_time("yesterday", &TimeRules::default()).is_none());
         assert!(parse_time("5/25/2023, 5:43:25.746 PM", &TimeRules::default()).is_none());
+    }
+
+    #[test]
+    fn fast_path_agrees_with_chrono() {
+        for s in [
+            "2026-11-24T19:57:40.4800000Z",
+            "2026-11-24T19:57:40Z",
+            "2026-11-24T19:57:40.1+00:00",
+            "2026-11-24T19:57:40.123456789123Z",
+            "2024-02-29T00:00:00.000Z",
+        ] {
+            let fast = fast_utc(s.as_bytes()).unwrap();
+            let slow = DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+            assert_eq!(fast, slow, "{s}");
+        }
+        for s in [
+            "2026-11-24T19:57:40+01:00",
+            "2026-02-30T00:00:00Z",
+            "2026-11-24T25:00:00Z",
+            "2026-11-24T19:57:40.Z",
+            "2026-11-24 19:57:40",
+        ] {
+            assert!(fast_utc(s.as_bytes()).is_none(), "{s}");
+        }
     }
 
     #[test]

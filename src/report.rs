@@ -1,7 +1,7 @@
 //! The finished report: the aggregates joined with the catalogue into the tables every output
 //! format shows. Column names and order here are the contract of the CSV files.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use polars::prelude::*;
@@ -139,10 +139,10 @@ impl Report {
     }
 }
 
-fn union_len<'a>(sets: impl Iterator<Item = &'a HashSet<Box<str>>>) -> u64 {
-    let mut all: HashSet<&str> = HashSet::new();
+fn union_len<'a>(sets: impl Iterator<Item = &'a crate::aggregate::Calls>) -> u64 {
+    let mut all: crate::aggregate::Calls = Default::default();
     for s in sets {
-        all.extend(s.iter().map(|x| &**x));
+        all.extend(s.iter().copied());
     }
     all.len() as u64
 }
@@ -260,10 +260,10 @@ pub fn build(
     )?;
 
     // by_operation: count descending, then the key.
-    let mut ops: Vec<_> = agg.by_op.iter().collect();
-    ops.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(b.0)));
+    let mut ops: Vec<_> = agg.operations().collect();
+    ops.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(&b.0)));
     let by_operation = df!(
-        "operation" => ops.iter().map(|(k, _)| k.0.as_str()).collect::<Vec<_>>(),
+        "operation" => ops.iter().map(|(k, _)| k.0).collect::<Vec<_>>(),
         "kind" => ops.iter().map(|(k, _)| k.1.as_str()).collect::<Vec<_>>(),
         "code" => ops.iter().map(|(k, _)| k.2).collect::<Vec<_>>(),
         "subcode" => ops.iter().map(|(k, _)| k.3).collect::<Vec<_>>(),

@@ -178,10 +178,9 @@ pub fn build(
         .collect();
 
     let mut operations: Vec<(String, Kind, Key, u64)> = agg
-        .by_op
-        .iter()
+        .operations()
         .filter(|(k, _)| focus.matches(k.2, k.3))
-        .map(|(k, s)| (k.0.clone(), k.1, (k.2, k.3), s.count))
+        .map(|(k, s)| (k.0.to_string(), k.1, (k.2, k.3), s.count))
         .collect();
     operations.sort_by(|a, b| b.3.cmp(&a.3).then_with(|| a.cmp(b)));
 
