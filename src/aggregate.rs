@@ -281,7 +281,8 @@ impl Sink for Aggregator {
             *self.reject_counts.entry(r).or_default() += n;
         }
         let room = MAX_REJECT_ROWS.saturating_sub(self.reject_rows.len());
-        self.reject_rows.extend(o.reject_rows.into_iter().take(room));
+        self.reject_rows
+            .extend(o.reject_rows.into_iter().take(room));
     }
 }
 

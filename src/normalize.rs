@@ -337,7 +337,10 @@ const KNOWN_KINDS: [(&str, Option<Kind>); 6] = [
     ("CallAutomationMediaSummary", Some(Kind::MediaSummary)),
     ("ACSCallAutomationMediaSummary", Some(Kind::MediaSummary)),
     ("CallAutomationOperational", Some(Kind::Operations)),
-    ("ACSCallAutomationIncomingOperations", Some(Kind::Operations)),
+    (
+        "ACSCallAutomationIncomingOperations",
+        Some(Kind::Operations),
+    ),
     ("CallAutomationStreamingUsage", None),
     ("ACSCallAutomationStreamingUsage", None),
 ];
@@ -516,7 +519,8 @@ fn fast_utc(b: &[u8]) -> Option<DateTime<Utc>> {
         _ => return None,
     }
     let date = NaiveDate::from_ymd_opt(num(&b[0..4])? as i32, num(&b[5..7])?, num(&b[8..10])?)?;
-    let time = NaiveTime::from_hms_nano_opt(num(&b[11..13])?, num(&b[14..16])?, num(&b[17..19])?, nanos)?;
+    let time =
+        NaiveTime::from_hms_nano_opt(num(&b[11..13])?, num(&b[14..16])?, num(&b[17..19])?, nanos)?;
     Some(date.and_time(time).and_utc())
 }
 

@@ -169,9 +169,30 @@ pub(super) fn short_message(e: &serde_json::Error) -> String {
     }
 }
 
+/// sonic-rs's message without the position and the echo of the input it appends.
+fn sonic_message(e: &sonic_rs::Error) -> String {
+    let s = e.to_string();
+    let s = s.lines().next().unwrap_or_default();
+    let s = s.find(" at line ").map_or(s, |i| &s[..i]);
+    // Our messages are lowercase.
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_lowercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 fn process_line<S: Sink>(line: &[u8], line_no: u64, last: bool, ctx: &mut FileCtx<'_, S>) {
     let line = line.trim_ascii();
     if line.is_empty() {
+        return;
+    }
+    if line.len() > MAX_RECORD_BYTES {
+        ctx.reject(
+            line_no,
+            Reason::TooLarge,
+            format!("longer than {} MiB", MAX_RECORD_BYTES >> 20),
+            String::from_utf8_lossy(&line[..200]).into_owned(),
+        );
         return;
     }
     let text = || String::from_utf8_lossy(line).into_owned();
@@ -181,7 +202,8 @@ fn process_line<S: Sink>(line: &[u8], line_no: u64, last: bool, ctx: &mut FileCt
             Element::Record(raw, _) => ctx.emit(raw, line_no, text),
             Element::NotRecord(_, why) => not_records.push(why),
         };
-        let mut de = serde_json::Deserializer::from_slice(line);
+        // sonic-rs: the same serde visitors, with SIMD skipping of the fields not wanted.
+        let mut de = sonic_rs::Deserializer::from_slice(line);
         TopSeed { emit: &mut emit }
             .deserialize(&mut de)
             .and_then(|()| de.end())
@@ -200,10 +222,29 @@ fn process_line<S: Sink>(line: &[u8], line_no: u64, last: bool, ctx: &mut FileCt
         } else {
             (
                 Reason::NotJson,
-                format!("{} at column {}", short_message(&e), e.column()),
+                format!("{} at column {}", sonic_message(&e), e.column()),
             )
         };
         ctx.reject(line_no, reason, detail, text());
+    }
+}
+
+/// The lines of a block, `first_line` lines into the file.
+fn process_block<S: Sink>(
+    data: &[u8],
+    first_line: u64,
+    unterminated: bool,
+    ctx: &mut FileCtx<'_, S>,
+) {
+    let mut start = 0;
+    let mut line_no = first_line + 1;
+    for nl in memchr_iter(b'\n', data) {
+        process_line(&data[start..nl], line_no, false, ctx);
+        start = nl + 1;
+        line_no += 1;
+    }
+    if start < data.len() {
+        process_line(&data[start..], line_no, unterminated, ctx);
     }
 }
 
@@ -213,18 +254,7 @@ fn process<S: Sink>(piece: Piece, ctx: &mut FileCtx<'_, S>) {
             data,
             first_line,
             unterminated,
-        } => {
-            let mut start = 0;
-            let mut line_no = first_line + 1;
-            for nl in memchr_iter(b'\n', &data) {
-                process_line(&data[start..nl], line_no, false, ctx);
-                start = nl + 1;
-                line_no += 1;
-            }
-            if start < data.len() {
-                process_line(&data[start..], line_no, unterminated, ctx);
-            }
-        }
+        } => process_block(&data, first_line, unterminated, ctx),
         Piece::TooLarge { line, head } => ctx.reject(
             line + 1,
             Reason::TooLarge,
