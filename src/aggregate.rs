@@ -132,6 +132,19 @@ impl OpStats {
     }
 }
 
+/// One key on one UTC day.
+#[derive(Debug, Clone, Default)]
+pub struct DayStats {
+    pub hours: [u64; 24],
+    pub calls: Calls,
+}
+
+impl DayStats {
+    pub fn count(&self) -> u64 {
+        self.hours.iter().sum()
+    }
+}
+
 /// Key of the by-operation table, with the operation interned.
 pub type OpKey = (u32, Kind, u32, Option<u32>);
 
@@ -140,6 +153,8 @@ pub struct Aggregator {
     pub window: Window,
     /// Timeline bucket width in seconds.
     pub bucket_secs: i64,
+    /// Whether ResultMessages are counted: only the Markdown and HTML outputs show them.
+    pub keep_messages: bool,
     pub accepted: u64,
     pub rejected: u64,
     pub skipped: u64,
@@ -149,12 +164,11 @@ pub struct Aggregator {
     pub operations: Interner,
     pub by_key: HashMap<Key, KeyStats>,
     pub by_op: HashMap<OpKey, OpStats>,
-    /// (bucket start in seconds since the epoch, key) → count.
-    pub timeline: HashMap<(i64, Key), u64>,
     pub reject_rows: Vec<Reject>,
     pub reject_counts: BTreeMap<Reason, u64>,
-    /// (UTC day as days since the epoch, key) → count and calls: the spikes' history.
-    pub by_day: HashMap<(i64, Key), OpStats>,
+    /// (UTC day as days since the epoch, key) → counts per hour and calls: the timeline and
+    /// the spikes' history, in one map.
+    pub by_day: HashMap<(i64, Key), DayStats>,
 }
 
 impl Aggregator {
@@ -162,6 +176,7 @@ impl Aggregator {
         Aggregator {
             window,
             bucket_secs,
+            keep_messages: true,
             accepted: 0,
             rejected: 0,
             skipped: 0,
@@ -170,11 +185,16 @@ impl Aggregator {
             operations: Interner::default(),
             by_key: HashMap::default(),
             by_op: HashMap::default(),
-            timeline: HashMap::default(),
             reject_rows: Vec::new(),
             reject_counts: BTreeMap::new(),
             by_day: HashMap::default(),
         }
+    }
+
+    /// Skips counting messages when no output shows them.
+    pub fn without_messages(mut self) -> Aggregator {
+        self.keep_messages = false;
+        self
     }
 
     /// Records read: everything the inputs held that was a record or meant to be one.
@@ -197,6 +217,21 @@ impl Aggregator {
             .map(|(k, s)| ((self.operations.name(k.0), k.1, k.2, k.3), s))
     }
 
+    /// (bucket start in seconds since the epoch, key) → count, non-zero buckets only.
+    pub fn timeline(&self) -> BTreeMap<(i64, Key), u64> {
+        let mut out = BTreeMap::new();
+        for (&(day, key), s) in &self.by_day {
+            for (h, &n) in s.hours.iter().enumerate() {
+                if n > 0 {
+                    let t = day * DAY + h as i64 * 3600;
+                    let bucket = t - t.rem_euclid(self.bucket_secs);
+                    *out.entry((bucket, key)).or_default() += n;
+                }
+            }
+        }
+        out
+    }
+
     /// Sorts the kept rejects by file and line, for stable output.
     pub fn finish(&mut self) {
         self.reject_rows.sort();
@@ -214,10 +249,14 @@ impl Sink for Aggregator {
         let key = (rec.code, rec.subcode);
         let ks = self.by_key.entry(key).or_default();
         ks.count += 1;
-        ks.calls.extend(call);
+        if let Some(c) = call {
+            ks.calls.insert(c);
+        }
         ks.first = earliest(ks.first, Some(rec.time));
         ks.last = latest(ks.last, Some(rec.time));
-        add_message(&mut ks.messages, &rec.message, 1);
+        if self.keep_messages {
+            add_message(&mut ks.messages, &rec.message, 1);
+        }
 
         let op = self.operations.intern(&rec.operation);
         let os = self
@@ -225,15 +264,16 @@ impl Sink for Aggregator {
             .entry((op, rec.kind, rec.code, rec.subcode))
             .or_default();
         os.count += 1;
-        os.calls.extend(call);
+        if let Some(c) = call {
+            os.calls.insert(c);
+        }
 
         let t = rec.time.timestamp();
-        let bucket = t - t.rem_euclid(self.bucket_secs);
-        *self.timeline.entry((bucket, key)).or_default() += 1;
-
         let ds = self.by_day.entry((t.div_euclid(DAY), key)).or_default();
-        ds.count += 1;
-        ds.calls.extend(call);
+        ds.hours[(t.rem_euclid(DAY) / 3600) as usize] += 1;
+        if let Some(c) = call {
+            ds.calls.insert(c);
+        }
     }
 
     fn reject(&mut self, rej: Reject) {
@@ -272,10 +312,11 @@ impl Sink for Aggregator {
                 .add(&s, &calls);
         }
         for (k, s) in o.by_day {
-            self.by_day.entry(k).or_default().add(&s, &calls);
-        }
-        for (k, n) in o.timeline {
-            *self.timeline.entry(k).or_default() += n;
+            let t = self.by_day.entry(k).or_default();
+            for (a, b) in t.hours.iter_mut().zip(s.hours) {
+                *a += b;
+            }
+            t.calls.extend(remap(&s.calls, &calls));
         }
         for (r, n) in o.reject_counts {
             *self.reject_counts.entry(r).or_default() += n;
@@ -428,7 +469,14 @@ mod tests {
         let h19 = DateTime::parse_from_rfc3339("2026-11-24T19:00:00Z")
             .unwrap()
             .timestamp();
-        assert_eq!(a.timeline[&(h19, (404, Some(8522)))], 2);
-        assert_eq!(a.timeline.len(), 2);
+        let timeline = a.timeline();
+        assert_eq!(timeline[&(h19, (404, Some(8522)))], 2);
+        assert_eq!(timeline.len(), 2);
+        a.bucket_secs = DAY;
+        let h0 = h19 - 19 * 3600;
+        assert_eq!(
+            a.timeline().into_iter().collect::<Vec<_>>(),
+            vec![((h0, (404, Some(8522))), 3)]
+        );
     }
 }

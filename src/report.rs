@@ -273,7 +273,7 @@ pub fn build(
     )?;
 
     // timeline: by bucket, then key; only non-zero rows exist.
-    let timeline: BTreeMap<(i64, Key), u64> = agg.timeline.iter().map(|(k, v)| (*k, *v)).collect();
+    let timeline: BTreeMap<(i64, Key), u64> = agg.timeline();
     let timeline_df = df!(
         "bucket" => timeline.keys().map(|(t, _)| bucket_start(*t)).collect::<Vec<_>>(),
         "code" => timeline.keys().map(|(_, k)| k.0).collect::<Vec<_>>(),

@@ -171,10 +171,9 @@ pub fn build(
     totals.sort_by(|a, b| b.count.cmp(&a.count).then(a.key.cmp(&b.key)));
 
     let timeline = agg
-        .timeline
-        .iter()
+        .timeline()
+        .into_iter()
         .filter(|((_, k), _)| focus.matches(k.0, k.1))
-        .map(|(k, v)| (*k, *v))
         .collect();
 
     let mut operations: Vec<(String, Kind, Key, u64)> = agg

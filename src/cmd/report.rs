@@ -54,7 +54,13 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     };
     let bar = progress_bar(args.progress, args.quiet, ingest::total_bytes(&settings));
     let (agg, ingested) = ingest::ingest(&settings, bar.as_ref(), || {
-        Aggregator::new(window, bucket_secs(args.bucket))
+        let agg = Aggregator::new(window, bucket_secs(args.bucket));
+        // Only summary.md and report.html show messages: skip the work otherwise.
+        if formats.contains(&ReportFormat::Md) || formats.contains(&ReportFormat::Html) {
+            agg
+        } else {
+            agg.without_messages()
+        }
     })?;
     if let Some(b) = &bar {
         b.finish_and_clear();

@@ -78,8 +78,9 @@ impl History {
                 exposure: 0,
                 keys: HashMap::new(),
             });
-            d.exposure += s.count;
-            d.keys.insert(key, (s.count, s.calls.len() as u64));
+            let count = s.count();
+            d.exposure += count;
+            d.keys.insert(key, (count, s.calls.len() as u64));
         }
         History { days }
     }
