@@ -470,10 +470,20 @@ pub fn parse_time(s: &str, rules: &TimeRules) -> Option<DateTime<Utc>> {
     if let Some(t) = fast_utc(s.as_bytes()) {
         return Some(t);
     }
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Some(t.with_timezone(&Utc));
-    }
-    let naive = parse_naive_iso(s).or_else(|| parse_locale(s, rules.order?))?;
+    // Portal CSV dates (`5/25/2023, 5:43:25.746 PM`) first when they are expected.
+    let locale = match rules.order {
+        Some(order) if s.contains('/') => parse_locale(s, order),
+        _ => None,
+    };
+    let naive = match locale {
+        Some(n) => n,
+        None => {
+            if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+                return Some(t.with_timezone(&Utc));
+            }
+            parse_naive_iso(s).or_else(|| parse_locale(s, rules.order?))?
+        }
+    };
     Some(match rules.local_offset {
         Some(off) => naive.checked_sub_offset(off).unwrap_or(naive).and_utc(),
         None => naive.and_utc(),
@@ -571,6 +581,34 @@ fn locale_split(s: &str) -> Option<(&str, &str, Option<bool>)> {
     Some((date, time, pm))
 }
 
+/// `H:MM[:SS[.fff]]`, hours with one or two digits.
+fn clock(s: &str) -> Option<NaiveTime> {
+    let mut parts = s.splitn(3, ':');
+    let num = |p: &str| -> Option<u32> {
+        (!p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse().ok())
+            .flatten()
+    };
+    let h = num(parts.next()?)?;
+    let m = num(parts.next()?)?;
+    let (sec, nanos) = match parts.next() {
+        None => (0, 0),
+        Some(rest) => {
+            let (sec, frac) = rest.split_once('.').unwrap_or((rest, ""));
+            if frac.len() > 9 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let nanos = if frac.is_empty() {
+                0
+            } else {
+                frac.parse::<u32>().ok()? * 10u32.pow(9 - frac.len() as u32)
+            };
+            (num(sec)?, nanos)
+        }
+    };
+    NaiveTime::from_hms_nano_opt(h, m, sec, nanos)
+}
+
 /// Parses the portal's locale datetimes with a known day/month order.
 pub fn parse_locale(s: &str, order: DateOrder) -> Option<NaiveDateTime> {
     let (date, time, pm) = locale_split(s)?;
@@ -587,9 +625,7 @@ pub fn parse_locale(s: &str, order: DateOrder) -> Option<NaiveDateTime> {
     };
     let y = if y < 100 { y + 2000 } else { y };
     let date = NaiveDate::from_ymd_opt(y as i32, m, d)?;
-    let mut t = NaiveTime::parse_from_str(time, "%H:%M:%S%.f")
-        .or_else(|_| NaiveTime::parse_from_str(time, "%H:%M"))
-        .ok()?;
+    let mut t = clock(time)?;
     if let Some(pm) = pm {
         use chrono::Timelike;
         let h = t.hour();

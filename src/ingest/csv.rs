@@ -3,9 +3,13 @@
 
 use std::io;
 
+use std::borrow::Cow;
+
 use csv::{ByteRecord, ReaderBuilder};
 
-use super::{FileCtx, Input, Sink};
+use rayon::prelude::*;
+
+use super::{Counts, FileCtx, Input, Sink};
 use crate::config::IngestSettings;
 use crate::normalize::{
     key_role, order_evidence, strip_header_suffix, Context, DateOrder, Field, KeyRole, Raw, Reason,
@@ -15,16 +19,10 @@ use crate::normalize::{
 /// Rows looked at, at most, to infer the day/month order before reading on.
 const ORDER_LOOKAHEAD: usize = 10_000;
 
-fn row_text(rec: &ByteRecord) -> String {
-    rec.iter()
-        .map(String::from_utf8_lossy)
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-pub(super) fn read<S: Sink>(
+pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     input: Input,
     ctx: &mut FileCtx<'_, S>,
+    make: &M,
     settings: &IngestSettings,
     crlf: bool,
     warnings: &mut Vec<String>,
@@ -104,46 +102,164 @@ pub(super) fn read<S: Sink>(
     }
 
     let width = headers.len();
-    let handle = |rec: &ByteRecord, ctx: &mut FileCtx<'_, S>| {
+    // Wanted columns only: (position, field).
+    let wanted: Vec<(usize, Field)> = fields
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| f.map(|f| (i, f)))
+        .collect();
+    let row = Row {
+        width,
+        wanted: &wanted,
+    };
+    for rec in &pending {
         let line = rec.position().map_or(0, |p| p.line() + line_fix);
-        if rec.len() != width {
+        row.handle(line, rec.len(), |i| &rec[i], ctx);
+    }
+    drop(pending);
+
+    // Rows are read in order and handled in parallel batches.
+    let mut failed = None;
+    let batches = std::iter::from_fn(|| {
+        if failed.is_some() {
+            return None;
+        }
+        let mut batch = Batch::default();
+        let mut rec = ByteRecord::new();
+        while batch.rows.len() < BATCH_ROWS {
+            match rdr.read_byte_record(&mut rec) {
+                Ok(true) => {
+                    let line = rec.position().map_or(0, |p| p.line() + line_fix);
+                    batch.push(&rec, line);
+                }
+                Ok(false) => break,
+                Err(e) => match e.kind() {
+                    csv::ErrorKind::Io(_) => {
+                        failed = Some(e.to_string());
+                        break;
+                    }
+                    _ => {
+                        let line = e.position().map_or(0, |p| p.line() + line_fix);
+                        batch.bad.push((line, e.to_string()));
+                    }
+                },
+            }
+        }
+        (!batch.rows.is_empty() || !batch.bad.is_empty()).then_some(batch)
+    });
+    let name = ctx.name.clone();
+    let rules = ctx.rules;
+    let (sink, counts) = batches
+        .par_bridge()
+        .fold(
+            || (make(), Counts::default()),
+            |(mut sink, mut counts), batch| {
+                let mut c = FileCtx {
+                    name: name.clone(),
+                    rules,
+                    sink: &mut sink,
+                    counts: Counts::default(),
+                };
+                for &(line, first, n) in &batch.rows {
+                    row.handle(line, n, |i| batch.field(first + i), &mut c);
+                }
+                for (line, why) in batch.bad {
+                    c.reject(line, Reason::FieldCount, why, String::new());
+                }
+                counts.add(c.counts);
+                (sink, counts)
+            },
+        )
+        .reduce(
+            || (make(), Counts::default()),
+            |(mut a, mut ca), (b, cb)| {
+                a.merge(b);
+                ca.add(cb);
+                (a, ca)
+            },
+        );
+    ctx.sink.merge(sink);
+    ctx.counts.add(counts);
+    match failed {
+        Some(e) => Err(io::Error::other(e)),
+        None => Ok(()),
+    }
+}
+
+/// Rows read per batch handed to a worker.
+const BATCH_ROWS: usize = 8192;
+
+/// Rows in one flat buffer: a few allocations per batch, not per row.
+#[derive(Default)]
+struct Batch {
+    data: Vec<u8>,
+    /// End offset of each field in `data`.
+    ends: Vec<usize>,
+    /// (line, first field, number of fields) of each row.
+    rows: Vec<(u64, usize, usize)>,
+    /// Rows the CSV reader could not split, with line and reason.
+    bad: Vec<(u64, String)>,
+}
+
+impl Batch {
+    fn push(&mut self, rec: &ByteRecord, line: u64) {
+        self.rows.push((line, self.ends.len(), rec.len()));
+        for f in rec {
+            self.data.extend_from_slice(f);
+            self.ends.push(self.data.len());
+        }
+    }
+
+    fn field(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.data[start..self.ends[i]]
+    }
+}
+
+/// How one row becomes a record.
+#[derive(Clone, Copy)]
+struct Row<'w> {
+    width: usize,
+    wanted: &'w [(usize, Field)],
+}
+
+impl Row<'_> {
+    /// One row of `n` fields, `field(i)` giving each.
+    fn handle<'r, S: Sink>(
+        &self,
+        line: u64,
+        n: usize,
+        field: impl Fn(usize) -> &'r [u8],
+        ctx: &mut FileCtx<'_, S>,
+    ) {
+        let text = || {
+            (0..n)
+                .map(|i| String::from_utf8_lossy(field(i)).into_owned())
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        if n != self.width {
             ctx.reject(
                 line,
                 Reason::FieldCount,
-                format!("{} fields for {} columns", rec.len(), width),
-                row_text(rec),
+                format!("{n} fields for {} columns", self.width),
+                text(),
             );
             return;
         }
-        let mut raw = Raw::default();
-        for (f, v) in fields.iter().zip(rec.iter()) {
-            if let Some(f) = f {
-                raw.set(*f, Val::Str(String::from_utf8_lossy(v)));
-            }
-        }
         // A wholly blank row is not a record.
-        if rec.iter().all(|v| v.trim_ascii().is_empty()) {
+        if (0..n).all(|i| field(i).trim_ascii().is_empty()) {
             return;
         }
-        ctx.emit(raw, line, || row_text(rec));
-    };
-    for rec in &pending {
-        handle(rec, ctx);
-    }
-    drop(pending);
-    let mut rec = ByteRecord::new();
-    loop {
-        match rdr.read_byte_record(&mut rec) {
-            Ok(true) => handle(&rec, ctx),
-            Ok(false) => break,
-            Err(e) => match e.kind() {
-                csv::ErrorKind::Io(_) => return Err(io::Error::other(e.to_string())),
-                _ => {
-                    let line = e.position().map_or(0, |p| p.line() + line_fix);
-                    ctx.reject(line, Reason::FieldCount, e.to_string(), String::new());
-                }
-            },
+        let mut raw = Raw::default();
+        for &(i, f) in self.wanted {
+            let v = field(i);
+            let v = match std::str::from_utf8(v) {
+                Ok(s) => Cow::Borrowed(s),
+                Err(_) => String::from_utf8_lossy(v),
+            };
+            raw.set(f, Val::Str(v));
         }
+        ctx.emit(raw, line, text);
     }
-    Ok(())
 }

@@ -331,7 +331,7 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         match format {
             InputFormat::Jsonl => lines::read(whole, &mut ctx, make),
             InputFormat::Json => document::read(whole, &mut ctx),
-            InputFormat::Csv => csv::read(whole, &mut ctx, settings, crlf, warnings),
+            InputFormat::Csv => csv::read(whole, &mut ctx, make, settings, crlf, warnings),
         }
     })();
     if let Err(e) = result {
