@@ -7,9 +7,7 @@ use std::borrow::Cow;
 
 use csv::{ByteRecord, ReaderBuilder};
 
-use rayon::prelude::*;
-
-use super::{Counts, FileCtx, Input, Sink};
+use super::{FileCtx, Input, Sink};
 use crate::config::IngestSettings;
 use crate::normalize::{
     key_role, order_evidence, strip_header_suffix, Context, DateOrder, Field, KeyRole, Raw, Reason,
@@ -147,39 +145,14 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         }
         (!batch.rows.is_empty() || !batch.bad.is_empty()).then_some(batch)
     });
-    let name = ctx.name.clone();
-    let rules = ctx.rules;
-    let (sink, counts) = batches
-        .par_bridge()
-        .fold(
-            || (make(), Counts::default()),
-            |(mut sink, mut counts), batch| {
-                let mut c = FileCtx {
-                    name: name.clone(),
-                    rules,
-                    sink: &mut sink,
-                    counts: Counts::default(),
-                };
-                for &(line, first, n) in &batch.rows {
-                    row.handle(line, n, |i| batch.field(first + i), &mut c);
-                }
-                for (line, why) in batch.bad {
-                    c.reject(line, Reason::FieldCount, why, String::new());
-                }
-                counts.add(c.counts);
-                (sink, counts)
-            },
-        )
-        .reduce(
-            || (make(), Counts::default()),
-            |(mut a, mut ca), (b, cb)| {
-                a.merge(b);
-                ca.add(cb);
-                (a, ca)
-            },
-        );
-    ctx.sink.merge(sink);
-    ctx.counts.add(counts);
+    super::in_parallel(batches, ctx, make, |batch, c| {
+        for &(line, first, n) in &batch.rows {
+            row.handle(line, n, |i| batch.field(first + i), c);
+        }
+        for (line, why) in batch.bad {
+            c.reject(line, Reason::FieldCount, why, String::new());
+        }
+    });
     match failed {
         Some(e) => Err(io::Error::other(e)),
         None => Ok(()),

@@ -3,13 +3,13 @@
 //! parallel; a line longer than [`MAX_RECORD_BYTES`] is rejected without being buffered.
 
 use std::io::{self, Read};
+use std::sync::{Arc, Mutex};
 
 use memchr::{memchr, memchr_iter, memrchr};
-use rayon::prelude::*;
 use serde::de::DeserializeSeed;
 
 use super::json::{Element, TopSeed};
-use super::{Counts, FileCtx, Input, Sink, MAX_RECORD_BYTES};
+use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::Reason;
 
 /// Bytes per block handed to a worker.
@@ -32,7 +32,31 @@ enum Piece {
     },
 }
 
+/// Block buffers, reused once their lines are parsed.
+#[derive(Clone, Default)]
+struct Pool(Arc<Mutex<Vec<Vec<u8>>>>);
+
+impl Pool {
+    fn take(&self) -> Vec<u8> {
+        let mut v = self
+            .0
+            .lock()
+            .ok()
+            .and_then(|mut p| p.pop())
+            .unwrap_or_else(|| Vec::with_capacity(BLOCK + (1 << 16)));
+        v.clear();
+        v
+    }
+
+    fn give(&self, v: Vec<u8>) {
+        if let Ok(mut p) = self.0.lock() {
+            p.push(v);
+        }
+    }
+}
+
 struct Blocks {
+    pool: Pool,
     r: Input,
     carry: Vec<u8>,
     next_line: u64,
@@ -95,8 +119,11 @@ impl Iterator for Blocks {
         if self.done {
             return None;
         }
-        let mut buf = std::mem::take(&mut self.carry);
-        buf.reserve(BLOCK.saturating_sub(buf.len()));
+        // Buffers go round: fresh 4 MiB allocations would fault in new pages and let the
+        // allocator's heap grow with the input.
+        let mut buf = self.pool.take();
+        buf.extend_from_slice(&self.carry);
+        self.carry.clear();
         let mut eof = false;
         while buf.len() < BLOCK {
             let want = BLOCK - buf.len();
@@ -128,7 +155,8 @@ impl Iterator for Blocks {
         let first_line = self.next_line;
         match memrchr(b'\n', &buf) {
             Some(p) => {
-                self.carry = buf.split_off(p + 1);
+                self.carry.extend_from_slice(&buf[p + 1..]);
+                buf.truncate(p + 1);
                 self.next_line += memchr_iter(b'\n', &buf).count() as u64;
                 Some(Piece::Block {
                     data: buf,
@@ -248,13 +276,16 @@ fn process_block<S: Sink>(
     }
 }
 
-fn process<S: Sink>(piece: Piece, ctx: &mut FileCtx<'_, S>) {
+fn process<S: Sink>(piece: Piece, ctx: &mut FileCtx<'_, S>, pool: &Pool) {
     match piece {
         Piece::Block {
             data,
             first_line,
             unterminated,
-        } => process_block(&data, first_line, unterminated, ctx),
+        } => {
+            process_block(&data, first_line, unterminated, ctx);
+            pool.give(data);
+        }
         Piece::TooLarge { line, head } => ctx.reject(
             line + 1,
             Reason::TooLarge,
@@ -276,7 +307,9 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     ctx: &mut FileCtx<'_, S>,
     make: &M,
 ) -> io::Result<()> {
+    let pool = Pool::default();
     let mut blocks = Blocks {
+        pool: pool.clone(),
         r: input,
         carry: Vec::new(),
         next_line: 0,
@@ -286,37 +319,10 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     let Some(first) = blocks.next() else {
         return Ok(());
     };
-    process(first, ctx);
+    process(first, ctx, &pool);
     if blocks.done && blocks.carry.is_empty() && blocks.error.is_none() {
         return Ok(());
     }
-    let name = ctx.name.clone();
-    let rules = ctx.rules;
-    let (sink, counts) = blocks
-        .par_bridge()
-        .fold(
-            || (make(), Counts::default()),
-            |(mut sink, mut counts), piece| {
-                let mut c = FileCtx {
-                    name: name.clone(),
-                    rules,
-                    sink: &mut sink,
-                    counts: Counts::default(),
-                };
-                process(piece, &mut c);
-                counts.add(c.counts);
-                (sink, counts)
-            },
-        )
-        .reduce(
-            || (make(), Counts::default()),
-            |(mut a, mut ca), (b, cb)| {
-                a.merge(b);
-                ca.add(cb);
-                (a, ca)
-            },
-        );
-    ctx.sink.merge(sink);
-    ctx.counts.add(counts);
+    super::in_parallel(blocks, ctx, make, |piece, c| process(piece, c, &pool));
     Ok(())
 }

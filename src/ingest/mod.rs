@@ -122,6 +122,43 @@ impl<S: Sink> FileCtx<'_, S> {
     }
 }
 
+/// Hands the pieces of one file (blocks, batches) to one worker per thread, each with its own
+/// sink, and merges them into `ctx`. One sink per thread, whatever the number of pieces, keeps
+/// memory flat however large the file.
+pub(crate) fn in_parallel<T, I, S, M, W>(pieces: I, ctx: &mut FileCtx<'_, S>, make: &M, work: W)
+where
+    I: Iterator<Item = T> + Send,
+    S: Sink,
+    M: Fn() -> S + Sync,
+    W: Fn(T, &mut FileCtx<'_, S>) + Sync,
+{
+    let pieces = std::sync::Mutex::new(pieces);
+    let next = || pieces.lock().ok().and_then(|mut p| p.next());
+    let name = ctx.name.clone();
+    let rules = ctx.rules;
+    let parts: Vec<(S, Counts)> = (0..rayon::current_num_threads())
+        .into_par_iter()
+        .map(|_| {
+            let mut sink = make();
+            let mut c = FileCtx {
+                name: name.clone(),
+                rules,
+                sink: &mut sink,
+                counts: Counts::default(),
+            };
+            while let Some(piece) = next() {
+                work(piece, &mut c);
+            }
+            let counts = c.counts;
+            (sink, counts)
+        })
+        .collect();
+    for (sink, counts) in parts {
+        ctx.sink.merge(sink);
+        ctx.counts.add(counts);
+    }
+}
+
 /// An input: a file, or standard input.
 #[derive(Debug, Clone)]
 struct Source {
