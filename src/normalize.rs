@@ -49,6 +49,23 @@ pub struct Record<'a> {
 }
 
 impl Record<'_> {
+    /// The same record owning its text, to keep it beyond the input buffer.
+    pub fn to_owned_record(&self) -> Record<'static> {
+        let o = |c: &Cow<'_, str>| Cow::Owned(c.to_string());
+        Record {
+            time: self.time,
+            kind: self.kind,
+            operation: o(&self.operation),
+            result_type: o(&self.result_type),
+            code: self.code,
+            subcode: self.subcode,
+            message: o(&self.message),
+            correlation_id: o(&self.correlation_id),
+            call_connection_id: o(&self.call_connection_id),
+            operation_id: o(&self.operation_id),
+        }
+    }
+
     /// The call a record belongs to: CorrelationId, else CallConnectionId, else none.
     pub fn call_id(&self) -> Option<&str> {
         if !self.correlation_id.is_empty() {

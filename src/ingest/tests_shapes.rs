@@ -19,25 +19,9 @@ struct Collect {
     skipped: u64,
 }
 
-fn owned(r: &Record<'_>) -> Record<'static> {
-    let o = |c: &Cow<'_, str>| Cow::Owned(c.to_string());
-    Record {
-        time: r.time,
-        kind: r.kind,
-        operation: o(&r.operation),
-        result_type: o(&r.result_type),
-        code: r.code,
-        subcode: r.subcode,
-        message: o(&r.message),
-        correlation_id: o(&r.correlation_id),
-        call_connection_id: o(&r.call_connection_id),
-        operation_id: o(&r.operation_id),
-    }
-}
-
 impl Sink for Collect {
     fn record(&mut self, rec: &Record<'_>) {
-        self.records.push(owned(rec));
+        self.records.push(rec.to_owned_record());
     }
     fn reject(&mut self, rej: Reject) {
         self.rejects.push(rej);

@@ -70,25 +70,12 @@ pub fn read_parquet(path: &Path) -> polars::prelude::DataFrame {
 pub fn records_of(inputs: &[PathBuf]) -> Vec<acs_triage::normalize::Record<'static>> {
     use acs_triage::ingest::{ingest, Reject, Sink};
     use acs_triage::normalize::Record;
-    use std::borrow::Cow;
 
     #[derive(Default)]
     struct Collect(Vec<Record<'static>>);
     impl Sink for Collect {
         fn record(&mut self, r: &Record<'_>) {
-            let o = |c: &Cow<'_, str>| Cow::Owned(c.to_string());
-            self.0.push(Record {
-                time: r.time,
-                kind: r.kind,
-                operation: o(&r.operation),
-                result_type: o(&r.result_type),
-                code: r.code,
-                subcode: r.subcode,
-                message: o(&r.message),
-                correlation_id: o(&r.correlation_id),
-                call_connection_id: o(&r.call_connection_id),
-                operation_id: o(&r.operation_id),
-            });
+            self.0.push(r.to_owned_record());
         }
         fn reject(&mut self, _: Reject) {}
         fn skip(&mut self) {}
