@@ -1344,3 +1344,11 @@ fn kql_queries_match_the_report_row_for_row() {
         &out.join("spikes.csv"),
     );
 }
+
+#[test]
+fn progress_always_reaches_a_log_and_never_stays_silent() {
+    let (_, out) = report_samples(&["--progress", "always"]);
+    assert!(stderr(&out).contains("MiB"), "{}", stderr(&out));
+    let (_, out) = report_samples(&["--progress", "never"]);
+    assert!(!stderr(&out).contains("MiB"), "{}", stderr(&out));
+}
