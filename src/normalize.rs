@@ -312,10 +312,6 @@ impl<'a> Raw<'a> {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.vals.iter().all(|v| *v == Val::Missing)
-    }
-
     pub fn into_owned(self) -> Raw<'static> {
         Raw {
             vals: self.vals.map(Val::into_owned),

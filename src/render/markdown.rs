@@ -12,6 +12,8 @@ pub fn escape(s: &str) -> String {
             '\n' => out.push_str("<br>"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
+            // Escape sequences from logs must not reach a terminal that shows the Markdown.
+            c if c.is_control() => out.push(' '),
             c => out.push(c),
         }
     }
@@ -55,11 +57,11 @@ mod tests {
     fn pipes_and_newlines_cannot_break_a_row() {
         let t = table_of(
             &["a".into(), "b".into()],
-            &[vec!["x|y".into(), "line1\nline2<script>".into()]],
+            &[vec!["x|y".into(), "line1\nline2<script>\x1b[2J".into()]],
         );
         assert_eq!(
             t,
-            "| a | b |\n| --- | --- |\n| x\\|y | line1<br>line2&lt;script&gt; |\n"
+            "| a | b |\n| --- | --- |\n| x\\|y | line1<br>line2&lt;script&gt; [2J |\n"
         );
     }
 }
