@@ -451,17 +451,7 @@ fn csv_injection_is_neutralized_and_markdown_escaped() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    bin()
-        .args([
-            "report",
-            input.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--max-bad",
-            "10",
-        ])
-        .assert()
-        .success();
+    report_to(&input, &out, &["--max-bad", "10"]).success();
     let ops = std::fs::read_to_string(out.join("by_operation.csv")).unwrap();
     assert!(
         ops.contains("\n'=cmd|' /C calc'!A0,media_summary,400,"),
@@ -632,18 +622,7 @@ fn nightly_loop_flags_exactly_the_planted_spike_and_new_key() {
     for week in 0..5 {
         let f = night(work.path(), week * 7, &[]);
         let out = work.path().join(format!("out-{week}"));
-        bin()
-            .args([
-                "report",
-                f.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-                "--history",
-                h,
-                "--fail-on-spike",
-            ])
-            .assert()
-            .success();
+        report_to(&f, &out, &["--history", h, "--fail-on-spike"]).success();
         let spikes = std::fs::read_to_string(out.join("spikes.csv")).unwrap();
         assert_eq!(
             spikes.lines().count(),
@@ -653,18 +632,7 @@ fn nightly_loop_flags_exactly_the_planted_spike_and_new_key() {
     }
     let today = night(work.path(), 35, &[((400, 8535), 60), ((412, 8583), 15)]);
     let out = work.path().join("out-today");
-    let run = bin()
-        .args([
-            "report",
-            today.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--history",
-            h,
-            "--fail-on-spike",
-        ])
-        .assert()
-        .code(4);
+    let run = report_to(&today, &out, &["--history", h, "--fail-on-spike"]).code(4);
     let rows = read_csv(&out.join("spikes.csv"));
     let flagged: Vec<(String, String, String, String)> = rows
         .iter()
@@ -741,17 +709,12 @@ fn history_rerun_replaces_the_day() {
     let history = work.path().join("history");
     let f = night(work.path(), 0, &[]);
     let run = |out: &str| {
-        bin()
-            .args([
-                "report",
-                f.to_str().unwrap(),
-                "--out",
-                work.path().join(out).to_str().unwrap(),
-                "--history",
-                history.to_str().unwrap(),
-            ])
-            .assert()
-            .success();
+        report_to(
+            &f,
+            &work.path().join(out),
+            &["--history", history.to_str().unwrap()],
+        )
+        .success();
     };
     run("a");
     let file = history.join("2026-10-20.parquet");
@@ -795,19 +758,17 @@ fn partly_covered_day_is_partial_and_not_tested() {
     let f = night(work.path(), 0, &[]);
     let out = work.path().join("out");
     // Only the afternoon of the day.
-    bin()
-        .args([
-            "report",
-            f.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
+    report_to(
+        &f,
+        &out,
+        &[
             "--history",
             history.to_str().unwrap(),
             "--since",
             "2026-10-20T12:00:00Z",
-        ])
-        .assert()
-        .success();
+        ],
+    )
+    .success();
     let df = read_parquet(&history.join("2026-10-20.parquet"));
     assert!(df
         .column("partial")
@@ -1253,17 +1214,7 @@ fn kql_queries_match_the_report_row_for_row() {
         let file = work.path().join(format!("{table}.csv"));
         table_csv(&records, kind, &file);
         let out = work.path().join(format!("report-{table}"));
-        bin()
-            .args([
-                "report",
-                file.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-                "--format",
-                "csv",
-            ])
-            .assert()
-            .success();
+        report_to(&file, &out, &["--format", "csv"]).success();
         for report in [
             "by-code",
             "by-category",
@@ -1275,21 +1226,19 @@ fn kql_queries_match_the_report_row_for_row() {
             check_kql(&python, work.path(), report, table, &file, &[], &csv);
         }
         let out_day = work.path().join(format!("report-{table}-day"));
-        bin()
-            .args([
-                "report",
-                file.to_str().unwrap(),
-                "--out",
-                out_day.to_str().unwrap(),
+        report_to(
+            &file,
+            &out_day,
+            &[
                 "--format",
                 "csv",
                 "--bucket",
                 "day",
                 "--since",
                 "2026-11-24T06:00:00Z",
-            ])
-            .assert()
-            .success();
+            ],
+        )
+        .success();
         check_kql(
             &python,
             work.path(),
@@ -1322,17 +1271,7 @@ fn kql_queries_match_the_report_row_for_row() {
     let file = work.path().join("nights.csv");
     table_csv(&records, Kind::MediaSummary, &file);
     let out = work.path().join("report-nights");
-    bin()
-        .args([
-            "report",
-            file.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--format",
-            "csv",
-        ])
-        .assert()
-        .success();
+    report_to(&file, &out, &["--format", "csv"]).success();
     assert_eq!(read_csv(&out.join("spikes.csv")).len(), 2);
     check_kql(
         &python,

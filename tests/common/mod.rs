@@ -91,3 +91,14 @@ pub fn records_of(inputs: &[PathBuf]) -> Vec<acs_triage::normalize::Record<'stat
     };
     ingest(&settings, None, Collect::default).unwrap().0 .0
 }
+
+/// Runs `report INPUT --out OUT` with extra arguments.
+pub fn report_to(input: &Path, out: &Path, extra: &[&str]) -> Assert {
+    bin()
+        .arg("report")
+        .arg(input)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .assert()
+}
