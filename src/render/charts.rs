@@ -192,7 +192,10 @@ pub fn top_keys(r: &Report, n: usize) -> Result<String> {
             .margin(12)
             .x_label_area_size(30)
             .y_label_area_size(330)
-            .build_cartesian_2d(0u64..max + max / 10 + 1, (0usize..rows).into_segmented())
+            .build_cartesian_2d(
+                0u64..max + max / 10 + 1,
+                (0usize..rows - 1).into_segmented(),
+            )
             .map_err(err)?;
         chart
             .configure_mesh()
@@ -320,7 +323,7 @@ pub fn spike(v: &Verdict, id: usize) -> Result<String> {
             .margin(10)
             .x_label_area_size(28)
             .y_label_area_size(40)
-            .build_cartesian_2d((0usize..n).into_segmented(), 0f64..max * 1.15)
+            .build_cartesian_2d((0usize..n - 1).into_segmented(), 0f64..max * 1.15)
             .map_err(err)?;
         chart
             .configure_mesh()
