@@ -140,11 +140,11 @@ impl Report {
 }
 
 fn union_len<'a>(sets: impl Iterator<Item = &'a crate::aggregate::Calls>) -> u64 {
-    let mut all: crate::aggregate::Calls = Default::default();
+    let mut all = crate::aggregate::Calls::new();
     for s in sets {
-        all.extend(s.iter().copied());
+        all |= s;
     }
-    all.len() as u64
+    all.len()
 }
 
 /// Joins the aggregates with the catalogue.
@@ -174,7 +174,7 @@ pub fn build(
                 description: r.description.to_string(),
                 mitigation: r.mitigation.unwrap_or_default().to_string(),
                 count: s.count,
-                calls: s.calls.len() as u64,
+                calls: s.calls.len(),
                 messages: s
                     .top_messages()
                     .into_iter()
@@ -269,7 +269,7 @@ pub fn build(
         "subcode" => ops.iter().map(|(k, _)| k.3).collect::<Vec<_>>(),
         "category" => ops.iter().map(|(k, _)| Category::of(k.2).as_str()).collect::<Vec<_>>(),
         "count" => ops.iter().map(|(_, s)| s.count).collect::<Vec<_>>(),
-        "calls" => ops.iter().map(|(_, s)| s.calls.len() as u64).collect::<Vec<_>>()
+        "calls" => ops.iter().map(|(_, s)| s.calls.len()).collect::<Vec<_>>()
     )?;
 
     // timeline: by bucket, then key; only non-zero rows exist.

@@ -162,7 +162,7 @@ pub fn build(
                 description: r.description.to_string(),
                 mitigation: r.mitigation.unwrap_or_default().to_string(),
                 count: s.count,
-                calls: s.calls.len() as u64,
+                calls: s.calls.len(),
                 first: s.first,
                 last: s.last,
             }

@@ -80,7 +80,7 @@ impl History {
             });
             let count = s.count();
             d.exposure += count;
-            d.keys.insert(key, (count, s.calls.len() as u64));
+            d.keys.insert(key, (count, s.calls.len()));
         }
         History { days }
     }
