@@ -887,23 +887,31 @@ fn chromium() -> Option<std::path::PathBuf> {
 /// Runs headless Chromium on a file, as the issue prescribes; returns the dumped DOM and the
 /// URLs the page itself asked for (requests Chromium makes for its own services are not the
 /// page's: their initiator is "not an origin").
-fn browse(chrome: &Path, page: &Path, work: &Path) -> (String, Vec<String>) {
+/// Headless Chromium with the flags the issue prescribes and a fresh profile in `work`; the
+/// profile lives as long as the returned guard.
+fn headless(chrome: &Path, work: &Path) -> (std::process::Command, tempfile::TempDir) {
     let profile = tempfile::tempdir_in(work).unwrap();
+    let mut c = std::process::Command::new(chrome);
+    c.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ])
+    .arg(format!("--user-data-dir={}", profile.path().display()));
+    (c, profile)
+}
+
+fn browse(chrome: &Path, page: &Path, work: &Path) -> (String, Vec<String>) {
     let netlog = work.join(format!(
         "net-{}.json",
         page.file_stem().unwrap().to_string_lossy()
     ));
-    let out = std::process::Command::new(chrome)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
+    let (mut chromium, _profile) = headless(chrome, work);
+    let out = chromium
         .arg(format!("--log-net-log={}", netlog.display()))
         .arg("--dump-dom")
         .arg(format!("file://{}", page.display()))
@@ -1008,17 +1016,9 @@ fn html_report_renders_in_a_real_browser() {
     assert!(dom.contains("<a href=\"https://learn.microsoft.com/azure/communication-services/how-tos/call-automation/control-mid-call-media-actions#media-action-compatibility-table\">"));
 
     let shot = work.path().join("shot.png");
-    let profile = tempfile::tempdir_in(work.path()).unwrap();
-    let status = std::process::Command::new(&chrome)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--window-size=1200,2400",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
+    let (mut chromium, _profile) = headless(&chrome, work.path());
+    let status = chromium
+        .arg("--window-size=1200,2400")
         .arg(format!("--screenshot={}", shot.display()))
         .arg(format!("file://{}", page.display()))
         .output()
