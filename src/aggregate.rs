@@ -328,6 +328,23 @@ impl Sink for Aggregator {
     }
 }
 
+/// Counts of one key in every bucket from the timeline's first to its last, zeros included.
+pub fn series(timeline: &BTreeMap<(i64, Key), u64>, bucket_secs: i64, key: Key) -> Vec<u64> {
+    let (Some(&(start, _)), Some(&(end, _))) =
+        (timeline.keys().next(), timeline.keys().next_back())
+    else {
+        return Vec::new();
+    };
+    (0..=(end - start) / bucket_secs)
+        .map(|i| {
+            timeline
+                .get(&(start + i * bucket_secs, key))
+                .copied()
+                .unwrap_or(0)
+        })
+        .collect()
+}
+
 /// One call's records of the focused subcode.
 #[derive(Debug, Clone, Default)]
 pub struct CallStats {

@@ -123,19 +123,7 @@ impl Report {
 
     /// Counts of one key in every bucket from the first to the last, zeros included.
     pub fn series(&self, key: Key) -> Vec<u64> {
-        let (Some(first), Some(last)) = (self.first, self.last) else {
-            return Vec::new();
-        };
-        let b = self.bucket_secs;
-        let start = first.timestamp() - first.timestamp().rem_euclid(b);
-        let end = last.timestamp() - last.timestamp().rem_euclid(b);
-        let mut out = Vec::new();
-        let mut t = start;
-        while t <= end {
-            out.push(self.timeline.get(&(t, key)).copied().unwrap_or(0));
-            t += b;
-        }
-        out
+        crate::aggregate::series(&self.timeline, self.bucket_secs, key)
     }
 }
 

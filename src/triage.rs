@@ -86,19 +86,7 @@ impl Triage {
 
     /// Counts of one key in every bucket from the first to the last of the focus, zeros too.
     pub fn series(&self, key: Key) -> Vec<u64> {
-        let (Some(&(start, _)), Some(&(end, _))) = (
-            self.timeline.keys().next(),
-            self.timeline.keys().next_back(),
-        ) else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        let mut t = start;
-        while t <= end {
-            out.push(self.timeline.get(&(t, key)).copied().unwrap_or(0));
-            t += self.bucket_secs;
-        }
-        out
+        crate::aggregate::series(&self.timeline, self.bucket_secs, key)
     }
 }
 
