@@ -126,13 +126,6 @@ pub struct OpStats {
     pub calls: Calls,
 }
 
-impl OpStats {
-    fn add(&mut self, other: &OpStats, map: &[u32]) {
-        self.count += other.count;
-        self.calls.extend(remap(&other.calls, map));
-    }
-}
-
 /// One key on one UTC day.
 #[derive(Debug, Clone, Default)]
 pub struct DayStats {
@@ -149,6 +142,30 @@ impl DayStats {
 /// Key of the by-operation table, with the operation interned.
 pub type OpKey = (u32, Kind, u32, Option<u32>);
 
+/// The finest cell records are counted in: one UTC day (days since the epoch), one interned
+/// operation of one kind, one (code, subcode). Every table of the report is a sum of cells,
+/// so a record costs one map entry and one call-set insert.
+type Cell = (i64, u32, Kind, u32, Option<u32>);
+
+#[derive(Debug, Clone)]
+struct CellStats {
+    hours: [u64; 24],
+    calls: Calls,
+    first: DateTime<Utc>,
+    last: DateTime<Utc>,
+}
+
+impl CellStats {
+    fn new(t: DateTime<Utc>) -> CellStats {
+        CellStats {
+            hours: [0; 24],
+            calls: Calls::new(),
+            first: t,
+            last: t,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Aggregator {
     pub window: Window,
@@ -163,6 +180,10 @@ pub struct Aggregator {
     pub outside: u64,
     pub calls: Interner,
     pub operations: Interner,
+    /// What ingest fills; the tables below are derived from it by [`Sink::done`].
+    cells: HashMap<Cell, CellStats>,
+    /// Messages per key, when kept.
+    messages: HashMap<Key, HashMap<Box<str>, u64>>,
     pub by_key: HashMap<Key, KeyStats>,
     pub by_op: HashMap<OpKey, OpStats>,
     pub reject_rows: Vec<Reject>,
@@ -184,6 +205,8 @@ impl Aggregator {
             outside: 0,
             calls: Interner::default(),
             operations: Interner::default(),
+            cells: HashMap::default(),
+            messages: HashMap::default(),
             by_key: HashMap::default(),
             by_op: HashMap::default(),
             reject_rows: Vec::new(),
@@ -232,11 +255,6 @@ impl Aggregator {
         }
         out
     }
-
-    /// Sorts the kept rejects by file and line, for stable output.
-    pub fn finish(&mut self) {
-        self.reject_rows.sort();
-    }
 }
 
 impl Sink for Aggregator {
@@ -246,34 +264,21 @@ impl Sink for Aggregator {
             return;
         }
         self.accepted += 1;
-        let call = rec.call_id().map(|id| self.calls.intern(id));
-        let key = (rec.code, rec.subcode);
-        let ks = self.by_key.entry(key).or_default();
-        ks.count += 1;
-        if let Some(c) = call {
-            ks.calls.insert(c);
-        }
-        ks.first = earliest(ks.first, Some(rec.time));
-        ks.last = latest(ks.last, Some(rec.time));
-        if self.keep_messages {
-            add_message(&mut ks.messages, &rec.message, 1);
-        }
-
-        let op = self.operations.intern(&rec.operation);
-        let os = self
-            .by_op
-            .entry((op, rec.kind, rec.code, rec.subcode))
-            .or_default();
-        os.count += 1;
-        if let Some(c) = call {
-            os.calls.insert(c);
-        }
-
         let t = rec.time.timestamp();
-        let ds = self.by_day.entry((t.div_euclid(DAY), key)).or_default();
-        ds.hours[(t.rem_euclid(DAY) / 3600) as usize] += 1;
-        if let Some(c) = call {
-            ds.calls.insert(c);
+        let op = self.operations.intern(&rec.operation);
+        let cell = self
+            .cells
+            .entry((t.div_euclid(DAY), op, rec.kind, rec.code, rec.subcode))
+            .or_insert_with(|| CellStats::new(rec.time));
+        cell.hours[(t.rem_euclid(DAY) / 3600) as usize] += 1;
+        if let Some(id) = rec.call_id() {
+            cell.calls.insert(self.calls.intern(id));
+        }
+        cell.first = cell.first.min(rec.time);
+        cell.last = cell.last.max(rec.time);
+        if self.keep_messages && !rec.message.is_empty() {
+            let m = self.messages.entry((rec.code, rec.subcode)).or_default();
+            add_message(m, &rec.message, 1);
         }
     }
 
@@ -296,28 +301,23 @@ impl Sink for Aggregator {
         self.outside += o.outside;
         let calls = self.calls.absorb(&o.calls);
         let ops = self.operations.absorb(&o.operations);
-        for (k, s) in o.by_key {
-            let t = self.by_key.entry(k).or_default();
-            t.count += s.count;
-            t.calls.extend(remap(&s.calls, &calls));
-            t.first = earliest(t.first, s.first);
-            t.last = latest(t.last, s.last);
-            for (m, n) in s.messages {
-                add_message(&mut t.messages, &m, n);
-            }
-        }
-        for ((op, kind, code, sub), s) in o.by_op {
-            self.by_op
-                .entry((ops[op as usize], kind, code, sub))
-                .or_default()
-                .add(&s, &calls);
-        }
-        for (k, s) in o.by_day {
-            let t = self.by_day.entry(k).or_default();
+        for ((day, op, kind, code, sub), s) in o.cells {
+            let t = self
+                .cells
+                .entry((day, ops[op as usize], kind, code, sub))
+                .or_insert_with(|| CellStats::new(s.first));
             for (a, b) in t.hours.iter_mut().zip(s.hours) {
                 *a += b;
             }
             t.calls.extend(remap(&s.calls, &calls));
+            t.first = t.first.min(s.first);
+            t.last = t.last.max(s.last);
+        }
+        for (k, m) in o.messages {
+            let t = self.messages.entry(k).or_default();
+            for (m, n) in m {
+                add_message(t, &m, n);
+            }
         }
         for (r, n) in o.reject_counts {
             *self.reject_counts.entry(r).or_default() += n;
@@ -325,6 +325,33 @@ impl Sink for Aggregator {
         let room = MAX_REJECT_ROWS.saturating_sub(self.reject_rows.len());
         self.reject_rows
             .extend(o.reject_rows.into_iter().take(room));
+    }
+
+    /// Sums the cells into the report's tables and sorts the kept rejects by file and line.
+    fn done(&mut self) {
+        for ((day, op, kind, code, sub), c) in std::mem::take(&mut self.cells) {
+            let key = (code, sub);
+            let count = c.hours.iter().sum::<u64>();
+            let k = self.by_key.entry(key).or_default();
+            k.count += count;
+            k.calls |= &c.calls;
+            k.first = earliest(k.first, Some(c.first));
+            k.last = latest(k.last, Some(c.last));
+            let o = self.by_op.entry((op, kind, code, sub)).or_default();
+            o.count += count;
+            o.calls |= &c.calls;
+            let d = self.by_day.entry((day, key)).or_default();
+            for (a, b) in d.hours.iter_mut().zip(c.hours) {
+                *a += b;
+            }
+            d.calls |= c.calls;
+        }
+        for (key, m) in std::mem::take(&mut self.messages) {
+            if let Some(k) = self.by_key.get_mut(&key) {
+                k.messages = m;
+            }
+        }
+        self.reject_rows.sort();
     }
 }
 
@@ -417,6 +444,10 @@ impl Sink for Focus {
         self.all.reject(rej);
     }
 
+    fn done(&mut self) {
+        self.all.done();
+    }
+
     fn skip(&mut self) {
         self.all.skip();
     }
@@ -479,6 +510,7 @@ mod tests {
         b.record(&rec("2026-11-25T00:00:00Z", 404, Some(8522), "c3"));
         b.record(&rec("2026-11-23T23:59:59Z", 404, Some(8522), "c3"));
         a.merge(b);
+        a.done();
         assert_eq!((a.accepted, a.outside, a.read()), (3, 2, 5));
         let ks = &a.by_key[&(404, Some(8522))];
         assert_eq!((ks.count, ks.calls.len()), (3, 2));

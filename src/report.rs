@@ -137,13 +137,12 @@ fn union_len<'a>(sets: impl Iterator<Item = &'a crate::aggregate::Calls>) -> u64
 
 /// Joins the aggregates with the catalogue.
 pub fn build(
-    mut agg: Aggregator,
+    agg: Aggregator,
     cat: &Catalogue,
     inputs: Vec<FileReport>,
     warnings: Vec<String>,
     spikes: SpikeReport,
 ) -> PolarsResult<Report> {
-    agg.finish();
     let accepted = agg.accepted;
     let failures = agg.failures();
 

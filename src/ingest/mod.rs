@@ -50,6 +50,8 @@ pub trait Sink: Send + Sized {
     /// A record without a result by design (streaming usage).
     fn skip(&mut self);
     fn merge(&mut self, other: Self);
+    /// Called once on the merged sink when every input is read.
+    fn done(&mut self) {}
 }
 
 /// What one input file gave.
@@ -406,6 +408,7 @@ pub fn ingest<S: Sink, M: Fn() -> S + Sync>(
         report.files.push(fr);
         report.warnings.extend(warnings);
     }
+    total.done();
     Ok((total, report))
 }
 
