@@ -150,6 +150,15 @@ impl<'a> Val<'a> {
         match self {
             Val::Missing | Val::Null => true,
             Val::Str(s) => {
+                // Most values start and end with an ASCII character that is neither space nor
+                // the first letter of `None` / `null`: no need to trim.
+                let b = s.as_bytes();
+                if let (Some(&f), Some(&l)) = (b.first(), b.last()) {
+                    let plain = |c: u8| c.is_ascii() && !c.is_ascii_whitespace() && c > b' ';
+                    if plain(f) && plain(l) && !matches!(f, b'N' | b'n') {
+                        return false;
+                    }
+                }
                 let t = s.trim();
                 t.is_empty() || t == "None" || t.eq_ignore_ascii_case("null")
             }
@@ -248,39 +257,97 @@ pub fn strip_header_suffix(key: &str) -> (&str, Option<bool>) {
     (k, None)
 }
 
+/// A key of 4 to 16 bytes as two overlapping words (the first and the last 4 or 8 bytes),
+/// every letter folded to lower case by setting bit 0x20. For the all-letter names matched
+/// below, equal length and equal words is exactly ASCII case-insensitive equality: only `x`
+/// and `x - 0x20` (its upper case) fold to a lower-case letter `x`.
+const fn folded(key: &[u8]) -> (u64, u64) {
+    const fn word(b: &[u8], at: usize, n: usize) -> u64 {
+        let mut w = 0u64;
+        let mut i = 0;
+        while i < n {
+            w |= ((b[at + i] | 0x20) as u64) << (8 * i);
+            i += 1;
+        }
+        w
+    }
+    let n = key.len();
+    if n >= 8 {
+        (word(key, 0, 8), word(key, n - 8, 8))
+    } else {
+        (word(key, 0, 4), word(key, n - 4, 4))
+    }
+}
+
+/// [`folded`] with two loads instead of a loop, for keys as they are read.
+fn folded_fast(b: &[u8]) -> (u64, u64) {
+    let n = b.len();
+    if n >= 8 {
+        let w = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+        (
+            w(0) | 0x2020_2020_2020_2020,
+            w(n - 8) | 0x2020_2020_2020_2020,
+        )
+    } else {
+        let w = |i: usize| u32::from_le_bytes(b[i..i + 4].try_into().expect("4 bytes"));
+        (
+            u64::from(w(0) | 0x2020_2020),
+            u64::from(w(n - 4) | 0x2020_2020),
+        )
+    }
+}
+
+/// Which field a key names, case-insensitively.
 pub fn key_role(ctx: Context, key: &str) -> KeyRole {
-    let eq = |s: &str| key.eq_ignore_ascii_case(s);
-    if ctx == Context::ResultInformation {
-        return if eq("code") {
-            KeyRole::Field(Field::ResultCode)
-        } else if eq("subCode") {
-            KeyRole::Field(Field::ResultSubcode)
-        } else if eq("message") {
-            KeyRole::Field(Field::ResultMessage)
-        } else {
+    key_role_bytes(ctx, key.as_bytes())
+}
+
+/// [`key_role`] on bytes: one or two word comparisons per candidate of the key's length (a
+/// record has about 25 keys, most of them not wanted).
+pub fn key_role_bytes(ctx: Context, key: &[u8]) -> KeyRole {
+    macro_rules! keys {
+        ($($name:literal => $role:expr,)*) => {{
+            let n = key.len();
+            if !(4..=16).contains(&n) {
+                return if n == 17 && key.eq_ignore_ascii_case(b"resultinformation") {
+                    KeyRole::ResultInformation
+                } else {
+                    KeyRole::Ignore
+                };
+            }
+            let k = folded_fast(key);
+            $(
+                if n == $name.len() && k == const { folded($name) } {
+                    return $role;
+                }
+            )*
             KeyRole::Ignore
+        }};
+    }
+    if ctx == Context::ResultInformation {
+        return keys! {
+            b"code" => KeyRole::Field(Field::ResultCode),
+            b"subcode" => KeyRole::Field(Field::ResultSubcode),
+            b"message" => KeyRole::Field(Field::ResultMessage),
         };
     }
-    // Dispatch on length first: most keys of a record are not wanted and fail here cheaply.
-    match key.len() {
-        4 if eq("time") => KeyRole::Field(Field::Time),
-        4 if eq("type") => KeyRole::Field(Field::Type),
-        4 if eq("data") => KeyRole::Nested,
-        8 if eq("category") => KeyRole::Field(Field::Category),
-        9 if eq("tablename") => KeyRole::Field(Field::TableName),
-        10 if eq("resultcode") => KeyRole::Field(Field::ResultCode),
-        10 if eq("resulttype") => KeyRole::Field(Field::ResultType),
-        10 if eq("properties") => KeyRole::Nested,
-        11 if eq("operationid") => KeyRole::Field(Field::OperationId),
-        13 if eq("timegenerated") => KeyRole::Field(Field::Time),
-        13 if eq("operationname") => KeyRole::Field(Field::OperationName),
-        13 if eq("resultsubcode") => KeyRole::Field(Field::ResultSubcode),
-        13 if eq("resultmessage") => KeyRole::Field(Field::ResultMessage),
-        13 if eq("correlationid") => KeyRole::Field(Field::CorrelationId),
-        15 if eq("resultsignature") => KeyRole::Field(Field::ResultSignature),
-        16 if eq("callconnectionid") => KeyRole::Field(Field::CallConnectionId),
-        17 if eq("resultinformation") => KeyRole::ResultInformation,
-        _ => KeyRole::Ignore,
+    keys! {
+        b"time" => KeyRole::Field(Field::Time),
+        b"type" => KeyRole::Field(Field::Type),
+        b"data" => KeyRole::Nested,
+        b"category" => KeyRole::Field(Field::Category),
+        b"tablename" => KeyRole::Field(Field::TableName),
+        b"resultcode" => KeyRole::Field(Field::ResultCode),
+        b"resulttype" => KeyRole::Field(Field::ResultType),
+        b"properties" => KeyRole::Nested,
+        b"operationid" => KeyRole::Field(Field::OperationId),
+        b"timegenerated" => KeyRole::Field(Field::Time),
+        b"operationname" => KeyRole::Field(Field::OperationName),
+        b"resultsubcode" => KeyRole::Field(Field::ResultSubcode),
+        b"resultmessage" => KeyRole::Field(Field::ResultMessage),
+        b"correlationid" => KeyRole::Field(Field::CorrelationId),
+        b"resultsignature" => KeyRole::Field(Field::ResultSignature),
+        b"callconnectionid" => KeyRole::Field(Field::CallConnectionId),
     }
 }
 
@@ -384,8 +451,8 @@ fn kind_from_names(raw: &Raw<'_>) -> Option<Result<Kind, ()>> {
 }
 
 /// Turns the wanted fields of a source record into a [`Record`], or says why not.
-pub fn normalize<'a>(raw: Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
-    let kind = match kind_from_names(&raw) {
+pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
+    let kind = match kind_from_names(raw) {
         Some(Ok(k)) => k,
         Some(Err(())) => return Outcome::Skip,
         None => {
@@ -813,7 +880,7 @@ mod tests {
             (Field::ResultSignature, Val::Int(404)),
             (Field::OperationName, s("Play")),
         ]);
-        let Outcome::Record(rec) = normalize(r, &TimeRules::default()) else {
+        let Outcome::Record(rec) = normalize(&r, &TimeRules::default()) else {
             panic!()
         };
         assert_eq!(
@@ -832,7 +899,7 @@ mod tests {
             (Field::CorrelationId, s("None")),
             (Field::Type, s("ACSCallAutomationMediaSummary")),
         ]);
-        let Outcome::Record(rec) = normalize(r, &TimeRules::default()) else {
+        let Outcome::Record(rec) = normalize(&r, &TimeRules::default()) else {
             panic!()
         };
         assert_eq!((rec.code, rec.subcode), (405, Some(8522)));
@@ -847,33 +914,33 @@ mod tests {
         let mut r = raw(&base);
         r.set(Field::ResultCode, s("abc"));
         assert!(matches!(
-            normalize(r, &tr),
+            normalize(&r, &tr),
             Outcome::Reject(Reason::CodeNotInteger, _)
         ));
         let mut r = raw(&base);
         r.set(Field::ResultCode, Val::Int(400));
         r.set(Field::ResultSubcode, Val::Float(1.5));
         assert!(matches!(
-            normalize(r, &tr),
+            normalize(&r, &tr),
             Outcome::Reject(Reason::SubcodeNotInteger, _)
         ));
         let mut r = raw(&base);
         r.set(Field::OperationName, s("Play"));
         assert!(matches!(
-            normalize(r, &tr),
+            normalize(&r, &tr),
             Outcome::Reject(Reason::NoCode, _)
         ));
         let r = raw(&[(Field::ResultCode, Val::Int(400))]);
         assert!(matches!(
-            normalize(r, &tr),
+            normalize(&r, &tr),
             Outcome::Reject(Reason::NoTime, _)
         ));
         let r = raw(&[(Field::Category, s("CallAutomationStreamingUsage"))]);
-        assert_eq!(normalize(r, &tr), Outcome::Skip);
+        assert_eq!(normalize(&r, &tr), Outcome::Skip);
         let mut r = raw(&base);
         r.set(Field::ResultCode, Val::Int(-1));
         assert!(matches!(
-            normalize(r, &tr),
+            normalize(&r, &tr),
             Outcome::Reject(Reason::CodeNotInteger, _)
         ));
     }
@@ -886,7 +953,7 @@ mod tests {
             (Field::ResultCode, Val::Int(400)),
             (Field::ResultSubcode, Val::Int(8510)),
         ]);
-        let Outcome::Record(rec) = normalize(r, &TimeRules::default()) else {
+        let Outcome::Record(rec) = normalize(&r, &TimeRules::default()) else {
             panic!()
         };
         assert_eq!(rec.kind, Kind::Callback);
@@ -910,5 +977,36 @@ mod tests {
             KeyRole::Field(Field::ResultSubcode)
         );
         assert_eq!(key_role(Context::Record, "durationMs"), KeyRole::Ignore);
+        // Folding must not let other bytes pass for letters or a longer key for a shorter one.
+        assert_eq!(
+            key_role(Context::Record, "TIME"),
+            KeyRole::Field(Field::Time)
+        );
+        assert_eq!(key_role(Context::Record, "t\u{9}me"), KeyRole::Ignore);
+        assert_eq!(key_role(Context::Record, "TIME\0"), KeyRole::Ignore);
+        assert_eq!(key_role(Context::Record, "time_"), KeyRole::Ignore);
+        assert_eq!(key_role(Context::Record, "timegenerated1"), KeyRole::Ignore);
+        assert_eq!(
+            key_role(Context::Record, "ResultInformation"),
+            KeyRole::ResultInformation
+        );
+        assert_eq!(
+            key_role(Context::Record, "resultinformatioN2"),
+            KeyRole::Ignore
+        );
+        assert_eq!(
+            key_role(Context::ResultInformation, "Code"),
+            KeyRole::Field(Field::ResultCode)
+        );
+        assert_eq!(
+            key_role(Context::ResultInformation, "time"),
+            KeyRole::Ignore
+        );
+        for v in ["", " ", "None", " null ", "NULL", "\u{a0}"] {
+            assert!(Val::Str(v.into()).is_nullish(), "{v:?}");
+        }
+        for v in ["0", "Nonesuch", "x", " x", "\u{e9}"] {
+            assert!(!Val::Str(v.into()).is_nullish(), "{v:?}");
+        }
     }
 }

@@ -233,6 +233,6 @@ impl Row<'_> {
             };
             raw.set(f, Val::Str(v));
         }
-        ctx.emit(raw, line, text);
+        ctx.emit(&raw, line, text);
     }
 }

@@ -15,7 +15,7 @@ pub(super) fn read<S: Sink>(input: Input, ctx: &mut FileCtx<'_, S>) -> io::Resul
     let mut not_records = Vec::new();
     let result = {
         let mut emit = |e: Element<'_>| match e {
-            Element::Record(raw, i) => ctx.emit(raw, i, || format!("record {i} of the document")),
+            Element::Record(raw, i) => ctx.emit(&raw, i, || format!("record {i} of the document")),
             Element::NotRecord(i, why) => not_records.push((i, why)),
         };
         let mut de =

@@ -14,6 +14,7 @@ mod csv;
 mod document;
 pub mod json;
 mod lines;
+mod scan;
 
 use std::fs::File;
 use std::io::{self, BufReader, Cursor, Read};
@@ -98,7 +99,7 @@ impl Counts {
 
 impl<S: Sink> FileCtx<'_, S> {
     /// Normalizes one source record and hands it on.
-    pub fn emit(&mut self, raw: Raw<'_>, line: u64, context: impl FnOnce() -> String) {
+    pub fn emit(&mut self, raw: &Raw<'_>, line: u64, context: impl FnOnce() -> String) {
         match normalize::normalize(raw, &self.rules) {
             Outcome::Record(r) => {
                 self.counts.accepted += 1;

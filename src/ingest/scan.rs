@@ -1,0 +1,481 @@
+//! The fast path of JSON Lines: a hand-written scanner for the line that is one record object
+//! (storage archive, workspace export, callback events), reading the wanted fields in one pass
+//! and skipping the rest while checking that it is valid JSON.
+//!
+//! It gives up, and [`record`] returns `None`, on anything outside that common case: a
+//! container document (`records`, `tables`), an escaped key or wanted value, a wanted number
+//! that is not a plain integer, `properties` as a string of JSON, control characters, deep
+//! nesting, or invalid JSON of any kind. The caller then reads the line with the serde
+//! visitors of `json.rs`, which handle every case and word the errors. Whatever this scanner
+//! accepts, it reads exactly as those visitors do (a test compares them on every sample line
+//! and on thousands of damaged ones).
+
+use std::borrow::Cow;
+
+use memchr::memchr2;
+
+use crate::normalize::{key_role_bytes, Context, KeyRole, Raw, Val};
+
+/// Containers nested deeper than this inside a skipped value are left to the serde path.
+const MAX_DEPTH: usize = 32;
+
+/// Reads the wanted fields of a line holding one record object into `raw` (a fresh one), or
+/// returns false to have the line read by the general path.
+pub fn record<'a>(line: &'a [u8], raw: &mut Raw<'a>) -> bool {
+    scan(line, raw).is_some()
+}
+
+fn scan<'a>(line: &'a [u8], raw: &mut Raw<'a>) -> Option<()> {
+    // JSON forbids control characters inside strings; one branch-free pass over the line
+    // rules them out (and tabs or newlines between tokens, which are fine but rare).
+    if line.iter().copied().min()? < 0x20 {
+        return None;
+    }
+    let text = std::str::from_utf8(line).ok()?;
+    let mut s = Scanner {
+        text,
+        b: line,
+        i: 0,
+    };
+    if s.next()? != b'{' {
+        return None;
+    }
+    s.object(Context::Record, true, 0, raw)?;
+    (s.i == s.b.len()).then_some(())
+}
+
+/// Position of the first `"` or `\\` in `b`. Keys and most values are short: the first 16
+/// bytes are looked at eight at a time in registers, longer strings go to memchr's SIMD search.
+fn quote_or_backslash(b: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut i = 0;
+    while i < 16 && i + 8 <= b.len() {
+        let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+        let q = w ^ (LO * u64::from(b'"'));
+        let s = w ^ (LO * u64::from(b'\\'));
+        // A zero byte of q or s is a match; the lowest flagged byte is always a true one.
+        let z = ((q.wrapping_sub(LO) & !q) | (s.wrapping_sub(LO) & !s)) & HI;
+        if z != 0 {
+            return Some(i + (z.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    memchr2(b'"', b'\\', &b[i..]).map(|p| i + p)
+}
+
+struct Scanner<'a> {
+    text: &'a str,
+    b: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Scanner<'a> {
+    /// The next byte after whitespace, consumed.
+    fn next(&mut self) -> Option<u8> {
+        while let Some(&c) = self.b.get(self.i) {
+            self.i += 1;
+            if c != b' ' {
+                return Some(c);
+            }
+        }
+        None
+    }
+
+    /// The next byte after whitespace, not consumed.
+    fn peek(&mut self) -> Option<u8> {
+        while let Some(&c) = self.b.get(self.i) {
+            if c != b' ' {
+                return Some(c);
+            }
+            self.i += 1;
+        }
+        None
+    }
+
+    /// The rest of a string without escapes, after its opening quote; `None` at a backslash.
+    fn plain_str(&mut self) -> Option<&'a str> {
+        let start = self.i;
+        let n = quote_or_backslash(&self.b[start..])?;
+        if self.b[start + n] != b'"' {
+            return None;
+        }
+        self.i = start + n + 1;
+        // Both ends are ASCII quotes, so this slice is on character boundaries.
+        self.text.get(start..start + n)
+    }
+
+    /// Skips the rest of a string after its opening quote, checking its escapes.
+    fn skip_str(&mut self) -> Option<()> {
+        loop {
+            let n = quote_or_backslash(&self.b[self.i..])?;
+            let at = self.i + n;
+            if self.b[at] == b'"' {
+                self.i = at + 1;
+                return Some(());
+            }
+            match *self.b.get(at + 1)? {
+                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.i = at + 2,
+                b'u' => {
+                    let hex = self.b.get(at + 2..at + 6)?;
+                    if !hex.iter().all(u8::is_ascii_hexdigit) {
+                        return None;
+                    }
+                    self.i = at + 6;
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// Checks a number whose first byte was just consumed; says whether it is a plain integer
+    /// that fits an `i64` (no fraction, no exponent, at most 18 digits, not `-0`).
+    fn number(&mut self, first: u8) -> Option<bool> {
+        let digits_from = |s: &mut Self| {
+            let from = s.i;
+            while s.b.get(s.i).is_some_and(u8::is_ascii_digit) {
+                s.i += 1;
+            }
+            s.i - from
+        };
+        let lead = if first == b'-' {
+            let c = *self.b.get(self.i)?;
+            self.i += 1;
+            c
+        } else {
+            first
+        };
+        let int_digits = match lead {
+            b'0' => 1,
+            b'1'..=b'9' => 1 + digits_from(self),
+            _ => return None,
+        };
+        let minus_zero = first == b'-' && lead == b'0';
+        let mut plain = int_digits <= 18 && !minus_zero;
+        if self.b.get(self.i) == Some(&b'.') {
+            self.i += 1;
+            if digits_from(self) == 0 {
+                return None;
+            }
+            plain = false;
+        }
+        if matches!(self.b.get(self.i), Some(b'e' | b'E')) {
+            self.i += 1;
+            if matches!(self.b.get(self.i), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            if digits_from(self) == 0 {
+                return None;
+            }
+            plain = false;
+        }
+        Some(plain)
+    }
+
+    fn literal(&mut self, rest: &[u8]) -> Option<()> {
+        let end = self.i + rest.len();
+        let here = self.b.get(self.i..end)?;
+        // Byte by byte: a call to memcmp costs more than these three or four compares.
+        here.iter()
+            .zip(rest)
+            .all(|(a, b)| a == b)
+            .then(|| self.i = end)
+    }
+
+    /// Skips any value, checking it.
+    fn skip_value(&mut self, depth: usize) -> Option<()> {
+        match self.next()? {
+            b'"' => self.skip_str(),
+            b'{' => {
+                if depth >= MAX_DEPTH {
+                    return None;
+                }
+                if self.peek()? == b'}' {
+                    self.i += 1;
+                    return Some(());
+                }
+                loop {
+                    if self.next()? != b'"' {
+                        return None;
+                    }
+                    self.skip_str()?;
+                    if self.next()? != b':' {
+                        return None;
+                    }
+                    self.skip_value(depth + 1)?;
+                    match self.next()? {
+                        b',' => {}
+                        b'}' => return Some(()),
+                        _ => return None,
+                    }
+                }
+            }
+            b'[' => {
+                if depth >= MAX_DEPTH {
+                    return None;
+                }
+                if self.peek()? == b']' {
+                    self.i += 1;
+                    return Some(());
+                }
+                loop {
+                    self.skip_value(depth + 1)?;
+                    match self.next()? {
+                        b',' => {}
+                        b']' => return Some(()),
+                        _ => return None,
+                    }
+                }
+            }
+            b't' => self.literal(b"rue"),
+            b'f' => self.literal(b"alse"),
+            b'n' => self.literal(b"ull"),
+            c @ (b'-' | b'0'..=b'9') => self.number(c).map(|_| ()),
+            _ => None,
+        }
+    }
+
+    /// A wanted value, as the serde visitors read it.
+    fn value(&mut self, depth: usize) -> Option<Val<'a>> {
+        match self.peek()? {
+            b'"' => {
+                self.i += 1;
+                self.plain_str().map(|s| Val::Str(Cow::Borrowed(s)))
+            }
+            c @ (b'-' | b'0'..=b'9') => {
+                self.i += 1;
+                let start = self.i - 1;
+                if !self.number(c)? {
+                    return None;
+                }
+                self.text[start..self.i].parse().ok().map(Val::Int)
+            }
+            b't' => {
+                self.i += 1;
+                self.literal(b"rue").map(|()| Val::Bool(true))
+            }
+            b'f' => {
+                self.i += 1;
+                self.literal(b"alse").map(|()| Val::Bool(false))
+            }
+            b'n' => {
+                self.i += 1;
+                self.literal(b"ull").map(|()| Val::Null)
+            }
+            b'{' | b'[' => self.skip_value(depth).map(|()| Val::Other),
+            _ => None,
+        }
+    }
+
+    /// The rest of a record object after its `{`: fields by key, then those of one nested
+    /// object (`properties`, `data`, `resultInformation`) where still missing.
+    fn object(&mut self, ctx: Context, top: bool, depth: usize, raw: &mut Raw<'a>) -> Option<()> {
+        let mut nested: Option<Raw<'a>> = None;
+        if self.peek()? == b'}' {
+            self.i += 1;
+            return Some(());
+        }
+        loop {
+            if self.next()? != b'"' {
+                return None;
+            }
+            let key = self.plain_str()?;
+            if self.next()? != b':' {
+                return None;
+            }
+            if top && (key.eq_ignore_ascii_case("records") || key.eq_ignore_ascii_case("tables")) {
+                return None;
+            }
+            let inner = match key_role_bytes(ctx, key.as_bytes()) {
+                KeyRole::Field(f) => {
+                    raw.set(f, self.value(depth + 1)?);
+                    None
+                }
+                KeyRole::Nested => Some(Context::Record),
+                KeyRole::ResultInformation => Some(Context::ResultInformation),
+                KeyRole::Ignore => {
+                    self.skip_value(depth + 1)?;
+                    None
+                }
+            };
+            if let Some(inner) = inner {
+                match self.peek()? {
+                    // One nested object per level; more is rare and left to serde.
+                    b'{' if nested.is_none() && depth < MAX_DEPTH => {
+                        self.i += 1;
+                        self.object(inner, false, depth + 1, nested.insert(Raw::default()))?;
+                    }
+                    // A string may hold JSON text, which the serde path reads.
+                    b'{' | b'"' => return None,
+                    _ => self.skip_value(depth + 1)?,
+                }
+            }
+            match self.next()? {
+                b',' => {}
+                b'}' => break,
+                _ => return None,
+            }
+        }
+        if let Some(n) = nested {
+            raw.fill_from(n);
+        }
+        Some(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::json::{Element, TopSeed};
+    use serde::de::DeserializeSeed;
+
+    /// What the serde path makes of a line: one record, or anything else.
+    fn serde_record(line: &[u8]) -> Option<Raw<'static>> {
+        let mut got = Vec::new();
+        let mut other = false;
+        let mut emit = |e: Element<'_>| match e {
+            Element::Record(r, 0) => got.push(r.into_owned()),
+            _ => other = true,
+        };
+        let mut de = sonic_rs::Deserializer::from_slice(line);
+        let ok = TopSeed { emit: &mut emit }
+            .deserialize(&mut de)
+            .and_then(|()| de.end())
+            .is_ok();
+        (ok && !other && got.len() == 1).then(|| got.pop().expect("one"))
+    }
+
+    /// Whatever the scanner accepts, serde reads the same; returns whether it accepted.
+    fn fast(line: &[u8]) -> Option<Raw<'_>> {
+        let mut raw = Raw::default();
+        record(line, &mut raw).then_some(raw)
+    }
+
+    fn agrees(line: &[u8]) -> bool {
+        match fast(line) {
+            Some(fast) => {
+                let slow = serde_record(line);
+                assert_eq!(
+                    Some(fast.into_owned()),
+                    slow,
+                    "{}",
+                    String::from_utf8_lossy(line)
+                );
+                true
+            }
+            None => false,
+        }
+    }
+
+    const STORAGE: &str = r#"{"time":"2026-10-28T00:00:00.0000000Z","resourceId":"/SUBSCRIPTIONS/X","operationName":"Play","category":"CallAutomationMediaSummary","resultType":"Completed","correlationId":"6e0b95bb","level":"Informational","durationMs":17181,"properties":{"resultCode":200,"resultSubcode":0,"resultMessage":"Action completed successfully.","operationId":"0cd250e9","callConnectionId":"54fedae6","playInLoop":false,"tags":[1,{"a":null}],"x":-1.5e3}}"#;
+
+    #[test]
+    fn reads_a_storage_archive_line_as_serde_does() {
+        assert!(agrees(STORAGE.as_bytes()));
+        let raw = fast(STORAGE.as_bytes()).unwrap();
+        use crate::normalize::Field;
+        assert_eq!(raw.get(Field::ResultCode), &Val::Int(200));
+        assert_eq!(raw.get(Field::ResultSubcode), &Val::Int(0));
+        assert_eq!(raw.get(Field::CorrelationId), &Val::Str("6e0b95bb".into()));
+        assert_eq!(
+            raw.get(Field::CallConnectionId),
+            &Val::Str("54fedae6".into())
+        );
+    }
+
+    #[test]
+    fn leaves_the_unusual_to_serde() {
+        for line in [
+            r#"{"records":[{"time":"t"}]}"#,
+            r#"{"time":"a\"b","resultCode":1}"#,
+            r#"{"time":"t","resultCode":1.0}"#,
+            r#"{"time":"t","resultCode":-0}"#,
+            r#"{"time":"t","properties":"{\"resultCode\":1}"}"#,
+            r#"{"time":"t","properties":{"a":1},"data":{"b":2}}"#,
+            "{\"time\":\"t\tx\"}",
+            r#"[{"time":"t"}]"#,
+            r#"{"time":"t"} {"time":"u"}"#,
+            r#"{"time":"t","resultCode":0123}"#,
+        ] {
+            assert!(fast(line.as_bytes()).is_none(), "{line}");
+        }
+        // Still valid JSON that the scanner reads: escapes in skipped values, empty objects.
+        assert!(agrees(
+            br#"{"a":"x\"y\u00e9\\","b":{},"c":[],"time":"t","resultCode":7,"r":true}"#
+        ));
+        assert!(agrees(b"{}"));
+        assert!(agrees(
+            br#"{ "time" : "t" , "properties" : { "resultCode" : 404 , "resultSubCode" : null } }"#
+        ));
+    }
+
+    #[test]
+    fn finds_the_first_quote_or_backslash() {
+        // Fillers next to the two bytes in value, and a multi-byte character.
+        for filler in [b'a', b'!', b'#', b'[', b']', 0xc3] {
+            for len in 0..40 {
+                for c in [b'"', b'\\'] {
+                    let mut b = vec![filler; len];
+                    b.extend_from_slice(&[c, b'"', b'\\']);
+                    assert_eq!(quote_or_backslash(&b), Some(len), "{len}");
+                }
+                assert_eq!(quote_or_backslash(&vec![filler; len]), None);
+            }
+        }
+        // A byte just below the quote in value must not be taken for it.
+        assert_eq!(
+            quote_or_backslash(b"\x21\x21\x01\x00\x00\x00\x00\x00\""),
+            Some(8)
+        );
+    }
+
+    #[test]
+    fn callback_result_information_is_nested_twice() {
+        let line = br#"{"id":"1","type":"Microsoft.Communication.PlayFailed","data":{"resultInformation":{"code":400,"subCode":8535,"message":"bad file"},"correlationId":"c1"},"time":"2022-09-13T00:55:08.2240104+00:00"}"#;
+        assert!(agrees(line));
+    }
+
+    #[test]
+    fn agrees_with_serde_on_every_sample_line_and_damaged_copies() {
+        let mut lines: Vec<Vec<u8>> = Vec::new();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+        let mut stack = vec![root];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "json" || x == "jsonl") {
+                    let data = std::fs::read(&p).unwrap();
+                    lines.extend(data.split(|&b| b == b'\n').map(|l| l.trim_ascii().to_vec()));
+                }
+            }
+        }
+        let mut accepted = 0;
+        for line in &lines {
+            accepted += usize::from(agrees(line));
+        }
+        assert!(
+            accepted > 1000,
+            "only {accepted} sample lines took the fast path"
+        );
+        // Damage: every cut of a few lines, and bytes replaced by JSON's structural characters.
+        let mut damaged = 0;
+        for line in lines.iter().filter(|l| fast(l).is_some()).take(20) {
+            for cut in 0..line.len() {
+                agrees(&line[..cut]);
+                damaged += 1;
+            }
+            for (i, with) in (0..line.len())
+                .step_by(3)
+                .zip([b'"', b'\\', b'{', b'}', b',', b':', b'1'].iter().cycle())
+            {
+                let mut l = line.clone();
+                l[i] = *with;
+                agrees(&l);
+                damaged += 1;
+            }
+        }
+        assert!(damaged > 10_000);
+    }
+}
