@@ -365,7 +365,10 @@ impl<'a> Raw<'a> {
     /// Sets a field unless an earlier (outer) value is already there.
     pub fn set(&mut self, f: Field, v: Val<'a>) {
         let slot = &mut self.vals[f as usize];
-        if slot.is_nullish() && !(v == Val::Missing) {
+        if matches!(v, Val::Missing) {
+            return;
+        }
+        if matches!(slot, Val::Missing) || slot.is_nullish() {
             *slot = v;
         }
     }
@@ -373,6 +376,9 @@ impl<'a> Raw<'a> {
     /// Fills fields still missing from a nested object (`properties`, `data`).
     pub fn fill_from(&mut self, inner: Raw<'a>) {
         for (slot, v) in self.vals.iter_mut().zip(inner.vals) {
+            if matches!(v, Val::Missing) {
+                continue;
+            }
             if slot.is_nullish() && !v.is_nullish() {
                 *slot = v;
             }
