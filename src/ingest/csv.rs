@@ -7,6 +7,7 @@ use std::borrow::Cow;
 
 use csv::{ByteRecord, ReaderBuilder};
 
+use super::blocks::{self, Blocks, Piece, Pool};
 use super::{FileCtx, Input, Sink};
 use crate::config::IngestSettings;
 use crate::normalize::{
@@ -28,11 +29,29 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     // The csv crate ends a CRLF record at the CR, so a record's recorded start line is the line
     // before it; physical lines are what a user opens the file at.
     let line_fix = u64::from(crlf);
-    let mut rdr = ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(input);
-    let headers = rdr.byte_headers().map_err(io::Error::other)?.clone();
+    let pool = Pool::default();
+    let mut blocks = Blocks::new(input, pool.clone(), last_unquoted_newline);
+    let Some(first) = blocks.next() else {
+        return Ok(());
+    };
+    let Piece::Block {
+        data,
+        start: 0,
+        len,
+        first_line: 0,
+        unterminated,
+    } = first
+    else {
+        // The first block failed to read, or holds no whole row: report it.
+        blocks::process(first, ctx, &pool, |_, _, _, _| {});
+        return Ok(());
+    };
+
+    let mut rdr = reader(&data[..len]);
+    let mut headers = ByteRecord::new();
+    rdr.read_byte_record(&mut headers)
+        .map_err(io::Error::other)?;
+    let header_end = rdr.position().byte() as usize;
     let mut local = false;
     let fields: Vec<Option<Field>> = headers
         .iter()
@@ -65,29 +84,27 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
             )),
         }
     }
-    let time_col = fields.iter().position(|f| *f == Some(Field::Time));
 
-    // Look ahead for a value that tells the day/month order.
-    let mut pending: Vec<ByteRecord> = Vec::new();
+    // Look ahead, in the first block, for a value that tells the day/month order.
+    let time_col = fields.iter().position(|f| *f == Some(Field::Time));
     if ctx.rules.order.is_none() {
         let mut seen_locale = false;
         let mut found = None;
-        while pending.len() < ORDER_LOOKAHEAD {
-            let mut rec = ByteRecord::new();
-            if !rdr.read_byte_record(&mut rec).map_err(io::Error::other)? {
+        let mut rec = ByteRecord::new();
+        for _ in 0..ORDER_LOOKAHEAD {
+            if !rdr.read_byte_record(&mut rec).unwrap_or(false) {
                 break;
             }
             if let Some(v) = time_col.and_then(|c| rec.get(c)) {
                 let v = String::from_utf8_lossy(v);
                 match order_evidence(&v) {
                     Some(DateOrder::Ymd) => {}
-                    Some(o) => found = Some(o),
+                    Some(o) => {
+                        found = Some(o);
+                        break;
+                    }
                     None => seen_locale |= v.contains('/'),
                 }
-            }
-            pending.push(rec);
-            if found.is_some() {
-                break;
             }
         }
         if found.is_none() && seen_locale {
@@ -98,8 +115,8 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         }
         ctx.rules.order = Some(found.unwrap_or(DateOrder::Mdy));
     }
+    drop(rdr);
 
-    let width = headers.len();
     // Wanted columns only: (position, field).
     let wanted: Vec<(usize, Field)> = fields
         .iter()
@@ -107,85 +124,71 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         .filter_map(|(i, f)| f.map(|f| (i, f)))
         .collect();
     let row = Row {
-        width,
+        width: headers.len(),
         wanted: &wanted,
     };
-    for rec in &pending {
-        let line = rec.position().map_or(0, |p| p.line() + line_fix);
-        row.handle(line, rec.len(), |i| &rec[i], ctx);
-    }
-    drop(pending);
+    // Rows after the header, then every further block, parsed in parallel.
+    let header_lines = memchr::memchr_iter(b'\n', &data[..header_end]).count() as u64;
+    let rest = Piece::Block {
+        data,
+        start: header_end,
+        len,
+        first_line: header_lines,
+        unterminated,
+    };
+    let body = |b: &[u8], first_line: u64, _: bool, c: &mut FileCtx<'_, S>| {
+        rows(b, first_line + line_fix, &row, c);
+    };
+    super::in_parallel(
+        std::iter::once(rest).chain(blocks),
+        ctx,
+        make,
+        |piece, c| blocks::process(piece, c, &pool, body),
+    );
+    Ok(())
+}
 
-    // Rows are read in order and handled in parallel batches.
-    let mut failed = None;
-    let batches = std::iter::from_fn(|| {
-        if failed.is_some() {
-            return None;
-        }
-        let mut batch = Batch::default();
-        let mut rec = ByteRecord::new();
-        while batch.rows.len() < BATCH_ROWS {
-            match rdr.read_byte_record(&mut rec) {
-                Ok(true) => {
-                    let line = rec.position().map_or(0, |p| p.line() + line_fix);
-                    batch.push(&rec, line);
-                }
-                Ok(false) => break,
-                Err(e) => match e.kind() {
-                    csv::ErrorKind::Io(_) => {
-                        failed = Some(e.to_string());
-                        break;
-                    }
-                    _ => {
-                        let line = e.position().map_or(0, |p| p.line() + line_fix);
-                        batch.bad.push((line, e.to_string()));
-                    }
-                },
+/// A CSV reader of one block: quoting as RFC 4180, rows of any width.
+fn reader(b: &[u8]) -> csv::Reader<&[u8]> {
+    ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(b)
+}
+
+/// The rows of one block, `first_line` lines into the file.
+fn rows<S: Sink>(b: &[u8], first_line: u64, row: &Row<'_>, ctx: &mut FileCtx<'_, S>) {
+    let mut rdr = reader(b);
+    let mut rec = ByteRecord::new();
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {
+                let line = first_line + rec.position().map_or(1, |p| p.line());
+                row.handle(line, rec.len(), |i| &rec[i], ctx);
+            }
+            Ok(false) => break,
+            Err(e) => {
+                let line = first_line + e.position().map_or(1, |p| p.line());
+                ctx.reject(line, Reason::FieldCount, e.to_string(), String::new());
             }
         }
-        (!batch.rows.is_empty() || !batch.bad.is_empty()).then_some(batch)
-    });
-    super::in_parallel(batches, ctx, make, |batch, c| {
-        for &(line, first, n) in &batch.rows {
-            row.handle(line, n, |i| batch.field(first + i), c);
-        }
-        for (line, why) in batch.bad {
-            c.reject(line, Reason::FieldCount, why, String::new());
-        }
-    });
-    match failed {
-        Some(e) => Err(io::Error::other(e)),
-        None => Ok(()),
     }
 }
 
-/// Rows read per batch handed to a worker.
-const BATCH_ROWS: usize = 8192;
-
-/// Rows in one flat buffer: a few allocations per batch, not per row.
-#[derive(Default)]
-struct Batch {
-    data: Vec<u8>,
-    /// End offset of each field in `data`.
-    ends: Vec<usize>,
-    /// (line, first field, number of fields) of each row.
-    rows: Vec<(u64, usize, usize)>,
-    /// Rows the CSV reader could not split, with line and reason.
-    bad: Vec<(u64, String)>,
-}
-
-impl Batch {
-    fn push(&mut self, rec: &ByteRecord, line: u64) {
-        self.rows.push((line, self.ends.len(), rec.len()));
-        for f in rec {
-            self.data.extend_from_slice(f);
-            self.ends.push(self.data.len());
+/// The last newline outside quotes in a block that starts outside quotes. In RFC 4180 CSV a
+/// quote only opens or closes a quoted field (`""` inside one is two), so a newline is
+/// outside quotes when the quotes before it are even in number.
+fn last_unquoted_newline(b: &[u8]) -> Option<usize> {
+    let count = |s: &[u8]| memchr::memchr_iter(b'"', s).count();
+    let mut quotes = count(b);
+    let mut end = b.len();
+    loop {
+        let p = memchr::memrchr(b'\n', &b[..end])?;
+        quotes -= count(&b[p..end]);
+        if quotes % 2 == 0 {
+            return Some(p);
         }
-    }
-
-    fn field(&self, i: usize) -> &[u8] {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.data[start..self.ends[i]]
+        end = p;
     }
 }
 
@@ -234,5 +237,19 @@ impl Row<'_> {
             raw.set(f, Val::Str(v));
         }
         ctx.emit(&raw, line, text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_end_at_newlines_outside_quotes() {
+        assert_eq!(last_unquoted_newline(b"a,b\nc,d\ne"), Some(7));
+        assert_eq!(last_unquoted_newline(b"a,\"b\nc\"\nd,\"e\nf"), Some(7));
+        assert_eq!(last_unquoted_newline(b"a,\"x\"\"\ny\"\n\"p\nq"), Some(9));
+        assert_eq!(last_unquoted_newline(b"\"a\nb\nc"), None);
+        assert_eq!(last_unquoted_newline(b"abc"), None);
     }
 }

@@ -2,206 +2,15 @@
 //! batches dumped one per line). The file is cut into newline-aligned blocks that are parsed in
 //! parallel; a line longer than [`MAX_RECORD_BYTES`] is rejected without being buffered.
 
-use std::io::{self, Read};
-use std::sync::{Arc, Mutex};
+use std::io;
 
-use memchr::{memchr, memchr_iter, memrchr};
+use memchr::memchr_iter;
 use serde::de::DeserializeSeed;
 
+use super::blocks::{self, Blocks, Pool};
 use super::json::{Element, TopSeed};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::{Raw, Reason};
-
-/// Bytes per block handed to a worker.
-const BLOCK: usize = MAX_RECORD_BYTES;
-
-enum Piece {
-    Block {
-        /// A pool buffer: its first `len` bytes are the block.
-        data: Vec<u8>,
-        len: usize,
-        first_line: u64,
-        /// The file ended without a newline after the block's last line.
-        unterminated: bool,
-    },
-    TooLarge {
-        line: u64,
-        head: Vec<u8>,
-    },
-    Error {
-        line: u64,
-        error: io::Error,
-    },
-}
-
-/// Block buffers of [`BLOCK`] bytes, reused once their lines are parsed. They keep their
-/// length: zeroing 4 MiB before every read would cost as much as parsing a tenth of it.
-#[derive(Clone, Default)]
-struct Pool(Arc<Mutex<Vec<Vec<u8>>>>);
-
-impl Pool {
-    fn take(&self) -> Vec<u8> {
-        let mut v = self
-            .0
-            .lock()
-            .ok()
-            .and_then(|mut p| p.pop())
-            .unwrap_or_default();
-        v.resize(BLOCK, 0);
-        v
-    }
-
-    fn give(&self, v: Vec<u8>) {
-        if let Ok(mut p) = self.0.lock() {
-            p.push(v);
-        }
-    }
-}
-
-struct Blocks {
-    pool: Pool,
-    r: Input,
-    carry: Vec<u8>,
-    next_line: u64,
-    done: bool,
-    /// A read error, reported after the complete lines read before it.
-    error: Option<io::Error>,
-}
-
-/// Reads into `buf`, retrying when interrupted; 0 means end of input.
-fn read_into(r: &mut Input, buf: &mut [u8]) -> io::Result<usize> {
-    loop {
-        match r.read(buf) {
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            other => return other,
-        }
-    }
-}
-
-/// Reads up to `want` more bytes onto `buf`; 0 means end of input.
-fn read_more(r: &mut Input, buf: &mut Vec<u8>, want: usize) -> io::Result<usize> {
-    let start = buf.len();
-    buf.resize(start + want, 0);
-    let n = loop {
-        match r.read(&mut buf[start..]) {
-            Ok(n) => break n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => {
-                buf.truncate(start);
-                return Err(e);
-            }
-        }
-    };
-    buf.truncate(start + n);
-    Ok(n)
-}
-
-impl Blocks {
-    fn fail(&mut self, error: io::Error) -> Option<Piece> {
-        self.done = true;
-        Some(Piece::Error {
-            line: self.next_line,
-            error,
-        })
-    }
-
-    /// Drops the rest of an oversized line, keeping what follows it.
-    fn skip_past_newline(&mut self) -> io::Result<()> {
-        let mut buf = Vec::with_capacity(1 << 16);
-        loop {
-            buf.clear();
-            if read_more(&mut self.r, &mut buf, 1 << 16)? == 0 {
-                self.done = true;
-                return Ok(());
-            }
-            if let Some(p) = memchr(b'\n', &buf) {
-                self.carry = buf[p + 1..].to_vec();
-                return Ok(());
-            }
-        }
-    }
-}
-
-impl Iterator for Blocks {
-    type Item = Piece;
-
-    fn next(&mut self) -> Option<Piece> {
-        if let Some(e) = self.error.take() {
-            return self.fail(e);
-        }
-        if self.done {
-            return None;
-        }
-        // Buffers go round: fresh 4 MiB allocations would fault in new pages and let the
-        // allocator's heap grow with the input.
-        let mut buf = self.pool.take();
-        let mut len = self.carry.len();
-        buf[..len].copy_from_slice(&self.carry);
-        self.carry.clear();
-        let mut eof = false;
-        while len < BLOCK {
-            match read_into(&mut self.r, &mut buf[len..]) {
-                Ok(0) => {
-                    eof = true;
-                    break;
-                }
-                Ok(n) => len += n,
-                Err(e) => {
-                    // Hand on the whole lines read so far; the cut line after them is lost
-                    // with the error.
-                    self.error = Some(e);
-                    let Some(p) = memrchr(b'\n', &buf[..len]) else {
-                        let e = self.error.take().expect("just set");
-                        return self.fail(e);
-                    };
-                    let first_line = self.next_line;
-                    self.next_line += memchr_iter(b'\n', &buf[..=p]).count() as u64;
-                    return Some(Piece::Block {
-                        data: buf,
-                        len: p + 1,
-                        first_line,
-                        unterminated: false,
-                    });
-                }
-            }
-        }
-        let first_line = self.next_line;
-        match memrchr(b'\n', &buf[..len]) {
-            Some(p) => {
-                self.carry.extend_from_slice(&buf[p + 1..len]);
-                self.next_line += memchr_iter(b'\n', &buf[..=p]).count() as u64;
-                Some(Piece::Block {
-                    data: buf,
-                    len: p + 1,
-                    first_line,
-                    unterminated: false,
-                })
-            }
-            None if eof => {
-                self.done = true;
-                (len > 0).then_some(Piece::Block {
-                    data: buf,
-                    len,
-                    first_line,
-                    unterminated: true,
-                })
-            }
-            None => {
-                // A whole block without a newline: the line is over the cap.
-                let head = buf[..200].to_vec();
-                self.pool.give(buf);
-                self.next_line += 1;
-                if let Err(e) = self.skip_past_newline() {
-                    return self.fail(e);
-                }
-                Some(Piece::TooLarge {
-                    line: first_line,
-                    head,
-                })
-            }
-        }
-    }
-}
 
 /// Cuts ` at line 1 column 7` off serde_json's message; the caller says where.
 pub(super) fn short_message(e: &serde_json::Error) -> String {
@@ -296,32 +105,6 @@ fn process_block<S: Sink>(
     }
 }
 
-fn process<S: Sink>(piece: Piece, ctx: &mut FileCtx<'_, S>, pool: &Pool) {
-    match piece {
-        Piece::Block {
-            data,
-            len,
-            first_line,
-            unterminated,
-        } => {
-            process_block(&data[..len], first_line, unterminated, ctx);
-            pool.give(data);
-        }
-        Piece::TooLarge { line, head } => ctx.reject(
-            line + 1,
-            Reason::TooLarge,
-            format!("longer than {} MiB", MAX_RECORD_BYTES >> 20),
-            String::from_utf8_lossy(&head).into_owned(),
-        ),
-        Piece::Error { line, error } => ctx.reject(
-            line + 1,
-            Reason::Unreadable,
-            format!("read failed after line {line}: {error}"),
-            String::new(),
-        ),
-    }
-}
-
 /// Reads a JSON Lines input; blocks after the first are parsed in parallel.
 pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     input: Input,
@@ -329,21 +112,16 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     make: &M,
 ) -> io::Result<()> {
     let pool = Pool::default();
-    let mut blocks = Blocks {
-        pool: pool.clone(),
-        r: input,
-        carry: Vec::new(),
-        next_line: 0,
-        done: false,
-        error: None,
-    };
+    let mut blocks = Blocks::new(input, pool.clone(), blocks::last_newline);
     let Some(first) = blocks.next() else {
         return Ok(());
     };
-    process(first, ctx, &pool);
-    if blocks.done && blocks.carry.is_empty() && blocks.error.is_none() {
+    blocks::process(first, ctx, &pool, process_block);
+    if blocks.finished() {
         return Ok(());
     }
-    super::in_parallel(blocks, ctx, make, |piece, c| process(piece, c, &pool));
+    super::in_parallel(blocks, ctx, make, |piece, c| {
+        blocks::process(piece, c, &pool, process_block)
+    });
     Ok(())
 }

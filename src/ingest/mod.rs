@@ -10,6 +10,7 @@
 //! Files are read in parallel, and so are blocks of one large JSON Lines file; each worker
 //! feeds its own sink and the sinks are merged at the end.
 
+mod blocks;
 mod csv;
 mod document;
 pub mod json;

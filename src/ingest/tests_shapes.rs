@@ -558,3 +558,52 @@ fn forced_format_overrides_detection() {
     assert_eq!(report.files[0].shape, "csv");
     assert!(c.records.is_empty());
 }
+
+#[test]
+fn large_csv_is_read_in_parallel_blocks_with_exact_line_numbers() {
+    // Several blocks of CRLF rows, every other one with a quoted newline early in its message
+    // (so that block ends fall inside quotes too), one short row far into the file.
+    let header =
+        "\u{feff}TimeGenerated [UTC],CorrelationId,ResultCode,ResultSubcode,ResultMessage\r\n";
+    let plain = "\"11/24/2026, 1:00:00.000 PM\",c1,404,8522,\"Call not found, \"\"gone\"\".\"\r\n";
+    let message = format!("line one\r\nline two{}", ".".repeat(60));
+    let split = format!("\"11/24/2026, 1:00:00.000 PM\",c2,400,8536,\"{message}\"\r\n");
+    let n = 3 * MAX_RECORD_BYTES / plain.len();
+    let mut text = String::from(header);
+    let mut line = 2u64;
+    let mut bad_line = 0;
+    let mut split_rows = 0;
+    for i in 1..=n {
+        if i == n - 7 {
+            bad_line = line;
+            text.push_str("\"11/24/2026, 1:00:00.000 PM\",c3,400\r\n");
+            line += 1;
+        } else if i % 2 == 0 {
+            text.push_str(&split);
+            split_rows += 1;
+            line += 2;
+        } else {
+            text.push_str(plain);
+            line += 1;
+        }
+    }
+    let (c, report, _d) = read_text("many.csv", text.as_bytes());
+    assert_eq!(c.records.len(), n - 1);
+    assert_eq!(
+        c.records.iter().filter(|r| r.message == message).count(),
+        split_rows
+    );
+    assert_eq!(
+        c.records
+            .iter()
+            .filter(|r| r.message == "Call not found, \"gone\".")
+            .count(),
+        n - 1 - split_rows
+    );
+    assert_eq!(c.rejects.len(), 1);
+    assert_eq!(
+        (c.rejects[0].line, c.rejects[0].reason),
+        (bad_line, Reason::FieldCount)
+    );
+    assert_eq!(report.files[0].accepted, n as u64 - 1);
+}

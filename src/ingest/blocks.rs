@@ -1,0 +1,268 @@
+//! Cutting an input into blocks of whole records, read in order by one thread at a time and
+//! handed to parallel workers. JSON Lines cut at the last newline of a block; CSV at the last
+//! newline outside quotes. Block buffers go round a pool, so memory stays flat.
+
+use std::io::{self, Read};
+use std::sync::{Arc, Mutex};
+
+use memchr::{memchr, memchr_iter};
+
+use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
+use crate::normalize::Reason;
+
+/// Bytes per block handed to a worker.
+const BLOCK: usize = MAX_RECORD_BYTES;
+
+pub(super) enum Piece {
+    Block {
+        /// A pool buffer: bytes `start..len` are the block.
+        data: Vec<u8>,
+        start: usize,
+        len: usize,
+        first_line: u64,
+        /// The file ended without a newline after the block's last line.
+        unterminated: bool,
+    },
+    TooLarge {
+        line: u64,
+        head: Vec<u8>,
+    },
+    Error {
+        line: u64,
+        error: io::Error,
+    },
+}
+
+/// Block buffers of [`BLOCK`] bytes, reused once their lines are parsed. They keep their
+/// length: zeroing 4 MiB before every read would cost as much as parsing a tenth of it.
+#[derive(Clone, Default)]
+pub(super) struct Pool(Arc<Mutex<Vec<Vec<u8>>>>);
+
+impl Pool {
+    pub(super) fn take(&self) -> Vec<u8> {
+        let mut v = self
+            .0
+            .lock()
+            .ok()
+            .and_then(|mut p| p.pop())
+            .unwrap_or_default();
+        v.resize(BLOCK, 0);
+        v
+    }
+
+    pub(super) fn give(&self, v: Vec<u8>) {
+        if let Ok(mut p) = self.0.lock() {
+            p.push(v);
+        }
+    }
+}
+
+/// Where a block may end: the index of its last record-ending newline, if any.
+pub(super) type Cut = fn(&[u8]) -> Option<usize>;
+
+/// The last newline of a block: every line of JSON Lines is a record.
+pub(super) fn last_newline(b: &[u8]) -> Option<usize> {
+    memchr::memrchr(b'\n', b)
+}
+
+pub(super) struct Blocks {
+    pool: Pool,
+    cut: Cut,
+    r: Input,
+    carry: Vec<u8>,
+    next_line: u64,
+    done: bool,
+    /// A read error, reported after the complete lines read before it.
+    error: Option<io::Error>,
+}
+
+impl Blocks {
+    pub(super) fn new(r: Input, pool: Pool, cut: Cut) -> Blocks {
+        Blocks {
+            pool,
+            cut,
+            r,
+            carry: Vec::new(),
+            next_line: 0,
+            done: false,
+            error: None,
+        }
+    }
+
+    /// Whether the input is read to its end, nothing left over.
+    pub(super) fn finished(&self) -> bool {
+        self.done && self.carry.is_empty() && self.error.is_none()
+    }
+}
+
+/// Reads into `buf`, retrying when interrupted; 0 means end of input.
+fn read_into(r: &mut Input, buf: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match r.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}
+
+/// Reads up to `want` more bytes onto `buf`; 0 means end of input.
+fn read_more(r: &mut Input, buf: &mut Vec<u8>, want: usize) -> io::Result<usize> {
+    let start = buf.len();
+    buf.resize(start + want, 0);
+    let n = loop {
+        match r.read(&mut buf[start..]) {
+            Ok(n) => break n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                buf.truncate(start);
+                return Err(e);
+            }
+        }
+    };
+    buf.truncate(start + n);
+    Ok(n)
+}
+
+impl Blocks {
+    fn fail(&mut self, error: io::Error) -> Option<Piece> {
+        self.done = true;
+        Some(Piece::Error {
+            line: self.next_line,
+            error,
+        })
+    }
+
+    /// Drops the rest of an oversized line, keeping what follows it.
+    fn skip_past_newline(&mut self) -> io::Result<()> {
+        let mut buf = Vec::with_capacity(1 << 16);
+        loop {
+            buf.clear();
+            if read_more(&mut self.r, &mut buf, 1 << 16)? == 0 {
+                self.done = true;
+                return Ok(());
+            }
+            if let Some(p) = memchr(b'\n', &buf) {
+                self.carry = buf[p + 1..].to_vec();
+                return Ok(());
+            }
+        }
+    }
+}
+
+impl Iterator for Blocks {
+    type Item = Piece;
+
+    fn next(&mut self) -> Option<Piece> {
+        if let Some(e) = self.error.take() {
+            return self.fail(e);
+        }
+        if self.done {
+            return None;
+        }
+        // Buffers go round: fresh 4 MiB allocations would fault in new pages and let the
+        // allocator's heap grow with the input.
+        let mut buf = self.pool.take();
+        let mut len = self.carry.len();
+        buf[..len].copy_from_slice(&self.carry);
+        self.carry.clear();
+        let mut eof = false;
+        while len < BLOCK {
+            match read_into(&mut self.r, &mut buf[len..]) {
+                Ok(0) => {
+                    eof = true;
+                    break;
+                }
+                Ok(n) => len += n,
+                Err(e) => {
+                    // Hand on the whole lines read so far; the cut line after them is lost
+                    // with the error.
+                    self.error = Some(e);
+                    let Some(p) = (self.cut)(&buf[..len]) else {
+                        let e = self.error.take().expect("just set");
+                        return self.fail(e);
+                    };
+                    let first_line = self.next_line;
+                    self.next_line += memchr_iter(b'\n', &buf[..=p]).count() as u64;
+                    return Some(Piece::Block {
+                        data: buf,
+                        start: 0,
+                        len: p + 1,
+                        first_line,
+                        unterminated: false,
+                    });
+                }
+            }
+        }
+        let first_line = self.next_line;
+        match (self.cut)(&buf[..len]) {
+            Some(p) => {
+                self.carry.extend_from_slice(&buf[p + 1..len]);
+                self.next_line += memchr_iter(b'\n', &buf[..=p]).count() as u64;
+                Some(Piece::Block {
+                    data: buf,
+                    start: 0,
+                    len: p + 1,
+                    first_line,
+                    unterminated: false,
+                })
+            }
+            None if eof => {
+                self.done = true;
+                (len > 0).then_some(Piece::Block {
+                    data: buf,
+                    start: 0,
+                    len,
+                    first_line,
+                    unterminated: true,
+                })
+            }
+            None => {
+                // A whole block without a newline: the line is over the cap.
+                let head = buf[..200].to_vec();
+                self.pool.give(buf);
+                self.next_line += 1;
+                if let Err(e) = self.skip_past_newline() {
+                    return self.fail(e);
+                }
+                Some(Piece::TooLarge {
+                    line: first_line,
+                    head,
+                })
+            }
+        }
+    }
+}
+
+/// Hands a block to `body` (its bytes, the lines before it, whether the input ended without a
+/// newline after it) and returns its buffer to the pool, or reports what went wrong.
+pub(super) fn process<S: Sink>(
+    piece: Piece,
+    ctx: &mut FileCtx<'_, S>,
+    pool: &Pool,
+    body: impl FnOnce(&[u8], u64, bool, &mut FileCtx<'_, S>),
+) {
+    match piece {
+        Piece::Block {
+            data,
+            start,
+            len,
+            first_line,
+            unterminated,
+        } => {
+            body(&data[start..len], first_line, unterminated, ctx);
+            pool.give(data);
+        }
+        Piece::TooLarge { line, head } => ctx.reject(
+            line + 1,
+            Reason::TooLarge,
+            format!("longer than {} MiB", MAX_RECORD_BYTES >> 20),
+            String::from_utf8_lossy(&head).into_owned(),
+        ),
+        Piece::Error { line, error } => ctx.reject(
+            line + 1,
+            Reason::Unreadable,
+            format!("read failed after line {line}: {error}"),
+            String::new(),
+        ),
+    }
+}
