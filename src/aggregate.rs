@@ -36,85 +36,38 @@ impl Window {
 
 /// Strings numbered in the order first seen.
 ///
-/// Looked up by a 64-bit hash, then checked against the stored string with word compares:
-/// a record interns a 36-byte call id, and a map keyed by the string itself spent most of
-/// that time in calls to `memcmp`. Strings whose hash collides with another's live in a
-/// second map, so the numbering stays exact.
+/// A record interns a 36-byte call id. Short strings are kept inline in the hash table's
+/// entries, so a lookup touches one place in memory; a map keyed by boxed strings missed the
+/// cache twice per lookup (the entry, then the string it points to).
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
-    by_hash: std::collections::HashMap<u64, u32, BuildNoHash>,
-    collided: HashMap<Box<str>, u32>,
+    short: HashMap<Inline, u32>,
+    long: HashMap<Box<str>, u32>,
     names: Vec<Box<str>>,
 }
 
-/// The identity hash, for keys that are hashes already.
-#[derive(Debug, Clone, Copy, Default)]
-struct BuildNoHash;
-
-#[derive(Default)]
-struct NoHash(u64);
-
-impl std::hash::Hasher for NoHash {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // Only u64 keys are hashed with this; fold anything else in anyway.
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-impl std::hash::BuildHasher for BuildNoHash {
-    type Hasher = NoHash;
-    fn build_hasher(&self) -> NoHash {
-        NoHash::default()
-    }
-}
-
-/// Byte equality, eight bytes at a time, inline.
-fn same(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let word = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().expect("8 bytes"));
-    let mut i = 0;
-    while i + 8 <= a.len() {
-        if word(a, i) != word(b, i) {
-            return false;
-        }
-        i += 8;
-    }
-    a[i..].iter().zip(&b[i..]).all(|(x, y)| x == y)
-}
+/// Up to [`INLINE`] bytes: the length, then the bytes, zero-padded.
+type Inline = [u8; INLINE + 1];
+const INLINE: usize = 39;
 
 impl Interner {
     pub fn intern(&mut self, s: &str) -> u32 {
-        use std::collections::hash_map::Entry;
-        use std::hash::BuildHasher;
-        let h = foldhash::fast::FixedState::with_seed(0x5eed).hash_one(s);
         let next = self.names.len() as u32;
-        match self.by_hash.entry(h) {
-            Entry::Occupied(e) => {
-                let id = *e.get();
-                if same(self.names[id as usize].as_bytes(), s.as_bytes()) {
-                    return id;
-                }
-                if let Some(&id) = self.collided.get(s) {
-                    return id;
-                }
-                self.collided.insert(s.into(), next);
-            }
-            Entry::Vacant(e) => {
-                e.insert(next);
-            }
+        let id = if s.len() <= INLINE {
+            let mut key = [0u8; INLINE + 1];
+            key[0] = s.len() as u8;
+            key[1..=s.len()].copy_from_slice(s.as_bytes());
+            *self.short.entry(key).or_insert(next)
+        } else if let Some(&id) = self.long.get(s) {
+            id
+        } else {
+            self.long.insert(s.into(), next);
+            next
+        };
+        if id == next {
+            self.names.push(s.into());
         }
-        self.names.push(s.into());
-        next
+        id
     }
 
     pub fn name(&self, id: u32) -> &str {
@@ -549,6 +502,7 @@ mod tests {
     #[test]
     fn interner_numbers_strings_exactly() {
         let mut i = Interner::default();
+        let long = "x".repeat(INLINE + 1);
         let words = [
             "",
             "a",
@@ -556,24 +510,17 @@ mod tests {
             "play",
             "6e0b95bb-cb07-4417-8bd1-059905ff58f4",
             "6e0b95bb-cb07-4417-8bd1-059905ff58f5",
+            &long[1..],
+            &long,
+            "a\0",
         ];
         let ids: Vec<u32> = words.iter().map(|w| i.intern(w)).collect();
-        assert_eq!(ids, vec![0, 1, 2, 3, 4, 5]);
+        assert_eq!(ids, (0..words.len() as u32).collect::<Vec<_>>());
         let again: Vec<u32> = words.iter().map(|w| i.intern(w)).collect();
         assert_eq!(again, ids);
-        assert_eq!(i.name(4), words[4]);
-        // A hash collision: force one by planting another string's id under a hash.
-        let h = {
-            use std::hash::BuildHasher;
-            foldhash::fast::FixedState::with_seed(0x5eed).hash_one("collider")
-        };
-        i.by_hash.insert(h, 2);
-        let c = i.intern("collider");
-        assert_eq!((c, i.intern("collider"), i.intern("Play")), (6, 6, 2));
-        assert_eq!(i.name(6), "collider");
-        assert!(same(b"0123456789abcdefX", b"0123456789abcdefX"));
-        assert!(!same(b"0123456789abcdefX", b"0123456789abcdefY"));
-        assert!(!same(b"0123456789abcdeX", b"0123456789abcdef"));
+        for (id, w) in ids.iter().zip(words) {
+            assert_eq!(i.name(*id), w);
+        }
     }
 
     fn rec(t: &str, code: u32, sub: Option<u32>, corr: &'static str) -> Record<'static> {
