@@ -57,12 +57,20 @@ impl Pool {
     }
 }
 
-/// Where a block may end: the index of its last record-ending newline, if any.
-pub(super) type Cut = fn(&[u8]) -> Option<usize>;
+/// Where a block may end: the index of the last byte that ends a record in it, if any, and
+/// how many units (lines, or array elements) the block holds up to there; the reader counts
+/// the first unit of each block with them.
+pub(super) type Cut = fn(&[u8]) -> Option<(usize, u64)>;
 
 /// The last newline of a block: every line of JSON Lines is a record.
-pub(super) fn last_newline(b: &[u8]) -> Option<usize> {
-    memchr::memrchr(b'\n', b)
+pub(super) fn last_newline(b: &[u8]) -> Option<(usize, u64)> {
+    let p = memchr::memrchr(b'\n', b)?;
+    Some((p, newlines(&b[..=p])))
+}
+
+/// Newlines in `b`.
+pub(super) fn newlines(b: &[u8]) -> u64 {
+    memchr_iter(b'\n', b).count() as u64
 }
 
 pub(super) struct Blocks {
@@ -177,12 +185,12 @@ impl Iterator for Blocks {
                     // Hand on the whole lines read so far; the cut line after them is lost
                     // with the error.
                     self.error = Some(e);
-                    let Some(p) = (self.cut)(&buf[..len]) else {
+                    let Some((p, units)) = (self.cut)(&buf[..len]) else {
                         let e = self.error.take().expect("just set");
                         return self.fail(e);
                     };
                     let first_line = self.next_line;
-                    self.next_line += memchr_iter(b'\n', &buf[..=p]).count() as u64;
+                    self.next_line += units;
                     return Some(Piece::Block {
                         data: buf,
                         start: 0,
@@ -195,9 +203,9 @@ impl Iterator for Blocks {
         }
         let first_line = self.next_line;
         match (self.cut)(&buf[..len]) {
-            Some(p) => {
+            Some((p, units)) => {
                 self.carry.extend_from_slice(&buf[p + 1..len]);
-                self.next_line += memchr_iter(b'\n', &buf[..=p]).count() as u64;
+                self.next_line += units;
                 Some(Piece::Block {
                     data: buf,
                     start: 0,

@@ -128,7 +128,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         wanted: &wanted,
     };
     // Rows after the header, then every further block, parsed in parallel.
-    let header_lines = memchr::memchr_iter(b'\n', &data[..header_end]).count() as u64;
+    let header_lines = blocks::newlines(&data[..header_end]);
     let rest = Piece::Block {
         data,
         start: header_end,
@@ -178,7 +178,7 @@ fn rows<S: Sink>(b: &[u8], first_line: u64, row: &Row<'_>, ctx: &mut FileCtx<'_,
 /// The last newline outside quotes in a block that starts outside quotes. In RFC 4180 CSV a
 /// quote only opens or closes a quoted field (`""` inside one is two), so a newline is
 /// outside quotes when the quotes before it are even in number.
-fn last_unquoted_newline(b: &[u8]) -> Option<usize> {
+fn last_unquoted_newline(b: &[u8]) -> Option<(usize, u64)> {
     let count = |s: &[u8]| memchr::memchr_iter(b'"', s).count();
     let mut quotes = count(b);
     let mut end = b.len();
@@ -186,7 +186,7 @@ fn last_unquoted_newline(b: &[u8]) -> Option<usize> {
         let p = memchr::memrchr(b'\n', &b[..end])?;
         quotes -= count(&b[p..end]);
         if quotes % 2 == 0 {
-            return Some(p);
+            return Some((p, blocks::newlines(&b[..=p])));
         }
         end = p;
     }
@@ -246,9 +246,12 @@ mod tests {
 
     #[test]
     fn blocks_end_at_newlines_outside_quotes() {
-        assert_eq!(last_unquoted_newline(b"a,b\nc,d\ne"), Some(7));
-        assert_eq!(last_unquoted_newline(b"a,\"b\nc\"\nd,\"e\nf"), Some(7));
-        assert_eq!(last_unquoted_newline(b"a,\"x\"\"\ny\"\n\"p\nq"), Some(9));
+        assert_eq!(last_unquoted_newline(b"a,b\nc,d\ne"), Some((7, 2)));
+        assert_eq!(last_unquoted_newline(b"a,\"b\nc\"\nd,\"e\nf"), Some((7, 2)));
+        assert_eq!(
+            last_unquoted_newline(b"a,\"x\"\"\ny\"\n\"p\nq"),
+            Some((9, 2))
+        );
         assert_eq!(last_unquoted_newline(b"\"a\nb\nc"), None);
         assert_eq!(last_unquoted_newline(b"abc"), None);
     }

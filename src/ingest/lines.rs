@@ -22,7 +22,7 @@ pub(super) fn short_message(e: &serde_json::Error) -> String {
 }
 
 /// sonic-rs's message without the position and the echo of the input it appends.
-fn sonic_message(e: &sonic_rs::Error) -> String {
+pub(super) fn sonic_message(e: &sonic_rs::Error) -> String {
     let s = e.to_string();
     let s = s.lines().next().unwrap_or_default();
     let s = s.find(" at line ").map_or(s, |i| &s[..i]);

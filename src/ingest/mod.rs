@@ -371,7 +371,7 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         let whole: Input = Box::new(Cursor::new(prefix).chain(input));
         match format {
             InputFormat::Jsonl => lines::read(whole, &mut ctx, make),
-            InputFormat::Json => document::read(whole, &mut ctx),
+            InputFormat::Json => document::read(whole, &mut ctx, make),
             InputFormat::Csv => csv::read(whole, &mut ctx, make, settings, crlf, warnings),
         }
     })();

@@ -22,31 +22,76 @@ const MAX_DEPTH: usize = 32;
 /// Reads the wanted fields of a line holding one record object into `raw` (a fresh one), or
 /// returns false to have the line read by the general path.
 pub fn record<'a>(line: &'a [u8], raw: &mut Raw<'a>) -> bool {
-    scan(line, raw).is_some()
+    let Some(text) = Checked::new(line) else {
+        return false;
+    };
+    let mut s = text.scanner(0);
+    let whole = (|| {
+        if s.next()? != b'{' {
+            return None;
+        }
+        s.object(Context::Record, true, 0, raw)?;
+        s.peek();
+        (s.i == s.b.len()).then_some(())
+    })();
+    whole.is_some()
 }
 
-fn scan<'a>(line: &'a [u8], raw: &mut Raw<'a>) -> Option<()> {
-    // JSON forbids control characters inside strings; one branch-free pass over the line
-    // rules them out (and tabs or newlines between tokens, which are fine but rare).
-    if line.iter().copied().min()? < 0x20 {
-        return None;
+/// Text checked once for what JSON strings must not hold, so that many values in it can be
+/// scanned: valid UTF-8, and no control characters but tabs and line ends.
+pub struct Checked<'a> {
+    text: &'a str,
+    /// It has tabs or line ends (pretty-printed): each string is checked for them.
+    controls: bool,
+}
+
+impl<'a> Checked<'a> {
+    pub fn new(b: &'a [u8]) -> Option<Checked<'a>> {
+        // Branch-free passes the compiler turns into SIMD; the second only for text with
+        // control characters at all.
+        let controls = b.iter().copied().min()? < 0x20;
+        if controls
+            && b.iter().fold(false, |bad, &c| {
+                bad | ((c < 0x20) & (c != b'\t') & (c != b'\n') & (c != b'\r'))
+            })
+        {
+            return None;
+        }
+        Some(Checked {
+            text: std::str::from_utf8(b).ok()?,
+            controls,
+        })
     }
-    let text = std::str::from_utf8(line).ok()?;
-    let mut s = Scanner {
-        text,
-        b: line,
-        i: 0,
-    };
-    if s.next()? != b'{' {
-        return None;
+
+    fn scanner(&self, i: usize) -> Scanner<'a> {
+        Scanner {
+            text: self.text,
+            b: self.text.as_bytes(),
+            i,
+            controls: self.controls,
+        }
     }
-    s.object(Context::Record, true, 0, raw)?;
-    (s.i == s.b.len()).then_some(())
+
+    /// Reads the record object starting at byte `start` (an element of a JSON array, where
+    /// `records` and `tables` are ordinary keys) into `raw`; returns the index after it.
+    pub fn object_at(&self, start: usize, raw: &mut Raw<'a>) -> Option<usize> {
+        let mut s = self.scanner(start);
+        if s.next()? != b'{' {
+            return None;
+        }
+        s.object(Context::Record, false, 0, raw)?;
+        Some(s.i)
+    }
+}
+
+/// Whether `b` holds a control character, which JSON strings must not.
+fn has_control(b: &[u8]) -> bool {
+    b.iter().fold(false, |any, &c| any | (c < 0x20))
 }
 
 /// Position of the first `"` or `\\` in `b`. Keys and most values are short: the first 16
 /// bytes are looked at eight at a time in registers, longer strings go to memchr's SIMD search.
-fn quote_or_backslash(b: &[u8]) -> Option<usize> {
+pub(super) fn quote_or_backslash(b: &[u8]) -> Option<usize> {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     let mut i = 0;
@@ -68,6 +113,12 @@ struct Scanner<'a> {
     text: &'a str,
     b: &'a [u8],
     i: usize,
+    /// The text has tabs, newlines or carriage returns: strings must be checked for them.
+    controls: bool,
+}
+
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\n' | b'\r' | b'\t')
 }
 
 impl<'a> Scanner<'a> {
@@ -75,7 +126,7 @@ impl<'a> Scanner<'a> {
     fn next(&mut self) -> Option<u8> {
         while let Some(&c) = self.b.get(self.i) {
             self.i += 1;
-            if c != b' ' {
+            if !is_space(c) {
                 return Some(c);
             }
         }
@@ -85,7 +136,7 @@ impl<'a> Scanner<'a> {
     /// The next byte after whitespace, not consumed.
     fn peek(&mut self) -> Option<u8> {
         while let Some(&c) = self.b.get(self.i) {
-            if c != b' ' {
+            if !is_space(c) {
                 return Some(c);
             }
             self.i += 1;
@@ -97,7 +148,7 @@ impl<'a> Scanner<'a> {
     fn plain_str(&mut self) -> Option<&'a str> {
         let start = self.i;
         let n = quote_or_backslash(&self.b[start..])?;
-        if self.b[start + n] != b'"' {
+        if self.b[start + n] != b'"' || self.controls && has_control(&self.b[start..start + n]) {
             return None;
         }
         self.i = start + n + 1;
@@ -110,6 +161,9 @@ impl<'a> Scanner<'a> {
         loop {
             let n = quote_or_backslash(&self.b[self.i..])?;
             let at = self.i + n;
+            if self.controls && has_control(&self.b[self.i..at]) {
+                return None;
+            }
             if self.b[at] == b'"' {
                 self.i = at + 1;
                 return Some(());
@@ -393,6 +447,8 @@ mod tests {
             r#"{"time":"t","properties":"{\"resultCode\":1}"}"#,
             r#"{"time":"t","properties":{"a":1},"data":{"b":2}}"#,
             "{\"time\":\"t\tx\"}",
+            "{\"time\":\n\"t\nx\"}",
+            "{\"a\":\"\u{1}\"}",
             r#"[{"time":"t"}]"#,
             r#"{"time":"t"} {"time":"u"}"#,
             r#"{"time":"t","resultCode":0123}"#,
@@ -404,6 +460,7 @@ mod tests {
             br#"{"a":"x\"y\u00e9\\","b":{},"c":[],"time":"t","resultCode":7,"r":true}"#
         ));
         assert!(agrees(b"{}"));
+        assert!(agrees(b"{\n  \"time\": \"t\",\r\n\t\"resultCode\": 404\n}"));
         assert!(agrees(
             br#"{ "time" : "t" , "properties" : { "resultCode" : 404 , "resultSubCode" : null } }"#
         ));

@@ -607,3 +607,65 @@ fn large_csv_is_read_in_parallel_blocks_with_exact_line_numbers() {
     );
     assert_eq!(report.files[0].accepted, n as u64 - 1);
 }
+
+/// One az CLI row, pretty-printed as `az` prints it.
+fn az_row(i: usize, code: &str) -> String {
+    format!(
+        "  {{\n    \"TimeGenerated\": \"2026-11-24T05:00:00.123Z\",\n    \"CorrelationId\": \"c{i}\",\n    \"OperationName\": \"Play\",\n    \"ResultMessage\": \"a \\\"quoted\\\" message, with ] and }}\",\n    \"ResultCode\": \"{code}\",\n    \"ResultSubcode\": \"8522\"\n  }}"
+    )
+}
+
+#[test]
+fn large_json_array_is_read_in_parallel_blocks_with_exact_record_indexes() {
+    // Several blocks' worth of elements: a bad code, a non-object and a damaged element far
+    // in; every other element counts, each reject names its element.
+    let n = 3 * MAX_RECORD_BYTES / az_row(0, "404").len();
+    let mut rows = Vec::with_capacity(n);
+    for i in 1..=n {
+        rows.push(match i {
+            _ if i == n - 30 => az_row(i, "4x4"),
+            _ if i == n - 20 => "  42".to_string(),
+            _ if i == n - 10 => az_row(i, "404").replace("\"Play\",", "\"Play\" \"x\","),
+            _ => az_row(i, "404"),
+        });
+    }
+    let text = format!("[\n{}\n]\n", rows.join(",\n"));
+    let (c, report, _d) = read_text("az.json", text.as_bytes());
+    assert_eq!(c.records.len(), n - 3);
+    assert!(c
+        .records
+        .iter()
+        .all(|r| r.code == 404 && r.message == "a \"quoted\" message, with ] and }"));
+    let got: Vec<(u64, Reason)> = c.rejects.iter().map(|r| (r.line, r.reason)).collect();
+    assert_eq!(
+        got,
+        vec![
+            (n as u64 - 30, Reason::CodeNotInteger),
+            (n as u64 - 20, Reason::NotARecord),
+            (n as u64 - 10, Reason::BadDocument)
+        ]
+    );
+    assert_eq!(report.files[0].shape, "json document");
+}
+
+#[test]
+fn truncated_or_trailing_json_array_is_one_reject() {
+    let whole = format!("[\n{},\n{}\n]\n", az_row(1, "404"), az_row(2, "404"));
+    let cut_after_comma = &whole[..whole.find("},\n").unwrap() + 3];
+    let cut_inside = &whole[..whole.len() - 20];
+    let trailing = format!("{whole}garbage\n");
+    for (text, records, reason) in [
+        (&whole[..], 2, None),
+        (cut_after_comma, 1, Some(Reason::Truncated)),
+        (cut_inside, 1, Some(Reason::Truncated)),
+        (&trailing[..], 2, Some(Reason::BadDocument)),
+    ] {
+        let (c, _, _d) = read_text("az.json", text.as_bytes());
+        assert_eq!(c.records.len(), records, "{text}");
+        assert_eq!(
+            c.rejects.iter().map(|r| r.reason).collect::<Vec<_>>(),
+            reason.into_iter().collect::<Vec<_>>(),
+            "{text}"
+        );
+    }
+}
