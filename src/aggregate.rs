@@ -80,9 +80,10 @@ impl Interner {
     }
 }
 
-/// Distinct calls, as interned CorrelationIds (or CallConnectionIds). Compressed bitmaps:
-/// memory follows the distinct calls, in a few bytes each, and inserts are cheap.
-pub type Calls = roaring::RoaringBitmap;
+mod calls;
+
+/// Distinct calls, as interned CorrelationIds (or CallConnectionIds).
+pub use calls::Calls;
 
 fn remap<'a>(calls: &'a Calls, map: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
     calls.iter().map(move |c| map[c as usize])
