@@ -23,12 +23,8 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     ctx: &mut FileCtx<'_, S>,
     make: &M,
     settings: &IngestSettings,
-    crlf: bool,
     warnings: &mut Vec<String>,
 ) -> io::Result<()> {
-    // The csv crate ends a CRLF record at the CR, so a record's recorded start line is the line
-    // before it; physical lines are what a user opens the file at.
-    let line_fix = u64::from(crlf);
     let pool = Pool::default();
     let mut blocks = Blocks::new(input, pool.clone(), last_unquoted_newline);
     let Some(first) = blocks.next() else {
@@ -51,7 +47,11 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     let mut headers = ByteRecord::new();
     rdr.read_byte_record(&mut headers)
         .map_err(io::Error::other)?;
-    let header_end = rdr.position().byte() as usize;
+    let mut header_end = rdr.position().byte() as usize;
+    // The csv crate ends a CRLF record at its CR.
+    if data.get(header_end) == Some(&b'\n') {
+        header_end += 1;
+    }
     let mut local = false;
     let fields: Vec<Option<Field>> = headers
         .iter()
@@ -137,7 +137,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         unterminated,
     };
     let body = |b: &[u8], first_line: u64, _: bool, c: &mut FileCtx<'_, S>| {
-        rows(b, first_line + line_fix, &row, c);
+        rows(b, first_line, &row, c);
     };
     super::in_parallel(
         std::iter::once(rest).chain(blocks),
@@ -156,23 +156,142 @@ fn reader(b: &[u8]) -> csv::Reader<&[u8]> {
         .from_reader(b)
 }
 
-/// The rows of one block, `first_line` lines into the file.
+/// The rows of one block, `first_line` lines into the file. The common row is split by
+/// [`split_row`]; anything it does not take is read by the csv crate, one record at a time.
 fn rows<S: Sink>(b: &[u8], first_line: u64, row: &Row<'_>, ctx: &mut FileCtx<'_, S>) {
-    let mut rdr = reader(b);
+    let mut fields: Vec<Cow<'_, [u8]>> = Vec::with_capacity(row.width);
     let mut rec = ByteRecord::new();
-    loop {
+    let mut p = 0;
+    // The physical line of b[p], counted incrementally.
+    let mut line = first_line + 1;
+    let mut counted = 0;
+    while p < b.len() {
+        line += blocks::newlines(&b[counted..p]);
+        counted = p;
+        if let Some(next) = split_row(b, p, &mut fields) {
+            row.handle(line, fields.len(), |i| &fields[i], ctx);
+            p = next;
+            continue;
+        }
+        let mut rdr = reader(&b[p..]);
         match rdr.read_byte_record(&mut rec) {
-            Ok(true) => {
-                let line = first_line + rec.position().map_or(1, |p| p.line());
-                row.handle(line, rec.len(), |i| &rec[i], ctx);
-            }
-            Ok(false) => break,
-            Err(e) => {
-                let line = first_line + e.position().map_or(1, |p| p.line());
-                ctx.reject(line, Reason::FieldCount, e.to_string(), String::new());
-            }
+            Ok(true) => row.handle(line, rec.len(), |i| &rec[i], ctx),
+            Ok(false) => {}
+            Err(e) => ctx.reject(line, Reason::FieldCount, e.to_string(), String::new()),
+        }
+        let used = rdr.position().byte() as usize;
+        if used == 0 {
+            break;
+        }
+        p += used;
+        // The csv crate ends a CRLF record at its CR.
+        if b.get(p) == Some(&b'\n') && b[p - 1] == b'\r' {
+            p += 1;
         }
     }
+}
+
+/// Old Mac files (Excel's "CSV (Macintosh)") end lines with a lone CR: read as LF, so that
+/// blocks can be cut at line ends and lines counted as the file shows them.
+pub(super) struct CrAsLf(pub Input);
+
+impl io::Read for CrAsLf {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.0.read(buf)?;
+        for c in &mut buf[..n] {
+            if *c == b'\r' {
+                *c = b'\n';
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// Splits the row at `b[p]` into `fields` as the csv crate would (RFC 4180 quoting, `""` in a
+/// quoted field, LF or CRLF ends) and returns where the next row starts; `None` for what
+/// this does not handle: a quote inside an unquoted field or text after a closing quote, a
+/// lone CR, an empty line, a quoted field the block ends in.
+fn split_row<'b>(b: &'b [u8], p: usize, fields: &mut Vec<Cow<'b, [u8]>>) -> Option<usize> {
+    fields.clear();
+    if matches!(b.get(p), Some(b'\n' | b'\r')) {
+        return None;
+    }
+    let mut i = p;
+    loop {
+        if b.get(i) == Some(&b'"') {
+            let mut j = i + 1;
+            let mut escaped = false;
+            let close = loop {
+                let q = j + memchr::memchr(b'"', &b[j..])?;
+                if b.get(q + 1) == Some(&b'"') {
+                    escaped = true;
+                    j = q + 2;
+                } else {
+                    break q;
+                }
+            };
+            let content = &b[i + 1..close];
+            fields.push(if escaped {
+                Cow::Owned(unescape(content))
+            } else {
+                Cow::Borrowed(content)
+            });
+            i = close + 1;
+        } else {
+            let end = i + field_end(&b[i..]);
+            if b.get(end) == Some(&b'"') {
+                return None;
+            }
+            fields.push(Cow::Borrowed(&b[i..end]));
+            i = end;
+        }
+        match b.get(i) {
+            None => return Some(i),
+            Some(b',') => i += 1,
+            Some(b'\n') => return Some(i + 1),
+            Some(b'\r') if b.get(i + 1) == Some(&b'\n') => return Some(i + 2),
+            _ => return None,
+        }
+    }
+}
+
+/// A quoted field's content with each `""` made one `"`.
+fn unescape(content: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(content.len());
+    let mut quote = false;
+    for &c in content {
+        if c == b'"' && quote {
+            quote = false;
+            continue;
+        }
+        quote = c == b'"';
+        out.push(c);
+    }
+    out
+}
+
+/// Where an unquoted field ends: its first `,`, `"`, CR or LF (or the end of `b`), eight
+/// bytes at a time.
+fn field_end(b: &[u8]) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
+    let mut i = 0;
+    while i + 8 <= b.len() {
+        let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+        let hit = zero(w ^ (LO * u64::from(b',')))
+            | zero(w ^ (LO * u64::from(b'"')))
+            | zero(w ^ (LO * u64::from(b'\n')))
+            | zero(w ^ (LO * u64::from(b'\r')));
+        if hit != 0 {
+            return i + (hit.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i + b[i..]
+        .iter()
+        .position(|c| matches!(c, b',' | b'"' | b'\n' | b'\r'))
+        .unwrap_or(b.len() - i)
 }
 
 /// The last newline outside quotes in a block that starts outside quotes. In RFC 4180 CSV a
@@ -243,6 +362,58 @@ impl Row<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn split(b: &[u8]) -> Option<(Vec<String>, usize)> {
+        let mut f = Vec::new();
+        let next = split_row(b, 0, &mut f)?;
+        Some((
+            f.iter()
+                .map(|x| String::from_utf8_lossy(x).into_owned())
+                .collect(),
+            next,
+        ))
+    }
+
+    /// What the csv crate makes of the first record.
+    fn csv_crate(b: &[u8]) -> (Vec<String>, usize) {
+        let mut rdr = reader(b);
+        let mut rec = ByteRecord::new();
+        rdr.read_byte_record(&mut rec).unwrap();
+        let mut used = rdr.position().byte() as usize;
+        if b.get(used) == Some(&b'\n') {
+            used += 1;
+        }
+        (
+            rec.iter()
+                .map(|x| String::from_utf8_lossy(x).into_owned())
+                .collect(),
+            used,
+        )
+    }
+
+    #[test]
+    fn rows_split_as_the_csv_crate_splits_them() {
+        for row in [
+            &b"a,b,c\nx"[..],
+            b"a,,\r\nx",
+            b"\"11/24/2026, 1:00:00.000 PM\",c1,\"say \"\"hi\"\"\",\"\"\n",
+            b"\"multi\r\nline\",2\r\n",
+            b"last,row,no newline",
+            b"a,",
+            b",",
+            b"0123456789abcdef,0123456789abcdefg\n",
+        ] {
+            assert_eq!(
+                split(row),
+                Some(csv_crate(row)),
+                "{}",
+                String::from_utf8_lossy(row)
+            );
+        }
+        for odd in [&b"\n"[..], b"a\"b,c\n", b"\"a\"b,c\n", b"a\rb\n", b"\"open"] {
+            assert_eq!(split(odd), None, "{}", String::from_utf8_lossy(odd));
+        }
+    }
 
     #[test]
     fn blocks_end_at_newlines_outside_quotes() {

@@ -366,13 +366,21 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
             prefix.drain(..3);
         }
         let format = settings.input_format.unwrap_or_else(|| detect(&prefix));
-        let crlf = memchr::memchr(b'\n', &prefix).is_some_and(|i| i > 0 && prefix[i - 1] == b'\r');
         shape = shape_name(format);
+        let cr_only =
+            memchr::memchr(b'\n', &prefix).is_none() && memchr::memchr(b'\r', &prefix).is_some();
         let whole: Input = Box::new(Cursor::new(prefix).chain(input));
         match format {
             InputFormat::Jsonl => lines::read(whole, &mut ctx, make),
             InputFormat::Json => document::read(whole, &mut ctx, make),
-            InputFormat::Csv => csv::read(whole, &mut ctx, make, settings, crlf, warnings),
+            InputFormat::Csv => {
+                let whole: Input = if cr_only {
+                    Box::new(csv::CrAsLf(whole))
+                } else {
+                    whole
+                };
+                csv::read(whole, &mut ctx, make, settings, warnings)
+            }
         }
     })();
     if let Err(e) = result {

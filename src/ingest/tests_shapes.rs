@@ -669,3 +669,27 @@ fn truncated_or_trailing_json_array_is_one_reject() {
         );
     }
 }
+
+#[test]
+fn old_mac_csv_with_cr_line_ends_is_read_past_one_block() {
+    let row = "\"11/24/2026, 1:00:00.000 PM\",c1,404,8522,\"Call not found.\"\r";
+    let n = MAX_RECORD_BYTES / row.len() + 1000;
+    let mut text =
+        String::from("TimeGenerated [UTC],CorrelationId,ResultCode,ResultSubcode,ResultMessage\r");
+    for i in 1..=n {
+        text.push_str(if i == n - 3 {
+            "\"11/24/2026, 1:00:00.000 PM\",c1\r"
+        } else {
+            row
+        });
+    }
+    let (c, _, _d) = read_text("mac.csv", text.as_bytes());
+    assert_eq!(c.records.len(), n - 1);
+    assert_eq!(
+        c.rejects
+            .iter()
+            .map(|r| (r.line, r.reason))
+            .collect::<Vec<_>>(),
+        vec![(n as u64 - 2, Reason::FieldCount)]
+    );
+}
