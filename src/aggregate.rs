@@ -46,18 +46,32 @@ pub struct Interner {
     names: Vec<Box<str>>,
 }
 
-/// Up to [`INLINE`] bytes: the length, then the bytes, zero-padded.
-type Inline = [u8; INLINE + 1];
+/// Up to [`INLINE`] bytes: the length, then the bytes, zero-padded, as words.
+#[derive(Debug, Clone, Copy, Hash, Eq)]
+struct Inline([u64; 5]);
 const INLINE: usize = 39;
+
+/// Word by word, inline: array equality would call `memcmp` on every lookup.
+impl PartialEq for Inline {
+    fn eq(&self, o: &Inline) -> bool {
+        self.0.iter().zip(&o.0).fold(0, |d, (a, b)| d | (a ^ b)) == 0
+    }
+}
+
+fn inline(s: &str) -> Inline {
+    let mut bytes = [0u8; INLINE + 1];
+    bytes[0] = s.len() as u8;
+    bytes[1..=s.len()].copy_from_slice(s.as_bytes());
+    Inline(std::array::from_fn(|i| {
+        u64::from_le_bytes(bytes[i * 8..i * 8 + 8].try_into().expect("8 bytes"))
+    }))
+}
 
 impl Interner {
     pub fn intern(&mut self, s: &str) -> u32 {
         let next = self.names.len() as u32;
         let id = if s.len() <= INLINE {
-            let mut key = [0u8; INLINE + 1];
-            key[0] = s.len() as u8;
-            key[1..=s.len()].copy_from_slice(s.as_bytes());
-            *self.short.entry(key).or_insert(next)
+            *self.short.entry(inline(s)).or_insert(next)
         } else if let Some(&id) = self.long.get(s) {
             id
         } else {

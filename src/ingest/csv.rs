@@ -156,37 +156,92 @@ fn reader(b: &[u8]) -> csv::Reader<&[u8]> {
         .from_reader(b)
 }
 
-/// The rows of one block, `first_line` lines into the file. The common row is split by
-/// [`split_row`]; anything it does not take is read by the csv crate, one record at a time.
+/// The rows of one block, `first_line` lines into the file. A block of valid UTF-8 (the
+/// common case) has its rows split by [`split_row`], fields borrowed as text; anything that
+/// does not take, and blocks in other encodings, are read by the csv crate.
 fn rows<S: Sink>(b: &[u8], first_line: u64, row: &Row<'_>, ctx: &mut FileCtx<'_, S>) {
-    let mut fields: Vec<Cow<'_, [u8]>> = Vec::with_capacity(row.width);
+    let text = std::str::from_utf8(b).ok();
+    let mut fields: Vec<Cow<'_, str>> = Vec::with_capacity(row.width);
     let mut rec = ByteRecord::new();
     let mut p = 0;
-    // The physical line of b[p], counted incrementally.
+    // The physical line of b[p].
     let mut line = first_line + 1;
-    let mut counted = 0;
     while p < b.len() {
-        line += blocks::newlines(&b[counted..p]);
-        counted = p;
-        if let Some(next) = split_row(b, p, &mut fields) {
-            row.handle(line, fields.len(), |i| &fields[i], ctx);
+        if let Some((next, lines)) = text.and_then(|t| split_row(t, p, &mut fields)) {
+            row.handle(line, fields.len(), |i| Cow::Borrowed(&*fields[i]), ctx);
+            line += lines;
             p = next;
             continue;
         }
         let mut rdr = reader(&b[p..]);
         match rdr.read_byte_record(&mut rec) {
-            Ok(true) => row.handle(line, rec.len(), |i| &rec[i], ctx),
+            Ok(true) => row.handle(line, rec.len(), |i| String::from_utf8_lossy(&rec[i]), ctx),
             Ok(false) => {}
             Err(e) => ctx.reject(line, Reason::FieldCount, e.to_string(), String::new()),
         }
-        let used = rdr.position().byte() as usize;
+        let mut used = rdr.position().byte() as usize;
         if used == 0 {
             break;
         }
-        p += used;
         // The csv crate ends a CRLF record at its CR.
-        if b.get(p) == Some(&b'\n') && b[p - 1] == b'\r' {
-            p += 1;
+        if b.get(p + used) == Some(&b'\n') && b[p + used - 1] == b'\r' {
+            used += 1;
+        }
+        line += blocks::newlines(&b[p..p + used]);
+        p += used;
+    }
+}
+
+/// Splits the row at `t[p]` into `fields` as the csv crate would (RFC 4180 quoting, `""` in a
+/// quoted field, LF or CRLF ends); returns where the next row starts and the newlines up to
+/// it. `None` for what this does not handle: a quote inside an unquoted field or text after
+/// a closing quote, a lone CR, an empty line, a quoted field the block ends in.
+fn split_row<'b>(t: &'b str, p: usize, fields: &mut Vec<Cow<'b, str>>) -> Option<(usize, u64)> {
+    let b = t.as_bytes();
+    fields.clear();
+    if matches!(b.get(p), Some(b'\n' | b'\r')) {
+        return None;
+    }
+    let mut lines = 0;
+    let mut i = p;
+    loop {
+        if b.get(i) == Some(&b'"') {
+            let mut j = i + 1;
+            let mut escaped = false;
+            let close = loop {
+                let q = j + memchr::memchr2(b'"', b'\n', &b[j..])?;
+                if b[q] == b'\n' {
+                    lines += 1;
+                    j = q + 1;
+                } else if b.get(q + 1) == Some(&b'"') {
+                    escaped = true;
+                    j = q + 2;
+                } else {
+                    break q;
+                }
+            };
+            // Both ends are ASCII quotes: on character boundaries.
+            let content = &t[i + 1..close];
+            fields.push(if escaped {
+                Cow::Owned(content.replace("\"\"", "\""))
+            } else {
+                Cow::Borrowed(content)
+            });
+            i = close + 1;
+        } else {
+            let end = i + field_end(&b[i..]);
+            if b.get(end) == Some(&b'"') {
+                return None;
+            }
+            fields.push(Cow::Borrowed(&t[i..end]));
+            i = end;
+        }
+        match b.get(i) {
+            None => return Some((i, lines)),
+            Some(b',') => i += 1,
+            Some(b'\n') => return Some((i + 1, lines + 1)),
+            Some(b'\r') if b.get(i + 1) == Some(&b'\n') => return Some((i + 2, lines + 1)),
+            _ => return None,
         }
     }
 }
@@ -205,69 +260,6 @@ impl io::Read for CrAsLf {
         }
         Ok(n)
     }
-}
-
-/// Splits the row at `b[p]` into `fields` as the csv crate would (RFC 4180 quoting, `""` in a
-/// quoted field, LF or CRLF ends) and returns where the next row starts; `None` for what
-/// this does not handle: a quote inside an unquoted field or text after a closing quote, a
-/// lone CR, an empty line, a quoted field the block ends in.
-fn split_row<'b>(b: &'b [u8], p: usize, fields: &mut Vec<Cow<'b, [u8]>>) -> Option<usize> {
-    fields.clear();
-    if matches!(b.get(p), Some(b'\n' | b'\r')) {
-        return None;
-    }
-    let mut i = p;
-    loop {
-        if b.get(i) == Some(&b'"') {
-            let mut j = i + 1;
-            let mut escaped = false;
-            let close = loop {
-                let q = j + memchr::memchr(b'"', &b[j..])?;
-                if b.get(q + 1) == Some(&b'"') {
-                    escaped = true;
-                    j = q + 2;
-                } else {
-                    break q;
-                }
-            };
-            let content = &b[i + 1..close];
-            fields.push(if escaped {
-                Cow::Owned(unescape(content))
-            } else {
-                Cow::Borrowed(content)
-            });
-            i = close + 1;
-        } else {
-            let end = i + field_end(&b[i..]);
-            if b.get(end) == Some(&b'"') {
-                return None;
-            }
-            fields.push(Cow::Borrowed(&b[i..end]));
-            i = end;
-        }
-        match b.get(i) {
-            None => return Some(i),
-            Some(b',') => i += 1,
-            Some(b'\n') => return Some(i + 1),
-            Some(b'\r') if b.get(i + 1) == Some(&b'\n') => return Some(i + 2),
-            _ => return None,
-        }
-    }
-}
-
-/// A quoted field's content with each `""` made one `"`.
-fn unescape(content: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(content.len());
-    let mut quote = false;
-    for &c in content {
-        if c == b'"' && quote {
-            quote = false;
-            continue;
-        }
-        quote = c == b'"';
-        out.push(c);
-    }
-    out
 }
 
 /// Where an unquoted field ends: its first `,`, `"`, CR or LF (or the end of `b`), eight
@@ -324,15 +316,10 @@ impl Row<'_> {
         &self,
         line: u64,
         n: usize,
-        field: impl Fn(usize) -> &'r [u8],
+        field: impl Fn(usize) -> Cow<'r, str>,
         ctx: &mut FileCtx<'_, S>,
     ) {
-        let text = || {
-            (0..n)
-                .map(|i| String::from_utf8_lossy(field(i)).into_owned())
-                .collect::<Vec<_>>()
-                .join(",")
-        };
+        let text = || (0..n).map(&field).collect::<Vec<_>>().join(",");
         if n != self.width {
             ctx.reject(
                 line,
@@ -343,17 +330,12 @@ impl Row<'_> {
             return;
         }
         // A wholly blank row is not a record.
-        if (0..n).all(|i| field(i).trim_ascii().is_empty()) {
+        if (0..n).all(|i| field(i).as_bytes().trim_ascii().is_empty()) {
             return;
         }
         let mut raw = Raw::default();
         for &(i, f) in self.wanted {
-            let v = field(i);
-            let v = match std::str::from_utf8(v) {
-                Ok(s) => Cow::Borrowed(s),
-                Err(_) => String::from_utf8_lossy(v),
-            };
-            raw.set(f, Val::Str(v));
+            raw.set(f, Val::Str(field(i)));
         }
         ctx.emit(&raw, line, text);
     }
@@ -365,13 +347,9 @@ mod tests {
 
     fn split(b: &[u8]) -> Option<(Vec<String>, usize)> {
         let mut f = Vec::new();
-        let next = split_row(b, 0, &mut f)?;
-        Some((
-            f.iter()
-                .map(|x| String::from_utf8_lossy(x).into_owned())
-                .collect(),
-            next,
-        ))
+        let (next, lines) = split_row(std::str::from_utf8(b).unwrap(), 0, &mut f)?;
+        assert_eq!(lines, blocks::newlines(&b[..next]));
+        Some((f.iter().map(|x| x.to_string()).collect(), next))
     }
 
     /// What the csv crate makes of the first record.

@@ -693,3 +693,15 @@ fn old_mac_csv_with_cr_line_ends_is_read_past_one_block() {
         vec![(n as u64 - 2, Reason::FieldCount)]
     );
 }
+
+#[test]
+fn csv_in_a_windows_code_page_is_still_read() {
+    // Excel may re-save as Windows-1252: é is the single byte 0xE9, not UTF-8.
+    let mut text = b"TimeGenerated [UTC],ResultCode,ResultSubcode,ResultMessage\n".to_vec();
+    text.extend_from_slice(b"2026-11-24T01:00:00Z,404,8522,Caf\xe9 closed\n");
+    text.extend_from_slice(b"2026-11-24T01:00:01Z,404,8522,plain\n");
+    let (c, _, _d) = read_text("cp1252.csv", &text);
+    let got: Vec<&str> = c.records.iter().map(|r| &*r.message).collect();
+    assert_eq!(got, vec!["Caf\u{fffd} closed", "plain"]);
+    assert!(c.rejects.is_empty());
+}
