@@ -47,8 +47,14 @@ pub struct Interner {
 }
 
 /// Up to [`INLINE`] bytes: the length, then the bytes, zero-padded, as words.
-#[derive(Debug, Clone, Copy, Hash, Eq)]
+#[derive(Debug, Clone, Copy, Eq)]
 struct Inline([u64; 5]);
+
+impl std::hash::Hash for Inline {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.0.hash(h);
+    }
+}
 const INLINE: usize = 39;
 
 /// Word by word, inline: array equality would call `memcmp` on every lookup.
