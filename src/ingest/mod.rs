@@ -2,13 +2,15 @@
 //! one's shape from its content, and stream normalized records to a [`Sink`] as they are read.
 //!
 //! The shapes of `docs/export-formats.md` differ in two ways: the framing (one JSON value per
-//! line, one streamed JSON document, or a CSV table) and the record's own layout (common
-//! schema with `properties`, flat PascalCase, all-string CLI rows, CloudEvents). The framing
-//! has a file each here (`lines.rs`, `document.rs`, `csv.rs`); the layouts are all read by the
-//! visitors of `json.rs` and the field rules of `normalize.rs`.
+//! line, one JSON document, or a CSV table) and the record's own layout (common schema with
+//! `properties`, flat PascalCase, all-string CLI rows, CloudEvents). The framing has a file
+//! each here (`lines.rs`, `document.rs`, `csv.rs`); the layouts are all read by the fast
+//! scanner of `scan.rs` where it can, else by the serde visitors of `json.rs`, and by the
+//! field rules of `normalize.rs`.
 //!
-//! Files are read in parallel, and so are blocks of one large JSON Lines file; each worker
-//! feeds its own sink and the sinks are merged at the end.
+//! Files are read in parallel, and so are the blocks of one large file (`blocks.rs`): JSON
+//! Lines cut at newlines, CSV at newlines outside quotes, a JSON array between elements. Each
+//! worker feeds its own sink and the sinks are merged at the end.
 
 mod blocks;
 mod csv;
