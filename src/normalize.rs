@@ -558,7 +558,8 @@ pub fn parse_time(s: &str, rules: &TimeRules) -> Option<DateTime<Utc>> {
     }
     // Portal CSV dates (`5/25/2023, 5:43:25.746 PM`) first when they are expected.
     let locale = match rules.order {
-        Some(order) if s.contains('/') => parse_locale(s, order),
+        Some(order) => fast_locale(s.as_bytes(), order)
+            .or_else(|| s.contains('/').then(|| parse_locale(s, order)).flatten()),
         _ => None,
     };
     let naive = match locale {
@@ -695,6 +696,73 @@ fn clock(s: &str) -> Option<NaiveTime> {
     NaiveTime::from_hms_nano_opt(h, m, sec, nanos)
 }
 
+/// The portal's usual form, `11/24/2026, 1:00:00.000 PM` (or `24/11/2026 13:00:00.000`), read
+/// by position: two-digit minutes and seconds, `/` between date parts, a four-digit year, one
+/// space, upper-case AM/PM. Anything else returns `None` for [`parse_locale`], which reads the
+/// same values the same way.
+fn fast_locale(b: &[u8], order: DateOrder) -> Option<NaiveDateTime> {
+    /// Digits from `b[*i]` up to `max` of them (at least one), advancing `i`.
+    fn digits(b: &[u8], i: &mut usize, max: usize) -> Option<(u32, usize)> {
+        let start = *i;
+        let mut v = 0u32;
+        while *i < b.len() && *i - start < max && b[*i].is_ascii_digit() {
+            v = v * 10 + u32::from(b[*i] - b'0');
+            *i += 1;
+        }
+        (*i > start).then_some((v, *i - start))
+    }
+    fn eat(b: &[u8], i: &mut usize, c: u8) -> Option<()> {
+        (b.get(*i) == Some(&c)).then(|| *i += 1)
+    }
+    let mut i = 0;
+    let (a, _) = digits(b, &mut i, 2)?;
+    eat(b, &mut i, b'/')?;
+    let (m_or_d, _) = digits(b, &mut i, 2)?;
+    eat(b, &mut i, b'/')?;
+    let (y, ylen) = digits(b, &mut i, 4)?;
+    if ylen != 4 || b.get(i).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    if b.get(i) == Some(&b',') {
+        i += 1;
+    }
+    eat(b, &mut i, b' ')?;
+    let (h, _) = digits(b, &mut i, 2)?;
+    eat(b, &mut i, b':')?;
+    let (min, 2) = digits(b, &mut i, 2)? else {
+        return None;
+    };
+    eat(b, &mut i, b':')?;
+    let (sec, 2) = digits(b, &mut i, 2)? else {
+        return None;
+    };
+    let mut nanos = 0;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let (f, n) = digits(b, &mut i, 9)?;
+        nanos = f * 10u32.pow(9 - n as u32);
+    }
+    let pm = match &b[i..] {
+        b"" => None,
+        b" AM" => Some(false),
+        b" PM" => Some(true),
+        _ => return None,
+    };
+    let (m, d) = match order {
+        DateOrder::Mdy => (a, m_or_d),
+        DateOrder::Dmy => (m_or_d, a),
+        DateOrder::Ymd => return None,
+    };
+    let h = match pm {
+        None => h,
+        Some(_) if !(1..=12).contains(&h) => return None,
+        Some(false) => h % 12,
+        Some(true) => h % 12 + 12,
+    };
+    let date = NaiveDate::from_ymd_opt(y as i32, m, d)?;
+    Some(date.and_time(NaiveTime::from_hms_nano_opt(h, min, sec, nanos)?))
+}
+
 /// Parses the portal's locale datetimes with a known day/month order.
 pub fn parse_locale(s: &str, order: DateOrder) -> Option<NaiveDateTime> {
     let (date, time, pm) = locale_split(s)?;
@@ -816,6 +884,50 @@ mod tests {
         );
         assert_eq!(loc("11/24/2026, 1:00:00.000 AM", o), "2026-11-24 01:00:00");
         assert!(parse_locale("5/25/2023, 13:00:00.000 PM", o).is_none());
+    }
+
+    #[test]
+    fn fast_locale_reads_what_parse_locale_reads() {
+        let mut checked = 0;
+        for date in [
+            "11/24/2026",
+            "1/2/2026",
+            "24/11/2026",
+            "2/30/2026",
+            "13/13/2026",
+            "11/24/26",
+            "11/24/20260",
+            "11-24-2026",
+        ] {
+            for sep in [", ", " ", ",  ", "T"] {
+                for time in [
+                    "1:00:00.000",
+                    "12:59:59.9",
+                    "00:00:00",
+                    "13:05:07.123456789",
+                    "1:2:03",
+                    "9:00:00.1234567891",
+                    "24:00:00",
+                ] {
+                    for suffix in ["", " AM", " PM", " pm", "PM"] {
+                        let s = format!("{date}{sep}{time}{suffix}");
+                        for order in [DateOrder::Mdy, DateOrder::Dmy] {
+                            if let Some(fast) = fast_locale(s.as_bytes(), order) {
+                                assert_eq!(Some(fast), parse_locale(&s, order), "{s}");
+                                checked += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 50, "{checked}");
+        assert_eq!(
+            fast_locale(b"11/24/2026, 12:07:03.005 AM", DateOrder::Mdy)
+                .unwrap()
+                .to_string(),
+            "2026-11-24 00:07:03.005"
+        );
     }
 
     #[test]
