@@ -157,6 +157,7 @@ fn last_element_end(b: &[u8]) -> Option<(usize, u64)> {
 fn elements<S: Sink>(b: &[u8], first: u64, end: &End, ctx: &mut FileCtx<'_, S>) {
     // Checked once for the fast scanner, which then reads element after element in place.
     let checked = scan::Checked::new(b);
+    let mut layout = scan::Layout::default();
     let mut i = 0;
     let mut index = first;
     loop {
@@ -182,7 +183,10 @@ fn elements<S: Sink>(b: &[u8], first: u64, end: &End, ctx: &mut FileCtx<'_, S>) 
             Some(_) => {
                 index += 1;
                 let mut raw = Raw::default();
-                if let Some(stop) = checked.as_ref().and_then(|c| c.object_at(i, &mut raw)) {
+                if let Some(stop) = checked
+                    .as_ref()
+                    .and_then(|c| c.object_at(i, &mut raw, &mut layout))
+                {
                     ctx.emit(&raw, index, || format!("record {index} of the document"));
                     i = stop;
                     continue;

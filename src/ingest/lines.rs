@@ -9,6 +9,7 @@ use serde::de::DeserializeSeed;
 
 use super::blocks::{self, Blocks, Pool};
 use super::json::{Element, TopSeed};
+use super::scan::{self, Layout};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::{Raw, Reason};
 
@@ -33,7 +34,13 @@ pub(super) fn sonic_message(e: &sonic_rs::Error) -> String {
         .unwrap_or_default()
 }
 
-fn process_line<S: Sink>(line: &[u8], line_no: u64, last: bool, ctx: &mut FileCtx<'_, S>) {
+fn process_line<S: Sink>(
+    line: &[u8],
+    line_no: u64,
+    last: bool,
+    layout: &mut Layout,
+    ctx: &mut FileCtx<'_, S>,
+) {
     let line = line.trim_ascii();
     if line.is_empty() {
         return;
@@ -49,7 +56,7 @@ fn process_line<S: Sink>(line: &[u8], line_no: u64, last: bool, ctx: &mut FileCt
     }
     let text = || String::from_utf8_lossy(line).into_owned();
     let mut raw = Raw::default();
-    if super::scan::record(line, &mut raw) {
+    if scan::record(line, &mut raw, layout) {
         ctx.emit(&raw, line_no, text);
         return;
     }
@@ -93,15 +100,16 @@ fn process_block<S: Sink>(
     unterminated: bool,
     ctx: &mut FileCtx<'_, S>,
 ) {
+    let mut layout = Layout::default();
     let mut start = 0;
     let mut line_no = first_line + 1;
     for nl in memchr_iter(b'\n', data) {
-        process_line(&data[start..nl], line_no, false, ctx);
+        process_line(&data[start..nl], line_no, false, &mut layout, ctx);
         start = nl + 1;
         line_no += 1;
     }
     if start < data.len() {
-        process_line(&data[start..], line_no, unterminated, ctx);
+        process_line(&data[start..], line_no, unterminated, &mut layout, ctx);
     }
 }
 

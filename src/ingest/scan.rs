@@ -21,11 +21,11 @@ const MAX_DEPTH: usize = 32;
 
 /// Reads the wanted fields of a line holding one record object into `raw` (a fresh one), or
 /// returns false to have the line read by the general path.
-pub fn record<'a>(line: &'a [u8], raw: &mut Raw<'a>) -> bool {
+pub fn record<'a>(line: &'a [u8], raw: &mut Raw<'a>, layout: &mut Layout) -> bool {
     let Some(text) = Checked::new(line) else {
         return false;
     };
-    let mut s = text.scanner(0);
+    let mut s = text.scanner(0, layout);
     let whole = (|| {
         if s.next()? != b'{' {
             return None;
@@ -63,19 +63,20 @@ impl<'a> Checked<'a> {
         })
     }
 
-    fn scanner(&self, i: usize) -> Scanner<'a> {
+    fn scanner<'l>(&self, i: usize, layout: &'l mut Layout) -> Scanner<'a, 'l> {
         Scanner {
             text: self.text,
             b: self.text.as_bytes(),
             i,
             controls: self.controls,
+            layout,
         }
     }
 
     /// Reads the record object starting at byte `start` (an element of a JSON array, where
     /// `records` and `tables` are ordinary keys) into `raw`; returns the index after it.
-    pub fn object_at(&self, start: usize, raw: &mut Raw<'a>) -> Option<usize> {
-        let mut s = self.scanner(start);
+    pub fn object_at(&self, start: usize, raw: &mut Raw<'a>, layout: &mut Layout) -> Option<usize> {
+        let mut s = self.scanner(start, layout);
         if s.next()? != b'{' {
             return None;
         }
@@ -109,19 +110,50 @@ pub(super) fn quote_or_backslash(b: &[u8]) -> Option<usize> {
     memchr2(b'"', b'\\', &b[i..]).map(|p| i + p)
 }
 
-struct Scanner<'a> {
+/// The keys of the last record read, in order, at its top level and inside `properties` /
+/// `data`, each with what follows it up to its colon. The records of one export share their
+/// layout, so a key is mostly recognized by comparing its bytes with the key at the same place
+/// last time, not by finding its end and matching its name.
+#[derive(Default)]
+pub struct Layout {
+    levels: [Vec<(Vec<u8>, KeyRole)>; 2],
+}
+
+/// Whether `hay` starts with `needle`, compared eight bytes at a time, inline (a call to
+/// `memcmp` would cost more than these keys take to compare).
+fn starts_with(hay: &[u8], needle: &[u8]) -> bool {
+    let n = needle.len();
+    if hay.len() < n {
+        return false;
+    }
+    let word = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().expect("8 bytes"));
+    if n < 8 {
+        return hay[..n].iter().zip(needle).all(|(a, b)| a == b);
+    }
+    let mut i = 0;
+    while i + 8 <= n {
+        if word(hay, i) != word(needle, i) {
+            return false;
+        }
+        i += 8;
+    }
+    word(hay, n - 8) == word(needle, n - 8)
+}
+
+struct Scanner<'a, 'l> {
     text: &'a str,
     b: &'a [u8],
     i: usize,
     /// The text has tabs, newlines or carriage returns: strings must be checked for them.
     controls: bool,
+    layout: &'l mut Layout,
 }
 
 fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\n' | b'\r' | b'\t')
 }
 
-impl<'a> Scanner<'a> {
+impl<'a> Scanner<'a, '_> {
     /// The next byte after whitespace, consumed.
     fn next(&mut self) -> Option<u8> {
         while let Some(&c) = self.b.get(self.i) {
@@ -329,18 +361,54 @@ impl<'a> Scanner<'a> {
             self.i += 1;
             return Some(());
         }
+        let cached = if ctx == Context::Record {
+            self.layout.levels.get(depth).map_or(0, |_| depth + 1)
+        } else {
+            0
+        };
+        let mut k = 0;
         loop {
             if self.next()? != b'"' {
                 return None;
             }
-            let key = self.plain_str()?;
-            if self.next()? != b':' {
-                return None;
-            }
-            if top && (key.eq_ignore_ascii_case("records") || key.eq_ignore_ascii_case("tables")) {
-                return None;
-            }
-            let inner = match key_role_bytes(ctx, key.as_bytes()) {
+            let known = (cached > 0)
+                .then(|| self.layout.levels[cached - 1].get(k))
+                .flatten()
+                .filter(|(key, _)| starts_with(&self.b[self.i..], key))
+                .map(|(key, role)| (key.len(), *role));
+            let role = match known {
+                Some((len, role)) => {
+                    self.i += len;
+                    role
+                }
+                None => {
+                    let start = self.i;
+                    let key = self.plain_str()?;
+                    if self.next()? != b':' {
+                        return None;
+                    }
+                    if top
+                        && (key.eq_ignore_ascii_case("records")
+                            || key.eq_ignore_ascii_case("tables"))
+                    {
+                        return None;
+                    }
+                    let role = key_role_bytes(ctx, key.as_bytes());
+                    if cached > 0 {
+                        let level = &mut self.layout.levels[cached - 1];
+                        if level.len() <= k {
+                            level.resize_with(k + 1, || (Vec::new(), KeyRole::Ignore));
+                        }
+                        let slot = &mut level[k];
+                        slot.0.clear();
+                        slot.0.extend_from_slice(&self.b[start..self.i]);
+                        slot.1 = role;
+                    }
+                    role
+                }
+            };
+            k += 1;
+            let inner = match role {
                 KeyRole::Field(f) => {
                     raw.set(f, self.value(depth + 1)?);
                     None
@@ -402,10 +470,26 @@ mod tests {
     /// Whatever the scanner accepts, serde reads the same; returns whether it accepted.
     fn fast(line: &[u8]) -> Option<Raw<'_>> {
         let mut raw = Raw::default();
-        record(line, &mut raw).then_some(raw)
+        record(line, &mut raw, &mut Layout::default()).then_some(raw)
+    }
+
+    thread_local! {
+        /// One layout for all the lines a test reads, as for the lines of a block.
+        static LAYOUT: std::cell::RefCell<Layout> = std::cell::RefCell::new(Layout::default());
     }
 
     fn agrees(line: &[u8]) -> bool {
+        // With the keys of earlier lines remembered, the same as from scratch.
+        let remembered = LAYOUT.with(|l| {
+            let mut raw = Raw::default();
+            record(line, &mut raw, &mut l.borrow_mut()).then(|| raw.into_owned())
+        });
+        assert_eq!(
+            remembered,
+            fast(line).map(Raw::into_owned),
+            "{}",
+            String::from_utf8_lossy(line)
+        );
         match fast(line) {
             Some(fast) => {
                 let slow = serde_record(line);
