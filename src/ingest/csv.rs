@@ -173,6 +173,17 @@ fn rows<S: Sink>(b: &[u8], first_line: u64, row: &Row<'_>, ctx: &mut FileCtx<'_,
             p = next;
             continue;
         }
+        // An empty line is no record (as for the csv crate), but it is a line.
+        let blank = match b[p] {
+            b'\n' => 1,
+            b'\r' if b.get(p + 1) == Some(&b'\n') => 2,
+            _ => 0,
+        };
+        if blank > 0 {
+            p += blank;
+            line += 1;
+            continue;
+        }
         let mut rdr = reader(&b[p..]);
         match rdr.read_byte_record(&mut rec) {
             Ok(true) => row.handle(line, rec.len(), |i| String::from_utf8_lossy(&rec[i]), ctx),

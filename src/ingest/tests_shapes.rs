@@ -705,3 +705,31 @@ fn csv_in_a_windows_code_page_is_still_read() {
     assert_eq!(got, vec!["Caf\u{fffd} closed", "plain"]);
     assert!(c.rejects.is_empty());
 }
+
+#[test]
+fn csv_blank_lines_are_skipped_and_lines_still_counted() {
+    for nl in ["\n", "\r\n"] {
+        let text = [
+            "TimeGenerated [UTC],ResultCode,ResultSubcode",
+            "2026-11-24T01:00:00Z,404,8522",
+            "",
+            "2026-11-24T01:00:01Z,404",
+            "",
+            "",
+            "2026-11-24T01:00:02Z,404,8522",
+            "2026-11-24T01:00:03Z",
+            "",
+        ]
+        .join(nl);
+        let (c, _, _d) = read_text("blank.csv", text.as_bytes());
+        assert_eq!(c.records.len(), 2, "{nl:?}");
+        assert_eq!(
+            c.rejects
+                .iter()
+                .map(|r| (r.line, r.reason))
+                .collect::<Vec<_>>(),
+            vec![(4, Reason::FieldCount), (8, Reason::FieldCount)],
+            "{nl:?}"
+        );
+    }
+}
