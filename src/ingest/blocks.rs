@@ -22,6 +22,8 @@ pub(super) enum Piece {
         first_line: u64,
         /// The file ended without a newline after the block's last line.
         unterminated: bool,
+        /// Newlines before the block (counted for arrays only, where units are elements).
+        newlines_before: u64,
     },
     TooLarge {
         line: u64,
@@ -73,6 +75,9 @@ pub(super) fn newlines(b: &[u8]) -> u64 {
     memchr_iter(b'\n', b).count() as u64
 }
 
+/// The input after the blocks: see [`Blocks::rest`].
+pub(super) type Rest = io::Chain<io::Cursor<Vec<u8>>, Input>;
+
 pub(super) struct Blocks {
     pool: Pool,
     cut: Cut,
@@ -80,6 +85,10 @@ pub(super) struct Blocks {
     carry: Vec<u8>,
     next_line: u64,
     done: bool,
+    /// Blocks of an array's elements: stop after the block that ends with its closing `]`
+    /// (the rest of the input is the document around the array, see [`Blocks::rest`]), and
+    /// count newlines, from this many before the array.
+    array: Option<u64>,
     /// A read error, reported after the complete lines read before it.
     error: Option<io::Error>,
 }
@@ -93,8 +102,43 @@ impl Blocks {
             carry: Vec::new(),
             next_line: 0,
             done: false,
+            array: None,
             error: None,
         }
+    }
+
+    /// Blocks of an array's elements, `lines` lines into the input: they end at its closing
+    /// `]`, and say how many newlines come before them.
+    pub(super) fn array(mut self, lines: u64) -> Blocks {
+        self.array = Some(lines);
+        self
+    }
+
+    /// Counts the newlines of a block that is handed on; returns those before it.
+    fn count(&mut self, block: &[u8]) -> u64 {
+        match &mut self.array {
+            Some(n) => {
+                let before = *n;
+                *n += newlines(block);
+                before
+            }
+            None => 0,
+        }
+    }
+
+    /// Units (lines, elements) handed on so far.
+    pub(super) fn units(&self) -> u64 {
+        self.next_line
+    }
+
+    /// For an array: the newlines before the array and in the blocks handed on so far.
+    pub(super) fn newlines_read(&self) -> u64 {
+        self.array.unwrap_or(0)
+    }
+
+    /// What follows the blocks: the bytes read past the last cut, then the unread input.
+    pub(super) fn rest(self) -> Rest {
+        io::Cursor::new(self.carry).chain(self.r)
     }
 
     /// Whether the input is read to its end, nothing left over.
@@ -191,12 +235,14 @@ impl Iterator for Blocks {
                     };
                     let first_line = self.next_line;
                     self.next_line += units;
+                    let newlines_before = self.count(&buf[..=p]);
                     return Some(Piece::Block {
                         data: buf,
                         start: 0,
                         len: p + 1,
                         first_line,
                         unterminated: false,
+                        newlines_before,
                     });
                 }
             }
@@ -206,22 +252,29 @@ impl Iterator for Blocks {
             Some((p, units)) => {
                 self.carry.extend_from_slice(&buf[p + 1..len]);
                 self.next_line += units;
+                if self.array.is_some() && buf[p] == b']' {
+                    self.done = true;
+                }
+                let newlines_before = self.count(&buf[..=p]);
                 Some(Piece::Block {
                     data: buf,
                     start: 0,
                     len: p + 1,
                     first_line,
                     unterminated: false,
+                    newlines_before,
                 })
             }
             None if eof => {
                 self.done = true;
+                let newlines_before = self.count(&buf[..len]);
                 (len > 0).then_some(Piece::Block {
                     data: buf,
                     start: 0,
                     len,
                     first_line,
                     unterminated: true,
+                    newlines_before,
                 })
             }
             None => {
@@ -241,13 +294,14 @@ impl Iterator for Blocks {
     }
 }
 
-/// Hands a block to `body` (its bytes, the lines before it, whether the input ended without a
-/// newline after it) and returns its buffer to the pool, or reports what went wrong.
+/// Hands a block to `body` (its bytes, the units before it, whether the input ended without a
+/// newline after it, the newlines before it when counted) and returns its buffer to the pool,
+/// or reports what went wrong.
 pub(super) fn process<S: Sink>(
     piece: Piece,
     ctx: &mut FileCtx<'_, S>,
     pool: &Pool,
-    body: impl FnOnce(&[u8], u64, bool, &mut FileCtx<'_, S>),
+    body: impl FnOnce(&[u8], u64, bool, u64, &mut FileCtx<'_, S>),
 ) {
     match piece {
         Piece::Block {
@@ -256,8 +310,15 @@ pub(super) fn process<S: Sink>(
             len,
             first_line,
             unterminated,
+            newlines_before,
         } => {
-            body(&data[start..len], first_line, unterminated, ctx);
+            body(
+                &data[start..len],
+                first_line,
+                unterminated,
+                newlines_before,
+                ctx,
+            );
             pool.give(data);
         }
         Piece::TooLarge { line, head } => ctx.reject(

@@ -36,10 +36,11 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         len,
         first_line: 0,
         unterminated,
+        ..
     } = first
     else {
         // The first block failed to read, or holds no whole row: report it.
-        blocks::process(first, ctx, &pool, |_, _, _, _| {});
+        blocks::process(first, ctx, &pool, |_, _, _, _, _| {});
         return Ok(());
     };
 
@@ -135,8 +136,9 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         len,
         first_line: header_lines,
         unterminated,
+        newlines_before: 0,
     };
-    let body = |b: &[u8], first_line: u64, _: bool, c: &mut FileCtx<'_, S>| {
+    let body = |b: &[u8], first_line: u64, _: bool, _: u64, c: &mut FileCtx<'_, S>| {
         rows(b, first_line, &row, c);
     };
     super::in_parallel(

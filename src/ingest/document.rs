@@ -1,23 +1,26 @@
 //! One JSON document spread over many lines: a `{"records": [...]}` blob, a query API response,
 //! or a JSON array (az CLI output, a callback batch).
 //!
-//! A top-level array is cut into blocks of whole elements that are parsed in parallel (the
-//! fast scanner, else the serde visitors); a damaged element is one reject and every other
-//! element still counts. Other documents are streamed element by element through the serde
-//! visitors; a syntax error ends the document with one reject, and every record before it
-//! still counts.
+//! The one large array of a document (a top-level array, the `records` of a blob, the `rows`
+//! of a query API table) is cut into blocks of whole elements that are parsed in parallel
+//! (the fast scanner, else the serde visitors); a damaged element is one reject and every
+//! other element still counts. What follows that array, and documents of any other layout,
+//! are streamed element by element through the serde visitors; a syntax error there ends the
+//! document with one reject, and every record before it still counts.
+//!
+//! Damaged JSON is reported by its line, a record that is not one by its index in its array.
 
-use std::io::{self, BufRead, BufReader};
+use std::io::{self, BufRead, BufReader, Read};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use serde::de::DeserializeSeed;
+use serde::de::{DeserializeSeed, IgnoredAny};
 
-use super::blocks::{self, Blocks, Pool};
-use super::json::{Element, RecordSeed, TopSeed};
+use super::blocks::{self, Blocks, Pool, Rest};
+use super::json::{Element, RecordSeed, RowSeed, TopSeed};
 use super::lines::short_message;
 use super::scan::{self, quote_or_backslash};
 use super::{FileCtx, Input, Sink};
-use crate::normalize::{Context, Raw, Reason};
+use crate::normalize::{Context, Field, Raw, Reason};
 
 pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     input: Input,
@@ -25,6 +28,8 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     make: &M,
 ) -> io::Result<()> {
     let mut r = BufReader::with_capacity(1 << 16, input);
+    // Newlines consumed before the array.
+    let mut lines = 0;
     // Past the leading whitespace: a `[` opens an array, read in parallel.
     loop {
         let buf = r.fill_buf()?;
@@ -32,40 +37,184 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
             return Ok(());
         };
         if first.is_ascii_whitespace() {
+            lines += u64::from(first == b'\n');
             r.consume(1);
             continue;
         }
         if first == b'[' {
             r.consume(1);
-            return read_array(Box::new(r), ctx, make);
+            let array = read_array(Box::new(r), &Items::Records, lines, ctx, make)?;
+            if let Some(Array {
+                records,
+                lines,
+                rest,
+            }) = array
+            {
+                trailing(rest, records, lines, ctx)?;
+            }
+            return Ok(());
         }
-        return stream(Box::new(r), ctx);
+        // A `{"records": [` or `{"tables": [{..., "rows": [` head: its array is read in
+        // parallel, then the rest of the document by the serde visitors, as if it began with
+        // an empty array.
+        if let Some((at, items)) = envelope(buf) {
+            lines += blocks::newlines(&buf[..at]);
+            r.consume(at);
+            let Some(array) = read_array(Box::new(r), &items, lines, ctx, make)? else {
+                return Ok(());
+            };
+            let head: &'static [u8] = match items {
+                Items::Records => b"{\"records\":[]",
+                Items::Rows(_) => b"{\"tables\":[{\"columns\":[],\"rows\":[]",
+            };
+            let rest = Box::new(io::Cursor::new(head).chain(array.rest));
+            return stream(rest, ctx, Some(array.lines));
+        }
+        return stream(Box::new(r), ctx, None);
     }
 }
 
-/// The elements of a top-level array after its `[`, in blocks of whole elements.
+/// Text after a top-level array's closing `]`, other than whitespace, is one reject.
+fn trailing<S: Sink>(
+    rest: impl Read,
+    n: u64,
+    mut lines: u64,
+    ctx: &mut FileCtx<'_, S>,
+) -> io::Result<()> {
+    let mut r = BufReader::new(rest);
+    loop {
+        let buf = r.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(());
+        }
+        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(p) => {
+                let text = &buf[p..buf.len().min(p + 200)];
+                ctx.reject(
+                    lines + blocks::newlines(&buf[..p]) + 1,
+                    Reason::BadDocument,
+                    format!("text after the array's closing ] (after record {n})"),
+                    String::from_utf8_lossy(text).into_owned(),
+                );
+                return Ok(());
+            }
+            None => {
+                let len = buf.len();
+                lines += blocks::newlines(buf);
+                r.consume(len);
+            }
+        }
+    }
+}
+
+/// What the elements of an array are.
+enum Items {
+    /// Records (objects).
+    Records,
+    /// Positional rows of a query API table, with the field of each column.
+    Rows(Vec<Option<Field>>),
+}
+
+/// The head of a document whose records are one large array: `{"records": [` or
+/// `{"tables": [{"columns": [...], ..., "rows": [`, as far as its `[` (and the items), when
+/// `b` starts with one. Anything else (other keys first, escapes in keys, a head longer than
+/// `b`) is left to the serde visitors.
+fn envelope(b: &[u8]) -> Option<(usize, Items)> {
+    let mut i = 0;
+    let expect = |i: &mut usize, c: u8| -> Option<()> {
+        while b.get(*i)?.is_ascii_whitespace() {
+            *i += 1;
+        }
+        (b[*i] == c).then(|| *i += 1)
+    };
+    let key = |i: &mut usize| -> Option<&[u8]> {
+        while b.get(*i)?.is_ascii_whitespace() {
+            *i += 1;
+        }
+        (b[*i] == b'"').then_some(())?;
+        let end = string_end(b, *i + 1)?;
+        let k = &b[*i + 1..end - 1];
+        *i = end;
+        (!k.contains(&b'\\')).then_some(k)
+    };
+    expect(&mut i, b'{')?;
+    let k = key(&mut i)?;
+    expect(&mut i, b':')?;
+    if k.eq_ignore_ascii_case(b"records") {
+        expect(&mut i, b'[')?;
+        return Some((i, Items::Records));
+    }
+    if !k.eq_ignore_ascii_case(b"tables") {
+        return None;
+    }
+    expect(&mut i, b'[')?;
+    expect(&mut i, b'{')?;
+    let mut cols = None;
+    loop {
+        let k = key(&mut i)?;
+        expect(&mut i, b':')?;
+        if k.eq_ignore_ascii_case(b"rows") {
+            expect(&mut i, b'[')?;
+            return Some((i, Items::Rows(cols?)));
+        }
+        while b.get(i)?.is_ascii_whitespace() {
+            i += 1;
+        }
+        let end = value_end(b, i)?;
+        let value = &b[i..end];
+        if k.eq_ignore_ascii_case(b"columns") {
+            cols = Some(super::json::columns(value)?);
+        } else {
+            serde_json::from_slice::<IgnoredAny>(value).ok()?;
+        }
+        i = end;
+        expect(&mut i, b',')?;
+    }
+}
+
+/// An array read to its closing `]`.
+struct Array {
+    /// Its elements.
+    records: u64,
+    /// Newlines in the input up to its `]`.
+    lines: u64,
+    /// The input after its `]`.
+    rest: Rest,
+}
+
+/// The elements of an array after its `[`, `lines` newlines into the input, in blocks of
+/// whole elements read in parallel; the array, unless the input ends before its `]`.
 fn read_array<S: Sink, M: Fn() -> S + Sync>(
     input: Input,
+    items: &Items,
+    lines: u64,
     ctx: &mut FileCtx<'_, S>,
     make: &M,
-) -> io::Result<()> {
+) -> io::Result<Option<Array>> {
     let pool = Pool::default();
-    let blocks = Blocks::new(input, pool.clone(), last_element_end);
+    let mut blocks = Blocks::new(input, pool.clone(), last_element_end).array(lines);
     let end = End::default();
-    super::in_parallel(blocks, ctx, make, |piece, c| {
-        blocks::process(piece, c, &pool, |b, first, _, c| {
-            elements(b, first, &end, c)
+    super::in_parallel(&mut blocks, ctx, make, |piece, c| {
+        blocks::process(piece, c, &pool, |b, first, _, lines, c| {
+            elements(b, first, lines, items, &end, c)
         })
     });
-    if !end.closed.load(Ordering::Relaxed) && !end.truncated.load(Ordering::Relaxed) {
+    if end.closed.load(Ordering::Relaxed) {
+        return Ok(Some(Array {
+            records: blocks.units(),
+            lines: blocks.newlines_read(),
+            rest: blocks.rest(),
+        }));
+    }
+    if !end.truncated.load(Ordering::Relaxed) {
         ctx.reject(
-            0,
+            blocks.newlines_read() + 1,
             Reason::Truncated,
             "the document ends before the array's closing ]; records before it were read".into(),
             String::new(),
         );
     }
-    Ok(())
+    Ok(None)
 }
 
 /// How the array ended, as the workers saw it.
@@ -153,46 +302,83 @@ fn last_element_end(b: &[u8]) -> Option<(usize, u64)> {
     }
 }
 
-/// The elements of one block, numbered from `first + 1`.
-fn elements<S: Sink>(b: &[u8], first: u64, end: &End, ctx: &mut FileCtx<'_, S>) {
+/// The elements of one block, numbered from `first + 1`, `lines` newlines into the input.
+/// Blocks after the first start past a comma, and every block ends with a comma or the
+/// array's `]`.
+fn elements<S: Sink>(
+    b: &[u8],
+    first: u64,
+    lines: u64,
+    items: &Items,
+    end: &End,
+    ctx: &mut FileCtx<'_, S>,
+) {
     // Checked once for the fast scanner, which then reads element after element in place.
-    let checked = scan::Checked::new(b);
+    let checked = match items {
+        Items::Records => scan::Checked::new(b),
+        Items::Rows(_) => None,
+    };
     let mut layout = scan::Layout::default();
+    // Line numbers, counted only for rejects: the line at `b[at]`.
+    let mut counted = (0, lines + 1);
+    let mut line_at = |at: usize| {
+        let (from, line) = counted;
+        counted = (at, line + blocks::newlines(&b[from..at]));
+        counted.1
+    };
     let mut i = 0;
     let mut index = first;
+    // Whether an element may come next (else a comma or the `]`), and whether a comma was
+    // the last thing read.
+    let mut want_element = true;
+    let mut after_comma = first > 0;
     loop {
         while b.get(i).is_some_and(u8::is_ascii_whitespace) {
             i += 1;
         }
+        let mut bad = |c: &mut FileCtx<'_, S>, why: &str| {
+            c.reject(
+                line_at(i),
+                Reason::BadDocument,
+                format!("{why} (after record index {index})"),
+                String::new(),
+            )
+        };
         match b.get(i) {
             None => break,
-            Some(b',') => i += 1,
-            Some(b']') => {
-                end.closed.store(true, Ordering::Relaxed);
-                let rest = &b[i + 1..];
-                if !rest.trim_ascii().is_empty() {
-                    ctx.reject(
-                        index,
-                        Reason::BadDocument,
-                        format!("text after the array's closing ] (after record {index})"),
-                        String::from_utf8_lossy(&rest[..rest.len().min(200)]).into_owned(),
-                    );
+            Some(b',') => {
+                if want_element {
+                    bad(ctx, "a comma without an element before it");
                 }
+                want_element = true;
+                after_comma = true;
+                i += 1;
+            }
+            Some(b']') => {
+                if after_comma && want_element {
+                    bad(ctx, "trailing comma before the array's closing ]");
+                }
+                end.closed.store(true, Ordering::Relaxed);
                 return;
             }
             Some(_) => {
+                if !want_element {
+                    bad(ctx, "no comma between two elements");
+                }
+                want_element = false;
+                after_comma = false;
                 index += 1;
-                let mut raw = Raw::default();
-                if let Some(stop) = checked
-                    .as_ref()
-                    .and_then(|c| c.object_at(i, &mut raw, &mut layout))
-                {
-                    ctx.emit(&raw, index, || format!("record {index} of the document"));
-                    i = stop;
-                    continue;
+                if let Some(c) = &checked {
+                    let mut raw = Raw::default();
+                    if let Some(stop) = c.object_at(i, &mut raw, &mut layout) {
+                        ctx.emit(&raw, index, || format!("record {index} of the document"));
+                        i = stop;
+                        continue;
+                    }
                 }
                 let stop = value_end(b, i).unwrap_or(b.len());
-                if element(&b[i..stop], index, ctx) {
+                let line = line_at(i);
+                if element(&b[i..stop], index, line, items, ctx) {
                     end.truncated.store(true, Ordering::Relaxed);
                 }
                 i = stop;
@@ -201,22 +387,33 @@ fn elements<S: Sink>(b: &[u8], first: u64, end: &End, ctx: &mut FileCtx<'_, S>) 
     }
 }
 
-/// One array element, the `index`-th, read by the serde visitors; says whether the input
-/// ended inside it.
-fn element<S: Sink>(text: &[u8], index: u64, ctx: &mut FileCtx<'_, S>) -> bool {
+/// One array element, the `index`-th, starting on `line`, read by the serde visitors; says
+/// whether the input ended inside it. As in documents read by [`stream`], a record that is
+/// not one is reported by its index, damaged JSON by its line.
+fn element<S: Sink>(
+    text: &[u8],
+    index: u64,
+    line: u64,
+    items: &Items,
+    ctx: &mut FileCtx<'_, S>,
+) -> bool {
     let context = || format!("record {index} of the document");
     let mut de = sonic_rs::Deserializer::from_slice(text);
-    let parsed = RecordSeed {
-        ctx: Context::Record,
+    let parsed = match items {
+        Items::Records => RecordSeed {
+            ctx: Context::Record,
+        }
+        .deserialize(&mut de)
+        .map(|r| r.ok_or_else(|| "not an object".to_string())),
+        Items::Rows(cols) => RowSeed { cols }.deserialize(&mut de),
     }
-    .deserialize(&mut de)
     .and_then(|r| de.end().map(|()| r));
     match parsed {
-        Ok(Some(raw)) => ctx.emit(&raw, index, context),
-        Ok(None) => ctx.reject(
+        Ok(Ok(raw)) => ctx.emit(&raw, index, context),
+        Ok(Err(why)) => ctx.reject(
             index,
             Reason::NotARecord,
-            format!("record index {index}: not an object"),
+            format!("record index {index}: {why}"),
             String::new(),
         ),
         Err(e) => {
@@ -227,7 +424,7 @@ fn element<S: Sink>(text: &[u8], index: u64, ctx: &mut FileCtx<'_, S>) -> bool {
                 (Reason::BadDocument, super::lines::sonic_message(&e))
             };
             ctx.reject(
-                index,
+                line,
                 reason,
                 format!("record index {index}: {why}"),
                 String::from_utf8_lossy(&text[..text.len().min(200)]).into_owned(),
@@ -239,7 +436,9 @@ fn element<S: Sink>(text: &[u8], index: u64, ctx: &mut FileCtx<'_, S>) -> bool {
 }
 
 /// Any other document, streamed through the serde visitors.
-fn stream<S: Sink>(input: Input, ctx: &mut FileCtx<'_, S>) -> io::Result<()> {
+/// `after` is set when the input is the rest of a document after its array of records (read
+/// in parallel), behind a one-line stand-in head: the newlines before it.
+fn stream<S: Sink>(input: Input, ctx: &mut FileCtx<'_, S>, after: Option<u64>) -> io::Result<()> {
     let mut not_records = Vec::new();
     let result = {
         let mut emit = |e: Element<'_>| match e {
@@ -264,13 +463,15 @@ fn stream<S: Sink>(input: Input, ctx: &mut FileCtx<'_, S>) -> io::Result<()> {
         if e.is_io() {
             return Err(io::Error::other(short_message(&e)));
         }
-        let detail = format!(
-            "{} at line {} column {}; records before it were read",
-            short_message(&e),
-            e.line(),
-            e.column()
-        );
-        ctx.reject(e.line() as u64, Reason::BadDocument, detail, String::new());
+        let line = after.unwrap_or(0) + e.line() as u64;
+        // The column is off on the stand-in head's line.
+        let place = if after.is_none() || e.line() > 1 {
+            format!("at line {line} column {}", e.column())
+        } else {
+            format!("on line {line}")
+        };
+        let detail = format!("{} {place}; records before it were read", short_message(&e));
+        ctx.reject(line, Reason::BadDocument, detail, String::new());
     }
     Ok(())
 }

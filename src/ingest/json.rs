@@ -381,6 +381,23 @@ struct ColumnSpec {
     name: String,
 }
 
+/// The field each column fills, in row order.
+fn column_fields(specs: &[ColumnSpec]) -> Vec<Option<Field>> {
+    specs
+        .iter()
+        .map(|c| match key_role(Context::Record, &c.name) {
+            KeyRole::Field(f) => Some(f),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The fields of a table's `columns` array, given as JSON text.
+pub(super) fn columns(text: &[u8]) -> Option<Vec<Option<Field>>> {
+    let specs: Vec<ColumnSpec> = serde_json::from_slice(text).ok()?;
+    Some(column_fields(&specs))
+}
+
 /// One table: `columns` (names, in row order) then `rows` (positional arrays).
 struct TableSeed<'e, 'de> {
     emit: &'e mut dyn FnMut(Element<'de>),
@@ -403,15 +420,7 @@ impl<'de> Visitor<'de> for TableSeed<'_, 'de> {
         while let Some(Key(k)) = m.next_key::<Key<'de>>()? {
             if k.eq_ignore_ascii_case("columns") {
                 let specs: Vec<ColumnSpec> = m.next_value()?;
-                columns = Some(
-                    specs
-                        .iter()
-                        .map(|c| match key_role(Context::Record, &c.name) {
-                            KeyRole::Field(f) => Some(f),
-                            _ => None,
-                        })
-                        .collect(),
-                );
+                columns = Some(column_fields(&specs));
             } else if k.eq_ignore_ascii_case("rows") {
                 let Some(cols) = columns.as_deref() else {
                     return Err(de::Error::custom("table rows come before its columns"));
@@ -458,8 +467,9 @@ impl<'de> Visitor<'de> for RowsSeed<'_, '_, 'de> {
     }
 }
 
-struct RowSeed<'c> {
-    cols: &'c [Option<Field>],
+/// One positional row of a table: the record, or why it is not one.
+pub(super) struct RowSeed<'c> {
+    pub(super) cols: &'c [Option<Field>],
 }
 
 impl<'de> DeserializeSeed<'de> for RowSeed<'_> {

@@ -642,7 +642,9 @@ fn large_json_array_is_read_in_parallel_blocks_with_exact_record_indexes() {
         vec![
             (n as u64 - 30, Reason::CodeNotInteger),
             (n as u64 - 20, Reason::NotARecord),
-            (n as u64 - 10, Reason::BadDocument)
+            // Damaged JSON by the line it starts on: `[` is line 1, then 8 lines per element
+            // but 1 for the `42`.
+            (2 + 8 * (n as u64 - 11) - 7, Reason::BadDocument)
         ]
     );
     assert_eq!(report.files[0].shape, "json document");
@@ -732,4 +734,94 @@ fn csv_blank_lines_are_skipped_and_lines_still_counted() {
             "{nl:?}"
         );
     }
+}
+
+/// One positional row of the query API shape below.
+fn api_row(i: usize, code: &str) -> String {
+    format!("[\"2026-11-24T19:57:40Z\",\"c{i}\",\"Play\",\"Failed\",{code},8535,\"a \\\"quoted\\\" ], message\"]")
+}
+
+const API_COLUMNS: &str = r#""columns":[{"name":"TimeGenerated","type":"datetime"},{"name":"CorrelationId","type":"string"},{"name":"OperationName","type":"string"},{"name":"ResultType","type":"string"},{"name":"ResultCode","type":"int"},{"name":"ResultSubcode","type":"int"},{"name":"ResultMessage","type":"string"}]"#;
+
+#[test]
+fn large_query_api_response_rows_are_read_in_parallel_then_the_rest_of_the_document() {
+    // Several blocks of rows, one per line: a short row and a damaged one far in; then a
+    // second table (read after the first one's rows) and another top-level key.
+    let n = 3 * MAX_RECORD_BYTES / api_row(0, "400").len();
+    let rows: Vec<String> = (1..=n)
+        .map(|i| match i {
+            _ if i == n - 20 => "[\"2026-11-24T19:57:40Z\",\"c\"]".to_string(),
+            _ if i == n - 10 => api_row(i, "4 00"),
+            _ => api_row(i, "400"),
+        })
+        .collect();
+    let text = format!(
+        "{{\"tables\":[{{\"name\":\"PrimaryResult\",{API_COLUMNS},\"rows\":[\n{}\n]}},\n{{\"name\":\"More\",{API_COLUMNS},\"rows\":[{}]}}],\n\"statistics\":{{\"query\":{{}}}}}}\n",
+        rows.join(",\n"),
+        api_row(0, "500")
+    );
+    let (c, report, _d) = read_text("api.json", text.as_bytes());
+    assert_eq!(report.files[0].shape, "json document");
+    assert_eq!(c.records.len(), n - 2 + 1);
+    assert_eq!(c.records.iter().filter(|r| r.code == 500).count(), 1);
+    assert!(c
+        .records
+        .iter()
+        .all(|r| r.subcode == Some(8535) && r.message == "a \"quoted\" ], message"));
+    let got: Vec<(u64, Reason)> = c.rejects.iter().map(|r| (r.line, r.reason)).collect();
+    // The short row by its index, the damaged one by its line (the head is line 1).
+    assert_eq!(
+        got,
+        vec![
+            (n as u64 - 20, Reason::NotARecord),
+            (n as u64 - 10 + 1, Reason::BadDocument)
+        ]
+    );
+}
+
+#[test]
+fn query_api_response_cut_off_inside_its_rows() {
+    let rows: Vec<String> = (1..=1000).map(|i| api_row(i, "400")).collect();
+    let full = format!(
+        "{{\"tables\":[{{\"name\":\"PrimaryResult\",{API_COLUMNS},\"rows\":[\n{}\n]}}]}}\n",
+        rows.join(",\n")
+    );
+    // Cut inside row 700.
+    let cut = full.find("\"c700\"").unwrap();
+    let (c, _, _d) = read_text("api.json", &full.as_bytes()[..cut]);
+    assert_eq!(c.records.len(), 699);
+    let got: Vec<(u64, Reason)> = c.rejects.iter().map(|r| (r.line, r.reason)).collect();
+    assert_eq!(got, vec![(701, Reason::Truncated)]);
+    // Cut after a whole row: no element is damaged, the missing `]` is reported.
+    let cut = full.find(",\n[\"2026-11-24T19:57:40Z\",\"c700\"").unwrap();
+    let (c, _, _d) = read_text("api.json", &full.as_bytes()[..cut]);
+    assert_eq!(c.records.len(), 699);
+    assert_eq!(c.rejects.len(), 1);
+    assert_eq!(c.rejects[0].reason, Reason::Truncated);
+}
+
+#[test]
+fn records_document_with_a_missing_comma_and_text_after_it() {
+    let rec = |i: u32| {
+        format!("{{\"time\":\"2026-11-24T01:00:0{i}Z\",\"resultCode\":603,\"resultSubcode\":0}}")
+    };
+    let text = format!(
+        "{{\"records\": [\n{},\n{}\n{},\n{}\n]}}\nnot json\n",
+        rec(1),
+        rec(2),
+        rec(3),
+        rec(4)
+    );
+    let (c, _, _d) = read_text("blob.json", text.as_bytes());
+    assert_eq!(c.records.len(), 4, "each whole record counts");
+    let got: Vec<(u64, Reason)> = c.rejects.iter().map(|r| (r.line, r.reason)).collect();
+    assert_eq!(
+        got,
+        vec![(4, Reason::BadDocument), (7, Reason::BadDocument)]
+    );
+    assert!(
+        c.rejects[0].detail.contains("no comma"),
+        "{:?}",
+        c.rejects[0]
+    );
 }
