@@ -404,19 +404,32 @@ pub fn ingest<S: Sink, M: Fn() -> S + Sync>(
     make: M,
 ) -> Result<(S, IngestReport)> {
     let srcs = sources(&settings.inputs)?;
-    let parts: Vec<(S, FileReport, Vec<String>)> = srcs
+    // Files are read in parallel, each into the sink of the worker that reads it, and the
+    // workers' sinks merged as they finish: a sink per file kept to the end would make memory
+    // grow with the number of files.
+    let (mut total, mut files) = srcs
         .par_iter()
-        .map(|src| {
-            let mut sink = make();
-            let mut warnings = Vec::new();
-            let fr = read_source(src, settings, progress, &mut sink, &make, &mut warnings);
-            (sink, fr, warnings)
-        })
-        .collect();
-    let mut total = make();
+        .enumerate()
+        .fold(
+            || (make(), Vec::new()),
+            |(mut sink, mut files), (i, src)| {
+                let mut warnings = Vec::new();
+                let fr = read_source(src, settings, progress, &mut sink, &make, &mut warnings);
+                files.push((i, fr, warnings));
+                (sink, files)
+            },
+        )
+        .reduce(
+            || (make(), Vec::new()),
+            |(mut a, mut files), (b, more)| {
+                a.merge(b);
+                files.extend(more);
+                (a, files)
+            },
+        );
+    files.sort_by_key(|(i, _, _)| *i);
     let mut report = IngestReport::default();
-    for (sink, fr, warnings) in parts {
-        total.merge(sink);
+    for (_, fr, warnings) in files {
         report.files.push(fr);
         report.warnings.extend(warnings);
     }
