@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Throughput benchmark: acs-triage vs DuckDB vs `wc -l` on synthetic exports of every big shape.
 #
-#   bench/run.sh                      # full: 1 GiB + 4 GiB JSON Lines, 1 GiB CSV, 256 MiB others
+#   bench/run.sh                      # full: 1 GiB + 4 GiB JSON Lines, 1 GiB CSV, 256 MiB others,
+#                                     # and the 1 GiB JSON Lines cut into 256 files in a directory
 #   BENCH_SCALE=small bench/run.sh    # smoke test: 64 MiB / 128 MiB / 32 MiB
 #
 # Environment:
@@ -74,7 +75,13 @@ wait_idle() {
 }
 label() { if (($1 >= 1024)); then echo "$(($1 / 1024))g"; else echo "${1}m"; fi; }
 
+# Files the 1 GiB JSON Lines input is cut into for the many-files run (a storage archive is a
+# tree of hourly PT1H.json blobs).
+SPLIT_FILES=256
+
 # name  generator-shape  MiB (uncompressed)  gz?  extension  duckdb-shape
+# (generator-shape "split": the JSON Lines input of that size cut into $SPLIT_FILES files of a
+# directory, named NAME.d)
 SPECS=(
   "jsonl-$(label "$BIG") jsonl $BIG no jsonl jsonl"
   "jsonl-$(label "$HUGE") jsonl $HUGE no jsonl jsonl"
@@ -83,6 +90,7 @@ SPECS=(
   "records-$(label "$MID") records $MID no json records"
   "api-$(label "$MID") api $MID no json api"
   "cli-$(label "$MID") cli $MID no json cli"
+  "jsonl-$(label "$BIG")-${SPLIT_FILES}files split $BIG no d jsonl"
 )
 if [[ -n "$BENCH_ONLY" ]]; then
   selected=()
@@ -153,7 +161,20 @@ for spec in "${SPECS[@]}"; do
   read -r name shape mib gz ext dshape <<<"$spec"
   path="$BENCH_DIR/$name.$ext"
   want="shape=$shape mib=$mib gz=$gz seed=$BENCH_SEED gen=$gen_hash"
-  if [[ "$BENCH_REGEN" != 1 && -f "$path" && -f "$path.meta" ]] && [[ "$(head -n1 "$path.meta")" == "$want" ]]; then
+  if [[ "$shape" == split ]]; then
+    src="$BENCH_DIR/jsonl-$(label "$mib").jsonl"
+    [[ -f "$src.meta" ]] || die "$name is cut from $src: generate it first (BENCH_ONLY=\"jsonl-$(label "$mib") $name\")"
+    want="split=$SPLIT_FILES $(head -n1 "$src.meta")"
+    if [[ "$BENCH_REGEN" != 1 && -d "$path" && -f "$path.meta" ]] && [[ "$(head -n1 "$path.meta")" == "$want" ]]; then
+      echo "$name: exists" >&2
+    else
+      rm -rf "$path"
+      mkdir -p "$path"
+      (cd "$path" && split -n "l/$SPLIT_FILES" -d -a 4 --additional-suffix=.json "$src" PT1H-)
+      printf '%s\n%s\n' "$want" "$(tail -n1 "$src.meta")" >"$path.meta"
+      echo "$name: cut $src into $SPLIT_FILES files" >&2
+    fi
+  elif [[ "$BENCH_REGEN" != 1 && -f "$path" && -f "$path.meta" ]] && [[ "$(head -n1 "$path.meta")" == "$want" ]]; then
     echo "$name: exists ($(tail -n1 "$path.meta"))" >&2
   else
     args=(--shape "$shape" --mib "$mib" --out "$path" --seed "$BENCH_SEED")
@@ -166,7 +187,8 @@ for spec in "${SPECS[@]}"; do
   stats="$(tail -n1 "$path.meta")"
   records="${stats#records=}"; records="${records%% *}"
   raw="${stats##*bytes=}"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$dshape" "$path" "$(stat -c %s "$path")" "$raw" "$records" >>"$RESULTS/files.tsv"
+  size="$(du -sb --apparent-size "$path" | cut -f1)"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$dshape" "$path" "$size" "$raw" "$records" >>"$RESULTS/files.tsv"
 done
 
 # --- benchmark -----------------------------------------------------------------------------
@@ -182,6 +204,11 @@ for spec in "${SPECS[@]}"; do
   wc_cmd=(wc -l "$path")
   # For a gzipped input the floor is decompressing it: gzip -dc | wc -l (still named "wc -l").
   [[ "$gz" == yes ]] && wc_cmd=(bash -c 'gzip -dc -- "$1" | wc -l' gunzip-wc "$path")
+  # For a directory: DuckDB reads a glob of its files, the floor is wc -l of all of them.
+  if [[ -d "$path" ]]; then
+    duck_cmd=("$PY" "$HERE/duckdb_query.py" --shape "$dshape" "$path/*.json" "$duck_out")
+    wc_cmd=(bash -c 'wc -l -- "$1"/*.json | tail -n1' wc-dir "$path")
+  fi
 
   if ((BENCH_WAIT_IDLE > 0)); then
     wait_idle "$BENCH_WAIT_IDLE"
