@@ -22,8 +22,8 @@ pub(super) enum Piece {
         first_line: u64,
         /// The file ended without a newline after the block's last line.
         unterminated: bool,
-        /// Newlines before the block (counted for arrays only, where units are elements).
-        newlines_before: u64,
+        /// For arrays: where the block starts.
+        at: ArrayAt,
     },
     TooLarge {
         line: u64,
@@ -33,6 +33,16 @@ pub(super) enum Piece {
         line: u64,
         error: io::Error,
     },
+}
+
+/// Where a block of array elements starts (zero for other inputs).
+#[derive(Clone, Copy, Default)]
+pub(super) struct ArrayAt {
+    /// Newlines before the block.
+    pub(super) newlines: u64,
+    /// The block follows a comma between elements (else the array's `[`, or a skipped
+    /// element without a comma after it).
+    pub(super) after_comma: bool,
 }
 
 /// Block buffers of [`BLOCK`] bytes, reused once their lines are parsed. They keep their
@@ -89,6 +99,12 @@ pub(super) struct Blocks {
     /// (the rest of the input is the document around the array, see [`Blocks::rest`]), and
     /// count newlines, from this many before the array.
     array: Option<u64>,
+    /// For arrays: the last block ended with a comma.
+    comma: bool,
+    /// For arrays: an oversized element was skipped; a comma after it is dropped.
+    after_skip: bool,
+    /// A read error ended the input.
+    failed: bool,
     /// A read error, reported after the complete lines read before it.
     error: Option<io::Error>,
 }
@@ -103,6 +119,9 @@ impl Blocks {
             next_line: 0,
             done: false,
             array: None,
+            comma: false,
+            after_skip: false,
+            failed: false,
             error: None,
         }
     }
@@ -114,15 +133,61 @@ impl Blocks {
         self
     }
 
-    /// Counts the newlines of a block that is handed on; returns those before it.
-    fn count(&mut self, block: &[u8]) -> u64 {
+    /// Whether a read error ended the input (and was reported).
+    pub(super) fn failed(&self) -> bool {
+        self.failed
+    }
+
+    /// Counts the newlines (for arrays) and the final comma of a block that is handed on;
+    /// returns where it starts.
+    fn count(&mut self, block: &[u8]) -> ArrayAt {
         match &mut self.array {
             Some(n) => {
-                let before = *n;
+                let at = ArrayAt {
+                    newlines: *n,
+                    after_comma: self.comma,
+                };
                 *n += newlines(block);
-                before
+                self.comma = block.last() == Some(&b',');
+                at
             }
-            None => 0,
+            None => ArrayAt::default(),
+        }
+    }
+
+    /// After a skipped element, the comma that follows it (if the block starts with one) is
+    /// read as whitespace, and the block is after a comma.
+    fn drop_comma_after_skip(&mut self, buf: &mut [u8]) {
+        if !std::mem::take(&mut self.after_skip) {
+            return;
+        }
+        if let Some(k) = buf.iter().position(|c| !c.is_ascii_whitespace()) {
+            if buf[k] == b',' {
+                buf[k] = b' ';
+                self.comma = true;
+            }
+        }
+    }
+
+    /// Drops the rest of an array element longer than a block, `head` being its start,
+    /// following strings and brackets across reads; keeps what follows it.
+    fn skip_element(&mut self, head: &[u8]) -> io::Result<()> {
+        let mut skip = Skip::default();
+        let mut chunk = head.to_vec();
+        loop {
+            if let Some(e) = skip.end(&chunk) {
+                self.count(&chunk[..e]);
+                self.carry = chunk[e..].to_vec();
+                self.comma = false;
+                self.after_skip = true;
+                return Ok(());
+            }
+            self.count(&chunk);
+            chunk.clear();
+            if read_more(&mut self.r, &mut chunk, 1 << 16)? == 0 {
+                self.done = true;
+                return Ok(());
+            }
         }
     }
 
@@ -178,6 +243,7 @@ fn read_more(r: &mut Input, buf: &mut Vec<u8>, want: usize) -> io::Result<usize>
 impl Blocks {
     fn fail(&mut self, error: io::Error) -> Option<Piece> {
         self.done = true;
+        self.failed = true;
         Some(Piece::Error {
             line: self.next_line,
             error,
@@ -229,25 +295,27 @@ impl Iterator for Blocks {
                     // Hand on the whole lines read so far; the cut line after them is lost
                     // with the error.
                     self.error = Some(e);
+                    self.drop_comma_after_skip(&mut buf[..len]);
                     let Some((p, units)) = (self.cut)(&buf[..len]) else {
                         let e = self.error.take().expect("just set");
                         return self.fail(e);
                     };
                     let first_line = self.next_line;
                     self.next_line += units;
-                    let newlines_before = self.count(&buf[..=p]);
+                    let at = self.count(&buf[..=p]);
                     return Some(Piece::Block {
                         data: buf,
                         start: 0,
                         len: p + 1,
                         first_line,
                         unterminated: false,
-                        newlines_before,
+                        at,
                     });
                 }
             }
         }
         let first_line = self.next_line;
+        self.drop_comma_after_skip(&mut buf[..len]);
         match (self.cut)(&buf[..len]) {
             Some((p, units)) => {
                 self.carry.extend_from_slice(&buf[p + 1..len]);
@@ -255,53 +323,115 @@ impl Iterator for Blocks {
                 if self.array.is_some() && buf[p] == b']' {
                     self.done = true;
                 }
-                let newlines_before = self.count(&buf[..=p]);
+                let at = self.count(&buf[..=p]);
                 Some(Piece::Block {
                     data: buf,
                     start: 0,
                     len: p + 1,
                     first_line,
                     unterminated: false,
-                    newlines_before,
+                    at,
                 })
             }
             None if eof => {
                 self.done = true;
-                let newlines_before = self.count(&buf[..len]);
+                let at = self.count(&buf[..len]);
                 (len > 0).then_some(Piece::Block {
                     data: buf,
                     start: 0,
                     len,
                     first_line,
                     unterminated: true,
-                    newlines_before,
+                    at,
                 })
             }
             None => {
-                // A whole block without a newline: the line is over the cap.
+                // A whole block without a cut: the line (or array element) is over the cap.
                 let head = buf[..200].to_vec();
-                self.pool.give(buf);
                 self.next_line += 1;
-                if let Err(e) = self.skip_past_newline() {
+                let (line, skipped) = match self.array {
+                    Some(before) => {
+                        // The line the element starts on, past the whitespace before it.
+                        let lead = buf[..len].iter().position(|c| !c.is_ascii_whitespace());
+                        let line = before + newlines(&buf[..lead.unwrap_or(0)]);
+                        (line, self.skip_element(&buf[..len]))
+                    }
+                    None => (first_line, self.skip_past_newline()),
+                };
+                self.pool.give(buf);
+                if let Err(e) = skipped {
                     return self.fail(e);
                 }
-                Some(Piece::TooLarge {
-                    line: first_line,
-                    head,
-                })
+                Some(Piece::TooLarge { line, head })
             }
         }
     }
 }
 
+/// Where an array element longer than a block ends, followed across reads: strings and
+/// brackets only, as the cut between elements does.
+#[derive(Default)]
+struct Skip {
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+    started: bool,
+}
+
+impl Skip {
+    /// The index just past the element if it ends in `b`, the next part of the input.
+    fn end(&mut self, b: &[u8]) -> Option<usize> {
+        for (i, &c) in b.iter().enumerate() {
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                } else if c == b'\\' {
+                    self.escaped = true;
+                } else if c == b'"' {
+                    self.in_string = false;
+                    if self.depth == 0 {
+                        return Some(i + 1);
+                    }
+                }
+                continue;
+            }
+            match c {
+                b'"' => {
+                    self.in_string = true;
+                    self.started = true;
+                }
+                b'{' | b'[' => {
+                    self.depth += 1;
+                    self.started = true;
+                }
+                b'}' | b']' if self.depth > 0 => {
+                    self.depth -= 1;
+                    if self.depth == 0 {
+                        return Some(i + 1);
+                    }
+                }
+                // The end of a scalar.
+                b',' | b'}' | b']' if self.started && self.depth == 0 => return Some(i),
+                c if c.is_ascii_whitespace() => {
+                    if self.started && self.depth == 0 {
+                        return Some(i);
+                    }
+                }
+                _ => self.started = true,
+            }
+        }
+        None
+    }
+}
+
 /// Hands a block to `body` (its bytes, the units before it, whether the input ended without a
-/// newline after it, the newlines before it when counted) and returns its buffer to the pool,
-/// or reports what went wrong.
+/// newline after it, where it starts in an array) and returns its buffer to the pool, or
+/// reports what went wrong.
 pub(super) fn process<S: Sink>(
     piece: Piece,
     ctx: &mut FileCtx<'_, S>,
     pool: &Pool,
-    body: impl FnOnce(&[u8], u64, bool, u64, &mut FileCtx<'_, S>),
+    body: impl FnOnce(&[u8], u64, bool, ArrayAt, &mut FileCtx<'_, S>),
 ) {
     match piece {
         Piece::Block {
@@ -310,15 +440,9 @@ pub(super) fn process<S: Sink>(
             len,
             first_line,
             unterminated,
-            newlines_before,
+            at,
         } => {
-            body(
-                &data[start..len],
-                first_line,
-                unterminated,
-                newlines_before,
-                ctx,
-            );
+            body(&data[start..len], first_line, unterminated, at, ctx);
             pool.give(data);
         }
         Piece::TooLarge { line, head } => ctx.reject(

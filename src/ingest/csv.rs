@@ -136,9 +136,9 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         len,
         first_line: header_lines,
         unterminated,
-        newlines_before: 0,
+        at: Default::default(),
     };
-    let body = |b: &[u8], first_line: u64, _: bool, _: u64, c: &mut FileCtx<'_, S>| {
+    let body = |b: &[u8], first_line: u64, _: bool, _, c: &mut FileCtx<'_, S>| {
         rows(b, first_line, &row, c);
     };
     super::in_parallel(

@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::de::{DeserializeSeed, IgnoredAny};
 
-use super::blocks::{self, Blocks, Pool, Rest};
+use super::blocks::{self, ArrayAt, Blocks, Pool, Rest};
 use super::json::{Element, RecordSeed, RowSeed, TopSeed};
 use super::lines::short_message;
 use super::scan::{self, quote_or_backslash};
@@ -68,9 +68,9 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                 Items::Rows(_) => b"{\"tables\":[{\"columns\":[],\"rows\":[]",
             };
             let rest = Box::new(io::Cursor::new(head).chain(array.rest));
-            return stream(rest, ctx, Some(array.lines));
+            return stream(rest, ctx, array.lines, true);
         }
-        return stream(Box::new(r), ctx, None);
+        return stream(Box::new(r), ctx, lines, false);
     }
 }
 
@@ -195,18 +195,19 @@ fn read_array<S: Sink, M: Fn() -> S + Sync>(
     let mut blocks = Blocks::new(input, pool.clone(), last_element_end).array(lines);
     let end = End::default();
     super::in_parallel(&mut blocks, ctx, make, |piece, c| {
-        blocks::process(piece, c, &pool, |b, first, _, lines, c| {
-            elements(b, first, lines, items, &end, c)
+        blocks::process(piece, c, &pool, |b, first, _, at, c| {
+            elements(b, first, at, items, &end, c)
         })
     });
-    if end.closed.load(Ordering::Relaxed) {
+    if end.closed.load(Ordering::Relaxed) && !blocks.failed() {
         return Ok(Some(Array {
             records: blocks.units(),
             lines: blocks.newlines_read(),
             rest: blocks.rest(),
         }));
     }
-    if !end.truncated.load(Ordering::Relaxed) {
+    // A read error was reported as such, an element cut off by the end as truncated.
+    if !blocks.failed() && !end.truncated.load(Ordering::Relaxed) {
         ctx.reject(
             blocks.newlines_read() + 1,
             Reason::Truncated,
@@ -302,13 +303,12 @@ fn last_element_end(b: &[u8]) -> Option<(usize, u64)> {
     }
 }
 
-/// The elements of one block, numbered from `first + 1`, `lines` newlines into the input.
-/// Blocks after the first start past a comma, and every block ends with a comma or the
-/// array's `]`.
+/// The elements of one block, numbered from `first + 1`, starting `at` in the input. Every
+/// block but the last ends with a comma or the array's `]`.
 fn elements<S: Sink>(
     b: &[u8],
     first: u64,
-    lines: u64,
+    at: ArrayAt,
     items: &Items,
     end: &End,
     ctx: &mut FileCtx<'_, S>,
@@ -320,7 +320,7 @@ fn elements<S: Sink>(
     };
     let mut layout = scan::Layout::default();
     // Line numbers, counted only for rejects: the line at `b[at]`.
-    let mut counted = (0, lines + 1);
+    let mut counted = (0, at.newlines + 1);
     let mut line_at = |at: usize| {
         let (from, line) = counted;
         counted = (at, line + blocks::newlines(&b[from..at]));
@@ -331,7 +331,7 @@ fn elements<S: Sink>(
     // Whether an element may come next (else a comma or the `]`), and whether a comma was
     // the last thing read.
     let mut want_element = true;
-    let mut after_comma = first > 0;
+    let mut after_comma = at.after_comma;
     loop {
         while b.get(i).is_some_and(u8::is_ascii_whitespace) {
             i += 1;
@@ -423,6 +423,8 @@ fn element<S: Sink>(
             } else {
                 (Reason::BadDocument, super::lines::sonic_message(&e))
             };
+            // The line the damage was found on (the element's start when the input ended).
+            let line = line + (e.line() as u64).saturating_sub(1);
             ctx.reject(
                 line,
                 reason,
@@ -435,10 +437,15 @@ fn element<S: Sink>(
     false
 }
 
-/// Any other document, streamed through the serde visitors.
-/// `after` is set when the input is the rest of a document after its array of records (read
-/// in parallel), behind a one-line stand-in head: the newlines before it.
-fn stream<S: Sink>(input: Input, ctx: &mut FileCtx<'_, S>, after: Option<u64>) -> io::Result<()> {
+/// Any other document, streamed through the serde visitors, `lines` newlines into the input.
+/// When `stand_in` is set the input is the rest of a document after its array of records
+/// (read in parallel), behind a one-line stand-in head.
+fn stream<S: Sink>(
+    input: Input,
+    ctx: &mut FileCtx<'_, S>,
+    lines: u64,
+    stand_in: bool,
+) -> io::Result<()> {
     let mut not_records = Vec::new();
     let result = {
         let mut emit = |e: Element<'_>| match e {
@@ -463,9 +470,9 @@ fn stream<S: Sink>(input: Input, ctx: &mut FileCtx<'_, S>, after: Option<u64>) -
         if e.is_io() {
             return Err(io::Error::other(short_message(&e)));
         }
-        let line = after.unwrap_or(0) + e.line() as u64;
+        let line = lines + e.line() as u64;
         // The column is off on the stand-in head's line.
-        let place = if after.is_none() || e.line() > 1 {
+        let place = if !stand_in || e.line() > 1 {
             format!("at line {line} column {}", e.column())
         } else {
             format!("on line {line}")

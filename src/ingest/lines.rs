@@ -98,7 +98,7 @@ fn process_block<S: Sink>(
     data: &[u8],
     first_line: u64,
     unterminated: bool,
-    _: u64,
+    _: blocks::ArrayAt,
     ctx: &mut FileCtx<'_, S>,
 ) {
     let mut layout = Layout::default();

@@ -642,9 +642,9 @@ fn large_json_array_is_read_in_parallel_blocks_with_exact_record_indexes() {
         vec![
             (n as u64 - 30, Reason::CodeNotInteger),
             (n as u64 - 20, Reason::NotARecord),
-            // Damaged JSON by the line it starts on: `[` is line 1, then 8 lines per element
-            // but 1 for the `42`.
-            (2 + 8 * (n as u64 - 11) - 7, Reason::BadDocument)
+            // Damaged JSON by its line: `[` is line 1, then 8 lines per element but 1 for the
+            // `42`; the damage is on the element's 4th line.
+            (2 + 8 * (n as u64 - 11) - 7 + 3, Reason::BadDocument)
         ]
     );
     assert_eq!(report.files[0].shape, "json document");
@@ -824,4 +824,65 @@ fn records_document_with_a_missing_comma_and_text_after_it() {
         "{:?}",
         c.rejects[0]
     );
+}
+
+/// A pretty-printed `records` blob of `n` one-line records, `big` (if any) after record `at`.
+fn blob(n: usize, at: usize, big: &str) -> String {
+    let rec = |i: usize| {
+        format!("  {{\"time\":\"2026-11-24T01:00:00Z\",\"correlationId\":\"c{i}\",\"resultCode\":500,\"resultSubcode\":8572}}")
+    };
+    let mut parts: Vec<String> = (1..=n).map(rec).collect();
+    if !big.is_empty() {
+        parts.insert(at, big.to_string());
+    }
+    format!("{{\n \"records\": [\n{}\n ]\n}}\n", parts.join(",\n"))
+}
+
+#[test]
+fn records_blob_element_over_the_cap_is_one_reject_and_the_rest_counts() {
+    // A record of 5 MiB over 3 lines, with brackets and escaped quotes in its strings.
+    let filler = "x]\\\"}".repeat(MAX_RECORD_BYTES / 5);
+    let big = format!("  {{\"time\":\"2026-11-24T01:00:00Z\",\n   \"resultMessage\":\"{filler}\",\n   \"resultCode\":500}}");
+    for (n, at) in [(100_000, 40_000), (100_000, 100_000), (10, 0)] {
+        let mut text = blob(n, at, &big);
+        // A damaged record after it, found by its exact line.
+        if at < n {
+            text = text.replacen("\"c99999\"", "\"c99999\" \"x\"", 1);
+        }
+        let (c, _, _d) = read_text("blob.json", text.as_bytes());
+        let got: Vec<(u64, Reason)> = c.rejects.iter().map(|r| (r.line, r.reason)).collect();
+        // `{` and `"records": [` are lines 1-2; record i is on line 2 + i, the big one on
+        // 3 lines after record `at`.
+        let mut want = vec![(3 + at as u64, Reason::TooLarge)];
+        if n == 100_000 && at < n {
+            want.push((2 + 99_999 + 3, Reason::BadDocument));
+        }
+        want.sort();
+        assert_eq!(
+            got,
+            want,
+            "n {n}, at {at}: {:?}",
+            c.rejects
+                .iter()
+                .map(|r| (&r.detail, r.excerpt.chars().take(60).collect::<String>()))
+                .collect::<Vec<_>>()
+        );
+        let bad = usize::from(n == 100_000 && at < n);
+        assert_eq!(c.records.len(), n - bad, "n {n}, at {at}");
+    }
+}
+
+#[test]
+fn corrupt_gzip_records_blob_is_one_reject() {
+    let text = blob(40_000, 0, "");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::none());
+    gz.write_all(text.as_bytes()).unwrap();
+    let mut bytes = gz.finish().unwrap();
+    let n = bytes.len();
+    bytes.truncate(n * 3 / 4);
+    bytes.extend_from_slice(b"garbage");
+    let (c, _, _d) = read_text("blob.json.gz", &bytes);
+    assert_eq!(c.rejects.len(), 1, "{:?}", c.rejects);
+    assert_eq!(c.rejects[0].reason, Reason::Unreadable);
+    assert!(c.records.len() > 20_000, "{}", c.records.len());
 }
