@@ -187,7 +187,7 @@ for spec in "${SPECS[@]}"; do
   stats="$(tail -n1 "$path.meta")"
   records="${stats#records=}"; records="${records%% *}"
   raw="${stats##*bytes=}"
-  size="$(du -sb --apparent-size "$path" | cut -f1)"
+  size="$(find "$path" -type f -printf '%s\n' | awk '{s += $1} END {print s}')"
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$dshape" "$path" "$size" "$raw" "$records" >>"$RESULTS/files.tsv"
 done
 
