@@ -229,13 +229,17 @@ struct End {
 
 /// Where the value starting at `b[i]` ends (the index after it, always past `i`), or `None`
 /// when `b` ends first. Only the structure is followed (strings, brackets); the value is
-/// checked when parsed.
+/// checked when parsed. A closing bracket of the wrong kind closes every bracket up to the
+/// nearest one it matches, so a damaged value does not swallow the values after it.
 fn value_end(b: &[u8], mut i: usize) -> Option<usize> {
     if matches!(b.get(i), Some(b'}' | b']')) {
         // A stray closer is a (bad) value of its own.
         return Some(i + 1);
     }
+    // Open brackets, innermost in the lowest bit: 1 for `{`, 0 for `[` (the kinds of the
+    // innermost 64 are kept; deeper ones are taken to match).
     let mut depth = 0usize;
+    let mut kinds = 0u64;
     while i < b.len() {
         match b[i] {
             b'"' => {
@@ -245,12 +249,22 @@ fn value_end(b: &[u8], mut i: usize) -> Option<usize> {
                 }
                 continue;
             }
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => {
+            c @ (b'{' | b'[') => {
+                depth += 1;
+                kinds = kinds << 1 | u64::from(c == b'{');
+            }
+            c @ (b'}' | b']') => {
                 if depth == 0 {
                     return Some(i);
                 }
-                depth -= 1;
+                let brace = u64::from(c == b'}');
+                // The open brackets this one closes: up to the nearest of its kind.
+                let known = depth.min(64);
+                let closes = (0..known)
+                    .find(|&k| (kinds >> k) & 1 == brace)
+                    .map_or(known, |k| k + 1);
+                depth -= closes;
+                kinds = kinds.checked_shr(closes as u32).unwrap_or(0);
                 if depth == 0 {
                     return Some(i + 1);
                 }
@@ -508,5 +522,10 @@ mod tests {
         assert_eq!(value_end(br#""a\"b" "#, 0), Some(6));
         assert_eq!(value_end(br#"{"a":"#, 0), None);
         assert_eq!(value_end(b"}", 0), Some(1));
+        // A closer of the wrong kind closes up to its own kind, or everything.
+        assert_eq!(value_end(br#"{"a":[1},{"t":2}"#, 0), Some(8));
+        assert_eq!(value_end(br#"[{"a":1]],"#, 0), Some(8));
+        assert_eq!(value_end(br#"[[{"a":1]],"#, 0), Some(10));
+        assert_eq!(value_end(br#"[[1}, 2"#, 0), Some(4));
     }
 }

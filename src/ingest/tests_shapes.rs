@@ -886,3 +886,24 @@ fn corrupt_gzip_records_blob_is_one_reject() {
     assert_eq!(c.rejects[0].reason, Reason::Unreadable);
     assert!(c.records.len() > 20_000, "{}", c.records.len());
 }
+
+#[test]
+fn mismatched_bracket_in_one_element_does_not_swallow_the_next() {
+    let rec = |i: u32| {
+        format!("{{\"time\":\"2026-11-24T01:00:0{i}Z\",\"resultCode\":603,\"resultSubcode\":0}}")
+    };
+    for text in [
+        format!("[{},{{\"a\":[1}},{},{}]", rec(1), rec(2), rec(3)),
+        format!(
+            "{{\"records\":[\n{},\n{{\"a\":[1}},\n{},\n{}\n]}}",
+            rec(1),
+            rec(2),
+            rec(3)
+        ),
+    ] {
+        let (c, _, _d) = read_text("doc.json", text.as_bytes());
+        assert_eq!(c.records.len(), 3, "{text}");
+        let got: Vec<Reason> = c.rejects.iter().map(|r| r.reason).collect();
+        assert_eq!(got, vec![Reason::BadDocument], "{text}: {:?}", c.rejects);
+    }
+}
