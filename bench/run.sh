@@ -187,7 +187,7 @@ for spec in "${SPECS[@]}"; do
   stats="$(tail -n1 "$path.meta")"
   records="${stats#records=}"; records="${records%% *}"
   raw="${stats##*bytes=}"
-  size="$(find "$path" -type f -printf '%s\n' | awk '{s += $1} END {print s}')"
+  size="$(find "$path" -type f -printf '%s\n' | awk '{s += $1} END {printf "%.0f\n", s}')"
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$dshape" "$path" "$size" "$raw" "$records" >>"$RESULTS/files.tsv"
 done
 
