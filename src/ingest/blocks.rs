@@ -3,7 +3,7 @@
 //! newline outside quotes. Block buffers go round a pool, so memory stays flat.
 
 use std::io::{self, Read};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use memchr::{memchr, memchr_iter};
 
@@ -47,10 +47,22 @@ pub(super) struct ArrayAt {
 
 /// Block buffers of [`BLOCK`] bytes, reused once their lines are parsed. They keep their
 /// length: zeroing 4 MiB before every read would cost as much as parsing a tenth of it.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub(super) struct Pool(Arc<Mutex<Vec<Vec<u8>>>>);
 
+/// Buffers kept for reuse, at most: more are only in flight when many files are read at once.
+const POOLED: usize = 16;
+
 impl Pool {
+    /// The process's pool: files read one after another (a storage archive is thousands of
+    /// small ones) reuse the same buffers instead of allocating and faulting in new ones.
+    pub(super) fn shared() -> Pool {
+        static SHARED: OnceLock<Pool> = OnceLock::new();
+        SHARED
+            .get_or_init(|| Pool(Arc::new(Mutex::new(Vec::new()))))
+            .clone()
+    }
+
     pub(super) fn take(&self) -> Vec<u8> {
         let mut v = self
             .0
@@ -64,7 +76,9 @@ impl Pool {
 
     pub(super) fn give(&self, v: Vec<u8>) {
         if let Ok(mut p) = self.0.lock() {
-            p.push(v);
+            if p.len() < POOLED {
+                p.push(v);
+            }
         }
     }
 }

@@ -25,7 +25,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     settings: &IngestSettings,
     warnings: &mut Vec<String>,
 ) -> io::Result<()> {
-    let pool = Pool::default();
+    let pool = Pool::shared();
     let mut blocks = Blocks::new(input, pool.clone(), last_unquoted_newline);
     let Some(first) = blocks.next() else {
         return Ok(());

@@ -191,7 +191,7 @@ fn read_array<S: Sink, M: Fn() -> S + Sync>(
     ctx: &mut FileCtx<'_, S>,
     make: &M,
 ) -> io::Result<Option<Array>> {
-    let pool = Pool::default();
+    let pool = Pool::shared();
     let mut blocks = Blocks::new(input, pool.clone(), last_element_end).array(lines);
     let end = End::default();
     super::in_parallel(&mut blocks, ctx, make, |piece, c| {

@@ -120,7 +120,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     ctx: &mut FileCtx<'_, S>,
     make: &M,
 ) -> io::Result<()> {
-    let pool = Pool::default();
+    let pool = Pool::shared();
     let mut blocks = Blocks::new(input, pool.clone(), blocks::last_newline);
     let Some(first) = blocks.next() else {
         return Ok(());
