@@ -63,6 +63,13 @@ impl Pool {
             .clone()
     }
 
+    /// Frees the buffers kept for reuse (when every input is read: the report is built next).
+    pub(super) fn release(&self) {
+        if let Ok(mut p) = self.0.lock() {
+            *p = Vec::new();
+        }
+    }
+
     pub(super) fn take(&self) -> Vec<u8> {
         let mut v = self
             .0
