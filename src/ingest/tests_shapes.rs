@@ -470,6 +470,17 @@ fn gzip_is_detected_by_content_not_name() {
     assert_eq!(report.files[0].shape, "json lines");
 }
 
+/// `text` gzipped (stored, not compressed), cut at three quarters and followed by garbage.
+fn corrupt_gzip(text: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::none());
+    gz.write_all(text).unwrap();
+    let mut bytes = gz.finish().unwrap();
+    let n = bytes.len();
+    bytes.truncate(n * 3 / 4);
+    bytes.extend_from_slice(b"garbage");
+    bytes
+}
+
 #[test]
 fn corrupt_gzip_is_one_reject_and_earlier_records_count() {
     let mut text = Vec::new();
@@ -480,13 +491,7 @@ fn corrupt_gzip_is_one_reject_and_earlier_records_count() {
         );
         text.push(b'\n');
     }
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::none());
-    gz.write_all(&text).unwrap();
-    let mut bytes = gz.finish().unwrap();
-    let n = bytes.len();
-    bytes.truncate(n * 3 / 4);
-    bytes.extend_from_slice(b"garbage");
-    let (c, _, _d) = read_text("broken.json.gz", &bytes);
+    let (c, _, _d) = read_text("broken.json.gz", &corrupt_gzip(&text));
     assert_eq!(c.rejects.len(), 1, "{:?}", c.rejects);
     assert_eq!(c.rejects[0].reason, Reason::Unreadable);
     assert!(c.records.len() > 1000, "{}", c.records.len());
@@ -875,13 +880,7 @@ fn records_blob_element_over_the_cap_is_one_reject_and_the_rest_counts() {
 #[test]
 fn corrupt_gzip_records_blob_is_one_reject() {
     let text = blob(40_000, 0, "");
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::none());
-    gz.write_all(text.as_bytes()).unwrap();
-    let mut bytes = gz.finish().unwrap();
-    let n = bytes.len();
-    bytes.truncate(n * 3 / 4);
-    bytes.extend_from_slice(b"garbage");
-    let (c, _, _d) = read_text("blob.json.gz", &bytes);
+    let (c, _, _d) = read_text("blob.json.gz", &corrupt_gzip(text.as_bytes()));
     assert_eq!(c.rejects.len(), 1, "{:?}", c.rejects);
     assert_eq!(c.rejects[0].reason, Reason::Unreadable);
     assert!(c.records.len() > 20_000, "{}", c.records.len());
