@@ -352,7 +352,7 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
             }),
             _ => input,
         };
-        let mut prefix = Vec::new();
+        let mut prefix = Vec::with_capacity(PREFIX_BYTES as usize);
         let mut input = input;
         // A read error in the prefix (a corrupt gzip) is reported after the records before it.
         let prefix_error = (&mut input)
