@@ -71,14 +71,15 @@ impl Pool {
     }
 
     pub(super) fn take(&self) -> Vec<u8> {
-        let mut v = self
-            .0
-            .lock()
-            .ok()
-            .and_then(|mut p| p.pop())
-            .unwrap_or_default();
-        v.resize(BLOCK, 0);
-        v
+        let pooled = self.0.lock().ok().and_then(|mut p| p.pop());
+        match pooled {
+            Some(mut v) => {
+                v.resize(BLOCK, 0);
+                v
+            }
+            // Zeroed by the allocator (fresh pages), not written byte by byte.
+            None => vec![0; BLOCK],
+        }
     }
 
     pub(super) fn give(&self, v: Vec<u8>) {
