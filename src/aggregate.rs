@@ -78,16 +78,12 @@ impl Interner {
         if s.len() <= INLINE {
             return self.intern_inline(inline(s));
         }
-        let next = self.names.len() as u32;
-        let id = if let Some(&id) = self.long.get(s) {
-            id
-        } else {
-            self.long.insert(s.into(), next);
-            next
-        };
-        if id == next {
-            self.names.push(s.into());
+        if let Some(&id) = self.long.get(s) {
+            return id;
         }
+        let id = self.names.len() as u32;
+        self.long.insert(s.into(), id);
+        self.names.push(s.into());
         id
     }
 

@@ -3,7 +3,7 @@
 //! newline outside quotes. Block buffers go round a pool, so memory stays flat.
 
 use std::io::{self, Read};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Mutex;
 
 use memchr::{memchr, memchr_iter};
 
@@ -45,49 +45,39 @@ pub(super) struct ArrayAt {
     pub(super) after_comma: bool,
 }
 
-/// Block buffers of [`BLOCK`] bytes, reused once their lines are parsed. They keep their
-/// length: zeroing 4 MiB before every read would cost as much as parsing a tenth of it.
-#[derive(Clone)]
-pub(super) struct Pool(Arc<Mutex<Vec<Vec<u8>>>>);
+/// Block buffers of [`BLOCK`] bytes, reused once their lines are parsed, by every file of the
+/// process: files read one after another (a storage archive is thousands of small ones) reuse
+/// the same buffers instead of allocating and faulting in new ones. They keep their length:
+/// zeroing 4 MiB before every read would cost as much as parsing a tenth of it.
+static POOL: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
 
 /// Buffers kept for reuse, at most: more are only in flight when many files are read at once.
 const POOLED: usize = 16;
 
-impl Pool {
-    /// The process's pool: files read one after another (a storage archive is thousands of
-    /// small ones) reuse the same buffers instead of allocating and faulting in new ones.
-    pub(super) fn shared() -> Pool {
-        static SHARED: OnceLock<Pool> = OnceLock::new();
-        SHARED
-            .get_or_init(|| Pool(Arc::new(Mutex::new(Vec::new()))))
-            .clone()
+fn take_buffer() -> Vec<u8> {
+    let pooled = POOL.lock().ok().and_then(|mut p| p.pop());
+    match pooled {
+        Some(mut v) => {
+            v.resize(BLOCK, 0);
+            v
+        }
+        // Zeroed by the allocator (fresh pages), not written byte by byte.
+        None => vec![0; BLOCK],
     }
+}
 
-    /// Frees the buffers kept for reuse (when every input is read: the report is built next).
-    pub(super) fn release(&self) {
-        if let Ok(mut p) = self.0.lock() {
-            *p = Vec::new();
+fn give_buffer(v: Vec<u8>) {
+    if let Ok(mut p) = POOL.lock() {
+        if p.len() < POOLED {
+            p.push(v);
         }
     }
+}
 
-    pub(super) fn take(&self) -> Vec<u8> {
-        let pooled = self.0.lock().ok().and_then(|mut p| p.pop());
-        match pooled {
-            Some(mut v) => {
-                v.resize(BLOCK, 0);
-                v
-            }
-            // Zeroed by the allocator (fresh pages), not written byte by byte.
-            None => vec![0; BLOCK],
-        }
-    }
-
-    pub(super) fn give(&self, v: Vec<u8>) {
-        if let Ok(mut p) = self.0.lock() {
-            if p.len() < POOLED {
-                p.push(v);
-            }
-        }
+/// Frees the buffers kept for reuse (when every input is read: the report is built next).
+pub(super) fn release_buffers() {
+    if let Ok(mut p) = POOL.lock() {
+        *p = Vec::new();
     }
 }
 
@@ -111,7 +101,6 @@ pub(super) fn newlines(b: &[u8]) -> u64 {
 pub(super) type Rest = io::Chain<io::Cursor<Vec<u8>>, Input>;
 
 pub(super) struct Blocks {
-    pool: Pool,
     cut: Cut,
     r: Input,
     carry: Vec<u8>,
@@ -132,9 +121,8 @@ pub(super) struct Blocks {
 }
 
 impl Blocks {
-    pub(super) fn new(r: Input, pool: Pool, cut: Cut) -> Blocks {
+    pub(super) fn new(r: Input, cut: Cut) -> Blocks {
         Blocks {
-            pool,
             cut,
             r,
             carry: Vec::new(),
@@ -263,6 +251,26 @@ fn read_more(r: &mut Input, buf: &mut Vec<u8>, want: usize) -> io::Result<usize>
 }
 
 impl Blocks {
+    /// The block `buf[..=p]` of `units` units, cut from the `len` bytes read; the bytes after
+    /// the cut start the next block.
+    fn hand_on(&mut self, buf: Vec<u8>, len: usize, p: usize, units: u64) -> Piece {
+        self.carry.extend_from_slice(&buf[p + 1..len]);
+        let first_line = self.next_line;
+        self.next_line += units;
+        if self.array.is_some() && buf[p] == b']' {
+            self.done = true;
+        }
+        let at = self.count(&buf[..=p]);
+        Piece::Block {
+            data: buf,
+            start: 0,
+            len: p + 1,
+            first_line,
+            unterminated: false,
+            at,
+        }
+    }
+
     fn fail(&mut self, error: io::Error) -> Option<Piece> {
         self.done = true;
         self.failed = true;
@@ -301,7 +309,7 @@ impl Iterator for Blocks {
         }
         // Buffers go round: fresh 4 MiB allocations would fault in new pages and let the
         // allocator's heap grow with the input.
-        let mut buf = self.pool.take();
+        let mut buf = take_buffer();
         let mut len = self.carry.len();
         buf[..len].copy_from_slice(&self.carry);
         self.carry.clear();
@@ -322,39 +330,14 @@ impl Iterator for Blocks {
                         let e = self.error.take().expect("just set");
                         return self.fail(e);
                     };
-                    let first_line = self.next_line;
-                    self.next_line += units;
-                    let at = self.count(&buf[..=p]);
-                    return Some(Piece::Block {
-                        data: buf,
-                        start: 0,
-                        len: p + 1,
-                        first_line,
-                        unterminated: false,
-                        at,
-                    });
+                    return Some(self.hand_on(buf, len, p, units));
                 }
             }
         }
         let first_line = self.next_line;
         self.drop_comma_after_skip(&mut buf[..len]);
         match (self.cut)(&buf[..len]) {
-            Some((p, units)) => {
-                self.carry.extend_from_slice(&buf[p + 1..len]);
-                self.next_line += units;
-                if self.array.is_some() && buf[p] == b']' {
-                    self.done = true;
-                }
-                let at = self.count(&buf[..=p]);
-                Some(Piece::Block {
-                    data: buf,
-                    start: 0,
-                    len: p + 1,
-                    first_line,
-                    unterminated: false,
-                    at,
-                })
-            }
+            Some((p, units)) => Some(self.hand_on(buf, len, p, units)),
             None if eof => {
                 self.done = true;
                 let at = self.count(&buf[..len]);
@@ -380,7 +363,7 @@ impl Iterator for Blocks {
                     }
                     None => (first_line, self.skip_past_newline()),
                 };
-                self.pool.give(buf);
+                give_buffer(buf);
                 if let Err(e) = skipped {
                     return self.fail(e);
                 }
@@ -452,7 +435,6 @@ impl Skip {
 pub(super) fn process<S: Sink>(
     piece: Piece,
     ctx: &mut FileCtx<'_, S>,
-    pool: &Pool,
     body: impl FnOnce(&[u8], u64, bool, ArrayAt, &mut FileCtx<'_, S>),
 ) {
     match piece {
@@ -465,7 +447,7 @@ pub(super) fn process<S: Sink>(
             at,
         } => {
             body(&data[start..len], first_line, unterminated, at, ctx);
-            pool.give(data);
+            give_buffer(data);
         }
         Piece::TooLarge { line, head } => ctx.reject(
             line + 1,

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use csv::{ByteRecord, ReaderBuilder};
 
-use super::blocks::{self, Blocks, Piece, Pool};
+use super::blocks::{self, Blocks, Piece};
 use super::{FileCtx, Input, Sink};
 use crate::config::IngestSettings;
 use crate::normalize::{
@@ -25,8 +25,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     settings: &IngestSettings,
     warnings: &mut Vec<String>,
 ) -> io::Result<()> {
-    let pool = Pool::shared();
-    let mut blocks = Blocks::new(input, pool.clone(), last_unquoted_newline);
+    let mut blocks = Blocks::new(input, last_unquoted_newline);
     let Some(first) = blocks.next() else {
         return Ok(());
     };
@@ -40,7 +39,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     } = first
     else {
         // The first block failed to read, or holds no whole row: report it.
-        blocks::process(first, ctx, &pool, |_, _, _, _, _| {});
+        blocks::process(first, ctx, |_, _, _, _, _| {});
         return Ok(());
     };
 
@@ -145,7 +144,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         std::iter::once(rest).chain(blocks),
         ctx,
         make,
-        |piece, c| blocks::process(piece, c, &pool, body),
+        |piece, c| blocks::process(piece, c, body),
     );
     Ok(())
 }

@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::de::{DeserializeSeed, IgnoredAny};
 
-use super::blocks::{self, ArrayAt, Blocks, Pool, Rest};
+use super::blocks::{self, ArrayAt, Blocks, Rest};
 use super::json::{Element, RecordSeed, RowSeed, TopSeed};
 use super::lines::short_message;
 use super::scan::{self, quote_or_backslash};
@@ -191,11 +191,10 @@ fn read_array<S: Sink, M: Fn() -> S + Sync>(
     ctx: &mut FileCtx<'_, S>,
     make: &M,
 ) -> io::Result<Option<Array>> {
-    let pool = Pool::shared();
-    let mut blocks = Blocks::new(input, pool.clone(), last_element_end).array(lines);
+    let mut blocks = Blocks::new(input, last_element_end).array(lines);
     let end = End::default();
     super::in_parallel(&mut blocks, ctx, make, |piece, c| {
-        blocks::process(piece, c, &pool, |b, first, _, at, c| {
+        blocks::process(piece, c, |b, first, _, at, c| {
             elements(b, first, at, items, &end, c)
         })
     });

@@ -7,7 +7,7 @@ use std::io;
 use memchr::memchr_iter;
 use serde::de::DeserializeSeed;
 
-use super::blocks::{self, Blocks, Pool};
+use super::blocks::{self, Blocks};
 use super::json::{Element, TopSeed};
 use super::scan::{self, Layout};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
@@ -120,17 +120,16 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     ctx: &mut FileCtx<'_, S>,
     make: &M,
 ) -> io::Result<()> {
-    let pool = Pool::shared();
-    let mut blocks = Blocks::new(input, pool.clone(), blocks::last_newline);
+    let mut blocks = Blocks::new(input, blocks::last_newline);
     let Some(first) = blocks.next() else {
         return Ok(());
     };
-    blocks::process(first, ctx, &pool, process_block);
+    blocks::process(first, ctx, process_block);
     if blocks.finished() {
         return Ok(());
     }
     super::in_parallel(blocks, ctx, make, |piece, c| {
-        blocks::process(piece, c, &pool, process_block)
+        blocks::process(piece, c, process_block)
     });
     Ok(())
 }

@@ -427,7 +427,7 @@ pub fn ingest<S: Sink, M: Fn() -> S + Sync>(
                 (a, files)
             },
         );
-    blocks::Pool::shared().release();
+    blocks::release_buffers();
     files.sort_by_key(|(i, _, _)| *i);
     let mut report = IngestReport::default();
     for (_, fr, warnings) in files {
