@@ -37,6 +37,29 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Checks what clap cannot check flag by flag: a `--since` not before `--until` leaves
+    /// nothing to count. The error is clap's, so it prints and exits 2 like any bad flag.
+    pub fn validate(&self) -> Result<(), clap::Error> {
+        let (since, until) = match &self.command {
+            Command::Report(a) => (a.since, a.until),
+            Command::Kql(a) => (a.since, a.until),
+            Command::Codes(_) | Command::Triage(_) => return Ok(()),
+        };
+        match (since, until) {
+            (Some(s), Some(u)) if s >= u => Err(<Cli as clap::CommandFactory>::command().error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!(
+                    "--since {} is not before --until {}: the window is empty",
+                    s.to_rfc3339(),
+                    u.to_rfc3339()
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Look up codes and subcodes in the catalogue.
@@ -326,5 +349,41 @@ mod tests {
     #[test]
     fn verify_cli() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn an_empty_window_is_a_usage_error() {
+        let check = |args: &[&str]| {
+            Cli::try_parse_from(args)
+                .unwrap()
+                .validate()
+                .map_err(|e| e.kind())
+        };
+        let empty = Err(clap::error::ErrorKind::ArgumentConflict);
+        let r = ["acs-triage", "report", "x", "--out", "o"];
+        assert_eq!(
+            check(&[&r[..], &["--since", "2026-11-25", "--until", "2026-11-24"]].concat()),
+            empty
+        );
+        assert_eq!(
+            check(&[&r[..], &["--since", "2026-11-24", "--until", "2026-11-24"]].concat()),
+            empty
+        );
+        assert_eq!(
+            check(&[&r[..], &["--since", "2026-11-24", "--until", "2026-11-25"]].concat()),
+            Ok(())
+        );
+        assert_eq!(
+            check(&[
+                "acs-triage",
+                "kql",
+                "by-code",
+                "--since",
+                "2026-11-25",
+                "--until",
+                "2026-11-01"
+            ]),
+            empty
+        );
     }
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 pub enum Exit {
     /// Everything worked.
     Success = 0,
-    /// Runtime error: unreadable input or output, bad catalogue.
+    /// Runtime error: a missing input path, unwritable output, bad catalogue.
     Error = 1,
     /// Usage error (clap's own exit code for a bad flag or value).
     Usage = 2,
@@ -26,7 +26,8 @@ impl From<Exit> for ExitCode {
 pub const HELP: &str = "\
 Exit codes:
   0  success
-  1  runtime error: unreadable input or output, bad catalogue
+  1  runtime error: a missing input path, unwritable output, bad catalogue
+     (an existing file that cannot be read is a reject: `unreadable`)
   2  usage error: a bad flag or value
   3  finished, but rejected records exceeded --max-bad (reports are still written)
   4  finished, and spikes were found under --fail-on-spike";

@@ -10,6 +10,9 @@ use clap::Parser;
 fn main() -> ExitCode {
     // clap prints usage errors itself and exits 2.
     let cli = Cli::parse();
+    if let Err(e) = cli.validate() {
+        e.exit();
+    }
     match acs_triage::run(cli) {
         Ok(exit) => exit.into(),
         Err(e) if acs_triage::is_broken_pipe(&e) => Exit::Success.into(),

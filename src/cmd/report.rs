@@ -92,9 +92,11 @@ pub fn bucket_secs(b: Bucket) -> i64 {
 }
 
 pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
-    let settings = IngestSettings::from_args(&args.inputs, &args.ingest)?;
+    let mut settings = IngestSettings::from_args(&args.inputs, &args.ingest)?;
     let formats = config::formats(&args.format);
     config::writable_dir(&args.out)?;
+    // Reports written inside an input directory are not read back as input next time.
+    settings.skip_dirs.push(args.out.clone());
     if let Some(h) = &args.spikes.history {
         config::writable_dir(h)?;
     }

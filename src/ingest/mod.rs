@@ -19,6 +19,7 @@ pub mod json;
 mod lines;
 mod scan;
 
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
@@ -183,53 +184,88 @@ fn wanted_in_walk(p: &Path) -> bool {
         .is_some_and(|e| WALKED_EXTENSIONS.iter().any(|w| e.eq_ignore_ascii_case(w)))
 }
 
-fn walk(dir: &Path, out: &mut Vec<Source>) -> Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read directory {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            !p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with('.'))
-        })
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out)?;
-        } else if wanted_in_walk(&p) {
-            out.push(Source {
-                name: p.display().to_string(),
-                path: Some(p),
-            });
-        }
-    }
-    Ok(())
+/// Collects the files to read, each once. A file named twice, or reached again through a
+/// symbolic link or another path, is read the first time only; a directory is entered once
+/// (a link back to a parent would otherwise loop); and the directories in `skip` (the
+/// report's output) are not entered.
+struct Collector {
+    out: Vec<Source>,
+    files: HashSet<PathBuf>,
+    dirs: HashSet<PathBuf>,
+    skip: Vec<PathBuf>,
 }
 
-fn sources(inputs: &[PathBuf]) -> Result<Vec<Source>> {
-    let mut out = Vec::new();
-    for p in inputs {
-        if p.as_os_str() == "-" {
-            out.push(Source {
-                path: None,
-                name: "<stdin>".into(),
-            });
-        } else if p.is_dir() {
-            walk(p, &mut out)?;
-        } else {
-            out.push(Source {
+/// The canonical path, or the path itself when it has none (a dangling link: reading it fails
+/// and is reported).
+fn identity(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+impl Collector {
+    fn file(&mut self, p: &Path) {
+        if self.files.insert(identity(p)) {
+            self.out.push(Source {
                 name: p.display().to_string(),
-                path: Some(p.clone()),
+                path: Some(p.to_path_buf()),
             });
         }
     }
-    Ok(out)
+
+    fn walk(&mut self, dir: &Path) -> Result<()> {
+        let id = identity(dir);
+        if self.skip.contains(&id) || !self.dirs.insert(id) {
+            return Ok(());
+        }
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read directory {}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                !p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with('.'))
+            })
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                self.walk(&p)?;
+            } else if wanted_in_walk(&p) {
+                self.file(&p);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn sources(settings: &IngestSettings) -> Result<Vec<Source>> {
+    let mut c = Collector {
+        out: Vec::new(),
+        files: HashSet::new(),
+        dirs: HashSet::new(),
+        skip: settings.skip_dirs.iter().map(|d| identity(d)).collect(),
+    };
+    let mut stdin = false;
+    for p in &settings.inputs {
+        if p.as_os_str() == "-" {
+            // Standard input can be read once; `-` given twice means it once.
+            if !std::mem::replace(&mut stdin, true) {
+                c.out.push(Source {
+                    path: None,
+                    name: "<stdin>".into(),
+                });
+            }
+        } else if p.is_dir() {
+            c.walk(p)?;
+        } else {
+            c.file(p);
+        }
+    }
+    Ok(c.out)
 }
 
 /// Total size of the input files, for the progress bar (standard input counts as nothing).
 pub fn total_bytes(settings: &IngestSettings) -> u64 {
-    sources(&settings.inputs)
+    sources(settings)
         .unwrap_or_default()
         .iter()
         .filter_map(|s| s.path.as_ref()?.metadata().ok())
@@ -403,7 +439,7 @@ pub fn ingest<S: Sink, M: Fn() -> S + Sync>(
     progress: Option<&ProgressBar>,
     make: M,
 ) -> Result<(S, IngestReport)> {
-    let srcs = sources(&settings.inputs)?;
+    let srcs = sources(settings)?;
     // Files are read in parallel, each into the sink of the worker that reads it, and the
     // workers' sinks merged as they finish: a sink per file kept to the end would make memory
     // grow with the number of files.

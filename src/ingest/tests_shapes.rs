@@ -46,6 +46,7 @@ fn settings(inputs: Vec<PathBuf>) -> IngestSettings {
         input_format: None,
         date_order: None,
         local_offset: None,
+        skip_dirs: Vec::new(),
     }
 }
 
@@ -164,6 +165,49 @@ fn hidden_entries_are_skipped_and_named_files_always_read() {
     assert_eq!(c.records.len(), 1);
     let (c, _) = read(&settings(vec![dir.path().join("notes.dat")]));
     assert_eq!(c.records.len(), 1, "a named file is read whatever its name");
+}
+
+#[test]
+fn every_file_is_read_once_however_it_is_reached() {
+    let dir = tempfile::tempdir().unwrap();
+    let line =
+        br#"{"time":"2026-11-24T01:00:00Z","properties":{"resultCode":500,"resultSubcode":8572}}"#;
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::fs::write(dir.path().join("sub/a.json"), line).unwrap();
+    // A link back to the top would loop; a second path to the same file would count it twice.
+    std::os::unix::fs::symlink("..", dir.path().join("sub/up")).unwrap();
+    std::os::unix::fs::symlink("sub/a.json", dir.path().join("again.json")).unwrap();
+    let s = settings(vec![
+        dir.path().to_path_buf(),
+        dir.path().join("sub/a.json"),
+        dir.path().join("sub"),
+    ]);
+    let (c, r) = read(&s);
+    assert_eq!(c.records.len(), 1);
+    assert_eq!(r.files.len(), 1, "{:?}", r.files);
+    // Standard input given twice is read once.
+    let s = settings(vec!["-".into(), "-".into()]);
+    assert_eq!(super::sources(&s).unwrap().len(), 1);
+}
+
+#[test]
+fn the_report_directory_inside_an_input_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let line =
+        br#"{"time":"2026-11-24T01:00:00Z","properties":{"resultCode":500,"resultSubcode":8572}}"#;
+    std::fs::write(dir.path().join("a.json"), line).unwrap();
+    std::fs::create_dir(dir.path().join("reports")).unwrap();
+    std::fs::write(
+        dir.path().join("reports/by_code.csv"),
+        "code,subcode\n500,8572\n",
+    )
+    .unwrap();
+    let mut s = settings(vec![dir.path().to_path_buf()]);
+    let (_, r) = read(&s);
+    assert_eq!(r.files.len(), 2, "without the exclusion both are read");
+    s.skip_dirs.push(dir.path().join("reports"));
+    let (c, r) = read(&s);
+    assert_eq!((c.records.len(), c.rejects.len(), r.files.len()), (1, 0, 1));
 }
 
 // A record literal in table form: one argument per field.
