@@ -4,7 +4,7 @@
 //! Call ids and operation names are interned per worker, so the per-record work is one string
 //! hash for each and integer keys elsewhere; merging maps the other worker's ids onto ours.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BinaryHeap};
 
 use chrono::{DateTime, Utc};
 use foldhash::HashMap;
@@ -144,6 +144,18 @@ pub struct KeyStats {
     pub messages: HashMap<Box<str>, u64>,
 }
 
+/// Keeps `r` if it is among the first [`MAX_REJECT_ROWS`] by file and line: `kept` holds the
+/// first ones seen so far with the last of them on top, so the rows written do not depend on
+/// how the work was split across threads.
+fn keep_reject(kept: &mut BinaryHeap<Reject>, r: Reject) {
+    if kept.len() < MAX_REJECT_ROWS {
+        kept.push(r);
+    } else if kept.peek().is_some_and(|last| r < *last) {
+        kept.pop();
+        kept.push(r);
+    }
+}
+
 /// Distinct messages kept per key: logs sometimes name a subcode differently from the
 /// catalogue, and the report shows both.
 pub const MESSAGES_PER_KEY: usize = 8;
@@ -236,7 +248,9 @@ pub struct Aggregator {
     messages: HashMap<Key, HashMap<Box<str>, u64>>,
     pub by_key: HashMap<Key, KeyStats>,
     pub by_op: HashMap<OpKey, OpStats>,
-    pub reject_rows: Vec<Reject>,
+    /// The first [`MAX_REJECT_ROWS`] rejects by file and line, whatever the order the
+    /// workers met them in; see [`Aggregator::rejects`].
+    reject_rows: BinaryHeap<Reject>,
     pub reject_counts: BTreeMap<Reason, u64>,
     /// (UTC day as days since the epoch, key) → counts per hour and calls: the timeline and
     /// the spikes' history, in one map.
@@ -260,7 +274,7 @@ impl Aggregator {
             messages: HashMap::default(),
             by_key: HashMap::default(),
             by_op: HashMap::default(),
-            reject_rows: Vec::new(),
+            reject_rows: BinaryHeap::new(),
             reject_counts: BTreeMap::new(),
             by_day: HashMap::default(),
         }
@@ -283,6 +297,18 @@ impl Aggregator {
             .filter(|((code, _), _)| crate::catalogue::Category::of(*code).is_failure())
             .map(|(_, s)| s.count)
             .sum()
+    }
+
+    /// The rejects kept for `rejects.csv`, by file and line.
+    pub fn rejects(&self) -> Vec<&Reject> {
+        let mut v: Vec<&Reject> = self.reject_rows.iter().collect();
+        v.sort();
+        v
+    }
+
+    /// Whether more records were rejected than [`MAX_REJECT_ROWS`] kept.
+    pub fn rejects_truncated(&self) -> bool {
+        self.rejected > self.reject_rows.len() as u64
     }
 
     /// The by-operation counts with operation names.
@@ -385,9 +411,7 @@ impl Sink for Aggregator {
     fn reject(&mut self, rej: Reject) {
         self.rejected += 1;
         *self.reject_counts.entry(rej.reason).or_default() += 1;
-        if self.reject_rows.len() < MAX_REJECT_ROWS {
-            self.reject_rows.push(rej);
-        }
+        keep_reject(&mut self.reject_rows, rej);
     }
 
     fn skip(&mut self) {
@@ -424,9 +448,9 @@ impl Sink for Aggregator {
         for (r, n) in o.reject_counts {
             *self.reject_counts.entry(r).or_default() += n;
         }
-        let room = MAX_REJECT_ROWS.saturating_sub(self.reject_rows.len());
-        self.reject_rows
-            .extend(o.reject_rows.into_iter().take(room));
+        for r in o.reject_rows.into_vec() {
+            keep_reject(&mut self.reject_rows, r);
+        }
     }
 
     /// Sums the cells into the report's tables and sorts the kept rejects by file and line.
@@ -454,7 +478,6 @@ impl Sink for Aggregator {
                 k.messages = m;
             }
         }
-        self.reject_rows.sort();
     }
 }
 
@@ -605,6 +628,43 @@ mod tests {
         assert_eq!(again, ids);
         for (id, w) in ids.iter().zip(words) {
             assert_eq!(i.name(*id), w);
+        }
+    }
+
+    #[test]
+    fn kept_rejects_are_the_first_by_file_and_line_however_the_work_was_split() {
+        let file: std::sync::Arc<str> = "a.jsonl".into();
+        let rej = |line: u64| Reject {
+            file: file.clone(),
+            line,
+            reason: Reason::NotJson,
+            detail: String::new(),
+            excerpt: String::new(),
+        };
+        let n = MAX_REJECT_ROWS as u64 + 50_000;
+        let split = |odd_first: bool| {
+            let mut a = Aggregator::new(Window::default(), 3600);
+            let mut b = Aggregator::new(Window::default(), 3600);
+            // One worker meets the lines last to first, the other in order.
+            for line in (1..=n).rev().filter(|l| l % 2 == 1) {
+                a.reject(rej(line));
+            }
+            for line in (1..=n).filter(|l| l % 2 == 0) {
+                b.reject(rej(line));
+            }
+            if odd_first {
+                a.merge(b);
+                a
+            } else {
+                b.merge(a);
+                b
+            }
+        };
+        for agg in [split(true), split(false)] {
+            let lines: Vec<u64> = agg.rejects().iter().map(|r| r.line).collect();
+            assert_eq!(lines, (1..=MAX_REJECT_ROWS as u64).collect::<Vec<_>>());
+            assert_eq!(agg.rejected, n);
+            assert!(agg.rejects_truncated());
         }
     }
 

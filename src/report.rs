@@ -269,11 +269,12 @@ pub fn build(
         "count" => timeline.values().copied().collect::<Vec<_>>()
     )?;
 
+    let kept = agg.rejects();
     let rejects = df!(
-        "file" => agg.reject_rows.iter().map(|r| &*r.file).collect::<Vec<_>>(),
-        "line" => agg.reject_rows.iter().map(|r| r.line).collect::<Vec<_>>(),
-        "reason" => agg.reject_rows.iter().map(reason_text).collect::<Vec<_>>(),
-        "excerpt" => agg.reject_rows.iter().map(|r| r.excerpt.as_str()).collect::<Vec<_>>()
+        "file" => kept.iter().map(|r| &*r.file).collect::<Vec<_>>(),
+        "line" => kept.iter().map(|r| r.line).collect::<Vec<_>>(),
+        "reason" => kept.iter().map(|r| reason_text(r)).collect::<Vec<_>>(),
+        "excerpt" => kept.iter().map(|r| r.excerpt.as_str()).collect::<Vec<_>>()
     )?;
     let reject_groups = agg
         .reject_counts
@@ -281,12 +282,11 @@ pub fn build(
         .map(|(&reason, &count)| RejectGroup {
             reason,
             count,
-            examples: agg
-                .reject_rows
+            examples: kept
                 .iter()
                 .filter(|r| r.reason == reason)
                 .take(REJECT_EXAMPLES)
-                .cloned()
+                .map(|r| (*r).clone())
                 .collect(),
         })
         .collect();
@@ -307,7 +307,7 @@ pub fn build(
         skipped: agg.skipped,
         outside: agg.outside,
         failures,
-        rejects_truncated: agg.rejected > agg.reject_rows.len() as u64,
+        rejects_truncated: agg.rejects_truncated(),
         codes,
         timeline,
         reject_groups,

@@ -118,6 +118,13 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
         b.finish_and_clear();
     }
     let mut warnings = ingested.warnings;
+    if agg.rejects_truncated() {
+        warnings.push(format!(
+            "{} records were rejected; rejects.csv lists the first {} by file and line",
+            agg.rejected,
+            crate::aggregate::MAX_REJECT_ROWS
+        ));
+    }
 
     // The input's own days count as history; stored days fill in the baseline.
     let input_days = History::from_aggregator(&agg);
