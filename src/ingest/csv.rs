@@ -169,6 +169,11 @@ fn rows<S: Sink>(b: &[u8], first_line: u64, row: &Row<'_>, ctx: &mut FileCtx<'_,
     let mut line = first_line + 1;
     while p < b.len() {
         if let Some((next, lines)) = text.and_then(|t| split_row(t, p, &mut fields)) {
+            if lines > 1 && swallows_next_row(b, p, row.width) {
+                p = reject_unclosed(b, p, line, ctx);
+                line += 1;
+                continue;
+            }
             row.handle(line, fields.len(), |i| Cow::Borrowed(&*fields[i]), ctx);
             line += lines;
             p = next;
@@ -186,11 +191,7 @@ fn rows<S: Sink>(b: &[u8], first_line: u64, row: &Row<'_>, ctx: &mut FileCtx<'_,
             continue;
         }
         let mut rdr = reader(&b[p..]);
-        match rdr.read_byte_record(&mut rec) {
-            Ok(true) => row.handle(line, rec.len(), |i| String::from_utf8_lossy(&rec[i]), ctx),
-            Ok(false) => {}
-            Err(e) => ctx.reject(line, Reason::FieldCount, e.to_string(), String::new()),
-        }
+        let read = rdr.read_byte_record(&mut rec);
         let mut used = rdr.position().byte() as usize;
         if used == 0 {
             break;
@@ -199,9 +200,79 @@ fn rows<S: Sink>(b: &[u8], first_line: u64, row: &Row<'_>, ctx: &mut FileCtx<'_,
         if b.get(p + used) == Some(&b'\n') && b[p + used - 1] == b'\r' {
             used += 1;
         }
-        line += blocks::newlines(&b[p..p + used]);
+        let lines = blocks::newlines(&b[p..p + used]);
+        // The csv crate ends a quoted field left open at the end of its input without a word.
+        if (lines > 1 && swallows_next_row(b, p, row.width))
+            || (p + used == b.len() && ends_in_quotes(&b[p..]))
+        {
+            p = reject_unclosed(b, p, line, ctx);
+            line += 1;
+            continue;
+        }
+        match read {
+            Ok(true) => row.handle(line, rec.len(), |i| String::from_utf8_lossy(&rec[i]), ctx),
+            Ok(false) => {}
+            Err(e) => ctx.reject(line, Reason::FieldCount, e.to_string(), String::new()),
+        }
+        line += lines;
         p += used;
     }
+}
+
+/// Where the physical line starting at `b[p]` ends: after its newline, or at the end of `b`.
+fn line_end(b: &[u8], p: usize) -> usize {
+    memchr::memchr(b'\n', &b[p..]).map_or(b.len(), |n| p + n + 1)
+}
+
+/// Whether the row starting at `b[p]`, whose quoted field runs over lines, has taken in the
+/// next row: its second line is a whole row of `width` fields on its own, quotes balanced.
+/// A quote left open in a damaged row would otherwise swallow every row up to the next stray
+/// quote; the lines of a message that really spans lines are not rows of their own.
+fn swallows_next_row(b: &[u8], p: usize, width: usize) -> bool {
+    let second = line_end(b, p);
+    let next = &b[second..line_end(b, second)];
+    if memchr::memchr_iter(b'"', next).count() % 2 == 1 {
+        return false;
+    }
+    let mut rec = ByteRecord::new();
+    reader(next).read_byte_record(&mut rec).unwrap_or(false) && rec.len() == width
+}
+
+/// Whether `b` ends inside a quoted field that never closes.
+fn ends_in_quotes(b: &[u8]) -> bool {
+    let mut quoted = false;
+    let mut field_start = true;
+    let mut i = 0;
+    while i < b.len() {
+        match (quoted, b[i]) {
+            (false, b'"') if field_start => quoted = true,
+            (true, b'"') if b.get(i + 1) == Some(&b'"') => i += 1,
+            (true, b'"') => quoted = false,
+            (false, b',' | b'\n' | b'\r') => {
+                field_start = true;
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        field_start = false;
+        i += 1;
+    }
+    quoted
+}
+
+/// Rejects the physical line at `b[p]` as a row whose quote never closes; returns where the
+/// next line starts, from which reading resumes.
+fn reject_unclosed<S: Sink>(b: &[u8], p: usize, line: u64, ctx: &mut FileCtx<'_, S>) -> usize {
+    let end = line_end(b, p);
+    let text = String::from_utf8_lossy(b[p..end].trim_ascii_end()).into_owned();
+    ctx.reject(
+        line,
+        Reason::UnclosedQuote,
+        "a quoted field does not close before the next row".into(),
+        text,
+    );
+    end
 }
 
 /// Splits the row at `t[p]` into `fields` as the csv crate would (RFC 4180 quoting, `""` in a
@@ -301,12 +372,18 @@ fn field_end(b: &[u8]) -> usize {
 /// The last newline outside quotes in a block that starts outside quotes. In RFC 4180 CSV a
 /// quote only opens or closes a quoted field (`""` inside one is two), so a newline is
 /// outside quotes when the quotes before it are even in number.
+///
+/// When no newline is (a quote opened in the block's first row never closes), the block ends
+/// after its first line: that row is rejected by [`rows`] and the next block starts outside
+/// quotes again, so one stray quote costs one row, not the rest of the file.
 fn last_unquoted_newline(b: &[u8]) -> Option<(usize, u64)> {
     let count = |s: &[u8]| memchr::memchr_iter(b'"', s).count();
     let mut quotes = count(b);
     let mut end = b.len();
     loop {
-        let p = memchr::memrchr(b'\n', &b[..end])?;
+        let Some(p) = memchr::memrchr(b'\n', &b[..end]) else {
+            return memchr::memchr(b'\n', b).map(|p| (p, 1));
+        };
         quotes -= count(&b[p..end]);
         if quotes % 2 == 0 {
             return Some((p, blocks::newlines(&b[..=p])));
@@ -413,7 +490,8 @@ mod tests {
             last_unquoted_newline(b"a,\"x\"\"\ny\"\n\"p\nq"),
             Some((9, 2))
         );
-        assert_eq!(last_unquoted_newline(b"\"a\nb\nc"), None);
+        // A quote that never closes: the block ends after its first line.
+        assert_eq!(last_unquoted_newline(b"\"a\nb\nc"), Some((2, 1)));
         assert_eq!(last_unquoted_newline(b"abc"), None);
     }
 }

@@ -409,6 +409,88 @@ fn portal_csv_bom_crlf_am_pm_and_quotes() {
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
 }
 
+/// Rows of a portal-style CSV: `(line, reason)` of every reject and the calls accepted.
+fn csv_outcome(text: &[u8]) -> (Vec<(u64, Reason)>, Vec<String>) {
+    let (c, _, _d) = read_text("export.csv", text);
+    let rejects = c.rejects.iter().map(|r| (r.line, r.reason)).collect();
+    let calls = c
+        .records
+        .iter()
+        .map(|r| r.correlation_id.to_string())
+        .collect();
+    (rejects, calls)
+}
+
+#[test]
+fn csv_stray_quote_costs_its_row_only() {
+    let head =
+        "TimeGenerated [UTC],CorrelationId,OperationName,ResultCode,ResultSubcode,ResultMessage\n";
+    let row = |i: usize, msg: &str| format!("2026-11-24T10:0{i}:00Z,c{i},Play,400,8510,{msg}\n");
+    let calls = |skip: &[usize]| -> Vec<String> {
+        (0..8)
+            .filter(|i| !skip.contains(i))
+            .map(|i| format!("c{i}"))
+            .collect()
+    };
+    // A quote opened in the last column and never closed (rows 3-9 used to be its message).
+    let mut t = head.to_string();
+    for i in 0..8 {
+        t += &row(i, if i == 1 { "\"broken quote here" } else { "ok" });
+    }
+    assert_eq!(
+        csv_outcome(t.as_bytes()),
+        (vec![(3, Reason::UnclosedQuote)], calls(&[1]))
+    );
+    // In a middle column, with a second stray quote further on that balances the first (a
+    // quote inside an unquoted field is text, as for the csv crate).
+    let mut t = head.to_string();
+    for i in 0..8 {
+        t += &match i {
+            2 => "2026-11-24T10:02:00Z,c2,\"Play,400,8510,ok\n".to_string(),
+            5 => row(5, "ends with a quote\""),
+            _ => row(i, "ok"),
+        };
+    }
+    assert_eq!(
+        csv_outcome(t.as_bytes()),
+        (vec![(4, Reason::UnclosedQuote)], calls(&[2]))
+    );
+    // The same in a block that is not UTF-8 (read by the csv crate), with a message that
+    // really spans lines before it.
+    let mut t = head.as_bytes().to_vec();
+    for i in 0..8 {
+        t.extend(match i {
+            0 => row(0, "\"two\nlines\"").into_bytes(),
+            3 => b"2026-11-24T10:03:00Z,c3,Play,400,8510,\"caf\xe9\n".to_vec(),
+            _ => row(i, "ok").into_bytes(),
+        });
+    }
+    assert_eq!(
+        csv_outcome(&t),
+        (vec![(6, Reason::UnclosedQuote)], calls(&[3]))
+    );
+}
+
+#[test]
+fn csv_stray_quote_in_a_large_file_does_not_swallow_blocks() {
+    let mut t =
+        String::from("TimeGenerated [UTC],CorrelationId,ResultCode,ResultSubcode,ResultMessage\n");
+    let n = 120_000;
+    for i in 0..n {
+        let msg = if i == 10 {
+            "\"open"
+        } else {
+            "message text, padded to make the file large"
+        };
+        t += &format!("2026-11-24T10:00:00Z,c{i},400,8510,\"{msg}\"\n")
+            .replace("\"\"open\"", "\"open");
+    }
+    assert!(t.len() > 8 << 20, "spans several blocks");
+    let (rejects, calls) = csv_outcome(t.as_bytes());
+    assert_eq!(rejects, vec![(12, Reason::UnclosedQuote)]);
+    assert_eq!(calls.len(), n - 1);
+}
+
 #[test]
 fn portal_csv_day_first_local_time_with_offset() {
     let text = "TimeGenerated [Local Time],ResultCode,ResultSubcode\n\
