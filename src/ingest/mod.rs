@@ -275,7 +275,8 @@ pub fn total_bytes(settings: &IngestSettings) -> u64 {
 
 type Input = Box<dyn Read + Send>;
 
-/// Opens a source, decompressing gzip when its first bytes say so.
+/// Opens a source, decompressing gzip and transcoding UTF-16 to UTF-8 when its first bytes
+/// say so.
 fn open(src: &Source) -> io::Result<Input> {
     let raw: Input = match &src.path {
         Some(p) => Box::new(File::open(p)?),
@@ -283,11 +284,23 @@ fn open(src: &Source) -> io::Result<Input> {
     };
     let mut r = BufReader::with_capacity(1 << 16, raw);
     let head = io::BufRead::fill_buf(&mut r)?;
-    if head.starts_with(&[0x1f, 0x8b]) {
-        Ok(Box::new(BufReader::with_capacity(
+    let r: Input = if head.starts_with(&[0x1f, 0x8b]) {
+        Box::new(BufReader::with_capacity(
             1 << 20,
             flate2::read::MultiGzDecoder::new(r),
-        )))
+        ))
+    } else {
+        Box::new(r)
+    };
+    // Windows PowerShell 5 writes `>` redirections as UTF-16 with a BOM.
+    let mut r = BufReader::with_capacity(1 << 16, r);
+    let head = io::BufRead::fill_buf(&mut r)?;
+    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        Ok(Box::new(
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .strip_bom(true)
+                .build(r),
+        ))
     } else {
         Ok(Box::new(r))
     }
@@ -324,30 +337,39 @@ impl Read for FailOnce {
 /// The framing of a file, from its first bytes.
 fn detect(prefix: &[u8]) -> InputFormat {
     let p = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
-    let first = p.iter().copied().find(|b| !b.is_ascii_whitespace());
-    match first {
-        Some(b'{') | Some(b'[') => {
-            // JSON Lines when the first line is a whole value on its own. A first line that
-            // opens a value (`{`, `[`, `{"records": [`) starts a document spread over lines
-            // (or a minified one longer than the prefix); any other broken first line is a
-            // damaged record of JSON Lines when one of the next lines is whole.
-            let mut lines = p
-                .split(|&b| b == b'\n')
-                .map(|l| l.trim_ascii())
-                .filter(|l| !l.is_empty());
-            let parses = |l: &[u8]| serde_json::from_slice::<serde::de::IgnoredAny>(l).is_ok();
-            let first_line = lines.next().unwrap_or_default();
-            let whole = parses(first_line)
-                || (!matches!(first_line.last(), Some(b'{' | b'[' | b','))
-                    && lines.take(2).any(parses));
-            if whole {
-                InputFormat::Jsonl
-            } else {
-                InputFormat::Json
-            }
+    let mut lines = p
+        .split(|&b| b == b'\n')
+        .map(|l| l.trim_ascii())
+        .filter(|l| !l.is_empty());
+    let Some(first_line) = lines.next() else {
+        return InputFormat::Jsonl;
+    };
+    let parses = |l: &[u8]| serde_json::from_slice::<serde::de::IgnoredAny>(l).is_ok();
+    // Most of the lines after the first are whole JSON objects on their own: in a document
+    // spread over lines, only the last element of an array can be one (the others end in a
+    // comma), and the lines around it are brackets and keys.
+    let next: Vec<&[u8]> = lines.take(8).collect();
+    let whole = next
+        .iter()
+        .filter(|l| l.starts_with(b"{") && parses(l))
+        .count();
+    let mostly_whole = whole >= 2 && whole * 4 >= next.len() * 3;
+    if matches!(first_line[0], b'{' | b'[') {
+        // JSON Lines when the first line is a whole value on its own. A first line that
+        // opens a value (`{`, `[`, `{"records": [`) starts a document spread over lines (or a
+        // minified one longer than the prefix); any other broken first line is a damaged
+        // record of JSON Lines when the next lines are whole.
+        let opens = matches!(first_line.last(), Some(b'{' | b'[' | b','));
+        if parses(first_line) || mostly_whole || (!opens && whole >= 1) {
+            InputFormat::Jsonl
+        } else {
+            InputFormat::Json
         }
-        None => InputFormat::Jsonl,
-        _ => InputFormat::Csv,
+    } else if mostly_whole {
+        // A line of text (a banner, a cut record) before JSON Lines: it is one bad record.
+        InputFormat::Jsonl
+    } else {
+        InputFormat::Csv
     }
 }
 
@@ -493,6 +515,25 @@ mod tests {
         );
         // A truncated first line followed by good lines is still JSON Lines.
         assert_eq!(detect(b"{\"a\":\n{\"a\":2}\n"), InputFormat::Jsonl);
+        assert_eq!(
+            detect(b"{\"a\":1,\n{\"a\":2}\n{\"a\":3}\n"),
+            InputFormat::Jsonl
+        );
+        // So is a line of text before them; text before one line is CSV.
+        assert_eq!(
+            detect(b"Export of 2026-11-24\n{\"a\":2}\n{\"a\":3}\n"),
+            InputFormat::Jsonl
+        );
+        assert_eq!(detect(b"a,b\n{\"a\":2}\n"), InputFormat::Csv);
+        // A pretty-printed array whose elements are one line each is still one document.
+        assert_eq!(
+            detect(b"[\n{\"a\":1},\n{\"a\":2},\n{\"a\":3}\n]\n"),
+            InputFormat::Json
+        );
+        assert_eq!(detect(b"[\n{\"a\":1},\n{\"a\":2}\n]\n"), InputFormat::Json);
+        // And so are documents one after another, each with one record.
+        let doc = "{\n\"records\": [\n{\"a\":1}\n]\n}\n";
+        assert_eq!(detect(doc.repeat(3).as_bytes()), InputFormat::Json);
     }
 
     #[test]

@@ -409,6 +409,53 @@ fn portal_csv_bom_crlf_am_pm_and_quotes() {
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
 }
 
+#[test]
+fn text_or_a_cut_record_on_the_first_line_of_json_lines_is_one_reject() {
+    let good: String = (0..19)
+        .map(|i| {
+            format!(
+                "{{\"time\":\"2026-11-24T01:00:00Z\",\"correlationId\":\"c{i}\",\"properties\":{{\"resultCode\":400,\"resultSubcode\":8510}}}}\n"
+            )
+        })
+        .collect();
+    for (first, reason) in [
+        ("Exported by az monitor, 2026-11-24", Reason::NotJson),
+        ("{\"time\":\"2026-11-24T00:59:00Z\",", Reason::Truncated),
+    ] {
+        let (c, r, _d) = read_text("PT1H.json", format!("{first}\n{good}").as_bytes());
+        assert_eq!(r.files[0].shape, "json lines", "{first}");
+        assert_eq!(c.records.len(), 19, "{first}");
+        let rejects: Vec<(u64, Reason)> = c.rejects.iter().map(|r| (r.line, r.reason)).collect();
+        assert_eq!(rejects, vec![(1, reason)], "{first}");
+    }
+}
+
+#[test]
+fn utf16_exports_are_read_like_utf8() {
+    for sample in [
+        "eventhubs/acs-diagnostics-partition-0.json",
+        "portal/operations-ja-jp.csv",
+        "api/query-response.json",
+        "cli/az-query.json",
+    ] {
+        let path = root().join("samples").join(sample);
+        let (utf8, _) = read(&settings(vec![path.clone()]));
+        let text = String::from_utf8(std::fs::read(&path).unwrap()).unwrap();
+        for (name, bom, unit) in [
+            ("le", [0xFF, 0xFE], u16::to_le_bytes as fn(u16) -> [u8; 2]),
+            ("be", [0xFE, 0xFF], u16::to_be_bytes),
+        ] {
+            let mut bytes = bom.to_vec();
+            bytes.extend(text.encode_utf16().flat_map(unit));
+            let (c, r, _d) = read_text("export.txt", &bytes);
+            assert!(!utf8.records.is_empty(), "{sample}");
+            assert_eq!(c.records, utf8.records, "{sample} {name}");
+            assert_eq!(c.rejects.len(), utf8.rejects.len(), "{sample} {name}");
+            assert_ne!(r.files[0].shape, "unreadable");
+        }
+    }
+}
+
 /// Rows of a portal-style CSV: `(line, reason)` of every reject and the calls accepted.
 fn csv_outcome(text: &[u8]) -> (Vec<(u64, Reason)>, Vec<String>) {
     let (c, _, _d) = read_text("export.csv", text);
