@@ -465,7 +465,7 @@ fn csv_injection_is_neutralized_and_markdown_escaped() {
     );
     let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
     assert!(
-        summary.contains("| Play\\|x<br>y | media_summary |"),
+        summary.contains("| Play\\|x<br>y | media\\_summary |"),
         "{summary}"
     );
     // Numbers are never prefixed.
@@ -677,7 +677,7 @@ fn nightly_loop_flags_exactly_the_planted_spike_and_new_key() {
         "{summary}"
     );
     assert!(
-        summary.contains("(same weekday, previous 4 weeks)"),
+        summary.contains("\\(same weekday, previous 4 weeks\\)"),
         "{summary}"
     );
     assert!(
