@@ -465,12 +465,124 @@ fn csv_injection_is_neutralized_and_markdown_escaped() {
     );
     let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
     assert!(
-        summary.contains("| Play\\|x<br>y | media_summary |"),
+        summary.contains("| Play\\|x<br>y | media\\_summary |"),
         "{summary}"
     );
     // Numbers are never prefixed.
     let codes = std::fs::read_to_string(out.join("by_code.csv")).unwrap();
     assert!(codes.contains("\n400,8510,client,"), "{codes}");
+}
+
+#[test]
+fn hostile_log_text_is_inert_in_markdown_html_and_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("hostile.json");
+    let message = "[click](javascript:alert(1)) ![x](http://evil.example/pixel.png) **bold** `tick` _u_ # h \\ ~~s~~ &#x202E; \u{1b}[2J\u{7} invoice_\u{202E}fdp.exe";
+    let record = |time: &str, op: &str, corr: &str, conn: &str, msg: &str| {
+        serde_json::json!({
+            "time": time, "operationName": op, "correlationId": corr,
+            "properties": {"callConnectionId": conn, "resultCode": 400, "resultSubcode": 8510, "resultMessage": msg},
+        })
+        .to_string()
+    };
+    let long_op = format!("={}", "A".repeat(200_000));
+    let long_message = format!("\n=1+1{}", "B".repeat(100_000));
+    // The hostile message twice, so that it is the most frequent one.
+    let mut lines: Vec<String> = ["2026-11-24T01:00:00Z", "2026-11-24T01:00:01Z"]
+        .iter()
+        .map(|t| {
+            record(
+                t,
+                "![op](http://evil.example/op.png)\u{202E}\u{1b}]0;x\u{7}",
+                "@[id](javascript:alert(1))\u{2066}",
+                "![c](http://evil.example/c.png)",
+                message,
+            )
+        })
+        .collect();
+    lines.push(record(
+        "2026-11-24T01:00:02Z",
+        &long_op,
+        "c2",
+        "",
+        &long_message,
+    ));
+    lines.push(record("2026-11-24T01:00:03Z", "\n-2+3", "c3", "", "plain"));
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let out = dir.path().join("out");
+    report_to(&input, &out, &[]).success();
+
+    // No log text becomes a link, an image, markup or a terminal escape in Markdown.
+    let inert_md = |md: &str| {
+        for bad in [
+            "](", "![", "\u{1b}", "\u{7}", "\u{202E}", "\u{2066}", "<img", "&#x",
+        ] {
+            assert!(!md.contains(bad), "{bad:?} in {md}");
+        }
+    };
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    inert_md(&summary);
+    assert!(
+        summary.contains("| \\[click\\]\\(javascript:alert\\(1\\)\\) \\!\\[x\\]\\(http://evil.example/pixel.png\\) \\*\\*bold\\*\\* \\`tick\\` \\_u\\_ \\# h \\\\ \\~\\~s\\~\\~ &amp;\\#x202E; \u{FFFD}\\[2J\u{FFFD} invoice\\_\u{FFFD}fdp.exe |"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("| \\!\\[op\\]\\(http://evil.example/op.png\\)\u{FFFD}\u{FFFD}\\]0;x\u{FFFD} | media\\_summary |"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("| <br>-2+3 | media\\_summary |"),
+        "{summary}"
+    );
+    // The long operation: 31,999 characters and the ellipsis.
+    assert!(
+        summary.contains(&format!("| ={}… | media\\_summary |", "A".repeat(31_998))),
+        "the long operation is not cut"
+    );
+
+    let ops = read_csv(&out.join("by_operation.csv"));
+    let op_cells: Vec<&str> = ops.iter().map(|r| r["operation"].as_str()).collect();
+    assert!(
+        op_cells.contains(&"![op](http://evil.example/op.png)\u{FFFD}\u{FFFD}]0;x\u{FFFD}"),
+        "{op_cells:?}"
+    );
+    assert!(op_cells.contains(&"'\n-2+3"), "{op_cells:?}");
+    let long = op_cells.iter().find(|c| c.starts_with("'=A")).unwrap();
+    assert_eq!(long.chars().count(), 32_000);
+    assert!(long.ends_with("A…"));
+
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for bad in ["\u{1b}", "\u{7}", "\u{202E}", "\u{2066}"] {
+        assert!(!html.contains(bad), "{bad:?} in report.html");
+    }
+    assert!(html.contains("invoice_\u{FFFD}fdp.exe"));
+    assert!(html.contains(&format!("=1+1{}… (1)", "B".repeat(31_994))));
+
+    // triage: the calls in Markdown and in CSV.
+    let md = bin()
+        .args(["triage", "8510"])
+        .arg(&input)
+        .assert()
+        .success();
+    let md = stdout(&md);
+    inert_md(&md);
+    assert!(
+        md.contains("| @\\[id\\]\\(javascript:alert\\(1\\)\\)\u{FFFD} | \\!\\[c\\]\\(http://evil.example/c.png\\) | 2 |"),
+        "{md}"
+    );
+    let calls = dir.path().join("calls.csv");
+    bin()
+        .args(["triage", "8510", "--format", "csv", "--out"])
+        .arg(&calls)
+        .arg(&input)
+        .assert()
+        .success();
+    let rows = read_csv(&calls);
+    assert!(
+        rows.iter()
+            .any(|r| r["correlation_id"] == "'@[id](javascript:alert(1))\u{FFFD}"),
+        "{rows:?}"
+    );
 }
 
 #[test]
@@ -677,7 +789,7 @@ fn nightly_loop_flags_exactly_the_planted_spike_and_new_key() {
         "{summary}"
     );
     assert!(
-        summary.contains("(same weekday, previous 4 weeks)"),
+        summary.contains("\\(same weekday, previous 4 weeks\\)"),
         "{summary}"
     );
     assert!(

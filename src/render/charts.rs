@@ -55,7 +55,7 @@ fn accessible(svg: String, id: &str, title: &str, desc: &str) -> String {
 fn label(s: &str, max: usize) -> String {
     let clean: String = s
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '<' | '>' | '&' | '"'))
+        .filter(|&c| !c.is_control() && !super::hostile(c) && !matches!(c, '<' | '>' | '&' | '"'))
         .collect();
     if clean.chars().count() > max {
         let mut t: String = clean.chars().take(max - 1).collect();
@@ -378,4 +378,18 @@ pub fn spike(v: &Verdict, id: usize) -> Result<String> {
             v.expected
         ),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_drop_markup_controls_and_bidi_overrides() {
+        assert_eq!(
+            label("a<b>\x1b[2J\u{202E}fdp.exe\u{2066}", 40),
+            "ab[2Jfdp.exe"
+        );
+        assert_eq!(label("abcdef", 4), "abc…");
+    }
 }

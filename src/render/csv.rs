@@ -1,17 +1,40 @@
 //! CSV output through polars' CsvWriter. Text that comes from logs is untrusted: a cell that
-//! a spreadsheet would run as a formula is neutralized (OWASP CSV injection advice).
+//! a spreadsheet would run as a formula is neutralized (OWASP CSV injection advice), characters
+//! that would act on a terminal or reorder what a reader sees are replaced, and a cell is capped
+//! below the spreadsheet's own limit.
 
 use std::borrow::Cow;
 
 use anyhow::Result;
 use polars::prelude::*;
 
-/// Prefixes a quote to text a spreadsheet would read as a formula.
+use super::{cut, hostile, MAX_TEXT, REPLACEMENT};
+
+/// Makes one text cell safe to open: a quote before text a spreadsheet would read as a formula
+/// (`=`, `+`, `-`, `@`, tab, CR or LF first), U+FFFD for each [`hostile`] character, and at most
+/// [`MAX_TEXT`] UTF-16 code units in all, ending with `…` when cut. Tab, CR and LF inside a cell
+/// stay: the writer quotes the cell, and a multi-line message is still one cell.
 pub fn neutralize(s: &str) -> Cow<'_, str> {
-    match s.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{s}")),
-        _ => Cow::Borrowed(s),
+    let formula = matches!(
+        s.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\n')
+    );
+    let (kept, was_cut) = cut(s, MAX_TEXT - usize::from(formula));
+    if !formula && !was_cut && !kept.chars().any(hostile) {
+        return Cow::Borrowed(s);
     }
+    let mut out = String::with_capacity(kept.len() + 4);
+    if formula {
+        out.push('\'');
+    }
+    out.extend(
+        kept.chars()
+            .map(|c| if hostile(c) { REPLACEMENT } else { c }),
+    );
+    if was_cut {
+        out.push('…');
+    }
+    Cow::Owned(out)
 }
 
 /// The table as CSV bytes. Only text columns are neutralized; numbers are written as numbers,
@@ -67,5 +90,76 @@ mod tests {
         assert_eq!(lines[5], "'\tx,5,0.0312");
         assert_eq!(lines[6], "\"plain, \"\"quoted\"\"\",6,0.0156");
         assert_eq!(lines[7], ",7,1.0000");
+    }
+
+    #[test]
+    fn leading_line_feed_is_neutralized_like_carriage_return() {
+        assert_eq!(neutralize("\n=1+1"), "'\n=1+1");
+        assert_eq!(neutralize("\r=1+1"), "'\r=1+1");
+        // Inside a cell, line breaks and tabs are text: the writer quotes the cell.
+        assert_eq!(neutralize("a\nb\tc\r\nd"), "a\nb\tc\r\nd");
+        assert!(matches!(neutralize("plain text"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn controls_and_bidi_overrides_are_replaced() {
+        assert_eq!(
+            neutralize("\x1b[2J\x1b]0;pwned\x07 ok\0"),
+            "\u{FFFD}[2J\u{FFFD}]0;pwned\u{FFFD} ok\u{FFFD}"
+        );
+        assert_eq!(neutralize("a\u{9b}31mb"), "a\u{FFFD}31mb");
+        // "invoice_\u{202E}fdp.exe" shows as "invoice_exe.pdf".
+        assert_eq!(
+            neutralize("invoice_\u{202E}fdp.exe"),
+            "invoice_\u{FFFD}fdp.exe"
+        );
+        for c in [
+            '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{2066}', '\u{2067}', '\u{2068}',
+            '\u{2069}',
+        ] {
+            assert_eq!(neutralize(&format!("x{c}y")), "x\u{FFFD}y");
+        }
+        // A replaced first character is not a formula; a formula after it stays inert text.
+        assert_eq!(neutralize("\u{202E}=cmd"), "\u{FFFD}=cmd");
+        assert_eq!(neutralize("=cmd\x1b"), "'=cmd\u{FFFD}");
+    }
+
+    #[test]
+    fn long_cells_are_cut_below_the_spreadsheet_limit() {
+        let long = "Play".repeat(50_000);
+        let n = neutralize(&long);
+        assert_eq!(n.chars().count(), MAX_TEXT);
+        assert!(n.ends_with("Pla…"), "{}", &n[n.len() - 10..]);
+        // The formula quote counts towards the cap.
+        let long = format!("={}", "é".repeat(100_000));
+        let n = neutralize(&long);
+        assert_eq!(n.chars().count(), MAX_TEXT);
+        assert!(n.starts_with("'=éé") && n.ends_with("é…"));
+        // Emoji are two UTF-16 units each, as Excel counts them.
+        let emoji = "😀".repeat(20_000);
+        let n = neutralize(&emoji);
+        // 15,999 of them and the ellipsis: one more would pass the cap.
+        assert_eq!(n.encode_utf16().count(), MAX_TEXT - 1);
+        // Exactly at the cap: whole.
+        let exact = "x".repeat(MAX_TEXT);
+        assert!(matches!(neutralize(&exact), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_long_hostile_cell_reads_back_as_one_field() {
+        let op = format!(
+            "=HYPERLINK(\"http://evil.example\")\x1b\n{}",
+            "A".repeat(200_000)
+        );
+        let df = df!("operation" => [op.as_str(), "Play"], "count" => [1u64, 2]).unwrap();
+        let bytes = render(&df).unwrap();
+        let mut rdr = ::csv::Reader::from_reader(bytes.as_slice());
+        let rows: Vec<::csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+        assert_eq!(rows.len(), 2);
+        let cell = &rows[0][0];
+        assert!(cell.starts_with("'=HYPERLINK(\"http://evil.example\")\u{FFFD}\nAAA"));
+        assert_eq!(cell.chars().count(), MAX_TEXT);
+        assert!(cell.ends_with("A…"));
+        assert_eq!((&rows[0][1], &rows[1][0], &rows[1][1]), ("1", "Play", "2"));
     }
 }

@@ -1,18 +1,21 @@
 //! `report.html`: one self-contained page (inline CSS and SVG, no script, no network) that opens
-//! from disk or a mail attachment. Every text from the logs is escaped; a Content-Security-Policy
-//! forbids scripts and fetches besides.
+//! from disk or a mail attachment. Every text from the logs is escaped, with its control and
+//! bidi characters replaced and its length capped; a Content-Security-Policy forbids scripts and
+//! fetches besides.
 
 use std::fmt::Write;
 
 use anyhow::Result;
 
 use crate::catalogue::Catalogue;
-use crate::render::charts;
+use crate::render::{charts, cut, hostile, MAX_TEXT, REPLACEMENT};
 use crate::report::{rfc3339, spike_sentence, Report};
 use crate::spikes::history::day_text;
 
-/// Escapes text for HTML content and attribute values.
+/// Escapes text for HTML content and attribute values. For display, [`hostile`] characters
+/// (controls, bidi overrides) become U+FFFD and text past [`MAX_TEXT`] is cut and ends with `…`.
 pub fn escape(s: &str) -> String {
+    let (s, was_cut) = cut(s, MAX_TEXT);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -21,8 +24,12 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if hostile(c) => out.push(REPLACEMENT),
             c => out.push(c),
         }
+    }
+    if was_cut {
+        out.push('…');
     }
     out
 }
@@ -416,6 +423,25 @@ mod tests {
         assert_eq!(
             escape("<script>alert(1)</script> & \"x\" 'y'"),
             "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot; &#39;y&#39;"
+        );
+    }
+
+    #[test]
+    fn controls_and_bidi_overrides_are_replaced_and_long_text_cut() {
+        assert_eq!(
+            escape("a\x1b[2Jb\x07\0 invoice_\u{202E}fdp.exe \u{2066}x\u{2069}"),
+            "a\u{FFFD}[2Jb\u{FFFD}\u{FFFD} invoice_\u{FFFD}fdp.exe \u{FFFD}x\u{FFFD}"
+        );
+        // Line breaks and tabs are whitespace in HTML: kept.
+        assert_eq!(escape("a\r\n\tb"), "a\r\n\tb");
+        let e = escape(&format!("<{}", "a".repeat(200_000)));
+        assert!(e.starts_with("&lt;aaa") && e.ends_with("a…"));
+        // 31,999 characters kept, "<" written as 4.
+        assert_eq!(e.chars().count(), MAX_TEXT + 3);
+        // Catalogue text is escaped the same way around its links.
+        assert_eq!(
+            linkify("\u{202E}[x](https://learn.microsoft.com/a)"),
+            "\u{FFFD}<a href=\"https://learn.microsoft.com/a\">x</a>"
         );
     }
 

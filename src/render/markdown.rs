@@ -1,36 +1,146 @@
-//! Markdown tables. Log text is escaped so a `|` or a newline cannot break the table.
+//! Markdown: escaping and tables. Text from the logs renders as itself: a `|` or a newline
+//! cannot break a table, and no link, image, emphasis, code span, heading or HTML comes out of
+//! it. Catalogue text keeps its links to https pages; the tool's own Markdown (headings, bold
+//! labels, sparklines) is written as is.
 
 use polars::prelude::DataFrame;
 
-/// Escapes text for a Markdown table cell.
+use super::{cut, hostile, MAX_TEXT, REPLACEMENT};
+
+/// Escapes text from the logs (or anything else untrusted) so that it renders as itself, in a
+/// table cell or in running text. Each CommonMark punctuation character that can open inline
+/// markup (and `|`, `$` for GitHub's tables and math) is backslash-escaped; `&`, `<` and `>`
+/// become entities, so neither HTML nor an entity (`&#x202E;`) comes through; a list or break
+/// marker at the start is escaped too. LF becomes `<br>`, CR is dropped, tab is a space, other
+/// [`hostile`] characters are U+FFFD, and text past [`MAX_TEXT`] is cut and ends with `…`.
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '|' => out.push_str("\\|"),
-            '\r' => {}
-            '\n' => out.push_str("<br>"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            // Escape sequences from logs must not reach a terminal that shows the Markdown.
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
+    let (s, was_cut) = cut(s, MAX_TEXT);
+    let mut out = String::with_capacity(s.len() + 8);
+    push_escaped(&mut out, s, true);
+    if was_cut {
+        out.push('…');
     }
     out
 }
 
-/// A Markdown table from headers and rows of text. Cells are escaped here.
+/// Escapes catalogue text like [`escape`], except for its Markdown links to https pages, which
+/// stay links (the catalogue's "see this page" references, as `report.html` keeps them).
+/// Anything else that looks like a link, an image above all, is escaped.
+pub fn linkify(s: &str) -> String {
+    let (s, was_cut) = cut(s, MAX_TEXT);
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut rest = s;
+    let mut line_start = true;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find("](") else { break };
+        let target = &after[close + 2..];
+        let Some(end) = target.find(')') else { break };
+        let url = &target[..end];
+        let link_end = open + 1 + close + 2 + end + 1;
+        if plain_https(url) {
+            push_escaped(&mut out, &rest[..open], line_start);
+            out.push('[');
+            push_escaped(&mut out, &after[..close], false);
+            out.push_str("](");
+            out.push_str(url);
+            out.push(')');
+        } else {
+            push_escaped(&mut out, &rest[..link_end], line_start);
+        }
+        line_start = false;
+        rest = &rest[link_end..];
+    }
+    push_escaped(&mut out, rest, line_start);
+    if was_cut {
+        out.push('…');
+    }
+    out
+}
+
+/// An https URL that can stand as a link destination as is: nothing that ends it early, escapes
+/// in it, or breaks the table it is in.
+fn plain_https(url: &str) -> bool {
+    url.starts_with("https://")
+        && url.chars().all(|c| {
+            !c.is_whitespace()
+                && !hostile(c)
+                && !matches!(c, '<' | '>' | '(' | ')' | '\\' | '|' | '`' | '"')
+        })
+}
+
+/// Appends `s` escaped as [`escape`] says, without the cut. `line_start`: `s` may be where a
+/// Markdown block starts, so a leading list or break marker is escaped.
+fn push_escaped(out: &mut String, s: &str, line_start: bool) {
+    // Escaped text holds no line break, so a block marker can only be its first non-blank.
+    let marker = if line_start { block_marker(s) } else { None };
+    for (i, c) in s.char_indices() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '!' | '#' | '~' | '|' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\r' => {}
+            '\n' => out.push_str("<br>"),
+            '\t' => out.push(' '),
+            c if hostile(c) => out.push(REPLACEMENT),
+            c if Some(i) == marker => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+}
+
+/// Where `s` has a list or thematic-break marker that escaping does not cover otherwise: `-` or
+/// `+` and a blank first (after blanks), a line of `-`, or the `.` of a leading `1. `. `*`, `#`,
+/// `>` and `)` are always escaped; `-1` or `0.5` are left alone.
+fn block_marker(s: &str) -> Option<usize> {
+    let start = s.len() - s.trim_start_matches([' ', '\t']).len();
+    let rest = &s[start..];
+    let blank_or_end = |t: &str| t.is_empty() || t.starts_with([' ', '\t']);
+    if (rest.starts_with(['-', '+']) && blank_or_end(&rest[1..]))
+        || (rest.starts_with('-') && rest.trim_end_matches(['-', ' ', '\t']).is_empty())
+    {
+        return Some(start);
+    }
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    ((1..=9).contains(&digits)
+        && rest[digits..].starts_with('.')
+        && blank_or_end(&rest[digits + 1..]))
+    .then_some(start + digits)
+}
+
+/// What a table column holds, which decides how its cells are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Col {
+    /// Text from the logs, or anything else that must render as itself: [`escape`]d.
+    Text,
+    /// Catalogue descriptions and mitigations: [`linkify`]d, so their https links work.
+    Catalogue,
+    /// Markdown the tool writes itself (sparklines): as is.
+    Markdown,
+}
+
+/// The columns of a DataFrame that hold catalogue text, by name.
+pub const CATALOGUE_COLUMNS: [&str; 2] = ["description", "mitigation"];
+
+/// A Markdown table from headers and rows of text; every cell is [`escape`]d. Headers are the
+/// tool's own text and are written as is.
 pub fn table_of(headers: &[String], rows: &[Vec<String>]) -> String {
+    table_with(headers, &[], rows)
+}
+
+/// A Markdown table whose columns are written as `cols` says; a column past the end of `cols`
+/// is [`Col::Text`]. Headers are the tool's own text and are written as is.
+pub fn table_with(headers: &[String], cols: &[Col], rows: &[Vec<String>]) -> String {
     let mut out = String::new();
     out.push_str("| ");
-    out.push_str(
-        &headers
-            .iter()
-            .map(|h| escape(h))
-            .collect::<Vec<_>>()
-            .join(" | "),
-    );
+    out.push_str(&headers.join(" | "));
     out.push_str(" |\n|");
     for _ in headers {
         out.push_str(" --- |");
@@ -38,15 +148,36 @@ pub fn table_of(headers: &[String], rows: &[Vec<String>]) -> String {
     out.push('\n');
     for r in rows {
         out.push_str("| ");
-        out.push_str(&r.iter().map(|c| escape(c)).collect::<Vec<_>>().join(" | "));
+        let cells: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(i, c)| match cols.get(i).copied().unwrap_or(Col::Text) {
+                Col::Text => escape(c),
+                Col::Catalogue => linkify(c),
+                Col::Markdown => c.clone(),
+            })
+            .collect();
+        out.push_str(&cells.join(" | "));
         out.push_str(" |\n");
     }
     out
 }
 
-/// A Markdown table of a DataFrame.
+/// A Markdown table of a DataFrame: the [`CATALOGUE_COLUMNS`] as catalogue text, every other
+/// column as text from the logs.
 pub fn table(df: &DataFrame) -> String {
-    table_of(&super::headers(df), &super::text_rows(df))
+    let headers = super::headers(df);
+    let cols: Vec<Col> = headers
+        .iter()
+        .map(|h| {
+            if CATALOGUE_COLUMNS.contains(&h.as_str()) {
+                Col::Catalogue
+            } else {
+                Col::Text
+            }
+        })
+        .collect();
+    table_with(&headers, &cols, &super::text_rows(df))
 }
 
 #[cfg(test)]
@@ -61,7 +192,118 @@ mod tests {
         );
         assert_eq!(
             t,
-            "| a | b |\n| --- | --- |\n| x\\|y | line1<br>line2&lt;script&gt; [2J |\n"
+            "| a | b |\n| --- | --- |\n| x\\|y | line1<br>line2&lt;script&gt;\u{FFFD}\\[2J |\n"
+        );
+    }
+
+    #[test]
+    fn links_images_and_emphasis_from_logs_stay_text() {
+        assert_eq!(
+            escape("[click](javascript:alert(1))"),
+            "\\[click\\]\\(javascript:alert\\(1\\)\\)"
+        );
+        assert_eq!(
+            escape("![x](http://evil.example/pixel.png)"),
+            "\\!\\[x\\]\\(http://evil.example/pixel.png\\)"
+        );
+        assert_eq!(
+            escape("**bold** _it_ ~~gone~~ `code` # not a heading"),
+            "\\*\\*bold\\*\\* \\_it\\_ \\~\\~gone\\~\\~ \\`code\\` \\# not a heading"
+        );
+        assert_eq!(escape(r"C:\logs\*.json"), r"C:\\logs\\\*.json");
+        assert_eq!(escape("$x$ costs $5"), "\\$x\\$ costs \\$5");
+        // An entity would otherwise decode, to markup text or to a bidi override.
+        assert_eq!(
+            escape("&lt;b&gt; &#x202E; AT&T"),
+            "&amp;lt;b&amp;gt; &amp;\\#x202E; AT&amp;T"
+        );
+        assert_eq!(
+            escape("<img src=x onerror=alert(1)>"),
+            "&lt;img src=x onerror=alert\\(1\\)&gt;"
+        );
+        // A reference-style link or a footnote needs brackets, which are escaped.
+        assert_eq!(escape("[a][b] [^1]"), "\\[a\\]\\[b\\] \\[^1\\]");
+    }
+
+    #[test]
+    fn block_markers_at_the_start_stay_text() {
+        assert_eq!(escape("- item"), "\\- item");
+        assert_eq!(escape("  + item"), "  \\+ item");
+        assert_eq!(escape("---"), "\\---");
+        assert_eq!(escape("12. item"), "12\\. item");
+        assert_eq!(escape("> quote"), "&gt; quote");
+        // Only at the start: inside text these are plain.
+        assert_eq!(escape("a - b + c 1. d"), "a - b + c 1. d");
+        assert_eq!(escape("- - -"), "\\- - -");
+        assert_eq!(escape("-- -"), "\\-- -");
+        assert_eq!(escape("12."), "12\\.");
+        // Not markers: a number, a share, an option.
+        for s in [
+            "-1",
+            "+44 20",
+            "0.0000",
+            "1.5x",
+            "--history",
+            "1234567890. x",
+        ] {
+            assert_eq!(escape(s), s);
+        }
+    }
+
+    #[test]
+    fn controls_and_bidi_overrides_are_replaced_and_long_text_cut() {
+        assert_eq!(
+            escape("a\x07b\0c\td\r\ne\u{202E}f\u{2066}g\u{85}h"),
+            "a\u{FFFD}b\u{FFFD}c d<br>e\u{FFFD}f\u{FFFD}g\u{FFFD}h"
+        );
+        let long = format!("**{}", "a".repeat(200_000));
+        let e = escape(&long);
+        assert!(e.starts_with("\\*\\*aaa") && e.ends_with("a…"));
+        assert_eq!(e.chars().count(), MAX_TEXT + 2);
+    }
+
+    #[test]
+    fn catalogue_links_to_https_pages_stay_links_nothing_else_does() {
+        let m = "Reference [this page](https://learn.microsoft.com/azure/x#media-action) listing (in)compatible actions.";
+        assert_eq!(
+            linkify(m),
+            "Reference [this page](https://learn.microsoft.com/azure/x#media-action) listing \\(in\\)compatible actions."
+        );
+        assert_eq!(
+            linkify("![x](https://evil.example/pixel.png)"),
+            "\\![x](https://evil.example/pixel.png)"
+        );
+        assert_eq!(
+            linkify("[x](javascript:alert(1))"),
+            "\\[x\\]\\(javascript:alert\\(1\\)\\)"
+        );
+        assert_eq!(
+            linkify("[**x**](https://a.example/|b)"),
+            "\\[\\*\\*x\\*\\*\\]\\(https://a.example/\\|b\\)"
+        );
+        assert_eq!(
+            linkify("- [a](https://a.example)"),
+            "\\- [a](https://a.example)"
+        );
+        assert_eq!(linkify("no [links] here"), "no \\[links\\] here");
+    }
+
+    #[test]
+    fn columns_are_written_by_what_they_hold() {
+        let t = table_with(
+            &["message".into(), "mitigation".into(), "timeline".into()],
+            &[Col::Text, Col::Catalogue, Col::Markdown],
+            &[vec![
+                "[a](https://evil.example)".into(),
+                "See [docs](https://learn.microsoft.com/x).".into(),
+                "▁▅█".into(),
+            ]],
+        );
+        assert!(
+            t.ends_with(
+                "| \\[a\\]\\(https://evil.example\\) | See [docs](https://learn.microsoft.com/x). | ▁▅█ |\n"
+            ),
+            "{t}"
         );
     }
 }

@@ -17,6 +17,53 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use polars::prelude::{AnyValue, DataFrame};
 
+/// The most a report shows of one text from the logs, in UTF-16 code units (what Excel counts;
+/// the same as characters for all but emoji and rarer scripts): under Excel's 32,767 per cell,
+/// so that a 200,000-character OperationName neither breaks a spreadsheet nor floods a page.
+pub const MAX_TEXT: usize = 32_000;
+
+/// What a report writes in place of a [`hostile`] character: visible, so a reader can tell that
+/// the log held something there, and never whitespace that a parser would trim.
+pub const REPLACEMENT: char = '\u{FFFD}';
+
+/// Whether a character of log text must not reach a reader as is: control characters (NUL, BEL,
+/// ESC and the terminal escape sequences it starts, the C1 controls) other than tab, CR and LF,
+/// which each format handles itself; the Unicode bidirectional controls, which make text read
+/// in another order than it is stored ("Trojan Source", CVE-2021-42574); and the Unicode line
+/// and paragraph separators, which some viewers break lines at.
+pub fn hostile(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{2028}'
+                | '\u{2029}'
+        )
+}
+
+/// The start of `s` that a report shows, at most `max` UTF-16 code units, cut on a character
+/// boundary; `true` when `s` was cut, and the caller then ends it with `…` (which the `max - 1`
+/// units kept leave room for).
+pub fn cut(s: &str, max: usize) -> (&str, bool) {
+    // A UTF-16 code unit never takes less than one byte of UTF-8.
+    if s.len() <= max || s.encode_utf16().count() <= max {
+        return (s, false);
+    }
+    let mut units = 0;
+    let end = s
+        .char_indices()
+        .find(|&(_, c)| {
+            units += c.len_utf16();
+            units > max.saturating_sub(1)
+        })
+        .map_or(s.len(), |(i, _)| i);
+    (&s[..end], true)
+}
+
 /// A cell as text: empty for null, floats with 4 decimals.
 pub fn cell(v: &AnyValue<'_>) -> String {
     match v {
@@ -91,6 +138,36 @@ pub fn sparkline(values: &[u64]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn controls_and_bidi_overrides_are_hostile_text_is_not() {
+        for c in [
+            '\0', '\x07', '\x1b', '\x7f', '\u{85}', '\u{9b}', '\u{202A}', '\u{202E}', '\u{2066}',
+            '\u{2069}', '\u{200F}', '\u{2028}',
+        ] {
+            assert!(hostile(c), "{:?}", c);
+        }
+        for c in [
+            '\t', '\n', '\r', ' ', 'a', 'é', '…', '\u{FFFD}', '\u{200D}', '😀',
+        ] {
+            assert!(!hostile(c), "{:?}", c);
+        }
+    }
+
+    #[test]
+    fn cut_keeps_whole_characters_and_room_for_the_ellipsis() {
+        assert_eq!(cut("abcd", 4), ("abcd", false));
+        assert_eq!(cut("abcde", 4), ("abc", true));
+        // é is 2 bytes, 1 unit: not cut by its byte length.
+        assert_eq!(cut("éééé", 4), ("éééé", false));
+        // 😀 is 2 units: 3 + 2 would pass the 4 - 1 kept.
+        assert_eq!(cut("abc😀", 4), ("abc", true));
+        assert_eq!(cut("a😀bcd", 4), ("a😀", true));
+        let long = "x".repeat(200_000);
+        let (kept, was_cut) = cut(&long, MAX_TEXT);
+        assert!(was_cut);
+        assert_eq!(kept.len(), MAX_TEXT - 1);
+    }
 
     #[test]
     fn sparkline_scales_to_the_maximum() {

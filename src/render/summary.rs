@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use crate::catalogue::Catalogue;
-use crate::render::markdown::{escape, table, table_of};
+use crate::render::markdown::{escape, linkify, table, table_of, table_with, Col};
 use crate::render::sparkline;
 use crate::report::{rfc3339, spike_sentence, Report};
 use crate::spikes::history::day_text;
@@ -44,13 +44,14 @@ fn spikes_section(s: &mut String, r: &Report, cat: &Catalogue) {
             s,
             "- **{}** {}",
             v.status.as_str(),
-            escape(&spike_sentence(v, cat))
+            // The sentence holds the catalogue's description.
+            linkify(&spike_sentence(v, cat))
         );
         let m = cat.lookup(v.key.0, v.key.1).mitigation;
         let _ = writeln!(
             s,
             "  - Mitigation: {}",
-            m.map(escape)
+            m.map(linkify)
                 .unwrap_or_else(|| "(no documented mitigation)".into())
         );
     }
@@ -131,7 +132,17 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
         ]
         .map(String::from)
         .to_vec();
-        let _ = writeln!(s, "{}", table_of(&headers, &rows));
+        let cols = [
+            Col::Text,
+            Col::Text,
+            Col::Text,
+            Col::Text,
+            Col::Catalogue,
+            Col::Text,
+            Col::Catalogue,
+            Col::Markdown,
+        ];
+        let _ = writeln!(s, "{}", table_with(&headers, &cols, &rows));
     }
 
     let _ = writeln!(s, "## By mitigation\n\n{}", table(&r.by_mitigation));

@@ -1,7 +1,14 @@
 //! Plain text for a terminal: long text wrapped under its heading.
 
-/// Wraps `s` to `width` columns, each line prefixed by `indent`.
+use super::{hostile, REPLACEMENT};
+
+/// Wraps `s` to `width` columns, each line prefixed by `indent`. [`hostile`] characters become
+/// U+FFFD: an escape sequence in a catalogue file must not reach the terminal.
 pub fn wrap(s: &str, width: usize, indent: &str) -> String {
+    let s: String = s
+        .chars()
+        .map(|c| if hostile(c) { REPLACEMENT } else { c })
+        .collect();
     let mut out = String::new();
     let mut line = String::new();
     for word in s.split_whitespace() {
@@ -31,5 +38,13 @@ mod tests {
     #[test]
     fn wraps_words() {
         assert_eq!(wrap("aa bb cc dd", 5, "  "), "  aa bb\n  cc dd\n");
+    }
+
+    #[test]
+    fn escape_sequences_do_not_reach_the_terminal() {
+        assert_eq!(
+            wrap("a\x1b[2J b\u{202E}c", 40, ""),
+            "a\u{FFFD}[2J b\u{FFFD}c\n"
+        );
     }
 }

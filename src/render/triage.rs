@@ -7,7 +7,7 @@ use polars::prelude::*;
 use serde_json::{json, Value};
 
 use crate::catalogue::key_label;
-use crate::render::markdown::{escape, table_of};
+use crate::render::markdown::{escape, linkify, table_of, table_with, Col};
 use crate::render::sparkline;
 use crate::report::{bucket_start, rfc3339};
 use crate::spikes::history::day_text;
@@ -36,10 +36,10 @@ pub fn markdown(t: &Triage) -> String {
             "- **{}**{cat}, {} match: {}",
             e.label,
             e.matched,
-            escape(&e.description)
+            linkify(&e.description)
         );
         if !e.mitigation.is_empty() {
-            let _ = writeln!(s, "  - Mitigation: {}", escape(&e.mitigation));
+            let _ = writeln!(s, "  - Mitigation: {}", linkify(&e.mitigation));
         }
     }
     s.push('\n');
@@ -86,7 +86,9 @@ pub fn markdown(t: &Triage) -> String {
             "first_seen",
             "last_seen",
         ]);
-        let _ = writeln!(s, "{}", table_of(&h, &rows));
+        let mut cols = [Col::Text; 8];
+        cols[3] = Col::Catalogue;
+        let _ = writeln!(s, "{}", table_with(&h, &cols, &rows));
 
         let _ = writeln!(s, "## Timeline\n");
         for k in &t.totals {
