@@ -637,6 +637,34 @@ fn bad_flags_and_paths_are_one_line_errors() {
 }
 
 #[test]
+fn empty_inputs_are_said_and_an_empty_window_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    let out = dir.path().join("out");
+    let o = report_to(&inputs, &out, &[]).code(0);
+    assert!(
+        stderr(&o).contains("warning: no input files found"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(inputs.join("PT1H.json"), "").unwrap();
+    let o = report_to(&inputs, &out, &[]).code(0);
+    assert!(
+        stderr(&o).contains("warning: the inputs hold no records"),
+        "{}",
+        stderr(&o)
+    );
+    let o = report_to(
+        Path::new("samples/"),
+        &out,
+        &["--since", "2026-11-25", "--until", "2026-11-24"],
+    )
+    .code(2);
+    assert!(stderr(&o).contains("the window is empty"), "{}", stderr(&o));
+}
+
+#[test]
 fn quiet_prints_nothing() {
     let (_, out) = report_samples(&["--quiet"]);
     assert_eq!(stderr(&out), "");

@@ -118,6 +118,11 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
         b.finish_and_clear();
     }
     let mut warnings = ingested.warnings;
+    if ingested.files.is_empty() {
+        warnings.push("no input files found (directories are searched for .json, .jsonl, .ndjson, .csv, .txt and .log files, optionally .gz)".into());
+    } else if agg.read() == 0 {
+        warnings.push("the inputs hold no records".into());
+    }
     if agg.rejects_truncated() {
         warnings.push(format!(
             "{} records were rejected; rejects.csv lists the first {} by file and line",

@@ -69,6 +69,20 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
             }
         })
         .collect();
+    if !fields
+        .iter()
+        .any(|f| matches!(f, Some(Field::ResultCode | Field::ResultSignature)))
+    {
+        let hint = if headers.len() == 1 && headers.as_slice().contains(&b';') {
+            " (its columns look separated by semicolons, as Excel writes in some locales: export with commas)"
+        } else {
+            ""
+        };
+        warnings.push(format!(
+            "{}: its header has no ResultCode or ResultSignature column{hint}",
+            ctx.name
+        ));
+    }
     if local {
         match settings.local_offset {
             Some(off) => {

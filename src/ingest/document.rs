@@ -464,6 +464,7 @@ fn stream<S: Sink>(
         let mut emit = |e: Element<'_>| match e {
             Element::Record(raw, i) => ctx.emit(&raw, i, || format!("record {i} of the document")),
             Element::NotRecord(i, why) => not_records.push((i, why)),
+            Element::Incomplete(why) => ctx.incomplete(&why),
         };
         let mut de =
             serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 20, input));

@@ -27,6 +27,9 @@ pub enum Element<'de> {
     Record(Raw<'de>, u64),
     /// An array element or row that is not a record, with its index and why.
     NotRecord(u64, String),
+    /// The document says its result is incomplete: a query API response with an `error`
+    /// beside its `tables` (a partial result, e.g. over the row limit).
+    Incomplete(String),
 }
 
 /// A key that borrows from the input when it can.
@@ -243,6 +246,30 @@ impl<'de> Visitor<'de> for NestedSeed {
     }
 }
 
+/// What the query API's `error` object says: its code and message, and those of its details
+/// (`PartialError: ... (EngineError: Query result set has exceeded the internal record count
+/// limit)`).
+fn api_error(e: &serde_json::Value) -> String {
+    let text = |v: &serde_json::Value| {
+        let s = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("");
+        match (s("code"), s("message")) {
+            ("", "") => crate::normalize::excerpt(&v.to_string(), 200),
+            ("", m) | (m, "") => m.to_string(),
+            (c, m) => format!("{c}: {m}"),
+        }
+    };
+    let details: Vec<String> = e
+        .get("details")
+        .and_then(|d| d.as_array())
+        .map(|d| d.iter().map(text).collect())
+        .unwrap_or_default();
+    let mut out = text(e);
+    if !details.is_empty() {
+        out += &format!(" ({})", details.join("; "));
+    }
+    crate::normalize::excerpt(&out, 400)
+}
+
 /// A top-level JSON value of any shape; hands every element it finds to `emit`.
 pub struct TopSeed<'e, 'de> {
     pub emit: &'e mut dyn FnMut(Element<'de>),
@@ -264,8 +291,11 @@ impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
         let mut raw = Raw::default();
         let mut nested = Vec::new();
         let mut container = false;
+        let mut error = None;
         while let Some(Key(k)) = m.next_key::<Key<'de>>()? {
-            if k.eq_ignore_ascii_case("records") {
+            if k.eq_ignore_ascii_case("error") {
+                error = Some(m.next_value::<serde_json::Value>()?);
+            } else if k.eq_ignore_ascii_case("records") {
                 container = true;
                 m.next_value_seed(ArraySeed {
                     emit: &mut *self.emit,
@@ -278,6 +308,10 @@ impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
             } else {
                 record_entry(&mut m, Context::Record, &k, &mut raw, &mut nested)?;
             }
+        }
+        match error {
+            Some(e) if container && !e.is_null() => (self.emit)(Element::Incomplete(api_error(&e))),
+            _ => {}
         }
         if !container {
             (self.emit)(Element::Record(finish_record(raw, nested), 0));
@@ -527,6 +561,7 @@ mod tests {
         let mut emit = |e: Element<'_>| match e {
             Element::Record(r, _) => out.push(Ok(r.into_owned())),
             Element::NotRecord(i, why) => out.push(Err(format!("{i}: {why}"))),
+            Element::Incomplete(why) => out.push(Err(format!("incomplete: {why}"))),
         };
         let mut de = serde_json::Deserializer::from_str(text);
         TopSeed { emit: &mut emit }.deserialize(&mut de).unwrap();

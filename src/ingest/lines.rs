@@ -65,6 +65,7 @@ fn process_line<S: Sink>(
         let mut emit = |e: Element<'_>| match e {
             Element::Record(raw, _) => ctx.emit(&raw, line_no, text),
             Element::NotRecord(_, why) => not_records.push(why),
+            Element::Incomplete(why) => ctx.incomplete(&why),
         };
         // sonic-rs: the same serde visitors, with SIMD skipping of the fields not wanted.
         let mut de = sonic_rs::Deserializer::from_slice(line);

@@ -84,6 +84,8 @@ pub(crate) struct FileCtx<'s, S> {
     pub rules: TimeRules,
     pub sink: &'s mut S,
     pub counts: Counts,
+    /// What the user should know about the file, each once (see [`IngestReport::warnings`]).
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -117,6 +119,17 @@ impl<S: Sink> FileCtx<'_, S> {
         }
     }
 
+    /// The input says its result is incomplete: one warning per file.
+    pub fn incomplete(&mut self, why: &str) {
+        let w = format!(
+            "{}: the export says its result is incomplete, so counts may be short: {why}",
+            self.name
+        );
+        if !self.warnings.contains(&w) {
+            self.warnings.push(w);
+        }
+    }
+
     pub fn reject(&mut self, line: u64, reason: Reason, detail: String, excerpt_text: String) {
         self.counts.rejected += 1;
         self.sink.reject(Reject {
@@ -143,7 +156,7 @@ where
     let next = || pieces.lock().ok().and_then(|mut p| p.next());
     let name = ctx.name.clone();
     let rules = ctx.rules;
-    let parts: Vec<(S, Counts)> = (0..rayon::current_num_threads())
+    let parts: Vec<(S, Counts, Vec<String>)> = (0..rayon::current_num_threads())
         .into_par_iter()
         .map(|_| {
             let mut sink = make();
@@ -152,17 +165,23 @@ where
                 rules,
                 sink: &mut sink,
                 counts: Counts::default(),
+                warnings: Vec::new(),
             };
             while let Some(piece) = next() {
                 work(piece, &mut c);
             }
-            let counts = c.counts;
-            (sink, counts)
+            let (counts, warnings) = (c.counts, c.warnings);
+            (sink, counts, warnings)
         })
         .collect();
-    for (sink, counts) in parts {
+    for (sink, counts, warnings) in parts {
         ctx.sink.merge(sink);
         ctx.counts.add(counts);
+        for w in warnings {
+            if !ctx.warnings.contains(&w) {
+                ctx.warnings.push(w);
+            }
+        }
     }
 }
 
@@ -399,6 +418,7 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         },
         sink,
         counts: Counts::default(),
+        warnings: Vec::new(),
     };
     let mut shape = "unreadable";
     let result = (|| -> io::Result<()> {
@@ -446,6 +466,7 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
     if let Err(e) = result {
         ctx.reject(0, Reason::Unreadable, e.to_string(), String::new());
     }
+    warnings.append(&mut ctx.warnings);
     FileReport {
         path: src.name.clone(),
         shape,

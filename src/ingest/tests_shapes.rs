@@ -456,6 +456,52 @@ fn utf16_exports_are_read_like_utf8() {
     }
 }
 
+#[test]
+fn query_api_partial_error_is_a_warning_and_the_rows_still_count() {
+    let sample = std::fs::read_to_string(root().join("samples/api/query-response.json")).unwrap();
+    let (all, _) = read(&settings(vec![
+        root().join("samples/api/query-response.json")
+    ]));
+    let error = r#""error": {"code": "PartialError", "message": "There were some errors when processing your query.", "details": [{"code": "EngineError", "message": "Query result set has exceeded the internal record count limit"}]}"#;
+    let body = sample.trim().strip_prefix('{').unwrap();
+    let variants = [
+        // After the tables (as the API writes it), before them, and on one line of JSON Lines.
+        format!("{}, {error}}}\n", sample.trim().strip_suffix('}').unwrap()),
+        format!("{{{error},{body}\n"),
+        format!("{}\n", format!("{{{error},{body}").replace('\n', " ")),
+    ];
+    for text in &variants {
+        let (c, r, _d) = read_text("response.json", text.as_bytes());
+        assert_eq!(c.records, all.records);
+        assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+        assert!(
+            r.warnings[0].contains("incomplete")
+                && r.warnings[0].contains("PartialError")
+                && r.warnings[0].contains("exceeded the internal record count limit"),
+            "{}",
+            r.warnings[0]
+        );
+    }
+    let (_, r, _d) = read_text(
+        "response.json",
+        format!("{{\"error\": null,{body}").as_bytes(),
+    );
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+}
+
+#[test]
+fn csv_without_a_code_column_is_said() {
+    let (_, r, _d) = read_text(
+        "export.csv",
+        b"TimeGenerated [UTC];ResultCode;ResultSubcode\n2026-11-24T10:00:00Z;400;8510\n",
+    );
+    assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+    assert!(r.warnings[0].contains("semicolons"), "{}", r.warnings[0]);
+    let (_, r, _d) = read_text("export.csv", b"a,b\n1,2\n");
+    assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+    assert!(r.warnings[0].contains("no ResultCode or ResultSignature column"));
+}
+
 /// Rows of a portal-style CSV: `(line, reason)` of every reject and the calls accepted.
 fn csv_outcome(text: &[u8]) -> (Vec<(u64, Reason)>, Vec<String>) {
     let (c, _, _d) = read_text("export.csv", text);
