@@ -46,6 +46,8 @@ pub fn parse_query(q: &str) -> Result<Query, String> {
             .map_err(|_| format!("{q:?} is not a number or CODE/SUBCODE"))
     };
     match q.split_once('/') {
+        // `404/` is how reports show an operational key (a code without subcode).
+        Some((c, "")) => Ok(Query::Number(num(c)?)),
         Some((c, s)) => Ok(Query::Pair(num(c)?, num(s)?)),
         None => Ok(Query::Number(num(q)?)),
     }
@@ -232,5 +234,14 @@ mod tests {
             find(&cat, &Query::Pair(400, 8522))[0].matched,
             Some(Match::Subcode)
         );
+    }
+
+    #[test]
+    fn queries_parse_as_the_reports_write_keys() {
+        assert_eq!(parse_query("404/8522"), Ok(Query::Pair(404, 8522)));
+        assert_eq!(parse_query("404/"), Ok(Query::Number(404)));
+        assert_eq!(parse_query(" 8522"), Ok(Query::Number(8522)));
+        assert!(parse_query("/8522").is_err());
+        assert!(parse_query("abc").is_err());
     }
 }
