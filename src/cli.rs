@@ -41,20 +41,26 @@ impl Cli {
     /// Checks what clap cannot check flag by flag: a `--since` not before `--until` leaves
     /// nothing to count. The error is clap's, so it prints and exits 2 like any bad flag.
     pub fn validate(&self) -> Result<(), clap::Error> {
-        let (since, until) = match &self.command {
-            Command::Report(a) => (a.since, a.until),
-            Command::Kql(a) => (a.since, a.until),
+        let (name, since, until) = match &self.command {
+            Command::Report(a) => ("report", a.since, a.until),
+            Command::Kql(a) => ("kql", a.since, a.until),
             Command::Codes(_) | Command::Triage(_) => return Ok(()),
         };
         match (since, until) {
-            (Some(s), Some(u)) if s >= u => Err(<Cli as clap::CommandFactory>::command().error(
-                clap::error::ErrorKind::ArgumentConflict,
-                format!(
-                    "--since {} is not before --until {}: the window is empty",
-                    s.to_rfc3339(),
-                    u.to_rfc3339()
-                ),
-            )),
+            (Some(s), Some(u)) if s >= u => {
+                // The subcommand's usage line, as clap prints for its own errors.
+                let mut cli = <Cli as clap::CommandFactory>::command();
+                cli.build();
+                let sub = cli.find_subcommand_mut(name).expect("a subcommand of Cli");
+                Err(sub.error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    format!(
+                        "--since {} is not before --until {}: the window is empty",
+                        s.to_rfc3339(),
+                        u.to_rfc3339()
+                    ),
+                ))
+            }
             _ => Ok(()),
         }
     }

@@ -92,9 +92,9 @@ pub struct IngestSettings {
     pub input_format: Option<InputFormat>,
     pub date_order: Option<DateOrder>,
     pub local_offset: Option<FixedOffset>,
-    /// Directories a walk does not enter: the report's own output directory, so that a run
-    /// with `--out` inside its input never reads its own reports.
-    pub skip_dirs: Vec<PathBuf>,
+    /// Files a walk does not take: the reports a run writes, so that a run with `--out`
+    /// inside its input (or the same directory) never reads its own reports back.
+    pub skip_files: Vec<PathBuf>,
 }
 
 impl IngestSettings {
@@ -113,7 +113,7 @@ impl IngestSettings {
                 DateOrderArg::Ymd => DateOrder::Ymd,
             }),
             local_offset: a.local_offset,
-            skip_dirs: Vec::new(),
+            skip_files: Vec::new(),
         })
     }
 }

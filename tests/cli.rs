@@ -665,6 +665,26 @@ fn empty_inputs_are_said_and_an_empty_window_is_a_usage_error() {
 }
 
 #[test]
+fn reports_written_into_the_input_directory_are_not_read_back() {
+    // --out the input directory itself, or a directory inside it; each run twice.
+    for inside in ["", "reports"] {
+        let dir = tempfile::tempdir().unwrap();
+        for f in ["mediasummary-en-us.csv", "operations-ja-jp.csv"] {
+            std::fs::copy(Path::new("samples/portal").join(f), dir.path().join(f)).unwrap();
+        }
+        let out = dir.path().join(inside);
+        for _ in 0..2 {
+            let o = report_to(dir.path(), &out, &["--max-bad", "100%"]).code(0);
+            assert!(
+                stderr(&o).contains("73 records read: 70 accepted, 3 rejected"),
+                "{}",
+                stderr(&o)
+            );
+        }
+    }
+}
+
+#[test]
 fn quiet_prints_nothing() {
     let (_, out) = report_samples(&["--quiet"]);
     assert_eq!(stderr(&out), "");

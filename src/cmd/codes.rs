@@ -22,10 +22,11 @@ struct Entry {
     mitigation: String,
 }
 
-/// A `codes` query: a number (code or subcode) or CODE/SUBCODE.
+/// A `codes` query: a number (code or subcode), CODE/ (a code only) or CODE/SUBCODE.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Query {
     Number(u32),
+    Code(u32),
     Pair(u32, u32),
 }
 
@@ -33,6 +34,7 @@ impl std::fmt::Display for Query {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Query::Number(n) => write!(f, "{n}"),
+            Query::Code(n) => write!(f, "{n}/"),
             Query::Pair(c, s) => write!(f, "{c}/{s}"),
         }
     }
@@ -47,7 +49,7 @@ pub fn parse_query(q: &str) -> Result<Query, String> {
     };
     match q.split_once('/') {
         // `404/` is how reports show an operational key (a code without subcode).
-        Some((c, "")) => Ok(Query::Number(num(c)?)),
+        Some((c, "")) => Ok(Query::Code(num(c)?)),
         Some((c, s)) => Ok(Query::Pair(num(c)?, num(s)?)),
         None => Ok(Query::Number(num(q)?)),
     }
@@ -91,6 +93,10 @@ fn find(cat: &Catalogue, q: &Query) -> Vec<Entry> {
         Query::Number(n) => all_entries(cat)
             .into_iter()
             .filter(|e| e.code == Some(n) || e.subcode == Some(n))
+            .collect(),
+        Query::Code(n) => all_entries(cat)
+            .into_iter()
+            .filter(|e| e.code == Some(n))
             .collect(),
         Query::Pair(c, s) => {
             let r = cat.lookup(c, Some(s));
@@ -239,7 +245,14 @@ mod tests {
     #[test]
     fn queries_parse_as_the_reports_write_keys() {
         assert_eq!(parse_query("404/8522"), Ok(Query::Pair(404, 8522)));
-        assert_eq!(parse_query("404/"), Ok(Query::Number(404)));
+        assert_eq!(parse_query("404/"), Ok(Query::Code(404)));
+        let cat = Catalogue::shipped();
+        // As a code only: 8522 is a subcode, not a code.
+        assert!(find(&cat, &Query::Code(8522)).is_empty());
+        assert_eq!(
+            find(&cat, &Query::Code(404)),
+            find(&cat, &Query::Number(404))
+        );
         assert_eq!(parse_query(" 8522"), Ok(Query::Number(8522)));
         assert!(parse_query("/8522").is_err());
         assert!(parse_query("abc").is_err());

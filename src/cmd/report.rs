@@ -84,6 +84,16 @@ pub fn progress_bar(mode: Progress, quiet: bool, total: u64) -> Option<ProgressB
     })
 }
 
+/// The CSV reports, besides `rejects.csv`.
+const REPORT_FILES: [&str; 6] = [
+    "by_category.csv",
+    "by_mitigation.csv",
+    "by_code.csv",
+    "by_operation.csv",
+    "timeline.csv",
+    "spikes.csv",
+];
+
 pub fn bucket_secs(b: Bucket) -> i64 {
     match b {
         Bucket::Hour => 3600,
@@ -96,7 +106,12 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     let formats = config::formats(&args.format);
     config::writable_dir(&args.out)?;
     // Reports written inside an input directory are not read back as input next time.
-    settings.skip_dirs.push(args.out.clone());
+    settings.skip_files.extend(
+        REPORT_FILES
+            .iter()
+            .chain(["rejects.csv", "report.json"].iter())
+            .map(|f| args.out.join(f)),
+    );
     if let Some(h) = &args.spikes.history {
         config::writable_dir(h)?;
     }
@@ -154,14 +169,15 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     for f in &formats {
         match f {
             ReportFormat::Csv => {
-                for (name, df) in [
-                    ("by_category.csv", &rep.by_category),
-                    ("by_mitigation.csv", &rep.by_mitigation),
-                    ("by_code.csv", &rep.by_code),
-                    ("by_operation.csv", &rep.by_operation),
-                    ("timeline.csv", &rep.timeline_df),
-                    ("spikes.csv", &rep.spikes_df),
-                ] {
+                let tables = [
+                    &rep.by_category,
+                    &rep.by_mitigation,
+                    &rep.by_code,
+                    &rep.by_operation,
+                    &rep.timeline_df,
+                    &rep.spikes_df,
+                ];
+                for (name, df) in REPORT_FILES.iter().zip(tables) {
                     write_atomic(&out.join(name), &render::csv::render(df)?)?;
                 }
             }

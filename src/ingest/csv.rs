@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use csv::{ByteRecord, ReaderBuilder};
 
 use super::blocks::{self, Blocks, Piece};
-use super::{FileCtx, Input, Sink};
+use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::config::IngestSettings;
 use crate::normalize::{
     key_role, order_evidence, strip_header_suffix, Context, DateOrder, Field, KeyRole, Raw, Reason,
@@ -183,7 +183,7 @@ fn rows<S: Sink>(b: &[u8], first_line: u64, row: &Row<'_>, ctx: &mut FileCtx<'_,
     let mut line = first_line + 1;
     while p < b.len() {
         if let Some((next, lines)) = text.and_then(|t| split_row(t, p, &mut fields)) {
-            if lines > 1 && swallows_next_row(b, p, row.width) {
+            if lines > 1 && swallows_next_row(b, p, row, ctx) {
                 p = reject_unclosed(b, p, line, ctx);
                 line += 1;
                 continue;
@@ -216,7 +216,7 @@ fn rows<S: Sink>(b: &[u8], first_line: u64, row: &Row<'_>, ctx: &mut FileCtx<'_,
         }
         let lines = blocks::newlines(&b[p..p + used]);
         // The csv crate ends a quoted field left open at the end of its input without a word.
-        if (lines > 1 && swallows_next_row(b, p, row.width))
+        if (lines > 1 && swallows_next_row(b, p, row, ctx))
             || (p + used == b.len() && ends_in_quotes(&b[p..]))
         {
             p = reject_unclosed(b, p, line, ctx);
@@ -239,17 +239,31 @@ fn line_end(b: &[u8], p: usize) -> usize {
 }
 
 /// Whether the row starting at `b[p]`, whose quoted field runs over lines, has taken in the
-/// next row: its second line is a whole row of `width` fields on its own, quotes balanced.
-/// A quote left open in a damaged row would otherwise swallow every row up to the next stray
-/// quote; the lines of a message that really spans lines are not rows of their own.
-fn swallows_next_row(b: &[u8], p: usize, width: usize) -> bool {
+/// next row: its second line is, on its own, a whole row of the file's width (quotes
+/// balanced) that reads as a record (a time and a code). A quote left open in a damaged row
+/// would otherwise swallow every row up to the next stray quote; the lines of a message that
+/// really spans lines are not records of their own.
+fn swallows_next_row<S: Sink>(b: &[u8], p: usize, row: &Row<'_>, ctx: &FileCtx<'_, S>) -> bool {
     let second = line_end(b, p);
     let next = &b[second..line_end(b, second)];
-    if memchr::memchr_iter(b'"', next).count() % 2 == 1 {
+    // Cheap checks first: at least a comma per column, an even number of quotes.
+    if memchr::memchr_iter(b',', next).count() + 1 < row.width
+        || memchr::memchr_iter(b'"', next).count() % 2 == 1
+    {
         return false;
     }
     let mut rec = ByteRecord::new();
-    reader(next).read_byte_record(&mut rec).unwrap_or(false) && rec.len() == width
+    if !reader(next).read_byte_record(&mut rec).unwrap_or(false) || rec.len() != row.width {
+        return false;
+    }
+    let mut raw = Raw::default();
+    for &(i, f) in row.wanted {
+        raw.set(f, Val::Str(String::from_utf8_lossy(&rec[i])));
+    }
+    matches!(
+        crate::normalize::normalize(&raw, &ctx.rules),
+        crate::normalize::Outcome::Record(_)
+    )
 }
 
 /// Whether `b` ends inside a quoted field that never closes.
@@ -387,15 +401,19 @@ fn field_end(b: &[u8]) -> usize {
 /// quote only opens or closes a quoted field (`""` inside one is two), so a newline is
 /// outside quotes when the quotes before it are even in number.
 ///
-/// When no newline is (a quote opened in the block's first row never closes), the block ends
-/// after its first line: that row is rejected by [`rows`] and the next block starts outside
-/// quotes again, so one stray quote costs one row, not the rest of the file.
+/// When no newline of a full block is (a quote opened in its first row never closes), the
+/// block ends after its first line: that row is rejected by [`rows`] and the next block starts
+/// outside quotes again, so one stray quote costs one row, not the rest of the file. The
+/// shorter last block of a file is handed on whole instead: its rows are split by [`rows`].
 fn last_unquoted_newline(b: &[u8]) -> Option<(usize, u64)> {
     let count = |s: &[u8]| memchr::memchr_iter(b'"', s).count();
     let mut quotes = count(b);
     let mut end = b.len();
     loop {
         let Some(p) = memchr::memrchr(b'\n', &b[..end]) else {
+            if b.len() < MAX_RECORD_BYTES {
+                return None;
+            }
             return memchr::memchr(b'\n', b).map(|p| (p, 1));
         };
         quotes -= count(&b[p..end]);
@@ -504,8 +522,12 @@ mod tests {
             last_unquoted_newline(b"a,\"x\"\"\ny\"\n\"p\nq"),
             Some((9, 2))
         );
-        // A quote that never closes: the block ends after its first line.
-        assert_eq!(last_unquoted_newline(b"\"a\nb\nc"), Some((2, 1)));
+        // A quote that never closes: the last block of a file is handed on whole, a full
+        // block ends after its first line.
+        assert_eq!(last_unquoted_newline(b"\"a\nb\nc"), None);
+        let mut full = b"\"a\nb\n".to_vec();
+        full.resize(MAX_RECORD_BYTES, b'x');
+        assert_eq!(last_unquoted_newline(&full), Some((2, 1)));
         assert_eq!(last_unquoted_newline(b"abc"), None);
     }
 }

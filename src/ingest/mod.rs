@@ -205,13 +205,13 @@ fn wanted_in_walk(p: &Path) -> bool {
 
 /// Collects the files to read, each once. A file named twice, or reached again through a
 /// symbolic link or another path, is read the first time only; a directory is entered once
-/// (a link back to a parent would otherwise loop); and the directories in `skip` (the
-/// report's output) are not entered.
+/// (a link back to a parent would otherwise loop); and walks do not take the files in `skip`
+/// (the reports this run writes).
 struct Collector {
     out: Vec<Source>,
     files: HashSet<PathBuf>,
     dirs: HashSet<PathBuf>,
-    skip: Vec<PathBuf>,
+    skip: HashSet<PathBuf>,
 }
 
 /// The canonical path, or the path itself when it has none (a dangling link: reading it fails
@@ -231,8 +231,7 @@ impl Collector {
     }
 
     fn walk(&mut self, dir: &Path) -> Result<()> {
-        let id = identity(dir);
-        if self.skip.contains(&id) || !self.dirs.insert(id) {
+        if !self.dirs.insert(identity(dir)) {
             return Ok(());
         }
         let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -248,7 +247,7 @@ impl Collector {
         for p in entries {
             if p.is_dir() {
                 self.walk(&p)?;
-            } else if wanted_in_walk(&p) {
+            } else if wanted_in_walk(&p) && !self.skip.contains(&identity(&p)) {
                 self.file(&p);
             }
         }
@@ -261,7 +260,7 @@ fn sources(settings: &IngestSettings) -> Result<Vec<Source>> {
         out: Vec::new(),
         files: HashSet::new(),
         dirs: HashSet::new(),
-        skip: settings.skip_dirs.iter().map(|d| identity(d)).collect(),
+        skip: settings.skip_files.iter().map(|f| identity(f)).collect(),
     };
     let mut stdin = false;
     for p in &settings.inputs {
@@ -364,6 +363,10 @@ fn detect(prefix: &[u8]) -> InputFormat {
         return InputFormat::Jsonl;
     };
     let parses = |l: &[u8]| serde_json::from_slice::<serde::de::IgnoredAny>(l).is_ok();
+    let json_first = matches!(first_line[0], b'{' | b'[');
+    if json_first && parses(first_line) {
+        return InputFormat::Jsonl;
+    }
     // Most of the lines after the first are whole JSON objects on their own: in a document
     // spread over lines, only the last element of an array can be one (the others end in a
     // comma), and the lines around it are brackets and keys.
@@ -373,13 +376,13 @@ fn detect(prefix: &[u8]) -> InputFormat {
         .filter(|l| l.starts_with(b"{") && parses(l))
         .count();
     let mostly_whole = whole >= 2 && whole * 4 >= next.len() * 3;
-    if matches!(first_line[0], b'{' | b'[') {
+    if json_first {
         // JSON Lines when the first line is a whole value on its own. A first line that
         // opens a value (`{`, `[`, `{"records": [`) starts a document spread over lines (or a
         // minified one longer than the prefix); any other broken first line is a damaged
         // record of JSON Lines when the next lines are whole.
         let opens = matches!(first_line.last(), Some(b'{' | b'[' | b','));
-        if parses(first_line) || mostly_whole || (!opens && whole >= 1) {
+        if mostly_whole || (!opens && whole >= 1) {
             InputFormat::Jsonl
         } else {
             InputFormat::Json

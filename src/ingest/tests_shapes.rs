@@ -46,7 +46,7 @@ fn settings(inputs: Vec<PathBuf>) -> IngestSettings {
         input_format: None,
         date_order: None,
         local_offset: None,
-        skip_dirs: Vec::new(),
+        skip_files: Vec::new(),
     }
 }
 
@@ -191,7 +191,7 @@ fn every_file_is_read_once_however_it_is_reached() {
 }
 
 #[test]
-fn the_report_directory_inside_an_input_is_not_read() {
+fn the_reports_of_the_run_are_not_read_back() {
     let dir = tempfile::tempdir().unwrap();
     let line =
         br#"{"time":"2026-11-24T01:00:00Z","properties":{"resultCode":500,"resultSubcode":8572}}"#;
@@ -202,12 +202,17 @@ fn the_report_directory_inside_an_input_is_not_read() {
         "code,subcode\n500,8572\n",
     )
     .unwrap();
+    std::fs::write(dir.path().join("reports/b.json"), line).unwrap();
     let mut s = settings(vec![dir.path().to_path_buf()]);
     let (_, r) = read(&s);
-    assert_eq!(r.files.len(), 2, "without the exclusion both are read");
-    s.skip_dirs.push(dir.path().join("reports"));
+    assert_eq!(r.files.len(), 3, "without the exclusion all are read");
+    s.skip_files.push(dir.path().join("reports/by_code.csv"));
     let (c, r) = read(&s);
-    assert_eq!((c.records.len(), c.rejects.len(), r.files.len()), (1, 0, 1));
+    assert_eq!((c.records.len(), c.rejects.len(), r.files.len()), (2, 0, 2));
+    // Named on the command line, a report is read all the same.
+    s.inputs.push(dir.path().join("reports/by_code.csv"));
+    let (_, r) = read(&s);
+    assert_eq!(r.files.len(), 3);
 }
 
 // A record literal in table form: one argument per field.
@@ -561,6 +566,27 @@ fn csv_stray_quote_costs_its_row_only() {
     assert_eq!(
         csv_outcome(&t),
         (vec![(6, Reason::UnclosedQuote)], calls(&[3]))
+    );
+}
+
+#[test]
+fn csv_quoted_fields_over_lines_are_not_taken_for_stray_quotes() {
+    // A message over three lines whose middle line has a comma per column; and a last row
+    // over two lines without a newline at the end of the file.
+    let text = "TimeGenerated,ResultCode,ResultSubcode,ResultMessage\n\
+        2026-11-24T00:00:01Z,500,8500,\"Transfer failed:\ntarget +15550100, reason busy, retry no\n(see logs)\"\n\
+        2026-11-24T00:00:02Z,200,0,\"ok\"\n\
+        2026-11-24T00:00:03Z,500,8501,\"first line\nsecond line\"";
+    let (c, _, _d) = read_text("export.csv", text.as_bytes());
+    assert!(c.rejects.is_empty(), "{:?}", c.rejects);
+    let msgs: Vec<&str> = c.records.iter().map(|r| &*r.message).collect();
+    assert_eq!(
+        msgs,
+        [
+            "Transfer failed:\ntarget +15550100, reason busy, retry no\n(see logs)",
+            "ok",
+            "first line\nsecond line"
+        ]
     );
 }
 

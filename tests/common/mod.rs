@@ -88,7 +88,7 @@ pub fn records_of(inputs: &[PathBuf]) -> Vec<acs_triage::normalize::Record<'stat
         input_format: None,
         date_order: None,
         local_offset: None,
-        skip_dirs: Vec::new(),
+        skip_files: Vec::new(),
     };
     ingest(&settings, None, Collect::default).unwrap().0 .0
 }
