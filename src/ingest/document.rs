@@ -468,9 +468,17 @@ fn stream<S: Sink>(
         };
         let mut de =
             serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 20, input));
-        TopSeed { emit: &mut emit }
-            .deserialize(&mut de)
-            .and_then(|()| de.end())
+        // One document, or several one after another (Event Hubs messages dumped to one file):
+        // `end` fails, without consuming it, at the text after a document.
+        loop {
+            if let Err(e) = (TopSeed { emit: &mut emit }).deserialize(&mut de) {
+                break Err(e);
+            }
+            match de.end() {
+                Err(e) if !e.is_io() => continue,
+                end => break end,
+            }
+        }
     };
     for (i, why) in not_records {
         ctx.reject(

@@ -507,6 +507,26 @@ fn csv_without_a_code_column_is_said() {
     assert!(r.warnings[0].contains("no ResultCode or ResultSignature column"));
 }
 
+#[test]
+fn documents_one_after_another_in_one_file_all_count() {
+    let doc = |i: u32| {
+        format!(
+            "{{\n  \"records\": [\n    {{\"time\": \"2026-11-24T01:00:0{i}Z\", \"correlationId\": \"c{i}\",\n     \"properties\": {{\"resultCode\": 500, \"resultSubcode\": 8572}}}}\n  ]\n}}\n"
+        )
+    };
+    let three = format!("{}{}{}", doc(1), doc(2), doc(3));
+    let (c, r, _d) = read_text("messages.json", three.as_bytes());
+    assert_eq!(r.files[0].shape, "json document");
+    let calls: Vec<&str> = c.records.iter().map(|r| &*r.correlation_id).collect();
+    assert_eq!(calls, ["c1", "c2", "c3"]);
+    assert!(c.rejects.is_empty(), "{:?}", c.rejects);
+    // Text after them is one reject at its line; the documents before it count.
+    let (c, _, _d) = read_text("messages.json", format!("{three}oops\n").as_bytes());
+    assert_eq!(c.records.len(), 3);
+    let rejects: Vec<(u64, Reason)> = c.rejects.iter().map(|r| (r.line, r.reason)).collect();
+    assert_eq!(rejects, [(19, Reason::BadDocument)]);
+}
+
 /// Rows of a portal-style CSV: `(line, reason)` of every reject and the calls accepted.
 fn csv_outcome(text: &[u8]) -> (Vec<(u64, Reason)>, Vec<String>) {
     let (c, _, _d) = read_text("export.csv", text);
