@@ -43,7 +43,8 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         return Ok(());
     };
 
-    let mut rdr = reader(&data[..len]);
+    let delim = delimiter(&data[..len]);
+    let mut rdr = reader(&data[..len], delim);
     let mut headers = ByteRecord::new();
     rdr.read_byte_record(&mut headers)
         .map_err(io::Error::other)?;
@@ -73,13 +74,8 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         .iter()
         .any(|f| matches!(f, Some(Field::ResultCode | Field::ResultSignature)))
     {
-        let hint = if headers.len() == 1 && headers.as_slice().contains(&b';') {
-            " (its columns look separated by semicolons, as Excel writes in some locales: export with commas)"
-        } else {
-            ""
-        };
         warnings.push(format!(
-            "{}: its header has no ResultCode or ResultSignature column{hint}",
+            "{}: its header has no ResultCode or ResultSignature column",
             ctx.name
         ));
     }
@@ -138,6 +134,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         .filter_map(|(i, f)| f.map(|f| (i, f)))
         .collect();
     let row = Row {
+        delim,
         width: headers.len(),
         wanted: &wanted,
     };
@@ -163,9 +160,24 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     Ok(())
 }
 
+/// The delimiter of a file, from its header line: commas, or semicolons (Excel in locales
+/// whose decimal mark is a comma) or tabs when the header has more of those.
+fn delimiter(b: &[u8]) -> u8 {
+    let header = &b[..memchr::memchr(b'\n', b).unwrap_or(b.len())];
+    let count = |d: u8| memchr::memchr_iter(d, header).count();
+    let commas = count(b',');
+    [b';', b'\t']
+        .into_iter()
+        .map(|d| (count(d), d))
+        .filter(|&(n, _)| n > commas)
+        .max()
+        .map_or(b',', |(_, d)| d)
+}
+
 /// A CSV reader of one block: quoting as RFC 4180, rows of any width.
-fn reader(b: &[u8]) -> csv::Reader<&[u8]> {
+fn reader(b: &[u8], delim: u8) -> csv::Reader<&[u8]> {
     ReaderBuilder::new()
+        .delimiter(delim)
         .flexible(true)
         .has_headers(false)
         .from_reader(b)
@@ -182,7 +194,7 @@ fn rows<S: Sink>(b: &[u8], first_line: u64, row: &Row<'_>, ctx: &mut FileCtx<'_,
     // The physical line of b[p].
     let mut line = first_line + 1;
     while p < b.len() {
-        if let Some((next, lines)) = text.and_then(|t| split_row(t, p, &mut fields)) {
+        if let Some((next, lines)) = text.and_then(|t| split_row(t, p, row.delim, &mut fields)) {
             if lines > 1 && swallows_next_row(b, p, row, ctx) {
                 p = reject_unclosed(b, p, line, ctx);
                 line += 1;
@@ -204,7 +216,7 @@ fn rows<S: Sink>(b: &[u8], first_line: u64, row: &Row<'_>, ctx: &mut FileCtx<'_,
             line += 1;
             continue;
         }
-        let mut rdr = reader(&b[p..]);
+        let mut rdr = reader(&b[p..], row.delim);
         let read = rdr.read_byte_record(&mut rec);
         let mut used = rdr.position().byte() as usize;
         if used == 0 {
@@ -217,7 +229,7 @@ fn rows<S: Sink>(b: &[u8], first_line: u64, row: &Row<'_>, ctx: &mut FileCtx<'_,
         let lines = blocks::newlines(&b[p..p + used]);
         // The csv crate ends a quoted field left open at the end of its input without a word.
         if (lines > 1 && swallows_next_row(b, p, row, ctx))
-            || (p + used == b.len() && ends_in_quotes(&b[p..]))
+            || (p + used == b.len() && ends_in_quotes(&b[p..], row.delim))
         {
             p = reject_unclosed(b, p, line, ctx);
             line += 1;
@@ -247,13 +259,17 @@ fn swallows_next_row<S: Sink>(b: &[u8], p: usize, row: &Row<'_>, ctx: &FileCtx<'
     let second = line_end(b, p);
     let next = &b[second..line_end(b, second)];
     // Cheap checks first: at least a comma per column, an even number of quotes.
-    if memchr::memchr_iter(b',', next).count() + 1 < row.width
+    if memchr::memchr_iter(row.delim, next).count() + 1 < row.width
         || memchr::memchr_iter(b'"', next).count() % 2 == 1
     {
         return false;
     }
     let mut rec = ByteRecord::new();
-    if !reader(next).read_byte_record(&mut rec).unwrap_or(false) || rec.len() != row.width {
+    if !reader(next, row.delim)
+        .read_byte_record(&mut rec)
+        .unwrap_or(false)
+        || rec.len() != row.width
+    {
         return false;
     }
     let mut raw = Raw::default();
@@ -267,7 +283,7 @@ fn swallows_next_row<S: Sink>(b: &[u8], p: usize, row: &Row<'_>, ctx: &FileCtx<'
 }
 
 /// Whether `b` ends inside a quoted field that never closes.
-fn ends_in_quotes(b: &[u8]) -> bool {
+fn ends_in_quotes(b: &[u8], delim: u8) -> bool {
     let mut quoted = false;
     let mut field_start = true;
     let mut i = 0;
@@ -276,7 +292,7 @@ fn ends_in_quotes(b: &[u8]) -> bool {
             (false, b'"') if field_start => quoted = true,
             (true, b'"') if b.get(i + 1) == Some(&b'"') => i += 1,
             (true, b'"') => quoted = false,
-            (false, b',' | b'\n' | b'\r') => {
+            (false, c) if c == delim || c == b'\n' || c == b'\r' => {
                 field_start = true;
                 i += 1;
                 continue;
@@ -307,7 +323,12 @@ fn reject_unclosed<S: Sink>(b: &[u8], p: usize, line: u64, ctx: &mut FileCtx<'_,
 /// quoted field, LF or CRLF ends); returns where the next row starts and the newlines up to
 /// it. `None` for what this does not handle: a quote inside an unquoted field or text after
 /// a closing quote, a lone CR, an empty line, a quoted field the block ends in.
-fn split_row<'b>(t: &'b str, p: usize, fields: &mut Vec<Cow<'b, str>>) -> Option<(usize, u64)> {
+fn split_row<'b>(
+    t: &'b str,
+    p: usize,
+    delim: u8,
+    fields: &mut Vec<Cow<'b, str>>,
+) -> Option<(usize, u64)> {
     let b = t.as_bytes();
     fields.clear();
     if matches!(b.get(p), Some(b'\n' | b'\r')) {
@@ -340,7 +361,7 @@ fn split_row<'b>(t: &'b str, p: usize, fields: &mut Vec<Cow<'b, str>>) -> Option
             });
             i = close + 1;
         } else {
-            let end = i + field_end(&b[i..]);
+            let end = i + field_end(&b[i..], delim);
             if b.get(end) == Some(&b'"') {
                 return None;
             }
@@ -349,7 +370,7 @@ fn split_row<'b>(t: &'b str, p: usize, fields: &mut Vec<Cow<'b, str>>) -> Option
         }
         match b.get(i) {
             None => return Some((i, lines)),
-            Some(b',') => i += 1,
+            Some(&c) if c == delim => i += 1,
             Some(b'\n') => return Some((i + 1, lines + 1)),
             Some(b'\r') if b.get(i + 1) == Some(&b'\n') => return Some((i + 2, lines + 1)),
             _ => return None,
@@ -373,16 +394,16 @@ impl io::Read for CrAsLf {
     }
 }
 
-/// Where an unquoted field ends: its first `,`, `"`, CR or LF (or the end of `b`), eight
+/// Where an unquoted field ends: its first delimiter, `"`, CR or LF (or the end of `b`), eight
 /// bytes at a time.
-fn field_end(b: &[u8]) -> usize {
+fn field_end(b: &[u8], delim: u8) -> usize {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     let zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
     let mut i = 0;
     while i + 8 <= b.len() {
         let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
-        let hit = zero(w ^ (LO * u64::from(b',')))
+        let hit = zero(w ^ (LO * u64::from(delim)))
             | zero(w ^ (LO * u64::from(b'"')))
             | zero(w ^ (LO * u64::from(b'\n')))
             | zero(w ^ (LO * u64::from(b'\r')));
@@ -393,7 +414,7 @@ fn field_end(b: &[u8]) -> usize {
     }
     i + b[i..]
         .iter()
-        .position(|c| matches!(c, b',' | b'"' | b'\n' | b'\r'))
+        .position(|&c| c == delim || matches!(c, b'"' | b'\n' | b'\r'))
         .unwrap_or(b.len() - i)
 }
 
@@ -427,6 +448,8 @@ fn last_unquoted_newline(b: &[u8]) -> Option<(usize, u64)> {
 /// How one row becomes a record.
 #[derive(Clone, Copy)]
 struct Row<'w> {
+    /// `,`, `;` or tab.
+    delim: u8,
     width: usize,
     wanted: &'w [(usize, Field)],
 }
@@ -468,14 +491,14 @@ mod tests {
 
     fn split(b: &[u8]) -> Option<(Vec<String>, usize)> {
         let mut f = Vec::new();
-        let (next, lines) = split_row(std::str::from_utf8(b).unwrap(), 0, &mut f)?;
+        let (next, lines) = split_row(std::str::from_utf8(b).unwrap(), 0, b',', &mut f)?;
         assert_eq!(lines, blocks::newlines(&b[..next]));
         Some((f.iter().map(|x| x.to_string()).collect(), next))
     }
 
     /// What the csv crate makes of the first record.
     fn csv_crate(b: &[u8]) -> (Vec<String>, usize) {
-        let mut rdr = reader(b);
+        let mut rdr = reader(b, b',');
         let mut rec = ByteRecord::new();
         rdr.read_byte_record(&mut rec).unwrap();
         let mut used = rdr.position().byte() as usize;

@@ -496,15 +496,42 @@ fn query_api_partial_error_is_a_warning_and_the_rows_still_count() {
 
 #[test]
 fn csv_without_a_code_column_is_said() {
-    let (_, r, _d) = read_text(
-        "export.csv",
-        b"TimeGenerated [UTC];ResultCode;ResultSubcode\n2026-11-24T10:00:00Z;400;8510\n",
-    );
-    assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
-    assert!(r.warnings[0].contains("semicolons"), "{}", r.warnings[0]);
     let (_, r, _d) = read_text("export.csv", b"a,b\n1,2\n");
     assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
     assert!(r.warnings[0].contains("no ResultCode or ResultSignature column"));
+}
+
+#[test]
+fn csv_with_semicolons_or_tabs_reads_as_with_commas() {
+    // As Excel re-saves a portal export in locales whose decimal mark is a comma.
+    let path = root().join("samples/portal/mediasummary-en-us.csv");
+    let (commas, _) = read(&settings(vec![path.clone()]));
+    let text = std::fs::read(&path).unwrap();
+    let mut rdr = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(&text[3..]);
+    let rows: Vec<::csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    for delim in [b';', b'\t'] {
+        let mut w = ::csv::WriterBuilder::new()
+            .delimiter(delim)
+            .flexible(true)
+            .terminator(::csv::Terminator::CRLF)
+            .from_writer(b"\xEF\xBB\xBF".to_vec());
+        for r in &rows {
+            w.write_record(r).unwrap();
+        }
+        let (c, r, _d) = read_text("export.csv", &w.into_inner().unwrap());
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+        assert_eq!(c.records, commas.records, "{}", delim as char);
+        let lines = |c: &Collect| {
+            c.rejects
+                .iter()
+                .map(|r| (r.line, r.reason))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(lines(&c), lines(&commas));
+    }
 }
 
 #[test]
