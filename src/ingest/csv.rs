@@ -44,15 +44,13 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     };
 
     let delim = delimiter(&data[..len]);
-    let mut rdr = reader(&data[..len], delim);
+    // The header is the first line: a quote left open in it must not take the rows after it.
+    let header_end = line_end(&data[..len], 0);
     let mut headers = ByteRecord::new();
-    rdr.read_byte_record(&mut headers)
+    reader(&data[..header_end], delim)
+        .read_byte_record(&mut headers)
         .map_err(io::Error::other)?;
-    let mut header_end = rdr.position().byte() as usize;
-    // The csv crate ends a CRLF record at its CR.
-    if data.get(header_end) == Some(&b'\n') {
-        header_end += 1;
-    }
+    let mut rdr = reader(&data[header_end..len], delim);
     let mut local = false;
     let fields: Vec<Option<Field>> = headers
         .iter()
@@ -264,17 +262,28 @@ fn swallows_next_row<S: Sink>(b: &[u8], p: usize, row: &Row<'_>, ctx: &FileCtx<'
     {
         return false;
     }
-    let mut rec = ByteRecord::new();
-    if !reader(next, row.delim)
-        .read_byte_record(&mut rec)
-        .unwrap_or(false)
-        || rec.len() != row.width
-    {
-        return false;
-    }
+    // Split as rows are (a csv crate reader costs a parser per call: only for non-UTF-8).
     let mut raw = Raw::default();
-    for &(i, f) in row.wanted {
-        raw.set(f, Val::Str(String::from_utf8_lossy(&rec[i])));
+    let mut fields = Vec::with_capacity(row.width);
+    let mut rec = ByteRecord::new();
+    if let Ok(t) = std::str::from_utf8(next) {
+        if split_row(t, 0, row.delim, &mut fields).is_none() || fields.len() != row.width {
+            return false;
+        }
+        for &(i, f) in row.wanted {
+            raw.set(f, Val::Str(fields[i].clone()));
+        }
+    } else {
+        if !reader(next, row.delim)
+            .read_byte_record(&mut rec)
+            .unwrap_or(false)
+            || rec.len() != row.width
+        {
+            return false;
+        }
+        for &(i, f) in row.wanted {
+            raw.set(f, Val::Str(String::from_utf8_lossy(&rec[i])));
+        }
     }
     matches!(
         crate::normalize::normalize(&raw, &ctx.rules),

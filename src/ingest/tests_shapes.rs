@@ -502,6 +502,20 @@ fn csv_without_a_code_column_is_said() {
 }
 
 #[test]
+fn csv_header_with_an_open_quote_does_not_swallow_the_rows() {
+    let mut t = String::from("TimeGenerated [UTC],\"ResultCode,ResultSubcode\n");
+    for i in 0..5 {
+        t += &format!("2026-11-24T00:00:0{i}Z,500,8522\n");
+    }
+    let (rejects, calls) = csv_outcome(t.as_bytes());
+    assert!(calls.is_empty());
+    assert_eq!(
+        rejects,
+        (2..=6).map(|l| (l, Reason::FieldCount)).collect::<Vec<_>>()
+    );
+}
+
+#[test]
 fn csv_with_semicolons_or_tabs_reads_as_with_commas() {
     // As Excel re-saves a portal export in locales whose decimal mark is a comma.
     let path = root().join("samples/portal/mediasummary-en-us.csv");
