@@ -59,7 +59,13 @@ impl TermLike for LogLines {
 }
 
 /// The progress bar on stderr, when wanted.
-pub fn progress_bar(mode: Progress, quiet: bool, total: u64) -> Option<ProgressBar> {
+/// The progress bar, when one is shown; `total` (the bytes to read, which takes a walk of the
+/// inputs) is only asked for then.
+pub fn progress_bar(
+    mode: Progress,
+    quiet: bool,
+    total: impl FnOnce() -> u64,
+) -> Option<ProgressBar> {
     let tty = std::io::stderr().is_terminal();
     let show = !quiet
         && match mode {
@@ -68,7 +74,7 @@ pub fn progress_bar(mode: Progress, quiet: bool, total: u64) -> Option<ProgressB
             Progress::Auto => tty,
         };
     show.then(|| {
-        let bar = ProgressBar::new(total);
+        let bar = ProgressBar::new(total());
         if !tty {
             bar.set_draw_target(ProgressDrawTarget::term_like_with_hz(
                 Box::new(LogLines(Default::default())),
@@ -119,7 +125,7 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
         since: args.since,
         until: args.until,
     };
-    let bar = progress_bar(args.progress, args.quiet, ingest::total_bytes(&settings));
+    let bar = progress_bar(args.progress, args.quiet, || ingest::total_bytes(&settings));
     let (agg, ingested) = ingest::ingest(&settings, bar.as_ref(), || {
         let agg = Aggregator::new(window, bucket_secs(args.bucket));
         // Only summary.md and report.html show messages: skip the work otherwise.
@@ -134,7 +140,10 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     }
     let mut warnings = ingested.warnings;
     if ingested.files.is_empty() {
-        warnings.push("no input files found (directories are searched for .json, .jsonl, .ndjson, .csv, .txt and .log files, optionally .gz)".into());
+        warnings.push(format!(
+            "no input files found (directories are searched for .{} files, optionally .gz)",
+            ingest::WALKED_EXTENSIONS.join(", .")
+        ));
     } else if agg.read() == 0 {
         warnings.push("the inputs hold no records".into());
     }

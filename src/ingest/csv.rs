@@ -263,16 +263,13 @@ fn swallows_next_row<S: Sink>(b: &[u8], p: usize, row: &Row<'_>, ctx: &FileCtx<'
         return false;
     }
     // Split as rows are (a csv crate reader costs a parser per call: only for non-UTF-8).
-    let mut raw = Raw::default();
     let mut fields = Vec::with_capacity(row.width);
     let mut rec = ByteRecord::new();
-    if let Ok(t) = std::str::from_utf8(next) {
+    let raw = if let Ok(t) = std::str::from_utf8(next) {
         if split_row(t, 0, row.delim, &mut fields).is_none() || fields.len() != row.width {
             return false;
         }
-        for &(i, f) in row.wanted {
-            raw.set(f, Val::Str(fields[i].clone()));
-        }
+        row.raw(|i| fields[i].clone())
     } else {
         if !reader(next, row.delim)
             .read_byte_record(&mut rec)
@@ -281,10 +278,8 @@ fn swallows_next_row<S: Sink>(b: &[u8], p: usize, row: &Row<'_>, ctx: &FileCtx<'
         {
             return false;
         }
-        for &(i, f) in row.wanted {
-            raw.set(f, Val::Str(String::from_utf8_lossy(&rec[i])));
-        }
-    }
+        row.raw(|i| String::from_utf8_lossy(&rec[i]))
+    };
     matches!(
         crate::normalize::normalize(&raw, &ctx.rules),
         crate::normalize::Outcome::Record(_)
@@ -486,11 +481,16 @@ impl Row<'_> {
         if (0..n).all(|i| field(i).as_bytes().trim_ascii().is_empty()) {
             return;
         }
+        ctx.emit(&self.raw(&field), line, text);
+    }
+
+    /// The wanted fields of a row of the file's width, `field(i)` giving each.
+    fn raw<'r>(&self, field: impl Fn(usize) -> Cow<'r, str>) -> Raw<'r> {
         let mut raw = Raw::default();
         for &(i, f) in self.wanted {
             raw.set(f, Val::Str(field(i)));
         }
-        ctx.emit(&raw, line, text);
+        raw
     }
 }
 

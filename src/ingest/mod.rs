@@ -119,15 +119,20 @@ impl<S: Sink> FileCtx<'_, S> {
         }
     }
 
+    /// Adds a warning, unless the file already has the same one.
+    fn warn(&mut self, w: String) {
+        if !self.warnings.contains(&w) {
+            self.warnings.push(w);
+        }
+    }
+
     /// The input says its result is incomplete: one warning per file.
     pub fn incomplete(&mut self, why: &str) {
         let w = format!(
             "{}: the export says its result is incomplete, so counts may be short: {why}",
             self.name
         );
-        if !self.warnings.contains(&w) {
-            self.warnings.push(w);
-        }
+        self.warn(w);
     }
 
     pub fn reject(&mut self, line: u64, reason: Reason, detail: String, excerpt_text: String) {
@@ -178,9 +183,7 @@ where
         ctx.sink.merge(sink);
         ctx.counts.add(counts);
         for w in warnings {
-            if !ctx.warnings.contains(&w) {
-                ctx.warnings.push(w);
-            }
+            ctx.warn(w);
         }
     }
 }
@@ -192,7 +195,7 @@ struct Source {
     name: String,
 }
 
-const WALKED_EXTENSIONS: [&str; 6] = ["json", "jsonl", "ndjson", "csv", "txt", "log"];
+pub const WALKED_EXTENSIONS: [&str; 6] = ["json", "jsonl", "ndjson", "csv", "txt", "log"];
 
 fn wanted_in_walk(p: &Path) -> bool {
     let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");

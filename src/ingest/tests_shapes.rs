@@ -40,6 +40,10 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// One storage-archive record, as a line of JSON Lines.
+const RECORD_LINE: &[u8] =
+    br#"{"time":"2026-11-24T01:00:00Z","properties":{"resultCode":500,"resultSubcode":8572}}"#;
+
 fn settings(inputs: Vec<PathBuf>) -> IngestSettings {
     IngestSettings {
         inputs,
@@ -154,8 +158,7 @@ fn directory_walk_reads_every_sample_and_nothing_else() {
 #[test]
 fn hidden_entries_are_skipped_and_named_files_always_read() {
     let dir = tempfile::tempdir().unwrap();
-    let line =
-        br#"{"time":"2026-11-24T01:00:00Z","properties":{"resultCode":500,"resultSubcode":8572}}"#;
+    let line = RECORD_LINE;
     std::fs::create_dir(dir.path().join(".hidden")).unwrap();
     std::fs::write(dir.path().join(".hidden/a.json"), line).unwrap();
     std::fs::write(dir.path().join(".b.json"), line).unwrap();
@@ -170,8 +173,7 @@ fn hidden_entries_are_skipped_and_named_files_always_read() {
 #[test]
 fn every_file_is_read_once_however_it_is_reached() {
     let dir = tempfile::tempdir().unwrap();
-    let line =
-        br#"{"time":"2026-11-24T01:00:00Z","properties":{"resultCode":500,"resultSubcode":8572}}"#;
+    let line = RECORD_LINE;
     std::fs::create_dir(dir.path().join("sub")).unwrap();
     std::fs::write(dir.path().join("sub/a.json"), line).unwrap();
     // A link back to the top would loop; a second path to the same file would count it twice.
@@ -193,8 +195,7 @@ fn every_file_is_read_once_however_it_is_reached() {
 #[test]
 fn the_reports_of_the_run_are_not_read_back() {
     let dir = tempfile::tempdir().unwrap();
-    let line =
-        br#"{"time":"2026-11-24T01:00:00Z","properties":{"resultCode":500,"resultSubcode":8572}}"#;
+    let line = RECORD_LINE;
     std::fs::write(dir.path().join("a.json"), line).unwrap();
     std::fs::create_dir(dir.path().join("reports")).unwrap();
     std::fs::write(
@@ -766,8 +767,7 @@ fn callback_events_one_array_per_line() {
 
 #[test]
 fn gzip_is_detected_by_content_not_name() {
-    let line =
-        br#"{"time":"2026-11-24T01:00:00Z","properties":{"resultCode":500,"resultSubcode":8572}}"#;
+    let line = RECORD_LINE;
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     gz.write_all(line).unwrap();
     let bytes = gz.finish().unwrap();

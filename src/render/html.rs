@@ -8,7 +8,7 @@ use std::fmt::Write;
 use anyhow::Result;
 
 use crate::catalogue::Catalogue;
-use crate::render::{charts, cut, hostile, MAX_TEXT, REPLACEMENT};
+use crate::render::{charts, cut, hostile, next_link, MAX_TEXT, REPLACEMENT};
 use crate::report::{rfc3339, spike_sentence, Report};
 use crate::spikes::history::day_text;
 
@@ -38,24 +38,14 @@ pub fn escape(s: &str) -> String {
 pub fn linkify(s: &str) -> String {
     let mut out = String::new();
     let mut rest = s;
-    while let Some(open) = rest.find('[') {
-        let after = &rest[open + 1..];
-        let Some(close) = after.find("](") else { break };
-        let target = &after[close + 2..];
-        let Some(end) = target.find(')') else { break };
-        let url = &target[..end];
-        out.push_str(&escape(&rest[..open]));
-        if url.starts_with("https://") {
-            let _ = write!(
-                out,
-                "<a href=\"{}\">{}</a>",
-                escape(url),
-                escape(&after[..close])
-            );
+    while let Some(l) = next_link(rest) {
+        out.push_str(&escape(&rest[..l.open]));
+        if l.url.starts_with("https://") {
+            let _ = write!(out, "<a href=\"{}\">{}</a>", escape(l.url), escape(l.text));
         } else {
-            out.push_str(&escape(&rest[open..open + 1 + close + 2 + end + 1]));
+            out.push_str(&escape(&rest[l.open..l.end]));
         }
-        rest = &target[end + 1..];
+        rest = &rest[l.end..];
     }
     out.push_str(&escape(rest));
     out

@@ -5,7 +5,7 @@
 
 use polars::prelude::DataFrame;
 
-use super::{cut, hostile, MAX_TEXT, REPLACEMENT};
+use super::{cut, hostile, next_link, MAX_TEXT, REPLACEMENT};
 
 /// Escapes text from the logs (or anything else untrusted) so that it renders as itself, in a
 /// table cell or in running text. Each CommonMark punctuation character that can open inline
@@ -31,25 +31,19 @@ pub fn linkify(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let mut rest = s;
     let mut line_start = true;
-    while let Some(open) = rest.find('[') {
-        let after = &rest[open + 1..];
-        let Some(close) = after.find("](") else { break };
-        let target = &after[close + 2..];
-        let Some(end) = target.find(')') else { break };
-        let url = &target[..end];
-        let link_end = open + 1 + close + 2 + end + 1;
-        if plain_https(url) {
-            push_escaped(&mut out, &rest[..open], line_start);
+    while let Some(l) = next_link(rest) {
+        if plain_https(l.url) {
+            push_escaped(&mut out, &rest[..l.open], line_start);
             out.push('[');
-            push_escaped(&mut out, &after[..close], false);
+            push_escaped(&mut out, l.text, false);
             out.push_str("](");
-            out.push_str(url);
+            out.push_str(l.url);
             out.push(')');
         } else {
-            push_escaped(&mut out, &rest[..link_end], line_start);
+            push_escaped(&mut out, &rest[..l.end], line_start);
         }
         line_start = false;
-        rest = &rest[link_end..];
+        rest = &rest[l.end..];
     }
     push_escaped(&mut out, rest, line_start);
     if was_cut {

@@ -64,6 +64,31 @@ pub fn cut(s: &str, max: usize) -> (&str, bool) {
     (&s[..end], true)
 }
 
+/// A Markdown link `[text](url)` found in catalogue text, by byte positions in it.
+pub struct Link<'a> {
+    /// Where its `[` is.
+    pub open: usize,
+    pub text: &'a str,
+    pub url: &'a str,
+    /// Just after its `)`.
+    pub end: usize,
+}
+
+/// The first Markdown link in `s`, if any: what both renderers of catalogue text look for.
+pub fn next_link(s: &str) -> Option<Link<'_>> {
+    let open = s.find('[')?;
+    let after = &s[open + 1..];
+    let close = after.find("](")?;
+    let target = &after[close + 2..];
+    let end = target.find(')')?;
+    Some(Link {
+        open,
+        text: &after[..close],
+        url: &target[..end],
+        end: open + 1 + close + 2 + end + 1,
+    })
+}
+
 /// A cell as text: empty for null, floats with 4 decimals.
 pub fn cell(v: &AnyValue<'_>) -> String {
     match v {
