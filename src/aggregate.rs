@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use foldhash::HashMap;
 
 use crate::ingest::{Reject, Sink};
-use crate::normalize::{Kind, Reason, Record};
+use crate::normalize::{Kind, Reason, Record, SkipReason};
 
 /// At most this many reject rows are kept for `rejects.csv`; all are counted.
 pub const MAX_REJECT_ROWS: usize = 100_000;
@@ -101,6 +101,15 @@ impl Interner {
 
     pub fn name(&self, id: u32) -> &str {
         &self.names[id as usize]
+    }
+
+    /// The id of a string already interned.
+    pub fn get(&self, s: &str) -> Option<u32> {
+        if s.len() <= INLINE {
+            self.short.get(&inline(s)).copied()
+        } else {
+            self.long.get(s).copied()
+        }
     }
 
     /// For each id of `other`, the id of the same string here.
@@ -199,6 +208,23 @@ impl DayStats {
     }
 }
 
+/// A SIP / Q.850 diagnostic row: (code, subcode, SIP code, SIP message, Q.850 code, Q.850
+/// message), the messages interned in [`Aggregator::diagnostic_texts`].
+pub type DiagKey = (u32, Option<u32>, Option<u32>, u32, Option<u32>, u32);
+
+#[derive(Debug, Clone, Default)]
+pub struct DiagStats {
+    pub count: u64,
+    pub calls: Calls,
+}
+
+/// Distinct diagnostic rows kept per worker; records of new ones past it are counted under
+/// [`OTHER_DIAGNOSTICS`] of their (code, subcode), so hostile messages cannot exhaust memory.
+pub const MAX_DIAGNOSTICS: usize = 10_000;
+
+/// The SIP message of the row that counts the diagnostics past [`MAX_DIAGNOSTICS`].
+pub const OTHER_DIAGNOSTICS: &str = "(other diagnostics)";
+
 /// Key of the by-operation table, with the operation interned.
 pub type OpKey = (u32, Kind, u32, Option<u32>);
 
@@ -252,9 +278,13 @@ pub struct Aggregator {
     /// workers met them in; see [`Aggregator::rejects`].
     reject_rows: BinaryHeap<Reject>,
     pub reject_counts: BTreeMap<Reason, u64>,
+    pub skip_counts: BTreeMap<SkipReason, u64>,
     /// (UTC day as days since the epoch, key) → counts per hour and calls: the timeline and
     /// the spikes' history, in one map.
     pub by_day: HashMap<(i64, Key), DayStats>,
+    /// SIP and Q.850 diagnostics of the records that carry them.
+    pub diagnostics: HashMap<DiagKey, DiagStats>,
+    pub diagnostic_texts: Interner,
 }
 
 impl Aggregator {
@@ -276,7 +306,41 @@ impl Aggregator {
             by_op: HashMap::default(),
             reject_rows: BinaryHeap::new(),
             reject_counts: BTreeMap::new(),
+            skip_counts: BTreeMap::new(),
             by_day: HashMap::default(),
+            diagnostics: HashMap::default(),
+            diagnostic_texts: Interner::default(),
+        }
+    }
+
+    /// Counts the SIP / Q.850 diagnostic of a record that has one.
+    fn diagnostic(&mut self, rec: &Record<'_>) {
+        let full = self.diagnostics.len() >= MAX_DIAGNOSTICS;
+        let texts = &mut self.diagnostic_texts;
+        let mut id = |m: &str| {
+            if full {
+                texts.get(m)
+            } else {
+                Some(texts.intern(m))
+            }
+        };
+        let key = match (id(&rec.sip.message), id(&rec.q850.message)) {
+            (Some(sm), Some(qm)) => {
+                Some((rec.code, rec.subcode, rec.sip.code, sm, rec.q850.code, qm))
+            }
+            _ => None,
+        }
+        .filter(|k| !full || self.diagnostics.contains_key(k));
+        let key = key.unwrap_or_else(|| {
+            let other = self.diagnostic_texts.intern(OTHER_DIAGNOSTICS);
+            let none = self.diagnostic_texts.intern("");
+            (rec.code, rec.subcode, None, other, None, none)
+        });
+        let call = rec.call_id().map(|c| self.calls.intern(c));
+        let d = self.diagnostics.entry(key).or_default();
+        d.count += 1;
+        if let Some(c) = call {
+            d.calls.insert(c);
         }
     }
 
@@ -406,6 +470,9 @@ impl Sink for Aggregator {
             let m = self.messages.entry((rec.code, rec.subcode)).or_default();
             add_message(m, &rec.message, 1);
         }
+        if !rec.sip.is_empty() || !rec.q850.is_empty() {
+            self.diagnostic(rec);
+        }
     }
 
     fn reject(&mut self, rej: Reject) {
@@ -414,8 +481,9 @@ impl Sink for Aggregator {
         keep_reject(&mut self.reject_rows, rej);
     }
 
-    fn skip(&mut self) {
+    fn skip(&mut self, reason: SkipReason) {
         self.skipped += 1;
+        *self.skip_counts.entry(reason).or_default() += 1;
     }
 
     fn merge(&mut self, mut o: Aggregator) {
@@ -447,6 +515,18 @@ impl Sink for Aggregator {
         }
         for (r, n) in o.reject_counts {
             *self.reject_counts.entry(r).or_default() += n;
+        }
+        for (r, n) in o.skip_counts {
+            *self.skip_counts.entry(r).or_default() += n;
+        }
+        let texts = self.diagnostic_texts.absorb(&o.diagnostic_texts);
+        for ((code, sub, sc, sm, qc, qm), d) in o.diagnostics {
+            let t = self
+                .diagnostics
+                .entry((code, sub, sc, texts[sm as usize], qc, texts[qm as usize]))
+                .or_default();
+            t.count += d.count;
+            t.calls.extend(remap(&d.calls, &calls));
         }
         for r in o.reject_rows.into_vec() {
             keep_reject(&mut self.reject_rows, r);
@@ -574,8 +654,8 @@ impl Sink for Focus {
         self.all.done();
     }
 
-    fn skip(&mut self) {
-        self.all.skip();
+    fn skip(&mut self, reason: SkipReason) {
+        self.all.skip(reason);
     }
 
     fn merge(&mut self, o: Focus) {
@@ -680,6 +760,8 @@ mod tests {
             correlation_id: Cow::Borrowed(corr),
             call_connection_id: Cow::Borrowed(""),
             operation_id: Cow::Borrowed(""),
+            sip: Default::default(),
+            q850: Default::default(),
         }
     }
 

@@ -26,12 +26,23 @@ catalogue and writes frequency reports grouped by category, code and documented 
     after_long_help = format!("{AFTER_HELP}\n\n{}", exit_codes::HELP),
 )]
 pub struct Cli {
-    /// Use a newer copy of the catalogue instead of the built-in one.
+    /// Add a catalogue file over the built-in pages (repeatable; later files win).
     ///
-    /// Either a copy of Microsoft's page "Troubleshooting call end response codes for Call
-    /// Automation SDK" (markdown), or a CSV with the header code,subcode,description,mitigation.
+    /// A copy of one of Microsoft's troubleshooting pages (Markdown: "Troubleshooting call end
+    /// response codes for Call Automation SDK", or the PSTN page), or a CSV with the header
+    /// code,subcode,description,mitigation. Its pairs win over the built-in pairs of the same
+    /// tier (Call Automation before PSTN); its generic codes and subcodes over the built-in ones.
     #[arg(long, global = true, value_name = "FILE", help_heading = "Catalogue")]
-    pub catalogue: Option<PathBuf>,
+    pub catalogue: Vec<PathBuf>,
+
+    /// Use only the --catalogue files, not the built-in pages.
+    #[arg(
+        long,
+        global = true,
+        requires = "catalogue",
+        help_heading = "Catalogue"
+    )]
+    pub no_builtin_catalogue: bool,
 
     #[command(subcommand)]
     pub command: Command,

@@ -24,7 +24,7 @@ use exit_codes::Exit;
 
 /// Runs the parsed command line.
 pub fn run(cli: cli::Cli) -> anyhow::Result<Exit> {
-    let catalogue = catalogue::Catalogue::from_option(cli.catalogue.as_deref())?;
+    let catalogue = catalogue::Catalogue::load(&cli.catalogue, !cli.no_builtin_catalogue)?;
     match cli.command {
         cli::Command::Codes(a) => cmd::codes::run(&catalogue, &a),
         cli::Command::Report(a) => cmd::report::run(catalogue, &a),

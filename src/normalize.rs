@@ -46,6 +46,30 @@ pub struct Record<'a> {
     pub correlation_id: Cow<'a, str>,
     pub call_connection_id: Cow<'a, str>,
     pub operation_id: Cow<'a, str>,
+    /// `resultInformation.sipDetails` of a callback event, when the SBC or carrier gave it.
+    pub sip: Diagnostic<'a>,
+    /// `resultInformation.q850Details`.
+    pub q850: Diagnostic<'a>,
+}
+
+/// A SIP or Q.850 diagnostic: its code and message, both optional.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Diagnostic<'a> {
+    pub code: Option<u32>,
+    pub message: Cow<'a, str>,
+}
+
+impl Diagnostic<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.code.is_none() && self.message.is_empty()
+    }
+
+    pub fn to_owned_diagnostic(&self) -> Diagnostic<'static> {
+        Diagnostic {
+            code: self.code,
+            message: Cow::Owned(self.message.to_string()),
+        }
+    }
 }
 
 impl Record<'_> {
@@ -63,6 +87,8 @@ impl Record<'_> {
             correlation_id: o(&self.correlation_id),
             call_connection_id: o(&self.call_connection_id),
             operation_id: o(&self.operation_id),
+            sip: self.sip.to_owned_diagnostic(),
+            q850: self.q850.to_owned_diagnostic(),
         }
     }
 
@@ -115,6 +141,41 @@ impl Reason {
 }
 
 impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// Why a record was skipped: it carries no outcome by design. Skips are counted and reported,
+/// and never count toward `--max-bad`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SkipReason {
+    /// A streaming-usage record: session durations, no result at all.
+    StreamingUsage,
+    /// A callback event without `resultInformation` (CallConnected, PlayCanceled, ...).
+    NoResult,
+    /// An object with none of the fields of a log record or an event (an incoming-call payload
+    /// kept beside the events, say).
+    NotALogRecord,
+}
+
+impl SkipReason {
+    pub const ALL: [SkipReason; 3] = [
+        SkipReason::StreamingUsage,
+        SkipReason::NoResult,
+        SkipReason::NotALogRecord,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SkipReason::StreamingUsage => "streaming usage record",
+            SkipReason::NoResult => "event without a result",
+            SkipReason::NotALogRecord => "not a log record or event",
+        }
+    }
+}
+
+impl fmt::Display for SkipReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.label())
     }
@@ -223,9 +284,17 @@ pub enum Field {
     CorrelationId,
     CallConnectionId,
     OperationId,
+    /// A time in the viewer's local zone, with no offset recorded (portal `[Local Time]`).
+    LocalTime,
+    SipCode,
+    SipMessage,
+    Q850Code,
+    Q850Message,
+    /// A streaming-usage field (`StreamingModality`): a row of that log, whatever names it.
+    Streaming,
 }
 
-const FIELDS: usize = 13;
+const FIELDS: usize = 19;
 
 /// Where in a record a key sits: its meaning depends on the nesting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -234,16 +303,28 @@ pub enum Context {
     Record,
     /// `data.resultInformation` of a callback event.
     ResultInformation,
+    /// `sipDetails` inside `resultInformation`.
+    Sip,
+    /// `q850Details` inside `resultInformation`.
+    Q850,
+}
+
+impl Context {
+    /// Whether the fields of this object are its own (a SIP or Q.850 diagnostic), so that it
+    /// can be read straight into the record around it rather than filling its gaps.
+    pub fn is_diagnostic(self) -> bool {
+        matches!(self, Context::Sip | Context::Q850)
+    }
 }
 
 /// What a key is, case-insensitively: a field, or a nested object to descend into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyRole {
     Field(Field),
-    /// `properties` of the common schema or `data` of a callback event.
-    Nested,
-    /// `resultInformation` of a callback event.
-    ResultInformation,
+    /// An object to read the fields of: `properties` of the common schema, `data` of a
+    /// callback event (both [`Context::Record`]), `resultInformation`, `sipDetails`,
+    /// `q850Details`.
+    Enter(Context),
     Ignore,
 }
 
@@ -307,14 +388,22 @@ pub fn key_role(ctx: Context, key: &str) -> KeyRole {
 /// [`key_role`] on bytes: one or two word comparisons per candidate of the key's length (a
 /// record has about 25 keys, most of them not wanted).
 pub fn key_role_bytes(ctx: Context, key: &[u8]) -> KeyRole {
+    // Portal grid headers as JSON keys: `TimeGenerated [UTC]`, `TimeGenerated [Local Time]`.
+    if key.last() == Some(&b']') {
+        return suffixed_role(ctx, key);
+    }
     macro_rules! keys {
         ($($name:literal => $role:expr,)*) => {{
             let n = key.len();
             if !(4..=16).contains(&n) {
-                return if n == 17 && key.eq_ignore_ascii_case(b"resultinformation") {
-                    KeyRole::ResultInformation
-                } else {
-                    KeyRole::Ignore
+                return match n {
+                    17 if key.eq_ignore_ascii_case(b"resultinformation") => {
+                        KeyRole::Enter(Context::ResultInformation)
+                    }
+                    17 if ctx == Context::Record && key.eq_ignore_ascii_case(b"streamingmodality") => {
+                        KeyRole::Field(Field::Streaming)
+                    }
+                    _ => KeyRole::Ignore,
                 };
             }
             let k = folded_fast(key);
@@ -326,22 +415,44 @@ pub fn key_role_bytes(ctx: Context, key: &[u8]) -> KeyRole {
             KeyRole::Ignore
         }};
     }
-    if ctx == Context::ResultInformation {
-        return keys! {
-            b"code" => KeyRole::Field(Field::ResultCode),
-            b"subcode" => KeyRole::Field(Field::ResultSubcode),
-            b"message" => KeyRole::Field(Field::ResultMessage),
-        };
+    match ctx {
+        Context::ResultInformation => {
+            return keys! {
+                b"code" => KeyRole::Field(Field::ResultCode),
+                b"subcode" => KeyRole::Field(Field::ResultSubcode),
+                b"message" => KeyRole::Field(Field::ResultMessage),
+                b"sipdetails" => KeyRole::Enter(Context::Sip),
+                b"q850details" => KeyRole::Enter(Context::Q850),
+            }
+        }
+        Context::Sip => {
+            return keys! {
+                b"code" => KeyRole::Field(Field::SipCode),
+                b"message" => KeyRole::Field(Field::SipMessage),
+            }
+        }
+        Context::Q850 => {
+            return keys! {
+                b"code" => KeyRole::Field(Field::Q850Code),
+                b"message" => KeyRole::Field(Field::Q850Message),
+            }
+        }
+        Context::Record => {}
     }
     keys! {
         b"time" => KeyRole::Field(Field::Time),
         b"type" => KeyRole::Field(Field::Type),
-        b"data" => KeyRole::Nested,
+        b"data" => KeyRole::Enter(Context::Record),
         b"category" => KeyRole::Field(Field::Category),
+        // Event Grid's schema for the same events.
+        b"eventtime" => KeyRole::Field(Field::Time),
+        b"eventtype" => KeyRole::Field(Field::Type),
+        b"sipdetails" => KeyRole::Enter(Context::Sip),
+        b"q850details" => KeyRole::Enter(Context::Q850),
         b"tablename" => KeyRole::Field(Field::TableName),
         b"resultcode" => KeyRole::Field(Field::ResultCode),
         b"resulttype" => KeyRole::Field(Field::ResultType),
-        b"properties" => KeyRole::Nested,
+        b"properties" => KeyRole::Enter(Context::Record),
         b"operationid" => KeyRole::Field(Field::OperationId),
         b"timegenerated" => KeyRole::Field(Field::Time),
         b"operationname" => KeyRole::Field(Field::OperationName),
@@ -350,6 +461,23 @@ pub fn key_role_bytes(ctx: Context, key: &[u8]) -> KeyRole {
         b"correlationid" => KeyRole::Field(Field::CorrelationId),
         b"resultsignature" => KeyRole::Field(Field::ResultSignature),
         b"callconnectionid" => KeyRole::Field(Field::CallConnectionId),
+    }
+}
+
+/// The role of a key with a portal header suffix: `TimeGenerated [UTC]` is the time,
+/// `TimeGenerated [Local Time]` a local time; other suffixed keys are read as their name.
+fn suffixed_role(ctx: Context, key: &[u8]) -> KeyRole {
+    let Ok(k) = std::str::from_utf8(key) else {
+        return KeyRole::Ignore;
+    };
+    let (name, local) = strip_header_suffix(k);
+    let Some(local) = local else {
+        return KeyRole::Ignore;
+    };
+    match key_role_bytes(ctx, name.as_bytes()) {
+        KeyRole::Field(Field::Time) if local => KeyRole::Field(Field::LocalTime),
+        KeyRole::Field(f) => KeyRole::Field(f),
+        _ => KeyRole::Ignore,
     }
 }
 
@@ -392,6 +520,16 @@ impl<'a> Raw<'a> {
             vals: self.vals.map(Val::into_owned),
         }
     }
+
+    /// Whether no field was found at all.
+    pub fn is_empty(&self) -> bool {
+        self.vals.iter().all(|v| matches!(v, Val::Missing))
+    }
+
+    /// Whether its time is a `[Local Time]` one (no other time given).
+    pub fn has_local_time(&self) -> bool {
+        !matches!(self.get(Field::LocalTime), Val::Missing) && self.get(Field::Time).is_nullish()
+    }
 }
 
 /// Day/month order of locale-formatted dates.
@@ -405,18 +543,21 @@ pub enum DateOrder {
 /// How times are read.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TimeRules {
-    /// For locale dates of portal CSV files; `None` accepts only ISO forms.
+    /// Day/month order of the portal's locale dates; `None` reads a locale date only when the
+    /// value itself tells its order (`13/05/2026`, or en-US `5/5/2026, 1:00:00.000 PM`).
     pub order: Option<DateOrder>,
-    /// Values carry no offset and are local time at this offset (portal `[Local Time]`).
+    /// The offset of `[Local Time]` values, which carry none; `None` reads them as UTC.
     pub local_offset: Option<FixedOffset>,
 }
 
 /// The outcome of normalizing one source record.
+// Returned once per record straight to the sink: boxing the record would allocate per record.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome<'a> {
     Record(Record<'a>),
-    /// A record that carries no result by design (streaming usage).
-    Skip,
+    /// A record that carries no outcome by design.
+    Skip(SkipReason),
     Reject(Reason, String),
 }
 
@@ -462,7 +603,15 @@ fn kind_from_names(raw: &Raw<'_>) -> Option<Result<Kind, ()>> {
 pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
     let kind = match kind_from_names(raw) {
         Some(Ok(k)) => k,
-        Some(Err(())) => return Outcome::Skip,
+        Some(Err(())) => return Outcome::Skip(SkipReason::StreamingUsage),
+        None if raw.is_empty() => return Outcome::Skip(SkipReason::NotALogRecord),
+        // A streaming-usage row that no category or table names (a portal grid row).
+        None if !matches!(raw.get(Field::Streaming), Val::Missing)
+            && raw.get(Field::ResultCode).is_nullish()
+            && raw.get(Field::ResultSignature).is_nullish() =>
+        {
+            return Outcome::Skip(SkipReason::StreamingUsage)
+        }
         None => {
             if !raw.get(Field::ResultCode).is_nullish()
                 || !raw.get(Field::ResultSubcode).is_nullish()
@@ -483,6 +632,10 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
     };
     let code = match code_val.integer() {
         Ok(Some(c)) => c,
+        // Lifecycle events (CallConnected, PlayCanceled...) may carry no resultInformation.
+        Ok(None) if kind == Kind::Callback && raw.get(Field::ResultSubcode).is_nullish() => {
+            return Outcome::Skip(SkipReason::NoResult)
+        }
         Ok(None) => {
             return Outcome::Reject(Reason::NoCode, "no ResultCode or ResultSignature".into())
         }
@@ -492,8 +645,14 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
         Ok(s) => s,
         Err(v) => return Outcome::Reject(Reason::SubcodeNotInteger, format!("subcode {v:?}")),
     };
-    let time = match raw.get(Field::Time) {
-        Val::Str(s) => match parse_time(s, rules) {
+    // A `[Local Time]` value is read at the local offset; every other time carries its own.
+    let (time_val, local) = if raw.has_local_time() {
+        (raw.get(Field::LocalTime), true)
+    } else {
+        (raw.get(Field::Time), false)
+    };
+    let time = match time_val {
+        Val::Str(s) => match parse_time(s, rules, local) {
             Some(t) => t,
             None => return Outcome::Reject(Reason::NoTime, format!("time {:?}", excerpt(s, 40))),
         },
@@ -522,7 +681,18 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
         correlation_id: raw.get(Field::CorrelationId).text(),
         call_connection_id: raw.get(Field::CallConnectionId).text(),
         operation_id: raw.get(Field::OperationId).text(),
+        sip: diagnostic(raw, Field::SipCode, Field::SipMessage),
+        q850: diagnostic(raw, Field::Q850Code, Field::Q850Message),
     })
+}
+
+/// A SIP or Q.850 diagnostic; a code that is not a number is left out, never a reason to
+/// reject the record it describes.
+fn diagnostic<'a>(raw: &Raw<'a>, code: Field, message: Field) -> Diagnostic<'a> {
+    Diagnostic {
+        code: raw.get(code).integer().ok().flatten(),
+        message: raw.get(message).text(),
+    }
 }
 
 /// `Microsoft.Communication.PlayFailed` → operation `PlayFailed`, result type `Failed`.
@@ -552,14 +722,19 @@ pub fn excerpt(s: &str, max: usize) -> String {
 }
 
 /// Parses a time: RFC 3339 / ISO 8601 (any number of fraction digits, with or without offset,
-/// a missing offset meaning UTC), or the portal's locale forms when `rules.order` is set.
-pub fn parse_time(s: &str, rules: &TimeRules) -> Option<DateTime<Utc>> {
+/// a missing offset meaning UTC), or the portal's locale forms in `rules.order` (or, without
+/// one, in the order the value itself tells). A `local` value carries no offset and is read at
+/// `rules.local_offset`.
+pub fn parse_time(s: &str, rules: &TimeRules, local: bool) -> Option<DateTime<Utc>> {
     let s = s.trim();
     if let Some(t) = fast_utc(s.as_bytes()) {
         return Some(t);
     }
-    // Portal CSV dates (`5/25/2023, 5:43:25.746 PM`) first when they are expected.
-    let locale = match rules.order {
+    // Portal dates (`5/25/2023, 5:43:25.746 PM`) first when they are expected.
+    let order = rules
+        .order
+        .or_else(|| s.contains('/').then(|| order_evidence(s)).flatten());
+    let locale = match order {
         Some(order) => fast_locale(s.as_bytes(), order)
             .or_else(|| s.contains('/').then(|| parse_locale(s, order)).flatten()),
         _ => None,
@@ -570,13 +745,43 @@ pub fn parse_time(s: &str, rules: &TimeRules) -> Option<DateTime<Utc>> {
             if let Ok(t) = DateTime::parse_from_rfc3339(s) {
                 return Some(t.with_timezone(&Utc));
             }
-            parse_naive_iso(s).or_else(|| parse_locale(s, rules.order?))?
+            parse_naive_iso(s).or_else(|| parse_locale(s, order?))?
         }
     };
     Some(match rules.local_offset {
-        Some(off) => naive.checked_sub_offset(off).unwrap_or(naive).and_utc(),
-        None => naive.and_utc(),
+        Some(off) if local => naive.checked_sub_offset(off).unwrap_or(naive).and_utc(),
+        _ => naive.and_utc(),
     })
+}
+
+/// The day/month order that the first locale datetime of a JSON export tells, scanning its
+/// quoted strings; `(None, true)` when it has locale datetimes but none tells the order.
+pub fn infer_order(text: &[u8]) -> (Option<DateOrder>, bool) {
+    let mut seen = false;
+    let mut rest = text;
+    while let Some(open) = memchr::memchr(b'"', rest) {
+        let after = &rest[open + 1..];
+        let Some(close) = memchr::memchr(b'"', after) else {
+            break;
+        };
+        let v = &after[..close];
+        rest = &after[close + 1..];
+        if !(8..=40).contains(&v.len()) || !v[0].is_ascii_digit() || !v.contains(&b'/') {
+            continue;
+        }
+        let Ok(v) = std::str::from_utf8(v) else {
+            continue;
+        };
+        if !v.contains(':') {
+            continue;
+        }
+        match order_evidence(v) {
+            Some(DateOrder::Ymd) => {}
+            Some(o) => return (Some(o), true),
+            None => seen = true,
+        }
+    }
+    (None, seen)
 }
 
 /// The common case, `2026-11-24T19:57:40.4800000Z`, read without a general parser: fixed
@@ -824,7 +1029,9 @@ mod tests {
     use super::*;
 
     fn t(s: &str) -> String {
-        parse_time(s, &TimeRules::default()).unwrap().to_rfc3339()
+        parse_time(s, &TimeRules::default(), false)
+            .unwrap()
+            .to_rfc3339()
     }
 
     fn loc(s: &str, o: DateOrder) -> String {
@@ -843,8 +1050,17 @@ mod tests {
         );
         assert_eq!(t("2026-11-24T20:00:00+01:00"), "2026-11-24T19:00:00+00:00");
         assert_eq!(t("2026-11-24 19:57:40"), "2026-11-24T19:57:40+00:00");
-        assert!(parse_time("yesterday", &TimeRules::default()).is_none());
-        assert!(parse_time("5/25/2023, 5:43:25.746 PM", &TimeRules::default()).is_none());
+        assert!(parse_time("yesterday", &TimeRules::default(), false).is_none());
+        // Without a day/month order, a locale date that tells its own is read; others not.
+        assert_eq!(
+            t("5/25/2023, 5:43:25.746 PM"),
+            "2023-05-25T17:43:25.746+00:00"
+        );
+        assert_eq!(
+            t("25/05/2023 17:43:25.746"),
+            "2023-05-25T17:43:25.746+00:00"
+        );
+        assert!(parse_time("05/06/2026 20:26:12.030", &TimeRules::default(), false).is_none());
     }
 
     #[test]
@@ -952,10 +1168,58 @@ mod tests {
             local_offset: Some(FixedOffset::east_opt(3600).unwrap()),
         };
         assert_eq!(
-            parse_time("16/07/2026 20:26:12.030", &rules)
+            parse_time("16/07/2026 20:26:12.030", &rules, true)
                 .unwrap()
                 .to_rfc3339(),
             "2026-07-16T19:26:12.030+00:00"
+        );
+        // Only to values that carry no offset of their own.
+        assert_eq!(
+            parse_time("16/07/2026 20:26:12.030", &rules, false)
+                .unwrap()
+                .to_rfc3339(),
+            "2026-07-16T20:26:12.030+00:00"
+        );
+    }
+
+    #[test]
+    fn the_order_of_a_json_export_is_inferred_from_its_values() {
+        let doc = br#"[{"TimeGenerated [UTC]": "5/6/2023, 7:57:40.480 PM", "x": "3/6/23"},
+            {"TimeGenerated [UTC]": "24/05/2023 19:57:40.480"}]"#;
+        assert_eq!(infer_order(doc), (Some(DateOrder::Mdy), true));
+        assert_eq!(
+            infer_order(br#"{"t": "05/06/2023 19:57:40"}"#),
+            (None, true)
+        );
+        assert_eq!(
+            infer_order(br#"{"t": "2026-11-24T00:00:00Z"}"#),
+            (None, false)
+        );
+    }
+
+    #[test]
+    fn portal_header_keys_and_diagnostics() {
+        assert_eq!(
+            key_role(Context::Record, "TimeGenerated [UTC]"),
+            KeyRole::Field(Field::Time)
+        );
+        assert_eq!(
+            key_role(Context::Record, "TimeGenerated [Local Time]"),
+            KeyRole::Field(Field::LocalTime)
+        );
+        assert_eq!(key_role(Context::Record, "Foo [UTC]"), KeyRole::Ignore);
+        assert_eq!(key_role(Context::Record, "x]"), KeyRole::Ignore);
+        assert_eq!(
+            key_role(Context::ResultInformation, "SipDetails"),
+            KeyRole::Enter(Context::Sip)
+        );
+        assert_eq!(
+            key_role(Context::Q850, "Code"),
+            KeyRole::Field(Field::Q850Code)
+        );
+        assert_eq!(
+            key_role(Context::Record, "eventType"),
+            KeyRole::Field(Field::Type)
         );
     }
 
@@ -1056,7 +1320,20 @@ mod tests {
             Outcome::Reject(Reason::NoTime, _)
         ));
         let r = raw(&[(Field::Category, s("CallAutomationStreamingUsage"))]);
-        assert_eq!(normalize(&r, &tr), Outcome::Skip);
+        assert_eq!(
+            normalize(&r, &tr),
+            Outcome::Skip(SkipReason::StreamingUsage)
+        );
+        // An event without a result is skipped; an object of no known field too.
+        let r = raw(&[
+            (Field::Time, s("2026-11-24T19:00:00Z")),
+            (Field::Type, s("Microsoft.Communication.CallConnected")),
+        ]);
+        assert_eq!(normalize(&r, &tr), Outcome::Skip(SkipReason::NoResult));
+        assert_eq!(
+            normalize(&Raw::default(), &tr),
+            Outcome::Skip(SkipReason::NotALogRecord)
+        );
         let mut r = raw(&base);
         r.set(Field::ResultCode, Val::Int(-1));
         assert!(matches!(
@@ -1091,7 +1368,10 @@ mod tests {
             key_role(Context::Record, "CorrelationID"),
             KeyRole::Field(Field::CorrelationId)
         );
-        assert_eq!(key_role(Context::Record, "Properties"), KeyRole::Nested);
+        assert_eq!(
+            key_role(Context::Record, "Properties"),
+            KeyRole::Enter(Context::Record)
+        );
         assert_eq!(
             key_role(Context::ResultInformation, "subCode"),
             KeyRole::Field(Field::ResultSubcode)
@@ -1108,7 +1388,7 @@ mod tests {
         assert_eq!(key_role(Context::Record, "timegenerated1"), KeyRole::Ignore);
         assert_eq!(
             key_role(Context::Record, "ResultInformation"),
-            KeyRole::ResultInformation
+            KeyRole::Enter(Context::ResultInformation)
         );
         assert_eq!(
             key_role(Context::Record, "resultinformatioN2"),

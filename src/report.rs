@@ -7,9 +7,9 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use polars::prelude::*;
 
 use crate::aggregate::{Aggregator, Key, Window};
-use crate::catalogue::{key_label, Catalogue, Category};
+use crate::catalogue::{key_label, one_line, Catalogue, Category};
 use crate::ingest::{FileReport, Reject};
-use crate::normalize::Reason;
+use crate::normalize::{Reason, SkipReason};
 use crate::spikes::history::day_text;
 use crate::spikes::{format_p, SpikeReport, Verdict};
 
@@ -47,6 +47,11 @@ pub struct CodeRow {
     pub subcode: Option<u32>,
     pub category: Category,
     pub matched: &'static str,
+    /// The catalogue page or file that gave the description.
+    pub source: String,
+    /// The callback events that carry an exact pair, `CreateCallFailed / AnswerFailed`.
+    pub callback_event: String,
+    /// Catalogue text: lines separated by `\n` (see [`one_line`]).
     pub description: String,
     pub mitigation: String,
     pub count: u64,
@@ -78,7 +83,8 @@ pub struct Report {
     pub bucket_secs: i64,
     pub inputs: Vec<FileReport>,
     pub warnings: Vec<String>,
-    pub catalogue: String,
+    /// The catalogues used, one line each with their pair counts.
+    pub catalogue: Vec<String>,
     pub read: u64,
     pub accepted: u64,
     pub rejected: u64,
@@ -91,6 +97,11 @@ pub struct Report {
     /// (bucket start, key) → count.
     pub timeline: BTreeMap<(i64, Key), u64>,
     pub reject_groups: Vec<RejectGroup>,
+    /// Skipped records by reason (no outcome by design), every reason with a count.
+    pub skip_counts: Vec<(SkipReason, u64)>,
+    /// by_sip.csv: SIP and Q.850 diagnostics by (code, subcode), most frequent first; empty
+    /// when no record carries them.
+    pub by_sip: DataFrame,
     pub by_category: DataFrame,
     pub by_mitigation: DataFrame,
     pub by_code: DataFrame,
@@ -158,6 +169,8 @@ pub fn build(
                 subcode: sub,
                 category: r.category,
                 matched: r.matched.as_str(),
+                source: r.source.to_string(),
+                callback_event: r.events(),
                 description: r.description.to_string(),
                 mitigation: r.mitigation.unwrap_or_default().to_string(),
                 count: s.count,
@@ -179,8 +192,10 @@ pub fn build(
         "subcode" => codes.iter().map(|c| c.subcode).collect::<Vec<_>>(),
         "category" => codes.iter().map(|c| c.category.as_str()).collect::<Vec<_>>(),
         "match" => codes.iter().map(|c| c.matched).collect::<Vec<_>>(),
-        "description" => codes.iter().map(|c| c.description.as_str()).collect::<Vec<_>>(),
-        "mitigation" => codes.iter().map(|c| c.mitigation.as_str()).collect::<Vec<_>>(),
+        "source" => codes.iter().map(|c| c.source.as_str()).collect::<Vec<_>>(),
+        "callback_event" => codes.iter().map(|c| c.callback_event.as_str()).collect::<Vec<_>>(),
+        "description" => codes.iter().map(|c| one_line(&c.description)).collect::<Vec<_>>(),
+        "mitigation" => codes.iter().map(|c| one_line(&c.mitigation)).collect::<Vec<_>>(),
         "count" => codes.iter().map(|c| c.count).collect::<Vec<_>>(),
         "share" => codes.iter().map(|c| share(c.count, accepted)).collect::<Vec<_>>(),
         "calls" => codes.iter().map(|c| c.calls).collect::<Vec<_>>(),
@@ -218,7 +233,7 @@ pub fn build(
             continue;
         }
         let m = match k.1.and_then(|sub| cat.pair(k.0, sub)) {
-            Some(p) if !p.mitigation.is_empty() => p.mitigation.clone(),
+            Some(p) if !p.mitigation.is_empty() => one_line(&p.mitigation),
             _ => NO_MITIGATION.to_string(),
         };
         groups.entry(m).or_default().push((k, s));
@@ -292,6 +307,7 @@ pub fn build(
         .collect();
 
     let spikes_df = spikes_frame(&spikes.flagged, cat)?;
+    let by_sip = sip_frame(&agg)?;
 
     Ok(Report {
         window: agg.window,
@@ -300,7 +316,7 @@ pub fn build(
         bucket_secs: agg.bucket_secs,
         inputs,
         warnings,
-        catalogue: cat.source.clone(),
+        catalogue: cat.describe(),
         read: agg.read(),
         accepted,
         rejected: agg.rejected,
@@ -311,6 +327,8 @@ pub fn build(
         codes,
         timeline,
         reject_groups,
+        skip_counts: agg.skip_counts.iter().map(|(r, n)| (*r, *n)).collect(),
+        by_sip,
         by_category,
         by_mitigation,
         by_code,
@@ -320,6 +338,29 @@ pub fn build(
         spikes,
         spikes_df,
     })
+}
+
+/// by_sip.csv: `code,subcode,sip_code,sip_message,q850_code,q850_message,count,calls`, count
+/// descending, then the key.
+pub fn sip_frame(agg: &Aggregator) -> PolarsResult<DataFrame> {
+    let text = |id: u32| agg.diagnostic_texts.name(id);
+    let mut rows: Vec<_> = agg.diagnostics.iter().collect();
+    rows.sort_by(|a, b| {
+        b.1.count.cmp(&a.1.count).then_with(|| {
+            let k = |x: &crate::aggregate::DiagKey| (x.0, x.1, x.2, text(x.3), x.4, text(x.5));
+            k(a.0).cmp(&k(b.0))
+        })
+    });
+    df!(
+        "code" => rows.iter().map(|(k, _)| k.0).collect::<Vec<_>>(),
+        "subcode" => rows.iter().map(|(k, _)| k.1).collect::<Vec<_>>(),
+        "sip_code" => rows.iter().map(|(k, _)| k.2).collect::<Vec<_>>(),
+        "sip_message" => rows.iter().map(|(k, _)| text(k.3)).collect::<Vec<_>>(),
+        "q850_code" => rows.iter().map(|(k, _)| k.4).collect::<Vec<_>>(),
+        "q850_message" => rows.iter().map(|(k, _)| text(k.5)).collect::<Vec<_>>(),
+        "count" => rows.iter().map(|(_, s)| s.count).collect::<Vec<_>>(),
+        "calls" => rows.iter().map(|(_, s)| s.calls.len()).collect::<Vec<_>>()
+    )
 }
 
 /// Rounds to 4 decimals, as every float of the reports.

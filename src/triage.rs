@@ -23,8 +23,24 @@ pub struct CatalogueEntry {
     pub label: String,
     pub matched: Match,
     pub category: Option<Category>,
+    /// The catalogue page or file it comes from.
+    pub source: String,
+    /// The callback events that carry the pair.
+    pub callback_event: String,
     pub description: String,
     pub mitigation: String,
+}
+
+/// What the SBC or carrier said about the focused records: a SIP and a Q.850 cause.
+#[derive(Debug, Clone)]
+pub struct DiagnosticRow {
+    pub key: Key,
+    pub sip_code: Option<u32>,
+    pub sip_message: String,
+    pub q850_code: Option<u32>,
+    pub q850_message: String,
+    pub count: u64,
+    pub calls: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -65,6 +81,10 @@ pub struct Triage {
     pub calls: Vec<CallRow>,
     pub messages: Vec<(String, u64)>,
     pub other_messages: u64,
+    /// SIP / Q.850 diagnostics by (code, subcode), most frequent first.
+    pub diagnostics: Vec<DiagnosticRow>,
+    /// The catalogues used, one line each with their pair counts.
+    pub catalogues: Vec<String>,
     pub verdict_day: Option<i64>,
     /// (verdict, its explanation).
     pub verdicts: Vec<(Verdict, String)>,
@@ -91,24 +111,38 @@ impl Triage {
 }
 
 fn catalogue_entries(cat: &Catalogue, subcode: u32, code: Option<u32>) -> Vec<CatalogueEntry> {
+    let label = |i: usize| {
+        cat.sources
+            .get(i)
+            .map_or(String::new(), |s| s.label.clone())
+    };
+    // The pairs that count, one per key (another page's pair for the same key is not used).
     let mut out: Vec<CatalogueEntry> = cat
-        .pairs
-        .iter()
+        .effective_pairs()
         .filter(|p| p.subcode == subcode && code.is_none_or(|c| c == p.code))
         .map(|p| CatalogueEntry {
             label: key_label(p.code, Some(p.subcode)),
             matched: Match::Exact,
             category: Some(Category::of(p.code)),
+            source: label(p.source),
+            callback_event: p.events(),
             description: p.description.clone(),
             mitigation: p.mitigation.clone(),
         })
         .collect();
-    if let Some(d) = cat.subcodes.get(&subcode) {
+    // The generic subcode, unless the code asked for contradicts it (603/0 is not "Success").
+    let generic = match code {
+        Some(c) => cat.generic_subcode(c, subcode),
+        None => cat.subcodes.get(&subcode),
+    };
+    if let Some(d) = generic {
         out.push(CatalogueEntry {
             label: format!("subcode {subcode}"),
             matched: Match::Subcode,
             category: None,
-            description: d.clone(),
+            source: label(d.source),
+            callback_event: String::new(),
+            description: d.description.clone(),
             mitigation: String::new(),
         });
     }
@@ -119,13 +153,54 @@ fn catalogue_entries(cat: &Catalogue, subcode: u32, code: Option<u32>) -> Vec<Ca
                     label: format!("code {c}"),
                     matched: Match::Code,
                     category: Some(Category::of(c)),
-                    description: d.clone(),
+                    source: label(d.source),
+                    callback_event: String::new(),
+                    description: d.description.clone(),
                     mitigation: String::new(),
                 });
             }
         }
     }
     out
+}
+
+/// The diagnostics of the focused keys.
+fn diagnostics(focus: &Focus) -> Vec<DiagnosticRow> {
+    let agg = &focus.all;
+    let text = |id: u32| agg.diagnostic_texts.name(id).to_string();
+    let mut rows: Vec<DiagnosticRow> = agg
+        .diagnostics
+        .iter()
+        .filter(|(k, _)| focus.matches(k.0, k.1))
+        .map(|(k, d)| DiagnosticRow {
+            key: (k.0, k.1),
+            sip_code: k.2,
+            sip_message: text(k.3),
+            q850_code: k.4,
+            q850_message: text(k.5),
+            count: d.count,
+            calls: d.calls.len(),
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.count.cmp(&a.count).then_with(|| {
+            (
+                a.key,
+                a.sip_code,
+                &a.sip_message,
+                a.q850_code,
+                &a.q850_message,
+            )
+                .cmp(&(
+                    b.key,
+                    b.sip_code,
+                    &b.sip_message,
+                    b.q850_code,
+                    &b.q850_message,
+                ))
+        })
+    });
+    rows
 }
 
 /// Joins the focus with the catalogue and the spike test.
@@ -253,6 +328,8 @@ pub fn build(
         calls,
         messages,
         other_messages: focus.other_messages,
+        diagnostics: diagnostics(&focus),
+        catalogues: cat.describe(),
         verdict_day,
         verdicts,
         verdict_note,

@@ -60,10 +60,136 @@ fn codes_404_shows_the_code_and_its_pairs() {
     let text = stdout(&out);
     assert_eq!(
         text.lines().next().unwrap(),
-        "entry,code,subcode,category,match,description,mitigation"
+        "entry,code,subcode,category,match,source,callback_event,description,mitigation"
     );
-    assert!(text.contains("pair,404,8522,client,exact,"), "{text}");
-    assert!(text.contains("code,404,,client,code,Not found,"), "{text}");
+    assert!(
+        text.contains(
+            "pair,404,8522,client,exact,call-automation,CreateCallFailed / AnswerFailed,"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("pair,404,560404,client,exact,pstn,,"),
+        "{text}"
+    );
+    assert!(
+        text.contains("code,404,,client,code,call-automation,,Not found,"),
+        "{text}"
+    );
+}
+
+#[test]
+fn codes_lists_both_shipped_pages_with_sources_and_callback_events() {
+    let out = bin().args(["codes", "--format", "csv"]).assert().success();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("codes.csv");
+    std::fs::write(&path, stdout(&out)).unwrap();
+    let rows = read_csv(&path);
+    let pairs = |source: &str| {
+        rows.iter()
+            .filter(|r| r["entry"] == "pair" && r["source"] == source)
+            .count()
+    };
+    assert_eq!(pairs("call-automation"), 48);
+    assert_eq!(pairs("pstn"), 20);
+    // Every pair of the Call Automation page names its callback events.
+    assert!(rows
+        .iter()
+        .filter(|r| r["entry"] == "pair" && r["source"] == "call-automation")
+        .all(|r| !r["callback_event"].is_empty()));
+    // PSTN text on one line, its `<br/>` bullets as `; `.
+    let busy = rows
+        .iter()
+        .find(|r| r["source"] == "pstn" && r["code"] == "403" && r["subcode"] == "560403")
+        .unwrap();
+    assert_eq!(
+        busy["description"],
+        "Call forbidden; Call canceled; Call rejected."
+    );
+    for (pair, source) in [
+        ("503/560503", "call-automation"),
+        ("401/71005", "call-automation"),
+        ("486/560486", "pstn"),
+        ("403/510403", "call-automation"),
+    ] {
+        let out = bin()
+            .args(["codes", pair, "--format", "json"])
+            .assert()
+            .success();
+        let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(
+            (v[0]["match"].as_str(), v[0]["source"].as_str()),
+            (Some("exact"), Some(source)),
+            "{pair}"
+        );
+    }
+}
+
+#[test]
+fn codes_603_0_is_declined_not_success() {
+    let out = bin().args(["codes", "603/0"]).assert().success();
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("603/0   global   match: code (call-automation)\n    Declined\n"),
+        "{text}"
+    );
+    assert!(!text.contains("Success"), "{text}");
+}
+
+#[test]
+fn every_page_of_the_family_loads_with_catalogue() {
+    let pairs = |page: &str| -> usize {
+        let out = bin()
+            .args([
+                "--catalogue",
+                page,
+                "--no-builtin-catalogue",
+                "codes",
+                "--format",
+                "csv",
+            ])
+            .assert()
+            .success();
+        stdout(&out)
+            .lines()
+            .filter(|l| l.starts_with("pair,"))
+            .count()
+    };
+    assert_eq!(
+        pairs("tests/fixtures/catalogue/call-automation-2024-07-22.md"),
+        14
+    );
+    assert_eq!(pairs("src/catalogue/call-automation-sdk.md"), 48);
+    assert_eq!(pairs("src/catalogue/pstn.md"), 20);
+    // Later files win; every output names the catalogues with their pair counts.
+    let out = bin()
+        .args([
+            "--catalogue",
+            "tests/fixtures/catalogue/call-automation-2024-07-22.md",
+            "codes",
+            "8522",
+        ])
+        .assert()
+        .success();
+    let text = stdout(&out);
+    assert!(
+        text.contains("(tests/fixtures/catalogue/call-automation-2024-07-22.md)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("call-automation (built in: Microsoft Learn"),
+        "{text}"
+    );
+    assert!(
+        text.contains("(file, ms.date 7/22/2024): 14 pairs"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "404/8522   client   exact pair, not used (another catalogue's wins) (call-automation)"
+        ),
+        "{text}"
+    );
 }
 
 #[test]
@@ -113,6 +239,7 @@ fn newer_catalogue_page_or_csv_is_used() {
         .success();
     let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v[0]["mitigation"], "Do the new thing");
+    assert!(v[0]["source"].as_str().unwrap().ends_with("codes.csv"));
 
     let page = dir.path().join("page.md");
     std::fs::write(
@@ -133,7 +260,21 @@ fn newer_catalogue_page_or_csv_is_used() {
         .args(["codes", "--catalogue", empty.to_str().unwrap()])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("has no entries"));
+        .stderr(predicate::str::contains("has no code table"));
+    // A code table whose headers are not known fails with file and line.
+    let odd = dir.path().join("odd.md");
+    std::fs::write(
+        &odd,
+        "# Codes\n\n| Error | Sub | Text | Fix |\n| --- | --- | --- | --- |\n| 404 | 8522 | a | b |\n",
+    )
+    .unwrap();
+    bin()
+        .args(["codes", "--catalogue", odd.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "odd.md, line 3: a table of codes whose columns are not known (Error | Sub | Text | Fix)",
+        ));
 }
 
 #[test]
@@ -146,7 +287,7 @@ fn help_documents_exit_codes() {
 
 // ---------------------------------------------------------------- report on samples
 
-const OUTPUTS: [&str; 10] = [
+const OUTPUTS: [&str; 11] = [
     "report.html",
     "spikes.csv",
     "by_category.csv",
@@ -157,6 +298,7 @@ const OUTPUTS: [&str; 10] = [
     "rejects.csv",
     "summary.md",
     "report.json",
+    "by_sip.csv",
 ];
 
 #[test]
@@ -169,7 +311,7 @@ fn report_on_samples_writes_all_outputs_and_snapshots() {
     names.sort();
     let mut want: Vec<String> = OUTPUTS.iter().map(|s| s.to_string()).collect();
     want.sort();
-    assert_eq!(names, want, "exactly the ten outputs, no temp files left");
+    assert_eq!(names, want, "exactly the outputs, no temp files left");
     for name in OUTPUTS {
         let text = std::fs::read_to_string(dir.path().join(name)).unwrap();
         insta::assert_snapshot!(name, text);
@@ -381,7 +523,7 @@ fn exit_code_3_past_max_bad_and_reports_still_written() {
     }
     let (_, out) = report_samples(&["--max-bad", "0.5%"]);
     assert_eq!(out.get_output().status.code(), Some(3));
-    // 19 rejects of 3064 records read is under the default 1%.
+    // The samples' rejects are under the default 1% of records read.
     let (_, out) = report_samples(&[]);
     assert_eq!(out.get_output().status.code(), Some(0));
 }
@@ -1007,12 +1149,115 @@ fn triage_of_an_absent_subcode_still_shows_the_catalogue() {
         .success();
     let text = stdout(&out);
     assert!(
-        text.contains("**subcode 8571**, subcode match: Recording Operation Conflict"),
+        text.contains(
+            "**subcode 8571**, subcode match (call-automation): Recording Operation Conflict"
+        ),
         "{text}"
     );
+    let t = &manifest()["totals"];
+    let read: u64 = ["accepted", "rejected", "skipped"]
+        .iter()
+        .map(|k| t[k].as_u64().unwrap())
+        .sum();
     assert!(
-        text.contains("No records: subcode 8571 does not occur in the 3064 records read."),
+        text.contains(&format!(
+            "No records: subcode 8571 does not occur in the {read} records read."
+        )),
         "{text}"
+    );
+}
+
+#[test]
+fn triage_shows_the_sip_and_q850_details_of_its_subcode() {
+    let out = bin()
+        .args(["triage", "560503", "samples/"])
+        .assert()
+        .success();
+    let text = stdout(&out);
+    assert!(
+        text.contains("| 500/560503 | 486 | Busy Here | 17 | User busy | 2 | 2 |"),
+        "{text}"
+    );
+    let out = bin()
+        .args(["triage", "560503", "samples/", "--format", "json"])
+        .assert()
+        .success();
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let d = &v["diagnostics"][0];
+    assert_eq!(
+        (
+            d["sip_code"].as_u64(),
+            d["sip_message"].as_str(),
+            d["q850_code"].as_u64(),
+            d["q850_message"].as_str()
+        ),
+        (Some(486), Some("Busy Here"), Some(17), Some("User busy"))
+    );
+}
+
+#[test]
+fn by_sip_matches_the_ground_truth_and_skips_are_counted_by_reason() {
+    let m = manifest();
+    let (dir, _) = report_samples(&[]);
+    let rows = read_csv(&dir.path().join("by_sip.csv"));
+    let mut got: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{}/{} {} {} {} {} {}",
+                r["code"],
+                r["subcode"],
+                r["sip_code"],
+                r["sip_message"],
+                r["q850_code"],
+                r["q850_message"],
+                r["count"]
+            )
+        })
+        .collect();
+    got.sort();
+    let cell = |v: &Value| match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        v => v.to_string(),
+    };
+    let mut want: Vec<String> = m["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let d: Vec<String> = d.as_array().unwrap().iter().map(cell).collect();
+            format!(
+                "{}/{} {} {} {} {} {}",
+                d[0], d[1], d[2], d[3], d[4], d[5], d[6]
+            )
+        })
+        .collect();
+    want.sort();
+    assert_eq!(got, want);
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+            .unwrap();
+    let skipped: u64 = report["data_quality"]["skipped_by_reason"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(skipped, m["totals"]["skipped"].as_u64().unwrap());
+    let reasons: Vec<&str> = report["data_quality"]["skipped_by_reason"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            "streaming usage record",
+            "event without a result",
+            "not a log record or event"
+        ]
     );
 }
 

@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::{bail, Result};
 use polars::prelude::*;
 
-use crate::catalogue::{key_label, Catalogue, Category, Match};
+use crate::catalogue::{key_label, one_line, Catalogue, Category, Match};
 use crate::cli::{CodesArgs, CodesFormat};
 use crate::exit_codes::Exit;
 use crate::render;
@@ -18,6 +18,11 @@ struct Entry {
     code: Option<u32>,
     subcode: Option<u32>,
     matched: Option<Match>,
+    /// The catalogue page or file the entry comes from.
+    source: String,
+    /// The callback events that carry a pair.
+    callback_event: String,
+    /// Catalogue text, lines separated by `\n`.
     description: String,
     mitigation: String,
 }
@@ -56,6 +61,11 @@ pub fn parse_query(q: &str) -> Result<Query, String> {
 }
 
 fn all_entries(cat: &Catalogue) -> Vec<Entry> {
+    let label = |i: usize| {
+        cat.sources
+            .get(i)
+            .map_or(String::new(), |s| s.label.clone())
+    };
     let mut out: Vec<Entry> = cat
         .pairs
         .iter()
@@ -64,6 +74,8 @@ fn all_entries(cat: &Catalogue) -> Vec<Entry> {
             code: Some(p.code),
             subcode: Some(p.subcode),
             matched: Some(Match::Exact),
+            source: label(p.source),
+            callback_event: p.events(),
             description: p.description.clone(),
             mitigation: p.mitigation.clone(),
         })
@@ -73,7 +85,9 @@ fn all_entries(cat: &Catalogue) -> Vec<Entry> {
         code: Some(*c),
         subcode: None,
         matched: Some(Match::Code),
-        description: d.clone(),
+        source: label(d.source),
+        callback_event: String::new(),
+        description: d.description.clone(),
         mitigation: String::new(),
     }));
     out.extend(cat.subcodes.iter().map(|(s, d)| Entry {
@@ -81,7 +95,9 @@ fn all_entries(cat: &Catalogue) -> Vec<Entry> {
         code: None,
         subcode: Some(*s),
         matched: Some(Match::Subcode),
-        description: d.clone(),
+        source: label(d.source),
+        callback_event: String::new(),
+        description: d.description.clone(),
         mitigation: String::new(),
     }));
     out
@@ -108,6 +124,8 @@ fn find(cat: &Catalogue, q: &Query) -> Vec<Entry> {
                 code: Some(c),
                 subcode: Some(s),
                 matched: Some(r.matched),
+                source: r.source.to_string(),
+                callback_event: r.events(),
                 description: r.description.to_string(),
                 mitigation: r.mitigation.unwrap_or_default().to_string(),
             }]
@@ -115,7 +133,9 @@ fn find(cat: &Catalogue, q: &Query) -> Vec<Entry> {
     }
 }
 
-fn frame(entries: &[Entry]) -> PolarsResult<DataFrame> {
+/// The entries as a table; `flat` puts catalogue text on one line (CSV).
+fn frame(entries: &[Entry], flat: bool) -> PolarsResult<DataFrame> {
+    let text = |t: &str| if flat { one_line(t) } else { t.to_string() };
     let category: Vec<Option<&str>> = entries
         .iter()
         .map(|e| e.code.map(|c| Category::of(c).as_str()))
@@ -126,39 +146,69 @@ fn frame(entries: &[Entry]) -> PolarsResult<DataFrame> {
         "subcode" => entries.iter().map(|e| e.subcode).collect::<Vec<_>>(),
         "category" => category,
         "match" => entries.iter().map(|e| e.matched.map(Match::as_str)).collect::<Vec<_>>(),
-        "description" => entries.iter().map(|e| e.description.as_str()).collect::<Vec<_>>(),
-        "mitigation" => entries.iter().map(|e| e.mitigation.as_str()).collect::<Vec<_>>()
+        "source" => entries.iter().map(|e| e.source.as_str()).collect::<Vec<_>>(),
+        "callback_event" => entries.iter().map(|e| e.callback_event.as_str()).collect::<Vec<_>>(),
+        "description" => entries.iter().map(|e| text(&e.description)).collect::<Vec<_>>(),
+        "mitigation" => entries.iter().map(|e| text(&e.mitigation)).collect::<Vec<_>>()
     )
 }
 
-/// The terminal listing: one block per entry, text wrapped under its heading.
-fn blocks(entries: &[Entry]) -> String {
+/// The terminal listing: one block per entry, text wrapped under its heading, then the
+/// catalogues used.
+fn blocks(entries: &[Entry], cat: &Catalogue) -> String {
     let mut out = String::new();
     for e in entries {
         let head = match (e.entry, e.code, e.subcode) {
-            ("subcode", _, Some(s)) => format!("subcode {s}   generic subcode"),
-            ("code", Some(c), _) => format!("{c}   {}   generic code", Category::of(c)),
+            ("subcode", _, Some(s)) => format!("subcode {s}   generic subcode ({})", e.source),
+            ("code", Some(c), _) => {
+                format!("{c}   {}   generic code ({})", Category::of(c), e.source)
+            }
             (kind, Some(c), s) => {
                 let what = if kind == "pair" {
-                    "exact pair".to_string()
+                    // A pair another page or file wins over is listed, and said to be.
+                    let wins = s.and_then(|s| cat.pair(c, s)).is_some_and(|p| {
+                        cat.sources.get(p.source).map(|x| x.label.as_str())
+                            == Some(e.source.as_str())
+                    });
+                    if wins {
+                        "exact pair".to_string()
+                    } else {
+                        "exact pair, not used (another catalogue's wins)".to_string()
+                    }
                 } else {
                     format!("match: {}", e.matched.map_or("none", Match::as_str))
                 };
-                format!("{}   {}   {what}", key_label(c, s), Category::of(c))
+                format!(
+                    "{}   {}   {what} ({})",
+                    key_label(c, s),
+                    Category::of(c),
+                    e.source
+                )
             }
             _ => String::new(),
         };
-        out.push_str(&head);
+        out.push_str(&render::text::line(&head));
         out.push('\n');
-        out.push_str(&render::text::wrap(&e.description, 96, "    "));
+        out.push_str(&render::text::wrap(&one_line(&e.description), 96, "    "));
+        if !e.callback_event.is_empty() {
+            out.push_str(&render::text::wrap(
+                &format!("Callback events: {}", e.callback_event),
+                96,
+                "    ",
+            ));
+        }
         if !e.mitigation.is_empty() {
             out.push_str(&render::text::wrap(
-                &format!("Mitigation: {}", e.mitigation),
+                &format!("Mitigation: {}", one_line(&e.mitigation)),
                 96,
                 "    ",
             ));
         }
         out.push('\n');
+    }
+    out.push_str("Catalogues:\n");
+    for d in cat.describe() {
+        out.push_str(&render::text::wrap(&d, 96, "  "));
     }
     out
 }
@@ -184,15 +234,23 @@ pub fn run(cat: &Catalogue, args: &CodesArgs) -> Result<Exit> {
         bail!(
             "no catalogue entry matches {} (catalogue: {})",
             missing.join(", "),
-            cat.source
+            cat.names()
         );
     }
     let bytes = match args.format {
-        CodesFormat::Table => blocks(&entries).into_bytes(),
-        CodesFormat::Csv => render::csv::render(&frame(&entries)?)?,
-        CodesFormat::Md => render::markdown::table(&frame(&entries)?).into_bytes(),
+        CodesFormat::Table => blocks(&entries, cat).into_bytes(),
+        CodesFormat::Csv => render::csv::render(&frame(&entries, true)?)?,
+        CodesFormat::Md => {
+            let mut s = render::markdown::table(&frame(&entries, false)?);
+            s.push_str("\nCatalogues:\n\n");
+            for d in cat.describe() {
+                s.push_str(&format!("- {}\n", render::markdown::escape(&d)));
+            }
+            s.into_bytes()
+        }
         CodesFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&render::json::rows(&frame(&entries)?))?;
+            let mut s =
+                serde_json::to_string_pretty(&render::json::rows(&frame(&entries, false)?))?;
             s.push('\n');
             s.into_bytes()
         }
@@ -227,9 +285,13 @@ mod tests {
     fn code_lists_its_pairs() {
         let cat = Catalogue::shipped();
         let e = find(&cat, &Query::Number(404));
-        assert_eq!(e.len(), 2);
-        assert_eq!(e[1].entry, "code");
-        assert_eq!(e[1].description, "Not found");
+        let pairs = e.iter().filter(|e| e.entry == "pair").count();
+        // 404/8522, 404/4500, 404/404 of the Call Automation page; 404/560404 and 404/511404 of
+        // the PSTN page; 404/404 matches as a code and as a subcode once.
+        assert_eq!(pairs, 5);
+        let code = e.iter().find(|e| e.entry == "code").unwrap();
+        assert_eq!(code.description, "Not found");
+        assert_eq!(e.len(), 6);
     }
 
     #[test]

@@ -100,6 +100,9 @@ const REPORT_FILES: [&str; 6] = [
     "spikes.csv",
 ];
 
+/// Written when any record carries SIP or Q.850 diagnostics.
+const SIP_FILE: &str = "by_sip.csv";
+
 pub fn bucket_secs(b: Bucket) -> i64 {
     match b {
         Bucket::Hour => 3600,
@@ -118,6 +121,7 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
             .chain(["rejects.csv", "report.json"].iter())
             .map(|f| args.out.join(f)),
     );
+    settings.skip_files.push(args.out.join(SIP_FILE));
     if let Some(h) = &args.spikes.history {
         config::writable_dir(h)?;
     }
@@ -188,6 +192,13 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
                 ];
                 for (name, df) in REPORT_FILES.iter().zip(tables) {
                     write_atomic(&out.join(name), &render::csv::render(df)?)?;
+                }
+                let sip = out.join(SIP_FILE);
+                if rep.by_sip.height() > 0 {
+                    write_atomic(&sip, &render::csv::render(&rep.by_sip)?)?;
+                } else if sip.is_file() {
+                    // A diagnostics table of an earlier run would not belong to this report.
+                    std::fs::remove_file(&sip)?;
                 }
             }
             ReportFormat::Md => write_atomic(

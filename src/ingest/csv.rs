@@ -9,7 +9,6 @@ use csv::{ByteRecord, ReaderBuilder};
 
 use super::blocks::{self, Blocks, Piece};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
-use crate::config::IngestSettings;
 use crate::normalize::{
     key_role, order_evidence, strip_header_suffix, Context, DateOrder, Field, KeyRole, Raw, Reason,
     Val,
@@ -22,7 +21,6 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     input: Input,
     ctx: &mut FileCtx<'_, S>,
     make: &M,
-    settings: &IngestSettings,
     warnings: &mut Vec<String>,
 ) -> io::Result<()> {
     let mut blocks = Blocks::new(input, last_unquoted_newline);
@@ -58,12 +56,11 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
             let h = String::from_utf8_lossy(h);
             let (name, is_local) = strip_header_suffix(&h);
             match key_role(Context::Record, name) {
-                KeyRole::Field(f) => {
-                    if f == Field::Time && is_local == Some(true) {
-                        local = true;
-                    }
-                    Some(f)
+                KeyRole::Field(Field::Time) if is_local == Some(true) => {
+                    local = true;
+                    Some(Field::LocalTime)
                 }
+                KeyRole::Field(f) => Some(f),
                 _ => None,
             }
         })
@@ -78,23 +75,14 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         ));
     }
     if local {
-        match settings.local_offset {
-            Some(off) => {
-                ctx.rules.local_offset = Some(off);
-                warnings.push(format!(
-                    "{}: times are [Local Time] without an offset; read at {off} as given by --local-offset",
-                    ctx.name
-                ));
-            }
-            None => warnings.push(format!(
-                "{}: times are [Local Time] without an offset; read as UTC (pass --local-offset +HH:MM to correct)",
-                ctx.name
-            )),
-        }
+        ctx.local_times = true;
+        ctx.local_time_warning();
     }
 
     // Look ahead, in the first block, for a value that tells the day/month order.
-    let time_col = fields.iter().position(|f| *f == Some(Field::Time));
+    let time_col = fields
+        .iter()
+        .position(|f| matches!(f, Some(Field::Time | Field::LocalTime)));
     if ctx.rules.order.is_none() {
         let mut seen_locale = false;
         let mut found = None;

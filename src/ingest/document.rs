@@ -16,11 +16,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::de::{DeserializeSeed, IgnoredAny};
 
 use super::blocks::{self, ArrayAt, Blocks, Rest};
-use super::json::{Element, RecordSeed, RowSeed, TopSeed};
+use super::json::{Element, ItemSeed, RowSeed, TopSeed};
 use super::lines::short_message;
 use super::scan::{self, quote_or_backslash};
-use super::{FileCtx, Input, Sink};
-use crate::normalize::{Context, Field, Raw, Reason};
+use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
+use crate::normalize::{Field, Raw, Reason};
 
 pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     input: Input,
@@ -205,14 +205,15 @@ fn read_array<S: Sink, M: Fn() -> S + Sync>(
             rest: blocks.rest(),
         }));
     }
-    // A read error was reported as such, an element cut off by the end as truncated.
+    // A read error was reported as such, an element cut off by the end as truncated; a
+    // document that only lacks its closing bracket (copied from a page) loses nothing.
     if !blocks.failed() && !end.truncated.load(Ordering::Relaxed) {
-        ctx.reject(
-            blocks.newlines_read() + 1,
-            Reason::Truncated,
-            "the document ends before the array's closing ]; records before it were read".into(),
-            String::new(),
+        let w = format!(
+            "{}: the document ends at line {} without its array's closing ]; every record in it was read",
+            ctx.name,
+            blocks.newlines_read() + 1
         );
+        ctx.warn(w);
     }
     Ok(None)
 }
@@ -349,13 +350,10 @@ fn elements<S: Sink>(
         while b.get(i).is_some_and(u8::is_ascii_whitespace) {
             i += 1;
         }
-        let mut bad = |c: &mut FileCtx<'_, S>, why: &str| {
-            c.reject(
-                line_at(i),
-                Reason::BadDocument,
-                format!("{why} (after record index {index})"),
-                String::new(),
-            )
+        // Stray or missing commas cost no record: said once per file.
+        let bad = |c: &mut FileCtx<'_, S>, why: &str| {
+            let w = format!("{}: {why} (ignored)", c.name);
+            c.warn(w);
         };
         match b.get(i) {
             None => break,
@@ -410,44 +408,120 @@ fn element<S: Sink>(
     items: &Items,
     ctx: &mut FileCtx<'_, S>,
 ) -> bool {
+    let Err(e) = parse_element(text, index, items, ctx) else {
+        return false;
+    };
+    // Microsoft's docs show records with a comma before their closing brace: read them.
+    if !e.is_eof() {
+        if let Some(fixed) = without_trailing_commas(text) {
+            if parse_element(&fixed, index, items, ctx).is_ok() {
+                let w = format!("{}: a comma before a closing bracket was ignored", ctx.name);
+                ctx.warn(w);
+                return false;
+            }
+        }
+    }
+    let eof = e.is_eof();
+    let (reason, why) = if eof {
+        (Reason::Truncated, "the document ends inside it".to_string())
+    } else {
+        (Reason::BadDocument, super::lines::sonic_message(&e))
+    };
+    // The line the damage was found on (the element's start when the input ended).
+    let line = line + (e.line() as u64).saturating_sub(1);
+    ctx.reject(
+        line,
+        reason,
+        format!("record index {index}: {why}"),
+        String::from_utf8_lossy(&text[..text.len().min(200)]).into_owned(),
+    );
+    eof
+}
+
+/// Parses one element and hands on what it holds; on a syntax error nothing is handed on.
+fn parse_element<S: Sink>(
+    text: &[u8],
+    index: u64,
+    items: &Items,
+    ctx: &mut FileCtx<'_, S>,
+) -> Result<(), sonic_rs::Error> {
     let context = || format!("record {index} of the document");
     let mut de = sonic_rs::Deserializer::from_slice(text);
-    let parsed = match items {
-        Items::Records => RecordSeed {
-            ctx: Context::Record,
-        }
-        .deserialize(&mut de)
-        .map(|r| r.ok_or_else(|| "not an object".to_string())),
-        Items::Rows(cols) => RowSeed { cols }.deserialize(&mut de),
-    }
-    .and_then(|r| de.end().map(|()| r));
-    match parsed {
-        Ok(Ok(raw)) => ctx.emit(&raw, index, context),
-        Ok(Err(why)) => ctx.reject(
-            index,
-            Reason::NotARecord,
-            format!("record index {index}: {why}"),
-            String::new(),
-        ),
-        Err(e) => {
-            let eof = e.is_eof();
-            let (reason, why) = if eof {
-                (Reason::Truncated, "the document ends inside it".to_string())
-            } else {
-                (Reason::BadDocument, super::lines::sonic_message(&e))
+    match items {
+        Items::Records => {
+            // Records are handed on once the whole element parsed: a damaged batch is one reject.
+            let mut found = Vec::new();
+            let mut emit = |e: Element<'_>| {
+                found.push(match e {
+                    Element::Record(raw, _) => Ok(raw.into_owned()),
+                    Element::NotRecord(_, why) => Err(why),
+                    Element::Incomplete(_) => Err("not a record".to_string()),
+                })
             };
-            // The line the damage was found on (the element's start when the input ended).
-            let line = line + (e.line() as u64).saturating_sub(1);
-            ctx.reject(
-                line,
-                reason,
-                format!("record index {index}: {why}"),
-                String::from_utf8_lossy(&text[..text.len().min(200)]).into_owned(),
-            );
-            return eof;
+            ItemSeed {
+                emit: &mut emit,
+                index,
+                depth: 0,
+            }
+            .deserialize(&mut de)
+            .and_then(|()| de.end())?;
+            for f in found {
+                match f {
+                    Ok(raw) => ctx.emit(&raw, index, context),
+                    Err(why) => ctx.reject(
+                        index,
+                        Reason::NotARecord,
+                        format!("record index {index}: {why}"),
+                        String::new(),
+                    ),
+                }
+            }
+        }
+        Items::Rows(cols) => {
+            let row = RowSeed { cols }
+                .deserialize(&mut de)
+                .and_then(|r| de.end().map(|()| r))?;
+            match row {
+                Ok(raw) => ctx.emit(&raw, index, context),
+                Err(why) => ctx.reject(
+                    index,
+                    Reason::NotARecord,
+                    format!("record index {index}: {why}"),
+                    String::new(),
+                ),
+            }
         }
     }
-    false
+    Ok(())
+}
+
+/// `b` without the commas that stand right before a closing bracket (outside strings), when
+/// it has any: `{"a": 1,}` → `{"a": 1}`.
+pub(super) fn without_trailing_commas(b: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(b.len());
+    let mut dropped = false;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let end = string_end(b, i + 1).unwrap_or(b.len());
+                out.extend_from_slice(&b[i..end]);
+                i = end;
+                continue;
+            }
+            b',' => {
+                let next = b[i + 1..].iter().find(|c| !c.is_ascii_whitespace());
+                if matches!(next, Some(b'}' | b']')) {
+                    dropped = true;
+                } else {
+                    out.push(b',');
+                }
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    dropped.then_some(out)
 }
 
 /// Any other document, streamed through the serde visitors, `lines` newlines into the input.
@@ -459,27 +533,69 @@ fn stream<S: Sink>(
     lines: u64,
     stand_in: bool,
 ) -> io::Result<()> {
+    // A document of at most a record's size is read whole, so that one with a comma before a
+    // closing bracket (Microsoft's docs print records so) can be read again without it.
+    let mut head = Vec::new();
+    let mut input = input;
+    (&mut input)
+        .take(MAX_RECORD_BYTES as u64 + 1)
+        .read_to_end(&mut head)?;
+    if head.len() <= MAX_RECORD_BYTES {
+        let (mut found, mut result) = parse_documents(serde_json::Deserializer::from_slice(&head));
+        if result.as_ref().is_err_and(|e| e.is_syntax()) {
+            if let Some(fixed) = without_trailing_commas(&head) {
+                let (f, r) = parse_documents(serde_json::Deserializer::from_slice(&fixed));
+                if r.is_ok() {
+                    (found, result) = (f, r);
+                    let w = format!("{}: a comma before a closing bracket was ignored", ctx.name);
+                    ctx.warn(w);
+                }
+            }
+        }
+        return finish_stream(found, result, ctx, lines, stand_in);
+    }
+    let whole = io::Cursor::new(head).chain(input);
+    let de = serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 20, whole));
+    let (found, result) = parse_documents(de);
+    finish_stream(found, result, ctx, lines, stand_in)
+}
+
+/// Every element of one document, or of several one after another (Event Hubs messages dumped
+/// to one file), up to a syntax error; `end` fails, without consuming it, at the text after a
+/// document.
+fn parse_documents<'de, R: serde_json::de::Read<'de>>(
+    mut de: serde_json::Deserializer<R>,
+) -> (Vec<Element<'static>>, Result<(), serde_json::Error>) {
+    let mut found = Vec::new();
+    let mut emit = |e: Element<'_>| found.push(e.into_owned());
+    let result = loop {
+        if let Err(e) = (TopSeed { emit: &mut emit }).deserialize(&mut de) {
+            break Err(e);
+        }
+        match de.end() {
+            Err(e) if !e.is_io() => continue,
+            end => break end,
+        }
+    };
+    (found, result)
+}
+
+/// Hands on what a streamed document held, and reports where it broke.
+fn finish_stream<S: Sink>(
+    found: Vec<Element<'static>>,
+    result: Result<(), serde_json::Error>,
+    ctx: &mut FileCtx<'_, S>,
+    lines: u64,
+    stand_in: bool,
+) -> io::Result<()> {
     let mut not_records = Vec::new();
-    let result = {
-        let mut emit = |e: Element<'_>| match e {
+    for e in found {
+        match e {
             Element::Record(raw, i) => ctx.emit(&raw, i, || format!("record {i} of the document")),
             Element::NotRecord(i, why) => not_records.push((i, why)),
             Element::Incomplete(why) => ctx.incomplete(&why),
-        };
-        let mut de =
-            serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 20, input));
-        // One document, or several one after another (Event Hubs messages dumped to one file):
-        // `end` fails, without consuming it, at the text after a document.
-        loop {
-            if let Err(e) = (TopSeed { emit: &mut emit }).deserialize(&mut de) {
-                break Err(e);
-            }
-            match de.end() {
-                Err(e) if !e.is_io() => continue,
-                end => break end,
-            }
         }
-    };
+    }
     for (i, why) in not_records {
         ctx.reject(
             i,
@@ -521,6 +637,22 @@ mod tests {
         assert_eq!(last_element_end(b" ]"), Some((1, 0)));
         // An element longer than the block: no cut.
         assert_eq!(last_element_end(br#"{"a": "#), None);
+    }
+
+    #[test]
+    fn trailing_commas_are_found_outside_strings() {
+        assert_eq!(
+            without_trailing_commas(
+                br#"{"a": ",}", "b": [1, 2, ],
+}"#
+            )
+            .as_deref(),
+            Some(
+                &br#"{"a": ",}", "b": [1, 2 ]
+}"#[..]
+            )
+        );
+        assert_eq!(without_trailing_commas(br#"{"a": 1, "b": 2}"#), None);
     }
 
     #[test]

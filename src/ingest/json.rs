@@ -32,6 +32,17 @@ pub enum Element<'de> {
     Incomplete(String),
 }
 
+impl Element<'_> {
+    /// The same element owning its text.
+    pub fn into_owned(self) -> Element<'static> {
+        match self {
+            Element::Record(raw, i) => Element::Record(raw.into_owned(), i),
+            Element::NotRecord(i, why) => Element::NotRecord(i, why),
+            Element::Incomplete(why) => Element::Incomplete(why),
+        }
+    }
+}
+
 /// A key that borrows from the input when it can.
 struct Key<'de>(Cow<'de, str>);
 
@@ -125,13 +136,8 @@ fn record_entry<'de, A: MapAccess<'de>>(
 ) -> Result<(), A::Error> {
     match key_role(ctx, key) {
         KeyRole::Field(f) => raw.set(f, m.next_value::<Val<'de>>()?),
-        KeyRole::Nested => {
-            if let Some(r) = m.next_value_seed(NestedSeed(Context::Record))? {
-                nested.push(r);
-            }
-        }
-        KeyRole::ResultInformation => {
-            if let Some(r) = m.next_value_seed(NestedSeed(Context::ResultInformation))? {
+        KeyRole::Enter(inner) => {
+            if let Some(r) = m.next_value_seed(NestedSeed(inner))? {
                 nested.push(r);
             }
         }
@@ -369,16 +375,97 @@ impl<'de> Visitor<'de> for ArraySeed<'_, 'de> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
         let mut i = 0u64;
-        while let Some(r) = s.next_element_seed(RecordSeed {
-            ctx: Context::Record,
-        })? {
-            i += 1;
-            match r {
-                Some(raw) => (self.emit)(Element::Record(raw, i)),
-                None => (self.emit)(Element::NotRecord(i, "not an object".into())),
+        loop {
+            let item = ItemSeed {
+                emit: &mut *self.emit,
+                index: i + 1,
+                depth: 0,
+            };
+            if s.next_element_seed(item)?.is_none() {
+                return Ok(());
             }
+            i += 1;
+        }
+    }
+}
+
+/// Arrays nested in an array of records, at most: a list of webhook batches is two deep.
+const MAX_BATCH_DEPTH: usize = 8;
+
+/// One element of an array of records, the `index`-th: a record, or an array of them (an app
+/// that keeps every webhook body writes a list of batches), emitted with the index of the
+/// element they are in. Anything else is not a record.
+pub struct ItemSeed<'e, 'de> {
+    pub emit: &'e mut dyn FnMut(Element<'de>),
+    pub index: u64,
+    pub depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for ItemSeed<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> ItemSeed<'_, 'de> {
+    fn not_record<E>(self, what: String) -> Result<(), E> {
+        (self.emit)(Element::NotRecord(self.index, what));
+        Ok(())
+    }
+}
+
+impl<'de> Visitor<'de> for ItemSeed<'_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a record or an array of records")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<(), A::Error> {
+        let raw = RecordSeed {
+            ctx: Context::Record,
+        }
+        .visit_map(m)?;
+        if let Some(raw) = raw {
+            (self.emit)(Element::Record(raw, self.index));
         }
         Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
+        if self.depth >= MAX_BATCH_DEPTH {
+            while s.next_element::<IgnoredAny>()?.is_some() {}
+            return self.not_record("arrays nested too deep".into());
+        }
+        loop {
+            let item = ItemSeed {
+                emit: &mut *self.emit,
+                index: self.index,
+                depth: self.depth + 1,
+            };
+            if s.next_element_seed(item)?.is_none() {
+                return Ok(());
+            }
+        }
+    }
+    fn visit_str<E>(self, v: &str) -> Result<(), E> {
+        self.not_record(format!(
+            "not an object: a string {:?}",
+            crate::normalize::excerpt(v, 30)
+        ))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        self.not_record("not an object: a number".into())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        self.not_record("not an object: a number".into())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        self.not_record("not an object: a number".into())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        self.not_record("not an object: a boolean".into())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        self.not_record("not an object: null".into())
     }
 }
 
@@ -598,7 +685,7 @@ mod tests {
             r[1].as_ref().unwrap().get(Field::Time),
             &Val::Str("b".into())
         );
-        assert_eq!(r[2].as_ref().unwrap_err(), "3: not an object");
+        assert_eq!(r[2].as_ref().unwrap_err(), "3: not an object: a number");
     }
 
     #[test]
@@ -629,6 +716,43 @@ mod tests {
         assert_eq!(raw.get(Field::ResultSubcode), &Val::Int(8535));
         assert_eq!(raw.get(Field::ResultMessage), &Val::Str("bad file".into()));
         assert_eq!(raw.get(Field::CorrelationId), &Val::Str("c1".into()));
+    }
+
+    #[test]
+    fn arrays_of_batches_are_read_and_other_things_said() {
+        let r = run(concat!(
+            r#"[[{"type":"Microsoft.Communication.PlayFailed","data":{"resultInformation":{"code":400}}}],"#,
+            r#"{"to":{"kind":"phoneNumber"}},"#,
+            r#"[[{"time":"t"}],"x"],null]"#
+        ));
+        assert_eq!(r.len(), 5);
+        assert_eq!(
+            r[0].as_ref().unwrap().get(Field::ResultCode),
+            &Val::Int(400)
+        );
+        assert!(r[1].as_ref().unwrap().is_empty());
+        assert_eq!(
+            r[2].as_ref().unwrap().get(Field::Time),
+            &Val::Str("t".into())
+        );
+        assert_eq!(
+            r[3].as_ref().unwrap_err(),
+            "3: not an object: a string \"x\""
+        );
+        assert_eq!(r[4].as_ref().unwrap_err(), "4: not an object: null");
+    }
+
+    #[test]
+    fn sip_and_q850_details_are_read_in_any_casing() {
+        let r = run(
+            r#"{"type":"Microsoft.Communication.CallDisconnected","data":{"ResultInformation":{"Code":500,"SubCode":560503,"Message":"Unexpected server error","SipDetails":{"Code":486,"Message":"Busy Here"},"q850details":{"code":17,"message":"User busy"}}}}"#,
+        );
+        let raw = r[0].as_ref().unwrap();
+        assert_eq!(raw.get(Field::ResultSubcode), &Val::Int(560503));
+        assert_eq!(raw.get(Field::SipCode), &Val::Int(486));
+        assert_eq!(raw.get(Field::SipMessage), &Val::Str("Busy Here".into()));
+        assert_eq!(raw.get(Field::Q850Code), &Val::Int(17));
+        assert_eq!(raw.get(Field::Q850Message), &Val::Str("User busy".into()));
     }
 
     #[test]

@@ -77,6 +77,16 @@ fn process_line<S: Sink>(
         ctx.reject(line_no, Reason::NotARecord, why, text());
     }
     if let Err(e) = result {
+        // A comma before a closing bracket, as Microsoft's docs show records: read it.
+        if !e.is_eof() {
+            if let Some(fixed) = super::document::without_trailing_commas(line) {
+                if lenient(&fixed, line_no, ctx) {
+                    let w = format!("{}: a comma before a closing bracket was ignored", ctx.name);
+                    ctx.warn(w);
+                    return;
+                }
+            }
+        }
         let (reason, detail) = if e.is_eof() {
             let where_ = if last {
                 "the file ends"
@@ -92,6 +102,32 @@ fn process_line<S: Sink>(
         };
         ctx.reject(line_no, reason, detail, text());
     }
+}
+
+/// Reads a line repaired by [`super::document::without_trailing_commas`] when it now parses;
+/// says whether it did (and then its records are handed on).
+fn lenient<S: Sink>(line: &[u8], line_no: u64, ctx: &mut FileCtx<'_, S>) -> bool {
+    let mut found = Vec::new();
+    let mut de = sonic_rs::Deserializer::from_slice(line);
+    let ok = {
+        let mut emit = |e: Element<'_>| found.push(e.into_owned());
+        TopSeed { emit: &mut emit }
+            .deserialize(&mut de)
+            .and_then(|()| de.end())
+            .is_ok()
+    };
+    if !ok {
+        return false;
+    }
+    let text = || String::from_utf8_lossy(line).into_owned();
+    for e in found {
+        match e {
+            Element::Record(raw, _) => ctx.emit(&raw, line_no, text),
+            Element::NotRecord(_, why) => ctx.reject(line_no, Reason::NotARecord, why, text()),
+            Element::Incomplete(why) => ctx.incomplete(&why),
+        }
+    }
+    true
 }
 
 /// The lines of a block, `first_line` lines into the file.

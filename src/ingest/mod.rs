@@ -31,7 +31,7 @@ use rayon::prelude::*;
 
 use crate::cli::InputFormat;
 use crate::config::IngestSettings;
-use crate::normalize::{self, excerpt, Outcome, Raw, Reason, Record, TimeRules};
+use crate::normalize::{self, excerpt, Outcome, Raw, Reason, Record, SkipReason, TimeRules};
 
 /// Largest record accepted, in bytes: a longer line is rejected, not buffered.
 pub const MAX_RECORD_BYTES: usize = 4 << 20;
@@ -52,8 +52,8 @@ pub struct Reject {
 pub trait Sink: Send + Sized {
     fn record(&mut self, rec: &Record<'_>);
     fn reject(&mut self, rej: Reject);
-    /// A record without a result by design (streaming usage).
-    fn skip(&mut self);
+    /// A record without an outcome by design (streaming usage, a lifecycle event).
+    fn skip(&mut self, reason: SkipReason);
     fn merge(&mut self, other: Self);
     /// Called once on the merged sink when every input is read.
     fn done(&mut self) {}
@@ -86,6 +86,8 @@ pub(crate) struct FileCtx<'s, S> {
     pub counts: Counts,
     /// What the user should know about the file, each once (see [`IngestReport::warnings`]).
     pub warnings: Vec<String>,
+    /// A `[Local Time]` record was met (and said once).
+    pub local_times: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -106,21 +108,40 @@ impl Counts {
 impl<S: Sink> FileCtx<'_, S> {
     /// Normalizes one source record and hands it on.
     pub fn emit(&mut self, raw: &Raw<'_>, line: u64, context: impl FnOnce() -> String) {
+        if !self.local_times && raw.has_local_time() {
+            self.local_times = true;
+            self.local_time_warning();
+        }
         match normalize::normalize(raw, &self.rules) {
             Outcome::Record(r) => {
                 self.counts.accepted += 1;
                 self.sink.record(&r);
             }
-            Outcome::Skip => {
+            Outcome::Skip(reason) => {
                 self.counts.skipped += 1;
-                self.sink.skip();
+                self.sink.skip(reason);
             }
             Outcome::Reject(reason, detail) => self.reject(line, reason, detail, context()),
         }
     }
 
+    /// Says how `[Local Time]` values, which carry no offset, are read.
+    pub fn local_time_warning(&mut self) {
+        let w = match self.rules.local_offset {
+            Some(off) => format!(
+                "{}: times are [Local Time] without an offset; read at {off} as given by --local-offset",
+                self.name
+            ),
+            None => format!(
+                "{}: times are [Local Time] without an offset; read as UTC (pass --local-offset +HH:MM to correct)",
+                self.name
+            ),
+        };
+        self.warn(w);
+    }
+
     /// Adds a warning, unless the file already has the same one.
-    fn warn(&mut self, w: String) {
+    pub fn warn(&mut self, w: String) {
         if !self.warnings.contains(&w) {
             self.warnings.push(w);
         }
@@ -171,6 +192,7 @@ where
                 sink: &mut sink,
                 counts: Counts::default(),
                 warnings: Vec::new(),
+                local_times: false,
             };
             while let Some(piece) = next() {
                 work(piece, &mut c);
@@ -398,6 +420,29 @@ fn detect(prefix: &[u8]) -> InputFormat {
     }
 }
 
+/// For JSON exports of the portal's grid (`"TimeGenerated [UTC]": "5/24/2023, 7:57:40.480 PM"`):
+/// the day/month order of the file, from its first values that tell it, as for portal CSV.
+fn json_dates<S: Sink>(prefix: &[u8], ctx: &mut FileCtx<'_, S>) {
+    let head = &prefix[..prefix.len().min(4096)];
+    let portal = memchr::memmem::find(head, b" [UTC]\"").is_some()
+        || memchr::memmem::find(head, b" [Local Time]\"").is_some();
+    if ctx.rules.order.is_some() || !portal {
+        return;
+    }
+    match normalize::infer_order(prefix) {
+        (Some(order), _) => ctx.rules.order = Some(order),
+        (None, true) => {
+            ctx.rules.order = Some(normalize::DateOrder::Mdy);
+            let w = format!(
+                "{}: cannot tell the day/month order of its dates; read them month-first (pass --date-order)",
+                ctx.name
+            );
+            ctx.warn(w);
+        }
+        (None, false) => {}
+    }
+}
+
 fn shape_name(f: InputFormat) -> &'static str {
     match f {
         InputFormat::Jsonl => "json lines",
@@ -420,11 +465,12 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         name: name.clone(),
         rules: TimeRules {
             order: settings.date_order,
-            local_offset: None,
+            local_offset: settings.local_offset,
         },
         sink,
         counts: Counts::default(),
         warnings: Vec::new(),
+        local_times: false,
     };
     let mut shape = "unreadable";
     let result = (|| -> io::Result<()> {
@@ -453,6 +499,9 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         }
         let format = settings.input_format.unwrap_or_else(|| detect(&prefix));
         shape = shape_name(format);
+        if format != InputFormat::Csv {
+            json_dates(&prefix, &mut ctx);
+        }
         let cr_only =
             memchr::memchr(b'\n', &prefix).is_none() && memchr::memchr(b'\r', &prefix).is_some();
         let whole: Input = Box::new(Cursor::new(prefix).chain(input));
@@ -465,7 +514,7 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
                 } else {
                     whole
                 };
-                csv::read(whole, &mut ctx, make, settings, warnings)
+                csv::read(whole, &mut ctx, make, warnings)
             }
         }
     })();

@@ -413,8 +413,7 @@ impl<'a> Scanner<'a, '_> {
                     raw.set(f, self.value(depth + 1)?);
                     None
                 }
-                KeyRole::Nested => Some(Context::Record),
-                KeyRole::ResultInformation => Some(Context::ResultInformation),
+                KeyRole::Enter(inner) => Some(inner),
                 KeyRole::Ignore => {
                     self.skip_value(depth + 1)?;
                     None
@@ -422,6 +421,11 @@ impl<'a> Scanner<'a, '_> {
             };
             if let Some(inner) = inner {
                 match self.peek()? {
+                    // A SIP or Q.850 diagnostic has fields of its own: read into this record.
+                    b'{' if inner.is_diagnostic() && depth < MAX_DEPTH => {
+                        self.i += 1;
+                        self.object(inner, false, depth + 1, raw)?;
+                    }
                     // One nested object per level; more is rare and left to serde.
                     b'{' if nested.is_none() && depth < MAX_DEPTH => {
                         self.i += 1;

@@ -26,7 +26,7 @@ impl Sink for Collect {
     fn reject(&mut self, rej: Reject) {
         self.rejects.push(rej);
     }
-    fn skip(&mut self) {
+    fn skip(&mut self, _: crate::normalize::SkipReason) {
         self.skipped += 1;
     }
     fn merge(&mut self, o: Collect) {
@@ -240,6 +240,8 @@ fn rec(
         correlation_id: s(ids[0]),
         call_connection_id: s(ids[1]),
         operation_id: s(ids[2]),
+        sip: Default::default(),
+        q850: Default::default(),
     }
 }
 
@@ -312,15 +314,17 @@ fn records_documents_per_line_and_pretty() {
         vec![1, 2]
     );
     let pretty = "{\n  \"records\": [\n    {\"time\": \"2026-11-24T01:00:00Z\", \"resultCode\": 603, \"resultSubcode\": 0},\n    {\"time\": \"2026-11-24T01:00:01Z\", \"resultCode\": 603, \"resultSubcode\": 0},\n  ]\n}\n";
-    let (c, _, _d) = read_text("blob.json", pretty.as_bytes());
+    let (c, report, _d) = read_text("blob.json", pretty.as_bytes());
     assert_eq!(
         c.records.len(),
         2,
         "records before the trailing comma count"
     );
-    assert_eq!(c.rejects.len(), 1);
-    assert_eq!(c.rejects[0].reason, Reason::BadDocument);
-    assert_eq!(c.rejects[0].line, 5);
+    // The comma costs no record: a warning, not a reject (it would count as a record read).
+    assert!(c.rejects.is_empty(), "{:?}", c.rejects);
+    assert_eq!(report.warnings.len(), 1);
+    assert!(report.warnings[0]
+        .ends_with("blob.json: trailing comma before the array's closing ] (ignored)"));
 }
 
 #[test]
@@ -966,19 +970,31 @@ fn truncated_or_trailing_json_array_is_one_reject() {
     let whole = format!("[\n{},\n{}\n]\n", az_row(1, "404"), az_row(2, "404"));
     let cut_after_comma = &whole[..whole.find("},\n").unwrap() + 3];
     let cut_inside = &whole[..whole.len() - 20];
+    let no_bracket = &whole[..whole.rfind(']').unwrap()];
     let trailing = format!("{whole}garbage\n");
-    for (text, records, reason) in [
-        (&whole[..], 2, None),
-        (cut_after_comma, 1, Some(Reason::Truncated)),
-        (cut_inside, 1, Some(Reason::Truncated)),
-        (&trailing[..], 2, Some(Reason::BadDocument)),
+    // A document that only lacks its `]` loses no record: a warning, not a reject.
+    for (text, records, reason, warned) in [
+        (&whole[..], 2, None, false),
+        (cut_after_comma, 1, None, true),
+        (no_bracket, 2, None, true),
+        (cut_inside, 1, Some(Reason::Truncated), false),
+        (&trailing[..], 2, Some(Reason::BadDocument), false),
     ] {
-        let (c, _, _d) = read_text("az.json", text.as_bytes());
+        let (c, report, _d) = read_text("az.json", text.as_bytes());
         assert_eq!(c.records.len(), records, "{text}");
         assert_eq!(
             c.rejects.iter().map(|r| r.reason).collect::<Vec<_>>(),
             reason.into_iter().collect::<Vec<_>>(),
             "{text}"
+        );
+        assert_eq!(
+            report
+                .warnings
+                .iter()
+                .any(|w| w.contains("without its array's closing ]")),
+            warned,
+            "{text}: {:?}",
+            report.warnings
         );
     }
 }
@@ -1103,12 +1119,15 @@ fn query_api_response_cut_off_inside_its_rows() {
     assert_eq!(c.records.len(), 699);
     let got: Vec<(u64, Reason)> = c.rejects.iter().map(|r| (r.line, r.reason)).collect();
     assert_eq!(got, vec![(701, Reason::Truncated)]);
-    // Cut after a whole row: no element is damaged, the missing `]` is reported.
+    // Cut after a whole row: no element is damaged, the missing `]` is a warning.
     let cut = full.find(",\n[\"2026-11-24T19:57:40Z\",\"c700\"").unwrap();
-    let (c, _, _d) = read_text("api.json", &full.as_bytes()[..cut]);
+    let (c, report, _d) = read_text("api.json", &full.as_bytes()[..cut]);
     assert_eq!(c.records.len(), 699);
-    assert_eq!(c.rejects.len(), 1);
-    assert_eq!(c.rejects[0].reason, Reason::Truncated);
+    assert!(c.rejects.is_empty(), "{:?}", c.rejects);
+    assert_eq!(report.warnings.len(), 1);
+    assert!(report.warnings[0].ends_with(
+        "api.json: the document ends at line 700 without its array's closing ]; every record in it was read"
+    ));
 }
 
 #[test]
@@ -1123,18 +1142,13 @@ fn records_document_with_a_missing_comma_and_text_after_it() {
         rec(3),
         rec(4)
     );
-    let (c, _, _d) = read_text("blob.json", text.as_bytes());
+    let (c, report, _d) = read_text("blob.json", text.as_bytes());
     assert_eq!(c.records.len(), 4, "each whole record counts");
+    // The missing comma costs no record (a warning); the text after the document is one reject.
     let got: Vec<(u64, Reason)> = c.rejects.iter().map(|r| (r.line, r.reason)).collect();
-    assert_eq!(
-        got,
-        vec![(4, Reason::BadDocument), (7, Reason::BadDocument)]
-    );
-    assert!(
-        c.rejects[0].detail.contains("no comma"),
-        "{:?}",
-        c.rejects[0]
-    );
+    assert_eq!(got, vec![(7, Reason::BadDocument)]);
+    assert_eq!(report.warnings.len(), 1);
+    assert!(report.warnings[0].ends_with("blob.json: no comma between two elements (ignored)"));
 }
 
 /// A pretty-printed `records` blob of `n` one-line records, `big` (if any) after record `at`.
@@ -1249,5 +1263,167 @@ fn damaged_documents_never_panic_and_never_gain_records() {
                 "{rel} damaged at {at}: nothing reported"
             );
         }
+    }
+}
+
+#[test]
+fn real_payloads_from_microsofts_docs_and_sdks() {
+    let dir = root().join("tests/fixtures/real");
+    // (file, accepted, rejected, skipped): see tests/fixtures/real/README.md for each source.
+    for (file, accepted, rejected, skipped) in [
+        ("callback-no-resultinfo-net-2022.ndjson", 0, 0, 3),
+        ("callback-with-resultinfo-net-2025.ndjson", 5, 0, 0),
+        ("callback-playcanceled-no-resultinfo-java.json", 0, 0, 1),
+        (
+            "callback-recognizecanceled-no-resultinfo-java.json",
+            0,
+            0,
+            1,
+        ),
+        ("callback-batch-java-parseEventList.json", 0, 0, 2),
+        ("incomingcall-eventgrid-docs.json", 0, 0, 1),
+        ("incomingcall-cloudevent-go.json", 0, 0, 1),
+        ("la-operational-5cf2a1b.json", 1, 0, 0),
+        ("la-mediasummary-5cf2a1b.json", 1, 0, 0),
+        ("la-operational-0b8729e.json", 1, 0, 0),
+        ("la-streaming-0b8729e.json", 0, 0, 1),
+    ] {
+        let (c, report) = read(&settings(vec![dir.join(file)]));
+        let f = &report.files[0];
+        assert_eq!(
+            (f.accepted, f.rejected, f.skipped),
+            (accepted, rejected, skipped),
+            "{file}: {:?} {:?}",
+            c.rejects,
+            report.warnings
+        );
+        assert_eq!(c.records.len() as u64, accepted);
+    }
+    // The docs' portal rows: en-US local dates read as UTC, strings as numbers.
+    let (c, report) = read(&settings(vec![dir.join("la-operational-5cf2a1b.json")]));
+    let r = &c.records[0];
+    assert_eq!(r.time, utc("2023-05-25T17:43:25.746Z"));
+    assert_eq!((r.kind, r.code, r.subcode), (Kind::Operations, 202, None));
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.contains("without its array's closing ]")),
+        "{:?}",
+        report.warnings
+    );
+    assert!(report
+        .warnings
+        .iter()
+        .any(|w| w.contains("a comma before a closing bracket was ignored")));
+    let (c, _) = read(&settings(vec![dir.join("la-mediasummary-5cf2a1b.json")]));
+    assert_eq!(c.records[0].time, utc("2023-05-24T19:57:40.480Z"));
+    assert_eq!((c.records[0].code, c.records[0].subcode), (200, Some(0)));
+    // The recorded 2025 events: 200/0 lifecycle results, the failed play, 200/5001.
+    let (c, _) = read(&settings(vec![
+        dir.join("callback-with-resultinfo-net-2025.ndjson")
+    ]));
+    let keys: Vec<(u32, Option<u32>)> = c.records.iter().map(|r| (r.code, r.subcode)).collect();
+    assert_eq!(
+        keys,
+        [
+            (200, Some(0)),
+            (200, Some(0)),
+            (400, Some(8535)),
+            (200, Some(7000)),
+            (200, Some(5001))
+        ]
+    );
+}
+
+#[test]
+fn sip_and_q850_details_of_the_docs_example_are_read() {
+    let text = std::fs::read_to_string(
+        root().join("tests/fixtures/real/resultinfo-sipdetails-q850-docs.json"),
+    )
+    .unwrap();
+    // The docs show `ResultInformation` alone: give it a time and a type to make it an event.
+    let inner = text
+        .trim()
+        .strip_prefix('{')
+        .unwrap()
+        .strip_suffix('}')
+        .unwrap();
+    let event = format!(
+        "[{{\"type\":\"Microsoft.Communication.CallDisconnected\",\"time\":\"2026-11-24T10:00:00Z\",\"data\":{{{inner}}}}}]\n"
+    );
+    for text in [event.clone(), event.replace('\n', " ")] {
+        let (c, _, _d) = read_text("cb.json", text.as_bytes());
+        let r = &c.records[0];
+        assert_eq!((r.code, r.subcode), (500, Some(560503)));
+        assert_eq!((r.sip.code, &*r.sip.message), (Some(486), "Busy Here"));
+        assert_eq!((r.q850.code, &*r.q850.message), (Some(17), "User busy"));
+    }
+    // The same in camelCase on one line takes the fast scanner.
+    let line = r#"{"type":"Microsoft.Communication.AddParticipantFailed","time":"2026-11-24T10:00:00Z","data":{"resultInformation":{"code":486,"subCode":560486,"message":"Busy","sipDetails":{"code":486,"message":"Busy Here"},"q850Details":{"code":17,"message":"User busy"}},"correlationId":"c1"}}"#;
+    let mut raw = crate::normalize::Raw::default();
+    assert!(super::scan::record(
+        line.as_bytes(),
+        &mut raw,
+        &mut Default::default()
+    ));
+    let (c, _, _d) = read_text("cb.jsonl", format!("{line}\n").as_bytes());
+    assert_eq!(
+        (c.records[0].sip.code, c.records[0].q850.code),
+        (Some(486), Some(17))
+    );
+}
+
+#[test]
+fn a_document_without_its_closing_bracket_is_one_record_read() {
+    let text = "[\n{\n\"TimeGenerated [UTC]\": \"5/24/2023, 7:57:40.480 PM\",\n\"ResultCode\": \"200\",\n\"ResultSubcode\": \"0\"\n}\n\n";
+    let (c, report, _d) = read_text("page.json", text.as_bytes());
+    assert_eq!(c.records.len(), 1);
+    let f = &report.files[0];
+    assert_eq!((f.accepted, f.rejected, f.skipped), (1, 0, 0));
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    assert!(report.warnings[0].contains("without its array's closing ]"));
+}
+
+#[test]
+fn events_without_a_result_are_skipped_with_their_reason() {
+    use crate::normalize::SkipReason;
+    let text = concat!(
+        r#"[{"type":"Microsoft.Communication.CallConnected","time":"2026-11-24T10:00:00Z","data":{"correlationId":"c1"}}]"#,
+        "\n",
+        r#"[{"type":"Microsoft.Communication.PlayFailed","time":"2026-11-24T10:00:01Z","data":{"resultInformation":{"code":400,"subCode":8536},"correlationId":"c1"}}]"#,
+        "\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cb.jsonl");
+    std::fs::write(&p, text).unwrap();
+    let (agg, report) = ingest(&settings(vec![p]), None, || {
+        crate::aggregate::Aggregator::new(Default::default(), 3600)
+    })
+    .unwrap();
+    assert_eq!((agg.accepted, agg.rejected, agg.skipped), (1, 0, 1));
+    assert_eq!(agg.skip_counts.get(&SkipReason::NoResult), Some(&1));
+    assert_eq!(report.files[0].skipped, 1);
+}
+
+#[test]
+fn a_list_of_webhook_batches_is_read_with_other_objects_skipped() {
+    let ev = |t: &str, code: u32| {
+        format!(
+            r#"{{"type":"Microsoft.Communication.{t}","time":"2026-11-24T10:00:00Z","data":{{"resultInformation":{{"code":{code}}},"correlationId":"c1"}}}}"#
+        )
+    };
+    let text = format!(
+        "[\n[{}, {}],\n{{\"note\": \"restarted\"}},\n[{}],\n{}\n]\n",
+        ev("PlayFailed", 400),
+        ev("RecognizeFailed", 400),
+        ev("CallDisconnected", 500),
+        ev("PlayCompleted", 200)
+    );
+    for text in [text.clone(), text.replace('\n', "")] {
+        let (c, report, _d) = read_text("hooks.json", text.as_bytes());
+        let f = &report.files[0];
+        assert_eq!((f.accepted, f.rejected, f.skipped), (4, 0, 1), "{text}");
+        assert_eq!(c.records.len(), 4);
     }
 }

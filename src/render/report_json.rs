@@ -49,6 +49,7 @@ pub fn render(r: &Report, cat: &Catalogue) -> Value {
         "by_code": rows(&r.by_code),
         "by_operation": rows(&r.by_operation),
         "timeline": rows(&r.timeline_df),
+        "by_sip": rows(&r.by_sip),
         "rejects": rows(&r.rejects),
         "data_quality": {
             "rejects_by_reason": r.reject_groups.iter().map(|g| json!({
@@ -59,6 +60,9 @@ pub fn render(r: &Report, cat: &Catalogue) -> Value {
                 })).collect::<Vec<Value>>(),
             })).collect::<Vec<Value>>(),
             "rejects_truncated": r.rejects_truncated,
+            "skipped_by_reason": r.skip_counts.iter().map(|(reason, n)| json!({
+                "reason": reason.label(), "count": n,
+            })).collect::<Vec<Value>>(),
             "uncatalogued": r.uncatalogued().iter().map(|c| json!({
                 "code": c.code, "subcode": c.subcode, "count": c.count, "calls": c.calls,
             })).collect::<Vec<Value>>(),

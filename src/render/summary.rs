@@ -58,6 +58,20 @@ fn spikes_section(s: &mut String, r: &Report, cat: &Catalogue) {
     s.push('\n');
 }
 
+/// ` (no outcome: streaming usage record (no result by design): 12, event without a result: 18)`,
+/// or nothing.
+pub fn skip_note(r: &Report) -> String {
+    if r.skip_counts.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = r
+        .skip_counts
+        .iter()
+        .map(|(reason, n)| format!("{reason}: {n}"))
+        .collect();
+    format!(" (no outcome: {})", parts.join(", "))
+}
+
 pub fn render(r: &Report, cat: &Catalogue) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# Call Automation triage report\n");
@@ -78,11 +92,12 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
     }
     let _ = writeln!(
         s,
-        "- **Records:** {} read, {} accepted, {} rejected, {} skipped (no result: streaming usage){}",
+        "- **Records:** {} read, {} accepted, {} rejected, {} skipped{}{}",
         r.read,
         r.accepted,
         r.rejected,
         r.skipped,
+        skip_note(r),
         if r.outside > 0 {
             format!(", {} outside the window", r.outside)
         } else {
@@ -96,7 +111,7 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
         r.failures,
         r.accepted
     );
-    let _ = writeln!(s, "- **Catalogue:** {}\n", escape(&r.catalogue));
+    let _ = writeln!(s, "- **Catalogue:** {}\n", escape(&r.catalogue.join("; ")));
 
     let _ = writeln!(s, "## By category\n\n{}", table(&r.by_category));
 
@@ -157,6 +172,14 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
         );
     }
 
+    if r.by_sip.height() > 0 {
+        let _ = writeln!(s, "## SIP and Q.850 diagnostics\n");
+        let _ = writeln!(
+            s,
+            "What the SBC or carrier said, in the callback events that carry it.\n\n{}",
+            table(&r.by_sip)
+        );
+    }
     let _ = writeln!(s, "## Data quality\n");
     let _ = writeln!(s, "### Rejected records\n");
     if r.reject_groups.is_empty() {

@@ -2,6 +2,17 @@
 
 use super::{hostile, REPLACEMENT};
 
+/// One line of text for a terminal: [`hostile`] characters become U+FFFD, line breaks spaces.
+pub fn line(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\t' => ' ',
+            c if hostile(c) => REPLACEMENT,
+            c => c,
+        })
+        .collect()
+}
+
 /// Wraps `s` to `width` columns, each line prefixed by `indent`. [`hostile`] characters become
 /// U+FFFD: an escape sequence in a catalogue file must not reach the terminal.
 pub fn wrap(s: &str, width: usize, indent: &str) -> String {

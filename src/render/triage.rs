@@ -33,16 +33,21 @@ pub fn markdown(t: &Triage) -> String {
         let cat = e.category.map(|c| format!(" ({c})")).unwrap_or_default();
         let _ = writeln!(
             s,
-            "- **{}**{cat}, {} match: {}",
+            "- **{}**{cat}, {} match ({}): {}",
             e.label,
             e.matched,
+            escape(&e.source),
             linkify(&e.description)
         );
+        if !e.callback_event.is_empty() {
+            let _ = writeln!(s, "  - Callback events: {}", escape(&e.callback_event));
+        }
         if !e.mitigation.is_empty() {
             let _ = writeln!(s, "  - Mitigation: {}", linkify(&e.mitigation));
         }
     }
     s.push('\n');
+    let _ = writeln!(s, "Catalogues: {}.\n", escape(&t.catalogues.join("; ")));
 
     let _ = writeln!(s, "## Totals\n");
     if t.totals.is_empty() {
@@ -117,6 +122,35 @@ pub fn markdown(t: &Triage) -> String {
         let mut h = vec!["bucket".to_string()];
         h.extend(keys.iter().map(|k| key_label(k.0, k.1)));
         let _ = writeln!(s, "{}", table_of(&h, &rows));
+
+        if !t.diagnostics.is_empty() {
+            let _ = writeln!(s, "## SIP and Q.850 diagnostics\n");
+            let rows: Vec<Vec<String>> = t
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    vec![
+                        key_label(d.key.0, d.key.1),
+                        d.sip_code.map(|c| c.to_string()).unwrap_or_default(),
+                        d.sip_message.clone(),
+                        d.q850_code.map(|c| c.to_string()).unwrap_or_default(),
+                        d.q850_message.clone(),
+                        d.count.to_string(),
+                        d.calls.to_string(),
+                    ]
+                })
+                .collect();
+            let h = strings([
+                "code/subcode",
+                "SIP code",
+                "SIP message",
+                "Q.850 cause",
+                "Q.850 message",
+                "count",
+                "calls",
+            ]);
+            let _ = writeln!(s, "{}", table_of(&h, &rows));
+        }
 
         let _ = writeln!(s, "## By operation\n");
         let rows: Vec<Vec<String>> = t
@@ -223,8 +257,10 @@ pub fn json(t: &Triage) -> Value {
         "code": t.code,
         "catalogue": t.catalogue.iter().map(|e| json!({
             "entry": e.label, "match": e.matched.as_str(), "category": e.category.map(|c| c.as_str()),
+            "source": e.source, "callback_event": e.callback_event,
             "description": e.description, "mitigation": e.mitigation,
         })).collect::<Vec<_>>(),
+        "catalogues": t.catalogues,
         "records": {"read": t.records_read, "accepted": t.accepted, "matching": t.total()},
         "totals": t.totals.iter().map(|k| json!({
             "code": k.key.0, "subcode": k.key.1, "category": k.category.as_str(), "match": k.matched.as_str(),
@@ -243,6 +279,10 @@ pub fn json(t: &Triage) -> Value {
         })).collect::<Vec<_>>(),
         "calls_total": t.calls.len(),
         "messages": t.messages.iter().take(TOP_MESSAGES).map(|(m, n)| json!({"message": m, "count": n})).collect::<Vec<_>>(),
+        "diagnostics": t.diagnostics.iter().map(|d| json!({
+            "code": d.key.0, "subcode": d.key.1, "sip_code": d.sip_code, "sip_message": d.sip_message,
+            "q850_code": d.q850_code, "q850_message": d.q850_message, "count": d.count, "calls": d.calls,
+        })).collect::<Vec<_>>(),
         "verdict": {
             "day": t.verdict_day.map(day_text),
             "note": t.verdict_note,

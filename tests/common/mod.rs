@@ -78,7 +78,7 @@ pub fn records_of(inputs: &[PathBuf]) -> Vec<acs_triage::normalize::Record<'stat
             self.0.push(r.to_owned_record());
         }
         fn reject(&mut self, _: Reject) {}
-        fn skip(&mut self) {}
+        fn skip(&mut self, _: acs_triage::normalize::SkipReason) {}
         fn merge(&mut self, o: Collect) {
             self.0.extend(o.0);
         }

@@ -1,0 +1,673 @@
+//! Loading the catalogue: Microsoft's troubleshooting pages in their own Markdown, or a CSV of the
+//! same facts.
+//!
+//! A page is parsed with a GFM Markdown parser (pulldown-cmark). Its code tables are found by
+//! their header names, case-insensitively and in any order, never by their position or column
+//! count: `Code`, `Subcode`, `Description` or `Message`, `Mitigation` or `Advice`,
+//! `Callback Event`, `Result Categories`. Extra columns are ignored. A table with a code and a
+//! subcode column holds pairs; one with a code column only, generic codes; one with a subcode
+//! column only, generic subcodes. Pairs of a table with `Advice` or `Result Categories` columns
+//! (the PSTN page's layout) are of the PSTN tier, all others of the Call Automation tier.
+//!
+//! Nothing fails silently: a table that looks like a code table but cannot be read, a row that
+//! cannot be read, and a file with no code table at all are errors naming the file and line.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use thiserror::Error;
+
+use super::{Tier, DOCS_BASE};
+
+/// Largest catalogue file read: Microsoft's pages are tens of KiB.
+pub const MAX_CATALOGUE_BYTES: u64 = 16 << 20;
+
+#[derive(Debug, Error)]
+pub enum CatalogueError {
+    #[error("cannot read catalogue {file}: {cause}")]
+    Read { file: String, cause: String },
+    #[error("catalogue {file} is larger than {} MiB: not a catalogue page", MAX_CATALOGUE_BYTES >> 20)]
+    TooLarge { file: String },
+    #[error("catalogue {file} has no code table: expected Microsoft's troubleshooting page (a table with Code, Subcode and Description or Message columns) or a CSV with header code,subcode,description,mitigation")]
+    NoCodeTable { file: String },
+    #[error("catalogue {file}, line {line}: a table of codes whose columns are not known ({headers}); expected Code, Subcode, Description or Message, Mitigation or Advice, Callback Event")]
+    UnknownHeaders {
+        file: String,
+        line: usize,
+        headers: String,
+    },
+    #[error("catalogue {file}, line {line}: a code table with no entries")]
+    EmptyTable { file: String, line: usize },
+    #[error("catalogue {file}, line {line}: {what} {value:?} is not a number")]
+    NotNumeric {
+        file: String,
+        line: usize,
+        what: &'static str,
+        value: String,
+    },
+    #[error("catalogue {file}, line {line}: {reason}")]
+    Malformed {
+        file: String,
+        line: usize,
+        reason: String,
+    },
+}
+
+/// One pair row as read, before it joins a catalogue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PairRow {
+    pub code: u32,
+    pub subcode: u32,
+    pub description: String,
+    pub mitigation: String,
+    pub callback_events: Vec<String>,
+    pub tier: Tier,
+    pub line: usize,
+}
+
+/// Everything one file gives.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    /// `ms.date` of a page's front matter, when it has one.
+    pub date: Option<String>,
+    pub pairs: Vec<PairRow>,
+    /// Generic codes and subcodes, in file order.
+    pub codes: Vec<(u32, String)>,
+    pub subcodes: Vec<(u32, String)>,
+}
+
+/// A column a code table may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Col {
+    Code,
+    Subcode,
+    Description,
+    Mitigation,
+    CallbackEvent,
+    ResultCategory,
+}
+
+/// What a header cell names, if anything: letters and digits only, case-insensitively.
+fn column(header: &str) -> Option<Col> {
+    let h: String = header
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    Some(match h.as_str() {
+        "code" | "statuscode" | "resultcode" | "participantendreason" => Col::Code,
+        "subcode" | "resultsubcode" | "participantendsubcode" => Col::Subcode,
+        "description" | "message" => Col::Description,
+        "mitigation" | "advice" => Col::Mitigation,
+        "callbackevent" | "callbackevents" => Col::CallbackEvent,
+        "resultcategories" | "resultcategory" => Col::ResultCategory,
+        _ => return None,
+    })
+}
+
+/// Rewrites a link relative to the docs site (`../../how-tos/x.md#anchor`) to an absolute
+/// learn.microsoft.com link (`https://learn.microsoft.com/azure/communication-services/how-tos/x#anchor`).
+pub fn absolute_url(target: &str) -> String {
+    if target.contains("://") || target.starts_with('#') || target.starts_with("mailto:") {
+        return target.to_string();
+    }
+    let (path, anchor) = match target.find('#') {
+        Some(h) => (&target[..h], &target[h..]),
+        None => (target, ""),
+    };
+    let mut path = path.trim_start_matches('/');
+    while let Some(p) = path.strip_prefix("../").or_else(|| path.strip_prefix("./")) {
+        path = p;
+    }
+    let path = path.strip_suffix(".md").unwrap_or(path);
+    format!("{DOCS_BASE}{path}{anchor}")
+}
+
+/// A table cell's text being built: Markdown links kept as `[text](absolute url)`, code spans
+/// as `` `code` ``, other markup dropped, `<br/>` as a line break.
+#[derive(Default)]
+struct CellText {
+    text: String,
+    /// Destinations of the links being read, innermost last.
+    links: Vec<String>,
+}
+
+impl CellText {
+    fn event(&mut self, e: &Event<'_>) {
+        match e {
+            Event::Text(t) => self.text.push_str(t),
+            Event::Code(t) => {
+                self.text.push('`');
+                self.text.push_str(t);
+                self.text.push('`');
+            }
+            Event::InlineHtml(h) | Event::Html(h) => {
+                let tag: String = h
+                    .chars()
+                    .filter(|c| c.is_ascii_alphabetic())
+                    .flat_map(|c| c.to_lowercase())
+                    .collect();
+                if tag == "br" {
+                    self.text.push('\n');
+                }
+            }
+            Event::SoftBreak => self.text.push(' '),
+            Event::HardBreak => self.text.push('\n'),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                self.text.push('[');
+                self.links.push(absolute_url(dest_url));
+            }
+            Event::End(TagEnd::Link) => {
+                let url = self.links.pop().unwrap_or_default();
+                self.text.push_str("](");
+                self.text.push_str(&url);
+                self.text.push(')');
+            }
+            _ => {}
+        }
+    }
+
+    /// The text, one line per `<br/>`, each trimmed and without a leading list marker (`- `).
+    fn finish(self) -> String {
+        self.text
+            .split('\n')
+            .map(|l| {
+                let l = l.trim();
+                l.strip_prefix("- ")
+                    .or_else(|| l.strip_prefix("* "))
+                    .map_or(l, str::trim_start)
+            })
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// A table as read: the line of its header, the header cells, and each row with its line.
+struct Table {
+    line: usize,
+    header: Vec<String>,
+    rows: Vec<(usize, Vec<String>)>,
+}
+
+/// Every GFM table of a Markdown text.
+fn tables(text: &str) -> Vec<Table> {
+    let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+    let mut out: Vec<Table> = Vec::new();
+    let mut cell: Option<CellText> = None;
+    let mut row: Vec<String> = Vec::new();
+    let mut row_line = 0;
+    let mut in_head = false;
+    for (e, range) in Parser::new_ext(text, Options::ENABLE_TABLES).into_offset_iter() {
+        match &e {
+            Event::Start(Tag::Table(_)) => out.push(Table {
+                line: line_of(range.start),
+                header: Vec::new(),
+                rows: Vec::new(),
+            }),
+            Event::Start(Tag::TableHead) => {
+                in_head = true;
+                row.clear();
+            }
+            Event::End(TagEnd::TableHead) => {
+                in_head = false;
+                if let Some(t) = out.last_mut() {
+                    t.header = std::mem::take(&mut row);
+                }
+            }
+            Event::Start(Tag::TableRow) => {
+                row.clear();
+                row_line = line_of(range.start);
+            }
+            Event::End(TagEnd::TableRow) => {
+                if let Some(t) = out.last_mut() {
+                    t.rows.push((row_line, std::mem::take(&mut row)));
+                }
+            }
+            Event::Start(Tag::TableCell) => cell = Some(CellText::default()),
+            Event::End(TagEnd::TableCell) => {
+                row.push(cell.take().map(CellText::finish).unwrap_or_default());
+            }
+            _ => {
+                if let Some(c) = cell.as_mut() {
+                    c.event(&e);
+                }
+            }
+        }
+    }
+    debug_assert!(!in_head);
+    out
+}
+
+/// The `ms.date` of a page's front matter.
+fn ms_date(text: &str) -> Option<String> {
+    text.lines()
+        .take(40)
+        .find_map(|l| l.trim().strip_prefix("ms.date:"))
+        .map(|d| d.trim().to_string())
+}
+
+fn is_number(cell: &str) -> bool {
+    let t = cell.trim();
+    !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn number(cell: &str, what: &'static str, file: &str, line: usize) -> Result<u32, CatalogueError> {
+    let t = cell.trim().trim_matches('`');
+    t.parse::<u32>().map_err(|_| CatalogueError::NotNumeric {
+        file: file.to_string(),
+        line,
+        what,
+        value: cell.trim().to_string(),
+    })
+}
+
+/// The callback events of a cell: `CreateCallFailed / AnswerFailed` → both.
+fn callback_events(cell: &str) -> Vec<String> {
+    cell.split(['/', ',', '\n'])
+        .map(|s| s.trim().trim_matches('`').to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Parses one of Microsoft's troubleshooting pages (or any Markdown with such tables).
+pub fn markdown(text: &str, file: &str) -> Result<Loaded, CatalogueError> {
+    let mut loaded = Loaded {
+        date: ms_date(text),
+        ..Loaded::default()
+    };
+    let mut code_tables = 0;
+    for t in tables(text) {
+        let mut at: HashMap<Col, usize> = HashMap::new();
+        for (i, h) in t.header.iter().enumerate() {
+            if let Some(c) = column(h) {
+                at.entry(c).or_insert(i);
+            }
+        }
+        let get = |row: &[String], c: Col| -> String {
+            at.get(&c)
+                .and_then(|&i| row.get(i))
+                .cloned()
+                .unwrap_or_default()
+        };
+        let (code, sub, desc) = (
+            at.contains_key(&Col::Code),
+            at.contains_key(&Col::Subcode),
+            at.contains_key(&Col::Description),
+        );
+        if !desc || !(code || sub) {
+            // Not a table this loader knows. It is an error when it looks like one of codes:
+            // a column named like a code, or a first column, with numbers in every row.
+            let numeric_column = |i: usize| {
+                !t.rows.is_empty()
+                    && t.rows
+                        .iter()
+                        .all(|(_, r)| r.get(i).is_some_and(|c| is_number(c)))
+            };
+            let named = t
+                .header
+                .iter()
+                .position(|h| h.to_lowercase().contains("code"));
+            if named.is_some_and(numeric_column) || numeric_column(0) {
+                return Err(CatalogueError::UnknownHeaders {
+                    file: file.to_string(),
+                    line: t.line,
+                    headers: t.header.join(" | "),
+                });
+            }
+            continue;
+        }
+        code_tables += 1;
+        if t.rows.is_empty() {
+            return Err(CatalogueError::EmptyTable {
+                file: file.to_string(),
+                line: t.line,
+            });
+        }
+        let tier = if at.contains_key(&Col::ResultCategory)
+            || t.header
+                .iter()
+                .any(|h| column(h) == Some(Col::Mitigation) && h.to_lowercase().contains("advice"))
+        {
+            Tier::Pstn
+        } else {
+            Tier::CallAutomation
+        };
+        for (line, row) in &t.rows {
+            let line = *line;
+            if row.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            let description = get(row, Col::Description);
+            match (code, sub) {
+                (true, true) => loaded.pairs.push(PairRow {
+                    code: number(&get(row, Col::Code), "code", file, line)?,
+                    subcode: number(&get(row, Col::Subcode), "subcode", file, line)?,
+                    description,
+                    mitigation: get(row, Col::Mitigation),
+                    callback_events: callback_events(&get(row, Col::CallbackEvent)),
+                    tier,
+                    line,
+                }),
+                (true, false) => loaded.codes.push((
+                    number(&get(row, Col::Code), "code", file, line)?,
+                    description,
+                )),
+                _ => loaded.subcodes.push((
+                    number(&get(row, Col::Subcode), "subcode", file, line)?,
+                    description,
+                )),
+            }
+        }
+    }
+    if code_tables == 0 {
+        return Err(CatalogueError::NoCodeTable {
+            file: file.to_string(),
+        });
+    }
+    Ok(loaded)
+}
+
+/// Parses a CSV `code,subcode,description,mitigation` (optionally `callback_event`, in any
+/// column order). A row with code and subcode is a pair; a row without subcode describes a
+/// code; a row without code describes a subcode. A row with a missing field, a bad number or
+/// a key given twice is an error naming its line.
+pub fn csv(text: &str, file: &str) -> Result<Loaded, CatalogueError> {
+    let malformed = |line: usize, reason: String| CatalogueError::Malformed {
+        file: file.to_string(),
+        line,
+        reason,
+    };
+    let mut rdr = ::csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = rdr
+        .headers()
+        .map_err(|e| malformed(1, e.to_string()))?
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let (Some(ci), Some(si), Some(di)) = (col("code"), col("subcode"), col("description")) else {
+        return Err(malformed(
+            1,
+            "the header must be code,subcode,description,mitigation".into(),
+        ));
+    };
+    let mi = col("mitigation");
+    let ei = col("callback_event");
+    let mut loaded = Loaded::default();
+    let mut seen: HashMap<(Option<u32>, Option<u32>), usize> = HashMap::new();
+    // The physical line a record starts on (the reader's own line count, and its record
+    // position, leave out the blank lines before it).
+    let line_at = |byte: u64| {
+        let from = (byte as usize).min(text.len());
+        let start = from + text[from..].len() - text[from..].trim_start_matches(['\r', '\n']).len();
+        text[..start].matches('\n').count() + 1
+    };
+    for row in rdr.records() {
+        let row = row.map_err(|e| {
+            malformed(
+                e.position().map_or(0, |p| line_at(p.byte())),
+                "unreadable CSV row".into(),
+            )
+        })?;
+        let line = row.position().map_or(0, |p| line_at(p.byte()));
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if row.len() != header.len() {
+            return Err(malformed(
+                line,
+                format!("{} fields for {} columns", row.len(), header.len()),
+            ));
+        }
+        let cell = |i: usize| row.get(i).unwrap_or("").trim();
+        let description = cell(di).to_string();
+        let num = |v: &str, what| {
+            (!v.is_empty())
+                .then(|| number(v, what, file, line))
+                .transpose()
+        };
+        let (code, sub) = (num(cell(ci), "code")?, num(cell(si), "subcode")?);
+        if let Some(first) = seen.insert((code, sub), line) {
+            let key = match (code, sub) {
+                (Some(c), Some(s)) => format!("pair {c}/{s}"),
+                (Some(c), None) => format!("code {c}"),
+                (None, Some(s)) => format!("subcode {s}"),
+                (None, None) => String::new(),
+            };
+            return Err(malformed(
+                line,
+                format!("{key} is given twice (first on line {first})"),
+            ));
+        }
+        match (code, sub) {
+            (None, None) => {
+                return Err(malformed(
+                    line,
+                    "a row needs a code, a subcode or both".into(),
+                ))
+            }
+            (Some(c), None) => loaded.codes.push((c, description)),
+            (None, Some(s)) => loaded.subcodes.push((s, description)),
+            (Some(code), Some(subcode)) => loaded.pairs.push(PairRow {
+                code,
+                subcode,
+                description,
+                mitigation: mi.map(|i| cell(i).to_string()).unwrap_or_default(),
+                callback_events: ei.map(|i| callback_events(cell(i))).unwrap_or_default(),
+                tier: Tier::CallAutomation,
+                line,
+            }),
+        }
+    }
+    if loaded.pairs.is_empty() && loaded.codes.is_empty() && loaded.subcodes.is_empty() {
+        return Err(CatalogueError::NoCodeTable {
+            file: file.to_string(),
+        });
+    }
+    Ok(loaded)
+}
+
+/// Whether a file's text is the CSV form: its first non-blank line is a header starting with
+/// `code,` (or the file is named `.csv`, decided by the caller).
+pub fn looks_like_csv(text: &str) -> bool {
+    text.lines()
+        .find(|l| !l.trim().is_empty())
+        .is_some_and(|l| l.trim().to_ascii_lowercase().starts_with("code,"))
+}
+
+/// A catalogue file's bytes as text: UTF-8 (a BOM dropped), or UTF-16 with its byte-order mark
+/// (what Windows PowerShell 5 writes).
+pub fn decode(bytes: &[u8], file: &str) -> Result<String, CatalogueError> {
+    let utf16 = |units: Vec<u16>| {
+        String::from_utf16(&units).map_err(|_| CatalogueError::Read {
+            file: file.to_string(),
+            cause: "invalid UTF-16".into(),
+        })
+    };
+    let pairs = |b: &[u8], le: bool| -> Vec<u16> {
+        b.chunks_exact(2)
+            .map(|c| {
+                if le {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            })
+            .collect()
+    };
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return utf16(pairs(rest, true));
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return utf16(pairs(rest, false));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    String::from_utf8(bytes.to_vec()).map_err(|e| CatalogueError::Read {
+        file: file.to_string(),
+        cause: format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(body: &str) -> Result<Loaded, CatalogueError> {
+        markdown(body, "p.md")
+    }
+
+    #[test]
+    fn links_keep_anchor_and_drop_md() {
+        assert_eq!(
+            absolute_url("../../../../../how-tos/call-automation/control-mid-call-media-actions.md#media-action-compatibility-table"),
+            "https://learn.microsoft.com/azure/communication-services/how-tos/call-automation/control-mid-call-media-actions#media-action-compatibility-table"
+        );
+        assert_eq!(
+            absolute_url("https://example.org/a.md"),
+            "https://example.org/a.md"
+        );
+        assert_eq!(
+            absolute_url("../concepts/x.md"),
+            "https://learn.microsoft.com/azure/communication-services/concepts/x"
+        );
+    }
+
+    #[test]
+    fn headers_in_any_order_and_case_with_extra_columns() {
+        let l = page(
+            "| MITIGATION | Extra | subcode | Description | code |\n|---|---|---|---|---|\n| fix it | x | 8522 | Not found | 404 |\n",
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                l.pairs[0].code,
+                l.pairs[0].subcode,
+                l.pairs[0].mitigation.as_str()
+            ),
+            (404, 8522, "fix it")
+        );
+        assert_eq!(l.pairs[0].tier, Tier::CallAutomation);
+        assert_eq!(l.pairs[0].line, 3);
+    }
+
+    #[test]
+    fn the_hand_splitters_bugs_are_gone() {
+        // Two links in one cell, a URL with a parenthesis, an escaped pipe.
+        let l = page(concat!(
+            "| Code | Subcode | Description | Mitigation |\n|---|---|---|---|\n",
+            "| 400 | 1 | a \\| b | see [a] or [docs](https://x.example/a_(b)) |\n",
+        ))
+        .unwrap();
+        assert_eq!(l.pairs[0].description, "a | b");
+        assert_eq!(
+            l.pairs[0].mitigation,
+            "see [a] or [docs](https://x.example/a_(b))"
+        );
+    }
+
+    #[test]
+    fn breaks_and_bullets_become_lines() {
+        let l = page(concat!(
+            "| SubCode | Code | Message | Result Categories | Advice |\n|--- |--- |--- |--- |--- |\n",
+            "| 560403 | 403 | - Call forbidden.<br/> - Call canceled.<br/> - Call rejected. |  | See <https://en.wikipedia.org/wiki/E.164>. |\n",
+        ))
+        .unwrap();
+        let p = &l.pairs[0];
+        assert_eq!(
+            p.description,
+            "Call forbidden.\nCall canceled.\nCall rejected."
+        );
+        assert_eq!(
+            p.mitigation,
+            "See [https://en.wikipedia.org/wiki/E.164](https://en.wikipedia.org/wiki/E.164)."
+        );
+        assert_eq!(p.tier, Tier::Pstn);
+    }
+
+    #[test]
+    fn generic_tables_and_callback_events() {
+        let l = page(concat!(
+            "| Callback Event | Code | Subcode | Description | Mitigation |\n|--|--|--|--|--|\n",
+            "| CreateCallFailed / AnswerFailed | 404 | 8522 | Not found | Check |\n\n",
+            "| Status Code | Description |\n| --- | --- |\n| 603 | Declined |\n\n",
+            "| Subcode | Description |\n| --- | --- |\n| 0 | Success |\n",
+        ))
+        .unwrap();
+        assert_eq!(
+            l.pairs[0].callback_events,
+            ["CreateCallFailed", "AnswerFailed"]
+        );
+        assert_eq!(l.codes, [(603, "Declined".to_string())]);
+        assert_eq!(l.subcodes, [(0, "Success".to_string())]);
+    }
+
+    #[test]
+    fn errors_name_the_file_and_line() {
+        let e = page("# nothing here\n").unwrap_err();
+        assert!(matches!(e, CatalogueError::NoCodeTable { .. }), "{e}");
+        let e = page("| Code | Subcode | Description | Mitigation |\n| --- | --- | --- | --- |\n| 404 | 8522 | a | b |\n| 4o4 | 1 | a | b |\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "catalogue p.md, line 4: code \"4o4\" is not a number"
+        );
+        let e =
+            page("text\n\n| Error | Sub | Text |\n|---|---|---|\n| 404 | 1 | x |\n").unwrap_err();
+        assert!(
+            e.to_string().starts_with("catalogue p.md, line 3: a table of codes whose columns are not known (Error | Sub | Text)"),
+            "{e}"
+        );
+        let e = page("| Code | Description |\n|---|---|\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "catalogue p.md, line 1: a code table with no entries"
+        );
+        // A table of something else is not a code table.
+        let e =
+            page("| Property | Type | Description |\n|---|---|---|\n| `Code` | Integer | x |\n")
+                .unwrap_err();
+        assert!(matches!(e, CatalogueError::NoCodeTable { .. }));
+    }
+
+    #[test]
+    fn csv_form_and_its_errors() {
+        let l = csv("code,subcode,description,mitigation\n404,8522,Not found,Check the call\n418,,Teapot,\n,9100,New subcode,\n", "c.csv").unwrap();
+        assert_eq!(l.pairs.len(), 1);
+        assert_eq!(l.codes, [(418, "Teapot".to_string())]);
+        assert_eq!(l.subcodes, [(9100, "New subcode".to_string())]);
+        let err = |t: &str| csv(t, "c.csv").unwrap_err().to_string();
+        assert_eq!(
+            err("code,subcode,description,mitigation\n404,8522,a,b\n404,x1,a,b\n"),
+            "catalogue c.csv, line 3: subcode \"x1\" is not a number"
+        );
+        assert_eq!(
+            err("code,subcode,description,mitigation\n404,8522,a\n"),
+            "catalogue c.csv, line 2: 3 fields for 4 columns"
+        );
+        assert_eq!(
+            err("code,subcode,description,mitigation\n404,8522,a,b\n\n404,8522,c,d\n"),
+            "catalogue c.csv, line 4: pair 404/8522 is given twice (first on line 2)"
+        );
+        assert!(matches!(
+            csv("code,subcode,description,mitigation\n", "e.csv").unwrap_err(),
+            CatalogueError::NoCodeTable { .. }
+        ));
+    }
+
+    #[test]
+    fn utf16_is_decoded() {
+        let text = "code,subcode,description,mitigation\n404,1,a,b\n";
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let mut be = vec![0xFE, 0xFF];
+        be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+        assert_eq!(decode(&le, "x").unwrap(), text);
+        assert_eq!(decode(&be, "x").unwrap(), text);
+        assert!(decode(b"\xff\x00abc", "x").is_err());
+    }
+}
