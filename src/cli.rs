@@ -305,6 +305,7 @@ pub struct ThresholdArgs {
         long,
         value_name = "P",
         default_value_t = 0.001,
+        value_parser = crate::config::parse_p,
         help_heading = "Spikes"
     )]
     pub spike_p: f64,
@@ -313,12 +314,12 @@ pub struct ThresholdArgs {
     #[arg(long, value_name = "N", default_value_t = 10, help_heading = "Spikes")]
     pub spike_min_count: u64,
 
-    /// Flag a key only when count / max(expected, 0.5) is at least this.
-    #[arg(long, value_name = "R", default_value_t = 2.0, help_heading = "Spikes")]
+    /// Flag a key only when count / max(expected, 0.5) is at least this (at least 1).
+    #[arg(long, value_name = "R", default_value_t = 2.0, value_parser = crate::config::parse_ratio, help_heading = "Spikes")]
     pub spike_min_ratio: f64,
 
-    /// Flag a key only when count - expected is at least this.
-    #[arg(long, value_name = "N", default_value_t = 5.0, help_heading = "Spikes")]
+    /// Flag a key only when count - expected is at least this (at least 0).
+    #[arg(long, value_name = "N", default_value_t = 5.0, value_parser = crate::config::parse_excess, help_heading = "Spikes")]
     pub spike_min_excess: f64,
 }
 

@@ -45,24 +45,52 @@ pub fn parse_max_bad(s: &str) -> Result<MaxBad, String> {
     }
 }
 
-/// `+HH:MM` or `-HH:MM` (also `Z`).
+/// `+HH:MM` or `-HH:MM` (also `Z`), within ±14:00 (the widest offset in use).
 pub fn parse_offset(s: &str) -> Result<FixedOffset, String> {
     let t = s.trim();
     if t.eq_ignore_ascii_case("z") || t == "00:00" {
         return Ok(FixedOffset::east_opt(0).expect("zero offset"));
     }
+    let bad = || format!("{s:?} is not an offset like +01:00 (±HH:MM, at most ±14:00)");
     let (sign, rest) = match t.as_bytes().first() {
         Some(b'+') => (1, &t[1..]),
         Some(b'-') => (-1, &t[1..]),
-        _ => return Err(format!("{s:?} is not an offset like +01:00")),
+        _ => return Err(bad()),
     };
-    let (h, m) = rest.split_once(':').unwrap_or((rest, "0"));
-    let (h, m): (i32, i32) = match (h.parse(), m.parse()) {
-        (Ok(h), Ok(m)) if h <= 14 && m < 60 => (h, m),
-        _ => return Err(format!("{s:?} is not an offset like +01:00")),
-    };
-    FixedOffset::east_opt(sign * (h * 3600 + m * 60))
-        .ok_or_else(|| format!("{s:?} is out of range"))
+    let (h, m) = rest.split_once(':').unwrap_or((rest, "00"));
+    let digits = |x: &str| (1..=2).contains(&x.len()) && x.bytes().all(|b| b.is_ascii_digit());
+    if !digits(h) || m.len() != 2 || !digits(m) {
+        return Err(bad());
+    }
+    let (h, m): (i32, i32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if m >= 60 || h * 60 + m > 14 * 60 {
+        return Err(bad());
+    }
+    FixedOffset::east_opt(sign * (h * 3600 + m * 60)).ok_or_else(bad)
+}
+
+/// `--spike-p`: a probability in (0, 1].
+pub fn parse_p(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(p) if p > 0.0 && p <= 1.0 => Ok(p),
+        _ => Err(format!("{s:?} is not a p-value in (0, 1]")),
+    }
+}
+
+/// `--spike-min-ratio`: a finite ratio of at least 1.
+pub fn parse_ratio(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(r) if r.is_finite() && r >= 1.0 => Ok(r),
+        _ => Err(format!("{s:?} is not a finite ratio of at least 1")),
+    }
+}
+
+/// `--spike-min-excess`: a finite count of at least 0.
+pub fn parse_excess(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
+        _ => Err(format!("{s:?} is not a finite number of at least 0")),
+    }
 }
 
 /// RFC 3339, or a date `YYYY-MM-DD` meaning its UTC midnight.
@@ -159,8 +187,30 @@ mod tests {
     fn offsets() {
         assert_eq!(parse_offset("+01:00").unwrap().local_minus_utc(), 3600);
         assert_eq!(parse_offset("-05:30").unwrap().local_minus_utc(), -19800);
-        assert!(parse_offset("01:00").is_err());
-        assert!(parse_offset("+25:00").is_err());
+        assert_eq!(parse_offset("+14:00").unwrap().local_minus_utc(), 14 * 3600);
+        assert_eq!(parse_offset("-9").unwrap().local_minus_utc(), -9 * 3600);
+        for bad in [
+            "01:00", "+25:00", "+-1:00", "+00:-30", "+14:59", "+14:01", "+1:5", "+", "+1:60", "++1",
+        ] {
+            assert!(parse_offset(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn spike_thresholds_are_validated() {
+        for bad in ["NaN", "-1", "0", "2", "inf", "1e999", "x"] {
+            assert!(parse_p(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_p("1"), Ok(1.0));
+        assert_eq!(parse_p("0.001"), Ok(0.001));
+        for bad in ["NaN", "inf", "-5", "0.5", "1e999"] {
+            assert!(parse_ratio(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_ratio("1"), Ok(1.0));
+        for bad in ["NaN", "1e999", "-1", "inf"] {
+            assert!(parse_excess(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_excess("0"), Ok(0.0));
     }
 
     #[test]

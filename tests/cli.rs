@@ -1696,3 +1696,37 @@ fn progress_always_reaches_a_log_and_never_stays_silent() {
     let (_, out) = report_samples(&["--progress", "never"]);
     assert!(!stderr(&out).contains("MiB"), "{}", stderr(&out));
 }
+
+#[test]
+fn numeric_flags_are_validated_with_the_flag_named() {
+    for (flag, value) in [
+        ("--spike-p", "NaN"),
+        ("--spike-p", "-1"),
+        ("--spike-p", "2"),
+        ("--spike-p", "inf"),
+        ("--spike-min-ratio", "NaN"),
+        ("--spike-min-ratio", "inf"),
+        ("--spike-min-ratio", "-5"),
+        ("--spike-min-excess", "NaN"),
+        ("--spike-min-excess", "1e999"),
+        ("--local-offset", "+-1:00"),
+        ("--local-offset", "+00:-30"),
+        ("--local-offset", "+14:59"),
+    ] {
+        let out = bin()
+            .args(["report", "samples/", "--out", "/nonexistent-never-written"])
+            .arg(format!("{flag}={value}"))
+            .assert()
+            .code(2);
+        assert!(
+            stderr(&out).contains(flag),
+            "{flag} {value}: {}",
+            stderr(&out)
+        );
+    }
+    let out = bin()
+        .args(["kql", "spikes", "--spike-p", "NaN"])
+        .assert()
+        .code(2);
+    assert!(stderr(&out).contains("--spike-p"));
+}

@@ -25,7 +25,7 @@ use std::io::{self, BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 
@@ -215,6 +215,9 @@ where
 struct Source {
     path: Option<PathBuf>,
     name: String,
+    /// Why the walk could not reach it (an unreadable directory, a dangling link): read as a
+    /// reject `unreadable`, never opened.
+    problem: Option<String>,
 }
 
 pub const WALKED_EXTENSIONS: [&str; 6] = ["json", "jsonl", "ndjson", "csv", "txt", "log"];
@@ -228,64 +231,119 @@ fn wanted_in_walk(p: &Path) -> bool {
         .is_some_and(|e| WALKED_EXTENSIONS.iter().any(|w| e.eq_ignore_ascii_case(w)))
 }
 
-/// Collects the files to read, each once. A file named twice, or reached again through a
-/// symbolic link or another path, is read the first time only; a directory is entered once
-/// (a link back to a parent would otherwise loop); and walks do not take the files in `skip`
+/// A file's identity on its device, whatever path reaches it (a link, a hard link, `..`).
+fn file_id(m: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (m.dev(), m.ino())
+}
+
+/// Collects the files to read, each once: a file named twice, or reached again through a
+/// symbolic link or another path, is read the first time only. Directories are walked with
+/// `walkdir` (sorted, hidden entries skipped, links followed, loops detected), and only regular
+/// files found there are read: a FIFO, socket or device in a directory is skipped with a
+/// warning (one named on the command line is read). A walk does not take the files in `skip`
 /// (the reports this run writes).
 struct Collector {
     out: Vec<Source>,
-    files: HashSet<PathBuf>,
-    dirs: HashSet<PathBuf>,
-    skip: HashSet<PathBuf>,
-}
-
-/// The canonical path, or the path itself when it has none (a dangling link: reading it fails
-/// and is reported).
-fn identity(p: &Path) -> PathBuf {
-    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+    seen: HashSet<(u64, u64)>,
+    skip: HashSet<(u64, u64)>,
+    warnings: Vec<String>,
 }
 
 impl Collector {
-    fn file(&mut self, p: &Path) {
-        if self.files.insert(identity(p)) {
-            self.out.push(Source {
-                name: p.display().to_string(),
-                path: Some(p.to_path_buf()),
-            });
+    fn add(&mut self, p: &Path, meta: Option<&std::fs::Metadata>) {
+        if meta.is_some_and(|m| !self.seen.insert(file_id(m))) {
+            return;
         }
+        self.out.push(Source {
+            name: p.display().to_string(),
+            path: Some(p.to_path_buf()),
+            problem: None,
+        });
     }
 
-    fn walk(&mut self, dir: &Path) -> Result<()> {
-        if !self.dirs.insert(identity(dir)) {
-            return Ok(());
-        }
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-            .with_context(|| format!("cannot read directory {}", dir.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                !p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with('.'))
-            })
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                self.walk(&p)?;
-            } else if wanted_in_walk(&p) && !self.skip.contains(&identity(&p)) {
-                self.file(&p);
+    fn unreachable(&mut self, p: &Path, why: String) {
+        self.out.push(Source {
+            name: p.display().to_string(),
+            path: Some(p.to_path_buf()),
+            problem: Some(why),
+        });
+    }
+
+    fn walk(&mut self, dir: &Path) {
+        let hidden = |e: &walkdir::DirEntry| {
+            e.depth() > 0 && e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
+        };
+        let walk = walkdir::WalkDir::new(dir)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| !hidden(e));
+        // The directory yielded last: the walk opens it next, and an error for its path then
+        // means it could not be read.
+        let mut last_dir: Option<PathBuf> = None;
+        for entry in walk {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    // A link back to a parent is walked once; an unreadable directory or a
+                    // dangling link is a reject, and the walk goes on.
+                    if e.loop_ancestor().is_some() {
+                        continue;
+                    }
+                    let Some(p) = e.path().map(Path::to_path_buf) else {
+                        continue;
+                    };
+                    let is_dir = last_dir.as_deref() == Some(p.as_path())
+                        || std::fs::metadata(&p).is_ok_and(|m| m.is_dir());
+                    if is_dir || wanted_in_walk(&p) {
+                        let why = e
+                            .io_error()
+                            .map_or_else(|| e.to_string(), |io| io.to_string());
+                        self.unreachable(&p, why);
+                    }
+                    continue;
+                }
+            };
+            let ft = entry.file_type();
+            if ft.is_dir() {
+                last_dir = Some(entry.path().to_path_buf());
+                continue;
             }
+            if !wanted_in_walk(entry.path()) {
+                continue;
+            }
+            let meta = entry.metadata().ok();
+            if !ft.is_file() {
+                self.warnings.push(format!(
+                    "{}: skipped: not a regular file (a FIFO, socket or device is read only when named on the command line)",
+                    entry.path().display()
+                ));
+                continue;
+            }
+            if meta
+                .as_ref()
+                .is_some_and(|m| self.skip.contains(&file_id(m)))
+            {
+                continue;
+            }
+            self.add(entry.path(), meta.as_ref());
         }
-        Ok(())
     }
 }
 
-fn sources(settings: &IngestSettings) -> Result<Vec<Source>> {
+/// The files to read, and what the user should know about the walk.
+fn sources(settings: &IngestSettings) -> (Vec<Source>, Vec<String>) {
     let mut c = Collector {
         out: Vec::new(),
-        files: HashSet::new(),
-        dirs: HashSet::new(),
-        skip: settings.skip_files.iter().map(|f| identity(f)).collect(),
+        seen: HashSet::new(),
+        skip: settings
+            .skip_files
+            .iter()
+            .filter_map(|f| std::fs::metadata(f).ok())
+            .map(|m| file_id(&m))
+            .collect(),
+        warnings: Vec::new(),
     };
     let mut stdin = false;
     for p in &settings.inputs {
@@ -295,23 +353,27 @@ fn sources(settings: &IngestSettings) -> Result<Vec<Source>> {
                 c.out.push(Source {
                     path: None,
                     name: "<stdin>".into(),
+                    problem: None,
                 });
             }
-        } else if p.is_dir() {
-            c.walk(p)?;
-        } else {
-            c.file(p);
+            continue;
+        }
+        let meta = std::fs::metadata(p);
+        match &meta {
+            Ok(m) if m.is_dir() => c.walk(p),
+            _ => c.add(p, meta.as_ref().ok()),
         }
     }
-    Ok(c.out)
+    (c.out, c.warnings)
 }
 
 /// Total size of the input files, for the progress bar (standard input counts as nothing).
 pub fn total_bytes(settings: &IngestSettings) -> u64 {
     sources(settings)
-        .unwrap_or_default()
+        .0
         .iter()
         .filter_map(|s| s.path.as_ref()?.metadata().ok())
+        .filter(|m| m.is_file())
         .map(|m| m.len())
         .sum()
 }
@@ -319,11 +381,15 @@ pub fn total_bytes(settings: &IngestSettings) -> u64 {
 type Input = Box<dyn Read + Send>;
 
 /// Opens a source, decompressing gzip and transcoding UTF-16 to UTF-8 when its first bytes
-/// say so.
-fn open(src: &Source) -> io::Result<Input> {
-    let raw: Input = match &src.path {
-        Some(p) => Box::new(File::open(p)?),
-        None => Box::new(io::stdin()),
+/// say so. The progress bar counts the bytes of the file itself, before either.
+fn open(src: &Source, progress: Option<&ProgressBar>) -> io::Result<Input> {
+    if let Some(why) = &src.problem {
+        return Err(io::Error::other(why.clone()));
+    }
+    let raw: Input = match (&src.path, progress) {
+        (Some(p), Some(bar)) => Box::new(bar.wrap_read(File::open(p)?)),
+        (Some(p), None) => Box::new(File::open(p)?),
+        (None, _) => Box::new(io::stdin()),
     };
     let mut r = BufReader::with_capacity(1 << 16, raw);
     let head = io::BufRead::fill_buf(&mut r)?;
@@ -346,20 +412,6 @@ fn open(src: &Source) -> io::Result<Input> {
         ))
     } else {
         Ok(Box::new(r))
-    }
-}
-
-/// Counts bytes read from the underlying file for the progress bar.
-struct Progressed<R> {
-    inner: R,
-    bar: ProgressBar,
-}
-
-impl<R: Read> Read for Progressed<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.bar.inc(n as u64);
-        Ok(n)
     }
 }
 
@@ -396,9 +448,10 @@ fn detect(prefix: &[u8]) -> InputFormat {
     // spread over lines, only the last element of an array can be one (the others end in a
     // comma), and the lines around it are brackets and keys.
     let next: Vec<&[u8]> = lines.take(8).collect();
+    // Records, or callback batches (an array of events per line).
     let whole = next
         .iter()
-        .filter(|l| l.starts_with(b"{") && parses(l))
+        .filter(|l| (l.starts_with(b"{") || l.starts_with(b"[")) && parses(l))
         .count();
     let mostly_whole = whole >= 2 && whole * 4 >= next.len() * 3;
     if json_first {
@@ -474,14 +527,7 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
     };
     let mut shape = "unreadable";
     let result = (|| -> io::Result<()> {
-        let input = open(src)?;
-        let input: Input = match (progress, &src.path) {
-            (Some(bar), Some(_)) => Box::new(Progressed {
-                inner: input,
-                bar: bar.clone(),
-            }),
-            _ => input,
-        };
+        let input = open(src, progress)?;
         let mut prefix = Vec::with_capacity(PREFIX_BYTES as usize);
         let mut input = input;
         // A read error in the prefix (a corrupt gzip) is reported after the records before it.
@@ -537,7 +583,7 @@ pub fn ingest<S: Sink, M: Fn() -> S + Sync>(
     progress: Option<&ProgressBar>,
     make: M,
 ) -> Result<(S, IngestReport)> {
-    let srcs = sources(settings)?;
+    let (srcs, walk_warnings) = sources(settings);
     // Files are read in parallel, each into the sink of the worker that reads it, and the
     // workers' sinks merged as they finish: a sink per file kept to the end would make memory
     // grow with the number of files.
@@ -563,7 +609,10 @@ pub fn ingest<S: Sink, M: Fn() -> S + Sync>(
         );
     blocks::release_buffers();
     files.sort_by_key(|(i, _, _)| *i);
-    let mut report = IngestReport::default();
+    let mut report = IngestReport {
+        warnings: walk_warnings,
+        ..IngestReport::default()
+    };
     for (_, fr, warnings) in files {
         report.files.push(fr);
         report.warnings.extend(warnings);
@@ -601,6 +650,11 @@ mod tests {
             InputFormat::Jsonl
         );
         assert_eq!(detect(b"a,b\n{\"a\":2}\n"), InputFormat::Csv);
+        // Callback batches, one array per line, after a banner line.
+        assert_eq!(
+            detect(b"Partition 0, offset 21474836480, enqueued 2026-11-24T10:00:03Z\n[{\"a\":2}]\n[{\"a\":3}]\n"),
+            InputFormat::Jsonl
+        );
         // A pretty-printed array whose elements are one line each is still one document.
         assert_eq!(
             detect(b"[\n{\"a\":1},\n{\"a\":2},\n{\"a\":3}\n]\n"),

@@ -189,7 +189,7 @@ fn every_file_is_read_once_however_it_is_reached() {
     assert_eq!(r.files.len(), 1, "{:?}", r.files);
     // Standard input given twice is read once.
     let s = settings(vec!["-".into(), "-".into()]);
-    assert_eq!(super::sources(&s).unwrap().len(), 1);
+    assert_eq!(super::sources(&s).0.len(), 1);
 }
 
 #[test]
@@ -1426,4 +1426,85 @@ fn a_list_of_webhook_batches_is_read_with_other_objects_skipped() {
         assert_eq!((f.accepted, f.rejected, f.skipped), (4, 0, 1), "{text}");
         assert_eq!(c.records.len(), 4);
     }
+}
+
+#[test]
+fn a_fifo_in_a_directory_is_skipped_and_one_named_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = r#"{"time":"2026-11-24T01:00:00Z","resultCode":404,"resultSubcode":8522}"#;
+    std::fs::write(dir.path().join("a.json"), format!("{good}\n")).unwrap();
+    let fifo = dir.path().join("pipe.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // Walking the directory must not open the FIFO (that would wait for a writer forever).
+    let (c, report) = read(&settings(vec![dir.path().to_path_buf()]));
+    assert_eq!(c.records.len(), 1);
+    assert_eq!(report.files.len(), 1);
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.contains("pipe.json: skipped: not a regular file")),
+        "{:?}",
+        report.warnings
+    );
+    // Named on the command line, it is read.
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, format!("{good}\n{good}\n")).unwrap())
+    };
+    let (c, _) = read(&settings(vec![fifo]));
+    writer.join().unwrap();
+    assert_eq!(c.records.len(), 2);
+}
+
+#[test]
+fn an_unreadable_directory_is_a_reject_and_the_walk_goes_on() {
+    // A directory the walk cannot open even as root: its path is longer than PATH_MAX.
+    let dir = tempfile::tempdir().unwrap();
+    let good = r#"{"time":"2026-11-24T01:00:00Z","resultCode":404,"resultSubcode":8522}"#;
+    std::fs::write(dir.path().join("a.json"), format!("{good}\n")).unwrap();
+    std::fs::write(dir.path().join("z.json"), format!("{good}\n")).unwrap();
+    let name = "d".repeat(250);
+    let script = format!(
+        "cd deep && for i in $(seq 20); do mkdir {name} && cd -P {name} || exit 1; done && echo '{good}' > x.json"
+    );
+    std::fs::create_dir(dir.path().join("deep")).unwrap();
+    let ok = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .current_dir(dir.path())
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let (c, report) = read(&settings(vec![dir.path().to_path_buf()]));
+    assert_eq!(c.records.len(), 2, "the files around it are read");
+    let unreadable: Vec<_> = c
+        .rejects
+        .iter()
+        .filter(|r| r.reason == Reason::Unreadable)
+        .collect();
+    assert_eq!(unreadable.len(), 1, "{:?}", c.rejects);
+    assert!(report.files.iter().any(|f| f.shape == "unreadable"));
+}
+
+#[test]
+fn progress_counts_the_bytes_of_the_file_not_what_it_decompresses_to() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let good = r#"{"time":"2026-11-24T01:00:00Z","resultCode":404,"resultSubcode":8522}"#;
+    let p = dir.path().join("a.json.gz");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    for _ in 0..2000 {
+        writeln!(gz, "{good}").unwrap();
+    }
+    std::fs::write(&p, gz.finish().unwrap()).unwrap();
+    let size = std::fs::metadata(&p).unwrap().len();
+    let bar = indicatif::ProgressBar::hidden();
+    let (c, _) = ingest(&settings(vec![p]), Some(&bar), Collect::default).unwrap();
+    assert_eq!(c.records.len(), 2000);
+    assert_eq!(bar.position(), size);
 }
