@@ -118,6 +118,8 @@ pub enum Reason {
     NoCode,
     NotARecord,
     TooLarge,
+    TooDeep,
+    TimeOutOfRange,
     Unreadable,
 }
 
@@ -135,6 +137,8 @@ impl Reason {
             Reason::NoCode => "no code",
             Reason::NotARecord => "not a record",
             Reason::TooLarge => "record too large",
+            Reason::TooDeep => "nested too deep",
+            Reason::TimeOutOfRange => "time out of range",
             Reason::Unreadable => "unreadable file",
         }
     }

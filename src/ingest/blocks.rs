@@ -7,6 +7,7 @@ use std::sync::Mutex;
 
 use memchr::{memchr, memchr_iter};
 
+use super::structure::Walker;
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::Reason;
 
@@ -182,7 +183,7 @@ impl Blocks {
     /// Drops the rest of an array element longer than a block, `head` being its start,
     /// following strings and brackets across reads; keeps what follows it.
     fn skip_element(&mut self, head: &[u8]) -> io::Result<()> {
-        let mut skip = Skip::default();
+        let mut skip = Walker::default();
         let mut chunk = head.to_vec();
         loop {
             if let Some(e) = skip.end(&chunk) {
@@ -199,11 +200,6 @@ impl Blocks {
                 return Ok(());
             }
         }
-    }
-
-    /// Units (lines, elements) handed on so far.
-    pub(super) fn units(&self) -> u64 {
-        self.next_line
     }
 
     /// For an array: the newlines before the array and in the blocks handed on so far.
@@ -370,62 +366,6 @@ impl Iterator for Blocks {
                 Some(Piece::TooLarge { line, head })
             }
         }
-    }
-}
-
-/// Where an array element longer than a block ends, followed across reads: strings and
-/// brackets only, as the cut between elements does.
-#[derive(Default)]
-struct Skip {
-    depth: usize,
-    in_string: bool,
-    escaped: bool,
-    started: bool,
-}
-
-impl Skip {
-    /// The index just past the element if it ends in `b`, the next part of the input.
-    fn end(&mut self, b: &[u8]) -> Option<usize> {
-        for (i, &c) in b.iter().enumerate() {
-            if self.in_string {
-                if self.escaped {
-                    self.escaped = false;
-                } else if c == b'\\' {
-                    self.escaped = true;
-                } else if c == b'"' {
-                    self.in_string = false;
-                    if self.depth == 0 {
-                        return Some(i + 1);
-                    }
-                }
-                continue;
-            }
-            match c {
-                b'"' => {
-                    self.in_string = true;
-                    self.started = true;
-                }
-                b'{' | b'[' => {
-                    self.depth += 1;
-                    self.started = true;
-                }
-                b'}' | b']' if self.depth > 0 => {
-                    self.depth -= 1;
-                    if self.depth == 0 {
-                        return Some(i + 1);
-                    }
-                }
-                // The end of a scalar.
-                b',' | b'}' | b']' if self.started && self.depth == 0 => return Some(i),
-                c if c.is_ascii_whitespace() => {
-                    if self.started && self.depth == 0 {
-                        return Some(i);
-                    }
-                }
-                _ => self.started = true,
-            }
-        }
-        None
     }
 }
 

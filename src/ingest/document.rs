@@ -10,7 +10,7 @@
 //!
 //! Damaged JSON is reported by its line, a record that is not one by its index in its array.
 
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufReader, Read};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::de::{DeserializeSeed, IgnoredAny};
@@ -18,92 +18,346 @@ use serde::de::{DeserializeSeed, IgnoredAny};
 use super::blocks::{self, ArrayAt, Blocks, Rest};
 use super::json::{Element, ItemSeed, RowSeed, TopSeed};
 use super::lines::short_message;
-use super::scan::{self, quote_or_backslash};
+use super::scan;
+use super::structure::{
+    nests_deeper_than, next_element, signature, string_end, value_end, without_trailing_commas,
+    Walker, MAX_NESTING,
+};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::{Field, Raw, Reason};
 
+/// The input with what has been looked at but not yet read in front of it.
+struct Peek {
+    head: Vec<u8>,
+    at: usize,
+    rest: Input,
+    eof: bool,
+}
+
+impl Peek {
+    fn new(rest: Input) -> Peek {
+        Peek {
+            head: Vec::new(),
+            at: 0,
+            rest,
+            eof: false,
+        }
+    }
+
+    /// The bytes not yet consumed, at least `n` of them unless the input ends first.
+    fn fill(&mut self, n: usize) -> io::Result<&[u8]> {
+        if self.at > 0 && self.at == self.head.len() {
+            self.head.clear();
+            self.at = 0;
+        }
+        while self.head.len() - self.at < n && !self.eof {
+            let len = self.head.len();
+            self.head.resize(len + (n.max(1 << 16)), 0);
+            let got = loop {
+                match self.rest.read(&mut self.head[len..]) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    other => break other,
+                }
+            };
+            let got = got.inspect_err(|_| self.head.truncate(len))?;
+            self.head.truncate(len + got);
+            self.eof = got == 0;
+        }
+        Ok(&self.head[self.at..])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.at += n;
+    }
+
+    /// What is left, as an input.
+    fn into_input(self) -> Input {
+        Box::new(io::Cursor::new(self.head).chain(self.rest).skip_to(self.at))
+    }
+}
+
+/// `Read::chain` after skipping the first `n` bytes of its cursor.
+trait SkipTo {
+    fn skip_to(self, n: usize) -> Self;
+}
+
+impl SkipTo for io::Chain<io::Cursor<Vec<u8>>, Input> {
+    fn skip_to(mut self, n: usize) -> Self {
+        self.get_mut().0.set_position(n as u64);
+        self
+    }
+}
+
+/// Reads one document or several one after another (Event Hubs messages appended to one
+/// dump, arrays pasted one after the other), each as robustly as its layout allows; text
+/// between documents is one reject, and reading goes on at the next document.
 pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     input: Input,
     ctx: &mut FileCtx<'_, S>,
     make: &M,
 ) -> io::Result<()> {
-    let mut r = BufReader::with_capacity(1 << 16, input);
-    // Newlines consumed before the array.
+    let mut r = Peek::new(input);
+    // Newlines before what is read next.
     let mut lines = 0;
-    // Past the leading whitespace: a `[` opens an array, read in parallel.
     loop {
-        let buf = r.fill_buf()?;
+        let buf = r.fill(1)?;
         let Some(&first) = buf.first() else {
             return Ok(());
         };
         if first.is_ascii_whitespace() {
-            lines += u64::from(first == b'\n');
-            r.consume(1);
+            let n = buf.iter().take_while(|c| c.is_ascii_whitespace()).count();
+            lines += blocks::newlines(&buf[..n]);
+            r.consume(n);
             continue;
         }
-        if first == b'[' {
-            r.consume(1);
-            let array = read_array(Box::new(r), &Items::Records, lines, ctx, make)?;
-            if let Some(Array {
-                records,
-                lines,
-                rest,
-            }) = array
-            {
-                trailing(rest, records, lines, ctx)?;
+        match first {
+            // A top-level array: its elements read in parallel.
+            b'[' => {
+                r.consume(1);
+                let array = read_array(r.into_input(), &Items::Records, true, lines, ctx, make)?;
+                let Some(array) = array else {
+                    return Ok(());
+                };
+                lines = array.lines;
+                r = Peek::new(Box::new(array.rest));
             }
-            return Ok(());
+            b'{' => {
+                let head = r.fill(1 << 16)?;
+                match envelope(head) {
+                    // A `{"records": [` or `{"tables": [{..., "rows": [` head: its array is
+                    // read in parallel, then the rest of the document.
+                    Some((at, items)) => {
+                        lines += blocks::newlines(&head[..at]);
+                        r.consume(at);
+                        let array = read_array(r.into_input(), &items, false, lines, ctx, make)?;
+                        let Some(array) = array else {
+                            return Ok(());
+                        };
+                        let stand_in: &'static [u8] = match items {
+                            Items::Records => b"{\"records\":[]",
+                            Items::Rows(_) => b"{\"tables\":[{\"columns\":[],\"rows\":[]",
+                        };
+                        let depth = match items {
+                            Items::Records => 1,
+                            Items::Rows(_) => 3,
+                        };
+                        lines = array.lines;
+                        match document_tail(Peek::new(Box::new(array.rest)), depth)? {
+                            Tail::Whole(tail, rest) => {
+                                let mut doc = stand_in.to_vec();
+                                doc.extend_from_slice(&tail);
+                                small_document(&doc, ctx, lines, true);
+                                lines += blocks::newlines(&tail);
+                                r = rest;
+                            }
+                            Tail::TooLong(rest) => {
+                                let rest = Box::new(io::Cursor::new(stand_in).chain(rest));
+                                return stream(rest, ctx, lines, true);
+                            }
+                        }
+                    }
+                    // Any other document: read whole when it is small, else streamed.
+                    None => match document_tail(r, 0)? {
+                        Tail::Whole(doc, rest) => {
+                            small_document(&doc, ctx, lines, false);
+                            lines += blocks::newlines(&doc);
+                            r = rest;
+                        }
+                        Tail::TooLong(rest) => return stream(rest, ctx, lines, false),
+                    },
+                }
+            }
+            // Text between documents: one reject for the line it is on.
+            _ => {
+                let buf = r.fill(1 << 16)?;
+                let whole = buf.len();
+                let end = memchr::memchr(b'\n', buf).unwrap_or(whole);
+                let excerpt = String::from_utf8_lossy(&buf[..end.min(200)]).into_owned();
+                ctx.reject(
+                    lines + 1,
+                    Reason::BadDocument,
+                    "text outside any JSON document".into(),
+                    excerpt,
+                );
+                r.consume(end);
+                // A line longer than the look-ahead is dropped to its end.
+                if end == whole {
+                    loop {
+                        let buf = r.fill(1)?;
+                        if buf.is_empty() {
+                            return Ok(());
+                        }
+                        match memchr::memchr(b'\n', buf) {
+                            Some(p) => {
+                                r.consume(p);
+                                break;
+                            }
+                            None => {
+                                let n = buf.len();
+                                r.consume(n);
+                            }
+                        }
+                    }
+                }
+            }
         }
-        // A `{"records": [` or `{"tables": [{..., "rows": [` head: its array is read in
-        // parallel, then the rest of the document by the serde visitors, as if it began with
-        // an empty array.
-        if let Some((at, items)) = envelope(buf) {
-            lines += blocks::newlines(&buf[..at]);
-            r.consume(at);
-            let Some(array) = read_array(Box::new(r), &items, lines, ctx, make)? else {
-                return Ok(());
-            };
-            let head: &'static [u8] = match items {
-                Items::Records => b"{\"records\":[]",
-                Items::Rows(_) => b"{\"tables\":[{\"columns\":[],\"rows\":[]",
-            };
-            let rest = Box::new(io::Cursor::new(head).chain(array.rest));
-            return stream(rest, ctx, array.lines, true);
-        }
-        return stream(Box::new(r), ctx, lines, false);
     }
 }
 
-/// Text after a top-level array's closing `]`, other than whitespace, is one reject.
-fn trailing<S: Sink>(
-    rest: impl Read,
-    n: u64,
-    mut lines: u64,
+/// A line of JSON Lines that is a whole document (an Event Hubs message body, a callback
+/// batch): its array's elements are read one by one like a document's, so a damaged element
+/// costs that element and not the line. Says whether the line was one.
+pub(super) fn line_document<S: Sink>(line: &[u8], line_no: u64, ctx: &mut FileCtx<'_, S>) -> bool {
+    let (at, items) = if line.first() == Some(&b'[') {
+        (1, Items::Records)
+    } else {
+        match envelope(line) {
+            Some(found) => found,
+            None => return false,
+        }
+    };
+    let body = &line[at..];
+    let end = End::default();
+    let start = ArrayAt {
+        newlines: line_no - 1,
+        after_comma: false,
+    };
+    let of = Of {
+        items: &items,
+        top: at == 1,
+        one_line: Some(line_no),
+    };
+    match elements(body, 0, start, &of, &end, ctx) {
+        Some(close) => {
+            let tail = &body[close + 1..];
+            match items {
+                Items::Records if at == 1 => {
+                    if tail.iter().any(|c| !c.is_ascii_whitespace()) {
+                        let excerpt = String::from_utf8_lossy(&tail[..tail.len().min(200)]);
+                        ctx.reject(
+                            line_no,
+                            Reason::NotJson,
+                            "text after the array's closing ]".into(),
+                            excerpt.into_owned(),
+                        );
+                    }
+                }
+                Items::Records => {
+                    let mut doc = b"{\"records\":[]".to_vec();
+                    doc.extend_from_slice(tail);
+                    small_document(&doc, ctx, line_no - 1, true);
+                }
+                Items::Rows(_) => {
+                    let mut doc = b"{\"tables\":[{\"columns\":[],\"rows\":[]".to_vec();
+                    doc.extend_from_slice(tail);
+                    small_document(&doc, ctx, line_no - 1, true);
+                }
+            }
+        }
+        None if !end.truncated.load(Ordering::Relaxed) => {
+            let w = format!(
+                "{}: line {line_no} ends without its array's closing ]; every record in it was read",
+                ctx.name
+            );
+            ctx.warn(w);
+        }
+        None => {}
+    }
+    true
+}
+
+/// The records of a document whose head is broken (`{"records":][{...`, the `columns` of a
+/// table lost): its first array of objects or arrays is read element by element, as far as it
+/// goes, `lines` newlines into the input. Its records are reported at `one_line` (a line of
+/// JSON Lines), else by index.
+pub(super) fn salvage<S: Sink>(
+    doc: &[u8],
+    lines: u64,
+    one_line: Option<u64>,
     ctx: &mut FileCtx<'_, S>,
-) -> io::Result<()> {
-    let mut r = BufReader::new(rest);
+) {
+    let Some(open) = (1..doc.len()).find(|&i| {
+        doc[i] == b'['
+            && matches!(
+                doc[i + 1..].iter().find(|c| !c.is_ascii_whitespace()),
+                Some(b'{' | b'[')
+            )
+    }) else {
+        return;
+    };
+    let start = ArrayAt {
+        newlines: lines + blocks::newlines(&doc[..open]),
+        after_comma: false,
+    };
+    let end = End::default();
+    let of = Of {
+        items: &Items::Records,
+        top: false,
+        one_line,
+    };
+    elements(&doc[open + 1..], 0, start, &of, &end, ctx);
+}
+
+/// The rest of a document up to where it closes, `depth` brackets deep (0: a whole value
+/// starting here), when it is at most a record's size; else the input as it was.
+enum Tail {
+    /// Its text, and the input after it.
+    Whole(Vec<u8>, Peek),
+    TooLong(Input),
+}
+
+fn document_tail(mut r: Peek, depth: usize) -> io::Result<Tail> {
+    let mut walker = if depth == 0 {
+        Walker::default()
+    } else {
+        Walker::inside(depth)
+    };
+    let mut seen = 0;
     loop {
-        let buf = r.fill_buf()?;
-        if buf.is_empty() {
-            return Ok(());
+        let buf = r.fill(seen + 1)?;
+        if buf.len() <= seen {
+            // The input ends inside the document: it is what there is.
+            let doc = buf.to_vec();
+            let n = doc.len();
+            r.consume(n);
+            return Ok(Tail::Whole(doc, r));
         }
-        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
-            Some(p) => {
-                let text = &buf[p..buf.len().min(p + 200)];
-                ctx.reject(
-                    lines + blocks::newlines(&buf[..p]) + 1,
-                    Reason::BadDocument,
-                    format!("text after the array's closing ] (after record {n})"),
-                    String::from_utf8_lossy(text).into_owned(),
-                );
-                return Ok(());
-            }
-            None => {
-                let len = buf.len();
-                lines += blocks::newlines(buf);
-                r.consume(len);
+        if let Some(end) = walker.end(&buf[seen..]) {
+            let doc = buf[..seen + end].to_vec();
+            r.consume(seen + end);
+            return Ok(Tail::Whole(doc, r));
+        }
+        seen = buf.len();
+        if seen > MAX_RECORD_BYTES {
+            return Ok(Tail::TooLong(r.into_input()));
+        }
+    }
+}
+
+/// A whole document of at most a record's size (or the rest of one after its array, behind a
+/// stand-in head): parsed by the serde visitors, again without a comma before a closing
+/// bracket when that is what broke it, and refused when nested too deep.
+fn small_document<S: Sink>(doc: &[u8], ctx: &mut FileCtx<'_, S>, lines: u64, stand_in: bool) {
+    if nests_deeper_than(doc, MAX_NESTING) {
+        let detail = format!("brackets nested more than {MAX_NESTING} deep");
+        ctx.reject(lines + 1, Reason::TooDeep, detail, String::new());
+        return;
+    }
+    let (mut found, mut result) = parse_document(serde_json::Deserializer::from_slice(doc));
+    if result.as_ref().is_err_and(|e| e.is_syntax()) {
+        if let Some(fixed) = without_trailing_commas(doc) {
+            let (f, r) = parse_document(serde_json::Deserializer::from_slice(&fixed));
+            if r.is_ok() {
+                (found, result) = (f, r);
+                let w = format!("{}: a comma before a closing bracket was ignored", ctx.name);
+                ctx.warn(w);
             }
         }
+    }
+    let broken_head = !stand_in && found.is_empty() && result.is_err();
+    finish_stream(found, result, ctx, lines, stand_in);
+    if broken_head {
+        salvage(doc, lines, None, ctx);
     }
 }
 
@@ -174,8 +428,6 @@ fn envelope(b: &[u8]) -> Option<(usize, Items)> {
 
 /// An array read to its closing `]`.
 struct Array {
-    /// Its elements.
-    records: u64,
     /// Newlines in the input up to its `]`.
     lines: u64,
     /// The input after its `]`.
@@ -187,20 +439,30 @@ struct Array {
 fn read_array<S: Sink, M: Fn() -> S + Sync>(
     input: Input,
     items: &Items,
+    top: bool,
     lines: u64,
     ctx: &mut FileCtx<'_, S>,
     make: &M,
 ) -> io::Result<Option<Array>> {
-    let mut blocks = Blocks::new(input, last_element_end).array(lines);
+    let cut = if top {
+        last_element_end_top
+    } else {
+        last_element_end
+    };
+    let mut blocks = Blocks::new(input, cut).array(lines);
     let end = End::default();
     super::in_parallel(&mut blocks, ctx, make, |piece, c| {
         blocks::process(piece, c, |b, first, _, at, c| {
-            elements(b, first, at, items, &end, c)
+            let of = Of {
+                items,
+                top,
+                one_line: None,
+            };
+            elements(b, first, at, &of, &end, c);
         })
     });
     if end.closed.load(Ordering::Relaxed) && !blocks.failed() {
         return Ok(Some(Array {
-            records: blocks.units(),
             lines: blocks.newlines_read(),
             rest: blocks.rest(),
         }));
@@ -227,71 +489,18 @@ struct End {
     truncated: AtomicBool,
 }
 
-/// Where the value starting at `b[i]` ends (the index after it, always past `i`), or `None`
-/// when `b` ends first. Only the structure is followed (strings, brackets); the value is
-/// checked when parsed. A closing bracket of the wrong kind closes every bracket up to the
-/// nearest one it matches, so a damaged value does not swallow the values after it.
-fn value_end(b: &[u8], mut i: usize) -> Option<usize> {
-    if matches!(b.get(i), Some(b'}' | b']')) {
-        // A stray closer is a (bad) value of its own.
-        return Some(i + 1);
-    }
-    // Open brackets, innermost in the lowest bit: 1 for `{`, 0 for `[` (the kinds of the
-    // innermost 64 are kept; deeper ones are taken to match).
-    let mut depth = 0usize;
-    let mut kinds = 0u64;
-    while i < b.len() {
-        match b[i] {
-            b'"' => {
-                i = string_end(b, i + 1)?;
-                if depth == 0 {
-                    return Some(i);
-                }
-                continue;
-            }
-            c @ (b'{' | b'[') => {
-                depth += 1;
-                kinds = kinds << 1 | u64::from(c == b'{');
-            }
-            c @ (b'}' | b']') => {
-                if depth == 0 {
-                    return Some(i);
-                }
-                let brace = u64::from(c == b'}');
-                // The open brackets this one closes: up to the nearest of its kind.
-                let known = depth.min(64);
-                let closes = (0..known)
-                    .find(|&k| (kinds >> k) & 1 == brace)
-                    .map_or(known, |k| k + 1);
-                depth -= closes;
-                kinds = kinds.checked_shr(closes as u32).unwrap_or(0);
-                if depth == 0 {
-                    return Some(i + 1);
-                }
-            }
-            b',' if depth == 0 => return Some(i),
-            c if depth == 0 && c.is_ascii_whitespace() => return Some(i),
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-/// The index after the closing quote of a string whose content starts at `i`.
-fn string_end(b: &[u8], mut i: usize) -> Option<usize> {
-    loop {
-        let at = i + quote_or_backslash(b.get(i..)?)?;
-        if b[at] == b'"' {
-            return Some(at + 1);
-        }
-        i = at + 2;
-    }
-}
-
 /// The cut of a block of array elements that starts between two of them: the last comma
 /// between elements, or the array's closing `]`, with the number of elements before it.
 fn last_element_end(b: &[u8]) -> Option<(usize, u64)> {
+    element_end(b, false)
+}
+
+/// [`last_element_end`] of a top-level array, which another document may follow directly.
+fn last_element_end_top(b: &[u8]) -> Option<(usize, u64)> {
+    element_end(b, true)
+}
+
+fn element_end(b: &[u8], top: bool) -> Option<(usize, u64)> {
     let mut i = 0;
     let mut count = 0u64;
     let mut last = None;
@@ -305,7 +514,8 @@ fn last_element_end(b: &[u8]) -> Option<(usize, u64)> {
                 last = Some((i, count));
                 i += 1;
             }
-            Some(b']') => return Some((i, count)),
+            Some(b']') if !stray_closer(b, i, top) => return Some((i, count)),
+            Some(b']') => i += 1,
             Some(_) => {
                 let Some(end) = value_end(b, i) else {
                     return last;
@@ -317,16 +527,45 @@ fn last_element_end(b: &[u8]) -> Option<(usize, u64)> {
     }
 }
 
+/// What array the elements are of.
+#[derive(Clone, Copy)]
+struct Of<'a> {
+    items: &'a Items,
+    /// A top-level array (another document may follow its `]` directly).
+    top: bool,
+    /// A document on one line of JSON Lines: its records are reported at that line.
+    one_line: Option<u64>,
+}
+
+/// Whether the `]` at `b[i]`, between elements, is a stray one: more elements follow it. After
+/// a top-level array another document may start directly (`[...][...]`); inside a document
+/// the array's own `]` is followed by `}` or the next key.
+fn stray_closer(b: &[u8], i: usize, top: bool) -> bool {
+    let next = b[i + 1..].iter().find(|c| !c.is_ascii_whitespace());
+    match next {
+        Some(b',') => true,
+        Some(b'{' | b'[') => !top,
+        _ => false,
+    }
+}
+
 /// The elements of one block, numbered from `first + 1`, starting `at` in the input. Every
 /// block but the last ends with a comma or the array's `]`.
 fn elements<S: Sink>(
     b: &[u8],
     first: u64,
     at: ArrayAt,
-    items: &Items,
+    of: &Of<'_>,
     end: &End,
     ctx: &mut FileCtx<'_, S>,
-) {
+) -> Option<usize> {
+    let Of {
+        items,
+        top,
+        one_line,
+    } = *of;
+    // Where a record is reported: its index in the array, or the line of a one-line document.
+    let place = |index: u64| one_line.unwrap_or(index);
     // Checked once for the fast scanner, which then reads element after element in place.
     let checked = match items {
         Items::Records => scan::Checked::new(b),
@@ -346,6 +585,11 @@ fn elements<S: Sink>(
     // the last thing read.
     let mut want_element = true;
     let mut after_comma = at.after_comma;
+    // Where the last element read whole starts: the shape the next ones are expected to have.
+    let mut last_good: Option<usize> = None;
+    // The element before was damaged or not a record: scalars after it are its debris (a stray
+    // `]` closed it early), not elements of their own.
+    let mut debris = false;
     loop {
         while b.get(i).is_some_and(u8::is_ascii_whitespace) {
             i += 1;
@@ -365,12 +609,16 @@ fn elements<S: Sink>(
                 after_comma = true;
                 i += 1;
             }
+            Some(b']') if stray_closer(b, i, top) => {
+                bad(ctx, "a ] between two elements");
+                i += 1;
+            }
             Some(b']') => {
                 if after_comma && want_element {
                     bad(ctx, "trailing comma before the array's closing ]");
                 }
                 end.closed.store(true, Ordering::Relaxed);
-                return;
+                return Some(i);
             }
             Some(_) => {
                 if !want_element {
@@ -379,74 +627,121 @@ fn elements<S: Sink>(
                 want_element = false;
                 after_comma = false;
                 index += 1;
+                if debris && !matches!(b[i], b'{' | b'[') {
+                    // To its end, or to where the next element starts if that comes first (a
+                    // lost quote makes everything after it look like a string).
+                    let stop = value_end(b, i).unwrap_or(b.len());
+                    let resync = last_good
+                        .and_then(|g| signature(b, g))
+                        .and_then(|sig| next_element(b, i, stop, &sig));
+                    i = resync.unwrap_or(stop);
+                    continue;
+                }
+                debris = false;
                 if let Some(c) = &checked {
                     let mut raw = Raw::default();
                     if let Some(stop) = c.object_at(i, &mut raw, &mut layout) {
-                        ctx.emit(&raw, index, || format!("record {index} of the document"));
+                        ctx.emit(&raw, place(index), || {
+                            format!("record {index} of the document")
+                        });
+                        last_good = Some(i);
                         i = stop;
                         continue;
                     }
                 }
                 let stop = value_end(b, i).unwrap_or(b.len());
                 let line = line_at(i);
-                if element(&b[i..stop], index, line, items, ctx) {
-                    end.truncated.store(true, Ordering::Relaxed);
-                }
-                i = stop;
+                let rejected = ctx.counts.rejected;
+                let Err(e) = element(&b[i..stop], index, place(index), line, items, ctx) else {
+                    if ctx.counts.rejected == rejected {
+                        last_good = Some(i);
+                    } else {
+                        debris = true;
+                    }
+                    i = stop;
+                    continue;
+                };
+                debris = true;
+                // Damaged: it ends where the next element starts, which the elements around
+                // it show (a lost quote makes everything after it look like a string).
+                let resync = signature(b, last_good.unwrap_or(i))
+                    .and_then(|sig| next_element(b, i + 1, stop, &sig));
+                let (reason, why, to) = match resync {
+                    Some(j) => (Reason::BadDocument, short_message(&e), j),
+                    None if e.is_eof() => {
+                        end.truncated.store(true, Ordering::Relaxed);
+                        let why = "the document ends inside it".to_string();
+                        (Reason::Truncated, why, stop)
+                    }
+                    None => (Reason::BadDocument, short_message(&e), stop),
+                };
+                // The line the damage was found on (the element's start when the input ended).
+                let at_line = if reason == Reason::Truncated {
+                    line
+                } else {
+                    line + (e.line() as u64).saturating_sub(1)
+                };
+                let text = &b[i..to];
+                ctx.reject(
+                    at_line,
+                    reason,
+                    format!("record index {index}: {why}"),
+                    String::from_utf8_lossy(&text[..text.len().min(200)]).into_owned(),
+                );
+                i = to;
             }
         }
     }
+    None
 }
 
-/// One array element, the `index`-th, starting on `line`, read by the serde visitors; says
-/// whether the input ended inside it. As in documents read by [`stream`], a record that is
-/// not one is reported by its index, damaged JSON by its line.
+/// One array element, the `index`-th, starting on `line`, read by the serde visitors (again
+/// without a comma before a closing bracket, when that is what broke it); the error when it
+/// cannot be read. A record that is not one is reported by its index, one nested too deep by
+/// its line.
 fn element<S: Sink>(
     text: &[u8],
     index: u64,
+    place: u64,
     line: u64,
     items: &Items,
     ctx: &mut FileCtx<'_, S>,
-) -> bool {
-    let Err(e) = parse_element(text, index, items, ctx) else {
-        return false;
+) -> Result<(), serde_json::Error> {
+    if nests_deeper_than(text, MAX_NESTING) {
+        ctx.reject(
+            line,
+            Reason::TooDeep,
+            format!("record index {index}: brackets nested more than {MAX_NESTING} deep"),
+            String::from_utf8_lossy(&text[..text.len().min(200)]).into_owned(),
+        );
+        return Ok(());
+    }
+    let Err(e) = parse_element(text, index, place, items, ctx) else {
+        return Ok(());
     };
     // Microsoft's docs show records with a comma before their closing brace: read them.
     if !e.is_eof() {
         if let Some(fixed) = without_trailing_commas(text) {
-            if parse_element(&fixed, index, items, ctx).is_ok() {
+            if parse_element(&fixed, index, place, items, ctx).is_ok() {
                 let w = format!("{}: a comma before a closing bracket was ignored", ctx.name);
                 ctx.warn(w);
-                return false;
+                return Ok(());
             }
         }
     }
-    let eof = e.is_eof();
-    let (reason, why) = if eof {
-        (Reason::Truncated, "the document ends inside it".to_string())
-    } else {
-        (Reason::BadDocument, super::lines::sonic_message(&e))
-    };
-    // The line the damage was found on (the element's start when the input ended).
-    let line = line + (e.line() as u64).saturating_sub(1);
-    ctx.reject(
-        line,
-        reason,
-        format!("record index {index}: {why}"),
-        String::from_utf8_lossy(&text[..text.len().min(200)]).into_owned(),
-    );
-    eof
+    Err(e)
 }
 
 /// Parses one element and hands on what it holds; on a syntax error nothing is handed on.
 fn parse_element<S: Sink>(
     text: &[u8],
     index: u64,
+    place: u64,
     items: &Items,
     ctx: &mut FileCtx<'_, S>,
-) -> Result<(), sonic_rs::Error> {
+) -> Result<(), serde_json::Error> {
     let context = || format!("record {index} of the document");
-    let mut de = sonic_rs::Deserializer::from_slice(text);
+    let mut de = serde_json::Deserializer::from_slice(text);
     match items {
         Items::Records => {
             // Records are handed on once the whole element parsed: a damaged batch is one reject.
@@ -467,9 +762,9 @@ fn parse_element<S: Sink>(
             .and_then(|()| de.end())?;
             for f in found {
                 match f {
-                    Ok(raw) => ctx.emit(&raw, index, context),
+                    Ok(raw) => ctx.emit(&raw, place, context),
                     Err(why) => ctx.reject(
-                        index,
+                        place,
                         Reason::NotARecord,
                         format!("record index {index}: {why}"),
                         String::new(),
@@ -482,9 +777,9 @@ fn parse_element<S: Sink>(
                 .deserialize(&mut de)
                 .and_then(|r| de.end().map(|()| r))?;
             match row {
-                Ok(raw) => ctx.emit(&raw, index, context),
+                Ok(raw) => ctx.emit(&raw, place, context),
                 Err(why) => ctx.reject(
-                    index,
+                    place,
                     Reason::NotARecord,
                     format!("record index {index}: {why}"),
                     String::new(),
@@ -493,35 +788,6 @@ fn parse_element<S: Sink>(
         }
     }
     Ok(())
-}
-
-/// `b` without the commas that stand right before a closing bracket (outside strings), when
-/// it has any: `{"a": 1,}` → `{"a": 1}`.
-pub(super) fn without_trailing_commas(b: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(b.len());
-    let mut dropped = false;
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'"' => {
-                let end = string_end(b, i + 1).unwrap_or(b.len());
-                out.extend_from_slice(&b[i..end]);
-                i = end;
-                continue;
-            }
-            b',' => {
-                let next = b[i + 1..].iter().find(|c| !c.is_ascii_whitespace());
-                if matches!(next, Some(b'}' | b']')) {
-                    dropped = true;
-                } else {
-                    out.push(b',');
-                }
-            }
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    dropped.then_some(out)
 }
 
 /// Any other document, streamed through the serde visitors, `lines` newlines into the input.
@@ -533,31 +799,27 @@ fn stream<S: Sink>(
     lines: u64,
     stand_in: bool,
 ) -> io::Result<()> {
-    // A document of at most a record's size is read whole, so that one with a comma before a
-    // closing bracket (Microsoft's docs print records so) can be read again without it.
-    let mut head = Vec::new();
-    let mut input = input;
-    (&mut input)
-        .take(MAX_RECORD_BYTES as u64 + 1)
-        .read_to_end(&mut head)?;
-    if head.len() <= MAX_RECORD_BYTES {
-        let (mut found, mut result) = parse_documents(serde_json::Deserializer::from_slice(&head));
-        if result.as_ref().is_err_and(|e| e.is_syntax()) {
-            if let Some(fixed) = without_trailing_commas(&head) {
-                let (f, r) = parse_documents(serde_json::Deserializer::from_slice(&fixed));
-                if r.is_ok() {
-                    (found, result) = (f, r);
-                    let w = format!("{}: a comma before a closing bracket was ignored", ctx.name);
-                    ctx.warn(w);
-                }
-            }
-        }
-        return finish_stream(found, result, ctx, lines, stand_in);
-    }
-    let whole = io::Cursor::new(head).chain(input);
-    let de = serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 20, whole));
+    let de = serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 20, input));
     let (found, result) = parse_documents(de);
-    finish_stream(found, result, ctx, lines, stand_in)
+    if let Err(e) = &result {
+        if e.is_io() {
+            return Err(io::Error::other(short_message(e)));
+        }
+    }
+    finish_stream(found, result, ctx, lines, stand_in);
+    Ok(())
+}
+
+/// One document, and nothing after it but whitespace.
+fn parse_document(
+    mut de: serde_json::Deserializer<serde_json::de::SliceRead<'_>>,
+) -> (Vec<Element<'static>>, Result<(), serde_json::Error>) {
+    let mut found = Vec::new();
+    let mut emit = |e: Element<'_>| found.push(e.into_owned());
+    let result = (TopSeed { emit: &mut emit })
+        .deserialize(&mut de)
+        .and_then(|()| de.end());
+    (found, result)
 }
 
 /// Every element of one document, or of several one after another (Event Hubs messages dumped
@@ -580,14 +842,14 @@ fn parse_documents<'de, R: serde_json::de::Read<'de>>(
     (found, result)
 }
 
-/// Hands on what a streamed document held, and reports where it broke.
+/// Hands on what a document held, and reports where it broke.
 fn finish_stream<S: Sink>(
     found: Vec<Element<'static>>,
     result: Result<(), serde_json::Error>,
     ctx: &mut FileCtx<'_, S>,
     lines: u64,
     stand_in: bool,
-) -> io::Result<()> {
+) {
     let mut not_records = Vec::new();
     for e in found {
         match e {
@@ -605,9 +867,6 @@ fn finish_stream<S: Sink>(
         );
     }
     if let Err(e) = result {
-        if e.is_io() {
-            return Err(io::Error::other(short_message(&e)));
-        }
         let line = lines + e.line() as u64;
         // The column is off on the stand-in head's line.
         let place = if !stand_in || e.line() > 1 {
@@ -618,7 +877,6 @@ fn finish_stream<S: Sink>(
         let detail = format!("{} {place}; records before it were read", short_message(&e));
         ctx.reject(line, Reason::BadDocument, detail, String::new());
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -637,35 +895,5 @@ mod tests {
         assert_eq!(last_element_end(b" ]"), Some((1, 0)));
         // An element longer than the block: no cut.
         assert_eq!(last_element_end(br#"{"a": "#), None);
-    }
-
-    #[test]
-    fn trailing_commas_are_found_outside_strings() {
-        assert_eq!(
-            without_trailing_commas(
-                br#"{"a": ",}", "b": [1, 2, ],
-}"#
-            )
-            .as_deref(),
-            Some(
-                &br#"{"a": ",}", "b": [1, 2 ]
-}"#[..]
-            )
-        );
-        assert_eq!(without_trailing_commas(br#"{"a": 1, "b": 2}"#), None);
-    }
-
-    #[test]
-    fn value_ends() {
-        assert_eq!(value_end(br#"{"a":[1,"}"]} ,"#, 0), Some(13));
-        assert_eq!(value_end(b"123,", 0), Some(3));
-        assert_eq!(value_end(br#""a\"b" "#, 0), Some(6));
-        assert_eq!(value_end(br#"{"a":"#, 0), None);
-        assert_eq!(value_end(b"}", 0), Some(1));
-        // A closer of the wrong kind closes up to its own kind, or everything.
-        assert_eq!(value_end(br#"{"a":[1},{"t":2}"#, 0), Some(8));
-        assert_eq!(value_end(br#"[{"a":1]],"#, 0), Some(8));
-        assert_eq!(value_end(br#"[[{"a":1]],"#, 0), Some(10));
-        assert_eq!(value_end(br#"[[1}, 2"#, 0), Some(4));
     }
 }

@@ -10,6 +10,7 @@ use serde::de::DeserializeSeed;
 use super::blocks::{self, Blocks};
 use super::json::{Element, TopSeed};
 use super::scan::{self, Layout};
+use super::structure::{nests_deeper_than, MAX_NESTING};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::{Raw, Reason};
 
@@ -20,18 +21,6 @@ pub(super) fn short_message(e: &serde_json::Error) -> String {
         Some(i) => s[..i].to_string(),
         None => s,
     }
-}
-
-/// sonic-rs's message without the position and the echo of the input it appends.
-pub(super) fn sonic_message(e: &sonic_rs::Error) -> String {
-    let s = e.to_string();
-    let s = s.lines().next().unwrap_or_default();
-    let s = s.find(" at line ").map_or(s, |i| &s[..i]);
-    // Our messages are lowercase.
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_lowercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 fn process_line<S: Sink>(
@@ -60,66 +49,75 @@ fn process_line<S: Sink>(
         ctx.emit(&raw, line_no, text);
         return;
     }
-    let mut not_records = Vec::new();
-    let result = {
-        let mut emit = |e: Element<'_>| match e {
-            Element::Record(raw, _) => ctx.emit(&raw, line_no, text),
-            Element::NotRecord(_, why) => not_records.push(why),
-            Element::Incomplete(why) => ctx.incomplete(&why),
-        };
-        // sonic-rs: the same serde visitors, with SIMD skipping of the fields not wanted.
-        let mut de = sonic_rs::Deserializer::from_slice(line);
-        TopSeed { emit: &mut emit }
-            .deserialize(&mut de)
-            .and_then(|()| de.end())
-    };
-    for why in not_records {
-        ctx.reject(line_no, Reason::NotARecord, why, text());
+    // A document on one line: its elements one by one.
+    if super::document::line_document(line, line_no, ctx) {
+        return;
     }
-    if let Err(e) = result {
-        // A comma before a closing bracket, as Microsoft's docs show records: read it.
-        if !e.is_eof() {
-            if let Some(fixed) = super::document::without_trailing_commas(line) {
-                if lenient(&fixed, line_no, ctx) {
-                    let w = format!("{}: a comma before a closing bracket was ignored", ctx.name);
-                    ctx.warn(w);
-                    return;
-                }
+    // Deep nesting is refused before any parser recurses into it.
+    if nests_deeper_than(line, MAX_NESTING) {
+        let detail = format!("brackets nested more than {MAX_NESTING} deep");
+        ctx.reject(line_no, Reason::TooDeep, detail, text());
+        return;
+    }
+    // The same serde visitors on serde_json: what the fast scanner leaves. What the line holds
+    // is handed on once it parsed, or to where it broke when something came before that.
+    let (found, result) = parse(line);
+    let Err(e) = result else {
+        hand_on(found, line_no, ctx, &text);
+        return;
+    };
+    // A comma before a closing bracket, as Microsoft's docs show records: read it.
+    if !e.is_eof() {
+        if let Some(fixed) = super::structure::without_trailing_commas(line) {
+            if let (found, Ok(())) = parse(&fixed) {
+                hand_on(found, line_no, ctx, &text);
+                let w = format!("{}: a comma before a closing bracket was ignored", ctx.name);
+                ctx.warn(w);
+                return;
             }
         }
-        let (reason, detail) = if e.is_eof() {
-            let where_ = if last {
-                "the file ends"
-            } else {
-                "the line ends"
-            };
-            (Reason::Truncated, format!("{where_} inside a record"))
+    }
+    let salvage = found.is_empty();
+    hand_on(found, line_no, ctx, &text);
+    let (reason, detail) = if e.is_eof() {
+        let where_ = if last {
+            "the file ends"
         } else {
-            (
-                Reason::NotJson,
-                format!("{} at column {}", sonic_message(&e), e.column()),
-            )
+            "the line ends"
         };
-        ctx.reject(line_no, reason, detail, text());
+        (Reason::Truncated, format!("{where_} inside a record"))
+    } else {
+        (
+            Reason::NotJson,
+            format!("{} at column {}", short_message(&e), e.column()),
+        )
+    };
+    ctx.reject(line_no, reason, detail, text());
+    // A document whose head broke (`{"records":][{...`) still holds its records: read them.
+    if salvage {
+        super::document::salvage(line, line_no - 1, Some(line_no), ctx);
     }
 }
 
-/// Reads a line repaired by [`super::document::without_trailing_commas`] when it now parses;
-/// says whether it did (and then its records are handed on).
-fn lenient<S: Sink>(line: &[u8], line_no: u64, ctx: &mut FileCtx<'_, S>) -> bool {
+/// What the serde visitors find in a line, up to where it breaks.
+fn parse(line: &[u8]) -> (Vec<Element<'static>>, Result<(), serde_json::Error>) {
     let mut found = Vec::new();
-    let mut de = sonic_rs::Deserializer::from_slice(line);
-    let ok = {
+    let mut de = serde_json::Deserializer::from_slice(line);
+    let result = {
         let mut emit = |e: Element<'_>| found.push(e.into_owned());
         TopSeed { emit: &mut emit }
             .deserialize(&mut de)
             .and_then(|()| de.end())
-            .is_ok()
     };
-    if !ok {
-        return false;
-    }
-    let text = || String::from_utf8_lossy(line).into_owned();
+    (found, result)
+}
+
+fn hand_on<S: Sink>(
+    found: Vec<Element<'static>>,
+    line_no: u64,
+    ctx: &mut FileCtx<'_, S>,
+    text: &impl Fn() -> String,
+) {
     for e in found {
         match e {
             Element::Record(raw, _) => ctx.emit(&raw, line_no, text),
@@ -127,7 +125,6 @@ fn lenient<S: Sink>(line: &[u8], line_no: u64, ctx: &mut FileCtx<'_, S>) -> bool
             Element::Incomplete(why) => ctx.incomplete(&why),
         }
     }
-    true
 }
 
 /// The lines of a block, `first_line` lines into the file.

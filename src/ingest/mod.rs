@@ -18,6 +18,7 @@ mod document;
 pub mod json;
 mod lines;
 mod scan;
+mod structure;
 
 use std::collections::HashSet;
 use std::fs::File;

@@ -463,7 +463,7 @@ mod tests {
             Element::Record(r, 0) => got.push(r.into_owned()),
             _ => other = true,
         };
-        let mut de = sonic_rs::Deserializer::from_slice(line);
+        let mut de = serde_json::Deserializer::from_slice(line);
         let ok = TopSeed { emit: &mut emit }
             .deserialize(&mut de)
             .and_then(|()| de.end())

@@ -1508,3 +1508,111 @@ fn progress_counts_the_bytes_of_the_file_not_what_it_decompresses_to() {
     assert_eq!(c.records.len(), 2000);
     assert_eq!(bar.position(), size);
 }
+
+/// Counts of one file: (read, accepted, rejected, skipped).
+fn counts(name: &str, text: &[u8]) -> (u64, u64, u64, u64) {
+    let (_, report, _d) = read_text(name, text);
+    let f = &report.files[0];
+    (
+        f.accepted + f.rejected + f.skipped,
+        f.accepted,
+        f.rejected,
+        f.skipped,
+    )
+}
+
+#[test]
+fn deep_nesting_is_one_reject_and_never_overflows_the_stack() {
+    let good = r#"{"time":"2026-11-24T10:00:01Z","resultCode":500}"#;
+    let deep_array = format!(
+        "{{\"time\":\"2026-11-24T10:00:00Z\",\"properties\":{{\"resultCode\":500,\"x\":{}{}}}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let deep_object = format!(
+        "{{\"time\":\"2026-11-24T10:00:00Z\",\"resultCode\":500,\"x\":{}1{}}}",
+        "{\"a\":".repeat(80_000),
+        "}".repeat(80_000)
+    );
+    for deep in [&deep_array, &deep_object] {
+        // JSON Lines, an array element, a records document on one line and pretty.
+        let lines = format!("{deep}\n{good}\n");
+        assert_eq!(counts("d.jsonl", lines.as_bytes()), (2, 1, 1, 0));
+        let array = format!("[\n{deep},\n{good}\n]\n");
+        assert_eq!(counts("d.json", array.as_bytes()), (2, 1, 1, 0));
+        let records = format!("{{\"records\":[{deep}, {good}]}}\n");
+        assert_eq!(counts("r.json", records.as_bytes()), (2, 1, 1, 0));
+    }
+    let (c, _, _d) = read_text("d.jsonl", format!("{deep_array}\n").as_bytes());
+    assert_eq!(c.rejects[0].reason, Reason::TooDeep);
+    // Brackets that never close.
+    let open = "[".repeat(20_000);
+    assert_eq!(counts("o.json", open.as_bytes()).0, 1);
+}
+
+#[test]
+fn a_damaged_element_costs_that_element_only() {
+    let az = std::fs::read_to_string(root().join("samples/cli/az-query.json")).unwrap();
+    // A quote lost: every string after it would look turned inside out.
+    let damaged = {
+        let at = az.match_indices("\"PrimaryResult\",").nth(7).unwrap().0;
+        format!(
+            "{}\"PrimaryResult,{}",
+            &az[..at],
+            &az[at + "\"PrimaryResult\",".len()..]
+        )
+    };
+    assert_eq!(counts("az.json", damaged.as_bytes()), (25, 23, 2, 0));
+    // A stray `]` between two rows of a query API response, and inside one.
+    let api = std::fs::read_to_string(root().join("samples/api/query-response.json")).unwrap();
+    let (read, accepted, rejected, _) = counts("api.json", api.as_bytes());
+    let between = api.replacen("],\n        [", "],\n ],\n        [", 1);
+    assert_eq!(
+        counts("api.json", between.as_bytes()),
+        (read, accepted, rejected, 0)
+    );
+    let at = api.find("\"Azure\",").unwrap();
+    let inside = format!("{}]{}", &api[..at], &api[at..]);
+    assert_eq!(
+        counts("api.json", inside.as_bytes()),
+        (read, accepted - 1, rejected + 1, 0)
+    );
+}
+
+#[test]
+fn documents_one_after_another_are_each_read_robustly() {
+    let rec = |i: u32| format!("{{\"time\":\"2026-11-24T01:00:0{i}Z\",\"resultCode\":404}}");
+    // Two arrays, the second with a damaged element, then text, then a records document.
+    let text = format!(
+        "[{},\n{}]\n[{},\n{{\"time\" 1}},\n{}]\ngarbage line\n{{\"records\": [{}, {}]}}\n",
+        rec(1),
+        rec(2),
+        rec(3),
+        rec(4),
+        rec(5),
+        rec(6)
+    );
+    let (c, report, _d) = read_text("dump.json", text.as_bytes());
+    assert_eq!(c.records.len(), 6);
+    let got: Vec<(u64, Reason)> = c.rejects.iter().map(|r| (r.line, r.reason)).collect();
+    assert_eq!(
+        got,
+        vec![(4, Reason::BadDocument), (6, Reason::BadDocument)]
+    );
+    assert_eq!(report.files[0].rejected, 2);
+}
+
+#[test]
+fn a_records_document_with_a_broken_head_still_counts_its_records() {
+    let rec = |i: u32| format!("{{\"time\":\"2026-11-24T01:00:0{i}Z\",\"resultCode\":404}}");
+    let line = format!(
+        "{{\"records\":][{},{},{}]}}\n{}\n",
+        rec(1),
+        rec(2),
+        rec(3),
+        rec(4)
+    );
+    let (c, _, _d) = read_text("hub.jsonl", line.as_bytes());
+    assert_eq!(c.records.len(), 4);
+    assert_eq!(c.rejects.len(), 1);
+}
