@@ -561,21 +561,29 @@ impl Sink for Aggregator {
     }
 }
 
-/// Counts of one key in every bucket from the timeline's first to its last, zeros included.
-pub fn series(timeline: &BTreeMap<(i64, Key), u64>, bucket_secs: i64, key: Key) -> Vec<u64> {
+/// Counts of one key from the timeline's first bucket to its last, zeros included, in at most
+/// `cells` cells: consecutive buckets are summed when there are more. Memory is the cells',
+/// never the span's (two records a century apart cost as much as two an hour apart).
+pub fn series(
+    timeline: &BTreeMap<(i64, Key), u64>,
+    bucket_secs: i64,
+    key: Key,
+    cells: usize,
+) -> Vec<u64> {
     let (Some(&(start, _)), Some(&(end, _))) =
         (timeline.keys().next(), timeline.keys().next_back())
     else {
         return Vec::new();
     };
-    (0..=(end - start) / bucket_secs)
-        .map(|i| {
-            timeline
-                .get(&(start + i * bucket_secs, key))
-                .copied()
-                .unwrap_or(0)
-        })
-        .collect()
+    let buckets = ((end - start) / bucket_secs + 1) as u64;
+    let per = buckets.div_ceil(cells.max(1) as u64).max(1);
+    let mut out = vec![0; buckets.div_ceil(per) as usize];
+    for (&(b, k), &n) in timeline {
+        if k == key {
+            out[(((b - start) / bucket_secs) as u64 / per) as usize] += n;
+        }
+    }
+    out
 }
 
 /// One call's records of the focused subcode.
@@ -763,6 +771,29 @@ mod tests {
             sip: Default::default(),
             q850: Default::default(),
         }
+    }
+
+    #[test]
+    fn a_series_costs_its_cells_not_its_span() {
+        let h = |y: i32| {
+            chrono::NaiveDate::from_ymd_opt(y, 1, 1)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+                .and_utc()
+                .timestamp()
+        };
+        let mut t = BTreeMap::new();
+        t.insert((h(2001), (500, None)), 1);
+        t.insert((h(2099), (500, None)), 2);
+        let s = series(&t, 3600, (500, None), 48);
+        assert!(s.len() <= 48, "{}", s.len());
+        assert_eq!((s[0], *s.last().unwrap(), s.iter().sum::<u64>()), (1, 2, 3));
+        // Up to 48 buckets: one cell each.
+        let mut t = BTreeMap::new();
+        t.insert((0, (404, Some(1))), 5);
+        t.insert((3600 * 23, (404, Some(1))), 7);
+        assert_eq!(series(&t, 3600, (404, Some(1)), 48).len(), 24);
     }
 
     #[test]

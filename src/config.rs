@@ -1,9 +1,9 @@
 //! Validated settings, built once from the parsed command line before any heavy work: flag
 //! values parse, inputs exist, the output directory can be written.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
 use crate::cli::{self, DateOrderArg, InputFormat, ReportFormat};
@@ -144,17 +144,6 @@ impl IngestSettings {
             skip_files: Vec::new(),
         })
     }
-}
-
-/// Makes sure `dir` exists and can be written, before the run reads gigabytes.
-pub fn writable_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create output directory {}", dir.display()))?;
-    let probe = dir.join(".acs-triage-write-test");
-    std::fs::write(&probe, b"")
-        .with_context(|| format!("cannot write to output directory {}", dir.display()))?;
-    let _ = std::fs::remove_file(probe);
-    Ok(())
 }
 
 /// The formats to write, each once.

@@ -15,6 +15,7 @@ pub mod exit_codes;
 pub mod ingest;
 pub mod kql;
 pub mod normalize;
+pub mod output;
 pub mod render;
 pub mod report;
 pub mod spikes;

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
 /// Which log a record comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -603,6 +603,10 @@ fn kind_from_names(raw: &Raw<'_>) -> Option<Result<Kind, ()>> {
     None
 }
 
+/// The years a log time may fall in: anything else is a damaged value, not a call.
+pub const MIN_YEAR: i32 = 2000;
+pub const MAX_YEAR: i32 = 2100;
+
 /// Turns the wanted fields of a source record into a [`Record`], or says why not.
 pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
     let kind = match kind_from_names(raw) {
@@ -663,6 +667,15 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
         v if v.is_nullish() => return Outcome::Reject(Reason::NoTime, "no time field".into()),
         _ => return Outcome::Reject(Reason::NoTime, "time is not text".into()),
     };
+    if !(MIN_YEAR..=MAX_YEAR).contains(&time.year()) {
+        return Outcome::Reject(
+            Reason::TimeOutOfRange,
+            format!(
+                "time {} is outside {MIN_YEAR}-{MAX_YEAR}",
+                time.to_rfc3339()
+            ),
+        );
+    }
 
     let (operation, result_type) = if kind == Kind::Callback {
         let t = raw.get(Field::Type).text();
@@ -1338,6 +1351,21 @@ mod tests {
             normalize(&Raw::default(), &tr),
             Outcome::Skip(SkipReason::NotALogRecord)
         );
+        for t in [
+            "1999-12-31T23:59:59Z",
+            "2101-01-01T00:00:00Z",
+            "0001-01-01T00:00:00Z",
+        ] {
+            let mut r = raw(&[(Field::Time, s(t))]);
+            r.set(Field::ResultCode, Val::Int(500));
+            assert!(
+                matches!(
+                    normalize(&r, &tr),
+                    Outcome::Reject(Reason::TimeOutOfRange, _)
+                ),
+                "{t}"
+            );
+        }
         let mut r = raw(&base);
         r.set(Field::ResultCode, Val::Int(-1));
         assert!(matches!(

@@ -132,9 +132,15 @@ impl Report {
             .collect()
     }
 
-    /// Counts of one key in every bucket from the first to the last, zeros included.
+    /// Counts of one key from the first bucket to the last, zeros included, in at most
+    /// [`crate::render::MAX_SPARK`] cells.
     pub fn series(&self, key: Key) -> Vec<u64> {
-        crate::aggregate::series(&self.timeline, self.bucket_secs, key)
+        crate::aggregate::series(
+            &self.timeline,
+            self.bucket_secs,
+            key,
+            crate::render::MAX_SPARK,
+        )
     }
 }
 

@@ -106,7 +106,12 @@ impl Triage {
 
     /// Counts of one key in every bucket from the first to the last of the focus, zeros too.
     pub fn series(&self, key: Key) -> Vec<u64> {
-        crate::aggregate::series(&self.timeline, self.bucket_secs, key)
+        crate::aggregate::series(
+            &self.timeline,
+            self.bucket_secs,
+            key,
+            crate::render::MAX_SPARK,
+        )
     }
 }
 

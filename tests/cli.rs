@@ -1730,3 +1730,80 @@ fn numeric_flags_are_validated_with_the_flag_named() {
         .code(2);
     assert!(stderr(&out).contains("--spike-p"));
 }
+
+#[test]
+fn outputs_are_written_through_links_and_devices_and_replaced_as_a_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    // A report set that cannot be completed (report.json is a directory) leaves the old one.
+    std::fs::write(out.join("by_code.csv"), "old\n").unwrap();
+    std::fs::create_dir(out.join("report.json")).unwrap();
+    let a = bin()
+        .args(["report", "samples/", "--out", out.to_str().unwrap()])
+        .assert()
+        .code(1);
+    assert!(
+        stderr(&a).contains("report.json: it is a directory"),
+        "{}",
+        stderr(&a)
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("by_code.csv")).unwrap(),
+        "old\n"
+    );
+    std::fs::remove_dir(out.join("report.json")).unwrap();
+    // A temporary a killed run left is removed; a symlinked report stays a link.
+    std::fs::write(out.join(".acs-triage-killed.tmp"), "half").unwrap();
+    let real = dir.path().join("real-summary.md");
+    std::fs::write(&real, "old").unwrap();
+    std::os::unix::fs::symlink(&real, out.join("summary.md")).unwrap();
+    bin()
+        .args(["report", "samples/", "--out", out.to_str().unwrap()])
+        .assert()
+        .success();
+    assert!(!out.join(".acs-triage-killed.tmp").exists());
+    let link = std::fs::symlink_metadata(out.join("summary.md")).unwrap();
+    assert!(link.file_type().is_symlink());
+    assert!(std::fs::read_to_string(&real)
+        .unwrap()
+        .starts_with("# Call Automation triage report"));
+    let left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    // A device is written in place, never replaced.
+    let out = bin()
+        .args([
+            "triage",
+            "8522",
+            "samples/",
+            "--format",
+            "csv",
+            "--out",
+            "/dev/stdout",
+        ])
+        .assert()
+        .success();
+    assert!(stdout(&out).starts_with("correlation_id,"));
+    bin()
+        .args(["triage", "8522", "samples/", "--out", "/dev/null"])
+        .assert()
+        .success();
+    assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
+    // An output directory that does not exist fails before the input is read.
+    let a = bin()
+        .args([
+            "triage",
+            "8522",
+            "samples/",
+            "--out",
+            "/nonexistent/dir/x.md",
+        ])
+        .assert()
+        .code(1);
+    assert!(stderr(&a).contains("directory /nonexistent/dir does not exist"));
+    assert!(!stderr(&a).contains("warning"), "{}", stderr(&a));
+}

@@ -11,7 +11,8 @@ use crate::cli::{Bucket, Progress, ReportArgs, ReportFormat};
 use crate::config::{self, IngestSettings};
 use crate::exit_codes::Exit;
 use crate::ingest;
-use crate::render::{self, write_atomic};
+use crate::output::{self, OutputSet};
+use crate::render;
 use crate::report;
 use crate::spikes::{self, history::History};
 
@@ -113,7 +114,7 @@ pub fn bucket_secs(b: Bucket) -> i64 {
 pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     let mut settings = IngestSettings::from_args(&args.inputs, &args.ingest)?;
     let formats = config::formats(&args.format);
-    config::writable_dir(&args.out)?;
+    output::writable_dir(&args.out)?;
     // Reports written inside an input directory are not read back as input next time.
     settings.skip_files.extend(
         REPORT_FILES
@@ -123,7 +124,7 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     );
     settings.skip_files.push(args.out.join(SIP_FILE));
     if let Some(h) = &args.spikes.history {
-        config::writable_dir(h)?;
+        output::writable_dir(h)?;
     }
     let window = Window {
         since: args.since,
@@ -168,14 +169,16 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     };
     let taken = history.merge(input_days);
     let found = spikes::detect(&history, day, args.spikes.thresholds.thresholds());
+    // The history's days and the reports are replaced together, once all are written.
+    let mut set = OutputSet::new();
     if let Some(dir) = &args.spikes.history {
-        history.store(dir, &taken)?;
+        history.stage(dir, &taken, &mut set)?;
     }
     let rep = report::build(agg, &cat, ingested.files, warnings, found)?;
 
     let out = &args.out;
     // rejects.csv is always written, even empty.
-    write_atomic(
+    set.add(
         &out.join("rejects.csv"),
         &render::csv::render(&rep.rejects)?,
     )?;
@@ -191,31 +194,32 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
                     &rep.spikes_df,
                 ];
                 for (name, df) in REPORT_FILES.iter().zip(tables) {
-                    write_atomic(&out.join(name), &render::csv::render(df)?)?;
+                    set.add(&out.join(name), &render::csv::render(df)?)?;
                 }
                 let sip = out.join(SIP_FILE);
                 if rep.by_sip.height() > 0 {
-                    write_atomic(&sip, &render::csv::render(&rep.by_sip)?)?;
-                } else if sip.is_file() {
+                    set.add(&sip, &render::csv::render(&rep.by_sip)?)?;
+                } else {
                     // A diagnostics table of an earlier run would not belong to this report.
-                    std::fs::remove_file(&sip)?;
+                    set.remove(&sip);
                 }
             }
-            ReportFormat::Md => write_atomic(
+            ReportFormat::Md => set.add(
                 &out.join("summary.md"),
                 render::summary::render(&rep, &cat).as_bytes(),
             )?,
-            ReportFormat::Html => write_atomic(
+            ReportFormat::Html => set.add(
                 &out.join("report.html"),
                 render::html::render(&rep, &cat)?.as_bytes(),
             )?,
             ReportFormat::Json => {
                 let mut s = serde_json::to_string_pretty(&render::report_json::render(&rep, &cat))?;
                 s.push('\n');
-                write_atomic(&out.join("report.json"), s.as_bytes())?;
+                set.add(&out.join("report.json"), s.as_bytes())?;
             }
         }
     }
+    set.commit()?;
 
     if !args.quiet {
         for w in &rep.warnings {

@@ -11,12 +11,17 @@ use crate::cmd::report::bucket_secs;
 use crate::config::IngestSettings;
 use crate::exit_codes::Exit;
 use crate::ingest::{self, IngestReport};
-use crate::render::{self, write_atomic};
+use crate::output;
+use crate::render;
 use crate::spikes::{self, history::History};
 use crate::triage;
 
 pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
     let settings = IngestSettings::from_args(&args.inputs, &args.ingest)?;
+    // An output that cannot be written fails now, not after reading the input.
+    if let Some(path) = &args.out {
+        output::writable_file(path)?;
+    }
     let make = || {
         Focus::new(
             args.subcode,
@@ -60,7 +65,7 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
         eprintln!("acs-triage: warning: {w}");
     }
     match &args.out {
-        Some(path) => write_atomic(path, &bytes)?,
+        Some(path) => output::write_file(path, &bytes)?,
         None => std::io::stdout().lock().write_all(&bytes)?,
     }
     Ok(Exit::Success)

@@ -66,6 +66,9 @@ fn label(s: &str, max: usize) -> String {
     }
 }
 
+/// Bars of the failures-over-time chart, at most.
+const MAX_BARS: usize = 400;
+
 /// Failures per timeline bucket, stacked by category.
 pub fn failures_over_time(r: &Report) -> Result<String> {
     let failing = [
@@ -74,17 +77,22 @@ pub fn failures_over_time(r: &Report) -> Result<String> {
         Category::Global,
         Category::Unknown,
     ];
-    let mut buckets: Vec<i64> = r.timeline.keys().map(|(b, _)| *b).collect();
-    buckets.dedup();
-    let (Some(&first), Some(&last)) = (buckets.first(), buckets.last()) else {
+    let (Some(&(first, _)), Some(&(last, _))) =
+        (r.timeline.keys().next(), r.timeline.keys().next_back())
+    else {
         return Ok(String::new());
     };
-    let n = ((last - first) / r.bucket_secs + 1) as usize;
+    // At most MAX_BARS bars: consecutive buckets share one when the span holds more, so the
+    // chart costs the bars' memory, never the span's.
+    let buckets = (last - first) / r.bucket_secs + 1;
+    let per = (buckets as u64).div_ceil(MAX_BARS as u64).max(1) as i64;
+    let n = (buckets as u64).div_ceil(per as u64) as usize;
+    let width = per * r.bucket_secs;
     let mut stacks = vec![[0u64; 4]; n];
     for ((b, key), count) in &r.timeline {
         let cat = Category::of(key.0);
         if let Some(i) = failing.iter().position(|c| *c == cat) {
-            stacks[((b - first) / r.bucket_secs) as usize][i] += count;
+            stacks[((b - first) / width) as usize][i] += count;
         }
     }
     let max = stacks
@@ -95,7 +103,7 @@ pub fn failures_over_time(r: &Report) -> Result<String> {
         .max(1);
     let hourly = r.bucket_secs < 86_400;
     let tick = |x: &f64| {
-        let t = first + (*x as i64) * r.bucket_secs;
+        let t = first + (*x as i64) * width;
         chrono::DateTime::from_timestamp(t, 0)
             .map(|t| {
                 if hourly {

@@ -1,5 +1,5 @@
 //! Render: pure functions from finished tables (polars DataFrames) and the report to bytes, one
-//! file per output format. Writing them out, atomically, is [`write_atomic`]'s job alone.
+//! file per output format. Writing them out is [`crate::output`]'s job alone.
 
 pub mod charts;
 pub mod csv;
@@ -11,10 +11,6 @@ pub mod summary;
 pub mod text;
 pub mod triage;
 
-use std::io::Write;
-use std::path::Path;
-
-use anyhow::{Context, Result};
 use polars::prelude::{AnyValue, DataFrame};
 
 /// The most a report shows of one text from the logs, in UTF-16 code units (what Excel counts;
@@ -121,30 +117,12 @@ pub fn headers(df: &DataFrame) -> Vec<String> {
         .collect()
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so a
-/// crash never leaves a half-written report.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    // Reports are for reading: rw-r--r-- like any other file, not the temp file's rw-------.
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".acs-triage-")
-        .suffix(".tmp")
-        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
-}
+/// Cells of a text sparkline, at most.
+pub const MAX_SPARK: usize = 48;
 
-/// A text sparkline of counts; long series are summed into at most `MAX_SPARK` cells.
+/// A text sparkline of counts; long series are summed into at most [`MAX_SPARK`] cells.
 pub fn sparkline(values: &[u64]) -> String {
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-    const MAX_SPARK: usize = 48;
     let per = values.len().div_ceil(MAX_SPARK).max(1);
     let cells: Vec<u64> = values.chunks(per).map(|c| c.iter().sum()).collect();
     let max = cells.iter().copied().max().unwrap_or(0);

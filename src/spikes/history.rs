@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate};
 use polars::prelude::*;
 
 use crate::aggregate::{Aggregator, Key, DAY};
-use crate::render::write_atomic;
+use crate::output::OutputSet;
 
 /// One UTC day of aggregates.
 #[derive(Debug, Clone, PartialEq)]
@@ -128,8 +128,8 @@ impl History {
         Ok(h)
     }
 
-    /// Writes the given days to `dir`, one Parquet file each, atomically.
-    pub fn store(&self, dir: &Path, days: &[i64]) -> Result<()> {
+    /// Stages the given days for `dir`, one Parquet file each, in `set`.
+    pub fn stage(&self, dir: &Path, days: &[i64], set: &mut OutputSet) -> Result<()> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create history directory {}", dir.display()))?;
         for day in days {
@@ -137,10 +137,17 @@ impl History {
                 let mut df = day_frame(d)?;
                 let mut bytes = Vec::new();
                 ParquetWriter::new(&mut bytes).finish(&mut df)?;
-                write_atomic(&dir.join(format!("{}.parquet", day_text(*day))), &bytes)?;
+                set.add(&dir.join(format!("{}.parquet", day_text(*day))), &bytes)?;
             }
         }
         Ok(())
+    }
+
+    /// Writes the given days to `dir`, one Parquet file each, atomically.
+    pub fn store(&self, dir: &Path, days: &[i64]) -> Result<()> {
+        let mut set = OutputSet::new();
+        self.stage(dir, days, &mut set)?;
+        set.commit()
     }
 }
 

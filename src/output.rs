@@ -1,0 +1,275 @@
+//! Writing outputs: the one place files are written, so that a report set is replaced as a
+//! set and nothing the user named is ever replaced by something else.
+//!
+//! - A regular file (or a new one) is written to a temporary in its own directory, synced, and
+//!   renamed over the old one only when every file of the set was written: a failure before
+//!   that (a full disk, a file that cannot be replaced) leaves the old set untouched.
+//! - A symbolic link is followed: its target is replaced, and the link stays a link.
+//! - A path that exists and is not a regular file (`/dev/stdout`, `/dev/null`, a FIFO) is
+//!   written in place, never replaced.
+//! - Each temporary holds an exclusive lock while it lives; the next run in the same
+//!   directory removes the temporaries whose run was killed (unlocked), and leaves those of a
+//!   run still going.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use tempfile::NamedTempFile;
+
+/// Temporaries are named `.acs-triage-*.tmp`.
+const TEMP_PREFIX: &str = ".acs-triage-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// Where a path's bytes go: its final target, following symbolic links.
+fn target(path: &Path) -> PathBuf {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => fs::canonicalize(path).unwrap_or_else(|_| {
+            // A dangling link: write where it points.
+            let to = fs::read_link(path).unwrap_or_else(|_| path.to_path_buf());
+            match path.parent() {
+                Some(dir) if to.is_relative() => dir.join(to),
+                _ => to,
+            }
+        }),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Whether a path exists and is something other than a regular file (a device, a FIFO).
+fn special(path: &Path) -> bool {
+    fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+enum Staged {
+    /// Written to a temporary, renamed into place on commit.
+    Temp {
+        path: PathBuf,
+        target: PathBuf,
+        file: NamedTempFile,
+    },
+    /// Written in place on commit.
+    InPlace { path: PathBuf, bytes: Vec<u8> },
+    /// Removed on commit (a report of an earlier run that this one does not write).
+    Remove { path: PathBuf },
+}
+
+/// Files written together: staged, then committed all at once.
+#[derive(Default)]
+pub struct OutputSet {
+    staged: Vec<Staged>,
+}
+
+impl OutputSet {
+    pub fn new() -> OutputSet {
+        OutputSet::default()
+    }
+
+    /// Stages `bytes` for `path`.
+    pub fn add(&mut self, path: &Path, bytes: &[u8]) -> Result<()> {
+        let target = target(path);
+        if target.is_dir() {
+            anyhow::bail!("cannot write {}: it is a directory", path.display());
+        }
+        if special(&target) {
+            self.staged.push(Staged::InPlace {
+                path: path.to_path_buf(),
+                bytes: bytes.to_vec(),
+            });
+            return Ok(());
+        }
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        // Outputs are for reading: rw-r--r-- like any other file, not the temporary's rw-------.
+        let mut file = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
+            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))
+            .tempfile_in(dir)
+            .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+        // Held until the file is renamed or dropped: the next run leaves a locked one alone.
+        let _ = file.as_file().try_lock();
+        file.write_all(bytes)
+            .and_then(|()| file.as_file().sync_all())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        self.staged.push(Staged::Temp {
+            path: path.to_path_buf(),
+            target,
+            file,
+        });
+        Ok(())
+    }
+
+    /// Stages the removal of `path`, if it is a regular file (a report this run does not write
+    /// any more, which would not belong to the new set).
+    pub fn remove(&mut self, path: &Path) {
+        if fs::symlink_metadata(path).is_ok_and(|m| m.is_file()) {
+            self.staged.push(Staged::Remove {
+                path: path.to_path_buf(),
+            });
+        }
+    }
+
+    /// Puts every staged file in place. Nothing is replaced unless every file was staged.
+    pub fn commit(self) -> Result<()> {
+        for s in self.staged {
+            match s {
+                Staged::Temp { path, target, file } => {
+                    file.persist(&target)
+                        .map_err(|e| e.error)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                }
+                Staged::InPlace { path, bytes } => {
+                    let mut f: File = OpenOptions::new()
+                        .write(true)
+                        .open(&path)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    f.write_all(&bytes)
+                        .and_then(|()| f.flush())
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                }
+                Staged::Remove { path } => {
+                    fs::remove_file(&path)
+                        .with_context(|| format!("cannot remove {}", path.display()))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writes one file as [`OutputSet`] does.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut set = OutputSet::new();
+    set.add(path, bytes)?;
+    set.commit()
+}
+
+/// Removes the temporaries a killed run left in `dir`: those no live run holds locked.
+pub fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else {
+            continue;
+        };
+        if !(name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)) {
+            continue;
+        }
+        let path = e.path();
+        if !e.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        if let Ok(f) = File::open(&path) {
+            if f.try_lock().is_ok() {
+                let _ = fs::remove_file(&path);
+            }
+        }
+    }
+}
+
+/// Makes sure `dir` exists and can be written, before the run reads gigabytes.
+pub fn writable_dir(dir: &Path) -> Result<()> {
+    fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create output directory {}", dir.display()))?;
+    let probe = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot write to output directory {}", dir.display()))?;
+    drop(probe);
+    remove_stale_temporaries(dir);
+    Ok(())
+}
+
+/// Makes sure a file can be written at `path` (its directory exists and takes new files, or it
+/// is a device), before the run reads gigabytes.
+pub fn writable_file(path: &Path) -> Result<()> {
+    let target = target(path);
+    if special(&target) {
+        return OpenOptions::new()
+            .write(true)
+            .open(&target)
+            .map(drop)
+            .with_context(|| format!("cannot write {}", path.display()));
+    }
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "cannot write {}: directory {} does not exist",
+            path.display(),
+            dir.display()
+        );
+    }
+    writable_dir(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_set_is_replaced_as_a_set() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.csv");
+        let b = dir.path().join("b.csv");
+        fs::write(&a, "old a").unwrap();
+        fs::write(&b, "old b").unwrap();
+        // The second file cannot be staged (its directory is gone): nothing is replaced.
+        let mut set = OutputSet::new();
+        set.add(&a, b"new a").unwrap();
+        assert!(set.add(&dir.path().join("missing/b.csv"), b"x").is_err());
+        drop(set);
+        assert_eq!(fs::read_to_string(&a).unwrap(), "old a");
+        let mut set = OutputSet::new();
+        set.add(&a, b"new a").unwrap();
+        set.add(&b, b"new b").unwrap();
+        set.commit().unwrap();
+        assert_eq!(fs::read_to_string(&a).unwrap(), "new a");
+        assert_eq!(fs::read_to_string(&b).unwrap(), "new b");
+        let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 2, "no temporaries left");
+    }
+
+    #[test]
+    fn links_are_followed_and_devices_written_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.md");
+        let link = dir.path().join("link.md");
+        fs::write(&real, "old").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_file(&link, b"new").unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read_to_string(&real).unwrap(), "new");
+        // /dev/null stays a device.
+        write_file(Path::new("/dev/null"), b"nothing").unwrap();
+        assert!(!fs::metadata("/dev/null").unwrap().is_file());
+    }
+
+    #[test]
+    fn temporaries_of_a_killed_run_are_removed_and_live_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let stale = dir.path().join(".acs-triage-stale.tmp");
+        fs::write(&stale, "x").unwrap();
+        let live = dir.path().join(".acs-triage-live.tmp");
+        let held = File::create(&live).unwrap();
+        held.lock().unwrap();
+        remove_stale_temporaries(dir.path());
+        assert!(!stale.exists());
+        assert!(live.exists());
+        drop(held);
+        remove_stale_temporaries(dir.path());
+        assert!(!live.exists());
+    }
+}
