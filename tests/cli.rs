@@ -665,11 +665,11 @@ fn hostile_log_text_is_inert_in_markdown_html_and_csv() {
     let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
     inert_md(&summary);
     assert!(
-        summary.contains("| \\[click\\]\\(javascript:alert\\(1\\)\\) \\!\\[x\\]\\(http://evil.example/pixel.png\\) \\*\\*bold\\*\\* \\`tick\\` \\_u\\_ \\# h \\\\ \\~\\~s\\~\\~ &amp;\\#x202E; \u{FFFD}\\[2J\u{FFFD} invoice\\_\u{FFFD}fdp.exe |"),
+        summary.contains("| \\[click\\]\\(javascript:alert\\(1\\)\\) \\!\\[x\\]\\(http\\://evil.example/pixel.png\\) \\*\\*bold\\*\\* \\`tick\\` \\_u\\_ \\# h \\\\ \\~\\~s\\~\\~ &amp;\\#x202E; \u{FFFD}\\[2J\u{FFFD} invoice\\_\u{FFFD}fdp.exe |"),
         "{summary}"
     );
     assert!(
-        summary.contains("| \\!\\[op\\]\\(http://evil.example/op.png\\)\u{FFFD}\u{FFFD}\\]0;x\u{FFFD} | media\\_summary |"),
+        summary.contains("| \\!\\[op\\]\\(http\\://evil.example/op.png\\)\u{FFFD}\u{FFFD}\\]0;x\u{FFFD} | media\\_summary |"),
         "{summary}"
     );
     assert!(
@@ -709,7 +709,7 @@ fn hostile_log_text_is_inert_in_markdown_html_and_csv() {
     let md = stdout(&md);
     inert_md(&md);
     assert!(
-        md.contains("| @\\[id\\]\\(javascript:alert\\(1\\)\\)\u{FFFD} | \\!\\[c\\]\\(http://evil.example/c.png\\) | 2 |"),
+        md.contains("| \\@\\[id\\]\\(javascript:alert\\(1\\)\\)\u{FFFD} | \\!\\[c\\]\\(http\\://evil.example/c.png\\) | 2 |"),
         "{md}"
     );
     let calls = dir.path().join("calls.csv");
@@ -1806,4 +1806,53 @@ fn outputs_are_written_through_links_and_devices_and_replaced_as_a_set() {
         .code(1);
     assert!(stderr(&a).contains("directory /nonexistent/dir does not exist"));
     assert!(!stderr(&a).contains("warning"), "{}", stderr(&a));
+}
+
+#[test]
+fn log_text_makes_no_link_under_github_flavoured_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("links.jsonl");
+    let text = "see http://evil.example/a and www.evil.example, WWW.evil.example or ops@evil.example, \
+                mailto:x@evil.example xmpp:a@evil.example <https://evil.example> ftp://evil.example";
+    let line = |t: &str, sub: u32| {
+        serde_json::json!({
+            "time": t, "operationName": "www.evil.example", "correlationId": "http://evil.example/c",
+            "properties": {"resultCode": 412, "resultSubcode": sub, "resultMessage": text},
+        })
+        .to_string()
+    };
+    let lines = [
+        line("2026-11-24T01:00:00Z", 8583),
+        line("2026-11-24T01:00:01Z", 8536),
+    ];
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let out = dir.path().join("out");
+    report_to(&input, &out, &[]).success();
+    let triage = bin()
+        .args(["triage", "8583", input.to_str().unwrap()])
+        .assert()
+        .success();
+    // Every link a GFM renderer with autolinks finds must come from the catalogue.
+    let catalogue = stdout(&bin().args(["codes", "--format", "json"]).assert().success());
+    let mut options = comrak::Options::default();
+    options.extension.autolink = true;
+    options.extension.table = true;
+    options.extension.strikethrough = true;
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    for md in [summary, stdout(&triage)] {
+        let html = comrak::markdown_to_html(&md, &options);
+        let hrefs: Vec<&str> = html
+            .split("href=\"")
+            .skip(1)
+            .map(|h| &h[..h.find('"').unwrap()])
+            .collect();
+        assert!(!hrefs.is_empty(), "the catalogue's links are kept");
+        for h in &hrefs {
+            assert!(
+                !h.contains("evil.example") && catalogue.contains(h),
+                "{h} is not a catalogue link"
+            );
+        }
+        assert!(!html.contains("<img"), "{html}");
+    }
 }

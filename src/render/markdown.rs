@@ -74,6 +74,12 @@ fn push_escaped(out: &mut String, s: &str, line_start: bool) {
                 out.push('\\');
                 out.push(c);
             }
+            // GitHub's autolinks: `scheme://`, `mailto:`, `www.` and `user@host`. An escaped
+            // `:`, `.` or `@` renders as itself and starts no link.
+            ':' | '.' | '@' if autolink_at(s, i) => {
+                out.push('\\');
+                out.push(c);
+            }
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -87,6 +93,28 @@ fn push_escaped(out: &mut String, s: &str, line_start: bool) {
             }
             c => out.push(c),
         }
+    }
+}
+
+/// Whether the `:`, `.` or `@` at `s[i]` would let GitHub-flavoured Markdown make an autolink:
+/// the `:` of `scheme://`, `mailto:` or `xmpp:`, the `.` of a `www.` that starts a word, any `@`.
+fn autolink_at(s: &str, i: usize) -> bool {
+    let before = &s[..i];
+    let ends_with = |w: &str| {
+        before.len() >= w.len()
+            && before.is_char_boundary(before.len() - w.len())
+            && before[before.len() - w.len()..].eq_ignore_ascii_case(w)
+    };
+    match s.as_bytes()[i] {
+        b':' => s[i + 1..].starts_with("//") || ends_with("mailto") || ends_with("xmpp"),
+        b'.' => {
+            ends_with("www")
+                && before[..before.len() - 3]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric())
+        }
+        _ => true,
     }
 }
 
@@ -191,6 +219,14 @@ mod tests {
     }
 
     #[test]
+    fn autolinks_of_github_flavoured_markdown_are_broken() {
+        assert_eq!(
+            escape("see http://a.example, WWW.b.example, x@c.example mailto:y xmpp:z 12:30 wwwx.d a.www.e"),
+            "see http\\://a.example, WWW\\.b.example, x\\@c.example mailto\\:y xmpp\\:z 12:30 wwwx.d a.www\\.e"
+        );
+    }
+
+    #[test]
     fn links_images_and_emphasis_from_logs_stay_text() {
         assert_eq!(
             escape("[click](javascript:alert(1))"),
@@ -198,7 +234,7 @@ mod tests {
         );
         assert_eq!(
             escape("![x](http://evil.example/pixel.png)"),
-            "\\!\\[x\\]\\(http://evil.example/pixel.png\\)"
+            "\\!\\[x\\]\\(http\\://evil.example/pixel.png\\)"
         );
         assert_eq!(
             escape("**bold** _it_ ~~gone~~ `code` # not a heading"),
@@ -273,7 +309,7 @@ mod tests {
         );
         assert_eq!(
             linkify("[**x**](https://a.example/|b)"),
-            "\\[\\*\\*x\\*\\*\\]\\(https://a.example/\\|b\\)"
+            "\\[\\*\\*x\\*\\*\\]\\(https\\://a.example/\\|b\\)"
         );
         assert_eq!(
             linkify("- [a](https://a.example)"),
@@ -295,7 +331,7 @@ mod tests {
         );
         assert!(
             t.ends_with(
-                "| \\[a\\]\\(https://evil.example\\) | See [docs](https://learn.microsoft.com/x). | ▁▅█ |\n"
+                "| \\[a\\]\\(https\\://evil.example\\) | See [docs](https://learn.microsoft.com/x). | ▁▅█ |\n"
             ),
             "{t}"
         );
