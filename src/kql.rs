@@ -11,7 +11,7 @@ use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 
-use crate::catalogue::{one_line, success_subcode, Catalogue};
+use crate::catalogue::{one_line, Catalogue, SubcodeClass};
 use crate::report::NO_MITIGATION;
 use crate::spikes::{Thresholds, BASELINE_WEEKS, MIN_BASELINE_DAYS};
 
@@ -160,16 +160,17 @@ fn catalogue_tables(cat: &Catalogue, out: &mut String) {
             .map(|(c, g)| format!("    {c}, true, {}, {}", source(g.source), text(&g.description)))
             .collect(),
     );
-    // sub_success: the subcode names a success, so it never describes a code outside 2xx.
+    // sub_class: a success subcode never describes a code outside 2xx, a failure subcode never
+    // a 2xx code.
     datatable(
         out,
-        "let Subcodes = datatable(subcode:int, is_sub:bool, sub_success:bool, sub_source:string, sub_description:string)",
+        "let Subcodes = datatable(subcode:int, is_sub:bool, sub_class:string, sub_source:string, sub_description:string)",
         cat.subcodes
             .iter()
             .map(|(s, g)| {
                 format!(
                     "    {s}, true, {}, {}, {}",
-                    success_subcode(*s, &g.description),
+                    string(SubcodeClass::of(*s, &g.description).as_str()),
                     source(g.source),
                     text(&g.description)
                 )
@@ -178,12 +179,12 @@ fn catalogue_tables(cat: &Catalogue, out: &mut String) {
     );
 }
 
-/// Joins the catalogue: the lookup precedence exact pair, then subcode (unless a success
-/// subcode on a failure code), then code, then none.
+/// Joins the catalogue: the lookup precedence exact pair, then subcode (unless its class
+/// contradicts the code's), then code, then none.
 const DESCRIBE: &str = r#"| lookup kind=leftouter Pairs on code, subcode
 | lookup kind=leftouter Subcodes on subcode
 | lookup kind=leftouter Codes on code
-| extend sub_ok = is_sub == true and (sub_success == false or code between (200 .. 299))
+| extend sub_ok = is_sub == true and (sub_class == "any" or (sub_class == "success" and code between (200 .. 299)) or (sub_class == "failure" and (code < 200 or code > 299)))
 | extend ['match'] = case(is_pair == true, "exact", sub_ok, "subcode", is_code == true, "code", "none")
 | extend description = case(['match'] == "exact", pair_description, ['match'] == "subcode", sub_description, ['match'] == "code", code_description, "uncatalogued"),
          mitigation = iff(['match'] == "exact", coalesce(pair_mitigation, ""), ""),

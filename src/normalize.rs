@@ -335,11 +335,15 @@ pub enum KeyRole {
 /// Strips the portal's header suffixes (` [UTC]`, ` [Local Time]`).
 pub fn strip_header_suffix(key: &str) -> (&str, Option<bool>) {
     let k = key.trim();
-    if let Some(p) = k.strip_suffix("[UTC]") {
-        return (p.trim_end(), Some(false));
+    let strip = |suffix: &str| {
+        let n = k.len().checked_sub(suffix.len())?;
+        (k.is_char_boundary(n) && k[n..].eq_ignore_ascii_case(suffix)).then(|| k[..n].trim_end())
+    };
+    if let Some(p) = strip("[UTC]") {
+        return (p, Some(false));
     }
-    if let Some(p) = k.strip_suffix("[Local Time]") {
-        return (p.trim_end(), Some(true));
+    if let Some(p) = strip("[Local Time]") {
+        return (p, Some(true));
     }
     (k, None)
 }
@@ -402,6 +406,12 @@ pub fn key_role_bytes(ctx: Context, key: &[u8]) -> KeyRole {
             if !(4..=16).contains(&n) {
                 return match n {
                     17 if key.eq_ignore_ascii_case(b"resultinformation") => {
+                        KeyRole::Enter(Context::ResultInformation)
+                    }
+                    // The page's name for the object that holds the two diagnostics.
+                    17 if ctx == Context::ResultInformation
+                        && key.eq_ignore_ascii_case(b"sipdiagnosticinfo") =>
+                    {
                         KeyRole::Enter(Context::ResultInformation)
                     }
                     17 if ctx == Context::Record && key.eq_ignore_ascii_case(b"streamingmodality") => {
@@ -640,8 +650,15 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
     };
     let code = match code_val.integer() {
         Ok(Some(c)) => c,
-        // Lifecycle events (CallConnected, PlayCanceled...) may carry no resultInformation.
-        Ok(None) if kind == Kind::Callback && raw.get(Field::ResultSubcode).is_nullish() => {
+        // Lifecycle events (CallConnected, PlayCanceled...) may carry no resultInformation; a
+        // failure event (PlayFailed) without one is a damaged record.
+        Ok(None)
+            if kind == Kind::Callback
+                && raw.get(Field::ResultSubcode).is_nullish()
+                && !callback_operation(raw.get(Field::Type).text())
+                    .0
+                    .ends_with("Failed") =>
+        {
             return Outcome::Skip(SkipReason::NoResult)
         }
         Ok(None) => {
@@ -1225,6 +1242,14 @@ mod tests {
             KeyRole::Field(Field::LocalTime)
         );
         assert_eq!(key_role(Context::Record, "Foo [UTC]"), KeyRole::Ignore);
+        assert_eq!(
+            key_role(Context::Record, "timegenerated [utc]"),
+            KeyRole::Field(Field::Time)
+        );
+        assert_eq!(
+            key_role(Context::ResultInformation, "SipDiagnosticInfo"),
+            KeyRole::Enter(Context::ResultInformation)
+        );
         assert_eq!(key_role(Context::Record, "x]"), KeyRole::Ignore);
         assert_eq!(
             key_role(Context::ResultInformation, "SipDetails"),
@@ -1347,6 +1372,14 @@ mod tests {
             (Field::Type, s("Microsoft.Communication.CallConnected")),
         ]);
         assert_eq!(normalize(&r, &tr), Outcome::Skip(SkipReason::NoResult));
+        let r = raw(&[
+            (Field::Time, s("2026-11-24T19:00:00Z")),
+            (Field::Type, s("Microsoft.Communication.PlayFailed")),
+        ]);
+        assert!(matches!(
+            normalize(&r, &tr),
+            Outcome::Reject(Reason::NoCode, _)
+        ));
         assert_eq!(
             normalize(&Raw::default(), &tr),
             Outcome::Skip(SkipReason::NotALogRecord)

@@ -7,7 +7,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use polars::prelude::*;
 
 use crate::aggregate::{Aggregator, Key, Window};
-use crate::catalogue::{key_label, one_line, Catalogue, Category};
+use crate::catalogue::{key_label, Catalogue, Category};
 use crate::ingest::{FileReport, Reject};
 use crate::normalize::{Reason, SkipReason};
 use crate::spikes::history::day_text;
@@ -200,8 +200,8 @@ pub fn build(
         "match" => codes.iter().map(|c| c.matched).collect::<Vec<_>>(),
         "source" => codes.iter().map(|c| c.source.as_str()).collect::<Vec<_>>(),
         "callback_event" => codes.iter().map(|c| c.callback_event.as_str()).collect::<Vec<_>>(),
-        "description" => codes.iter().map(|c| one_line(&c.description)).collect::<Vec<_>>(),
-        "mitigation" => codes.iter().map(|c| one_line(&c.mitigation)).collect::<Vec<_>>(),
+        "description" => codes.iter().map(|c| c.description.as_str()).collect::<Vec<_>>(),
+        "mitigation" => codes.iter().map(|c| c.mitigation.as_str()).collect::<Vec<_>>(),
         "count" => codes.iter().map(|c| c.count).collect::<Vec<_>>(),
         "share" => codes.iter().map(|c| share(c.count, accepted)).collect::<Vec<_>>(),
         "calls" => codes.iter().map(|c| c.calls).collect::<Vec<_>>(),
@@ -239,7 +239,7 @@ pub fn build(
             continue;
         }
         let m = match k.1.and_then(|sub| cat.pair(k.0, sub)) {
-            Some(p) if !p.mitigation.is_empty() => one_line(&p.mitigation),
+            Some(p) if !p.mitigation.is_empty() => p.mitigation.clone(),
             _ => NO_MITIGATION.to_string(),
         };
         groups.entry(m).or_default().push((k, s));

@@ -198,14 +198,56 @@ impl Resolved<'_> {
 /// Description given to a code that the catalogue does not know.
 pub const UNCATALOGUED: &str = "uncatalogued";
 
-/// Subcodes that name a successful outcome beside 0 "Success": a Recognize completed by a stop
+/// Subcodes that name a successful outcome: 0 "Success", and a Recognize completed by a stop
 /// tone, the maximum digits, a DTMF option, a speech option, recognized speech.
-const SUCCESS_SUBCODES: [u32; 5] = [8514, 8531, 8533, 8545, 8569];
+const SUCCESS_SUBCODES: [u32; 6] = [0, 8514, 8531, 8533, 8545, 8569];
 
-/// Whether a generic subcode names a successful outcome: then it never describes a failure
-/// code (603/0 is "Declined", not "Success").
-pub fn success_subcode(subcode: u32, description: &str) -> bool {
-    description.trim().eq_ignore_ascii_case("success") || SUCCESS_SUBCODES.contains(&subcode)
+/// Subcodes that fit any outcome: 7000 "Graceful" (a call ended as it should).
+const ANY_SUBCODES: [u32; 1] = [7000];
+
+/// The class of outcome a generic subcode names: it never describes a code of the other class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubcodeClass {
+    /// Only 2xx codes (603/0 is "Declined", not "Success").
+    Success,
+    /// Only codes outside 2xx (200/8522 is not "Not Found").
+    Failure,
+    /// Any code.
+    Any,
+}
+
+impl SubcodeClass {
+    pub fn of(subcode: u32, description: &str) -> SubcodeClass {
+        if SUCCESS_SUBCODES.contains(&subcode)
+            || description
+                .trim()
+                .trim_end_matches('.')
+                .eq_ignore_ascii_case("success")
+        {
+            SubcodeClass::Success
+        } else if ANY_SUBCODES.contains(&subcode) {
+            SubcodeClass::Any
+        } else {
+            SubcodeClass::Failure
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubcodeClass::Success => "success",
+            SubcodeClass::Failure => "failure",
+            SubcodeClass::Any => "any",
+        }
+    }
+
+    /// Whether a subcode of this class may describe `code`.
+    pub fn fits(self, code: u32) -> bool {
+        match self {
+            SubcodeClass::Any => true,
+            SubcodeClass::Success => !Category::of(code).is_failure(),
+            SubcodeClass::Failure => Category::of(code).is_failure(),
+        }
+    }
 }
 
 /// Catalogue text on one line, for CSV cells and terminals: the page's line breaks become `; `
@@ -425,13 +467,13 @@ impl Catalogue {
             .map(|(_, p)| p)
     }
 
-    /// The generic subcode for a code, unless its class contradicts the code's: a subcode that
-    /// names a success ([`success_subcode`]) never describes a code outside 2xx.
+    /// The generic subcode for a code, unless its class contradicts the code's
+    /// ([`SubcodeClass`]).
     pub fn generic_subcode(&self, code: u32, subcode: u32) -> Option<&Generic> {
         let g = self.subcodes.get(&subcode)?;
-        let contradicts =
-            success_subcode(subcode, &g.description) && Category::of(code).is_failure();
-        (!contradicts).then_some(g)
+        SubcodeClass::of(subcode, &g.description)
+            .fits(code)
+            .then_some(g)
     }
 
     fn label(&self, source: usize) -> &str {
@@ -642,6 +684,10 @@ mod tests {
             );
             // A success subcode on a failure code, with no generic code: nothing.
             assert_eq!(c.lookup(499, Some(8569)).matched, Match::None);
+            // Nor the other way round: 200/8522 is not "Not Found".
+            assert_eq!(c.lookup(200, Some(8522)).matched, Match::None);
+            assert_eq!(c.lookup(200, Some(8531)).matched, Match::Subcode);
+            assert_eq!(c.lookup(487, Some(7000)).matched, Match::Subcode);
         }
         // 487/0 and 200/0 are pairs of the current page; the old page falls back.
         let (new, old) = (cat(), old());
@@ -656,6 +702,20 @@ mod tests {
         assert_eq!(new.lookup(200, Some(0)).matched, Match::Exact);
         let r = old.lookup(200, Some(0));
         assert_eq!((r.matched, r.description), (Match::Subcode, "Success"));
+    }
+
+    #[test]
+    fn subcode_0_is_a_success_whatever_a_file_calls_it() {
+        let mut c = Catalogue::default();
+        let csv = "code,subcode,description,mitigation\n603,,Declined,\n,0,Success.,\n,0,x,\n";
+        assert!(load_csv(csv, "s.csv").is_err(), "a subcode given twice");
+        let csv = "code,subcode,description,mitigation\n603,,Declined,\n,0,Call ended.,\n";
+        c.add(
+            "s.csv".into(),
+            "file".into(),
+            load_csv(csv, "s.csv").unwrap(),
+        );
+        assert_eq!(c.lookup(603, Some(0)).description, "Declined");
     }
 
     #[test]

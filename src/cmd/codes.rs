@@ -133,9 +133,19 @@ fn find(cat: &Catalogue, q: &Query) -> Vec<Entry> {
     }
 }
 
-/// The entries as a table; `flat` puts catalogue text on one line (CSV).
-fn frame(entries: &[Entry], flat: bool) -> PolarsResult<DataFrame> {
-    let text = |t: &str| if flat { one_line(t) } else { t.to_string() };
+/// Whether an entry is the one its key resolves to: a pair another catalogue's wins over is
+/// listed, and said not to be used.
+fn used(e: &Entry, cat: &Catalogue) -> bool {
+    match (e.entry, e.code, e.subcode) {
+        ("pair", Some(c), Some(s)) => cat.pair(c, s).is_some_and(|p| {
+            cat.sources.get(p.source).map(|x| x.label.as_str()) == Some(e.source.as_str())
+        }),
+        _ => true,
+    }
+}
+
+/// The entries as a table (the CSV writer puts catalogue text on one line).
+fn frame(entries: &[Entry], cat: &Catalogue) -> PolarsResult<DataFrame> {
     let category: Vec<Option<&str>> = entries
         .iter()
         .map(|e| e.code.map(|c| Category::of(c).as_str()))
@@ -147,9 +157,10 @@ fn frame(entries: &[Entry], flat: bool) -> PolarsResult<DataFrame> {
         "category" => category,
         "match" => entries.iter().map(|e| e.matched.map(Match::as_str)).collect::<Vec<_>>(),
         "source" => entries.iter().map(|e| e.source.as_str()).collect::<Vec<_>>(),
+        "used" => entries.iter().map(|e| used(e, cat)).collect::<Vec<_>>(),
         "callback_event" => entries.iter().map(|e| e.callback_event.as_str()).collect::<Vec<_>>(),
-        "description" => entries.iter().map(|e| text(&e.description)).collect::<Vec<_>>(),
-        "mitigation" => entries.iter().map(|e| text(&e.mitigation)).collect::<Vec<_>>()
+        "description" => entries.iter().map(|e| e.description.as_str()).collect::<Vec<_>>(),
+        "mitigation" => entries.iter().map(|e| e.mitigation.as_str()).collect::<Vec<_>>()
     )
 }
 
@@ -239,9 +250,9 @@ pub fn run(cat: &Catalogue, args: &CodesArgs) -> Result<Exit> {
     }
     let bytes = match args.format {
         CodesFormat::Table => blocks(&entries, cat).into_bytes(),
-        CodesFormat::Csv => render::csv::render(&frame(&entries, true)?)?,
+        CodesFormat::Csv => render::csv::render(&frame(&entries, cat)?)?,
         CodesFormat::Md => {
-            let mut s = render::markdown::table(&frame(&entries, false)?);
+            let mut s = render::markdown::table(&frame(&entries, cat)?);
             s.push_str("\nCatalogues:\n\n");
             for d in cat.describe() {
                 s.push_str(&format!("- {}\n", render::markdown::escape(&d)));
@@ -249,13 +260,19 @@ pub fn run(cat: &Catalogue, args: &CodesArgs) -> Result<Exit> {
             s.into_bytes()
         }
         CodesFormat::Json => {
-            let mut s =
-                serde_json::to_string_pretty(&render::json::rows(&frame(&entries, false)?))?;
+            let mut s = serde_json::to_string_pretty(&render::json::rows(&frame(&entries, cat)?))?;
             s.push('\n');
             s.into_bytes()
         }
     };
     std::io::stdout().lock().write_all(&bytes)?;
+    // CSV and JSON stay a table for scripts: the catalogues used are said on stderr.
+    if matches!(args.format, CodesFormat::Csv | CodesFormat::Json) {
+        eprintln!(
+            "acs-triage: catalogues: {}",
+            render::text::line(&cat.names())
+        );
+    }
     for m in &missing {
         eprintln!("acs-triage: no catalogue entry matches {m}");
     }

@@ -38,7 +38,7 @@ pub fn neutralize(s: &str) -> Cow<'_, str> {
 }
 
 /// The table as CSV bytes. Only text columns are neutralized; numbers are written as numbers,
-/// floats with 4 decimals.
+/// floats with 4 decimals; catalogue text (`description`, `mitigation`) is put on one line.
 pub fn render(df: &DataFrame) -> Result<Vec<u8>> {
     let mut df = df.clone();
     let text_cols: Vec<String> = df
@@ -54,8 +54,14 @@ pub fn render(df: &DataFrame) -> Result<Vec<u8>> {
             .str()?
             .iter()
             .map(|v| {
-                v.filter(|s| !s.is_empty())
-                    .map(|s| neutralize(s).into_owned())
+                v.filter(|s| !s.is_empty()).map(|s| {
+                    // Catalogue text on one line: its line breaks become `; `.
+                    if super::markdown::CATALOGUE_COLUMNS.contains(&name.as_str()) {
+                        neutralize(&crate::catalogue::one_line(s)).into_owned()
+                    } else {
+                        neutralize(s).into_owned()
+                    }
+                })
             })
             .collect();
         df.with_column(safe.with_name(name.as_str().into()).into_column())?;
