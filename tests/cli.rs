@@ -60,22 +60,37 @@ fn codes_404_shows_the_code_and_its_pairs() {
     let text = stdout(&out);
     assert_eq!(
         text.lines().next().unwrap(),
-        "entry,code,subcode,category,match,source,callback_event,description,mitigation"
+        "entry,code,subcode,category,match,source,used,callback_event,description,mitigation"
     );
     assert!(
         text.contains(
-            "pair,404,8522,client,exact,call-automation,CreateCallFailed / AnswerFailed,"
+            "pair,404,8522,client,exact,call-automation,true,CreateCallFailed / AnswerFailed,"
         ),
         "{text}"
     );
     assert!(
-        text.contains("pair,404,560404,client,exact,pstn,,"),
+        text.contains("pair,404,560404,client,exact,pstn,true,,"),
         "{text}"
     );
     assert!(
-        text.contains("code,404,,client,code,call-automation,,Not found,"),
+        text.contains("code,404,,client,code,call-automation,true,,Not found,"),
         "{text}"
     );
+    // Both pages have 503/560503: the PSTN one is listed, and not used.
+    let out = bin()
+        .args(["codes", "560503", "--format", "csv"])
+        .assert()
+        .success();
+    let text = stdout(&out);
+    assert!(
+        text.contains("pair,503,560503,server,exact,call-automation,true,"),
+        "{text}"
+    );
+    assert!(
+        text.contains("pair,503,560503,server,exact,pstn,false,"),
+        "{text}"
+    );
+    assert!(stderr(&out).starts_with("acs-triage: catalogues: call-automation"));
 }
 
 #[test]
