@@ -202,6 +202,11 @@ impl Blocks {
         }
     }
 
+    /// The bytes read past the last cut, not yet handed on.
+    pub(super) fn pending(&self) -> &[u8] {
+        &self.carry
+    }
+
     /// For an array: the newlines before the array and in the blocks handed on so far.
     pub(super) fn newlines_read(&self) -> u64 {
         self.array.unwrap_or(0)
@@ -332,6 +337,20 @@ impl Iterator for Blocks {
         }
         let first_line = self.next_line;
         self.drop_comma_after_skip(&mut buf[..len]);
+        // The rest of a file of lines needs no cut: handed on whole, a damaged quote or line
+        // cannot make the cut land inside a later row.
+        if eof && self.array.is_none() {
+            self.done = true;
+            let unterminated = !buf[..len].ends_with(b"\n");
+            return (len > 0).then_some(Piece::Block {
+                data: buf,
+                start: 0,
+                len,
+                first_line,
+                unterminated,
+                at: ArrayAt::default(),
+            });
+        }
         match (self.cut)(&buf[..len]) {
             Some((p, units)) => Some(self.hand_on(buf, len, p, units)),
             None if eof => {

@@ -16,6 +16,8 @@ use crate::normalize::{
 
 /// Rows looked at, at most, to infer the day/month order before reading on.
 const ORDER_LOOKAHEAD: usize = 10_000;
+/// Bytes past the first block looked at for it, at most.
+const LOOKAHEAD_BYTES: usize = 1 << 20;
 
 pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     input: Input,
@@ -48,7 +50,6 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     reader(&data[..header_end], delim)
         .read_byte_record(&mut headers)
         .map_err(io::Error::other)?;
-    let mut rdr = reader(&data[header_end..len], delim);
     let mut local = false;
     let fields: Vec<Option<Field>> = headers
         .iter()
@@ -79,7 +80,9 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         ctx.local_time_warning();
     }
 
-    // Look ahead, in the first block, for a value that tells the day/month order.
+    // Look ahead, in the first block, for a value that tells the day/month order: line by
+    // line, each read on its own, so that a damaged row (a quote left open) cannot hide the
+    // rows after it.
     let time_col = fields
         .iter()
         .position(|f| matches!(f, Some(Field::Time | Field::LocalTime)));
@@ -87,9 +90,23 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         let mut seen_locale = false;
         let mut found = None;
         let mut rec = ByteRecord::new();
+        // The rows of the first block, and those read past its cut: a quote left open in the
+        // first row makes the first block the header alone.
+        let mut ahead = data[header_end..len].to_vec();
+        ahead.extend_from_slice(&blocks.pending()[..blocks.pending().len().min(LOOKAHEAD_BYTES)]);
+        let mut p = 0;
         for _ in 0..ORDER_LOOKAHEAD {
-            if !rdr.read_byte_record(&mut rec).unwrap_or(false) {
+            if p >= ahead.len() {
                 break;
+            }
+            let end = line_end(&ahead, p);
+            let line = &ahead[p..end];
+            p = end;
+            let one = reader(line, delim)
+                .read_byte_record(&mut rec)
+                .unwrap_or(false);
+            if !one || rec.len() != headers.len() {
+                continue;
             }
             if let Some(v) = time_col.and_then(|c| rec.get(c)) {
                 let v = String::from_utf8_lossy(v);
@@ -111,7 +128,6 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         }
         ctx.rules.order = Some(found.unwrap_or(DateOrder::Mdy));
     }
-    drop(rdr);
 
     // Wanted columns only: (position, field).
     let wanted: Vec<(usize, Field)> = fields
@@ -181,7 +197,7 @@ fn rows<S: Sink>(b: &[u8], first_line: u64, row: &Row<'_>, ctx: &mut FileCtx<'_,
     let mut line = first_line + 1;
     while p < b.len() {
         if let Some((next, lines)) = text.and_then(|t| split_row(t, p, row.delim, &mut fields)) {
-            if lines > 1 && swallows_next_row(b, p, row, ctx) {
+            if lines > 1 && swallows_next_row(b, p, next, row, ctx) {
                 p = reject_unclosed(b, p, line, ctx);
                 line += 1;
                 continue;
@@ -214,7 +230,7 @@ fn rows<S: Sink>(b: &[u8], first_line: u64, row: &Row<'_>, ctx: &mut FileCtx<'_,
         }
         let lines = blocks::newlines(&b[p..p + used]);
         // The csv crate ends a quoted field left open at the end of its input without a word.
-        if (lines > 1 && swallows_next_row(b, p, row, ctx))
+        if (lines > 1 && swallows_next_row(b, p, p + used, row, ctx))
             || (p + used == b.len() && ends_in_quotes(&b[p..], row.delim))
         {
             p = reject_unclosed(b, p, line, ctx);
@@ -236,14 +252,35 @@ fn line_end(b: &[u8], p: usize) -> usize {
     memchr::memchr(b'\n', &b[p..]).map_or(b.len(), |n| p + n + 1)
 }
 
-/// Whether the row starting at `b[p]`, whose quoted field runs over lines, has taken in the
-/// next row: its second line is, on its own, a whole row of the file's width (quotes
-/// balanced) that reads as a record (a time and a code). A quote left open in a damaged row
+/// Whether the row starting at `b[p]` and ending at `end`, whose quoted field runs over lines,
+/// has taken in the next row: one of its later lines starts as it does (the time), or its
+/// second line is, on its own, a whole row of the file's width (quotes balanced) that reads as
+/// a record (a time and a code). A quote left open in a damaged row
 /// would otherwise swallow every row up to the next stray quote; the lines of a message that
 /// really spans lines are not records of their own.
-fn swallows_next_row<S: Sink>(b: &[u8], p: usize, row: &Row<'_>, ctx: &FileCtx<'_, S>) -> bool {
+fn swallows_next_row<S: Sink>(
+    b: &[u8],
+    p: usize,
+    end: usize,
+    row: &Row<'_>,
+    ctx: &FileCtx<'_, S>,
+) -> bool {
     let second = line_end(b, p);
     let next = &b[second..line_end(b, second)];
+    // A line of it that starts as this row does (its time, `"11/24/`) is the next row, even
+    // when it has fewer fields on that line or unbalanced quotes (its own message spans lines).
+    const START: usize = 6;
+    if b.len() >= p + START {
+        let start = &b[p..p + START];
+        let mut q = second;
+        while q < end.min(b.len()) {
+            let l = &b[q..line_end(b, q)];
+            if l.starts_with(start) && memchr::memchr(row.delim, l).is_some() {
+                return true;
+            }
+            q = line_end(b, q);
+        }
+    }
     // Cheap checks first: at least a comma per column, an even number of quotes.
     if memchr::memchr_iter(row.delim, next).count() + 1 < row.width
         || memchr::memchr_iter(b'"', next).count() % 2 == 1

@@ -679,3 +679,6 @@ mod tests {
 
 #[cfg(test)]
 mod tests_shapes;
+
+#[cfg(test)]
+mod tests_mutation;

@@ -13,10 +13,10 @@ use crate::normalize::{DateOrder, Kind, Record};
 
 /// A sink that keeps everything, owned.
 #[derive(Default)]
-struct Collect {
-    records: Vec<Record<'static>>,
-    rejects: Vec<Reject>,
-    skipped: u64,
+pub(super) struct Collect {
+    pub(super) records: Vec<Record<'static>>,
+    pub(super) rejects: Vec<Reject>,
+    pub(super) skipped: u64,
 }
 
 impl Sink for Collect {
@@ -58,6 +58,13 @@ fn read(s: &IngestSettings) -> (Collect, IngestReport) {
     let (mut c, r) = ingest(s, None, Collect::default).unwrap();
     c.rejects.sort();
     (c, r)
+}
+
+/// Reads one file of `bytes`: what the sink got, and the file's (accepted, rejected, skipped).
+pub(super) fn ingest_one(bytes: &[u8]) -> (Collect, (u64, u64, u64)) {
+    let (c, report, _d) = read_text("input", bytes);
+    let f = &report.files[0];
+    (c, (f.accepted, f.rejected, f.skipped))
 }
 
 fn read_text(name: &str, text: &[u8]) -> (Collect, IngestReport, tempfile::TempDir) {
