@@ -1871,3 +1871,79 @@ fn log_text_makes_no_link_under_github_flavoured_markdown() {
         assert!(!html.contains("<img"), "{html}");
     }
 }
+
+#[test]
+fn extreme_years_are_rejects_and_a_century_costs_no_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("years.jsonl");
+    let rec = |t: &str| format!("{{\"time\":\"{t}\",\"resultCode\":500,\"resultSubcode\":8572}}\n");
+    let text = [
+        "+100000-01-01T00:00:00Z",
+        "-100000-01-01T00:00:00Z",
+        "1999-12-31T23:59:59Z",
+        "2001-01-01T00:00:00Z",
+        "2099-12-31T00:00:00Z",
+    ]
+    .map(rec)
+    .concat();
+    std::fs::write(&input, text).unwrap();
+    let out = dir.path().join("out");
+    report_to(&input, &out, &["--max-bad", "100%"]).success();
+    let rejects = read_csv(&out.join("rejects.csv"));
+    assert_eq!(rejects.len(), 3);
+    assert!(
+        rejects[2]["reason"].starts_with("time out of range"),
+        "{:?}",
+        rejects[2]
+    );
+    // Two records 98 years apart: the chart has at most 400 bars, the page stays small.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.len() < 200_000, "{}", html.len());
+    let timeline = read_csv(&out.join("timeline.csv"));
+    assert_eq!(timeline.len(), 2);
+}
+
+#[test]
+fn callback_batches_after_a_banner_line_are_still_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = std::fs::read_to_string(root().join("samples/callbacks/events.json")).unwrap();
+    let input = dir.path().join("events.json");
+    std::fs::write(
+        &input,
+        format!("Partition 0, offset 21474836480, enqueued 2026-11-24T10:00:03Z\n{events}"),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    report_to(&input, &out, &["--max-bad", "100%"]).success();
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let m = manifest();
+    let want = &m["files"]["samples/callbacks/events.json"];
+    let f = &report["inputs"][0];
+    assert_eq!(f["shape"], "json lines");
+    assert_eq!(f["accepted"], want["accepted"]);
+    assert_eq!(
+        f["rejected"].as_u64().unwrap(),
+        want["rejected"].as_u64().unwrap() + 1
+    );
+}
+
+#[test]
+fn a_catalogue_that_never_ends_or_is_utf16_is_handled() {
+    let a = bin()
+        .args(["--catalogue", "/dev/zero", "codes", "8522"])
+        .assert()
+        .code(1);
+    assert!(stderr(&a).contains("larger than 16 MiB"), "{}", stderr(&a));
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("utf16.md");
+    let text = "| Code | Subcode | Description | Mitigation |\n|---|---|---|---|\n| 499 | 99999 | Brand new | Do it |\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(&page, bytes).unwrap();
+    let out = bin()
+        .args(["--catalogue", page.to_str().unwrap(), "codes", "499/99999"])
+        .assert()
+        .success();
+    assert!(stdout(&out).contains("Brand new"));
+}
