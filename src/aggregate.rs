@@ -18,8 +18,7 @@ pub const MAX_REJECT_ROWS: usize = 100_000;
 /// Seconds in a UTC day.
 pub const DAY: i64 = 86_400;
 
-/// A (code, subcode) key.
-pub type Key = (u32, Option<u32>);
+pub use crate::record::Key;
 
 /// The half-open window [since, until) records must fall in.
 #[derive(Debug, Clone, Copy, Default)]
@@ -560,6 +559,9 @@ impl Sink for Aggregator {
         }
     }
 }
+
+/// Cells of a sparkline, at most: what [`series`] is asked for by the text reports.
+pub const SPARK_CELLS: usize = 48;
 
 /// Counts of one key from the timeline's first bucket to its last, zeros included, in at most
 /// `cells` cells: consecutive buckets are summed when there are more. Memory is the cells',

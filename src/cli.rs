@@ -3,7 +3,11 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::IngestSettings;
+pub use crate::config::{Bucket, CodesFormat, InputFormat, Progress, ReportFormat, TriageFormat};
+use crate::time::DateOrder;
 
 use crate::exit_codes;
 
@@ -113,11 +117,11 @@ pub struct KqlArgs {
     pub table: crate::kql::KqlTable,
 
     /// Keep records at or after TIME (RFC 3339, or a date meaning its UTC midnight).
-    #[arg(long, value_name = "TIME", value_parser = crate::config::parse_time_bound)]
+    #[arg(long, value_name = "TIME", value_parser = crate::time::parse_time_bound)]
     pub since: Option<chrono::DateTime<chrono::Utc>>,
 
     /// Keep records before TIME; for `spikes`, the report day is the UTC day before it (default: yesterday).
-    #[arg(long, value_name = "TIME", value_parser = crate::config::parse_time_bound)]
+    #[arg(long, value_name = "TIME", value_parser = crate::time::parse_time_bound)]
     pub until: Option<chrono::DateTime<chrono::Utc>>,
 
     /// Timeline bucket.
@@ -161,35 +165,33 @@ pub struct TriageArgs {
     pub out: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TriageFormat {
-    /// Markdown, for people.
-    Md,
-    /// Everything, for machines.
-    Json,
-    /// The affected calls, one row each.
-    Csv,
-}
-
 #[derive(Debug, Args)]
 pub struct CodesArgs {
     /// What to look up: a number (code or subcode), or CODE/SUBCODE. None lists the whole catalogue.
-    #[arg(value_name = "QUERY", value_parser = crate::cmd::codes::parse_query)]
-    pub queries: Vec<crate::cmd::codes::Query>,
+    #[arg(value_name = "QUERY", value_parser = crate::catalogue::parse_query)]
+    pub queries: Vec<crate::catalogue::Query>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = CodesFormat::Table)]
     pub format: CodesFormat,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CodesFormat {
-    /// A readable terminal listing.
-    Table,
-    Csv,
-    Json,
-    /// A Markdown table.
-    Md,
+impl IngestArgs {
+    /// The settings for reading `inputs`: each must exist (`-` is standard input).
+    pub fn settings(&self, inputs: &[PathBuf]) -> anyhow::Result<IngestSettings> {
+        for p in inputs {
+            if p.as_os_str() != "-" && !p.exists() {
+                anyhow::bail!("input {} does not exist", p.display());
+            }
+        }
+        Ok(IngestSettings {
+            inputs: inputs.to_vec(),
+            input_format: self.input_format,
+            date_order: self.date_order,
+            local_offset: self.local_offset,
+            skip_files: Vec::new(),
+        })
+    }
 }
 
 /// How inputs are read: shared by every command that reads exports.
@@ -201,31 +203,11 @@ pub struct IngestArgs {
 
     /// Day/month order of portal CSV dates; inferred from the file's values when not given.
     #[arg(long, value_enum, value_name = "ORDER", help_heading = "Input")]
-    pub date_order: Option<DateOrderArg>,
+    pub date_order: Option<DateOrder>,
 
     /// Offset of `[Local Time]` CSV columns, e.g. +01:00. Without it they are taken as UTC.
     #[arg(long, value_name = "+HH:MM", allow_hyphen_values = true, value_parser = crate::config::parse_offset, help_heading = "Input")]
     pub local_offset: Option<chrono::FixedOffset>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum InputFormat {
-    /// One JSON value per line: resource-log records, flat records, records documents or arrays.
-    Jsonl,
-    /// One JSON document (records document, query API response, JSON array), streamed.
-    Json,
-    /// A portal "Export to CSV" file.
-    Csv,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DateOrderArg {
-    /// Month first (en-US).
-    Mdy,
-    /// Day first.
-    Dmy,
-    /// Year first (ja-JP, ISO).
-    Ymd,
 }
 
 #[derive(Debug, Args)]
@@ -250,11 +232,11 @@ pub struct ReportArgs {
     pub format: Vec<ReportFormat>,
 
     /// Keep records at or after TIME (RFC 3339, or a date meaning its UTC midnight).
-    #[arg(long, value_name = "TIME", value_parser = crate::config::parse_time_bound, help_heading = "Window")]
+    #[arg(long, value_name = "TIME", value_parser = crate::time::parse_time_bound, help_heading = "Window")]
     pub since: Option<chrono::DateTime<chrono::Utc>>,
 
     /// Keep records before TIME (RFC 3339, or a date meaning its UTC midnight).
-    #[arg(long, value_name = "TIME", value_parser = crate::config::parse_time_bound, help_heading = "Window")]
+    #[arg(long, value_name = "TIME", value_parser = crate::time::parse_time_bound, help_heading = "Window")]
     pub until: Option<chrono::DateTime<chrono::Utc>>,
 
     /// Timeline bucket.
@@ -332,31 +314,6 @@ impl ThresholdArgs {
             min_excess: self.spike_min_excess,
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
-pub enum ReportFormat {
-    /// The CSV tables, spikes.csv included.
-    Csv,
-    /// summary.md.
-    Md,
-    /// report.json.
-    Json,
-    /// report.html: self-contained, with charts.
-    Html,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Bucket {
-    Hour,
-    Day,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Progress {
-    Auto,
-    Always,
-    Never,
 }
 
 #[cfg(test)]

@@ -1,13 +1,13 @@
-//! Validated settings, built once from the parsed command line before any heavy work: flag
-//! values parse, inputs exist, the output directory can be written.
+//! Validated settings and the value types of flags: what every stage is told, built once from
+//! the command line (by `cli`, which this module knows nothing of) before any heavy work.
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Result};
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use anyhow::Result;
+use chrono::FixedOffset;
 
-use crate::cli::{self, DateOrderArg, InputFormat, ReportFormat};
-use crate::normalize::DateOrder;
+use crate::time::DateOrder;
+use clap::ValueEnum;
 
 /// How many rejected records are tolerated before exit code 3.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -93,24 +93,9 @@ pub fn parse_excess(s: &str) -> Result<f64, String> {
     }
 }
 
-/// RFC 3339, or a date `YYYY-MM-DD` meaning its UTC midnight.
-pub fn parse_time_bound(s: &str) -> Result<DateTime<Utc>, String> {
-    let t = s.trim();
-    if let Ok(d) = DateTime::parse_from_rfc3339(t) {
-        return Ok(d.with_timezone(&Utc));
-    }
-    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        return Ok(d.and_hms_opt(0, 0, 0).expect("midnight").and_utc());
-    }
-    Err(format!(
-        "{s:?} is neither RFC 3339 (2026-11-24T19:00:00Z) nor a date (2026-11-24)"
-    ))
-}
-
-/// A UTC day `YYYY-MM-DD`, as days since the epoch.
+/// A UTC day `YYYY-MM-DD`, as days since the epoch (`--day`).
 pub fn parse_day(s: &str) -> Result<i64, String> {
-    crate::spikes::history::parse_day(s)
-        .ok_or_else(|| format!("{s:?} is not a date like 2026-11-24"))
+    crate::time::parse_day(s).ok_or_else(|| format!("{s:?} is not a date like 2026-11-24"))
 }
 
 /// Settings for reading inputs.
@@ -125,25 +110,59 @@ pub struct IngestSettings {
     pub skip_files: Vec<PathBuf>,
 }
 
-impl IngestSettings {
-    pub fn from_args(inputs: &[PathBuf], a: &cli::IngestArgs) -> Result<IngestSettings> {
-        for p in inputs {
-            if p.as_os_str() != "-" && !p.exists() {
-                bail!("input {} does not exist", p.display());
-            }
-        }
-        Ok(IngestSettings {
-            inputs: inputs.to_vec(),
-            input_format: a.input_format,
-            date_order: a.date_order.map(|d| match d {
-                DateOrderArg::Mdy => DateOrder::Mdy,
-                DateOrderArg::Dmy => DateOrder::Dmy,
-                DateOrderArg::Ymd => DateOrder::Ymd,
-            }),
-            local_offset: a.local_offset,
-            skip_files: Vec::new(),
-        })
-    }
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TriageFormat {
+    /// Markdown, for people.
+    Md,
+    /// Everything, for machines.
+    Json,
+    /// The affected calls, one row each.
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CodesFormat {
+    /// A readable terminal listing.
+    Table,
+    Csv,
+    Json,
+    /// A Markdown table.
+    Md,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// One JSON value per line: resource-log records, flat records, records documents or arrays.
+    Jsonl,
+    /// One JSON document (records document, query API response, JSON array), streamed.
+    Json,
+    /// A portal "Export to CSV" file.
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
+pub enum ReportFormat {
+    /// The CSV tables, spikes.csv included.
+    Csv,
+    /// summary.md.
+    Md,
+    /// report.json.
+    Json,
+    /// report.html: self-contained, with charts.
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Bucket {
+    Hour,
+    Day,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Progress {
+    Auto,
+    Always,
+    Never,
 }
 
 /// The formats to write, each once.
@@ -200,20 +219,5 @@ mod tests {
             assert!(parse_excess(bad).is_err(), "{bad}");
         }
         assert_eq!(parse_excess("0"), Ok(0.0));
-    }
-
-    #[test]
-    fn time_bounds() {
-        assert_eq!(
-            parse_time_bound("2026-11-24").unwrap().to_rfc3339(),
-            "2026-11-24T00:00:00+00:00"
-        );
-        assert_eq!(
-            parse_time_bound("2026-11-24T19:00:00+01:00")
-                .unwrap()
-                .to_rfc3339(),
-            "2026-11-24T18:00:00+00:00"
-        );
-        assert!(parse_time_bound("yesterday").is_err());
     }
 }

@@ -16,9 +16,11 @@ pub mod ingest;
 pub mod kql;
 pub mod normalize;
 pub mod output;
+pub mod record;
 pub mod render;
 pub mod report;
 pub mod spikes;
+pub mod time;
 pub mod triage;
 
 use exit_codes::Exit;

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use polars::prelude::*;
 
 use crate::aggregate::{Aggregator, Key, Window};
@@ -28,17 +28,7 @@ pub fn share(part: u64, whole: u64) -> f64 {
     }
 }
 
-/// RFC 3339 in UTC with a `Z`, to the millisecond.
-pub fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-/// A bucket start: RFC 3339 in UTC, to the second.
-pub fn bucket_start(secs: i64) -> String {
-    DateTime::from_timestamp(secs, 0)
-        .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
-        .unwrap_or_default()
-}
+pub use crate::time::{bucket_start, rfc3339};
 
 /// One row of the by-code table, kept typed for the text renderers.
 #[derive(Debug, Clone)]
@@ -133,13 +123,13 @@ impl Report {
     }
 
     /// Counts of one key from the first bucket to the last, zeros included, in at most
-    /// [`crate::render::MAX_SPARK`] cells.
+    /// [`crate::aggregate::SPARK_CELLS`] cells.
     pub fn series(&self, key: Key) -> Vec<u64> {
         crate::aggregate::series(
             &self.timeline,
             self.bucket_secs,
             key,
-            crate::render::MAX_SPARK,
+            crate::aggregate::SPARK_CELLS,
         )
     }
 }

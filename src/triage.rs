@@ -110,7 +110,7 @@ impl Triage {
             &self.timeline,
             self.bucket_secs,
             key,
-            crate::render::MAX_SPARK,
+            crate::aggregate::SPARK_CELLS,
         )
     }
 }

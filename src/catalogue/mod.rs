@@ -8,6 +8,7 @@
 //! earlier one and every file over the built-in pages.
 
 mod load;
+pub mod query;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -17,6 +18,7 @@ pub use load::{
     absolute_url, csv as load_csv, markdown as load_markdown, CatalogueError, Loaded, PairRow,
     MAX_CATALOGUE_BYTES,
 };
+pub use query::{parse_query, Query};
 
 /// The Call Automation page shipped inside the binary (see the comment at its top for source
 /// and date).

@@ -3,226 +3,12 @@
 use std::io::Write;
 
 use anyhow::{bail, Result};
-use polars::prelude::*;
 
-use crate::catalogue::{key_label, one_line, Catalogue, Category, Match};
+use crate::catalogue::query::{all_entries, find, Entry};
+use crate::catalogue::Catalogue;
 use crate::cli::{CodesArgs, CodesFormat};
 use crate::exit_codes::Exit;
-use crate::render;
-
-/// One line of a catalogue listing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Entry {
-    /// `pair`, `code`, `subcode`, or `resolved` for a CODE/SUBCODE query.
-    entry: &'static str,
-    code: Option<u32>,
-    subcode: Option<u32>,
-    matched: Option<Match>,
-    /// The catalogue page or file the entry comes from.
-    source: String,
-    /// The callback events that carry a pair.
-    callback_event: String,
-    /// Catalogue text, lines separated by `\n`.
-    description: String,
-    mitigation: String,
-}
-
-/// A `codes` query: a number (code or subcode), CODE/ (a code only) or CODE/SUBCODE.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Query {
-    Number(u32),
-    Code(u32),
-    Pair(u32, u32),
-}
-
-impl std::fmt::Display for Query {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Query::Number(n) => write!(f, "{n}"),
-            Query::Code(n) => write!(f, "{n}/"),
-            Query::Pair(c, s) => write!(f, "{c}/{s}"),
-        }
-    }
-}
-
-/// Parses a query for clap, so a malformed one is a usage error.
-pub fn parse_query(q: &str) -> Result<Query, String> {
-    let num = |s: &str| {
-        s.trim()
-            .parse::<u32>()
-            .map_err(|_| format!("{q:?} is not a number or CODE/SUBCODE"))
-    };
-    match q.split_once('/') {
-        // `404/` is how reports show an operational key (a code without subcode).
-        Some((c, "")) => Ok(Query::Code(num(c)?)),
-        Some((c, s)) => Ok(Query::Pair(num(c)?, num(s)?)),
-        None => Ok(Query::Number(num(q)?)),
-    }
-}
-
-fn all_entries(cat: &Catalogue) -> Vec<Entry> {
-    let label = |i: usize| {
-        cat.sources
-            .get(i)
-            .map_or(String::new(), |s| s.label.clone())
-    };
-    let mut out: Vec<Entry> = cat
-        .pairs
-        .iter()
-        .map(|p| Entry {
-            entry: "pair",
-            code: Some(p.code),
-            subcode: Some(p.subcode),
-            matched: Some(Match::Exact),
-            source: label(p.source),
-            callback_event: p.events(),
-            description: p.description.clone(),
-            mitigation: p.mitigation.clone(),
-        })
-        .collect();
-    out.extend(cat.codes.iter().map(|(c, d)| Entry {
-        entry: "code",
-        code: Some(*c),
-        subcode: None,
-        matched: Some(Match::Code),
-        source: label(d.source),
-        callback_event: String::new(),
-        description: d.description.clone(),
-        mitigation: String::new(),
-    }));
-    out.extend(cat.subcodes.iter().map(|(s, d)| Entry {
-        entry: "subcode",
-        code: None,
-        subcode: Some(*s),
-        matched: Some(Match::Subcode),
-        source: label(d.source),
-        callback_event: String::new(),
-        description: d.description.clone(),
-        mitigation: String::new(),
-    }));
-    out
-}
-
-/// The entries a query matches; empty when it matches nothing.
-fn find(cat: &Catalogue, q: &Query) -> Vec<Entry> {
-    match *q {
-        Query::Number(n) => all_entries(cat)
-            .into_iter()
-            .filter(|e| e.code == Some(n) || e.subcode == Some(n))
-            .collect(),
-        Query::Code(n) => all_entries(cat)
-            .into_iter()
-            .filter(|e| e.code == Some(n))
-            .collect(),
-        Query::Pair(c, s) => {
-            let r = cat.lookup(c, Some(s));
-            if r.matched == Match::None {
-                return Vec::new();
-            }
-            vec![Entry {
-                entry: "resolved",
-                code: Some(c),
-                subcode: Some(s),
-                matched: Some(r.matched),
-                source: r.source.to_string(),
-                callback_event: r.events(),
-                description: r.description.to_string(),
-                mitigation: r.mitigation.unwrap_or_default().to_string(),
-            }]
-        }
-    }
-}
-
-/// Whether an entry is the one its key resolves to: a pair another catalogue's wins over is
-/// listed, and said not to be used.
-fn used(e: &Entry, cat: &Catalogue) -> bool {
-    match (e.entry, e.code, e.subcode) {
-        ("pair", Some(c), Some(s)) => cat.pair(c, s).is_some_and(|p| {
-            cat.sources.get(p.source).map(|x| x.label.as_str()) == Some(e.source.as_str())
-        }),
-        _ => true,
-    }
-}
-
-/// The entries as a table (the CSV writer puts catalogue text on one line).
-fn frame(entries: &[Entry], cat: &Catalogue) -> PolarsResult<DataFrame> {
-    let category: Vec<Option<&str>> = entries
-        .iter()
-        .map(|e| e.code.map(|c| Category::of(c).as_str()))
-        .collect();
-    df!(
-        "entry" => entries.iter().map(|e| e.entry).collect::<Vec<_>>(),
-        "code" => entries.iter().map(|e| e.code).collect::<Vec<_>>(),
-        "subcode" => entries.iter().map(|e| e.subcode).collect::<Vec<_>>(),
-        "category" => category,
-        "match" => entries.iter().map(|e| e.matched.map(Match::as_str)).collect::<Vec<_>>(),
-        "source" => entries.iter().map(|e| e.source.as_str()).collect::<Vec<_>>(),
-        "used" => entries.iter().map(|e| used(e, cat)).collect::<Vec<_>>(),
-        "callback_event" => entries.iter().map(|e| e.callback_event.as_str()).collect::<Vec<_>>(),
-        "description" => entries.iter().map(|e| e.description.as_str()).collect::<Vec<_>>(),
-        "mitigation" => entries.iter().map(|e| e.mitigation.as_str()).collect::<Vec<_>>()
-    )
-}
-
-/// The terminal listing: one block per entry, text wrapped under its heading, then the
-/// catalogues used.
-fn blocks(entries: &[Entry], cat: &Catalogue) -> String {
-    let mut out = String::new();
-    for e in entries {
-        let head = match (e.entry, e.code, e.subcode) {
-            ("subcode", _, Some(s)) => format!("subcode {s}   generic subcode ({})", e.source),
-            ("code", Some(c), _) => {
-                format!("{c}   {}   generic code ({})", Category::of(c), e.source)
-            }
-            (kind, Some(c), s) => {
-                let what = if kind == "pair" {
-                    // A pair another page or file wins over is listed, and said to be.
-                    let wins = s.and_then(|s| cat.pair(c, s)).is_some_and(|p| {
-                        cat.sources.get(p.source).map(|x| x.label.as_str())
-                            == Some(e.source.as_str())
-                    });
-                    if wins {
-                        "exact pair".to_string()
-                    } else {
-                        "exact pair, not used (another catalogue's wins)".to_string()
-                    }
-                } else {
-                    format!("match: {}", e.matched.map_or("none", Match::as_str))
-                };
-                format!(
-                    "{}   {}   {what} ({})",
-                    key_label(c, s),
-                    Category::of(c),
-                    e.source
-                )
-            }
-            _ => String::new(),
-        };
-        out.push_str(&render::text::line(&head));
-        out.push('\n');
-        out.push_str(&render::text::wrap(&one_line(&e.description), 96, "    "));
-        if !e.callback_event.is_empty() {
-            out.push_str(&render::text::wrap(
-                &format!("Callback events: {}", e.callback_event),
-                96,
-                "    ",
-            ));
-        }
-        if !e.mitigation.is_empty() {
-            out.push_str(&render::text::wrap(
-                &format!("Mitigation: {}", one_line(&e.mitigation)),
-                96,
-                "    ",
-            ));
-        }
-        out.push('\n');
-    }
-    out.push_str("Catalogues:\n");
-    for d in cat.describe() {
-        out.push_str(&render::text::wrap(&d, 96, "  "));
-    }
-    out
-}
+use crate::render::{self, codes};
 
 pub fn run(cat: &Catalogue, args: &CodesArgs) -> Result<Exit> {
     let mut entries: Vec<Entry> = Vec::new();
@@ -249,10 +35,10 @@ pub fn run(cat: &Catalogue, args: &CodesArgs) -> Result<Exit> {
         );
     }
     let bytes = match args.format {
-        CodesFormat::Table => blocks(&entries, cat).into_bytes(),
-        CodesFormat::Csv => render::csv::render(&frame(&entries, cat)?)?,
+        CodesFormat::Table => codes::listing(&entries, cat).into_bytes(),
+        CodesFormat::Csv => render::csv::render(&codes::frame(&entries, cat)?)?,
         CodesFormat::Md => {
-            let mut s = render::markdown::table(&frame(&entries, cat)?);
+            let mut s = render::markdown::table(&codes::frame(&entries, cat)?);
             s.push_str("\nCatalogues:\n\n");
             for d in cat.describe() {
                 s.push_str(&format!("- {}\n", render::markdown::escape(&d)));
@@ -260,7 +46,8 @@ pub fn run(cat: &Catalogue, args: &CodesArgs) -> Result<Exit> {
             s.into_bytes()
         }
         CodesFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&render::json::rows(&frame(&entries, cat)?))?;
+            let mut s =
+                serde_json::to_string_pretty(&render::json::rows(&codes::frame(&entries, cat)?))?;
             s.push('\n');
             s.into_bytes()
         }
@@ -281,59 +68,4 @@ pub fn run(cat: &Catalogue, args: &CodesArgs) -> Result<Exit> {
     } else {
         Exit::Error
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn number_finds_pairs_and_generic_subcode() {
-        let cat = Catalogue::shipped();
-        let e = find(&cat, &Query::Number(8522));
-        let kinds: Vec<(&str, Option<u32>)> = e.iter().map(|e| (e.entry, e.code)).collect();
-        assert_eq!(
-            kinds,
-            vec![("pair", Some(404)), ("pair", Some(405)), ("subcode", None)]
-        );
-    }
-
-    #[test]
-    fn code_lists_its_pairs() {
-        let cat = Catalogue::shipped();
-        let e = find(&cat, &Query::Number(404));
-        let pairs = e.iter().filter(|e| e.entry == "pair").count();
-        // 404/8522, 404/4500, 404/404 of the Call Automation page; 404/560404 and 404/511404 of
-        // the PSTN page; 404/404 matches as a code and as a subcode once.
-        assert_eq!(pairs, 5);
-        let code = e.iter().find(|e| e.entry == "code").unwrap();
-        assert_eq!(code.description, "Not found");
-        assert_eq!(e.len(), 6);
-    }
-
-    #[test]
-    fn unknown_pair_matches_nothing() {
-        let cat = Catalogue::shipped();
-        assert!(find(&cat, &Query::Pair(499, 99999)).is_empty());
-        assert_eq!(
-            find(&cat, &Query::Pair(400, 8522))[0].matched,
-            Some(Match::Subcode)
-        );
-    }
-
-    #[test]
-    fn queries_parse_as_the_reports_write_keys() {
-        assert_eq!(parse_query("404/8522"), Ok(Query::Pair(404, 8522)));
-        assert_eq!(parse_query("404/"), Ok(Query::Code(404)));
-        let cat = Catalogue::shipped();
-        // As a code only: 8522 is a subcode, not a code.
-        assert!(find(&cat, &Query::Code(8522)).is_empty());
-        assert_eq!(
-            find(&cat, &Query::Code(404)),
-            find(&cat, &Query::Number(404))
-        );
-        assert_eq!(parse_query(" 8522"), Ok(Query::Number(8522)));
-        assert!(parse_query("/8522").is_err());
-        assert!(parse_query("abc").is_err());
-    }
 }

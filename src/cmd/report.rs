@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
 use crate::aggregate::{Aggregator, Window};
 use crate::catalogue::Catalogue;
 use crate::cli::{Bucket, Progress, ReportArgs, ReportFormat};
-use crate::config::{self, IngestSettings};
+use crate::config::{self};
 use crate::exit_codes::Exit;
 use crate::ingest;
 use crate::output::{self, OutputSet};
@@ -112,7 +112,7 @@ pub fn bucket_secs(b: Bucket) -> i64 {
 }
 
 pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
-    let mut settings = IngestSettings::from_args(&args.inputs, &args.ingest)?;
+    let mut settings = args.ingest.settings(&args.inputs)?;
     let formats = config::formats(&args.format);
     output::writable_dir(&args.out)?;
     // Reports written inside an input directory are not read back as input next time.

@@ -8,7 +8,6 @@ use crate::aggregate::{Aggregator, Focus, Window};
 use crate::catalogue::Catalogue;
 use crate::cli::{TriageArgs, TriageFormat};
 use crate::cmd::report::bucket_secs;
-use crate::config::IngestSettings;
 use crate::exit_codes::Exit;
 use crate::ingest::{self, IngestReport};
 use crate::output;
@@ -17,7 +16,7 @@ use crate::spikes::{self, history::History};
 use crate::triage;
 
 pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
-    let settings = IngestSettings::from_args(&args.inputs, &args.ingest)?;
+    let settings = args.ingest.settings(&args.inputs)?;
     // An output that cannot be written fails now, not after reading the input.
     if let Some(path) = &args.out {
         output::writable_file(path)?;

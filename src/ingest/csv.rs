@@ -10,9 +10,9 @@ use csv::{ByteRecord, ReaderBuilder};
 use super::blocks::{self, Blocks, Piece};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::{
-    key_role, order_evidence, strip_header_suffix, Context, DateOrder, Field, KeyRole, Raw, Reason,
-    Val,
+    key_role, strip_header_suffix, Context, DateOrder, Field, KeyRole, Raw, Reason, Val,
 };
+use crate::time::order_evidence;
 
 /// Rows looked at, at most, to infer the day/month order before reading on.
 const ORDER_LOOKAHEAD: usize = 10_000;

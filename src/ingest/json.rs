@@ -259,7 +259,7 @@ fn api_error(e: &serde_json::Value) -> String {
     let text = |v: &serde_json::Value| {
         let s = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("");
         match (s("code"), s("message")) {
-            ("", "") => crate::normalize::excerpt(&v.to_string(), 200),
+            ("", "") => crate::record::excerpt(&v.to_string(), 200),
             ("", m) | (m, "") => m.to_string(),
             (c, m) => format!("{c}: {m}"),
         }
@@ -273,7 +273,7 @@ fn api_error(e: &serde_json::Value) -> String {
     if !details.is_empty() {
         out += &format!(" ({})", details.join("; "));
     }
-    crate::normalize::excerpt(&out, 400)
+    crate::record::excerpt(&out, 400)
 }
 
 /// A top-level JSON value of any shape; hands every element it finds to `emit`.
@@ -330,7 +330,7 @@ impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
     fn visit_str<E>(self, v: &str) -> Result<(), E> {
         (self.emit)(Element::NotRecord(
             0,
-            format!("a string {:?}", crate::normalize::excerpt(v, 30)),
+            format!("a string {:?}", crate::record::excerpt(v, 30)),
         ));
         Ok(())
     }
@@ -449,7 +449,7 @@ impl<'de> Visitor<'de> for ItemSeed<'_, 'de> {
     fn visit_str<E>(self, v: &str) -> Result<(), E> {
         self.not_record(format!(
             "not an object: a string {:?}",
-            crate::normalize::excerpt(v, 30)
+            crate::record::excerpt(v, 30)
         ))
     }
     fn visit_i64<E>(self, _: i64) -> Result<(), E> {

@@ -30,24 +30,13 @@ use anyhow::Result;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 
-use crate::cli::InputFormat;
-use crate::config::IngestSettings;
-use crate::normalize::{self, excerpt, Outcome, Raw, Reason, Record, SkipReason, TimeRules};
+use crate::config::{IngestSettings, InputFormat};
+use crate::normalize::{self, Outcome, Raw, TimeRules};
+pub use crate::record::Reject;
+use crate::record::{excerpt, Reason, Record, SkipReason};
 
 /// Largest record accepted, in bytes: a longer line is rejected, not buffered.
 pub const MAX_RECORD_BYTES: usize = 4 << 20;
-
-/// A record that could not be used, and where it was.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Reject {
-    pub file: Arc<str>,
-    /// 1-based line, or record index inside a streamed document (said in `detail`); 0 for the
-    /// whole file.
-    pub line: u64,
-    pub reason: Reason,
-    pub detail: String,
-    pub excerpt: String,
-}
 
 /// Where records go. One sink per worker; the sinks are merged at the end.
 pub trait Sink: Send + Sized {
@@ -483,10 +472,10 @@ fn json_dates<S: Sink>(prefix: &[u8], ctx: &mut FileCtx<'_, S>) {
     if ctx.rules.order.is_some() || !portal {
         return;
     }
-    match normalize::infer_order(prefix) {
+    match crate::time::infer_order(prefix) {
         (Some(order), _) => ctx.rules.order = Some(order),
         (None, true) => {
-            ctx.rules.order = Some(normalize::DateOrder::Mdy);
+            ctx.rules.order = Some(crate::time::DateOrder::Mdy);
             let w = format!(
                 "{}: cannot tell the day/month order of its dates; read them month-first (pass --date-order)",
                 ctx.name

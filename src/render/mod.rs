@@ -2,6 +2,7 @@
 //! file per output format. Writing them out is [`crate::output`]'s job alone.
 
 pub mod charts;
+pub mod codes;
 pub mod csv;
 pub mod html;
 pub mod json;
@@ -117,8 +118,7 @@ pub fn headers(df: &DataFrame) -> Vec<String> {
         .collect()
 }
 
-/// Cells of a text sparkline, at most.
-pub const MAX_SPARK: usize = 48;
+pub use crate::aggregate::SPARK_CELLS as MAX_SPARK;
 
 /// A text sparkline of counts; long series are summed into at most [`MAX_SPARK`] cells.
 pub fn sparkline(values: &[u64]) -> String {

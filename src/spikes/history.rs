@@ -6,7 +6,6 @@ use std::fs::File;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use chrono::{DateTime, NaiveDate};
 use polars::prelude::*;
 
 use crate::aggregate::{Aggregator, Key, DAY};
@@ -31,21 +30,7 @@ pub struct History {
     pub days: BTreeMap<i64, DayAgg>,
 }
 
-pub fn day_text(day: i64) -> String {
-    DateTime::from_timestamp(day * DAY, 0)
-        .map(|t| t.format("%Y-%m-%d").to_string())
-        .unwrap_or_default()
-}
-
-pub fn parse_day(s: &str) -> Option<i64> {
-    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()?;
-    Some(
-        d.and_hms_opt(0, 0, 0)?
-            .and_utc()
-            .timestamp()
-            .div_euclid(DAY),
-    )
-}
+pub use crate::time::{day_text, parse_day};
 
 /// The span the input covered: the window where given, else the hours of its first and last
 /// records.

@@ -1,0 +1,195 @@
+//! The `codes` query: what a number, CODE/ or CODE/SUBCODE finds in the catalogue, and the
+//! whole catalogue as a listing.
+
+use super::{Catalogue, Match};
+
+/// One line of a catalogue listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// `pair`, `code`, `subcode`, or `resolved` for a CODE/SUBCODE query.
+    pub entry: &'static str,
+    pub code: Option<u32>,
+    pub subcode: Option<u32>,
+    pub matched: Option<Match>,
+    /// The catalogue page or file the entry comes from.
+    pub source: String,
+    /// The callback events that carry a pair.
+    pub callback_event: String,
+    /// Catalogue text, lines separated by `\n`.
+    pub description: String,
+    pub mitigation: String,
+}
+
+/// A `codes` query: a number (code or subcode), CODE/ (a code only) or CODE/SUBCODE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Query {
+    Number(u32),
+    Code(u32),
+    Pair(u32, u32),
+}
+
+impl std::fmt::Display for Query {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Query::Number(n) => write!(f, "{n}"),
+            Query::Code(n) => write!(f, "{n}/"),
+            Query::Pair(c, s) => write!(f, "{c}/{s}"),
+        }
+    }
+}
+
+/// Parses a query for clap, so a malformed one is a usage error.
+pub fn parse_query(q: &str) -> Result<Query, String> {
+    let num = |s: &str| {
+        s.trim()
+            .parse::<u32>()
+            .map_err(|_| format!("{q:?} is not a number or CODE/SUBCODE"))
+    };
+    match q.split_once('/') {
+        // `404/` is how reports show an operational key (a code without subcode).
+        Some((c, "")) => Ok(Query::Code(num(c)?)),
+        Some((c, s)) => Ok(Query::Pair(num(c)?, num(s)?)),
+        None => Ok(Query::Number(num(q)?)),
+    }
+}
+
+/// Every entry of the catalogue: its pairs, then the generic codes and subcodes.
+pub fn all_entries(cat: &Catalogue) -> Vec<Entry> {
+    let label = |i: usize| {
+        cat.sources
+            .get(i)
+            .map_or(String::new(), |s| s.label.clone())
+    };
+    let mut out: Vec<Entry> = cat
+        .pairs
+        .iter()
+        .map(|p| Entry {
+            entry: "pair",
+            code: Some(p.code),
+            subcode: Some(p.subcode),
+            matched: Some(Match::Exact),
+            source: label(p.source),
+            callback_event: p.events(),
+            description: p.description.clone(),
+            mitigation: p.mitigation.clone(),
+        })
+        .collect();
+    out.extend(cat.codes.iter().map(|(c, d)| Entry {
+        entry: "code",
+        code: Some(*c),
+        subcode: None,
+        matched: Some(Match::Code),
+        source: label(d.source),
+        callback_event: String::new(),
+        description: d.description.clone(),
+        mitigation: String::new(),
+    }));
+    out.extend(cat.subcodes.iter().map(|(s, d)| Entry {
+        entry: "subcode",
+        code: None,
+        subcode: Some(*s),
+        matched: Some(Match::Subcode),
+        source: label(d.source),
+        callback_event: String::new(),
+        description: d.description.clone(),
+        mitigation: String::new(),
+    }));
+    out
+}
+
+/// The entries a query matches; empty when it matches nothing.
+pub fn find(cat: &Catalogue, q: &Query) -> Vec<Entry> {
+    match *q {
+        Query::Number(n) => all_entries(cat)
+            .into_iter()
+            .filter(|e| e.code == Some(n) || e.subcode == Some(n))
+            .collect(),
+        Query::Code(n) => all_entries(cat)
+            .into_iter()
+            .filter(|e| e.code == Some(n))
+            .collect(),
+        Query::Pair(c, s) => {
+            let r = cat.lookup(c, Some(s));
+            if r.matched == Match::None {
+                return Vec::new();
+            }
+            vec![Entry {
+                entry: "resolved",
+                code: Some(c),
+                subcode: Some(s),
+                matched: Some(r.matched),
+                source: r.source.to_string(),
+                callback_event: r.events(),
+                description: r.description.to_string(),
+                mitigation: r.mitigation.unwrap_or_default().to_string(),
+            }]
+        }
+    }
+}
+
+/// Whether an entry is the one its key resolves to: a pair another catalogue's wins over is
+/// listed, and said not to be used.
+pub fn used(e: &Entry, cat: &Catalogue) -> bool {
+    match (e.entry, e.code, e.subcode) {
+        ("pair", Some(c), Some(s)) => cat.pair(c, s).is_some_and(|p| {
+            cat.sources.get(p.source).map(|x| x.label.as_str()) == Some(e.source.as_str())
+        }),
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::Catalogue;
+
+    #[test]
+    fn number_finds_pairs_and_generic_subcode() {
+        let cat = Catalogue::shipped();
+        let e = find(&cat, &Query::Number(8522));
+        let kinds: Vec<(&str, Option<u32>)> = e.iter().map(|e| (e.entry, e.code)).collect();
+        assert_eq!(
+            kinds,
+            vec![("pair", Some(404)), ("pair", Some(405)), ("subcode", None)]
+        );
+    }
+
+    #[test]
+    fn code_lists_its_pairs() {
+        let cat = Catalogue::shipped();
+        let e = find(&cat, &Query::Number(404));
+        let pairs = e.iter().filter(|e| e.entry == "pair").count();
+        // 404/8522, 404/4500, 404/404 of the Call Automation page; 404/560404 and 404/511404 of
+        // the PSTN page; 404/404 matches as a code and as a subcode once.
+        assert_eq!(pairs, 5);
+        let code = e.iter().find(|e| e.entry == "code").unwrap();
+        assert_eq!(code.description, "Not found");
+        assert_eq!(e.len(), 6);
+    }
+
+    #[test]
+    fn unknown_pair_matches_nothing() {
+        let cat = Catalogue::shipped();
+        assert!(find(&cat, &Query::Pair(499, 99999)).is_empty());
+        assert_eq!(
+            find(&cat, &Query::Pair(400, 8522))[0].matched,
+            Some(Match::Subcode)
+        );
+    }
+
+    #[test]
+    fn queries_parse_as_the_reports_write_keys() {
+        assert_eq!(parse_query("404/8522"), Ok(Query::Pair(404, 8522)));
+        assert_eq!(parse_query("404/"), Ok(Query::Code(404)));
+        let cat = Catalogue::shipped();
+        // As a code only: 8522 is a subcode, not a code.
+        assert!(find(&cat, &Query::Code(8522)).is_empty());
+        assert_eq!(
+            find(&cat, &Query::Code(404)),
+            find(&cat, &Query::Number(404))
+        );
+        assert_eq!(parse_query(" 8522"), Ok(Query::Number(8522)));
+        assert!(parse_query("/8522").is_err());
+        assert!(parse_query("abc").is_err());
+    }
+}

@@ -1,0 +1,591 @@
+//! Time: every parse and format of a time the tool meets. Log times in RFC 3339 and the
+//! portal's locale forms (with the day/month order told by the values), `--since` / `--until`
+//! bounds, UTC days, and the RFC 3339 text the reports write.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, Utc};
+
+/// Seconds in a UTC day.
+pub const DAY: i64 = 86_400;
+
+/// RFC 3339, or a date `YYYY-MM-DD` meaning its UTC midnight (`--since`, `--until`).
+pub fn parse_time_bound(s: &str) -> Result<DateTime<Utc>, String> {
+    let t = s.trim();
+    if let Ok(d) = DateTime::parse_from_rfc3339(t) {
+        return Ok(d.with_timezone(&Utc));
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return Ok(d.and_hms_opt(0, 0, 0).expect("midnight").and_utc());
+    }
+    Err(format!(
+        "{s:?} is neither RFC 3339 (2026-11-24T19:00:00Z) nor a date (2026-11-24)"
+    ))
+}
+
+/// A UTC day `YYYY-MM-DD`, as days since the epoch.
+pub fn parse_day(s: &str) -> Option<i64> {
+    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()?;
+    Some(
+        d.and_hms_opt(0, 0, 0)?
+            .and_utc()
+            .timestamp()
+            .div_euclid(DAY),
+    )
+}
+
+/// A UTC day (days since the epoch) as `YYYY-MM-DD`.
+pub fn day_text(day: i64) -> String {
+    DateTime::from_timestamp(day * DAY, 0)
+        .map(|t| t.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+/// RFC 3339 in UTC with a `Z`, to the millisecond.
+pub fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// A bucket start (seconds since the epoch): RFC 3339 in UTC, to the second.
+pub fn bucket_start(secs: i64) -> String {
+    DateTime::from_timestamp(secs, 0)
+        .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
+/// The years a log time may fall in: anything else is a damaged value, not a call.
+pub const MIN_YEAR: i32 = 2000;
+pub const MAX_YEAR: i32 = 2100;
+
+/// Day/month order of locale-formatted dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DateOrder {
+    /// Month first (en-US).
+    Mdy,
+    /// Day first.
+    Dmy,
+    /// Year first (ja-JP, ISO).
+    Ymd,
+}
+
+/// How times are read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TimeRules {
+    /// Day/month order of the portal's locale dates; `None` reads a locale date only when the
+    /// value itself tells its order (`13/05/2026`, or en-US `5/5/2026, 1:00:00.000 PM`).
+    pub order: Option<DateOrder>,
+    /// The offset of `[Local Time]` values, which carry none; `None` reads them as UTC.
+    pub local_offset: Option<FixedOffset>,
+}
+
+/// Parses a time: RFC 3339 / ISO 8601 (any number of fraction digits, with or without offset,
+/// a missing offset meaning UTC), or the portal's locale forms in `rules.order` (or, without
+/// one, in the order the value itself tells). A `local` value carries no offset and is read at
+/// `rules.local_offset`.
+pub fn parse_time(s: &str, rules: &TimeRules, local: bool) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    if let Some(t) = fast_utc(s.as_bytes()) {
+        return Some(t);
+    }
+    // Portal dates (`5/25/2023, 5:43:25.746 PM`) first when they are expected.
+    let order = rules
+        .order
+        .or_else(|| s.contains('/').then(|| order_evidence(s)).flatten());
+    let locale = match order {
+        Some(order) => fast_locale(s.as_bytes(), order)
+            .or_else(|| s.contains('/').then(|| parse_locale(s, order)).flatten()),
+        _ => None,
+    };
+    let naive = match locale {
+        Some(n) => n,
+        None => {
+            if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+                return Some(t.with_timezone(&Utc));
+            }
+            parse_naive_iso(s).or_else(|| parse_locale(s, order?))?
+        }
+    };
+    Some(match rules.local_offset {
+        Some(off) if local => naive.checked_sub_offset(off).unwrap_or(naive).and_utc(),
+        _ => naive.and_utc(),
+    })
+}
+
+/// The day/month order that the first locale datetime of a JSON export tells, scanning its
+/// quoted strings; `(None, true)` when it has locale datetimes but none tells the order.
+pub fn infer_order(text: &[u8]) -> (Option<DateOrder>, bool) {
+    let mut seen = false;
+    let mut rest = text;
+    while let Some(open) = memchr::memchr(b'"', rest) {
+        let after = &rest[open + 1..];
+        let Some(close) = memchr::memchr(b'"', after) else {
+            break;
+        };
+        let v = &after[..close];
+        rest = &after[close + 1..];
+        if !(8..=40).contains(&v.len()) || !v[0].is_ascii_digit() || !v.contains(&b'/') {
+            continue;
+        }
+        let Ok(v) = std::str::from_utf8(v) else {
+            continue;
+        };
+        if !v.contains(':') {
+            continue;
+        }
+        match order_evidence(v) {
+            Some(DateOrder::Ymd) => {}
+            Some(o) => return (Some(o), true),
+            None => seen = true,
+        }
+    }
+    (None, seen)
+}
+
+/// The common case, `2026-11-24T19:57:40.4800000Z`, read without a general parser: fixed
+/// positions, up to 9 fraction digits, `Z` or `+00:00`. Anything else returns `None`.
+fn fast_utc(b: &[u8]) -> Option<DateTime<Utc>> {
+    fn num(b: &[u8]) -> Option<u32> {
+        b.iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    }
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !(b[10] == b'T' || b[10] == b't')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let mut i = 19;
+    let mut nanos = 0u32;
+    if b[i] == b'.' {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            if i - start < 9 {
+                nanos = nanos * 10 + u32::from(b[i] - b'0');
+            }
+            i += 1;
+        }
+        let digits = (i - start).min(9);
+        if digits == 0 {
+            return None;
+        }
+        nanos *= 10u32.pow(9 - digits as u32);
+    }
+    match &b[i..] {
+        b"Z" | b"z" | b"+00:00" | b"-00:00" => {}
+        _ => return None,
+    }
+    let date = NaiveDate::from_ymd_opt(num(&b[0..4])? as i32, num(&b[5..7])?, num(&b[8..10])?)?;
+    let time =
+        NaiveTime::from_hms_nano_opt(num(&b[11..13])?, num(&b[14..16])?, num(&b[17..19])?, nanos)?;
+    Some(date.and_time(time).and_utc())
+}
+
+fn parse_naive_iso(s: &str) -> Option<NaiveDateTime> {
+    for f in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
+            return Some(t);
+        }
+    }
+    // A UTC time with an offset but a space instead of T.
+    if let Ok(t) = DateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f%:z") {
+        return Some(t.naive_utc());
+    }
+    None
+}
+
+/// The three numbers of a locale date (`5/25/2023`, `2020/10/16`, `16.07.2026`).
+fn date_parts(s: &str) -> Option<[&str; 3]> {
+    let mut it = s.split(['/', '.', '-']);
+    let parts = [it.next()?, it.next()?, it.next()?];
+    if it.next().is_some()
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    Some(parts)
+}
+
+/// Splits `5/25/2023, 5:43:25.746 PM` into date text, time text and AM/PM.
+fn locale_split(s: &str) -> Option<(&str, &str, Option<bool>)> {
+    let s = s.trim();
+    let (date, rest) = s.split_once([' ', 'T'])?;
+    let date = date.trim_end_matches(',');
+    let rest = rest.trim();
+    let (time, pm) = if let Some(t) = rest.strip_suffix("PM").or_else(|| rest.strip_suffix("pm")) {
+        (t.trim(), Some(true))
+    } else if let Some(t) = rest.strip_suffix("AM").or_else(|| rest.strip_suffix("am")) {
+        (t.trim(), Some(false))
+    } else {
+        (rest, None)
+    };
+    Some((date, time, pm))
+}
+
+/// `H:MM[:SS[.fff]]`, hours with one or two digits.
+fn clock(s: &str) -> Option<NaiveTime> {
+    let mut parts = s.splitn(3, ':');
+    let num = |p: &str| -> Option<u32> {
+        (!p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse().ok())
+            .flatten()
+    };
+    let h = num(parts.next()?)?;
+    let m = num(parts.next()?)?;
+    let (sec, nanos) = match parts.next() {
+        None => (0, 0),
+        Some(rest) => {
+            let (sec, frac) = rest.split_once('.').unwrap_or((rest, ""));
+            if frac.len() > 9 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let nanos = if frac.is_empty() {
+                0
+            } else {
+                frac.parse::<u32>().ok()? * 10u32.pow(9 - frac.len() as u32)
+            };
+            (num(sec)?, nanos)
+        }
+    };
+    NaiveTime::from_hms_nano_opt(h, m, sec, nanos)
+}
+
+/// The portal's usual form, `11/24/2026, 1:00:00.000 PM` (or `24/11/2026 13:00:00.000`), read
+/// by position: two-digit minutes and seconds, `/` between date parts, a four-digit year, one
+/// space, upper-case AM/PM. Anything else returns `None` for [`parse_locale`], which reads the
+/// same values the same way.
+fn fast_locale(b: &[u8], order: DateOrder) -> Option<NaiveDateTime> {
+    /// Digits from `b[*i]` up to `max` of them (at least one), advancing `i`.
+    fn digits(b: &[u8], i: &mut usize, max: usize) -> Option<(u32, usize)> {
+        let start = *i;
+        let mut v = 0u32;
+        while *i < b.len() && *i - start < max && b[*i].is_ascii_digit() {
+            v = v * 10 + u32::from(b[*i] - b'0');
+            *i += 1;
+        }
+        (*i > start).then_some((v, *i - start))
+    }
+    fn eat(b: &[u8], i: &mut usize, c: u8) -> Option<()> {
+        (b.get(*i) == Some(&c)).then(|| *i += 1)
+    }
+    let mut i = 0;
+    let (a, _) = digits(b, &mut i, 2)?;
+    eat(b, &mut i, b'/')?;
+    let (m_or_d, _) = digits(b, &mut i, 2)?;
+    eat(b, &mut i, b'/')?;
+    let (y, ylen) = digits(b, &mut i, 4)?;
+    if ylen != 4 || b.get(i).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    if b.get(i) == Some(&b',') {
+        i += 1;
+    }
+    eat(b, &mut i, b' ')?;
+    let (h, _) = digits(b, &mut i, 2)?;
+    eat(b, &mut i, b':')?;
+    let (min, 2) = digits(b, &mut i, 2)? else {
+        return None;
+    };
+    eat(b, &mut i, b':')?;
+    let (sec, 2) = digits(b, &mut i, 2)? else {
+        return None;
+    };
+    let mut nanos = 0;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let (f, n) = digits(b, &mut i, 9)?;
+        nanos = f * 10u32.pow(9 - n as u32);
+    }
+    let pm = match &b[i..] {
+        b"" => None,
+        b" AM" => Some(false),
+        b" PM" => Some(true),
+        _ => return None,
+    };
+    let (m, d) = match order {
+        DateOrder::Mdy => (a, m_or_d),
+        DateOrder::Dmy => (m_or_d, a),
+        DateOrder::Ymd => return None,
+    };
+    let h = match pm {
+        None => h,
+        Some(_) if !(1..=12).contains(&h) => return None,
+        Some(false) => h % 12,
+        Some(true) => h % 12 + 12,
+    };
+    let date = NaiveDate::from_ymd_opt(y as i32, m, d)?;
+    Some(date.and_time(NaiveTime::from_hms_nano_opt(h, min, sec, nanos)?))
+}
+
+/// Parses the portal's locale datetimes with a known day/month order.
+pub fn parse_locale(s: &str, order: DateOrder) -> Option<NaiveDateTime> {
+    let (date, time, pm) = locale_split(s)?;
+    let [a, b, c] = date_parts(date)?;
+    let n = |x: &str| x.parse::<u32>().ok();
+    let (y, m, d) = if a.len() == 4 {
+        (n(a)?, n(b)?, n(c)?)
+    } else {
+        match order {
+            DateOrder::Mdy => (n(c)?, n(a)?, n(b)?),
+            DateOrder::Dmy => (n(c)?, n(b)?, n(a)?),
+            DateOrder::Ymd => (n(a)?, n(b)?, n(c)?),
+        }
+    };
+    let y = if y < 100 { y + 2000 } else { y };
+    let date = NaiveDate::from_ymd_opt(y as i32, m, d)?;
+    let mut t = clock(time)?;
+    if let Some(pm) = pm {
+        use chrono::Timelike;
+        let h = t.hour();
+        if !(1..=12).contains(&h) {
+            return None;
+        }
+        let h24 = match (h, pm) {
+            (12, false) => 0,
+            (12, true) => 12,
+            (h, true) => h + 12,
+            (h, false) => h,
+        };
+        t = t.with_hour(h24)?;
+    }
+    Some(date.and_time(t))
+}
+
+/// What one datetime value says about the day/month order: `None` when it cannot tell.
+pub fn order_evidence(s: &str) -> Option<DateOrder> {
+    let (date, _time, pm) = locale_split(s)?;
+    let [a, b, _] = date_parts(date)?;
+    if a.len() == 4 {
+        return Some(DateOrder::Ymd);
+    }
+    let (a, b): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
+    if a > 12 && b <= 12 {
+        Some(DateOrder::Dmy)
+    } else if b > 12 && a <= 12 {
+        Some(DateOrder::Mdy)
+    } else if pm.is_some() && s.contains(',') {
+        // `5/5/2023, 5:43:25.746 PM` is the en-US form of the portal.
+        Some(DateOrder::Mdy)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_bounds() {
+        assert_eq!(
+            parse_time_bound("2026-11-24").unwrap().to_rfc3339(),
+            "2026-11-24T00:00:00+00:00"
+        );
+        assert_eq!(
+            parse_time_bound("2026-11-24T19:00:00+01:00")
+                .unwrap()
+                .to_rfc3339(),
+            "2026-11-24T18:00:00+00:00"
+        );
+        assert!(parse_time_bound("yesterday").is_err());
+        assert_eq!(day_text(parse_day("2026-11-24").unwrap()), "2026-11-24");
+    }
+
+    fn t(s: &str) -> String {
+        parse_time(s, &TimeRules::default(), false)
+            .unwrap()
+            .to_rfc3339()
+    }
+
+    fn loc(s: &str, o: DateOrder) -> String {
+        parse_locale(s, o).unwrap().to_string()
+    }
+
+    #[test]
+    fn iso_forms() {
+        assert_eq!(
+            t("2026-11-24T19:57:40.48Z"),
+            "2026-11-24T19:57:40.480+00:00"
+        );
+        assert_eq!(
+            t("2022-09-13T00:55:08.2240104+00:00"),
+            "2022-09-13T00:55:08.224010400+00:00"
+        );
+        assert_eq!(t("2026-11-24T20:00:00+01:00"), "2026-11-24T19:00:00+00:00");
+        assert_eq!(t("2026-11-24 19:57:40"), "2026-11-24T19:57:40+00:00");
+        assert!(parse_time("yesterday", &TimeRules::default(), false).is_none());
+        // Without a day/month order, a locale date that tells its own is read; others not.
+        assert_eq!(
+            t("5/25/2023, 5:43:25.746 PM"),
+            "2023-05-25T17:43:25.746+00:00"
+        );
+        assert_eq!(
+            t("25/05/2023 17:43:25.746"),
+            "2023-05-25T17:43:25.746+00:00"
+        );
+        assert!(parse_time("05/06/2026 20:26:12.030", &TimeRules::default(), false).is_none());
+    }
+
+    #[test]
+    fn fast_path_agrees_with_chrono() {
+        for s in [
+            "2026-11-24T19:57:40.4800000Z",
+            "2026-11-24T19:57:40Z",
+            "2026-11-24T19:57:40.1+00:00",
+            "2026-11-24T19:57:40.123456789123Z",
+            "2024-02-29T00:00:00.000Z",
+        ] {
+            let fast = fast_utc(s.as_bytes()).unwrap();
+            let slow = DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+            assert_eq!(fast, slow, "{s}");
+        }
+        for s in [
+            "2026-11-24T19:57:40+01:00",
+            "2026-02-30T00:00:00Z",
+            "2026-11-24T25:00:00Z",
+            "2026-11-24T19:57:40.Z",
+            "2026-11-24 19:57:40",
+        ] {
+            assert!(fast_utc(s.as_bytes()).is_none(), "{s}");
+        }
+    }
+
+    #[test]
+    fn en_us_am_pm_edges() {
+        let o = DateOrder::Mdy;
+        assert_eq!(
+            loc("5/25/2023, 5:43:25.746 PM", o),
+            "2023-05-25 17:43:25.746"
+        );
+        assert_eq!(loc("5/25/2023, 12:01:00.000 AM", o), "2023-05-25 00:01:00");
+        assert_eq!(loc("5/25/2023, 12:01:00.000 PM", o), "2023-05-25 12:01:00");
+        assert_eq!(
+            loc("5/25/2023, 11:59:59.999 PM", o),
+            "2023-05-25 23:59:59.999"
+        );
+        assert_eq!(loc("11/24/2026, 1:00:00.000 AM", o), "2026-11-24 01:00:00");
+        assert!(parse_locale("5/25/2023, 13:00:00.000 PM", o).is_none());
+    }
+
+    #[test]
+    fn fast_locale_reads_what_parse_locale_reads() {
+        let mut checked = 0;
+        for date in [
+            "11/24/2026",
+            "1/2/2026",
+            "24/11/2026",
+            "2/30/2026",
+            "13/13/2026",
+            "11/24/26",
+            "11/24/20260",
+            "11-24-2026",
+        ] {
+            for sep in [", ", " ", ",  ", "T"] {
+                for time in [
+                    "1:00:00.000",
+                    "12:59:59.9",
+                    "00:00:00",
+                    "13:05:07.123456789",
+                    "1:2:03",
+                    "9:00:00.1234567891",
+                    "24:00:00",
+                ] {
+                    for suffix in ["", " AM", " PM", " pm", "PM"] {
+                        let s = format!("{date}{sep}{time}{suffix}");
+                        for order in [DateOrder::Mdy, DateOrder::Dmy] {
+                            if let Some(fast) = fast_locale(s.as_bytes(), order) {
+                                assert_eq!(Some(fast), parse_locale(&s, order), "{s}");
+                                checked += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 50, "{checked}");
+        assert_eq!(
+            fast_locale(b"11/24/2026, 12:07:03.005 AM", DateOrder::Mdy)
+                .unwrap()
+                .to_string(),
+            "2026-11-24 00:07:03.005"
+        );
+    }
+
+    #[test]
+    fn ymd_and_day_first() {
+        assert_eq!(
+            loc("2020/10/16 0:00:01.403", DateOrder::Mdy),
+            "2020-10-16 00:00:01.403"
+        );
+        assert_eq!(
+            loc("16/07/2026 20:26:12.030", DateOrder::Dmy),
+            "2026-07-16 20:26:12.030"
+        );
+        assert!(parse_locale("16/07/2026 20:26:12.030", DateOrder::Mdy).is_none());
+    }
+
+    #[test]
+    fn local_offset_is_applied() {
+        let rules = TimeRules {
+            order: Some(DateOrder::Dmy),
+            local_offset: Some(FixedOffset::east_opt(3600).unwrap()),
+        };
+        assert_eq!(
+            parse_time("16/07/2026 20:26:12.030", &rules, true)
+                .unwrap()
+                .to_rfc3339(),
+            "2026-07-16T19:26:12.030+00:00"
+        );
+        // Only to values that carry no offset of their own.
+        assert_eq!(
+            parse_time("16/07/2026 20:26:12.030", &rules, false)
+                .unwrap()
+                .to_rfc3339(),
+            "2026-07-16T20:26:12.030+00:00"
+        );
+    }
+
+    #[test]
+    fn the_order_of_a_json_export_is_inferred_from_its_values() {
+        let doc = br#"[{"TimeGenerated [UTC]": "5/6/2023, 7:57:40.480 PM", "x": "3/6/23"},
+            {"TimeGenerated [UTC]": "24/05/2023 19:57:40.480"}]"#;
+        assert_eq!(infer_order(doc), (Some(DateOrder::Mdy), true));
+        assert_eq!(
+            infer_order(br#"{"t": "05/06/2023 19:57:40"}"#),
+            (None, true)
+        );
+        assert_eq!(
+            infer_order(br#"{"t": "2026-11-24T00:00:00Z"}"#),
+            (None, false)
+        );
+    }
+
+    #[test]
+    fn order_inference() {
+        assert_eq!(
+            order_evidence("16/07/2026 20:26:12.030"),
+            Some(DateOrder::Dmy)
+        );
+        assert_eq!(
+            order_evidence("7/16/2026, 8:26:12.030 PM"),
+            Some(DateOrder::Mdy)
+        );
+        assert_eq!(
+            order_evidence("5/5/2026, 8:26:12.030 PM"),
+            Some(DateOrder::Mdy)
+        );
+        assert_eq!(
+            order_evidence("2020/10/16 0:00:01.403"),
+            Some(DateOrder::Ymd)
+        );
+        assert_eq!(order_evidence("05/06/2026 20:26:12.030"), None);
+    }
+}
