@@ -11,8 +11,7 @@ use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 
-use crate::catalogue::{one_line, Catalogue, SubcodeClass};
-use crate::report::NO_MITIGATION;
+use crate::catalogue::{one_line, Catalogue, SubcodeClass, NO_MITIGATION};
 use crate::spikes::{Thresholds, BASELINE_WEEKS, MIN_BASELINE_DAYS};
 
 /// Which report the query computes.

@@ -16,12 +16,12 @@ pub mod ingest;
 pub mod kql;
 pub mod normalize;
 pub mod output;
+pub mod progress;
 pub mod record;
 pub mod render;
 pub mod report;
 pub mod spikes;
 pub mod time;
-pub mod triage;
 
 use exit_codes::Exit;
 

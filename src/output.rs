@@ -18,6 +18,20 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use tempfile::NamedTempFile;
 
+/// The files `report` writes into `--out`, besides `summary.md` and `report.html`: a run never
+/// reads them back as input.
+pub const REPORT_FILES: [&str; 9] = [
+    "rejects.csv",
+    "by_category.csv",
+    "by_mitigation.csv",
+    "by_code.csv",
+    "by_operation.csv",
+    "timeline.csv",
+    "spikes.csv",
+    "by_sip.csv",
+    "report.json",
+];
+
 /// Temporaries are named `.acs-triage-*.tmp`.
 const TEMP_PREFIX: &str = ".acs-triage-";
 const TEMP_SUFFIX: &str = ".tmp";

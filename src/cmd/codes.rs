@@ -36,9 +36,9 @@ pub fn run(cat: &Catalogue, args: &CodesArgs) -> Result<Exit> {
     }
     let bytes = match args.format {
         CodesFormat::Table => codes::listing(&entries, cat).into_bytes(),
-        CodesFormat::Csv => render::csv::render(&codes::frame(&entries, cat)?)?,
+        CodesFormat::Csv => render::csv::render(&codes::frame(&entries, cat))?,
         CodesFormat::Md => {
-            let mut s = render::markdown::table(&codes::frame(&entries, cat)?);
+            let mut s = render::markdown::table(&codes::frame(&entries, cat));
             s.push_str("\nCatalogues:\n\n");
             for d in cat.describe() {
                 s.push_str(&format!("- {}\n", render::markdown::escape(&d)));
@@ -47,7 +47,7 @@ pub fn run(cat: &Catalogue, args: &CodesArgs) -> Result<Exit> {
         }
         CodesFormat::Json => {
             let mut s =
-                serde_json::to_string_pretty(&render::json::rows(&codes::frame(&entries, cat)?))?;
+                serde_json::to_string_pretty(&render::json::rows(&codes::frame(&entries, cat)))?;
             s.push('\n');
             s.into_bytes()
         }

@@ -12,8 +12,8 @@ use crate::exit_codes::Exit;
 use crate::ingest::{self, IngestReport};
 use crate::output;
 use crate::render;
+use crate::report::triage;
 use crate::spikes::{self, history::History};
-use crate::triage;
 
 pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
     let settings = args.ingest.settings(&args.inputs)?;

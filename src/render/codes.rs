@@ -1,30 +1,41 @@
 //! The `codes` listings: a terminal listing, and the table of entries the CSV, Markdown and
 //! JSON renderers write.
 
-use polars::prelude::*;
+use crate::report::table::{Col, Table};
 
 use crate::catalogue::query::{used, Entry};
 use crate::catalogue::{key_label, one_line, Catalogue, Category, Match};
 use crate::render;
 
 /// The entries as a table (the CSV writer puts catalogue text on one line).
-pub fn frame(entries: &[Entry], cat: &Catalogue) -> PolarsResult<DataFrame> {
-    let category: Vec<Option<&str>> = entries
-        .iter()
-        .map(|e| e.code.map(|c| Category::of(c).as_str()))
-        .collect();
-    df!(
-        "entry" => entries.iter().map(|e| e.entry).collect::<Vec<_>>(),
-        "code" => entries.iter().map(|e| e.code).collect::<Vec<_>>(),
-        "subcode" => entries.iter().map(|e| e.subcode).collect::<Vec<_>>(),
-        "category" => category,
-        "match" => entries.iter().map(|e| e.matched.map(Match::as_str)).collect::<Vec<_>>(),
-        "source" => entries.iter().map(|e| e.source.as_str()).collect::<Vec<_>>(),
-        "used" => entries.iter().map(|e| used(e, cat)).collect::<Vec<_>>(),
-        "callback_event" => entries.iter().map(|e| e.callback_event.as_str()).collect::<Vec<_>>(),
-        "description" => entries.iter().map(|e| e.description.as_str()).collect::<Vec<_>>(),
-        "mitigation" => entries.iter().map(|e| e.mitigation.as_str()).collect::<Vec<_>>()
-    )
+pub fn frame(entries: &[Entry], cat: &Catalogue) -> Table {
+    let mut t = Table::new(&[
+        ("entry", Col::Text),
+        ("code", Col::Number),
+        ("subcode", Col::Number),
+        ("category", Col::Text),
+        ("match", Col::Text),
+        ("source", Col::Text),
+        ("used", Col::Bool),
+        ("callback_event", Col::Text),
+        ("description", Col::Catalogue),
+        ("mitigation", Col::Catalogue),
+    ]);
+    for e in entries {
+        t.push(crate::row![
+            e.entry,
+            e.code,
+            e.subcode,
+            e.code.map(|c| Category::of(c).as_str()),
+            e.matched.map(Match::as_str),
+            e.source.as_str(),
+            used(e, cat),
+            e.callback_event.as_str(),
+            e.description.as_str(),
+            e.mitigation.as_str(),
+        ]);
+    }
+    t
 }
 
 /// The terminal listing: one block per entry, text wrapped under its heading, then the

@@ -9,6 +9,7 @@ use anyhow::Result;
 use polars::prelude::*;
 
 use super::{cut, hostile, MAX_TEXT, REPLACEMENT};
+use crate::report::table::{Cell, Col, Table};
 
 /// Makes one text cell safe to open: a quote before text a spreadsheet would read as a formula
 /// (`=`, `+`, `-`, `@`, tab, CR or LF first), U+FFFD for each [`hostile`] character, and at most
@@ -37,35 +38,61 @@ pub fn neutralize(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// The table as CSV bytes. Only text columns are neutralized; numbers are written as numbers,
-/// floats with 4 decimals; catalogue text (`description`, `mitigation`) is put on one line.
-pub fn render(df: &DataFrame) -> Result<Vec<u8>> {
-    let mut df = df.clone();
-    let text_cols: Vec<String> = df
-        .columns()
-        .iter()
-        .filter(|c| c.dtype() == &DataType::String)
-        .map(|c| c.name().to_string())
-        .collect();
-    for name in text_cols {
-        // Empty text is written as an empty field, like a missing value.
-        let safe: StringChunked = df
-            .column(&name)?
-            .str()?
-            .iter()
-            .map(|v| {
-                v.filter(|s| !s.is_empty()).map(|s| {
-                    // Catalogue text on one line: its line breaks become `; `.
-                    if super::markdown::CATALOGUE_COLUMNS.contains(&name.as_str()) {
-                        neutralize(&crate::catalogue::one_line(s)).into_owned()
-                    } else {
-                        neutralize(s).into_owned()
-                    }
-                })
-            })
-            .collect();
-        df.with_column(safe.with_name(name.as_str().into()).into_column())?;
+/// The table as CSV bytes, through polars' CsvWriter. Text is neutralized; numbers are written as
+/// numbers, floats with 4 decimals; catalogue text is put on one line.
+pub fn render(t: &Table) -> Result<Vec<u8>> {
+    let mut columns: Vec<Column> = Vec::with_capacity(t.columns.len());
+    for (i, (name, kind)) in t.columns.iter().enumerate() {
+        let cells = t.rows.iter().map(|r| &r[i]);
+        let col = match kind {
+            Col::Number if cells.clone().any(|c| matches!(c, Cell::Float(_))) => {
+                let v: Vec<Option<f64>> = cells
+                    .map(|c| match c {
+                        Cell::Float(f) => Some(*f),
+                        Cell::Int(n) => Some(*n as f64),
+                        _ => None,
+                    })
+                    .collect();
+                Column::new((*name).into(), v)
+            }
+            Col::Number => {
+                let v: Vec<Option<i64>> = cells
+                    .map(|c| match c {
+                        Cell::Int(n) => Some(*n),
+                        _ => None,
+                    })
+                    .collect();
+                Column::new((*name).into(), v)
+            }
+            Col::Bool => {
+                let v: Vec<Option<bool>> = cells
+                    .map(|c| match c {
+                        Cell::Bool(b) => Some(*b),
+                        _ => None,
+                    })
+                    .collect();
+                Column::new((*name).into(), v)
+            }
+            Col::Text | Col::Catalogue | Col::Markdown => {
+                // Empty text is written as an empty field, like a missing value.
+                let v: Vec<Option<String>> = cells
+                    .map(|c| {
+                        let s = c.text();
+                        (!s.is_empty()).then(|| {
+                            if *kind == Col::Catalogue {
+                                neutralize(&crate::catalogue::one_line(&s)).into_owned()
+                            } else {
+                                neutralize(&s).into_owned()
+                            }
+                        })
+                    })
+                    .collect();
+                Column::new((*name).into(), v)
+            }
+        };
+        columns.push(col);
     }
+    let mut df = DataFrame::new(t.height(), columns)?;
     let mut out = Vec::new();
     CsvWriter::new(&mut out)
         .include_header(true)
@@ -80,13 +107,25 @@ mod tests {
 
     #[test]
     fn formulas_are_neutralized_numbers_are_not() {
-        let df = df!(
-            "message" => ["=HYPERLINK(\"http://x\")", "+cmd", "-1", "@SUM(A1)", "\tx", "plain, \"quoted\"", ""],
-            "count" => [1u64, 2, 3, 4, 5, 6, 7],
-            "share" => [0.5f64, 0.25, 0.125, 0.0625, 0.03125, 0.015625, 1.0]
-        )
-        .unwrap();
-        let text = String::from_utf8(render(&df).unwrap()).unwrap();
+        let mut t = Table::new(&[
+            ("message", Col::Text),
+            ("count", Col::Number),
+            ("share", Col::Number),
+        ]);
+        let messages = [
+            "=HYPERLINK(\"http://x\")",
+            "+cmd",
+            "-1",
+            "@SUM(A1)",
+            "\tx",
+            "plain, \"quoted\"",
+            "",
+        ];
+        let shares = [0.5f64, 0.25, 0.125, 0.0625, 0.03125, 0.015625, 1.0];
+        for (i, (m, s)) in messages.iter().zip(shares).enumerate() {
+            t.push(crate::row![*m, i as u64 + 1, s]);
+        }
+        let text = String::from_utf8(render(&t).unwrap()).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "message,count,share");
         assert_eq!(lines[1], "\"'=HYPERLINK(\"\"http://x\"\")\",1,0.5000");
@@ -157,8 +196,10 @@ mod tests {
             "=HYPERLINK(\"http://evil.example\")\x1b\n{}",
             "A".repeat(200_000)
         );
-        let df = df!("operation" => [op.as_str(), "Play"], "count" => [1u64, 2]).unwrap();
-        let bytes = render(&df).unwrap();
+        let mut t = Table::new(&[("operation", Col::Text), ("count", Col::Number)]);
+        t.push(crate::row![op.as_str(), 1u64]);
+        t.push(crate::row!["Play", 2u64]);
+        let bytes = render(&t).unwrap();
         let mut rdr = ::csv::Reader::from_reader(bytes.as_slice());
         let rows: Vec<::csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
         assert_eq!(rows.len(), 2);

@@ -244,7 +244,9 @@ pub fn render(r: &Report, cat: &Catalogue) -> Result<String> {
     ));
     s.push_str("</section>\n");
 
-    let cat_rows: Vec<Vec<String>> = crate::render::text_rows(&r.by_category)
+    let cat_rows: Vec<Vec<String>> = r
+        .by_category()
+        .text_rows()
         .into_iter()
         .map(|row| row.iter().map(|c| escape(c)).collect())
         .collect();
@@ -262,7 +264,9 @@ pub fn render(r: &Report, cat: &Catalogue) -> Result<String> {
 
     // Tables.
     s.push_str("<section id=\"by-mitigation\">\n<h2>By mitigation</h2>\n");
-    let rows: Vec<Vec<String>> = crate::render::text_rows(&r.by_mitigation)
+    let rows: Vec<Vec<String>> = r
+        .by_mitigation()
+        .text_rows()
         .into_iter()
         .map(|row| {
             vec![
@@ -295,7 +299,7 @@ pub fn render(r: &Report, cat: &Catalogue) -> Result<String> {
             vec![
                 escape(&c.label()),
                 escape(c.category.as_str()),
-                escape(c.matched),
+                escape(c.matched.as_str()),
                 linkify(&c.description),
                 msgs,
                 c.count.to_string(),
@@ -318,10 +322,12 @@ pub fn render(r: &Report, cat: &Catalogue) -> Result<String> {
     ));
     s.push_str("</section>\n");
 
-    if r.by_sip.height() > 0 {
+    if !r.diagnostics.is_empty() {
         s.push_str("<section id=\"sip\">\n<h2>SIP and Q.850 diagnostics</h2>\n");
         s.push_str("<p>What the SBC or carrier said, in the callback events that carry it.</p>\n");
-        let rows: Vec<Vec<String>> = crate::render::text_rows(&r.by_sip)
+        let rows: Vec<Vec<String>> = r
+            .by_sip()
+            .text_rows()
             .into_iter()
             .map(|row| row.iter().map(|c| escape(c)).collect())
             .collect();

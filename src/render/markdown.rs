@@ -3,8 +3,6 @@
 //! it. Catalogue text keeps its links to https pages; the tool's own Markdown (headings, bold
 //! labels, sparklines) is written as is.
 
-use polars::prelude::DataFrame;
-
 use super::{cut, hostile, next_link, MAX_TEXT, REPLACEMENT};
 
 /// Escapes text from the logs (or anything else untrusted) so that it renders as itself, in a
@@ -137,19 +135,8 @@ fn block_marker(s: &str) -> Option<usize> {
     .then_some(start + digits)
 }
 
-/// What a table column holds, which decides how its cells are written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Col {
-    /// Text from the logs, or anything else that must render as itself: [`escape`]d.
-    Text,
-    /// Catalogue descriptions and mitigations: [`linkify`]d, so their https links work.
-    Catalogue,
-    /// Markdown the tool writes itself (sparklines): as is.
-    Markdown,
-}
-
-/// The columns of a DataFrame that hold catalogue text, by name.
-pub const CATALOGUE_COLUMNS: [&str; 2] = ["description", "mitigation"];
+pub use crate::report::table::Col;
+use crate::report::table::Table;
 
 /// A Markdown table from headers and rows of text; every cell is [`escape`]d. Headers are the
 /// tool's own text and are written as is.
@@ -174,7 +161,7 @@ pub fn table_with(headers: &[String], cols: &[Col], rows: &[Vec<String>]) -> Str
             .iter()
             .enumerate()
             .map(|(i, c)| match cols.get(i).copied().unwrap_or(Col::Text) {
-                Col::Text => escape(c),
+                Col::Text | Col::Number | Col::Bool => escape(c),
                 Col::Catalogue => linkify(c),
                 Col::Markdown => c.clone(),
             })
@@ -185,21 +172,10 @@ pub fn table_with(headers: &[String], cols: &[Col], rows: &[Vec<String>]) -> Str
     out
 }
 
-/// A Markdown table of a DataFrame: the [`CATALOGUE_COLUMNS`] as catalogue text, every other
-/// column as text from the logs.
-pub fn table(df: &DataFrame) -> String {
-    let headers = super::headers(df);
-    let cols: Vec<Col> = headers
-        .iter()
-        .map(|h| {
-            if CATALOGUE_COLUMNS.contains(&h.as_str()) {
-                Col::Catalogue
-            } else {
-                Col::Text
-            }
-        })
-        .collect();
-    table_with(&headers, &cols, &super::text_rows(df))
+/// A Markdown table of a [`Table`], each column written as its kind says.
+pub fn table(t: &Table) -> String {
+    let cols: Vec<Col> = t.columns.iter().map(|(_, k)| *k).collect();
+    table_with(&t.headers(), &cols, &t.text_rows())
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Render: pure functions from finished tables (polars DataFrames) and the report to bytes, one
+//! Render: pure functions from the finished report and its tables to bytes, one
 //! file per output format. Writing them out is [`crate::output`]'s job alone.
 
 pub mod charts;
@@ -11,8 +11,6 @@ pub mod report_json;
 pub mod summary;
 pub mod text;
 pub mod triage;
-
-use polars::prelude::{AnyValue, DataFrame};
 
 /// The most a report shows of one text from the logs, in UTF-16 code units (what Excel counts;
 /// the same as characters for all but emoji and rarer scripts): under Excel's 32,767 per cell,
@@ -86,39 +84,46 @@ pub fn next_link(s: &str) -> Option<Link<'_>> {
     })
 }
 
-/// A cell as text: empty for null, floats with 4 decimals.
-pub fn cell(v: &AnyValue<'_>) -> String {
-    match v {
-        AnyValue::Null => String::new(),
-        AnyValue::String(s) => s.to_string(),
-        AnyValue::StringOwned(s) => s.to_string(),
-        AnyValue::Float64(f) => format!("{f:.4}"),
-        AnyValue::Float32(f) => format!("{f:.4}"),
-        other => other.to_string(),
-    }
-}
-
-/// The rows of a table as text cells.
-pub fn text_rows(df: &DataFrame) -> Vec<Vec<String>> {
-    (0..df.height())
-        .map(|i| {
-            df.columns()
-                .iter()
-                .map(|c| c.get(i).map(|v| cell(&v)).unwrap_or_default())
-                .collect()
-        })
-        .collect()
-}
-
-/// The column names of a table.
-pub fn headers(df: &DataFrame) -> Vec<String> {
-    df.get_column_names()
-        .iter()
-        .map(|s| s.to_string())
-        .collect()
-}
-
 pub use crate::aggregate::SPARK_CELLS as MAX_SPARK;
+
+/// The files of a report in the chosen formats, by name: `rejects.csv` always, the CSV tables
+/// (`by_sip.csv` only when a record carries diagnostics), `summary.md`, `report.json`,
+/// `report.html`.
+pub fn report_files(
+    r: &crate::report::Report,
+    cat: &crate::catalogue::Catalogue,
+    formats: &[crate::config::ReportFormat],
+) -> anyhow::Result<Vec<(&'static str, Vec<u8>)>> {
+    use crate::config::ReportFormat;
+    let mut files = vec![("rejects.csv", csv::render(&r.rejects_table())?)];
+    for f in formats {
+        match f {
+            ReportFormat::Csv => {
+                for (name, t) in [
+                    ("by_category.csv", r.by_category()),
+                    ("by_mitigation.csv", r.by_mitigation()),
+                    ("by_code.csv", r.by_code()),
+                    ("by_operation.csv", r.by_operation()),
+                    ("timeline.csv", r.timeline_table()),
+                    ("spikes.csv", r.spikes_table()),
+                ] {
+                    files.push((name, csv::render(&t)?));
+                }
+                if !r.diagnostics.is_empty() {
+                    files.push(("by_sip.csv", csv::render(&r.by_sip())?));
+                }
+            }
+            ReportFormat::Md => files.push(("summary.md", summary::render(r, cat).into_bytes())),
+            ReportFormat::Html => files.push(("report.html", html::render(r, cat)?.into_bytes())),
+            ReportFormat::Json => {
+                let mut s = serde_json::to_string_pretty(&report_json::render(r, cat))?;
+                s.push('\n');
+                files.push(("report.json", s.into_bytes()));
+            }
+        }
+    }
+    Ok(files)
+}
 
 /// A text sparkline of counts; long series are summed into at most [`MAX_SPARK`] cells.
 pub fn sparkline(values: &[u64]) -> String {

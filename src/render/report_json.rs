@@ -4,7 +4,8 @@ use serde_json::{json, Value};
 
 use crate::catalogue::Catalogue;
 use crate::render::json::rows;
-use crate::report::{reason_text, rfc3339, spike_sentence, Report};
+use crate::report::tables::reason_text;
+use crate::report::{rfc3339, spike_sentence, Report};
 use crate::spikes::history::day_text;
 
 pub fn render(r: &Report, cat: &Catalogue) -> Value {
@@ -13,7 +14,7 @@ pub fn render(r: &Report, cat: &Catalogue) -> Value {
             "day": r.spikes.day.map(day_text),
             "note": r.spikes.note,
             "untested_keys": r.spikes.untested,
-            "rows": rows(&r.spikes_df),
+            "rows": rows(&r.spikes_table()),
             "explanations": r.spikes.flagged.iter().map(|v| json!({
                 "code": v.key.0, "subcode": v.key.1, "sentence": spike_sentence(v, cat),
                 "count": v.count, "exposure": v.exposure,
@@ -44,13 +45,13 @@ pub fn render(r: &Report, cat: &Catalogue) -> Value {
             "file": f.path, "shape": f.shape, "accepted": f.accepted,
             "rejected": f.rejected, "skipped": f.skipped,
         })).collect::<Vec<Value>>(),
-        "by_category": rows(&r.by_category),
-        "by_mitigation": rows(&r.by_mitigation),
-        "by_code": rows(&r.by_code),
-        "by_operation": rows(&r.by_operation),
-        "timeline": rows(&r.timeline_df),
-        "by_sip": rows(&r.by_sip),
-        "rejects": rows(&r.rejects),
+        "by_category": rows(&r.by_category()),
+        "by_mitigation": rows(&r.by_mitigation()),
+        "by_code": rows(&r.by_code()),
+        "by_operation": rows(&r.by_operation()),
+        "timeline": rows(&r.timeline_table()),
+        "by_sip": rows(&r.by_sip()),
+        "rejects": rows(&r.rejects_table()),
         "data_quality": {
             "rejects_by_reason": r.reject_groups.iter().map(|g| json!({
                 "reason": g.reason.label(),

@@ -113,7 +113,7 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
     );
     let _ = writeln!(s, "- **Catalogue:** {}\n", escape(&r.catalogue.join("; ")));
 
-    let _ = writeln!(s, "## By category\n\n{}", table(&r.by_category));
+    let _ = writeln!(s, "## By category\n\n{}", table(&r.by_category()));
 
     let _ = writeln!(s, "## Top failures\n");
     let top = r.top_failures(TOP);
@@ -160,24 +160,25 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
         let _ = writeln!(s, "{}", table_with(&headers, &cols, &rows));
     }
 
-    let _ = writeln!(s, "## By mitigation\n\n{}", table(&r.by_mitigation));
-    let ops = r.by_operation.head(Some(TOP_OPERATIONS));
+    let _ = writeln!(s, "## By mitigation\n\n{}", table(&r.by_mitigation()));
+    let by_operation = r.by_operation();
+    let ops = by_operation.head(TOP_OPERATIONS);
     let _ = writeln!(s, "## By operation\n\n{}", table(&ops));
-    if r.by_operation.height() > TOP_OPERATIONS {
+    if by_operation.height() > TOP_OPERATIONS {
         let _ = writeln!(
             s,
             "The {} most frequent of {} rows; all are in by_operation.csv.\n",
             TOP_OPERATIONS,
-            r.by_operation.height()
+            by_operation.height()
         );
     }
 
-    if r.by_sip.height() > 0 {
+    if !r.diagnostics.is_empty() {
         let _ = writeln!(s, "## SIP and Q.850 diagnostics\n");
         let _ = writeln!(
             s,
             "What the SBC or carrier said, in the callback events that carry it.\n\n{}",
-            table(&r.by_sip)
+            table(&r.by_sip())
         );
     }
     let _ = writeln!(s, "## Data quality\n");

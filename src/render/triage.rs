@@ -2,16 +2,16 @@
 
 use std::fmt::Write;
 
+use crate::report::table::{Col, Table};
 use anyhow::Result;
-use polars::prelude::*;
 use serde_json::{json, Value};
 
 use crate::catalogue::key_label;
-use crate::render::markdown::{escape, linkify, table_of, table_with, Col};
+use crate::render::markdown::{escape, linkify, table_of, table_with};
 use crate::render::sparkline;
+use crate::report::triage::{Triage, TOP_CALLS, TOP_MESSAGES};
 use crate::report::{bucket_start, rfc3339};
 use crate::spikes::history::day_text;
-use crate::triage::{Triage, TOP_CALLS, TOP_MESSAGES};
 
 fn time(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
     t.map(rfc3339).unwrap_or_default()
@@ -299,12 +299,21 @@ pub fn json(t: &Triage) -> Value {
 
 /// Every affected call, one row each.
 pub fn csv(t: &Triage) -> Result<Vec<u8>> {
-    let df = df!(
-        "correlation_id" => t.calls.iter().map(|c| c.call_id.as_str()).collect::<Vec<_>>(),
-        "call_connection_id" => t.calls.iter().map(|c| c.call_connection_id.as_str()).collect::<Vec<_>>(),
-        "count" => t.calls.iter().map(|c| c.count).collect::<Vec<_>>(),
-        "first_seen" => t.calls.iter().map(|c| time(c.first)).collect::<Vec<_>>(),
-        "last_seen" => t.calls.iter().map(|c| time(c.last)).collect::<Vec<_>>()
-    )?;
-    super::csv::render(&df)
+    let mut table = Table::new(&[
+        ("correlation_id", Col::Text),
+        ("call_connection_id", Col::Text),
+        ("count", Col::Number),
+        ("first_seen", Col::Text),
+        ("last_seen", Col::Text),
+    ]);
+    for c in &t.calls {
+        table.push(crate::row![
+            c.call_id.as_str(),
+            c.call_connection_id.as_str(),
+            c.count,
+            time(c.first),
+            time(c.last),
+        ]);
+    }
+    super::csv::render(&table)
 }

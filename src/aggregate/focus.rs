@@ -1,0 +1,113 @@
+//! The sink of `triage`: everything an [`Aggregator`] counts (the exposure and history of the
+//! spike verdict need all records), plus the calls and messages of one subcode.
+
+use chrono::{DateTime, Utc};
+use foldhash::HashMap;
+
+use super::{earliest, latest, Aggregator};
+use crate::ingest::{Reject, Sink};
+use crate::record::{Record, SkipReason};
+
+/// One call's records of the focused subcode.
+#[derive(Debug, Clone, Default)]
+pub struct CallStats {
+    pub call_connection_id: String,
+    pub count: u64,
+    pub first: Option<DateTime<Utc>>,
+    pub last: Option<DateTime<Utc>>,
+}
+
+/// Distinct result messages kept per focus; more are counted together.
+pub const MAX_MESSAGES: usize = 1_000;
+
+/// The sink of `triage`: everything an [`Aggregator`] counts (the exposure and history of the
+/// spike verdict need all records), plus the calls and messages of one subcode.
+#[derive(Debug, Clone)]
+pub struct Focus {
+    pub subcode: u32,
+    pub code: Option<u32>,
+    pub all: Aggregator,
+    /// By CorrelationId (or CallConnectionId).
+    pub calls: HashMap<Box<str>, CallStats>,
+    pub messages: HashMap<Box<str>, u64>,
+    /// Records whose message was not kept because [`MAX_MESSAGES`] were already.
+    pub other_messages: u64,
+}
+
+impl Focus {
+    pub fn new(subcode: u32, code: Option<u32>, all: Aggregator) -> Focus {
+        Focus {
+            subcode,
+            code,
+            all,
+            calls: HashMap::default(),
+            messages: HashMap::default(),
+            other_messages: 0,
+        }
+    }
+
+    pub fn matches(&self, code: u32, subcode: Option<u32>) -> bool {
+        subcode == Some(self.subcode) && self.code.is_none_or(|c| c == code)
+    }
+}
+
+impl Sink for Focus {
+    fn record(&mut self, rec: &Record<'_>) {
+        let before = self.all.accepted;
+        self.all.record(rec);
+        if self.all.accepted == before || !self.matches(rec.code, rec.subcode) {
+            return;
+        }
+        if let Some(id) = rec.call_id() {
+            let c = self.calls.entry(id.into()).or_default();
+            c.count += 1;
+            if c.call_connection_id.is_empty() {
+                c.call_connection_id = rec.call_connection_id.to_string();
+            }
+            c.first = earliest(c.first, Some(rec.time));
+            c.last = latest(c.last, Some(rec.time));
+        }
+        if let Some(n) = self.messages.get_mut(&*rec.message) {
+            *n += 1;
+        } else if self.messages.len() < MAX_MESSAGES {
+            self.messages.insert((&*rec.message).into(), 1);
+        } else {
+            self.other_messages += 1;
+        }
+    }
+
+    fn reject(&mut self, rej: Reject) {
+        self.all.reject(rej);
+    }
+
+    fn done(&mut self) {
+        self.all.done();
+    }
+
+    fn skip(&mut self, reason: SkipReason) {
+        self.all.skip(reason);
+    }
+
+    fn merge(&mut self, o: Focus) {
+        self.all.merge(o.all);
+        for (k, s) in o.calls {
+            let t = self.calls.entry(k).or_default();
+            t.count += s.count;
+            if t.call_connection_id.is_empty() {
+                t.call_connection_id = s.call_connection_id;
+            }
+            t.first = earliest(t.first, s.first);
+            t.last = latest(t.last, s.last);
+        }
+        for (m, n) in o.messages {
+            if let Some(t) = self.messages.get_mut(&m) {
+                *t += n;
+            } else if self.messages.len() < MAX_MESSAGES {
+                self.messages.insert(m, n);
+            } else {
+                self.other_messages += n;
+            }
+        }
+        self.other_messages += o.other_messages;
+    }
+}

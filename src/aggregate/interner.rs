@@ -1,0 +1,88 @@
+//! Strings numbered in the order first seen: call ids, operations and diagnostic messages are
+//! counted by number, and merged workers map the other's numbers onto theirs.
+
+use foldhash::HashMap;
+
+/// Strings numbered in the order first seen.
+///
+/// A record interns a 36-byte call id. Short strings are kept inline in the hash table's
+/// entries, so a lookup touches one place in memory; a map keyed by boxed strings missed the
+/// cache twice per lookup (the entry, then the string it points to).
+#[derive(Debug, Clone, Default)]
+pub struct Interner {
+    short: HashMap<Inline, u32>,
+    long: HashMap<Box<str>, u32>,
+    names: Vec<Box<str>>,
+}
+
+/// Up to [`INLINE`] bytes: the length, then the bytes, zero-padded, as words.
+#[derive(Debug, Clone, Copy, Eq)]
+pub(super) struct Inline([u64; 5]);
+
+impl std::hash::Hash for Inline {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.0.hash(h);
+    }
+}
+pub(super) const INLINE: usize = 39;
+
+/// Word by word, inline: array equality would call `memcmp` on every lookup.
+impl PartialEq for Inline {
+    fn eq(&self, o: &Inline) -> bool {
+        self.0.iter().zip(&o.0).fold(0, |d, (a, b)| d | (a ^ b)) == 0
+    }
+}
+
+pub(super) fn inline(s: &str) -> Inline {
+    let mut bytes = [0u8; INLINE + 1];
+    bytes[0] = s.len() as u8;
+    bytes[1..=s.len()].copy_from_slice(s.as_bytes());
+    Inline(std::array::from_fn(|i| {
+        u64::from_le_bytes(bytes[i * 8..i * 8 + 8].try_into().expect("8 bytes"))
+    }))
+}
+
+impl Interner {
+    pub fn intern(&mut self, s: &str) -> u32 {
+        if s.len() <= INLINE {
+            return self.intern_inline(inline(s));
+        }
+        if let Some(&id) = self.long.get(s) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.long.insert(s.into(), id);
+        self.names.push(s.into());
+        id
+    }
+
+    /// [`Interner::intern`] of a string already made a key by [`inline`].
+    pub(super) fn intern_inline(&mut self, key: Inline) -> u32 {
+        let next = self.names.len() as u32;
+        let id = *self.short.entry(key).or_insert(next);
+        if id == next {
+            let bytes: Vec<u8> = key.0.iter().flat_map(|w| w.to_le_bytes()).collect();
+            let s = std::str::from_utf8(&bytes[1..=usize::from(bytes[0])]).expect("was a str");
+            self.names.push(s.into());
+        }
+        id
+    }
+
+    pub fn name(&self, id: u32) -> &str {
+        &self.names[id as usize]
+    }
+
+    /// The id of a string already interned.
+    pub fn get(&self, s: &str) -> Option<u32> {
+        if s.len() <= INLINE {
+            self.short.get(&inline(s)).copied()
+        } else {
+            self.long.get(s).copied()
+        }
+    }
+
+    /// For each id of `other`, the id of the same string here.
+    pub(super) fn absorb(&mut self, other: &Interner) -> Vec<u32> {
+        other.names.iter().map(|n| self.intern(n)).collect()
+    }
+}

@@ -1,0 +1,309 @@
+//! Tests of `catalogue/mod.rs`.
+
+use super::*;
+
+fn cat() -> Catalogue {
+    Catalogue::shipped()
+}
+
+/// The old page (ms.date 7/22/2024, 14 pairs), as the first version shipped it.
+const OLD_PAGE: &str = include_str!("../../tests/fixtures/catalogue/call-automation-2024-07-22.md");
+
+fn old() -> Catalogue {
+    let mut c = Catalogue::default();
+    c.add(
+        "old".into(),
+        "file".into(),
+        load_markdown(OLD_PAGE, "old").unwrap(),
+    );
+    c
+}
+
+/// Rows of a page's tables counted independently of the parser: table rows whose cells
+/// in the given columns are numbers.
+fn count_rows(page: &str, numeric: &[usize], cells: usize) -> usize {
+    page.lines()
+        .map(|l| {
+            l.trim()
+                .trim_matches('|')
+                .split('|')
+                .map(str::trim)
+                .collect::<Vec<_>>()
+        })
+        .filter(|c| c.len() == cells && numeric.iter().all(|&i| c[i].parse::<u32>().is_ok()))
+        .count()
+}
+
+#[test]
+fn shipped_pages_have_every_pair() {
+    let c = cat();
+    let ca = &c.sources[0];
+    let pstn = &c.sources[1];
+    assert_eq!((ca.label.as_str(), ca.pairs), ("call-automation", 48));
+    assert_eq!(pstn.label, "pstn");
+    // One row of the Call Automation table has no closing pipe.
+    assert_eq!(
+        ca.pairs,
+        count_rows(SHIPPED_CALL_AUTOMATION, &[1, 2], 5)
+            + count_rows(SHIPPED_CALL_AUTOMATION, &[1, 2], 4)
+    );
+    assert_eq!(pstn.pairs, count_rows(SHIPPED_PSTN, &[0, 1], 5));
+    assert_eq!(c.pairs.len(), ca.pairs + pstn.pairs);
+    assert_eq!(
+        c.codes.len(),
+        count_rows(SHIPPED_CALL_AUTOMATION, &[0], 2) - c.subcodes.len()
+    );
+    assert!(c.codes.len() > 10 && c.subcodes.len() > 100);
+}
+
+#[test]
+fn the_old_page_still_loads() {
+    let o = old();
+    assert_eq!(o.sources[0].pairs, 14);
+    assert_eq!(o.codes.len(), cat().codes.len());
+}
+
+#[test]
+fn exact_pairs_of_both_pages_resolve() {
+    let c = cat();
+    for (code, sub, source) in [
+        (503, 560503, "call-automation"),
+        (401, 71005, "call-automation"),
+        (486, 560486, "pstn"),
+        (403, 510403, "call-automation"),
+        (560, 540000, ""),
+    ] {
+        let r = c.lookup(code, Some(sub));
+        if source.is_empty() {
+            assert_ne!(r.matched, Match::Exact, "{code}/{sub}");
+        } else {
+            assert_eq!(
+                (r.matched, r.source),
+                (Match::Exact, source),
+                "{code}/{sub}"
+            );
+        }
+    }
+    // Both pages have 503/560503: the Call Automation page's wins, the PSTN one is listed.
+    assert_eq!(
+        c.lookup(503, Some(560503)).description,
+        "Unexpected server error."
+    );
+    assert_eq!(
+        c.pairs
+            .iter()
+            .filter(|p| (p.code, p.subcode) == (503, 560503))
+            .count(),
+        2
+    );
+    assert_eq!(
+        c.effective_pairs()
+            .filter(|p| (p.code, p.subcode) == (503, 560503))
+            .count(),
+        1
+    );
+    let r = c.lookup(404, Some(8522));
+    assert_eq!(r.events(), "CreateCallFailed / AnswerFailed");
+}
+
+#[test]
+fn pstn_text_keeps_its_lines() {
+    let c = cat();
+    let p = c.pair(403, 560403).unwrap();
+    assert_eq!(p.tier, Tier::CallAutomation);
+    let pstn = c
+        .pairs
+        .iter()
+        .find(|p| (p.code, p.subcode, p.tier) == (403, 560403, Tier::Pstn))
+        .unwrap();
+    assert_eq!(
+        pstn.description,
+        "Call forbidden.\nCall canceled.\nCall rejected."
+    );
+    assert_eq!(
+        one_line(&pstn.description),
+        "Call forbidden; Call canceled; Call rejected."
+    );
+    assert_eq!(
+        one_line("Normal PSTN call end:\nUser ended the call.\nCall ended by media agent."),
+        "Normal PSTN call end: User ended the call; Call ended by media agent."
+    );
+    assert_eq!(
+        one_line("see [https://x.example/a](https://x.example/a) and [b](https://y.example)"),
+        "see https://x.example/a and [b](https://y.example)"
+    );
+}
+
+#[test]
+fn subcode_0_never_calls_a_failure_a_success() {
+    for c in [cat(), old()] {
+        let r = c.lookup(603, Some(0));
+        assert_eq!((r.matched, r.description), (Match::Code, "Declined"));
+        let r = c.lookup(500, Some(0));
+        assert_eq!(
+            (r.matched, r.description),
+            (Match::Code, "Internal server error")
+        );
+        // A success subcode on a failure code, with no generic code: nothing.
+        assert_eq!(c.lookup(499, Some(8569)).matched, Match::None);
+        // Nor the other way round: 200/8522 is not "Not Found".
+        assert_eq!(c.lookup(200, Some(8522)).matched, Match::None);
+        assert_eq!(c.lookup(200, Some(8531)).matched, Match::Subcode);
+        assert_eq!(c.lookup(487, Some(7000)).matched, Match::Subcode);
+    }
+    // 487/0 and 200/0 are pairs of the current page; the old page falls back.
+    let (new, old) = (cat(), old());
+    let r = new.lookup(487, Some(0));
+    assert_eq!((r.matched, r.category), (Match::Exact, Category::Client));
+    assert_eq!(
+        r.description,
+        "Call ended successfully as caller canceled the call."
+    );
+    let r = old.lookup(487, Some(0));
+    assert_eq!((r.matched, r.description), (Match::Code, "Canceled"));
+    assert_eq!(new.lookup(200, Some(0)).matched, Match::Exact);
+    let r = old.lookup(200, Some(0));
+    assert_eq!((r.matched, r.description), (Match::Subcode, "Success"));
+}
+
+#[test]
+fn subcode_0_is_a_success_whatever_a_file_calls_it() {
+    let mut c = Catalogue::default();
+    let csv = "code,subcode,description,mitigation\n603,,Declined,\n,0,Success.,\n,0,x,\n";
+    assert!(load_csv(csv, "s.csv").is_err(), "a subcode given twice");
+    let csv = "code,subcode,description,mitigation\n603,,Declined,\n,0,Call ended.,\n";
+    c.add(
+        "s.csv".into(),
+        "file".into(),
+        load_csv(csv, "s.csv").unwrap(),
+    );
+    assert_eq!(c.lookup(603, Some(0)).description, "Declined");
+}
+
+#[test]
+fn later_files_win_within_their_tier() {
+    let mut c = cat();
+    let csv = "code,subcode,description,mitigation\n486,560486,Mine,Do this\n503,560503,Override,Do that\n";
+    c.add(
+        "mine.csv".into(),
+        "file".into(),
+        load_csv(csv, "mine.csv").unwrap(),
+    );
+    assert_eq!(c.lookup(486, Some(560486)).description, "Mine");
+    assert_eq!(c.lookup(503, Some(560503)).source, "mine.csv");
+    // A PSTN page given again does not win over the Call Automation tier.
+    c.add(
+        "pstn2".into(),
+        "file".into(),
+        load_markdown(SHIPPED_PSTN, "pstn2").unwrap(),
+    );
+    assert_eq!(c.lookup(503, Some(560503)).source, "mine.csv");
+    assert_eq!(c.lookup(480, Some(560480)).source, "call-automation");
+    assert_eq!(c.lookup(408, Some(560408)).source, "pstn2");
+}
+
+#[test]
+fn subcode_8522_means_two_things() {
+    let c = cat();
+    let a = c.lookup(404, Some(8522));
+    let b = c.lookup(405, Some(8522));
+    assert_eq!(a.matched, Match::Exact);
+    assert_eq!(b.matched, Match::Exact);
+    assert!(a
+        .mitigation
+        .unwrap()
+        .starts_with("Double check call status"));
+    assert!(b.mitigation.unwrap().contains("AnswerCall"));
+    assert_eq!(b.description, "Missing configuration");
+}
+
+#[test]
+fn pair_not_in_table_falls_back_to_generic_subcode() {
+    let c = cat();
+    let r = c.lookup(400, Some(8522));
+    assert_eq!(r.matched, Match::Subcode);
+    assert_eq!(r.description, "Not Found");
+    assert_eq!(r.mitigation, None);
+    assert_eq!(r.category, Category::Client);
+}
+
+#[test]
+fn unknown_subcode_falls_back_to_code_then_none() {
+    let c = cat();
+    let r = c.lookup(503, Some(560486));
+    assert_eq!(
+        (r.matched, r.description),
+        (Match::Code, "Service Unavailable")
+    );
+    let r = c.lookup(499, Some(99999));
+    assert_eq!(
+        (r.matched, r.description, r.source),
+        (Match::None, UNCATALOGUED, "")
+    );
+}
+
+#[test]
+fn lookup_without_subcode_uses_the_code() {
+    let c = cat();
+    let r = c.lookup(404, None);
+    assert_eq!((r.matched, r.description), (Match::Code, "Not found"));
+    let r = c.lookup(200, None);
+    assert_eq!(r.matched, Match::None);
+    assert_eq!(r.category, Category::Success);
+}
+
+#[test]
+fn recognize_success_subcodes_are_successes() {
+    let c = cat();
+    for sub in [8514, 8531, 8533, 8545, 8569] {
+        let r = c.lookup(200, Some(sub));
+        assert_eq!(r.category, Category::Success, "200/{sub}");
+        assert_eq!(r.matched, Match::Subcode);
+    }
+}
+
+#[test]
+fn out_of_order_8571_is_found() {
+    assert_eq!(
+        cat().subcodes.get(&8571).map(|g| g.description.as_str()),
+        Some("Recording Operation Conflict")
+    );
+}
+
+#[test]
+fn six_digit_subcodes_fit() {
+    let c = cat();
+    let r = c.lookup(408, Some(301005));
+    assert_eq!((r.matched, r.description), (Match::Code, "Timed out"));
+    assert_eq!(key_label(486, Some(560486)), "486/560486");
+}
+
+#[test]
+fn categories_from_code_ranges() {
+    let cases = [
+        (199, Category::Unknown),
+        (200, Category::Success),
+        (299, Category::Success),
+        (300, Category::Unknown),
+        (400, Category::Client),
+        (499, Category::Client),
+        (500, Category::Server),
+        (599, Category::Server),
+        (600, Category::Global),
+        (699, Category::Global),
+        (700, Category::Unknown),
+    ];
+    for (code, want) in cases {
+        assert_eq!(Category::of(code), want, "{code}");
+    }
+}
+
+#[test]
+fn relative_links_become_absolute() {
+    let p = cat();
+    let e = p.pair(412, 8583).unwrap();
+    assert!(e.mitigation.contains(
+        "](https://learn.microsoft.com/azure/communication-services/how-tos/call-automation/control-mid-call-media-actions#media-action-compatibility-table)"
+    ), "{}", e.mitigation);
+    assert!(!p.pairs.iter().any(|e| e.mitigation.contains("../")));
+}

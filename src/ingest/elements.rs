@@ -1,0 +1,469 @@
+//! The elements of a JSON array, the one large array of a document (a top-level array, the
+//! `records` of a blob, the `rows` of a query API table, a batch on one line): cut into blocks
+//! of whole elements read in parallel, each element by the fast scanner or else the serde
+//! visitors. A damaged element costs that element: where the next one starts is found by the
+//! shape of the elements around it, and the debris of a stray `]` is part of the damage.
+
+use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde::de::{DeserializeSeed, IgnoredAny};
+
+use super::blocks::{self, ArrayAt, Blocks, Rest};
+use super::json::{Element, ItemSeed, RowSeed};
+use super::lines::short_message;
+use super::scan;
+use super::structure::{
+    nests_deeper_than, next_element, signature, string_end, value_end, without_trailing_commas,
+    MAX_NESTING,
+};
+use super::{FileCtx, Input, Sink};
+use crate::normalize::{Field, Raw, Reason};
+
+/// What the elements of an array are.
+pub(super) enum Items {
+    /// Records (objects).
+    Records,
+    /// Positional rows of a query API table, with the field of each column.
+    Rows(Vec<Option<Field>>),
+}
+
+/// The head of a document whose records are one large array: `{"records": [` or
+/// `{"tables": [{"columns": [...], ..., "rows": [`, as far as its `[` (and the items), when
+/// `b` starts with one. Anything else (other keys first, escapes in keys, a head longer than
+/// `b`) is left to the serde visitors.
+pub(super) fn envelope(b: &[u8]) -> Option<(usize, Items)> {
+    let mut i = 0;
+    let expect = |i: &mut usize, c: u8| -> Option<()> {
+        while b.get(*i)?.is_ascii_whitespace() {
+            *i += 1;
+        }
+        (b[*i] == c).then(|| *i += 1)
+    };
+    let key = |i: &mut usize| -> Option<&[u8]> {
+        while b.get(*i)?.is_ascii_whitespace() {
+            *i += 1;
+        }
+        (b[*i] == b'"').then_some(())?;
+        let end = string_end(b, *i + 1)?;
+        let k = &b[*i + 1..end - 1];
+        *i = end;
+        (!k.contains(&b'\\')).then_some(k)
+    };
+    expect(&mut i, b'{')?;
+    let k = key(&mut i)?;
+    expect(&mut i, b':')?;
+    if k.eq_ignore_ascii_case(b"records") {
+        expect(&mut i, b'[')?;
+        return Some((i, Items::Records));
+    }
+    if !k.eq_ignore_ascii_case(b"tables") {
+        return None;
+    }
+    expect(&mut i, b'[')?;
+    expect(&mut i, b'{')?;
+    let mut cols = None;
+    loop {
+        let k = key(&mut i)?;
+        expect(&mut i, b':')?;
+        if k.eq_ignore_ascii_case(b"rows") {
+            expect(&mut i, b'[')?;
+            return Some((i, Items::Rows(cols?)));
+        }
+        while b.get(i)?.is_ascii_whitespace() {
+            i += 1;
+        }
+        let end = value_end(b, i)?;
+        let value = &b[i..end];
+        if k.eq_ignore_ascii_case(b"columns") {
+            cols = Some(super::json::columns(value)?);
+        } else {
+            serde_json::from_slice::<IgnoredAny>(value).ok()?;
+        }
+        i = end;
+        expect(&mut i, b',')?;
+    }
+}
+
+/// An array read to its closing `]`.
+pub(super) struct Array {
+    /// Newlines in the input up to its `]`.
+    pub(super) lines: u64,
+    /// The input after its `]`.
+    pub(super) rest: Rest,
+}
+
+/// The elements of an array after its `[`, `lines` newlines into the input, in blocks of
+/// whole elements read in parallel; the array, unless the input ends before its `]`.
+pub(super) fn read_array<S: Sink, M: Fn() -> S + Sync>(
+    input: Input,
+    items: &Items,
+    top: bool,
+    lines: u64,
+    ctx: &mut FileCtx<'_, S>,
+    make: &M,
+) -> io::Result<Option<Array>> {
+    let cut = if top {
+        last_element_end_top
+    } else {
+        last_element_end
+    };
+    let mut blocks = Blocks::new(input, cut).array(lines);
+    let end = End::default();
+    super::in_parallel(&mut blocks, ctx, make, |piece, c| {
+        blocks::process(piece, c, |b, first, _, at, c| {
+            let of = Of {
+                items,
+                top,
+                one_line: None,
+            };
+            elements(b, first, at, &of, &end, c);
+        })
+    });
+    if end.closed.load(Ordering::Relaxed) && !blocks.failed() {
+        return Ok(Some(Array {
+            lines: blocks.newlines_read(),
+            rest: blocks.rest(),
+        }));
+    }
+    // A read error was reported as such, an element cut off by the end as truncated; a
+    // document that only lacks its closing bracket (copied from a page) loses nothing.
+    if !blocks.failed() && !end.truncated.load(Ordering::Relaxed) {
+        let w = format!(
+            "{}: the document ends at line {} without its array's closing ]; every record in it was read",
+            ctx.name,
+            blocks.newlines_read() + 1
+        );
+        ctx.warn(w);
+    }
+    Ok(None)
+}
+
+/// How the array ended, as the workers saw it.
+#[derive(Default)]
+pub(super) struct End {
+    /// Its closing `]` was read.
+    pub(super) closed: AtomicBool,
+    /// An element was cut off by the end of the input (and reported).
+    pub(super) truncated: AtomicBool,
+}
+
+/// The cut of a block of array elements that starts between two of them: the last comma
+/// between elements, or the array's closing `]`, with the number of elements before it.
+fn last_element_end(b: &[u8]) -> Option<(usize, u64)> {
+    element_end(b, false)
+}
+
+/// [`last_element_end`] of a top-level array, which another document may follow directly.
+fn last_element_end_top(b: &[u8]) -> Option<(usize, u64)> {
+    element_end(b, true)
+}
+
+fn element_end(b: &[u8], top: bool) -> Option<(usize, u64)> {
+    let mut i = 0;
+    let mut count = 0u64;
+    let mut last = None;
+    loop {
+        while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        match b.get(i) {
+            None => return last,
+            Some(b',') => {
+                last = Some((i, count));
+                i += 1;
+            }
+            Some(b']') if !stray_closer(b, i, top) => return Some((i, count)),
+            Some(b']') => i += 1,
+            Some(_) => {
+                let Some(end) = value_end(b, i) else {
+                    return last;
+                };
+                i = end;
+                count += 1;
+            }
+        }
+    }
+}
+
+/// What array the elements are of.
+#[derive(Clone, Copy)]
+pub(super) struct Of<'a> {
+    pub(super) items: &'a Items,
+    /// A top-level array (another document may follow its `]` directly).
+    pub(super) top: bool,
+    /// A document on one line of JSON Lines: its records are reported at that line.
+    pub(super) one_line: Option<u64>,
+}
+
+/// Whether the `]` at `b[i]`, between elements, is a stray one: more elements follow it. After
+/// a top-level array another document may start directly (`[...][...]`); inside a document
+/// the array's own `]` is followed by `}` or the next key.
+fn stray_closer(b: &[u8], i: usize, top: bool) -> bool {
+    let next = b[i + 1..].iter().find(|c| !c.is_ascii_whitespace());
+    match next {
+        Some(b',') => true,
+        Some(b'{' | b'[') => !top,
+        _ => false,
+    }
+}
+
+/// The elements of one block, numbered from `first + 1`, starting `at` in the input. Every
+/// block but the last ends with a comma or the array's `]`.
+pub(super) fn elements<S: Sink>(
+    b: &[u8],
+    first: u64,
+    at: ArrayAt,
+    of: &Of<'_>,
+    end: &End,
+    ctx: &mut FileCtx<'_, S>,
+) -> Option<usize> {
+    let Of {
+        items,
+        top,
+        one_line,
+    } = *of;
+    // Where a record is reported: its index in the array, or the line of a one-line document.
+    let place = |index: u64| one_line.unwrap_or(index);
+    // Checked once for the fast scanner, which then reads element after element in place.
+    let checked = match items {
+        Items::Records => scan::Checked::new(b),
+        Items::Rows(_) => None,
+    };
+    let mut layout = scan::Layout::default();
+    // Line numbers, counted only for rejects: the line at `b[at]`.
+    let mut counted = (0, at.newlines + 1);
+    let mut line_at = |at: usize| {
+        let (from, line) = counted;
+        counted = (at, line + blocks::newlines(&b[from..at]));
+        counted.1
+    };
+    let mut i = 0;
+    let mut index = first;
+    // Whether an element may come next (else a comma or the `]`), and whether a comma was
+    // the last thing read.
+    let mut want_element = true;
+    let mut after_comma = at.after_comma;
+    // Where the last element read whole starts: the shape the next ones are expected to have.
+    let mut last_good: Option<usize> = None;
+    // The element before was damaged or not a record: scalars after it are its debris (a stray
+    // `]` closed it early), not elements of their own.
+    let mut debris = false;
+    loop {
+        while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        // Stray or missing commas cost no record: said once per file.
+        let bad = |c: &mut FileCtx<'_, S>, why: &str| {
+            let w = format!("{}: {why} (ignored)", c.name);
+            c.warn(w);
+        };
+        match b.get(i) {
+            None => break,
+            Some(b',') => {
+                if want_element {
+                    bad(ctx, "a comma without an element before it");
+                }
+                want_element = true;
+                after_comma = true;
+                i += 1;
+            }
+            Some(b']') if stray_closer(b, i, top) => {
+                bad(ctx, "a ] between two elements");
+                i += 1;
+            }
+            Some(b']') => {
+                if after_comma && want_element {
+                    bad(ctx, "trailing comma before the array's closing ]");
+                }
+                end.closed.store(true, Ordering::Relaxed);
+                return Some(i);
+            }
+            Some(_) => {
+                if !want_element {
+                    bad(ctx, "no comma between two elements");
+                }
+                want_element = false;
+                after_comma = false;
+                index += 1;
+                if debris && !matches!(b[i], b'{' | b'[') {
+                    // To its end, or to where the next element starts if that comes first (a
+                    // lost quote makes everything after it look like a string).
+                    let stop = value_end(b, i).unwrap_or(b.len());
+                    let resync = last_good
+                        .and_then(|g| signature(b, g))
+                        .and_then(|sig| next_element(b, i, stop, &sig));
+                    i = resync.unwrap_or(stop);
+                    continue;
+                }
+                debris = false;
+                if let Some(c) = &checked {
+                    let mut raw = Raw::default();
+                    if let Some(stop) = c.object_at(i, &mut raw, &mut layout) {
+                        ctx.emit(&raw, place(index), || {
+                            format!("record {index} of the document")
+                        });
+                        last_good = Some(i);
+                        i = stop;
+                        continue;
+                    }
+                }
+                let stop = value_end(b, i).unwrap_or(b.len());
+                let line = line_at(i);
+                let rejected = ctx.counts.rejected;
+                let Err(e) = element(&b[i..stop], index, place(index), line, items, ctx) else {
+                    if ctx.counts.rejected == rejected {
+                        last_good = Some(i);
+                    } else {
+                        debris = true;
+                    }
+                    i = stop;
+                    continue;
+                };
+                debris = true;
+                // Damaged: it ends where the next element starts, which the elements around
+                // it show (a lost quote makes everything after it look like a string).
+                let resync = signature(b, last_good.unwrap_or(i))
+                    .and_then(|sig| next_element(b, i + 1, stop, &sig));
+                let (reason, why, to) = match resync {
+                    Some(j) => (Reason::BadDocument, short_message(&e), j),
+                    None if e.is_eof() => {
+                        end.truncated.store(true, Ordering::Relaxed);
+                        let why = "the document ends inside it".to_string();
+                        (Reason::Truncated, why, stop)
+                    }
+                    None => (Reason::BadDocument, short_message(&e), stop),
+                };
+                // The line the damage was found on (the element's start when the input ended).
+                let at_line = if reason == Reason::Truncated {
+                    line
+                } else {
+                    line + (e.line() as u64).saturating_sub(1)
+                };
+                let text = &b[i..to];
+                ctx.reject(
+                    at_line,
+                    reason,
+                    format!("record index {index}: {why}"),
+                    String::from_utf8_lossy(&text[..text.len().min(200)]).into_owned(),
+                );
+                i = to;
+            }
+        }
+    }
+    None
+}
+
+/// One array element, the `index`-th, starting on `line`, read by the serde visitors (again
+/// without a comma before a closing bracket, when that is what broke it); the error when it
+/// cannot be read. A record that is not one is reported by its index, one nested too deep by
+/// its line.
+fn element<S: Sink>(
+    text: &[u8],
+    index: u64,
+    place: u64,
+    line: u64,
+    items: &Items,
+    ctx: &mut FileCtx<'_, S>,
+) -> Result<(), serde_json::Error> {
+    if nests_deeper_than(text, MAX_NESTING) {
+        ctx.reject(
+            line,
+            Reason::TooDeep,
+            format!("record index {index}: brackets nested more than {MAX_NESTING} deep"),
+            String::from_utf8_lossy(&text[..text.len().min(200)]).into_owned(),
+        );
+        return Ok(());
+    }
+    let Err(e) = parse_element(text, index, place, items, ctx) else {
+        return Ok(());
+    };
+    // Microsoft's docs show records with a comma before their closing brace: read them.
+    if !e.is_eof() {
+        if let Some(fixed) = without_trailing_commas(text) {
+            if parse_element(&fixed, index, place, items, ctx).is_ok() {
+                let w = format!("{}: a comma before a closing bracket was ignored", ctx.name);
+                ctx.warn(w);
+                return Ok(());
+            }
+        }
+    }
+    Err(e)
+}
+
+/// Parses one element and hands on what it holds; on a syntax error nothing is handed on.
+fn parse_element<S: Sink>(
+    text: &[u8],
+    index: u64,
+    place: u64,
+    items: &Items,
+    ctx: &mut FileCtx<'_, S>,
+) -> Result<(), serde_json::Error> {
+    let context = || format!("record {index} of the document");
+    let mut de = serde_json::Deserializer::from_slice(text);
+    match items {
+        Items::Records => {
+            // Records are handed on once the whole element parsed: a damaged batch is one reject.
+            let mut found = Vec::new();
+            let mut emit = |e: Element<'_>| {
+                found.push(match e {
+                    Element::Record(raw, _) => Ok(raw.into_owned()),
+                    Element::NotRecord(_, why) => Err(why),
+                    Element::Incomplete(_) => Err("not a record".to_string()),
+                })
+            };
+            ItemSeed {
+                emit: &mut emit,
+                index,
+                depth: 0,
+            }
+            .deserialize(&mut de)
+            .and_then(|()| de.end())?;
+            for f in found {
+                match f {
+                    Ok(raw) => ctx.emit(&raw, place, context),
+                    Err(why) => ctx.reject(
+                        place,
+                        Reason::NotARecord,
+                        format!("record index {index}: {why}"),
+                        String::new(),
+                    ),
+                }
+            }
+        }
+        Items::Rows(cols) => {
+            let row = RowSeed { cols }
+                .deserialize(&mut de)
+                .and_then(|r| de.end().map(|()| r))?;
+            match row {
+                Ok(raw) => ctx.emit(&raw, place, context),
+                Err(why) => ctx.reject(
+                    place,
+                    Reason::NotARecord,
+                    format!("record index {index}: {why}"),
+                    String::new(),
+                ),
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn array_blocks_end_between_elements() {
+        let b = br#"{"a":"x,]}"},
+  {"b":[1,{"c":2}]} ,
+ 3, "s\"]" ,{"#;
+        let (p, n) = last_element_end(b).unwrap();
+        assert_eq!((&b[p..p + 1], n), (&b","[..], 4));
+        // The closing bracket ends the document.
+        assert_eq!(last_element_end(b" {} , {} ]\n"), Some((9, 2)));
+        assert_eq!(last_element_end(b" ]"), Some((1, 0)));
+        // An element longer than the block: no cut.
+        assert_eq!(last_element_end(br#"{"a": "#), None);
+    }
+}

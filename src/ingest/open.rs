@@ -1,0 +1,181 @@
+//! Opening an input: gzip by its magic bytes, UTF-16 by its byte-order mark, and the framing
+//! (JSON Lines, one JSON document, CSV) detected from the content.
+
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+
+use indicatif::ProgressBar;
+
+use super::sources::Source;
+use super::{FileCtx, Input, Sink};
+use crate::config::InputFormat;
+
+/// Opens a source, decompressing gzip and transcoding UTF-16 to UTF-8 when its first bytes
+/// say so. The progress bar counts the bytes of the file itself, before either.
+pub(super) fn open(src: &Source, progress: Option<&ProgressBar>) -> io::Result<Input> {
+    if let Some(why) = &src.problem {
+        return Err(io::Error::other(why.clone()));
+    }
+    let raw: Input = match (&src.path, progress) {
+        (Some(p), Some(bar)) => Box::new(bar.wrap_read(File::open(p)?)),
+        (Some(p), None) => Box::new(File::open(p)?),
+        (None, _) => Box::new(io::stdin()),
+    };
+    let mut r = BufReader::with_capacity(1 << 16, raw);
+    let head = io::BufRead::fill_buf(&mut r)?;
+    let r: Input = if head.starts_with(&[0x1f, 0x8b]) {
+        Box::new(BufReader::with_capacity(
+            1 << 20,
+            flate2::read::MultiGzDecoder::new(r),
+        ))
+    } else {
+        Box::new(r)
+    };
+    // Windows PowerShell 5 writes `>` redirections as UTF-16 with a BOM.
+    let mut r = BufReader::with_capacity(1 << 16, r);
+    let head = io::BufRead::fill_buf(&mut r)?;
+    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        Ok(Box::new(
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .strip_bom(true)
+                .build(r),
+        ))
+    } else {
+        Ok(Box::new(r))
+    }
+}
+
+pub(super) const PREFIX_BYTES: u64 = 1 << 20;
+
+/// A reader that fails once with a stored error.
+pub(super) struct FailOnce(pub(super) Option<io::Error>);
+
+impl Read for FailOnce {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        match self.0.take() {
+            Some(e) => Err(e),
+            None => Ok(0),
+        }
+    }
+}
+
+/// The framing of a file, from its first bytes.
+pub(super) fn detect(prefix: &[u8]) -> InputFormat {
+    let p = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
+    let mut lines = p
+        .split(|&b| b == b'\n')
+        .map(|l| l.trim_ascii())
+        .filter(|l| !l.is_empty());
+    let Some(first_line) = lines.next() else {
+        return InputFormat::Jsonl;
+    };
+    let parses = |l: &[u8]| serde_json::from_slice::<serde::de::IgnoredAny>(l).is_ok();
+    let json_first = matches!(first_line[0], b'{' | b'[');
+    if json_first && parses(first_line) {
+        return InputFormat::Jsonl;
+    }
+    // Most of the lines after the first are whole JSON objects on their own: in a document
+    // spread over lines, only the last element of an array can be one (the others end in a
+    // comma), and the lines around it are brackets and keys.
+    let next: Vec<&[u8]> = lines.take(8).collect();
+    // Records, or callback batches (an array of events per line).
+    let whole = next
+        .iter()
+        .filter(|l| (l.starts_with(b"{") || l.starts_with(b"[")) && parses(l))
+        .count();
+    let mostly_whole = whole >= 2 && whole * 4 >= next.len() * 3;
+    if json_first {
+        // JSON Lines when the first line is a whole value on its own. A first line that
+        // opens a value (`{`, `[`, `{"records": [`) starts a document spread over lines (or a
+        // minified one longer than the prefix); any other broken first line is a damaged
+        // record of JSON Lines when the next lines are whole.
+        let opens = matches!(first_line.last(), Some(b'{' | b'[' | b','));
+        if mostly_whole || (!opens && whole >= 1) {
+            InputFormat::Jsonl
+        } else {
+            InputFormat::Json
+        }
+    } else if mostly_whole {
+        // A line of text (a banner, a cut record) before JSON Lines: it is one bad record.
+        InputFormat::Jsonl
+    } else {
+        InputFormat::Csv
+    }
+}
+
+/// For JSON exports of the portal's grid (`"TimeGenerated [UTC]": "5/24/2023, 7:57:40.480 PM"`):
+/// the day/month order of the file, from its first values that tell it, as for portal CSV.
+pub(super) fn json_dates<S: Sink>(prefix: &[u8], ctx: &mut FileCtx<'_, S>) {
+    let head = &prefix[..prefix.len().min(4096)];
+    let portal = memchr::memmem::find(head, b" [UTC]\"").is_some()
+        || memchr::memmem::find(head, b" [Local Time]\"").is_some();
+    if ctx.rules.order.is_some() || !portal {
+        return;
+    }
+    match crate::time::infer_order(prefix) {
+        (Some(order), _) => ctx.rules.order = Some(order),
+        (None, true) => {
+            ctx.rules.order = Some(crate::time::DateOrder::Mdy);
+            let w = format!(
+                "{}: cannot tell the day/month order of its dates; read them month-first (pass --date-order)",
+                ctx.name
+            );
+            ctx.warn(w);
+        }
+        (None, false) => {}
+    }
+}
+
+pub(super) fn shape_name(f: InputFormat) -> &'static str {
+    match f {
+        InputFormat::Jsonl => "json lines",
+        InputFormat::Json => "json document",
+        InputFormat::Csv => "csv",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_framing_from_content() {
+        assert_eq!(detect(b"{\"a\":1}\n{\"a\":2}\n"), InputFormat::Jsonl);
+        assert_eq!(detect(b"\n\n[{\"a\":1}]\n"), InputFormat::Jsonl);
+        assert_eq!(
+            detect(b"{\n  \"records\": [\n  {\"a\": 1}\n]}\n"),
+            InputFormat::Json
+        );
+        assert_eq!(detect(b"[\n  {\n \"a\": \"1\"\n}\n]"), InputFormat::Json);
+        assert_eq!(
+            detect(b"\xEF\xBB\xBFTimeGenerated [UTC],ResultCode\r\n"),
+            InputFormat::Csv
+        );
+        // A truncated first line followed by good lines is still JSON Lines.
+        assert_eq!(detect(b"{\"a\":\n{\"a\":2}\n"), InputFormat::Jsonl);
+        assert_eq!(
+            detect(b"{\"a\":1,\n{\"a\":2}\n{\"a\":3}\n"),
+            InputFormat::Jsonl
+        );
+        // So is a line of text before them; text before one line is CSV.
+        assert_eq!(
+            detect(b"Export of 2026-11-24\n{\"a\":2}\n{\"a\":3}\n"),
+            InputFormat::Jsonl
+        );
+        assert_eq!(detect(b"a,b\n{\"a\":2}\n"), InputFormat::Csv);
+        // Callback batches, one array per line, after a banner line.
+        assert_eq!(
+            detect(b"Partition 0, offset 21474836480, enqueued 2026-11-24T10:00:03Z\n[{\"a\":2}]\n[{\"a\":3}]\n"),
+            InputFormat::Jsonl
+        );
+        // A pretty-printed array whose elements are one line each is still one document.
+        assert_eq!(
+            detect(b"[\n{\"a\":1},\n{\"a\":2},\n{\"a\":3}\n]\n"),
+            InputFormat::Json
+        );
+        assert_eq!(detect(b"[\n{\"a\":1},\n{\"a\":2}\n]\n"), InputFormat::Json);
+        // And so are documents one after another, each with one record.
+        let doc = "{\n\"records\": [\n{\"a\":1}\n]\n}\n";
+        assert_eq!(detect(doc.repeat(3).as_bytes()), InputFormat::Json);
+    }
+}

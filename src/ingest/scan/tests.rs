@@ -1,0 +1,174 @@
+//! Tests of `ingest/scan.rs`.
+
+use super::*;
+use crate::ingest::json::{Element, TopSeed};
+use serde::de::DeserializeSeed;
+
+/// What the serde path makes of a line: one record, or anything else.
+fn serde_record(line: &[u8]) -> Option<Raw<'static>> {
+    let mut got = Vec::new();
+    let mut other = false;
+    let mut emit = |e: Element<'_>| match e {
+        Element::Record(r, 0) => got.push(r.into_owned()),
+        _ => other = true,
+    };
+    let mut de = serde_json::Deserializer::from_slice(line);
+    let ok = TopSeed { emit: &mut emit }
+        .deserialize(&mut de)
+        .and_then(|()| de.end())
+        .is_ok();
+    (ok && !other && got.len() == 1).then(|| got.pop().expect("one"))
+}
+
+/// Whatever the scanner accepts, serde reads the same; returns whether it accepted.
+fn fast(line: &[u8]) -> Option<Raw<'_>> {
+    let mut raw = Raw::default();
+    record(line, &mut raw, &mut Layout::default()).then_some(raw)
+}
+
+thread_local! {
+    /// One layout for all the lines a test reads, as for the lines of a block.
+    static LAYOUT: std::cell::RefCell<Layout> = std::cell::RefCell::new(Layout::default());
+}
+
+fn agrees(line: &[u8]) -> bool {
+    // With the keys of earlier lines remembered, the same as from scratch.
+    let remembered = LAYOUT.with(|l| {
+        let mut raw = Raw::default();
+        record(line, &mut raw, &mut l.borrow_mut()).then(|| raw.into_owned())
+    });
+    assert_eq!(
+        remembered,
+        fast(line).map(Raw::into_owned),
+        "{}",
+        String::from_utf8_lossy(line)
+    );
+    match fast(line) {
+        Some(fast) => {
+            let slow = serde_record(line);
+            assert_eq!(
+                Some(fast.into_owned()),
+                slow,
+                "{}",
+                String::from_utf8_lossy(line)
+            );
+            true
+        }
+        None => false,
+    }
+}
+
+const STORAGE: &str = r#"{"time":"2026-10-28T00:00:00.0000000Z","resourceId":"/SUBSCRIPTIONS/X","operationName":"Play","category":"CallAutomationMediaSummary","resultType":"Completed","correlationId":"6e0b95bb","level":"Informational","durationMs":17181,"properties":{"resultCode":200,"resultSubcode":0,"resultMessage":"Action completed successfully.","operationId":"0cd250e9","callConnectionId":"54fedae6","playInLoop":false,"tags":[1,{"a":null}],"x":-1.5e3}}"#;
+
+#[test]
+fn reads_a_storage_archive_line_as_serde_does() {
+    assert!(agrees(STORAGE.as_bytes()));
+    let raw = fast(STORAGE.as_bytes()).unwrap();
+    use crate::normalize::Field;
+    assert_eq!(raw.get(Field::ResultCode), &Val::Int(200));
+    assert_eq!(raw.get(Field::ResultSubcode), &Val::Int(0));
+    assert_eq!(raw.get(Field::CorrelationId), &Val::Str("6e0b95bb".into()));
+    assert_eq!(
+        raw.get(Field::CallConnectionId),
+        &Val::Str("54fedae6".into())
+    );
+}
+
+#[test]
+fn leaves_the_unusual_to_serde() {
+    for line in [
+        r#"{"records":[{"time":"t"}]}"#,
+        r#"{"time":"a\"b","resultCode":1}"#,
+        r#"{"time":"t","resultCode":1.0}"#,
+        r#"{"time":"t","resultCode":-0}"#,
+        r#"{"time":"t","properties":"{\"resultCode\":1}"}"#,
+        r#"{"time":"t","properties":{"a":1},"data":{"b":2}}"#,
+        "{\"time\":\"t\tx\"}",
+        "{\"time\":\n\"t\nx\"}",
+        "{\"a\":\"\u{1}\"}",
+        r#"[{"time":"t"}]"#,
+        r#"{"time":"t"} {"time":"u"}"#,
+        r#"{"time":"t","resultCode":0123}"#,
+    ] {
+        assert!(fast(line.as_bytes()).is_none(), "{line}");
+    }
+    // Still valid JSON that the scanner reads: escapes in skipped values, empty objects.
+    assert!(agrees(
+        br#"{"a":"x\"y\u00e9\\","b":{},"c":[],"time":"t","resultCode":7,"r":true}"#
+    ));
+    assert!(agrees(b"{}"));
+    assert!(agrees(b"{\n  \"time\": \"t\",\r\n\t\"resultCode\": 404\n}"));
+    assert!(agrees(
+        br#"{ "time" : "t" , "properties" : { "resultCode" : 404 , "resultSubCode" : null } }"#
+    ));
+}
+
+#[test]
+fn finds_the_first_quote_or_backslash() {
+    // Fillers next to the two bytes in value, and a multi-byte character.
+    for filler in [b'a', b'!', b'#', b'[', b']', 0xc3] {
+        for len in 0..40 {
+            for c in [b'"', b'\\'] {
+                let mut b = vec![filler; len];
+                b.extend_from_slice(&[c, b'"', b'\\']);
+                assert_eq!(quote_or_backslash(&b), Some(len), "{len}");
+            }
+            assert_eq!(quote_or_backslash(&vec![filler; len]), None);
+        }
+    }
+    // A byte just below the quote in value must not be taken for it.
+    assert_eq!(
+        quote_or_backslash(b"\x21\x21\x01\x00\x00\x00\x00\x00\""),
+        Some(8)
+    );
+}
+
+#[test]
+fn callback_result_information_is_nested_twice() {
+    let line = br#"{"id":"1","type":"Microsoft.Communication.PlayFailed","data":{"resultInformation":{"code":400,"subCode":8535,"message":"bad file"},"correlationId":"c1"},"time":"2022-09-13T00:55:08.2240104+00:00"}"#;
+    assert!(agrees(line));
+}
+
+#[test]
+fn agrees_with_serde_on_every_sample_line_and_damaged_copies() {
+    let mut lines: Vec<Vec<u8>> = Vec::new();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let mut stack = vec![root];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "json" || x == "jsonl") {
+                let data = std::fs::read(&p).unwrap();
+                lines.extend(data.split(|&b| b == b'\n').map(|l| l.trim_ascii().to_vec()));
+            }
+        }
+    }
+    let mut accepted = 0;
+    for line in &lines {
+        accepted += usize::from(agrees(line));
+    }
+    assert!(
+        accepted > 1000,
+        "only {accepted} sample lines took the fast path"
+    );
+    // Damage: every cut of a few lines, and bytes replaced by JSON's structural characters.
+    let mut damaged = 0;
+    for line in lines.iter().filter(|l| fast(l).is_some()).take(20) {
+        for cut in 0..line.len() {
+            agrees(&line[..cut]);
+            damaged += 1;
+        }
+        for (i, with) in (0..line.len())
+            .step_by(3)
+            .zip([b'"', b'\\', b'{', b'}', b',', b':', b'1'].iter().cycle())
+        {
+            let mut l = line.clone();
+            l[i] = *with;
+            agrees(&l);
+            damaged += 1;
+        }
+    }
+    assert!(damaged > 10_000);
+}

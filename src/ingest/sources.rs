@@ -1,0 +1,188 @@
+//! Sources: the input files of a run, found by walking the named paths, each file once.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use crate::config::IngestSettings;
+
+/// An input: a file, or standard input.
+#[derive(Debug, Clone)]
+pub(super) struct Source {
+    pub(super) path: Option<PathBuf>,
+    pub(super) name: String,
+    /// Why the walk could not reach it (an unreadable directory, a dangling link): read as a
+    /// reject `unreadable`, never opened.
+    pub(super) problem: Option<String>,
+}
+
+pub const WALKED_EXTENSIONS: [&str; 6] = ["json", "jsonl", "ndjson", "csv", "txt", "log"];
+
+fn wanted_in_walk(p: &Path) -> bool {
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let name = name.strip_suffix(".gz").unwrap_or(name);
+    Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| WALKED_EXTENSIONS.iter().any(|w| e.eq_ignore_ascii_case(w)))
+}
+
+/// A file's identity on its device, whatever path reaches it (a link, a hard link, `..`).
+fn file_id(m: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (m.dev(), m.ino())
+}
+
+/// Collects the files to read, each once: a file named twice, or reached again through a
+/// symbolic link or another path, is read the first time only. Directories are walked with
+/// `walkdir` (sorted, hidden entries skipped, links followed, loops detected), and only regular
+/// files found there are read: a FIFO, socket or device in a directory is skipped with a
+/// warning (one named on the command line is read). A walk does not take the files in `skip`
+/// (the reports this run writes).
+struct Collector {
+    out: Vec<Source>,
+    seen: HashSet<(u64, u64)>,
+    skip: HashSet<(u64, u64)>,
+    warnings: Vec<String>,
+}
+
+impl Collector {
+    fn add(&mut self, p: &Path, meta: Option<&std::fs::Metadata>) {
+        if meta.is_some_and(|m| !self.seen.insert(file_id(m))) {
+            return;
+        }
+        self.out.push(Source {
+            name: p.display().to_string(),
+            path: Some(p.to_path_buf()),
+            problem: None,
+        });
+    }
+
+    fn unreachable(&mut self, p: &Path, why: String) {
+        self.out.push(Source {
+            name: p.display().to_string(),
+            path: Some(p.to_path_buf()),
+            problem: Some(why),
+        });
+    }
+
+    fn walk(&mut self, dir: &Path) {
+        let hidden = |e: &walkdir::DirEntry| {
+            e.depth() > 0 && e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
+        };
+        let walk = walkdir::WalkDir::new(dir)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| !hidden(e));
+        // The directory yielded last: the walk opens it next, and an error for its path then
+        // means it could not be read.
+        let mut last_dir: Option<PathBuf> = None;
+        for entry in walk {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    // A link back to a parent is walked once; an unreadable directory or a
+                    // dangling link is a reject, and the walk goes on.
+                    if e.loop_ancestor().is_some() {
+                        continue;
+                    }
+                    let Some(p) = e.path().map(Path::to_path_buf) else {
+                        continue;
+                    };
+                    let is_dir = last_dir.as_deref() == Some(p.as_path())
+                        || std::fs::metadata(&p).is_ok_and(|m| m.is_dir());
+                    if is_dir || wanted_in_walk(&p) {
+                        let why = e
+                            .io_error()
+                            .map_or_else(|| e.to_string(), |io| io.to_string());
+                        self.unreachable(&p, why);
+                    }
+                    continue;
+                }
+            };
+            let ft = entry.file_type();
+            if ft.is_dir() {
+                last_dir = Some(entry.path().to_path_buf());
+                continue;
+            }
+            if !wanted_in_walk(entry.path()) {
+                continue;
+            }
+            let meta = entry.metadata().ok();
+            if !ft.is_file() {
+                self.warnings.push(format!(
+                    "{}: skipped: not a regular file (a FIFO, socket or device is read only when named on the command line)",
+                    entry.path().display()
+                ));
+                continue;
+            }
+            if meta
+                .as_ref()
+                .is_some_and(|m| self.skip.contains(&file_id(m)))
+            {
+                continue;
+            }
+            self.add(entry.path(), meta.as_ref());
+        }
+    }
+}
+
+/// The files to read, and what the user should know about the walk.
+pub(super) fn sources(settings: &IngestSettings) -> (Vec<Source>, Vec<String>) {
+    let mut c = Collector {
+        out: Vec::new(),
+        seen: HashSet::new(),
+        skip: settings
+            .skip_files
+            .iter()
+            .filter_map(|f| std::fs::metadata(f).ok())
+            .map(|m| file_id(&m))
+            .collect(),
+        warnings: Vec::new(),
+    };
+    let mut stdin = false;
+    for p in &settings.inputs {
+        if p.as_os_str() == "-" {
+            // Standard input can be read once; `-` given twice means it once.
+            if !std::mem::replace(&mut stdin, true) {
+                c.out.push(Source {
+                    path: None,
+                    name: "<stdin>".into(),
+                    problem: None,
+                });
+            }
+            continue;
+        }
+        let meta = std::fs::metadata(p);
+        match &meta {
+            Ok(m) if m.is_dir() => c.walk(p),
+            _ => c.add(p, meta.as_ref().ok()),
+        }
+    }
+    (c.out, c.warnings)
+}
+
+/// Total size of the input files, for the progress bar (standard input counts as nothing).
+pub fn total_bytes(settings: &IngestSettings) -> u64 {
+    sources(settings)
+        .0
+        .iter()
+        .filter_map(|s| s.path.as_ref()?.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walk_takes_log_files_only() {
+        assert!(wanted_in_walk(Path::new("a/PT1H.json")));
+        assert!(wanted_in_walk(Path::new("a/PT1H.json.gz")));
+        assert!(wanted_in_walk(Path::new("a/export.CSV")));
+        assert!(!wanted_in_walk(Path::new("a/README.md")));
+        assert!(!wanted_in_walk(Path::new("a/gen.py")));
+    }
+}

@@ -1,0 +1,226 @@
+//! Tests of `normalize.rs`.
+
+use super::*;
+
+#[test]
+fn portal_header_keys_and_diagnostics() {
+    assert_eq!(
+        key_role(Context::Record, "TimeGenerated [UTC]"),
+        KeyRole::Field(Field::Time)
+    );
+    assert_eq!(
+        key_role(Context::Record, "TimeGenerated [Local Time]"),
+        KeyRole::Field(Field::LocalTime)
+    );
+    assert_eq!(key_role(Context::Record, "Foo [UTC]"), KeyRole::Ignore);
+    assert_eq!(
+        key_role(Context::Record, "timegenerated [utc]"),
+        KeyRole::Field(Field::Time)
+    );
+    assert_eq!(
+        key_role(Context::ResultInformation, "SipDiagnosticInfo"),
+        KeyRole::Enter(Context::ResultInformation)
+    );
+    assert_eq!(key_role(Context::Record, "x]"), KeyRole::Ignore);
+    assert_eq!(
+        key_role(Context::ResultInformation, "SipDetails"),
+        KeyRole::Enter(Context::Sip)
+    );
+    assert_eq!(
+        key_role(Context::Q850, "Code"),
+        KeyRole::Field(Field::Q850Code)
+    );
+    assert_eq!(
+        key_role(Context::Record, "eventType"),
+        KeyRole::Field(Field::Type)
+    );
+}
+
+fn raw(pairs: &[(Field, Val<'static>)]) -> Raw<'static> {
+    let mut r = Raw::default();
+    for (f, v) in pairs {
+        r.set(*f, v.clone());
+    }
+    r
+}
+
+fn s(x: &'static str) -> Val<'static> {
+    Val::Str(Cow::Borrowed(x))
+}
+
+#[test]
+fn operational_record_has_no_subcode() {
+    let r = raw(&[
+        (Field::Time, s("2026-11-24T19:00:00Z")),
+        (Field::Category, s("CallAutomationOperational")),
+        (Field::ResultSignature, Val::Int(404)),
+        (Field::OperationName, s("Play")),
+    ]);
+    let Outcome::Record(rec) = normalize(&r, &TimeRules::default()) else {
+        panic!()
+    };
+    assert_eq!(
+        (rec.kind, rec.code, rec.subcode),
+        (Kind::Operations, 404, None)
+    );
+}
+
+#[test]
+fn result_code_wins_over_signature_and_cli_strings_parse() {
+    let r = raw(&[
+        (Field::Time, s("2026-11-24T19:00:00Z")),
+        (Field::ResultCode, s("405")),
+        (Field::ResultSignature, s("200")),
+        (Field::ResultSubcode, s("8522")),
+        (Field::CorrelationId, s("None")),
+        (Field::Type, s("ACSCallAutomationMediaSummary")),
+    ]);
+    let Outcome::Record(rec) = normalize(&r, &TimeRules::default()) else {
+        panic!()
+    };
+    assert_eq!((rec.code, rec.subcode), (405, Some(8522)));
+    assert_eq!(rec.kind, Kind::MediaSummary);
+    assert_eq!(rec.correlation_id, "");
+}
+
+#[test]
+fn rejects_and_skips() {
+    let tr = TimeRules::default();
+    let base = [(Field::Time, s("2026-11-24T19:00:00Z"))];
+    let mut r = raw(&base);
+    r.set(Field::ResultCode, s("abc"));
+    assert!(matches!(
+        normalize(&r, &tr),
+        Outcome::Reject(Reason::CodeNotInteger, _)
+    ));
+    let mut r = raw(&base);
+    r.set(Field::ResultCode, Val::Int(400));
+    r.set(Field::ResultSubcode, Val::Float(1.5));
+    assert!(matches!(
+        normalize(&r, &tr),
+        Outcome::Reject(Reason::SubcodeNotInteger, _)
+    ));
+    let mut r = raw(&base);
+    r.set(Field::OperationName, s("Play"));
+    assert!(matches!(
+        normalize(&r, &tr),
+        Outcome::Reject(Reason::NoCode, _)
+    ));
+    let r = raw(&[(Field::ResultCode, Val::Int(400))]);
+    assert!(matches!(
+        normalize(&r, &tr),
+        Outcome::Reject(Reason::NoTime, _)
+    ));
+    let r = raw(&[(Field::Category, s("CallAutomationStreamingUsage"))]);
+    assert_eq!(
+        normalize(&r, &tr),
+        Outcome::Skip(SkipReason::StreamingUsage)
+    );
+    // An event without a result is skipped; an object of no known field too.
+    let r = raw(&[
+        (Field::Time, s("2026-11-24T19:00:00Z")),
+        (Field::Type, s("Microsoft.Communication.CallConnected")),
+    ]);
+    assert_eq!(normalize(&r, &tr), Outcome::Skip(SkipReason::NoResult));
+    let r = raw(&[
+        (Field::Time, s("2026-11-24T19:00:00Z")),
+        (Field::Type, s("Microsoft.Communication.PlayFailed")),
+    ]);
+    assert!(matches!(
+        normalize(&r, &tr),
+        Outcome::Reject(Reason::NoCode, _)
+    ));
+    assert_eq!(
+        normalize(&Raw::default(), &tr),
+        Outcome::Skip(SkipReason::NotALogRecord)
+    );
+    for t in [
+        "1999-12-31T23:59:59Z",
+        "2101-01-01T00:00:00Z",
+        "0001-01-01T00:00:00Z",
+    ] {
+        let mut r = raw(&[(Field::Time, s(t))]);
+        r.set(Field::ResultCode, Val::Int(500));
+        assert!(
+            matches!(
+                normalize(&r, &tr),
+                Outcome::Reject(Reason::TimeOutOfRange, _)
+            ),
+            "{t}"
+        );
+    }
+    let mut r = raw(&base);
+    r.set(Field::ResultCode, Val::Int(-1));
+    assert!(matches!(
+        normalize(&r, &tr),
+        Outcome::Reject(Reason::CodeNotInteger, _)
+    ));
+}
+
+#[test]
+fn callback_type_gives_operation() {
+    let r = raw(&[
+        (Field::Time, s("2022-09-13T00:55:08.2240104+00:00")),
+        (Field::Type, s("Microsoft.Communication.RecognizeFailed")),
+        (Field::ResultCode, Val::Int(400)),
+        (Field::ResultSubcode, Val::Int(8510)),
+    ]);
+    let Outcome::Record(rec) = normalize(&r, &TimeRules::default()) else {
+        panic!()
+    };
+    assert_eq!(rec.kind, Kind::Callback);
+    assert_eq!(rec.operation, "RecognizeFailed");
+    assert_eq!(rec.result_type, "Failed");
+}
+
+#[test]
+fn keys_match_case_insensitively() {
+    assert_eq!(
+        key_role(Context::Record, "resultSubCode"),
+        KeyRole::Field(Field::ResultSubcode)
+    );
+    assert_eq!(
+        key_role(Context::Record, "CorrelationID"),
+        KeyRole::Field(Field::CorrelationId)
+    );
+    assert_eq!(
+        key_role(Context::Record, "Properties"),
+        KeyRole::Enter(Context::Record)
+    );
+    assert_eq!(
+        key_role(Context::ResultInformation, "subCode"),
+        KeyRole::Field(Field::ResultSubcode)
+    );
+    assert_eq!(key_role(Context::Record, "durationMs"), KeyRole::Ignore);
+    // Folding must not let other bytes pass for letters or a longer key for a shorter one.
+    assert_eq!(
+        key_role(Context::Record, "TIME"),
+        KeyRole::Field(Field::Time)
+    );
+    assert_eq!(key_role(Context::Record, "t\u{9}me"), KeyRole::Ignore);
+    assert_eq!(key_role(Context::Record, "TIME\0"), KeyRole::Ignore);
+    assert_eq!(key_role(Context::Record, "time_"), KeyRole::Ignore);
+    assert_eq!(key_role(Context::Record, "timegenerated1"), KeyRole::Ignore);
+    assert_eq!(
+        key_role(Context::Record, "ResultInformation"),
+        KeyRole::Enter(Context::ResultInformation)
+    );
+    assert_eq!(
+        key_role(Context::Record, "resultinformatioN2"),
+        KeyRole::Ignore
+    );
+    assert_eq!(
+        key_role(Context::ResultInformation, "Code"),
+        KeyRole::Field(Field::ResultCode)
+    );
+    assert_eq!(
+        key_role(Context::ResultInformation, "time"),
+        KeyRole::Ignore
+    );
+    for v in ["", " ", "None", " null ", "NULL", "\u{a0}"] {
+        assert!(Val::Str(v.into()).is_nullish(), "{v:?}");
+    }
+    for v in ["0", "Nonesuch", "x", " x", "\u{e9}"] {
+        assert!(!Val::Str(v.into()).is_nullish(), "{v:?}");
+    }
+}

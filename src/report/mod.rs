@@ -1,0 +1,427 @@
+//! The finished report: the aggregates joined with the catalogue, kept typed. Every table a
+//! format writes is a projection of it ([`tables`]), so each fact lives in one place.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+
+use crate::aggregate::{Aggregator, Key, Window};
+use crate::catalogue::{key_label, Catalogue, Category, Match, NO_MITIGATION};
+use crate::ingest::{FileReport, Reject};
+use crate::record::{Kind, Reason, SkipReason};
+use crate::spikes::{format_p, SpikeReport, Verdict};
+use crate::time::day_text;
+
+pub mod table;
+pub mod tables;
+pub mod triage;
+
+pub use crate::time::{bucket_start, rfc3339};
+
+/// Examples kept per reject reason for the data-quality section.
+const REJECT_EXAMPLES: usize = 3;
+
+/// A share from 0 to 1, rounded to 4 decimals.
+pub fn share(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        (part as f64 / whole as f64 * 10_000.0).round() / 10_000.0
+    }
+}
+
+/// One (code, subcode) key of the report.
+#[derive(Debug, Clone)]
+pub struct CodeRow {
+    pub code: u32,
+    pub subcode: Option<u32>,
+    pub category: Category,
+    pub matched: Match,
+    /// The catalogue page or file that gave the description.
+    pub source: String,
+    /// The callback events that carry an exact pair, `CreateCallFailed / AnswerFailed`.
+    pub callback_event: String,
+    /// Catalogue text: lines separated by `\n` (see [`crate::catalogue::one_line`]).
+    pub description: String,
+    pub mitigation: String,
+    pub count: u64,
+    pub calls: u64,
+    pub first: Option<DateTime<Utc>>,
+    pub last: Option<DateTime<Utc>>,
+    /// Most frequent ResultMessages (untrusted log text).
+    pub messages: Vec<(String, u64)>,
+}
+
+impl CodeRow {
+    pub fn label(&self) -> String {
+        key_label(self.code, self.subcode)
+    }
+}
+
+/// One category: all five are always there, in order.
+#[derive(Debug, Clone)]
+pub struct CategoryRow {
+    pub category: Category,
+    pub count: u64,
+    pub calls: u64,
+}
+
+/// Failures that share a documented mitigation (or have none).
+#[derive(Debug, Clone)]
+pub struct MitigationRow {
+    /// Catalogue text, or [`NO_MITIGATION`].
+    pub mitigation: String,
+    pub count: u64,
+    pub calls: u64,
+    /// The keys, most frequent first.
+    pub keys: Vec<Key>,
+}
+
+/// One operation of one log kind with one key.
+#[derive(Debug, Clone)]
+pub struct OperationRow {
+    pub operation: String,
+    pub kind: Kind,
+    pub key: Key,
+    pub count: u64,
+    pub calls: u64,
+}
+
+/// What the SBC or carrier said about one key.
+#[derive(Debug, Clone)]
+pub struct DiagnosticRow {
+    pub key: Key,
+    pub sip_code: Option<u32>,
+    pub sip_message: String,
+    pub q850_code: Option<u32>,
+    pub q850_message: String,
+    pub count: u64,
+    pub calls: u64,
+}
+
+/// A flagged key with the catalogue's words for it.
+#[derive(Debug, Clone)]
+pub struct SpikeRow {
+    pub verdict: Verdict,
+    pub category: Category,
+    pub description: String,
+    pub mitigation: String,
+}
+
+/// Rejects of one reason, with the first few examples.
+#[derive(Debug, Clone)]
+pub struct RejectGroup {
+    pub reason: Reason,
+    pub count: u64,
+    pub examples: Vec<Reject>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub window: Window,
+    /// First and last time of the accepted records.
+    pub first: Option<DateTime<Utc>>,
+    pub last: Option<DateTime<Utc>>,
+    pub bucket_secs: i64,
+    pub inputs: Vec<FileReport>,
+    pub warnings: Vec<String>,
+    /// The catalogues used, one line each with their pair counts.
+    pub catalogue: Vec<String>,
+    pub read: u64,
+    pub accepted: u64,
+    pub rejected: u64,
+    pub skipped: u64,
+    pub outside: u64,
+    pub failures: u64,
+    pub rejects_truncated: bool,
+    /// Keys, most frequent first (then code, then subcode).
+    pub codes: Vec<CodeRow>,
+    pub categories: Vec<CategoryRow>,
+    /// Most failures first (then the mitigation's text).
+    pub mitigations: Vec<MitigationRow>,
+    /// Most frequent first (then the operation, kind and key).
+    pub operations: Vec<OperationRow>,
+    /// (bucket start, key) → count, non-zero buckets only.
+    pub timeline: BTreeMap<(i64, Key), u64>,
+    /// The rejects kept for rejects.csv, by file and line.
+    pub rejects: Vec<Reject>,
+    pub reject_groups: Vec<RejectGroup>,
+    /// Skipped records by reason (no outcome by design), every reason with a count.
+    pub skip_counts: Vec<(SkipReason, u64)>,
+    /// SIP and Q.850 diagnostics, most frequent first; empty when no record carries them.
+    pub diagnostics: Vec<DiagnosticRow>,
+    pub spikes: SpikeReport,
+    /// The flagged keys of the spike test, with their catalogue text.
+    pub spike_rows: Vec<SpikeRow>,
+}
+
+impl Report {
+    pub fn failure_rate(&self) -> f64 {
+        share(self.failures, self.accepted)
+    }
+
+    /// Uncatalogued (code, subcode) keys seen, most frequent first.
+    pub fn uncatalogued(&self) -> Vec<&CodeRow> {
+        self.codes
+            .iter()
+            .filter(|c| c.matched == Match::None)
+            .collect()
+    }
+
+    /// Failure rows, most frequent first.
+    pub fn top_failures(&self, n: usize) -> Vec<&CodeRow> {
+        self.codes
+            .iter()
+            .filter(|c| c.category.is_failure())
+            .take(n)
+            .collect()
+    }
+
+    /// Counts of one key from the first bucket to the last, zeros included, in at most
+    /// [`crate::aggregate::SPARK_CELLS`] cells.
+    pub fn series(&self, key: Key) -> Vec<u64> {
+        crate::aggregate::series(
+            &self.timeline,
+            self.bucket_secs,
+            key,
+            crate::aggregate::SPARK_CELLS,
+        )
+    }
+}
+
+fn union_len<'a>(sets: impl Iterator<Item = &'a crate::aggregate::Calls>) -> u64 {
+    let mut all = crate::aggregate::Calls::new();
+    for s in sets {
+        all |= s;
+    }
+    all.len()
+}
+
+/// Joins the aggregates with the catalogue.
+pub fn build(
+    agg: Aggregator,
+    cat: &Catalogue,
+    inputs: Vec<FileReport>,
+    warnings: Vec<String>,
+    spikes: SpikeReport,
+) -> Report {
+    // Keys, in output order: count descending, then code, then subcode.
+    let mut keys: Vec<(&Key, &crate::aggregate::KeyStats)> = agg.by_key.iter().collect();
+    keys.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(b.0)));
+    let codes: Vec<CodeRow> = keys
+        .iter()
+        .map(|(&(code, sub), s)| {
+            let r = cat.lookup(code, sub);
+            CodeRow {
+                code,
+                subcode: sub,
+                category: r.category,
+                matched: r.matched,
+                source: r.source.to_string(),
+                callback_event: r.events(),
+                description: r.description.to_string(),
+                mitigation: r.mitigation.unwrap_or_default().to_string(),
+                count: s.count,
+                calls: s.calls.len(),
+                first: s.first,
+                last: s.last,
+                messages: s
+                    .top_messages()
+                    .into_iter()
+                    .take(3)
+                    .map(|(m, n)| (m.to_string(), n))
+                    .collect(),
+            }
+        })
+        .collect();
+    let first = agg.by_key.values().filter_map(|s| s.first).min();
+    let last = agg.by_key.values().filter_map(|s| s.last).max();
+
+    let categories = Category::ALL
+        .iter()
+        .map(|&c| {
+            let in_cat = || {
+                agg.by_key
+                    .iter()
+                    .filter(move |((code, _), _)| Category::of(*code) == c)
+            };
+            CategoryRow {
+                category: c,
+                count: in_cat().map(|(_, s)| s.count).sum(),
+                calls: union_len(in_cat().map(|(_, s)| &s.calls)),
+            }
+        })
+        .collect();
+
+    // Failures only, grouped by the exact pair's mitigation.
+    let mut groups: HashMap<String, Vec<(&Key, &crate::aggregate::KeyStats)>> = HashMap::new();
+    for (k, s) in &keys {
+        if !Category::of(k.0).is_failure() {
+            continue;
+        }
+        let m = match k.1.and_then(|sub| cat.pair(k.0, sub)) {
+            Some(p) if !p.mitigation.is_empty() => p.mitigation.clone(),
+            _ => NO_MITIGATION.to_string(),
+        };
+        groups.entry(m).or_default().push((k, s));
+    }
+    let mut mitigations: Vec<MitigationRow> = groups
+        .into_iter()
+        .map(|(mitigation, members)| MitigationRow {
+            mitigation,
+            // Members are already most frequent first (keys is sorted).
+            count: members.iter().map(|(_, s)| s.count).sum(),
+            calls: union_len(members.iter().map(|(_, s)| &s.calls)),
+            keys: members.iter().map(|(k, _)| **k).collect(),
+        })
+        .collect();
+    mitigations.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.mitigation.cmp(&b.mitigation))
+    });
+
+    let mut ops: Vec<_> = agg.operations().collect();
+    ops.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(&b.0)));
+    let operations = ops
+        .into_iter()
+        .map(|(k, s)| OperationRow {
+            operation: k.0.to_string(),
+            kind: k.1,
+            key: (k.2, k.3),
+            count: s.count,
+            calls: s.calls.len(),
+        })
+        .collect();
+
+    let rejects: Vec<Reject> = agg.rejects().into_iter().cloned().collect();
+    let reject_groups = agg
+        .reject_counts
+        .iter()
+        .map(|(&reason, &count)| RejectGroup {
+            reason,
+            count,
+            examples: rejects
+                .iter()
+                .filter(|r| r.reason == reason)
+                .take(REJECT_EXAMPLES)
+                .cloned()
+                .collect(),
+        })
+        .collect();
+
+    let spike_rows = spikes
+        .flagged
+        .iter()
+        .map(|v| {
+            let l = cat.lookup(v.key.0, v.key.1);
+            SpikeRow {
+                verdict: v.clone(),
+                category: l.category,
+                description: l.description.to_string(),
+                mitigation: l.mitigation.unwrap_or_default().to_string(),
+            }
+        })
+        .collect();
+
+    Report {
+        window: agg.window,
+        first,
+        last,
+        bucket_secs: agg.bucket_secs,
+        inputs,
+        warnings,
+        catalogue: cat.describe(),
+        read: agg.read(),
+        accepted: agg.accepted,
+        rejected: agg.rejected,
+        skipped: agg.skipped,
+        outside: agg.outside,
+        failures: agg.failures(),
+        rejects_truncated: agg.rejects_truncated(),
+        codes,
+        categories,
+        mitigations,
+        operations,
+        timeline: agg.timeline(),
+        rejects,
+        reject_groups,
+        skip_counts: agg.skip_counts.iter().map(|(r, n)| (*r, *n)).collect(),
+        diagnostics: diagnostics(&agg),
+        spikes,
+        spike_rows,
+    }
+}
+
+/// SIP / Q.850 diagnostics, count descending, then the key.
+fn diagnostics(agg: &Aggregator) -> Vec<DiagnosticRow> {
+    let text = |id: u32| agg.diagnostic_texts.name(id).to_string();
+    let mut rows: Vec<DiagnosticRow> = agg
+        .diagnostics
+        .iter()
+        .map(|(k, d)| DiagnosticRow {
+            key: (k.0, k.1),
+            sip_code: k.2,
+            sip_message: text(k.3),
+            q850_code: k.4,
+            q850_message: text(k.5),
+            count: d.count,
+            calls: d.calls.len(),
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.count.cmp(&a.count).then_with(|| {
+            (
+                a.key,
+                a.sip_code,
+                &a.sip_message,
+                a.q850_code,
+                &a.q850_message,
+            )
+                .cmp(&(
+                    b.key,
+                    b.sip_code,
+                    &b.sip_message,
+                    b.q850_code,
+                    &b.q850_message,
+                ))
+        })
+    });
+    rows
+}
+
+/// The one-sentence account of a flagged key, for people.
+pub fn spike_sentence(v: &Verdict, cat: &Catalogue) -> String {
+    let l = cat.lookup(v.key.0, v.key.1);
+    let label = key_label(v.key.0, v.key.1);
+    match v.status {
+        crate::spikes::Status::New => format!(
+            "{label} {}: {} on {}, never seen on the same weekday of the previous {} weeks (NEW)",
+            l.description,
+            v.count,
+            day_text(v.day),
+            crate::spikes::BASELINE_WEEKS
+        ),
+        _ => format!(
+            "{label} {}: {} vs {:.1} expected (same weekday, previous {} weeks), {:.1}×, p={}",
+            l.description,
+            v.count,
+            v.expected,
+            crate::spikes::BASELINE_WEEKS,
+            v.ratio,
+            format_p(v.p_value)
+        ),
+    }
+}
+
+/// The `reason` cell of rejects.csv: the stable label, then the detail.
+pub fn reason_text(r: &Reject) -> String {
+    if r.detail.is_empty() {
+        r.reason.label().to_string()
+    } else {
+        format!("{}: {}", r.reason.label(), r.detail)
+    }
+}
+
+#[cfg(test)]
+mod tests;

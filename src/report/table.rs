@@ -1,0 +1,156 @@
+//! The one table model every renderer reads: named columns that say what they hold (a number,
+//! text from the logs, catalogue text, Markdown the tool writes), and rows of cells. The CSV
+//! writer (polars), Markdown, HTML and JSON all render the same [`Table`].
+
+/// What a column holds, which decides how each format writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Col {
+    /// A number (or none): right-aligned, written as a number in JSON.
+    Number,
+    /// Text from the logs, or anything else untrusted: escaped for the format.
+    Text,
+    /// Catalogue descriptions and mitigations: links kept, lines broken (`; ` in CSV).
+    Catalogue,
+    /// Markdown the tool writes itself (sparklines): as is.
+    Markdown,
+    /// A yes/no.
+    Bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Null,
+    Int(i64),
+    /// Written with 4 decimals.
+    Float(f64),
+    Bool(bool),
+    Text(String),
+}
+
+impl Cell {
+    /// The cell as text: empty for none, floats with 4 decimals.
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Null => String::new(),
+            Cell::Int(n) => n.to_string(),
+            Cell::Float(f) => format!("{f:.4}"),
+            Cell::Bool(b) => b.to_string(),
+            Cell::Text(s) => s.clone(),
+        }
+    }
+}
+
+impl From<u64> for Cell {
+    fn from(n: u64) -> Cell {
+        Cell::Int(n as i64)
+    }
+}
+
+impl From<u32> for Cell {
+    fn from(n: u32) -> Cell {
+        Cell::Int(i64::from(n))
+    }
+}
+
+impl From<f64> for Cell {
+    fn from(f: f64) -> Cell {
+        Cell::Float(f)
+    }
+}
+
+impl From<bool> for Cell {
+    fn from(b: bool) -> Cell {
+        Cell::Bool(b)
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Cell {
+        Cell::Text(s.to_string())
+    }
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Cell {
+        Cell::Text(s)
+    }
+}
+
+impl<T: Into<Cell>> From<Option<T>> for Cell {
+    fn from(v: Option<T>) -> Cell {
+        v.map_or(Cell::Null, Into::into)
+    }
+}
+
+/// Named columns and rows of cells.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Table {
+    pub columns: Vec<(&'static str, Col)>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    pub fn new(columns: &[(&'static str, Col)]) -> Table {
+        Table {
+            columns: columns.to_vec(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Adds a row, one cell per column.
+    pub fn push(&mut self, row: Vec<Cell>) {
+        debug_assert_eq!(row.len(), self.columns.len());
+        self.rows.push(row);
+    }
+
+    pub fn height(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn headers(&self) -> Vec<String> {
+        self.columns.iter().map(|(n, _)| n.to_string()).collect()
+    }
+
+    /// The first `n` rows.
+    pub fn head(&self, n: usize) -> Table {
+        Table {
+            columns: self.columns.clone(),
+            rows: self.rows.iter().take(n).cloned().collect(),
+        }
+    }
+
+    /// The rows as text, cell by cell.
+    pub fn text_rows(&self) -> Vec<Vec<String>> {
+        self.rows
+            .iter()
+            .map(|r| r.iter().map(Cell::text).collect())
+            .collect()
+    }
+}
+
+/// A row of cells from values of any cell type: `row![count, share, "text"]`.
+#[macro_export]
+macro_rules! row {
+    ($($v:expr),* $(,)?) => {
+        vec![$($crate::report::table::Cell::from($v)),*]
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_read_as_the_reports_write_them() {
+        let mut t = Table::new(&[("a", Col::Number), ("b", Col::Number), ("c", Col::Text)]);
+        t.push(crate::row![5u64, 0.5f64, "x"]);
+        t.push(crate::row![None::<u32>, 1.0f64 / 3.0, String::from("y")]);
+        assert_eq!(t.text_rows(), [["5", "0.5000", "x"], ["", "0.3333", "y"]]);
+        assert_eq!(t.headers(), ["a", "b", "c"]);
+        assert_eq!(t.head(1).height(), 1);
+    }
+}

@@ -1,0 +1,221 @@
+//! The tables of a report, as every format writes them: each a projection of the typed
+//! [`Report`]. Column names and order here are the contract of the CSV files.
+
+use super::table::{Col, Table};
+use super::{rfc3339, share, Report};
+use crate::catalogue::{key_label, Category};
+use crate::record::Reject;
+use crate::row;
+use crate::time::{bucket_start, day_text};
+
+/// The `reason` cell of rejects.csv: the stable label, then the detail.
+pub fn reason_text(r: &Reject) -> String {
+    if r.detail.is_empty() {
+        r.reason.label().to_string()
+    } else {
+        format!("{}: {}", r.reason.label(), r.detail)
+    }
+}
+
+impl Report {
+    /// by_code.csv.
+    pub fn by_code(&self) -> Table {
+        let mut t = Table::new(&[
+            ("code", Col::Number),
+            ("subcode", Col::Number),
+            ("category", Col::Text),
+            ("match", Col::Text),
+            ("source", Col::Text),
+            ("callback_event", Col::Text),
+            ("description", Col::Catalogue),
+            ("mitigation", Col::Catalogue),
+            ("count", Col::Number),
+            ("share", Col::Number),
+            ("calls", Col::Number),
+            ("first_seen", Col::Text),
+            ("last_seen", Col::Text),
+        ]);
+        for c in &self.codes {
+            t.push(row![
+                c.code,
+                c.subcode,
+                c.category.as_str(),
+                c.matched.as_str(),
+                c.source.as_str(),
+                c.callback_event.as_str(),
+                c.description.as_str(),
+                c.mitigation.as_str(),
+                c.count,
+                share(c.count, self.accepted),
+                c.calls,
+                c.first.map(rfc3339),
+                c.last.map(rfc3339),
+            ]);
+        }
+        t
+    }
+
+    /// by_category.csv: all five, in order.
+    pub fn by_category(&self) -> Table {
+        let mut t = Table::new(&[
+            ("category", Col::Text),
+            ("count", Col::Number),
+            ("share", Col::Number),
+            ("calls", Col::Number),
+        ]);
+        for c in &self.categories {
+            t.push(row![
+                c.category.as_str(),
+                c.count,
+                share(c.count, self.accepted),
+                c.calls
+            ]);
+        }
+        t
+    }
+
+    /// by_mitigation.csv: failures grouped by the exact pair's mitigation.
+    pub fn by_mitigation(&self) -> Table {
+        let mut t = Table::new(&[
+            ("mitigation", Col::Catalogue),
+            ("count", Col::Number),
+            ("share", Col::Number),
+            ("calls", Col::Number),
+            ("codes", Col::Text),
+        ]);
+        for m in &self.mitigations {
+            let codes: Vec<String> = m.keys.iter().map(|k| key_label(k.0, k.1)).collect();
+            t.push(row![
+                m.mitigation.as_str(),
+                m.count,
+                share(m.count, self.failures),
+                m.calls,
+                codes.join(" "),
+            ]);
+        }
+        t
+    }
+
+    /// by_operation.csv.
+    pub fn by_operation(&self) -> Table {
+        let mut t = Table::new(&[
+            ("operation", Col::Text),
+            ("kind", Col::Text),
+            ("code", Col::Number),
+            ("subcode", Col::Number),
+            ("category", Col::Text),
+            ("count", Col::Number),
+            ("calls", Col::Number),
+        ]);
+        for o in &self.operations {
+            t.push(row![
+                o.operation.as_str(),
+                o.kind.as_str(),
+                o.key.0,
+                o.key.1,
+                Category::of(o.key.0).as_str(),
+                o.count,
+                o.calls,
+            ]);
+        }
+        t
+    }
+
+    /// timeline.csv: by bucket, then key; only non-zero rows exist.
+    pub fn timeline_table(&self) -> Table {
+        let mut t = Table::new(&[
+            ("bucket", Col::Text),
+            ("code", Col::Number),
+            ("subcode", Col::Number),
+            ("category", Col::Text),
+            ("count", Col::Number),
+        ]);
+        for (&(b, k), &n) in &self.timeline {
+            t.push(row![
+                bucket_start(b),
+                k.0,
+                k.1,
+                Category::of(k.0).as_str(),
+                n
+            ]);
+        }
+        t
+    }
+
+    /// rejects.csv: the kept rejects by file and line.
+    pub fn rejects_table(&self) -> Table {
+        let mut t = Table::new(&[
+            ("file", Col::Text),
+            ("line", Col::Number),
+            ("reason", Col::Text),
+            ("excerpt", Col::Text),
+        ]);
+        for r in &self.rejects {
+            t.push(row![&*r.file, r.line, reason_text(r), r.excerpt.as_str()]);
+        }
+        t
+    }
+
+    /// spikes.csv: flagged keys only. The p-value is text so that tiny values keep their
+    /// digits (`3.04e-8`).
+    pub fn spikes_table(&self) -> Table {
+        let mut t = Table::new(&[
+            ("day", Col::Text),
+            ("code", Col::Number),
+            ("subcode", Col::Number),
+            ("category", Col::Text),
+            ("description", Col::Catalogue),
+            ("mitigation", Col::Catalogue),
+            ("count", Col::Number),
+            ("expected", Col::Number),
+            ("ratio", Col::Number),
+            ("p_value", Col::Text),
+            ("status", Col::Text),
+        ]);
+        let round4 = |x: f64| (x * 10_000.0).round() / 10_000.0;
+        for s in &self.spike_rows {
+            let v = &s.verdict;
+            t.push(row![
+                day_text(v.day),
+                v.key.0,
+                v.key.1,
+                s.category.as_str(),
+                s.description.as_str(),
+                s.mitigation.as_str(),
+                v.count,
+                round4(v.expected),
+                round4(v.ratio),
+                format!("{:.2e}", v.p_value),
+                v.status.as_str(),
+            ]);
+        }
+        t
+    }
+
+    /// by_sip.csv: SIP and Q.850 diagnostics by (code, subcode).
+    pub fn by_sip(&self) -> Table {
+        let mut t = Table::new(&[
+            ("code", Col::Number),
+            ("subcode", Col::Number),
+            ("sip_code", Col::Number),
+            ("sip_message", Col::Text),
+            ("q850_code", Col::Number),
+            ("q850_message", Col::Text),
+            ("count", Col::Number),
+            ("calls", Col::Number),
+        ]);
+        for d in &self.diagnostics {
+            t.push(row![
+                d.key.0,
+                d.key.1,
+                d.sip_code,
+                d.sip_message.as_str(),
+                d.q850_code,
+                d.q850_message.as_str(),
+                d.count,
+                d.calls,
+            ]);
+        }
+        t
+    }
+}
