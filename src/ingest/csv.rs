@@ -191,7 +191,8 @@ fn reader(b: &[u8], delim: u8) -> csv::Reader<&[u8]> {
 fn rows<S: Sink>(b: &[u8], first_line: u64, row: &Row<'_>, ctx: &mut FileCtx<'_, S>) {
     let text = std::str::from_utf8(b).ok();
     let mut fields: Vec<Cow<'_, str>> = Vec::with_capacity(row.width);
-    let mut rec = ByteRecord::new();
+    // One reader of the csv crate's core for every row the splitter does not take.
+    let mut odd = OddRows::new(row.delim);
     let mut p = 0;
     // The physical line of b[p].
     let mut line = first_line + 1;
@@ -218,32 +219,86 @@ fn rows<S: Sink>(b: &[u8], first_line: u64, row: &Row<'_>, ctx: &mut FileCtx<'_,
             line += 1;
             continue;
         }
-        let mut rdr = reader(&b[p..], row.delim);
-        let read = rdr.read_byte_record(&mut rec);
-        let mut used = rdr.position().byte() as usize;
+        let (read, mut used) = odd.read(&b[p..]);
         if used == 0 {
             break;
         }
-        // The csv crate ends a CRLF record at its CR.
+        // The reader ends a CRLF record at its CR.
         if b.get(p + used) == Some(&b'\n') && b[p + used - 1] == b'\r' {
             used += 1;
         }
         let lines = blocks::newlines(&b[p..p + used]);
         // The csv crate ends a quoted field left open at the end of its input without a word.
         if (lines > 1 && swallows_next_row(b, p, p + used, row, ctx))
-            || (p + used == b.len() && ends_in_quotes(&b[p..], row.delim))
+            || (p + used == b.len() && !quotes_balanced(&b[p..]))
         {
             p = reject_unclosed(b, p, line, ctx);
             line += 1;
             continue;
         }
-        match read {
-            Ok(true) => row.handle(line, rec.len(), |i| String::from_utf8_lossy(&rec[i]), ctx),
-            Ok(false) => {}
-            Err(e) => ctx.reject(line, Reason::FieldCount, e.to_string(), String::new()),
+        if read {
+            row.handle(
+                line,
+                odd.len(),
+                |i| String::from_utf8_lossy(odd.field(i)),
+                ctx,
+            );
         }
         line += lines;
         p += used;
+    }
+}
+
+/// The rows [`split_row`] does not take (text in another encoding, quotes in odd places), read
+/// by one `csv_core` reader kept for the block and reset for each row.
+struct OddRows {
+    rdr: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    fields: usize,
+}
+
+impl OddRows {
+    fn new(delim: u8) -> OddRows {
+        OddRows {
+            rdr: csv_core::ReaderBuilder::new().delimiter(delim).build(),
+            out: vec![0; 1 << 12],
+            ends: vec![0; 64],
+            fields: 0,
+        }
+    }
+
+    /// Reads the record at the start of `b`: whether there was one, and the bytes it took.
+    fn read(&mut self, b: &[u8]) -> (bool, usize) {
+        use csv_core::ReadRecordResult as R;
+        self.rdr.reset();
+        let (mut nin, mut nout, mut nend) = (0, 0, 0);
+        loop {
+            let (res, i, o, e) =
+                self.rdr
+                    .read_record(&b[nin..], &mut self.out[nout..], &mut self.ends[nend..]);
+            (nin, nout, nend) = (nin + i, nout + o, nend + e);
+            match res {
+                R::OutputFull => self.out.resize(self.out.len() * 2, 0),
+                R::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+                // All of `b` taken: the next read, of nothing (the end to `csv_core`), ends the record.
+                R::InputEmpty => {}
+                R::Record => {
+                    self.fields = nend;
+                    return (true, nin);
+                }
+                R::End => return (false, nin),
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.fields
+    }
+
+    fn field(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.out[start..self.ends[i]]
     }
 }
 
@@ -282,9 +337,7 @@ fn swallows_next_row<S: Sink>(
         }
     }
     // Cheap checks first: at least a comma per column, an even number of quotes.
-    if memchr::memchr_iter(row.delim, next).count() + 1 < row.width
-        || memchr::memchr_iter(b'"', next).count() % 2 == 1
-    {
+    if memchr::memchr_iter(row.delim, next).count() + 1 < row.width || !quotes_balanced(next) {
         return false;
     }
     // Split as rows are (a csv crate reader costs a parser per call: only for non-UTF-8).
@@ -311,27 +364,30 @@ fn swallows_next_row<S: Sink>(
     )
 }
 
-/// Whether `b` ends inside a quoted field that never closes.
-fn ends_in_quotes(b: &[u8], delim: u8) -> bool {
-    let mut quoted = false;
-    let mut field_start = true;
-    let mut i = 0;
-    while i < b.len() {
-        match (quoted, b[i]) {
-            (false, b'"') if field_start => quoted = true,
-            (true, b'"') if b.get(i + 1) == Some(&b'"') => i += 1,
-            (true, b'"') => quoted = false,
-            (false, c) if c == delim || c == b'\n' || c == b'\r' => {
-                field_start = true;
-                i += 1;
-                continue;
-            }
-            _ => {}
+/// The one quote rule of this reader (RFC 4180): a `"` only opens or closes a quoted field, and
+/// `""` inside one is two of them, so text is outside quotes where the quotes before it are even
+/// in number. The block cut, the check for a row that took in the next one, the end of a file
+/// inside quotes and the splitting of rows ([`quoted_end`]) all follow it.
+fn quotes_balanced(b: &[u8]) -> bool {
+    memchr::memchr_iter(b'"', b).count().is_multiple_of(2)
+}
+
+/// The closing quote of a quoted field whose content starts at `b[from]`, past any `""`, with
+/// the newlines inside it and whether it had any `""`; `None` when `b` ends first.
+fn quoted_end(b: &[u8], from: usize) -> Option<(usize, u64, bool)> {
+    let (mut j, mut lines, mut doubled) = (from, 0, false);
+    loop {
+        let q = j + memchr::memchr2(b'"', b'\n', &b[j..])?;
+        if b[q] == b'\n' {
+            lines += 1;
+            j = q + 1;
+        } else if b.get(q + 1) == Some(&b'"') {
+            doubled = true;
+            j = q + 2;
+        } else {
+            return Some((q, lines, doubled));
         }
-        field_start = false;
-        i += 1;
     }
-    quoted
 }
 
 /// Rejects the physical line at `b[p]` as a row whose quote never closes; returns where the
@@ -367,20 +423,8 @@ fn split_row<'b>(
     let mut i = p;
     loop {
         if b.get(i) == Some(&b'"') {
-            let mut j = i + 1;
-            let mut escaped = false;
-            let close = loop {
-                let q = j + memchr::memchr2(b'"', b'\n', &b[j..])?;
-                if b[q] == b'\n' {
-                    lines += 1;
-                    j = q + 1;
-                } else if b.get(q + 1) == Some(&b'"') {
-                    escaped = true;
-                    j = q + 2;
-                } else {
-                    break q;
-                }
-            };
+            let (close, spanned, escaped) = quoted_end(b, i + 1)?;
+            lines += spanned;
             // Both ends are ASCII quotes: on character boundaries.
             let content = &t[i + 1..close];
             fields.push(if escaped {
@@ -456,6 +500,7 @@ fn field_end(b: &[u8], delim: u8) -> usize {
 /// outside quotes again, so one stray quote costs one row, not the rest of the file. The
 /// shorter last block of a file is handed on whole instead: its rows are split by [`rows`].
 fn last_unquoted_newline(b: &[u8]) -> Option<(usize, u64)> {
+    // Quote parity from the end: the one rule of [`quotes_balanced`], counted once per block.
     let count = |s: &[u8]| memchr::memchr_iter(b'"', s).count();
     let mut quotes = count(b);
     let mut end = b.len();

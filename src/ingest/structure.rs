@@ -10,54 +10,9 @@ use super::scan::quote_or_backslash;
 pub const MAX_NESTING: usize = 128;
 
 /// Where the value starting at `b[i]` ends (the index after it, always past `i`), or `None`
-/// when `b` ends first. Only the structure is followed (strings, brackets); the value is
-/// checked when parsed. A closing bracket of the wrong kind closes every bracket up to the
-/// nearest one it matches, so a damaged value does not swallow the values after it.
-pub(super) fn value_end(b: &[u8], mut i: usize) -> Option<usize> {
-    if matches!(b.get(i), Some(b'}' | b']')) {
-        // A stray closer is a (bad) value of its own.
-        return Some(i + 1);
-    }
-    // Open brackets, innermost in the lowest bit: 1 for `{`, 0 for `[` (the kinds of the
-    // innermost 64 are kept; deeper ones are taken to match).
-    let mut depth = 0usize;
-    let mut kinds = 0u64;
-    while i < b.len() {
-        match b[i] {
-            b'"' => {
-                i = string_end(b, i + 1)?;
-                if depth == 0 {
-                    return Some(i);
-                }
-                continue;
-            }
-            c @ (b'{' | b'[') => {
-                depth += 1;
-                kinds = kinds << 1 | u64::from(c == b'{');
-            }
-            c @ (b'}' | b']') => {
-                if depth == 0 {
-                    return Some(i);
-                }
-                let brace = u64::from(c == b'}');
-                // The open brackets this one closes: up to the nearest of its kind.
-                let known = depth.min(64);
-                let closes = (0..known)
-                    .find(|&k| (kinds >> k) & 1 == brace)
-                    .map_or(known, |k| k + 1);
-                depth -= closes;
-                kinds = kinds.checked_shr(closes as u32).unwrap_or(0);
-                if depth == 0 {
-                    return Some(i + 1);
-                }
-            }
-            b',' if depth == 0 => return Some(i),
-            c if depth == 0 && c.is_ascii_whitespace() => return Some(i),
-            _ => {}
-        }
-        i += 1;
-    }
-    None
+/// when `b` ends first: [`Walker`] over one slice.
+pub(super) fn value_end(b: &[u8], i: usize) -> Option<usize> {
+    Walker::default().end(&b[i..]).map(|e| i + e)
 }
 
 /// The index after the closing quote of a string whose content starts at `i`.
@@ -178,12 +133,20 @@ pub(super) fn without_trailing_commas(b: &[u8]) -> Option<Vec<u8>> {
     dropped.then_some(out)
 }
 
-/// Where a value ends, followed across reads (an array element longer than a block, the rest
-/// of a document after its array): strings and brackets only, as [`value_end`] does in one
-/// slice.
+/// The one JSON structure skipper: where a value ends, in one slice ([`value_end`]) or followed
+/// across reads (an array element longer than a block, the rest of a document after its
+/// array). Only the structure is followed (strings, brackets); the value is checked when
+/// parsed. A closing bracket of the wrong kind closes every bracket up to the nearest one it
+/// matches, so a damaged value does not swallow the values after it; a closer where a value
+/// should start is a (bad) value of its own.
 #[derive(Default)]
 pub(super) struct Walker {
     depth: usize,
+    /// Kinds of the innermost `known` open brackets, innermost in the lowest bit: 1 for `{`,
+    /// 0 for `[`. Brackets deeper than 64, or opened before the walk ([`Walker::inside`]), are
+    /// unknown and taken to match.
+    kinds: u64,
+    known: usize,
     in_string: bool,
     escaped: bool,
     started: bool,
@@ -199,39 +162,62 @@ impl Walker {
         }
     }
 
-    /// The index just past the element if it ends in `b`, the next part of the input.
+    /// The index just past the value if it ends in `b`, the next part of the input.
     pub(super) fn end(&mut self, b: &[u8]) -> Option<usize> {
-        for (i, &c) in b.iter().enumerate() {
+        let mut i = 0;
+        while i < b.len() {
             if self.in_string {
                 if self.escaped {
                     self.escaped = false;
-                } else if c == b'\\' {
+                    i += 1;
+                    continue;
+                }
+                // Strings are crossed a word at a time, not a byte.
+                let at = i + quote_or_backslash(&b[i..])?;
+                if b[at] == b'\\' {
                     self.escaped = true;
-                } else if c == b'"' {
-                    self.in_string = false;
-                    if self.depth == 0 {
-                        return Some(i + 1);
-                    }
+                    i = at + 1;
+                    continue;
+                }
+                self.in_string = false;
+                i = at + 1;
+                if self.depth == 0 {
+                    return Some(i);
                 }
                 continue;
             }
-            match c {
+            match b[i] {
                 b'"' => {
                     self.in_string = true;
                     self.started = true;
                 }
-                b'{' | b'[' => {
+                c @ (b'{' | b'[') => {
                     self.depth += 1;
+                    self.kinds = self.kinds << 1 | u64::from(c == b'{');
+                    self.known = (self.known + 1).min(64);
                     self.started = true;
                 }
-                b'}' | b']' if self.depth > 0 => {
-                    self.depth -= 1;
+                c @ (b'}' | b']') => {
+                    if self.depth == 0 {
+                        // A stray closer is a (bad) value of its own; else it ends a scalar.
+                        return Some(if self.started { i } else { i + 1 });
+                    }
+                    let brace = u64::from(c == b'}');
+                    // The open brackets this one closes: up to the nearest of its kind.
+                    let closes = match (0..self.known).find(|&k| (self.kinds >> k) & 1 == brace) {
+                        Some(k) => k + 1,
+                        None if self.known < self.depth => self.known + 1,
+                        None => self.known,
+                    };
+                    self.depth -= closes;
+                    self.kinds = self.kinds.checked_shr(closes as u32).unwrap_or(0);
+                    self.known = self.known.saturating_sub(closes);
                     if self.depth == 0 {
                         return Some(i + 1);
                     }
                 }
                 // The end of a scalar.
-                b',' | b'}' | b']' if self.started && self.depth == 0 => return Some(i),
+                b',' if self.started && self.depth == 0 => return Some(i),
                 c if c.is_ascii_whitespace() => {
                     if self.started && self.depth == 0 {
                         return Some(i);
@@ -239,6 +225,7 @@ impl Walker {
                 }
                 _ => self.started = true,
             }
+            i += 1;
         }
         None
     }
