@@ -158,6 +158,16 @@ pub enum Bucket {
     Day,
 }
 
+impl Bucket {
+    /// The length of one bucket in seconds.
+    pub fn secs(self) -> i64 {
+        match self {
+            Bucket::Hour => 3600,
+            Bucket::Day => 86_400,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Progress {
     Auto,

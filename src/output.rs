@@ -69,6 +69,10 @@ enum Staged {
     Remove { path: PathBuf },
 }
 
+/// A file of a set by name: `Some` bytes to write, `None` for a file an earlier run left that
+/// this one does not write.
+pub type NamedFile = (&'static str, Option<Vec<u8>>);
+
 /// Files written together: staged, then committed all at once.
 #[derive(Default)]
 pub struct OutputSet {
@@ -125,6 +129,17 @@ impl OutputSet {
                 path: path.to_path_buf(),
             });
         }
+    }
+
+    /// Stages files of `dir` by name ([`NamedFile`]).
+    pub fn add_files(&mut self, dir: &Path, files: &[NamedFile]) -> Result<()> {
+        for (name, bytes) in files {
+            match bytes {
+                Some(b) => self.add(&dir.join(name), b)?,
+                None => self.remove(&dir.join(name)),
+            }
+        }
+        Ok(())
     }
 
     /// Puts every staged file in place. Nothing is replaced unless every file was staged.

@@ -265,9 +265,9 @@ impl Aggregator {
         }
     }
 
-    /// Skips counting messages when no output shows them.
-    pub fn without_messages(mut self) -> Aggregator {
-        self.keep_messages = false;
+    /// Whether messages are counted: not when no output shows them.
+    pub fn keeping_messages(mut self, keep: bool) -> Aggregator {
+        self.keep_messages = keep;
         self
     }
 

@@ -129,6 +129,28 @@ pub fn find(cat: &Catalogue, q: &Query) -> Vec<Entry> {
 
 /// Whether an entry is the one its key resolves to: a pair another catalogue's wins over is
 /// listed, and said not to be used.
+/// The entries that `queries` find, each once, in the order found (every entry when there
+/// is no query), and the queries that found nothing.
+pub fn lookup(cat: &Catalogue, queries: &[Query]) -> (Vec<Entry>, Vec<String>) {
+    if queries.is_empty() {
+        return (all_entries(cat), Vec::new());
+    }
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut missing = Vec::new();
+    for q in queries {
+        let found = find(cat, q);
+        if found.is_empty() {
+            missing.push(q.to_string());
+        }
+        for e in found {
+            if !entries.contains(&e) {
+                entries.push(e);
+            }
+        }
+    }
+    (entries, missing)
+}
+
 pub fn used(e: &Entry, cat: &Catalogue) -> bool {
     match (e.entry, e.code, e.subcode) {
         ("pair", Some(c), Some(s)) => cat.pair(c, s).is_some_and(|p| {

@@ -6,7 +6,6 @@ use anyhow::Result;
 
 use crate::catalogue::Catalogue;
 use crate::cli::KqlArgs;
-use crate::cmd::report::bucket_secs;
 use crate::exit_codes::Exit;
 use crate::kql::{self, KqlOptions};
 
@@ -18,7 +17,7 @@ pub fn run(cat: &Catalogue, args: &KqlArgs) -> Result<Exit> {
             table: args.table,
             since: args.since,
             until: args.until,
-            bucket_secs: bucket_secs(args.bucket),
+            bucket_secs: args.bucket.secs(),
             thresholds: args.thresholds.thresholds(),
         },
     );

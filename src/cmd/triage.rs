@@ -6,8 +6,7 @@ use anyhow::Result;
 
 use crate::aggregate::{Aggregator, Focus, Window};
 use crate::catalogue::Catalogue;
-use crate::cli::{TriageArgs, TriageFormat};
-use crate::cmd::report::bucket_secs;
+use crate::cli::TriageArgs;
 use crate::exit_codes::Exit;
 use crate::ingest::{self, IngestReport};
 use crate::output;
@@ -25,7 +24,7 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
         Focus::new(
             args.subcode,
             args.code,
-            Aggregator::new(Window::default(), bucket_secs(args.bucket)),
+            Aggregator::new(Window::default(), args.bucket.secs()),
         )
     };
     let (focus, ingested) = if args.inputs.is_empty() {
@@ -35,10 +34,8 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
     };
     let mut warnings = ingested.warnings;
     let input_days = History::from_aggregator(&focus.all);
-    let mut history = match &args.spikes.history {
-        Some(dir) => History::load(dir, &mut warnings)?,
-        None => History::default(),
-    };
+    let (mut history, w) = History::stored(args.spikes.history.as_deref())?;
+    warnings.extend(w);
     // Without input, the verdict is for the last complete day of the history.
     let day = spikes::report_day(&input_days, args.spikes.day)
         .or_else(|| spikes::report_day(&history, None));
@@ -51,17 +48,9 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
         args.spikes.thresholds.thresholds(),
     );
 
-    let bytes = match args.format {
-        TriageFormat::Md => render::triage::markdown(&t).into_bytes(),
-        TriageFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&render::triage::json(&t))?;
-            s.push('\n');
-            s.into_bytes()
-        }
-        TriageFormat::Csv => render::triage::csv(&t)?,
-    };
+    let bytes = render::triage::render(&t, args.format)?;
     for w in &warnings {
-        eprintln!("acs-triage: warning: {w}");
+        eprintln!("acs-triage: warning: {}", render::text::line(w));
     }
     match &args.out {
         Some(path) => output::write_file(path, &bytes)?,

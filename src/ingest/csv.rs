@@ -23,7 +23,6 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     input: Input,
     ctx: &mut FileCtx<'_, S>,
     make: &M,
-    warnings: &mut Vec<String>,
 ) -> io::Result<()> {
     let mut blocks = Blocks::new(input, last_unquoted_newline);
     let Some(first) = blocks.next() else {
@@ -70,10 +69,11 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         .iter()
         .any(|f| matches!(f, Some(Field::ResultCode | Field::ResultSignature)))
     {
-        warnings.push(format!(
+        let w = format!(
             "{}: its header has no ResultCode or ResultSignature column",
             ctx.name
-        ));
+        );
+        ctx.warn(w);
     }
     if local {
         ctx.local_times = true;
@@ -121,10 +121,11 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
             }
         }
         if found.is_none() && seen_locale {
-            warnings.push(format!(
+            let w = format!(
                 "{}: cannot tell the day/month order of its dates; read them month-first (pass --date-order)",
                 ctx.name
-            ));
+            );
+            ctx.warn(w);
         }
         ctx.rules.order = Some(found.unwrap_or(DateOrder::Mdy));
     }

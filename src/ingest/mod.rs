@@ -64,7 +64,9 @@ pub struct FileReport {
 #[derive(Debug, Clone, Default)]
 pub struct IngestReport {
     pub files: Vec<FileReport>,
-    /// Things the user should know but that are not errors (guessed date order, local times).
+    /// Things the user should know but that are not errors (guessed date order, local times,
+    /// no input at all). Every stage hands its warnings on in what it returns; the report
+    /// gathers them.
     pub warnings: Vec<String>,
 }
 
@@ -213,8 +215,7 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
     progress: Option<&ProgressBar>,
     sink: &mut S,
     make: &M,
-    warnings: &mut Vec<String>,
-) -> FileReport {
+) -> (FileReport, Vec<String>) {
     let name: Arc<str> = Arc::from(src.name.as_str());
     let mut ctx = FileCtx {
         name: name.clone(),
@@ -262,21 +263,21 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
                 } else {
                     whole
                 };
-                csv::read(whole, &mut ctx, make, warnings)
+                csv::read(whole, &mut ctx, make)
             }
         }
     })();
     if let Err(e) = result {
         ctx.reject(0, Reason::Unreadable, e.to_string(), String::new());
     }
-    warnings.append(&mut ctx.warnings);
-    FileReport {
+    let report = FileReport {
         path: src.name.clone(),
         shape,
         accepted: ctx.counts.accepted,
         rejected: ctx.counts.rejected,
         skipped: ctx.counts.skipped,
-    }
+    };
+    (report, ctx.warnings)
 }
 
 /// Reads every input into sinks made by `make`, in parallel, and merges them into one.
@@ -295,8 +296,7 @@ pub fn ingest<S: Sink, M: Fn() -> S + Sync>(
         .fold(
             || (make(), Vec::new()),
             |(mut sink, mut files), (i, src)| {
-                let mut warnings = Vec::new();
-                let fr = read_source(src, settings, progress, &mut sink, &make, &mut warnings);
+                let (fr, warnings) = read_source(src, settings, progress, &mut sink, &make);
                 files.push((i, fr, warnings));
                 (sink, files)
             },
@@ -318,6 +318,18 @@ pub fn ingest<S: Sink, M: Fn() -> S + Sync>(
     for (_, fr, warnings) in files {
         report.files.push(fr);
         report.warnings.extend(warnings);
+    }
+    if report.files.is_empty() {
+        report.warnings.push(format!(
+            "no input files found (directories are searched for .{} files, optionally .gz)",
+            WALKED_EXTENSIONS.join(", .")
+        ));
+    } else if report
+        .files
+        .iter()
+        .all(|f| f.accepted + f.rejected + f.skipped == 0)
+    {
+        report.warnings.push("the inputs hold no records".into());
     }
     total.done();
     Ok((total, report))

@@ -5,6 +5,7 @@ use crate::report::table::{Col, Table};
 
 use crate::catalogue::query::{used, Entry};
 use crate::catalogue::{key_label, one_line, Catalogue, Category, Match};
+use crate::config::CodesFormat;
 use crate::render;
 
 /// The entries as a table (the CSV writer puts catalogue text on one line).
@@ -96,4 +97,21 @@ pub fn listing(entries: &[Entry], cat: &Catalogue) -> String {
         out.push_str(&render::text::wrap(&d, 96, "  "));
     }
     out
+}
+
+/// The entries in one of the `codes` formats.
+pub fn render(entries: &[Entry], cat: &Catalogue, format: CodesFormat) -> anyhow::Result<Vec<u8>> {
+    Ok(match format {
+        CodesFormat::Table => listing(entries, cat).into_bytes(),
+        CodesFormat::Csv => render::csv::render(&frame(entries, cat))?,
+        CodesFormat::Md => {
+            let mut s = render::markdown::table(&frame(entries, cat));
+            s.push_str("\nCatalogues:\n\n");
+            for d in cat.describe() {
+                s.push_str(&format!("- {}\n", render::markdown::escape(&d)));
+            }
+            s.into_bytes()
+        }
+        CodesFormat::Json => render::json::pretty(&render::json::rows(&frame(entries, cat)))?,
+    })
 }

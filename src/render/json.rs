@@ -31,3 +31,10 @@ pub fn rows(t: &Table) -> Value {
             .collect(),
     )
 }
+
+/// A value as pretty JSON text with a final newline, as every JSON file and stream is written.
+pub fn pretty(v: &Value) -> serde_json::Result<Vec<u8>> {
+    let mut s = serde_json::to_vec_pretty(v)?;
+    s.push(b'\n');
+    Ok(s)
+}

@@ -86,16 +86,17 @@ pub fn next_link(s: &str) -> Option<Link<'_>> {
 
 pub use crate::aggregate::SPARK_CELLS as MAX_SPARK;
 
-/// The files of a report in the chosen formats, by name: `rejects.csv` always, the CSV tables
-/// (`by_sip.csv` only when a record carries diagnostics), `summary.md`, `report.json`,
-/// `report.html`.
+/// The files of a report in the chosen formats, by name: `rejects.csv` always, the CSV tables,
+/// `summary.md`, `report.json`, `report.html`. `by_sip.csv` is there only when a record
+/// carries diagnostics; else, with CSV chosen, it is named without bytes: a table of an
+/// earlier run would not belong to this report.
 pub fn report_files(
     r: &crate::report::Report,
     cat: &crate::catalogue::Catalogue,
     formats: &[crate::config::ReportFormat],
-) -> anyhow::Result<Vec<(&'static str, Vec<u8>)>> {
+) -> anyhow::Result<Vec<crate::output::NamedFile>> {
     use crate::config::ReportFormat;
-    let mut files = vec![("rejects.csv", csv::render(&r.rejects_table())?)];
+    let mut files = vec![("rejects.csv", Some(csv::render(&r.rejects_table())?))];
     for f in formats {
         match f {
             ReportFormat::Csv => {
@@ -107,18 +108,24 @@ pub fn report_files(
                     ("timeline.csv", r.timeline_table()),
                     ("spikes.csv", r.spikes_table()),
                 ] {
-                    files.push((name, csv::render(&t)?));
+                    files.push((name, Some(csv::render(&t)?)));
                 }
-                if !r.diagnostics.is_empty() {
-                    files.push(("by_sip.csv", csv::render(&r.by_sip())?));
-                }
+                let by_sip = if r.diagnostics.is_empty() {
+                    None
+                } else {
+                    Some(csv::render(&r.by_sip())?)
+                };
+                files.push(("by_sip.csv", by_sip));
             }
-            ReportFormat::Md => files.push(("summary.md", summary::render(r, cat).into_bytes())),
-            ReportFormat::Html => files.push(("report.html", html::render(r, cat)?.into_bytes())),
+            ReportFormat::Md => {
+                files.push(("summary.md", Some(summary::render(r, cat).into_bytes())));
+            }
+            ReportFormat::Html => {
+                files.push(("report.html", Some(html::render(r, cat)?.into_bytes())));
+            }
             ReportFormat::Json => {
-                let mut s = serde_json::to_string_pretty(&report_json::render(r, cat))?;
-                s.push('\n');
-                files.push(("report.json", s.into_bytes()));
+                let s = json::pretty(&report_json::render(r, cat))?;
+                files.push(("report.json", Some(s)));
             }
         }
     }

@@ -42,6 +42,46 @@ pub fn wrap(s: &str, width: usize, indent: &str) -> String {
     out
 }
 
+/// What `report` says on stderr when it ends, one line each: the warnings and the counts
+/// (unless `quiet`), the spikes (unless `quiet`), and why the run fails when `exit` says so.
+pub fn run_summary(
+    r: &crate::report::Report,
+    cat: &crate::catalogue::Catalogue,
+    out: &std::path::Path,
+    quiet: bool,
+    exit: crate::exit_codes::Exit,
+) -> Vec<String> {
+    let mut lines = Vec::new();
+    if !quiet {
+        lines.extend(r.warnings.iter().map(|w| format!("warning: {}", line(w))));
+        lines.push(format!(
+            "{} records read: {} accepted, {} rejected, {} skipped; failure rate {:.2}%; reports in {}",
+            r.read,
+            r.accepted,
+            r.rejected,
+            r.skipped,
+            r.failure_rate() * 100.0,
+            line(&out.display().to_string())
+        ));
+        for v in &r.spikes.flagged {
+            lines.push(format!(
+                "{}: {}",
+                v.status.as_str(),
+                line(&crate::report::spike_sentence(v, cat))
+            ));
+        }
+    }
+    if exit == crate::exit_codes::Exit::TooManyRejects {
+        lines.push(format!(
+            "{} rejected records of {} read exceed --max-bad; see {}",
+            r.rejected,
+            r.read,
+            line(&out.join("rejects.csv").display().to_string())
+        ));
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

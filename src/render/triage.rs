@@ -7,6 +7,7 @@ use anyhow::Result;
 use serde_json::{json, Value};
 
 use crate::catalogue::key_label;
+use crate::config::TriageFormat;
 use crate::render::markdown::{escape, linkify, table_of, table_with};
 use crate::render::sparkline;
 use crate::report::triage::{Triage, TOP_CALLS, TOP_MESSAGES};
@@ -316,4 +317,13 @@ pub fn csv(t: &Triage) -> Result<Vec<u8>> {
         ]);
     }
     super::csv::render(&table)
+}
+
+/// The triage in one of its formats.
+pub fn render(t: &Triage, format: TriageFormat) -> Result<Vec<u8>> {
+    Ok(match format {
+        TriageFormat::Md => markdown(t).into_bytes(),
+        TriageFormat::Json => crate::render::json::pretty(&json(t))?,
+        TriageFormat::Csv => csv(t)?,
+    })
 }

@@ -7,6 +7,8 @@ use chrono::{DateTime, Utc};
 
 use crate::aggregate::{Aggregator, Key, Window};
 use crate::catalogue::{key_label, Catalogue, Category, Match, NO_MITIGATION};
+use crate::config::MaxBad;
+use crate::exit_codes::Exit;
 use crate::ingest::{FileReport, Reject};
 use crate::record::{Kind, Reason, SkipReason};
 use crate::spikes::{format_p, SpikeReport, Verdict};
@@ -158,6 +160,18 @@ pub struct Report {
 impl Report {
     pub fn failure_rate(&self) -> f64 {
         share(self.failures, self.accepted)
+    }
+
+    /// How the run ends: spikes found under `--fail-on-spike` first, then rejects over
+    /// `--max-bad`.
+    pub fn exit(&self, fail_on_spike: bool, max_bad: MaxBad) -> Exit {
+        if fail_on_spike && !self.spikes.flagged.is_empty() {
+            Exit::SpikesFound
+        } else if max_bad.exceeded(self.rejected, self.read) {
+            Exit::TooManyRejects
+        } else {
+            Exit::Success
+        }
     }
 
     /// Uncatalogued (code, subcode) keys seen, most frequent first.
@@ -324,6 +338,14 @@ pub fn build(
         })
         .collect();
 
+    let mut warnings = warnings;
+    if agg.rejects_truncated() {
+        warnings.push(format!(
+            "{} records were rejected; rejects.csv lists the first {} by file and line",
+            agg.rejected,
+            crate::aggregate::MAX_REJECT_ROWS
+        ));
+    }
     Report {
         window: agg.window,
         first,

@@ -87,11 +87,18 @@ impl History {
         taken
     }
 
-    /// Reads every `YYYY-MM-DD.parquet` of `dir`; a missing directory is an empty history.
-    pub fn load(dir: &Path, warnings: &mut Vec<String>) -> Result<History> {
+    /// The history stored in `dir` ([`History::load`]), or none without `--history`.
+    pub fn stored(dir: Option<&Path>) -> Result<(History, Vec<String>)> {
+        dir.map_or_else(|| Ok((History::default(), Vec::new())), History::load)
+    }
+
+    /// Reads every `YYYY-MM-DD.parquet` of `dir`, with a warning for each file left out; a
+    /// missing directory is an empty history.
+    pub fn load(dir: &Path) -> Result<(History, Vec<String>)> {
         let mut h = History::default();
+        let mut warnings = Vec::new();
         if !dir.exists() {
-            return Ok(h);
+            return Ok((h, warnings));
         }
         let mut paths: Vec<_> = std::fs::read_dir(dir)
             .with_context(|| format!("cannot read history directory {}", dir.display()))?
@@ -110,7 +117,7 @@ impl History {
                 )),
             }
         }
-        Ok(h)
+        Ok((h, warnings))
     }
 
     /// Stages the given days for `dir`, one Parquet file each, in `set`.
@@ -207,8 +214,7 @@ mod tests {
         );
         h.store(dir.path(), &[d]).unwrap();
         assert!(dir.path().join("2026-11-24.parquet").exists());
-        let mut w = Vec::new();
-        let back = History::load(dir.path(), &mut w).unwrap();
+        let (back, w) = History::load(dir.path()).unwrap();
         assert!(w.is_empty());
         assert_eq!(back.days[&d], h.days[&d]);
     }
@@ -232,8 +238,7 @@ mod tests {
     fn unreadable_history_file_is_a_warning() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("2026-11-24.parquet"), b"not parquet").unwrap();
-        let mut w = Vec::new();
-        let h = History::load(dir.path(), &mut w).unwrap();
+        let (h, w) = History::load(dir.path()).unwrap();
         assert!(h.days.is_empty());
         assert_eq!(w.len(), 1);
     }
