@@ -187,13 +187,22 @@ impl fmt::Display for SkipReason {
 
 /// A short, single-line excerpt of untrusted text for messages.
 pub fn excerpt(s: &str, max: usize) -> String {
-    let mut out: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(max)
-        .collect();
-    if s.chars().count() > max {
-        out.push('…');
+    // Line breaks and indentation (a pretty-printed record) become one space.
+    let mut out = String::new();
+    let mut taken = 0;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if taken == max {
+            out.push('…');
+            break;
+        }
+        if c.is_control() || c == ' ' && chars.peek().is_some_and(|n| n.is_whitespace()) {
+            out.push(' ');
+            while chars.next_if(|n| n.is_whitespace()).is_some() {}
+        } else {
+            out.push(c);
+        }
+        taken += 1;
     }
     out
 }
@@ -201,14 +210,91 @@ pub fn excerpt(s: &str, max: usize) -> String {
 /// A (code, subcode) key.
 pub type Key = (u32, Option<u32>);
 
+/// Where in a file a record was: its 1-based line (0 for the whole file, or when a document
+/// read as a whole does not say), and its 1-based index in the array of records that holds
+/// it, for the records of a document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct At {
+    pub line: u64,
+    pub record: Option<u64>,
+}
+
+impl From<u64> for At {
+    fn from(line: u64) -> At {
+        At::line(line)
+    }
+}
+
+impl At {
+    /// A line of its own (a row, a line of JSON Lines).
+    pub fn line(line: u64) -> At {
+        At { line, record: None }
+    }
+
+    /// The `index`-th record of an array (none for 0: not in one), which starts on `line`.
+    pub fn record(line: u64, index: u64) -> At {
+        At {
+            line,
+            record: (index > 0).then_some(index),
+        }
+    }
+}
+
+impl Reject {
+    /// Where it was, for people: `file:line`, with `(record N)` for a document's record.
+    pub fn place(&self) -> String {
+        let mut s = self.file.to_string();
+        if self.line > 0 {
+            s.push_str(&format!(":{}", self.line));
+        }
+        if let Some(n) = self.record {
+            s.push_str(&format!(" (record {n})"));
+        }
+        s
+    }
+}
+
 /// A record that could not be used, and where it was.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Reject {
     pub file: Arc<str>,
-    /// 1-based line, or record index inside a streamed document (said in `detail`); 0 for the
-    /// whole file.
+    /// 1-based line; 0 for the whole file, or a record of a document whose line is not known.
     pub line: u64,
+    /// 1-based index of the record in its document's array; `None` for a row or a line.
+    pub record: Option<u64>,
     pub reason: Reason,
     pub detail: String,
     pub excerpt: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_are_one_short_line() {
+        assert_eq!(excerpt("{\n    \"a\":\t1,\n  \"b\": 2}", 80), "{ \"a\": 1, \"b\": 2}");
+        assert_eq!(excerpt("a  b", 80), "a b");
+        assert_eq!(excerpt("abcdef", 3), "abc…");
+        assert_eq!(excerpt("abc", 3), "abc");
+        assert_eq!(excerpt("\u{1b}[31mred", 80), " [31mred");
+    }
+
+    #[test]
+    fn a_reject_says_its_line_and_its_record() {
+        let mut r = Reject {
+            file: "a.json".into(),
+            line: 12,
+            record: None,
+            reason: Reason::NotJson,
+            detail: String::new(),
+            excerpt: String::new(),
+        };
+        assert_eq!(r.place(), "a.json:12");
+        r.record = Some(3);
+        assert_eq!(r.place(), "a.json:12 (record 3)");
+        r.line = 0;
+        assert_eq!(r.place(), "a.json (record 3)");
+        assert_eq!(At::record(4, 0), At::line(4));
+    }
 }

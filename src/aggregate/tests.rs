@@ -33,6 +33,7 @@ fn kept_rejects_are_the_first_by_file_and_line_however_the_work_was_split() {
     let rej = |line: u64| Reject {
         file: file.clone(),
         line,
+        record: None,
         reason: Reason::NotJson,
         detail: String::new(),
         excerpt: String::new(),

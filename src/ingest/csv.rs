@@ -12,6 +12,7 @@ use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::{
     key_role, strip_header_suffix, Context, DateOrder, Field, KeyRole, Raw, Reason, Val,
 };
+use crate::record::At;
 use crate::time::order_evidence;
 
 /// Rows looked at, at most, to infer the day/month order before reading on.
@@ -552,7 +553,7 @@ impl Row<'_> {
         if (0..n).all(|i| field(i).as_bytes().trim_ascii().is_empty()) {
             return;
         }
-        ctx.emit(&self.raw(&field), line, text);
+        ctx.emit(&self.raw(&field), || At::line(line), text);
     }
 
     /// The wanted fields of a row of the file's width, `field(i)` giving each.

@@ -22,6 +22,7 @@ use super::lines::short_message;
 use super::structure::{nests_deeper_than, without_trailing_commas, Walker, MAX_NESTING};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::Reason;
+use crate::record::At;
 
 /// The input with what has been looked at but not yet read in front of it.
 struct Peek {
@@ -421,18 +422,18 @@ fn finish_stream<S: Sink>(
     let mut not_records = Vec::new();
     for e in found {
         match e {
-            Element::Record(raw, i) => ctx.emit(&raw, i, || format!("record {i} of the document")),
+            // Read as a whole, the document does not say on which line its records are.
+            Element::Record(raw, i) => ctx.emit(
+                &raw,
+                || At::record(0, i),
+                || format!("record {i} of the document"),
+            ),
             Element::NotRecord(i, why) => not_records.push((i, why)),
             Element::Incomplete(why) => ctx.incomplete(&why),
         }
     }
     for (i, why) in not_records {
-        ctx.reject(
-            i,
-            Reason::NotARecord,
-            format!("record index {i}: {why}"),
-            String::new(),
-        );
+        ctx.reject(At::record(0, i), Reason::NotARecord, why, String::new());
     }
     if let Err(e) = result {
         let line = lines + e.line() as u64;

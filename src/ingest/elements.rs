@@ -19,6 +19,7 @@ use super::structure::{
 };
 use super::{FileCtx, Input, Sink};
 use crate::normalize::{Field, Raw, Reason};
+use crate::record::At;
 
 /// What the elements of an array are.
 pub(super) enum Items {
@@ -223,8 +224,6 @@ pub(super) fn elements<S: Sink>(
         top,
         one_line,
     } = *of;
-    // Where a record is reported: its index in the array, or the line of a one-line document.
-    let place = |index: u64| one_line.unwrap_or(index);
     // Checked once for the fast scanner, which then reads element after element in place.
     let checked = match items {
         Items::Records => scan::Checked::new(b),
@@ -234,6 +233,9 @@ pub(super) fn elements<S: Sink>(
     // Line numbers, counted only for rejects: the line at `b[at]`.
     let mut counted = (0, at.newlines + 1);
     let mut line_at = |at: usize| {
+        if let Some(line) = one_line {
+            return line;
+        }
         let (from, line) = counted;
         counted = (at, line + blocks::newlines(&b[from..at]));
         counted.1
@@ -300,9 +302,7 @@ pub(super) fn elements<S: Sink>(
                 if let Some(c) = &checked {
                     let mut raw = Raw::default();
                     if let Some(stop) = c.object_at(i, &mut raw, &mut layout) {
-                        ctx.emit(&raw, place(index), || {
-                            format!("record {index} of the document")
-                        });
+                        ctx.emit(&raw, || At::record(line_at(i), index), || head(&b[i..stop]));
                         last_good = Some(i);
                         i = stop;
                         continue;
@@ -311,7 +311,8 @@ pub(super) fn elements<S: Sink>(
                 let stop = value_end(b, i).unwrap_or(b.len());
                 let line = line_at(i);
                 let rejected = ctx.counts.rejected;
-                let Err(e) = element(&b[i..stop], index, place(index), line, items, ctx) else {
+                let at = At::record(line, index);
+                let Err(e) = element(&b[i..stop], at, items, ctx) else {
                     if ctx.counts.rejected == rejected {
                         last_good = Some(i);
                     } else {
@@ -335,18 +336,13 @@ pub(super) fn elements<S: Sink>(
                     None => (Reason::BadDocument, short_message(&e), stop),
                 };
                 // The line the damage was found on (the element's start when the input ended).
-                let at_line = if reason == Reason::Truncated {
+                let at_line = if reason == Reason::Truncated || one_line.is_some() {
                     line
                 } else {
                     line + (e.line() as u64).saturating_sub(1)
                 };
                 let text = &b[i..to];
-                ctx.reject(
-                    at_line,
-                    reason,
-                    format!("record index {index}: {why}"),
-                    String::from_utf8_lossy(&text[..text.len().min(200)]).into_owned(),
-                );
+                ctx.reject(At::record(at_line, index), reason, why, head(text));
                 i = to;
             }
         }
@@ -354,34 +350,36 @@ pub(super) fn elements<S: Sink>(
     None
 }
 
-/// One array element, the `index`-th, starting on `line`, read by the serde visitors (again
-/// without a comma before a closing bracket, when that is what broke it); the error when it
-/// cannot be read. A record that is not one is reported by its index, one nested too deep by
-/// its line.
+/// The first bytes of an element, as text for a reject's excerpt.
+fn head(text: &[u8]) -> String {
+    String::from_utf8_lossy(&text[..text.len().min(200)]).into_owned()
+}
+
+/// One array element, `at` its line and index, read by the serde visitors (again without a
+/// comma before a closing bracket, when that is what broke it); the error when it cannot be
+/// read.
 fn element<S: Sink>(
     text: &[u8],
-    index: u64,
-    place: u64,
-    line: u64,
+    at: At,
     items: &Items,
     ctx: &mut FileCtx<'_, S>,
 ) -> Result<(), serde_json::Error> {
     if nests_deeper_than(text, MAX_NESTING) {
         ctx.reject(
-            line,
+            at,
             Reason::TooDeep,
-            format!("record index {index}: brackets nested more than {MAX_NESTING} deep"),
-            String::from_utf8_lossy(&text[..text.len().min(200)]).into_owned(),
+            format!("brackets nested more than {MAX_NESTING} deep"),
+            head(text),
         );
         return Ok(());
     }
-    let Err(e) = parse_element(text, index, place, items, ctx) else {
+    let Err(e) = parse_element(text, at, items, ctx) else {
         return Ok(());
     };
     // Microsoft's docs show records with a comma before their closing brace: read them.
     if !e.is_eof() {
         if let Some(fixed) = without_trailing_commas(text) {
-            if parse_element(&fixed, index, place, items, ctx).is_ok() {
+            if parse_element(&fixed, at, items, ctx).is_ok() {
                 let w = format!("{}: a comma before a closing bracket was ignored", ctx.name);
                 ctx.warn(w);
                 return Ok(());
@@ -394,12 +392,11 @@ fn element<S: Sink>(
 /// Parses one element and hands on what it holds; on a syntax error nothing is handed on.
 fn parse_element<S: Sink>(
     text: &[u8],
-    index: u64,
-    place: u64,
+    at: At,
     items: &Items,
     ctx: &mut FileCtx<'_, S>,
 ) -> Result<(), serde_json::Error> {
-    let context = || format!("record {index} of the document");
+    let context = || head(text);
     let mut de = serde_json::Deserializer::from_slice(text);
     match items {
         Items::Records => {
@@ -414,20 +411,15 @@ fn parse_element<S: Sink>(
             };
             ItemSeed {
                 emit: &mut emit,
-                index,
+                index: at.record.unwrap_or_default(),
                 depth: 0,
             }
             .deserialize(&mut de)
             .and_then(|()| de.end())?;
             for f in found {
                 match f {
-                    Ok(raw) => ctx.emit(&raw, place, context),
-                    Err(why) => ctx.reject(
-                        place,
-                        Reason::NotARecord,
-                        format!("record index {index}: {why}"),
-                        String::new(),
-                    ),
+                    Ok(raw) => ctx.emit(&raw, || at, context),
+                    Err(why) => ctx.reject(at, Reason::NotARecord, why, context()),
                 }
             }
         }
@@ -436,13 +428,8 @@ fn parse_element<S: Sink>(
                 .deserialize(&mut de)
                 .and_then(|r| de.end().map(|()| r))?;
             match row {
-                Ok(raw) => ctx.emit(&raw, place, context),
-                Err(why) => ctx.reject(
-                    place,
-                    Reason::NotARecord,
-                    format!("record index {index}: {why}"),
-                    String::new(),
-                ),
+                Ok(raw) => ctx.emit(&raw, || at, context),
+                Err(why) => ctx.reject(at, Reason::NotARecord, why, context()),
             }
         }
     }

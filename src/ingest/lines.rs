@@ -13,6 +13,7 @@ use super::scan::{self, Layout};
 use super::structure::{nests_deeper_than, MAX_NESTING};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::{Raw, Reason};
+use crate::record::At;
 
 /// Cuts ` at line 1 column 7` off serde_json's message; the caller says where.
 pub(super) fn short_message(e: &serde_json::Error) -> String {
@@ -46,7 +47,7 @@ fn process_line<S: Sink>(
     let text = || String::from_utf8_lossy(line).into_owned();
     let mut raw = Raw::default();
     if scan::record(line, &mut raw, layout) {
-        ctx.emit(&raw, line_no, text);
+        ctx.emit(&raw, || At::line(line_no), text);
         return;
     }
     // A document on one line: its elements one by one.
@@ -120,8 +121,10 @@ fn hand_on<S: Sink>(
 ) {
     for e in found {
         match e {
-            Element::Record(raw, _) => ctx.emit(&raw, line_no, text),
-            Element::NotRecord(_, why) => ctx.reject(line_no, Reason::NotARecord, why, text()),
+            Element::Record(raw, i) => ctx.emit(&raw, || At::record(line_no, i), text),
+            Element::NotRecord(i, why) => {
+                ctx.reject(At::record(line_no, i), Reason::NotARecord, why, text());
+            }
             Element::Incomplete(why) => ctx.incomplete(&why),
         }
     }

@@ -33,7 +33,7 @@ use rayon::prelude::*;
 use crate::config::{IngestSettings, InputFormat};
 use crate::normalize::{self, Outcome, Raw, TimeRules};
 pub use crate::record::Reject;
-use crate::record::{excerpt, Reason, Record, SkipReason};
+use crate::record::{excerpt, At, Reason, Record, SkipReason};
 
 /// Largest record accepted, in bytes: a longer line is rejected, not buffered.
 pub const MAX_RECORD_BYTES: usize = 4 << 20;
@@ -99,7 +99,13 @@ impl Counts {
 
 impl<S: Sink> FileCtx<'_, S> {
     /// Normalizes one source record and hands it on.
-    pub fn emit(&mut self, raw: &Raw<'_>, line: u64, context: impl FnOnce() -> String) {
+    /// Where it was (`at`) is worked out only for a reject.
+    pub fn emit(
+        &mut self,
+        raw: &Raw<'_>,
+        at: impl FnOnce() -> At,
+        context: impl FnOnce() -> String,
+    ) {
         if !self.local_times && raw.has_local_time() {
             self.local_times = true;
             self.local_time_warning();
@@ -113,7 +119,7 @@ impl<S: Sink> FileCtx<'_, S> {
                 self.counts.skipped += 1;
                 self.sink.skip(reason);
             }
-            Outcome::Reject(reason, detail) => self.reject(line, reason, detail, context()),
+            Outcome::Reject(reason, detail) => self.reject(at(), reason, detail, context()),
         }
     }
 
@@ -148,11 +154,20 @@ impl<S: Sink> FileCtx<'_, S> {
         self.warn(w);
     }
 
-    pub fn reject(&mut self, line: u64, reason: Reason, detail: String, excerpt_text: String) {
+    /// Rejects the record at `at` (a line, or an [`At`]).
+    pub fn reject(
+        &mut self,
+        at: impl Into<At>,
+        reason: Reason,
+        detail: String,
+        excerpt_text: String,
+    ) {
+        let at = at.into();
         self.counts.rejected += 1;
         self.sink.reject(Reject {
             file: self.name.clone(),
-            line,
+            line: at.line,
+            record: at.record,
             reason,
             detail,
             excerpt: excerpt(&excerpt_text, 120),

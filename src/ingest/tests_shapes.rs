@@ -101,24 +101,31 @@ fn every_sample_file_matches_its_ground_truth() {
         assert_eq!(got, expected, "{rel}: accepted, rejected, skipped");
         let f = &report.files[0];
         assert_eq!((f.accepted, f.rejected, f.skipped), expected, "{rel}");
-        let mut want_rejects: Vec<(u64, String)> = want["rejects"]
+        // The record's index in its array where the ground truth knows it.
+        let mut want_rejects: Vec<(u64, Option<u64>, String)> = want["rejects"]
             .as_array()
             .unwrap()
             .iter()
             .map(|r| {
                 (
                     r["line"].as_u64().unwrap(),
+                    r["record"].as_u64(),
                     r["reason"].as_str().unwrap().to_string(),
                 )
             })
             .collect();
         want_rejects.sort();
-        let got_rejects: Vec<(u64, String)> = c
+        let got_rejects: Vec<(u64, Option<u64>, String)> = c
             .rejects
             .iter()
-            .map(|r| (r.line, r.reason.label().to_string()))
+            .zip(&want_rejects)
+            .map(|(r, w)| (r.line, w.1.and(r.record), r.reason.label().to_string()))
             .collect();
-        assert_eq!(got_rejects, want_rejects, "{rel}: rejects (line, reason)");
+        assert_eq!(
+            got_rejects, want_rejects,
+            "{rel}: rejects (line, record, reason)"
+        );
+        assert_eq!(c.rejects.len(), want_rejects.len(), "{rel}");
     }
 }
 
@@ -958,15 +965,20 @@ fn large_json_array_is_read_in_parallel_blocks_with_exact_record_indexes() {
         .records
         .iter()
         .all(|r| r.code == 404 && r.message == "a \"quoted\" message, with ] and }"));
-    let got: Vec<(u64, Reason)> = c.rejects.iter().map(|r| (r.line, r.reason)).collect();
+    let got: Vec<(u64, Option<u64>, Reason)> = c
+        .rejects
+        .iter()
+        .map(|r| (r.line, r.record, r.reason))
+        .collect();
+    let n = n as u64;
+    // `[` is line 1, then 8 lines per element but 1 for the `42`: a record by the line it
+    // starts on, damaged JSON by the line of the damage (the element's 4th).
     assert_eq!(
         got,
         vec![
-            (n as u64 - 30, Reason::CodeNotInteger),
-            (n as u64 - 20, Reason::NotARecord),
-            // Damaged JSON by its line: `[` is line 1, then 8 lines per element but 1 for the
-            // `42`; the damage is on the element's 4th line.
-            (2 + 8 * (n as u64 - 11) - 7 + 3, Reason::BadDocument)
+            (2 + 8 * (n - 31), Some(n - 30), Reason::CodeNotInteger),
+            (2 + 8 * (n - 21), Some(n - 20), Reason::NotARecord),
+            (2 + 8 * (n - 11) - 7 + 3, Some(n - 10), Reason::BadDocument)
         ]
     );
     assert_eq!(report.files[0].shape, "json document");
@@ -1102,13 +1114,18 @@ fn large_query_api_response_rows_are_read_in_parallel_then_the_rest_of_the_docum
         .records
         .iter()
         .all(|r| r.subcode == Some(8535) && r.message == "a \"quoted\" ], message"));
-    let got: Vec<(u64, Reason)> = c.rejects.iter().map(|r| (r.line, r.reason)).collect();
-    // The short row by its index, the damaged one by its line (the head is line 1).
+    let got: Vec<(u64, Option<u64>, Reason)> = c
+        .rejects
+        .iter()
+        .map(|r| (r.line, r.record, r.reason))
+        .collect();
+    // One row per line after the head (line 1).
+    let n = n as u64;
     assert_eq!(
         got,
         vec![
-            (n as u64 - 20, Reason::NotARecord),
-            (n as u64 - 10 + 1, Reason::BadDocument)
+            (n - 20 + 1, Some(n - 20), Reason::NotARecord),
+            (n - 10 + 1, Some(n - 10), Reason::BadDocument)
         ]
     );
 }

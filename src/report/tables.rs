@@ -142,16 +142,24 @@ impl Report {
         t
     }
 
-    /// rejects.csv: the kept rejects by file and line.
+    /// rejects.csv: the kept rejects by file and line; `record` is the index of a document's
+    /// record in its array.
     pub fn rejects_table(&self) -> Table {
         let mut t = Table::new(&[
             ("file", Col::Text),
             ("line", Col::Number),
+            ("record", Col::Number),
             ("reason", Col::Text),
             ("excerpt", Col::Text),
         ]);
         for r in &self.rejects {
-            t.push(row![&*r.file, r.line, reason_text(r), r.excerpt.as_str()]);
+            t.push(row![
+                &*r.file,
+                r.line,
+                r.record,
+                reason_text(r),
+                r.excerpt.as_str()
+            ]);
         }
         t
     }
