@@ -273,7 +273,10 @@ mod tests {
 
     #[test]
     fn excerpts_are_one_short_line() {
-        assert_eq!(excerpt("{\n    \"a\":\t1,\n  \"b\": 2}", 80), "{ \"a\": 1, \"b\": 2}");
+        assert_eq!(
+            excerpt("{\n    \"a\":\t1,\n  \"b\": 2}", 80),
+            "{ \"a\": 1, \"b\": 2}"
+        );
         assert_eq!(excerpt("a  b", 80), "a b");
         assert_eq!(excerpt("abcdef", 3), "abc…");
         assert_eq!(excerpt("abc", 3), "abc");

@@ -17,8 +17,7 @@ use serde::de::DeserializeSeed;
 
 use super::blocks::{self, ArrayAt};
 use super::elements::{elements, envelope, read_array, End, Items, Of};
-use super::json::{Element, TopSeed};
-use super::lines::short_message;
+use super::json::{short_message, Element, TopSeed};
 use super::structure::{nests_deeper_than, without_trailing_commas, Walker, MAX_NESTING};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::Reason;

@@ -10,8 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::de::{DeserializeSeed, IgnoredAny};
 
 use super::blocks::{self, ArrayAt, Blocks, Rest};
-use super::json::{Element, ItemSeed, RowSeed};
-use super::lines::short_message;
+use super::json::{short_message, Element, ItemSeed, RowSeed};
 use super::scan;
 use super::structure::{
     nests_deeper_than, next_element, signature, string_end, value_end, without_trailing_commas,

@@ -19,6 +19,15 @@ use serde::Deserialize;
 
 use crate::normalize::{key_role, Context, Field, KeyRole, Raw, Val};
 
+/// Cuts ` at line 1 column 7` off serde_json's message; the caller says where.
+pub(super) fn short_message(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
 /// What a JSON value yields, one element at a time.
 // Moved once per record straight into the emitter: boxing would allocate per record.
 #[allow(clippy::large_enum_variant)]

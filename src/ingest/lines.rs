@@ -8,21 +8,12 @@ use memchr::memchr_iter;
 use serde::de::DeserializeSeed;
 
 use super::blocks::{self, Blocks};
-use super::json::{Element, TopSeed};
+use super::json::{short_message, Element, TopSeed};
 use super::scan::{self, Layout};
 use super::structure::{nests_deeper_than, MAX_NESTING};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::{Raw, Reason};
 use crate::record::At;
-
-/// Cuts ` at line 1 column 7` off serde_json's message; the caller says where.
-pub(super) fn short_message(e: &serde_json::Error) -> String {
-    let s = e.to_string();
-    match s.rfind(" at line ") {
-        Some(i) => s[..i].to_string(),
-        None => s,
-    }
-}
 
 fn process_line<S: Sink>(
     line: &[u8],

@@ -33,7 +33,7 @@ fn err(e: impl std::fmt::Display) -> anyhow::Error {
 
 /// Makes plotters' SVG scale with the page and names it for assistive technology.
 fn accessible(svg: String, id: &str, title: &str, desc: &str) -> String {
-    let esc = super::html::escape;
+    let esc = super::markup::escape;
     let Some(end) = svg.find('>') else {
         return svg;
     };

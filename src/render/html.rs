@@ -8,31 +8,10 @@ use std::fmt::Write;
 use anyhow::Result;
 
 use crate::catalogue::Catalogue;
-use crate::render::{charts, cut, hostile, next_link, MAX_TEXT, REPLACEMENT};
+use crate::render::markup::escape;
+use crate::render::{charts, next_link};
 use crate::report::{rfc3339, spike_sentence, Report};
 use crate::spikes::history::day_text;
-
-/// Escapes text for HTML content and attribute values. For display, [`hostile`] characters
-/// (controls, bidi overrides) become U+FFFD and text past [`MAX_TEXT`] is cut and ends with `…`.
-pub fn escape(s: &str) -> String {
-    let (s, was_cut) = cut(s, MAX_TEXT);
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if hostile(c) => out.push(REPLACEMENT),
-            c => out.push(c),
-        }
-    }
-    if was_cut {
-        out.push('…');
-    }
-    out
-}
 
 /// Escapes catalogue text and turns its Markdown links to https pages into clickable links, and
 /// its line breaks (the pages' `<br/>`) into `<br>`.
@@ -459,7 +438,7 @@ mod tests {
         let e = escape(&format!("<{}", "a".repeat(200_000)));
         assert!(e.starts_with("&lt;aaa") && e.ends_with("a…"));
         // 31,999 characters kept, "<" written as 4.
-        assert_eq!(e.chars().count(), MAX_TEXT + 3);
+        assert_eq!(e.chars().count(), crate::render::MAX_TEXT + 3);
         // Catalogue text is escaped the same way around its links.
         assert_eq!(
             linkify("\u{202E}[x](https://learn.microsoft.com/a)"),

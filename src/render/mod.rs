@@ -7,6 +7,7 @@ pub mod csv;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod markup;
 pub mod report_json;
 pub mod summary;
 pub mod text;
