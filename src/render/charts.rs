@@ -401,3 +401,21 @@ mod tests {
         assert_eq!(label("abcdef", 4), "abc…");
     }
 }
+
+#[cfg(test)]
+mod snapshots {
+    use crate::report::fixture;
+
+    #[test]
+    fn charts_svg() {
+        let cat = fixture::catalogue();
+        let r = fixture::report(&cat);
+        let all = [
+            super::failures_over_time(&r).unwrap(),
+            super::top_keys(&r, 10).unwrap(),
+            super::category_split(&r).unwrap(),
+            super::spike(&r.spikes.flagged[0], 0).unwrap(),
+        ];
+        insta::assert_snapshot!(all.join("\n"));
+    }
+}

@@ -115,3 +115,41 @@ pub fn render(entries: &[Entry], cat: &Catalogue, format: CodesFormat) -> anyhow
         CodesFormat::Json => render::json::pretty(&render::json::rows(&frame(entries, cat)))?,
     })
 }
+
+#[cfg(test)]
+mod snapshots {
+    use crate::catalogue::query::{lookup, parse_query};
+    use crate::config::CodesFormat;
+    use crate::report::fixture;
+
+    fn text(format: CodesFormat) -> String {
+        let cat = fixture::catalogue();
+        let queries: Vec<_> = ["404/8522", "560503", "603"]
+            .iter()
+            .map(|q| parse_query(q).unwrap())
+            .collect();
+        let (entries, missing) = lookup(&cat, &queries);
+        assert!(missing.is_empty());
+        String::from_utf8(super::render(&entries, &cat, format).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn codes_table() {
+        insta::assert_snapshot!(text(CodesFormat::Table));
+    }
+
+    #[test]
+    fn codes_csv() {
+        insta::assert_snapshot!(text(CodesFormat::Csv));
+    }
+
+    #[test]
+    fn codes_md() {
+        insta::assert_snapshot!(text(CodesFormat::Md));
+    }
+
+    #[test]
+    fn codes_json() {
+        insta::assert_snapshot!(text(CodesFormat::Json));
+    }
+}

@@ -210,3 +210,33 @@ mod tests {
         assert_eq!((&rows[0][1], &rows[1][0], &rows[1][1]), ("1", "Play", "2"));
     }
 }
+
+#[cfg(test)]
+mod snapshots {
+    use crate::report::fixture;
+
+    /// Every CSV table of the fixture's report, as written.
+    #[test]
+    fn report_tables() {
+        let cat = fixture::catalogue();
+        let r = fixture::report(&cat);
+        let mut all = String::new();
+        for (name, t) in [
+            ("by_category.csv", r.by_category()),
+            ("by_mitigation.csv", r.by_mitigation()),
+            ("by_code.csv", r.by_code()),
+            ("by_operation.csv", r.by_operation()),
+            ("timeline.csv", r.timeline_table()),
+            ("spikes.csv", r.spikes_table()),
+            ("by_sip.csv", r.by_sip()),
+            ("rejects.csv", r.rejects_table()),
+        ] {
+            let bytes = super::render(&t).unwrap();
+            all.push_str(&format!(
+                "== {name}\n{}\n",
+                String::from_utf8(bytes).unwrap()
+            ));
+        }
+        insta::assert_snapshot!(all);
+    }
+}

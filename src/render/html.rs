@@ -459,3 +459,14 @@ mod tests {
         assert_eq!(linkify("no [links] here"), "no [links] here");
     }
 }
+
+#[cfg(test)]
+mod snapshots {
+    use crate::report::fixture;
+
+    #[test]
+    fn report_html() {
+        let cat = fixture::catalogue();
+        insta::assert_snapshot!(super::render(&fixture::report(&cat), &cat).unwrap());
+    }
+}

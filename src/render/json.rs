@@ -38,3 +38,15 @@ pub fn pretty(v: &Value) -> serde_json::Result<Vec<u8>> {
     s.push(b'\n');
     Ok(s)
 }
+
+#[cfg(test)]
+mod snapshots {
+    use crate::report::fixture;
+
+    #[test]
+    fn json_rows() {
+        let cat = fixture::catalogue();
+        let v = super::rows(&fixture::report(&cat).by_operation());
+        insta::assert_snapshot!(String::from_utf8(super::pretty(&v).unwrap()).unwrap());
+    }
+}

@@ -313,3 +313,15 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod snapshots {
+    use crate::report::fixture;
+
+    /// A table of the model, with log text that means something in Markdown.
+    #[test]
+    fn markdown_table() {
+        let cat = fixture::catalogue();
+        insta::assert_snapshot!(super::table(&fixture::report(&cat).by_code()));
+    }
+}

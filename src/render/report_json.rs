@@ -71,3 +71,16 @@ pub fn render(r: &Report, cat: &Catalogue) -> Value {
         },
     })
 }
+
+#[cfg(test)]
+mod snapshots {
+    use crate::report::fixture;
+
+    #[test]
+    fn report_json() {
+        let cat = fixture::catalogue();
+        let v = super::render(&fixture::report(&cat), &cat);
+        let text = String::from_utf8(crate::render::json::pretty(&v).unwrap()).unwrap();
+        insta::assert_snapshot!(text);
+    }
+}

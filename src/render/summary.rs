@@ -257,3 +257,14 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
     let _ = write!(s, "{}", table_of(&headers, &rows));
     s
 }
+
+#[cfg(test)]
+mod snapshots {
+    use crate::report::fixture;
+
+    #[test]
+    fn summary_md() {
+        let cat = fixture::catalogue();
+        insta::assert_snapshot!(super::render(&fixture::report(&cat), &cat));
+    }
+}

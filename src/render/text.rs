@@ -99,3 +99,19 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod snapshots {
+    use crate::exit_codes::Exit;
+    use crate::report::fixture;
+
+    #[test]
+    fn closing_lines() {
+        let cat = fixture::catalogue();
+        let r = fixture::report(&cat);
+        let out = std::path::Path::new("reports");
+        let loud = super::run_summary(&r, &cat, out, false, Exit::Success).join("\n");
+        let quiet = super::run_summary(&r, &cat, out, true, Exit::TooManyRejects).join("\n");
+        insta::assert_snapshot!(format!("{loud}\n-- quiet, too many rejects:\n{quiet}"));
+    }
+}

@@ -327,3 +327,29 @@ pub fn render(t: &Triage, format: TriageFormat) -> Result<Vec<u8>> {
         TriageFormat::Csv => csv(t)?,
     })
 }
+
+#[cfg(test)]
+mod snapshots {
+    use crate::config::TriageFormat;
+    use crate::report::fixture;
+
+    fn text(format: TriageFormat) -> String {
+        let cat = fixture::catalogue();
+        String::from_utf8(super::render(&fixture::triage(&cat), format).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn triage_md() {
+        insta::assert_snapshot!(text(TriageFormat::Md));
+    }
+
+    #[test]
+    fn triage_json() {
+        insta::assert_snapshot!(text(TriageFormat::Json));
+    }
+
+    #[test]
+    fn triage_csv() {
+        insta::assert_snapshot!(text(TriageFormat::Csv));
+    }
+}

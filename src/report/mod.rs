@@ -18,6 +18,9 @@ pub mod table;
 pub mod tables;
 pub mod triage;
 
+#[cfg(test)]
+pub(crate) mod fixture;
+
 pub use crate::time::{bucket_start, rfc3339};
 
 /// Examples kept per reject reason for the data-quality section.
