@@ -1,0 +1,532 @@
+//! Untrusted text and bad input: escaping in every format, bad flags and paths, standard input, empty inputs, and what damage costs.
+
+use std::path::Path;
+
+use crate::common::*;
+use serde_json::Value;
+
+#[test]
+fn csv_injection_is_neutralized_and_markdown_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("evil.json");
+    std::fs::write(
+        &input,
+        concat!(
+            r#"{"time":"2026-11-24T01:00:00Z","operationName":"=cmd|' /C calc'!A0","properties":{"resultCode":400,"resultSubcode":8510}}"#,
+            "\n",
+            r#"{"time":"2026-11-24T01:00:00Z","operationName":"Play|x\ny","properties":{"resultCode":400,"resultSubcode":8510}}"#,
+            "\n",
+            "=HYPERLINK(\"http://evil.example\",\"x\")\n",
+            "+cmd\n",
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    report_to(&input, &out, &["--max-bad", "10"]).success();
+    let ops = std::fs::read_to_string(out.join("by_operation.csv")).unwrap();
+    assert!(
+        ops.contains("\n'=cmd|' /C calc'!A0,media_summary,400,"),
+        "{ops}"
+    );
+    let rejects = read_csv(&out.join("rejects.csv"));
+    assert_eq!(rejects.len(), 2);
+    assert!(
+        rejects.iter().all(|r| r["excerpt"].starts_with('\'')),
+        "{rejects:?}"
+    );
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(
+        summary.contains("| Play\\|x<br>y | media\\_summary |"),
+        "{summary}"
+    );
+    // Numbers are never prefixed.
+    let codes = std::fs::read_to_string(out.join("by_code.csv")).unwrap();
+    assert!(codes.contains("\n400,8510,client,"), "{codes}");
+}
+
+#[test]
+fn hostile_log_text_is_inert_in_markdown_html_and_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("hostile.json");
+    let message = "[click](javascript:alert(1)) ![x](http://evil.example/pixel.png) **bold** `tick` _u_ # h \\ ~~s~~ &#x202E; \u{1b}[2J\u{7} invoice_\u{202E}fdp.exe";
+    let record = |time: &str, op: &str, corr: &str, conn: &str, msg: &str| {
+        serde_json::json!({
+            "time": time, "operationName": op, "correlationId": corr,
+            "properties": {"callConnectionId": conn, "resultCode": 400, "resultSubcode": 8510, "resultMessage": msg},
+        })
+        .to_string()
+    };
+    let long_op = format!("={}", "A".repeat(200_000));
+    let long_message = format!("\n=1+1{}", "B".repeat(100_000));
+    // The hostile message twice, so that it is the most frequent one.
+    let mut lines: Vec<String> = ["2026-11-24T01:00:00Z", "2026-11-24T01:00:01Z"]
+        .iter()
+        .map(|t| {
+            record(
+                t,
+                "![op](http://evil.example/op.png)\u{202E}\u{1b}]0;x\u{7}",
+                "@[id](javascript:alert(1))\u{2066}",
+                "![c](http://evil.example/c.png)",
+                message,
+            )
+        })
+        .collect();
+    lines.push(record(
+        "2026-11-24T01:00:02Z",
+        &long_op,
+        "c2",
+        "",
+        &long_message,
+    ));
+    lines.push(record("2026-11-24T01:00:03Z", "\n-2+3", "c3", "", "plain"));
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let out = dir.path().join("out");
+    report_to(&input, &out, &[]).success();
+
+    // No log text becomes a link, an image, markup or a terminal escape in Markdown.
+    let inert_md = |md: &str| {
+        for bad in [
+            "](", "![", "\u{1b}", "\u{7}", "\u{202E}", "\u{2066}", "<img", "&#x",
+        ] {
+            assert!(!md.contains(bad), "{bad:?} in {md}");
+        }
+    };
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    inert_md(&summary);
+    assert!(
+        summary.contains("| \\[click\\]\\(javascript:alert\\(1\\)\\) \\!\\[x\\]\\(http\\://evil.example/pixel.png\\) \\*\\*bold\\*\\* \\`tick\\` \\_u\\_ \\# h \\\\ \\~\\~s\\~\\~ &amp;\\#x202E; \u{FFFD}\\[2J\u{FFFD} invoice\\_\u{FFFD}fdp.exe |"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("| \\!\\[op\\]\\(http\\://evil.example/op.png\\)\u{FFFD}\u{FFFD}\\]0;x\u{FFFD} | media\\_summary |"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("| <br>-2+3 | media\\_summary |"),
+        "{summary}"
+    );
+    // The long operation: 31,999 characters and the ellipsis.
+    assert!(
+        summary.contains(&format!("| ={}… | media\\_summary |", "A".repeat(31_998))),
+        "the long operation is not cut"
+    );
+
+    let ops = read_csv(&out.join("by_operation.csv"));
+    let op_cells: Vec<&str> = ops.iter().map(|r| r["operation"].as_str()).collect();
+    assert!(
+        op_cells.contains(&"![op](http://evil.example/op.png)\u{FFFD}\u{FFFD}]0;x\u{FFFD}"),
+        "{op_cells:?}"
+    );
+    assert!(op_cells.contains(&"'\n-2+3"), "{op_cells:?}");
+    let long = op_cells.iter().find(|c| c.starts_with("'=A")).unwrap();
+    assert_eq!(long.chars().count(), 32_000);
+    assert!(long.ends_with("A…"));
+
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for bad in ["\u{1b}", "\u{7}", "\u{202E}", "\u{2066}"] {
+        assert!(!html.contains(bad), "{bad:?} in report.html");
+    }
+    assert!(html.contains("invoice_\u{FFFD}fdp.exe"));
+    assert!(html.contains(&format!("=1+1{}… (1)", "B".repeat(31_994))));
+
+    // triage: the calls in Markdown and in CSV.
+    let md = bin()
+        .args(["triage", "8510"])
+        .arg(&input)
+        .assert()
+        .success();
+    let md = stdout(&md);
+    inert_md(&md);
+    assert!(
+        md.contains("| \\@\\[id\\]\\(javascript:alert\\(1\\)\\)\u{FFFD} | \\!\\[c\\]\\(http\\://evil.example/c.png\\) | 2 |"),
+        "{md}"
+    );
+    let calls = dir.path().join("calls.csv");
+    bin()
+        .args(["triage", "8510", "--format", "csv", "--out"])
+        .arg(&calls)
+        .arg(&input)
+        .assert()
+        .success();
+    let rows = read_csv(&calls);
+    assert!(
+        rows.iter()
+            .any(|r| r["correlation_id"] == "'@[id](javascript:alert(1))\u{FFFD}"),
+        "{rows:?}"
+    );
+}
+
+#[test]
+fn reads_standard_input() {
+    let line =
+        r#"{"time":"2026-11-24T01:00:00Z","properties":{"resultCode":404,"resultSubcode":8522}}"#;
+    let dir = tempfile::tempdir().unwrap();
+    bin()
+        .args(["report", "-", "--out", dir.path().to_str().unwrap()])
+        .write_stdin(format!("{line}\n{line}\n"))
+        .assert()
+        .success();
+    let rows = read_csv(&dir.path().join("by_code.csv"));
+    assert_eq!(
+        (rows[0]["code"].as_str(), rows[0]["count"].as_str()),
+        ("404", "2")
+    );
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["inputs"][0]["file"], "<stdin>");
+}
+
+#[test]
+fn bad_flags_and_paths_are_one_line_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    bin()
+        .args(["report", "samples/", "--out", out, "--bucket", "week"])
+        .assert()
+        .code(2);
+    bin()
+        .args(["report", "samples/", "--out", out, "--since", "yesterday"])
+        .assert()
+        .code(2);
+    bin().args(["report", "samples/"]).assert().code(2);
+    let o = bin()
+        .args(["report", "no/such/file.json", "--out", out])
+        .assert()
+        .code(1);
+    assert_eq!(
+        stderr(&o).trim(),
+        "acs-triage: input no/such/file.json does not exist"
+    );
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let o = bin()
+        .args(["report", "samples/", "--out", file.to_str().unwrap()])
+        .assert()
+        .code(1);
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+}
+
+#[test]
+fn empty_inputs_are_said_and_an_empty_window_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    let out = dir.path().join("out");
+    let o = report_to(&inputs, &out, &[]).code(0);
+    assert!(
+        stderr(&o).contains("warning: no input files found"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(inputs.join("PT1H.json"), "").unwrap();
+    let o = report_to(&inputs, &out, &[]).code(0);
+    assert!(
+        stderr(&o).contains("warning: the inputs hold no records"),
+        "{}",
+        stderr(&o)
+    );
+    let o = report_to(
+        Path::new("samples/"),
+        &out,
+        &["--since", "2026-11-25", "--until", "2026-11-24"],
+    )
+    .code(2);
+    assert!(stderr(&o).contains("the window is empty"), "{}", stderr(&o));
+}
+
+#[test]
+fn reports_written_into_the_input_directory_are_not_read_back() {
+    // --out the input directory itself, or a directory inside it; each run twice.
+    for inside in ["", "reports"] {
+        let dir = tempfile::tempdir().unwrap();
+        for f in ["mediasummary-en-us.csv", "operations-ja-jp.csv"] {
+            std::fs::copy(Path::new("samples/portal").join(f), dir.path().join(f)).unwrap();
+        }
+        let out = dir.path().join(inside);
+        for _ in 0..2 {
+            let o = report_to(dir.path(), &out, &["--max-bad", "100%"]).code(0);
+            assert!(
+                stderr(&o).contains("73 records read: 70 accepted, 3 rejected"),
+                "{}",
+                stderr(&o)
+            );
+        }
+    }
+}
+
+#[test]
+fn quiet_prints_nothing() {
+    let (_, out) = report_samples(&["--quiet"]);
+    assert_eq!(stderr(&out), "");
+    assert_eq!(stdout(&out), "");
+}
+
+#[test]
+fn nothing_accepted_is_lost_between_ingest_and_report() {
+    // The per-file counts in report.json add up to the totals, and to the ground truth.
+    let m = manifest();
+    let (dir, _) = report_samples(&[]);
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+            .unwrap();
+    let inputs = json["inputs"].as_array().unwrap();
+    let sum = |k: &str| inputs.iter().map(|f| f[k].as_u64().unwrap()).sum::<u64>();
+    assert_eq!(
+        sum("accepted"),
+        json["records"]["accepted"].as_u64().unwrap()
+    );
+    assert_eq!(
+        sum("rejected"),
+        json["records"]["rejected"].as_u64().unwrap()
+    );
+    assert_eq!(sum("skipped"), json["records"]["skipped"].as_u64().unwrap());
+    for k in ["accepted", "rejected", "skipped"] {
+        assert_eq!(sum(k), m["totals"][k].as_u64().unwrap(), "{k}");
+    }
+    assert!(Path::new("samples").exists());
+}
+
+#[test]
+fn progress_always_reaches_a_log_and_never_stays_silent() {
+    let (_, out) = report_samples(&["--progress", "always"]);
+    assert!(stderr(&out).contains("MiB"), "{}", stderr(&out));
+    let (_, out) = report_samples(&["--progress", "never"]);
+    assert!(!stderr(&out).contains("MiB"), "{}", stderr(&out));
+}
+
+#[test]
+fn numeric_flags_are_validated_with_the_flag_named() {
+    for (flag, value) in [
+        ("--spike-p", "NaN"),
+        ("--spike-p", "-1"),
+        ("--spike-p", "2"),
+        ("--spike-p", "inf"),
+        ("--spike-min-ratio", "NaN"),
+        ("--spike-min-ratio", "inf"),
+        ("--spike-min-ratio", "-5"),
+        ("--spike-min-excess", "NaN"),
+        ("--spike-min-excess", "1e999"),
+        ("--local-offset", "+-1:00"),
+        ("--local-offset", "+00:-30"),
+        ("--local-offset", "+14:59"),
+    ] {
+        let out = bin()
+            .args(["report", "samples/", "--out", "/nonexistent-never-written"])
+            .arg(format!("{flag}={value}"))
+            .assert()
+            .code(2);
+        assert!(
+            stderr(&out).contains(flag),
+            "{flag} {value}: {}",
+            stderr(&out)
+        );
+    }
+    let out = bin()
+        .args(["kql", "spikes", "--spike-p", "NaN"])
+        .assert()
+        .code(2);
+    assert!(stderr(&out).contains("--spike-p"));
+}
+
+#[test]
+fn outputs_are_written_through_links_and_devices_and_replaced_as_a_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    // A report set that cannot be completed (report.json is a directory) leaves the old one.
+    std::fs::write(out.join("by_code.csv"), "old\n").unwrap();
+    std::fs::create_dir(out.join("report.json")).unwrap();
+    let a = bin()
+        .args(["report", "samples/", "--out", out.to_str().unwrap()])
+        .assert()
+        .code(1);
+    assert!(
+        stderr(&a).contains("report.json: it is a directory"),
+        "{}",
+        stderr(&a)
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("by_code.csv")).unwrap(),
+        "old\n"
+    );
+    std::fs::remove_dir(out.join("report.json")).unwrap();
+    // A temporary a killed run left is removed; a symlinked report stays a link.
+    std::fs::write(out.join(".acs-triage-killed.tmp"), "half").unwrap();
+    let real = dir.path().join("real-summary.md");
+    std::fs::write(&real, "old").unwrap();
+    std::os::unix::fs::symlink(&real, out.join("summary.md")).unwrap();
+    bin()
+        .args(["report", "samples/", "--out", out.to_str().unwrap()])
+        .assert()
+        .success();
+    assert!(!out.join(".acs-triage-killed.tmp").exists());
+    let link = std::fs::symlink_metadata(out.join("summary.md")).unwrap();
+    assert!(link.file_type().is_symlink());
+    assert!(std::fs::read_to_string(&real)
+        .unwrap()
+        .starts_with("# Call Automation triage report"));
+    let left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    // A device is written in place, never replaced.
+    let out = bin()
+        .args([
+            "triage",
+            "8522",
+            "samples/",
+            "--format",
+            "csv",
+            "--out",
+            "/dev/stdout",
+        ])
+        .assert()
+        .success();
+    assert!(stdout(&out).starts_with("correlation_id,"));
+    bin()
+        .args(["triage", "8522", "samples/", "--out", "/dev/null"])
+        .assert()
+        .success();
+    assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
+    // An output directory that does not exist fails before the input is read.
+    let a = bin()
+        .args([
+            "triage",
+            "8522",
+            "samples/",
+            "--out",
+            "/nonexistent/dir/x.md",
+        ])
+        .assert()
+        .code(1);
+    assert!(stderr(&a).contains("directory /nonexistent/dir does not exist"));
+    assert!(!stderr(&a).contains("warning"), "{}", stderr(&a));
+}
+
+#[test]
+fn log_text_makes_no_link_under_github_flavoured_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("links.jsonl");
+    let text = "see http://evil.example/a and www.evil.example, WWW.evil.example or ops@evil.example, \
+                mailto:x@evil.example xmpp:a@evil.example <https://evil.example> ftp://evil.example";
+    let line = |t: &str, sub: u32| {
+        serde_json::json!({
+            "time": t, "operationName": "www.evil.example", "correlationId": "http://evil.example/c",
+            "properties": {"resultCode": 412, "resultSubcode": sub, "resultMessage": text},
+        })
+        .to_string()
+    };
+    let lines = [
+        line("2026-11-24T01:00:00Z", 8583),
+        line("2026-11-24T01:00:01Z", 8536),
+    ];
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let out = dir.path().join("out");
+    report_to(&input, &out, &[]).success();
+    let triage = bin()
+        .args(["triage", "8583", input.to_str().unwrap()])
+        .assert()
+        .success();
+    // Every link a GFM renderer with autolinks finds must come from the catalogue.
+    let catalogue = stdout(&bin().args(["codes", "--format", "json"]).assert().success());
+    let mut options = comrak::Options::default();
+    options.extension.autolink = true;
+    options.extension.table = true;
+    options.extension.strikethrough = true;
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    for md in [summary, stdout(&triage)] {
+        let html = comrak::markdown_to_html(&md, &options);
+        let hrefs: Vec<&str> = html
+            .split("href=\"")
+            .skip(1)
+            .map(|h| &h[..h.find('"').unwrap()])
+            .collect();
+        assert!(!hrefs.is_empty(), "the catalogue's links are kept");
+        for h in &hrefs {
+            assert!(
+                !h.contains("evil.example") && catalogue.contains(h),
+                "{h} is not a catalogue link"
+            );
+        }
+        assert!(!html.contains("<img"), "{html}");
+    }
+}
+
+#[test]
+fn extreme_years_are_rejects_and_a_century_costs_no_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("years.jsonl");
+    let rec = |t: &str| format!("{{\"time\":\"{t}\",\"resultCode\":500,\"resultSubcode\":8572}}\n");
+    let text = [
+        "+100000-01-01T00:00:00Z",
+        "-100000-01-01T00:00:00Z",
+        "1999-12-31T23:59:59Z",
+        "2001-01-01T00:00:00Z",
+        "2099-12-31T00:00:00Z",
+    ]
+    .map(rec)
+    .concat();
+    std::fs::write(&input, text).unwrap();
+    let out = dir.path().join("out");
+    report_to(&input, &out, &["--max-bad", "100%"]).success();
+    let rejects = read_csv(&out.join("rejects.csv"));
+    assert_eq!(rejects.len(), 3);
+    assert!(
+        rejects[2]["reason"].starts_with("time out of range"),
+        "{:?}",
+        rejects[2]
+    );
+    // Two records 98 years apart: the chart has at most 400 bars, the page stays small.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.len() < 200_000, "{}", html.len());
+    let timeline = read_csv(&out.join("timeline.csv"));
+    assert_eq!(timeline.len(), 2);
+}
+
+#[test]
+fn callback_batches_after_a_banner_line_are_still_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = std::fs::read_to_string(root().join("samples/callbacks/events.json")).unwrap();
+    let input = dir.path().join("events.json");
+    std::fs::write(
+        &input,
+        format!("Partition 0, offset 21474836480, enqueued 2026-11-24T10:00:03Z\n{events}"),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    report_to(&input, &out, &["--max-bad", "100%"]).success();
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let m = manifest();
+    let want = &m["files"]["samples/callbacks/events.json"];
+    let f = &report["inputs"][0];
+    assert_eq!(f["shape"], "json lines");
+    assert_eq!(f["accepted"], want["accepted"]);
+    assert_eq!(
+        f["rejected"].as_u64().unwrap(),
+        want["rejected"].as_u64().unwrap() + 1
+    );
+}
+
+#[test]
+fn a_catalogue_that_never_ends_or_is_utf16_is_handled() {
+    let a = bin()
+        .args(["--catalogue", "/dev/zero", "codes", "8522"])
+        .assert()
+        .code(1);
+    assert!(stderr(&a).contains("larger than 16 MiB"), "{}", stderr(&a));
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("utf16.md");
+    let text = "| Code | Subcode | Description | Mitigation |\n|---|---|---|---|\n| 499 | 99999 | Brand new | Do it |\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(&page, bytes).unwrap();
+    let out = bin()
+        .args(["--catalogue", page.to_str().unwrap(), "codes", "499/99999"])
+        .assert()
+        .success();
+    assert!(stdout(&out).contains("Brand new"));
+}

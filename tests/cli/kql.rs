@@ -1,0 +1,256 @@
+//! `acs-triage kql`: the queries executed by a local KQL engine and compared with the report row for row.
+
+use std::path::Path;
+
+use crate::common::*;
+use crate::spikes::night;
+
+/// A Python with duckdb-kql: $ACS_TRIAGE_PYTHON, or the venv `.ci/run` makes.
+fn kql_python() -> Option<std::path::PathBuf> {
+    let mut candidates: Vec<std::path::PathBuf> = Vec::new();
+    if let Some(p) = std::env::var_os("ACS_TRIAGE_PYTHON") {
+        candidates.push(p.into());
+    }
+    if let Some(home) = std::env::var_os("HOME") {
+        candidates.push(Path::new(&home).join(".cache/acs-triage-venv/bin/python"));
+    }
+    candidates.into_iter().find(|p| {
+        std::process::Command::new(p)
+            .args(["-c", "import duckdb_kql"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+/// The records of one kind as a Log Analytics table export.
+fn table_csv(
+    records: &[acs_triage::normalize::Record<'static>],
+    kind: acs_triage::normalize::Kind,
+    path: &Path,
+) {
+    use acs_triage::normalize::Kind;
+    let mut w = csv::Writer::from_path(path).unwrap();
+    let media = kind == Kind::MediaSummary;
+    if media {
+        w.write_record([
+            "TimeGenerated",
+            "OperationName",
+            "ResultType",
+            "ResultCode",
+            "ResultSubcode",
+            "CorrelationId",
+            "OperationId",
+            "Type",
+        ])
+        .unwrap();
+    } else {
+        w.write_record([
+            "TimeGenerated",
+            "OperationName",
+            "ResultType",
+            "ResultSignature",
+            "CorrelationId",
+            "CallConnectionId",
+            "OperationId",
+            "Type",
+        ])
+        .unwrap();
+    }
+    for r in records.iter().filter(|r| r.kind == kind) {
+        let time = r.time.format("%Y-%m-%d %H:%M:%S%.3f").to_string();
+        let code = r.code.to_string();
+        if media {
+            let sub = r.subcode.map(|s| s.to_string()).unwrap_or_default();
+            w.write_record([
+                &*time,
+                &r.operation,
+                &r.result_type,
+                &*code,
+                &*sub,
+                &r.correlation_id,
+                &r.operation_id,
+                "ACSCallAutomationMediaSummary",
+            ])
+            .unwrap();
+        } else {
+            w.write_record([
+                &*time,
+                &r.operation,
+                &r.result_type,
+                &*code,
+                &r.correlation_id,
+                &r.call_connection_id,
+                &r.operation_id,
+                "ACSCallAutomationIncomingOperations",
+            ])
+            .unwrap();
+        }
+    }
+    w.flush().unwrap();
+}
+
+fn csv_rows(path: &Path) -> Vec<Vec<String>> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(path)
+        .unwrap();
+    rdr.records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect()
+}
+
+/// Runs `acs-triage kql` for a report and table in the local engine; compares with the CSV.
+fn check_kql(
+    python: &Path,
+    work: &Path,
+    report: &str,
+    table: &str,
+    table_file: &Path,
+    extra: &[&str],
+    want: &Path,
+) {
+    let name = if table == "media" {
+        "ACSCallAutomationMediaSummary"
+    } else {
+        "ACSCallAutomationIncomingOperations"
+    };
+    let q = bin()
+        .args(["kql", report, "--table", table])
+        .args(extra)
+        .assert()
+        .success();
+    let query = work.join(format!("{report}-{table}.kql"));
+    std::fs::write(&query, stdout(&q)).unwrap();
+    let got = work.join(format!("{report}-{table}.csv"));
+    let run = std::process::Command::new(python)
+        .arg(root().join("tests/kql/run_kql.py"))
+        .arg("--table")
+        .arg(format!("{name}={}", table_file.display()))
+        .arg("--query")
+        .arg(&query)
+        .arg("--out")
+        .arg(&got)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{report} on {table}: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let (got, want) = (csv_rows(&got), csv_rows(want));
+    assert_eq!(got[0], want[0], "{report} on {table}: columns");
+    assert_eq!(
+        got.len(),
+        want.len(),
+        "{report} on {table}: rows\n{got:?}\n{want:?}"
+    );
+    let p_col = want[0].iter().position(|c| c == "p_value");
+    for (i, (g, w)) in got.iter().zip(&want).enumerate().skip(1) {
+        for (j, (a, b)) in g.iter().zip(w).enumerate() {
+            let same = if Some(j) == p_col {
+                // The query uses a normal approximation: both must clear the bar.
+                a.parse::<f64>().unwrap() < 0.001 && b.parse::<f64>().unwrap() < 0.001
+            } else {
+                match (a.parse::<f64>(), b.parse::<f64>()) {
+                    (Ok(x), Ok(y)) => (x - y).abs() < 1e-4,
+                    _ => a == b,
+                }
+            };
+            assert!(
+                same,
+                "{report} on {table}, row {i}, column {}: kql {a:?} vs report {b:?}",
+                want[0][j]
+            );
+        }
+    }
+}
+
+#[test]
+fn kql_queries_match_the_report_row_for_row() {
+    let Some(python) = kql_python() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "duckdb-kql must be installed in CI (.ci/run installs it)"
+        );
+        eprintln!("SKIPPED kql_queries_match_the_report_row_for_row: no python with duckdb-kql (pip install 'duckdb-kql[duckdb]==1.1.2', or set ACS_TRIAGE_PYTHON)");
+        return;
+    };
+    use acs_triage::normalize::Kind;
+    let work = tempfile::tempdir().unwrap();
+    let records = records_of(&[root().join("samples")]);
+    for (table, kind) in [
+        ("media", Kind::MediaSummary),
+        ("operations", Kind::Operations),
+    ] {
+        let file = work.path().join(format!("{table}.csv"));
+        table_csv(&records, kind, &file);
+        let out = work.path().join(format!("report-{table}"));
+        report_to(&file, &out, &["--format", "csv"]).success();
+        for report in [
+            "by-code",
+            "by-category",
+            "by-mitigation",
+            "by-operation",
+            "timeline",
+        ] {
+            let csv = out.join(format!("{}.csv", report.replace('-', "_")));
+            check_kql(&python, work.path(), report, table, &file, &[], &csv);
+        }
+        let out_day = work.path().join(format!("report-{table}-day"));
+        report_to(
+            &file,
+            &out_day,
+            &[
+                "--format",
+                "csv",
+                "--bucket",
+                "day",
+                "--since",
+                "2026-11-24T06:00:00Z",
+            ],
+        )
+        .success();
+        check_kql(
+            &python,
+            work.path(),
+            "timeline",
+            table,
+            &file,
+            &["--bucket", "day", "--since", "2026-11-24T06:00:00Z"],
+            &out_day.join("timeline.csv"),
+        );
+        check_kql(
+            &python,
+            work.path(),
+            "by-code",
+            table,
+            &file,
+            &["--since", "2026-11-24T06:00:00Z"],
+            &out_day.join("by_code.csv"),
+        );
+    }
+
+    // Spikes, on five weekly nights and a sixth with a planted spike and a NEW key.
+    let mut nights: Vec<std::path::PathBuf> =
+        (0..5).map(|w| night(work.path(), w * 7, &[])).collect();
+    nights.push(night(
+        work.path(),
+        35,
+        &[((400, 8535), 60), ((412, 8583), 15)],
+    ));
+    let records = records_of(&nights);
+    let file = work.path().join("nights.csv");
+    table_csv(&records, Kind::MediaSummary, &file);
+    let out = work.path().join("report-nights");
+    report_to(&file, &out, &["--format", "csv"]).success();
+    assert_eq!(read_csv(&out.join("spikes.csv")).len(), 2);
+    check_kql(
+        &python,
+        work.path(),
+        "spikes",
+        "media",
+        &file,
+        &["--until", "2026-11-25"],
+        &out.join("spikes.csv"),
+    );
+}

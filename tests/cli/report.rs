@@ -1,0 +1,308 @@
+//! `acs-triage report` on the bundled samples: every output against the ground truth, and `reports/` kept current.
+
+use std::collections::BTreeMap;
+
+use crate::common::*;
+use serde_json::Value;
+
+const OUTPUTS: [&str; 11] = [
+    "report.html",
+    "spikes.csv",
+    "by_category.csv",
+    "by_mitigation.csv",
+    "by_code.csv",
+    "by_operation.csv",
+    "timeline.csv",
+    "rejects.csv",
+    "summary.md",
+    "report.json",
+    "by_sip.csv",
+];
+
+#[test]
+fn report_on_samples_writes_all_outputs_and_snapshots() {
+    let (dir, _) = report_samples(&[]);
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut want: Vec<String> = OUTPUTS.iter().map(|s| s.to_string()).collect();
+    want.sort();
+    assert_eq!(names, want, "exactly the outputs, no temp files left");
+    for name in OUTPUTS {
+        let text = std::fs::read_to_string(dir.path().join(name)).unwrap();
+        insta::assert_snapshot!(name, text);
+    }
+}
+
+#[test]
+fn category_counts_sum_to_accepted_records() {
+    let m = manifest();
+    let (dir, _) = report_samples(&[]);
+    let rows = read_csv(&dir.path().join("by_category.csv"));
+    let cats: Vec<&str> = rows.iter().map(|r| r["category"].as_str()).collect();
+    assert_eq!(cats, ["success", "client", "server", "global", "unknown"]);
+    let sum: u64 = rows
+        .iter()
+        .map(|r| r["count"].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(sum, m["totals"]["accepted"].as_u64().unwrap());
+    for r in &rows {
+        let c = &r["category"];
+        assert_eq!(
+            r["count"].parse::<u64>().unwrap(),
+            m["by_category"][c].as_u64().unwrap(),
+            "{c}"
+        );
+        assert_eq!(
+            r["calls"].parse::<u64>().unwrap(),
+            m["distinct_calls_by_category"][c].as_u64().unwrap(),
+            "{c} calls"
+        );
+    }
+}
+
+#[test]
+fn by_code_counts_sum_to_accepted_and_match_ground_truth() {
+    let m = manifest();
+    let (dir, _) = report_samples(&[]);
+    let rows = read_csv(&dir.path().join("by_code.csv"));
+    let sum: u64 = rows
+        .iter()
+        .map(|r| r["count"].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(sum, m["totals"]["accepted"].as_u64().unwrap());
+    let got: BTreeMap<String, (u64, u64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                format!("{}/{}", r["code"], r["subcode"]),
+                (r["count"].parse().unwrap(), r["calls"].parse().unwrap()),
+            )
+        })
+        .collect();
+    let want: BTreeMap<String, (u64, u64)> = m["by_key"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                (
+                    v.as_u64().unwrap(),
+                    m["distinct_calls_by_key"][k].as_u64().unwrap(),
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(got, want);
+    // Sorted by count descending, then code, then subcode.
+    let keys: Vec<(i64, u32, i64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                -r["count"].parse::<i64>().unwrap(),
+                r["code"].parse().unwrap(),
+                r["subcode"].parse::<i64>().unwrap_or(-1),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+}
+
+#[test]
+fn by_mitigation_sums_to_failures() {
+    let m = manifest();
+    let (dir, _) = report_samples(&[]);
+    let rows = read_csv(&dir.path().join("by_mitigation.csv"));
+    let sum: u64 = rows
+        .iter()
+        .map(|r| r["count"].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(sum, m["failures"].as_u64().unwrap());
+    let shares: f64 = rows
+        .iter()
+        .map(|r| r["share"].parse::<f64>().unwrap())
+        .sum();
+    assert!((shares - 1.0).abs() < 0.001, "{shares}");
+}
+
+#[test]
+fn timeline_sums_to_accepted_records() {
+    let m = manifest();
+    let (dir, _) = report_samples(&[]);
+    let rows = read_csv(&dir.path().join("timeline.csv"));
+    let sum: u64 = rows
+        .iter()
+        .map(|r| r["count"].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(sum, m["totals"]["accepted"].as_u64().unwrap());
+    assert!(rows.iter().all(|r| r["count"] != "0"));
+    assert!(rows.iter().all(|r| r["bucket"].ends_with(":00:00Z")));
+    let (dir, _) = report_samples(&["--bucket", "day"]);
+    let rows = read_csv(&dir.path().join("timeline.csv"));
+    assert!(
+        rows.iter().all(|r| r["bucket"] == "2026-11-24T00:00:00Z"),
+        "one day of samples"
+    );
+}
+
+#[test]
+fn subcode_8522_splits_under_two_mitigations() {
+    let (dir, _) = report_samples(&[]);
+    let rows = read_csv(&dir.path().join("by_mitigation.csv"));
+    let find = |key: &str| {
+        rows.iter()
+            .find(|r| r["codes"].split(' ').any(|c| c == key))
+            .map(|r| r["mitigation"].clone())
+            .unwrap()
+    };
+    let a = find("404/8522");
+    let b = find("405/8522");
+    assert!(a.starts_with("Double check call status"), "{a}");
+    assert!(b.contains("AnswerCall"), "{b}");
+    assert_eq!(find("400/8522"), "(no documented mitigation)");
+}
+
+#[test]
+fn recognize_success_subcodes_are_successes() {
+    let (dir, _) = report_samples(&[]);
+    let rows = read_csv(&dir.path().join("by_code.csv"));
+    let r = rows
+        .iter()
+        .find(|r| r["code"] == "200" && r["subcode"] == "8531")
+        .unwrap();
+    assert_eq!(r["category"], "success");
+    let mit = std::fs::read_to_string(dir.path().join("by_mitigation.csv")).unwrap();
+    assert!(!mit.contains("200/"), "no success in by_mitigation: {mit}");
+}
+
+#[test]
+fn uncatalogued_code_is_reported() {
+    let (dir, _) = report_samples(&[]);
+    let rows = read_csv(&dir.path().join("by_code.csv"));
+    let r = rows
+        .iter()
+        .find(|r| r["code"] == "499" && r["subcode"] == "99999")
+        .unwrap();
+    assert_eq!(
+        (r["match"].as_str(), r["description"].as_str()),
+        ("none", "uncatalogued")
+    );
+    let summary = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
+    let dq = &summary[summary.find("## Data quality").unwrap()..];
+    assert!(dq.contains("| 499/99999 | client |"), "{dq}");
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+            .unwrap();
+    let unc = json["data_quality"]["uncatalogued"].as_array().unwrap();
+    assert!(unc
+        .iter()
+        .any(|u| u["code"] == 499 && u["subcode"] == 99999));
+}
+
+#[test]
+fn rejects_csv_lists_every_planted_reject() {
+    let m = manifest();
+    let (dir, _) = report_samples(&[]);
+    let rows = read_csv(&dir.path().join("rejects.csv"));
+    let mut got: Vec<(String, u64, String)> = rows
+        .iter()
+        .map(|r| {
+            let label = r["reason"].split(':').next().unwrap().to_string();
+            (r["file"].clone(), r["line"].parse().unwrap(), label)
+        })
+        .collect();
+    got.sort();
+    let mut want: Vec<(String, u64, String)> = Vec::new();
+    for (file, f) in m["files"].as_object().unwrap() {
+        for r in f["rejects"].as_array().unwrap() {
+            want.push((
+                file.clone(),
+                r["line"].as_u64().unwrap(),
+                r["reason"].as_str().unwrap().to_string(),
+            ));
+        }
+    }
+    want.sort();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn exit_code_3_past_max_bad_and_reports_still_written() {
+    let (dir, out) = report_samples(&["--max-bad", "5"]);
+    assert_eq!(out.get_output().status.code(), Some(3));
+    assert!(stderr(&out).contains("exceed --max-bad"));
+    for name in OUTPUTS {
+        assert!(dir.path().join(name).exists(), "{name}");
+    }
+    let (_, out) = report_samples(&["--max-bad", "0.5%"]);
+    assert_eq!(out.get_output().status.code(), Some(3));
+    // The samples' rejects are under the default 1% of records read.
+    let (_, out) = report_samples(&[]);
+    assert_eq!(out.get_output().status.code(), Some(0));
+}
+
+#[test]
+fn since_and_until_filter_half_open() {
+    let (all, _) = report_samples(&[]);
+    let hour: u64 = read_csv(&all.path().join("timeline.csv"))
+        .iter()
+        .filter(|r| r["bucket"] == "2026-11-24T12:00:00Z")
+        .map(|r| r["count"].parse::<u64>().unwrap())
+        .sum();
+    assert!(hour > 50);
+    let (dir, _) = report_samples(&[
+        "--since",
+        "2026-11-24T12:00:00Z",
+        "--until",
+        "2026-11-24T13:00:00Z",
+    ]);
+    let rows = read_csv(&dir.path().join("by_code.csv"));
+    let sum: u64 = rows
+        .iter()
+        .map(|r| r["count"].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(sum, hour);
+    assert!(rows
+        .iter()
+        .all(|r| r["first_seen"].starts_with("2026-11-24T12:")
+            && r["last_seen"].starts_with("2026-11-24T12:")));
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["records"]["accepted"], hour);
+    // A date means its UTC midnight; an empty window accepts nothing.
+    let (dir, _) = report_samples(&["--since", "2026-11-25"]);
+    let rows = read_csv(&dir.path().join("by_code.csv"));
+    assert!(rows.is_empty());
+}
+
+#[test]
+fn format_selects_outputs() {
+    let (dir, _) = report_samples(&["--format", "md"]);
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["rejects.csv", "summary.md"]);
+}
+
+#[test]
+fn committed_reports_are_current() {
+    // reports/ is the README's main command's output, committed for readers.
+    let (dir, _) = report_samples(&[]);
+    for name in OUTPUTS {
+        let fresh = std::fs::read_to_string(dir.path().join(name)).unwrap();
+        let committed = std::fs::read_to_string(root().join("reports").join(name))
+            .unwrap_or_else(|_| panic!("reports/{name} is missing"));
+        assert!(
+            fresh == committed,
+            "reports/{name} is stale: run `cargo run --release -- report samples/ --out reports/`"
+        );
+    }
+}

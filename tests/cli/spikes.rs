@@ -1,0 +1,239 @@
+//! The nightly loop: `report --history` across days, the spike test, partial days.
+
+use std::path::Path;
+
+use crate::common::*;
+use serde_json::Value;
+
+/// One night of storage-archive records for `day` (days after 2026-10-20), spread evenly over
+/// the whole UTC day, with `extra` keys on top of a steady mix.
+pub(crate) fn night(dir: &Path, day: i64, extra: &[((u32, u32), u64)]) -> std::path::PathBuf {
+    let base: [((u32, u32), u64); 6] = [
+        ((200, 0), 1200),
+        ((400, 8510), 300),
+        ((404, 8522), 150),
+        ((405, 8522), 40),
+        ((500, 8572), 20),
+        ((400, 8535), 12),
+    ];
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 10, 20)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc()
+        + chrono::Duration::days(day);
+    let mut keys: Vec<((u32, u32), u64)> = Vec::new();
+    for (i, (k, n)) in base.iter().enumerate() {
+        // A little deterministic day-to-day noise.
+        let jitter = (day as u64 * 7 + i as u64 * 3) % 5;
+        let n = extra
+            .iter()
+            .find(|(e, _)| e == k)
+            .map_or(n + jitter, |(_, m)| *m);
+        keys.push((*k, n));
+    }
+    for (k, n) in extra {
+        if !keys.iter().any(|(e, _)| e == k) {
+            keys.push((*k, *n));
+        }
+    }
+    let total: u64 = keys.iter().map(|(_, n)| n).sum();
+    let mut text = String::new();
+    let mut i = 0u64;
+    for (k, n) in &keys {
+        for j in 0..*n {
+            let t = start + chrono::Duration::milliseconds((i * 86_400_000 / total) as i64);
+            i += 1;
+            text.push_str(&format!(
+                r#"{{"time":"{}","category":"CallAutomationMediaSummary","operationName":"Play","correlationId":"call-{}","properties":{{"resultCode":{},"resultSubcode":{},"resultMessage":"m{}"}}}}"#,
+                t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                j % 50,
+                k.0,
+                k.1,
+                k.1
+            ));
+            text.push('\n');
+        }
+    }
+    let p = dir.join(format!("night-{day}.json"));
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn nightly_loop_flags_exactly_the_planted_spike_and_new_key() {
+    let work = tempfile::tempdir().unwrap();
+    let history = work.path().join("history");
+    let h = history.to_str().unwrap();
+    // Five weekly runs (2026-10-20 .. 2026-11-17), as cron would run them, then the sixth.
+    for week in 0..5 {
+        let f = night(work.path(), week * 7, &[]);
+        let out = work.path().join(format!("out-{week}"));
+        report_to(&f, &out, &["--history", h, "--fail-on-spike"]).success();
+        let spikes = std::fs::read_to_string(out.join("spikes.csv")).unwrap();
+        assert_eq!(
+            spikes.lines().count(),
+            1,
+            "week {week}: nothing flagged\n{spikes}"
+        );
+    }
+    let today = night(work.path(), 35, &[((400, 8535), 60), ((412, 8583), 15)]);
+    let out = work.path().join("out-today");
+    let run = report_to(&today, &out, &["--history", h, "--fail-on-spike"]).code(4);
+    let rows = read_csv(&out.join("spikes.csv"));
+    let flagged: Vec<(String, String, String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["day"].clone(),
+                r["code"].clone(),
+                r["subcode"].clone(),
+                r["status"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        flagged,
+        vec![
+            (
+                "2026-11-24".into(),
+                "400".into(),
+                "8535".into(),
+                "SPIKE".into()
+            ),
+            (
+                "2026-11-24".into(),
+                "412".into(),
+                "8583".into(),
+                "NEW".into()
+            ),
+        ]
+    );
+    let spike = &rows[0];
+    assert_eq!(spike["count"], "60");
+    let expected: f64 = spike["expected"].parse().unwrap();
+    assert!((10.0..16.0).contains(&expected), "{expected}");
+    assert_eq!(spike["description"], "Invalid File Format");
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(
+        summary.starts_with("# Call Automation triage report\n\n## Spikes\n"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("400/8535 Invalid File Format: 60 vs "),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("\\(same weekday, previous 4 weeks\\)"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("412/8583 Precondition Failed: 15 on 2026-11-24"),
+        "{summary}"
+    );
+    assert!(stderr(&run).contains("SPIKE: 400/8535"));
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(json["spikes"]["rows"].as_array().unwrap().len(), 2);
+
+    // triage explains it, from the same history.
+    let t = bin()
+        .args(["triage", "8535", today.to_str().unwrap(), "--history", h])
+        .assert()
+        .success();
+    let text = stdout(&t);
+    assert!(text.contains("## Spike verdict (2026-11-24)"), "{text}");
+    assert!(
+        text.contains("- 400/8535: SPIKE: 60 on 2026-11-24"),
+        "{text}"
+    );
+    assert!(text.contains("over 4 baseline days"), "{text}");
+}
+
+#[test]
+fn history_rerun_replaces_the_day() {
+    let work = tempfile::tempdir().unwrap();
+    let history = work.path().join("history");
+    let f = night(work.path(), 0, &[]);
+    let run = |out: &str| {
+        report_to(
+            &f,
+            &work.path().join(out),
+            &["--history", history.to_str().unwrap()],
+        )
+        .success();
+    };
+    run("a");
+    let file = history.join("2026-10-20.parquet");
+    let first = std::fs::read(&file).unwrap();
+    run("b");
+    assert_eq!(std::fs::read(&file).unwrap(), first, "same day, same file");
+    assert_eq!(std::fs::read_dir(&history).unwrap().count(), 1);
+    let df = read_parquet(&file);
+    let counts: u64 = df
+        .column("count")
+        .unwrap()
+        .u64()
+        .unwrap()
+        .into_no_null_iter()
+        .sum();
+    let exposure = df
+        .column("exposure")
+        .unwrap()
+        .u64()
+        .unwrap()
+        .get(0)
+        .unwrap();
+    assert_eq!(counts, exposure, "no double counting");
+    assert!(!df
+        .column("partial")
+        .unwrap()
+        .bool()
+        .unwrap()
+        .get(0)
+        .unwrap());
+    assert_eq!(
+        std::fs::read(work.path().join("a/by_code.csv")).unwrap(),
+        std::fs::read(work.path().join("b/by_code.csv")).unwrap()
+    );
+}
+
+#[test]
+fn partly_covered_day_is_partial_and_not_tested() {
+    let work = tempfile::tempdir().unwrap();
+    let history = work.path().join("history");
+    let f = night(work.path(), 0, &[]);
+    let out = work.path().join("out");
+    // Only the afternoon of the day.
+    report_to(
+        &f,
+        &out,
+        &[
+            "--history",
+            history.to_str().unwrap(),
+            "--since",
+            "2026-10-20T12:00:00Z",
+        ],
+    )
+    .success();
+    let df = read_parquet(&history.join("2026-10-20.parquet"));
+    assert!(df
+        .column("partial")
+        .unwrap()
+        .bool()
+        .unwrap()
+        .get(0)
+        .unwrap());
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(
+        summary.contains("No spike test: the input covers no complete UTC day"),
+        "{summary}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("spikes.csv"))
+            .unwrap()
+            .lines()
+            .count(),
+        1
+    );
+}
