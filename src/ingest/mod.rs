@@ -19,6 +19,7 @@ mod elements;
 pub mod json;
 mod lines;
 mod open;
+mod record_seed;
 mod scan;
 mod sources;
 mod structure;

@@ -1,6 +1,7 @@
 //! Tests of `ingest/json.rs`.
 
 use super::*;
+use std::borrow::Cow;
 
 fn run(text: &str) -> Vec<Result<Raw<'static>, String>> {
     let mut out = Vec::new();

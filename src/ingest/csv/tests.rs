@@ -1,0 +1,68 @@
+//! Tests of `ingest/csv.rs`.
+
+use super::*;
+
+fn split(b: &[u8]) -> Option<(Vec<String>, usize)> {
+    let mut f = Vec::new();
+    let (next, lines) = split_row(std::str::from_utf8(b).unwrap(), 0, b',', &mut f)?;
+    assert_eq!(lines, blocks::newlines(&b[..next]));
+    Some((f.iter().map(|x| x.to_string()).collect(), next))
+}
+
+/// What the csv crate makes of the first record.
+fn csv_crate(b: &[u8]) -> (Vec<String>, usize) {
+    let mut rdr = reader(b, b',');
+    let mut rec = ByteRecord::new();
+    rdr.read_byte_record(&mut rec).unwrap();
+    let mut used = rdr.position().byte() as usize;
+    if b.get(used) == Some(&b'\n') {
+        used += 1;
+    }
+    (
+        rec.iter()
+            .map(|x| String::from_utf8_lossy(x).into_owned())
+            .collect(),
+        used,
+    )
+}
+
+#[test]
+fn rows_split_as_the_csv_crate_splits_them() {
+    for row in [
+        &b"a,b,c\nx"[..],
+        b"a,,\r\nx",
+        b"\"11/24/2026, 1:00:00.000 PM\",c1,\"say \"\"hi\"\"\",\"\"\n",
+        b"\"multi\r\nline\",2\r\n",
+        b"last,row,no newline",
+        b"a,",
+        b",",
+        b"0123456789abcdef,0123456789abcdefg\n",
+    ] {
+        assert_eq!(
+            split(row),
+            Some(csv_crate(row)),
+            "{}",
+            String::from_utf8_lossy(row)
+        );
+    }
+    for odd in [&b"\n"[..], b"a\"b,c\n", b"\"a\"b,c\n", b"a\rb\n", b"\"open"] {
+        assert_eq!(split(odd), None, "{}", String::from_utf8_lossy(odd));
+    }
+}
+
+#[test]
+fn blocks_end_at_newlines_outside_quotes() {
+    assert_eq!(last_unquoted_newline(b"a,b\nc,d\ne"), Some((7, 2)));
+    assert_eq!(last_unquoted_newline(b"a,\"b\nc\"\nd,\"e\nf"), Some((7, 2)));
+    assert_eq!(
+        last_unquoted_newline(b"a,\"x\"\"\ny\"\n\"p\nq"),
+        Some((9, 2))
+    );
+    // A quote that never closes: the last block of a file is handed on whole, a full
+    // block ends after its first line.
+    assert_eq!(last_unquoted_newline(b"\"a\nb\nc"), None);
+    let mut full = b"\"a\nb\n".to_vec();
+    full.resize(MAX_RECORD_BYTES, b'x');
+    assert_eq!(last_unquoted_newline(&full), Some((2, 1)));
+    assert_eq!(last_unquoted_newline(b"abc"), None);
+}

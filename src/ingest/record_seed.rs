@@ -1,0 +1,220 @@
+//! One record object read by serde visitors: its wanted fields by key, the service fields of
+//! one nested object (`properties`, `data`, `resultInformation`), SIP and Q.850 diagnostics,
+//! and every other value skipped unread. [`super::json`] finds the records in a document.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use crate::normalize::{key_role, Context, KeyRole, Raw, Val};
+
+/// A key that borrows from the input when it can.
+pub(super) struct Key<'de>(pub(super) Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// A scalar value; objects and arrays are skipped and marked [`Val::Other`].
+struct ValVisitor;
+
+impl<'de> Visitor<'de> for ValVisitor {
+    type Value = Val<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a value")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Val<'de>, E> {
+        Ok(Val::Str(Cow::Borrowed(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Val<'de>, E> {
+        Ok(Val::Str(Cow::Owned(v.to_string())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Val<'de>, E> {
+        Ok(Val::Str(Cow::Owned(v)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Val<'de>, E> {
+        Ok(Val::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Val<'de>, E> {
+        Ok(i64::try_from(v).map_or(Val::Float(v as f64), Val::Int))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Val<'de>, E> {
+        Ok(Val::Float(v))
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Val<'de>, E> {
+        Ok(Val::Bool(v))
+    }
+    fn visit_unit<E>(self) -> Result<Val<'de>, E> {
+        Ok(Val::Null)
+    }
+    fn visit_none<E>(self) -> Result<Val<'de>, E> {
+        Ok(Val::Null)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Val<'de>, A::Error> {
+        while m.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Val::Other)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Val<'de>, A::Error> {
+        while s.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Val::Other)
+    }
+}
+
+impl<'de> Deserialize<'de> for Val<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ValVisitor)
+    }
+}
+
+/// Reads one record object into its wanted fields: top-level keys first, then those of
+/// `properties` / `data` (and `data.resultInformation`) for fields still missing.
+#[derive(Clone, Copy)]
+pub struct RecordSeed {
+    pub ctx: Context,
+}
+
+/// Assigns one key of a record object; shared by records and records documents.
+pub(super) fn record_entry<'de, A: MapAccess<'de>>(
+    m: &mut A,
+    ctx: Context,
+    key: &str,
+    raw: &mut Raw<'de>,
+    nested: &mut Vec<Raw<'de>>,
+) -> Result<(), A::Error> {
+    match key_role(ctx, key) {
+        KeyRole::Field(f) => raw.set(f, m.next_value::<Val<'de>>()?),
+        KeyRole::Enter(inner) => {
+            if let Some(r) = m.next_value_seed(NestedSeed(inner))? {
+                nested.push(r);
+            }
+        }
+        KeyRole::Ignore => {
+            m.next_value::<IgnoredAny>()?;
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn finish_record<'de>(mut raw: Raw<'de>, nested: Vec<Raw<'de>>) -> Raw<'de> {
+    for n in nested {
+        raw.fill_from(n);
+    }
+    raw
+}
+
+impl<'de> DeserializeSeed<'de> for RecordSeed {
+    type Value = Option<Raw<'de>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RecordSeed {
+    type Value = Option<Raw<'de>>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a record object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+        let mut raw = Raw::default();
+        let mut nested = Vec::new();
+        while let Some(Key(k)) = m.next_key::<Key<'de>>()? {
+            record_entry(&mut m, self.ctx, &k, &mut raw, &mut nested)?;
+        }
+        Ok(Some(finish_record(raw, nested)))
+    }
+    // Anything else is not a record: skip it and say so.
+    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
+        while s.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+/// `properties` / `data` / `resultInformation`: an object, or (some producers) a string holding
+/// JSON text. Anything else is ignored.
+struct NestedSeed(Context);
+
+impl<'de> DeserializeSeed<'de> for NestedSeed {
+    type Value = Option<Raw<'de>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NestedSeed {
+    type Value = Option<Raw<'de>>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<Self::Value, A::Error> {
+        RecordSeed { ctx: self.0 }.visit_map(m)
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        let t = v.trim_start();
+        if !t.starts_with('{') {
+            return Ok(None);
+        }
+        let mut de = serde_json::Deserializer::from_str(t);
+        Ok(RecordSeed { ctx: self.0 }
+            .deserialize(&mut de)
+            .ok()
+            .flatten()
+            .map(Raw::into_owned))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
+        while s.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
