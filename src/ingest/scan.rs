@@ -9,6 +9,12 @@
 //! visitors of `json.rs`, which handle every case and word the errors. Whatever this scanner
 //! accepts, it reads exactly as those visitors do (a test compares them on every sample line
 //! and on thousands of damaged ones).
+//!
+//! Its skipping of the values it does not want is part of this parse, not a structure skipper:
+//! it checks the grammar (numbers, literals, escapes, commas, colons) so that a line it accepts
+//! is a line serde would accept. [`super::structure::Walker`], the one structure skipper,
+//! only follows strings and brackets to find where a value ends, and leaves the checking to
+//! the parser.
 
 use std::borrow::Cow;
 

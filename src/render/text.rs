@@ -1,4 +1,5 @@
-//! Plain text for a terminal: long text wrapped under its heading.
+//! Plain text for a terminal: text made one safe line, long text wrapped under its heading, and
+//! the lines `report` ends a run with.
 
 use super::{hostile, REPLACEMENT};
 
