@@ -4,7 +4,7 @@
 //! One top-level value can be:
 //! - a resource-log record (common schema, service fields under `properties`), a flat
 //!   PascalCase record, an az CLI row (every value a string), or a CloudEvents event (`data`,
-//!   `data.resultInformation`): all read by [`RecordSeed`];
+//!   `data.resultInformation`): all read by `record_seed::RecordSeed`;
 //! - a `{"records": [...]}` document (Event Hubs, old storage blobs);
 //! - a query API response `{"tables": [{"columns": [...], "rows": [[...]]}]}`;
 //! - an array of any of the record kinds (az CLI output, callback batches).
