@@ -101,14 +101,7 @@ pub fn report_files(
     for f in formats {
         match f {
             ReportFormat::Csv => {
-                for (name, t) in [
-                    ("by_category.csv", r.by_category()),
-                    ("by_mitigation.csv", r.by_mitigation()),
-                    ("by_code.csv", r.by_code()),
-                    ("by_operation.csv", r.by_operation()),
-                    ("timeline.csv", r.timeline_table()),
-                    ("spikes.csv", r.spikes_table()),
-                ] {
+                for (name, t) in r.csv_tables() {
                     files.push((name, Some(csv::render(&t)?)));
                 }
                 let by_sip = if r.diagnostics.is_empty() {

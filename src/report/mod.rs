@@ -372,18 +372,20 @@ pub fn build(
         rejects,
         reject_groups,
         skip_counts: agg.skip_counts.iter().map(|(r, n)| (*r, *n)).collect(),
-        diagnostics: diagnostics(&agg),
+        diagnostics: diagnostics(&agg, |_| true),
         spikes,
         spike_rows,
     }
 }
 
-/// SIP / Q.850 diagnostics, count descending, then the key.
-fn diagnostics(agg: &Aggregator) -> Vec<DiagnosticRow> {
+/// SIP / Q.850 diagnostics of the keys `wanted` keeps, count descending, then the key and the
+/// texts.
+pub(crate) fn diagnostics(agg: &Aggregator, wanted: impl Fn(Key) -> bool) -> Vec<DiagnosticRow> {
     let text = |id: u32| agg.diagnostic_texts.name(id).to_string();
     let mut rows: Vec<DiagnosticRow> = agg
         .diagnostics
         .iter()
+        .filter(|(k, _)| wanted((k.0, k.1)))
         .map(|(k, d)| DiagnosticRow {
             key: (k.0, k.1),
             sip_code: k.2,
@@ -394,24 +396,16 @@ fn diagnostics(agg: &Aggregator) -> Vec<DiagnosticRow> {
             calls: d.calls.len(),
         })
         .collect();
-    rows.sort_by(|a, b| {
-        b.count.cmp(&a.count).then_with(|| {
-            (
-                a.key,
-                a.sip_code,
-                &a.sip_message,
-                a.q850_code,
-                &a.q850_message,
-            )
-                .cmp(&(
-                    b.key,
-                    b.sip_code,
-                    &b.sip_message,
-                    b.q850_code,
-                    &b.q850_message,
-                ))
-        })
-    });
+    let order = |d: &DiagnosticRow| {
+        (
+            d.key,
+            d.sip_code,
+            d.sip_message.clone(),
+            d.q850_code,
+            d.q850_message.clone(),
+        )
+    };
+    rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| order(a).cmp(&order(b))));
     rows
 }
 

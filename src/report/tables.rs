@@ -142,6 +142,19 @@ impl Report {
         t
     }
 
+    /// The CSV tables of a report by file name, rejects.csv and by_sip.csv aside (the one is
+    /// always written, the other only when a record carries diagnostics).
+    pub fn csv_tables(&self) -> [(&'static str, Table); 6] {
+        [
+            ("by_category.csv", self.by_category()),
+            ("by_mitigation.csv", self.by_mitigation()),
+            ("by_code.csv", self.by_code()),
+            ("by_operation.csv", self.by_operation()),
+            ("timeline.csv", self.timeline_table()),
+            ("spikes.csv", self.spikes_table()),
+        ]
+    }
+
     /// rejects.csv: the kept rejects by file and line; `record` is the index of a document's
     /// record in its array.
     pub fn rejects_table(&self) -> Table {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
+use super::DiagnosticRow;
 use crate::aggregate::{Focus, Key};
 use crate::catalogue::{key_label, Catalogue, Category, Match};
 use crate::normalize::Kind;
@@ -29,18 +30,6 @@ pub struct CatalogueEntry {
     pub callback_event: String,
     pub description: String,
     pub mitigation: String,
-}
-
-/// What the SBC or carrier said about the focused records: a SIP and a Q.850 cause.
-#[derive(Debug, Clone)]
-pub struct DiagnosticRow {
-    pub key: Key,
-    pub sip_code: Option<u32>,
-    pub sip_message: String,
-    pub q850_code: Option<u32>,
-    pub q850_message: String,
-    pub count: u64,
-    pub calls: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -82,6 +71,7 @@ pub struct Triage {
     pub messages: Vec<(String, u64)>,
     pub other_messages: u64,
     /// SIP / Q.850 diagnostics by (code, subcode), most frequent first.
+    /// What the SBC or carrier said about the focused records.
     pub diagnostics: Vec<DiagnosticRow>,
     /// The catalogues used, one line each with their pair counts.
     pub catalogues: Vec<String>,
@@ -167,45 +157,6 @@ fn catalogue_entries(cat: &Catalogue, subcode: u32, code: Option<u32>) -> Vec<Ca
         }
     }
     out
-}
-
-/// The diagnostics of the focused keys.
-fn diagnostics(focus: &Focus) -> Vec<DiagnosticRow> {
-    let agg = &focus.all;
-    let text = |id: u32| agg.diagnostic_texts.name(id).to_string();
-    let mut rows: Vec<DiagnosticRow> = agg
-        .diagnostics
-        .iter()
-        .filter(|(k, _)| focus.matches(k.0, k.1))
-        .map(|(k, d)| DiagnosticRow {
-            key: (k.0, k.1),
-            sip_code: k.2,
-            sip_message: text(k.3),
-            q850_code: k.4,
-            q850_message: text(k.5),
-            count: d.count,
-            calls: d.calls.len(),
-        })
-        .collect();
-    rows.sort_by(|a, b| {
-        b.count.cmp(&a.count).then_with(|| {
-            (
-                a.key,
-                a.sip_code,
-                &a.sip_message,
-                a.q850_code,
-                &a.q850_message,
-            )
-                .cmp(&(
-                    b.key,
-                    b.sip_code,
-                    &b.sip_message,
-                    b.q850_code,
-                    &b.q850_message,
-                ))
-        })
-    });
-    rows
 }
 
 /// Joins the focus with the catalogue and the spike test.
@@ -333,7 +284,7 @@ pub fn build(
         calls,
         messages,
         other_messages: focus.other_messages,
-        diagnostics: diagnostics(&focus),
+        diagnostics: super::diagnostics(&focus.all, |(code, sub)| focus.matches(code, sub)),
         catalogues: cat.describe(),
         verdict_day,
         verdicts,
