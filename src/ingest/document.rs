@@ -16,7 +16,7 @@ use std::sync::atomic::Ordering;
 use serde::de::DeserializeSeed;
 
 use super::blocks::{self, ArrayAt};
-use super::elements::{elements, envelope, read_array, End, Items, Of};
+use super::elements::{elements, envelope, read_array, shape, End, Items, Of};
 use super::json::{short_message, Element, TopSeed};
 use super::structure::{nests_deeper_than, without_trailing_commas, Walker, MAX_NESTING};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
@@ -219,10 +219,12 @@ pub(super) fn line_document<S: Sink>(line: &[u8], line_no: u64, ctx: &mut FileCt
         newlines: line_no - 1,
         after_comma: false,
     };
+    let shape = shape(body);
     let of = Of {
         items: &items,
         top: at == 1,
         one_line: Some(line_no),
+        shape: &shape,
     };
     match elements(body, 0, start, &of, &end, ctx) {
         Some(close) => {
@@ -287,10 +289,12 @@ pub(super) fn salvage<S: Sink>(
         after_comma: false,
     };
     let end = End::default();
+    let shape = shape(&doc[open + 1..]);
     let of = Of {
         items: &Items::Records,
         top: false,
         one_line,
+        shape: &shape,
     };
     elements(&doc[open + 1..], 0, start, &of, &end, ctx);
 }

@@ -4,7 +4,7 @@
 //! visitors. A damaged element costs that element: where the next one starts is found by the
 //! shape of the elements around it, and the debris of a stray `]` is part of the damage.
 
-use std::io;
+use std::io::{self, Read};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::de::{DeserializeSeed, IgnoredAny};
@@ -14,7 +14,7 @@ use super::json::{short_message, Element, ItemSeed, RowSeed};
 use super::scan;
 use super::structure::{
     nests_deeper_than, next_element, signature, string_end, value_end, without_trailing_commas,
-    MAX_NESTING,
+    Signature, Walker, MAX_NESTING,
 };
 use super::{FileCtx, Input, Sink};
 use crate::normalize::{Field, Raw, Reason};
@@ -108,6 +108,7 @@ pub(super) fn read_array<S: Sink, M: Fn() -> S + Sync>(
     } else {
         last_element_end
     };
+    let (shape, input) = first_shape(input)?;
     let mut blocks = Blocks::new(input, cut).array(lines);
     let end = End::default();
     super::in_parallel(&mut blocks, ctx, make, |piece, c| {
@@ -116,6 +117,7 @@ pub(super) fn read_array<S: Sink, M: Fn() -> S + Sync>(
                 items,
                 top,
                 one_line: None,
+                shape: &shape,
             };
             elements(b, first, at, &of, &end, c);
         })
@@ -137,6 +139,20 @@ pub(super) fn read_array<S: Sink, M: Fn() -> S + Sync>(
         ctx.warn(w);
     }
     Ok(None)
+}
+
+/// The shape of an array's first element, read from the start of `input` (just after the
+/// array's `[`), and the input again whole.
+fn first_shape(mut input: Input) -> io::Result<(Option<Signature<'static>>, Input)> {
+    let mut head = Vec::with_capacity(1024);
+    (&mut input).take(1024).read_to_end(&mut head)?;
+    Ok((shape(&head), Box::new(io::Cursor::new(head).chain(input))))
+}
+
+/// The shape ([`signature`]) of the first element of array elements `b`.
+pub(super) fn shape(b: &[u8]) -> Option<Signature<'static>> {
+    let at = b.iter().take_while(|c| c.is_ascii_whitespace()).count();
+    signature(b, at).map(Signature::into_owned)
 }
 
 /// How the array ended, as the workers saw it.
@@ -194,6 +210,9 @@ pub(super) struct Of<'a> {
     pub(super) top: bool,
     /// A document on one line of JSON Lines: its records are reported at that line.
     pub(super) one_line: Option<u64>,
+    /// The first bytes of the array's first element ([`signature`]): where a damaged element
+    /// starts a block, no element before it in the block shows the shape of the next.
+    pub(super) shape: &'a Option<Signature<'static>>,
 }
 
 /// Whether the `]` at `b[i]`, between elements, is a stray one: more elements follow it. After
@@ -222,6 +241,7 @@ pub(super) fn elements<S: Sink>(
         items,
         top,
         one_line,
+        shape,
     } = *of;
     // Checked once for the fast scanner, which then reads element after element in place.
     let checked = match items {
@@ -291,9 +311,10 @@ pub(super) fn elements<S: Sink>(
                     // To its end, or to where the next element starts if that comes first (a
                     // lost quote makes everything after it look like a string).
                     let stop = value_end(b, i).unwrap_or(b.len());
-                    let resync = last_good
-                        .and_then(|g| signature(b, g))
-                        .and_then(|sig| next_element(b, i, stop, &sig));
+                    let resync = [last_good.and_then(|g| signature(b, g)), shape.clone()]
+                        .into_iter()
+                        .flatten()
+                        .find_map(|sig| next_element(b, i, stop, &sig));
                     i = resync.unwrap_or(stop);
                     continue;
                 }
@@ -320,11 +341,55 @@ pub(super) fn elements<S: Sink>(
                     i = stop;
                     continue;
                 };
+                // A document of its own (a list of Event Hubs messages): its damage costs one
+                // record of its array, not the whole document.
+                if let Some((open, inner)) = envelope(&b[i..stop]) {
+                    let body = &b[i + open..];
+                    let start = ArrayAt {
+                        newlines: line - 1 + blocks::newlines(&b[i..i + open]),
+                        after_comma: false,
+                    };
+                    let shape = self::shape(body);
+                    let of = Of {
+                        items: &inner,
+                        top: false,
+                        one_line,
+                        shape: &shape,
+                    };
+                    let inner_end = End::default();
+                    let Some(close) = elements(body, 0, start, &of, &inner_end, ctx) else {
+                        if inner_end.truncated.load(Ordering::Relaxed) {
+                            end.truncated.store(true, Ordering::Relaxed);
+                        }
+                        return None;
+                    };
+                    // On past the rest of the document, to its closing brace.
+                    let rest = i + open + close + 1;
+                    let inside = if matches!(inner, Items::Rows(_)) {
+                        3
+                    } else {
+                        1
+                    };
+                    i = rest
+                        + Walker::inside(inside)
+                            .end(&b[rest..])
+                            .unwrap_or(b.len() - rest);
+                    last_good = None;
+                    continue;
+                }
                 debris = true;
                 // Damaged: it ends where the next element starts, which the elements around
                 // it show (a lost quote makes everything after it look like a string).
-                let resync = signature(b, last_good.unwrap_or(i))
-                    .and_then(|sig| next_element(b, i + 1, stop, &sig));
+                // The shape of the last good element of the block, else its own, else the
+                // array's first: the first that finds a next element.
+                let resync = [
+                    last_good.and_then(|g| signature(b, g)),
+                    signature(b, i),
+                    shape.clone(),
+                ]
+                .into_iter()
+                .flatten()
+                .find_map(|sig| next_element(b, i + 1, stop, &sig));
                 let (reason, why, to) = match resync {
                     Some(j) => (Reason::BadDocument, short_message(&e), j),
                     None if e.is_eof() => {

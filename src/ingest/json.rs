@@ -16,7 +16,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::record_seed::{finish_record, record_entry, Key, RecordSeed};
+use super::record_seed::{finish_record, record_entry, Key};
 use crate::normalize::{key_role, Context, Field, KeyRole, Raw, Val};
 
 /// Cuts ` at line 1 column 7` off serde_json's message; the caller says where.
@@ -220,15 +220,16 @@ impl<'de> Visitor<'de> for ItemSeed<'_, 'de> {
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a record or an array of records")
     }
+    /// A record, or a document of its own (an array of Event Hubs message bodies, of query
+    /// API responses), whose records are read with their index in it.
     fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<(), A::Error> {
-        let raw = RecordSeed {
-            ctx: Context::Record,
-        }
-        .visit_map(m)?;
-        if let Some(raw) = raw {
-            (self.emit)(Element::Record(raw, self.index));
-        }
-        Ok(())
+        let index = self.index;
+        let emit = self.emit;
+        let mut tagged = |e: Element<'de>| match e {
+            Element::Record(raw, 0) => emit(Element::Record(raw, index)),
+            other => emit(other),
+        };
+        TopSeed { emit: &mut tagged }.visit_map(m)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
         if self.depth >= MAX_BATCH_DEPTH {

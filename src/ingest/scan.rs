@@ -86,7 +86,8 @@ impl<'a> Checked<'a> {
         if s.next()? != b'{' {
             return None;
         }
-        s.object(Context::Record, false, 0, raw)?;
+        // An element that is a document of its own (`records`, `tables`) is the serde path's.
+        s.object(Context::Record, true, 0, raw)?;
         Some(s.i)
     }
 }

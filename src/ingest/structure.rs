@@ -30,9 +30,20 @@ pub(super) fn string_end(b: &[u8], mut i: usize) -> Option<usize> {
 /// (with its quotes) or the first bytes of an array's first value. The elements of one
 /// array share them (`{"TableName"`, `{"time"`, `["7c1e4d2a`), which is what finds where the
 /// next element starts when a damaged one hides it.
+#[derive(Clone)]
 pub(super) struct Signature<'a> {
     open: u8,
-    head: &'a [u8],
+    head: std::borrow::Cow<'a, [u8]>,
+}
+
+impl Signature<'_> {
+    /// The same signature, owning its bytes.
+    pub(super) fn into_owned(self) -> Signature<'static> {
+        Signature {
+            open: self.open,
+            head: std::borrow::Cow::Owned(self.head.into_owned()),
+        }
+    }
 }
 
 pub(super) fn signature(b: &[u8], i: usize) -> Option<Signature<'_>> {
@@ -56,7 +67,10 @@ pub(super) fn signature(b: &[u8], i: usize) -> Option<Signature<'_>> {
         }
         _ => return None,
     };
-    (!head.is_empty() && head.len() <= 64).then_some(Signature { open, head })
+    (!head.is_empty() && head.len() <= 64).then_some(Signature {
+        open,
+        head: head.into(),
+    })
 }
 
 /// The first comma in `b[from..to]` that is followed by an element with `sig`'s first bytes.
@@ -72,7 +86,7 @@ pub(super) fn next_element(b: &[u8], from: usize, to: usize, sig: &Signature<'_>
                     .count()
             };
             let k = skip(p + 1);
-            b.get(k) == Some(&sig.open) && b[skip(k + 1)..].starts_with(sig.head)
+            b.get(k) == Some(&sig.open) && b[skip(k + 1)..].starts_with(&sig.head)
         })
 }
 

@@ -1640,3 +1640,58 @@ fn a_records_document_with_a_broken_head_still_counts_its_records() {
     assert_eq!(c.records.len(), 4);
     assert_eq!(c.rejects.len(), 1);
 }
+
+fn sample(rel: &str) -> Vec<u8> {
+    std::fs::read(root().join("samples").join(rel)).unwrap()
+}
+
+#[test]
+fn damage_at_the_head_of_an_element_costs_that_element_only() {
+    // A stray `{` before the first key of an az CLI element: its head no longer shows its
+    // shape, and the array's first element does.
+    let text = String::from_utf8(sample("cli/az-query.json")).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[62].trim(), "\"TableName\": \"PrimaryResult\",");
+    let damaged = lines[62].replacen("\"TableName\"", "{\"TableName\"", 1);
+    lines[62] = &damaged;
+    assert_eq!(
+        counts("az.json", lines.join("\n").as_bytes()),
+        (25, 23, 2, 0)
+    );
+    // A lost quote before the first key of a one-line array.
+    let rows: Vec<String> = (0..10)
+        .map(|i| format!("{{\"TimeGenerated\": \"2026-11-24T10:00:0{i}Z\", \"ResultCode\": 500}}"))
+        .collect();
+    let text = format!("[{}]", rows.join(", ")).replacen(
+        "{\"TimeGenerated\": \"2026-11-24T10:00:03Z",
+        "{TimeGenerated\": \"2026-11-24T10:00:03Z",
+        1,
+    );
+    assert_eq!(counts("rows.json", text.as_bytes()), (10, 9, 1, 0));
+    // A lost quote closing the first key of a portal row.
+    let rows = sample("portal/mediasummary-rows.json");
+    let at = memchr::memmem::find(&rows[1900..], b"[UTC]\": ").unwrap() + 1900 + 5;
+    let mut damaged = rows.clone();
+    damaged.remove(at);
+    assert_eq!(counts("rows.json", &damaged), (25, 23, 2, 0));
+}
+
+#[test]
+fn documents_in_an_array_are_read_record_by_record() {
+    // A line with `[` between two documents makes the second an element of an array: its
+    // records still count, and its damaged record costs itself only.
+    for (rel, accepted, rejected) in [
+        ("api/query-response.json", 60, 4),
+        ("eventhubs/acs-diagnostics-message.json", 40, 2),
+    ] {
+        let one = sample(rel);
+        let mut two = one.clone();
+        two.extend_from_slice(b"[\n");
+        two.extend_from_slice(&one);
+        assert_eq!(
+            counts("two.json", &two),
+            (accepted + rejected, accepted, rejected, 0),
+            "{rel}"
+        );
+    }
+}
