@@ -13,6 +13,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
+use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -39,6 +40,8 @@ const TEMP_SUFFIX: &str = ".tmp";
 /// Where a path's bytes go: its final target, following symbolic links.
 fn target(path: &Path) -> PathBuf {
     match fs::symlink_metadata(path) {
+        // A link to a pipe (`/dev/fd/63` of a process substitution) has no path to follow.
+        Ok(m) if m.file_type().is_symlink() && special(path) => path.to_path_buf(),
         Ok(m) if m.file_type().is_symlink() => fs::canonicalize(path).unwrap_or_else(|_| {
             // A dangling link: write where it points.
             let to = fs::read_link(path).unwrap_or_else(|_| path.to_path_buf());
@@ -143,7 +146,35 @@ impl OutputSet {
     }
 
     /// Puts every staged file in place. Nothing is replaced unless every file was staged.
+    /// The directories written into are locked while it does, so that two runs into the same
+    /// directories leave the whole set of one of them, never a mix.
     pub fn commit(self) -> Result<()> {
+        let mut dirs: Vec<PathBuf> = self
+            .staged
+            .iter()
+            .filter_map(|s| match s {
+                Staged::Temp { target, .. } => target.parent().map(Path::to_path_buf),
+                Staged::Remove { path } => path.parent().map(Path::to_path_buf),
+                Staged::InPlace { .. } => None,
+            })
+            .map(|d| fs::canonicalize(&d).unwrap_or(d))
+            .collect();
+        // In one order, so that two runs cannot each hold what the other waits for.
+        dirs.sort();
+        dirs.dedup();
+        let mut locks = Vec::new();
+        for d in &dirs {
+            // A directory that cannot be locked (another filesystem) is written unlocked.
+            if let Ok(f) = File::open(if d.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                d
+            }) {
+                if f.lock().is_ok() {
+                    locks.push(f);
+                }
+            }
+        }
         for s in self.staged {
             match s {
                 Staged::Temp { path, target, file } => {
@@ -220,6 +251,10 @@ pub fn writable_dir(dir: &Path) -> Result<()> {
 /// is a device), before the run reads gigabytes.
 pub fn writable_file(path: &Path) -> Result<()> {
     let target = target(path);
+    // A FIFO is not opened to check it: its reader would take the close for the end.
+    if fs::metadata(&target).is_ok_and(|m| m.file_type().is_fifo()) {
+        return Ok(());
+    }
     if special(&target) {
         return OpenOptions::new()
             .write(true)

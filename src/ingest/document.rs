@@ -426,6 +426,14 @@ fn finish_stream<S: Sink>(
     for e in found {
         match e {
             // Read as a whole, the document does not say on which line its records are.
+            // A whole file that is one object with none of a record's fields is an export
+            // whose head was damaged (`"tabes"`), not a record without an outcome.
+            Element::Record(raw, 0) if !stand_in && raw.is_empty() => ctx.reject(
+                lines + 1,
+                Reason::NotARecord,
+                "the document holds no records: no `records` or `tables` array, and none of a record's fields".into(),
+                String::new(),
+            ),
             Element::Record(raw, i) => ctx.emit(
                 &raw,
                 || At::record(0, i),

@@ -339,6 +339,7 @@ impl<'de> Visitor<'de> for TableSeed<'_, 'de> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
         let mut columns: Option<Vec<Option<Field>>> = None;
+        let mut rows = false;
         while let Some(Key(k)) = m.next_key::<Key<'de>>()? {
             if k.eq_ignore_ascii_case("columns") {
                 let specs: Vec<ColumnSpec> = m.next_value()?;
@@ -347,6 +348,7 @@ impl<'de> Visitor<'de> for TableSeed<'_, 'de> {
                 let Some(cols) = columns.as_deref() else {
                     return Err(de::Error::custom("table rows come before its columns"));
                 };
+                rows = true;
                 m.next_value_seed(RowsSeed {
                     cols,
                     emit: &mut *self.emit,
@@ -354,6 +356,10 @@ impl<'de> Visitor<'de> for TableSeed<'_, 'de> {
             } else {
                 m.next_value::<IgnoredAny>()?;
             }
+        }
+        // A table without its rows (an empty result has `"rows": []`) lost them to damage.
+        if !rows {
+            (self.emit)(Element::NotRecord(0, "a table without `rows`".into()));
         }
         Ok(())
     }

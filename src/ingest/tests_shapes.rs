@@ -1695,3 +1695,27 @@ fn documents_in_an_array_are_read_record_by_record() {
         );
     }
 }
+
+#[test]
+fn a_document_whose_head_lost_its_name_is_a_reject_not_a_skip() {
+    let api = String::from_utf8(sample("api/query-response.json")).unwrap();
+    // `tables` misspelt: the file is one object with none of a record's fields.
+    let (c, _, _) = read_text(
+        "a.json",
+        api.replacen("\"tables\"", "\"tabes\"", 1).as_bytes(),
+    );
+    assert_eq!((c.records.len(), c.rejects.len(), c.skipped), (0, 1, 0));
+    assert_eq!(c.rejects[0].reason, Reason::NotARecord);
+    // `rows` misspelt: a table without its rows.
+    let (c, _, _) = read_text("b.json", api.replacen("\"rows\"", "\"ros\"", 1).as_bytes());
+    assert_eq!((c.records.len(), c.rejects.len()), (0, 1));
+    assert!(
+        c.rejects[0].detail.contains("without `rows`"),
+        "{:?}",
+        c.rejects
+    );
+    // An empty result is not damage.
+    let empty = r#"{"tables":[{"name":"PrimaryResult","columns":[{"name":"ResultCode","type":"int"}],"rows":[]}]}"#;
+    let (c, _, _) = read_text("c.json", empty.as_bytes());
+    assert_eq!((c.records.len(), c.rejects.len(), c.skipped), (0, 0, 0));
+}

@@ -70,31 +70,63 @@ fn label(s: &str, max: usize) -> String {
 const MAX_BARS: usize = 400;
 
 /// Failures per timeline bucket, stacked by category.
-pub fn failures_over_time(r: &Report) -> Result<String> {
-    let failing = [
-        Category::Client,
-        Category::Server,
-        Category::Global,
-        Category::Unknown,
-    ];
-    let (Some(&(first, _)), Some(&(last, _))) =
-        (r.timeline.keys().next(), r.timeline.keys().next_back())
-    else {
-        return Ok(String::new());
-    };
-    // At most MAX_BARS bars: consecutive buckets share one when the span holds more, so the
-    // chart costs the bars' memory, never the span's.
+/// The failing categories, in the order they are stacked.
+pub const FAILING: [Category; 4] = [
+    Category::Client,
+    Category::Server,
+    Category::Global,
+    Category::Unknown,
+];
+
+/// The bars of the timeline: at most [`MAX_BARS`], consecutive buckets sharing one when the
+/// span holds more, so that the chart and its table cost the bars' memory, never the span's.
+pub struct Bars {
+    /// Start of the first bar, and the width of each, in seconds.
+    pub first: i64,
+    pub width: i64,
+    /// Failures of each bar by [`FAILING`] category.
+    pub stacks: Vec<[u64; 4]>,
+    /// Whether any record (failing or not) falls in the bar.
+    pub seen: Vec<bool>,
+}
+
+/// The timeline of `r` as [`Bars`], in one pass; `None` without records.
+pub fn bars(r: &Report) -> Option<Bars> {
+    let (&(first, _), &(last, _)) = (r.timeline.keys().next()?, r.timeline.keys().next_back()?);
     let buckets = (last - first) / r.bucket_secs + 1;
     let per = (buckets as u64).div_ceil(MAX_BARS as u64).max(1) as i64;
     let n = (buckets as u64).div_ceil(per as u64) as usize;
     let width = per * r.bucket_secs;
     let mut stacks = vec![[0u64; 4]; n];
+    let mut seen = vec![false; n];
     for ((b, key), count) in &r.timeline {
+        let bar = ((b - first) / width) as usize;
+        seen[bar] = true;
         let cat = Category::of(key.0);
-        if let Some(i) = failing.iter().position(|c| *c == cat) {
-            stacks[((b - first) / width) as usize][i] += count;
+        if let Some(i) = FAILING.iter().position(|c| *c == cat) {
+            stacks[bar][i] += count;
         }
     }
+    Some(Bars {
+        first,
+        width,
+        stacks,
+        seen,
+    })
+}
+
+pub fn failures_over_time(r: &Report) -> Result<String> {
+    let failing = FAILING;
+    let Some(Bars {
+        first,
+        width,
+        stacks,
+        ..
+    }) = bars(r)
+    else {
+        return Ok(String::new());
+    };
+    let n = stacks.len();
     let max = stacks
         .iter()
         .map(|s| s.iter().sum::<u64>())

@@ -169,29 +169,20 @@ pub fn render(r: &Report, cat: &Catalogue) -> Result<String> {
     s.push_str("</section>\n");
 
     // Charts.
-    let mut buckets: Vec<i64> = r.timeline.keys().map(|(b, _)| *b).collect();
-    buckets.dedup();
-    let time_rows: Vec<Vec<String>> = buckets
-        .iter()
+    // The chart's data, bar by bar: the bars that hold any record.
+    let time_rows: Vec<Vec<String>> = charts::bars(r)
         .map(|b| {
-            let mut row = vec![escape(&crate::report::bucket_start(*b))];
-            for c in [
-                crate::catalogue::Category::Client,
-                crate::catalogue::Category::Server,
-                crate::catalogue::Category::Global,
-                crate::catalogue::Category::Unknown,
-            ] {
-                let n: u64 = r
-                    .timeline
-                    .iter()
-                    .filter(|((t, k), _)| t == b && crate::catalogue::Category::of(k.0) == c)
-                    .map(|(_, n)| n)
-                    .sum();
-                row.push(n.to_string());
-            }
-            row
+            (0..b.stacks.len())
+                .filter(|&i| b.seen[i])
+                .map(|i| {
+                    let start = b.first + i as i64 * b.width;
+                    let mut row = vec![escape(&crate::report::bucket_start(start))];
+                    row.extend(b.stacks[i].iter().map(u64::to_string));
+                    row
+                })
+                .collect()
         })
-        .collect();
+        .unwrap_or_default();
     s.push_str("<section id=\"over-time\">\n<h2>Failures over time</h2>\n");
     s.push_str(&figure(
         &charts::failures_over_time(r)?,

@@ -73,8 +73,13 @@ fn push_escaped(out: &mut String, s: &str, line_start: bool) {
                 out.push(c);
             }
             // GitHub's autolinks: `scheme://`, `mailto:`, `www.` and `user@host`. An escaped
-            // `:`, `.` or `@` renders as itself and starts no link.
-            ':' | '.' | '@' if autolink_at(s, i) => {
+            // `:` or `.` renders as itself and starts no link. cmark-gfm (GitHub's renderer)
+            // finds e-mail addresses after escapes are removed, so an `@` is also followed by
+            // an invisible U+2060 WORD JOINER, which no address holds.
+            '@' => {
+                out.push_str("\\@\u{2060}");
+            }
+            ':' | '.' if autolink_at(s, i) => {
                 out.push('\\');
                 out.push(c);
             }
@@ -94,8 +99,8 @@ fn push_escaped(out: &mut String, s: &str, line_start: bool) {
     }
 }
 
-/// Whether the `:`, `.` or `@` at `s[i]` would let GitHub-flavoured Markdown make an autolink:
-/// the `:` of `scheme://`, `mailto:` or `xmpp:`, the `.` of a `www.` that starts a word, any `@`.
+/// Whether the `:` or `.` at `s[i]` would let GitHub-flavoured Markdown make an autolink: the
+/// `:` of `scheme://`, `mailto:` or `xmpp:`, the `.` of a `www.` that starts a word.
 fn autolink_at(s: &str, i: usize) -> bool {
     let before = &s[..i];
     let ends_with = |w: &str| {
@@ -112,7 +117,7 @@ fn autolink_at(s: &str, i: usize) -> bool {
                     .next_back()
                     .is_none_or(|c| !c.is_alphanumeric())
         }
-        _ => true,
+        _ => false,
     }
 }
 
@@ -198,7 +203,7 @@ mod tests {
     fn autolinks_of_github_flavoured_markdown_are_broken() {
         assert_eq!(
             escape("see http://a.example, WWW.b.example, x@c.example mailto:y xmpp:z 12:30 wwwx.d a.www.e"),
-            "see http\\://a.example, WWW\\.b.example, x\\@c.example mailto\\:y xmpp\\:z 12:30 wwwx.d a.www\\.e"
+            "see http\\://a.example, WWW\\.b.example, x\\@\u{2060}c.example mailto\\:y xmpp\\:z 12:30 wwwx.d a.www\\.e"
         );
     }
 

@@ -161,13 +161,30 @@ impl<'h> Tester<'h> {
         if let Some(&f) = self.memo.get(&(day, key)) {
             return f;
         }
-        let f = self.verdict(day, key).status.flagged();
+        let f = self.test(day, key).status.flagged();
         self.memo.insert((day, key), f);
         f
     }
 
     /// The verdict of one key on one day.
     pub fn verdict(&mut self, day: i64, key: Key) -> Verdict {
+        // A verdict leaves out the flagged days of its baseline, whose verdicts leave out
+        // theirs, back to the first day of the history: those are worked out oldest first, so
+        // that each finds the ones it needs already known (a loop, not a recursion as deep as
+        // the history is long).
+        if let Some(&first) = self.history.days.keys().next() {
+            let mut d = day - 7 * ((day - first).max(0) / 7);
+            while d < day {
+                self.flagged(d, key);
+                d += 7;
+            }
+        }
+        self.test(day, key)
+    }
+
+    /// The verdict of one key on one day, the verdicts of its baseline days known or at most
+    /// one level away.
+    fn test(&mut self, day: i64, key: Key) -> Verdict {
         let h = self.history;
         let (count, exposure) = h
             .days
@@ -449,6 +466,28 @@ mod tests {
     }
 
     const K: Key = (404, Some(8522));
+
+    #[test]
+    fn a_century_of_weekly_history_is_tested_without_deep_recursion() {
+        // One day a week for a hundred years: each verdict leaves out the flagged days of its
+        // baseline, back to the first; they are worked out in a loop, so a small stack holds.
+        let counts: Vec<[(Key, u64); 1]> = (0..5_200u64).map(|w| [(K, 1 + w % 3)]).collect();
+        let days: Vec<Day<'_>> = counts
+            .iter()
+            .enumerate()
+            .map(|(w, c)| (w as i64 * 7, 100, &c[..]))
+            .collect();
+        let h = hist(&days);
+        let last = 5_199 * 7;
+        let report = std::thread::Builder::new()
+            .stack_size(128 * 1024)
+            .spawn(move || detect(&h, Some(last), TH))
+            .unwrap()
+            .join()
+            .expect("no stack overflow");
+        assert_eq!(report.day, Some(last));
+        assert_eq!(report.untested, 0);
+    }
 
     #[test]
     fn weekly_seasonality_is_not_a_spike() {

@@ -138,7 +138,7 @@ fn hostile_log_text_is_inert_in_markdown_html_and_csv() {
     let md = stdout(&md);
     inert_md(&md);
     assert!(
-        md.contains("| \\@\\[id\\]\\(javascript:alert\\(1\\)\\)\u{FFFD} | \\!\\[c\\]\\(http\\://evil.example/c.png\\) | 2 |"),
+        md.contains("| \\@\u{2060}\\[id\\]\\(javascript:alert\\(1\\)\\)\u{FFFD} | \\!\\[c\\]\\(http\\://evil.example/c.png\\) | 2 |"),
         "{md}"
     );
     let calls = dir.path().join("calls.csv");
@@ -529,4 +529,56 @@ fn a_catalogue_that_never_ends_or_is_utf16_is_handled() {
         .assert()
         .success();
     assert!(stdout(&out).contains("Brand new"));
+}
+
+#[test]
+fn triage_writes_through_a_fifo_and_a_pipe_opened_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("ff");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    // The reader ends at the first close: a check that opened the FIFO would leave it empty
+    // and the run waiting for a second reader.
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    bin()
+        .args([
+            "triage",
+            "8522",
+            "samples/cli",
+            "--out",
+            fifo.to_str().unwrap(),
+        ])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success();
+    assert!(reader.join().unwrap().starts_with("# Triage"));
+    // A process substitution: `--out >(cat > file)`, a link to a pipe under /dev/fd.
+    let got = dir.path().join("got.md");
+    let exe = assert_cmd::cargo::cargo_bin("acs-triage");
+    let status = std::process::Command::new("bash")
+        .current_dir(root())
+        .arg("-c")
+        .arg(format!(
+            "{} triage 8522 samples/cli --out >(cat > {}); wait",
+            exe.display(),
+            got.display()
+        ))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for _ in 0..50 {
+        if std::fs::metadata(&got).is_ok_and(|m| m.len() > 0) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(std::fs::read_to_string(&got)
+        .unwrap()
+        .starts_with("# Triage"));
 }
