@@ -43,30 +43,39 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         return Ok(());
     };
 
-    let delim = delimiter(&data[..len]);
-    // The header is the first line: a quote left open in it must not take the rows after it.
-    let header_end = line_end(&data[..len], 0);
+    // The header: the first line that names a known column, among the first few. Blank lines
+    // and Excel's `sep=;` line before it cost nothing, other text before it a reject a line.
+    let head = find_header(&data[..len]);
+    for &(p, line) in &head.junk {
+        let end = line_end(&data[..len], p);
+        let text = String::from_utf8_lossy(data[p..end].trim_ascii()).into_owned();
+        ctx.reject(
+            line,
+            Reason::NotARecord,
+            "text before the CSV header".into(),
+            text,
+        );
+    }
+    let (delim, header_start) = (head.delim, head.start);
+    // A quote left open in the header must not take the rows after it.
+    let header_end = line_end(&data[..len], header_start);
     let mut headers = ByteRecord::new();
-    reader(&data[..header_end], delim)
+    reader(&data[header_start..header_end], delim)
         .read_byte_record(&mut headers)
         .map_err(io::Error::other)?;
-    let mut local = false;
-    let fields: Vec<Option<Field>> = headers
-        .iter()
-        .map(|h| {
-            let h = String::from_utf8_lossy(h);
-            let (name, is_local) = strip_header_suffix(&h);
-            match key_role(Context::Record, name) {
-                KeyRole::Field(Field::Time) if is_local == Some(true) => {
-                    local = true;
-                    Some(Field::LocalTime)
-                }
-                KeyRole::Field(f) => Some(f),
-                _ => None,
-            }
-        })
-        .collect();
-    if !fields
+    let (fields, local) = header_fields(&headers);
+    let known = fields.iter().any(Option::is_some);
+    if !known {
+        // Not an export (text, a binary file that detection took for CSV): its first line and
+        // every row after it are rejects, not rows without a record's fields to skip.
+        let text = String::from_utf8_lossy(data[header_start..header_end].trim_ascii());
+        ctx.reject(
+            blocks::newlines(&data[..header_start]) + 1,
+            Reason::NotARecord,
+            "not an export: its first line names no known column".into(),
+            text.into_owned(),
+        );
+    } else if !fields
         .iter()
         .any(|f| matches!(f, Some(Field::ResultCode | Field::ResultSignature)))
     {
@@ -141,6 +150,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         delim,
         width: headers.len(),
         wanted: &wanted,
+        known,
     };
     // Rows after the header, then every further block, parsed in parallel.
     let header_lines = blocks::newlines(&data[..header_end]);
@@ -162,6 +172,84 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         |piece, c| blocks::process(piece, c, body),
     );
     Ok(())
+}
+
+/// Where the header of a CSV file is and what comes before it.
+struct Header {
+    /// Offset of the header line.
+    start: usize,
+    delim: u8,
+    /// Lines before it that are neither blank nor `sep=`: (offset, line number).
+    junk: Vec<(usize, u64)>,
+}
+
+/// Lines looked at, at most, for the header.
+const HEADER_LOOKAHEAD: usize = 10;
+
+/// The header of the CSV text `b`: the first of its first lines that names a known column,
+/// else its first line that is not blank. A `sep=X` line (Excel's delimiter hint) gives the
+/// delimiter.
+fn find_header(b: &[u8]) -> Header {
+    let mut sep = None;
+    let mut junk = Vec::new();
+    let mut first_text = None;
+    let mut p = 0;
+    for line in 1..=HEADER_LOOKAHEAD as u64 {
+        if p >= b.len() {
+            break;
+        }
+        let end = line_end(b, p);
+        let text = b[p..end].trim_ascii();
+        if let Some(d) = text.strip_prefix(b"sep=").filter(|d| d.len() == 1) {
+            sep = Some(d[0]);
+        } else if !text.is_empty() {
+            first_text.get_or_insert((p, junk.len()));
+            let delim = sep.unwrap_or_else(|| delimiter(&b[p..]));
+            let mut headers = ByteRecord::new();
+            let names = reader(&b[p..end], delim)
+                .read_byte_record(&mut headers)
+                .is_ok_and(|_| header_fields(&headers).0.iter().any(Option::is_some));
+            if names {
+                return Header {
+                    start: p,
+                    delim,
+                    junk,
+                };
+            }
+            junk.push((p, line));
+        }
+        p = end;
+    }
+    // No line names a known column: the first with text is taken as the header.
+    let (start, before) = first_text.unwrap_or((0, 0));
+    junk.truncate(before);
+    Header {
+        start,
+        delim: sep.unwrap_or_else(|| delimiter(&b[start..])),
+        junk,
+    }
+}
+
+/// The field each header column holds (`None` for the columns not read), and whether its
+/// time is a `[Local Time]` one.
+fn header_fields(headers: &ByteRecord) -> (Vec<Option<Field>>, bool) {
+    let mut local = false;
+    let fields = headers
+        .iter()
+        .map(|h| {
+            let h = String::from_utf8_lossy(h);
+            let (name, is_local) = strip_header_suffix(&h);
+            match key_role(Context::Record, name) {
+                KeyRole::Field(Field::Time) if is_local == Some(true) => {
+                    local = true;
+                    Some(Field::LocalTime)
+                }
+                KeyRole::Field(f) => Some(f),
+                _ => None,
+            }
+        })
+        .collect();
+    (fields, local)
 }
 
 /// The delimiter of a file, from its header line: commas, or semicolons (Excel in locales
@@ -528,6 +616,8 @@ struct Row<'w> {
     delim: u8,
     width: usize,
     wanted: &'w [(usize, Field)],
+    /// Whether the header named any known column: if not, no row is a record.
+    known: bool,
 }
 
 impl Row<'_> {
@@ -540,6 +630,13 @@ impl Row<'_> {
         ctx: &mut FileCtx<'_, S>,
     ) {
         let text = || (0..n).map(&field).collect::<Vec<_>>().join(",");
+        if !self.known {
+            if (0..n).any(|i| !field(i).as_bytes().trim_ascii().is_empty()) {
+                let why = "not an export: its first line names no known column";
+                ctx.reject(line, Reason::NotARecord, why.into(), text());
+            }
+            return;
+        }
         if n != self.width {
             ctx.reject(
                 line,

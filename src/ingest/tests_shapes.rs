@@ -515,9 +515,46 @@ fn query_api_partial_error_is_a_warning_and_the_rows_still_count() {
 
 #[test]
 fn csv_without_a_code_column_is_said() {
-    let (_, r, _d) = read_text("export.csv", b"a,b\n1,2\n");
+    let (c, r, _d) = read_text("export.csv", b"TimeGenerated,b\n2026-11-24T10:00:00Z,2\n");
     assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
     assert!(r.warnings[0].contains("no ResultCode or ResultSignature column"));
+    assert_eq!(c.rejects.len(), 1);
+    // A header that names no known column at all: not an export, every line a reject.
+    let (c, _, _d) = read_text("export.csv", b"a,b\n1,2\n\n3,4\n");
+    let lines: Vec<(u64, Reason)> = c.rejects.iter().map(|r| (r.line, r.reason)).collect();
+    assert_eq!(
+        lines,
+        [
+            (1, Reason::NotARecord),
+            (2, Reason::NotARecord),
+            (4, Reason::NotARecord)
+        ]
+    );
+}
+
+#[test]
+fn lines_before_a_csv_header_cost_no_row() {
+    let csv = sample("portal/mediasummary-en-us.csv");
+    let plain = counts("a.csv", &csv);
+    // Excel's delimiter hint and blank lines cost nothing; a title line is one reject.
+    for (before, extra) in [
+        (&b"sep=,\r\n"[..], 0),
+        (b"\r\n\r\n", 0),
+        (b"Export of 24 Nov\r\n", 1),
+    ] {
+        let mut text = before.to_vec();
+        text.extend_from_slice(&csv);
+        let (read, accepted, rejected, skipped) = counts("a.csv", &text);
+        assert_eq!(
+            (read, accepted, rejected, skipped),
+            (plain.0 + extra, plain.1, plain.2 + extra, plain.3),
+            "{:?}",
+            String::from_utf8_lossy(before)
+        );
+    }
+    // `sep=;` gives the delimiter of a file whose header alone would say comma.
+    let text = b"sep=;\nTimeGenerated;ResultCode;A,B,C,D\n2026-11-24T10:00:00Z;500;x\n";
+    assert_eq!(counts("b.csv", text), (1, 1, 0, 0));
 }
 
 #[test]
