@@ -120,6 +120,7 @@ pub enum Reason {
     TooLarge,
     TooDeep,
     TimeOutOfRange,
+    TooManyKeys,
     Unreadable,
 }
 
@@ -139,6 +140,7 @@ impl Reason {
             Reason::TooLarge => "record too large",
             Reason::TooDeep => "nested too deep",
             Reason::TimeOutOfRange => "time out of range",
+            Reason::TooManyKeys => "too many distinct keys",
             Reason::Unreadable => "unreadable file",
         }
     }

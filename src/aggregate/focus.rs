@@ -52,11 +52,13 @@ impl Focus {
 }
 
 impl Sink for Focus {
-    fn record(&mut self, rec: &Record<'_>) {
+    fn record(&mut self, rec: &Record<'_>) -> bool {
         let before = self.all.accepted;
-        self.all.record(rec);
+        if !self.all.record(rec) {
+            return false;
+        }
         if self.all.accepted == before || !self.matches(rec.code, rec.subcode) {
-            return;
+            return true;
         }
         if let Some(id) = rec.call_id() {
             let c = self.calls.entry(id.into()).or_default();
@@ -74,6 +76,7 @@ impl Sink for Focus {
         } else {
             self.other_messages += 1;
         }
+        true
     }
 
     fn reject(&mut self, rej: Reject) {

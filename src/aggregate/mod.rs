@@ -139,6 +139,13 @@ pub struct DiagStats {
     pub calls: Calls,
 }
 
+/// Distinct (UTC day, operation, kind, code, subcode) cells a run keeps, shared among its
+/// workers. Real exports have a few thousand (a month of a hundred keys over thirty
+/// operations); past it (an input of made-up codes or operations by the hundred thousand),
+/// the records of new cells are rejects, so memory stays bounded (a cell and what is derived
+/// from it take about 2 KB). Which records those are depends on how the work was split.
+pub const MAX_CELLS: usize = 250_000;
+
 /// Distinct diagnostic rows kept per worker; records of new ones past it are counted under
 /// [`OTHER_DIAGNOSTICS`] of their (code, subcode), so hostile messages cannot exhaust memory.
 pub const MAX_DIAGNOSTICS: usize = 10_000;
@@ -180,6 +187,8 @@ pub struct Aggregator {
     pub bucket_secs: i64,
     /// Whether ResultMessages are counted: only the Markdown and HTML outputs show them.
     pub keep_messages: bool,
+    /// This worker's share of [`MAX_CELLS`].
+    max_cells: usize,
     pub accepted: u64,
     pub rejected: u64,
     pub skipped: u64,
@@ -214,6 +223,7 @@ impl Aggregator {
             window,
             bucket_secs,
             keep_messages: true,
+            max_cells: (MAX_CELLS / rayon::current_num_threads().max(1)).max(1),
             accepted: 0,
             rejected: 0,
             skipped: 0,
@@ -366,13 +376,24 @@ impl Aggregator {
 }
 
 impl Sink for Aggregator {
-    fn record(&mut self, rec: &Record<'_>) {
+    fn record(&mut self, rec: &Record<'_>) -> bool {
         if !self.window.contains(rec.time) {
             self.outside += 1;
-            return;
+            return true;
+        }
+        let t = rec.time.timestamp();
+        if self.cells.len() + self.pending.len() >= self.max_cells {
+            // Near the budget: count what is pending, then take a new cell only within it.
+            self.flush();
+            let known = self.operations.get(&rec.operation).is_some_and(|op| {
+                self.cells
+                    .contains_key(&(t.div_euclid(DAY), op, rec.kind, rec.code, rec.subcode))
+            });
+            if !known && self.cells.len() >= self.max_cells {
+                return false;
+            }
         }
         self.accepted += 1;
-        let t = rec.time.timestamp();
         let op = self.operations.intern(&rec.operation);
         let call = match rec.call_id() {
             None => PendingCall::None,
@@ -394,6 +415,7 @@ impl Sink for Aggregator {
         if !rec.sip.is_empty() || !rec.q850.is_empty() {
             self.diagnostic(rec);
         }
+        true
     }
 
     fn reject(&mut self, rej: Reject) {

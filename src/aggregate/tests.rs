@@ -138,3 +138,22 @@ fn counts_calls_buckets_and_window() {
         vec![((h0, (404, Some(8522))), 3)]
     );
 }
+
+#[test]
+fn past_its_budget_of_cells_the_aggregator_takes_no_new_one() {
+    let mut a = Aggregator::new(Window::default(), 3600);
+    a.max_cells = 3;
+    let t = "2026-11-24T10:00:00Z";
+    // Three keys fill the budget; records of those keys are still taken, a fourth key is not.
+    for sub in 1..=3 {
+        assert!(a.record(&rec(t, 400, Some(sub), "c")));
+    }
+    assert!(!a.record(&rec(t, 400, Some(4), "c")));
+    assert!(a.record(&rec(t, 400, Some(2), "d")));
+    // A known key on a new day is a new cell too.
+    assert!(!a.record(&rec("2026-11-25T10:00:00Z", 400, Some(1), "c")));
+    a.done();
+    assert_eq!(a.accepted, 4);
+    assert_eq!(a.by_key.len(), 3);
+    assert_eq!(a.by_key[&(400, Some(2))].count, 2);
+}

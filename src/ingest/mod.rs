@@ -41,7 +41,9 @@ pub const MAX_RECORD_BYTES: usize = 4 << 20;
 
 /// Where records go. One sink per worker; the sinks are merged at the end.
 pub trait Sink: Send + Sized {
-    fn record(&mut self, rec: &Record<'_>);
+    /// Takes one record; false when the sink holds no more of its kind (see
+    /// [`crate::aggregate::MAX_CELLS`]), and the record is then rejected where it was read.
+    fn record(&mut self, rec: &Record<'_>) -> bool;
     fn reject(&mut self, rej: Reject);
     /// A record without an outcome by design (streaming usage, a lifecycle event).
     fn skip(&mut self, reason: SkipReason);
@@ -113,8 +115,15 @@ impl<S: Sink> FileCtx<'_, S> {
         }
         match normalize::normalize(raw, &self.rules) {
             Outcome::Record(r) => {
-                self.counts.accepted += 1;
-                self.sink.record(&r);
+                if self.sink.record(&r) {
+                    self.counts.accepted += 1;
+                } else {
+                    let why = format!(
+                        "more than {} distinct (day, operation, code, subcode) combinations in the input",
+                        crate::aggregate::MAX_CELLS
+                    );
+                    self.reject(at(), Reason::TooManyKeys, why, context());
+                }
             }
             Outcome::Skip(reason) => {
                 self.counts.skipped += 1;

@@ -20,8 +20,9 @@ pub(super) struct Collect {
 }
 
 impl Sink for Collect {
-    fn record(&mut self, rec: &Record<'_>) {
+    fn record(&mut self, rec: &Record<'_>) -> bool {
         self.records.push(rec.to_owned_record());
+        true
     }
     fn reject(&mut self, rej: Reject) {
         self.rejects.push(rej);

@@ -1,39 +1,57 @@
 //! JSON output: tables as arrays of objects, keys in column order, numbers as numbers.
 
-use serde_json::{Map, Number, Value};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde_json::Value;
 
 use crate::report::table::{Cell, Table};
 
-fn value(c: &Cell) -> Value {
-    match c {
-        Cell::Null => Value::Null,
-        Cell::Bool(b) => Value::Bool(*b),
-        Cell::Text(s) => Value::String(s.clone()),
-        Cell::Int(n) => Value::from(*n),
-        Cell::Float(f) => {
-            Number::from_f64((f * 10_000.0).round() / 10_000.0).map_or(Value::Null, Value::Number)
+impl Serialize for Cell {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Cell::Null => s.serialize_unit(),
+            Cell::Bool(b) => s.serialize_bool(*b),
+            Cell::Text(t) => s.serialize_str(t),
+            Cell::Int(n) => s.serialize_i64(*n),
+            Cell::Float(f) if f.is_finite() => s.serialize_f64((f * 10_000.0).round() / 10_000.0),
+            Cell::Float(_) => s.serialize_unit(),
         }
     }
 }
 
-/// A table as an array of row objects, keys in column order.
+/// A table as an array of row objects, keys in column order, written row by row as it is
+/// serialized: a table of many rows costs no tree of values.
+pub struct Rows<'a>(pub &'a Table);
+
+impl Serialize for Rows<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let t = self.0;
+        let mut seq = s.serialize_seq(Some(t.rows.len()))?;
+        for r in &t.rows {
+            seq.serialize_element(&Row(&t.columns, r))?;
+        }
+        seq.end()
+    }
+}
+
+struct Row<'a>(&'a [(&'static str, crate::report::table::Col)], &'a [Cell]);
+
+impl Serialize for Row<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.1.len()))?;
+        for ((name, _), c) in self.0.iter().zip(self.1) {
+            m.serialize_entry(name, c)?;
+        }
+        m.end()
+    }
+}
+
+/// A table as a JSON value: an array of row objects, keys in column order.
 pub fn rows(t: &Table) -> Value {
-    Value::Array(
-        t.rows
-            .iter()
-            .map(|r| {
-                let mut m = Map::new();
-                for ((name, _), c) in t.columns.iter().zip(r) {
-                    m.insert(name.to_string(), value(c));
-                }
-                Value::Object(m)
-            })
-            .collect(),
-    )
+    serde_json::to_value(Rows(t)).unwrap_or(Value::Null)
 }
 
 /// A value as pretty JSON text with a final newline, as every JSON file and stream is written.
-pub fn pretty(v: &Value) -> serde_json::Result<Vec<u8>> {
+pub fn pretty<T: Serialize + ?Sized>(v: &T) -> serde_json::Result<Vec<u8>> {
     let mut s = serde_json::to_vec_pretty(v)?;
     s.push(b'\n');
     Ok(s)

@@ -118,7 +118,7 @@ pub fn report_files(
                 files.push(("report.html", Some(html::render(r, cat)?.into_bytes())));
             }
             ReportFormat::Json => {
-                let s = json::pretty(&report_json::render(r, cat))?;
+                let s = report_json::render(r, cat)?;
                 files.push(("report.json", Some(s)));
             }
         }

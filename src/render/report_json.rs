@@ -1,20 +1,51 @@
 //! `report.json`: every table of the report in one document, for machines.
 
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::catalogue::Catalogue;
-use crate::render::json::rows;
+use crate::render::json::{pretty, rows, Rows};
 use crate::report::tables::reason_text;
 use crate::report::{rfc3339, spike_sentence, Report};
 use crate::spikes::history::day_text;
 
-pub fn render(r: &Report, cat: &Catalogue) -> Value {
-    json!({
-        "spikes": {
+/// `report.json`: the small sections as values, the tables written row by row.
+#[derive(Serialize)]
+struct Doc<'a> {
+    spikes: Value,
+    period: Value,
+    catalogue: &'a [String],
+    records: Value,
+    failure_rate: f64,
+    inputs: Value,
+    by_category: Rows<'a>,
+    by_mitigation: Rows<'a>,
+    by_code: Rows<'a>,
+    by_operation: Rows<'a>,
+    timeline: Rows<'a>,
+    by_sip: Rows<'a>,
+    rejects: Rows<'a>,
+    data_quality: Value,
+}
+
+/// The report as pretty JSON text with a final newline.
+pub fn render(r: &Report, cat: &Catalogue) -> serde_json::Result<Vec<u8>> {
+    let spikes_table = r.spikes_table();
+    let tables = [
+        r.by_category(),
+        r.by_mitigation(),
+        r.by_code(),
+        r.by_operation(),
+        r.timeline_table(),
+        r.by_sip(),
+        r.rejects_table(),
+    ];
+    let doc = Doc {
+        spikes: json!({
             "day": r.spikes.day.map(day_text),
             "note": r.spikes.note,
             "untested_keys": r.spikes.untested,
-            "rows": rows(&r.spikes_table()),
+            "rows": rows(&spikes_table),
             "explanations": r.spikes.flagged.iter().map(|v| json!({
                 "code": v.key.0, "subcode": v.key.1, "sentence": spike_sentence(v, cat),
                 "count": v.count, "exposure": v.exposure,
@@ -23,36 +54,43 @@ pub fn render(r: &Report, cat: &Catalogue) -> Value {
                 "expected": v.expected, "ratio": v.ratio, "p_value": v.p_value,
                 "status": v.status.as_str(),
             })).collect::<Vec<Value>>(),
-        },
-        "period": {
+        }),
+        period: json!({
             "first": r.first.map(rfc3339),
             "last": r.last.map(rfc3339),
             "since": r.window.since.map(rfc3339),
             "until": r.window.until.map(rfc3339),
             "bucket_seconds": r.bucket_secs,
-        },
-        "catalogue": r.catalogue,
-        "records": {
+        }),
+        catalogue: &r.catalogue,
+        records: json!({
             "read": r.read,
             "accepted": r.accepted,
             "rejected": r.rejected,
             "skipped": r.skipped,
             "outside_window": r.outside,
             "failures": r.failures,
-        },
-        "failure_rate": r.failure_rate(),
-        "inputs": r.inputs.iter().map(|f| json!({
-            "file": f.path, "shape": f.shape, "accepted": f.accepted,
-            "rejected": f.rejected, "skipped": f.skipped,
-        })).collect::<Vec<Value>>(),
-        "by_category": rows(&r.by_category()),
-        "by_mitigation": rows(&r.by_mitigation()),
-        "by_code": rows(&r.by_code()),
-        "by_operation": rows(&r.by_operation()),
-        "timeline": rows(&r.timeline_table()),
-        "by_sip": rows(&r.by_sip()),
-        "rejects": rows(&r.rejects_table()),
-        "data_quality": {
+        }),
+        failure_rate: r.failure_rate(),
+        inputs: r
+            .inputs
+            .iter()
+            .map(|f| {
+                json!({
+                    "file": f.path, "shape": f.shape, "accepted": f.accepted,
+                    "rejected": f.rejected, "skipped": f.skipped,
+                })
+            })
+            .collect::<Vec<Value>>()
+            .into(),
+        by_category: Rows(&tables[0]),
+        by_mitigation: Rows(&tables[1]),
+        by_code: Rows(&tables[2]),
+        by_operation: Rows(&tables[3]),
+        timeline: Rows(&tables[4]),
+        by_sip: Rows(&tables[5]),
+        rejects: Rows(&tables[6]),
+        data_quality: json!({
             "rejects_by_reason": r.reject_groups.iter().map(|g| json!({
                 "reason": g.reason.label(),
                 "count": g.count,
@@ -68,8 +106,9 @@ pub fn render(r: &Report, cat: &Catalogue) -> Value {
                 "code": c.code, "subcode": c.subcode, "count": c.count, "calls": c.calls,
             })).collect::<Vec<Value>>(),
             "warnings": r.warnings,
-        },
-    })
+        }),
+    };
+    pretty(&doc)
 }
 
 #[cfg(test)]
@@ -79,8 +118,7 @@ mod snapshots {
     #[test]
     fn report_json() {
         let cat = fixture::catalogue();
-        let v = super::render(&fixture::report(&cat), &cat);
-        let text = String::from_utf8(crate::render::json::pretty(&v).unwrap()).unwrap();
+        let text = String::from_utf8(super::render(&fixture::report(&cat), &cat).unwrap()).unwrap();
         insta::assert_snapshot!(text);
     }
 }

@@ -74,8 +74,9 @@ pub fn records_of(inputs: &[PathBuf]) -> Vec<acs_triage::normalize::Record<'stat
     #[derive(Default)]
     struct Collect(Vec<Record<'static>>);
     impl Sink for Collect {
-        fn record(&mut self, r: &Record<'_>) {
+        fn record(&mut self, r: &Record<'_>) -> bool {
             self.0.push(r.to_owned_record());
+            true
         }
         fn reject(&mut self, _: Reject) {}
         fn skip(&mut self, _: acs_triage::normalize::SkipReason) {}
