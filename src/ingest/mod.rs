@@ -41,8 +41,8 @@ pub const MAX_RECORD_BYTES: usize = 4 << 20;
 
 /// Where records go. One sink per worker; the sinks are merged at the end.
 pub trait Sink: Send + Sized {
-    /// Takes one record; false when the sink holds no more of its kind (see
-    /// [`crate::aggregate::MAX_CELLS`]), and the record is then rejected where it was read.
+    /// Takes one record; false when the sink holds no more of its kind (a budget of distinct
+    /// keys spent), and the record is then rejected where it was read.
     fn record(&mut self, rec: &Record<'_>) -> bool;
     fn reject(&mut self, rej: Reject);
     /// A record without an outcome by design (streaming usage, a lifecycle event).
@@ -118,11 +118,8 @@ impl<S: Sink> FileCtx<'_, S> {
                 if self.sink.record(&r) {
                     self.counts.accepted += 1;
                 } else {
-                    let why = format!(
-                        "more than {} distinct (day, operation, code, subcode) combinations in the input",
-                        crate::aggregate::MAX_CELLS
-                    );
-                    self.reject(at(), Reason::TooManyKeys, why, context());
+                    let why = "more distinct (day, operation, code, subcode) combinations than a run keeps";
+                    self.reject(at(), Reason::TooManyKeys, why.into(), context());
                 }
             }
             Outcome::Skip(reason) => {
