@@ -113,7 +113,7 @@ fn real(x: f64) -> String {
     }
 }
 
-const CATEGORY: &str = r#"case(code between (200 .. 299), "success", code between (400 .. 499), "client", code between (500 .. 599), "server", code between (600 .. 699), "global", "unknown")"#;
+const CATEGORY: &str = r#"case(code == 0 or code between (200 .. 299), "success", code between (400 .. 499), "client", code between (500 .. 599), "server", code between (600 .. 699), "global", "unknown")"#;
 
 /// RFC 3339 text of a datetime column, to the millisecond, as the CSV files write it.
 fn rfc3339(col: &str, millis: bool) -> String {
@@ -183,7 +183,7 @@ fn catalogue_tables(cat: &Catalogue, out: &mut String) {
 const DESCRIBE: &str = r#"| lookup kind=leftouter Pairs on code, subcode
 | lookup kind=leftouter Subcodes on subcode
 | lookup kind=leftouter Codes on code
-| extend sub_ok = is_sub == true and (sub_class == "any" or (sub_class == "success" and code between (200 .. 299)) or (sub_class == "failure" and (code < 200 or code > 299)))
+| extend sub_ok = is_sub == true and (sub_class == "any" or (sub_class == "success" and (code == 0 or code between (200 .. 299))) or (sub_class == "failure" and code != 0 and (code < 200 or code > 299)))
 | extend ['match'] = case(is_pair == true, "exact", sub_ok, "subcode", is_code == true, "code", "none")
 | extend description = case(['match'] == "exact", pair_description, ['match'] == "subcode", sub_description, ['match'] == "code", code_description, "uncatalogued"),
          mitigation = iff(['match'] == "exact", coalesce(pair_mitigation, ""), ""),

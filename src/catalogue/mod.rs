@@ -51,7 +51,8 @@ impl Category {
 
     pub fn of(code: u32) -> Category {
         match code {
-            200..=299 => Category::Success,
+            // 0 is the PSTN page's normal call end (0/0, 0/560000, 0/540000).
+            0 | 200..=299 => Category::Success,
             400..=499 => Category::Client,
             500..=599 => Category::Server,
             600..=699 => Category::Global,

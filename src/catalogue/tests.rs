@@ -307,3 +307,14 @@ fn relative_links_become_absolute() {
     ), "{}", e.mitigation);
     assert!(!p.pairs.iter().any(|e| e.mitigation.contains("../")));
 }
+
+#[test]
+fn code_0_the_pstn_normal_call_end_is_a_success() {
+    assert_eq!(Category::of(0), Category::Success);
+    assert!(!Category::of(0).is_failure());
+    assert_eq!(Category::of(1), Category::Unknown);
+    let cat = Catalogue::load(&[], true).unwrap();
+    let l = cat.lookup(0, Some(560_000));
+    assert_eq!(l.category, Category::Success);
+    assert_eq!(l.matched, Match::Exact);
+}
