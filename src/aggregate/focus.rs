@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use foldhash::HashMap;
 
 use super::{earliest, latest, Aggregator};
-use crate::ingest::{Reject, Sink};
+use crate::ingest::{Kept, Reject, Sink};
 use crate::record::{Record, SkipReason};
 
 /// One call's records of the focused subcode.
@@ -52,13 +52,10 @@ impl Focus {
 }
 
 impl Sink for Focus {
-    fn record(&mut self, rec: &Record<'_>) -> bool {
-        let before = self.all.accepted;
-        if !self.all.record(rec) {
-            return false;
-        }
-        if self.all.accepted == before || !self.matches(rec.code, rec.subcode) {
-            return true;
+    fn record(&mut self, rec: &Record<'_>) -> Kept {
+        let kept = self.all.record(rec);
+        if kept != Kept::Counted || !self.matches(rec.code, rec.subcode) {
+            return kept;
         }
         if let Some(id) = rec.call_id() {
             let c = self.calls.entry(id.into()).or_default();
@@ -76,7 +73,7 @@ impl Sink for Focus {
         } else {
             self.other_messages += 1;
         }
-        true
+        Kept::Counted
     }
 
     fn reject(&mut self, rej: Reject) {

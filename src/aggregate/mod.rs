@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BinaryHeap};
 use chrono::{DateTime, Utc};
 use foldhash::HashMap;
 
-use crate::ingest::{Reject, Sink};
+use crate::ingest::{Kept, Reject, Sink};
 use crate::normalize::{Kind, Reason, Record, SkipReason};
 
 /// At most this many reject rows are kept for `rejects.csv`; all are counted.
@@ -376,10 +376,10 @@ impl Aggregator {
 }
 
 impl Sink for Aggregator {
-    fn record(&mut self, rec: &Record<'_>) -> bool {
+    fn record(&mut self, rec: &Record<'_>) -> Kept {
         if !self.window.contains(rec.time) {
             self.outside += 1;
-            return true;
+            return Kept::Outside;
         }
         let t = rec.time.timestamp();
         if self.cells.len() + self.pending.len() >= self.max_cells {
@@ -390,7 +390,7 @@ impl Sink for Aggregator {
                     .contains_key(&(t.div_euclid(DAY), op, rec.kind, rec.code, rec.subcode))
             });
             if !known && self.cells.len() >= self.max_cells {
-                return false;
+                return Kept::Full;
             }
         }
         self.accepted += 1;
@@ -415,7 +415,7 @@ impl Sink for Aggregator {
         if !rec.sip.is_empty() || !rec.q850.is_empty() {
             self.diagnostic(rec);
         }
-        true
+        Kept::Counted
     }
 
     fn reject(&mut self, rej: Reject) {

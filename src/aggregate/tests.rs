@@ -146,12 +146,15 @@ fn past_its_budget_of_cells_the_aggregator_takes_no_new_one() {
     let t = "2026-11-24T10:00:00Z";
     // Three keys fill the budget; records of those keys are still taken, a fourth key is not.
     for sub in 1..=3 {
-        assert!(a.record(&rec(t, 400, Some(sub), "c")));
+        assert_eq!(a.record(&rec(t, 400, Some(sub), "c")), Kept::Counted);
     }
-    assert!(!a.record(&rec(t, 400, Some(4), "c")));
-    assert!(a.record(&rec(t, 400, Some(2), "d")));
+    assert_eq!(a.record(&rec(t, 400, Some(4), "c")), Kept::Full);
+    assert_eq!(a.record(&rec(t, 400, Some(2), "d")), Kept::Counted);
     // A known key on a new day is a new cell too.
-    assert!(!a.record(&rec("2026-11-25T10:00:00Z", 400, Some(1), "c")));
+    assert_eq!(
+        a.record(&rec("2026-11-25T10:00:00Z", 400, Some(1), "c")),
+        Kept::Full
+    );
     a.done();
     assert_eq!(a.accepted, 4);
     assert_eq!(a.by_key.len(), 3);

@@ -41,15 +41,26 @@ pub const MAX_RECORD_BYTES: usize = 4 << 20;
 
 /// Where records go. One sink per worker; the sinks are merged at the end.
 pub trait Sink: Send + Sized {
-    /// Takes one record; false when the sink holds no more of its kind (a budget of distinct
-    /// keys spent), and the record is then rejected where it was read.
-    fn record(&mut self, rec: &Record<'_>) -> bool;
+    /// Takes one record, and says what became of it.
+    fn record(&mut self, rec: &Record<'_>) -> Kept;
     fn reject(&mut self, rej: Reject);
     /// A record without an outcome by design (streaming usage, a lifecycle event).
     fn skip(&mut self, reason: SkipReason);
     fn merge(&mut self, other: Self);
     /// Called once on the merged sink when every input is read.
     fn done(&mut self) {}
+}
+
+/// What a sink did with a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kept {
+    /// Counted.
+    Counted,
+    /// Outside the `--since`/`--until` window: read, not counted.
+    Outside,
+    /// The sink holds no more of its kind (a budget of distinct keys spent): the record is
+    /// rejected where it was read.
+    Full,
 }
 
 /// What one input file gave.
@@ -61,6 +72,9 @@ pub struct FileReport {
     pub accepted: u64,
     pub rejected: u64,
     pub skipped: u64,
+    /// Records outside the `--since`/`--until` window: read and valid, not counted (nor in
+    /// `accepted`).
+    pub outside: u64,
 }
 
 /// What the whole ingest gave, besides the records.
@@ -90,6 +104,7 @@ pub(crate) struct Counts {
     pub accepted: u64,
     pub rejected: u64,
     pub skipped: u64,
+    pub outside: u64,
 }
 
 impl Counts {
@@ -97,6 +112,7 @@ impl Counts {
         self.accepted += o.accepted;
         self.rejected += o.rejected;
         self.skipped += o.skipped;
+        self.outside += o.outside;
     }
 }
 
@@ -115,8 +131,11 @@ impl<S: Sink> FileCtx<'_, S> {
         }
         match normalize::normalize(raw, &self.rules) {
             Outcome::Record(r) => {
-                if self.sink.record(&r) {
+                let kept = self.sink.record(&r);
+                if kept == Kept::Counted {
                     self.counts.accepted += 1;
+                } else if kept == Kept::Outside {
+                    self.counts.outside += 1;
                 } else {
                     let why = "more distinct (day, operation, code, subcode) combinations than a run keeps";
                     self.reject(at(), Reason::TooManyKeys, why.into(), context());
@@ -298,6 +317,7 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         accepted: ctx.counts.accepted,
         rejected: ctx.counts.rejected,
         skipped: ctx.counts.skipped,
+        outside: ctx.counts.outside,
     };
     (report, ctx.warnings)
 }
@@ -349,7 +369,7 @@ pub fn ingest<S: Sink, M: Fn() -> S + Sync>(
     } else if report
         .files
         .iter()
-        .all(|f| f.accepted + f.rejected + f.skipped == 0)
+        .all(|f| f.accepted + f.rejected + f.skipped + f.outside == 0)
     {
         report.warnings.push("the inputs hold no records".into());
     }

@@ -20,9 +20,9 @@ pub(super) struct Collect {
 }
 
 impl Sink for Collect {
-    fn record(&mut self, rec: &Record<'_>) -> bool {
+    fn record(&mut self, rec: &Record<'_>) -> Kept {
         self.records.push(rec.to_owned_record());
-        true
+        Kept::Counted
     }
     fn reject(&mut self, rej: Reject) {
         self.rejects.push(rej);

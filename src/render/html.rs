@@ -378,24 +378,30 @@ pub fn render(r: &Report, cat: &Catalogue) -> Result<String> {
         .inputs
         .iter()
         .map(|f| {
-            vec![
+            let mut row = vec![
                 format!("<code>{}</code>", escape(&f.path)),
                 escape(f.shape),
                 f.accepted.to_string(),
                 f.rejected.to_string(),
                 f.skipped.to_string(),
-            ]
+            ];
+            if r.outside > 0 {
+                row.push(f.outside.to_string());
+            }
+            row
         })
         .collect();
+    let mut headers = vec!["file", "shape", "accepted", "rejected", "skipped"];
+    let mut numeric = vec![2, 3, 4];
+    if r.outside > 0 {
+        headers.push("outside window");
+        numeric.push(5);
+    }
     let _ = write!(
         s,
         "<details><summary>Input files ({})</summary>\n{}</details>\n",
         r.inputs.len(),
-        table(
-            &["file", "shape", "accepted", "rejected", "skipped"],
-            &rows,
-            &[2, 3, 4]
-        )
+        table(&headers, &rows, &numeric)
     );
     let _ = write!(
         s,

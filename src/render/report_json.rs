@@ -78,7 +78,7 @@ pub fn render(r: &Report, cat: &Catalogue) -> serde_json::Result<Vec<u8>> {
             .map(|f| {
                 json!({
                     "file": f.path, "shape": f.shape, "accepted": f.accepted,
-                    "rejected": f.rejected, "skipped": f.skipped,
+                    "rejected": f.rejected, "skipped": f.skipped, "outside_window": f.outside,
                 })
             })
             .collect::<Vec<Value>>()

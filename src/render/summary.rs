@@ -244,16 +244,26 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
         .inputs
         .iter()
         .map(|f| {
-            vec![
+            let mut row = vec![
                 f.path.clone(),
                 f.shape.to_string(),
                 f.accepted.to_string(),
                 f.rejected.to_string(),
                 f.skipped.to_string(),
-            ]
+            ];
+            if r.outside > 0 {
+                row.push(f.outside.to_string());
+            }
+            row
         })
         .collect();
-    let headers = ["file", "shape", "accepted", "rejected", "skipped"].map(String::from);
+    let mut headers: Vec<String> = ["file", "shape", "accepted", "rejected", "skipped"]
+        .map(String::from)
+        .to_vec();
+    if r.outside > 0 {
+        // Accepted, but outside --since/--until.
+        headers.push("outside window".into());
+    }
     let _ = write!(s, "{}", table_of(&headers, &rows));
     s
 }

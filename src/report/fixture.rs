@@ -120,6 +120,7 @@ pub fn inputs() -> Vec<FileReport> {
             accepted: 124,
             rejected: 1,
             skipped: 1,
+            outside: 0,
         },
         FileReport {
             path: "logs/b.json".into(),
@@ -127,6 +128,7 @@ pub fn inputs() -> Vec<FileReport> {
             accepted: 0,
             rejected: 1,
             skipped: 0,
+            outside: 0,
         },
     ]
 }

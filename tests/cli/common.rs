@@ -68,15 +68,15 @@ pub fn read_parquet(path: &Path) -> polars::prelude::DataFrame {
 
 /// The records of some inputs, read by the library as the CLI reads them.
 pub fn records_of(inputs: &[PathBuf]) -> Vec<acs_triage::normalize::Record<'static>> {
-    use acs_triage::ingest::{ingest, Reject, Sink};
+    use acs_triage::ingest::{ingest, Kept, Reject, Sink};
     use acs_triage::normalize::Record;
 
     #[derive(Default)]
     struct Collect(Vec<Record<'static>>);
     impl Sink for Collect {
-        fn record(&mut self, r: &Record<'_>) -> bool {
+        fn record(&mut self, r: &Record<'_>) -> Kept {
             self.0.push(r.to_owned_record());
-            true
+            Kept::Counted
         }
         fn reject(&mut self, _: Reject) {}
         fn skip(&mut self, _: acs_triage::normalize::SkipReason) {}

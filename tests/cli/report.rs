@@ -275,6 +275,21 @@ fn since_and_until_filter_half_open() {
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
             .unwrap();
     assert_eq!(json["records"]["accepted"], hour);
+    // Each file says what it held in the window and outside it.
+    let inputs = json["inputs"].as_array().unwrap();
+    let sum = |k: &str| inputs.iter().map(|f| f[k].as_u64().unwrap()).sum::<u64>();
+    assert_eq!(sum("accepted"), hour);
+    assert_eq!(
+        sum("outside_window"),
+        json["records"]["outside_window"].as_u64().unwrap()
+    );
+    let everything: Value =
+        serde_json::from_str(&std::fs::read_to_string(all.path().join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        sum("accepted") + sum("outside_window"),
+        everything["records"]["accepted"].as_u64().unwrap()
+    );
     // A date means its UTC midnight; an empty window accepts nothing.
     let (dir, _) = report_samples(&["--since", "2026-11-25"]);
     let rows = read_csv(&dir.path().join("by_code.csv"));
