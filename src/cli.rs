@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::IngestSettings;
-pub use crate::config::{Bucket, CodesFormat, InputFormat, Progress, ReportFormat, TriageFormat};
+pub use crate::config::{
+    Bucket, CodesFormat, FailOnSpike, InputFormat, Progress, ReportFormat, TriageFormat,
+};
 use crate::time::DateOrder;
 
 use crate::exit_codes;
@@ -258,9 +260,19 @@ pub struct ReportArgs {
     #[command(flatten)]
     pub spikes: SpikeArgs,
 
-    /// Exit 4 when any spike is flagged, for alerting from cron.
-    #[arg(long, help_heading = "Spikes")]
-    pub fail_on_spike: bool,
+    /// Exit 4 when a spike is flagged, for alerting from cron: of a failure-class key (given
+    /// alone), or of any key, caller outcomes included (`=all`).
+    #[arg(
+        long,
+        value_enum,
+        num_args = 0..=1,
+        require_equals = true,
+        default_value_t = FailOnSpike::Off,
+        default_missing_value = "failure",
+        hide_possible_values = true,
+        help_heading = "Spikes"
+    )]
+    pub fail_on_spike: FailOnSpike,
 }
 
 /// Spike detection: shared by `report` and `triage`.

@@ -152,6 +152,17 @@ pub enum ReportFormat {
     Html,
 }
 
+/// When `--fail-on-spike` exits 4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnSpike {
+    /// Never (the flag not given).
+    Off,
+    /// A spike of a failure-class key.
+    Failure,
+    /// A spike of any key, caller outcomes included.
+    All,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Bucket {
     Hour,

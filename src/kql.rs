@@ -11,7 +11,7 @@ use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 
-use crate::catalogue::{one_line, Catalogue, SubcodeClass, NO_MITIGATION};
+use crate::catalogue::{one_line, Catalogue, KeySpec, SubcodeClass, NO_MITIGATION};
 use crate::spikes::{Thresholds, BASELINE_WEEKS, MIN_BASELINE_DAYS};
 
 /// Which report the query computes.
@@ -114,6 +114,31 @@ fn real(x: f64) -> String {
 }
 
 const CATEGORY: &str = r#"case(code == 0 or code between (200 .. 299), "success", code between (400 .. 499), "client", code between (500 .. 599), "server", code between (600 .. 699), "global", "unknown")"#;
+
+/// The outcome class of a row whose `category` is set: the loaded outcome rules inlined, the
+/// config's failure keys first, as in [`crate::catalogue::OutcomeRules::of`].
+fn outcome(cat: &Catalogue) -> String {
+    let cond = |keys: Vec<KeySpec>| {
+        let parts: Vec<String> = keys
+            .iter()
+            .map(|k| match k {
+                KeySpec::Pair(c, s) => format!("(code == {c} and subcode == {s})"),
+                KeySpec::Subcode(s) => format!("subcode == {s}"),
+            })
+            .collect();
+        if parts.is_empty() {
+            "false".to_string()
+        } else {
+            parts.join(" or ")
+        }
+    };
+    let rules = &cat.outcomes;
+    format!(
+        "case(category == \"success\", \"success\", {}, \"failure\", {}, \"caller\", \"failure\")",
+        cond(rules.failure.clone()),
+        cond(rules.caller.iter().map(|c| c.key).collect()),
+    )
+}
 
 /// RFC 3339 text of a datetime column, to the millisecond, as the CSV files write it.
 fn rfc3339(col: &str, millis: bool) -> String {
@@ -245,18 +270,19 @@ pub fn query(cat: &Catalogue, o: &KqlOptions) -> String {
     }
     catalogue_tables(cat, &mut q);
     records(o, &mut q);
+    let outcome = outcome(cat);
     match o.report {
-        KqlReport::ByCode => by_code(&mut q),
+        KqlReport::ByCode => by_code(&outcome, &mut q),
         KqlReport::ByCategory => by_category(&mut q),
         KqlReport::ByMitigation => by_mitigation(&mut q),
-        KqlReport::ByOperation => by_operation(&mut q),
+        KqlReport::ByOperation => by_operation(&outcome, &mut q),
         KqlReport::Timeline => timeline(o, &mut q),
-        KqlReport::Spikes => spikes(o, &mut q),
+        KqlReport::Spikes => spikes(o, &outcome, &mut q),
     }
     q
 }
 
-fn by_code(q: &mut String) {
+fn by_code(outcome: &str, q: &mut String) {
     let _ = write!(
         q,
         "let Total = toscalar(Records | count);\n\
@@ -264,10 +290,11 @@ fn by_code(q: &mut String) {
          | summarize n = count(), earliest = min(TimeGenerated), latest = max(TimeGenerated) by code, subcode, call\n\
          | summarize ['count'] = sum(n), calls = countif(isnotempty(call)), first_time = min(earliest), last_time = max(latest) by code, subcode\n\
          | extend category = {CATEGORY}\n\
+         | extend outcome = {outcome}\n\
          {DESCRIBE}\
          | extend share = round(todouble(['count']) / Total, 4), first_seen = {}, last_seen = {}\n\
          | order by ['count'] desc, code asc, subcode asc nulls first\n\
-         | project code, subcode, category, ['match'], ['source'], callback_event, description, mitigation, ['count'], share, calls, first_seen, last_seen\n",
+         | project code, subcode, category, outcome, ['match'], ['source'], callback_event, description, mitigation, ['count'], share, calls, first_seen, last_seen\n",
         rfc3339("first_time", true),
         rfc3339("last_time", true)
     );
@@ -319,15 +346,16 @@ fn by_mitigation(q: &mut String) {
     );
 }
 
-fn by_operation(q: &mut String) {
+fn by_operation(outcome: &str, q: &mut String) {
     let _ = write!(
         q,
         "Records\n\
          | extend category = {CATEGORY}\n\
-         | summarize n = count() by operation, ['kind'], code, subcode, category, call\n\
-         | summarize ['count'] = sum(n), calls = countif(isnotempty(call)) by operation, ['kind'], code, subcode, category\n\
+         | extend outcome = {outcome}\n\
+         | summarize n = count() by operation, ['kind'], code, subcode, category, outcome, call\n\
+         | summarize ['count'] = sum(n), calls = countif(isnotempty(call)) by operation, ['kind'], code, subcode, category, outcome\n\
          | order by ['count'] desc, operation asc, ['kind'] asc, code asc, subcode asc nulls first\n\
-         | project operation, ['kind'], code, subcode, category, ['count'], calls\n"
+         | project operation, ['kind'], code, subcode, category, outcome, ['count'], calls\n"
     );
 }
 
@@ -345,7 +373,7 @@ fn timeline(o: &KqlOptions, q: &mut String) {
     );
 }
 
-fn spikes(o: &KqlOptions, q: &mut String) {
+fn spikes(o: &KqlOptions, outcome: &str, q: &mut String) {
     let day = match o.until {
         Some(u) => format!("startofday({} - 1d)", datetime(u)),
         None => "startofday(now()) - 1d".to_string(),
@@ -383,10 +411,11 @@ fn spikes(o: &KqlOptions, q: &mut String) {
                                 p_value < {p} and x >= {min_count} and ratio >= {ratio} and excess >= {excess}, \"SPIKE\",\n\
                                 \"normal\")\n\
          | where status in (\"SPIKE\", \"NEW\")\n\
+         | extend outcome = {outcome}\n\
          {DESCRIBE}\
          | extend day = format_datetime(D, \"yyyy-MM-dd\"), ['count'] = x, expected = round(expected, 4), ratio = round(ratio, 4)\n\
          | order by p_value asc, excess desc\n\
-         | project day, code, subcode, category, description, mitigation, ['count'], expected, ratio, p_value, status\n",
+         | project day, code, subcode, category, outcome, description, mitigation, ['count'], expected, ratio, p_value, status\n",
         weeks = BASELINE_WEEKS,
         min_days = MIN_BASELINE_DAYS,
         min_count = th.min_count,

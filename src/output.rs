@@ -21,9 +21,10 @@ use tempfile::NamedTempFile;
 
 /// The files `report` writes into `--out`, besides `summary.md` and `report.html`: a run never
 /// reads them back as input.
-pub const REPORT_FILES: [&str; 9] = [
+pub const REPORT_FILES: [&str; 10] = [
     "rejects.csv",
     "by_category.csv",
+    "by_outcome.csv",
     "by_mitigation.csv",
     "by_code.csv",
     "by_operation.csv",

@@ -8,6 +8,7 @@
 //! earlier one and every file over the built-in pages.
 
 mod load;
+pub mod outcome;
 pub mod query;
 
 use std::collections::{BTreeMap, HashMap};
@@ -18,6 +19,7 @@ pub use load::{
     absolute_url, csv as load_csv, markdown as load_markdown, CatalogueError, Loaded, PairRow,
     MAX_CATALOGUE_BYTES,
 };
+pub use outcome::{KeySpec, Outcome, OutcomeRules};
 pub use query::{parse_query, Query};
 
 /// The Call Automation page shipped inside the binary (see the comment at its top for source
@@ -314,9 +316,16 @@ pub struct Catalogue {
     pub subcodes: BTreeMap<u32, Generic>,
     /// (code, subcode) → index into `pairs` of the pair that counts.
     pair_index: HashMap<(u32, u32), usize>,
+    /// Which keys are the caller's doing ([`outcome`]).
+    pub outcomes: OutcomeRules,
 }
 
 impl Catalogue {
+    /// The outcome class of a key.
+    pub fn outcome(&self, code: u32, subcode: Option<u32>) -> Outcome {
+        self.outcomes.of(code, subcode)
+    }
+
     /// Adds a loaded file over what is there: its pairs over those of the same tier, its
     /// generic codes and subcodes over earlier ones. Within one file the first of two rows for
     /// the same key counts, as a reader of the page reads it top to bottom.

@@ -213,7 +213,7 @@ pub fn failures_over_time(r: &Report) -> Result<String> {
 
 /// The most frequent failing (code, subcode) keys as horizontal bars.
 pub fn top_keys(r: &Report, n: usize) -> Result<String> {
-    let top = r.top_failures(n);
+    let top = r.top_of(crate::catalogue::Outcome::Failure, n);
     if top.is_empty() {
         return Ok(String::new());
     }

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use anyhow::Result;
 
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, Outcome};
 use crate::render::markup::escape;
 use crate::render::{charts, next_link};
 use crate::report::{rfc3339, spike_sentence, Report};
@@ -78,6 +78,7 @@ h1 { font-size: 1.6rem; margin: .5rem 0 .25rem; }
 h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid var(--line); padding-bottom: .25rem; }
 h3 { font-size: 1.05rem; }
 .period { color: var(--muted); margin: 0 0 1rem; }
+.lead { margin: 0 0 1rem; }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: .75rem; }
 .card { border: 1px solid var(--line); border-radius: 8px; padding: .6rem .8rem; background: var(--bg); }
 .card .value { font-size: 1.5rem; font-weight: 600; }
@@ -125,17 +126,22 @@ pub fn render(r: &Report, cat: &Catalogue) -> Result<String> {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
          <title>Call Automation triage report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
-         <header>\n<h1>Call Automation triage report</h1>\n<p class=\"period\">{}</p>\n",
-        escape(&period)
+         <header>\n<h1>Call Automation triage report</h1>\n<p class=\"period\">{}</p>\n<p class=\"lead\"><strong>{}</strong></p>\n",
+        escape(&period),
+        escape(&crate::render::summary::needs_action_line(r))
     );
     s.push_str("<section class=\"cards\" aria-label=\"Headline numbers\">\n");
     s.push_str(&card(&r.read.to_string(), "records read"));
     s.push_str(&card(&r.accepted.to_string(), "accepted"));
     s.push_str(&card(
-        &format!("{:.2}%", r.failure_rate() * 100.0),
-        "failure rate",
+        &format!("{:.2}%", r.needs_action_rate() * 100.0),
+        "needs action",
     ));
-    s.push_str(&card(&r.failures.to_string(), "failures"));
+    s.push_str(&card(&r.needs_action.to_string(), "failure-class records"));
+    s.push_str(&card(
+        &format!("{:.2}%", r.failure_rate() * 100.0),
+        "all but success",
+    ));
     s.push_str(&card(&r.rejected.to_string(), "rejected"));
     s.push_str(&card(&r.skipped.to_string(), "skipped (no outcome)"));
     s.push_str("\n</section>\n</header>\n<main>\n");
@@ -149,12 +155,14 @@ pub fn render(r: &Report, cat: &Catalogue) -> Result<String> {
         });
         let _ = writeln!(s, "<p>{}</p>", escape(&text));
     }
-    for (i, v) in sp.flagged.iter().enumerate() {
+    for (i, row) in r.spike_rows.iter().enumerate() {
+        let v = &row.verdict;
         let m = cat.lookup(v.key.0, v.key.1).mitigation;
         let _ = write!(
             s,
-            "<div class=\"spike\">\n<p><strong>{}</strong> {}</p>\n<p>Mitigation: {}</p>\n",
+            "<div class=\"spike\">\n<p><strong>{}</strong> ({}) {}</p>\n<p>Mitigation: {}</p>\n",
             v.status.as_str(),
+            row.outcome.as_str(),
             escape(&spike_sentence(v, cat)),
             m.map(linkify)
                 .unwrap_or_else(|| "(no documented mitigation)".into())
@@ -195,7 +203,7 @@ pub fn render(r: &Report, cat: &Catalogue) -> Result<String> {
     ));
     s.push_str("</section>\n");
 
-    let top = r.top_failures(crate::render::summary::TOP);
+    let top = r.top_of(Outcome::Failure, crate::render::summary::TOP);
     let key_rows: Vec<Vec<String>> = top
         .iter()
         .map(|c| {
@@ -209,8 +217,42 @@ pub fn render(r: &Report, cat: &Catalogue) -> Result<String> {
     s.push_str("<section id=\"top-keys\">\n<h2>Top failing keys</h2>\n");
     s.push_str(&figure(
         &charts::top_keys(r, crate::render::summary::TOP)?,
-        "The most frequent failing (code, subcode) keys, with the catalogue's description.",
+        "The most frequent failure-class (code, subcode) keys, with the catalogue's description.",
         &table(&["code/subcode", "description", "count"], &key_rows, &[2]),
+    ));
+    let callers = r.top_of(Outcome::Caller, crate::render::summary::TOP_CALLER);
+    if !callers.is_empty() {
+        let rows: Vec<Vec<String>> = callers
+            .iter()
+            .map(|c| {
+                vec![
+                    escape(&c.label()),
+                    c.count.to_string(),
+                    c.calls.to_string(),
+                    escape(cat.outcomes.reason(c.code, c.subcode).unwrap_or_default()),
+                ]
+            })
+            .collect();
+        s.push_str("<h3>Caller outcomes</h3>\n<p>Driven by the caller or callee, not by the application: counted apart from the failures.</p>\n");
+        s.push_str(&table(
+            &["code/subcode", "count", "calls", "why it is the caller's"],
+            &rows,
+            &[1, 2],
+        ));
+    }
+    s.push_str("</section>\n");
+
+    let outcome_rows: Vec<Vec<String>> = r
+        .by_outcome()
+        .text_rows()
+        .into_iter()
+        .map(|row| row.iter().map(|c| escape(c)).collect())
+        .collect();
+    s.push_str("<section id=\"outcomes\">\n<h2>By outcome</h2>\n");
+    s.push_str(&table(
+        &["outcome", "count", "share", "calls"],
+        &outcome_rows,
+        &[1, 2, 3],
     ));
     s.push_str("</section>\n");
 

@@ -16,9 +16,11 @@ struct Doc<'a> {
     period: Value,
     catalogue: &'a [String],
     records: Value,
+    needs_action_rate: f64,
     failure_rate: f64,
     inputs: Value,
     by_category: Rows<'a>,
+    by_outcome: Rows<'a>,
     by_mitigation: Rows<'a>,
     by_code: Rows<'a>,
     by_operation: Rows<'a>,
@@ -33,6 +35,7 @@ pub fn render(r: &Report, cat: &Catalogue) -> serde_json::Result<Vec<u8>> {
     let spikes_table = r.spikes_table();
     let tables = [
         r.by_category(),
+        r.by_outcome(),
         r.by_mitigation(),
         r.by_code(),
         r.by_operation(),
@@ -70,7 +73,9 @@ pub fn render(r: &Report, cat: &Catalogue) -> serde_json::Result<Vec<u8>> {
             "skipped": r.skipped,
             "outside_window": r.outside,
             "failures": r.failures,
+            "needs_action": r.needs_action,
         }),
+        needs_action_rate: r.needs_action_rate(),
         failure_rate: r.failure_rate(),
         inputs: r
             .inputs
@@ -84,12 +89,13 @@ pub fn render(r: &Report, cat: &Catalogue) -> serde_json::Result<Vec<u8>> {
             .collect::<Vec<Value>>()
             .into(),
         by_category: Rows(&tables[0]),
-        by_mitigation: Rows(&tables[1]),
-        by_code: Rows(&tables[2]),
-        by_operation: Rows(&tables[3]),
-        timeline: Rows(&tables[4]),
-        by_sip: Rows(&tables[5]),
-        rejects: Rows(&tables[6]),
+        by_outcome: Rows(&tables[1]),
+        by_mitigation: Rows(&tables[2]),
+        by_code: Rows(&tables[3]),
+        by_operation: Rows(&tables[4]),
+        timeline: Rows(&tables[5]),
+        by_sip: Rows(&tables[6]),
+        rejects: Rows(&tables[7]),
         data_quality: json!({
             "rejects_by_reason": r.reject_groups.iter().map(|g| json!({
                 "reason": g.reason.label(),

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, Outcome};
 use crate::render::markdown::{escape, linkify, table, table_of, table_with, Col};
 use crate::render::sparkline;
 use crate::report::{rfc3339, spike_sentence, Report};
@@ -10,6 +10,20 @@ use crate::spikes::history::day_text;
 
 /// How many failure keys the "Top failures" table shows.
 pub const TOP: usize = 15;
+/// How many caller keys the "Caller outcomes" table shows.
+pub const TOP_CALLER: usize = 8;
+
+/// The line a report opens with: what needs action, and beside it what does not.
+pub fn needs_action_line(r: &Report) -> String {
+    format!(
+        "Needs action: {} of {} accepted records ({} failure-class). Caller outcomes (timeouts waiting for input, busy, no answer, declined): {}. All codes other than success: {}.",
+        pct(r.needs_action_rate()),
+        r.accepted,
+        r.needs_action,
+        pct(r.caller_rate()),
+        pct(r.failure_rate()),
+    )
+}
 /// How many rows the "By operation" table shows.
 pub const TOP_OPERATIONS: usize = 25;
 
@@ -39,11 +53,13 @@ fn spikes_section(s: &mut String, r: &Report, cat: &Catalogue) {
         return;
     }
     let _ = writeln!(s, "Flagged on {day}:\n");
-    for v in &sp.flagged {
+    for row in &r.spike_rows {
+        let v = &row.verdict;
         let _ = writeln!(
             s,
-            "- **{}** {}",
+            "- **{}** ({}) {}",
             v.status.as_str(),
+            row.outcome.as_str(),
             // The sentence holds the catalogue's description.
             linkify(&spike_sentence(v, cat))
         );
@@ -72,9 +88,39 @@ pub fn skip_note(r: &Report) -> String {
     format!(" (no outcome: {})", parts.join(", "))
 }
 
+/// The most frequent caller outcomes, apart from the failures, with why they are the caller's.
+fn caller_section(s: &mut String, r: &Report, cat: &Catalogue) {
+    let top = r.top_of(Outcome::Caller, TOP_CALLER);
+    if top.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "## Caller outcomes\n\nDriven by the caller or callee, not by the application: counted apart from the failures (the list is acs-triage's, changed with `[outcomes]` in the config file).\n"
+    );
+    let rows: Vec<Vec<String>> = top
+        .iter()
+        .map(|c| {
+            vec![
+                c.label(),
+                c.count.to_string(),
+                c.calls.to_string(),
+                cat.outcomes
+                    .reason(c.code, c.subcode)
+                    .unwrap_or_default()
+                    .to_string(),
+            ]
+        })
+        .collect();
+    let headers = ["code/subcode", "count", "calls", "why it is the caller's"].map(String::from);
+    let cols = [Col::Text, Col::Text, Col::Text, Col::Catalogue];
+    let _ = writeln!(s, "{}", table_with(&headers, &cols, &rows));
+}
+
 pub fn render(r: &Report, cat: &Catalogue) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# Call Automation triage report\n");
+    let _ = writeln!(s, "**{}**\n", needs_action_line(r));
     spikes_section(&mut s, r, cat);
     let _ = writeln!(s, "## Overview\n");
     let period = match (r.first, r.last) {
@@ -106,17 +152,24 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
     );
     let _ = writeln!(
         s,
-        "- **Failure rate:** {} ({} failures of {} accepted records)",
+        "- **Needs action:** {} ({} failure-class records of {} accepted)",
+        pct(r.needs_action_rate()),
+        r.needs_action,
+        r.accepted
+    );
+    let _ = writeln!(
+        s,
+        "- **Failure rate:** {} ({} records of a code other than success, caller outcomes included)",
         pct(r.failure_rate()),
         r.failures,
-        r.accepted
     );
     let _ = writeln!(s, "- **Catalogue:** {}\n", escape(&r.catalogue.join("; ")));
 
+    let _ = writeln!(s, "## By outcome\n\n{}", table(&r.by_outcome()));
     let _ = writeln!(s, "## By category\n\n{}", table(&r.by_category()));
 
     let _ = writeln!(s, "## Top failures\n");
-    let top = r.top_failures(TOP);
+    let top = r.top_of(Outcome::Failure, TOP);
     if top.is_empty() {
         let _ = writeln!(s, "No failures.\n");
     } else {
@@ -160,6 +213,7 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
         let _ = writeln!(s, "{}", table_with(&headers, &cols, &rows));
     }
 
+    caller_section(&mut s, r, cat);
     let _ = writeln!(s, "## By mitigation\n\n{}", table(&r.by_mitigation()));
     let by_operation = r.by_operation();
     let ops = by_operation.head(TOP_OPERATIONS);

@@ -56,19 +56,21 @@ pub fn run_summary(
     if !quiet {
         lines.extend(r.warnings.iter().map(|w| format!("warning: {}", line(w))));
         lines.push(format!(
-            "{} records read: {} accepted, {} rejected, {} skipped; failure rate {:.2}%; reports in {}",
+            "{} records read: {} accepted, {} rejected, {} skipped; needs action {:.2}%, failure rate {:.2}%; reports in {}",
             r.read,
             r.accepted,
             r.rejected,
             r.skipped,
+            r.needs_action_rate() * 100.0,
             r.failure_rate() * 100.0,
             line(&out.display().to_string())
         ));
-        for v in &r.spikes.flagged {
+        for s in &r.spike_rows {
             lines.push(format!(
-                "{}: {}",
-                v.status.as_str(),
-                line(&crate::report::spike_sentence(v, cat))
+                "{} ({}): {}",
+                s.verdict.status.as_str(),
+                s.outcome.as_str(),
+                line(&crate::report::spike_sentence(&s.verdict, cat))
             ));
         }
     }

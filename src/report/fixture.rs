@@ -1,6 +1,6 @@
 //! A small report, built by hand, for the tests of the report model and of every renderer:
 //! four weeks of baseline (the same weekday) and a day with a spike, a SIP diagnostic, an
-//! uncatalogued key, hostile text, rejects and a skip.
+//! uncatalogued key, a caller outcome that spikes too, hostile text, rejects and a skip.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -59,11 +59,17 @@ pub fn feed<S: Sink>(sink: &mut S) {
         for n in 0..20 {
             sink.record(&record(day, n, 200, Some(0), Kind::MediaSummary, ok));
         }
-        // One failure on each baseline day, then fifteen.
-        let failures = if day == 28 { 15 } else { 1 };
+        // One failure on each baseline day, then eighteen.
+        let failures = if day == 28 { 18 } else { 1 };
         for n in 0..failures {
             let play = "Play failed.";
             sink.record(&record(day, n, 404, Some(8522), Kind::MediaSummary, play));
+        }
+        // A caller outcome that spikes on the same day: callers went quiet.
+        let silent = if day == 28 { 15 } else { 1 };
+        for n in 0..silent {
+            let quiet = "Recognize action failed: initial silence timeout.";
+            sink.record(&record(day, n, 400, Some(8510), Kind::MediaSummary, quiet));
         }
     }
     // A record past the last day makes it complete: the day the spike test looks at.
@@ -117,7 +123,7 @@ pub fn inputs() -> Vec<FileReport> {
         FileReport {
             path: "logs/a.jsonl".into(),
             shape: "json lines",
-            accepted: 124,
+            accepted: 146,
             rejected: 1,
             skipped: 1,
             outside: 0,

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 
 use crate::aggregate::{Aggregator, Key, Window};
-use crate::catalogue::{key_label, Catalogue, Category, Match, NO_MITIGATION};
-use crate::config::MaxBad;
+use crate::catalogue::{key_label, Catalogue, Category, Match, Outcome, NO_MITIGATION};
+use crate::config::{FailOnSpike, MaxBad};
 use crate::exit_codes::Exit;
 use crate::ingest::{FileReport, Reject};
 use crate::record::{Kind, Reason, SkipReason};
@@ -41,6 +41,7 @@ pub struct CodeRow {
     pub code: u32,
     pub subcode: Option<u32>,
     pub category: Category,
+    pub outcome: Outcome,
     pub matched: Match,
     /// The catalogue page or file that gave the description.
     pub source: String,
@@ -61,6 +62,14 @@ impl CodeRow {
     pub fn label(&self) -> String {
         key_label(self.code, self.subcode)
     }
+}
+
+/// One outcome class: all three are always there, in order.
+#[derive(Debug, Clone)]
+pub struct OutcomeRow {
+    pub outcome: Outcome,
+    pub count: u64,
+    pub calls: u64,
 }
 
 /// One category: all five are always there, in order.
@@ -88,6 +97,7 @@ pub struct OperationRow {
     pub operation: String,
     pub kind: Kind,
     pub key: Key,
+    pub outcome: Outcome,
     pub count: u64,
     pub calls: u64,
 }
@@ -109,6 +119,7 @@ pub struct DiagnosticRow {
 pub struct SpikeRow {
     pub verdict: Verdict,
     pub category: Category,
+    pub outcome: Outcome,
     pub description: String,
     pub mitigation: String,
 }
@@ -137,11 +148,15 @@ pub struct Report {
     pub rejected: u64,
     pub skipped: u64,
     pub outside: u64,
+    /// Records of a code that is not a success (caller and failure outcomes).
     pub failures: u64,
+    /// Records of a failure-class outcome: what needs action.
+    pub needs_action: u64,
     pub rejects_truncated: bool,
     /// Keys, most frequent first (then code, then subcode).
     pub codes: Vec<CodeRow>,
     pub categories: Vec<CategoryRow>,
+    pub outcomes: Vec<OutcomeRow>,
     /// Most failures first (then the mitigation's text).
     pub mitigations: Vec<MitigationRow>,
     /// Most frequent first (then the operation, kind and key).
@@ -161,14 +176,25 @@ pub struct Report {
 }
 
 impl Report {
+    /// Records whose code is not a success, over the accepted.
     pub fn failure_rate(&self) -> f64 {
         share(self.failures, self.accepted)
     }
 
-    /// How the run ends: spikes found under `--fail-on-spike` first, then rejects over
-    /// `--max-bad`.
-    pub fn exit(&self, fail_on_spike: bool, max_bad: MaxBad) -> Exit {
-        if fail_on_spike && !self.spikes.flagged.is_empty() {
+    /// Failure-class records (not the callers' doing), over the accepted.
+    pub fn needs_action_rate(&self) -> f64 {
+        share(self.needs_action, self.accepted)
+    }
+
+    /// How the run ends: spikes found under `--fail-on-spike` first (of failure-class keys, or
+    /// of any with `all`), then rejects over `--max-bad`.
+    pub fn exit(&self, fail_on_spike: FailOnSpike, max_bad: MaxBad) -> Exit {
+        let paging = self.spike_rows.iter().any(|s| match fail_on_spike {
+            FailOnSpike::Off => false,
+            FailOnSpike::Failure => s.outcome == Outcome::Failure,
+            FailOnSpike::All => true,
+        });
+        if paging {
             Exit::SpikesFound
         } else if max_bad.exceeded(self.rejected, self.read) {
             Exit::TooManyRejects
@@ -186,6 +212,25 @@ impl Report {
     }
 
     /// Failure rows, most frequent first.
+    /// The keys of one outcome class, most frequent first.
+    pub fn top_of(&self, outcome: Outcome, n: usize) -> Vec<&CodeRow> {
+        self.codes
+            .iter()
+            .filter(|c| c.outcome == outcome)
+            .take(n)
+            .collect()
+    }
+
+    /// The caller outcomes' share of the accepted records.
+    pub fn caller_rate(&self) -> f64 {
+        let n = self
+            .outcomes
+            .iter()
+            .find(|o| o.outcome == Outcome::Caller)
+            .map_or(0, |o| o.count);
+        share(n, self.accepted)
+    }
+
     pub fn top_failures(&self, n: usize) -> Vec<&CodeRow> {
         self.codes
             .iter()
@@ -233,6 +278,7 @@ pub fn build(
                 code,
                 subcode: sub,
                 category: r.category,
+                outcome: cat.outcome(code, sub),
                 matched: r.matched,
                 source: r.source.to_string(),
                 callback_event: r.events(),
@@ -269,6 +315,26 @@ pub fn build(
             }
         })
         .collect();
+    let outcomes = Outcome::ALL
+        .iter()
+        .map(|&o| {
+            let in_class = || {
+                agg.by_key
+                    .iter()
+                    .filter(move |((code, sub), _)| cat.outcome(*code, *sub) == o)
+            };
+            OutcomeRow {
+                outcome: o,
+                count: in_class().map(|(_, s)| s.count).sum(),
+                calls: union_len(in_class().map(|(_, s)| &s.calls)),
+            }
+        })
+        .collect::<Vec<_>>();
+    let needs_action = outcomes
+        .iter()
+        .filter(|o: &&OutcomeRow| o.outcome == Outcome::Failure)
+        .map(|o| o.count)
+        .sum();
 
     // Failures only, grouped by the exact pair's mitigation.
     let mut groups: HashMap<String, Vec<(&Key, &crate::aggregate::KeyStats)>> = HashMap::new();
@@ -306,6 +372,7 @@ pub fn build(
             operation: k.0.to_string(),
             kind: k.1,
             key: (k.2, k.3),
+            outcome: cat.outcome(k.2, k.3),
             count: s.count,
             calls: s.calls.len(),
         })
@@ -335,6 +402,7 @@ pub fn build(
             SpikeRow {
                 verdict: v.clone(),
                 category: l.category,
+                outcome: cat.outcome(v.key.0, v.key.1),
                 description: l.description.to_string(),
                 mitigation: l.mitigation.unwrap_or_default().to_string(),
             }
@@ -363,9 +431,11 @@ pub fn build(
         skipped: agg.skipped,
         outside: agg.outside,
         failures: agg.failures(),
+        needs_action,
         rejects_truncated: agg.rejects_truncated(),
         codes,
         categories,
+        outcomes,
         mitigations,
         operations,
         timeline: agg.timeline(),

@@ -24,6 +24,7 @@ impl Report {
             ("code", Col::Number),
             ("subcode", Col::Number),
             ("category", Col::Text),
+            ("outcome", Col::Text),
             ("match", Col::Text),
             ("source", Col::Text),
             ("callback_event", Col::Text),
@@ -40,6 +41,7 @@ impl Report {
                 c.code,
                 c.subcode,
                 c.category.as_str(),
+                c.outcome.as_str(),
                 c.matched.as_str(),
                 c.source.as_str(),
                 c.callback_event.as_str(),
@@ -69,6 +71,25 @@ impl Report {
                 c.count,
                 share(c.count, self.accepted),
                 c.calls
+            ]);
+        }
+        t
+    }
+
+    /// by_outcome.csv: all three classes, in order.
+    pub fn by_outcome(&self) -> Table {
+        let mut t = Table::new(&[
+            ("outcome", Col::Text),
+            ("count", Col::Number),
+            ("share", Col::Number),
+            ("calls", Col::Number),
+        ]);
+        for o in &self.outcomes {
+            t.push(row![
+                o.outcome.as_str(),
+                o.count,
+                share(o.count, self.accepted),
+                o.calls
             ]);
         }
         t
@@ -104,6 +125,7 @@ impl Report {
             ("code", Col::Number),
             ("subcode", Col::Number),
             ("category", Col::Text),
+            ("outcome", Col::Text),
             ("count", Col::Number),
             ("calls", Col::Number),
         ]);
@@ -114,6 +136,7 @@ impl Report {
                 o.key.0,
                 o.key.1,
                 Category::of(o.key.0).as_str(),
+                o.outcome.as_str(),
                 o.count,
                 o.calls,
             ]);
@@ -144,9 +167,10 @@ impl Report {
 
     /// The CSV tables of a report by file name, rejects.csv and by_sip.csv aside (the one is
     /// always written, the other only when a record carries diagnostics).
-    pub fn csv_tables(&self) -> [(&'static str, Table); 6] {
+    pub fn csv_tables(&self) -> [(&'static str, Table); 7] {
         [
             ("by_category.csv", self.by_category()),
+            ("by_outcome.csv", self.by_outcome()),
             ("by_mitigation.csv", self.by_mitigation()),
             ("by_code.csv", self.by_code()),
             ("by_operation.csv", self.by_operation()),
@@ -185,6 +209,7 @@ impl Report {
             ("code", Col::Number),
             ("subcode", Col::Number),
             ("category", Col::Text),
+            ("outcome", Col::Text),
             ("description", Col::Catalogue),
             ("mitigation", Col::Catalogue),
             ("count", Col::Number),
@@ -201,6 +226,7 @@ impl Report {
                 v.key.0,
                 v.key.1,
                 s.category.as_str(),
+                s.outcome.as_str(),
                 s.description.as_str(),
                 s.mitigation.as_str(),
                 v.count,

@@ -15,11 +15,14 @@ fn the_model_counts_every_record_once() {
     let r = fixture::report(&cat);
     assert_eq!(
         (r.read, r.accepted, r.rejected, r.skipped),
-        (127, 124, 2, 1)
+        (149, 146, 2, 1)
     );
-    // 404/8522 (19), 503/560503 (2), 418/99999 and 487/0 are failures; 200/0 is not.
-    assert_eq!(r.failures, 23);
-    assert_eq!(r.failure_rate(), share(23, 124));
+    // 404/8522 (22), 400/8510 (19), 503/560503 (2), 418/99999 and 487/0 are not successes;
+    // 400/8510 and 487/0 are the callers' doing.
+    assert_eq!(r.failures, 45);
+    assert_eq!(r.needs_action, 25);
+    assert_eq!(r.needs_action_rate(), share(25, 146));
+    assert_eq!(r.failure_rate(), share(45, 146));
     assert_eq!(r.codes.iter().map(|c| c.count).sum::<u64>(), r.accepted);
     let keys: Vec<(u32, Option<u32>, u64)> = r
         .codes
@@ -31,7 +34,8 @@ fn the_model_counts_every_record_once() {
         keys,
         vec![
             (200, Some(0), 101),
-            (404, Some(8522), 19),
+            (404, Some(8522), 22),
+            (400, Some(8510), 19),
             (503, Some(560_503), 2),
             (418, Some(99_999), 1),
             (487, Some(0), 1),
@@ -69,6 +73,13 @@ fn the_model_joins_the_catalogue() {
     );
     assert!(r.mitigations.windows(2).all(|w| w[0].count >= w[1].count));
     assert_eq!(r.mitigations[0].keys[0], (404, Some(8522)));
+    // Outcome classes: every accepted record in one.
+    assert_eq!(r.outcomes.iter().map(|o| o.count).sum::<u64>(), r.accepted);
+    assert_eq!(r.top_of(Outcome::Caller, 5)[0].code, 400);
+    assert!(r
+        .top_of(Outcome::Failure, 10)
+        .iter()
+        .all(|c| c.outcome == Outcome::Failure));
     // Top failures leave successes out.
     assert!(r.top_failures(10).iter().all(|c| c.category.is_failure()));
 }
@@ -89,10 +100,15 @@ fn the_model_keeps_diagnostics_rejects_and_spikes() {
     assert_eq!(r.skip_counts.iter().map(|(_, n)| n).sum::<u64>(), 1);
     // The day of fifteen 404/8522 after a week of one a day is flagged.
     assert_eq!(r.spikes.day, crate::time::parse_day("2026-11-24"));
-    assert_eq!(r.spikes.flagged.len(), 1);
-    assert_eq!(r.spikes.flagged[0].key, (404, Some(8522)));
-    assert_eq!(r.spike_rows.len(), 1);
-    assert_eq!(r.spike_rows[0].category, Category::Client);
+    let flagged: Vec<(Key, Outcome)> = r
+        .spike_rows
+        .iter()
+        .map(|s| (s.verdict.key, s.outcome))
+        .collect();
+    assert_eq!(flagged.len(), 2);
+    assert!(flagged.contains(&((404, Some(8522)), Outcome::Failure)));
+    assert!(flagged.contains(&((400, Some(8510)), Outcome::Caller)));
+    assert!(r.spike_rows.iter().all(|s| s.category == Category::Client));
     // The timeline has one bucket a day per key seen that day.
     assert_eq!(r.timeline.values().sum::<u64>(), r.accepted);
 }
@@ -102,11 +118,25 @@ fn the_exit_code_follows_spikes_then_rejects() {
     let cat = fixture::catalogue();
     let r = fixture::report(&cat);
     let none = MaxBad::Count(u64::MAX);
-    assert_eq!(r.exit(false, none), Exit::Success);
-    assert_eq!(r.exit(true, none), Exit::SpikesFound);
-    assert_eq!(r.exit(false, MaxBad::Count(1)), Exit::TooManyRejects);
-    assert_eq!(r.exit(true, MaxBad::Count(1)), Exit::SpikesFound);
-    assert_eq!(r.exit(false, MaxBad::Count(2)), Exit::Success);
+    assert_eq!(r.exit(FailOnSpike::Off, none), Exit::Success);
+    assert_eq!(r.exit(FailOnSpike::Failure, none), Exit::SpikesFound);
+    assert_eq!(
+        r.exit(FailOnSpike::Off, MaxBad::Count(1)),
+        Exit::TooManyRejects
+    );
+    assert_eq!(
+        r.exit(FailOnSpike::All, MaxBad::Count(1)),
+        Exit::SpikesFound
+    );
+    assert_eq!(r.exit(FailOnSpike::Off, MaxBad::Count(2)), Exit::Success);
+    // Only a caller outcome spiked: --fail-on-spike pages for it with `all` only.
+    let mut callers_only = r.clone();
+    callers_only
+        .spike_rows
+        .retain(|s| s.outcome == Outcome::Caller);
+    assert_eq!(callers_only.spike_rows.len(), 1);
+    assert_eq!(callers_only.exit(FailOnSpike::Failure, none), Exit::Success);
+    assert_eq!(callers_only.exit(FailOnSpike::All, none), Exit::SpikesFound);
 }
 
 #[test]

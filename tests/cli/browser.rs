@@ -127,15 +127,19 @@ fn html_report_renders_in_a_real_browser() {
     assert!(dom.matches("<svg").count() >= 3);
     let json: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
-    for k in ["read", "accepted", "rejected", "skipped", "failures"] {
+    for k in ["read", "accepted", "rejected", "skipped", "needs_action"] {
         let n = json["records"][k].as_u64().unwrap();
         assert!(
             dom.contains(&format!("<div class=\"value\">{n}</div>")),
             "headline {k} = {n}"
         );
     }
-    let rate = format!("{:.2}%", json["failure_rate"].as_f64().unwrap() * 100.0);
-    assert!(dom.contains(&rate), "failure rate {rate}");
+    for k in ["needs_action_rate", "failure_rate"] {
+        let rate = format!("{:.2}%", json[k].as_f64().unwrap() * 100.0);
+        assert!(dom.contains(&rate), "{k} {rate}");
+    }
+    // The page opens with what needs action.
+    assert!(dom.contains("<p class=\"lead\"><strong>Needs action: "));
     // The injected markup is text, and it did not run.
     assert!(dom.contains("<title>Call Automation triage report</title>"));
     assert!(!dom.contains("pwned</title>"));

@@ -52,7 +52,7 @@ fn hostile_log_text_is_inert_in_markdown_html_and_csv() {
     let record = |time: &str, op: &str, corr: &str, conn: &str, msg: &str| {
         serde_json::json!({
             "time": time, "operationName": op, "correlationId": corr,
-            "properties": {"callConnectionId": conn, "resultCode": 400, "resultSubcode": 8510, "resultMessage": msg},
+            "properties": {"callConnectionId": conn, "resultCode": 400, "resultSubcode": 8536, "resultMessage": msg},
         })
         .to_string()
     };
@@ -131,7 +131,7 @@ fn hostile_log_text_is_inert_in_markdown_html_and_csv() {
 
     // triage: the calls in Markdown and in CSV.
     let md = bin()
-        .args(["triage", "8510"])
+        .args(["triage", "8536"])
         .arg(&input)
         .assert()
         .success();
@@ -143,7 +143,7 @@ fn hostile_log_text_is_inert_in_markdown_html_and_csv() {
     );
     let calls = dir.path().join("calls.csv");
     bin()
-        .args(["triage", "8510", "--format", "csv", "--out"])
+        .args(["triage", "8536", "--format", "csv", "--out"])
         .arg(&calls)
         .arg(&input)
         .assert()

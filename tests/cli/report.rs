@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 use crate::common::*;
 use serde_json::Value;
 
-const OUTPUTS: [&str; 11] = [
+const OUTPUTS: [&str; 12] = [
     "report.html",
     "spikes.csv",
     "by_category.csv",
+    "by_outcome.csv",
     "by_mitigation.csv",
     "by_code.csv",
     "by_operation.csv",
@@ -320,4 +321,53 @@ fn committed_reports_are_current() {
             "reports/{name} is stale: run `cargo run --release -- report samples/ --out reports/`"
         );
     }
+}
+
+#[test]
+fn outcome_classes_split_the_failures_and_lead_the_summary() {
+    let (dir, _) = report_samples(&[]);
+    let outcomes = read_csv(&dir.path().join("by_outcome.csv"));
+    let count = |o: &str| -> u64 {
+        outcomes.iter().find(|r| r["outcome"] == o).unwrap()["count"]
+            .parse()
+            .unwrap()
+    };
+    let codes = read_csv(&dir.path().join("by_code.csv"));
+    let by_class = |o: &str| -> u64 {
+        codes
+            .iter()
+            .filter(|r| r["outcome"] == o)
+            .map(|r| r["count"].parse::<u64>().unwrap())
+            .sum()
+    };
+    for o in ["success", "caller", "failure"] {
+        assert_eq!(count(o), by_class(o), "{o}");
+    }
+    let categories = read_csv(&dir.path().join("by_category.csv"));
+    let success: u64 = categories[0]["count"].parse().unwrap();
+    assert_eq!(categories[0]["category"], "success");
+    assert_eq!(count("success"), success);
+    // The keys the issue names are the callers'; a play that failed is not.
+    let class = |code: &str, sub: &str| {
+        codes
+            .iter()
+            .find(|r| r["code"] == code && r["subcode"] == sub)
+            .map(|r| r["outcome"].clone())
+    };
+    assert_eq!(class("400", "8510").as_deref(), Some("caller"));
+    assert_eq!(class("400", "8532").as_deref(), Some("caller"));
+    assert_eq!(class("404", "8522").as_deref(), Some("failure"));
+    assert!(count("caller") > 0 && count("failure") > 0);
+    let summary = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
+    assert!(
+        summary.starts_with("# Call Automation triage report\n\n**Needs action: "),
+        "{summary}"
+    );
+    let caller_table = summary.find("## Caller outcomes").unwrap();
+    let top = summary.find("## Top failures").unwrap();
+    assert!(top < caller_table);
+    // No caller key in the top failures.
+    let top_rows = &summary[top..caller_table];
+    assert!(!top_rows.contains("| 400/8510 |"), "{top_rows}");
+    assert!(summary[caller_table..].contains("| 400/8510 |"));
 }

@@ -116,9 +116,12 @@ fn nightly_loop_flags_exactly_the_planted_spike_and_new_key() {
     assert_eq!(spike["description"], "Invalid File Format");
     let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
     assert!(
-        summary.starts_with("# Call Automation triage report\n\n## Spikes\n"),
+        summary.starts_with("# Call Automation triage report\n\n**Needs action: "),
         "{summary}"
     );
+    // What needs action first, then the spikes.
+    let spikes_at = summary.find("## Spikes\n").unwrap();
+    assert!(spikes_at < summary.find("## Overview").unwrap());
     assert!(
         summary.contains("400/8535 Invalid File Format: 60 vs "),
         "{summary}"
@@ -131,10 +134,25 @@ fn nightly_loop_flags_exactly_the_planted_spike_and_new_key() {
         summary.contains("412/8583 Precondition Failed: 15 on 2026-11-24"),
         "{summary}"
     );
-    assert!(stderr(&run).contains("SPIKE: 400/8535"));
+    assert!(stderr(&run).contains("SPIKE (failure): 400/8535"));
+    assert_eq!(rows[0]["outcome"], "failure");
     let json: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
     assert_eq!(json["spikes"]["rows"].as_array().unwrap().len(), 2);
+
+    // A week later callers go quiet: a spike of a caller-class key pages only under `=all`.
+    let quiet = night(work.path(), 42, &[((400, 8510), 900)]);
+    let out_quiet = work.path().join("out-quiet");
+    let run = report_to(&quiet, &out_quiet, &["--history", h, "--fail-on-spike"]).code(0);
+    assert!(
+        stderr(&run).contains("SPIKE (caller): 400/8510"),
+        "{}",
+        stderr(&run)
+    );
+    let rows_quiet = read_csv(&out_quiet.join("spikes.csv"));
+    assert_eq!(rows_quiet.len(), 1);
+    assert_eq!(rows_quiet[0]["outcome"], "caller");
+    report_to(&quiet, &out_quiet, &["--history", h, "--fail-on-spike=all"]).code(4);
 
     // triage explains it, from the same history.
     let t = bin()
