@@ -46,12 +46,15 @@ use exit_codes::Exit;
 
 /// Runs the parsed command line.
 pub fn run(cli: cli::Cli) -> anyhow::Result<Exit> {
-    let catalogue = catalogue::Catalogue::load(&cli.catalogue, !cli.no_builtin_catalogue)?;
+    let mut catalogue = catalogue::Catalogue::load(&cli.catalogue, !cli.no_builtin_catalogue)?;
+    catalogue.outcomes = catalogue::OutcomeRules::default()
+        .with_overrides(&cli.outcomes.caller, &cli.outcomes.failure);
     match cli.command {
         cli::Command::Codes(a) => cmd::codes::run(&catalogue, &a),
         cli::Command::Report(a) => cmd::report::run(catalogue, &a),
         cli::Command::Triage(a) => cmd::triage::run(catalogue, &a),
         cli::Command::Kql(a) => cmd::kql::run(&catalogue, &a),
+        cli::Command::Config(a) => cmd::config::run(cli.config.as_deref(), &a),
     }
 }
 

@@ -3,16 +3,19 @@
 
 use std::process::ExitCode;
 
-use acs_triage::cli::Cli;
+use acs_triage::cli::{Cli, CliError};
 use acs_triage::exit_codes::Exit;
-use clap::Parser;
 
 fn main() -> ExitCode {
-    // clap prints usage errors itself and exits 2.
-    let cli = Cli::parse();
-    if let Err(e) = cli.validate() {
-        e.exit();
-    }
+    // clap prints usage errors itself and exits 2; a bad config file is a usage error too.
+    let cli = match Cli::parse_all() {
+        Ok(cli) => cli,
+        Err(CliError::Clap(e)) => e.exit(),
+        Err(CliError::Config(e)) => {
+            eprintln!("acs-triage: {e}");
+            return Exit::Usage.into();
+        }
+    };
     match acs_triage::run(cli) {
         Ok(exit) => exit.into(),
         Err(e) if acs_triage::is_broken_pipe(&e) => Exit::Success.into(),

@@ -1,6 +1,6 @@
 //! `acs-triage report`: the nightly job. Ingest → aggregate → spikes → report → render → write.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::aggregate::{Aggregator, Window};
 use crate::catalogue::Catalogue;
@@ -15,13 +15,14 @@ use crate::report;
 use crate::spikes::{self, history::History};
 
 pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
+    let out = args.out.as_deref().context("--out is required")?;
     let mut settings = args.ingest.settings(&args.inputs)?;
     let formats = config::formats(&args.format);
-    output::writable_dir(&args.out)?;
+    output::writable_dir(out)?;
     // Reports written inside an input directory are not read back as input next time.
     settings
         .skip_files
-        .extend(output::REPORT_FILES.iter().map(|f| args.out.join(f)));
+        .extend(output::REPORT_FILES.iter().map(|f| out.join(f)));
     if let Some(h) = &args.spikes.history {
         output::writable_dir(h)?;
     }
@@ -54,11 +55,11 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     if let Some(dir) = &args.spikes.history {
         history.stage(dir, &taken, &mut set)?;
     }
-    set.add_files(&args.out, &render::report_files(&rep, &cat, &formats)?)?;
+    set.add_files(out, &render::report_files(&rep, &cat, &formats)?)?;
     set.commit()?;
 
     let exit = rep.exit(args.fail_on_spike, args.max_bad);
-    for line in render::text::run_summary(&rep, &cat, &args.out, args.quiet, exit) {
+    for line in render::text::run_summary(&rep, &cat, out, args.quiet, exit) {
         eprintln!("acs-triage: {line}");
     }
     Ok(exit)

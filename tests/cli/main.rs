@@ -5,6 +5,7 @@
 mod browser;
 mod codes;
 mod common;
+mod config;
 mod input;
 mod kql;
 mod report;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::common::*;
 use serde_json::Value;
 
-const OUTPUTS: [&str; 12] = [
+pub(crate) const OUTPUTS: [&str; 12] = [
     "report.html",
     "spikes.csv",
     "by_category.csv",

@@ -13,6 +13,9 @@ use crate::time::DateOrder;
 
 use crate::exit_codes;
 
+pub mod merge;
+pub use merge::CliError;
+
 const AFTER_HELP: &str = "\
 Examples:
   acs-triage report samples/ --out reports/
@@ -50,8 +53,17 @@ pub struct Cli {
     )]
     pub no_builtin_catalogue: bool,
 
+    /// Read settings from FILE (default: ./acs-triage.toml when it exists). Its keys are the
+    /// long flags' names; a flag given here wins.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Command,
+
+    /// `[outcomes]` of the config file.
+    #[arg(skip)]
+    pub outcomes: crate::config::file::Outcomes,
 }
 
 impl Cli {
@@ -61,7 +73,7 @@ impl Cli {
         let (name, since, until) = match &self.command {
             Command::Report(a) => ("report", a.since, a.until),
             Command::Kql(a) => ("kql", a.since, a.until),
-            Command::Codes(_) | Command::Triage(_) => return Ok(()),
+            Command::Codes(_) | Command::Triage(_) | Command::Config(_) => return Ok(()),
         };
         match (since, until) {
             (Some(s), Some(u)) if s >= u => {
@@ -106,6 +118,18 @@ pub enum Command {
         after_long_help = "Examples:\n  acs-triage kql by-code\n  acs-triage kql timeline --table operations --since 2026-11-01 --bucket day\n  az monitor log-analytics query -w WORKSPACE --analytics-query \"$(acs-triage kql by-code)\""
     )]
     Kql(KqlArgs),
+    /// Show the settings a config file gives.
+    #[command(
+        after_long_help = "Examples:\n  acs-triage config --print\n  acs-triage --config /etc/acs-triage.toml config --print"
+    )]
+    Config(ConfigArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Print the effective settings of `report`: the config file's, then the defaults.
+    #[arg(long)]
+    pub print: bool,
 }
 
 #[derive(Debug, Args)]
@@ -218,16 +242,18 @@ pub struct ReportArgs {
     ///
     /// Directories are walked recursively in sorted order, skipping hidden entries, and files
     /// ending in .json, .jsonl, .ndjson, .csv, .txt or .log (each optionally .gz) are read.
-    /// A file named on the command line is always read, whatever its name.
-    #[arg(value_name = "INPUT", required = true)]
+    /// A file named on the command line is always read, whatever its name. Required, here or
+    /// as `inputs` in the config file.
+    #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
     #[command(flatten)]
     pub ingest: IngestArgs,
 
-    /// Directory the reports are written to (created when missing).
+    /// Directory the reports are written to (created when missing). Required, here or as
+    /// `out` in the config file.
     #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
+    pub out: Option<PathBuf>,
 
     /// Which outputs to write, comma-separated.
     #[arg(long, value_enum, value_delimiter = ',', default_values_t = [ReportFormat::Csv, ReportFormat::Md, ReportFormat::Json, ReportFormat::Html], help_heading = "Output")]

@@ -9,6 +9,8 @@ use chrono::FixedOffset;
 use crate::time::DateOrder;
 use clap::ValueEnum;
 
+pub mod file;
+
 /// How many rejected records are tolerated before exit code 3.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum MaxBad {

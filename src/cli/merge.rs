@@ -1,0 +1,358 @@
+//! The config file under the command line: what a flag does not say, the file may. A value
+//! is taken from the file only where the flag was not given (clap's value source), and is
+//! checked by the flag's own parser, its errors naming the file, line and key.
+
+use std::ffi::OsString;
+
+use clap::error::ErrorKind;
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory, FromArgMatches, ValueEnum};
+
+use super::{Cli, Command, IngestArgs, ReportArgs, SpikeArgs, ThresholdArgs};
+use crate::config::file::{self, scalar, ConfigError, FileConfig, Loaded};
+use crate::config::{self as settings, FailOnSpike};
+
+/// Why the command line could not be taken: clap's own error (printed by clap), or the config
+/// file's.
+#[derive(Debug)]
+pub enum CliError {
+    Clap(clap::Error),
+    Config(ConfigError),
+}
+
+impl From<clap::Error> for CliError {
+    fn from(e: clap::Error) -> CliError {
+        CliError::Clap(e)
+    }
+}
+
+impl From<ConfigError> for CliError {
+    fn from(e: ConfigError) -> CliError {
+        CliError::Config(e)
+    }
+}
+
+impl Cli {
+    /// The command line of this process, with the config file under it, checked.
+    pub fn parse_all() -> Result<Cli, CliError> {
+        Cli::parse_all_from(std::env::args_os())
+    }
+
+    /// `args` (the program's name first), with the config file under them, checked.
+    pub fn parse_all_from<I, T>(args: I) -> Result<Cli, CliError>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        let matches = Cli::command().try_get_matches_from(args)?;
+        let mut cli = Cli::from_arg_matches(&matches)?;
+        if let Some(loaded) = file::load(cli.config.as_deref())? {
+            merge(&mut cli, &matches, &loaded)?;
+        }
+        cli.require()?;
+        cli.validate()?;
+        Ok(cli)
+    }
+
+    /// What `report` cannot go without, from the flags or the file.
+    fn require(&self) -> Result<(), clap::Error> {
+        let Command::Report(a) = &self.command else {
+            return Ok(());
+        };
+        let mut missing = Vec::new();
+        if a.inputs.is_empty() {
+            missing.push("<INPUT>...");
+        }
+        if a.out.is_none() {
+            missing.push("--out <DIR>");
+        }
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let mut cmd = Cli::command();
+        cmd.build();
+        let sub = cmd
+            .find_subcommand_mut("report")
+            .expect("a subcommand of Cli");
+        Err(sub.error(
+            ErrorKind::MissingRequiredArgument,
+            format!(
+                "the following required arguments were not provided (on the command line or in the config file): {}",
+                missing.join(" ")
+            ),
+        ))
+    }
+}
+
+/// `acs-triage report` as the config file and the defaults alone would run it.
+pub fn effective_report(loaded: Option<&Loaded>) -> Result<Cli, CliError> {
+    let matches = Cli::command().try_get_matches_from(["acs-triage", "report"])?;
+    let mut cli = Cli::from_arg_matches(&matches)?;
+    if let Some(l) = loaded {
+        merge(&mut cli, &matches, l)?;
+    }
+    Ok(cli)
+}
+
+/// The settings of `report` in `cli` as a config file that gives them, key by key.
+pub fn settings_toml(cli: &Cli, source: &str) -> String {
+    use toml::Value;
+    let Command::Report(a) = &cli.command else {
+        return String::new();
+    };
+    let paths = |v: &[std::path::PathBuf]| {
+        Value::Array(
+            v.iter()
+                .map(|p| Value::from(p.display().to_string()))
+                .collect(),
+        )
+    };
+    let keys = |v: &[crate::catalogue::KeySpec]| {
+        Value::Array(v.iter().map(|k| Value::from(k.to_string())).collect())
+    };
+    let name = |v: &dyn Fn() -> Option<clap::builder::PossibleValue>| {
+        Value::from(v().map_or(String::new(), |p| p.get_name().to_string()))
+    };
+    let th = &a.spikes.thresholds;
+    let mut lines = vec![
+        format!("# The settings `acs-triage report` runs with: {source}, then the defaults."),
+        format!("# Flags on the command line win over them.\n"),
+    ];
+    let mut set = |key: &str, v: Option<Value>| match v {
+        Some(v) => lines.push(format!("{key} = {v}")),
+        None => lines.push(format!("# {key}: not set")),
+    };
+    set("inputs", (!a.inputs.is_empty()).then(|| paths(&a.inputs)));
+    set(
+        "out",
+        a.out.as_ref().map(|p| Value::from(p.display().to_string())),
+    );
+    set(
+        "format",
+        Some(Value::Array(
+            a.format
+                .iter()
+                .map(|f| name(&|| f.to_possible_value()))
+                .collect(),
+        )),
+    );
+    set(
+        "since",
+        a.since.map(|t| Value::from(crate::time::rfc3339(t))),
+    );
+    set(
+        "until",
+        a.until.map(|t| Value::from(crate::time::rfc3339(t))),
+    );
+    set("bucket", Some(name(&|| a.bucket.to_possible_value())));
+    set(
+        "max-bad",
+        Some(Value::from(match a.max_bad {
+            settings::MaxBad::Count(n) => n.to_string(),
+            settings::MaxBad::Share(s) => format!("{}%", s * 100.0),
+        })),
+    );
+    set("progress", Some(name(&|| a.progress.to_possible_value())));
+    set("quiet", Some(Value::from(a.quiet)));
+    set(
+        "fail-on-spike",
+        Some(name(&|| a.fail_on_spike.to_possible_value())),
+    );
+    set(
+        "input-format",
+        a.ingest
+            .input_format
+            .map(|f| name(&|| f.to_possible_value())),
+    );
+    set(
+        "date-order",
+        a.ingest.date_order.map(|f| name(&|| f.to_possible_value())),
+    );
+    set(
+        "local-offset",
+        a.ingest.local_offset.map(|o| Value::from(o.to_string())),
+    );
+    set(
+        "history",
+        a.spikes
+            .history
+            .as_ref()
+            .map(|p| Value::from(p.display().to_string())),
+    );
+    set(
+        "day",
+        a.spikes.day.map(|d| Value::from(crate::time::day_text(d))),
+    );
+    set("spike-p", Some(Value::from(th.spike_p)));
+    set(
+        "spike-min-count",
+        i64::try_from(th.spike_min_count).ok().map(Value::from),
+    );
+    set("spike-min-ratio", Some(Value::from(th.spike_min_ratio)));
+    set("spike-min-excess", Some(Value::from(th.spike_min_excess)));
+    set("catalogue", Some(paths(&cli.catalogue)));
+    set(
+        "no-builtin-catalogue",
+        Some(Value::from(cli.no_builtin_catalogue)),
+    );
+    lines.push(String::new());
+    lines.push("[outcomes]".into());
+    lines.push(format!("caller = {}", keys(&cli.outcomes.caller)));
+    lines.push(format!("failure = {}", keys(&cli.outcomes.failure)));
+    lines.join("\n") + "\n"
+}
+
+/// Whether the argument `id` was given on the command line.
+fn given(m: &ArgMatches, id: &str) -> bool {
+    m.value_source(id) == Some(ValueSource::CommandLine)
+}
+
+/// A value of a `ValueEnum` flag, as clap would take it.
+fn value_enum<T: ValueEnum>(s: &String) -> Result<T, String> {
+    T::from_str(s, false).map_err(|_| {
+        let names: Vec<String> = T::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value())
+            .map(|p| p.get_name().to_string())
+            .collect();
+        format!("{s:?} is not one of {}", names.join(", "))
+    })
+}
+
+fn merge(cli: &mut Cli, matches: &ArgMatches, l: &Loaded) -> Result<(), ConfigError> {
+    let c = &l.config;
+    if !given(matches, "catalogue") {
+        if let Some(v) = &c.catalogue {
+            cli.catalogue = v.clone();
+        }
+    }
+    if !given(matches, "no_builtin_catalogue") {
+        if let Some(b) = c.no_builtin_catalogue {
+            cli.no_builtin_catalogue = b;
+        }
+    }
+    if let Some(o) = &c.outcomes {
+        cli.outcomes = o.clone();
+    }
+    match &mut cli.command {
+        Command::Report(a) => {
+            let m = matches
+                .subcommand_matches("report")
+                .expect("report's matches");
+            report(a, m, l)?;
+        }
+        Command::Triage(a) => {
+            let m = matches
+                .subcommand_matches("triage")
+                .expect("triage's matches");
+            ingest(&mut a.ingest, m, l)?;
+            spikes(&mut a.spikes, m, l)?;
+            if let (false, Some(v)) = (given(m, "bucket"), &c.bucket) {
+                a.bucket = l.parse("bucket", v, value_enum)?;
+            }
+        }
+        Command::Kql(a) => {
+            let m = matches.subcommand_matches("kql").expect("kql's matches");
+            thresholds(&mut a.thresholds, m, l)?;
+            if let (false, Some(v)) = (given(m, "bucket"), &c.bucket) {
+                a.bucket = l.parse("bucket", v, value_enum)?;
+            }
+            if let (false, Some(v)) = (given(m, "since"), &c.since) {
+                a.since = Some(l.parse("since", v, |s| crate::time::parse_time_bound(s))?);
+            }
+            if let (false, Some(v)) = (given(m, "until"), &c.until) {
+                a.until = Some(l.parse("until", v, |s| crate::time::parse_time_bound(s))?);
+            }
+        }
+        Command::Codes(_) | Command::Config(_) => {}
+    }
+    Ok(())
+}
+
+fn report(a: &mut ReportArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigError> {
+    let c: &FileConfig = &l.config;
+    if let (false, Some(v)) = (given(m, "inputs"), &c.inputs) {
+        a.inputs = v.clone();
+    }
+    if let (false, Some(v)) = (given(m, "out"), &c.out) {
+        a.out = Some(v.clone());
+    }
+    if let (false, Some(v)) = (given(m, "format"), &c.format) {
+        a.format = l.parse("format", v, |list| list.iter().map(value_enum).collect())?;
+    }
+    if let (false, Some(v)) = (given(m, "since"), &c.since) {
+        a.since = Some(l.parse("since", v, |s| crate::time::parse_time_bound(s))?);
+    }
+    if let (false, Some(v)) = (given(m, "until"), &c.until) {
+        a.until = Some(l.parse("until", v, |s| crate::time::parse_time_bound(s))?);
+    }
+    if let (false, Some(v)) = (given(m, "bucket"), &c.bucket) {
+        a.bucket = l.parse("bucket", v, value_enum)?;
+    }
+    if let (false, Some(v)) = (given(m, "max_bad"), &c.max_bad) {
+        a.max_bad = l.parse("max-bad", v, |v| settings::parse_max_bad(&scalar(v)?))?;
+    }
+    if let (false, Some(v)) = (given(m, "progress"), &c.progress) {
+        a.progress = l.parse("progress", v, value_enum)?;
+    }
+    if let (false, Some(q)) = (given(m, "quiet"), c.quiet) {
+        a.quiet = q;
+    }
+    if let (false, Some(v)) = (given(m, "fail_on_spike"), &c.fail_on_spike) {
+        a.fail_on_spike = l.parse("fail-on-spike", v, |v| match v {
+            toml::Value::Boolean(true) => Ok(FailOnSpike::Failure),
+            toml::Value::Boolean(false) => Ok(FailOnSpike::Off),
+            v => value_enum(&scalar(v)?),
+        })?;
+    }
+    ingest(&mut a.ingest, m, l)?;
+    spikes(&mut a.spikes, m, l)
+}
+
+fn ingest(a: &mut IngestArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigError> {
+    let c = &l.config;
+    if let (false, Some(v)) = (given(m, "input_format"), &c.input_format) {
+        a.input_format = Some(l.parse("input-format", v, value_enum)?);
+    }
+    if let (false, Some(v)) = (given(m, "date_order"), &c.date_order) {
+        a.date_order = Some(l.parse("date-order", v, value_enum)?);
+    }
+    if let (false, Some(v)) = (given(m, "local_offset"), &c.local_offset) {
+        a.local_offset = Some(l.parse("local-offset", v, |s| settings::parse_offset(s))?);
+    }
+    Ok(())
+}
+
+fn spikes(a: &mut SpikeArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigError> {
+    let c = &l.config;
+    if let (false, Some(v)) = (given(m, "history"), &c.history) {
+        a.history = Some(v.clone());
+    }
+    if let (false, Some(v)) = (given(m, "day"), &c.day) {
+        a.day = Some(l.parse("day", v, |s| settings::parse_day(s))?);
+    }
+    thresholds(&mut a.thresholds, m, l)
+}
+
+fn thresholds(a: &mut ThresholdArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigError> {
+    let c = &l.config;
+    if let (false, Some(v)) = (given(m, "spike_p"), &c.spike_p) {
+        a.spike_p = l.parse("spike-p", v, |v| settings::parse_p(&scalar(v)?))?;
+    }
+    if let (false, Some(v)) = (given(m, "spike_min_count"), &c.spike_min_count) {
+        a.spike_min_count = l.parse("spike-min-count", v, |v| match v {
+            toml::Value::Integer(n) => u64::try_from(*n).map_err(|_| format!("{n} is below 0")),
+            v => Err(format!("expected a whole number, found {}", v.type_str())),
+        })?;
+    }
+    if let (false, Some(v)) = (given(m, "spike_min_ratio"), &c.spike_min_ratio) {
+        a.spike_min_ratio =
+            l.parse("spike-min-ratio", v, |v| settings::parse_ratio(&scalar(v)?))?;
+    }
+    if let (false, Some(v)) = (given(m, "spike_min_excess"), &c.spike_min_excess) {
+        a.spike_min_excess = l.parse("spike-min-excess", v, |v| {
+            settings::parse_excess(&scalar(v)?)
+        })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,31 @@
+//! `acs-triage config --print`: the settings a nightly `report` would run with.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Result;
+
+use crate::cli::merge::{effective_report, settings_toml};
+use crate::cli::{CliError, ConfigArgs};
+use crate::config::file;
+use crate::exit_codes::Exit;
+
+pub fn run(path: Option<&Path>, args: &ConfigArgs) -> Result<Exit> {
+    let loaded = file::load(path)?;
+    let cli = match effective_report(loaded.as_ref()) {
+        Ok(c) => c,
+        Err(CliError::Config(e)) => return Err(e.into()),
+        Err(CliError::Clap(e)) => return Err(anyhow::anyhow!("{e}")),
+    };
+    let source = loaded.as_ref().map_or("no config file".to_string(), |l| {
+        l.path.display().to_string()
+    });
+    if args.print {
+        std::io::stdout()
+            .lock()
+            .write_all(settings_toml(&cli, &source).as_bytes())?;
+    } else {
+        eprintln!("acs-triage: config: {source} (pass --print to see the settings)");
+    }
+    Ok(Exit::Success)
+}

@@ -1,0 +1,201 @@
+//! The config file, `acs-triage.toml` (or `--config FILE`): what a nightly run takes, so that
+//! the crontab line stays `acs-triage report`. Its keys are the long flags' names; a flag given
+//! on the command line wins over the file. Read with the `toml` crate and serde: an unknown
+//! key, a value of the wrong type or a bad value is an error naming the file, line and key.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::catalogue::KeySpec;
+
+/// The file read when no `--config` is given and it exists in the working directory.
+pub const DEFAULT_FILE: &str = "acs-triage.toml";
+
+/// Files larger than this are not config files.
+const MAX_BYTES: u64 = 1 << 20;
+
+/// A value and where it stood.
+pub type At<T> = Spanned<T>;
+
+/// Everything the file may hold, as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FileConfig {
+    /// Files or directories to read.
+    pub inputs: Option<Vec<PathBuf>>,
+    pub out: Option<PathBuf>,
+    pub format: Option<At<Vec<String>>>,
+    pub since: Option<At<String>>,
+    pub until: Option<At<String>>,
+    pub bucket: Option<At<String>>,
+    pub max_bad: Option<At<toml::Value>>,
+    pub progress: Option<At<String>>,
+    pub quiet: Option<bool>,
+    pub fail_on_spike: Option<At<toml::Value>>,
+    pub input_format: Option<At<String>>,
+    pub date_order: Option<At<String>>,
+    pub local_offset: Option<At<String>>,
+    pub history: Option<PathBuf>,
+    pub day: Option<At<String>>,
+    pub spike_p: Option<At<toml::Value>>,
+    pub spike_min_count: Option<At<toml::Value>>,
+    pub spike_min_ratio: Option<At<toml::Value>>,
+    pub spike_min_excess: Option<At<toml::Value>>,
+    pub catalogue: Option<Vec<PathBuf>>,
+    pub no_builtin_catalogue: Option<bool>,
+    pub outcomes: Option<Outcomes>,
+}
+
+/// `[outcomes]`: keys added to the caller class, and keys that are failures whatever the
+/// shipped list says.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outcomes {
+    #[serde(default)]
+    pub caller: Vec<KeySpec>,
+    #[serde(default)]
+    pub failure: Vec<KeySpec>,
+}
+
+/// A config file and its text, to say where a value stood.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub path: PathBuf,
+    text: String,
+    pub config: FileConfig,
+}
+
+/// A bad config file: one line, naming the file, the line and the key.
+#[derive(Debug)]
+pub struct ConfigError(pub String);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// 1-based line of byte offset `at` in `text`.
+fn line_of(text: &str, at: usize) -> usize {
+    text.as_bytes()[..at.min(text.len())]
+        .iter()
+        .filter(|&&c| c == b'\n')
+        .count()
+        + 1
+}
+
+impl Loaded {
+    /// An error about `key`, whose value stood at `span`.
+    pub fn error(&self, key: &str, span: std::ops::Range<usize>, why: &str) -> ConfigError {
+        ConfigError(format!(
+            "config {}:{}: {key}: {why}",
+            self.path.display(),
+            line_of(&self.text, span.start)
+        ))
+    }
+
+    /// `value` parsed by `parse` (a flag's own parser), or an error naming the key.
+    pub fn parse<T, V>(
+        &self,
+        key: &str,
+        value: &At<V>,
+        parse: impl Fn(&V) -> Result<T, String>,
+    ) -> Result<T, ConfigError> {
+        parse(value.get_ref()).map_err(|why| self.error(key, value.span(), &why))
+    }
+}
+
+/// Reads `path`, or `acs-triage.toml` in the working directory when `path` is `None` and the
+/// file exists; `None` when there is no config.
+pub fn load(path: Option<&Path>) -> Result<Option<Loaded>, ConfigError> {
+    let path = match path {
+        Some(p) => p.to_path_buf(),
+        None if Path::new(DEFAULT_FILE).is_file() => PathBuf::from(DEFAULT_FILE),
+        None => return Ok(None),
+    };
+    let cannot = |e: &dyn fmt::Display| ConfigError(format!("config {}: {e}", path.display()));
+    let meta = std::fs::metadata(&path).map_err(|e| cannot(&e))?;
+    if !meta.is_file() || meta.len() > MAX_BYTES {
+        return Err(cannot(
+            &"not a config file (a regular file of at most 1 MiB)",
+        ));
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| cannot(&e))?;
+    let config: FileConfig = toml::from_str(&text).map_err(|e| {
+        let line = e.span().map_or(1, |s| line_of(&text, s.start));
+        // toml's message without its own rendering of the line.
+        let why = e.message().trim().replace('\n', " ");
+        ConfigError(format!("config {}:{line}: {why}", path.display()))
+    })?;
+    Ok(Some(Loaded { path, text, config }))
+}
+
+/// A TOML scalar as the text a flag would be given: `0.001`, `10`, `"1%"` as `1%`, `true`.
+pub fn scalar(v: &toml::Value) -> Result<String, String> {
+    match v {
+        toml::Value::String(s) => Ok(s.clone()),
+        toml::Value::Integer(n) => Ok(n.to_string()),
+        toml::Value::Float(f) => Ok(f.to_string()),
+        toml::Value::Boolean(b) => Ok(b.to_string()),
+        other => Err(format!(
+            "expected a number or a string, found {}",
+            other.type_str()
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(text: &str) -> Result<Option<Loaded>, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, text).unwrap();
+        load(Some(&p)).map(|l| {
+            l.map(|mut l| {
+                l.path = PathBuf::from("c.toml");
+                l
+            })
+        })
+    }
+
+    #[test]
+    fn keys_are_the_flags_names_and_errors_say_file_line_and_key() {
+        let l = load_text("inputs = [\"samples/\"]\nout = \"reports/\"\nmax-bad = \"2%\"\n\n[outcomes]\ncaller = [\"404/8522\"]\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            l.config.inputs.as_deref(),
+            Some(&[PathBuf::from("samples/")][..])
+        );
+        assert_eq!(
+            l.config.outcomes.unwrap().caller,
+            vec![KeySpec::Pair(404, 8522)]
+        );
+        let e = load_text("out = \"r\"\nfomat = [\"csv\"]\n").unwrap_err();
+        assert!(e.0.starts_with("config "), "{e}");
+        assert!(e.0.contains(":2: unknown field `fomat`"), "{e}");
+        let e = load_text("out = 3\n").unwrap_err();
+        assert!(e.0.contains(":1: "), "{e}");
+        let e = load_text("[outcomes]\ncaller = [\"48x\"]\n").unwrap_err();
+        assert!(
+            e.0.contains(":2: ") && e.0.contains("\"48x\" is not a key"),
+            "{e}"
+        );
+        let l = load_text("spike-p = 2.0\n").unwrap().unwrap();
+        let v = l.config.spike_p.as_ref().unwrap();
+        let e = l
+            .parse("spike-p", v, |v| crate::config::parse_p(&scalar(v)?))
+            .unwrap_err();
+        assert_eq!(
+            e.0,
+            "config c.toml:1: spike-p: \"2\" is not a p-value in (0, 1]"
+        );
+    }
+}

@@ -1,0 +1,122 @@
+//! The config file: `acs-triage.toml` or `--config FILE`, under the command line.
+
+use crate::common::*;
+
+#[test]
+fn the_example_config_reproduces_the_quick_start_and_flags_override_it() {
+    // The example's settings are the quick start's: samples/ into reports/.
+    let print = bin()
+        .args(["--config", "examples/acs-triage.toml", "config", "--print"])
+        .assert()
+        .success();
+    let text = stdout(&print);
+    assert!(text.contains("\ninputs = [\"samples/\"]\n"), "{text}");
+    assert!(text.contains("\nout = \"reports/\"\n"), "{text}");
+    // Run from the file alone but for --out (a flag wins): byte for byte the committed reports.
+    let dir = tempfile::tempdir().unwrap();
+    bin()
+        .args(["--config", "examples/acs-triage.toml", "report", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    for name in crate::report::OUTPUTS {
+        let fresh = std::fs::read(dir.path().join(name)).unwrap();
+        let committed = std::fs::read(root().join("reports").join(name)).unwrap();
+        assert!(fresh == committed, "{name} differs from reports/{name}");
+    }
+    // Another flag: only the CSV files.
+    let csv_only = tempfile::tempdir().unwrap();
+    bin()
+        .args([
+            "--config",
+            "examples/acs-triage.toml",
+            "report",
+            "--format",
+            "csv",
+            "--out",
+        ])
+        .arg(csv_only.path())
+        .assert()
+        .success();
+    assert!(csv_only.path().join("by_code.csv").exists());
+    assert!(!csv_only.path().join("summary.md").exists());
+}
+
+#[test]
+fn outcome_overrides_in_the_config_move_keys_between_classes() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        "[outcomes]\ncaller = [\"404/8522\"]\nfailure = [\"8510\"]\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    bin()
+        .arg("--config")
+        .arg(&cfg)
+        .args(["report", "samples/", "--format", "csv", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let codes = read_csv(&out.join("by_code.csv"));
+    let class = |code: &str, sub: &str| {
+        codes
+            .iter()
+            .find(|r| r["code"] == code && r["subcode"] == sub)
+            .map(|r| r["outcome"].clone())
+            .unwrap()
+    };
+    assert_eq!(class("404", "8522"), "caller");
+    assert_eq!(class("400", "8510"), "failure");
+    assert_eq!(class("400", "8532"), "caller");
+}
+
+#[test]
+fn a_bad_config_is_one_line_naming_file_line_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    for (text, want) in [
+        (
+            "out = \"o\"\nfomat = [\"csv\"]\n",
+            ":2: unknown field `fomat`",
+        ),
+        ("out = 3\n", ":1: "),
+        (
+            "inputs = [\"samples/\"]\nout = \"o\"\nspike-p = 2\n",
+            ":3: spike-p: \"2\" is not a p-value in (0, 1]",
+        ),
+        (
+            "format = [\"csv\", \"pdf\"]\n",
+            ":1: format: \"pdf\" is not one of csv, md, json, html",
+        ),
+        ("max-bad = \"lots\"\n", ":1: max-bad: "),
+        ("[outcomes]\ncaller = [\"48x/1\"]\n", ":2: "),
+        ("since = \"yesterday\"\n", ":1: since: "),
+    ] {
+        let cfg = dir.path().join("bad.toml");
+        std::fs::write(&cfg, text).unwrap();
+        let a = bin()
+            .arg("--config")
+            .arg(&cfg)
+            .args(["report", "samples/", "--out"])
+            .arg(dir.path().join("out"))
+            .assert()
+            .code(2);
+        let err = stderr(&a);
+        assert_eq!(err.lines().count(), 1, "{text:?}: {err}");
+        assert!(err.starts_with("acs-triage: config "), "{err}");
+        assert!(err.contains("bad.toml"), "{err}");
+        assert!(err.contains(want), "{text:?}: {err}");
+    }
+    // A missing --config file is an error too; without --config, no file is no config.
+    bin()
+        .args(["--config", "/nonexistent/acs-triage.toml", "codes", "8522"])
+        .assert()
+        .code(2);
+    // report without inputs or --out, in the file or on the line: clap's usage error.
+    bin()
+        .args(["report"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("<INPUT>... --out <DIR>"));
+}
