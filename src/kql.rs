@@ -23,6 +23,7 @@ pub enum KqlReport {
     ByOperation,
     Timeline,
     Spikes,
+    ByResource,
 }
 
 impl KqlReport {
@@ -34,6 +35,7 @@ impl KqlReport {
             KqlReport::ByOperation => "by_operation.csv",
             KqlReport::Timeline => "timeline.csv",
             KqlReport::Spikes => "spikes.csv",
+            KqlReport::ByResource => "by_resource.csv",
         }
     }
 
@@ -45,6 +47,7 @@ impl KqlReport {
             KqlReport::ByOperation => "by-operation",
             KqlReport::Timeline => "timeline",
             KqlReport::Spikes => "spikes",
+            KqlReport::ByResource => "by-resource",
         }
     }
 }
@@ -114,6 +117,10 @@ fn real(x: f64) -> String {
 }
 
 const CATEGORY: &str = r#"case(code == 0 or code between (200 .. 299), "success", code between (400 .. 499), "client", code between (500 .. 599), "server", code between (600 .. 699), "global", "unknown")"#;
+
+/// The name of the resource of a record, as `acs-triage` names it: the last segment of its id,
+/// in lower case.
+const RESOURCE: &str = r#"tolower(extract(@"([^/]+)$", 1, _ResourceId))"#;
 
 /// The outcome class of a row whose `category` is set: the loaded outcome rules inlined, the
 /// config's failure keys first, as in [`crate::catalogue::OutcomeRules::of`].
@@ -230,12 +237,12 @@ fn records(o: &KqlOptions, out: &mut String) {
         let _ = writeln!(out, "| where {}", conds.join(" and "));
     }
     match o.table {
-        KqlTable::Media => out.push_str(
-            "| project TimeGenerated, operation = OperationName, ['kind'] = \"media_summary\", code = toint(ResultCode), subcode = toint(ResultSubcode),\n          call = iff(isempty(CorrelationId), \"\", CorrelationId)\n",
-        ),
-        KqlTable::Operations => out.push_str(
-            "| project TimeGenerated, operation = OperationName, ['kind'] = \"operations\", code = toint(ResultSignature), subcode = int(null),\n          call = iff(isempty(CorrelationId), coalesce(CallConnectionId, \"\"), CorrelationId)\n",
-        ),
+        KqlTable::Media => out.push_str(&format!(
+            "| project TimeGenerated, operation = OperationName, ['kind'] = \"media_summary\", code = toint(ResultCode), subcode = toint(ResultSubcode),\n          call = iff(isempty(CorrelationId), \"\", CorrelationId),\n          resource = {RESOURCE}\n"
+        )),
+        KqlTable::Operations => out.push_str(&format!(
+            "| project TimeGenerated, operation = OperationName, ['kind'] = \"operations\", code = toint(ResultSignature), subcode = int(null),\n          call = iff(isempty(CorrelationId), coalesce(CallConnectionId, \"\"), CorrelationId),\n          resource = {RESOURCE}\n"
+        )),
     }
     out.push_str("| where isnotnull(code);\n");
 }
@@ -278,6 +285,7 @@ pub fn query(cat: &Catalogue, o: &KqlOptions) -> String {
         KqlReport::ByOperation => by_operation(&outcome, &mut q),
         KqlReport::Timeline => timeline(o, &mut q),
         KqlReport::Spikes => spikes(o, &outcome, &mut q),
+        KqlReport::ByResource => by_resource(&outcome, &mut q),
     }
     q
 }
@@ -356,6 +364,21 @@ fn by_operation(outcome: &str, q: &mut String) {
          | summarize ['count'] = sum(n), calls = countif(isnotempty(call)) by operation, ['kind'], code, subcode, category, outcome\n\
          | order by ['count'] desc, operation asc, ['kind'] asc, code asc, subcode asc nulls first\n\
          | project operation, ['kind'], code, subcode, category, outcome, ['count'], calls\n"
+    );
+}
+
+fn by_resource(outcome: &str, q: &mut String) {
+    let _ = write!(
+        q,
+        "Records\n\
+         | where isnotempty(resource)\n\
+         | extend category = {CATEGORY}\n\
+         | extend outcome = {outcome}\n\
+         | summarize n = count(), f = countif(category != \"success\"), a = countif(outcome == \"failure\") by resource, call\n\
+         | summarize ['count'] = sum(n), failures = sum(f), needs_action = sum(a), calls = countif(isnotempty(call)) by resource\n\
+         | extend needs_action_rate = iff(['count'] == 0, 0.0, round(todouble(needs_action) / ['count'], 4))\n\
+         | order by ['count'] desc, resource asc\n\
+         | project resource, ['count'], failures, needs_action, calls, needs_action_rate\n"
     );
 }
 

@@ -122,9 +122,14 @@ pub enum Field {
     Q850Message,
     /// A streaming-usage field (`StreamingModality`): a row of that log, whatever names it.
     Streaming,
+    /// The ACS resource id: `resourceId` of the common schema, `_ResourceId` of a workspace.
+    ResourceId,
+    /// `SdkType` and `SdkVersion` of the operations log.
+    SdkType,
+    SdkVersion,
 }
 
-const FIELDS: usize = 19;
+const FIELDS: usize = 22;
 
 /// Where in a record a key sits: its meaning depends on the nesting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -301,6 +306,10 @@ pub fn key_role_bytes(ctx: Context, key: &[u8]) -> KeyRole {
         b"correlationid" => KeyRole::Field(Field::CorrelationId),
         b"resultsignature" => KeyRole::Field(Field::ResultSignature),
         b"callconnectionid" => KeyRole::Field(Field::CallConnectionId),
+        b"resourceid" => KeyRole::Field(Field::ResourceId),
+        b"_resourceid" => KeyRole::Field(Field::ResourceId),
+        b"sdktype" => KeyRole::Field(Field::SdkType),
+        b"sdkversion" => KeyRole::Field(Field::SdkVersion),
     }
 }
 
@@ -519,6 +528,9 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
         correlation_id: raw.get(Field::CorrelationId).text(),
         call_connection_id: raw.get(Field::CallConnectionId).text(),
         operation_id: raw.get(Field::OperationId).text(),
+        resource_id: raw.get(Field::ResourceId).text(),
+        sdk_type: raw.get(Field::SdkType).text(),
+        sdk_version: raw.get(Field::SdkVersion).text(),
         sip: diagnostic(raw, Field::SipCode, Field::SipMessage),
         q850: diagnostic(raw, Field::Q850Code, Field::Q850Message),
     })

@@ -21,7 +21,7 @@ use tempfile::NamedTempFile;
 
 /// The files `report` writes into `--out`, besides `summary.md` and `report.html`: a run never
 /// reads them back as input.
-pub const REPORT_FILES: [&str; 10] = [
+pub const REPORT_FILES: [&str; 12] = [
     "rejects.csv",
     "by_category.csv",
     "by_outcome.csv",
@@ -31,6 +31,8 @@ pub const REPORT_FILES: [&str; 10] = [
     "timeline.csv",
     "spikes.csv",
     "by_sip.csv",
+    "by_resource.csv",
+    "by_sdk.csv",
     "report.json",
 ];
 

@@ -46,6 +46,11 @@ pub struct Record<'a> {
     pub correlation_id: Cow<'a, str>,
     pub call_connection_id: Cow<'a, str>,
     pub operation_id: Cow<'a, str>,
+    /// The ACS resource id, as the export writes it (empty when it has none).
+    pub resource_id: Cow<'a, str>,
+    /// `SdkType` and `SdkVersion` of an operations record (empty elsewhere).
+    pub sdk_type: Cow<'a, str>,
+    pub sdk_version: Cow<'a, str>,
     /// `resultInformation.sipDetails` of a callback event, when the SBC or carrier gave it.
     pub sip: Diagnostic<'a>,
     /// `resultInformation.q850Details`.
@@ -87,9 +92,19 @@ impl Record<'_> {
             correlation_id: o(&self.correlation_id),
             call_connection_id: o(&self.call_connection_id),
             operation_id: o(&self.operation_id),
+            resource_id: o(&self.resource_id),
+            sdk_type: o(&self.sdk_type),
+            sdk_version: o(&self.sdk_version),
             sip: self.sip.to_owned_diagnostic(),
             q850: self.q850.to_owned_diagnostic(),
         }
+    }
+
+    /// The resource a record belongs to, by name: the last segment of its resource id, in
+    /// lower case (storage archives write ids in upper case, workspaces in lower); none when
+    /// the export has no id.
+    pub fn resource(&self) -> Option<String> {
+        resource_name(&self.resource_id)
     }
 
     /// The call a record belongs to: CorrelationId, else CallConnectionId, else none.
@@ -207,6 +222,12 @@ pub fn excerpt(s: &str, max: usize) -> String {
         taken += 1;
     }
     out
+}
+
+/// The name of a resource id: its last path segment, in lower case; none for an empty id.
+pub fn resource_name(id: &str) -> Option<String> {
+    let name = id.trim().trim_end_matches('/').rsplit('/').next()?.trim();
+    (!name.is_empty()).then(|| name.to_lowercase())
 }
 
 /// A (code, subcode) key.

@@ -157,9 +157,22 @@ pub const OTHER_DIAGNOSTICS: &str = "(other diagnostics)";
 pub type OpKey = (u32, Kind, u32, Option<u32>);
 
 /// The finest cell records are counted in: one UTC day (days since the epoch), one interned
-/// operation of one kind, one (code, subcode). Every table of the report is a sum of cells,
-/// so a record costs one map entry and one call-set insert.
-type Cell = (i64, u32, Kind, u32, Option<u32>);
+/// operation of one kind, one (code, subcode), one interned resource (0: none). Every table of
+/// the report is a sum of cells, so a record costs one map entry and one call-set insert.
+type Cell = (i64, u32, Kind, u32, Option<u32>, u32);
+
+/// One resource (interned, 0 for none) with one key.
+pub type ResourceKey = (u32, Key);
+
+/// One (SDK type, SDK version), both interned, with one key.
+pub type SdkKey = (u32, u32, Key);
+
+/// Distinct (SDK type, version) pairs kept per worker; past it, records of new ones count
+/// under [`OTHER`] versions of their type.
+pub const MAX_SDKS: usize = 1_000;
+
+/// The name of what is past a budget of distinct names.
+pub const OTHER: &str = "(other)";
 
 #[derive(Debug, Clone)]
 struct CellStats {
@@ -189,6 +202,8 @@ pub struct Aggregator {
     pub keep_messages: bool,
     /// This worker's share of [`MAX_CELLS`].
     max_cells: usize,
+    /// `--resource` patterns: a record of another resource (or of none) is outside.
+    resource_filter: Vec<glob::Pattern>,
     pub accepted: u64,
     pub rejected: u64,
     pub skipped: u64,
@@ -215,6 +230,16 @@ pub struct Aggregator {
     /// SIP and Q.850 diagnostics of the records that carry them.
     pub diagnostics: HashMap<DiagKey, DiagStats>,
     pub diagnostic_texts: Interner,
+    /// Resource names (0 is "": no resource id).
+    pub resources: Interner,
+    /// (resource, key) → count and calls, for records that name a resource.
+    pub by_resource: HashMap<ResourceKey, OpStats>,
+    /// (UTC day, resource, key) → counts per hour and calls, for records that name one.
+    pub by_day_resource: HashMap<(i64, u32, Key), DayStats>,
+    /// SDK types and versions.
+    pub sdk_texts: Interner,
+    /// (SDK type, version, key) → count, for records that carry them.
+    pub by_sdk: HashMap<SdkKey, u64>,
 }
 
 impl Aggregator {
@@ -224,6 +249,7 @@ impl Aggregator {
             bucket_secs,
             keep_messages: true,
             max_cells: (MAX_CELLS / rayon::current_num_threads().max(1)).max(1),
+            resource_filter: Vec::new(),
             accepted: 0,
             rejected: 0,
             skipped: 0,
@@ -241,7 +267,29 @@ impl Aggregator {
             by_day: HashMap::default(),
             diagnostics: HashMap::default(),
             diagnostic_texts: Interner::default(),
+            resources: {
+                let mut r = Interner::default();
+                r.intern("");
+                r
+            },
+            by_resource: HashMap::default(),
+            by_day_resource: HashMap::default(),
+            sdk_texts: Interner::default(),
+            by_sdk: HashMap::default(),
         }
+    }
+
+    /// Counts the SDK of an operations record that names one.
+    fn sdk(&mut self, rec: &Record<'_>) {
+        let texts = &mut self.sdk_texts;
+        let ty = texts.intern(&rec.sdk_type);
+        let version = texts.intern(&rec.sdk_version);
+        let key = (rec.code, rec.subcode);
+        let mut k = (ty, version, key);
+        if !self.by_sdk.contains_key(&k) && self.by_sdk.len() >= MAX_SDKS {
+            k.1 = self.sdk_texts.intern(OTHER);
+        }
+        *self.by_sdk.entry(k).or_default() += 1;
     }
 
     /// Counts the SIP / Q.850 diagnostic of a record that has one.
@@ -273,6 +321,35 @@ impl Aggregator {
         if let Some(c) = call {
             d.calls.insert(c);
         }
+    }
+
+    /// Keeps only the records of resources that match one of `patterns` (all when empty).
+    pub fn with_resources(mut self, patterns: &[glob::Pattern]) -> Aggregator {
+        self.resource_filter = patterns.to_vec();
+        self
+    }
+
+    /// The `--resource` patterns, as given.
+    pub fn resource_filter(&self) -> Vec<String> {
+        self.resource_filter
+            .iter()
+            .map(|p| p.as_str().to_string())
+            .collect()
+    }
+
+    /// Whether a record passes the `--resource` filter: its resource's name or whole id
+    /// matches a pattern.
+    fn resource_kept(&self, rec: &Record<'_>) -> bool {
+        if self.resource_filter.is_empty() {
+            return true;
+        }
+        let Some(name) = rec.resource() else {
+            return false;
+        };
+        let id = rec.resource_id.trim().to_lowercase();
+        self.resource_filter
+            .iter()
+            .any(|p| p.matches(&name) || p.matches(&id))
     }
 
     /// Whether messages are counted: not when no output shows them.
@@ -377,31 +454,44 @@ impl Aggregator {
 
 impl Sink for Aggregator {
     fn record(&mut self, rec: &Record<'_>) -> Kept {
-        if !self.window.contains(rec.time) {
+        if !self.window.contains(rec.time) || !self.resource_kept(rec) {
             self.outside += 1;
             return Kept::Outside;
         }
         let t = rec.time.timestamp();
+        let resource = rec.resource();
         if self.cells.len() + self.pending.len() >= self.max_cells {
             // Near the budget: count what is pending, then take a new cell only within it.
             self.flush();
-            let known = self.operations.get(&rec.operation).is_some_and(|op| {
-                self.cells
-                    .contains_key(&(t.div_euclid(DAY), op, rec.kind, rec.code, rec.subcode))
-            });
+            let res = self.resources.get(resource.as_deref().unwrap_or(""));
+            let known = self
+                .operations
+                .get(&rec.operation)
+                .zip(res)
+                .is_some_and(|(op, res)| {
+                    self.cells.contains_key(&(
+                        t.div_euclid(DAY),
+                        op,
+                        rec.kind,
+                        rec.code,
+                        rec.subcode,
+                        res,
+                    ))
+                });
             if !known && self.cells.len() >= self.max_cells {
                 return Kept::Full;
             }
         }
         self.accepted += 1;
         let op = self.operations.intern(&rec.operation);
+        let res = self.resources.intern(resource.as_deref().unwrap_or(""));
         let call = match rec.call_id() {
             None => PendingCall::None,
             Some(id) if id.len() <= INLINE => PendingCall::Inline(inline(id)),
             Some(id) => PendingCall::Id(self.calls.intern(id)),
         };
         self.pending.push(Pending {
-            cell: (t.div_euclid(DAY), op, rec.kind, rec.code, rec.subcode),
+            cell: (t.div_euclid(DAY), op, rec.kind, rec.code, rec.subcode, res),
             time: rec.time,
             call,
         });
@@ -414,6 +504,9 @@ impl Sink for Aggregator {
         }
         if !rec.sip.is_empty() || !rec.q850.is_empty() {
             self.diagnostic(rec);
+        }
+        if !rec.sdk_type.is_empty() || !rec.sdk_version.is_empty() {
+            self.sdk(rec);
         }
         Kept::Counted
     }
@@ -438,10 +531,18 @@ impl Sink for Aggregator {
         self.outside += o.outside;
         let calls = self.calls.absorb(&o.calls);
         let ops = self.operations.absorb(&o.operations);
-        for ((day, op, kind, code, sub), s) in o.cells {
+        let resources = self.resources.absorb(&o.resources);
+        for ((day, op, kind, code, sub, res), s) in o.cells {
             let t = self
                 .cells
-                .entry((day, ops[op as usize], kind, code, sub))
+                .entry((
+                    day,
+                    ops[op as usize],
+                    kind,
+                    code,
+                    sub,
+                    resources[res as usize],
+                ))
                 .or_insert_with(|| CellStats::new(s.first));
             for (a, b) in t.hours.iter_mut().zip(s.hours) {
                 *a += b;
@@ -471,6 +572,13 @@ impl Sink for Aggregator {
             t.count += d.count;
             t.calls.extend(remap(&d.calls, &calls));
         }
+        let sdks = self.sdk_texts.absorb(&o.sdk_texts);
+        for ((ty, version, key), n) in o.by_sdk {
+            *self
+                .by_sdk
+                .entry((sdks[ty as usize], sdks[version as usize], key))
+                .or_default() += n;
+        }
         for r in o.reject_rows.into_vec() {
             keep_reject(&mut self.reject_rows, r);
         }
@@ -479,7 +587,7 @@ impl Sink for Aggregator {
     /// Sums the cells into the report's tables and sorts the kept rejects by file and line.
     fn done(&mut self) {
         self.flush();
-        for ((day, op, kind, code, sub), c) in std::mem::take(&mut self.cells) {
+        for ((day, op, kind, code, sub, res), c) in std::mem::take(&mut self.cells) {
             let key = (code, sub);
             let count = c.hours.iter().sum::<u64>();
             let k = self.by_key.entry(key).or_default();
@@ -490,6 +598,16 @@ impl Sink for Aggregator {
             let o = self.by_op.entry((op, kind, code, sub)).or_default();
             o.count += count;
             o.calls |= &c.calls;
+            if res != 0 {
+                let r = self.by_resource.entry((res, key)).or_default();
+                r.count += count;
+                r.calls |= &c.calls;
+                let d = self.by_day_resource.entry((day, res, key)).or_default();
+                for (a, b) in d.hours.iter_mut().zip(c.hours) {
+                    *a += b;
+                }
+                d.calls |= &c.calls;
+            }
             let d = self.by_day.entry((day, key)).or_default();
             for (a, b) in d.hours.iter_mut().zip(c.hours) {
                 *a += b;

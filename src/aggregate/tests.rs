@@ -77,6 +77,9 @@ fn rec(t: &str, code: u32, sub: Option<u32>, corr: &'static str) -> Record<'stat
         correlation_id: Cow::Borrowed(corr),
         call_connection_id: Cow::Borrowed(""),
         operation_id: Cow::Borrowed(""),
+        resource_id: Cow::Borrowed(""),
+        sdk_type: Cow::Borrowed(""),
+        sdk_version: Cow::Borrowed(""),
         sip: Default::default(),
         q850: Default::default(),
     }

@@ -146,6 +146,12 @@ pub fn settings_toml(cli: &Cli, source: &str) -> String {
     );
     set("bucket", Some(name(&|| a.bucket.to_possible_value())));
     set(
+        "resource",
+        Some(Value::Array(
+            a.resource.iter().map(|p| Value::from(p.as_str())).collect(),
+        )),
+    );
+    set(
         "max-bad",
         Some(Value::from(match a.max_bad {
             settings::MaxBad::Count(n) => n.to_string(),
@@ -158,6 +164,7 @@ pub fn settings_toml(cli: &Cli, source: &str) -> String {
         "fail-on-spike",
         Some(name(&|| a.fail_on_spike.to_possible_value())),
     );
+    set("spikes-by", Some(name(&|| a.spikes_by.to_possible_value())));
     set(
         "input-format",
         a.ingest
@@ -289,6 +296,11 @@ fn report(a: &mut ReportArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
     if let (false, Some(v)) = (given(m, "bucket"), &c.bucket) {
         a.bucket = l.parse("bucket", v, value_enum)?;
     }
+    if let (false, Some(v)) = (given(m, "resource"), &c.resource) {
+        a.resource = l.parse("resource", v, |list| {
+            list.iter().map(|s| settings::parse_resource(s)).collect()
+        })?;
+    }
     if let (false, Some(v)) = (given(m, "max_bad"), &c.max_bad) {
         a.max_bad = l.parse("max-bad", v, |v| settings::parse_max_bad(&scalar(v)?))?;
     }
@@ -304,6 +316,12 @@ fn report(a: &mut ReportArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
             toml::Value::Boolean(false) => Ok(FailOnSpike::Off),
             v => value_enum(&scalar(v)?),
         })?;
+    }
+    if let (false, Some(v)) = (given(m, "spikes_by"), &c.spikes_by) {
+        a.spikes_by = l.parse("spikes-by", v, value_enum)?;
+    }
+    if let (false, Some(v)) = (given(m, "spikes_by"), &c.spikes_by) {
+        a.spikes_by = l.parse("spikes-by", v, value_enum)?;
     }
     ingest(&mut a.ingest, m, l)?;
     spikes(&mut a.spikes, m, l)

@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::IngestSettings;
 pub use crate::config::{
-    Bucket, CodesFormat, FailOnSpike, InputFormat, Progress, ReportFormat, TriageFormat,
+    Bucket, CodesFormat, FailOnSpike, InputFormat, Progress, ReportFormat, SpikesBy, TriageFormat,
 };
 use crate::time::DateOrder;
 
@@ -267,6 +267,11 @@ pub struct ReportArgs {
     #[arg(long, value_name = "TIME", value_parser = crate::time::parse_time_bound, help_heading = "Window")]
     pub until: Option<chrono::DateTime<chrono::Utc>>,
 
+    /// Keep only the records of matching ACS resources (repeatable): a glob over the resource's
+    /// name, the last segment of its id (`acs-contoso*`), or over the whole id.
+    #[arg(long, value_name = "GLOB", value_parser = crate::config::parse_resource, help_heading = "Window")]
+    pub resource: Vec<glob::Pattern>,
+
     /// Timeline bucket.
     #[arg(long, value_enum, default_value_t = Bucket::Hour, help_heading = "Output")]
     pub bucket: Bucket,
@@ -299,6 +304,10 @@ pub struct ReportArgs {
         help_heading = "Spikes"
     )]
     pub fail_on_spike: FailOnSpike,
+
+    /// Test each ACS resource against its own history (`resource`), or all records together.
+    #[arg(long, value_enum, value_name = "WHAT", default_value_t = SpikesBy::All, help_heading = "Spikes")]
+    pub spikes_by: SpikesBy,
 }
 
 /// Spike detection: shared by `report` and `triage`.

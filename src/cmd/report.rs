@@ -4,7 +4,7 @@ use anyhow::{Context, Result};
 
 use crate::aggregate::{Aggregator, Window};
 use crate::catalogue::Catalogue;
-use crate::cli::{ReportArgs, ReportFormat};
+use crate::cli::{ReportArgs, ReportFormat, SpikesBy};
 use crate::config;
 use crate::exit_codes::Exit;
 use crate::ingest;
@@ -34,7 +34,9 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     let messages = formats.contains(&ReportFormat::Md) || formats.contains(&ReportFormat::Html);
     let bar = progress_bar(args.progress, args.quiet, || ingest::total_bytes(&settings));
     let (agg, ingested) = ingest::ingest(&settings, bar.as_ref(), || {
-        Aggregator::new(window, args.bucket.secs()).keeping_messages(messages)
+        Aggregator::new(window, args.bucket.secs())
+            .keeping_messages(messages)
+            .with_resources(&args.resource)
     })?;
     if let Some(b) = &bar {
         b.finish_and_clear();
@@ -47,7 +49,11 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     let (mut history, w) = History::stored(args.spikes.history.as_deref())?;
     warnings.extend(w);
     let taken = history.merge(input_days);
-    let found = spikes::detect(&history, day, args.spikes.thresholds.thresholds());
+    let thresholds = args.spikes.thresholds.thresholds();
+    let found = match args.spikes_by {
+        SpikesBy::All => spikes::detect(&history, day, thresholds),
+        SpikesBy::Resource => spikes::detect_by_resource(&history, day, thresholds),
+    };
     let rep = report::build(agg, &cat, ingested.files, warnings, found);
 
     // The history's days and the reports are replaced together, once all are written.

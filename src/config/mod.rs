@@ -96,6 +96,16 @@ pub fn parse_excess(s: &str) -> Result<f64, String> {
 }
 
 /// A UTC day `YYYY-MM-DD`, as days since the epoch (`--day`).
+/// A `--resource` pattern: a glob (`*`, `?`, `[...]`) over a resource's name (the last
+/// segment of its id) or its whole id, matched without regard to case.
+pub fn parse_resource(s: &str) -> Result<glob::Pattern, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err("an empty resource pattern matches nothing".into());
+    }
+    glob::Pattern::new(&t.to_lowercase()).map_err(|e| format!("{s:?} is not a glob pattern: {e}"))
+}
+
 pub fn parse_day(s: &str) -> Result<i64, String> {
     crate::time::parse_day(s).ok_or_else(|| format!("{s:?} is not a date like 2026-11-24"))
 }
@@ -152,6 +162,15 @@ pub enum ReportFormat {
     Json,
     /// report.html: self-contained, with charts.
     Html,
+}
+
+/// What the spike test compares: all records of a day, or each ACS resource's on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SpikesBy {
+    /// All records together.
+    All,
+    /// Each resource against its own history.
+    Resource,
 }
 
 /// When `--fail-on-spike` exits 4.

@@ -255,6 +255,9 @@ fn rec(
         correlation_id: s(ids[0]),
         call_connection_id: s(ids[1]),
         operation_id: s(ids[2]),
+        resource_id: Cow::Borrowed(""),
+        sdk_type: Cow::Borrowed(""),
+        sdk_version: Cow::Borrowed(""),
         sip: Default::default(),
         q850: Default::default(),
     }
@@ -271,19 +274,22 @@ fn storage_archive_record_nested_and_key_case_variants() {
         "\n"
     );
     let (c, _, _d) = read_text("PT1H.json", text.as_bytes());
+    let mut first = rec(
+        "2026-11-24T19:57:40.48Z",
+        Kind::MediaSummary,
+        "Play",
+        "Failed",
+        404,
+        Some(8522),
+        "Call not found.",
+        ["c1", "cc1", "o1"],
+    );
+    // `resourceid` in any case is the resource id.
+    first.resource_id = Cow::Borrowed("/SUBSCRIPTIONS/X");
     assert_eq!(
         c.records,
         vec![
-            rec(
-                "2026-11-24T19:57:40.48Z",
-                Kind::MediaSummary,
-                "Play",
-                "Failed",
-                404,
-                Some(8522),
-                "Call not found.",
-                ["c1", "cc1", "o1"]
-            ),
+            first,
             rec(
                 "2026-11-24T19:00:00Z",
                 Kind::Operations,

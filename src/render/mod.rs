@@ -110,6 +110,19 @@ pub fn report_files(
                     Some(csv::render(&r.by_sip())?)
                 };
                 files.push(("by_sip.csv", by_sip));
+                // Written when the input has the field; else one of an earlier run is removed.
+                let by_resource = if r.resources.is_empty() {
+                    None
+                } else {
+                    Some(csv::render(&r.by_resource())?)
+                };
+                files.push(("by_resource.csv", by_resource));
+                let by_sdk = if r.sdks.is_empty() {
+                    None
+                } else {
+                    Some(csv::render(&r.by_sdk())?)
+                };
+                files.push(("by_sdk.csv", by_sdk));
             }
             ReportFormat::Md => {
                 files.push(("summary.md", Some(summary::render(r, cat).into_bytes())));

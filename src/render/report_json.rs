@@ -26,6 +26,8 @@ struct Doc<'a> {
     by_operation: Rows<'a>,
     timeline: Rows<'a>,
     by_sip: Rows<'a>,
+    by_resource: Rows<'a>,
+    by_sdk: Rows<'a>,
     rejects: Rows<'a>,
     data_quality: Value,
 }
@@ -42,6 +44,8 @@ pub fn render(r: &Report, cat: &Catalogue) -> serde_json::Result<Vec<u8>> {
         r.timeline_table(),
         r.by_sip(),
         r.rejects_table(),
+        r.by_resource(),
+        r.by_sdk(),
     ];
     let doc = Doc {
         spikes: json!({
@@ -96,6 +100,8 @@ pub fn render(r: &Report, cat: &Catalogue) -> serde_json::Result<Vec<u8>> {
         timeline: Rows(&tables[5]),
         by_sip: Rows(&tables[6]),
         rejects: Rows(&tables[7]),
+        by_resource: Rows(&tables[8]),
+        by_sdk: Rows(&tables[9]),
         data_quality: json!({
             "rejects_by_reason": r.reject_groups.iter().map(|g| json!({
                 "reason": g.reason.label(),

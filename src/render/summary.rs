@@ -150,6 +150,13 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
             String::new()
         }
     );
+    if !r.resource_filter.is_empty() {
+        let _ = writeln!(
+            s,
+            "- **Resources:** {} only (`--resource`); records of others are counted outside the window",
+            escape(&r.resource_filter.join(", "))
+        );
+    }
     let _ = writeln!(
         s,
         "- **Needs action:** {} ({} failure-class records of {} accepted)",

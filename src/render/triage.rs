@@ -153,6 +153,27 @@ pub fn markdown(t: &Triage) -> String {
             let _ = writeln!(s, "{}", table_of(&h, &rows));
         }
 
+        if !t.resources.is_empty() {
+            let _ = writeln!(s, "## By resource\n");
+            let rows: Vec<Vec<String>> = t
+                .resources
+                .iter()
+                .map(|(r, n, calls)| vec![r.clone(), n.to_string(), calls.to_string()])
+                .collect();
+            let h = strings(["resource", "count", "calls"]);
+            let _ = writeln!(s, "{}", table_of(&h, &rows));
+        }
+        if !t.sdks.is_empty() {
+            let _ = writeln!(s, "## By SDK\n");
+            let rows: Vec<Vec<String>> = t
+                .sdks
+                .iter()
+                .map(|(ty, v, n)| vec![ty.clone(), v.clone(), n.to_string()])
+                .collect();
+            let h = strings(["SDK", "version", "count"]);
+            let _ = writeln!(s, "{}", table_of(&h, &rows));
+        }
+
         let _ = writeln!(s, "## By operation\n");
         let rows: Vec<Vec<String>> = t
             .operations
@@ -283,6 +304,12 @@ pub fn json(t: &Triage) -> Value {
         "diagnostics": t.diagnostics.iter().map(|d| json!({
             "code": d.key.0, "subcode": d.key.1, "sip_code": d.sip_code, "sip_message": d.sip_message,
             "q850_code": d.q850_code, "q850_message": d.q850_message, "count": d.count, "calls": d.calls,
+        })).collect::<Vec<_>>(),
+        "resources": t.resources.iter().map(|(r, n, calls)| json!({
+            "resource": r, "count": n, "calls": calls,
+        })).collect::<Vec<_>>(),
+        "sdks": t.sdks.iter().map(|(ty, v, n)| json!({
+            "sdk_type": ty, "sdk_version": v, "count": n,
         })).collect::<Vec<_>>(),
         "verdict": {
             "day": t.verdict_day.map(day_text),

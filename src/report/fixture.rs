@@ -46,6 +46,9 @@ fn record(
         correlation_id: Cow::Owned(format!("call-{day}-{}", n % 7)),
         call_connection_id: Cow::Borrowed(""),
         operation_id: Cow::Borrowed(""),
+        resource_id: Cow::Borrowed(""),
+        sdk_type: Cow::Borrowed(""),
+        sdk_version: Cow::Borrowed(""),
         sip: Diagnostic::default(),
         q850: Diagnostic::default(),
     }

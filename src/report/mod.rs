@@ -72,6 +72,29 @@ pub struct OutcomeRow {
     pub calls: u64,
 }
 
+/// One ACS resource: its records, failures and what needs action.
+#[derive(Debug, Clone)]
+pub struct ResourceRow {
+    /// The resource's name: the last segment of its id, in lower case.
+    pub resource: String,
+    pub count: u64,
+    /// Records of a code other than success.
+    pub failures: u64,
+    /// Failure-class records.
+    pub needs_action: u64,
+    pub calls: u64,
+}
+
+/// One SDK type and version of the operations log.
+#[derive(Debug, Clone)]
+pub struct SdkRow {
+    pub sdk_type: String,
+    pub sdk_version: String,
+    pub count: u64,
+    pub failures: u64,
+    pub needs_action: u64,
+}
+
 /// One category: all five are always there, in order.
 #[derive(Debug, Clone)]
 pub struct CategoryRow {
@@ -135,6 +158,8 @@ pub struct RejectGroup {
 #[derive(Debug, Clone)]
 pub struct Report {
     pub window: Window,
+    /// The `--resource` patterns; records of other resources count as outside.
+    pub resource_filter: Vec<String>,
     /// First and last time of the accepted records.
     pub first: Option<DateTime<Utc>>,
     pub last: Option<DateTime<Utc>>,
@@ -157,6 +182,10 @@ pub struct Report {
     pub codes: Vec<CodeRow>,
     pub categories: Vec<CategoryRow>,
     pub outcomes: Vec<OutcomeRow>,
+    /// Resources, most records first; empty when no record names one.
+    pub resources: Vec<ResourceRow>,
+    /// SDK types and versions, most records first; empty when no record names one.
+    pub sdks: Vec<SdkRow>,
     /// Most failures first (then the mitigation's text).
     pub mitigations: Vec<MitigationRow>,
     /// Most frequent first (then the operation, kind and key).
@@ -336,6 +365,9 @@ pub fn build(
         .map(|o| o.count)
         .sum();
 
+    let resources = resource_rows(&agg, cat);
+    let sdks = sdk_rows(&agg, cat);
+
     // Failures only, grouped by the exact pair's mitigation.
     let mut groups: HashMap<String, Vec<(&Key, &crate::aggregate::KeyStats)>> = HashMap::new();
     for (k, s) in &keys {
@@ -419,6 +451,7 @@ pub fn build(
     }
     Report {
         window: agg.window,
+        resource_filter: agg.resource_filter(),
         first,
         last,
         bucket_secs: agg.bucket_secs,
@@ -436,6 +469,8 @@ pub fn build(
         codes,
         categories,
         outcomes,
+        resources,
+        sdks,
         mitigations,
         operations,
         timeline: agg.timeline(),
@@ -479,10 +514,83 @@ pub(crate) fn diagnostics(agg: &Aggregator, wanted: impl Fn(Key) -> bool) -> Vec
     rows
 }
 
+/// The resources of the records that name one, most records first.
+fn resource_rows(agg: &Aggregator, cat: &Catalogue) -> Vec<ResourceRow> {
+    let mut by: HashMap<u32, (ResourceRow, crate::aggregate::Calls)> = HashMap::new();
+    for (&(res, key), s) in &agg.by_resource {
+        let (row, calls) = by.entry(res).or_insert_with(|| {
+            let row = ResourceRow {
+                resource: agg.resources.name(res).to_string(),
+                count: 0,
+                failures: 0,
+                needs_action: 0,
+                calls: 0,
+            };
+            (row, crate::aggregate::Calls::new())
+        });
+        row.count += s.count;
+        match cat.outcome(key.0, key.1) {
+            Outcome::Success => {}
+            Outcome::Caller => row.failures += s.count,
+            Outcome::Failure => {
+                row.failures += s.count;
+                row.needs_action += s.count;
+            }
+        }
+        *calls |= &s.calls;
+    }
+    let mut rows: Vec<ResourceRow> = by
+        .into_values()
+        .map(|(mut row, calls)| {
+            row.calls = calls.len();
+            row
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.resource.cmp(&b.resource))
+    });
+    rows
+}
+
+/// The SDK types and versions of the records that name one, most records first.
+fn sdk_rows(agg: &Aggregator, cat: &Catalogue) -> Vec<SdkRow> {
+    let mut by: HashMap<(u32, u32), SdkRow> = HashMap::new();
+    for (&(ty, version, key), &n) in &agg.by_sdk {
+        let row = by.entry((ty, version)).or_insert_with(|| SdkRow {
+            sdk_type: agg.sdk_texts.name(ty).to_string(),
+            sdk_version: agg.sdk_texts.name(version).to_string(),
+            count: 0,
+            failures: 0,
+            needs_action: 0,
+        });
+        row.count += n;
+        match cat.outcome(key.0, key.1) {
+            Outcome::Success => {}
+            Outcome::Caller => row.failures += n,
+            Outcome::Failure => {
+                row.failures += n;
+                row.needs_action += n;
+            }
+        }
+    }
+    let mut rows: Vec<SdkRow> = by.into_values().collect();
+    rows.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| (&a.sdk_type, &a.sdk_version).cmp(&(&b.sdk_type, &b.sdk_version)))
+    });
+    rows
+}
+
 /// The one-sentence account of a flagged key, for people.
 pub fn spike_sentence(v: &Verdict, cat: &Catalogue) -> String {
     let l = cat.lookup(v.key.0, v.key.1);
-    let label = key_label(v.key.0, v.key.1);
+    let label = match &v.resource {
+        Some(r) => format!("{r}: {}", key_label(v.key.0, v.key.1)),
+        None => key_label(v.key.0, v.key.1),
+    };
     match v.status {
         crate::spikes::Status::New => format!(
             "{label} {}: {} on {}, never seen on the same weekday of the previous {} weeks (NEW)",

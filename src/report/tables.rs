@@ -95,6 +95,52 @@ impl Report {
         t
     }
 
+    /// by_resource.csv: the ACS resources, most records first.
+    pub fn by_resource(&self) -> Table {
+        let mut t = Table::new(&[
+            ("resource", Col::Text),
+            ("count", Col::Number),
+            ("failures", Col::Number),
+            ("needs_action", Col::Number),
+            ("calls", Col::Number),
+            ("needs_action_rate", Col::Number),
+        ]);
+        for r in &self.resources {
+            t.push(row![
+                r.resource.as_str(),
+                r.count,
+                r.failures,
+                r.needs_action,
+                r.calls,
+                share(r.needs_action, r.count)
+            ]);
+        }
+        t
+    }
+
+    /// by_sdk.csv: SDK types and versions of the operations log, most records first.
+    pub fn by_sdk(&self) -> Table {
+        let mut t = Table::new(&[
+            ("sdk_type", Col::Text),
+            ("sdk_version", Col::Text),
+            ("count", Col::Number),
+            ("failures", Col::Number),
+            ("needs_action", Col::Number),
+            ("needs_action_rate", Col::Number),
+        ]);
+        for r in &self.sdks {
+            t.push(row![
+                r.sdk_type.as_str(),
+                r.sdk_version.as_str(),
+                r.count,
+                r.failures,
+                r.needs_action,
+                share(r.needs_action, r.count)
+            ]);
+        }
+        t
+    }
+
     /// by_mitigation.csv: failures grouped by the exact pair's mitigation.
     pub fn by_mitigation(&self) -> Table {
         let mut t = Table::new(&[
@@ -204,8 +250,13 @@ impl Report {
     /// spikes.csv: flagged keys only. The p-value is text so that tiny values keep their
     /// digits (`3.04e-8`).
     pub fn spikes_table(&self) -> Table {
-        let mut t = Table::new(&[
-            ("day", Col::Text),
+        // Tested by resource (`--spikes-by resource`): which resource each row is.
+        let by_resource = self.spike_rows.iter().any(|s| s.verdict.resource.is_some());
+        let mut cols = vec![("day", Col::Text)];
+        if by_resource {
+            cols.push(("resource", Col::Text));
+        }
+        cols.extend([
             ("code", Col::Number),
             ("subcode", Col::Number),
             ("category", Col::Text),
@@ -218,11 +269,15 @@ impl Report {
             ("p_value", Col::Text),
             ("status", Col::Text),
         ]);
+        let mut t = Table::new(&cols);
         let round4 = |x: f64| (x * 10_000.0).round() / 10_000.0;
         for s in &self.spike_rows {
             let v = &s.verdict;
-            t.push(row![
-                day_text(v.day),
+            let mut r = row![day_text(v.day)];
+            if by_resource {
+                r.push(v.resource.clone().unwrap_or_default().into());
+            }
+            r.extend(row![
                 v.key.0,
                 v.key.1,
                 s.category.as_str(),
@@ -235,6 +290,7 @@ impl Report {
                 format!("{:.2e}", v.p_value),
                 v.status.as_str(),
             ]);
+            t.push(r);
         }
         t
     }

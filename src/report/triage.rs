@@ -1,7 +1,7 @@
 //! The finished deep dive on one subcode, built from a [`Focus`] and the catalogue: what the
 //! `triage` command shows in every format.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 
@@ -73,6 +73,11 @@ pub struct Triage {
     /// SIP / Q.850 diagnostics by (code, subcode), most frequent first.
     /// What the SBC or carrier said about the focused records.
     pub diagnostics: Vec<DiagnosticRow>,
+    /// (resource, records, calls) of the focused keys, most records first; empty when no
+    /// record names its resource.
+    pub resources: Vec<(String, u64, u64)>,
+    /// (SDK type, SDK version, records) of the focused keys, most records first.
+    pub sdks: Vec<(String, String, u64)>,
     /// The catalogues used, one line each with their pair counts.
     pub catalogues: Vec<String>,
     pub verdict_day: Option<i64>,
@@ -157,6 +162,45 @@ fn catalogue_entries(cat: &Catalogue, subcode: u32, code: Option<u32>) -> Vec<Ca
         }
     }
     out
+}
+
+/// The resources of the focused keys.
+fn focus_resources(focus: &Focus) -> Vec<(String, u64, u64)> {
+    let agg = &focus.all;
+    let mut by: HashMap<u32, (u64, crate::aggregate::Calls)> = HashMap::new();
+    for (&(res, key), s) in &agg.by_resource {
+        if focus.matches(key.0, key.1) {
+            let e = by.entry(res).or_default();
+            e.0 += s.count;
+            e.1 |= &s.calls;
+        }
+    }
+    let mut rows: Vec<(String, u64, u64)> = by
+        .into_iter()
+        .map(|(res, (n, calls))| (agg.resources.name(res).to_string(), n, calls.len()))
+        .collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    rows
+}
+
+/// The SDK types and versions of the focused keys.
+fn focus_sdks(focus: &Focus) -> Vec<(String, String, u64)> {
+    let agg = &focus.all;
+    let mut by: HashMap<(u32, u32), u64> = HashMap::new();
+    for (&(ty, version, key), &n) in &agg.by_sdk {
+        if focus.matches(key.0, key.1) {
+            *by.entry((ty, version)).or_default() += n;
+        }
+    }
+    let mut rows: Vec<(String, String, u64)> = by
+        .into_iter()
+        .map(|((ty, v), n)| {
+            let name = |id: u32| agg.sdk_texts.name(id).to_string();
+            (name(ty), name(v), n)
+        })
+        .collect();
+    rows.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| (&a.0, &a.1).cmp(&(&b.0, &b.1))));
+    rows
 }
 
 /// Joins the focus with the catalogue and the spike test.
@@ -285,6 +329,8 @@ pub fn build(
         messages,
         other_messages: focus.other_messages,
         diagnostics: super::diagnostics(&focus.all, |(code, sub)| focus.matches(code, sub)),
+        resources: focus_resources(&focus),
+        sdks: focus_sdks(&focus),
         catalogues: cat.describe(),
         verdict_day,
         verdicts,

@@ -22,6 +22,16 @@ pub struct DayAgg {
     pub exposure: u64,
     /// (count, calls) per key.
     pub keys: HashMap<Key, (u64, u64)>,
+    /// The same, for each ACS resource the records named (by name); empty in a history
+    /// written before resources were read.
+    pub resources: BTreeMap<String, ResourceDay>,
+}
+
+/// One resource on one day.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResourceDay {
+    pub exposure: u64,
+    pub keys: HashMap<Key, (u64, u64)>,
 }
 
 /// Days of aggregates, by day.
@@ -62,11 +72,57 @@ impl History {
                 partial: cov.is_none_or(|(a, b)| !(a <= day * DAY && (day + 1) * DAY <= b)),
                 exposure: 0,
                 keys: HashMap::new(),
+                resources: BTreeMap::new(),
             });
             let count = s.count();
             d.exposure += count;
             d.keys.insert(key, (count, s.calls.len()));
         }
+        for (&(day, res, key), s) in &agg.by_day_resource {
+            if let Some(d) = days.get_mut(&day) {
+                let r = d
+                    .resources
+                    .entry(agg.resources.name(res).to_string())
+                    .or_default();
+                let count = s.count();
+                r.exposure += count;
+                r.keys.insert(key, (count, s.calls.len()));
+            }
+        }
+        History { days }
+    }
+
+    /// The resources any day names.
+    pub fn resources(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .days
+            .values()
+            .flat_map(|d| d.resources.keys().cloned())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// The history of one resource: its records on each day, as if it were alone.
+    pub fn for_resource(&self, name: &str) -> History {
+        let days = self
+            .days
+            .iter()
+            .filter_map(|(&day, d)| {
+                let r = d.resources.get(name)?;
+                Some((
+                    day,
+                    DayAgg {
+                        day,
+                        partial: d.partial,
+                        exposure: r.exposure,
+                        keys: r.keys.clone(),
+                        resources: BTreeMap::new(),
+                    },
+                ))
+            })
+            .collect();
         History { days }
     }
 
@@ -143,18 +199,35 @@ impl History {
     }
 }
 
-/// The stored form of a day: one row per key, in key order so re-runs write the same file.
+/// The stored form of a day: one row per key of the whole day (`resource` empty), then one
+/// per key of each resource, each with its exposure; in key order so re-runs write the same
+/// file.
 fn day_frame(d: &DayAgg) -> PolarsResult<DataFrame> {
-    let mut keys: Vec<(&Key, &(u64, u64))> = d.keys.iter().collect();
-    keys.sort();
-    let n = keys.len();
+    let sorted = |keys: &HashMap<Key, (u64, u64)>| {
+        let mut keys: Vec<(Key, (u64, u64))> = keys.iter().map(|(k, v)| (*k, *v)).collect();
+        keys.sort();
+        keys
+    };
+    let mut rows: Vec<(&str, Key, (u64, u64), u64)> = sorted(&d.keys)
+        .into_iter()
+        .map(|(k, v)| ("", k, v, d.exposure))
+        .collect();
+    for (name, r) in &d.resources {
+        rows.extend(
+            sorted(&r.keys)
+                .into_iter()
+                .map(|(k, v)| (name.as_str(), k, v, r.exposure)),
+        );
+    }
+    let n = rows.len();
     df!(
         "day" => vec![day_text(d.day); n],
-        "code" => keys.iter().map(|(k, _)| k.0).collect::<Vec<_>>(),
-        "subcode" => keys.iter().map(|(k, _)| k.1).collect::<Vec<_>>(),
-        "count" => keys.iter().map(|(_, v)| v.0).collect::<Vec<_>>(),
-        "calls" => keys.iter().map(|(_, v)| v.1).collect::<Vec<_>>(),
-        "exposure" => vec![d.exposure; n],
+        "resource" => rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+        "code" => rows.iter().map(|r| r.1 .0).collect::<Vec<_>>(),
+        "subcode" => rows.iter().map(|r| r.1 .1).collect::<Vec<_>>(),
+        "count" => rows.iter().map(|r| r.2 .0).collect::<Vec<_>>(),
+        "calls" => rows.iter().map(|r| r.2 .1).collect::<Vec<_>>(),
+        "exposure" => rows.iter().map(|r| r.3).collect::<Vec<_>>(),
         "partial" => vec![d.partial; n]
     )
 }
@@ -168,26 +241,42 @@ fn read_day(p: &Path) -> Result<DayAgg> {
     let subs = df.column("subcode")?.u32()?;
     let counts = df.column("count")?.u64()?;
     let calls = df.column("calls")?.u64()?;
-    let exposure = df.column("exposure")?.u64()?.get(0).unwrap_or(0);
+    let exposures = df.column("exposure")?.u64()?;
     let partial = df.column("partial")?.bool()?.get(0).unwrap_or(true);
-    let mut keys = HashMap::new();
-    for (((c, s), n), k) in codes
-        .iter()
-        .zip(subs.iter())
-        .zip(counts.iter())
-        .zip(calls.iter())
-    {
-        keys.insert(
-            (c.context("null code")?, s),
-            (n.unwrap_or(0), k.unwrap_or(0)),
-        );
-    }
-    Ok(DayAgg {
+    // A history written before resources were read has no `resource` column: all its rows
+    // are the whole day's.
+    let resources = match df.column("resource") {
+        Ok(c) => Some(c.str()?.clone()),
+        Err(_) => None,
+    };
+    let mut d = DayAgg {
         day,
         partial,
-        exposure,
-        keys,
-    })
+        exposure: 0,
+        keys: HashMap::new(),
+        resources: BTreeMap::new(),
+    };
+    for i in 0..df.height() {
+        let key = (codes.get(i).context("null code")?, subs.get(i));
+        let v = (counts.get(i).unwrap_or(0), calls.get(i).unwrap_or(0));
+        let e = exposures.get(i).unwrap_or(0);
+        match resources
+            .as_ref()
+            .and_then(|r| r.get(i))
+            .filter(|r| !r.is_empty())
+        {
+            None => {
+                d.exposure = e;
+                d.keys.insert(key, v);
+            }
+            Some(name) => {
+                let r = d.resources.entry(name.to_string()).or_default();
+                r.exposure = e;
+                r.keys.insert(key, v);
+            }
+        }
+    }
+    Ok(d)
 }
 
 #[cfg(test)]
@@ -200,6 +289,7 @@ mod tests {
             partial,
             exposure: keys.iter().map(|k| k.1).sum(),
             keys: keys.iter().map(|(k, n)| (*k, (*n, 1))).collect(),
+            resources: BTreeMap::new(),
         }
     }
 
@@ -241,5 +331,61 @@ mod tests {
         let (h, w) = History::load(dir.path()).unwrap();
         assert!(h.days.is_empty());
         assert_eq!(w.len(), 1);
+    }
+}
+
+#[cfg(test)]
+mod resource_tests {
+    use super::*;
+
+    #[test]
+    fn resources_round_trip_and_a_history_without_them_still_loads() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = parse_day("2026-11-24").unwrap();
+        let mut day = DayAgg {
+            day: d,
+            partial: false,
+            exposure: 30,
+            keys: HashMap::from([((404, Some(8522)), (20, 7)), ((200, None), (10, 4))]),
+            resources: BTreeMap::new(),
+        };
+        day.resources.insert(
+            "acs-a".into(),
+            ResourceDay {
+                exposure: 12,
+                keys: HashMap::from([((404, Some(8522)), (12, 3))]),
+            },
+        );
+        let mut h = History::default();
+        h.days.insert(d, day.clone());
+        h.store(dir.path(), &[d]).unwrap();
+        let (back, w) = History::load(dir.path()).unwrap();
+        assert!(w.is_empty());
+        assert_eq!(back.days[&d], day);
+        assert_eq!(back.resources(), ["acs-a"]);
+        assert_eq!(back.for_resource("acs-a").days[&d].exposure, 12);
+
+        // A file of the schema before resources: day, code, subcode, count, calls, exposure,
+        // partial.
+        let old = tempfile::tempdir().unwrap();
+        let mut df = df!(
+            "day" => ["2026-11-17", "2026-11-17"],
+            "code" => [404u32, 200],
+            "subcode" => [Some(8522u32), None],
+            "count" => [9u64, 50],
+            "calls" => [4u64, 20],
+            "exposure" => [59u64, 59],
+            "partial" => [false, false]
+        )
+        .unwrap();
+        let mut bytes = Vec::new();
+        ParquetWriter::new(&mut bytes).finish(&mut df).unwrap();
+        std::fs::write(old.path().join("2026-11-17.parquet"), bytes).unwrap();
+        let (back, w) = History::load(old.path()).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        let d17 = parse_day("2026-11-17").unwrap();
+        assert_eq!(back.days[&d17].exposure, 59);
+        assert_eq!(back.days[&d17].keys[&(404, Some(8522))], (9, 4));
+        assert!(back.days[&d17].resources.is_empty());
     }
 }

@@ -75,6 +75,8 @@ impl Status {
 pub struct Verdict {
     pub day: i64,
     pub key: Key,
+    /// The resource the key was tested in (`--spikes-by resource`); none for all records.
+    pub resource: Option<String>,
     pub status: Status,
     /// x: today's count.
     pub count: u64,
@@ -194,6 +196,7 @@ impl<'h> Tester<'h> {
         let mut v = Verdict {
             day,
             key,
+            resource: None,
             status: Status::InsufficientHistory,
             count,
             exposure,
@@ -269,6 +272,41 @@ pub fn report_day(input: &History, forced: Option<i64>) -> Option<i64> {
             .find(|d| !d.partial)
             .map(|d| d.day)
     })
+}
+
+/// Tests every failure key of the report day in each resource on its own, as if it were alone;
+/// the flagged keys of all resources together, most significant first.
+pub fn detect_by_resource(history: &History, day: Option<i64>, th: Thresholds) -> SpikeReport {
+    let names = history.resources();
+    if names.is_empty() {
+        let mut r = detect(history, day, th);
+        r.note = Some(
+            "No spike test by resource: no record names its resource; tested over all records"
+                .to_string(),
+        )
+        .or(r.note);
+        return r;
+    }
+    let mut all = SpikeReport {
+        day,
+        ..SpikeReport::default()
+    };
+    for name in names {
+        let r = detect(&history.for_resource(&name), day, th);
+        all.untested += r.untested;
+        all.flagged.extend(r.flagged.into_iter().map(|mut v| {
+            v.resource = Some(name.clone());
+            v
+        }));
+    }
+    all.flagged.sort_by(|a, b| {
+        a.p_value
+            .total_cmp(&b.p_value)
+            .then(b.excess().total_cmp(&a.excess()))
+            .then(a.key.cmp(&b.key))
+            .then(a.resource.cmp(&b.resource))
+    });
+    all
 }
 
 /// Tests every failure key of the report day.
@@ -459,6 +497,7 @@ mod tests {
                     partial: false,
                     exposure: *exposure,
                     keys: keys.iter().map(|(k, n)| (*k, (*n, *n))).collect(),
+                    resources: Default::default(),
                 },
             );
         }

@@ -41,6 +41,7 @@ fn table_csv(
             "CorrelationId",
             "OperationId",
             "Type",
+            "_ResourceId",
         ])
         .unwrap();
     } else {
@@ -53,6 +54,7 @@ fn table_csv(
             "CallConnectionId",
             "OperationId",
             "Type",
+            "_ResourceId",
         ])
         .unwrap();
     }
@@ -70,6 +72,7 @@ fn table_csv(
                 &r.correlation_id,
                 &r.operation_id,
                 "ACSCallAutomationMediaSummary",
+                &r.resource_id,
             ])
             .unwrap();
         } else {
@@ -82,6 +85,7 @@ fn table_csv(
                 &r.call_connection_id,
                 &r.operation_id,
                 "ACSCallAutomationIncomingOperations",
+                &r.resource_id,
             ])
             .unwrap();
         }
@@ -192,6 +196,7 @@ fn kql_queries_match_the_report_row_for_row() {
             "by-mitigation",
             "by-operation",
             "timeline",
+            "by-resource",
         ] {
             let csv = out.join(format!("{}.csv", report.replace('-', "_")));
             check_kql(&python, work.path(), report, table, &file, &[], &csv);

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::common::*;
 use serde_json::Value;
 
-pub(crate) const OUTPUTS: [&str; 12] = [
+pub(crate) const OUTPUTS: [&str; 14] = [
     "report.html",
     "spikes.csv",
     "by_category.csv",
@@ -18,6 +18,8 @@ pub(crate) const OUTPUTS: [&str; 12] = [
     "summary.md",
     "report.json",
     "by_sip.csv",
+    "by_resource.csv",
+    "by_sdk.csv",
 ];
 
 #[test]
@@ -370,4 +372,81 @@ fn outcome_classes_split_the_failures_and_lead_the_summary() {
     let top_rows = &summary[top..caller_table];
     assert!(!top_rows.contains("| 400/8510 |"), "{top_rows}");
     assert!(summary[caller_table..].contains("| 400/8510 |"));
+}
+
+#[test]
+fn resources_and_sdks_of_the_samples_are_counted_from_their_own_fields() {
+    let (dir, _) = report_samples(&["--format", "csv"]);
+    // The ground truth counts records per file; which files name which resource is the
+    // samples' layout: the workspace export is the EU resource's, the callback bodies, portal
+    // grid rows and the ja-JP operations export name none.
+    let files = manifest()["files"].as_object().unwrap().clone();
+    let none = [
+        "samples/callbacks/",
+        "samples/portal/mediasummary-rows.json",
+        "samples/portal/operations-ja-jp.csv",
+    ];
+    let accepted = |keep: &dyn Fn(&str) -> bool| -> u64 {
+        files
+            .iter()
+            .filter(|(p, _)| keep(p))
+            .map(|(_, f)| f["accepted"].as_u64().unwrap())
+            .sum()
+    };
+    let eu = accepted(&|p| p.starts_with("samples/workspace-export/"));
+    let main = accepted(&|p| {
+        !none.iter().any(|n| p.starts_with(n)) && !p.starts_with("samples/workspace-export/")
+    });
+    let rows = read_csv(&dir.path().join("by_resource.csv"));
+    let got: Vec<(String, u64)> = rows
+        .iter()
+        .map(|r| (r["resource"].clone(), r["count"].parse().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("acs-contoso".to_string(), main),
+            ("acs-contoso-eu".to_string(), eu)
+        ]
+    );
+    for r in &rows {
+        let n = |k: &str| r[k].parse::<u64>().unwrap();
+        assert!(n("needs_action") <= n("failures") && n("failures") <= n("count"));
+    }
+    // SDKs: every operations record names one, two releases of Java among them.
+    let sdks = read_csv(&dir.path().join("by_sdk.csv"));
+    let ops: u64 = read_csv(&dir.path().join("by_operation.csv"))
+        .iter()
+        .filter(|r| r["kind"] == "operations")
+        .map(|r| r["count"].parse::<u64>().unwrap())
+        .sum();
+    let total: u64 = sdks
+        .iter()
+        .map(|r| r["count"].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(total, ops);
+    let mut java: Vec<&str> = sdks
+        .iter()
+        .filter(|r| r["sdk_type"] == "java")
+        .map(|r| r["sdk_version"].as_str())
+        .collect();
+    java.sort();
+    assert_eq!(java, ["1.2.1", "1.3.0"]);
+    // --resource keeps one resource; the others count as outside the window.
+    let (one, _) = report_samples(&["--format", "csv,json", "--resource", "*-EU"]);
+    let rows = read_csv(&one.path().join("by_resource.csv"));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["resource"], "acs-contoso-eu");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(one.path().join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["records"]["accepted"].as_u64().unwrap(), eu);
+    // triage splits its subcode by resource.
+    let t = bin()
+        .args(["triage", "8522", "samples/"])
+        .assert()
+        .success();
+    let text = stdout(&t);
+    assert!(text.contains("## By resource"), "{text}");
+    assert!(text.contains("| acs-contoso-eu |"), "{text}");
 }

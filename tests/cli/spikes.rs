@@ -255,3 +255,62 @@ fn partly_covered_day_is_partial_and_not_tested() {
         1
     );
 }
+
+#[test]
+fn spikes_by_resource_test_each_resource_against_its_own_history() {
+    let work = tempfile::tempdir().unwrap();
+    let history = work.path().join("history");
+    let h = history.to_str().unwrap();
+    // Two resources each night: a big one, and a small one where 400/8535 triples on the
+    // sixth night, lost in the big one's volume when all records are tested together.
+    let tagged = |day: i64, extra: &[((u32, u32), u64)], name: &str, scale: u64| {
+        let f = night(work.path(), day, extra);
+        let text = std::fs::read_to_string(&f).unwrap();
+        let id = format!("/SUBSCRIPTIONS/S/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/{name}");
+        let lines: Vec<String> = text
+            .lines()
+            .enumerate()
+            .filter(|(i, _)| (*i as u64).is_multiple_of(scale))
+            .map(|(_, l)| {
+                l.replacen(
+                    "{\"time\"",
+                    &format!("{{\"resourceId\":\"{id}\",\"time\""),
+                    1,
+                )
+            })
+            .collect();
+        let p = work.path().join(format!("{name}-{day}.json"));
+        std::fs::write(&p, lines.join("\n") + "\n").unwrap();
+        p
+    };
+    for week in 0..6 {
+        let day = week * 7;
+        let small_extra: &[((u32, u32), u64)] = if week == 5 {
+            &[((400, 8535), 180)]
+        } else {
+            &[]
+        };
+        let dir = work.path().join(format!("in-{week}"));
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::rename(tagged(day, &[], "ACS-BIG", 1), dir.join("big.json")).unwrap();
+        std::fs::rename(
+            tagged(day, small_extra, "ACS-SMALL", 10),
+            dir.join("small.json"),
+        )
+        .unwrap();
+        let out = work.path().join(format!("out-{week}"));
+        report_to(&dir, &out, &["--history", h, "--spikes-by", "resource"]).success();
+        let rows = read_csv(&out.join("spikes.csv"));
+        if week < 5 {
+            assert!(rows.is_empty(), "week {week}: {rows:?}");
+        } else {
+            let flagged: Vec<(String, String)> = rows
+                .iter()
+                .map(|r| (r["resource"].clone(), r["subcode"].clone()))
+                .collect();
+            assert_eq!(flagged, [("acs-small".to_string(), "8535".to_string())]);
+            let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+            assert!(summary.contains("acs-small: 400/8535"), "{summary}");
+        }
+    }
+}

@@ -15,12 +15,12 @@ SCHEMAS = {
     "ACSCallAutomationMediaSummary": {
         "TimeGenerated": "TIMESTAMP", "OperationName": "VARCHAR", "ResultType": "VARCHAR",
         "ResultCode": "INTEGER", "ResultSubcode": "INTEGER", "CorrelationId": "VARCHAR",
-        "OperationId": "VARCHAR", "Type": "VARCHAR",
+        "OperationId": "VARCHAR", "Type": "VARCHAR", "_ResourceId": "VARCHAR",
     },
     "ACSCallAutomationIncomingOperations": {
         "TimeGenerated": "TIMESTAMP", "OperationName": "VARCHAR", "ResultType": "VARCHAR",
         "ResultSignature": "INTEGER", "CorrelationId": "VARCHAR", "CallConnectionId": "VARCHAR",
-        "OperationId": "VARCHAR", "Type": "VARCHAR",
+        "OperationId": "VARCHAR", "Type": "VARCHAR", "_ResourceId": "VARCHAR",
     },
 }
 
