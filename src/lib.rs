@@ -55,6 +55,8 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<Exit> {
         cli::Command::Triage(a) => cmd::triage::run(catalogue, &a),
         cli::Command::Kql(a) => cmd::kql::run(&catalogue, &a),
         cli::Command::Config(a) => cmd::config::run(cli.config.as_deref(), &a),
+        cli::Command::Completions(a) => cmd::shell::completions(a.shell),
+        cli::Command::Man => cmd::shell::man(),
     }
 }
 

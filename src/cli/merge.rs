@@ -271,7 +271,7 @@ fn merge(cli: &mut Cli, matches: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
                 a.until = Some(l.parse("until", v, |s| crate::time::parse_time_bound(s))?);
             }
         }
-        Command::Codes(_) | Command::Config(_) => {}
+        Command::Codes(_) | Command::Config(_) | Command::Completions(_) | Command::Man => {}
     }
     Ok(())
 }

@@ -73,7 +73,11 @@ impl Cli {
         let (name, since, until) = match &self.command {
             Command::Report(a) => ("report", a.since, a.until),
             Command::Kql(a) => ("kql", a.since, a.until),
-            Command::Codes(_) | Command::Triage(_) | Command::Config(_) => return Ok(()),
+            Command::Codes(_)
+            | Command::Triage(_)
+            | Command::Config(_)
+            | Command::Completions(_)
+            | Command::Man => return Ok(()),
         };
         match (since, until) {
             (Some(s), Some(u)) if s >= u => {
@@ -123,6 +127,21 @@ pub enum Command {
         after_long_help = "Examples:\n  acs-triage config --print\n  acs-triage --config /etc/acs-triage.toml config --print"
     )]
     Config(ConfigArgs),
+    /// Print a completion script for a shell.
+    #[command(
+        after_long_help = "Examples:\n  acs-triage completions bash > /etc/bash_completion.d/acs-triage\n  acs-triage completions zsh > \"${fpath[1]}/_acs-triage\""
+    )]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), made from the same definitions as --help.
+    #[command(after_long_help = "Example:\n  acs-triage man > acs-triage.1 && man ./acs-triage.1")]
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

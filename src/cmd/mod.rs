@@ -4,4 +4,5 @@ pub mod codes;
 pub mod config;
 pub mod kql;
 pub mod report;
+pub mod shell;
 pub mod triage;

@@ -21,3 +21,19 @@ fn help_documents_exit_codes() {
     let out = bin().args(["report", "--help"]).assert().success();
     insta::assert_snapshot!("report_help", stdout(&out));
 }
+
+#[test]
+fn completions_and_the_man_page_come_from_the_same_definition() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = bin().args(["completions", shell]).assert().success();
+        let text = stdout(&out);
+        for word in ["acs-triage", "report", "triage", "fail-on-spike"] {
+            assert!(text.contains(word), "{shell}: no {word}");
+        }
+    }
+    bin().args(["completions", "tcsh"]).assert().code(2);
+    let out = bin().arg("man").assert().success();
+    let page = stdout(&out);
+    assert!(page.contains(".TH acs-triage 1"), "{page}");
+    assert!(page.contains("report"), "{page}");
+}
