@@ -587,6 +587,16 @@ impl Sink for Aggregator {
     /// Sums the cells into the report's tables and sorts the kept rejects by file and line.
     fn done(&mut self) {
         self.flush();
+        // `--bucket auto`: the window's span when both ends are given, else the records'.
+        let span = match (self.window.since, self.window.until) {
+            (Some(a), Some(b)) => Some((b - a).num_seconds()),
+            _ => {
+                let first = self.cells.values().map(|c| c.first).min();
+                let last = self.cells.values().map(|c| c.last).max();
+                first.zip(last).map(|(a, b)| (b - a).num_seconds())
+            }
+        };
+        self.bucket_secs = crate::config::Bucket::for_span(self.bucket_secs, span);
         for ((day, op, kind, code, sub, res), c) in std::mem::take(&mut self.cells) {
             let key = (code, sub);
             let count = c.hours.iter().sum::<u64>();

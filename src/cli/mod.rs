@@ -169,8 +169,8 @@ pub struct KqlArgs {
     #[arg(long, value_name = "TIME", value_parser = crate::time::parse_time_bound)]
     pub until: Option<chrono::DateTime<chrono::Utc>>,
 
-    /// Timeline bucket.
-    #[arg(long, value_enum, default_value_t = Bucket::Hour)]
+    /// Timeline bucket: `auto` is hourly for a span of up to three days, daily beyond.
+    #[arg(long, value_enum, default_value_t = Bucket::Auto)]
     pub bucket: Bucket,
 
     #[command(flatten)]
@@ -197,8 +197,8 @@ pub struct TriageArgs {
     #[command(flatten)]
     pub spikes: SpikeArgs,
 
-    /// Timeline bucket.
-    #[arg(long, value_enum, default_value_t = Bucket::Hour, help_heading = "Output")]
+    /// Timeline bucket: `auto` is hourly for a span of up to three days, daily beyond.
+    #[arg(long, value_enum, default_value_t = Bucket::Auto, help_heading = "Output")]
     pub bucket: Bucket,
 
     /// Output format.
@@ -291,8 +291,8 @@ pub struct ReportArgs {
     #[arg(long, value_name = "GLOB", value_parser = crate::config::parse_resource, help_heading = "Window")]
     pub resource: Vec<glob::Pattern>,
 
-    /// Timeline bucket.
-    #[arg(long, value_enum, default_value_t = Bucket::Hour, help_heading = "Output")]
+    /// Timeline bucket: `auto` is hourly for a span of up to three days, daily beyond.
+    #[arg(long, value_enum, default_value_t = Bucket::Auto, help_heading = "Output")]
     pub bucket: Bucket,
 
     /// Most rejected records tolerated before exit code 3: a count (N) or a share of records read (P%).

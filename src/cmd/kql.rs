@@ -17,7 +17,12 @@ pub fn run(cat: &Catalogue, args: &KqlArgs) -> Result<Exit> {
             table: args.table,
             since: args.since,
             until: args.until,
-            bucket_secs: args.bucket.secs(),
+            bucket_secs: crate::config::Bucket::for_span(
+                args.bucket.secs(),
+                args.since
+                    .zip(args.until)
+                    .map(|(a, b)| (b - a).num_seconds()),
+            ),
             thresholds: args.thresholds.thresholds(),
         },
     );

@@ -186,16 +186,33 @@ pub enum FailOnSpike {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Bucket {
+    /// Hourly for a span of up to three days, daily beyond.
+    Auto,
     Hour,
     Day,
 }
 
+/// The longest span `--bucket auto` shows hour by hour.
+pub const AUTO_HOURLY_SPAN: i64 = 3 * 86_400;
+
 impl Bucket {
-    /// The length of one bucket in seconds.
+    /// The length of one bucket in seconds; 0 for `auto`, decided once the span is known
+    /// ([`Bucket::for_span`]).
     pub fn secs(self) -> i64 {
         match self {
+            Bucket::Auto => 0,
             Bucket::Hour => 3600,
             Bucket::Day => 86_400,
+        }
+    }
+
+    /// The bucket length for a span of `span` seconds: `auto` hourly up to three days, else
+    /// daily (hourly when the span is not known).
+    pub fn for_span(secs: i64, span: Option<i64>) -> i64 {
+        match (secs, span) {
+            (0, Some(s)) if s > AUTO_HOURLY_SPAN => 86_400,
+            (0, _) => 3600,
+            (s, _) => s,
         }
     }
 }

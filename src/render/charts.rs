@@ -161,6 +161,9 @@ pub fn failures_over_time(r: &Report) -> Result<String> {
             .disable_x_mesh()
             .x_labels(n.min(12))
             .x_label_formatter(&tick)
+            // Counts are whole: "90", never "90.0", and no more ticks than there are numbers.
+            .y_labels((max as usize + 1).min(10))
+            .y_label_formatter(&|y| format!("{y:.0}"))
             .y_desc("failures")
             .label_style(("sans-serif", 13).into_font().color(&INK))
             .draw()
@@ -373,6 +376,8 @@ pub fn spike(v: &Verdict, id: usize) -> Result<String> {
                 SegmentValue::CenterOf(i) if *i < n => bars[*i].0.clone(),
                 _ => String::new(),
             })
+            .y_labels((max as usize + 1).min(8))
+            .y_label_formatter(&|y| format!("{y:.0}"))
             .label_style(("sans-serif", 11).into_font().color(&INK))
             .draw()
             .map_err(err)?;

@@ -167,3 +167,65 @@ fn html_report_renders_in_a_real_browser() {
         png.len()
     );
 }
+
+#[test]
+fn four_weeks_read_as_daily_bars_in_a_real_browser() {
+    let Some(chrome) = chromium() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "chromium must be installed in CI (.ci/run installs it)"
+        );
+        eprintln!(
+            "SKIPPED four_weeks_read_as_daily_bars_in_a_real_browser: chromium is not installed"
+        );
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    // Four weeks of nights, one file a night: 28 days, so `--bucket auto` is daily.
+    let input = work.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for day in 0..28 {
+        let f = crate::spikes::night(work.path(), day, &[]);
+        std::fs::rename(&f, input.join(format!("night-{day:02}.json"))).unwrap();
+    }
+    let out = work.path().join("out");
+    report_to(&input, &out, &["--format", "csv,html"]).success();
+    let buckets: Vec<String> = read_csv(&out.join("timeline.csv"))
+        .iter()
+        .map(|r| r["bucket"].clone())
+        .collect();
+    assert!(
+        buckets.iter().all(|b| b.ends_with("T00:00:00Z")),
+        "{buckets:?}"
+    );
+    let mut days = buckets.clone();
+    days.dedup();
+    assert_eq!(days.len(), 28);
+    let (dom, urls) = browse(&chrome, &out.join("report.html"), work.path());
+    assert!(urls.is_empty(), "report.html asked for {urls:?}");
+    assert!(dom.contains("aria-labelledby=\"chart-time-title chart-time-desc\""));
+    assert!(
+        dom.contains("in 28 daily buckets"),
+        "the chart says its buckets"
+    );
+    // Counts on the axes are whole numbers: "90", never "90.0".
+    let labels: Vec<&str> = dom
+        .split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            t.split_once('>')
+                .and_then(|(_, rest)| rest.split_once("</text>"))
+        })
+        .map(|(text, _)| text.trim())
+        .collect();
+    assert!(
+        labels.iter().any(|l| l.parse::<u64>().is_ok()),
+        "{labels:?}"
+    );
+    assert!(
+        !labels
+            .iter()
+            .any(|l| l.ends_with(".0") && l[..l.len() - 2].parse::<u64>().is_ok()),
+        "{labels:?}"
+    );
+}
