@@ -72,8 +72,45 @@ pub struct TimeRules {
     /// Day/month order of the portal's locale dates; `None` reads a locale date only when the
     /// value itself tells its order (`13/05/2026`, or en-US `5/5/2026, 1:00:00.000 PM`).
     pub order: Option<DateOrder>,
-    /// The offset of `[Local Time]` values, which carry none; `None` reads them as UTC.
-    pub local_offset: Option<FixedOffset>,
+    /// The zone of `[Local Time]` values, which carry none; `None` reads them as UTC.
+    pub local_offset: Option<LocalZone>,
+}
+
+/// Where `[Local Time]` values were written: a fixed offset (`--local-offset`), or an IANA
+/// zone (`--local-tz`), whose offset follows daylight saving time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LocalZone {
+    Fixed(FixedOffset),
+    Tz(chrono_tz::Tz),
+}
+
+impl LocalZone {
+    /// The UTC time of a local one. In a zone, a time that occurs twice (the hour the clocks
+    /// go back) is read as the first, and one that does not occur (the hour they go forward)
+    /// as the time an hour later, where the clock stood.
+    pub fn to_utc(self, naive: NaiveDateTime) -> NaiveDateTime {
+        use chrono::TimeZone;
+        match self {
+            LocalZone::Fixed(off) => naive.checked_sub_offset(off).unwrap_or(naive),
+            LocalZone::Tz(tz) => tz
+                .from_local_datetime(&naive)
+                .earliest()
+                .or_else(|| {
+                    let later = naive.checked_add_signed(chrono::Duration::hours(1))?;
+                    tz.from_local_datetime(&later).earliest()
+                })
+                .map_or(naive, |t| t.naive_utc()),
+        }
+    }
+}
+
+impl std::fmt::Display for LocalZone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LocalZone::Fixed(off) => write!(f, "{off}"),
+            LocalZone::Tz(tz) => write!(f, "{}", tz.name()),
+        }
+    }
 }
 
 /// Parses a time: RFC 3339 / ISO 8601 (any number of fraction digits, with or without offset,
@@ -104,7 +141,7 @@ pub fn parse_time(s: &str, rules: &TimeRules, local: bool) -> Option<DateTime<Ut
         }
     };
     Some(match rules.local_offset {
-        Some(off) if local => naive.checked_sub_offset(off).unwrap_or(naive).and_utc(),
+        Some(zone) if local => zone.to_utc(naive).and_utc(),
         _ => naive.and_utc(),
     })
 }
@@ -536,7 +573,7 @@ mod tests {
     fn local_offset_is_applied() {
         let rules = TimeRules {
             order: Some(DateOrder::Dmy),
-            local_offset: Some(FixedOffset::east_opt(3600).unwrap()),
+            local_offset: Some(LocalZone::Fixed(FixedOffset::east_opt(3600).unwrap())),
         };
         assert_eq!(
             parse_time("16/07/2026 20:26:12.030", &rules, true)

@@ -180,6 +180,10 @@ pub fn settings_toml(cli: &Cli, source: &str) -> String {
         a.ingest.local_offset.map(|o| Value::from(o.to_string())),
     );
     set(
+        "local-tz",
+        a.ingest.local_tz.map(|tz| Value::from(tz.name())),
+    );
+    set(
         "history",
         a.spikes
             .history
@@ -337,6 +341,17 @@ fn ingest(a: &mut IngestArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
     }
     if let (false, Some(v)) = (given(m, "local_offset"), &c.local_offset) {
         a.local_offset = Some(l.parse("local-offset", v, |s| settings::parse_offset(s))?);
+    }
+    if let (false, Some(v)) = (given(m, "local_tz"), &c.local_tz) {
+        a.local_tz = Some(l.parse("local-tz", v, |s| settings::parse_tz(s))?);
+    }
+    if a.local_tz.is_some() && a.local_offset.is_some() {
+        let at = c.local_tz.as_ref().map_or(0..0, |v| v.span());
+        return Err(l.error(
+            "local-tz",
+            at,
+            "give --local-tz or --local-offset, not both",
+        ));
     }
     Ok(())
 }

@@ -233,7 +233,11 @@ impl IngestArgs {
             inputs: inputs.to_vec(),
             input_format: self.input_format,
             date_order: self.date_order,
-            local_offset: self.local_offset,
+            local_offset: match (self.local_tz, self.local_offset) {
+                (Some(tz), _) => Some(crate::time::LocalZone::Tz(tz)),
+                (None, Some(off)) => Some(crate::time::LocalZone::Fixed(off)),
+                (None, None) => None,
+            },
             skip_files: Vec::new(),
         })
     }
@@ -250,9 +254,15 @@ pub struct IngestArgs {
     #[arg(long, value_enum, value_name = "ORDER", help_heading = "Input")]
     pub date_order: Option<DateOrder>,
 
-    /// Offset of `[Local Time]` CSV columns, e.g. +01:00. Without it they are taken as UTC.
+    /// Offset of `[Local Time]` CSV columns, e.g. +01:00. Without it (or --local-tz) they are
+    /// taken as UTC.
     #[arg(long, value_name = "+HH:MM", allow_hyphen_values = true, value_parser = crate::config::parse_offset, help_heading = "Input")]
     pub local_offset: Option<chrono::FixedOffset>,
+
+    /// Time zone of `[Local Time]` columns, by IANA name (Europe/Berlin): its offset follows
+    /// daylight saving time, where a fixed --local-offset is wrong on one side of each change.
+    #[arg(long, value_name = "ZONE", value_parser = crate::config::parse_tz, conflicts_with = "local_offset", help_heading = "Input")]
+    pub local_tz: Option<chrono_tz::Tz>,
 }
 
 #[derive(Debug, Args)]

@@ -38,6 +38,7 @@ pub struct FileConfig {
     pub input_format: Option<At<String>>,
     pub date_order: Option<At<String>>,
     pub local_offset: Option<At<String>>,
+    pub local_tz: Option<At<String>>,
     pub resource: Option<At<Vec<String>>>,
     pub history: Option<PathBuf>,
     pub day: Option<At<String>>,

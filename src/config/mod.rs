@@ -106,6 +106,13 @@ pub fn parse_resource(s: &str) -> Result<glob::Pattern, String> {
     glob::Pattern::new(&t.to_lowercase()).map_err(|e| format!("{s:?} is not a glob pattern: {e}"))
 }
 
+/// An IANA time zone name (`Europe/Berlin`).
+pub fn parse_tz(s: &str) -> Result<chrono_tz::Tz, String> {
+    s.trim()
+        .parse::<chrono_tz::Tz>()
+        .map_err(|_| format!("{s:?} is not an IANA time zone like Europe/Berlin"))
+}
+
 pub fn parse_day(s: &str) -> Result<i64, String> {
     crate::time::parse_day(s).ok_or_else(|| format!("{s:?} is not a date like 2026-11-24"))
 }
@@ -116,7 +123,7 @@ pub struct IngestSettings {
     pub inputs: Vec<PathBuf>,
     pub input_format: Option<InputFormat>,
     pub date_order: Option<DateOrder>,
-    pub local_offset: Option<FixedOffset>,
+    pub local_offset: Option<crate::time::LocalZone>,
     /// Files a walk does not take: the reports a run writes, so that a run with `--out`
     /// inside its input (or the same directory) never reads its own reports back.
     pub skip_files: Vec<PathBuf>,

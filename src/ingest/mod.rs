@@ -152,12 +152,12 @@ impl<S: Sink> FileCtx<'_, S> {
     /// Says how `[Local Time]` values, which carry no offset, are read.
     pub fn local_time_warning(&mut self) {
         let w = match self.rules.local_offset {
-            Some(off) => format!(
-                "{}: times are [Local Time] without an offset; read at {off} as given by --local-offset",
+            Some(zone) => format!(
+                "{}: times are [Local Time] without an offset; read in {zone} as given by --local-offset or --local-tz",
                 self.name
             ),
             None => format!(
-                "{}: times are [Local Time] without an offset; read as UTC (pass --local-offset +HH:MM to correct)",
+                "{}: times are [Local Time] without an offset; read as UTC (pass --local-tz ZONE or --local-offset +HH:MM to correct)",
                 self.name
             ),
         };

@@ -743,7 +743,9 @@ fn portal_csv_day_first_local_time_with_offset() {
     let p = dir.path().join("local.csv");
     std::fs::write(&p, text).unwrap();
     let mut s = settings(vec![p]);
-    s.local_offset = Some(chrono::FixedOffset::east_opt(2 * 3600).unwrap());
+    s.local_offset = Some(crate::time::LocalZone::Fixed(
+        chrono::FixedOffset::east_opt(2 * 3600).unwrap(),
+    ));
     let (c, report) = read(&s);
     let times: Vec<String> = c
         .records
@@ -1762,4 +1764,40 @@ fn a_document_whose_head_lost_its_name_is_a_reject_not_a_skip() {
     let empty = r#"{"tables":[{"name":"PrimaryResult","columns":[{"name":"ResultCode","type":"int"}],"rows":[]}]}"#;
     let (c, _, _) = read_text("c.json", empty.as_bytes());
     assert_eq!((c.records.len(), c.rejects.len(), c.skipped), (0, 0, 0));
+}
+
+#[test]
+fn a_local_time_zone_follows_daylight_saving_time() {
+    // Berlin is UTC+2 in summer and UTC+1 in winter: one zone, two offsets. 2026-10-25 02:30
+    // happens twice (the first is read), 2026-03-29 02:30 never (read as 03:30, an hour on).
+    let text = "TimeGenerated [Local Time],ResultCode,ResultSubcode\n\
+        2026-07-16 20:26:12.030,400,8510\n\
+        2026-11-24 20:26:12.030,400,8510\n\
+        2026-10-25 02:30:00.000,400,8510\n\
+        2026-03-29 02:30:00.000,400,8510\n";
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("local.csv");
+    std::fs::write(&p, text).unwrap();
+    let mut s = settings(vec![p]);
+    s.local_offset = Some(crate::time::LocalZone::Tz(chrono_tz::Europe::Berlin));
+    let (c, report) = read(&s);
+    let times: Vec<String> = c
+        .records
+        .iter()
+        .map(|r| crate::report::rfc3339(r.time))
+        .collect();
+    assert_eq!(
+        times,
+        vec![
+            "2026-07-16T18:26:12.030Z",
+            "2026-11-24T19:26:12.030Z",
+            "2026-10-25T00:30:00.000Z",
+            "2026-03-29T01:30:00.000Z",
+        ]
+    );
+    assert!(
+        report.warnings[0].contains("Europe/Berlin"),
+        "{:?}",
+        report.warnings
+    );
 }

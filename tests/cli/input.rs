@@ -582,3 +582,48 @@ fn triage_writes_through_a_fifo_and_a_pipe_opened_once() {
         .unwrap()
         .starts_with("# Triage"));
 }
+
+#[test]
+fn local_tz_takes_iana_names_and_not_beside_an_offset() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let a = bin()
+        .args([
+            "report",
+            "samples/portal/mediasummary-dayfirst-local.csv",
+            "--local-tz",
+            "Europe/Berlin",
+            "--format",
+            "json",
+            "--max-bad",
+            "5",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(
+        stderr(&a).contains("read in Europe/Berlin"),
+        "{}",
+        stderr(&a)
+    );
+    bin()
+        .args(["report", "samples/", "--local-tz", "Mars/Olympus", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("is not an IANA time zone"));
+    bin()
+        .args([
+            "report",
+            "samples/",
+            "--local-tz",
+            "Europe/Berlin",
+            "--local-offset",
+            "+01:00",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .code(2);
+}
