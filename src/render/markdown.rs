@@ -14,7 +14,7 @@ use super::{cut, hostile, next_link, MAX_TEXT, REPLACEMENT};
 pub fn escape(s: &str) -> String {
     let (s, was_cut) = cut(s, MAX_TEXT);
     let mut out = String::with_capacity(s.len() + 8);
-    push_escaped(&mut out, s, true);
+    push_escaped(&mut out, s, true, false);
     if was_cut {
         out.push('…');
     }
@@ -31,19 +31,20 @@ pub fn linkify(s: &str) -> String {
     let mut line_start = true;
     while let Some(l) = next_link(rest) {
         if plain_https(l.url) {
-            push_escaped(&mut out, &rest[..l.open], line_start);
+            // A kept link follows: a `!` at the end would make it an image.
+            push_escaped(&mut out, &rest[..l.open], line_start, true);
             out.push('[');
-            push_escaped(&mut out, l.text, false);
+            push_escaped(&mut out, l.text, false, false);
             out.push_str("](");
             out.push_str(l.url);
             out.push(')');
         } else {
-            push_escaped(&mut out, &rest[..l.end], line_start);
+            push_escaped(&mut out, &rest[..l.end], line_start, false);
         }
         line_start = false;
         rest = &rest[l.end..];
     }
-    push_escaped(&mut out, rest, line_start);
+    push_escaped(&mut out, rest, line_start, false);
     if was_cut {
         out.push('…');
     }
@@ -62,15 +63,27 @@ fn plain_https(url: &str) -> bool {
 }
 
 /// Appends `s` escaped as [`escape`] says, without the cut. `line_start`: `s` may be where a
-/// Markdown block starts, so a leading list or break marker is escaped.
-fn push_escaped(out: &mut String, s: &str, line_start: bool) {
+/// Markdown block starts, so a leading list or break marker is escaped. `link_follows`: a
+/// link is written right after `s`.
+fn push_escaped(out: &mut String, s: &str, line_start: bool, link_follows: bool) {
     // Escaped text holds no line break, so a block marker can only be its first non-blank.
     let marker = if line_start { block_marker(s) } else { None };
+    // Only what would change the rendering is escaped: `(`, `)` and `!` make a link or an
+    // image only next to a `[`, which always is; `#` is a heading only where a block starts
+    // (the marker); `_` is emphasis only where it is not inside a word.
+    let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     for (i, c) in s.char_indices() {
         match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '!' | '#' | '~' | '|' | '$' => {
+            '\\' | '`' | '*' | '[' | ']' | '~' | '|' | '$' => {
                 out.push('\\');
                 out.push(c);
+            }
+            '_' if !(alnum(s[..i].chars().next_back()) && alnum(s[i + 1..].chars().next())) => {
+                out.push_str("\\_");
+            }
+            // Before a `[`, or before a link that follows.
+            '!' if s[i + 1..].starts_with('[') || (link_follows && s[i + 1..].is_empty()) => {
+                out.push_str("\\!");
             }
             // GitHub's autolinks: `scheme://`, `mailto:`, `www.` and `user@host`. An escaped
             // `:` or `.` renders as itself and starts no link. cmark-gfm (GitHub's renderer)
@@ -128,6 +141,11 @@ fn block_marker(s: &str) -> Option<usize> {
     let start = s.len() - s.trim_start_matches([' ', '\t']).len();
     let rest = &s[start..];
     let blank_or_end = |t: &str| t.is_empty() || t.starts_with([' ', '\t']);
+    // An ATX heading: one to six `#`, then a blank or the end.
+    let hashes = rest.len() - rest.trim_start_matches('#').len();
+    if (1..=6).contains(&hashes) && blank_or_end(&rest[hashes..]) {
+        return Some(start);
+    }
     if (rest.starts_with(['-', '+']) && blank_or_end(&rest[1..]))
         || (rest.starts_with('-') && rest.trim_end_matches(['-', ' ', '\t']).is_empty())
     {
@@ -211,26 +229,33 @@ mod tests {
     fn links_images_and_emphasis_from_logs_stay_text() {
         assert_eq!(
             escape("[click](javascript:alert(1))"),
-            "\\[click\\]\\(javascript:alert\\(1\\)\\)"
+            "\\[click\\](javascript:alert(1))"
         );
         assert_eq!(
             escape("![x](http://evil.example/pixel.png)"),
-            "\\!\\[x\\]\\(http\\://evil.example/pixel.png\\)"
+            "\\!\\[x\\](http\\://evil.example/pixel.png)"
         );
         assert_eq!(
             escape("**bold** _it_ ~~gone~~ `code` # not a heading"),
-            "\\*\\*bold\\*\\* \\_it\\_ \\~\\~gone\\~\\~ \\`code\\` \\# not a heading"
+            "\\*\\*bold\\*\\* \\_it\\_ \\~\\~gone\\~\\~ \\`code\\` # not a heading"
+        );
+        // Plain where nothing would render: a heading marker only where a block starts,
+        // an underscore inside a word, parentheses and `!` away from a `[`.
+        assert_eq!(escape("# h"), "\\# h");
+        assert_eq!(
+            escape("(no documented mitigation) media_summary Wow!"),
+            "(no documented mitigation) media_summary Wow!"
         );
         assert_eq!(escape(r"C:\logs\*.json"), r"C:\\logs\\\*.json");
         assert_eq!(escape("$x$ costs $5"), "\\$x\\$ costs \\$5");
         // An entity would otherwise decode, to markup text or to a bidi override.
         assert_eq!(
             escape("&lt;b&gt; &#x202E; AT&T"),
-            "&amp;lt;b&amp;gt; &amp;\\#x202E; AT&amp;T"
+            "&amp;lt;b&amp;gt; &amp;#x202E; AT&amp;T"
         );
         assert_eq!(
             escape("<img src=x onerror=alert(1)>"),
-            "&lt;img src=x onerror=alert\\(1\\)&gt;"
+            "&lt;img src=x onerror=alert(1)&gt;"
         );
         // A reference-style link or a footnote needs brackets, which are escaped.
         assert_eq!(escape("[a][b] [^1]"), "\\[a\\]\\[b\\] \\[^1\\]");
@@ -278,7 +303,7 @@ mod tests {
         let m = "Reference [this page](https://learn.microsoft.com/azure/x#media-action) listing (in)compatible actions.";
         assert_eq!(
             linkify(m),
-            "Reference [this page](https://learn.microsoft.com/azure/x#media-action) listing \\(in\\)compatible actions."
+            "Reference [this page](https://learn.microsoft.com/azure/x#media-action) listing (in)compatible actions."
         );
         assert_eq!(
             linkify("![x](https://evil.example/pixel.png)"),
@@ -286,11 +311,11 @@ mod tests {
         );
         assert_eq!(
             linkify("[x](javascript:alert(1))"),
-            "\\[x\\]\\(javascript:alert\\(1\\)\\)"
+            "\\[x\\](javascript:alert(1))"
         );
         assert_eq!(
             linkify("[**x**](https://a.example/|b)"),
-            "\\[\\*\\*x\\*\\*\\]\\(https\\://a.example/\\|b\\)"
+            "\\[\\*\\*x\\*\\*\\](https\\://a.example/\\|b)"
         );
         assert_eq!(
             linkify("- [a](https://a.example)"),
@@ -312,7 +337,7 @@ mod tests {
         );
         assert!(
             t.ends_with(
-                "| \\[a\\]\\(https\\://evil.example\\) | See [docs](https://learn.microsoft.com/x). | ▁▅█ |\n"
+                "| \\[a\\](https\\://evil.example) | See [docs](https://learn.microsoft.com/x). | ▁▅█ |\n"
             ),
             "{t}"
         );

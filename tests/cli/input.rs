@@ -36,7 +36,7 @@ fn csv_injection_is_neutralized_and_markdown_escaped() {
     );
     let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
     assert!(
-        summary.contains("| Play\\|x<br>y | media\\_summary |"),
+        summary.contains("| Play\\|x<br>y | media_summary |"),
         "{summary}"
     );
     // Numbers are never prefixed.
@@ -86,28 +86,36 @@ fn hostile_log_text_is_inert_in_markdown_html_and_csv() {
     // No log text becomes a link, an image, markup or a terminal escape in Markdown.
     let inert_md = |md: &str| {
         for bad in [
-            "](", "![", "\u{1b}", "\u{7}", "\u{202E}", "\u{2066}", "<img", "&#x",
+            "![", "\u{1b}", "\u{7}", "\u{202E}", "\u{2066}", "<img", "&#x",
         ] {
             assert!(!md.contains(bad), "{bad:?} in {md}");
+        }
+        // A `](` of a link only after an escaped `]`, or in the catalogue's https links.
+        for (i, _) in md.match_indices("](") {
+            let escaped = md[..i].ends_with('\\');
+            assert!(
+                escaped || md[i..].starts_with("](https://"),
+                "a link in {md}"
+            );
         }
     };
     let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
     inert_md(&summary);
     assert!(
-        summary.contains("| \\[click\\]\\(javascript:alert\\(1\\)\\) \\!\\[x\\]\\(http\\://evil.example/pixel.png\\) \\*\\*bold\\*\\* \\`tick\\` \\_u\\_ \\# h \\\\ \\~\\~s\\~\\~ &amp;\\#x202E; \u{FFFD}\\[2J\u{FFFD} invoice\\_\u{FFFD}fdp.exe |"),
+        summary.contains("| \\[click\\](javascript:alert(1)) \\!\\[x\\](http\\://evil.example/pixel.png) \\*\\*bold\\*\\* \\`tick\\` \\_u\\_ # h \\\\ \\~\\~s\\~\\~ &amp;#x202E; \u{FFFD}\\[2J\u{FFFD} invoice\\_\u{FFFD}fdp.exe |"),
         "{summary}"
     );
     assert!(
-        summary.contains("| \\!\\[op\\]\\(http\\://evil.example/op.png\\)\u{FFFD}\u{FFFD}\\]0;x\u{FFFD} | media\\_summary |"),
+        summary.contains("| \\!\\[op\\](http\\://evil.example/op.png)\u{FFFD}\u{FFFD}\\]0;x\u{FFFD} | media_summary |"),
         "{summary}"
     );
     assert!(
-        summary.contains("| <br>-2+3 | media\\_summary |"),
+        summary.contains("| <br>-2+3 | media_summary |"),
         "{summary}"
     );
     // The long operation: 31,999 characters and the ellipsis.
     assert!(
-        summary.contains(&format!("| ={}… | media\\_summary |", "A".repeat(31_998))),
+        summary.contains(&format!("| ={}… | media_summary |", "A".repeat(31_998))),
         "the long operation is not cut"
     );
 
@@ -138,7 +146,7 @@ fn hostile_log_text_is_inert_in_markdown_html_and_csv() {
     let md = stdout(&md);
     inert_md(&md);
     assert!(
-        md.contains("| \\@\u{2060}\\[id\\]\\(javascript:alert\\(1\\)\\)\u{FFFD} | \\!\\[c\\]\\(http\\://evil.example/c.png\\) | 2 |"),
+        md.contains("| \\@\u{2060}\\[id\\](javascript:alert(1))\u{FFFD} | \\!\\[c\\](http\\://evil.example/c.png) | 2 |"),
         "{md}"
     );
     let calls = dir.path().join("calls.csv");

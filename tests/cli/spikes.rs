@@ -127,7 +127,7 @@ fn nightly_loop_flags_exactly_the_planted_spike_and_new_key() {
         "{summary}"
     );
     assert!(
-        summary.contains("\\(same weekday, previous 4 weeks\\)"),
+        summary.contains("(same weekday, previous 4 weeks)"),
         "{summary}"
     );
     assert!(
