@@ -238,10 +238,10 @@ fn records(o: &KqlOptions, out: &mut String) {
     }
     match o.table {
         KqlTable::Media => out.push_str(&format!(
-            "| project TimeGenerated, operation = OperationName, ['kind'] = \"media_summary\", code = toint(ResultCode), subcode = toint(ResultSubcode),\n          call = iff(isempty(CorrelationId), \"\", CorrelationId),\n          resource = {RESOURCE}\n"
+            "| project TimeGenerated, operation = OperationName, ['kind'] = \"media_summary\", code = toint(ResultCode), subcode = toint(ResultSubcode),\n          call = iff(isempty(CorrelationId), \"\", CorrelationId),\n          resource = {RESOURCE}, prompt = coalesce(RecognizePromptSubOperationName, \"\")\n"
         )),
         KqlTable::Operations => out.push_str(&format!(
-            "| project TimeGenerated, operation = OperationName, ['kind'] = \"operations\", code = toint(ResultSignature), subcode = int(null),\n          call = iff(isempty(CorrelationId), coalesce(CallConnectionId, \"\"), CorrelationId),\n          resource = {RESOURCE}\n"
+            "| project TimeGenerated, operation = OperationName, ['kind'] = \"operations\", code = toint(ResultSignature), subcode = int(null),\n          call = iff(isempty(CorrelationId), coalesce(CallConnectionId, \"\"), CorrelationId),\n          resource = {RESOURCE}, prompt = coalesce(SubOperationName, \"\")\n"
         )),
     }
     out.push_str("| where isnotnull(code);\n");
@@ -360,10 +360,10 @@ fn by_operation(outcome: &str, q: &mut String) {
         "Records\n\
          | extend category = {CATEGORY}\n\
          | extend outcome = {outcome}\n\
-         | summarize n = count() by operation, ['kind'], code, subcode, category, outcome, call\n\
-         | summarize ['count'] = sum(n), calls = countif(isnotempty(call)) by operation, ['kind'], code, subcode, category, outcome\n\
-         | order by ['count'] desc, operation asc, ['kind'] asc, code asc, subcode asc nulls first\n\
-         | project operation, ['kind'], code, subcode, category, outcome, ['count'], calls\n"
+         | summarize n = count() by operation, ['kind'], code, subcode, category, outcome, prompt, call\n\
+         | summarize ['count'] = sum(n), calls = countif(isnotempty(call)) by operation, ['kind'], code, subcode, category, outcome, prompt\n\
+         | order by ['count'] desc, operation asc, ['kind'] asc, code asc, subcode asc nulls first, prompt asc\n\
+         | project operation, ['kind'], code, subcode, category, outcome, prompt, ['count'], calls\n"
     );
 }
 

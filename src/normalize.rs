@@ -127,9 +127,14 @@ pub enum Field {
     /// `SdkType` and `SdkVersion` of the operations log.
     SdkType,
     SdkVersion,
+    /// The prompt or source kind: `RecognizePromptSubOperationName` of the media summary,
+    /// `SubOperationName` of the operations log (`FileSource`, `TextSource`, `SsmlSource`).
+    Prompt,
+    /// `ServerCallId`: the id support asks for beside the CorrelationId.
+    ServerCallId,
 }
 
-const FIELDS: usize = 22;
+const FIELDS: usize = 24;
 
 /// Where in a record a key sits: its meaning depends on the nesting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -248,6 +253,11 @@ pub fn key_role_bytes(ctx: Context, key: &[u8]) -> KeyRole {
                     17 if ctx == Context::Record && key.eq_ignore_ascii_case(b"streamingmodality") => {
                         KeyRole::Field(Field::Streaming)
                     }
+                    31 if ctx == Context::Record
+                        && key.eq_ignore_ascii_case(b"recognizepromptsuboperationname") =>
+                    {
+                        KeyRole::Field(Field::Prompt)
+                    }
                     _ => KeyRole::Ignore,
                 };
             }
@@ -310,6 +320,8 @@ pub fn key_role_bytes(ctx: Context, key: &[u8]) -> KeyRole {
         b"_resourceid" => KeyRole::Field(Field::ResourceId),
         b"sdktype" => KeyRole::Field(Field::SdkType),
         b"sdkversion" => KeyRole::Field(Field::SdkVersion),
+        b"suboperationname" => KeyRole::Field(Field::Prompt),
+        b"servercallid" => KeyRole::Field(Field::ServerCallId),
     }
 }
 
@@ -531,6 +543,8 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
         resource_id: raw.get(Field::ResourceId).text(),
         sdk_type: raw.get(Field::SdkType).text(),
         sdk_version: raw.get(Field::SdkVersion).text(),
+        prompt: raw.get(Field::Prompt).text(),
+        server_call_id: raw.get(Field::ServerCallId).text(),
         sip: diagnostic(raw, Field::SipCode, Field::SipMessage),
         q850: diagnostic(raw, Field::Q850Code, Field::Q850Message),
     })

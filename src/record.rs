@@ -51,6 +51,10 @@ pub struct Record<'a> {
     /// `SdkType` and `SdkVersion` of an operations record (empty elsewhere).
     pub sdk_type: Cow<'a, str>,
     pub sdk_version: Cow<'a, str>,
+    /// The prompt or source kind of a media operation (`TextSource`); empty when absent.
+    pub prompt: Cow<'a, str>,
+    /// `ServerCallId`, where the export carries it.
+    pub server_call_id: Cow<'a, str>,
     /// `resultInformation.sipDetails` of a callback event, when the SBC or carrier gave it.
     pub sip: Diagnostic<'a>,
     /// `resultInformation.q850Details`.
@@ -95,6 +99,8 @@ impl Record<'_> {
             resource_id: o(&self.resource_id),
             sdk_type: o(&self.sdk_type),
             sdk_version: o(&self.sdk_version),
+            prompt: o(&self.prompt),
+            server_call_id: o(&self.server_call_id),
             sip: self.sip.to_owned_diagnostic(),
             q850: self.q850.to_owned_diagnostic(),
         }

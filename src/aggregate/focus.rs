@@ -1,10 +1,12 @@
 //! The sink of `triage`: everything an [`Aggregator`] counts (the exposure and history of the
 //! spike verdict need all records), plus the calls and messages of one subcode.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Utc};
 use foldhash::HashMap;
 
-use super::{earliest, latest, Aggregator};
+use super::{earliest, latest, Aggregator, Key};
 use crate::ingest::{Kept, Reject, Sink};
 use crate::record::{Record, SkipReason};
 
@@ -12,9 +14,30 @@ use crate::record::{Record, SkipReason};
 #[derive(Debug, Clone, Default)]
 pub struct CallStats {
     pub call_connection_id: String,
+    pub server_call_id: String,
     pub count: u64,
     pub first: Option<DateTime<Utc>>,
     pub last: Option<DateTime<Utc>>,
+    /// The focused keys the call's records carry.
+    pub codes: BTreeSet<Key>,
+    /// Its distinct messages, at most [`MESSAGES_PER_CALL`], with counts.
+    pub messages: Vec<(Box<str>, u64)>,
+}
+
+/// Distinct messages kept per call, for a support ticket.
+pub const MESSAGES_PER_CALL: usize = 3;
+
+impl CallStats {
+    fn add_message(&mut self, m: &str, n: u64) {
+        if m.is_empty() {
+            return;
+        }
+        if let Some(e) = self.messages.iter_mut().find(|(k, _)| &**k == m) {
+            e.1 += n;
+        } else if self.messages.len() < MESSAGES_PER_CALL {
+            self.messages.push((m.into(), n));
+        }
+    }
 }
 
 /// Distinct result messages kept per focus; more are counted together.
@@ -32,6 +55,9 @@ pub struct Focus {
     pub messages: HashMap<Box<str>, u64>,
     /// Records whose message was not kept because [`MAX_MESSAGES`] were already.
     pub other_messages: u64,
+    /// (CallConnectionId, ServerCallId) by CorrelationId, from every record that names them:
+    /// a media summary record names only its CorrelationId, the operations log the others.
+    pub ids: HashMap<Box<str>, (Box<str>, Box<str>)>,
 }
 
 impl Focus {
@@ -43,6 +69,7 @@ impl Focus {
             calls: HashMap::default(),
             messages: HashMap::default(),
             other_messages: 0,
+            ids: HashMap::default(),
         }
     }
 
@@ -54,6 +81,17 @@ impl Focus {
 impl Sink for Focus {
     fn record(&mut self, rec: &Record<'_>) -> Kept {
         let kept = self.all.record(rec);
+        if !rec.correlation_id.is_empty()
+            && (!rec.call_connection_id.is_empty() || !rec.server_call_id.is_empty())
+        {
+            let e = self.ids.entry((&*rec.correlation_id).into()).or_default();
+            if e.0.is_empty() {
+                e.0 = (&*rec.call_connection_id).into();
+            }
+            if e.1.is_empty() {
+                e.1 = (&*rec.server_call_id).into();
+            }
+        }
         if kept != Kept::Counted || !self.matches(rec.code, rec.subcode) {
             return kept;
         }
@@ -63,8 +101,13 @@ impl Sink for Focus {
             if c.call_connection_id.is_empty() {
                 c.call_connection_id = rec.call_connection_id.to_string();
             }
+            if c.server_call_id.is_empty() {
+                c.server_call_id = rec.server_call_id.to_string();
+            }
             c.first = earliest(c.first, Some(rec.time));
             c.last = latest(c.last, Some(rec.time));
+            c.codes.insert((rec.code, rec.subcode));
+            c.add_message(&rec.message, 1);
         }
         if let Some(n) = self.messages.get_mut(&*rec.message) {
             *n += 1;
@@ -96,8 +139,15 @@ impl Sink for Focus {
             if t.call_connection_id.is_empty() {
                 t.call_connection_id = s.call_connection_id;
             }
+            if t.server_call_id.is_empty() {
+                t.server_call_id = s.server_call_id;
+            }
             t.first = earliest(t.first, s.first);
             t.last = latest(t.last, s.last);
+            t.codes.extend(s.codes);
+            for (m, n) in s.messages {
+                t.add_message(&m, n);
+            }
         }
         for (m, n) in o.messages {
             if let Some(t) = self.messages.get_mut(&m) {
@@ -109,5 +159,14 @@ impl Sink for Focus {
             }
         }
         self.other_messages += o.other_messages;
+        for (k, (cc, server)) in o.ids {
+            let e = self.ids.entry(k).or_default();
+            if e.0.is_empty() {
+                e.0 = cc;
+            }
+            if e.1.is_empty() {
+                e.1 = server;
+            }
+        }
     }
 }

@@ -154,12 +154,15 @@ pub const MAX_DIAGNOSTICS: usize = 10_000;
 pub const OTHER_DIAGNOSTICS: &str = "(other diagnostics)";
 
 /// Key of the by-operation table, with the operation interned.
-pub type OpKey = (u32, Kind, u32, Option<u32>);
+/// Key of the by-operation table: the interned operation, its kind, code and subcode, and its
+/// interned prompt kind (0: none).
+pub type OpKey = (u32, Kind, u32, Option<u32>, u32);
 
 /// The finest cell records are counted in: one UTC day (days since the epoch), one interned
-/// operation of one kind, one (code, subcode), one interned resource (0: none). Every table of
+/// operation of one kind, one (code, subcode), one interned resource and one interned prompt
+/// kind (0: none). Every table of
 /// the report is a sum of cells, so a record costs one map entry and one call-set insert.
-type Cell = (i64, u32, Kind, u32, Option<u32>, u32);
+type Cell = (i64, u32, Kind, u32, Option<u32>, u32, u32);
 
 /// One resource (interned, 0 for none) with one key.
 pub type ResourceKey = (u32, Key);
@@ -232,6 +235,8 @@ pub struct Aggregator {
     pub diagnostic_texts: Interner,
     /// Resource names (0 is "": no resource id).
     pub resources: Interner,
+    /// Prompt kinds (0 is "": none).
+    pub prompts: Interner,
     /// (resource, key) → count and calls, for records that name a resource.
     pub by_resource: HashMap<ResourceKey, OpStats>,
     /// (UTC day, resource, key) → counts per hour and calls, for records that name one.
@@ -271,6 +276,11 @@ impl Aggregator {
                 let mut r = Interner::default();
                 r.intern("");
                 r
+            },
+            prompts: {
+                let mut p = Interner::default();
+                p.intern("");
+                p
             },
             by_resource: HashMap::default(),
             by_day_resource: HashMap::default(),
@@ -384,10 +394,21 @@ impl Aggregator {
     }
 
     /// The by-operation counts with operation names.
-    pub fn operations(&self) -> impl Iterator<Item = ((&str, Kind, u32, Option<u32>), &OpStats)> {
-        self.by_op
-            .iter()
-            .map(|(k, s)| ((self.operations.name(k.0), k.1, k.2, k.3), s))
+    /// The by-operation table: (operation, kind, code, subcode, prompt kind) and its counts.
+    #[allow(clippy::type_complexity)]
+    pub fn operations(
+        &self,
+    ) -> impl Iterator<Item = ((&str, Kind, u32, Option<u32>, &str), &OpStats)> {
+        self.by_op.iter().map(|(k, s)| {
+            let key = (
+                self.operations.name(k.0),
+                k.1,
+                k.2,
+                k.3,
+                self.prompts.name(k.4),
+            );
+            (key, s)
+        })
     }
 
     /// (bucket start in seconds since the epoch, key) → count, non-zero buckets only.
@@ -464,11 +485,13 @@ impl Sink for Aggregator {
             // Near the budget: count what is pending, then take a new cell only within it.
             self.flush();
             let res = self.resources.get(resource.as_deref().unwrap_or(""));
+            let prompt = self.prompts.get(&rec.prompt);
             let known = self
                 .operations
                 .get(&rec.operation)
                 .zip(res)
-                .is_some_and(|(op, res)| {
+                .zip(prompt)
+                .is_some_and(|((op, res), prompt)| {
                     self.cells.contains_key(&(
                         t.div_euclid(DAY),
                         op,
@@ -476,6 +499,7 @@ impl Sink for Aggregator {
                         rec.code,
                         rec.subcode,
                         res,
+                        prompt,
                     ))
                 });
             if !known && self.cells.len() >= self.max_cells {
@@ -485,13 +509,22 @@ impl Sink for Aggregator {
         self.accepted += 1;
         let op = self.operations.intern(&rec.operation);
         let res = self.resources.intern(resource.as_deref().unwrap_or(""));
+        let prompt = self.prompts.intern(&rec.prompt);
         let call = match rec.call_id() {
             None => PendingCall::None,
             Some(id) if id.len() <= INLINE => PendingCall::Inline(inline(id)),
             Some(id) => PendingCall::Id(self.calls.intern(id)),
         };
         self.pending.push(Pending {
-            cell: (t.div_euclid(DAY), op, rec.kind, rec.code, rec.subcode, res),
+            cell: (
+                t.div_euclid(DAY),
+                op,
+                rec.kind,
+                rec.code,
+                rec.subcode,
+                res,
+                prompt,
+            ),
             time: rec.time,
             call,
         });
@@ -532,7 +565,8 @@ impl Sink for Aggregator {
         let calls = self.calls.absorb(&o.calls);
         let ops = self.operations.absorb(&o.operations);
         let resources = self.resources.absorb(&o.resources);
-        for ((day, op, kind, code, sub, res), s) in o.cells {
+        let prompts = self.prompts.absorb(&o.prompts);
+        for ((day, op, kind, code, sub, res, prompt), s) in o.cells {
             let t = self
                 .cells
                 .entry((
@@ -542,6 +576,7 @@ impl Sink for Aggregator {
                     code,
                     sub,
                     resources[res as usize],
+                    prompts[prompt as usize],
                 ))
                 .or_insert_with(|| CellStats::new(s.first));
             for (a, b) in t.hours.iter_mut().zip(s.hours) {
@@ -597,7 +632,7 @@ impl Sink for Aggregator {
             }
         };
         self.bucket_secs = crate::config::Bucket::for_span(self.bucket_secs, span);
-        for ((day, op, kind, code, sub, res), c) in std::mem::take(&mut self.cells) {
+        for ((day, op, kind, code, sub, res, prompt), c) in std::mem::take(&mut self.cells) {
             let key = (code, sub);
             let count = c.hours.iter().sum::<u64>();
             let k = self.by_key.entry(key).or_default();
@@ -605,7 +640,7 @@ impl Sink for Aggregator {
             k.calls |= &c.calls;
             k.first = earliest(k.first, Some(c.first));
             k.last = latest(k.last, Some(c.last));
-            let o = self.by_op.entry((op, kind, code, sub)).or_default();
+            let o = self.by_op.entry((op, kind, code, sub, prompt)).or_default();
             o.count += count;
             o.calls |= &c.calls;
             if res != 0 {

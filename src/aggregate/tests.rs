@@ -80,6 +80,8 @@ fn rec(t: &str, code: u32, sub: Option<u32>, corr: &'static str) -> Record<'stat
         resource_id: Cow::Borrowed(""),
         sdk_type: Cow::Borrowed(""),
         sdk_version: Cow::Borrowed(""),
+        prompt: Cow::Borrowed(""),
+        server_call_id: Cow::Borrowed(""),
         sip: Default::default(),
         q850: Default::default(),
     }

@@ -208,6 +208,15 @@ pub struct TriageArgs {
     /// Write to FILE instead of standard output.
     #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub out: Option<PathBuf>,
+
+    /// Only the affected calls, one row each, with every id support asks for (CorrelationId,
+    /// CallConnectionId, ServerCallId), times, codes and messages; most records first.
+    #[arg(long, help_heading = "Output")]
+    pub calls: bool,
+
+    /// With --calls: the first N calls only.
+    #[arg(long, value_name = "N", requires = "calls", help_heading = "Output")]
+    pub limit: Option<usize>,
 }
 
 #[derive(Debug, Args)]

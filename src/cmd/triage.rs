@@ -48,7 +48,11 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
         args.spikes.thresholds.thresholds(),
     );
 
-    let bytes = render::triage::render(&t, args.format)?;
+    let bytes = if args.calls {
+        render::triage::calls(&t, args.format, args.limit)?
+    } else {
+        render::triage::render(&t, args.format)?
+    };
     for w in &warnings {
         eprintln!("acs-triage: warning: {}", render::text::line(w));
     }

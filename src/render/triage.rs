@@ -196,6 +196,16 @@ pub fn markdown(t: &Triage) -> String {
             )
         );
 
+        if !t.prompts.is_empty() {
+            let _ = writeln!(s, "## By prompt kind\n");
+            let rows: Vec<Vec<String>> = t
+                .prompts
+                .iter()
+                .map(|(p, n)| vec![p.clone(), n.to_string()])
+                .collect();
+            let _ = writeln!(s, "{}", table_of(&strings(["prompt", "count"]), &rows));
+        }
+
         let _ = writeln!(s, "## Top affected calls\n");
         let rows: Vec<Vec<String>> = t
             .calls
@@ -305,6 +315,7 @@ pub fn json(t: &Triage) -> Value {
             "code": d.key.0, "subcode": d.key.1, "sip_code": d.sip_code, "sip_message": d.sip_message,
             "q850_code": d.q850_code, "q850_message": d.q850_message, "count": d.count, "calls": d.calls,
         })).collect::<Vec<_>>(),
+        "prompts": t.prompts.iter().map(|(p, n)| json!({"prompt": p, "count": n})).collect::<Vec<_>>(),
         "resources": t.resources.iter().map(|(r, n, calls)| json!({
             "resource": r, "count": n, "calls": calls,
         })).collect::<Vec<_>>(),
@@ -325,25 +336,57 @@ pub fn json(t: &Triage) -> Value {
     })
 }
 
-/// Every affected call, one row each.
-pub fn csv(t: &Triage) -> Result<Vec<u8>> {
+/// The affected calls, one row each, most records first: what a support ticket asks for
+/// (`limit`: the first so many).
+pub fn calls_table(t: &Triage, limit: Option<usize>) -> Table {
     let mut table = Table::new(&[
         ("correlation_id", Col::Text),
         ("call_connection_id", Col::Text),
-        ("count", Col::Number),
+        ("server_call_id", Col::Text),
         ("first_seen", Col::Text),
         ("last_seen", Col::Text),
+        ("count", Col::Number),
+        ("codes", Col::Text),
+        ("messages", Col::Text),
     ]);
-    for c in &t.calls {
+    for c in t.calls.iter().take(limit.unwrap_or(usize::MAX)) {
+        let codes: Vec<String> = c.codes.iter().map(|k| key_label(k.0, k.1)).collect();
         table.push(crate::row![
             c.call_id.as_str(),
             c.call_connection_id.as_str(),
-            c.count,
+            c.server_call_id.as_str(),
             time(c.first),
             time(c.last),
+            c.count,
+            codes.join(" "),
+            c.messages.join(" | "),
         ]);
     }
-    super::csv::render(&table)
+    table
+}
+
+/// Every affected call, one row each, as CSV.
+pub fn csv(t: &Triage) -> Result<Vec<u8>> {
+    super::csv::render(&calls_table(t, None))
+}
+
+/// The affected calls alone (`--calls`), in a format, the first `limit` of them.
+pub fn calls(t: &Triage, format: TriageFormat, limit: Option<usize>) -> Result<Vec<u8>> {
+    let table = calls_table(t, limit);
+    Ok(match format {
+        TriageFormat::Csv => super::csv::render(&table)?,
+        TriageFormat::Md => {
+            let mut s = format!(
+                "# Calls with {} ({} of {})\n\n",
+                t.title(),
+                table.rows.len(),
+                t.calls.len()
+            );
+            s.push_str(&crate::render::markdown::table(&table));
+            s.into_bytes()
+        }
+        TriageFormat::Json => crate::render::json::pretty(&crate::render::json::rows(&table))?,
+    })
 }
 
 /// The triage in one of its formats.

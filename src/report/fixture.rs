@@ -49,6 +49,8 @@ fn record(
         resource_id: Cow::Borrowed(""),
         sdk_type: Cow::Borrowed(""),
         sdk_version: Cow::Borrowed(""),
+        prompt: Cow::Borrowed(""),
+        server_call_id: Cow::Borrowed(""),
         sip: Diagnostic::default(),
         q850: Diagnostic::default(),
     }

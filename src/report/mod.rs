@@ -120,6 +120,8 @@ pub struct OperationRow {
     pub operation: String,
     pub kind: Kind,
     pub key: Key,
+    /// The prompt or source kind (`TextSource`); empty when the records carry none.
+    pub prompt: String,
     pub outcome: Outcome,
     pub count: u64,
     pub calls: u64,
@@ -404,6 +406,7 @@ pub fn build(
             operation: k.0.to_string(),
             kind: k.1,
             key: (k.2, k.3),
+            prompt: k.4.to_string(),
             outcome: cat.outcome(k.2, k.3),
             count: s.count,
             calls: s.calls.len(),

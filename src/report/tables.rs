@@ -172,6 +172,7 @@ impl Report {
             ("subcode", Col::Number),
             ("category", Col::Text),
             ("outcome", Col::Text),
+            ("prompt", Col::Text),
             ("count", Col::Number),
             ("calls", Col::Number),
         ]);
@@ -183,6 +184,7 @@ impl Report {
                 o.key.1,
                 Category::of(o.key.0).as_str(),
                 o.outcome.as_str(),
+                o.prompt.as_str(),
                 o.count,
                 o.calls,
             ]);

@@ -49,9 +49,14 @@ pub struct KeyTotal {
 pub struct CallRow {
     pub call_id: String,
     pub call_connection_id: String,
+    pub server_call_id: String,
     pub count: u64,
     pub first: Option<DateTime<Utc>>,
     pub last: Option<DateTime<Utc>>,
+    /// The focused keys in the call, in key order.
+    pub codes: Vec<Key>,
+    /// Its messages, most frequent first (at most three).
+    pub messages: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -66,6 +71,9 @@ pub struct Triage {
     /// (bucket start, key) → count, focused keys only.
     pub timeline: BTreeMap<(i64, Key), u64>,
     pub operations: Vec<(String, Kind, Key, u64)>,
+    /// (prompt kind, records) of the focused keys, most records first: "8536 on TextSource"
+    /// is a speech problem, not a file one.
+    pub prompts: Vec<(String, u64)>,
     /// All affected calls, most records first.
     pub calls: Vec<CallRow>,
     pub messages: Vec<(String, u64)>,
@@ -239,22 +247,50 @@ pub fn build(
         .filter(|((_, k), _)| focus.matches(k.0, k.1))
         .collect();
 
-    let mut operations: Vec<(String, Kind, Key, u64)> = agg
-        .operations()
-        .filter(|(k, _)| focus.matches(k.2, k.3))
-        .map(|(k, s)| (k.0.to_string(), k.1, (k.2, k.3), s.count))
+    // By operation (all prompt kinds together), and by prompt kind.
+    let mut by_op: BTreeMap<(String, Kind, Key), u64> = BTreeMap::new();
+    let mut by_prompt: BTreeMap<String, u64> = BTreeMap::new();
+    for (k, s) in agg.operations().filter(|(k, _)| focus.matches(k.2, k.3)) {
+        *by_op.entry((k.0.to_string(), k.1, (k.2, k.3))).or_default() += s.count;
+        if !k.4.is_empty() {
+            *by_prompt.entry(k.4.to_string()).or_default() += s.count;
+        }
+    }
+    let mut operations: Vec<(String, Kind, Key, u64)> = by_op
+        .into_iter()
+        .map(|((op, kind, key), n)| (op, kind, key, n))
         .collect();
     operations.sort_by(|a, b| b.3.cmp(&a.3).then_with(|| a.cmp(b)));
+    let mut prompts: Vec<(String, u64)> = by_prompt.into_iter().collect();
+    prompts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 
     let mut calls: Vec<CallRow> = focus
         .calls
         .iter()
-        .map(|(id, c)| CallRow {
-            call_id: id.to_string(),
-            call_connection_id: c.call_connection_id.clone(),
-            count: c.count,
-            first: c.first,
-            last: c.last,
+        .map(|(id, c)| {
+            let mut messages = c.messages.clone();
+            messages.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            // Ids the focused records lack, from the other records of the same call.
+            let known = focus.ids.get(&**id);
+            let or_known = |own: &str, i: usize| {
+                if own.is_empty() {
+                    known
+                        .map_or("", |k| if i == 0 { &*k.0 } else { &*k.1 })
+                        .to_string()
+                } else {
+                    own.to_string()
+                }
+            };
+            CallRow {
+                call_id: id.to_string(),
+                call_connection_id: or_known(&c.call_connection_id, 0),
+                server_call_id: or_known(&c.server_call_id, 1),
+                count: c.count,
+                first: c.first,
+                last: c.last,
+                codes: c.codes.iter().copied().collect(),
+                messages: messages.into_iter().map(|(m, _)| m.to_string()).collect(),
+            }
         })
         .collect();
     calls.sort_by(|a, b| {
@@ -325,6 +361,7 @@ pub fn build(
         bucket_secs: agg.bucket_secs,
         timeline,
         operations,
+        prompts,
         calls,
         messages,
         other_messages: focus.other_messages,

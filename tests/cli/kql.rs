@@ -42,6 +42,7 @@ fn table_csv(
             "OperationId",
             "Type",
             "_ResourceId",
+            "RecognizePromptSubOperationName",
         ])
         .unwrap();
     } else {
@@ -55,6 +56,7 @@ fn table_csv(
             "OperationId",
             "Type",
             "_ResourceId",
+            "SubOperationName",
         ])
         .unwrap();
     }
@@ -73,6 +75,7 @@ fn table_csv(
                 &r.operation_id,
                 "ACSCallAutomationMediaSummary",
                 &r.resource_id,
+                &r.prompt,
             ])
             .unwrap();
         } else {
@@ -86,6 +89,7 @@ fn table_csv(
                 &r.operation_id,
                 "ACSCallAutomationIncomingOperations",
                 &r.resource_id,
+                &r.prompt,
             ])
             .unwrap();
         }

@@ -170,3 +170,76 @@ fn by_sip_matches_the_ground_truth_and_skips_are_counted_by_reason() {
         ]
     );
 }
+
+#[test]
+fn triage_calls_lists_every_affected_call_with_its_three_ids() {
+    let out = bin()
+        .args(["triage", "8536", "samples/", "--calls", "--format", "csv"])
+        .assert()
+        .success();
+    let text = stdout(&out);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("calls.csv");
+    std::fs::write(&path, &text).unwrap();
+    let rows = read_csv(&path);
+    // One row per call of 400/8536, as many as by_code.csv counts.
+    let (report, _) = report_samples(&["--format", "csv"]);
+    let calls: usize = read_csv(&report.path().join("by_code.csv"))
+        .iter()
+        .find(|r| r["code"] == "400" && r["subcode"] == "8536")
+        .unwrap()["calls"]
+        .parse()
+        .unwrap();
+    assert_eq!(rows.len(), calls);
+    for r in &rows {
+        for id in ["correlation_id", "call_connection_id", "server_call_id"] {
+            assert!(!r[id].is_empty(), "{id} missing in {r:?}");
+        }
+        assert_eq!(r["codes"], "400/8536");
+        assert!(!r["messages"].is_empty());
+    }
+    let counts: Vec<u64> = rows.iter().map(|r| r["count"].parse().unwrap()).collect();
+    assert!(
+        counts.windows(2).all(|w| w[0] >= w[1]),
+        "most records first"
+    );
+    insta::assert_snapshot!("triage_8536_calls_csv", text);
+    // --limit: exactly the first N, in Markdown too.
+    let out = bin()
+        .args(["triage", "8536", "samples/", "--calls", "--limit", "2"])
+        .assert()
+        .success();
+    let md = stdout(&out);
+    assert!(md.starts_with("# Calls with subcode 8536 (2 of "), "{md}");
+    // The header, its rule and two calls.
+    assert_eq!(md.lines().filter(|l| l.starts_with("| ")).count(), 4);
+    bin()
+        .args(["triage", "8536", "samples/", "--limit", "2"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn triage_splits_its_subcode_by_prompt_kind() {
+    let out = bin()
+        .args(["triage", "8536", "samples/"])
+        .assert()
+        .success();
+    let text = stdout(&out);
+    let at = text.find("## By prompt kind").expect("a prompt section");
+    let section = &text[at..text[at..].find("\n\n## ").map_or(text.len(), |e| at + e)];
+    assert!(section.contains("| TextSource |"), "{section}");
+    assert!(section.contains("| FileSource |"), "{section}");
+    // by_operation.csv has the column, empty where the records carry none.
+    let (dir, _) = report_samples(&["--format", "csv"]);
+    let ops = read_csv(&dir.path().join("by_operation.csv"));
+    assert!(ops
+        .iter()
+        .any(|r| r["operation"] == "Play" && r["prompt"] == "TextSource"));
+    assert!(ops
+        .iter()
+        .any(|r| r["operation"] == "Play" && r["prompt"] == "FileSource"));
+    assert!(ops
+        .iter()
+        .any(|r| r["kind"] == "callback" && r["prompt"].is_empty()));
+}

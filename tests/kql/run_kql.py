@@ -16,11 +16,13 @@ SCHEMAS = {
         "TimeGenerated": "TIMESTAMP", "OperationName": "VARCHAR", "ResultType": "VARCHAR",
         "ResultCode": "INTEGER", "ResultSubcode": "INTEGER", "CorrelationId": "VARCHAR",
         "OperationId": "VARCHAR", "Type": "VARCHAR", "_ResourceId": "VARCHAR",
+        "RecognizePromptSubOperationName": "VARCHAR",
     },
     "ACSCallAutomationIncomingOperations": {
         "TimeGenerated": "TIMESTAMP", "OperationName": "VARCHAR", "ResultType": "VARCHAR",
         "ResultSignature": "INTEGER", "CorrelationId": "VARCHAR", "CallConnectionId": "VARCHAR",
         "OperationId": "VARCHAR", "Type": "VARCHAR", "_ResourceId": "VARCHAR",
+        "SubOperationName": "VARCHAR",
     },
 }
 
