@@ -24,6 +24,7 @@ pub enum KqlReport {
     Timeline,
     Spikes,
     ByResource,
+    Volume,
 }
 
 impl KqlReport {
@@ -36,6 +37,7 @@ impl KqlReport {
             KqlReport::Timeline => "timeline.csv",
             KqlReport::Spikes => "spikes.csv",
             KqlReport::ByResource => "by_resource.csv",
+            KqlReport::Volume => "volume.csv",
         }
     }
 
@@ -48,6 +50,7 @@ impl KqlReport {
             KqlReport::Timeline => "timeline",
             KqlReport::Spikes => "spikes",
             KqlReport::ByResource => "by-resource",
+            KqlReport::Volume => "volume",
         }
     }
 }
@@ -233,7 +236,7 @@ fn records(o: &KqlOptions, out: &mut String) {
     if let Some(u) = o.until {
         conds.push(format!("TimeGenerated < {}", datetime(u)));
     }
-    if o.report != KqlReport::Spikes && !conds.is_empty() {
+    if !matches!(o.report, KqlReport::Spikes | KqlReport::Volume) && !conds.is_empty() {
         let _ = writeln!(out, "| where {}", conds.join(" and "));
     }
     match o.table {
@@ -267,6 +270,13 @@ pub fn query(cat: &Catalogue, o: &KqlOptions) -> String {
         env!("CARGO_PKG_VERSION")
     );
     q.push_str("// calls = distinct CorrelationIds (CallConnectionId when empty), counted exactly per call, not with dcount().\n");
+    if o.report == KqlReport::Volume {
+        q.push_str(&format!(
+            "// Volume on the UTC day before --until (default: yesterday) against the same weekday of the previous {BASELINE_WEEKS} weeks:\n\
+             // all records, each log kind, each resource. p is the NORMAL APPROXIMATION of P(Binomial(x+y, 1/(k+1)) <= x), the CLI's\n\
+             // volume.csv the exact one; days with records count as complete.\n"
+        ));
+    }
     if o.report == KqlReport::Spikes {
         q.push_str(&format!(
             "// Spikes on the UTC day before --until (default: yesterday) against the same weekday of the previous {BASELINE_WEEKS} weeks.\n\
@@ -286,6 +296,7 @@ pub fn query(cat: &Catalogue, o: &KqlOptions) -> String {
         KqlReport::Timeline => timeline(o, &mut q),
         KqlReport::Spikes => spikes(o, &outcome, &mut q),
         KqlReport::ByResource => by_resource(&outcome, &mut q),
+        KqlReport::Volume => volume(o, &mut q),
     }
     q
 }
@@ -379,6 +390,54 @@ fn by_resource(outcome: &str, q: &mut String) {
          | extend needs_action_rate = iff(['count'] == 0, 0.0, round(todouble(needs_action) / ['count'], 4))\n\
          | order by ['count'] desc, resource asc\n\
          | project resource, ['count'], failures, needs_action, calls, needs_action_rate\n"
+    );
+}
+
+fn volume(o: &KqlOptions, q: &mut String) {
+    let day = match o.until {
+        Some(u) => format!("startofday({} - 1d)", datetime(u)),
+        None => "startofday(now()) - 1d".to_string(),
+    };
+    let _ = write!(
+        q,
+        "let D = {day};\n\
+         let Days = Records\n\
+         | where TimeGenerated >= D - {weeks}d * 7 and TimeGenerated < D + 1d\n\
+         | extend day = startofday(TimeGenerated);\n\
+         let Scoped = union (Days | extend scope = \"all\"), (Days | extend scope = strcat(\"kind \", ['kind'])), (Days | where isnotempty(resource) | extend scope = strcat(\"resource \", resource));\n\
+         let PerDay = Scoped | summarize n = count() by scope, day;\n\
+         let Baseline = range w from 1 to {weeks} step 1 | extend day = D - w * 7d | join kind=inner (Days | summarize by day) on day;\n\
+         let K = toscalar(Baseline | count);\n\
+         let Before = PerDay | join kind=inner (Baseline | project day) on day | summarize y = sum(n), present = count() by scope;\n\
+         let Today = PerDay | where day == D | project scope, x = n;\n\
+         let Scopes = union (Before | project scope), (Today | project scope) | summarize by scope;\n\
+         Scopes\n\
+         | join kind=leftouter Before on scope\n\
+         | join kind=leftouter Today on scope\n\
+         | extend x = coalesce(x, 0), y = coalesce(y, 0), present = coalesce(present, 0), k = todouble(K)\n\
+         | extend expected = iff(k == 0, 0.0, y / k)\n\
+         | extend ratio = x / max_of(expected, 0.5)\n\
+         | extend n = todouble(x + y), p0 = 1.0 / (k + 1.0)\n\
+         | extend mu = n * p0, sd = sqrt(n * p0 * (1.0 - p0))\n\
+         // P(X <= x) is the upper tail of -z: Abramowitz-Stegun 7.1.26 for erfc.\n\
+         | extend z = iff(sd == 0, iff(x < mu, 40.0, -40.0), -(x + 0.5 - mu) / sd)\n\
+         | extend t = 1.0 / (1.0 + 0.3275911 * abs(z) / sqrt(2.0))\n\
+         | extend half_erfc = 0.5 * t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * exp(-(z * z) / 2.0)\n\
+         | extend p_value = iff(k == 0, 1.0, iff(z >= 0, half_erfc, 1.0 - half_erfc))\n\
+         | extend status = case(K < {min_days}, \"insufficient_history\",\n\
+                                x == 0 and present == K, \"ZERO\",\n\
+                                p_value < {p} and x <= expected / 2.0 and expected >= {min_expected}, \"DROP\",\n\
+                                \"normal\")\n\
+         | extend day = format_datetime(D, \"yyyy-MM-dd\"), ['count'] = x\n\
+         // Without a baseline there is nothing to expect.\n\
+         | extend tested = status != \"insufficient_history\"\n\
+         | extend expected = iff(tested, round(expected, 4), real(null)), ratio = iff(tested, round(ratio, 4), real(null)), p_value = iff(tested, p_value, real(null))\n\
+         | order by scope asc\n\
+         | project day, scope, ['count'], expected, ratio, p_value, status\n",
+        weeks = BASELINE_WEEKS,
+        min_days = MIN_BASELINE_DAYS,
+        p = real(o.thresholds.p_value),
+        min_expected = real(crate::spikes::volume::MIN_EXPECTED),
     );
 }
 

@@ -442,6 +442,22 @@ fn kind_from_names(raw: &Raw<'_>) -> Option<Result<Kind, ()>> {
     None
 }
 
+/// The time of a source record, when it has one that parses within the plausible years (used
+/// for the records that are skipped, a streaming-usage record counted by day).
+pub fn time_of(raw: &Raw<'_>, rules: &TimeRules) -> Option<chrono::DateTime<chrono::Utc>> {
+    let (v, local) = if raw.has_local_time() {
+        (raw.get(Field::LocalTime), true)
+    } else {
+        (raw.get(Field::Time), false)
+    };
+    match v {
+        Val::Str(s) => {
+            parse_time(s, rules, local).filter(|t| (MIN_YEAR..=MAX_YEAR).contains(&t.year()))
+        }
+        _ => None,
+    }
+}
+
 /// Turns the wanted fields of a source record into a [`Record`], or says why not.
 pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
     let kind = match kind_from_names(raw) {

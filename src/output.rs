@@ -21,7 +21,7 @@ use tempfile::NamedTempFile;
 
 /// The files `report` writes into `--out`, besides `summary.md` and `report.html`: a run never
 /// reads them back as input.
-pub const REPORT_FILES: [&str; 12] = [
+pub const REPORT_FILES: [&str; 13] = [
     "rejects.csv",
     "by_category.csv",
     "by_outcome.csv",
@@ -30,6 +30,7 @@ pub const REPORT_FILES: [&str; 12] = [
     "by_operation.csv",
     "timeline.csv",
     "spikes.csv",
+    "volume.csv",
     "by_sip.csv",
     "by_resource.csv",
     "by_sdk.csv",

@@ -127,8 +127,8 @@ impl Sink for Focus {
         self.all.done();
     }
 
-    fn skip(&mut self, reason: SkipReason) {
-        self.all.skip(reason);
+    fn skip(&mut self, reason: SkipReason, time: Option<DateTime<Utc>>) {
+        self.all.skip(reason, time);
     }
 
     fn merge(&mut self, o: Focus) {

@@ -245,6 +245,9 @@ pub struct Aggregator {
     pub sdk_texts: Interner,
     /// (SDK type, version, key) → count, for records that carry them.
     pub by_sdk: HashMap<SdkKey, u64>,
+    /// (UTC day, log kind) → records, for the volume test; `streaming` counts the
+    /// streaming-usage records (skipped, but counted by day).
+    pub by_day_kind: BTreeMap<(i64, &'static str), u64>,
 }
 
 impl Aggregator {
@@ -286,6 +289,7 @@ impl Aggregator {
             by_day_resource: HashMap::default(),
             sdk_texts: Interner::default(),
             by_sdk: HashMap::default(),
+            by_day_kind: BTreeMap::new(),
         }
     }
 
@@ -550,9 +554,15 @@ impl Sink for Aggregator {
         keep_reject(&mut self.reject_rows, rej);
     }
 
-    fn skip(&mut self, reason: SkipReason) {
+    fn skip(&mut self, reason: SkipReason, time: Option<DateTime<Utc>>) {
         self.skipped += 1;
         *self.skip_counts.entry(reason).or_default() += 1;
+        if let Some(t) = time.filter(|t| self.window.contains(*t)) {
+            *self
+                .by_day_kind
+                .entry((t.timestamp().div_euclid(DAY), "streaming"))
+                .or_default() += 1;
+        }
     }
 
     fn merge(&mut self, mut o: Aggregator) {
@@ -597,6 +607,9 @@ impl Sink for Aggregator {
         }
         for (r, n) in o.skip_counts {
             *self.skip_counts.entry(r).or_default() += n;
+        }
+        for (k, n) in o.by_day_kind {
+            *self.by_day_kind.entry(k).or_default() += n;
         }
         let texts = self.diagnostic_texts.absorb(&o.diagnostic_texts);
         for ((code, sub, sc, sm, qc, qm), d) in o.diagnostics {
@@ -653,6 +666,7 @@ impl Sink for Aggregator {
                 }
                 d.calls |= &c.calls;
             }
+            *self.by_day_kind.entry((day, kind.as_str())).or_default() += count;
             let d = self.by_day.entry((day, key)).or_default();
             for (a, b) in d.hours.iter_mut().zip(c.hours) {
                 *a += b;

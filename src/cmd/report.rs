@@ -54,7 +54,8 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
         SpikesBy::All => spikes::detect(&history, day, thresholds),
         SpikesBy::Resource => spikes::detect_by_resource(&history, day, thresholds),
     };
-    let rep = report::build(agg, &cat, ingested.files, warnings, found);
+    let volume = spikes::volume::test(&history, day, &thresholds);
+    let rep = report::build(agg, &cat, ingested.files, warnings, found, volume);
 
     // The history's days and the reports are replaced together, once all are written.
     let mut set = OutputSet::new();

@@ -45,7 +45,8 @@ pub trait Sink: Send + Sized {
     fn record(&mut self, rec: &Record<'_>) -> Kept;
     fn reject(&mut self, rej: Reject);
     /// A record without an outcome by design (streaming usage, a lifecycle event).
-    fn skip(&mut self, reason: SkipReason);
+    /// `time`: when the record has one (a streaming-usage record, counted by day).
+    fn skip(&mut self, reason: SkipReason, time: Option<chrono::DateTime<chrono::Utc>>);
     fn merge(&mut self, other: Self);
     /// Called once on the merged sink when every input is read.
     fn done(&mut self) {}
@@ -143,7 +144,10 @@ impl<S: Sink> FileCtx<'_, S> {
             }
             Outcome::Skip(reason) => {
                 self.counts.skipped += 1;
-                self.sink.skip(reason);
+                let time = (reason == SkipReason::StreamingUsage)
+                    .then(|| normalize::time_of(raw, &self.rules))
+                    .flatten();
+                self.sink.skip(reason, time);
             }
             Outcome::Reject(reason, detail) => self.reject(at(), reason, detail, context()),
         }

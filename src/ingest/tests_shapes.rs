@@ -27,7 +27,7 @@ impl Sink for Collect {
     fn reject(&mut self, rej: Reject) {
         self.rejects.push(rej);
     }
-    fn skip(&mut self, _: crate::normalize::SkipReason) {
+    fn skip(&mut self, _: crate::normalize::SkipReason, _: Option<chrono::DateTime<chrono::Utc>>) {
         self.skipped += 1;
     }
     fn merge(&mut self, o: Collect) {

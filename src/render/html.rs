@@ -146,6 +146,23 @@ pub fn render(r: &Report, cat: &Catalogue) -> Result<String> {
     s.push_str(&card(&r.skipped.to_string(), "skipped (no outcome)"));
     s.push_str("\n</section>\n</header>\n<main>\n");
 
+    // The volume test first: a night without records has no failure to spike.
+    let (head, flagged) = crate::render::summary::volume_lines(r);
+    if !head.is_empty() {
+        s.push_str("<section id=\"volume\">\n<h2>Volume</h2>\n");
+        let _ = writeln!(s, "<p>{}</p>", escape(&head));
+        for f in &flagged {
+            let (status, rest) = f.split_once(' ').unwrap_or((f, ""));
+            let _ = writeln!(
+                s,
+                "<div class=\"spike\"><p><strong>{}</strong> {}</p></div>",
+                escape(status),
+                escape(rest)
+            );
+        }
+        s.push_str("</section>\n");
+    }
+
     // Spikes come first when there are any.
     let sp = &r.spikes;
     s.push_str("<section id=\"spikes\">\n<h2>Spikes</h2>\n");

@@ -12,6 +12,7 @@ use crate::spikes::history::day_text;
 /// `report.json`: the small sections as values, the tables written row by row.
 #[derive(Serialize)]
 struct Doc<'a> {
+    volume: Rows<'a>,
     spikes: Value,
     period: Value,
     catalogue: &'a [String],
@@ -35,6 +36,7 @@ struct Doc<'a> {
 /// The report as pretty JSON text with a final newline.
 pub fn render(r: &Report, cat: &Catalogue) -> serde_json::Result<Vec<u8>> {
     let spikes_table = r.spikes_table();
+    let volume_table = r.volume_table();
     let tables = [
         r.by_category(),
         r.by_outcome(),
@@ -48,6 +50,7 @@ pub fn render(r: &Report, cat: &Catalogue) -> serde_json::Result<Vec<u8>> {
         r.by_sdk(),
     ];
     let doc = Doc {
+        volume: Rows(&volume_table),
         spikes: json!({
             "day": r.spikes.day.map(day_text),
             "note": r.spikes.note,

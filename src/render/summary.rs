@@ -7,6 +7,7 @@ use crate::render::markdown::{escape, linkify, table, table_of, table_with, Col}
 use crate::render::sparkline;
 use crate::report::{rfc3339, spike_sentence, Report};
 use crate::spikes::history::day_text;
+use crate::spikes::volume::VolumeStatus;
 
 /// How many failure keys the "Top failures" table shows.
 pub const TOP: usize = 15;
@@ -29,6 +30,45 @@ pub const TOP_OPERATIONS: usize = 25;
 
 fn pct(x: f64) -> String {
     format!("{:.2}%", x * 100.0)
+}
+
+/// What the volume test says of the report day, in one line when nothing dropped.
+pub fn volume_lines(r: &Report) -> (String, Vec<String>) {
+    let Some(day) = r.volume.first().map(|v| day_text(v.day)) else {
+        return (String::new(), Vec::new());
+    };
+    let flagged: Vec<String> = r
+        .volume
+        .iter()
+        .filter(|v| v.status.flagged())
+        .map(|v| format!("{} {}", v.status.as_str(), v.sentence()))
+        .collect();
+    let head = if !flagged.is_empty() {
+        format!("Flagged on {day}:")
+    } else if r.volume[0].status == VolumeStatus::InsufficientHistory {
+        format!(
+            "No volume test for {day}: the history holds fewer than {} complete days of the baseline.",
+            crate::spikes::MIN_BASELINE_DAYS
+        )
+    } else {
+        format!("No drop on {day}: all records, each log kind and each resource are within their usual range.")
+    };
+    (head, flagged)
+}
+
+fn volume_section(s: &mut String, r: &Report) {
+    let (head, flagged) = volume_lines(r);
+    if head.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "## Volume\n\n{}\n", escape(&head));
+    for f in &flagged {
+        let (status, rest) = f.split_once(' ').unwrap_or((f, ""));
+        let _ = writeln!(s, "- **{status}** {}", escape(rest));
+    }
+    if !flagged.is_empty() {
+        s.push('\n');
+    }
 }
 
 fn spikes_section(s: &mut String, r: &Report, cat: &Catalogue) {
@@ -121,6 +161,7 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# Call Automation triage report\n");
     let _ = writeln!(s, "**{}**\n", needs_action_line(r));
+    volume_section(&mut s, r);
     spikes_section(&mut s, r, cat);
     let _ = writeln!(s, "## Overview\n");
     let period = match (r.first, r.last) {

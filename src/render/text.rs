@@ -65,6 +65,9 @@ pub fn run_summary(
             r.failure_rate() * 100.0,
             line(&out.display().to_string())
         ));
+        for v in r.volume.iter().filter(|v| v.status.flagged()) {
+            lines.push(format!("{}: {}", v.status.as_str(), line(&v.sentence())));
+        }
         for s in &r.spike_rows {
             lines.push(format!(
                 "{} ({}): {}",

@@ -118,7 +118,7 @@ pub fn feed<S: Sink>(sink: &mut S) {
         detail: "code \"4o4\"".into(),
         excerpt: "{ \"ResultCode\": \"4o4\" }".into(),
     });
-    sink.skip(SkipReason::NoResult);
+    sink.skip(SkipReason::NoResult, None);
     sink.done();
 }
 
@@ -151,12 +151,14 @@ pub fn report(cat: &Catalogue) -> Report {
     let history = History::from_aggregator(&agg);
     let day = spikes::report_day(&history, None);
     let found = spikes::detect(&history, day, Thresholds::default());
+    let volume = spikes::volume::test(&history, day, &Thresholds::default());
     super::build(
         agg,
         cat,
         inputs(),
         vec!["logs/a.jsonl: a warning naming \u{1b}[31mred\u{1b}[0m text".into()],
         found,
+        volume,
     )
 }
 

@@ -11,6 +11,7 @@ use crate::config::{FailOnSpike, MaxBad};
 use crate::exit_codes::Exit;
 use crate::ingest::{FileReport, Reject};
 use crate::record::{Kind, Reason, SkipReason};
+use crate::spikes::volume::VolumeVerdict;
 use crate::spikes::{format_p, SpikeReport, Verdict};
 use crate::time::day_text;
 
@@ -202,6 +203,8 @@ pub struct Report {
     /// SIP and Q.850 diagnostics, most frequent first; empty when no record carries them.
     pub diagnostics: Vec<DiagnosticRow>,
     pub spikes: SpikeReport,
+    /// The volume test of the report day, every scope tested (all records first).
+    pub volume: Vec<VolumeVerdict>,
     /// The flagged keys of the spike test, with their catalogue text.
     pub spike_rows: Vec<SpikeRow>,
 }
@@ -224,7 +227,8 @@ impl Report {
             FailOnSpike::Off => false,
             FailOnSpike::Failure => s.outcome == Outcome::Failure,
             FailOnSpike::All => true,
-        });
+        }) || (fail_on_spike != FailOnSpike::Off
+            && self.volume.iter().any(|v| v.status.flagged()));
         if paging {
             Exit::SpikesFound
         } else if max_bad.exceeded(self.rejected, self.read) {
@@ -297,6 +301,7 @@ pub fn build(
     inputs: Vec<FileReport>,
     warnings: Vec<String>,
     spikes: SpikeReport,
+    volume: Vec<VolumeVerdict>,
 ) -> Report {
     // Keys, in output order: count descending, then code, then subcode.
     let mut keys: Vec<(&Key, &crate::aggregate::KeyStats)> = agg.by_key.iter().collect();
@@ -482,6 +487,7 @@ pub fn build(
         skip_counts: agg.skip_counts.iter().map(|(r, n)| (*r, *n)).collect(),
         diagnostics: diagnostics(&agg, |_| true),
         spikes,
+        volume,
         spike_rows,
     }
 }

@@ -215,7 +215,7 @@ impl Report {
 
     /// The CSV tables of a report by file name, rejects.csv and by_sip.csv aside (the one is
     /// always written, the other only when a record carries diagnostics).
-    pub fn csv_tables(&self) -> [(&'static str, Table); 7] {
+    pub fn csv_tables(&self) -> [(&'static str, Table); 8] {
         [
             ("by_category.csv", self.by_category()),
             ("by_outcome.csv", self.by_outcome()),
@@ -224,6 +224,7 @@ impl Report {
             ("by_operation.csv", self.by_operation()),
             ("timeline.csv", self.timeline_table()),
             ("spikes.csv", self.spikes_table()),
+            ("volume.csv", self.volume_table()),
         ]
     }
 
@@ -293,6 +294,34 @@ impl Report {
                 v.status.as_str(),
             ]);
             t.push(r);
+        }
+        t
+    }
+
+    /// volume.csv: every scope of the volume test (all records, each log kind, each
+    /// resource) on the report day.
+    pub fn volume_table(&self) -> Table {
+        let mut t = Table::new(&[
+            ("day", Col::Text),
+            ("scope", Col::Text),
+            ("count", Col::Number),
+            ("expected", Col::Number),
+            ("ratio", Col::Number),
+            ("p_value", Col::Text),
+            ("status", Col::Text),
+        ]);
+        for v in &self.volume {
+            // Without a baseline there is nothing to expect.
+            let tested = v.status != crate::spikes::volume::VolumeStatus::InsufficientHistory;
+            t.push(row![
+                day_text(v.day),
+                v.scope.as_str(),
+                v.count,
+                tested.then_some(v.expected),
+                tested.then_some(v.ratio),
+                tested.then(|| format!("{:.2e}", v.p_value)),
+                v.status.as_str(),
+            ]);
         }
         t
     }

@@ -25,6 +25,9 @@ pub struct DayAgg {
     /// The same, for each ACS resource the records named (by name); empty in a history
     /// written before resources were read.
     pub resources: BTreeMap<String, ResourceDay>,
+    /// Records by log kind (`media_summary`, `operations`, `callback`, `streaming`), for the
+    /// volume test; empty in a history written before kinds were kept.
+    pub kinds: BTreeMap<String, u64>,
 }
 
 /// One resource on one day.
@@ -73,10 +76,16 @@ impl History {
                 exposure: 0,
                 keys: HashMap::new(),
                 resources: BTreeMap::new(),
+                kinds: BTreeMap::new(),
             });
             let count = s.count();
             d.exposure += count;
             d.keys.insert(key, (count, s.calls.len()));
+        }
+        for (&(day, kind), &n) in &agg.by_day_kind {
+            if let Some(d) = days.get_mut(&day) {
+                *d.kinds.entry(kind.to_string()).or_default() += n;
+            }
         }
         for (&(day, res, key), s) in &agg.by_day_resource {
             if let Some(d) = days.get_mut(&day) {
@@ -119,6 +128,7 @@ impl History {
                         exposure: r.exposure,
                         keys: r.keys.clone(),
                         resources: BTreeMap::new(),
+                        kinds: BTreeMap::new(),
                     },
                 ))
             })
@@ -219,15 +229,19 @@ fn day_frame(d: &DayAgg) -> PolarsResult<DataFrame> {
                 .map(|(k, v)| (name.as_str(), k, v, r.exposure)),
         );
     }
-    let n = rows.len();
+    // Then one row per log kind, with no code: its records that day.
+    let kinds: Vec<(&String, &u64)> = d.kinds.iter().collect();
+    let n = rows.len() + kinds.len();
+    let none = || std::iter::repeat_n(None, kinds.len());
     df!(
         "day" => vec![day_text(d.day); n],
-        "resource" => rows.iter().map(|r| r.0).collect::<Vec<_>>(),
-        "code" => rows.iter().map(|r| r.1 .0).collect::<Vec<_>>(),
-        "subcode" => rows.iter().map(|r| r.1 .1).collect::<Vec<_>>(),
-        "count" => rows.iter().map(|r| r.2 .0).collect::<Vec<_>>(),
-        "calls" => rows.iter().map(|r| r.2 .1).collect::<Vec<_>>(),
-        "exposure" => rows.iter().map(|r| r.3).collect::<Vec<_>>(),
+        "resource" => rows.iter().map(|r| r.0).chain(kinds.iter().map(|_| "")).collect::<Vec<_>>(),
+        "kind" => rows.iter().map(|_| None).chain(kinds.iter().map(|k| Some(k.0.as_str()))).collect::<Vec<_>>(),
+        "code" => rows.iter().map(|r| Some(r.1 .0)).chain(none()).collect::<Vec<_>>(),
+        "subcode" => rows.iter().map(|r| r.1 .1).chain(none()).collect::<Vec<_>>(),
+        "count" => rows.iter().map(|r| r.2 .0).chain(kinds.iter().map(|k| *k.1)).collect::<Vec<_>>(),
+        "calls" => rows.iter().map(|r| r.2 .1).chain(kinds.iter().map(|_| 0)).collect::<Vec<_>>(),
+        "exposure" => rows.iter().map(|r| r.3).chain(kinds.iter().map(|_| 0)).collect::<Vec<_>>(),
         "partial" => vec![d.partial; n]
     )
 }
@@ -249,14 +263,24 @@ fn read_day(p: &Path) -> Result<DayAgg> {
         Ok(c) => Some(c.str()?.clone()),
         Err(_) => None,
     };
+    // Kinds came later still: rows with a kind and no code.
+    let kinds = match df.column("kind") {
+        Ok(c) => Some(c.str()?.clone()),
+        Err(_) => None,
+    };
     let mut d = DayAgg {
         day,
         partial,
         exposure: 0,
         keys: HashMap::new(),
         resources: BTreeMap::new(),
+        kinds: BTreeMap::new(),
     };
     for i in 0..df.height() {
+        if let Some(kind) = kinds.as_ref().and_then(|k| k.get(i)) {
+            d.kinds.insert(kind.to_string(), counts.get(i).unwrap_or(0));
+            continue;
+        }
         let key = (codes.get(i).context("null code")?, subs.get(i));
         let v = (counts.get(i).unwrap_or(0), calls.get(i).unwrap_or(0));
         let e = exposures.get(i).unwrap_or(0);
@@ -290,6 +314,7 @@ mod tests {
             exposure: keys.iter().map(|k| k.1).sum(),
             keys: keys.iter().map(|(k, n)| (*k, (*n, 1))).collect(),
             resources: BTreeMap::new(),
+            kinds: BTreeMap::new(),
         }
     }
 
@@ -348,6 +373,10 @@ mod resource_tests {
             exposure: 30,
             keys: HashMap::from([((404, Some(8522)), (20, 7)), ((200, None), (10, 4))]),
             resources: BTreeMap::new(),
+            kinds: BTreeMap::from([
+                ("media_summary".to_string(), 30),
+                ("streaming".to_string(), 5),
+            ]),
         };
         day.resources.insert(
             "acs-a".into(),

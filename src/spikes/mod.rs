@@ -6,6 +6,7 @@
 //! equal rates x given n = x + y is Binomial(n, p0 = e1/(e1+e2)), so p = P(X ≥ x).
 
 pub mod history;
+pub mod volume;
 
 use std::collections::HashMap;
 
@@ -498,6 +499,7 @@ mod tests {
                     exposure: *exposure,
                     keys: keys.iter().map(|(k, n)| (*k, (*n, *n))).collect(),
                     resources: Default::default(),
+                    kinds: Default::default(),
                 },
             );
         }

@@ -79,7 +79,12 @@ pub fn records_of(inputs: &[PathBuf]) -> Vec<acs_triage::normalize::Record<'stat
             Kept::Counted
         }
         fn reject(&mut self, _: Reject) {}
-        fn skip(&mut self, _: acs_triage::normalize::SkipReason) {}
+        fn skip(
+            &mut self,
+            _: acs_triage::normalize::SkipReason,
+            _: Option<chrono::DateTime<chrono::Utc>>,
+        ) {
+        }
         fn merge(&mut self, o: Collect) {
             self.0.extend(o.0);
         }

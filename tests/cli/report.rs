@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use crate::common::*;
 use serde_json::Value;
 
-pub(crate) const OUTPUTS: [&str; 14] = [
+pub(crate) const OUTPUTS: [&str; 15] = [
     "report.html",
     "spikes.csv",
+    "volume.csv",
     "by_category.csv",
     "by_outcome.csv",
     "by_mitigation.csv",

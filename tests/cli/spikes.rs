@@ -188,13 +188,18 @@ fn history_rerun_replaces_the_day() {
     assert_eq!(std::fs::read(&file).unwrap(), first, "same day, same file");
     assert_eq!(std::fs::read_dir(&history).unwrap().count(), 1);
     let df = read_parquet(&file);
-    let counts: u64 = df
-        .column("count")
-        .unwrap()
-        .u64()
-        .unwrap()
-        .into_no_null_iter()
-        .sum();
+    // The day's rows by key (no kind, no resource); the rows by log kind sum the same.
+    let kinds = df.column("kind").unwrap().str().unwrap().clone();
+    let resources = df.column("resource").unwrap().str().unwrap().clone();
+    let count_col = df.column("count").unwrap().u64().unwrap().clone();
+    let sum = |by_kind: bool| -> u64 {
+        (0..df.height())
+            .filter(|&i| kinds.get(i).is_some() == by_kind && resources.get(i) == Some(""))
+            .map(|i| count_col.get(i).unwrap())
+            .sum()
+    };
+    let counts = sum(false);
+    assert_eq!(sum(true), counts, "kinds cover the day");
     let exposure = df
         .column("exposure")
         .unwrap()
@@ -312,5 +317,101 @@ fn spikes_by_resource_test_each_resource_against_its_own_history() {
             let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
             assert!(summary.contains("acs-small: 400/8535"), "{summary}");
         }
+    }
+}
+
+/// `n` operations-log records for `day` (days after 2026-10-20), spread over the UTC day.
+fn ops_night(dir: &Path, day: i64, n: u64) -> std::path::PathBuf {
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 10, 20)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc()
+        + chrono::Duration::days(day);
+    let mut text = String::new();
+    for i in 0..n {
+        let t = start + chrono::Duration::milliseconds((i * 86_400_000 / n) as i64);
+        text.push_str(&format!(
+            r#"{{"time":"{}","category":"CallAutomationOperational","operationName":"Play","resultSignature":202,"correlationId":"op-{}"}}"#,
+            t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            i % 40
+        ));
+        text.push('\n');
+    }
+    let p = dir.join(format!("ops-{day}.json"));
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn volume_drops_and_missing_kinds_are_flagged_and_ordinary_nights_are_not() {
+    let work = tempfile::tempdir().unwrap();
+    let run = |name: &str, day: i64, media: Option<u64>, extra: &[&str]| {
+        let history = work.path().join(format!("history-{name}"));
+        let dir = work.path().join(format!("in-{name}-{day}"));
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::rename(ops_night(work.path(), day, 400), dir.join("ops.json")).unwrap();
+        if let Some(keep) = media {
+            // Every `keep`-th line of an ordinary night (1: all of it).
+            let f = night(work.path(), day, &[]);
+            let text = std::fs::read_to_string(&f).unwrap();
+            let kept: Vec<&str> = text
+                .lines()
+                .enumerate()
+                .filter(|(i, _)| (*i as u64).is_multiple_of(keep))
+                .map(|(_, l)| l)
+                .collect();
+            std::fs::write(dir.join("media.json"), kept.join("\n") + "\n").unwrap();
+        }
+        let out = work.path().join(format!("out-{name}-{day}"));
+        let mut args = vec!["--history", history.to_str().unwrap(), "--format", "csv,md"];
+        args.extend(extra);
+        let a = report_to(&dir, &out, &args);
+        (a, read_csv(&out.join("volume.csv")), out)
+    };
+    for name in ["drop", "zero", "ordinary"] {
+        for week in 0..5 {
+            let (a, rows, _) = run(name, week * 7, Some(1), &["--fail-on-spike"]);
+            a.success();
+            if week >= 3 {
+                assert!(
+                    rows.iter().all(|r| r["status"] == "normal"),
+                    "{name} {week}: {rows:?}"
+                );
+            }
+        }
+    }
+    // The last night keeps a tenth of its media records: the total and the media kind drop.
+    let (a, rows, out) = run("drop", 35, Some(10), &["--fail-on-spike"]);
+    let a = a.code(4);
+    let status = |scope: &str| rows.iter().find(|r| r["scope"] == scope).unwrap()["status"].clone();
+    assert_eq!(status("all"), "DROP");
+    assert_eq!(status("kind media_summary"), "DROP");
+    assert_eq!(status("kind operations"), "normal");
+    assert!(stderr(&a).contains("DROP: all: "), "{}", stderr(&a));
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    let volume_at = summary.find("## Volume").unwrap();
+    assert!(
+        volume_at < summary.find("## Spikes").unwrap(),
+        "listed first"
+    );
+    assert!(
+        summary[volume_at..].contains("- **DROP** all: "),
+        "{summary}"
+    );
+    // The last night has no media record at all: ZERO for the kind.
+    let (a, rows, _) = run("zero", 35, None, &["--fail-on-spike"]);
+    a.code(4);
+    let status = |scope: &str| rows.iter().find(|r| r["scope"] == scope).unwrap()["status"].clone();
+    assert_eq!(status("kind media_summary"), "ZERO");
+    // Ordinary nights flag nothing: three of them after the baseline weeks.
+    for day in [35, 42, 49] {
+        let (a, rows, _) = run("ordinary", day, Some(1), &["--fail-on-spike"]);
+        a.success();
+        assert!(rows.len() >= 3, "{rows:?}");
+        assert!(
+            rows.iter().all(|r| r["status"] == "normal"),
+            "day {day}: {rows:?}"
+        );
     }
 }

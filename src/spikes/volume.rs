@@ -1,0 +1,244 @@
+//! The volume test: the outage that makes no error. A night when traffic falls by 90%, or when
+//! one kind of log stops arriving, has no failure key to spike; its counts fall instead. Each
+//! scope (all records, each log kind, each resource) of the report day is compared with the
+//! same weekday of the previous four weeks, as the spike test does.
+
+use statrs::distribution::{Binomial, DiscreteCDF};
+
+use super::history::History;
+use super::{Thresholds, BASELINE_WEEKS, MIN_BASELINE_DAYS};
+use crate::time::day_text;
+
+/// A DROP needs at least this many records expected: fewer are too few to tell.
+pub const MIN_EXPECTED: f64 = 20.0;
+
+/// The verdict of one scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VolumeStatus {
+    Normal,
+    /// At most half the expected records, and unlikely by chance.
+    Drop,
+    /// None of a kind (or resource) that every baseline day had.
+    Zero,
+    /// Fewer than [`MIN_BASELINE_DAYS`] baseline days.
+    InsufficientHistory,
+}
+
+impl VolumeStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VolumeStatus::Normal => "normal",
+            VolumeStatus::Drop => "DROP",
+            VolumeStatus::Zero => "ZERO",
+            VolumeStatus::InsufficientHistory => "insufficient_history",
+        }
+    }
+
+    pub fn flagged(self) -> bool {
+        matches!(self, VolumeStatus::Drop | VolumeStatus::Zero)
+    }
+}
+
+/// One scope of the report day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VolumeVerdict {
+    pub day: i64,
+    /// `all`, `kind media_summary`, `resource acs-contoso`.
+    pub scope: String,
+    pub count: u64,
+    /// The mean of the baseline days.
+    pub expected: f64,
+    pub ratio: f64,
+    /// P(Binomial(x + y, 1/(k + 1)) ≤ x), for x today and y over k baseline days.
+    pub p_value: f64,
+    pub status: VolumeStatus,
+}
+
+impl VolumeVerdict {
+    /// The sentence that says it, for people.
+    pub fn sentence(&self) -> String {
+        match self.status {
+            VolumeStatus::Zero => format!(
+                "{}: no records on {}, where each of the same weekdays of the previous {BASELINE_WEEKS} weeks had some ({:.0} expected)",
+                self.scope,
+                day_text(self.day),
+                self.expected
+            ),
+            _ => format!(
+                "{}: {} records on {} vs {:.0} expected (same weekday, previous {BASELINE_WEEKS} weeks), {:.0}%, p={}",
+                self.scope,
+                self.count,
+                day_text(self.day),
+                self.expected,
+                self.ratio * 100.0,
+                super::format_p(self.p_value)
+            ),
+        }
+    }
+}
+
+/// P(Binomial(n, p0) ≤ x).
+fn lower_tail(x: u64, n: u64, p0: f64) -> f64 {
+    if x >= n {
+        return 1.0;
+    }
+    Binomial::new(p0, n).map_or(1.0, |b| b.cdf(x))
+}
+
+/// The test of one scope: today's count and the counts of the baseline days.
+pub fn test_scope(
+    day: i64,
+    scope: &str,
+    x: u64,
+    baseline: &[u64],
+    th: &Thresholds,
+) -> VolumeVerdict {
+    let k = baseline.len() as u64;
+    let y: u64 = baseline.iter().sum();
+    let expected = if k == 0 { 0.0 } else { y as f64 / k as f64 };
+    let ratio = x as f64 / expected.max(0.5);
+    let p_value = if k == 0 {
+        1.0
+    } else {
+        lower_tail(x, x + y, 1.0 / (k + 1) as f64)
+    };
+    let status = if baseline.len() < MIN_BASELINE_DAYS {
+        VolumeStatus::InsufficientHistory
+    } else if x == 0 && baseline.iter().all(|&b| b > 0) {
+        VolumeStatus::Zero
+    } else if p_value < th.p_value && x as f64 <= expected / 2.0 && expected >= MIN_EXPECTED {
+        VolumeStatus::Drop
+    } else {
+        VolumeStatus::Normal
+    };
+    VolumeVerdict {
+        day,
+        scope: scope.to_string(),
+        count: x,
+        expected: (expected * 10_000.0).round() / 10_000.0,
+        ratio: (ratio * 10_000.0).round() / 10_000.0,
+        p_value,
+        status,
+    }
+}
+
+/// Every scope of the report day: all records, each log kind and each resource the day or its
+/// baseline knows, in that order. A kind (or resource) is tested only against baseline days of
+/// a history that kept kinds (or resources).
+pub fn test(history: &History, day: Option<i64>, th: &Thresholds) -> Vec<VolumeVerdict> {
+    let Some(day) = day else {
+        return Vec::new();
+    };
+    let baseline: Vec<i64> = (1..=BASELINE_WEEKS)
+        .map(|w| day - 7 * w)
+        .filter(|d| history.days.get(d).is_some_and(|a| !a.partial))
+        .collect();
+    let today = history.days.get(&day);
+    let mut out = Vec::new();
+    let all: Vec<u64> = baseline.iter().map(|d| history.days[d].exposure).collect();
+    out.push(test_scope(
+        day,
+        "all",
+        today.map_or(0, |t| t.exposure),
+        &all,
+        th,
+    ));
+
+    let kinds_kept: Vec<i64> = baseline
+        .iter()
+        .copied()
+        .filter(|d| !history.days[d].kinds.is_empty())
+        .collect();
+    let mut kinds: Vec<&String> = kinds_kept
+        .iter()
+        .flat_map(|d| history.days[d].kinds.keys())
+        .chain(today.into_iter().flat_map(|t| t.kinds.keys()))
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    for kind in kinds {
+        let counts: Vec<u64> = kinds_kept
+            .iter()
+            .map(|d| history.days[d].kinds.get(kind).copied().unwrap_or(0))
+            .collect();
+        let x = today.and_then(|t| t.kinds.get(kind)).copied().unwrap_or(0);
+        out.push(test_scope(day, &format!("kind {kind}"), x, &counts, th));
+    }
+
+    let resources_kept: Vec<i64> = baseline
+        .iter()
+        .copied()
+        .filter(|d| !history.days[d].resources.is_empty())
+        .collect();
+    let mut resources: Vec<&String> = resources_kept
+        .iter()
+        .flat_map(|d| history.days[d].resources.keys())
+        .chain(today.into_iter().flat_map(|t| t.resources.keys()))
+        .collect();
+    resources.sort();
+    resources.dedup();
+    for r in resources {
+        let counts: Vec<u64> = resources_kept
+            .iter()
+            .map(|d| history.days[d].resources.get(r).map_or(0, |x| x.exposure))
+            .collect();
+        let x = today
+            .and_then(|t| t.resources.get(r))
+            .map_or(0, |x| x.exposure);
+        out.push(test_scope(day, &format!("resource {r}"), x, &counts, th));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TH: Thresholds = Thresholds {
+        p_value: 0.001,
+        min_count: 10,
+        min_ratio: 2.0,
+        min_excess: 5.0,
+    };
+
+    #[test]
+    fn a_tenth_of_the_traffic_is_a_drop_and_an_ordinary_day_is_not() {
+        let base = [1000, 980, 1020, 1010];
+        assert_eq!(
+            test_scope(0, "all", 100, &base, &TH).status,
+            VolumeStatus::Drop
+        );
+        for x in [950, 1000, 1100, 700] {
+            assert_eq!(
+                test_scope(0, "all", x, &base, &TH).status,
+                VolumeStatus::Normal,
+                "{x}"
+            );
+        }
+        // Half is not enough without significance, and a small expected is never a drop.
+        assert_eq!(
+            test_scope(0, "all", 3, &[10, 12, 11], &TH).status,
+            VolumeStatus::Normal
+        );
+        let v = test_scope(0, "all", 100, &base, &TH);
+        assert!((v.expected - 1002.5).abs() < 1e-9);
+        assert!(v.p_value < 1e-100, "{}", v.p_value);
+    }
+
+    #[test]
+    fn a_kind_that_stops_is_zero_and_too_little_history_is_said() {
+        assert_eq!(
+            test_scope(0, "kind media_summary", 0, &[5, 3, 4, 6], &TH).status,
+            VolumeStatus::Zero
+        );
+        // Absent on one baseline day: not a kind that always comes.
+        assert_ne!(
+            test_scope(0, "kind callback", 0, &[5, 0, 4], &TH).status,
+            VolumeStatus::Zero
+        );
+        assert_eq!(
+            test_scope(0, "all", 0, &[500, 600], &TH).status,
+            VolumeStatus::InsufficientHistory
+        );
+    }
+}
