@@ -247,7 +247,9 @@ fn records(o: &KqlOptions, out: &mut String) {
             "| project TimeGenerated, operation = OperationName, ['kind'] = \"operations\", code = toint(ResultSignature), subcode = int(null),\n          call = iff(isempty(CorrelationId), coalesce(CallConnectionId, \"\"), CorrelationId),\n          resource = {RESOURCE}, prompt = coalesce(SubOperationName, \"\")\n"
         )),
     }
-    out.push_str("| where isnotnull(code);\n");
+    // Codes and subcodes are never negative: `report` rejects such a record ("code not an
+    // integer"), and the query leaves it out.
+    out.push_str("| where isnotnull(code) and code >= 0 and (isnull(subcode) or subcode >= 0);\n");
 }
 
 /// The query for one report.
@@ -269,7 +271,10 @@ pub fn query(cat: &Catalogue, o: &KqlOptions) -> String {
         cat.names().replace(['\n', '\r'], " "),
         env!("CARGO_PKG_VERSION")
     );
-    q.push_str("// calls = distinct CorrelationIds (CallConnectionId when empty), counted exactly per call, not with dcount().\n");
+    q.push_str(match o.table {
+        KqlTable::Media => "// calls = distinct CorrelationIds (the table has no CallConnectionId), counted exactly per call, not with dcount().\n",
+        KqlTable::Operations => "// calls = distinct CorrelationIds (CallConnectionId when empty), counted exactly per call, not with dcount().\n",
+    });
     if o.report == KqlReport::Volume {
         q.push_str(&format!(
             "// Volume on the UTC day before --until (default: yesterday) against the same weekday of the previous {BASELINE_WEEKS} weeks:\n\
@@ -280,9 +285,10 @@ pub fn query(cat: &Catalogue, o: &KqlOptions) -> String {
     if o.report == KqlReport::Spikes {
         q.push_str(&format!(
             "// Spikes on the UTC day before --until (default: yesterday) against the same weekday of the previous {BASELINE_WEEKS} weeks.\n\
-             // p is the NORMAL APPROXIMATION (with continuity correction) of P(Binomial(x+y, e1/(e1+e2)) >= x): KQL has no exact\n\
-             // binomial tail; the CLI's spikes.csv uses the exact one. Days with records count as complete, and baseline days on\n\
-             // which a key was itself flagged are not left out here (the CLI leaves them out).\n"
+             // p is the exact P(Binomial(x+y, e1/(e1+e2)) >= x) = beta_cdf(e1/(e1+e2), x, y+1), as in the CLI's spikes.csv; past\n\
+             // counts of 10,000 (where Kusto's beta_cdf gives NaN) the normal approximation stands in. Days with records count as\n\
+             // complete. A baseline day on which the key was itself flagged (against its own previous {BASELINE_WEEKS} weeks) is left out,\n\
+             // one level deep: the CLI follows that chain back to the start of its history.\n"
         ));
     }
     catalogue_tables(cat, &mut q);
@@ -346,11 +352,12 @@ fn by_mitigation(q: &mut String) {
          | lookup kind=leftouter Pairs on code, subcode\n\
          | extend mitigation = iff(is_pair == true and isnotempty(pair_mitigation), pair_mitigation, {none});\n\
          let Total = toscalar(Failures | count);\n\
-         // codes: keys most frequent first, then by code and subcode, through a sortable prefix.\n\
+         // codes: keys most frequent first, then by code and subcode, through a sortable prefix of\n\
+         // fixed width (codes and subcodes are below 2^32: eleven digits each).\n\
          let Keys = Failures\n\
          | summarize n = count() by mitigation, code, subcode\n\
          | extend key = iff(isnull(subcode), tostring(code), strcat(tostring(code), \"/\", tostring(subcode)))\n\
-         | extend sortable = strcat(tostring(100000000000 - n), \"|\", tostring(1000 + code), \"|\", tostring(10000000 + coalesce(subcode + 1, 0)), \"|\", key)\n\
+         | extend sortable = strcat(tostring(100000000000 - n), \"|\", tostring(10000000000 + code), \"|\", tostring(10000000000 + coalesce(subcode + 1, 0)), \"|\", key)\n\
          | summarize sortables = make_list(sortable) by mitigation\n\
          | extend codes = replace_regex(strcat_array(array_sort_asc(sortables), \" \"), @\"[0-9]+\\|[0-9]+\\|[0-9]+\\|\", \"\")\n\
          | project mitigation, codes;\n\
@@ -455,55 +462,86 @@ fn timeline(o: &KqlOptions, q: &mut String) {
     );
 }
 
-fn spikes(o: &KqlOptions, outcome: &str, q: &mut String) {
-    let day = match o.until {
-        Some(u) => format!("startofday({} - 1d)", datetime(u)),
-        None => "startofday(now()) - 1d".to_string(),
-    };
-    let th = &o.thresholds;
-    let _ = write!(
-        q,
-        "let D = {day};\n\
-         let Days = Records\n\
-         | where TimeGenerated >= D - {weeks}d * 7 and TimeGenerated < D + 1d\n\
-         | extend day = startofday(TimeGenerated), key = iff(isnull(subcode), tostring(code), strcat(tostring(code), \"/\", tostring(subcode)));\n\
-         let Exposure = Days | summarize e = count() by day;\n\
-         let Baseline = range w from 1 to {weeks} step 1 | extend day = D - w * 7d | join kind=inner Exposure on day;\n\
-         let BaselineDays = toscalar(Baseline | count);\n\
-         let E2 = toscalar(Baseline | summarize sum(e));\n\
-         let E1 = toscalar(Exposure | where day == D | summarize sum(e));\n\
-         let Today = Days | where day == D | summarize x = count() by key, code, subcode;\n\
-         let Before = Days | join kind=inner (Baseline | project day) on day | summarize y = count() by key;\n\
-         Today\n\
-         | join kind=leftouter Before on key\n\
-         | extend y = coalesce(y, 0), category = {CATEGORY}\n\
-         | where category != \"success\"\n\
-         | extend e1 = todouble(E1), e2 = todouble(coalesce(E2, 0))\n\
-         | extend expected = iff(e2 == 0, 0.0, y * e1 / e2)\n\
+/// The exact test on columns x (today), y (baseline), e1, e2 (their records) and k (usable
+/// baseline days): P(Binomial(x+y, e1/(e1+e2)) >= x) = beta_cdf(e1/(e1+e2), x, y+1), as the CLI's
+/// spikes.csv computes it. Kusto's beta_cdf gives NaN past shape parameters of 10,000: beyond,
+/// the normal approximation (with continuity correction) stands in.
+fn spike_test(th: &Thresholds) -> String {
+    format!(
+        "| extend expected = iff(e2 == 0, 0.0, y * e1 / e2)\n\
          | extend ratio = x / max_of(expected, 0.5), excess = x - expected\n\
-         | extend n = todouble(x + y), p0 = e1 / (e1 + e2)\n\
+         | extend p0 = iff(e1 + e2 == 0, 1.0, e1 / (e1 + e2)), n = todouble(x + y)\n\
          | extend mu = n * p0, sd = sqrt(n * p0 * (1.0 - p0))\n\
          | extend z = iff(sd == 0, iff(x > mu, 40.0, -40.0), (x - 0.5 - mu) / sd)\n\
-         // Upper tail of the standard normal: Abramowitz-Stegun 7.1.26 for erfc.\n\
          | extend t = 1.0 / (1.0 + 0.3275911 * abs(z) / sqrt(2.0))\n\
          | extend half_erfc = 0.5 * t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * exp(-(z * z) / 2.0)\n\
-         | extend p_value = iff(z >= 0, half_erfc, 1.0 - half_erfc)\n\
-         | extend status = case(BaselineDays < {min_days}, \"insufficient_history\",\n\
+         | extend p_value = case(x == 0 or p0 >= 1.0, 1.0,\n\
+                                 x <= 10000 and y + 1 <= 10000, beta_cdf(p0, todouble(x), todouble(y + 1)),\n\
+                                 iff(z >= 0, half_erfc, 1.0 - half_erfc))\n\
+         | extend status = case(k < {min_days}, \"insufficient_history\",\n\
                                 y == 0 and x >= {min_count}, \"NEW\",\n\
                                 p_value < {p} and x >= {min_count} and ratio >= {ratio} and excess >= {excess}, \"SPIKE\",\n\
-                                \"normal\")\n\
-         | where status in (\"SPIKE\", \"NEW\")\n\
-         | extend outcome = {outcome}\n\
-         {DESCRIBE}\
-         | extend day = format_datetime(D, \"yyyy-MM-dd\"), ['count'] = x, expected = round(expected, 4), ratio = round(ratio, 4)\n\
-         | order by p_value asc, excess desc\n\
-         | project day, code, subcode, category, outcome, description, mitigation, ['count'], expected, ratio, p_value, status\n",
-        weeks = BASELINE_WEEKS,
+                                \"normal\")\n",
         min_days = MIN_BASELINE_DAYS,
         min_count = th.min_count,
         p = real(th.p_value),
         ratio = real(th.min_ratio),
         excess = real(th.min_excess),
+    )
+}
+
+fn spikes(o: &KqlOptions, outcome: &str, q: &mut String) {
+    let day = match o.until {
+        Some(u) => format!("startofday({} - 1d)", datetime(u)),
+        None => "startofday(now()) - 1d".to_string(),
+    };
+    let test = spike_test(&o.thresholds);
+    let _ = write!(
+        q,
+        "let D = {day};\n\
+         let Days = Records\n\
+         | where TimeGenerated >= D - {weeks}d * 14 and TimeGenerated < D + 1d\n\
+         | extend day = startofday(TimeGenerated), key = iff(isnull(subcode), tostring(code), strcat(tostring(code), \"/\", tostring(subcode)));\n\
+         let Exposure = Days | summarize e = count() by day;\n\
+         let Counts = Days | summarize c = count() by day, key, code, subcode;\n\
+         // D and each of its baseline days, each with the same weekday of its previous weeks.\n\
+         let Targets = range i from 0 to {weeks} step 1 | extend target = D - i * 7d | project target;\n\
+         let Weeks = Targets | extend one = 1\n\
+         | join kind=inner (range w from 1 to {weeks} step 1 | extend one = 1) on one\n\
+         | extend b = target - w * 7d\n\
+         | join kind=inner (Exposure | project b = day, eb = e) on b\n\
+         | project target, b, eb;\n\
+         // The keys flagged on a baseline day against its own previous weeks: left out of D's baseline.\n\
+         let Flagged = Counts\n\
+         | join kind=inner (Targets | where target < D | project day = target) on day\n\
+         | project target = day, key, code, subcode, x = c\n\
+         | join kind=leftouter (Exposure | project target = day, e1 = e) on target\n\
+         | join kind=leftouter (Weeks | summarize k = count(), e2 = sum(eb) by target) on target\n\
+         | join kind=leftouter (Weeks | join kind=inner (Counts | project b = day, key, cb = c) on b | summarize y = sum(cb) by target, key) on target, key\n\
+         | extend y = coalesce(y, 0), k = coalesce(k, 0), e1 = todouble(e1), e2 = todouble(coalesce(e2, 0)), category = {CATEGORY}\n\
+         | where category != \"success\"\n\
+         {test}\
+         | where status in (\"SPIKE\", \"NEW\")\n\
+         | project b = target, key;\n\
+         let E1 = toscalar(Exposure | where day == D | summarize sum(e));\n\
+         let Today = Counts | where day == D | project key, code, subcode, x = c;\n\
+         let Usable = Today | extend one = 1\n\
+         | join kind=inner (Weeks | where target == D | extend one = 1) on one\n\
+         | join kind=leftanti Flagged on b, key\n\
+         | join kind=leftouter (Counts | project b = day, key, cb = c) on b, key\n\
+         | summarize k = count(), e2 = sum(eb), y = sum(coalesce(cb, 0)) by key;\n\
+         Today\n\
+         | join kind=leftouter Usable on key\n\
+         | extend y = coalesce(y, 0), k = coalesce(k, 0), e1 = todouble(E1), e2 = todouble(coalesce(e2, 0)), category = {CATEGORY}\n\
+         | where category != \"success\"\n\
+         {test}\
+         | where status in (\"SPIKE\", \"NEW\")\n\
+         | extend outcome = {outcome}\n\
+         {DESCRIBE}\
+         | extend day = format_datetime(D, \"yyyy-MM-dd\"), ['count'] = x, expected = round(expected, 4), ratio = round(ratio, 4)\n\
+         | order by p_value asc, excess desc, code asc, subcode asc nulls first\n\
+         | project day, code, subcode, category, outcome, description, mitigation, ['count'], expected, ratio, p_value, status\n",
+        weeks = BASELINE_WEEKS,
     );
 }
 

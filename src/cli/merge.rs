@@ -268,10 +268,16 @@ fn merge(cli: &mut Cli, matches: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
             if let (false, Some(v)) = (given(m, "bucket"), &c.bucket) {
                 a.bucket = l.parse("bucket", v, value_enum)?;
             }
-            if let (false, Some(v)) = (given(m, "since"), &c.since) {
+            // The spike and volume queries test a day, not a window: the file's window is not
+            // theirs.
+            let day_test = matches!(
+                a.report,
+                crate::kql::KqlReport::Spikes | crate::kql::KqlReport::Volume
+            );
+            if let (false, false, Some(v)) = (day_test, given(m, "since"), &c.since) {
                 a.since = Some(l.parse("since", v, |s| crate::time::parse_time_bound(s))?);
             }
-            if let (false, Some(v)) = (given(m, "until"), &c.until) {
+            if let (false, false, Some(v)) = (day_test, given(m, "until"), &c.until) {
                 a.until = Some(l.parse("until", v, |s| crate::time::parse_time_bound(s))?);
             }
         }

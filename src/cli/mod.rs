@@ -70,6 +70,19 @@ impl Cli {
     /// Checks what clap cannot check flag by flag: a `--since` not before `--until` leaves
     /// nothing to count. The error is clap's, so it prints and exits 2 like any bad flag.
     pub fn validate(&self) -> Result<(), clap::Error> {
+        // The spike and volume queries test the day before --until; a --since would be ignored.
+        if let Command::Kql(a) = &self.command {
+            use crate::kql::KqlReport;
+            if matches!(a.report, KqlReport::Spikes | KqlReport::Volume) && a.since.is_some() {
+                let mut cli = <Cli as clap::CommandFactory>::command();
+                cli.build();
+                let sub = cli.find_subcommand_mut("kql").expect("a subcommand of Cli");
+                return Err(sub.error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    "--since has no meaning for spikes and volume: they test the UTC day before --until (default: yesterday) against the previous weeks",
+                ));
+            }
+        }
         let (name, since, until) = match &self.command {
             Command::Report(a) => ("report", a.since, a.until),
             Command::Kql(a) => ("kql", a.since, a.until),

@@ -250,8 +250,8 @@ impl Report {
         t
     }
 
-    /// spikes.csv: flagged keys only. The p-value is text so that tiny values keep their
-    /// digits (`3.04e-8`).
+    /// spikes.csv: flagged keys only. The p-value is text with every digit (`3.0417e-8`): the
+    /// KQL query's equals it to 1e-9.
     pub fn spikes_table(&self) -> Table {
         // Tested by resource (`--spikes-by resource`): which resource each row is.
         let by_resource = self.spike_rows.iter().any(|s| s.verdict.resource.is_some());
@@ -290,7 +290,7 @@ impl Report {
                 v.count,
                 round4(v.expected),
                 round4(v.ratio),
-                format!("{:.2e}", v.p_value),
+                format!("{:e}", v.p_value),
                 v.status.as_str(),
             ]);
             t.push(r);
@@ -319,7 +319,7 @@ impl Report {
                 v.count,
                 tested.then_some(v.expected),
                 tested.then_some(v.ratio),
-                tested.then(|| format!("{:.2e}", v.p_value)),
+                tested.then(|| format!("{:e}", v.p_value)),
                 v.status.as_str(),
             ]);
         }

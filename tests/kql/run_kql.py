@@ -9,6 +9,18 @@ import csv
 import datetime
 
 import duckdb_kql
+from duckdb_kql.translate import functions as kql_functions
+
+# Kusto's beta_cdf(x, a, b), the regularized incomplete beta I_x(a, b), which duckdb-kql 1.1.2
+# does not know: mapped to a DuckDB macro. The spike query calls it with whole a and b, where
+# I_x(a, b) = P(Binomial(a + b - 1, x) >= a): the sum of its terms, each in log space.
+kql_functions.SCALAR_FUNCTIONS["beta_cdf"] = kql_functions._f(
+    "beta_cdf", "native", "beta_cdf({0}, {1}, {2})", (3,)
+)
+BETA_CDF = """CREATE MACRO beta_cdf(x, a, b) AS (
+  SELECT coalesce(sum(exp(lgamma(a + b) - lgamma(i + 1) - lgamma(a + b - i)
+                          + i * ln(x) + (a + b - 1 - i) * ln(1 - x))), 0)
+  FROM range(CAST(a AS BIGINT), CAST(a + b AS BIGINT)) t(i))"""
 
 # The Log Analytics columns the queries read, with their types.
 SCHEMAS = {
@@ -39,6 +51,7 @@ def main():
     a = ap.parse_args()
 
     con = duckdb_kql.connect()
+    con.execute(BETA_CDF)
     for spec in a.table:
         name, path = spec.split("=", 1)
         cols = SCHEMAS[name]
