@@ -207,6 +207,10 @@ pub struct Aggregator {
     max_cells: usize,
     /// `--resource` patterns: a record of another resource (or of none) is outside.
     resource_filter: Vec<glob::Pattern>,
+    /// The last resource id met and its interned name ([`Aggregator::resource_id`]).
+    last_resource: (Box<str>, u32),
+    /// The last prompt kind met and its interned id ([`Aggregator::prompt_id`]).
+    last_prompt: (Box<str>, u32),
     pub accepted: u64,
     pub rejected: u64,
     pub skipped: u64,
@@ -258,6 +262,8 @@ impl Aggregator {
             keep_messages: true,
             max_cells: (MAX_CELLS / rayon::current_num_threads().max(1)).max(1),
             resource_filter: Vec::new(),
+            last_resource: (Box::from(""), 0),
+            last_prompt: (Box::from(""), 0),
             accepted: 0,
             rejected: 0,
             skipped: 0,
@@ -341,6 +347,33 @@ impl Aggregator {
     pub fn with_resources(mut self, patterns: &[glob::Pattern]) -> Aggregator {
         self.resource_filter = patterns.to_vec();
         self
+    }
+
+    /// The interned name of a resource id. Records repeat their resource's id from one to the
+    /// next: the last one's name is kept, so the id is lower-cased once a run of records, not
+    /// once a record.
+    fn resource_id(&mut self, raw: &str) -> u32 {
+        if *self.last_resource.0 == *raw {
+            return self.last_resource.1;
+        }
+        let id = self
+            .resources
+            .intern(crate::record::resource_name(raw).as_deref().unwrap_or(""));
+        self.last_resource = (raw.into(), id);
+        id
+    }
+
+    /// The interned prompt kind: none for most records, and a few kinds that repeat.
+    fn prompt_id(&mut self, prompt: &str) -> u32 {
+        if prompt.is_empty() {
+            0
+        } else if *self.last_prompt.0 == *prompt {
+            self.last_prompt.1
+        } else {
+            let id = self.prompts.intern(prompt);
+            self.last_prompt = (prompt.into(), id);
+            id
+        }
     }
 
     /// The `--resource` patterns, as given.
@@ -484,11 +517,10 @@ impl Sink for Aggregator {
             return Kept::Outside;
         }
         let t = rec.time.timestamp();
-        let resource = rec.resource();
         if self.cells.len() + self.pending.len() >= self.max_cells {
             // Near the budget: count what is pending, then take a new cell only within it.
             self.flush();
-            let res = self.resources.get(resource.as_deref().unwrap_or(""));
+            let res = self.resources.get(rec.resource().as_deref().unwrap_or(""));
             let prompt = self.prompts.get(&rec.prompt);
             let known = self
                 .operations
@@ -512,8 +544,8 @@ impl Sink for Aggregator {
         }
         self.accepted += 1;
         let op = self.operations.intern(&rec.operation);
-        let res = self.resources.intern(resource.as_deref().unwrap_or(""));
-        let prompt = self.prompts.intern(&rec.prompt);
+        let res = self.resource_id(&rec.resource_id);
+        let prompt = self.prompt_id(&rec.prompt);
         let call = match rec.call_id() {
             None => PendingCall::None,
             Some(id) if id.len() <= INLINE => PendingCall::Inline(inline(id)),
