@@ -33,12 +33,14 @@ impl Window {
     }
 }
 
+mod call_ids;
 mod calls;
 mod focus;
 mod interner;
 
 pub use focus::{CallStats, Focus, MAX_MESSAGES};
 pub use interner::Interner;
+use call_ids::{guid, CallIds};
 use interner::{inline, Inline, INLINE};
 
 /// Distinct calls, as interned CorrelationIds (or CallConnectionIds).
@@ -216,7 +218,7 @@ pub struct Aggregator {
     pub skipped: u64,
     /// Accepted by ingest but outside the window.
     pub outside: u64,
-    pub calls: Interner,
+    pub calls: CallIds,
     pub operations: Interner,
     /// What ingest fills; the tables below are derived from it by [`Sink::done`].
     cells: HashMap<Cell, CellStats>,
@@ -268,7 +270,7 @@ impl Aggregator {
             rejected: 0,
             skipped: 0,
             outside: 0,
-            calls: Interner::default(),
+            calls: CallIds::default(),
             operations: Interner::default(),
             cells: HashMap::default(),
             pending: Vec::with_capacity(BATCH),
@@ -478,6 +480,9 @@ struct Pending {
 #[derive(Debug, Clone)]
 enum PendingCall {
     None,
+    /// A canonical GUID, interned at the flush.
+    Guid(u128),
+    /// Another short id, interned at the flush.
     Inline(Inline),
     Id(u32),
 }
@@ -490,6 +495,7 @@ impl Aggregator {
             .iter()
             .map(|p| match p.call {
                 PendingCall::None => None,
+                PendingCall::Guid(g) => Some(self.calls.intern_guid(g)),
                 PendingCall::Inline(k) => Some(self.calls.intern_inline(k)),
                 PendingCall::Id(id) => Some(id),
             })
@@ -548,8 +554,11 @@ impl Sink for Aggregator {
         let prompt = self.prompt_id(&rec.prompt);
         let call = match rec.call_id() {
             None => PendingCall::None,
-            Some(id) if id.len() <= INLINE => PendingCall::Inline(inline(id)),
-            Some(id) => PendingCall::Id(self.calls.intern(id)),
+            Some(id) => match guid(id) {
+                Some(g) => PendingCall::Guid(g),
+                None if id.len() <= INLINE => PendingCall::Inline(inline(id)),
+                None => PendingCall::Id(self.calls.intern(id)),
+            },
         };
         self.pending.push(Pending {
             cell: (

@@ -1,0 +1,202 @@
+//! Call ids numbered in the order first seen. Almost every call id is a GUID in its canonical
+//! lower-case text: such an id is kept as the 128-bit number it spells, a third of the bytes
+//! to hash, compare and hold of its text. Any other id (upper case, braces, a ServerCallId-like
+//! token) is kept as text. The two never meet: a canonical GUID's text is always read as its
+//! number, and no other text is, so distinct texts stay distinct calls.
+
+use foldhash::HashMap;
+
+use super::interner::{Inline, Interner};
+
+#[derive(Debug, Clone, Copy)]
+enum Name {
+    Guid(u128),
+    /// An id of [`CallIds::text`].
+    Text(u32),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CallIds {
+    guids: HashMap<u128, u32>,
+    text: Interner,
+    /// The call id of each text id.
+    text_ids: Vec<u32>,
+    names: Vec<Name>,
+}
+
+/// The number a canonical lower-case GUID (`8-4-4-4-12` hex digits) spells, else none.
+pub(super) fn guid(s: &str) -> Option<u128> {
+    let b = s.as_bytes();
+    if b.len() != 36 || b[8] != b'-' || b[13] != b'-' || b[18] != b'-' || b[23] != b'-' {
+        return None;
+    }
+    let mut h = [0u8; 32];
+    h[..8].copy_from_slice(&b[..8]);
+    h[8..12].copy_from_slice(&b[9..13]);
+    h[12..16].copy_from_slice(&b[14..18]);
+    h[16..20].copy_from_slice(&b[19..23]);
+    h[20..].copy_from_slice(&b[24..]);
+    let mut v: u128 = 0;
+    for w in h.chunks_exact(8) {
+        v = v << 32 | u128::from(hex8(u64::from_le_bytes(w.try_into().ok()?))?);
+    }
+    Some(v)
+}
+
+/// Eight lower-case hex digits (the first in the lowest byte) as the number they spell, all
+/// eight at once in a register: a loop over the digits cost a tenth of the whole run.
+fn hex8(w: u64) -> Option<u32> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    if w & HI != 0 {
+        return None;
+    }
+    // For bytes below 0x80, adding 0x80 - n sets a byte's high bit exactly when it is >= n,
+    // and never carries into the next byte.
+    let ge = |n: u8| w.wrapping_add(LO * u64::from(0x80 - n)) & HI;
+    let digit = ge(b'0') & !ge(b'9' + 1);
+    let letter = ge(b'a') & !ge(b'f' + 1);
+    if digit | letter != HI {
+        return None;
+    }
+    // '0'..'9' → 0..9 from the low nibble; 'a'..'f' → 1..6 from it, plus 9.
+    let nibbles = (w & (LO * 0x0f)) + (letter >> 7) * 9;
+    // The first digit into the highest byte, then pairs, quads and octets packed together.
+    let mut x = nibbles.swap_bytes();
+    x = (x | x >> 4) & 0x00ff_00ff_00ff_00ff;
+    x = (x | x >> 8) & 0x0000_ffff_0000_ffff;
+    x = (x | x >> 16) & 0x0000_0000_ffff_ffff;
+    Some(x as u32)
+}
+
+impl CallIds {
+    /// The id of a call whose id is a canonical GUID, as [`guid`] reads it.
+    pub(super) fn intern_guid(&mut self, g: u128) -> u32 {
+        let next = self.names.len() as u32;
+        let id = *self.guids.entry(g).or_insert(next);
+        if id == next {
+            self.names.push(Name::Guid(g));
+        }
+        id
+    }
+
+    fn of_text(&mut self, t: u32) -> u32 {
+        if t as usize == self.text_ids.len() {
+            self.text_ids.push(self.names.len() as u32);
+            self.names.push(Name::Text(t));
+        }
+        self.text_ids[t as usize]
+    }
+
+    pub fn intern(&mut self, s: &str) -> u32 {
+        match guid(s) {
+            Some(g) => self.intern_guid(g),
+            None => {
+                let t = self.text.intern(s);
+                self.of_text(t)
+            }
+        }
+    }
+
+    /// [`CallIds::intern`] of a short id that is not a canonical GUID, made a key by
+    /// [`super::interner::inline`].
+    pub(super) fn intern_inline(&mut self, key: Inline) -> u32 {
+        let t = self.text.intern_inline(key);
+        self.of_text(t)
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// For each id of `other`, the id of the same call here.
+    pub(super) fn absorb(&mut self, other: &CallIds) -> Vec<u32> {
+        other
+            .names
+            .iter()
+            .map(|n| match *n {
+                Name::Guid(g) => self.intern_guid(g),
+                Name::Text(t) => {
+                    let t = self.text.intern(other.text.name(t));
+                    self.of_text(t)
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_guids_are_numbers_and_other_ids_text() {
+        let g = "6e0b95bb-cb07-4417-8bd1-059905ff58f4";
+        assert_eq!(guid(g), Some(0x6e0b95bb_cb07_4417_8bd1_059905ff58f4));
+        for other in [
+            "6E0B95BB-CB07-4417-8BD1-059905FF58F4",
+            "{6e0b95bb-cb07-4417-8bd1-059905ff58f4}",
+            "6e0b95bbcb0744178bd1059905ff58f4",
+            "6e0b95bb-cb07-4417-8bd1-059905ff58fg",
+            "6e0b95bb-cb07-4417-8bd1+059905ff58f4",
+            "",
+        ] {
+            assert_eq!(guid(other), None, "{other}");
+        }
+        let mut ids = CallIds::default();
+        let a = ids.intern(g);
+        assert_eq!(guid("00000000-0000-0000-0000-000000000000"), Some(0));
+        assert_eq!(guid("ffffffff-ffff-ffff-ffff-ffffffffffff"), Some(u128::MAX));
+        let b = ids.intern("6E0B95BB-CB07-4417-8BD1-059905FF58F4");
+        let c = ids.intern("call-7");
+        assert_eq!((a, b, c), (0, 1, 2));
+        assert_eq!(ids.intern(g), a);
+        assert_eq!(ids.intern("call-7"), c);
+        assert_eq!(ids.intern_inline(super::super::interner::inline("call-7")), c);
+        assert_eq!(ids.len(), 3);
+    }
+
+    /// The digit-by-digit reading the register one must equal.
+    fn slow(s: &str) -> Option<u128> {
+        let b = s.as_bytes();
+        let dashes = b.len() == 36 && [8, 13, 18, 23].iter().all(|&i| b[i] == b'-');
+        let hex: String = s.chars().filter(|&c| c != '-').collect();
+        let lower = hex.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'));
+        (dashes && hex.len() == 32 && lower)
+            .then(|| u128::from_str_radix(&hex, 16).ok())
+            .flatten()
+    }
+
+    #[test]
+    fn every_byte_at_every_place_reads_as_the_slow_reading_does() {
+        let base = "0123abcd-ef45-6789-a0b1-c2d3e4f5a6b7";
+        assert_eq!(guid(base), slow(base));
+        assert!(guid(base).is_some());
+        for i in 0..36 {
+            for c in 0..=255u8 {
+                let mut b = base.as_bytes().to_vec();
+                b[i] = c;
+                if let Ok(s) = std::str::from_utf8(&b) {
+                    assert_eq!(guid(s), slow(s), "{s:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn absorbing_maps_every_call_onto_the_same_call() {
+        let mut a = CallIds::default();
+        a.intern("x");
+        a.intern("00000000-0000-0000-0000-000000000001");
+        let mut b = CallIds::default();
+        b.intern("00000000-0000-0000-0000-000000000001");
+        b.intern("y");
+        b.intern("x");
+        assert_eq!(a.absorb(&b), vec![1, 2, 0]);
+        assert_eq!(a.len(), 3);
+    }
+}
