@@ -150,13 +150,19 @@ mod tests {
         let mut ids = CallIds::default();
         let a = ids.intern(g);
         assert_eq!(guid("00000000-0000-0000-0000-000000000000"), Some(0));
-        assert_eq!(guid("ffffffff-ffff-ffff-ffff-ffffffffffff"), Some(u128::MAX));
+        assert_eq!(
+            guid("ffffffff-ffff-ffff-ffff-ffffffffffff"),
+            Some(u128::MAX)
+        );
         let b = ids.intern("6E0B95BB-CB07-4417-8BD1-059905FF58F4");
         let c = ids.intern("call-7");
         assert_eq!((a, b, c), (0, 1, 2));
         assert_eq!(ids.intern(g), a);
         assert_eq!(ids.intern("call-7"), c);
-        assert_eq!(ids.intern_inline(super::super::interner::inline("call-7")), c);
+        assert_eq!(
+            ids.intern_inline(super::super::interner::inline("call-7")),
+            c
+        );
         assert_eq!(ids.len(), 3);
     }
 

@@ -38,9 +38,9 @@ mod calls;
 mod focus;
 mod interner;
 
+use call_ids::{guid, CallIds};
 pub use focus::{CallStats, Focus, MAX_MESSAGES};
 pub use interner::Interner;
-use call_ids::{guid, CallIds};
 use interner::{inline, Inline, INLINE};
 
 /// Distinct calls, as interned CorrelationIds (or CallConnectionIds).
