@@ -64,7 +64,7 @@ impl<'a> Checked<'a> {
             return None;
         }
         Some(Checked {
-            text: std::str::from_utf8(b).ok()?,
+            text: simdutf8::basic::from_utf8(b).ok()?,
             controls,
         })
     }
