@@ -136,6 +136,12 @@ pub enum Field {
 
 const FIELDS: usize = 24;
 
+/// For each field of a [`Raw`], the nesting level it was read from ([`Raw::set_at`]).
+pub type Levels = [u8; FIELDS];
+
+/// No field read yet.
+pub const NO_LEVELS: Levels = [u8::MAX; FIELDS];
+
 /// Where in a record a key sits: its meaning depends on the nesting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Context {
@@ -361,6 +367,28 @@ impl<'a> Raw<'a> {
         }
         if matches!(slot, Val::Missing) || slot.is_nullish() {
             *slot = v;
+        }
+    }
+
+    /// Sets a field read in the record (`level` 0) or in a nested object `level` deep
+    /// (`properties`, `data`), in one pass, to what reading each level into a `Raw` of its own
+    /// and [`Self::fill_from`] the deeper ones gives: the shallowest value that is not nullish
+    /// wins (the first at its level), and a nullish value only stands at level 0. `levels`
+    /// holds the level each field was set from, `u8::MAX` for none.
+    pub fn set_at(&mut self, f: Field, v: Val<'a>, level: u8, levels: &mut Levels) {
+        if matches!(v, Val::Missing) {
+            return;
+        }
+        let i = f as usize;
+        let slot = &mut self.vals[i];
+        let take = if slot.is_nullish() {
+            level == 0 || !v.is_nullish()
+        } else {
+            level < levels[i] && !v.is_nullish()
+        };
+        if take {
+            *slot = v;
+            levels[i] = level;
         }
     }
 

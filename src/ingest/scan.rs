@@ -20,7 +20,7 @@ use std::borrow::Cow;
 
 use memchr::memchr2;
 
-use crate::normalize::{key_role_bytes, Context, KeyRole, Raw, Val};
+use crate::normalize::{key_role_bytes, Context, KeyRole, Levels, Raw, Val, NO_LEVELS};
 
 /// Containers nested deeper than this inside a skipped value are left to the serde path.
 const MAX_DEPTH: usize = 32;
@@ -36,7 +36,7 @@ pub fn record<'a>(line: &'a [u8], raw: &mut Raw<'a>, layout: &mut Layout) -> boo
         if s.next()? != b'{' {
             return None;
         }
-        s.object(Context::Record, true, 0, raw)?;
+        s.object(Context::Record, true, (0, 0), raw)?;
         s.peek();
         (s.i == s.b.len()).then_some(())
     })();
@@ -76,6 +76,7 @@ impl<'a> Checked<'a> {
             i,
             controls: self.controls,
             layout,
+            levels: NO_LEVELS,
         }
     }
 
@@ -87,7 +88,7 @@ impl<'a> Checked<'a> {
             return None;
         }
         // An element that is a document of its own (`records`, `tables`) is the serde path's.
-        s.object(Context::Record, true, 0, raw)?;
+        s.object(Context::Record, true, (0, 0), raw)?;
         Some(s.i)
     }
 }
@@ -154,6 +155,8 @@ struct Scanner<'a, 'l> {
     /// The text has tabs, newlines or carriage returns: strings must be checked for them.
     controls: bool,
     layout: &'l mut Layout,
+    /// The nesting level each field of the record was read from.
+    levels: Levels,
 }
 
 fn is_space(c: u8) -> bool {
@@ -360,10 +363,17 @@ impl<'a> Scanner<'a, '_> {
         }
     }
 
-    /// The rest of a record object after its `{`: fields by key, then those of one nested
-    /// object (`properties`, `data`, `resultInformation`) where still missing.
-    fn object(&mut self, ctx: Context, top: bool, depth: usize, raw: &mut Raw<'a>) -> Option<()> {
-        let mut nested: Option<Raw<'a>> = None;
+    /// The rest of a record object after its `{`: its fields by key, `level` objects below the
+    /// record, and those of one nested object (`properties`, `data`, `resultInformation`) a
+    /// level deeper, where still missing ([`Raw::set_at`]).
+    fn object(
+        &mut self,
+        ctx: Context,
+        top: bool,
+        (depth, level): (usize, u8),
+        raw: &mut Raw<'a>,
+    ) -> Option<()> {
+        let mut nested = false;
         if self.peek()? == b'}' {
             self.i += 1;
             return Some(());
@@ -417,7 +427,7 @@ impl<'a> Scanner<'a, '_> {
             k += 1;
             let inner = match role {
                 KeyRole::Field(f) => {
-                    raw.set(f, self.value(depth + 1)?);
+                    raw.set_at(f, self.value(depth + 1)?, level, &mut self.levels);
                     None
                 }
                 KeyRole::Enter(inner) => Some(inner),
@@ -431,12 +441,13 @@ impl<'a> Scanner<'a, '_> {
                     // A SIP or Q.850 diagnostic has fields of its own: read into this record.
                     b'{' if inner.is_diagnostic() && depth < MAX_DEPTH => {
                         self.i += 1;
-                        self.object(inner, false, depth + 1, raw)?;
+                        self.object(inner, false, (depth + 1, level), raw)?;
                     }
                     // One nested object per level; more is rare and left to serde.
-                    b'{' if nested.is_none() && depth < MAX_DEPTH => {
+                    b'{' if !nested && depth < MAX_DEPTH => {
                         self.i += 1;
-                        self.object(inner, false, depth + 1, nested.insert(Raw::default()))?;
+                        nested = true;
+                        self.object(inner, false, (depth + 1, level + 1), raw)?;
                     }
                     // A string may hold JSON text, which the serde path reads.
                     b'{' | b'"' => return None,
@@ -448,9 +459,6 @@ impl<'a> Scanner<'a, '_> {
                 b'}' => break,
                 _ => return None,
             }
-        }
-        if let Some(n) = nested {
-            raw.fill_from(n);
         }
         Some(())
     }

@@ -130,6 +130,45 @@ fn callback_result_information_is_nested_twice() {
 }
 
 #[test]
+fn outer_and_nested_values_take_precedence_as_serde_gives_them() {
+    // Each value of a field at the record's level and in `properties` / `data` (two levels),
+    // before and after each other: the shallowest value that is not null wins.
+    let vals = [
+        "",
+        r#""x""#,
+        r#""y""#,
+        "null",
+        r#""""#,
+        r#"" None ""#,
+        "7",
+        "[1]",
+    ];
+    let mut read = 0;
+    for a in vals {
+        for b in vals {
+            for c in vals {
+                let f = |v: &str| {
+                    if v.is_empty() {
+                        String::new()
+                    } else {
+                        format!(r#""resultMessage":{v},"#)
+                    }
+                };
+                let (fa, fb, fc) = (f(a), f(b), f(c));
+                for line in [
+                    format!(r#"{{{fa}"properties":{{{fb}"data":{{{fc}"z":1}},"z":1}},"z":1}}"#),
+                    format!(r#"{{"properties":{{"data":{{{fc}"z":1}},{fb}"z":1}},{fa}"z":1}}"#),
+                    format!(r#"{{{fa}{fa}"properties":{{{fb}{fc}"z":1}},{fb}"z":1}}"#),
+                ] {
+                    read += usize::from(agrees(line.as_bytes()));
+                }
+            }
+        }
+    }
+    assert_eq!(read, 3 * vals.len().pow(3));
+}
+
+#[test]
 fn agrees_with_serde_on_every_sample_line_and_damaged_copies() {
     let mut lines: Vec<Vec<u8>> = Vec::new();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
