@@ -924,6 +924,62 @@ fn large_json_lines_file_is_read_in_parallel_blocks_with_exact_line_numbers() {
 }
 
 #[test]
+fn records_longer_than_a_block_read_are_read_whole_in_every_later_block() {
+    // Blocks after the first are read 256 KiB at a time and grow when no record ends in
+    // them: 1 MiB records far into the file, as lines, as a document's elements (one per
+    // line and all on one line), and as CSV rows, with a bad one after them.
+    let good = r#"{"time":"2026-11-24T01:00:00Z","resultCode":404,"resultSubcode":8522}"#;
+    let big = format!(
+        r#"{{"time":"2026-11-24T02:00:00Z","resultCode":500,"pad":"{}"}}"#,
+        "y".repeat(1 << 20)
+    );
+    let n = 2 * MAX_RECORD_BYTES / good.len();
+    let lines: Vec<&str> = (0..n)
+        .map(|i| {
+            if i % (n / 5) == n / 10 {
+                big.as_str()
+            } else {
+                good
+            }
+        })
+        .collect();
+    let bigs = lines.iter().filter(|l| l.len() > good.len()).count();
+    assert!(bigs >= 5);
+    let count = |c: &Collect, code| c.records.iter().filter(|r| r.code == code).count();
+
+    let text = format!("{}\nnot json\n", lines.join("\n"));
+    let (c, _, _d) = read_text("long.json", text.as_bytes());
+    assert_eq!((c.records.len(), count(&c, 500)), (n, bigs));
+    assert_eq!(c.rejects.len(), 1);
+    assert_eq!(c.rejects[0].line, n as u64 + 1);
+
+    for sep in [",\n", ","] {
+        let doc = format!("{{\"records\":[\n{}\n]}}\n", lines.join(sep));
+        let (c, _, _d) = read_text("long-doc.json", doc.as_bytes());
+        assert_eq!((c.records.len(), count(&c, 500)), (n, bigs), "{sep:?}");
+        assert!(c.rejects.is_empty());
+    }
+
+    let mut csv = String::from("TimeGenerated,ResultCode,ResultSubcode,ResultMessage\n");
+    for l in &lines {
+        let (code, msg) = if l.len() > good.len() {
+            (
+                500,
+                format!("\"{}\n{}\"", "z".repeat(1 << 19), "z".repeat(1 << 19)),
+            )
+        } else {
+            (404, "gone".to_string())
+        };
+        csv.push_str(&format!("2026-11-24T01:00:00Z,{code},8522,{msg}\n"));
+    }
+    csv.push_str("2026-11-24T01:00:00Z,x\n");
+    let (c, _, _d) = read_text("long.csv", csv.as_bytes());
+    assert_eq!((c.records.len(), count(&c, 500)), (n, bigs));
+    assert_eq!(c.rejects.len(), 1);
+    assert_eq!(c.rejects[0].line, n as u64 + 2 + bigs as u64);
+}
+
+#[test]
 fn forced_format_overrides_detection() {
     let text = "{\"time\":\"2026-11-24T01:00:00Z\",\"resultCode\":404}\n";
     let dir = tempfile::tempdir().unwrap();
