@@ -11,16 +11,8 @@ use super::structure::Walker;
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::Reason;
 
-/// Bytes a block holds at most: a record longer than this is rejected.
+/// Bytes per block handed to a worker.
 const BLOCK: usize = MAX_RECORD_BYTES;
-
-/// Bytes read for a block after the first, past the bytes carried over from the last one,
-/// unless no record ends in them (then up to [`BLOCK`]). A block this size stays in the
-/// core's cache between the read that copies it in and the parse that follows (jsonl-1g: 7%
-/// less time than 4 MiB blocks; 128 KiB blocks cost 2% more, 512 KiB the same). The first
-/// block is read whole: a file of up to 4 MiB (a storage archive's hourly blob) stays one
-/// block, read without setting up parallel workers.
-const READ: usize = 256 << 10;
 
 pub(super) enum Piece {
     Block {
@@ -127,8 +119,6 @@ pub(super) struct Blocks {
     failed: bool,
     /// A read error, reported after the complete lines read before it.
     error: Option<io::Error>,
-    /// Bytes to read for the next block ([`BLOCK`] for the first, then [`READ`]).
-    read: usize,
 }
 
 impl Blocks {
@@ -144,7 +134,6 @@ impl Blocks {
             after_skip: false,
             failed: false,
             error: None,
-            read: BLOCK,
         }
     }
 
@@ -183,7 +172,7 @@ impl Blocks {
         if !self.after_skip {
             return;
         }
-        // Whitespace only: the comma may come in the bytes read next.
+        // Whitespace only: the comma may come in the next block.
         if let Some(k) = buf.iter().position(|c| !c.is_ascii_whitespace()) {
             self.after_skip = false;
             if buf[k] == b',' {
@@ -328,53 +317,43 @@ impl Iterator for Blocks {
         buf[..len].copy_from_slice(&self.carry);
         self.carry.clear();
         let mut eof = false;
-        let mut target = (len + self.read).min(BLOCK);
-        self.read = READ;
-        let cut = loop {
-            while len < target {
-                match read_into(&mut self.r, &mut buf[len..target]) {
-                    Ok(0) => {
-                        eof = true;
-                        break;
-                    }
-                    Ok(n) => len += n,
-                    Err(e) => {
-                        // Hand on the whole lines read so far; the cut line after them is lost
-                        // with the error.
-                        self.error = Some(e);
-                        self.drop_comma_after_skip(&mut buf[..len]);
-                        let Some((p, units)) = (self.cut)(&buf[..len]) else {
-                            let e = self.error.take().expect("just set");
-                            return self.fail(e);
-                        };
-                        return Some(self.hand_on(buf, len, p, units));
-                    }
+        while len < BLOCK {
+            match read_into(&mut self.r, &mut buf[len..]) {
+                Ok(0) => {
+                    eof = true;
+                    break;
+                }
+                Ok(n) => len += n,
+                Err(e) => {
+                    // Hand on the whole lines read so far; the cut line after them is lost
+                    // with the error.
+                    self.error = Some(e);
+                    self.drop_comma_after_skip(&mut buf[..len]);
+                    let Some((p, units)) = (self.cut)(&buf[..len]) else {
+                        let e = self.error.take().expect("just set");
+                        return self.fail(e);
+                    };
+                    return Some(self.hand_on(buf, len, p, units));
                 }
             }
-            self.drop_comma_after_skip(&mut buf[..len]);
-            // The rest of a file of lines needs no cut: handed on whole, a damaged quote or
-            // line cannot make the cut land inside a later row.
-            if eof && self.array.is_none() {
-                self.done = true;
-                let unterminated = !buf[..len].ends_with(b"\n");
-                return (len > 0).then_some(Piece::Block {
-                    data: buf,
-                    start: 0,
-                    len,
-                    first_line: self.next_line,
-                    unterminated,
-                    at: ArrayAt::default(),
-                });
-            }
-            let cut = (self.cut)(&buf[..len]);
-            if cut.is_some() || eof || target == BLOCK {
-                break cut;
-            }
-            // No record ends in what was read: read on, up to the cap.
-            target = BLOCK;
-        };
+        }
         let first_line = self.next_line;
-        match cut {
+        self.drop_comma_after_skip(&mut buf[..len]);
+        // The rest of a file of lines needs no cut: handed on whole, a damaged quote or line
+        // cannot make the cut land inside a later row.
+        if eof && self.array.is_none() {
+            self.done = true;
+            let unterminated = !buf[..len].ends_with(b"\n");
+            return (len > 0).then_some(Piece::Block {
+                data: buf,
+                start: 0,
+                len,
+                first_line,
+                unterminated,
+                at: ArrayAt::default(),
+            });
+        }
+        match (self.cut)(&buf[..len]) {
             Some((p, units)) => Some(self.hand_on(buf, len, p, units)),
             None if eof => {
                 self.done = true;

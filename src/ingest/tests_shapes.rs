@@ -924,10 +924,9 @@ fn large_json_lines_file_is_read_in_parallel_blocks_with_exact_line_numbers() {
 }
 
 #[test]
-fn records_longer_than_a_block_read_are_read_whole_in_every_later_block() {
-    // Blocks after the first are read 256 KiB at a time and grow when no record ends in
-    // them: 1 MiB records far into the file, as lines, as a document's elements (one per
-    // line and all on one line), and as CSV rows, with a bad one after them.
+fn records_up_to_the_cap_are_read_whole_across_block_ends() {
+    // 1 MiB records far into the file, across block ends: as lines, as a document's
+    // elements (one per line and all on one line), and as CSV rows, with a bad one after them.
     let good = r#"{"time":"2026-11-24T01:00:00Z","resultCode":404,"resultSubcode":8522}"#;
     let big = format!(
         r#"{{"time":"2026-11-24T02:00:00Z","resultCode":500,"pad":"{}"}}"#,
