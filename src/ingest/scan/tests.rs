@@ -105,22 +105,25 @@ fn leaves_the_unusual_to_serde() {
 
 #[test]
 fn finds_the_first_quote_or_backslash() {
-    // Fillers next to the two bytes in value, and a multi-byte character.
-    for filler in [b'a', b'!', b'#', b'[', b']', 0xc3] {
-        for len in 0..40 {
-            for c in [b'"', b'\\'] {
-                let mut b = vec![filler; len];
-                b.extend_from_slice(&[c, b'"', b'\\']);
-                assert_eq!(quote_or_backslash(&b), Some(len), "{len}");
+    // The search of this target (SSE2 on x86_64) and the scalar one of other targets.
+    for find in [quote_or_backslash, quote_or_backslash_scalar] {
+        // Fillers next to the two bytes in value, and a multi-byte character, at every place
+        // of three 16-byte chunks and the tail after them.
+        for filler in [b'a', b'!', b'#', b'[', b']', 0xc3, 0xa2, 0xdc] {
+            for len in 0..60 {
+                for c in [b'"', b'\\'] {
+                    let mut b = vec![filler; len];
+                    b.extend_from_slice(&[c, b'"', b'\\']);
+                    assert_eq!(find(&b), Some(len), "{len}");
+                    b.extend_from_slice(&[filler; 20]);
+                    assert_eq!(find(&b), Some(len), "{len}");
+                }
+                assert_eq!(find(&vec![filler; len]), None);
             }
-            assert_eq!(quote_or_backslash(&vec![filler; len]), None);
         }
+        // A byte just below the quote in value must not be taken for it.
+        assert_eq!(find(b"\x21\x21\x01\x00\x00\x00\x00\x00\""), Some(8));
     }
-    // A byte just below the quote in value must not be taken for it.
-    assert_eq!(
-        quote_or_backslash(b"\x21\x21\x01\x00\x00\x00\x00\x00\""),
-        Some(8)
-    );
 }
 
 #[test]
