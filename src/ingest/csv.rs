@@ -557,9 +557,42 @@ impl io::Read for CrAsLf {
     }
 }
 
-/// Where an unquoted field ends: its first delimiter, `"`, CR or LF (or the end of `b`), eight
-/// bytes at a time.
+/// Where an unquoted field ends: its first delimiter, `"`, CR or LF (or the end of `b`),
+/// sixteen bytes at a time with SSE2 (baseline on x86_64): a compare per byte value, a mask
+/// of the matches, its lowest bit.
+#[cfg(target_arch = "x86_64")]
 fn field_end(b: &[u8], delim: u8) -> usize {
+    use safe_arch::{
+        bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
+        set_splat_i8_m128i,
+    };
+    let splat = |c: u8| set_splat_i8_m128i(c as i8);
+    let (d, q, n, r) = (splat(delim), splat(b'"'), splat(b'\n'), splat(b'\r'));
+    let mut chunks = b.chunks_exact(16);
+    let mut i = 0;
+    for chunk in &mut chunks {
+        let v = load_unaligned_m128i(chunk.try_into().expect("16 bytes"));
+        let hits = bitor_m128i(
+            bitor_m128i(cmp_eq_mask_i8_m128i(v, d), cmp_eq_mask_i8_m128i(v, q)),
+            bitor_m128i(cmp_eq_mask_i8_m128i(v, n), cmp_eq_mask_i8_m128i(v, r)),
+        );
+        let mask = move_mask_i8_m128i(hits);
+        if mask != 0 {
+            return i + mask.trailing_zeros() as usize;
+        }
+        i += 16;
+    }
+    i + field_end_scalar(chunks.remainder(), delim)
+}
+
+/// The same on other targets.
+#[cfg(not(target_arch = "x86_64"))]
+fn field_end(b: &[u8], delim: u8) -> usize {
+    field_end_scalar(b, delim)
+}
+
+/// Where an unquoted field ends, eight bytes at a time in a register.
+fn field_end_scalar(b: &[u8], delim: u8) -> usize {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     let zero = |x: u64| x.wrapping_sub(LO) & !x & HI;

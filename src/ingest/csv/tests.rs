@@ -66,3 +66,29 @@ fn blocks_end_at_newlines_outside_quotes() {
     assert_eq!(last_unquoted_newline(&full), Some((2, 1)));
     assert_eq!(last_unquoted_newline(b"abc"), None);
 }
+
+#[test]
+fn finds_where_an_unquoted_field_ends() {
+    // The search of this target (SSE2 on x86_64) and the scalar one of other targets, each
+    // stop byte at every place of three 16-byte chunks and the tail, after fillers that
+    // include the other delimiters and a multi-byte character.
+    for find in [field_end, field_end_scalar] {
+        for delim in [b',', b';', b'\t'] {
+            for filler in [b'a', b' ', b'|', 0xc3, 0xa9, b',', b';', b'\t'] {
+                if filler == delim {
+                    continue;
+                }
+                for len in 0..60 {
+                    for stop in [delim, b'"', b'\n', b'\r'] {
+                        let mut b = vec![filler; len];
+                        b.push(stop);
+                        b.extend_from_slice(&[delim, b'"', b'\n']);
+                        b.extend_from_slice(&[filler; 20]);
+                        assert_eq!(find(&b, delim), len, "{len} {stop}");
+                    }
+                    assert_eq!(find(&vec![filler; len], delim), len);
+                }
+            }
+        }
+    }
+}
