@@ -511,6 +511,7 @@ fn split_row<'b>(
     }
     let mut lines = 0;
     let mut i = p;
+    let mut stops = Stops::new(delim);
     loop {
         if b.get(i) == Some(&b'"') {
             let (close, spanned, escaped) = quoted_end(b, i + 1)?;
@@ -524,7 +525,7 @@ fn split_row<'b>(
             });
             i = close + 1;
         } else {
-            let end = i + field_end(&b[i..], delim);
+            let end = stops.next(b, i);
             if b.get(end) == Some(&b'"') {
                 return None;
             }
@@ -557,11 +558,52 @@ impl io::Read for CrAsLf {
     }
 }
 
-/// Where an unquoted field ends: its first delimiter, `"`, CR or LF (or the end of `b`),
-/// sixteen bytes at a time with SSE2 (baseline on x86_64): a compare per byte value, a mask
-/// of the matches, its lowest bit.
+/// The stop bytes of a row (its delimiter, `"`, CR, LF) in a 64-byte window of the block, as
+/// bits: the fields that end in one window are found from one classification of its bytes,
+/// not by a search each.
+struct Stops {
+    delim: u8,
+    /// Where the window starts; none yet is a start 65 bytes past any index, which no
+    /// index falls in (`i - base` wraps round to `i + 65`).
+    base: usize,
+    /// Bit k: `b[base + k]` is a stop byte.
+    mask: u64,
+}
+
+impl Stops {
+    fn new(delim: u8) -> Stops {
+        Stops {
+            delim,
+            base: usize::MAX - 64,
+            mask: 0,
+        }
+    }
+
+    /// Where an unquoted field starting at `b[i]` ends: the first stop byte at or after `i`,
+    /// or the end of `b`. `b` is the same slice on every call.
+    fn next(&mut self, b: &[u8], mut i: usize) -> usize {
+        loop {
+            let off = i.wrapping_sub(self.base);
+            if off < 64 {
+                let m = self.mask >> off;
+                if m != 0 {
+                    return i + m.trailing_zeros() as usize;
+                }
+                i = self.base + 64;
+            }
+            if i >= b.len() {
+                return b.len();
+            }
+            self.base = i;
+            self.mask = stop_mask(&b[i..b.len().min(i + 64)], self.delim);
+        }
+    }
+}
+
+/// The stop bytes of `b` (at most 64 bytes) as bits, sixteen bytes at a time with SSE2
+/// (baseline on x86_64): a compare per byte value, then the mask of the matches.
 #[cfg(target_arch = "x86_64")]
-fn field_end(b: &[u8], delim: u8) -> usize {
+fn stop_mask(b: &[u8], delim: u8) -> u64 {
     use safe_arch::{
         bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
         set_splat_i8_m128i,
@@ -569,49 +611,38 @@ fn field_end(b: &[u8], delim: u8) -> usize {
     let splat = |c: u8| set_splat_i8_m128i(c as i8);
     let (d, q, n, r) = (splat(delim), splat(b'"'), splat(b'\n'), splat(b'\r'));
     let mut chunks = b.chunks_exact(16);
-    let mut i = 0;
+    let mut mask = 0;
+    let mut k = 0;
     for chunk in &mut chunks {
         let v = load_unaligned_m128i(chunk.try_into().expect("16 bytes"));
         let hits = bitor_m128i(
             bitor_m128i(cmp_eq_mask_i8_m128i(v, d), cmp_eq_mask_i8_m128i(v, q)),
             bitor_m128i(cmp_eq_mask_i8_m128i(v, n), cmp_eq_mask_i8_m128i(v, r)),
         );
-        let mask = move_mask_i8_m128i(hits);
-        if mask != 0 {
-            return i + mask.trailing_zeros() as usize;
-        }
-        i += 16;
+        mask |= u64::from(move_mask_i8_m128i(hits) as u16) << k;
+        k += 16;
     }
-    i + field_end_scalar(chunks.remainder(), delim)
+    // Nothing remains of a whole window (and a shift by 64 would overflow).
+    let rest = chunks.remainder();
+    if rest.is_empty() {
+        mask
+    } else {
+        mask | stop_mask_scalar(rest, delim) << k
+    }
 }
 
 /// The same on other targets.
 #[cfg(not(target_arch = "x86_64"))]
-fn field_end(b: &[u8], delim: u8) -> usize {
-    field_end_scalar(b, delim)
+fn stop_mask(b: &[u8], delim: u8) -> u64 {
+    stop_mask_scalar(b, delim)
 }
 
-/// Where an unquoted field ends, eight bytes at a time in a register.
-fn field_end_scalar(b: &[u8], delim: u8) -> usize {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
-    let mut i = 0;
-    while i + 8 <= b.len() {
-        let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
-        let hit = zero(w ^ (LO * u64::from(delim)))
-            | zero(w ^ (LO * u64::from(b'"')))
-            | zero(w ^ (LO * u64::from(b'\n')))
-            | zero(w ^ (LO * u64::from(b'\r')));
-        if hit != 0 {
-            return i + (hit.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    i + b[i..]
-        .iter()
-        .position(|&c| c == delim || matches!(c, b'"' | b'\n' | b'\r'))
-        .unwrap_or(b.len() - i)
+/// The stop bytes of `b` (at most 64 bytes) as bits, byte by byte.
+fn stop_mask_scalar(b: &[u8], delim: u8) -> u64 {
+    b.iter().enumerate().fold(0, |m, (k, &c)| {
+        let stop = c == delim || matches!(c, b'"' | b'\n' | b'\r');
+        m | u64::from(stop) << k
+    })
 }
 
 /// The last newline outside quotes in a block that starts outside quotes. In RFC 4180 CSV a

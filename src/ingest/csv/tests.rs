@@ -69,25 +69,32 @@ fn blocks_end_at_newlines_outside_quotes() {
 
 #[test]
 fn finds_where_an_unquoted_field_ends() {
-    // The search of this target (SSE2 on x86_64) and the scalar one of other targets, each
-    // stop byte at every place of three 16-byte chunks and the tail, after fillers that
-    // include the other delimiters and a multi-byte character.
-    for find in [field_end, field_end_scalar] {
-        for delim in [b',', b';', b'\t'] {
-            for filler in [b'a', b' ', b'|', 0xc3, 0xa9, b',', b';', b'\t'] {
-                if filler == delim {
-                    continue;
-                }
-                for len in 0..60 {
-                    for stop in [delim, b'"', b'\n', b'\r'] {
-                        let mut b = vec![filler; len];
-                        b.push(stop);
-                        b.extend_from_slice(&[delim, b'"', b'\n']);
-                        b.extend_from_slice(&[filler; 20]);
-                        assert_eq!(find(&b, delim), len, "{len} {stop}");
+    // Each stop byte at every place of a block of 150 bytes (windows of 64 and a short last
+    // one), after fillers that include the other delimiters and a multi-byte character,
+    // found from a fresh window and from one left by an earlier field; the SSE2 masks (on
+    // x86_64) against the scalar ones.
+    for delim in [b',', b';', b'\t'] {
+        for filler in [b'a', b' ', b'|', 0xc3, 0xa9, b',', b';', b'\t'] {
+            if filler == delim {
+                continue;
+            }
+            for len in 0..150 {
+                for stop in [delim, b'"', b'\n', b'\r'] {
+                    let mut b = vec![filler; 150];
+                    b[len] = stop;
+                    assert_eq!(Stops::new(delim).next(&b, 0), len, "{len} {stop}");
+                    let mut stops = Stops::new(delim);
+                    for from in 0..=len {
+                        assert_eq!(stops.next(&b, from), len, "{len} from {from}");
                     }
-                    assert_eq!(find(&vec![filler; len], delim), len);
+                    assert_eq!(stops.next(&b, len + 1), b.len());
+                    for at in (0..150).step_by(7) {
+                        let w = &b[at..b.len().min(at + 64)];
+                        assert_eq!(stop_mask(w, delim), stop_mask_scalar(w, delim));
+                    }
                 }
+                let b = vec![filler; len];
+                assert_eq!(Stops::new(delim).next(&b, 0), len);
             }
         }
     }
