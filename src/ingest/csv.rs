@@ -637,11 +637,30 @@ fn stop_mask(b: &[u8], delim: u8) -> u64 {
     stop_mask_scalar(b, delim)
 }
 
-/// The stop bytes of `b` (at most 64 bytes) as bits, byte by byte.
+/// The stop bytes of `b` (at most 64 bytes) as bits, eight bytes at a time in a register.
 fn stop_mask_scalar(b: &[u8], delim: u8) -> u64 {
-    b.iter().enumerate().fold(0, |m, (k, &c)| {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // The high bit of each byte that is zero, exactly (no carry crosses a byte).
+    let zero = |x: u64| !(((x & LOW7) + LOW7) | x) & !LOW7;
+    let mut chunks = b.chunks_exact(8);
+    let mut mask = 0;
+    let mut k = 0;
+    for chunk in &mut chunks {
+        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        let hits = zero(w ^ (LO * u64::from(delim)))
+            | zero(w ^ (LO * u64::from(b'"')))
+            | zero(w ^ (LO * u64::from(b'\n')))
+            | zero(w ^ (LO * u64::from(b'\r')));
+        // One bit per byte, gathered into the top byte by one multiplication.
+        mask |= ((hits >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) << k;
+        k += 8;
+    }
+    chunks.remainder().iter().fold(mask, |m, &c| {
         let stop = c == delim || matches!(c, b'"' | b'\n' | b'\r');
-        m | u64::from(stop) << k
+        let m = m | u64::from(stop) << k;
+        k += 1;
+        m
     })
 }
 
