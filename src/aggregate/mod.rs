@@ -523,6 +523,10 @@ impl Sink for Aggregator {
             return Kept::Outside;
         }
         let t = rec.time.timestamp();
+        let cell = |op, res, prompt| -> Cell {
+            let day = t.div_euclid(DAY);
+            (day, op, rec.kind, rec.code, rec.subcode, res, prompt)
+        };
         if self.cells.len() + self.pending.len() >= self.max_cells {
             // Near the budget: count what is pending, then take a new cell only within it.
             self.flush();
@@ -533,17 +537,7 @@ impl Sink for Aggregator {
                 .get(&rec.operation)
                 .zip(res)
                 .zip(prompt)
-                .is_some_and(|((op, res), prompt)| {
-                    self.cells.contains_key(&(
-                        t.div_euclid(DAY),
-                        op,
-                        rec.kind,
-                        rec.code,
-                        rec.subcode,
-                        res,
-                        prompt,
-                    ))
-                });
+                .is_some_and(|((op, res), prompt)| self.cells.contains_key(&cell(op, res, prompt)));
             if !known && self.cells.len() >= self.max_cells {
                 return Kept::Full;
             }
@@ -561,15 +555,7 @@ impl Sink for Aggregator {
             },
         };
         self.pending.push(Pending {
-            cell: (
-                t.div_euclid(DAY),
-                op,
-                rec.kind,
-                rec.code,
-                rec.subcode,
-                res,
-                prompt,
-            ),
+            cell: cell(op, res, prompt),
             time: rec.time,
             call,
         });
