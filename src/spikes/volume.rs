@@ -3,9 +3,11 @@
 //! scope (all records, each log kind, each resource) of the report day is compared with the
 //! same weekday of the previous four weeks, as the spike test does.
 
+use std::collections::BTreeMap;
+
 use statrs::distribution::{Binomial, DiscreteCDF};
 
-use super::history::History;
+use super::history::{DayAgg, History};
 use super::{Thresholds, BASELINE_WEEKS, MIN_BASELINE_DAYS};
 use crate::time::day_text;
 
@@ -144,50 +146,49 @@ pub fn test(history: &History, day: Option<i64>, th: &Thresholds) -> Vec<VolumeV
         th,
     ));
 
-    let kinds_kept: Vec<i64> = baseline
-        .iter()
-        .copied()
-        .filter(|d| !history.days[d].kinds.is_empty())
-        .collect();
-    let mut kinds: Vec<&String> = kinds_kept
-        .iter()
-        .flat_map(|d| history.days[d].kinds.keys())
-        .chain(today.into_iter().flat_map(|t| t.kinds.keys()))
-        .collect();
-    kinds.sort();
-    kinds.dedup();
-    for kind in kinds {
-        let counts: Vec<u64> = kinds_kept
-            .iter()
-            .map(|d| history.days[d].kinds.get(kind).copied().unwrap_or(0))
-            .collect();
-        let x = today.and_then(|t| t.kinds.get(kind)).copied().unwrap_or(0);
-        out.push(test_scope(day, &format!("kind {kind}"), x, &counts, th));
-    }
-
-    let resources_kept: Vec<i64> = baseline
-        .iter()
-        .copied()
-        .filter(|d| !history.days[d].resources.is_empty())
-        .collect();
-    let mut resources: Vec<&String> = resources_kept
-        .iter()
-        .flat_map(|d| history.days[d].resources.keys())
-        .chain(today.into_iter().flat_map(|t| t.resources.keys()))
-        .collect();
-    resources.sort();
-    resources.dedup();
-    for r in resources {
-        let counts: Vec<u64> = resources_kept
-            .iter()
-            .map(|d| history.days[d].resources.get(r).map_or(0, |x| x.exposure))
-            .collect();
-        let x = today
-            .and_then(|t| t.resources.get(r))
-            .map_or(0, |x| x.exposure);
-        out.push(test_scope(day, &format!("resource {r}"), x, &counts, th));
-    }
+    let kinds = |a: &DayAgg| a.kinds.iter().map(|(k, &n)| (k.clone(), n)).collect();
+    test_each(day, "kind", &baseline, history, kinds, th, &mut out);
+    let resources = |a: &DayAgg| {
+        let each = a.resources.iter();
+        each.map(|(r, x)| (r.clone(), x.exposure)).collect()
+    };
+    test_each(day, "resource", &baseline, history, resources, th, &mut out);
     out
+}
+
+/// One test per key of a breakdown of the day (`kind` or `resource`, from `counts`), in key
+/// order: against the baseline days whose history kept that breakdown, a key missing on one
+/// of them counting 0.
+fn test_each(
+    day: i64,
+    label: &str,
+    baseline: &[i64],
+    history: &History,
+    counts: impl Fn(&DayAgg) -> BTreeMap<String, u64>,
+    th: &Thresholds,
+    out: &mut Vec<VolumeVerdict>,
+) {
+    let kept: Vec<BTreeMap<String, u64>> = baseline
+        .iter()
+        .map(|d| counts(&history.days[d]))
+        .filter(|c| !c.is_empty())
+        .collect();
+    let today = history.days.get(&day).map(&counts).unwrap_or_default();
+    let mut keys: Vec<&String> = kept
+        .iter()
+        .flat_map(|c| c.keys())
+        .chain(today.keys())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        let base: Vec<u64> = kept
+            .iter()
+            .map(|c| c.get(key).copied().unwrap_or(0))
+            .collect();
+        let x = today.get(key).copied().unwrap_or(0);
+        out.push(test_scope(day, &format!("{label} {key}"), x, &base, th));
+    }
 }
 
 #[cfg(test)]
