@@ -3,13 +3,14 @@
 //! newline outside quotes. Block buffers go round a pool, so memory stays flat.
 
 use std::io::{self, Read};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use memchr::{memchr, memchr_iter};
 
 use super::structure::Walker;
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::Reason;
+use crate::record::Reject;
 
 /// Bytes per block handed to a worker.
 const BLOCK: usize = MAX_RECORD_BYTES;
@@ -20,20 +21,70 @@ pub(super) enum Piece {
         data: Vec<u8>,
         start: usize,
         len: usize,
-        first_line: u64,
+        first_line: Start,
         /// The file ended without a newline after the block's last line.
         unterminated: bool,
         /// For arrays: where the block starts.
         at: ArrayAt,
     },
     TooLarge {
-        line: u64,
+        line: Start,
         head: Vec<u8>,
     },
     Error {
-        line: u64,
+        line: Start,
         error: io::Error,
     },
+}
+
+/// Where a piece starts: the lines before it, or, for JSON Lines (whose reader does not count
+/// newlines: that would be a pass over every byte in the one thread that reads), its place in
+/// the file's [`Ledger`], which knows the lines before it once every piece before it is parsed.
+pub(super) enum Start {
+    Line(u64),
+    Seq(Arc<Ledger>, u64),
+}
+
+/// The lines of each piece of a file, as the workers count them (in any order), and so the
+/// lines before each piece once the pieces before it are all counted.
+#[derive(Default)]
+pub(super) struct Ledger(Mutex<Counted>);
+
+#[derive(Default)]
+struct Counted {
+    /// Lines before piece `k`, for the pieces up to the first one not yet counted.
+    before: Vec<u64>,
+    /// Lines of pieces counted while one before them is not.
+    waiting: std::collections::BTreeMap<u64, u64>,
+}
+
+impl Ledger {
+    /// Piece `seq` holds `lines` lines.
+    pub(super) fn counted(&self, seq: u64, lines: u64) {
+        let Ok(mut c) = self.0.lock() else { return };
+        if c.before.is_empty() {
+            c.before.push(0);
+        }
+        c.waiting.insert(seq, lines);
+        loop {
+            let next = c.before.len() as u64 - 1;
+            let Some(n) = c.waiting.remove(&next) else {
+                break;
+            };
+            let last = c.before[next as usize];
+            c.before.push(last + n);
+        }
+    }
+
+    /// The lines before piece `seq`, once known.
+    pub(super) fn before(&self, seq: u64) -> Option<u64> {
+        let c = self.0.lock().ok()?;
+        match c.before.get(seq as usize) {
+            Some(&n) => Some(n),
+            None if seq == 0 => Some(0),
+            None => None,
+        }
+    }
 }
 
 /// Where a block of array elements starts (zero for other inputs).
@@ -87,10 +138,11 @@ pub(super) fn release_buffers() {
 /// the first unit of each block with them.
 pub(super) type Cut = fn(&[u8]) -> Option<(usize, u64)>;
 
-/// The last newline of a block: every line of JSON Lines is a record.
+/// The last newline of a block: every line of JSON Lines is a record. Its lines are not
+/// counted here but by the worker that parses it (see [`Start::Seq`]).
 pub(super) fn last_newline(b: &[u8]) -> Option<(usize, u64)> {
     let p = memchr::memrchr(b'\n', b)?;
-    Some((p, newlines(&b[..=p])))
+    Some((p, 0))
 }
 
 /// Newlines in `b`.
@@ -106,6 +158,10 @@ pub(super) struct Blocks {
     r: Input,
     carry: Vec<u8>,
     next_line: u64,
+    /// For JSON Lines: the pieces' lines are counted by the workers, here.
+    ledger: Option<Arc<Ledger>>,
+    /// Pieces handed on.
+    seq: u64,
     done: bool,
     /// Blocks of an array's elements: stop after the block that ends with its closing `]`
     /// (the rest of the input is the document around the array, see [`Blocks::rest`]), and
@@ -128,12 +184,31 @@ impl Blocks {
             r,
             carry: Vec::new(),
             next_line: 0,
+            ledger: None,
+            seq: 0,
             done: false,
             array: None,
             comma: false,
             after_skip: false,
             failed: false,
             error: None,
+        }
+    }
+
+    /// Blocks of lines that the reader does not count: each worker counts its own, in a
+    /// [`Ledger`].
+    pub(super) fn uncounted(mut self) -> Blocks {
+        self.ledger = Some(Arc::default());
+        self
+    }
+
+    /// Where the next piece starts.
+    fn start(&mut self) -> Start {
+        let seq = self.seq;
+        self.seq += 1;
+        match &self.ledger {
+            Some(l) => Start::Seq(l.clone(), seq),
+            None => Start::Line(self.next_line),
         }
     }
 
@@ -258,7 +333,7 @@ impl Blocks {
     /// the cut start the next block.
     fn hand_on(&mut self, buf: Vec<u8>, len: usize, p: usize, units: u64) -> Piece {
         self.carry.extend_from_slice(&buf[p + 1..len]);
-        let first_line = self.next_line;
+        let first_line = self.start();
         self.next_line += units;
         if self.array.is_some() && buf[p] == b']' {
             self.done = true;
@@ -278,7 +353,7 @@ impl Blocks {
         self.done = true;
         self.failed = true;
         Some(Piece::Error {
-            line: self.next_line,
+            line: self.start(),
             error,
         })
     }
@@ -337,18 +412,17 @@ impl Iterator for Blocks {
                 }
             }
         }
-        let first_line = self.next_line;
         self.drop_comma_after_skip(&mut buf[..len]);
         // The rest of a file of lines needs no cut: handed on whole, a damaged quote or line
         // cannot make the cut land inside a later row.
         if eof && self.array.is_none() {
             self.done = true;
             let unterminated = !buf[..len].ends_with(b"\n");
-            return (len > 0).then_some(Piece::Block {
+            return (len > 0).then(|| Piece::Block {
                 data: buf,
                 start: 0,
                 len,
-                first_line,
+                first_line: self.start(),
                 unterminated,
                 at: ArrayAt::default(),
             });
@@ -358,11 +432,11 @@ impl Iterator for Blocks {
             None if eof => {
                 self.done = true;
                 let at = self.count(&buf[..len]);
-                (len > 0).then_some(Piece::Block {
+                (len > 0).then(|| Piece::Block {
                     data: buf,
                     start: 0,
                     len,
-                    first_line,
+                    first_line: self.start(),
                     unterminated: true,
                     at,
                 })
@@ -370,16 +444,17 @@ impl Iterator for Blocks {
             None => {
                 // A whole block without a cut: the line (or array element) is over the cap.
                 let head = buf[..200].to_vec();
-                self.next_line += 1;
                 let (line, skipped) = match self.array {
                     Some(before) => {
                         // The line the element starts on, past the whitespace before it.
                         let lead = buf[..len].iter().position(|c| !c.is_ascii_whitespace());
                         let line = before + newlines(&buf[..lead.unwrap_or(0)]);
-                        (line, self.skip_element(&buf[..len]))
+                        self.seq += 1;
+                        (Start::Line(line), self.skip_element(&buf[..len]))
                     }
-                    None => (first_line, self.skip_past_newline()),
+                    None => (self.start(), self.skip_past_newline()),
                 };
+                self.next_line += 1;
                 give_buffer(buf);
                 if let Err(e) = skipped {
                     return self.fail(e);
@@ -392,11 +467,13 @@ impl Iterator for Blocks {
 
 /// Hands a block to `body` (its bytes, the units before it, whether the input ended without a
 /// newline after it, where it starts in an array) and returns its buffer to the pool, or
-/// reports what went wrong.
+/// reports what went wrong. `body` returns the lines it read: they count for the pieces after
+/// it when the reader did not count them ([`Start::Seq`]; `body` is then given 0 lines before
+/// it, and its rejects are held until the lines before it are known).
 pub(super) fn process<S: Sink>(
     piece: Piece,
     ctx: &mut FileCtx<'_, S>,
-    body: impl FnOnce(&[u8], u64, bool, ArrayAt, &mut FileCtx<'_, S>),
+    body: impl FnOnce(&[u8], u64, bool, ArrayAt, &mut FileCtx<'_, S>) -> u64,
 ) {
     match piece {
         Piece::Block {
@@ -407,20 +484,142 @@ pub(super) fn process<S: Sink>(
             unterminated,
             at,
         } => {
-            body(&data[start..len], first_line, unterminated, at, ctx);
+            from(first_line, ctx, |n, c| {
+                body(&data[start..len], n, unterminated, at, c)
+            });
             give_buffer(data);
         }
-        Piece::TooLarge { line, head } => ctx.reject(
-            line + 1,
-            Reason::TooLarge,
-            format!("longer than {} MiB", MAX_RECORD_BYTES >> 20),
-            String::from_utf8_lossy(&head).into_owned(),
-        ),
-        Piece::Error { line, error } => ctx.reject(
-            line + 1,
-            Reason::Unreadable,
-            format!("read failed after line {line}: {error}"),
-            String::new(),
-        ),
+        Piece::TooLarge { line, head } => from(line, ctx, |n, c| {
+            c.reject(
+                n + 1,
+                Reason::TooLarge,
+                format!("longer than {} MiB", MAX_RECORD_BYTES >> 20),
+                String::from_utf8_lossy(&head).into_owned(),
+            );
+            1
+        }),
+        Piece::Error { line, error } => match line {
+            Start::Line(n) => ctx.reject(
+                n + 1,
+                Reason::Unreadable,
+                read_failed(n, &error),
+                String::new(),
+            ),
+            Start::Seq(ledger, seq) => {
+                ledger.counted(seq, 0);
+                let rej = Reject {
+                    file: ctx.name.clone(),
+                    line: 1,
+                    record: None,
+                    reason: Reason::Unreadable,
+                    detail: error.to_string(),
+                    excerpt: String::new(),
+                };
+                ctx.counts.rejected += 1;
+                ctx.parked.held.push(Held {
+                    ledger,
+                    seq,
+                    rej,
+                    read_error: true,
+                });
+                ctx.release_parked();
+            }
+        },
+    }
+}
+
+fn read_failed(lines_before: u64, error: &dyn std::fmt::Display) -> String {
+    format!("read failed after line {lines_before}: {error}")
+}
+
+/// Runs `f` on a piece with the lines before it (0 when not known yet: the rejects it makes
+/// are then held until they are), and counts the lines `f` says the piece holds.
+fn from<S: Sink>(
+    start: Start,
+    ctx: &mut FileCtx<'_, S>,
+    f: impl FnOnce(u64, &mut FileCtx<'_, S>) -> u64,
+) {
+    match start {
+        Start::Line(n) => {
+            f(n, ctx);
+        }
+        Start::Seq(ledger, seq) => {
+            ctx.parked.open = Some((ledger.clone(), seq));
+            let lines = f(0, ctx);
+            ctx.parked.open = None;
+            ledger.counted(seq, lines);
+            ctx.release_parked();
+        }
+    }
+}
+
+/// Rejects held until the lines before their piece are known (see [`Start::Seq`]).
+#[derive(Default)]
+pub(crate) struct Parked {
+    /// The piece being parsed, when the lines before it are not known yet.
+    open: Option<(Arc<Ledger>, u64)>,
+    held: Vec<Held>,
+}
+
+struct Held {
+    ledger: Arc<Ledger>,
+    seq: u64,
+    /// Its line counted from the start of its piece.
+    rej: Reject,
+    /// A read error: its detail says the line before it.
+    read_error: bool,
+}
+
+impl Held {
+    /// The reject, `before` lines into the file.
+    fn placed(self, before: u64) -> Reject {
+        let mut rej = self.rej;
+        if rej.line > 0 {
+            rej.line += before;
+        }
+        if self.read_error {
+            rej.detail = read_failed(rej.line - 1, &rej.detail);
+        }
+        rej
+    }
+}
+
+impl Parked {
+    /// Holds `rej` when the piece being parsed does not know its first line; else gives it
+    /// back.
+    pub(super) fn hold(&mut self, rej: Reject) -> Option<Reject> {
+        match &self.open {
+            Some((ledger, seq)) => {
+                let (ledger, seq) = (ledger.clone(), *seq);
+                self.held.push(Held {
+                    ledger,
+                    seq,
+                    rej,
+                    read_error: false,
+                });
+                None
+            }
+            None => Some(rej),
+        }
+    }
+
+    /// The held rejects whose lines are now known, with them.
+    pub(super) fn ready(&mut self) -> Vec<Reject> {
+        let mut out = Vec::new();
+        for h in std::mem::take(&mut self.held) {
+            match h.ledger.before(h.seq) {
+                Some(before) => out.push(h.placed(before)),
+                None => self.held.push(h),
+            }
+        }
+        out
+    }
+
+    /// Every held reject, when every piece of the file is counted.
+    pub(super) fn all(self) -> impl Iterator<Item = Reject> {
+        self.held.into_iter().map(|h| {
+            let before = h.ledger.before(h.seq).unwrap_or(0);
+            h.placed(before)
+        })
     }
 }

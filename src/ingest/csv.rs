@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use csv::{ByteRecord, ReaderBuilder};
 
-use super::blocks::{self, Blocks, Piece};
+use super::blocks::{self, Blocks, Piece, Start};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::{
     key_role, strip_header_suffix, Context, DateOrder, Field, KeyRole, Raw, Reason, Val,
@@ -33,13 +33,13 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         data,
         start: 0,
         len,
-        first_line: 0,
+        first_line: Start::Line(0),
         unterminated,
         ..
     } = first
     else {
         // The first block failed to read, or holds no whole row: report it.
-        blocks::process(first, ctx, |_, _, _, _, _| {});
+        blocks::process(first, ctx, |_, _, _, _, _| 0);
         return Ok(());
     };
 
@@ -158,12 +158,13 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         data,
         start: header_end,
         len,
-        first_line: header_lines,
+        first_line: Start::Line(header_lines),
         unterminated,
         at: Default::default(),
     };
     let body = |b: &[u8], first_line: u64, _: bool, _, c: &mut FileCtx<'_, S>| {
         rows(b, first_line, &row, c);
+        0
     };
     super::in_parallel(
         std::iter::once(rest).chain(blocks),

@@ -120,6 +120,7 @@ pub(super) fn read_array<S: Sink, M: Fn() -> S + Sync>(
                 shape: &shape,
             };
             elements(b, first, at, &of, &end, c);
+            0
         })
     });
     if end.closed.load(Ordering::Relaxed) && !blocks.failed() {

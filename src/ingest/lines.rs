@@ -121,14 +121,14 @@ fn hand_on<S: Sink>(
     }
 }
 
-/// The lines of a block, `first_line` lines into the file.
+/// The lines of a block, `first_line` lines into the file; returns how many newlines it holds.
 fn process_block<S: Sink>(
     data: &[u8],
     first_line: u64,
     unterminated: bool,
     _: blocks::ArrayAt,
     ctx: &mut FileCtx<'_, S>,
-) {
+) -> u64 {
     let mut layout = Layout::default();
     let mut start = 0;
     let mut line_no = first_line + 1;
@@ -140,6 +140,7 @@ fn process_block<S: Sink>(
     if start < data.len() {
         process_line(&data[start..], line_no, unterminated, &mut layout, ctx);
     }
+    line_no - first_line - 1
 }
 
 /// Reads a JSON Lines input; blocks after the first are parsed in parallel.
@@ -148,7 +149,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     ctx: &mut FileCtx<'_, S>,
     make: &M,
 ) -> io::Result<()> {
-    let mut blocks = Blocks::new(input, blocks::last_newline);
+    let mut blocks = Blocks::new(input, blocks::last_newline).uncounted();
     let Some(first) = blocks.next() else {
         return Ok(());
     };

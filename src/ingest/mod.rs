@@ -98,6 +98,8 @@ pub(crate) struct FileCtx<'s, S> {
     pub warnings: Vec<String>,
     /// A `[Local Time]` record was met (and said once).
     pub local_times: bool,
+    /// Rejects of a piece whose first line is not known yet, held until it is.
+    pub(crate) parked: blocks::Parked,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -194,14 +196,24 @@ impl<S: Sink> FileCtx<'_, S> {
     ) {
         let at = at.into();
         self.counts.rejected += 1;
-        self.sink.reject(Reject {
+        let rej = Reject {
             file: self.name.clone(),
             line: at.line,
             record: at.record,
             reason,
             detail,
             excerpt: excerpt(&excerpt_text, 120),
-        });
+        };
+        if let Some(rej) = self.parked.hold(rej) {
+            self.sink.reject(rej);
+        }
+    }
+
+    /// Hands on the held rejects whose lines are now known.
+    fn release_parked(&mut self) {
+        for rej in self.parked.ready() {
+            self.sink.reject(rej);
+        }
     }
 }
 
@@ -219,7 +231,7 @@ where
     let next = || pieces.lock().ok().and_then(|mut p| p.next());
     let name = ctx.name.clone();
     let rules = ctx.rules;
-    let parts: Vec<(S, Counts, Vec<String>)> = (0..rayon::current_num_threads())
+    let parts: Vec<(S, Counts, Vec<String>, blocks::Parked)> = (0..rayon::current_num_threads())
         .into_par_iter()
         .map(|_| {
             let mut sink = make();
@@ -230,20 +242,28 @@ where
                 counts: Counts::default(),
                 warnings: Vec::new(),
                 local_times: false,
+                parked: Default::default(),
             };
             while let Some(piece) = next() {
                 work(piece, &mut c);
             }
-            let (counts, warnings) = (c.counts, c.warnings);
-            (sink, counts, warnings)
+            let (counts, warnings, parked) = (c.counts, c.warnings, c.parked);
+            (sink, counts, warnings, parked)
         })
         .collect();
-    for (sink, counts, warnings) in parts {
+    // Rejects still held are those of pieces parsed while one before them was still being
+    // counted by another worker: every piece is counted now.
+    let mut held = Vec::new();
+    for (sink, counts, warnings, parked) in parts {
         ctx.sink.merge(sink);
         ctx.counts.add(counts);
         for w in warnings {
             ctx.warn(w);
         }
+        held.push(parked);
+    }
+    for rej in held.into_iter().flat_map(blocks::Parked::all) {
+        ctx.sink.reject(rej);
     }
 }
 
@@ -272,6 +292,7 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         counts: Counts::default(),
         warnings: Vec::new(),
         local_times: false,
+        parked: Default::default(),
     };
     let mut shape = "unreadable";
     let result = (|| -> io::Result<()> {

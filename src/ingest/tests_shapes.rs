@@ -923,6 +923,89 @@ fn large_json_lines_file_is_read_in_parallel_blocks_with_exact_line_numbers() {
     assert_eq!(report.files[0].accepted, n as u64 - 1);
 }
 
+/// Where a reject is: line, record, reason.
+type Place = (u64, Option<u64>, Reason);
+
+/// Lines of JSON Lines over six blocks, with bad lines in every block, an oversized line and
+/// one-line documents holding a bad record: the text, the rejects it must give as (line,
+/// record, reason), and how many records each line holds.
+fn json_lines_with_rejects_in_every_block() -> (String, Vec<Place>, Vec<usize>) {
+    let good = r#"{"time":"2026-11-24T01:00:00Z","resultCode":404,"resultSubcode":8522}"#;
+    let doc = r#"{"records":[{"time":"2026-11-24T01:00:00Z","resultCode":500},7]}"#;
+    let n = 6 * MAX_RECORD_BYTES / good.len();
+    let huge = format!(r#"{{"time":"{}"}}"#, "x".repeat(MAX_RECORD_BYTES + 10));
+    let (mut text, mut want, mut records) = (String::new(), Vec::new(), Vec::new());
+    for i in 1..=n as u64 {
+        let (line, reject, held) = if i == n as u64 / 2 {
+            (huge.as_str(), Some((None, Reason::TooLarge)), 0)
+        } else if i % 997 == 0 {
+            ("not json", Some((None, Reason::NotJson)), 0)
+        } else if i % 1999 == 1 {
+            (doc, Some((Some(2), Reason::NotARecord)), 1)
+        } else {
+            (good, None, 1)
+        };
+        text.push_str(line);
+        text.push('\n');
+        want.extend(reject.map(|(record, reason)| (i, record, reason)));
+        records.push(held);
+    }
+    (text, want, records)
+}
+
+#[test]
+fn rejects_in_every_block_of_json_lines_keep_their_exact_lines() {
+    // The reader does not count newlines: each worker counts its own block's, and a block's
+    // rejects wait for the lines before it when an earlier block is still being read.
+    let (text, want, records) = json_lines_with_rejects_in_every_block();
+    let (c, report, _d) = read_text("many.json", text.as_bytes());
+    let got: Vec<_> = c
+        .rejects
+        .iter()
+        .map(|r| (r.line, r.record, r.reason))
+        .collect();
+    assert!(want.len() > 6 * 5, "{}", want.len());
+    assert_eq!(got, want);
+    assert_eq!(c.records.len(), records.iter().sum::<usize>());
+    assert_eq!(report.files[0].rejected, want.len() as u64);
+
+    // A read error after many blocks: the line it follows, and every reject before it.
+    let (c, _, _d) = read_text("many.json.gz", &corrupt_gzip(text.as_bytes()));
+    let last = c.rejects.last().unwrap();
+    assert_eq!(last.reason, Reason::Unreadable);
+    let before = last.line - 1;
+    assert!(before > records.len() as u64 / 2, "{before}");
+    assert!(
+        last.detail
+            .starts_with(&format!("read failed after line {before}: ")),
+        "{}",
+        last.detail
+    );
+    let got: Vec<_> = c
+        .rejects
+        .iter()
+        .map(|r| (r.line, r.record, r.reason))
+        .collect();
+    let want_before: Vec<_> = want.iter().copied().filter(|w| w.0 <= before).collect();
+    assert_eq!(got[..got.len() - 1], want_before[..]);
+    let held: usize = records[..before as usize].iter().sum();
+    assert_eq!(c.records.len(), held);
+}
+
+#[test]
+fn a_ledger_knows_the_lines_before_a_piece_once_those_before_it_are_counted() {
+    let ledger = blocks::Ledger::default();
+    assert_eq!(ledger.before(0), Some(0));
+    ledger.counted(2, 5);
+    ledger.counted(1, 3);
+    assert_eq!((ledger.before(1), ledger.before(2)), (None, None));
+    ledger.counted(0, 10);
+    assert_eq!(ledger.before(1), Some(10));
+    assert_eq!(ledger.before(2), Some(13));
+    assert_eq!(ledger.before(3), Some(18));
+    assert_eq!(ledger.before(4), None);
+}
+
 #[test]
 fn records_up_to_the_cap_are_read_whole_across_block_ends() {
     // 1 MiB records far into the file, across block ends: as lines, as a document's
