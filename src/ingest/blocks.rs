@@ -7,10 +7,10 @@ use std::sync::{Arc, Mutex};
 
 use memchr::{memchr, memchr_iter};
 
+use super::ledger::{from, read_error, Ledger};
 use super::structure::Walker;
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::Reason;
-use crate::record::Reject;
 
 /// Bytes per block handed to a worker.
 const BLOCK: usize = MAX_RECORD_BYTES;
@@ -43,48 +43,6 @@ pub(super) enum Piece {
 pub(super) enum Start {
     Line(u64),
     Seq(Arc<Ledger>, u64),
-}
-
-/// The lines of each piece of a file, as the workers count them (in any order), and so the
-/// lines before each piece once the pieces before it are all counted.
-#[derive(Default)]
-pub(super) struct Ledger(Mutex<Counted>);
-
-#[derive(Default)]
-struct Counted {
-    /// Lines before piece `k`, for the pieces up to the first one not yet counted.
-    before: Vec<u64>,
-    /// Lines of pieces counted while one before them is not.
-    waiting: std::collections::BTreeMap<u64, u64>,
-}
-
-impl Ledger {
-    /// Piece `seq` holds `lines` lines.
-    pub(super) fn counted(&self, seq: u64, lines: u64) {
-        let Ok(mut c) = self.0.lock() else { return };
-        if c.before.is_empty() {
-            c.before.push(0);
-        }
-        c.waiting.insert(seq, lines);
-        loop {
-            let next = c.before.len() as u64 - 1;
-            let Some(n) = c.waiting.remove(&next) else {
-                break;
-            };
-            let last = c.before[next as usize];
-            c.before.push(last + n);
-        }
-    }
-
-    /// The lines before piece `seq`, once known.
-    pub(super) fn before(&self, seq: u64) -> Option<u64> {
-        let c = self.0.lock().ok()?;
-        match c.before.get(seq as usize) {
-            Some(&n) => Some(n),
-            None if seq == 0 => Some(0),
-            None => None,
-        }
-    }
 }
 
 /// Where a block of array elements starts (zero for other inputs).
@@ -498,128 +456,6 @@ pub(super) fn process<S: Sink>(
             );
             1
         }),
-        Piece::Error { line, error } => match line {
-            Start::Line(n) => ctx.reject(
-                n + 1,
-                Reason::Unreadable,
-                read_failed(n, &error),
-                String::new(),
-            ),
-            Start::Seq(ledger, seq) => {
-                ledger.counted(seq, 0);
-                let rej = Reject {
-                    file: ctx.name.clone(),
-                    line: 1,
-                    record: None,
-                    reason: Reason::Unreadable,
-                    detail: error.to_string(),
-                    excerpt: String::new(),
-                };
-                ctx.counts.rejected += 1;
-                ctx.parked.held.push(Held {
-                    ledger,
-                    seq,
-                    rej,
-                    read_error: true,
-                });
-                ctx.release_parked();
-            }
-        },
-    }
-}
-
-fn read_failed(lines_before: u64, error: &dyn std::fmt::Display) -> String {
-    format!("read failed after line {lines_before}: {error}")
-}
-
-/// Runs `f` on a piece with the lines before it (0 when not known yet: the rejects it makes
-/// are then held until they are), and counts the lines `f` says the piece holds.
-fn from<S: Sink>(
-    start: Start,
-    ctx: &mut FileCtx<'_, S>,
-    f: impl FnOnce(u64, &mut FileCtx<'_, S>) -> u64,
-) {
-    match start {
-        Start::Line(n) => {
-            f(n, ctx);
-        }
-        Start::Seq(ledger, seq) => {
-            ctx.parked.open = Some((ledger.clone(), seq));
-            let lines = f(0, ctx);
-            ctx.parked.open = None;
-            ledger.counted(seq, lines);
-            ctx.release_parked();
-        }
-    }
-}
-
-/// Rejects held until the lines before their piece are known (see [`Start::Seq`]).
-#[derive(Default)]
-pub(crate) struct Parked {
-    /// The piece being parsed, when the lines before it are not known yet.
-    open: Option<(Arc<Ledger>, u64)>,
-    held: Vec<Held>,
-}
-
-struct Held {
-    ledger: Arc<Ledger>,
-    seq: u64,
-    /// Its line counted from the start of its piece.
-    rej: Reject,
-    /// A read error: its detail says the line before it.
-    read_error: bool,
-}
-
-impl Held {
-    /// The reject, `before` lines into the file.
-    fn placed(self, before: u64) -> Reject {
-        let mut rej = self.rej;
-        if rej.line > 0 {
-            rej.line += before;
-        }
-        if self.read_error {
-            rej.detail = read_failed(rej.line - 1, &rej.detail);
-        }
-        rej
-    }
-}
-
-impl Parked {
-    /// Holds `rej` when the piece being parsed does not know its first line; else gives it
-    /// back.
-    pub(super) fn hold(&mut self, rej: Reject) -> Option<Reject> {
-        match &self.open {
-            Some((ledger, seq)) => {
-                let (ledger, seq) = (ledger.clone(), *seq);
-                self.held.push(Held {
-                    ledger,
-                    seq,
-                    rej,
-                    read_error: false,
-                });
-                None
-            }
-            None => Some(rej),
-        }
-    }
-
-    /// The held rejects whose lines are now known, with them.
-    pub(super) fn ready(&mut self) -> Vec<Reject> {
-        let mut out = Vec::new();
-        for h in std::mem::take(&mut self.held) {
-            match h.ledger.before(h.seq) {
-                Some(before) => out.push(h.placed(before)),
-                None => self.held.push(h),
-            }
-        }
-        out
-    }
-
-    /// Every held reject, when every piece of the file is counted.
-    pub(super) fn all(self) -> impl Iterator<Item = Reject> {
-        self.held.into_iter().map(|h| {
-            let before = h.ledger.before(h.seq).unwrap_or(0);
-            h.placed(before)
-        })
+        Piece::Error { line, error } => read_error(line, &error, ctx),
     }
 }

@@ -17,6 +17,7 @@ mod csv;
 mod document;
 mod elements;
 pub mod json;
+mod ledger;
 mod lines;
 mod open;
 mod record_seed;
@@ -99,7 +100,7 @@ pub(crate) struct FileCtx<'s, S> {
     /// A `[Local Time]` record was met (and said once).
     pub local_times: bool,
     /// Rejects of a piece whose first line is not known yet, held until it is.
-    pub(crate) parked: blocks::Parked,
+    pub(crate) parked: ledger::Parked,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -231,7 +232,7 @@ where
     let next = || pieces.lock().ok().and_then(|mut p| p.next());
     let name = ctx.name.clone();
     let rules = ctx.rules;
-    let parts: Vec<(S, Counts, Vec<String>, blocks::Parked)> = (0..rayon::current_num_threads())
+    let parts: Vec<(S, Counts, Vec<String>, ledger::Parked)> = (0..rayon::current_num_threads())
         .into_par_iter()
         .map(|_| {
             let mut sink = make();
@@ -262,7 +263,7 @@ where
         }
         held.push(parked);
     }
-    for rej in held.into_iter().flat_map(blocks::Parked::all) {
+    for rej in held.into_iter().flat_map(ledger::Parked::all) {
         ctx.sink.reject(rej);
     }
 }

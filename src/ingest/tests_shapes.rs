@@ -994,7 +994,7 @@ fn rejects_in_every_block_of_json_lines_keep_their_exact_lines() {
 
 #[test]
 fn a_ledger_knows_the_lines_before_a_piece_once_those_before_it_are_counted() {
-    let ledger = blocks::Ledger::default();
+    let ledger = ledger::Ledger::default();
     assert_eq!(ledger.before(0), Some(0));
     ledger.counted(2, 5);
     ledger.counted(1, 3);
