@@ -13,7 +13,7 @@ use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::Reason;
 
 /// Bytes per block handed to a worker.
-const BLOCK: usize = MAX_RECORD_BYTES;
+pub(super) const BLOCK: usize = MAX_RECORD_BYTES;
 
 pub(super) enum Piece {
     Block {
@@ -40,6 +40,7 @@ pub(super) enum Piece {
 /// Where a piece starts: the lines before it, or, for JSON Lines (whose reader does not count
 /// newlines: that would be a pass over every byte in the one thread that reads), its place in
 /// the file's [`Ledger`], which knows the lines before it once every piece before it is parsed.
+#[derive(Clone)]
 pub(super) enum Start {
     Line(u64),
     Seq(Arc<Ledger>, u64),
@@ -64,7 +65,7 @@ static POOL: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
 /// Buffers kept for reuse, at most: more are only in flight when many files are read at once.
 const POOLED: usize = 16;
 
-fn take_buffer() -> Vec<u8> {
+pub(super) fn take_buffer() -> Vec<u8> {
     let pooled = POOL.lock().ok().and_then(|mut p| p.pop());
     match pooled {
         Some(mut v) => {
@@ -76,7 +77,7 @@ fn take_buffer() -> Vec<u8> {
     }
 }
 
-fn give_buffer(v: Vec<u8>) {
+pub(super) fn give_buffer(v: Vec<u8>) {
     if let Ok(mut p) = POOL.lock() {
         if p.len() < POOLED {
             p.push(v);

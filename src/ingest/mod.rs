@@ -9,7 +9,9 @@
 //! field rules of `normalize.rs`.
 //!
 //! Files are read in parallel, and so are the blocks of one large file (`blocks.rs`): JSON
-//! Lines cut at newlines, CSV at newlines outside quotes, a JSON array between elements. Each
+//! Lines cut at newlines, CSV at newlines outside quotes, a JSON array between elements. A
+//! large plain file of JSON Lines is read by ranges instead, each worker reading its own
+//! (`ranges.rs`), and its line numbers are worked out after the fact (`ledger.rs`). Each
 //! worker feeds its own sink and the sinks are merged at the end.
 
 mod blocks;
@@ -20,6 +22,7 @@ pub mod json;
 mod ledger;
 mod lines;
 mod open;
+mod ranges;
 mod record_seed;
 mod scan;
 mod sources;
@@ -270,7 +273,7 @@ where
 
 pub(crate) type Input = Box<dyn Read + Send>;
 
-use open::{detect, json_dates, open, shape_name, FailOnce, PREFIX_BYTES};
+use open::{detect, json_dates, large_plain, open, prefix_at, shape_name, FailOnce, PREFIX_BYTES};
 use sources::{sources, Source};
 pub use sources::{total_bytes, WALKED_EXTENSIONS};
 
@@ -297,6 +300,24 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
     };
     let mut shape = "unreadable";
     let result = (|| -> io::Result<()> {
+        // A large plain file of JSON Lines is read by ranges, every worker reading its own.
+        if let Some((file, size)) = large_plain(src, ranges::MIN_BYTES)? {
+            let prefix = prefix_at(&file)?;
+            let bom = if prefix.starts_with(b"\xEF\xBB\xBF") {
+                3
+            } else {
+                0
+            };
+            let format = settings
+                .input_format
+                .unwrap_or_else(|| detect(&prefix[bom..]));
+            if format == InputFormat::Jsonl {
+                shape = shape_name(format);
+                json_dates(&prefix[bom..], &mut ctx);
+                lines::read_ranges(&file, (bom as u64, size), progress, &mut ctx, make);
+                return Ok(());
+            }
+        }
         let input = open(src, progress)?;
         let mut prefix = Vec::with_capacity(PREFIX_BYTES as usize);
         let mut input = input;

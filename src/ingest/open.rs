@@ -47,6 +47,42 @@ pub(super) fn open(src: &Source, progress: Option<&ProgressBar>) -> io::Result<I
 
 pub(super) const PREFIX_BYTES: u64 = 1 << 20;
 
+/// A regular file of at least `min` bytes whose first bytes are neither gzip's nor UTF-16's
+/// (read as it is, so it can be read at any offset), and its size. Nothing else is opened: a
+/// FIFO opened to look at it would wait for a writer.
+pub(super) fn large_plain(src: &Source, min: u64) -> io::Result<Option<(File, u64)>> {
+    let Some(path) = src.path.as_deref().filter(|_| src.problem.is_none()) else {
+        return Ok(None);
+    };
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() && m.len() >= min => {}
+        _ => return Ok(None),
+    }
+    let file = File::open(path)?;
+    let size = file.metadata()?.len();
+    let mut head = [0u8; 2];
+    let n = std::os::unix::fs::FileExt::read_at(&file, &mut head, 0)?;
+    let head = &head[..n];
+    let encoded = head == [0x1f, 0x8b] || head == b"\xFF\xFE" || head == b"\xFE\xFF";
+    Ok((!encoded && size >= min).then_some((file, size)))
+}
+
+/// Up to [`PREFIX_BYTES`] from the start of `file`, without moving its position.
+pub(super) fn prefix_at(file: &File) -> io::Result<Vec<u8>> {
+    let mut prefix = vec![0; PREFIX_BYTES as usize];
+    let mut n = 0;
+    while n < prefix.len() {
+        match std::os::unix::fs::FileExt::read_at(file, &mut prefix[n..], n as u64) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    prefix.truncate(n);
+    Ok(prefix)
+}
+
 /// A reader that fails once with a stored error.
 pub(super) struct FailOnce(pub(super) Option<io::Error>);
 

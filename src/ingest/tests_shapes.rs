@@ -992,6 +992,110 @@ fn rejects_in_every_block_of_json_lines_keep_their_exact_lines() {
     assert_eq!(c.records.len(), held);
 }
 
+/// `text` gzipped: read in order by one reader, not by ranges.
+fn gzipped(text: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(text).unwrap();
+    gz.finish().unwrap()
+}
+
+/// A record as counted: code, subcode, time.
+type Counted = (u32, Option<u32>, i64);
+
+/// What a read gave, in an order that does not depend on how the work was split (rejects
+/// without their file's name).
+fn outcome(c: &Collect) -> (Vec<Counted>, Vec<Reject>) {
+    let mut records: Vec<_> = c
+        .records
+        .iter()
+        .map(|r| (r.code, r.subcode, r.time.timestamp()))
+        .collect();
+    records.sort();
+    let mut rejects = c.rejects.clone();
+    for r in &mut rejects {
+        r.file = "".into();
+    }
+    rejects.sort();
+    (records, rejects)
+}
+
+#[test]
+fn large_plain_json_lines_read_by_ranges_equal_the_same_lines_read_in_order() {
+    // A plain file this large is read by ranges, each worker its own; gzipped, the same lines
+    // are read in order. Lines end exactly at a range's end and just after it, one starts at
+    // the range's last byte, an oversized line spans ranges, rejects lie near range ends, and
+    // the last line is cut off, after a byte-order mark or not.
+    let range = super::ranges::RANGE as usize;
+    let record = |i: usize, len: usize| {
+        let head = format!(
+            r#"{{"time":"2026-11-24T{:02}:00:00Z","resultCode":500,"resultSubcode":{i},"pad":""#,
+            i % 24
+        );
+        format!("{head}{}\"}}", "p".repeat(len - head.len() - 2))
+    };
+    for bom in [false, true] {
+        let mut text = if bom {
+            "\u{feff}".to_string()
+        } else {
+            String::new()
+        };
+        let mut i = 0;
+        // Each target: the position a line's newline must fall on.
+        let o = text.len();
+        let targets = [
+            o + range - 1,
+            o + 2 * range,
+            o + 3 * range - 2,
+            o + 4 * range - 1 + (MAX_RECORD_BYTES + 500),
+            o + 6 * range + 40,
+        ];
+        for (t, &target) in targets.iter().enumerate() {
+            // The oversized line starts inside range 3.
+            let fill_to = if t == 3 { o + 3 * range + 1000 } else { target };
+            while text.len() + 400 < fill_to {
+                i += 1;
+                let line = match i % 1500 {
+                    0 => "not json".to_string(),
+                    1 => format!("{{\"time\":\"{}", "x".repeat(i % 300)),
+                    _ => record(i, 90 + i % 170),
+                };
+                text.push_str(&line);
+                text.push('\n');
+            }
+            if t == 3 {
+                // An oversized line from inside range 3 to past range 4's start.
+                let rest = target - text.len();
+                text.push_str(&format!(r#"{{"time":"{}"}}"#, "y".repeat(rest - 11)));
+            } else {
+                i += 1;
+                text.push_str(&record(i, target - text.len()));
+            }
+            assert_eq!(text.len(), target, "{t}");
+            text.push('\n');
+        }
+        text.push_str(r#"{"time":"2026-11-24T01:00:00Z","resultCo"#);
+        let (plain, report, _d) = read_text("ranges.json", text.as_bytes());
+        let (ordered, _, _d) = read_text("ordered.json.gz", &gzipped(text.as_bytes()));
+        let (got, want) = (outcome(&plain), outcome(&ordered));
+        assert!(want.0.len() > 50_000, "{}", want.0.len());
+        let reasons: Vec<_> = want.1.iter().map(|r| r.reason).collect();
+        for reason in [Reason::NotJson, Reason::Truncated, Reason::TooLarge] {
+            assert!(reasons.contains(&reason), "{reason:?}");
+        }
+        assert!(
+            got.0 == want.0,
+            "bom {bom}: {} records, not {}",
+            got.0.len(),
+            want.0.len()
+        );
+        let first_difference = got.1.iter().zip(&want.1).find(|(g, w)| g != w);
+        assert_eq!(first_difference, None, "bom {bom}");
+        assert_eq!(got.1.len(), want.1.len(), "bom {bom}");
+        assert_eq!(report.files[0].shape, "json lines");
+        assert_eq!(report.files[0].rejected, want.1.len() as u64);
+    }
+}
+
 #[test]
 fn a_ledger_knows_the_lines_before_a_piece_once_those_before_it_are_counted() {
     let ledger = ledger::Ledger::default();
@@ -1717,6 +1821,28 @@ fn progress_counts_the_bytes_of_the_file_not_what_it_decompresses_to() {
     let (c, _) = ingest(&settings(vec![p]), Some(&bar), Collect::default).unwrap();
     assert_eq!(c.records.len(), 2000);
     assert_eq!(bar.position(), size);
+}
+
+#[test]
+fn progress_counts_each_byte_of_a_large_plain_file_once() {
+    // JSON Lines read by ranges (after a byte-order mark), and CSV read in order after its
+    // prefix was looked at in place.
+    let dir = tempfile::tempdir().unwrap();
+    let good = r#"{"time":"2026-11-24T01:00:00Z","resultCode":404,"resultSubcode":8522}"#;
+    let n = 3 * MAX_RECORD_BYTES / good.len();
+    let jsonl = format!("\u{feff}{}", format!("{good}\n").repeat(n));
+    let csv = format!(
+        "TimeGenerated,ResultCode\n{}",
+        "2026-11-24T01:00:00Z,404\n".repeat(n * 3)
+    );
+    for (name, text, records) in [("big.json", jsonl, n), ("big.csv", csv, 3 * n)] {
+        let p = dir.path().join(name);
+        std::fs::write(&p, &text).unwrap();
+        let bar = indicatif::ProgressBar::hidden();
+        let (c, _) = ingest(&settings(vec![p]), Some(&bar), Collect::default).unwrap();
+        assert_eq!(c.records.len(), records, "{name}");
+        assert_eq!(bar.position(), text.len() as u64, "{name}");
+    }
 }
 
 /// Counts of one file: (read, accepted, rejected, skipped).
