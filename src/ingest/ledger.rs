@@ -56,31 +56,34 @@ fn read_failed(lines_before: u64, error: &dyn std::fmt::Display) -> String {
 
 /// Rejects a read error that ended the input at `start`, saying the line it follows.
 pub(super) fn read_error<S: Sink>(start: Start, error: &io::Error, ctx: &mut FileCtx<'_, S>) {
-    match start {
-        Start::Line(n) => ctx.reject(
-            n + 1,
-            Reason::Unreadable,
-            read_failed(n, error),
-            String::new(),
-        ),
-        Start::Seq(ledger, seq) => {
-            ledger.counted(seq, 0);
-            let rej = Reject {
-                file: ctx.name.clone(),
-                line: 1,
-                record: None,
-                reason: Reason::Unreadable,
-                detail: error.to_string(),
-                excerpt: String::new(),
-            };
-            ctx.counts.rejected += 1;
-            ctx.parked.held.push(Held {
-                ledger,
-                seq,
-                rej,
-                read_error: true,
-            });
-            ctx.release_parked();
+    from(start, ctx, |before, c| {
+        read_error_after(before, error, c);
+        0
+    });
+}
+
+/// Rejects a read error `lines` lines into the piece being parsed (into the file, when the
+/// piece knows its first line), saying the line it follows.
+pub(super) fn read_error_after<S: Sink>(lines: u64, error: &io::Error, ctx: &mut FileCtx<'_, S>) {
+    ctx.counts.rejected += 1;
+    let mut rej = Reject {
+        file: ctx.name.clone(),
+        line: lines + 1,
+        record: None,
+        reason: Reason::Unreadable,
+        detail: error.to_string(),
+        excerpt: String::new(),
+    };
+    match &ctx.parked.open {
+        Some((ledger, seq)) => ctx.parked.held.push(Held {
+            ledger: ledger.clone(),
+            seq: *seq,
+            rej,
+            read_error: true,
+        }),
+        None => {
+            rej.detail = read_failed(lines, error);
+            ctx.sink.reject(rej);
         }
     }
 }

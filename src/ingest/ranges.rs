@@ -14,15 +14,19 @@ use indicatif::ProgressBar;
 use memchr::{memchr, memrchr};
 
 use super::blocks::{give_buffer, take_buffer, Start, BLOCK};
-use super::ledger::{from, read_error, Ledger};
+use super::ledger::{from, read_error_after, Ledger};
 use super::{FileCtx, Sink, MAX_RECORD_BYTES};
 use crate::normalize::Reason;
 
 /// Bytes per range: a block less room for the end of the line that crosses the range's end.
 pub(super) const RANGE: u64 = (BLOCK - (64 << 10)) as u64;
 
+/// Bytes read at a time within a range: a few times a line, and few enough that they stay in
+/// the core's cache between the kernel's copy and the parse.
+const CHUNK: usize = 256 << 10;
+
 /// Bytes read at a time past a range's end, looking for the end of its last line.
-const ON: usize = 64 << 10;
+const ON: usize = 16 << 10;
 
 /// Files at least this large are read by ranges; smaller ones are a block or two.
 pub(super) const MIN_BYTES: u64 = 2 * BLOCK as u64;
@@ -54,15 +58,14 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         if let Some(bar) = progress {
             bar.inc(if k == 0 { hi } else { hi - lo });
         }
-        if let Err(e) = range(file, (lo, hi), k == 0, (&ledger, k), c, &body) {
+        if !range(file, (lo, hi), k == 0, (&ledger, k), c, &body) {
             failed.store(true, Ordering::Relaxed);
-            read_error(Start::Seq(ledger.clone(), k), &e, c);
         }
     });
 }
 
 /// Parses the lines that start in `lo..hi` (all from `lo` for the first range), reading past
-/// `hi` to the end of the last one.
+/// `hi` to the end of the last one. Returns false when a read failed (and was rejected).
 fn range<S: Sink>(
     file: &File,
     (lo, hi): (u64, u64),
@@ -70,67 +73,161 @@ fn range<S: Sink>(
     (ledger, seq): (&Arc<Ledger>, u64),
     c: &mut FileCtx<'_, S>,
     body: &impl Body<S>,
-) -> io::Result<()> {
-    // From the byte before the range: a newline there means a line starts at `lo`.
-    let at = if first { lo } else { lo - 1 };
+) -> bool {
+    // The whole range (and the line past it) is asked for at once: the reads a chunk at a
+    // time then find it in memory, instead of waiting on the disk a chunk at a time when the
+    // file is not cached (two workers reading at once look random to the kernel's read-ahead).
+    let ask = (hi - lo + ON as u64).try_into().ok();
+    let _ = rustix::fs::fadvise(file, lo, ask, rustix::fs::Advice::WillNeed);
     let mut buf = take_buffer();
-    let want = (hi - at) as usize;
-    let mut len = read_full(file, &mut buf[..want], at)?;
-    let begin = if first {
-        0
-    } else {
-        memchr(b'\n', &buf[..len]).map_or(len, |p| p + 1)
-    };
-    if begin >= len {
-        // No line starts here: the range is inside a line that started before it.
-        ledger.counted(seq, 0);
-        give_buffer(buf);
-        return Ok(());
-    }
-    // The file ended early (it shrank since it was opened) or the range ends a line, or the
-    // last line goes on past the range: read on to its newline, to the end of the file, or
-    // until it is longer than a record may be.
-    let mut unterminated = len < want && !buf[..len].ends_with(b"\n");
-    let mut too_large = None;
-    if len == want && buf[len - 1] != b'\n' {
-        let line = memrchr(b'\n', &buf[begin..len]).map_or(begin, |p| begin + p + 1);
-        loop {
-            let room = (line + BLOCK).saturating_sub(len).min(ON);
-            if room == 0 {
-                too_large = Some(line);
-                break;
-            }
-            if buf.len() < len + room {
-                buf.resize(len + room, 0);
-            }
-            let n = read_full(file, &mut buf[len..len + room], at + len as u64)?;
-            if let Some(p) = memchr(b'\n', &buf[len..len + n]) {
-                len += p + 1;
-                break;
-            }
-            len += n;
-            if n < room {
-                unterminated = true;
-                break;
+    let mut ok = true;
+    from(Start::Seq(ledger.clone(), seq), c, |before, c| {
+        let mut r = Range {
+            file,
+            hi,
+            buf: &mut buf,
+            // From the byte before the range: a newline there means a line starts at `lo`.
+            next: if first { lo } else { lo - 1 },
+            len: 0,
+            lines: before,
+        };
+        match r.parse(first, c, body) {
+            Ok(()) => {}
+            Err(e) => {
+                ok = false;
+                read_error_after(r.lines, &e, c);
             }
         }
-    }
-    let end = too_large.unwrap_or(len);
-    from(Start::Seq(ledger.clone(), seq), c, |first_line, c| {
-        let mut lines = body(&buf[begin..end], first_line, unterminated, c);
-        if let Some(line) = too_large {
-            c.reject(
-                first_line + lines + 1,
-                Reason::TooLarge,
-                format!("longer than {} MiB", MAX_RECORD_BYTES >> 20),
-                String::from_utf8_lossy(&buf[line..line + 200]).into_owned(),
-            );
-            lines += 1;
-        }
-        lines
+        r.lines - before
     });
     give_buffer(buf);
-    Ok(())
+    ok
+}
+
+/// A range being read a chunk at a time into the same buffer, so that the kernel's copy and
+/// the parse after it meet in the core's own cache.
+struct Range<'a> {
+    file: &'a File,
+    hi: u64,
+    buf: &'a mut Vec<u8>,
+    /// Where the next read starts.
+    next: u64,
+    /// Bytes held: `buf[..len]`, read from `next - len`.
+    len: usize,
+    /// Lines parsed (from the range's first, plus the lines before it when known).
+    lines: u64,
+}
+
+impl Range<'_> {
+    /// Reads up to `want` more bytes after those held; false at the end of the file.
+    fn more(&mut self, want: usize) -> io::Result<bool> {
+        if self.buf.len() < self.len + want {
+            self.buf.resize(self.len + want, 0);
+        }
+        let n = read_full(
+            self.file,
+            &mut self.buf[self.len..self.len + want],
+            self.next,
+        )?;
+        self.len += n;
+        self.next += n as u64;
+        Ok(n > 0)
+    }
+
+    /// Drops the first `n` bytes held.
+    fn drop_front(&mut self, n: usize) {
+        self.buf.copy_within(n..self.len, 0);
+        self.len -= n;
+    }
+
+    /// The file offset of `buf[i]`.
+    fn offset(&self, i: usize) -> u64 {
+        self.next - (self.len - i) as u64
+    }
+
+    fn parse<S: Sink>(
+        &mut self,
+        first: bool,
+        c: &mut FileCtx<'_, S>,
+        body: &impl Body<S>,
+    ) -> io::Result<()> {
+        if !first {
+            // Up to the first line that starts in the range.
+            loop {
+                let want = CHUNK.min((self.hi - self.next) as usize);
+                if want == 0 || !self.more(want)? {
+                    return Ok(());
+                }
+                if let Some(p) = memchr(b'\n', &self.buf[..self.len]) {
+                    self.drop_front(p + 1);
+                    break;
+                }
+                self.len = 0;
+            }
+        }
+        // `buf` starts at a line start, before `hi`.
+        loop {
+            if self.offset(0) >= self.hi {
+                return Ok(());
+            }
+            // The lines held that start in the range: up to the first newline at or past
+            // the range's last byte (the last of them), else up to the last newline held.
+            let last = (self.hi - 1).saturating_sub(self.offset(0)) as usize;
+            let final_end = match last < self.len {
+                true => memchr(b'\n', &self.buf[last..self.len]).map(|p| last + p),
+                false => None,
+            };
+            if let Some(e) = final_end.or_else(|| memrchr(b'\n', &self.buf[..self.len])) {
+                self.lines += body(&self.buf[..=e], self.lines, false, c);
+                self.drop_front(e + 1);
+                if last <= e {
+                    return Ok(());
+                }
+                continue;
+            }
+            // No whole line held: read on, to the end of the range and then a little at a
+            // time past it, unless the line is already longer than a record may be.
+            if self.len >= BLOCK {
+                self.too_large(c)?;
+                continue;
+            }
+            let want = if self.next < self.hi {
+                CHUNK.min((self.hi - self.next) as usize)
+            } else {
+                ON
+            }
+            .min(BLOCK - self.len);
+            if !self.more(want)? {
+                // The end of the file: its last line, without a newline.
+                if self.len > 0 {
+                    self.lines += body(&self.buf[..self.len], self.lines, true, c);
+                    self.len = 0;
+                }
+                return Ok(());
+            }
+        }
+    }
+
+    /// Rejects the line held, longer than a record may be, and drops it up to its newline.
+    fn too_large<S: Sink>(&mut self, c: &mut FileCtx<'_, S>) -> io::Result<()> {
+        c.reject(
+            self.lines + 1,
+            Reason::TooLarge,
+            format!("longer than {} MiB", MAX_RECORD_BYTES >> 20),
+            String::from_utf8_lossy(&self.buf[..200]).into_owned(),
+        );
+        self.lines += 1;
+        loop {
+            self.len = 0;
+            if !self.more(ON)? {
+                return Ok(());
+            }
+            if let Some(p) = memchr(b'\n', &self.buf[..self.len]) {
+                self.drop_front(p + 1);
+                return Ok(());
+            }
+        }
+    }
 }
 
 /// Reads at `offset` until `buf` is full or the file ends; returns the bytes read.
