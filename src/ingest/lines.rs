@@ -163,18 +163,15 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     Ok(())
 }
 
-/// Reads a large plain file of JSON Lines by ranges, each worker reading its own (see
-/// `ranges.rs`); `span`: where its lines start (past a byte-order mark), and its size.
+/// Reads a plain file of JSON Lines by ranges, each worker reading its own (see `ranges.rs`).
 pub(super) fn read_ranges<S: Sink, M: Fn() -> S + Sync>(
-    file: &std::fs::File,
-    span: (u64, u64),
+    plain: &super::ranges::Plain<'_>,
     progress: Option<&indicatif::ProgressBar>,
     ctx: &mut FileCtx<'_, S>,
     make: &M,
 ) {
     super::ranges::read(
-        file,
-        span,
+        plain,
         progress,
         ctx,
         make,

@@ -314,7 +314,13 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
             if format == InputFormat::Jsonl {
                 shape = shape_name(format);
                 json_dates(&prefix[bom..], &mut ctx);
-                lines::read_ranges(&file, (bom as u64, size), progress, &mut ctx, make);
+                let plain = ranges::Plain {
+                    file: &file,
+                    head: &prefix,
+                    start: bom as u64,
+                    size,
+                };
+                lines::read_ranges(&plain, progress, &mut ctx, make);
                 return Ok(());
             }
         }

@@ -36,16 +36,26 @@ pub(super) const MIN_BYTES: u64 = 2 * BLOCK as u64;
 pub(super) trait Body<S>: Fn(&[u8], u64, bool, &mut FileCtx<'_, S>) -> u64 + Sync {}
 impl<S, F: Fn(&[u8], u64, bool, &mut FileCtx<'_, S>) -> u64 + Sync> Body<S> for F {}
 
-/// Reads `file` from `start` (past a byte-order mark) to `size` (its size when opened; a line
-/// that crosses it is read to its end), its ranges parsed by `body` on every worker.
+/// A plain file to read by ranges.
+pub(super) struct Plain<'a> {
+    pub(super) file: &'a File,
+    /// Its first bytes, already read (to detect its shape): not read again.
+    pub(super) head: &'a [u8],
+    /// Where its lines start (past a byte-order mark).
+    pub(super) start: u64,
+    /// Its size when opened: a line that crosses it is read to its end, lines after it are not.
+    pub(super) size: u64,
+}
+
+/// Reads a plain file, its ranges parsed by `body` on every worker.
 pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
-    file: &File,
-    (start, size): (u64, u64),
+    plain: &Plain<'_>,
     progress: Option<&ProgressBar>,
     ctx: &mut FileCtx<'_, S>,
     make: &M,
     body: impl Body<S>,
 ) {
+    let (start, size) = (plain.start, plain.size);
     let ledger = Arc::new(Ledger::default());
     // A read error ends the file, as it does for a file read in order: no range after it is
     // started (those already started are counted).
@@ -58,7 +68,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         if let Some(bar) = progress {
             bar.inc(if k == 0 { hi } else { hi - lo });
         }
-        if !range(file, (lo, hi), k == 0, (&ledger, k), c, &body) {
+        if !range(plain, (lo, hi), k == 0, (&ledger, k), c, &body) {
             failed.store(true, Ordering::Relaxed);
         }
     });
@@ -67,7 +77,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
 /// Parses the lines that start in `lo..hi` (all from `lo` for the first range), reading past
 /// `hi` to the end of the last one. Returns false when a read failed (and was rejected).
 fn range<S: Sink>(
-    file: &File,
+    plain: &Plain<'_>,
     (lo, hi): (u64, u64),
     first: bool,
     (ledger, seq): (&Arc<Ledger>, u64),
@@ -78,12 +88,12 @@ fn range<S: Sink>(
     // time then find it in memory, instead of waiting on the disk a chunk at a time when the
     // file is not cached (two workers reading at once look random to the kernel's read-ahead).
     let ask = (hi - lo + ON as u64).try_into().ok();
-    let _ = rustix::fs::fadvise(file, lo, ask, rustix::fs::Advice::WillNeed);
+    let _ = rustix::fs::fadvise(plain.file, lo, ask, rustix::fs::Advice::WillNeed);
     let mut buf = take_buffer();
     let mut ok = true;
     from(Start::Seq(ledger.clone(), seq), c, |before, c| {
         let mut r = Range {
-            file,
+            plain,
             hi,
             buf: &mut buf,
             // From the byte before the range: a newline there means a line starts at `lo`.
@@ -107,7 +117,7 @@ fn range<S: Sink>(
 /// A range being read a chunk at a time into the same buffer, so that the kernel's copy and
 /// the parse after it meet in the core's own cache.
 struct Range<'a> {
-    file: &'a File,
+    plain: &'a Plain<'a>,
     hi: u64,
     buf: &'a mut Vec<u8>,
     /// Where the next read starts.
@@ -124,11 +134,16 @@ impl Range<'_> {
         if self.buf.len() < self.len + want {
             self.buf.resize(self.len + want, 0);
         }
-        let n = read_full(
-            self.file,
-            &mut self.buf[self.len..self.len + want],
-            self.next,
-        )?;
+        let to = &mut self.buf[self.len..self.len + want];
+        let head = usize::try_from(self.next)
+            .map_or(&[][..], |at| self.plain.head.get(at..).unwrap_or_default());
+        let n = if head.is_empty() {
+            read_full(self.plain.file, to, self.next)?
+        } else {
+            let n = want.min(head.len());
+            to[..n].copy_from_slice(&head[..n]);
+            n
+        };
         self.len += n;
         self.next += n as u64;
         Ok(n > 0)
