@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use memchr::{memchr, memchr_iter};
 
-use super::ledger::{from, read_error, Ledger};
+use super::ledger::{from, read_error, Ledger, Start};
 use super::structure::Walker;
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::Reason;
@@ -35,15 +35,6 @@ pub(super) enum Piece {
         line: Start,
         error: io::Error,
     },
-}
-
-/// Where a piece starts: the lines before it, or, for JSON Lines (whose reader does not count
-/// newlines: that would be a pass over every byte in the one thread that reads), its place in
-/// the file's [`Ledger`], which knows the lines before it once every piece before it is parsed.
-#[derive(Clone)]
-pub(super) enum Start {
-    Line(u64),
-    Seq(Arc<Ledger>, u64),
 }
 
 /// Where a block of array elements starts (zero for other inputs).

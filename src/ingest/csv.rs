@@ -7,7 +7,8 @@ use std::borrow::Cow;
 
 use csv::{ByteRecord, ReaderBuilder};
 
-use super::blocks::{self, Blocks, Piece, Start};
+use super::blocks::{self, Blocks, Piece};
+use super::ledger::Start;
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::{
     key_role, strip_header_suffix, Context, DateOrder, Field, KeyRole, Raw, Reason, Val,

@@ -4,9 +4,17 @@
 use std::io;
 use std::sync::{Arc, Mutex};
 
-use super::blocks::Start;
 use super::{FileCtx, Sink};
 use crate::record::{Reason, Reject};
+
+/// Where a piece starts: the lines before it, or, for JSON Lines (whose reader does not count
+/// newlines: that would be a pass over every byte in the one thread that reads), its place in
+/// the file's [`Ledger`], which knows the lines before it once every piece before it is parsed.
+#[derive(Clone)]
+pub(super) enum Start {
+    Line(u64),
+    Seq(Arc<Ledger>, u64),
+}
 
 /// The lines of each piece of a file, as the workers count them (in any order), and so the
 /// lines before each piece once the pieces before it are all counted.

@@ -13,8 +13,8 @@ use std::sync::Arc;
 use indicatif::ProgressBar;
 use memchr::{memchr, memrchr};
 
-use super::blocks::{give_buffer, take_buffer, Start, BLOCK};
-use super::ledger::{from, read_error_after, Ledger};
+use super::blocks::{give_buffer, take_buffer, BLOCK};
+use super::ledger::{from, read_error_after, Ledger, Start};
 use super::{FileCtx, Sink, MAX_RECORD_BYTES};
 use crate::normalize::Reason;
 
