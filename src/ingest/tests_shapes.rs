@@ -1097,6 +1097,28 @@ fn large_plain_json_lines_read_by_ranges_equal_the_same_lines_read_in_order() {
 }
 
 #[test]
+fn a_file_of_just_over_one_block_reads_its_last_lines_in_place_with_their_lines() {
+    // Under the size read by ranges: one block, then the rest of the file.
+    let good = r#"{"time":"2026-11-24T01:00:00Z","resultCode":404,"resultSubcode":8522}"#;
+    let n = MAX_RECORD_BYTES / (good.len() + 1) + 5000;
+    let mut text = String::new();
+    for i in 1..=n {
+        text.push_str(if i == 10 || i == n - 10 {
+            "not json"
+        } else {
+            good
+        });
+        text.push('\n');
+    }
+    assert!(text.len() > MAX_RECORD_BYTES && (text.len() as u64) < super::ranges::MIN_BYTES);
+    let (c, report, _d) = read_text("one-and-a-bit.json", text.as_bytes());
+    let lines: Vec<u64> = c.rejects.iter().map(|r| r.line).collect();
+    assert_eq!(lines, [10, n as u64 - 10]);
+    assert_eq!(c.records.len(), n - 2);
+    assert_eq!(report.files[0].accepted, n as u64 - 2);
+}
+
+#[test]
 fn a_ledger_knows_the_lines_before_a_piece_once_those_before_it_are_counted() {
     let ledger = ledger::Ledger::default();
     assert_eq!(ledger.before(0), Some(0));
