@@ -254,11 +254,9 @@ pub(super) fn line_document<S: Sink>(line: &[u8], line_no: u64, ctx: &mut FileCt
             }
         }
         None if !end.truncated.load(Ordering::Relaxed) => {
-            let w = format!(
-                "{}: line {line_no} ends without its array's closing ]; every record in it was read",
-                ctx.name
-            );
-            ctx.warn(w);
+            let head = format!("{}: line ", ctx.name);
+            let tail = " ends without its array's closing ]; every record in it was read";
+            ctx.warn_at_line(head, line_no, tail);
         }
         None => {}
     }

@@ -86,8 +86,7 @@ pub(super) fn read_error_after<S: Sink>(lines: u64, error: &io::Error, ctx: &mut
         Some((ledger, seq)) => ctx.parked.held.push(Held {
             ledger: ledger.clone(),
             seq: *seq,
-            rej,
-            read_error: true,
+            item: Item::ReadError(rej),
         }),
         None => {
             rej.detail = read_failed(lines, error);
@@ -117,7 +116,8 @@ pub(super) fn from<S: Sink>(
     }
 }
 
-/// Rejects held until the lines before their piece are known (see [`Start::Seq`]).
+/// Rejects (and warnings that name a line) held until the lines before their piece are known
+/// (see [`Start::Seq`]).
 #[derive(Default)]
 pub(crate) struct Parked {
     /// The piece being parsed, when the lines before it are not known yet.
@@ -129,46 +129,81 @@ struct Held {
     ledger: Arc<Ledger>,
     seq: u64,
     /// Its line counted from the start of its piece.
-    rej: Reject,
+    item: Item,
+}
+
+enum Item {
+    Reject(Reject),
     /// A read error: its detail says the line before it.
-    read_error: bool,
+    ReadError(Reject),
+    /// A warning: the text before the line's number, the number, the text after it.
+    Warning(String, u64, &'static str),
+}
+
+/// What was held, now that its line is known.
+pub(crate) enum Placed {
+    Reject(Reject),
+    Warning(String),
 }
 
 impl Held {
-    /// The reject, `before` lines into the file.
-    fn placed(self, before: u64) -> Reject {
-        let mut rej = self.rej;
-        if rej.line > 0 {
-            rej.line += before;
+    /// What was held, `before` lines into the file.
+    fn placed(self, before: u64) -> Placed {
+        let at = |line: u64| if line > 0 { line + before } else { 0 };
+        match self.item {
+            Item::Reject(mut rej) => {
+                rej.line = at(rej.line);
+                Placed::Reject(rej)
+            }
+            Item::ReadError(mut rej) => {
+                rej.line = at(rej.line);
+                rej.detail = read_failed(rej.line - 1, &rej.detail);
+                Placed::Reject(rej)
+            }
+            Item::Warning(head, line, tail) => Placed::Warning(format!("{head}{}{tail}", at(line))),
         }
-        if self.read_error {
-            rej.detail = read_failed(rej.line - 1, &rej.detail);
-        }
-        rej
     }
 }
 
 impl Parked {
-    /// Holds `rej` when the piece being parsed does not know its first line; else gives it
+    /// Holds `item` when the piece being parsed does not know its first line; else gives it
     /// back.
-    pub(super) fn hold(&mut self, rej: Reject) -> Option<Reject> {
+    fn hold(&mut self, item: Item) -> Option<Item> {
         match &self.open {
             Some((ledger, seq)) => {
                 let (ledger, seq) = (ledger.clone(), *seq);
-                self.held.push(Held {
-                    ledger,
-                    seq,
-                    rej,
-                    read_error: false,
-                });
+                self.held.push(Held { ledger, seq, item });
                 None
             }
-            None => Some(rej),
+            None => Some(item),
         }
     }
 
-    /// The held rejects whose lines are now known, with them.
-    pub(super) fn ready(&mut self) -> Vec<Reject> {
+    /// Holds `rej` when the piece being parsed does not know its first line; else gives it
+    /// back.
+    pub(super) fn hold_reject(&mut self, rej: Reject) -> Option<Reject> {
+        match self.hold(Item::Reject(rej)) {
+            Some(Item::Reject(rej)) => Some(rej),
+            _ => None,
+        }
+    }
+
+    /// Holds a warning about `line` (`head`, the line's number, `tail`) when the piece being
+    /// parsed does not know its first line; else gives its text.
+    pub(super) fn hold_warning(
+        &mut self,
+        head: String,
+        line: u64,
+        tail: &'static str,
+    ) -> Option<String> {
+        match self.hold(Item::Warning(head, line, tail)) {
+            Some(Item::Warning(head, line, tail)) => Some(format!("{head}{line}{tail}")),
+            _ => None,
+        }
+    }
+
+    /// What was held whose lines are now known, with them.
+    pub(super) fn ready(&mut self) -> Vec<Placed> {
         let mut out = Vec::new();
         for h in std::mem::take(&mut self.held) {
             match h.ledger.before(h.seq) {
@@ -179,8 +214,8 @@ impl Parked {
         out
     }
 
-    /// Every held reject, when every piece of the file is counted.
-    pub(super) fn all(self) -> impl Iterator<Item = Reject> {
+    /// Everything held, when every piece of the file is counted.
+    pub(super) fn all(self) -> impl Iterator<Item = Placed> {
         self.held.into_iter().map(|h| {
             let before = h.ledger.before(h.seq).unwrap_or(0);
             h.placed(before)

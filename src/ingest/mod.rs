@@ -208,15 +208,29 @@ impl<S: Sink> FileCtx<'_, S> {
             detail,
             excerpt: excerpt(&excerpt_text, 120),
         };
-        if let Some(rej) = self.parked.hold(rej) {
+        if let Some(rej) = self.parked.hold_reject(rej) {
             self.sink.reject(rej);
         }
     }
 
-    /// Hands on the held rejects whose lines are now known.
+    /// Warns about `line` (`head`, the line's number, `tail`), once its number is known.
+    pub fn warn_at_line(&mut self, head: String, line: u64, tail: &'static str) {
+        if let Some(w) = self.parked.hold_warning(head, line, tail) {
+            self.warn(w);
+        }
+    }
+
+    /// Hands on what was held whose lines are now known.
     fn release_parked(&mut self) {
-        for rej in self.parked.ready() {
-            self.sink.reject(rej);
+        for placed in self.parked.ready() {
+            self.place(placed);
+        }
+    }
+
+    fn place(&mut self, placed: ledger::Placed) {
+        match placed {
+            ledger::Placed::Reject(rej) => self.sink.reject(rej),
+            ledger::Placed::Warning(w) => self.warn(w),
         }
     }
 }
@@ -258,17 +272,43 @@ where
     // Rejects still held are those of pieces parsed while one before them was still being
     // counted by another worker: every piece is counted now.
     let mut held = Vec::new();
-    for (sink, counts, warnings, parked) in parts {
+    let mut warnings = Vec::new();
+    for (sink, counts, w, parked) in parts {
         ctx.sink.merge(sink);
         ctx.counts.add(counts);
-        for w in warnings {
-            ctx.warn(w);
-        }
+        warnings.extend(w);
         held.push(parked);
     }
-    for rej in held.into_iter().flat_map(ledger::Parked::all) {
-        ctx.sink.reject(rej);
+    for placed in held.into_iter().flat_map(ledger::Parked::all) {
+        match placed {
+            ledger::Placed::Warning(w) => warnings.push(w),
+            placed => ctx.place(placed),
+        }
     }
+    // Which worker met a warning first depends on timing: the same run says them in the same
+    // order (numbers in them, such as lines, compared as numbers).
+    warnings.sort_by_cached_key(|w| natural_key(w));
+    for w in warnings {
+        ctx.warn(w);
+    }
+}
+
+/// `s` as runs of text and numbers, so that `line 900` sorts before `line 1000`.
+fn natural_key(s: &str) -> Vec<(String, u64)> {
+    let mut key = Vec::new();
+    let mut rest = s;
+    while !rest.is_empty() {
+        let text = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let digits = rest[text..]
+            .find(|c: char| !c.is_ascii_digit())
+            .map_or(rest.len(), |n| text + n);
+        let number = rest[text..digits].parse().unwrap_or(u64::MAX);
+        key.push((rest[..text].to_string(), number));
+        rest = &rest[digits..];
+    }
+    key
 }
 
 pub(crate) type Input = Box<dyn Read + Send>;

@@ -926,6 +926,11 @@ fn large_json_lines_file_is_read_in_parallel_blocks_with_exact_line_numbers() {
 /// Where a reject is: line, record, reason.
 type Place = (u64, Option<u64>, Reason);
 
+/// The line, in the last block, of an array without its closing bracket.
+fn open_array_line(lines: usize) -> u64 {
+    lines as u64 * 5 / 6
+}
+
 /// Lines of JSON Lines over six blocks, with bad lines in every block, an oversized line and
 /// one-line documents holding a bad record: the text, the rejects it must give as (line,
 /// record, reason), and how many records each line holds.
@@ -934,9 +939,12 @@ fn json_lines_with_rejects_in_every_block() -> (String, Vec<Place>, Vec<usize>) 
     let doc = r#"{"records":[{"time":"2026-11-24T01:00:00Z","resultCode":500},7]}"#;
     let n = 6 * MAX_RECORD_BYTES / good.len();
     let huge = format!(r#"{{"time":"{}"}}"#, "x".repeat(MAX_RECORD_BYTES + 10));
+    let open = r#"[{"time":"2026-11-24T01:00:00Z","resultCode":500}"#;
     let (mut text, mut want, mut records) = (String::new(), Vec::new(), Vec::new());
     for i in 1..=n as u64 {
-        let (line, reject, held) = if i == n as u64 / 2 {
+        let (line, reject, held) = if i == open_array_line(n) {
+            (open, None, 1)
+        } else if i == n as u64 / 2 {
             (huge.as_str(), Some((None, Reason::TooLarge)), 0)
         } else if i % 997 == 0 {
             ("not json", Some((None, Reason::NotJson)), 0)
@@ -968,6 +976,13 @@ fn rejects_in_every_block_of_json_lines_keep_their_exact_lines() {
     assert_eq!(got, want);
     assert_eq!(c.records.len(), records.iter().sum::<usize>());
     assert_eq!(report.files[0].rejected, want.len() as u64);
+    // A warning that names a line names it in the file, not in its block.
+    let warning = format!(
+        "{}: line {} ends without its array's closing ]; every record in it was read",
+        report.files[0].path,
+        open_array_line(records.len())
+    );
+    assert!(report.warnings.contains(&warning), "{:?}", report.warnings);
 
     // A read error after many blocks: the line it follows, and every reject before it.
     let (c, _, _d) = read_text("many.json.gz", &corrupt_gzip(text.as_bytes()));
@@ -2087,5 +2102,27 @@ fn a_local_time_zone_follows_daylight_saving_time() {
         report.warnings[0].contains("Europe/Berlin"),
         "{:?}",
         report.warnings
+    );
+}
+
+#[test]
+fn warnings_from_workers_are_said_in_one_order_numbers_as_numbers() {
+    let mut w = vec![
+        "f: line 1000 x",
+        "f: b",
+        "f: line 900 x",
+        "f: a",
+        "f: line 90 y",
+    ];
+    w.sort_by_cached_key(|w| natural_key(w));
+    assert_eq!(
+        w,
+        [
+            "f: a",
+            "f: b",
+            "f: line 90 y",
+            "f: line 900 x",
+            "f: line 1000 x"
+        ]
     );
 }
