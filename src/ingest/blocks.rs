@@ -10,7 +10,6 @@ use memchr::{memchr, memchr_iter};
 use super::ledger::{from, read_error, Ledger, Start};
 use super::structure::Walker;
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
-use crate::normalize::Reason;
 
 /// Bytes per block handed to a worker.
 pub(super) const BLOCK: usize = MAX_RECORD_BYTES;
@@ -399,7 +398,6 @@ impl Iterator for Blocks {
                         // The line the element starts on, past the whitespace before it.
                         let lead = buf[..len].iter().position(|c| !c.is_ascii_whitespace());
                         let line = before + newlines(&buf[..lead.unwrap_or(0)]);
-                        self.seq += 1;
                         (Start::Line(line), self.skip_element(&buf[..len]))
                     }
                     None => (self.start(), self.skip_past_newline()),
@@ -440,12 +438,7 @@ pub(super) fn process<S: Sink>(
             give_buffer(data);
         }
         Piece::TooLarge { line, head } => from(line, ctx, |n, c| {
-            c.reject(
-                n + 1,
-                Reason::TooLarge,
-                format!("longer than {} MiB", MAX_RECORD_BYTES >> 20),
-                String::from_utf8_lossy(&head).into_owned(),
-            );
+            c.reject_too_large(n + 1, &head);
             1
         }),
         Piece::Error { line, error } => read_error(line, &error, ctx),

@@ -18,10 +18,17 @@ pub(super) enum Start {
 
 /// The lines of each piece of a file, as the workers count them (in any order), and so the
 /// lines before each piece once the pieces before it are all counted.
-#[derive(Default)]
 pub(super) struct Ledger(Mutex<Counted>);
 
-#[derive(Default)]
+impl Default for Ledger {
+    fn default() -> Ledger {
+        Ledger(Mutex::new(Counted {
+            before: vec![0],
+            waiting: Default::default(),
+        }))
+    }
+}
+
 struct Counted {
     /// Lines before piece `k`, for the pieces up to the first one not yet counted.
     before: Vec<u64>,
@@ -33,9 +40,6 @@ impl Ledger {
     /// Piece `seq` holds `lines` lines.
     pub(super) fn counted(&self, seq: u64, lines: u64) {
         let Ok(mut c) = self.0.lock() else { return };
-        if c.before.is_empty() {
-            c.before.push(0);
-        }
         c.waiting.insert(seq, lines);
         loop {
             let next = c.before.len() as u64 - 1;
@@ -50,11 +54,7 @@ impl Ledger {
     /// The lines before piece `seq`, once known.
     pub(super) fn before(&self, seq: u64) -> Option<u64> {
         let c = self.0.lock().ok()?;
-        match c.before.get(seq as usize) {
-            Some(&n) => Some(n),
-            None if seq == 0 => Some(0),
-            None => None,
-        }
+        c.before.get(seq as usize).copied()
     }
 }
 
@@ -74,7 +74,7 @@ pub(super) fn read_error<S: Sink>(start: Start, error: &io::Error, ctx: &mut Fil
 /// piece knows its first line), saying the line it follows.
 pub(super) fn read_error_after<S: Sink>(lines: u64, error: &io::Error, ctx: &mut FileCtx<'_, S>) {
     ctx.counts.rejected += 1;
-    let mut rej = Reject {
+    let rej = Reject {
         file: ctx.name.clone(),
         line: lines + 1,
         record: None,
@@ -82,16 +82,9 @@ pub(super) fn read_error_after<S: Sink>(lines: u64, error: &io::Error, ctx: &mut
         detail: error.to_string(),
         excerpt: String::new(),
     };
-    match &ctx.parked.open {
-        Some((ledger, seq)) => ctx.parked.held.push(Held {
-            ledger: ledger.clone(),
-            seq: *seq,
-            item: Item::ReadError(rej),
-        }),
-        None => {
-            rej.detail = read_failed(lines, error);
-            ctx.sink.reject(rej);
-        }
+    if let Some(Item::ReadError(mut rej)) = ctx.parked.hold(Item::ReadError(rej)) {
+        rej.detail = read_failed(lines, error);
+        ctx.sink.reject(rej);
     }
 }
 

@@ -27,12 +27,7 @@ fn process_line<S: Sink>(
         return;
     }
     if line.len() > MAX_RECORD_BYTES {
-        ctx.reject(
-            line_no,
-            Reason::TooLarge,
-            format!("longer than {} MiB", MAX_RECORD_BYTES >> 20),
-            String::from_utf8_lossy(&line[..200]).into_owned(),
-        );
+        ctx.reject_too_large(line_no, line);
         return;
     }
     let text = || String::from_utf8_lossy(line).into_owned();

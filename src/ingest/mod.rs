@@ -213,6 +213,13 @@ impl<S: Sink> FileCtx<'_, S> {
         }
     }
 
+    /// Rejects the record at `line` as longer than a record may be; `head`: its first bytes.
+    pub fn reject_too_large(&mut self, line: u64, head: &[u8]) {
+        let head = String::from_utf8_lossy(&head[..head.len().min(200)]).into_owned();
+        let why = format!("longer than {} MiB", MAX_RECORD_BYTES >> 20);
+        self.reject(line, Reason::TooLarge, why, head);
+    }
+
     /// Warns about `line` (`head`, the line's number, `tail`), once its number is known.
     pub fn warn_at_line(&mut self, head: String, line: u64, tail: &'static str) {
         if let Some(w) = self.parked.hold_warning(head, line, tail) {

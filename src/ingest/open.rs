@@ -61,7 +61,7 @@ pub(super) fn large_plain(src: &Source, min: u64) -> io::Result<Option<(File, u6
     let file = File::open(path)?;
     let size = file.metadata()?.len();
     let mut head = [0u8; 2];
-    let n = std::os::unix::fs::FileExt::read_at(&file, &mut head, 0)?;
+    let n = read_full_at(&file, &mut head, 0)?;
     let head = &head[..n];
     let encoded = head == [0x1f, 0x8b] || head == b"\xFF\xFE" || head == b"\xFE\xFF";
     Ok((!encoded && size >= min).then_some((file, size)))
@@ -70,17 +70,24 @@ pub(super) fn large_plain(src: &Source, min: u64) -> io::Result<Option<(File, u6
 /// Up to [`PREFIX_BYTES`] from the start of `file`, without moving its position.
 pub(super) fn prefix_at(file: &File) -> io::Result<Vec<u8>> {
     let mut prefix = vec![0; PREFIX_BYTES as usize];
+    let n = read_full_at(file, &mut prefix, 0)?;
+    prefix.truncate(n);
+    Ok(prefix)
+}
+
+/// Reads at `offset` until `buf` is full or the file ends, without moving the file's
+/// position; returns the bytes read.
+pub(super) fn read_full_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
     let mut n = 0;
-    while n < prefix.len() {
-        match std::os::unix::fs::FileExt::read_at(file, &mut prefix[n..], n as u64) {
+    while n < buf.len() {
+        match std::os::unix::fs::FileExt::read_at(file, &mut buf[n..], offset + n as u64) {
             Ok(0) => break,
             Ok(k) => n += k,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
     }
-    prefix.truncate(n);
-    Ok(prefix)
+    Ok(n)
 }
 
 /// A reader that fails once with a stored error.

@@ -6,7 +6,6 @@
 
 use std::fs::File;
 use std::io;
-use std::os::unix::fs::FileExt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -15,8 +14,8 @@ use memchr::{memchr, memrchr};
 
 use super::blocks::{give_buffer, take_buffer, BLOCK};
 use super::ledger::{from, read_error_after, Ledger, Start};
-use super::{FileCtx, Sink, MAX_RECORD_BYTES};
-use crate::normalize::Reason;
+use super::open::read_full_at;
+use super::{FileCtx, Sink};
 
 /// Bytes per range, a worker's unit of work (about a block: a sink per worker whatever the
 /// number of ranges, and a ledger entry per range).
@@ -140,7 +139,7 @@ impl Range<'_> {
         let head = usize::try_from(self.next)
             .map_or(&[][..], |at| self.plain.head.get(at..).unwrap_or_default());
         let n = if head.is_empty() {
-            read_full(self.plain.file, to, self.next)?
+            read_full_at(self.plain.file, to, self.next)?
         } else {
             let n = want.min(head.len());
             to[..n].copy_from_slice(&head[..n]);
@@ -227,12 +226,7 @@ impl Range<'_> {
 
     /// Rejects the line held, longer than a record may be, and drops it up to its newline.
     fn too_large<S: Sink>(&mut self, c: &mut FileCtx<'_, S>) -> io::Result<()> {
-        c.reject(
-            self.lines + 1,
-            Reason::TooLarge,
-            format!("longer than {} MiB", MAX_RECORD_BYTES >> 20),
-            String::from_utf8_lossy(&self.buf[..200]).into_owned(),
-        );
+        c.reject_too_large(self.lines + 1, &self.buf[..self.len]);
         self.lines += 1;
         loop {
             self.len = 0;
@@ -245,18 +239,4 @@ impl Range<'_> {
             }
         }
     }
-}
-
-/// Reads at `offset` until `buf` is full or the file ends; returns the bytes read.
-fn read_full(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match file.read_at(&mut buf[n..], offset + n as u64) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(n)
 }
