@@ -6,9 +6,11 @@ use std::io;
 use std::borrow::Cow;
 
 use csv::{ByteRecord, ReaderBuilder};
+use indicatif::ProgressBar;
 
 use super::blocks::{self, Blocks, Piece};
 use super::ledger::Start;
+use super::ranges::{self, Framing, Plain};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::{
     key_role, strip_header_suffix, Context, DateOrder, Field, KeyRole, Raw, Reason, Val,
@@ -21,13 +23,24 @@ const ORDER_LOOKAHEAD: usize = 10_000;
 /// Bytes past the first block looked at for it, at most.
 const LOOKAHEAD_BYTES: usize = 1 << 20;
 
+/// Reads a CSV input. `plain`: the same file, when it is large enough to be read by ranges
+/// after its header, and the progress bar they count on (the input does not count).
 pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     input: Input,
     ctx: &mut FileCtx<'_, S>,
     make: &M,
+    plain: Option<(&Plain<'_>, Option<&ProgressBar>)>,
 ) -> io::Result<()> {
+    // The input does not count on the progress bar: when it is read to its end, the bar
+    // counts the file at once.
+    let in_order = || {
+        if let Some((plain, Some(bar))) = plain {
+            bar.inc(plain.size);
+        }
+    };
     let mut blocks = Blocks::new(input, last_unquoted_newline);
     let Some(first) = blocks.next() else {
+        in_order();
         return Ok(());
     };
     let Piece::Block {
@@ -40,6 +53,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     } = first
     else {
         // The first block failed to read, or holds no whole row: report it.
+        in_order();
         blocks::process(first, ctx, |_, _, _, _, _| 0);
         return Ok(());
     };
@@ -153,8 +167,26 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         wanted: &wanted,
         known,
     };
-    // Rows after the header, then every further block, parsed in parallel.
     let header_lines = blocks::newlines(&data[..header_end]);
+    // A large plain file: its rows after the header by ranges.
+    if let Some((&plain, progress)) = plain {
+        if !blocks.finished() {
+            let after_header = Plain {
+                start: plain.start + header_end as u64,
+                lines: header_lines,
+                ..plain
+            };
+            let body =
+                |b: &[u8], first_line, _, c: &mut FileCtx<'_, S>| rows(b, first_line, &row, c);
+            if ranges::read(&after_header, progress, ctx, make, FRAMING, body) {
+                blocks::give_buffer(data);
+                return Ok(());
+            }
+            // The ranges disagreed on where rows start: read in order.
+        }
+    }
+    in_order();
+    // Rows after the header, then every further block, parsed in parallel.
     let rest = Piece::Block {
         data,
         start: header_end,
@@ -164,8 +196,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         at: Default::default(),
     };
     let body = |b: &[u8], first_line: u64, _: bool, _, c: &mut FileCtx<'_, S>| {
-        rows(b, first_line, &row, c);
-        0
+        rows(b, first_line, &row, c)
     };
     super::in_parallel(
         std::iter::once(rest).chain(blocks),
@@ -277,14 +308,17 @@ fn reader(b: &[u8], delim: u8) -> csv::Reader<&[u8]> {
         .from_reader(b)
 }
 
-/// The rows of one block, `first_line` lines into the file. A block of valid UTF-8 (the
-/// common case) has its rows split by [`split_row`], fields borrowed as text; anything that
-/// does not take, and blocks in other encodings, are read by the csv crate.
-fn rows<S: Sink>(b: &[u8], first_line: u64, row: &Row<'_>, ctx: &mut FileCtx<'_, S>) {
+/// The rows of one block, `first_line` lines into the file; returns the lines it holds. A
+/// block of valid UTF-8 (the common case) has its rows split by [`split_row`], fields borrowed
+/// as text; anything that does not take, and blocks in other encodings, are read by the csv
+/// crate.
+fn rows<S: Sink>(b: &[u8], first_line: u64, row: &Row<'_>, ctx: &mut FileCtx<'_, S>) -> u64 {
     let text = std::str::from_utf8(b).ok();
     let mut fields: Vec<Cow<'_, str>> = Vec::with_capacity(row.width);
-    // One reader of the csv crate's core for every row the splitter does not take.
-    let mut odd = OddRows::new(row.delim);
+    // One reader of the csv crate's core for every row the splitter does not take, made at
+    // the first: a block read by ranges is 256 KiB, and making a reader for each showed in
+    // the profile (2.5% of the samples).
+    let mut odd = None;
     let mut p = 0;
     // The physical line of b[p].
     let mut line = first_line + 1;
@@ -311,6 +345,7 @@ fn rows<S: Sink>(b: &[u8], first_line: u64, row: &Row<'_>, ctx: &mut FileCtx<'_,
             line += 1;
             continue;
         }
+        let odd = odd.get_or_insert_with(|| OddRows::new(row.delim));
         let (read, mut used) = odd.read(&b[p..]);
         if used == 0 {
             break;
@@ -322,7 +357,7 @@ fn rows<S: Sink>(b: &[u8], first_line: u64, row: &Row<'_>, ctx: &mut FileCtx<'_,
         let lines = blocks::newlines(&b[p..p + used]);
         // The csv crate ends a quoted field left open at the end of its input without a word.
         if (lines > 1 && swallows_next_row(b, p, p + used, row, ctx))
-            || (p + used == b.len() && !quotes_balanced(&b[p..]))
+            || (p + used == b.len() && ends_inside_quotes(&b[p..], row.delim))
         {
             p = reject_unclosed(b, p, line, ctx);
             line += 1;
@@ -339,6 +374,7 @@ fn rows<S: Sink>(b: &[u8], first_line: u64, row: &Row<'_>, ctx: &mut FileCtx<'_,
         line += lines;
         p += used;
     }
+    line - first_line - 1
 }
 
 /// The rows [`split_row`] does not take (text in another encoding, quotes in odd places), read
@@ -458,10 +494,30 @@ fn swallows_next_row<S: Sink>(
 
 /// The one quote rule of this reader (RFC 4180): a `"` only opens or closes a quoted field, and
 /// `""` inside one is two of them, so text is outside quotes where the quotes before it are even
-/// in number. The block cut, the check for a row that took in the next one, the end of a file
-/// inside quotes and the splitting of rows ([`quoted_end`]) all follow it.
+/// in number. The block cut, the check for a row that took in the next one and the splitting of
+/// rows ([`quoted_end`]) follow it; where a row ends inside quotes, only a quote that starts a
+/// field opens one ([`ends_inside_quotes`]), as for the csv crate.
 fn quotes_balanced(b: &[u8]) -> bool {
     memchr::memchr_iter(b'"', b).count().is_multiple_of(2)
+}
+
+/// Whether the row `b` ends inside a quoted field: one that starts with a quote has none that
+/// closes it. (A quote inside a field that does not start with one is text, for the csv crate
+/// as for [`split_row`].)
+fn ends_inside_quotes(b: &[u8], delim: u8) -> bool {
+    let mut i = 0;
+    loop {
+        if b.get(i) == Some(&b'"') {
+            match quoted_end(b, i + 1) {
+                Some((close, _, _)) => i = close + 1,
+                None => return true,
+            }
+        }
+        match memchr::memchr2(delim, b'\n', &b[i..]) {
+            Some(k) if b[i + k] == delim => i += k + 1,
+            _ => return false,
+        }
+    }
 }
 
 /// The closing quote of a quoted field whose content starts at `b[from]`, past any `""`, with
@@ -666,32 +722,130 @@ fn stop_mask_scalar(b: &[u8], delim: u8) -> u64 {
     })
 }
 
-/// The last newline outside quotes in a block that starts outside quotes. In RFC 4180 CSV a
-/// quote only opens or closes a quoted field (`""` inside one is two), so a newline is
-/// outside quotes when the quotes before it are even in number.
-///
-/// When no newline of a full block is (a quote opened in its first row never closes), the
-/// block ends after its first line: that row is rejected by [`rows`] and the next block starts
-/// outside quotes again, so one stray quote costs one row, not the rest of the file. The
-/// shorter last block of a file is handed on whole instead: its rows are split by [`rows`].
+/// The last newline that ends a row in a block that starts a row, and the newlines up to it:
+/// see [`last_row_end`].
 fn last_unquoted_newline(b: &[u8]) -> Option<(usize, u64)> {
+    last_row_end(b).map(|p| (p, blocks::newlines(&b[..=p])))
+}
+
+/// The last newline that ends a row in a block that starts a row. In RFC 4180 CSV a quote
+/// only opens or closes a quoted field (`""` inside one is two), so a newline is outside
+/// quotes when the quotes before it are even in number; and the quotes after it must not say
+/// it is inside one ([`after_newline`]): a stray quote earlier in the block turns the count
+/// round, and a newline inside a later quoted field would otherwise pass. Where the block
+/// starts does not change which newlines end rows, so blocks and ranges cut the same rows.
+///
+/// When no newline of a full block ends a row (a quote opened in its first row never closes),
+/// the block ends after its first line: that row is rejected by [`rows`] and the next block
+/// starts outside quotes again, so one stray quote costs one row, not the rest of the file.
+/// The shorter last block of a file is handed on whole instead: its rows are split by
+/// [`rows`].
+fn last_row_end(b: &[u8]) -> Option<usize> {
     // Quote parity from the end: the one rule of [`quotes_balanced`], counted once per block.
-    let count = |s: &[u8]| memchr::memchr_iter(b'"', s).count();
-    let mut quotes = count(b);
+    let mut quotes = quotes(b);
     let mut end = b.len();
     loop {
         let Some(p) = memchr::memrchr(b'\n', &b[..end]) else {
             if b.len() < MAX_RECORD_BYTES {
                 return None;
             }
-            return memchr::memchr(b'\n', b).map(|p| (p, 1));
+            return memchr::memchr(b'\n', b);
         };
-        quotes -= count(&b[p..end]);
-        if quotes % 2 == 0 {
-            return Some((p, blocks::newlines(&b[..=p])));
+        quotes -= self::quotes(&b[p..end]);
+        if quotes.is_multiple_of(2) && ends_row(&b[p + 1..]) {
+            return Some(p);
         }
         end = p;
     }
+}
+
+/// The first newline that ends a row at or after `b[from]`, in a block that starts a row (the
+/// rule of [`last_row_end`]).
+fn first_row_end(b: &[u8], from: usize) -> Option<usize> {
+    let mut quotes = quotes(b.get(..from)?);
+    let mut p = from;
+    loop {
+        let n = p + memchr::memchr(b'\n', &b[p..])?;
+        quotes += self::quotes(&b[p..n]);
+        if quotes.is_multiple_of(2) && ends_row(&b[n + 1..]) {
+            return Some(n);
+        }
+        p = n + 1;
+    }
+}
+
+/// Whether a newline with even quotes before it ends a row, `rest` being what follows it:
+/// its quotes do not say it is inside a quoted field. When they say nothing, a line after it
+/// must be wholly there (the quote that tells may come later).
+fn ends_row(rest: &[u8]) -> bool {
+    match after_newline(rest) {
+        Some(inside) => !inside,
+        None => memchr::memchr(b'\n', rest).is_some(),
+    }
+}
+
+fn quotes(b: &[u8]) -> usize {
+    memchr::memchr_iter(b'"', b).count()
+}
+
+/// Rows for [`ranges`]. A range's worker starts 16 KiB before its range, at the first row
+/// that [`row_after_newline`] finds, and follows rows from there to the first that starts in
+/// the range.
+pub(super) const FRAMING: Framing = Framing {
+    last_end: last_row_end,
+    first_end: first_row_end,
+    after_newline: row_after_newline,
+    lead: 16 << 10,
+};
+
+/// What the quotes in the bytes `b` after a newline say of it: whether it is inside a quoted
+/// field, `None` when they do not tell. In RFC 4180 a quote that opens a field follows a
+/// delimiter or a line's start, and one that closes it comes before a delimiter or a line's
+/// end; inside a field a quote is doubled. The first quote that can only open (`,"1`) says
+/// the newline was outside quotes (when an even number of quotes that could do either came
+/// before it), one that can only close (`x",`) that it was inside.
+fn after_newline(b: &[u8]) -> Option<bool> {
+    let boundary = |c: Option<&u8>| matches!(c, None | Some(b',' | b';' | b'\t' | b'\n' | b'\r'));
+    // Single quotes passed: each turns inside and outside round.
+    let mut passed = 0;
+    let mut i = 0;
+    loop {
+        let q = i + memchr::memchr(b'"', &b[i..])?;
+        if b.get(q + 1) == Some(&b'"') {
+            i = q + 2;
+            continue;
+        }
+        let opens = q == 0 || boundary(b.get(q - 1));
+        let closes = q + 1 < b.len() && boundary(b.get(q + 1));
+        match (opens, closes) {
+            (true, false) => return Some(passed % 2 == 1),
+            (false, true) => return Some(passed % 2 == 0),
+            _ => {
+                passed += 1;
+                i = q + 1;
+            }
+        }
+    }
+}
+
+/// In bytes that follow a newline somewhere in a CSV file: where the first row starts, as far
+/// as their quotes tell ([`after_newline`]): after the next newline outside quotes when the
+/// newline was inside a quoted field, else at once.
+fn row_after_newline(b: &[u8]) -> usize {
+    if after_newline(b) != Some(true) {
+        return 0;
+    }
+    // Inside quotes: the quotes before the first row end are odd in number.
+    let mut quotes = 0;
+    let mut p = 0;
+    while let Some(n) = memchr::memchr(b'\n', &b[p..]).map(|n| p + n) {
+        quotes += self::quotes(&b[p..n]);
+        if quotes % 2 == 1 {
+            return n + 1;
+        }
+        p = n + 1;
+    }
+    0
 }
 
 /// How one row becomes a record.

@@ -28,7 +28,7 @@ mod scan;
 mod sources;
 mod structure;
 
-use std::io::{self, Cursor, Read};
+use std::io::{self, Cursor, Read, Seek};
 use std::sync::Arc;
 
 use anyhow::Result;
@@ -252,11 +252,37 @@ where
     M: Fn() -> S + Sync,
     W: Fn(T, &mut FileCtx<'_, S>) + Sync,
 {
+    let parts = run_parallel(pieces, ctx, make, work);
+    merge_parts(parts, ctx);
+}
+
+/// What one worker of [`run_parallel`] made of the pieces it took.
+pub(crate) struct Part<S> {
+    sink: S,
+    counts: Counts,
+    warnings: Vec<String>,
+    parked: ledger::Parked,
+}
+
+/// The work of [`in_parallel`], its parts not yet merged: a caller that finds them wrong
+/// (pieces cut on a guess that proved false) drops them and reads the file another way.
+pub(crate) fn run_parallel<T, I, S, M, W>(
+    pieces: I,
+    ctx: &FileCtx<'_, S>,
+    make: &M,
+    work: W,
+) -> Vec<Part<S>>
+where
+    I: Iterator<Item = T> + Send,
+    S: Sink,
+    M: Fn() -> S + Sync,
+    W: Fn(T, &mut FileCtx<'_, S>) + Sync,
+{
     let pieces = std::sync::Mutex::new(pieces);
     let next = || pieces.lock().ok().and_then(|mut p| p.next());
     let name = ctx.name.clone();
     let rules = ctx.rules;
-    let parts: Vec<(S, Counts, Vec<String>, ledger::Parked)> = (0..rayon::current_num_threads())
+    (0..rayon::current_num_threads())
         .into_par_iter()
         .map(|_| {
             let mut sink = make();
@@ -273,18 +299,27 @@ where
                 work(piece, &mut c);
             }
             let (counts, warnings, parked) = (c.counts, c.warnings, c.parked);
-            (sink, counts, warnings, parked)
+            Part {
+                sink,
+                counts,
+                warnings,
+                parked,
+            }
         })
-        .collect();
+        .collect()
+}
+
+/// Merges the parts of [`run_parallel`] into `ctx`.
+pub(crate) fn merge_parts<S: Sink>(parts: Vec<Part<S>>, ctx: &mut FileCtx<'_, S>) {
     // Rejects still held are those of pieces parsed while one before them was still being
     // counted by another worker: every piece is counted now.
     let mut held = Vec::new();
     let mut warnings = Vec::new();
-    for (sink, counts, w, parked) in parts {
-        ctx.sink.merge(sink);
-        ctx.counts.add(counts);
-        warnings.extend(w);
-        held.push(parked);
+    for part in parts {
+        ctx.sink.merge(part.sink);
+        ctx.counts.add(part.counts);
+        warnings.extend(part.warnings);
+        held.push(part.parked);
     }
     for placed in held.into_iter().flat_map(ledger::Parked::all) {
         match placed {
@@ -347,7 +382,7 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
     };
     let mut shape = "unreadable";
     let result = (|| -> io::Result<()> {
-        // A large plain file of JSON Lines is read by ranges, every worker reading its own.
+        // A large plain file of JSON Lines or CSV is read by ranges, every worker reading its own.
         if let Some((file, size)) = large_plain(src, ranges::MIN_BYTES)? {
             let prefix = prefix_at(&file)?;
             let bom = if prefix.starts_with(b"\xEF\xBB\xBF") {
@@ -366,9 +401,28 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
                     head: &prefix,
                     start: bom as u64,
                     size,
+                    lines: 0,
                 };
                 lines::read_ranges(&plain, progress, &mut ctx, make);
                 return Ok(());
+            }
+            // CSV by ranges after its header (read from the input, which the ranges count on
+            // the progress bar), unless its lines end with a lone CR (see below).
+            let cr_only = memchr::memchr(b'\n', &prefix).is_none()
+                && memchr::memchr(b'\r', &prefix).is_some();
+            if format == InputFormat::Csv && !cr_only {
+                shape = shape_name(format);
+                let mut rest = file.try_clone()?;
+                rest.seek(io::SeekFrom::Start(prefix.len() as u64))?;
+                let plain = ranges::Plain {
+                    file: &file,
+                    head: &prefix,
+                    start: bom as u64,
+                    size,
+                    lines: 0,
+                };
+                let input: Input = Box::new(Cursor::new(prefix[bom..].to_vec()).chain(rest));
+                return csv::read(input, &mut ctx, make, Some((&plain, progress)));
             }
         }
         let input = open(src, progress)?;
@@ -404,7 +458,7 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
                 } else {
                     whole
                 };
-                csv::read(whole, &mut ctx, make)
+                csv::read(whole, &mut ctx, make, None)
             }
         }
     })();

@@ -1,19 +1,25 @@
-//! A large plain file of JSON Lines read by every worker at once, each its own ranges of it
-//! (`read_at`: no shared position, no lock). No thread reads for the others, so the kernel's
-//! copy into our buffers runs on every core, as the parsing does. A range's lines are those
+//! A large plain file (JSON Lines or CSV) read by every worker at once, each its own ranges of
+//! it (`read_at`: no shared position, no lock). No thread reads for the others, so the kernel's
+//! copy into our buffers runs on every core, as the parsing does. A range's records are those
 //! that start in it; the one that crosses its end is read on past it. Each worker counts the
 //! lines of its ranges, and a [`Ledger`] gives each range the lines before it.
+//!
+//! In JSON Lines every newline ends a record. In CSV a newline inside a quoted field does not,
+//! and whether a range starts inside quotes depends on every byte before it: its worker guesses
+//! (see [`Framing::after_newline`]). Each worker notes where its first record starts and where the
+//! record after its last one does; where two neighbours disagree a guess was wrong, and the
+//! file's ranges are dropped for it to be read in order.
 
 use std::fs::File;
 use std::io;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use indicatif::ProgressBar;
 use memchr::{memchr, memrchr};
 
 use super::blocks::{give_buffer, take_buffer, BLOCK};
-use super::ledger::{from, read_error_after, Ledger, Start};
+use super::ledger::{from as from_start, read_error_after, Ledger, Start};
 use super::open::read_full_at;
 use super::{FileCtx, Sink};
 
@@ -32,12 +38,38 @@ const ON: usize = 16 << 10;
 /// order (by ranges, each of a directory's 4 MiB files cost a sink per range: 1.04× the time).
 pub(super) const MIN_BYTES: u64 = 2 * BLOCK as u64;
 
+/// Where records end in a file read by ranges.
+#[derive(Clone, Copy)]
+pub(super) struct Framing {
+    /// In bytes that start where a record does: the index of the last newline that ends a
+    /// record, if any.
+    pub(super) last_end: fn(&[u8]) -> Option<usize>,
+    /// The same, the first at or after index `from`.
+    pub(super) first_end: fn(&[u8], usize) -> Option<usize>,
+    /// In bytes that follow a newline somewhere in the file: where the first record starts,
+    /// as far as they tell (0 when they do not).
+    pub(super) after_newline: fn(&[u8]) -> usize,
+    /// 0 when every newline ends a record. Else how many bytes before its range a worker
+    /// starts, at the first record start it guesses there, following records from it up to
+    /// the range.
+    pub(super) lead: u64,
+}
+
+/// JSON Lines: each newline ends a record.
+pub(super) const LINES: Framing = Framing {
+    last_end: |b| memrchr(b'\n', b),
+    first_end: |b, from| memchr(b'\n', b.get(from..)?).map(|p| from + p),
+    after_newline: |_| 0,
+    lead: 0,
+};
+
 /// What parses the lines of a range: its bytes (whole lines), the lines before it (0: not
 /// known yet), whether the file ends there without a newline; returns the newlines it read.
 pub(super) trait Body<S>: Fn(&[u8], u64, bool, &mut FileCtx<'_, S>) -> u64 + Sync {}
 impl<S, F: Fn(&[u8], u64, bool, &mut FileCtx<'_, S>) -> u64 + Sync> Body<S> for F {}
 
 /// A plain file to read by ranges.
+#[derive(Clone, Copy)]
 pub(super) struct Plain<'a> {
     pub(super) file: &'a File,
     /// Its first bytes, already read (to detect its shape): not read again.
@@ -46,79 +78,149 @@ pub(super) struct Plain<'a> {
     pub(super) start: u64,
     /// Its size when opened: a line that crosses it is read to its end, lines after it are not.
     pub(super) size: u64,
+    /// The lines before `start` (a CSV file's header).
+    pub(super) lines: u64,
 }
 
-/// Reads a plain file, its ranges parsed by `body` on every worker.
+/// Reads a plain file, its ranges parsed by `body` on every worker. Returns false, having
+/// merged nothing into `ctx`, when the ranges disagree on where records start (see
+/// [`Framing::lead`]): the file is then to be read in order.
 pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     plain: &Plain<'_>,
     progress: Option<&ProgressBar>,
     ctx: &mut FileCtx<'_, S>,
     make: &M,
+    framing: Framing,
     body: impl Body<S>,
-) {
+) -> bool {
     let (start, size) = (plain.start, plain.size);
+    // Range k holds the records that start in `los[k]..los[k + 1]` (the last, up to `size`).
+    let lo = |k: u64| match k {
+        0 => start,
+        _ => start + k * RANGE + framing.lead,
+    };
+    let count = (0..).take_while(|&k| lo(k) < size).count();
     let ledger = Arc::new(Ledger::default());
+    let bounds = Bounds(Mutex::new(vec![Bound::Pending; count]));
     // A read error ends the file, as it does for a file read in order: no range after it is
-    // started (those already started are counted).
+    // started (those already started are counted). So does a disagreement.
     let failed = AtomicBool::new(false);
-    let ranges = (0..size.saturating_sub(start).div_ceil(RANGE))
-        .take_while(|_| !failed.load(Ordering::Relaxed));
-    super::in_parallel(ranges, ctx, make, |k, c| {
-        let lo = start + k * RANGE;
-        let hi = (lo + RANGE).min(size);
+    let wrong = AtomicBool::new(false);
+    let counted = AtomicU64::new(0);
+    let ranges = (0..count as u64)
+        .take_while(|_| !failed.load(Ordering::Relaxed) && !wrong.load(Ordering::Relaxed));
+    let parts = super::run_parallel(ranges, ctx, make, |k, c| {
+        let (lo, hi) = (lo(k), lo(k + 1).min(size));
         if let Some(bar) = progress {
-            bar.inc(if k == 0 { hi } else { hi - lo });
+            let n = if k == 0 { hi } else { hi - lo };
+            bar.inc(n);
+            counted.fetch_add(n, Ordering::Relaxed);
         }
-        if !range(plain, (lo, hi), k == 0, (&ledger, k), c, &body) {
-            failed.store(true, Ordering::Relaxed);
+        let at = (&ledger, k);
+        match range(plain, framing, (lo, hi), at, c, &body) {
+            Ok(bound) => {
+                if !bounds.set(k as usize, bound) {
+                    wrong.store(true, Ordering::Relaxed);
+                }
+            }
+            Err(()) => failed.store(true, Ordering::Relaxed),
         }
     });
+    // Without a lead nothing was guessed: ranges disagree only over a file changed while read.
+    if framing.lead > 0 && wrong.load(Ordering::Relaxed) {
+        if let Some(bar) = progress {
+            bar.dec(counted.load(Ordering::Relaxed));
+        }
+        return false;
+    }
+    super::merge_parts(parts, ctx);
+    true
 }
 
-/// Parses the lines that start in `lo..hi` (all from `lo` for the first range), reading past
-/// `hi` to the end of the last one. Returns false when a read failed (and was rejected).
+/// What a range found.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Bound {
+    /// Not read yet.
+    Pending,
+    /// No record starts in it.
+    Empty,
+    /// Where its first record starts and where the record after its last one does (the end
+    /// of the file when none does).
+    Read(u64, u64),
+}
+
+/// The bounds of a file's ranges, checked pair by pair as they come in.
+struct Bounds(Mutex<Vec<Bound>>);
+
+impl Bounds {
+    /// Notes range `k`'s bound; false when it disagrees with a neighbour's.
+    fn set(&self, k: usize, bound: Bound) -> bool {
+        let Ok(mut b) = self.0.lock() else {
+            return false;
+        };
+        b[k] = bound;
+        // The nearest ranges before and after `k` in which records start.
+        let before = b[..k].iter().rev().find(|x| **x != Bound::Empty).copied();
+        let after = b[k + 1..].iter().find(|x| **x != Bound::Empty).copied();
+        let agree = |x: Option<Bound>, y: Option<Bound>| match (x, y) {
+            (Some(Bound::Read(_, end)), Some(Bound::Read(start, _))) => end == start,
+            _ => true,
+        };
+        match bound {
+            Bound::Read(..) => agree(before, Some(bound)) && agree(Some(bound), after),
+            _ => agree(before, after),
+        }
+    }
+}
+
+/// Parses the records that start in `lo..hi` (all from `lo` for the first range), reading
+/// past `hi` to the end of the last one. Fails when a read failed (and was rejected).
 fn range<S: Sink>(
     plain: &Plain<'_>,
+    framing: Framing,
     (lo, hi): (u64, u64),
-    first: bool,
     (ledger, seq): (&Arc<Ledger>, u64),
     c: &mut FileCtx<'_, S>,
     body: &impl Body<S>,
-) -> bool {
+) -> Result<Bound, ()> {
+    let first = seq == 0;
+    // From the byte before where the guess may start: a newline there means a record may
+    // start right after it.
+    let from = if first { lo } else { lo - framing.lead - 1 };
     // The whole range (and the line past it) is asked for at once: the reads a chunk at a
     // time then find it in memory, instead of waiting on the disk a chunk at a time when the
     // file is not cached (two workers reading at once look random to the kernel's read-ahead).
-    let ask = (hi - lo + ON as u64).try_into().ok();
-    let _ = rustix::fs::fadvise(plain.file, lo, ask, rustix::fs::Advice::WillNeed);
+    let ask = (hi - from + ON as u64).try_into().ok();
+    let _ = rustix::fs::fadvise(plain.file, from, ask, rustix::fs::Advice::WillNeed);
     let mut buf = take_buffer();
-    let mut ok = true;
-    from(Start::Seq(ledger.clone(), seq), c, |before, c| {
+    let mut result = Ok(Bound::Empty);
+    from_start(Start::Seq(ledger.clone(), seq), c, |before, c| {
+        let lines = before + if first { plain.lines } else { 0 };
         let mut r = Range {
             plain,
+            framing,
+            lo,
             hi,
             buf: &mut buf,
-            // From the byte before the range: a newline there means a line starts at `lo`.
-            next: if first { lo } else { lo - 1 },
+            next: from,
             len: 0,
-            lines: before,
+            lines,
         };
-        match r.parse(first, c, body) {
-            Ok(()) => {}
-            Err(e) => {
-                ok = false;
-                read_error_after(r.lines, &e, c);
-            }
-        }
+        result = r.parse(first, c, body).map_err(|e| {
+            read_error_after(r.lines, &e, c);
+        });
         r.lines - before
     });
     give_buffer(buf);
-    ok
+    result
 }
 
 /// A range being read a chunk at a time into the same buffer, so that the kernel's copy and
 /// the parse after it meet in the core's own cache.
 struct Range<'a> {
     plain: &'a Plain<'a>,
+    framing: Framing,
+    lo: u64,
     hi: u64,
     buf: &'a mut Vec<u8>,
     /// Where the next read starts.
@@ -161,18 +263,20 @@ impl Range<'_> {
         self.next - (self.len - i) as u64
     }
 
+    /// Parses the range's records; returns its bound.
     fn parse<S: Sink>(
         &mut self,
         first: bool,
         c: &mut FileCtx<'_, S>,
         body: &impl Body<S>,
-    ) -> io::Result<()> {
+    ) -> io::Result<Bound> {
         if !first {
-            // Up to the first line that starts in the range.
+            // Up to the first newline of the range (or of its lead), then, for CSV, record by
+            // record up to the first that starts in the range.
             loop {
                 let want = CHUNK.min((self.hi - self.next) as usize);
                 if want == 0 || !self.more(want)? {
-                    return Ok(());
+                    return Ok(Bound::Empty);
                 }
                 if let Some(p) = memchr(b'\n', &self.buf[..self.len]) {
                     self.drop_front(p + 1);
@@ -180,54 +284,98 @@ impl Range<'_> {
                 }
                 self.len = 0;
             }
+            let guess = (self.framing.after_newline)(&self.buf[..self.len]);
+            if guess > 0 {
+                self.drop_front(guess);
+            }
+            if !self.lead_in()? {
+                return Ok(Bound::Read(self.next, self.next));
+            }
         }
-        // `buf` starts at a line start, before `hi`.
+        let start = self.offset(0);
+        if start >= self.hi {
+            return Ok(Bound::Read(start, start));
+        }
+        // `buf` starts at a record's start, before `hi`.
         loop {
             if self.offset(0) >= self.hi {
-                return Ok(());
+                return Ok(Bound::Read(start, self.offset(0)));
             }
-            // The lines held that start in the range: up to the first newline at or past
-            // the range's last byte (the last of them), else up to the last newline held.
+            // The records held that start in the range: up to the first record end at or
+            // past the range's last byte (the last of them), else up to the last one held.
             let last = (self.hi - 1).saturating_sub(self.offset(0)) as usize;
+            let held = &self.buf[..self.len];
             let final_end = match last < self.len {
-                true => memchr(b'\n', &self.buf[last..self.len]).map(|p| last + p),
+                true => (self.framing.first_end)(held, last),
                 false => None,
             };
-            if let Some(e) = final_end.or_else(|| memrchr(b'\n', &self.buf[..self.len])) {
+            if let Some(e) = final_end.or_else(|| (self.framing.last_end)(held)) {
                 self.lines += body(&self.buf[..=e], self.lines, false, c);
                 self.drop_front(e + 1);
                 if last <= e {
-                    return Ok(());
+                    return Ok(Bound::Read(start, self.offset(0)));
                 }
                 continue;
             }
-            // No whole line held: read on, to the end of the range and then a little at a
-            // time past it, unless the line is already longer than a record may be.
+            // No whole record held: read on, to the end of the range and then a little at a
+            // time past it, unless the record is already longer than a record may be.
             if self.len >= BLOCK {
                 self.too_large(c)?;
                 continue;
             }
-            let want = if self.next < self.hi {
-                CHUNK.min((self.hi - self.next) as usize)
-            } else {
-                ON
-            }
-            .min(BLOCK - self.len);
-            if !self.more(want)? {
-                // The end of the file: its last line, without a newline.
+            if !self.more(self.want())? {
+                // The end of the file: its last record, without a newline.
                 if self.len > 0 {
                     self.lines += body(&self.buf[..self.len], self.lines, true, c);
                     self.len = 0;
                 }
-                return Ok(());
+                return Ok(Bound::Read(start, self.next));
             }
         }
+    }
+
+    /// Bytes to read next: a chunk up to the end of the range, then a little at a time.
+    fn want(&self) -> usize {
+        if self.next < self.hi {
+            CHUNK.min((self.hi - self.next) as usize)
+        } else {
+            ON
+        }
+        .min(BLOCK - self.len)
+    }
+
+    /// From a guessed record start in the lead, record by record (nothing parsed) up to the
+    /// first record that starts in the range; false when the file ends first.
+    fn lead_in(&mut self) -> io::Result<bool> {
+        while self.offset(0) < self.lo {
+            let target = (self.lo - 1 - self.offset(0)) as usize;
+            let held = &self.buf[..self.len];
+            let end = match target < self.len {
+                true => (self.framing.first_end)(held, target),
+                false => None,
+            };
+            if let Some(e) = end.or_else(|| (self.framing.last_end)(held)) {
+                self.drop_front(e + 1);
+            } else if self.len >= BLOCK {
+                // Longer than a record may be: the records parsed before it skip it.
+                self.skip_line()?;
+            } else if !self.more(self.want())? {
+                self.len = 0;
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     /// Rejects the line held, longer than a record may be, and drops it up to its newline.
     fn too_large<S: Sink>(&mut self, c: &mut FileCtx<'_, S>) -> io::Result<()> {
         c.reject_too_large(self.lines + 1, &self.buf[..self.len]);
         self.lines += 1;
+        self.skip_line()
+    }
+
+    /// Drops the line held up to its newline.
+    fn skip_line(&mut self) -> io::Result<()> {
         loop {
             self.len = 0;
             if !self.more(ON)? {

@@ -52,7 +52,9 @@ fn rows_split_as_the_csv_crate_splits_them() {
 
 #[test]
 fn blocks_end_at_newlines_outside_quotes() {
-    assert_eq!(last_unquoted_newline(b"a,b\nc,d\ne"), Some((7, 2)));
+    // The last line, `e`, says nothing of quotes and is not whole: the block ends before it.
+    assert_eq!(last_unquoted_newline(b"a,b\nc,d\ne"), Some((3, 1)));
+    assert_eq!(last_unquoted_newline(b"a,b\nc,d\n\"e"), Some((7, 2)));
     assert_eq!(last_unquoted_newline(b"a,\"b\nc\"\nd,\"e\nf"), Some((7, 2)));
     assert_eq!(
         last_unquoted_newline(b"a,\"x\"\"\ny\"\n\"p\nq"),
@@ -65,6 +67,29 @@ fn blocks_end_at_newlines_outside_quotes() {
     full.resize(MAX_RECORD_BYTES, b'x');
     assert_eq!(last_unquoted_newline(&full), Some((2, 1)));
     assert_eq!(last_unquoted_newline(b"abc"), None);
+    // A stray quote turns the count round: the newline inside the quoted field after it has
+    // even quotes before it, but the quote that closes that field says it is inside one.
+    let stray = b"x,\"oops\n\"m1\nm2\",y\nz,w\nq";
+    assert_eq!(last_unquoted_newline(stray), None);
+    let mut full = stray.to_vec();
+    full.resize(MAX_RECORD_BYTES, b'x');
+    assert_eq!(last_unquoted_newline(&full), Some((7, 1)));
+}
+
+#[test]
+fn the_quotes_after_a_newline_say_whether_it_is_inside_a_field() {
+    // Only opens (`"1` at a line's start, `,"a`): outside; only closes: inside; a doubled
+    // quote says nothing; quotes that could do either turn the answer round.
+    assert_eq!(after_newline(b"\"11/24/2026, 1:00 PM\",c1"), Some(false));
+    assert_eq!(after_newline(b"c1,\"a b\",x"), Some(false));
+    assert_eq!(after_newline(b"second line\",c1,400"), Some(true));
+    assert_eq!(after_newline(b"say \"\"hi\"\" twice\"\n"), Some(true));
+    assert_eq!(after_newline(b"a,\",\"b"), Some(true));
+    assert_eq!(after_newline(b"no quotes,at all\n"), None);
+    // Where the row after a newline starts: at once, or after the field's end.
+    assert_eq!(row_after_newline(b"\"11/24\",c1\n"), 0);
+    assert_eq!(row_after_newline(b"two\",c1\n\"11/24\",c2\n"), 8);
+    assert_eq!(row_after_newline(b"two\nthree\",c1\nx"), 14);
 }
 
 #[test]
