@@ -181,5 +181,6 @@ pub(super) fn read_ranges<S: Sink, M: Fn() -> S + Sync>(
         process_block(data, first, unterminated, Default::default(), c)
     };
     // Each newline ends a record: the ranges cannot disagree.
-    super::ranges::read(plain, progress, ctx, make, super::ranges::LINES, body);
+    let framing = (super::ranges::LINES, &Default::default());
+    super::ranges::read(plain, progress, ctx, make, framing, body);
 }

@@ -84,17 +84,17 @@ pub(super) struct Plain<'a> {
 
 /// Reads a plain file, its ranges parsed by `body` on every worker. Returns false, having
 /// merged nothing into `ctx`, when the ranges disagree on where records start (see
-/// [`Framing::lead`]): the file is then to be read in order.
+/// [`Framing::lead`]) or `body` sets `doubt`: the file is then to be read in order.
 pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     plain: &Plain<'_>,
     progress: Option<&ProgressBar>,
     ctx: &mut FileCtx<'_, S>,
     make: &M,
-    framing: Framing,
+    (framing, doubt): (Framing, &AtomicBool),
     body: impl Body<S>,
 ) -> bool {
     let (start, size) = (plain.start, plain.size);
-    // Range k holds the records that start in `los[k]..los[k + 1]` (the last, up to `size`).
+    // Range k holds the records that start in `lo(k)..lo(k + 1)` (the last, up to `size`).
     let lo = |k: u64| match k {
         0 => start,
         _ => start + k * RANGE + framing.lead,
@@ -118,16 +118,20 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         }
         let at = (&ledger, k);
         match range(plain, framing, (lo, hi), at, c, &body) {
+            // Without a lead nothing was guessed: ranges disagree only over a file changed
+            // while read, and what was read is kept.
             Ok(bound) => {
-                if !bounds.set(k as usize, bound) {
+                if !bounds.set(k as usize, bound) && framing.lead > 0 {
                     wrong.store(true, Ordering::Relaxed);
                 }
             }
             Err(()) => failed.store(true, Ordering::Relaxed),
         }
+        if doubt.load(Ordering::Relaxed) && framing.lead > 0 {
+            wrong.store(true, Ordering::Relaxed);
+        }
     });
-    // Without a lead nothing was guessed: ranges disagree only over a file changed while read.
-    if framing.lead > 0 && wrong.load(Ordering::Relaxed) {
+    if wrong.load(Ordering::Relaxed) {
         if let Some(bar) = progress {
             bar.dec(counted.load(Ordering::Relaxed));
         }

@@ -1239,6 +1239,41 @@ fn large_plain_csv_read_by_ranges_equals_the_same_rows_read_in_order() {
 }
 
 #[test]
+fn a_stray_quote_before_fields_over_lines_costs_the_same_rows_by_ranges_as_in_order() {
+    // A quote inside an unquoted field (`5"`, text to the csv crate) turns the quote count
+    // round until the next: between them, a newline inside a field over lines counts as
+    // outside quotes, and a piece cut there costs that row. In order the 4 MiB block holds
+    // both quotes and is cut after them; by ranges a 256 KiB piece would end between them.
+    // That is found (the piece's last row is open) and the file is read in order, as the
+    // gzipped copy is. (Found by review: by ranges a valid row was lost that the reading in
+    // order kept.)
+    let mut text =
+        "TimeGenerated [UTC],CorrelationId,ResultCode,ResultSubcode,ResultMessage\n".to_string();
+    let mut i = 0;
+    while text.len() < 12 << 20 {
+        i += 1;
+        let msg = match i {
+            // Two in one range, a piece end between them.
+            60_000 | 63_000 => "a 5\" screen".to_string(),
+            _ if i % 20 == 0 => format!("\"line one\nline two {i}\""),
+            _ => "msg".to_string(),
+        };
+        text.push_str(&format!(
+            "\"11/24/2026, {}:00:00.000 PM\",c{i},{},{},{msg}\n",
+            1 + i % 12,
+            [400, 500, 404][i % 3],
+            8500 + i % 50
+        ));
+    }
+    let (plain, _, _d) = read_text("stray.csv", text.as_bytes());
+    let (ordered, _, _d) = read_text("stray.csv.gz", &gzipped(text.as_bytes()));
+    assert!(ordered.rejects.is_empty());
+    let (got, want) = (outcome(&plain), outcome(&ordered));
+    assert_eq!((got.0.len(), got.1.len()), (want.0.len(), want.1.len()));
+    assert!(got == want);
+}
+
+#[test]
 fn csv_ranges_agree_when_guesses_come_right_and_are_dropped_when_they_do_not() {
     // The ranges themselves: each piece handed on starts at a row, and the pieces cover every
     // byte after the header once; a run of damaged rows over lines around a range's start
@@ -1275,7 +1310,15 @@ fn csv_ranges_agree_when_guesses_come_right_and_are_dropped_when_they_do_not() {
             parked: Default::default(),
         };
         let framing = super::csv::FRAMING;
-        let agreed = super::ranges::read(&plain, None, &mut ctx, &Collect::default, framing, body);
+        let doubt = Default::default();
+        let agreed = super::ranges::read(
+            &plain,
+            None,
+            &mut ctx,
+            &Collect::default,
+            (framing, &doubt),
+            body,
+        );
         assert_eq!(agreed, !dense);
         if !dense {
             // Every byte but the header and the line over the cap, whose reject is counted.
