@@ -374,7 +374,7 @@ fn rows<S: Sink>(
         }
         let lines = blocks::newlines(&b[p..p + used]);
         // The csv crate ends a quoted field left open at the end of its input without a word.
-        let open = p + used == b.len() && ends_inside_quotes(&b[p..], row.delim);
+        let open = p + used == b.len() && !quotes_balanced(&b[p..]);
         open_end |= open;
         if open || (lines > 1 && swallows_next_row(b, p, p + used, row, ctx)) {
             p = reject_unclosed(b, p, line, ctx);
@@ -512,30 +512,10 @@ fn swallows_next_row<S: Sink>(
 
 /// The one quote rule of this reader (RFC 4180): a `"` only opens or closes a quoted field, and
 /// `""` inside one is two of them, so text is outside quotes where the quotes before it are even
-/// in number. The block cut, the check for a row that took in the next one and the splitting of
-/// rows ([`quoted_end`]) follow it; where a row ends inside quotes, only a quote that starts a
-/// field opens one ([`ends_inside_quotes`]), as for the csv crate.
+/// in number. The block cut, the check for a row that took in the next one, the end of a file
+/// inside quotes and the splitting of rows ([`quoted_end`]) all follow it.
 fn quotes_balanced(b: &[u8]) -> bool {
     memchr::memchr_iter(b'"', b).count().is_multiple_of(2)
-}
-
-/// Whether the row `b` ends inside a quoted field: one that starts with a quote has none that
-/// closes it. (A quote inside a field that does not start with one is text, for the csv crate
-/// as for [`split_row`].)
-fn ends_inside_quotes(b: &[u8], delim: u8) -> bool {
-    let mut i = 0;
-    loop {
-        if b.get(i) == Some(&b'"') {
-            match quoted_end(b, i + 1) {
-                Some((close, _, _)) => i = close + 1,
-                None => return true,
-            }
-        }
-        match memchr::memchr2(delim, b'\n', &b[i..]) {
-            Some(k) if b[i + k] == delim => i += k + 1,
-            _ => return false,
-        }
-    }
 }
 
 /// The closing quote of a quoted field whose content starts at `b[from]`, past any `""`, with
