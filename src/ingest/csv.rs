@@ -363,6 +363,16 @@ fn rows<S: Sink>(
             line += 1;
             continue;
         }
+        // A row whose first line ends inside a quoted field, followed by a line that starts as
+        // it does, took in the next row: rejected as the csv crate's reading below would have
+        // it (see [`swallows_next_row`]), without that reading, which runs on to wherever the
+        // quotes pair up again (to the block's end when every row has an unclosed quote, and
+        // then again from the next line).
+        if line_ends_inside_quotes(b, p, row.delim) && next_line_starts_as(b, p, row.delim) {
+            p = reject_unclosed(b, p, line, ctx);
+            line += 1;
+            continue;
+        }
         let odd = odd.get_or_insert_with(|| OddRows::new(row.delim));
         let (read, mut used) = odd.read(&b[p..]);
         if used == 0 {
@@ -516,6 +526,38 @@ fn swallows_next_row<S: Sink>(
 /// inside quotes and the splitting of rows ([`quoted_end`]) all follow it.
 fn quotes_balanced(b: &[u8]) -> bool {
     memchr::memchr_iter(b'"', b).count().is_multiple_of(2)
+}
+
+/// Whether the physical line at `b[p]`, read as the csv crate reads a row, ends inside a quoted
+/// field: a quote that starts a field has no closing one on the line (a quote inside a field
+/// that does not start with one is text).
+fn line_ends_inside_quotes(b: &[u8], p: usize, delim: u8) -> bool {
+    let line = &b[p..line_end(b, p)];
+    let mut i = 0;
+    loop {
+        if line.get(i) == Some(&b'"') {
+            match quoted_end(line, i + 1) {
+                Some((close, 0, _)) => i = close + 1,
+                _ => return true,
+            }
+        }
+        match memchr::memchr2(delim, b'\n', &line[i..]) {
+            Some(k) if line[i + k] == delim => i += k + 1,
+            _ => return false,
+        }
+    }
+}
+
+/// Whether the line after the one at `b[p]` starts as that one does (its first bytes, the
+/// time) and has a delimiter: the first test of [`swallows_next_row`].
+fn next_line_starts_as(b: &[u8], p: usize, delim: u8) -> bool {
+    const START: usize = 6;
+    let second = line_end(b, p);
+    let next = &b[second..line_end(b, second)];
+    b.len() >= p + START
+        && second > p + START
+        && next.starts_with(&b[p..p + START])
+        && memchr::memchr(delim, next).is_some()
 }
 
 /// The closing quote of a quoted field whose content starts at `b[from]`, past any `""`, with

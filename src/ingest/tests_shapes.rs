@@ -1274,6 +1274,24 @@ fn a_stray_quote_before_fields_over_lines_costs_the_same_rows_by_ranges_as_in_or
 }
 
 #[test]
+fn rows_that_each_leave_a_quote_open_are_each_one_unclosed_reject() {
+    // Every row's last field opens a quote that never closes: each row takes in the next,
+    // and is rejected on its own line without reading on to where the quotes pair up again
+    // (that reading, from every row, made such a file quadratic: 2 MB took 43 s).
+    let n = 5000;
+    let mut text =
+        "TimeGenerated [UTC],CorrelationId,ResultCode,ResultSubcode,ResultMessage\n".to_string();
+    for _ in 0..n {
+        text.push_str("\"11/24/2026, 1:00:00.000 PM\",c,400,8536,\"a\n");
+    }
+    let (c, _, _d) = read_text("open.csv", text.as_bytes());
+    assert!(c.records.is_empty());
+    let lines: Vec<u64> = c.rejects.iter().map(|r| r.line).collect();
+    assert_eq!(lines, (2..=n as u64 + 1).collect::<Vec<_>>());
+    assert!(c.rejects.iter().all(|r| r.reason == Reason::UnclosedQuote));
+}
+
+#[test]
 fn csv_ranges_agree_when_guesses_come_right_and_are_dropped_when_they_do_not() {
     // The ranges themselves: each piece handed on starts at a row, and the pieces cover every
     // byte after the header once; a run of damaged rows over lines around a range's start
