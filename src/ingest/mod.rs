@@ -393,34 +393,25 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
             let format = settings
                 .input_format
                 .unwrap_or_else(|| detect(&prefix[bom..]));
+            let plain = ranges::Plain {
+                file: &file,
+                head: &prefix,
+                start: bom as u64,
+                size,
+                lines: 0,
+            };
             if format == InputFormat::Jsonl {
                 shape = shape_name(format);
                 json_dates(&prefix[bom..], &mut ctx);
-                let plain = ranges::Plain {
-                    file: &file,
-                    head: &prefix,
-                    start: bom as u64,
-                    size,
-                    lines: 0,
-                };
                 lines::read_ranges(&plain, progress, &mut ctx, make);
                 return Ok(());
             }
             // CSV by ranges after its header (read from the input, which the ranges count on
             // the progress bar), unless its lines end with a lone CR (see below).
-            let cr_only = memchr::memchr(b'\n', &prefix).is_none()
-                && memchr::memchr(b'\r', &prefix).is_some();
-            if format == InputFormat::Csv && !cr_only {
+            if format == InputFormat::Csv && !lone_cr(&prefix) {
                 shape = shape_name(format);
                 let mut rest = file.try_clone()?;
                 rest.seek(io::SeekFrom::Start(prefix.len() as u64))?;
-                let plain = ranges::Plain {
-                    file: &file,
-                    head: &prefix,
-                    start: bom as u64,
-                    size,
-                    lines: 0,
-                };
                 let input: Input = Box::new(Cursor::new(prefix[bom..].to_vec()).chain(rest));
                 return csv::read(input, &mut ctx, make, Some((&plain, progress)));
             }
@@ -446,8 +437,7 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         if format != InputFormat::Csv {
             json_dates(&prefix, &mut ctx);
         }
-        let cr_only =
-            memchr::memchr(b'\n', &prefix).is_none() && memchr::memchr(b'\r', &prefix).is_some();
+        let cr_only = lone_cr(&prefix);
         let whole: Input = Box::new(Cursor::new(prefix).chain(input));
         match format {
             InputFormat::Jsonl => lines::read(whole, &mut ctx, make),
@@ -474,6 +464,11 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         outside: ctx.counts.outside,
     };
     (report, ctx.warnings)
+}
+
+/// Whether a file's first bytes end lines with a lone CR (Excel's "CSV (Macintosh)"): no LF, a CR.
+fn lone_cr(prefix: &[u8]) -> bool {
+    memchr::memchr(b'\n', prefix).is_none() && memchr::memchr(b'\r', prefix).is_some()
 }
 
 /// Reads every input into sinks made by `make`, in parallel, and merges them into one.
