@@ -39,6 +39,7 @@ impl<'a> Val<'a> {
     }
 
     /// Absent, null, or one of the spellings exports use for null.
+    #[inline(always)]
     pub fn is_nullish(&self) -> bool {
         match self {
             Val::Missing | Val::Null => true,
@@ -360,6 +361,7 @@ impl<'a> Raw<'a> {
     }
 
     /// Sets a field unless an earlier (outer) value is already there.
+    #[inline(always)]
     pub fn set(&mut self, f: Field, v: Val<'a>) {
         let slot = &mut self.vals[f as usize];
         if matches!(v, Val::Missing) {
@@ -375,6 +377,7 @@ impl<'a> Raw<'a> {
     /// and [`Self::fill_from`] the deeper ones gives: the shallowest value that is not nullish
     /// wins (the first at its level), and a nullish value only stands at level 0. `levels`
     /// holds the level each field was set from, `u8::MAX` for none.
+    #[inline(always)]
     pub fn set_at(&mut self, f: Field, v: Val<'a>, level: u8, levels: &mut Levels) {
         if matches!(v, Val::Missing) {
             return;

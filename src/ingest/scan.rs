@@ -365,6 +365,7 @@ impl<'a> Scanner<'a, '_> {
     }
 
     /// A wanted value, as the serde visitors read it.
+    #[inline(always)]
     fn value(&mut self, depth: usize) -> Option<Val<'a>> {
         match self.peek()? {
             b'"' => {
