@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::borrow::Cow;
 
 use csv::{ByteRecord, ReaderBuilder};
+use foldhash::HashMap;
 use indicatif::ProgressBar;
 
 use super::blocks::{self, Blocks, Piece};
@@ -340,6 +341,9 @@ fn rows<S: Sink>(
     // The physical line of b[p].
     let mut line = first_line + 1;
     let mut open_end = false;
+    // What the last reading over lines found, for the rows inside it; quote counts so far.
+    let mut spanned: Option<Spanned> = None;
+    let mut parity = Parity::default();
     while p < b.len() {
         if let Some((next, lines)) = text.and_then(|t| split_row(t, p, row.delim, &mut fields)) {
             if lines > 1 && swallows_next_row(b, p, next, row, ctx) {
@@ -363,15 +367,24 @@ fn rows<S: Sink>(
             line += 1;
             continue;
         }
-        // A row whose first line ends inside a quoted field, followed by a line that starts as
-        // it does, took in the next row: rejected as the csv crate's reading below would have
-        // it (see [`swallows_next_row`]), without that reading, which runs on to wherever the
-        // quotes pair up again (to the block's end when every row has an unclosed quote, and
-        // then again from the next line).
-        if line_ends_inside_quotes(b, p, row.delim) && next_line_starts_as(b, p, row.delim) {
-            p = reject_unclosed(b, p, line, ctx);
-            line += 1;
-            continue;
+        // The lines of the block before b[p].
+        let before = line - first_line - 1;
+        // A row whose first line ends inside a quoted field, inside a row read before over
+        // lines, reads on to where that one ended: rejected or not as the reading below would
+        // have it, without that reading (which, from every row of a run of rows that each leave
+        // a quote open, made such a file quadratic).
+        if let Some(s) = spanned
+            .as_mut()
+            .filter(|s| s.holds_the_next_line_of(b, p, row.delim))
+        {
+            let lines = s.lines_to_end - before;
+            let open = s.end == b.len() && !parity.rest_balanced(b, p);
+            if open || (lines > 1 && s.swallows_next_row(b, p, row, ctx)) {
+                open_end |= open;
+                p = reject_unclosed(b, p, line, ctx);
+                line += 1;
+                continue;
+            }
         }
         let odd = odd.get_or_insert_with(|| OddRows::new(row.delim));
         let (read, mut used) = odd.read(&b[p..]);
@@ -383,8 +396,11 @@ fn rows<S: Sink>(
             used += 1;
         }
         let lines = blocks::newlines(&b[p..p + used]);
+        if line_end(b, p) < p + used {
+            spanned = Some(Spanned::new(line_end(b, p), p + used, before + lines));
+        }
         // The csv crate ends a quoted field left open at the end of its input without a word.
-        let open = p + used == b.len() && !quotes_balanced(&b[p..]);
+        let open = p + used == b.len() && !parity.rest_balanced(b, p);
         open_end |= open;
         if open || (lines > 1 && swallows_next_row(b, p, p + used, row, ctx)) {
             p = reject_unclosed(b, p, line, ctx);
@@ -458,6 +474,101 @@ impl OddRows {
     }
 }
 
+/// The first bytes of a row (its time, `"11/24/`) that a later line starting with them shows
+/// to be the next row ([`swallows_next_row`]).
+const ROW_START: usize = 6;
+
+/// A row read by the csv crate's reader over lines, kept for the rows after it: the record
+/// that started before `lo` ran on inside a quoted field past every newline before `end`, so
+/// the reader is inside a quoted field at the start of every line in `lo..end`. A row whose
+/// first line ends inside a quoted field, and whose second line starts there, reads on to
+/// `end` as well: the reader is in the same state at the same byte.
+struct Spanned {
+    /// The start of the second line of the row read.
+    lo: usize,
+    end: usize,
+    /// The newlines of the block before `end`.
+    lines_to_end: u64,
+    /// The lines starting in `lo..end` that have a delimiter, by their first bytes, made at
+    /// the first use: where [`swallows_next_row`] looks for a line that starts as the row.
+    starts: Option<HashMap<[u8; ROW_START], Vec<usize>>>,
+}
+
+impl Spanned {
+    fn new(lo: usize, end: usize, lines_to_end: u64) -> Spanned {
+        Spanned {
+            lo,
+            end,
+            lines_to_end,
+            starts: None,
+        }
+    }
+
+    /// Whether the row at `b[p]` reads on to `end`: its first line ends inside a quoted field
+    /// and its second line starts in `lo..end`.
+    fn holds_the_next_line_of(&self, b: &[u8], p: usize, delim: u8) -> bool {
+        (self.lo..self.end).contains(&line_end(b, p)) && line_ends_inside_quotes(b, p, delim)
+    }
+
+    /// [`swallows_next_row`] for the row at `b[p]` that reads on to `end`, its lines that start
+    /// as the row does looked up rather than read.
+    fn swallows_next_row<S: Sink>(
+        &mut self,
+        b: &[u8],
+        p: usize,
+        row: &Row<'_>,
+        ctx: &FileCtx<'_, S>,
+    ) -> bool {
+        let second = line_end(b, p);
+        if let Some(start) = b.get(p..p + ROW_START) {
+            let (lo, end, delim) = (self.lo, self.end, row.delim);
+            let starts = self.starts.get_or_insert_with(|| {
+                let mut starts: HashMap<[u8; ROW_START], Vec<usize>> = HashMap::default();
+                let mut q = lo;
+                while q < end.min(b.len()) {
+                    let l = &b[q..line_end(b, q)];
+                    if let Some(key) = l.get(..ROW_START) {
+                        if memchr::memchr(delim, l).is_some() {
+                            let key = key.try_into().expect("ROW_START bytes");
+                            starts.entry(key).or_default().push(q);
+                        }
+                    }
+                    q = line_end(b, q);
+                }
+                starts
+            });
+            let key: [u8; ROW_START] = start.try_into().expect("ROW_START bytes");
+            if starts
+                .get(&key)
+                .is_some_and(|qs| qs.last().is_some_and(|&q| q >= second))
+            {
+                return true;
+            }
+        }
+        second_line_is_a_record(b, p, row, ctx)
+    }
+}
+
+/// The parity of the quotes in a block before a row, counted on as the rows move forward, so
+/// that whether the quotes from a row to the block's end pair up costs a count of the bytes
+/// since the last row, not of the rest of the block.
+#[derive(Default)]
+struct Parity {
+    at: usize,
+    odd_before: bool,
+    odd_in_all: Option<bool>,
+}
+
+impl Parity {
+    /// Whether the quotes of `b[p..]` are even in number; `p` never goes back.
+    fn rest_balanced(&mut self, b: &[u8], p: usize) -> bool {
+        self.odd_before ^= !quotes_balanced(&b[self.at..p]);
+        self.at = p;
+        let odd_in_all = *self.odd_in_all.get_or_insert_with(|| !quotes_balanced(b));
+        odd_in_all == self.odd_before
+    }
+}
+
 /// Where the physical line starting at `b[p]` ends: after its newline, or at the end of `b`.
 fn line_end(b: &[u8], p: usize) -> usize {
     memchr::memchr(b'\n', &b[p..]).map_or(b.len(), |n| p + n + 1)
@@ -476,14 +587,11 @@ fn swallows_next_row<S: Sink>(
     row: &Row<'_>,
     ctx: &FileCtx<'_, S>,
 ) -> bool {
-    let second = line_end(b, p);
-    let next = &b[second..line_end(b, second)];
     // A line of it that starts as this row does (its time, `"11/24/`) is the next row, even
     // when it has fewer fields on that line or unbalanced quotes (its own message spans lines).
-    const START: usize = 6;
-    if b.len() >= p + START {
-        let start = &b[p..p + START];
-        let mut q = second;
+    if b.len() >= p + ROW_START {
+        let start = &b[p..p + ROW_START];
+        let mut q = line_end(b, p);
         while q < end.min(b.len()) {
             let l = &b[q..line_end(b, q)];
             if l.starts_with(start) && memchr::memchr(row.delim, l).is_some() {
@@ -492,6 +600,19 @@ fn swallows_next_row<S: Sink>(
             q = line_end(b, q);
         }
     }
+    second_line_is_a_record(b, p, row, ctx)
+}
+
+/// The second test of [`swallows_next_row`]: the second line of the row at `b[p]` is, on its
+/// own, a whole row of the file's width (quotes balanced) that reads as a record.
+fn second_line_is_a_record<S: Sink>(
+    b: &[u8],
+    p: usize,
+    row: &Row<'_>,
+    ctx: &FileCtx<'_, S>,
+) -> bool {
+    let second = line_end(b, p);
+    let next = &b[second..line_end(b, second)];
     // Cheap checks first: at least a comma per column, an even number of quotes.
     if memchr::memchr_iter(row.delim, next).count() + 1 < row.width || !quotes_balanced(next) {
         return false;
@@ -530,7 +651,7 @@ fn quotes_balanced(b: &[u8]) -> bool {
 
 /// Whether the physical line at `b[p]`, read as the csv crate reads a row, ends inside a quoted
 /// field: a quote that starts a field has no closing one on the line (a quote inside a field
-/// that does not start with one is text).
+/// that does not start with one is text, and a CR outside quotes, lone or not, ends the row).
 fn line_ends_inside_quotes(b: &[u8], p: usize, delim: u8) -> bool {
     let line = &b[p..line_end(b, p)];
     let mut i = 0;
@@ -541,23 +662,11 @@ fn line_ends_inside_quotes(b: &[u8], p: usize, delim: u8) -> bool {
                 _ => return true,
             }
         }
-        match memchr::memchr2(delim, b'\n', &line[i..]) {
+        match memchr::memchr3(delim, b'\n', b'\r', &line[i..]) {
             Some(k) if line[i + k] == delim => i += k + 1,
             _ => return false,
         }
     }
-}
-
-/// Whether the line after the one at `b[p]` starts as that one does (its first bytes, the
-/// time) and has a delimiter: the first test of [`swallows_next_row`].
-fn next_line_starts_as(b: &[u8], p: usize, delim: u8) -> bool {
-    const START: usize = 6;
-    let second = line_end(b, p);
-    let next = &b[second..line_end(b, second)];
-    b.len() >= p + START
-        && second > p + START
-        && next.starts_with(&b[p..p + START])
-        && memchr::memchr(delim, next).is_some()
 }
 
 /// The closing quote of a quoted field whose content starts at `b[from]`, past any `""`, with

@@ -1292,6 +1292,113 @@ fn rows_that_each_leave_a_quote_open_are_each_one_unclosed_reject() {
 }
 
 #[test]
+fn rows_that_leave_a_quote_open_among_other_lines_are_each_one_unclosed_reject() {
+    // The same rows each followed by a blank line, or by a row that starts otherwise: the
+    // reading over lines from the first row is kept for the rows inside it, so each row is
+    // rejected on its own line without reading on to the block's end again.
+    let n = 3000;
+    let header = "TimeGenerated [UTC],CorrelationId,ResultCode,ResultSubcode,ResultMessage\n";
+    let open = "\"11/24/2026, 1:00:00.000 PM\",c,400,8536,\"a\n";
+    for (after, step) in [("\n", 2), ("2026-11-24T01:00:00Z,c,200,0,ok\n", 2)] {
+        let mut text = header.to_string();
+        for _ in 0..n {
+            text.push_str(open);
+            text.push_str(after);
+        }
+        let (c, _, _d) = read_text("open.csv", text.as_bytes());
+        let unclosed: Vec<u64> = c
+            .rejects
+            .iter()
+            .filter(|r| r.reason == Reason::UnclosedQuote)
+            .map(|r| r.line)
+            .collect();
+        assert_eq!(
+            unclosed,
+            (0..n as u64).map(|k| 2 + k * step).collect::<Vec<_>>()
+        );
+        // The rows between are read whole, or are blank; none is lost to a reject.
+        let blank = after == "\n";
+        assert_eq!(c.records.len(), if blank { 0 } else { n }, "{after:?}");
+        assert_eq!(c.rejects.len(), n, "{after:?}");
+    }
+}
+
+#[test]
+fn a_row_inside_an_earlier_reading_over_lines_is_kept_when_its_field_closes() {
+    // Rows left to the csv crate's reader (a Latin-1 byte in the block). The second row leaves
+    // a quote open and is rejected: the third starts as it does. Read from the second row, the
+    // reader is inside a quoted field at the start of the third row's second line, as it is
+    // when read from the third row: that row ends where the reading from the second ended,
+    // and as its field closes there it is a record, not a reject.
+    let text = b"TimeGenerated [UTC],CorrelationId,ResultCode,ResultSubcode,ResultMessage\n\
+        \"11/24/2026, 1:00:00.000 AM\",caf\xe9,200,0,ok\n\
+        \"11/24/2026, 1:00:00.000 PM\",c,400,8536,\"a\n\
+        \"11/24/2026, 1:01:00.000 PM\",\"x\",400,8536,\"b\n\
+        tail\"\n";
+    let (c, _, _d) = read_text("kept.csv", text);
+    let records: Vec<_> = c
+        .records
+        .iter()
+        .map(|r| (r.code, r.subcode, &*r.message))
+        .collect();
+    assert_eq!(
+        records,
+        [(200, Some(0), "ok"), (400, Some(8536), "b\ntail")]
+    );
+    let rejects: Vec<_> = c.rejects.iter().map(|r| (r.line, r.reason)).collect();
+    assert_eq!(rejects, [(3, Reason::UnclosedQuote)]);
+    // The same with the file ending on the third row's second line, no newline after it: that
+    // row holds one newline, so a line that starts as it does is not a row it took in; its
+    // field closes at that line's start and the rest of the line makes six fields.
+    let text = b"TimeGenerated [UTC],CorrelationId,ResultCode,ResultSubcode,ResultMessage\n\
+        \"11/24/2026, 1:00:00.000 AM\",caf\xe9,200,0,ok\n\
+        \"11/24/2026, 1:00:00.000 PM\",c,400,8536,\"a\n\
+        \"11/24/2026, 1:01:00.000 PM\",\"x\",400,8536,\"b\n\
+        \"11/24/2026, 1:02 tail";
+    let (c, _, _d) = read_text("kept.csv", text);
+    assert_eq!(c.records.len(), 1);
+    let rejects: Vec<_> = c.rejects.iter().map(|r| (r.line, r.reason)).collect();
+    assert_eq!(
+        rejects,
+        [(3, Reason::UnclosedQuote), (4, Reason::FieldCount)]
+    );
+}
+
+#[test]
+fn a_row_over_lines_at_the_files_end_is_read_as_the_csv_crate_reads_it() {
+    // Found by review: rows that the splitter leaves to the csv crate's reader (here, a Latin-1
+    // byte in the block) kept a last row over two lines with no final newline; a shortcut for
+    // rows that leave a quote open rejected both of its lines.
+    let text = b"TimeGenerated [UTC],CorrelationId,ResultCode,ResultSubcode,ResultMessage\n\
+        2026/11/24 1:00:00.000,caf\xe9,200,0,ok\n\
+        2026/11/24 1:01:00.000,c,400,8536,\"retry at\n\
+        2026/11/24 1:02, failed\"";
+    let (c, _, _d) = read_text("eof.csv", text);
+    let codes: Vec<_> = c.records.iter().map(|r| (r.code, r.subcode)).collect();
+    assert_eq!(codes, [(200, Some(0)), (400, Some(8536))]);
+    assert!(c.rejects.is_empty(), "{:?}", c.rejects);
+    // A lone CR ends a row for the csv crate: the row ends before the quote that opens a field,
+    // and that field, on its own, is the unclosed one.
+    let text = "TimeGenerated [UTC],CorrelationId,ResultCode,ResultSubcode,ResultMessage\n\
+        \"11/24/2026, 1:00:00.000 PM\",c,400\r,\"open\n\
+        \"11/24/2026, 1:01:00.000 PM\",c,400,8536,msg\n\
+        \"11/24/2026, 1:02:00.000 PM\",c,500,8500,ok\n";
+    let (c, _, _d) = read_text("cr.csv", text.as_bytes());
+    let rejects: Vec<_> = c
+        .rejects
+        .iter()
+        .map(|r| (r.line, r.reason, r.excerpt.as_str()))
+        .collect();
+    assert_eq!(
+        rejects,
+        [
+            (2, Reason::FieldCount, "11/24/2026, 1:00:00.000 PM,c,400"),
+            (2, Reason::UnclosedQuote, ",\"open")
+        ]
+    );
+}
+
+#[test]
 fn csv_ranges_agree_when_guesses_come_right_and_are_dropped_when_they_do_not() {
     // The ranges themselves: each piece handed on starts at a row, and the pieces cover every
     // byte after the header once; a run of damaged rows over lines around a range's start
