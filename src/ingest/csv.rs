@@ -505,9 +505,14 @@ impl Spanned {
     }
 
     /// Whether the row at `b[p]` reads on to `end`: its first line ends inside a quoted field
-    /// and its second line starts in `lo..end`.
+    /// and its second line starts in `lo..end`. The reader passes over a CR where a row
+    /// starts (as over an empty line), and so does this.
     fn holds_the_next_line_of(&self, b: &[u8], p: usize, delim: u8) -> bool {
-        (self.lo..self.end).contains(&line_end(b, p)) && line_ends_inside_quotes(b, p, delim)
+        let mut from = p;
+        while b.get(from) == Some(&b'\r') && b.get(from + 1) != Some(&b'\n') {
+            from += 1;
+        }
+        (self.lo..self.end).contains(&line_end(b, p)) && line_ends_inside_quotes(b, from, delim)
     }
 
     /// [`swallows_next_row`] for the row at `b[p]` that reads on to `end`, its lines that start
