@@ -43,29 +43,18 @@ pub fn record<'a>(line: &'a [u8], raw: &mut Raw<'a>, layout: &mut Layout) -> boo
     whole.is_some()
 }
 
-/// Text checked once for what JSON strings must not hold, so that many values in it can be
-/// scanned: valid UTF-8, and no control characters but tabs and line ends.
+/// Text checked once to be valid UTF-8, so that many values in it can be scanned. Control
+/// characters are found where they matter: in strings, by the search for each string's end
+/// ([`string_stop`]); outside strings, only JSON's whitespace is passed over, so any other is
+/// a byte out of place.
 pub struct Checked<'a> {
     text: &'a str,
-    /// It has tabs or line ends (pretty-printed): each string is checked for them.
-    controls: bool,
 }
 
 impl<'a> Checked<'a> {
     pub fn new(b: &'a [u8]) -> Option<Checked<'a>> {
-        // Branch-free passes the compiler turns into SIMD; the second only for text with
-        // control characters at all.
-        let controls = b.iter().copied().min()? < 0x20;
-        if controls
-            && b.iter().fold(false, |bad, &c| {
-                bad | ((c < 0x20) & (c != b'\t') & (c != b'\n') & (c != b'\r'))
-            })
-        {
-            return None;
-        }
         Some(Checked {
             text: simdutf8::basic::from_utf8(b).ok()?,
-            controls,
         })
     }
 
@@ -74,7 +63,6 @@ impl<'a> Checked<'a> {
             text: self.text,
             b: self.text.as_bytes(),
             i,
-            controls: self.controls,
             layout,
             levels: NO_LEVELS,
         }
@@ -93,60 +81,84 @@ impl<'a> Checked<'a> {
     }
 }
 
-/// Whether `b` holds a control character, which JSON strings must not.
-fn has_control(b: &[u8]) -> bool {
-    b.iter().fold(false, |any, &c| any | (c < 0x20))
+/// Position of the first `"` or `\\` in `b` (where a string's content stops, for the
+/// structure walker).
+pub(super) fn quote_or_backslash(b: &[u8]) -> Option<usize> {
+    stop::<false>(b)
 }
 
-/// Position of the first `"` or `\\` in `b`, sixteen bytes at a time with SSE2 (baseline on
-/// x86_64): one compare per byte value, a mask of the matches, its lowest bit.
+/// Position of the first `"`, `\\` or control character (below 0x20, which JSON strings must
+/// not hold) in `b`: where the plain content of a string the scanner reads stops.
+pub(super) fn string_stop(b: &[u8]) -> Option<usize> {
+    stop::<true>(b)
+}
+
+/// Position of the first `"` or `\\` (and control character, with `CONTROLS`) in `b`,
+/// sixteen bytes at a time with SSE2 (baseline on x86_64): one compare per byte value (an
+/// unsigned minimum for the controls), a mask of the matches, its lowest bit.
 #[cfg(target_arch = "x86_64")]
-pub(super) fn quote_or_backslash(b: &[u8]) -> Option<usize> {
+fn stop<const CONTROLS: bool>(b: &[u8]) -> Option<usize> {
     use safe_arch::{
-        bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
+        bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, min_u8_m128i, move_mask_i8_m128i,
         set_splat_i8_m128i,
     };
     let quote = set_splat_i8_m128i(b'"' as i8);
     let backslash = set_splat_i8_m128i(b'\\' as i8);
+    let below_space = set_splat_i8_m128i(0x1f);
     let mut chunks = b.chunks_exact(16);
     let mut i = 0;
     for chunk in &mut chunks {
         let v = load_unaligned_m128i(chunk.try_into().expect("16 bytes"));
-        let hits = bitor_m128i(
+        let mut hits = bitor_m128i(
             cmp_eq_mask_i8_m128i(v, quote),
             cmp_eq_mask_i8_m128i(v, backslash),
         );
+        if CONTROLS {
+            // A byte is at most 0x1f exactly when the unsigned minimum leaves it as it is.
+            hits = bitor_m128i(hits, cmp_eq_mask_i8_m128i(min_u8_m128i(v, below_space), v));
+        }
         let mask = move_mask_i8_m128i(hits);
         if mask != 0 {
             return Some(i + mask.trailing_zeros() as usize);
         }
         i += 16;
     }
-    quote_or_backslash_scalar(chunks.remainder()).map(|p| i + p)
+    stop_scalar::<CONTROLS>(chunks.remainder()).map(|p| i + p)
 }
 
 /// The same on other targets.
 #[cfg(not(target_arch = "x86_64"))]
-pub(super) fn quote_or_backslash(b: &[u8]) -> Option<usize> {
-    quote_or_backslash_scalar(b)
+fn stop<const CONTROLS: bool>(b: &[u8]) -> Option<usize> {
+    stop_scalar::<CONTROLS>(b)
 }
 
-/// Position of the first `"` or `\\` in `b`. Keys and most values are short: the first 16
-/// bytes are looked at eight at a time in registers, longer strings go to memchr's SIMD search.
-pub(super) fn quote_or_backslash_scalar(b: &[u8]) -> Option<usize> {
+/// The same eight bytes at a time in registers. Keys and most values are short: without
+/// controls, strings longer than 16 bytes go to memchr's SIMD search.
+pub(super) fn stop_scalar<const CONTROLS: bool>(b: &[u8]) -> Option<usize> {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     let mut i = 0;
-    while i < 16 && i + 8 <= b.len() {
+    while (CONTROLS || i < 16) && i + 8 <= b.len() {
         let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
         let q = w ^ (LO * u64::from(b'"'));
         let s = w ^ (LO * u64::from(b'\\'));
-        // A zero byte of q or s is a match; the lowest flagged byte is always a true one.
-        let z = ((q.wrapping_sub(LO) & !q) | (s.wrapping_sub(LO) & !s)) & HI;
+        // A zero byte of q or s is a match, as is a byte below 0x20 (borrowing from a byte
+        // that is not below 0x80); the lowest flagged byte is always a true one.
+        let mut z = (q.wrapping_sub(LO) & !q) | (s.wrapping_sub(LO) & !s);
+        if CONTROLS {
+            z |= w.wrapping_sub(LO * 0x20) & !w;
+        }
+        let z = z & HI;
         if z != 0 {
             return Some(i + (z.trailing_zeros() / 8) as usize);
         }
         i += 8;
+    }
+    if CONTROLS {
+        return b[i..]
+            .iter()
+            .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+            .map(|p| i + p);
     }
     memchr2(b'"', b'\\', &b[i..]).map(|p| i + p)
 }
@@ -185,8 +197,6 @@ struct Scanner<'a, 'l> {
     text: &'a str,
     b: &'a [u8],
     i: usize,
-    /// The text has tabs, newlines or carriage returns: strings must be checked for them.
-    controls: bool,
     layout: &'l mut Layout,
     /// The nesting level each field of the record was read from.
     levels: Levels,
@@ -222,8 +232,8 @@ impl<'a> Scanner<'a, '_> {
     /// The rest of a string without escapes, after its opening quote; `None` at a backslash.
     fn plain_str(&mut self) -> Option<&'a str> {
         let start = self.i;
-        let n = quote_or_backslash(&self.b[start..])?;
-        if self.b[start + n] != b'"' || self.controls && has_control(&self.b[start..start + n]) {
+        let n = string_stop(&self.b[start..])?;
+        if self.b[start + n] != b'"' {
             return None;
         }
         self.i = start + n + 1;
@@ -234,9 +244,8 @@ impl<'a> Scanner<'a, '_> {
     /// Skips the rest of a string after its opening quote, checking its escapes.
     fn skip_str(&mut self) -> Option<()> {
         loop {
-            let n = quote_or_backslash(&self.b[self.i..])?;
-            let at = self.i + n;
-            if self.controls && has_control(&self.b[self.i..at]) {
+            let at = self.i + string_stop(&self.b[self.i..])?;
+            if self.b[at] < 0x20 {
                 return None;
             }
             if self.b[at] == b'"' {

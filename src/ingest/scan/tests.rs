@@ -104,9 +104,51 @@ fn leaves_the_unusual_to_serde() {
 }
 
 #[test]
+fn control_characters_in_strings_are_left_to_serde_and_whitespace_outside_them_is_read() {
+    // Found where each string's end is searched: in a skipped value (followed by a byte that
+    // would make an escape of a backslash), a wanted value and a key. Outside strings, tab, LF
+    // and CR are JSON's whitespace; any other control character is a byte out of place.
+    for c in 0u8..0x20 {
+        let c = char::from(c);
+        for line in [
+            format!("{{\"a\":\"x{c}n\",\"time\":\"t\"}}"),
+            format!("{{\"time\":\"t{c}\"}}"),
+            format!("{{\"a{c}\":1,\"time\":\"t\"}}"),
+        ] {
+            assert!(fast(line.as_bytes()).is_none(), "{line:?}");
+        }
+        let outside = format!("{{\"a\":1{c},\"time\":\"t\"}}");
+        if matches!(c, '\t' | '\n' | '\r') {
+            assert!(agrees(outside.as_bytes()), "{outside:?}");
+        } else {
+            assert!(fast(outside.as_bytes()).is_none(), "{outside:?}");
+        }
+    }
+}
+
+#[test]
 fn finds_the_first_quote_or_backslash() {
-    // The search of this target (SSE2 on x86_64) and the scalar one of other targets.
-    for find in [quote_or_backslash, quote_or_backslash_scalar] {
+    // The search of this target (SSE2 on x86_64) and the scalar one of other targets, with and
+    // without control characters.
+    type Find = fn(&[u8]) -> Option<usize>;
+    let finds: [(Find, bool); 4] = [
+        (quote_or_backslash, false),
+        (stop_scalar::<false>, false),
+        (string_stop, true),
+        (stop_scalar::<true>, true),
+    ];
+    for (find, controls) in finds {
+        // Every control character is found where they count, and is text where they do not;
+        // a byte just above them (space, DEL, bytes of multi-byte characters) never is.
+        for c in (0u8..0x20).chain([b' ', 0x7f, 0x80, 0xa0, 0xff]) {
+            for len in [0, 7, 8, 15, 16, 17, 31, 40] {
+                let mut b = vec![b'a'; len];
+                b.push(c);
+                b.extend_from_slice(b"xyz\"");
+                let want = if controls && c < 0x20 { len } else { len + 4 };
+                assert_eq!(find(&b), Some(want), "{c:#x} at {len}");
+            }
+        }
         // Fillers next to the two bytes in value, and a multi-byte character, at every place
         // of three 16-byte chunks and the tail after them.
         for filler in [b'a', b'!', b'#', b'[', b']', 0xc3, 0xa2, 0xdc] {
@@ -121,8 +163,10 @@ fn finds_the_first_quote_or_backslash() {
                 assert_eq!(find(&vec![filler; len]), None);
             }
         }
-        // A byte just below the quote in value must not be taken for it.
-        assert_eq!(find(b"\x21\x21\x01\x00\x00\x00\x00\x00\""), Some(8));
+        // A byte just below the quote in value must not be taken for it (the bytes below it
+        // are control characters, found first where they count).
+        let want = if controls { 2 } else { 8 };
+        assert_eq!(find(b"\x21\x21\x01\x00\x00\x00\x00\x00\""), Some(want));
     }
 }
 
