@@ -396,8 +396,9 @@ fn rows<S: Sink>(
             used += 1;
         }
         let lines = blocks::newlines(&b[p..p + used]);
-        if line_end(b, p) < p + used {
-            spanned = Some(Spanned::new(line_end(b, p), p + used, before + lines));
+        let second = line_end(b, p);
+        if second < p + used {
+            spanned = Some(Spanned::new(second, p + used, before + lines));
         }
         // The csv crate ends a quoted field left open at the end of its input without a word.
         let open = p + used == b.len() && !parity.rest_balanced(b, p);
@@ -529,16 +530,11 @@ impl Spanned {
             let (lo, end, delim) = (self.lo, self.end, row.delim);
             let starts = self.starts.get_or_insert_with(|| {
                 let mut starts: HashMap<[u8; ROW_START], Vec<usize>> = HashMap::default();
-                let mut q = lo;
-                while q < end.min(b.len()) {
-                    let l = &b[q..line_end(b, q)];
+                for (q, l) in lines_with_delim(b, lo, end, delim) {
                     if let Some(key) = l.get(..ROW_START) {
-                        if memchr::memchr(delim, l).is_some() {
-                            let key = key.try_into().expect("ROW_START bytes");
-                            starts.entry(key).or_default().push(q);
-                        }
+                        let key = key.try_into().expect("ROW_START bytes");
+                        starts.entry(key).or_default().push(q);
                     }
-                    q = line_end(b, q);
                 }
                 starts
             });
@@ -594,18 +590,34 @@ fn swallows_next_row<S: Sink>(
 ) -> bool {
     // A line of it that starts as this row does (its time, `"11/24/`) is the next row, even
     // when it has fewer fields on that line or unbalanced quotes (its own message spans lines).
-    if b.len() >= p + ROW_START {
-        let start = &b[p..p + ROW_START];
-        let mut q = line_end(b, p);
-        while q < end.min(b.len()) {
-            let l = &b[q..line_end(b, q)];
-            if l.starts_with(start) && memchr::memchr(row.delim, l).is_some() {
-                return true;
-            }
-            q = line_end(b, q);
+    if let Some(start) = b.get(p..p + ROW_START) {
+        if lines_with_delim(b, line_end(b, p), end, row.delim).any(|(_, l)| l.starts_with(start)) {
+            return true;
         }
     }
     second_line_is_a_record(b, p, row, ctx)
+}
+
+/// The lines of `b` that start in `from..end` and have a delimiter, with where each starts:
+/// where [`swallows_next_row`] looks for a line that starts as its row does.
+fn lines_with_delim(
+    b: &[u8],
+    from: usize,
+    end: usize,
+    delim: u8,
+) -> impl Iterator<Item = (usize, &[u8])> {
+    let mut q = from;
+    std::iter::from_fn(move || {
+        while q < end.min(b.len()) {
+            let at = q;
+            q = line_end(b, at);
+            let l = &b[at..q];
+            if memchr::memchr(delim, l).is_some() {
+                return Some((at, l));
+            }
+        }
+        None
+    })
 }
 
 /// The second test of [`swallows_next_row`]: the second line of the row at `b[p]` is, on its
