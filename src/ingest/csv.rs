@@ -13,6 +13,7 @@ use indicatif::ProgressBar;
 use super::blocks::{self, Blocks, Piece};
 use super::ledger::Start;
 use super::ranges::{self, Framing, Plain};
+use super::stops::Stops;
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::{
     key_role, strip_header_suffix, Context, DateOrder, Field, KeyRole, Raw, Reason, Val,
@@ -735,7 +736,8 @@ fn split_row<'b>(
     }
     let mut lines = 0;
     let mut i = p;
-    let mut stops = Stops::new(delim);
+    // A row's stop bytes: its delimiter, `"`, CR, LF.
+    let mut stops = Stops::new([delim, b'"', b'\n', b'\r']);
     loop {
         if b.get(i) == Some(&b'"') {
             let (close, spanned, escaped) = quoted_end(b, i + 1)?;
@@ -780,112 +782,6 @@ impl io::Read for CrAsLf {
         }
         Ok(n)
     }
-}
-
-/// The stop bytes of a row (its delimiter, `"`, CR, LF) in a 64-byte window of the block, as
-/// bits: the fields that end in one window are found from one classification of its bytes,
-/// not by a search each.
-struct Stops {
-    delim: u8,
-    /// Where the window starts; none yet is a start 65 bytes past any index, which no
-    /// index falls in (`i - base` wraps round to `i + 65`).
-    base: usize,
-    /// Bit k: `b[base + k]` is a stop byte.
-    mask: u64,
-}
-
-impl Stops {
-    fn new(delim: u8) -> Stops {
-        Stops {
-            delim,
-            base: usize::MAX - 64,
-            mask: 0,
-        }
-    }
-
-    /// Where an unquoted field starting at `b[i]` ends: the first stop byte at or after `i`,
-    /// or the end of `b`. `b` is the same slice on every call.
-    fn next(&mut self, b: &[u8], mut i: usize) -> usize {
-        loop {
-            let off = i.wrapping_sub(self.base);
-            if off < 64 {
-                let m = self.mask >> off;
-                if m != 0 {
-                    return i + m.trailing_zeros() as usize;
-                }
-                i = self.base + 64;
-            }
-            if i >= b.len() {
-                return b.len();
-            }
-            self.base = i;
-            self.mask = stop_mask(&b[i..b.len().min(i + 64)], self.delim);
-        }
-    }
-}
-
-/// The stop bytes of `b` (at most 64 bytes) as bits, sixteen bytes at a time with SSE2
-/// (baseline on x86_64): a compare per byte value, then the mask of the matches.
-#[cfg(target_arch = "x86_64")]
-fn stop_mask(b: &[u8], delim: u8) -> u64 {
-    use safe_arch::{
-        bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
-        set_splat_i8_m128i,
-    };
-    let splat = |c: u8| set_splat_i8_m128i(c as i8);
-    let (d, q, n, r) = (splat(delim), splat(b'"'), splat(b'\n'), splat(b'\r'));
-    let mut chunks = b.chunks_exact(16);
-    let mut mask = 0;
-    let mut k = 0;
-    for chunk in &mut chunks {
-        let v = load_unaligned_m128i(chunk.try_into().expect("16 bytes"));
-        let hits = bitor_m128i(
-            bitor_m128i(cmp_eq_mask_i8_m128i(v, d), cmp_eq_mask_i8_m128i(v, q)),
-            bitor_m128i(cmp_eq_mask_i8_m128i(v, n), cmp_eq_mask_i8_m128i(v, r)),
-        );
-        mask |= u64::from(move_mask_i8_m128i(hits) as u16) << k;
-        k += 16;
-    }
-    // Nothing remains of a whole window (and a shift by 64 would overflow).
-    let rest = chunks.remainder();
-    if rest.is_empty() {
-        mask
-    } else {
-        mask | stop_mask_scalar(rest, delim) << k
-    }
-}
-
-/// The same on other targets.
-#[cfg(not(target_arch = "x86_64"))]
-fn stop_mask(b: &[u8], delim: u8) -> u64 {
-    stop_mask_scalar(b, delim)
-}
-
-/// The stop bytes of `b` (at most 64 bytes) as bits, eight bytes at a time in a register.
-fn stop_mask_scalar(b: &[u8], delim: u8) -> u64 {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    // The high bit of each byte that is zero, exactly (no carry crosses a byte).
-    let zero = |x: u64| !(((x & LOW7) + LOW7) | x) & !LOW7;
-    let mut chunks = b.chunks_exact(8);
-    let mut mask = 0;
-    let mut k = 0;
-    for chunk in &mut chunks {
-        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-        let hits = zero(w ^ (LO * u64::from(delim)))
-            | zero(w ^ (LO * u64::from(b'"')))
-            | zero(w ^ (LO * u64::from(b'\n')))
-            | zero(w ^ (LO * u64::from(b'\r')));
-        // One bit per byte, gathered into the top byte by one multiplication.
-        mask |= ((hits >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) << k;
-        k += 8;
-    }
-    chunks.remainder().iter().fold(mask, |m, &c| {
-        let stop = c == delim || matches!(c, b'"' | b'\n' | b'\r');
-        let m = m | u64::from(stop) << k;
-        k += 1;
-        m
-    })
 }
 
 /// The last newline outside quotes in a block that starts outside quotes, and the newlines up

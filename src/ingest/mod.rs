@@ -26,6 +26,7 @@ mod ranges;
 mod record_seed;
 mod scan;
 mod sources;
+mod stops;
 mod structure;
 
 use std::io::{self, Cursor, Read, Seek};

@@ -4,6 +4,7 @@
 //! the values themselves are checked when they are parsed.
 
 use super::scan::quote_or_backslash;
+use super::stops::mask;
 
 /// Brackets nested deeper than this make a record a reject (`nested too deep`), as serde_json
 /// limits its own recursion: no parser meets more.
@@ -179,7 +180,33 @@ impl Walker {
     /// The index just past the value if it ends in `b`, the next part of the input.
     pub(super) fn end(&mut self, b: &[u8]) -> Option<usize> {
         let mut i = 0;
+        // Up to here a window held a backslash: it is walked a token at a time.
+        let mut tokens_to = 0;
         while i < b.len() {
+            if self.depth > 0 && !self.escaped && i >= tokens_to {
+                // Inside brackets only the brackets outside strings count: 64 bytes at a time,
+                // where a string is from each quote to the next when no backslash escapes one.
+                let n = (b.len() - i).min(64);
+                let w = &b[i..i + n];
+                if mask(w, [b'\\']) == 0 {
+                    let mut inside = prefix_xor(mask(w, [b'"']));
+                    if self.in_string {
+                        inside = !inside;
+                    }
+                    let mut brackets = mask(w, [b'{', b'[', b'}', b']']) & !inside;
+                    while brackets != 0 {
+                        let at = i + brackets.trailing_zeros() as usize;
+                        if self.bracket(b[at]) {
+                            return Some(at + 1);
+                        }
+                        brackets &= brackets - 1;
+                    }
+                    self.in_string = inside >> (n - 1) & 1 == 1;
+                    i += n;
+                    continue;
+                }
+                tokens_to = i + n;
+            }
             if self.in_string {
                 if self.escaped {
                     self.escaped = false;
@@ -205,28 +232,12 @@ impl Walker {
                     self.in_string = true;
                     self.started = true;
                 }
-                c @ (b'{' | b'[') => {
-                    self.depth += 1;
-                    self.kinds = self.kinds << 1 | u64::from(c == b'{');
-                    self.known = (self.known + 1).min(64);
-                    self.started = true;
-                }
-                c @ (b'}' | b']') => {
-                    if self.depth == 0 {
+                c @ (b'{' | b'[' | b'}' | b']') => {
+                    if self.depth == 0 && matches!(c, b'}' | b']') {
                         // A stray closer is a (bad) value of its own; else it ends a scalar.
                         return Some(if self.started { i } else { i + 1 });
                     }
-                    let brace = u64::from(c == b'}');
-                    // The open brackets this one closes: up to the nearest of its kind.
-                    let closes = match (0..self.known).find(|&k| (self.kinds >> k) & 1 == brace) {
-                        Some(k) => k + 1,
-                        None if self.known < self.depth => self.known + 1,
-                        None => self.known,
-                    };
-                    self.depth -= closes;
-                    self.kinds = self.kinds.checked_shr(closes as u32).unwrap_or(0);
-                    self.known = self.known.saturating_sub(closes);
-                    if self.depth == 0 {
+                    if self.bracket(c) {
                         return Some(i + 1);
                     }
                 }
@@ -243,6 +254,38 @@ impl Walker {
         }
         None
     }
+
+    /// Opens or closes a bracket (a closer inside at least one); whether the value ended.
+    #[inline]
+    fn bracket(&mut self, c: u8) -> bool {
+        self.started = true;
+        if matches!(c, b'{' | b'[') {
+            self.depth += 1;
+            self.kinds = self.kinds << 1 | u64::from(c == b'{');
+            self.known = (self.known + 1).min(64);
+            return false;
+        }
+        let brace = u64::from(c == b'}');
+        // The open brackets this one closes: up to the nearest of its kind.
+        let closes = match (0..self.known).find(|&k| (self.kinds >> k) & 1 == brace) {
+            Some(k) => k + 1,
+            None if self.known < self.depth => self.known + 1,
+            None => self.known,
+        };
+        self.depth -= closes;
+        self.kinds = self.kinds.checked_shr(closes as u32).unwrap_or(0);
+        self.known = self.known.saturating_sub(closes);
+        self.depth == 0
+    }
+}
+
+/// Bit k set when the bits up to k are odd in number: given the quotes of a window with no
+/// escapes, the bytes from an opening quote up to its closing one (not included).
+fn prefix_xor(mut x: u64) -> u64 {
+    for shift in [1, 2, 4, 8, 16, 32] {
+        x ^= x << shift;
+    }
+    x
 }
 
 #[cfg(test)]
@@ -308,5 +351,108 @@ mod tests {
         assert!(!nests_deeper_than(br#"["[[[[[[", {"a": "{{{{{"}]"#, 3));
         let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
         assert!(nests_deeper_than(deep.as_bytes(), MAX_NESTING));
+    }
+
+    /// The walk byte by byte, as it was before windows: the reference of the test below.
+    fn end_bytewise(w: &mut Walker, b: &[u8]) -> Option<usize> {
+        let mut i = 0;
+        while i < b.len() {
+            if w.in_string {
+                if w.escaped {
+                    w.escaped = false;
+                } else if b[i] == b'\\' {
+                    w.escaped = true;
+                } else if b[i] == b'"' {
+                    w.in_string = false;
+                    if w.depth == 0 {
+                        return Some(i + 1);
+                    }
+                }
+                i += 1;
+                continue;
+            }
+            match b[i] {
+                b'"' => {
+                    w.in_string = true;
+                    w.started = true;
+                }
+                b'}' | b']' if w.depth == 0 => return Some(if w.started { i } else { i + 1 }),
+                c @ (b'{' | b'[' | b'}' | b']') => {
+                    if w.bracket(c) {
+                        return Some(i + 1);
+                    }
+                }
+                b',' if w.started && w.depth == 0 => return Some(i),
+                c if c.is_ascii_whitespace() => {
+                    if w.started && w.depth == 0 {
+                        return Some(i);
+                    }
+                }
+                _ => w.started = true,
+            }
+            i += 1;
+        }
+        None
+    }
+
+    #[test]
+    fn the_walk_by_windows_ends_where_the_walk_by_bytes_does() {
+        // Random text of JSON's structure and damage (escapes, stray and mismatched brackets,
+        // runs longer than a window), cut into reads at random places, walked from the start
+        // and from inside brackets: each read's result and the state left are the same.
+        let parts: [&[u8]; 16] = [
+            b"\"",
+            b"\\",
+            b"\\\"",
+            b"{",
+            b"}",
+            b"[",
+            b"]",
+            b",",
+            b" ",
+            b"\n",
+            b"a",
+            b"12",
+            br#""k": "v""#,
+            br#""a\\"b""#,
+            &[b'x'; 70],
+            &[b' '; 40],
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut rand = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for round in 0..20_000 {
+            let len = 1 + rand(60);
+            let text: Vec<u8> = (0..len)
+                .flat_map(|_| parts[rand(parts.len())])
+                .copied()
+                .collect();
+            let cuts = [rand(text.len() + 1), rand(text.len() + 1)];
+            let (a, b) = (cuts[0].min(cuts[1]), cuts[0].max(cuts[1]));
+            let reads = [&text[..a], &text[a..b], &text[b..]];
+            let start = || match round % 3 {
+                0 => Walker::default(),
+                k => Walker::inside(k),
+            };
+            let (mut fast, mut slow) = (start(), start());
+            for (k, read) in reads.iter().enumerate() {
+                let (got, want) = (fast.end(read), end_bytewise(&mut slow, read));
+                assert_eq!(got, want, "{:?} read {k}", String::from_utf8_lossy(&text));
+                if got.is_some() {
+                    break;
+                }
+                let state = |w: &Walker| (w.depth, w.kinds, w.known, w.in_string, w.escaped);
+                assert_eq!(
+                    state(&fast),
+                    state(&slow),
+                    "{:?}",
+                    String::from_utf8_lossy(&text)
+                );
+            }
+        }
     }
 }
