@@ -13,8 +13,8 @@ use super::blocks::{self, ArrayAt, Blocks, Rest};
 use super::json::{short_message, Element, ItemSeed, RowSeed};
 use super::scan;
 use super::structure::{
-    nests_deeper_than, next_element, signature, string_end, value_end, without_trailing_commas,
-    Signature, Walker, MAX_NESTING,
+    nests_deeper_than, next_element, signature, string_end, value_end, value_end_deep,
+    without_trailing_commas, Signature, Walker, MAX_NESTING,
 };
 use super::{FileCtx, Input, Sink};
 use crate::normalize::{Field, Raw, Reason};
@@ -329,11 +329,12 @@ pub(super) fn elements<S: Sink>(
                         continue;
                     }
                 }
-                let stop = value_end(b, i).unwrap_or(b.len());
+                let (stop, deep) = value_end_deep(b, i, MAX_NESTING);
+                let stop = stop.unwrap_or(b.len());
                 let line = line_at(i);
                 let rejected = ctx.counts.rejected;
                 let at = At::record(line, index);
-                let Err(e) = element(&b[i..stop], at, items, ctx) else {
+                let Err(e) = element(&b[i..stop], deep, at, items, ctx) else {
                     if ctx.counts.rejected == rejected {
                         last_good = Some(i);
                     } else {
@@ -422,14 +423,15 @@ fn head(text: &[u8]) -> String {
 
 /// One array element, `at` its line and index, read by the serde visitors (again without a
 /// comma before a closing bracket, when that is what broke it); the error when it cannot be
-/// read.
+/// read. `deep`: it may nest too deep ([`value_end_deep`]), which is checked first.
 fn element<S: Sink>(
     text: &[u8],
+    deep: bool,
     at: At,
     items: &Items,
     ctx: &mut FileCtx<'_, S>,
 ) -> Result<(), serde_json::Error> {
-    if nests_deeper_than(text, MAX_NESTING) {
+    if deep && nests_deeper_than(text, MAX_NESTING) {
         ctx.reject(
             at,
             Reason::TooDeep,

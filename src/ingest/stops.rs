@@ -43,65 +43,88 @@ impl<const N: usize> Stops<N> {
     }
 }
 
-/// The bytes of `b` (at most 64) equal to one of `values`, as bits, sixteen bytes at a time
-/// with SSE2 (baseline on x86_64): a compare per value, then the mask of the matches.
-#[cfg(target_arch = "x86_64")]
+/// The bytes of `b` (at most 64) equal to one of `values`, as bits.
 #[inline]
 pub(super) fn mask<const N: usize>(b: &[u8], values: [u8; N]) -> u64 {
+    let [m] = masks(b, [values]);
+    m
+}
+
+/// For each set of values, the bytes of `b` (at most 64) equal to one of them, as bits: each
+/// sixteen bytes loaded once for all the sets, with SSE2 (baseline on x86_64), a compare per
+/// value, then the mask of the matches. A short `b` is padded to 64 bytes, so that every
+/// window takes the same unrolled path.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+pub(super) fn masks<const S: usize, const N: usize>(b: &[u8], sets: [[u8; N]; S]) -> [u64; S] {
     use safe_arch::{
         bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
         set_splat_i8_m128i, zeroed_m128i,
     };
-    let splats = values.map(|c| set_splat_i8_m128i(c as i8));
-    let mut chunks = b.chunks_exact(16);
-    let mut mask = 0;
-    let mut k = 0;
-    for chunk in &mut chunks {
+    let mut pad = [0; 64];
+    let w: &[u8; 64] = match b.try_into() {
+        Ok(w) => w,
+        Err(_) => {
+            pad[..b.len()].copy_from_slice(b);
+            &pad
+        }
+    };
+    let splats = sets.map(|set| set.map(|c| set_splat_i8_m128i(c as i8)));
+    let mut out = [0; S];
+    for (k, chunk) in w.chunks_exact(16).enumerate() {
         let v = load_unaligned_m128i(chunk.try_into().expect("16 bytes"));
-        let hits = splats.iter().fold(zeroed_m128i(), |hits, &s| {
-            bitor_m128i(hits, cmp_eq_mask_i8_m128i(v, s))
-        });
-        mask |= u64::from(move_mask_i8_m128i(hits) as u16) << k;
-        k += 16;
+        for (m, set) in out.iter_mut().zip(&splats) {
+            let hits = set.iter().fold(zeroed_m128i(), |hits, &s| {
+                bitor_m128i(hits, cmp_eq_mask_i8_m128i(v, s))
+            });
+            *m |= u64::from(move_mask_i8_m128i(hits) as u16) << (16 * k);
+        }
     }
-    // Nothing remains of a whole window (and a shift by 64 would overflow).
-    let rest = chunks.remainder();
-    if rest.is_empty() {
-        mask
-    } else {
-        mask | mask_scalar(rest, values) << k
+    if b.len() < 64 {
+        // The padding's bits (a set may hold the zero byte).
+        out = out.map(|m| m & ((1 << b.len()) - 1));
     }
+    out
 }
 
 /// The same on other targets.
 #[cfg(not(target_arch = "x86_64"))]
-pub(super) fn mask<const N: usize>(b: &[u8], values: [u8; N]) -> u64 {
-    mask_scalar(b, values)
+#[inline]
+pub(super) fn masks<const S: usize, const N: usize>(b: &[u8], sets: [[u8; N]; S]) -> [u64; S] {
+    masks_scalar(b, sets)
 }
 
 /// The same eight bytes at a time in a register.
-pub(super) fn mask_scalar<const N: usize>(b: &[u8], values: [u8; N]) -> u64 {
+#[cfg(any(test, not(target_arch = "x86_64")))]
+pub(super) fn masks_scalar<const S: usize, const N: usize>(
+    b: &[u8],
+    sets: [[u8; N]; S],
+) -> [u64; S] {
     const LO: u64 = 0x0101_0101_0101_0101;
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     // The high bit of each byte that is zero, exactly (no carry crosses a byte).
     let zero = |x: u64| !(((x & LOW7) + LOW7) | x) & !LOW7;
     let mut chunks = b.chunks_exact(8);
-    let mut mask = 0;
+    let mut out = [0; S];
     let mut k = 0;
     for chunk in &mut chunks {
         let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-        let hits = values
-            .iter()
-            .fold(0, |hits, &c| hits | zero(w ^ (LO * u64::from(c))));
-        // One bit per byte, gathered into the top byte by one multiplication.
-        mask |= ((hits >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) << k;
+        for (m, set) in out.iter_mut().zip(&sets) {
+            let hits = set
+                .iter()
+                .fold(0, |hits, &c| hits | zero(w ^ (LO * u64::from(c))));
+            // One bit per byte, gathered into the top byte by one multiplication.
+            *m |= ((hits >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) << k;
+        }
         k += 8;
     }
-    chunks.remainder().iter().fold(mask, |m, c| {
-        let m = m | u64::from(values.contains(c)) << k;
+    for c in chunks.remainder() {
+        for (m, set) in out.iter_mut().zip(&sets) {
+            *m |= u64::from(set.contains(c)) << k;
+        }
         k += 1;
-        m
-    })
+    }
+    out
 }
 
 #[cfg(test)]
@@ -120,10 +143,10 @@ mod tests {
     /// Both masks of `w` against the byte-by-byte one, for a set given as a slice.
     fn check_masks(w: &[u8], values: &[u8]) {
         let want = bytewise(w, values);
-        let (got, scalar) = match *values {
-            [a, b] => (mask(w, [a, b]), mask_scalar(w, [a, b])),
-            [a, b, c, d] => (mask(w, [a, b, c, d]), mask_scalar(w, [a, b, c, d])),
-            [a, b, c, d, e] => (mask(w, [a, b, c, d, e]), mask_scalar(w, [a, b, c, d, e])),
+        let (got, [scalar]) = match *values {
+            [a, b] => (mask(w, [a, b]), masks_scalar(w, [[a, b]])),
+            [a, b, c, d] => (mask(w, [a, b, c, d]), masks_scalar(w, [[a, b, c, d]])),
+            [a, b, c, d, e] => (mask(w, [a, b, c, d, e]), masks_scalar(w, [[a, b, c, d, e]])),
             _ => unreachable!("the sets above"),
         };
         assert_eq!(got, want, "{w:?} {values:?}");
@@ -221,6 +244,11 @@ mod tests {
             for values in SETS {
                 check_masks(&w, values);
             }
+            // Several sets at once, as the structure walker asks.
+            let sets = [[b'\\'; 2], [b'"'; 2], [b'{', b'['], [b'}', b']']];
+            let want = sets.map(|set| bytewise(&w, &set));
+            assert_eq!(masks(&w, sets), want, "{w:?}");
+            assert_eq!(masks_scalar(&w, sets), want, "{w:?}");
         }
     }
 }

@@ -4,7 +4,7 @@
 //! the values themselves are checked when they are parsed.
 
 use super::scan::quote_or_backslash;
-use super::stops::mask;
+use super::stops::masks;
 
 /// Brackets nested deeper than this make a record a reject (`nested too deep`), as serde_json
 /// limits its own recursion: no parser meets more.
@@ -14,6 +14,16 @@ pub const MAX_NESTING: usize = 128;
 /// when `b` ends first: [`Walker`] over one slice.
 pub(super) fn value_end(b: &[u8], i: usize) -> Option<usize> {
     Walker::default().end(&b[i..]).map(|e| i + e)
+}
+
+/// [`value_end`], and whether the value may nest deeper than `limit`: it opens more brackets
+/// (outside strings) than that, or `b` ends first. One that opens fewer cannot.
+pub(super) fn value_end_deep(b: &[u8], i: usize, limit: usize) -> (Option<usize>, bool) {
+    let mut w = Walker::default();
+    match w.end(&b[i..]) {
+        Some(e) => (Some(i + e), w.opened > limit),
+        None => (None, true),
+    }
 }
 
 /// The index after the closing quote of a string whose content starts at `i`.
@@ -92,31 +102,98 @@ pub(super) fn next_element(b: &[u8], from: usize, to: usize, sig: &Signature<'_>
 }
 
 /// Whether brackets in `b` nest deeper than `limit` (strings followed, so brackets inside them
-/// do not count). Iterative: any depth costs nothing but the pass.
+/// do not count; a closer takes one level off, whatever its kind). Iterative: any depth costs
+/// nothing but the pass, 64 bytes at a time where no backslash is ([`Brackets`]).
 pub(super) fn nests_deeper_than(b: &[u8], limit: usize) -> bool {
     let mut depth = 0usize;
+    let (mut in_string, mut escaped) = (false, false);
     let mut i = 0;
     while i < b.len() {
-        match b[i] {
-            b'"' => match string_end(b, i + 1) {
-                Some(end) => {
-                    i = end;
-                    continue;
+        let n = (b.len() - i).min(64);
+        let w = &b[i..i + n];
+        i += n;
+        if let Some(window) = Brackets::of(w, in_string).filter(|_| !escaped) {
+            in_string = window.in_string_after;
+            let (opens, closes) = (window.opens.count_ones(), window.closes.count_ones());
+            if depth + opens as usize <= limit && depth >= closes as usize {
+                // Neither too deep nor below the top anywhere in the window: only the sums count.
+                depth = depth + opens as usize - closes as usize;
+                continue;
+            }
+            let mut bits = window.opens | window.closes;
+            while bits != 0 {
+                if window.opens & bits & bits.wrapping_neg() != 0 {
+                    depth += 1;
+                    if depth > limit {
+                        return true;
+                    }
+                } else {
+                    depth = depth.saturating_sub(1);
                 }
-                None => return false,
-            },
-            b'{' | b'[' => {
-                depth += 1;
-                if depth > limit {
-                    return true;
+                bits &= bits - 1;
+            }
+            continue;
+        }
+        // A backslash: byte by byte.
+        for &c in w {
+            if escaped {
+                escaped = false;
+            } else if in_string {
+                match c {
+                    b'\\' => escaped = true,
+                    b'"' => in_string = false,
+                    _ => {}
+                }
+            } else {
+                match c {
+                    b'"' => in_string = true,
+                    b'{' | b'[' => {
+                        depth += 1;
+                        if depth > limit {
+                            return true;
+                        }
+                    }
+                    b'}' | b']' => depth = depth.saturating_sub(1),
+                    _ => {}
                 }
             }
-            b'}' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
         }
-        i += 1;
     }
     false
+}
+
+/// The brackets outside strings of a window of at most 64 bytes that holds no backslash, as
+/// bits. Without escapes a string runs from each quote to the next: the bytes inside strings
+/// are the prefix XOR of the quotes (from an opening quote up to its closing one).
+struct Brackets {
+    opens: u64,
+    closes: u64,
+    /// Whether the window ends inside a string.
+    in_string_after: bool,
+}
+
+impl Brackets {
+    /// `w` starting inside a string or not; `None` when it holds a backslash.
+    #[inline]
+    fn of(w: &[u8], in_string: bool) -> Option<Brackets> {
+        let [backslashes, quotes, opens, closes] =
+            masks(w, [[b'\\'; 2], [b'"'; 2], [b'{', b'['], [b'}', b']']]);
+        if backslashes != 0 {
+            return None;
+        }
+        let mut inside = quotes;
+        for shift in [1, 2, 4, 8, 16, 32] {
+            inside ^= inside << shift;
+        }
+        if in_string {
+            inside = !inside;
+        }
+        Some(Brackets {
+            opens: opens & !inside,
+            closes: closes & !inside,
+            in_string_after: inside >> (w.len() - 1) & 1 == 1,
+        })
+    }
 }
 
 /// `b` without the commas that stand right before a closing bracket (outside strings), when
@@ -165,6 +242,8 @@ pub(super) struct Walker {
     in_string: bool,
     escaped: bool,
     started: bool,
+    /// Brackets opened in the walk.
+    opened: usize,
 }
 
 impl Walker {
@@ -187,13 +266,8 @@ impl Walker {
                 // Inside brackets only the brackets outside strings count: 64 bytes at a time,
                 // where a string is from each quote to the next when no backslash escapes one.
                 let n = (b.len() - i).min(64);
-                let w = &b[i..i + n];
-                if mask(w, [b'\\']) == 0 {
-                    let mut inside = prefix_xor(mask(w, [b'"']));
-                    if self.in_string {
-                        inside = !inside;
-                    }
-                    let mut brackets = mask(w, [b'{', b'[', b'}', b']']) & !inside;
+                if let Some(window) = Brackets::of(&b[i..i + n], self.in_string) {
+                    let mut brackets = window.opens | window.closes;
                     while brackets != 0 {
                         let at = i + brackets.trailing_zeros() as usize;
                         if self.bracket(b[at]) {
@@ -201,7 +275,7 @@ impl Walker {
                         }
                         brackets &= brackets - 1;
                     }
-                    self.in_string = inside >> (n - 1) & 1 == 1;
+                    self.in_string = window.in_string_after;
                     i += n;
                     continue;
                 }
@@ -260,6 +334,7 @@ impl Walker {
     fn bracket(&mut self, c: u8) -> bool {
         self.started = true;
         if matches!(c, b'{' | b'[') {
+            self.opened += 1;
             self.depth += 1;
             self.kinds = self.kinds << 1 | u64::from(c == b'{');
             self.known = (self.known + 1).min(64);
@@ -277,15 +352,6 @@ impl Walker {
         self.known = self.known.saturating_sub(closes);
         self.depth == 0
     }
-}
-
-/// Bit k set when the bits up to k are odd in number: given the quotes of a window with no
-/// escapes, the bytes from an opening quote up to its closing one (not included).
-fn prefix_xor(mut x: u64) -> u64 {
-    for shift in [1, 2, 4, 8, 16, 32] {
-        x ^= x << shift;
-    }
-    x
 }
 
 #[cfg(test)]
@@ -320,6 +386,12 @@ mod tests {
         assert_eq!(value_end(br#"[{"a":1]],"#, 0), Some(8));
         assert_eq!(value_end(br#"[[{"a":1]],"#, 0), Some(10));
         assert_eq!(value_end(br#"[[1}, 2"#, 0), Some(4));
+        // Whether the value may nest deeper: it opens more brackets than that, or is cut off.
+        let b = br#"x [{"a": "[[[["}, [[]]] ,"#;
+        assert_eq!(value_end_deep(b, 2, 4), (Some(23), false));
+        assert_eq!(value_end_deep(b, 2, 3), (Some(23), true));
+        assert_eq!(value_end_deep(b, 9, 0), (Some(15), false));
+        assert_eq!(value_end_deep(&b[..20], 2, 4), (None, true));
     }
 
     #[test]
@@ -395,11 +467,9 @@ mod tests {
         None
     }
 
-    #[test]
-    fn the_walk_by_windows_ends_where_the_walk_by_bytes_does() {
-        // Random text of JSON's structure and damage (escapes, stray and mismatched brackets,
-        // runs longer than a window), cut into reads at random places, walked from the start
-        // and from inside brackets: each read's result and the state left are the same.
+    /// Random text of JSON's structure and damage: escapes, stray and mismatched brackets,
+    /// runs longer than a window.
+    fn random_texts(rounds: usize, mut each: impl FnMut(usize, &[u8], [usize; 2])) {
         let parts: [&[u8]; 16] = [
             b"\"",
             b"\\",
@@ -425,13 +495,22 @@ mod tests {
             seed ^= seed << 17;
             (seed % n as u64) as usize
         };
-        for round in 0..20_000 {
+        for round in 0..rounds {
             let len = 1 + rand(60);
             let text: Vec<u8> = (0..len)
                 .flat_map(|_| parts[rand(parts.len())])
                 .copied()
                 .collect();
             let cuts = [rand(text.len() + 1), rand(text.len() + 1)];
+            each(round, &text, cuts);
+        }
+    }
+
+    #[test]
+    fn the_walk_by_windows_ends_where_the_walk_by_bytes_does() {
+        // The random texts cut into reads at random places, walked from the start and from
+        // inside brackets: each read's result and the state left are the same.
+        random_texts(20_000, |round, text, cuts| {
             let (a, b) = (cuts[0].min(cuts[1]), cuts[0].max(cuts[1]));
             let reads = [&text[..a], &text[a..b], &text[b..]];
             let start = || match round % 3 {
@@ -441,18 +520,70 @@ mod tests {
             let (mut fast, mut slow) = (start(), start());
             for (k, read) in reads.iter().enumerate() {
                 let (got, want) = (fast.end(read), end_bytewise(&mut slow, read));
-                assert_eq!(got, want, "{:?} read {k}", String::from_utf8_lossy(&text));
+                assert_eq!(got, want, "{:?} read {k}", String::from_utf8_lossy(text));
+                let state = |w: &Walker| {
+                    let kept = (w.depth, w.kinds, w.known, w.in_string, w.escaped);
+                    (kept, w.opened)
+                };
                 if got.is_some() {
+                    assert_eq!(state(&fast).1, state(&slow).1, "brackets opened");
                     break;
                 }
-                let state = |w: &Walker| (w.depth, w.kinds, w.known, w.in_string, w.escaped);
                 assert_eq!(
                     state(&fast),
                     state(&slow),
                     "{:?}",
-                    String::from_utf8_lossy(&text)
+                    String::from_utf8_lossy(text)
                 );
             }
+        });
+    }
+
+    #[test]
+    fn nesting_by_windows_is_nesting_by_bytes() {
+        // The random texts against the byte-by-byte count, at limits that each text's
+        // deepest point falls below, on and above; and deep runs over windows.
+        fn bytewise(b: &[u8], limit: usize) -> bool {
+            let mut depth = 0usize;
+            let mut i = 0;
+            while i < b.len() {
+                match b[i] {
+                    b'"' => match string_end(b, i + 1) {
+                        Some(end) => {
+                            i = end;
+                            continue;
+                        }
+                        None => return false,
+                    },
+                    b'{' | b'[' => {
+                        depth += 1;
+                        if depth > limit {
+                            return true;
+                        }
+                    }
+                    b'}' | b']' => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+                i += 1;
+            }
+            false
+        }
+        let mut deepest = 0;
+        random_texts(20_000, |_, text, _| {
+            let at = (0..12).find(|&limit| !bytewise(text, limit)).unwrap_or(12);
+            deepest = deepest.max(at);
+            for limit in [at.saturating_sub(1), at, at + 1, 3] {
+                let want = bytewise(text, limit);
+                let got = nests_deeper_than(text, limit);
+                assert_eq!(got, want, "{:?} {limit}", String::from_utf8_lossy(text));
+            }
+        });
+        assert!(deepest >= 6, "the texts nest {deepest} deep");
+        for depth in [63, 64, 65, 127, 128, 129, 200] {
+            let text = format!("{}\"]\"{}", "[".repeat(depth), "]".repeat(depth));
+            assert_eq!(nests_deeper_than(text.as_bytes(), 128), depth > 128);
+            let text = format!("{}\"\\\"{{\"{}", "{".repeat(depth), "}".repeat(depth));
+            assert_eq!(nests_deeper_than(text.as_bytes(), 128), depth > 128);
         }
     }
 }
