@@ -331,10 +331,9 @@ pub(super) fn elements<S: Sink>(
                 }
                 let (stop, deep) = value_end_deep(b, i, MAX_NESTING);
                 let stop = stop.unwrap_or(b.len());
-                let line = line_at(i);
                 let rejected = ctx.counts.rejected;
-                let at = At::record(line, index);
-                let Err(e) = element(&b[i..stop], deep, at, items, ctx) else {
+                let mut at = || At::record(line_at(i), index);
+                let Err(e) = element(&b[i..stop], deep, index, &mut at, items, ctx) else {
                     if ctx.counts.rejected == rejected {
                         last_good = Some(i);
                     } else {
@@ -343,6 +342,7 @@ pub(super) fn elements<S: Sink>(
                     i = stop;
                     continue;
                 };
+                let line = line_at(i);
                 // A document of its own (a list of Event Hubs messages): its damage costs one
                 // record of its array, not the whole document.
                 if let Some((open, inner)) = envelope(&b[i..stop]) {
@@ -423,30 +423,32 @@ fn head(text: &[u8]) -> String {
 
 /// One array element, `at` its line and index, read by the serde visitors (again without a
 /// comma before a closing bracket, when that is what broke it); the error when it cannot be
-/// read. `deep`: it may nest too deep ([`value_end_deep`]), which is checked first.
+/// read. `deep`: it may nest too deep ([`value_end_deep`]), which is checked first. `at` gives
+/// its line and index, only for what is rejected (the line is counted then).
 fn element<S: Sink>(
     text: &[u8],
     deep: bool,
-    at: At,
+    index: u64,
+    at: &mut dyn FnMut() -> At,
     items: &Items,
     ctx: &mut FileCtx<'_, S>,
 ) -> Result<(), serde_json::Error> {
     if deep && nests_deeper_than(text, MAX_NESTING) {
         ctx.reject(
-            at,
+            at(),
             Reason::TooDeep,
             format!("brackets nested more than {MAX_NESTING} deep"),
             head(text),
         );
         return Ok(());
     }
-    let Err(e) = parse_element(text, at, items, ctx) else {
+    let Err(e) = parse_element(text, index, at, items, ctx) else {
         return Ok(());
     };
     // Microsoft's docs show records with a comma before their closing brace: read them.
     if !e.is_eof() {
         if let Some(fixed) = without_trailing_commas(text) {
-            if parse_element(&fixed, at, items, ctx).is_ok() {
+            if parse_element(&fixed, index, at, items, ctx).is_ok() {
                 let w = format!("{}: a comma before a closing bracket was ignored", ctx.name);
                 ctx.warn(w);
                 return Ok(());
@@ -459,7 +461,8 @@ fn element<S: Sink>(
 /// Parses one element and hands on what it holds; on a syntax error nothing is handed on.
 fn parse_element<S: Sink>(
     text: &[u8],
-    at: At,
+    index: u64,
+    at: &mut dyn FnMut() -> At,
     items: &Items,
     ctx: &mut FileCtx<'_, S>,
 ) -> Result<(), serde_json::Error> {
@@ -478,15 +481,15 @@ fn parse_element<S: Sink>(
             };
             ItemSeed {
                 emit: &mut emit,
-                index: at.record.unwrap_or_default(),
+                index,
                 depth: 0,
             }
             .deserialize(&mut de)
             .and_then(|()| de.end())?;
             for f in found {
                 match f {
-                    Ok(raw) => ctx.emit(&raw, || at, context),
-                    Err(why) => ctx.reject(at, Reason::NotARecord, why, context()),
+                    Ok(raw) => ctx.emit(&raw, &mut *at, context),
+                    Err(why) => ctx.reject(at(), Reason::NotARecord, why, context()),
                 }
             }
         }
@@ -495,8 +498,8 @@ fn parse_element<S: Sink>(
                 .deserialize(&mut de)
                 .and_then(|r| de.end().map(|()| r))?;
             match row {
-                Ok(raw) => ctx.emit(&raw, || at, context),
-                Err(why) => ctx.reject(at, Reason::NotARecord, why, context()),
+                Ok(raw) => ctx.emit(&raw, &mut *at, context),
+                Err(why) => ctx.reject(at(), Reason::NotARecord, why, context()),
             }
         }
     }
