@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use chrono::Datelike;
 
-use crate::record::excerpt;
+use crate::record::{excerpt, trim};
 pub use crate::record::{Diagnostic, Kind, Reason, Record, SkipReason};
 use crate::time::{parse_time, MAX_YEAR, MIN_YEAR};
 pub use crate::time::{DateOrder, TimeRules};
@@ -82,7 +82,7 @@ impl<'a> Val<'a> {
             Val::Int(i) => *i,
             Val::Float(f) if f.fract() == 0.0 && f.abs() < 1e12 => *f as i64,
             Val::Str(s) => {
-                let t = s.trim();
+                let t = trim(s);
                 match t.parse::<i64>() {
                     Ok(v) => v,
                     // Excel re-saves may turn 404 into 404.0.
@@ -451,7 +451,7 @@ const KNOWN_KINDS: [(&str, Option<Kind>); 6] = [
 fn kind_from_names(raw: &Raw<'_>) -> Option<Result<Kind, ()>> {
     for f in [Field::Category, Field::Type, Field::TableName] {
         if let Val::Str(s) = raw.get(f) {
-            let s = s.trim();
+            let s = trim(s);
             if let Some((_, k)) = KNOWN_KINDS.iter().find(|(n, _)| n.eq_ignore_ascii_case(s)) {
                 return Some(k.ok_or(()));
             }

@@ -208,6 +208,17 @@ impl fmt::Display for SkipReason {
     }
 }
 
+/// `s.trim()`, without its search when `s` starts and ends with a visible ASCII character (most
+/// log values): no whitespace, Unicode's included, is one.
+#[inline]
+pub fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 /// A short, single-line excerpt of untrusted text for messages.
 pub fn excerpt(s: &str, max: usize) -> String {
     // Line breaks and indentation (a pretty-printed record) become one space.
@@ -299,6 +310,27 @@ pub struct Reject {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trim_is_str_trim() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " 404 ",
+            "404",
+            "\t2026-10-28T00:00:00Z\r\n",
+            "x\u{a0}",
+            "\u{3000}y",
+            "\u{2009}z\u{2009}",
+            "é",
+            "a b",
+            "\u{85}",
+            "~!",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+    }
 
     #[test]
     fn excerpts_are_one_short_line() {

@@ -4,6 +4,8 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, Utc};
 
+use crate::record::trim;
+
 /// Seconds in a UTC day.
 pub const DAY: i64 = 86_400;
 
@@ -118,7 +120,7 @@ impl std::fmt::Display for LocalZone {
 /// one, in the order the value itself tells). A `local` value carries no offset and is read at
 /// `rules.local_offset`.
 pub fn parse_time(s: &str, rules: &TimeRules, local: bool) -> Option<DateTime<Utc>> {
-    let s = s.trim();
+    let s = trim(s);
     if let Some(t) = fast_utc(s.as_bytes()) {
         return Some(t);
     }
