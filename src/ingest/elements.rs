@@ -250,13 +250,15 @@ pub(super) fn elements<S: Sink>(
         Items::Rows(_) => None,
     };
     let mut layout = scan::Layout::default();
-    // Line numbers, counted only for rejects: the line at `b[at]`.
+    // Line numbers, counted only for rejects: the line at `b[at]`, counted on from the last
+    // one asked for, so never asked for an earlier place.
     let mut counted = (0, at.newlines + 1);
     let mut line_at = |at: usize| {
         if let Some(line) = one_line {
             return line;
         }
         let (from, line) = counted;
+        debug_assert!(from <= at, "lines are counted forward");
         counted = (at, line + blocks::newlines(&b[from..at]));
         counted.1
     };

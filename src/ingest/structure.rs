@@ -425,7 +425,8 @@ mod tests {
         assert!(nests_deeper_than(deep.as_bytes(), MAX_NESTING));
     }
 
-    /// The walk byte by byte, as it was before windows: the reference of the test below.
+    /// The walk byte by byte, as it was before windows (brackets too, not through
+    /// `Walker::bracket`): the reference of the test below.
     fn end_bytewise(w: &mut Walker, b: &[u8]) -> Option<usize> {
         let mut i = 0;
         while i < b.len() {
@@ -449,8 +450,24 @@ mod tests {
                     w.started = true;
                 }
                 b'}' | b']' if w.depth == 0 => return Some(if w.started { i } else { i + 1 }),
-                c @ (b'{' | b'[' | b'}' | b']') => {
-                    if w.bracket(c) {
+                c @ (b'{' | b'[') => {
+                    w.opened += 1;
+                    w.depth += 1;
+                    w.kinds = w.kinds << 1 | u64::from(c == b'{');
+                    w.known = (w.known + 1).min(64);
+                    w.started = true;
+                }
+                c @ (b'}' | b']') => {
+                    let brace = u64::from(c == b'}');
+                    let closes = match (0..w.known).find(|&k| (w.kinds >> k) & 1 == brace) {
+                        Some(k) => k + 1,
+                        None if w.known < w.depth => w.known + 1,
+                        None => w.known,
+                    };
+                    w.depth -= closes;
+                    w.kinds = w.kinds.checked_shr(closes as u32).unwrap_or(0);
+                    w.known = w.known.saturating_sub(closes);
+                    if w.depth == 0 {
                         return Some(i + 1);
                     }
                 }
