@@ -496,11 +496,15 @@ fn parse_element<S: Sink>(
             }
         }
         Items::Rows(cols) => {
-            let row = RowSeed { cols }
-                .deserialize(&mut de)
-                .and_then(|r| de.end().map(|()| r))?;
+            let mut raw = Raw::default();
+            let row = RowSeed {
+                cols,
+                raw: &mut raw,
+            }
+            .deserialize(&mut de)
+            .and_then(|r| de.end().map(|()| r))?;
             match row {
-                Ok(raw) => ctx.emit(&raw, &mut *at, context),
+                Ok(()) => ctx.emit(&raw, &mut *at, context),
                 Err(why) => ctx.reject(at(), Reason::NotARecord, why, context()),
             }
         }

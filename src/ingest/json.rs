@@ -384,43 +384,51 @@ impl<'de> Visitor<'de> for RowsSeed<'_, '_, 'de> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
         let mut i = 0u64;
-        while let Some(row) = s.next_element_seed(RowSeed { cols: self.cols })? {
+        loop {
+            let mut raw = Raw::default();
+            let seed = RowSeed {
+                cols: self.cols,
+                raw: &mut raw,
+            };
+            let Some(row) = s.next_element_seed(seed)? else {
+                return Ok(());
+            };
             i += 1;
             match row {
-                Ok(raw) => (self.emit)(Element::Record(raw, i)),
+                Ok(()) => (self.emit)(Element::Record(raw, i)),
                 Err(why) => (self.emit)(Element::NotRecord(i, why)),
             }
         }
-        Ok(())
     }
 }
 
-/// One positional row of a table: the record, or why it is not one.
-pub(super) struct RowSeed<'c> {
+/// One positional row of a table, read into `raw` (a fresh one, filled in place: a record is
+/// too large to pass back by value through serde's calls); or why it is not a record.
+pub(super) struct RowSeed<'c, 'r, 'de> {
     pub(super) cols: &'c [Option<Field>],
+    pub(super) raw: &'r mut Raw<'de>,
 }
 
-impl<'de> DeserializeSeed<'de> for RowSeed<'_> {
-    type Value = Result<Raw<'de>, String>;
+impl<'de> DeserializeSeed<'de> for RowSeed<'_, '_, 'de> {
+    type Value = Result<(), String>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for RowSeed<'_> {
-    type Value = Result<Raw<'de>, String>;
+impl<'de> Visitor<'de> for RowSeed<'_, '_, 'de> {
+    type Value = Result<(), String>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a row array")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
-        let mut raw = Raw::default();
         let mut n = 0;
         loop {
             let field = self.cols.get(n).copied().flatten();
             let more = match field {
                 Some(f) => match s.next_element::<Val<'de>>()? {
                     Some(v) => {
-                        raw.set(f, v);
+                        self.raw.set(f, v);
                         true
                     }
                     None => false,
@@ -438,7 +446,7 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
                 self.cols.len()
             )));
         }
-        Ok(Ok(raw))
+        Ok(Ok(()))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
         while m.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}

@@ -137,9 +137,10 @@ impl<S: Sink> FileCtx<'_, S> {
             self.local_times = true;
             self.local_time_warning();
         }
+        // The record by reference where normalize left it: moving it out copied 360 bytes.
         match normalize::normalize(raw, &self.rules) {
-            Outcome::Record(r) => {
-                let kept = self.sink.record(&r);
+            Outcome::Record(ref r) => {
+                let kept = self.sink.record(r);
                 if kept == Kept::Counted {
                     self.counts.accepted += 1;
                 } else if kept == Kept::Outside {
