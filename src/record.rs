@@ -294,6 +294,10 @@ impl Reject {
     }
 }
 
+/// At most this many reject rows are kept for `rejects.csv`, the first by file and line; all
+/// are counted.
+pub const MAX_REJECT_ROWS: usize = 100_000;
+
 /// A record that could not be used, and where it was.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Reject {

@@ -8,7 +8,7 @@ use foldhash::HashMap;
 
 use super::{earliest, latest, Aggregator, Key};
 use crate::ingest::{Kept, Reject, Sink};
-use crate::record::{Record, SkipReason};
+use crate::record::{Reason, Record, SkipReason};
 
 /// One call's records of the focused subcode.
 #[derive(Debug, Clone, Default)]
@@ -121,6 +121,10 @@ impl Sink for Focus {
 
     fn reject(&mut self, rej: Reject) {
         self.all.reject(rej);
+    }
+
+    fn reject_not_kept(&mut self, reason: Reason) {
+        self.all.reject_not_kept(reason);
     }
 
     fn done(&mut self) {

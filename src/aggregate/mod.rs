@@ -12,8 +12,7 @@ use foldhash::HashMap;
 use crate::ingest::{Kept, Reject, Sink};
 use crate::normalize::{Kind, Reason, Record, SkipReason};
 
-/// At most this many reject rows are kept for `rejects.csv`; all are counted.
-pub const MAX_REJECT_ROWS: usize = 100_000;
+pub use crate::record::MAX_REJECT_ROWS;
 
 /// Seconds in a UTC day.
 pub const DAY: i64 = 86_400;
@@ -576,9 +575,13 @@ impl Sink for Aggregator {
     }
 
     fn reject(&mut self, rej: Reject) {
-        self.rejected += 1;
-        *self.reject_counts.entry(rej.reason).or_default() += 1;
+        self.reject_not_kept(rej.reason);
         keep_reject(&mut self.reject_rows, rej);
+    }
+
+    fn reject_not_kept(&mut self, reason: Reason) {
+        self.rejected += 1;
+        *self.reject_counts.entry(reason).or_default() += 1;
     }
 
     fn skip(&mut self, reason: SkipReason, time: Option<DateTime<Utc>>) {

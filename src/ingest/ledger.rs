@@ -5,7 +5,7 @@ use std::io;
 use std::sync::{Arc, Mutex};
 
 use super::{FileCtx, Sink};
-use crate::record::{Reason, Reject};
+use crate::record::{Reason, Reject, MAX_REJECT_ROWS};
 
 /// Where a piece starts: the lines before it, or, for JSON Lines (whose reader does not count
 /// newlines: that would be a pass over every byte in the one thread that reads), its place in
@@ -101,6 +101,7 @@ pub(super) fn from<S: Sink>(
         }
         Start::Seq(ledger, seq) => {
             ctx.parked.open = Some((ledger.clone(), seq));
+            ctx.parked.piece = Piece::default();
             let lines = f(0, ctx);
             ctx.parked.open = None;
             ledger.counted(seq, lines);
@@ -115,7 +116,27 @@ pub(super) fn from<S: Sink>(
 pub(crate) struct Parked {
     /// The piece being parsed, when the lines before it are not known yet.
     open: Option<(Arc<Ledger>, u64)>,
+    /// The rejects held of the piece being parsed.
+    piece: Piece,
     held: Vec<Held>,
+}
+
+/// The rejects held of one piece: how many, and the place of the last.
+#[derive(Default)]
+struct Piece {
+    held: usize,
+    last: (u64, Option<u64>),
+}
+
+/// What became of a reject given to [`Parked::hold_reject`].
+pub(super) enum Holding {
+    /// Held until its line is known.
+    Held,
+    /// Given back: its line is known.
+    Given(Reject),
+    /// Only to be counted: as many rejects before it in its piece are held as are kept in all
+    /// (the first by file and line), so its row cannot be one of them.
+    NotKept(Reason),
 }
 
 struct Held {
@@ -173,11 +194,23 @@ impl Parked {
     }
 
     /// Holds `rej` when the piece being parsed does not know its first line; else gives it
-    /// back.
-    pub(super) fn hold_reject(&mut self, rej: Reject) -> Option<Reject> {
+    /// back. A piece holds at most as many rejects as are kept in all: one whose rows all fail
+    /// would otherwise hold them all, each worker one piece, until the pieces before are read.
+    pub(super) fn hold_reject(&mut self, rej: Reject) -> Holding {
+        if self.open.is_none() {
+            return Holding::Given(rej);
+        }
+        let at = (rej.line, rej.record);
+        // A later place in the same file, after as many held: not among the first kept. A
+        // reject without a line (0) sorts first, and is always held.
+        if self.piece.held >= MAX_REJECT_ROWS && rej.line > 0 && at > self.piece.last {
+            return Holding::NotKept(rej.reason);
+        }
+        self.piece.held += 1;
+        self.piece.last = self.piece.last.max(at);
         match self.hold(Item::Reject(rej)) {
-            Some(Item::Reject(rej)) => Some(rej),
-            _ => None,
+            Some(Item::Reject(rej)) => Holding::Given(rej),
+            _ => Holding::Held,
         }
     }
 
@@ -213,5 +246,60 @@ impl Parked {
             let before = h.ledger.before(h.seq).unwrap_or(0);
             h.placed(before)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rej(line: u64, record: Option<u64>) -> Reject {
+        Reject {
+            file: "f.jsonl".into(),
+            line,
+            record,
+            reason: Reason::NotJson,
+            detail: String::new(),
+            excerpt: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_piece_holds_no_more_rejects_than_are_kept() {
+        let ledger = Arc::new(Ledger::default());
+        let mut parked = Parked::default();
+        // The first piece knows its lines: nothing is held.
+        assert!(matches!(
+            parked.hold_reject(rej(1, None)),
+            Holding::Given(_)
+        ));
+        parked.open = Some((ledger.clone(), 1));
+        for line in 1..=MAX_REJECT_ROWS as u64 {
+            assert!(matches!(parked.hold_reject(rej(line, None)), Holding::Held));
+        }
+        // Later in the piece: counted only.
+        let last = MAX_REJECT_ROWS as u64;
+        for at in [(last + 1, None), (last, Some(1)), (last + 9, Some(3))] {
+            let got = parked.hold_reject(rej(at.0, at.1));
+            assert!(matches!(got, Holding::NotKept(Reason::NotJson)), "{at:?}");
+        }
+        // Not after every one held (a tie, an earlier line), or without a line: held.
+        for at in [(last, None), (7, None), (0, None)] {
+            assert!(
+                matches!(parked.hold_reject(rej(at.0, at.1)), Holding::Held),
+                "{at:?}"
+            );
+        }
+        // A new piece holds its own.
+        parked.open = Some((ledger.clone(), 2));
+        parked.piece = Piece::default();
+        assert!(matches!(parked.hold_reject(rej(1, None)), Holding::Held));
+        // Once the lines before the first held piece are known, its rejects are placed.
+        ledger.counted(0, 10);
+        let placed = parked.ready();
+        assert_eq!(placed.len(), MAX_REJECT_ROWS + 3);
+        assert!(placed
+            .iter()
+            .any(|p| matches!(p, Placed::Reject(r) if r.line == 17)));
     }
 }

@@ -49,6 +49,9 @@ pub trait Sink: Send + Sized {
     /// Takes one record, and says what became of it.
     fn record(&mut self, rec: &Record<'_>) -> Kept;
     fn reject(&mut self, rej: Reject);
+    /// Counts a reject that cannot be among the [`crate::record::MAX_REJECT_ROWS`] kept (as
+    /// many before it in the same file are held): its reason, without its row.
+    fn reject_not_kept(&mut self, reason: Reason);
     /// A record without an outcome by design (streaming usage, a lifecycle event).
     /// `time`: when the record has one (a streaming-usage record, counted by day).
     fn skip(&mut self, reason: SkipReason, time: Option<chrono::DateTime<chrono::Utc>>);
@@ -210,8 +213,10 @@ impl<S: Sink> FileCtx<'_, S> {
             detail,
             excerpt: excerpt(&excerpt_text, 120),
         };
-        if let Some(rej) = self.parked.hold_reject(rej) {
-            self.sink.reject(rej);
+        match self.parked.hold_reject(rej) {
+            ledger::Holding::Given(rej) => self.sink.reject(rej),
+            ledger::Holding::NotKept(reason) => self.sink.reject_not_kept(reason),
+            ledger::Holding::Held => {}
         }
     }
 

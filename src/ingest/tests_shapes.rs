@@ -16,6 +16,8 @@ use crate::normalize::{DateOrder, Kind, Record};
 pub(super) struct Collect {
     pub(super) records: Vec<Record<'static>>,
     pub(super) rejects: Vec<Reject>,
+    /// Rejects counted without their rows.
+    pub(super) not_kept: u64,
     pub(super) skipped: u64,
 }
 
@@ -27,12 +29,16 @@ impl Sink for Collect {
     fn reject(&mut self, rej: Reject) {
         self.rejects.push(rej);
     }
+    fn reject_not_kept(&mut self, _: crate::record::Reason) {
+        self.not_kept += 1;
+    }
     fn skip(&mut self, _: crate::normalize::SkipReason, _: Option<chrono::DateTime<chrono::Utc>>) {
         self.skipped += 1;
     }
     fn merge(&mut self, o: Collect) {
         self.records.extend(o.records);
         self.rejects.extend(o.rejects);
+        self.not_kept += o.not_kept;
         self.skipped += o.skipped;
     }
 }

@@ -79,6 +79,7 @@ pub fn records_of(inputs: &[PathBuf]) -> Vec<acs_triage::normalize::Record<'stat
             Kept::Counted
         }
         fn reject(&mut self, _: Reject) {}
+        fn reject_not_kept(&mut self, _: acs_triage::normalize::Reason) {}
         fn skip(
             &mut self,
             _: acs_triage::normalize::SkipReason,
