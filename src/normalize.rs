@@ -44,16 +44,8 @@ impl<'a> Val<'a> {
         match self {
             Val::Missing | Val::Null => true,
             Val::Str(s) => {
-                // Most values start and end with an ASCII character that is neither space nor
-                // the first letter of `None` / `null`: no need to trim.
-                let b = s.as_bytes();
-                if let (Some(&f), Some(&l)) = (b.first(), b.last()) {
-                    let plain = |c: u8| c.is_ascii() && !c.is_ascii_whitespace() && c > b' ';
-                    if plain(f) && plain(l) && !matches!(f, b'N' | b'n') {
-                        return false;
-                    }
-                }
-                let t = s.trim();
+                // Most values need no trim (see `trim`), and are not four bytes long.
+                let t = trim(s);
                 t.is_empty() || t == "None" || t.eq_ignore_ascii_case("null")
             }
             _ => false,

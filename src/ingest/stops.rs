@@ -62,13 +62,7 @@ pub(super) fn masks<const S: usize, const N: usize>(b: &[u8], sets: [[u8; N]; S]
         set_splat_i8_m128i, zeroed_m128i,
     };
     let mut pad = [0; 64];
-    let w: &[u8; 64] = match b.try_into() {
-        Ok(w) => w,
-        Err(_) => {
-            pad[..b.len()].copy_from_slice(b);
-            &pad
-        }
-    };
+    let w = padded(b, &mut pad);
     let splats = sets.map(|set| set.map(|c| set_splat_i8_m128i(c as i8)));
     let mut out = [0; S];
     for (k, chunk) in w.chunks_exact(16).enumerate() {
@@ -85,6 +79,19 @@ pub(super) fn masks<const S: usize, const N: usize>(b: &[u8], sets: [[u8; N]; S]
         out = out.map(|m| m & ((1 << b.len()) - 1));
     }
     out
+}
+
+/// `b` (at most 64 bytes) as a whole window: itself, or copied into `pad` (zeros after it).
+#[cfg(target_arch = "x86_64")]
+#[inline]
+pub(super) fn padded<'w>(b: &'w [u8], pad: &'w mut [u8; 64]) -> &'w [u8; 64] {
+    match b.try_into() {
+        Ok(w) => w,
+        Err(_) => {
+            pad[..b.len()].copy_from_slice(b);
+            pad
+        }
+    }
 }
 
 /// The same on other targets.
@@ -125,6 +132,26 @@ pub(super) fn masks_scalar<const S: usize, const N: usize>(
         k += 1;
     }
     out
+}
+
+/// Windows drawn from `alphabet` by a fixed xorshift, `len(round)` bytes in each round.
+#[cfg(test)]
+pub(super) fn random_windows<'a>(
+    alphabet: &'a [u8],
+    rounds: usize,
+    len: impl Fn(usize) -> usize + 'a,
+) -> impl Iterator<Item = Vec<u8>> + 'a {
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    (0..rounds).map(move |round| {
+        (0..len(round))
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                alphabet[(seed % alphabet.len() as u64) as usize]
+            })
+            .collect()
+    })
 }
 
 #[cfg(test)]
@@ -230,17 +257,7 @@ mod tests {
             b'Y',
             b'y',
         ];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        for round in 0..4000 {
-            let len = round % 65;
-            let w: Vec<u8> = (0..len)
-                .map(|_| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    alphabet[(seed % alphabet.len() as u64) as usize]
-                })
-                .collect();
+        for w in random_windows(&alphabet, 4000, |round| round % 65) {
             for values in SETS {
                 check_masks(&w, values);
             }

@@ -6,6 +6,8 @@
 use super::scan::quote_or_backslash;
 #[cfg(not(target_arch = "x86_64"))]
 use super::stops::masks;
+#[cfg(target_arch = "x86_64")]
+use super::stops::padded;
 
 /// Brackets nested deeper than this make a record a reject (`nested too deep`), as serde_json
 /// limits its own recursion: no parser meets more.
@@ -113,7 +115,13 @@ pub(super) fn nests_deeper_than(b: &[u8], limit: usize) -> bool {
         let n = (b.len() - i).min(64);
         let w = &b[i..i + n];
         i += n;
-        if let Some(window) = Brackets::of(w, in_string).filter(|_| !escaped) {
+        // After a backslash at a window's end, byte by byte (not classified for nothing).
+        let window = if escaped {
+            None
+        } else {
+            Brackets::of(w, in_string)
+        };
+        if let Some(window) = window {
             in_string = window.in_string_after;
             let (opens, closes) = (window.opens.count_ones(), window.closes.count_ones());
             if depth + opens as usize <= limit && depth >= closes as usize {
@@ -208,13 +216,7 @@ fn classes(w: &[u8]) -> (bool, u64, u64, u64) {
         set_splat_i8_m128i, zeroed_m128i,
     };
     let mut pad = [0; 64];
-    let w: &[u8; 64] = match w.try_into() {
-        Ok(w) => w,
-        Err(_) => {
-            pad[..w.len()].copy_from_slice(w);
-            &pad
-        }
-    };
+    let w = padded(w, &mut pad);
     let splat = |c: u8| set_splat_i8_m128i(c as i8);
     let (backslash, quote, bit, open, close) = (
         splat(b'\\'),
@@ -597,16 +599,7 @@ mod tests {
             0xfb,
             b'a',
         ];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        for round in 0..20_000 {
-            let w: Vec<u8> = (0..1 + round % 64)
-                .map(|_| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    alphabet[(seed % alphabet.len() as u64) as usize]
-                })
-                .collect();
+        for w in super::super::stops::random_windows(&alphabet, 20_000, |round| 1 + round % 64) {
             let bits = |f: &dyn Fn(u8) -> bool| {
                 w.iter()
                     .enumerate()
