@@ -12,7 +12,7 @@
 //!   run still going.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 
@@ -76,10 +76,6 @@ enum Staged {
     Remove { path: PathBuf },
 }
 
-/// A file of a set by name: `Some` bytes to write, `None` for a file an earlier run left that
-/// this one does not write.
-pub type NamedFile = (&'static str, Option<Vec<u8>>);
-
 /// Files written together: staged, then committed all at once.
 #[derive(Default)]
 pub struct OutputSet {
@@ -93,14 +89,26 @@ impl OutputSet {
 
     /// Stages `bytes` for `path`.
     pub fn add(&mut self, path: &Path, bytes: &[u8]) -> Result<()> {
+        self.add_with(path, |w| Ok(w.write_all(bytes)?))
+    }
+
+    /// Stages what `write` writes for `path`, as it writes it: a large report goes to its
+    /// temporary without being held whole in memory first.
+    pub fn add_with(
+        &mut self,
+        path: &Path,
+        write: impl FnOnce(&mut dyn Write) -> Result<()>,
+    ) -> Result<()> {
         let target = target(path);
         if target.is_dir() {
             anyhow::bail!("cannot write {}: it is a directory", path.display());
         }
         if special(&target) {
+            let mut bytes = Vec::new();
+            write(&mut bytes).with_context(|| format!("cannot write {}", path.display()))?;
             self.staged.push(Staged::InPlace {
                 path: path.to_path_buf(),
-                bytes: bytes.to_vec(),
+                bytes,
             });
             return Ok(());
         }
@@ -109,7 +117,7 @@ impl OutputSet {
             _ => Path::new("."),
         };
         // Outputs are for reading: rw-r--r-- like any other file, not the temporary's rw-------.
-        let mut file = tempfile::Builder::new()
+        let file = tempfile::Builder::new()
             .prefix(TEMP_PREFIX)
             .suffix(TEMP_SUFFIX)
             .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))
@@ -117,9 +125,12 @@ impl OutputSet {
             .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
         // Held until the file is renamed or dropped: the next run leaves a locked one alone.
         let _ = file.as_file().try_lock();
-        file.write_all(bytes)
-            .and_then(|()| file.as_file().sync_all())
+        let mut out = BufWriter::new(file.as_file());
+        write(&mut out)
+            .and_then(|()| Ok(out.flush()?))
+            .and_then(|()| Ok(file.as_file().sync_all()?))
             .with_context(|| format!("cannot write {}", path.display()))?;
+        drop(out);
         self.staged.push(Staged::Temp {
             path: path.to_path_buf(),
             target,
@@ -136,17 +147,6 @@ impl OutputSet {
                 path: path.to_path_buf(),
             });
         }
-    }
-
-    /// Stages files of `dir` by name ([`NamedFile`]).
-    pub fn add_files(&mut self, dir: &Path, files: &[NamedFile]) -> Result<()> {
-        for (name, bytes) in files {
-            match bytes {
-                Some(b) => self.add(&dir.join(name), b)?,
-                None => self.remove(&dir.join(name)),
-            }
-        }
-        Ok(())
     }
 
     /// Puts every staged file in place. Nothing is replaced unless every file was staged.

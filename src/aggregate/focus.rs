@@ -127,6 +127,10 @@ impl Sink for Focus {
         self.all.reject_not_kept(reason);
     }
 
+    fn past_kept(&self, file: &str, line: u64, record: Option<u64>) -> bool {
+        self.all.past_kept(file, line, record)
+    }
+
     fn done(&mut self) {
         self.all.done();
     }

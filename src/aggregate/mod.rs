@@ -4,7 +4,7 @@
 //! Call ids and operation names are interned per worker, so the per-record work is one string
 //! hash for each and integer keys elsewhere; merging maps the other worker's ids onto ours.
 
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use foldhash::HashMap;
@@ -36,11 +36,13 @@ mod call_ids;
 mod calls;
 mod focus;
 mod interner;
+mod rejects;
 
 use call_ids::{guid, CallIds};
 pub use focus::{CallStats, Focus, MAX_MESSAGES};
 pub use interner::Interner;
 use interner::{inline, Inline, INLINE};
+pub use rejects::RejectRows;
 
 /// Distinct calls, as interned CorrelationIds (or CallConnectionIds).
 pub use calls::Calls;
@@ -73,18 +75,6 @@ pub struct KeyStats {
     pub last: Option<DateTime<Utc>>,
     /// Distinct ResultMessages with counts, at most [`MESSAGES_PER_KEY`].
     pub messages: HashMap<Box<str>, u64>,
-}
-
-/// Keeps `r` if it is among the first [`MAX_REJECT_ROWS`] by file and line: `kept` holds the
-/// first ones seen so far with the last of them on top, so the rows written do not depend on
-/// how the work was split across threads.
-fn keep_reject(kept: &mut BinaryHeap<Reject>, r: Reject) {
-    if kept.len() < MAX_REJECT_ROWS {
-        kept.push(r);
-    } else if kept.peek().is_some_and(|last| r < *last) {
-        kept.pop();
-        kept.push(r);
-    }
 }
 
 /// Distinct messages kept per key: logs sometimes name a subcode differently from the
@@ -228,8 +218,11 @@ pub struct Aggregator {
     pub by_key: HashMap<Key, KeyStats>,
     pub by_op: HashMap<OpKey, OpStats>,
     /// The first [`MAX_REJECT_ROWS`] rejects by file and line, whatever the order the
-    /// workers met them in; see [`Aggregator::rejects`].
-    reject_rows: BinaryHeap<Reject>,
+    /// workers met them in, shared by the workers' sinks; see [`Aggregator::sharing_rejects`].
+    reject_rows: RejectRows,
+    /// The place of the last of the rows, once as many are kept as can be: a reject after it
+    /// is only counted.
+    last_kept: Option<rejects::Place>,
     pub reject_counts: BTreeMap<Reason, u64>,
     pub skip_counts: BTreeMap<SkipReason, u64>,
     /// (UTC day as days since the epoch, key) → counts per hour and calls: the timeline and
@@ -276,7 +269,8 @@ impl Aggregator {
             messages: HashMap::default(),
             by_key: HashMap::default(),
             by_op: HashMap::default(),
-            reject_rows: BinaryHeap::new(),
+            reject_rows: RejectRows::default(),
+            last_kept: None,
             reject_counts: BTreeMap::new(),
             skip_counts: BTreeMap::new(),
             by_day: HashMap::default(),
@@ -419,16 +413,22 @@ impl Aggregator {
             .sum()
     }
 
-    /// The rejects kept for `rejects.csv`, by file and line.
-    pub fn rejects(&self) -> Vec<&Reject> {
-        let mut v: Vec<&Reject> = self.reject_rows.iter().collect();
-        v.sort();
-        v
+    /// Keeps the rejects in `rows`, shared with the other sinks made with it: one run's
+    /// workers then hold [`MAX_REJECT_ROWS`] rows in all, not that many each.
+    pub fn sharing_rejects(mut self, rows: &RejectRows) -> Aggregator {
+        self.reject_rows = rows.clone();
+        self
+    }
+
+    /// The rejects kept for `rejects.csv`, by file and line. They are taken: call once, after
+    /// [`Aggregator::rejects_truncated`].
+    pub fn take_rejects(&mut self) -> Vec<Reject> {
+        self.reject_rows.take()
     }
 
     /// Whether more records were rejected than [`MAX_REJECT_ROWS`] kept.
     pub fn rejects_truncated(&self) -> bool {
-        self.rejected > self.reject_rows.len() as u64
+        self.rejected > self.reject_rows.count() as u64
     }
 
     /// The by-operation counts with operation names.
@@ -576,7 +576,15 @@ impl Sink for Aggregator {
 
     fn reject(&mut self, rej: Reject) {
         self.reject_not_kept(rej.reason);
-        keep_reject(&mut self.reject_rows, rej);
+        if !self.past_kept(&rej.file, rej.line, rej.record) {
+            self.last_kept = self.reject_rows.keep(rej);
+        }
+    }
+
+    fn past_kept(&self, file: &str, line: u64, record: Option<u64>) -> bool {
+        self.last_kept
+            .as_ref()
+            .is_some_and(|last| rejects::after(last, file, line, record))
     }
 
     fn reject_not_kept(&mut self, reason: Reason) {
@@ -657,8 +665,8 @@ impl Sink for Aggregator {
                 .entry((sdks[ty as usize], sdks[version as usize], key))
                 .or_default() += n;
         }
-        for r in o.reject_rows.into_vec() {
-            keep_reject(&mut self.reject_rows, r);
+        if !self.reject_rows.same(&o.reject_rows) {
+            self.reject_rows.absorb(o.reject_rows);
         }
     }
 

@@ -57,12 +57,53 @@ fn kept_rejects_are_the_first_by_file_and_line_however_the_work_was_split() {
             b
         }
     };
-    for agg in [split(true), split(false)] {
-        let lines: Vec<u64> = agg.rejects().iter().map(|r| r.line).collect();
+    for mut agg in [split(true), split(false)] {
+        assert!(agg.rejects_truncated());
+        let lines: Vec<u64> = agg.take_rejects().iter().map(|r| r.line).collect();
         assert_eq!(lines, (1..=MAX_REJECT_ROWS as u64).collect::<Vec<_>>());
         assert_eq!(agg.rejected, n);
-        assert!(agg.rejects_truncated());
     }
+}
+
+/// Sinks sharing their rows keep the first rows in all, as merged sinks do; once as many are
+/// kept as can be, a reject after the last one is only counted.
+#[test]
+fn sinks_sharing_rejects_keep_the_first_in_all() {
+    let file: std::sync::Arc<str> = "a.jsonl".into();
+    let rej = |line: u64| Reject {
+        file: file.clone(),
+        line,
+        record: None,
+        reason: Reason::NotJson,
+        detail: String::new(),
+        excerpt: String::new(),
+    };
+    let n = MAX_REJECT_ROWS as u64 * 2 + 100_000;
+    let rows = RejectRows::default();
+    let mut a = Aggregator::new(Window::default(), 3600).sharing_rejects(&rows);
+    let mut b = Aggregator::new(Window::default(), 3600).sharing_rejects(&rows);
+    for line in (1..=n).filter(|l| l % 2 == 1) {
+        a.reject(rej(line));
+    }
+    assert_eq!(rows.count(), MAX_REJECT_ROWS);
+    // The last kept is the odd line MAX_REJECT_ROWS * 2 - 1.
+    let last = MAX_REJECT_ROWS as u64 * 2 - 1;
+    assert!(a.past_kept("a.jsonl", last + 1, None));
+    assert!(!a.past_kept("a.jsonl", last, None));
+    // Without a record, a place sorts before the same line's records.
+    assert!(a.past_kept("a.jsonl", last, Some(1)));
+    assert!(a.past_kept("b.jsonl", 1, None) && !a.past_kept("Z.jsonl", 1, None));
+    // `b` has not seen the rows full: it keeps its first, which then push out `a`'s last.
+    assert!(!b.past_kept("a.jsonl", last + 1, None));
+    for line in (1..=n).rev().filter(|l| l % 2 == 0) {
+        b.reject(rej(line));
+    }
+    assert!(b.past_kept("a.jsonl", MAX_REJECT_ROWS as u64 + 1, None));
+    a.merge(b);
+    assert!(a.rejects_truncated());
+    let lines: Vec<u64> = a.take_rejects().iter().map(|r| r.line).collect();
+    assert_eq!(lines, (1..=MAX_REJECT_ROWS as u64).collect::<Vec<_>>());
+    assert_eq!(a.rejected, n);
 }
 
 fn rec(t: &str, code: u32, sub: Option<u32>, corr: &'static str) -> Record<'static> {

@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 
-use crate::aggregate::{Aggregator, Window};
+use crate::aggregate::{Aggregator, RejectRows, Window};
 use crate::catalogue::Catalogue;
 use crate::cli::{ReportArgs, ReportFormat, SpikesBy};
 use crate::config;
@@ -33,10 +33,12 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     // Only summary.md and report.html show messages: the others skip keeping them.
     let messages = formats.contains(&ReportFormat::Md) || formats.contains(&ReportFormat::Html);
     let bar = progress_bar(args.progress, args.quiet, || ingest::total_bytes(&settings));
+    let rejects = RejectRows::default();
     let (agg, ingested) = ingest::ingest(&settings, bar.as_ref(), || {
         Aggregator::new(window, args.bucket.secs())
             .keeping_messages(messages)
             .with_resources(&args.resource)
+            .sharing_rejects(&rejects)
     })?;
     if let Some(b) = &bar {
         b.finish_and_clear();
@@ -62,7 +64,7 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     if let Some(dir) = &args.spikes.history {
         history.stage(dir, &taken, &mut set)?;
     }
-    set.add_files(out, &render::report_files(&rep, &cat, &formats)?)?;
+    render::report_files(&rep, &cat, &formats, out, &mut set)?;
     set.commit()?;
 
     let exit = rep.exit(args.fail_on_spike, args.max_bad);

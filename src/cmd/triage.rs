@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::aggregate::{Aggregator, Focus, Window};
+use crate::aggregate::{Aggregator, Focus, RejectRows, Window};
 use crate::catalogue::Catalogue;
 use crate::cli::TriageArgs;
 use crate::exit_codes::Exit;
@@ -20,11 +20,12 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
     if let Some(path) = &args.out {
         output::writable_file(path)?;
     }
+    let rejects = RejectRows::default();
     let make = || {
         Focus::new(
             args.subcode,
             args.code,
-            Aggregator::new(Window::default(), args.bucket.secs()),
+            Aggregator::new(Window::default(), args.bucket.secs()).sharing_rejects(&rejects),
         )
     };
     let (focus, ingested) = if args.inputs.is_empty() {

@@ -52,6 +52,11 @@ pub trait Sink: Send + Sized {
     /// Counts a reject that cannot be among the [`crate::record::MAX_REJECT_ROWS`] kept (as
     /// many before it in the same file are held): its reason, without its row.
     fn reject_not_kept(&mut self, reason: Reason);
+    /// Whether a reject at `file`, `line`, `record` comes after every row the sink keeps (as
+    /// many before it are kept as can be): then only its reason is counted.
+    fn past_kept(&self, _file: &str, _line: u64, _record: Option<u64>) -> bool {
+        false
+    }
     /// A record without an outcome by design (streaming usage, a lifecycle event).
     /// `time`: when the record has one (a streaming-usage record, counted by day).
     fn skip(&mut self, reason: SkipReason, time: Option<chrono::DateTime<chrono::Utc>>);
@@ -205,6 +210,12 @@ impl<S: Sink> FileCtx<'_, S> {
     ) {
         let at = at.into();
         self.counts.rejected += 1;
+        // A piece that does not know its first line counts from it: its line is then at most
+        // the line in the file, so a reject after the kept rows there is after them here too.
+        if self.sink.past_kept(&self.name, at.line, at.record) {
+            self.sink.reject_not_kept(reason);
+            return;
+        }
         let rej = Reject {
             file: self.name.clone(),
             line: at.line,

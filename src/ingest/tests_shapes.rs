@@ -19,6 +19,8 @@ pub(super) struct Collect {
     /// Rejects counted without their rows.
     pub(super) not_kept: u64,
     pub(super) skipped: u64,
+    /// The line of the last row kept, as if as many as can be were kept.
+    pub(super) last_kept: Option<u64>,
 }
 
 impl Sink for Collect {
@@ -31,6 +33,9 @@ impl Sink for Collect {
     }
     fn reject_not_kept(&mut self, _: crate::record::Reason) {
         self.not_kept += 1;
+    }
+    fn past_kept(&self, _: &str, line: u64, _: Option<u64>) -> bool {
+        self.last_kept.is_some_and(|last| line > last)
     }
     fn skip(&mut self, _: crate::normalize::SkipReason, _: Option<chrono::DateTime<chrono::Utc>>) {
         self.skipped += 1;
@@ -2491,4 +2496,43 @@ fn warnings_from_workers_are_said_in_one_order_numbers_as_numbers() {
             "f: line 1000 x"
         ]
     );
+}
+
+/// A reject after the last row kept is only counted, its row never made, even in a piece that
+/// counts its lines from its own start: its line in the file is later still.
+#[test]
+fn a_reject_after_the_kept_rows_is_only_counted_before_its_piece_knows_its_line() {
+    let mut sink = Collect {
+        last_kept: Some(5),
+        ..Default::default()
+    };
+    let mut ctx = FileCtx {
+        name: "x.jsonl".into(),
+        rules: TimeRules::default(),
+        sink: &mut sink,
+        counts: Counts::default(),
+        warnings: Vec::new(),
+        local_times: false,
+        parked: Default::default(),
+    };
+    let ledger = std::sync::Arc::new(ledger::Ledger::default());
+    let reject = |line: u64, ctx: &mut FileCtx<'_, Collect>| {
+        ctx.reject(line, Reason::NotJson, String::new(), format!("r{line}"));
+    };
+    ledger::from(ledger::Start::Seq(ledger.clone(), 1), &mut ctx, |_, ctx| {
+        for line in [3, 5, 6, 9] {
+            reject(line, ctx);
+        }
+        10
+    });
+    assert_eq!(ctx.counts.rejected, 4);
+    // Piece 0 holds 100 lines: the two held are placed after them.
+    ledger::from(ledger::Start::Seq(ledger.clone(), 0), &mut ctx, |_, ctx| {
+        reject(4, ctx);
+        100
+    });
+    assert_eq!(sink.not_kept, 2);
+    let mut lines: Vec<u64> = sink.rejects.iter().map(|r| r.line).collect();
+    lines.sort();
+    assert_eq!(lines, [4, 103, 105]);
 }

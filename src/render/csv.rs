@@ -4,6 +4,7 @@
 //! below the spreadsheet's own limit.
 
 use std::borrow::Cow;
+use std::io::Write;
 
 use anyhow::Result;
 use polars::prelude::*;
@@ -38,14 +39,80 @@ pub fn neutralize(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// The table as CSV bytes, through polars' CsvWriter. Text is neutralized; numbers are written as
-/// numbers, floats with 4 decimals; catalogue text is put on one line.
+/// Rows per frame handed to polars: a large table (100,000 rejects) is converted a slice at a
+/// time, so only that slice is ever held a second time, as columns.
+const FRAME_ROWS: usize = 8192;
+
+/// The table as CSV bytes; see [`write`].
 pub fn render(t: &Table) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    write(t, &mut out)?;
+    Ok(out)
+}
+
+/// Writes the table as CSV through polars' CsvWriter. Text is neutralized; numbers are written
+/// as numbers, floats with 4 decimals; catalogue text is put on one line.
+pub fn write(t: &Table, w: &mut dyn Write) -> Result<()> {
+    let floats = float_columns(t);
+    write_header(t, w)?;
+    for rows in t.rows.chunks(FRAME_ROWS) {
+        write_rows(t, rows, &floats, w)?;
+    }
+    Ok(())
+}
+
+/// Writes tables of the same columns as one CSV file, as [`write`] writes one: a table too
+/// large to copy into cells at once, made a part at a time. A number column is written as
+/// floats when the part being written has one; the callers' parts hold no floats.
+pub fn write_parts(mut parts: impl Iterator<Item = Table>, w: &mut dyn Write) -> Result<()> {
+    let Some(first) = parts.next() else {
+        return Ok(());
+    };
+    write_header(&first, w)?;
+    for t in std::iter::once(first).chain(parts) {
+        let floats = float_columns(&t);
+        for rows in t.rows.chunks(FRAME_ROWS) {
+            write_rows(&t, rows, &floats, w)?;
+        }
+    }
+    Ok(())
+}
+
+/// Which columns are written as floats: the number columns with a float in any row, so that
+/// every row of the column is written alike.
+fn float_columns(t: &Table) -> Vec<bool> {
+    (0..t.columns.len())
+        .map(|i| t.rows.iter().any(|r| matches!(r[i], Cell::Float(_))))
+        .collect()
+}
+
+/// The header through the csv crate: polars' header writer builds an empty null array, whose
+/// first use makes polars zero a shared 8 MiB buffer (a tenth of the run's memory and of its
+/// page faults on a large input, for one line of column names).
+fn write_header(t: &Table, w: &mut dyn Write) -> Result<()> {
+    let mut header = csv::Writer::from_writer(w);
+    header.write_record(t.columns.iter().map(|(name, _)| name))?;
+    header.flush()?;
+    Ok(())
+}
+
+/// `rows` of `t` through polars' CsvWriter, without a header.
+fn write_rows(t: &Table, rows: &[Vec<Cell>], floats: &[bool], w: &mut dyn Write) -> Result<()> {
+    let mut df = frame(t, rows, floats)?;
+    CsvWriter::new(w)
+        .include_header(false)
+        .with_float_precision(Some(4))
+        .finish(&mut df)?;
+    Ok(())
+}
+
+/// `rows` of `t` as a polars frame; `floats`: which columns are written as floats.
+fn frame(t: &Table, rows: &[Vec<Cell>], floats: &[bool]) -> Result<DataFrame> {
     let mut columns: Vec<Column> = Vec::with_capacity(t.columns.len());
     for (i, (name, kind)) in t.columns.iter().enumerate() {
-        let cells = t.rows.iter().map(|r| &r[i]);
+        let cells = rows.iter().map(|r| &r[i]);
         let col = match kind {
-            Col::Number if cells.clone().any(|c| matches!(c, Cell::Float(_))) => {
+            Col::Number if floats[i] => {
                 let v: Vec<Option<f64>> = cells
                     .map(|c| match c {
                         Cell::Float(f) => Some(*f),
@@ -92,18 +159,7 @@ pub fn render(t: &Table) -> Result<Vec<u8>> {
         };
         columns.push(col);
     }
-    let mut df = DataFrame::new(t.height(), columns)?;
-    // The header through the csv crate: polars' header writer builds an empty null array,
-    // whose first use makes polars zero a shared 8 MiB buffer (a tenth of the run's memory and
-    // of its page faults on a large input, for one line of column names).
-    let mut header = csv::Writer::from_writer(Vec::new());
-    header.write_record(t.columns.iter().map(|(name, _)| name))?;
-    let mut out = header.into_inner().map_err(|e| e.into_error())?;
-    CsvWriter::new(&mut out)
-        .include_header(false)
-        .with_float_precision(Some(4))
-        .finish(&mut df)?;
-    Ok(out)
+    Ok(DataFrame::new(rows.len(), columns)?)
 }
 
 #[cfg(test)]
@@ -213,6 +269,50 @@ mod tests {
         assert_eq!(cell.chars().count(), MAX_TEXT);
         assert!(cell.ends_with("A…"));
         assert_eq!((&rows[0][1], &rows[1][0], &rows[1][1]), ("1", "Play", "2"));
+    }
+    #[test]
+    fn a_table_is_written_a_frame_at_a_time_as_one() {
+        // The only float is in the last frame: every row of its column is still a float.
+        let n = FRAME_ROWS * 2 + 5;
+        let mut t = Table::new(&[("n", Col::Number), ("share", Col::Number), ("t", Col::Text)]);
+        for k in 0..n {
+            let share = if k == n - 1 {
+                Cell::Float(0.5)
+            } else {
+                Cell::Int(k as i64)
+            };
+            t.push(vec![
+                Cell::Int(k as i64),
+                share,
+                Cell::from(format!("=r{k}").as_str()),
+            ]);
+        }
+        let text = String::from_utf8(render(&t).unwrap()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), n + 1);
+        assert_eq!(lines[0], "n,share,t");
+        for (k, line) in lines[1..].iter().enumerate() {
+            let share = if k == n - 1 {
+                "0.5000".to_string()
+            } else {
+                format!("{k}.0000")
+            };
+            assert_eq!(*line, format!("{k},{share},'=r{k}"));
+        }
+        // In parts (without floats), the same as whole.
+        t.rows.pop();
+        let whole = render(&t).unwrap();
+        let parts: Vec<Table> = t
+            .rows
+            .chunks(1000)
+            .map(|rows| Table {
+                columns: t.columns.clone(),
+                rows: rows.to_vec(),
+            })
+            .collect();
+        let mut out = Vec::new();
+        write_parts(parts.into_iter(), &mut out).unwrap();
+        assert_eq!(out, whole);
     }
 }
 

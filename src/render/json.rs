@@ -1,5 +1,7 @@
 //! JSON output: tables as arrays of objects, keys in column order, numbers as numbers.
 
+use std::io::Write;
+
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::Value;
 
@@ -24,13 +26,19 @@ pub struct Rows<'a>(pub &'a Table);
 
 impl Serialize for Rows<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let t = self.0;
-        let mut seq = s.serialize_seq(Some(t.rows.len()))?;
-        for r in &t.rows {
-            seq.serialize_element(&Row(&t.columns, r))?;
-        }
+        let mut seq = s.serialize_seq(Some(self.0.rows.len()))?;
+        elements(&mut seq, self.0)?;
         seq.end()
     }
+}
+
+/// The rows of `t` as elements of `seq`, each an object, keys in column order: a table made
+/// in parts is one array of them all.
+pub fn elements<S: SerializeSeq>(seq: &mut S, t: &Table) -> Result<(), S::Error> {
+    for r in &t.rows {
+        seq.serialize_element(&Row(&t.columns, r))?;
+    }
+    Ok(())
 }
 
 struct Row<'a>(&'a [(&'static str, crate::report::table::Col)], &'a [Cell]);
@@ -55,6 +63,13 @@ pub fn pretty<T: Serialize + ?Sized>(v: &T) -> serde_json::Result<Vec<u8>> {
     let mut s = serde_json::to_vec_pretty(v)?;
     s.push(b'\n');
     Ok(s)
+}
+
+/// As [`pretty`], into `w`.
+pub fn write_pretty<T: Serialize + ?Sized>(v: &T, w: &mut dyn Write) -> anyhow::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, v)?;
+    w.write_all(b"\n")?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,5 +1,11 @@
-//! Render: pure functions from the finished report and its tables to bytes, one
-//! file per output format. Writing them out is [`crate::output`]'s job alone.
+//! Render: functions from the finished report and its tables to bytes or into a writer, one
+//! file per output format. Where the bytes go, and how a set replaces the old one, is
+//! [`crate::output`]'s job alone: [`report_files`] hands each file to it as it is rendered.
+
+use std::path::Path;
+
+use crate::output::OutputSet;
+use crate::report::table::Table;
 
 pub mod charts;
 pub mod codes;
@@ -87,56 +93,60 @@ pub fn next_link(s: &str) -> Option<Link<'_>> {
 
 pub use crate::aggregate::SPARK_CELLS as MAX_SPARK;
 
-/// The files of a report in the chosen formats, by name: `rejects.csv` always, the CSV tables,
-/// `summary.md`, `report.json`, `report.html`. `by_sip.csv` is there only when a record
-/// carries diagnostics; else, with CSV chosen, it is named without bytes: a table of an
-/// earlier run would not belong to this report.
+/// Writes the report's files for `formats` into `dir`, each staged in `set` as it is rendered,
+/// one at a time: a report of many rejects is never held in every format at once.
 pub fn report_files(
     r: &crate::report::Report,
     cat: &crate::catalogue::Catalogue,
     formats: &[crate::config::ReportFormat],
-) -> anyhow::Result<Vec<crate::output::NamedFile>> {
+    dir: &Path,
+    set: &mut OutputSet,
+) -> anyhow::Result<()> {
     use crate::config::ReportFormat;
-    let mut files = vec![("rejects.csv", Some(csv::render(&r.rejects_table())?))];
+    set.add_with(&dir.join("rejects.csv"), |w| {
+        csv::write_parts(r.rejects_tables(REJECT_PART_ROWS), w)
+    })?;
     for f in formats {
         match f {
             ReportFormat::Csv => {
                 for (name, t) in r.csv_tables() {
-                    files.push((name, Some(csv::render(&t)?)));
+                    stage_csv(set, &dir.join(name), Some(t))?;
                 }
-                let by_sip = if r.diagnostics.is_empty() {
-                    None
-                } else {
-                    Some(csv::render(&r.by_sip())?)
-                };
-                files.push(("by_sip.csv", by_sip));
+                let by_sip = (!r.diagnostics.is_empty()).then(|| r.by_sip());
+                stage_csv(set, &dir.join("by_sip.csv"), by_sip)?;
                 // Written when the input has the field; else one of an earlier run is removed.
-                let by_resource = if r.resources.is_empty() {
-                    None
-                } else {
-                    Some(csv::render(&r.by_resource())?)
-                };
-                files.push(("by_resource.csv", by_resource));
-                let by_sdk = if r.sdks.is_empty() {
-                    None
-                } else {
-                    Some(csv::render(&r.by_sdk())?)
-                };
-                files.push(("by_sdk.csv", by_sdk));
+                let by_resource = (!r.resources.is_empty()).then(|| r.by_resource());
+                stage_csv(set, &dir.join("by_resource.csv"), by_resource)?;
+                let by_sdk = (!r.sdks.is_empty()).then(|| r.by_sdk());
+                stage_csv(set, &dir.join("by_sdk.csv"), by_sdk)?;
             }
             ReportFormat::Md => {
-                files.push(("summary.md", Some(summary::render(r, cat).into_bytes())));
+                set.add(&dir.join("summary.md"), summary::render(r, cat).as_bytes())?;
             }
             ReportFormat::Html => {
-                files.push(("report.html", Some(html::render(r, cat)?.into_bytes())));
+                set.add(&dir.join("report.html"), html::render(r, cat)?.as_bytes())?;
             }
             ReportFormat::Json => {
-                let s = report_json::render(r, cat)?;
-                files.push(("report.json", Some(s)));
+                set.add_with(&dir.join("report.json"), |w| report_json::write(r, cat, w))?;
             }
         }
     }
-    Ok(files)
+    Ok(())
+}
+
+/// Rows of rejects copied into table cells at a time, for rejects.csv and report.json.
+pub const REJECT_PART_ROWS: usize = 8192;
+
+/// Stages table `t` as CSV at `path`, or, without one, the removal of a file an earlier run
+/// left there.
+fn stage_csv(set: &mut OutputSet, path: &Path, t: Option<Table>) -> anyhow::Result<()> {
+    match t {
+        Some(t) => set.add_with(path, |w| csv::write(&t, w)),
+        None => {
+            set.remove(path);
+            Ok(())
+        }
+    }
 }
 
 /// A text sparkline of counts; long series are summed into at most [`MAX_SPARK`] cells.
@@ -160,6 +170,37 @@ pub fn sparkline(values: &[u64]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// rejects.csv and report.json write the rejects a part at a time: the files are those of
+    /// the whole table, every row once, in order.
+    #[test]
+    fn rejects_written_in_parts_are_the_whole_table() {
+        use crate::config::ReportFormat;
+        let cat = crate::report::fixture::catalogue();
+        let mut r = crate::report::fixture::report(&cat);
+        let one = r.rejects[0].clone();
+        let n = REJECT_PART_ROWS * 2 + 3;
+        r.rejects = (1..=n as u64)
+            .map(|line| crate::record::Reject {
+                line,
+                excerpt: format!("=x{line}"),
+                ..one.clone()
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let mut set = OutputSet::new();
+        report_files(&r, &cat, &[ReportFormat::Json], dir.path(), &mut set).unwrap();
+        set.commit().unwrap();
+        let whole = r.rejects_table();
+        let csv_text = std::fs::read(dir.path().join("rejects.csv")).unwrap();
+        assert_eq!(csv_text, csv::render(&whole).unwrap());
+        assert_eq!(csv_text.iter().filter(|&&b| b == b'\n').count(), n + 1);
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap())
+                .unwrap();
+        assert_eq!(doc["rejects"], json::rows(&whole));
+        assert_eq!(doc["rejects"].as_array().unwrap().len(), n);
+    }
 
     #[test]
     fn controls_and_bidi_overrides_are_hostile_text_is_not() {

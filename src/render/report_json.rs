@@ -1,10 +1,14 @@
 //! `report.json`: every table of the report in one document, for machines.
 
+use std::io::Write;
+
+use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::catalogue::Catalogue;
-use crate::render::json::{pretty, rows, Rows};
+use crate::render::json::{elements, rows, write_pretty, Rows};
+use crate::render::REJECT_PART_ROWS;
 use crate::report::tables::reason_text;
 use crate::report::{rfc3339, spike_sentence, Report};
 use crate::spikes::history::day_text;
@@ -29,12 +33,26 @@ struct Doc<'a> {
     by_sip: Rows<'a>,
     by_resource: Rows<'a>,
     by_sdk: Rows<'a>,
-    rejects: Rows<'a>,
+    rejects: Rejects<'a>,
     data_quality: Value,
 }
 
+/// The rejects table, made and written a part at a time ([`Report::rejects_tables`]): 100,000
+/// kept rejects are never all copied into cells at once.
+struct Rejects<'a>(&'a Report);
+
+impl Serialize for Rejects<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.rejects.len()))?;
+        for t in self.0.rejects_tables(REJECT_PART_ROWS) {
+            elements(&mut seq, &t)?;
+        }
+        seq.end()
+    }
+}
+
 /// The report as pretty JSON text with a final newline.
-pub fn render(r: &Report, cat: &Catalogue) -> serde_json::Result<Vec<u8>> {
+pub fn write(r: &Report, cat: &Catalogue, w: &mut dyn Write) -> anyhow::Result<()> {
     let spikes_table = r.spikes_table();
     let volume_table = r.volume_table();
     let tables = [
@@ -45,7 +63,6 @@ pub fn render(r: &Report, cat: &Catalogue) -> serde_json::Result<Vec<u8>> {
         r.by_operation(),
         r.timeline_table(),
         r.by_sip(),
-        r.rejects_table(),
         r.by_resource(),
         r.by_sdk(),
     ];
@@ -102,9 +119,9 @@ pub fn render(r: &Report, cat: &Catalogue) -> serde_json::Result<Vec<u8>> {
         by_operation: Rows(&tables[4]),
         timeline: Rows(&tables[5]),
         by_sip: Rows(&tables[6]),
-        rejects: Rows(&tables[7]),
-        by_resource: Rows(&tables[8]),
-        by_sdk: Rows(&tables[9]),
+        rejects: Rejects(r),
+        by_resource: Rows(&tables[7]),
+        by_sdk: Rows(&tables[8]),
         data_quality: json!({
             "rejects_by_reason": r.reject_groups.iter().map(|g| json!({
                 "reason": g.reason.label(),
@@ -123,7 +140,7 @@ pub fn render(r: &Report, cat: &Catalogue) -> serde_json::Result<Vec<u8>> {
             "warnings": r.warnings,
         }),
     };
-    pretty(&doc)
+    write_pretty(&doc, w)
 }
 
 #[cfg(test)]
@@ -133,7 +150,9 @@ mod snapshots {
     #[test]
     fn report_json() {
         let cat = fixture::catalogue();
-        let text = String::from_utf8(super::render(&fixture::report(&cat), &cat).unwrap()).unwrap();
+        let mut out = Vec::new();
+        super::write(&fixture::report(&cat), &cat, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
         insta::assert_snapshot!(text);
     }
 }

@@ -296,13 +296,15 @@ fn union_len<'a>(sets: impl Iterator<Item = &'a crate::aggregate::Calls>) -> u64
 
 /// Joins the aggregates with the catalogue.
 pub fn build(
-    agg: Aggregator,
+    mut agg: Aggregator,
     cat: &Catalogue,
     inputs: Vec<FileReport>,
     warnings: Vec<String>,
     spikes: SpikeReport,
     volume: Vec<VolumeVerdict>,
 ) -> Report {
+    let rejects_truncated = agg.rejects_truncated();
+    let rejects = agg.take_rejects();
     // Keys, in output order: count descending, then code, then subcode.
     let mut keys: Vec<(&Key, &crate::aggregate::KeyStats)> = agg.by_key.iter().collect();
     keys.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(b.0)));
@@ -418,7 +420,6 @@ pub fn build(
         })
         .collect();
 
-    let rejects: Vec<Reject> = agg.rejects().into_iter().cloned().collect();
     let reject_groups = agg
         .reject_counts
         .iter()
@@ -450,7 +451,7 @@ pub fn build(
         .collect();
 
     let mut warnings = warnings;
-    if agg.rejects_truncated() {
+    if rejects_truncated {
         warnings.push(format!(
             "{} records were rejected; rejects.csv lists the first {} by file and line",
             agg.rejected,
@@ -473,7 +474,7 @@ pub fn build(
         outside: agg.outside,
         failures: agg.failures(),
         needs_action,
-        rejects_truncated: agg.rejects_truncated(),
+        rejects_truncated,
         codes,
         categories,
         outcomes,

@@ -231,6 +231,20 @@ impl Report {
     /// rejects.csv: the kept rejects by file and line; `record` is the index of a document's
     /// record in its array.
     pub fn rejects_table(&self) -> Table {
+        self.rejects_part(&self.rejects)
+    }
+
+    /// [`Report::rejects_table`] in parts of at most `rows` rows, at least one: 100,000 kept
+    /// rejects are copied into cells a part at a time, not all at once.
+    pub fn rejects_tables(&self, rows: usize) -> impl Iterator<Item = Table> + '_ {
+        let parts = self.rejects.len().div_ceil(rows).max(1);
+        (0..parts).map(move |k| {
+            let end = ((k + 1) * rows).min(self.rejects.len());
+            self.rejects_part(&self.rejects[k * rows..end])
+        })
+    }
+
+    fn rejects_part(&self, rejects: &[Reject]) -> Table {
         let mut t = Table::new(&[
             ("file", Col::Text),
             ("line", Col::Number),
@@ -238,7 +252,7 @@ impl Report {
             ("reason", Col::Text),
             ("excerpt", Col::Text),
         ]);
-        for r in &self.rejects {
+        for r in rejects {
             t.push(row![
                 &*r.file,
                 r.line,

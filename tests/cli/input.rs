@@ -635,3 +635,44 @@ fn local_tz_takes_iana_names_and_not_beside_an_offset() {
         .assert()
         .code(2);
 }
+
+/// A file read by ranges (over 8 MiB) whose lines nearly all fail: the workers share the rows
+/// they keep, a piece that does not know its first line yet drops what comes after the last
+/// kept row, and rejects.csv still lists exactly the first rejects by line.
+#[test]
+fn a_large_file_of_rejects_lists_the_first_by_line_however_it_was_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("bad.jsonl");
+    let good =
+        r#"{"time":"2026-11-24T01:00:00Z","properties":{"resultCode":500,"resultSubcode":8572}}"#;
+    let mut text = String::new();
+    let mut bad = 0u64;
+    let mut line = 0u64;
+    while text.len() < 12 << 20 {
+        line += 1;
+        if line % 1000 == 1 {
+            text.push_str(good);
+        } else {
+            bad += 1;
+            let rec = format!(
+                r#"{{"time":"2026-11-24T01:00:00Z","properties":{{"resultCode":"x{line}"}}}}"#
+            );
+            text.push_str(&rec);
+        }
+        text.push('\n');
+    }
+    std::fs::write(&input, &text).unwrap();
+    let out = dir.path().join("out");
+    report_to(&input, &out, &["--max-bad", "100%", "--format", "json"]).success();
+    let rows = read_csv(&out.join("rejects.csv"));
+    let lines: Vec<u64> = rows.iter().map(|r| r["line"].parse().unwrap()).collect();
+    let expected: Vec<u64> = (1..=line).filter(|l| l % 1000 != 1).take(100_000).collect();
+    assert_eq!(lines, expected);
+    assert!(rows[99_999]["excerpt"].contains(&format!("x{}", expected[99_999])));
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(json["records"]["rejected"].as_u64(), Some(bad));
+    assert_eq!(json["records"]["accepted"].as_u64(), Some(line - bad));
+    assert_eq!(json["rejects"].as_array().unwrap().len(), 100_000);
+    assert_eq!(json["data_quality"]["rejects_truncated"], true);
+}
