@@ -27,17 +27,20 @@ fn interner_numbers_strings_exactly() {
     }
 }
 
-#[test]
-fn kept_rejects_are_the_first_by_file_and_line_however_the_work_was_split() {
-    let file: std::sync::Arc<str> = "a.jsonl".into();
-    let rej = |line: u64| Reject {
-        file: file.clone(),
+/// A reject of line `line` of `a.jsonl`.
+fn rej(line: u64) -> Reject {
+    Reject {
+        file: "a.jsonl".into(),
         line,
         record: None,
         reason: Reason::NotJson,
         detail: String::new(),
         excerpt: String::new(),
-    };
+    }
+}
+
+#[test]
+fn kept_rejects_are_the_first_by_file_and_line_however_the_work_was_split() {
     let n = MAX_REJECT_ROWS as u64 + 50_000;
     let split = |odd_first: bool| {
         let mut a = Aggregator::new(Window::default(), 3600);
@@ -69,15 +72,6 @@ fn kept_rejects_are_the_first_by_file_and_line_however_the_work_was_split() {
 /// kept as can be, a reject after the last one is only counted.
 #[test]
 fn sinks_sharing_rejects_keep_the_first_in_all() {
-    let file: std::sync::Arc<str> = "a.jsonl".into();
-    let rej = |line: u64| Reject {
-        file: file.clone(),
-        line,
-        record: None,
-        reason: Reason::NotJson,
-        detail: String::new(),
-        excerpt: String::new(),
-    };
     let n = MAX_REJECT_ROWS as u64 * 2 + 100_000;
     let rows = RejectRows::default();
     let mut a = Aggregator::new(Window::default(), 3600).sharing_rejects(&rows);

@@ -133,6 +133,19 @@ impl Counts {
 }
 
 impl<S: Sink> FileCtx<'_, S> {
+    /// A file's context, nothing read yet.
+    pub(crate) fn new(name: Arc<str>, rules: TimeRules, sink: &mut S) -> FileCtx<'_, S> {
+        FileCtx {
+            name,
+            rules,
+            sink,
+            counts: Counts::default(),
+            warnings: Vec::new(),
+            local_times: false,
+            parked: Default::default(),
+        }
+    }
+
     /// Normalizes one source record and hands it on.
     /// Where it was (`at`) is worked out only for a reject.
     pub fn emit(
@@ -304,15 +317,7 @@ where
         .into_par_iter()
         .map(|_| {
             let mut sink = make();
-            let mut c = FileCtx {
-                name: name.clone(),
-                rules,
-                sink: &mut sink,
-                counts: Counts::default(),
-                warnings: Vec::new(),
-                local_times: false,
-                parked: Default::default(),
-            };
+            let mut c = FileCtx::new(name.clone(), rules, &mut sink);
             while let Some(piece) = next() {
                 work(piece, &mut c);
             }
@@ -386,18 +391,11 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
     make: &M,
 ) -> (FileReport, Vec<String>) {
     let name: Arc<str> = Arc::from(src.name.as_str());
-    let mut ctx = FileCtx {
-        name: name.clone(),
-        rules: TimeRules {
-            order: settings.date_order,
-            local_offset: settings.local_offset,
-        },
-        sink,
-        counts: Counts::default(),
-        warnings: Vec::new(),
-        local_times: false,
-        parked: Default::default(),
+    let rules = TimeRules {
+        order: settings.date_order,
+        local_offset: settings.local_offset,
     };
+    let mut ctx = FileCtx::new(name.clone(), rules, sink);
     let mut shape = "unreadable";
     let result = (|| -> io::Result<()> {
         // A large plain file of JSON Lines or CSV is read by ranges, every worker reading its own.

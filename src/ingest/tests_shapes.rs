@@ -1446,15 +1446,7 @@ fn csv_ranges_agree_when_guesses_come_right_and_are_dropped_when_they_do_not() {
             blocks::newlines(b)
         };
         let mut sink = Collect::default();
-        let mut ctx = FileCtx {
-            name: "x.csv".into(),
-            rules: TimeRules::default(),
-            sink: &mut sink,
-            counts: Counts::default(),
-            warnings: Vec::new(),
-            local_times: false,
-            parked: Default::default(),
-        };
+        let mut ctx = FileCtx::new("x.csv".into(), TimeRules::default(), &mut sink);
         let framing = super::csv::FRAMING;
         let doubt = Default::default();
         let agreed = super::ranges::read(
@@ -2506,15 +2498,7 @@ fn a_reject_after_the_kept_rows_is_only_counted_before_its_piece_knows_its_line(
         last_kept: Some(5),
         ..Default::default()
     };
-    let mut ctx = FileCtx {
-        name: "x.jsonl".into(),
-        rules: TimeRules::default(),
-        sink: &mut sink,
-        counts: Counts::default(),
-        warnings: Vec::new(),
-        local_times: false,
-        parked: Default::default(),
-    };
+    let mut ctx = FileCtx::new("x.jsonl".into(), TimeRules::default(), &mut sink);
     let ledger = std::sync::Arc::new(ledger::Ledger::default());
     let reject = |line: u64, ctx: &mut FileCtx<'_, Collect>| {
         ctx.reject(line, Reason::NotJson, String::new(), format!("r{line}"));
