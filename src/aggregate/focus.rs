@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use foldhash::HashMap;
 
 use super::{earliest, latest, Aggregator, Key};
-use crate::ingest::{Kept, Reject, Sink};
+use crate::ingest::{Kept, Reject, RejectRows, Sink};
 use crate::record::{Reason, Record, SkipReason};
 
 /// One call's records of the focused subcode.
@@ -129,6 +129,10 @@ impl Sink for Focus {
 
     fn past_kept(&self, file: &str, line: u64, record: Option<u64>) -> bool {
         self.all.past_kept(file, line, record)
+    }
+
+    fn share_rejects(&mut self, rows: &RejectRows) {
+        self.all.share_rejects(rows);
     }
 
     fn done(&mut self) {

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use foldhash::HashMap;
 
-use crate::ingest::{Kept, Reject, Sink};
+use crate::ingest::{after_last, Kept, Place, Reject, RejectRows, Sink};
 use crate::normalize::{Kind, Reason, Record, SkipReason};
 
 pub use crate::record::MAX_REJECT_ROWS;
@@ -36,13 +36,11 @@ mod call_ids;
 mod calls;
 mod focus;
 mod interner;
-mod rejects;
 
 use call_ids::{guid, CallIds};
 pub use focus::{CallStats, Focus, MAX_MESSAGES};
 pub use interner::Interner;
 use interner::{inline, Inline, INLINE};
-pub use rejects::RejectRows;
 
 /// Distinct calls, as interned CorrelationIds (or CallConnectionIds).
 pub use calls::Calls;
@@ -222,7 +220,7 @@ pub struct Aggregator {
     reject_rows: RejectRows,
     /// The place of the last of the rows, once as many are kept as can be: a reject after it
     /// is only counted.
-    last_kept: Option<rejects::Place>,
+    last_kept: Option<Place>,
     pub reject_counts: BTreeMap<Reason, u64>,
     pub skip_counts: BTreeMap<SkipReason, u64>,
     /// (UTC day as days since the epoch, key) → counts per hour and calls: the timeline and
@@ -416,7 +414,7 @@ impl Aggregator {
     /// Keeps the rejects in `rows`, shared with the other sinks made with it: one run's
     /// workers then hold [`MAX_REJECT_ROWS`] rows in all, not that many each.
     pub fn sharing_rejects(mut self, rows: &RejectRows) -> Aggregator {
-        self.reject_rows = rows.clone();
+        self.share_rejects(rows);
         self
     }
 
@@ -584,7 +582,12 @@ impl Sink for Aggregator {
     fn past_kept(&self, file: &str, line: u64, record: Option<u64>) -> bool {
         self.last_kept
             .as_ref()
-            .is_some_and(|last| rejects::after(last, file, line, record))
+            .is_some_and(|last| after_last(last, file, line, record))
+    }
+
+    fn share_rejects(&mut self, rows: &RejectRows) {
+        self.reject_rows = rows.clone();
+        self.last_kept = None;
     }
 
     fn reject_not_kept(&mut self, reason: Reason) {

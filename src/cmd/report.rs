@@ -2,12 +2,12 @@
 
 use anyhow::{Context, Result};
 
-use crate::aggregate::{Aggregator, RejectRows, Window};
+use crate::aggregate::{Aggregator, Window};
 use crate::catalogue::Catalogue;
 use crate::cli::{ReportArgs, ReportFormat, SpikesBy};
 use crate::config;
 use crate::exit_codes::Exit;
-use crate::ingest;
+use crate::ingest::{self, RejectRows};
 use crate::output::{self, OutputSet};
 use crate::progress::progress_bar;
 use crate::render;

@@ -4,11 +4,11 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::aggregate::{Aggregator, Focus, RejectRows, Window};
+use crate::aggregate::{Aggregator, Focus, Window};
 use crate::catalogue::Catalogue;
 use crate::cli::TriageArgs;
 use crate::exit_codes::Exit;
-use crate::ingest::{self, IngestReport};
+use crate::ingest::{self, IngestReport, RejectRows};
 use crate::output;
 use crate::render;
 use crate::report::triage;

@@ -24,6 +24,7 @@ mod lines;
 mod open;
 mod ranges;
 mod record_seed;
+mod rejects;
 mod scan;
 mod sources;
 mod stops;
@@ -40,6 +41,7 @@ use crate::config::{IngestSettings, InputFormat};
 use crate::normalize::{self, Outcome, Raw, TimeRules};
 pub use crate::record::Reject;
 use crate::record::{excerpt, At, Reason, Record, SkipReason};
+pub use rejects::{after_last, Place, RejectRows};
 
 /// Largest record accepted, in bytes: a longer line is rejected, not buffered.
 pub const MAX_RECORD_BYTES: usize = 4 << 20;
@@ -57,6 +59,8 @@ pub trait Sink: Send + Sized {
     fn past_kept(&self, _file: &str, _line: u64, _record: Option<u64>) -> bool {
         false
     }
+    /// Keeps the sink's rejects in `rows` from now on, shared with the other sinks given it.
+    fn share_rejects(&mut self, _rows: &RejectRows) {}
     /// A record without an outcome by design (streaming usage, a lifecycle event).
     /// `time`: when the record has one (a streaming-usage record, counted by day).
     fn skip(&mut self, reason: SkipReason, time: Option<chrono::DateTime<chrono::Utc>>);

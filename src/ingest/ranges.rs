@@ -21,7 +21,7 @@ use memchr::{memchr, memrchr};
 use super::blocks::{give_buffer, take_buffer, BLOCK};
 use super::ledger::{from as from_start, read_error_after, Ledger, Start};
 use super::open::read_full_at;
-use super::{FileCtx, Sink};
+use super::{FileCtx, RejectRows, Sink};
 
 /// Bytes per range, a worker's unit of work (about a block: a sink per worker whatever the
 /// number of ranges, and a ledger entry per range).
@@ -107,9 +107,17 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     let failed = AtomicBool::new(false);
     let wrong = AtomicBool::new(false);
     let counted = AtomicU64::new(0);
+    // The workers keep their rejects apart from the run's until their parts are merged: a
+    // reading found wrong is dropped whole, and its rejects must not stay among those kept.
+    let rows = RejectRows::default();
+    let make = || {
+        let mut sink = make();
+        sink.share_rejects(&rows);
+        sink
+    };
     let ranges = (0..count as u64)
         .take_while(|_| !failed.load(Ordering::Relaxed) && !wrong.load(Ordering::Relaxed));
-    let parts = super::run_parallel(ranges, ctx, make, |k, c| {
+    let parts = super::run_parallel(ranges, ctx, &make, |k, c| {
         let (lo, hi) = (lo(k), lo(k + 1).min(size));
         if let Some(bar) = progress {
             let n = if k == 0 { hi } else { hi - lo };

@@ -99,10 +99,14 @@ fn write_header(t: &Table, w: &mut dyn Write) -> Result<()> {
 /// `rows` of `t` through polars' CsvWriter, without a header.
 fn write_rows(t: &Table, rows: &[Vec<Cell>], floats: &[bool], w: &mut dyn Write) -> Result<()> {
     let mut df = frame(t, rows, floats)?;
-    CsvWriter::new(w)
+    // Into memory first, a frame at a time: a failed write (a full disk) is then said once, as
+    // an I/O error of the file, not wrapped again by polars.
+    let mut bytes = Vec::new();
+    CsvWriter::new(&mut bytes)
         .include_header(false)
         .with_float_precision(Some(4))
         .finish(&mut df)?;
+    w.write_all(&bytes)?;
     Ok(())
 }
 

@@ -676,3 +676,67 @@ fn a_large_file_of_rejects_lists_the_first_by_line_however_it_was_read() {
     assert_eq!(json["rejects"].as_array().unwrap().len(), 100_000);
     assert_eq!(json["data_quality"]["rejects_truncated"], true);
 }
+
+/// A CSV file over 8 MiB whose ranges' guesses of where rows start disagree (each message's
+/// second line holds undoubled quotes) is read again in order. The reading by ranges is
+/// dropped whole, its rejects too: rejects.csv is that of the same text read in order (from
+/// standard input), each row once.
+#[test]
+fn a_csv_file_read_again_in_order_keeps_only_the_rejects_of_that_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("damaged.csv");
+    let mut text =
+        String::from("TimeGenerated [UTC],CorrelationId,ResultCode,ResultSubcode,ResultMessage\n");
+    let mut i = 0;
+    while text.len() < 9 << 20 {
+        i += 1;
+        if i % 50 == 0 {
+            text.push_str(&format!("2026-11-24T01:00:00Z,c{i},400\n"));
+        } else {
+            text.push_str(&format!(
+                "2026-11-24T01:00:00Z,c{i},400,8500,\"one\ntwo ,\"x\", three {i}\"\n"
+            ));
+        }
+    }
+    std::fs::write(&input, &text).unwrap();
+    let file_out = dir.path().join("file");
+    report_to(&input, &file_out, &["--max-bad", "100%", "--format", "csv"]).success();
+    let stdin_out = dir.path().join("stdin");
+    bin()
+        .args([
+            "report",
+            "-",
+            "--max-bad",
+            "100%",
+            "--format",
+            "csv",
+            "--out",
+        ])
+        .arg(&stdin_out)
+        .write_stdin(text)
+        .assert()
+        .success();
+    let rows = |out: &Path| -> Vec<Vec<String>> {
+        read_csv(&out.join("rejects.csv"))
+            .into_iter()
+            .map(|r| {
+                ["line", "record", "reason", "excerpt"]
+                    .map(|k| r[k].clone())
+                    .to_vec()
+            })
+            .collect()
+    };
+    let (from_file, from_stdin) = (rows(&file_out), rows(&stdin_out));
+    assert!(from_file.len() > 1000, "{}", from_file.len());
+    // (Not assert_eq: the rows would fill the screen.)
+    assert!(
+        from_file == from_stdin,
+        "{} rows from the file, {} read in order; first differing: {:?}",
+        from_file.len(),
+        from_stdin.len(),
+        from_file.iter().zip(&from_stdin).find(|(a, b)| a != b)
+    );
+    let mut lines: Vec<&str> = from_file.iter().map(|r| r[0].as_str()).collect();
+    lines.dedup();
+    assert_eq!(lines.len(), from_file.len());
+}

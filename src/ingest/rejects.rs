@@ -1,14 +1,15 @@
 //! The rows of `rejects.csv`: the first [`MAX_REJECT_ROWS`] rejects by file and line, one heap
 //! shared by every worker's sink, so a file whose rows all fail holds that many rows in all, not
-//! that many per worker.
+//! that many per worker. A file read on a guess (by ranges) keeps its own until its reading is
+//! merged: a reading found wrong is dropped whole, its rejects with it.
 
 use std::collections::BinaryHeap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::record::{Reject, MAX_REJECT_ROWS};
 
-/// The kept rejects, shared by the sinks that clone it. Sinks that do not share it (made
-/// apart) merge theirs when they are merged.
+/// The kept rejects, shared by the sinks given it ([`super::Sink::share_rejects`]). Sinks that
+/// do not share it merge theirs when they are merged.
 #[derive(Debug, Clone, Default)]
 pub struct RejectRows(Arc<Mutex<BinaryHeap<Reject>>>);
 
@@ -74,6 +75,6 @@ fn last_when_full(kept: &BinaryHeap<Reject>) -> Option<Place> {
 
 /// Whether a reject at `file`, `line`, `record` comes after `last`, the last of as many kept as
 /// can be: then it cannot be kept, whatever its reason and text.
-pub fn after(last: &Place, file: &str, line: u64, record: Option<u64>) -> bool {
+pub fn after_last(last: &Place, file: &str, line: u64, record: Option<u64>) -> bool {
     (file, line, record) > (&*last.0, last.1, last.2)
 }
