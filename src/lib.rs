@@ -15,7 +15,8 @@
 //! 5. [`catalogue`]: Microsoft's pages, loaded; the lookup of a key and the `codes` query.
 //! 6. [`report`]: the finished models, kept typed (the report, the triage), and the tables
 //!    that every format writes.
-//! 7. [`render`]: model to bytes, one file per format.
+//! 7. [`render`]: model to bytes, one file per format, each handed to [`output`] as it is
+//!    rendered.
 //! 8. [`output`]: the one place files are written; a report set is replaced as a set.
 //!
 //! Beneath them, shared by all: [`record`] (the record, rejects, skips), [`time`] (every time

@@ -43,7 +43,7 @@ pub fn neutralize(s: &str) -> Cow<'_, str> {
 /// time, so only that slice is ever held a second time, as columns.
 const FRAME_ROWS: usize = 8192;
 
-/// The table as CSV bytes; see [`write`].
+/// The table as CSV bytes; see [`write()`].
 pub fn render(t: &Table) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     write(t, &mut out)?;
@@ -61,7 +61,7 @@ pub fn write(t: &Table, w: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-/// Writes tables of the same columns as one CSV file, as [`write`] writes one: a table too
+/// Writes tables of the same columns as one CSV file, as [`write()`] writes one: a table too
 /// large to copy into cells at once, made a part at a time. A number column is written as
 /// floats when the part being written has one; the callers' parts hold no floats.
 pub fn write_parts(mut parts: impl Iterator<Item = Table>, w: &mut dyn Write) -> Result<()> {
