@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use foldhash::HashMap;
 
-use super::{earliest, latest, Aggregator, Key};
+use super::{earliest, latest, Aggregator, Key, TextCounts};
 use crate::ingest::{Kept, Reject, RejectRows, Sink};
 use crate::record::{Reason, Record, SkipReason};
 
@@ -21,7 +21,7 @@ pub struct CallStats {
     /// The focused keys the call's records carry.
     pub codes: BTreeSet<Key>,
     /// Its distinct messages, at most [`MESSAGES_PER_CALL`], with counts.
-    pub messages: Vec<(Box<str>, u64)>,
+    pub messages: TextCounts,
 }
 
 /// Distinct messages kept per call, for a support ticket.
@@ -32,11 +32,7 @@ impl CallStats {
         if m.is_empty() {
             return;
         }
-        if let Some(e) = self.messages.iter_mut().find(|(k, _)| &**k == m) {
-            e.1 += n;
-        } else if self.messages.len() < MESSAGES_PER_CALL {
-            self.messages.push((m.into(), n));
-        }
+        self.messages.add(m, n, MESSAGES_PER_CALL);
     }
 }
 
@@ -52,9 +48,8 @@ pub struct Focus {
     pub all: Aggregator,
     /// By CorrelationId (or CallConnectionId).
     pub calls: HashMap<Box<str>, CallStats>,
-    pub messages: HashMap<Box<str>, u64>,
-    /// Records whose message was not kept because [`MAX_MESSAGES`] were already.
-    pub other_messages: u64,
+    /// At most [`MAX_MESSAGES`]; the records of the others are counted together.
+    pub messages: TextCounts,
     /// (CallConnectionId, ServerCallId) by CorrelationId, from every record that names them:
     /// a media summary record names only its CorrelationId, the operations log the others.
     pub ids: HashMap<Box<str>, (Box<str>, Box<str>)>,
@@ -67,8 +62,7 @@ impl Focus {
             code,
             all,
             calls: HashMap::default(),
-            messages: HashMap::default(),
-            other_messages: 0,
+            messages: TextCounts::default(),
             ids: HashMap::default(),
         }
     }
@@ -109,13 +103,7 @@ impl Sink for Focus {
             c.codes.insert((rec.code, rec.subcode));
             c.add_message(&rec.message, 1);
         }
-        if let Some(n) = self.messages.get_mut(&*rec.message) {
-            *n += 1;
-        } else if self.messages.len() < MAX_MESSAGES {
-            self.messages.insert((&*rec.message).into(), 1);
-        } else {
-            self.other_messages += 1;
-        }
+        self.messages.add(&rec.message, 1, MAX_MESSAGES);
         Kept::Counted
     }
 
@@ -157,20 +145,9 @@ impl Sink for Focus {
             t.first = earliest(t.first, s.first);
             t.last = latest(t.last, s.last);
             t.codes.extend(s.codes);
-            for (m, n) in s.messages {
-                t.add_message(&m, n);
-            }
+            t.messages.merge(s.messages, MESSAGES_PER_CALL);
         }
-        for (m, n) in o.messages {
-            if let Some(t) = self.messages.get_mut(&m) {
-                *t += n;
-            } else if self.messages.len() < MAX_MESSAGES {
-                self.messages.insert(m, n);
-            } else {
-                self.other_messages += n;
-            }
-        }
-        self.other_messages += o.other_messages;
+        self.messages.merge(o.messages, MAX_MESSAGES);
         for (k, (cc, server)) in o.ids {
             let e = self.ids.entry(k).or_default();
             if e.0.is_empty() {

@@ -268,8 +268,7 @@ pub fn build(
         .calls
         .iter()
         .map(|(id, c)| {
-            let mut messages = c.messages.clone();
-            messages.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            let messages = c.messages.top();
             // Ids the focused records lack, from the other records of the same call.
             let known = focus.ids.get(&**id);
             let or_known = |own: &str, i: usize| {
@@ -299,12 +298,12 @@ pub fn build(
             .then_with(|| a.call_id.cmp(&b.call_id))
     });
 
-    let mut messages: Vec<(String, u64)> = focus
+    let messages: Vec<(String, u64)> = focus
         .messages
-        .iter()
-        .map(|(m, n)| (m.to_string(), *n))
+        .top()
+        .into_iter()
+        .map(|(m, n)| (m.to_string(), n))
         .collect();
-    messages.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 
     // The verdict covers the focused keys seen on the day, or the one key asked for.
     let mut keys: Vec<Key> = verdict_day
@@ -364,7 +363,7 @@ pub fn build(
         prompts,
         calls,
         messages,
-        other_messages: focus.other_messages,
+        other_messages: focus.messages.others(),
         diagnostics: super::diagnostics(&focus.all, |(code, sub)| focus.matches(code, sub)),
         resources: focus_resources(&focus),
         sdks: focus_sdks(&focus),

@@ -451,3 +451,44 @@ fn resources_and_sdks_of_the_samples_are_counted_from_their_own_fields() {
     assert!(text.contains("## By resource"), "{text}");
     assert!(text.contains("| acs-contoso-eu |"), "{text}");
 }
+
+/// A key with more distinct messages than are kept: the same messages, with the same counts,
+/// on one thread and on four (each worker met them in its own order).
+#[test]
+fn messages_kept_do_not_depend_on_the_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("many-messages.jsonl");
+    let mut text = String::new();
+    let mut i = 0u64;
+    while text.len() < 9 << 20 {
+        i += 1;
+        // Twenty messages, the first seventeen on twice as many records as the last three.
+        let m = (i % 37) % 20;
+        text.push_str(&format!(
+            r#"{{"time":"2026-11-24T01:00:00Z","properties":{{"resultCode":500,"resultSubcode":8572,"resultMessage":"m{m}","correlationId":"c{i}"}}}}"#
+        ));
+        text.push('\n');
+    }
+    std::fs::write(&input, text).unwrap();
+    let run = |threads: &str| {
+        let out = dir.path().join(format!("out{threads}"));
+        bin()
+            .env("RAYON_NUM_THREADS", threads)
+            .arg("report")
+            .arg(&input)
+            .args(["--format", "md,html", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+        let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+        (html, summary)
+    };
+    let one = run("1");
+    assert!(one.1.contains("| m"), "{}", one.1);
+    // (Not assert_eq: the report would fill the screen.)
+    assert!(
+        run("4") == one,
+        "the reports on one thread and on four differ"
+    );
+}
