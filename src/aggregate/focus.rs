@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use foldhash::HashMap;
 
-use super::{earliest, latest, Aggregator, Key, TextCounts};
+use super::{earliest, latest, Aggregator, Key};
 use crate::ingest::{Kept, Reject, RejectRows, Sink};
 use crate::record::{Reason, Record, SkipReason};
 
@@ -21,7 +21,7 @@ pub struct CallStats {
     /// The focused keys the call's records carry.
     pub codes: BTreeSet<Key>,
     /// Its distinct messages, at most [`MESSAGES_PER_CALL`], with counts.
-    pub messages: TextCounts,
+    pub messages: Vec<(Box<str>, u64)>,
 }
 
 /// Distinct messages kept per call, for a support ticket.
@@ -32,7 +32,11 @@ impl CallStats {
         if m.is_empty() {
             return;
         }
-        self.messages.add(m, n, MESSAGES_PER_CALL);
+        if let Some(e) = self.messages.iter_mut().find(|(k, _)| &**k == m) {
+            e.1 += n;
+        } else if self.messages.len() < MESSAGES_PER_CALL {
+            self.messages.push((m.into(), n));
+        }
     }
 }
 
@@ -48,8 +52,9 @@ pub struct Focus {
     pub all: Aggregator,
     /// By CorrelationId (or CallConnectionId).
     pub calls: HashMap<Box<str>, CallStats>,
-    /// At most [`MAX_MESSAGES`]; the records of the others are counted together.
-    pub messages: TextCounts,
+    pub messages: HashMap<Box<str>, u64>,
+    /// Records whose message was not kept because [`MAX_MESSAGES`] were already.
+    pub other_messages: u64,
     /// (CallConnectionId, ServerCallId) by CorrelationId, from every record that names them:
     /// a media summary record names only its CorrelationId, the operations log the others.
     pub ids: HashMap<Box<str>, (Box<str>, Box<str>)>,
@@ -62,7 +67,8 @@ impl Focus {
             code,
             all,
             calls: HashMap::default(),
-            messages: TextCounts::default(),
+            messages: HashMap::default(),
+            other_messages: 0,
             ids: HashMap::default(),
         }
     }
@@ -103,7 +109,13 @@ impl Sink for Focus {
             c.codes.insert((rec.code, rec.subcode));
             c.add_message(&rec.message, 1);
         }
-        self.messages.add(&rec.message, 1, MAX_MESSAGES);
+        if let Some(n) = self.messages.get_mut(&*rec.message) {
+            *n += 1;
+        } else if self.messages.len() < MAX_MESSAGES {
+            self.messages.insert((&*rec.message).into(), 1);
+        } else {
+            self.other_messages += 1;
+        }
         Kept::Counted
     }
 
@@ -145,9 +157,20 @@ impl Sink for Focus {
             t.first = earliest(t.first, s.first);
             t.last = latest(t.last, s.last);
             t.codes.extend(s.codes);
-            t.messages.merge(s.messages, MESSAGES_PER_CALL);
+            for (m, n) in s.messages {
+                t.add_message(&m, n);
+            }
         }
-        self.messages.merge(o.messages, MAX_MESSAGES);
+        for (m, n) in o.messages {
+            if let Some(t) = self.messages.get_mut(&m) {
+                *t += n;
+            } else if self.messages.len() < MAX_MESSAGES {
+                self.messages.insert(m, n);
+            } else {
+                self.other_messages += n;
+            }
+        }
+        self.other_messages += o.other_messages;
         for (k, (cc, server)) in o.ids {
             let e = self.ids.entry(k).or_default();
             if e.0.is_empty() {

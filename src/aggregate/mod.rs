@@ -36,13 +36,11 @@ mod call_ids;
 mod calls;
 mod focus;
 mod interner;
-mod texts;
 
 use call_ids::{guid, CallIds};
 pub use focus::{CallStats, Focus, MAX_MESSAGES};
 pub use interner::Interner;
 use interner::{inline, Inline, INLINE};
-pub use texts::TextCounts;
 
 /// Distinct calls, as interned CorrelationIds (or CallConnectionIds).
 pub use calls::Calls;
@@ -73,18 +71,31 @@ pub struct KeyStats {
     pub calls: Calls,
     pub first: Option<DateTime<Utc>>,
     pub last: Option<DateTime<Utc>>,
-    /// Distinct ResultMessages with counts, at most [`MESSAGES_PER_KEY`] (see [`TextCounts`]).
-    pub messages: TextCounts,
+    /// Distinct ResultMessages with counts, at most [`MESSAGES_PER_KEY`].
+    pub messages: HashMap<Box<str>, u64>,
 }
 
 /// Distinct messages kept per key: logs sometimes name a subcode differently from the
 /// catalogue, and the report shows both.
 pub const MESSAGES_PER_KEY: usize = 8;
 
+fn add_message(m: &mut HashMap<Box<str>, u64>, msg: &str, n: u64) {
+    if msg.is_empty() {
+        return;
+    }
+    if let Some(c) = m.get_mut(msg) {
+        *c += n;
+    } else if m.len() < MESSAGES_PER_KEY {
+        m.insert(msg.into(), n);
+    }
+}
+
 impl KeyStats {
     /// Messages, most frequent first.
     pub fn top_messages(&self) -> Vec<(&str, u64)> {
-        self.messages.top()
+        let mut v: Vec<(&str, u64)> = self.messages.iter().map(|(m, n)| (&**m, *n)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        v
     }
 }
 
@@ -201,7 +212,7 @@ pub struct Aggregator {
     /// Records not yet counted into `cells`; see [`Aggregator::flush`].
     pending: Vec<Pending>,
     /// Messages per key, when kept.
-    messages: HashMap<Key, TextCounts>,
+    messages: HashMap<Key, HashMap<Box<str>, u64>>,
     pub by_key: HashMap<Key, KeyStats>,
     pub by_op: HashMap<OpKey, OpStats>,
     /// The first [`MAX_REJECT_ROWS`] rejects by file and line, whatever the order the
@@ -550,7 +561,7 @@ impl Sink for Aggregator {
         }
         if self.keep_messages && !rec.message.is_empty() {
             let m = self.messages.entry((rec.code, rec.subcode)).or_default();
-            m.add(&rec.message, 1, MESSAGES_PER_KEY);
+            add_message(m, &rec.message, 1);
         }
         if !rec.sip.is_empty() || !rec.q850.is_empty() {
             self.diagnostic(rec);
@@ -627,10 +638,10 @@ impl Sink for Aggregator {
             t.last = t.last.max(s.last);
         }
         for (k, m) in o.messages {
-            self.messages
-                .entry(k)
-                .or_default()
-                .merge(m, MESSAGES_PER_KEY);
+            let t = self.messages.entry(k).or_default();
+            for (m, n) in m {
+                add_message(t, &m, n);
+            }
         }
         for (r, n) in o.reject_counts {
             *self.reject_counts.entry(r).or_default() += n;

@@ -268,7 +268,8 @@ pub fn build(
         .calls
         .iter()
         .map(|(id, c)| {
-            let messages = c.messages.top();
+            let mut messages = c.messages.clone();
+            messages.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             // Ids the focused records lack, from the other records of the same call.
             let known = focus.ids.get(&**id);
             let or_known = |own: &str, i: usize| {
@@ -298,12 +299,12 @@ pub fn build(
             .then_with(|| a.call_id.cmp(&b.call_id))
     });
 
-    let messages: Vec<(String, u64)> = focus
+    let mut messages: Vec<(String, u64)> = focus
         .messages
-        .top()
-        .into_iter()
-        .map(|(m, n)| (m.to_string(), n))
+        .iter()
+        .map(|(m, n)| (m.to_string(), *n))
         .collect();
+    messages.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 
     // The verdict covers the focused keys seen on the day, or the one key asked for.
     let mut keys: Vec<Key> = verdict_day
@@ -363,7 +364,7 @@ pub fn build(
         prompts,
         calls,
         messages,
-        other_messages: focus.messages.others(),
+        other_messages: focus.other_messages,
         diagnostics: super::diagnostics(&focus.all, |(code, sub)| focus.matches(code, sub)),
         resources: focus_resources(&focus),
         sdks: focus_sdks(&focus),
