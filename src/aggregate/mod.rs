@@ -668,9 +668,7 @@ impl Sink for Aggregator {
                 .entry((sdks[ty as usize], sdks[version as usize], key))
                 .or_default() += n;
         }
-        if !self.reject_rows.same(&o.reject_rows) {
-            self.reject_rows.absorb(o.reject_rows);
-        }
+        self.reject_rows.absorb(o.reject_rows);
     }
 
     /// Sums the cells into the report's tables and sorts the kept rejects by file and line.

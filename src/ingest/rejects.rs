@@ -29,13 +29,11 @@ impl RejectRows {
         last_when_full(&heap)
     }
 
-    /// Whether `self` and `o` are the same rows.
-    pub fn same(&self, o: &RejectRows) -> bool {
-        Arc::ptr_eq(&self.0, &o.0)
-    }
-
-    /// Moves the rows of `o` (made apart) into these.
+    /// Moves the rows of `o` into these, unless they are these (sinks that share them).
     pub fn absorb(&self, o: RejectRows) {
+        if Arc::ptr_eq(&self.0, &o.0) {
+            return;
+        }
         let theirs = std::mem::take(&mut *o.heap());
         let mut heap = self.heap();
         for r in theirs {

@@ -3,7 +3,7 @@
 //! that would act on a terminal or reorder what a reader sees are replaced, and a cell is capped
 //! below the spreadsheet's own limit.
 
-use std::borrow::Cow;
+use std::borrow::{Borrow, Cow};
 use std::io::Write;
 
 use anyhow::Result;
@@ -53,26 +53,25 @@ pub fn render(t: &Table) -> Result<Vec<u8>> {
 /// Writes the table as CSV through polars' CsvWriter. Text is neutralized; numbers are written
 /// as numbers, floats with 4 decimals; catalogue text is put on one line.
 pub fn write(t: &Table, w: &mut dyn Write) -> Result<()> {
-    let floats = float_columns(t);
-    write_header(t, w)?;
-    for rows in t.rows.chunks(FRAME_ROWS) {
-        write_rows(t, rows, &floats, w)?;
-    }
-    Ok(())
+    write_parts(std::iter::once(t), w)
 }
 
 /// Writes tables of the same columns as one CSV file, as [`write()`] writes one: a table too
 /// large to copy into cells at once, made a part at a time. A number column is written as
 /// floats when the part being written has one; the callers' parts hold no floats.
-pub fn write_parts(mut parts: impl Iterator<Item = Table>, w: &mut dyn Write) -> Result<()> {
+pub fn write_parts<T: Borrow<Table>>(
+    mut parts: impl Iterator<Item = T>,
+    w: &mut dyn Write,
+) -> Result<()> {
     let Some(first) = parts.next() else {
         return Ok(());
     };
-    write_header(&first, w)?;
+    write_header(first.borrow(), w)?;
     for t in std::iter::once(first).chain(parts) {
-        let floats = float_columns(&t);
+        let t = t.borrow();
+        let floats = float_columns(t);
         for rows in t.rows.chunks(FRAME_ROWS) {
-            write_rows(&t, rows, &floats, w)?;
+            write_rows(t, rows, &floats, w)?;
         }
     }
     Ok(())

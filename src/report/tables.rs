@@ -237,11 +237,11 @@ impl Report {
     /// [`Report::rejects_table`] in parts of at most `rows` rows, at least one: 100,000 kept
     /// rejects are copied into cells a part at a time, not all at once.
     pub fn rejects_tables(&self, rows: usize) -> impl Iterator<Item = Table> + '_ {
-        let parts = self.rejects.len().div_ceil(rows).max(1);
-        (0..parts).map(move |k| {
-            let end = ((k + 1) * rows).min(self.rejects.len());
-            self.rejects_part(&self.rejects[k * rows..end])
-        })
+        let none = self.rejects.is_empty().then_some(&[][..]);
+        self.rejects
+            .chunks(rows)
+            .chain(none)
+            .map(|part| self.rejects_part(part))
     }
 
     fn rejects_part(&self, rejects: &[Reject]) -> Table {
