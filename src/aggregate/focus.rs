@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use foldhash::HashMap;
 
+use super::texts::{keep_in_list, Counted, Messages};
 use super::{earliest, latest, Aggregator, Key};
 use crate::ingest::{Kept, Reject, RejectRows, Sink};
 use crate::record::{Reason, Record, SkipReason};
@@ -20,7 +21,8 @@ pub struct CallStats {
     pub last: Option<DateTime<Utc>>,
     /// The focused keys the call's records carry.
     pub codes: BTreeSet<Key>,
-    /// Its distinct messages, at most [`MESSAGES_PER_CALL`], with counts.
+    /// Its distinct messages, at most [`MESSAGES_PER_CALL`] (those of lowest rank: see
+    /// [`texts`](super::texts)), with counts.
     pub messages: Vec<(Box<str>, u64)>,
 }
 
@@ -29,18 +31,13 @@ pub const MESSAGES_PER_CALL: usize = 3;
 
 impl CallStats {
     fn add_message(&mut self, m: &str, n: u64) {
-        if m.is_empty() {
-            return;
-        }
-        if let Some(e) = self.messages.iter_mut().find(|(k, _)| &**k == m) {
-            e.1 += n;
-        } else if self.messages.len() < MESSAGES_PER_CALL {
-            self.messages.push((m.into(), n));
+        if !m.is_empty() {
+            keep_in_list(&mut self.messages, m, n, MESSAGES_PER_CALL);
         }
     }
 }
 
-/// Distinct result messages kept per focus; more are counted together.
+/// Distinct result messages kept per focus; the records of more are counted together.
 pub const MAX_MESSAGES: usize = 1_000;
 
 /// The sink of `triage`: everything an [`Aggregator`] counts (the exposure and history of the
@@ -52,9 +49,8 @@ pub struct Focus {
     pub all: Aggregator,
     /// By CorrelationId (or CallConnectionId).
     pub calls: HashMap<Box<str>, CallStats>,
-    pub messages: HashMap<Box<str>, u64>,
-    /// Records whose message was not kept because [`MAX_MESSAGES`] were already.
-    pub other_messages: u64,
+    /// The focused records' messages, at most [`MAX_MESSAGES`]; see [`Focus::messages`].
+    messages: Messages<()>,
     /// (CallConnectionId, ServerCallId) by CorrelationId, from every record that names them:
     /// a media summary record names only its CorrelationId, the operations log the others.
     pub ids: HashMap<Box<str>, (Box<str>, Box<str>)>,
@@ -67,10 +63,19 @@ impl Focus {
             code,
             all,
             calls: HashMap::default(),
-            messages: HashMap::default(),
-            other_messages: 0,
+            messages: Messages::new(MAX_MESSAGES, MAX_MESSAGES),
             ids: HashMap::default(),
         }
+    }
+
+    /// The focused records' messages (an empty one too) with their counts, and the records
+    /// of those not kept.
+    pub fn messages(&self) -> Counted {
+        self.messages
+            .counted()
+            .next()
+            .map(|(_, c)| c)
+            .unwrap_or_default()
     }
 
     pub fn matches(&self, code: u32, subcode: Option<u32>) -> bool {
@@ -109,13 +114,7 @@ impl Sink for Focus {
             c.codes.insert((rec.code, rec.subcode));
             c.add_message(&rec.message, 1);
         }
-        if let Some(n) = self.messages.get_mut(&*rec.message) {
-            *n += 1;
-        } else if self.messages.len() < MAX_MESSAGES {
-            self.messages.insert((&*rec.message).into(), 1);
-        } else {
-            self.other_messages += 1;
-        }
+        self.messages.add((), &rec.message, 1);
         Kept::Counted
     }
 
@@ -161,16 +160,7 @@ impl Sink for Focus {
                 t.add_message(&m, n);
             }
         }
-        for (m, n) in o.messages {
-            if let Some(t) = self.messages.get_mut(&m) {
-                *t += n;
-            } else if self.messages.len() < MAX_MESSAGES {
-                self.messages.insert(m, n);
-            } else {
-                self.other_messages += n;
-            }
-        }
-        self.other_messages += o.other_messages;
+        self.messages.merge(o.messages);
         for (k, (cc, server)) in o.ids {
             let e = self.ids.entry(k).or_default();
             if e.0.is_empty() {

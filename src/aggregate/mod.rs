@@ -36,11 +36,13 @@ mod call_ids;
 mod calls;
 mod focus;
 mod interner;
+pub mod texts;
 
 use call_ids::{guid, CallIds};
 pub use focus::{CallStats, Focus, MAX_MESSAGES};
 pub use interner::Interner;
 use interner::{inline, Inline, INLINE};
+use texts::Messages;
 
 /// Distinct calls, as interned CorrelationIds (or CallConnectionIds).
 pub use calls::Calls;
@@ -71,33 +73,20 @@ pub struct KeyStats {
     pub calls: Calls,
     pub first: Option<DateTime<Utc>>,
     pub last: Option<DateTime<Utc>>,
-    /// Distinct ResultMessages with counts, at most [`MESSAGES_PER_KEY`].
-    pub messages: HashMap<Box<str>, u64>,
+    /// Distinct ResultMessages, at most [`MESSAGES_PER_KEY`], with their counts, most
+    /// frequent first; see [`texts`].
+    pub messages: Vec<(Box<str>, u64)>,
+    /// Records with a message that is not kept.
+    pub other_messages: u64,
 }
 
 /// Distinct messages kept per key: logs sometimes name a subcode differently from the
-/// catalogue, and the report shows both.
-pub const MESSAGES_PER_KEY: usize = 8;
+/// catalogue, and the report shows both. Real keys have a handful, so all are counted.
+pub const MESSAGES_PER_KEY: usize = 32;
 
-fn add_message(m: &mut HashMap<Box<str>, u64>, msg: &str, n: u64) {
-    if msg.is_empty() {
-        return;
-    }
-    if let Some(c) = m.get_mut(msg) {
-        *c += n;
-    } else if m.len() < MESSAGES_PER_KEY {
-        m.insert(msg.into(), n);
-    }
-}
-
-impl KeyStats {
-    /// Messages, most frequent first.
-    pub fn top_messages(&self) -> Vec<(&str, u64)> {
-        let mut v: Vec<(&str, u64)> = self.messages.iter().map(|(m, n)| (&**m, *n)).collect();
-        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-        v
-    }
-}
+/// Distinct messages kept per worker for all keys, so that hostile messages cannot exhaust
+/// memory: at most [`texts::TEXT_BYTES`] each, a few megabytes in all.
+pub const MESSAGE_BUDGET: usize = 4_096;
 
 #[derive(Debug, Clone, Default)]
 pub struct OpStats {
@@ -212,7 +201,7 @@ pub struct Aggregator {
     /// Records not yet counted into `cells`; see [`Aggregator::flush`].
     pending: Vec<Pending>,
     /// Messages per key, when kept.
-    messages: HashMap<Key, HashMap<Box<str>, u64>>,
+    messages: Messages<Key>,
     pub by_key: HashMap<Key, KeyStats>,
     pub by_op: HashMap<OpKey, OpStats>,
     /// The first [`MAX_REJECT_ROWS`] rejects by file and line, whatever the order the
@@ -264,7 +253,7 @@ impl Aggregator {
             operations: Interner::default(),
             cells: HashMap::default(),
             pending: Vec::with_capacity(BATCH),
-            messages: HashMap::default(),
+            messages: Messages::new(MESSAGES_PER_KEY, MESSAGE_BUDGET),
             by_key: HashMap::default(),
             by_op: HashMap::default(),
             reject_rows: RejectRows::default(),
@@ -560,8 +549,7 @@ impl Sink for Aggregator {
             self.flush();
         }
         if self.keep_messages && !rec.message.is_empty() {
-            let m = self.messages.entry((rec.code, rec.subcode)).or_default();
-            add_message(m, &rec.message, 1);
+            self.messages.add((rec.code, rec.subcode), &rec.message, 1);
         }
         if !rec.sip.is_empty() || !rec.q850.is_empty() {
             self.diagnostic(rec);
@@ -637,12 +625,7 @@ impl Sink for Aggregator {
             t.first = t.first.min(s.first);
             t.last = t.last.max(s.last);
         }
-        for (k, m) in o.messages {
-            let t = self.messages.entry(k).or_default();
-            for (m, n) in m {
-                add_message(t, &m, n);
-            }
-        }
+        self.messages.merge(o.messages);
         for (r, n) in o.reject_counts {
             *self.reject_counts.entry(r).or_default() += n;
         }
@@ -712,9 +695,10 @@ impl Sink for Aggregator {
             }
             d.calls |= c.calls;
         }
-        for (key, m) in std::mem::take(&mut self.messages) {
+        for (key, m) in self.messages.counted() {
             if let Some(k) = self.by_key.get_mut(&key) {
-                k.messages = m;
+                k.messages = m.texts;
+                k.other_messages = m.other;
             }
         }
     }

@@ -319,12 +319,18 @@ pub fn render(r: &Report, cat: &Catalogue) -> Result<String> {
         .codes
         .iter()
         .map(|c| {
-            let msgs = c
+            let mut msgs: Vec<String> = c
                 .messages
                 .iter()
                 .map(|(m, n)| format!("{} ({n})", escape(m)))
-                .collect::<Vec<_>>()
-                .join("<br>");
+                .collect();
+            if c.other_messages > 0 {
+                msgs.push(format!(
+                    "<i>+ {} records of messages not kept (too many distinct)</i>",
+                    c.other_messages
+                ));
+            }
+            let msgs = msgs.join("<br>");
             vec![
                 escape(&c.label()),
                 escape(c.category.as_str()),

@@ -57,6 +57,10 @@ pub struct CodeRow {
     pub last: Option<DateTime<Utc>>,
     /// Most frequent ResultMessages (untrusted log text).
     pub messages: Vec<(String, u64)>,
+    /// Records whose ResultMessage was not kept: the key has more distinct ones than
+    /// [`crate::aggregate::MESSAGES_PER_KEY`], so those shown are the most frequent of a
+    /// sample.
+    pub other_messages: u64,
 }
 
 impl CodeRow {
@@ -327,11 +331,12 @@ pub fn build(
                 first: s.first,
                 last: s.last,
                 messages: s
-                    .top_messages()
-                    .into_iter()
+                    .messages
+                    .iter()
                     .take(3)
-                    .map(|(m, n)| (m.to_string(), n))
+                    .map(|(m, n)| (m.to_string(), *n))
                     .collect(),
+                other_messages: s.other_messages,
             }
         })
         .collect();

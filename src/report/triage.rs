@@ -299,12 +299,12 @@ pub fn build(
             .then_with(|| a.call_id.cmp(&b.call_id))
     });
 
-    let mut messages: Vec<(String, u64)> = focus
-        .messages
+    let counted = focus.messages();
+    let messages: Vec<(String, u64)> = counted
+        .texts
         .iter()
         .map(|(m, n)| (m.to_string(), *n))
         .collect();
-    messages.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 
     // The verdict covers the focused keys seen on the day, or the one key asked for.
     let mut keys: Vec<Key> = verdict_day
@@ -364,7 +364,7 @@ pub fn build(
         prompts,
         calls,
         messages,
-        other_messages: focus.other_messages,
+        other_messages: counted.other,
         diagnostics: super::diagnostics(&focus.all, |(code, sub)| focus.matches(code, sub)),
         resources: focus_resources(&focus),
         sdks: focus_sdks(&focus),

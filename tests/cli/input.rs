@@ -135,7 +135,10 @@ fn hostile_log_text_is_inert_in_markdown_html_and_csv() {
         assert!(!html.contains(bad), "{bad:?} in report.html");
     }
     assert!(html.contains("invoice_\u{FFFD}fdp.exe"));
-    assert!(html.contains(&format!("=1+1{}… (1)", "B".repeat(31_994))));
+    // The message is kept cut to TEXT_BYTES: "\n=1+1", the Bs and the ellipsis.
+    let bs = acs_triage::aggregate::texts::TEXT_BYTES - 5 - "…".len();
+    assert!(html.contains(&format!("=1+1{}… (1)", "B".repeat(bs))));
+    assert!(!html.contains(&"B".repeat(bs + 1)));
 
     // triage: the calls in Markdown and in CSV.
     let md = bin()
@@ -739,4 +742,77 @@ fn a_csv_file_read_again_in_order_keeps_only_the_rejects_of_that_reading() {
     let mut lines: Vec<&str> = from_file.iter().map(|r| r[0].as_str()).collect();
     lines.dedup();
     assert_eq!(lines.len(), from_file.len());
+}
+
+/// A file read by ranges whose keys have many distinct ResultMessages. Which are kept must
+/// not depend on the threads: summary.md, report.html and triage are the same on 1 and 4.
+/// A key of a frequent message and a few rare ones met first shows the frequent one (it
+/// showed a rare one when the first eight met were kept), and a key of more distinct
+/// messages than are kept says how many records' messages were not counted.
+#[test]
+fn the_messages_shown_do_not_depend_on_the_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("messages.jsonl");
+    let rec = |code: u32, sub: u32, call: u64, msg: &str| {
+        format!(
+            r#"{{"time":"2026-11-24T01:00:00Z","properties":{{"resultCode":{code},"resultSubcode":{sub},"correlationId":"c{call}","resultMessage":"{msg}"}}}}"#
+        ) + "\n"
+    };
+    let mut text = String::new();
+    for i in 0..8 {
+        text.push_str(&rec(400, 8500, i, &format!("rare {i}")));
+    }
+    let mut i = 0u64;
+    let mut frequent = 0u64;
+    let mut many = 0u64;
+    while text.len() < 10 << 20 {
+        i += 1;
+        if i.is_multiple_of(3) {
+            many += 1;
+            text.push_str(&rec(500, 8572, i, &format!("m{}", (i % 37) % 100 + i % 61)));
+        } else {
+            frequent += 1;
+            text.push_str(&rec(400, 8500, i, "frequent"));
+        }
+    }
+    std::fs::write(&input, &text).unwrap();
+    let run = |threads: &str| {
+        let out = dir.path().join(format!("out{threads}"));
+        bin()
+            .env("RAYON_NUM_THREADS", threads)
+            .arg("report")
+            .arg(&input)
+            .arg("--out")
+            .arg(&out)
+            .args(["--format", "md,html"])
+            .assert()
+            .success();
+        let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap();
+        let triage = bin()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["triage", "8572"])
+            .arg(&input)
+            .assert()
+            .success();
+        (read("summary.md"), read("report.html"), stdout(&triage))
+    };
+    let one = run("1");
+    assert_eq!(run("4"), one);
+    let (summary, html, triage) = one;
+    let row = summary.lines().find(|l| l.contains("400/8500")).unwrap();
+    assert!(row.contains("| frequent |"), "{row}");
+    assert!(
+        html.contains(&format!("frequent ({frequent})")),
+        "frequent ({frequent})"
+    );
+    assert!(html.contains("rare 0 (1)"));
+    // 500/8572 has 96 distinct messages (m0 to m95): a sample of them is counted.
+    let not_kept = html
+        .split("<i>+ ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse::<u64>().ok())
+        .expect("the count of messages not kept");
+    assert!(not_kept > 0 && not_kept < many, "{not_kept} of {many}");
+    assert!(triage.contains(&format!("{many}")), "{triage}");
 }
