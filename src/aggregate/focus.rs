@@ -63,7 +63,7 @@ impl Focus {
             code,
             all,
             calls: HashMap::default(),
-            messages: Messages::new(MAX_MESSAGES, MAX_MESSAGES),
+            messages: Messages::new(MAX_MESSAGES, MAX_MESSAGES, 0),
             ids: HashMap::default(),
         }
     }

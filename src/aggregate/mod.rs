@@ -80,12 +80,16 @@ pub struct KeyStats {
     pub other_messages: u64,
 }
 
-/// Distinct messages kept per key: logs sometimes name a subcode differently from the
-/// catalogue, and the report shows both. Real keys have a handful, so all are counted.
+/// Distinct messages kept per key, whatever the other keys: logs sometimes name a subcode
+/// differently from the catalogue, and the report shows both. Real keys have a handful.
+pub const MESSAGE_FLOOR: usize = 8;
+
+/// Distinct messages kept per key at most, those past [`MESSAGE_FLOOR`] within
+/// [`MESSAGE_BUDGET`].
 pub const MESSAGES_PER_KEY: usize = 32;
 
-/// Distinct messages kept per worker for all keys, so that hostile messages cannot exhaust
-/// memory: at most [`texts::TEXT_BYTES`] each, a few megabytes in all.
+/// Messages past [`MESSAGE_FLOOR`] kept per worker for all keys, so that hostile messages
+/// cannot exhaust memory: at most [`texts::TEXT_BYTES`] each, a few megabytes in all.
 pub const MESSAGE_BUDGET: usize = 4_096;
 
 #[derive(Debug, Clone, Default)]
@@ -253,7 +257,7 @@ impl Aggregator {
             operations: Interner::default(),
             cells: HashMap::default(),
             pending: Vec::with_capacity(BATCH),
-            messages: Messages::new(MESSAGES_PER_KEY, MESSAGE_BUDGET),
+            messages: Messages::new(MESSAGE_FLOOR, MESSAGES_PER_KEY, MESSAGE_BUDGET),
             by_key: HashMap::default(),
             by_op: HashMap::default(),
             reject_rows: RejectRows::default(),

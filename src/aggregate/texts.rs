@@ -2,14 +2,15 @@
 //! depends only on which texts occur: not on how the work was split, nor on the order the
 //! workers met them in.
 //!
-//! Each text has a rank: a hash of it with a fixed seed, then the text itself. A key keeps the
-//! texts of lowest rank, at most `cap` of them, and all keys together at most `budget`: past
-//! it, the texts of the highest ranks are dropped and no text of such a rank is kept again.
-//! A text once dropped (or turned away) is never kept later, so every kept count is exact,
-//! and a worker keeps every text that the whole run keeps: merging gives what one worker
-//! reading everything would have. Keys with at most `cap` distinct texts (real exports have
-//! a handful) are counted exactly and whole; the texts past it are a fair sample, not the
-//! most frequent, and the records of texts not kept are counted per key.
+//! Each text has a rank: a hash of it with a fixed seed, then the text itself. A key keeps its
+//! texts of lowest rank, at most `cap`. The first `floor` of them are always kept; the others
+//! (its extras) are kept while all keys' extras together stay within `budget`: past it, the
+//! extras of the highest ranks are dropped, and no extra of such a rank is kept again. A text
+//! once dropped (or turned away) is never kept later, so every kept count is exact, and a
+//! worker keeps every text that the whole run keeps: merging gives what one worker reading
+//! everything would have. Keys with at most `floor` distinct texts (real exports have a
+//! handful) are counted whole; past it, the texts kept are a fair sample, not the most
+//! frequent, and the records of texts not kept are counted per key.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -28,11 +29,13 @@ const CUT_MARK: &str = "…";
 /// A text as it is kept: at most [`TEXT_BYTES`].
 pub fn cut(text: &str) -> Cow<'_, str> {
     if text.len() <= TEXT_BYTES {
-        Cow::Borrowed(text)
-    } else {
-        let end = text.floor_char_boundary(TEXT_BYTES - CUT_MARK.len());
-        Cow::Owned(format!("{}{CUT_MARK}", &text[..end]))
+        return Cow::Borrowed(text);
     }
+    let mut end = TEXT_BYTES - CUT_MARK.len();
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Cow::Owned(format!("{}{CUT_MARK}", &text[..end]))
 }
 
 /// The first part of a text's rank. The seed is fixed so that every run ranks alike.
@@ -43,30 +46,33 @@ fn rank(text: &str) -> u64 {
 /// One key's texts.
 #[derive(Debug, Clone, Default)]
 struct Texts {
-    /// text → (rank, count)
-    kept: HashMap<Box<str>, (u64, u64)>,
+    /// (rank, text, count), by rank then text.
+    kept: Vec<(u64, Box<str>, u64)>,
     /// Records with a text, kept or not.
     total: u64,
 }
 
 impl Texts {
-    /// The kept text of highest rank.
-    fn worst(&self) -> Option<(u64, &str)> {
-        self.kept.iter().map(|(m, (r, _))| (*r, &**m)).max()
+    /// Where `(r, text)` is or would be in `kept`, and whether it is there.
+    fn find(&self, r: u64, text: &str) -> Result<usize, usize> {
+        self.kept
+            .binary_search_by(|(kr, kt, _)| (*kr, &**kt).cmp(&(r, text)))
     }
 }
 
 /// Distinct texts per key; see the module's header.
 #[derive(Debug, Clone)]
 pub struct Messages<K> {
+    floor: usize,
     cap: usize,
     budget: usize,
     by_key: HashMap<K, Texts>,
-    /// (rank, key) → how many of the key's kept texts have that rank (more than one only when
+    /// (rank, key) → how many of the key's extras have that rank (more than one only when
     /// hashes collide).
-    ranks: BTreeMap<(u64, K), u32>,
+    extras: BTreeMap<(u64, K), u32>,
+    /// How many extras are kept.
     kept: usize,
-    /// No text of this rank or higher is kept.
+    /// No extra of this rank or higher is kept.
     bar: Option<u64>,
 }
 
@@ -80,13 +86,16 @@ pub struct Counted {
 }
 
 impl<K: Copy + Ord + Hash> Messages<K> {
-    /// At most `cap` texts per key and `budget` in all.
-    pub fn new(cap: usize, budget: usize) -> Messages<K> {
+    /// Up to `cap` texts per key, the first `floor` of them whatever the others, the rest
+    /// within `budget` for all keys.
+    pub fn new(floor: usize, cap: usize, budget: usize) -> Messages<K> {
+        let cap = cap.max(1);
         Messages {
-            cap: cap.max(1),
-            budget: budget.max(1),
+            floor: floor.min(cap),
+            cap,
+            budget,
             by_key: HashMap::default(),
-            ranks: BTreeMap::new(),
+            extras: BTreeMap::new(),
             kept: 0,
             bar: None,
         }
@@ -94,71 +103,90 @@ impl<K: Copy + Ord + Hash> Messages<K> {
 
     /// Counts `n` records of `key` with `text`.
     pub fn add(&mut self, key: K, text: &str, n: u64) {
+        let text = cut(text);
+        let r = rank(&text);
         let t = self.by_key.entry(key).or_default();
         t.total += n;
-        if let Some(e) = t.kept.get_mut(text) {
-            e.1 += n;
-            return;
+        match t.find(r, &text) {
+            Ok(i) => t.kept[i].2 += n,
+            Err(i) => self.keep(key, i, r, text.into(), n),
         }
-        let text = cut(text);
-        if let Some(e) = t.kept.get_mut(&*text) {
-            e.1 += n;
-            return;
-        }
-        let r = rank(&text);
-        self.keep(key, text.into(), r, n);
     }
 
-    /// Keeps a text the key does not have yet, if its rank allows.
-    fn keep(&mut self, key: K, text: Box<str>, r: u64, n: u64) {
-        if self.bar.is_some_and(|b| r >= b) {
+    fn barred(&self, r: u64) -> bool {
+        self.bar.is_some_and(|b| r >= b)
+    }
+
+    /// Keeps a text the key does not have, at `i` of its texts, if its rank allows.
+    fn keep(&mut self, key: K, i: usize, r: u64, text: Box<str>, n: u64) {
+        let (floor, cap) = (self.floor, self.cap);
+        if i >= cap || i >= floor && self.barred(r) {
             return;
         }
-        let t = self.by_key.entry(key).or_default();
-        if t.kept.len() >= self.cap {
-            let Some((wr, worst)) = t.worst() else {
-                return;
-            };
-            if (r, &*text) > (wr, worst) {
-                return;
+        let Some(t) = self.by_key.get_mut(&key) else {
+            return;
+        };
+        t.kept.insert(i, (r, text, n));
+        let mut became_extra = None;
+        if t.kept.len() > cap {
+            // The last was an extra unless there are none.
+            let (last, _, _) = t.kept.pop().expect("more than cap");
+            if cap > floor {
+                self.unrank(last, key);
             }
-            let worst: Box<str> = worst.into();
-            t.kept.remove(&worst);
-            self.unrank(wr, key);
         }
-        let t = self.by_key.entry(key).or_default();
-        t.kept.insert(text, (r, n));
-        *self.ranks.entry((r, key)).or_default() += 1;
-        self.kept += 1;
+        let t = &self.by_key[&key];
+        if i >= floor {
+            self.rank_extra(r, key);
+        } else if t.kept.len() > floor {
+            // The text that was the key's last always-kept one is now an extra.
+            became_extra = Some(t.kept[floor].0);
+        }
+        if let Some(er) = became_extra {
+            if self.barred(er) {
+                if let Some(t) = self.by_key.get_mut(&key) {
+                    t.kept.remove(floor);
+                }
+            } else {
+                self.rank_extra(er, key);
+            }
+        }
         while self.kept > self.budget {
-            let Some((&(top, _), _)) = self.ranks.last_key_value() else {
+            let Some((&(top, _), _)) = self.extras.last_key_value() else {
                 break;
             };
             self.lower_bar(top);
         }
     }
 
-    fn unrank(&mut self, r: u64, key: K) {
-        if let Some(c) = self.ranks.get_mut(&(r, key)) {
-            *c -= 1;
-            if *c == 0 {
-                self.ranks.remove(&(r, key));
-            }
-        }
-        self.kept -= 1;
+    fn rank_extra(&mut self, r: u64, key: K) {
+        *self.extras.entry((r, key)).or_default() += 1;
+        self.kept += 1;
     }
 
-    /// Drops every kept text of rank `bar` or higher, and keeps none such from now on.
+    fn unrank(&mut self, r: u64, key: K) {
+        if let Some(c) = self.extras.get_mut(&(r, key)) {
+            *c -= 1;
+            if *c == 0 {
+                self.extras.remove(&(r, key));
+            }
+            self.kept -= 1;
+        }
+    }
+
+    /// Drops every extra of rank `bar` or higher, and keeps none such from now on.
     fn lower_bar(&mut self, bar: u64) {
         self.bar = Some(self.bar.map_or(bar, |b| b.min(bar)));
-        while let Some((&(r, key), &c)) = self.ranks.last_key_value() {
+        while let Some((&(r, key), &c)) = self.extras.last_key_value() {
             if r < bar {
                 break;
             }
-            self.ranks.pop_last();
+            self.extras.pop_last();
             self.kept -= c as usize;
+            // A key's extras are its last texts, and these its last extras.
             if let Some(t) = self.by_key.get_mut(&key) {
-                t.kept.retain(|_, (tr, _)| *tr != r);
+                let len = t.kept.len();
+                t.kept.truncate(len - c as usize);
             }
         }
     }
@@ -170,14 +198,12 @@ impl<K: Copy + Ord + Hash> Messages<K> {
             self.lower_bar(b);
         }
         for (key, t) in o.by_key {
-            let mine = self.by_key.entry(key).or_default();
-            mine.total += t.total;
-            for (text, (r, n)) in t.kept {
-                let mine = self.by_key.entry(key).or_default();
-                if let Some(e) = mine.kept.get_mut(&text) {
-                    e.1 += n;
-                } else {
-                    self.keep(key, text, r, n);
+            self.by_key.entry(key).or_default().total += t.total;
+            for (r, text, n) in t.kept {
+                let mine = &mut self.by_key.get_mut(&key).expect("entered above");
+                match mine.find(r, &text) {
+                    Ok(i) => mine.kept[i].2 += n,
+                    Err(i) => self.keep(key, i, r, text, n),
                 }
             }
         }
@@ -187,7 +213,7 @@ impl<K: Copy + Ord + Hash> Messages<K> {
     pub fn counted(&self) -> impl Iterator<Item = (K, Counted)> + '_ {
         self.by_key.iter().map(|(&key, t)| {
             let mut texts: Vec<(Box<str>, u64)> =
-                t.kept.iter().map(|(m, (_, n))| (m.clone(), *n)).collect();
+                t.kept.iter().map(|(_, m, n)| (m.clone(), *n)).collect();
             texts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             let other = t.total - texts.iter().map(|(_, n)| n).sum::<u64>();
             (key, Counted { texts, other })
@@ -224,16 +250,13 @@ pub fn keep_in_list(list: &mut Vec<(Box<str>, u64)>, text: &str, n: u64, cap: us
 mod tests {
     use super::*;
 
+    /// (floor, cap, budget)
+    type Limits = (usize, usize, usize);
+
     /// Splits records among `parts` workers in a scrambled order and merges them in another.
-    fn split(
-        records: &[(u8, String)],
-        parts: usize,
-        seed: u64,
-        cap: usize,
-        budget: usize,
-    ) -> Vec<(u8, Counted)> {
+    fn split(records: &[(u8, String)], parts: usize, seed: u64, l: Limits) -> Vec<(u8, Counted)> {
         let mut workers: Vec<Messages<u8>> =
-            (0..parts).map(|_| Messages::new(cap, budget)).collect();
+            (0..parts).map(|_| Messages::new(l.0, l.1, l.2)).collect();
         let mut order: Vec<usize> = (0..records.len()).collect();
         // A fixed scramble: sort by a hash of (seed, index).
         order.sort_by_key(|&i| FixedState::with_seed(seed).hash_one(i));
@@ -251,11 +274,46 @@ mod tests {
         v
     }
 
-    /// Each key `k` has texts `m0`..: `m0` most often, the others once or a few times.
+    /// What the module's header says is kept, computed from all the records at once.
+    fn model(records: &[(u8, String)], (floor, cap, budget): Limits) -> Vec<(u8, Counted)> {
+        let mut by_key: BTreeMap<u8, BTreeMap<(u64, String), u64>> = BTreeMap::new();
+        for (k, m) in records {
+            *by_key
+                .entry(*k)
+                .or_default()
+                .entry((rank(m), m.clone()))
+                .or_default() += 1;
+        }
+        let mut extras: Vec<u64> = by_key
+            .values()
+            .flat_map(|t| t.keys().take(cap).skip(floor).map(|(r, _)| *r))
+            .collect();
+        extras.sort();
+        let bar = extras.get(budget).copied();
+        by_key
+            .into_iter()
+            .map(|(k, t)| {
+                let total: u64 = t.values().sum();
+                let mut texts: Vec<(Box<str>, u64)> = t
+                    .into_iter()
+                    .take(cap)
+                    .enumerate()
+                    .filter(|(i, ((r, _), _))| *i < floor || bar.is_none_or(|b| *r < b))
+                    .map(|(_, ((_, m), n))| (m.into(), n))
+                    .collect();
+                texts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                let other = total - texts.iter().map(|(_, n)| n).sum::<u64>();
+                (k, Counted { texts, other })
+            })
+            .collect()
+    }
+
+    /// Each key `k` has texts `m0`..: `m0` most often, the others once or a few times; key
+    /// `k` has `texts + k` of them.
     fn records(keys: u8, texts: usize) -> Vec<(u8, String)> {
         let mut v = Vec::new();
         for k in 0..keys {
-            for i in 0..texts {
+            for i in 0..texts + k as usize {
                 let n = if i == 0 { 50 } else { 1 + i % 3 };
                 for _ in 0..n {
                     v.push((k, format!("m{i} of {k}")));
@@ -266,34 +324,48 @@ mod tests {
     }
 
     #[test]
-    fn the_kept_texts_do_not_depend_on_the_split() {
-        for (keys, texts, cap, budget) in [
-            (3, 5, 8, 100),
-            (4, 40, 8, 1000),
-            (6, 30, 16, 40),
-            (2, 200, 32, 50),
+    fn the_kept_texts_are_the_model_s_however_the_work_was_split() {
+        for (keys, texts, limits) in [
+            (3, 5, (8, 32, 100)),
+            (4, 40, (8, 32, 1000)),
+            (6, 30, (8, 16, 20)),
+            (6, 30, (4, 16, 0)),
+            (2, 200, (8, 32, 30)),
+            (5, 10, (10, 10, 0)),
+            (9, 12, (3, 8, 7)),
+            (12, 9, (2, 4, 3)),
+            (12, 9, (1, 3, 5)),
         ] {
             let rs = records(keys, texts);
-            let one = split(&rs, 1, 0, cap, budget);
-            for parts in [2, 3, 7] {
+            let want = model(&rs, limits);
+            for parts in [1, 2, 3, 7] {
                 for seed in 0..4 {
-                    assert_eq!(split(&rs, parts, seed, cap, budget), one, "{keys} keys, {texts} texts, cap {cap}, budget {budget}, {parts} parts, seed {seed}");
+                    assert_eq!(
+                        split(&rs, parts, seed, limits),
+                        want,
+                        "{keys} keys, {texts} texts, {limits:?}, {parts} parts, seed {seed}"
+                    );
                 }
             }
-            // Every record is either in a kept count or in `other`.
-            for (k, c) in &one {
+            let (floor, cap, budget) = limits;
+            let extras: usize = want
+                .iter()
+                .map(|(_, c)| c.texts.len().saturating_sub(floor))
+                .sum();
+            assert!(extras <= budget, "{extras} extras");
+            for (k, c) in &want {
+                assert!(c.texts.len() <= cap);
                 let total = rs.iter().filter(|(kk, _)| kk == k).count() as u64;
                 assert_eq!(c.texts.iter().map(|(_, n)| n).sum::<u64>() + c.other, total);
-                assert!(c.texts.len() <= cap);
             }
-            assert!(one.iter().map(|(_, c)| c.texts.len()).sum::<usize>() <= budget);
         }
     }
 
     #[test]
     fn kept_counts_are_exact() {
         let rs = records(4, 40);
-        for (k, c) in split(&rs, 3, 1, 8, 20) {
+        for (k, c) in split(&rs, 3, 1, (8, 32, 20)) {
+            assert!(c.other > 0);
             for (m, n) in &c.texts {
                 let truth = rs.iter().filter(|(kk, mm)| *kk == k && **mm == **m).count() as u64;
                 assert_eq!(*n, truth, "{m}");
@@ -302,17 +374,21 @@ mod tests {
     }
 
     #[test]
-    fn a_key_within_its_cap_is_whole_and_its_most_frequent_text_first() {
-        // 1,000 records of one text and one each of eight others: all nine kept, the
-        // frequent one first, whichever way the records come.
+    fn a_key_of_few_texts_is_whole_whatever_the_others() {
+        // Key 0: 1,000 records of one text and one each of eight others, the rare ones met
+        // first. Keys 1 to 200: 40 texts each, far past the budget.
         let mut rs: Vec<(u8, String)> = (0..8).map(|i| (0, format!("rare {i}"))).collect();
         rs.extend((0..1000).map(|_| (0, "frequent".to_string())));
+        for k in 1..=200u8 {
+            rs.extend((0..40).map(|i| (k, format!("filler {i} of {k}"))));
+        }
         for parts in [1, 2, 4] {
-            let v = split(&rs, parts, 3, 32, 8192);
+            let v = split(&rs, parts, 3, (9, 32, 100));
             assert_eq!(v[0].1.texts.len(), 9);
             assert_eq!(&*v[0].1.texts[0].0, "frequent");
             assert_eq!(v[0].1.texts[0].1, 1000);
             assert_eq!(v[0].1.other, 0);
+            assert!(v[1..].iter().all(|(_, c)| c.other > 0));
         }
     }
 
@@ -322,7 +398,7 @@ mod tests {
         let c = cut(&long);
         assert!(c.len() <= TEXT_BYTES, "{}", c.len());
         assert!(c.ends_with(CUT_MARK));
-        let mut m: Messages<u8> = Messages::new(4, 4);
+        let mut m: Messages<u8> = Messages::new(4, 4, 0);
         m.add(0, &long, 1);
         m.add(0, &format!("{long}x"), 1);
         let v: Vec<(u8, Counted)> = m.counted().collect();
