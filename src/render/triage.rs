@@ -255,12 +255,9 @@ pub fn markdown(t: &Triage) -> String {
             })
             .collect();
         let _ = writeln!(s, "{}", table_of(&strings(["message", "count"]), &rows));
-        if t.other_messages > 0 {
-            let _ = writeln!(
-                s,
-                "{} more records carry other messages.\n",
-                t.other_messages
-            );
+        let more = t.messages_not_listed();
+        if more > 0 {
+            let _ = writeln!(s, "{more} more records carry other messages.\n");
         }
     }
 
@@ -311,6 +308,7 @@ pub fn json(t: &Triage) -> Value {
         })).collect::<Vec<_>>(),
         "calls_total": t.calls.len(),
         "messages": t.messages.iter().take(TOP_MESSAGES).map(|(m, n)| json!({"message": m, "count": n})).collect::<Vec<_>>(),
+        "messages_other": t.messages_not_listed(),
         "diagnostics": t.diagnostics.iter().map(|d| json!({
             "code": d.key.0, "subcode": d.key.1, "sip_code": d.sip_code, "sip_message": d.sip_message,
             "q850_code": d.q850_code, "q850_message": d.q850_message, "count": d.count, "calls": d.calls,

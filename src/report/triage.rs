@@ -76,7 +76,9 @@ pub struct Triage {
     pub prompts: Vec<(String, u64)>,
     /// All affected calls, most records first.
     pub calls: Vec<CallRow>,
+    /// The messages kept (see [`crate::aggregate::texts`]), most frequent first.
     pub messages: Vec<(String, u64)>,
+    /// Records whose message was not kept.
     pub other_messages: u64,
     /// SIP / Q.850 diagnostics by (code, subcode), most frequent first.
     /// What the SBC or carrier said about the focused records.
@@ -95,6 +97,18 @@ pub struct Triage {
 }
 
 impl Triage {
+    /// Records whose message is not among the [`TOP_MESSAGES`] listed: those past them and
+    /// those not kept.
+    pub fn messages_not_listed(&self) -> u64 {
+        let past: u64 = self
+            .messages
+            .iter()
+            .skip(TOP_MESSAGES)
+            .map(|(_, n)| n)
+            .sum();
+        past + self.other_messages
+    }
+
     /// The focused subcode, with the code when one was given.
     pub fn title(&self) -> String {
         match self.code {

@@ -815,4 +815,22 @@ fn the_messages_shown_do_not_depend_on_the_threads() {
         .expect("the count of messages not kept");
     assert!(not_kept > 0 && not_kept < many, "{not_kept} of {many}");
     assert!(triage.contains(&format!("{many}")), "{triage}");
+    // triage keeps all 96 and lists 30: the records of the others are counted, in Markdown
+    // and JSON alike.
+    let json = bin()
+        .args(["triage", "8572", "--format", "json"])
+        .arg(&input)
+        .assert()
+        .success();
+    let json: Value = serde_json::from_str(&stdout(&json)).unwrap();
+    let listed = json["messages"].as_array().unwrap();
+    assert_eq!(listed.len(), 30);
+    let listed: u64 = listed.iter().map(|m| m["count"].as_u64().unwrap()).sum();
+    let other = json["messages_other"].as_u64().unwrap();
+    assert!(other > 0);
+    assert_eq!(listed + other, many);
+    assert!(
+        triage.contains(&format!("{other} more records carry other messages.")),
+        "{triage}"
+    );
 }
