@@ -42,7 +42,7 @@ use call_ids::{guid, CallIds};
 pub use focus::{CallStats, Focus, MAX_MESSAGES};
 pub use interner::Interner;
 use interner::{inline, Inline, INLINE};
-use texts::Messages;
+use texts::{cut, rank_of, Lowest, Messages};
 
 /// Distinct calls, as interned CorrelationIds (or CallConnectionIds).
 pub use calls::Calls;
@@ -219,9 +219,15 @@ pub struct Aggregator {
     /// (UTC day as days since the epoch, key) → counts per hour and calls: the timeline and
     /// the spikes' history, in one map.
     pub by_day: HashMap<(i64, Key), DayStats>,
-    /// SIP and Q.850 diagnostics of the records that carry them.
+    /// SIP and Q.850 diagnostics of the records that carry them: at most
+    /// [`MAX_DIAGNOSTICS`] rows, then (once done) a row of [`OTHER_DIAGNOSTICS`] per key for
+    /// the records of the others.
     pub diagnostics: HashMap<DiagKey, DiagStats>,
     pub diagnostic_texts: Interner,
+    /// Which diagnostic rows are kept.
+    diagnostic_rows: Lowest<DiagKey>,
+    /// The records of the diagnostic rows not kept, by key.
+    other_diagnostics: HashMap<Key, DiagStats>,
     /// Resource names (0 is "": no resource id).
     pub resources: Interner,
     /// Prompt kinds (0 is "": none).
@@ -232,8 +238,13 @@ pub struct Aggregator {
     pub by_day_resource: HashMap<(i64, u32, Key), DayStats>,
     /// SDK types and versions.
     pub sdk_texts: Interner,
-    /// (SDK type, version, key) → count, for records that carry them.
+    /// (SDK type, version, key) → count, for records that carry them: at most [`MAX_SDKS`]
+    /// rows, then (once done) a row of [`OTHER`] versions per type and key for the others.
     pub by_sdk: HashMap<SdkKey, u64>,
+    /// Which SDK rows are kept.
+    sdk_rows: Lowest<SdkKey>,
+    /// The records of the SDK rows not kept, by type and key.
+    other_sdks: HashMap<(u32, Key), u64>,
     /// (UTC day, log kind) → records, for the volume test; `streaming` counts the
     /// streaming-usage records (skipped, but counted by day).
     pub by_day_kind: BTreeMap<(i64, &'static str), u64>,
@@ -267,6 +278,8 @@ impl Aggregator {
             by_day: HashMap::default(),
             diagnostics: HashMap::default(),
             diagnostic_texts: Interner::default(),
+            diagnostic_rows: Lowest::new(MAX_DIAGNOSTICS),
+            other_diagnostics: HashMap::default(),
             resources: {
                 let mut r = Interner::default();
                 r.intern("");
@@ -281,52 +294,178 @@ impl Aggregator {
             by_day_resource: HashMap::default(),
             sdk_texts: Interner::default(),
             by_sdk: HashMap::default(),
+            sdk_rows: Lowest::new(MAX_SDKS),
+            other_sdks: HashMap::default(),
             by_day_kind: BTreeMap::new(),
         }
     }
 
     /// Counts the SDK of an operations record that names one.
     fn sdk(&mut self, rec: &Record<'_>) {
-        let texts = &mut self.sdk_texts;
-        let ty = texts.intern(&rec.sdk_type);
-        let version = texts.intern(&rec.sdk_version);
+        let (ty, version) = (cut(&rec.sdk_type), cut(&rec.sdk_version));
         let key = (rec.code, rec.subcode);
-        let mut k = (ty, version, key);
-        if !self.by_sdk.contains_key(&k) && self.by_sdk.len() >= MAX_SDKS {
-            k.1 = self.sdk_texts.intern(OTHER);
+        let texts = &self.sdk_texts;
+        let known = texts
+            .get(&ty)
+            .zip(texts.get(&version))
+            .map(|(t, v)| (t, v, key));
+        if let Some(n) = known.and_then(|k| self.by_sdk.get_mut(&k)) {
+            *n += 1;
+            return;
         }
-        *self.by_sdk.entry(k).or_default() += 1;
+        let r = rank_of((&*ty, &*version, key));
+        let ty = self.sdk_texts.intern(&ty);
+        if self.sdk_rows.admits(r) {
+            let k = (ty, self.sdk_texts.intern(&version), key);
+            self.by_sdk.insert(k, 0);
+            let dropped = self.sdk_rows.add(r, k);
+            self.drop_sdks(dropped);
+            if let Some(n) = self.by_sdk.get_mut(&k) {
+                *n += 1;
+                self.compact_sdk_texts();
+                return;
+            }
+        }
+        *self.other_sdks.entry((ty, key)).or_default() += 1;
+        self.compact_sdk_texts();
+    }
+
+    /// Counts the rows of `keys` under [`OTHER`] versions of their type.
+    fn drop_sdks(&mut self, keys: Vec<SdkKey>) {
+        for k in keys {
+            if let Some(n) = self.by_sdk.remove(&k) {
+                *self.other_sdks.entry((k.0, k.2)).or_default() += n;
+            }
+        }
+    }
+
+    /// Numbers the SDK texts afresh when most of them are of rows dropped.
+    fn compact_sdk_texts(&mut self) {
+        if self.sdk_texts.len() <= 4 * (self.by_sdk.len() + self.other_sdks.len()) + 1024 {
+            return;
+        }
+        let old = std::mem::take(&mut self.sdk_texts);
+        let mut ids = vec![u32::MAX; old.len()];
+        let mut re = |id: u32| {
+            if ids[id as usize] == u32::MAX {
+                ids[id as usize] = self.sdk_texts.intern(old.name(id));
+            }
+            ids[id as usize]
+        };
+        self.by_sdk = std::mem::take(&mut self.by_sdk)
+            .into_iter()
+            .map(|((t, v, key), n)| ((re(t), re(v), key), n))
+            .collect();
+        self.other_sdks = std::mem::take(&mut self.other_sdks)
+            .into_iter()
+            .map(|((t, key), n)| ((re(t), key), n))
+            .collect();
+        self.sdk_rows
+            .rekey(|(t, v, key)| (ids[t as usize], ids[v as usize], key));
     }
 
     /// Counts the SIP / Q.850 diagnostic of a record that has one.
     fn diagnostic(&mut self, rec: &Record<'_>) {
-        let full = self.diagnostics.len() >= MAX_DIAGNOSTICS;
-        let texts = &mut self.diagnostic_texts;
-        let mut id = |m: &str| {
-            if full {
-                texts.get(m)
-            } else {
-                Some(texts.intern(m))
+        let (sip, q850) = (cut(&rec.sip.message), cut(&rec.q850.message));
+        let (code, sub, sc, qc) = (rec.code, rec.subcode, rec.sip.code, rec.q850.code);
+        let texts = &self.diagnostic_texts;
+        let known = texts
+            .get(&sip)
+            .zip(texts.get(&q850))
+            .map(|(sm, qm)| (code, sub, sc, sm, qc, qm))
+            .filter(|k| self.diagnostics.contains_key(k));
+        let key = known.or_else(|| {
+            let r = rank_of((code, sub, sc, &*sip, qc, &*q850));
+            if !self.diagnostic_rows.admits(r) {
+                return None;
             }
-        };
-        let key = match (id(&rec.sip.message), id(&rec.q850.message)) {
-            (Some(sm), Some(qm)) => {
-                Some((rec.code, rec.subcode, rec.sip.code, sm, rec.q850.code, qm))
-            }
-            _ => None,
-        }
-        .filter(|k| !full || self.diagnostics.contains_key(k));
-        let key = key.unwrap_or_else(|| {
-            let other = self.diagnostic_texts.intern(OTHER_DIAGNOSTICS);
-            let none = self.diagnostic_texts.intern("");
-            (rec.code, rec.subcode, None, other, None, none)
+            let texts = &mut self.diagnostic_texts;
+            let k = (code, sub, sc, texts.intern(&sip), qc, texts.intern(&q850));
+            self.diagnostics.insert(k, DiagStats::default());
+            let dropped = self.diagnostic_rows.add(r, k);
+            self.drop_diagnostics(dropped);
+            self.diagnostics.contains_key(&k).then_some(k)
         });
         let call = rec.call_id().map(|c| self.calls.intern(c));
-        let d = self.diagnostics.entry(key).or_default();
+        let d = match key.and_then(|k| self.diagnostics.get_mut(&k)) {
+            Some(d) => d,
+            None => self.other_diagnostics.entry((code, sub)).or_default(),
+        };
         d.count += 1;
         if let Some(c) = call {
             d.calls.insert(c);
         }
+        self.compact_diagnostic_texts();
+    }
+
+    /// Adds another worker's diagnostic rows (texts numbered by `texts`, calls by `calls`).
+    fn merge_diagnostics(
+        &mut self,
+        texts: Interner,
+        rows: HashMap<DiagKey, DiagStats>,
+        kept: &Lowest<DiagKey>,
+        calls: &[u32],
+    ) {
+        let ids = self.diagnostic_texts.absorb(&texts);
+        if let Some(bar) = kept.bar() {
+            let dropped = self.diagnostic_rows.lower(bar);
+            self.drop_diagnostics(dropped);
+        }
+        for ((code, sub, sc, sm, qc, qm), d) in rows {
+            let k = (code, sub, sc, ids[sm as usize], qc, ids[qm as usize]);
+            let stats = DiagStats {
+                count: d.count,
+                calls: remap(&d.calls, calls).collect(),
+            };
+            if let Some(t) = self.diagnostics.get_mut(&k) {
+                t.count += stats.count;
+                t.calls |= stats.calls;
+                continue;
+            }
+            let name = |id: u32| self.diagnostic_texts.name(id);
+            let r = rank_of((code, sub, sc, name(k.3), qc, name(k.5)));
+            if self.diagnostic_rows.admits(r) {
+                self.diagnostics.insert(k, stats);
+                let dropped = self.diagnostic_rows.add(r, k);
+                self.drop_diagnostics(dropped);
+            } else {
+                let o = self.other_diagnostics.entry((code, sub)).or_default();
+                o.count += stats.count;
+                o.calls |= stats.calls;
+            }
+        }
+    }
+
+    /// Counts the rows of `keys` under [`OTHER_DIAGNOSTICS`] of their (code, subcode).
+    fn drop_diagnostics(&mut self, keys: Vec<DiagKey>) {
+        for k in keys {
+            if let Some(d) = self.diagnostics.remove(&k) {
+                let o = self.other_diagnostics.entry((k.0, k.1)).or_default();
+                o.count += d.count;
+                o.calls |= d.calls;
+            }
+        }
+    }
+
+    /// Numbers the diagnostic texts afresh when most of them are of rows dropped.
+    fn compact_diagnostic_texts(&mut self) {
+        if self.diagnostic_texts.len() <= 8 * self.diagnostics.len() + 1024 {
+            return;
+        }
+        let old = std::mem::take(&mut self.diagnostic_texts);
+        let mut ids = vec![u32::MAX; old.len()];
+        let mut re = |id: u32| {
+            if ids[id as usize] == u32::MAX {
+                ids[id as usize] = self.diagnostic_texts.intern(old.name(id));
+            }
+            ids[id as usize]
+        };
+        self.diagnostics = std::mem::take(&mut self.diagnostics)
+            .into_iter()
+            .map(|((c, s, sc, sm, qc, qm), d)| ((c, s, sc, re(sm), qc, re(qm)), d))
+            .collect();
+        self.diagnostic_rows
+            .rekey(|(c, s, sc, sm, qc, qm)| (c, s, sc, ids[sm as usize], qc, ids[qm as usize]));
     }
 
     /// Keeps only the records of resources that match one of `patterns` (all when empty).
@@ -639,22 +778,43 @@ impl Sink for Aggregator {
         for (k, n) in o.by_day_kind {
             *self.by_day_kind.entry(k).or_default() += n;
         }
-        let texts = self.diagnostic_texts.absorb(&o.diagnostic_texts);
-        for ((code, sub, sc, sm, qc, qm), d) in o.diagnostics {
-            let t = self
-                .diagnostics
-                .entry((code, sub, sc, texts[sm as usize], qc, texts[qm as usize]))
-                .or_default();
+        self.merge_diagnostics(
+            o.diagnostic_texts,
+            o.diagnostics,
+            &o.diagnostic_rows,
+            &calls,
+        );
+        for (key, d) in o.other_diagnostics {
+            let t = self.other_diagnostics.entry(key).or_default();
             t.count += d.count;
             t.calls.extend(remap(&d.calls, &calls));
         }
+        self.compact_diagnostic_texts();
         let sdks = self.sdk_texts.absorb(&o.sdk_texts);
-        for ((ty, version, key), n) in o.by_sdk {
-            *self
-                .by_sdk
-                .entry((sdks[ty as usize], sdks[version as usize], key))
-                .or_default() += n;
+        if let Some(bar) = o.sdk_rows.bar() {
+            let dropped = self.sdk_rows.lower(bar);
+            self.drop_sdks(dropped);
         }
+        for ((ty, version, key), n) in o.by_sdk {
+            let k = (sdks[ty as usize], sdks[version as usize], key);
+            if let Some(t) = self.by_sdk.get_mut(&k) {
+                *t += n;
+                continue;
+            }
+            let name = |id: u32| self.sdk_texts.name(id);
+            let r = rank_of((name(k.0), name(k.1), key));
+            if self.sdk_rows.admits(r) {
+                self.by_sdk.insert(k, n);
+                let dropped = self.sdk_rows.add(r, k);
+                self.drop_sdks(dropped);
+            } else {
+                *self.other_sdks.entry((k.0, key)).or_default() += n;
+            }
+        }
+        for ((ty, key), n) in o.other_sdks {
+            *self.other_sdks.entry((sdks[ty as usize], key)).or_default() += n;
+        }
+        self.compact_sdk_texts();
         self.reject_rows.absorb(o.reject_rows);
     }
 
@@ -698,6 +858,22 @@ impl Sink for Aggregator {
                 *a += b;
             }
             d.calls |= c.calls;
+        }
+        if !self.other_diagnostics.is_empty() {
+            let other = self.diagnostic_texts.intern(OTHER_DIAGNOSTICS);
+            let none = self.diagnostic_texts.intern("");
+            for ((code, sub), d) in std::mem::take(&mut self.other_diagnostics) {
+                let key = (code, sub, None, other, None, none);
+                let t = self.diagnostics.entry(key).or_default();
+                t.count += d.count;
+                t.calls |= d.calls;
+            }
+        }
+        if !self.other_sdks.is_empty() {
+            let other = self.sdk_texts.intern(OTHER);
+            for ((ty, key), n) in std::mem::take(&mut self.other_sdks) {
+                *self.by_sdk.entry((ty, other, key)).or_default() += n;
+            }
         }
         for (key, m) in self.messages.counted() {
             if let Some(k) = self.by_key.get_mut(&key) {

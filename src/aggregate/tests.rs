@@ -200,3 +200,172 @@ fn past_its_budget_of_cells_the_aggregator_takes_no_new_one() {
     assert_eq!(a.by_key.len(), 3);
     assert_eq!(a.by_key[&(400, Some(2))].count, 2);
 }
+
+/// Diagnostic and SDK rows past their budgets: the rows kept, their counts and calls, and the
+/// rows that count the others are the same however the records were split among workers and
+/// merged (each worker used to keep the first it met, so the run kept up to a budget per
+/// worker), and every record is counted once.
+#[test]
+fn rows_past_their_budgets_are_the_same_however_the_work_was_split() {
+    let n = 3 * MAX_DIAGNOSTICS as u32;
+    let ids: Vec<String> = (0..n)
+        .map(|i| format!("6e0b95bb-cb07-4417-8bd1-{i:012}"))
+        .collect();
+    let record = |i: u32| {
+        let mut r = rec("2026-11-24T01:00:00Z", 480, Some(560480), "");
+        r.correlation_id = Cow::Owned(ids[i as usize].clone());
+        // Each diagnostic text is met twice or more; SDK versions by the thousand.
+        r.sip.code = Some(480);
+        r.sip.message = Cow::Owned(format!("Temporarily Unavailable {}", i % (n / 2)));
+        r.q850.message = Cow::Borrowed("No user responding");
+        r.sdk_type = Cow::Borrowed(if i.is_multiple_of(2) {
+            "java"
+        } else {
+            "dotnet"
+        });
+        r.sdk_version = Cow::Owned(format!("1.{}.0", i % (3 * MAX_SDKS as u32)));
+        r
+    };
+    let split = |parts: u32, reversed: bool| {
+        let mut workers: Vec<Aggregator> = (0..parts)
+            .map(|_| Aggregator::new(Window::default(), 3600))
+            .collect();
+        for i in 0..n {
+            let i = if reversed { n - 1 - i } else { i };
+            workers[((i * 7919) % parts) as usize].record(&record(i));
+        }
+        let mut all = workers.pop().unwrap();
+        while let Some(w) = workers.pop() {
+            all.merge(w);
+        }
+        all.done();
+        let mut diags: Vec<(String, u64, u64)> = all
+            .diagnostics
+            .iter()
+            .map(|(k, d)| {
+                let text = all.diagnostic_texts.name(k.3).to_string();
+                (text, d.count, d.calls.len())
+            })
+            .collect();
+        diags.sort();
+        let mut sdks: Vec<(String, String, u64)> = all
+            .by_sdk
+            .iter()
+            .map(|(k, c)| {
+                let name = |id: u32| all.sdk_texts.name(id).to_string();
+                (name(k.0), name(k.1), *c)
+            })
+            .collect();
+        sdks.sort();
+        (diags, sdks)
+    };
+    let one = split(1, false);
+    let (diags, sdks) = &one;
+    assert_eq!(diags.len(), MAX_DIAGNOSTICS + 1);
+    assert_eq!(diags.iter().map(|d| d.1).sum::<u64>(), n as u64);
+    let other = diags.iter().find(|d| d.0 == OTHER_DIAGNOSTICS).unwrap();
+    assert_eq!(other.1, n as u64 - 2 * MAX_DIAGNOSTICS as u64, "{other:?}");
+    assert_eq!(other.1, other.2, "one call per record");
+    // Kept rows count their records exactly: each text is met twice.
+    assert!(diags
+        .iter()
+        .filter(|d| d.0 != OTHER_DIAGNOSTICS)
+        .all(|d| d.1 == 2));
+    assert_eq!(sdks.iter().filter(|s| s.1 != OTHER).count(), MAX_SDKS);
+    assert_eq!(sdks.iter().filter(|s| s.1 == OTHER).count(), 2);
+    assert_eq!(sdks.iter().map(|s| s.2).sum::<u64>(), n as u64);
+    for parts in [2, 3, 5] {
+        for reversed in [false, true] {
+            assert!(
+                split(parts, reversed) == one,
+                "{parts} workers, reversed {reversed}"
+            );
+        }
+    }
+}
+
+/// Diagnostics met in falling rank, each dropping the last kept: the texts of the rows dropped
+/// are forgotten (numbered afresh), so memory stays that of the rows kept.
+#[test]
+fn rows_met_in_falling_rank_leave_no_texts_behind() {
+    let n = 12 * MAX_DIAGNOSTICS;
+    let mut texts: Vec<(u64, String)> = (0..n)
+        .map(|i| {
+            let t = format!("Busy Here {i}");
+            let r = texts::rank_of((
+                480u32,
+                Some(560480u32),
+                Some(486u32),
+                t.as_str(),
+                None::<u32>,
+                "",
+            ));
+            (r, t)
+        })
+        .collect();
+    texts.sort_by(|a, b| b.cmp(a));
+    let mut a = Aggregator::new(Window::default(), 3600);
+    for (_, t) in &texts {
+        let mut r = rec("2026-11-24T01:00:00Z", 480, Some(560480), "c");
+        r.sip.code = Some(486);
+        r.sip.message = Cow::Owned(t.clone());
+        a.record(&r);
+    }
+    assert!(
+        a.diagnostic_texts.len() <= 8 * MAX_DIAGNOSTICS + 1024,
+        "{}",
+        a.diagnostic_texts.len()
+    );
+    a.done();
+    let mut kept: Vec<&str> = a
+        .diagnostics
+        .keys()
+        .map(|k| a.diagnostic_texts.name(k.3))
+        .filter(|t| *t != OTHER_DIAGNOSTICS)
+        .collect();
+    kept.sort();
+    let mut lowest: Vec<&str> = texts[n - MAX_DIAGNOSTICS..]
+        .iter()
+        .map(|(_, t)| t.as_str())
+        .collect();
+    lowest.sort();
+    assert_eq!(kept, lowest);
+
+    // SDK versions the same way.
+    let n = 12 * MAX_SDKS;
+    let key = (200u32, Some(0u32));
+    let mut versions: Vec<(u64, String)> = (0..n)
+        .map(|i| {
+            let v = format!("1.{i}.0");
+            (texts::rank_of(("java", v.as_str(), key)), v)
+        })
+        .collect();
+    versions.sort_by(|a, b| b.cmp(a));
+    let mut a = Aggregator::new(Window::default(), 3600);
+    for (_, v) in &versions {
+        let mut r = rec("2026-11-24T01:00:00Z", key.0, key.1, "c");
+        r.sdk_type = Cow::Borrowed("java");
+        r.sdk_version = Cow::Owned(v.clone());
+        a.record(&r);
+    }
+    assert!(
+        a.sdk_texts.len() <= 4 * (MAX_SDKS + 1) + 1024,
+        "{}",
+        a.sdk_texts.len()
+    );
+    a.done();
+    let mut kept: Vec<&str> = a
+        .by_sdk
+        .keys()
+        .map(|k| a.sdk_texts.name(k.1))
+        .filter(|v| *v != OTHER)
+        .collect();
+    kept.sort();
+    let mut lowest: Vec<&str> = versions[n - MAX_SDKS..]
+        .iter()
+        .map(|(_, v)| v.as_str())
+        .collect();
+    lowest.sort();
+    assert_eq!(kept, lowest);
+    assert_eq!(a.by_sdk.values().sum::<u64>(), n as u64);
+}

@@ -13,7 +13,7 @@
 //! frequent, and the records of texts not kept are counted per key.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{BuildHasher, Hash};
 
 use foldhash::fast::FixedState;
@@ -40,7 +40,78 @@ pub fn cut(text: &str) -> Cow<'_, str> {
 
 /// The first part of a text's rank. The seed is fixed so that every run ranks alike.
 fn rank(text: &str) -> u64 {
-    FixedState::with_seed(0x05ee_dac5_7e47).hash_one(text)
+    rank_of(text)
+}
+
+/// The rank of a row of a table kept within a budget ([`Lowest`]): a hash, with the fixed
+/// seed, of what names the row (its texts, not their numbers, which differ from worker to
+/// worker).
+pub fn rank_of(row: impl Hash) -> u64 {
+    FixedState::with_seed(0x05ee_dac5_7e47).hash_one(row)
+}
+
+/// Which rows a table keeps within its budget: those of lowest rank, at most `cap`, the same
+/// however the work was split. A row dropped, or turned away, because rows of lower rank
+/// filled the budget is never kept later (no row of its rank or higher is), so the kept rows'
+/// counts are exact; the table counts the others together. The table holds the rows; this
+/// holds their ranks.
+#[derive(Debug, Clone)]
+pub struct Lowest<K> {
+    cap: usize,
+    ranks: BTreeSet<(u64, K)>,
+    bar: Option<u64>,
+}
+
+impl<K: Ord + Copy> Lowest<K> {
+    pub fn new(cap: usize) -> Lowest<K> {
+        Lowest {
+            cap: cap.max(1),
+            ranks: BTreeSet::new(),
+            bar: None,
+        }
+    }
+
+    /// Whether a row of rank `r` that the table does not have may be added.
+    pub fn admits(&self, r: u64) -> bool {
+        self.bar.is_none_or(|b| r < b)
+    }
+
+    /// Notes a row added with rank `r`; gives back the rows to drop (past the cap: those of the
+    /// highest rank, maybe this one).
+    pub fn add(&mut self, r: u64, key: K) -> Vec<K> {
+        self.ranks.insert((r, key));
+        match self.ranks.last() {
+            Some(&(top, _)) if self.ranks.len() > self.cap => self.lower(top),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Admits no row of rank `bar` or higher from now on; gives back those kept.
+    pub fn lower(&mut self, bar: u64) -> Vec<K> {
+        self.bar = Some(self.bar.map_or(bar, |b| b.min(bar)));
+        let mut dropped = Vec::new();
+        while let Some(&(r, key)) = self.ranks.last() {
+            if r < bar {
+                break;
+            }
+            self.ranks.pop_last();
+            dropped.push(key);
+        }
+        dropped
+    }
+
+    /// The rank no row reaches, once rows were dropped.
+    pub fn bar(&self) -> Option<u64> {
+        self.bar
+    }
+
+    /// The rows renamed (their texts renumbered).
+    pub fn rekey(&mut self, rename: impl Fn(K) -> K) {
+        self.ranks = std::mem::take(&mut self.ranks)
+            .into_iter()
+            .map(|(r, k)| (r, rename(k)))
+            .collect();
+    }
 }
 
 /// One key's texts.

@@ -834,3 +834,48 @@ fn the_messages_shown_do_not_depend_on_the_threads() {
         "{triage}"
     );
 }
+
+/// More distinct SIP diagnostics than a run keeps (10,000), in a file read by ranges: by_sip.csv
+/// is the same on 1 and 4 threads, with 10,000 rows and one that counts the others (each
+/// worker used to keep the first 10,000 it met: 25,001 rows on 4 threads).
+#[test]
+fn the_diagnostics_kept_do_not_depend_on_the_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("sip.jsonl");
+    let mut text = String::new();
+    let mut i = 0u64;
+    while text.len() < 10 << 20 {
+        text.push_str(&format!(
+            r#"{{"type":"Microsoft.Communication.CreateCallFailed","data":{{"resultInformation":{{"code":480,"subCode":560480,"message":"No answer.","sipDetails":{{"code":480,"message":"Temporarily Unavailable {}"}},"q850Details":{{"code":18,"message":"No user responding"}}}},"callConnectionId":"c","correlationId":"6e0b95bb-cb07-4417-8bd1-{i:012}"}},"time":"2026-11-24T08:58:17Z","specversion":"1.0"}}"#,
+            i % 25_000
+        ));
+        text.push('\n');
+        i += 1;
+    }
+    std::fs::write(&input, &text).unwrap();
+    let run = |threads: &str| {
+        let out = dir.path().join(format!("out{threads}"));
+        bin()
+            .env("RAYON_NUM_THREADS", threads)
+            .arg("report")
+            .arg(&input)
+            .arg("--out")
+            .arg(&out)
+            .args(["--format", "csv"])
+            .assert()
+            .success();
+        std::fs::read_to_string(out.join("by_sip.csv")).unwrap()
+    };
+    let one = run("1");
+    assert_eq!(run("4"), one);
+    let rows = read_csv(&dir.path().join("out1/by_sip.csv"));
+    assert_eq!(rows.len(), 10_001);
+    let total: u64 = rows
+        .iter()
+        .map(|r| r["count"].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(total, i);
+    assert!(rows
+        .iter()
+        .any(|r| r["sip_message"] == "(other diagnostics)"));
+}
