@@ -90,8 +90,40 @@ impl Interner {
         }
     }
 
+    /// Numbers the strings afresh: the returned [`Renumbering`] gives each old id that is still
+    /// used its new one here, as it is asked for. The others are forgotten.
+    pub(super) fn renumber(&mut self) -> Renumbering {
+        let old = std::mem::take(self);
+        Renumbering {
+            ids: vec![u32::MAX; old.len()],
+            old,
+        }
+    }
+
     /// For each id of `other`, the id of the same string here.
     pub(super) fn absorb(&mut self, other: &Interner) -> Vec<u32> {
         other.names.iter().map(|n| self.intern(n)).collect()
+    }
+}
+
+/// Old ids to new ones; see [`Interner::renumber`].
+pub(super) struct Renumbering {
+    old: Interner,
+    ids: Vec<u32>,
+}
+
+impl Renumbering {
+    /// The new id of old `id`, numbered in `into` at its first use.
+    pub(super) fn id(&mut self, into: &mut Interner, id: u32) -> u32 {
+        let new = &mut self.ids[id as usize];
+        if *new == u32::MAX {
+            *new = into.intern(self.old.name(id));
+        }
+        *new
+    }
+
+    /// The new id of old `id`, already asked for.
+    pub(super) fn known(&self, id: u32) -> u32 {
+        self.ids[id as usize]
     }
 }

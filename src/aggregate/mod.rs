@@ -344,24 +344,18 @@ impl Aggregator {
         if self.sdk_texts.len() <= 4 * (self.by_sdk.len() + self.other_sdks.len()) + 1024 {
             return;
         }
-        let old = std::mem::take(&mut self.sdk_texts);
-        let mut ids = vec![u32::MAX; old.len()];
-        let mut re = |id: u32| {
-            if ids[id as usize] == u32::MAX {
-                ids[id as usize] = self.sdk_texts.intern(old.name(id));
-            }
-            ids[id as usize]
-        };
+        let mut ids = self.sdk_texts.renumber();
+        let texts = &mut self.sdk_texts;
         self.by_sdk = std::mem::take(&mut self.by_sdk)
             .into_iter()
-            .map(|((t, v, key), n)| ((re(t), re(v), key), n))
+            .map(|((t, v, key), n)| ((ids.id(texts, t), ids.id(texts, v), key), n))
             .collect();
         self.other_sdks = std::mem::take(&mut self.other_sdks)
             .into_iter()
-            .map(|((t, key), n)| ((re(t), key), n))
+            .map(|((t, key), n)| ((ids.id(texts, t), key), n))
             .collect();
         self.sdk_rows
-            .rekey(|(t, v, key)| (ids[t as usize], ids[v as usize], key));
+            .rekey(|(t, v, key)| (ids.known(t), ids.known(v), key));
     }
 
     /// Counts the SIP / Q.850 diagnostic of a record that has one.
@@ -452,20 +446,16 @@ impl Aggregator {
         if self.diagnostic_texts.len() <= 8 * self.diagnostics.len() + 1024 {
             return;
         }
-        let old = std::mem::take(&mut self.diagnostic_texts);
-        let mut ids = vec![u32::MAX; old.len()];
-        let mut re = |id: u32| {
-            if ids[id as usize] == u32::MAX {
-                ids[id as usize] = self.diagnostic_texts.intern(old.name(id));
-            }
-            ids[id as usize]
-        };
+        let mut ids = self.diagnostic_texts.renumber();
+        let texts = &mut self.diagnostic_texts;
         self.diagnostics = std::mem::take(&mut self.diagnostics)
             .into_iter()
-            .map(|((c, s, sc, sm, qc, qm), d)| ((c, s, sc, re(sm), qc, re(qm)), d))
+            .map(|((c, s, sc, sm, qc, qm), d)| {
+                ((c, s, sc, ids.id(texts, sm), qc, ids.id(texts, qm)), d)
+            })
             .collect();
         self.diagnostic_rows
-            .rekey(|(c, s, sc, sm, qc, qm)| (c, s, sc, ids[sm as usize], qc, ids[qm as usize]));
+            .rekey(|(c, s, sc, sm, qc, qm)| (c, s, sc, ids.known(sm), qc, ids.known(qm)));
     }
 
     /// Keeps only the records of resources that match one of `patterns` (all when empty).

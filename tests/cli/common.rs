@@ -110,3 +110,16 @@ pub fn report_to(input: &Path, out: &Path, extra: &[&str]) -> Assert {
         .args(extra)
         .assert()
 }
+
+/// Runs `report INPUT --out OUT --format FORMATS` on `threads` threads.
+pub fn report_on_threads(threads: &str, input: &Path, out: &Path, formats: &str) {
+    bin()
+        .env("RAYON_NUM_THREADS", threads)
+        .arg("report")
+        .arg(input)
+        .arg("--out")
+        .arg(out)
+        .args(["--format", formats])
+        .assert()
+        .success();
+}

@@ -778,15 +778,7 @@ fn the_messages_shown_do_not_depend_on_the_threads() {
     std::fs::write(&input, &text).unwrap();
     let run = |threads: &str| {
         let out = dir.path().join(format!("out{threads}"));
-        bin()
-            .env("RAYON_NUM_THREADS", threads)
-            .arg("report")
-            .arg(&input)
-            .arg("--out")
-            .arg(&out)
-            .args(["--format", "md,html"])
-            .assert()
-            .success();
+        report_on_threads(threads, &input, &out, "md,html");
         let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap();
         let triage = bin()
             .env("RAYON_NUM_THREADS", threads)
@@ -855,15 +847,7 @@ fn the_diagnostics_kept_do_not_depend_on_the_threads() {
     std::fs::write(&input, &text).unwrap();
     let run = |threads: &str| {
         let out = dir.path().join(format!("out{threads}"));
-        bin()
-            .env("RAYON_NUM_THREADS", threads)
-            .arg("report")
-            .arg(&input)
-            .arg("--out")
-            .arg(&out)
-            .args(["--format", "csv"])
-            .assert()
-            .success();
+        report_on_threads(threads, &input, &out, "csv");
         std::fs::read_to_string(out.join("by_sip.csv")).unwrap()
     };
     let one = run("1");
