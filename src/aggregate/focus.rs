@@ -72,7 +72,8 @@ impl Focus {
     /// of those not kept.
     pub fn messages(&self) -> Counted {
         self.messages
-            .counted()
+            .clone()
+            .into_counted()
             .next()
             .map(|(_, c)| c)
             .unwrap_or_default()

@@ -128,8 +128,9 @@ pub struct DiagStats {
 /// from it take about 2 KB). Which records those are depends on how the work was split.
 pub const MAX_CELLS: usize = 250_000;
 
-/// Distinct diagnostic rows kept per worker; records of new ones past it are counted under
-/// [`OTHER_DIAGNOSTICS`] of their (code, subcode), so hostile messages cannot exhaust memory.
+/// Distinct diagnostic rows a run keeps, those of lowest rank ([`texts::Lowest`]: the same
+/// whatever the threads); the records of the others are counted under [`OTHER_DIAGNOSTICS`]
+/// of their (code, subcode), so hostile messages cannot exhaust memory.
 pub const MAX_DIAGNOSTICS: usize = 10_000;
 
 /// The SIP message of the row that counts the diagnostics past [`MAX_DIAGNOSTICS`].
@@ -152,8 +153,8 @@ pub type ResourceKey = (u32, Key);
 /// One (SDK type, SDK version), both interned, with one key.
 pub type SdkKey = (u32, u32, Key);
 
-/// Distinct (SDK type, version) pairs kept per worker; past it, records of new ones count
-/// under [`OTHER`] versions of their type.
+/// Distinct (SDK type, version) pairs a run keeps, those of lowest rank ([`texts::Lowest`]);
+/// the records of the others count under [`OTHER`] versions of their type.
 pub const MAX_SDKS: usize = 1_000;
 
 /// The name of what is past a budget of distinct names.
@@ -238,11 +239,14 @@ pub struct Aggregator {
     pub by_day_resource: HashMap<(i64, u32, Key), DayStats>,
     /// SDK types and versions.
     pub sdk_texts: Interner,
-    /// (SDK type, version, key) → count, for records that carry them: at most [`MAX_SDKS`]
-    /// rows, then (once done) a row of [`OTHER`] versions per type and key for the others.
+    /// (SDK type, version, key) → count, for records that carry them, filled once done from
+    /// `sdks` and `other_sdks`: [`MAX_SDKS`] pairs at most, then a row of [`OTHER`] versions
+    /// per type and key for the others.
     pub by_sdk: HashMap<SdkKey, u64>,
-    /// Which SDK rows are kept.
-    sdk_rows: Lowest<SdkKey>,
+    /// (SDK type, version) → key → count: a pair is kept or dropped whole.
+    sdks: HashMap<(u32, u32), HashMap<Key, u64>>,
+    /// Which SDK pairs are kept.
+    sdk_rows: Lowest<(u32, u32)>,
     /// The records of the SDK rows not kept, by type and key.
     other_sdks: HashMap<(u32, Key), u64>,
     /// (UTC day, log kind) → records, for the volume test; `streaming` counts the
@@ -294,6 +298,7 @@ impl Aggregator {
             by_day_resource: HashMap::default(),
             sdk_texts: Interner::default(),
             by_sdk: HashMap::default(),
+            sdks: HashMap::default(),
             sdk_rows: Lowest::new(MAX_SDKS),
             other_sdks: HashMap::default(),
             by_day_kind: BTreeMap::new(),
@@ -305,57 +310,49 @@ impl Aggregator {
         let (ty, version) = (cut(&rec.sdk_type), cut(&rec.sdk_version));
         let key = (rec.code, rec.subcode);
         let texts = &self.sdk_texts;
-        let known = texts
-            .get(&ty)
-            .zip(texts.get(&version))
-            .map(|(t, v)| (t, v, key));
-        if let Some(n) = known.and_then(|k| self.by_sdk.get_mut(&k)) {
-            *n += 1;
+        let known = texts.get(&ty).zip(texts.get(&version));
+        if let Some(keys) = known.and_then(|p| self.sdks.get_mut(&p)) {
+            *keys.entry(key).or_default() += 1;
             return;
         }
-        let r = rank_of((&*ty, &*version, key));
+        let r = rank_of((&*ty, &*version));
         let ty = self.sdk_texts.intern(&ty);
         if self.sdk_rows.admits(r) {
-            let k = (ty, self.sdk_texts.intern(&version), key);
-            self.by_sdk.insert(k, 0);
-            let dropped = self.sdk_rows.add(r, k);
+            let pair = (ty, self.sdk_texts.intern(&version));
+            self.sdks.insert(pair, HashMap::from_iter([(key, 1)]));
+            let dropped = self.sdk_rows.add(r, pair);
             self.drop_sdks(dropped);
-            if let Some(n) = self.by_sdk.get_mut(&k) {
-                *n += 1;
-                self.compact_sdk_texts();
-                return;
-            }
+        } else {
+            *self.other_sdks.entry((ty, key)).or_default() += 1;
         }
-        *self.other_sdks.entry((ty, key)).or_default() += 1;
         self.compact_sdk_texts();
     }
 
-    /// Counts the rows of `keys` under [`OTHER`] versions of their type.
-    fn drop_sdks(&mut self, keys: Vec<SdkKey>) {
-        for k in keys {
-            if let Some(n) = self.by_sdk.remove(&k) {
-                *self.other_sdks.entry((k.0, k.2)).or_default() += n;
+    /// Counts the records of `pairs` under [`OTHER`] versions of their type.
+    fn drop_sdks(&mut self, pairs: Vec<(u32, u32)>) {
+        for pair in pairs {
+            for (key, n) in self.sdks.remove(&pair).unwrap_or_default() {
+                *self.other_sdks.entry((pair.0, key)).or_default() += n;
             }
         }
     }
 
-    /// Numbers the SDK texts afresh when most of them are of rows dropped.
+    /// Numbers the SDK texts afresh when most of them are of pairs dropped.
     fn compact_sdk_texts(&mut self) {
-        if self.sdk_texts.len() <= 4 * (self.by_sdk.len() + self.other_sdks.len()) + 1024 {
+        if self.sdk_texts.len() <= 3 * (self.sdks.len() + self.other_sdks.len()) + 1024 {
             return;
         }
         let mut ids = self.sdk_texts.renumber();
         let texts = &mut self.sdk_texts;
-        self.by_sdk = std::mem::take(&mut self.by_sdk)
+        self.sdks = std::mem::take(&mut self.sdks)
             .into_iter()
-            .map(|((t, v, key), n)| ((ids.id(texts, t), ids.id(texts, v), key), n))
+            .map(|((t, v), keys)| ((ids.id(texts, t), ids.id(texts, v)), keys))
             .collect();
         self.other_sdks = std::mem::take(&mut self.other_sdks)
             .into_iter()
             .map(|((t, key), n)| ((ids.id(texts, t), key), n))
             .collect();
-        self.sdk_rows
-            .rekey(|(t, v, key)| (ids.known(t), ids.known(v), key));
+        self.sdk_rows.rekey(|(t, v)| (ids.known(t), ids.known(v)));
     }
 
     /// Counts the SIP / Q.850 diagnostic of a record that has one.
@@ -443,7 +440,7 @@ impl Aggregator {
 
     /// Numbers the diagnostic texts afresh when most of them are of rows dropped.
     fn compact_diagnostic_texts(&mut self) {
-        if self.diagnostic_texts.len() <= 8 * self.diagnostics.len() + 1024 {
+        if self.diagnostic_texts.len() <= 3 * self.diagnostics.len() + 1024 {
             return;
         }
         let mut ids = self.diagnostic_texts.renumber();
@@ -785,20 +782,24 @@ impl Sink for Aggregator {
             let dropped = self.sdk_rows.lower(bar);
             self.drop_sdks(dropped);
         }
-        for ((ty, version, key), n) in o.by_sdk {
-            let k = (sdks[ty as usize], sdks[version as usize], key);
-            if let Some(t) = self.by_sdk.get_mut(&k) {
-                *t += n;
+        for ((ty, version), keys) in o.sdks {
+            let pair = (sdks[ty as usize], sdks[version as usize]);
+            if let Some(mine) = self.sdks.get_mut(&pair) {
+                for (key, n) in keys {
+                    *mine.entry(key).or_default() += n;
+                }
                 continue;
             }
             let name = |id: u32| self.sdk_texts.name(id);
-            let r = rank_of((name(k.0), name(k.1), key));
+            let r = rank_of((name(pair.0), name(pair.1)));
             if self.sdk_rows.admits(r) {
-                self.by_sdk.insert(k, n);
-                let dropped = self.sdk_rows.add(r, k);
+                self.sdks.insert(pair, keys);
+                let dropped = self.sdk_rows.add(r, pair);
                 self.drop_sdks(dropped);
             } else {
-                *self.other_sdks.entry((k.0, key)).or_default() += n;
+                for (key, n) in keys {
+                    *self.other_sdks.entry((pair.0, key)).or_default() += n;
+                }
             }
         }
         for ((ty, key), n) in o.other_sdks {
@@ -859,13 +860,19 @@ impl Sink for Aggregator {
                 t.calls |= d.calls;
             }
         }
+        for ((ty, version), keys) in std::mem::take(&mut self.sdks) {
+            for (key, n) in keys {
+                *self.by_sdk.entry((ty, version, key)).or_default() += n;
+            }
+        }
         if !self.other_sdks.is_empty() {
             let other = self.sdk_texts.intern(OTHER);
             for ((ty, key), n) in std::mem::take(&mut self.other_sdks) {
                 *self.by_sdk.entry((ty, other, key)).or_default() += n;
             }
         }
-        for (key, m) in self.messages.counted() {
+        let none = Messages::new(MESSAGE_FLOOR, MESSAGES_PER_KEY, MESSAGE_BUDGET);
+        for (key, m) in std::mem::replace(&mut self.messages, none).into_counted() {
             if let Some(k) = self.by_key.get_mut(&key) {
                 k.messages = m.texts;
                 k.other_messages = m.other;

@@ -331,41 +331,48 @@ fn rows_met_in_falling_rank_leave_no_texts_behind() {
     lowest.sort();
     assert_eq!(kept, lowest);
 
-    // SDK versions the same way.
+    // SDK versions the same way, each met with two keys: a version is kept or dropped whole,
+    // so its share of failures stays true.
     let n = 12 * MAX_SDKS;
-    let key = (200u32, Some(0u32));
+    let keys = [(200u32, Some(0u32)), (500, Some(8500))];
     let mut versions: Vec<(u64, String)> = (0..n)
         .map(|i| {
             let v = format!("1.{i}.0");
-            (texts::rank_of(("java", v.as_str(), key)), v)
+            (texts::rank_of(("java", v.as_str())), v)
         })
         .collect();
     versions.sort_by(|a, b| b.cmp(a));
     let mut a = Aggregator::new(Window::default(), 3600);
     for (_, v) in &versions {
-        let mut r = rec("2026-11-24T01:00:00Z", key.0, key.1, "c");
-        r.sdk_type = Cow::Borrowed("java");
-        r.sdk_version = Cow::Owned(v.clone());
-        a.record(&r);
+        for key in keys {
+            let mut r = rec("2026-11-24T01:00:00Z", key.0, key.1, "c");
+            r.sdk_type = Cow::Borrowed("java");
+            r.sdk_version = Cow::Owned(v.clone());
+            a.record(&r);
+        }
     }
     assert!(
-        a.sdk_texts.len() <= 4 * (MAX_SDKS + 1) + 1024,
+        a.sdk_texts.len() <= 3 * (MAX_SDKS + 2) + 1024,
         "{}",
         a.sdk_texts.len()
     );
     a.done();
-    let mut kept: Vec<&str> = a
-        .by_sdk
-        .keys()
-        .map(|k| a.sdk_texts.name(k.1))
-        .filter(|v| *v != OTHER)
-        .collect();
-    kept.sort();
+    let mut kept: BTreeMap<&str, Vec<Key>> = BTreeMap::new();
+    for (k, count) in &a.by_sdk {
+        let version = a.sdk_texts.name(k.1);
+        if version == OTHER {
+            assert_eq!(*count, (n - MAX_SDKS) as u64);
+        } else {
+            assert_eq!(*count, 1);
+            kept.entry(version).or_default().push(k.2);
+        }
+    }
+    assert!(kept.values().all(|k| k.len() == 2), "a version split");
     let mut lowest: Vec<&str> = versions[n - MAX_SDKS..]
         .iter()
         .map(|(_, v)| v.as_str())
         .collect();
     lowest.sort();
-    assert_eq!(kept, lowest);
-    assert_eq!(a.by_sdk.values().sum::<u64>(), n as u64);
+    assert_eq!(kept.keys().copied().collect::<Vec<_>>(), lowest);
+    assert_eq!(a.by_sdk.values().sum::<u64>(), 2 * n as u64);
 }

@@ -180,6 +180,8 @@ impl<K: Copy + Ord + Hash> Messages<K> {
         t.total += n;
         match t.find(r, &text) {
             Ok(i) => t.kept[i].2 += n,
+            // Turned away before the text is copied.
+            Err(i) if !self.admits(i, r) => {}
             Err(i) => self.keep(key, i, r, text.into(), n),
         }
     }
@@ -188,12 +190,18 @@ impl<K: Copy + Ord + Hash> Messages<K> {
         self.bar.is_some_and(|b| r >= b)
     }
 
+    /// Whether a text of rank `r` would be kept at `i` of its key's texts.
+    fn admits(&self, i: usize, r: u64) -> bool {
+        i < self.cap && (i < self.floor || !self.barred(r))
+    }
+
     /// Keeps a text the key does not have, at `i` of its texts, if its rank allows.
     fn keep(&mut self, key: K, i: usize, r: u64, text: Box<str>, n: u64) {
-        let (floor, cap) = (self.floor, self.cap);
-        if i >= cap || i >= floor && self.barred(r) {
+        let floor = self.floor;
+        if !self.admits(i, r) {
             return;
         }
+        let cap = self.cap;
         let Some(t) = self.by_key.get_mut(&key) else {
             return;
         };
@@ -281,10 +289,10 @@ impl<K: Copy + Ord + Hash> Messages<K> {
     }
 
     /// Every key's texts, most frequent first.
-    pub fn counted(&self) -> impl Iterator<Item = (K, Counted)> + '_ {
-        self.by_key.iter().map(|(&key, t)| {
+    pub fn into_counted(self) -> impl Iterator<Item = (K, Counted)> {
+        self.by_key.into_iter().map(|(key, t)| {
             let mut texts: Vec<(Box<str>, u64)> =
-                t.kept.iter().map(|(_, m, n)| (m.clone(), *n)).collect();
+                t.kept.into_iter().map(|(_, m, n)| (m, n)).collect();
             texts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             let other = t.total - texts.iter().map(|(_, n)| n).sum::<u64>();
             (key, Counted { texts, other })
@@ -340,7 +348,7 @@ mod tests {
         while let Some(w) = workers.pop() {
             all.merge(w);
         }
-        let mut v: Vec<(u8, Counted)> = all.counted().collect();
+        let mut v: Vec<(u8, Counted)> = all.into_counted().collect();
         v.sort_by_key(|(k, _)| *k);
         v
     }
@@ -472,7 +480,7 @@ mod tests {
         let mut m: Messages<u8> = Messages::new(4, 4, 0);
         m.add(0, &long, 1);
         m.add(0, &format!("{long}x"), 1);
-        let v: Vec<(u8, Counted)> = m.counted().collect();
+        let v: Vec<(u8, Counted)> = m.into_counted().collect();
         assert_eq!(v[0].1.texts, vec![(c.into_owned().into_boxed_str(), 2)]);
         assert_eq!(cut("short"), "short");
     }

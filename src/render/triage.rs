@@ -256,8 +256,12 @@ pub fn markdown(t: &Triage) -> String {
             .collect();
         let _ = writeln!(s, "{}", table_of(&strings(["message", "count"]), &rows));
         let more = t.messages_not_listed();
-        if more > 0 {
-            let _ = writeln!(s, "{more} more records carry other messages.\n");
+        match more {
+            0 => {}
+            1 => s.push_str("1 more record carries another message.\n\n"),
+            _ => {
+                let _ = writeln!(s, "{more} more records carry other messages.\n");
+            }
         }
     }
 
