@@ -221,8 +221,10 @@ pub fn trim(s: &str) -> &str {
 
 /// A short, single-line excerpt of untrusted text for messages.
 pub fn excerpt(s: &str, max: usize) -> String {
-    // Line breaks and indentation (a pretty-printed record) become one space.
-    let mut out = String::new();
+    // Line breaks and indentation (a pretty-printed record) become one space. Sized once: up
+    // to 100,000 excerpts are kept, and as many held, so a String grown by doubling (up to
+    // twice its length) would cost megabytes.
+    let mut out = String::with_capacity(s.len().min(max * 4) + '…'.len_utf8());
     let mut taken = 0;
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -346,6 +348,12 @@ mod tests {
         assert_eq!(excerpt("abcdef", 3), "abc…");
         assert_eq!(excerpt("abc", 3), "abc");
         assert_eq!(excerpt("\u{1b}[31mred", 80), " [31mred");
+        // Sized once: not grown by doubling past its length (100,000 are kept).
+        let row = "2026-11-24T01:00:00Z,6e0b95bb-cb07-4417-8bd1-000000000001,x1,8500,Some message";
+        let e = excerpt(row, 120);
+        assert_eq!(e, row);
+        assert!(e.capacity() <= row.len() + 3, "{}", e.capacity());
+        assert_eq!(excerpt(&"é".repeat(200), 120).chars().count(), 121);
     }
 
     #[test]

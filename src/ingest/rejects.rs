@@ -57,6 +57,10 @@ impl RejectRows {
 /// how the work was split across threads.
 fn keep(kept: &mut BinaryHeap<Reject>, r: Reject) {
     if kept.len() < MAX_REJECT_ROWS {
+        if kept.len() == kept.capacity() && kept.len() >= MAX_REJECT_ROWS / 2 {
+            // The last growth: to the rows that can be kept, not twice as many.
+            kept.reserve_exact(MAX_REJECT_ROWS - kept.len());
+        }
         kept.push(r);
     } else if kept.peek().is_some_and(|last| r < *last) {
         kept.pop();
@@ -75,4 +79,27 @@ fn last_when_full(kept: &BinaryHeap<Reject>) -> Option<Place> {
 /// can be: then it cannot be kept, whatever its reason and text.
 pub fn after_last(last: &Place, file: &str, line: u64, record: Option<u64>) -> bool {
     (file, line, record) > (&*last.0, last.1, last.2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Reason;
+
+    #[test]
+    fn the_kept_rows_take_no_more_room_than_they_can_fill() {
+        let rows = RejectRows::default();
+        for line in 1..=MAX_REJECT_ROWS as u64 + 10 {
+            rows.keep(Reject {
+                file: "a.csv".into(),
+                line,
+                record: None,
+                reason: Reason::NotJson,
+                detail: String::new(),
+                excerpt: String::new(),
+            });
+        }
+        assert_eq!(rows.count(), MAX_REJECT_ROWS);
+        assert_eq!(rows.heap().capacity(), MAX_REJECT_ROWS);
+    }
 }
