@@ -283,6 +283,56 @@ impl At {
 }
 
 impl Reject {
+    pub fn new(file: Arc<str>, at: At, reason: Reason, detail: &str, excerpt: &str) -> Reject {
+        let mut texts = String::with_capacity(detail.len() + excerpt.len());
+        texts.push_str(detail);
+        texts.push_str(excerpt);
+        Reject {
+            file,
+            line: at.line,
+            record: at.record,
+            reason,
+            texts: texts.into_boxed_str(),
+            split: detail.len() as u32,
+        }
+    }
+
+    /// What was wrong, beyond its reason.
+    pub fn detail(&self) -> &str {
+        &self.texts[..self.split as usize]
+    }
+
+    /// The start of the record, on one short line.
+    pub fn excerpt(&self) -> &str {
+        &self.texts[self.split as usize..]
+    }
+
+    pub fn set_detail(&mut self, detail: &str) {
+        *self = Reject::new(
+            self.file.clone(),
+            At {
+                line: self.line,
+                record: self.record,
+            },
+            self.reason,
+            detail,
+            self.excerpt(),
+        );
+    }
+
+    pub fn set_excerpt(&mut self, excerpt: &str) {
+        *self = Reject::new(
+            self.file.clone(),
+            At {
+                line: self.line,
+                record: self.record,
+            },
+            self.reason,
+            self.detail(),
+            excerpt,
+        );
+    }
+
     /// Where it was, for people: `file:line`, with `(record N)` for a document's record.
     pub fn place(&self) -> String {
         let mut s = self.file.to_string();
@@ -300,8 +350,9 @@ impl Reject {
 /// are counted.
 pub const MAX_REJECT_ROWS: usize = 100_000;
 
-/// A record that could not be used, and where it was.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+/// A record that could not be used, and where it was. Up to 100,000 are kept, and as many
+/// held per worker, so its texts are one allocation: the detail, then the excerpt.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reject {
     pub file: Arc<str>,
     /// 1-based line; 0 for the whole file, or a record of a document whose line is not known.
@@ -309,8 +360,25 @@ pub struct Reject {
     /// 1-based index of the record in its document's array; `None` for a row or a line.
     pub record: Option<u64>,
     pub reason: Reason,
-    pub detail: String,
-    pub excerpt: String,
+    texts: Box<str>,
+    /// Where the detail ends in `texts`.
+    split: u32,
+}
+
+/// By place, then reason, detail and excerpt.
+impl Ord for Reject {
+    fn cmp(&self, o: &Reject) -> std::cmp::Ordering {
+        (&*self.file, self.line, self.record, self.reason)
+            .cmp(&(&*o.file, o.line, o.record, o.reason))
+            .then_with(|| self.detail().cmp(o.detail()))
+            .then_with(|| self.excerpt().cmp(o.excerpt()))
+    }
+}
+
+impl PartialOrd for Reject {
+    fn partial_cmp(&self, o: &Reject) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
 }
 
 #[cfg(test)]
@@ -358,19 +426,35 @@ mod tests {
 
     #[test]
     fn a_reject_says_its_line_and_its_record() {
-        let mut r = Reject {
-            file: "a.json".into(),
-            line: 12,
-            record: None,
-            reason: Reason::NotJson,
-            detail: String::new(),
-            excerpt: String::new(),
-        };
+        let mut r = Reject::new("a.json".into(), At::line(12), Reason::NotJson, "", "");
         assert_eq!(r.place(), "a.json:12");
         r.record = Some(3);
         assert_eq!(r.place(), "a.json:12 (record 3)");
         r.line = 0;
         assert_eq!(r.place(), "a.json (record 3)");
         assert_eq!(At::record(4, 0), At::line(4));
+    }
+
+    #[test]
+    fn a_reject_is_small_and_sorts_by_place_then_detail_then_excerpt() {
+        // 100,000 are kept and as many held per worker: 96 bytes with a String each.
+        assert!(std::mem::size_of::<Reject>() <= 64);
+        let r = |detail: &str, excerpt: &str| {
+            Reject::new(
+                "a.csv".into(),
+                At::line(3),
+                Reason::NotJson,
+                detail,
+                excerpt,
+            )
+        };
+        // By detail first, though "a" + "zz" sorts after "ab" + "" as one text.
+        assert!(r("a", "zz") < r("ab", ""));
+        assert!(r("a", "b") < r("a", "c"));
+        let mut x = r("a", "zz");
+        x.set_detail("read failed");
+        x.set_excerpt("");
+        assert_eq!((x.detail(), x.excerpt()), ("read failed", ""));
+        assert!(r("z", "z") < Reject::new("a.csv".into(), At::line(4), Reason::NotJson, "", ""));
     }
 }

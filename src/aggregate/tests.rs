@@ -1,6 +1,7 @@
 //! Tests of `aggregate/mod.rs`.
 
 use super::*;
+use crate::record::At;
 use std::borrow::Cow;
 
 #[test]
@@ -29,14 +30,7 @@ fn interner_numbers_strings_exactly() {
 
 /// A reject of line `line` of `a.jsonl`.
 fn rej(line: u64) -> Reject {
-    Reject {
-        file: "a.jsonl".into(),
-        line,
-        record: None,
-        reason: Reason::NotJson,
-        detail: String::new(),
-        excerpt: String::new(),
-    }
+    Reject::new("a.jsonl".into(), At::line(line), Reason::NotJson, "", "")
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::io;
 use std::sync::{Arc, Mutex};
 
 use super::{FileCtx, Sink};
-use crate::record::{Reason, Reject, MAX_REJECT_ROWS};
+use crate::record::{At, Reason, Reject, MAX_REJECT_ROWS};
 
 /// Where a piece starts: the lines before it, or, for JSON Lines (whose reader does not count
 /// newlines: that would be a pass over every byte in the one thread that reads), its place in
@@ -74,16 +74,15 @@ pub(super) fn read_error<S: Sink>(start: Start, error: &io::Error, ctx: &mut Fil
 /// piece knows its first line), saying the line it follows.
 pub(super) fn read_error_after<S: Sink>(lines: u64, error: &io::Error, ctx: &mut FileCtx<'_, S>) {
     ctx.counts.rejected += 1;
-    let rej = Reject {
-        file: ctx.name.clone(),
-        line: lines + 1,
-        record: None,
-        reason: Reason::Unreadable,
-        detail: error.to_string(),
-        excerpt: String::new(),
-    };
+    let rej = Reject::new(
+        ctx.name.clone(),
+        At::line(lines + 1),
+        Reason::Unreadable,
+        &error.to_string(),
+        "",
+    );
     if let Some(Item::ReadError(mut rej)) = ctx.parked.hold(Item::ReadError(rej)) {
-        rej.detail = read_failed(lines, error);
+        rej.set_detail(&read_failed(lines, error));
         ctx.sink.reject(rej);
     }
 }
@@ -171,7 +170,8 @@ impl Held {
             }
             Item::ReadError(mut rej) => {
                 rej.line = at(rej.line);
-                rej.detail = read_failed(rej.line - 1, &rej.detail);
+                let detail = read_failed(rej.line - 1, &rej.detail());
+                rej.set_detail(&detail);
                 Placed::Reject(rej)
             }
             Item::Warning(head, line, tail) => Placed::Warning(format!("{head}{}{tail}", at(line))),
@@ -254,14 +254,13 @@ mod tests {
     use super::*;
 
     fn rej(line: u64, record: Option<u64>) -> Reject {
-        Reject {
-            file: "f.jsonl".into(),
-            line,
-            record,
-            reason: Reason::NotJson,
-            detail: String::new(),
-            excerpt: String::new(),
-        }
+        Reject::new(
+            "f.jsonl".into(),
+            At { line, record },
+            Reason::NotJson,
+            "",
+            "",
+        )
     }
 
     #[test]

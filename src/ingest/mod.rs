@@ -233,14 +233,13 @@ impl<S: Sink> FileCtx<'_, S> {
             self.sink.reject_not_kept(reason);
             return;
         }
-        let rej = Reject {
-            file: self.name.clone(),
-            line: at.line,
-            record: at.record,
+        let rej = Reject::new(
+            self.name.clone(),
+            at,
             reason,
-            detail,
-            excerpt: excerpt(&excerpt_text, 120),
-        };
+            &detail,
+            &excerpt(&excerpt_text, 120),
+        );
         match self.parked.hold_reject(rej) {
             ledger::Holding::Given(rej) => self.sink.reject(rej),
             ledger::Holding::NotKept(reason) => self.sink.reject_not_kept(reason),

@@ -90,14 +90,13 @@ mod tests {
     fn the_kept_rows_take_no_more_room_than_they_can_fill() {
         let rows = RejectRows::default();
         for line in 1..=MAX_REJECT_ROWS as u64 + 10 {
-            rows.keep(Reject {
-                file: "a.csv".into(),
-                line,
-                record: None,
-                reason: Reason::NotJson,
-                detail: String::new(),
-                excerpt: String::new(),
-            });
+            rows.keep(Reject::new(
+                "a.csv".into(),
+                crate::record::At::line(line),
+                Reason::NotJson,
+                "",
+                "",
+            ));
         }
         assert_eq!(rows.count(), MAX_REJECT_ROWS);
         assert_eq!(rows.heap().capacity(), MAX_REJECT_ROWS);

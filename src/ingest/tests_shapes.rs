@@ -1002,10 +1002,10 @@ fn rejects_in_every_block_of_json_lines_keep_their_exact_lines() {
     let before = last.line - 1;
     assert!(before > records.len() as u64 / 2, "{before}");
     assert!(
-        last.detail
+        last.detail()
             .starts_with(&format!("read failed after line {before}: ")),
         "{}",
-        last.detail
+        last.detail()
     );
     let got: Vec<_> = c
         .rejects
@@ -1408,7 +1408,7 @@ fn a_row_over_lines_at_the_files_end_is_read_as_the_csv_crate_reads_it() {
     let rejects: Vec<_> = c
         .rejects
         .iter()
-        .map(|r| (r.line, r.reason, r.excerpt.as_str()))
+        .map(|r| (r.line, r.reason, r.excerpt()))
         .collect();
     assert_eq!(
         rejects,
@@ -1896,7 +1896,7 @@ fn records_blob_element_over_the_cap_is_one_reject_and_the_rest_counts() {
             "n {n}, at {at}: {:?}",
             c.rejects
                 .iter()
-                .map(|r| (&r.detail, r.excerpt.chars().take(60).collect::<String>()))
+                .map(|r| (r.detail(), r.excerpt().chars().take(60).collect::<String>()))
                 .collect::<Vec<_>>()
         );
         let bad = usize::from(n == 100_000 && at < n);
@@ -2422,7 +2422,7 @@ fn a_document_whose_head_lost_its_name_is_a_reject_not_a_skip() {
     let (c, _, _) = read_text("b.json", api.replacen("\"rows\"", "\"ros\"", 1).as_bytes());
     assert_eq!((c.records.len(), c.rejects.len()), (0, 1));
     assert!(
-        c.rejects[0].detail.contains("without `rows`"),
+        c.rejects[0].detail().contains("without `rows`"),
         "{:?}",
         c.rejects
     );

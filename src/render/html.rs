@@ -402,7 +402,13 @@ pub fn render(r: &Report, cat: &Catalogue) -> Result<String> {
                 let ex = g
                     .examples
                     .iter()
-                    .map(|e| format!("<code>{}</code> {}", escape(&e.place()), escape(&e.excerpt)))
+                    .map(|e| {
+                        format!(
+                            "<code>{}</code> {}",
+                            escape(&e.place()),
+                            escape(e.excerpt())
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join("<br>");
                 vec![escape(g.reason.label()), g.count.to_string(), ex]

@@ -181,10 +181,11 @@ mod tests {
         let one = r.rejects[0].clone();
         let n = REJECT_PART_ROWS * 2 + 3;
         r.rejects = (1..=n as u64)
-            .map(|line| crate::record::Reject {
-                line,
-                excerpt: format!("=x{line}"),
-                ..one.clone()
+            .map(|line| {
+                let mut r = one.clone();
+                r.line = line;
+                r.set_excerpt(&format!("=x{line}"));
+                r
             })
             .collect();
         let dir = tempfile::tempdir().unwrap();

@@ -127,7 +127,7 @@ pub fn write(r: &Report, cat: &Catalogue, w: &mut dyn Write) -> anyhow::Result<(
                 "reason": g.reason.label(),
                 "count": g.count,
                 "examples": g.examples.iter().map(|e| json!({
-                    "file": &*e.file, "line": e.line, "record": e.record, "reason": reason_text(e), "excerpt": e.excerpt,
+                    "file": &*e.file, "line": e.line, "record": e.record, "reason": reason_text(e), "excerpt": e.excerpt(),
                 })).collect::<Vec<Value>>(),
             })).collect::<Vec<Value>>(),
             "rejects_truncated": r.rejects_truncated,

@@ -295,7 +295,7 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
                 let ex = g
                     .examples
                     .iter()
-                    .map(|e| format!("{} {}", e.place(), e.excerpt))
+                    .map(|e| format!("{} {}", e.place(), e.excerpt()))
                     .collect::<Vec<_>>()
                     .join("\n");
                 vec![g.reason.label().to_string(), g.count.to_string(), ex]

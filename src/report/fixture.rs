@@ -10,7 +10,7 @@ use chrono::{Duration, TimeZone, Utc};
 use crate::aggregate::{Aggregator, Focus, Window};
 use crate::catalogue::Catalogue;
 use crate::ingest::{FileReport, Sink};
-use crate::record::{Diagnostic, Kind, Reason, Record, Reject, SkipReason};
+use crate::record::{At, Diagnostic, Kind, Reason, Record, Reject, SkipReason};
 use crate::spikes::history::History;
 use crate::spikes::{self, Thresholds};
 
@@ -102,22 +102,23 @@ pub fn feed<S: Sink>(sink: &mut S) {
         "Call canceled.",
     ));
     let file: Arc<str> = Arc::from("logs/a.jsonl");
-    sink.reject(Reject {
-        file: file.clone(),
-        line: 7,
-        record: None,
-        reason: Reason::NotJson,
-        detail: "expected value at column 1".into(),
-        excerpt: "Partition 0, offset 2147".into(),
-    });
-    sink.reject(Reject {
-        file: Arc::from("logs/b.json"),
-        line: 40,
-        record: Some(3),
-        reason: Reason::CodeNotInteger,
-        detail: "code \"4o4\"".into(),
-        excerpt: "{ \"ResultCode\": \"4o4\" }".into(),
-    });
+    sink.reject(Reject::new(
+        file.clone(),
+        At::line(7),
+        Reason::NotJson,
+        "expected value at column 1",
+        "Partition 0, offset 2147",
+    ));
+    sink.reject(Reject::new(
+        Arc::from("logs/b.json"),
+        At {
+            line: 40,
+            record: Some(3),
+        },
+        Reason::CodeNotInteger,
+        "code \"4o4\"",
+        "{ \"ResultCode\": \"4o4\" }",
+    ));
     sink.skip(SkipReason::NoResult, None);
     sink.done();
 }

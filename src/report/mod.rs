@@ -628,10 +628,10 @@ pub fn spike_sentence(v: &Verdict, cat: &Catalogue) -> String {
 
 /// The `reason` cell of rejects.csv: the stable label, then the detail.
 pub fn reason_text(r: &Reject) -> String {
-    if r.detail.is_empty() {
+    if r.detail().is_empty() {
         r.reason.label().to_string()
     } else {
-        format!("{}: {}", r.reason.label(), r.detail)
+        format!("{}: {}", r.reason.label(), r.detail())
     }
 }
 

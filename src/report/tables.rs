@@ -10,10 +10,10 @@ use crate::time::{bucket_start, day_text};
 
 /// The `reason` cell of rejects.csv: the stable label, then the detail.
 pub fn reason_text(r: &Reject) -> String {
-    if r.detail.is_empty() {
+    if r.detail().is_empty() {
         r.reason.label().to_string()
     } else {
-        format!("{}: {}", r.reason.label(), r.detail)
+        format!("{}: {}", r.reason.label(), r.detail())
     }
 }
 
@@ -258,7 +258,7 @@ impl Report {
                 r.line,
                 r.record,
                 reason_text(r),
-                r.excerpt.as_str()
+                r.excerpt()
             ]);
         }
         t
