@@ -308,29 +308,20 @@ impl Reject {
     }
 
     pub fn set_detail(&mut self, detail: &str) {
-        *self = Reject::new(
-            self.file.clone(),
-            At {
-                line: self.line,
-                record: self.record,
-            },
-            self.reason,
-            detail,
-            self.excerpt(),
-        );
+        *self = self.with_texts(detail, self.excerpt());
     }
 
     pub fn set_excerpt(&mut self, excerpt: &str) {
-        *self = Reject::new(
-            self.file.clone(),
-            At {
-                line: self.line,
-                record: self.record,
-            },
-            self.reason,
-            self.detail(),
-            excerpt,
-        );
+        *self = self.with_texts(self.detail(), excerpt);
+    }
+
+    /// The same reject with other texts.
+    fn with_texts(&self, detail: &str, excerpt: &str) -> Reject {
+        let at = At {
+            line: self.line,
+            record: self.record,
+        };
+        Reject::new(self.file.clone(), at, self.reason, detail, excerpt)
     }
 
     /// Where it was, for people: `file:line`, with `(record N)` for a document's record.

@@ -69,12 +69,8 @@ impl Interner {
     }
 
     /// How many strings are numbered.
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.names.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
     }
 
     pub fn name(&self, id: u32) -> &str {

@@ -389,16 +389,17 @@ impl Aggregator {
         self.compact_diagnostic_texts();
     }
 
-    /// Adds another worker's diagnostic rows (texts numbered by `texts`, calls by `calls`).
+    /// Adds another worker's diagnostic rows (texts numbered by `texts`, calls by `calls`),
+    /// past whose budget no row of rank `bar` or higher was kept.
     fn merge_diagnostics(
         &mut self,
         texts: Interner,
         rows: HashMap<DiagKey, DiagStats>,
-        kept: &Lowest<DiagKey>,
+        bar: Option<u64>,
         calls: &[u32],
     ) {
         let ids = self.diagnostic_texts.absorb(&texts);
-        if let Some(bar) = kept.bar() {
+        if let Some(bar) = bar {
             let dropped = self.diagnostic_rows.lower(bar);
             self.drop_diagnostics(dropped);
         }
@@ -768,7 +769,7 @@ impl Sink for Aggregator {
         self.merge_diagnostics(
             o.diagnostic_texts,
             o.diagnostics,
-            &o.diagnostic_rows,
+            o.diagnostic_rows.bar(),
             &calls,
         );
         for (key, d) in o.other_diagnostics {

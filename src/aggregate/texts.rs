@@ -38,14 +38,9 @@ pub fn cut(text: &str) -> Cow<'_, str> {
     Cow::Owned(format!("{}{CUT_MARK}", &text[..end]))
 }
 
-/// The first part of a text's rank. The seed is fixed so that every run ranks alike.
-fn rank(text: &str) -> u64 {
-    rank_of(text)
-}
-
-/// The rank of a row of a table kept within a budget ([`Lowest`]): a hash, with the fixed
-/// seed, of what names the row (its texts, not their numbers, which differ from worker to
-/// worker).
+/// The rank of a text (its first part: then the text itself), or of a row of a table kept
+/// within a budget ([`Lowest`]): a hash, with a seed fixed so that every run ranks alike, of
+/// what names the row (its texts, not their numbers, which differ from worker to worker).
 pub fn rank_of(row: impl Hash) -> u64 {
     FixedState::with_seed(0x05ee_dac5_7e47).hash_one(row)
 }
@@ -175,7 +170,7 @@ impl<K: Copy + Ord + Hash> Messages<K> {
     /// Counts `n` records of `key` with `text`.
     pub fn add(&mut self, key: K, text: &str, n: u64) {
         let text = cut(text);
-        let r = rank(&text);
+        let r = rank_of(&text);
         let t = self.by_key.entry(key).or_default();
         t.total += n;
         match t.find(r, &text) {
@@ -312,11 +307,11 @@ pub fn keep_in_list(list: &mut Vec<(Box<str>, u64)>, text: &str, n: u64, cap: us
         list.push((text.into(), n));
         return;
     }
-    let r = (rank(&text), &*text);
+    let r = (rank_of(&text), &*text);
     let worst = list
         .iter()
         .enumerate()
-        .map(|(i, (m, _))| ((rank(m), &**m), i))
+        .map(|(i, (m, _))| ((rank_of(m), &**m), i))
         .max();
     if let Some((w, i)) = worst {
         if r < w {
@@ -360,7 +355,7 @@ mod tests {
             *by_key
                 .entry(*k)
                 .or_default()
-                .entry((rank(m), m.clone()))
+                .entry((rank_of(m), m.clone()))
                 .or_default() += 1;
         }
         let mut extras: Vec<u64> = by_key
@@ -504,7 +499,7 @@ mod tests {
         assert_eq!(names(&forward), names(&backward));
         assert!(backward.iter().all(|(_, n)| *n == 3));
         let mut ranked: Vec<&String> = texts.iter().collect();
-        ranked.sort_by_key(|t| (rank(t), t.to_string()));
+        ranked.sort_by_key(|t| (rank_of(t), t.to_string()));
         let lowest: Vec<String> = ranked[..3].iter().map(|t| t.to_string()).collect();
         let mut lowest = lowest;
         lowest.sort();
