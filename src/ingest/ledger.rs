@@ -2,6 +2,7 @@
 //! order: a piece's rejects are held until the lines before it are known.
 
 use std::io;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::{FileCtx, Sink};
@@ -18,19 +19,20 @@ pub(super) enum Start {
 
 /// The lines of each piece of a file, as the workers count them (in any order), and so the
 /// lines before each piece once the pieces before it are all counted.
-pub(super) struct Ledger(Mutex<Counted>);
-
-impl Default for Ledger {
-    fn default() -> Ledger {
-        Ledger(Mutex::new(Counted {
-            before: vec![0],
-            waiting: Default::default(),
-        }))
-    }
+#[derive(Default)]
+pub(super) struct Ledger {
+    counted: Mutex<Counted>,
+    /// How many pieces know the lines before them: a worker asks without taking the lock.
+    known: AtomicU64,
+    /// The lines before the first piece not counted yet: at most the lines before any piece
+    /// still being parsed.
+    least: AtomicU64,
 }
 
+#[derive(Default)]
 struct Counted {
-    /// Lines before piece `k`, for the pieces up to the first one not yet counted.
+    /// Lines before piece `k`, for the pieces after piece 0 up to the first one not yet
+    /// counted (piece 0 has none before it).
     before: Vec<u64>,
     /// Lines of pieces counted while one before them is not.
     waiting: std::collections::BTreeMap<u64, u64>,
@@ -39,22 +41,37 @@ struct Counted {
 impl Ledger {
     /// Piece `seq` holds `lines` lines.
     pub(super) fn counted(&self, seq: u64, lines: u64) {
-        let Ok(mut c) = self.0.lock() else { return };
+        let Ok(mut c) = self.counted.lock() else {
+            return;
+        };
         c.waiting.insert(seq, lines);
         loop {
-            let next = c.before.len() as u64 - 1;
+            let next = c.before.len() as u64;
             let Some(n) = c.waiting.remove(&next) else {
                 break;
             };
-            let last = c.before[next as usize];
+            let last = c.before.last().copied().unwrap_or(0);
             c.before.push(last + n);
+            self.least.store(last + n, Ordering::Release);
+            self.known.store(next + 2, Ordering::Release);
         }
     }
 
     /// The lines before piece `seq`, once known.
     pub(super) fn before(&self, seq: u64) -> Option<u64> {
-        let c = self.0.lock().ok()?;
-        c.before.get(seq as usize).copied()
+        if seq == 0 {
+            return Some(0);
+        }
+        if self.known.load(Ordering::Acquire) <= seq {
+            return None;
+        }
+        let c = self.counted.lock().ok()?;
+        c.before.get(seq as usize - 1).copied()
+    }
+
+    /// At most the lines before any piece not yet counted.
+    fn least(&self) -> u64 {
+        self.least.load(Ordering::Acquire)
     }
 }
 
@@ -81,8 +98,8 @@ pub(super) fn read_error_after<S: Sink>(lines: u64, error: &io::Error, ctx: &mut
         &error.to_string(),
         "",
     );
-    if let Some(Item::ReadError(mut rej)) = ctx.parked.hold(Item::ReadError(rej)) {
-        rej.set_detail(&read_failed(lines, error));
+    ctx.learn_start();
+    if let Some(Placed::Reject(rej)) = ctx.parked.hold(Item::ReadError(rej)) {
         ctx.sink.reject(rej);
     }
 }
@@ -99,7 +116,11 @@ pub(super) fn from<S: Sink>(
             f(n, ctx);
         }
         Start::Seq(ledger, seq) => {
-            ctx.parked.open = Some((ledger.clone(), seq));
+            ctx.parked.open = Some(Open {
+                ledger: ledger.clone(),
+                seq,
+                before: None,
+            });
             ctx.parked.piece = Piece::default();
             let lines = f(0, ctx);
             ctx.parked.open = None;
@@ -113,8 +134,8 @@ pub(super) fn from<S: Sink>(
 /// (see [`Start::Seq`]).
 #[derive(Default)]
 pub(crate) struct Parked {
-    /// The piece being parsed, when the lines before it are not known yet.
-    open: Option<(Arc<Ledger>, u64)>,
+    /// The piece being parsed, when it started without knowing the lines before it.
+    open: Option<Open>,
     /// The rejects held of the piece being parsed.
     piece: Piece,
     held: Vec<Held>,
@@ -138,6 +159,15 @@ pub(super) enum Holding {
     NotKept(Reason),
 }
 
+/// A piece parsed from its own start: its place in its file's ledger, and the lines before it
+/// once the pieces before it are counted (a piece behind none still being parsed learns them
+/// while it is parsed, and holds nothing from then on).
+struct Open {
+    ledger: Arc<Ledger>,
+    seq: u64,
+    before: Option<u64>,
+}
+
 struct Held {
     ledger: Arc<Ledger>,
     seq: u64,
@@ -159,11 +189,11 @@ pub(crate) enum Placed {
     Warning(String),
 }
 
-impl Held {
+impl Item {
     /// What was held, `before` lines into the file.
     fn placed(self, before: u64) -> Placed {
         let at = |line: u64| if line > 0 { line + before } else { 0 };
-        match self.item {
+        match self {
             Item::Reject(mut rej) => {
                 rej.line = at(rej.line);
                 Placed::Reject(rej)
@@ -180,36 +210,65 @@ impl Held {
 }
 
 impl Parked {
-    /// Holds `item` when the piece being parsed does not know its first line; else gives it
-    /// back.
-    fn hold(&mut self, item: Item) -> Option<Item> {
+    /// Whether the piece being parsed has just learnt the lines before it: what was held may
+    /// now be placed.
+    pub(super) fn learn(&mut self) -> bool {
+        match &mut self.open {
+            Some(o) if o.before.is_none() => {
+                o.before = o.ledger.before(o.seq);
+                o.before.is_some()
+            }
+            _ => false,
+        }
+    }
+
+    /// At most the line in the file of a line counted in the piece being parsed (0: none).
+    pub(super) fn least_line(&self, line: u64) -> u64 {
         match &self.open {
-            Some((ledger, seq)) => {
+            _ if line == 0 => 0,
+            None => line,
+            Some(o) => line + o.before.unwrap_or_else(|| o.ledger.least()),
+        }
+    }
+
+    /// Holds `item` when the piece being parsed does not know the lines before it; else gives
+    /// it back placed.
+    fn hold(&mut self, item: Item) -> Option<Placed> {
+        match &self.open {
+            None => Some(item.placed(0)),
+            Some(Open {
+                before: Some(b), ..
+            }) => Some(item.placed(*b)),
+            Some(Open { ledger, seq, .. }) => {
                 let (ledger, seq) = (ledger.clone(), *seq);
                 self.held.push(Held { ledger, seq, item });
                 None
             }
-            None => Some(item),
         }
     }
 
+    /// Whether the piece being parsed holds what it meets.
+    fn holding(&self) -> bool {
+        self.open.as_ref().is_some_and(|o| o.before.is_none())
+    }
+
     /// Holds `rej` when the piece being parsed does not know its first line; else gives it
-    /// back. A piece holds at most as many rejects as are kept in all: one whose rows all fail
-    /// would otherwise hold them all, each worker one piece, until the pieces before are read.
+    /// back, placed. A piece holds at most as many rejects as are kept in all: one whose rows
+    /// all fail would otherwise hold them all, each worker one piece, until the pieces before
+    /// are read.
     pub(super) fn hold_reject(&mut self, rej: Reject) -> Holding {
-        if self.open.is_none() {
-            return Holding::Given(rej);
-        }
         let at = (rej.line, rej.record);
         // A later place in the same file, after as many held: not among the first kept. A
         // reject without a line (0) sorts first, and is always held.
-        if self.piece.held >= MAX_REJECT_ROWS && rej.line > 0 && at > self.piece.last {
-            return Holding::NotKept(rej.reason);
+        if self.holding() {
+            if self.piece.held >= MAX_REJECT_ROWS && rej.line > 0 && at > self.piece.last {
+                return Holding::NotKept(rej.reason);
+            }
+            self.piece.held += 1;
+            self.piece.last = self.piece.last.max(at);
         }
-        self.piece.held += 1;
-        self.piece.last = self.piece.last.max(at);
         match self.hold(Item::Reject(rej)) {
-            Some(Item::Reject(rej)) => Holding::Given(rej),
+            Some(Placed::Reject(rej)) => Holding::Given(rej),
             _ => Holding::Held,
         }
     }
@@ -223,28 +282,26 @@ impl Parked {
         tail: &'static str,
     ) -> Option<String> {
         match self.hold(Item::Warning(head, line, tail)) {
-            Some(Item::Warning(head, line, tail)) => Some(format!("{head}{line}{tail}")),
+            Some(Placed::Warning(w)) => Some(w),
             _ => None,
         }
     }
 
-    /// What was held whose lines are now known, with them.
-    pub(super) fn ready(&mut self) -> Vec<Placed> {
-        let mut out = Vec::new();
+    /// Hands `place` what was held whose lines are now known, with them.
+    pub(super) fn release(&mut self, mut place: impl FnMut(Placed)) {
         for h in std::mem::take(&mut self.held) {
             match h.ledger.before(h.seq) {
-                Some(before) => out.push(h.placed(before)),
+                Some(before) => place(h.item.placed(before)),
                 None => self.held.push(h),
             }
         }
-        out
     }
 
     /// Everything held, when every piece of the file is counted.
     pub(super) fn all(self) -> impl Iterator<Item = Placed> {
         self.held.into_iter().map(|h| {
             let before = h.ledger.before(h.seq).unwrap_or(0);
-            h.placed(before)
+            h.item.placed(before)
         })
     }
 }
@@ -263,6 +320,20 @@ mod tests {
         )
     }
 
+    fn open(ledger: &Arc<Ledger>, seq: u64) -> Option<Open> {
+        Some(Open {
+            ledger: ledger.clone(),
+            seq,
+            before: None,
+        })
+    }
+
+    fn placed(parked: &mut Parked) -> Vec<Placed> {
+        let mut out = Vec::new();
+        parked.release(|p| out.push(p));
+        out
+    }
+
     #[test]
     fn a_piece_holds_no_more_rejects_than_are_kept() {
         let ledger = Arc::new(Ledger::default());
@@ -272,7 +343,7 @@ mod tests {
             parked.hold_reject(rej(1, None)),
             Holding::Given(_)
         ));
-        parked.open = Some((ledger.clone(), 1));
+        parked.open = open(&ledger, 1);
         for line in 1..=MAX_REJECT_ROWS as u64 {
             assert!(matches!(parked.hold_reject(rej(line, None)), Holding::Held));
         }
@@ -290,15 +361,82 @@ mod tests {
             );
         }
         // A new piece holds its own.
-        parked.open = Some((ledger.clone(), 2));
+        parked.open = open(&ledger, 2);
         parked.piece = Piece::default();
         assert!(matches!(parked.hold_reject(rej(1, None)), Holding::Held));
         // Once the lines before the first held piece are known, its rejects are placed.
         ledger.counted(0, 10);
-        let placed = parked.ready();
+        let placed = placed(&mut parked);
         assert_eq!(placed.len(), MAX_REJECT_ROWS + 3);
         assert!(placed
             .iter()
             .any(|p| matches!(p, Placed::Reject(r) if r.line == 17)));
+    }
+
+    #[test]
+    fn the_ledger_knows_a_piece_s_lines_once_those_before_it_are_counted() {
+        let ledger = Ledger::default();
+        assert_eq!(ledger.before(0), Some(0));
+        ledger.counted(2, 5);
+        ledger.counted(1, 7);
+        assert_eq!((ledger.before(1), ledger.before(2)), (None, None));
+        assert_eq!(ledger.least(), 0);
+        ledger.counted(0, 10);
+        assert_eq!(ledger.before(1), Some(10));
+        assert_eq!(ledger.before(2), Some(17));
+        assert_eq!(ledger.before(3), Some(22));
+        assert_eq!((ledger.before(4), ledger.least()), (None, 22));
+    }
+
+    #[test]
+    fn a_piece_that_learns_its_first_line_places_what_it_held_and_holds_no_more() {
+        let ledger = Arc::new(Ledger::default());
+        let mut parked = Parked {
+            open: open(&ledger, 1),
+            ..Default::default()
+        };
+        assert!(!parked.learn());
+        assert!(matches!(parked.hold_reject(rej(3, None)), Holding::Held));
+        assert_eq!(parked.least_line(3), 3);
+        assert!(parked.hold_warning("line ".into(), 4, "!").is_none());
+        // Piece 0 is counted while piece 1 is still parsed.
+        ledger.counted(0, 10);
+        assert!(parked.learn());
+        assert!(!parked.learn(), "learnt once");
+        let lines: Vec<String> = placed(&mut parked)
+            .into_iter()
+            .map(|p| match p {
+                Placed::Reject(r) => r.line.to_string(),
+                Placed::Warning(w) => w,
+            })
+            .collect();
+        assert_eq!(lines, ["13", "line 14!"]);
+        // From then on, given back placed, and nothing is held.
+        assert!(matches!(parked.hold_reject(rej(5, None)), Holding::Given(r) if r.line == 15));
+        assert!(matches!(parked.hold_reject(rej(0, None)), Holding::Given(r) if r.line == 0));
+        assert_eq!(
+            parked.hold_warning("line ".into(), 6, "").as_deref(),
+            Some("line 16")
+        );
+        assert_eq!(parked.least_line(7), 17);
+        assert!(placed(&mut parked).is_empty());
+    }
+
+    #[test]
+    fn a_piece_s_least_line_counts_the_pieces_counted_before_it() {
+        let ledger = Arc::new(Ledger::default());
+        let mut parked = Parked::default();
+        assert_eq!(parked.least_line(4), 4);
+        parked.open = open(&ledger, 3);
+        ledger.counted(0, 10);
+        ledger.counted(2, 1000);
+        // Piece 1 is not counted: piece 3 has at least piece 0's 10 lines before it.
+        assert!(!parked.learn());
+        assert_eq!(parked.least_line(4), 14);
+        assert_eq!(parked.least_line(0), 0);
+        ledger.counted(1, 5);
+        assert_eq!(parked.least_line(4), 1019);
+        assert!(parked.learn());
+        assert_eq!(parked.least_line(4), 1019);
     }
 }

@@ -203,9 +203,7 @@ impl<S: Sink> FileCtx<'_, S> {
 
     /// Adds a warning, unless the file already has the same one.
     pub fn warn(&mut self, w: String) {
-        if !self.warnings.contains(&w) {
-            self.warnings.push(w);
-        }
+        add_warning(&mut self.warnings, w);
     }
 
     /// The input says its result is incomplete: one warning per file.
@@ -227,9 +225,12 @@ impl<S: Sink> FileCtx<'_, S> {
     ) {
         let at = at.into();
         self.counts.rejected += 1;
-        // A piece that does not know its first line counts from it: its line is then at most
-        // the line in the file, so a reject after the kept rows there is after them here too.
-        if self.sink.past_kept(&self.name, at.line, at.record) {
+        self.learn_start();
+        // A piece that does not know its first line counts from it, and from the lines before
+        // the first piece not yet counted: its line is then at most the line in the file, so a
+        // reject after the kept rows there is after them here too.
+        let least = self.parked.least_line(at.line);
+        if self.sink.past_kept(&self.name, least, at.record) {
             self.sink.reject_not_kept(reason);
             return;
         }
@@ -256,6 +257,7 @@ impl<S: Sink> FileCtx<'_, S> {
 
     /// Warns about `line` (`head`, the line's number, `tail`), once its number is known.
     pub fn warn_at_line(&mut self, head: String, line: u64, tail: &'static str) {
+        self.learn_start();
         if let Some(w) = self.parked.hold_warning(head, line, tail) {
             self.warn(w);
         }
@@ -263,8 +265,23 @@ impl<S: Sink> FileCtx<'_, S> {
 
     /// Hands on what was held whose lines are now known.
     fn release_parked(&mut self) {
-        for placed in self.parked.ready() {
-            self.place(placed);
+        let FileCtx {
+            parked,
+            sink,
+            warnings,
+            ..
+        } = self;
+        parked.release(|placed| match placed {
+            ledger::Placed::Reject(rej) => sink.reject(rej),
+            ledger::Placed::Warning(w) => add_warning(warnings, w),
+        });
+    }
+
+    /// Once the piece being parsed learns the lines before it, places what it held: from then
+    /// on it holds nothing.
+    fn learn_start(&mut self) {
+        if self.parked.learn() {
+            self.release_parked();
         }
     }
 
@@ -288,6 +305,13 @@ where
 {
     let parts = run_parallel(pieces, ctx, make, work);
     merge_parts(parts, ctx);
+}
+
+/// Adds `w` to `warnings`, unless they already have it.
+fn add_warning(warnings: &mut Vec<String>, w: String) {
+    if !warnings.contains(&w) {
+        warnings.push(w);
+    }
 }
 
 /// What one worker of [`run_parallel`] made of the pieces it took.

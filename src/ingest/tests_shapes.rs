@@ -2520,3 +2520,22 @@ fn a_reject_after_the_kept_rows_is_only_counted_before_its_piece_knows_its_line(
     lines.sort();
     assert_eq!(lines, [4, 103, 105]);
 }
+
+/// A piece whose first line is not known yet still knows the lines of the pieces counted before
+/// it: a reject that those put after the last row kept is only counted, never held.
+#[test]
+fn a_reject_that_the_pieces_counted_before_put_after_the_kept_rows_is_only_counted() {
+    let mut sink = Collect {
+        last_kept: Some(5),
+        ..Default::default()
+    };
+    let mut ctx = FileCtx::new("x.jsonl".into(), TimeRules::default(), &mut sink);
+    let ledger = std::sync::Arc::new(ledger::Ledger::default());
+    ledger.counted(0, 10);
+    ledger::from(ledger::Start::Seq(ledger.clone(), 2), &mut ctx, |_, ctx| {
+        ctx.reject(1, Reason::NotJson, String::new(), "r1".into());
+        3
+    });
+    assert_eq!((ctx.counts.rejected, ctx.parked.all().count()), (1, 0));
+    assert_eq!((sink.not_kept, sink.rejects.len()), (1, 0));
+}
