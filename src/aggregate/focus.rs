@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use foldhash::HashMap;
 
-use super::texts::{keep_in_list, Counted, Messages};
+use super::texts::{keep_in_list, Counted, Limits, Messages};
 use super::{earliest, latest, Aggregator, Key};
 use crate::ingest::{Kept, Reject, RejectRows, Sink};
 use crate::record::{Reason, Record, SkipReason};
@@ -63,7 +63,12 @@ impl Focus {
             code,
             all,
             calls: HashMap::default(),
-            messages: Messages::new(MAX_MESSAGES, MAX_MESSAGES, 0),
+            messages: Messages::new(Limits {
+                floor: MAX_MESSAGES,
+                cap: MAX_MESSAGES,
+                extras: 0,
+                floors: MAX_MESSAGES,
+            }),
             ids: HashMap::default(),
         }
     }

@@ -92,6 +92,18 @@ pub const MESSAGES_PER_KEY: usize = 32;
 /// cannot exhaust memory: at most [`texts::TEXT_BYTES`] each, a few megabytes in all.
 pub const MESSAGE_BUDGET: usize = 4_096;
 
+/// Messages within their keys' [`MESSAGE_FLOOR`] kept per worker for all keys: a thousand keys
+/// with eight distinct messages each, far more than real exports have, but a bound on hostile
+/// ones of many keys (at most [`texts::TEXT_BYTES`] each, 8 MiB in all).
+pub const MESSAGE_FLOOR_BUDGET: usize = 8_192;
+
+const MESSAGE_LIMITS: texts::Limits = texts::Limits {
+    floor: MESSAGE_FLOOR,
+    cap: MESSAGES_PER_KEY,
+    extras: MESSAGE_BUDGET,
+    floors: MESSAGE_FLOOR_BUDGET,
+};
+
 #[derive(Debug, Clone, Default)]
 pub struct OpStats {
     pub count: u64,
@@ -272,7 +284,7 @@ impl Aggregator {
             operations: Interner::default(),
             cells: HashMap::default(),
             pending: Vec::with_capacity(BATCH),
-            messages: Messages::new(MESSAGE_FLOOR, MESSAGES_PER_KEY, MESSAGE_BUDGET),
+            messages: Messages::new(MESSAGE_LIMITS),
             by_key: HashMap::default(),
             by_op: HashMap::default(),
             reject_rows: RejectRows::default(),
@@ -872,7 +884,7 @@ impl Sink for Aggregator {
                 *self.by_sdk.entry((ty, other, key)).or_default() += n;
             }
         }
-        let none = Messages::new(MESSAGE_FLOOR, MESSAGES_PER_KEY, MESSAGE_BUDGET);
+        let none = Messages::new(MESSAGE_LIMITS);
         for (key, m) in std::mem::replace(&mut self.messages, none).into_counted() {
             if let Some(k) = self.by_key.get_mut(&key) {
                 k.messages = m.texts;

@@ -3,11 +3,13 @@
 //! workers met them in.
 //!
 //! Each text has a rank: a hash of it with a fixed seed, then the text itself. A key keeps its
-//! texts of lowest rank, at most `cap`. The first `floor` of them are always kept; the others
-//! (its extras) are kept while all keys' extras together stay within `budget`: past it, the
-//! extras of the highest ranks are dropped, and no extra of such a rank is kept again. A text
-//! once dropped (or turned away) is never kept later, so every kept count is exact, and a
-//! worker keeps every text that the whole run keeps: merging gives what one worker reading
+//! texts of lowest rank, at most `cap`. The first `floor` of them are kept whatever the other
+//! keys, while all keys' such texts together stay within a budget (`floors`) that only hostile
+//! inputs reach; the others (its extras) are kept while all keys' extras together stay within
+//! theirs (`extras`). Past a budget, the texts of the highest ranks in it are dropped, and no
+//! text of such a rank is kept in it again (nor past a floor, once a floor's text is dropped).
+//! A text once dropped (or turned away) is never kept later, so every kept count is exact, and
+//! a worker keeps every text that the whole run keeps: merging gives what one worker reading
 //! everything would have. Keys with at most `floor` distinct texts (real exports have a
 //! handful) are counted whole; past it, the texts kept are a fair sample, not the most
 //! frequent, and the records of texts not kept are counted per key.
@@ -126,20 +128,97 @@ impl Texts {
     }
 }
 
+/// How many texts [`Messages`] keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Texts per key kept whatever the other keys (its floor), within `floors`.
+    pub floor: usize,
+    /// Texts per key at most.
+    pub cap: usize,
+    /// Texts past their keys' floors kept for all keys.
+    pub extras: usize,
+    /// Texts within their keys' floors kept for all keys: real keys have a handful, so only
+    /// hostile inputs of many keys, each with many distinct texts, reach it.
+    pub floors: usize,
+}
+
+/// The texts of one tier (within their keys' floors, or past them) by rank, within a budget:
+/// past it, those of the highest rank are dropped, and none of such a rank is kept again.
+#[derive(Debug, Clone)]
+struct Tier<K> {
+    /// (rank, key) → how many of the key's texts in the tier have that rank (more than one
+    /// only when hashes collide).
+    ranks: BTreeMap<(u64, K), u32>,
+    kept: usize,
+    budget: usize,
+    /// No text of this rank or higher is kept.
+    bar: Option<u64>,
+}
+
+impl<K: Copy + Ord> Tier<K> {
+    fn new(budget: usize) -> Tier<K> {
+        Tier {
+            ranks: BTreeMap::new(),
+            kept: 0,
+            budget,
+            bar: None,
+        }
+    }
+
+    fn barred(&self, r: u64) -> bool {
+        self.bar.is_some_and(|b| r >= b)
+    }
+
+    fn add(&mut self, r: u64, key: K) {
+        *self.ranks.entry((r, key)).or_default() += 1;
+        self.kept += 1;
+    }
+
+    fn remove(&mut self, r: u64, key: K) {
+        if let Some(c) = self.ranks.get_mut(&(r, key)) {
+            *c -= 1;
+            if *c == 0 {
+                self.ranks.remove(&(r, key));
+            }
+            self.kept -= 1;
+        }
+    }
+
+    /// The highest rank kept, while more are kept than the budget allows.
+    fn over(&self) -> Option<u64> {
+        match self.ranks.last_key_value() {
+            Some((&(top, _), _)) if self.kept > self.budget => Some(top),
+            _ => None,
+        }
+    }
+
+    /// Keeps no text of rank `bar` or higher from now on; gives back, for those kept, their
+    /// keys and how many each had, highest rank first.
+    fn lower(&mut self, bar: u64) -> Vec<(K, u32)> {
+        self.bar = Some(self.bar.map_or(bar, |b| b.min(bar)));
+        let mut dropped = Vec::new();
+        while let Some((&(r, key), &c)) = self.ranks.last_key_value() {
+            if r < bar {
+                break;
+            }
+            self.ranks.pop_last();
+            self.kept -= c as usize;
+            dropped.push((key, c));
+        }
+        dropped
+    }
+}
+
 /// Distinct texts per key; see the module's header.
 #[derive(Debug, Clone)]
 pub struct Messages<K> {
     floor: usize,
     cap: usize,
-    budget: usize,
     by_key: HashMap<K, Texts>,
-    /// (rank, key) → how many of the key's extras have that rank (more than one only when
-    /// hashes collide).
-    extras: BTreeMap<(u64, K), u32>,
-    /// How many extras are kept.
-    kept: usize,
-    /// No extra of this rank or higher is kept.
-    bar: Option<u64>,
+    /// The texts within their keys' floors.
+    floors: Tier<K>,
+    /// The texts past their keys' floors. Its bar is never above the floors' one.
+    extras: Tier<K>,
 }
 
 /// One key's texts as the report shows them.
@@ -152,18 +231,15 @@ pub struct Counted {
 }
 
 impl<K: Copy + Ord + Hash> Messages<K> {
-    /// Up to `cap` texts per key, the first `floor` of them whatever the others, the rest
-    /// within `budget` for all keys.
-    pub fn new(floor: usize, cap: usize, budget: usize) -> Messages<K> {
-        let cap = cap.max(1);
+    /// Texts per key and for all keys within `limits`.
+    pub fn new(limits: Limits) -> Messages<K> {
+        let cap = limits.cap.max(1);
         Messages {
-            floor: floor.min(cap),
+            floor: limits.floor.min(cap),
             cap,
-            budget,
             by_key: HashMap::default(),
-            extras: BTreeMap::new(),
-            kept: 0,
-            bar: None,
+            floors: Tier::new(limits.floors),
+            extras: Tier::new(limits.extras),
         }
     }
 
@@ -181,95 +257,86 @@ impl<K: Copy + Ord + Hash> Messages<K> {
         }
     }
 
-    fn barred(&self, r: u64) -> bool {
-        self.bar.is_some_and(|b| r >= b)
-    }
-
     /// Whether a text of rank `r` would be kept at `i` of its key's texts.
     fn admits(&self, i: usize, r: u64) -> bool {
-        i < self.cap && (i < self.floor || !self.barred(r))
+        i < self.cap && !self.floors.barred(r) && (i < self.floor || !self.extras.barred(r))
     }
 
     /// Keeps a text the key does not have, at `i` of its texts, if its rank allows.
     fn keep(&mut self, key: K, i: usize, r: u64, text: Box<str>, n: u64) {
-        let floor = self.floor;
+        let (floor, cap) = (self.floor, self.cap);
         if !self.admits(i, r) {
             return;
         }
-        let cap = self.cap;
         let Some(t) = self.by_key.get_mut(&key) else {
             return;
         };
         t.kept.insert(i, (r, text, n));
-        let mut became_extra = None;
         if t.kept.len() > cap {
             // The last was an extra unless there are none.
             let (last, _, _) = t.kept.pop().expect("more than cap");
-            if cap > floor {
-                self.unrank(last, key);
+            match cap > floor {
+                true => self.extras.remove(last, key),
+                false => self.floors.remove(last, key),
             }
         }
-        let t = &self.by_key[&key];
         if i >= floor {
-            self.rank_extra(r, key);
-        } else if t.kept.len() > floor {
-            // The text that was the key's last always-kept one is now an extra.
-            became_extra = Some(t.kept[floor].0);
-        }
-        if let Some(er) = became_extra {
-            if self.barred(er) {
-                if let Some(t) = self.by_key.get_mut(&key) {
-                    t.kept.remove(floor);
+            self.extras.add(r, key);
+        } else {
+            self.floors.add(r, key);
+            // The text that was the key's last within its floor is now an extra.
+            let t = &self.by_key[&key];
+            if let Some(&(er, _, _)) = t.kept.get(floor) {
+                self.floors.remove(er, key);
+                if self.extras.barred(er) {
+                    if let Some(t) = self.by_key.get_mut(&key) {
+                        t.kept.remove(floor);
+                    }
+                } else {
+                    self.extras.add(er, key);
                 }
-            } else {
-                self.rank_extra(er, key);
             }
         }
-        while self.kept > self.budget {
-            let Some((&(top, _), _)) = self.extras.last_key_value() else {
-                break;
-            };
-            self.lower_bar(top);
+        while let Some(top) = self.extras.over() {
+            self.lower_extras(top);
         }
-    }
-
-    fn rank_extra(&mut self, r: u64, key: K) {
-        *self.extras.entry((r, key)).or_default() += 1;
-        self.kept += 1;
-    }
-
-    fn unrank(&mut self, r: u64, key: K) {
-        if let Some(c) = self.extras.get_mut(&(r, key)) {
-            *c -= 1;
-            if *c == 0 {
-                self.extras.remove(&(r, key));
-            }
-            self.kept -= 1;
+        while let Some(top) = self.floors.over() {
+            self.lower_floors(top);
         }
     }
 
     /// Drops every extra of rank `bar` or higher, and keeps none such from now on.
-    fn lower_bar(&mut self, bar: u64) {
-        self.bar = Some(self.bar.map_or(bar, |b| b.min(bar)));
-        while let Some((&(r, key), &c)) = self.extras.last_key_value() {
-            if r < bar {
-                break;
-            }
-            self.extras.pop_last();
-            self.kept -= c as usize;
+    fn lower_extras(&mut self, bar: u64) {
+        for (key, c) in self.extras.lower(bar) {
             // A key's extras are its last texts, and these its last extras.
-            if let Some(t) = self.by_key.get_mut(&key) {
-                let len = t.kept.len();
-                t.kept.truncate(len - c as usize);
-            }
+            self.drop_last(key, c);
+        }
+    }
+
+    /// Drops every text of rank `bar` or higher, and keeps none such from now on.
+    fn lower_floors(&mut self, bar: u64) {
+        // A key's texts past its floor rank above those within it: all dropped first.
+        self.lower_extras(bar);
+        for (key, c) in self.floors.lower(bar) {
+            self.drop_last(key, c);
+        }
+    }
+
+    fn drop_last(&mut self, key: K, c: u32) {
+        if let Some(t) = self.by_key.get_mut(&key) {
+            let len = t.kept.len();
+            t.kept.truncate(len - c as usize);
         }
     }
 
     /// Adds what another worker counted: the result is what one worker that met both's
     /// records would have.
     pub fn merge(&mut self, o: Messages<K>) {
-        if let Some(b) = o.bar {
-            self.lower_bar(b);
+        if let Some(b) = o.floors.bar {
+            self.lower_floors(b);
+        }
+        if let Some(b) = o.extras.bar {
+            self.lower_extras(b);
         }
         for (key, t) in o.by_key {
             self.by_key.entry(key).or_default().total += t.total;
@@ -324,13 +391,19 @@ pub fn keep_in_list(list: &mut Vec<(Box<str>, u64)>, text: &str, n: u64, cap: us
 mod tests {
     use super::*;
 
-    /// (floor, cap, budget)
-    type Limits = (usize, usize, usize);
+    /// Limits with a budget for floors that is never reached.
+    fn lim(floor: usize, cap: usize, extras: usize) -> Limits {
+        Limits {
+            floor,
+            cap,
+            extras,
+            floors: usize::MAX,
+        }
+    }
 
     /// Splits records among `parts` workers in a scrambled order and merges them in another.
     fn split(records: &[(u8, String)], parts: usize, seed: u64, l: Limits) -> Vec<(u8, Counted)> {
-        let mut workers: Vec<Messages<u8>> =
-            (0..parts).map(|_| Messages::new(l.0, l.1, l.2)).collect();
+        let mut workers: Vec<Messages<u8>> = (0..parts).map(|_| Messages::new(l)).collect();
         let mut order: Vec<usize> = (0..records.len()).collect();
         // A fixed scramble: sort by a hash of (seed, index).
         order.sort_by_key(|&i| FixedState::with_seed(seed).hash_one(i));
@@ -349,7 +422,13 @@ mod tests {
     }
 
     /// What the module's header says is kept, computed from all the records at once.
-    fn model(records: &[(u8, String)], (floor, cap, budget): Limits) -> Vec<(u8, Counted)> {
+    fn model(records: &[(u8, String)], l: Limits) -> Vec<(u8, Counted)> {
+        let Limits {
+            floor,
+            cap,
+            extras,
+            floors,
+        } = l;
         let mut by_key: BTreeMap<u8, BTreeMap<(u64, String), u64>> = BTreeMap::new();
         for (k, m) in records {
             *by_key
@@ -358,12 +437,25 @@ mod tests {
                 .entry((rank_of(m), m.clone()))
                 .or_default() += 1;
         }
-        let mut extras: Vec<u64> = by_key
+        // Past the floors' budget, no text of the floors' bar or higher is kept, within a floor
+        // or past it.
+        let mut within: Vec<u64> = by_key
+            .values()
+            .flat_map(|t| t.keys().take(cap.min(floor)).map(|(r, _)| *r))
+            .collect();
+        within.sort();
+        let floor_bar = within.get(floors).copied();
+        let below = |r: u64, bar: Option<u64>| bar.is_none_or(|b| r < b);
+        let mut past: Vec<u64> = by_key
             .values()
             .flat_map(|t| t.keys().take(cap).skip(floor).map(|(r, _)| *r))
+            .filter(|r| below(*r, floor_bar))
             .collect();
-        extras.sort();
-        let bar = extras.get(budget).copied();
+        past.sort();
+        let bar = match (past.get(extras).copied(), floor_bar) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         by_key
             .into_iter()
             .map(|(k, t)| {
@@ -372,7 +464,9 @@ mod tests {
                     .into_iter()
                     .take(cap)
                     .enumerate()
-                    .filter(|(i, ((r, _), _))| *i < floor || bar.is_none_or(|b| *r < b))
+                    .filter(|(i, ((r, _), _))| {
+                        below(*r, floor_bar) && (*i < floor || below(*r, bar))
+                    })
                     .map(|(_, ((_, m), n))| (m.into(), n))
                     .collect();
                 texts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -399,16 +493,23 @@ mod tests {
 
     #[test]
     fn the_kept_texts_are_the_model_s_however_the_work_was_split() {
+        let with_floors = |floors, l: Limits| Limits { floors, ..l };
         for (keys, texts, limits) in [
-            (3, 5, (8, 32, 100)),
-            (4, 40, (8, 32, 1000)),
-            (6, 30, (8, 16, 20)),
-            (6, 30, (4, 16, 0)),
-            (2, 200, (8, 32, 30)),
-            (5, 10, (10, 10, 0)),
-            (9, 12, (3, 8, 7)),
-            (12, 9, (2, 4, 3)),
-            (12, 9, (1, 3, 5)),
+            (3, 5, lim(8, 32, 100)),
+            (4, 40, lim(8, 32, 1000)),
+            (6, 30, lim(8, 16, 20)),
+            (6, 30, lim(4, 16, 0)),
+            (2, 200, lim(8, 32, 30)),
+            (5, 10, lim(10, 10, 0)),
+            (9, 12, lim(3, 8, 7)),
+            (12, 9, lim(2, 4, 3)),
+            (12, 9, lim(1, 3, 5)),
+            (12, 9, with_floors(30, lim(8, 32, 100))),
+            (12, 9, with_floors(30, lim(8, 32, 5))),
+            (20, 3, with_floors(25, lim(2, 6, 4))),
+            (6, 30, with_floors(7, lim(4, 16, 0))),
+            (5, 10, with_floors(12, lim(10, 10, 0))),
+            (9, 12, with_floors(0, lim(3, 8, 7))),
         ] {
             let rs = records(keys, texts);
             let want = model(&rs, limits);
@@ -421,14 +522,18 @@ mod tests {
                     );
                 }
             }
-            let (floor, cap, budget) = limits;
+            let within: usize = want
+                .iter()
+                .map(|(_, c)| c.texts.len().min(limits.floor))
+                .sum();
+            assert!(within <= limits.floors, "{within} within floors");
             let extras: usize = want
                 .iter()
-                .map(|(_, c)| c.texts.len().saturating_sub(floor))
+                .map(|(_, c)| c.texts.len().saturating_sub(limits.floor))
                 .sum();
-            assert!(extras <= budget, "{extras} extras");
+            assert!(extras <= limits.extras, "{extras} extras");
             for (k, c) in &want {
-                assert!(c.texts.len() <= cap);
+                assert!(c.texts.len() <= limits.cap);
                 let total = rs.iter().filter(|(kk, _)| kk == k).count() as u64;
                 assert_eq!(c.texts.iter().map(|(_, n)| n).sum::<u64>() + c.other, total);
             }
@@ -438,7 +543,7 @@ mod tests {
     #[test]
     fn kept_counts_are_exact() {
         let rs = records(4, 40);
-        for (k, c) in split(&rs, 3, 1, (8, 32, 20)) {
+        for (k, c) in split(&rs, 3, 1, lim(8, 32, 20)) {
             assert!(c.other > 0);
             for (m, n) in &c.texts {
                 let truth = rs.iter().filter(|(kk, mm)| *kk == k && **mm == **m).count() as u64;
@@ -457,7 +562,7 @@ mod tests {
             rs.extend((0..40).map(|i| (k, format!("filler {i} of {k}"))));
         }
         for parts in [1, 2, 4] {
-            let v = split(&rs, parts, 3, (9, 32, 100));
+            let v = split(&rs, parts, 3, lim(9, 32, 100));
             assert_eq!(v[0].1.texts.len(), 9);
             assert_eq!(&*v[0].1.texts[0].0, "frequent");
             assert_eq!(v[0].1.texts[0].1, 1000);
@@ -467,12 +572,47 @@ mod tests {
     }
 
     #[test]
+    fn many_keys_of_many_texts_keep_no_more_than_the_budgets() {
+        use crate::aggregate::{MESSAGE_BUDGET, MESSAGE_FLOOR, MESSAGE_FLOOR_BUDGET};
+        let limits = Limits {
+            floor: MESSAGE_FLOOR,
+            cap: 32,
+            extras: MESSAGE_BUDGET,
+            floors: MESSAGE_FLOOR_BUDGET,
+        };
+        let (keys, texts) = (3_000u32, 12);
+        let mut workers = [Messages::new(limits), Messages::new(limits)];
+        for k in 0..keys {
+            for i in 0..texts {
+                workers[(k + i) as usize % 2].add(k, &format!("message {i} of key {k}"), 2);
+            }
+        }
+        let [mut all, other] = workers;
+        all.merge(other);
+        let counted: Vec<(u32, Counted)> = all.into_counted().collect();
+        assert_eq!(counted.len(), keys as usize);
+        let within: usize = counted.iter().map(|(_, c)| c.texts.len().min(8)).sum();
+        let past: usize = counted
+            .iter()
+            .map(|(_, c)| c.texts.len().saturating_sub(8))
+            .sum();
+        assert!(within <= MESSAGE_FLOOR_BUDGET, "{within}");
+        assert!(within > MESSAGE_FLOOR_BUDGET * 9 / 10, "{within}");
+        assert!(past <= MESSAGE_BUDGET, "{past}");
+        for (_, c) in &counted {
+            let n: u64 = c.texts.iter().map(|(_, n)| n).sum();
+            assert_eq!(n + c.other, 2 * texts as u64);
+            assert!(c.texts.iter().all(|(_, n)| *n == 2));
+        }
+    }
+
+    #[test]
     fn long_texts_are_cut_and_count_as_one() {
         let long = "é".repeat(TEXT_BYTES);
         let c = cut(&long);
         assert!(c.len() <= TEXT_BYTES, "{}", c.len());
         assert!(c.ends_with(CUT_MARK));
-        let mut m: Messages<u8> = Messages::new(4, 4, 0);
+        let mut m: Messages<u8> = Messages::new(lim(4, 4, 0));
         m.add(0, &long, 1);
         m.add(0, &format!("{long}x"), 1);
         let v: Vec<(u8, Counted)> = m.into_counted().collect();
