@@ -14,8 +14,8 @@ use crate::record::{Reason, Record, SkipReason};
 /// One call's records of the focused subcode.
 #[derive(Debug, Clone, Default)]
 pub struct CallStats {
-    pub call_connection_id: String,
-    pub server_call_id: String,
+    pub call_connection_id: FirstId,
+    pub server_call_id: FirstId,
     pub count: u64,
     pub first: Option<DateTime<Utc>>,
     pub last: Option<DateTime<Utc>>,
@@ -24,6 +24,42 @@ pub struct CallStats {
     /// Its distinct messages, at most [`MESSAGES_PER_CALL`] (those of lowest rank: see
     /// [`texts`](super::texts)), with counts.
     pub messages: Vec<(Box<str>, u64)>,
+}
+
+/// An id that a call's records name: the earliest record's (then the least, when records of the
+/// same time name several), so that which one is shown does not depend on how the work was
+/// split across threads.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FirstId {
+    at: Option<DateTime<Utc>>,
+    id: Box<str>,
+}
+
+impl FirstId {
+    /// A record at `at` names `id` (an empty one names none).
+    fn offer(&mut self, at: DateTime<Utc>, id: &str) {
+        if !id.is_empty() && self.before(at, id) {
+            *self = FirstId {
+                at: Some(at),
+                id: id.into(),
+            };
+        }
+    }
+
+    /// Whether a record at `at` naming `id` comes before the one this is from.
+    fn before(&self, at: DateTime<Utc>, id: &str) -> bool {
+        self.at.is_none_or(|t| (at, id) < (t, &*self.id))
+    }
+
+    fn absorb(&mut self, o: FirstId) {
+        if o.at.is_some_and(|at| self.before(at, &o.id)) {
+            *self = o;
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.id
+    }
 }
 
 /// Distinct messages kept per call, for a support ticket.
@@ -53,7 +89,7 @@ pub struct Focus {
     messages: Messages<()>,
     /// (CallConnectionId, ServerCallId) by CorrelationId, from every record that names them:
     /// a media summary record names only its CorrelationId, the operations log the others.
-    pub ids: HashMap<Box<str>, (Box<str>, Box<str>)>,
+    pub ids: HashMap<Box<str>, (FirstId, FirstId)>,
 }
 
 impl Focus {
@@ -96,12 +132,8 @@ impl Sink for Focus {
             && (!rec.call_connection_id.is_empty() || !rec.server_call_id.is_empty())
         {
             let e = self.ids.entry((&*rec.correlation_id).into()).or_default();
-            if e.0.is_empty() {
-                e.0 = (&*rec.call_connection_id).into();
-            }
-            if e.1.is_empty() {
-                e.1 = (&*rec.server_call_id).into();
-            }
+            e.0.offer(rec.time, &rec.call_connection_id);
+            e.1.offer(rec.time, &rec.server_call_id);
         }
         if kept != Kept::Counted || !self.matches(rec.code, rec.subcode) {
             return kept;
@@ -109,12 +141,9 @@ impl Sink for Focus {
         if let Some(id) = rec.call_id() {
             let c = self.calls.entry(id.into()).or_default();
             c.count += 1;
-            if c.call_connection_id.is_empty() {
-                c.call_connection_id = rec.call_connection_id.to_string();
-            }
-            if c.server_call_id.is_empty() {
-                c.server_call_id = rec.server_call_id.to_string();
-            }
+            c.call_connection_id
+                .offer(rec.time, &rec.call_connection_id);
+            c.server_call_id.offer(rec.time, &rec.server_call_id);
             c.first = earliest(c.first, Some(rec.time));
             c.last = latest(c.last, Some(rec.time));
             c.codes.insert((rec.code, rec.subcode));
@@ -153,12 +182,8 @@ impl Sink for Focus {
         for (k, s) in o.calls {
             let t = self.calls.entry(k).or_default();
             t.count += s.count;
-            if t.call_connection_id.is_empty() {
-                t.call_connection_id = s.call_connection_id;
-            }
-            if t.server_call_id.is_empty() {
-                t.server_call_id = s.server_call_id;
-            }
+            t.call_connection_id.absorb(s.call_connection_id);
+            t.server_call_id.absorb(s.server_call_id);
             t.first = earliest(t.first, s.first);
             t.last = latest(t.last, s.last);
             t.codes.extend(s.codes);
@@ -169,12 +194,8 @@ impl Sink for Focus {
         self.messages.merge(o.messages);
         for (k, (cc, server)) in o.ids {
             let e = self.ids.entry(k).or_default();
-            if e.0.is_empty() {
-                e.0 = cc;
-            }
-            if e.1.is_empty() {
-                e.1 = server;
-            }
+            e.0.absorb(cc);
+            e.1.absorb(server);
         }
     }
 }

@@ -370,3 +370,45 @@ fn rows_met_in_falling_rank_leave_no_texts_behind() {
     assert_eq!(kept.keys().copied().collect::<Vec<_>>(), lowest);
     assert_eq!(a.by_sdk.values().sum::<u64>(), 2 * n as u64);
 }
+
+/// A call whose records name several CallConnectionIds shows the earliest record's, however the
+/// records were split between workers and merged.
+#[test]
+fn a_call_shows_the_ids_of_its_earliest_record_whatever_the_split() {
+    let named = |t: &str, cc: &'static str, server: &'static str, sub: u32| Record {
+        call_connection_id: Cow::Borrowed(cc),
+        server_call_id: Cow::Borrowed(server),
+        ..rec(t, 400, Some(sub), "corr-1")
+    };
+    let records = [
+        named("2026-11-24T01:00:05Z", "cc-a", "", 8522),
+        named("2026-11-24T01:00:03Z", "cc-z", "srv-2", 8522),
+        named("2026-11-24T01:00:03Z", "cc-b", "", 8522),
+        named("2026-11-24T01:00:09Z", "", "srv-1", 8522),
+        // Another subcode: only in the ids by CorrelationId.
+        named("2026-11-24T01:00:01Z", "cc-0", "srv-0", 1),
+    ];
+    for split in 0..(1 << records.len()) {
+        let mut workers =
+            [0, 1].map(|_| Focus::new(8522, None, Aggregator::new(Window::default(), 86_400)));
+        for (i, r) in records.iter().enumerate() {
+            workers[(split >> i) & 1].record(r);
+        }
+        let [mut a, b] = workers;
+        if split % 3 == 0 {
+            a.merge(b);
+        } else {
+            let mut b = b;
+            b.merge(a);
+            a = b;
+        }
+        let call = &a.calls["corr-1"];
+        let ids = (
+            call.call_connection_id.as_str(),
+            call.server_call_id.as_str(),
+        );
+        assert_eq!(ids, ("cc-b", "srv-2"), "split {split:b}");
+        let known = &a.ids["corr-1"];
+        assert_eq!((known.0.as_str(), known.1.as_str()), ("cc-0", "srv-0"));
+    }
+}

@@ -289,7 +289,7 @@ pub fn build(
             let or_known = |own: &str, i: usize| {
                 if own.is_empty() {
                     known
-                        .map_or("", |k| if i == 0 { &*k.0 } else { &*k.1 })
+                        .map_or("", |k| if i == 0 { k.0.as_str() } else { k.1.as_str() })
                         .to_string()
                 } else {
                     own.to_string()
@@ -297,8 +297,8 @@ pub fn build(
             };
             CallRow {
                 call_id: id.to_string(),
-                call_connection_id: or_known(&c.call_connection_id, 0),
-                server_call_id: or_known(&c.server_call_id, 1),
+                call_connection_id: or_known(c.call_connection_id.as_str(), 0),
+                server_call_id: or_known(c.server_call_id.as_str(), 1),
                 count: c.count,
                 first: c.first,
                 last: c.last,
