@@ -169,6 +169,11 @@ pub type SdkKey = (u32, u32, Key);
 /// the records of the others count under [`OTHER`] versions of their type.
 pub const MAX_SDKS: usize = 1_000;
 
+/// Distinct SDK types whose pairs past [`MAX_SDKS`] count in rows of their own, those of
+/// lowest rank; the records of the others count under an [`OTHER`] type. Real logs name a
+/// handful of types.
+pub const MAX_OTHER_SDK_TYPES: usize = 100;
+
 /// The name of what is past a budget of distinct names.
 pub const OTHER: &str = "(other)";
 
@@ -253,14 +258,18 @@ pub struct Aggregator {
     pub sdk_texts: Interner,
     /// (SDK type, version, key) → count, for records that carry them, filled once done from
     /// `sdks` and `other_sdks`: [`MAX_SDKS`] pairs at most, then a row of [`OTHER`] versions
-    /// per type and key for the others.
+    /// per type and key for the others ([`MAX_OTHER_SDK_TYPES`] types at most, then an
+    /// [`OTHER`] type).
     pub by_sdk: HashMap<SdkKey, u64>,
     /// (SDK type, version) → key → count: a pair is kept or dropped whole.
     sdks: HashMap<(u32, u32), HashMap<Key, u64>>,
     /// Which SDK pairs are kept.
     sdk_rows: Lowest<(u32, u32)>,
-    /// The records of the SDK rows not kept, by type and key.
-    other_sdks: HashMap<(u32, Key), u64>,
+    /// The records of the SDK pairs not kept, by type and key: the types kept, and the
+    /// [`OTHER`] one for the records of the others.
+    other_sdks: HashMap<u32, HashMap<Key, u64>>,
+    /// Which types of `other_sdks` are kept.
+    other_sdk_types: Lowest<u32>,
     /// (UTC day, log kind) → records, for the volume test; `streaming` counts the
     /// streaming-usage records (skipped, but counted by day).
     pub by_day_kind: BTreeMap<(i64, &'static str), u64>,
@@ -313,6 +322,7 @@ impl Aggregator {
             sdks: HashMap::default(),
             sdk_rows: Lowest::new(MAX_SDKS),
             other_sdks: HashMap::default(),
+            other_sdk_types: Lowest::new(MAX_OTHER_SDK_TYPES),
             by_day_kind: BTreeMap::new(),
         }
     }
@@ -335,7 +345,7 @@ impl Aggregator {
             let dropped = self.sdk_rows.add(r, pair);
             self.drop_sdks(dropped);
         } else {
-            *self.other_sdks.entry((ty, key)).or_default() += 1;
+            self.other_sdk(ty, [(key, 1)]);
         }
         self.compact_sdk_texts();
     }
@@ -343,8 +353,41 @@ impl Aggregator {
     /// Counts the records of `pairs` under [`OTHER`] versions of their type.
     fn drop_sdks(&mut self, pairs: Vec<(u32, u32)>) {
         for pair in pairs {
-            for (key, n) in self.sdks.remove(&pair).unwrap_or_default() {
-                *self.other_sdks.entry((pair.0, key)).or_default() += n;
+            let keys = self.sdks.remove(&pair).unwrap_or_default();
+            self.other_sdk(pair.0, keys);
+        }
+    }
+
+    /// Counts records of a pair not kept under the [`OTHER`] version of its type `ty`, or
+    /// under the [`OTHER`] type once types of lower rank fill [`MAX_OTHER_SDK_TYPES`].
+    fn other_sdk(&mut self, ty: u32, keys: impl IntoIterator<Item = (Key, u64)>) {
+        let other = self.sdk_texts.intern(OTHER);
+        let kept = ty == other || self.other_sdks.contains_key(&ty) || {
+            let r = rank_of(self.sdk_texts.name(ty));
+            if self.other_sdk_types.admits(r) {
+                self.other_sdks.insert(ty, HashMap::default());
+                let dropped = self.other_sdk_types.add(r, ty);
+                self.drop_sdk_types(dropped, other);
+            }
+            self.other_sdks.contains_key(&ty)
+        };
+        let counts = self.other_sdks.entry(if kept { ty } else { other });
+        let counts = counts.or_default();
+        for (key, n) in keys {
+            *counts.entry(key).or_default() += n;
+        }
+    }
+
+    /// Counts the records of `types`' other versions under the `other` type.
+    fn drop_sdk_types(&mut self, types: Vec<u32>, other: u32) {
+        for ty in types {
+            for (key, n) in self.other_sdks.remove(&ty).unwrap_or_default() {
+                *self
+                    .other_sdks
+                    .entry(other)
+                    .or_default()
+                    .entry(key)
+                    .or_default() += n;
             }
         }
     }
@@ -362,9 +405,10 @@ impl Aggregator {
             .collect();
         self.other_sdks = std::mem::take(&mut self.other_sdks)
             .into_iter()
-            .map(|((t, key), n)| ((ids.id(texts, t), key), n))
+            .map(|(t, keys)| (ids.id(texts, t), keys))
             .collect();
         self.sdk_rows.rekey(|(t, v)| (ids.known(t), ids.known(v)));
+        self.other_sdk_types.rekey(|t| ids.known(t));
     }
 
     /// Counts the SIP / Q.850 diagnostic of a record that has one.
@@ -795,6 +839,11 @@ impl Sink for Aggregator {
             let dropped = self.sdk_rows.lower(bar);
             self.drop_sdks(dropped);
         }
+        if let Some(bar) = o.other_sdk_types.bar() {
+            let dropped = self.other_sdk_types.lower(bar);
+            let other = self.sdk_texts.intern(OTHER);
+            self.drop_sdk_types(dropped, other);
+        }
         for ((ty, version), keys) in o.sdks {
             let pair = (sdks[ty as usize], sdks[version as usize]);
             if let Some(mine) = self.sdks.get_mut(&pair) {
@@ -810,13 +859,11 @@ impl Sink for Aggregator {
                 let dropped = self.sdk_rows.add(r, pair);
                 self.drop_sdks(dropped);
             } else {
-                for (key, n) in keys {
-                    *self.other_sdks.entry((pair.0, key)).or_default() += n;
-                }
+                self.other_sdk(pair.0, keys);
             }
         }
-        for ((ty, key), n) in o.other_sdks {
-            *self.other_sdks.entry((sdks[ty as usize], key)).or_default() += n;
+        for (ty, keys) in o.other_sdks {
+            self.other_sdk(sdks[ty as usize], keys);
         }
         self.compact_sdk_texts();
         self.reject_rows.absorb(o.reject_rows);
@@ -880,8 +927,10 @@ impl Sink for Aggregator {
         }
         if !self.other_sdks.is_empty() {
             let other = self.sdk_texts.intern(OTHER);
-            for ((ty, key), n) in std::mem::take(&mut self.other_sdks) {
-                *self.by_sdk.entry((ty, other, key)).or_default() += n;
+            for (ty, keys) in std::mem::take(&mut self.other_sdks) {
+                for (key, n) in keys {
+                    *self.by_sdk.entry((ty, other, key)).or_default() += n;
+                }
             }
         }
         let none = Messages::new(MESSAGE_LIMITS);

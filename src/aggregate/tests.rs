@@ -278,6 +278,64 @@ fn rows_past_their_budgets_are_the_same_however_the_work_was_split() {
     }
 }
 
+/// SDK types by the thousand, each in pairs past [`MAX_SDKS`]: the other versions of at most
+/// [`MAX_OTHER_SDK_TYPES`] types have rows of their own, the rest one [`OTHER`] type, the same
+/// however the work was split; and texts of types dropped are forgotten.
+#[test]
+fn sdk_types_past_their_budget_are_the_same_however_the_work_was_split() {
+    let types = 20 * MAX_OTHER_SDK_TYPES as u32;
+    let n = 4 * 3 * types;
+    let record = |i: u32| {
+        let mut r = rec("2026-11-24T01:00:00Z", 400, Some(8523), "");
+        r.sdk_type = Cow::Owned(format!("type {}", i % types));
+        r.sdk_version = Cow::Owned(format!("1.{}", i % 3));
+        r
+    };
+    let split = |parts: u32, reversed: bool| {
+        let mut workers: Vec<Aggregator> = (0..parts)
+            .map(|_| Aggregator::new(Window::default(), 3600))
+            .collect();
+        for i in 0..n {
+            let i = if reversed { n - 1 - i } else { i };
+            workers[((i * 7919) % parts) as usize].record(&record(i));
+        }
+        let mut all = workers.pop().unwrap();
+        while let Some(w) = workers.pop() {
+            all.merge(w);
+        }
+        assert!(all.sdk_texts.len() <= 3 * (MAX_SDKS + MAX_OTHER_SDK_TYPES) + 1024);
+        all.done();
+        let mut sdks: Vec<(String, String, u64)> = all
+            .by_sdk
+            .iter()
+            .map(|(k, c)| {
+                let name = |id: u32| all.sdk_texts.name(id).to_string();
+                (name(k.0), name(k.1), *c)
+            })
+            .collect();
+        sdks.sort();
+        sdks
+    };
+    let one = split(1, false);
+    let pairs: Vec<_> = one.iter().filter(|s| s.1 != OTHER).collect();
+    assert_eq!(pairs.len(), MAX_SDKS);
+    assert!(pairs.iter().all(|s| s.2 == 4), "kept pairs count exactly");
+    let others: Vec<_> = one.iter().filter(|s| s.1 == OTHER).collect();
+    assert_eq!(others.len(), MAX_OTHER_SDK_TYPES + 1);
+    let other_type = others.iter().find(|s| s.0 == OTHER).unwrap();
+    let in_types: u64 = others.iter().filter(|s| s.0 != OTHER).map(|s| s.2).sum();
+    assert_eq!(other_type.2 + in_types, (n - 4 * MAX_SDKS as u32) as u64);
+    assert_eq!(one.iter().map(|s| s.2).sum::<u64>(), n as u64);
+    for parts in [2, 3, 5] {
+        for reversed in [false, true] {
+            assert!(
+                split(parts, reversed) == one,
+                "{parts} workers, reversed {reversed}"
+            );
+        }
+    }
+}
+
 /// Diagnostics met in falling rank, each dropping the last kept: the texts of the rows dropped
 /// are forgotten (numbered afresh), so memory stays that of the rows kept.
 #[test]
