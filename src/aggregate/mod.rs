@@ -94,7 +94,7 @@ pub const MESSAGE_BUDGET: usize = 4_096;
 
 /// Messages within their keys' [`MESSAGE_FLOOR`] kept per worker for all keys: a thousand keys
 /// with eight distinct messages each, far more than real exports have, but a bound on hostile
-/// ones of many keys (at most [`texts::TEXT_BYTES`] each, 8 MiB in all).
+/// ones of many keys (at most [`texts::TEXT_BYTES`] each, 8 MiB per worker).
 pub const MESSAGE_FLOOR_BUDGET: usize = 8_192;
 
 const MESSAGE_LIMITS: texts::Limits = texts::Limits {

@@ -175,13 +175,15 @@ impl<K: Copy + Ord> Tier<K> {
     }
 
     fn remove(&mut self, r: u64, key: K) {
-        if let Some(c) = self.ranks.get_mut(&(r, key)) {
-            *c -= 1;
-            if *c == 0 {
-                self.ranks.remove(&(r, key));
-            }
-            self.kept -= 1;
+        let Some(c) = self.ranks.get_mut(&(r, key)) else {
+            debug_assert!(false, "a text not in its tier");
+            return;
+        };
+        *c -= 1;
+        if *c == 0 {
+            self.ranks.remove(&(r, key));
         }
+        self.kept -= 1;
     }
 
     /// The highest rank kept, while more are kept than the budget allows.
@@ -216,9 +218,9 @@ pub struct Messages<K> {
     cap: usize,
     by_key: HashMap<K, Texts>,
     /// The texts within their keys' floors.
-    floors: Tier<K>,
-    /// The texts past their keys' floors. Its bar is never above the floors' one.
-    extras: Tier<K>,
+    floor_texts: Tier<K>,
+    /// The texts past their keys' floors. Its bar is never above `floor_texts`' one.
+    extra_texts: Tier<K>,
 }
 
 /// One key's texts as the report shows them.
@@ -238,8 +240,8 @@ impl<K: Copy + Ord + Hash> Messages<K> {
             floor: limits.floor.min(cap),
             cap,
             by_key: HashMap::default(),
-            floors: Tier::new(limits.floors),
-            extras: Tier::new(limits.extras),
+            floor_texts: Tier::new(limits.floors),
+            extra_texts: Tier::new(limits.extras),
         }
     }
 
@@ -259,7 +261,9 @@ impl<K: Copy + Ord + Hash> Messages<K> {
 
     /// Whether a text of rank `r` would be kept at `i` of its key's texts.
     fn admits(&self, i: usize, r: u64) -> bool {
-        i < self.cap && !self.floors.barred(r) && (i < self.floor || !self.extras.barred(r))
+        i < self.cap
+            && !self.floor_texts.barred(r)
+            && (i < self.floor || !self.extra_texts.barred(r))
     }
 
     /// Keeps a text the key does not have, at `i` of its texts, if its rank allows.
@@ -276,38 +280,38 @@ impl<K: Copy + Ord + Hash> Messages<K> {
             // The last was an extra unless there are none.
             let (last, _, _) = t.kept.pop().expect("more than cap");
             match cap > floor {
-                true => self.extras.remove(last, key),
-                false => self.floors.remove(last, key),
+                true => self.extra_texts.remove(last, key),
+                false => self.floor_texts.remove(last, key),
             }
         }
         if i >= floor {
-            self.extras.add(r, key);
+            self.extra_texts.add(r, key);
         } else {
-            self.floors.add(r, key);
+            self.floor_texts.add(r, key);
             // The text that was the key's last within its floor is now an extra.
             let t = &self.by_key[&key];
             if let Some(&(er, _, _)) = t.kept.get(floor) {
-                self.floors.remove(er, key);
-                if self.extras.barred(er) {
+                self.floor_texts.remove(er, key);
+                if self.extra_texts.barred(er) {
                     if let Some(t) = self.by_key.get_mut(&key) {
                         t.kept.remove(floor);
                     }
                 } else {
-                    self.extras.add(er, key);
+                    self.extra_texts.add(er, key);
                 }
             }
         }
-        while let Some(top) = self.extras.over() {
+        while let Some(top) = self.extra_texts.over() {
             self.lower_extras(top);
         }
-        while let Some(top) = self.floors.over() {
+        while let Some(top) = self.floor_texts.over() {
             self.lower_floors(top);
         }
     }
 
     /// Drops every extra of rank `bar` or higher, and keeps none such from now on.
     fn lower_extras(&mut self, bar: u64) {
-        for (key, c) in self.extras.lower(bar) {
+        for (key, c) in self.extra_texts.lower(bar) {
             // A key's extras are its last texts, and these its last extras.
             self.drop_last(key, c);
         }
@@ -317,25 +321,29 @@ impl<K: Copy + Ord + Hash> Messages<K> {
     fn lower_floors(&mut self, bar: u64) {
         // A key's texts past its floor rank above those within it: all dropped first.
         self.lower_extras(bar);
-        for (key, c) in self.floors.lower(bar) {
+        for (key, c) in self.floor_texts.lower(bar) {
             self.drop_last(key, c);
         }
     }
 
     fn drop_last(&mut self, key: K, c: u32) {
         if let Some(t) = self.by_key.get_mut(&key) {
+            debug_assert!(
+                t.kept.len() >= c as usize,
+                "a tier counts more than its key has"
+            );
             let len = t.kept.len();
-            t.kept.truncate(len - c as usize);
+            t.kept.truncate(len.saturating_sub(c as usize));
         }
     }
 
     /// Adds what another worker counted: the result is what one worker that met both's
     /// records would have.
     pub fn merge(&mut self, o: Messages<K>) {
-        if let Some(b) = o.floors.bar {
+        if let Some(b) = o.floor_texts.bar {
             self.lower_floors(b);
         }
-        if let Some(b) = o.extras.bar {
+        if let Some(b) = o.extra_texts.bar {
             self.lower_extras(b);
         }
         for (key, t) in o.by_key {

@@ -22,7 +22,9 @@ pub(super) enum Start {
 #[derive(Default)]
 pub(super) struct Ledger {
     counted: Mutex<Counted>,
-    /// How many pieces know the lines before them: a worker asks without taking the lock.
+    /// How many pieces know the lines before them, once piece 0 is counted (before, only
+    /// piece 0 does, which [`Ledger::before`] knows without asking): a worker asks without
+    /// taking the lock.
     known: AtomicU64,
     /// The lines before the first piece not counted yet: at most the lines before any piece
     /// still being parsed.
@@ -31,8 +33,8 @@ pub(super) struct Ledger {
 
 #[derive(Default)]
 struct Counted {
-    /// Lines before piece `k`, for the pieces after piece 0 up to the first one not yet
-    /// counted (piece 0 has none before it).
+    /// At `k`, the lines before piece `k + 1`: for the pieces after piece 0 (which has none
+    /// before it) up to the first one not yet counted.
     before: Vec<u64>,
     /// Lines of pieces counted while one before them is not.
     waiting: std::collections::BTreeMap<u64, u64>,

@@ -271,10 +271,7 @@ impl<S: Sink> FileCtx<'_, S> {
             warnings,
             ..
         } = self;
-        parked.release(|placed| match placed {
-            ledger::Placed::Reject(rej) => sink.reject(rej),
-            ledger::Placed::Warning(w) => add_warning(warnings, w),
-        });
+        parked.release(|placed| place(&mut **sink, warnings, placed));
     }
 
     /// Once the piece being parsed learns the lines before it, places what it held: from then
@@ -282,13 +279,6 @@ impl<S: Sink> FileCtx<'_, S> {
     fn learn_start(&mut self) {
         if self.parked.learn() {
             self.release_parked();
-        }
-    }
-
-    fn place(&mut self, placed: ledger::Placed) {
-        match placed {
-            ledger::Placed::Reject(rej) => self.sink.reject(rej),
-            ledger::Placed::Warning(w) => self.warn(w),
         }
     }
 }
@@ -305,6 +295,14 @@ where
 {
     let parts = run_parallel(pieces, ctx, make, work);
     merge_parts(parts, ctx);
+}
+
+/// Hands on what was held, now that its line is known.
+fn place<S: Sink>(sink: &mut S, warnings: &mut Vec<String>, placed: ledger::Placed) {
+    match placed {
+        ledger::Placed::Reject(rej) => sink.reject(rej),
+        ledger::Placed::Warning(w) => add_warning(warnings, w),
+    }
 }
 
 /// Adds `w` to `warnings`, unless they already have it.
@@ -372,10 +370,7 @@ pub(crate) fn merge_parts<S: Sink>(parts: Vec<Part<S>>, ctx: &mut FileCtx<'_, S>
         held.push(part.parked);
     }
     for placed in held.into_iter().flat_map(ledger::Parked::all) {
-        match placed {
-            ledger::Placed::Warning(w) => warnings.push(w),
-            placed => ctx.place(placed),
-        }
+        place(&mut *ctx.sink, &mut warnings, placed);
     }
     // Which worker met a warning first depends on timing: the same run says them in the same
     // order (numbers in them, such as lines, compared as numbers).

@@ -863,3 +863,32 @@ fn the_diagnostics_kept_do_not_depend_on_the_threads() {
         .iter()
         .any(|r| r["sip_message"] == "(other diagnostics)"));
 }
+
+/// A small file read in order says its warnings in the order of its lines, however many
+/// threads: a warning about line 2 before one about line 3.
+#[test]
+fn a_file_read_in_order_says_its_warnings_in_the_order_of_its_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("w.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            r#"{"time":"2026-11-24T01:00:00Z","properties":{"resultCode":200,"resultSubcode":0}}"#,
+            "\n",
+            r#"[{"time":"2026-11-24T01:00:00Z","properties":{"resultCode":500,"resultSubcode":8500}}"#,
+            "\n",
+            r#"{"time":"2026-11-24T01:00:00Z","properties":{"resultCode":400,"resultSubcode":8510,"x":[1,]},}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    for threads in ["1", "2"] {
+        let out = dir.path().join(format!("out{threads}"));
+        report_on_threads(threads, &input, &out, "md");
+        let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
+        let line2 = md.find("line 2 ends without its array's closing");
+        let comma = md.find("a comma before a closing bracket was ignored");
+        assert!(line2.is_some() && comma.is_some(), "{md}");
+        assert!(line2 < comma, "{md}");
+    }
+}
