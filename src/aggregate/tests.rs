@@ -195,6 +195,27 @@ fn past_its_budget_of_cells_the_aggregator_takes_no_new_one() {
     assert_eq!(a.by_key[&(400, Some(2))].count, 2);
 }
 
+/// Records `record(0..n)` (in reverse when `reversed`) spread among `parts` workers, merged.
+fn split_among<'a>(
+    parts: u32,
+    n: u32,
+    reversed: bool,
+    record: impl Fn(u32) -> Record<'a>,
+) -> Aggregator {
+    let mut workers: Vec<Aggregator> = (0..parts)
+        .map(|_| Aggregator::new(Window::default(), 3600))
+        .collect();
+    for i in 0..n {
+        let i = if reversed { n - 1 - i } else { i };
+        workers[((i * 7919) % parts) as usize].record(&record(i));
+    }
+    let mut all = workers.pop().unwrap();
+    while let Some(w) = workers.pop() {
+        all.merge(w);
+    }
+    all
+}
+
 /// Diagnostic and SDK rows past their budgets: the rows kept, their counts and calls, and the
 /// rows that count the others are the same however the records were split among workers and
 /// merged (each worker used to keep the first it met, so the run kept up to a budget per
@@ -221,17 +242,7 @@ fn rows_past_their_budgets_are_the_same_however_the_work_was_split() {
         r
     };
     let split = |parts: u32, reversed: bool| {
-        let mut workers: Vec<Aggregator> = (0..parts)
-            .map(|_| Aggregator::new(Window::default(), 3600))
-            .collect();
-        for i in 0..n {
-            let i = if reversed { n - 1 - i } else { i };
-            workers[((i * 7919) % parts) as usize].record(&record(i));
-        }
-        let mut all = workers.pop().unwrap();
-        while let Some(w) = workers.pop() {
-            all.merge(w);
-        }
+        let mut all = split_among(parts, n, reversed, record);
         all.done();
         let mut diags: Vec<(String, u64, u64)> = all
             .diagnostics
@@ -292,17 +303,7 @@ fn sdk_types_past_their_budget_are_the_same_however_the_work_was_split() {
         r
     };
     let split = |parts: u32, reversed: bool| {
-        let mut workers: Vec<Aggregator> = (0..parts)
-            .map(|_| Aggregator::new(Window::default(), 3600))
-            .collect();
-        for i in 0..n {
-            let i = if reversed { n - 1 - i } else { i };
-            workers[((i * 7919) % parts) as usize].record(&record(i));
-        }
-        let mut all = workers.pop().unwrap();
-        while let Some(w) = workers.pop() {
-            all.merge(w);
-        }
+        let mut all = split_among(parts, n, reversed, record);
         assert!(all.sdk_texts.len() <= 3 * (MAX_SDKS + MAX_OTHER_SDK_TYPES) + 1024);
         all.done();
         let mut sdks: Vec<(String, String, u64)> = all

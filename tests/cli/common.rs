@@ -58,6 +58,13 @@ pub fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
         .collect()
 }
 
+/// The sum of the `count` column of CSV rows.
+pub fn count_sum<'a>(rows: impl IntoIterator<Item = &'a HashMap<String, String>>) -> u64 {
+    rows.into_iter()
+        .map(|r| r["count"].parse::<u64>().unwrap())
+        .sum()
+}
+
 /// A Parquet file of the history.
 pub fn read_parquet(path: &Path) -> polars::prelude::DataFrame {
     use polars::prelude::{ParquetReader, SerReader};

@@ -854,10 +854,7 @@ fn the_diagnostics_kept_do_not_depend_on_the_threads() {
     assert_eq!(run("4"), one);
     let rows = read_csv(&dir.path().join("out1/by_sip.csv"));
     assert_eq!(rows.len(), 10_001);
-    let total: u64 = rows
-        .iter()
-        .map(|r| r["count"].parse::<u64>().unwrap())
-        .sum();
+    let total = count_sum(&rows);
     assert_eq!(total, i);
     assert!(rows
         .iter()

@@ -47,10 +47,7 @@ fn category_counts_sum_to_accepted_records() {
     let rows = read_csv(&dir.path().join("by_category.csv"));
     let cats: Vec<&str> = rows.iter().map(|r| r["category"].as_str()).collect();
     assert_eq!(cats, ["success", "client", "server", "global", "unknown"]);
-    let sum: u64 = rows
-        .iter()
-        .map(|r| r["count"].parse::<u64>().unwrap())
-        .sum();
+    let sum = count_sum(&rows);
     assert_eq!(sum, m["totals"]["accepted"].as_u64().unwrap());
     for r in &rows {
         let c = &r["category"];
@@ -72,10 +69,7 @@ fn by_code_counts_sum_to_accepted_and_match_ground_truth() {
     let m = manifest();
     let (dir, _) = report_samples(&[]);
     let rows = read_csv(&dir.path().join("by_code.csv"));
-    let sum: u64 = rows
-        .iter()
-        .map(|r| r["count"].parse::<u64>().unwrap())
-        .sum();
+    let sum = count_sum(&rows);
     assert_eq!(sum, m["totals"]["accepted"].as_u64().unwrap());
     let got: BTreeMap<String, (u64, u64)> = rows
         .iter()
@@ -122,10 +116,7 @@ fn by_mitigation_sums_to_failures() {
     let m = manifest();
     let (dir, _) = report_samples(&[]);
     let rows = read_csv(&dir.path().join("by_mitigation.csv"));
-    let sum: u64 = rows
-        .iter()
-        .map(|r| r["count"].parse::<u64>().unwrap())
-        .sum();
+    let sum = count_sum(&rows);
     assert_eq!(sum, m["failures"].as_u64().unwrap());
     let shares: f64 = rows
         .iter()
@@ -139,10 +130,7 @@ fn timeline_sums_to_accepted_records() {
     let m = manifest();
     let (dir, _) = report_samples(&[]);
     let rows = read_csv(&dir.path().join("timeline.csv"));
-    let sum: u64 = rows
-        .iter()
-        .map(|r| r["count"].parse::<u64>().unwrap())
-        .sum();
+    let sum = count_sum(&rows);
     assert_eq!(sum, m["totals"]["accepted"].as_u64().unwrap());
     assert!(rows.iter().all(|r| r["count"] != "0"));
     assert!(rows.iter().all(|r| r["bucket"].ends_with(":00:00Z")));
@@ -253,11 +241,12 @@ fn exit_code_3_past_max_bad_and_reports_still_written() {
 #[test]
 fn since_and_until_filter_half_open() {
     let (all, _) = report_samples(&[]);
-    let hour: u64 = read_csv(&all.path().join("timeline.csv"))
-        .iter()
-        .filter(|r| r["bucket"] == "2026-11-24T12:00:00Z")
-        .map(|r| r["count"].parse::<u64>().unwrap())
-        .sum();
+    let timeline = read_csv(&all.path().join("timeline.csv"));
+    let hour = count_sum(
+        timeline
+            .iter()
+            .filter(|r| r["bucket"] == "2026-11-24T12:00:00Z"),
+    );
     assert!(hour > 50);
     let (dir, _) = report_samples(&[
         "--since",
@@ -266,10 +255,7 @@ fn since_and_until_filter_half_open() {
         "2026-11-24T13:00:00Z",
     ]);
     let rows = read_csv(&dir.path().join("by_code.csv"));
-    let sum: u64 = rows
-        .iter()
-        .map(|r| r["count"].parse::<u64>().unwrap())
-        .sum();
+    let sum = count_sum(&rows);
     assert_eq!(sum, hour);
     assert!(rows
         .iter()
@@ -336,13 +322,7 @@ fn outcome_classes_split_the_failures_and_lead_the_summary() {
             .unwrap()
     };
     let codes = read_csv(&dir.path().join("by_code.csv"));
-    let by_class = |o: &str| -> u64 {
-        codes
-            .iter()
-            .filter(|r| r["outcome"] == o)
-            .map(|r| r["count"].parse::<u64>().unwrap())
-            .sum()
-    };
+    let by_class = |o: &str| -> u64 { count_sum(codes.iter().filter(|r| r["outcome"] == o)) };
     for o in ["success", "caller", "failure"] {
         assert_eq!(count(o), by_class(o), "{o}");
     }
@@ -416,15 +396,9 @@ fn resources_and_sdks_of_the_samples_are_counted_from_their_own_fields() {
     }
     // SDKs: every operations record names one, two releases of Java among them.
     let sdks = read_csv(&dir.path().join("by_sdk.csv"));
-    let ops: u64 = read_csv(&dir.path().join("by_operation.csv"))
-        .iter()
-        .filter(|r| r["kind"] == "operations")
-        .map(|r| r["count"].parse::<u64>().unwrap())
-        .sum();
-    let total: u64 = sdks
-        .iter()
-        .map(|r| r["count"].parse::<u64>().unwrap())
-        .sum();
+    let operations = read_csv(&dir.path().join("by_operation.csv"));
+    let ops = count_sum(operations.iter().filter(|r| r["kind"] == "operations"));
+    let total = count_sum(&sdks);
     assert_eq!(total, ops);
     let mut java: Vec<&str> = sdks
         .iter()

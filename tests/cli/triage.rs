@@ -44,10 +44,7 @@ fn triage_on_samples() {
         rows.len() as u64,
         m["distinct_calls_by_key"]["400/8510"].as_u64().unwrap()
     );
-    let sum: u64 = rows
-        .iter()
-        .map(|r| r["count"].parse::<u64>().unwrap())
-        .sum();
+    let sum = count_sum(&rows);
     assert_eq!(sum, m["by_key"]["400/8510"].as_u64().unwrap());
 }
 
