@@ -26,33 +26,38 @@ pub struct CallStats {
     pub messages: Vec<(Box<str>, u64)>,
 }
 
-/// An id that a call's records name: the earliest record's (then the least, when records of the
-/// same time name several), so that which one is shown does not depend on how the work was
-/// split across threads.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// An id that a call's records name: the one named by the earliest record that names one (then
+/// the least, when records of the same time name several), so that which one is shown does
+/// not depend on how the work was split across threads.
+#[derive(Debug, Clone, Default)]
 pub struct FirstId {
-    at: Option<DateTime<Utc>>,
+    /// When that record was, in nanoseconds since the epoch (clamped past 2262).
+    at: i64,
+    /// Empty until a record names one.
     id: Box<str>,
 }
 
 impl FirstId {
     /// A record at `at` names `id` (an empty one names none).
     fn offer(&mut self, at: DateTime<Utc>, id: &str) {
+        let at = at.timestamp_nanos_opt().unwrap_or(if at.timestamp() < 0 {
+            i64::MIN
+        } else {
+            i64::MAX
+        });
         if !id.is_empty() && self.before(at, id) {
-            *self = FirstId {
-                at: Some(at),
-                id: id.into(),
-            };
+            *self = FirstId { at, id: id.into() };
         }
     }
 
     /// Whether a record at `at` naming `id` comes before the one this is from.
-    fn before(&self, at: DateTime<Utc>, id: &str) -> bool {
-        self.at.is_none_or(|t| (at, id) < (t, &*self.id))
+    fn before(&self, at: i64, id: &str) -> bool {
+        self.id.is_empty() || (at, id) < (self.at, &*self.id)
     }
 
+    /// Keeps the earlier of this and what another worker met.
     fn absorb(&mut self, o: FirstId) {
-        if o.at.is_some_and(|at| self.before(at, &o.id)) {
+        if !o.id.is_empty() && self.before(o.at, &o.id) {
             *self = o;
         }
     }

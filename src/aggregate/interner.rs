@@ -117,9 +117,4 @@ impl Renumbering {
         }
         *new
     }
-
-    /// The new id of old `id`, already asked for.
-    pub(super) fn known(&self, id: u32) -> u32 {
-        self.ids[id as usize]
-    }
 }

@@ -42,7 +42,7 @@ use call_ids::{guid, CallIds};
 pub use focus::{CallStats, Focus, MAX_MESSAGES};
 pub use interner::Interner;
 use interner::{inline, Inline, INLINE};
-use texts::{cut, rank_of, Lowest, Messages};
+use texts::{cut, rank_of, Budgeted, Messages};
 
 /// Distinct calls, as interned CorrelationIds (or CallConnectionIds).
 pub use calls::Calls;
@@ -140,7 +140,7 @@ pub struct DiagStats {
 /// from it take about 2 KB). Which records those are depends on how the work was split.
 pub const MAX_CELLS: usize = 250_000;
 
-/// Distinct diagnostic rows a run keeps, those of lowest rank ([`texts::Lowest`]: the same
+/// Distinct diagnostic rows a run keeps, those of lowest rank ([`texts::Budgeted`]: the same
 /// whatever the threads); the records of the others are counted under [`OTHER_DIAGNOSTICS`]
 /// of their (code, subcode), so hostile messages cannot exhaust memory.
 pub const MAX_DIAGNOSTICS: usize = 10_000;
@@ -165,8 +165,9 @@ pub type ResourceKey = (u32, Key);
 /// One (SDK type, SDK version), both interned, with one key.
 pub type SdkKey = (u32, u32, Key);
 
-/// Distinct (SDK type, version) pairs a run keeps, those of lowest rank ([`texts::Lowest`]);
-/// the records of the others count under [`OTHER`] versions of their type.
+/// Distinct (SDK type, version) pairs a run keeps, those of lowest rank ([`texts::Budgeted`]);
+/// the records of the others count under [`OTHER`] versions of their type, or of an [`OTHER`]
+/// type past [`MAX_OTHER_SDK_TYPES`].
 pub const MAX_SDKS: usize = 1_000;
 
 /// Distinct SDK types whose pairs past [`MAX_SDKS`] count in rows of their own, those of
@@ -237,13 +238,13 @@ pub struct Aggregator {
     /// (UTC day as days since the epoch, key) → counts per hour and calls: the timeline and
     /// the spikes' history, in one map.
     pub by_day: HashMap<(i64, Key), DayStats>,
-    /// SIP and Q.850 diagnostics of the records that carry them: at most
-    /// [`MAX_DIAGNOSTICS`] rows, then (once done) a row of [`OTHER_DIAGNOSTICS`] per key for
-    /// the records of the others.
+    /// SIP and Q.850 diagnostics of the records that carry them, filled once done from
+    /// `diagnostic_rows` and `other_diagnostics`: at most [`MAX_DIAGNOSTICS`] rows, then a row
+    /// of [`OTHER_DIAGNOSTICS`] per key for the records of the others.
     pub diagnostics: HashMap<DiagKey, DiagStats>,
     pub diagnostic_texts: Interner,
-    /// Which diagnostic rows are kept.
-    diagnostic_rows: Lowest<DiagKey>,
+    /// The diagnostic rows kept.
+    diagnostic_rows: Budgeted<DiagKey, DiagStats>,
     /// The records of the diagnostic rows not kept, by key.
     other_diagnostics: HashMap<Key, DiagStats>,
     /// Resource names (0 is "": no resource id).
@@ -261,15 +262,13 @@ pub struct Aggregator {
     /// per type and key for the others ([`MAX_OTHER_SDK_TYPES`] types at most, then an
     /// [`OTHER`] type).
     pub by_sdk: HashMap<SdkKey, u64>,
-    /// (SDK type, version) → key → count: a pair is kept or dropped whole.
-    sdks: HashMap<(u32, u32), HashMap<Key, u64>>,
-    /// Which SDK pairs are kept.
-    sdk_rows: Lowest<(u32, u32)>,
-    /// The records of the SDK pairs not kept, by type and key: the types kept, and the
-    /// [`OTHER`] one for the records of the others.
-    other_sdks: HashMap<u32, HashMap<Key, u64>>,
-    /// Which types of `other_sdks` are kept.
-    other_sdk_types: Lowest<u32>,
+    /// (SDK type, version) → key → count, for the pairs kept: a pair is kept or dropped
+    /// whole.
+    sdks: Budgeted<(u32, u32), HashMap<Key, u64>>,
+    /// The records of the SDK pairs not kept, by type and key, for the types kept.
+    other_sdks: Budgeted<u32, HashMap<Key, u64>>,
+    /// The records of the SDK pairs not kept whose types are not kept either, by key.
+    other_sdk_type: HashMap<Key, u64>,
     /// (UTC day, log kind) → records, for the volume test; `streaming` counts the
     /// streaming-usage records (skipped, but counted by day).
     pub by_day_kind: BTreeMap<(i64, &'static str), u64>,
@@ -303,7 +302,7 @@ impl Aggregator {
             by_day: HashMap::default(),
             diagnostics: HashMap::default(),
             diagnostic_texts: Interner::default(),
-            diagnostic_rows: Lowest::new(MAX_DIAGNOSTICS),
+            diagnostic_rows: Budgeted::new(MAX_DIAGNOSTICS),
             other_diagnostics: HashMap::default(),
             resources: {
                 let mut r = Interner::default();
@@ -319,10 +318,9 @@ impl Aggregator {
             by_day_resource: HashMap::default(),
             sdk_texts: Interner::default(),
             by_sdk: HashMap::default(),
-            sdks: HashMap::default(),
-            sdk_rows: Lowest::new(MAX_SDKS),
-            other_sdks: HashMap::default(),
-            other_sdk_types: Lowest::new(MAX_OTHER_SDK_TYPES),
+            sdks: Budgeted::new(MAX_SDKS),
+            other_sdks: Budgeted::new(MAX_OTHER_SDK_TYPES),
+            other_sdk_type: HashMap::default(),
             by_day_kind: BTreeMap::new(),
         }
     }
@@ -339,10 +337,9 @@ impl Aggregator {
         }
         let r = rank_of((&*ty, &*version));
         let ty = self.sdk_texts.intern(&ty);
-        if self.sdk_rows.admits(r) {
+        if self.sdks.admits(r) {
             let pair = (ty, self.sdk_texts.intern(&version));
-            self.sdks.insert(pair, HashMap::from_iter([(key, 1)]));
-            let dropped = self.sdk_rows.add(r, pair);
+            let dropped = self.sdks.keep(r, pair, HashMap::from_iter([(key, 1)]));
             self.drop_sdks(dropped);
         } else {
             self.other_sdk(ty, [(key, 1)]);
@@ -350,45 +347,37 @@ impl Aggregator {
         self.compact_sdk_texts();
     }
 
-    /// Counts the records of `pairs` under [`OTHER`] versions of their type.
-    fn drop_sdks(&mut self, pairs: Vec<(u32, u32)>) {
-        for pair in pairs {
-            let keys = self.sdks.remove(&pair).unwrap_or_default();
-            self.other_sdk(pair.0, keys);
+    /// Counts the records of `pairs` under [`OTHER`] versions of their type (see
+    /// [`Aggregator::other_sdk`]).
+    fn drop_sdks(&mut self, pairs: Vec<((u32, u32), HashMap<Key, u64>)>) {
+        for ((ty, _), keys) in pairs {
+            self.other_sdk(ty, keys);
         }
     }
 
     /// Counts records of a pair not kept under the [`OTHER`] version of its type `ty`, or
     /// under the [`OTHER`] type once types of lower rank fill [`MAX_OTHER_SDK_TYPES`].
     fn other_sdk(&mut self, ty: u32, keys: impl IntoIterator<Item = (Key, u64)>) {
-        let other = self.sdk_texts.intern(OTHER);
-        let kept = ty == other || self.other_sdks.contains_key(&ty) || {
+        if !self.other_sdks.contains_key(&ty) {
             let r = rank_of(self.sdk_texts.name(ty));
-            if self.other_sdk_types.admits(r) {
-                self.other_sdks.insert(ty, HashMap::default());
-                let dropped = self.other_sdk_types.add(r, ty);
-                self.drop_sdk_types(dropped, other);
+            if self.other_sdks.admits(r) {
+                let dropped = self.other_sdks.keep(r, ty, HashMap::default());
+                self.drop_sdk_types(dropped);
             }
-            self.other_sdks.contains_key(&ty)
+        }
+        let counts = match self.other_sdks.get_mut(&ty) {
+            Some(counts) => counts,
+            None => &mut self.other_sdk_type,
         };
-        let counts = self.other_sdks.entry(if kept { ty } else { other });
-        let counts = counts.or_default();
         for (key, n) in keys {
             *counts.entry(key).or_default() += n;
         }
     }
 
-    /// Counts the records of `types`' other versions under the `other` type.
-    fn drop_sdk_types(&mut self, types: Vec<u32>, other: u32) {
-        for ty in types {
-            for (key, n) in self.other_sdks.remove(&ty).unwrap_or_default() {
-                *self
-                    .other_sdks
-                    .entry(other)
-                    .or_default()
-                    .entry(key)
-                    .or_default() += n;
-            }
+    /// Counts the records of the types dropped from `other_sdks` under the [`OTHER`] type.
+    fn drop_sdk_types(&mut self, types: Vec<(u32, HashMap<Key, u64>)>) {
+        for (key, n) in types.into_iter().flat_map(|(_, keys)| keys) {
+            *self.other_sdk_type.entry(key).or_default() += n;
         }
     }
 
@@ -399,16 +388,9 @@ impl Aggregator {
         }
         let mut ids = self.sdk_texts.renumber();
         let texts = &mut self.sdk_texts;
-        self.sdks = std::mem::take(&mut self.sdks)
-            .into_iter()
-            .map(|((t, v), keys)| ((ids.id(texts, t), ids.id(texts, v)), keys))
-            .collect();
-        self.other_sdks = std::mem::take(&mut self.other_sdks)
-            .into_iter()
-            .map(|(t, keys)| (ids.id(texts, t), keys))
-            .collect();
-        self.sdk_rows.rekey(|(t, v)| (ids.known(t), ids.known(v)));
-        self.other_sdk_types.rekey(|t| ids.known(t));
+        self.sdks
+            .rekey(|(t, v)| (ids.id(texts, t), ids.id(texts, v)));
+        self.other_sdks.rekey(|t| ids.id(texts, t));
     }
 
     /// Counts the SIP / Q.850 diagnostic of a record that has one.
@@ -420,21 +402,20 @@ impl Aggregator {
             .get(&sip)
             .zip(texts.get(&q850))
             .map(|(sm, qm)| (code, sub, sc, sm, qc, qm))
-            .filter(|k| self.diagnostics.contains_key(k));
-        let key = known.or_else(|| {
+            .filter(|k| self.diagnostic_rows.contains_key(k));
+        let row = known.or_else(|| {
             let r = rank_of((code, sub, sc, &*sip, qc, &*q850));
             if !self.diagnostic_rows.admits(r) {
                 return None;
             }
             let texts = &mut self.diagnostic_texts;
             let k = (code, sub, sc, texts.intern(&sip), qc, texts.intern(&q850));
-            self.diagnostics.insert(k, DiagStats::default());
-            let dropped = self.diagnostic_rows.add(r, k);
+            let dropped = self.diagnostic_rows.keep(r, k, DiagStats::default());
             self.drop_diagnostics(dropped);
-            self.diagnostics.contains_key(&k).then_some(k)
+            Some(k)
         });
         let call = rec.call_id().map(|c| self.calls.intern(c));
-        let d = match key.and_then(|k| self.diagnostics.get_mut(&k)) {
+        let d = match row.and_then(|k| self.diagnostic_rows.get_mut(&k)) {
             Some(d) => d,
             None => self.other_diagnostics.entry((code, sub)).or_default(),
         };
@@ -465,7 +446,7 @@ impl Aggregator {
                 count: d.count,
                 calls: remap(&d.calls, calls).collect(),
             };
-            if let Some(t) = self.diagnostics.get_mut(&k) {
+            if let Some(t) = self.diagnostic_rows.get_mut(&k) {
                 t.count += stats.count;
                 t.calls |= stats.calls;
                 continue;
@@ -473,43 +454,32 @@ impl Aggregator {
             let name = |id: u32| self.diagnostic_texts.name(id);
             let r = rank_of((code, sub, sc, name(k.3), qc, name(k.5)));
             if self.diagnostic_rows.admits(r) {
-                self.diagnostics.insert(k, stats);
-                let dropped = self.diagnostic_rows.add(r, k);
+                let dropped = self.diagnostic_rows.keep(r, k, stats);
                 self.drop_diagnostics(dropped);
             } else {
-                let o = self.other_diagnostics.entry((code, sub)).or_default();
-                o.count += stats.count;
-                o.calls |= stats.calls;
+                self.drop_diagnostics([(k, stats)]);
             }
         }
     }
 
-    /// Counts the rows of `keys` under [`OTHER_DIAGNOSTICS`] of their (code, subcode).
-    fn drop_diagnostics(&mut self, keys: Vec<DiagKey>) {
-        for k in keys {
-            if let Some(d) = self.diagnostics.remove(&k) {
-                let o = self.other_diagnostics.entry((k.0, k.1)).or_default();
-                o.count += d.count;
-                o.calls |= d.calls;
-            }
+    /// Counts the records of `rows` under [`OTHER_DIAGNOSTICS`] of their (code, subcode).
+    fn drop_diagnostics(&mut self, rows: impl IntoIterator<Item = (DiagKey, DiagStats)>) {
+        for (k, d) in rows {
+            let o = self.other_diagnostics.entry((k.0, k.1)).or_default();
+            o.count += d.count;
+            o.calls |= d.calls;
         }
     }
 
     /// Numbers the diagnostic texts afresh when most of them are of rows dropped.
     fn compact_diagnostic_texts(&mut self) {
-        if self.diagnostic_texts.len() <= 3 * self.diagnostics.len() + 1024 {
+        if self.diagnostic_texts.len() <= 3 * self.diagnostic_rows.len() + 1024 {
             return;
         }
         let mut ids = self.diagnostic_texts.renumber();
         let texts = &mut self.diagnostic_texts;
-        self.diagnostics = std::mem::take(&mut self.diagnostics)
-            .into_iter()
-            .map(|((c, s, sc, sm, qc, qm), d)| {
-                ((c, s, sc, ids.id(texts, sm), qc, ids.id(texts, qm)), d)
-            })
-            .collect();
         self.diagnostic_rows
-            .rekey(|(c, s, sc, sm, qc, qm)| (c, s, sc, ids.known(sm), qc, ids.known(qm)));
+            .rekey(|(c, s, sc, sm, qc, qm)| (c, s, sc, ids.id(texts, sm), qc, ids.id(texts, qm)));
     }
 
     /// Keeps only the records of resources that match one of `patterns` (all when empty).
@@ -822,12 +792,9 @@ impl Sink for Aggregator {
         for (k, n) in o.by_day_kind {
             *self.by_day_kind.entry(k).or_default() += n;
         }
-        self.merge_diagnostics(
-            o.diagnostic_texts,
-            o.diagnostics,
-            o.diagnostic_rows.bar(),
-            &calls,
-        );
+        let bar = o.diagnostic_rows.bar();
+        let rows = o.diagnostic_rows.take();
+        self.merge_diagnostics(o.diagnostic_texts, rows, bar, &calls);
         for (key, d) in o.other_diagnostics {
             let t = self.other_diagnostics.entry(key).or_default();
             t.count += d.count;
@@ -835,16 +802,15 @@ impl Sink for Aggregator {
         }
         self.compact_diagnostic_texts();
         let sdks = self.sdk_texts.absorb(&o.sdk_texts);
-        if let Some(bar) = o.sdk_rows.bar() {
-            let dropped = self.sdk_rows.lower(bar);
+        if let Some(bar) = o.sdks.bar() {
+            let dropped = self.sdks.lower(bar);
             self.drop_sdks(dropped);
         }
-        if let Some(bar) = o.other_sdk_types.bar() {
-            let dropped = self.other_sdk_types.lower(bar);
-            let other = self.sdk_texts.intern(OTHER);
-            self.drop_sdk_types(dropped, other);
+        if let Some(bar) = o.other_sdks.bar() {
+            let dropped = self.other_sdks.lower(bar);
+            self.drop_sdk_types(dropped);
         }
-        for ((ty, version), keys) in o.sdks {
+        for ((ty, version), keys) in o.sdks.take() {
             let pair = (sdks[ty as usize], sdks[version as usize]);
             if let Some(mine) = self.sdks.get_mut(&pair) {
                 for (key, n) in keys {
@@ -854,16 +820,18 @@ impl Sink for Aggregator {
             }
             let name = |id: u32| self.sdk_texts.name(id);
             let r = rank_of((name(pair.0), name(pair.1)));
-            if self.sdk_rows.admits(r) {
-                self.sdks.insert(pair, keys);
-                let dropped = self.sdk_rows.add(r, pair);
+            if self.sdks.admits(r) {
+                let dropped = self.sdks.keep(r, pair, keys);
                 self.drop_sdks(dropped);
             } else {
                 self.other_sdk(pair.0, keys);
             }
         }
-        for (ty, keys) in o.other_sdks {
+        for (ty, keys) in o.other_sdks.take() {
             self.other_sdk(sdks[ty as usize], keys);
+        }
+        for (key, n) in o.other_sdk_type {
+            *self.other_sdk_type.entry(key).or_default() += n;
         }
         self.compact_sdk_texts();
         self.reject_rows.absorb(o.reject_rows);
@@ -910,6 +878,7 @@ impl Sink for Aggregator {
             }
             d.calls |= c.calls;
         }
+        self.diagnostics = self.diagnostic_rows.take();
         if !self.other_diagnostics.is_empty() {
             let other = self.diagnostic_texts.intern(OTHER_DIAGNOSTICS);
             let none = self.diagnostic_texts.intern("");
@@ -920,14 +889,16 @@ impl Sink for Aggregator {
                 t.calls |= d.calls;
             }
         }
-        for ((ty, version), keys) in std::mem::take(&mut self.sdks) {
+        for ((ty, version), keys) in self.sdks.take() {
             for (key, n) in keys {
                 *self.by_sdk.entry((ty, version, key)).or_default() += n;
             }
         }
-        if !self.other_sdks.is_empty() {
+        let others = self.other_sdks.take();
+        if !others.is_empty() || !self.other_sdk_type.is_empty() {
             let other = self.sdk_texts.intern(OTHER);
-            for (ty, keys) in std::mem::take(&mut self.other_sdks) {
+            let of_other = std::mem::take(&mut self.other_sdk_type);
+            for (ty, keys) in others.into_iter().chain([(other, of_other)]) {
                 for (key, n) in keys {
                     *self.by_sdk.entry((ty, other, key)).or_default() += n;
                 }

@@ -41,42 +41,57 @@ pub fn cut(text: &str) -> Cow<'_, str> {
 }
 
 /// The rank of a text (its first part: then the text itself), or of a row of a table kept
-/// within a budget ([`Lowest`]): a hash, with a seed fixed so that every run ranks alike, of
+/// within a budget ([`Budgeted`]): a hash, with a seed fixed so that every run ranks alike, of
 /// what names the row (its texts, not their numbers, which differ from worker to worker).
 pub fn rank_of(row: impl Hash) -> u64 {
     FixedState::with_seed(0x05ee_dac5_7e47).hash_one(row)
 }
 
-/// Which rows a table keeps within its budget: those of lowest rank, at most `cap`, the same
-/// however the work was split. A row dropped, or turned away, because rows of lower rank
-/// filled the budget is never kept later (no row of its rank or higher is), so the kept rows'
-/// counts are exact; the table counts the others together. The table holds the rows; this
-/// holds their ranks.
+/// The rows of a table kept within its budget, with their values: those of lowest rank, at
+/// most `cap`, the same however the work was split. A row dropped, or turned away, because
+/// rows of lower rank filled the budget is never kept later (no row of its rank or higher is),
+/// so the kept rows' counts are exact; the table counts the others together, from the rows
+/// that [`Budgeted::keep`] and [`Budgeted::lower`] give back.
 #[derive(Debug, Clone)]
-pub struct Lowest<K> {
+pub struct Budgeted<K, V> {
     cap: usize,
+    rows: HashMap<K, V>,
     ranks: BTreeSet<(u64, K)>,
     bar: Option<u64>,
 }
 
-impl<K: Ord + Copy> Lowest<K> {
-    pub fn new(cap: usize) -> Lowest<K> {
-        Lowest {
+impl<K: Ord + Copy + Hash, V> Budgeted<K, V> {
+    pub fn new(cap: usize) -> Budgeted<K, V> {
+        Budgeted {
             cap: cap.max(1),
+            rows: HashMap::default(),
             ranks: BTreeSet::new(),
             bar: None,
         }
     }
 
-    /// Whether a row of rank `r` that the table does not have may be added.
+    /// Whether a row of rank `r` that the table does not have may be kept.
     pub fn admits(&self, r: u64) -> bool {
         self.bar.is_none_or(|b| r < b)
     }
 
-    /// Notes a row added with rank `r`; gives back the rows to drop (past the cap: those of the
-    /// highest rank, maybe this one).
-    pub fn add(&mut self, r: u64, key: K) -> Vec<K> {
-        self.ranks.insert((r, key));
+    pub fn get_mut(&mut self, row: &K) -> Option<&mut V> {
+        self.rows.get_mut(row)
+    }
+
+    pub fn contains_key(&self, row: &K) -> bool {
+        self.rows.contains_key(row)
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Keeps `row`, which the table does not have and whose rank `r` it admits, with `value`;
+    /// gives back the rows dropped past the cap (those of the highest rank, maybe this one).
+    pub fn keep(&mut self, r: u64, row: K, value: V) -> Vec<(K, V)> {
+        self.rows.insert(row, value);
+        self.ranks.insert((r, row));
         match self.ranks.last() {
             Some(&(top, _)) if self.ranks.len() > self.cap => self.lower(top),
             _ => Vec::new(),
@@ -84,15 +99,17 @@ impl<K: Ord + Copy> Lowest<K> {
     }
 
     /// Admits no row of rank `bar` or higher from now on; gives back those kept.
-    pub fn lower(&mut self, bar: u64) -> Vec<K> {
+    pub fn lower(&mut self, bar: u64) -> Vec<(K, V)> {
         self.bar = Some(self.bar.map_or(bar, |b| b.min(bar)));
         let mut dropped = Vec::new();
-        while let Some(&(r, key)) = self.ranks.last() {
+        while let Some(&(r, row)) = self.ranks.last() {
             if r < bar {
                 break;
             }
             self.ranks.pop_last();
-            dropped.push(key);
+            if let Some(value) = self.rows.remove(&row) {
+                dropped.push((row, value));
+            }
         }
         dropped
     }
@@ -103,11 +120,21 @@ impl<K: Ord + Copy> Lowest<K> {
     }
 
     /// The rows renamed (their texts renumbered).
-    pub fn rekey(&mut self, rename: impl Fn(K) -> K) {
+    pub fn rekey(&mut self, mut rename: impl FnMut(K) -> K) {
+        self.rows = std::mem::take(&mut self.rows)
+            .into_iter()
+            .map(|(k, v)| (rename(k), v))
+            .collect();
         self.ranks = std::mem::take(&mut self.ranks)
             .into_iter()
             .map(|(r, k)| (r, rename(k)))
             .collect();
+    }
+
+    /// The rows kept, leaving none.
+    pub fn take(&mut self) -> HashMap<K, V> {
+        self.ranks.clear();
+        std::mem::take(&mut self.rows)
     }
 }
 
