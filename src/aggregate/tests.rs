@@ -195,6 +195,18 @@ fn past_its_budget_of_cells_the_aggregator_takes_no_new_one() {
     assert_eq!(a.by_key[&(400, Some(2))].count, 2);
 }
 
+/// The rows of `by_sdk` by name: (type, version, count), sorted.
+fn sdk_rows(all: &Aggregator) -> Vec<(String, String, u64)> {
+    let name = |id: u32| all.sdk_texts.name(id).to_string();
+    let mut rows: Vec<_> = all
+        .by_sdk
+        .iter()
+        .map(|(k, c)| (name(k.0), name(k.1), *c))
+        .collect();
+    rows.sort();
+    rows
+}
+
 /// Records `record(0..n)` (in reverse when `reversed`) spread among `parts` workers, merged.
 fn split_among<'a>(
     parts: u32,
@@ -253,16 +265,7 @@ fn rows_past_their_budgets_are_the_same_however_the_work_was_split() {
             })
             .collect();
         diags.sort();
-        let mut sdks: Vec<(String, String, u64)> = all
-            .by_sdk
-            .iter()
-            .map(|(k, c)| {
-                let name = |id: u32| all.sdk_texts.name(id).to_string();
-                (name(k.0), name(k.1), *c)
-            })
-            .collect();
-        sdks.sort();
-        (diags, sdks)
+        (diags, sdk_rows(&all))
     };
     let one = split(1, false);
     let (diags, sdks) = &one;
@@ -306,16 +309,7 @@ fn sdk_types_past_their_budget_are_the_same_however_the_work_was_split() {
         let mut all = split_among(parts, n, reversed, record);
         assert!(all.sdk_texts.len() <= 3 * (MAX_SDKS + MAX_OTHER_SDK_TYPES) + 1024);
         all.done();
-        let mut sdks: Vec<(String, String, u64)> = all
-            .by_sdk
-            .iter()
-            .map(|(k, c)| {
-                let name = |id: u32| all.sdk_texts.name(id).to_string();
-                (name(k.0), name(k.1), *c)
-            })
-            .collect();
-        sdks.sort();
-        sdks
+        sdk_rows(&all)
     };
     let one = split(1, false);
     let pairs: Vec<_> = one.iter().filter(|s| s.1 != OTHER).collect();
