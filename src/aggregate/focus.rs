@@ -31,7 +31,8 @@ pub struct CallStats {
 /// not depend on how the work was split across threads.
 #[derive(Debug, Clone, Default)]
 pub struct FirstId {
-    /// When that record was, in nanoseconds since the epoch (clamped past 2262).
+    /// When that record was, in nanoseconds since the epoch (records are of 2000 to 2100; a
+    /// leap second's counts as the second's last nanosecond).
     at: i64,
     /// Empty until a record names one.
     id: Box<str>,
@@ -40,11 +41,11 @@ pub struct FirstId {
 impl FirstId {
     /// A record at `at` names `id` (an empty one names none).
     fn offer(&mut self, at: DateTime<Utc>, id: &str) {
-        let at = at.timestamp_nanos_opt().unwrap_or(if at.timestamp() < 0 {
-            i64::MIN
-        } else {
-            i64::MAX
-        });
+        let nanos = at.timestamp_subsec_nanos().min(999_999_999);
+        let at = at
+            .timestamp()
+            .saturating_mul(1_000_000_000)
+            .saturating_add(i64::from(nanos));
         if !id.is_empty() && self.before(at, id) {
             *self = FirstId { at, id: id.into() };
         }

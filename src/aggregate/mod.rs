@@ -358,7 +358,8 @@ impl Aggregator {
     /// Counts records of a pair not kept under the [`OTHER`] version of its type `ty`, or
     /// under the [`OTHER`] type once types of lower rank fill [`MAX_OTHER_SDK_TYPES`].
     fn other_sdk(&mut self, ty: u32, keys: impl IntoIterator<Item = (Key, u64)>) {
-        if !self.other_sdks.contains_key(&ty) {
+        // A type named as the others is counted with them, as it is shown, and takes no place.
+        if !self.other_sdks.contains_key(&ty) && self.sdk_texts.name(ty) != OTHER {
             let r = rank_of(self.sdk_texts.name(ty));
             if self.other_sdks.admits(r) {
                 let dropped = self.other_sdks.keep(r, ty, HashMap::default());
@@ -878,7 +879,7 @@ impl Sink for Aggregator {
             }
             d.calls |= c.calls;
         }
-        self.diagnostics = self.diagnostic_rows.take();
+        self.diagnostics.extend(self.diagnostic_rows.take());
         if !self.other_diagnostics.is_empty() {
             let other = self.diagnostic_texts.intern(OTHER_DIAGNOSTICS);
             let none = self.diagnostic_texts.intern("");

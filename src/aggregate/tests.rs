@@ -465,3 +465,46 @@ fn a_call_shows_the_ids_of_its_earliest_record_whatever_the_split() {
         assert_eq!((known.0.as_str(), known.1.as_str()), ("cc-0", "srv-0"));
     }
 }
+
+/// A real SDK type named as the catch-all `(other)` is shown in its row, so it takes none of
+/// the places of the types whose other versions have rows of their own.
+#[test]
+fn an_sdk_type_named_other_takes_no_place_of_the_types_kept() {
+    let below_other = |t: &String| texts::rank_of(t.as_str()) > texts::rank_of(OTHER);
+    let mut types: Vec<String> = (0..)
+        .map(|i| format!("type {i}"))
+        .filter(below_other)
+        .take(3 * MAX_OTHER_SDK_TYPES)
+        .collect();
+    types.push(OTHER.to_string());
+    let mut a = Aggregator::new(Window::default(), 3600);
+    for ty in &types {
+        for v in 0..10 {
+            let mut r = rec("2026-11-24T01:00:00Z", 400, Some(8523), "");
+            r.sdk_type = Cow::Borrowed(ty.as_str());
+            r.sdk_version = Cow::Owned(format!("1.{v}"));
+            a.record(&r);
+        }
+    }
+    a.done();
+    let rows = sdk_rows(&a);
+    let of_types = rows.iter().filter(|s| s.1 == OTHER && s.0 != OTHER).count();
+    assert_eq!(of_types, MAX_OTHER_SDK_TYPES);
+    assert_eq!(
+        rows.iter().map(|s| s.2).sum::<u64>(),
+        10 * types.len() as u64
+    );
+}
+
+/// A record timed in a leap second is earlier than one of the second after it.
+#[test]
+fn a_call_s_earliest_record_may_be_in_a_leap_second() {
+    let named = |t: &str, cc: &'static str| Record {
+        call_connection_id: Cow::Borrowed(cc),
+        ..rec(t, 400, Some(8522), "corr-1")
+    };
+    let mut f = Focus::new(8522, None, Aggregator::new(Window::default(), 86_400));
+    f.record(&named("2026-11-24T12:35:00.2Z", "aaa-later"));
+    f.record(&named("2026-11-24T12:34:60.5Z", "zzz-earlier"));
+    assert_eq!(f.calls["corr-1"].call_connection_id.as_str(), "zzz-earlier");
+}

@@ -53,7 +53,7 @@ pub fn rank_of(row: impl Hash) -> u64 {
 /// so the kept rows' counts are exact; the table counts the others together, from the rows
 /// that [`Budgeted::keep`] and [`Budgeted::lower`] give back.
 #[derive(Debug, Clone)]
-pub struct Budgeted<K, V> {
+pub(super) struct Budgeted<K, V> {
     cap: usize,
     rows: HashMap<K, V>,
     ranks: BTreeSet<(u64, K)>,
@@ -61,7 +61,7 @@ pub struct Budgeted<K, V> {
 }
 
 impl<K: Ord + Copy + Hash, V> Budgeted<K, V> {
-    pub fn new(cap: usize) -> Budgeted<K, V> {
+    pub(super) fn new(cap: usize) -> Budgeted<K, V> {
         Budgeted {
             cap: cap.max(1),
             rows: HashMap::default(),
@@ -71,15 +71,15 @@ impl<K: Ord + Copy + Hash, V> Budgeted<K, V> {
     }
 
     /// Whether a row of rank `r` that the table does not have may be kept.
-    pub fn admits(&self, r: u64) -> bool {
+    pub(super) fn admits(&self, r: u64) -> bool {
         self.bar.is_none_or(|b| r < b)
     }
 
-    pub fn get_mut(&mut self, row: &K) -> Option<&mut V> {
+    pub(super) fn get_mut(&mut self, row: &K) -> Option<&mut V> {
         self.rows.get_mut(row)
     }
 
-    pub fn contains_key(&self, row: &K) -> bool {
+    pub(super) fn contains_key(&self, row: &K) -> bool {
         self.rows.contains_key(row)
     }
 
@@ -89,7 +89,7 @@ impl<K: Ord + Copy + Hash, V> Budgeted<K, V> {
 
     /// Keeps `row`, which the table does not have and whose rank `r` it admits, with `value`;
     /// gives back the rows dropped past the cap (those of the highest rank, maybe this one).
-    pub fn keep(&mut self, r: u64, row: K, value: V) -> Vec<(K, V)> {
+    pub(super) fn keep(&mut self, r: u64, row: K, value: V) -> Vec<(K, V)> {
         self.rows.insert(row, value);
         self.ranks.insert((r, row));
         match self.ranks.last() {
@@ -99,7 +99,7 @@ impl<K: Ord + Copy + Hash, V> Budgeted<K, V> {
     }
 
     /// Admits no row of rank `bar` or higher from now on; gives back those kept.
-    pub fn lower(&mut self, bar: u64) -> Vec<(K, V)> {
+    pub(super) fn lower(&mut self, bar: u64) -> Vec<(K, V)> {
         self.bar = Some(self.bar.map_or(bar, |b| b.min(bar)));
         let mut dropped = Vec::new();
         while let Some(&(r, row)) = self.ranks.last() {
@@ -107,20 +107,21 @@ impl<K: Ord + Copy + Hash, V> Budgeted<K, V> {
                 break;
             }
             self.ranks.pop_last();
-            if let Some(value) = self.rows.remove(&row) {
-                dropped.push((row, value));
-            }
+            let value = self.rows.remove(&row);
+            debug_assert!(value.is_some(), "a rank without its row");
+            dropped.extend(value.map(|v| (row, v)));
         }
         dropped
     }
 
     /// The rank no row reaches, once rows were dropped.
-    pub fn bar(&self) -> Option<u64> {
+    pub(super) fn bar(&self) -> Option<u64> {
         self.bar
     }
 
-    /// The rows renamed (their texts renumbered).
-    pub fn rekey(&mut self, mut rename: impl FnMut(K) -> K) {
+    /// The rows renamed (their texts renumbered): `rename` is asked twice for each, and must
+    /// answer alike.
+    pub(super) fn rekey(&mut self, mut rename: impl FnMut(K) -> K) {
         self.rows = std::mem::take(&mut self.rows)
             .into_iter()
             .map(|(k, v)| (rename(k), v))
@@ -131,8 +132,8 @@ impl<K: Ord + Copy + Hash, V> Budgeted<K, V> {
             .collect();
     }
 
-    /// The rows kept, leaving none.
-    pub fn take(&mut self) -> HashMap<K, V> {
+    /// The rows kept, leaving none (the bar stays).
+    pub(super) fn take(&mut self) -> HashMap<K, V> {
         self.ranks.clear();
         std::mem::take(&mut self.rows)
     }
@@ -639,6 +640,29 @@ mod tests {
             assert_eq!(n + c.other, 2 * texts as u64);
             assert!(c.texts.iter().all(|(_, n)| *n == 2));
         }
+    }
+
+    #[test]
+    fn a_budgeted_table_keeps_its_lowest_ranks_and_gives_back_the_others() {
+        let mut t: Budgeted<u32, &str> = Budgeted::new(2);
+        assert!(t.keep(30, 3, "c").is_empty());
+        assert!(t.keep(10, 1, "a").is_empty());
+        // Past the cap, the highest rank goes, and none of its rank or higher comes back.
+        assert_eq!(t.keep(20, 2, "b"), [(3, "c")]);
+        assert!(!t.admits(30) && !t.admits(31) && t.admits(29));
+        // A row past the cap whose own rank is the highest is given back itself.
+        let mut u: Budgeted<u32, &str> = Budgeted::new(2);
+        u.keep(10, 1, "a");
+        u.keep(20, 2, "b");
+        assert_eq!(u.keep(25, 4, "d"), [(4, "d")]);
+        assert_eq!(t.lower(15), [(2, "b")]);
+        assert_eq!((t.len(), t.bar()), (1, Some(15)));
+        t.rekey(|k| k + 100);
+        assert!(t.contains_key(&101) && !t.contains_key(&1));
+        assert_eq!(t.get_mut(&101), Some(&mut "a"));
+        assert_eq!(t.lower(10), [(101, "a")]);
+        assert!(t.take().is_empty());
+        assert_eq!(t.bar(), Some(10));
     }
 
     #[test]
