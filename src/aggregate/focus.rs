@@ -1,7 +1,7 @@
 //! The sink of `triage`: everything an [`Aggregator`] counts (the exposure and history of the
 //! spike verdict need all records), plus the calls and messages of one subcode.
 
-use std::collections::BTreeSet;
+use std::collections::hash_map::Entry;
 
 use chrono::{DateTime, Utc};
 use foldhash::HashMap;
@@ -19,8 +19,9 @@ pub struct CallStats {
     pub count: u64,
     pub first: Option<DateTime<Utc>>,
     pub last: Option<DateTime<Utc>>,
-    /// The focused keys the call's records carry.
-    pub codes: BTreeSet<Key>,
+    /// The focused keys the call's records carry, sorted (a call has one or two: a set would
+    /// take a tree node a call).
+    pub codes: Vec<Key>,
     /// Its distinct messages, at most [`MESSAGES_PER_CALL`] (those of lowest rank: see
     /// [`texts`](super::texts)), with counts.
     pub messages: Vec<(Box<str>, u64)>,
@@ -72,6 +73,12 @@ impl FirstId {
 pub const MESSAGES_PER_CALL: usize = 3;
 
 impl CallStats {
+    fn add_code(&mut self, key: Key) {
+        if let Err(i) = self.codes.binary_search(&key) {
+            self.codes.insert(i, key);
+        }
+    }
+
     fn add_message(&mut self, m: &str, n: u64) {
         if !m.is_empty() {
             keep_in_list(&mut self.messages, m, n, MESSAGES_PER_CALL);
@@ -89,8 +96,9 @@ pub struct Focus {
     pub subcode: u32,
     pub code: Option<u32>,
     pub all: Aggregator,
-    /// By CorrelationId (or CallConnectionId).
-    pub calls: HashMap<Box<str>, CallStats>,
+    /// By CorrelationId (or CallConnectionId); boxed, so that the table a worker grows and the
+    /// merge's hold pointers, not the stats.
+    pub calls: HashMap<Box<str>, Box<CallStats>>,
     /// The focused records' messages, at most [`MAX_MESSAGES`]; see [`Focus::messages`].
     messages: Messages<()>,
     /// (CallConnectionId, ServerCallId) by CorrelationId, from every record that names them:
@@ -137,7 +145,11 @@ impl Sink for Focus {
         if !rec.correlation_id.is_empty()
             && (!rec.call_connection_id.is_empty() || !rec.server_call_id.is_empty())
         {
-            let e = self.ids.entry((&*rec.correlation_id).into()).or_default();
+            let corr = &*rec.correlation_id;
+            if !self.ids.contains_key(corr) {
+                self.ids.insert(corr.into(), Default::default());
+            }
+            let e = self.ids.get_mut(corr).expect("inserted above");
             e.0.offer(rec.time, &rec.call_connection_id);
             e.1.offer(rec.time, &rec.server_call_id);
         }
@@ -145,14 +157,17 @@ impl Sink for Focus {
             return kept;
         }
         if let Some(id) = rec.call_id() {
-            let c = self.calls.entry(id.into()).or_default();
+            if !self.calls.contains_key(id) {
+                self.calls.insert(id.into(), Box::default());
+            }
+            let c = self.calls.get_mut(id).expect("inserted above");
             c.count += 1;
             c.call_connection_id
                 .offer(rec.time, &rec.call_connection_id);
             c.server_call_id.offer(rec.time, &rec.server_call_id);
             c.first = earliest(c.first, Some(rec.time));
             c.last = latest(c.last, Some(rec.time));
-            c.codes.insert((rec.code, rec.subcode));
+            c.add_code((rec.code, rec.subcode));
             c.add_message(&rec.message, 1);
         }
         self.messages.add((), &rec.message, 1);
@@ -183,16 +198,31 @@ impl Sink for Focus {
         self.all.skip(reason, time);
     }
 
-    fn merge(&mut self, o: Focus) {
+    fn merge(&mut self, mut o: Focus) {
         self.all.merge(o.all);
+        // The smaller table into the larger: the fewer entries moved, the less it grows.
+        if o.calls.len() > self.calls.len() {
+            std::mem::swap(&mut self.calls, &mut o.calls);
+        }
+        if o.ids.len() > self.ids.len() {
+            std::mem::swap(&mut self.ids, &mut o.ids);
+        }
         for (k, s) in o.calls {
-            let t = self.calls.entry(k).or_default();
+            let t = match self.calls.entry(k) {
+                Entry::Vacant(v) => {
+                    v.insert(s);
+                    continue;
+                }
+                Entry::Occupied(t) => t.into_mut(),
+            };
             t.count += s.count;
             t.call_connection_id.absorb(s.call_connection_id);
             t.server_call_id.absorb(s.server_call_id);
             t.first = earliest(t.first, s.first);
             t.last = latest(t.last, s.last);
-            t.codes.extend(s.codes);
+            for key in &s.codes {
+                t.add_code(*key);
+            }
             for (m, n) in s.messages {
                 t.add_message(&m, n);
             }

@@ -302,7 +302,7 @@ pub fn build(
                 count: c.count,
                 first: c.first,
                 last: c.last,
-                codes: c.codes.iter().copied().collect(),
+                codes: c.codes.clone(),
                 messages: messages.into_iter().map(|(m, _)| m.to_string()).collect(),
             }
         })
