@@ -113,6 +113,7 @@ impl Focus {
             code,
             all,
             calls: HashMap::default(),
+            // One key whose texts are all within its floor: the floors' budget is its cap.
             messages: Messages::new(Limits {
                 floor: MAX_MESSAGES,
                 cap: MAX_MESSAGES,

@@ -80,8 +80,9 @@ pub struct KeyStats {
     pub other_messages: u64,
 }
 
-/// Distinct messages kept per key, whatever the other keys: logs sometimes name a subcode
-/// differently from the catalogue, and the report shows both. Real keys have a handful.
+/// Distinct messages kept per key whatever the other keys, while all keys' such messages are
+/// within [`MESSAGE_FLOOR_BUDGET`]: logs sometimes name a subcode differently from the
+/// catalogue, and the report shows both. Real keys have a handful.
 pub const MESSAGE_FLOOR: usize = 8;
 
 /// Distinct messages kept per key at most, those past [`MESSAGE_FLOOR`] within

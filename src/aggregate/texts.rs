@@ -307,9 +307,10 @@ impl<K: Copy + Ord + Hash> Messages<K> {
         if t.kept.len() > cap {
             // The last was an extra unless there are none.
             let (last, _, _) = t.kept.pop().expect("more than cap");
-            match cap > floor {
-                true => self.extra_texts.remove(last, key),
-                false => self.floor_texts.remove(last, key),
+            if cap > floor {
+                self.extra_texts.remove(last, key);
+            } else {
+                self.floor_texts.remove(last, key);
             }
         }
         if i >= floor {

@@ -8,9 +8,10 @@ use std::sync::{Arc, Mutex};
 use super::{FileCtx, Sink};
 use crate::record::{At, Reason, Reject, MAX_REJECT_ROWS};
 
-/// Where a piece starts: the lines before it, or, for JSON Lines (whose reader does not count
-/// newlines: that would be a pass over every byte in the one thread that reads), its place in
-/// the file's [`Ledger`], which knows the lines before it once every piece before it is parsed.
+/// Where a piece starts: the lines before it, or, for JSON Lines read by blocks and any file
+/// read by ranges (whose readers do not count newlines: that would be a pass over every byte
+/// in the one thread that reads), its place in the file's [`Ledger`], which knows the lines
+/// before it once every piece before it is parsed.
 #[derive(Clone)]
 pub(super) enum Start {
     Line(u64),
