@@ -140,17 +140,22 @@ impl Focus {
     }
 }
 
+/// The value of `key` in `map`, a default one entered first if none: the key is copied only
+/// then, not for every record (as `entry` would).
+fn entry<'m, V: Default>(map: &'m mut HashMap<Box<str>, V>, key: &str) -> &'m mut V {
+    if !map.contains_key(key) {
+        map.insert(key.into(), V::default());
+    }
+    map.get_mut(key).expect("entered above")
+}
+
 impl Sink for Focus {
     fn record(&mut self, rec: &Record<'_>) -> Kept {
         let kept = self.all.record(rec);
         if !rec.correlation_id.is_empty()
             && (!rec.call_connection_id.is_empty() || !rec.server_call_id.is_empty())
         {
-            let corr = &*rec.correlation_id;
-            if !self.ids.contains_key(corr) {
-                self.ids.insert(corr.into(), Default::default());
-            }
-            let e = self.ids.get_mut(corr).expect("inserted above");
+            let e = entry(&mut self.ids, &rec.correlation_id);
             e.0.offer(rec.time, &rec.call_connection_id);
             e.1.offer(rec.time, &rec.server_call_id);
         }
@@ -158,10 +163,7 @@ impl Sink for Focus {
             return kept;
         }
         if let Some(id) = rec.call_id() {
-            if !self.calls.contains_key(id) {
-                self.calls.insert(id.into(), Box::default());
-            }
-            let c = self.calls.get_mut(id).expect("inserted above");
+            let c = entry(&mut self.calls, id);
             c.count += 1;
             c.call_connection_id
                 .offer(rec.time, &rec.call_connection_id);

@@ -207,6 +207,18 @@ fn sdk_rows(all: &Aggregator) -> Vec<(String, String, u64)> {
     rows
 }
 
+/// Asserts that `split` over 2, 3 and 5 workers, forward and reversed, gives `one`.
+fn the_same_however_split<T: PartialEq>(one: &T, split: impl Fn(u32, bool) -> T) {
+    for parts in [2, 3, 5] {
+        for reversed in [false, true] {
+            assert!(
+                split(parts, reversed) == *one,
+                "{parts} workers, reversed {reversed}"
+            );
+        }
+    }
+}
+
 /// Records `record(0..n)` (in reverse when `reversed`) spread among `parts` workers, merged.
 fn split_among<'a>(
     parts: u32,
@@ -282,14 +294,7 @@ fn rows_past_their_budgets_are_the_same_however_the_work_was_split() {
     assert_eq!(sdks.iter().filter(|s| s.1 != OTHER).count(), MAX_SDKS);
     assert_eq!(sdks.iter().filter(|s| s.1 == OTHER).count(), 2);
     assert_eq!(sdks.iter().map(|s| s.2).sum::<u64>(), n as u64);
-    for parts in [2, 3, 5] {
-        for reversed in [false, true] {
-            assert!(
-                split(parts, reversed) == one,
-                "{parts} workers, reversed {reversed}"
-            );
-        }
-    }
+    the_same_however_split(&one, split);
 }
 
 /// SDK types by the thousand, each in pairs past [`MAX_SDKS`]: the other versions of at most
@@ -321,14 +326,7 @@ fn sdk_types_past_their_budget_are_the_same_however_the_work_was_split() {
     let in_types: u64 = others.iter().filter(|s| s.0 != OTHER).map(|s| s.2).sum();
     assert_eq!(other_type.2 + in_types, (n - 4 * MAX_SDKS as u32) as u64);
     assert_eq!(one.iter().map(|s| s.2).sum::<u64>(), n as u64);
-    for parts in [2, 3, 5] {
-        for reversed in [false, true] {
-            assert!(
-                split(parts, reversed) == one,
-                "{parts} workers, reversed {reversed}"
-            );
-        }
-    }
+    the_same_however_split(&one, split);
 }
 
 /// Diagnostics met in falling rank, each dropping the last kept: the texts of the rows dropped
