@@ -39,7 +39,13 @@ struct Counted {
     before: Vec<u64>,
     /// Lines of pieces counted while one before them is not.
     waiting: std::collections::BTreeMap<u64, u64>,
+    /// At `k`, the rejects piece `k` has made so far, as it says every [`SAY_REJECTS`].
+    rejects: Vec<u64>,
 }
+
+/// How often a piece says how many rejects it has made (and learns how many the pieces
+/// before it have): a lock taken per this many, not per reject.
+const SAY_REJECTS: u64 = 1024;
 
 impl Ledger {
     /// Piece `seq` holds `lines` lines.
@@ -70,6 +76,21 @@ impl Ledger {
         }
         let c = self.counted.lock().ok()?;
         c.before.get(seq as usize - 1).copied()
+    }
+
+    /// Piece `seq` has made `rejects` rejects so far: gives back how many the pieces before it
+    /// have said they made, at most how many they make in all (every one of which comes
+    /// before any of this piece's rejects that has a line).
+    fn rejects_before(&self, seq: u64, rejects: u64) -> u64 {
+        let Ok(mut c) = self.counted.lock() else {
+            return 0;
+        };
+        let seq = seq as usize;
+        if c.rejects.len() <= seq {
+            c.rejects.resize(seq + 1, 0);
+        }
+        c.rejects[seq] = rejects;
+        c.rejects[..seq].iter().sum()
     }
 
     /// At most the lines before any piece not yet counted.
@@ -124,9 +145,13 @@ pub(super) fn from<S: Sink>(
                 seq,
                 before: None,
             });
-            ctx.parked.piece = Piece::default();
+            ctx.parked.piece = Piece {
+                before: ledger.rejects_before(seq, 0),
+                ..Piece::default()
+            };
             let lines = f(0, ctx);
             ctx.parked.open = None;
+            ledger.rejects_before(seq, ctx.parked.piece.rejects);
             ledger.counted(seq, lines);
             ctx.release_parked();
         }
@@ -144,11 +169,14 @@ pub(crate) struct Parked {
     held: Vec<Held>,
 }
 
-/// The rejects held of one piece: how many, and the place of the last.
+/// The rejects of one piece: how many it made, how many it holds and the place of the last,
+/// and at least how many the pieces before it made.
 #[derive(Default)]
 struct Piece {
+    rejects: u64,
     held: usize,
     last: (u64, Option<u64>),
+    before: u64,
 }
 
 /// What became of a reject given to [`Parked::hold_reject`].
@@ -250,21 +278,36 @@ impl Parked {
         }
     }
 
+    /// Counts a reject of the piece being parsed. Every [`SAY_REJECTS`], it says how many to the
+    /// ledger and learns how many the pieces before it made: once those fill the kept rows,
+    /// it holds none of its own.
+    pub(super) fn count_reject(&mut self) {
+        if let Some(o) = &self.open {
+            self.piece.rejects += 1;
+            if self.piece.rejects.is_multiple_of(SAY_REJECTS) {
+                self.piece.before = o.ledger.rejects_before(o.seq, self.piece.rejects);
+            }
+        }
+    }
+
     /// Whether the piece being parsed holds what it meets.
     fn holding(&self) -> bool {
         self.open.as_ref().is_some_and(|o| o.before.is_none())
     }
 
     /// Holds `rej` when the piece being parsed does not know its first line; else gives it
-    /// back, placed. A piece holds at most as many rejects as are kept in all: one whose rows
-    /// all fail would otherwise hold them all, each worker one piece, until the pieces before
-    /// are read.
+    /// back, placed. A piece holds at most as many rejects as are kept in all, less those the
+    /// pieces before it are known to have made: one whose rows all fail would otherwise hold
+    /// them all, each worker one piece, until the pieces before are read.
     pub(super) fn hold_reject(&mut self, rej: Reject) -> Holding {
         let at = (rej.line, rej.record);
-        // A later place in the same file, after as many held: not among the first kept. A
-        // reject without a line (0) sorts first, and is always held.
+        // After as many rejects of the pieces before and of this one held before its place:
+        // not among the first kept. A reject without a line (0) sorts first, and is always
+        // held.
         if self.holding() {
-            if self.piece.held >= MAX_REJECT_ROWS && rej.line > 0 && at > self.piece.last {
+            let (before, held) = (self.piece.before, self.piece.held as u64);
+            let max = MAX_REJECT_ROWS as u64;
+            if rej.line > 0 && (before >= max || before + held >= max && at > self.piece.last) {
                 return Holding::NotKept(rej.reason);
             }
             self.piece.held += 1;
@@ -374,6 +417,46 @@ mod tests {
         assert!(placed
             .iter()
             .any(|p| matches!(p, Placed::Reject(r) if r.line == 17)));
+    }
+
+    #[test]
+    fn a_piece_holds_none_once_the_pieces_before_it_made_as_many_rejects_as_are_kept() {
+        let ledger = Arc::new(Ledger::default());
+        let max = MAX_REJECT_ROWS as u64;
+        // Piece 0 has made all but 1,500 of the rejects kept; piece 1 none yet.
+        assert_eq!(ledger.rejects_before(0, max - 1_500), 0);
+        let mut parked = Parked {
+            open: open(&ledger, 2),
+            piece: Piece {
+                before: ledger.rejects_before(2, 0),
+                ..Piece::default()
+            },
+            ..Default::default()
+        };
+        let reject = |parked: &mut Parked, line: u64| {
+            parked.count_reject();
+            parked.hold_reject(rej(line, None))
+        };
+        for line in 1..=1_500 {
+            assert!(matches!(reject(&mut parked, line), Holding::Held));
+        }
+        assert!(matches!(reject(&mut parked, 1_501), Holding::NotKept(_)));
+        // Not after every one held, or without a line: held.
+        assert!(matches!(reject(&mut parked, 3), Holding::Held));
+        assert!(matches!(reject(&mut parked, 0), Holding::Held));
+        // Piece 1 has made 2,000: once piece 2 asks (at its 2,048th reject), every reject of
+        // its own with a line is past the kept rows.
+        ledger.rejects_before(1, 2_000);
+        assert!(matches!(reject(&mut parked, 4), Holding::Held));
+        for line in 1_502..1_502 + 2_047 - 1_504 {
+            assert!(matches!(reject(&mut parked, line), Holding::NotKept(_)));
+        }
+        assert_eq!(parked.piece.rejects, 2_047);
+        assert!(matches!(reject(&mut parked, 5), Holding::NotKept(_)));
+        assert!(matches!(reject(&mut parked, 0), Holding::Held));
+        // What piece 2 said is counted before piece 3.
+        assert_eq!(ledger.rejects_before(3, 0), max - 1_500 + 2_000 + 2_048);
+        assert_eq!(parked.piece.held, 1_504);
     }
 
     #[test]
