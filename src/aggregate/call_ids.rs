@@ -1,23 +1,35 @@
 //! Call ids numbered in the order first seen. Almost every call id is a GUID in its canonical
 //! lower-case text: such an id is kept as the 128-bit number it spells, a third of the bytes
 //! to hash, compare and hold of its text. Any other id (upper case, braces, a ServerCallId-like
-//! token) is kept as text. The two never meet: a canonical GUID's text is always read as its
-//! number, and no other text is, so distinct texts stay distinct calls.
+//! token) of up to [`INLINE`] bytes is kept as text; a longer one as a keyed 128-bit hash of
+//! its text, so that distinct ids of any length take the same room (a report never shows a
+//! call's id, only how many distinct ones there are). The three never meet: a canonical
+//! GUID's text is always read as its number, and no other text is; no text both is and is not
+//! longer than [`INLINE`] bytes. So distinct texts stay distinct calls, but for two long ids
+//! whose hashes are the same, which for a run of `n` of them has a chance below `n² / 2¹²⁸`,
+//! and whose key no input can know (a new one each run).
+
+use std::hash::{BuildHasher, Hasher};
+use std::sync::OnceLock;
 
 use foldhash::HashMap;
+use siphasher::sip128::{Hasher128, SipHasher13};
 
-use super::interner::{Inline, Interner};
+use super::interner::{Inline, Interner, INLINE};
 
 #[derive(Debug, Clone, Copy)]
 enum Name {
     Guid(u128),
     /// An id of [`CallIds::text`].
     Text(u32),
+    /// The [`long`] hash of an id longer than [`INLINE`] bytes.
+    Long(u128),
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct CallIds {
     guids: HashMap<u128, u32>,
+    longs: HashMap<u128, u32>,
     text: Interner,
     /// The call id of each text id.
     text_ids: Vec<u32>,
@@ -41,6 +53,19 @@ pub(super) fn guid(s: &str) -> Option<u128> {
         v = v << 32 | u128::from(hex8(u64::from_le_bytes(w.try_into().ok()?))?);
     }
     Some(v)
+}
+
+/// The hash an id longer than [`INLINE`] bytes is counted by: SipHash-1-3's 128 bits, under a
+/// key drawn once a run (the same for every worker, whose ids are merged).
+fn long(s: &str) -> u128 {
+    static KEY: OnceLock<(u64, u64)> = OnceLock::new();
+    let &(k0, k1) = KEY.get_or_init(|| {
+        let random = std::hash::RandomState::new();
+        (random.hash_one(0u8), random.hash_one(1u8))
+    });
+    let mut h = SipHasher13::new_with_keys(k0, k1);
+    h.write(s.as_bytes());
+    h.finish128().as_u128()
 }
 
 /// Eight lower-case hex digits (the first in the lowest byte) as the number they spell, all
@@ -80,6 +105,15 @@ impl CallIds {
         id
     }
 
+    fn intern_long(&mut self, h: u128) -> u32 {
+        let next = self.names.len() as u32;
+        let id = *self.longs.entry(h).or_insert(next);
+        if id == next {
+            self.names.push(Name::Long(h));
+        }
+        id
+    }
+
     fn of_text(&mut self, t: u32) -> u32 {
         if t as usize == self.text_ids.len() {
             self.text_ids.push(self.names.len() as u32);
@@ -91,6 +125,7 @@ impl CallIds {
     pub fn intern(&mut self, s: &str) -> u32 {
         match guid(s) {
             Some(g) => self.intern_guid(g),
+            None if s.len() > INLINE => self.intern_long(long(s)),
             None => {
                 let t = self.text.intern(s);
                 self.of_text(t)
@@ -120,6 +155,7 @@ impl CallIds {
             .iter()
             .map(|n| match *n {
                 Name::Guid(g) => self.intern_guid(g),
+                Name::Long(h) => self.intern_long(h),
                 Name::Text(t) => {
                     let t = self.text.intern(other.text.name(t));
                     self.of_text(t)
@@ -194,15 +230,38 @@ mod tests {
     }
 
     #[test]
+    fn ids_longer_than_inline_are_the_same_call_exactly_when_their_texts_are() {
+        let mut ids = CallIds::default();
+        let short = "s".repeat(INLINE);
+        let long = format!("{short}x");
+        let a = ids.intern(&short);
+        let b = ids.intern(&long);
+        let c = ids.intern(&format!("{short}y"));
+        let d = ids.intern(&format!("x{short}"));
+        let e = ids.intern(&"z".repeat(4096));
+        assert_eq!((a, b, c, d, e), (0, 1, 2, 3, 4));
+        assert_eq!(ids.intern(&long), b);
+        assert_eq!(ids.intern(&"z".repeat(4096)), e);
+        assert_eq!(ids.intern(&short), a);
+        // Held as hashes: no text of theirs is kept.
+        assert_eq!((ids.longs.len(), ids.text.len()), (4, 1));
+        assert_eq!(ids.len(), 5);
+    }
+
+    #[test]
     fn absorbing_maps_every_call_onto_the_same_call() {
         let mut a = CallIds::default();
         a.intern("x");
         a.intern("00000000-0000-0000-0000-000000000001");
+        let long = "a call id longer than a GUID and than INLINE";
+        a.intern(long);
         let mut b = CallIds::default();
         b.intern("00000000-0000-0000-0000-000000000001");
         b.intern("y");
+        b.intern(&long.to_uppercase());
         b.intern("x");
-        assert_eq!(a.absorb(&b), vec![1, 2, 0]);
-        assert_eq!(a.len(), 3);
+        b.intern(long);
+        assert_eq!(a.absorb(&b), vec![1, 3, 4, 0, 2]);
+        assert_eq!(a.len(), 5);
     }
 }
