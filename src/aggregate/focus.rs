@@ -67,6 +67,15 @@ impl FirstId {
     pub fn as_str(&self) -> &str {
         &self.id
     }
+
+    /// Whether no record names one.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty()
+    }
+
+    pub fn into_string(self) -> String {
+        self.id.into_string()
+    }
 }
 
 /// Distinct messages kept per call, for a support ticket.

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 
 use super::DiagnosticRow;
-use crate::aggregate::{Focus, Key};
+use crate::aggregate::{CallStats, FirstId, Focus, Key};
 use crate::catalogue::{key_label, Catalogue, Category, Match};
 use crate::normalize::Kind;
 use crate::spikes::history::History;
@@ -227,7 +227,7 @@ fn focus_sdks(focus: &Focus) -> Vec<(String, String, u64)> {
 
 /// Joins the focus with the catalogue and the spike test.
 pub fn build(
-    focus: Focus,
+    mut focus: Focus,
     cat: &Catalogue,
     history: &History,
     verdict_day: Option<i64>,
@@ -278,36 +278,47 @@ pub fn build(
     let mut prompts: Vec<(String, u64)> = by_prompt.into_iter().collect();
     prompts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 
-    let mut calls: Vec<CallRow> = focus
-        .calls
-        .iter()
+    // The calls' texts move into their rows, not copied: with many calls they are most of
+    // the memory.
+    let mut ids = std::mem::take(&mut focus.ids);
+    let mut calls: Vec<CallRow> = std::mem::take(&mut focus.calls)
+        .into_iter()
         .map(|(id, c)| {
-            let mut messages = c.messages.clone();
+            let CallStats {
+                call_connection_id,
+                server_call_id,
+                count,
+                first,
+                last,
+                codes,
+                mut messages,
+            } = *c;
             messages.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             // Ids the focused records lack, from the other records of the same call.
-            let known = focus.ids.get(&**id);
-            let or_known = |own: &str, i: usize| {
-                if own.is_empty() {
-                    known
-                        .map_or("", |k| if i == 0 { k.0.as_str() } else { k.1.as_str() })
-                        .to_string()
+            let (known_cc, known_server) =
+                if call_connection_id.is_empty() || server_call_id.is_empty() {
+                    ids.remove(&id).unwrap_or_default()
                 } else {
-                    own.to_string()
-                }
+                    Default::default()
+                };
+            let or_known = |own: FirstId, known: FirstId| {
+                if own.is_empty() { known } else { own }.into_string()
             };
             CallRow {
-                call_id: id.to_string(),
-                call_connection_id: or_known(c.call_connection_id.as_str(), 0),
-                server_call_id: or_known(c.server_call_id.as_str(), 1),
-                count: c.count,
-                first: c.first,
-                last: c.last,
-                codes: c.codes.clone(),
-                messages: messages.into_iter().map(|(m, _)| m.to_string()).collect(),
+                call_id: id.into_string(),
+                call_connection_id: or_known(call_connection_id, known_cc),
+                server_call_id: or_known(server_call_id, known_server),
+                count,
+                first,
+                last,
+                codes,
+                messages: messages.into_iter().map(|(m, _)| m.into_string()).collect(),
             }
         })
         .collect();
-    calls.sort_by(|a, b| {
+    drop(ids);
+    // Unstable: no two calls have the same id, so the order is the same, without a buffer.
+    calls.sort_unstable_by(|a, b| {
         b.count
             .cmp(&a.count)
             .then_with(|| a.call_id.cmp(&b.call_id))
