@@ -1,9 +1,10 @@
 //! Call ids numbered in the order first seen. Almost every call id is a GUID in its canonical
 //! lower-case text: such an id is kept as the 128-bit number it spells, a third of the bytes
-//! to hash, compare and hold of its text. Any other id (upper case, braces, a ServerCallId-like
-//! token) of up to [`INLINE`] bytes is kept as text; a longer one as a keyed 128-bit hash of
-//! its text, so that distinct ids of any length take the same room (a report never shows a
-//! call's id, only how many distinct ones there are). The three never meet: a canonical
+//! to hash, compare and hold of its text. Any other id (upper case, braces, a short token) of
+//! up to [`INLINE`] bytes is kept as text; a longer one (a ServerCallId-like token, a hostile
+//! one) as a keyed 128-bit hash of its text, so that no id takes more room than a short one
+//! whatever its length (a report never shows a call's id, only how many distinct ones there
+//! are). The three never meet: a canonical
 //! GUID's text is always read as its number, and no other text is; no text both is and is not
 //! longer than [`INLINE`] bytes. So distinct texts stay distinct calls, but for two long ids
 //! whose hashes are the same, which for a run of `n` of them has a chance below `n² / 2¹²⁸`,

@@ -170,7 +170,8 @@ pub(crate) struct Parked {
 }
 
 /// The rejects of one piece: how many it made, how many it holds and the place of the last,
-/// and at least how many the pieces before it made.
+/// and how many the pieces before it had said they made when it last asked (at most how many
+/// they make in all).
 #[derive(Default)]
 struct Piece {
     rejects: u64,
@@ -185,8 +186,9 @@ pub(super) enum Holding {
     Held,
     /// Given back: its line is known.
     Given(Reject),
-    /// Only to be counted: as many rejects before it in its piece are held as are kept in all
-    /// (the first by file and line), so its row cannot be one of them.
+    /// Only to be counted: the rejects the pieces before it said they made, with those before
+    /// it in its piece that are held, are as many as are kept in all (the first by file and
+    /// line), so its row cannot be one of them.
     NotKept(Reason),
 }
 
@@ -280,7 +282,7 @@ impl Parked {
 
     /// Counts a reject of the piece being parsed. Every [`SAY_REJECTS`], it says how many to the
     /// ledger and learns how many the pieces before it made: once those fill the kept rows,
-    /// it holds none of its own.
+    /// it holds none of its own that has a line.
     pub(super) fn count_reject(&mut self) {
         if let Some(o) = &self.open {
             self.piece.rejects += 1;
