@@ -1,11 +1,14 @@
 //! The sink of `triage`: everything an [`Aggregator`] counts (the exposure and history of the
 //! spike verdict need all records), plus the calls and messages of one subcode.
 
+use std::borrow::Cow;
+use std::cmp::Ordering;
 use std::collections::hash_map::Entry;
 
 use chrono::{DateTime, Utc};
 use foldhash::HashMap;
 
+use super::call_ids::guid;
 use super::texts::{keep_in_list, Counted, Limits, Messages};
 use super::{earliest, latest, Aggregator, Key};
 use crate::ingest::{Kept, Reject, RejectRows, Sink};
@@ -27,6 +30,79 @@ pub struct CallStats {
     pub messages: Vec<(Box<str>, u64)>,
 }
 
+/// An id as a record names it: a canonical GUID (as almost every CorrelationId and
+/// CallConnectionId is) as the number it spells, held where the id is, any other text boxed.
+/// Ordered as their texts are.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Id {
+    Guid(Words),
+    Text(Box<str>),
+}
+
+/// A GUID's number as two words, high first (as a `u128`, aligned to 16 bytes, it would make
+/// an [`Id`] and the tables' entries larger). They compare as the number does.
+type Words = [u64; 2];
+
+fn words(g: u128) -> Words {
+    [(g >> 64) as u64, g as u64]
+}
+
+impl Default for Id {
+    fn default() -> Id {
+        Id::Text(Box::default())
+    }
+}
+
+/// The text of a GUID's number, as [`guid`] reads it: canonical, lower case.
+fn guid_text(w: Words) -> String {
+    let g = u128::from(w[0]) << 64 | u128::from(w[1]);
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        g >> 96,
+        (g >> 80) & 0xffff,
+        (g >> 64) & 0xffff,
+        (g >> 48) & 0xffff,
+        g & 0xffff_ffff_ffff
+    )
+}
+
+impl Id {
+    fn new(s: &str) -> Id {
+        match guid(s) {
+            Some(g) => Id::Guid(words(g)),
+            None => Id::Text(s.into()),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        matches!(self, Id::Text(t) if t.is_empty())
+    }
+
+    fn text(&self) -> Cow<'_, str> {
+        match self {
+            Id::Guid(g) => Cow::Owned(guid_text(*g)),
+            Id::Text(t) => Cow::Borrowed(t),
+        }
+    }
+
+    fn into_string(self) -> String {
+        match self {
+            Id::Guid(g) => guid_text(g),
+            Id::Text(t) => t.into_string(),
+        }
+    }
+
+    /// As their texts compare: the numbers of two canonical GUIDs compare as their texts do
+    /// (as many digits, dashes at the same places, and digits before letters in both).
+    fn cmp(&self, o: &Id) -> Ordering {
+        match (self, o) {
+            (Id::Guid(a), Id::Guid(b)) => a.cmp(b),
+            (Id::Text(a), Id::Text(b)) => a.cmp(b),
+            _ => self.text().cmp(&o.text()),
+        }
+    }
+}
+
 /// An id that a call's records name: the one named by the earliest record that names one (then
 /// the least, when records of the same time name several), so that which one is shown does
 /// not depend on how the work was split across threads.
@@ -36,7 +112,7 @@ pub struct FirstId {
     /// leap second's counts as the second's last nanosecond).
     at: i64,
     /// Empty until a record names one.
-    id: Box<str>,
+    id: Id,
 }
 
 impl FirstId {
@@ -47,14 +123,18 @@ impl FirstId {
             .timestamp()
             .saturating_mul(1_000_000_000)
             .saturating_add(i64::from(nanos));
-        if !id.is_empty() && self.before(at, id) {
-            *self = FirstId { at, id: id.into() };
+        if id.is_empty() || !self.id.is_empty() && at > self.at {
+            return;
+        }
+        let id = Id::new(id);
+        if self.before(at, &id) {
+            *self = FirstId { at, id };
         }
     }
 
     /// Whether a record at `at` naming `id` comes before the one this is from.
-    fn before(&self, at: i64, id: &str) -> bool {
-        self.id.is_empty() || (at, id) < (self.at, &*self.id)
+    fn before(&self, at: i64, id: &Id) -> bool {
+        self.id.is_empty() || at.cmp(&self.at).then_with(|| id.cmp(&self.id)) == Ordering::Less
     }
 
     /// Keeps the earlier of this and what another worker met.
@@ -64,8 +144,9 @@ impl FirstId {
         }
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.id
+    /// The id (empty when no record names one).
+    pub fn text(&self) -> Cow<'_, str> {
+        self.id.text()
     }
 
     /// Whether no record names one.
@@ -75,6 +156,94 @@ impl FirstId {
 
     pub fn into_string(self) -> String {
         self.id.into_string()
+    }
+}
+
+/// A table by a call's CorrelationId (or CallConnectionId): a canonical GUID keyed by the
+/// number it spells, in the table's own entry, any other id by its boxed text. With many
+/// calls, the keys' texts were a fifth of `triage`'s memory.
+#[derive(Debug, Clone)]
+pub struct ByCall<V> {
+    guids: HashMap<Words, V>,
+    texts: HashMap<Box<str>, V>,
+}
+
+impl<V> Default for ByCall<V> {
+    fn default() -> ByCall<V> {
+        ByCall {
+            guids: HashMap::default(),
+            texts: HashMap::default(),
+        }
+    }
+}
+
+impl<V> ByCall<V> {
+    /// The value of call `id`, a default one entered first if none: a text key is copied
+    /// only then, not for every record (as `entry` would).
+    fn entry(&mut self, id: &str) -> &mut V
+    where
+        V: Default,
+    {
+        if let Some(g) = guid(id) {
+            return self.guids.entry(words(g)).or_default();
+        }
+        if !self.texts.contains_key(id) {
+            self.texts.insert(id.into(), V::default());
+        }
+        self.texts.get_mut(id).expect("entered above")
+    }
+
+    pub fn get(&self, id: &str) -> Option<&V> {
+        match guid(id) {
+            Some(g) => self.guids.get(&words(g)),
+            None => self.texts.get(id),
+        }
+    }
+
+    pub fn remove(&mut self, id: &str) -> Option<V> {
+        match guid(id) {
+            Some(g) => self.guids.remove(&words(g)),
+            None => self.texts.remove(id),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.guids.len() + self.texts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Moves the calls of `o` here, `add` adding a call's value to the one here when both
+    /// have it. The smaller table goes into the larger: the fewer entries moved, the less it
+    /// grows.
+    fn absorb(&mut self, mut o: ByCall<V>, mut add: impl FnMut(&mut V, V)) {
+        fn into<K: std::hash::Hash + Eq, V>(
+            to: &mut HashMap<K, V>,
+            mut from: HashMap<K, V>,
+            add: &mut impl FnMut(&mut V, V),
+        ) {
+            if from.len() > to.len() {
+                std::mem::swap(to, &mut from);
+            }
+            for (k, v) in from {
+                match to.entry(k) {
+                    Entry::Vacant(e) => {
+                        e.insert(v);
+                    }
+                    Entry::Occupied(e) => add(e.into_mut(), v),
+                }
+            }
+        }
+        into(&mut self.guids, std::mem::take(&mut o.guids), &mut add);
+        into(&mut self.texts, std::mem::take(&mut o.texts), &mut add);
+    }
+
+    /// The calls with their ids' texts.
+    pub fn into_calls(self) -> impl Iterator<Item = (String, V)> {
+        let guids = self.guids.into_iter().map(|(g, v)| (guid_text(g), v));
+        guids.chain(self.texts.into_iter().map(|(t, v)| (t.into_string(), v)))
     }
 }
 
@@ -107,12 +276,12 @@ pub struct Focus {
     pub all: Aggregator,
     /// By CorrelationId (or CallConnectionId); boxed, so that the table a worker grows and the
     /// merge's hold pointers, not the stats.
-    pub calls: HashMap<Box<str>, Box<CallStats>>,
+    pub calls: ByCall<Box<CallStats>>,
     /// The focused records' messages, at most [`MAX_MESSAGES`]; see [`Focus::messages`].
     messages: Messages<()>,
     /// (CallConnectionId, ServerCallId) by CorrelationId, from every record that names them:
     /// a media summary record names only its CorrelationId, the operations log the others.
-    pub ids: HashMap<Box<str>, (FirstId, FirstId)>,
+    pub ids: ByCall<(FirstId, FirstId)>,
 }
 
 impl Focus {
@@ -121,7 +290,7 @@ impl Focus {
             subcode,
             code,
             all,
-            calls: HashMap::default(),
+            calls: ByCall::default(),
             // One key whose texts are all within its floor: the floors' budget is its cap.
             messages: Messages::new(Limits {
                 floor: MAX_MESSAGES,
@@ -129,7 +298,7 @@ impl Focus {
                 extras: 0,
                 floors: MAX_MESSAGES,
             }),
-            ids: HashMap::default(),
+            ids: ByCall::default(),
         }
     }
 
@@ -149,22 +318,13 @@ impl Focus {
     }
 }
 
-/// The value of `key` in `map`, a default one entered first if none: the key is copied only
-/// then, not for every record (as `entry` would).
-fn entry<'m, V: Default>(map: &'m mut HashMap<Box<str>, V>, key: &str) -> &'m mut V {
-    if !map.contains_key(key) {
-        map.insert(key.into(), V::default());
-    }
-    map.get_mut(key).expect("entered above")
-}
-
 impl Sink for Focus {
     fn record(&mut self, rec: &Record<'_>) -> Kept {
         let kept = self.all.record(rec);
         if !rec.correlation_id.is_empty()
             && (!rec.call_connection_id.is_empty() || !rec.server_call_id.is_empty())
         {
-            let e = entry(&mut self.ids, &rec.correlation_id);
+            let e = self.ids.entry(&rec.correlation_id);
             e.0.offer(rec.time, &rec.call_connection_id);
             e.1.offer(rec.time, &rec.server_call_id);
         }
@@ -172,7 +332,7 @@ impl Sink for Focus {
             return kept;
         }
         if let Some(id) = rec.call_id() {
-            let c = entry(&mut self.calls, id);
+            let c = self.calls.entry(id);
             c.count += 1;
             c.call_connection_id
                 .offer(rec.time, &rec.call_connection_id);
@@ -212,21 +372,7 @@ impl Sink for Focus {
 
     fn merge(&mut self, mut o: Focus) {
         self.all.merge(o.all);
-        // The smaller table into the larger: the fewer entries moved, the less it grows.
-        if o.calls.len() > self.calls.len() {
-            std::mem::swap(&mut self.calls, &mut o.calls);
-        }
-        if o.ids.len() > self.ids.len() {
-            std::mem::swap(&mut self.ids, &mut o.ids);
-        }
-        for (k, s) in o.calls {
-            let t = match self.calls.entry(k) {
-                Entry::Vacant(v) => {
-                    v.insert(s);
-                    continue;
-                }
-                Entry::Occupied(t) => t.into_mut(),
-            };
+        self.calls.absorb(std::mem::take(&mut o.calls), |t, s| {
             t.count += s.count;
             t.call_connection_id.absorb(s.call_connection_id);
             t.server_call_id.absorb(s.server_call_id);
@@ -238,12 +384,90 @@ impl Sink for Focus {
             for (m, n) in s.messages {
                 t.add_message(&m, n);
             }
-        }
+        });
         self.messages.merge(o.messages);
-        for (k, (cc, server)) in o.ids {
-            let e = self.ids.entry(k).or_default();
+        self.ids.absorb(o.ids, |e, (cc, server)| {
             e.0.absorb(cc);
             e.1.absorb(server);
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const IDS: [&str; 9] = [
+        "00000000-0000-0000-0000-000000000000",
+        "0ecaf828-e2f7-4553-8fcc-69d79561a0d1",
+        "0ecaf828-e2f7-4553-8fcc-69d79561a0d2",
+        "0ecaf828-e2f7-4553-8fcc-69d79561a0d",
+        "9fffffff-ffff-ffff-ffff-ffffffffffff",
+        "a0000000-0000-0000-0000-000000000000",
+        "ffffffff-ffff-ffff-ffff-ffffffffffff",
+        "0ECAF828-E2F7-4553-8FCC-69D79561A0D1",
+        "call-7",
+    ];
+
+    #[test]
+    fn ids_compare_and_read_back_as_their_texts() {
+        for a in IDS {
+            let id = Id::new(a);
+            assert_eq!(matches!(id, Id::Guid(_)), guid(a).is_some(), "{a}");
+            assert_eq!(id.text(), a);
+            assert_eq!(id.clone().into_string(), a);
+            for b in IDS {
+                assert_eq!(id.cmp(&Id::new(b)), a.cmp(b), "{a} {b}");
+            }
         }
+        assert!(Id::default().is_empty() && !Id::new(IDS[0]).is_empty());
+    }
+
+    #[test]
+    fn records_of_the_same_time_give_the_least_id_whatever_its_kind() {
+        let at = "2026-11-24T01:00:00Z".parse().unwrap();
+        for a in IDS {
+            for b in IDS {
+                let mut first = FirstId::default();
+                first.offer(at, a);
+                first.offer(at, b);
+                assert_eq!(first.text(), a.min(b));
+                let mut other = FirstId::default();
+                other.offer(at, b);
+                let mut merged = FirstId::default();
+                merged.offer(at, a);
+                merged.absorb(other);
+                assert_eq!(merged.into_string(), a.min(b));
+            }
+        }
+    }
+
+    #[test]
+    fn a_table_by_call_keeps_every_id_apart_and_gives_back_its_text() {
+        let mut t: ByCall<u32> = ByCall::default();
+        for (i, id) in IDS.iter().enumerate() {
+            *t.entry(id) += i as u32 + 1;
+            *t.entry(id) += 100;
+        }
+        assert_eq!(t.len(), IDS.len());
+        assert_eq!(t.get(IDS[1]), Some(&102));
+        assert_eq!(t.get(IDS[7]), Some(&108));
+        assert_eq!(t.remove(IDS[8]), Some(109));
+        assert_eq!(t.get(IDS[8]), None);
+        let mut o: ByCall<u32> = ByCall::default();
+        *o.entry(IDS[1]) += 1000;
+        *o.entry("new") += 5;
+        t.absorb(o, |a, b| *a += b);
+        let mut calls: Vec<(String, u32)> = t.into_calls().collect();
+        calls.sort();
+        let mut want: Vec<(String, u32)> = IDS[..8]
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.to_string(), i as u32 + 101))
+            .collect();
+        want[1].1 += 1000;
+        want.push(("new".into(), 5));
+        want.sort();
+        assert_eq!(calls, want);
     }
 }

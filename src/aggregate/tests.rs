@@ -453,14 +453,14 @@ fn a_call_shows_the_ids_of_its_earliest_record_whatever_the_split() {
             b.merge(a);
             a = b;
         }
-        let call = &a.calls["corr-1"];
-        let ids = (
-            call.call_connection_id.as_str(),
-            call.server_call_id.as_str(),
+        let call = a.calls.get("corr-1").unwrap();
+        let ids = (call.call_connection_id.text(), call.server_call_id.text());
+        assert_eq!(ids, ("cc-b".into(), "srv-2".into()), "split {split:b}");
+        let known = a.ids.get("corr-1").unwrap();
+        assert_eq!(
+            (known.0.text(), known.1.text()),
+            ("cc-0".into(), "srv-0".into())
         );
-        assert_eq!(ids, ("cc-b", "srv-2"), "split {split:b}");
-        let known = &a.ids["corr-1"];
-        assert_eq!((known.0.as_str(), known.1.as_str()), ("cc-0", "srv-0"));
     }
 }
 
@@ -504,5 +504,6 @@ fn a_call_s_earliest_record_may_be_in_a_leap_second() {
     let mut f = Focus::new(8522, None, Aggregator::new(Window::default(), 86_400));
     f.record(&named("2026-11-24T12:35:00.2Z", "aaa-later"));
     f.record(&named("2026-11-24T12:34:60.5Z", "zzz-earlier"));
-    assert_eq!(f.calls["corr-1"].call_connection_id.as_str(), "zzz-earlier");
+    let call = f.calls.get("corr-1").unwrap();
+    assert_eq!(call.call_connection_id.text(), "zzz-earlier");
 }

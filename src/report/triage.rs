@@ -282,7 +282,7 @@ pub fn build(
     // the memory.
     let mut ids = std::mem::take(&mut focus.ids);
     let mut calls: Vec<CallRow> = std::mem::take(&mut focus.calls)
-        .into_iter()
+        .into_calls()
         .map(|(id, c)| {
             let CallStats {
                 call_connection_id,
@@ -305,7 +305,7 @@ pub fn build(
                 if own.is_empty() { known } else { own }.into_string()
             };
             CallRow {
-                call_id: id.into_string(),
+                call_id: id,
                 call_connection_id: or_known(call_connection_id, known_cc),
                 server_call_id: or_known(server_call_id, known_server),
                 count,
