@@ -3,7 +3,8 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::hash_map::Entry;
+use std::collections::hash_map::{DefaultHasher, Entry};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use chrono::{DateTime, Utc};
 use foldhash::HashMap;
@@ -32,7 +33,8 @@ pub struct CallStats {
 
 /// An id as a record names it: a canonical GUID (as almost every CorrelationId and
 /// CallConnectionId is) as the number it spells, held where the id is, any other text boxed.
-/// Ordered as their texts are.
+/// Ordered as their texts are. Equal exactly when their texts are, since [`Id::new`] never
+/// boxes the text of a canonical GUID.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Id {
     Guid(Words),
@@ -159,8 +161,9 @@ impl FirstId {
     }
 }
 
-/// A table by a call's CorrelationId (or CallConnectionId): a canonical GUID keyed by the
-/// number it spells, in the table's own entry, any other id by its boxed text. With many
+/// A table by a call's id (its CorrelationId, or for `calls` its CallConnectionId when it has
+/// none): a canonical GUID keyed by the number it spells, in the table's own entry, any other
+/// id by its boxed text. With many
 /// calls, the keys' texts were a fifth of `triage`'s memory.
 #[derive(Debug, Clone)]
 pub struct ByCall<V> {
@@ -281,7 +284,70 @@ pub struct Focus {
     messages: Messages<()>,
     /// (CallConnectionId, ServerCallId) by CorrelationId, from every record that names them:
     /// a media summary record names only its CorrelationId, the operations log the others.
-    pub ids: ByCall<(FirstId, FirstId)>,
+    pub ids: SharedIds,
+}
+
+/// The ids by CorrelationId (see [`Focus::ids`]), one table shared by the workers given it
+/// ([`Focus::sharing_ids`]): a call's records are spread over the input, so each worker's own
+/// table held the ids of nearly every call, and the merge held them twice. It is cut into
+/// shards by id, each behind its own lock, so that workers seldom wait for one another.
+#[derive(Debug, Clone)]
+pub struct SharedIds(Arc<[Mutex<IdsByCall>]>);
+
+/// (CallConnectionId, ServerCallId) by CorrelationId.
+type IdsByCall = ByCall<(FirstId, FirstId)>;
+
+const ID_SHARDS: usize = 64;
+
+impl Default for SharedIds {
+    fn default() -> SharedIds {
+        SharedIds((0..ID_SHARDS).map(|_| Mutex::default()).collect())
+    }
+}
+
+impl SharedIds {
+    fn shard_of(id: &str) -> usize {
+        std::hash::BuildHasher::hash_one(
+            &std::hash::BuildHasherDefault::<DefaultHasher>::default(),
+            id,
+        ) as usize
+            % ID_SHARDS
+    }
+
+    fn lock(&self, shard: usize) -> MutexGuard<'_, IdsByCall> {
+        self.0[shard].lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A record at `at` of call `id` names these ids (an empty one names none).
+    fn offer(&self, id: &str, at: DateTime<Utc>, call_connection_id: &str, server_call_id: &str) {
+        let mut shard = self.lock(Self::shard_of(id));
+        let e = shard.entry(id);
+        e.0.offer(at, call_connection_id);
+        e.1.offer(at, server_call_id);
+    }
+
+    /// The ids of call `id`, taken out.
+    pub fn remove(&self, id: &str) -> Option<(FirstId, FirstId)> {
+        self.lock(Self::shard_of(id)).remove(id)
+    }
+
+    pub fn get(&self, id: &str) -> Option<(FirstId, FirstId)> {
+        self.lock(Self::shard_of(id)).get(id).cloned()
+    }
+
+    /// Moves the ids of `o` here, unless they are these (foci that share them).
+    fn absorb(&self, o: SharedIds) {
+        if Arc::ptr_eq(&self.0, &o.0) {
+            return;
+        }
+        for shard in 0..ID_SHARDS {
+            let theirs = std::mem::take(&mut *o.lock(shard));
+            self.lock(shard).absorb(theirs, |e, (cc, server)| {
+                e.0.absorb(cc);
+                e.1.absorb(server);
+            });
+        }
+    }
 }
 
 impl Focus {
@@ -298,8 +364,15 @@ impl Focus {
                 extras: 0,
                 floors: MAX_MESSAGES,
             }),
-            ids: ByCall::default(),
+            ids: SharedIds::default(),
         }
+    }
+
+    /// The focus, its ids by CorrelationId kept in `ids` with those of the other workers
+    /// given it.
+    pub fn sharing_ids(mut self, ids: &SharedIds) -> Focus {
+        self.ids = ids.clone();
+        self
     }
 
     /// The focused records' messages (an empty one too) with their counts, and the records
@@ -324,9 +397,12 @@ impl Sink for Focus {
         if !rec.correlation_id.is_empty()
             && (!rec.call_connection_id.is_empty() || !rec.server_call_id.is_empty())
         {
-            let e = self.ids.entry(&rec.correlation_id);
-            e.0.offer(rec.time, &rec.call_connection_id);
-            e.1.offer(rec.time, &rec.server_call_id);
+            self.ids.offer(
+                &rec.correlation_id,
+                rec.time,
+                &rec.call_connection_id,
+                &rec.server_call_id,
+            );
         }
         if kept != Kept::Counted || !self.matches(rec.code, rec.subcode) {
             return kept;
@@ -362,6 +438,10 @@ impl Sink for Focus {
         self.all.share_rejects(rows);
     }
 
+    fn keep_apart(&mut self) {
+        self.ids = SharedIds::default();
+    }
+
     fn done(&mut self) {
         self.all.done();
     }
@@ -386,10 +466,7 @@ impl Sink for Focus {
             }
         });
         self.messages.merge(o.messages);
-        self.ids.absorb(o.ids, |e, (cc, server)| {
-            e.0.absorb(cc);
-            e.1.absorb(server);
-        });
+        self.ids.absorb(o.ids);
     }
 }
 

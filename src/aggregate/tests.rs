@@ -440,8 +440,16 @@ fn a_call_shows_the_ids_of_its_earliest_record_whatever_the_split() {
         named("2026-11-24T01:00:01Z", "cc-0", "srv-0", 1),
     ];
     for split in 0..(1 << records.len()) {
-        let mut workers =
-            [0, 1].map(|_| Focus::new(8522, None, Aggregator::new(Window::default(), 86_400)));
+        // Half the splits share their ids by CorrelationId, half merge them.
+        let ids = SharedIds::default();
+        let mut workers = [0, 1].map(|_| {
+            let f = Focus::new(8522, None, Aggregator::new(Window::default(), 86_400));
+            if split % 2 == 1 {
+                f.sharing_ids(&ids)
+            } else {
+                f
+            }
+        });
         for (i, r) in records.iter().enumerate() {
             workers[(split >> i) & 1].record(r);
         }

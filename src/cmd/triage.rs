@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::aggregate::{Aggregator, Focus, Window};
+use crate::aggregate::{Aggregator, Focus, SharedIds, Window};
 use crate::catalogue::Catalogue;
 use crate::cli::TriageArgs;
 use crate::exit_codes::Exit;
@@ -21,18 +21,22 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
         output::writable_file(path)?;
     }
     let rejects = RejectRows::default();
+    let ids = SharedIds::default();
     let make = || {
         Focus::new(
             args.subcode,
             args.code,
             Aggregator::new(Window::default(), args.bucket.secs()).sharing_rejects(&rejects),
         )
+        .sharing_ids(&ids)
     };
     let (focus, ingested) = if args.inputs.is_empty() {
         (make(), IngestReport::default())
     } else {
         ingest::ingest(&settings, None, make)?
     };
+    // The focus holds the ids now: they are freed with it.
+    drop(ids);
     let mut warnings = ingested.warnings;
     let input_days = History::from_aggregator(&focus.all);
     let (mut history, w) = History::stored(args.spikes.history.as_deref())?;

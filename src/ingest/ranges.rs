@@ -113,6 +113,9 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     let make = || {
         let mut sink = make();
         sink.share_rejects(&rows);
+        if framing.lead > 0 {
+            sink.keep_apart();
+        }
         sink
     };
     let ranges = (0..count as u64)

@@ -2539,3 +2539,57 @@ fn a_reject_that_the_pieces_counted_before_put_after_the_kept_rows_is_only_count
     assert_eq!((ctx.counts.rejected, ctx.parked.all().count()), (1, 0));
     assert_eq!((sink.not_kept, sink.rejects.len()), (1, 0));
 }
+
+/// A sink that counts records in a counter shared by every sink made, unless kept apart.
+#[derive(Default)]
+struct Shared {
+    shared: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    own: Option<u64>,
+}
+
+impl Sink for Shared {
+    fn record(&mut self, _: &Record<'_>) -> Kept {
+        match &mut self.own {
+            Some(n) => *n += 1,
+            None => {
+                self.shared
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
+        Kept::Counted
+    }
+    fn reject(&mut self, _: Reject) {}
+    fn reject_not_kept(&mut self, _: crate::record::Reason) {}
+    fn skip(&mut self, _: crate::normalize::SkipReason, _: Option<chrono::DateTime<chrono::Utc>>) {}
+    fn keep_apart(&mut self) {
+        self.own = Some(0);
+    }
+    fn merge(&mut self, o: Shared) {
+        let n = o.own.unwrap_or(0);
+        match &mut self.own {
+            Some(m) => *m += n,
+            None => {
+                self.shared
+                    .fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_reading_found_wrong_leaves_nothing_in_what_the_sinks_share() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("disagreeing.csv");
+    std::fs::write(&p, ranged_csv(false, false, true)).unwrap();
+    let shared = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let make = || Shared {
+        shared: shared.clone(),
+        own: None,
+    };
+    let (sink, report) = ingest(&settings(vec![p]), None, make).unwrap();
+    assert_eq!(sink.own, None);
+    let accepted = report.files[0].accepted;
+    assert!(accepted > 0);
+    // Each record counted once: none of the reading by ranges that was dropped.
+    assert_eq!(shared.load(std::sync::atomic::Ordering::Relaxed), accepted);
+}

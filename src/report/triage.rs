@@ -278,9 +278,9 @@ pub fn build(
     let mut prompts: Vec<(String, u64)> = by_prompt.into_iter().collect();
     prompts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 
-    // The calls' texts move into their rows, not copied: with many calls they are most of
-    // the memory.
-    let mut ids = std::mem::take(&mut focus.ids);
+    // The calls' texts move into their rows, not copied (a GUID held as its number is
+    // written out): with many calls they are most of the memory.
+    let ids = std::mem::take(&mut focus.ids);
     let mut calls: Vec<CallRow> = std::mem::take(&mut focus.calls)
         .into_calls()
         .map(|(id, c)| {
