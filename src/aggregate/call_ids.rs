@@ -18,23 +18,35 @@ use siphasher::sip128::{Hasher128, SipHasher13};
 
 use super::interner::{Inline, Interner, INLINE};
 
-#[derive(Debug, Clone, Copy)]
-enum Name {
-    Guid(u128),
-    /// An id of [`CallIds::text`].
-    Text(u32),
-    /// The [`long`] hash of an id longer than [`INLINE`] bytes.
-    Long(u128),
+/// A 128-bit number (a GUID's, or a [`long`] id's hash) as two words, high first: as a
+/// `u128`, aligned to 16 bytes, it made each entry of the tables by call 32 bytes, not 24.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Words([u64; 2]);
+
+impl From<u128> for Words {
+    fn from(n: u128) -> Words {
+        Words([(n >> 64) as u64, n as u64])
+    }
 }
 
+/// Hashed as the number: foldhash folds a `u128` at once, two words one by one.
+impl std::hash::Hash for Words {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        h.write_u128(u128::from(self.0[0]) << 64 | u128::from(self.0[1]));
+    }
+}
+
+/// Each worker's calls: an id for each, numbered from 0 in the order first met. No list of the
+/// calls by id is kept (it took 32 bytes a call): a merge makes one from the other's tables.
 #[derive(Debug, Clone, Default)]
 pub struct CallIds {
-    guids: HashMap<u128, u32>,
-    longs: HashMap<u128, u32>,
+    guids: HashMap<Words, u32>,
+    longs: HashMap<Words, u32>,
     text: Interner,
     /// The call id of each text id.
     text_ids: Vec<u32>,
-    names: Vec<Name>,
+    /// How many calls there are: the next one's id.
+    count: u32,
 }
 
 /// The number a canonical lower-case GUID (`8-4-4-4-12` hex digits) spells, else none.
@@ -98,27 +110,26 @@ fn hex8(w: u64) -> Option<u32> {
 impl CallIds {
     /// The id of a call whose id is a canonical GUID, as [`guid`] reads it.
     pub(super) fn intern_guid(&mut self, g: u128) -> u32 {
-        let next = self.names.len() as u32;
-        let id = *self.guids.entry(g).or_insert(next);
-        if id == next {
-            self.names.push(Name::Guid(g));
-        }
-        id
+        Self::number(&mut self.guids, &mut self.count, g.into())
     }
 
     fn intern_long(&mut self, h: u128) -> u32 {
-        let next = self.names.len() as u32;
-        let id = *self.longs.entry(h).or_insert(next);
-        if id == next {
-            self.names.push(Name::Long(h));
+        Self::number(&mut self.longs, &mut self.count, h.into())
+    }
+
+    /// The id of `key` in `table`, the next one if it is new.
+    fn number(table: &mut HashMap<Words, u32>, count: &mut u32, key: Words) -> u32 {
+        let id = *table.entry(key).or_insert(*count);
+        if id == *count {
+            *count += 1;
         }
         id
     }
 
     fn of_text(&mut self, t: u32) -> u32 {
         if t as usize == self.text_ids.len() {
-            self.text_ids.push(self.names.len() as u32);
-            self.names.push(Name::Text(t));
+            self.text_ids.push(self.count);
+            self.count += 1;
         }
         self.text_ids[t as usize]
     }
@@ -142,21 +153,38 @@ impl CallIds {
     }
 
     pub fn len(&self) -> usize {
-        self.names.len()
+        self.count as usize
     }
 
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
+        self.count == 0
     }
 
-    /// For each id of `other`, the id of the same call here.
+    /// For each id of `other`, the id of the same call here. The calls new here are numbered
+    /// in the order of `other`'s ids, so that calls met close together keep close ids (the
+    /// cells' sets of calls stay compact, and fast to merge).
     pub(super) fn absorb(&mut self, other: &CallIds) -> Vec<u32> {
-        other
-            .names
-            .iter()
-            .map(|n| match *n {
-                Name::Guid(g) => self.intern_guid(g),
-                Name::Long(h) => self.intern_long(h),
+        #[derive(Clone, Copy)]
+        enum Name {
+            Guid(Words),
+            Long(Words),
+            Text(u32),
+        }
+        let mut names = vec![Name::Text(0); other.len()];
+        for (&g, &id) in &other.guids {
+            names[id as usize] = Name::Guid(g);
+        }
+        for (&h, &id) in &other.longs {
+            names[id as usize] = Name::Long(h);
+        }
+        for (t, &id) in other.text_ids.iter().enumerate() {
+            names[id as usize] = Name::Text(t as u32);
+        }
+        names
+            .into_iter()
+            .map(|n| match n {
+                Name::Guid(g) => Self::number(&mut self.guids, &mut self.count, g),
+                Name::Long(h) => Self::number(&mut self.longs, &mut self.count, h),
                 Name::Text(t) => {
                     let t = self.text.intern(other.text.name(t));
                     self.of_text(t)
@@ -262,7 +290,17 @@ mod tests {
         b.intern(&long.to_uppercase());
         b.intern("x");
         b.intern(long);
-        assert_eq!(a.absorb(&b), vec![1, 3, 4, 0, 2]);
+        let map = a.absorb(&b);
+        // The calls known here keep their ids; the two new ones take the next two.
+        assert_eq!((map[0], map[3], map[4]), (1, 0, 2));
+        let mut new = [map[1], map[2]];
+        new.sort();
+        assert_eq!(new, [3, 4]);
         assert_eq!(a.len(), 5);
+        // Interned again, each is the call it was mapped to.
+        assert_eq!(
+            (a.intern("y"), a.intern(&long.to_uppercase())),
+            (map[1], map[2])
+        );
     }
 }
