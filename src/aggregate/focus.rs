@@ -271,8 +271,9 @@ impl CallStats {
 pub const MAX_MESSAGES: usize = 1_000;
 
 /// The sink of `triage`: everything an [`Aggregator`] counts (the exposure and history of the
-/// spike verdict need all records), plus the calls and messages of one subcode.
-#[derive(Debug, Clone)]
+/// spike verdict need all records), plus the calls and messages of one subcode. Not `Clone`:
+/// a copy would share its ids ([`SharedIds`]) rather than copy them.
+#[derive(Debug)]
 pub struct Focus {
     pub subcode: u32,
     pub code: Option<u32>,

@@ -35,7 +35,7 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
     } else {
         ingest::ingest(&settings, None, make)?
     };
-    // The focus holds the ids now: they are freed with it.
+    // The focus holds the ids now (the rows take them, and drop the rest).
     drop(ids);
     let mut warnings = ingested.warnings;
     let input_days = History::from_aggregator(&focus.all);
