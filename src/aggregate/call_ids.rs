@@ -4,11 +4,11 @@
 //! up to [`INLINE`] bytes is kept as text; a longer one (a ServerCallId-like token, a hostile
 //! one) as a keyed 128-bit hash of its text, so that no id takes more room than a short one
 //! whatever its length (a report never shows a call's id, only how many distinct ones there
-//! are). The three never meet: a canonical
-//! GUID's text is always read as its number, and no other text is; no text both is and is not
-//! longer than [`INLINE`] bytes. So distinct texts stay distinct calls, but for two long ids
-//! whose hashes are the same, which for a run of `n` of them has a chance below `n² / 2¹²⁸`,
-//! and whose key no input can know (a new one each run).
+//! are). The three never meet: a canonical GUID's text is always read as its number, and no
+//! other text is; no text both is and is not longer than [`INLINE`] bytes. So distinct texts
+//! stay distinct calls, but for two long ids whose hashes are the same, which for a run of `n`
+//! of them has a chance below `n² / 2¹²⁸`, and whose key no input can know (a new one each
+//! run).
 
 use std::hash::{BuildHasher, Hasher};
 use std::sync::OnceLock;
@@ -20,8 +20,9 @@ use super::interner::{Inline, Interner, INLINE};
 
 /// A 128-bit number (a GUID's, or a [`long`] id's hash) as two words, high first: as a
 /// `u128`, aligned to 16 bytes, it made each entry of the tables by call 32 bytes, not 24.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Words([u64; 2]);
+/// Words compare as the number does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Words([u64; 2]);
 
 impl From<u128> for Words {
     fn from(n: u128) -> Words {
@@ -29,10 +30,16 @@ impl From<u128> for Words {
     }
 }
 
+impl From<Words> for u128 {
+    fn from(w: Words) -> u128 {
+        u128::from(w.0[0]) << 64 | u128::from(w.0[1])
+    }
+}
+
 /// Hashed as the number: foldhash folds a `u128` at once, two words one by one.
 impl std::hash::Hash for Words {
     fn hash<H: Hasher>(&self, h: &mut H) {
-        h.write_u128(u128::from(self.0[0]) << 64 | u128::from(self.0[1]));
+        h.write_u128(u128::from(*self));
     }
 }
 

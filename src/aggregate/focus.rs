@@ -4,12 +4,13 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::hash_map::{DefaultHasher, Entry};
+use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use chrono::{DateTime, Utc};
 use foldhash::HashMap;
 
-use super::call_ids::guid;
+use super::call_ids::{guid, Words};
 use super::texts::{keep_in_list, Counted, Limits, Messages};
 use super::{earliest, latest, Aggregator, Key};
 use crate::ingest::{Kept, Reject, RejectRows, Sink};
@@ -41,14 +42,6 @@ enum Id {
     Text(Box<str>),
 }
 
-/// A GUID's number as two words, high first (as a `u128`, aligned to 16 bytes, it would make
-/// an [`Id`] and the tables' entries larger). They compare as the number does.
-type Words = [u64; 2];
-
-fn words(g: u128) -> Words {
-    [(g >> 64) as u64, g as u64]
-}
-
 impl Default for Id {
     fn default() -> Id {
         Id::Text(Box::default())
@@ -57,7 +50,7 @@ impl Default for Id {
 
 /// The text of a GUID's number, as [`guid`] reads it: canonical, lower case.
 fn guid_text(w: Words) -> String {
-    let g = u128::from(w[0]) << 64 | u128::from(w[1]);
+    let g = u128::from(w);
     format!(
         "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
         g >> 96,
@@ -71,7 +64,7 @@ fn guid_text(w: Words) -> String {
 impl Id {
     fn new(s: &str) -> Id {
         match guid(s) {
-            Some(g) => Id::Guid(words(g)),
+            Some(g) => Id::Guid(Words::from(g)),
             None => Id::Text(s.into()),
         }
     }
@@ -125,6 +118,7 @@ impl FirstId {
             .timestamp()
             .saturating_mul(1_000_000_000)
             .saturating_add(i64::from(nanos));
+        // Later than the one held (or none): the id need not be read.
         if id.is_empty() || !self.id.is_empty() && at > self.at {
             return;
         }
@@ -163,8 +157,7 @@ impl FirstId {
 
 /// A table by a call's id (its CorrelationId, or for `calls` its CallConnectionId when it has
 /// none): a canonical GUID keyed by the number it spells, in the table's own entry, any other
-/// id by its boxed text. With many
-/// calls, the keys' texts were a fifth of `triage`'s memory.
+/// id by its boxed text. With many calls, the keys' texts were a fifth of `triage`'s memory.
 #[derive(Debug, Clone)]
 pub struct ByCall<V> {
     guids: HashMap<Words, V>,
@@ -188,7 +181,7 @@ impl<V> ByCall<V> {
         V: Default,
     {
         if let Some(g) = guid(id) {
-            return self.guids.entry(words(g)).or_default();
+            return self.guids.entry(Words::from(g)).or_default();
         }
         if !self.texts.contains_key(id) {
             self.texts.insert(id.into(), V::default());
@@ -198,14 +191,14 @@ impl<V> ByCall<V> {
 
     pub fn get(&self, id: &str) -> Option<&V> {
         match guid(id) {
-            Some(g) => self.guids.get(&words(g)),
+            Some(g) => self.guids.get(&Words::from(g)),
             None => self.texts.get(id),
         }
     }
 
     pub fn remove(&mut self, id: &str) -> Option<V> {
         match guid(id) {
-            Some(g) => self.guids.remove(&words(g)),
+            Some(g) => self.guids.remove(&Words::from(g)),
             None => self.texts.remove(id),
         }
     }
@@ -308,11 +301,9 @@ impl Default for SharedIds {
 
 impl SharedIds {
     fn shard_of(id: &str) -> usize {
-        std::hash::BuildHasher::hash_one(
-            &std::hash::BuildHasherDefault::<DefaultHasher>::default(),
-            id,
-        ) as usize
-            % ID_SHARDS
+        let mut h = DefaultHasher::new();
+        id.hash(&mut h);
+        h.finish() as usize % ID_SHARDS
     }
 
     fn lock(&self, shard: usize) -> MutexGuard<'_, IdsByCall> {

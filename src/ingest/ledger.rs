@@ -78,10 +78,10 @@ impl Ledger {
         c.before.get(seq as usize - 1).copied()
     }
 
-    /// Piece `seq` has made `rejects` rejects so far: gives back how many the pieces before it
-    /// have said they made, at most how many they make in all (every one of which comes
-    /// before any of this piece's rejects that has a line).
-    fn rejects_before(&self, seq: u64, rejects: u64) -> u64 {
+    /// Piece `seq` says it has made `rejects` rejects so far, and learns how many the pieces
+    /// before it have said they made: at most how many they make in all (every one of which
+    /// comes before any of this piece's rejects that has a line).
+    fn say_rejects(&self, seq: u64, rejects: u64) -> u64 {
         let Ok(mut c) = self.counted.lock() else {
             return 0;
         };
@@ -146,12 +146,12 @@ pub(super) fn from<S: Sink>(
                 before: None,
             });
             ctx.parked.piece = Piece {
-                before: ledger.rejects_before(seq, 0),
+                before: ledger.say_rejects(seq, 0),
                 ..Piece::default()
             };
             let lines = f(0, ctx);
             ctx.parked.open = None;
-            ledger.rejects_before(seq, ctx.parked.piece.rejects);
+            ledger.say_rejects(seq, ctx.parked.piece.rejects);
             ledger.counted(seq, lines);
             ctx.release_parked();
         }
@@ -287,7 +287,7 @@ impl Parked {
         if let Some(o) = &self.open {
             self.piece.rejects += 1;
             if self.piece.rejects.is_multiple_of(SAY_REJECTS) {
-                self.piece.before = o.ledger.rejects_before(o.seq, self.piece.rejects);
+                self.piece.before = o.ledger.say_rejects(o.seq, self.piece.rejects);
             }
         }
     }
@@ -426,11 +426,11 @@ mod tests {
         let ledger = Arc::new(Ledger::default());
         let max = MAX_REJECT_ROWS as u64;
         // Piece 0 has made all but 1,500 of the rejects kept; piece 1 none yet.
-        assert_eq!(ledger.rejects_before(0, max - 1_500), 0);
+        assert_eq!(ledger.say_rejects(0, max - 1_500), 0);
         let mut parked = Parked {
             open: open(&ledger, 2),
             piece: Piece {
-                before: ledger.rejects_before(2, 0),
+                before: ledger.say_rejects(2, 0),
                 ..Piece::default()
             },
             ..Default::default()
@@ -448,7 +448,7 @@ mod tests {
         assert!(matches!(reject(&mut parked, 0), Holding::Held));
         // Piece 1 has made 2,000: once piece 2 asks (at its 2,048th reject), every reject of
         // its own with a line is past the kept rows.
-        ledger.rejects_before(1, 2_000);
+        ledger.say_rejects(1, 2_000);
         assert!(matches!(reject(&mut parked, 4), Holding::Held));
         for line in 1_502..1_502 + 2_047 - 1_504 {
             assert!(matches!(reject(&mut parked, line), Holding::NotKept(_)));
@@ -457,7 +457,7 @@ mod tests {
         assert!(matches!(reject(&mut parked, 5), Holding::NotKept(_)));
         assert!(matches!(reject(&mut parked, 0), Holding::Held));
         // What piece 2 said is counted before piece 3.
-        assert_eq!(ledger.rejects_before(3, 0), max - 1_500 + 2_000 + 2_048);
+        assert_eq!(ledger.say_rejects(3, 0), max - 1_500 + 2_000 + 2_048);
         assert_eq!(parked.piece.held, 1_504);
     }
 
