@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::hash_map::{DefaultHasher, Entry};
 use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use chrono::{DateTime, Utc};
@@ -236,6 +237,20 @@ impl<V> ByCall<V> {
         into(&mut self.texts, std::mem::take(&mut o.texts), &mut add);
     }
 
+    /// The calls whose values are `wanted`, without the values.
+    pub fn keys_where(&self, wanted: impl Fn(&V) -> bool) -> ByCall<()> {
+        ByCall {
+            guids: (self.guids.iter())
+                .filter(|(_, v)| wanted(v))
+                .map(|(k, _)| (*k, ()))
+                .collect(),
+            texts: (self.texts.iter())
+                .filter(|(_, v)| wanted(v))
+                .map(|(k, _)| (k.clone(), ()))
+                .collect(),
+        }
+    }
+
     /// The calls with their ids' texts.
     pub fn into_calls(self) -> impl Iterator<Item = (String, V)> {
         let guids = self.guids.into_iter().map(|(g, v)| (guid_text(g), v));
@@ -285,21 +300,50 @@ pub struct Focus {
 /// ([`Focus::sharing_ids`]): a call's records are spread over the input, so each worker's own
 /// table held the ids of nearly every call, and the merge held them twice. It is cut into
 /// shards by id, each behind its own lock, so that workers seldom wait for one another.
+///
+/// It may hold a limited number of calls ([`SharedIds::limited`]): past it, it lets its ids
+/// go and takes no more, and the ids the focused calls need are read again ([`IdsOf`]).
 #[derive(Debug, Clone)]
-pub struct SharedIds(Arc<[Mutex<IdsByCall>]>);
+pub struct SharedIds(Arc<Shards>);
+
+#[derive(Debug)]
+struct Shards {
+    shards: Box<[Mutex<IdsByCall>]>,
+    /// The calls it may hold; `usize::MAX`: every one.
+    limit: usize,
+    /// The calls it took (each once, in the shard that holds it).
+    taken: AtomicUsize,
+    /// Whether the limit was passed: it holds nothing since.
+    overflowed: AtomicBool,
+}
 
 /// (CallConnectionId, ServerCallId) by CorrelationId.
 type IdsByCall = ByCall<(FirstId, FirstId)>;
 
 const ID_SHARDS: usize = 64;
 
+/// The calls whose ids `triage` holds as it reads files (about 10 MB: a ServerCallId is
+/// about 150 bytes); past it, it reads them again for the focused calls only. Standard input
+/// and pipes, which cannot be read twice, hold every call's.
+pub const MAX_IDS: usize = 32_768;
+
 impl Default for SharedIds {
     fn default() -> SharedIds {
-        SharedIds((0..ID_SHARDS).map(|_| Mutex::default()).collect())
+        SharedIds::limited(usize::MAX)
     }
 }
 
 impl SharedIds {
+    /// A table that holds the ids of `limit` calls at most.
+    pub fn limited(limit: usize) -> SharedIds {
+        SharedIds(Arc::new(Shards {
+            shards: (0..ID_SHARDS).map(|_| Mutex::default()).collect(),
+            limit,
+            taken: AtomicUsize::new(0),
+            overflowed: AtomicBool::new(false),
+        }))
+    }
+
     fn shard_of(id: &str) -> usize {
         let mut h = DefaultHasher::new();
         id.hash(&mut h);
@@ -307,15 +351,42 @@ impl SharedIds {
     }
 
     fn lock(&self, shard: usize) -> MutexGuard<'_, IdsByCall> {
-        self.0[shard].lock().unwrap_or_else(PoisonError::into_inner)
+        self.0.shards[shard]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Whether more calls named ids than it may hold: it holds none of them.
+    pub fn overflowed(&self) -> bool {
+        self.0.overflowed.load(AtomicOrdering::Relaxed)
     }
 
     /// A record at `at` of call `id` names these ids (an empty one names none).
     fn offer(&self, id: &str, at: DateTime<Utc>, call_connection_id: &str, server_call_id: &str) {
+        if self.overflowed() {
+            return;
+        }
         let mut shard = self.lock(Self::shard_of(id));
+        if shard.get(id).is_none()
+            && self.0.taken.fetch_add(1, AtomicOrdering::Relaxed) >= self.0.limit
+        {
+            drop(shard);
+            self.overflow();
+            return;
+        }
         let e = shard.entry(id);
         e.0.offer(at, call_connection_id);
         e.1.offer(at, server_call_id);
+    }
+
+    /// Lets every id go and takes no more. One shard is locked at a time, as everywhere, so
+    /// that no two workers wait for each other. An offer already past the flag may still
+    /// enter one call; the table is dropped whole once read.
+    fn overflow(&self) {
+        self.0.overflowed.store(true, AtomicOrdering::Relaxed);
+        for shard in 0..ID_SHARDS {
+            drop(std::mem::take(&mut *self.lock(shard)));
+        }
     }
 
     /// The ids of call `id`, taken out.
@@ -340,6 +411,60 @@ impl SharedIds {
             });
         }
     }
+}
+
+/// The sink of `triage`'s second reading, once [`SharedIds`] overflowed: the ids by
+/// CorrelationId of the focused calls that lack some ([`Focus::lacking_ids`]), and nothing
+/// else. It sees every record the first reading saw, so the ids are those one reading would
+/// have given.
+#[derive(Debug)]
+pub struct IdsOf {
+    wanted: Arc<ByCall<()>>,
+    pub ids: SharedIds,
+}
+
+impl IdsOf {
+    /// Ids of the calls `wanted`, kept in `ids` with those of the other workers given it.
+    pub fn new(wanted: &Arc<ByCall<()>>, ids: &SharedIds) -> IdsOf {
+        IdsOf {
+            wanted: Arc::clone(wanted),
+            ids: ids.clone(),
+        }
+    }
+}
+
+impl Sink for IdsOf {
+    fn record(&mut self, rec: &Record<'_>) -> Kept {
+        if names_ids(rec) && self.wanted.get(&rec.correlation_id).is_some() {
+            self.ids.offer(
+                &rec.correlation_id,
+                rec.time,
+                &rec.call_connection_id,
+                &rec.server_call_id,
+            );
+        }
+        Kept::Counted
+    }
+
+    fn reject(&mut self, _rej: Reject) {}
+
+    fn reject_not_kept(&mut self, _reason: Reason) {}
+
+    fn keep_apart(&mut self) {
+        self.ids = SharedIds::default();
+    }
+
+    fn skip(&mut self, _reason: SkipReason, _time: Option<DateTime<Utc>>) {}
+
+    fn merge(&mut self, o: IdsOf) {
+        self.ids.absorb(o.ids);
+    }
+}
+
+/// Whether a record names its call's ids by its CorrelationId.
+fn names_ids(rec: &Record<'_>) -> bool {
+    !rec.correlation_id.is_empty()
+        && (!rec.call_connection_id.is_empty() || !rec.server_call_id.is_empty())
 }
 
 impl Focus {
@@ -378,6 +503,13 @@ impl Focus {
             .unwrap_or_default()
     }
 
+    /// The focused calls whose records lack a CallConnectionId or a ServerCallId: those
+    /// whose ids are looked up by their id in [`Focus::ids`].
+    pub fn lacking_ids(&self) -> ByCall<()> {
+        self.calls
+            .keys_where(|c| c.call_connection_id.is_empty() || c.server_call_id.is_empty())
+    }
+
     pub fn matches(&self, code: u32, subcode: Option<u32>) -> bool {
         subcode == Some(self.subcode) && self.code.is_none_or(|c| c == code)
     }
@@ -386,9 +518,7 @@ impl Focus {
 impl Sink for Focus {
     fn record(&mut self, rec: &Record<'_>) -> Kept {
         let kept = self.all.record(rec);
-        if !rec.correlation_id.is_empty()
-            && (!rec.call_connection_id.is_empty() || !rec.server_call_id.is_empty())
-        {
+        if names_ids(rec) {
             self.ids.offer(
                 &rec.correlation_id,
                 rec.time,

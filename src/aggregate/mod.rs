@@ -39,7 +39,7 @@ mod interner;
 pub mod texts;
 
 use call_ids::{guid, CallIds};
-pub use focus::{CallStats, FirstId, Focus, SharedIds, MAX_MESSAGES};
+pub use focus::{ByCall, CallStats, FirstId, Focus, IdsOf, SharedIds, MAX_IDS, MAX_MESSAGES};
 pub use interner::Interner;
 use interner::{inline, Inline, INLINE};
 use texts::{cut, rank_of, Budgeted, Messages};

@@ -2,11 +2,14 @@
 
 use std::io::Write;
 
+use std::sync::Arc;
+
 use anyhow::Result;
 
-use crate::aggregate::{Aggregator, Focus, SharedIds, Window};
+use crate::aggregate::{Aggregator, Focus, IdsOf, SharedIds, Window, MAX_IDS};
 use crate::catalogue::Catalogue;
 use crate::cli::TriageArgs;
+use crate::config::IngestSettings;
 use crate::exit_codes::Exit;
 use crate::ingest::{self, IngestReport, RejectRows};
 use crate::output;
@@ -20,23 +23,7 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
     if let Some(path) = &args.out {
         output::writable_file(path)?;
     }
-    let rejects = RejectRows::default();
-    let ids = SharedIds::default();
-    let make = || {
-        Focus::new(
-            args.subcode,
-            args.code,
-            Aggregator::new(Window::default(), args.bucket.secs()).sharing_rejects(&rejects),
-        )
-        .sharing_ids(&ids)
-    };
-    let (focus, ingested) = if args.inputs.is_empty() {
-        (make(), IngestReport::default())
-    } else {
-        ingest::ingest(&settings, None, make)?
-    };
-    // The focus holds the ids now (the rows take them, and drop the rest).
-    drop(ids);
+    let (focus, ingested) = read(args, &settings, MAX_IDS)?;
     let mut warnings = ingested.warnings;
     let input_days = History::from_aggregator(&focus.all);
     let (mut history, w) = History::stored(args.spikes.history.as_deref())?;
@@ -66,4 +53,125 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
         None => std::io::stdout().lock().write_all(&bytes)?,
     }
     Ok(Exit::Success)
+}
+
+/// Reads the inputs into the focus. Files that can be read again hold the ids by
+/// CorrelationId of `max_ids` calls at most; past it, they are read a second time for the ids
+/// of the focused calls that lack some, and only those.
+fn read(
+    args: &TriageArgs,
+    settings: &IngestSettings,
+    max_ids: usize,
+) -> Result<(Focus, IngestReport)> {
+    if args.inputs.is_empty() {
+        let all = Aggregator::new(Window::default(), args.bucket.secs());
+        return Ok((
+            Focus::new(args.subcode, args.code, all),
+            IngestReport::default(),
+        ));
+    }
+    let files = ingest::regular_files(settings);
+    let rejects = RejectRows::default();
+    let ids = match files {
+        Some(_) => SharedIds::limited(max_ids),
+        None => SharedIds::default(),
+    };
+    let make = || {
+        let all = Aggregator::new(Window::default(), args.bucket.secs());
+        Focus::new(args.subcode, args.code, all.sharing_rejects(&rejects)).sharing_ids(&ids)
+    };
+    let (mut focus, ingested) = ingest::ingest(settings, None, make)?;
+    let Some(files) = files.filter(|_| ids.overflowed()) else {
+        return Ok((focus, ingested));
+    };
+    // The table let its ids go; the rows take those read again.
+    drop(ids);
+    let wanted = Arc::new(focus.lacking_ids());
+    let again = SharedIds::default();
+    let files = IngestSettings {
+        inputs: files,
+        ..settings.clone()
+    };
+    ingest::ingest(&files, None, || IdsOf::new(&wanted, &again))?;
+    focus.ids = again;
+    Ok((focus, ingested))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::Catalogue;
+    use crate::cli::{Cli, Command};
+    use crate::config::TriageFormat;
+    use clap::Parser;
+
+    /// A storage-archive record of call `n`: of subcode 8522 without ids, or of another
+    /// subcode naming them, at second `s` of the day.
+    fn record(n: u32, s: u32, focused: bool) -> String {
+        let ids = if focused {
+            String::new()
+        } else {
+            format!(r#","callConnectionId":"cc-{n}-{s}","serverCallId":"server-{n}-{s}""#)
+        };
+        let (code, sub) = if focused { (400, 8522) } else { (200, 0) };
+        format!(
+            r#"{{"time":"2026-11-24T01:{:02}:{:02}Z","operationName":"PlayPrompt","category":"CallAutomationOperational","resultSignature":{code},"correlationId":"0ecaf828-e2f7-4553-8fcc-{n:012x}","properties":{{"resultCode":{code},"resultSubcode":{sub}{ids}}}}}"#,
+            s / 60,
+            s % 60
+        )
+    }
+
+    /// Past the ids it may hold, `triage` reads its files again for the ids of the focused
+    /// calls, and shows what one reading holding every id shows.
+    #[test]
+    fn past_the_ids_it_holds_triage_reads_them_again_and_shows_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        // Each call's ids are named before and after its focused records, in two files; the
+        // earliest names them.
+        for (file, seconds) in [("a.json", [5u32, 40]), ("b.json", [3, 50])] {
+            let lines: Vec<String> = (0..40)
+                .flat_map(|n| {
+                    let [a, b] = seconds;
+                    [
+                        record(n, a, false),
+                        record(n, 20, n % 2 == 0),
+                        record(n, b, false),
+                    ]
+                })
+                .collect();
+            std::fs::write(dir.path().join(file), lines.join("\n")).unwrap();
+        }
+        let cli = Cli::parse_from(["acs-triage", "triage", "8522", dir.path().to_str().unwrap()]);
+        let Command::Triage(args) = cli.command else {
+            panic!("a triage command");
+        };
+        let settings = args.ingest.settings(&args.inputs).unwrap();
+        let cat = Catalogue::load(&[], true).unwrap();
+        let shown = |max_ids| {
+            let (focus, _) = read(&args, &settings, max_ids).unwrap();
+            let t = triage::build(focus, &cat, &History::default(), None, Default::default());
+            let calls: Vec<(String, String, String)> = (t.calls.iter())
+                .map(|c| {
+                    let ids = (&c.call_connection_id, &c.server_call_id);
+                    (c.call_id.clone(), ids.0.clone(), ids.1.clone())
+                })
+                .collect();
+            (
+                calls,
+                render::triage::render(&t, TriageFormat::Json).unwrap(),
+            )
+        };
+        let (calls, json) = shown(usize::MAX);
+        assert_eq!(calls.len(), 20);
+        for (call, cc, server) in &calls {
+            let n = u32::from_str_radix(&call[24..], 16).unwrap();
+            assert_eq!(
+                (cc, server),
+                (&format!("cc-{n}-3"), &format!("server-{n}-3"))
+            );
+        }
+        for max_ids in [0, 1, 39, 40] {
+            assert_eq!(shown(max_ids), (calls.clone(), json.clone()), "{max_ids}");
+        }
+    }
 }

@@ -406,8 +406,8 @@ fn natural_key(s: &str) -> Vec<(String, u64)> {
 pub(crate) type Input = Box<dyn Read + Send>;
 
 use open::{detect, json_dates, large_plain, open, prefix_at, shape_name, FailOnce, PREFIX_BYTES};
+pub use sources::{regular_files, total_bytes, WALKED_EXTENSIONS};
 use sources::{sources, Source};
-pub use sources::{total_bytes, WALKED_EXTENSIONS};
 
 /// Reads one source into `sink`. Never fails: an unreadable file is a reject.
 fn read_source<S: Sink, M: Fn() -> S + Sync>(

@@ -162,6 +162,23 @@ pub(super) fn sources(settings: &IngestSettings) -> (Vec<Source>, Vec<String>) {
     (c.out, c.warnings)
 }
 
+/// The files the inputs name, when each can be read again: a regular file, not standard
+/// input, a pipe or a device. A source that could not be reached is left out (it gives no
+/// record).
+pub fn regular_files(settings: &IngestSettings) -> Option<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for s in sources(settings).0 {
+        let path = s.path?;
+        if s.problem.is_none() {
+            if !std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+                return None;
+            }
+            files.push(path);
+        }
+    }
+    Some(files)
+}
+
 /// Total size of the input files, for the progress bar (standard input counts as nothing).
 pub fn total_bytes(settings: &IngestSettings) -> u64 {
     sources(settings)
@@ -184,5 +201,29 @@ mod tests {
         assert!(wanted_in_walk(Path::new("a/export.CSV")));
         assert!(!wanted_in_walk(Path::new("a/README.md")));
         assert!(!wanted_in_walk(Path::new("a/gen.py")));
+    }
+
+    /// Files can be read again; standard input and a named pipe cannot.
+    #[test]
+    fn only_regular_files_are_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.json"), dir.path().join("b.csv"));
+        std::fs::write(&a, "{}").unwrap();
+        std::fs::write(&b, "x").unwrap();
+        let settings = |inputs: Vec<PathBuf>| IngestSettings {
+            inputs,
+            input_format: None,
+            date_order: None,
+            local_offset: None,
+            skip_files: Vec::new(),
+        };
+        let named = settings(vec![dir.path().to_path_buf(), a.clone()]);
+        assert_eq!(regular_files(&named), Some(vec![a.clone(), b.clone()]));
+        assert_eq!(regular_files(&settings(vec![a.clone(), "-".into()])), None);
+        let fifo = dir.path().join("pipe.json");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            assert_eq!(regular_files(&settings(vec![a, fifo])), None);
+        }
     }
 }
