@@ -23,6 +23,9 @@ pub struct CallStats {
     pub call_connection_id: FirstId,
     pub server_call_id: FirstId,
     pub count: u64,
+    /// Whether a record named the call by its CorrelationId (else by its CallConnectionId):
+    /// only then are the ids its records lack looked up by that id ([`CallStats::borrows_ids`]).
+    pub by_correlation: bool,
     pub first: Option<DateTime<Utc>>,
     pub last: Option<DateTime<Utc>>,
     /// The focused keys the call's records carry, sorted (a call has one or two: a set would
@@ -262,6 +265,14 @@ impl<V> ByCall<V> {
 pub const MESSAGES_PER_CALL: usize = 3;
 
 impl CallStats {
+    /// Whether the call takes the ids its records lack from the other records of its
+    /// CorrelationId ([`Focus::ids`]): a call known only by its CallConnectionId has none,
+    /// and the CorrelationId of the same text would be another call's.
+    pub fn borrows_ids(&self) -> bool {
+        self.by_correlation
+            && (self.call_connection_id.is_empty() || self.server_call_id.is_empty())
+    }
+
     fn add_code(&mut self, key: Key) {
         if let Err(i) = self.codes.binary_search(&key) {
             self.codes.insert(i, key);
@@ -532,6 +543,7 @@ impl Sink for Focus {
         if let Some(id) = rec.call_id() {
             let c = self.calls.entry(id);
             c.count += 1;
+            c.by_correlation |= !rec.correlation_id.is_empty();
             c.call_connection_id
                 .offer(rec.time, &rec.call_connection_id);
             c.server_call_id.offer(rec.time, &rec.server_call_id);
@@ -576,6 +588,7 @@ impl Sink for Focus {
         self.all.merge(o.all);
         self.calls.absorb(std::mem::take(&mut o.calls), |t, s| {
             t.count += s.count;
+            t.by_correlation |= s.by_correlation;
             t.call_connection_id.absorb(s.call_connection_id);
             t.server_call_id.absorb(s.server_call_id);
             t.first = earliest(t.first, s.first);

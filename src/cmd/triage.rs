@@ -121,6 +121,35 @@ mod tests {
         )
     }
 
+    /// `triage 8522 DIR`, and its ingest settings.
+    fn triage_of(dir: &std::path::Path) -> (TriageArgs, IngestSettings) {
+        let cli = Cli::parse_from(["acs-triage", "triage", "8522", dir.to_str().unwrap()]);
+        let Command::Triage(args) = cli.command else {
+            panic!("a triage command");
+        };
+        let settings = args.ingest.settings(&args.inputs).unwrap();
+        (args, settings)
+    }
+
+    /// The calls `triage` shows with their (CallConnectionId, ServerCallId), and its JSON.
+    fn shown(
+        args: &TriageArgs,
+        settings: &IngestSettings,
+        cat: &Catalogue,
+        max_ids: usize,
+    ) -> (Vec<(String, String, String)>, String) {
+        let (focus, _) = read(args, settings, max_ids).unwrap();
+        let t = triage::build(focus, cat, &History::default(), None, Default::default());
+        let calls = (t.calls.iter())
+            .map(|c| {
+                let ids = (&c.call_connection_id, &c.server_call_id);
+                (c.call_id.clone(), ids.0.clone(), ids.1.clone())
+            })
+            .collect();
+        let json = render::triage::render(&t, TriageFormat::Json).unwrap();
+        (calls, String::from_utf8(json).unwrap())
+    }
+
     /// Past the ids it may hold, `triage` reads its files again for the ids of the focused
     /// calls, and shows what one reading holding every id shows.
     #[test]
@@ -141,26 +170,9 @@ mod tests {
                 .collect();
             std::fs::write(dir.path().join(file), lines.join("\n")).unwrap();
         }
-        let cli = Cli::parse_from(["acs-triage", "triage", "8522", dir.path().to_str().unwrap()]);
-        let Command::Triage(args) = cli.command else {
-            panic!("a triage command");
-        };
-        let settings = args.ingest.settings(&args.inputs).unwrap();
+        let (args, settings) = triage_of(dir.path());
         let cat = Catalogue::load(&[], true).unwrap();
-        let shown = |max_ids| {
-            let (focus, _) = read(&args, &settings, max_ids).unwrap();
-            let t = triage::build(focus, &cat, &History::default(), None, Default::default());
-            let calls: Vec<(String, String, String)> = (t.calls.iter())
-                .map(|c| {
-                    let ids = (&c.call_connection_id, &c.server_call_id);
-                    (c.call_id.clone(), ids.0.clone(), ids.1.clone())
-                })
-                .collect();
-            (
-                calls,
-                render::triage::render(&t, TriageFormat::Json).unwrap(),
-            )
-        };
+        let shown = |max_ids| shown(&args, &settings, &cat, max_ids);
         let (calls, json) = shown(usize::MAX);
         assert_eq!(calls.len(), 20);
         for (call, cc, server) in &calls {
@@ -172,6 +184,34 @@ mod tests {
         }
         for max_ids in [0, 1, 39, 40] {
             assert_eq!(shown(max_ids), (calls.clone(), json.clone()), "{max_ids}");
+        }
+    }
+
+    /// A call known only by its CallConnectionId takes no ids from the call whose
+    /// CorrelationId has the same text.
+    #[test]
+    fn a_call_known_by_its_call_connection_id_borrows_no_other_call_s_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        let id = "0ecaf828-e2f7-4553-8fcc-69d79561a0d1";
+        let line = |corr: &str, cc: &str, server: &str, sub: u32| {
+            format!(
+                r#"{{"time":"2026-11-24T01:00:00Z","operationName":"PlayPrompt","category":"CallAutomationOperational","resultSignature":400,"correlationId":"{corr}","properties":{{"resultCode":400,"resultSubcode":{sub},"callConnectionId":"{cc}","serverCallId":"{server}"}}}}"#
+            )
+        };
+        let lines = [
+            line("", id, "", 8522),
+            line(id, "cc-other", "server-other", 0),
+            line("corr-2", "", "", 8522),
+            line("corr-2", "cc-2", "server-2", 0),
+        ];
+        std::fs::write(dir.path().join("a.json"), lines.join("\n")).unwrap();
+        let (args, settings) = triage_of(dir.path());
+        let cat = Catalogue::load(&[], true).unwrap();
+        for max_ids in [0, usize::MAX] {
+            let (calls, _) = shown(&args, &settings, &cat, max_ids);
+            let want = [(id, id, ""), ("corr-2", "cc-2", "server-2")]
+                .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()));
+            assert_eq!(calls, want, "{max_ids}");
         }
     }
 }

@@ -284,6 +284,7 @@ pub fn build(
     let mut calls: Vec<CallRow> = std::mem::take(&mut focus.calls)
         .into_calls()
         .map(|(id, c)| {
+            let borrows = c.borrows_ids();
             let CallStats {
                 call_connection_id,
                 server_call_id,
@@ -292,15 +293,15 @@ pub fn build(
                 last,
                 codes,
                 mut messages,
+                by_correlation: _,
             } = *c;
             messages.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             // Ids the focused records lack, from the other records of the same call.
-            let (known_cc, known_server) =
-                if call_connection_id.is_empty() || server_call_id.is_empty() {
-                    ids.remove(&id).unwrap_or_default()
-                } else {
-                    Default::default()
-                };
+            let (known_cc, known_server) = if borrows {
+                ids.remove(&id).unwrap_or_default()
+            } else {
+                Default::default()
+            };
             let or_known = |own: FirstId, known: FirstId| {
                 if own.is_empty() { known } else { own }.into_string()
             };
