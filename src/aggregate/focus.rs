@@ -573,6 +573,7 @@ impl Sink for Focus {
     }
 
     fn keep_apart(&mut self) {
+        self.all.keep_apart();
         self.ids = SharedIds::default();
     }
 

@@ -36,12 +36,14 @@ mod call_ids;
 mod calls;
 mod focus;
 mod interner;
+mod spill;
 pub mod texts;
 
 use call_ids::{guid, CallIds};
 pub use focus::{ByCall, CallStats, FirstId, Focus, IdsOf, SharedIds, MAX_IDS, MAX_MESSAGES};
 pub use interner::Interner;
 use interner::{inline, Inline, INLINE};
+pub use spill::Spill;
 use texts::{cut, rank_of, Budgeted, Messages};
 
 /// Distinct calls, as interned CorrelationIds (or CallConnectionIds).
@@ -134,11 +136,14 @@ pub struct DiagStats {
     pub calls: Calls,
 }
 
-/// Distinct (UTC day, operation, kind, code, subcode) cells a run keeps, shared among its
-/// workers. Real exports have a few thousand (a month of a hundred keys over thirty
-/// operations); past it (an input of made-up codes or operations by the hundred thousand),
-/// the records of new cells are rejects, so memory stays bounded (a cell and what is derived
-/// from it take about 2 KB). Which records those are depends on how the work was split.
+/// Distinct (UTC day, operation, kind, code, subcode) cells a run keeps. Real exports have a
+/// few thousand (a month of a hundred keys over thirty operations; tens of thousands over many
+/// resources); past it (an input of made-up codes or operations by the hundred thousand), the
+/// records of new cells are rejects, so memory stays bounded (a cell and what is derived from
+/// it take about 2 KB). A worker holds its share of them, and moves what it counted to the
+/// run's [`Spill`] when its share fills, so that nothing is rejected below the budget however
+/// many workers meet the same cells. Past it, which records are rejected depends on how the
+/// work was split.
 pub const MAX_CELLS: usize = 250_000;
 
 /// Distinct diagnostic rows a run keeps, those of lowest rank ([`texts::Budgeted`]: the same
@@ -205,8 +210,14 @@ pub struct Aggregator {
     pub bucket_secs: i64,
     /// Whether ResultMessages are counted: only the Markdown and HTML outputs show them.
     pub keep_messages: bool,
-    /// This worker's share of [`MAX_CELLS`].
+    /// This worker's share of [`MAX_CELLS`]: past it, what it counted moves to `spill`.
     max_cells: usize,
+    /// What the workers counted past their shares, for the run ([`Aggregator::sharing_cells`]).
+    spill: Spill,
+    /// Whether the spill held the run's budget of cells when this worker last moved its own
+    /// there: a record of a cell new to both is then a reject. Until a worker learns it, at its
+    /// next move, it takes its share of new cells at most.
+    run_full: bool,
     /// `--resource` patterns: a record of another resource (or of none) is outside.
     resource_filter: Vec<glob::Pattern>,
     /// The last resource id met and its interned name ([`Aggregator::resource_id`]).
@@ -282,6 +293,8 @@ impl Aggregator {
             bucket_secs,
             keep_messages: true,
             max_cells: (MAX_CELLS / rayon::current_num_threads().max(1)).max(1),
+            spill: Spill::default(),
+            run_full: false,
             resource_filter: Vec::new(),
             last_resource: (Box::from(""), 0),
             last_prompt: (Box::from(""), 0),
@@ -559,6 +572,49 @@ impl Aggregator {
             .sum()
     }
 
+    /// Moves what it counted past its share of [`MAX_CELLS`] into `spill`, shared with the
+    /// other sinks made with it: one run's workers then keep [`MAX_CELLS`] cells in all before
+    /// a record of a new cell is rejected, however many of them meet the same cells.
+    pub fn sharing_cells(mut self, spill: &Spill) -> Aggregator {
+        self.spill = spill.clone();
+        self
+    }
+
+    /// An empty sink with the same settings, sharing what this one shares.
+    fn fresh(&self) -> Aggregator {
+        let mut a = Aggregator::new(self.window, self.bucket_secs);
+        a.keep_messages = self.keep_messages;
+        a.max_cells = self.max_cells;
+        a.resource_filter = self.resource_filter.clone();
+        a.reject_rows = self.reject_rows.clone();
+        a.last_kept = self.last_kept.clone();
+        a.spill = self.spill.clone();
+        a
+    }
+
+    /// Moves what this worker counted into the spill, which frees its share of the cells.
+    fn spill_out(&mut self) {
+        let mine = std::mem::replace(self, self.fresh());
+        let mut sink = self.spill.lock();
+        let run = sink.get_or_insert_with(|| Box::new(self.fresh()));
+        run.merge(mine);
+        let full = run.cells.len() >= self.spill.budget();
+        drop(sink);
+        self.run_full = full;
+    }
+
+    /// Whether the record's cell is among this sink's (the pending records' are not looked at).
+    fn has_cell(&self, rec: &Record<'_>) -> bool {
+        let day = rec.time.timestamp().div_euclid(DAY);
+        let res = self.resources.get(rec.resource().as_deref().unwrap_or(""));
+        let prompt = self.prompts.get(&rec.prompt);
+        let op = self.operations.get(&rec.operation);
+        op.zip(res).zip(prompt).is_some_and(|((op, res), prompt)| {
+            let cell = (day, op, rec.kind, rec.code, rec.subcode, res, prompt);
+            self.cells.contains_key(&cell)
+        })
+    }
+
     /// Keeps the rejects in `rows`, shared with the other sinks made with it: one run's
     /// workers then hold [`MAX_REJECT_ROWS`] rows in all, not that many each.
     pub fn sharing_rejects(mut self, rows: &RejectRows) -> Aggregator {
@@ -672,19 +728,17 @@ impl Sink for Aggregator {
             let day = t.div_euclid(DAY);
             (day, op, rec.kind, rec.code, rec.subcode, res, prompt)
         };
-        if self.cells.len() + self.pending.len() >= self.max_cells {
-            // Near the budget: count what is pending, then take a new cell only within it.
+        if self.run_full || self.cells.len() + self.pending.len() >= self.max_cells {
+            // Near the share, or the run's budget spent: count what is pending, then take a
+            // new cell only within them.
             self.flush();
-            let res = self.resources.get(rec.resource().as_deref().unwrap_or(""));
-            let prompt = self.prompts.get(&rec.prompt);
-            let known = self
-                .operations
-                .get(&rec.operation)
-                .zip(res)
-                .zip(prompt)
-                .is_some_and(|((op, res), prompt)| self.cells.contains_key(&cell(op, res, prompt)));
-            if !known && self.cells.len() >= self.max_cells {
-                return Kept::Full;
+            if !self.has_cell(rec) {
+                if self.cells.len() >= self.max_cells {
+                    self.spill_out();
+                }
+                if self.run_full && !self.spill.has_cell(rec) {
+                    return Kept::Full;
+                }
             }
         }
         self.accepted += 1;
@@ -737,6 +791,10 @@ impl Sink for Aggregator {
         self.last_kept = None;
     }
 
+    fn keep_apart(&mut self) {
+        self.spill = Spill::default();
+    }
+
     fn reject_not_kept(&mut self, reason: Reason) {
         self.rejected += 1;
         *self.reject_counts.entry(reason).or_default() += 1;
@@ -754,6 +812,12 @@ impl Sink for Aggregator {
     }
 
     fn merge(&mut self, mut o: Aggregator) {
+        // A sink kept apart moved its counts past its share into a spill of its own.
+        if !self.spill.is(&o.spill) {
+            if let Some(theirs) = o.spill.take() {
+                self.merge(*theirs);
+            }
+        }
         self.flush();
         o.flush();
         self.accepted += o.accepted;
@@ -841,6 +905,9 @@ impl Sink for Aggregator {
 
     /// Sums the cells into the report's tables and sorts the kept rejects by file and line.
     fn done(&mut self) {
+        if let Some(run) = self.spill.take() {
+            self.merge(*run);
+        }
         self.flush();
         // `--bucket auto`: the window's span when both ends are given, else the records'.
         let span = match (self.window.since, self.window.until) {

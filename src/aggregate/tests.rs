@@ -175,14 +175,15 @@ fn counts_calls_buckets_and_window() {
 
 #[test]
 fn past_its_budget_of_cells_the_aggregator_takes_no_new_one() {
-    let mut a = Aggregator::new(Window::default(), 3600);
-    a.max_cells = 3;
+    let mut a = Aggregator::new(Window::default(), 3600).sharing_cells(&Spill::with_budget(2));
+    a.max_cells = 1;
     let t = "2026-11-24T10:00:00Z";
-    // Three keys fill the budget; records of those keys are still taken, a fourth key is not.
-    for sub in 1..=3 {
+    // Two keys fill the budget (each past the share of one moves the cells to the spill);
+    // records of those keys are still taken, a third key is not.
+    for sub in 1..=2 {
         assert_eq!(a.record(&rec(t, 400, Some(sub), "c")), Kept::Counted);
     }
-    assert_eq!(a.record(&rec(t, 400, Some(4), "c")), Kept::Full);
+    assert_eq!(a.record(&rec(t, 400, Some(3), "c")), Kept::Full);
     assert_eq!(a.record(&rec(t, 400, Some(2), "d")), Kept::Counted);
     // A known key on a new day is a new cell too.
     assert_eq!(
@@ -190,9 +191,85 @@ fn past_its_budget_of_cells_the_aggregator_takes_no_new_one() {
         Kept::Full
     );
     a.done();
-    assert_eq!(a.accepted, 4);
-    assert_eq!(a.by_key.len(), 3);
+    assert_eq!(a.accepted, 3);
+    assert_eq!(a.by_key.len(), 2);
     assert_eq!(a.by_key[&(400, Some(2))].count, 2);
+    assert_eq!(a.by_key[&(400, Some(2))].calls.len(), 2);
+}
+
+/// What a sink counted, as sorted rows: by key (count, calls, first, last) and by day.
+fn counted(a: &Aggregator) -> (Vec<String>, Vec<String>) {
+    let mut keys: Vec<String> = (a.by_key.iter())
+        .map(|(k, s)| {
+            format!(
+                "{k:?} {} {} {:?} {:?}",
+                s.count,
+                s.calls.len(),
+                s.first,
+                s.last
+            )
+        })
+        .collect();
+    let mut days: Vec<String> = (a.by_day.iter())
+        .map(|(k, s)| format!("{k:?} {:?} {}", s.hours, s.calls.len()))
+        .collect();
+    keys.sort();
+    days.sort();
+    (keys, days)
+}
+
+/// Workers that each meet every cell of a run, more than their share, move their counts to the
+/// run's spill: nothing is rejected below the run's budget, whatever the number of workers, and
+/// the counts are those of one sink.
+#[test]
+fn workers_past_their_share_of_cells_reject_nothing_below_the_run_s_budget() {
+    let records: Vec<Record<'static>> = (0..400)
+        .map(|i| {
+            let t = format!("2026-11-{:02}T{:02}:00:00Z", 20 + i % 5, i % 24);
+            let call = ["a", "b", "c", "d", "e", "f", "g"][i % 7];
+            rec(&t, 400 + (i % 3) as u32, Some(8500 + (i % 4) as u32), call)
+        })
+        .collect();
+    let mut one = Aggregator::new(Window::default(), 3600);
+    for r in &records {
+        assert_eq!(one.record(r), Kept::Counted);
+    }
+    one.done();
+    for workers in [2, 3, 7] {
+        // 60 cells, each worker's share 4 of them, the run's budget 60.
+        let spill = Spill::with_budget(60);
+        let mut sinks: Vec<Aggregator> = (0..workers)
+            .map(|_| {
+                let mut a = Aggregator::new(Window::default(), 3600).sharing_cells(&spill);
+                a.max_cells = 4;
+                a
+            })
+            .collect();
+        // One kept apart (part of a reading that may be dropped) moves its counts to a spill
+        // of its own, which its merge takes.
+        sinks[0].keep_apart();
+        for (i, r) in records.iter().enumerate() {
+            assert_eq!(sinks[i % workers].record(r), Kept::Counted, "{workers} {i}");
+        }
+        let mut all = sinks.pop().unwrap();
+        for s in sinks {
+            all.merge(s);
+        }
+        all.done();
+        assert_eq!(all.accepted, 400);
+        assert_eq!(counted(&all), counted(&one), "{workers}");
+    }
+    // A budget of 10 is spent (at the third move, of 12 cells) before most cells come: their
+    // records are rejects, and the cells taken are those of the budget and the share.
+    let spill = Spill::with_budget(10);
+    let mut a = Aggregator::new(Window::default(), 3600).sharing_cells(&spill);
+    a.max_cells = 4;
+    let full = records.iter().filter(|r| a.record(r) == Kept::Full).count();
+    a.done();
+    assert!(full > 0);
+    assert_eq!(a.accepted + full as u64, 400);
+    let cells: usize = a.by_day.len();
+    assert!((12..=16).contains(&cells), "{cells}");
 }
 
 /// The rows of `by_sdk` by name: (type, version, count), sorted.

@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 
-use crate::aggregate::{Aggregator, Window};
+use crate::aggregate::{Aggregator, Spill, Window};
 use crate::catalogue::Catalogue;
 use crate::cli::{ReportArgs, ReportFormat, SpikesBy};
 use crate::config;
@@ -33,12 +33,13 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     // Only summary.md and report.html show messages: the others skip keeping them.
     let messages = formats.contains(&ReportFormat::Md) || formats.contains(&ReportFormat::Html);
     let bar = progress_bar(args.progress, args.quiet, || ingest::total_bytes(&settings));
-    let rejects = RejectRows::default();
+    let (rejects, spill) = (RejectRows::default(), Spill::default());
     let (agg, ingested) = ingest::ingest(&settings, bar.as_ref(), || {
         Aggregator::new(window, args.bucket.secs())
             .keeping_messages(messages)
             .with_resources(&args.resource)
             .sharing_rejects(&rejects)
+            .sharing_cells(&spill)
     })?;
     if let Some(b) = &bar {
         b.finish_and_clear();

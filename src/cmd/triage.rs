@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use anyhow::Result;
 
-use crate::aggregate::{Aggregator, Focus, IdsOf, SharedIds, Window, MAX_IDS};
+use crate::aggregate::{Aggregator, Focus, IdsOf, SharedIds, Spill, Window, MAX_IDS};
 use crate::catalogue::Catalogue;
 use crate::cli::TriageArgs;
 use crate::config::IngestSettings;
@@ -71,14 +71,15 @@ fn read(
         ));
     }
     let files = ingest::regular_files(settings);
-    let rejects = RejectRows::default();
+    let (rejects, spill) = (RejectRows::default(), Spill::default());
     let ids = match files {
         Some(_) => SharedIds::limited(max_ids),
         None => SharedIds::default(),
     };
     let make = || {
         let all = Aggregator::new(Window::default(), args.bucket.secs());
-        Focus::new(args.subcode, args.code, all.sharing_rejects(&rejects)).sharing_ids(&ids)
+        let all = all.sharing_rejects(&rejects).sharing_cells(&spill);
+        Focus::new(args.subcode, args.code, all).sharing_ids(&ids)
     };
     let (mut focus, ingested) = ingest::ingest(settings, None, make)?;
     let Some(files) = files.filter(|_| ids.overflowed()) else {
