@@ -367,7 +367,8 @@ impl SharedIds {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Whether more calls named ids than it may hold: it holds none of them.
+    /// Whether more calls named ids than it may hold: it let them go (an offer already past
+    /// the flag may still enter a call: drop the table whole).
     pub fn overflowed(&self) -> bool {
         self.0.overflowed.load(AtomicOrdering::Relaxed)
     }
@@ -409,25 +410,44 @@ impl SharedIds {
         self.lock(Self::shard_of(id)).get(id).cloned()
     }
 
-    /// Moves the ids of `o` here, unless they are these (foci that share them).
+    /// A table of its own with the same limit, for a sink kept apart.
+    fn apart(&self) -> SharedIds {
+        SharedIds::limited(self.0.limit)
+    }
+
+    /// Moves the ids of `o` here, unless they are these (foci that share them). Its calls new
+    /// here count toward the limit, and if either overflowed, this one does.
     fn absorb(&self, o: SharedIds) {
         if Arc::ptr_eq(&self.0, &o.0) {
             return;
         }
+        if o.overflowed() {
+            self.overflow();
+        }
+        if self.overflowed() {
+            return;
+        }
+        let mut new = 0;
         for shard in 0..ID_SHARDS {
             let theirs = std::mem::take(&mut *o.lock(shard));
+            new += theirs.len();
             self.lock(shard).absorb(theirs, |e, (cc, server)| {
+                new -= 1;
                 e.0.absorb(cc);
                 e.1.absorb(server);
             });
+        }
+        let taken = self.0.taken.fetch_add(new, AtomicOrdering::Relaxed);
+        if taken.saturating_add(new) > self.0.limit {
+            self.overflow();
         }
     }
 }
 
 /// The sink of `triage`'s second reading, once [`SharedIds`] overflowed: the ids by
 /// CorrelationId of the focused calls that lack some ([`Focus::lacking_ids`]), and nothing
-/// else. It sees every record the first reading saw, so the ids are those one reading would
-/// have given.
+/// else. Files unchanged since the first reading give it the records that reading saw, so
+/// the ids are those one reading would have given.
 #[derive(Debug)]
 pub struct IdsOf {
     wanted: Arc<ByCall<()>>,
@@ -574,7 +594,7 @@ impl Sink for Focus {
 
     fn keep_apart(&mut self) {
         self.all.keep_apart();
-        self.ids = SharedIds::default();
+        self.ids = self.ids.apart();
     }
 
     fn done(&mut self) {
@@ -653,6 +673,32 @@ mod tests {
                 assert_eq!(merged.into_string(), a.min(b));
             }
         }
+    }
+
+    /// Tables merged count their calls toward the limit, once each; one overflowed makes the
+    /// other overflow.
+    #[test]
+    fn tables_of_ids_merged_keep_to_their_limit() {
+        let at = "2026-11-24T01:00:00Z".parse().unwrap();
+        let table = |ids: &[&str]| {
+            let t = SharedIds::limited(3);
+            for id in ids {
+                t.offer(id, at, "cc", "");
+            }
+            t
+        };
+        let a = table(&[IDS[1], IDS[2]]);
+        a.absorb(table(&[IDS[2], IDS[8]]));
+        assert!(!a.overflowed());
+        assert!([1, 2, 8].iter().all(|&i| a.get(IDS[i]).is_some()));
+        a.absorb(table(&[IDS[0]]));
+        assert!(a.overflowed() && a.get(IDS[1]).is_none());
+        let b = table(&[IDS[1]]);
+        b.absorb(table(&IDS[..4]));
+        assert!(b.overflowed() && b.get(IDS[1]).is_none());
+        // Offers past the flag are not taken.
+        b.offer(IDS[5], at, "cc", "");
+        assert!(b.get(IDS[5]).is_none());
     }
 
     #[test]

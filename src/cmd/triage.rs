@@ -11,7 +11,7 @@ use crate::catalogue::Catalogue;
 use crate::cli::TriageArgs;
 use crate::config::IngestSettings;
 use crate::exit_codes::Exit;
-use crate::ingest::{self, IngestReport, RejectRows};
+use crate::ingest::{self, IngestReport, RejectRows, Stamp};
 use crate::output;
 use crate::render;
 use crate::report::triage;
@@ -85,17 +85,40 @@ fn read(
     let Some(files) = files.filter(|_| ids.overflowed()) else {
         return Ok((focus, ingested));
     };
-    // The table let its ids go; the rows take those read again.
+    // The table let its ids go (but a call or two entered past its flag); the rows take those
+    // read again.
+    focus.ids = SharedIds::default();
     drop(ids);
-    let wanted = Arc::new(focus.lacking_ids());
-    let again = SharedIds::default();
-    let files = IngestSettings {
-        inputs: files,
+    let wanted = focus.lacking_ids();
+    if wanted.is_empty() {
+        return Ok((focus, ingested));
+    }
+    let (wanted, again) = (Arc::new(wanted), SharedIds::default());
+    let second = IngestSettings {
+        inputs: files.iter().map(|f| f.path().to_path_buf()).collect(),
         ..settings.clone()
     };
-    ingest::ingest(&files, None, || IdsOf::new(&wanted, &again))?;
+    ingest::ingest(&second, None, || IdsOf::new(&wanted, &again))?;
     focus.ids = again;
-    Ok((focus, ingested))
+    let mut report = ingested;
+    if let Some(w) = changed(&files, ingest::regular_files(settings)) {
+        report.warnings.push(w);
+    }
+    Ok((focus, report))
+}
+
+/// What to say when the input files `now` are not those read first (`then`): their ids,
+/// read again, may not be those of the records counted.
+fn changed(then: &[Stamp], now: Option<Vec<Stamp>>) -> Option<String> {
+    let now = now.unwrap_or_default();
+    let what = match then.iter().zip(&now).find(|(a, b)| a != b) {
+        Some((a, _)) => a.path().display().to_string(),
+        None if then.len() == now.len() => return None,
+        None => "the input files".to_string(),
+    };
+    Some(format!(
+        "{what}: changed while read; the ids of the calls listed were read from it a second time and may not be those of the records counted"
+    ))
 }
 
 #[cfg(test)]
@@ -214,5 +237,28 @@ mod tests {
                 .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()));
             assert_eq!(calls, want, "{max_ids}");
         }
+    }
+
+    /// A file written between the readings, or one more or fewer, is named in a warning.
+    #[test]
+    fn inputs_changed_between_the_readings_are_warned_of() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
+        std::fs::write(&a, "{}").unwrap();
+        std::fs::write(&b, "{}").unwrap();
+        let (_, settings) = triage_of(dir.path());
+        let then = ingest::regular_files(&settings).unwrap();
+        assert_eq!(changed(&then, ingest::regular_files(&settings)), None);
+        std::fs::write(&b, "{}\n{}").unwrap();
+        let w = changed(&then, ingest::regular_files(&settings)).unwrap();
+        assert!(
+            w.starts_with(&format!("{}: changed while read", b.display())),
+            "{w}"
+        );
+        let then = ingest::regular_files(&settings).unwrap();
+        std::fs::write(dir.path().join("c.json"), "{}").unwrap();
+        let w = changed(&then, ingest::regular_files(&settings)).unwrap();
+        assert!(w.starts_with("the input files: changed while read"), "{w}");
+        assert!(changed(&then, None).is_some());
     }
 }

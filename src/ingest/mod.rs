@@ -406,7 +406,7 @@ fn natural_key(s: &str) -> Vec<(String, u64)> {
 pub(crate) type Input = Box<dyn Read + Send>;
 
 use open::{detect, json_dates, large_plain, open, prefix_at, shape_name, FailOnce, PREFIX_BYTES};
-pub use sources::{regular_files, total_bytes, WALKED_EXTENSIONS};
+pub use sources::{regular_files, total_bytes, Stamp, WALKED_EXTENSIONS};
 use sources::{sources, Source};
 
 /// Reads one source into `sink`. Never fails: an unreadable file is a reject.

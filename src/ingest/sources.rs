@@ -162,18 +162,37 @@ pub(super) fn sources(settings: &IngestSettings) -> (Vec<Source>, Vec<String>) {
     (c.out, c.warnings)
 }
 
+/// What a file read twice must still be the second time: where it is (device and inode),
+/// its length and when it was last written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    path: PathBuf,
+    id: (u64, u64),
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl Stamp {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
 /// The files the inputs name, when each can be read again: a regular file, not standard
-/// input, a pipe or a device. A source that could not be reached is left out (it gives no
-/// record).
-pub fn regular_files(settings: &IngestSettings) -> Option<Vec<PathBuf>> {
+/// input, a pipe or a device (nor a path whose metadata cannot be read: `None` then too). A
+/// source the walk could not reach is left out (it gives no record).
+pub fn regular_files(settings: &IngestSettings) -> Option<Vec<Stamp>> {
     let mut files = Vec::new();
     for s in sources(settings).0 {
         let path = s.path?;
         if s.problem.is_none() {
-            if !std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
-                return None;
-            }
-            files.push(path);
+            let m = std::fs::metadata(&path).ok().filter(|m| m.is_file())?;
+            files.push(Stamp {
+                id: file_id(&m),
+                len: m.len(),
+                modified: m.modified().ok(),
+                path,
+            });
         }
     }
     Some(files)
@@ -218,12 +237,17 @@ mod tests {
             skip_files: Vec::new(),
         };
         let named = settings(vec![dir.path().to_path_buf(), a.clone()]);
-        assert_eq!(regular_files(&named), Some(vec![a.clone(), b.clone()]));
-        assert_eq!(regular_files(&settings(vec![a.clone(), "-".into()])), None);
+        let files = regular_files(&named).unwrap();
+        assert_eq!(files.iter().map(Stamp::path).collect::<Vec<_>>(), [&a, &b]);
+        // A file written since differs from its stamp.
+        assert_eq!(regular_files(&named).unwrap(), files);
+        std::fs::write(&b, "xy").unwrap();
+        assert_ne!(regular_files(&named).unwrap(), files);
+        assert!(regular_files(&settings(vec![a.clone(), "-".into()])).is_none());
         let fifo = dir.path().join("pipe.json");
         let made = std::process::Command::new("mkfifo").arg(&fifo).status();
         if made.is_ok_and(|s| s.success()) {
-            assert_eq!(regular_files(&settings(vec![a, fifo])), None);
+            assert!(regular_files(&settings(vec![a, fifo])).is_none());
         }
     }
 }
