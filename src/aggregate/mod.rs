@@ -593,10 +593,16 @@ impl Aggregator {
     }
 
     /// Moves what this worker counted into the spill, which frees its share of the cells.
+    /// The rows of its rejects stay where they are, shared with the worker as it goes on.
     fn spill_out(&mut self) {
-        let mine = std::mem::replace(self, self.fresh());
+        let mut mine = std::mem::replace(self, self.fresh());
         let mut sink = self.spill.lock();
-        let run = sink.get_or_insert_with(|| Box::new(self.fresh()));
+        let run = sink.get_or_insert_with(|| {
+            let mut run = self.fresh();
+            run.reject_rows = RejectRows::default();
+            Box::new(run)
+        });
+        mine.reject_rows = run.reject_rows.clone();
         run.merge(mine);
         let full = run.cells.len() >= self.spill.budget();
         drop(sink);

@@ -197,6 +197,34 @@ fn past_its_budget_of_cells_the_aggregator_takes_no_new_one() {
     assert_eq!(a.by_key[&(400, Some(2))].calls.len(), 2);
 }
 
+/// A worker moving its counts to the spill leaves the rows of its rejects where they are, in
+/// the heap it shares (a file's own, or the run's).
+#[test]
+fn a_move_to_the_spill_leaves_the_rejects_rows_in_place() {
+    let (own, run) = (RejectRows::default(), RejectRows::default());
+    let spill = Spill::with_budget(100);
+    let mut sinks = [&own, &run].map(|rows| {
+        let mut a = Aggregator::new(Window::default(), 3600)
+            .sharing_rejects(rows)
+            .sharing_cells(&spill);
+        a.max_cells = 1;
+        a
+    });
+    for (i, a) in sinks.iter_mut().enumerate() {
+        a.reject(rej(i as u64 + 1));
+        for sub in 1..=3 {
+            a.record(&rec("2026-11-24T10:00:00Z", 400, Some(sub), "c"));
+        }
+    }
+    assert_eq!((own.count(), run.count()), (1, 1));
+    let [mut a, b] = sinks;
+    a.merge(b);
+    a.done();
+    assert_eq!(a.accepted, 6);
+    let lines: Vec<u64> = a.take_rejects().iter().map(|r| r.line).collect();
+    assert_eq!(lines, [1, 2]);
+}
+
 /// What a sink counted, as sorted rows: by key (count, calls, first, last) and by day.
 fn counted(a: &Aggregator) -> (Vec<String>, Vec<String>) {
     let mut keys: Vec<String> = (a.by_key.iter())
