@@ -593,16 +593,19 @@ impl Aggregator {
     }
 
     /// Moves what this worker counted into the spill, which frees its share of the cells.
-    /// The rows of its rejects stay where they are, shared with the worker as it goes on.
+    /// The rows of its rejects stay where they are, shared with the worker as it goes on. The
+    /// spill's sink shares neither those nor the spill (which would then hold itself).
     fn spill_out(&mut self) {
         let mut mine = std::mem::replace(self, self.fresh());
         let mut sink = self.spill.lock();
         let run = sink.get_or_insert_with(|| {
             let mut run = self.fresh();
             run.reject_rows = RejectRows::default();
+            run.spill = Spill::default();
             Box::new(run)
         });
         mine.reject_rows = run.reject_rows.clone();
+        mine.spill = run.spill.clone();
         run.merge(mine);
         let full = run.cells.len() >= self.spill.budget();
         drop(sink);

@@ -9,10 +9,10 @@ use crate::record::Record;
 /// A sink the workers given it move their counts into ([`Aggregator::sharing_cells`]) when
 /// their share of the cells fills, freeing it; it holds the run's cells past the shares.
 #[derive(Debug, Clone)]
-pub struct Spill(Arc<Inner>);
+pub struct Spill(pub(super) Arc<Inner>);
 
 #[derive(Debug)]
-struct Inner {
+pub(super) struct Inner {
     sink: Mutex<Option<Box<Aggregator>>>,
     /// The run's cells ([`super::MAX_CELLS`]): once it holds as many, a record of another
     /// cell is a reject.

@@ -198,7 +198,7 @@ fn past_its_budget_of_cells_the_aggregator_takes_no_new_one() {
 }
 
 /// A worker moving its counts to the spill leaves the rows of its rejects where they are, in
-/// the heap it shares (a file's own, or the run's).
+/// the heap it shares (a file's own, or the run's), and the spill holds no copy of itself.
 #[test]
 fn a_move_to_the_spill_leaves_the_rejects_rows_in_place() {
     let (own, run) = (RejectRows::default(), RejectRows::default());
@@ -223,6 +223,17 @@ fn a_move_to_the_spill_leaves_the_rejects_rows_in_place() {
     assert_eq!(a.accepted, 6);
     let lines: Vec<u64> = a.take_rejects().iter().map(|r| r.line).collect();
     assert_eq!(lines, [1, 2]);
+    // The spill's sink does not hold the spill: dropped unmerged (a reading found wrong), a
+    // spill leaves nothing behind.
+    let spill = Spill::default();
+    let mut a = Aggregator::new(Window::default(), 3600).sharing_cells(&spill);
+    a.max_cells = 1;
+    for sub in 1..=3 {
+        a.record(&rec("2026-11-24T10:00:00Z", 400, Some(sub), "c"));
+    }
+    let weak = std::sync::Arc::downgrade(&spill.0);
+    drop((a, spill));
+    assert!(weak.upgrade().is_none());
 }
 
 /// What a sink counted, as sorted rows: by key (count, calls, first, last) and by day.
