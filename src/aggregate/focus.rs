@@ -6,14 +6,14 @@ use std::cmp::Ordering;
 use std::collections::hash_map::{DefaultHasher, Entry};
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering as AtomicOrdering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use chrono::{DateTime, Utc};
 use foldhash::HashMap;
 
 use super::call_ids::{guid, Words};
 use super::texts::{keep_in_list, Counted, Limits, Messages};
-use super::{earliest, latest, Aggregator, Key};
+use super::{earliest, latest, Aggregator, Key, Spill};
 use crate::ingest::{Kept, Reject, RejectRows, Sink};
 use crate::record::{Reason, Record, SkipReason};
 
@@ -465,6 +465,8 @@ impl IdsOf {
 }
 
 impl Sink for IdsOf {
+    type Apart = OnceLock<SharedIds>;
+
     fn record(&mut self, rec: &Record<'_>) -> Kept {
         if names_ids(rec) && self.wanted.get(&rec.correlation_id).is_some() {
             self.ids.offer(
@@ -481,8 +483,8 @@ impl Sink for IdsOf {
 
     fn reject_not_kept(&mut self, _reason: Reason) {}
 
-    fn keep_apart(&mut self) {
-        self.ids = SharedIds::default();
+    fn keep_apart(&mut self, apart: &OnceLock<SharedIds>) {
+        self.ids = apart.get_or_init(SharedIds::default).clone();
     }
 
     fn skip(&mut self, _reason: SkipReason, _time: Option<DateTime<Utc>>) {}
@@ -547,6 +549,9 @@ impl Focus {
 }
 
 impl Sink for Focus {
+    /// The spill and the ids of a reading kept apart, made by its first sink.
+    type Apart = (OnceLock<Spill>, OnceLock<SharedIds>);
+
     fn record(&mut self, rec: &Record<'_>) -> Kept {
         let kept = self.all.record(rec);
         if names_ids(rec) {
@@ -592,9 +597,9 @@ impl Sink for Focus {
         self.all.share_rejects(rows);
     }
 
-    fn keep_apart(&mut self) {
-        self.all.keep_apart();
-        self.ids = self.ids.apart();
+    fn keep_apart(&mut self, apart: &Self::Apart) {
+        self.all.keep_apart(&apart.0);
+        self.ids = apart.1.get_or_init(|| self.ids.apart()).clone();
     }
 
     fn done(&mut self) {

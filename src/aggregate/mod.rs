@@ -5,6 +5,7 @@
 //! hash for each and integer keys elsewhere; merging maps the other worker's ids onto ours.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
 use foldhash::HashMap;
@@ -136,14 +137,15 @@ pub struct DiagStats {
     pub calls: Calls,
 }
 
-/// Distinct (UTC day, operation, kind, code, subcode) cells a run keeps. Real exports have a
-/// few thousand (a month of a hundred keys over thirty operations; tens of thousands over many
-/// resources); past it (an input of made-up codes or operations by the hundred thousand), the
-/// records of new cells are rejects, so memory stays bounded (a cell and what is derived from
-/// it take about 2 KB). A worker holds its share of them, and moves what it counted to the
-/// run's [`Spill`] when its share fills, so that nothing is rejected below the budget however
-/// many workers meet the same cells. Past it, which records are rejected depends on how the
-/// work was split.
+/// Distinct cells (UTC day, operation, kind, code, subcode, resource, prompt kind) a
+/// run keeps. Real exports have a few thousand (a month of a hundred keys over thirty
+/// operations; tens of thousands over many resources); past it (an input of made-up codes or
+/// operations by the hundred thousand), the records of new cells are rejects, so memory stays
+/// bounded (a cell and what is derived from it take about 2 KB). A worker holds its share of
+/// them, and moves what it counted to the run's [`Spill`] when its share fills, so that nothing
+/// is rejected below the budget however many workers meet the same cells. A worker learns that
+/// the budget is spent at its next batch of records, so a few shares more may be kept; which
+/// records are rejected past it depends on how the work was split.
 pub const MAX_CELLS: usize = 250_000;
 
 /// Distinct diagnostic rows a run keeps, those of lowest rank ([`texts::Budgeted`]: the same
@@ -577,6 +579,7 @@ impl Aggregator {
     /// a record of a new cell is rejected, however many of them meet the same cells.
     pub fn sharing_cells(mut self, spill: &Spill) -> Aggregator {
         self.spill = spill.clone();
+        self.run_full = spill.is_full();
         self
     }
 
@@ -589,6 +592,7 @@ impl Aggregator {
         a.reject_rows = self.reject_rows.clone();
         a.last_kept = self.last_kept.clone();
         a.spill = self.spill.clone();
+        a.run_full = self.run_full;
         a
     }
 
@@ -602,14 +606,15 @@ impl Aggregator {
             let mut run = self.fresh();
             run.reject_rows = RejectRows::default();
             run.spill = Spill::default();
+            run.max_cells = usize::MAX;
             Box::new(run)
         });
         mine.reject_rows = run.reject_rows.clone();
         mine.spill = run.spill.clone();
-        run.merge(mine);
-        let full = run.cells.len() >= self.spill.budget();
+        run.absorb(mine);
+        self.spill.holds(run.cells.len());
         drop(sink);
-        self.run_full = full;
+        self.run_full = self.spill.is_full();
     }
 
     /// Whether the record's cell is among this sink's (the pending records' are not looked at).
@@ -698,8 +703,10 @@ enum PendingCall {
 }
 
 impl Aggregator {
-    /// Counts the pending records into their cells.
+    /// Counts the pending records into their cells, and learns whether the run's budget of
+    /// cells is spent (once a batch, not once a record).
     fn flush(&mut self) {
+        self.run_full = self.spill.is_full();
         let calls: Vec<Option<u32>> = self
             .pending
             .iter()
@@ -726,105 +733,13 @@ impl Aggregator {
     }
 }
 
-impl Sink for Aggregator {
-    fn record(&mut self, rec: &Record<'_>) -> Kept {
-        if !self.window.contains(rec.time) || !self.resource_kept(rec) {
-            self.outside += 1;
-            return Kept::Outside;
-        }
-        let t = rec.time.timestamp();
-        let cell = |op, res, prompt| -> Cell {
-            let day = t.div_euclid(DAY);
-            (day, op, rec.kind, rec.code, rec.subcode, res, prompt)
-        };
-        if self.run_full || self.cells.len() + self.pending.len() >= self.max_cells {
-            // Near the share, or the run's budget spent: count what is pending, then take a
-            // new cell only within them.
-            self.flush();
-            if !self.has_cell(rec) {
-                if self.cells.len() >= self.max_cells {
-                    self.spill_out();
-                }
-                if self.run_full && !self.spill.has_cell(rec) {
-                    return Kept::Full;
-                }
-            }
-        }
-        self.accepted += 1;
-        let op = self.operations.intern(&rec.operation);
-        let res = self.resource_id(&rec.resource_id);
-        let prompt = self.prompt_id(&rec.prompt);
-        let call = match rec.call_id() {
-            None => PendingCall::None,
-            Some(id) => match guid(id) {
-                Some(g) => PendingCall::Guid(g),
-                None if id.len() <= INLINE => PendingCall::Inline(inline(id)),
-                None => PendingCall::Id(self.calls.intern(id)),
-            },
-        };
-        self.pending.push(Pending {
-            cell: cell(op, res, prompt),
-            time: rec.time,
-            call,
-        });
-        if self.pending.len() == BATCH {
-            self.flush();
-        }
-        if self.keep_messages && !rec.message.is_empty() {
-            self.messages.add((rec.code, rec.subcode), &rec.message, 1);
-        }
-        if !rec.sip.is_empty() || !rec.q850.is_empty() {
-            self.diagnostic(rec);
-        }
-        if !rec.sdk_type.is_empty() || !rec.sdk_version.is_empty() {
-            self.sdk(rec);
-        }
-        Kept::Counted
-    }
-
-    fn reject(&mut self, rej: Reject) {
-        self.reject_not_kept(rej.reason);
-        if !self.past_kept(&rej.file, rej.line, rej.record) {
-            self.last_kept = self.reject_rows.keep(rej);
-        }
-    }
-
-    fn past_kept(&self, file: &str, line: u64, record: Option<u64>) -> bool {
-        self.last_kept
-            .as_ref()
-            .is_some_and(|last| after_last(last, file, line, record))
-    }
-
-    fn share_rejects(&mut self, rows: &RejectRows) {
-        self.reject_rows = rows.clone();
-        self.last_kept = None;
-    }
-
-    fn keep_apart(&mut self) {
-        self.spill = Spill::default();
-    }
-
-    fn reject_not_kept(&mut self, reason: Reason) {
-        self.rejected += 1;
-        *self.reject_counts.entry(reason).or_default() += 1;
-    }
-
-    fn skip(&mut self, reason: SkipReason, time: Option<DateTime<Utc>>) {
-        self.skipped += 1;
-        *self.skip_counts.entry(reason).or_default() += 1;
-        if let Some(t) = time.filter(|t| self.window.contains(*t)) {
-            *self
-                .by_day_kind
-                .entry((t.timestamp().div_euclid(DAY), "streaming"))
-                .or_default() += 1;
-        }
-    }
-
-    fn merge(&mut self, mut o: Aggregator) {
+impl Aggregator {
+    /// Adds another worker's sink, whatever the cells it brings (see [`Sink::merge`]).
+    fn absorb(&mut self, mut o: Aggregator) {
         // A sink kept apart moved its counts past its share into a spill of its own.
         if !self.spill.is(&o.spill) {
             if let Some(theirs) = o.spill.take() {
-                self.merge(*theirs);
+                self.absorb(*theirs);
             }
         }
         self.flush();
@@ -911,11 +826,117 @@ impl Sink for Aggregator {
         self.compact_sdk_texts();
         self.reject_rows.absorb(o.reject_rows);
     }
+}
 
+impl Sink for Aggregator {
+    /// The spill of a reading kept apart, made by its first sink.
+    type Apart = OnceLock<Spill>;
+
+    fn record(&mut self, rec: &Record<'_>) -> Kept {
+        if !self.window.contains(rec.time) || !self.resource_kept(rec) {
+            self.outside += 1;
+            return Kept::Outside;
+        }
+        let t = rec.time.timestamp();
+        let cell = |op, res, prompt| -> Cell {
+            let day = t.div_euclid(DAY);
+            (day, op, rec.kind, rec.code, rec.subcode, res, prompt)
+        };
+        if self.run_full || self.cells.len() + self.pending.len() >= self.max_cells {
+            // Near the share, or the run's budget spent: count what is pending, then take a
+            // new cell only within them.
+            self.flush();
+            if !self.has_cell(rec) {
+                if self.cells.len() >= self.max_cells {
+                    self.spill_out();
+                }
+                if self.run_full && !self.spill.has_cell(rec) {
+                    return Kept::Full;
+                }
+            }
+        }
+        self.accepted += 1;
+        let op = self.operations.intern(&rec.operation);
+        let res = self.resource_id(&rec.resource_id);
+        let prompt = self.prompt_id(&rec.prompt);
+        let call = match rec.call_id() {
+            None => PendingCall::None,
+            Some(id) => match guid(id) {
+                Some(g) => PendingCall::Guid(g),
+                None if id.len() <= INLINE => PendingCall::Inline(inline(id)),
+                None => PendingCall::Id(self.calls.intern(id)),
+            },
+        };
+        self.pending.push(Pending {
+            cell: cell(op, res, prompt),
+            time: rec.time,
+            call,
+        });
+        if self.pending.len() == BATCH {
+            self.flush();
+        }
+        if self.keep_messages && !rec.message.is_empty() {
+            self.messages.add((rec.code, rec.subcode), &rec.message, 1);
+        }
+        if !rec.sip.is_empty() || !rec.q850.is_empty() {
+            self.diagnostic(rec);
+        }
+        if !rec.sdk_type.is_empty() || !rec.sdk_version.is_empty() {
+            self.sdk(rec);
+        }
+        Kept::Counted
+    }
+
+    fn reject(&mut self, rej: Reject) {
+        self.reject_not_kept(rej.reason);
+        if !self.past_kept(&rej.file, rej.line, rej.record) {
+            self.last_kept = self.reject_rows.keep(rej);
+        }
+    }
+
+    fn past_kept(&self, file: &str, line: u64, record: Option<u64>) -> bool {
+        self.last_kept
+            .as_ref()
+            .is_some_and(|last| after_last(last, file, line, record))
+    }
+
+    fn share_rejects(&mut self, rows: &RejectRows) {
+        self.reject_rows = rows.clone();
+        self.last_kept = None;
+    }
+
+    fn keep_apart(&mut self, apart: &OnceLock<Spill>) {
+        self.spill = apart.get_or_init(|| self.spill.apart()).clone();
+        self.run_full = self.spill.is_full();
+    }
+
+    fn reject_not_kept(&mut self, reason: Reason) {
+        self.rejected += 1;
+        *self.reject_counts.entry(reason).or_default() += 1;
+    }
+
+    fn skip(&mut self, reason: SkipReason, time: Option<DateTime<Utc>>) {
+        self.skipped += 1;
+        *self.skip_counts.entry(reason).or_default() += 1;
+        if let Some(t) = time.filter(|t| self.window.contains(*t)) {
+            *self
+                .by_day_kind
+                .entry((t.timestamp().div_euclid(DAY), "streaming"))
+                .or_default() += 1;
+        }
+    }
+
+    /// Adds another worker's sink; past its share of the cells, moves the whole to the spill.
+    fn merge(&mut self, o: Aggregator) {
+        self.absorb(o);
+        if self.cells.len() > self.max_cells {
+            self.spill_out();
+        }
+    }
     /// Sums the cells into the report's tables and sorts the kept rejects by file and line.
     fn done(&mut self) {
         if let Some(run) = self.spill.take() {
-            self.merge(*run);
+            self.absorb(*run);
         }
         self.flush();
         // `--bucket auto`: the window's span when both ends are given, else the records'.

@@ -236,6 +236,85 @@ fn a_move_to_the_spill_leaves_the_rejects_rows_in_place() {
     assert!(weak.upgrade().is_none());
 }
 
+/// The run's budget holds for sinks merged below their shares, for sinks made once it is
+/// spent, and for sinks kept apart (the parts of a file read by ranges).
+#[test]
+fn the_run_s_budget_holds_for_merged_late_and_kept_apart_sinks() {
+    let t = "2026-11-24T10:00:00Z";
+    let spill = Spill::with_budget(5);
+    let sink = || {
+        let mut a = Aggregator::new(Window::default(), 3600).sharing_cells(&spill);
+        a.max_cells = 4;
+        a
+    };
+    // Two sinks of three cells each, each within its share: merged, the six move to the
+    // spill, which spends the budget.
+    let (mut a, mut b) = (sink(), sink());
+    for sub in 1..=3 {
+        assert_eq!(a.record(&rec(t, 400, Some(sub), "c")), Kept::Counted);
+        assert_eq!(b.record(&rec(t, 400, Some(sub + 3), "c")), Kept::Counted);
+    }
+    a.merge(b);
+    assert!(spill.is_full() && a.cells.is_empty());
+    // A sink made now, and one kept apart, take the run's cells but no new one.
+    let mut late = sink();
+    let mut apart = sink();
+    apart.keep_apart(&OnceLock::new());
+    for s in [&mut late, &mut apart] {
+        assert_eq!(s.record(&rec(t, 400, Some(7), "c")), Kept::Full);
+        assert_eq!(s.record(&rec(t, 400, Some(2), "d")), Kept::Counted);
+    }
+    a.merge(late);
+    a.merge(apart);
+    a.done();
+    assert_eq!((a.accepted, a.by_key.len()), (8, 6));
+    assert_eq!(a.by_key[&(400, Some(2))].calls.len(), 2);
+}
+
+/// The sinks of a reading kept apart share one spill, whose cells count with the run's toward
+/// the budget; dropped, the reading leaves nothing in the run's spill.
+#[test]
+fn the_sinks_of_a_reading_kept_apart_share_a_spill_within_the_run_s_budget() {
+    let t = "2026-11-24T10:00:00Z";
+    let spill = Spill::with_budget(12);
+    let make = || {
+        let mut a = Aggregator::new(Window::default(), 3600).sharing_cells(&spill);
+        a.max_cells = 2;
+        a
+    };
+    let key = |sub: u32| rec(t, 400, Some(sub), "c");
+    // The run's spill takes two cells (the third record finds the share full).
+    let mut w = make();
+    for sub in 1..=3 {
+        assert_eq!(w.record(&key(sub)), Kept::Counted);
+    }
+    let apart = OnceLock::new();
+    let (mut a, mut b) = (make(), make());
+    a.keep_apart(&apart);
+    b.keep_apart(&apart);
+    // Eight cells move to the reading's spill: with the run's two, ten of twelve.
+    for sub in 10..=14 {
+        assert_eq!(a.record(&key(sub)), Kept::Counted);
+    }
+    for sub in 20..=24 {
+        assert_eq!(b.record(&key(sub)), Kept::Counted);
+    }
+    assert!(!spill.is_full() && !b.run_full);
+    // Two more fill it: a new cell is then a reject, a cell of either spill is not.
+    assert_eq!(b.record(&key(25)), Kept::Counted);
+    assert_eq!(b.record(&key(26)), Kept::Full);
+    assert_eq!(b.record(&key(10)), Kept::Counted);
+    assert_eq!(b.record(&key(1)), Kept::Counted);
+    // `a` learns it at its next batch or move: within its share, a cell is taken till then.
+    assert_eq!(a.record(&key(27)), Kept::Counted);
+    assert_eq!(a.record(&key(28)), Kept::Full);
+    // Dropped, the reading leaves the run's spill as it was.
+    drop((a, b));
+    assert!(!spill.is_full());
+    w.done();
+    assert_eq!((w.accepted, w.by_key.len()), (3, 3));
+}
+
 /// What a sink counted, as sorted rows: by key (count, calls, first, last) and by day.
 fn counted(a: &Aggregator) -> (Vec<String>, Vec<String>) {
     let mut keys: Vec<String> = (a.by_key.iter())
@@ -286,7 +365,7 @@ fn workers_past_their_share_of_cells_reject_nothing_below_the_run_s_budget() {
             .collect();
         // One kept apart (part of a reading that may be dropped) moves its counts to a spill
         // of its own, which its merge takes.
-        sinks[0].keep_apart();
+        sinks[0].keep_apart(&OnceLock::new());
         for (i, r) in records.iter().enumerate() {
             assert_eq!(sinks[i % workers].record(r), Kept::Counted, "{workers} {i}");
         }

@@ -61,10 +61,13 @@ pub trait Sink: Send + Sized {
     }
     /// Keeps the sink's rejects in `rows` from now on, shared with the other sinks given it.
     fn share_rejects(&mut self, _rows: &RejectRows) {}
-    /// Keeps to itself, from now on, what the sink shares with the other workers' sinks (but
-    /// its rejects: see [`Sink::share_rejects`]): it reads part of a reading that may be
-    /// dropped whole (a file read by ranges on a guess), which must leave nothing behind.
-    fn keep_apart(&mut self) {}
+    /// What the sinks of one reading kept apart share ([`Sink::keep_apart`]).
+    type Apart: Default + Send + Sync;
+    /// Keeps apart from the other workers' sinks, from now on, what the sink shares with them
+    /// (but its rejects: see [`Sink::share_rejects`]), sharing it with the sinks given the
+    /// same `apart` instead: it reads part of a reading that may be dropped whole (a file read
+    /// by ranges on a guess), which must leave nothing behind.
+    fn keep_apart(&mut self, _apart: &Self::Apart) {}
     /// A record without an outcome by design (streaming usage, a lifecycle event).
     /// `time`: when the record has one (a streaming-usage record, counted by day).
     fn skip(&mut self, reason: SkipReason, time: Option<chrono::DateTime<chrono::Utc>>);

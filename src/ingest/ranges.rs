@@ -110,11 +110,12 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     // The workers keep their rejects apart from the run's until their parts are merged: a
     // reading found wrong is dropped whole, and its rejects must not stay among those kept.
     let rows = RejectRows::default();
+    let apart = S::Apart::default();
     let make = || {
         let mut sink = make();
         sink.share_rejects(&rows);
         if framing.lead > 0 {
-            sink.keep_apart();
+            sink.keep_apart(&apart);
         }
         sink
     };

@@ -24,6 +24,8 @@ pub(super) struct Collect {
 }
 
 impl Sink for Collect {
+    type Apart = ();
+
     fn record(&mut self, rec: &Record<'_>) -> Kept {
         self.records.push(rec.to_owned_record());
         Kept::Counted
@@ -2548,6 +2550,7 @@ struct Shared {
 }
 
 impl Sink for Shared {
+    type Apart = ();
     fn record(&mut self, _: &Record<'_>) -> Kept {
         match &mut self.own {
             Some(n) => *n += 1,
@@ -2561,7 +2564,7 @@ impl Sink for Shared {
     fn reject(&mut self, _: Reject) {}
     fn reject_not_kept(&mut self, _: crate::record::Reason) {}
     fn skip(&mut self, _: crate::normalize::SkipReason, _: Option<chrono::DateTime<chrono::Utc>>) {}
-    fn keep_apart(&mut self) {
+    fn keep_apart(&mut self, _: &()) {
         self.own = Some(0);
     }
     fn merge(&mut self, o: Shared) {

@@ -81,6 +81,8 @@ pub fn records_of(inputs: &[PathBuf]) -> Vec<acs_triage::normalize::Record<'stat
     #[derive(Default)]
     struct Collect(Vec<Record<'static>>);
     impl Sink for Collect {
+        type Apart = ();
+
         fn record(&mut self, r: &Record<'_>) -> Kept {
             self.0.push(r.to_owned_record());
             Kept::Counted
