@@ -216,9 +216,9 @@ pub struct Aggregator {
     max_cells: usize,
     /// What the workers counted past their shares, for the run ([`Aggregator::sharing_cells`]).
     spill: Spill,
-    /// Whether the spill held the run's budget of cells when this worker last moved its own
-    /// there: a record of a cell new to both is then a reject. Until a worker learns it, at its
-    /// next move, it takes its share of new cells at most.
+    /// Whether the run's budget of cells was spent when this worker last looked (when made,
+    /// at each batch of records and at each move): a record of a cell new to it and to the
+    /// spill is then a reject. Until it learns it, it takes its share of new cells at most.
     run_full: bool,
     /// `--resource` patterns: a record of another resource (or of none) is outside.
     resource_filter: Vec<glob::Pattern>,
@@ -611,10 +611,21 @@ impl Aggregator {
         });
         mine.reject_rows = run.reject_rows.clone();
         mine.spill = run.spill.clone();
+        mine.flush();
+        self.spill.count(mine.cell_hashes());
         run.absorb(mine);
-        self.spill.holds(run.cells.len());
         drop(sink);
         self.run_full = self.spill.is_full();
+    }
+
+    /// Each cell's hash ([`cell_hash`]).
+    fn cell_hashes(&self) -> impl Iterator<Item = u64> + '_ {
+        self.cells
+            .keys()
+            .map(|&(day, op, kind, code, sub, res, prompt)| {
+                let (op, res) = (self.operations.name(op), self.resources.name(res));
+                cell_hash(day, op, kind, code, sub, res, self.prompts.name(prompt))
+            })
     }
 
     /// Whether the record's cell is among this sink's (the pending records' are not looked at).
@@ -679,6 +690,38 @@ impl Aggregator {
         }
         out
     }
+}
+
+/// A cell's hash, of its texts (not of the numbers a sink gave them), the same in every sink
+/// ([`Spill`] counts the cells moved by it).
+fn cell_hash(
+    day: i64,
+    op: &str,
+    kind: Kind,
+    code: u32,
+    sub: Option<u32>,
+    res: &str,
+    prompt: &str,
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (day, op, kind, code, sub, res, prompt).hash(&mut h);
+    h.finish()
+}
+
+/// The hash of a record's cell ([`cell_hash`]).
+fn rec_cell_hash(rec: &Record<'_>) -> u64 {
+    let day = rec.time.timestamp().div_euclid(DAY);
+    let res = rec.resource().unwrap_or_default();
+    cell_hash(
+        day,
+        &rec.operation,
+        rec.kind,
+        rec.code,
+        rec.subcode,
+        &res,
+        &rec.prompt,
+    )
 }
 
 /// Records counted together: looking up the call ids of many records in one tight loop lets
@@ -850,7 +893,7 @@ impl Sink for Aggregator {
                 if self.cells.len() >= self.max_cells {
                     self.spill_out();
                 }
-                if self.run_full && !self.spill.has_cell(rec) {
+                if self.run_full && !self.spill.has_moved(rec_cell_hash(rec)) {
                     return Kept::Full;
                 }
             }
@@ -935,7 +978,11 @@ impl Sink for Aggregator {
     }
     /// Sums the cells into the report's tables and sorts the kept rejects by file and line.
     fn done(&mut self) {
-        if let Some(run) = self.spill.take() {
+        if let Some(mut run) = self.spill.take() {
+            // The larger takes the smaller: the other way both are whole at once.
+            if run.cells.len() > self.cells.len() {
+                std::mem::swap(self, &mut run);
+            }
             self.absorb(*run);
         }
         self.flush();

@@ -272,7 +272,7 @@ fn the_run_s_budget_holds_for_merged_late_and_kept_apart_sinks() {
 }
 
 /// The sinks of a reading kept apart share one spill, whose cells count with the run's toward
-/// the budget; dropped, the reading leaves nothing in the run's spill.
+/// the budget; dropped, the reading leaves nothing in the run's spill (but its cells counted).
 #[test]
 fn the_sinks_of_a_reading_kept_apart_share_a_spill_within_the_run_s_budget() {
     let t = "2026-11-24T10:00:00Z";
@@ -310,9 +310,43 @@ fn the_sinks_of_a_reading_kept_apart_share_a_spill_within_the_run_s_budget() {
     assert_eq!(a.record(&key(28)), Kept::Full);
     // Dropped, the reading leaves the run's spill as it was.
     drop((a, b));
-    assert!(!spill.is_full());
     w.done();
     assert_eq!((w.accepted, w.by_key.len()), (3, 3));
+}
+
+/// Readings kept apart at once count each other's cells toward the run's budget, each once.
+#[test]
+fn readings_kept_apart_at_once_count_each_other_s_cells() {
+    let t = "2026-11-24T10:00:00Z";
+    let spill = Spill::with_budget(6);
+    let key = |sub: u32| rec(t, 400, Some(sub), "c");
+    let make = |apart: &OnceLock<Spill>| {
+        let mut a = Aggregator::new(Window::default(), 3600).sharing_cells(&spill);
+        a.max_cells = 2;
+        a.keep_apart(apart);
+        a
+    };
+    let (one, two) = (OnceLock::new(), OnceLock::new());
+    let (mut a, mut b) = (make(&one), make(&two));
+    // Two cells move to each reading's spill: four of six.
+    for sub in 1..=3 {
+        assert_eq!(a.record(&key(sub)), Kept::Counted);
+        assert_eq!(b.record(&key(sub + 10)), Kept::Counted);
+    }
+    assert!(!spill.is_full());
+    // Two more of `a`'s spend the budget: a new cell of either reading is a reject.
+    assert_eq!(a.record(&key(4)), Kept::Counted);
+    assert_eq!(a.record(&key(5)), Kept::Full);
+    assert_eq!(b.record(&key(14)), Kept::Counted);
+    assert_eq!(b.record(&key(15)), Kept::Full);
+    // A cell moved by the other reading, or by its own, is not new.
+    assert_eq!(a.record(&key(11)), Kept::Counted);
+    assert_eq!(a.record(&key(1)), Kept::Counted);
+    drop(b);
+    let mut w = Aggregator::new(Window::default(), 3600).sharing_cells(&spill);
+    w.merge(a);
+    w.done();
+    assert_eq!((w.accepted, w.by_key.len()), (6, 5));
 }
 
 /// What a sink counted, as sorted rows: by key (count, calls, first, last) and by day.
