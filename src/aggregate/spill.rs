@@ -2,6 +2,7 @@
 //! into one sink that the final one takes when every input is read.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use super::Aggregator;
@@ -17,9 +18,17 @@ pub(super) struct Inner {
     /// The run's cells ([`super::MAX_CELLS`]): once as many were moved to its spills, a
     /// record of another cell is a reject.
     budget: usize,
-    /// The cells moved to the run's spill or to those of its readings kept apart, each once
-    /// (by a hash of its texts), shared by them all.
-    moved: Arc<Mutex<HashSet<u64>>>,
+    /// The cells moved to the run's spill or to those of its readings kept apart, shared by
+    /// them all.
+    moved: Arc<Moved>,
+}
+
+/// Cells moved, each once (by a hash of its texts), and whether they fill the budget: read at
+/// every batch of records, so without the lock.
+#[derive(Debug, Default)]
+struct Moved {
+    cells: Mutex<HashSet<u64>>,
+    full: AtomicBool,
 }
 
 impl Default for Spill {
@@ -33,7 +42,7 @@ impl Spill {
         Spill::new(budget, Arc::default())
     }
 
-    fn new(budget: usize, moved: Arc<Mutex<HashSet<u64>>>) -> Spill {
+    fn new(budget: usize, moved: Arc<Moved>) -> Spill {
         Spill(Arc::new(Inner {
             sink: Mutex::new(None),
             budget,
@@ -43,8 +52,9 @@ impl Spill {
 
     /// A spill of their own for the sinks of a reading kept apart (which may be dropped
     /// whole), taken by the merge of the first of them, which keeps to the run's budget with
-    /// the run's spill: the cells moved to any of them count once toward it, and are known. A reading dropped leaves its cells counted (read again in order, it moves
-    /// the same ones, but for what a wrong guess made of its rows).
+    /// the run's spill: the cells moved to any of them count once toward it, and are known. A
+    /// reading dropped leaves its cells counted (read again in order, it moves the same ones,
+    /// but for what a wrong guess made of its rows).
     pub(super) fn apart(&self) -> Spill {
         Spill::new(self.0.budget, Arc::clone(&self.0.moved))
     }
@@ -54,18 +64,23 @@ impl Spill {
     }
 
     fn moved(&self) -> MutexGuard<'_, HashSet<u64>> {
-        self.0.moved.lock().unwrap_or_else(PoisonError::into_inner)
+        let cells = &self.0.moved.cells;
+        cells.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Whether the run's budget of cells is spent: as many distinct cells were moved to its
     /// spills.
     pub(super) fn is_full(&self) -> bool {
-        self.moved().len() >= self.0.budget
+        self.0.moved.full.load(Ordering::Relaxed)
     }
 
     /// Counts the cells, by the hashes of their texts, as moved.
     pub(super) fn count(&self, cells: impl Iterator<Item = u64>) {
-        self.moved().extend(cells);
+        let mut moved = self.moved();
+        moved.extend(cells);
+        if moved.len() >= self.0.budget {
+            self.0.moved.full.store(true, Ordering::Relaxed);
+        }
     }
 
     /// Whether the cell of this hash was moved to the run's spill or to one of its readings'.

@@ -175,8 +175,7 @@ fn counts_calls_buckets_and_window() {
 
 #[test]
 fn past_its_budget_of_cells_the_aggregator_takes_no_new_one() {
-    let mut a = Aggregator::new(Window::default(), 3600).sharing_cells(&Spill::with_budget(2));
-    a.max_cells = 1;
+    let mut a = worker(&Spill::with_budget(2), 1);
     let t = "2026-11-24T10:00:00Z";
     // Two keys fill the budget (each past the share of one moves the cells to the spill);
     // records of those keys are still taken, a third key is not.
@@ -226,8 +225,7 @@ fn a_move_to_the_spill_leaves_the_rejects_rows_in_place() {
     // The spill's sink does not hold the spill: dropped unmerged (a reading found wrong), a
     // spill leaves nothing behind.
     let spill = Spill::default();
-    let mut a = Aggregator::new(Window::default(), 3600).sharing_cells(&spill);
-    a.max_cells = 1;
+    let mut a = worker(&spill, 1);
     for sub in 1..=3 {
         a.record(&rec("2026-11-24T10:00:00Z", 400, Some(sub), "c"));
     }
@@ -242,11 +240,7 @@ fn a_move_to_the_spill_leaves_the_rejects_rows_in_place() {
 fn the_run_s_budget_holds_for_merged_late_and_kept_apart_sinks() {
     let t = "2026-11-24T10:00:00Z";
     let spill = Spill::with_budget(5);
-    let sink = || {
-        let mut a = Aggregator::new(Window::default(), 3600).sharing_cells(&spill);
-        a.max_cells = 4;
-        a
-    };
+    let sink = || worker(&spill, 4);
     // Two sinks of three cells each, each within its share: merged, the six move to the
     // spill, which spends the budget.
     let (mut a, mut b) = (sink(), sink());
@@ -277,11 +271,7 @@ fn the_run_s_budget_holds_for_merged_late_and_kept_apart_sinks() {
 fn the_sinks_of_a_reading_kept_apart_share_a_spill_within_the_run_s_budget() {
     let t = "2026-11-24T10:00:00Z";
     let spill = Spill::with_budget(12);
-    let make = || {
-        let mut a = Aggregator::new(Window::default(), 3600).sharing_cells(&spill);
-        a.max_cells = 2;
-        a
-    };
+    let make = || worker(&spill, 2);
     let key = |sub: u32| rec(t, 400, Some(sub), "c");
     // The run's spill takes two cells (the third record finds the share full).
     let mut w = make();
@@ -321,8 +311,7 @@ fn readings_kept_apart_at_once_count_each_other_s_cells() {
     let spill = Spill::with_budget(6);
     let key = |sub: u32| rec(t, 400, Some(sub), "c");
     let make = |apart: &OnceLock<Spill>| {
-        let mut a = Aggregator::new(Window::default(), 3600).sharing_cells(&spill);
-        a.max_cells = 2;
+        let mut a = worker(&spill, 2);
         a.keep_apart(apart);
         a
     };
@@ -390,13 +379,7 @@ fn workers_past_their_share_of_cells_reject_nothing_below_the_run_s_budget() {
     for workers in [2, 3, 7] {
         // 60 cells, each worker's share 4 of them, the run's budget 60.
         let spill = Spill::with_budget(60);
-        let mut sinks: Vec<Aggregator> = (0..workers)
-            .map(|_| {
-                let mut a = Aggregator::new(Window::default(), 3600).sharing_cells(&spill);
-                a.max_cells = 4;
-                a
-            })
-            .collect();
+        let mut sinks: Vec<Aggregator> = (0..workers).map(|_| worker(&spill, 4)).collect();
         // One kept apart (part of a reading that may be dropped) moves its counts to a spill
         // of its own, which its merge takes.
         sinks[0].keep_apart(&OnceLock::new());
@@ -414,14 +397,20 @@ fn workers_past_their_share_of_cells_reject_nothing_below_the_run_s_budget() {
     // A budget of 10 is spent (at the third move, of 12 cells) before most cells come: their
     // records are rejects, and the cells taken are those of the budget and the share.
     let spill = Spill::with_budget(10);
-    let mut a = Aggregator::new(Window::default(), 3600).sharing_cells(&spill);
-    a.max_cells = 4;
+    let mut a = worker(&spill, 4);
     let full = records.iter().filter(|r| a.record(r) == Kept::Full).count();
     a.done();
     assert!(full > 0);
     assert_eq!(a.accepted + full as u64, 400);
     let cells: usize = a.by_day.len();
     assert!((12..=16).contains(&cells), "{cells}");
+}
+
+/// A worker's sink sharing `spill`, with a share of `share` cells.
+fn worker(spill: &Spill, share: usize) -> Aggregator {
+    let mut a = Aggregator::new(Window::default(), 3600).sharing_cells(spill);
+    a.max_cells = share;
+    a
 }
 
 /// The rows of `by_sdk` by name: (type, version, count), sorted.

@@ -63,13 +63,6 @@ fn read(
     settings: &IngestSettings,
     max_ids: usize,
 ) -> Result<(Focus, IngestReport)> {
-    if args.inputs.is_empty() {
-        let all = Aggregator::new(Window::default(), args.bucket.secs());
-        return Ok((
-            Focus::new(args.subcode, args.code, all),
-            IngestReport::default(),
-        ));
-    }
     let files = ingest::regular_files(settings);
     let (rejects, spill) = (RejectRows::default(), Spill::default());
     let ids = match files {
@@ -81,6 +74,9 @@ fn read(
         let all = all.sharing_rejects(&rejects).sharing_cells(&spill);
         Focus::new(args.subcode, args.code, all).sharing_ids(&ids)
     };
+    if args.inputs.is_empty() {
+        return Ok((make(), IngestReport::default()));
+    }
     let (mut focus, ingested) = ingest::ingest(settings, None, make)?;
     let Some(files) = files.filter(|_| ids.overflowed()) else {
         return Ok((focus, ingested));
