@@ -618,6 +618,38 @@ impl Aggregator {
         self.run_full = self.spill.is_full();
     }
 
+    /// What this sink holds, to choose which of two takes the other: its cells and calls.
+    fn held(&self) -> usize {
+        self.cells.len() + self.calls.len()
+    }
+
+    /// Trades what the two counted. Each keeps what it is: its settings, its share of the
+    /// cells and the spill it moves them to, and the rows of rejects it shares.
+    fn trade_counts(&mut self, o: &mut Aggregator) {
+        std::mem::swap(self, o);
+        let Aggregator {
+            window,
+            bucket_secs,
+            keep_messages,
+            max_cells,
+            spill,
+            run_full,
+            resource_filter,
+            reject_rows,
+            last_kept,
+            ..
+        } = o;
+        std::mem::swap(&mut self.window, window);
+        std::mem::swap(&mut self.bucket_secs, bucket_secs);
+        std::mem::swap(&mut self.keep_messages, keep_messages);
+        std::mem::swap(&mut self.max_cells, max_cells);
+        std::mem::swap(&mut self.spill, spill);
+        std::mem::swap(&mut self.run_full, run_full);
+        std::mem::swap(&mut self.resource_filter, resource_filter);
+        std::mem::swap(&mut self.reject_rows, reject_rows);
+        std::mem::swap(&mut self.last_kept, last_kept);
+    }
+
     /// Each cell's hash ([`cell_hash`]).
     fn cell_hashes(&self) -> impl Iterator<Item = u64> + '_ {
         self.cells
@@ -787,6 +819,11 @@ impl Aggregator {
         }
         self.flush();
         o.flush();
+        // The larger takes the smaller: the other way, both are whole at once (a run's first
+        // merge, into an empty sink, would copy everything counted).
+        if o.held() > self.held() {
+            self.trade_counts(&mut o);
+        }
         self.accepted += o.accepted;
         self.rejected += o.rejected;
         self.skipped += o.skipped;
@@ -978,11 +1015,7 @@ impl Sink for Aggregator {
     }
     /// Sums the cells into the report's tables and sorts the kept rejects by file and line.
     fn done(&mut self) {
-        if let Some(mut run) = self.spill.take() {
-            // The larger takes the smaller: the other way both are whole at once.
-            if run.cells.len() > self.cells.len() {
-                std::mem::swap(self, &mut run);
-            }
+        if let Some(run) = self.spill.take() {
             self.absorb(*run);
         }
         self.flush();

@@ -234,6 +234,58 @@ fn a_move_to_the_spill_leaves_the_rejects_rows_in_place() {
     assert!(weak.upgrade().is_none());
 }
 
+/// A merge takes the larger sink's tables as they are and adds the smaller's to them, either
+/// way round: the other way, both are whole at once (a run's first merge, into an empty sink,
+/// copied everything). Each sink keeps what it is: its settings, share, spill and rejects.
+#[test]
+fn a_merge_adds_the_smaller_sink_to_the_larger_keeping_what_each_is() {
+    let t = "2026-11-24T10:00:00Z";
+    let spill = Spill::with_budget(100);
+    let small = |rows: &RejectRows| {
+        let mut a = worker(&spill, 10).sharing_rejects(rows);
+        a.record(&rec(t, 400, Some(1), "a"));
+        a.reject(rej(7));
+        a
+    };
+    let large = || {
+        let mut a = Aggregator::new(Window::default(), 60);
+        a.keep_messages = false;
+        for sub in 1..=5 {
+            a.record(&rec(t, 500, Some(sub), "b"));
+        }
+        a.reject(rej(3));
+        a
+    };
+    let name = |a: &Aggregator| a.operations.name(0).as_ptr();
+    let rows = RejectRows::default();
+    let mut into_small = small(&rows);
+    let theirs = large();
+    let held = name(&theirs);
+    into_small.merge(theirs);
+    // The larger's interned names are where they were: not copied.
+    assert_eq!(name(&into_small), held);
+    assert!(into_small.spill.is(&spill) && into_small.max_cells == 10);
+    assert!(into_small.keep_messages && into_small.bucket_secs == 3600);
+    assert_eq!(
+        rows.count(),
+        2,
+        "the larger's reject joined the rows the small one shares"
+    );
+    let mut into_large = large();
+    let held = name(&into_large);
+    into_large.merge(small(&RejectRows::default()));
+    assert_eq!(name(&into_large), held);
+    let share = large().max_cells;
+    assert!(!into_large.spill.is(&spill) && into_large.max_cells == share && share != 10);
+    assert!(!into_large.keep_messages && into_large.bucket_secs == 60);
+    for a in [&mut into_small, &mut into_large] {
+        a.done();
+        assert_eq!((a.accepted, a.by_key.len()), (6, 6));
+        let lines: Vec<u64> = a.take_rejects().iter().map(|r| r.line).collect();
+        assert_eq!(lines, [3, 7]);
+    }
+}
+
 /// The run's budget holds for sinks merged below their shares, for sinks made once it is
 /// spent, and for sinks kept apart (the parts of a file read by ranges).
 #[test]
