@@ -3,9 +3,13 @@
 //! Call ids are numbered densely from 0 per worker, so a cell that sees a good share of all
 //! calls is smallest as a plain bitset over `0..=max` (an eighth of a byte per possible id);
 //! a cell that sees few of many calls is smallest as a compressed bitmap (about two bytes per
-//! member). A set starts compressed and turns into a bitset once that is smaller, and back if
-//! the id range grows past what its members justify. Memory then follows the distinct calls
-//! of each cell, not the records: a night four times as long adds little.
+//! member). A set turns into a bitset once that is smaller, and back if the id range grows
+//! past what its members justify. Memory then follows the distinct calls of each cell, not
+//! the records: a night four times as long adds little.
+//!
+//! A set starts as a short sorted list, until it holds [`FEW`]: most cells of a month of
+//! many keys, operations and resources see a handful of calls, spread over the id range, and
+//! a compressed bitmap spends a container (tens of bytes) on each 65,536 ids they fall in.
 
 use std::ops::BitOrAssign;
 
@@ -13,6 +17,8 @@ use roaring::RoaringBitmap;
 
 #[derive(Debug, Clone)]
 pub enum Calls {
+    /// At most [`FEW`] ids, ascending.
+    Few(Vec<u32>),
     Sparse(RoaringBitmap),
     /// Bit `i` of word `i / 64`; `len` is the number of bits set.
     Dense {
@@ -23,9 +29,12 @@ pub enum Calls {
 
 impl Default for Calls {
     fn default() -> Self {
-        Calls::Sparse(RoaringBitmap::new())
+        Calls::Few(Vec::new())
     }
 }
+
+/// Members a set holds as a sorted list, at most: 4 bytes each, and nothing more.
+pub const FEW: usize = 32;
 
 /// Bytes a compressed bitmap spends per member (array containers), as a threshold.
 const SPARSE_BYTES_PER_MEMBER: u64 = 2;
@@ -37,6 +46,7 @@ impl Calls {
 
     pub fn len(&self) -> u64 {
         match self {
+            Calls::Few(ids) => ids.len() as u64,
             Calls::Sparse(r) => r.len(),
             Calls::Dense { len, .. } => *len,
         }
@@ -48,6 +58,25 @@ impl Calls {
 
     pub fn insert(&mut self, id: u32) {
         match self {
+            Calls::Few(ids) => {
+                // Ids are numbered as first met: a new one is most often the largest.
+                let at = match ids.last() {
+                    Some(&last) if last < id => ids.len(),
+                    None => 0,
+                    Some(_) => match ids.binary_search(&id) {
+                        Ok(_) => return,
+                        Err(at) => at,
+                    },
+                };
+                if ids.len() < FEW {
+                    ids.insert(at, id);
+                } else {
+                    let mut r: RoaringBitmap = ids.iter().copied().collect();
+                    r.insert(id);
+                    *self = Calls::Sparse(r);
+                    self.rebalance();
+                }
+            }
             Calls::Sparse(r) => {
                 if r.insert(id) {
                     self.rebalance();
@@ -74,6 +103,7 @@ impl Calls {
     /// Switches to the smaller form. Cheap unless it switches: a length and a maximum.
     fn rebalance(&mut self) {
         let (len, max) = match self {
+            Calls::Few(_) => return,
             Calls::Sparse(r) => (r.len(), r.max()),
             Calls::Dense { words, len } => (*len, Some(words.len() as u32 * 64 - 1)),
         };
@@ -97,9 +127,10 @@ impl Calls {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
-        let (sparse, dense) = match self {
-            Calls::Sparse(r) => (Some(r.iter()), None),
-            Calls::Dense { words, .. } => (None, Some(words)),
+        let (few, sparse, dense) = match self {
+            Calls::Few(ids) => (Some(ids.iter().copied()), None, None),
+            Calls::Sparse(r) => (None, Some(r.iter()), None),
+            Calls::Dense { words, .. } => (None, None, Some(words)),
         };
         let dense = dense.into_iter().flat_map(|words| {
             words.iter().enumerate().flat_map(|(w, &word)| {
@@ -113,7 +144,8 @@ impl Calls {
                 })
             })
         });
-        sparse.into_iter().flatten().chain(dense)
+        let few = few.into_iter().flatten();
+        few.chain(sparse.into_iter().flatten()).chain(dense)
     }
 }
 
@@ -149,6 +181,11 @@ impl BitOrAssign<&Calls> for Calls {
             (Calls::Sparse(a), Calls::Sparse(b)) => {
                 *a |= b;
                 self.rebalance();
+            }
+            // A short list into a larger set: that set, with the list's ids added.
+            (Calls::Few(mine), other) if other.len() > mine.len() as u64 => {
+                let mine = std::mem::replace(self, other.clone());
+                self.extend(mine.iter());
             }
             _ => self.extend(other.iter()),
         }
@@ -187,17 +224,51 @@ mod tests {
     }
 
     #[test]
+    fn a_short_list_holds_few_ids_in_order_then_turns_compressed() {
+        let mut c = Calls::new();
+        // Out of order, repeated, and spread over the id range.
+        let spread: Vec<u32> = (0..FEW as u32).map(|i| (i * 7919) % 32 * 100_000).collect();
+        for &id in spread.iter().chain(&spread) {
+            c.insert(id);
+        }
+        let mut want = spread.clone();
+        want.sort_unstable();
+        assert!(matches!(&c, Calls::Few(ids) if ids.len() == FEW));
+        assert_eq!((c.len(), ids(&c)), (FEW as u64, want.clone()));
+        c.insert(1);
+        want.insert(1, 1);
+        assert!(matches!(c, Calls::Sparse(_)));
+        assert_eq!((c.len(), ids(&c)), (FEW as u64 + 1, want));
+    }
+
+    #[test]
     fn unions_in_every_form_agree_with_a_plain_set() {
         let a: Calls = (0..3000).step_by(2).collect();
         let b: Calls = (1000..1100).chain([5_000_000]).collect();
         let c: Calls = (0..2000).step_by(3).collect();
+        let few: Calls = [7, 3, 4_000_000].into_iter().collect();
+        let more: Calls = (10..10 + FEW as u32).collect();
+        assert!(matches!(few, Calls::Few(_)) && matches!(more, Calls::Few(_)));
         let mut want = std::collections::BTreeSet::new();
         let mut got = Calls::new();
-        for s in [&a, &b, &c, &a] {
+        for s in [&few, &more, &a, &b, &few, &c, &a] {
             want.extend(s.iter());
             got |= s;
             assert_eq!(ids(&got), want.iter().copied().collect::<Vec<_>>());
             assert_eq!(got.len(), want.len() as u64);
+        }
+        for (x, y) in [
+            (&few, &more),
+            (&more, &few),
+            (&few, &a),
+            (&a, &few),
+            (&few, &b),
+        ] {
+            let mut u = x.clone();
+            u |= y;
+            let want: std::collections::BTreeSet<u32> = x.iter().chain(y.iter()).collect();
+            assert_eq!(ids(&u), want.iter().copied().collect::<Vec<_>>());
+            assert_eq!(u.len(), want.len() as u64);
         }
         let mut d = c.clone();
         d |= a.clone();
