@@ -186,9 +186,43 @@ pub const MAX_OTHER_SDK_TYPES: usize = 100;
 /// The name of what is past a budget of distinct names.
 pub const OTHER: &str = "(other)";
 
+/// A cell's records by hour of its day. A month of many keys, operations and resources holds
+/// tens of thousands of cells, most of a few records: an hour takes 4 bytes, and the cell's 24
+/// move to 8 bytes each only once one of them would pass `u32::MAX`.
+#[derive(Debug, Clone)]
+enum Hours {
+    Narrow([u32; 24]),
+    Wide(Box<[u64; 24]>),
+}
+
+impl Hours {
+    fn add(&mut self, hour: usize, n: u64) {
+        if let Hours::Narrow(h) = self {
+            match u32::try_from(n).ok().and_then(|n| h[hour].checked_add(n)) {
+                Some(sum) => {
+                    h[hour] = sum;
+                    return;
+                }
+                None => *self = Hours::Wide(Box::new(h.map(u64::from))),
+            }
+        }
+        if let Hours::Wide(h) = self {
+            h[hour] += n;
+        }
+    }
+
+    /// The 24 hours' counts, from 00:00.
+    fn iter(&self) -> impl Iterator<Item = u64> + '_ {
+        (0..24).map(|h| match self {
+            Hours::Narrow(n) => u64::from(n[h]),
+            Hours::Wide(w) => w[h],
+        })
+    }
+}
+
 #[derive(Debug, Clone)]
 struct CellStats {
-    hours: [u64; 24],
+    hours: Hours,
     calls: Calls,
     first: DateTime<Utc>,
     last: DateTime<Utc>,
@@ -197,7 +231,7 @@ struct CellStats {
 impl CellStats {
     fn new(t: DateTime<Utc>) -> CellStats {
         CellStats {
-            hours: [0; 24],
+            hours: Hours::Narrow([0; 24]),
             calls: Calls::new(),
             first: t,
             last: t,
@@ -798,7 +832,7 @@ impl Aggregator {
                 .cells
                 .entry(p.cell)
                 .or_insert_with(|| CellStats::new(p.time));
-            cell.hours[(t.rem_euclid(DAY) / 3600) as usize] += 1;
+            cell.hours.add((t.rem_euclid(DAY) / 3600) as usize, 1);
             if let Some(id) = call {
                 cell.calls.insert(id);
             }
@@ -845,8 +879,8 @@ impl Aggregator {
                     prompts[prompt as usize],
                 ))
                 .or_insert_with(|| CellStats::new(s.first));
-            for (a, b) in t.hours.iter_mut().zip(s.hours) {
-                *a += b;
+            for (h, n) in s.hours.iter().enumerate() {
+                t.hours.add(h, n);
             }
             t.calls.extend(remap(&s.calls, &calls));
             t.first = t.first.min(s.first);
@@ -1045,14 +1079,14 @@ impl Sink for Aggregator {
                 r.count += count;
                 r.calls |= &c.calls;
                 let d = self.by_day_resource.entry((day, res, key)).or_default();
-                for (a, b) in d.hours.iter_mut().zip(c.hours) {
+                for (a, b) in d.hours.iter_mut().zip(c.hours.iter()) {
                     *a += b;
                 }
                 d.calls |= &c.calls;
             }
             *self.by_day_kind.entry((day, kind.as_str())).or_default() += count;
             let d = self.by_day.entry((day, key)).or_default();
-            for (a, b) in d.hours.iter_mut().zip(c.hours) {
+            for (a, b) in d.hours.iter_mut().zip(c.hours.iter()) {
                 *a += b;
             }
             d.calls |= c.calls;

@@ -234,6 +234,25 @@ fn a_move_to_the_spill_leaves_the_rejects_rows_in_place() {
     assert!(weak.upgrade().is_none());
 }
 
+/// A cell's hours take 4 bytes each until one would pass `u32::MAX`; they count exactly past it.
+#[test]
+fn a_cell_s_hours_count_exactly_past_what_four_bytes_hold() {
+    let mut h = Hours::Narrow([0; 24]);
+    h.add(3, u64::from(u32::MAX) - 1);
+    h.add(3, 1);
+    h.add(23, 5);
+    assert!(matches!(h, Hours::Narrow(_)));
+    h.add(3, 1);
+    assert!(matches!(h, Hours::Wide(_)));
+    h.add(0, 1 << 40);
+    let mut want = [0u64; 24];
+    (want[0], want[3], want[23]) = (1 << 40, 1 << 32, 5);
+    assert_eq!(h.iter().collect::<Vec<_>>(), want);
+    let mut big = Hours::Narrow([0; 24]);
+    big.add(7, 1 << 33);
+    assert_eq!(big.iter().nth(7), Some(1 << 33));
+}
+
 /// A merge takes the larger sink's tables as they are and adds the smaller's to them, either
 /// way round: the other way, both are whole at once (a run's first merge, into an empty sink,
 /// copied everything). Each sink keeps what it is: its settings, share, spill and rejects.
