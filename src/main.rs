@@ -7,6 +7,7 @@ use acs_triage::cli::{Cli, CliError};
 use acs_triage::exit_codes::Exit;
 
 fn main() -> ExitCode {
+    acs_triage::fix_allocator_thresholds();
     // clap prints usage errors itself and exits 2; a bad config file is a usage error too.
     let cli = match Cli::parse_all() {
         Ok(cli) => cli,

@@ -37,3 +37,53 @@ fn completions_and_the_man_page_come_from_the_same_definition() {
     assert!(page.contains(".TH acs-triage 1"), "{page}");
     assert!(page.contains("report"), "{page}");
 }
+
+/// The process runs with glibc's trim threshold fixed (`acs_triage::fix_allocator_thresholds`):
+/// it executes itself again with the variable set, as the same process, reading the same
+/// standard input; a threshold the user set stands.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn the_process_runs_again_with_the_allocator_s_threshold_fixed_unless_the_user_set_one() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    for (given, want) in [(None, "131072"), (Some("262144"), "262144")] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = Command::new(env!("CARGO_BIN_EXE_acs-triage"));
+        c.current_dir(root())
+            .args(["report", "-", "--out", dir.path().to_str().unwrap(), "-q"])
+            .env_remove("GLIBC_TUNABLES")
+            .env_remove(acs_triage::TRIM_THRESHOLD_VAR)
+            .stdin(Stdio::piped());
+        if let Some(v) = given {
+            c.env(acs_triage::TRIM_THRESHOLD_VAR, v);
+        }
+        let mut child = c.spawn().unwrap();
+        // The process waits for its input: its environment is read until it holds the
+        // variable (set when it started again), or for at most a minute.
+        let var = format!("{}=", acs_triage::TRIM_THRESHOLD_VAR);
+        let environ = format!("/proc/{}/environ", child.id());
+        let mut value = None;
+        for _ in 0..600 {
+            let env = std::fs::read(&environ).unwrap_or_default();
+            value = env
+                .split(|&b| b == 0)
+                .find_map(|e| e.strip_prefix(var.as_bytes()))
+                .map(|v| String::from_utf8_lossy(v).into_owned());
+            if value.is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        assert_eq!(value.as_deref(), Some(want), "given {given:?}");
+        let line = r#"{"time":"2026-11-24T01:00:00Z","properties":{"resultCode":404,"resultSubcode":8522}}"#;
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "{line}\n{line}").unwrap();
+        drop(stdin);
+        assert!(child.wait().unwrap().success());
+        let rows = read_csv(&dir.path().join("by_code.csv"));
+        assert_eq!(
+            (rows[0]["code"].as_str(), rows[0]["count"].as_str()),
+            ("404", "2")
+        );
+    }
+}
