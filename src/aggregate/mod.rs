@@ -862,7 +862,7 @@ impl Aggregator {
         self.rejected += o.rejected;
         self.skipped += o.skipped;
         self.outside += o.outside;
-        let calls = self.calls.absorb(&o.calls);
+        let calls = self.calls.absorb(std::mem::take(&mut o.calls));
         let ops = self.operations.absorb(&o.operations);
         let resources = self.resources.absorb(&o.resources);
         let prompts = self.prompts.absorb(&o.prompts);
