@@ -55,8 +55,12 @@ pub const TRIM_THRESHOLD_VAR: &str = "MALLOC_TRIM_THRESHOLD_";
 /// glibc's defaults, but only `mallopt` (which would need `unsafe` here) or the environment at
 /// startup can set it. So the process executes itself again, once, with the variable set, as
 /// the same process (same id, arguments and open files), unless the variable or
-/// `GLIBC_TUNABLES` is already set, in which case the user's choice stands. If the executable
-/// cannot be found or run again, it goes on as it is.
+/// `GLIBC_TUNABLES` is already set, in which case the user's choice stands.
+///
+/// It executes `/proc/self/exe`, the very file it runs from (not a path that may have been
+/// replaced or deleted since), and only when that is the program its arguments name: run
+/// through the dynamic loader (`ld-linux.so program ...`), the file is the loader. Otherwise,
+/// or if it cannot, it goes on as it is.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 pub fn fix_allocator_thresholds() {
     use std::os::unix::process::CommandExt;
@@ -65,18 +69,36 @@ pub fn fix_allocator_thresholds() {
     {
         return;
     }
-    let Ok(exe) = std::env::current_exe() else {
+    let mut args = std::env::args_os();
+    let Some(arg0) = args.next().filter(|arg0| runs_from(arg0.as_ref())) else {
         return;
     };
-    let mut args = std::env::args_os();
-    let mut again = std::process::Command::new(exe);
-    if let Some(arg0) = args.next() {
-        again.arg0(arg0);
-    }
+    let mut again = std::process::Command::new(SELF_EXE);
     // glibc's default: 128 KiB.
-    again.args(args).env(TRIM_THRESHOLD_VAR, "131072");
+    again
+        .arg0(arg0)
+        .args(args)
+        .env(TRIM_THRESHOLD_VAR, "131072");
     // Returns only if it failed.
     let _failed = again.exec();
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const SELF_EXE: &str = "/proc/self/exe";
+
+/// Whether `arg0` names the file this process runs from: the same file when it is a path,
+/// the same file name when it is a bare name (found on `PATH`).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn runs_from(arg0: &std::path::Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(exe) = std::fs::metadata(SELF_EXE) else {
+        return false;
+    };
+    if arg0.components().count() > 1 {
+        std::fs::metadata(arg0).is_ok_and(|m| (m.dev(), m.ino()) == (exe.dev(), exe.ino()))
+    } else {
+        std::env::current_exe().is_ok_and(|p| p.file_name() == Some(arg0.as_os_str()))
+    }
 }
 
 /// Elsewhere the allocator is left as it is.

@@ -87,3 +87,44 @@ fn the_process_runs_again_with_the_allocator_s_threshold_fixed_unless_the_user_s
         );
     }
 }
+
+/// Run through the dynamic loader, the process's file is the loader: it is not run again
+/// (that would run the loader with the tool's arguments), and the tool works as ever.
+#[cfg(all(target_os = "linux", target_env = "gnu", target_arch = "x86_64"))]
+#[test]
+fn run_through_the_dynamic_loader_the_tool_is_not_run_again_as_the_loader() {
+    let out = std::process::Command::new("/lib64/ld-linux-x86-64.so.2")
+        .arg(env!("CARGO_BIN_EXE_acs-triage"))
+        .args(["codes", "8522"])
+        .env_remove("GLIBC_TUNABLES")
+        .env_remove(acs_triage::TRIM_THRESHOLD_VAR)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("404/8522"));
+}
+
+/// A binary deleted before it starts again is not looked for by its old path (where another
+/// file, `NAME (deleted)`, may be): it runs from the file it was started from, or goes on.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn a_deleted_binary_runs_no_other_file_in_its_place() {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("acs-triage");
+    std::fs::copy(env!("CARGO_BIN_EXE_acs-triage"), &bin).unwrap();
+    let impostor = dir.path().join("acs-triage (deleted)");
+    std::fs::write(&impostor, "#!/bin/sh\nexit 42\n").unwrap();
+    std::fs::set_permissions(&impostor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let file = std::fs::File::open(&bin).unwrap();
+    std::fs::remove_file(&bin).unwrap();
+    let out = std::process::Command::new(format!("/proc/self/fd/{}", file.as_raw_fd()))
+        .args(["codes", "8522"])
+        .env_remove("GLIBC_TUNABLES")
+        .env_remove(acs_triage::TRIM_THRESHOLD_VAR)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("404/8522"));
+}
