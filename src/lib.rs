@@ -58,47 +58,44 @@ pub const TRIM_THRESHOLD_VAR: &str = "MALLOC_TRIM_THRESHOLD_";
 /// `GLIBC_TUNABLES` is already set, in which case the user's choice stands.
 ///
 /// It executes `/proc/self/exe`, the very file it runs from (not a path that may have been
-/// replaced or deleted since), and only when that is the program its arguments name: run
-/// through the dynamic loader (`ld-linux.so program ...`), the file is the loader. Otherwise,
-/// or if it cannot, it goes on as it is.
+/// replaced or deleted since), and only when that file is this program: the kernel started it
+/// through its program interpreter (the dynamic loader). Run through the loader itself
+/// (`ld-linux.so program ...`, whatever name it is given), the file is the loader, which the
+/// kernel started as the program. Otherwise, or if it cannot, it goes on as it is.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 pub fn fix_allocator_thresholds() {
     use std::os::unix::process::CommandExt;
     if std::env::var_os(TRIM_THRESHOLD_VAR).is_some()
         || std::env::var_os("GLIBC_TUNABLES").is_some()
+        || !started_through_the_loader()
     {
         return;
     }
     let mut args = std::env::args_os();
-    let Some(arg0) = args.next().filter(|arg0| runs_from(arg0.as_ref())) else {
-        return;
-    };
-    let mut again = std::process::Command::new(SELF_EXE);
+    let mut again = std::process::Command::new("/proc/self/exe");
+    if let Some(arg0) = args.next() {
+        again.arg0(arg0);
+    }
     // glibc's default: 128 KiB.
-    again
-        .arg0(arg0)
-        .args(args)
-        .env(TRIM_THRESHOLD_VAR, "131072");
+    again.args(args).env(TRIM_THRESHOLD_VAR, "131072");
     // Returns only if it failed.
     let _failed = again.exec();
 }
 
+/// Whether the kernel started this program through a program interpreter: its auxiliary
+/// vector (`/proc/self/auxv`, pairs of native words) gives the interpreter's base (`AT_BASE`),
+/// 0 when the program it started is the loader itself (or a static one).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-const SELF_EXE: &str = "/proc/self/exe";
-
-/// Whether `arg0` names the file this process runs from: the same file when it is a path,
-/// the same file name when it is a bare name (found on `PATH`).
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn runs_from(arg0: &std::path::Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    let Ok(exe) = std::fs::metadata(SELF_EXE) else {
+fn started_through_the_loader() -> bool {
+    const AT_BASE: usize = 7;
+    const WORD: usize = std::mem::size_of::<usize>();
+    let Ok(auxv) = std::fs::read("/proc/self/auxv") else {
         return false;
     };
-    if arg0.components().count() > 1 {
-        std::fs::metadata(arg0).is_ok_and(|m| (m.dev(), m.ino()) == (exe.dev(), exe.ino()))
-    } else {
-        std::env::current_exe().is_ok_and(|p| p.file_name() == Some(arg0.as_os_str()))
-    }
+    let word = |b: &[u8]| b.try_into().map_or(0, usize::from_ne_bytes);
+    auxv.chunks_exact(2 * WORD)
+        .find(|pair| word(&pair[..WORD]) == AT_BASE)
+        .is_some_and(|pair| word(&pair[WORD..]) != 0)
 }
 
 /// Elsewhere the allocator is left as it is.

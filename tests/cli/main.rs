@@ -89,18 +89,32 @@ fn the_process_runs_again_with_the_allocator_s_threshold_fixed_unless_the_user_s
 }
 
 /// Run through the dynamic loader, the process's file is the loader: it is not run again
-/// (that would run the loader with the tool's arguments), and the tool works as ever.
+/// (that would run the loader with the tool's arguments), and the tool works as ever, whatever
+/// the loader is told the program's name is.
 #[cfg(all(target_os = "linux", target_env = "gnu", target_arch = "x86_64"))]
 #[test]
 fn run_through_the_dynamic_loader_the_tool_is_not_run_again_as_the_loader() {
-    let out = std::process::Command::new("/lib64/ld-linux-x86-64.so.2")
-        .arg(env!("CARGO_BIN_EXE_acs-triage"))
+    const LOADER: &str = "/lib64/ld-linux-x86-64.so.2";
+    for argv0 in [None, Some(LOADER), Some("ld-linux-x86-64.so.2")] {
+        let mut c = std::process::Command::new(LOADER);
+        if let Some(name) = argv0 {
+            c.args(["--argv0", name]);
+        }
+        c.arg(env!("CARGO_BIN_EXE_acs-triage"));
+        looks_up_8522(c);
+    }
+}
+
+/// Runs `c codes 8522` without a threshold set, and checks it printed the code's row.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn looks_up_8522(mut c: std::process::Command) {
+    let out = c
         .args(["codes", "8522"])
         .env_remove("GLIBC_TUNABLES")
         .env_remove(acs_triage::TRIM_THRESHOLD_VAR)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{out:?}");
+    assert!(out.status.success(), "{c:?}: {out:?}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("404/8522"));
 }
 
@@ -119,12 +133,8 @@ fn a_deleted_binary_runs_no_other_file_in_its_place() {
     std::fs::set_permissions(&impostor, std::fs::Permissions::from_mode(0o755)).unwrap();
     let file = std::fs::File::open(&bin).unwrap();
     std::fs::remove_file(&bin).unwrap();
-    let out = std::process::Command::new(format!("/proc/self/fd/{}", file.as_raw_fd()))
-        .args(["codes", "8522"])
-        .env_remove("GLIBC_TUNABLES")
-        .env_remove(acs_triage::TRIM_THRESHOLD_VAR)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
-    assert!(String::from_utf8_lossy(&out.stdout).contains("404/8522"));
+    looks_up_8522(std::process::Command::new(format!(
+        "/proc/self/fd/{}",
+        file.as_raw_fd()
+    )));
 }
