@@ -61,7 +61,8 @@ pub const TRIM_THRESHOLD_VAR: &str = "MALLOC_TRIM_THRESHOLD_";
 /// replaced or deleted since), and only when that file is this program: the kernel started it
 /// through its program interpreter (the dynamic loader). Run through the loader itself
 /// (`ld-linux.so program ...`, whatever name it is given), the file is the loader, which the
-/// kernel started as the program. Otherwise, or if it cannot, it goes on as it is.
+/// kernel started as the program. Nor in secure mode (setuid or setgid). Otherwise, or if it
+/// cannot, it goes on as it is.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 pub fn fix_allocator_thresholds() {
     use std::os::unix::process::CommandExt;
@@ -83,19 +84,56 @@ pub fn fix_allocator_thresholds() {
 }
 
 /// Whether the kernel started this program through a program interpreter: its auxiliary
-/// vector (`/proc/self/auxv`, pairs of native words) gives the interpreter's base (`AT_BASE`),
-/// 0 when the program it started is the loader itself (or a static one).
+/// vector (`/proc/self/auxv`) gives the interpreter's base (`AT_BASE`), 0 when the program it
+/// started is the loader itself (or a static one).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn started_through_the_loader() -> bool {
+    std::fs::read("/proc/self/auxv").is_ok_and(|auxv| may_run_again(&auxv))
+}
+
+/// Whether an auxiliary vector (pairs of native words: type, value) says the program may run
+/// itself again: started through an interpreter (`AT_BASE` not 0), and not in secure mode
+/// (`AT_SECURE`: setuid or setgid), where a C library may drop the variable, and it would run
+/// itself again and again.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn may_run_again(auxv: &[u8]) -> bool {
     const AT_BASE: usize = 7;
+    const AT_SECURE: usize = 23;
     const WORD: usize = std::mem::size_of::<usize>();
-    let Ok(auxv) = std::fs::read("/proc/self/auxv") else {
-        return false;
-    };
     let word = |b: &[u8]| b.try_into().map_or(0, usize::from_ne_bytes);
-    auxv.chunks_exact(2 * WORD)
-        .find(|pair| word(&pair[..WORD]) == AT_BASE)
-        .is_some_and(|pair| word(&pair[WORD..]) != 0)
+    let value = |ty: usize| {
+        (auxv.chunks_exact(2 * WORD))
+            .find(|pair| word(&pair[..WORD]) == ty)
+            .map(|pair| word(&pair[WORD..]))
+    };
+    value(AT_BASE).is_some_and(|base| base != 0) && value(AT_SECURE) == Some(0)
+}
+
+#[cfg(all(test, target_os = "linux", target_env = "gnu"))]
+mod tests {
+    #[test]
+    fn runs_again_only_through_an_interpreter_and_not_in_secure_mode() {
+        let auxv = |pairs: &[(usize, usize)]| -> Vec<u8> {
+            let words = pairs.iter().flat_map(|&(t, v)| [t, v]);
+            words.flat_map(usize::to_ne_bytes).collect()
+        };
+        let (base, secure, null) = (7, 23, 0);
+        assert!(super::may_run_again(&auxv(&[
+            (base, 0x7f00),
+            (secure, 0),
+            (null, 0)
+        ])));
+        assert!(!super::may_run_again(&auxv(&[
+            (base, 0),
+            (secure, 0),
+            (null, 0)
+        ])));
+        assert!(!super::may_run_again(&auxv(&[(base, 0x7f00), (secure, 1)])));
+        assert!(!super::may_run_again(&auxv(&[(secure, 0)])));
+        assert!(!super::may_run_again(&[]));
+        // This test binary was started through the loader, as a user's run is.
+        assert!(super::started_through_the_loader());
+    }
 }
 
 /// Elsewhere the allocator is left as it is.
