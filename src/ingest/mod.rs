@@ -463,7 +463,7 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
             }
         }
         let input = open(src, progress)?;
-        let mut prefix = Vec::with_capacity(PREFIX_BYTES as usize);
+        let mut prefix = blocks::take_prefix(PREFIX_BYTES as usize);
         let mut input = input;
         // A read error in the prefix (a corrupt gzip) is reported after the records before it.
         let prefix_error = (&mut input)
@@ -484,7 +484,7 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
             json_dates(&prefix, &mut ctx);
         }
         let cr_only = lone_cr(&prefix);
-        let whole: Input = Box::new(Cursor::new(prefix).chain(input));
+        let whole: Input = Box::new(blocks::Prefix::new(prefix).chain(input));
         match format {
             InputFormat::Jsonl => lines::read(whole, &mut ctx, make),
             InputFormat::Json => document::read(whole, &mut ctx, make),
