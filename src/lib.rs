@@ -68,7 +68,7 @@ pub fn fix_allocator_thresholds() {
     use std::os::unix::process::CommandExt;
     if std::env::var_os(TRIM_THRESHOLD_VAR).is_some()
         || std::env::var_os("GLIBC_TUNABLES").is_some()
-        || !started_through_the_loader()
+        || !std::fs::read("/proc/self/auxv").is_ok_and(|auxv| may_run_again(&auxv))
     {
         return;
     }
@@ -83,16 +83,10 @@ pub fn fix_allocator_thresholds() {
     let _failed = again.exec();
 }
 
-/// Whether the kernel started this program through a program interpreter: its auxiliary
-/// vector (`/proc/self/auxv`) gives the interpreter's base (`AT_BASE`), 0 when the program it
-/// started is the loader itself (or a static one).
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn started_through_the_loader() -> bool {
-    std::fs::read("/proc/self/auxv").is_ok_and(|auxv| may_run_again(&auxv))
-}
-
-/// Whether an auxiliary vector (pairs of native words: type, value) says the program may run
-/// itself again: started through an interpreter (`AT_BASE` not 0), and not in secure mode
+/// Whether an auxiliary vector (`/proc/self/auxv`: pairs of native words, type and value) says
+/// the program may run itself again: the kernel started it through a program interpreter
+/// (`AT_BASE`, the interpreter's base, not 0; 0 when the program it started is the loader
+/// itself, or a static one), and not in secure mode
 /// (`AT_SECURE`: setuid or setgid), where a C library may drop the variable, and it would run
 /// itself again and again.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -132,7 +126,9 @@ mod tests {
         assert!(!super::may_run_again(&auxv(&[(secure, 0)])));
         assert!(!super::may_run_again(&[]));
         // This test binary was started through the loader, as a user's run is.
-        assert!(super::started_through_the_loader());
+        assert!(super::may_run_again(
+            &std::fs::read("/proc/self/auxv").unwrap()
+        ));
     }
 }
 

@@ -194,7 +194,14 @@ impl BitOrAssign<&Calls> for Calls {
 
 impl BitOrAssign<Calls> for Calls {
     fn bitor_assign(&mut self, other: Calls) {
-        *self |= &other;
+        match self {
+            // A short list into a larger set: that set, taken, with the list's ids added.
+            Calls::Few(mine) if other.len() > mine.len() as u64 => {
+                let mine = std::mem::replace(self, other);
+                self.extend(mine.iter());
+            }
+            _ => *self |= &other,
+        }
     }
 }
 
@@ -269,6 +276,9 @@ mod tests {
             let want: std::collections::BTreeSet<u32> = x.iter().chain(y.iter()).collect();
             assert_eq!(ids(&u), want.iter().copied().collect::<Vec<_>>());
             assert_eq!(u.len(), want.len() as u64);
+            let mut taken = x.clone();
+            taken |= y.clone();
+            assert_eq!((ids(&taken), taken.len()), (ids(&u), u.len()));
         }
         let mut d = c.clone();
         d |= a.clone();

@@ -56,8 +56,7 @@ static POOL: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
 const POOLED: usize = 16;
 
 pub(super) fn take_buffer() -> Vec<u8> {
-    let pooled = POOL.lock().ok().and_then(|mut p| p.pop());
-    match pooled {
+    match pop(&POOL) {
         Some(mut v) => {
             v.resize(BLOCK, 0);
             v
@@ -68,7 +67,17 @@ pub(super) fn take_buffer() -> Vec<u8> {
 }
 
 pub(super) fn give_buffer(v: Vec<u8>) {
-    if let Ok(mut p) = POOL.lock() {
+    keep(&POOL, v);
+}
+
+/// A buffer of `pool`, if it holds one.
+fn pop(pool: &Mutex<Vec<Vec<u8>>>) -> Option<Vec<u8>> {
+    pool.lock().ok().and_then(|mut p| p.pop())
+}
+
+/// Puts `v` back in `pool`, unless it holds [`POOLED`] already.
+fn keep(pool: &Mutex<Vec<Vec<u8>>>, v: Vec<u8>) {
+    if let Ok(mut p) = pool.lock() {
         if p.len() < POOLED {
             p.push(v);
         }
@@ -77,11 +86,10 @@ pub(super) fn give_buffer(v: Vec<u8>) {
 
 /// Frees the buffers kept for reuse (when every input is read: the report is built next).
 pub(super) fn release_buffers() {
-    if let Ok(mut p) = POOL.lock() {
-        *p = Vec::new();
-    }
-    if let Ok(mut p) = PREFIXES.lock() {
-        *p = Vec::new();
+    for pool in [&POOL, &PREFIXES] {
+        if let Ok(mut p) = pool.lock() {
+            *p = Vec::new();
+        }
     }
 }
 
@@ -92,8 +100,7 @@ static PREFIXES: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
 
 /// An empty buffer for a file's first `capacity` bytes.
 pub(super) fn take_prefix(capacity: usize) -> Vec<u8> {
-    let pooled = PREFIXES.lock().ok().and_then(|mut p| p.pop());
-    let mut v = pooled.unwrap_or_default();
+    let mut v = pop(&PREFIXES).unwrap_or_default();
     v.clear();
     v.reserve(capacity);
     v
@@ -117,12 +124,7 @@ impl Read for Prefix {
 
 impl Drop for Prefix {
     fn drop(&mut self) {
-        let v = std::mem::take(self.0.get_mut());
-        if let Ok(mut p) = PREFIXES.lock() {
-            if p.len() < POOLED {
-                p.push(v);
-            }
-        }
+        keep(&PREFIXES, std::mem::take(self.0.get_mut()));
     }
 }
 
