@@ -3,7 +3,8 @@
 //! bidi characters replaced and its length capped; a Content-Security-Policy forbids scripts and
 //! fetches besides.
 
-use std::fmt::Write;
+use std::fmt::{self, Write};
+use std::io;
 
 use anyhow::Result;
 
@@ -31,9 +32,52 @@ pub fn linkify(s: &str) -> String {
     out.replace('\n', "<br>")
 }
 
-/// A table of cells that are already HTML.
-fn table(headers: &[&str], rows: &[Vec<String>], numeric: &[usize]) -> String {
-    let mut s = String::from("<div class=\"scroll\"><table>\n<thead><tr>");
+/// The page as it is written: text gathers in a buffer that goes to the file whenever it holds
+/// [`Page::CHUNK`] bytes or more, so that a table of thousands of rows is never held whole.
+struct Page<'a> {
+    buf: String,
+    out: &'a mut dyn io::Write,
+}
+
+impl Page<'_> {
+    const CHUNK: usize = 64 * 1024;
+
+    fn push_str(&mut self, s: &str) {
+        self.buf.push_str(s);
+    }
+
+    /// Writes what is gathered once it is a chunk.
+    fn spill(&mut self) -> io::Result<()> {
+        if self.buf.len() >= Self::CHUNK {
+            self.out.write_all(self.buf.as_bytes())?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    /// Writes what is left.
+    fn finish(&mut self) -> io::Result<()> {
+        self.out.write_all(self.buf.as_bytes())?;
+        self.buf.clear();
+        Ok(())
+    }
+}
+
+impl fmt::Write for Page<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.buf.push_str(s);
+        Ok(())
+    }
+}
+
+/// A table of cells that are already HTML, written row by row.
+fn table(
+    s: &mut Page,
+    headers: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+    numeric: &[usize],
+) -> io::Result<()> {
+    s.push_str("<div class=\"scroll\"><table>\n<thead><tr>");
     for (i, h) in headers.iter().enumerate() {
         let class = if numeric.contains(&i) {
             " class=\"num\""
@@ -54,19 +98,31 @@ fn table(headers: &[&str], rows: &[Vec<String>], numeric: &[usize]) -> String {
             let _ = write!(s, "<td{class}>{c}</td>");
         }
         s.push_str("</tr>\n");
+        s.spill()?;
     }
     s.push_str("</tbody></table></div>\n");
-    s
+    Ok(())
 }
 
-fn figure(svg: &str, caption: &str, data: &str) -> String {
+/// A chart with its caption and its data, which `data` writes (a table).
+fn figure(
+    s: &mut Page,
+    svg: &str,
+    caption: &str,
+    data: impl FnOnce(&mut Page) -> io::Result<()>,
+) -> io::Result<()> {
     if svg.is_empty() {
-        return format!("<p>{}: no failures to chart.</p>\n", escape(caption));
+        let _ = writeln!(s, "<p>{}: no failures to chart.</p>", escape(caption));
+        return Ok(());
     }
-    format!(
-        "<figure>\n{svg}\n<figcaption>{}</figcaption>\n<details><summary>Chart data</summary>\n{data}</details>\n</figure>\n",
+    let _ = write!(
+        s,
+        "<figure>\n{svg}\n<figcaption>{}</figcaption>\n<details><summary>Chart data</summary>\n",
         escape(caption)
-    )
+    );
+    data(s)?;
+    s.push_str("</details>\n</figure>\n");
+    Ok(())
 }
 
 const STYLE: &str = r#"
@@ -114,8 +170,12 @@ fn card(value: &str, label: &str) -> String {
     )
 }
 
-pub fn render(r: &Report, cat: &Catalogue) -> Result<String> {
-    let mut s = String::new();
+/// Writes the page for `r` to `out` as it is rendered.
+pub fn write(r: &Report, cat: &Catalogue, out: &mut dyn io::Write) -> Result<()> {
+    let s = &mut Page {
+        buf: String::new(),
+        out,
+    };
     let period = match (r.first, r.last) {
         (Some(a), Some(b)) => format!("{} to {}", rfc3339(a), rfc3339(b)),
         _ => "no records".into(),
@@ -209,15 +269,19 @@ pub fn render(r: &Report, cat: &Catalogue) -> Result<String> {
         })
         .unwrap_or_default();
     s.push_str("<section id=\"over-time\">\n<h2>Failures over time</h2>\n");
-    s.push_str(&figure(
+    figure(
+        s,
         &charts::failures_over_time(r)?,
         "Failures per bucket, stacked by category.",
-        &table(
-            &["bucket", "client", "server", "global", "unknown"],
-            &time_rows,
-            &[1, 2, 3, 4],
-        ),
-    ));
+        |s| {
+            table(
+                s,
+                &["bucket", "client", "server", "global", "unknown"],
+                time_rows,
+                &[1, 2, 3, 4],
+            )
+        },
+    )?;
     s.push_str("</section>\n");
 
     let top = r.top_of(Outcome::Failure, crate::render::summary::TOP);
@@ -232,11 +296,12 @@ pub fn render(r: &Report, cat: &Catalogue) -> Result<String> {
         })
         .collect();
     s.push_str("<section id=\"top-keys\">\n<h2>Top failing keys</h2>\n");
-    s.push_str(&figure(
+    figure(
+        s,
         &charts::top_keys(r, crate::render::summary::TOP)?,
         "The most frequent failure-class (code, subcode) keys, with the catalogue's description.",
-        &table(&["code/subcode", "description", "count"], &key_rows, &[2]),
-    ));
+        |s| table(s, &["code/subcode", "description", "count"], key_rows, &[2]),
+    )?;
     let callers = r.top_of(Outcome::Caller, crate::render::summary::TOP_CALLER);
     if !callers.is_empty() {
         let rows: Vec<Vec<String>> = callers
@@ -251,11 +316,12 @@ pub fn render(r: &Report, cat: &Catalogue) -> Result<String> {
             })
             .collect();
         s.push_str("<h3>Caller outcomes</h3>\n<p>Driven by the caller or callee, not by the application: counted apart from the failures.</p>\n");
-        s.push_str(&table(
+        table(
+            s,
             &["code/subcode", "count", "calls", "why it is the caller's"],
-            &rows,
+            rows,
             &[1, 2],
-        ));
+        )?;
     }
     s.push_str("</section>\n");
 
@@ -266,11 +332,12 @@ pub fn render(r: &Report, cat: &Catalogue) -> Result<String> {
         .map(|row| row.iter().map(|c| escape(c)).collect())
         .collect();
     s.push_str("<section id=\"outcomes\">\n<h2>By outcome</h2>\n");
-    s.push_str(&table(
+    table(
+        s,
         &["outcome", "count", "share", "calls"],
-        &outcome_rows,
+        outcome_rows,
         &[1, 2, 3],
-    ));
+    )?;
     s.push_str("</section>\n");
 
     let cat_rows: Vec<Vec<String>> = r
@@ -280,15 +347,19 @@ pub fn render(r: &Report, cat: &Catalogue) -> Result<String> {
         .map(|row| row.iter().map(|c| escape(c)).collect())
         .collect();
     s.push_str("<section id=\"categories\">\n<h2>Category split</h2>\n");
-    s.push_str(&figure(
+    figure(
+        s,
         &charts::category_split(r)?,
         "All accepted records by category.",
-        &table(
-            &["category", "count", "share", "calls"],
-            &cat_rows,
-            &[1, 2, 3],
-        ),
-    ));
+        |s| {
+            table(
+                s,
+                &["category", "count", "share", "calls"],
+                cat_rows,
+                &[1, 2, 3],
+            )
+        },
+    )?;
     s.push_str("</section>\n");
 
     // Tables.
@@ -307,42 +378,40 @@ pub fn render(r: &Report, cat: &Catalogue) -> Result<String> {
             ]
         })
         .collect();
-    s.push_str(&table(
+    table(
+        s,
         &["mitigation", "count", "share", "calls", "codes"],
-        &rows,
+        rows,
         &[1, 2, 3],
-    ));
+    )?;
     s.push_str("</section>\n");
 
     s.push_str("<section id=\"by-code\">\n<h2>By code</h2>\n");
-    let rows: Vec<Vec<String>> = r
-        .codes
-        .iter()
-        .map(|c| {
-            let mut msgs: Vec<String> = c
-                .messages
-                .iter()
-                .map(|(m, n)| format!("{} ({n})", escape(m)))
-                .collect();
-            if c.other_messages > 0 {
-                msgs.push(format!(
-                    "<i>+ {} records of messages not kept (too many distinct)</i>",
-                    c.other_messages
-                ));
-            }
-            let msgs = msgs.join("<br>");
-            vec![
-                escape(&c.label()),
-                escape(c.category.as_str()),
-                escape(c.matched.as_str()),
-                linkify(&c.description),
-                msgs,
-                c.count.to_string(),
-                c.calls.to_string(),
-            ]
-        })
-        .collect();
-    s.push_str(&table(
+    let rows = r.codes.iter().map(|c| {
+        let mut msgs: Vec<String> = c
+            .messages
+            .iter()
+            .map(|(m, n)| format!("{} ({n})", escape(m)))
+            .collect();
+        if c.other_messages > 0 {
+            msgs.push(format!(
+                "<i>+ {} records of messages not kept (too many distinct)</i>",
+                c.other_messages
+            ));
+        }
+        let msgs = msgs.join("<br>");
+        vec![
+            escape(&c.label()),
+            escape(c.category.as_str()),
+            escape(c.matched.as_str()),
+            linkify(&c.description),
+            msgs,
+            c.count.to_string(),
+            c.calls.to_string(),
+        ]
+    });
+    table(
+        s,
         &[
             "code/subcode",
             "category",
@@ -352,21 +421,21 @@ pub fn render(r: &Report, cat: &Catalogue) -> Result<String> {
             "count",
             "calls",
         ],
-        &rows,
+        rows,
         &[5, 6],
-    ));
+    )?;
     s.push_str("</section>\n");
 
     if !r.diagnostics.is_empty() {
         s.push_str("<section id=\"sip\">\n<h2>SIP and Q.850 diagnostics</h2>\n");
         s.push_str("<p>What the SBC or carrier said, in the callback events that carry it.</p>\n");
-        let rows: Vec<Vec<String>> = r
+        let rows = r
             .by_sip()
             .text_rows()
             .into_iter()
-            .map(|row| row.iter().map(|c| escape(c)).collect())
-            .collect();
-        s.push_str(&table(
+            .map(|row| row.iter().map(|c| escape(c)).collect());
+        table(
+            s,
             &[
                 "code",
                 "subcode",
@@ -377,9 +446,9 @@ pub fn render(r: &Report, cat: &Catalogue) -> Result<String> {
                 "count",
                 "calls",
             ],
-            &rows,
+            rows,
             &[6, 7],
-        ));
+        )?;
         s.push_str("</section>\n");
     }
 
@@ -395,48 +464,42 @@ pub fn render(r: &Report, cat: &Catalogue) -> Result<String> {
     if r.reject_groups.is_empty() {
         s.push_str("<p>None.</p>\n");
     } else {
-        let rows: Vec<Vec<String>> = r
-            .reject_groups
-            .iter()
-            .map(|g| {
-                let ex = g
-                    .examples
-                    .iter()
-                    .map(|e| {
-                        format!(
-                            "<code>{}</code> {}",
-                            escape(&e.place()),
-                            escape(e.excerpt())
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("<br>");
-                vec![escape(g.reason.label()), g.count.to_string(), ex]
-            })
-            .collect();
-        s.push_str(&table(&["reason", "count", "first examples"], &rows, &[1]));
+        let rows = r.reject_groups.iter().map(|g| {
+            let ex = g
+                .examples
+                .iter()
+                .map(|e| {
+                    format!(
+                        "<code>{}</code> {}",
+                        escape(&e.place()),
+                        escape(e.excerpt())
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("<br>");
+            vec![escape(g.reason.label()), g.count.to_string(), ex]
+        });
+        table(s, &["reason", "count", "first examples"], rows, &[1])?;
     }
     s.push_str("<h3>Uncatalogued codes</h3>\n");
     let unc = r.uncatalogued();
     if unc.is_empty() {
         s.push_str("<p>None: every code seen is in the catalogue.</p>\n");
     } else {
-        let rows: Vec<Vec<String>> = unc
-            .iter()
-            .map(|c| {
-                vec![
-                    escape(&c.label()),
-                    escape(c.category.as_str()),
-                    c.count.to_string(),
-                    c.calls.to_string(),
-                ]
-            })
-            .collect();
-        s.push_str(&table(
+        let rows = unc.iter().map(|c| {
+            vec![
+                escape(&c.label()),
+                escape(c.category.as_str()),
+                c.count.to_string(),
+                c.calls.to_string(),
+            ]
+        });
+        table(
+            s,
             &["code/subcode", "category", "count", "calls"],
-            &rows,
+            rows,
             &[2, 3],
-        ));
+        )?;
     }
     if !r.warnings.is_empty() {
         s.push_str("<h3>Warnings</h3>\n<ul>\n");
@@ -445,42 +508,39 @@ pub fn render(r: &Report, cat: &Catalogue) -> Result<String> {
         }
         s.push_str("</ul>\n");
     }
-    let rows: Vec<Vec<String>> = r
-        .inputs
-        .iter()
-        .map(|f| {
-            let mut row = vec![
-                format!("<code>{}</code>", escape(&f.path)),
-                escape(f.shape),
-                f.accepted.to_string(),
-                f.rejected.to_string(),
-                f.skipped.to_string(),
-            ];
-            if r.outside > 0 {
-                row.push(f.outside.to_string());
-            }
-            row
-        })
-        .collect();
+    let rows = r.inputs.iter().map(|f| {
+        let mut row = vec![
+            format!("<code>{}</code>", escape(&f.path)),
+            escape(f.shape),
+            f.accepted.to_string(),
+            f.rejected.to_string(),
+            f.skipped.to_string(),
+        ];
+        if r.outside > 0 {
+            row.push(f.outside.to_string());
+        }
+        row
+    });
     let mut headers = vec!["file", "shape", "accepted", "rejected", "skipped"];
     let mut numeric = vec![2, 3, 4];
     if r.outside > 0 {
         headers.push("outside window");
         numeric.push(5);
     }
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<details><summary>Input files ({})</summary>\n{}</details>\n",
-        r.inputs.len(),
-        table(&headers, &rows, &numeric)
+        "<details><summary>Input files ({})</summary>",
+        r.inputs.len()
     );
+    table(s, &headers, rows, &numeric)?;
+    s.push_str("</details>\n");
     let _ = write!(
         s,
         "</section>\n</main>\n<footer><p class=\"period\">Catalogue: {}. Generated by acs-triage {}.</p></footer>\n</body>\n</html>\n",
         escape(&r.catalogue.join("; ")),
         env!("CARGO_PKG_VERSION")
     );
-    Ok(s)
+    Ok(s.finish()?)
 }
 
 #[cfg(test)]
@@ -514,6 +574,37 @@ mod tests {
         );
     }
 
+    /// Records the size of each write.
+    #[derive(Default)]
+    struct Writes(Vec<usize>);
+
+    impl io::Write for Writes {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.push(buf.len());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_long_table_goes_out_in_chunks_not_whole() {
+        let mut writes = Writes::default();
+        let page = &mut Page {
+            buf: String::new(),
+            out: &mut writes,
+        };
+        let row = vec!["x".repeat(1000), "1".into()];
+        table(page, &["text", "n"], (0..10_000).map(|_| row.clone()), &[1]).unwrap();
+        page.finish().unwrap();
+        let total: usize = writes.0.iter().sum();
+        assert!(total > 10_000_000, "{total}");
+        // Each write is a chunk and at most one row more.
+        assert!(writes.0.len() > 100, "{}", writes.0.len());
+        assert!(writes.0.iter().all(|&n| n < Page::CHUNK + 2_000));
+    }
+
     #[test]
     fn links_become_anchors_and_nothing_else_does() {
         assert_eq!(
@@ -535,6 +626,8 @@ mod snapshots {
     #[test]
     fn report_html() {
         let cat = fixture::catalogue();
-        insta::assert_snapshot!(super::render(&fixture::report(&cat), &cat).unwrap());
+        let mut page = Vec::new();
+        super::write(&fixture::report(&cat), &cat, &mut page).unwrap();
+        insta::assert_snapshot!(String::from_utf8(page).unwrap());
     }
 }

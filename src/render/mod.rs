@@ -124,7 +124,7 @@ pub fn report_files(
                 set.add(&dir.join("summary.md"), summary::render(r, cat).as_bytes())?;
             }
             ReportFormat::Html => {
-                set.add(&dir.join("report.html"), html::render(r, cat)?.as_bytes())?;
+                set.add_with(&dir.join("report.html"), |w| html::write(r, cat, w))?;
             }
             ReportFormat::Json => {
                 set.add_with(&dir.join("report.json"), |w| report_json::write(r, cat, w))?;
