@@ -101,6 +101,11 @@ pub const MESSAGE_BUDGET: usize = 4_096;
 /// ones of many keys (at most [`texts::TEXT_BYTES`] each, 8 MiB per worker).
 pub const MESSAGE_FLOOR_BUDGET: usize = 8_192;
 
+/// Messages a worker keeps before it moves them to the run's spill ([`Messages::move_into`]):
+/// the budgets above are then the run's, not each worker's, so hostile messages take as much
+/// memory on 16 threads as on two. Real exports keep a few hundred, and never move them.
+pub const MESSAGE_SHARE: usize = 2_048;
+
 const MESSAGE_LIMITS: texts::Limits = texts::Limits {
     floor: MESSAGE_FLOOR,
     cap: MESSAGES_PER_KEY,
@@ -248,6 +253,9 @@ pub struct Aggregator {
     pub keep_messages: bool,
     /// This worker's share of [`MAX_CELLS`]: past it, what it counted moves to `spill`.
     max_cells: usize,
+    /// Messages kept past which they move to `spill` ([`MESSAGE_SHARE`]; none for the spill's
+    /// own sink).
+    message_share: usize,
     /// What the workers counted past their shares, for the run ([`Aggregator::sharing_cells`]).
     spill: Spill,
     /// Whether the run's budget of cells was spent when this worker last looked (when made,
@@ -329,6 +337,7 @@ impl Aggregator {
             bucket_secs,
             keep_messages: true,
             max_cells: (MAX_CELLS / rayon::current_num_threads().max(1)).max(1),
+            message_share: MESSAGE_SHARE,
             spill: Spill::default(),
             run_full: false,
             resource_filter: Vec::new(),
@@ -622,6 +631,7 @@ impl Aggregator {
         let mut a = Aggregator::new(self.window, self.bucket_secs);
         a.keep_messages = self.keep_messages;
         a.max_cells = self.max_cells;
+        a.message_share = self.message_share;
         a.resource_filter = self.resource_filter.clone();
         a.reject_rows = self.reject_rows.clone();
         a.last_kept = self.last_kept.clone();
@@ -636,13 +646,7 @@ impl Aggregator {
     fn spill_out(&mut self) {
         let mut mine = std::mem::replace(self, self.fresh());
         let mut sink = self.spill.lock();
-        let run = sink.get_or_insert_with(|| {
-            let mut run = self.fresh();
-            run.reject_rows = RejectRows::default();
-            run.spill = Spill::default();
-            run.max_cells = usize::MAX;
-            Box::new(run)
-        });
+        let run = sink.get_or_insert_with(|| self.spill_sink());
         mine.reject_rows = run.reject_rows.clone();
         mine.spill = run.spill.clone();
         mine.flush();
@@ -650,6 +654,24 @@ impl Aggregator {
         run.absorb(mine);
         drop(sink);
         self.run_full = self.spill.is_full();
+    }
+
+    /// The sink a spill holds: this one's settings, but for the rows of rejects and the spill,
+    /// which it does not share, and no share of cells or messages to move.
+    fn spill_sink(&self) -> Box<Aggregator> {
+        let mut run = self.fresh();
+        run.reject_rows = RejectRows::default();
+        run.spill = Spill::default();
+        run.max_cells = usize::MAX;
+        run.message_share = usize::MAX;
+        Box::new(run)
+    }
+
+    /// Moves this worker's messages into the spill's sink, past [`MESSAGE_SHARE`].
+    fn spill_messages(&mut self) {
+        let mut sink = self.spill.lock();
+        let run = sink.get_or_insert_with(|| self.spill_sink());
+        self.messages.move_into(&mut run.messages);
     }
 
     /// What this sink holds, to choose which of two takes the other: its cells and calls.
@@ -666,6 +688,7 @@ impl Aggregator {
             bucket_secs,
             keep_messages,
             max_cells,
+            message_share,
             spill,
             run_full,
             resource_filter,
@@ -677,6 +700,7 @@ impl Aggregator {
         std::mem::swap(&mut self.bucket_secs, bucket_secs);
         std::mem::swap(&mut self.keep_messages, keep_messages);
         std::mem::swap(&mut self.max_cells, max_cells);
+        std::mem::swap(&mut self.message_share, message_share);
         std::mem::swap(&mut self.spill, spill);
         std::mem::swap(&mut self.run_full, run_full);
         std::mem::swap(&mut self.resource_filter, resource_filter);
@@ -991,6 +1015,9 @@ impl Sink for Aggregator {
         }
         if self.keep_messages && !rec.message.is_empty() {
             self.messages.add((rec.code, rec.subcode), &rec.message, 1);
+            if self.messages.added() > self.message_share {
+                self.spill_messages();
+            }
         }
         if !rec.sip.is_empty() || !rec.q850.is_empty() {
             self.diagnostic(rec);

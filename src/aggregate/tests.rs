@@ -804,3 +804,53 @@ fn a_call_s_earliest_record_may_be_in_a_leap_second() {
     let call = f.calls.get("corr-1").unwrap();
     assert_eq!(call.call_connection_id.text(), "zzz-earlier");
 }
+
+/// Workers that move their messages to the run's spill past [`MESSAGE_SHARE`] copy no more
+/// than that between moves, and the run keeps the same messages, with the same counts, as one
+/// sink that moved none: 2,000 keys of 10 messages each, each met twice, past both budgets.
+#[test]
+fn messages_past_a_worker_s_share_move_to_the_run_and_count_the_same() {
+    let n: u32 = 40_000;
+    let record = |i: u32| {
+        let mut r = rec("2026-11-24T01:00:00Z", 400, Some(10_000 + i % 2_000), "");
+        r.message = Cow::Owned(format!("message {} of its key", (i / 2_000) % 10));
+        r
+    };
+    let shown = |a: &Aggregator| {
+        let mut v: Vec<_> = a
+            .by_key
+            .iter()
+            .map(|(k, s)| (*k, s.messages.clone(), s.other_messages))
+            .collect();
+        v.sort();
+        v
+    };
+    let mut one = Aggregator::new(Window::default(), 3600);
+    one.message_share = usize::MAX;
+    for i in 0..n {
+        one.record(&record(i));
+    }
+    one.done();
+    let one = shown(&one);
+    let kept: usize = one.iter().map(|(_, m, _)| m.len()).sum();
+    assert!(kept > MESSAGE_SHARE && kept < 20_000, "{kept}");
+    assert!(one.iter().all(|(_, m, _)| m.iter().all(|(_, n)| *n == 2)));
+    for parts in [2, 3] {
+        let spill = Spill::default();
+        let mut workers: Vec<Aggregator> = (0..parts)
+            .map(|_| Aggregator::new(Window::default(), 3600).sharing_cells(&spill))
+            .collect();
+        for i in 0..n {
+            let w = &mut workers[(i * 7919 % parts) as usize];
+            w.record(&record(i));
+            assert!(w.messages.added() <= MESSAGE_SHARE);
+        }
+        assert!(spill.lock().is_some(), "nothing moved");
+        let mut all = workers.pop().unwrap();
+        while let Some(w) = workers.pop() {
+            all.merge(w);
+        }
+        all.done();
+        assert_eq!(shown(&all), one, "{parts} workers");
+    }
+}

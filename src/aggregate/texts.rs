@@ -17,6 +17,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{BuildHasher, Hash};
+use std::sync::Arc;
 
 use foldhash::fast::FixedState;
 use foldhash::HashMap;
@@ -143,7 +144,9 @@ impl<K: Ord + Copy + Hash, V> Budgeted<K, V> {
 #[derive(Debug, Clone, Default)]
 struct Texts {
     /// (rank, text, count), by rank then text.
-    kept: Vec<(u64, Box<str>, u64)>,
+    /// The texts are shared with the run's when a worker moved its own to it
+    /// ([`Messages::move_into`]).
+    kept: Vec<(u64, Arc<str>, u64)>,
     /// Records with a text, kept or not.
     total: u64,
 }
@@ -249,6 +252,8 @@ pub struct Messages<K> {
     floor_texts: Tier<K>,
     /// The texts past their keys' floors. Its bar is never above `floor_texts`' one.
     extra_texts: Tier<K>,
+    /// Texts copied since made or last moved ([`Messages::move_into`]).
+    added: usize,
 }
 
 /// One key's texts as the report shows them.
@@ -270,6 +275,7 @@ impl<K: Copy + Ord + Hash> Messages<K> {
             by_key: HashMap::default(),
             floor_texts: Tier::new(limits.floors),
             extra_texts: Tier::new(limits.extras),
+            added: 0,
         }
     }
 
@@ -283,8 +289,46 @@ impl<K: Copy + Ord + Hash> Messages<K> {
             Ok(i) => t.kept[i].2 += n,
             // Turned away before the text is copied.
             Err(i) if !self.admits(i, r) => {}
-            Err(i) => self.keep(key, i, r, text.into(), n),
+            Err(i) => {
+                self.added += 1;
+                self.keep(key, i, r, text.into(), n);
+            }
         }
+    }
+
+    /// The texts this copied since it was made or last moved them to the run's.
+    pub fn added(&self) -> usize {
+        self.added
+    }
+
+    /// Moves what this counted into `run` (as [`Messages::merge`] adds it), and goes on from
+    /// what `run` then keeps, with no records: the same texts (shared, not copied), ranks and
+    /// bars, as if it had met them. A worker that moves its texts to the run's whenever it copied a few thousand
+    /// holds no more of its own however many the run keeps, and does not copy again a text
+    /// the run has; merging still gives what one worker reading everything would have, since
+    /// which texts are kept depends only on which were met.
+    pub fn move_into(&mut self, run: &mut Messages<K>) {
+        let empty = Messages {
+            floor: self.floor,
+            cap: self.cap,
+            by_key: HashMap::default(),
+            floor_texts: Tier::new(self.floor_texts.budget),
+            extra_texts: Tier::new(self.extra_texts.budget),
+            added: 0,
+        };
+        run.merge(std::mem::replace(self, empty));
+        self.floor_texts = run.floor_texts.clone();
+        self.extra_texts = run.extra_texts.clone();
+        self.by_key = run
+            .by_key
+            .iter()
+            .map(|(&key, t)| {
+                let kept = t.kept.iter().map(|(r, m, _)| (*r, Arc::clone(m), 0));
+                let total = 0;
+                let kept = kept.collect();
+                (key, Texts { kept, total })
+            })
+            .collect();
     }
 
     /// Whether a text of rank `r` would be kept at `i` of its key's texts.
@@ -295,7 +339,7 @@ impl<K: Copy + Ord + Hash> Messages<K> {
     }
 
     /// Keeps a text the key does not have, at `i` of its texts, if its rank allows.
-    fn keep(&mut self, key: K, i: usize, r: u64, text: Box<str>, n: u64) {
+    fn keep(&mut self, key: K, i: usize, r: u64, text: Arc<str>, n: u64) {
         let (floor, cap) = (self.floor, self.cap);
         if !self.admits(i, r) {
             return;
@@ -390,8 +434,11 @@ impl<K: Copy + Ord + Hash> Messages<K> {
     /// Every key's texts, most frequent first.
     pub fn into_counted(self) -> impl Iterator<Item = (K, Counted)> {
         self.by_key.into_iter().map(|(key, t)| {
-            let mut texts: Vec<(Box<str>, u64)> =
-                t.kept.into_iter().map(|(_, m, n)| (m, n)).collect();
+            let mut texts: Vec<(Box<str>, u64)> = t
+                .kept
+                .into_iter()
+                .map(|(_, m, n)| (Box::from(&*m), n))
+                .collect();
             texts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             let other = t.total - texts.iter().map(|(_, n)| n).sum::<u64>();
             (key, Counted { texts, other })
@@ -440,15 +487,32 @@ mod tests {
 
     /// Splits records among `parts` workers in a scrambled order and merges them in another.
     fn split(records: &[(u8, String)], parts: usize, seed: u64, l: Limits) -> Vec<(u8, Counted)> {
+        sharing(records, parts, seed, l, usize::MAX)
+    }
+
+    /// [`split`], each worker moving its texts to the run's once it keeps more than `share`.
+    fn sharing(
+        records: &[(u8, String)],
+        parts: usize,
+        seed: u64,
+        l: Limits,
+        share: usize,
+    ) -> Vec<(u8, Counted)> {
         let mut workers: Vec<Messages<u8>> = (0..parts).map(|_| Messages::new(l)).collect();
+        let mut run = Messages::new(l);
         let mut order: Vec<usize> = (0..records.len()).collect();
         // A fixed scramble: sort by a hash of (seed, index).
         order.sort_by_key(|&i| FixedState::with_seed(seed).hash_one(i));
         for (j, &i) in order.iter().enumerate() {
             let (k, m) = &records[i];
-            workers[(j * 7 + i) % parts].add(*k, m, 1);
+            let w = &mut workers[(j * 7 + i) % parts];
+            w.add(*k, m, 1);
+            if w.added() > share {
+                w.move_into(&mut run);
+            }
         }
         workers.rotate_left(seed as usize % parts);
+        workers.insert(seed as usize % (parts + 1), run);
         let mut all = workers.pop().unwrap();
         while let Some(w) = workers.pop() {
             all.merge(w);
@@ -557,6 +621,14 @@ mod tests {
                         want,
                         "{keys} keys, {texts} texts, {limits:?}, {parts} parts, seed {seed}"
                     );
+                    for share in [0, 1, 5, 40] {
+                        assert_eq!(
+                            sharing(&rs, parts, seed, limits, share),
+                            want,
+                            "{keys} keys, {texts} texts, {limits:?}, {parts} parts, seed {seed}, \
+                             moved past {share}"
+                        );
+                    }
                 }
             }
             let within: usize = want
