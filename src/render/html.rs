@@ -32,8 +32,9 @@ pub fn linkify(s: &str) -> String {
     out.replace('\n', "<br>")
 }
 
-/// The page as it is written: text gathers in a buffer that goes to the file whenever it holds
-/// [`Page::CHUNK`] bytes or more, so that a table of thousands of rows is never held whole.
+/// The page as it is written: text gathers in a buffer that goes to the file, after a table's
+/// row or a section, once it holds [`Page::CHUNK`] bytes or more, so that a table of thousands
+/// of rows is never held whole.
 struct Page<'a> {
     buf: String,
     out: &'a mut dyn io::Write,
@@ -43,7 +44,7 @@ impl Page<'_> {
     const CHUNK: usize = 64 * 1024;
 
     fn push_str(&mut self, s: &str) {
-        self.buf.push_str(s);
+        let _ = fmt::Write::write_str(self, s);
     }
 
     /// Writes what is gathered once it is a chunk.
@@ -221,6 +222,7 @@ pub fn write(r: &Report, cat: &Catalogue, out: &mut dyn io::Write) -> Result<()>
             );
         }
         s.push_str("</section>\n");
+        s.spill()?;
     }
 
     // Spikes come first when there are any.
@@ -252,6 +254,7 @@ pub fn write(r: &Report, cat: &Catalogue, out: &mut dyn io::Write) -> Result<()>
         );
     }
     s.push_str("</section>\n");
+    s.spill()?;
 
     // Charts.
     // The chart's data, bar by bar: the bars that hold any record.
@@ -283,6 +286,7 @@ pub fn write(r: &Report, cat: &Catalogue, out: &mut dyn io::Write) -> Result<()>
         },
     )?;
     s.push_str("</section>\n");
+    s.spill()?;
 
     let top = r.top_of(Outcome::Failure, crate::render::summary::TOP);
     let key_rows: Vec<Vec<String>> = top
@@ -324,6 +328,7 @@ pub fn write(r: &Report, cat: &Catalogue, out: &mut dyn io::Write) -> Result<()>
         )?;
     }
     s.push_str("</section>\n");
+    s.spill()?;
 
     let outcome_rows: Vec<Vec<String>> = r
         .by_outcome()
@@ -339,6 +344,7 @@ pub fn write(r: &Report, cat: &Catalogue, out: &mut dyn io::Write) -> Result<()>
         &[1, 2, 3],
     )?;
     s.push_str("</section>\n");
+    s.spill()?;
 
     let cat_rows: Vec<Vec<String>> = r
         .by_category()
@@ -361,6 +367,7 @@ pub fn write(r: &Report, cat: &Catalogue, out: &mut dyn io::Write) -> Result<()>
         },
     )?;
     s.push_str("</section>\n");
+    s.spill()?;
 
     // Tables.
     s.push_str("<section id=\"by-mitigation\">\n<h2>By mitigation</h2>\n");
@@ -385,6 +392,7 @@ pub fn write(r: &Report, cat: &Catalogue, out: &mut dyn io::Write) -> Result<()>
         &[1, 2, 3],
     )?;
     s.push_str("</section>\n");
+    s.spill()?;
 
     s.push_str("<section id=\"by-code\">\n<h2>By code</h2>\n");
     let rows = r.codes.iter().map(|c| {
@@ -425,6 +433,7 @@ pub fn write(r: &Report, cat: &Catalogue, out: &mut dyn io::Write) -> Result<()>
         &[5, 6],
     )?;
     s.push_str("</section>\n");
+    s.spill()?;
 
     if !r.diagnostics.is_empty() {
         s.push_str("<section id=\"sip\">\n<h2>SIP and Q.850 diagnostics</h2>\n");
@@ -450,6 +459,7 @@ pub fn write(r: &Report, cat: &Catalogue, out: &mut dyn io::Write) -> Result<()>
             &[6, 7],
         )?;
         s.push_str("</section>\n");
+        s.spill()?;
     }
 
     s.push_str("<section id=\"data-quality\">\n<h2>Data quality</h2>\n");
