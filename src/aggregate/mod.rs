@@ -92,18 +92,19 @@ pub const MESSAGE_FLOOR: usize = 8;
 /// [`MESSAGE_BUDGET`].
 pub const MESSAGES_PER_KEY: usize = 32;
 
-/// Messages past [`MESSAGE_FLOOR`] kept per worker for all keys, so that hostile messages
+/// Messages past [`MESSAGE_FLOOR`] kept by the run for all keys, so that hostile messages
 /// cannot exhaust memory: at most [`texts::TEXT_BYTES`] each, a few megabytes in all.
 pub const MESSAGE_BUDGET: usize = 4_096;
 
-/// Messages within their keys' [`MESSAGE_FLOOR`] kept per worker for all keys: a thousand keys
+/// Messages within their keys' [`MESSAGE_FLOOR`] kept by the run for all keys: a thousand keys
 /// with eight distinct messages each, far more than real exports have, but a bound on hostile
-/// ones of many keys (at most [`texts::TEXT_BYTES`] each, 8 MiB per worker).
+/// ones of many keys (at most [`texts::TEXT_BYTES`] each, 8 MiB).
 pub const MESSAGE_FLOOR_BUDGET: usize = 8_192;
 
-/// Messages a worker keeps before it moves them to the run's spill ([`Messages::move_into`]):
-/// the budgets above are then the run's, not each worker's, so hostile messages take as much
-/// memory on 16 threads as on two. Real exports keep a few hundred, and never move them.
+/// Messages a worker copies, since it last moved them, before it moves them to the run's spill
+/// ([`Messages::move_into`]), past which it does: the budgets above are then the run's, not
+/// each worker's, and a worker holds the run's texts shared and at most this many of its own.
+/// Real exports keep a few hundred, and never move them.
 pub const MESSAGE_SHARE: usize = 2_048;
 
 const MESSAGE_LIMITS: texts::Limits = texts::Limits {
@@ -253,8 +254,8 @@ pub struct Aggregator {
     pub keep_messages: bool,
     /// This worker's share of [`MAX_CELLS`]: past it, what it counted moves to `spill`.
     max_cells: usize,
-    /// Messages kept past which they move to `spill` ([`MESSAGE_SHARE`]; none for the spill's
-    /// own sink).
+    /// Messages copied since the last move past which they move to `spill`
+    /// ([`MESSAGE_SHARE`]; none for the spill's own sink).
     message_share: usize,
     /// What the workers counted past their shares, for the run ([`Aggregator::sharing_cells`]).
     spill: Spill,

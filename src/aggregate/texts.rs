@@ -303,10 +303,10 @@ impl<K: Copy + Ord + Hash> Messages<K> {
 
     /// Moves what this counted into `run` (as [`Messages::merge`] adds it), and goes on from
     /// what `run` then keeps, with no records: the same texts (shared, not copied), ranks and
-    /// bars, as if it had met them. A worker that moves its texts to the run's whenever it copied a few thousand
-    /// holds no more of its own however many the run keeps, and does not copy again a text
-    /// the run has; merging still gives what one worker reading everything would have, since
-    /// which texts are kept depends only on which were met.
+    /// bars, as if it had met them. A worker that moves its texts to the run's whenever it
+    /// copied a few thousand holds no more of its own however many the run keeps, and does not
+    /// copy again a text the run has; merging still gives what one worker reading everything
+    /// would have, since which texts are kept depends only on which were met.
     pub fn move_into(&mut self, run: &mut Messages<K>) {
         let empty = Messages {
             floor: self.floor,
@@ -490,7 +490,8 @@ mod tests {
         sharing(records, parts, seed, l, usize::MAX)
     }
 
-    /// [`split`], each worker moving its texts to the run's once it keeps more than `share`.
+    /// [`split`], each worker moving its texts to the run's once it has copied more than
+    /// `share` since it last did.
     fn sharing(
         records: &[(u8, String)],
         parts: usize,
