@@ -11,6 +11,7 @@ use anyhow::Result;
 use crate::catalogue::{Catalogue, Outcome};
 use crate::render::markup::escape;
 use crate::render::{charts, next_link};
+use crate::report::table::Col;
 use crate::report::{rfc3339, spike_sentence, Report};
 use crate::spikes::history::day_text;
 
@@ -518,25 +519,17 @@ pub fn write(r: &Report, cat: &Catalogue, out: &mut dyn io::Write) -> Result<()>
         }
         s.push_str("</ul>\n");
     }
-    let rows = r.inputs.iter().map(|f| {
-        let mut row = vec![
-            format!("<code>{}</code>", escape(&f.path)),
-            escape(f.shape),
-            f.accepted.to_string(),
-            f.rejected.to_string(),
-            f.skipped.to_string(),
-        ];
-        if r.outside > 0 {
-            row.push(f.outside.to_string());
-        }
+    let inputs = r.by_input();
+    let headers: Vec<&str> = inputs.columns.iter().map(|(name, _)| *name).collect();
+    let numeric: Vec<usize> = (inputs.columns.iter().enumerate())
+        .filter(|(_, (_, col))| *col == Col::Number)
+        .map(|(i, _)| i)
+        .collect();
+    let rows = inputs.text_rows().into_iter().map(|mut row| {
+        row[0] = format!("<code>{}</code>", escape(&row[0]));
+        row[1] = escape(&row[1]);
         row
     });
-    let mut headers = vec!["file", "shape", "accepted", "rejected", "skipped"];
-    let mut numeric = vec![2, 3, 4];
-    if r.outside > 0 {
-        headers.push("outside window");
-        numeric.push(5);
-    }
     let _ = writeln!(
         s,
         "<details><summary>Input files ({})</summary>",

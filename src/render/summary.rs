@@ -342,31 +342,9 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
         s.push('\n');
     }
     let _ = writeln!(s, "### Input files\n");
-    let rows: Vec<Vec<String>> = r
-        .inputs
-        .iter()
-        .map(|f| {
-            let mut row = vec![
-                f.path.clone(),
-                f.shape.to_string(),
-                f.accepted.to_string(),
-                f.rejected.to_string(),
-                f.skipped.to_string(),
-            ];
-            if r.outside > 0 {
-                row.push(f.outside.to_string());
-            }
-            row
-        })
-        .collect();
-    let mut headers: Vec<String> = ["file", "shape", "accepted", "rejected", "skipped"]
-        .map(String::from)
-        .to_vec();
-    if r.outside > 0 {
-        // Accepted, but outside --since/--until.
-        headers.push("outside window".into());
-    }
-    let _ = write!(s, "{}", table_of(&headers, &rows));
+    // Accepted records outside --since/--until have a column when there are any.
+    let inputs = r.by_input();
+    let _ = write!(s, "{}", table_of(&inputs.headers(), &inputs.text_rows()));
     s
 }
 

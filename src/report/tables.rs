@@ -76,6 +76,31 @@ impl Report {
         t
     }
 
+    /// The input files, as read, with what each gave; a column of the records outside
+    /// `--since`/`--until` when there are any.
+    pub fn by_input(&self) -> Table {
+        let mut columns = vec![
+            ("file", Col::Text),
+            ("shape", Col::Text),
+            ("accepted", Col::Number),
+            ("rejected", Col::Number),
+            ("skipped", Col::Number),
+        ];
+        let outside = self.outside > 0;
+        if outside {
+            columns.push(("outside window", Col::Number));
+        }
+        let mut t = Table::new(&columns);
+        for f in &self.inputs {
+            let mut r = row![f.path.as_str(), f.shape, f.accepted, f.rejected, f.skipped];
+            if outside {
+                r.push(f.outside.into());
+            }
+            t.push(r);
+        }
+        t
+    }
+
     /// by_outcome.csv: all three classes, in order.
     pub fn by_outcome(&self) -> Table {
         let mut t = Table::new(&[
