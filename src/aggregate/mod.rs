@@ -123,7 +123,7 @@ pub struct OpStats {
 /// One key on one UTC day.
 #[derive(Debug, Clone, Default)]
 pub struct DayStats {
-    pub hours: [u64; 24],
+    pub hours: Hours,
     pub calls: Calls,
 }
 
@@ -192,13 +192,19 @@ pub const MAX_OTHER_SDK_TYPES: usize = 100;
 /// The name of what is past a budget of distinct names.
 pub const OTHER: &str = "(other)";
 
-/// A cell's records by hour of its day. A month of many keys, operations and resources holds
-/// tens of thousands of cells, most of a few records: an hour takes 4 bytes, and the cell's 24
-/// move to 8 bytes each only once one of them would pass `u32::MAX`.
+/// Records by hour of one UTC day, of a cell or of a key. A month of many keys, operations and
+/// resources holds tens of thousands of cells, most of a few records: an hour takes 4 bytes,
+/// and the 24 move to 8 bytes each only once one of them would pass `u32::MAX`.
 #[derive(Debug, Clone)]
-enum Hours {
+pub enum Hours {
     Narrow([u32; 24]),
     Wide(Box<[u64; 24]>),
+}
+
+impl Default for Hours {
+    fn default() -> Self {
+        Hours::Narrow([0; 24])
+    }
 }
 
 impl Hours {
@@ -218,7 +224,7 @@ impl Hours {
     }
 
     /// The 24 hours' counts, from 00:00.
-    fn iter(&self) -> impl Iterator<Item = u64> + '_ {
+    pub fn iter(&self) -> impl Iterator<Item = u64> + '_ {
         (0..24).map(|h| match self {
             Hours::Narrow(n) => u64::from(n[h]),
             Hours::Wide(w) => w[h],
@@ -237,7 +243,7 @@ struct CellStats {
 impl CellStats {
     fn new(t: DateTime<Utc>) -> CellStats {
         CellStats {
-            hours: Hours::Narrow([0; 24]),
+            hours: Hours::default(),
             calls: Calls::new(),
             first: t,
             last: t,
@@ -310,8 +316,8 @@ pub struct Aggregator {
     pub prompts: Interner,
     /// (resource, key) → count and calls, for records that name a resource.
     pub by_resource: HashMap<ResourceKey, OpStats>,
-    /// (UTC day, resource, key) → counts per hour and calls, for records that name one.
-    pub by_day_resource: HashMap<(i64, u32, Key), DayStats>,
+    /// (UTC day, resource, key) → count and calls, for records that name one.
+    pub by_day_resource: HashMap<(i64, u32, Key), OpStats>,
     /// SDK types and versions.
     pub sdk_texts: Interner,
     /// (SDK type, version, key) → count, for records that carry them, filled once done from
@@ -771,7 +777,7 @@ impl Aggregator {
     pub fn timeline(&self) -> BTreeMap<(i64, Key), u64> {
         let mut out = BTreeMap::new();
         for (&(day, key), s) in &self.by_day {
-            for (h, &n) in s.hours.iter().enumerate() {
+            for (h, n) in s.hours.iter().enumerate() {
                 if n > 0 {
                     let t = day * DAY + h as i64 * 3600;
                     let bucket = t - t.rem_euclid(self.bucket_secs);
@@ -1107,15 +1113,13 @@ impl Sink for Aggregator {
                 r.count += count;
                 r.calls |= &c.calls;
                 let d = self.by_day_resource.entry((day, res, key)).or_default();
-                for (a, b) in d.hours.iter_mut().zip(c.hours.iter()) {
-                    *a += b;
-                }
+                d.count += count;
                 d.calls |= &c.calls;
             }
             *self.by_day_kind.entry((day, kind.as_str())).or_default() += count;
             let d = self.by_day.entry((day, key)).or_default();
-            for (a, b) in d.hours.iter_mut().zip(c.hours.iter()) {
-                *a += b;
+            for (h, n) in c.hours.iter().enumerate() {
+                d.hours.add(h, n);
             }
             d.calls |= c.calls;
         }

@@ -423,7 +423,13 @@ fn counted(a: &Aggregator) -> (Vec<String>, Vec<String>) {
         })
         .collect();
     let mut days: Vec<String> = (a.by_day.iter())
-        .map(|(k, s)| format!("{k:?} {:?} {}", s.hours, s.calls.len()))
+        .map(|(k, s)| {
+            format!(
+                "{k:?} {:?} {}",
+                s.hours.iter().collect::<Vec<_>>(),
+                s.calls.len()
+            )
+        })
         .collect();
     keys.sort();
     days.sort();
@@ -853,4 +859,33 @@ fn messages_past_a_worker_s_share_move_to_the_run_and_count_the_same() {
         all.done();
         assert_eq!(shown(&all), one, "{parts} workers");
     }
+}
+
+/// A key's day holds its 24 hours in 4 bytes each, and a resource's day only its count and
+/// calls (no table reads its hours): what grows with the keys, in an input of made-up codes by
+/// the hundred thousand, takes less than half of what 8-byte hours took. The counts are the
+/// records', by hour and by resource.
+#[test]
+fn a_key_s_day_holds_narrow_hours_and_a_resource_s_day_a_count() {
+    assert!(std::mem::size_of::<DayStats>() < 24 * 8, "hours of 8 bytes");
+    assert!(
+        std::mem::size_of::<OpStats>() < 24 * 4,
+        "a resource's day with hours"
+    );
+    let mut a = Aggregator::new(Window::default(), 3600);
+    for (h, res) in [(1, "/R/A"), (1, "/R/A"), (5, "/R/B"), (23, "/R/A")] {
+        let mut r = rec(&format!("2026-11-20T{h:02}:10:00Z"), 500, Some(8572), "c1");
+        r.resource_id = Cow::Borrowed(res);
+        assert_eq!(a.record(&r), Kept::Counted);
+    }
+    a.done();
+    let day = a.by_day.values().next().unwrap();
+    let hours: Vec<u64> = day.hours.iter().collect();
+    assert_eq!((a.by_day.len(), day.count(), day.calls.len()), (1, 4, 1));
+    assert_eq!((hours[1], hours[5], hours[23]), (2, 1, 1));
+    let mut by_res: Vec<(&str, u64, u64)> = (a.by_day_resource.iter())
+        .map(|(&(_, r, _), s)| (a.resources.name(r), s.count, s.calls.len()))
+        .collect();
+    by_res.sort();
+    assert_eq!(by_res, [("a", 3, 1), ("b", 1, 1)]);
 }

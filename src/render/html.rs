@@ -493,11 +493,10 @@ pub fn write(r: &Report, cat: &Catalogue, out: &mut dyn io::Write) -> Result<()>
         table(s, &["reason", "count", "first examples"], rows, &[1])?;
     }
     s.push_str("<h3>Uncatalogued codes</h3>\n");
-    let unc = r.uncatalogued();
-    if unc.is_empty() {
+    if r.uncatalogued().next().is_none() {
         s.push_str("<p>None: every code seen is in the catalogue.</p>\n");
     } else {
-        let rows = unc.iter().map(|c| {
+        let rows = r.uncatalogued().map(|c| {
             vec![
                 escape(&c.label()),
                 escape(c.category.as_str()),

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use crate::output::OutputSet;
 use crate::report::table::Table;
+use crate::report::Report;
 
 pub mod charts;
 pub mod codes;
@@ -96,7 +97,7 @@ pub use crate::aggregate::SPARK_CELLS as MAX_SPARK;
 /// Writes the report's files for `formats` into `dir`, each staged in `set` as it is rendered,
 /// one at a time: a report of many rejects is never held in every format at once.
 pub fn report_files(
-    r: &crate::report::Report,
+    r: &Report,
     cat: &crate::catalogue::Catalogue,
     formats: &[crate::config::ReportFormat],
     dir: &Path,
@@ -109,8 +110,8 @@ pub fn report_files(
     for f in formats {
         match f {
             ReportFormat::Csv => {
-                for (name, t) in r.csv_tables() {
-                    stage_csv(set, &dir.join(name), Some(t))?;
+                for (name, make) in Report::CSV_TABLES {
+                    stage_csv(set, &dir.join(name), Some(make(r)))?;
                 }
                 let by_sip = (!r.diagnostics.is_empty()).then(|| r.by_sip());
                 stage_csv(set, &dir.join("by_sip.csv"), by_sip)?;

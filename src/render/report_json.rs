@@ -9,11 +9,12 @@ use serde_json::{json, Value};
 use crate::catalogue::Catalogue;
 use crate::render::json::{elements, rows, write_pretty, Rows};
 use crate::render::REJECT_PART_ROWS;
-use crate::report::tables::reason_text;
+use crate::report::tables::{reason_text, TableOf};
 use crate::report::{rfc3339, spike_sentence, Report};
 use crate::spikes::history::day_text;
 
-/// `report.json`: the small sections as values, the tables written row by row.
+/// `report.json`: the small sections as values, the tables made one at a time and written row
+/// by row, as is what grows with the keys (the uncatalogued ones).
 #[derive(Serialize)]
 struct Doc<'a> {
     volume: Rows<'a>,
@@ -24,17 +25,60 @@ struct Doc<'a> {
     needs_action_rate: f64,
     failure_rate: f64,
     inputs: Value,
-    by_category: Rows<'a>,
-    by_outcome: Rows<'a>,
-    by_mitigation: Rows<'a>,
-    by_code: Rows<'a>,
-    by_operation: Rows<'a>,
-    timeline: Rows<'a>,
-    by_sip: Rows<'a>,
-    by_resource: Rows<'a>,
-    by_sdk: Rows<'a>,
+    by_category: Made<'a>,
+    by_outcome: Made<'a>,
+    by_mitigation: Made<'a>,
+    by_code: Made<'a>,
+    by_operation: Made<'a>,
+    timeline: Made<'a>,
+    by_sip: Made<'a>,
+    by_resource: Made<'a>,
+    by_sdk: Made<'a>,
     rejects: Rejects<'a>,
-    data_quality: Value,
+    data_quality: Quality<'a>,
+}
+
+/// A table made as it is written, and dropped after: the tables of a report of many keys are
+/// never all held at once.
+struct Made<'a>(&'a Report, TableOf);
+
+impl Serialize for Made<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Rows(&(self.1)(self.0)).serialize(s)
+    }
+}
+
+/// The data-quality section: its uncatalogued keys written one at a time.
+#[derive(Serialize)]
+struct Quality<'a> {
+    rejects_by_reason: Value,
+    rejects_truncated: bool,
+    skipped_by_reason: Value,
+    uncatalogued: Uncatalogued<'a>,
+    warnings: &'a [String],
+}
+
+/// The keys the catalogue does not know, in the report's order.
+struct Uncatalogued<'a>(&'a Report);
+
+/// One uncatalogued key.
+#[derive(Serialize)]
+struct Unknown {
+    code: u32,
+    subcode: Option<u32>,
+    count: u64,
+    calls: u64,
+}
+
+impl Serialize for Uncatalogued<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.uncatalogued().map(|c| Unknown {
+            code: c.code,
+            subcode: c.subcode,
+            count: c.count,
+            calls: c.calls,
+        }))
+    }
 }
 
 /// The rejects table, made and written a part at a time ([`Report::rejects_tables`]): 100,000
@@ -55,17 +99,6 @@ impl Serialize for Rejects<'_> {
 pub fn write(r: &Report, cat: &Catalogue, w: &mut dyn Write) -> anyhow::Result<()> {
     let spikes_table = r.spikes_table();
     let volume_table = r.volume_table();
-    let tables = [
-        r.by_category(),
-        r.by_outcome(),
-        r.by_mitigation(),
-        r.by_code(),
-        r.by_operation(),
-        r.timeline_table(),
-        r.by_sip(),
-        r.by_resource(),
-        r.by_sdk(),
-    ];
     let doc = Doc {
         volume: Rows(&volume_table),
         spikes: json!({
@@ -112,33 +145,31 @@ pub fn write(r: &Report, cat: &Catalogue, w: &mut dyn Write) -> anyhow::Result<(
             })
             .collect::<Vec<Value>>()
             .into(),
-        by_category: Rows(&tables[0]),
-        by_outcome: Rows(&tables[1]),
-        by_mitigation: Rows(&tables[2]),
-        by_code: Rows(&tables[3]),
-        by_operation: Rows(&tables[4]),
-        timeline: Rows(&tables[5]),
-        by_sip: Rows(&tables[6]),
+        by_category: Made(r, Report::by_category),
+        by_outcome: Made(r, Report::by_outcome),
+        by_mitigation: Made(r, Report::by_mitigation),
+        by_code: Made(r, Report::by_code),
+        by_operation: Made(r, Report::by_operation),
+        timeline: Made(r, Report::timeline_table),
+        by_sip: Made(r, Report::by_sip),
         rejects: Rejects(r),
-        by_resource: Rows(&tables[7]),
-        by_sdk: Rows(&tables[8]),
-        data_quality: json!({
-            "rejects_by_reason": r.reject_groups.iter().map(|g| json!({
+        by_resource: Made(r, Report::by_resource),
+        by_sdk: Made(r, Report::by_sdk),
+        data_quality: Quality {
+            rejects_by_reason: r.reject_groups.iter().map(|g| json!({
                 "reason": g.reason.label(),
                 "count": g.count,
                 "examples": g.examples.iter().map(|e| json!({
                     "file": &*e.file, "line": e.line, "record": e.record, "reason": reason_text(e), "excerpt": e.excerpt(),
                 })).collect::<Vec<Value>>(),
-            })).collect::<Vec<Value>>(),
-            "rejects_truncated": r.rejects_truncated,
-            "skipped_by_reason": r.skip_counts.iter().map(|(reason, n)| json!({
+            })).collect::<Vec<Value>>().into(),
+            rejects_truncated: r.rejects_truncated,
+            skipped_by_reason: r.skip_counts.iter().map(|(reason, n)| json!({
                 "reason": reason.label(), "count": n,
-            })).collect::<Vec<Value>>(),
-            "uncatalogued": r.uncatalogued().iter().map(|c| json!({
-                "code": c.code, "subcode": c.subcode, "count": c.count, "calls": c.calls,
-            })).collect::<Vec<Value>>(),
-            "warnings": r.warnings,
-        }),
+            })).collect::<Vec<Value>>().into(),
+            uncatalogued: Uncatalogued(r),
+            warnings: &r.warnings,
+        },
     };
     write_pretty(&doc, w)
 }

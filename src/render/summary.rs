@@ -312,16 +312,15 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
         }
     }
     let _ = writeln!(s, "### Uncatalogued codes\n");
-    let unc = r.uncatalogued();
-    if unc.is_empty() {
+    if r.uncatalogued().next().is_none() {
         let _ = writeln!(s, "None: every code seen is in the catalogue.\n");
     } else {
         let _ = writeln!(
             s,
             "These keys match nothing in the catalogue; a newer copy of the page (`--catalogue`) may know them.\n"
         );
-        let rows: Vec<Vec<String>> = unc
-            .iter()
+        let rows: Vec<Vec<String>> = r
+            .uncatalogued()
             .map(|c| {
                 vec![
                     c.label(),

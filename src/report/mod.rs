@@ -243,11 +243,8 @@ impl Report {
     }
 
     /// Uncatalogued (code, subcode) keys seen, most frequent first.
-    pub fn uncatalogued(&self) -> Vec<&CodeRow> {
-        self.codes
-            .iter()
-            .filter(|c| c.matched == Match::None)
-            .collect()
+    pub fn uncatalogued(&self) -> impl Iterator<Item = &CodeRow> {
+        self.codes.iter().filter(|c| c.matched == Match::None)
     }
 
     /// Failure rows, most frequent first.

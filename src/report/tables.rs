@@ -17,6 +17,9 @@ pub fn reason_text(r: &Reject) -> String {
     }
 }
 
+/// One of a report's tables, made from it.
+pub type TableOf = fn(&Report) -> Table;
+
 impl Report {
     /// by_code.csv.
     pub fn by_code(&self) -> Table {
@@ -239,19 +242,18 @@ impl Report {
     }
 
     /// The CSV tables of a report by file name, rejects.csv and by_sip.csv aside (the one is
-    /// always written, the other only when a record carries diagnostics).
-    pub fn csv_tables(&self) -> [(&'static str, Table); 8] {
-        [
-            ("by_category.csv", self.by_category()),
-            ("by_outcome.csv", self.by_outcome()),
-            ("by_mitigation.csv", self.by_mitigation()),
-            ("by_code.csv", self.by_code()),
-            ("by_operation.csv", self.by_operation()),
-            ("timeline.csv", self.timeline_table()),
-            ("spikes.csv", self.spikes_table()),
-            ("volume.csv", self.volume_table()),
-        ]
-    }
+    /// always written, the other only when a record carries diagnostics), each made when it
+    /// is written: the tables of a report of many keys are never all held at once.
+    pub const CSV_TABLES: [(&'static str, TableOf); 8] = [
+        ("by_category.csv", Report::by_category),
+        ("by_outcome.csv", Report::by_outcome),
+        ("by_mitigation.csv", Report::by_mitigation),
+        ("by_code.csv", Report::by_code),
+        ("by_operation.csv", Report::by_operation),
+        ("timeline.csv", Report::timeline_table),
+        ("spikes.csv", Report::spikes_table),
+        ("volume.csv", Report::volume_table),
+    ];
 
     /// rejects.csv: the kept rejects by file and line; `record` is the index of a document's
     /// record in its array.

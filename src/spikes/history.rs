@@ -93,9 +93,8 @@ impl History {
                     .resources
                     .entry(agg.resources.name(res).to_string())
                     .or_default();
-                let count = s.count();
-                r.exposure += count;
-                r.keys.insert(key, (count, s.calls.len()));
+                r.exposure += s.count;
+                r.keys.insert(key, (s.count, s.calls.len()));
             }
         }
         History { days }
