@@ -14,7 +14,7 @@ use crate::report::{rfc3339, spike_sentence, Report};
 use crate::spikes::history::day_text;
 
 /// `report.json`: the small sections as values, the tables made one at a time and written row
-/// by row, as is what grows with the keys (the uncatalogued ones).
+/// by row, as are the uncatalogued keys.
 #[derive(Serialize)]
 struct Doc<'a> {
     volume: Rows<'a>,
