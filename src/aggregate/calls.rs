@@ -9,7 +9,10 @@
 //!
 //! A set starts as a short sorted list, until it holds [`FEW`]: most cells of a month of
 //! many keys, operations and resources see a handful of calls, spread over the id range, and
-//! a compressed bitmap spends a container (tens of bytes) on each 65,536 ids they fall in.
+//! a compressed bitmap spends a container (tens of bytes) on each 65,536 ids they fall in. The
+//! first [`INLINE`] are held in the set itself, with nothing on the heap: in an input of
+//! made-up keys by the hundred thousand, each key's cell and the five tables summed from it
+//! hold one call each.
 
 use std::ops::BitOrAssign;
 
@@ -17,7 +20,12 @@ use roaring::RoaringBitmap;
 
 #[derive(Debug, Clone)]
 pub enum Calls {
-    /// At most [`FEW`] ids, ascending.
+    /// At most [`INLINE`] ids, ascending: the first `len` of `ids`.
+    Inline {
+        len: u8,
+        ids: [u32; INLINE],
+    },
+    /// More than [`INLINE`] ids and at most [`FEW`], ascending.
     Few(Vec<u32>),
     Sparse(RoaringBitmap),
     /// Bit `i` of word `i / 64`; `len` is the number of bits set.
@@ -29,12 +37,19 @@ pub enum Calls {
 
 impl Default for Calls {
     fn default() -> Self {
-        Calls::Few(Vec::new())
+        Calls::Inline {
+            len: 0,
+            ids: [0; INLINE],
+        }
     }
 }
 
 /// Members a set holds as a sorted list, at most: 4 bytes each, and nothing more.
 pub const FEW: usize = 32;
+
+/// Members a set holds in itself, at most: as many as fit beside the length in the 32 bytes a
+/// set takes anyway (6 would make every set 40).
+pub const INLINE: usize = 5;
 
 /// Bytes a compressed bitmap spends per member (array containers), as a threshold.
 const SPARSE_BYTES_PER_MEMBER: u64 = 2;
@@ -46,6 +61,7 @@ impl Calls {
 
     pub fn len(&self) -> u64 {
         match self {
+            Calls::Inline { len, .. } => u64::from(*len),
             Calls::Few(ids) => ids.len() as u64,
             Calls::Sparse(r) => r.len(),
             Calls::Dense { len, .. } => *len,
@@ -56,17 +72,34 @@ impl Calls {
         self.len() == 0
     }
 
+    /// Whether the set is a sorted list ([`Calls::Inline`] or [`Calls::Few`]).
+    fn is_list(&self) -> bool {
+        matches!(self, Calls::Inline { .. } | Calls::Few(_))
+    }
+
     pub fn insert(&mut self, id: u32) {
         match self {
+            Calls::Inline { len, ids } => {
+                let n = usize::from(*len);
+                let Some(at) = place(&ids[..n], id) else {
+                    return;
+                };
+                if n < INLINE {
+                    ids.copy_within(at..n, at + 1);
+                    ids[at] = id;
+                    *len += 1;
+                } else {
+                    // As a list grown from empty would be: room for 8, then 16 and 32.
+                    let mut list = Vec::with_capacity(8);
+                    list.extend_from_slice(&ids[..at]);
+                    list.push(id);
+                    list.extend_from_slice(&ids[at..]);
+                    *self = Calls::Few(list);
+                }
+            }
             Calls::Few(ids) => {
-                // Ids are numbered as first met: a new one is most often the largest.
-                let at = match ids.last() {
-                    Some(&last) if last < id => ids.len(),
-                    None => 0,
-                    Some(_) => match ids.binary_search(&id) {
-                        Ok(_) => return,
-                        Err(at) => at,
-                    },
+                let Some(at) = place(ids, id) else {
+                    return;
                 };
                 if ids.len() < FEW {
                     ids.insert(at, id);
@@ -103,7 +136,7 @@ impl Calls {
     /// Switches to the smaller form. Cheap unless it switches: a length and a maximum.
     fn rebalance(&mut self) {
         let (len, max) = match self {
-            Calls::Few(_) => return,
+            Calls::Inline { .. } | Calls::Few(_) => return,
             Calls::Sparse(r) => (r.len(), r.max()),
             Calls::Dense { words, len } => (*len, Some(words.len() as u32 * 64 - 1)),
         };
@@ -128,6 +161,9 @@ impl Calls {
 
     pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
         let (few, sparse, dense) = match self {
+            Calls::Inline { len, ids } => {
+                (Some(ids[..usize::from(*len)].iter().copied()), None, None)
+            }
             Calls::Few(ids) => (Some(ids.iter().copied()), None, None),
             Calls::Sparse(r) => (None, Some(r.iter()), None),
             Calls::Dense { words, .. } => (None, None, Some(words)),
@@ -146,6 +182,16 @@ impl Calls {
         });
         let few = few.into_iter().flatten();
         few.chain(sparse.into_iter().flatten()).chain(dense)
+    }
+}
+
+/// Where `id` goes in the ascending `ids`, or none when it is there.
+fn place(ids: &[u32], id: u32) -> Option<usize> {
+    // Ids are numbered as first met: a new one is most often the largest.
+    match ids.last() {
+        Some(&last) if last < id => Some(ids.len()),
+        None => Some(0),
+        Some(_) => ids.binary_search(&id).err(),
     }
 }
 
@@ -183,7 +229,7 @@ impl BitOrAssign<&Calls> for Calls {
                 self.rebalance();
             }
             // A short list into a larger set: that set, with the list's ids added.
-            (Calls::Few(mine), other) if other.len() > mine.len() as u64 => {
+            (mine, other) if mine.is_list() && other.len() > mine.len() => {
                 let mine = std::mem::replace(self, other.clone());
                 self.extend(mine.iter());
             }
@@ -194,13 +240,12 @@ impl BitOrAssign<&Calls> for Calls {
 
 impl BitOrAssign<Calls> for Calls {
     fn bitor_assign(&mut self, other: Calls) {
-        match self {
-            // A short list into a larger set: that set, taken, with the list's ids added.
-            Calls::Few(mine) if other.len() > mine.len() as u64 => {
-                let mine = std::mem::replace(self, other);
-                self.extend(mine.iter());
-            }
-            _ => *self |= &other,
+        // A short list into a larger set: that set, taken, with the list's ids added.
+        if self.is_list() && other.len() > self.len() {
+            let mine = std::mem::replace(self, other);
+            self.extend(mine.iter());
+        } else {
+            *self |= &other;
         }
     }
 }
@@ -255,7 +300,7 @@ mod tests {
         let c: Calls = (0..2000).step_by(3).collect();
         let few: Calls = [7, 3, 4_000_000].into_iter().collect();
         let more: Calls = (10..10 + FEW as u32).collect();
-        assert!(matches!(few, Calls::Few(_)) && matches!(more, Calls::Few(_)));
+        assert!(matches!(few, Calls::Inline { .. }) && matches!(more, Calls::Few(_)));
         let mut want = std::collections::BTreeSet::new();
         let mut got = Calls::new();
         for s in [&few, &more, &a, &b, &few, &c, &a] {
@@ -288,5 +333,33 @@ mod tests {
                 .collect::<std::collections::BTreeSet<_>>()
                 .len() as u64
         );
+    }
+
+    /// The first [`INLINE`] ids are held in the set itself, in order; one more moves them to a
+    /// list on the heap. A set takes 32 bytes whatever its form.
+    #[test]
+    fn the_first_ids_are_held_in_the_set_itself() {
+        assert!(std::mem::size_of::<Calls>() <= 32);
+        let mut c = Calls::new();
+        for id in [9, 3, 7, 3, 1, 9, 5] {
+            c.insert(id);
+        }
+        assert!(matches!(c, Calls::Inline { len: 5, .. }));
+        assert_eq!((c.len(), ids(&c)), (5, vec![1, 3, 5, 7, 9]));
+        c.insert(4);
+        assert!(matches!(&c, Calls::Few(list) if list.len() == 6));
+        assert_eq!((c.len(), ids(&c)), (6, vec![1, 3, 4, 5, 7, 9]));
+        let a: Calls = [3, 1, 2].into_iter().collect();
+        let b: Calls = [2, 8, 4, 6].into_iter().collect();
+        let want = vec![1, 2, 3, 4, 6, 8];
+        let mut u = a.clone();
+        u |= &b;
+        assert_eq!((u.len(), ids(&u)), (6, want.clone()));
+        let mut v = b.clone();
+        v |= a;
+        assert_eq!((v.len(), ids(&v)), (6, want));
+        let mut w = b.clone();
+        w |= &Calls::new();
+        assert_eq!((w.len(), ids(&w)), (4, vec![2, 4, 6, 8]));
     }
 }
