@@ -20,7 +20,8 @@ use roaring::RoaringBitmap;
 
 #[derive(Debug, Clone)]
 pub enum Calls {
-    /// At most [`INLINE`] ids, ascending: the first `len` of `ids`.
+    /// At most [`INLINE`] ids, ascending: the first `len` of `ids`. Only [`Calls::insert`]
+    /// makes one (and [`Calls::default`], empty): `len` is never past [`INLINE`].
     Inline {
         len: u8,
         ids: [u32; INLINE],
