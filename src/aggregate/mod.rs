@@ -147,11 +147,12 @@ pub struct DiagStats {
 /// run keeps. Real exports have a few thousand (a month of a hundred keys over thirty
 /// operations; tens of thousands over many resources); past it (an input of made-up codes or
 /// operations by the hundred thousand), the records of new cells are rejects, so memory stays
-/// bounded (a cell and what is derived from it take about 2 KB). A worker holds its share of
-/// them, and moves what it counted to the run's [`Spill`] when its share fills, so that nothing
-/// is rejected below the budget however many workers meet the same cells. A worker learns that
-/// the budget is spent at its next batch of records, so a few shares more may be kept; which
-/// records are rejected past it depends on how the work was split.
+/// bounded (a cell and what is summed from it take about 1.2 KB when each is a key of its own).
+/// A worker holds its share of them, and moves what it counted to the run's [`Spill`] when its
+/// share fills, so that nothing is rejected below the budget however many workers meet the
+/// same cells. A worker learns that the budget is spent at its next batch of records, so a few
+/// shares more may be kept; which records are rejected past it depends on how the work was
+/// split.
 pub const MAX_CELLS: usize = 250_000;
 
 /// Distinct diagnostic rows a run keeps, those of lowest rank ([`texts::Budgeted`]: the same
