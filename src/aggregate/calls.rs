@@ -73,9 +73,18 @@ impl Calls {
         self.len() == 0
     }
 
-    /// Whether the set is a sorted list ([`Calls::Inline`] or [`Calls::Few`]).
+    /// The ids of a set that is a sorted list ([`Calls::Inline`] or [`Calls::Few`]).
+    fn list(&self) -> Option<&[u32]> {
+        match self {
+            Calls::Inline { len, ids } => Some(&ids[..usize::from(*len)]),
+            Calls::Few(ids) => Some(ids),
+            Calls::Sparse(_) | Calls::Dense { .. } => None,
+        }
+    }
+
+    /// Whether the set is a sorted list.
     fn is_list(&self) -> bool {
-        matches!(self, Calls::Inline { .. } | Calls::Few(_))
+        self.list().is_some()
     }
 
     pub fn insert(&mut self, id: u32) {
@@ -162,12 +171,9 @@ impl Calls {
 
     pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
         let (few, sparse, dense) = match self {
-            Calls::Inline { len, ids } => {
-                (Some(ids[..usize::from(*len)].iter().copied()), None, None)
-            }
-            Calls::Few(ids) => (Some(ids.iter().copied()), None, None),
             Calls::Sparse(r) => (None, Some(r.iter()), None),
             Calls::Dense { words, .. } => (None, None, Some(words)),
+            list => (list.list().map(|ids| ids.iter().copied()), None, None),
         };
         let dense = dense.into_iter().flat_map(|words| {
             words.iter().enumerate().flat_map(|(w, &word)| {

@@ -224,6 +224,13 @@ impl Hours {
         }
     }
 
+    /// Adds `other`'s counts, hour by hour.
+    fn add_all(&mut self, other: &Hours) {
+        for (h, n) in other.iter().enumerate() {
+            self.add(h, n);
+        }
+    }
+
     /// The 24 hours' counts, from 00:00.
     pub fn iter(&self) -> impl Iterator<Item = u64> + '_ {
         (0..24).map(|h| match self {
@@ -911,9 +918,7 @@ impl Aggregator {
                     prompts[prompt as usize],
                 ))
                 .or_insert_with(|| CellStats::new(s.first));
-            for (h, n) in s.hours.iter().enumerate() {
-                t.hours.add(h, n);
-            }
+            t.hours.add_all(&s.hours);
             t.calls.extend(remap(&s.calls, &calls));
             t.first = t.first.min(s.first);
             t.last = t.last.max(s.last);
@@ -1119,9 +1124,7 @@ impl Sink for Aggregator {
             }
             *self.by_day_kind.entry((day, kind.as_str())).or_default() += count;
             let d = self.by_day.entry((day, key)).or_default();
-            for (h, n) in c.hours.iter().enumerate() {
-                d.hours.add(h, n);
-            }
+            d.hours.add_all(&c.hours);
             d.calls |= c.calls;
         }
         self.diagnostics.extend(self.diagnostic_rows.take());
