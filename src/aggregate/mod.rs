@@ -35,12 +35,14 @@ impl Window {
 
 mod call_ids;
 mod calls;
+mod days;
 mod focus;
 mod interner;
 mod spill;
 pub mod texts;
 
 use call_ids::{guid, CallIds};
+use days::KeyDays;
 pub use focus::{ByCall, CallStats, FirstId, Focus, IdsOf, SharedIds, MAX_IDS, MAX_MESSAGES};
 pub use interner::Interner;
 use interner::{inline, Inline, INLINE};
@@ -163,7 +165,6 @@ pub const MAX_DIAGNOSTICS: usize = 10_000;
 /// The SIP message of the row that counts the diagnostics past [`MAX_DIAGNOSTICS`].
 pub const OTHER_DIAGNOSTICS: &str = "(other diagnostics)";
 
-/// Key of the by-operation table, with the operation interned.
 /// Key of the by-operation table: the interned operation, its kind, code and subcode, and its
 /// interned prompt kind (0: none).
 pub type OpKey = (u32, Kind, u32, Option<u32>, u32);
@@ -171,7 +172,8 @@ pub type OpKey = (u32, Kind, u32, Option<u32>, u32);
 /// The finest cell records are counted in: one UTC day (days since the epoch), one interned
 /// operation of one kind, one (code, subcode), one interned resource and one interned prompt
 /// kind (0: none). Every table of
-/// the report is a sum of cells, so a record costs one map entry and one call-set insert.
+/// the report is a sum of cells (their hours are their key's day's, [`KeyDays`]), so a record
+/// costs one map entry, one call-set insert and its hour added to its key's day.
 type Cell = (i64, u32, Kind, u32, Option<u32>, u32, u32);
 
 /// One resource (interned, 0 for none) with one key.
@@ -193,9 +195,8 @@ pub const MAX_OTHER_SDK_TYPES: usize = 100;
 /// The name of what is past a budget of distinct names.
 pub const OTHER: &str = "(other)";
 
-/// Records by hour of one UTC day, of a cell or of a key. A month of many keys, operations and
-/// resources holds tens of thousands of cells, most of a few records: an hour takes 4 bytes,
-/// and the 24 move to 8 bytes each only once one of them would pass `u32::MAX`.
+/// Records by hour of one UTC day, of a key. An hour takes 4 bytes, and the 24 move to 8 bytes
+/// each only once one of them would pass `u32::MAX`.
 #[derive(Debug, Clone)]
 pub enum Hours {
     Narrow([u32; 24]),
@@ -240,21 +241,22 @@ impl Hours {
     }
 }
 
+/// A cell's records and calls, and the place of its key's day in [`KeyDays`], which holds
+/// the hours and times: tens of thousands of cells (each worker's table of them) take 48 bytes
+/// each, not the 160 they took with the 24 hours of their own.
 #[derive(Debug, Clone)]
 struct CellStats {
-    hours: Hours,
+    count: u64,
     calls: Calls,
-    first: DateTime<Utc>,
-    last: DateTime<Utc>,
+    day: u32,
 }
 
 impl CellStats {
-    fn new(t: DateTime<Utc>) -> CellStats {
+    fn new(day: u32) -> CellStats {
         CellStats {
-            hours: Hours::default(),
+            count: 0,
             calls: Calls::new(),
-            first: t,
-            last: t,
+            day,
         }
     }
 }
@@ -292,6 +294,8 @@ pub struct Aggregator {
     pub operations: Interner,
     /// What ingest fills; the tables below are derived from it by [`Sink::done`].
     cells: HashMap<Cell, CellStats>,
+    /// The hours of each key on each day the cells point to.
+    days: KeyDays,
     /// Records not yet counted into `cells`; see [`Aggregator::flush`].
     pending: Vec<Pending>,
     /// Messages per key, when kept.
@@ -365,6 +369,7 @@ impl Aggregator {
             calls: CallIds::default(),
             operations: Interner::default(),
             cells: HashMap::default(),
+            days: KeyDays::default(),
             pending: Vec::with_capacity(BATCH),
             messages: Messages::new(MESSAGE_LIMITS),
             by_key: HashMap::default(),
@@ -865,18 +870,16 @@ impl Aggregator {
                 PendingCall::Id(id) => Some(id),
             })
             .collect();
+        let days = &mut self.days;
         for (p, call) in self.pending.drain(..).zip(calls) {
-            let t = p.time.timestamp();
-            let cell = self
-                .cells
-                .entry(p.cell)
-                .or_insert_with(|| CellStats::new(p.time));
-            cell.hours.add((t.rem_euclid(DAY) / 3600) as usize, 1);
+            let (day, _, _, code, sub, _, _) = p.cell;
+            let cell = (self.cells.entry(p.cell))
+                .or_insert_with(|| CellStats::new(days.place(day, (code, sub), p.time)));
+            cell.count += 1;
             if let Some(id) = call {
                 cell.calls.insert(id);
             }
-            cell.first = cell.first.min(p.time);
-            cell.last = cell.last.max(p.time);
+            days.count(cell.day, p.time);
         }
     }
 }
@@ -905,6 +908,7 @@ impl Aggregator {
         let ops = self.operations.absorb(&o.operations);
         let resources = self.resources.absorb(&o.resources);
         let prompts = self.prompts.absorb(&o.prompts);
+        let days = self.days.absorb(std::mem::take(&mut o.days));
         for ((day, op, kind, code, sub, res, prompt), s) in o.cells {
             let t = self
                 .cells
@@ -917,11 +921,9 @@ impl Aggregator {
                     resources[res as usize],
                     prompts[prompt as usize],
                 ))
-                .or_insert_with(|| CellStats::new(s.first));
-            t.hours.add_all(&s.hours);
+                .or_insert_with(|| CellStats::new(days[s.day as usize]));
+            t.count += s.count;
             t.calls.extend(remap(&s.calls, &calls));
-            t.first = t.first.min(s.first);
-            t.last = t.last.max(s.last);
         }
         self.messages.merge(o.messages);
         for (r, n) in o.reject_counts {
@@ -1096,21 +1098,25 @@ impl Sink for Aggregator {
         // `--bucket auto`: the window's span when both ends are given, else the records'.
         let span = match (self.window.since, self.window.until) {
             (Some(a), Some(b)) => Some((b - a).num_seconds()),
-            _ => {
-                let first = self.cells.values().map(|c| c.first).min();
-                let last = self.cells.values().map(|c| c.last).max();
-                first.zip(last).map(|(a, b)| (b - a).num_seconds())
-            }
+            _ => (self.days.span()).map(|(a, b)| (b - a).num_seconds()),
         };
         self.bucket_secs = crate::config::Bucket::for_span(self.bucket_secs, span);
+        for ((day, key), d) in self.days.take() {
+            let k = self.by_key.entry(key).or_default();
+            k.first = earliest(k.first, Some(d.first));
+            k.last = latest(k.last, Some(d.last));
+            self.by_day
+                .entry((day, key))
+                .or_default()
+                .hours
+                .add_all(&d.hours);
+        }
         for ((day, op, kind, code, sub, res, prompt), c) in std::mem::take(&mut self.cells) {
             let key = (code, sub);
-            let count = c.hours.iter().sum::<u64>();
+            let count = c.count;
             let k = self.by_key.entry(key).or_default();
             k.count += count;
             k.calls |= &c.calls;
-            k.first = earliest(k.first, Some(c.first));
-            k.last = latest(k.last, Some(c.last));
             let o = self.by_op.entry((op, kind, code, sub, prompt)).or_default();
             o.count += count;
             o.calls |= &c.calls;
@@ -1123,9 +1129,7 @@ impl Sink for Aggregator {
                 d.calls |= &c.calls;
             }
             *self.by_day_kind.entry((day, kind.as_str())).or_default() += count;
-            let d = self.by_day.entry((day, key)).or_default();
-            d.hours.add_all(&c.hours);
-            d.calls |= c.calls;
+            self.by_day.entry((day, key)).or_default().calls |= c.calls;
         }
         self.diagnostics.extend(self.diagnostic_rows.take());
         if !self.other_diagnostics.is_empty() {

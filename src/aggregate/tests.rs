@@ -892,3 +892,92 @@ fn a_key_s_day_holds_narrow_hours_and_a_resource_s_day_a_count() {
     by_res.sort();
     assert_eq!(by_res, [("a", 3, 1), ("b", 1, 1)]);
 }
+
+/// A cell holds its count, its calls and the place of its key's day, not 24 hours of its own:
+/// each worker's table of tens of thousands of cells takes a third of what it took. The key's
+/// day holds the hours and the first and last times (and so the span `--bucket auto` reads),
+/// the same however the records were split among workers, and whichever sink took the other.
+#[test]
+fn a_cell_points_to_its_key_s_day_which_holds_the_hours() {
+    assert!(size_of::<CellStats>() <= 48, "a cell with hours of its own");
+    let recs: Vec<Record<'static>> = (0..120u32)
+        .map(|i| {
+            let t = format!(
+                "2026-11-{:02}T{:02}:{:02}:00Z",
+                20 + i % 5,
+                (i * 7) % 24,
+                i % 60
+            );
+            let mut r = rec(
+                &t,
+                500,
+                Some(8572 + i % 2),
+                ["c1", "c2", "c3"][i as usize % 3],
+            );
+            r.operation = Cow::Borrowed(["Play", "Recognize", "Transfer"][i as usize % 3]);
+            r.resource_id = Cow::Borrowed(["/R/A", "/R/B", ""][i as usize / 2 % 3]);
+            r
+        })
+        .collect();
+    type Shown = (
+        Vec<((i64, Key), Vec<u64>, u64)>,
+        Vec<(Key, u64, u64, Time, Time)>,
+        Vec<(OpKey, u64)>,
+        Vec<((i64, u32, Key), u64)>,
+        i64,
+    );
+    let shown = |a: &Aggregator| -> Shown {
+        let mut days: Vec<_> = (a.by_day.iter())
+            .map(|(k, d)| (*k, d.hours.iter().collect(), d.calls.len()))
+            .collect();
+        let mut keys: Vec<_> = (a.by_key.iter())
+            .map(|(k, s)| (*k, s.count, s.calls.len(), s.first, s.last))
+            .collect();
+        let mut ops: Vec<_> = a.by_op.iter().map(|(k, s)| (*k, s.count)).collect();
+        let mut res: Vec<_> = (a.by_day_resource.iter())
+            .map(|(&(d, r, k), s)| ((d, r, k), s.count))
+            .collect();
+        days.sort();
+        keys.sort();
+        ops.sort();
+        res.sort();
+        (days, keys, ops, res, a.bucket_secs)
+    };
+    let mut one = Aggregator::new(Window::default(), 0);
+    for r in &recs {
+        one.record(r);
+    }
+    one.done();
+    let want = shown(&one);
+    assert_eq!(want.0.len(), 10, "two keys on five days");
+    assert!(want.0.iter().all(|(_, h, _)| h.iter().sum::<u64>() == 12));
+    let first = want.1.iter().filter_map(|k| k.3).min().unwrap();
+    let last = want.1.iter().filter_map(|k| k.4).max().unwrap();
+    assert_eq!(first.to_rfc3339(), "2026-11-20T00:00:00+00:00");
+    assert_eq!(last.to_rfc3339(), "2026-11-24T23:29:00+00:00");
+    assert_eq!(want.4, DAY, "a span of five days is bucketed by day");
+    let after = recs.len() - 17;
+    for small_first in [true, false] {
+        // The workers meet the days in other orders (their places of a day differ), and each
+        // its own operations (cells).
+        let (mut a, mut b) = (Aggregator::new(Window::default(), 0), one.fresh());
+        for (i, r) in recs.iter().enumerate().rev() {
+            if i < after && i % 3 == 0 {
+                a.record(r);
+            }
+        }
+        for (i, r) in recs.iter().enumerate() {
+            if i < after && i % 3 != 0 {
+                b.record(r);
+            }
+        }
+        let (mut into, from) = if small_first { (a, b) } else { (b, a) };
+        into.merge(from);
+        // Counted after the merge, into the places it made.
+        for r in &recs[after..] {
+            into.record(r);
+        }
+        into.done();
+        assert_eq!(shown(&into), want, "small first: {small_first}");
+    }
+}
