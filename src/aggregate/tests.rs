@@ -234,9 +234,10 @@ fn a_move_to_the_spill_leaves_the_rejects_rows_in_place() {
     assert!(weak.upgrade().is_none());
 }
 
-/// A cell's hours take 4 bytes each until one would pass `u32::MAX`; they count exactly past it.
+/// A key's day's hours take 4 bytes each until one would pass `u32::MAX`; they count exactly
+/// past it.
 #[test]
-fn a_cell_s_hours_count_exactly_past_what_four_bytes_hold() {
+fn a_day_s_hours_count_exactly_past_what_four_bytes_hold() {
     let mut h = Hours::Narrow([0; 24]);
     h.add(3, u64::from(u32::MAX) - 1);
     h.add(3, 1);
@@ -949,8 +950,16 @@ fn a_cell_points_to_its_key_s_day_which_holds_the_hours() {
     }
     one.done();
     let want = shown(&one);
+    // The hours counted from the records themselves.
+    let mut hours: BTreeMap<(i64, Key), Vec<u64>> = BTreeMap::new();
+    for r in &recs {
+        let (t, key) = (r.time.timestamp(), (r.code, r.subcode));
+        let day = hours.entry((t.div_euclid(DAY), key)).or_insert(vec![0; 24]);
+        day[(t.rem_euclid(DAY) / 3600) as usize] += 1;
+    }
+    let got: Vec<_> = want.0.iter().map(|(k, h, _)| (*k, h.clone())).collect();
+    assert_eq!(got, hours.into_iter().collect::<Vec<_>>());
     assert_eq!(want.0.len(), 10, "two keys on five days");
-    assert!(want.0.iter().all(|(_, h, _)| h.iter().sum::<u64>() == 12));
     let first = want.1.iter().filter_map(|k| k.3).min().unwrap();
     let last = want.1.iter().filter_map(|k| k.4).max().unwrap();
     assert_eq!(first.to_rfc3339(), "2026-11-20T00:00:00+00:00");
@@ -958,16 +967,17 @@ fn a_cell_points_to_its_key_s_day_which_holds_the_hours() {
     assert_eq!(want.4, DAY, "a span of five days is bucketed by day");
     let after = recs.len() - 17;
     for small_first in [true, false] {
-        // The workers meet the days in other orders (their places of a day differ), and each
-        // its own operations (cells).
-        let (mut a, mut b) = (Aggregator::new(Window::default(), 0), one.fresh());
+        // The workers meet the days in other orders (their places of a day differ), and
+        // mostly cells of their own: `a` those of one operation and a few of the others'.
+        let mut a = Aggregator::new(Window::default(), 0);
+        let mut b = Aggregator::new(Window::default(), 0);
         for (i, r) in recs.iter().enumerate().rev() {
-            if i < after && i % 3 == 0 {
+            if i < after && (i % 3 == 0 || i % 7 == 0) {
                 a.record(r);
             }
         }
         for (i, r) in recs.iter().enumerate() {
-            if i < after && i % 3 != 0 {
+            if i < after && !(i % 3 == 0 || i % 7 == 0) {
                 b.record(r);
             }
         }
