@@ -150,12 +150,14 @@ pub struct DiagStats {
 /// operations; tens of thousands over many resources); past it (an input of made-up codes or
 /// operations by the hundred thousand), the records of new cells are rejects, so memory stays
 /// bounded (a cell and what is summed from it take about 1.2 KB when each is a key of its own).
-/// A worker holds its share of them, and moves what it counted to the run's [`Spill`] when its
+/// It is 7/8 of 2^18, what a table of 262,144 places holds before it doubles (250,000 took
+/// 524,288), and so are its even shares among 2, 4, 8 or 16 workers: no worker's table and not
+/// the spill's doubles for its last few cells. A worker holds its share of them, and moves what it counted to the run's [`Spill`] when its
 /// share fills, so that nothing is rejected below the budget however many workers meet the
 /// same cells. A worker learns that the budget is spent at its next batch of records, so a few
 /// shares more may be kept; which records are rejected past it depends on how the work was
 /// split.
-pub const MAX_CELLS: usize = 250_000;
+pub const MAX_CELLS: usize = 229_376;
 
 /// Distinct diagnostic rows a run keeps, those of lowest rank ([`texts::Budgeted`]: the same
 /// whatever the threads); the records of the others are counted under [`OTHER_DIAGNOSTICS`]

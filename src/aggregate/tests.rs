@@ -991,3 +991,19 @@ fn a_cell_points_to_its_key_s_day_which_holds_the_hours() {
         assert_eq!(shown(&into), want, "small first: {small_first}");
     }
 }
+
+/// The budget of cells, and its even shares among 2, 4, 8 and 16 workers, fill a table of
+/// cells to the last place before it would double: a worker's share of 15,625 cells (a budget
+/// of 250,000 among 16) took 32,768 places, twice the 16,384 that 14,336 fill.
+#[test]
+fn the_budget_of_cells_and_its_even_shares_fill_their_tables() {
+    for workers in [1, 2, 4, 8, 16] {
+        let share = MAX_CELLS / workers;
+        let mut cells: HashMap<Cell, CellStats> = HashMap::default();
+        for i in 0..share {
+            let cell = (i as i64, 0, Kind::MediaSummary, 400, None, 0, 0);
+            cells.insert(cell, CellStats::new(0));
+        }
+        assert_eq!(cells.capacity(), share, "{workers} workers");
+    }
+}
