@@ -106,8 +106,15 @@ pub const MESSAGE_FLOOR_BUDGET: usize = 8_192;
 /// Messages a worker copies, since it last moved them, before it moves them to the run's spill
 /// ([`Messages::move_into`]), past which it does: the budgets above are then the run's, not
 /// each worker's, and a worker holds the run's texts shared and at most this many of its own.
-/// Real exports keep a few hundred, and never move them.
+/// Real exports keep a few hundred, and never move them. On more than two threads each worker
+/// copies its even share of twice this ([`message_share`]): the run's workers then hold
+/// [`texts::TEXT_BYTES`] × 4,096 of their own at most (4 MiB), not 2,048 each.
 pub const MESSAGE_SHARE: usize = 2_048;
+
+/// The messages a worker among `workers` copies before it moves them ([`MESSAGE_SHARE`]).
+fn message_share(workers: usize) -> usize {
+    MESSAGE_SHARE.min(2 * MESSAGE_SHARE / workers.max(1))
+}
 
 const MESSAGE_LIMITS: texts::Limits = texts::Limits {
     floor: MESSAGE_FLOOR,
@@ -358,7 +365,7 @@ impl Aggregator {
             bucket_secs,
             keep_messages: true,
             max_cells: (MAX_CELLS / rayon::current_num_threads().max(1)).max(1),
-            message_share: MESSAGE_SHARE,
+            message_share: message_share(rayon::current_num_threads()),
             spill: Spill::default(),
             run_full: false,
             resource_filter: Vec::new(),

@@ -812,7 +812,8 @@ fn a_call_s_earliest_record_may_be_in_a_leap_second() {
     assert_eq!(call.call_connection_id.text(), "zzz-earlier");
 }
 
-/// Workers that move their messages to the run's spill past [`MESSAGE_SHARE`] copy no more
+/// Workers that move their messages to the run's spill past their share ([`message_share`]:
+/// [`MESSAGE_SHARE`] on one or two threads, an even share of twice it on more) copy no more
 /// than that between moves, and the run keeps the same messages, with the same counts, as one
 /// sink that moved none: 2,000 keys of 10 messages each, each met twice, past both budgets.
 #[test]
@@ -842,16 +843,22 @@ fn messages_past_a_worker_s_share_move_to_the_run_and_count_the_same() {
     let kept: usize = one.iter().map(|(_, m, _)| m.len()).sum();
     assert!(kept > MESSAGE_SHARE && kept < 20_000, "{kept}");
     assert!(one.iter().all(|(_, m, _)| m.iter().all(|(_, n)| *n == 2)));
-    for parts in [2, 3] {
+    let shares = [1, 2, 3, 16].map(message_share);
+    assert_eq!(shares, [MESSAGE_SHARE, MESSAGE_SHARE, 1_365, 256]);
+    for parts in [2, 3, 16] {
         let spill = Spill::default();
+        let share = message_share(parts as usize);
         let mut workers: Vec<Aggregator> = (0..parts)
             .map(|_| Aggregator::new(Window::default(), 3600).sharing_cells(&spill))
             .collect();
         for i in 0..n {
             let w = &mut workers[(i * 7919 % parts) as usize];
+            w.message_share = share;
             w.record(&record(i));
-            assert!(w.messages.added() <= MESSAGE_SHARE);
+            assert!(w.messages.added() <= share);
         }
+        let own: usize = workers.iter().map(|w| w.messages.added()).sum();
+        assert!(own <= 2 * MESSAGE_SHARE, "{own}");
         assert!(spill.lock().is_some(), "nothing moved");
         let mut all = workers.pop().unwrap();
         while let Some(w) = workers.pop() {
