@@ -2,7 +2,7 @@
 //! into one sink that the final one takes when every input is read.
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use super::Aggregator;
@@ -23,12 +23,12 @@ pub(super) struct Inner {
     moved: Arc<Moved>,
 }
 
-/// Cells moved, each once (by a hash of its texts), and whether they fill the budget: read at
-/// every batch of records, so without the lock.
+/// Cells moved, each once (by a hash of its texts), and how many: read at every batch of
+/// records, so without the lock.
 #[derive(Debug, Default)]
 struct Moved {
     cells: Mutex<HashSet<u64>>,
-    full: AtomicBool,
+    count: AtomicUsize,
 }
 
 impl Default for Spill {
@@ -68,19 +68,18 @@ impl Spill {
         cells.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Whether the run's budget of cells is spent: as many distinct cells were moved to its
-    /// spills.
-    pub(super) fn is_full(&self) -> bool {
-        self.0.moved.full.load(Ordering::Relaxed)
+    /// The cells the run's budget has left: how many more distinct cells can be moved to its
+    /// spills before it is spent (none: as many were moved).
+    pub(super) fn left(&self) -> usize {
+        let moved = self.0.moved.count.load(Ordering::Relaxed);
+        self.0.budget.saturating_sub(moved)
     }
 
     /// Counts the cells, by the hashes of their texts, as moved.
     pub(super) fn count(&self, cells: impl Iterator<Item = u64>) {
         let mut moved = self.moved();
         moved.extend(cells);
-        if moved.len() >= self.0.budget {
-            self.0.moved.full.store(true, Ordering::Relaxed);
-        }
+        self.0.moved.count.store(moved.len(), Ordering::Relaxed);
     }
 
     /// Whether the cell of this hash was moved to the run's spill or to one of its readings'.

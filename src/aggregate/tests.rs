@@ -321,7 +321,7 @@ fn the_run_s_budget_holds_for_merged_late_and_kept_apart_sinks() {
         assert_eq!(b.record(&rec(t, 400, Some(sub + 3), "c")), Kept::Counted);
     }
     a.merge(b);
-    assert!(spill.is_full() && a.cells.is_empty());
+    assert!(spill.left() == 0 && a.cells.is_empty());
     // A sink made now, and one kept apart, take the run's cells but no new one.
     let mut late = sink();
     let mut apart = sink();
@@ -361,7 +361,7 @@ fn the_sinks_of_a_reading_kept_apart_share_a_spill_within_the_run_s_budget() {
     for sub in 20..=24 {
         assert_eq!(b.record(&key(sub)), Kept::Counted);
     }
-    assert!(!spill.is_full() && !b.run_full);
+    assert!(spill.left() == 2 && b.run_left == 2);
     // Two more fill it: a new cell is then a reject, a cell of either spill is not.
     assert_eq!(b.record(&key(25)), Kept::Counted);
     assert_eq!(b.record(&key(26)), Kept::Full);
@@ -394,7 +394,7 @@ fn readings_kept_apart_at_once_count_each_other_s_cells() {
         assert_eq!(a.record(&key(sub)), Kept::Counted);
         assert_eq!(b.record(&key(sub + 10)), Kept::Counted);
     }
-    assert!(!spill.is_full());
+    assert!(spill.left() > 0);
     // Two more of `a`'s spend the budget: a new cell of either reading is a reject.
     assert_eq!(a.record(&key(4)), Kept::Counted);
     assert_eq!(a.record(&key(5)), Kept::Full);
@@ -472,8 +472,8 @@ fn workers_past_their_share_of_cells_reject_nothing_below_the_run_s_budget() {
         assert_eq!(all.accepted, 400);
         assert_eq!(counted(&all), counted(&one), "{workers}");
     }
-    // A budget of 10 is spent (at the third move, of 12 cells) before most cells come: their
-    // records are rejects, and the cells taken are those of the budget and the share.
+    // A budget of 10 is spent (at the third move: of 4, 4, then the 2 left) before most cells
+    // come: their records are rejects, and the cells taken are the budget's.
     let spill = Spill::with_budget(10);
     let mut a = worker(&spill, 4);
     let full = records.iter().filter(|r| a.record(r) == Kept::Full).count();
@@ -481,7 +481,34 @@ fn workers_past_their_share_of_cells_reject_nothing_below_the_run_s_budget() {
     assert!(full > 0);
     assert_eq!(a.accepted + full as u64, 400);
     let cells: usize = a.by_day.len();
-    assert!((12..=16).contains(&cells), "{cells}");
+    assert_eq!(cells, 10);
+}
+
+/// Workers whose shares fill all but a little of the run's budget take at most what was left
+/// (or an eighth of their share) before they move again, not a share more each: past the
+/// budget, the cells kept stay near it, whatever the threads. 3,000 records of distinct cells,
+/// three workers of 320 cells each, a budget of 1,000.
+#[test]
+fn workers_take_what_the_budget_has_left_not_a_share_more() {
+    let records: Vec<Record<'static>> = (0..3_000u32)
+        .map(|i| rec("2026-11-24T10:00:00Z", 400, Some(i), "c"))
+        .collect();
+    let spill = Spill::with_budget(1_000);
+    let mut sinks: Vec<Aggregator> = (0..3).map(|_| worker(&spill, 320)).collect();
+    let mut full = 0;
+    for (i, r) in records.iter().enumerate() {
+        full += usize::from(sinks[i % 3].record(r) == Kept::Full);
+    }
+    let mut all = sinks.pop().unwrap();
+    for s in sinks {
+        all.merge(s);
+    }
+    all.done();
+    let cells = all.by_key.len();
+    assert_eq!(all.accepted as usize + full, 3_000);
+    // The shares fill 960; each worker then takes what is left (40, or its next batch's
+    // records before it learns it), not 320 more.
+    assert!((1_000..=1_000 + 3 * BATCH).contains(&cells), "{cells}");
 }
 
 /// A worker's sink sharing `spill`, with a share of `share` cells.
