@@ -1,8 +1,8 @@
 //! Each key's records by hour of each UTC day, counted apart from the cells: a cell (a day, an
-//! operation, a log kind, a key, a resource and a prompt kind) holds its count and calls, and the place of
-//! its key's day, which holds the hours and the first and last times. A month of a handful
-//! of keys has tens of thousands of cells, each worker a table of them, but a few hundred
-//! days of a key: the 24 hours are held once for the day, not once a cell.
+//! operation, a log kind, a key, a resource and a prompt kind) holds its count and calls, and the
+//! place of its key's day, which holds the hours and the first and last times. A month of a handful
+//! of keys has tens of thousands of cells, each worker a table of them, but a few hundred days of a
+//! key: the 24 hours are held once for the day, not once a cell.
 
 use chrono::{DateTime, Utc};
 use foldhash::HashMap;

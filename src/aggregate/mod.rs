@@ -107,13 +107,15 @@ pub const MESSAGE_FLOOR_BUDGET: usize = 8_192;
 /// ([`Messages::move_into`]), past which it does: the budgets above are then the run's, not
 /// each worker's, and a worker holds the run's texts shared and at most this many of its own.
 /// Real exports keep a few hundred, and never move them. On more than two threads each worker
-/// copies its even share of twice this ([`message_share`]): the run's workers then hold
-/// [`texts::TEXT_BYTES`] × 4,096 of their own at most (4 MiB), not 2,048 each.
+/// copies its even share of twice this, 512 at least ([`message_share`]): on 16 threads the
+/// workers hold [`texts::TEXT_BYTES`] × 8,192 of their own at most (8 MiB), not 32 MiB.
 pub const MESSAGE_SHARE: usize = 2_048;
 
-/// The messages a worker among `workers` copies before it moves them ([`MESSAGE_SHARE`]).
+/// The messages a worker among `workers` copies before it moves them ([`MESSAGE_SHARE`]): not
+/// fewer than 512, since a move costs what the run keeps (its texts' ranks, a few thousand),
+/// and a share of 256 on 16 threads took 13% more CPU on 120,000 keys of a message each.
 fn message_share(workers: usize) -> usize {
-    MESSAGE_SHARE.min(2 * MESSAGE_SHARE / workers.max(1))
+    MESSAGE_SHARE.min((2 * MESSAGE_SHARE / workers.max(1)).max(512))
 }
 
 const MESSAGE_LIMITS: texts::Limits = texts::Limits {
@@ -152,19 +154,25 @@ pub struct DiagStats {
     pub calls: Calls,
 }
 
-/// Distinct cells (UTC day, operation, kind, code, subcode, resource, prompt kind) a
-/// run keeps. Real exports have a few thousand (a month of a hundred keys over thirty
-/// operations; tens of thousands over many resources); past it (an input of made-up codes or
-/// operations by the hundred thousand), the records of new cells are rejects, so memory stays
-/// bounded (a cell and what is summed from it take about 1.2 KB when each is a key of its own).
-/// It is 7/8 of 2^18, what a table of 262,144 places holds before it doubles (250,000 took
-/// 524,288), and so are its even shares among 2, 4, 8 or 16 workers: no worker's table and not
-/// the spill's doubles for its last few cells. A worker holds its share of them, and moves what it counted to the run's [`Spill`] when its
-/// share fills, so that nothing is rejected below the budget however many workers meet the
-/// same cells. A worker learns that the budget is spent at its next batch of records, so a few
-/// shares more may be kept; which records are rejected past it depends on how the work was
-/// split.
+/// Distinct cells (UTC day, operation, kind, code, subcode, resource, prompt kind) a run keeps.
+/// Real exports have a few thousand (a month of a hundred keys over thirty operations; tens of
+/// thousands over many resources); past it (an input of made-up codes or operations by the hundred
+/// thousand), the records of new cells are rejects, so memory stays bounded (a cell and what is
+/// summed from it take about 1.2 KB when each is a key of its own). It is 7/8 of 2^18, what a table
+/// of 262,144 places holds before it doubles (250,000 took 524,288), and so are its even shares
+/// among 2, 4, 8 or 16 workers: no worker's table and not the spill's doubles for its last few
+/// cells. A worker holds its share of them, and moves what it counted to the run's [`Spill`] when
+/// its share fills, so that nothing is rejected below the budget however many workers meet the same
+/// cells, and takes no more new cells than the budget had left when it last looked (an eighth of
+/// its share at least, [`Aggregator::limit`]). A worker learns that the budget is spent at its
+/// next batch of records or move, so what it took till then is kept too; which records are
+/// rejected past it depends on how the work was split.
 pub const MAX_CELLS: usize = 229_376;
+
+/// A worker's share of [`MAX_CELLS`] among `workers`: an even share.
+fn cell_share(workers: usize) -> usize {
+    (MAX_CELLS / workers.max(1)).max(1)
+}
 
 /// Distinct diagnostic rows a run keeps, those of lowest rank ([`texts::Budgeted`]: the same
 /// whatever the threads); the records of the others are counted under [`OTHER_DIAGNOSTICS`]
@@ -277,10 +285,11 @@ pub struct Aggregator {
     pub bucket_secs: i64,
     /// Whether ResultMessages are counted: only the Markdown and HTML outputs show them.
     pub keep_messages: bool,
-    /// This worker's share of [`MAX_CELLS`]: past it, what it counted moves to `spill`.
+    /// This worker's share of [`MAX_CELLS`]: past it (or past what the run's budget had left,
+    /// [`Aggregator::limit`]), what it counted moves to `spill`.
     max_cells: usize,
     /// Messages copied since the last move past which they move to `spill`
-    /// ([`MESSAGE_SHARE`]; none for the spill's own sink).
+    /// ([`message_share`]; none for the spill's own sink).
     message_share: usize,
     /// What the workers counted past their shares, for the run ([`Aggregator::sharing_cells`]).
     spill: Spill,
@@ -365,7 +374,7 @@ impl Aggregator {
             window,
             bucket_secs,
             keep_messages: true,
-            max_cells: (MAX_CELLS / rayon::current_num_threads().max(1)).max(1),
+            max_cells: cell_share(rayon::current_num_threads()),
             message_share: message_share(rayon::current_num_threads()),
             spill: Spill::default(),
             run_left: MAX_CELLS,
@@ -670,11 +679,11 @@ impl Aggregator {
         a
     }
 
-    /// The cells this worker holds before it moves them to the spill: its share, or what the
-    /// run's budget had left if less, so that workers that each still find room do not each
-    /// take a share more (on three threads, whose shares fill all but 2 of the 229,376 cells, up
-    /// to 458,748 cells were kept past the budget); but an eighth of its share at least, so that a worker near the
-    /// budget does not move for every few cells. Once the budget is spent, its share of the
+    /// The cells this worker holds before it moves them to the spill: its share, or what the run's
+    /// budget had left if less, so that workers that each still find room do not each take a share
+    /// more (on three threads, whose shares fill all but 2 of the 229,376 cells, up to 458,748
+    /// cells were kept past the budget); but an eighth of its share at least, so that a worker near
+    /// the budget does not move for every few cells. Once the budget is spent, its share of the
     /// cells the run has.
     fn limit(&self) -> usize {
         match self.run_left {
@@ -710,7 +719,7 @@ impl Aggregator {
         Box::new(run)
     }
 
-    /// Moves this worker's messages into the spill's sink, past [`MESSAGE_SHARE`].
+    /// Moves this worker's messages into the spill's sink, past its share ([`message_share`]).
     fn spill_messages(&mut self) {
         let mut sink = self.spill.lock();
         let run = sink.get_or_insert_with(|| self.spill_sink());

@@ -840,7 +840,8 @@ fn a_call_s_earliest_record_may_be_in_a_leap_second() {
 }
 
 /// Workers that move their messages to the run's spill past their share ([`message_share`]:
-/// [`MESSAGE_SHARE`] on one or two threads, an even share of twice it on more) copy no more
+/// [`MESSAGE_SHARE`] on one or two threads, an even share of twice it on more, 512 at least)
+/// copy no more
 /// than that between moves, and the run keeps the same messages, with the same counts, as one
 /// sink that moved none: 2,000 keys of 10 messages each, each met twice, past both budgets.
 #[test]
@@ -871,7 +872,7 @@ fn messages_past_a_worker_s_share_move_to_the_run_and_count_the_same() {
     assert!(kept > MESSAGE_SHARE && kept < 20_000, "{kept}");
     assert!(one.iter().all(|(_, m, _)| m.iter().all(|(_, n)| *n == 2)));
     let shares = [1, 2, 3, 16].map(message_share);
-    assert_eq!(shares, [MESSAGE_SHARE, MESSAGE_SHARE, 1_365, 256]);
+    assert_eq!(shares, [MESSAGE_SHARE, MESSAGE_SHARE, 1_365, 512]);
     for parts in [2, 3, 16] {
         let spill = Spill::default();
         let share = message_share(parts as usize);
@@ -884,8 +885,6 @@ fn messages_past_a_worker_s_share_move_to_the_run_and_count_the_same() {
             w.record(&record(i));
             assert!(w.messages.added() <= share);
         }
-        let own: usize = workers.iter().map(|w| w.messages.added()).sum();
-        assert!(own <= 2 * MESSAGE_SHARE, "{own}");
         assert!(spill.lock().is_some(), "nothing moved");
         let mut all = workers.pop().unwrap();
         while let Some(w) = workers.pop() {
@@ -1032,7 +1031,7 @@ fn a_cell_points_to_its_key_s_day_which_holds_the_hours() {
 #[test]
 fn the_budget_of_cells_and_its_even_shares_fill_their_tables() {
     for workers in [1, 2, 4, 8, 16] {
-        let share = MAX_CELLS / workers;
+        let share = cell_share(workers);
         let mut cells: HashMap<Cell, CellStats> = HashMap::default();
         for i in 0..share {
             let cell = (i as i64, 0, Kind::MediaSummary, 400, None, 0, 0);

@@ -319,16 +319,23 @@ impl<K: Copy + Ord + Hash> Messages<K> {
         run.merge(std::mem::replace(self, empty));
         self.floor_texts = run.floor_texts.clone();
         self.extra_texts = run.extra_texts.clone();
-        self.by_key = run
-            .by_key
-            .iter()
-            .map(|(&key, t)| {
-                let kept = t.kept.iter().map(|(r, m, _)| (*r, Arc::clone(m), 0));
-                let total = 0;
-                let kept = kept.collect();
-                (key, Texts { kept, total })
-            })
-            .collect();
+        // Only the keys that keep texts, found through the tiers (a few thousand at most): the
+        // others are as a key not yet met (no texts, no records), and the run may hold far
+        // more of them (a move every few hundred texts copied would then cost all its keys).
+        let tiers = run
+            .floor_texts
+            .ranks
+            .keys()
+            .chain(run.extra_texts.ranks.keys());
+        let mut by_key = HashMap::default();
+        for &(_, key) in tiers {
+            by_key.entry(key).or_insert_with(|| {
+                let kept = run.by_key[&key].kept.iter();
+                let kept = kept.map(|(r, m, _)| (*r, Arc::clone(m), 0)).collect();
+                Texts { kept, total: 0 }
+            });
+        }
+        self.by_key = by_key;
     }
 
     /// Whether a text of rank `r` would be kept at `i` of its key's texts.
@@ -777,5 +784,55 @@ mod tests {
         let mut lowest = lowest;
         lowest.sort();
         assert_eq!(names(&forward), lowest);
+    }
+
+    /// A move leaves the worker the keys whose texts the run keeps, not every key the run met
+    /// (1,000 keys of one or two texts each, past both budgets, keep texts of at most 150), and
+    /// what the worker counts after the move merges as if one sink had met everything.
+    #[test]
+    fn a_move_copies_only_the_keys_that_keep_texts() {
+        let limits = Limits {
+            floor: 1,
+            cap: 4,
+            extras: 50,
+            floors: 100,
+        };
+        let counted = |m: Messages<u32>| {
+            let mut v: Vec<_> = m.into_counted().collect();
+            v.sort_by_key(|(k, _)| *k);
+            v
+        };
+        let (mut run, mut one) = (Messages::new(limits), Messages::new(limits));
+        for k in 0..1_000u32 {
+            for text in [format!("text {k}"), format!("more {}", k % 3)] {
+                run.add(k, &text, 1);
+                one.add(k, &text, 1);
+            }
+        }
+        let mut w = Messages::new(limits);
+        w.add(5, "its own", 2);
+        one.add(5, "its own", 2);
+        w.move_into(&mut run);
+        let keeping: std::collections::HashSet<u32> = (run.by_key.iter())
+            .filter(|(_, t)| !t.kept.is_empty())
+            .map(|(k, _)| *k)
+            .collect();
+        assert!(keeping.len() <= 150 && run.by_key.len() == 1_000);
+        assert_eq!(
+            w.by_key
+                .keys()
+                .copied()
+                .collect::<std::collections::HashSet<_>>(),
+            keeping
+        );
+        assert_eq!(w.added(), 0);
+        for k in (0..1_000u32).step_by(7) {
+            w.add(k, &format!("again {k}"), 1);
+            w.add(k, &format!("more {}", k % 3), 1);
+            one.add(k, &format!("again {k}"), 1);
+            one.add(k, &format!("more {}", k % 3), 1);
+        }
+        run.merge(w);
+        assert_eq!(counted(run), counted(one));
     }
 }
