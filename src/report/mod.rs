@@ -306,6 +306,16 @@ pub fn build(
 ) -> Report {
     let rejects_truncated = agg.rejects_truncated();
     let rejects = agg.take_rejects();
+    // Each table of the aggregator is dropped once the rows made from it are: a report of
+    // keys by the hundred thousand never holds every table twice over (the days by resource
+    // served the history only).
+    agg.by_day_resource = Default::default();
+    let timeline = agg.timeline();
+    agg.by_day = Default::default();
+    let resources = resource_rows(&agg, cat);
+    agg.by_resource = Default::default();
+    let operations = operation_rows(&agg, cat);
+    agg.by_op = Default::default();
     // Keys, in output order: count descending, then code, then subcode.
     let mut keys: Vec<(&Key, &crate::aggregate::KeyStats)> = agg.by_key.iter().collect();
     keys.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(b.0)));
@@ -376,7 +386,6 @@ pub fn build(
         .map(|o| o.count)
         .sum();
 
-    let resources = resource_rows(&agg, cat);
     let sdks = sdk_rows(&agg, cat);
 
     // Failures only, grouped by the exact pair's mitigation.
@@ -406,21 +415,6 @@ pub fn build(
             .cmp(&a.count)
             .then_with(|| a.mitigation.cmp(&b.mitigation))
     });
-
-    let mut ops: Vec<_> = agg.operations().collect();
-    ops.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(&b.0)));
-    let operations = ops
-        .into_iter()
-        .map(|(k, s)| OperationRow {
-            operation: k.0.to_string(),
-            kind: k.1,
-            key: (k.2, k.3),
-            prompt: k.4.to_string(),
-            outcome: cat.outcome(k.2, k.3),
-            count: s.count,
-            calls: s.calls.len(),
-        })
-        .collect();
 
     let reject_groups = agg
         .reject_counts
@@ -484,7 +478,7 @@ pub fn build(
         sdks,
         mitigations,
         operations,
-        timeline: agg.timeline(),
+        timeline,
         rejects,
         reject_groups,
         skip_counts: agg.skip_counts.iter().map(|(r, n)| (*r, *n)).collect(),
@@ -524,6 +518,23 @@ pub(crate) fn diagnostics(agg: &Aggregator, wanted: impl Fn(Key) -> bool) -> Vec
     };
     rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| order(a).cmp(&order(b))));
     rows
+}
+
+/// The operations' rows, most records first.
+fn operation_rows(agg: &Aggregator, cat: &Catalogue) -> Vec<OperationRow> {
+    let mut ops: Vec<_> = agg.operations().collect();
+    ops.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(&b.0)));
+    ops.into_iter()
+        .map(|(k, s)| OperationRow {
+            operation: k.0.to_string(),
+            kind: k.1,
+            key: (k.2, k.3),
+            prompt: k.4.to_string(),
+            outcome: cat.outcome(k.2, k.3),
+            count: s.count,
+            calls: s.calls.len(),
+        })
+        .collect()
 }
 
 /// The resources of the records that name one, most records first.
