@@ -234,13 +234,16 @@ fn a_move_to_the_spill_leaves_the_rejects_rows_in_place() {
     assert!(weak.upgrade().is_none());
 }
 
-/// A key's day's hours take 4 bytes each until one would pass `u32::MAX`; they count exactly
-/// past it.
+/// A key's day's hours are held in the day while they are one hour's, then take 4 bytes each
+/// until one would pass `u32::MAX`; they count exactly past it.
 #[test]
 fn a_day_s_hours_count_exactly_past_what_four_bytes_hold() {
-    let mut h = Hours::Narrow([0; 24]);
+    assert_eq!(std::mem::size_of::<Hours>(), 16);
+    let mut h = Hours::default();
     h.add(3, u64::from(u32::MAX) - 1);
     h.add(3, 1);
+    h.add(5, 0);
+    assert!(matches!(h, Hours::One { hour: 3, .. }));
     h.add(23, 5);
     assert!(matches!(h, Hours::Narrow(_)));
     h.add(3, 1);
@@ -249,9 +252,17 @@ fn a_day_s_hours_count_exactly_past_what_four_bytes_hold() {
     let mut want = [0u64; 24];
     (want[0], want[3], want[23]) = (1 << 40, 1 << 32, 5);
     assert_eq!(h.iter().collect::<Vec<_>>(), want);
-    let mut big = Hours::Narrow([0; 24]);
+    let mut big = Hours::default();
     big.add(7, 1 << 33);
     assert_eq!(big.iter().nth(7), Some(1 << 33));
+    let mut late = Hours::default();
+    late.add(22, 2);
+    late.add(22, 1);
+    assert!(matches!(late, Hours::One { hour: 22, count: 3 }));
+    late.add(0, 1);
+    let mut want = [0u64; 24];
+    (want[0], want[22]) = (1, 3);
+    assert_eq!(late.iter().collect::<Vec<_>>(), want);
 }
 
 /// A merge takes the larger sink's tables as they are and adds the smaller's to them, either
