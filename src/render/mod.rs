@@ -105,13 +105,14 @@ pub fn report_files(
 ) -> anyhow::Result<()> {
     use crate::config::ReportFormat;
     set.add_with(&dir.join("rejects.csv"), |w| {
-        csv::write_parts(r.rejects_tables(REJECT_PART_ROWS), w)
+        csv::write_parts(r.rejects_tables(PART_ROWS), w)
     })?;
     for f in formats {
         match f {
             ReportFormat::Csv => {
                 for (name, make) in Report::CSV_TABLES {
-                    stage_csv(set, &dir.join(name), Some(make(r)))?;
+                    let path = dir.join(name);
+                    set.add_with(&path, |w| csv::write_parts(make.parts(r, PART_ROWS), w))?;
                 }
                 let by_sip = (!r.diagnostics.is_empty()).then(|| r.by_sip());
                 stage_csv(set, &dir.join("by_sip.csv"), by_sip)?;
@@ -135,8 +136,9 @@ pub fn report_files(
     Ok(())
 }
 
-/// Rows of rejects copied into table cells at a time, for rejects.csv and report.json.
-pub const REJECT_PART_ROWS: usize = 8192;
+/// Rows of a table of a row per reject, key or operation copied into cells at a time, for the
+/// CSV files and report.json.
+pub const PART_ROWS: usize = 8192;
 
 /// Stages table `t` as CSV at `path`, or, without one, the removal of a file an earlier run
 /// left there.
@@ -180,7 +182,7 @@ mod tests {
         let cat = crate::report::fixture::catalogue();
         let mut r = crate::report::fixture::report(&cat);
         let one = r.rejects[0].clone();
-        let n = REJECT_PART_ROWS * 2 + 3;
+        let n = PART_ROWS * 2 + 3;
         r.rejects = (1..=n as u64)
             .map(|line| {
                 let mut r = one.clone();
@@ -202,6 +204,54 @@ mod tests {
                 .unwrap();
         assert_eq!(doc["rejects"], json::rows(&whole));
         assert_eq!(doc["rejects"].as_array().unwrap().len(), n);
+    }
+
+    /// The tables of a row per key, operation or bucket are made and written a part at a time:
+    /// by_code.csv, by_operation.csv, timeline.csv and report.json hold the whole tables, every
+    /// row once, in order, the header once.
+    #[test]
+    fn key_tables_written_in_parts_are_the_whole_tables() {
+        use crate::config::ReportFormat;
+        use crate::report::{CodeRow, OperationRow};
+        let cat = crate::report::fixture::catalogue();
+        let mut r = crate::report::fixture::report(&cat);
+        let n = PART_ROWS * 2 + 3;
+        let (code, op) = (r.codes[0].clone(), r.operations[0].clone());
+        r.codes = (0..n as u32)
+            .map(|i| CodeRow {
+                code: 400 + i % 100,
+                subcode: Some(i),
+                ..code.clone()
+            })
+            .collect();
+        r.operations = (0..n)
+            .map(|i| OperationRow {
+                operation: format!("Op{i}"),
+                ..op.clone()
+            })
+            .collect();
+        r.timeline = (0..n as u32)
+            .map(|i| ((i64::from(i) * 3600, (400, Some(i))), 1))
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let mut set = OutputSet::new();
+        let formats = [ReportFormat::Csv, ReportFormat::Json];
+        report_files(&r, &cat, &formats, dir.path(), &mut set).unwrap();
+        set.commit().unwrap();
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap())
+                .unwrap();
+        for (file, key, whole) in [
+            ("by_code.csv", "by_code", r.by_code()),
+            ("by_operation.csv", "by_operation", r.by_operation()),
+            ("timeline.csv", "timeline", r.timeline_table()),
+        ] {
+            assert_eq!(whole.height(), n);
+            let text = std::fs::read(dir.path().join(file)).unwrap();
+            assert_eq!(text, csv::render(&whole).unwrap(), "{file}");
+            assert_eq!(text.iter().filter(|&&b| b == b'\n').count(), n + 1);
+            assert_eq!(doc[key], json::rows(&whole), "{key}");
+        }
     }
 
     #[test]

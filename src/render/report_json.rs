@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 
 use crate::catalogue::Catalogue;
 use crate::render::json::{elements, rows, write_pretty, Rows};
-use crate::render::REJECT_PART_ROWS;
-use crate::report::tables::{reason_text, TableOf};
+use crate::render::PART_ROWS;
+use crate::report::tables::{reason_text, Maker};
 use crate::report::{rfc3339, spike_sentence, Report};
 use crate::spikes::history::day_text;
 
@@ -38,13 +38,22 @@ struct Doc<'a> {
     data_quality: Quality<'a>,
 }
 
-/// A table made as it is written, and dropped after: the tables of a report of many keys are
-/// never all held at once.
-struct Made<'a>(&'a Report, TableOf);
+/// A table made as it is written, and dropped after, a part at a time if it has a row per key:
+/// the tables of a report of many keys are never all held at once, nor one of them whole.
+struct Made<'a>(&'a Report, Maker);
 
 impl Serialize for Made<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        Rows(&(self.1)(self.0)).serialize(s)
+        match self.1 {
+            Maker::Whole(make) => Rows(&make(self.0)).serialize(s),
+            Maker::InParts(make) => {
+                let mut seq = s.serialize_seq(None)?;
+                for t in make(self.0, PART_ROWS) {
+                    elements(&mut seq, &t)?;
+                }
+                seq.end()
+            }
+        }
     }
 }
 
@@ -88,7 +97,7 @@ struct Rejects<'a>(&'a Report);
 impl Serialize for Rejects<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.0.rejects.len()))?;
-        for t in self.0.rejects_tables(REJECT_PART_ROWS) {
+        for t in self.0.rejects_tables(PART_ROWS) {
             elements(&mut seq, &t)?;
         }
         seq.end()
@@ -145,16 +154,16 @@ pub fn write(r: &Report, cat: &Catalogue, w: &mut dyn Write) -> anyhow::Result<(
             })
             .collect::<Vec<Value>>()
             .into(),
-        by_category: Made(r, Report::by_category),
-        by_outcome: Made(r, Report::by_outcome),
-        by_mitigation: Made(r, Report::by_mitigation),
-        by_code: Made(r, Report::by_code),
-        by_operation: Made(r, Report::by_operation),
-        timeline: Made(r, Report::timeline_table),
-        by_sip: Made(r, Report::by_sip),
+        by_category: Made(r, Maker::Whole(Report::by_category)),
+        by_outcome: Made(r, Maker::Whole(Report::by_outcome)),
+        by_mitigation: Made(r, Maker::Whole(Report::by_mitigation)),
+        by_code: Made(r, Maker::InParts(Report::by_code_parts)),
+        by_operation: Made(r, Maker::InParts(Report::by_operation_parts)),
+        timeline: Made(r, Maker::InParts(Report::timeline_parts)),
+        by_sip: Made(r, Maker::Whole(Report::by_sip)),
         rejects: Rejects(r),
-        by_resource: Made(r, Report::by_resource),
-        by_sdk: Made(r, Report::by_sdk),
+        by_resource: Made(r, Maker::Whole(Report::by_resource)),
+        by_sdk: Made(r, Maker::Whole(Report::by_sdk)),
         data_quality: Quality {
             rejects_by_reason: r.reject_groups.iter().map(|g| json!({
                 "reason": g.reason.label(),

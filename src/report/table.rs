@@ -115,14 +115,6 @@ impl Table {
         self.columns.iter().map(|(n, _)| n.to_string()).collect()
     }
 
-    /// The first `n` rows.
-    pub fn head(&self, n: usize) -> Table {
-        Table {
-            columns: self.columns.clone(),
-            rows: self.rows.iter().take(n).cloned().collect(),
-        }
-    }
-
     /// The rows as text, cell by cell.
     pub fn text_rows(&self) -> Vec<Vec<String>> {
         self.rows
@@ -151,6 +143,6 @@ mod tests {
         t.push(crate::row![None::<u32>, 1.0f64 / 3.0, String::from("y")]);
         assert_eq!(t.text_rows(), [["5", "0.5000", "x"], ["", "0.3333", "y"]]);
         assert_eq!(t.headers(), ["a", "b", "c"]);
-        assert_eq!(t.head(1).height(), 1);
+        assert_eq!(t.height(), 2);
     }
 }

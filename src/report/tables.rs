@@ -20,10 +20,69 @@ pub fn reason_text(r: &Reject) -> String {
 /// One of a report's tables, made from it.
 pub type TableOf = fn(&Report) -> Table;
 
+/// A report's table made a part at a time.
+pub type Parts<'a> = Box<dyn Iterator<Item = Table> + 'a>;
+
+/// One of a report's tables of a row per key or operation, made from it in parts of at most
+/// so many rows ([`Parts`]).
+pub type PartsOf = for<'a> fn(&'a Report, usize) -> Parts<'a>;
+
+/// How a table is made: whole, or, when it has a row per key, in parts.
+#[derive(Clone, Copy)]
+pub enum Maker {
+    Whole(TableOf),
+    InParts(PartsOf),
+}
+
+impl Maker {
+    /// The table in parts of at most `rows` rows, at least one (a whole table is one part).
+    pub fn parts(self, r: &Report, rows: usize) -> Parts<'_> {
+        match self {
+            Maker::Whole(make) => Box::new(std::iter::once(make(r))),
+            Maker::InParts(make) => make(r, rows),
+        }
+    }
+
+    /// The whole table.
+    pub fn whole(self, r: &Report) -> Table {
+        match self {
+            Maker::Whole(make) => make(r),
+            Maker::InParts(make) => make(r, usize::MAX).next().unwrap_or_default(),
+        }
+    }
+}
+
+/// `items` made into tables of `columns`, a row each, at most `rows` rows to a table; at least
+/// one table, empty when there are no items.
+fn in_parts<'a, T: 'a>(
+    columns: &'static [(&'static str, Col)],
+    items: impl Iterator<Item = T> + 'a,
+    rows: usize,
+    row: impl Fn(T) -> Vec<super::table::Cell> + 'a,
+) -> Parts<'a> {
+    let mut items = items.peekable();
+    let mut first = true;
+    Box::new(std::iter::from_fn(move || {
+        if !first && items.peek().is_none() {
+            return None;
+        }
+        first = false;
+        let mut t = Table::new(columns);
+        t.rows = items.by_ref().take(rows).map(&row).collect();
+        Some(t)
+    }))
+}
+
 impl Report {
     /// by_code.csv.
     pub fn by_code(&self) -> Table {
-        let mut t = Table::new(&[
+        Maker::InParts(Report::by_code_parts).whole(self)
+    }
+
+    /// [`Report::by_code`] in parts of at most `rows` rows: a report of keys by the hundred
+    /// thousand copies them into cells a part at a time.
+    pub fn by_code_parts(&self, rows: usize) -> Parts<'_> {
+        const COLUMNS: &[(&str, Col)] = &[
             ("code", Col::Number),
             ("subcode", Col::Number),
             ("category", Col::Text),
@@ -38,9 +97,9 @@ impl Report {
             ("calls", Col::Number),
             ("first_seen", Col::Text),
             ("last_seen", Col::Text),
-        ]);
-        for c in &self.codes {
-            t.push(row![
+        ];
+        in_parts(COLUMNS, self.codes.iter(), rows, |c| {
+            row![
                 c.code,
                 c.subcode,
                 c.category.as_str(),
@@ -55,9 +114,8 @@ impl Report {
                 c.calls,
                 c.first.map(rfc3339),
                 c.last.map(rfc3339),
-            ]);
-        }
-        t
+            ]
+        })
     }
 
     /// by_category.csv: all five, in order.
@@ -193,7 +251,12 @@ impl Report {
 
     /// by_operation.csv.
     pub fn by_operation(&self) -> Table {
-        let mut t = Table::new(&[
+        Maker::InParts(Report::by_operation_parts).whole(self)
+    }
+
+    /// [`Report::by_operation`] in parts of at most `rows` rows.
+    pub fn by_operation_parts(&self, rows: usize) -> Parts<'_> {
+        const COLUMNS: &[(&str, Col)] = &[
             ("operation", Col::Text),
             ("kind", Col::Text),
             ("code", Col::Number),
@@ -203,9 +266,9 @@ impl Report {
             ("prompt", Col::Text),
             ("count", Col::Number),
             ("calls", Col::Number),
-        ]);
-        for o in &self.operations {
-            t.push(row![
+        ];
+        in_parts(COLUMNS, self.operations.iter(), rows, |o| {
+            row![
                 o.operation.as_str(),
                 o.kind.as_str(),
                 o.key.0,
@@ -215,44 +278,45 @@ impl Report {
                 o.prompt.as_str(),
                 o.count,
                 o.calls,
-            ]);
-        }
-        t
+            ]
+        })
     }
 
     /// timeline.csv: by bucket, then key; only non-zero rows exist.
     pub fn timeline_table(&self) -> Table {
-        let mut t = Table::new(&[
+        Maker::InParts(Report::timeline_parts).whole(self)
+    }
+
+    /// [`Report::timeline_table`] in parts of at most `rows` rows.
+    pub fn timeline_parts(&self, rows: usize) -> Parts<'_> {
+        const COLUMNS: &[(&str, Col)] = &[
             ("bucket", Col::Text),
             ("code", Col::Number),
             ("subcode", Col::Number),
             ("category", Col::Text),
             ("count", Col::Number),
-        ]);
-        for (&(b, k), &n) in &self.timeline {
-            t.push(row![
-                bucket_start(b),
-                k.0,
-                k.1,
-                Category::of(k.0).as_str(),
-                n
-            ]);
-        }
-        t
+        ];
+        in_parts(COLUMNS, self.timeline.iter(), rows, |(&(b, k), &n)| {
+            row![bucket_start(b), k.0, k.1, Category::of(k.0).as_str(), n]
+        })
     }
 
     /// The CSV tables of a report by file name, rejects.csv and by_sip.csv aside (the one is
     /// always written, the other only when a record carries diagnostics), each made when it
-    /// is written: the tables of a report of many keys are never all held at once.
-    pub const CSV_TABLES: [(&'static str, TableOf); 8] = [
-        ("by_category.csv", Report::by_category),
-        ("by_outcome.csv", Report::by_outcome),
-        ("by_mitigation.csv", Report::by_mitigation),
-        ("by_code.csv", Report::by_code),
-        ("by_operation.csv", Report::by_operation),
-        ("timeline.csv", Report::timeline_table),
-        ("spikes.csv", Report::spikes_table),
-        ("volume.csv", Report::volume_table),
+    /// is written, those of a row per key a part at a time: the tables of a report of many keys
+    /// are never all held at once, nor one of them whole.
+    pub const CSV_TABLES: [(&'static str, Maker); 8] = [
+        ("by_category.csv", Maker::Whole(Report::by_category)),
+        ("by_outcome.csv", Maker::Whole(Report::by_outcome)),
+        ("by_mitigation.csv", Maker::Whole(Report::by_mitigation)),
+        ("by_code.csv", Maker::InParts(Report::by_code_parts)),
+        (
+            "by_operation.csv",
+            Maker::InParts(Report::by_operation_parts),
+        ),
+        ("timeline.csv", Maker::InParts(Report::timeline_parts)),
+        ("spikes.csv", Maker::Whole(Report::spikes_table)),
+        ("volume.csv", Maker::Whole(Report::volume_table)),
     ];
 
     /// rejects.csv: the kept rejects by file and line; `record` is the index of a document's
