@@ -214,9 +214,9 @@ pub const OTHER: &str = "(other)";
 
 /// Records by hour of one UTC day, of a key. A day of records in one hour holds that hour and
 /// its count in itself: in an input of made-up keys by the hundred thousand, each key's day is a
-/// record or two, and a key's day and its row of the timeline then take 16 bytes for the hours,
-/// not 104. A day of more hours holds its 24 on the heap, 4 bytes each, 8 once one of them
-/// would pass `u32::MAX`.
+/// record or two, and its hours then take 16 bytes, not 104, both where the aggregator counts
+/// them ([`days::KeyDays`]) and in `by_day`. A day of more hours holds its 24 on the heap, 4
+/// bytes each, 8 once one of them would pass `u32::MAX`.
 #[derive(Debug, Clone)]
 pub enum Hours {
     /// `count` records at `hour` (none: an empty day).
@@ -236,6 +236,7 @@ impl Default for Hours {
 
 impl Hours {
     fn add(&mut self, hour: usize, n: u64) {
+        debug_assert!(hour < 24, "hour {hour}");
         if n == 0 {
             return;
         }

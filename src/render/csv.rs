@@ -58,7 +58,8 @@ pub fn write(t: &Table, w: &mut dyn Write) -> Result<()> {
 
 /// Writes tables of the same columns as one CSV file, as [`write()`] writes one: a table too
 /// large to copy into cells at once, made a part at a time. A number column is written as
-/// floats when the part being written has one; the callers' parts hold no floats.
+/// floats when the part being written has one: of the callers' tables, only by_code's `share`
+/// holds floats, and it holds one in every row, so every part writes it alike.
 pub fn write_parts<T: Borrow<Table>>(
     mut parts: impl Iterator<Item = T>,
     w: &mut dyn Write,

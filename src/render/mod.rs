@@ -252,6 +252,8 @@ mod tests {
             assert_eq!(text.iter().filter(|&&b| b == b'\n').count(), n + 1);
             assert_eq!(doc[key], json::rows(&whole), "{key}");
         }
+        // Parts of no rows are parts of one.
+        assert_eq!(r.by_code_parts(0).take(n + 1).count(), n);
     }
 
     #[test]

@@ -34,12 +34,13 @@ struct Doc<'a> {
     by_sip: Made<'a>,
     by_resource: Made<'a>,
     by_sdk: Made<'a>,
-    rejects: Rejects<'a>,
+    rejects: Made<'a>,
     data_quality: Quality<'a>,
 }
 
-/// A table made as it is written, and dropped after, a part at a time if it has a row per key:
-/// the tables of a report of many keys are never all held at once, nor one of them whole.
+/// A table made as it is written, and dropped after, a part at a time if its rows grow with
+/// the input's keys or rejects: the tables of a report of many keys are never all held at once,
+/// nor one of them whole.
 struct Made<'a>(&'a Report, Maker);
 
 impl Serialize for Made<'_> {
@@ -87,20 +88,6 @@ impl Serialize for Uncatalogued<'_> {
             count: c.count,
             calls: c.calls,
         }))
-    }
-}
-
-/// The rejects table, made and written a part at a time ([`Report::rejects_tables`]): 100,000
-/// kept rejects are never all copied into cells at once.
-struct Rejects<'a>(&'a Report);
-
-impl Serialize for Rejects<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.0.rejects.len()))?;
-        for t in self.0.rejects_tables(PART_ROWS) {
-            elements(&mut seq, &t)?;
-        }
-        seq.end()
     }
 }
 
@@ -161,7 +148,7 @@ pub fn write(r: &Report, cat: &Catalogue, w: &mut dyn Write) -> anyhow::Result<(
         by_operation: Made(r, Maker::InParts(Report::by_operation_parts)),
         timeline: Made(r, Maker::InParts(Report::timeline_parts)),
         by_sip: Made(r, Maker::Whole(Report::by_sip)),
-        rejects: Rejects(r),
+        rejects: Made(r, Maker::InParts(Report::rejects_tables)),
         by_resource: Made(r, Maker::Whole(Report::by_resource)),
         by_sdk: Made(r, Maker::Whole(Report::by_sdk)),
         data_quality: Quality {

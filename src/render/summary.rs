@@ -264,7 +264,10 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
     caller_section(&mut s, r, cat);
     let _ = writeln!(s, "## By mitigation\n\n{}", table(&r.by_mitigation()));
     // The first part only: a report of many operations never makes the whole table here.
-    let ops = (r.by_operation_parts(TOP_OPERATIONS).next()).unwrap_or_default();
+    let ops = r
+        .by_operation_parts(TOP_OPERATIONS)
+        .next()
+        .expect("one part at least");
     let _ = writeln!(s, "## By operation\n\n{}", table(&ops));
     if r.operations.len() > TOP_OPERATIONS {
         let _ = writeln!(

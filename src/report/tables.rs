@@ -23,11 +23,11 @@ pub type TableOf = fn(&Report) -> Table;
 /// A report's table made a part at a time.
 pub type Parts<'a> = Box<dyn Iterator<Item = Table> + 'a>;
 
-/// One of a report's tables of a row per key or operation, made from it in parts of at most
-/// so many rows ([`Parts`]).
+/// One of a report's tables of a row per key, operation, bucket or reject, made from it in
+/// parts of at most so many rows ([`Parts`]).
 pub type PartsOf = for<'a> fn(&'a Report, usize) -> Parts<'a>;
 
-/// How a table is made: whole, or, when it has a row per key, in parts.
+/// How a table is made: whole, or, when its rows grow with the input's keys, in parts.
 #[derive(Clone, Copy)]
 pub enum Maker {
     Whole(TableOf),
@@ -47,20 +47,20 @@ impl Maker {
     pub fn whole(self, r: &Report) -> Table {
         match self {
             Maker::Whole(make) => make(r),
-            Maker::InParts(make) => make(r, usize::MAX).next().unwrap_or_default(),
+            Maker::InParts(make) => make(r, usize::MAX).next().expect("one part at least"),
         }
     }
 }
 
-/// `items` made into tables of `columns`, a row each, at most `rows` rows to a table; at least
-/// one table, empty when there are no items.
+/// `items` made into tables of `columns`, a row each, at most `rows` rows to a table (one at
+/// least); at least one table, empty when there are no items.
 fn in_parts<'a, T: 'a>(
     columns: &'static [(&'static str, Col)],
     items: impl Iterator<Item = T> + 'a,
     rows: usize,
     row: impl Fn(T) -> Vec<super::table::Cell> + 'a,
 ) -> Parts<'a> {
-    let mut items = items.peekable();
+    let (mut items, rows) = (items.peekable(), rows.max(1));
     let mut first = true;
     Box::new(std::iter::from_fn(move || {
         if !first && items.peek().is_none() {
@@ -303,8 +303,8 @@ impl Report {
 
     /// The CSV tables of a report by file name, rejects.csv and by_sip.csv aside (the one is
     /// always written, the other only when a record carries diagnostics), each made when it
-    /// is written, those of a row per key a part at a time: the tables of a report of many keys
-    /// are never all held at once, nor one of them whole.
+    /// is written, those of a row per key, operation or bucket a part at a time: the tables of
+    /// a report of many keys are never all held at once, nor one of them whole.
     pub const CSV_TABLES: [(&'static str, Maker); 8] = [
         ("by_category.csv", Maker::Whole(Report::by_category)),
         ("by_outcome.csv", Maker::Whole(Report::by_outcome)),
@@ -322,37 +322,22 @@ impl Report {
     /// rejects.csv: the kept rejects by file and line; `record` is the index of a document's
     /// record in its array.
     pub fn rejects_table(&self) -> Table {
-        self.rejects_part(&self.rejects)
+        Maker::InParts(Report::rejects_tables).whole(self)
     }
 
     /// [`Report::rejects_table`] in parts of at most `rows` rows, at least one: 100,000 kept
     /// rejects are copied into cells a part at a time, not all at once.
-    pub fn rejects_tables(&self, rows: usize) -> impl Iterator<Item = Table> + '_ {
-        let none = self.rejects.is_empty().then_some(&[][..]);
-        self.rejects
-            .chunks(rows)
-            .chain(none)
-            .map(|part| self.rejects_part(part))
-    }
-
-    fn rejects_part(&self, rejects: &[Reject]) -> Table {
-        let mut t = Table::new(&[
+    pub fn rejects_tables(&self, rows: usize) -> Parts<'_> {
+        const COLUMNS: &[(&str, Col)] = &[
             ("file", Col::Text),
             ("line", Col::Number),
             ("record", Col::Number),
             ("reason", Col::Text),
             ("excerpt", Col::Text),
-        ]);
-        for r in rejects {
-            t.push(row![
-                &*r.file,
-                r.line,
-                r.record,
-                reason_text(r),
-                r.excerpt()
-            ]);
-        }
-        t
+        ];
+        in_parts(COLUMNS, self.rejects.iter(), rows, |r| {
+            row![&*r.file, r.line, r.record, reason_text(r), r.excerpt()]
+        })
     }
 
     /// spikes.csv: flagged keys only. The p-value is text with every digit (`3.0417e-8`): the
