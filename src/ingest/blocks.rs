@@ -170,6 +170,11 @@ pub(super) struct Blocks {
     failed: bool,
     /// A read error, reported after the complete lines read before it.
     error: Option<io::Error>,
+    /// Bytes a block is filled to before it is cut ([`BLOCK`] unless [`Blocks::filling`] says
+    /// less); a block with no cut in them is read on up to [`BLOCK`].
+    fill: usize,
+    /// Bytes read from the input.
+    read: u64,
 }
 
 impl Blocks {
@@ -187,7 +192,22 @@ impl Blocks {
             after_skip: false,
             failed: false,
             error: None,
+            fill: BLOCK,
+            read: 0,
         }
+    }
+
+    /// Blocks filled to `fill` bytes (at most [`BLOCK`]) before they are cut, read on only
+    /// when no record ends in them: a small input parsed where it is read touches that much of
+    /// its buffer, not all of it.
+    pub(super) fn filling(mut self, fill: usize) -> Blocks {
+        self.fill = fill.clamp(1, BLOCK);
+        self
+    }
+
+    /// Bytes read from the input so far.
+    pub(super) fn bytes_read(&self) -> u64 {
+        self.read
     }
 
     /// Blocks of lines that the reader does not count: each worker counts its own, in a
@@ -387,25 +407,36 @@ impl Iterator for Blocks {
         buf[..len].copy_from_slice(&self.carry);
         self.carry.clear();
         let mut eof = false;
-        while len < BLOCK {
-            match read_into(&mut self.r, &mut buf[len..]) {
-                Ok(0) => {
-                    eof = true;
-                    break;
-                }
-                Ok(n) => len += n,
-                Err(e) => {
-                    // Hand on the whole lines read so far; the cut line after them is lost
-                    // with the error.
-                    self.error = Some(e);
-                    self.drop_comma_after_skip(&mut buf[..len]);
-                    let Some((p, units)) = (self.cut)(&buf[..len]) else {
-                        let e = self.error.take().expect("just set");
-                        return self.fail(e);
-                    };
-                    return Some(self.hand_on(buf, len, p, units));
+        // Filled to `fill` first, and on to a whole block only while no record ends in it.
+        let mut want = if len < self.fill { self.fill } else { BLOCK };
+        loop {
+            while len < want {
+                match read_into(&mut self.r, &mut buf[len..want]) {
+                    Ok(0) => {
+                        eof = true;
+                        break;
+                    }
+                    Ok(n) => {
+                        len += n;
+                        self.read += n as u64;
+                    }
+                    Err(e) => {
+                        // Hand on the whole lines read so far; the cut line after them is
+                        // lost with the error.
+                        self.error = Some(e);
+                        self.drop_comma_after_skip(&mut buf[..len]);
+                        let Some((p, units)) = (self.cut)(&buf[..len]) else {
+                            let e = self.error.take().expect("just set");
+                            return self.fail(e);
+                        };
+                        return Some(self.hand_on(buf, len, p, units));
+                    }
                 }
             }
+            if eof || want == BLOCK || (self.cut)(&buf[..len]).is_some() {
+                break;
+            }
+            want = BLOCK;
         }
         self.drop_comma_after_skip(&mut buf[..len]);
         // The rest of a file of lines needs no cut: handed on whole, a damaged quote or line
@@ -513,5 +544,39 @@ mod tests {
             next.capacity() >= 1 << 20
         });
         assert!(reused);
+    }
+
+    /// Blocks filled to less than a block end at the last newline within that many bytes, and
+    /// read on, up to a whole block, only for a line longer than it: each touches that much of
+    /// its buffer. Together they are the input, in order.
+    #[test]
+    fn blocks_filled_to_less_than_a_block_are_cut_within_it() {
+        let mut text = Vec::new();
+        for i in 0..2_000 {
+            text.extend_from_slice(format!("line {i}\n").as_bytes());
+        }
+        text.extend_from_slice(&[b'x'; 5_000]);
+        text.extend_from_slice(b"\nlast\n");
+        let input: Input = Box::new(io::Cursor::new(text.clone()));
+        let mut blocks = Blocks::new(input, last_newline).filling(1_000);
+        let mut seen = Vec::new();
+        let mut lens = Vec::new();
+        for piece in blocks.by_ref() {
+            let Piece::Block {
+                data, start, len, ..
+            } = piece
+            else {
+                panic!("a block");
+            };
+            seen.extend_from_slice(&data[start..len]);
+            lens.push(len - start);
+        }
+        assert_eq!(seen, text);
+        assert_eq!(blocks.bytes_read(), text.len() as u64);
+        // Every block within the fill, but the one that holds the 5,000-byte line.
+        let over: Vec<usize> = lens.iter().copied().filter(|&n| n > 1_000).collect();
+        assert_eq!(over.len(), 1, "{lens:?}");
+        assert!(over[0] >= 5_000);
+        assert!(lens.len() > 15);
     }
 }

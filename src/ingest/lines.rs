@@ -7,7 +7,7 @@ use std::io;
 use memchr::memchr_iter;
 use serde::de::DeserializeSeed;
 
-use super::blocks::{self, Blocks};
+use super::blocks::{self, Blocks, BLOCK};
 use super::json::{short_message, Element, TopSeed};
 use super::scan::{self, Layout};
 use super::structure::{nests_deeper_than, MAX_NESTING};
@@ -138,20 +138,26 @@ fn process_block<S: Sink>(
     line_no - first_line - 1
 }
 
-/// Reads a JSON Lines input; blocks after the first are parsed in parallel.
+/// Reads a JSON Lines input. Its first [`BLOCK`] bytes are parsed here a [`SERIAL_FILL`] at a
+/// time; the blocks after them in parallel.
 pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     input: Input,
     ctx: &mut FileCtx<'_, S>,
     make: &M,
 ) -> io::Result<()> {
-    let mut blocks = Blocks::new(input, blocks::last_newline).uncounted();
-    let Some(first) = blocks.next() else {
-        return Ok(());
-    };
-    blocks::process(first, ctx, process_block);
-    if blocks.finished() {
-        return Ok(());
+    let mut blocks = Blocks::new(input, blocks::last_newline)
+        .uncounted()
+        .filling(SERIAL_FILL);
+    while blocks.bytes_read() < BLOCK as u64 {
+        let Some(piece) = blocks.next() else {
+            return Ok(());
+        };
+        blocks::process(piece, ctx, process_block);
+        if blocks.finished() {
+            return Ok(());
+        }
     }
+    let mut blocks = blocks.filling(BLOCK);
     // A file of just over one block has its last lines read here too: handing them to the
     // workers would make and merge a sink per worker for a few lines.
     let Some(second) = blocks.next() else {
@@ -169,6 +175,12 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     );
     Ok(())
 }
+
+/// Bytes of an input's first block parsed where it is read, at a time: the files smaller than
+/// those read by ranges (a storage archive's, thousands of a few megabytes) are read whole by
+/// the worker that opens them, each worker touching this much of its block's buffer, not the
+/// 4 MiB of a block (on 32 threads, 256 files of 4 MiB peaked at 187 MiB).
+const SERIAL_FILL: usize = 256 << 10;
 
 /// Reads a plain file of JSON Lines by ranges, each worker reading its own (see `ranges.rs`).
 pub(super) fn read_ranges<S: Sink, M: Fn() -> S + Sync>(

@@ -1491,6 +1491,43 @@ fn a_file_of_just_over_one_block_reads_its_last_lines_in_place_with_their_lines(
     assert_eq!(report.files[0].accepted, n as u64 - 2);
 }
 
+/// A file smaller than those read by ranges is parsed where it is read, a quarter of a megabyte
+/// at a time for its first block: records longer than that, up to the cap, are read whole; a
+/// line over the cap and bad lines are rejects at their own lines.
+#[test]
+fn a_small_file_is_parsed_a_chunk_at_a_time_records_longer_than_a_chunk_whole() {
+    let good = r#"{"time":"2026-11-24T01:00:00Z","resultCode":404,"resultSubcode":8522}"#;
+    let long = format!(
+        r#"{{"time":"2026-11-24T02:00:00Z","resultCode":500,"pad":"{}"}}"#,
+        "y".repeat(500 << 10)
+    );
+    let over = "z".repeat(MAX_RECORD_BYTES + 10);
+    let n = 20_000;
+    let (mut text, mut bad) = (String::new(), Vec::new());
+    for i in 1..=n {
+        let line = match i {
+            _ if i % 7000 == 17 => long.as_str(),
+            _ if i % 3000 == 5 || i == 12_000 => {
+                bad.push(i as u64);
+                if i == 12_000 {
+                    over.as_str()
+                } else {
+                    "not json"
+                }
+            }
+            _ => good,
+        };
+        text.push_str(line);
+        text.push('\n');
+    }
+    assert!(text.len() > MAX_RECORD_BYTES && (text.len() as u64) < super::ranges::MIN_BYTES);
+    let (c, report, _d) = read_text("small.jsonl", text.as_bytes());
+    let lines: Vec<u64> = c.rejects.iter().map(|r| r.line).collect();
+    assert_eq!(lines, bad);
+    assert_eq!(c.records.iter().filter(|r| r.code == 500).count(), 3);
+    assert_eq!(report.files[0].accepted, (n - bad.len()) as u64);
+}
+
 #[test]
 fn a_ledger_knows_the_lines_before_a_piece_once_those_before_it_are_counted() {
     let ledger = ledger::Ledger::default();
