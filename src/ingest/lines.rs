@@ -138,8 +138,9 @@ fn process_block<S: Sink>(
     line_no - first_line - 1
 }
 
-/// Reads a JSON Lines input. Its first [`BLOCK`] bytes are parsed here a [`SERIAL_FILL`] at a
-/// time; the blocks after them in parallel.
+/// Reads a JSON Lines input. Its first [`BLOCK`] bytes are parsed here, in blocks filled to
+/// [`SERIAL_FILL`] (one that holds a longer line is read on to its end), up to the block whose
+/// read passes [`BLOCK`]; the blocks after them in parallel.
 pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     input: Input,
     ctx: &mut FileCtx<'_, S>,

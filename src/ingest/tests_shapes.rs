@@ -1492,8 +1492,8 @@ fn a_file_of_just_over_one_block_reads_its_last_lines_in_place_with_their_lines(
 }
 
 /// A file smaller than those read by ranges is parsed where it is read, a quarter of a megabyte
-/// at a time for its first block: records longer than that, up to the cap, are read whole; a
-/// line over the cap and bad lines are rejects at their own lines.
+/// at a time for its first 4 MiB: records longer than that, up to the cap, are read whole; a
+/// line over the cap and bad lines, in many of those blocks, are rejects at their own lines.
 #[test]
 fn a_small_file_is_parsed_a_chunk_at_a_time_records_longer_than_a_chunk_whole() {
     let good = r#"{"time":"2026-11-24T01:00:00Z","resultCode":404,"resultSubcode":8522}"#;
