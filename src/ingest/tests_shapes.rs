@@ -1491,16 +1491,21 @@ fn a_file_of_just_over_one_block_reads_its_last_lines_in_place_with_their_lines(
     assert_eq!(report.files[0].accepted, n as u64 - 2);
 }
 
+/// A record of code 500 with `pad` bytes of text in a field of its own.
+fn padded(pad: usize) -> String {
+    format!(
+        r#"{{"time":"2026-11-24T02:00:00Z","resultCode":500,"pad":"{}"}}"#,
+        "y".repeat(pad)
+    )
+}
+
 /// A file smaller than those read by ranges is parsed where it is read, a quarter of a megabyte
 /// at a time for its first 4 MiB: records longer than that, up to the cap, are read whole; a
 /// line over the cap and bad lines, in many of those blocks, are rejects at their own lines.
 #[test]
 fn a_small_file_is_parsed_a_chunk_at_a_time_records_longer_than_a_chunk_whole() {
     let good = r#"{"time":"2026-11-24T01:00:00Z","resultCode":404,"resultSubcode":8522}"#;
-    let long = format!(
-        r#"{{"time":"2026-11-24T02:00:00Z","resultCode":500,"pad":"{}"}}"#,
-        "y".repeat(500 << 10)
-    );
+    let long = padded(500 << 10);
     let over = "z".repeat(MAX_RECORD_BYTES + 10);
     let n = 20_000;
     let (mut text, mut bad) = (String::new(), Vec::new());
@@ -1547,10 +1552,7 @@ fn records_up_to_the_cap_are_read_whole_across_block_ends() {
     // 1 MiB records far into the file, across block ends: as lines, as a document's
     // elements (one per line and all on one line), and as CSV rows, with a bad one after them.
     let good = r#"{"time":"2026-11-24T01:00:00Z","resultCode":404,"resultSubcode":8522}"#;
-    let big = format!(
-        r#"{{"time":"2026-11-24T02:00:00Z","resultCode":500,"pad":"{}"}}"#,
-        "y".repeat(1 << 20)
-    );
+    let big = padded(1 << 20);
     let n = 2 * MAX_RECORD_BYTES / good.len();
     let lines: Vec<&str> = (0..n)
         .map(|i| {
