@@ -158,15 +158,15 @@ pub struct DiagStats {
 /// Real exports have a few thousand (a month of a hundred keys over thirty operations; tens of
 /// thousands over many resources); past it (an input of made-up codes or operations by the hundred
 /// thousand), the records of new cells are rejects, so memory stays bounded (a cell and what is
-/// summed from it take about 1.2 KB when each is a key of its own). It is 7/8 of 2^18, what a table
-/// of 262,144 places holds before it doubles (250,000 took 524,288), and so are its even shares
-/// among 2, 4, 8 or 16 workers: no worker's table and not the spill's doubles for its last few
-/// cells. A worker holds its share of them, and moves what it counted to the run's [`Spill`] when
-/// its share fills, so that nothing is rejected below the budget however many workers meet the same
-/// cells, and takes no more new cells than the budget had left when it last looked (an eighth of
-/// its share at least, [`Aggregator::limit`]). A worker learns that the budget is spent at its
-/// next batch of records or move, so what it took till then is kept too; which records are
-/// rejected past it depends on how the work was split.
+/// summed from it take about 0.85 KB when each is a key of its own). It is 7/8 of 2^18, what a
+/// table of 262,144 places holds before it doubles (250,000 took 524,288), and so are its even
+/// shares among 2, 4, 8 or 16 workers: no worker's table and not the spill's doubles for its last
+/// few cells. A worker holds its share of them, and moves what it counted to the run's [`Spill`]
+/// when its share fills, so that nothing is rejected below the budget however many workers meet the
+/// same cells, and takes no more new cells than the budget had left when it last looked (an eighth
+/// of its share at least, [`Aggregator::limit`]). A worker learns that the budget is spent at its
+/// next batch of records or move, so what it took till then is kept too; which records are rejected
+/// past it depends on how the work was split.
 pub const MAX_CELLS: usize = 229_376;
 
 /// A worker's share of [`MAX_CELLS`] among `workers`: an even share.

@@ -180,7 +180,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
 /// Bytes of an input's first block parsed where it is read, at a time: the files smaller than
 /// those read by ranges (a storage archive's, thousands of a few megabytes) are read whole by
 /// the worker that opens them, each worker touching this much of its block's buffer, not the
-/// 4 MiB of a block (on 32 threads, 256 files of 4 MiB peaked at 187 MiB).
+/// 4 MiB of a block (on 32 threads, 256 files of 4 MiB peaked at 185 MiB).
 const SERIAL_FILL: usize = 256 << 10;
 
 /// Reads a plain file of JSON Lines by ranges, each worker reading its own (see `ranges.rs`).

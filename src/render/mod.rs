@@ -105,7 +105,7 @@ pub fn report_files(
 ) -> anyhow::Result<()> {
     use crate::config::ReportFormat;
     set.add_with(&dir.join("rejects.csv"), |w| {
-        csv::write_parts(r.rejects_tables(PART_ROWS), w)
+        csv::write_parts(r.rejects_parts(PART_ROWS), w)
     })?;
     for f in formats {
         match f {

@@ -45,16 +45,11 @@ struct Made<'a>(&'a Report, Maker);
 
 impl Serialize for Made<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.1 {
-            Maker::Whole(make) => Rows(&make(self.0)).serialize(s),
-            Maker::InParts(make) => {
-                let mut seq = s.serialize_seq(None)?;
-                for t in make(self.0, PART_ROWS) {
-                    elements(&mut seq, &t)?;
-                }
-                seq.end()
-            }
+        let mut seq = s.serialize_seq(None)?;
+        for t in self.1.parts(self.0, PART_ROWS) {
+            elements(&mut seq, &t)?;
         }
+        seq.end()
     }
 }
 
@@ -148,7 +143,7 @@ pub fn write(r: &Report, cat: &Catalogue, w: &mut dyn Write) -> anyhow::Result<(
         by_operation: Made(r, Maker::InParts(Report::by_operation_parts)),
         timeline: Made(r, Maker::InParts(Report::timeline_parts)),
         by_sip: Made(r, Maker::Whole(Report::by_sip)),
-        rejects: Made(r, Maker::InParts(Report::rejects_tables)),
+        rejects: Made(r, Maker::InParts(Report::rejects_parts)),
         by_resource: Made(r, Maker::Whole(Report::by_resource)),
         by_sdk: Made(r, Maker::Whole(Report::by_sdk)),
         data_quality: Quality {

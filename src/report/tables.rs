@@ -322,12 +322,12 @@ impl Report {
     /// rejects.csv: the kept rejects by file and line; `record` is the index of a document's
     /// record in its array.
     pub fn rejects_table(&self) -> Table {
-        Maker::InParts(Report::rejects_tables).whole(self)
+        Maker::InParts(Report::rejects_parts).whole(self)
     }
 
     /// [`Report::rejects_table`] in parts of at most `rows` rows, at least one: 100,000 kept
     /// rejects are copied into cells a part at a time, not all at once.
-    pub fn rejects_tables(&self, rows: usize) -> Parts<'_> {
+    pub fn rejects_parts(&self, rows: usize) -> Parts<'_> {
         const COLUMNS: &[(&str, Col)] = &[
             ("file", Col::Text),
             ("line", Col::Number),
