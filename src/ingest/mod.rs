@@ -408,7 +408,10 @@ fn natural_key(s: &str) -> Vec<(String, u64)> {
 
 pub(crate) type Input = Box<dyn Read + Send>;
 
-use open::{detect, json_dates, large_plain, open, prefix_at, shape_name, FailOnce, PREFIX_BYTES};
+use open::{
+    detect, json_dates, large_plain, open, prefix_at, shape_name, tells_as_much, FailOnce,
+    FIRST_PREFIX_BYTES, PREFIX_BYTES,
+};
 pub use sources::{regular_files, total_bytes, Stamp, WALKED_EXTENSIONS};
 use sources::{sources, Source};
 
@@ -463,21 +466,34 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
             }
         }
         let input = open(src, progress)?;
-        let mut prefix = blocks::take_prefix(PREFIX_BYTES as usize);
+        let mut prefix = blocks::take_prefix(FIRST_PREFIX_BYTES as usize);
         let mut input = input;
         // A read error in the prefix (a corrupt gzip) is reported after the records before it.
-        let prefix_error = (&mut input)
-            .take(PREFIX_BYTES)
+        let mut prefix_error = (&mut input)
+            .take(FIRST_PREFIX_BYTES)
             .read_to_end(&mut prefix)
             .err();
+        let bom = if prefix.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
+        let (given, order_known) = (settings.input_format, ctx.rules.order.is_some());
+        if prefix_error.is_none()
+            && prefix.len() as u64 == FIRST_PREFIX_BYTES
+            && !tells_as_much(&prefix[bom..], given, order_known)
+        {
+            prefix_error = (&mut input)
+                .take(PREFIX_BYTES - FIRST_PREFIX_BYTES)
+                .read_to_end(&mut prefix)
+                .err();
+        }
         let input: Input = match prefix_error {
             Some(e) => Box::new(FailOnce(Some(e))),
             None => input,
         };
         // Excel and Windows tools put a UTF-8 BOM before CSV and JSON alike.
-        if prefix.starts_with(b"\xEF\xBB\xBF") {
-            prefix.drain(..3);
-        }
+        prefix.drain(..bom);
         let format = settings.input_format.unwrap_or_else(|| detect(&prefix));
         shape = shape_name(format);
         if format != InputFormat::Csv {

@@ -47,6 +47,31 @@ pub(super) fn open(src: &Source, progress: Option<&ProgressBar>) -> io::Result<I
 
 pub(super) const PREFIX_BYTES: u64 = 1 << 20;
 
+/// Bytes read first from an input that is not read by ranges. They nearly always tell all that
+/// its first [`PREFIX_BYTES`] would (see [`tells_as_much`]), and each file in flight holds
+/// them until its blocks have read past them: on 32 threads, 256 files of 4 MiB held a
+/// megabyte each.
+pub(super) const FIRST_PREFIX_BYTES: u64 = 64 << 10;
+
+/// Whether `prefix`, the first bytes of an input that goes on past them (its byte-order mark
+/// dropped), tells what its first [`PREFIX_BYTES`] would: its framing (`detect` reads the
+/// first [`DETECT_LINES`] lines that are not blank, so they are whole in it, unless `given`),
+/// whether its lines end with a lone CR (they hold a newline), and its date order (`json_dates`
+/// reads more only for a JSON export of the portal's grid, unless `order_known`).
+pub(super) fn tells_as_much(prefix: &[u8], given: Option<InputFormat>, order_known: bool) -> bool {
+    let p = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
+    let whole_lines = p
+        .split_inclusive(|&b| b == b'\n')
+        .filter(|l| l.ends_with(b"\n") && !l.trim_ascii().is_empty())
+        .take(DETECT_LINES)
+        .count();
+    if memchr::memchr(b'\n', prefix).is_none() || (given.is_none() && whole_lines < DETECT_LINES) {
+        return false;
+    }
+    let format = given.unwrap_or_else(|| detect(prefix));
+    format == InputFormat::Csv || order_known || !portal(prefix)
+}
+
 /// A regular file of at least `min` bytes whose first bytes are neither gzip's nor UTF-16's
 /// (read as it is, so it can be read at any offset), and its size. Nothing else is opened: a
 /// FIFO opened to look at it would wait for a writer.
@@ -102,6 +127,9 @@ impl Read for FailOnce {
     }
 }
 
+/// Lines that are not blank that [`detect`] reads, at most.
+const DETECT_LINES: usize = 9;
+
 /// The framing of a file, from its first bytes.
 pub(super) fn detect(prefix: &[u8]) -> InputFormat {
     let p = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
@@ -120,7 +148,7 @@ pub(super) fn detect(prefix: &[u8]) -> InputFormat {
     // Most of the lines after the first are whole JSON objects on their own: in a document
     // spread over lines, only the last element of an array can be one (the others end in a
     // comma), and the lines around it are brackets and keys.
-    let next: Vec<&[u8]> = lines.take(8).collect();
+    let next: Vec<&[u8]> = lines.take(DETECT_LINES - 1).collect();
     // Records, or callback batches (an array of events per line).
     let whole = next
         .iter()
@@ -149,10 +177,7 @@ pub(super) fn detect(prefix: &[u8]) -> InputFormat {
 /// For JSON exports of the portal's grid (`"TimeGenerated [UTC]": "5/24/2023, 7:57:40.480 PM"`):
 /// the day/month order of the file, from its first values that tell it, as for portal CSV.
 pub(super) fn json_dates<S: Sink>(prefix: &[u8], ctx: &mut FileCtx<'_, S>) {
-    let head = &prefix[..prefix.len().min(4096)];
-    let portal = memchr::memmem::find(head, b" [UTC]\"").is_some()
-        || memchr::memmem::find(head, b" [Local Time]\"").is_some();
-    if ctx.rules.order.is_some() || !portal {
+    if ctx.rules.order.is_some() || !portal(prefix) {
         return;
     }
     match crate::time::infer_order(prefix) {
@@ -169,6 +194,13 @@ pub(super) fn json_dates<S: Sink>(prefix: &[u8], ctx: &mut FileCtx<'_, S>) {
     }
 }
 
+/// Whether the first 4 KiB of `prefix` name a column of the portal's grid as a JSON key.
+fn portal(prefix: &[u8]) -> bool {
+    let head = &prefix[..prefix.len().min(4096)];
+    memchr::memmem::find(head, b" [UTC]\"").is_some()
+        || memchr::memmem::find(head, b" [Local Time]\"").is_some()
+}
+
 pub(super) fn shape_name(f: InputFormat) -> &'static str {
     match f {
         InputFormat::Jsonl => "json lines",
@@ -180,6 +212,47 @@ pub(super) fn shape_name(f: InputFormat) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_short_prefix_tells_as_much_as_a_megabyte_or_asks_for_more() {
+        let short = FIRST_PREFIX_BYTES as usize;
+        // A line of text, four records of 20 KB, then CSV-like lines: in 64 KiB the lines
+        // after the first are mostly whole records, in a megabyte they are not.
+        let record = format!("{{\"m\":\"{}\"}}\n", "x".repeat(20_000));
+        let mut text = format!("Export\n{}", record.repeat(4)).into_bytes();
+        text.extend_from_slice(&b"a,b\n".repeat(300_000));
+        assert_eq!(detect(&text[..short]), InputFormat::Jsonl);
+        assert_eq!(detect(&text[..PREFIX_BYTES as usize]), InputFormat::Csv);
+        assert!(!tells_as_much(&text[..short], None, false));
+        assert!(tells_as_much(&text[..short], Some(InputFormat::Csv), false));
+        // Portal CSV: nine lines are whole, whatever its header says.
+        let csv = format!(
+            "\u{feff}TimeGenerated [UTC],ResultCode\r\n{}",
+            "\"5/24/2023, 7:57:40.480 PM\",400\r\n".repeat(3000)
+        );
+        assert!(tells_as_much(&csv.as_bytes()[..short], None, false));
+        let eight = "\"5/24/2023, 7:57:40.480 PM\",400\r\n".repeat(7);
+        let few = format!(
+            "TimeGenerated [UTC],ResultCode\r\n{eight}{}",
+            "x".repeat(short)
+        );
+        assert!(!tells_as_much(&few.as_bytes()[..short], None, false));
+        // A JSON export of the portal's grid reads on for its date order, unless it is given.
+        let grid = format!(
+            "[\n{}",
+            "{\"TimeGenerated [UTC]\": \"1/2/2023\"},\n".repeat(3000)
+        );
+        assert_eq!(detect(grid.as_bytes()), InputFormat::Json);
+        assert!(!tells_as_much(&grid.as_bytes()[..short], None, false));
+        assert!(tells_as_much(&grid.as_bytes()[..short], None, true));
+        // Lines that end with a lone CR: no newline in it.
+        let mac = "TimeGenerated,ResultCode\r2026-11-24T10:00:00Z,400\r".repeat(3000);
+        assert!(!tells_as_much(
+            &mac.as_bytes()[..short],
+            Some(InputFormat::Csv),
+            true
+        ));
+    }
 
     #[test]
     fn detects_framing_from_content() {
