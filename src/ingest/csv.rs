@@ -119,17 +119,24 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         let mut found = None;
         let mut rec = ByteRecord::new();
         // The rows of the first block, and those read past its cut: a quote left open in the
-        // first row makes the first block the header alone.
-        let mut ahead = data[header_end..len].to_vec();
-        ahead.extend_from_slice(&blocks.pending()[..blocks.pending().len().min(LOOKAHEAD_BYTES)]);
-        let mut p = 0;
-        for _ in 0..ORDER_LOOKAHEAD {
-            if p >= ahead.len() {
-                break;
-            }
-            let end = line_end(&ahead, p);
-            let line = &ahead[p..end];
-            p = end;
+        // first row makes the first block the header alone. The block is cut after a newline
+        // (else nothing was read past it), so no line runs from one into the other.
+        let pending = blocks.pending();
+        let past = &pending[..pending.len().min(LOOKAHEAD_BYTES)];
+        let lines = [&data[header_end..len], past]
+            .into_iter()
+            .flat_map(|part| {
+                let mut p = 0;
+                std::iter::from_fn(move || {
+                    let end = (p < part.len()).then(|| line_end(part, p))?;
+                    let line = &part[p..end];
+                    p = end;
+                    Some(line)
+                })
+            })
+            .take(ORDER_LOOKAHEAD);
+        debug_assert!(past.is_empty() || data[..len].ends_with(b"\n"));
+        for line in lines {
             let one = reader(line, delim)
                 .read_byte_record(&mut rec)
                 .unwrap_or(false);
@@ -199,7 +206,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         }
     }
     in_order();
-    // Rows after the header, then every further block, parsed in parallel.
+    // Rows after the header, then every further block.
     let rest = Piece::Block {
         data,
         start: header_end,
@@ -211,8 +218,20 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     let body = |b: &[u8], first_line: u64, _: bool, _, c: &mut FileCtx<'_, S>| {
         rows(b, first_line, &row, c).0
     };
+    // The first block is read here, before the next is read into a buffer of its own, and so
+    // is the rest of a file of just over one block: handing them to the workers would make and
+    // merge a sink per worker for them, and a worker that waits for the others takes another
+    // file meanwhile, with a block of its own.
+    blocks::process(rest, ctx, body);
+    let Some(second) = blocks.next() else {
+        return Ok(());
+    };
+    if blocks.finished() {
+        blocks::process(second, ctx, body);
+        return Ok(());
+    }
     super::in_parallel(
-        std::iter::once(rest).chain(blocks),
+        std::iter::once(second).chain(blocks),
         ctx,
         make,
         |piece, c| blocks::process(piece, c, body),

@@ -823,6 +823,31 @@ fn a_portal_json_export_s_day_first_dates_are_told_past_the_first_read() {
 }
 
 #[test]
+fn a_csv_file_s_date_order_is_told_by_its_first_ten_thousand_rows_read_past_the_first_cut() {
+    let head = "TimeGenerated [UTC],ResultCode\n";
+    let row = |d: &str| format!("{d}/2026 20:26:12.030,400\n");
+    // The 10,001st row would tell the order: too late.
+    let text = format!("{head}{}{}", row("05/06").repeat(10_000), row("24/06"));
+    let (c, report, _d) = read_text("late.csv", text.as_bytes());
+    assert!(report.warnings[0].contains("cannot tell the day/month order"));
+    assert_eq!(c.records[0].time, utc("2026-05-06T20:26:12.030Z"));
+    // A quote left open in the first row: the first block is cut after the header, and the
+    // rows read past the cut tell the order.
+    let n = MAX_RECORD_BYTES / row("05/06").len() + 1000;
+    let text = format!(
+        "{head}05/06/2026 20:26:12.030,\"400\n{}{}",
+        row("24/06"),
+        row("05/06").repeat(n)
+    );
+    let (c, report, _d) = read_text("open.csv", text.as_bytes());
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    let june = utc("2026-06-05T20:26:12.030Z");
+    assert!(c.records.len() > n / 2, "{}", c.records.len());
+    let later = utc("2026-06-24T20:26:12.030Z");
+    assert!(c.records.iter().all(|r| r.time == june || r.time == later));
+}
+
+#[test]
 fn ja_jp_year_first_dates() {
     let text = "TimeGenerated [UTC],OperationName,ResultSignature\r\n2020/10/16 0:00:01.403,AnswerCall,200\r\n";
     let (c, _, _d) = read_text("ja.csv", text.as_bytes());
