@@ -57,7 +57,8 @@ pub(super) const FIRST_PREFIX_BYTES: u64 = 64 << 10;
 /// dropped), tells what its first [`PREFIX_BYTES`] would: its framing (`detect` reads the
 /// first [`DETECT_LINES`] lines that are not blank, so they are whole in it, unless `given`),
 /// whether its lines end with a lone CR (they hold a newline), and its date order (`json_dates`
-/// reads more only for a JSON export of the portal's grid, unless `order_known`).
+/// reads more only for a JSON export of the portal's grid, unless `order_known`). A JSON
+/// document never does: what its reader finds first depends on how long the prefix is.
 pub(super) fn tells_as_much(prefix: &[u8], given: Option<InputFormat>, order_known: bool) -> bool {
     let p = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
     let whole_lines = p
@@ -68,8 +69,13 @@ pub(super) fn tells_as_much(prefix: &[u8], given: Option<InputFormat>, order_kno
     if memchr::memchr(b'\n', prefix).is_none() || (given.is_none() && whole_lines < DETECT_LINES) {
         return false;
     }
-    let format = given.unwrap_or_else(|| detect(prefix));
-    format == InputFormat::Csv || order_known || !portal(prefix)
+    match given.unwrap_or_else(|| detect(prefix)) {
+        InputFormat::Csv => true,
+        // A document's reader looks for its head (`{"records": [`, a table's `"rows": [`) in
+        // what its first reads return, and the prefix is the first of them.
+        InputFormat::Json => false,
+        InputFormat::Jsonl => order_known || !portal(prefix),
+    }
 }
 
 /// A regular file of at least `min` bytes whose first bytes are neither gzip's nor UTF-16's
@@ -237,14 +243,31 @@ mod tests {
             "x".repeat(short)
         );
         assert!(!tells_as_much(&few.as_bytes()[..short], None, false));
-        // A JSON export of the portal's grid reads on for its date order, unless it is given.
-        let grid = format!(
-            "[\n{}",
-            "{\"TimeGenerated [UTC]\": \"1/2/2023\"},\n".repeat(3000)
-        );
-        assert_eq!(detect(grid.as_bytes()), InputFormat::Json);
+        // A JSON export of the portal's grid, as JSON Lines, reads on for its date order,
+        // unless it is given.
+        let grid = "{\"TimeGenerated [UTC]\": \"1/2/2023 10:00:00\"}\n".repeat(3000);
+        assert_eq!(detect(grid.as_bytes()), InputFormat::Jsonl);
         assert!(!tells_as_much(&grid.as_bytes()[..short], None, false));
         assert!(tells_as_much(&grid.as_bytes()[..short], None, true));
+        // A JSON document always reads on: its reader looks for `"rows": [` in its first
+        // reads, which the prefix is the first of (a query API response whose rows start
+        // past 64 KiB took the path of rows in parallel only with the shorter prefix).
+        let doc = format!(
+            "{{\"tables\": [{{\"name\": \"x\",\n{}",
+            "\"pad\": 1,\n".repeat(9000)
+        );
+        assert_eq!(detect(doc.as_bytes()), InputFormat::Json);
+        assert!(!tells_as_much(&doc.as_bytes()[..short], None, true));
+        assert!(!tells_as_much(
+            &doc.as_bytes()[..short],
+            Some(InputFormat::Json),
+            true
+        ));
+        assert!(tells_as_much(
+            &grid.as_bytes()[..short],
+            Some(InputFormat::Jsonl),
+            true
+        ));
         // Lines that end with a lone CR: no newline in it.
         let mac = "TimeGenerated,ResultCode\r2026-11-24T10:00:00Z,400\r".repeat(3000);
         assert!(!tells_as_much(
