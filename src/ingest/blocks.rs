@@ -491,6 +491,31 @@ impl Iterator for Blocks {
     }
 }
 
+/// The rest of an input's blocks, after those read where it is read: the next one read there
+/// too when it ends the input (handing it to the workers would make and merge a sink per worker
+/// for it, and a worker that waits for the others takes another file meanwhile, with a block of
+/// its own), else every one in parallel.
+pub(super) fn process_rest<S: Sink, M: Fn() -> S + Sync>(
+    mut blocks: Blocks,
+    ctx: &mut FileCtx<'_, S>,
+    make: &M,
+    body: impl Fn(&[u8], u64, bool, ArrayAt, &mut FileCtx<'_, S>) -> u64 + Sync,
+) {
+    let Some(second) = blocks.next() else {
+        return;
+    };
+    if blocks.finished() {
+        process(second, ctx, &body);
+        return;
+    }
+    super::in_parallel(
+        std::iter::once(second).chain(blocks),
+        ctx,
+        make,
+        |piece, c| process(piece, c, &body),
+    );
+}
+
 /// Hands a block to `body` (its bytes, the units before it, whether the input ended without a
 /// newline after it, where it starts in an array) and returns its buffer to the pool, or
 /// reports what went wrong. `body` returns the lines it read: they count for the pieces after

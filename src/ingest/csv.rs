@@ -218,24 +218,9 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     let body = |b: &[u8], first_line: u64, _: bool, _, c: &mut FileCtx<'_, S>| {
         rows(b, first_line, &row, c).0
     };
-    // The first block is read here, before the next is read into a buffer of its own, and so
-    // is the rest of a file of just over one block: handing them to the workers would make and
-    // merge a sink per worker for them, and a worker that waits for the others takes another
-    // file meanwhile, with a block of its own.
+    // The first block is read here, before the next is read into a buffer of its own.
     blocks::process(rest, ctx, body);
-    let Some(second) = blocks.next() else {
-        return Ok(());
-    };
-    if blocks.finished() {
-        blocks::process(second, ctx, body);
-        return Ok(());
-    }
-    super::in_parallel(
-        std::iter::once(second).chain(blocks),
-        ctx,
-        make,
-        |piece, c| blocks::process(piece, c, body),
-    );
+    blocks::process_rest(blocks, ctx, make, body);
     Ok(())
 }
 

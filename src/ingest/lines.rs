@@ -158,22 +158,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
             return Ok(());
         }
     }
-    let mut blocks = blocks.filling(BLOCK);
-    // A file of just over one block has its last lines read here too: handing them to the
-    // workers would make and merge a sink per worker for a few lines.
-    let Some(second) = blocks.next() else {
-        return Ok(());
-    };
-    if blocks.finished() {
-        blocks::process(second, ctx, process_block);
-        return Ok(());
-    }
-    super::in_parallel(
-        std::iter::once(second).chain(blocks),
-        ctx,
-        make,
-        |piece, c| blocks::process(piece, c, process_block),
-    );
+    blocks::process_rest(blocks.filling(BLOCK), ctx, make, process_block);
     Ok(())
 }
 

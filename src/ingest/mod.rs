@@ -434,11 +434,7 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         // A large plain file of JSON Lines or CSV is read by ranges, every worker reading its own.
         if let Some((file, size)) = large_plain(src, ranges::MIN_BYTES)? {
             let prefix = prefix_at(&file)?;
-            let bom = if prefix.starts_with(b"\xEF\xBB\xBF") {
-                3
-            } else {
-                0
-            };
+            let bom = bom_len(&prefix);
             let format = settings
                 .input_format
                 .unwrap_or_else(|| detect(&prefix[bom..]));
@@ -473,11 +469,7 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
             .take(FIRST_PREFIX_BYTES)
             .read_to_end(&mut prefix)
             .err();
-        let bom = if prefix.starts_with(b"\xEF\xBB\xBF") {
-            3
-        } else {
-            0
-        };
+        let bom = bom_len(&prefix);
         let (given, order_known) = (settings.input_format, ctx.rules.order.is_some());
         if prefix_error.is_none()
             && prefix.len() as u64 == FIRST_PREFIX_BYTES
@@ -492,7 +484,6 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
             Some(e) => Box::new(FailOnce(Some(e))),
             None => input,
         };
-        // Excel and Windows tools put a UTF-8 BOM before CSV and JSON alike.
         prefix.drain(..bom);
         let format = settings.input_format.unwrap_or_else(|| detect(&prefix));
         shape = shape_name(format);
@@ -526,6 +517,16 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         outside: ctx.counts.outside,
     };
     (report, ctx.warnings)
+}
+
+/// The length of the UTF-8 byte-order mark `b` starts with, if any: Excel and Windows tools put
+/// one before CSV and JSON alike.
+fn bom_len(b: &[u8]) -> usize {
+    if b.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    }
 }
 
 /// Whether a file's first bytes end lines with a lone CR (Excel's "CSV (Macintosh)"): no LF, a CR.
