@@ -310,6 +310,9 @@ pub struct Aggregator {
     pub bucket_secs: i64,
     /// Whether ResultMessages are counted: only the Markdown and HTML outputs show them.
     pub keep_messages: bool,
+    /// Whether `by_day_resource` is filled: only the stored history and the spike test by
+    /// resource read each resource's keys by day; the volume test reads `by_day_of_resource`.
+    pub keep_resource_days: bool,
     /// This worker's share of [`MAX_CELLS`]: past it (or past what the run's budget had left,
     /// [`Aggregator::limit`]), what it counted moves to `spill`.
     max_cells: usize,
@@ -372,8 +375,11 @@ pub struct Aggregator {
     pub prompts: Interner,
     /// (resource, key) → count and calls, for records that name a resource.
     pub by_resource: HashMap<ResourceKey, OpStats>,
-    /// (UTC day, resource, key) → count and calls, for records that name one.
+    /// (UTC day, resource, key) → count and calls, for records that name one; left empty
+    /// unless `keep_resource_days` (a sixth of the memory of keys by the hundred thousand).
     pub by_day_resource: HashMap<(i64, u32, Key), OpStats>,
+    /// (UTC day, resource) → records, for records that name one: the resources' exposure.
+    pub by_day_of_resource: BTreeMap<(i64, u32), u64>,
     /// SDK types and versions.
     pub sdk_texts: Interner,
     /// (SDK type, version, key) → count, for records that carry them, filled once done from
@@ -399,6 +405,7 @@ impl Aggregator {
             window,
             bucket_secs,
             keep_messages: true,
+            keep_resource_days: true,
             max_cells: cell_share(rayon::current_num_threads()),
             message_share: message_share(rayon::current_num_threads()),
             spill: Spill::default(),
@@ -439,6 +446,7 @@ impl Aggregator {
             },
             by_resource: HashMap::default(),
             by_day_resource: HashMap::default(),
+            by_day_of_resource: BTreeMap::new(),
             sdk_texts: Interner::default(),
             by_sdk: HashMap::default(),
             sdks: Budgeted::new(MAX_SDKS),
@@ -665,6 +673,13 @@ impl Aggregator {
     /// Whether messages are counted: not when no output shows them.
     pub fn keeping_messages(mut self, keep: bool) -> Aggregator {
         self.keep_messages = keep;
+        self
+    }
+
+    /// Whether each resource's keys are counted by day (`by_day_resource`): not when neither
+    /// the stored history nor the spike test by resource reads them.
+    pub fn keeping_resource_days(mut self, keep: bool) -> Aggregator {
+        self.keep_resource_days = keep;
         self
     }
 
@@ -1182,9 +1197,12 @@ impl Sink for Aggregator {
                 let r = self.by_resource.entry((res, key)).or_default();
                 r.count += count;
                 r.calls |= &c.calls;
-                let d = self.by_day_resource.entry((day, res, key)).or_default();
-                d.count += count;
-                d.calls |= &c.calls;
+                *self.by_day_of_resource.entry((day, res)).or_default() += count;
+                if self.keep_resource_days {
+                    let d = self.by_day_resource.entry((day, res, key)).or_default();
+                    d.count += count;
+                    d.calls |= &c.calls;
+                }
             }
             *self.by_day_kind.entry((day, kind.as_str())).or_default() += count;
             self.by_day.entry((day, key)).or_default().calls |= c.calls;

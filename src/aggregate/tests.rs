@@ -938,6 +938,44 @@ fn a_key_s_day_holds_narrow_hours_and_a_resource_s_day_a_count() {
     assert_eq!(by_res, [("a", 3, 1), ("b", 1, 1)]);
 }
 
+/// Each resource's keys by day are counted only when asked (the stored history, the spike test
+/// by resource read them); each resource's records by day, what the volume test reads, always
+/// are, the same either way.
+#[test]
+fn a_resource_s_keys_by_day_are_counted_only_when_asked() {
+    let run = |keep: bool| {
+        let mut a = Aggregator::new(Window::default(), 3600).keeping_resource_days(keep);
+        for (d, code, res) in [
+            (20, 500, "/R/A"),
+            (20, 400, "/R/A"),
+            (21, 500, "/R/B"),
+            (21, 500, ""),
+        ] {
+            let mut r = rec(&format!("2026-11-{d}T01:10:00Z"), code, Some(8572), "c1");
+            r.resource_id = Cow::Borrowed(res);
+            assert_eq!(a.record(&r), Kept::Counted);
+        }
+        a.done();
+        let days: Vec<(i64, &str, u64)> = (a.by_day_of_resource.iter())
+            .map(|(&(d, r), &n)| (d, a.resources.name(r), n))
+            .collect();
+        let days: Vec<(i64, String, u64)> = days
+            .into_iter()
+            .map(|(d, r, n)| (d, r.to_string(), n))
+            .collect();
+        (days, a.by_day_resource.len())
+    };
+    let (kept, with_keys) = run(true);
+    let (not_kept, without) = run(false);
+    let d20 = 20_777;
+    assert_eq!(
+        kept,
+        [(d20, "a".to_string(), 2), (d20 + 1, "b".to_string(), 1)]
+    );
+    assert_eq!((with_keys, without), (3, 0));
+    assert_eq!(kept, not_kept);
+}
+
 /// A cell holds its count, its calls and the place of its key's day, not 24 hours of its own:
 /// each worker's table of tens of thousands of cells takes a third of what it took. The key's
 /// day holds the hours and the first and last times (and so the span `--bucket auto` reads),

@@ -32,11 +32,14 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     };
     // Only summary.md and report.html show messages: the others skip keeping them.
     let messages = formats.contains(&ReportFormat::Md) || formats.contains(&ReportFormat::Html);
+    // Each resource's keys by day serve the stored history and the spike test by resource.
+    let resource_days = args.spikes.history.is_some() || args.spikes_by == SpikesBy::Resource;
     let bar = progress_bar(args.progress, args.quiet, || ingest::total_bytes(&settings));
     let (rejects, spill) = (RejectRows::default(), Spill::default());
     let (agg, ingested) = ingest::ingest(&settings, bar.as_ref(), || {
         Aggregator::new(window, args.bucket.secs())
             .keeping_messages(messages)
+            .keeping_resource_days(resource_days)
             .with_resources(&args.resource)
             .sharing_rejects(&rejects)
             .sharing_cells(&spill)

@@ -23,7 +23,9 @@ pub struct DayAgg {
     /// (count, calls) per key.
     pub keys: HashMap<Key, (u64, u64)>,
     /// The same, for each ACS resource the records named (by name); empty in a history
-    /// written before resources were read.
+    /// written before resources were read. A run's own days hold each resource's keys only
+    /// when its aggregates kept them ([`Aggregator::keeping_resource_days`]): the exposure is
+    /// always there.
     pub resources: BTreeMap<String, ResourceDay>,
     /// Records by log kind (`media_summary`, `operations`, `callback`, `streaming`), for the
     /// volume test; empty in a history written before kinds were kept.
@@ -87,13 +89,20 @@ impl History {
                 *d.kinds.entry(kind.to_string()).or_default() += n;
             }
         }
-        for (&(day, res, key), s) in &agg.by_day_resource {
+        for (&(day, res), &n) in &agg.by_day_of_resource {
             if let Some(d) = days.get_mut(&day) {
                 let r = d
                     .resources
                     .entry(agg.resources.name(res).to_string())
                     .or_default();
-                r.exposure += s.count;
+                r.exposure += n;
+            }
+        }
+        // Each resource's keys, when kept (the stored history, the spike test by resource).
+        for (&(day, res, key), s) in &agg.by_day_resource {
+            if let Some(r) =
+                (days.get_mut(&day)).and_then(|d| d.resources.get_mut(agg.resources.name(res)))
+            {
                 r.keys.insert(key, (s.count, s.calls.len()));
             }
         }
