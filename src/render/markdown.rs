@@ -171,6 +171,18 @@ pub fn table_of(headers: &[String], rows: &[Vec<String>]) -> String {
 /// is [`Col::Text`]. Headers are the tool's own text and are written as is.
 pub fn table_with(headers: &[String], cols: &[Col], rows: &[Vec<String>]) -> String {
     let mut out = String::new();
+    write_table(&mut out, headers, cols, rows);
+    out
+}
+
+/// Writes [`table_with`] at the end of `out`, of rows made one at a time: a table of a row per
+/// key, of keys by the hundred thousand, holds one row's cells at a time, not every row's.
+pub fn write_table<R: AsRef<[String]>>(
+    out: &mut String,
+    headers: &[String],
+    cols: &[Col],
+    rows: impl IntoIterator<Item = R>,
+) {
     out.push_str("| ");
     out.push_str(&headers.join(" | "));
     out.push_str(" |\n|");
@@ -180,8 +192,7 @@ pub fn table_with(headers: &[String], cols: &[Col], rows: &[Vec<String>]) -> Str
     out.push('\n');
     for r in rows {
         out.push_str("| ");
-        let cells: Vec<String> = r
-            .iter()
+        let cells: Vec<String> = (r.as_ref().iter())
             .enumerate()
             .map(|(i, c)| match cols.get(i).copied().unwrap_or(Col::Text) {
                 Col::Text | Col::Number | Col::Bool => escape(c),
@@ -192,7 +203,6 @@ pub fn table_with(headers: &[String], cols: &[Col], rows: &[Vec<String>]) -> Str
         out.push_str(&cells.join(" | "));
         out.push_str(" |\n");
     }
-    out
 }
 
 /// A Markdown table of a [`Table`], each column written as its kind says.
@@ -204,6 +214,25 @@ pub fn table(t: &Table) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Rows made one at a time are written as the same rows collected first, after what the
+    /// text already held.
+    #[test]
+    fn a_table_of_rows_made_as_written_is_the_table_of_the_rows() {
+        let headers = ["k".to_string(), "n".to_string()];
+        let rows: Vec<Vec<String>> = (0..3)
+            .map(|i| vec![format!("4{i}|x"), format!("{i}")])
+            .collect();
+        let mut out = "before\n".to_string();
+        write_table(
+            &mut out,
+            &headers,
+            &[],
+            (0..3).map(|i| [format!("4{i}|x"), format!("{i}")]),
+        );
+        assert_eq!(out, format!("before\n{}", table_of(&headers, &rows)));
+        assert!(out.ends_with("| 42\\|x | 2 |\n"), "{out}");
+    }
 
     #[test]
     fn pipes_and_newlines_cannot_break_a_row() {

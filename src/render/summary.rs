@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use crate::catalogue::{Catalogue, Outcome};
-use crate::render::markdown::{escape, linkify, table, table_of, table_with, Col};
+use crate::render::markdown::{escape, linkify, table, table_of, table_with, write_table, Col};
 use crate::render::sparkline;
 use crate::report::{rfc3339, spike_sentence, Report};
 use crate::spikes::history::day_text;
@@ -322,19 +322,18 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
             s,
             "These keys match nothing in the catalogue; a newer copy of the page (`--catalogue`) may know them.\n"
         );
-        let rows: Vec<Vec<String>> = r
-            .uncatalogued()
-            .map(|c| {
-                vec![
-                    c.label(),
-                    c.category.as_str().to_string(),
-                    c.count.to_string(),
-                    c.calls.to_string(),
-                ]
-            })
-            .collect();
+        // A row per key that is not in the catalogue, made as it is written.
+        let rows = r.uncatalogued().map(|c| {
+            [
+                c.label(),
+                c.category.as_str().to_string(),
+                c.count.to_string(),
+                c.calls.to_string(),
+            ]
+        });
         let headers = ["code/subcode", "category", "count", "calls"].map(String::from);
-        let _ = writeln!(s, "{}", table_of(&headers, &rows));
+        write_table(&mut s, &headers, &[], rows);
+        s.push('\n');
     }
     if !r.warnings.is_empty() {
         let _ = writeln!(s, "### Warnings\n");
