@@ -229,9 +229,9 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
                     c.category.as_str().to_string(),
                     c.count.to_string(),
                     c.calls.to_string(),
-                    c.description.clone(),
+                    c.description.to_string(),
                     c.messages.first().map(|m| m.0.clone()).unwrap_or_default(),
-                    c.mitigation.clone(),
+                    c.mitigation.to_string(),
                     sparkline(&r.series((c.code, c.subcode))),
                 ]
             })

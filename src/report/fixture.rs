@@ -22,7 +22,8 @@ pub fn catalogue() -> Catalogue {
     Catalogue::load(&[], true).expect("the built-in catalogue loads")
 }
 
-fn record(
+/// A record of the fixture: the `n`th of `day` (days after 2026-10-27).
+pub(crate) fn record(
     day: i64,
     n: i64,
     code: u32,

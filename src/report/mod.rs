@@ -45,12 +45,12 @@ pub struct CodeRow {
     pub outcome: Outcome,
     pub matched: Match,
     /// The catalogue page or file that gave the description.
-    pub source: String,
+    pub source: Text,
     /// The callback events that carry an exact pair, `CreateCallFailed / AnswerFailed`.
-    pub callback_event: String,
+    pub callback_event: Text,
     /// Catalogue text: lines separated by `\n` (see [`crate::catalogue::one_line`]).
-    pub description: String,
-    pub mitigation: String,
+    pub description: Text,
+    pub mitigation: Text,
     pub count: u64,
     pub calls: u64,
     pub first: Option<DateTime<Utc>>,
@@ -61,6 +61,20 @@ pub struct CodeRow {
     /// [`crate::aggregate::MESSAGES_PER_KEY`], so those shown are the most frequent of a
     /// sample.
     pub other_messages: u64,
+}
+
+/// Catalogue text in a row of the report: each distinct text once, shared by the rows that show
+/// it ([`Texts`]), so that keys by the hundred thousand of one generic code do not each copy it.
+pub type Text = std::sync::Arc<str>;
+
+/// The catalogue's texts met so far, each held once.
+#[derive(Default)]
+struct Texts<'a>(HashMap<&'a str, Text>);
+
+impl<'a> Texts<'a> {
+    fn get(&mut self, s: &'a str) -> Text {
+        self.0.entry(s).or_insert_with(|| Text::from(s)).clone()
+    }
 }
 
 impl CodeRow {
@@ -319,20 +333,22 @@ pub fn build(
     // Keys, in output order: count descending, then code, then subcode.
     let mut keys: Vec<(&Key, &crate::aggregate::KeyStats)> = agg.by_key.iter().collect();
     keys.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(b.0)));
+    let mut texts = Texts::default();
     let codes: Vec<CodeRow> = keys
         .iter()
         .map(|(&(code, sub), s)| {
             let r = cat.lookup(code, sub);
+            let events = r.events();
             CodeRow {
                 code,
                 subcode: sub,
                 category: r.category,
                 outcome: cat.outcome(code, sub),
                 matched: r.matched,
-                source: r.source.to_string(),
-                callback_event: r.events(),
-                description: r.description.to_string(),
-                mitigation: r.mitigation.unwrap_or_default().to_string(),
+                source: texts.get(r.source),
+                callback_event: Text::from(events),
+                description: texts.get(r.description),
+                mitigation: texts.get(r.mitigation.unwrap_or_default()),
                 count: s.count,
                 calls: s.calls.len(),
                 first: s.first,

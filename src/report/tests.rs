@@ -43,6 +43,45 @@ fn the_model_counts_every_record_once() {
     );
 }
 
+/// Rows of keys that one catalogue text describes share that text, not a copy each: keys by the
+/// hundred thousand of one generic code hold it once.
+#[test]
+fn rows_share_the_catalogue_s_texts() {
+    use crate::ingest::Sink;
+    let cat = fixture::catalogue();
+    let mut agg = crate::aggregate::Aggregator::new(Default::default(), 86_400);
+    for (n, sub) in [70_001, 70_002, 70_003].into_iter().enumerate() {
+        let kind = crate::record::Kind::MediaSummary;
+        agg.record(&fixture::record(1, n as i64, 400, Some(sub), kind, ""));
+    }
+    agg.done();
+    let r = build(
+        agg,
+        &cat,
+        Vec::new(),
+        Vec::new(),
+        Default::default(),
+        Vec::new(),
+    );
+    let generic = cat.lookup(400, Some(70_001));
+    assert_eq!(r.codes.len(), 3);
+    for c in &r.codes {
+        assert_eq!(
+            (&*c.description, &*c.source),
+            (generic.description, generic.source)
+        );
+        assert!(std::sync::Arc::ptr_eq(
+            &c.description,
+            &r.codes[0].description
+        ));
+        assert!(std::sync::Arc::ptr_eq(&c.source, &r.codes[0].source));
+        assert!(std::sync::Arc::ptr_eq(
+            &c.mitigation,
+            &r.codes[0].mitigation
+        ));
+    }
+}
+
 #[test]
 fn the_model_joins_the_catalogue() {
     let cat = fixture::catalogue();
