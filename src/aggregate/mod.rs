@@ -709,6 +709,7 @@ impl Aggregator {
     fn fresh(&self) -> Aggregator {
         let mut a = Aggregator::new(self.window, self.bucket_secs);
         a.keep_messages = self.keep_messages;
+        a.keep_resource_days = self.keep_resource_days;
         a.max_cells = self.max_cells;
         a.message_share = self.message_share;
         a.resource_filter = self.resource_filter.clone();
@@ -779,6 +780,7 @@ impl Aggregator {
             window,
             bucket_secs,
             keep_messages,
+            keep_resource_days,
             max_cells,
             message_share,
             spill,
@@ -791,6 +793,7 @@ impl Aggregator {
         std::mem::swap(&mut self.window, window);
         std::mem::swap(&mut self.bucket_secs, bucket_secs);
         std::mem::swap(&mut self.keep_messages, keep_messages);
+        std::mem::swap(&mut self.keep_resource_days, keep_resource_days);
         std::mem::swap(&mut self.max_cells, max_cells);
         std::mem::swap(&mut self.message_share, message_share);
         std::mem::swap(&mut self.spill, spill);

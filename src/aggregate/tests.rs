@@ -974,6 +974,13 @@ fn a_resource_s_keys_by_day_are_counted_only_when_asked() {
     );
     assert_eq!((with_keys, without), (3, 0));
     assert_eq!(kept, not_kept);
+    // The setting stays with the sinks made from a sink, and with the one that takes another's
+    // counts in a merge.
+    let not = Aggregator::new(Window::default(), 3600).keeping_resource_days(false);
+    assert!(!not.fresh().keep_resource_days);
+    let (mut a, mut b) = (not.fresh(), Aggregator::new(Window::default(), 3600));
+    a.trade_counts(&mut b);
+    assert!((!a.keep_resource_days, b.keep_resource_days) == (true, true));
 }
 
 /// A cell holds its count, its calls and the place of its key's day, not 24 hours of its own:

@@ -330,9 +330,6 @@ fn report(a: &mut ReportArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
     if let (false, Some(v)) = (given(m, "spikes_by"), &c.spikes_by) {
         a.spikes_by = l.parse("spikes-by", v, value_enum)?;
     }
-    if let (false, Some(v)) = (given(m, "spikes_by"), &c.spikes_by) {
-        a.spikes_by = l.parse("spikes-by", v, value_enum)?;
-    }
     ingest(&mut a.ingest, m, l)?;
     spikes(&mut a.spikes, m, l)
 }
