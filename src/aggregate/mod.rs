@@ -376,7 +376,7 @@ pub struct Aggregator {
     /// (resource, key) → count and calls, for records that name a resource.
     pub by_resource: HashMap<ResourceKey, OpStats>,
     /// (UTC day, resource, key) → count and calls, for records that name one; left empty
-    /// unless `keep_resource_days` (a sixth of the memory of keys by the hundred thousand).
+    /// unless `keep_resource_days` (a table of a row per cell for keys by the hundred thousand).
     pub by_day_resource: HashMap<(i64, u32, Key), OpStats>,
     /// (UTC day, resource) → records, for records that name one: the resources' exposure.
     pub by_day_of_resource: BTreeMap<(i64, u32), u64>,

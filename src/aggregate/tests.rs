@@ -956,12 +956,8 @@ fn a_resource_s_keys_by_day_are_counted_only_when_asked() {
             assert_eq!(a.record(&r), Kept::Counted);
         }
         a.done();
-        let days: Vec<(i64, &str, u64)> = (a.by_day_of_resource.iter())
-            .map(|(&(d, r), &n)| (d, a.resources.name(r), n))
-            .collect();
-        let days: Vec<(i64, String, u64)> = days
-            .into_iter()
-            .map(|(d, r, n)| (d, r.to_string(), n))
+        let days: Vec<(i64, String, u64)> = (a.by_day_of_resource.iter())
+            .map(|(&(d, r), &n)| (d, a.resources.name(r).to_string(), n))
             .collect();
         (days, a.by_day_resource.len())
     };
@@ -980,7 +976,7 @@ fn a_resource_s_keys_by_day_are_counted_only_when_asked() {
     assert!(!not.fresh().keep_resource_days);
     let (mut a, mut b) = (not.fresh(), Aggregator::new(Window::default(), 3600));
     a.trade_counts(&mut b);
-    assert!((!a.keep_resource_days, b.keep_resource_days) == (true, true));
+    assert!(!a.keep_resource_days && b.keep_resource_days);
 }
 
 /// A cell holds its count, its calls and the place of its key's day, not 24 hours of its own:

@@ -338,7 +338,6 @@ pub fn build(
         .iter()
         .map(|(&(code, sub), s)| {
             let r = cat.lookup(code, sub);
-            let events = r.events();
             CodeRow {
                 code,
                 subcode: sub,
@@ -346,7 +345,11 @@ pub fn build(
                 outcome: cat.outcome(code, sub),
                 matched: r.matched,
                 source: texts.get(r.source),
-                callback_event: Text::from(events),
+                // Only exact pairs name events; the others share the empty text.
+                callback_event: match r.callback_events {
+                    [] => texts.get(""),
+                    _ => Text::from(r.events()),
+                },
                 description: texts.get(r.description),
                 mitigation: texts.get(r.mitigation.unwrap_or_default()),
                 count: s.count,
