@@ -22,11 +22,15 @@ use roaring::RoaringBitmap;
 pub enum Calls {
     /// At most [`INLINE`] ids, ascending: the first `len` of `ids`. Only [`Calls::insert`]
     /// makes one (and [`Calls::default`], empty): `len` is never past [`INLINE`].
-    Inline {
-        len: u8,
-        ids: [u32; INLINE],
-    },
-    /// More than [`INLINE`] ids and at most [`FEW`], ascending.
+    Inline { len: u8, ids: [u32; INLINE] },
+    /// More, on the heap: a set takes 16 bytes in each table that holds one, whatever its form.
+    Heap(Box<Large>),
+}
+
+/// A set of more than [`INLINE`] calls.
+#[derive(Debug, Clone)]
+pub enum Large {
+    /// At most [`FEW`] ids, ascending.
     Few(Vec<u32>),
     Sparse(RoaringBitmap),
     /// Bit `i` of word `i / 64`; `len` is the number of bits set.
@@ -48,9 +52,9 @@ impl Default for Calls {
 /// Members a set holds as a sorted list, at most: 4 bytes each, and nothing more.
 pub const FEW: usize = 32;
 
-/// Members a set holds in itself, at most: as many as fit beside the length in the 32 bytes a
-/// set takes anyway (6 would make every set 40).
-pub const INLINE: usize = 5;
+/// Members a set holds in itself, at most: as many as fit beside the length in the 16 bytes a
+/// set takes anyway (4 would make every set 24).
+pub const INLINE: usize = 3;
 
 /// Bytes a compressed bitmap spends per member (array containers), as a threshold.
 const SPARSE_BYTES_PER_MEMBER: u64 = 2;
@@ -63,9 +67,7 @@ impl Calls {
     pub fn len(&self) -> u64 {
         match self {
             Calls::Inline { len, .. } => u64::from(*len),
-            Calls::Few(ids) => ids.len() as u64,
-            Calls::Sparse(r) => r.len(),
-            Calls::Dense { len, .. } => *len,
+            Calls::Heap(large) => large.len(),
         }
     }
 
@@ -73,12 +75,14 @@ impl Calls {
         self.len() == 0
     }
 
-    /// The ids of a set that is a sorted list ([`Calls::Inline`] or [`Calls::Few`]).
+    /// The ids of a set that is a sorted list (held in itself or [`Large::Few`]).
     fn list(&self) -> Option<&[u32]> {
         match self {
             Calls::Inline { len, ids } => Some(&ids[..usize::from(*len)]),
-            Calls::Few(ids) => Some(ids),
-            Calls::Sparse(_) | Calls::Dense { .. } => None,
+            Calls::Heap(large) => match &**large {
+                Large::Few(ids) => Some(ids),
+                Large::Sparse(_) | Large::Dense { .. } => None,
+            },
         }
     }
 
@@ -104,10 +108,54 @@ impl Calls {
                     list.extend_from_slice(&ids[..at]);
                     list.push(id);
                     list.extend_from_slice(&ids[at..]);
-                    *self = Calls::Few(list);
+                    *self = Calls::Heap(Box::new(Large::Few(list)));
                 }
             }
-            Calls::Few(ids) => {
+            Calls::Heap(large) => large.insert(id),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        let (few, sparse, dense) = match self {
+            Calls::Heap(large) => match &**large {
+                Large::Sparse(r) => (None, Some(r.iter()), None),
+                Large::Dense { words, .. } => (None, None, Some(bits(words))),
+                Large::Few(_) => (self.list(), None, None),
+            },
+            list => (list.list(), None, None),
+        };
+        let few = few.into_iter().flatten().copied();
+        few.chain(sparse.into_iter().flatten())
+            .chain(dense.into_iter().flatten())
+    }
+}
+
+/// The bits set in `words`, ascending: bit `i` of word `i / 64` is `i`.
+fn bits(words: &[u64]) -> impl Iterator<Item = u32> + '_ {
+    words.iter().enumerate().flat_map(|(w, &word)| {
+        let mut rest = word;
+        std::iter::from_fn(move || {
+            (rest != 0).then(|| {
+                let b = rest.trailing_zeros();
+                rest &= rest - 1;
+                w as u32 * 64 + b
+            })
+        })
+    })
+}
+
+impl Large {
+    fn len(&self) -> u64 {
+        match self {
+            Large::Few(ids) => ids.len() as u64,
+            Large::Sparse(r) => r.len(),
+            Large::Dense { len, .. } => *len,
+        }
+    }
+
+    fn insert(&mut self, id: u32) {
+        match self {
+            Large::Few(ids) => {
                 let Some(at) = place(ids, id) else {
                     return;
                 };
@@ -116,16 +164,16 @@ impl Calls {
                 } else {
                     let mut r: RoaringBitmap = ids.iter().copied().collect();
                     r.insert(id);
-                    *self = Calls::Sparse(r);
+                    *self = Large::Sparse(r);
                     self.rebalance();
                 }
             }
-            Calls::Sparse(r) => {
+            Large::Sparse(r) => {
                 if r.insert(id) {
                     self.rebalance();
                 }
             }
-            Calls::Dense { words, len } => {
+            Large::Dense { words, len } => {
                 let w = (id / 64) as usize;
                 let grown = w >= words.len();
                 if grown {
@@ -146,49 +194,27 @@ impl Calls {
     /// Switches to the smaller form. Cheap unless it switches: a length and a maximum.
     fn rebalance(&mut self) {
         let (len, max) = match self {
-            Calls::Inline { .. } | Calls::Few(_) => return,
-            Calls::Sparse(r) => (r.len(), r.max()),
-            Calls::Dense { words, len } => (*len, Some(words.len() as u32 * 64 - 1)),
+            Large::Few(_) => return,
+            Large::Sparse(r) => (r.len(), r.max()),
+            Large::Dense { words, len } => (*len, Some(words.len() as u32 * 64 - 1)),
         };
         let Some(max) = max else { return };
         let dense_bytes = u64::from(max / 64 + 1) * 8;
         let sparse_bytes = len * SPARSE_BYTES_PER_MEMBER;
         match self {
             // Hysteresis: turn dense well past the break-even point, back only well below it.
-            Calls::Sparse(r) if dense_bytes * 2 < sparse_bytes => {
+            Large::Sparse(r) if dense_bytes * 2 < sparse_bytes => {
                 let mut words = vec![0u64; (max / 64 + 1) as usize];
                 for id in r.iter() {
                     words[(id / 64) as usize] |= 1 << (id % 64);
                 }
-                *self = Calls::Dense { words, len };
+                *self = Large::Dense { words, len };
             }
-            Calls::Dense { .. } if dense_bytes > sparse_bytes * 2 => {
-                *self = Calls::Sparse(self.iter().collect());
+            Large::Dense { words, .. } if dense_bytes > sparse_bytes * 2 => {
+                *self = Large::Sparse(bits(words).collect());
             }
             _ => {}
         }
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
-        let (few, sparse, dense) = match self {
-            Calls::Sparse(r) => (None, Some(r.iter()), None),
-            Calls::Dense { words, .. } => (None, None, Some(words)),
-            list => (list.list().map(|ids| ids.iter().copied()), None, None),
-        };
-        let dense = dense.into_iter().flat_map(|words| {
-            words.iter().enumerate().flat_map(|(w, &word)| {
-                let mut rest = word;
-                std::iter::from_fn(move || {
-                    (rest != 0).then(|| {
-                        let b = rest.trailing_zeros();
-                        rest &= rest - 1;
-                        w as u32 * 64 + b
-                    })
-                })
-            })
-        });
-        let few = few.into_iter().flatten();
-        few.chain(sparse.into_iter().flatten()).chain(dense)
     }
 }
 
@@ -220,27 +246,33 @@ impl FromIterator<u32> for Calls {
 
 impl BitOrAssign<&Calls> for Calls {
     fn bitor_assign(&mut self, other: &Calls) {
-        match (&mut *self, other) {
-            (Calls::Dense { words, len }, Calls::Dense { words: o, .. }) => {
-                if o.len() > words.len() {
-                    words.resize(o.len(), 0);
+        if let (Calls::Heap(mine), Calls::Heap(theirs)) = (&mut *self, other) {
+            match (&mut **mine, &**theirs) {
+                (Large::Dense { words, len }, Large::Dense { words: o, .. }) => {
+                    if o.len() > words.len() {
+                        words.resize(o.len(), 0);
+                    }
+                    for (a, b) in words.iter_mut().zip(o) {
+                        *a |= b;
+                    }
+                    *len = words.iter().map(|w| u64::from(w.count_ones())).sum();
+                    mine.rebalance();
+                    return;
                 }
-                for (a, b) in words.iter_mut().zip(o) {
+                (Large::Sparse(a), Large::Sparse(b)) => {
                     *a |= b;
+                    mine.rebalance();
+                    return;
                 }
-                *len = words.iter().map(|w| u64::from(w.count_ones())).sum();
-                self.rebalance();
+                _ => {}
             }
-            (Calls::Sparse(a), Calls::Sparse(b)) => {
-                *a |= b;
-                self.rebalance();
-            }
+        }
+        if self.is_list() && other.len() > self.len() {
             // A short list into a larger set: that set, with the list's ids added.
-            (mine, other) if mine.is_list() && other.len() > mine.len() => {
-                let mine = std::mem::replace(self, other.clone());
-                self.extend(mine.iter());
-            }
-            _ => self.extend(other.iter()),
+            let mine = std::mem::replace(self, other.clone());
+            self.extend(mine.iter());
+        } else {
+            self.extend(other.iter());
         }
     }
 }
@@ -265,19 +297,27 @@ mod tests {
         c.iter().collect()
     }
 
+    /// The form of a set of more than [`INLINE`] calls.
+    fn large(c: &Calls) -> Option<&Large> {
+        match c {
+            Calls::Heap(large) => Some(large),
+            Calls::Inline { .. } => None,
+        }
+    }
+
     #[test]
     fn turns_dense_when_smaller_and_back_when_the_range_grows() {
         let mut c = Calls::new();
         for id in 0..1000 {
             c.insert(id);
         }
-        assert!(matches!(c, Calls::Dense { .. }));
+        assert!(matches!(large(&c), Some(Large::Dense { .. })));
         assert_eq!((c.len(), ids(&c)), (1000, (0..1000).collect::<Vec<_>>()));
         c.insert(999);
         assert_eq!(c.len(), 1000);
         // One far id: a bitset up to it would be far larger than the members justify.
         c.insert(10_000_000);
-        assert!(matches!(c, Calls::Sparse(_)));
+        assert!(matches!(large(&c), Some(Large::Sparse(_))));
         assert_eq!(c.len(), 1001);
         assert_eq!(ids(&c).last(), Some(&10_000_000));
     }
@@ -292,11 +332,11 @@ mod tests {
         }
         let mut want = spread.clone();
         want.sort_unstable();
-        assert!(matches!(&c, Calls::Few(ids) if ids.len() == FEW));
+        assert!(matches!(large(&c), Some(Large::Few(ids)) if ids.len() == FEW));
         assert_eq!((c.len(), ids(&c)), (FEW as u64, want.clone()));
         c.insert(1);
         want.insert(1, 1);
-        assert!(matches!(c, Calls::Sparse(_)));
+        assert!(matches!(large(&c), Some(Large::Sparse(_))));
         assert_eq!((c.len(), ids(&c)), (FEW as u64 + 1, want));
     }
 
@@ -307,7 +347,7 @@ mod tests {
         let c: Calls = (0..2000).step_by(3).collect();
         let few: Calls = [7, 3, 4_000_000].into_iter().collect();
         let more: Calls = (10..10 + FEW as u32).collect();
-        assert!(matches!(few, Calls::Inline { .. }) && matches!(more, Calls::Few(_)));
+        assert!(matches!(few, Calls::Inline { .. }) && matches!(large(&more), Some(Large::Few(_))));
         let mut want = std::collections::BTreeSet::new();
         let mut got = Calls::new();
         for s in [&few, &more, &a, &b, &few, &c, &a] {
@@ -343,19 +383,19 @@ mod tests {
     }
 
     /// The first [`INLINE`] ids are held in the set itself, in order; one more moves them to a
-    /// list on the heap. A set takes 32 bytes whatever its form.
+    /// list on the heap. A set takes 16 bytes whatever its form.
     #[test]
     fn the_first_ids_are_held_in_the_set_itself() {
-        assert!(std::mem::size_of::<Calls>() <= 32);
+        assert_eq!(std::mem::size_of::<Calls>(), 16);
         let mut c = Calls::new();
-        for id in [9, 3, 7, 3, 1, 9, 5] {
+        for id in [9, 3, 7, 3, 9] {
             c.insert(id);
         }
-        assert!(matches!(c, Calls::Inline { len: 5, .. }));
-        assert_eq!((c.len(), ids(&c)), (5, vec![1, 3, 5, 7, 9]));
+        assert!(matches!(c, Calls::Inline { len: 3, .. }));
+        assert_eq!((c.len(), ids(&c)), (3, vec![3, 7, 9]));
         c.insert(4);
-        assert!(matches!(&c, Calls::Few(list) if list.len() == 6));
-        assert_eq!((c.len(), ids(&c)), (6, vec![1, 3, 4, 5, 7, 9]));
+        assert!(matches!(large(&c), Some(Large::Few(list)) if list.len() == 4));
+        assert_eq!((c.len(), ids(&c)), (4, vec![3, 4, 7, 9]));
         let a: Calls = [3, 1, 2].into_iter().collect();
         let b: Calls = [2, 8, 4, 6].into_iter().collect();
         let want = vec![1, 2, 3, 4, 6, 8];
