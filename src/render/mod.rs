@@ -226,7 +226,7 @@ mod tests {
             .collect();
         r.operations = (0..n)
             .map(|i| OperationRow {
-                operation: format!("Op{i}"),
+                operation: format!("Op{i}").into(),
                 ..op.clone()
             })
             .collect();

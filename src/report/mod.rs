@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 
-use crate::aggregate::{Aggregator, Key, Window};
+use crate::aggregate::{Aggregator, Key, KeyStats, Window};
 use crate::catalogue::{key_label, Catalogue, Category, Match, Outcome, NO_MITIGATION};
 use crate::config::{FailOnSpike, MaxBad};
 use crate::exit_codes::Exit;
@@ -136,11 +136,12 @@ pub struct MitigationRow {
 /// One operation of one log kind with one key.
 #[derive(Debug, Clone)]
 pub struct OperationRow {
-    pub operation: String,
+    /// Shared by the rows of the operation ([`Texts`]).
+    pub operation: Text,
     pub kind: Kind,
     pub key: Key,
     /// The prompt or source kind (`TextSource`); empty when the records carry none.
-    pub prompt: String,
+    pub prompt: Text,
     pub outcome: Outcome,
     pub count: u64,
     pub calls: u64,
@@ -330,51 +331,20 @@ pub fn build(
     agg.by_resource = Default::default();
     let operations = operation_rows(&agg, cat);
     agg.by_op = Default::default();
-    // Keys, in output order: count descending, then code, then subcode.
-    let mut keys: Vec<(&Key, &crate::aggregate::KeyStats)> = agg.by_key.iter().collect();
-    keys.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(b.0)));
-    let mut texts = Texts::default();
-    let codes: Vec<CodeRow> = keys
-        .iter()
-        .map(|(&(code, sub), s)| {
-            let r = cat.lookup(code, sub);
-            CodeRow {
-                code,
-                subcode: sub,
-                category: r.category,
-                outcome: cat.outcome(code, sub),
-                matched: r.matched,
-                source: texts.get(r.source),
-                // Only exact pairs name events; the others share the empty text.
-                callback_event: match r.callback_events {
-                    [] => texts.get(""),
-                    _ => Text::from(r.events()),
-                },
-                description: texts.get(r.description),
-                mitigation: texts.get(r.mitigation.unwrap_or_default()),
-                count: s.count,
-                calls: s.calls.len(),
-                first: s.first,
-                last: s.last,
-                messages: s
-                    .messages
-                    .iter()
-                    .take(3)
-                    .map(|(m, n)| (m.to_string(), *n))
-                    .collect(),
-                other_messages: s.other_messages,
-            }
-        })
-        .collect();
-    let first = agg.by_key.values().filter_map(|s| s.first).min();
-    let last = agg.by_key.values().filter_map(|s| s.last).max();
+    let failures = agg.failures();
+    // Keys, in output order reversed (count ascending, then code and subcode descending):
+    // taken from the aggregator, each key's stats dropped once its row is made (popped, most
+    // records first), so that keys by the hundred thousand are not held as stats and as rows.
+    let mut keys: Vec<(Key, KeyStats)> = std::mem::take(&mut agg.by_key).into_iter().collect();
+    keys.sort_by(|a, b| (a.1.count.cmp(&b.1.count)).then(b.0.cmp(&a.0)));
+    let first = keys.iter().filter_map(|(_, s)| s.first).min();
+    let last = keys.iter().filter_map(|(_, s)| s.last).max();
 
     let categories = Category::ALL
         .iter()
         .map(|&c| {
             let in_cat = || {
-                agg.by_key
-                    .iter()
+                keys.iter()
                     .filter(move |((code, _), _)| Category::of(*code) == c)
             };
             CategoryRow {
@@ -388,8 +358,7 @@ pub fn build(
         .iter()
         .map(|&o| {
             let in_class = || {
-                agg.by_key
-                    .iter()
+                keys.iter()
                     .filter(move |((code, sub), _)| cat.outcome(*code, *sub) == o)
             };
             OutcomeRow {
@@ -408,8 +377,8 @@ pub fn build(
     let sdks = sdk_rows(&agg, cat);
 
     // Failures only, grouped by the exact pair's mitigation.
-    let mut groups: HashMap<String, Vec<(&Key, &crate::aggregate::KeyStats)>> = HashMap::new();
-    for (k, s) in &keys {
+    let mut groups: HashMap<String, Vec<(&Key, &KeyStats)>> = HashMap::new();
+    for (k, s) in keys.iter().rev() {
         if !Category::of(k.0).is_failure() {
             continue;
         }
@@ -434,6 +403,38 @@ pub fn build(
             .cmp(&a.count)
             .then_with(|| a.mitigation.cmp(&b.mitigation))
     });
+
+    let mut texts = Texts::default();
+    let mut codes: Vec<CodeRow> = Vec::with_capacity(keys.len());
+    while let Some(((code, sub), s)) = keys.pop() {
+        if keys.len() < keys.capacity() / 2 {
+            keys.shrink_to_fit();
+        }
+        let r = cat.lookup(code, sub);
+        codes.push(CodeRow {
+            code,
+            subcode: sub,
+            category: r.category,
+            outcome: cat.outcome(code, sub),
+            matched: r.matched,
+            source: texts.get(r.source),
+            // Only exact pairs name events; the others share the empty text.
+            callback_event: match r.callback_events {
+                [] => texts.get(""),
+                _ => Text::from(r.events()),
+            },
+            description: texts.get(r.description),
+            mitigation: texts.get(r.mitigation.unwrap_or_default()),
+            count: s.count,
+            calls: s.calls.len(),
+            first: s.first,
+            last: s.last,
+            messages: (s.messages.into_iter().take(3))
+                .map(|(m, n)| (m.into_string(), n))
+                .collect(),
+            other_messages: s.other_messages,
+        });
+    }
 
     let reject_groups = agg
         .reject_counts
@@ -487,7 +488,7 @@ pub fn build(
         rejected: agg.rejected,
         skipped: agg.skipped,
         outside: agg.outside,
-        failures: agg.failures(),
+        failures,
         needs_action,
         rejects_truncated,
         codes,
@@ -543,12 +544,15 @@ pub(crate) fn diagnostics(agg: &Aggregator, wanted: impl Fn(Key) -> bool) -> Vec
 fn operation_rows(agg: &Aggregator, cat: &Catalogue) -> Vec<OperationRow> {
     let mut ops: Vec<_> = agg.operations().collect();
     ops.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(&b.0)));
+    // An operation's rows, one per key, share its name, and the rows of no prompt kind share
+    // the empty text.
+    let mut texts = Texts::default();
     ops.into_iter()
         .map(|(k, s)| OperationRow {
-            operation: k.0.to_string(),
+            operation: texts.get(k.0),
             kind: k.1,
             key: (k.2, k.3),
-            prompt: k.4.to_string(),
+            prompt: texts.get(k.4),
             outcome: cat.outcome(k.2, k.3),
             count: s.count,
             calls: s.calls.len(),

@@ -269,13 +269,13 @@ impl Report {
         ];
         in_parts(COLUMNS, self.operations.iter(), rows, |o| {
             row![
-                o.operation.as_str(),
+                &*o.operation,
                 o.kind.as_str(),
                 o.key.0,
                 o.key.1,
                 Category::of(o.key.0).as_str(),
                 o.outcome.as_str(),
-                o.prompt.as_str(),
+                &*o.prompt,
                 o.count,
                 o.calls,
             ]

@@ -44,9 +44,9 @@ fn the_model_counts_every_record_once() {
 }
 
 /// Rows of keys that one catalogue text describes share that text, not a copy each: keys by the
-/// hundred thousand of one generic code hold it once.
+/// hundred thousand of one generic code hold it once. So do the rows of one operation its name.
 #[test]
-fn rows_share_the_catalogue_s_texts() {
+fn rows_share_the_catalogue_s_texts_and_the_operations_names() {
     use crate::ingest::Sink;
     let cat = fixture::catalogue();
     let mut agg = crate::aggregate::Aggregator::new(Default::default(), 86_400);
@@ -73,6 +73,13 @@ fn rows_share_the_catalogue_s_texts() {
         let shared = |f: fn(&CodeRow) -> &Text| std::sync::Arc::ptr_eq(f(c), f(&r.codes[0]));
         assert!(shared(|c| &c.description) && shared(|c| &c.source));
         assert!(shared(|c| &c.mitigation) && shared(|c| &c.callback_event));
+    }
+    assert_eq!(r.operations.len(), 3);
+    for o in &r.operations {
+        assert_eq!((&*o.operation, &*o.prompt), ("Play", ""));
+        let shared =
+            |f: fn(&OperationRow) -> &Text| std::sync::Arc::ptr_eq(f(o), f(&r.operations[0]));
+        assert!(shared(|o| &o.operation) && shared(|o| &o.prompt));
     }
 }
 
