@@ -1187,7 +1187,15 @@ impl Sink for Aggregator {
                 .hours
                 .add_all(&d.hours);
         }
-        for ((day, op, kind, code, sub, res, prompt), c) in std::mem::take(&mut self.cells) {
+        // The cells leave their table for a list that gives its memory back as the tables
+        // summed from them grow: that table beside the four whole was the height of a run of
+        // keys by the hundred thousand.
+        let mut cells: Vec<(Cell, CellStats)> =
+            std::mem::take(&mut self.cells).into_iter().collect();
+        while let Some(((day, op, kind, code, sub, res, prompt), c)) = cells.pop() {
+            if cells.len() < cells.capacity() / 2 {
+                cells.shrink_to_fit();
+            }
             let key = (code, sub);
             let count = c.count;
             let k = self.by_key.entry(key).or_default();

@@ -392,7 +392,7 @@ pub fn build(
         .into_iter()
         .map(|(mitigation, members)| MitigationRow {
             mitigation,
-            // Members are already most frequent first (keys is sorted).
+            // Members are already most frequent first (keys, read in reverse).
             count: members.iter().map(|(_, s)| s.count).sum(),
             calls: union_len(members.iter().map(|(_, s)| &s.calls)),
             keys: members.iter().map(|(k, _)| **k).collect(),
