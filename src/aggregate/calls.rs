@@ -116,15 +116,15 @@ impl Calls {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
-        let (few, sparse, dense) = match self {
+        let (sparse, dense) = match self {
             Calls::Heap(large) => match &**large {
-                Large::Sparse(r) => (None, Some(r.iter()), None),
-                Large::Dense { words, .. } => (None, None, Some(bits(words))),
-                Large::Few(_) => (self.list(), None, None),
+                Large::Sparse(r) => (Some(r.iter()), None),
+                Large::Dense { words, .. } => (None, Some(bits(words))),
+                Large::Few(_) => (None, None),
             },
-            list => (list.list(), None, None),
+            Calls::Inline { .. } => (None, None),
         };
-        let few = few.into_iter().flatten().copied();
+        let few = self.list().into_iter().flatten().copied();
         few.chain(sparse.into_iter().flatten())
             .chain(dense.into_iter().flatten())
     }

@@ -1190,12 +1190,8 @@ impl Sink for Aggregator {
         // The cells leave their table for a list that gives its memory back as the tables
         // summed from them grow: that table beside the four whole was the height of a run of
         // keys by the hundred thousand.
-        let mut cells: Vec<(Cell, CellStats)> =
-            std::mem::take(&mut self.cells).into_iter().collect();
-        while let Some(((day, op, kind, code, sub, res, prompt), c)) = cells.pop() {
-            if cells.len() < cells.capacity() / 2 {
-                cells.shrink_to_fit();
-            }
+        let cells: Vec<(Cell, CellStats)> = std::mem::take(&mut self.cells).into_iter().collect();
+        for ((day, op, kind, code, sub, res, prompt), c) in popped(cells) {
             let key = (code, sub);
             let count = c.count;
             let k = self.by_key.entry(key).or_default();
@@ -1252,6 +1248,19 @@ impl Sink for Aggregator {
             }
         }
     }
+}
+
+/// The items of `list`, last first, its memory given back as it empties (shrunk whenever it
+/// falls below half its room): a list taken from a table of keys by the hundred thousand is
+/// not held whole beside the tables or rows made from it.
+pub fn popped<T>(mut list: Vec<T>) -> impl Iterator<Item = T> {
+    std::iter::from_fn(move || {
+        let item = list.pop();
+        if list.len() < list.capacity() / 2 {
+            list.shrink_to_fit();
+        }
+        item
+    })
 }
 
 /// Cells of a sparkline, at most: what [`series`] is asked for by the text reports.

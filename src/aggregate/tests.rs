@@ -1092,3 +1092,11 @@ fn the_budget_of_cells_and_its_even_shares_fill_their_tables() {
         assert_eq!(cells.capacity(), share, "{workers} workers");
     }
 }
+
+/// A list read by [`popped`] gives its items last first, each once, and ends empty.
+#[test]
+fn a_popped_list_gives_its_items_last_first() {
+    let got: Vec<u32> = popped((0..1000).collect()).collect();
+    assert_eq!(got, (0..1000).rev().collect::<Vec<_>>());
+    assert_eq!(popped(Vec::<u8>::new()).count(), 0);
+}

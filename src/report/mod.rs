@@ -63,11 +63,12 @@ pub struct CodeRow {
     pub other_messages: u64,
 }
 
-/// Catalogue text in a row of the report: each distinct text once, shared by the rows that show
-/// it ([`Texts`]), so that keys by the hundred thousand of one generic code do not each copy it.
+/// Text in a row of the report, from the catalogue or an operation's name: each distinct text
+/// once, shared by the rows that show it ([`Texts`]), so that keys by the hundred thousand of
+/// one generic code, or of one operation, do not each copy it.
 pub type Text = std::sync::Arc<str>;
 
-/// The catalogue's texts met so far, each held once.
+/// The texts met so far, each held once.
 #[derive(Default)]
 struct Texts<'a>(HashMap<&'a str, Text>);
 
@@ -406,10 +407,7 @@ pub fn build(
 
     let mut texts = Texts::default();
     let mut codes: Vec<CodeRow> = Vec::with_capacity(keys.len());
-    while let Some(((code, sub), s)) = keys.pop() {
-        if keys.len() < keys.capacity() / 2 {
-            keys.shrink_to_fit();
-        }
+    for ((code, sub), s) in crate::aggregate::popped(keys) {
         let r = cat.lookup(code, sub);
         codes.push(CodeRow {
             code,
