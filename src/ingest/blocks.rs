@@ -107,7 +107,9 @@ pub(super) fn take_prefix(capacity: usize) -> Vec<u8> {
 }
 
 /// A file's first bytes, read before the rest of it, whose buffer goes back to the pool once
-/// the file is read.
+/// they are read: a JSON document's megabyte is read into its first block long before that
+/// block is parsed and the file's other blocks are read (on 32 threads, 256 documents of
+/// 4 MiB each held theirs to the end).
 pub(super) struct Prefix(io::Cursor<Vec<u8>>);
 
 impl Prefix {
@@ -118,13 +120,27 @@ impl Prefix {
 
 impl Read for Prefix {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.0.read(buf)
+        let n = self.0.read(buf)?;
+        if self.0.position() >= self.0.get_ref().len() as u64 {
+            self.release();
+        }
+        Ok(n)
+    }
+}
+
+impl Prefix {
+    /// Gives the buffer back to the pool (once: an empty one holds nothing).
+    fn release(&mut self) {
+        if self.0.get_ref().capacity() > 0 {
+            keep(&PREFIXES, std::mem::take(self.0.get_mut()));
+            self.0.set_position(0);
+        }
     }
 }
 
 impl Drop for Prefix {
     fn drop(&mut self) {
-        keep(&PREFIXES, std::mem::take(self.0.get_mut()));
+        self.release();
     }
 }
 
@@ -568,6 +584,33 @@ mod tests {
             let next = take_prefix(0);
             assert!(next.is_empty());
             next.capacity() >= 1 << 20
+        });
+        assert!(reused);
+    }
+
+    /// A prefix's buffer goes back to the pool as soon as its bytes are read, while the input it
+    /// starts is still read (before, only when it was dropped): the same buffer serves the next
+    /// file. Other tests take prefixes at the same time: one of a few rounds must see it; none
+    /// can while the prefix holds it.
+    #[test]
+    fn a_prefix_s_buffer_goes_back_once_its_bytes_are_read() {
+        let reused = (0..100).any(|_| {
+            let mut first = take_prefix(1 << 20);
+            first.extend_from_slice(b"abc");
+            let ptr = first.as_ptr();
+            let mut whole = Prefix::new(first).chain(&b"def"[..]);
+            let mut head = [0u8; 3];
+            whole.read_exact(&mut head).unwrap();
+            // A read of nothing gives nothing back.
+            assert_eq!(whole.read(&mut []).unwrap(), 0);
+            let mut text = String::new();
+            whole.read_to_string(&mut text).unwrap();
+            assert_eq!((&head, text.as_str()), (b"abc", "def"));
+            let next = take_prefix(0);
+            let same = next.as_ptr() == ptr;
+            drop(next);
+            drop(whole);
+            same
         });
         assert!(reused);
     }
