@@ -166,6 +166,9 @@ pub(super) type Rest = io::Chain<io::Cursor<Vec<u8>>, Input>;
 
 pub(super) struct Blocks {
     cut: Cut,
+    /// The cut of a block that the input goes on after and that is not a whole block, when
+    /// it is not `cut` (see [`Blocks::parts`]).
+    part_cut: Option<Cut>,
     r: Input,
     carry: Vec<u8>,
     next_line: u64,
@@ -197,6 +200,7 @@ impl Blocks {
     pub(super) fn new(r: Input, cut: Cut) -> Blocks {
         Blocks {
             cut,
+            part_cut: None,
             r,
             carry: Vec::new(),
             next_line: 0,
@@ -219,6 +223,22 @@ impl Blocks {
     pub(super) fn filling(mut self, fill: usize) -> Blocks {
         self.fill = fill.clamp(1, BLOCK);
         self
+    }
+
+    /// Blocks filled to `fill` bytes, each cut by `part_cut` unless the input ends in it or it
+    /// is a whole block: the parts of an array read where the input is read (see
+    /// `elements::read_array`).
+    pub(super) fn parts(mut self, part_cut: Cut, fill: usize) -> Blocks {
+        self.part_cut = Some(part_cut);
+        self.filling(fill)
+    }
+
+    /// The cut of a block of `len` bytes, the input ended after them or not.
+    fn cut_of(&self, eof: bool, len: usize) -> Cut {
+        match self.part_cut {
+            Some(cut) if !eof && len < BLOCK => cut,
+            _ => self.cut,
+        }
     }
 
     /// Bytes read into blocks so far.
@@ -450,7 +470,7 @@ impl Iterator for Blocks {
                     }
                 }
             }
-            if eof || want == BLOCK || (self.cut)(&buf[..len]).is_some() {
+            if eof || want == BLOCK || (self.cut_of(eof, len))(&buf[..len]).is_some() {
                 break;
             }
             want = (2 * want).min(BLOCK);
@@ -470,7 +490,7 @@ impl Iterator for Blocks {
                 at: ArrayAt::default(),
             });
         }
-        match (self.cut)(&buf[..len]) {
+        match (self.cut_of(eof, len))(&buf[..len]) {
             Some((p, units)) => Some(self.hand_on(buf, len, p, units)),
             None if eof => {
                 self.done = true;

@@ -11,7 +11,7 @@
 //! Damaged JSON is reported by its line, a record that is not one by its index in its array.
 
 use std::io::{self, BufReader, Read};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::de::DeserializeSeed;
 
@@ -87,11 +87,13 @@ impl SkipTo for io::Chain<io::Cursor<Vec<u8>>, Input> {
 
 /// Reads one document or several one after another (Event Hubs messages appended to one
 /// dump, arrays pasted one after the other), each as robustly as its layout allows; text
-/// between documents is one reject, and reading goes on at the next document.
+/// between documents is one reject, and reading goes on at the next document. `parts`: their
+/// arrays are read in parts, or not at all (see [`read_array`]).
 pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     input: Input,
     ctx: &mut FileCtx<'_, S>,
     make: &M,
+    parts: Option<&AtomicBool>,
 ) -> io::Result<()> {
     let mut r = Peek::new(input);
     // Newlines before what is read next.
@@ -111,7 +113,15 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
             // A top-level array: its elements read in parallel.
             b'[' => {
                 r.consume(1);
-                let array = read_array(r.into_input(), &Items::Records, true, lines, ctx, make)?;
+                let array = read_array(
+                    r.into_input(),
+                    &Items::Records,
+                    true,
+                    lines,
+                    ctx,
+                    make,
+                    parts,
+                )?;
                 let Some(array) = array else {
                     return Ok(());
                 };
@@ -126,7 +136,8 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                     Some((at, items)) => {
                         lines += blocks::newlines(&head[..at]);
                         r.consume(at);
-                        let array = read_array(r.into_input(), &items, false, lines, ctx, make)?;
+                        let array =
+                            read_array(r.into_input(), &items, false, lines, ctx, make, parts)?;
                         let Some(array) = array else {
                             return Ok(());
                         };
@@ -225,6 +236,7 @@ pub(super) fn line_document<S: Sink>(line: &[u8], line_no: u64, ctx: &mut FileCt
         top: at == 1,
         one_line: Some(line_no),
         shape: &shape,
+        spoiled: None,
     };
     match elements(body, 0, start, &of, &end, ctx) {
         Some(close) => {
@@ -293,6 +305,7 @@ pub(super) fn salvage<S: Sink>(
         top: false,
         one_line,
         shape: &shape,
+        spoiled: None,
     };
     elements(&doc[open + 1..], 0, start, &of, &end, ctx);
 }

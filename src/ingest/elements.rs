@@ -95,6 +95,15 @@ pub(super) struct Array {
 
 /// The elements of an array after its `[`, `lines` newlines into the input, in blocks of
 /// whole elements read in parallel; the array, unless the input ends before its `]`.
+///
+/// With `parts`, they are read where the input is read, in parts of [`PART_FILL`] bytes, not
+/// blocks of 4 MiB (a worker reading documents of 4 MiB by the hundred held a block each). The
+/// blocks' cuts decide what a damaged element costs (the elements before it in its block show
+/// where the next starts), and parts are cut elsewhere: the first thing whose reading may
+/// depend on the cuts (an element the fast scanner does not take, a stray comma or bracket, a
+/// read error, an element over a block) sets `parts`, and the reading stops with an error, so
+/// that the caller reads the input again in blocks. Until then every element is read as it
+/// would be in any block: the same records, rejects and warnings.
 pub(super) fn read_array<S: Sink, M: Fn() -> S + Sync>(
     input: Input,
     items: &Items,
@@ -102,27 +111,46 @@ pub(super) fn read_array<S: Sink, M: Fn() -> S + Sync>(
     lines: u64,
     ctx: &mut FileCtx<'_, S>,
     make: &M,
+    parts: Option<&AtomicBool>,
 ) -> io::Result<Option<Array>> {
-    let cut = if top {
-        last_element_end_top
+    let (cut, part_cut): (blocks::Cut, blocks::Cut) = if top {
+        (last_element_end_top, part_end_top)
     } else {
-        last_element_end
+        (last_element_end, part_end)
     };
     let (shape, input) = first_shape(input)?;
     let mut blocks = Blocks::new(input, cut).array(lines);
     let end = End::default();
-    super::in_parallel(&mut blocks, ctx, make, |piece, c| {
+    let of = Of {
+        items,
+        top,
+        one_line: None,
+        shape: &shape,
+        spoiled: parts,
+    };
+    let work = |piece, c: &mut FileCtx<'_, S>| {
+        if parts.is_some() && !matches!(piece, blocks::Piece::Block { .. }) {
+            spoils(parts);
+            return;
+        }
         blocks::process(piece, c, |b, first, _, at, c| {
-            let of = Of {
-                items,
-                top,
-                one_line: None,
-                shape: &shape,
-            };
             elements(b, first, at, &of, &end, c);
             0
         })
-    });
+    };
+    match parts {
+        Some(spoiled) => {
+            blocks = blocks.parts(part_cut, PART_FILL);
+            let pieces = blocks
+                .by_ref()
+                .take_while(|_| !spoiled.load(Ordering::Relaxed));
+            super::in_order(pieces, ctx, make, work);
+            if spoiled.load(Ordering::Relaxed) {
+                return Err(io::Error::other("read again in blocks"));
+            }
+        }
+        None => super::in_parallel(&mut blocks, ctx, make, work),
+    }
     if end.closed.load(Ordering::Relaxed) && !blocks.failed() {
         return Ok(Some(Array {
             lines: blocks.newlines_read(),
@@ -141,6 +169,10 @@ pub(super) fn read_array<S: Sink, M: Fn() -> S + Sync>(
     }
     Ok(None)
 }
+
+/// Bytes of an array's part (see [`read_array`]), as many as the blocks of a file of JSON Lines
+/// that is read where it is opened.
+const PART_FILL: usize = 256 << 10;
 
 /// The shape of an array's first element, read from the start of `input` (just after the
 /// array's `[`), and the input again whole.
@@ -168,15 +200,27 @@ pub(super) struct End {
 /// The cut of a block of array elements that starts between two of them: the last comma
 /// between elements, or the array's closing `]`, with the number of elements before it.
 fn last_element_end(b: &[u8]) -> Option<(usize, u64)> {
-    element_end(b, false)
+    element_end(b, false, false)
 }
 
 /// [`last_element_end`] of a top-level array, which another document may follow directly.
 fn last_element_end_top(b: &[u8]) -> Option<(usize, u64)> {
-    element_end(b, true)
+    element_end(b, true, false)
 }
 
-fn element_end(b: &[u8], top: bool) -> Option<(usize, u64)> {
+/// [`last_element_end`] of a part ([`read_array`]'s `parts`) that the input goes on after: a
+/// `]` with nothing after it yet may be a stray one, which what follows would show, so the
+/// part ends at the comma before it (none: the part is read on).
+fn part_end(b: &[u8]) -> Option<(usize, u64)> {
+    element_end(b, false, true)
+}
+
+/// [`part_end`] of a top-level array.
+fn part_end_top(b: &[u8]) -> Option<(usize, u64)> {
+    element_end(b, true, true)
+}
+
+fn element_end(b: &[u8], top: bool, part: bool) -> Option<(usize, u64)> {
     let mut i = 0;
     let mut count = 0u64;
     let mut last = None;
@@ -190,7 +234,12 @@ fn element_end(b: &[u8], top: bool) -> Option<(usize, u64)> {
                 last = Some((i, count));
                 i += 1;
             }
-            Some(b']') if !stray_closer(b, i, top) => return Some((i, count)),
+            Some(b']') if !stray_closer(b, i, top) => {
+                if part && b[i + 1..].iter().all(u8::is_ascii_whitespace) {
+                    return last;
+                }
+                return Some((i, count));
+            }
             Some(b']') => i += 1,
             Some(_) => {
                 let Some(end) = value_end(b, i) else {
@@ -214,6 +263,17 @@ pub(super) struct Of<'a> {
     /// The first bytes of the array's first element ([`signature`]): where a damaged element
     /// starts a block, no element before it in the block shows the shape of the next.
     pub(super) shape: &'a Option<Signature<'static>>,
+    /// Read in parts ([`read_array`]'s `parts`): set, and the block left, at the first thing
+    /// whose reading may depend on where blocks are cut.
+    pub(super) spoiled: Option<&'a AtomicBool>,
+}
+
+/// Whether the elements are read in parts, which this (the first thing whose reading may
+/// depend on where blocks are cut) spoils: then said, and the block is left.
+fn spoils(spoiled: Option<&AtomicBool>) -> bool {
+    spoiled
+        .inspect(|s| s.store(true, Ordering::Relaxed))
+        .is_some()
 }
 
 /// Whether the `]` at `b[i]`, between elements, is a stray one: more elements follow it. After
@@ -243,6 +303,7 @@ pub(super) fn elements<S: Sink>(
         top,
         one_line,
         shape,
+        spoiled,
     } = *of;
     // Checked once for the fast scanner, which then reads element after element in place.
     let checked = match items {
@@ -286,6 +347,9 @@ pub(super) fn elements<S: Sink>(
             None => break,
             Some(b',') => {
                 if want_element {
+                    if spoils(spoiled) {
+                        return None;
+                    }
                     bad(ctx, "a comma without an element before it");
                 }
                 want_element = true;
@@ -293,11 +357,17 @@ pub(super) fn elements<S: Sink>(
                 i += 1;
             }
             Some(b']') if stray_closer(b, i, top) => {
+                if spoils(spoiled) {
+                    return None;
+                }
                 bad(ctx, "a ] between two elements");
                 i += 1;
             }
             Some(b']') => {
                 if after_comma && want_element {
+                    if spoils(spoiled) {
+                        return None;
+                    }
                     bad(ctx, "trailing comma before the array's closing ]");
                 }
                 end.closed.store(true, Ordering::Relaxed);
@@ -305,12 +375,18 @@ pub(super) fn elements<S: Sink>(
             }
             Some(_) => {
                 if !want_element {
+                    if spoils(spoiled) {
+                        return None;
+                    }
                     bad(ctx, "no comma between two elements");
                 }
                 want_element = false;
                 after_comma = false;
                 index += 1;
                 if debris && !matches!(b[i], b'{' | b'[') {
+                    if spoils(spoiled) {
+                        return None;
+                    }
                     // To its end, or to where the next element starts if that comes first (a
                     // lost quote makes everything after it look like a string).
                     let stop = value_end(b, i).unwrap_or(b.len());
@@ -332,10 +408,20 @@ pub(super) fn elements<S: Sink>(
                     }
                 }
                 let (stop, deep) = value_end_deep(b, i, MAX_NESTING);
+                // Cut off by the block's end: where that is decides what it takes.
+                if stop.is_none() && spoils(spoiled) {
+                    return None;
+                }
                 let stop = stop.unwrap_or(b.len());
-                let rejected = ctx.counts.rejected;
+                let (rejected, warned) = (ctx.counts.rejected, ctx.warnings.len());
                 let mut at = || At::record(line_at(i), index);
-                let Err(e) = element(&b[i..stop], deep, index, &mut at, items, ctx) else {
+                let read = element(&b[i..stop], deep, index, &mut at, items, ctx);
+                // What the serde visitors reject or mend may be damage, whose cost the cuts decide.
+                let mended = ctx.counts.rejected != rejected || ctx.warnings.len() != warned;
+                if (read.is_err() || mended) && spoils(spoiled) {
+                    return None;
+                }
+                let Err(e) = read else {
                     if ctx.counts.rejected == rejected {
                         last_good = Some(i);
                     } else {
@@ -359,6 +445,7 @@ pub(super) fn elements<S: Sink>(
                         top: false,
                         one_line,
                         shape: &shape,
+                        spoiled: None,
                     };
                     let inner_end = End::default();
                     let Some(close) = elements(body, 0, start, &of, &inner_end, ctx) else {
@@ -528,5 +615,20 @@ mod tests {
         assert_eq!(last_element_end(b" ]"), Some((1, 0)));
         // An element longer than the block: no cut.
         assert_eq!(last_element_end(br#"{"a": "#), None);
+    }
+
+    /// A part ends at a `]` only when what follows it shows it is not a stray one: with
+    /// nothing after it yet, at the comma before it, or nowhere.
+    #[test]
+    fn a_part_ends_before_a_bracket_nothing_follows_yet() {
+        assert_eq!(last_element_end(b"{},{} ]\n"), Some((6, 2)));
+        assert_eq!(part_end(b"{},{} ]\n"), Some((2, 1)));
+        assert_eq!(part_end(b"{} ]"), None);
+        assert_eq!(part_end(b"{},{} ] }"), Some((6, 2)));
+        // A stray one, shown by the comma after it, is passed as in a block.
+        assert_eq!(part_end(b"{},{} ], {}"), Some((7, 2)));
+        // A top-level array that another document follows.
+        assert_eq!(part_end_top(b"{},{}][{}"), Some((5, 2)));
+        assert_eq!(part_end_top(b"{},{}]"), Some((2, 1)));
     }
 }

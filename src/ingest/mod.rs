@@ -31,6 +31,7 @@ mod stops;
 mod structure;
 
 use std::io::{self, Cursor, Read, Seek};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use anyhow::Result;
@@ -305,6 +306,49 @@ where
     merge_parts(parts, ctx);
 }
 
+/// [`in_parallel`] with one worker, the one that reads the file: what it makes of the pieces
+/// comes to `ctx` as one worker's part does.
+pub(crate) fn in_order<T, S, M, W>(
+    mut pieces: impl Iterator<Item = T>,
+    ctx: &mut FileCtx<'_, S>,
+    make: &M,
+    work: W,
+) where
+    S: Sink,
+    M: Fn() -> S,
+    W: Fn(T, &mut FileCtx<'_, S>),
+{
+    let part = worker(|| pieces.next(), &ctx.name, ctx.rules, make, &work);
+    merge_parts(vec![part], ctx);
+}
+
+/// One worker of [`run_parallel`]: the pieces `next` gives, into a sink of its own.
+fn worker<T, S, M, W>(
+    mut next: impl FnMut() -> Option<T>,
+    name: &Arc<str>,
+    rules: TimeRules,
+    make: &M,
+    work: &W,
+) -> Part<S>
+where
+    S: Sink,
+    M: Fn() -> S,
+    W: Fn(T, &mut FileCtx<'_, S>),
+{
+    let mut sink = make();
+    let mut c = FileCtx::new(name.clone(), rules, &mut sink);
+    while let Some(piece) = next() {
+        work(piece, &mut c);
+    }
+    let (counts, warnings, parked) = (c.counts, c.warnings, c.parked);
+    Part {
+        sink,
+        counts,
+        warnings,
+        parked,
+    }
+}
+
 /// Hands on what was held, now that its line is known.
 fn place<S: Sink>(sink: &mut S, warnings: &mut Vec<String>, placed: ledger::Placed) {
     match placed {
@@ -344,24 +388,10 @@ where
 {
     let pieces = std::sync::Mutex::new(pieces);
     let next = || pieces.lock().ok().and_then(|mut p| p.next());
-    let name = ctx.name.clone();
-    let rules = ctx.rules;
+    let (name, rules) = (&ctx.name, ctx.rules);
     (0..rayon::current_num_threads())
         .into_par_iter()
-        .map(|_| {
-            let mut sink = make();
-            let mut c = FileCtx::new(name.clone(), rules, &mut sink);
-            while let Some(piece) = next() {
-                work(piece, &mut c);
-            }
-            let (counts, warnings, parked) = (c.counts, c.warnings, c.parked);
-            Part {
-                sink,
-                counts,
-                warnings,
-                parked,
-            }
-        })
+        .map(|_| worker(next, name, rules, make, &work))
         .collect()
 }
 
@@ -461,30 +491,8 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
                 return csv::read(input, &mut ctx, make, Some((&plain, progress)));
             }
         }
-        let input = open(src, progress)?;
-        let mut prefix = blocks::take_prefix(FIRST_PREFIX_BYTES as usize);
-        let mut input = input;
-        // A read error in the prefix (a corrupt gzip) is reported after the records before it.
-        let mut prefix_error = (&mut input)
-            .take(FIRST_PREFIX_BYTES)
-            .read_to_end(&mut prefix)
-            .err();
-        let bom = bom_len(&prefix);
         let (given, order_known) = (settings.input_format, ctx.rules.order.is_some());
-        if prefix_error.is_none()
-            && prefix.len() as u64 == FIRST_PREFIX_BYTES
-            && !tells_as_much(&prefix[bom..], given, order_known)
-        {
-            prefix_error = (&mut input)
-                .take(PREFIX_BYTES - FIRST_PREFIX_BYTES)
-                .read_to_end(&mut prefix)
-                .err();
-        }
-        let input: Input = match prefix_error {
-            Some(e) => Box::new(FailOnce(Some(e))),
-            None => input,
-        };
-        prefix.drain(..bom);
+        let (prefix, input) = with_prefix(open(src, progress)?, given, order_known);
         let format = settings.input_format.unwrap_or_else(|| detect(&prefix));
         shape = shape_name(format);
         if format != InputFormat::Csv {
@@ -494,7 +502,16 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         let whole: Input = Box::new(blocks::Prefix::new(prefix).chain(input));
         match format {
             InputFormat::Jsonl => lines::read(whole, &mut ctx, make),
-            InputFormat::Json => document::read(whole, &mut ctx, make),
+            InputFormat::Json if in_parts(src) => {
+                if read_in_parts(whole, &mut ctx, make) {
+                    return Ok(());
+                }
+                // Read again in blocks; the progress bar counted the file once.
+                let (prefix, input) = with_prefix(open(src, None)?, given, order_known);
+                let whole: Input = Box::new(blocks::Prefix::new(prefix).chain(input));
+                document::read(whole, &mut ctx, make, None)
+            }
+            InputFormat::Json => document::read(whole, &mut ctx, make, None),
             InputFormat::Csv => {
                 let whole: Input = if cr_only {
                     Box::new(csv::CrAsLf(whole))
@@ -517,6 +534,96 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         outside: ctx.counts.outside,
     };
     (report, ctx.warnings)
+}
+
+/// An opened input's first bytes, its byte-order mark dropped, and the rest of it: as far as
+/// they tell what its first [`PREFIX_BYTES`] would (see [`tells_as_much`]), else those.
+fn with_prefix(
+    mut input: Input,
+    given: Option<InputFormat>,
+    order_known: bool,
+) -> (Vec<u8>, Input) {
+    let mut prefix = blocks::take_prefix(FIRST_PREFIX_BYTES as usize);
+    // A read error in the prefix (a corrupt gzip) is reported after the records before it.
+    let mut prefix_error = (&mut input)
+        .take(FIRST_PREFIX_BYTES)
+        .read_to_end(&mut prefix)
+        .err();
+    let bom = bom_len(&prefix);
+    if prefix_error.is_none()
+        && prefix.len() as u64 == FIRST_PREFIX_BYTES
+        && !tells_as_much(&prefix[bom..], given, order_known)
+    {
+        prefix_error = (&mut input)
+            .take(PREFIX_BYTES - FIRST_PREFIX_BYTES)
+            .read_to_end(&mut prefix)
+            .err();
+    }
+    let input: Input = match prefix_error {
+        Some(e) => Box::new(FailOnce(Some(e))),
+        None => input,
+    };
+    prefix.drain(..bom);
+    (prefix, input)
+}
+
+/// Whether a JSON document's arrays are read in parts first (see `elements::read_array`): a
+/// file that can be read again, smaller than a file read by ranges and larger than a part
+/// (256 documents of 4 MiB held a block of 4 MiB per worker), and when gzipped, small enough
+/// that its arrays, read by one worker, stay short behind its inflation.
+fn in_parts(src: &Source) -> bool {
+    let Some(path) = src.path.as_deref().filter(|_| src.problem.is_none()) else {
+        return false;
+    };
+    let Ok(meta) = std::fs::metadata(path) else {
+        return false;
+    };
+    let mut head = [0u8; 2];
+    let gzip = std::fs::File::open(path)
+        .and_then(|f| open::read_full_at(&f, &mut head, 0))
+        .is_ok_and(|n| n == 2 && head == [0x1f, 0x8b]);
+    let max = if gzip { 1 << 20 } else { ranges::MIN_BYTES };
+    meta.is_file() && (256 << 10..max).contains(&meta.len())
+}
+
+/// Reads a JSON document's arrays in parts (see `elements::read_array`) into a sink of their
+/// own, which comes to `ctx` when they are read whole: false when the reading may depend on
+/// where blocks are cut (or failed), and the file is to be read again in blocks.
+fn read_in_parts<S: Sink, M: Fn() -> S + Sync>(
+    whole: Input,
+    ctx: &mut FileCtx<'_, S>,
+    make: &M,
+) -> bool {
+    let spoiled = AtomicBool::new(false);
+    // Its sinks keep their rejects, and what they share, apart from the run's until they are
+    // merged (as a file read by ranges does): a reading dropped must leave nothing behind.
+    let rows = RejectRows::default();
+    let apart = S::Apart::default();
+    let make = || {
+        let mut sink = make();
+        sink.share_rejects(&rows);
+        sink.keep_apart(&apart);
+        sink
+    };
+    let mut sink = make();
+    let mut c = FileCtx::new(ctx.name.clone(), ctx.rules, &mut sink);
+    c.local_times = ctx.local_times;
+    if document::read(whole, &mut c, &make, Some(&spoiled)).is_err()
+        || spoiled.load(Ordering::Relaxed)
+    {
+        return false;
+    }
+    let (counts, warnings, parked, local_times) = (c.counts, c.warnings, c.parked, c.local_times);
+    ctx.sink.merge(sink);
+    ctx.counts.add(counts);
+    ctx.local_times = local_times;
+    for w in warnings {
+        ctx.warn(w);
+    }
+    for placed in parked.all() {
+        place(&mut *ctx.sink, &mut ctx.warnings, placed);
+    }
+    true
 }
 
 /// The length of the UTF-8 byte-order mark `b` starts with, if any: Excel and Windows tools put

@@ -2684,3 +2684,127 @@ fn a_reading_found_wrong_leaves_nothing_in_what_the_sinks_share() {
     // Each record counted once: none of the reading by ranges that was dropped.
     assert_eq!(shared.load(std::sync::atomic::Ordering::Relaxed), accepted);
 }
+
+/// A records document of `n` records over lines, every seventh with an escaped quote in its
+/// message (the fast scanner leaves it to the serde visitors) and the hundredth without a
+/// code (a reject): more than a part, so a file of it is read in parts first.
+fn records_document(n: usize) -> Vec<u8> {
+    let mut doc = b"{\"records\": [\n".to_vec();
+    for i in 0..n {
+        let message = if i % 7 == 0 {
+            r#"a \"quoted\" file"#
+        } else {
+            "fine"
+        };
+        let code = if i == 100 {
+            String::new()
+        } else {
+            format!(
+                r#""resultCode":{},"resultSubcode":{},"#,
+                400 + i % 3,
+                8500 + i % 40
+            )
+        };
+        let sep = if i + 1 < n { ",\n" } else { "\n" };
+        doc.extend_from_slice(
+            format!(
+                r#"{{"time":"2026-11-24T01:{:02}:{:02}Z","operationName":"Play","properties":{{{code}"resultMessage":"{message}","callConnectionId":"call-{i}"}}}}{sep}"#,
+                i / 60 % 60,
+                i % 60
+            )
+            .as_bytes(),
+        );
+    }
+    doc.extend_from_slice(b"]}\n");
+    doc
+}
+
+/// What a document's reading gave: records, rejects (sorted), counts, warnings.
+type Read = (
+    Vec<Record<'static>>,
+    Vec<Reject>,
+    (u64, u64, u64),
+    Vec<String>,
+);
+
+/// Reads `text` as a JSON document, its arrays in blocks (`parts` None) or in parts; with
+/// parts, whether they were spoiled and the reading stopped.
+fn read_document(text: &[u8], parts: Option<&AtomicBool>) -> (Read, bool) {
+    let mut sink = Collect::default();
+    let rules = TimeRules::default();
+    let mut ctx = FileCtx::new(Arc::from("doc.json"), rules, &mut sink);
+    let input: Input = Box::new(Cursor::new(text.to_vec()));
+    let failed = document::read(input, &mut ctx, &Collect::default, parts).is_err();
+    let c = (ctx.counts.accepted, ctx.counts.rejected, ctx.counts.skipped);
+    let warnings = std::mem::take(&mut ctx.warnings);
+    sink.rejects.sort();
+    ((sink.records, sink.rejects, c, warnings), failed)
+}
+
+/// A JSON document read in parts reads as in blocks, or stops when the reading of what it
+/// met may depend on where blocks are cut, and the file is read again in blocks: the
+/// pipeline's reading of every such file is the blocks' reading.
+#[test]
+fn a_document_read_in_parts_reads_as_in_blocks_or_is_read_again() {
+    let clean = records_document(8_000);
+    assert!(
+        clean.len() > 4 * (256 << 10),
+        "{} bytes: parts of it",
+        clean.len()
+    );
+    let spoiled = AtomicBool::new(false);
+    let (in_parts, failed) = read_document(&clean, Some(&spoiled));
+    assert!(!failed && !spoiled.load(Ordering::Relaxed));
+    let (in_blocks, _) = read_document(&clean, None);
+    assert_eq!(in_parts.2, (7_999, 1, 0));
+    assert!(in_parts == in_blocks);
+    // Damage past the first part, each where the elements before it in a block decide what
+    // it costs, or the bytes after a part's end would.
+    let at = clean[300_000..]
+        .windows(2)
+        .position(|w| w == b",\n")
+        .unwrap()
+        + 300_000;
+    // The closing quote of the element's last string.
+    let quote = clean[..at].iter().rposition(|&c| c == b'"').unwrap();
+    let damaged: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "a stray bracket",
+            [&clean[..at], b"],", &clean[at..]].concat(),
+        ),
+        (
+            "a lost quote",
+            [&clean[..quote], &clean[quote + 1..]].concat(),
+        ),
+        ("two commas", [&clean[..at], b",", &clean[at..]].concat()),
+        ("no comma", [&clean[..at], &clean[at + 1..]].concat()),
+        ("a scalar", [&clean[..at], b", 42", &clean[at..]].concat()),
+        ("a cut end", clean[..at + 500].to_vec()),
+        (
+            "bad UTF-8",
+            [&clean[..at - 20], b"\xff", &clean[at - 20..]].concat(),
+        ),
+        (
+            "a trailing comma",
+            [&clean[..clean.len() - 4], b",\n]}\n"].concat(),
+        ),
+    ];
+    for (what, text) in damaged {
+        let spoiled = AtomicBool::new(false);
+        let (_, failed) = read_document(&text, Some(&spoiled));
+        assert!(
+            failed && spoiled.load(Ordering::Relaxed),
+            "{what}: read again"
+        );
+        let (want, _) = read_document(&text, None);
+        let (c, report, _d) = read_text("doc.json", &text);
+        let mut rejects = c.rejects.clone();
+        rejects
+            .iter_mut()
+            .for_each(|r| r.file = Arc::from("doc.json"));
+        let f = &report.files[0];
+        let got = (c.records, rejects, (f.accepted, f.rejected, f.skipped));
+        assert!(got == (want.0, want.1, want.2), "{what}");
+        assert!(want.2 .1 >= 1 || !want.3.is_empty(), "{what}: damage seen");
+    }
+}

@@ -889,3 +889,59 @@ fn a_file_read_in_order_says_its_warnings_in_the_order_of_its_lines() {
         assert!(line2 < comma, "{md}");
     }
 }
+
+/// A JSON document of a few megabytes is read in parts first, and again in blocks when it is
+/// damaged: what the first reading kept (here the reject of a record without a code, before
+/// the damage) is dropped with it, so every reject is reported once, as when the file is read
+/// from standard input (in blocks only).
+#[test]
+fn a_damaged_document_read_again_reports_each_reject_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("PT1H.json");
+    let record = |i: usize| {
+        let code = if i == 10 {
+            String::new()
+        } else {
+            r#""resultCode":400,"resultSubcode":8510,"#.to_string()
+        };
+        format!(
+            r#"{{"time":"2026-11-24T01:00:00Z","operationName":"Play","properties":{{{code}"resultMessage":"a \"quoted\" text","callConnectionId":"call-{i}"}}}}"#
+        )
+    };
+    let mut records: Vec<String> = (0..6_000).map(record).collect();
+    // A lost quote far past the first part.
+    records[5_000] = records[5_000].replacen("\"Play\"", "\"Play", 1);
+    let text = format!("{{\"records\": [\n{}\n]}}\n", records.join(",\n"));
+    assert!(text.len() > 1 << 20);
+    std::fs::write(&input, &text).unwrap();
+    let out = dir.path().join("out");
+    report_to(&input, &out, &["--format", "csv"]).success();
+    let rejects = read_csv(&out.join("rejects.csv"));
+    let reasons: Vec<&str> = rejects.iter().map(|r| r["reason"].as_str()).collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(reasons[0].starts_with("no code"), "{reasons:?}");
+    let piped = dir.path().join("piped");
+    bin()
+        .args([
+            "report",
+            "-",
+            "--format",
+            "csv",
+            "--out",
+            piped.to_str().unwrap(),
+        ])
+        .write_stdin(text)
+        .assert()
+        .success();
+    // The same rows, but the file's name.
+    let rows = |d: &Path, table: &str| {
+        let mut rows = read_csv(&d.join(table));
+        rows.iter_mut().for_each(|r| {
+            r.remove("file");
+        });
+        rows
+    };
+    for table in ["rejects.csv", "by_code.csv"] {
+        assert_eq!(rows(&out, table), rows(&piped, table), "{table}");
+    }
+}
