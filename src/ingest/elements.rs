@@ -103,7 +103,10 @@ pub(super) struct Array {
 /// depend on the cuts (an element the fast scanner does not take, a stray comma or bracket, a
 /// read error, an element over a block) sets `parts`, and the reading stops with an error, so
 /// that the caller reads the input again in blocks. Until then every element is read as it
-/// would be in any block: the same records, rejects and warnings.
+/// would be in any block: the same records, rejects and warnings. (One premise, as for blocks:
+/// the fast scanner, used for a block or part of valid UTF-8, and the serde visitors, used
+/// for the others, read an element both take alike; a byte that is not UTF-8 in a field not
+/// read takes a part to the serde visitors, and its 4 MiB block before.)
 pub(super) fn read_array<S: Sink, M: Fn() -> S + Sync>(
     input: Input,
     items: &Items,

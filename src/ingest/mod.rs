@@ -506,7 +506,8 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
                 if read_in_parts(whole, &mut ctx, make) {
                     return Ok(());
                 }
-                // Read again in blocks; the progress bar counted the file once.
+                // Read again in blocks, which the progress bar does not count: it counted what
+                // the first reading read, and falls short by the rest of the file.
                 let (prefix, input) = with_prefix(open(src, None)?, given, order_known);
                 let whole: Input = Box::new(blocks::Prefix::new(prefix).chain(input));
                 document::read(whole, &mut ctx, make, None)
