@@ -116,6 +116,14 @@ impl Prefix {
     pub(super) fn new(bytes: Vec<u8>) -> Prefix {
         Prefix(io::Cursor::new(bytes))
     }
+
+    /// Gives the buffer back to the pool (once: an empty one holds nothing).
+    fn release(&mut self) {
+        if self.0.get_ref().capacity() > 0 {
+            keep(&PREFIXES, std::mem::take(self.0.get_mut()));
+            self.0.set_position(0);
+        }
+    }
 }
 
 impl Read for Prefix {
@@ -125,16 +133,6 @@ impl Read for Prefix {
             self.release();
         }
         Ok(n)
-    }
-}
-
-impl Prefix {
-    /// Gives the buffer back to the pool (once: an empty one holds nothing).
-    fn release(&mut self) {
-        if self.0.get_ref().capacity() > 0 {
-            keep(&PREFIXES, std::mem::take(self.0.get_mut()));
-            self.0.set_position(0);
-        }
     }
 }
 

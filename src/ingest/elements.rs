@@ -100,8 +100,9 @@ pub(super) struct Array {
 /// blocks of 4 MiB (a worker reading documents of 4 MiB by the hundred held a block each). The
 /// blocks' cuts decide what a damaged element costs (the elements before it in its block show
 /// where the next starts), and parts are cut elsewhere: the first thing whose reading may
-/// depend on the cuts (an element the fast scanner does not take, a stray comma or bracket, a
-/// read error, an element over a block) sets `parts`, and the reading stops with an error, so
+/// depend on the cuts (an element the serde visitors reject or mend or that runs to the part's
+/// end, a stray or missing comma, a stray bracket, a read error, an element over a block) sets
+/// `parts`, and the reading stops with an error, so
 /// that the caller reads the input again in blocks. Until then every element is read as it
 /// would be in any block: the same records, rejects and warnings. (One premise, as for blocks:
 /// the fast scanner, used for a block or part of valid UTF-8, and the serde visitors, used
@@ -341,47 +342,45 @@ pub(super) fn elements<S: Sink>(
         while b.get(i).is_some_and(u8::is_ascii_whitespace) {
             i += 1;
         }
-        // Stray or missing commas cost no record: said once per file.
+        // Stray or missing commas cost no record: said once per file. Read in parts, where
+        // blocks are cut decides what they cost: true, and the block is left.
         let bad = |c: &mut FileCtx<'_, S>, why: &str| {
+            if spoils(spoiled) {
+                return true;
+            }
             let w = format!("{}: {why} (ignored)", c.name);
             c.warn(w);
+            false
         };
         match b.get(i) {
             None => break,
             Some(b',') => {
-                if want_element {
-                    if spoils(spoiled) {
-                        return None;
-                    }
-                    bad(ctx, "a comma without an element before it");
+                if want_element && bad(ctx, "a comma without an element before it") {
+                    return None;
                 }
                 want_element = true;
                 after_comma = true;
                 i += 1;
             }
             Some(b']') if stray_closer(b, i, top) => {
-                if spoils(spoiled) {
+                if bad(ctx, "a ] between two elements") {
                     return None;
                 }
-                bad(ctx, "a ] between two elements");
                 i += 1;
             }
             Some(b']') => {
-                if after_comma && want_element {
-                    if spoils(spoiled) {
-                        return None;
-                    }
-                    bad(ctx, "trailing comma before the array's closing ]");
+                if after_comma
+                    && want_element
+                    && bad(ctx, "trailing comma before the array's closing ]")
+                {
+                    return None;
                 }
                 end.closed.store(true, Ordering::Relaxed);
                 return Some(i);
             }
             Some(_) => {
-                if !want_element {
-                    if spoils(spoiled) {
-                        return None;
-                    }
-                    bad(ctx, "no comma between two elements");
+                if !want_element && bad(ctx, "no comma between two elements") {
+                    return None;
                 }
                 want_element = false;
                 after_comma = false;

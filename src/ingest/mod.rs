@@ -492,7 +492,8 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
             }
         }
         let (given, order_known) = (settings.input_format, ctx.rules.order.is_some());
-        let (prefix, input) = with_prefix(open(src, progress)?, given, order_known);
+        let (input, gzip) = open(src, progress)?;
+        let (prefix, input) = with_prefix(input, given, order_known);
         let format = settings.input_format.unwrap_or_else(|| detect(&prefix));
         shape = shape_name(format);
         if format != InputFormat::Csv {
@@ -502,13 +503,13 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         let whole: Input = Box::new(blocks::Prefix::new(prefix).chain(input));
         match format {
             InputFormat::Jsonl => lines::read(whole, &mut ctx, make),
-            InputFormat::Json if in_parts(src) => {
+            InputFormat::Json if in_parts(src, gzip) => {
                 if read_in_parts(whole, &mut ctx, make) {
                     return Ok(());
                 }
                 // Read again in blocks, which the progress bar does not count: it counted what
                 // the first reading read, and falls short by the rest of the file.
-                let (prefix, input) = with_prefix(open(src, None)?, given, order_known);
+                let (prefix, input) = with_prefix(open(src, None)?.0, given, order_known);
                 let whole: Input = Box::new(blocks::Prefix::new(prefix).chain(input));
                 document::read(whole, &mut ctx, make, None)
             }
@@ -572,17 +573,13 @@ fn with_prefix(
 /// file that can be read again, smaller than a file read by ranges and larger than a part
 /// (256 documents of 4 MiB held a block of 4 MiB per worker), and when gzipped, small enough
 /// that its arrays, read by one worker, stay short behind its inflation.
-fn in_parts(src: &Source) -> bool {
+fn in_parts(src: &Source, gzip: bool) -> bool {
     let Some(path) = src.path.as_deref().filter(|_| src.problem.is_none()) else {
         return false;
     };
     let Ok(meta) = std::fs::metadata(path) else {
         return false;
     };
-    let mut head = [0u8; 2];
-    let gzip = std::fs::File::open(path)
-        .and_then(|f| open::read_full_at(&f, &mut head, 0))
-        .is_ok_and(|n| n == 2 && head == [0x1f, 0x8b]);
     let max = if gzip { 1 << 20 } else { ranges::MIN_BYTES };
     meta.is_file() && (256 << 10..max).contains(&meta.len())
 }

@@ -11,8 +11,9 @@ use super::{FileCtx, Input, Sink};
 use crate::config::InputFormat;
 
 /// Opens a source, decompressing gzip and transcoding UTF-16 to UTF-8 when its first bytes
-/// say so. The progress bar counts the bytes of the file itself, before either.
-pub(super) fn open(src: &Source, progress: Option<&ProgressBar>) -> io::Result<Input> {
+/// say so; and whether it is gzipped. The progress bar counts the bytes of the file itself,
+/// before either.
+pub(super) fn open(src: &Source, progress: Option<&ProgressBar>) -> io::Result<(Input, bool)> {
     if let Some(why) = &src.problem {
         return Err(io::Error::other(why.clone()));
     }
@@ -23,7 +24,8 @@ pub(super) fn open(src: &Source, progress: Option<&ProgressBar>) -> io::Result<I
     };
     let mut r = BufReader::with_capacity(1 << 16, raw);
     let head = io::BufRead::fill_buf(&mut r)?;
-    let r: Input = if head.starts_with(&[0x1f, 0x8b]) {
+    let gzip = head.starts_with(&[0x1f, 0x8b]);
+    let r: Input = if gzip {
         Box::new(BufReader::with_capacity(
             1 << 20,
             flate2::read::MultiGzDecoder::new(r),
@@ -34,15 +36,16 @@ pub(super) fn open(src: &Source, progress: Option<&ProgressBar>) -> io::Result<I
     // Windows PowerShell 5 writes `>` redirections as UTF-16 with a BOM.
     let mut r = BufReader::with_capacity(1 << 16, r);
     let head = io::BufRead::fill_buf(&mut r)?;
-    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
-        Ok(Box::new(
+    let r: Input = if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        Box::new(
             encoding_rs_io::DecodeReaderBytesBuilder::new()
                 .strip_bom(true)
                 .build(r),
-        ))
+        )
     } else {
-        Ok(Box::new(r))
-    }
+        Box::new(r)
+    };
+    Ok((r, gzip))
 }
 
 pub(super) const PREFIX_BYTES: u64 = 1 << 20;
