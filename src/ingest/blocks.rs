@@ -444,6 +444,9 @@ impl Iterator for Blocks {
         // Filled to `fill` first, and on, twice as far each time up to a whole block, only
         // while no record ends in it.
         let mut want = if len < self.fill { self.fill } else { BLOCK };
+        // The cut that ended the filling, kept (it counts the whole block) unless a comma after
+        // a skipped element is still to be dropped.
+        let mut found = None;
         loop {
             while len < want {
                 match read_into(&mut self.r, &mut buf[len..want]) {
@@ -468,7 +471,12 @@ impl Iterator for Blocks {
                     }
                 }
             }
-            if eof || want == BLOCK || (self.cut_of(eof, len))(&buf[..len]).is_some() {
+            if eof || want == BLOCK {
+                break;
+            }
+            let cut = (self.cut_of(eof, len))(&buf[..len]);
+            if cut.is_some() {
+                found = cut.filter(|_| !self.after_skip);
                 break;
             }
             want = (2 * want).min(BLOCK);
@@ -488,7 +496,7 @@ impl Iterator for Blocks {
                 at: ArrayAt::default(),
             });
         }
-        match (self.cut_of(eof, len))(&buf[..len]) {
+        match found.or_else(|| (self.cut_of(eof, len))(&buf[..len])) {
             Some((p, units)) => Some(self.hand_on(buf, len, p, units)),
             None if eof => {
                 self.done = true;
