@@ -26,14 +26,41 @@ const ORDER_LOOKAHEAD: usize = 10_000;
 /// Bytes past the first block looked at for it, at most.
 const LOOKAHEAD_BYTES: usize = 1 << 20;
 
+/// A CSV file read in parts of [`PART_FILL`] bytes by the worker that opened it, not in blocks
+/// of [`blocks::BLOCK`]: 256 files of 4 MiB held a block each per worker. Where blocks are cut
+/// decides what a damaged row costs (a stray quote turns the cut's count round, a quoted field
+/// open at a block's end is rejected) and which lines the day/month look-ahead sees; so the
+/// first thing whose reading may depend on it sets `spoiled`, and the file is to be read again
+/// in blocks. A file whose rows all split as [`split_row`] splits them (quotes paired, each
+/// block valid UTF-8) is cut at the same row ends whatever the size of its blocks.
+pub(super) struct Parts<'a> {
+    pub(super) spoiled: &'a AtomicBool,
+    /// The file again from its start, its byte-order mark dropped: the look-ahead reads in it
+    /// the lines the first block would have held ([`order_ahead`]).
+    pub(super) again: &'a dyn Fn() -> io::Result<Input>,
+}
+
+/// The bytes a part is filled to before it is cut (see [`Parts`]).
+const PART_FILL: usize = 256 << 10;
+
+/// Sets the flag of a reading in parts, if this is one.
+fn spoil(spoiled: Option<&AtomicBool>) {
+    if let Some(s) = spoiled {
+        s.store(true, Ordering::Relaxed);
+    }
+}
+
 /// Reads a CSV input. `plain`: the same file, when it is large enough to be read by ranges
-/// after its header, and the progress bar they count on (the input does not count).
+/// after its header, and the progress bar they count on (the input does not count). `parts`:
+/// the file is read in parts (see [`Parts`]); it is never large enough for ranges then.
 pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     input: Input,
     ctx: &mut FileCtx<'_, S>,
     make: &M,
     plain: Option<(&Plain<'_>, Option<&ProgressBar>)>,
+    parts: Option<Parts<'_>>,
 ) -> io::Result<()> {
+    let spoiled = parts.as_ref().map(|p| p.spoiled);
     // The input does not count on the progress bar: when the rows are read from it, the bar
     // counts the whole file before they are.
     let in_order = || {
@@ -42,6 +69,9 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         }
     };
     let mut blocks = Blocks::new(input, last_unquoted_newline);
+    if parts.is_some() {
+        blocks = blocks.filling(PART_FILL);
+    }
     let Some(first) = blocks.next() else {
         in_order();
         return Ok(());
@@ -57,6 +87,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     else {
         // The first block failed to read, or holds no whole row: report it.
         in_order();
+        spoil(spoiled);
         blocks::process(first, ctx, |_, _, _, _, _| 0);
         return Ok(());
     };
@@ -83,6 +114,11 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         .map_err(io::Error::other)?;
     let (fields, local) = header_fields(&headers);
     let known = fields.iter().any(Option::is_some);
+    // Text that is not an export, or a quote left open before the rows, moves the cuts.
+    if spoiled.is_some() && (!known || !quotes_balanced(&data[..header_end])) {
+        spoil(spoiled);
+        return Ok(());
+    }
     if !known {
         // Not an export (text, a binary file that detection took for CSV): its first line and
         // every row after it are rejects, not rows without a record's fields to skip.
@@ -115,54 +151,42 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         .iter()
         .position(|f| matches!(f, Some(Field::Time | Field::LocalTime)));
     if ctx.rules.order.is_none() {
-        let mut seen_locale = false;
-        let mut found = None;
-        let mut rec = ByteRecord::new();
-        // The rows of the first block, and those read past its cut: a quote left open in the
-        // first row makes the first block the header alone. The block is cut after a newline
-        // (else nothing was read past it), so no line runs from one into the other.
-        let pending = blocks.pending();
-        let past = &pending[..pending.len().min(LOOKAHEAD_BYTES)];
-        let lines = [&data[header_end..len], past]
-            .into_iter()
-            .flat_map(|part| {
-                let mut p = 0;
-                std::iter::from_fn(move || {
-                    let end = (p < part.len()).then(|| line_end(part, p))?;
-                    let line = &part[p..end];
-                    p = end;
-                    Some(line)
-                })
-            })
-            .take(ORDER_LOOKAHEAD);
-        debug_assert!(past.is_empty() || data[..len].ends_with(b"\n"));
-        for line in lines {
-            let one = reader(line, delim)
-                .read_byte_record(&mut rec)
-                .unwrap_or(false);
-            if !one || rec.len() != headers.len() {
-                continue;
+        let mut search = OrderSearch::new(delim, headers.len(), time_col);
+        if let Some(parts) = &parts {
+            // The lines the first block would have held, read again a line at a time.
+            match order_ahead((parts.again)()?, header_end, search)? {
+                Some(s) => search = s,
+                None => {
+                    spoil(spoiled);
+                    return Ok(());
+                }
             }
-            if let Some(v) = time_col.and_then(|c| rec.get(c)) {
-                let v = String::from_utf8_lossy(v);
-                match order_evidence(&v) {
-                    Some(DateOrder::Ymd) => {}
-                    Some(o) => {
-                        found = Some(o);
+        } else {
+            // The rows of the first block, and those read past its cut: a quote left open in
+            // the first row makes the first block the header alone. The block is cut after a
+            // newline (else nothing was read past it), so no line runs from one into the other.
+            let pending = blocks.pending();
+            let past = &pending[..pending.len().min(LOOKAHEAD_BYTES)];
+            debug_assert!(past.is_empty() || data[..len].ends_with(b"\n"));
+            for part in [&data[header_end..len], past] {
+                let mut p = 0;
+                while p < part.len() {
+                    let end = line_end(part, p);
+                    if !search.look(&part[p..end]) {
                         break;
                     }
-                    None => seen_locale |= v.contains('/'),
+                    p = end;
                 }
             }
         }
-        if found.is_none() && seen_locale {
+        if search.found.is_none() && search.seen_locale {
             let w = format!(
                 "{}: cannot tell the day/month order of its dates; read them month-first (pass --date-order)",
                 ctx.name
             );
             ctx.warn(w);
         }
-        ctx.rules.order = Some(found.unwrap_or(DateOrder::Mdy));
+        ctx.rules.order = Some(search.found.unwrap_or(DateOrder::Mdy));
     }
 
     // Wanted columns only: (position, field).
@@ -176,6 +200,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         width: headers.len(),
         wanted: &wanted,
         known,
+        spoiled,
     };
     let header_lines = blocks::newlines(&data[..header_end]);
     // A large plain file: its rows after the header by ranges.
@@ -220,8 +245,132 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     };
     // The first block is read here, before the next is read into a buffer of its own.
     blocks::process(rest, ctx, body);
+    if let Some(spoiled) = spoiled {
+        // Parts, every one here, in order.
+        for piece in blocks {
+            if spoiled.load(Ordering::Relaxed) {
+                break;
+            }
+            if !matches!(piece, Piece::Block { .. }) {
+                spoiled.store(true, Ordering::Relaxed);
+                break;
+            }
+            blocks::process(piece, ctx, body);
+        }
+        return Ok(());
+    }
     blocks::process_rest(blocks, ctx, make, body);
     Ok(())
+}
+
+/// The search of [`read`] for a value that tells the day/month order, over a file's first
+/// lines: each read on its own, so that a damaged row (a quote left open) cannot hide the rows
+/// after it.
+struct OrderSearch {
+    width: usize,
+    time_col: Option<usize>,
+    /// One reader for every line: building one (its state machine) for each made a file
+    /// whose dates never tell the order (ISO, ja-JP) cost a tenth of a second.
+    odd: OddRows,
+    /// Lines looked at.
+    taken: usize,
+    /// A time with a `/` that did not tell the order.
+    seen_locale: bool,
+    found: Option<DateOrder>,
+}
+
+impl OrderSearch {
+    fn new(delim: u8, width: usize, time_col: Option<usize>) -> OrderSearch {
+        OrderSearch {
+            width,
+            time_col,
+            odd: OddRows::new(delim),
+            taken: 0,
+            seen_locale: false,
+            found: None,
+        }
+    }
+
+    /// Looks at the next line, unless the search is over (an order found, or
+    /// [`ORDER_LOOKAHEAD`] lines looked at); returns whether it goes on.
+    fn look(&mut self, line: &[u8]) -> bool {
+        if self.over() {
+            return false;
+        }
+        self.taken += 1;
+        let (one, _) = self.odd.read(line);
+        if one && self.odd.len() == self.width {
+            if let Some(c) = self.time_col {
+                let v = String::from_utf8_lossy(self.odd.field(c));
+                match order_evidence(&v) {
+                    Some(DateOrder::Ymd) => {}
+                    Some(o) => self.found = Some(o),
+                    None => self.seen_locale |= v.contains('/'),
+                }
+            }
+        }
+        !self.over()
+    }
+
+    fn over(&self) -> bool {
+        self.found.is_some() || self.taken >= ORDER_LOOKAHEAD
+    }
+}
+
+/// The look-ahead of [`read`] over a file read in blocks, made from `input` (the file from its
+/// start, its byte-order mark dropped) a line at a time, its header ending at `header_end`:
+/// the lines of the first block and those of the [`LOOKAHEAD_BYTES`] read past its cut (the
+/// last one cut where they end), without holding them. `None` when a line may lie past that
+/// reach, which only the block's cut (the last newline outside quotes in its
+/// [`blocks::BLOCK`] bytes) tells: a quote left open for over [`LOOKAHEAD_BYTES`], or no
+/// newline outside quotes in the whole block.
+fn order_ahead(
+    input: Input,
+    header_end: usize,
+    mut search: OrderSearch,
+) -> io::Result<Option<OrderSearch>> {
+    use io::{BufRead, Read};
+    let block = blocks::BLOCK;
+    // One byte past the block tells that the input goes on after it.
+    let mut r = io::BufReader::with_capacity(64 << 10, input.take(block as u64 + 1));
+    let mut line = Vec::new();
+    let (mut pos, mut quotes) = (0, 0);
+    // The last newline outside quotes so far: the block's cut is at it or after it.
+    let mut cut = None;
+    loop {
+        line.clear();
+        let n = r.read_until(b'\n', &mut line)?;
+        if n == 0 {
+            // The input ends within the block: handed on whole, every line in it.
+            return Ok(Some(search));
+        }
+        let start = pos;
+        pos += n;
+        if pos > block {
+            // The line the block's end cuts: the cut is known now.
+            let Some(cut) = cut else {
+                return Ok(None);
+            };
+            let end = block.min(cut + 1 + LOOKAHEAD_BYTES);
+            if (header_end..end).contains(&start) {
+                search.look(&line[..end - start]);
+            }
+            return Ok(Some(search));
+        }
+        quotes += self::quotes(&line);
+        if line.ends_with(b"\n") && quotes % 2 == 0 {
+            cut = Some(pos - 1);
+        }
+        if start < header_end {
+            continue;
+        }
+        if cut.is_none_or(|c| pos > c + 1 + LOOKAHEAD_BYTES) {
+            return Ok(None);
+        }
+        if !search.look(&line) {
+            return Ok(Some(search));
+        }
+    }
 }
 
 /// Where the header of a CSV file is and what comes before it.
@@ -352,6 +501,10 @@ fn rows<S: Sink>(
     while p < b.len() {
         if let Some((next, lines)) = text.and_then(|t| split_row(t, p, row.delim, &mut fields)) {
             if lines > 1 && swallows_next_row(b, p, next, row, ctx) {
+                if row.spoiled.is_some() {
+                    spoil(row.spoiled);
+                    break;
+                }
                 p = reject_unclosed(b, p, line, ctx);
                 line += 1;
                 continue;
@@ -371,6 +524,10 @@ fn rows<S: Sink>(
             p += blank;
             line += 1;
             continue;
+        }
+        if row.spoiled.is_some() {
+            spoil(row.spoiled);
+            break;
         }
         // The lines of the block before b[p].
         let before = line - first_line - 1;
@@ -917,6 +1074,9 @@ struct Row<'w> {
     wanted: &'w [(usize, Field)],
     /// Whether the header named any known column: if not, no row is a record.
     known: bool,
+    /// Set, when the file is read in parts, by a row [`split_row`] does not take or one that
+    /// took in the next (see [`Parts`]).
+    spoiled: Option<&'w AtomicBool>,
 }
 
 impl Row<'_> {

@@ -488,7 +488,7 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
                 let mut rest = file.try_clone()?;
                 rest.seek(io::SeekFrom::Start(prefix.len() as u64))?;
                 let input: Input = Box::new(Cursor::new(prefix[bom..].to_vec()).chain(rest));
-                return csv::read(input, &mut ctx, make, Some((&plain, progress)));
+                return csv::read(input, &mut ctx, make, Some((&plain, progress)), None);
             }
         }
         let (given, order_known) = (settings.input_format, ctx.rules.order.is_some());
@@ -501,18 +501,24 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         }
         let cr_only = lone_cr(&prefix);
         let whole: Input = Box::new(blocks::Prefix::new(prefix).chain(input));
-        match format {
-            InputFormat::Jsonl => lines::read(whole, &mut ctx, make),
-            InputFormat::Json if in_parts(src, gzip) => {
-                if read_in_parts(whole, &mut ctx, make) {
+        // The file again from its start, as `whole` is.
+        let again = || -> io::Result<Input> {
+            let (prefix, input) = with_prefix(open(src, None)?.0, given, order_known);
+            Ok(Box::new(blocks::Prefix::new(prefix).chain(input)))
+        };
+        let whole = match format {
+            InputFormat::Json | InputFormat::Csv if !cr_only && in_parts(src, gzip) => {
+                if read_in_parts(whole, format, &again, &mut ctx, make) {
                     return Ok(());
                 }
                 // Read again in blocks, which the progress bar does not count: it counted what
                 // the first reading read, and falls short by the rest of the file.
-                let (prefix, input) = with_prefix(open(src, None)?.0, given, order_known);
-                let whole: Input = Box::new(blocks::Prefix::new(prefix).chain(input));
-                document::read(whole, &mut ctx, make, None)
+                again()?
             }
+            _ => whole,
+        };
+        match format {
+            InputFormat::Jsonl => lines::read(whole, &mut ctx, make),
             InputFormat::Json => document::read(whole, &mut ctx, make, None),
             InputFormat::Csv => {
                 let whole: Input = if cr_only {
@@ -520,7 +526,7 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
                 } else {
                     whole
                 };
-                csv::read(whole, &mut ctx, make, None)
+                csv::read(whole, &mut ctx, make, None, None)
             }
         }
     })();
@@ -569,10 +575,11 @@ fn with_prefix(
     (prefix, input)
 }
 
-/// Whether a JSON document's arrays are read in parts first (see `elements::read_array`): a
-/// file that can be read again, smaller than a file read by ranges and larger than a part
-/// (256 documents of 4 MiB held a block of 4 MiB per worker), and when gzipped, small enough
-/// that its arrays, read by one worker, stay short behind its inflation.
+/// Whether a JSON document's arrays or a CSV file's rows are read in parts first (see
+/// `elements::read_array`, `csv::Parts`): a file that can be read again, smaller than a file
+/// read by ranges and larger than a part (256 files of 4 MiB held a block of 4 MiB per
+/// worker), and when gzipped, small enough that its parts, read by one worker, stay short
+/// behind its inflation.
 fn in_parts(src: &Source, gzip: bool) -> bool {
     let Some(path) = src.path.as_deref().filter(|_| src.problem.is_none()) else {
         return false;
@@ -584,11 +591,14 @@ fn in_parts(src: &Source, gzip: bool) -> bool {
     meta.is_file() && (256 << 10..max).contains(&meta.len())
 }
 
-/// Reads a JSON document's arrays in parts (see `elements::read_array`) into a sink of their
-/// own, which comes to `ctx` when they are read whole: false when the reading may depend on
-/// where blocks are cut (or failed), and the file is to be read again in blocks.
+/// Reads a JSON document's arrays (see `elements::read_array`) or a CSV file's rows (see
+/// `csv::Parts`) in parts, into a sink of their own, which comes to `ctx` when they are read
+/// whole: false when the reading may depend on where blocks are cut (or failed), and the file
+/// is to be read again in blocks. `again`: the file from its start, as `whole` is.
 fn read_in_parts<S: Sink, M: Fn() -> S + Sync>(
     whole: Input,
+    format: InputFormat,
+    again: &dyn Fn() -> io::Result<Input>,
     ctx: &mut FileCtx<'_, S>,
     make: &M,
 ) -> bool {
@@ -606,12 +616,22 @@ fn read_in_parts<S: Sink, M: Fn() -> S + Sync>(
     let mut sink = make();
     let mut c = FileCtx::new(ctx.name.clone(), ctx.rules, &mut sink);
     c.local_times = ctx.local_times;
-    if document::read(whole, &mut c, &make, Some(&spoiled)).is_err()
-        || spoiled.load(Ordering::Relaxed)
-    {
+    let read = match format {
+        InputFormat::Csv => {
+            let parts = csv::Parts {
+                spoiled: &spoiled,
+                again,
+            };
+            csv::read(whole, &mut c, &make, None, Some(parts))
+        }
+        _ => document::read(whole, &mut c, &make, Some(&spoiled)),
+    };
+    if read.is_err() || spoiled.load(Ordering::Relaxed) {
         return false;
     }
     let (counts, warnings, parked, local_times) = (c.counts, c.warnings, c.parked, c.local_times);
+    // The day/month order the reading found.
+    ctx.rules = c.rules;
     ctx.sink.merge(sink);
     ctx.counts.add(counts);
     ctx.local_times = local_times;

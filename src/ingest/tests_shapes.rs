@@ -2808,3 +2808,170 @@ fn a_document_read_in_parts_reads_as_in_blocks_or_is_read_again() {
         assert!(want.2 .1 >= 1 || !want.3.is_empty(), "{what}: damage seen");
     }
 }
+
+/// Reads `text` as a portal CSV export, in blocks (`parts` None) or in parts; with parts,
+/// whether they were spoiled and the reading stopped. Also the day/month order it read.
+fn read_csv(text: &[u8], parts: Option<&AtomicBool>) -> (Read, bool, Option<DateOrder>) {
+    let mut sink = Collect::default();
+    let mut ctx = FileCtx::new(Arc::from("export.csv"), TimeRules::default(), &mut sink);
+    let input: Input = Box::new(Cursor::new(text.to_vec()));
+    let again = || -> io::Result<Input> { Ok(Box::new(Cursor::new(text.to_vec()))) };
+    let parts = parts.map(|spoiled| csv::Parts {
+        spoiled,
+        again: &again,
+    });
+    let failed = csv::read(input, &mut ctx, &Collect::default, None, parts).is_err();
+    let c = (ctx.counts.accepted, ctx.counts.rejected, ctx.counts.skipped);
+    let warnings = std::mem::take(&mut ctx.warnings);
+    let order = ctx.rules.order;
+    sink.rejects.sort();
+    ((sink.records, sink.rejects, c, warnings), failed, order)
+}
+
+/// A portal export of `n` rows whose dates tell the day/month order (day first) only from row
+/// 3,000 (past the first part), with a message over two lines and escaped quotes every 1,000 rows and a
+/// row of one field too many.
+fn portal_csv(n: usize) -> Vec<u8> {
+    let mut t = String::from("TimeGenerated [UTC],CorrelationId,OperationName,ResultType,ResultCode,ResultSubcode,ResultMessage\n");
+    for i in 0..n {
+        let day = if i < 3_000 { 1 + i % 12 } else { 24 };
+        let msg = match i % 1_000 {
+            7 => "\"Action failed, \"\"quoted\"\"\nover two lines.\"",
+            _ => "\"Action failed, initial silence timeout reached.\"",
+        };
+        let extra = if i == 5 { ",extra" } else { "" };
+        t += &format!(
+            "\"{day}/11/2026 01:{:02}:{:02}.000\",c{i},Recognize,Failed,400,8510,{msg}{extra}\n",
+            (i / 60) % 60,
+            i % 60
+        );
+    }
+    t.into_bytes()
+}
+
+/// A CSV file read in parts reads as in blocks, the day/month order found by reading its
+/// first block's lines again, or stops when the reading of what it met may depend on where
+/// blocks are cut, and the file is read again in blocks: the pipeline's reading of every such
+/// file is the blocks' reading.
+#[test]
+fn a_csv_read_in_parts_reads_as_in_blocks_or_is_read_again() {
+    let clean = portal_csv(12_000);
+    assert!(clean.len() > 4 * (256 << 10), "{} bytes", clean.len());
+    let spoiled = AtomicBool::new(false);
+    let (in_parts, failed, order) = read_csv(&clean, Some(&spoiled));
+    assert!(!failed && !spoiled.load(Ordering::Relaxed));
+    let (in_blocks, _, blocks_order) = read_csv(&clean, None);
+    assert_eq!(in_parts.2, (11_999, 1, 0));
+    assert_eq!(
+        (order, blocks_order),
+        (Some(DateOrder::Dmy), Some(DateOrder::Dmy))
+    );
+    assert!(in_parts == in_blocks);
+    // Damage past the first part, each where the rows before it in a block decide what it
+    // costs; and a header that names nothing.
+    let at = clean[300_000..].iter().position(|&c| c == b'\n').unwrap() + 300_001;
+    // The row's second field, after its quoted time.
+    let field = at + clean[at..].windows(2).position(|w| w == b"\",").unwrap() + 2;
+    let header_end = clean.iter().position(|&c| c == b'\n').unwrap() + 1;
+    // What each costs (accepted, rejected, skipped), as blocks read it.
+    let damaged = [
+        (
+            "a stray quote",
+            [&clean[..field], b"x\"y", &clean[field..]].concat(),
+            (11_999, 1, 0),
+        ),
+        (
+            "a quote left open",
+            [&clean[..field], b"\"", &clean[field..]].concat(),
+            (11_998, 2, 0),
+        ),
+        (
+            "bad UTF-8",
+            [&clean[..field], b"\xff", &clean[field..]].concat(),
+            (11_999, 1, 0),
+        ),
+        (
+            "a lone CR",
+            [&clean[..field], b"\r", &clean[field..]].concat(),
+            (11_998, 3, 0),
+        ),
+        (
+            "a quote open for over a megabyte before the order shows",
+            [&clean[..header_end + 5], b"\"", &clean[header_end + 5..]].concat(),
+            (11_998, 2, 0),
+        ),
+        (
+            "no known column",
+            [b"a,b,c,d,e,f,g\n", &clean[header_end..]].concat(),
+            (0, 12_001, 0),
+        ),
+    ];
+    for (what, text, costs) in damaged {
+        let spoiled = AtomicBool::new(false);
+        read_csv(&text, Some(&spoiled));
+        assert!(spoiled.load(Ordering::Relaxed), "{what}: read again");
+        let (want, _, _) = read_csv(&text, None);
+        let (c, report, _d) = read_text("export.csv", &text);
+        let mut rejects = c.rejects.clone();
+        rejects
+            .iter_mut()
+            .for_each(|r| r.file = Arc::from("export.csv"));
+        rejects.sort();
+        let f = &report.files[0];
+        let got = (c.records, rejects, (f.accepted, f.rejected, f.skipped));
+        assert!(got == (want.0, want.1, want.2), "{what}");
+        assert_eq!(want.2, costs, "{what}");
+    }
+}
+
+/// A file whose dates tell the day/month order only in a row that the first block's end cuts,
+/// or in the row after it: read in parts, the order is found, or not, as the blocks' look-ahead
+/// finds it (the first block's lines and the cut one, up to the block's end).
+#[test]
+fn the_order_a_csv_read_in_parts_finds_is_the_first_block_s() {
+    let row = |day: usize, i: usize, pad: usize| {
+        format!(
+            "\"{day}/11/2026 01:02:03.000\",c{i},Recognize,Failed,400,8510,\"Action failed.{}\"\n",
+            "x".repeat(pad)
+        )
+    };
+    // Rows of days that do not tell, the one of day 24 starting at `at`, then more of them.
+    let text = |at: usize| {
+        let mut t = String::from("TimeGenerated [UTC],CorrelationId,OperationName,ResultType,ResultCode,ResultSubcode,ResultMessage\n");
+        let mut i = 0;
+        while t.len() < at {
+            let r = row(1 + i % 12, i, 400);
+            let r = if t.len() + r.len() + 100 > at {
+                row(1 + i % 12, i, 400 + at - t.len() - r.len())
+            } else {
+                r
+            };
+            t += &r;
+            i += 1;
+        }
+        assert_eq!(t.len(), at);
+        t += &row(24, i, 400);
+        while t.len() < at + (1 << 20) {
+            i += 1;
+            t += &row(1 + i % 12, i, 400);
+        }
+        t.into_bytes()
+    };
+    let block = blocks::BLOCK;
+    let evidence_len = row(24, 0, 400).len();
+    for (at, want) in [
+        // The block's end cuts the row in its message: its time counts.
+        (block - evidence_len + 5, DateOrder::Dmy),
+        // The row starts at the block's end: not looked at.
+        (block, DateOrder::Mdy),
+        (block - 3 * evidence_len, DateOrder::Dmy),
+    ] {
+        let t = text(at);
+        let spoiled = AtomicBool::new(false);
+        let (in_parts, failed, order) = read_csv(&t, Some(&spoiled));
+        assert!(!failed && !spoiled.load(Ordering::Relaxed), "at {at}");
+        let (in_blocks, _, blocks_order) = read_csv(&t, None);
+        assert_eq!((order, blocks_order), (Some(want), Some(want)), "at {at}");
+        assert!(in_parts == in_blocks, "at {at}");
+    }
+}
