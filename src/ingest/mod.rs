@@ -439,7 +439,7 @@ fn natural_key(s: &str) -> Vec<(String, u64)> {
 pub(crate) type Input = Box<dyn Read + Send>;
 
 use open::{
-    detect, json_dates, large_plain, open, prefix_at, shape_name, tells_as_much, FailOnce,
+    detect, json_dates, large_plain, open, prefix_at, shape_name, tells_as_much, Coding, FailOnce,
     FIRST_PREFIX_BYTES, PREFIX_BYTES,
 };
 pub use sources::{regular_files, total_bytes, Stamp, WALKED_EXTENSIONS};
@@ -492,8 +492,9 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
             }
         }
         let (given, order_known) = (settings.input_format, ctx.rules.order.is_some());
-        let (input, gzip) = open(src, progress)?;
-        let (prefix, input) = with_prefix(input, given, order_known);
+        let (input, coding) = open(src, progress)?;
+        let regular = coding == Coding::Plain && regular_file(src);
+        let (prefix, input) = with_prefix(input, given, order_known, regular);
         let format = settings.input_format.unwrap_or_else(|| detect(&prefix));
         shape = shape_name(format);
         if format != InputFormat::Csv {
@@ -503,11 +504,11 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         let whole: Input = Box::new(blocks::Prefix::new(prefix).chain(input));
         // The file again from its start, as `whole` is.
         let again = || -> io::Result<Input> {
-            let (prefix, input) = with_prefix(open(src, None)?.0, given, order_known);
+            let (prefix, input) = with_prefix(open(src, None)?.0, given, order_known, regular);
             Ok(Box::new(blocks::Prefix::new(prefix).chain(input)))
         };
         let whole = match format {
-            InputFormat::Json | InputFormat::Csv if !cr_only && in_parts(src, gzip) => {
+            InputFormat::Json | InputFormat::Csv if !cr_only && in_parts(src, coding) => {
                 if read_in_parts(whole, format, &again, &mut ctx, make) {
                     return Ok(());
                 }
@@ -545,11 +546,13 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
 }
 
 /// An opened input's first bytes, its byte-order mark dropped, and the rest of it: as far as
-/// they tell what its first [`PREFIX_BYTES`] would (see [`tells_as_much`]), else those.
+/// they tell what its first [`PREFIX_BYTES`] would (see [`tells_as_much`]; `regular`: a
+/// regular file read as it is), else those.
 fn with_prefix(
     mut input: Input,
     given: Option<InputFormat>,
     order_known: bool,
+    regular: bool,
 ) -> (Vec<u8>, Input) {
     let mut prefix = blocks::take_prefix(FIRST_PREFIX_BYTES as usize);
     // A read error in the prefix (a corrupt gzip) is reported after the records before it.
@@ -560,7 +563,7 @@ fn with_prefix(
     let bom = bom_len(&prefix);
     if prefix_error.is_none()
         && prefix.len() as u64 == FIRST_PREFIX_BYTES
-        && !tells_as_much(&prefix[bom..], given, order_known)
+        && !tells_as_much(&prefix[bom..], given, order_known, regular)
     {
         prefix_error = (&mut input)
             .take(PREFIX_BYTES - FIRST_PREFIX_BYTES)
@@ -580,15 +583,25 @@ fn with_prefix(
 /// read by ranges and larger than a part (256 files of 4 MiB held a block of 4 MiB per
 /// worker), and when gzipped, small enough that its parts, read by one worker, stay short
 /// behind its inflation.
-fn in_parts(src: &Source, gzip: bool) -> bool {
-    let Some(path) = src.path.as_deref().filter(|_| src.problem.is_none()) else {
-        return false;
+fn in_parts(src: &Source, coding: Coding) -> bool {
+    let max = if coding == Coding::Gzip {
+        1 << 20
+    } else {
+        ranges::MIN_BYTES
     };
-    let Ok(meta) = std::fs::metadata(path) else {
-        return false;
-    };
-    let max = if gzip { 1 << 20 } else { ranges::MIN_BYTES };
-    meta.is_file() && (256 << 10..max).contains(&meta.len())
+    file_size(src).is_some_and(|n| (256 << 10..max).contains(&n))
+}
+
+/// Whether a source is a regular file (not standard input, a FIFO or a device).
+fn regular_file(src: &Source) -> bool {
+    file_size(src).is_some()
+}
+
+/// The size of a source that is a regular file.
+fn file_size(src: &Source) -> Option<u64> {
+    let path = src.path.as_deref().filter(|_| src.problem.is_none())?;
+    let meta = std::fs::metadata(path).ok()?;
+    meta.is_file().then_some(meta.len())
 }
 
 /// Reads a JSON document's arrays (see `elements::read_array`) or a CSV file's rows (see

@@ -6,14 +6,26 @@ use std::io::{self, BufReader, Read};
 
 use indicatif::ProgressBar;
 
+use super::elements::envelope;
 use super::sources::Source;
 use super::{FileCtx, Input, Sink};
 use crate::config::InputFormat;
 
+/// How an opened input's bytes come to its reader.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Coding {
+    /// As the file or stream holds them.
+    Plain,
+    /// Inflated from gzip.
+    Gzip,
+    /// Transcoded from UTF-16.
+    Utf16,
+}
+
 /// Opens a source, decompressing gzip and transcoding UTF-16 to UTF-8 when its first bytes
-/// say so; and whether it is gzipped. The progress bar counts the bytes of the file itself,
-/// before either.
-pub(super) fn open(src: &Source, progress: Option<&ProgressBar>) -> io::Result<(Input, bool)> {
+/// say so (gzip first); and which it did. The progress bar counts the bytes of the file
+/// itself, before either.
+pub(super) fn open(src: &Source, progress: Option<&ProgressBar>) -> io::Result<(Input, Coding)> {
     if let Some(why) = &src.problem {
         return Err(io::Error::other(why.clone()));
     }
@@ -36,7 +48,8 @@ pub(super) fn open(src: &Source, progress: Option<&ProgressBar>) -> io::Result<(
     // Windows PowerShell 5 writes `>` redirections as UTF-16 with a BOM.
     let mut r = BufReader::with_capacity(1 << 16, r);
     let head = io::BufRead::fill_buf(&mut r)?;
-    let r: Input = if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+    let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
+    let r: Input = if utf16 {
         Box::new(
             encoding_rs_io::DecodeReaderBytesBuilder::new()
                 .strip_bom(true)
@@ -45,7 +58,12 @@ pub(super) fn open(src: &Source, progress: Option<&ProgressBar>) -> io::Result<(
     } else {
         Box::new(r)
     };
-    Ok((r, gzip))
+    let coding = match (gzip, utf16) {
+        (true, _) => Coding::Gzip,
+        (false, true) => Coding::Utf16,
+        (false, false) => Coding::Plain,
+    };
+    Ok((r, coding))
 }
 
 pub(super) const PREFIX_BYTES: u64 = 1 << 20;
@@ -61,8 +79,16 @@ pub(super) const FIRST_PREFIX_BYTES: u64 = 64 << 10;
 /// first [`DETECT_LINES`] lines that are not blank, so they are whole in it, unless `given`),
 /// whether its lines end with a lone CR (they hold a newline), and its date order (`json_dates`
 /// reads more only for a JSON export of the portal's grid, unless `order_known`). A JSON
-/// document never does: what its reader finds first depends on how long the prefix is.
-pub(super) fn tells_as_much(prefix: &[u8], given: Option<InputFormat>, order_known: bool) -> bool {
+/// document's reader decides what its opening is (`{"records": [`, a table's `"rows": [`, a
+/// top-level array) on what its first reads return, and the prefix is the first of them: it
+/// tells as much only when the opening is decided in it and `regular` (a regular file read as
+/// it is, whose reads return what they are asked for after the prefix, as the prefix's do).
+pub(super) fn tells_as_much(
+    prefix: &[u8],
+    given: Option<InputFormat>,
+    order_known: bool,
+    regular: bool,
+) -> bool {
     let p = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
     let whole_lines = p
         .split_inclusive(|&b| b == b'\n')
@@ -74,10 +100,20 @@ pub(super) fn tells_as_much(prefix: &[u8], given: Option<InputFormat>, order_kno
     }
     match given.unwrap_or_else(|| detect(prefix)) {
         InputFormat::Csv => true,
-        // A document's reader looks for its head (`{"records": [`, a table's `"rows": [`) in
-        // what its first reads return, and the prefix is the first of them.
-        InputFormat::Json => false,
+        InputFormat::Json => regular && (order_known || !portal(prefix)) && opening_in(p),
         InputFormat::Jsonl => order_known || !portal(prefix),
+    }
+}
+
+/// Whether a JSON document's reader finds its opening in `p` (see `document::read`): a
+/// top-level array, or a head (`envelope`) whose array starts in it. Past its first 64 KiB,
+/// what it finds depends on how many bytes its reads return.
+fn opening_in(p: &[u8]) -> bool {
+    let p = p.trim_ascii_start();
+    match p.first() {
+        Some(b'[') => true,
+        Some(b'{') => envelope(p).is_some(),
+        _ => false,
     }
 }
 
@@ -232,43 +268,88 @@ mod tests {
         text.extend_from_slice(&b"a,b\n".repeat(300_000));
         assert_eq!(detect(&text[..short]), InputFormat::Jsonl);
         assert_eq!(detect(&text[..PREFIX_BYTES as usize]), InputFormat::Csv);
-        assert!(!tells_as_much(&text[..short], None, false));
-        assert!(tells_as_much(&text[..short], Some(InputFormat::Csv), false));
+        assert!(!tells_as_much(&text[..short], None, false, true));
+        assert!(tells_as_much(
+            &text[..short],
+            Some(InputFormat::Csv),
+            false,
+            true
+        ));
         // Portal CSV: nine lines are whole, whatever its header says.
         let csv = format!(
             "\u{feff}TimeGenerated [UTC],ResultCode\r\n{}",
             "\"5/24/2023, 7:57:40.480 PM\",400\r\n".repeat(3000)
         );
-        assert!(tells_as_much(&csv.as_bytes()[..short], None, false));
+        assert!(tells_as_much(&csv.as_bytes()[..short], None, false, true));
         let eight = "\"5/24/2023, 7:57:40.480 PM\",400\r\n".repeat(7);
         let few = format!(
             "TimeGenerated [UTC],ResultCode\r\n{eight}{}",
             "x".repeat(short)
         );
-        assert!(!tells_as_much(&few.as_bytes()[..short], None, false));
+        assert!(!tells_as_much(&few.as_bytes()[..short], None, false, true));
         // A JSON export of the portal's grid, as JSON Lines, reads on for its date order,
         // unless it is given.
         let grid = "{\"TimeGenerated [UTC]\": \"1/2/2023 10:00:00\"}\n".repeat(3000);
         assert_eq!(detect(grid.as_bytes()), InputFormat::Jsonl);
-        assert!(!tells_as_much(&grid.as_bytes()[..short], None, false));
-        assert!(tells_as_much(&grid.as_bytes()[..short], None, true));
-        // A JSON document always reads on: its reader looks for `"rows": [` in its first
-        // reads, which the prefix is the first of (a query API response whose rows start
-        // past 64 KiB took the path of rows in parallel only with the shorter prefix).
+        assert!(!tells_as_much(&grid.as_bytes()[..short], None, false, true));
+        assert!(tells_as_much(&grid.as_bytes()[..short], None, true, true));
+        // A JSON document reads on unless its reader's opening is in the prefix: a query API
+        // response whose rows start past 64 KiB took the path of rows in parallel only with
+        // the shorter prefix (its reader looks for `"rows": [` in its first reads).
         let doc = format!(
             "{{\"tables\": [{{\"name\": \"x\",\n{}",
             "\"pad\": 1,\n".repeat(9000)
         );
         assert_eq!(detect(doc.as_bytes()), InputFormat::Json);
-        assert!(!tells_as_much(&doc.as_bytes()[..short], None, true));
+        assert!(!tells_as_much(&doc.as_bytes()[..short], None, true, true));
         assert!(!tells_as_much(
             &doc.as_bytes()[..short],
             Some(InputFormat::Json),
+            true,
             true
         ));
         assert!(tells_as_much(
             &grid.as_bytes()[..short],
             Some(InputFormat::Jsonl),
+            true,
+            true
+        ));
+        // A records document, a top-level array, a query API response whose rows start in it:
+        // in a regular file read as it is; not through gzip, UTF-16 or a pipe, whose reads
+        // may return less than they are asked for.
+        let line = "{\"time\": \"2026-11-24T10:00:00Z\", \"resultCode\": 400},\n";
+        let records = format!("\n  {{\"records\": [\n{}", line.repeat(3000));
+        let array = format!("[\n{}", line.repeat(3000));
+        let rows = format!(
+            "{{\"tables\": [{{\"name\": \"x\", \"columns\": [{{\"name\": \"a\"}}],\n\"rows\": [\n{}",
+            "[1],\n".repeat(20_000)
+        );
+        for doc in [&records, &array, &rows] {
+            let p = &doc.as_bytes()[..short];
+            assert_eq!(detect(p), InputFormat::Json);
+            assert!(tells_as_much(p, None, false, true));
+            assert!(!tells_as_much(p, None, false, false));
+        }
+        // A document that is not one of those, text before one, or one of the portal's grid
+        // whose date order is not given reads on.
+        let other = format!("{{\"value\": [\n{}", line.repeat(3000));
+        let text = format!("Export\n{records}");
+        let portal = format!(
+            "[\n{}",
+            "{\"TimeGenerated [UTC]\": \"1/2/2023 10:00:00\"},\n".repeat(3000)
+        );
+        for doc in [&other, &text, &portal] {
+            assert!(!tells_as_much(
+                &doc.as_bytes()[..short],
+                Some(InputFormat::Json),
+                false,
+                true
+            ));
+        }
+        assert!(tells_as_much(
+            &portal.as_bytes()[..short],
+            Some(InputFormat::Json),
+            true,
             true
         ));
         // Lines that end with a lone CR: no newline in it.
@@ -276,6 +357,7 @@ mod tests {
         assert!(!tells_as_much(
             &mac.as_bytes()[..short],
             Some(InputFormat::Csv),
+            true,
             true
         ));
     }
