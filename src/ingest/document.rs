@@ -85,6 +85,11 @@ impl SkipTo for io::Chain<io::Cursor<Vec<u8>>, Input> {
     }
 }
 
+/// The bytes of a document, from its `{`, in which its head (`{"records": [`, a table's
+/// `"rows": [`) is looked for: exactly these, whatever its reads returned, so that how it is
+/// read does not depend on whether it came from a file, gzip or a pipe.
+const HEAD_BYTES: usize = 1 << 16;
+
 /// Reads one document or several one after another (Event Hubs messages appended to one
 /// dump, arrays pasted one after the other), each as robustly as its layout allows; text
 /// between documents is one reject, and reading goes on at the next document. `parts`: their
@@ -129,7 +134,8 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                 r = Peek::new(Box::new(array.rest));
             }
             b'{' => {
-                let head = r.fill(1 << 16)?;
+                let head = r.fill(HEAD_BYTES)?;
+                let head = &head[..head.len().min(HEAD_BYTES)];
                 match envelope(head) {
                     // A `{"records": [` or `{"tables": [{..., "rows": [` head: its array is
                     // read in parallel, then the rest of the document.
@@ -311,7 +317,8 @@ pub(super) fn salvage<S: Sink>(
 }
 
 /// The rest of a document up to where it closes, `depth` brackets deep (0: a whole value
-/// starting here), when it is at most a record's size; else the input as it was.
+/// starting here), when it is at most a record's size ([`MAX_RECORD_BYTES`], whatever its reads
+/// returned) or the input ends within it; else the input as it was.
 enum Tail {
     /// Its text, and the input after it.
     Whole(Vec<u8>, Peek),
@@ -334,13 +341,15 @@ fn document_tail(mut r: Peek, depth: usize) -> io::Result<Tail> {
             r.consume(n);
             return Ok(Tail::Whole(doc, r));
         }
-        if let Some(end) = walker.end(&buf[seen..]) {
+        let upto = buf.len().min(MAX_RECORD_BYTES);
+        if let Some(end) = walker.end(&buf[seen..upto]) {
             let doc = buf[..seen + end].to_vec();
             r.consume(seen + end);
             return Ok(Tail::Whole(doc, r));
         }
-        seen = buf.len();
-        if seen > MAX_RECORD_BYTES {
+        seen = upto;
+        // More than a record's size, and the input goes on.
+        if seen == MAX_RECORD_BYTES && r.fill(seen + 1)?.len() > seen {
             return Ok(Tail::TooLong(r.into_input()));
         }
     }

@@ -6,7 +6,6 @@ use std::io::{self, BufReader, Read};
 
 use indicatif::ProgressBar;
 
-use super::elements::envelope;
 use super::sources::Source;
 use super::{FileCtx, Input, Sink};
 use crate::config::InputFormat;
@@ -79,10 +78,9 @@ pub(super) const FIRST_PREFIX_BYTES: u64 = 64 << 10;
 /// first [`DETECT_LINES`] lines that are not blank, so they are whole in it, unless `given`),
 /// whether its lines end with a lone CR (they hold a newline), and its date order (`json_dates`
 /// reads more only for a JSON export of the portal's grid, unless `order_known`). A JSON
-/// document's reader decides what its opening is (`{"records": [`, a table's `"rows": [`, a
-/// top-level array) on what its first reads return, and the prefix is the first of them: it
-/// tells as much only when the opening is decided in it and `regular` (a regular file read as
-/// it is, whose reads return what they are asked for after the prefix, as the prefix's do).
+/// document's reader takes the same path whatever its reads return (see `document::read`),
+/// but a read error within its first [`PREFIX_BYTES`] comes after them: only a `regular` file
+/// read as it is (not inflated, transcoded or piped) reads less first.
 pub(super) fn tells_as_much(
     prefix: &[u8],
     given: Option<InputFormat>,
@@ -100,20 +98,8 @@ pub(super) fn tells_as_much(
     }
     match given.unwrap_or_else(|| detect(prefix)) {
         InputFormat::Csv => true,
-        InputFormat::Json => regular && (order_known || !portal(prefix)) && opening_in(p),
+        InputFormat::Json => regular && (order_known || !portal(prefix)),
         InputFormat::Jsonl => order_known || !portal(prefix),
-    }
-}
-
-/// Whether a JSON document's reader finds its opening in `p` (see `document::read`): a
-/// top-level array, or a head (`envelope`) whose array starts in it. Past its first 64 KiB,
-/// what it finds depends on how many bytes its reads return.
-fn opening_in(p: &[u8]) -> bool {
-    let p = p.trim_ascii_start();
-    match p.first() {
-        Some(b'[') => true,
-        Some(b'{') => envelope(p).is_some(),
-        _ => false,
     }
 }
 
@@ -293,30 +279,15 @@ mod tests {
         assert_eq!(detect(grid.as_bytes()), InputFormat::Jsonl);
         assert!(!tells_as_much(&grid.as_bytes()[..short], None, false, true));
         assert!(tells_as_much(&grid.as_bytes()[..short], None, true, true));
-        // A JSON document reads on unless its reader's opening is in the prefix: a query API
-        // response whose rows start past 64 KiB took the path of rows in parallel only with
-        // the shorter prefix (its reader looks for `"rows": [` in its first reads).
-        let doc = format!(
-            "{{\"tables\": [{{\"name\": \"x\",\n{}",
-            "\"pad\": 1,\n".repeat(9000)
-        );
-        assert_eq!(detect(doc.as_bytes()), InputFormat::Json);
-        assert!(!tells_as_much(&doc.as_bytes()[..short], None, true, true));
-        assert!(!tells_as_much(
-            &doc.as_bytes()[..short],
-            Some(InputFormat::Json),
-            true,
-            true
-        ));
         assert!(tells_as_much(
             &grid.as_bytes()[..short],
             Some(InputFormat::Jsonl),
             true,
             true
         ));
-        // A records document, a top-level array, a query API response whose rows start in it:
-        // in a regular file read as it is; not through gzip, UTF-16 or a pipe, whose reads
-        // may return less than they are asked for.
+        // A JSON document in a regular file read as it is (a records document, a top-level
+        // array, a query API response, one whose rows start past 64 KiB); not through gzip,
+        // UTF-16 or a pipe, where a read error in its first megabyte comes after it.
         let line = "{\"time\": \"2026-11-24T10:00:00Z\", \"resultCode\": 400},\n";
         let records = format!("\n  {{\"records\": [\n{}", line.repeat(3000));
         let array = format!("[\n{}", line.repeat(3000));
@@ -324,34 +295,24 @@ mod tests {
             "{{\"tables\": [{{\"name\": \"x\", \"columns\": [{{\"name\": \"a\"}}],\n\"rows\": [\n{}",
             "[1],\n".repeat(20_000)
         );
-        for doc in [&records, &array, &rows] {
+        let late = format!(
+            "{{\"tables\": [{{\"name\": \"x\",\n{}",
+            "\"pad\": 1,\n".repeat(9000)
+        );
+        for doc in [&records, &array, &rows, &late] {
             let p = &doc.as_bytes()[..short];
             assert_eq!(detect(p), InputFormat::Json);
             assert!(tells_as_much(p, None, false, true));
             assert!(!tells_as_much(p, None, false, false));
         }
-        // A document that is not one of those, text before one, or one of the portal's grid
-        // whose date order is not given reads on.
-        let other = format!("{{\"value\": [\n{}", line.repeat(3000));
-        let text = format!("Export\n{records}");
+        // One of the portal's grid reads on for its date order, unless it is given.
         let portal = format!(
             "[\n{}",
             "{\"TimeGenerated [UTC]\": \"1/2/2023 10:00:00\"},\n".repeat(3000)
         );
-        for doc in [&other, &text, &portal] {
-            assert!(!tells_as_much(
-                &doc.as_bytes()[..short],
-                Some(InputFormat::Json),
-                false,
-                true
-            ));
-        }
-        assert!(tells_as_much(
-            &portal.as_bytes()[..short],
-            Some(InputFormat::Json),
-            true,
-            true
-        ));
+        let p = &portal.as_bytes()[..short];
+        assert!(!tells_as_much(p, Some(InputFormat::Json), false, true));
+        assert!(tells_as_much(p, Some(InputFormat::Json), true, true));
         // Lines that end with a lone CR: no newline in it.
         let mac = "TimeGenerated,ResultCode\r2026-11-24T10:00:00Z,400\r".repeat(3000);
         assert!(!tells_as_much(

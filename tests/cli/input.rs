@@ -945,3 +945,89 @@ fn a_damaged_document_read_again_reports_each_reject_once() {
         assert_eq!(rows(&out, table), rows(&piped, table), "{table}");
     }
 }
+
+/// Documents read alike whatever their reads return: the same bytes as a file, gzipped and
+/// through a pipe give the same rows. A records document of a megabyte, then a query API
+/// response whose rows start 120 KB into it, past the 64 KiB its head is looked for in (read
+/// whole: its rejects by their record), then a document of neither kind of just over 4 MiB
+/// (streamed). The query response's rows were once read in parallel through a pipe and whole
+/// from the file.
+#[test]
+fn documents_read_alike_from_a_file_gzip_and_a_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = |i: usize| {
+        let code = if i % 13 == 12 {
+            ""
+        } else {
+            r#""resultCode":400,"resultSubcode":8510,"#
+        };
+        format!(
+            r#"{{"time":"2026-11-24T01:00:00Z","operationName":"Play","properties":{{{code}"callConnectionId":"call-{i}"}}}}"#
+        )
+    };
+    let mut records = Vec::new();
+    let mut len = 0;
+    while len < 1_000_000 {
+        records.push(record(records.len()));
+        len += records.last().unwrap().len() + 2;
+    }
+    let mut text = format!("{{\"records\": [\n{}\n]}}\n", records.join(",\n"));
+    let rows: Vec<String> = (0..3000)
+        .map(|i| {
+            let code = if i % 13 == 12 { "null" } else { "400" };
+            format!(r#"["2026-11-24T02:00:00Z", "Play", {code}, 8510, "call-{i}"]"#)
+        })
+        .collect();
+    text += &format!(
+        concat!(
+            r#"{{"tables":[{{"name":"PrimaryResult","columns":[{{"name":"TimeGenerated","type":"datetime"}},"#,
+            r#"{{"name":"OperationName","type":"string"}},{{"name":"ResultCode","type":"int"}},"#,
+            r#"{{"name":"ResultSubcode","type":"int"}},{{"name":"CorrelationId","type":"string"}}],"#,
+            "\"pad\":\"{}\",\"rows\":[\n{}\n]}}]}}\n"
+        ),
+        "p".repeat(120_000),
+        rows.join(",\n")
+    );
+    let value: Vec<String> = (0..30_000).map(record).collect();
+    text += &format!("{{\"value\": [\n{}\n], \"x\": [1,]}}\n", value.join(",\n"));
+    assert!(text.len() > (4 << 20) + (1 << 20));
+    let file = dir.path().join("dump.json");
+    std::fs::write(&file, &text).unwrap();
+    let gz = dir.path().join("dump.json.gz");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut enc, text.as_bytes()).unwrap();
+    std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+    let (from_file, from_gz, piped) = (
+        dir.path().join("f"),
+        dir.path().join("g"),
+        dir.path().join("p"),
+    );
+    let args = ["--format", "csv", "--max-bad", "100000"];
+    report_to(&file, &from_file, &args).success();
+    report_to(&gz, &from_gz, &args).success();
+    bin()
+        .args(["report", "-", "--out", piped.to_str().unwrap()])
+        .args(args)
+        .write_stdin(text)
+        .assert()
+        .success();
+    let rows = |d: &Path, table: &str| {
+        let mut rows = read_csv(&d.join(table));
+        rows.iter_mut().for_each(|r| {
+            r.remove("file");
+        });
+        rows
+    };
+    let rejects = rows(&from_file, "rejects.csv");
+    assert!(
+        rejects
+            .iter()
+            .any(|r| r["excerpt"] == "record 13 of the document"),
+        "{rejects:?}"
+    );
+    for table in ["rejects.csv", "by_code.csv", "by_operation.csv"] {
+        let want = rows(&from_file, table);
+        assert_eq!(rows(&from_gz, table), want, "{table}");
+        assert_eq!(rows(&piped, table), want, "{table}");
+    }
+}
