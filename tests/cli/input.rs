@@ -934,16 +934,22 @@ fn a_damaged_document_read_again_reports_each_reject_once() {
         .assert()
         .success();
     // The same rows, but the file's name.
-    let rows = |d: &Path, table: &str| {
-        let mut rows = read_csv(&d.join(table));
-        rows.iter_mut().for_each(|r| {
-            r.remove("file");
-        });
-        rows
-    };
     for table in ["rejects.csv", "by_code.csv"] {
-        assert_eq!(rows(&out, table), rows(&piped, table), "{table}");
+        assert_eq!(
+            rows_but_file(&out, table),
+            rows_but_file(&piped, table),
+            "{table}"
+        );
     }
+}
+
+/// A report table's rows without their `file` column.
+fn rows_but_file(d: &Path, table: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let mut rows = read_csv(&d.join(table));
+    rows.iter_mut().for_each(|r| {
+        r.remove("file");
+    });
+    rows
 }
 
 /// Documents read alike whatever their reads return: the same bytes as a file, gzipped and
@@ -1011,13 +1017,7 @@ fn documents_read_alike_from_a_file_gzip_and_a_pipe() {
         .write_stdin(text)
         .assert()
         .success();
-    let rows = |d: &Path, table: &str| {
-        let mut rows = read_csv(&d.join(table));
-        rows.iter_mut().for_each(|r| {
-            r.remove("file");
-        });
-        rows
-    };
+    let rows = rows_but_file;
     let rejects = rows(&from_file, "rejects.csv");
     assert!(
         rejects
