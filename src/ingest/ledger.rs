@@ -178,6 +178,9 @@ struct Piece {
     held: usize,
     last: (u64, Option<u64>),
     before: u64,
+    /// Whether a reject was held at or before the place of one held before it: the held are
+    /// then not in order, and none is dropped for its rank (see [`Parked::prune`]).
+    unsorted: bool,
 }
 
 /// What became of a reject given to [`Parked::hold_reject`].
@@ -282,14 +285,52 @@ impl Parked {
 
     /// Counts a reject of the piece being parsed. Every [`SAY_REJECTS`], it says how many to the
     /// ledger and learns how many the pieces before it made: once those fill the kept rows,
-    /// it holds none of its own that has a line.
-    pub(super) fn count_reject(&mut self) {
+    /// it holds none of its own that has a line, and drops those it holds past the rows left
+    /// (see [`Parked::prune`]), giving `dropped` the reason of each.
+    pub(super) fn count_reject(&mut self, dropped: impl FnMut(Reason)) {
         if let Some(o) = &self.open {
             self.piece.rejects += 1;
             if self.piece.rejects.is_multiple_of(SAY_REJECTS) {
                 self.piece.before = o.ledger.say_rejects(o.seq, self.piece.rejects);
+                self.prune(dropped);
             }
         }
+    }
+
+    /// Drops the rejects with a line that the piece being parsed holds past the first
+    /// `MAX_REJECT_ROWS - before` it holds, when it held them in order: each has as many
+    /// rejects before it in the file as are kept in all, so its row cannot be one of them.
+    /// Without this, each piece kept what it held when the pieces before it had made few
+    /// rejects, and on 16 threads a file whose rows all fail held over twice the kept rows.
+    /// Dropped only when a quarter of what it holds (and at least [`SAY_REJECTS`]) is to go,
+    /// so that a piece walks what it holds a few times at most.
+    fn prune(&mut self, mut dropped: impl FnMut(Reason)) {
+        let Some(o) = self.open.as_ref().filter(|o| o.before.is_none()) else {
+            return;
+        };
+        let keep = (MAX_REJECT_ROWS as u64).saturating_sub(self.piece.before) as usize;
+        let held = self.piece.held;
+        if self.piece.unsorted || held < keep + (held / 4).max(SAY_REJECTS as usize) {
+            return;
+        }
+        // The piece's rejects met so far, and those still held.
+        let (mut seen, mut left) = (0, 0);
+        self.held.retain(|h| {
+            let Item::Reject(rej) = &h.item else {
+                return true;
+            };
+            if h.seq != o.seq || !Arc::ptr_eq(&h.ledger, &o.ledger) {
+                return true;
+            }
+            seen += 1;
+            if rej.line > 0 && seen > keep {
+                dropped(rej.reason);
+                return false;
+            }
+            left += 1;
+            true
+        });
+        self.piece.held = left;
     }
 
     /// Whether the piece being parsed holds what it meets.
@@ -312,6 +353,7 @@ impl Parked {
             if rej.line > 0 && (before >= max || before + held >= max && at > self.piece.last) {
                 return Holding::NotKept(rej.reason);
             }
+            self.piece.unsorted |= self.piece.held > 0 && at <= self.piece.last;
             self.piece.held += 1;
             self.piece.last = self.piece.last.max(at);
         }
@@ -421,6 +463,71 @@ mod tests {
             .any(|p| matches!(p, Placed::Reject(r) if r.line == 17)));
     }
 
+    /// A piece that held its rejects in order drops those past the rows the pieces before it
+    /// leave once they say how many they made (counting each by its reason), and keeps the
+    /// first of them, and the one without a line.
+    #[test]
+    fn a_piece_drops_what_it_holds_past_the_rows_the_pieces_before_it_leave() {
+        let ledger = Arc::new(Ledger::default());
+        let max = MAX_REJECT_ROWS as u64;
+        let mut parked = Parked {
+            open: open(&ledger, 1),
+            piece: Piece {
+                before: ledger.say_rejects(1, 0),
+                ..Piece::default()
+            },
+            ..Default::default()
+        };
+        let mut dropped = 0;
+        let mut reject = |parked: &mut Parked, line: u64| {
+            parked.count_reject(|_| dropped += 1);
+            parked.hold_reject(rej(line, None))
+        };
+        // Piece 0 has said nothing: all 10,239 are held.
+        for line in 0..10_239 {
+            assert!(matches!(reject(&mut parked, line), Holding::Held));
+        }
+        assert_eq!(parked.piece.held, 10_239);
+        // Piece 0 has made all but 4,000 of the kept rows: at the 10,240th reject, piece 1
+        // learns it and keeps its first 4,000 (the one without a line among them).
+        ledger.say_rejects(0, max - 4_000);
+        assert!(matches!(reject(&mut parked, 10_239), Holding::NotKept(_)));
+        assert_eq!(dropped, 10_239 - 4_000);
+        assert_eq!(parked.piece.held, 4_000);
+        parked.open = None;
+        ledger.counted(0, 20_000);
+        let lines: Vec<u64> = placed(&mut parked)
+            .into_iter()
+            .map(|p| match p {
+                Placed::Reject(r) => r.line,
+                Placed::Warning(w) => panic!("{w}"),
+            })
+            .collect();
+        let want: Vec<u64> = std::iter::once(0).chain(20_001..20_000 + 4_000).collect();
+        assert_eq!(lines, want);
+    }
+
+    /// Held out of order, none is dropped for its rank.
+    #[test]
+    fn a_piece_that_held_out_of_order_drops_nothing() {
+        let ledger = Arc::new(Ledger::default());
+        let max = MAX_REJECT_ROWS as u64;
+        let mut parked = Parked {
+            open: open(&ledger, 1),
+            piece: Piece::default(),
+            ..Default::default()
+        };
+        let mut dropped = 0;
+        for line in (1..10_240).rev() {
+            if line == 10_239 - 5_000 {
+                ledger.say_rejects(0, max - 4_000);
+            }
+            parked.count_reject(|_| dropped += 1);
+            assert!(matches!(parked.hold_reject(rej(line, None)), Holding::Held));
+        }
+        assert_eq!((dropped, parked.piece.held), (0, 10_239));
+    }
+
     #[test]
     fn a_piece_holds_none_once_the_pieces_before_it_made_as_many_rejects_as_are_kept() {
         let ledger = Arc::new(Ledger::default());
@@ -436,7 +543,7 @@ mod tests {
             ..Default::default()
         };
         let reject = |parked: &mut Parked, line: u64| {
-            parked.count_reject();
+            parked.count_reject(|_| {});
             parked.hold_reject(rej(line, None))
         };
         for line in 1..=1_500 {

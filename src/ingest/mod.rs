@@ -233,7 +233,8 @@ impl<S: Sink> FileCtx<'_, S> {
     ) {
         let at = at.into();
         self.counts.rejected += 1;
-        self.parked.count_reject();
+        self.parked
+            .count_reject(|reason| self.sink.reject_not_kept(reason));
         self.learn_start();
         // A piece that does not know its first line counts from it, and from the lines before
         // the first piece not yet counted: its line is then at most the line in the file, so a
