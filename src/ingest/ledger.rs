@@ -410,6 +410,18 @@ mod tests {
         )
     }
 
+    /// Piece `seq` starting, as `from` starts it.
+    fn starting(ledger: &Arc<Ledger>, seq: u64) -> Parked {
+        Parked {
+            open: open(ledger, seq),
+            piece: Piece {
+                before: ledger.say_rejects(seq, 0),
+                ..Piece::default()
+            },
+            ..Default::default()
+        }
+    }
+
     fn open(ledger: &Arc<Ledger>, seq: u64) -> Option<Open> {
         Some(Open {
             ledger: ledger.clone(),
@@ -470,14 +482,7 @@ mod tests {
     fn a_piece_drops_what_it_holds_past_the_rows_the_pieces_before_it_leave() {
         let ledger = Arc::new(Ledger::default());
         let max = MAX_REJECT_ROWS as u64;
-        let mut parked = Parked {
-            open: open(&ledger, 1),
-            piece: Piece {
-                before: ledger.say_rejects(1, 0),
-                ..Piece::default()
-            },
-            ..Default::default()
-        };
+        let mut parked = starting(&ledger, 1);
         let mut dropped = 0;
         let mut reject = |parked: &mut Parked, line: u64| {
             parked.count_reject(|_| dropped += 1);
@@ -534,14 +539,7 @@ mod tests {
         let max = MAX_REJECT_ROWS as u64;
         // Piece 0 has made all but 1,500 of the rejects kept; piece 1 none yet.
         assert_eq!(ledger.say_rejects(0, max - 1_500), 0);
-        let mut parked = Parked {
-            open: open(&ledger, 2),
-            piece: Piece {
-                before: ledger.say_rejects(2, 0),
-                ..Piece::default()
-            },
-            ..Default::default()
-        };
+        let mut parked = starting(&ledger, 2);
         let reject = |parked: &mut Parked, line: u64| {
             parked.count_reject(|_| {});
             parked.hold_reject(rej(line, None))
