@@ -494,7 +494,9 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         }
         let (given, order_known) = (settings.input_format, ctx.rules.order.is_some());
         let (input, coding) = open(src, progress)?;
-        let regular = coding == Coding::Plain && regular_file(src);
+        // A regular file's size (one look at it: whether it is read as it is, and in parts).
+        let size = file_size(src);
+        let regular = coding == Coding::Plain && size.is_some();
         let (prefix, input) = with_prefix(input, given, order_known, regular);
         let format = settings.input_format.unwrap_or_else(|| detect(&prefix));
         shape = shape_name(format);
@@ -509,7 +511,7 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
             Ok(Box::new(blocks::Prefix::new(prefix).chain(input)))
         };
         let whole = match format {
-            InputFormat::Json | InputFormat::Csv if !cr_only && in_parts(src, coding) => {
+            InputFormat::Json | InputFormat::Csv if !cr_only && in_parts(size, coding) => {
                 if read_in_parts(whole, format, &again, &mut ctx, make) {
                     return Ok(());
                 }
@@ -580,25 +582,20 @@ fn with_prefix(
 }
 
 /// Whether a JSON document's arrays or a CSV file's rows are read in parts first (see
-/// `elements::read_array`, `csv::Parts`): a file that can be read again, smaller than a file
-/// read by ranges and larger than a part (256 files of 4 MiB held a block of 4 MiB per
-/// worker), and when gzipped, small enough that its parts, read by one worker, stay short
-/// behind its inflation.
-fn in_parts(src: &Source, coding: Coding) -> bool {
+/// `elements::read_array`, `csv::Parts`): a regular file of `size` bytes (it can be read
+/// again), smaller than a file read by ranges and larger than a part (256 files of 4 MiB held
+/// a block of 4 MiB per worker), and when gzipped, small enough that its parts, read by one
+/// worker, stay short behind its inflation.
+fn in_parts(size: Option<u64>, coding: Coding) -> bool {
     let max = if coding == Coding::Gzip {
         1 << 20
     } else {
         ranges::MIN_BYTES
     };
-    file_size(src).is_some_and(|n| (256 << 10..max).contains(&n))
+    size.is_some_and(|n| (256 << 10..max).contains(&n))
 }
 
-/// Whether a source is a regular file (not standard input, a FIFO or a device).
-fn regular_file(src: &Source) -> bool {
-    file_size(src).is_some()
-}
-
-/// The size of a source that is a regular file.
+/// The size of a source that is a regular file (not standard input, a FIFO or a device).
 fn file_size(src: &Source) -> Option<u64> {
     let path = src.path.as_deref().filter(|_| src.problem.is_none())?;
     let meta = std::fs::metadata(path).ok()?;
