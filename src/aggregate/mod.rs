@@ -103,19 +103,22 @@ pub const MESSAGE_BUDGET: usize = 4_096;
 /// ones of many keys (at most [`texts::TEXT_BYTES`] each, 8 MiB).
 pub const MESSAGE_FLOOR_BUDGET: usize = 8_192;
 
-/// Messages a worker copies, since it last moved them, before it moves them to the run's spill
-/// ([`Messages::move_into`]), past which it does: the budgets above are then the run's, not
-/// each worker's, and a worker holds the run's texts shared and at most this many of its own.
-/// Real exports keep a few hundred, and never move them. On more than two threads each worker
-/// copies its even share of twice this, 512 at least ([`message_share`]): on 16 threads the
-/// workers hold [`texts::TEXT_BYTES`] × 8,192 of their own at most (8 MiB), not 32 MiB.
-pub const MESSAGE_SHARE: usize = 2_048;
+/// Bytes of messages a worker copies, since it last moved them, before it moves them to the
+/// run's spill ([`Messages::move_into`]), each counted with [`texts::ENTRY_BYTES`] more: the
+/// budgets above are then the run's, not each worker's, and a worker holds at most this much
+/// of its own, and nothing of the run's. Real exports keep a few hundred short messages, a
+/// few dozen kilobytes, and never move them. On more than two threads each worker copies its
+/// even share of twice this, 64 KiB at least ([`message_share`]): on 32 threads the workers
+/// hold 4 MiB of texts of their own at most, as on two.
+pub const MESSAGE_SHARE: usize = 2 << 20;
 
-/// The messages a worker among `workers` copies before it moves them ([`MESSAGE_SHARE`]): not
-/// fewer than 512, since a move costs what the run keeps (its texts' ranks, a few thousand),
-/// and a share of 256 on 16 threads took 13% more CPU on 120,000 keys of a message each.
+/// The bytes of messages a worker among `workers` copies before it moves them
+/// ([`MESSAGE_SHARE`]). A move costs what the worker copied (the run adds each text), so a
+/// small share costs little more than a large one; but after a move the worker copies again
+/// the texts the run keeps that it meets, so a share that held fewer than a real export's few
+/// hundred texts would copy them over and over.
 fn message_share(workers: usize) -> usize {
-    MESSAGE_SHARE.min((2 * MESSAGE_SHARE / workers.max(1)).max(512))
+    MESSAGE_SHARE.min((2 * MESSAGE_SHARE / workers.max(1)).max(64 << 10))
 }
 
 const MESSAGE_LIMITS: texts::Limits = texts::Limits {

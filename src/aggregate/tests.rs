@@ -851,16 +851,17 @@ fn a_call_s_earliest_record_may_be_in_a_leap_second() {
 }
 
 /// Workers that move their messages to the run's spill past their share ([`message_share`]:
-/// [`MESSAGE_SHARE`] on one or two threads, an even share of twice it on more, 512 at least)
-/// copy no more
-/// than that between moves, and the run keeps the same messages, with the same counts, as one
-/// sink that moved none: 2,000 keys of 10 messages each, each met twice, past both budgets.
+/// [`MESSAGE_SHARE`] bytes on one or two threads, an even share of twice it on more, 64 KiB at
+/// least) copy no more than that between moves, and the run keeps the same messages, with the
+/// same counts, as one sink that moved none: 2,000 keys of 10 messages of 600 bytes each, each
+/// met twice, past both budgets.
 #[test]
 fn messages_past_a_worker_s_share_move_to_the_run_and_count_the_same() {
     let n: u32 = 40_000;
     let record = |i: u32| {
         let mut r = rec("2026-11-24T01:00:00Z", 400, Some(10_000 + i % 2_000), "");
-        r.message = Cow::Owned(format!("message {} of its key", (i / 2_000) % 10));
+        let text = format!("message {} of its key ", (i / 2_000) % 10);
+        r.message = Cow::Owned(format!("{text:-<600}"));
         r
     };
     let shown = |a: &Aggregator| {
@@ -880,10 +881,21 @@ fn messages_past_a_worker_s_share_move_to_the_run_and_count_the_same() {
     one.done();
     let one = shown(&one);
     let kept: usize = one.iter().map(|(_, m, _)| m.len()).sum();
-    assert!(kept > MESSAGE_SHARE && kept < 20_000, "{kept}");
+    assert!(kept * 600 > 2 * MESSAGE_SHARE && kept < 20_000, "{kept}");
     assert!(one.iter().all(|(_, m, _)| m.iter().all(|(_, n)| *n == 2)));
-    let shares = [1, 2, 3, 16].map(message_share);
-    assert_eq!(shares, [MESSAGE_SHARE, MESSAGE_SHARE, 1_365, 512]);
+    let shares = [1, 2, 3, 16, 64, 128].map(message_share);
+    let (third, sixteenth) = (2 * MESSAGE_SHARE / 3, MESSAGE_SHARE / 8);
+    assert_eq!(
+        shares,
+        [
+            MESSAGE_SHARE,
+            MESSAGE_SHARE,
+            third,
+            sixteenth,
+            64 << 10,
+            64 << 10
+        ]
+    );
     for parts in [2, 3, 16] {
         let spill = Spill::default();
         let share = message_share(parts as usize);

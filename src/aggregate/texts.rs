@@ -14,13 +14,11 @@
 //! handful) are counted whole; past it, the texts kept are a fair sample, not the most
 //! frequent, and the records of texts not kept are counted per key.
 
+use foldhash::fast::FixedState;
+use foldhash::HashMap;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{BuildHasher, Hash};
-use std::sync::Arc;
-
-use foldhash::fast::FixedState;
-use foldhash::HashMap;
 
 /// The longest text kept, in bytes. A longer one is cut at a character boundary and ends in
 /// `…`, so that hostile messages of megabytes cost little; texts equal up to the cut count
@@ -28,6 +26,10 @@ use foldhash::HashMap;
 pub const TEXT_BYTES: usize = 1_024;
 
 const CUT_MARK: &str = "…";
+
+/// What a kept text costs besides its bytes, as [`Messages::added`] counts it: its place among
+/// its key's texts and in its tier.
+pub const ENTRY_BYTES: usize = 64;
 
 /// A text as it is kept: at most [`TEXT_BYTES`].
 pub fn cut(text: &str) -> Cow<'_, str> {
@@ -144,9 +146,7 @@ impl<K: Ord + Copy + Hash, V> Budgeted<K, V> {
 #[derive(Debug, Clone, Default)]
 struct Texts {
     /// (rank, text, count), by rank then text.
-    /// The texts are shared with the run's when a worker moved its own to it
-    /// ([`Messages::move_into`]).
-    kept: Vec<(u64, Arc<str>, u64)>,
+    kept: Vec<(u64, Box<str>, u64)>,
     /// Records with a text, kept or not.
     total: u64,
 }
@@ -252,7 +252,7 @@ pub struct Messages<K> {
     floor_texts: Tier<K>,
     /// The texts past their keys' floors. Its bar is never above `floor_texts`' one.
     extra_texts: Tier<K>,
-    /// Texts copied since made or last moved ([`Messages::move_into`]).
+    /// Bytes of the texts copied since made or last moved ([`Messages::added`]).
     added: usize,
 }
 
@@ -290,23 +290,26 @@ impl<K: Copy + Ord + Hash> Messages<K> {
             // Turned away before the text is copied.
             Err(i) if !self.admits(i, r) => {}
             Err(i) => {
-                self.added += 1;
+                self.added += text.len() + ENTRY_BYTES;
                 self.keep(key, i, r, text.into(), n);
             }
         }
     }
 
-    /// The texts this copied since it was made or last moved them to the run's.
+    /// The bytes of the texts this copied since it was made or last moved them to the run's,
+    /// each with [`ENTRY_BYTES`] more.
     pub fn added(&self) -> usize {
         self.added
     }
 
-    /// Moves what this counted into `run` (as [`Messages::merge`] adds it), and goes on from
-    /// what `run` then keeps, with no records: the same texts (shared, not copied), ranks and
-    /// bars, as if it had met them. A worker that moves its texts to the run's whenever it
-    /// copied a few thousand holds no more of its own however many the run keeps, and does not
-    /// copy again a text the run has; merging still gives what one worker reading everything
-    /// would have, since which texts are kept depends only on which were met.
+    /// Moves what this counted into `run` (as [`Messages::merge`] adds it), and goes on with
+    /// none of it, as if made anew, but for the run's bars: it copies no text of a rank the run
+    /// will not keep. A worker that moves its texts whenever it copied a few hundred kilobytes
+    /// holds no more of its own however many the run keeps, and nothing of the run's (a view of
+    /// the run's texts in each worker, kept up to date only when it moved, grew with the
+    /// threads); merging still gives what one worker reading everything would have, since
+    /// which texts are kept depends only on which were met. A text the run keeps that the
+    /// worker meets again is copied again, and counted with the run's at the next move.
     pub fn move_into(&mut self, run: &mut Messages<K>) {
         let empty = Messages {
             floor: self.floor,
@@ -317,25 +320,8 @@ impl<K: Copy + Ord + Hash> Messages<K> {
             added: 0,
         };
         run.merge(std::mem::replace(self, empty));
-        self.floor_texts = run.floor_texts.clone();
-        self.extra_texts = run.extra_texts.clone();
-        // Only the keys that keep texts, found through the tiers (a few thousand at most): the
-        // others are as a key not yet met (no texts, no records), and the run may hold far
-        // more of them (a move every few hundred texts copied would then cost all its keys).
-        let tiers = run
-            .floor_texts
-            .ranks
-            .keys()
-            .chain(run.extra_texts.ranks.keys());
-        let mut by_key = HashMap::default();
-        for &(_, key) in tiers {
-            by_key.entry(key).or_insert_with(|| {
-                let kept = run.by_key[&key].kept.iter();
-                let kept = kept.map(|(r, m, _)| (*r, Arc::clone(m), 0)).collect();
-                Texts { kept, total: 0 }
-            });
-        }
-        self.by_key = by_key;
+        self.floor_texts.bar = run.floor_texts.bar;
+        self.extra_texts.bar = run.extra_texts.bar;
     }
 
     /// Whether a text of rank `r` would be kept at `i` of its key's texts.
@@ -346,7 +332,7 @@ impl<K: Copy + Ord + Hash> Messages<K> {
     }
 
     /// Keeps a text the key does not have, at `i` of its texts, if its rank allows.
-    fn keep(&mut self, key: K, i: usize, r: u64, text: Arc<str>, n: u64) {
+    fn keep(&mut self, key: K, i: usize, r: u64, text: Box<str>, n: u64) {
         let (floor, cap) = (self.floor, self.cap);
         if !self.admits(i, r) {
             return;
@@ -441,11 +427,8 @@ impl<K: Copy + Ord + Hash> Messages<K> {
     /// Every key's texts, most frequent first.
     pub fn into_counted(self) -> impl Iterator<Item = (K, Counted)> {
         self.by_key.into_iter().map(|(key, t)| {
-            let mut texts: Vec<(Box<str>, u64)> = t
-                .kept
-                .into_iter()
-                .map(|(_, m, n)| (Box::from(&*m), n))
-                .collect();
+            let mut texts: Vec<(Box<str>, u64)> =
+                t.kept.into_iter().map(|(_, m, n)| (m, n)).collect();
             texts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             let other = t.total - texts.iter().map(|(_, n)| n).sum::<u64>();
             (key, Counted { texts, other })
@@ -629,7 +612,8 @@ mod tests {
                         want,
                         "{keys} keys, {texts} texts, {limits:?}, {parts} parts, seed {seed}"
                     );
-                    for share in [0, 1, 5, 40] {
+                    // Moved after every copy, every 5 and every 40 (each text here is 6-8 bytes).
+                    for share in [0, 1, 5, 40].map(|n| n * (8 + ENTRY_BYTES)) {
                         assert_eq!(
                             sharing(&rs, parts, seed, limits, share),
                             want,
@@ -786,11 +770,12 @@ mod tests {
         assert_eq!(names(&forward), lowest);
     }
 
-    /// A move leaves the worker the keys whose texts the run keeps, not every key the run met
-    /// (1,000 keys of one or two texts each, past both budgets, keep texts of at most 150), and
-    /// what the worker counts after the move merges as if one sink had met everything.
+    /// A move leaves the worker nothing of its own and nothing of the run's but its bars
+    /// (1,000 keys of one or two texts each, past both budgets), and what the worker counts
+    /// after the move, texts the run keeps among them, merges as if one sink had met
+    /// everything.
     #[test]
-    fn a_move_copies_only_the_keys_that_keep_texts() {
+    fn a_move_leaves_the_worker_the_run_s_bars_only() {
         let limits = Limits {
             floor: 1,
             cap: 4,
@@ -812,20 +797,13 @@ mod tests {
         let mut w = Messages::new(limits);
         w.add(5, "its own", 2);
         one.add(5, "its own", 2);
+        assert_eq!(w.added(), "its own".len() + ENTRY_BYTES);
         w.move_into(&mut run);
-        let keeping: std::collections::HashSet<u32> = (run.by_key.iter())
-            .filter(|(_, t)| !t.kept.is_empty())
-            .map(|(k, _)| *k)
-            .collect();
-        assert!(keeping.len() <= 150 && run.by_key.len() == 1_000);
-        assert_eq!(
-            w.by_key
-                .keys()
-                .copied()
-                .collect::<std::collections::HashSet<_>>(),
-            keeping
-        );
-        assert_eq!(w.added(), 0);
+        assert!(w.by_key.is_empty() && w.added() == 0);
+        assert!(run.floor_texts.bar.is_some() && run.extra_texts.bar.is_some());
+        assert_eq!(w.floor_texts.bar, run.floor_texts.bar);
+        assert_eq!(w.extra_texts.bar, run.extra_texts.bar);
+        assert!(w.floor_texts.ranks.is_empty() && w.extra_texts.ranks.is_empty());
         for k in (0..1_000u32).step_by(7) {
             w.add(k, &format!("again {k}"), 1);
             w.add(k, &format!("more {}", k % 3), 1);
