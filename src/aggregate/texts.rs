@@ -254,7 +254,18 @@ pub struct Messages<K> {
     extra_texts: Tier<K>,
     /// Bytes of the texts copied since made or last moved ([`Messages::added`]).
     added: usize,
+    /// For keys this moved texts of, the ranks of the run's text at its key's floor and at its
+    /// cap, as the run had them then ([`Messages::move_into`]): a text ranked above one is past
+    /// the key's floor in the run, above the other past its cap, and this need not copy it
+    /// when the run's bars or cap would turn it away. The run's bars only get lower, and a
+    /// key's texts below a rank are only dropped with every text above them, so a bound the
+    /// run has since moved past still turns away only what the run would.
+    bounds: HashMap<K, (u64, u64)>,
 }
+
+/// Keys a worker keeps bounds for ([`Messages::move_into`]): past the run's budget within its
+/// keys' floors (8,192 texts for floors of 8), no more than a thousand keys have full floors.
+const BOUNDED_KEYS: usize = 4_096;
 
 /// One key's texts as the report shows them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -276,6 +287,7 @@ impl<K: Copy + Ord + Hash> Messages<K> {
             floor_texts: Tier::new(limits.floors),
             extra_texts: Tier::new(limits.extras),
             added: 0,
+            bounds: HashMap::default(),
         }
     }
 
@@ -288,7 +300,7 @@ impl<K: Copy + Ord + Hash> Messages<K> {
         match t.find(r, &text) {
             Ok(i) => t.kept[i].2 += n,
             // Turned away before the text is copied.
-            Err(i) if !self.admits(i, r) => {}
+            Err(i) if !self.admits(i, r) || self.run_turns_away(key, r) => {}
             Err(i) => {
                 self.added += text.len() + ENTRY_BYTES;
                 self.keep(key, i, r, text.into(), n);
@@ -318,10 +330,34 @@ impl<K: Copy + Ord + Hash> Messages<K> {
             floor_texts: Tier::new(self.floor_texts.budget),
             extra_texts: Tier::new(self.extra_texts.budget),
             added: 0,
+            bounds: std::mem::take(&mut self.bounds),
         };
-        run.merge(std::mem::replace(self, empty));
+        let mine = std::mem::replace(self, empty);
+        let keys: Vec<K> = mine.by_key.keys().copied().collect();
+        run.merge(mine);
         self.floor_texts.bar = run.floor_texts.bar;
         self.extra_texts.bar = run.extra_texts.bar;
+        if self.floor == 0 {
+            return;
+        }
+        for key in keys {
+            let kept = &run.by_key[&key].kept;
+            let Some(&(floor, _, _)) = kept.get(self.floor - 1) else {
+                continue;
+            };
+            let cap = kept.get(self.cap - 1).map_or(u64::MAX, |(r, _, _)| *r);
+            if self.bounds.len() < BOUNDED_KEYS || self.bounds.contains_key(&key) {
+                self.bounds.insert(key, (floor, cap));
+            }
+        }
+    }
+
+    /// Whether the run, as it was at the last move, keeps no text of rank `r` for `key`:
+    /// `cap` texts of its rank below, or `floor` below and past the bar of extras.
+    fn run_turns_away(&self, key: K, r: u64) -> bool {
+        self.bounds
+            .get(&key)
+            .is_some_and(|&(floor, cap)| r > cap || (r > floor && self.extra_texts.barred(r)))
     }
 
     /// Whether a text of rank `r` would be kept at `i` of its key's texts.
@@ -768,6 +804,43 @@ mod tests {
         let mut lowest = lowest;
         lowest.sort();
         assert_eq!(names(&forward), lowest);
+    }
+
+    /// After a move, a worker does not copy the texts of a key that the run, as the move left
+    /// it, would turn away: ten texts of one key met again, highest rank first (each would
+    /// otherwise be first among the worker's texts of the key, within its floor, when met),
+    /// copy only the one the run keeps, and count as one sink would.
+    #[test]
+    fn after_a_move_a_worker_copies_none_of_what_the_run_turns_away() {
+        let limits = Limits {
+            floor: 1,
+            cap: 4,
+            extras: 0,
+            floors: 100,
+        };
+        let mut texts: Vec<String> = (0..10).map(|i| format!("text {i}")).collect();
+        texts.sort_by_key(|t| std::cmp::Reverse((rank_of(t), t.clone())));
+        let (mut run, mut one, mut w) = (
+            Messages::new(limits),
+            Messages::new(limits),
+            Messages::new(limits),
+        );
+        for t in &texts {
+            w.add(7u8, t, 1);
+            one.add(7u8, t, 1);
+        }
+        w.move_into(&mut run);
+        for t in &texts {
+            w.add(7u8, t, 1);
+            one.add(7u8, t, 1);
+        }
+        let lowest = texts.last().expect("ten texts");
+        assert_eq!(w.added(), lowest.len() + ENTRY_BYTES);
+        run.merge(w);
+        let counted = |m: Messages<u8>| m.into_counted().collect::<Vec<_>>();
+        let kept = counted(run);
+        assert_eq!(kept, counted(one));
+        assert_eq!(kept[0].1.texts, vec![(lowest.as_str().into(), 2)]);
     }
 
     /// A move leaves the worker nothing of its own and nothing of the run's but its bars
