@@ -106,7 +106,7 @@ pub const MESSAGE_FLOOR_BUDGET: usize = 8_192;
 /// Bytes of messages a worker copies, since it last moved them, before it moves them to the
 /// run's spill ([`Messages::move_into`]), each counted with [`texts::ENTRY_BYTES`] more: the
 /// budgets above are then the run's, not each worker's, and a worker holds at most this much
-/// of its own, and nothing of the run's. Real exports keep a few hundred short messages, a
+/// of its own, and of the run's texts none (only two ranks for some keys). Real exports keep a few hundred short messages, a
 /// few dozen kilobytes, and never move them. On more than two threads each worker copies its
 /// even share of twice this, 64 KiB at least ([`message_share`]): on 32 threads the workers
 /// hold 4 MiB of texts of their own at most, as on two.

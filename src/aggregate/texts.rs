@@ -14,11 +14,12 @@
 //! handful) are counted whole; past it, the texts kept are a fair sample, not the most
 //! frequent, and the records of texts not kept are counted per key.
 
-use foldhash::fast::FixedState;
-use foldhash::HashMap;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{BuildHasher, Hash};
+
+use foldhash::fast::FixedState;
+use foldhash::HashMap;
 
 /// The longest text kept, in bytes. A longer one is cut at a character boundary and ends in
 /// `…`, so that hostile messages of megabytes cost little; texts equal up to the cut count
@@ -315,8 +316,9 @@ impl<K: Copy + Ord + Hash> Messages<K> {
     }
 
     /// Moves what this counted into `run` (as [`Messages::merge`] adds it), and goes on with
-    /// none of it, as if made anew, but for the run's bars: it copies no text of a rank the run
-    /// will not keep. A worker that moves its texts whenever it copied a few hundred kilobytes
+    /// none of it, as if made anew, but for the run's bars and, for the keys it moved texts of,
+    /// the ranks that bound what the run keeps of them (`bounds`): it copies no text the run
+    /// would turn away. A worker that moves its texts whenever it copied a few hundred kilobytes
     /// holds no more of its own however many the run keeps, and nothing of the run's (a view of
     /// the run's texts in each worker, kept up to date only when it moved, grew with the
     /// threads); merging still gives what one worker reading everything would have, since
@@ -352,8 +354,9 @@ impl<K: Copy + Ord + Hash> Messages<K> {
         }
     }
 
-    /// Whether the run, as it was at the last move, keeps no text of rank `r` for `key`:
-    /// `cap` texts of its rank below, or `floor` below and past the bar of extras.
+    /// Whether the run, as the last move left it, keeps no text of rank `r` for `key`: it has
+    /// `cap` of the key's texts ranked below it, or `floor` of them and `r` is past the bar of
+    /// extras.
     fn run_turns_away(&self, key: K, r: u64) -> bool {
         self.bounds
             .get(&key)
@@ -648,7 +651,7 @@ mod tests {
                         want,
                         "{keys} keys, {texts} texts, {limits:?}, {parts} parts, seed {seed}"
                     );
-                    // Moved after every copy, every 5 and every 40 (each text here is 6-8 bytes).
+                    // Moved past the bytes of no copy, 1, 5 and 40 (each text here is 6-8 bytes).
                     for share in [0, 1, 5, 40].map(|n| n * (8 + ENTRY_BYTES)) {
                         assert_eq!(
                             sharing(&rs, parts, seed, limits, share),
