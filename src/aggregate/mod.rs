@@ -106,10 +106,11 @@ pub const MESSAGE_FLOOR_BUDGET: usize = 8_192;
 /// Bytes of messages a worker copies, since it last moved them, before it moves them to the
 /// run's spill ([`Messages::move_into`]), each counted with [`texts::ENTRY_BYTES`] more: the
 /// budgets above are then the run's, not each worker's, and a worker holds at most this much
-/// of its own, and of the run's texts none (only two ranks for some keys). Real exports keep a few hundred short messages, a
-/// few dozen kilobytes, and never move them. On more than two threads each worker copies its
-/// even share of twice this, 64 KiB at least ([`message_share`]): on 32 threads the workers
-/// hold 4 MiB of texts of their own at most, as on two.
+/// of its own, and of the run's texts none (only two ranks for some keys). Real exports keep a
+/// few hundred short messages, a few dozen kilobytes, and never move them. On more than two
+/// threads each worker copies its even share of twice this, 64 KiB at least
+/// ([`message_share`]): on 32 threads the workers hold 4 MiB of texts of their own at most, as
+/// on two.
 pub const MESSAGE_SHARE: usize = 2 << 20;
 
 /// The bytes of messages a worker among `workers` copies before it moves them

@@ -884,14 +884,14 @@ fn messages_past_a_worker_s_share_move_to_the_run_and_count_the_same() {
     assert!(kept * 600 > 2 * MESSAGE_SHARE && kept < 20_000, "{kept}");
     assert!(one.iter().all(|(_, m, _)| m.iter().all(|(_, n)| *n == 2)));
     let shares = [1, 2, 3, 16, 64, 128].map(message_share);
-    let (third, sixteenth) = (2 * MESSAGE_SHARE / 3, MESSAGE_SHARE / 8);
+    let (of_3, of_16) = (2 * MESSAGE_SHARE / 3, 2 * MESSAGE_SHARE / 16);
     assert_eq!(
         shares,
         [
             MESSAGE_SHARE,
             MESSAGE_SHARE,
-            third,
-            sixteenth,
+            of_3,
+            of_16,
             64 << 10,
             64 << 10
         ]
