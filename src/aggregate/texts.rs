@@ -325,15 +325,13 @@ impl<K: Copy + Ord + Hash> Messages<K> {
     /// which texts are kept depends only on which were met. A text the run keeps that the
     /// worker meets again is copied again, and counted with the run's at the next move.
     pub fn move_into(&mut self, run: &mut Messages<K>) {
-        let empty = Messages {
+        let mut empty = Messages::new(Limits {
             floor: self.floor,
             cap: self.cap,
-            by_key: HashMap::default(),
-            floor_texts: Tier::new(self.floor_texts.budget),
-            extra_texts: Tier::new(self.extra_texts.budget),
-            added: 0,
-            bounds: std::mem::take(&mut self.bounds),
-        };
+            extras: self.extra_texts.budget,
+            floors: self.floor_texts.budget,
+        });
+        empty.bounds = std::mem::take(&mut self.bounds);
         let mine = std::mem::replace(self, empty);
         let keys: Vec<K> = mine.by_key.keys().copied().collect();
         run.merge(mine);
@@ -846,12 +844,12 @@ mod tests {
         assert_eq!(kept[0].1.texts, vec![(lowest.as_str().into(), 2)]);
     }
 
-    /// A move leaves the worker nothing of its own and nothing of the run's but its bars
-    /// (1,000 keys of one or two texts each, past both budgets), and what the worker counts
-    /// after the move, texts the run keeps among them, merges as if one sink had met
-    /// everything.
+    /// A move leaves the worker nothing of its own and of the run's only its bars and the
+    /// bounds of the one key it moved (1,000 keys of one or two texts each, past both budgets),
+    /// and what the worker counts after the move, texts the run keeps among them, merges as if
+    /// one sink had met everything.
     #[test]
-    fn a_move_leaves_the_worker_the_run_s_bars_only() {
+    fn a_move_leaves_the_worker_the_run_s_bars_and_no_texts() {
         let limits = Limits {
             floor: 1,
             cap: 4,
@@ -880,6 +878,7 @@ mod tests {
         assert_eq!(w.floor_texts.bar, run.floor_texts.bar);
         assert_eq!(w.extra_texts.bar, run.extra_texts.bar);
         assert!(w.floor_texts.ranks.is_empty() && w.extra_texts.ranks.is_empty());
+        assert!(w.bounds.keys().all(|&k| k == 5));
         for k in (0..1_000u32).step_by(7) {
             w.add(k, &format!("again {k}"), 1);
             w.add(k, &format!("more {}", k % 3), 1);
