@@ -1,14 +1,13 @@
 //! Call ids numbered in the order first seen. Almost every call id is a GUID in its canonical
 //! lower-case text: such an id is kept as the 128-bit number it spells, a third of the bytes
-//! to hash, compare and hold of its text. Any other id (upper case, braces, a short token) of
-//! up to [`INLINE`] bytes is kept as text; a longer one (a ServerCallId-like token, a hostile
-//! one) as a keyed 128-bit hash of its text, so that no id takes more room than a short one
-//! whatever its length (a report never shows a call's id, only how many distinct ones there
-//! are). The three never meet: a canonical GUID's text is always read as its number, and no
-//! other text is; no text both is and is not longer than [`INLINE`] bytes. So distinct texts
-//! stay distinct calls, but for two long ids whose hashes are the same, which for a run of `n`
-//! of them has a chance below `n² / 2¹²⁸`, and whose key no input can know (a new one each
-//! run).
+//! to hash, compare and hold of its text. Any other id (upper case, braces, a short token, a
+//! ServerCallId-like token, a hostile one) is kept as a keyed 128-bit hash of its text, so that
+//! no id takes more room than a GUID whatever its length (a report never shows a call's id,
+//! only how many distinct ones there are): 5 million distinct ids of 31 bytes took 1.3 GB as
+//! text. The two never meet: a canonical GUID's text is always read as its number, and no other
+//! text is. So distinct texts stay distinct calls, but for two other ids whose hashes are the
+//! same, which for a run of `n` of them has a chance below `n² / 2¹²⁸`, and whose key no input
+//! can know (a new one each run).
 
 use std::hash::{BuildHasher, Hasher};
 use std::sync::OnceLock;
@@ -17,9 +16,9 @@ use foldhash::fast::RandomState;
 use hashbrown::HashTable;
 use siphasher::sip128::{Hasher128, SipHasher13};
 
-use super::interner::{Inline, Interner, INLINE};
+use super::interner::Inline;
 
-/// A 128-bit number (a GUID's, or a [`long`] id's hash) as two words, high first: as a
+/// A 128-bit number (a GUID's, or another id's [`hashed`] text) as two words, high first: as a
 /// `u128`, aligned to 16 bytes, it makes each entry of a table that holds it with a 4-byte
 /// value 32 bytes, not 24 (`triage`'s tables by call). Words compare as the number does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -45,22 +44,19 @@ impl std::hash::Hash for Words {
 }
 
 /// Each worker's calls: an id for each, numbered from 0 in the order first met. The calls'
-/// numbers are a list by id, and the tables that find a GUID's or a long id's call hold only
+/// numbers are a list by id, and the tables that find a GUID's or another id's call hold only
 /// the id: a place takes 5 bytes (the id and the table's control byte), not the 25 of a number
 /// with its id. 250,000 calls take a 4.2 MB list and a 2.6 MB table, not a 13.1 MB table.
 #[derive(Debug, Clone, Default)]
 pub struct CallIds {
-    /// Each call's number by id: its GUID's, or its long id's hash; zero for a call whose id
-    /// is text. Its length is the number of calls, the next one's id.
+    /// Each call's number by id: its GUID's, or its other id's hash. Its length is the number
+    /// of calls, the next one's id.
     numbers: Vec<Words>,
     /// The calls whose ids are GUIDs, by the hash of their numbers.
     guids: HashTable<u32>,
-    /// The calls whose ids are [`long`], by the hash of their numbers.
-    longs: HashTable<u32>,
+    /// The calls whose ids are not canonical GUIDs ([`hashed`]), by the hash of their numbers.
+    others: HashTable<u32>,
     hasher: RandomState,
-    text: Interner,
-    /// The call id of each text id.
-    text_ids: Vec<u32>,
 }
 
 /// The number a canonical lower-case GUID (`8-4-4-4-12` hex digits) spells, else none.
@@ -82,16 +78,19 @@ pub(super) fn guid(s: &str) -> Option<u128> {
     Some(v)
 }
 
-/// The hash an id longer than [`INLINE`] bytes is counted by: SipHash-1-3's 128 bits, under a
+/// The hash an id that is not a canonical GUID is counted by: SipHash-1-3's 128 bits, under a
 /// key drawn once a run (the same for every worker, whose ids are merged).
-fn long(s: &str) -> u128 {
+/// Not inlined: a record's call is almost always a GUID, and the hash inlined into
+/// [`super::Aggregator`]'s hot path cost a canonical GUID's records 4% more CPU.
+#[inline(never)]
+fn hashed(s: &[u8]) -> u128 {
     static KEY: OnceLock<(u64, u64)> = OnceLock::new();
     let &(k0, k1) = KEY.get_or_init(|| {
         let random = std::hash::RandomState::new();
         (random.hash_one(0u8), random.hash_one(1u8))
     });
     let mut h = SipHasher13::new_with_keys(k0, k1);
-    h.write(s.as_bytes());
+    h.write(s);
     h.finish128().as_u128()
 }
 
@@ -127,14 +126,15 @@ impl CallIds {
         self.intern_number(false, g.into())
     }
 
-    fn intern_long(&mut self, h: u128) -> u32 {
+    /// The id of a call whose id is not a canonical GUID, by its [`hashed`] text.
+    fn intern_hashed(&mut self, h: u128) -> u32 {
         self.intern_number(true, h.into())
     }
 
-    /// The id of the call of number `key` (a GUID's, or a long id's hash when `long`), the
+    /// The id of the call of number `key` (a GUID's, or another id's hash when `others`), the
     /// next one if it is new.
-    fn intern_number(&mut self, long: bool, key: Words) -> u32 {
-        let (table, numbers, hasher) = self.table(long);
+    fn intern_number(&mut self, others: bool, key: Words) -> u32 {
+        let (table, numbers, hasher) = self.table(others);
         let entry = table.entry(
             hasher.hash_one(key),
             |&id| numbers[id as usize] == key,
@@ -151,11 +151,11 @@ impl CallIds {
         }
     }
 
-    /// The table of the calls whose ids are GUIDs (or [`long`], when `long`), with the list
+    /// The table of the calls whose ids are GUIDs (or the others', when `others`), with the list
     /// of numbers it finds them in and its hasher.
-    fn table(&mut self, long: bool) -> (&mut HashTable<u32>, &mut Vec<Words>, &RandomState) {
-        let table = if long {
-            &mut self.longs
+    fn table(&mut self, others: bool) -> (&mut HashTable<u32>, &mut Vec<Words>, &RandomState) {
+        let table = if others {
+            &mut self.others
         } else {
             &mut self.guids
         };
@@ -170,30 +170,18 @@ impl CallIds {
             .copied()
     }
 
-    fn of_text(&mut self, t: u32) -> u32 {
-        if t as usize == self.text_ids.len() {
-            self.text_ids.push(self.numbers.len() as u32);
-            self.numbers.push(Words([0, 0]));
-        }
-        self.text_ids[t as usize]
-    }
-
     pub fn intern(&mut self, s: &str) -> u32 {
         match guid(s) {
             Some(g) => self.intern_guid(g),
-            None if s.len() > INLINE => self.intern_long(long(s)),
-            None => {
-                let t = self.text.intern(s);
-                self.of_text(t)
-            }
+            None => self.intern_hashed(hashed(s.as_bytes())),
         }
     }
 
     /// [`CallIds::intern`] of a short id that is not a canonical GUID, made a key by
     /// [`super::interner::inline`].
     pub(super) fn intern_inline(&mut self, key: Inline) -> u32 {
-        let t = self.text.intern_inline(key);
-        self.of_text(t)
+        let bytes = key.bytes();
+        self.intern_hashed(hashed(&bytes[1..=usize::from(bytes[0])]))
     }
 
     pub fn len(&self) -> usize {
@@ -215,17 +203,15 @@ impl CallIds {
         let CallIds {
             numbers,
             guids,
-            longs,
-            text,
-            text_ids,
+            others,
             ..
         } = other;
         let mut map = vec![NEW; numbers.len()];
-        // `other`'s calls by table, GUIDs' then long ids'.
-        let (mut of_guids, mut of_longs) = (Vec::new(), Vec::new());
+        // `other`'s calls by table, GUIDs' then the others'.
+        let (mut of_guids, mut of_others) = (Vec::new(), Vec::new());
         for (table, mine, ids) in [
             (guids, &self.guids, &mut of_guids),
-            (longs, &self.longs, &mut of_longs),
+            (others, &self.others, &mut of_others),
         ] {
             ids.reserve_exact(table.len());
             for id in table {
@@ -233,11 +219,6 @@ impl CallIds {
                     map[id as usize] = mine;
                 }
                 ids.push(id);
-            }
-        }
-        for (t, &id) in text_ids.iter().enumerate() {
-            if let Some(mine) = self.text.get(text.name(t as u32)) {
-                map[id as usize] = self.text_ids[mine as usize];
             }
         }
         let known = self.numbers.len() as u32;
@@ -250,12 +231,12 @@ impl CallIds {
             }
         }
         drop(numbers);
-        for (long, ids) in [(false, &mut of_guids), (true, &mut of_longs)] {
+        for (others, ids) in [(false, &mut of_guids), (true, &mut of_others)] {
             ids.retain_mut(|id| {
                 *id = map[*id as usize];
                 *id >= known
             });
-            let (mine, numbers, hasher) = self.table(long);
+            let (mine, numbers, hasher) = self.table(others);
             let rehash = |&id: &u32| hasher.hash_one(numbers[id as usize]);
             mine.reserve(ids.len(), rehash);
             for &m in ids.iter() {
@@ -263,24 +244,17 @@ impl CallIds {
             }
             *ids = Vec::new();
         }
-        // A text's id here is its place in `text_ids`: new texts are interned in order.
-        for (t, &id) in text_ids.iter().enumerate() {
-            let mine = map[id as usize];
-            if mine >= known {
-                self.text.intern(text.name(t as u32));
-                self.text_ids.push(mine);
-            }
-        }
         map
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::interner::inline;
     use super::*;
 
     #[test]
-    fn canonical_guids_are_numbers_and_other_ids_text() {
+    fn canonical_guids_are_numbers_and_other_ids_hashes() {
         let g = "6e0b95bb-cb07-4417-8bd1-059905ff58f4";
         assert_eq!(guid(g), Some(0x6e0b95bb_cb07_4417_8bd1_059905ff58f4));
         for other in [
@@ -305,11 +279,8 @@ mod tests {
         assert_eq!((a, b, c), (0, 1, 2));
         assert_eq!(ids.intern(g), a);
         assert_eq!(ids.intern("call-7"), c);
-        assert_eq!(
-            ids.intern_inline(super::super::interner::inline("call-7")),
-            c
-        );
-        assert_eq!(ids.len(), 3);
+        assert_eq!(ids.intern_inline(inline("call-7")), c);
+        assert_eq!((ids.guids.len(), ids.others.len(), ids.len()), (1, 2, 3));
     }
 
     /// The digit-by-digit reading the register one must equal.
@@ -340,9 +311,9 @@ mod tests {
     }
 
     #[test]
-    fn ids_longer_than_inline_are_the_same_call_exactly_when_their_texts_are() {
+    fn other_ids_are_the_same_call_exactly_when_their_texts_are() {
         let mut ids = CallIds::default();
-        let short = "s".repeat(INLINE);
+        let short = "s".repeat(39);
         let long = format!("{short}x");
         let a = ids.intern(&short);
         let b = ids.intern(&long);
@@ -354,15 +325,23 @@ mod tests {
         assert_eq!(ids.intern(&"z".repeat(4096)), e);
         assert_eq!(ids.intern(&short), a);
         // Held as hashes: no text of theirs is kept.
-        assert_eq!((ids.longs.len(), ids.text.len()), (4, 1));
+        assert_eq!(ids.others.len(), 5);
         assert_eq!(ids.len(), 5);
+        for (n, id) in ["", "S".repeat(39).as_str(), "s"].into_iter().enumerate() {
+            assert_eq!(ids.intern(id), 5 + n as u32);
+        }
+        // A short id made a key for the flush is the call its text is.
+        for (id, call) in [(short.as_str(), a), ("", 5), ("s", 7)] {
+            assert_eq!(ids.intern_inline(inline(id)), call, "{id:?}");
+        }
+        assert_eq!(ids.len(), 8);
     }
 
     /// The bytes that the calls' numbers and tables take.
     fn held(ids: &CallIds) -> usize {
         ids.numbers.capacity() * std::mem::size_of::<Words>()
             + ids.guids.allocation_size()
-            + ids.longs.allocation_size()
+            + ids.others.allocation_size()
     }
 
     #[test]
@@ -385,6 +364,19 @@ mod tests {
         // 524,288 places: 13.1 MB with the numbers in the table; 2.6 here, and the list 4.2.
         assert!(held(&a) < 7_500_000, "{}", held(&a));
         assert_eq!(a.intern(&guid(249_999)), 249_999);
+    }
+
+    #[test]
+    fn an_id_that_is_not_a_guid_takes_the_room_a_guid_takes() {
+        let mut ids = CallIds::default();
+        for n in 0..150_000 {
+            ids.intern(&format!("call-{n:026}"));
+            ids.intern_inline(inline(&format!("CALL-{n:026}")));
+        }
+        // 300,000 calls: 4.8 MB of numbers (8.4 as grown by doubling) and 2.6 MB of places;
+        // kept as text they took about 260 bytes each, 78 MB.
+        assert_eq!((ids.others.len(), ids.len()), (300_000, 300_000));
+        assert!(held(&ids) < 12_000_000, "{}", held(&ids));
     }
 
     #[test]

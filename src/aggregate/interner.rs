@@ -42,6 +42,17 @@ pub(super) fn inline(s: &str) -> Inline {
     }))
 }
 
+impl Inline {
+    /// The length, then the string's bytes, zero-padded: the string is `[1..=length]`.
+    pub(super) fn bytes(&self) -> [u8; INLINE + 1] {
+        let mut bytes = [0u8; INLINE + 1];
+        for (i, w) in self.0.iter().enumerate() {
+            bytes[i * 8..i * 8 + 8].copy_from_slice(&w.to_le_bytes());
+        }
+        bytes
+    }
+}
+
 impl Interner {
     pub fn intern(&mut self, s: &str) -> u32 {
         if s.len() <= INLINE {
@@ -61,7 +72,7 @@ impl Interner {
         let next = self.names.len() as u32;
         let id = *self.short.entry(key).or_insert(next);
         if id == next {
-            let bytes: Vec<u8> = key.0.iter().flat_map(|w| w.to_le_bytes()).collect();
+            let bytes = key.bytes();
             let s = std::str::from_utf8(&bytes[1..=usize::from(bytes[0])]).expect("was a str");
             self.names.push(s.into());
         }
