@@ -73,9 +73,9 @@ impl KeyDays {
         first.zip(last)
     }
 
-    /// The days of keys, taken.
-    pub fn take(&mut self) -> impl Iterator<Item = ((i64, Key), KeyDay)> {
+    /// The days of keys, taken, each once.
+    pub fn take(&mut self) -> Vec<((i64, Key), KeyDay)> {
         self.places = HashMap::default();
-        std::mem::take(&mut self.days).into_iter()
+        std::mem::take(&mut self.days)
     }
 }

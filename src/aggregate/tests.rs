@@ -126,16 +126,16 @@ fn a_series_costs_its_cells_not_its_span() {
             .and_utc()
             .timestamp()
     };
-    let mut t = BTreeMap::new();
-    t.insert((h(2001), (500, None)), 1);
-    t.insert((h(2099), (500, None)), 2);
+    let t: Timeline = [((h(2001), (500, None)), 1), ((h(2099), (500, None)), 2)]
+        .into_iter()
+        .collect();
     let s = series(&t, 3600, (500, None), 48);
     assert!(s.len() <= 48, "{}", s.len());
     assert_eq!((s[0], *s.last().unwrap(), s.iter().sum::<u64>()), (1, 2, 3));
     // Up to 48 buckets: one cell each.
-    let mut t = BTreeMap::new();
-    t.insert((0, (404, Some(1))), 5);
-    t.insert((3600 * 23, (404, Some(1))), 7);
+    let t: Timeline = [((0, (404, Some(1))), 5), ((3600 * 23, (404, Some(1))), 7)]
+        .into_iter()
+        .collect();
     assert_eq!(series(&t, 3600, (404, Some(1)), 48).len(), 24);
 }
 
@@ -163,7 +163,7 @@ fn counts_calls_buckets_and_window() {
         .unwrap()
         .timestamp();
     let timeline = a.timeline();
-    assert_eq!(timeline[&(h19, (404, Some(8522)))], 2);
+    assert_eq!(timeline.get(&(h19, (404, Some(8522)))), Some(&2));
     assert_eq!(timeline.len(), 2);
     a.bucket_secs = DAY;
     let h0 = h19 - 19 * 3600;
@@ -234,8 +234,8 @@ fn a_move_to_the_spill_leaves_the_rejects_rows_in_place() {
     assert!(weak.upgrade().is_none());
 }
 
-/// A key's day's hours are held in the day while they are one hour's, then take 4 bytes each
-/// until one would pass `u32::MAX`; they count exactly past it.
+/// A key's day's hours are held in the day while they are one or two hours', then take 4 bytes
+/// each until one would pass `u32::MAX`; they count exactly past it.
 #[test]
 fn a_day_s_hours_count_exactly_past_what_four_bytes_hold() {
     assert_eq!(std::mem::size_of::<Hours>(), 16);
@@ -245,13 +245,44 @@ fn a_day_s_hours_count_exactly_past_what_four_bytes_hold() {
     h.add(5, 0);
     assert!(matches!(h, Hours::One { hour: 3, .. }));
     h.add(23, 5);
-    assert!(matches!(h, Hours::Narrow(_)));
+    assert!(matches!(h, Hours::Two { .. }));
     h.add(3, 1);
     assert!(matches!(h, Hours::Wide(_)));
     h.add(0, 1 << 40);
     let mut want = [0u64; 24];
     (want[0], want[3], want[23]) = (1 << 40, 1 << 32, 5);
     assert_eq!(h.iter().collect::<Vec<_>>(), want);
+    // Two hours in the day, then a third: 4 bytes an hour on the heap.
+    let mut two = Hours::default();
+    for (hour, n) in [(9, 1), (2, 4), (9, 2), (2, 1)] {
+        two.add(hour, n);
+    }
+    assert!(matches!(
+        two,
+        Hours::Two {
+            hours: [9, 2],
+            counts: [3, 5]
+        }
+    ));
+    two.add(23, 1);
+    assert!(matches!(two, Hours::Narrow(_)));
+    let mut want = [0u64; 24];
+    (want[2], want[9], want[23]) = (5, 3, 1);
+    assert_eq!(two.iter().collect::<Vec<_>>(), want);
+    // A second hour past `u32::MAX` goes wide at once; one hour at it again, from two.
+    let mut wide = Hours::default();
+    wide.add(1, 1);
+    wide.add(4, 1 << 32);
+    assert!(matches!(wide, Hours::Wide(_)));
+    let mut full = Hours::default();
+    full.add(1, 1);
+    full.add(4, u64::from(u32::MAX));
+    full.add(4, 1);
+    assert!(matches!(full, Hours::Wide(_)));
+    let mut want = [0u64; 24];
+    (want[1], want[4]) = (1, 1 << 32);
+    assert_eq!(wide.iter().collect::<Vec<_>>(), want);
+    assert_eq!(full.iter().collect::<Vec<_>>(), want);
     let mut big = Hours::default();
     big.add(7, 1 << 33);
     assert_eq!(big.iter().nth(7), Some(1 << 33));

@@ -61,13 +61,15 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
         SpikesBy::Resource => spikes::detect_by_resource(&history, day, thresholds),
     };
     let volume = spikes::volume::test(&history, day, &thresholds);
-    let rep = report::build(agg, &cat, ingested.files, warnings, found, volume);
 
-    // The history's days and the reports are replaced together, once all are written.
+    // The history's days and the reports are replaced together, once all are written. The
+    // history is staged first and dropped, so that the report is not made beside it.
     let mut set = OutputSet::new();
     if let Some(dir) = &args.spikes.history {
         history.stage(dir, &taken, &mut set)?;
     }
+    drop(history);
+    let rep = report::build(agg, &cat, ingested.files, warnings, found, volume);
     render::report_files(&rep, &cat, &formats, out, &mut set)?;
     set.commit()?;
 

@@ -1,11 +1,11 @@
 //! The finished report: the aggregates joined with the catalogue, kept typed. Every table a
 //! format writes is a projection of it ([`tables`]), so each fact lives in one place.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use crate::aggregate::{Aggregator, Key, KeyStats, Window};
+use crate::aggregate::{Aggregator, Key, KeyStats, Timeline, Window};
 use crate::catalogue::{key_label, Catalogue, Category, Match, Outcome, NO_MITIGATION};
 use crate::config::{FailOnSpike, MaxBad};
 use crate::exit_codes::Exit;
@@ -214,7 +214,7 @@ pub struct Report {
     /// Most frequent first (then the operation, kind and key).
     pub operations: Vec<OperationRow>,
     /// (bucket start, key) → count, non-zero buckets only.
-    pub timeline: BTreeMap<(i64, Key), u64>,
+    pub timeline: Timeline,
     /// The rejects kept for rejects.csv, by file and line.
     pub rejects: Vec<Reject>,
     pub reject_groups: Vec<RejectGroup>,

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 
 use super::DiagnosticRow;
-use crate::aggregate::{CallStats, FirstId, Focus, Key};
+use crate::aggregate::{CallStats, FirstId, Focus, Key, Timeline};
 use crate::catalogue::{key_label, Catalogue, Category, Match};
 use crate::normalize::Kind;
 use crate::spikes::history::History;
@@ -69,7 +69,7 @@ pub struct Triage {
     pub totals: Vec<KeyTotal>,
     pub bucket_secs: i64,
     /// (bucket start, key) → count, focused keys only.
-    pub timeline: BTreeMap<(i64, Key), u64>,
+    pub timeline: Timeline,
     pub operations: Vec<(String, Kind, Key, u64)>,
     /// (prompt kind, records) of the focused keys, most records first: "8536 on TextSource"
     /// is a speech problem, not a file one.
