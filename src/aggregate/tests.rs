@@ -234,8 +234,9 @@ fn a_move_to_the_spill_leaves_the_rejects_rows_in_place() {
     assert!(weak.upgrade().is_none());
 }
 
-/// A key's day's hours are held in the day while they are one or two hours', then take 4 bytes
-/// each until one would pass `u32::MAX`; they count exactly past it.
+/// A key's day's hours are held in the day while they are one or two hours', then in a word
+/// each up to six, then take 4 bytes each until one would pass `u32::MAX`; they count exactly
+/// past it.
 #[test]
 fn a_day_s_hours_count_exactly_past_what_four_bytes_hold() {
     assert_eq!(std::mem::size_of::<Hours>(), 16);
@@ -252,23 +253,46 @@ fn a_day_s_hours_count_exactly_past_what_four_bytes_hold() {
     let mut want = [0u64; 24];
     (want[0], want[3], want[23]) = (1 << 40, 1 << 32, 5);
     assert_eq!(h.iter().collect::<Vec<_>>(), want);
-    // Two hours in the day, then a third: 4 bytes an hour on the heap.
-    let mut two = Hours::default();
+    // Two hours in the day, then up to six in a word each, then 4 bytes an hour.
+    let mut few = Hours::default();
     for (hour, n) in [(9, 1), (2, 4), (9, 2), (2, 1)] {
-        two.add(hour, n);
+        few.add(hour, n);
     }
-    assert!(matches!(
-        two,
-        Hours::Two {
-            hours: [9, 2],
-            counts: [3, 5]
-        }
-    ));
-    two.add(23, 1);
-    assert!(matches!(two, Hours::Narrow(_)));
+    let two = Hours::Two {
+        hours: [9, 2],
+        counts: [3, 5],
+    };
+    assert_eq!(format!("{few:?}"), format!("{two:?}"));
     let mut want = [0u64; 24];
-    (want[2], want[9], want[23]) = (5, 3, 1);
-    assert_eq!(two.iter().collect::<Vec<_>>(), want);
+    (want[2], want[9]) = (5, 3);
+    for (i, hour) in [23, 0, 17, 5].into_iter().enumerate() {
+        few.add(hour, 7);
+        few.add(9, 1);
+        (want[hour], want[9]) = (7, want[9] + 1);
+        assert_eq!(few.iter().collect::<Vec<_>>(), want);
+        assert!(matches!(few, Hours::Few { len, .. } if usize::from(len) == 3 + i));
+    }
+    few.add(12, 1);
+    want[12] = 1;
+    assert!(matches!(few, Hours::Narrow(_)));
+    assert_eq!(few.iter().collect::<Vec<_>>(), want);
+    // A count past what a word of `Few` holds for it: 4 bytes an hour.
+    let mut near = Hours::default();
+    for (hour, n) in [(1, 1), (2, 1), (3, (1 << 27) - 1)] {
+        near.add(hour, n);
+    }
+    assert!(matches!(near, Hours::Few { len: 3, .. }));
+    near.add(3, 1);
+    assert!(matches!(near, Hours::Narrow(_)));
+    let mut want = [0u64; 24];
+    (want[1], want[2], want[3]) = (1, 1, 1 << 27);
+    assert_eq!(near.iter().collect::<Vec<_>>(), want);
+    let mut third = Hours::default();
+    for (hour, n) in [(1, 1), (2, 1), (3, 1 << 27)] {
+        third.add(hour, n);
+    }
+    assert!(matches!(third, Hours::Narrow(_)));
+    assert_eq!(third.iter().collect::<Vec<_>>(), want);
     // A second hour past `u32::MAX` goes wide at once; one hour at it again, from two.
     let mut wide = Hours::default();
     wide.add(1, 1);
