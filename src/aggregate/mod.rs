@@ -276,8 +276,9 @@ impl Default for Hours {
 impl Hours {
     fn add(&mut self, hour: usize, n: u64) {
         debug_assert!(hour < 24, "hour {hour}");
-        // A busy key's day, counted record by record: the rest kept out of this path (inlined
-        // whole, it cost the bench's JSON Lines 5% more CPU).
+        // A busy key's day, counted record by record, on the path every record takes: the
+        // rest out of it (with four code-generation units, the whole of it inlined here ran the
+        // bench's JSON Lines at 5% more CPU, this at 2%, for the same instructions).
         if let Hours::Narrow(h) = self {
             if let Some(sum) = u32::try_from(n).ok().and_then(|n| h[hour].checked_add(n)) {
                 h[hour] = sum;
