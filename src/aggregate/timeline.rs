@@ -6,12 +6,13 @@ use super::Key;
 /// A bucket of the timeline: its start, and a key.
 pub type Bucket = (i64, Key);
 
+/// A bucket and its count.
+type Entry = (Bucket, u64);
+
 /// The timeline as a sorted list, 32 bytes a bucket: as a `BTreeMap` the 600,000 buckets of
 /// 200,000 made-up keys took 29 MB, beside every table the report was being made from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Timeline(Vec<(Bucket, u64)>);
-
-type Entry = (Bucket, u64);
+pub struct Timeline(Vec<Entry>);
 
 /// [`Timeline::iter`]'s iterator.
 pub type Iter<'a> = std::iter::Map<std::slice::Iter<'a, Entry>, fn(&Entry) -> (&Bucket, &u64)>;
