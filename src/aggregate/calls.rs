@@ -91,6 +91,11 @@ impl Calls {
         self.list().is_some()
     }
 
+    /// Whether the set is a bitset.
+    fn is_dense(&self) -> bool {
+        matches!(self, Calls::Heap(large) if matches!(**large, Large::Dense { .. }))
+    }
+
     pub fn insert(&mut self, id: u32) {
         match self {
             Calls::Inline { len, ids } => {
@@ -218,6 +223,28 @@ impl Large {
     }
 }
 
+/// Sets the bits of `ids` (none past `max`) in a bitset of `len` members, grown once to hold
+/// `max`; says whether it grew.
+fn set_bits(
+    words: &mut Vec<u64>,
+    len: &mut u64,
+    max: Option<u32>,
+    ids: impl Iterator<Item = u32>,
+) -> bool {
+    let Some(max) = max else { return false };
+    let need = (max / 64 + 1) as usize;
+    let grown = need > words.len();
+    if grown {
+        words.resize(need, 0);
+    }
+    ids.for_each(|id| {
+        let (w, bit) = ((id / 64) as usize, 1u64 << (id % 64));
+        *len += u64::from(words[w] & bit == 0);
+        words[w] |= bit;
+    });
+    grown
+}
+
 /// Where `id` goes in the ascending `ids`, or none when it is there.
 fn place(ids: &[u32], id: u32) -> Option<usize> {
     // Ids are numbered as first met: a new one is most often the largest.
@@ -225,6 +252,61 @@ fn place(ids: &[u32], id: u32) -> Option<usize> {
         Some(&last) if last < id => Some(ids.len()),
         None => Some(0),
         Some(_) => ids.binary_search(&id).err(),
+    }
+}
+
+/// Room to put another worker's ids in order ([`Calls::extend_unordered`]), kept from set to
+/// set: `bits` is all zeros between uses.
+#[derive(Default)]
+pub struct Unordered {
+    ids: Vec<u32>,
+    bits: Vec<u64>,
+}
+
+impl Calls {
+    /// Adds `ids`, in any order (each at most once): another worker's set read through the
+    /// map from its numbering to ours. Past [`FEW`] of them, put in order and made a set of
+    /// their own, then joined: a compressed bitmap takes ids one by one, out of order,
+    /// several times slower, and the run's last merge of two workers' sets does so alone,
+    /// after both are done. Ids within a few words each of one another are put in order as
+    /// the bits of a bitset, read back ascending; others are sorted.
+    pub fn extend_unordered(&mut self, ids: impl Iterator<Item = u32>, room: &mut Unordered) {
+        room.ids.clear();
+        let mut max = 0;
+        // `for_each`, not `next`: a compressed bitmap's ids are read a container at a time.
+        ids.for_each(|id| {
+            max = max.max(id);
+            room.ids.push(id);
+        });
+        if room.ids.len() <= FEW {
+            self.extend(room.ids.iter().copied());
+            return;
+        }
+        let words = (max / 64 + 1) as usize;
+        if words <= room.ids.len() * 4 {
+            if room.bits.len() < words {
+                room.bits.resize(words, 0);
+            }
+            for &id in &room.ids {
+                room.bits[(id / 64) as usize] |= 1 << (id % 64);
+            }
+            room.ids.clear();
+            for (w, word) in room.bits[..words].iter_mut().enumerate() {
+                let mut rest = std::mem::take(word);
+                while rest != 0 {
+                    room.ids.push(w as u32 * 64 + rest.trailing_zeros());
+                    rest &= rest - 1;
+                }
+            }
+        } else {
+            room.ids.sort_unstable();
+            room.ids.dedup();
+        }
+        let mut theirs = Large::Sparse(
+            RoaringBitmap::from_sorted_iter(room.ids.iter().copied()).expect("ascending"),
+        );
+        theirs.rebalance();
+        *self |= Calls::Heap(Box::new(theirs));
     }
 }
 
@@ -246,6 +328,29 @@ impl FromIterator<u32> for Calls {
 
 impl BitOrAssign<&Calls> for Calls {
     fn bitor_assign(&mut self, other: &Calls) {
+        if let Calls::Heap(mine) = &mut *self {
+            // Any set but a bitset into a bitset: its ids set as bits, read straight from its
+            // own form (a table's bitset takes a cell's set per cell summed into it).
+            if let (Large::Dense { words, len }, false) = (&mut **mine, other.is_dense()) {
+                let grown = match other {
+                    Calls::Heap(theirs) => match &**theirs {
+                        Large::Sparse(r) => set_bits(words, len, r.max(), r.iter()),
+                        Large::Few(ids) => {
+                            set_bits(words, len, ids.last().copied(), ids.iter().copied())
+                        }
+                        Large::Dense { .. } => unreachable!("not a bitset"),
+                    },
+                    Calls::Inline { len: n, ids } => {
+                        let ids = &ids[..usize::from(*n)];
+                        set_bits(words, len, ids.last().copied(), ids.iter().copied())
+                    }
+                };
+                if grown {
+                    mine.rebalance();
+                }
+                return;
+            }
+        }
         if let (Calls::Heap(mine), Calls::Heap(theirs)) = (&mut *self, other) {
             match (&mut **mine, &**theirs) {
                 (Large::Dense { words, len }, Large::Dense { words: o, .. }) => {
@@ -380,6 +485,61 @@ mod tests {
                 .collect::<std::collections::BTreeSet<_>>()
                 .len() as u64
         );
+    }
+
+    /// A set of each form takes another worker's ids, out of order, as it would take them one
+    /// by one: few of them, many close together (put in order as bits), many far apart
+    /// (sorted), some it holds already. And a bitset takes a set of every other form, grown
+    /// when the other's ids pass its end.
+    #[test]
+    fn out_of_order_ids_and_unions_into_a_bitset_agree_with_a_plain_set() {
+        let targets: Vec<Calls> = vec![
+            Calls::new(),
+            [5, 9].into_iter().collect(),
+            (100..120).collect(),
+            (0..50_000).step_by(97).collect(),
+            (0..3000).collect(),
+        ];
+        assert!(matches!(large(&targets[3]), Some(Large::Sparse(_))));
+        assert!(matches!(large(&targets[4]), Some(Large::Dense { .. })));
+        // A reversal of 0..4000 and a scatter over millions: out of order, each id once.
+        let sources: Vec<Vec<u32>> = vec![
+            vec![7, 3],
+            (0..FEW as u32).rev().collect(),
+            (0..4000).rev().step_by(3).collect(),
+            (0..200).map(|i| (i * 7919) % 200 * 25_000 + 1).collect(),
+            (0..500).map(|i| (i * 389) % 500 + 2900).collect(),
+        ];
+        let mut room = Unordered::default();
+        for t in &targets {
+            for src in &sources {
+                let mut got = t.clone();
+                got.extend_unordered(src.iter().copied(), &mut room);
+                let want: std::collections::BTreeSet<u32> =
+                    t.iter().chain(src.iter().copied()).collect();
+                assert_eq!(ids(&got), want.iter().copied().collect::<Vec<_>>());
+                assert_eq!(got.len(), want.len() as u64);
+                assert!(
+                    room.bits.iter().all(|&w| w == 0),
+                    "the room's bits are left clear"
+                );
+            }
+        }
+        let dense = &targets[4];
+        let others: Vec<Calls> = vec![
+            [2, 5000].into_iter().collect(),
+            (2990..3010).collect(),
+            (2000..2100).chain([10_000_000]).collect(),
+            (0..9000).step_by(5).collect(),
+        ];
+        assert!(matches!(large(&others[2]), Some(Large::Sparse(_))));
+        for o in &others {
+            let mut u = dense.clone();
+            u |= o;
+            let want: std::collections::BTreeSet<u32> = dense.iter().chain(o.iter()).collect();
+            assert_eq!(ids(&u), want.iter().copied().collect::<Vec<_>>());
+            assert_eq!(u.len(), want.len() as u64);
+        }
     }
 
     /// The first [`INLINE`] ids are held in the set itself, in order; one more moves them to a

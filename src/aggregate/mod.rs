@@ -1119,6 +1119,7 @@ impl Aggregator {
         let resources = self.resources.absorb(&o.resources);
         let prompts = self.prompts.absorb(&o.prompts);
         let days = self.days.absorb(std::mem::take(&mut o.days));
+        let mut room = calls::Unordered::default();
         for ((day, op, kind, code, sub, res, prompt), s) in o.cells {
             let t = self
                 .cells
@@ -1133,7 +1134,7 @@ impl Aggregator {
                 ))
                 .or_insert_with(|| CellStats::new(days[s.day as usize]));
             t.count += s.count;
-            t.calls.extend(remap(&s.calls, &calls));
+            t.calls.extend_unordered(remap(&s.calls, &calls), &mut room);
         }
         self.messages.merge(o.messages);
         for (r, n) in o.reject_counts {
@@ -1151,7 +1152,7 @@ impl Aggregator {
         for (key, d) in o.other_diagnostics {
             let t = self.other_diagnostics.entry(key).or_default();
             t.count += d.count;
-            t.calls.extend(remap(&d.calls, &calls));
+            t.calls.extend_unordered(remap(&d.calls, &calls), &mut room);
         }
         self.compact_diagnostic_texts();
         let sdks = self.sdk_texts.absorb(&o.sdk_texts);
