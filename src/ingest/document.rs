@@ -376,11 +376,15 @@ fn small_document<S: Sink>(doc: &[u8], ctx: &mut FileCtx<'_, S>, lines: u64, sta
         }
     }
     let broken_head = !stand_in && found.is_empty() && result.is_err();
-    finish_stream(found, result, ctx, lines, stand_in);
+    finish_stream(found, result, ctx, lines, (stand_in, Some(doc)));
     if broken_head {
         salvage(doc, lines, None, ctx);
     }
 }
+
+/// Bytes of a document read whole that its excerpt is made from: a pretty-printed record's
+/// indentation takes many of them for each character the excerpt keeps.
+const EXCERPT_SOURCE: usize = 4096;
 
 /// Any other document, streamed through the serde visitors, `lines` newlines into the input.
 /// When `stand_in` is set the input is the rest of a document after its array of records
@@ -398,7 +402,7 @@ fn stream<S: Sink>(
             return Err(io::Error::other(short_message(e)));
         }
     }
-    finish_stream(found, result, ctx, lines, stand_in);
+    finish_stream(found, result, ctx, lines, (stand_in, None));
     Ok(())
 }
 
@@ -434,18 +438,20 @@ fn parse_documents<'de, R: serde_json::de::Read<'de>>(
     (found, result)
 }
 
-/// Hands on what a document held, and reports where it broke.
+/// Hands on what a document held, and reports where it broke. `doc` is its text when it was
+/// read whole: then a document that is a record itself is reported at the line it starts on
+/// (after `lines` newlines), with an excerpt of it.
 fn finish_stream<S: Sink>(
     found: Vec<Element<'static>>,
     result: Result<(), serde_json::Error>,
     ctx: &mut FileCtx<'_, S>,
     lines: u64,
-    stand_in: bool,
+    (stand_in, doc): (bool, Option<&[u8]>),
 ) {
     let mut not_records = Vec::new();
     for e in found {
         match e {
-            // Read as a whole, the document does not say on which line its records are.
+            // Read as a whole, the document does not say on which line the records in it are.
             // A whole file that is one object with none of a record's fields is an export
             // whose head was damaged (`"tabes"`), not a record without an outcome.
             Element::Record(raw, 0) if !stand_in && raw.is_empty() => ctx.reject(
@@ -454,11 +460,20 @@ fn finish_stream<S: Sink>(
                 "the document holds no records: no `records` or `tables` array, and none of a record's fields".into(),
                 String::new(),
             ),
-            Element::Record(raw, i) => ctx.emit(
-                &raw,
-                || At::record(0, i),
-                || format!("record {i} of the document"),
-            ),
+            // A record read whole on its own (a pretty-printed callback event, the catalogue's
+            // example) starts on the document's first line.
+            Element::Record(raw, i) => match (i, doc) {
+                (0, Some(doc)) => ctx.emit(
+                    &raw,
+                    || At::record(lines + 1, 0),
+                    || String::from_utf8_lossy(&doc[..doc.len().min(EXCERPT_SOURCE)]).into_owned(),
+                ),
+                _ => ctx.emit(
+                    &raw,
+                    || At::record(0, i),
+                    || format!("record {i} of the document"),
+                ),
+            },
             Element::NotRecord(i, why) => not_records.push((i, why)),
             Element::Incomplete(why) => ctx.incomplete(&why),
         }

@@ -2975,3 +2975,29 @@ fn the_order_a_csv_read_in_parts_finds_is_the_first_block_s() {
         assert!(in_parts == in_blocks, "at {at}");
     }
 }
+
+/// A record that is a pretty-printed document of its own (the catalogue page's SIP example,
+/// a callback event saved from a webhook) is rejected at the line it starts on, with an
+/// excerpt of it, as a record of an array or a line is; one after another in a file, each at
+/// its own line.
+#[test]
+fn a_record_read_whole_on_its_own_is_rejected_at_the_line_it_starts_on() {
+    let bad = "{\n  \"ResultInformation\": {\n    \"Code\": 500,\n    \"SubCode\": 560503\n  }\n}\n";
+    let good = "{\n  \"time\": \"2026-11-24T01:00:00Z\",\n  \"resultCode\": 404,\n  \"resultSubcode\": 8522\n}\n";
+    let text = format!("\n\n{bad}{good}\n{bad}");
+    let (c, report, _d) = read_text("events.json", text.as_bytes());
+    let got: Vec<_> = c
+        .rejects
+        .iter()
+        .map(|r| (r.line, r.record, r.reason, r.excerpt().to_string()))
+        .collect();
+    let excerpt = r#"{ "ResultInformation": { "Code": 500, "SubCode": 560503 } }"#.to_string();
+    assert_eq!(
+        got,
+        vec![
+            (3, None, Reason::NoTime, excerpt.clone()),
+            (15, None, Reason::NoTime, excerpt)
+        ]
+    );
+    assert_eq!((c.records.len(), report.files[0].rejected), (1, 2));
+}
