@@ -447,7 +447,10 @@ fn kind_from_names(raw: &Raw<'_>) -> Option<Result<Kind, ()>> {
             if let Some((_, k)) = KNOWN_KINDS.iter().find(|(n, _)| n.eq_ignore_ascii_case(s)) {
                 return Some(k.ok_or(()));
             }
-            if s.starts_with("Microsoft.Communication.") {
+            // Event Grid's own events (a subscription's validation handshake, its deletion)
+            // reach the endpoint that logs the call events, and carry no result: read as
+            // callback events, they are skipped as events without one.
+            if s.starts_with("Microsoft.Communication.") || s.starts_with("Microsoft.EventGrid.") {
                 return Some(Ok(Kind::Callback));
             }
             let l = s.to_ascii_lowercase();

@@ -2982,7 +2982,8 @@ fn the_order_a_csv_read_in_parts_finds_is_the_first_block_s() {
 /// its own line.
 #[test]
 fn a_record_read_whole_on_its_own_is_rejected_at_the_line_it_starts_on() {
-    let bad = "{\n  \"ResultInformation\": {\n    \"Code\": 500,\n    \"SubCode\": 560503\n  }\n}\n";
+    let bad =
+        "{\n  \"ResultInformation\": {\n    \"Code\": 500,\n    \"SubCode\": 560503\n  }\n}\n";
     let good = "{\n  \"time\": \"2026-11-24T01:00:00Z\",\n  \"resultCode\": 404,\n  \"resultSubcode\": 8522\n}\n";
     let text = format!("\n\n{bad}{good}\n{bad}");
     let (c, report, _d) = read_text("events.json", text.as_bytes());

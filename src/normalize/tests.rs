@@ -122,6 +122,15 @@ fn rejects_and_skips() {
         (Field::Type, s("Microsoft.Communication.CallConnected")),
     ]);
     assert_eq!(normalize(&r, &tr), Outcome::Skip(SkipReason::NoResult));
+    // So is Event Grid's own handshake, logged by the endpoint that receives the events.
+    let r = raw(&[
+        (Field::Time, s("2018-01-25T22:12:19.4556811Z")),
+        (
+            Field::Type,
+            s("Microsoft.EventGrid.SubscriptionValidationEvent"),
+        ),
+    ]);
+    assert_eq!(normalize(&r, &tr), Outcome::Skip(SkipReason::NoResult));
     let r = raw(&[
         (Field::Time, s("2026-11-24T19:00:00Z")),
         (Field::Type, s("Microsoft.Communication.PlayFailed")),
