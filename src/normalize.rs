@@ -537,6 +537,16 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
         Ok(s) => s,
         Err(v) => return Outcome::Reject(Reason::SubcodeNotInteger, format!("subcode {v:?}")),
     };
+    // Newer API versions (2025-06-15 and 2026-03-12 in the SDKs' recorded events) give
+    // lifecycle events a `resultInformation` of plain success (200, 0): no more an outcome
+    // than the same events without one, above.
+    if kind == Kind::Callback
+        && code == 200
+        && subcode.unwrap_or(0) == 0
+        && is_lifecycle_event(&raw.get(Field::Type).text())
+    {
+        return Outcome::Skip(SkipReason::NoResult);
+    }
     // A `[Local Time]` value is read at the local offset; every other time carries its own.
     let (time_val, local) = if raw.has_local_time() {
         (raw.get(Field::LocalTime), true)
@@ -599,6 +609,19 @@ fn diagnostic<'a>(raw: &Raw<'a>, code: Field, message: Field) -> Diagnostic<'a> 
         code: raw.get(code).integer().ok().flatten(),
         message: raw.get(message).text(),
     }
+}
+
+/// Whether a callback event (`Microsoft.Communication.CallConnected`) tells of a call's state
+/// (CallConnected, ParticipantsUpdated, PlayStarted, MediaStreamingStopped,
+/// RecordingStateChanged...), not of how an action ended: its name has no result (`Failed`,
+/// `Completed`, ...), and it is neither the end of the call (CallDisconnected, whose codes the
+/// catalogue explains) nor a transfer taken (CallTransferAccepted).
+fn is_lifecycle_event(t: &str) -> bool {
+    let (op, result) = callback_operation(Cow::Borrowed(t));
+    result.is_empty()
+        && !op.is_empty()
+        && !op.eq_ignore_ascii_case("CallDisconnected")
+        && !op.eq_ignore_ascii_case("CallTransferAccepted")
 }
 
 /// `Microsoft.Communication.PlayFailed` → operation `PlayFailed`, result type `Failed`.

@@ -2069,7 +2069,8 @@ fn real_payloads_from_microsofts_docs_and_sdks() {
     // (file, accepted, rejected, skipped): see tests/fixtures/real/README.md for each source.
     for (file, accepted, rejected, skipped) in [
         ("callback-no-resultinfo-net-2022.ndjson", 0, 0, 3),
-        ("callback-with-resultinfo-net-2025.ndjson", 5, 0, 0),
+        // CallConnected and ParticipantsUpdated with a result of plain success are skipped.
+        ("callback-with-resultinfo-net-2025.ndjson", 3, 0, 2),
         ("callback-playcanceled-no-resultinfo-java.json", 0, 0, 1),
         (
             "callback-recognizecanceled-no-resultinfo-java.json",
@@ -2116,20 +2117,15 @@ fn real_payloads_from_microsofts_docs_and_sdks() {
     let (c, _) = read(&settings(vec![dir.join("la-mediasummary-5cf2a1b.json")]));
     assert_eq!(c.records[0].time, utc("2023-05-24T19:57:40.480Z"));
     assert_eq!((c.records[0].code, c.records[0].subcode), (200, Some(0)));
-    // The recorded 2025 events: 200/0 lifecycle results, the failed play, 200/5001.
+    // The recorded 2025 events: the failed play and the two ends of the call; the 200/0
+    // results of CallConnected and ParticipantsUpdated are skipped.
     let (c, _) = read(&settings(vec![
         dir.join("callback-with-resultinfo-net-2025.ndjson")
     ]));
     let keys: Vec<(u32, Option<u32>)> = c.records.iter().map(|r| (r.code, r.subcode)).collect();
     assert_eq!(
         keys,
-        [
-            (200, Some(0)),
-            (200, Some(0)),
-            (400, Some(8535)),
-            (200, Some(7000)),
-            (200, Some(5001))
-        ]
+        [(400, Some(8535)), (200, Some(7000)), (200, Some(5001))]
     );
 }
 

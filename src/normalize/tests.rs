@@ -122,6 +122,40 @@ fn rejects_and_skips() {
         (Field::Type, s("Microsoft.Communication.CallConnected")),
     ]);
     assert_eq!(normalize(&r, &tr), Outcome::Skip(SkipReason::NoResult));
+    // And one whose `resultInformation` only says it happened (newer API versions);
+    // not the end of a call, not an outcome, not a lifecycle event with a failure.
+    let event = |ty: &'static str, code: i64, sub: i64| {
+        raw(&[
+            (Field::Time, s("2026-09-15T11:36:07.9937574+00:00")),
+            (Field::Type, s(ty)),
+            (Field::ResultCode, Val::Int(code)),
+            (Field::ResultSubcode, Val::Int(sub)),
+        ])
+    };
+    for ty in [
+        "Microsoft.Communication.CallConnected",
+        "Microsoft.Communication.ParticipantsUpdated",
+        "Microsoft.Communication.MediaStreamingStopped",
+        "Microsoft.Communication.PlayStarted",
+    ] {
+        let r = event(ty, 200, 0);
+        assert_eq!(
+            normalize(&r, &tr),
+            Outcome::Skip(SkipReason::NoResult),
+            "{ty}"
+        );
+    }
+    for (ty, code, sub) in [
+        ("Microsoft.Communication.CallDisconnected", 200, 0),
+        ("Microsoft.Communication.CallTransferAccepted", 200, 0),
+        ("Microsoft.Communication.PlayCompleted", 200, 0),
+        ("Microsoft.Communication.RecognizeFailed", 400, 8510),
+        ("Microsoft.Communication.ParticipantsUpdated", 500, 8500),
+        ("Microsoft.Communication.CallConnected", 200, 7000),
+    ] {
+        let r = event(ty, code, sub);
+        assert!(matches!(normalize(&r, &tr), Outcome::Record(_)), "{ty}");
+    }
     // So is Event Grid's own handshake, logged by the endpoint that receives the events.
     let r = raw(&[
         (Field::Time, s("2018-01-25T22:12:19.4556811Z")),
