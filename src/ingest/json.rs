@@ -6,7 +6,8 @@
 //!   PascalCase record, an az CLI row (every value a string), or a CloudEvents event (`data`,
 //!   `data.resultInformation`): all read by `record_seed::RecordSeed`;
 //! - a `{"records": [...]}` document (Event Hubs, old storage blobs);
-//! - a query API response `{"tables": [{"columns": [...], "rows": [[...]]}]}`;
+//! - a query API response `{"tables": [{"columns": [...], "rows": [[...]]}]}`, or a batch of
+//!   them (`$batch`: `{"responses": [{"id": ..., "status": ..., "body": {"tables": ...}}]}`);
 //! - an array of any of the record kinds (az CLI output, callback batches).
 //!
 //! Arrays are visited element by element, so a document of any size streams.
@@ -109,6 +110,11 @@ impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
             } else if k.eq_ignore_ascii_case("tables") {
                 container = true;
                 m.next_value_seed(TablesSeed {
+                    emit: &mut *self.emit,
+                })?;
+            } else if k.eq_ignore_ascii_case("responses") {
+                container = true;
+                m.next_value_seed(ResponsesSeed {
                     emit: &mut *self.emit,
                 })?;
             } else {
@@ -267,6 +273,120 @@ impl<'de> Visitor<'de> for ItemSeed<'_, 'de> {
     }
     fn visit_unit<E>(self) -> Result<(), E> {
         self.not_record("not an object: null".into())
+    }
+}
+
+/// `responses` of a query API batch (`$batch`): each one's `body` is a response of its own,
+/// its `tables`, or an `error` (a query that failed: its records are missing).
+struct ResponsesSeed<'e, 'de> {
+    emit: &'e mut dyn FnMut(Element<'de>),
+}
+
+impl<'de> DeserializeSeed<'de> for ResponsesSeed<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ResponsesSeed<'_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of responses")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
+        while s
+            .next_element_seed(ResponseSeed {
+                emit: &mut *self.emit,
+            })?
+            .is_some()
+        {}
+        Ok(())
+    }
+}
+
+/// One response of a batch: `id`, `status`, `body`.
+struct ResponseSeed<'e, 'de> {
+    emit: &'e mut dyn FnMut(Element<'de>),
+}
+
+impl<'de> DeserializeSeed<'de> for ResponseSeed<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ResponseSeed<'_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a response object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
+        let (mut id, mut status, mut error) = (None, None, None);
+        while let Some(Key(k)) = m.next_key::<Key<'de>>()? {
+            if k.eq_ignore_ascii_case("body") {
+                m.next_value_seed(BodySeed {
+                    emit: &mut *self.emit,
+                    error: &mut error,
+                })?;
+            } else if k.eq_ignore_ascii_case("id") {
+                id = Some(m.next_value::<serde_json::Value>()?);
+            } else if k.eq_ignore_ascii_case("status") {
+                status = Some(m.next_value::<serde_json::Value>()?);
+            } else {
+                m.next_value::<IgnoredAny>()?;
+            }
+        }
+        if let Some(e) = error.filter(|e| !e.is_null()) {
+            let name = |v: Option<serde_json::Value>| match v {
+                Some(serde_json::Value::String(s)) => crate::record::excerpt(&s, 40),
+                Some(v) => crate::record::excerpt(&v.to_string(), 40),
+                None => "?".into(),
+            };
+            let why = format!(
+                "response {} (status {}): {}",
+                name(id),
+                name(status),
+                api_error(&e)
+            );
+            (self.emit)(Element::Incomplete(why));
+        }
+        Ok(())
+    }
+}
+
+/// A batch response's `body`: its `tables`, and its `error` kept for the response.
+struct BodySeed<'e, 'de, 'r> {
+    emit: &'e mut dyn FnMut(Element<'de>),
+    error: &'r mut Option<serde_json::Value>,
+}
+
+impl<'de> DeserializeSeed<'de> for BodySeed<'_, 'de, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for BodySeed<'_, 'de, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a response body object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
+        while let Some(Key(k)) = m.next_key::<Key<'de>>()? {
+            if k.eq_ignore_ascii_case("tables") {
+                m.next_value_seed(TablesSeed {
+                    emit: &mut *self.emit,
+                })?;
+            } else if k.eq_ignore_ascii_case("error") {
+                *self.error = Some(m.next_value::<serde_json::Value>()?);
+            } else {
+                m.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
     }
 }
 

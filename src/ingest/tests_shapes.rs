@@ -2998,3 +2998,27 @@ fn a_record_read_whole_on_its_own_is_rejected_at_the_line_it_starts_on() {
     );
     assert_eq!((c.records.len(), report.files[0].rejected), (1, 2));
 }
+
+/// A query API batch (`$batch`, learn.microsoft.com "Batch queries"): each response's body is
+/// a response of its own; one that failed is a warning that counts may be short.
+#[test]
+fn a_query_api_batch_reads_every_response_s_tables() {
+    let text = r#"{"responses": [
+  {"id": "2", "status": 404, "body": {"error": {"message": "The requested path does not exist", "code": "PathNotFoundError"}}},
+  {"id": "1", "status": 200, "headers": {"Age": "3"}, "body": {"tables": [{"name": "PrimaryResult",
+    "columns": [{"name": "TimeGenerated", "type": "datetime"}, {"name": "OperationName", "type": "string"},
+                {"name": "ResultCode", "type": "string"}, {"name": "ResultSubcode", "type": "string"}],
+    "rows": [["2026-11-24T01:00:00Z", "Play", "400", "8535"], ["2026-11-24T02:00:00Z", "Recognize", "400", "8510"]]}]}}
+]}"#;
+    let (c, report, _d) = read_text("batch.json", text.as_bytes());
+    let keys: Vec<_> = c.records.iter().map(|r| (r.code, r.subcode)).collect();
+    assert_eq!(keys, [(400, Some(8535)), (400, Some(8510))]);
+    assert_eq!(report.files[0].rejected, 0);
+    assert!(
+        report.warnings.iter().any(|w| w.contains(
+            "incomplete, so counts may be short: response 2 (status 404): PathNotFoundError: The requested path does not exist"
+        )),
+        "{:?}",
+        report.warnings
+    );
+}
