@@ -323,13 +323,15 @@ impl<'de> Visitor<'de> for ResponseSeed<'_, 'de> {
         f.write_str("a response object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
-        let (mut id, mut status, mut error) = (None, None, None);
+        let (mut id, mut status, mut body) = (None, None, None);
         while let Some(Key(k)) = m.next_key::<Key<'de>>()? {
             if k.eq_ignore_ascii_case("body") {
+                let mut read = Body::Object(None);
                 m.next_value_seed(BodySeed {
                     emit: &mut *self.emit,
-                    error: &mut error,
+                    body: &mut read,
                 })?;
+                body = Some(read);
             } else if k.eq_ignore_ascii_case("id") {
                 id = Some(m.next_value::<serde_json::Value>()?);
             } else if k.eq_ignore_ascii_case("status") {
@@ -338,41 +340,55 @@ impl<'de> Visitor<'de> for ResponseSeed<'_, 'de> {
                 m.next_value::<IgnoredAny>()?;
             }
         }
-        if let Some(e) = error.filter(|e| !e.is_null()) {
+        let succeeded = status
+            .as_ref()
+            .and_then(serde_json::Value::as_u64)
+            .is_some_and(|s| (200..300).contains(&s));
+        let problem = match body {
+            Some(Body::Object(Some(e))) if !e.is_null() => Some(api_error(&e)),
+            Some(Body::Object(_)) => None,
+            Some(Body::Other) => Some("its body is not an object".to_string()),
+            None if !succeeded => Some("it has no body".to_string()),
+            None => None,
+        };
+        if let Some(problem) = problem {
             let name = |v: Option<serde_json::Value>| match v {
                 Some(serde_json::Value::String(s)) => crate::record::excerpt(&s, 40),
                 Some(v) => crate::record::excerpt(&v.to_string(), 40),
                 None => "?".into(),
             };
-            let why = format!(
-                "response {} (status {}): {}",
-                name(id),
-                name(status),
-                api_error(&e)
-            );
+            let why = format!("response {} (status {}): {problem}", name(id), name(status));
             (self.emit)(Element::Incomplete(why));
         }
         Ok(())
     }
 }
 
-/// A batch response's `body`: its `tables`, and its `error` kept for the response.
+/// What a batch response's `body` was: an object, with its `error` if it had one, or
+/// anything else.
+enum Body {
+    Object(Option<serde_json::Value>),
+    Other,
+}
+
+/// A batch response's `body`: its `tables` read, its `error` kept; a body that is not an
+/// object is passed over and said to be one.
 struct BodySeed<'e, 'de, 'r> {
     emit: &'e mut dyn FnMut(Element<'de>),
-    error: &'r mut Option<serde_json::Value>,
+    body: &'r mut Body,
 }
 
 impl<'de> DeserializeSeed<'de> for BodySeed<'_, 'de, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
+        d.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for BodySeed<'_, 'de, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a response body object")
+        f.write_str("a response body")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
         while let Some(Key(k)) = m.next_key::<Key<'de>>()? {
@@ -381,11 +397,40 @@ impl<'de> Visitor<'de> for BodySeed<'_, 'de, '_> {
                     emit: &mut *self.emit,
                 })?;
             } else if k.eq_ignore_ascii_case("error") {
-                *self.error = Some(m.next_value::<serde_json::Value>()?);
+                *self.body = Body::Object(Some(m.next_value::<serde_json::Value>()?));
             } else {
                 m.next_value::<IgnoredAny>()?;
             }
         }
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
+        while s.next_element::<IgnoredAny>()?.is_some() {}
+        *self.body = Body::Other;
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        *self.body = Body::Other;
+        Ok(())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        *self.body = Body::Other;
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        *self.body = Body::Other;
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        *self.body = Body::Other;
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        *self.body = Body::Other;
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        *self.body = Body::Other;
         Ok(())
     }
 }

@@ -3,12 +3,12 @@
 //! and skipping the rest while checking that it is valid JSON.
 //!
 //! It gives up, and [`record`] returns `None`, on anything outside that common case: a
-//! container document (`records`, `tables`), an escaped key or wanted value, a wanted number
-//! that is not a plain integer, `properties` as a string of JSON, control characters, deep
-//! nesting, or invalid JSON of any kind. The caller then reads the line with the serde
-//! visitors of `json.rs`, which handle every case and word the errors. Whatever this scanner
-//! accepts, it reads exactly as those visitors do (a test compares them on every sample line
-//! and on thousands of damaged ones).
+//! container document (`records`, `tables`, `responses`), an escaped key or wanted value, a
+//! wanted number that is not a plain integer, `properties` as a string of JSON, control
+//! characters, deep nesting, or invalid JSON of any kind. The caller then reads the line with
+//! the serde visitors of `json.rs`, which handle every case and word the errors. Whatever this
+//! scanner accepts, it reads exactly as those visitors do (a test compares them on every
+//! sample line and on thousands of damaged ones).
 //!
 //! Its skipping of the values it does not want is part of this parse, not a structure skipper:
 //! it checks the grammar (numbers, literals, escapes, commas, colons) so that a line it accepts
@@ -449,7 +449,8 @@ impl<'a> Scanner<'a, '_> {
                     }
                     if top
                         && (key.eq_ignore_ascii_case("records")
-                            || key.eq_ignore_ascii_case("tables"))
+                            || key.eq_ignore_ascii_case("tables")
+                            || key.eq_ignore_ascii_case("responses"))
                     {
                         return None;
                     }

@@ -3010,15 +3010,42 @@ fn a_query_api_batch_reads_every_response_s_tables() {
                 {"name": "ResultCode", "type": "string"}, {"name": "ResultSubcode", "type": "string"}],
     "rows": [["2026-11-24T01:00:00Z", "Play", "400", "8535"], ["2026-11-24T02:00:00Z", "Recognize", "400", "8510"]]}]}}
 ]}"#;
-    let (c, report, _d) = read_text("batch.json", text.as_bytes());
-    let keys: Vec<_> = c.records.iter().map(|r| (r.code, r.subcode)).collect();
-    assert_eq!(keys, [(400, Some(8535)), (400, Some(8510))]);
-    assert_eq!(report.files[0].rejected, 0);
-    assert!(
-        report.warnings.iter().any(|w| w.contains(
-            "incomplete, so counts may be short: response 2 (status 404): PathNotFoundError: The requested path does not exist"
-        )),
-        "{:?}",
-        report.warnings
+    // Pretty-printed, and on one line (a file of one line is read as JSON Lines).
+    let one_line: String = text.lines().map(str::trim).collect();
+    for text in [text, one_line.as_str()] {
+        let (c, report, _d) = read_text("batch.json", text.as_bytes());
+        let keys: Vec<_> = c.records.iter().map(|r| (r.code, r.subcode)).collect();
+        assert_eq!(keys, [(400, Some(8535)), (400, Some(8510))], "{text}");
+        assert_eq!(report.files[0].rejected, 0);
+        assert!(
+            report.warnings.iter().any(|w| w.contains(
+                "incomplete, so counts may be short: response 2 (status 404): PathNotFoundError: The requested path does not exist"
+            )),
+            "{:?}",
+            report.warnings
+        );
+    }
+}
+
+/// A batch response whose body is not an object, or that failed with no body, is a warning;
+/// the responses after it are read.
+#[test]
+fn a_query_api_batch_with_odd_responses_warns_and_reads_on() {
+    let table = r#"{"tables": [{"columns": [{"name": "TimeGenerated"}, {"name": "ResultCode"}], "rows": [["2026-11-24T01:00:00Z", "500"]]}]}"#;
+    let text = format!(
+        r#"{{"responses": [{{"id": "a", "status": 200, "body": "oops"}}, {{"id": "b", "status": 500}}, {{"id": "c", "status": 200, "body": {table}}}]}}"#
     );
+    let (c, report, _d) = read_text("batch.json", text.as_bytes());
+    assert_eq!(c.records.len(), 1);
+    assert_eq!(report.files[0].rejected, 0);
+    for want in [
+        "response a (status 200): its body is not an object",
+        "response b (status 500): it has no body",
+    ] {
+        assert!(
+            report.warnings.iter().any(|w| w.ends_with(want)),
+            "{want}: {:?}",
+            report.warnings
+        );
+    }
 }
