@@ -152,6 +152,9 @@ fn rejects_and_skips() {
         ("Microsoft.Communication.RecognizeFailed", 400, 8510),
         ("Microsoft.Communication.ParticipantsUpdated", 500, 8500),
         ("Microsoft.Communication.CallConnected", 200, 7000),
+        ("Microsoft.Communication.CallDisconnected ", 200, 0),
+        ("Microsoft.Communication.PlayCompleted ", 200, 0),
+        ("Microsoft.Communication.playcompleted", 200, 0),
     ] {
         let r = event(ty, code, sub);
         assert!(matches!(normalize(&r, &tr), Outcome::Record(_)), "{ty}");
