@@ -277,10 +277,14 @@ impl<'de> Visitor<'de> for ItemSeed<'_, 'de> {
 }
 
 /// `responses` of a query API batch (`$batch`): each one's `body` is a response of its own,
-/// its `tables`, or an `error` (a query that failed: its records are missing).
+/// its `tables`, or an `error` (a query that failed: its records are missing). What went wrong
+/// is said once for the batch: how many responses, and the first few.
 struct ResponsesSeed<'e, 'de> {
     emit: &'e mut dyn FnMut(Element<'de>),
 }
+
+/// Failed responses a batch's warning names; the rest it counts.
+const NAMED_FAILURES: usize = 3;
 
 impl<'de> DeserializeSeed<'de> for ResponsesSeed<'_, 'de> {
     type Value = ();
@@ -295,32 +299,67 @@ impl<'de> Visitor<'de> for ResponsesSeed<'_, 'de> {
         f.write_str("an array of responses")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
-        while s
-            .next_element_seed(ResponseSeed {
+        let (mut named, mut failed) = (Vec::new(), 0u64);
+        loop {
+            let mut problem = None;
+            let seed = ResponseSeed {
                 emit: &mut *self.emit,
-            })?
-            .is_some()
-        {}
+                problem: &mut problem,
+            };
+            if s.next_element_seed(seed)?.is_none() {
+                break;
+            }
+            if let Some(p) = problem {
+                failed += 1;
+                if named.len() < NAMED_FAILURES {
+                    named.push(p);
+                }
+            }
+        }
+        let why = match failed {
+            0 => return Ok(()),
+            1 => named.concat(),
+            n => {
+                let more = n - named.len() as u64;
+                let more = if more > 0 {
+                    format!("; and {more} more")
+                } else {
+                    String::new()
+                };
+                format!("{n} responses failed: {}{more}", named.join("; "))
+            }
+        };
+        (self.emit)(Element::Incomplete(why));
         Ok(())
     }
 }
 
-/// One response of a batch: `id`, `status`, `body`.
-struct ResponseSeed<'e, 'de> {
+/// One response of a batch: `id`, `status`, `body`; what went wrong with it, if anything, in
+/// `problem`.
+struct ResponseSeed<'e, 'de, 'p> {
     emit: &'e mut dyn FnMut(Element<'de>),
+    problem: &'p mut Option<String>,
 }
 
-impl<'de> DeserializeSeed<'de> for ResponseSeed<'_, 'de> {
+impl<'de> DeserializeSeed<'de> for ResponseSeed<'_, 'de, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
+        d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for ResponseSeed<'_, 'de> {
+impl<'de> ResponseSeed<'_, 'de, '_> {
+    /// A response that is not an object: passed over, and said to be one.
+    fn not_an_object<E>(self) -> Result<(), E> {
+        *self.problem = Some("a response that is not an object".into());
+        Ok(())
+    }
+}
+
+impl<'de> Visitor<'de> for ResponseSeed<'_, 'de, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a response object")
+        f.write_str("a response")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
         let (mut id, mut status, mut body) = (None, None, None);
@@ -340,16 +379,18 @@ impl<'de> Visitor<'de> for ResponseSeed<'_, 'de> {
                 m.next_value::<IgnoredAny>()?;
             }
         }
-        let succeeded = status
-            .as_ref()
-            .and_then(serde_json::Value::as_u64)
-            .is_some_and(|s| (200..300).contains(&s));
+        // A status that is not 2xx is a failure whatever the body holds; none says nothing.
+        let code = status.as_ref().and_then(|s| match s {
+            serde_json::Value::String(t) => t.trim().parse::<u64>().ok(),
+            v => v.as_u64(),
+        });
+        let failed = status.is_some() && !code.is_some_and(|c| (200..300).contains(&c));
         let problem = match body {
             Some(Body::Object(Some(e))) if !e.is_null() => Some(api_error(&e)),
-            Some(Body::Object(_)) => None,
             Some(Body::Other) => Some("its body is not an object".to_string()),
-            None if !succeeded => Some("it has no body".to_string()),
-            None => None,
+            None if failed => Some("it has no body".to_string()),
+            _ if failed => Some("its body has no error".to_string()),
+            _ => None,
         };
         if let Some(problem) = problem {
             let name = |v: Option<serde_json::Value>| match v {
@@ -357,10 +398,35 @@ impl<'de> Visitor<'de> for ResponseSeed<'_, 'de> {
                 Some(v) => crate::record::excerpt(&v.to_string(), 40),
                 None => "?".into(),
             };
-            let why = format!("response {} (status {}): {problem}", name(id), name(status));
-            (self.emit)(Element::Incomplete(why));
+            *self.problem = Some(format!(
+                "response {} (status {}): {problem}",
+                name(id),
+                name(status)
+            ));
         }
         Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
+        while s.next_element::<IgnoredAny>()?.is_some() {}
+        self.not_an_object()
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        self.not_an_object()
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        self.not_an_object()
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        self.not_an_object()
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        self.not_an_object()
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        self.not_an_object()
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        self.not_an_object()
     }
 }
 
