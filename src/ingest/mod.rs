@@ -358,11 +358,25 @@ fn place<S: Sink>(sink: &mut S, warnings: &mut Vec<String>, placed: ledger::Plac
     }
 }
 
-/// Adds `w` to `warnings`, unless they already have it.
+/// Warnings one input keeps, at most. Most name what they are about (a line, a response), so
+/// an input can make one of every record (a query API response with an `error` on each of a
+/// million lines): each is checked against those before it, and all were kept.
+const MAX_WARNINGS: usize = 1_000;
+
+/// The warning after [`MAX_WARNINGS`].
+const LEFT_OUT: &str = "more than 1000 warnings for one input: the rest are left out";
+
+/// Adds `w` to `warnings`, unless they already have it; past [`MAX_WARNINGS`], [`LEFT_OUT`]
+/// says that the rest were left out, and nothing after it is added or looked for.
 fn add_warning(warnings: &mut Vec<String>, w: String) {
-    if !warnings.contains(&w) {
-        warnings.push(w);
+    if warnings.len() > MAX_WARNINGS || warnings.contains(&w) {
+        return;
     }
+    if warnings.len() == MAX_WARNINGS {
+        warnings.push(LEFT_OUT.into());
+        return;
+    }
+    warnings.push(w);
 }
 
 /// What one worker of [`run_parallel`] made of the pieces it took.
@@ -412,10 +426,16 @@ pub(crate) fn merge_parts<S: Sink>(parts: Vec<Part<S>>, ctx: &mut FileCtx<'_, S>
         place(&mut *ctx.sink, &mut warnings, placed);
     }
     // Which worker met a warning first depends on timing: the same run says them in the same
-    // order (numbers in them, such as lines, compared as numbers).
+    // order (numbers in them, such as lines, compared as numbers). A worker that left some out
+    // says so after them all.
+    let left_out = warnings.iter().any(|w| w == LEFT_OUT);
+    warnings.retain(|w| w != LEFT_OUT);
     warnings.sort_by_cached_key(|w| natural_key(w));
     for w in warnings {
         ctx.warn(w);
+    }
+    if left_out && ctx.warnings.len() <= MAX_WARNINGS {
+        ctx.warnings.push(LEFT_OUT.into());
     }
 }
 

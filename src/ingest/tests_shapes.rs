@@ -3050,3 +3050,28 @@ fn a_query_api_batch_with_odd_responses_warns_and_reads_on() {
     assert_eq!(said.len(), 1, "{said:?}");
     assert!(said[0].ends_with(want), "{said:?}");
 }
+
+/// An input that makes a warning of every record (a query API response with an error on each
+/// line) keeps the first thousand and says that the rest were left out, however it is read.
+#[test]
+fn warnings_stop_at_a_thousand_an_input() {
+    assert!(super::LEFT_OUT.contains(&super::MAX_WARNINGS.to_string()));
+    let mut text = String::new();
+    for i in 0..3_000 {
+        text.push_str(&format!(
+            "{{\"tables\": [], \"error\": {{\"code\": \"E\", \"message\": \"m{i}\"}}}}\n"
+        ));
+    }
+    // Blank lines to pass 8 MiB, so that the file is read by ranges on every worker too.
+    let big = format!("{text}{}", "\n".repeat(9 << 20));
+    for text in [text, big] {
+        let (_c, report, _d) = read_text("errors.json", text.as_bytes());
+        let incomplete = report
+            .warnings
+            .iter()
+            .filter(|w| w.contains("says its result is incomplete"))
+            .count();
+        assert_eq!(incomplete, super::MAX_WARNINGS);
+        assert!(report.warnings.iter().any(|w| w == super::LEFT_OUT));
+    }
+}
