@@ -450,7 +450,8 @@ fn kind_from_names(raw: &Raw<'_>) -> Option<Result<Kind, ()>> {
             // Event Grid's own events (a subscription's validation handshake, its deletion)
             // reach the endpoint that logs the call events, and carry no result: read as
             // callback events, they are skipped as events without one.
-            if s.starts_with("Microsoft.Communication.") || s.starts_with("Microsoft.EventGrid.") {
+            let prefixed = |p: &str| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+            if prefixed("Microsoft.Communication.") || prefixed("Microsoft.EventGrid.") {
                 return Some(Ok(Kind::Callback));
             }
             let l = s.to_ascii_lowercase();
@@ -522,9 +523,7 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
         Ok(None)
             if kind == Kind::Callback
                 && raw.get(Field::ResultSubcode).is_nullish()
-                && !callback_operation(raw.get(Field::Type).text())
-                    .0
-                    .ends_with("Failed") =>
+                && callback_operation(raw.get(Field::Type).text()).1 != "Failed" =>
         {
             return Outcome::Skip(SkipReason::NoResult)
         }
@@ -631,14 +630,31 @@ fn is_lifecycle_event(t: &str) -> bool {
 }
 
 /// `Microsoft.Communication.PlayFailed` → operation `PlayFailed`, result type `Failed`.
+/// Spaces around the type and the case of its result do not count (`...playfailed` is `Failed`).
 fn callback_operation(t: Cow<'_, str>) -> (Cow<'_, str>, Cow<'_, str>) {
-    let op: Cow<'_, str> = match &t {
-        Cow::Borrowed(s) => Cow::Borrowed(s.rsplit('.').next().unwrap_or(s)),
-        Cow::Owned(s) => Cow::Owned(s.rsplit('.').next().unwrap_or(s).to_string()),
+    // Where the last segment of `s` starts and ends, spaces around `s` left out.
+    let last = |s: &str| -> (usize, usize) {
+        let start = s.len() - s.trim_start().len();
+        let trimmed = s.trim();
+        let from = trimmed.rfind('.').map_or(0, |i| i + 1);
+        (start + from, start + trimmed.len())
+    };
+    let op: Cow<'_, str> = match t {
+        Cow::Borrowed(s) => {
+            let (a, b) = last(s);
+            Cow::Borrowed(&s[a..b])
+        }
+        Cow::Owned(s) => {
+            let (a, b) = last(&s);
+            Cow::Owned(s[a..b].to_string())
+        }
     };
     let result = ["Failed", "Completed", "Canceled", "Cancelled", "Succeeded"]
         .into_iter()
-        .find(|r| op.ends_with(r))
+        .find(|r| {
+            let o = op.as_bytes();
+            o.len() >= r.len() && o[o.len() - r.len()..].eq_ignore_ascii_case(r.as_bytes())
+        })
         .unwrap_or("");
     (op, Cow::Borrowed(result))
 }

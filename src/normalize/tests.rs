@@ -217,6 +217,51 @@ fn callback_type_gives_operation() {
     assert_eq!(rec.kind, Kind::Callback);
     assert_eq!(rec.operation, "RecognizeFailed");
     assert_eq!(rec.result_type, "Failed");
+    // In any case, with spaces around it.
+    for (ty, op) in [
+        ("microsoft.communication.recognizefailed", "recognizefailed"),
+        (
+            " Microsoft.Communication.RecognizeFailed ",
+            "RecognizeFailed",
+        ),
+        ("MICROSOFT.COMMUNICATION.RECOGNIZEFAILED", "RECOGNIZEFAILED"),
+    ] {
+        let r = raw(&[
+            (Field::Time, s("2022-09-13T00:55:08.2240104+00:00")),
+            (Field::Type, s(ty)),
+            (Field::ResultCode, Val::Int(400)),
+            (Field::ResultSubcode, Val::Int(8510)),
+        ]);
+        let Outcome::Record(rec) = normalize(&r, &TimeRules::default()) else {
+            panic!("{ty}")
+        };
+        assert_eq!(
+            (rec.kind, rec.operation.as_ref(), rec.result_type.as_ref()),
+            (Kind::Callback, op, "Failed"),
+            "{ty}"
+        );
+    }
+    // A failure event without a result is damaged, in any case; Event Grid's handshake too is
+    // told in any case.
+    let r = raw(&[
+        (Field::Time, s("2026-11-24T19:00:00Z")),
+        (Field::Type, s("microsoft.communication.playfailed")),
+    ]);
+    assert!(matches!(
+        normalize(&r, &TimeRules::default()),
+        Outcome::Reject(Reason::NoCode, _)
+    ));
+    let r = raw(&[
+        (Field::Time, s("2026-11-24T19:00:00Z")),
+        (
+            Field::Type,
+            s("microsoft.eventgrid.subscriptionvalidationevent"),
+        ),
+    ]);
+    assert_eq!(
+        normalize(&r, &TimeRules::default()),
+        Outcome::Skip(SkipReason::NoResult)
+    );
 }
 
 #[test]
