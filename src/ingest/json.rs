@@ -97,7 +97,7 @@ impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
     fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
         let mut raw = Raw::default();
         let mut nested = Vec::new();
-        let mut container = false;
+        let (mut container, mut batch) = (false, false);
         let mut error = None;
         while let Some(Key(k)) = m.next_key::<Key<'de>>()? {
             if k.eq_ignore_ascii_case("error") {
@@ -113,7 +113,7 @@ impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
                     emit: &mut *self.emit,
                 })?;
             } else if k.eq_ignore_ascii_case("responses") {
-                container = true;
+                batch = true;
                 m.next_value_seed(ResponsesSeed {
                     emit: &mut *self.emit,
                 })?;
@@ -122,11 +122,17 @@ impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
             }
         }
         match error {
-            Some(e) if container && !e.is_null() => (self.emit)(Element::Incomplete(api_error(&e))),
+            Some(e) if (container || batch) && !e.is_null() => {
+                (self.emit)(Element::Incomplete(api_error(&e)))
+            }
             _ => {}
         }
         if !container {
-            (self.emit)(Element::Record(finish_record(raw, nested), 0));
+            // A batch holds nothing else; a record that has a `responses` field is still one.
+            let record = finish_record(raw, nested);
+            if !batch || !record.is_empty() {
+                (self.emit)(Element::Record(record, 0));
+            }
         }
         Ok(())
     }

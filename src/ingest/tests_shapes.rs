@@ -3027,6 +3027,21 @@ fn a_query_api_batch_reads_every_response_s_tables() {
     }
 }
 
+/// A record that has a `responses` field of its own is read as a record, beside any responses.
+#[test]
+fn a_record_with_a_responses_field_is_still_a_record() {
+    let text = concat!(
+        r#"{"time": "2026-11-24T01:00:00Z", "resultCode": 400, "resultSubcode": 8510, "responses": []}"#,
+        "\n",
+        r#"{"time": "2026-11-24T02:00:00Z", "resultCode": 500, "responses": [{"id": "1", "status": 200}]}"#,
+        "\n"
+    );
+    let (c, report, _d) = read_text("records.json", text.as_bytes());
+    let keys: Vec<_> = c.records.iter().map(|r| (r.code, r.subcode)).collect();
+    assert_eq!(keys, [(400, Some(8510)), (500, None)]);
+    assert_eq!(report.files[0].rejected, 0);
+}
+
 /// A batch response whose body is not an object, or that failed with no body, is a warning;
 /// the responses after it are read.
 #[test]
