@@ -615,18 +615,13 @@ fn diagnostic<'a>(raw: &Raw<'a>, code: Field, message: Field) -> Diagnostic<'a> 
 /// RecordingStateChanged...), not of how an action ended: its name has no result (`Failed`,
 /// `Completed`, ...), and it is neither the end of the call (CallDisconnected, whose codes the
 /// catalogue explains) nor a transfer taken (CallTransferAccepted). Spaces around the name and
-/// its case do not count.
+/// its case do not count ([`callback_operation`]).
 fn is_lifecycle_event(t: &str) -> bool {
-    let op = t
-        .trim()
-        .rsplit('.')
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let outcome = ["failed", "completed", "canceled", "cancelled", "succeeded"]
-        .iter()
-        .any(|r| op.ends_with(r));
-    !outcome && !op.is_empty() && op != "calldisconnected" && op != "calltransferaccepted"
+    let (op, result) = callback_operation(Cow::Borrowed(t));
+    result.is_empty()
+        && !op.is_empty()
+        && !op.eq_ignore_ascii_case("CallDisconnected")
+        && !op.eq_ignore_ascii_case("CallTransferAccepted")
 }
 
 /// `Microsoft.Communication.PlayFailed` → operation `PlayFailed`, result type `Failed`.
