@@ -332,18 +332,15 @@ impl BitOrAssign<&Calls> for Calls {
             // Any set but a bitset into a bitset: its ids set as bits, read straight from its
             // own form (a table's bitset takes a cell's set per cell summed into it).
             if let (Large::Dense { words, len }, false) = (&mut **mine, other.is_dense()) {
-                let grown = match other {
-                    Calls::Heap(theirs) => match &**theirs {
-                        Large::Sparse(r) => set_bits(words, len, r.max(), r.iter()),
-                        Large::Few(ids) => {
-                            set_bits(words, len, ids.last().copied(), ids.iter().copied())
-                        }
-                        Large::Dense { .. } => unreachable!("not a bitset"),
-                    },
-                    Calls::Inline { len: n, ids } => {
-                        let ids = &ids[..usize::from(*n)];
+                let grown = match (other.list(), other) {
+                    (Some(ids), _) => {
                         set_bits(words, len, ids.last().copied(), ids.iter().copied())
                     }
+                    (None, Calls::Heap(theirs)) => match &**theirs {
+                        Large::Sparse(r) => set_bits(words, len, r.max(), r.iter()),
+                        _ => unreachable!("a list or a bitset"),
+                    },
+                    (None, Calls::Inline { .. }) => unreachable!("a list"),
                 };
                 if grown {
                     mine.rebalance();
