@@ -307,13 +307,19 @@ impl<'de> Visitor<'de> for ResponsesSeed<'_, 'de> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
         let (mut named, mut failed) = (Vec::new(), 0u64);
         loop {
-            let mut problem = None;
-            let seed = ResponseSeed {
-                emit: &mut *self.emit,
-                problem: &mut problem,
+            let (mut problem, mut other) = (None, false);
+            let seed = ObjectOr {
+                visitor: ResponseSeed {
+                    emit: &mut *self.emit,
+                    problem: &mut problem,
+                },
+                other: &mut other,
             };
             if s.next_element_seed(seed)?.is_none() {
                 break;
+            }
+            if other {
+                problem = Some("a response that is not an object".into());
             }
             if let Some(p) = problem {
                 failed += 1;
@@ -340,26 +346,64 @@ impl<'de> Visitor<'de> for ResponsesSeed<'_, 'de> {
     }
 }
 
-/// One response of a batch: `id`, `status`, `body`; what went wrong with it, if anything, in
-/// `problem`.
-struct ResponseSeed<'e, 'de, 'p> {
-    emit: &'e mut dyn FnMut(Element<'de>),
-    problem: &'p mut Option<String>,
+/// An object, read by `visitor`; any other value is passed over and `other` set.
+struct ObjectOr<'o, V> {
+    visitor: V,
+    other: &'o mut bool,
 }
 
-impl<'de> DeserializeSeed<'de> for ResponseSeed<'_, 'de, '_> {
+impl<'de, V: Visitor<'de, Value = ()>> DeserializeSeed<'de> for ObjectOr<'_, V> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> ResponseSeed<'_, 'de, '_> {
-    /// A response that is not an object: passed over, and said to be one.
-    fn not_an_object<E>(self) -> Result<(), E> {
-        *self.problem = Some("a response that is not an object".into());
+impl<V> ObjectOr<'_, V> {
+    /// A value that is not an object: passed over, and said to be one.
+    fn pass<E>(self) -> Result<(), E> {
+        *self.other = true;
         Ok(())
     }
+}
+
+impl<'de, V: Visitor<'de, Value = ()>> Visitor<'de> for ObjectOr<'_, V> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        self.visitor.expecting(f)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<(), A::Error> {
+        self.visitor.visit_map(m)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
+        while s.next_element::<IgnoredAny>()?.is_some() {}
+        self.pass()
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        self.pass()
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        self.pass()
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        self.pass()
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        self.pass()
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        self.pass()
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        self.pass()
+    }
+}
+
+/// One response of a batch: `id`, `status`, `body`; what went wrong with it, if anything, in
+/// `problem`.
+struct ResponseSeed<'e, 'de, 'p> {
+    emit: &'e mut dyn FnMut(Element<'de>),
+    problem: &'p mut Option<String>,
 }
 
 impl<'de> Visitor<'de> for ResponseSeed<'_, 'de, '_> {
@@ -371,12 +415,19 @@ impl<'de> Visitor<'de> for ResponseSeed<'_, 'de, '_> {
         let (mut id, mut status, mut body) = (None, None, None);
         while let Some(Key(k)) = m.next_key::<Key<'de>>()? {
             if k.eq_ignore_ascii_case("body") {
-                let mut read = Body::Object(None);
-                m.next_value_seed(BodySeed {
-                    emit: &mut *self.emit,
-                    body: &mut read,
+                let (mut error, mut other) = (None, false);
+                m.next_value_seed(ObjectOr {
+                    visitor: BodySeed {
+                        emit: &mut *self.emit,
+                        error: &mut error,
+                    },
+                    other: &mut other,
                 })?;
-                body = Some(read);
+                body = Some(if other {
+                    Body::Other
+                } else {
+                    Body::Object(error)
+                });
             } else if k.eq_ignore_ascii_case("id") {
                 id = Some(m.next_value::<serde_json::Value>()?);
             } else if k.eq_ignore_ascii_case("status") {
@@ -412,28 +463,6 @@ impl<'de> Visitor<'de> for ResponseSeed<'_, 'de, '_> {
         }
         Ok(())
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
-        while s.next_element::<IgnoredAny>()?.is_some() {}
-        self.not_an_object()
-    }
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        self.not_an_object()
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        self.not_an_object()
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        self.not_an_object()
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        self.not_an_object()
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        self.not_an_object()
-    }
-    fn visit_unit<E>(self) -> Result<(), E> {
-        self.not_an_object()
-    }
 }
 
 /// What a batch response's `body` was: an object, with its `error` if it had one, or
@@ -443,18 +472,10 @@ enum Body {
     Other,
 }
 
-/// A batch response's `body`: its `tables` read, its `error` kept; a body that is not an
-/// object is passed over and said to be one.
+/// A batch response's `body` object: its `tables` read, its `error` kept.
 struct BodySeed<'e, 'de, 'r> {
     emit: &'e mut dyn FnMut(Element<'de>),
-    body: &'r mut Body,
-}
-
-impl<'de> DeserializeSeed<'de> for BodySeed<'_, 'de, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
+    error: &'r mut Option<serde_json::Value>,
 }
 
 impl<'de> Visitor<'de> for BodySeed<'_, 'de, '_> {
@@ -469,40 +490,11 @@ impl<'de> Visitor<'de> for BodySeed<'_, 'de, '_> {
                     emit: &mut *self.emit,
                 })?;
             } else if k.eq_ignore_ascii_case("error") {
-                *self.body = Body::Object(Some(m.next_value::<serde_json::Value>()?));
+                *self.error = Some(m.next_value::<serde_json::Value>()?);
             } else {
                 m.next_value::<IgnoredAny>()?;
             }
         }
-        Ok(())
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
-        while s.next_element::<IgnoredAny>()?.is_some() {}
-        *self.body = Body::Other;
-        Ok(())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        *self.body = Body::Other;
-        Ok(())
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        *self.body = Body::Other;
-        Ok(())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        *self.body = Body::Other;
-        Ok(())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        *self.body = Body::Other;
-        Ok(())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        *self.body = Body::Other;
-        Ok(())
-    }
-    fn visit_unit<E>(self) -> Result<(), E> {
-        *self.body = Body::Other;
         Ok(())
     }
 }
