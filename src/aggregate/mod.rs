@@ -1316,9 +1316,19 @@ impl Sink for Aggregator {
             _ => (self.days.span()).map(|(a, b)| (b - a).num_seconds()),
         };
         self.bucket_secs = crate::config::Bucket::for_span(self.bucket_secs, span);
-        // Each day of a key is a row of `by_day`, made at its size: grown by doubling, its
-        // last two sizes were held at once.
-        let days = self.days.take();
+        // The cells leave their table for a list that gives its memory back as the tables
+        // summed from them grow, before those tables are made: the table beside the list and
+        // the tables of keys and of their days was the height of a run of keys by the hundred
+        // thousand.
+        let cells: Vec<(Cell, CellStats)> = std::mem::take(&mut self.cells).into_iter().collect();
+        // Each day of a key is a row of `by_day`, and each key one of `by_key`, both made at
+        // their size: grown by doubling, their last two sizes were held at once. The days in
+        // order of key give the keys' number.
+        let mut days = self.days.take();
+        days.sort_unstable_by_key(|&((day, key), _)| (key, day));
+        let keys = days.iter().enumerate();
+        let keys = keys.filter(|&(i, ((_, k), _))| i == 0 || days[i - 1].0 .1 != *k);
+        self.by_key.reserve(keys.count());
         self.by_day.reserve(days.len());
         for ((day, key), d) in popped(days) {
             let k = self.by_key.entry(key).or_default();
@@ -1330,10 +1340,15 @@ impl Sink for Aggregator {
                 .hours
                 .add_all(&d.hours);
         }
-        // The cells leave their table for a list that gives its memory back as the tables
-        // summed from them grow: that table beside the four whole was the height of a run of
-        // keys by the hundred thousand.
-        let cells: Vec<(Cell, CellStats)> = std::mem::take(&mut self.cells).into_iter().collect();
+        // Every key is in `by_key` by now: its messages join it, and their table goes before
+        // the tables of operations and resources grow.
+        let none = Messages::new(MESSAGE_LIMITS);
+        for (key, m) in std::mem::replace(&mut self.messages, none).into_counted() {
+            if let Some(k) = self.by_key.get_mut(&key) {
+                k.messages = m.texts;
+                k.other_messages = m.other;
+            }
+        }
         for ((day, op, kind, code, sub, res, prompt), c) in popped(cells) {
             let key = (code, sub);
             let count = c.count;
@@ -1381,13 +1396,6 @@ impl Sink for Aggregator {
                 for (key, n) in keys {
                     *self.by_sdk.entry((ty, other, key)).or_default() += n;
                 }
-            }
-        }
-        let none = Messages::new(MESSAGE_LIMITS);
-        for (key, m) in std::mem::replace(&mut self.messages, none).into_counted() {
-            if let Some(k) = self.by_key.get_mut(&key) {
-                k.messages = m.texts;
-                k.other_messages = m.other;
             }
         }
     }
