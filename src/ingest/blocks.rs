@@ -8,8 +8,13 @@ use std::sync::{Arc, Mutex};
 use memchr::{memchr, memchr_iter};
 
 use super::ledger::{from, read_error, Ledger, Start};
-use super::structure::Walker;
+use serde::de::IgnoredAny;
+
+use super::json::short_message;
+use super::structure::{next_element, signature, Walker};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
+use crate::normalize::Reason;
+use crate::record::At;
 
 /// Bytes per block handed to a worker.
 pub(super) const BLOCK: usize = MAX_RECORD_BYTES;
@@ -29,6 +34,14 @@ pub(super) enum Piece {
     TooLarge {
         line: Start,
         head: Vec<u8>,
+    },
+    /// An array element whose brackets do not close before the next element of its shape
+    /// starts, `why` as serde says it, at the line of the damage.
+    Damaged {
+        line: Start,
+        index: u64,
+        head: Vec<u8>,
+        why: String,
     },
     Error {
         line: Start,
@@ -328,6 +341,29 @@ impl Blocks {
         }
     }
 
+    /// The element at `b[lead]`, `line` lines into the input, that fills the block `b` without
+    /// a cut, as a damaged one when an element of its shape starts after it in the block: its
+    /// brackets do not close (a lost brace or quote), and following them would take every
+    /// element after it to the end of the input. Reading goes on at that element.
+    fn damaged(&mut self, b: &[u8], lead: usize, line: u64) -> Option<Piece> {
+        let sig = signature(b, lead)?;
+        let next = next_element(b, lead + 1, b.len(), &sig)?;
+        let e = serde_json::from_slice::<IgnoredAny>(&b[lead..next]).err()?;
+        let line = Start::Line(line + (e.line() as u64).saturating_sub(1));
+        let head = b[lead..next.min(lead + 200)].to_vec();
+        self.count(&b[..next]);
+        self.carry = b[next..].to_vec();
+        self.comma = false;
+        self.after_skip = true;
+        self.next_line += 1;
+        Some(Piece::Damaged {
+            line,
+            index: self.next_line,
+            head,
+            why: short_message(&e),
+        })
+    }
+
     /// The bytes read past the last cut, not yet handed on.
     pub(super) fn pending(&self) -> &[u8] {
         &self.carry
@@ -518,6 +554,10 @@ impl Iterator for Blocks {
                         // The line the element starts on, past the whitespace before it.
                         let lead = buf[..len].iter().position(|c| !c.is_ascii_whitespace());
                         let line = before + newlines(&buf[..lead.unwrap_or(0)]);
+                        if let Some(piece) = self.damaged(&buf[..len], lead.unwrap_or(0), line) {
+                            give_buffer(buf);
+                            return Some(piece);
+                        }
                         (Start::Line(line), self.skip_element(&buf[..len]))
                     }
                     None => (self.start(), self.skip_past_newline()),
@@ -584,6 +624,16 @@ pub(super) fn process<S: Sink>(
         }
         Piece::TooLarge { line, head } => from(line, ctx, |n, c| {
             c.reject_too_large(n + 1, &head);
+            1
+        }),
+        Piece::Damaged {
+            line,
+            index,
+            head,
+            why,
+        } => from(line, ctx, |n, c| {
+            let head = String::from_utf8_lossy(&head).into_owned();
+            c.reject(At::record(n + 1, index), Reason::BadDocument, why, head);
             1
         }),
         Piece::Error { line, error } => read_error(line, &error, ctx),

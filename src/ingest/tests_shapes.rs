@@ -1757,6 +1757,49 @@ fn large_json_array_is_read_in_parallel_blocks_with_exact_record_indexes() {
     assert_eq!(report.files[0].shape, "json document");
 }
 
+/// An element whose brackets never close (a lost brace, a lost quote) in a document of
+/// several blocks costs that element: the block after the cut before it starts with it and
+/// has no cut of its own, and following its brackets took every element after it to the end
+/// of the input, uncounted, with a warning that every record was read.
+#[test]
+fn a_damaged_element_that_fills_a_block_costs_only_itself() {
+    let n = 3 * MAX_RECORD_BYTES / az_row(0, "404").len();
+    // The line of the damage: the element's last for a lost brace, its third for a lost quote
+    // (the string opened on its second runs into the newline after it).
+    for (damage, why, lines_in) in [
+        ("lost brace", "EOF while parsing an object", 7),
+        (
+            "lost quote",
+            "control character (\\u0000-\\u001F) found while parsing a string",
+            2,
+        ),
+    ] {
+        for at in [5, n / 2] {
+            let mut rows: Vec<String> = (1..=n).map(|i| az_row(i, "404")).collect();
+            rows[at - 1] = match damage {
+                "lost brace" => rows[at - 1].trim_end_matches('}').to_string(),
+                _ => rows[at - 1][..40].to_string(),
+            };
+            let text = format!("{{\"records\": [\n{}\n]}}\n", rows.join(",\n"));
+            let (c, report, _d) = read_text("big.json", text.as_bytes());
+            assert_eq!(c.records.len(), n - 1, "{damage} at {at}");
+            let got: Vec<(u64, Option<u64>, Reason, &str)> = c
+                .rejects
+                .iter()
+                .map(|r| (r.line, r.record, r.reason, r.detail()))
+                .collect();
+            // Line 1 is the head, then 8 lines an element.
+            let line = 2 + 8 * (at as u64 - 1) + lines_in;
+            assert_eq!(
+                got,
+                vec![(line, Some(at as u64), Reason::BadDocument, why)],
+                "{damage} at {at}"
+            );
+            assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+        }
+    }
+}
+
 #[test]
 fn truncated_or_trailing_json_array_is_one_reject() {
     let whole = format!("[\n{},\n{}\n]\n", az_row(1, "404"), az_row(2, "404"));
