@@ -88,7 +88,24 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         // The first block failed to read, or holds no whole row: report it.
         in_order();
         spoil(spoiled);
+        let too_large = matches!(first, Piece::TooLarge { .. });
         blocks::process(first, ctx, |_, _, _, _, _| 0);
+        if too_large && spoiled.is_none() {
+            // A first line over the cap names no known column: not an export, and every line
+            // after it is a reject (they were dropped uncounted), as after a first line of
+            // text.
+            let row = Row {
+                delim: b',',
+                width: 0,
+                wanted: &[],
+                known: false,
+                spoiled: None,
+            };
+            let body = |b: &[u8], first_line: u64, _: bool, _, c: &mut FileCtx<'_, S>| {
+                rows(b, first_line, &row, c).0
+            };
+            blocks::process_rest(blocks, ctx, make, body);
+        }
         return Ok(());
     };
 

@@ -554,6 +554,28 @@ fn csv_without_a_code_column_is_said() {
     );
 }
 
+/// A first line over the cap (text, NULs) is too large to be a header and names no column: the
+/// file is not an export, and every line after it is a reject. They were dropped uncounted: the
+/// reading ended with the first line's reject.
+#[test]
+fn a_first_line_over_the_cap_is_one_reject_and_every_line_after_it_another() {
+    let mut text = vec![b'x'; MAX_RECORD_BYTES + 10];
+    text.extend_from_slice(b"\n");
+    let records =
+        "{\"TimeGenerated\":\"2026-11-24T10:00:00Z\",\"ResultCode\":404,\"ResultSubcode\":8522}\n";
+    for _ in 0..5 {
+        text.extend_from_slice(records.as_bytes());
+    }
+    text.extend_from_slice(b"\nlast\n");
+    let (c, r, _d) = read_text("a.jsonl", &text);
+    let got: Vec<(u64, Reason)> = c.rejects.iter().map(|r| (r.line, r.reason)).collect();
+    let mut want = vec![(1, Reason::TooLarge)];
+    want.extend((2..=6).map(|l| (l, Reason::NotARecord)));
+    want.push((8, Reason::NotARecord));
+    assert_eq!(got, want);
+    assert_eq!(r.files[0].rejected, 7);
+}
+
 #[test]
 fn lines_before_a_csv_header_cost_no_row() {
     let csv = sample("portal/mediasummary-en-us.csv");
