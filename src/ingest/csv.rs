@@ -1129,7 +1129,43 @@ impl Row<'_> {
         // Filled in place: a record returned by value was copied, 576 bytes a row.
         let mut raw = Raw::default();
         self.fill(&mut raw, &field);
-        ctx.emit(&raw, || At::line(line), text);
+        // A row that names columns is rejected (its code is not a number): then looked at.
+        let again = |c: &mut FileCtx<'_, S>| self.header_again(line, n, &field, c);
+        ctx.emit_unless(&raw, || At::line(line), text, again);
+    }
+
+    /// Whether the row of `n` fields at `line` names columns, as a header does (exports joined
+    /// with `cat`): the file's header again is passed over, once said; another is a reject,
+    /// said too, since the rows after it are read by the first header's columns.
+    #[cold]
+    fn header_again<'r, S: Sink>(
+        &self,
+        line: u64,
+        n: usize,
+        field: impl Fn(usize) -> Cow<'r, str>,
+        ctx: &mut FileCtx<'_, S>,
+    ) -> bool {
+        let mut names = ByteRecord::new();
+        for i in 0..n {
+            names.push_field(field(i).as_bytes());
+        }
+        let (fields, _) = header_fields(&names);
+        let wanted = fields.iter().enumerate();
+        let wanted: Vec<(usize, Field)> = wanted.filter_map(|(i, f)| f.map(|f| (i, f))).collect();
+        if wanted == self.wanted {
+            let w = format!("{}: its header is repeated inside it (exports joined?); each repeat is passed over", ctx.name);
+            ctx.warn(w);
+            return true;
+        }
+        if wanted.len() < 2 {
+            return false;
+        }
+        let w = format!("{}: a header in another column order inside it (exports joined?): the rows after it are read by the first header's columns; split the file at it", ctx.name);
+        ctx.warn(w);
+        let text = (0..n).map(&field).collect::<Vec<_>>().join(",");
+        let why = "a header in another column order than the file's first".to_string();
+        ctx.reject(line, Reason::NotARecord, why, text);
+        true
     }
 
     /// The wanted fields of a row of the file's width, `field(i)` giving each.

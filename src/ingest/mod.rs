@@ -166,6 +166,19 @@ impl<S: Sink> FileCtx<'_, S> {
         at: impl FnOnce() -> At,
         context: impl FnOnce() -> String,
     ) {
+        self.emit_unless(raw, at, context, |_| false);
+    }
+
+    /// [`FileCtx::emit`], but a record that normalizing rejects is first given to `other`,
+    /// which may take it for something else (a CSV header again) and say so: then it is not
+    /// rejected.
+    pub fn emit_unless(
+        &mut self,
+        raw: &Raw<'_>,
+        at: impl FnOnce() -> At,
+        context: impl FnOnce() -> String,
+        other: impl FnOnce(&mut Self) -> bool,
+    ) {
         if !self.local_times && raw.has_local_time() {
             self.local_times = true;
             self.local_time_warning();
@@ -190,7 +203,11 @@ impl<S: Sink> FileCtx<'_, S> {
                     .flatten();
                 self.sink.skip(reason, time);
             }
-            Outcome::Reject(reason, detail) => self.reject(at(), reason, detail, context()),
+            Outcome::Reject(reason, detail) => {
+                if !other(self) {
+                    self.reject(at(), reason, detail, context());
+                }
+            }
         }
     }
 

@@ -554,6 +554,51 @@ fn csv_without_a_code_column_is_said() {
     );
 }
 
+/// Exports joined with `cat`: the header again is passed over (said once), one in another
+/// column order is a reject and said, since the rows after it are read by the first header's
+/// columns. Each had been a `code not an integer` reject, and the other order said nothing.
+#[test]
+fn a_header_inside_a_csv_is_passed_over_or_said() {
+    let csv = sample("portal/mediasummary-en-us.csv");
+    let (_, accepted, rejected, skipped) = counts("a.csv", &csv);
+    let body = csv.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&csv);
+    let twice = [&csv[..], body].concat();
+    let (c, r, _d) = read_text("a.csv", &twice);
+    let f = &r.files[0];
+    assert_eq!(
+        (f.accepted, f.rejected, f.skipped),
+        (2 * accepted, 2 * rejected, 2 * skipped)
+    );
+    assert!(c.rejects.iter().all(|r| r.reason != Reason::CodeNotInteger));
+    let said =
+        |r: &IngestReport, what: &str| r.warnings.iter().filter(|w| w.contains(what)).count();
+    assert_eq!(
+        said(&r, "its header is repeated inside it"),
+        1,
+        "{:?}",
+        r.warnings
+    );
+    // The second header with its first two columns swapped.
+    let text = String::from_utf8(body.to_vec()).unwrap();
+    let (head, rows) = text.split_once('\n').unwrap();
+    let mut cols: Vec<&str> = head.split(',').collect();
+    cols.swap(0, 1);
+    let other = format!(
+        "{}{}\n{rows}",
+        String::from_utf8_lossy(&csv),
+        cols.join(",")
+    );
+    let (c, r, _d) = read_text("a.csv", other.as_bytes());
+    // The line after the first export's last.
+    let header_line = 1 + csv.iter().filter(|&&b| b == b'\n').count() as u64;
+    let at: Vec<u64> = (c.rejects.iter())
+        .filter(|r| r.detail().contains("another column order"))
+        .map(|r| r.line)
+        .collect();
+    assert_eq!(at, vec![header_line]);
+    assert_eq!(said(&r, "a header in another column order inside it"), 1);
+}
+
 /// A first line over the cap (text, NULs) is too large to be a header and names no column: the
 /// file is not an export, and every line after it is a reject. They were dropped uncounted: the
 /// reading ended with the first line's reject.
