@@ -8,7 +8,7 @@ use clap::error::ErrorKind;
 use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches, ValueEnum};
 
-use super::{Cli, Command, IngestArgs, ReportArgs, SpikeArgs, ThresholdArgs};
+use super::{Cli, Command, IngestArgs, ReportArgs, SpikeArgs, ThresholdArgs, WindowArgs};
 use crate::config::file::{self, scalar, ConfigError, FileConfig, Loaded};
 use crate::config::{self as settings, FailOnSpike};
 
@@ -138,17 +138,21 @@ pub fn settings_toml(cli: &Cli, source: &str) -> String {
     );
     set(
         "since",
-        a.since.map(|t| Value::from(crate::time::rfc3339(t))),
+        a.window.since.map(|t| Value::from(crate::time::rfc3339(t))),
     );
     set(
         "until",
-        a.until.map(|t| Value::from(crate::time::rfc3339(t))),
+        a.window.until.map(|t| Value::from(crate::time::rfc3339(t))),
     );
     set("bucket", Some(name(&|| a.bucket.to_possible_value())));
     set(
         "resource",
         Some(Value::Array(
-            a.resource.iter().map(|p| Value::from(p.as_str())).collect(),
+            a.window
+                .resource
+                .iter()
+                .map(|p| Value::from(p.as_str()))
+                .collect(),
         )),
     );
     set(
@@ -257,7 +261,11 @@ fn merge(cli: &mut Cli, matches: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
                 .subcommand_matches("triage")
                 .expect("triage's matches");
             ingest(&mut a.ingest, m, l)?;
+            window(&mut a.window, m, l)?;
             spikes(&mut a.spikes, m, l)?;
+            if let (false, Some(v)) = (given(m, "max_bad"), &c.max_bad) {
+                a.max_bad = l.parse("max-bad", v, |v| settings::parse_max_bad(&scalar(v)?))?;
+            }
             if let (false, Some(v)) = (given(m, "bucket"), &c.bucket) {
                 a.bucket = l.parse("bucket", v, value_enum)?;
             }
@@ -297,20 +305,10 @@ fn report(a: &mut ReportArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
     if let (false, Some(v)) = (given(m, "format"), &c.format) {
         a.format = l.parse("format", v, |list| list.iter().map(value_enum).collect())?;
     }
-    if let (false, Some(v)) = (given(m, "since"), &c.since) {
-        a.since = Some(l.parse("since", v, |s| crate::time::parse_time_bound(s))?);
-    }
-    if let (false, Some(v)) = (given(m, "until"), &c.until) {
-        a.until = Some(l.parse("until", v, |s| crate::time::parse_time_bound(s))?);
-    }
     if let (false, Some(v)) = (given(m, "bucket"), &c.bucket) {
         a.bucket = l.parse("bucket", v, value_enum)?;
     }
-    if let (false, Some(v)) = (given(m, "resource"), &c.resource) {
-        a.resource = l.parse("resource", v, |list| {
-            list.iter().map(|s| settings::parse_resource(s)).collect()
-        })?;
-    }
+    window(&mut a.window, m, l)?;
     if let (false, Some(v)) = (given(m, "max_bad"), &c.max_bad) {
         a.max_bad = l.parse("max-bad", v, |v| settings::parse_max_bad(&scalar(v)?))?;
     }
@@ -332,6 +330,22 @@ fn report(a: &mut ReportArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
     }
     ingest(&mut a.ingest, m, l)?;
     spikes(&mut a.spikes, m, l)
+}
+
+fn window(a: &mut WindowArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigError> {
+    let c = &l.config;
+    if let (false, Some(v)) = (given(m, "since"), &c.since) {
+        a.since = Some(l.parse("since", v, |s| crate::time::parse_time_bound(s))?);
+    }
+    if let (false, Some(v)) = (given(m, "until"), &c.until) {
+        a.until = Some(l.parse("until", v, |s| crate::time::parse_time_bound(s))?);
+    }
+    if let (false, Some(v)) = (given(m, "resource"), &c.resource) {
+        a.resource = l.parse("resource", v, |list| {
+            list.iter().map(|s| settings::parse_resource(s)).collect()
+        })?;
+    }
+    Ok(())
 }
 
 fn ingest(a: &mut IngestArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigError> {

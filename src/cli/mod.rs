@@ -84,13 +84,12 @@ impl Cli {
             }
         }
         let (name, since, until) = match &self.command {
-            Command::Report(a) => ("report", a.since, a.until),
+            Command::Report(a) => ("report", a.window.since, a.window.until),
+            Command::Triage(a) => ("triage", a.window.since, a.window.until),
             Command::Kql(a) => ("kql", a.since, a.until),
-            Command::Codes(_)
-            | Command::Triage(_)
-            | Command::Config(_)
-            | Command::Completions(_)
-            | Command::Man => return Ok(()),
+            Command::Codes(_) | Command::Config(_) | Command::Completions(_) | Command::Man => {
+                return Ok(())
+            }
         };
         match (since, until) {
             (Some(s), Some(u)) if s >= u => {
@@ -208,6 +207,9 @@ pub struct TriageArgs {
     pub ingest: IngestArgs,
 
     #[command(flatten)]
+    pub window: WindowArgs,
+
+    #[command(flatten)]
     pub spikes: SpikeArgs,
 
     /// Timeline bucket: `auto` is hourly for a span of up to three days, daily beyond.
@@ -230,6 +232,10 @@ pub struct TriageArgs {
     /// With --calls: the first N calls only.
     #[arg(long, value_name = "N", requires = "calls", help_heading = "Output")]
     pub limit: Option<usize>,
+
+    /// Most rejected records tolerated before exit code 3: a count (N) or a share of records read (P%).
+    #[arg(long, value_name = "N|P%", default_value = "1%", value_parser = crate::config::parse_max_bad, help_heading = "Output")]
+    pub max_bad: crate::config::MaxBad,
 }
 
 #[derive(Debug, Args)]
@@ -263,6 +269,23 @@ impl IngestArgs {
             skip_files: Vec::new(),
         })
     }
+}
+
+/// Which records count: shared by `report` and `triage`, so that both count the same ones.
+#[derive(Debug, Args, Clone, Default)]
+pub struct WindowArgs {
+    /// Keep records at or after TIME (RFC 3339, or a date meaning its UTC midnight).
+    #[arg(long, value_name = "TIME", value_parser = crate::time::parse_time_bound, help_heading = "Window")]
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+
+    /// Keep records before TIME (RFC 3339, or a date meaning its UTC midnight).
+    #[arg(long, value_name = "TIME", value_parser = crate::time::parse_time_bound, help_heading = "Window")]
+    pub until: Option<chrono::DateTime<chrono::Utc>>,
+
+    /// Keep only the records of matching ACS resources (repeatable): a glob over the resource's
+    /// name, the last segment of its id (`acs-contoso*`), or over the whole id.
+    #[arg(long, value_name = "GLOB", value_parser = crate::config::parse_resource, help_heading = "Window")]
+    pub resource: Vec<glob::Pattern>,
 }
 
 /// How inputs are read: shared by every command that reads exports.
@@ -310,18 +333,8 @@ pub struct ReportArgs {
     #[arg(long, value_enum, value_delimiter = ',', default_values_t = [ReportFormat::Csv, ReportFormat::Md, ReportFormat::Json, ReportFormat::Html], help_heading = "Output")]
     pub format: Vec<ReportFormat>,
 
-    /// Keep records at or after TIME (RFC 3339, or a date meaning its UTC midnight).
-    #[arg(long, value_name = "TIME", value_parser = crate::time::parse_time_bound, help_heading = "Window")]
-    pub since: Option<chrono::DateTime<chrono::Utc>>,
-
-    /// Keep records before TIME (RFC 3339, or a date meaning its UTC midnight).
-    #[arg(long, value_name = "TIME", value_parser = crate::time::parse_time_bound, help_heading = "Window")]
-    pub until: Option<chrono::DateTime<chrono::Utc>>,
-
-    /// Keep only the records of matching ACS resources (repeatable): a glob over the resource's
-    /// name, the last segment of its id (`acs-contoso*`), or over the whole id.
-    #[arg(long, value_name = "GLOB", value_parser = crate::config::parse_resource, help_heading = "Window")]
-    pub resource: Vec<glob::Pattern>,
+    #[command(flatten)]
+    pub window: WindowArgs,
 
     /// Timeline bucket: `auto` is hourly for a span of up to three days, daily beyond.
     #[arg(long, value_enum, default_value_t = Bucket::Auto, help_heading = "Output")]

@@ -27,8 +27,8 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
         output::writable_dir(h)?;
     }
     let window = Window {
-        since: args.since,
-        until: args.until,
+        since: args.window.since,
+        until: args.window.until,
     };
     // Only summary.md and report.html show messages: the others skip keeping them.
     let messages = formats.contains(&ReportFormat::Md) || formats.contains(&ReportFormat::Html);
@@ -40,7 +40,7 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
         Aggregator::new(window, args.bucket.secs())
             .keeping_messages(messages)
             .keeping_resource_days(resource_days)
-            .with_resources(&args.resource)
+            .with_resources(&args.window.resource)
             .sharing_rejects(&rejects)
             .sharing_cells(&spill)
     })?;

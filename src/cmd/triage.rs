@@ -52,6 +52,15 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
         Some(path) => output::write_file(path, &bytes)?,
         None => std::io::stdout().lock().write_all(&bytes)?,
     }
+    // Records that could not be read may be of the subcode: as for `report`, past --max-bad
+    // the answer is not one to trust.
+    if args.max_bad.exceeded(t.rejected, t.records_read) {
+        eprintln!(
+            "acs-triage: {} rejected records of {} read exceed --max-bad; `acs-triage report` lists them in rejects.csv",
+            t.rejected, t.records_read
+        );
+        return Ok(Exit::TooManyRejects);
+    }
     Ok(Exit::Success)
 }
 
@@ -70,7 +79,11 @@ fn read(
         None => SharedIds::default(),
     };
     let make = || {
-        let all = Aggregator::new(Window::default(), args.bucket.secs());
+        let window = Window {
+            since: args.window.since,
+            until: args.window.until,
+        };
+        let all = Aggregator::new(window, args.bucket.secs()).with_resources(&args.window.resource);
         let all = all.sharing_rejects(&rejects).sharing_cells(&spill);
         Focus::new(args.subcode, args.code, all).sharing_ids(&ids)
     };

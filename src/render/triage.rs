@@ -51,20 +51,29 @@ pub fn markdown(t: &Triage) -> String {
     let _ = writeln!(s, "Catalogues: {}.\n", escape(&t.catalogues.join("; ")));
 
     let _ = writeln!(s, "## Totals\n");
-    if t.totals.is_empty() {
+    if t.totals.is_empty() && t.accepted == 0 && t.records_read > 0 {
         let _ = writeln!(
             s,
-            "No records: {} does not occur in the {} records read.\n",
+            "No records accepted: whether {} occurs is not known. {}\n",
             t.title(),
-            t.records_read
+            read_line(t)
+        );
+    } else if t.totals.is_empty() {
+        let _ = writeln!(
+            s,
+            "No records: {} does not occur in the {} records accepted. {}\n",
+            t.title(),
+            t.accepted,
+            read_line(t)
         );
     } else {
         let _ = writeln!(
             s,
-            "{} records of {} accepted ({:.2}%).\n",
+            "{} records of {} accepted ({:.2}%). {}\n",
             t.total(),
             t.accepted,
-            t.total() as f64 * 100.0 / t.accepted.max(1) as f64
+            t.total() as f64 * 100.0 / t.accepted.max(1) as f64,
+            read_line(t)
         );
         let rows: Vec<Vec<String>> = t
             .totals
@@ -284,6 +293,22 @@ pub fn markdown(t: &Triage) -> String {
     s
 }
 
+/// What became of the records read: `3128 read: 3075 accepted, 21 rejected, 32 skipped.`
+fn read_line(t: &Triage) -> String {
+    let mut line = format!(
+        "{} read: {} accepted, {} rejected, {} skipped",
+        t.records_read, t.accepted, t.rejected, t.skipped
+    );
+    if t.outside > 0 {
+        let _ = write!(line, ", {} outside the window", t.outside);
+    }
+    line.push('.');
+    if t.rejected > 0 {
+        line.push_str(" `acs-triage report` lists the rejects by file and line in rejects.csv.");
+    }
+    line
+}
+
 pub fn json(t: &Triage) -> Value {
     json!({
         "subcode": t.subcode,
@@ -294,7 +319,10 @@ pub fn json(t: &Triage) -> Value {
             "description": e.description, "mitigation": e.mitigation,
         })).collect::<Vec<_>>(),
         "catalogues": t.catalogues,
-        "records": {"read": t.records_read, "accepted": t.accepted, "matching": t.total()},
+        "records": {
+            "read": t.records_read, "accepted": t.accepted, "rejected": t.rejected,
+            "skipped": t.skipped, "outside": t.outside, "matching": t.total(),
+        },
         "totals": t.totals.iter().map(|k| json!({
             "code": k.key.0, "subcode": k.key.1, "category": k.category.as_str(), "match": k.matched.as_str(),
             "description": k.description, "mitigation": k.mitigation, "count": k.count, "calls": k.calls,

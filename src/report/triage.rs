@@ -66,6 +66,10 @@ pub struct Triage {
     pub catalogue: Vec<CatalogueEntry>,
     pub records_read: u64,
     pub accepted: u64,
+    /// Of those read: rejected, skipped, and outside `--since`/`--until`.
+    pub rejected: u64,
+    pub skipped: u64,
+    pub outside: u64,
     pub totals: Vec<KeyTotal>,
     pub bucket_secs: i64,
     /// (bucket start, key) → count, focused keys only.
@@ -383,6 +387,9 @@ pub fn build(
         catalogue: catalogue_entries(cat, focus.subcode, focus.code),
         records_read: agg.read(),
         accepted: agg.accepted,
+        rejected: agg.rejected,
+        skipped: agg.skipped,
+        outside: agg.outside,
         totals,
         bucket_secs: agg.bucket_secs,
         timeline,

@@ -562,6 +562,8 @@ fn triage_writes_through_a_fifo_and_a_pipe_opened_once() {
             "triage",
             "8522",
             "samples/cli",
+            "--max-bad",
+            "5%",
             "--out",
             fifo.to_str().unwrap(),
         ])
@@ -576,7 +578,7 @@ fn triage_writes_through_a_fifo_and_a_pipe_opened_once() {
         .current_dir(root())
         .arg("-c")
         .arg(format!(
-            "{} triage 8522 samples/cli --out >(cat > {}); wait",
+            "{} triage 8522 samples/cli --max-bad 5% --out >(cat > {}); wait",
             exe.display(),
             got.display()
         ))

@@ -2,6 +2,7 @@
 
 use crate::common::*;
 use serde_json::Value;
+use std::path::Path;
 
 #[test]
 fn triage_on_samples() {
@@ -68,7 +69,8 @@ fn triage_of_an_absent_subcode_still_shows_the_catalogue() {
         .sum();
     assert!(
         text.contains(&format!(
-            "No records: subcode 8571 does not occur in the {read} records read."
+            "No records: subcode 8571 does not occur in the {} records accepted. {read} read:",
+            t["accepted"]
         )),
         "{text}"
     );
@@ -239,4 +241,57 @@ fn triage_splits_its_subcode_by_prompt_kind() {
     assert!(ops
         .iter()
         .any(|r| r["kind"] == "callback" && r["prompt"].is_empty()));
+}
+
+/// `triage` counts what `report` counts: the same window and resources (flags or the config
+/// file's, which it had ignored), and says what it could not read. An input of nothing but
+/// rejects is not "does not occur" with exit 0 but "not known", exit 3 past --max-bad.
+#[test]
+fn triage_counts_the_records_report_counts_and_says_the_rejects() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let window = ["--since", "2026-11-24T12:00:00Z", "--until", "2026-11-25"];
+    let resource = ["--resource", "acs-contoso-eu"];
+    for filter in [&window[..], &resource[..]] {
+        report_to(Path::new("samples"), &out, filter).code(predicates::ord::lt(4));
+        let rows = read_csv(&out.join("by_code.csv"));
+        let want: u64 = count_sum(rows.iter().filter(|r| r["subcode"] == "8522"));
+        let got = bin()
+            .args(["triage", "8522", "samples/", "--format", "json"])
+            .args(filter)
+            .assert()
+            .success();
+        let v: Value = serde_json::from_str(&stdout(&got)).unwrap();
+        assert_eq!(v["records"]["matching"], want, "{filter:?}");
+        // The same from a config file.
+        let toml = dir.path().join("acs-triage.toml");
+        let text = match filter[0] {
+            "--since" => format!("since = \"{}\"\nuntil = \"{}\"\n", filter[1], filter[3]),
+            _ => format!("resource = [\"{}\"]\n", filter[1]),
+        };
+        std::fs::write(&toml, text).unwrap();
+        let got = bin()
+            .args(["--config", toml.to_str().unwrap()])
+            .args(["triage", "8522", "samples/", "--format", "json"])
+            .assert()
+            .success();
+        let v: Value = serde_json::from_str(&stdout(&got)).unwrap();
+        assert_eq!(v["records"]["matching"], want, "{filter:?} in the config");
+    }
+    let junk = dir.path().join("junk.txt");
+    std::fs::write(&junk, "not\na log\nat all\n").unwrap();
+    let got = bin()
+        .args(["triage", "8522", junk.to_str().unwrap()])
+        .assert()
+        .code(3);
+    let text = stdout(&got);
+    assert!(
+        text.contains("No records accepted: whether subcode 8522 occurs is not known. 3 read: 0 accepted, 3 rejected"),
+        "{text}"
+    );
+    assert!(stderr(&got).contains("3 rejected records of 3 read exceed --max-bad"));
+    bin()
+        .args(["triage", "8522", junk.to_str().unwrap(), "--max-bad", "3"])
+        .assert()
+        .success();
 }
