@@ -79,8 +79,12 @@ pub struct KqlOptions {
     pub table: KqlTable,
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
+    /// The timeline's bucket: 3600 or 86,400, or 0 for `--bucket auto` decided by the span of
+    /// the records (the window did not decide it).
     pub bucket_secs: i64,
     pub thresholds: Thresholds,
+    /// `--resource` globs (lower case): a record's resource name or whole id matches one.
+    pub resources: Vec<glob::Pattern>,
 }
 
 /// A KQL string literal: double quotes, with backslash, quote and control characters escaped.
@@ -239,6 +243,13 @@ fn records(o: &KqlOptions, out: &mut String) {
     if !matches!(o.report, KqlReport::Spikes | KqlReport::Volume) && !conds.is_empty() {
         let _ = writeln!(out, "| where {}", conds.join(" and "));
     }
+    if !o.resources.is_empty() {
+        let either = o.resources.iter().map(|p| {
+            let re = string(&glob_regex(p.as_str()));
+            format!("{RESOURCE} matches regex {re} or tolower(_ResourceId) matches regex {re}")
+        });
+        let _ = writeln!(out, "| where {}", either.collect::<Vec<_>>().join(" or "));
+    }
     match o.table {
         KqlTable::Media => out.push_str(&format!(
             "| project TimeGenerated, operation = OperationName, ['kind'] = \"media_summary\", code = toint(ResultCode), subcode = toint(ResultSubcode),\n          call = iff(isempty(CorrelationId), \"\", CorrelationId),\n          resource = {RESOURCE}, prompt = coalesce(RecognizePromptSubOperationName, \"\")\n"
@@ -250,6 +261,47 @@ fn records(o: &KqlOptions, out: &mut String) {
     // Codes and subcodes are never negative: `report` rejects such a record ("code not an
     // integer"), and the query leaves it out.
     out.push_str("| where isnotnull(code) and code >= 0 and (isnull(subcode) or subcode >= 0);\n");
+}
+
+/// A `--resource` glob as an anchored regular expression (RE2, as Kusto's `matches regex`):
+/// `*` any text, `?` any character, `[...]` and `[!...]` a class, anything else itself.
+fn glob_regex(glob: &str) -> String {
+    let mut re = String::from("^");
+    let mut chars = glob.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '*' => re.push_str(".*"),
+            '?' => re.push('.'),
+            '[' => {
+                re.push('[');
+                if chars.next_if_eq(&'!').is_some() {
+                    re.push('^');
+                }
+                // A `]` first is part of the class, as in the glob.
+                if chars.next_if_eq(&']').is_some() {
+                    re.push_str("\\]");
+                }
+                for c in chars.by_ref() {
+                    match c {
+                        ']' => break,
+                        '\\' | '[' | '^' => {
+                            re.push('\\');
+                            re.push(c);
+                        }
+                        c => re.push(c),
+                    }
+                }
+                re.push(']');
+            }
+            c if "\\.+()|{}^$".contains(c) => {
+                re.push('\\');
+                re.push(c);
+            }
+            c => re.push(c),
+        }
+    }
+    re.push('$');
+    re
 }
 
 /// The query for one report.
@@ -449,11 +501,26 @@ fn volume(o: &KqlOptions, q: &mut String) {
 }
 
 fn timeline(o: &KqlOptions, q: &mut String) {
-    let bin = if o.bucket_secs >= 86_400 { "1d" } else { "1h" };
+    // `--bucket auto` without both ends of the window: as `report` decides, by the span of the
+    // records, hourly up to three days, daily beyond.
+    let bin = match o.bucket_secs {
+        0 => {
+            let _ = writeln!(
+                q,
+                "let span = toscalar(Records | summarize max(TimeGenerated) - min(TimeGenerated));"
+            );
+            format!(
+                "iff(span > {}d, bin(TimeGenerated, 1d), bin(TimeGenerated, 1h))",
+                crate::config::AUTO_HOURLY_SPAN / 86_400
+            )
+        }
+        s if s >= 86_400 => "bin(TimeGenerated, 1d)".to_string(),
+        _ => "bin(TimeGenerated, 1h)".to_string(),
+    };
     let _ = write!(
         q,
         "Records\n\
-         | extend start = bin(TimeGenerated, {bin}), category = {CATEGORY}\n\
+         | extend start = {bin}, category = {CATEGORY}\n\
          | summarize ['count'] = count() by start, code, subcode, category\n\
          | order by start asc, code asc, subcode asc nulls first\n\
          | extend bucket = {}\n\
@@ -574,6 +641,7 @@ mod tests {
             until: None,
             bucket_secs: 3600,
             thresholds: Thresholds::default(),
+            resources: Vec::new(),
         };
         let q = query(&cat, &o);
         assert!(
@@ -597,6 +665,7 @@ mod tests {
             until: Some("2026-11-25T00:00:00Z".parse().unwrap()),
             bucket_secs: 86_400,
             thresholds: Thresholds::default(),
+            resources: Vec::new(),
         };
         let q = query(&Catalogue::shipped(), &o);
         assert!(q.contains("code = toint(ResultSignature), subcode = int(null)"));

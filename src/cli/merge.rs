@@ -288,6 +288,11 @@ fn merge(cli: &mut Cli, matches: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
             if let (false, false, Some(v)) = (day_test, given(m, "until"), &c.until) {
                 a.until = Some(l.parse("until", v, |s| crate::time::parse_time_bound(s))?);
             }
+            if let (false, Some(v)) = (given(m, "resource"), &c.resource) {
+                a.resource = l.parse("resource", v, |list| {
+                    list.iter().map(|s| settings::parse_resource(s)).collect()
+                })?;
+            }
         }
         Command::Codes(_) | Command::Config(_) | Command::Completions(_) | Command::Man => {}
     }

@@ -181,6 +181,11 @@ pub struct KqlArgs {
     #[arg(long, value_name = "TIME", value_parser = crate::time::parse_time_bound)]
     pub until: Option<chrono::DateTime<chrono::Utc>>,
 
+    /// Keep only the records of matching ACS resources (repeatable): a glob over the resource's
+    /// name, the last segment of its id (`acs-contoso*`), or over the whole id.
+    #[arg(long, value_name = "GLOB", value_parser = crate::config::parse_resource)]
+    pub resource: Vec<glob::Pattern>,
+
     /// Timeline bucket: `auto` is hourly for a span of up to three days, daily beyond.
     #[arg(long, value_enum, default_value_t = Bucket::Auto)]
     pub bucket: Bucket,

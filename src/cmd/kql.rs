@@ -17,13 +17,14 @@ pub fn run(cat: &Catalogue, args: &KqlArgs) -> Result<Exit> {
             table: args.table,
             since: args.since,
             until: args.until,
-            bucket_secs: crate::config::Bucket::for_span(
-                args.bucket.secs(),
-                args.since
-                    .zip(args.until)
-                    .map(|(a, b)| (b - a).num_seconds()),
-            ),
+            bucket_secs: match args.since.zip(args.until) {
+                Some((a, b)) => {
+                    crate::config::Bucket::for_span(args.bucket.secs(), Some((b - a).num_seconds()))
+                }
+                None => args.bucket.secs(),
+            },
             thresholds: args.thresholds.thresholds(),
+            resources: args.resource.clone(),
         },
     );
     std::io::stdout().lock().write_all(q.as_bytes())?;

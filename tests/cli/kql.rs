@@ -241,6 +241,29 @@ fn kql_queries_match_the_report_row_for_row() {
             &["--since", "2026-11-24T06:00:00Z"],
             &out_day.join("by_code.csv"),
         );
+        // `--resource` keeps the same records (the query had no filter for it): a glob over the
+        // name and one over the whole id.
+        for glob in ["acs-contos?", "*/communicationServices/acs-[a-c]*"] {
+            let out_res = work.path().join(format!("report-{table}-resource"));
+            let filter = ["--resource", glob];
+            report_to(
+                &file,
+                &out_res,
+                &[&["--format", "csv"][..], &filter].concat(),
+            )
+            .success();
+            let by_code = out_res.join("by_code.csv");
+            assert!(read_csv(&by_code).len() > 1, "{glob}: some keys");
+            check_kql(
+                &python,
+                work.path(),
+                "by-code",
+                table,
+                &file,
+                &filter,
+                &by_code,
+            );
+        }
     }
 
     // Spikes, on six weekly nights: a planted spike and a NEW key on the last; a key that
@@ -267,6 +290,17 @@ fn kql_queries_match_the_report_row_for_row() {
     table_csv(&records, Kind::MediaSummary, &file);
     let out = work.path().join("report-nights");
     report_to(&file, &out, &["--format", "csv"]).success();
+    // Six weeks with `--bucket auto` and no window: daily, as the span of the records says
+    // (the query was hourly unless both ends of a window were given).
+    check_kql(
+        &python,
+        work.path(),
+        "timeline",
+        "media",
+        &file,
+        &[],
+        &out.join("timeline.csv"),
+    );
     let flagged: Vec<(String, String)> = read_csv(&out.join("spikes.csv"))
         .iter()
         .map(|r| {
