@@ -138,6 +138,13 @@ pub fn fix_allocator_thresholds() {}
 
 /// Runs the parsed command line.
 pub fn run(cli: cli::Cli) -> anyhow::Result<Exit> {
+    // Commands that read no catalogue do not load one (nor fail on a bad one).
+    match cli.command {
+        cli::Command::Config(a) => return cmd::config::run(cli.config.as_deref(), &a),
+        cli::Command::Completions(a) => return cmd::shell::completions(a.shell),
+        cli::Command::Man(a) => return cmd::shell::man(a.page.as_deref()),
+        _ => {}
+    }
     let mut catalogue = catalogue::Catalogue::load(&cli.catalogue, !cli.no_builtin_catalogue)?;
     catalogue.outcomes = catalogue::OutcomeRules::default()
         .with_overrides(&cli.outcomes.caller, &cli.outcomes.failure);
@@ -146,9 +153,9 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<Exit> {
         cli::Command::Report(a) => cmd::report::run(catalogue, &a),
         cli::Command::Triage(a) => cmd::triage::run(catalogue, &a),
         cli::Command::Kql(a) => cmd::kql::run(&catalogue, &a),
-        cli::Command::Config(a) => cmd::config::run(cli.config.as_deref(), &a),
-        cli::Command::Completions(a) => cmd::shell::completions(a.shell),
-        cli::Command::Man => cmd::shell::man(),
+        cli::Command::Config(_) | cli::Command::Completions(_) | cli::Command::Man(_) => {
+            unreachable!("run above")
+        }
     }
 }
 

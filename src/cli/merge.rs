@@ -46,6 +46,11 @@ impl Cli {
     {
         let matches = Cli::command().try_get_matches_from(args)?;
         let mut cli = Cli::from_arg_matches(&matches)?;
+        // Completion scripts and the man page come from the definitions alone: a broken
+        // config file must not keep them from being installed.
+        if matches!(cli.command, Command::Completions(_) | Command::Man(_)) {
+            return Ok(cli);
+        }
         if let Some(loaded) = file::load(cli.config.as_deref())? {
             merge(&mut cli, &matches, &loaded)?;
         }
@@ -294,7 +299,7 @@ fn merge(cli: &mut Cli, matches: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
                 })?;
             }
         }
-        Command::Codes(_) | Command::Config(_) | Command::Completions(_) | Command::Man => {}
+        Command::Codes(_) | Command::Config(_) | Command::Completions(_) | Command::Man(_) => {}
     }
     Ok(())
 }

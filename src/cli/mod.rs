@@ -70,6 +70,15 @@ impl Cli {
     /// Checks what clap cannot check flag by flag: a `--since` not before `--until` leaves
     /// nothing to count. The error is clap's, so it prints and exits 2 like any bad flag.
     pub fn validate(&self) -> Result<(), clap::Error> {
+        // The flag requires --catalogue; the config file's key is checked here, after merging.
+        if self.no_builtin_catalogue && self.catalogue.is_empty() {
+            let mut cli = <Cli as clap::CommandFactory>::command();
+            cli.build();
+            return Err(cli.error(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "no-builtin-catalogue leaves no catalogue without --catalogue FILE (or `catalogue` in the config file)",
+            ));
+        }
         // The spike and volume queries test the day before --until; a --since would be ignored.
         if let Command::Kql(a) = &self.command {
             use crate::kql::KqlReport;
@@ -87,7 +96,7 @@ impl Cli {
             Command::Report(a) => ("report", a.window.since, a.window.until),
             Command::Triage(a) => ("triage", a.window.since, a.window.until),
             Command::Kql(a) => ("kql", a.since, a.until),
-            Command::Codes(_) | Command::Config(_) | Command::Completions(_) | Command::Man => {
+            Command::Codes(_) | Command::Config(_) | Command::Completions(_) | Command::Man(_) => {
                 return Ok(())
             }
         };
@@ -126,7 +135,8 @@ pub enum Command {
     /// Deep dive on one subcode: catalogue, totals, timeline, operations, calls, messages and
     /// the spike verdict.
     #[command(
-        after_long_help = "Examples:\n  acs-triage triage 8522 samples/\n  acs-triage triage 8522 --code 404 /data/last-night --history /srv/triage/history\n  acs-triage triage 8510 samples/ --format json --out 8510.json"
+        after_long_help = "Examples:\n  acs-triage triage 8522 samples/\n  acs-triage triage 8522 --code 404 /data/last-night --history /srv/triage/history\n  acs-triage triage 8510 samples/ --format json --out 8510.json",
+        mut_arg("history", |a| a.help("Directory of per-day aggregates (Parquet, one file per UTC day) that `report --history` keeps, read as the baseline; never written"))
     )]
     Triage(TriageArgs),
     /// Print the KQL query that computes a report inside Log Analytics / Azure Data Explorer.
@@ -144,9 +154,20 @@ pub enum Command {
         after_long_help = "Examples:\n  acs-triage completions bash > /etc/bash_completion.d/acs-triage\n  acs-triage completions zsh > \"${fpath[1]}/_acs-triage\""
     )]
     Completions(CompletionsArgs),
-    /// Print the man page (roff), made from the same definitions as --help.
-    #[command(after_long_help = "Example:\n  acs-triage man > acs-triage.1 && man ./acs-triage.1")]
-    Man,
+    /// Print a man page (roff), made from the same definitions as --help.
+    ///
+    /// acs-triage(1), or a subcommand's: acs-triage-report(1) and the others it names.
+    #[command(
+        after_long_help = "Example:\n  acs-triage man > acs-triage.1 && man ./acs-triage.1\n  for c in codes report triage kql config completions man; do acs-triage man $c > acs-triage-$c.1; done"
+    )]
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print (none: acs-triage(1)).
+    #[arg(value_name = "SUBCOMMAND", value_parser = ["codes", "report", "triage", "kql", "config", "completions", "man"])]
+    pub page: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -12,10 +12,17 @@ use crate::exit_codes::Exit;
 
 pub fn run(path: Option<&Path>, args: &ConfigArgs) -> Result<Exit> {
     let loaded = file::load(path)?;
+    // A bad value is a usage error here as for the commands that read it (exit 2).
     let cli = match effective_report(loaded.as_ref()) {
         Ok(c) => c,
-        Err(CliError::Config(e)) => return Err(e.into()),
-        Err(CliError::Clap(e)) => return Err(anyhow::anyhow!("{e}")),
+        Err(CliError::Config(e)) => {
+            eprintln!("acs-triage: {e}");
+            return Ok(Exit::Usage);
+        }
+        Err(CliError::Clap(e)) => {
+            eprint!("{e}");
+            return Ok(Exit::Usage);
+        }
     };
     let source = loaded.as_ref().map_or("no config file".to_string(), |l| {
         l.path.display().to_string()

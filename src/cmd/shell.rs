@@ -16,9 +16,18 @@ pub fn completions(shell: clap_complete::Shell) -> Result<Exit> {
     Ok(Exit::Success)
 }
 
-pub fn man() -> Result<Exit> {
+/// acs-triage(1), or the page of subcommand `page` (acs-triage-report(1)...), which the
+/// first names.
+pub fn man(page: Option<&str>) -> Result<Exit> {
+    let mut cmd = Cli::command();
+    cmd.build();
+    let cmd = match page {
+        None => cmd,
+        Some(name) => (cmd.find_subcommand(name).cloned())
+            .ok_or_else(|| anyhow::anyhow!("no subcommand {name}"))?,
+    };
     let mut out = Vec::new();
-    clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+    clap_mangen::Man::new(cmd).render(&mut out)?;
     std::io::stdout().lock().write_all(&out)?;
     Ok(Exit::Success)
 }

@@ -19,6 +19,15 @@ use crate::spikes::{self, history::History};
 
 pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
     let settings = args.ingest.settings(&args.inputs)?;
+    // triage never makes the history `report` keeps: a path that is not one is a typo, not
+    // a history without days.
+    if let Some(h) = &args.spikes.history {
+        anyhow::ensure!(
+            h.is_dir(),
+            "history {} is not a directory (triage reads the one `report --history` keeps)",
+            h.display()
+        );
+    }
     // An output that cannot be written fails now, not after reading the input.
     if let Some(path) = &args.out {
         output::writable_file(path)?;

@@ -107,7 +107,32 @@ fn a_bad_config_is_one_line_naming_file_line_and_key() {
         assert!(err.starts_with("acs-triage: config "), "{err}");
         assert!(err.contains("bad.toml"), "{err}");
         assert!(err.contains(want), "{text:?}: {err}");
+        // `config --print` says the same, with the same exit code (it exited 1).
+        let a = bin()
+            .arg("--config")
+            .arg(&cfg)
+            .args(["config", "--print"])
+            .assert()
+            .code(2);
+        assert!(stderr(&a).contains(want), "{text:?}: {}", stderr(&a));
+        // Completion scripts and the man page come from the definitions, whatever the file.
+        for cmd in [&["completions", "bash"][..], &["man"]] {
+            bin().arg("--config").arg(&cfg).args(cmd).assert().success();
+        }
     }
+    // The key without a catalogue to read: refused as the flag is (it ran on no catalogue,
+    // every key uncatalogued).
+    let cfg = dir.path().join("nocat.toml");
+    std::fs::write(&cfg, "no-builtin-catalogue = true\n").unwrap();
+    bin()
+        .arg("--config")
+        .arg(&cfg)
+        .args(["codes", "8522"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "no-builtin-catalogue leaves no catalogue",
+        ));
     // A missing --config file is an error too; without --config, no file is no config.
     bin()
         .args(["--config", "/nonexistent/acs-triage.toml", "codes", "8522"])

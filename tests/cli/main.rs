@@ -36,6 +36,24 @@ fn completions_and_the_man_page_come_from_the_same_definition() {
     let page = stdout(&out);
     assert!(page.contains(".TH acs-triage 1"), "{page}");
     assert!(page.contains("report"), "{page}");
+    // Every page the first names can be printed, with its options (none could: `man report`
+    // was an error, and no option of a subcommand was in any page).
+    for sub in [
+        "codes",
+        "report",
+        "triage",
+        "kql",
+        "config",
+        "completions",
+        "man",
+    ] {
+        assert!(page.contains(&format!("acs\\-triage\\-{sub}(1)")), "{sub}");
+        let out = bin().args(["man", sub]).assert().success();
+        let page = stdout(&out);
+        assert!(page.contains(&format!(".TH acs-triage-{sub} 1")), "{page}");
+    }
+    let out = bin().args(["man", "report"]).assert().success();
+    assert!(stdout(&out).contains("\\fB\\-\\-since\\fR"));
 }
 
 /// The process runs with glibc's trim threshold fixed (`acs_triage::fix_allocator_thresholds`):

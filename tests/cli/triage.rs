@@ -295,3 +295,25 @@ fn triage_counts_the_records_report_counts_and_says_the_rejects() {
         .assert()
         .success();
 }
+
+/// `triage` reads the history `report` keeps and never makes one: a path that is not a
+/// directory is a typo, an error, not a history without days (it said "0 of the 4 baseline
+/// days are complete").
+#[test]
+fn triage_with_a_history_that_is_not_there_is_an_error() {
+    let got = bin()
+        .args([
+            "triage",
+            "8522",
+            "samples/",
+            "--history",
+            "/nonexistent/history",
+        ])
+        .assert()
+        .code(1);
+    assert!(
+        stderr(&got).contains("history /nonexistent/history is not a directory"),
+        "{}",
+        stderr(&got)
+    );
+}
