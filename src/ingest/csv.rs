@@ -1129,9 +1129,16 @@ impl Row<'_> {
         // Filled in place: a record returned by value was copied, 576 bytes a row.
         let mut raw = Raw::default();
         self.fill(&mut raw, &field);
-        // A row that names columns is rejected (its code is not a number): then looked at.
-        let again = |c: &mut FileCtx<'_, S>| self.header_again(line, n, &field, c);
-        ctx.emit_unless(&raw, || At::line(line), text, again);
+        // A row that names columns is rejected (its code is not a number): then looked at; so
+        // is a time that the file's day/month order does not read.
+        let other = |c: &mut FileCtx<'_, S>, reason: Reason| {
+            if reason == Reason::NoTime {
+                order_contradicted(&raw, c);
+                return false;
+            }
+            self.header_again(line, n, &field, c)
+        };
+        ctx.emit_unless(&raw, || At::line(line), text, other);
     }
 
     /// Whether the row of `n` fields at `line` names columns, as a header does (exports joined
@@ -1180,6 +1187,35 @@ impl Row<'_> {
             raw.set(f, Val::Str(field(i)));
         }
     }
+}
+
+/// Says once a file whose dates are read in one day/month order (given, or guessed where its
+/// first rows could not tell it) that one of them has the other: those rows are rejected, and
+/// the dates before that the first rows could not tell apart were misdated.
+fn order_contradicted<S: Sink>(raw: &Raw<'_>, ctx: &mut FileCtx<'_, S>) {
+    let time = [Field::Time, Field::LocalTime].map(|f| raw.get(f));
+    let Some(Val::Str(v)) = time.into_iter().find(|v| matches!(v, Val::Str(_))) else {
+        return;
+    };
+    let (Some(read), Some(seen)) = (ctx.rules.order, order_evidence(v)) else {
+        return;
+    };
+    if read == seen || seen == DateOrder::Ymd {
+        return;
+    }
+    let name = |o: DateOrder| match o {
+        DateOrder::Mdy => ("month-first", "mdy"),
+        DateOrder::Dmy => ("day-first", "dmy"),
+        DateOrder::Ymd => ("year-first", "ymd"),
+    };
+    let w = format!(
+        "{}: some of its dates are {} though its dates were read {}: those rows are rejected, and dates that do not tell the order apart are misdated; pass --date-order {}",
+        ctx.name,
+        name(seen).0,
+        name(read).0,
+        name(seen).1
+    );
+    ctx.warn(w);
 }
 
 #[cfg(test)]

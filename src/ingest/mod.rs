@@ -166,18 +166,18 @@ impl<S: Sink> FileCtx<'_, S> {
         at: impl FnOnce() -> At,
         context: impl FnOnce() -> String,
     ) {
-        self.emit_unless(raw, at, context, |_| false);
+        self.emit_unless(raw, at, context, |_, _| false);
     }
 
-    /// [`FileCtx::emit`], but a record that normalizing rejects is first given to `other`,
-    /// which may take it for something else (a CSV header again) and say so: then it is not
-    /// rejected.
+    /// [`FileCtx::emit`], but a record that normalizing rejects is first given to `other`
+    /// with the reason, which may take it for something else (a CSV header again) and say so:
+    /// then it is not rejected.
     pub fn emit_unless(
         &mut self,
         raw: &Raw<'_>,
         at: impl FnOnce() -> At,
         context: impl FnOnce() -> String,
-        other: impl FnOnce(&mut Self) -> bool,
+        other: impl FnOnce(&mut Self, Reason) -> bool,
     ) {
         if !self.local_times && raw.has_local_time() {
             self.local_times = true;
@@ -204,7 +204,7 @@ impl<S: Sink> FileCtx<'_, S> {
                 self.sink.skip(reason, time);
             }
             Outcome::Reject(reason, detail) => {
-                if !other(self) {
+                if !other(self, reason) {
                     self.reject(at(), reason, detail, context());
                 }
             }

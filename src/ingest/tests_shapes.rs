@@ -599,6 +599,34 @@ fn a_header_inside_a_csv_is_passed_over_or_said() {
     assert_eq!(said(&r, "a header in another column order inside it"), 1);
 }
 
+/// A day-first file whose first rows cannot tell the order (every day up to the 12th) is read
+/// month-first, with a warning; its later days past the 12th are rejects, and it says that its
+/// dates are day-first after all and which --date-order to pass (it only said the first).
+#[test]
+fn dates_against_the_guessed_order_say_which_order_to_pass() {
+    let mut text = String::from("TimeGenerated [UTC],OperationName,ResultCode,ResultSubcode\n");
+    for day in [1, 2, 13] {
+        for i in 0..6_000 {
+            let (h, m) = (i / 60 % 24, i % 60);
+            text.push_str(&format!(
+                "{day:02}/11/2026 {h:02}:{m:02}:00,Play,400,8510\n"
+            ));
+        }
+    }
+    let (c, r, _d) = read_text("a.csv", text.as_bytes());
+    assert_eq!(c.records.len(), 12_000);
+    assert_eq!(c.rejects.len(), 6_000);
+    assert!(c.rejects.iter().all(|r| r.reason == Reason::NoTime));
+    let said: Vec<&String> = (r.warnings.iter())
+        .filter(|w| w.contains("day/month order") || w.contains("day-first"))
+        .collect();
+    assert_eq!(said.len(), 2, "{:?}", r.warnings);
+    assert!(
+        said[1].contains("some of its dates are day-first though its dates were read month-first")
+    );
+    assert!(said[1].ends_with("pass --date-order dmy"), "{}", said[1]);
+}
+
 /// A first line over the cap (text, NULs) is too large to be a header and names no column: the
 /// file is not an export, and every line after it is a reject. They were dropped uncounted: the
 /// reading ended with the first line's reject.
