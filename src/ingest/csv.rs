@@ -2,7 +2,7 @@
 //! CRLF, locale datetimes whose day/month order is inferred from the file's own values.
 
 use std::io;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 use std::borrow::Cow;
 
@@ -100,6 +100,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                 wanted: &[],
                 known: false,
                 spoiled: None,
+                told: None,
             };
             let body = |b: &[u8], first_line: u64, _: bool, _, c: &mut FileCtx<'_, S>| {
                 rows(b, first_line, &row, c).0
@@ -167,6 +168,10 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     let time_col = fields
         .iter()
         .position(|f| matches!(f, Some(Field::Time | Field::LocalTime)));
+    // Whether the order is a guess (the first rows could not tell it): a later date that
+    // tells the other has the reading dropped, where it can be, and done again in that order.
+    let mut guessed = false;
+    let mut guess_said = None;
     if ctx.rules.order.is_none() {
         let mut search = OrderSearch::new(delim, headers.len(), time_col);
         if let Some(parts) = &parts {
@@ -201,8 +206,13 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                 "{}: cannot tell the day/month order of its dates; read them month-first (pass --date-order)",
                 ctx.name
             );
-            ctx.warn(w);
+            // Read by ranges, said once the reading is kept (a later date may drop it).
+            match plain {
+                Some(_) => guess_said = Some(w),
+                None => ctx.warn(w),
+            }
         }
+        guessed = search.found.is_none();
         ctx.rules.order = Some(search.found.unwrap_or(DateOrder::Mdy));
     }
 
@@ -212,12 +222,16 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         .enumerate()
         .filter_map(|(i, f)| f.map(|f| (i, f)))
         .collect();
-    let row = Row {
+    // The order a later date tells, against the guess (0: none yet): read in parts or by
+    // ranges, the reading is dropped and the file read again in order, in that one.
+    let told = AtomicU8::new(0);
+    let mut row = Row {
         delim,
         width: headers.len(),
         wanted: &wanted,
         known,
         spoiled,
+        told: (guessed && (spoiled.is_some() || plain.is_some())).then_some(&told),
     };
     let header_lines = blocks::newlines(&data[..header_end]);
     // A large plain file: its rows after the header by ranges.
@@ -235,17 +249,30 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
             let doubt = AtomicBool::new(false);
             let body = |b: &[u8], first_line, last: bool, c: &mut FileCtx<'_, S>| {
                 let (lines, open) = rows(b, first_line, &row, c);
-                if open && !last && quotes_balanced(b) {
+                if open && !last && quotes_balanced(b) || told.load(Ordering::Relaxed) != 0 {
                     doubt.store(true, Ordering::Relaxed);
                 }
                 lines
             };
             if ranges::read(&after_header, progress, ctx, make, (FRAMING, &doubt), body) {
+                if let Some(w) = guess_said {
+                    ctx.warn(w);
+                }
                 blocks::give_buffer(data);
                 return Ok(());
             }
-            // The ranges disagreed on where rows start: read in order.
+            // The ranges disagreed on where rows start, or a date told the day/month order
+            // against the guess: read in order (in that order).
+            if let Some(order) = order_of_code(told.load(Ordering::Relaxed)) {
+                ctx.rules.order = Some(order);
+                guess_said = None;
+                ctx.order_relearned();
+            }
+            row.told = None;
         }
+    }
+    if let Some(w) = guess_said {
+        ctx.warn(w);
     }
     in_order();
     // Rows after the header, then every further block.
@@ -274,6 +301,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
             }
             blocks::process(piece, ctx, body);
         }
+        ctx.order_told = order_of_code(told.load(Ordering::Relaxed));
         return Ok(());
     }
     blocks::process_rest(blocks, ctx, make, body);
@@ -1094,6 +1122,9 @@ struct Row<'w> {
     /// Set, when the file is read in parts, by a row [`split_row`] does not take or one that
     /// took in the next (see [`Parts`]).
     spoiled: Option<&'w AtomicBool>,
+    /// Where the file's day/month order is a guess and its reading can be dropped: set to the
+    /// order a date tells against it ([`order_code`]), which spoils the reading.
+    told: Option<&'w AtomicU8>,
 }
 
 impl Row<'_> {
@@ -1133,7 +1164,12 @@ impl Row<'_> {
         // is a time that the file's day/month order does not read.
         let other = |c: &mut FileCtx<'_, S>, reason: Reason| {
             if reason == Reason::NoTime {
-                order_contradicted(&raw, c);
+                if let Some(seen) = order_contradicted(&raw, c, self.told.is_none()) {
+                    if let Some(told) = self.told {
+                        told.store(order_code(seen), Ordering::Relaxed);
+                        spoil(self.spoiled);
+                    }
+                }
                 return false;
             }
             self.header_again(line, n, &field, c)
@@ -1192,16 +1228,23 @@ impl Row<'_> {
 /// Says once a file whose dates are read in one day/month order (given, or guessed where its
 /// first rows could not tell it) that one of them has the other: those rows are rejected, and
 /// the dates before that the first rows could not tell apart were misdated.
-fn order_contradicted<S: Sink>(raw: &Raw<'_>, ctx: &mut FileCtx<'_, S>) {
+fn order_contradicted<S: Sink>(
+    raw: &Raw<'_>,
+    ctx: &mut FileCtx<'_, S>,
+    warn: bool,
+) -> Option<DateOrder> {
     let time = [Field::Time, Field::LocalTime].map(|f| raw.get(f));
     let Some(Val::Str(v)) = time.into_iter().find(|v| matches!(v, Val::Str(_))) else {
-        return;
+        return None;
     };
     let (Some(read), Some(seen)) = (ctx.rules.order, order_evidence(v)) else {
-        return;
+        return None;
     };
     if read == seen || seen == DateOrder::Ymd {
-        return;
+        return None;
+    }
+    if !warn {
+        return Some(seen);
     }
     let name = |o: DateOrder| match o {
         DateOrder::Mdy => ("month-first", "mdy"),
@@ -1216,6 +1259,25 @@ fn order_contradicted<S: Sink>(raw: &Raw<'_>, ctx: &mut FileCtx<'_, S>) {
         name(seen).1
     );
     ctx.warn(w);
+    Some(seen)
+}
+
+/// A day/month order as [`Row::told`] holds it, and back.
+fn order_code(o: DateOrder) -> u8 {
+    match o {
+        DateOrder::Mdy => 1,
+        DateOrder::Dmy => 2,
+        DateOrder::Ymd => 3,
+    }
+}
+
+fn order_of_code(c: u8) -> Option<DateOrder> {
+    match c {
+        1 => Some(DateOrder::Mdy),
+        2 => Some(DateOrder::Dmy),
+        3 => Some(DateOrder::Ymd),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

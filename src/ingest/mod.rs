@@ -125,6 +125,9 @@ pub(crate) struct FileCtx<'s, S> {
     pub local_times: bool,
     /// Rejects of a piece whose first line is not known yet, held until it is.
     pub(crate) parked: ledger::Parked,
+    /// The day/month order a date told against the one guessed, when that dropped a reading
+    /// in parts: the file's reading again takes it.
+    pub(crate) order_told: Option<crate::time::DateOrder>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -155,6 +158,7 @@ impl<S: Sink> FileCtx<'_, S> {
             warnings: Vec::new(),
             local_times: false,
             parked: Default::default(),
+            order_told: None,
         }
     }
 
@@ -209,6 +213,21 @@ impl<S: Sink> FileCtx<'_, S> {
                 }
             }
         }
+    }
+
+    /// Says that the file was read again in the day/month order a date told, after its first
+    /// rows could not tell it.
+    pub(crate) fn order_relearned(&mut self) {
+        let order = match self.rules.order {
+            Some(crate::time::DateOrder::Dmy) => "day-first",
+            Some(crate::time::DateOrder::Ymd) => "year-first",
+            _ => "month-first",
+        };
+        let w = format!(
+            "{}: its first rows could not tell the day/month order of its dates; a later date told it, and the file was read again {order}",
+            self.name
+        );
+        self.warn(w);
     }
 
     /// Says how `[Local Time]` values, which carry no offset, are read.
@@ -675,6 +694,11 @@ fn read_in_parts<S: Sink, M: Fn() -> S + Sync>(
         _ => document::read(whole, &mut c, &make, Some(&spoiled)),
     };
     if read.is_err() || spoiled.load(Ordering::Relaxed) {
+        // A date told the day/month order that the first rows could not: read again in it.
+        if let Some(order) = c.order_told {
+            ctx.rules.order = Some(order);
+            ctx.order_relearned();
+        }
         return false;
     }
     let (counts, warnings, parked, local_times) = (c.counts, c.warnings, c.parked, c.local_times);
