@@ -12,7 +12,13 @@ use crate::render::{codes, text};
 
 pub fn run(cat: &Catalogue, args: &CodesArgs) -> Result<Exit> {
     let (entries, missing) = lookup(cat, &args.queries);
+    let table = matches!(args.format, CodesFormat::Csv | CodesFormat::Json);
     if entries.is_empty() {
+        // A script reading CSV or JSON still gets a table, an empty one.
+        if table {
+            let empty = codes::render(&entries, cat, args.format)?;
+            std::io::stdout().lock().write_all(&empty)?;
+        }
         bail!(
             "no catalogue entry matches {} (catalogue: {})",
             missing.join(", "),
@@ -23,7 +29,7 @@ pub fn run(cat: &Catalogue, args: &CodesArgs) -> Result<Exit> {
         .lock()
         .write_all(&codes::render(&entries, cat, args.format)?)?;
     // CSV and JSON stay a table for scripts: the catalogues used are said on stderr.
-    if matches!(args.format, CodesFormat::Csv | CodesFormat::Json) {
+    if table {
         eprintln!("acs-triage: catalogues: {}", text::line(&cat.names()));
     }
     for m in &missing {

@@ -283,3 +283,21 @@ fn newer_catalogue_page_or_csv_is_used() {
             "odd.md, line 3: a table of codes whose columns are not known (Error | Sub | Text | Fix)",
         ));
 }
+
+/// A lookup that matches nothing still gives a script its table, empty (`[]`, the CSV header),
+/// with exit 1 and the miss on stderr: JSON printed nothing at all.
+#[test]
+fn codes_that_match_nothing_give_an_empty_table() {
+    for (format, want) in [("json", "[]"), ("csv", "entry,code,subcode,")] {
+        let out = bin()
+            .args(["codes", "42", "--format", format])
+            .assert()
+            .code(1);
+        assert!(
+            stdout(&out).trim().starts_with(want),
+            "{format}: {}",
+            stdout(&out)
+        );
+        assert!(stderr(&out).contains("no catalogue entry matches 42"));
+    }
+}
