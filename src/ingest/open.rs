@@ -35,6 +35,11 @@ pub(super) fn open(src: &Source, progress: Option<&ProgressBar>) -> io::Result<(
     };
     let mut r = BufReader::with_capacity(1 << 16, raw);
     let head = io::BufRead::fill_buf(&mut r)?;
+    if let Some(kind) = archive(head) {
+        return Err(io::Error::other(format!(
+            "{kind}, which is not read (only gzip is): extract it first"
+        )));
+    }
     let gzip = head.starts_with(&[0x1f, 0x8b]);
     let r: Input = if gzip {
         Box::new(BufReader::with_capacity(
@@ -116,11 +121,31 @@ pub(super) fn large_plain(src: &Source, min: u64) -> io::Result<Option<(File, u6
     }
     let file = File::open(path)?;
     let size = file.metadata()?.len();
-    let mut head = [0u8; 2];
+    let mut head = [0u8; 8];
     let n = read_full_at(&file, &mut head, 0)?;
     let head = &head[..n];
-    let encoded = head == [0x1f, 0x8b] || head == b"\xFF\xFE" || head == b"\xFE\xFF";
+    let encoded = [&[0x1f, 0x8b][..], b"\xFF\xFE", b"\xFE\xFF"]
+        .iter()
+        .any(|m| head.starts_with(m))
+        || archive(head).is_some();
     Ok((!encoded && size >= min).then_some((file, size)))
+}
+
+/// The kind of a compressed file or archive other than gzip, from its first bytes: each of
+/// its lines would be a reject of its own, saying nothing of why.
+fn archive(head: &[u8]) -> Option<&'static str> {
+    const KINDS: [(&[u8], &str); 6] = [
+        (b"PK\x03\x04", "a zip archive"),
+        (b"\x28\xB5\x2F\xFD", "zstd-compressed"),
+        (b"\xFD7zXZ\x00", "xz-compressed"),
+        (b"BZh", "bzip2-compressed"),
+        (b"7z\xBC\xAF\x27\x1C", "a 7-Zip archive"),
+        (b"\x04\x22\x4D\x18", "lz4-compressed"),
+    ];
+    let (_, kind) = KINDS.iter().find(|(magic, _)| head.starts_with(magic))?;
+    // bzip2's magic is text: a block size digit follows it.
+    (!kind.starts_with("bzip2") || head.get(3).is_some_and(|c| (b'1'..=b'9').contains(c)))
+        .then_some(kind)
 }
 
 /// Up to [`PREFIX_BYTES`] from the start of `file`, without moving its position.
@@ -243,6 +268,39 @@ pub(super) fn shape_name(f: InputFormat) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Compressed files and archives other than gzip are told by their first bytes (each of
+    /// their lines was a `not an export` reject of its own); text that starts like one is not.
+    #[test]
+    fn archives_other_than_gzip_are_told_by_their_first_bytes() {
+        for (head, kind) in [
+            (&b"PK\x03\x04\x14\x00"[..], Some("a zip archive")),
+            (b"\x28\xB5\x2F\xFD\x04", Some("zstd-compressed")),
+            (b"\xFD7zXZ\x00\x00", Some("xz-compressed")),
+            (b"BZh91AY&SY", Some("bzip2-compressed")),
+            (b"BZh is a word", None),
+            (b"7z\xBC\xAF\x27\x1C", Some("a 7-Zip archive")),
+            (b"\x1f\x8b\x08", None),
+            (b"{\"time\":1}", None),
+            (b"PK", None),
+        ] {
+            assert_eq!(archive(head), kind, "{head:?}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("logs.zip");
+        std::fs::write(&p, b"PK\x03\x04\x14\x00\x00\x00\x08\x00\n\nmore\n").unwrap();
+        let src = Source {
+            path: Some(p),
+            name: "logs.zip".into(),
+            problem: None,
+        };
+        let e = open(&src, None).err().expect("not read");
+        assert!(
+            e.to_string()
+                .starts_with("a zip archive, which is not read"),
+            "{e}"
+        );
+    }
 
     #[test]
     fn a_short_prefix_tells_as_much_as_a_megabyte_or_asks_for_more() {
