@@ -195,12 +195,29 @@ fn rejects_and_skips() {
             "{t}"
         );
     }
-    let mut r = raw(&base);
-    r.set(Field::ResultCode, Val::Int(-1));
-    assert!(matches!(
-        normalize(&r, &tr),
-        Outcome::Reject(Reason::CodeNotInteger, _)
-    ));
+    // The detail says what is wrong with a number ("a non-scalar value" for 400.5 and 2^63, the
+    // bare number for -1 and 2^32 + 1).
+    for (v, want) in [
+        (Val::Int(-1), "code \"-1 (out of range)\""),
+        (
+            Val::Int(4_294_967_297),
+            "code \"4294967297 (out of range)\"",
+        ),
+        (Val::Float(400.5), "code \"400.5 (not a whole number)\""),
+        (
+            Val::Float(9.3e18),
+            "code \"9300000000000000000 (out of range)\"",
+        ),
+        (s("-7"), "code \"-7 (out of range)\""),
+        (s("4x4"), "code \"4x4\""),
+    ] {
+        let mut r = raw(&base);
+        r.set(Field::ResultCode, v);
+        match normalize(&r, &tr) {
+            Outcome::Reject(Reason::CodeNotInteger, d) => assert_eq!(d, want),
+            _ => panic!("{want}: not rejected"),
+        }
+    }
 }
 
 #[test]
