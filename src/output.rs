@@ -271,11 +271,12 @@ pub fn writable_file(path: &Path) -> Result<()> {
         _ => Path::new("."),
     };
     if !dir.is_dir() {
-        anyhow::bail!(
-            "cannot write {}: directory {} does not exist",
-            path.display(),
-            dir.display()
-        );
+        let why = if dir.exists() {
+            format!("{} is not a directory", dir.display())
+        } else {
+            format!("directory {} does not exist", dir.display())
+        };
+        anyhow::bail!("cannot write {}: {why}", path.display());
     }
     writable_dir(dir)
 }

@@ -415,6 +415,18 @@ fn outputs_are_written_through_links_and_devices_and_replaced_as_a_set() {
         .code(1);
     assert!(stderr(&a).contains("directory /nonexistent/dir does not exist"));
     assert!(!stderr(&a).contains("warning"), "{}", stderr(&a));
+    // One inside a regular file: said so, not that it does not exist.
+    let file = root().join("samples/README.md");
+    let a = bin()
+        .args(["triage", "8522", "samples/", "--out"])
+        .arg(file.join("x.md"))
+        .assert()
+        .code(1);
+    assert!(
+        stderr(&a).contains("samples/README.md is not a directory"),
+        "{}",
+        stderr(&a)
+    );
 }
 
 #[test]
