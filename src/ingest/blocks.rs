@@ -347,8 +347,22 @@ impl Blocks {
     /// element after it to the end of the input. Reading goes on at that element.
     fn damaged(&mut self, b: &[u8], lead: usize, line: u64) -> Option<Piece> {
         let sig = signature(b, lead)?;
-        let next = next_element(b, lead + 1, b.len(), &sig)?;
-        let e = serde_json::from_slice::<IgnoredAny>(&b[lead..next]).err()?;
+        // The first element of its shape that the element's own brackets do not hold: one
+        // nested in it (a list of objects of the same first key) is part of a valid element
+        // over the cap, not the next one. Where damage lost a brace the element is still open at
+        // its own level there; where it lost a quote, inside a string.
+        let mut walk = Nesting::default();
+        let mut from = lead;
+        let next = loop {
+            let at = next_element(b, from + 1, b.len(), &sig)?;
+            walk.over(&b[from..at]);
+            if walk.in_string || walk.depth <= 1 {
+                break at;
+            }
+            from = at;
+        };
+        let text = b[lead..next].trim_ascii_end();
+        let e = serde_json::from_slice::<IgnoredAny>(text).err()?;
         let line = Start::Line(line + (e.line() as u64).saturating_sub(1));
         let head = b[lead..next.min(lead + 200)].to_vec();
         self.count(&b[..next]);
@@ -455,6 +469,36 @@ impl Blocks {
             if let Some(p) = memchr(b'\n', &buf) {
                 self.carry = buf[p + 1..].to_vec();
                 return Ok(());
+            }
+        }
+    }
+}
+
+/// Brackets open and whether a string is, read on a piece at a time (see [`Blocks::damaged`]).
+#[derive(Default)]
+struct Nesting {
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+}
+
+impl Nesting {
+    fn over(&mut self, b: &[u8]) {
+        for &c in b {
+            if self.in_string {
+                match c {
+                    _ if self.escaped => self.escaped = false,
+                    b'\\' => self.escaped = true,
+                    b'"' => self.in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match c {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => self.depth += 1,
+                b'}' | b']' => self.depth = self.depth.saturating_sub(1),
+                _ => {}
             }
         }
     }

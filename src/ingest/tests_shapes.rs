@@ -1859,6 +1859,25 @@ fn large_json_array_is_read_in_parallel_blocks_with_exact_record_indexes() {
     assert_eq!(report.files[0].shape, "json document");
 }
 
+/// A valid element over the cap that holds a list of objects of the array's shape is one
+/// `record too large` reject: the objects nested in it are not taken for the elements after a
+/// damaged one (they were: 20,000 records made up of one).
+#[test]
+fn a_large_element_holding_objects_of_its_shape_is_one_reject() {
+    let inner =
+        r#"{"TimeGenerated": "2026-11-24T05:00:00Z", "ResultCode": 404, "ResultSubcode": 8522}"#;
+    let n = MAX_RECORD_BYTES / inner.len() + 100;
+    let big = format!(
+        r#"{{"TimeGenerated": "2026-11-24T05:00:00Z", "ResultCode": 500, "ResultSubcode": 8572, "properties": {{"related": [{}]}}}}"#,
+        vec![inner; n].join(",\n")
+    );
+    let text = format!("{{\"records\": [\n{inner},\n{big},\n{inner}\n]}}\n");
+    let (c, _r, _d) = read_text("big.json", text.as_bytes());
+    assert_eq!(c.records.len(), 2);
+    let got: Vec<(u64, Reason)> = c.rejects.iter().map(|r| (r.line, r.reason)).collect();
+    assert_eq!(got, vec![(3, Reason::TooLarge)]);
+}
+
 /// An element whose brackets never close (a lost brace, a lost quote) in a document of
 /// several blocks costs that element: the block after the cut before it starts with it and
 /// has no cut of its own, and following its brackets took every element after it to the end
@@ -1866,10 +1885,10 @@ fn large_json_array_is_read_in_parallel_blocks_with_exact_record_indexes() {
 #[test]
 fn a_damaged_element_that_fills_a_block_costs_only_itself() {
     let n = 3 * MAX_RECORD_BYTES / az_row(0, "404").len();
-    // The line of the damage: the element's last for a lost brace, its third for a lost quote
-    // (the string opened on its second runs into the newline after it).
+    // The line of the damage: the element's last with text for a lost brace, its third for a
+    // lost quote (the string opened on its second runs into the newline after it).
     for (damage, why, lines_in) in [
-        ("lost brace", "EOF while parsing an object", 7),
+        ("lost brace", "EOF while parsing an object", 6),
         (
             "lost quote",
             "control character (\\u0000-\\u001F) found while parsing a string",
