@@ -1190,7 +1190,9 @@ impl Row<'_> {
     ) -> bool {
         let mut names = ByteRecord::new();
         for i in 0..n {
-            names.push_field(field(i).as_bytes());
+            // A file joined after another starts with its own byte-order mark.
+            let f = field(i);
+            names.push_field(f.strip_prefix('\u{feff}').unwrap_or(&f).as_bytes());
         }
         let (fields, _) = header_fields(&names);
         let wanted = fields.iter().enumerate();
