@@ -51,7 +51,7 @@ pub fn markdown(t: &Triage) -> String {
     let _ = writeln!(s, "Catalogues: {}.\n", escape(&t.catalogues.join("; ")));
 
     let _ = writeln!(s, "## Totals\n");
-    if t.totals.is_empty() && t.accepted == 0 && t.records_read > 0 {
+    if t.totals.is_empty() && t.accepted == 0 && t.rejected > 0 {
         let _ = writeln!(
             s,
             "No records accepted: whether {} occurs is not known. {}\n",
@@ -300,7 +300,11 @@ fn read_line(t: &Triage) -> String {
         t.records_read, t.accepted, t.rejected, t.skipped
     );
     if t.outside > 0 {
-        let _ = write!(line, ", {} outside the window", t.outside);
+        let _ = write!(
+            line,
+            ", {} left out by --since, --until or --resource",
+            t.outside
+        );
     }
     line.push('.');
     if t.rejected > 0 {
