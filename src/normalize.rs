@@ -88,7 +88,10 @@ impl<'a> Val<'a> {
                     Ok(v) => v,
                     // Excel re-saves may turn 404 into 404.0.
                     Err(_) => match t.parse::<f64>() {
-                        Ok(f) if f.is_finite() => float(f).map_err(|_| excerpt(t, 40))?,
+                        Ok(f) if f.is_finite() => float(f).map_err(|e| {
+                            let why = e.split_once(' ').map_or("", |(_, why)| why);
+                            format!("{} {why}", excerpt(t, 40))
+                        })?,
                         _ => return Err(excerpt(t, 40)),
                     },
                 }

@@ -209,6 +209,8 @@ fn rejects_and_skips() {
             "code \"9300000000000000000 (out of range)\"",
         ),
         (s("-7"), "code \"-7 (out of range)\""),
+        (s("400.5"), "code \"400.5 (not a whole number)\""),
+        (s("1e13"), "code \"1e13 (out of range)\""),
         (s("4x4"), "code \"4x4\""),
     ] {
         let mut r = raw(&base);
