@@ -248,7 +248,9 @@ fn records(o: &KqlOptions, out: &mut String) {
             let re = string(&glob_regex(p.as_str()));
             format!("{RESOURCE} matches regex {re} or tolower(_ResourceId) matches regex {re}")
         });
-        let _ = writeln!(out, "| where {}", either.collect::<Vec<_>>().join(" or "));
+        // A record without a resource passes no filter, as in `report`.
+        let either = either.collect::<Vec<_>>().join(" or ");
+        let _ = writeln!(out, "| where isnotempty({RESOURCE}) and ({either})");
     }
     match o.table {
         KqlTable::Media => out.push_str(&format!(
