@@ -131,8 +131,21 @@ pub fn load(path: Option<&Path>) -> Result<Option<Loaded>, ConfigError> {
     let text = std::fs::read_to_string(&path).map_err(|e| cannot(&e))?;
     let config: FileConfig = toml::from_str(&text).map_err(|e| {
         let line = e.span().map_or(1, |s| line_of(&text, s.start));
-        // toml's message without its own rendering of the line.
+        // toml's message without its own rendering of the line, after the key of that line
+        // when it does not name it (`invalid type: ...`, `duplicate key`).
         let why = e.message().trim().replace('\n', " ");
+        let key = (text.lines().nth(line.saturating_sub(1)))
+            .and_then(|l| l.split_once('='))
+            .map(|(k, _)| k.trim())
+            .filter(|k| {
+                !k.is_empty()
+                    && k.bytes()
+                        .all(|c| c.is_ascii_alphanumeric() || b"-_".contains(&c))
+            });
+        let why = match key {
+            Some(k) if !why.contains(k) => format!("{k}: {why}"),
+            _ => why,
+        };
         ConfigError(format!("config {}:{line}: {why}", path.display()))
     })?;
     Ok(Some(Loaded { path, text, config }))
@@ -185,7 +198,12 @@ mod tests {
         assert!(e.0.starts_with("config "), "{e}");
         assert!(e.0.contains(":2: unknown field `fomat`"), "{e}");
         let e = load_text("out = 3\n").unwrap_err();
-        assert!(e.0.contains(":1: "), "{e}");
+        assert!(e.0.contains(":1: out: "), "{e}");
+        // A message of toml's that does not name its key gets it.
+        let e = load_text("inputs = \"samples/\"\n").unwrap_err();
+        assert!(e.0.contains(":1: inputs: invalid type"), "{e}");
+        let e = load_text("out = \"a\"\nout = \"b\"\n").unwrap_err();
+        assert!(e.0.contains(":2: out: "), "{e}");
         let e = load_text("[outcomes]\ncaller = [\"48x\"]\n").unwrap_err();
         assert!(
             e.0.contains(":2: ") && e.0.contains("\"48x\" is not a key"),
