@@ -351,12 +351,14 @@ impl Blocks {
         // nested in it (a list of objects of the same first key) is part of a valid element
         // over the cap, not the next one. Where damage lost a brace the element is still open at
         // its own level there; where it lost a quote, inside a string.
-        let mut walk = Nesting::default();
+        let mut walk = Walker::default();
         let mut from = lead;
         let next = loop {
             let at = next_element(b, from + 1, b.len(), &sig)?;
-            walk.over(&b[from..at]);
-            if walk.in_string || walk.depth <= 1 {
+            // Its brackets closed before: not this damage.
+            walk.end(&b[from..at]).is_none().then_some(())?;
+            let (depth, in_string) = walk.open();
+            if in_string || depth <= 1 {
                 break at;
             }
             from = at;
@@ -469,36 +471,6 @@ impl Blocks {
             if let Some(p) = memchr(b'\n', &buf) {
                 self.carry = buf[p + 1..].to_vec();
                 return Ok(());
-            }
-        }
-    }
-}
-
-/// Brackets open and whether a string is, read on a piece at a time (see [`Blocks::damaged`]).
-#[derive(Default)]
-struct Nesting {
-    depth: usize,
-    in_string: bool,
-    escaped: bool,
-}
-
-impl Nesting {
-    fn over(&mut self, b: &[u8]) {
-        for &c in b {
-            if self.in_string {
-                match c {
-                    _ if self.escaped => self.escaped = false,
-                    b'\\' => self.escaped = true,
-                    b'"' => self.in_string = false,
-                    _ => {}
-                }
-                continue;
-            }
-            match c {
-                b'"' => self.in_string = true,
-                b'{' | b'[' => self.depth += 1,
-                b'}' | b']' => self.depth = self.depth.saturating_sub(1),
-                _ => {}
             }
         }
     }

@@ -307,6 +307,11 @@ impl Walker {
         }
     }
 
+    /// Brackets open so far, and whether a string is.
+    pub(super) fn open(&self) -> (usize, bool) {
+        (self.depth, self.in_string)
+    }
+
     /// The index just past the value if it ends in `b`, the next part of the input.
     pub(super) fn end(&mut self, b: &[u8]) -> Option<usize> {
         let mut i = 0;
