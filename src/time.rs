@@ -68,6 +68,24 @@ pub enum DateOrder {
     Ymd,
 }
 
+impl DateOrder {
+    /// The order in words, as warnings say it: `day-first`.
+    pub fn words(self) -> &'static str {
+        match self {
+            DateOrder::Mdy => "month-first",
+            DateOrder::Dmy => "day-first",
+            DateOrder::Ymd => "year-first",
+        }
+    }
+
+    /// The value of `--date-order` that gives it: `dmy`.
+    pub fn flag(self) -> String {
+        use clap::ValueEnum;
+        self.to_possible_value()
+            .map_or_else(String::new, |v| v.get_name().to_string())
+    }
+}
+
 /// How times are read.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TimeRules {

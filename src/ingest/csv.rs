@@ -216,12 +216,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         ctx.rules.order = Some(search.found.unwrap_or(DateOrder::Mdy));
     }
 
-    // Wanted columns only: (position, field).
-    let wanted: Vec<(usize, Field)> = fields
-        .iter()
-        .enumerate()
-        .filter_map(|(i, f)| f.map(|f| (i, f)))
-        .collect();
+    let wanted = wanted_columns(&fields);
     // The order a later date tells, against the guess (0: none yet): read in parts or by
     // ranges, the reading is dropped and the file read again in order, in that one.
     let told = AtomicU8::new(0);
@@ -494,6 +489,12 @@ fn header_fields(headers: &ByteRecord) -> (Vec<Option<Field>>, bool) {
         })
         .collect();
     (fields, local)
+}
+
+/// The wanted columns of a header's fields ([`header_fields`]): (position, field).
+fn wanted_columns(fields: &[Option<Field>]) -> Vec<(usize, Field)> {
+    let columns = fields.iter().enumerate();
+    columns.filter_map(|(i, f)| f.map(|f| (i, f))).collect()
 }
 
 /// The delimiter of a file, from its header line: commas, or semicolons (Excel in locales
@@ -1194,9 +1195,7 @@ impl Row<'_> {
             let f = field(i);
             names.push_field(f.strip_prefix('\u{feff}').unwrap_or(&f).as_bytes());
         }
-        let (fields, _) = header_fields(&names);
-        let wanted = fields.iter().enumerate();
-        let wanted: Vec<(usize, Field)> = wanted.filter_map(|(i, f)| f.map(|f| (i, f))).collect();
+        let wanted = wanted_columns(&header_fields(&names).0);
         if wanted == self.wanted {
             let w = format!("{}: its header is repeated inside it (exports joined?); each repeat is passed over", ctx.name);
             ctx.warn(w);
@@ -1248,17 +1247,12 @@ fn order_contradicted<S: Sink>(
     if !warn {
         return Some(seen);
     }
-    let name = |o: DateOrder| match o {
-        DateOrder::Mdy => ("month-first", "mdy"),
-        DateOrder::Dmy => ("day-first", "dmy"),
-        DateOrder::Ymd => ("year-first", "ymd"),
-    };
     let w = format!(
         "{}: some of its dates are {} though its dates were read {}: those rows are rejected, and dates that do not tell the order apart are misdated; pass --date-order {}",
         ctx.name,
-        name(seen).0,
-        name(read).0,
-        name(seen).1
+        seen.words(),
+        read.words(),
+        seen.flag()
     );
     ctx.warn(w);
     Some(seen)

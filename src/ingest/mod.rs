@@ -218,11 +218,11 @@ impl<S: Sink> FileCtx<'_, S> {
     /// Says that the file was read again in the day/month order a date told, after its first
     /// rows could not tell it.
     pub(crate) fn order_relearned(&mut self) {
-        let order = match self.rules.order {
-            Some(crate::time::DateOrder::Dmy) => "day-first",
-            Some(crate::time::DateOrder::Ymd) => "year-first",
-            _ => "month-first",
-        };
+        let order = self
+            .rules
+            .order
+            .unwrap_or(crate::time::DateOrder::Mdy)
+            .words();
         let w = format!(
             "{}: its first rows could not tell the day/month order of its dates; a later date told it, and the file was read again {order}",
             self.name
