@@ -138,24 +138,21 @@ pub fn fix_allocator_thresholds() {}
 
 /// Runs the parsed command line.
 pub fn run(cli: cli::Cli) -> anyhow::Result<Exit> {
-    // Commands that read no catalogue do not load one (nor fail on a bad one).
-    match cli.command {
-        cli::Command::Config(a) => return cmd::config::run(cli.config.as_deref(), &a),
-        cli::Command::Completions(a) => return cmd::shell::completions(a.shell),
-        cli::Command::Man(a) => return cmd::shell::man(a.page.as_deref()),
-        _ => {}
-    }
-    let mut catalogue = catalogue::Catalogue::load(&cli.catalogue, !cli.no_builtin_catalogue)?;
-    catalogue.outcomes = catalogue::OutcomeRules::default()
-        .with_overrides(&cli.outcomes.caller, &cli.outcomes.failure);
-    match cli.command {
-        cli::Command::Codes(a) => cmd::codes::run(&catalogue, &a),
-        cli::Command::Report(a) => cmd::report::run(catalogue, &a),
-        cli::Command::Triage(a) => cmd::triage::run(catalogue, &a),
-        cli::Command::Kql(a) => cmd::kql::run(&catalogue, &a),
-        cli::Command::Config(_) | cli::Command::Completions(_) | cli::Command::Man(_) => {
-            unreachable!("run above")
-        }
+    // Loaded only by the commands that read it: the others do not fail on a bad one.
+    let catalogue = || -> anyhow::Result<catalogue::Catalogue> {
+        let mut c = catalogue::Catalogue::load(&cli.catalogue, !cli.no_builtin_catalogue)?;
+        c.outcomes = catalogue::OutcomeRules::default()
+            .with_overrides(&cli.outcomes.caller, &cli.outcomes.failure);
+        Ok(c)
+    };
+    match &cli.command {
+        cli::Command::Codes(a) => cmd::codes::run(&catalogue()?, a),
+        cli::Command::Report(a) => cmd::report::run(catalogue()?, a),
+        cli::Command::Triage(a) => cmd::triage::run(catalogue()?, a),
+        cli::Command::Kql(a) => cmd::kql::run(&catalogue()?, a),
+        cli::Command::Config(a) => cmd::config::run(cli.config.as_deref(), a),
+        cli::Command::Completions(a) => cmd::shell::completions(a.shell),
+        cli::Command::Man(a) => cmd::shell::man(a.page.as_deref()),
     }
 }
 
