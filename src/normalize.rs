@@ -71,27 +71,23 @@ impl<'a> Val<'a> {
             return Ok(None);
         }
         // What is wrong with a number, said after it: `"-1 (out of range)"`.
-        let out_of_range = |v: &dyn std::fmt::Display| format!("{v} (out of range)");
-        let float = |f: f64| -> Result<i64, String> {
-            match f {
-                f if f.fract() == 0.0 && f.abs() < 1e12 => Ok(f as i64),
-                f if f.fract() == 0.0 => Err(out_of_range(&f)),
-                f => Err(format!("{f} (not a whole number)")),
-            }
+        let whole = |f: f64| match f {
+            f if f.fract() != 0.0 => Err("not a whole number"),
+            f if f.abs() < 1e12 => Ok(f as i64),
+            _ => Err("out of range"),
         };
         let v = match self {
             Val::Int(i) => *i,
-            Val::Float(f) => float(*f)?,
+            Val::Float(f) => whole(*f).map_err(|why| format!("{f} ({why})"))?,
             Val::Str(s) => {
                 let t = trim(s);
                 match t.parse::<i64>() {
                     Ok(v) => v,
                     // Excel re-saves may turn 404 into 404.0.
                     Err(_) => match t.parse::<f64>() {
-                        Ok(f) if f.is_finite() => float(f).map_err(|e| {
-                            let why = e.split_once(' ').map_or("", |(_, why)| why);
-                            format!("{} {why}", excerpt(t, 40))
-                        })?,
+                        Ok(f) if f.is_finite() => {
+                            whole(f).map_err(|why| format!("{} ({why})", excerpt(t, 40)))?
+                        }
                         _ => return Err(excerpt(t, 40)),
                     },
                 }
@@ -99,7 +95,9 @@ impl<'a> Val<'a> {
             Val::Bool(b) => return Err(b.to_string()),
             _ => return Err("a non-scalar value".into()),
         };
-        u32::try_from(v).map(Some).map_err(|_| out_of_range(&v))
+        u32::try_from(v)
+            .map(Some)
+            .map_err(|_| format!("{v} (out of range)"))
     }
 }
 
