@@ -8,10 +8,17 @@ use acs_triage::exit_codes::Exit;
 
 fn main() -> ExitCode {
     acs_triage::fix_allocator_thresholds();
-    // clap prints usage errors itself and exits 2; a bad config file is a usage error too.
+    // A usage error is one line and exit 2 (clap prints help and version itself); a bad config
+    // file is a usage error too.
     let cli = match Cli::parse_all() {
         Ok(cli) => cli,
-        Err(CliError::Clap(e)) => e.exit(),
+        Err(CliError::Clap(e)) => match CliError::clap_line(&e) {
+            Some(line) => {
+                eprintln!("acs-triage: {line}");
+                return Exit::Usage.into();
+            }
+            None => e.exit(),
+        },
         Err(CliError::Config(e)) => {
             eprintln!("acs-triage: {e}");
             return Exit::Usage.into();

@@ -192,15 +192,31 @@ fn reads_standard_input() {
 fn bad_flags_and_paths_are_one_line_errors() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
-    bin()
-        .args(["report", "samples/", "--out", out, "--bucket", "week"])
-        .assert()
-        .code(2);
-    bin()
-        .args(["report", "samples/", "--out", out, "--since", "yesterday"])
-        .assert()
-        .code(2);
-    bin().args(["report", "samples/"]).assert().code(2);
+    // Usage errors too: clap's message with its possible values or tip, no usage block.
+    for (args, says) in [
+        (
+            &["report", "samples/", "--out", out, "--bucket", "week"][..],
+            "acs-triage: invalid value 'week' for '--bucket <BUCKET>' [possible values: auto, hour, day] (see --help)",
+        ),
+        (
+            &["report", "samples/", "--out", out, "--since", "yesterday"],
+            "acs-triage: invalid value 'yesterday' for '--since <TIME>'",
+        ),
+        (
+            &["report", "samples/"],
+            "acs-triage: the following required arguments were not provided (on the command line or in the config file): --out <DIR>",
+        ),
+        (
+            &["report", "--bogus", "samples/"],
+            "acs-triage: unexpected argument '--bogus' found; tip: to pass '--bogus' as a value",
+        ),
+        (&["nosuch"], "acs-triage: unrecognized subcommand 'nosuch'"),
+    ] {
+        let o = bin().args(args).assert().code(2);
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with(says), "{args:?}: {err}");
+    }
     let o = bin()
         .args(["report", "no/such/file.json", "--out", out])
         .assert()
