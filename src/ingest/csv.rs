@@ -5,6 +5,7 @@ use std::io;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 use csv::{ByteRecord, ReaderBuilder};
 use foldhash::HashMap;
@@ -101,9 +102,10 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                 known: false,
                 spoiled: None,
                 told: None,
+                joined: Joined::Say,
             };
             let body = |b: &[u8], first_line: u64, _: bool, _, c: &mut FileCtx<'_, S>| {
-                rows(b, first_line, &row, c).0
+                rows(b, first_line, &row, &mut None, c).0
             };
             blocks::process_rest(blocks, ctx, make, body);
         }
@@ -227,7 +229,10 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         known,
         spoiled,
         told: (guessed && (spoiled.is_some() || plain.is_some())).then_some(&told),
+        joined: Joined::Follow,
     };
+    // Set when a header in another column order is met by ranges: the file is read in order.
+    let switched = AtomicBool::new(false);
     let header_lines = blocks::newlines(&data[..header_end]);
     // A large plain file: its rows after the header by ranges.
     if let Some((&plain, progress)) = plain {
@@ -242,9 +247,16 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
             // order, such a file loses fewer rows (a cut every 4 MiB, not every 256 KiB), and
             // the same ones as before.
             let doubt = AtomicBool::new(false);
+            let by_ranges = Row {
+                joined: Joined::Drop(&switched),
+                ..row
+            };
             let body = |b: &[u8], first_line, last: bool, c: &mut FileCtx<'_, S>| {
-                let (lines, open) = rows(b, first_line, &row, c);
-                if open && !last && quotes_balanced(b) || told.load(Ordering::Relaxed) != 0 {
+                let (lines, open) = rows(b, first_line, &by_ranges, &mut None, c);
+                if open && !last && quotes_balanced(b)
+                    || told.load(Ordering::Relaxed) != 0
+                    || switched.load(Ordering::Relaxed)
+                {
                     doubt.store(true, Ordering::Relaxed);
                 }
                 lines
@@ -256,8 +268,9 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                 blocks::give_buffer(data);
                 return Ok(());
             }
-            // The ranges disagreed on where rows start, or a date told the day/month order
-            // against the guess: read in order (in that order).
+            // The ranges disagreed on where rows start, a date told the day/month order against
+            // the guess, or a header in another column order was met: read in order (in that
+            // day/month order; each block after the other, past such a header).
             if let Some(order) = order_of_code(told.load(Ordering::Relaxed)) {
                 ctx.rules.order = Some(order);
                 guess_said = None;
@@ -279,11 +292,13 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         unterminated,
         at: Default::default(),
     };
-    let body = |b: &[u8], first_line: u64, _: bool, _, c: &mut FileCtx<'_, S>| {
-        rows(b, first_line, &row, c).0
+    // Read in order: past a header in another column order, its columns.
+    let columns = RefCell::new(None);
+    let ordered = |b: &[u8], first_line: u64, _: bool, _, c: &mut FileCtx<'_, S>| {
+        rows(b, first_line, &row, &mut columns.borrow_mut(), c).0
     };
     // The first block is read here, before the next is read into a buffer of its own.
-    blocks::process(rest, ctx, body);
+    blocks::process(rest, ctx, ordered);
     if let Some(spoiled) = spoiled {
         // Parts, every one here, in order.
         for piece in blocks {
@@ -294,11 +309,25 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                 spoiled.store(true, Ordering::Relaxed);
                 break;
             }
-            blocks::process(piece, ctx, body);
+            blocks::process(piece, ctx, ordered);
         }
         ctx.order_told = order_of_code(told.load(Ordering::Relaxed));
         return Ok(());
     }
+    if ctx.joined || switched.load(Ordering::Relaxed) {
+        // A header in another column order is in it: each block after the other, here.
+        for piece in blocks {
+            blocks::process(piece, ctx, ordered);
+        }
+        return Ok(());
+    }
+    let at_once = Row {
+        joined: Joined::Say,
+        ..row
+    };
+    let body = |b: &[u8], first_line: u64, _: bool, _, c: &mut FileCtx<'_, S>| {
+        rows(b, first_line, &at_once, &mut None, c).0
+    };
     blocks::process_rest(blocks, ctx, make, body);
     Ok(())
 }
@@ -528,9 +557,34 @@ fn reader(b: &[u8], delim: u8) -> csv::Reader<&[u8]> {
 fn rows<S: Sink>(
     b: &[u8],
     first_line: u64,
-    row: &Row<'_>,
+    first: &Row<'_>,
+    columns: &mut Option<Columns>,
     ctx: &mut FileCtx<'_, S>,
 ) -> (u64, bool) {
+    let (mut p, mut line) = (0, first_line);
+    loop {
+        // Past a header in another column order (a file read in order), by its columns.
+        let row = first.with(columns.as_ref());
+        let (lines, open, switch) = rows_until(&b[p..], line, &row, ctx);
+        line += lines;
+        match switch {
+            None => return (line - first_line, open),
+            Some((used, c)) => {
+                p += used;
+                *columns = Some(c);
+            }
+        }
+    }
+}
+
+/// The rows of [`rows`] up to a header in another column order, if one is met in a file read
+/// in order: then also the bytes up to the row after it, and its columns.
+fn rows_until<S: Sink>(
+    b: &[u8],
+    first_line: u64,
+    row: &Row<'_>,
+    ctx: &mut FileCtx<'_, S>,
+) -> (u64, bool, Option<(usize, Columns)>) {
     let text = std::str::from_utf8(b).ok();
     let mut fields: Vec<Cow<'_, str>> = Vec::with_capacity(row.width);
     // One reader of the csv crate's core for every row the splitter does not take, made at
@@ -555,9 +609,12 @@ fn rows<S: Sink>(
                 line += 1;
                 continue;
             }
-            row.handle(line, fields.len(), |i| Cow::Borrowed(&*fields[i]), ctx);
+            let switch = row.handle(line, fields.len(), |i| Cow::Borrowed(&*fields[i]), ctx);
             line += lines;
             p = next;
+            if let Some(c) = switch {
+                return (line - first_line - 1, open_end, Some((p, c)));
+            }
             continue;
         }
         // An empty line is no record (as for the csv crate), but it is a line.
@@ -616,18 +673,19 @@ fn rows<S: Sink>(
             line += 1;
             continue;
         }
-        if read {
-            row.handle(
-                line,
-                odd.len(),
-                |i| String::from_utf8_lossy(odd.field(i)),
-                ctx,
-            );
-        }
+        let switch = if read {
+            let field = |i| String::from_utf8_lossy(odd.field(i));
+            row.handle(line, odd.len(), field, ctx)
+        } else {
+            None
+        };
         line += lines;
         p += used;
+        if let Some(c) = switch {
+            return (line - first_line - 1, open_end, Some((p, c)));
+        }
     }
-    (line - first_line - 1, open_end)
+    (line - first_line - 1, open_end, None)
 }
 
 /// The rows [`split_row`] does not take (text in another encoding, quotes in odd places), read
@@ -1126,44 +1184,92 @@ struct Row<'w> {
     /// Where the file's day/month order is a guess and its reading can be dropped: set to the
     /// order a date tells against it ([`order_code`]), which spoils the reading.
     told: Option<&'w AtomicU8>,
+    /// What a header in another column order does to the rows after it.
+    joined: Joined<'w>,
 }
 
-impl Row<'_> {
-    /// One row of `n` fields, `field(i)` giving each.
+/// What a header in another column order inside a CSV file (exports joined with `cat`) does,
+/// by how the file is being read.
+#[derive(Clone, Copy)]
+enum Joined<'w> {
+    /// Read in order: the rows after it are read by its columns ([`Columns`]).
+    Follow,
+    /// Read by ranges: the flag is set, and the reading dropped for one in order.
+    Drop(&'w AtomicBool),
+    /// Read in blocks at once, in no order: a reject and a warning, the rows after it read by
+    /// the first header's columns.
+    Say,
+}
+
+/// The columns of a header met inside a file read in order, which the rows after it are read
+/// by.
+struct Columns {
+    width: usize,
+    wanted: Vec<(usize, Field)>,
+}
+
+/// What [`Row::header_again`] made of a row.
+enum Again {
+    /// Not a header.
+    No,
+    /// A header, passed over or rejected.
+    Taken,
+    /// A header in another column order, in a file read in order.
+    Columns(Columns),
+}
+
+impl<'w> Row<'w> {
+    /// This row as the rows after a header inside the file are read, if one was met.
+    fn with<'a>(&'a self, columns: Option<&'a Columns>) -> Row<'a> {
+        match columns {
+            Some(c) => Row {
+                width: c.width,
+                wanted: &c.wanted,
+                ..*self
+            },
+            None => *self,
+        }
+    }
+
+    /// One row of `n` fields, `field(i)` giving each: the columns the rows after it are read
+    /// by, when it is a header in another column order in a file read in order.
     fn handle<'r, S: Sink>(
         &self,
         line: u64,
         n: usize,
         field: impl Fn(usize) -> Cow<'r, str>,
         ctx: &mut FileCtx<'_, S>,
-    ) {
+    ) -> Option<Columns> {
         let text = || (0..n).map(&field).collect::<Vec<_>>().join(",");
         if !self.known {
             if (0..n).any(|i| !field(i).as_bytes().trim_ascii().is_empty()) {
                 let why = "not an export: its first line names no known column";
                 ctx.reject(line, Reason::NotARecord, why.into(), text());
             }
-            return;
+            return None;
         }
         if n != self.width {
-            ctx.reject(
-                line,
-                Reason::FieldCount,
-                format!("{n} fields for {} columns", self.width),
-                text(),
-            );
-            return;
+            return self.wrong_width(line, n, &field, ctx);
         }
         // A wholly blank row is not a record.
         if (0..n).all(|i| field(i).as_bytes().trim_ascii().is_empty()) {
-            return;
+            return None;
         }
         // Filled in place: a record returned by value was copied, 576 bytes a row.
         let mut raw = Raw::default();
         self.fill(&mut raw, &field);
-        // A row that names columns is rejected (its code is not a number): then looked at; so
-        // is a time that the file's day/month order does not read.
+        // A rejected row is looked at: it may name columns (a header inside the file), or have
+        // a time that the file's day/month order does not read.
+        let mut switched = None;
         let other = |c: &mut FileCtx<'_, S>, reason: Reason| {
+            match self.header_again(line, n, &field, c) {
+                Again::No => {}
+                Again::Taken => return true,
+                Again::Columns(columns) => {
+                    switched = Some(columns);
+                    return true;
+                }
+            }
             if reason == Reason::NoTime {
                 if let Some(seen) = order_contradicted(&raw, c, self.told.is_none()) {
                     if let Some(told) = self.told {
@@ -1171,16 +1277,37 @@ impl Row<'_> {
                         spoil(self.spoiled);
                     }
                 }
-                return false;
             }
-            self.header_again(line, n, &field, c)
+            false
         };
         ctx.emit_unless(&raw, || At::line(line), text, other);
+        switched
+    }
+
+    /// A row of `n` fields, not the width of the header it is read by: a header in another
+    /// column order, or a reject.
+    #[cold]
+    fn wrong_width<'r, S: Sink>(
+        &self,
+        line: u64,
+        n: usize,
+        field: impl Fn(usize) -> Cow<'r, str>,
+        ctx: &mut FileCtx<'_, S>,
+    ) -> Option<Columns> {
+        match self.header_again(line, n, &field, ctx) {
+            Again::No => {}
+            Again::Taken => return None,
+            Again::Columns(c) => return Some(c),
+        }
+        let text = (0..n).map(&field).collect::<Vec<_>>().join(",");
+        let why = format!("{n} fields for {} columns", self.width);
+        ctx.reject(line, Reason::FieldCount, why, text);
+        None
     }
 
     /// Whether the row of `n` fields at `line` names columns, as a header does (exports joined
-    /// with `cat`): the file's header again is passed over, once said; another is a reject,
-    /// said too, since the rows after it are read by the first header's columns.
+    /// with `cat`): the header the rows are read by, again, is passed over, once said. Another
+    /// is said too; in a file read in order, the rows after it are read by its columns.
     #[cold]
     fn header_again<'r, S: Sink>(
         &self,
@@ -1188,28 +1315,47 @@ impl Row<'_> {
         n: usize,
         field: impl Fn(usize) -> Cow<'r, str>,
         ctx: &mut FileCtx<'_, S>,
-    ) -> bool {
+    ) -> Again {
         let mut names = ByteRecord::new();
         for i in 0..n {
             // A file joined after another starts with its own byte-order mark.
             let f = field(i);
             names.push_field(f.strip_prefix('\u{feff}').unwrap_or(&f).as_bytes());
         }
-        let wanted = wanted_columns(&header_fields(&names).0);
-        if wanted == self.wanted {
+        let (fields, local) = header_fields(&names);
+        let wanted = wanted_columns(&fields);
+        if wanted == self.wanted && n == self.width {
             let w = format!("{}: its header is repeated inside it (exports joined?); each repeat is passed over", ctx.name);
             ctx.warn(w);
-            return true;
+            return Again::Taken;
         }
         if wanted.len() < 2 {
-            return false;
+            return Again::No;
         }
-        let w = format!("{}: a header in another column order inside it (exports joined?): the rows after it are read by the first header's columns; split the file at it", ctx.name);
-        ctx.warn(w);
-        let text = (0..n).map(&field).collect::<Vec<_>>().join(",");
-        let why = "a header in another column order than the file's first".to_string();
-        ctx.reject(line, Reason::NotARecord, why, text);
-        true
+        match self.joined {
+            Joined::Follow => {
+                let w = format!("{}: a header in another column order inside it (exports joined?): the rows after it are read by its columns", ctx.name);
+                ctx.warn(w);
+                ctx.joined = true;
+                if local {
+                    ctx.local_times = true;
+                    ctx.local_time_warning();
+                }
+                Again::Columns(Columns { width: n, wanted })
+            }
+            Joined::Drop(flag) => {
+                flag.store(true, Ordering::Relaxed);
+                Again::Taken
+            }
+            Joined::Say => {
+                let w = format!("{}: a header in another column order inside it (exports joined?): the rows after it are read by the first header's columns; split the file at it", ctx.name);
+                ctx.warn(w);
+                let text = (0..n).map(&field).collect::<Vec<_>>().join(",");
+                let why = "a header in another column order than the file's first".to_string();
+                ctx.reject(line, Reason::NotARecord, why, text);
+                Again::Taken
+            }
+        }
     }
 
     /// The wanted fields of a row of the file's width, `field(i)` giving each.

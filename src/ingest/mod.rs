@@ -128,6 +128,9 @@ pub(crate) struct FileCtx<'s, S> {
     /// The day/month order a date told against the one guessed, when that dropped a reading
     /// in parts: the file's reading again takes it.
     pub(crate) order_told: Option<crate::time::DateOrder>,
+    /// A CSV header in another column order was met inside the file (exports joined): the
+    /// rows after it are read by its columns, so the file in order.
+    pub(crate) joined: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -159,6 +162,7 @@ impl<S: Sink> FileCtx<'_, S> {
             local_times: false,
             parked: Default::default(),
             order_told: None,
+            joined: false,
         }
     }
 
@@ -699,6 +703,7 @@ fn read_in_parts<S: Sink, M: Fn() -> S + Sync>(
             ctx.rules.order = Some(order);
             ctx.order_relearned();
         }
+        ctx.joined |= c.joined;
         return false;
     }
     let (counts, warnings, parked, local_times) = (c.counts, c.warnings, c.parked, c.local_times);
