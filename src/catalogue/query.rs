@@ -41,9 +41,19 @@ impl std::fmt::Display for Query {
 /// Parses a query for clap, so a malformed one is a usage error.
 pub fn parse_query(q: &str) -> Result<Query, String> {
     let num = |s: &str| {
-        s.trim()
-            .parse::<u32>()
-            .map_err(|_| format!("{q:?} is not a number or CODE/SUBCODE"))
+        let s = s.trim();
+        s.parse::<u32>().map_err(|_| {
+            // Digits the codes do not reach (a code is at most 4294967295) are not "not a number".
+            let d = s.strip_prefix('-').unwrap_or(s);
+            let digits = !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+            match digits {
+                true => format!(
+                    "{q:?}: {s} is out of range (codes and subcodes are 0 to {})",
+                    u32::MAX
+                ),
+                false => format!("{q:?} is not a number or CODE/SUBCODE"),
+            }
+        })
     };
     match q.split_once('/') {
         // `404/` is how reports show an operational key (a code without subcode).
@@ -213,5 +223,10 @@ mod tests {
         assert_eq!(parse_query(" 8522"), Ok(Query::Number(8522)));
         assert!(parse_query("/8522").is_err());
         assert!(parse_query("abc").is_err());
+        // A number the codes do not reach says so, not "not a number".
+        let e = parse_query("400/99999999999").unwrap_err();
+        assert!(e.contains("99999999999 is out of range"), "{e}");
+        assert!(parse_query("-1").unwrap_err().contains("out of range"));
+        assert!(parse_query("-").unwrap_err().contains("not a number"));
     }
 }
