@@ -143,6 +143,9 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<Exit> {
         let mut c = catalogue::Catalogue::load(&cli.catalogue, !cli.no_builtin_catalogue)?;
         c.outcomes = catalogue::OutcomeRules::default()
             .with_overrides(&cli.outcomes.caller, &cli.outcomes.failure);
+        for w in &c.warnings {
+            eprintln!("acs-triage: warning: {w}");
+        }
         Ok(c)
     };
     match &cli.command {

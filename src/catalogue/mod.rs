@@ -318,6 +318,8 @@ pub struct Catalogue {
     pair_index: HashMap<(u32, u32), usize>,
     /// Which keys are the caller's doing ([`outcome`]).
     pub outcomes: OutcomeRules,
+    /// What loading found but did not stop at (a pair given twice in one file).
+    pub warnings: Vec<String>,
 }
 
 impl Catalogue {
@@ -328,14 +330,20 @@ impl Catalogue {
 
     /// Adds a loaded file over what is there: its pairs over those of the same tier, its
     /// generic codes and subcodes over earlier ones. Within one file the first of two rows for
-    /// the same key counts, as a reader of the page reads it top to bottom.
+    /// the same key counts, as a reader of the page reads it top to bottom, and a warning
+    /// says so.
     pub fn add(&mut self, label: String, title: String, loaded: Loaded) {
         let source = self.sources.len();
-        let mut counted: HashMap<(u32, u32), ()> = HashMap::new();
+        let mut counted: HashMap<(u32, u32), usize> = HashMap::new();
         for p in &loaded.pairs {
-            if counted.insert((p.code, p.subcode), ()).is_some() {
+            if let Some(first) = counted.get(&(p.code, p.subcode)) {
+                let (code, sub, line) = (p.code, p.subcode, p.line);
+                self.warnings.push(format!(
+                    "catalogue {label}, line {line}: pair {code}/{sub} is given twice (first on line {first}); the first counts"
+                ));
                 continue;
             }
+            counted.insert((p.code, p.subcode), p.line);
             let i = self.pairs.len();
             self.pairs.push(PairEntry {
                 code: p.code,

@@ -61,6 +61,26 @@ fn the_old_page_still_loads() {
     let o = old();
     assert_eq!(o.sources[0].pairs, 14);
     assert_eq!(o.codes.len(), cat().codes.len());
+    assert!(o.warnings.is_empty() && cat().warnings.is_empty());
+}
+
+/// A page that gives a pair twice: the first row counts, as before, and a warning names both
+/// lines (it was silent; a CSV catalogue refuses it).
+#[test]
+fn a_pair_given_twice_in_a_page_is_said() {
+    let page = "| Code | Subcode | Message | Mitigation |\n|---|---|---|---|\n\
+                | 400 | 8523 | First | Do this |\n| 404 | 8522 | Other | x |\n| 400 | 8523 | Second | Do that |\n";
+    let mut c = Catalogue::default();
+    c.add(
+        "mine.md".into(),
+        "file".into(),
+        load_markdown(page, "mine.md").unwrap(),
+    );
+    assert_eq!(c.pair(400, 8523).unwrap().description, "First");
+    assert_eq!(
+        c.warnings,
+        ["catalogue mine.md, line 5: pair 400/8523 is given twice (first on line 3); the first counts"]
+    );
 }
 
 #[test]
