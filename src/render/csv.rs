@@ -13,12 +13,13 @@ use super::{cut, hostile, MAX_TEXT, REPLACEMENT};
 use crate::report::table::{Cell, Col, Table};
 
 /// Makes one text cell safe to open: a quote before text a spreadsheet would read as a formula
-/// (`=`, `+`, `-`, `@`, tab, CR or LF first), U+FFFD for each [`hostile`] character, and at most
+/// (`=`, `+`, `-`, `@`, tab, CR or LF first, after any spaces, which a spreadsheet may trim),
+/// U+FFFD for each [`hostile`] character, and at most
 /// [`MAX_TEXT`] UTF-16 code units in all, ending with `…` when cut. Tab, CR and LF inside a cell
 /// stay: the writer quotes the cell, and a multi-line message is still one cell.
 pub fn neutralize(s: &str) -> Cow<'_, str> {
     let formula = matches!(
-        s.as_bytes().first(),
+        s.trim_start_matches(' ').as_bytes().first(),
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\n')
     );
     let (kept, was_cut) = cut(s, MAX_TEXT - usize::from(formula));
@@ -185,8 +186,9 @@ mod tests {
             "\tx",
             "plain, \"quoted\"",
             "",
+            "  =1+1",
         ];
-        let shares = [0.5f64, 0.25, 0.125, 0.0625, 0.03125, 0.015625, 1.0];
+        let shares = [0.5f64, 0.25, 0.125, 0.0625, 0.03125, 0.015625, 1.0, 2.0];
         for (i, (m, s)) in messages.iter().zip(shares).enumerate() {
             t.push(crate::row![*m, i as u64 + 1, s]);
         }
@@ -200,6 +202,7 @@ mod tests {
         assert_eq!(lines[5], "'\tx,5,0.0312");
         assert_eq!(lines[6], "\"plain, \"\"quoted\"\"\",6,0.0156");
         assert_eq!(lines[7], ",7,1.0000");
+        assert_eq!(lines[8], "'  =1+1,8,2.0000");
     }
 
     #[test]
