@@ -103,6 +103,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                 spoiled: None,
                 told: None,
                 joined: Joined::Say,
+                crlf: false,
             };
             let body = |b: &[u8], first_line: u64, _: bool, _, c: &mut FileCtx<'_, S>| {
                 rows(b, first_line, &row, &mut None, c).0
@@ -230,6 +231,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         spoiled,
         told: (guessed && (spoiled.is_some() || plain.is_some())).then_some(&told),
         joined: Joined::Follow,
+        crlf: data[..header_end].ends_with(b"\r\n"),
     };
     // Set when a header in another column order is met by ranges: the file is read in order.
     let switched = AtomicBool::new(false);
@@ -784,6 +786,7 @@ impl Spanned {
 
     /// [`swallows_next_row`] for the row at `b[p]` that reads on to `end`, its lines that start
     /// as the row does looked up rather than read.
+    #[inline(never)]
     fn swallows_next_row<S: Sink>(
         &mut self,
         b: &[u8],
@@ -793,10 +796,10 @@ impl Spanned {
     ) -> bool {
         let second = line_end(b, p);
         if let Some(start) = b.get(p..p + ROW_START) {
-            let (lo, end, delim) = (self.lo, self.end, row.delim);
+            let (lo, end) = (self.lo, self.end);
             let starts = self.starts.get_or_insert_with(|| {
                 let mut starts: HashMap<[u8; ROW_START], Vec<usize>> = HashMap::default();
-                for (q, l) in lines_with_delim(b, lo, end, delim) {
+                for (q, l) in row_lines(b, lo, end, row) {
                     if let Some(key) = l.get(..ROW_START) {
                         let key = key.try_into().expect("ROW_START bytes");
                         starts.entry(key).or_default().push(q);
@@ -847,6 +850,7 @@ fn line_end(b: &[u8], p: usize) -> usize {
 /// a record (a time and a code). A quote left open in a damaged row
 /// would otherwise swallow every row up to the next stray quote; the lines of a message that
 /// really spans lines are not records of their own.
+#[inline(never)]
 fn swallows_next_row<S: Sink>(
     b: &[u8],
     p: usize,
@@ -854,36 +858,81 @@ fn swallows_next_row<S: Sink>(
     row: &Row<'_>,
     ctx: &FileCtx<'_, S>,
 ) -> bool {
-    // A line of it that starts as this row does (its time, `"11/24/`) is the next row, even
-    // when it has fewer fields on that line or unbalanced quotes (its own message spans lines).
+    // A line of it that starts as this row does (its time, `"11/24/`) and reads as a row is the
+    // next row, even when its own message spans lines.
     if let Some(start) = b.get(p..p + ROW_START) {
-        if lines_with_delim(b, line_end(b, p), end, row.delim).any(|(_, l)| l.starts_with(start)) {
+        let lines = row_lines(b, line_end(b, p), end, row);
+        if lines.into_iter().any(|(_, l)| l.starts_with(start)) {
             return true;
         }
     }
     second_line_is_a_record(b, p, row, ctx)
 }
 
-/// The lines of `b` that start in `from..end` and have a delimiter, with where each starts:
-/// where [`swallows_next_row`] looks for a line that starts as its row does.
-fn lines_with_delim(
-    b: &[u8],
+/// The lines of `b` that start in `from..end` and read as rows of `row` ([`row_like`]), with
+/// where each starts: where [`swallows_next_row`] looks for a line that starts as its row
+/// does.
+fn row_lines<'b>(
+    b: &'b [u8],
     from: usize,
     end: usize,
-    delim: u8,
-) -> impl Iterator<Item = (usize, &[u8])> {
+    row: &Row<'_>,
+) -> impl Iterator<Item = (usize, &'b [u8])> {
+    let (delim, width, crlf) = (row.delim, row.width, row.crlf);
     let mut q = from;
     std::iter::from_fn(move || {
         while q < end.min(b.len()) {
             let at = q;
             q = line_end(b, at);
             let l = &b[at..q];
-            if memchr::memchr(delim, l).is_some() {
+            if memchr::memchr(delim, l).is_some() && row_like(l, delim, width, crlf) {
                 return Some((at, l));
             }
         }
         None
     })
+}
+
+/// Whether a line, read on its own, is a row of `width` fields (ending with CRLF, in a file
+/// whose rows do: `crlf`), or the start of one whose quoted field (opened at a field's start)
+/// runs on past the line: as a row that a quote left open took in reads, and as a line of a
+/// quoted message rarely does (a message's line that starts with a time, `2026-11-24T16:10:02Z
+/// upstream timeout`, has text or the closing quote where a row has fields).
+fn row_like(l: &[u8], delim: u8, width: usize, crlf: bool) -> bool {
+    let ends_as_rows_do = !crlf || l.ends_with(b"\r\n");
+    let l = l.strip_suffix(b"\n").unwrap_or(l);
+    let l = l.strip_suffix(b"\r").unwrap_or(l);
+    // The csv crate passes over CRs before a row.
+    let mut i = l.iter().take_while(|&&c| c == b'\r').count();
+    for field in 1..=width {
+        if l.get(i) == Some(&b'"') {
+            // Quoted: to its closing quote (`""` inside), or on past the line.
+            let mut j = i + 1;
+            loop {
+                let Some(q) = memchr::memchr(b'"', &l[j..]).map(|k| j + k) else {
+                    return true;
+                };
+                if l.get(q + 1) == Some(&b'"') {
+                    j = q + 2;
+                } else {
+                    i = q + 1;
+                    break;
+                }
+            }
+        } else {
+            let stop = l[i..].iter().position(|&c| c == delim || c == b'"');
+            i = stop.map_or(l.len(), |k| i + k);
+            if l.get(i) == Some(&b'"') {
+                return false;
+            }
+        }
+        match l.get(i) {
+            None => return field == width && ends_as_rows_do,
+            Some(&c) if c == delim => i += 1,
+            Some(_) => return false,
+        }
+    }
+    false
 }
 
 /// The second test of [`swallows_next_row`]: the second line of the row at `b[p]` is, on its
@@ -896,8 +945,12 @@ fn second_line_is_a_record<S: Sink>(
 ) -> bool {
     let second = line_end(b, p);
     let next = &b[second..line_end(b, second)];
-    // Cheap checks first: at least a comma per column, an even number of quotes.
-    if memchr::memchr_iter(row.delim, next).count() + 1 < row.width || !quotes_balanced(next) {
+    // Cheap checks first: at least a comma per column, an even number of quotes, the line end
+    // of the file's rows.
+    if memchr::memchr_iter(row.delim, next).count() + 1 < row.width
+        || !quotes_balanced(next)
+        || row.crlf && !next.ends_with(b"\r\n")
+    {
         return false;
     }
     // Split as rows are (a csv crate reader costs a parser per call: only for non-UTF-8).
@@ -1186,6 +1239,10 @@ struct Row<'w> {
     told: Option<&'w AtomicU8>,
     /// What a header in another column order does to the rows after it.
     joined: Joined<'w>,
+    /// Whether the header line ends with CRLF: then so does every row, and a line inside a
+    /// quoted message that ends with LF alone is not a row that a quote left open took in
+    /// (Excel and Python's csv end rows with CRLF and keep a message's own line breaks).
+    crlf: bool,
 }
 
 /// What a header in another column order inside a CSV file (exports joined with `cat`) does,

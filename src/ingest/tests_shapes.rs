@@ -1519,6 +1519,52 @@ fn rows_that_each_leave_a_quote_open_are_each_one_unclosed_reject() {
     assert!(c.rejects.iter().all(|r| r.reason == Reason::UnclosedQuote));
 }
 
+/// Valid quoted messages over lines are one field, however their lines start: a line that
+/// starts with a time (`2026-11-24T16:10:02Z upstream timeout`) had been taken for a row that
+/// a quote left open took in (each such record an unclosed-quote reject and a field-count
+/// one: 51,000 read for 50,000 rows), and in a CRLF file a whole row inside a message (its
+/// line ending in LF alone) for a record of its own. Also in a block that is not UTF-8.
+#[test]
+fn quoted_messages_whose_lines_start_like_rows_are_one_field() {
+    let header = "TimeGenerated [UTC],CorrelationId,OperationName,ResultCode,ResultSubcode,ResultMessage,Type";
+    let messages = [
+        "Callback to app failed:\n2026-11-24T16:10:02Z upstream timeout, retrying",
+        "see log:\n2026-11-24T00:00:09.000Z ERROR x\n2026-11-24 retry",
+        "see log:\n2026-11-24T00:00:09.000Z,c9,Play,500,8572,inner,ACSCallAutomationMediaSummary\nend",
+    ];
+    for (eol, latin1) in [("\r\n", false), ("\r\n", true), ("\n", false), ("\n", true)] {
+        let mut text = format!("{header}{eol}").into_bytes();
+        for i in 0..300 {
+            let m = messages[i % 3];
+            // A whole row inside a message is told from a row only by the line end.
+            let m = if eol == "\n" && i % 3 == 2 {
+                "plain"
+            } else {
+                m
+            };
+            let row = format!("2026-11-24T00:{:02}:{:02}.000Z,c{i},Play,400,8536,\"{m}\",ACSCallAutomationMediaSummary{eol}", i / 60, i % 60);
+            text.extend_from_slice(row.as_bytes());
+            if latin1 && i == 150 {
+                text.extend_from_slice(b"2026-11-24T01:00:00.000Z,c,Play,404,8522,caf\xe9,ACSCallAutomationMediaSummary");
+                text.extend_from_slice(eol.as_bytes());
+            }
+        }
+        let (c, r, _d) = read_text("ml.csv", &text);
+        let f = &r.files[0];
+        let want = 300 + u64::from(latin1);
+        assert_eq!(
+            (f.accepted, f.rejected),
+            (want, 0),
+            "{eol:?} {latin1}: {:?}",
+            c.rejects.first()
+        );
+        assert!(c
+            .records
+            .iter()
+            .all(|r| (r.code, r.subcode) != (500, Some(8572))));
+    }
+}
+
 #[test]
 fn rows_that_leave_a_quote_open_among_other_lines_are_each_one_unclosed_reject() {
     // The same rows each followed by a blank line, or by a row that starts otherwise: the
