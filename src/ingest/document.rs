@@ -396,13 +396,20 @@ fn stream<S: Sink>(
     stand_in: bool,
 ) -> io::Result<()> {
     let de = serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 20, input));
-    let (found, result) = parse_documents(de);
+    // Each element handed on as it is read: a document of any size in the memory of one.
+    let mut found = Found {
+        ctx,
+        lines,
+        stand_in,
+        doc: None,
+    };
+    let result = parse_documents(de, &mut |e| found.take(e));
     if let Err(e) = &result {
         if e.is_io() {
             return Err(io::Error::other(short_message(e)));
         }
     }
-    finish_stream(found, result, ctx, lines, (stand_in, None));
+    found.end(result);
     Ok(())
 }
 
@@ -423,24 +430,19 @@ fn parse_document(
 /// document.
 fn parse_documents<'de, R: serde_json::de::Read<'de>>(
     mut de: serde_json::Deserializer<R>,
-) -> (Vec<Element<'static>>, Result<(), serde_json::Error>) {
-    let mut found = Vec::new();
-    let mut emit = |e: Element<'_>| found.push(e.into_owned());
-    let result = loop {
-        if let Err(e) = (TopSeed { emit: &mut emit }).deserialize(&mut de) {
-            break Err(e);
-        }
+    emit: &mut dyn FnMut(Element<'de>),
+) -> Result<(), serde_json::Error> {
+    loop {
+        (TopSeed { emit: &mut *emit }).deserialize(&mut de)?;
         match de.end() {
             Err(e) if !e.is_io() => continue,
-            end => break end,
+            end => return end,
         }
-    };
-    (found, result)
+    }
 }
 
 /// Hands on what a document held, and reports where it broke. `doc` is its text when it was
-/// read whole: then a document that is a record itself is reported at the line it starts on
-/// (after `lines` newlines), with an excerpt of it.
+/// read whole (see [`Found`]).
 fn finish_stream<S: Sink>(
     found: Vec<Element<'static>>,
     result: Result<(), serde_json::Error>,
@@ -448,13 +450,38 @@ fn finish_stream<S: Sink>(
     lines: u64,
     (stand_in, doc): (bool, Option<&[u8]>),
 ) {
-    let mut not_records = Vec::new();
+    let mut on = Found {
+        ctx,
+        lines,
+        stand_in,
+        doc,
+    };
     for e in found {
+        on.take(e);
+    }
+    on.end(result);
+}
+
+/// Where the elements of a document go, `lines` newlines into the input. `doc` is its text
+/// when it was read whole: then a document that is a record itself is reported at the line it
+/// starts on, with an excerpt of it. `stand_in`: the document is the rest of one after its
+/// array of records, behind a stand-in head.
+struct Found<'a, 'c, S: Sink> {
+    ctx: &'a mut FileCtx<'c, S>,
+    lines: u64,
+    stand_in: bool,
+    doc: Option<&'a [u8]>,
+}
+
+impl<S: Sink> Found<'_, '_, S> {
+    /// One element, handed on.
+    fn take(&mut self, e: Element<'_>) {
+        let (ctx, lines) = (&mut *self.ctx, self.lines);
         match e {
             // Read as a whole, the document does not say on which line the records in it are.
             // A whole file that is one object with none of a record's fields is an export
             // whose head was damaged (`"tabes"`), not a record without an outcome.
-            Element::Record(raw, 0) if !stand_in && raw.is_empty() => ctx.reject(
+            Element::Record(raw, 0) if !self.stand_in && raw.is_empty() => ctx.reject(
                 lines + 1,
                 Reason::NotARecord,
                 "the document holds no records: no `records` or `tables` array, and none of a record's fields".into(),
@@ -462,7 +489,7 @@ fn finish_stream<S: Sink>(
             ),
             // A record read whole on its own (a pretty-printed callback event, the catalogue's
             // example) starts on the document's first line.
-            Element::Record(raw, i) => match (i, doc) {
+            Element::Record(raw, i) => match (i, self.doc) {
                 (0, Some(doc)) => ctx.emit(
                     &raw,
                     || At::record(lines + 1, 0),
@@ -474,22 +501,26 @@ fn finish_stream<S: Sink>(
                     || format!("record {i} of the document"),
                 ),
             },
-            Element::NotRecord(i, why) => not_records.push((i, why)),
+            Element::NotRecord(i, why) => {
+                ctx.reject(At::record(0, i), Reason::NotARecord, why, String::new())
+            }
             Element::Incomplete(why) => ctx.incomplete(&why),
         }
     }
-    for (i, why) in not_records {
-        ctx.reject(At::record(0, i), Reason::NotARecord, why, String::new());
-    }
-    if let Err(e) = result {
-        let line = lines + e.line() as u64;
-        // The column is off on the stand-in head's line.
-        let place = if !stand_in || e.line() > 1 {
-            format!("at line {line} column {}", e.column())
-        } else {
-            format!("on line {line}")
-        };
-        let detail = format!("{} {place}; records before it were read", short_message(&e));
-        ctx.reject(line, Reason::BadDocument, detail, String::new());
+
+    /// Where the document broke, if it did.
+    fn end(self, result: Result<(), serde_json::Error>) {
+        if let Err(e) = result {
+            let line = self.lines + e.line() as u64;
+            // The column is off on the stand-in head's line.
+            let place = if !self.stand_in || e.line() > 1 {
+                format!("at line {line} column {}", e.column())
+            } else {
+                format!("on line {line}")
+            };
+            let detail = format!("{} {place}; records before it were read", short_message(&e));
+            self.ctx
+                .reject(line, Reason::BadDocument, detail, String::new());
+        }
     }
 }

@@ -1097,6 +1097,30 @@ fn corrupt_gzip_is_one_reject_and_earlier_records_count() {
     assert!(c.records.len() > 1000, "{}", c.records.len());
 }
 
+/// A document that is streamed (a `$batch` response over 4 MiB: its head is not one whose
+/// array is read in parallel) hands on each record as it is read: they had all been held
+/// until the document ended (166 MiB for a 68 MB batch, 517 MiB for 314 MB), and a gzip cut
+/// inside it lost every one of them to its one reject.
+#[test]
+fn a_streamed_document_cut_short_keeps_the_records_before_the_cut() {
+    let row = r#"["2026-11-24T01:00:00Z","Play","400","8535","a message long enough to make the rows take some room"]"#;
+    let rows = vec![row; 60_000].join(",\n");
+    let text = format!(
+        r#"{{"responses": [{{"id": "1", "status": 200, "body": {{"tables": [{{"name": "PrimaryResult",
+    "columns": [{{"name": "TimeGenerated", "type": "datetime"}}, {{"name": "OperationName", "type": "string"}},
+                {{"name": "ResultCode", "type": "string"}}, {{"name": "ResultSubcode", "type": "string"}},
+                {{"name": "ResultMessage", "type": "string"}}],
+    "rows": [{rows}]}}]}}}}]}}"#
+    );
+    assert!(text.len() > MAX_RECORD_BYTES);
+    let (c, _, _d) = read_text("batch.json", text.as_bytes());
+    assert_eq!((c.records.len(), c.rejects.len()), (60_000, 0));
+    let (c, _, _d) = read_text("batch.json.gz", &corrupt_gzip(text.as_bytes()));
+    assert_eq!(c.rejects.len(), 1, "{:?}", c.rejects);
+    assert_eq!(c.rejects[0].reason, Reason::Unreadable);
+    assert!(c.records.len() > 40_000, "{}", c.records.len());
+}
+
 #[test]
 fn unreadable_file_is_a_reject() {
     // A dangling link met in a directory walk cannot be opened.
