@@ -149,7 +149,8 @@ impl OutputSet {
         }
     }
 
-    /// Puts every staged file in place. Nothing is replaced unless every file was staged.
+    /// Puts every staged file in place: the devices and FIFOs written first, then the files
+    /// renamed over. Nothing is replaced unless every file was staged and every device written.
     /// The directories written into are locked while it does, so that two runs into the same
     /// directories leave the whole set of one of them, never a mix.
     pub fn commit(self) -> Result<()> {
@@ -179,7 +180,11 @@ impl OutputSet {
                 }
             }
         }
-        for s in self.staged {
+        // Devices and FIFOs first: their writes cannot be undone, but one that fails (a full
+        // device) must leave the files of the set as they were.
+        let (in_place, rest): (Vec<_>, Vec<_>) =
+            (self.staged.into_iter()).partition(|s| matches!(s, Staged::InPlace { .. }));
+        for s in in_place.into_iter().chain(rest) {
             match s {
                 Staged::Temp { path, target, file } => {
                     file.persist(&target)
@@ -324,6 +329,32 @@ mod tests {
         // /dev/null stays a device.
         write_file(Path::new("/dev/null"), b"nothing").unwrap();
         assert!(!fs::metadata("/dev/null").unwrap().is_file());
+    }
+
+    /// A device that fails its write (a full one) leaves the set's files as they were: they
+    /// had been renamed over, and a stale file removed, before the device was written.
+    #[test]
+    fn a_device_that_cannot_be_written_replaces_nothing() {
+        assert!(
+            Path::new("/dev/full").exists(),
+            "a Linux machine has /dev/full"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let (a, stale, full) = (
+            dir.path().join("a.csv"),
+            dir.path().join("stale.csv"),
+            dir.path().join("report.json"),
+        );
+        fs::write(&a, "old a").unwrap();
+        fs::write(&stale, "old").unwrap();
+        std::os::unix::fs::symlink("/dev/full", &full).unwrap();
+        let mut set = OutputSet::new();
+        set.add(&a, b"new a").unwrap();
+        set.remove(&stale);
+        set.add(&full, b"{}").unwrap();
+        assert!(set.commit().is_err());
+        assert_eq!(fs::read_to_string(&a).unwrap(), "old a");
+        assert!(stale.exists());
     }
 
     #[test]
