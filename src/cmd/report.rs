@@ -48,6 +48,8 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
         b.finish_and_clear();
     }
     let mut warnings = ingested.warnings;
+    // Files of other formats an earlier run wrote stay, and are said to be that run's.
+    warnings.extend(render::earlier_formats(&formats, out));
 
     // The input's own days count as history; stored days fill in the baseline.
     let input_days = History::from_aggregator(&agg);

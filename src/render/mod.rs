@@ -136,6 +136,43 @@ pub fn report_files(
     Ok(())
 }
 
+/// The files of `format` that `report` writes into its directory.
+fn format_files(format: crate::config::ReportFormat) -> Vec<&'static str> {
+    use crate::config::ReportFormat;
+    match format {
+        ReportFormat::Csv => (Report::CSV_TABLES.iter().map(|(name, _)| *name))
+            .chain(["by_sip.csv", "by_resource.csv", "by_sdk.csv"])
+            .collect(),
+        ReportFormat::Md => vec!["summary.md"],
+        ReportFormat::Html => vec!["report.html"],
+        ReportFormat::Json => vec!["report.json"],
+    }
+}
+
+/// The files in `dir` of the formats other than `formats` (an earlier run's, which this one
+/// leaves as they are), as a warning that says so.
+pub fn earlier_formats(formats: &[crate::config::ReportFormat], dir: &Path) -> Option<String> {
+    use crate::config::ReportFormat;
+    use clap::ValueEnum;
+    let left: Vec<&str> = ReportFormat::value_variants()
+        .iter()
+        .filter(|f| !formats.contains(f))
+        .flat_map(|&f| format_files(f))
+        .filter(|name| dir.join(name).exists())
+        .collect();
+    let asked: Vec<String> = (formats.iter())
+        .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+        .collect();
+    (!left.is_empty()).then(|| {
+        format!(
+            "{}: {} of an earlier run left as they were (this run writes --format {})",
+            dir.display(),
+            left.join(", "),
+            asked.join(",")
+        )
+    })
+}
+
 /// Rows of a table of a row per reject, key or operation copied into cells at a time, for the
 /// CSV files and report.json.
 pub const PART_ROWS: usize = 8192;

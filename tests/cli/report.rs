@@ -1,6 +1,7 @@
 //! `acs-triage report` on the bundled samples: every output against the ground truth, and `reports/` kept current.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use crate::common::*;
 use serde_json::Value;
@@ -424,4 +425,27 @@ fn resources_and_sdks_of_the_samples_are_counted_from_their_own_fields() {
     let text = stdout(&t);
     assert!(text.contains("## By resource"), "{text}");
     assert!(text.contains("| acs-contoso-eu |"), "{text}");
+}
+
+/// A run of fewer formats into a directory that holds an earlier run's other formats leaves
+/// them, and says whose they are (they had described the earlier input without a word).
+#[test]
+fn files_of_formats_not_written_are_said_to_be_an_earlier_run_s() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    report_to(Path::new("samples/"), &out, &[]).success();
+    let o = report_to(
+        Path::new("samples/cli"),
+        &out,
+        &["--format", "csv", "--max-bad", "5%"],
+    )
+    .success();
+    let said = format!(
+        "warning: {}: summary.md, report.json, report.html of an earlier run left as they were (this run writes --format csv)",
+        out.display()
+    );
+    assert!(stderr(&o).contains(&said), "{}", stderr(&o));
+    assert!(out.join("summary.md").exists());
+    let o = report_to(Path::new("samples/cli"), &out, &["--max-bad", "5%"]).success();
+    assert!(!stderr(&o).contains("earlier run"), "{}", stderr(&o));
 }
