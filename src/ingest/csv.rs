@@ -654,9 +654,13 @@ fn rows_until<S: Sink>(
             }
         }
         let odd = odd.get_or_insert_with(|| OddRows::new(row.delim));
-        let (read, mut used) = odd.read(&b[p..]);
+        let (mut read, mut used) = odd.read(&b[p..]);
         if used == 0 {
             break;
+        }
+        // The reader ends a record at a lone CR too: inside a line, it is text.
+        if b[p + used - 1] == b'\r' && p + used < b.len() && b[p + used] != b'\n' {
+            (read, used) = odd.past_lone_cr(b, p).unwrap_or((read, used));
         }
         // The reader ends a CRLF record at its CR.
         if b.get(p + used) == Some(&b'\n') && b[p + used - 1] == b'\r' {
@@ -731,6 +735,30 @@ impl OddRows {
                 R::End => return (false, nin),
             }
         }
+    }
+
+    /// The record at `b[p]` again, its line read with each lone CR a space, when the first
+    /// reading ended at one: inside a line of a file whose lines end otherwise (a file of lone
+    /// CRs is read as LFs), one is text. `None`, and the record as first read, when that does
+    /// not read the line whole (the line is damaged as it is).
+    #[inline(never)]
+    fn past_lone_cr(&mut self, b: &[u8], p: usize) -> Option<(bool, usize)> {
+        let end = line_end(b, p);
+        let line: Vec<u8> = (p..end)
+            .map(|k| match b[k] {
+                b'\r' if b.get(k + 1) != Some(&b'\n') => b' ',
+                c => c,
+            })
+            .collect();
+        if quotes_balanced(&line) {
+            let (read, used) = self.read(&line);
+            // To the line's end (its CRLF's CR, where the LF is taken after).
+            if used == line.len() || line[used..] == *b"\n" {
+                return Some((read, used));
+            }
+            self.read(&b[p..]);
+        }
+        None
     }
 
     fn len(&self) -> usize {

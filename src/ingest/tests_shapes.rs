@@ -1543,6 +1543,29 @@ fn rows_that_each_leave_a_quote_open_are_each_one_unclosed_reject() {
     assert!(c.rejects.iter().all(|r| r.reason == Reason::UnclosedQuote));
 }
 
+/// A lone CR inside an unquoted field of a file whose lines end with CRLF or LF is text: it
+/// had ended the row there (the csv crate's rule), so its line became two rejects, or, with a
+/// whole row after the CR, a reject and an invented record.
+#[test]
+fn a_lone_cr_inside_a_line_is_text() {
+    let header = "TimeGenerated [UTC],CorrelationId,OperationName,ResultCode,ResultSubcode,ResultMessage,Type";
+    for eol in ["\r\n", "\n"] {
+        let rows = [
+            "2026-11-24T00:00:01.000Z,c1,Play,400,8536,\"quoted\rCR inside\",ACSCallAutomationMediaSummary",
+            "2026-11-24T00:00:02.000Z,c2,Play,400,8536,unquoted\rCR inside,ACSCallAutomationMediaSummary",
+            "2026-11-24T00:00:03.000Z,c3,Play,404,8522,ok,ACSCallAutomationMediaSummary",
+            "2026-11-24T00:00:04.000Z,c4,Play,200,0,fine\r2026-11-24T00:00:09.000Z,evil,Play,500,8572,x,ACSCallAutomationMediaSummary",
+        ];
+        let text = format!("{header}{eol}{}{eol}", rows.join(eol));
+        let (c, r, _d) = read_text("cr.csv", text.as_bytes());
+        let f = &r.files[0];
+        assert_eq!((f.accepted, f.rejected), (3, 1), "{eol:?}: {:?}", c.rejects);
+        assert_eq!(c.rejects[0].line, 5);
+        assert_eq!(c.rejects[0].reason, Reason::FieldCount);
+        assert!(c.records.iter().all(|r| r.code != 500));
+    }
+}
+
 /// Valid quoted messages over lines are one field, however their lines start: a line that
 /// starts with a time (`2026-11-24T16:10:02Z upstream timeout`) had been taken for a row that
 /// a quote left open took in (each such record an unclosed-quote reject and a field-count
@@ -3184,10 +3207,11 @@ fn a_csv_read_in_parts_reads_as_in_blocks_or_is_read_again() {
             [&clean[..field], b"\xff", &clean[field..]].concat(),
             (11_999, 1, 0),
         ),
+        // Text inside its line (it had ended the row: three rejects for one row).
         (
             "a lone CR",
             [&clean[..field], b"\r", &clean[field..]].concat(),
-            (11_998, 3, 0),
+            (11_999, 1, 0),
         ),
         (
             "a quote open for over a megabyte before the order shows",
