@@ -325,7 +325,7 @@ pub fn json(t: &Triage) -> Value {
         "catalogues": t.catalogues,
         "records": {
             "read": t.records_read, "accepted": t.accepted, "rejected": t.rejected,
-            "skipped": t.skipped, "outside": t.outside, "matching": t.total(),
+            "skipped": t.skipped, "outside_window": t.outside, "matching": t.total(),
         },
         "totals": t.totals.iter().map(|k| json!({
             "code": k.key.0, "subcode": k.key.1, "category": k.category.as_str(), "match": k.matched.as_str(),
