@@ -37,6 +37,43 @@ pub const REPORT_FILES: [&str; 13] = [
     "report.json",
 ];
 
+/// How each file of [`REPORT_FILES`] starts (a CSV file its header): a file of that name that
+/// starts so, met in the walk of an input directory, is a report an earlier run wrote there
+/// (into another `--out` under it), not an export.
+pub const REPORT_STARTS: [(&str, &str); 13] = [
+    ("rejects.csv", "file,line,record,reason,excerpt\n"),
+    ("by_category.csv", "category,count,share,calls\n"),
+    ("by_outcome.csv", "outcome,count,share,calls\n"),
+    ("by_mitigation.csv", "mitigation,count,share,calls,codes\n"),
+    (
+        "by_code.csv",
+        "code,subcode,category,outcome,match,source,callback_event,description,mitigation,count,share,calls,first_seen,last_seen\n",
+    ),
+    (
+        "by_operation.csv",
+        "operation,kind,code,subcode,category,outcome,prompt,count,calls\n",
+    ),
+    ("timeline.csv", "bucket,code,subcode,category,count\n"),
+    (
+        "spikes.csv",
+        "day,code,subcode,category,outcome,description,mitigation,count,expected,ratio,p_value,status\n",
+    ),
+    ("volume.csv", "day,scope,count,expected,ratio,p_value,status\n"),
+    (
+        "by_sip.csv",
+        "code,subcode,sip_code,sip_message,q850_code,q850_message,count,calls\n",
+    ),
+    (
+        "by_resource.csv",
+        "resource,count,failures,needs_action,calls,needs_action_rate\n",
+    ),
+    (
+        "by_sdk.csv",
+        "sdk_type,sdk_version,count,failures,needs_action,needs_action_rate\n",
+    ),
+    ("report.json", "{\n  \"volume\": ["),
+];
+
 /// Temporaries are named `.acs-triage-*.tmp`.
 const TEMP_PREFIX: &str = ".acs-triage-";
 const TEMP_SUFFIX: &str = ".tmp";
@@ -355,6 +392,23 @@ mod tests {
         assert!(set.commit().is_err());
         assert_eq!(fs::read_to_string(&a).unwrap(), "old a");
         assert!(stale.exists());
+    }
+
+    /// Each report starts as [`REPORT_STARTS`] says: the bundled run's reports (which a test
+    /// keeps as the quick start writes them) hold all thirteen.
+    #[test]
+    fn the_reports_start_as_their_starts_say() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports");
+        for (name, start) in REPORT_STARTS {
+            let text = fs::read_to_string(dir.join(name)).unwrap();
+            assert!(
+                text.starts_with(start),
+                "{name}: {:?}",
+                &text[..80.min(text.len())]
+            );
+        }
+        let names: Vec<&str> = REPORT_STARTS.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, REPORT_FILES);
     }
 
     #[test]

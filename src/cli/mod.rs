@@ -293,6 +293,7 @@ impl IngestArgs {
                 (None, None) => None,
             },
             skip_files: Vec::new(),
+            report_starts: crate::output::REPORT_STARTS.to_vec(),
         })
     }
 }

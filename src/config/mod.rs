@@ -127,6 +127,9 @@ pub struct IngestSettings {
     /// Files a walk does not take: the reports a run writes, so that a run with `--out`
     /// inside its input (or the same directory) never reads its own reports back.
     pub skip_files: Vec<PathBuf>,
+    /// Files a walk passes over, with a warning, when their name and first bytes are these:
+    /// an earlier run's reports in another `--out` under an input directory.
+    pub report_starts: Vec<(&'static str, &'static str)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

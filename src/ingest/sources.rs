@@ -38,14 +38,17 @@ fn file_id(m: &std::fs::Metadata) -> (u64, u64) {
 /// files found there are read: a FIFO, socket or device in a directory is skipped with a
 /// warning (one named on the command line is read). A walk does not take the files in `skip`
 /// (the reports this run writes).
-struct Collector {
+struct Collector<'s> {
     out: Vec<Source>,
     seen: HashSet<(u64, u64)>,
     skip: HashSet<(u64, u64)>,
+    report_starts: &'s [(&'static str, &'static str)],
+    /// Reports of an earlier run met in a walk, passed over.
+    reports: Vec<PathBuf>,
     warnings: Vec<String>,
 }
 
-impl Collector {
+impl Collector<'_> {
     fn add(&mut self, p: &Path, meta: Option<&std::fs::Metadata>) {
         if meta.is_some_and(|m| !self.seen.insert(file_id(m))) {
             return;
@@ -122,8 +125,43 @@ impl Collector {
             {
                 continue;
             }
+            if self.is_report(entry.path()) {
+                self.reports.push(entry.path().to_path_buf());
+                continue;
+            }
             self.add(entry.path(), meta.as_ref());
         }
+    }
+}
+
+impl Collector<'_> {
+    /// Whether the file at `p` is named as one of the reports and starts as that report does.
+    fn is_report(&self, p: &Path) -> bool {
+        let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
+            return false;
+        };
+        let Some((_, start)) = self.report_starts.iter().find(|(n, _)| *n == name) else {
+            return false;
+        };
+        let mut head = vec![0; start.len()];
+        std::fs::File::open(p)
+            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+            .is_ok_and(|()| head == start.as_bytes())
+    }
+
+    /// One warning for the reports of earlier runs passed over.
+    fn say_reports(&mut self) {
+        let Some(first) = self.reports.first() else {
+            return;
+        };
+        let more = match self.reports.len() - 1 {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
+        self.warnings.push(format!(
+            "{}{more}: skipped: a report of an earlier run (its name and first line), not an export",
+            first.display()
+        ));
     }
 }
 
@@ -138,6 +176,8 @@ pub(super) fn sources(settings: &IngestSettings) -> (Vec<Source>, Vec<String>) {
             .filter_map(|f| std::fs::metadata(f).ok())
             .map(|m| file_id(&m))
             .collect(),
+        report_starts: &settings.report_starts,
+        reports: Vec::new(),
         warnings: Vec::new(),
     };
     let mut stdin = false;
@@ -159,6 +199,7 @@ pub(super) fn sources(settings: &IngestSettings) -> (Vec<Source>, Vec<String>) {
             _ => c.add(p, meta.as_ref().ok()),
         }
     }
+    c.say_reports();
     (c.out, c.warnings)
 }
 
@@ -235,6 +276,7 @@ mod tests {
             date_order: None,
             local_offset: None,
             skip_files: Vec::new(),
+            report_starts: Vec::new(),
         };
         let named = settings(vec![dir.path().to_path_buf(), a.clone()]);
         let files = regular_files(&named).unwrap();

@@ -65,6 +65,7 @@ fn settings(inputs: Vec<PathBuf>) -> IngestSettings {
         date_order: None,
         local_offset: None,
         skip_files: Vec::new(),
+        report_starts: Vec::new(),
     }
 }
 

@@ -105,6 +105,7 @@ pub fn records_of(inputs: &[PathBuf]) -> Vec<acs_triage::normalize::Record<'stat
         date_order: None,
         local_offset: None,
         skip_files: Vec::new(),
+        report_starts: Vec::new(),
     };
     ingest(&settings, None, Collect::default).unwrap().0 .0
 }

@@ -264,7 +264,29 @@ fn empty_inputs_are_said_and_an_empty_window_is_a_usage_error() {
 
 #[test]
 fn reports_written_into_the_input_directory_are_not_read_back() {
-    // --out the input directory itself, or a directory inside it; each run twice.
+    // --out the input directory itself, or a directory inside it; each run twice; and a
+    // second run into another directory inside it (a dated one a night), the first run's
+    // reports passed over with a warning (they had been 187 rejects).
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["mediasummary-en-us.csv", "operations-ja-jp.csv"] {
+        std::fs::copy(Path::new("samples/portal").join(f), dir.path().join(f)).unwrap();
+    }
+    for night in ["2026-11-24", "2026-11-25"] {
+        let o = report_to(dir.path(), &dir.path().join(night), &["--max-bad", "100%"]).code(0);
+        assert!(
+            stderr(&o).contains("73 records read: 70 accepted, 3 rejected"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    let o = report_to(
+        dir.path(),
+        &dir.path().join("again"),
+        &["--max-bad", "100%"],
+    )
+    .code(0);
+    let said = "2026-11-24/by_category.csv and 23 more: skipped: a report of an earlier run";
+    assert!(stderr(&o).contains(said), "{}", stderr(&o));
     for inside in ["", "reports"] {
         let dir = tempfile::tempdir().unwrap();
         for f in ["mediasummary-en-us.csv", "operations-ja-jp.csv"] {
