@@ -564,10 +564,13 @@ fn rows<S: Sink>(
     ctx: &mut FileCtx<'_, S>,
 ) -> (u64, bool) {
     let (mut p, mut line) = (0, first_line);
+    let text = std::str::from_utf8(b).ok();
     loop {
         // Past a header in another column order (a file read in order), by its columns.
         let row = first.with(columns.as_ref());
-        let (lines, open, switch) = rows_until(&b[p..], line, &row, ctx);
+        // Its text checked once for the block: again from each header met, a file of headers
+        // every few rows took as long as it had rows times its block.
+        let (lines, open, switch) = rows_until(&b[p..], text.map(|t| &t[p..]), line, &row, ctx);
         line += lines;
         match switch {
             None => return (line - first_line, open),
@@ -583,11 +586,11 @@ fn rows<S: Sink>(
 /// in order: then also the bytes up to the row after it, and its columns.
 fn rows_until<S: Sink>(
     b: &[u8],
+    text: Option<&str>,
     first_line: u64,
     row: &Row<'_>,
     ctx: &mut FileCtx<'_, S>,
 ) -> (u64, bool, Option<(usize, Columns)>) {
-    let text = std::str::from_utf8(b).ok();
     let mut fields: Vec<Cow<'_, str>> = Vec::with_capacity(row.width);
     // One reader of the csv crate's core for every row the splitter does not take, made at
     // the first: a block read by ranges is 256 KiB, and making a reader for each showed in
@@ -921,24 +924,28 @@ fn row_lines<'b>(
     })
 }
 
-/// Whether a line, read on its own, is a row of `width` fields (ending with CRLF, in a file
-/// whose rows do: `crlf`), or the start of one whose quoted field (opened at a field's start)
-/// runs on past the line: as a row that a quote left open took in reads, and as a line of a
-/// quoted message rarely does (a message's line that starts with a time, `2026-11-24T16:10:02Z
-/// upstream timeout`, has text or the closing quote where a row has fields).
+/// Whether a line, read on its own as the csv crate reads a row (a quote inside an unquoted
+/// field, or text after a closing one, is text), has at least `width` fields (and ends with
+/// CRLF, in a file whose rows do: `crlf`), or starts a row whose quoted field (opened at a
+/// field's start) runs on past the line: as a row that a quote left open took in reads, and as
+/// a line of a quoted message rarely does (a message's line that starts with a time,
+/// `2026-11-24T16:10:02Z upstream timeout, retrying"`, holds its own text and the fields after
+/// the message, not a row's).
 fn row_like(l: &[u8], delim: u8, width: usize, crlf: bool) -> bool {
     let ends_as_rows_do = !crlf || l.ends_with(b"\r\n");
     let l = l.strip_suffix(b"\n").unwrap_or(l);
     let l = l.strip_suffix(b"\r").unwrap_or(l);
     // The csv crate passes over CRs before a row.
     let mut i = l.iter().take_while(|&&c| c == b'\r').count();
-    for field in 1..=width {
+    let mut fields = 0;
+    loop {
+        fields += 1;
         if l.get(i) == Some(&b'"') {
             // Quoted: to its closing quote (`""` inside), or on past the line.
             let mut j = i + 1;
             loop {
                 let Some(q) = memchr::memchr(b'"', &l[j..]).map(|k| j + k) else {
-                    return true;
+                    return fields <= width;
                 };
                 if l.get(q + 1) == Some(&b'"') {
                     j = q + 2;
@@ -947,20 +954,13 @@ fn row_like(l: &[u8], delim: u8, width: usize, crlf: bool) -> bool {
                     break;
                 }
             }
-        } else {
-            let stop = l[i..].iter().position(|&c| c == delim || c == b'"');
-            i = stop.map_or(l.len(), |k| i + k);
-            if l.get(i) == Some(&b'"') {
-                return false;
-            }
         }
-        match l.get(i) {
-            None => return field == width && ends_as_rows_do,
-            Some(&c) if c == delim => i += 1,
-            Some(_) => return false,
+        // To the delimiter: the field's text, or what follows its closing quote.
+        match memchr::memchr(delim, &l[i..]) {
+            Some(k) => i += k + 1,
+            None => return fields >= width && ends_as_rows_do,
         }
     }
-    false
 }
 
 /// The second test of [`swallows_next_row`]: the second line of the row at `b[p]` is, on its

@@ -1567,6 +1567,34 @@ fn a_lone_cr_inside_a_line_is_text() {
     }
 }
 
+/// A row that leaves a quote open before a row whose own quotes the csv crate reads as text
+/// (a quote inside an unquoted field, a space after a closing quote) costs only itself: a
+/// stricter test of what a row looks like (b5a0341) had let it take that row in, the record
+/// lost without a reject.
+#[test]
+fn a_quote_left_open_before_a_row_with_loose_quotes_costs_only_itself() {
+    let header =
+        "TimeGenerated [UTC],CorrelationId,OperationName,ResultCode,ResultSubcode,ResultMessage";
+    for next in [
+        "Disk 5\" full",
+        "\"Call ended\" ",
+        " \"lead\"",
+        "mid\"quote",
+    ] {
+        let text = format!(
+            "{header}\n2026-11-24T00:00:01Z,c1,Play,200,0,ok\n\
+             2026-11-24T00:00:02Z,c2,Play,404,8522,\"unclosed message\n\
+             2026-11-24T00:00:03Z,c3,Play,500,8500,{next}\n\
+             2026-11-24T00:00:04Z,c4,Play,200,0,ok\n"
+        );
+        let (c, r, _d) = read_text("loose.csv", text.as_bytes());
+        let f = &r.files[0];
+        assert_eq!((f.accepted, f.rejected), (3, 1), "{next}: {:?}", c.rejects);
+        assert_eq!(c.rejects[0].line, 3);
+        assert!(c.records.iter().any(|r| r.code == 500), "{next}");
+    }
+}
+
 /// Valid quoted messages over lines are one field, however their lines start: a line that
 /// starts with a time (`2026-11-24T16:10:02Z upstream timeout`) had been taken for a row that
 /// a quote left open took in (each such record an unclosed-quote reject and a field-count
