@@ -64,6 +64,14 @@ fn process_line<S: Sink>(
             }
         }
     }
+    // Text in another encoding (a Latin-1 `é` in a message): read with U+FFFD for the bytes
+    // that are not UTF-8, as a CSV row is.
+    if !e.is_eof() && std::str::from_utf8(line).is_err() {
+        if let (found, Ok(())) = parse(String::from_utf8_lossy(line).as_bytes()) {
+            hand_on(found, line_no, ctx, &text);
+            return;
+        }
+    }
     let salvage = found.is_empty();
     hand_on(found, line_no, ctx, &text);
     let (reason, detail) = if e.is_eof() {

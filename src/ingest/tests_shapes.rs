@@ -1122,6 +1122,18 @@ fn a_streamed_document_cut_short_keeps_the_records_before_the_cut() {
     assert!(c.records.len() > 40_000, "{}", c.records.len());
 }
 
+/// A line of JSON Lines with a byte that is not UTF-8 inside a string (Latin-1 `é`) is read,
+/// the byte as U+FFFD, as a CSV row with one is: it had been a `not json` reject.
+#[test]
+fn a_json_line_with_a_latin1_byte_is_read() {
+    let text = b"{\"time\":\"2026-11-24T01:00:00Z\",\"resultCode\":400,\"resultSubcode\":8510,\"resultMessage\":\"caf\xe9\"}\n\
+{\"time\":\"2026-11-24T01:00:01Z\",\"resultCode\":404,\"resultSubcode\":8522}\n";
+    let (c, _, _d) = read_text("latin1.jsonl", text);
+    assert!(c.rejects.is_empty(), "{:?}", c.rejects);
+    assert_eq!(c.records.len(), 2);
+    assert_eq!(&*c.records[0].message, "caf\u{fffd}");
+}
+
 #[test]
 fn unreadable_file_is_a_reject() {
     // A dangling link met in a directory walk cannot be opened.
