@@ -336,14 +336,14 @@ impl Catalogue {
         let source = self.sources.len();
         let mut counted: HashMap<(u32, u32), usize> = HashMap::new();
         for p in &loaded.pairs {
-            if let Some(first) = counted.get(&(p.code, p.subcode)) {
+            let first = *counted.entry((p.code, p.subcode)).or_insert(p.line);
+            if first != p.line {
                 let (code, sub, line) = (p.code, p.subcode, p.line);
                 self.warnings.push(format!(
                     "catalogue {label}, line {line}: pair {code}/{sub} is given twice (first on line {first}); the first counts"
                 ));
                 continue;
             }
-            counted.insert((p.code, p.subcode), p.line);
             let i = self.pairs.len();
             self.pairs.push(PairEntry {
                 code: p.code,

@@ -22,7 +22,7 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     // Reports written inside an input directory are not read back as input next time.
     settings
         .skip_files
-        .extend(output::REPORT_FILES.iter().map(|f| out.join(f)));
+        .extend(output::report_files().map(|f| out.join(f)));
     if let Some(h) = &args.spikes.history {
         output::writable_dir(h)?;
     }

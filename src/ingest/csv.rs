@@ -892,8 +892,7 @@ fn swallows_next_row<S: Sink>(
     // A line of it that starts as this row does (its time, `"11/24/`) and reads as a row is the
     // next row, even when its own message spans lines.
     if let Some(start) = b.get(p..p + ROW_START) {
-        let lines = row_lines(b, line_end(b, p), end, row);
-        if lines.into_iter().any(|(_, l)| l.starts_with(start)) {
+        if row_lines(b, line_end(b, p), end, row).any(|(_, l)| l.starts_with(start)) {
             return true;
         }
     }

@@ -140,8 +140,9 @@ pub fn report_files(
 fn format_files(format: crate::config::ReportFormat) -> Vec<&'static str> {
     use crate::config::ReportFormat;
     match format {
-        ReportFormat::Csv => (Report::CSV_TABLES.iter().map(|(name, _)| *name))
-            .chain(["by_sip.csv", "by_resource.csv", "by_sdk.csv"])
+        // Every report file but rejects.csv, which every format writes.
+        ReportFormat::Csv => (crate::output::report_files())
+            .filter(|name| name.ends_with(".csv") && *name != "rejects.csv")
             .collect(),
         ReportFormat::Md => vec!["summary.md"],
         ReportFormat::Html => vec!["report.html"],
