@@ -375,6 +375,15 @@ fn small_document<S: Sink>(doc: &[u8], ctx: &mut FileCtx<'_, S>, lines: u64, sta
             }
         }
     }
+    // Text in another encoding (a Latin-1 `é` in a message): read with U+FFFD for the bytes
+    // that are not UTF-8, as a CSV row or a line of JSON Lines is.
+    if result.as_ref().is_err_and(|e| e.is_syntax()) && std::str::from_utf8(doc).is_err() {
+        let lossy = String::from_utf8_lossy(doc);
+        let (f, r) = parse_document(serde_json::Deserializer::from_slice(lossy.as_bytes()));
+        if r.is_ok() {
+            (found, result) = (f, r);
+        }
+    }
     let broken_head = !stand_in && found.is_empty() && result.is_err();
     finish_stream(found, result, ctx, lines, (stand_in, Some(doc)));
     if broken_head {
@@ -395,6 +404,11 @@ fn stream<S: Sink>(
     lines: u64,
     stand_in: bool,
 ) -> io::Result<()> {
+    // Bytes that are not UTF-8 (Latin-1 text) read as U+FFFD, as everywhere else: serde_json
+    // would stop the document at the first, and every record after it would be lost.
+    let input = encoding_rs_io::DecodeReaderBytesBuilder::new()
+        .encoding(Some(encoding_rs::UTF_8))
+        .build(input);
     let de = serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 20, input));
     // Each element handed on as it is read: a document of any size in the memory of one.
     let mut found = Found {

@@ -545,6 +545,14 @@ fn element<S: Sink>(
                 return Ok(());
             }
         }
+        // Text in another encoding (a Latin-1 `é` in a message): read with U+FFFD for the
+        // bytes that are not UTF-8, as a CSV row or a line of JSON Lines is.
+        if std::str::from_utf8(text).is_err() {
+            let lossy = String::from_utf8_lossy(text);
+            if parse_element(lossy.as_bytes(), index, at, items, ctx).is_ok() {
+                return Ok(());
+            }
+        }
     }
     Err(e)
 }

@@ -1134,6 +1134,51 @@ fn a_json_line_with_a_latin1_byte_is_read() {
     assert_eq!(&*c.records[0].message, "caf\u{fffd}");
 }
 
+/// A JSON document with a byte that is not UTF-8 inside a string (Latin-1 `é`) is read, the
+/// byte as U+FFFD, in each of its shapes: it had cost its record a `bad json document` reject
+/// (a streamed document, every record from it on).
+#[test]
+fn a_json_document_with_a_latin1_byte_is_read() {
+    let rec = "{\"time\":\"2026-11-24T01:00:00Z\",\"resultCode\":400,\"resultSubcode\":8510,\"resultMessage\":\"caf\u{1}\"}";
+    let next = "{\"time\":\"2026-11-24T01:00:01Z\",\"resultCode\":404,\"resultSubcode\":8522}";
+    let api = "{\"tables\":[{\"name\":\"PrimaryResult\",\"columns\":[{\"name\":\"TimeGenerated\",\"type\":\"datetime\"},{\"name\":\"ResultCode\",\"type\":\"int\"},{\"name\":\"ResultSubcode\",\"type\":\"int\"},{\"name\":\"ResultMessage\",\"type\":\"string\"}],\"rows\":[[\"2026-11-24T01:00:00Z\",400,8510,\"caf\u{1}\"],[\"2026-11-24T01:00:01Z\",404,8522,\"\"]]}]}";
+    let row = r#"["2026-11-24T01:00:00Z",400,8510,"a message long enough to make the rows take some room"]"#;
+    let first = "[\"2026-11-24T01:00:00Z\",400,8510,\"caf\u{1}\"]";
+    let rows = [first]
+        .into_iter()
+        .chain(vec![row; 59_999])
+        .collect::<Vec<_>>()
+        .join(",\n");
+    let batch = format!(
+        r#"{{"responses": [{{"id": "1", "status": 200, "body": {{"tables": [{{"name": "PrimaryResult",
+    "columns": [{{"name": "TimeGenerated", "type": "datetime"}}, {{"name": "ResultCode", "type": "int"}},
+                {{"name": "ResultSubcode", "type": "int"}}, {{"name": "ResultMessage", "type": "string"}}],
+    "rows": [{rows}]}}]}}}}]}}"#
+    );
+    assert!(batch.len() > MAX_RECORD_BYTES);
+    for (name, doc, n) in [
+        (
+            "records.json",
+            format!("{{\"records\":[\n{rec},\n{next}\n]}}\n"),
+            2,
+        ),
+        ("array.json", format!("[\n{rec},\n{next}\n]\n"), 2),
+        ("one.json", format!("{rec}\n"), 1),
+        ("api.json", format!("{api}\n"), 2),
+        // Over 4 MiB and not read in parallel: streamed, where serde_json had stopped the
+        // document at the byte and lost every record after it.
+        ("batch.json", batch, 60_000),
+    ] {
+        // The Latin-1 byte for `é` where the marker is.
+        let text: Vec<u8> = doc.bytes().map(|b| if b == 1 { 0xe9 } else { b }).collect();
+        assert!(std::str::from_utf8(&text).is_err(), "{name}");
+        let (c, _, _d) = read_text(name, &text);
+        assert!(c.rejects.is_empty(), "{name}: {:?}", c.rejects);
+        assert_eq!(c.records.len(), n, "{name}");
+        assert_eq!(&*c.records[0].message, "caf\u{fffd}", "{name}");
+    }
+}
+
 #[test]
 fn unreadable_file_is_a_reject() {
     // A dangling link met in a directory walk cannot be opened.
@@ -3125,6 +3170,12 @@ fn a_document_read_in_parts_reads_as_in_blocks_or_is_read_again() {
         + 300_000;
     // The closing quote of the element's last string.
     let quote = clean[..at].iter().rposition(|&c| c == b'"').unwrap();
+    // A byte that is not UTF-8 is read as U+FFFD, in parts as in blocks: not damage.
+    let latin1 = [&clean[..at - 20], b"\xff", &clean[at - 20..]].concat();
+    let (in_parts, failed) = read_document(&latin1, Some(&spoiled));
+    assert!(!failed && !spoiled.load(Ordering::Relaxed));
+    assert_eq!(in_parts.2, (7_999, 1, 0));
+    assert!(in_parts == read_document(&latin1, None).0);
     let damaged: Vec<(&str, Vec<u8>)> = vec![
         (
             "a stray bracket",
@@ -3138,10 +3189,6 @@ fn a_document_read_in_parts_reads_as_in_blocks_or_is_read_again() {
         ("no comma", [&clean[..at], &clean[at + 1..]].concat()),
         ("a scalar", [&clean[..at], b", 42", &clean[at..]].concat()),
         ("a cut end", clean[..at + 500].to_vec()),
-        (
-            "bad UTF-8",
-            [&clean[..at - 20], b"\xff", &clean[at - 20..]].concat(),
-        ),
         (
             "a trailing comma",
             [&clean[..clean.len() - 4], b",\n]}\n"].concat(),
