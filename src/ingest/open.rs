@@ -183,8 +183,10 @@ impl Read for FailOnce {
     }
 }
 
-/// Lines that are not blank that [`detect`] reads, at most.
+/// Lines that are not blank that [`detect`] reads, at most, after the lines of text before
+/// JSON Lines that it passes over (at most [`PREAMBLE_LINES`]).
 const DETECT_LINES: usize = 9;
+const PREAMBLE_LINES: usize = 64;
 
 /// The framing of a file, from its first bytes.
 pub(super) fn detect(prefix: &[u8]) -> InputFormat {
@@ -204,26 +206,41 @@ pub(super) fn detect(prefix: &[u8]) -> InputFormat {
     // Most of the lines after the first are whole JSON objects on their own: in a document
     // spread over lines, only the last element of an array can be one (the others end in a
     // comma), and the lines around it are brackets and keys.
-    let next: Vec<&[u8]> = lines.take(DETECT_LINES - 1).collect();
+    let rest: Vec<&[u8]> = lines.take(PREAMBLE_LINES + DETECT_LINES - 1).collect();
+    let next = &rest[..rest.len().min(DETECT_LINES - 1)];
     // Records, or callback batches (an array of events per line).
-    let whole = next
-        .iter()
-        .filter(|l| (l.starts_with(b"{") || l.starts_with(b"[")) && parses(l))
-        .count();
-    let mostly_whole = whole >= 2 && whole * 4 >= next.len() * 3;
+    let whole = |lines: &[&[u8]]| {
+        lines
+            .iter()
+            .filter(|l| (l.starts_with(b"{") || l.starts_with(b"[")) && parses(l))
+            .count()
+    };
+    let mostly_whole = |lines: &[&[u8]]| {
+        let n = whole(lines);
+        n >= 2 && n * 4 >= lines.len() * 3
+    };
     if json_first {
         // JSON Lines when the first line is a whole value on its own. A first line that
         // opens a value (`{`, `[`, `{"records": [`) starts a document spread over lines (or a
         // minified one longer than the prefix); any other broken first line is a damaged
         // record of JSON Lines when the next lines are whole.
         let opens = matches!(first_line.last(), Some(b'{' | b'[' | b','));
-        if mostly_whole || (!opens && whole >= 1) {
+        return if mostly_whole(next) || (!opens && whole(next) >= 1) {
             InputFormat::Jsonl
         } else {
             InputFormat::Json
-        }
-    } else if mostly_whole {
-        // A line of text (a banner, a cut record) before JSON Lines: it is one bad record.
+        };
+    }
+    // Lines of text (a banner, a note, a cut record) before JSON Lines: a bad record each.
+    // The lines from the first that starts as JSON tell, as those after the first line do
+    // when only one precedes them. A CSV row never starts as a whole JSON value (its quotes
+    // would be doubled).
+    let start = rest
+        .iter()
+        .take(PREAMBLE_LINES)
+        .position(|l| matches!(l[0], b'{' | b'['))
+        .unwrap_or(rest.len());
+    if mostly_whole(&rest[start..rest.len().min(start + DETECT_LINES - 1)]) {
         InputFormat::Jsonl
     } else {
         InputFormat::Csv
@@ -406,6 +423,20 @@ mod tests {
             InputFormat::Jsonl
         );
         assert_eq!(detect(b"a,b\n{\"a\":2}\n"), InputFormat::Csv);
+        // Several lines of text before them too, however few records follow.
+        let rec = "{\"a\":2}\n";
+        for text in [4, 9, 64] {
+            let head = "some text\n".repeat(text);
+            for records in [2, 5, 100] {
+                let t = head.clone() + &rec.repeat(records);
+                assert_eq!(detect(t.as_bytes()), InputFormat::Jsonl, "{text} {records}");
+            }
+        }
+        // Not past a CSV's rows, nor past the lines a banner may take.
+        let csv = "a,b\n".to_string() + &"1,\"{\"\"a\"\":2}\"\n".repeat(20);
+        assert_eq!(detect(csv.as_bytes()), InputFormat::Csv);
+        let t = "some text\n".repeat(66) + &rec.repeat(100);
+        assert_eq!(detect(t.as_bytes()), InputFormat::Csv);
         // Callback batches, one array per line, after a banner line.
         assert_eq!(
             detect(b"Partition 0, offset 21474836480, enqueued 2026-11-24T10:00:03Z\n[{\"a\":2}]\n[{\"a\":3}]\n"),

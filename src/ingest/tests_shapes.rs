@@ -1122,6 +1122,22 @@ fn a_streamed_document_cut_short_keeps_the_records_before_the_cut() {
     assert!(c.records.len() > 40_000, "{}", c.records.len());
 }
 
+/// Several lines of text before JSON Lines (a note pasted above the records) are a reject
+/// each: from four of them on, the file had been read as CSV and every record rejected.
+#[test]
+fn lines_of_text_before_json_lines_are_a_reject_each() {
+    let rec = "{\"time\":\"2026-11-24T01:00:00Z\",\"resultCode\":400,\"resultSubcode\":8510}\n";
+    let text = "Exported by the night job\n".repeat(5) + &rec.repeat(6);
+    let (c, report, _d) = read_text("noted.jsonl", text.as_bytes());
+    assert_eq!(report.files[0].shape, "json lines");
+    assert_eq!(
+        (c.records.len(), c.rejects.len()),
+        (6, 5),
+        "{:?}",
+        c.rejects
+    );
+}
+
 /// A line of JSON Lines with a byte that is not UTF-8 inside a string (Latin-1 `é`) is read,
 /// the byte as U+FFFD, as a CSV row with one is: it had been a `not json` reject.
 #[test]
