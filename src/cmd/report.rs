@@ -54,8 +54,11 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     // The input's own days count as history; stored days fill in the baseline.
     let input_days = History::from_aggregator(&agg);
     let day = spikes::report_day(&input_days, args.spikes.day);
-    let (mut history, w) = History::stored(args.spikes.history.as_deref())?;
+    let (history, w) = History::stored(args.spikes.history.as_deref())?;
     warnings.extend(w);
+    // A run of some resources is compared with their history, and is not stored as the day.
+    let filtered = !args.window.resource.is_empty();
+    let mut history = history.for_resources(&args.window.resource, &input_days);
     let taken = history.merge(input_days);
     let thresholds = args.spikes.thresholds.thresholds();
     let found = match args.spikes_by {
@@ -67,8 +70,13 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     // The history's days and the reports are replaced together, once all are written. The
     // history is staged first and dropped, so that the report is not made beside it.
     let mut set = OutputSet::new();
-    if let Some(dir) = &args.spikes.history {
-        history.stage(dir, &taken, &mut set)?;
+    match &args.spikes.history {
+        Some(dir) if filtered => warnings.push(format!(
+            "history {} is read for the resources --resource keeps, and not written: their records are not the whole day",
+            dir.display()
+        )),
+        Some(dir) => history.stage(dir, &taken, &mut set)?,
+        None => {}
     }
     drop(history);
     let rep = report::build(agg, &cat, ingested.files, warnings, found, volume);

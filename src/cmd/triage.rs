@@ -35,8 +35,10 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
     let (focus, ingested) = read(args, &settings, MAX_IDS)?;
     let mut warnings = ingested.warnings;
     let input_days = History::from_aggregator(&focus.all);
-    let (mut history, w) = History::stored(args.spikes.history.as_deref())?;
+    let (history, w) = History::stored(args.spikes.history.as_deref())?;
     warnings.extend(w);
+    // A look at some resources is compared with their history.
+    let mut history = history.for_resources(&args.window.resource, &input_days);
     // Without input, the verdict is for the last complete day of the history.
     let day = spikes::report_day(&input_days, args.spikes.day)
         .or_else(|| spikes::report_day(&history, None));

@@ -121,6 +121,50 @@ impl History {
         names
     }
 
+    /// The history of the resources `--resource` keeps, as if they were all the records: the
+    /// days a filtered run (whose own days are `input`) is compared with. A stored resource is
+    /// kept when a pattern matches its name, or when the run kept its records (a pattern over
+    /// whole ids: the history holds names). A day stored before resources were read cannot
+    /// tell, and is left out; so are the days' kinds, which are not stored by resource. No
+    /// patterns: the whole history.
+    pub fn for_resources(self, patterns: &[glob::Pattern], input: &History) -> History {
+        if patterns.is_empty() {
+            return self;
+        }
+        let kept = input.resources();
+        let keep =
+            |name: &str| patterns.iter().any(|p| p.matches(name)) || kept.iter().any(|k| k == name);
+        let days = self
+            .days
+            .into_iter()
+            .filter(|(_, d)| !d.resources.is_empty())
+            .map(|(day, d)| {
+                let resources: BTreeMap<String, ResourceDay> = d
+                    .resources
+                    .into_iter()
+                    .filter(|(name, _)| keep(name))
+                    .collect();
+                let mut keys: HashMap<Key, (u64, u64)> = HashMap::new();
+                for (&key, &(count, calls)) in resources.values().flat_map(|r| &r.keys) {
+                    let k = keys.entry(key).or_default();
+                    // A call belongs to one resource: the calls of each add up.
+                    *k = (k.0 + count, k.1 + calls);
+                }
+                let exposure = resources.values().map(|r| r.exposure).sum();
+                let day_agg = DayAgg {
+                    day,
+                    partial: d.partial,
+                    exposure,
+                    keys,
+                    resources,
+                    kinds: BTreeMap::new(),
+                };
+                (day, day_agg)
+            })
+            .collect();
+        History { days }
+    }
+
     /// The history of one resource: its records on each day, as if it were alone.
     pub fn for_resource(&self, name: &str) -> History {
         let days = self

@@ -261,6 +261,106 @@ fn partly_covered_day_is_partial_and_not_tested() {
     );
 }
 
+/// [`night`] for one ACS resource, `name` in its id: every `scale`th record of it.
+fn tagged_night(
+    work: &Path,
+    day: i64,
+    extra: &[((u32, u32), u64)],
+    name: &str,
+    scale: u64,
+) -> std::path::PathBuf {
+    let f = night(work, day, extra);
+    let text = std::fs::read_to_string(&f).unwrap();
+    let id = format!("/SUBSCRIPTIONS/S/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/{name}");
+    let lines: Vec<String> = text
+        .lines()
+        .enumerate()
+        .filter(|(i, _)| (*i as u64).is_multiple_of(scale))
+        .map(|(_, l)| {
+            l.replacen(
+                "{\"time\"",
+                &format!("{{\"resourceId\":\"{id}\",\"time\""),
+                1,
+            )
+        })
+        .collect();
+    let p = work.join(format!("{name}-{day}.json"));
+    std::fs::write(&p, lines.join("\n") + "\n").unwrap();
+    p
+}
+
+/// A run of some resources (`--resource`) with a history is compared with those resources'
+/// history, and does not replace the stored day: it had stored the small resource's records as
+/// the whole day, and paged DROP for all records and ZERO for the big resource.
+#[test]
+fn a_run_of_some_resources_is_compared_with_their_history_and_not_stored() {
+    let work = tempfile::tempdir().unwrap();
+    let history = work.path().join("history");
+    let h = history.to_str().unwrap();
+    let both = |week: i64, small_extra: &[((u32, u32), u64)]| {
+        let dir = work.path().join(format!("in-{week}"));
+        std::fs::create_dir(&dir).unwrap();
+        let day = week * 7;
+        let big = tagged_night(work.path(), day, &[], "ACS-BIG", 1);
+        std::fs::rename(big, dir.join("big.json")).unwrap();
+        let small = tagged_night(work.path(), day, small_extra, "ACS-SMALL", 10);
+        std::fs::rename(small, dir.join("small.json")).unwrap();
+        dir
+    };
+    for week in 0..4 {
+        let out = work.path().join(format!("out-{week}"));
+        report_to(&both(week, &[]), &out, &["--history", h]).success();
+    }
+    let stored = || std::fs::read_dir(&history).unwrap().count();
+    assert_eq!(stored(), 4);
+    let before = std::fs::read(history.join("2026-11-10.parquet")).unwrap();
+    // The fourth night again, for the small resource: as expected, no page.
+    let out = work.path().join("small-3");
+    let args = ["--history", h, "--resource", "acs-small", "--fail-on-spike"];
+    let run = report_to(&work.path().join("in-3"), &out, &args).success();
+    let err = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(
+        err.contains("is read for the resources --resource keeps, and not written"),
+        "{err}"
+    );
+    let volume = read_csv(&out.join("volume.csv"));
+    let status = |scope: &str| {
+        (volume.iter().find(|r| r["scope"] == scope))
+            .map(|r| r["status"].clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(status("all"), "normal", "{volume:?}");
+    assert_eq!(status("resource acs-small"), "normal", "{volume:?}");
+    assert_eq!(status("resource acs-big"), "", "{volume:?}");
+    assert_eq!(
+        std::fs::read(history.join("2026-11-10.parquet")).unwrap(),
+        before
+    );
+    // The fifth night, when 400/8535 triples in the small resource: found against its own
+    // history, and the night is not stored.
+    let out = work.path().join("small-4");
+    let dir = both(4, &[((400, 8535), 180)]);
+    report_to(&dir, &out, &["--history", h, "--resource", "acs-small"]).success();
+    let flagged: Vec<String> = (read_csv(&out.join("spikes.csv")).iter())
+        .map(|r| r["subcode"].clone())
+        .collect();
+    assert_eq!(flagged, ["8535"]);
+    assert_eq!(stored(), 4);
+    // triage's verdict of the subcode, against the small resource's days alone.
+    let run = bin()
+        .args(["triage", "8535", "--format", "json", "--history", h])
+        .args(["--resource", "acs-small"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let t: Value = serde_json::from_slice(&run.get_output().stdout).unwrap();
+    let verdict = &t["verdict"]["keys"][0];
+    assert_eq!(verdict["status"], "SPIKE", "{verdict}");
+    // Four nights of about 175 records each; with the big resource's, about 7,500.
+    let baseline = verdict["baseline_exposure"].as_u64().unwrap();
+    assert!((600..800).contains(&baseline), "{verdict}");
+}
+
 #[test]
 fn spikes_by_resource_test_each_resource_against_its_own_history() {
     let work = tempfile::tempdir().unwrap();
@@ -269,24 +369,7 @@ fn spikes_by_resource_test_each_resource_against_its_own_history() {
     // Two resources each night: a big one, and a small one where 400/8535 triples on the
     // sixth night, lost in the big one's volume when all records are tested together.
     let tagged = |day: i64, extra: &[((u32, u32), u64)], name: &str, scale: u64| {
-        let f = night(work.path(), day, extra);
-        let text = std::fs::read_to_string(&f).unwrap();
-        let id = format!("/SUBSCRIPTIONS/S/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/{name}");
-        let lines: Vec<String> = text
-            .lines()
-            .enumerate()
-            .filter(|(i, _)| (*i as u64).is_multiple_of(scale))
-            .map(|(_, l)| {
-                l.replacen(
-                    "{\"time\"",
-                    &format!("{{\"resourceId\":\"{id}\",\"time\""),
-                    1,
-                )
-            })
-            .collect();
-        let p = work.path().join(format!("{name}-{day}.json"));
-        std::fs::write(&p, lines.join("\n") + "\n").unwrap();
-        p
+        tagged_night(work.path(), day, extra, name, scale)
     };
     for week in 0..6 {
         let day = week * 7;
