@@ -114,6 +114,9 @@ pub(super) fn read_error<S: Sink>(start: Start, error: &io::Error, ctx: &mut Fil
 /// Rejects a read error `lines` lines into the piece being parsed (into the file, when the
 /// piece knows its first line), saying the line it follows.
 pub(super) fn read_error_after<S: Sink>(lines: u64, error: &io::Error, ctx: &mut FileCtx<'_, S>) {
+    // One reject, but maybe most of the file: said where the run's warnings are.
+    let head = format!("{}: unreadable ({error}) from line ", ctx.name);
+    ctx.warn_at_line(head, lines + 1, "; the rest of it does not count");
     ctx.counts.rejected += 1;
     let rej = Reject::new(
         ctx.name.clone(),

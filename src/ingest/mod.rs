@@ -595,6 +595,15 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         }
     })();
     if let Err(e) = result {
+        // One reject, but maybe an hour of records: said where the run's warnings are.
+        let w = match ctx.counts.accepted + ctx.counts.rejected + ctx.counts.skipped {
+            0 => format!("{}: unreadable ({e}); none of its records count", ctx.name),
+            n => format!(
+                "{}: unreadable ({e}) after {n} records; the rest of it does not count",
+                ctx.name
+            ),
+        };
+        ctx.warn(w);
         ctx.reject(0, Reason::Unreadable, e.to_string(), String::new());
     }
     let report = FileReport {

@@ -1092,10 +1092,22 @@ fn corrupt_gzip_is_one_reject_and_earlier_records_count() {
         );
         text.push(b'\n');
     }
-    let (c, _, _d) = read_text("broken.json.gz", &corrupt_gzip(&text));
+    let (c, report, _d) = read_text("broken.json.gz", &corrupt_gzip(&text));
     assert_eq!(c.rejects.len(), 1, "{:?}", c.rejects);
     assert_eq!(c.rejects[0].reason, Reason::Unreadable);
     assert!(c.records.len() > 1000, "{}", c.records.len());
+    // A warning says from which line the file was lost.
+    let warning = format!(
+        "{}: unreadable ({}) from line {}; the rest of it does not count",
+        report.files[0].path,
+        c.rejects[0].detail().split(": ").last().unwrap(),
+        c.rejects[0].line
+    );
+    assert!(
+        report.warnings.contains(&warning),
+        "{warning}: {:?}",
+        report.warnings
+    );
 }
 
 /// A document that is streamed (a `$batch` response over 4 MiB: its head is not one whose
@@ -1204,6 +1216,12 @@ fn unreadable_file_is_a_reject() {
     assert_eq!(c.rejects.len(), 1);
     assert_eq!(c.rejects[0].reason, Reason::Unreadable);
     assert_eq!(report.files[0].shape, "unreadable");
+    // One reject, but maybe an hour of records: a warning names the file.
+    let name = &report.files[0].path;
+    let said = |w: &String| {
+        w.starts_with(&format!("{name}: unreadable (")) && w.ends_with("none of its records count")
+    };
+    assert!(report.warnings.iter().any(said), "{:?}", report.warnings);
 }
 
 #[test]
