@@ -5,7 +5,8 @@
 //! hash for each and integer keys elsewhere; merging maps the other worker's ids onto ours.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 use foldhash::HashMap;
@@ -446,6 +447,8 @@ pub struct Aggregator {
     run_left: usize,
     /// `--resource` patterns: a record of another resource (or of none) is outside.
     resource_filter: Vec<glob::Pattern>,
+    /// Which of them matched a record, a bit each (the 64th for all past it), for the run.
+    resource_hits: Arc<AtomicU64>,
     /// The last resource id met and its interned name ([`Aggregator::resource_id`]).
     last_resource: (Box<str>, u32),
     /// The last prompt kind met and its interned id ([`Aggregator::prompt_id`]).
@@ -529,6 +532,7 @@ impl Aggregator {
             spill: Spill::default(),
             run_left: MAX_CELLS,
             resource_filter: Vec::new(),
+            resource_hits: Arc::default(),
             last_resource: (Box::from(""), 0),
             last_prompt: (Box::from(""), 0),
             accepted: 0,
@@ -783,9 +787,35 @@ impl Aggregator {
             return false;
         };
         let id = rec.resource_id.trim().to_lowercase();
-        self.resource_filter
-            .iter()
-            .any(|p| p.matches(&name) || p.matches(&id))
+        // Each pattern is tried until it has matched once in the run: one that never does is
+        // said ([`Aggregator::unmatched_resources`]).
+        let hits = self.resource_hits.load(Ordering::Relaxed);
+        let mut kept = false;
+        for (i, p) in self.resource_filter.iter().enumerate() {
+            let bit = 1u64 << i.min(63);
+            if kept && hits & bit != 0 {
+                continue;
+            }
+            if p.matches(&name) || p.matches(&id) {
+                kept = true;
+                if hits & bit == 0 {
+                    self.resource_hits.fetch_or(bit, Ordering::Relaxed);
+                }
+            }
+        }
+        kept
+    }
+
+    /// The `--resource` patterns that matched no record's resource (a typo, a resource gone).
+    pub fn unmatched_resources(&self) -> Vec<String> {
+        if self.accepted + self.outside == 0 {
+            return Vec::new();
+        }
+        let hits = self.resource_hits.load(Ordering::Relaxed);
+        (self.resource_filter.iter().enumerate())
+            .filter(|(i, _)| hits & (1u64 << (*i).min(63)) == 0)
+            .map(|(_, p)| format!("--resource {}: no record's resource matched it", p.as_str()))
+            .collect()
     }
 
     /// Whether messages are counted: not when no output shows them.
@@ -831,6 +861,7 @@ impl Aggregator {
         a.max_cells = self.max_cells;
         a.message_share = self.message_share;
         a.resource_filter = self.resource_filter.clone();
+        a.resource_hits = self.resource_hits.clone();
         a.reject_rows = self.reject_rows.clone();
         a.last_kept = self.last_kept.clone();
         a.spill = self.spill.clone();
@@ -904,6 +935,7 @@ impl Aggregator {
             spill,
             run_left,
             resource_filter,
+            resource_hits,
             reject_rows,
             last_kept,
             ..
@@ -917,6 +949,7 @@ impl Aggregator {
         std::mem::swap(&mut self.spill, spill);
         std::mem::swap(&mut self.run_left, run_left);
         std::mem::swap(&mut self.resource_filter, resource_filter);
+        std::mem::swap(&mut self.resource_hits, resource_hits);
         std::mem::swap(&mut self.reject_rows, reject_rows);
         std::mem::swap(&mut self.last_kept, last_kept);
     }
@@ -1114,6 +1147,8 @@ impl Aggregator {
         self.rejected += o.rejected;
         self.skipped += o.skipped;
         self.outside += o.outside;
+        let theirs = o.resource_hits.load(Ordering::Relaxed);
+        self.resource_hits.fetch_or(theirs, Ordering::Relaxed);
         let calls = self.calls.absorb(std::mem::take(&mut o.calls));
         let ops = self.operations.absorb(&o.operations);
         let resources = self.resources.absorb(&o.resources);

@@ -48,6 +48,7 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
         b.finish_and_clear();
     }
     let mut warnings = ingested.warnings;
+    warnings.extend(agg.unmatched_resources());
     // Files of other formats an earlier run wrote stay, and are said to be that run's.
     warnings.extend(render::earlier_formats(&formats, out));
 

@@ -34,6 +34,7 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
     }
     let (focus, ingested) = read(args, &settings, MAX_IDS)?;
     let mut warnings = ingested.warnings;
+    warnings.extend(focus.all.unmatched_resources());
     let input_days = History::from_aggregator(&focus.all);
     let (history, w) = History::stored(args.spikes.history.as_deref())?;
     warnings.extend(w);

@@ -55,8 +55,13 @@ pub fn run_summary(
     let mut lines = Vec::new();
     if !quiet {
         lines.extend(r.warnings.iter().map(|w| format!("warning: {}", line(w))));
+        // Records left out by --since, --until or --resource are said when there are any.
+        let outside = match r.outside {
+            0 => String::new(),
+            n => format!(", {n} outside the window"),
+        };
         lines.push(format!(
-            "{} records read: {} accepted, {} rejected, {} skipped; needs action {:.2}%, failure rate {:.2}%; reports in {}",
+            "{} records read: {} accepted, {} rejected, {} skipped{outside}; needs action {:.2}%, failure rate {:.2}%; reports in {}",
             r.read,
             r.accepted,
             r.rejected,

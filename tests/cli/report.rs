@@ -408,7 +408,33 @@ fn resources_and_sdks_of_the_samples_are_counted_from_their_own_fields() {
         .collect();
     java.sort();
     assert_eq!(java, ["1.2.1", "1.3.0"]);
-    // --resource keeps one resource; the others count as outside the window.
+    // --resource keeps one resource; the others count as outside the window, which the run's
+    // line says, and a pattern that matches no resource is said (a typo left an empty report
+    // without a word).
+    let typo = [
+        "--resource",
+        "acs-contso",
+        "--resource",
+        "*-EU",
+        "--resource",
+        "acs-*",
+    ];
+    let (_dir, run) = report_samples(&[&["--format", "csv,json"][..], &typo].concat());
+    let err = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(
+        err.contains("warning: --resource acs-contso: no record's resource matched it\n"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("no record's resource matched").count(),
+        1,
+        "{err}"
+    );
+    let outside = manifest()["totals"]["accepted"].as_u64().unwrap() - main - eu;
+    assert!(
+        err.contains(&format!(" skipped, {outside} outside the window; ")),
+        "{err}"
+    );
     let (one, _) = report_samples(&["--format", "csv,json", "--resource", "*-EU"]);
     let rows = read_csv(&one.path().join("by_resource.csv"));
     assert_eq!(rows.len(), 1);
