@@ -9,7 +9,7 @@ use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches, ValueEnum};
 
 use super::{Cli, Command, IngestArgs, ReportArgs, SpikeArgs, ThresholdArgs, WindowArgs};
-use crate::config::file::{self, scalar, ConfigError, FileConfig, Loaded};
+use crate::config::file::{self, number, scalar, ConfigError, FileConfig, Loaded};
 use crate::config::{self as settings, FailOnSpike};
 
 /// Why the command line could not be taken: clap's own error (printed by clap), or the config
@@ -405,10 +405,12 @@ fn ingest(a: &mut IngestArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
     if let (false, Some(v)) = (given(m, "date_order"), &c.date_order) {
         a.date_order = Some(l.parse("date-order", v, value_enum)?);
     }
-    if let (false, Some(v)) = (given(m, "local_offset"), &c.local_offset) {
+    // The two give one setting, the local time's zone: either flag wins over both keys.
+    let zone_given = given(m, "local_offset") || given(m, "local_tz");
+    if let (false, Some(v)) = (zone_given, &c.local_offset) {
         a.local_offset = Some(l.parse("local-offset", v, |s| settings::parse_offset(s))?);
     }
-    if let (false, Some(v)) = (given(m, "local_tz"), &c.local_tz) {
+    if let (false, Some(v)) = (zone_given, &c.local_tz) {
         a.local_tz = Some(l.parse("local-tz", v, |s| settings::parse_tz(s))?);
     }
     if a.local_tz.is_some() && a.local_offset.is_some() {
@@ -436,7 +438,7 @@ fn spikes(a: &mut SpikeArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigErr
 fn thresholds(a: &mut ThresholdArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigError> {
     let c = &l.config;
     if let (false, Some(v)) = (given(m, "spike_p"), &c.spike_p) {
-        a.spike_p = l.parse("spike-p", v, |v| settings::parse_p(&scalar(v)?))?;
+        a.spike_p = l.parse("spike-p", v, |v| settings::parse_p(&number(v)?))?;
     }
     if let (false, Some(v)) = (given(m, "spike_min_count"), &c.spike_min_count) {
         a.spike_min_count = l.parse("spike-min-count", v, |v| match v {
@@ -446,11 +448,11 @@ fn thresholds(a: &mut ThresholdArgs, m: &ArgMatches, l: &Loaded) -> Result<(), C
     }
     if let (false, Some(v)) = (given(m, "spike_min_ratio"), &c.spike_min_ratio) {
         a.spike_min_ratio =
-            l.parse("spike-min-ratio", v, |v| settings::parse_ratio(&scalar(v)?))?;
+            l.parse("spike-min-ratio", v, |v| settings::parse_ratio(&number(v)?))?;
     }
     if let (false, Some(v)) = (given(m, "spike_min_excess"), &c.spike_min_excess) {
         a.spike_min_excess = l.parse("spike-min-excess", v, |v| {
-            settings::parse_excess(&scalar(v)?)
+            settings::parse_excess(&number(v)?)
         })?;
     }
     Ok(())

@@ -165,6 +165,15 @@ pub fn scalar(v: &toml::Value) -> Result<String, String> {
     }
 }
 
+/// A number's text, for the keys that take only a number (`spike-p = 0.01`): a string there
+/// is a mistake in the file's types, as it is for the whole-number keys.
+pub fn number(v: &toml::Value) -> Result<String, String> {
+    match v {
+        toml::Value::Integer(_) | toml::Value::Float(_) => scalar(v),
+        other => Err(format!("expected a number, found {}", other.type_str())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,11 +221,21 @@ mod tests {
         let l = load_text("spike-p = 2.0\n").unwrap().unwrap();
         let v = l.config.spike_p.as_ref().unwrap();
         let e = l
-            .parse("spike-p", v, |v| crate::config::parse_p(&scalar(v)?))
+            .parse("spike-p", v, |v| crate::config::parse_p(&number(v)?))
             .unwrap_err();
         assert_eq!(
             e.0,
             "config c.toml:1: spike-p: \"2\" is not a p-value in (0, 1]"
+        );
+        // A number's key takes no string (it had been read: `spike-p = "0.01"`).
+        let l = load_text("spike-p = \"0.01\"\n").unwrap().unwrap();
+        let v = l.config.spike_p.as_ref().unwrap();
+        let e = l
+            .parse("spike-p", v, |v| crate::config::parse_p(&number(v)?))
+            .unwrap_err();
+        assert_eq!(
+            e.0,
+            "config c.toml:1: spike-p: expected a number, found string"
         );
     }
 }

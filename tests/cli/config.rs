@@ -145,3 +145,56 @@ fn a_bad_config_is_one_line_naming_file_line_and_key() {
         .code(2)
         .stderr(predicates::str::contains("<INPUT>... --out <DIR>"));
 }
+
+/// `--local-tz` and `--local-offset` give one setting: either flag wins over the file's
+/// `local-tz` or `local-offset` (a flag had been an error beside the other key in the file).
+#[test]
+fn a_time_zone_flag_wins_over_the_file_s_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("local.csv");
+    std::fs::write(
+        &csv,
+        "TimeGenerated [Local Time],CorrelationId,OperationName,ResultCode,ResultSubcode\n24/11/2026 01:00:00.000,c1,Play,500,8500\n",
+    )
+    .unwrap();
+    let bucket = |config: &str, flags: &[&str]| {
+        let toml = dir.path().join("zone.toml");
+        std::fs::write(&toml, config).unwrap();
+        let out = dir.path().join("out");
+        bin()
+            .arg("--config")
+            .arg(&toml)
+            .arg("report")
+            .arg(&csv)
+            .arg("--out")
+            .arg(&out)
+            .args(["--format", "csv", "--quiet"])
+            .args(flags)
+            .assert()
+            .success();
+        read_csv(&out.join("timeline.csv"))[0]["bucket"].clone()
+    };
+    let berlin = "local-tz = \"Europe/Berlin\"\n";
+    let plus_two = "local-offset = \"+02:00\"\n";
+    assert_eq!(bucket(berlin, &[]), "2026-11-24T00:00:00Z");
+    assert_eq!(bucket(plus_two, &[]), "2026-11-23T23:00:00Z");
+    assert_eq!(
+        bucket(berlin, &["--local-offset", "+03:00"]),
+        "2026-11-23T22:00:00Z"
+    );
+    assert_eq!(
+        bucket(plus_two, &["--local-tz", "UTC"]),
+        "2026-11-24T01:00:00Z"
+    );
+    // Both in the file is still an error.
+    let toml = dir.path().join("both.toml");
+    std::fs::write(&toml, format!("{berlin}{plus_two}")).unwrap();
+    bin()
+        .arg("--config")
+        .arg(&toml)
+        .arg("report")
+        .arg(&csv)
+        .args(["--out", dir.path().join("o2").to_str().unwrap()])
+        .assert()
+        .code(2);
+}
