@@ -475,3 +475,33 @@ fn files_of_formats_not_written_are_said_to_be_an_earlier_run_s() {
     let o = report_to(Path::new("samples/cli"), &out, &["--max-bad", "5%"]).success();
     assert!(!stderr(&o).contains("earlier run"), "{}", stderr(&o));
 }
+
+/// The README's CSV examples are the committed reports': each block's header is a report's
+/// header, and each of its rows that is not cut short (`…`) is a row of that report. The
+/// `by_code.csv` example had lost step with its columns (no `outcome`).
+#[test]
+fn the_readme_s_csv_examples_are_the_committed_reports() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let blocks: Vec<&str> = readme
+        .split("```csv\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap())
+        .collect();
+    assert!(blocks.len() >= 2, "{}", blocks.len());
+    let reports: Vec<String> = std::fs::read_dir(root().join("reports"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    for block in blocks {
+        let mut lines = block.lines();
+        let header = lines.next().unwrap();
+        let report = (reports.iter())
+            .find(|r| r.lines().next() == Some(header))
+            .unwrap_or_else(|| panic!("no report has the header {header}"));
+        for row in lines.filter(|l| !l.contains('…')) {
+            assert!(report.lines().any(|l| l == row), "{row}");
+        }
+    }
+}
