@@ -54,9 +54,21 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
 
     // The input's own days count as history; stored days fill in the baseline.
     let input_days = History::from_aggregator(&agg);
-    let day = spikes::report_day(&input_days, args.spikes.day);
     let (history, w) = History::stored(args.spikes.history.as_deref())?;
     warnings.extend(w);
+    let read = agg.accepted + agg.rejected + agg.skipped + agg.outside;
+    let day = spikes::report_day(&input_days, args.spikes.day).or_else(|| {
+        // Not one record (the export stopped): the night after the history's last day, whose
+        // volume test then finds nothing where every baseline day had records.
+        let next = history.days.keys().next_back().map(|d| d + 1);
+        if let (0, Some(d)) = (read, next) {
+            warnings.push(format!(
+                "no records read: the volume and spike tests are for {}, the day after the history's last",
+                spikes::history::day_text(d)
+            ));
+        }
+        next.filter(|_| read == 0)
+    });
     // A run of some resources is compared with their history, and is not stored as the day.
     let filtered = !args.window.resource.is_empty();
     let mut history = history.for_resources(&args.window.resource, &input_days);

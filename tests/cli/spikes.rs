@@ -517,3 +517,35 @@ fn volume_drops_and_missing_kinds_are_flagged_and_ordinary_nights_are_not() {
         );
     }
 }
+
+/// A night whose export stopped entirely (no input file, not one record) is tested as the day
+/// after the history's last: ZERO, and exit 4 under --fail-on-spike. Without a report day it
+/// had been no test at all, exit 0, the one outage the volume test is for.
+#[test]
+fn a_night_without_a_single_record_is_the_day_after_the_history_s_last() {
+    let work = tempfile::tempdir().unwrap();
+    let history = work.path().join("history");
+    let h = history.to_str().unwrap();
+    for day in 0..22 {
+        let out = work.path().join(format!("out-{day}"));
+        report_to(&night(work.path(), day, &[]), &out, &["--history", h]).success();
+    }
+    let empty = work.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let out = work.path().join("out-empty");
+    let run = report_to(&empty, &out, &["--history", h, "--fail-on-spike"]).code(4);
+    let err = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    // 2026-10-20 and 21 days after it.
+    let said = "no records read: the volume and spike tests are for 2026-11-11, the day after the history's last";
+    assert!(err.contains(said), "{err}");
+    let all = read_csv(&out.join("volume.csv"))
+        .into_iter()
+        .find(|r| r["scope"] == "all")
+        .unwrap();
+    assert_eq!(
+        (all["day"].as_str(), all["status"].as_str()),
+        ("2026-11-11", "ZERO")
+    );
+    // Nothing of that night is stored: the next run tests the same day.
+    assert_eq!(std::fs::read_dir(&history).unwrap().count(), 22);
+}
