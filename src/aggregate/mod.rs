@@ -5,7 +5,7 @@
 //! hash for each and integer keys elsewhere; merging maps the other worker's ids onto ours.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
@@ -447,8 +447,8 @@ pub struct Aggregator {
     run_left: usize,
     /// `--resource` patterns: a record of another resource (or of none) is outside.
     resource_filter: Vec<glob::Pattern>,
-    /// Which of them matched a record, a bit each (the 64th for all past it), for the run.
-    resource_hits: Arc<AtomicU64>,
+    /// Which of them matched a record, shared by the sinks made from this one.
+    resource_hits: Arc<[AtomicBool]>,
     /// The last resource id met and its interned name ([`Aggregator::resource_id`]).
     last_resource: (Box<str>, u32),
     /// The last prompt kind met and its interned id ([`Aggregator::prompt_id`]).
@@ -532,7 +532,7 @@ impl Aggregator {
             spill: Spill::default(),
             run_left: MAX_CELLS,
             resource_filter: Vec::new(),
-            resource_hits: Arc::default(),
+            resource_hits: Arc::from([]),
             last_resource: (Box::from(""), 0),
             last_prompt: (Box::from(""), 0),
             accepted: 0,
@@ -739,6 +739,7 @@ impl Aggregator {
     /// Keeps only the records of resources that match one of `patterns` (all when empty).
     pub fn with_resources(mut self, patterns: &[glob::Pattern]) -> Aggregator {
         self.resource_filter = patterns.to_vec();
+        self.resource_hits = patterns.iter().map(|_| AtomicBool::new(false)).collect();
         self
     }
 
@@ -789,17 +790,16 @@ impl Aggregator {
         let id = rec.resource_id.trim().to_lowercase();
         // Each pattern is tried until it has matched once in the run: one that never does is
         // said ([`Aggregator::unmatched_resources`]).
-        let hits = self.resource_hits.load(Ordering::Relaxed);
         let mut kept = false;
-        for (i, p) in self.resource_filter.iter().enumerate() {
-            let bit = 1u64 << i.min(63);
-            if kept && hits & bit != 0 {
+        for (p, hit) in self.resource_filter.iter().zip(self.resource_hits.iter()) {
+            let known = hit.load(Ordering::Relaxed);
+            if kept && known {
                 continue;
             }
             if p.matches(&name) || p.matches(&id) {
                 kept = true;
-                if hits & bit == 0 {
-                    self.resource_hits.fetch_or(bit, Ordering::Relaxed);
+                if !known {
+                    hit.store(true, Ordering::Relaxed);
                 }
             }
         }
@@ -811,10 +811,9 @@ impl Aggregator {
         if self.accepted + self.outside == 0 {
             return Vec::new();
         }
-        let hits = self.resource_hits.load(Ordering::Relaxed);
-        (self.resource_filter.iter().enumerate())
-            .filter(|(i, _)| hits & (1u64 << (*i).min(63)) == 0)
-            .map(|(_, p)| format!("--resource {}: no record's resource matched it", p.as_str()))
+        (self.resource_filter.iter().zip(self.resource_hits.iter()))
+            .filter(|(_, hit)| !hit.load(Ordering::Relaxed))
+            .map(|(p, _)| format!("--resource {}: no record's resource matched it", p.as_str()))
             .collect()
     }
 
@@ -1147,8 +1146,11 @@ impl Aggregator {
         self.rejected += o.rejected;
         self.skipped += o.skipped;
         self.outside += o.outside;
-        let theirs = o.resource_hits.load(Ordering::Relaxed);
-        self.resource_hits.fetch_or(theirs, Ordering::Relaxed);
+        for (mine, theirs) in self.resource_hits.iter().zip(o.resource_hits.iter()) {
+            if theirs.load(Ordering::Relaxed) {
+                mine.store(true, Ordering::Relaxed);
+            }
+        }
         let calls = self.calls.absorb(std::mem::take(&mut o.calls));
         let ops = self.operations.absorb(&o.operations);
         let resources = self.resources.absorb(&o.resources);
@@ -1232,7 +1234,9 @@ impl Sink for Aggregator {
     type Apart = OnceLock<Spill>;
 
     fn record(&mut self, rec: &Record<'_>) -> Kept {
-        if !self.window.contains(rec.time) || !self.resource_kept(rec) {
+        // The resource first: a pattern whose records all fall outside the time window still
+        // matched them.
+        if !self.resource_kept(rec) || !self.window.contains(rec.time) {
             self.outside += 1;
             return Kept::Outside;
         }

@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 
-use crate::aggregate::{Aggregator, Spill, Window};
+use crate::aggregate::{Aggregator, Spill, Window, DAY};
 use crate::catalogue::Catalogue;
 use crate::cli::{ReportArgs, ReportFormat, SpikesBy};
 use crate::config;
@@ -56,22 +56,39 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     let input_days = History::from_aggregator(&agg);
     let (history, w) = History::stored(args.spikes.history.as_deref())?;
     warnings.extend(w);
-    let read = agg.accepted + agg.rejected + agg.skipped + agg.outside;
-    let day = spikes::report_day(&input_days, args.spikes.day).or_else(|| {
-        // Not one record (the export stopped): the night after the history's last day, whose
-        // volume test then finds nothing where every baseline day had records.
-        let next = history.days.keys().next_back().map(|d| d + 1);
-        if let (0, Some(d)) = (read, next) {
-            warnings.push(format!(
-                "no records read: the volume and spike tests are for {}, the day after the history's last",
-                spikes::history::day_text(d)
-            ));
-        }
-        next.filter(|_| read == 0)
-    });
     // A run of some resources is compared with their history, and is not stored as the day.
     let filtered = !args.window.resource.is_empty();
     let mut history = history.for_resources(&args.window.resource, &input_days);
+    if args.spikes.history.is_some() {
+        let ids = args
+            .window
+            .resource
+            .iter()
+            .filter(|p| p.as_str().contains('/'));
+        warnings.extend(ids.map(|p| format!(
+            "--resource {}: a glob over whole ids; the history holds resource names, so a resource it keeps that sent nothing is not tested",
+            p.as_str()
+        )));
+    }
+    // The report day: --day, else the last whole day of a window that ends, else the input's
+    // last complete day.
+    let forced = args.spikes.day.or_else(|| spikes::window_day(&window));
+    let day = spikes::report_day(&input_days, forced).or_else(|| {
+        // Not one record kept (the export stopped, or each kept resource's did) and no window
+        // to name the day: the night after the history's last, once over, whose volume test
+        // then finds nothing where the baseline had records.
+        let next = history.days.keys().next_back().map(|d| d + 1)?;
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+        let over = now.is_ok_and(|n| (next + 1) * DAY <= n.as_secs() as i64);
+        let unwindowed = window.since.is_none() && window.until.is_none();
+        (agg.accepted == 0 && unwindowed && over).then(|| {
+            warnings.push(format!(
+                "no records kept: the volume and spike tests are for {}, the day after the history's last",
+                spikes::history::day_text(next)
+            ));
+            next
+        })
+    });
     let taken = history.merge(input_days);
     let thresholds = args.spikes.thresholds.thresholds();
     let found = match args.spikes_by {

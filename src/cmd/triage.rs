@@ -41,8 +41,13 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
     // A look at some resources is compared with their history.
     let mut history = history.for_resources(&args.window.resource, &input_days);
     // Without input, the verdict is for the last complete day of the history.
-    let day = spikes::report_day(&input_days, args.spikes.day)
-        .or_else(|| spikes::report_day(&history, None));
+    let window = Window {
+        since: args.window.since,
+        until: args.window.until,
+    };
+    let forced = args.spikes.day.or_else(|| spikes::window_day(&window));
+    let day =
+        spikes::report_day(&input_days, forced).or_else(|| spikes::report_day(&history, None));
     history.merge(input_days);
     let t = triage::build(
         focus,

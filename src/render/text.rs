@@ -58,7 +58,7 @@ pub fn run_summary(
         // Records left out by --since, --until or --resource are said when there are any.
         let outside = match r.outside {
             0 => String::new(),
-            n => format!(", {n} outside the window"),
+            n => format!(", {n} left out by --since, --until or --resource"),
         };
         lines.push(format!(
             "{} records read: {} accepted, {} rejected, {} skipped{outside}; needs action {:.2}%, failure rate {:.2}%; reports in {}",

@@ -124,8 +124,9 @@ impl History {
     /// The history of the resources `--resource` keeps, as if they were all the records: the
     /// days a filtered run (whose own days are `input`) is compared with. A stored resource is
     /// kept when a pattern matches its name, or when the run kept its records (a pattern over
-    /// whole ids: the history holds names). A day stored before resources were read cannot
-    /// tell, and is left out; so are the days' kinds, which are not stored by resource. No
+    /// whole ids: the history holds names, so a resource such a glob keeps that sent nothing
+    /// tonight is not in it). A day stored before resources were read cannot tell, and is left
+    /// out; so are the kinds of a day not kept whole, which are not stored by resource. No
     /// patterns: the whole history.
     pub fn for_resources(self, patterns: &[glob::Pattern], input: &History) -> History {
         if patterns.is_empty() {
@@ -151,13 +152,19 @@ impl History {
                     *k = (k.0 + count, k.1 + calls);
                 }
                 let exposure = resources.values().map(|r| r.exposure).sum();
+                // A day whose every record is kept keeps its kinds (a glob that matches all).
+                let kinds = if exposure == d.exposure {
+                    d.kinds
+                } else {
+                    BTreeMap::new()
+                };
                 let day_agg = DayAgg {
                     day,
                     partial: d.partial,
                     exposure,
                     keys,
                     resources,
-                    kinds: BTreeMap::new(),
+                    kinds,
                 };
                 (day, day_agg)
             })

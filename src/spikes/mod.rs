@@ -263,6 +263,16 @@ pub struct SpikeReport {
     pub note: Option<String>,
 }
 
+/// The last whole UTC day of a window that ends (`--until`) and holds one, whatever its records:
+/// the report day of a run given that window, so that a day whose export stopped is tested
+/// (the input's last complete day would be an earlier one).
+pub fn window_day(window: &crate::aggregate::Window) -> Option<i64> {
+    use crate::aggregate::DAY;
+    let day = window.until?.timestamp().div_euclid(DAY) - 1;
+    let starts = window.since.map(|s| s.timestamp());
+    starts.is_none_or(|s| s <= day * DAY).then_some(day)
+}
+
 /// The report day: `--day`, or the last complete UTC day of the input.
 pub fn report_day(input: &History, forced: Option<i64>) -> Option<i64> {
     forced.or_else(|| {

@@ -431,10 +431,13 @@ fn resources_and_sdks_of_the_samples_are_counted_from_their_own_fields() {
         "{err}"
     );
     let outside = manifest()["totals"]["accepted"].as_u64().unwrap() - main - eu;
-    assert!(
-        err.contains(&format!(" skipped, {outside} outside the window; ")),
-        "{err}"
-    );
+    let left_out = format!(" skipped, {outside} left out by --since, --until or --resource; ");
+    assert!(err.contains(&left_out), "{err}");
+    // A pattern whose records all fall outside the time window matched them: no warning.
+    let late = ["--since", "2030-01-01", "--resource", "acs-contoso"];
+    let (_late, run) = report_samples(&late);
+    let err = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(!err.contains("no record's resource matched"), "{err}");
     let (one, _) = report_samples(&["--format", "csv,json", "--resource", "*-EU"]);
     let rows = read_csv(&one.path().join("by_resource.csv"));
     assert_eq!(rows.len(), 1);

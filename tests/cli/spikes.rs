@@ -336,6 +336,17 @@ fn a_run_of_some_resources_is_compared_with_their_history_and_not_stored() {
         std::fs::read(history.join("2026-11-10.parquet")).unwrap(),
         before
     );
+    // A glob that keeps every resource keeps the days' kinds, which can then be tested.
+    let out = work.path().join("all-3");
+    let args = ["--history", h, "--resource", "acs-*"];
+    report_to(&work.path().join("in-3"), &out, &args).success();
+    let volume = read_csv(&out.join("volume.csv"));
+    let kind = volume.iter().find(|r| r["scope"] == "kind media_summary");
+    assert_eq!(
+        kind.map(|r| r["status"].as_str()),
+        Some("normal"),
+        "{volume:?}"
+    );
     // The fifth night, when 400/8535 triples in the small resource: found against its own
     // history, and the night is not stored.
     let out = work.path().join("small-4");
@@ -536,7 +547,7 @@ fn a_night_without_a_single_record_is_the_day_after_the_history_s_last() {
     let run = report_to(&empty, &out, &["--history", h, "--fail-on-spike"]).code(4);
     let err = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
     // 2026-10-20 and 21 days after it.
-    let said = "no records read: the volume and spike tests are for 2026-11-11, the day after the history's last";
+    let said = "no records kept: the volume and spike tests are for 2026-11-11, the day after the history's last";
     assert!(err.contains(said), "{err}");
     let all = read_csv(&out.join("volume.csv"))
         .into_iter()
@@ -548,4 +559,13 @@ fn a_night_without_a_single_record_is_the_day_after_the_history_s_last() {
     );
     // Nothing of that night is stored: the next run tests the same day.
     assert_eq!(std::fs::read_dir(&history).unwrap().count(), 22);
+    // A window that names its day tests that day, records or none.
+    let window = ["--since", "2026-11-12", "--until", "2026-11-13"];
+    let run = report_to(&empty, &out, &[&["--history", h][..], &window].concat()).success();
+    let err = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(!err.contains("no records kept"), "{err}");
+    let days: Vec<String> = (read_csv(&out.join("volume.csv")).iter())
+        .map(|r| r["day"].clone())
+        .collect();
+    assert!(days.iter().all(|d| d == "2026-11-12"), "{days:?}");
 }
