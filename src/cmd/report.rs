@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 
-use crate::aggregate::{Aggregator, Spill, Window, DAY};
+use crate::aggregate::{Aggregator, Spill, Window};
 use crate::catalogue::Catalogue;
 use crate::cli::{ReportArgs, ReportFormat, SpikesBy};
 use crate::config;
@@ -78,10 +78,8 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
         // to name the day: the night after the history's last, once over, whose volume test
         // then finds nothing where the baseline had records.
         let next = history.days.keys().next_back().map(|d| d + 1)?;
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
-        let over = now.is_ok_and(|n| (next + 1) * DAY <= n.as_secs() as i64);
         let unwindowed = window.since.is_none() && window.until.is_none();
-        (agg.accepted == 0 && unwindowed && over).then(|| {
+        (agg.accepted == 0 && unwindowed && spikes::is_over(next)).then(|| {
             warnings.push(format!(
                 "no records kept: the volume and spike tests are for {}, the day after the history's last",
                 spikes::history::day_text(next)

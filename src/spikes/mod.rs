@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use statrs::distribution::{Binomial, DiscreteCDF};
 
-use crate::aggregate::Key;
+use crate::aggregate::{Key, DAY};
 use crate::catalogue::Category;
 use history::{day_text, History};
 
@@ -263,14 +263,19 @@ pub struct SpikeReport {
     pub note: Option<String>,
 }
 
-/// The last whole UTC day of a window that ends (`--until`) and holds one, whatever its records:
-/// the report day of a run given that window, so that a day whose export stopped is tested
-/// (the input's last complete day would be an earlier one).
+/// The last whole UTC day of a window that ends (`--until`) and holds one, once that day is
+/// over, whatever its records: the report day of a run given that window, so that a day whose
+/// export stopped is tested (the input's last complete day would be an earlier one).
 pub fn window_day(window: &crate::aggregate::Window) -> Option<i64> {
-    use crate::aggregate::DAY;
     let day = window.until?.timestamp().div_euclid(DAY) - 1;
     let starts = window.since.map(|s| s.timestamp());
-    starts.is_none_or(|s| s <= day * DAY).then_some(day)
+    (starts.is_none_or(|s| s <= day * DAY) && is_over(day)).then_some(day)
+}
+
+/// Whether a UTC day has ended, by the clock.
+pub fn is_over(day: i64) -> bool {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    now.is_ok_and(|n| (day + 1) * DAY <= n.as_secs() as i64)
 }
 
 /// The report day: `--day`, or the last complete UTC day of the input.

@@ -568,4 +568,12 @@ fn a_night_without_a_single_record_is_the_day_after_the_history_s_last() {
         .map(|r| r["day"].clone())
         .collect();
     assert!(days.iter().all(|d| d == "2026-11-12"), "{days:?}");
+    // A window whose last day is not over yet does not name it: the input's last complete day.
+    let night = night(work.path(), 21, &[]);
+    let wide = ["--since", "2026-11-10", "--until", "2999-01-01"];
+    report_to(&night, &out, &[&["--history", h][..], &wide].concat()).success();
+    let days: Vec<String> = (read_csv(&out.join("volume.csv")).iter())
+        .map(|r| r["day"].clone())
+        .collect();
+    assert!(days.iter().all(|d| d == "2026-11-10"), "{days:?}");
 }
