@@ -77,16 +77,30 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
         // Not one record kept (the export stopped, or each kept resource's did) and no window
         // to name the day: the night after the history's last, once over, whose volume test
         // then finds nothing where the baseline had records.
-        let next = history.days.keys().next_back().map(|d| d + 1)?;
+        // The last complete day: a few records past midnight leave a partial stub after it.
+        let last = history.days.values().rev().find(|d| !d.partial);
+        let next = last.map(|d| d.day + 1)?;
         let unwindowed = window.since.is_none() && window.until.is_none();
         (agg.accepted == 0 && unwindowed && spikes::is_over(next)).then(|| {
             warnings.push(format!(
-                "no records kept: the volume and spike tests are for {}, the day after the history's last",
+                "no records kept: the volume and spike tests are for {}, the day after the history's last complete one",
                 spikes::history::day_text(next)
             ));
             next
         })
     });
+    // Records, and yet no day to test: said where cron's mail shows it, with the way out.
+    if let (None, Some((from, to))) = (day, spikes::history::coverage(&agg)) {
+        let hour = |t: i64| {
+            chrono::DateTime::from_timestamp(t, 0)
+                .map_or_else(String::new, |t| t.format("%Y-%m-%d %H:00").to_string())
+        };
+        warnings.push(format!(
+            "no spike or volume test: the records cover {} to {} UTC, no whole UTC day; for a night whose last files are late, or a tenant quiet around midnight UTC, give the night as --since and --until (or --day)",
+            hour(from),
+            hour(to)
+        ));
+    }
     let taken = history.merge(input_days);
     let thresholds = args.spikes.thresholds.thresholds();
     let found = match args.spikes_by {

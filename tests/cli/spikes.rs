@@ -547,7 +547,7 @@ fn a_night_without_a_single_record_is_the_day_after_the_history_s_last() {
     let run = report_to(&empty, &out, &["--history", h, "--fail-on-spike"]).code(4);
     let err = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
     // 2026-10-20 and 21 days after it.
-    let said = "no records kept: the volume and spike tests are for 2026-11-11, the day after the history's last";
+    let said = "no records kept: the volume and spike tests are for 2026-11-11, the day after the history's last complete one";
     assert!(err.contains(said), "{err}");
     let all = read_csv(&out.join("volume.csv"))
         .into_iter()
@@ -576,4 +576,41 @@ fn a_night_without_a_single_record_is_the_day_after_the_history_s_last() {
         .map(|r| r["day"].clone())
         .collect();
     assert!(days.iter().all(|d| d == "2026-11-10"), "{days:?}");
+    // A few records past midnight leave a partial stub of 2026-11-11 in the history: an empty
+    // night after it is still 2026-11-11, the day after the last complete one (it had been the
+    // day after the stub).
+    let stub = work.path().join("stub.json");
+    let rec = r#"{"time":"2026-11-11T00:00:01Z","category":"CallAutomationMediaSummary","operationName":"Play","correlationId":"c","properties":{"resultCode":200,"resultSubcode":0}}"#;
+    std::fs::write(&stub, format!("{rec}\n{rec}\n")).unwrap();
+    report_to(&stub, &out, &["--history", h]).success();
+    assert!(history.join("2026-11-11.parquet").exists());
+    let run = report_to(&empty, &out, &["--history", h, "--fail-on-spike"]).code(4);
+    let err = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(err.contains(said), "{err}");
+}
+
+/// A night whose records do not cover the whole UTC day (its last hour's files are late, or
+/// the tenant is quiet around midnight) has no day to test: said on stderr, with the way out
+/// (it had been said only in summary.md, and cron's exit 0 said nothing).
+#[test]
+fn a_night_that_is_not_a_whole_day_says_it_is_not_tested() {
+    let work = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(night(work.path(), 21, &[])).unwrap();
+    let early: String = text
+        .lines()
+        .filter(|l| !l.contains("T23:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let file = work.path().join("early.json");
+    std::fs::write(&file, early).unwrap();
+    let out = work.path().join("out");
+    let run = report_to(&file, &out, &[]).success();
+    let err = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    let said =
+        "no spike or volume test: the records cover 2026-11-10 00:00 to 2026-11-10 23:00 UTC";
+    assert!(err.contains(said), "{err}");
+    let window = ["--since", "2026-11-10", "--until", "2026-11-11"];
+    let run = report_to(&file, &out, &window).success();
+    let err = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(!err.contains("no spike or volume test"), "{err}");
 }
