@@ -468,14 +468,14 @@ fn volume(o: &KqlOptions, q: &mut String) {
          let Scoped = union (Days | extend scope = \"all\"), (Days | extend scope = strcat(\"kind \", ['kind'])), (Days | where isnotempty(resource) | extend scope = strcat(\"resource \", resource));\n\
          let PerDay = Scoped | summarize n = count() by scope, day;\n\
          let Baseline = range w from 1 to {weeks} step 1 | extend day = D - w * 7d | join kind=inner (Days | summarize by day) on day;\n\
-         let K = toscalar(Baseline | count);\n\
          let Before = PerDay | join kind=inner (Baseline | project day) on day | summarize y = sum(n), present = count() by scope;\n\
          let Today = PerDay | where day == D | project scope, x = n;\n\
          let Scopes = union (Before | project scope), (Today | project scope) | summarize by scope;\n\
          Scopes\n\
          | join kind=leftouter Before on scope\n\
          | join kind=leftouter Today on scope\n\
-         | extend x = coalesce(x, 0), y = coalesce(y, 0), present = coalesce(present, 0), k = todouble(K)\n\
+         // A scope's baseline is the days it had records: a day without (an outage) is left out.\n\
+         | extend x = coalesce(x, 0), y = coalesce(y, 0), present = coalesce(present, 0), k = todouble(present)\n\
          | extend expected = iff(k == 0, 0.0, y / k)\n\
          | extend ratio = x / max_of(expected, 0.5)\n\
          | extend n = todouble(x + y), p0 = 1.0 / (k + 1.0)\n\
@@ -485,8 +485,8 @@ fn volume(o: &KqlOptions, q: &mut String) {
          | extend t = 1.0 / (1.0 + 0.3275911 * abs(z) / sqrt(2.0))\n\
          | extend half_erfc = 0.5 * t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * exp(-(z * z) / 2.0)\n\
          | extend p_value = iff(k == 0, 1.0, iff(z >= 0, half_erfc, 1.0 - half_erfc))\n\
-         | extend status = case(K < {min_days}, \"insufficient_history\",\n\
-                                x == 0 and present == K, \"ZERO\",\n\
+         | extend status = case(present < {min_days}, \"insufficient_history\",\n\
+                                x == 0, \"ZERO\",\n\
                                 p_value < {p} and x <= expected / 2.0 and expected >= {min_expected}, \"DROP\",\n\
                                 \"normal\")\n\
          | extend day = format_datetime(D, \"yyyy-MM-dd\"), ['count'] = x\n\
