@@ -1207,6 +1207,48 @@ fn a_json_document_with_a_latin1_byte_is_read() {
     }
 }
 
+/// The same export twice (a night downloaded into two folders) is read and counted twice, as
+/// asked, and said: stored in a history, the doubled night inflated four weeks of baselines.
+/// Files of one length that differ are not.
+#[test]
+fn an_export_given_twice_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = |code: u32| {
+        format!(
+            "{{\"time\":\"2026-11-24T01:00:00Z\",\"resultCode\":{code},\"resultSubcode\":8522}}\n"
+        )
+    };
+    let night: String = (0..20_000).map(|i| rec(400 + i % 5)).collect();
+    for (sub, text) in [
+        ("a", &night),
+        ("b", &night),
+        ("c", &night.replacen("400", "401", 1)),
+    ] {
+        std::fs::create_dir(dir.path().join(sub)).unwrap();
+        std::fs::write(dir.path().join(sub).join("PT1H.json"), text).unwrap();
+    }
+    let (c, report) = read(&settings(vec![dir.path().to_path_buf()]));
+    assert_eq!(c.records.len(), 60_000);
+    let said: Vec<&String> = (report.warnings.iter())
+        .filter(|w| w.contains("the same export twice?"))
+        .collect();
+    assert_eq!(said.len(), 1, "{:?}", report.warnings);
+    let (a, b) = (
+        dir.path().join("a/PT1H.json"),
+        dir.path().join("b/PT1H.json"),
+    );
+    assert!(
+        said[0].starts_with(&format!("{}: ", b.display())),
+        "{}",
+        said[0]
+    );
+    assert!(
+        said[0].contains(&format!(" as {}: ", a.display())),
+        "{}",
+        said[0]
+    );
+}
+
 #[test]
 fn unreadable_file_is_a_reject() {
     // A dangling link met in a directory walk cannot be opened.
