@@ -751,7 +751,8 @@ pub fn ingest<S: Sink, M: Fn() -> S + Sync>(
     progress: Option<&ProgressBar>,
     make: M,
 ) -> Result<(S, IngestReport)> {
-    let (srcs, walk_warnings) = sources(settings);
+    let (srcs, mut walk_warnings) = sources(settings);
+    walk_warnings.extend(open::copies(&srcs));
     // Files are read in parallel, each into the sink of the worker that reads it, and the
     // workers' sinks merged as they finish: a sink per file kept to the end would make memory
     // grow with the number of files.
