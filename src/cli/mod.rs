@@ -315,6 +315,16 @@ pub struct WindowArgs {
     pub resource: Vec<glob::Pattern>,
 }
 
+impl WindowArgs {
+    /// The time window of `--since` and `--until`.
+    pub fn window(&self) -> crate::aggregate::Window {
+        crate::aggregate::Window {
+            since: self.since,
+            until: self.until,
+        }
+    }
+}
+
 /// How inputs are read: shared by every command that reads exports.
 #[derive(Debug, Args, Clone)]
 pub struct IngestArgs {

@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 
-use crate::aggregate::{Aggregator, Spill, Window};
+use crate::aggregate::{Aggregator, Spill};
 use crate::catalogue::Catalogue;
 use crate::cli::{ReportArgs, ReportFormat, SpikesBy};
 use crate::config;
@@ -26,10 +26,7 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     if let Some(h) = &args.spikes.history {
         output::writable_dir(h)?;
     }
-    let window = Window {
-        since: args.window.since,
-        until: args.window.until,
-    };
+    let window = args.window.window();
     // Only summary.md and report.html show messages: the others skip keeping them.
     let messages = formats.contains(&ReportFormat::Md) || formats.contains(&ReportFormat::Html);
     // Each resource's keys by day serve the stored history and the spike test by resource.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use anyhow::Result;
 
-use crate::aggregate::{Aggregator, Focus, IdsOf, SharedIds, Spill, Window, MAX_IDS};
+use crate::aggregate::{Aggregator, Focus, IdsOf, SharedIds, Spill, MAX_IDS};
 use crate::catalogue::Catalogue;
 use crate::cli::TriageArgs;
 use crate::config::IngestSettings;
@@ -41,11 +41,7 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
     // A look at some resources is compared with their history.
     let mut history = history.for_resources(&args.window.resource, &input_days);
     // Without input, the verdict is for the last complete day of the history.
-    let window = Window {
-        since: args.window.since,
-        until: args.window.until,
-    };
-    let forced = args.spikes.day.or_else(|| spikes::window_day(&window));
+    let forced = (args.spikes.day).or_else(|| spikes::window_day(&args.window.window()));
     let day =
         spikes::report_day(&input_days, forced).or_else(|| spikes::report_day(&history, None));
     history.merge(input_days);
@@ -96,11 +92,8 @@ fn read(
         None => SharedIds::default(),
     };
     let make = || {
-        let window = Window {
-            since: args.window.since,
-            until: args.window.until,
-        };
-        let all = Aggregator::new(window, args.bucket.secs()).with_resources(&args.window.resource);
+        let all = Aggregator::new(args.window.window(), args.bucket.secs())
+            .with_resources(&args.window.resource);
         let all = all.sharing_rejects(&rejects).sharing_cells(&spill);
         Focus::new(args.subcode, args.code, all).sharing_ids(&ids)
     };

@@ -218,24 +218,23 @@ mod tests {
             e.0.contains(":2: ") && e.0.contains("\"48x\" is not a key"),
             "{e}"
         );
-        let l = load_text("spike-p = 2.0\n").unwrap().unwrap();
-        let v = l.config.spike_p.as_ref().unwrap();
-        let e = l
-            .parse("spike-p", v, |v| crate::config::parse_p(&number(v)?))
-            .unwrap_err();
-        assert_eq!(
-            e.0,
-            "config c.toml:1: spike-p: \"2\" is not a p-value in (0, 1]"
-        );
         // A number's key takes no string (it had been read: `spike-p = "0.01"`).
-        let l = load_text("spike-p = \"0.01\"\n").unwrap().unwrap();
-        let v = l.config.spike_p.as_ref().unwrap();
-        let e = l
-            .parse("spike-p", v, |v| crate::config::parse_p(&number(v)?))
-            .unwrap_err();
-        assert_eq!(
-            e.0,
-            "config c.toml:1: spike-p: expected a number, found string"
-        );
+        for (text, want) in [
+            (
+                "spike-p = 2.0\n",
+                "config c.toml:1: spike-p: \"2\" is not a p-value in (0, 1]",
+            ),
+            (
+                "spike-p = \"0.01\"\n",
+                "config c.toml:1: spike-p: expected a number, found string",
+            ),
+        ] {
+            let l = load_text(text).unwrap().unwrap();
+            let v = l.config.spike_p.as_ref().unwrap();
+            let e = l
+                .parse("spike-p", v, |v| crate::config::parse_p(&number(v)?))
+                .unwrap_err();
+            assert_eq!(e.0, want);
+        }
     }
 }
