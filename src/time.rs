@@ -2,7 +2,9 @@
 //! portal's locale forms (with the day/month order told by the values), `--since` / `--until`
 //! bounds, UTC days, and the RFC 3339 text the reports write.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, Utc};
+use chrono::{
+    DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, Timelike, Utc,
+};
 
 use crate::record::trim;
 
@@ -138,6 +140,19 @@ impl std::fmt::Display for LocalZone {
 /// one, in the order the value itself tells). A `local` value carries no offset and is read at
 /// `rules.local_offset`.
 pub fn parse_time(s: &str, rules: &TimeRules, local: bool) -> Option<DateTime<Utc>> {
+    parse_any(s, rules, local).map(no_leap_second)
+}
+
+/// A leap second (`23:59:60`) as the last instant of the second before it: written as `:60`
+/// it is a time many readers of the reports refuse.
+fn no_leap_second(t: DateTime<Utc>) -> DateTime<Utc> {
+    match t.nanosecond() {
+        0..1_000_000_000 => t,
+        _ => t.with_nanosecond(999_999_999).unwrap_or(t),
+    }
+}
+
+fn parse_any(s: &str, rules: &TimeRules, local: bool) -> Option<DateTime<Utc>> {
     let s = trim(s);
     if let Some(t) = fast_utc(s.as_bytes()) {
         return Some(t);
@@ -460,6 +475,19 @@ mod tests {
         parse_time(s, &TimeRules::default(), false)
             .unwrap()
             .to_rfc3339()
+    }
+
+    /// A leap second reads as the end of the second before it.
+    #[test]
+    fn a_leap_second_is_the_end_of_the_second_before() {
+        for s in [
+            "2026-01-05T23:59:60Z",
+            "2026-01-05T23:59:60.5Z",
+            "2026-01-05 23:59:60",
+        ] {
+            let got = parse_time(s, &TimeRules::default(), false).map(rfc3339);
+            assert_eq!(got.as_deref(), Some("2026-01-05T23:59:59.999Z"), "{s}");
+        }
     }
 
     fn loc(s: &str, o: DateOrder) -> String {

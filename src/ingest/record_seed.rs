@@ -82,7 +82,8 @@ impl<'de> Visitor<'de> for ValVisitor {
         Ok(Val::Int(v))
     }
     fn visit_u64<E>(self, v: u64) -> Result<Val<'de>, E> {
-        Ok(i64::try_from(v).map_or(Val::Float(v as f64), Val::Int))
+        // Past i64, as its digits: a reject shows the number given, not a float's rounding.
+        Ok(i64::try_from(v).map_or_else(|_| Val::Str(Cow::Owned(v.to_string())), Val::Int))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Val<'de>, E> {
         Ok(Val::Float(v))

@@ -555,6 +555,20 @@ fn csv_without_a_code_column_is_said() {
     );
 }
 
+/// A code past what an `i64` holds is shown as given in its reject (it had been a float's
+/// rounding: `12345678901234567000`).
+#[test]
+fn a_code_of_twenty_digits_is_shown_as_given() {
+    let line = br#"{"time":"2026-01-05T10:00:00Z","operationName":"Play","properties":{"ResultCode":12345678901234567890,"ResultSubcode":0}}"#;
+    let (c, _, _d) = read_text("a.jsonl", line);
+    assert_eq!(c.rejects.len(), 1);
+    assert_eq!(c.rejects[0].reason, Reason::CodeNotInteger);
+    assert_eq!(
+        c.rejects[0].detail(),
+        "code \"12345678901234567890 (out of range)\""
+    );
+}
+
 /// Exports joined with `cat`: the header again is passed over, said once (it had been a `code
 /// not an integer` reject).
 #[test]
