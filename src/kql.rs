@@ -85,6 +85,9 @@ pub struct KqlOptions {
     pub thresholds: Thresholds,
     /// `--resource` globs (lower case): a record's resource name or whole id matches one.
     pub resources: Vec<glob::Pattern>,
+    /// `--retired` globs (lower case): the volume query shows a flagged resource or kind whose
+    /// name one matches as `retired`.
+    pub retired: Vec<glob::Pattern>,
 }
 
 /// A KQL string literal: double quotes, with backslash, quote and control characters escaped.
@@ -466,11 +469,11 @@ fn volume(o: &KqlOptions, q: &mut String) {
          | where TimeGenerated >= D - {weeks}d * 7 and TimeGenerated < D + 1d\n\
          | extend day = startofday(TimeGenerated);\n\
          let Scoped = union (Days | extend scope = \"all\"), (Days | extend scope = strcat(\"kind \", ['kind'])), (Days | where isnotempty(resource) | extend scope = strcat(\"resource \", resource));\n\
-         let PerDay = Scoped | summarize n = count() by scope, day;\n\
+         {per_day}\
          let Baseline = range w from 1 to {weeks} step 1 | extend day = D - w * 7d | join kind=inner (Days | summarize by day) on day;\n\
          let Before = PerDay | join kind=inner (Baseline | project day) on day | summarize y = sum(n), present = count() by scope;\n\
          let Today = PerDay | where day == D | project scope, x = n;\n\
-         let Scopes = union (Before | project scope), (Today | project scope) | summarize by scope;\n\
+         let Scopes = union (Before | project scope), (Today | project scope){first} | summarize by scope;\n\
          Scopes\n\
          | join kind=leftouter Before on scope\n\
          | join kind=leftouter Today on scope\n\
@@ -489,6 +492,7 @@ fn volume(o: &KqlOptions, q: &mut String) {
                                 x == 0, \"ZERO\",\n\
                                 p_value < {p} and x <= expected / 2.0 and expected >= {min_expected}, \"DROP\",\n\
                                 \"normal\")\n\
+         {mark_retired}\
          | extend day = format_datetime(D, \"yyyy-MM-dd\"), ['count'] = x\n\
          // Without a baseline there is nothing to expect.\n\
          | extend tested = status != \"insufficient_history\"\n\
@@ -499,7 +503,50 @@ fn volume(o: &KqlOptions, q: &mut String) {
         min_days = MIN_BASELINE_DAYS,
         p = real(o.thresholds.p_value),
         min_expected = real(crate::spikes::volume::MIN_EXPECTED),
+        per_day = per_day(&o.retired),
+        // `all but retired` is a scope whether or not any record is left in it, as in `report`.
+        first = match o.retired.is_empty() {
+            true => "",
+            false => ", (Raw | take 1 | project scope = \"all but retired\")",
+        },
+        mark_retired = mark_retired(&o.retired),
     );
+}
+
+/// `--retired` globs as one condition on a scope's `name` (its kind or resource).
+fn retired_names(globs: &[glob::Pattern]) -> String {
+    let any = globs.iter().map(|p| {
+        let re = string(&glob_regex(p.as_str()));
+        format!("name matches regex {re}")
+    });
+    any.collect::<Vec<_>>().join(" or ")
+}
+
+/// The records of each scope by day. With `--retired`, the first scope is `all but retired`:
+/// all records less those of retired kinds and resources, a day without any left out.
+fn per_day(globs: &[glob::Pattern]) -> String {
+    if globs.is_empty() {
+        return "let PerDay = Scoped | summarize n = count() by scope, day;\n".into();
+    }
+    format!(
+        "let Raw = Scoped | summarize n = count() by scope, day;\n\
+         let Gone = Raw | where scope != \"all\" | extend name = tolower(substring(scope, indexof(scope, \" \") + 1)) | where {} | summarize gone = sum(n) by day;\n\
+         let PerDay = union (Raw | where scope != \"all\"), (Raw | where scope == \"all\" | join kind=leftouter Gone on day | project scope = \"all but retired\", day, n = n - coalesce(gone, 0) | where n > 0);\n",
+        retired_names(globs)
+    )
+}
+
+/// The line that marks a flagged resource or kind of `--retired` as `retired`, or nothing.
+fn mark_retired(globs: &[glob::Pattern]) -> String {
+    if globs.is_empty() {
+        return String::new();
+    }
+    format!(
+        "// Out of service (--retired): shown, not flagged.\n\
+         | extend name = tolower(substring(scope, indexof(scope, \" \") + 1))\n\
+         | extend status = iff(scope != \"all but retired\" and status in (\"ZERO\", \"DROP\") and ({}), \"retired\", status)\n",
+        retired_names(globs)
+    )
 }
 
 fn timeline(o: &KqlOptions, q: &mut String) {
@@ -644,6 +691,7 @@ mod tests {
             bucket_secs: 3600,
             thresholds: Thresholds::default(),
             resources: Vec::new(),
+            retired: Vec::new(),
         };
         let q = query(&cat, &o);
         assert!(
@@ -668,6 +716,7 @@ mod tests {
             bucket_secs: 86_400,
             thresholds: Thresholds::default(),
             resources: Vec::new(),
+            retired: Vec::new(),
         };
         let q = query(&Catalogue::shipped(), &o);
         assert!(q.contains("code = toint(ResultSignature), subcode = int(null)"));

@@ -214,6 +214,12 @@ pub fn settings_toml(cli: &Cli, source: &str) -> String {
     );
     set("spikes-by", Some(name(&|| a.spikes_by.to_possible_value())));
     set(
+        "retired",
+        Some(Value::Array(
+            a.retired.iter().map(|p| Value::from(p.as_str())).collect(),
+        )),
+    );
+    set(
         "input-format",
         a.ingest
             .input_format
@@ -333,9 +339,10 @@ fn merge(cli: &mut Cli, matches: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
                 a.until = Some(l.parse("until", v, |s| crate::time::parse_time_bound(s))?);
             }
             if let (false, Some(v)) = (given(m, "resource"), &c.resource) {
-                a.resource = l.parse("resource", v, |list| {
-                    list.iter().map(|s| settings::parse_resource(s)).collect()
-                })?;
+                a.resource = l.parse("resource", v, |v| resources(v))?;
+            }
+            if let (false, true, Some(v)) = (given(m, "retired"), day_test, &c.retired) {
+                a.retired = l.parse("retired", v, |v| resources(v))?;
             }
         }
         Command::Codes(_) | Command::Config(_) | Command::Completions(_) | Command::Man(_) => {}
@@ -377,6 +384,9 @@ fn report(a: &mut ReportArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
     if let (false, Some(v)) = (given(m, "spikes_by"), &c.spikes_by) {
         a.spikes_by = l.parse("spikes-by", v, value_enum)?;
     }
+    if let (false, Some(v)) = (given(m, "retired"), &c.retired) {
+        a.retired = l.parse("retired", v, |v| resources(v))?;
+    }
     ingest(&mut a.ingest, m, l)?;
     spikes(&mut a.spikes, m, l)
 }
@@ -390,11 +400,14 @@ fn window(a: &mut WindowArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
         a.until = Some(l.parse("until", v, |s| crate::time::parse_time_bound(s))?);
     }
     if let (false, Some(v)) = (given(m, "resource"), &c.resource) {
-        a.resource = l.parse("resource", v, |list| {
-            list.iter().map(|s| settings::parse_resource(s)).collect()
-        })?;
+        a.resource = l.parse("resource", v, |v| resources(v))?;
     }
     Ok(())
+}
+
+/// A list of resource globs (`resource`, `retired`).
+fn resources(list: &[String]) -> Result<Vec<glob::Pattern>, String> {
+    list.iter().map(|s| settings::parse_resource(s)).collect()
 }
 
 fn ingest(a: &mut IngestArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigError> {

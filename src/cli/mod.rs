@@ -211,6 +211,11 @@ pub struct KqlArgs {
     #[arg(long, value_enum, default_value_t = Bucket::Auto)]
     pub bucket: Bucket,
 
+    /// Resources or log kinds taken out of service (repeatable; as `report --retired`): the
+    /// volume query shows their drop or silence as `retired`.
+    #[arg(long, value_name = "GLOB", value_parser = crate::config::parse_resource)]
+    pub retired: Vec<glob::Pattern>,
+
     #[command(flatten)]
     pub thresholds: ThresholdArgs,
 }
@@ -409,6 +414,12 @@ pub struct ReportArgs {
     /// Test each ACS resource against its own history (`resource`), or all records together.
     #[arg(long, value_enum, value_name = "WHAT", default_value_t = SpikesBy::All, help_heading = "Spikes")]
     pub spikes_by: SpikesBy,
+
+    /// An ACS resource or log kind taken out of service (repeatable): a glob over resource
+    /// names (`acs-stage*`) or a kind (`media_summary`). Its drop or silence is shown as
+    /// `retired` in volume.csv, not flagged.
+    #[arg(long, value_name = "GLOB", value_parser = crate::config::parse_resource, help_heading = "Spikes")]
+    pub retired: Vec<glob::Pattern>,
 }
 
 /// Spike detection: shared by `report` and `triage`.

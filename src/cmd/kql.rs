@@ -25,6 +25,7 @@ pub fn run(cat: &Catalogue, args: &KqlArgs) -> Result<Exit> {
             },
             thresholds: args.thresholds.thresholds(),
             resources: args.resource.clone(),
+            retired: args.retired.clone(),
         },
     );
     std::io::stdout().lock().write_all(q.as_bytes())?;

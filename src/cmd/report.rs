@@ -104,7 +104,7 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
         SpikesBy::All => spikes::detect(&history, day, thresholds),
         SpikesBy::Resource => spikes::detect_by_resource(&history, day, thresholds),
     };
-    let volume = spikes::volume::test(&history, day, &thresholds);
+    let volume = spikes::volume::test(&history, day, &thresholds, &args.retired);
 
     // The history's days and the reports are replaced together, once all are written. The
     // history is staged first and dropped, so that the report is not made beside it.

@@ -47,6 +47,7 @@ pub struct FileConfig {
     pub spike_min_ratio: Option<At<toml::Value>>,
     pub spike_min_excess: Option<At<toml::Value>>,
     pub spikes_by: Option<At<String>>,
+    pub retired: Option<At<Vec<String>>>,
     pub catalogue: Option<Vec<PathBuf>>,
     pub no_builtin_catalogue: Option<bool>,
     pub outcomes: Option<Outcomes>,

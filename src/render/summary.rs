@@ -7,7 +7,7 @@ use crate::render::markdown::{escape, linkify, table, table_of, table_with, writ
 use crate::render::sparkline;
 use crate::report::{rfc3339, spike_sentence, Report};
 use crate::spikes::history::day_text;
-use crate::spikes::volume::VolumeStatus;
+use crate::spikes::volume::{VolumeStatus, VolumeVerdict};
 
 /// How many failure keys the "Top failures" table shows.
 pub const TOP: usize = 15;
@@ -37,19 +37,19 @@ pub fn volume_lines(r: &Report) -> (String, Vec<String>) {
     let Some(day) = r.volume.first().map(|v| day_text(v.day)) else {
         return (String::new(), Vec::new());
     };
-    let flagged: Vec<String> = r
-        .volume
-        .iter()
-        .filter(|v| v.status.flagged())
+    let said = |v: &&VolumeVerdict| v.status.flagged() || v.status == VolumeStatus::Retired;
+    let flagged: Vec<String> = (r.volume.iter().filter(said))
         .map(|v| format!("{} {}", v.status.as_str(), v.sentence()))
         .collect();
-    let head = if !flagged.is_empty() {
+    let head = if r.volume.iter().any(|v| v.status.flagged()) {
         format!("Flagged on {day}:")
     } else if r.volume[0].status == VolumeStatus::InsufficientHistory {
         format!(
             "No volume test for {day}: the history holds fewer than {} complete days of the baseline.",
             crate::spikes::MIN_BASELINE_DAYS
         )
+    } else if !flagged.is_empty() {
+        format!("No drop on {day} but of what --retired says is out of service:")
     } else {
         format!("No drop on {day}: all records, each log kind and each resource are within their usual range.")
     };

@@ -24,6 +24,9 @@ pub enum VolumeStatus {
     Zero,
     /// Fewer than [`MIN_BASELINE_DAYS`] baseline days.
     InsufficientHistory,
+    /// A DROP or ZERO of a resource or log kind the run was told is out of service
+    /// (`--retired`): shown, not flagged.
+    Retired,
 }
 
 impl VolumeStatus {
@@ -33,6 +36,7 @@ impl VolumeStatus {
             VolumeStatus::Drop => "DROP",
             VolumeStatus::Zero => "ZERO",
             VolumeStatus::InsufficientHistory => "insufficient_history",
+            VolumeStatus::Retired => "retired",
         }
     }
 
@@ -60,7 +64,7 @@ impl VolumeVerdict {
     /// The sentence that says it, for people.
     pub fn sentence(&self) -> String {
         match self.status {
-            VolumeStatus::Zero => format!(
+            VolumeStatus::Zero | VolumeStatus::Retired if self.count == 0 => format!(
                 "{}: no records on {}, where each of the same weekdays of the previous {BASELINE_WEEKS} weeks had some ({:.0} expected)",
                 self.scope,
                 day_text(self.day),
@@ -127,7 +131,17 @@ pub fn test_scope(
 /// Every scope of the report day: all records, each log kind and each resource the day or its
 /// baseline knows, in that order. A kind (or resource) is tested only against baseline days of
 /// a history that kept kinds (or resources).
-pub fn test(history: &History, day: Option<i64>, th: &Thresholds) -> Vec<VolumeVerdict> {
+///
+/// A kind or resource whose name a `retired` glob matches is out of service: `retired` where
+/// it would be flagged, and its records are left out of the first scope, then `all but
+/// retired` (a record of a retired kind in a retired resource is left out twice), whose
+/// baseline leaves out days that had none.
+pub fn test(
+    history: &History,
+    day: Option<i64>,
+    th: &Thresholds,
+    retired: &[glob::Pattern],
+) -> Vec<VolumeVerdict> {
     let Some(day) = day else {
         return Vec::new();
     };
@@ -137,14 +151,26 @@ pub fn test(history: &History, day: Option<i64>, th: &Thresholds) -> Vec<VolumeV
         .collect();
     let today = history.days.get(&day);
     let mut out = Vec::new();
-    let all: Vec<u64> = baseline.iter().map(|d| history.days[d].exposure).collect();
-    out.push(test_scope(
-        day,
-        "all",
-        today.map_or(0, |t| t.exposure),
-        &all,
-        th,
-    ));
+    let is_retired = |name: &str| retired.iter().any(|p| p.matches(&name.to_lowercase()));
+    let kept = |a: &DayAgg| {
+        let kinds = a
+            .kinds
+            .iter()
+            .filter(|(k, _)| is_retired(k))
+            .map(|(_, n)| n);
+        let resources = a.resources.iter().filter(|(r, _)| is_retired(r));
+        let gone = kinds.sum::<u64>() + resources.map(|(_, r)| r.exposure).sum::<u64>();
+        a.exposure.saturating_sub(gone)
+    };
+    let all: Vec<u64> = baseline.iter().map(|d| kept(&history.days[d])).collect();
+    let (scope, all) = match retired {
+        [] => ("all", all),
+        _ => (
+            "all but retired",
+            all.into_iter().filter(|&n| n > 0).collect(),
+        ),
+    };
+    out.push(test_scope(day, scope, today.map_or(0, kept), &all, th));
 
     let kinds = |a: &DayAgg| a.kinds.iter().map(|(k, &n)| (k.clone(), n)).collect();
     test_each(day, "kind", &baseline, history, kinds, th, &mut out);
@@ -153,6 +179,12 @@ pub fn test(history: &History, day: Option<i64>, th: &Thresholds) -> Vec<VolumeV
         each.map(|(r, x)| (r.clone(), x.exposure)).collect()
     };
     test_each(day, "resource", &baseline, history, resources, th, &mut out);
+    for v in &mut out[1..] {
+        let name = v.scope.split_once(' ').map_or("", |(_, n)| n);
+        if v.status.flagged() && is_retired(name) {
+            v.status = VolumeStatus::Retired;
+        }
+    }
     out
 }
 
@@ -291,9 +323,44 @@ mod tests {
             ]
             .into(),
         };
-        let v = test(&history, Some(28), &TH);
+        let v = test(&history, Some(28), &TH, &[]);
         let eu = v.iter().find(|v| v.scope == "resource acs-eu").unwrap();
         assert_eq!(eu.status, VolumeStatus::Drop, "{eu:?}");
         assert!((eu.expected - 1690.0).abs() < 1e-9, "{eu:?}");
+        // Told it is out of service (a glob over names, in any case), it is `retired`, not
+        // flagged; a glob of another name leaves it flagged.
+        let status = |globs: &[&str]| {
+            let globs: Vec<glob::Pattern> = globs
+                .iter()
+                .map(|g| crate::config::parse_resource(g).unwrap())
+                .collect();
+            let v = test(&history, Some(28), &TH, &globs);
+            (v.iter().find(|v| v.scope == "resource acs-eu").unwrap()).status
+        };
+        assert_eq!(status(&["ACS-E*"]), VolumeStatus::Retired);
+        assert!(!VolumeStatus::Retired.flagged());
+        assert_eq!(status(&["acs-prod", "acs-eu2"]), VolumeStatus::Drop);
+    }
+
+    /// `retired` never hides a scope that is not flagged.
+    #[test]
+    fn a_retired_resource_that_still_sends_is_tested_as_before() {
+        let mut history = History::default();
+        for d in [0, 7, 14, 21, 28] {
+            let mut a = DayAgg {
+                day: d,
+                partial: false,
+                exposure: 100,
+                keys: Default::default(),
+                resources: BTreeMap::new(),
+                kinds: BTreeMap::new(),
+            };
+            a.kinds.insert("operations".into(), 100);
+            history.days.insert(d, a);
+        }
+        let glob = [crate::config::parse_resource("operations").unwrap()];
+        let v = test(&history, Some(28), &TH, &glob);
+        let ops = v.iter().find(|v| v.scope == "kind operations").unwrap();
+        assert_eq!(ops.status, VolumeStatus::Normal);
     }
 }

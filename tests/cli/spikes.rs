@@ -517,6 +517,29 @@ fn volume_drops_and_missing_kinds_are_flagged_and_ordinary_nights_are_not() {
     a.code(4);
     let status = |scope: &str| rows.iter().find(|r| r["scope"] == scope).unwrap()["status"].clone();
     assert_eq!(status("kind media_summary"), "ZERO");
+    // Told the kind is no longer exported (`retired` in the config file), the next week's
+    // silence is shown as `retired` and not flagged: exit 0 under --fail-on-spike.
+    let config = work.path().join("retired.toml");
+    std::fs::write(&config, "retired = [\"media_summary\"]\n").unwrap();
+    let flags = ["--fail-on-spike", "--config", config.to_str().unwrap()];
+    let (a, rows, out) = run("zero", 42, None, &flags);
+    a.success();
+    let status = |scope: &str| rows.iter().find(|r| r["scope"] == scope).unwrap()["status"].clone();
+    assert_eq!(status("kind media_summary"), "retired");
+    // Its records are left out of the first scope: the operations log's 400 a night.
+    let first = rows
+        .iter()
+        .find(|r| r["scope"] == "all but retired")
+        .unwrap();
+    assert_eq!(
+        (first["count"].as_str(), first["status"].as_str()),
+        ("400", "normal")
+    );
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(
+        summary.contains("- **retired** kind media_summary: no records on 2026-12-01"),
+        "{summary}"
+    );
     // Ordinary nights flag nothing: three of them after the baseline weeks.
     for day in [35, 42, 49] {
         let (a, rows, _) = run("ordinary", day, Some(1), &["--fail-on-spike"]);
