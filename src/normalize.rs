@@ -450,12 +450,44 @@ const KNOWN_KINDS: [(&str, Option<Kind>); 6] = [
     ("ACSCallAutomationStreamingUsage", None),
 ];
 
-fn kind_from_names(raw: &Raw<'_>) -> Option<Result<Kind, ()>> {
+/// The families of ACS's other logs, by category or table name (lower case, without `acs`):
+/// calling SDK clients, call summaries and diagnostics, recording, chat, SMS, email, identity,
+/// rooms, Job Router, network traversal, advanced messaging, billing.
+const OTHER_LOGS: [&str; 17] = [
+    "auth",
+    "advancedmessaging",
+    "billing",
+    "usage",
+    "callclient",
+    "callclosedcaptions",
+    "calldiagnostics",
+    "callingmetrics",
+    "callrecording",
+    "callsummary",
+    "callsurvey",
+    "chat",
+    "email",
+    "jobrouter",
+    "networktraversal",
+    "rooms",
+    "sms",
+];
+
+/// Whether a category or table name is one of ACS's other logs (`CallSummary`,
+/// `ACSCallClientOperations`, `SMSOperational`), never one that names Call Automation.
+fn other_log(lower: &str) -> bool {
+    let name = lower.strip_prefix("acs").unwrap_or(lower);
+    !lower.contains("callautomation") && OTHER_LOGS.iter().any(|f| name.starts_with(f))
+}
+
+/// The kind of record a category, type or table name says: `Err` for streaming usage and
+/// ACS's other logs, none of which carries a Call Automation result.
+fn kind_from_names(raw: &Raw<'_>) -> Option<Result<Kind, SkipReason>> {
     for f in [Field::Category, Field::Type, Field::TableName] {
         if let Val::Str(s) = raw.get(f) {
             let s = trim(s);
             if let Some((_, k)) = KNOWN_KINDS.iter().find(|(n, _)| n.eq_ignore_ascii_case(s)) {
-                return Some(k.ok_or(()));
+                return Some(k.ok_or(SkipReason::StreamingUsage));
             }
             // Event Grid's own events (a subscription's validation handshake, its deletion)
             // reach the endpoint that logs the call events, and carry no result: read as
@@ -466,7 +498,10 @@ fn kind_from_names(raw: &Raw<'_>) -> Option<Result<Kind, ()>> {
             }
             let l = s.to_ascii_lowercase();
             if l.contains("streamingusage") {
-                return Some(Err(()));
+                return Some(Err(SkipReason::StreamingUsage));
+            }
+            if other_log(&l) {
+                return Some(Err(SkipReason::OtherLog));
             }
             if l.contains("mediasummary") {
                 return Some(Ok(Kind::MediaSummary));
@@ -499,7 +534,7 @@ pub fn time_of(raw: &Raw<'_>, rules: &TimeRules) -> Option<chrono::DateTime<chro
 pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
     let kind = match kind_from_names(raw) {
         Some(Ok(k)) => k,
-        Some(Err(())) => return Outcome::Skip(SkipReason::StreamingUsage),
+        Some(Err(why)) => return Outcome::Skip(why),
         None if raw.is_empty() => return Outcome::Skip(SkipReason::NotALogRecord),
         // A streaming-usage row that no category or table names (a portal grid row).
         None if !matches!(raw.get(Field::Streaming), Val::Missing)

@@ -184,13 +184,17 @@ pub enum SkipReason {
     /// An object with none of the fields of a log record or an event (an incoming-call payload
     /// kept beside the events, say).
     NotALogRecord,
+    /// A record of another ACS log (CallSummary, CallClientOperations, SMSOperational...) that a
+    /// diagnostic setting of `allLogs` exports beside Call Automation's.
+    OtherLog,
 }
 
 impl SkipReason {
-    pub const ALL: [SkipReason; 3] = [
+    pub const ALL: [SkipReason; 4] = [
         SkipReason::StreamingUsage,
         SkipReason::NoResult,
         SkipReason::NotALogRecord,
+        SkipReason::OtherLog,
     ];
 
     pub fn label(self) -> &'static str {
@@ -198,6 +202,7 @@ impl SkipReason {
             SkipReason::StreamingUsage => "streaming usage record",
             SkipReason::NoResult => "event without a result",
             SkipReason::NotALogRecord => "not a log record or event",
+            SkipReason::OtherLog => "another ACS log, not Call Automation",
         }
     }
 }

@@ -2582,6 +2582,10 @@ fn real_payloads_from_microsofts_docs_and_sdks() {
         ("la-mediasummary-5cf2a1b.json", 1, 0, 0),
         ("la-operational-0b8729e.json", 1, 0, 0),
         ("la-streaming-0b8729e.json", 0, 0, 1),
+        // ACS's other logs, beside Call Automation's in an export of `allLogs`.
+        ("recording-summary-docs.json", 0, 0, 2),
+        ("callclientoperations-docs.jsonl", 0, 0, 1),
+        ("callsummary-storage-docs.jsonl", 0, 0, 2),
     ] {
         let (c, report) = read(&settings(vec![dir.join(file)]));
         let f = &report.files[0];

@@ -116,6 +116,39 @@ fn rejects_and_skips() {
         normalize(&r, &tr),
         Outcome::Skip(SkipReason::StreamingUsage)
     );
+    // ACS's other logs, exported beside Call Automation's by a setting of `allLogs`, are
+    // skipped: counted as Call Automation operations (ResultSignature) or rejected for want of
+    // a code (CallSummary), they had made wrong reports and exit 3.
+    for (field, name) in [
+        (Field::Category, "CallClientOperations"),
+        (Field::Category, "AuthOperational"),
+        (Field::Category, "SMSOperational"),
+        (Field::Category, "CallSummary"),
+        (Field::Category, "CallRecordingSummary"),
+        (Field::Type, "ACSCallClientOperations"),
+        (Field::Type, "ACSCallRecordingIncomingOperations"),
+        (Field::TableName, "ACSChatIncomingOperations"),
+        (Field::Type, "ACSEmailSendMailOperational"),
+    ] {
+        let mut r = raw(&base);
+        r.set(field, s(name));
+        r.set(Field::ResultSignature, Val::Int(500));
+        assert_eq!(
+            normalize(&r, &tr),
+            Outcome::Skip(SkipReason::OtherLog),
+            "{name}"
+        );
+    }
+    // Call Automation's own names are read, whatever else they hold.
+    for name in [
+        "ACSCallAutomationIncomingOperations",
+        "CallAutomationOperational",
+    ] {
+        let mut r = raw(&base);
+        r.set(Field::Type, s(name));
+        r.set(Field::ResultSignature, Val::Int(500));
+        assert!(matches!(normalize(&r, &tr), Outcome::Record(_)), "{name}");
+    }
     // An event without a result is skipped; an object of no known field too.
     let r = raw(&[
         (Field::Time, s("2026-11-24T19:00:00Z")),
