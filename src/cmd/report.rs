@@ -104,7 +104,18 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
         SpikesBy::All => spikes::detect(&history, day, thresholds),
         SpikesBy::Resource => spikes::detect_by_resource(&history, day, thresholds),
     };
-    let volume = spikes::volume::test(&history, day, &thresholds, &args.retired);
+    // A --day the run does not hold whole has no volume test: it would compare part of a day,
+    // or nothing, with whole ones. The spike test compares shares of the day's records.
+    let not_whole = (args.spikes.day)
+        .filter(|_| agg.accepted > 0)
+        .and_then(|d| spikes::day_not_whole(&history, d));
+    let volume = match not_whole {
+        Some(why) => {
+            warnings.push(format!("{why}; no volume test"));
+            Vec::new()
+        }
+        None => spikes::volume::test(&history, day, &thresholds, &args.retired),
+    };
 
     // The history's days and the reports are replaced together, once all are written. The
     // history is staged first and dropped, so that the report is not made beside it.

@@ -44,14 +44,38 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
     let forced = (args.spikes.day).or_else(|| spikes::window_day(&args.window.window()));
     let day =
         spikes::report_day(&input_days, forced).or_else(|| spikes::report_day(&history, None));
+    // A verdict for a day before the input's last, which is only part of a day (an incident
+    // under way), or for a --day of which nothing is known, says so: read alone, "not flagged"
+    // is taken for today's answer.
+    let until = spikes::history::coverage(&focus.all).map(|(_, to)| to);
+    let later = (day.filter(|_| forced.is_none()))
+        .and_then(|d| spikes::later_part_day(&input_days, d, until));
     history.merge(input_days);
-    let t = triage::build(
+    let unknown = (args.spikes.day.filter(|_| focus.all.accepted > 0))
+        .filter(|d| !history.days.contains_key(d))
+        .and_then(|d| spikes::day_not_whole(&history, d));
+    let mut t = triage::build(
         focus,
         &cat,
         &history,
         day,
         args.spikes.thresholds.thresholds(),
     );
+    // Without --history, "not tested" is for want of one, not of days in it.
+    let untested = |t: &triage::Triage| {
+        let mut v = t.verdicts.iter();
+        v.any(|(v, _)| v.status == spikes::Status::InsufficientHistory)
+    };
+    let no_history = (args.spikes.history.is_none() && untested(&t)).then(|| {
+        "no --history given: the baseline is the input's own earlier days; pass the directory that report --history keeps".to_string()
+    });
+    for n in [later.or(unknown), no_history].into_iter().flatten() {
+        t.verdict_note = Some(match t.verdict_note.take() {
+            Some(v) => format!("{v} {n}."),
+            None => format!("{n}."),
+        });
+        warnings.push(n);
+    }
 
     let bytes = if args.calls {
         render::triage::calls(&t, args.format, args.limit)?

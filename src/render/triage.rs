@@ -222,7 +222,7 @@ pub fn markdown(t: &Triage) -> String {
             .take(TOP_CALLS)
             .map(|c| {
                 vec![
-                    c.call_id.clone(),
+                    c.correlation_id().to_string(),
                     c.call_connection_id.clone(),
                     c.count.to_string(),
                     time(c.first),
@@ -339,7 +339,7 @@ pub fn json(t: &Triage) -> Value {
             "operation": op, "kind": kind.as_str(), "code": k.0, "subcode": k.1, "count": n,
         })).collect::<Vec<_>>(),
         "calls": t.calls.iter().take(TOP_CALLS).map(|c| json!({
-            "correlation_id": c.call_id, "call_connection_id": c.call_connection_id, "count": c.count,
+            "correlation_id": c.correlation_id(), "call_connection_id": c.call_connection_id, "count": c.count,
             "first": c.first.map(rfc3339), "last": c.last.map(rfc3339),
         })).collect::<Vec<_>>(),
         "calls_total": t.calls.len(),
@@ -386,7 +386,7 @@ pub fn calls_table(t: &Triage, limit: Option<usize>) -> Table {
     for c in t.calls.iter().take(limit.unwrap_or(usize::MAX)) {
         let codes: Vec<String> = c.codes.iter().map(|k| key_label(k.0, k.1)).collect();
         table.push(crate::row![
-            c.call_id.as_str(),
+            c.correlation_id(),
             c.call_connection_id.as_str(),
             c.server_call_id.as_str(),
             time(c.first),

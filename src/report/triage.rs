@@ -47,7 +47,10 @@ pub struct KeyTotal {
 
 #[derive(Debug, Clone)]
 pub struct CallRow {
+    /// The call's CorrelationId, or its CallConnectionId when none of its records names one.
     pub call_id: String,
+    /// Whether `call_id` is a CorrelationId.
+    pub by_correlation: bool,
     pub call_connection_id: String,
     pub server_call_id: String,
     pub count: u64,
@@ -98,6 +101,18 @@ pub struct Triage {
     /// (verdict, its explanation).
     pub verdicts: Vec<(Verdict, String)>,
     pub verdict_note: Option<String>,
+}
+
+impl CallRow {
+    /// Its CorrelationId: empty for a call known by its CallConnectionId alone, whose id a
+    /// support ticket must not give as a CorrelationId.
+    pub fn correlation_id(&self) -> &str {
+        if self.by_correlation {
+            &self.call_id
+        } else {
+            ""
+        }
+    }
 }
 
 impl Triage {
@@ -297,7 +312,7 @@ pub fn build(
                 last,
                 codes,
                 mut messages,
-                by_correlation: _,
+                by_correlation,
             } = *c;
             messages.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             // Ids the focused records lack, from the other records of the same call.
@@ -311,6 +326,7 @@ pub fn build(
             };
             CallRow {
                 call_id: id,
+                by_correlation,
                 call_connection_id: or_known(call_connection_id, known_cc),
                 server_call_id: or_known(server_call_id, known_server),
                 count,

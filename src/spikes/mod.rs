@@ -278,6 +278,45 @@ pub fn is_over(day: i64) -> bool {
     now.is_ok_and(|n| (day + 1) * DAY <= n.as_secs() as i64)
 }
 
+/// What is wrong with a day named by `--day`, in a run that kept records: the history (the
+/// input's days merged in) holds none of it (a typo, or a day the input does not reach), or
+/// only part of it. A volume test of it would compare part of a day, or nothing, with whole
+/// days: a false DROP or ZERO.
+pub fn day_not_whole(history: &History, day: i64) -> Option<String> {
+    match history.days.get(&day) {
+        None => Some(format!(
+            "--day {}: not one record of that day, in the input or the history",
+            day_text(day)
+        )),
+        Some(d) if d.partial => Some(format!(
+            "--day {}: not a whole day in the input (its records, or --since and --until, cover only part of it)",
+            day_text(day)
+        )),
+        Some(_) => None,
+    }
+}
+
+/// The input's last day, when it comes after `day` and is not whole (records up to `until`,
+/// seconds since the epoch): said beside a verdict for `day`, which the reader may take for
+/// today's.
+pub fn later_part_day(input: &History, day: i64, until: Option<i64>) -> Option<String> {
+    let last = input
+        .days
+        .keys()
+        .next_back()
+        .copied()
+        .filter(|&d| d > day)?;
+    let to = until
+        .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+        .map_or_else(String::new, |t| t.format(" (to %H:%M UTC)").to_string());
+    Some(format!(
+        "the verdict is for {}, the last whole UTC day: {} is only part of a day in the input{to}; --day {} tests it so far",
+        day_text(day),
+        day_text(last),
+        day_text(last)
+    ))
+}
+
 /// The report day: `--day`, or the last complete UTC day of the input.
 pub fn report_day(input: &History, forced: Option<i64>) -> Option<i64> {
     forced.or_else(|| {
@@ -436,10 +475,14 @@ pub fn explain(v: &Verdict, history: &History, th: &Thresholds) -> String {
     }
 }
 
-/// p formatted for people: `3e-8`, or three decimals when not tiny.
+/// p formatted for people: two significant digits below 0.01 (`3e-8`, `4.2e-9`, `0.0015`),
+/// three decimals above. One digit had rounded 0.00149 to `0.001`, which read as a p at the
+/// default bar that was still not flagged.
 pub fn format_p(p: f64) -> String {
     if p < 0.001 {
-        format!("{p:.0e}")
+        format!("{p:.1e}").replacen(".0e", "e", 1)
+    } else if p < 0.01 {
+        format!("{p:.4}")
     } else {
         format!("{p:.3}")
     }
@@ -463,8 +506,22 @@ mod tests {
         assert!((e - 10.0).abs() < 1e-9);
         assert!((r - 3.7).abs() < 1e-9);
         assert!(p > 1e-8 && p < 1e-7, "{p}");
-        assert_eq!(format_p(p), "3e-8");
+        assert_eq!(format_p(p), "3.2e-8");
         assert_eq!(s, Status::Spike);
+    }
+
+    /// Never rounded onto the default bar: 0.00149 is not shown as 0.001, nor 9.6e-4 as 1e-3.
+    #[test]
+    fn a_p_value_keeps_two_significant_digits() {
+        for (p, want) in [
+            (0.00149, "0.0015"),
+            (0.00096, "9.6e-4"),
+            (4.24e-9, "4.2e-9"),
+            (0.0234, "0.023"),
+            (0.5, "0.500"),
+        ] {
+            assert_eq!(format_p(p), want, "{p}");
+        }
     }
 
     #[test]

@@ -637,3 +637,80 @@ fn a_night_that_is_not_a_whole_day_says_it_is_not_tested() {
     let err = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
     assert!(!err.contains("no spike or volume test"), "{err}");
 }
+
+/// `triage` during an incident, on today's records so far: its verdict is for the last whole
+/// day, and it says so, with the way to test today (it had printed "not flagged" for
+/// yesterday, which an on-call engineer reads as today's answer). A --day of which nothing is
+/// known, and a run without --history, say so too; `report --day` on part of a day runs no
+/// volume test (it had paged a DROP on every scope).
+#[test]
+fn triage_says_which_day_its_verdict_is_for() {
+    let work = tempfile::tempdir().unwrap();
+    let history = work.path().join("history");
+    let h = history.to_str().unwrap();
+    for day in [0, 7, 14, 21] {
+        let out = work.path().join(format!("out-{day}"));
+        report_to(&night(work.path(), day, &[]), &out, &["--history", h]).success();
+    }
+    // 2026-11-17 up to 16:00, with a burst of 400/8535.
+    let text = std::fs::read_to_string(night(work.path(), 28, &[])).unwrap();
+    let time = |l: &str| l["{\"time\":\"".len()..][..13].to_string();
+    let mut early: String = (text.lines())
+        .filter(|l| time(l).as_str() < "2026-11-17T16")
+        .map(|l| format!("{l}\n"))
+        .collect();
+    for i in 0..60 {
+        early.push_str(&format!(
+            "{{\"time\":\"2026-11-17T14:{i:02}:00Z\",\"category\":\"CallAutomationMediaSummary\",\"operationName\":\"Play\",\"correlationId\":\"burst-{i}\",\"properties\":{{\"resultCode\":400,\"resultSubcode\":8535}}}}\n"
+        ));
+    }
+    let today = work.path().join("today.json");
+    std::fs::write(&today, early).unwrap();
+    let triage = |extra: &[&str]| {
+        let a = bin()
+            .args([
+                "triage",
+                "8535",
+                today.to_str().unwrap(),
+                "--format",
+                "json",
+            ])
+            .args(extra)
+            .assert()
+            .success();
+        let v: Value = serde_json::from_str(&stdout(&a)).unwrap();
+        (v["verdict"].clone(), stderr(&a))
+    };
+    let (v, err) = triage(&["--history", h]);
+    assert_eq!(v["day"], "2026-11-10");
+    let said = "the verdict is for 2026-11-10, the last whole UTC day: 2026-11-17 is only part of a day in the input (to 16:00 UTC); --day 2026-11-17 tests it so far";
+    assert!(v["note"].as_str().unwrap().contains(said), "{v}");
+    assert!(err.contains(said), "{err}");
+    // Today so far: the burst is a spike of its share of the day's records.
+    let (v, _) = triage(&["--history", h, "--day", "2026-11-17"]);
+    assert_eq!(v["keys"][0]["status"], "SPIKE", "{v}");
+    assert!(v["note"].is_null(), "{v}");
+    // A day of which nothing is known.
+    let (v, err) = triage(&["--history", h, "--day", "2026-12-30"]);
+    let said = "--day 2026-12-30: not one record of that day, in the input or the history";
+    assert!(v["note"].as_str().unwrap().contains(said), "{v}");
+    assert!(err.contains(said), "{err}");
+    // Without --history, "not tested" is for want of one.
+    let (v, _) = triage(&["--day", "2026-11-17"]);
+    assert_eq!(v["keys"][0]["status"], "insufficient_history", "{v}");
+    assert!(
+        v["note"].as_str().unwrap().contains("no --history given"),
+        "{v}"
+    );
+    // report --day on part of a day: no volume test, and a warning; the spike test stands.
+    let out = work.path().join("out-today");
+    let a = report_to(&today, &out, &["--history", h, "--day", "2026-11-17"]).success();
+    let err = stderr(&a);
+    assert!(
+        err.contains("--day 2026-11-17: not a whole day in the input (its records, or --since and --until, cover only part of it); no volume test"),
+        "{err}"
+    );
+    assert_eq!(read_csv(&out.join("volume.csv")).len(), 0);
+    let spikes = read_csv(&out.join("spikes.csv"));
+    assert!(spikes.iter().any(|r| r["subcode"] == "8535"), "{spikes:?}");
+}

@@ -317,3 +317,50 @@ fn triage_with_a_history_that_is_not_there_is_an_error() {
         stderr(&got)
     );
 }
+
+/// A call whose records name no CorrelationId is known by its CallConnectionId: `--calls`
+/// leaves its correlation_id empty (it had repeated the CallConnectionId there, which a
+/// support ticket would give Microsoft as a CorrelationId).
+#[test]
+fn a_call_without_a_correlation_id_has_none_in_the_calls() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("ops.json");
+    let rec = |cc: &str, corr: &str| {
+        format!(
+            r#"{{"time":"2026-11-30T12:00:00Z","operationName":"Play","correlationId":{corr},"properties":{{"callConnectionId":"{cc}","resultCode":400,"resultSubcode":8536}}}}"#
+        )
+    };
+    let lines = [
+        rec("11111111-0000-4000-8000-000000000000", "null"),
+        rec("11111111-0000-4000-8000-000000000001", "\"\""),
+        rec(
+            "11111111-0000-4000-8000-000000000002",
+            "\"22222222-0000-4000-8000-000000000002\"",
+        ),
+    ];
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let out = bin()
+        .args(["triage", "8536", "--calls", "--format", "csv"])
+        .arg(&input)
+        .assert()
+        .success();
+    let path = dir.path().join("calls.csv");
+    std::fs::write(&path, stdout(&out)).unwrap();
+    let mut ids: Vec<(String, String)> = read_csv(&path)
+        .into_iter()
+        .map(|r| (r["correlation_id"].clone(), r["call_connection_id"].clone()))
+        .collect();
+    ids.sort();
+    let id = |s: &str| s.to_string();
+    assert_eq!(
+        ids,
+        [
+            (id(""), id("11111111-0000-4000-8000-000000000000")),
+            (id(""), id("11111111-0000-4000-8000-000000000001")),
+            (
+                id("22222222-0000-4000-8000-000000000002"),
+                id("11111111-0000-4000-8000-000000000002")
+            ),
+        ]
+    );
+}
