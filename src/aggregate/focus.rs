@@ -22,6 +22,9 @@ use crate::record::{Reason, Record, SkipReason};
 pub struct CallStats {
     pub call_connection_id: FirstId,
     pub server_call_id: FirstId,
+    /// The SDK that made the call, `type\tversion` ([`sdk_text`]): the operations log names
+    /// it, a media summary record does not.
+    pub sdk: FirstId,
     pub count: u64,
     /// Whether a record named the call by its CorrelationId (else by its CallConnectionId):
     /// only then are the ids its records lack looked up by that id ([`CallStats::borrows_ids`]).
@@ -261,6 +264,16 @@ impl<V> ByCall<V> {
     }
 }
 
+/// A record's SDK as one id, `type\tversion`; empty, and made of nothing, when it names
+/// neither (a media summary record).
+pub fn sdk_text<'r>(rec: &'r Record<'_>) -> Cow<'r, str> {
+    if rec.sdk_type.is_empty() && rec.sdk_version.is_empty() {
+        Cow::Borrowed("")
+    } else {
+        Cow::Owned(format!("{}\t{}", rec.sdk_type, rec.sdk_version))
+    }
+}
+
 /// Distinct messages kept per call, for a support ticket.
 pub const MESSAGES_PER_CALL: usize = 3;
 
@@ -269,8 +282,12 @@ impl CallStats {
     /// CorrelationId ([`Focus::ids`]): a call known only by its CallConnectionId has none,
     /// and the CorrelationId of the same text would be another call's.
     pub fn borrows_ids(&self) -> bool {
-        self.by_correlation
-            && (self.call_connection_id.is_empty() || self.server_call_id.is_empty())
+        self.by_correlation && self.lacks_ids()
+    }
+
+    /// Whether its records lack an id or its SDK.
+    fn lacks_ids(&self) -> bool {
+        self.call_connection_id.is_empty() || self.server_call_id.is_empty() || self.sdk.is_empty()
     }
 
     fn add_code(&mut self, key: Key) {
@@ -302,8 +319,9 @@ pub struct Focus {
     pub calls: ByCall<Box<CallStats>>,
     /// The focused records' messages, at most [`MAX_MESSAGES`]; see [`Focus::messages`].
     messages: Messages<()>,
-    /// (CallConnectionId, ServerCallId) by CorrelationId, from every record that names them:
-    /// a media summary record names only its CorrelationId, the operations log the others.
+    /// (CallConnectionId, ServerCallId, SDK) by CorrelationId, from every record that names
+    /// them: a media summary record names only its CorrelationId, the operations log the
+    /// others.
     pub ids: SharedIds,
 }
 
@@ -328,8 +346,9 @@ struct Shards {
     overflowed: AtomicBool,
 }
 
-/// (CallConnectionId, ServerCallId) by CorrelationId.
-type IdsByCall = ByCall<(FirstId, FirstId)>;
+/// (CallConnectionId, ServerCallId, SDK) by CorrelationId.
+pub type CallIdsOf = (FirstId, FirstId, FirstId);
+type IdsByCall = ByCall<CallIdsOf>;
 
 const ID_SHARDS: usize = 64;
 
@@ -373,8 +392,8 @@ impl SharedIds {
         self.0.overflowed.load(AtomicOrdering::Relaxed)
     }
 
-    /// A record at `at` of call `id` names these ids (an empty one names none).
-    fn offer(&self, id: &str, at: DateTime<Utc>, call_connection_id: &str, server_call_id: &str) {
+    /// A record of call `id` names these ids (an empty one names none).
+    fn offer(&self, id: &str, rec: &Record<'_>) {
         if self.overflowed() {
             return;
         }
@@ -387,8 +406,9 @@ impl SharedIds {
             return;
         }
         let e = shard.entry(id);
-        e.0.offer(at, call_connection_id);
-        e.1.offer(at, server_call_id);
+        e.0.offer(rec.time, &rec.call_connection_id);
+        e.1.offer(rec.time, &rec.server_call_id);
+        e.2.offer(rec.time, &sdk_text(rec));
     }
 
     /// Lets every id go and takes no more. One shard is locked at a time, as everywhere, so
@@ -402,11 +422,11 @@ impl SharedIds {
     }
 
     /// The ids of call `id`, taken out.
-    pub fn remove(&self, id: &str) -> Option<(FirstId, FirstId)> {
+    pub fn remove(&self, id: &str) -> Option<CallIdsOf> {
         self.lock(Self::shard_of(id)).remove(id)
     }
 
-    pub fn get(&self, id: &str) -> Option<(FirstId, FirstId)> {
+    pub fn get(&self, id: &str) -> Option<CallIdsOf> {
         self.lock(Self::shard_of(id)).get(id).cloned()
     }
 
@@ -431,10 +451,11 @@ impl SharedIds {
         for shard in 0..ID_SHARDS {
             let theirs = std::mem::take(&mut *o.lock(shard));
             new += theirs.len();
-            self.lock(shard).absorb(theirs, |e, (cc, server)| {
+            self.lock(shard).absorb(theirs, |e, (cc, server, sdk)| {
                 new -= 1;
                 e.0.absorb(cc);
                 e.1.absorb(server);
+                e.2.absorb(sdk);
             });
         }
         let taken = self.0.taken.fetch_add(new, AtomicOrdering::Relaxed);
@@ -469,12 +490,7 @@ impl Sink for IdsOf {
 
     fn record(&mut self, rec: &Record<'_>) -> Kept {
         if names_ids(rec) && self.wanted.get(&rec.correlation_id).is_some() {
-            self.ids.offer(
-                &rec.correlation_id,
-                rec.time,
-                &rec.call_connection_id,
-                &rec.server_call_id,
-            );
+            self.ids.offer(&rec.correlation_id, rec);
         }
         Kept::Counted
     }
@@ -494,10 +510,13 @@ impl Sink for IdsOf {
     }
 }
 
-/// Whether a record names its call's ids by its CorrelationId.
+/// Whether a record names its call's ids (or SDK) by its CorrelationId.
 fn names_ids(rec: &Record<'_>) -> bool {
     !rec.correlation_id.is_empty()
-        && (!rec.call_connection_id.is_empty() || !rec.server_call_id.is_empty())
+        && (!rec.call_connection_id.is_empty()
+            || !rec.server_call_id.is_empty()
+            || !rec.sdk_type.is_empty()
+            || !rec.sdk_version.is_empty())
 }
 
 impl Focus {
@@ -536,11 +555,10 @@ impl Focus {
             .unwrap_or_default()
     }
 
-    /// The focused calls whose records lack a CallConnectionId or a ServerCallId: those
-    /// whose ids are looked up by their id in [`Focus::ids`].
+    /// The focused calls whose records lack a CallConnectionId, a ServerCallId or the SDK:
+    /// those whose ids are looked up by their id in [`Focus::ids`].
     pub fn lacking_ids(&self) -> ByCall<()> {
-        self.calls
-            .keys_where(|c| c.call_connection_id.is_empty() || c.server_call_id.is_empty())
+        self.calls.keys_where(|c| c.lacks_ids())
     }
 
     pub fn matches(&self, code: u32, subcode: Option<u32>) -> bool {
@@ -555,12 +573,7 @@ impl Sink for Focus {
     fn record(&mut self, rec: &Record<'_>) -> Kept {
         let kept = self.all.record(rec);
         if names_ids(rec) {
-            self.ids.offer(
-                &rec.correlation_id,
-                rec.time,
-                &rec.call_connection_id,
-                &rec.server_call_id,
-            );
+            self.ids.offer(&rec.correlation_id, rec);
         }
         if kept != Kept::Counted || !self.matches(rec.code, rec.subcode) {
             return kept;
@@ -572,6 +585,7 @@ impl Sink for Focus {
             c.call_connection_id
                 .offer(rec.time, &rec.call_connection_id);
             c.server_call_id.offer(rec.time, &rec.server_call_id);
+            c.sdk.offer(rec.time, &sdk_text(rec));
             c.first = earliest(c.first, Some(rec.time));
             c.last = latest(c.last, Some(rec.time));
             c.add_code((rec.code, rec.subcode));
@@ -617,6 +631,7 @@ impl Sink for Focus {
             t.by_correlation |= s.by_correlation;
             t.call_connection_id.absorb(s.call_connection_id);
             t.server_call_id.absorb(s.server_call_id);
+            t.sdk.absorb(s.sdk);
             t.first = earliest(t.first, s.first);
             t.last = latest(t.last, s.last);
             for key in &s.codes {
@@ -684,11 +699,29 @@ mod tests {
     /// other overflow.
     #[test]
     fn tables_of_ids_merged_keep_to_their_limit() {
-        let at = "2026-11-24T01:00:00Z".parse().unwrap();
+        let rec = Record {
+            time: "2026-11-24T01:00:00Z".parse().unwrap(),
+            kind: crate::record::Kind::Operations,
+            operation: "Play".into(),
+            result_type: "".into(),
+            code: 200,
+            subcode: None,
+            message: "".into(),
+            correlation_id: "".into(),
+            call_connection_id: "cc".into(),
+            operation_id: "".into(),
+            resource_id: "".into(),
+            sdk_type: "".into(),
+            sdk_version: "".into(),
+            prompt: "".into(),
+            server_call_id: "".into(),
+            sip: Default::default(),
+            q850: Default::default(),
+        };
         let table = |ids: &[&str]| {
             let t = SharedIds::limited(3);
             for id in ids {
-                t.offer(id, at, "cc", "");
+                t.offer(id, &rec);
             }
             t
         };
@@ -702,7 +735,7 @@ mod tests {
         b.absorb(table(&IDS[..4]));
         assert!(b.overflowed() && b.get(IDS[1]).is_none());
         // Offers past the flag are not taken.
-        b.offer(IDS[5], at, "cc", "");
+        b.offer(IDS[5], &rec);
         assert!(b.get(IDS[5]).is_none());
     }
 

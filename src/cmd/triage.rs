@@ -178,7 +178,9 @@ mod tests {
         let ids = if focused {
             String::new()
         } else {
-            format!(r#","callConnectionId":"cc-{n}-{s}","serverCallId":"server-{n}-{s}""#)
+            format!(
+                r#","callConnectionId":"cc-{n}-{s}","serverCallId":"server-{n}-{s}","sdkType":"java","sdkVersion":"1.{s}""#
+            )
         };
         let (code, sub) = if focused { (400, 8522) } else { (200, 0) };
         format!(
@@ -198,19 +200,25 @@ mod tests {
         (args, settings)
     }
 
-    /// The calls `triage` shows with their (CallConnectionId, ServerCallId), and its JSON.
+    /// The calls `triage` shows with their (CallConnectionId, ServerCallId, SDK), and its
+    /// JSON.
     fn shown(
         args: &TriageArgs,
         settings: &IngestSettings,
         cat: &Catalogue,
         max_ids: usize,
-    ) -> (Vec<(String, String, String)>, String) {
+    ) -> (Vec<(String, String, String, String)>, String) {
         let (focus, _) = read(args, settings, max_ids).unwrap();
         let t = triage::build(focus, cat, &History::default(), None, Default::default());
         let calls = (t.calls.iter())
             .map(|c| {
-                let ids = (&c.call_connection_id, &c.server_call_id);
-                (c.call_id.clone(), ids.0.clone(), ids.1.clone())
+                let ids = (&c.call_connection_id, &c.server_call_id, &c.sdk);
+                (
+                    c.call_id.clone(),
+                    ids.0.clone(),
+                    ids.1.clone(),
+                    ids.2.clone(),
+                )
             })
             .collect();
         let json = render::triage::render(&t, TriageFormat::Json).unwrap();
@@ -242,13 +250,18 @@ mod tests {
         let shown = |max_ids| shown(&args, &settings, &cat, max_ids);
         let (calls, json) = shown(usize::MAX);
         assert_eq!(calls.len(), 20);
-        for (call, cc, server) in &calls {
+        for (call, cc, server, sdk) in &calls {
             let n = u32::from_str_radix(&call[24..], 16).unwrap();
             assert_eq!(
-                (cc, server),
-                (&format!("cc-{n}-3"), &format!("server-{n}-3"))
+                (cc, server, sdk.as_str()),
+                (&format!("cc-{n}-3"), &format!("server-{n}-3"), "java\t1.3")
             );
         }
+        // The split by SDK of the focused records is by the SDK that made their calls, which
+        // their other records name (a media summary record names none).
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let sdks = serde_json::json!([{"sdk_type": "java", "sdk_version": "1.3", "count": 40}]);
+        assert_eq!(v["sdks"], sdks);
         for max_ids in [0, 1, 39, 40] {
             assert_eq!(shown(max_ids), (calls.clone(), json.clone()), "{max_ids}");
         }
@@ -277,7 +290,7 @@ mod tests {
         for max_ids in [0, usize::MAX] {
             let (calls, _) = shown(&args, &settings, &cat, max_ids);
             let want = [(id, id, ""), ("corr-2", "cc-2", "server-2")]
-                .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()));
+                .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string(), String::new()));
             assert_eq!(calls, want, "{max_ids}");
         }
     }

@@ -51,6 +51,9 @@ pub struct CallRow {
     pub call_id: String,
     /// Whether `call_id` is a CorrelationId.
     pub by_correlation: bool,
+    /// The SDK that made the call (`type\tversion`), from any of its records; empty when
+    /// none names it.
+    pub sdk: String,
     pub call_connection_id: String,
     pub server_call_id: String,
     pub count: u64,
@@ -224,25 +227,38 @@ fn focus_resources(focus: &Focus) -> Vec<(String, u64, u64)> {
     rows
 }
 
-/// The SDK types and versions of the focused keys.
-fn focus_sdks(focus: &Focus) -> Vec<(String, String, u64)> {
-    let agg = &focus.all;
-    let mut by: HashMap<(u32, u32), u64> = HashMap::new();
-    for (&(ty, version, key), &n) in &agg.by_sdk {
-        if focus.matches(key.0, key.1) {
-            *by.entry((ty, version)).or_default() += n;
-        }
+/// The focused records by the SDK that made their call (`SdkType` and `SdkVersion` of any
+/// record of the call: the operations log names them, a media summary record does not), most
+/// records first; past [`MAX_SDK_ROWS`] rows, the rest in one `(other)` row; the records of
+/// calls that name none last, as `(not named)`, when some do.
+fn sdks_of_calls(calls: &[CallRow]) -> Vec<(String, String, u64)> {
+    let mut by: HashMap<&str, u64> = HashMap::new();
+    for c in calls.iter().filter(|c| !c.sdk.is_empty()) {
+        *by.entry(c.sdk.as_str()).or_default() += c.count;
     }
-    let mut rows: Vec<(String, String, u64)> = by
-        .into_iter()
-        .map(|((ty, v), n)| {
-            let name = |id: u32| agg.sdk_texts.name(id).to_string();
-            (name(ty), name(v), n)
+    let mut rows: Vec<(String, String, u64)> = (by.into_iter())
+        .map(|(sdk, n)| {
+            let (ty, v) = sdk.split_once('\t').unwrap_or((sdk, ""));
+            (ty.to_string(), v.to_string(), n)
         })
         .collect();
     rows.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| (&a.0, &a.1).cmp(&(&b.0, &b.1))));
+    if rows.len() > MAX_SDK_ROWS {
+        let other: u64 = rows.drain(MAX_SDK_ROWS - 1..).map(|r| r.2).sum();
+        rows.push(("(other)".into(), "(other)".into(), other));
+    }
+    // Beside the calls that name one, those that do not: the split adds up to the calls'.
+    let unnamed: u64 = (calls.iter().filter(|c| c.sdk.is_empty()))
+        .map(|c| c.count)
+        .sum();
+    if !rows.is_empty() && unnamed > 0 {
+        rows.push(("(not named)".into(), String::new(), unnamed));
+    }
     rows
 }
+
+/// Rows of the split by SDK (real tenants have a handful).
+pub const MAX_SDK_ROWS: usize = 100;
 
 /// Joins the focus with the catalogue and the spike test.
 pub fn build(
@@ -307,6 +323,7 @@ pub fn build(
             let CallStats {
                 call_connection_id,
                 server_call_id,
+                sdk,
                 count,
                 first,
                 last,
@@ -316,7 +333,7 @@ pub fn build(
             } = *c;
             messages.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             // Ids the focused records lack, from the other records of the same call.
-            let (known_cc, known_server) = if borrows {
+            let (known_cc, known_server, known_sdk) = if borrows {
                 ids.remove(&id).unwrap_or_default()
             } else {
                 Default::default()
@@ -329,6 +346,7 @@ pub fn build(
                 by_correlation,
                 call_connection_id: or_known(call_connection_id, known_cc),
                 server_call_id: or_known(server_call_id, known_server),
+                sdk: or_known(sdk, known_sdk),
                 count,
                 first,
                 last,
@@ -397,6 +415,7 @@ pub fn build(
         _ => None,
     };
 
+    let sdks = sdks_of_calls(&calls);
     Triage {
         subcode: focus.subcode,
         code: focus.code,
@@ -416,7 +435,7 @@ pub fn build(
         other_messages: counted.other,
         diagnostics: super::diagnostics(&focus.all, |(code, sub)| focus.matches(code, sub)),
         resources: focus_resources(&focus),
-        sdks: focus_sdks(&focus),
+        sdks,
         catalogues: cat.describe(),
         verdict_day,
         verdicts,
