@@ -507,7 +507,7 @@ fn volume(o: &KqlOptions, q: &mut String) {
         // `all but retired` is a scope whether or not any record is left in it, as in `report`.
         first = match o.retired.is_empty() {
             true => "",
-            false => ", (Raw | take 1 | project scope = \"all but retired\")",
+            false => ", (Raw | take 1 | project scope = iff(Both, \"all\", \"all but retired\"))",
         },
         mark_retired = mark_retired(&o.retired),
     );
@@ -529,10 +529,12 @@ fn per_day(globs: &[glob::Pattern]) -> String {
         return "let PerDay = Scoped | summarize n = count() by scope, day;\n".into();
     }
     format!(
-        "let Raw = Scoped | summarize n = count() by scope, day;\n\
-         let Gone = Raw | where scope != \"all\" | extend name = tolower(substring(scope, indexof(scope, \" \") + 1)) | where {} | summarize gone = sum(n) by day;\n\
-         let PerDay = union (Raw | where scope != \"all\"), (Raw | where scope == \"all\" | join kind=leftouter Gone on day | project scope = \"all but retired\", day, n = n - coalesce(gone, 0) | where n > 0);\n",
-        retired_names(globs)
+        "let Raw = Scoped | summarize n = count() by scope, day | extend name = tolower(substring(scope, indexof(scope, \" \") + 1)), dim = substring(scope, 0, indexof(scope, \" \"));\n\
+         // A retired kind and a retired resource with records on the day or its baseline days: their records cannot be told apart in report's history, and the first scope stays `all`.\n\
+         let Both = toscalar(Raw | where scope != \"all\" and dayofweek(day) == dayofweek(D) and ({names}) | summarize by dim | count) > 1;\n\
+         let Gone = Raw | where scope != \"all\" and ({names}) | summarize gone = sum(n) by day;\n\
+         let PerDay = union (Raw | where scope != \"all\" | project scope, day, n), (Raw | where scope == \"all\" | join kind=leftouter Gone on day | project scope = iff(Both, \"all\", \"all but retired\"), day, n = iff(Both, n, n - coalesce(gone, 0)) | where n > 0);\n",
+        names = retired_names(globs)
     )
 }
 
@@ -544,7 +546,7 @@ fn mark_retired(globs: &[glob::Pattern]) -> String {
     format!(
         "// Out of service (--retired): shown, not flagged.\n\
          | extend name = tolower(substring(scope, indexof(scope, \" \") + 1))\n\
-         | extend status = iff(scope != \"all but retired\" and status in (\"ZERO\", \"DROP\") and ({}), \"retired\", status)\n",
+         | extend status = iff(scope !in (\"all\", \"all but retired\") and status in (\"ZERO\", \"DROP\") and ({}), \"retired\", status)\n",
         retired_names(globs)
     )
 }

@@ -303,6 +303,24 @@ impl CallStats {
     }
 }
 
+/// SDKs kept for the focused records that name no call: past them (made-up texts), which are
+/// kept depends on the threads.
+pub const MAX_NO_CALL_SDKS: usize = 1_000;
+
+/// Counts a focused record that names no call under its SDK.
+fn count_no_call(sdks: &mut HashMap<Box<str>, u64>, sdk: &str, n: u64) {
+    let sdk = match sdks.contains_key(sdk) || sdks.len() < MAX_NO_CALL_SDKS {
+        true => sdk,
+        false => "(other)\t(other)",
+    };
+    match sdks.get_mut(sdk) {
+        Some(c) => *c += n,
+        None => {
+            sdks.insert(sdk.into(), n);
+        }
+    }
+}
+
 /// Distinct result messages kept per focus; the records of more are counted together.
 pub const MAX_MESSAGES: usize = 1_000;
 
@@ -319,6 +337,9 @@ pub struct Focus {
     pub calls: ByCall<Box<CallStats>>,
     /// The focused records' messages, at most [`MAX_MESSAGES`]; see [`Focus::messages`].
     messages: Messages<()>,
+    /// The focused records that name no call, by their own SDK ([`sdk_text`]; empty: none),
+    /// at most [`MAX_NO_CALL_SDKS`] SDKs, the rest under `(other)`.
+    pub no_call_sdks: HashMap<Box<str>, u64>,
     /// (CallConnectionId, ServerCallId, SDK) by CorrelationId, from every record that names
     /// them: a media summary record names only its CorrelationId, the operations log the
     /// others.
@@ -534,6 +555,7 @@ impl Focus {
                 floors: MAX_MESSAGES,
             }),
             ids: SharedIds::default(),
+            no_call_sdks: HashMap::default(),
         }
     }
 
@@ -590,6 +612,8 @@ impl Sink for Focus {
             c.last = latest(c.last, Some(rec.time));
             c.add_code((rec.code, rec.subcode));
             c.add_message(&rec.message, 1);
+        } else {
+            count_no_call(&mut self.no_call_sdks, &sdk_text(rec), 1);
         }
         self.messages.add((), &rec.message, 1);
         Kept::Counted
@@ -642,6 +666,9 @@ impl Sink for Focus {
             }
         });
         self.messages.merge(o.messages);
+        for (sdk, n) in std::mem::take(&mut o.no_call_sdks) {
+            count_no_call(&mut self.no_call_sdks, &sdk, n);
+        }
         self.ids.absorb(o.ids);
     }
 }

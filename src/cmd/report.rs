@@ -104,18 +104,31 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
         SpikesBy::All => spikes::detect(&history, day, thresholds),
         SpikesBy::Resource => spikes::detect_by_resource(&history, day, thresholds),
     };
-    // A --day the run does not hold whole has no volume test: it would compare part of a day,
-    // or nothing, with whole ones. The spike test compares shares of the day's records.
+    // A --day the run does not hold whole: a day under way has no volume test (it would
+    // compare part of a day with whole ones); a day that is over is tested, its shortfall
+    // being the export's (stopped at noon, or missing), and said. The spike test compares
+    // shares of the day's records.
     let not_whole = (args.spikes.day)
         .filter(|_| agg.accepted > 0)
-        .and_then(|d| spikes::day_not_whole(&history, d));
+        .and_then(|d| Some((d, spikes::day_not_whole(&history, d)?)));
     let volume = match not_whole {
-        Some(why) => {
-            warnings.push(format!("{why}; no volume test"));
+        Some((d, why)) if !spikes::is_over(d) => {
+            warnings.push(format!("{why}, and it is not over: no volume test"));
             Vec::new()
+        }
+        Some((_, why)) => {
+            warnings.push(format!(
+                "{why}: its volume test counts what the input holds of it, so a DROP or ZERO may be an export that stopped, or files left out"
+            ));
+            spikes::volume::test(&history, day, &thresholds, &args.retired)
         }
         None => spikes::volume::test(&history, day, &thresholds, &args.retired),
     };
+    if !args.retired.is_empty() && volume.first().is_some_and(|v| v.scope == "all") {
+        warnings.push(
+            "--retired names both a log kind and a resource with records: the history cannot tell their records apart, so the first volume scope stays `all`".to_string(),
+        );
+    }
 
     // The history's days and the reports are replaced together, once all are written. The
     // history is staged first and dropped, so that the report is not made beside it.

@@ -47,7 +47,7 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
     // A verdict for a day before the input's last, which is only part of a day (an incident
     // under way), or for a --day of which nothing is known, says so: read alone, "not flagged"
     // is taken for today's answer.
-    let until = spikes::history::coverage(&focus.all).map(|(_, to)| to);
+    let until = spikes::history::last_record(&focus.all);
     let later = (day.filter(|_| forced.is_none()))
         .and_then(|d| spikes::later_part_day(&input_days, d, until));
     history.merge(input_days);
@@ -70,9 +70,12 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
         "no --history given: the baseline is the input's own earlier days; pass the directory that report --history keeps".to_string()
     });
     for n in [later.or(unknown), no_history].into_iter().flatten() {
+        // A sentence of the note starts with a capital; the warning is as stderr's others.
+        let mut sentence = n.clone();
+        sentence[..1].make_ascii_uppercase();
         t.verdict_note = Some(match t.verdict_note.take() {
-            Some(v) => format!("{v} {n}."),
-            None => format!("{n}."),
+            Some(v) => format!("{}. {sentence}.", v.trim_end_matches('.')),
+            None => format!("{sentence}."),
         });
         warnings.push(n);
     }

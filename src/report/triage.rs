@@ -228,13 +228,21 @@ fn focus_resources(focus: &Focus) -> Vec<(String, u64, u64)> {
 }
 
 /// The focused records by the SDK that made their call (`SdkType` and `SdkVersion` of any
-/// record of the call: the operations log names them, a media summary record does not), most
+/// record of the call: the operations log names them, a media summary record does not; a
+/// record that names no call, by its own), most
 /// records first; past [`MAX_SDK_ROWS`] rows, the rest in one `(other)` row; the records of
 /// calls that name none last, as `(not named)`, when some do.
-fn sdks_of_calls(calls: &[CallRow]) -> Vec<(String, String, u64)> {
+fn sdks_of_calls(
+    calls: &[CallRow],
+    no_call: &foldhash::HashMap<Box<str>, u64>,
+) -> Vec<(String, String, u64)> {
     let mut by: HashMap<&str, u64> = HashMap::new();
     for c in calls.iter().filter(|c| !c.sdk.is_empty()) {
         *by.entry(c.sdk.as_str()).or_default() += c.count;
+    }
+    // Records that name no call, by their own SDK.
+    for (sdk, &n) in no_call.iter().filter(|(s, _)| !s.is_empty()) {
+        *by.entry(sdk).or_default() += n;
     }
     let mut rows: Vec<(String, String, u64)> = (by.into_iter())
         .map(|(sdk, n)| {
@@ -248,9 +256,10 @@ fn sdks_of_calls(calls: &[CallRow]) -> Vec<(String, String, u64)> {
         rows.push(("(other)".into(), "(other)".into(), other));
     }
     // Beside the calls that name one, those that do not: the split adds up to the calls'.
-    let unnamed: u64 = (calls.iter().filter(|c| c.sdk.is_empty()))
+    let unnamed = (calls.iter().filter(|c| c.sdk.is_empty()))
         .map(|c| c.count)
-        .sum();
+        .sum::<u64>()
+        + no_call.get("").copied().unwrap_or(0);
     if !rows.is_empty() && unnamed > 0 {
         rows.push(("(not named)".into(), String::new(), unnamed));
     }
@@ -415,7 +424,7 @@ pub fn build(
         _ => None,
     };
 
-    let sdks = sdks_of_calls(&calls);
+    let sdks = sdks_of_calls(&calls, &focus.no_call_sdks);
     Triage {
         subcode: focus.subcode,
         code: focus.code,

@@ -65,6 +65,12 @@ pub fn coverage(agg: &Aggregator) -> Option<(i64, i64)> {
     Some((start, end))
 }
 
+/// The time of the input's last record, in seconds since the epoch.
+pub fn last_record(agg: &Aggregator) -> Option<i64> {
+    let last = agg.by_key.values().filter_map(|s| s.last).max()?;
+    Some(last.timestamp())
+}
+
 impl History {
     /// The days of one run's aggregates. A day is complete when the covered span holds all of
     /// it.

@@ -296,8 +296,8 @@ pub fn day_not_whole(history: &History, day: i64) -> Option<String> {
     }
 }
 
-/// The input's last day, when it comes after `day` and is not whole (records up to `until`,
-/// seconds since the epoch): said beside a verdict for `day`, which the reader may take for
+/// The input's last day, when it comes after `day` and is not whole (its last record at
+/// `until`, seconds since the epoch): said beside a verdict for `day`, which the reader may take for
 /// today's.
 pub fn later_part_day(input: &History, day: i64, until: Option<i64>) -> Option<String> {
     let last = input
@@ -308,7 +308,9 @@ pub fn later_part_day(input: &History, day: i64, until: Option<i64>) -> Option<S
         .filter(|&d| d > day)?;
     let to = until
         .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
-        .map_or_else(String::new, |t| t.format(" (to %H:%M UTC)").to_string());
+        .map_or_else(String::new, |t| {
+            t.format(" (its last record at %H:%M UTC)").to_string()
+        });
     Some(format!(
         "the verdict is for {}, the last whole UTC day: {} is only part of a day in the input{to}; --day {} tests it so far",
         day_text(day),
@@ -476,16 +478,27 @@ pub fn explain(v: &Verdict, history: &History, th: &Thresholds) -> String {
 }
 
 /// p formatted for people: two significant digits below 0.01 (`3e-8`, `4.2e-9`, `0.0015`),
-/// three decimals above. One digit had rounded 0.00149 to `0.001`, which read as a p at the
+/// three decimals above, and never rounded up onto the power of ten above it (0.0009998 is
+/// `9.998e-4`, not `1e-3`): one digit had rounded 0.00149 to `0.001`, which read as a p at the
 /// default bar that was still not flagged.
 pub fn format_p(p: f64) -> String {
-    if p < 0.001 {
-        format!("{p:.1e}").replacen(".0e", "e", 1)
-    } else if p < 0.01 {
-        format!("{p:.4}")
-    } else {
-        format!("{p:.3}")
+    if p >= 0.01 {
+        return format!("{p:.3}");
     }
+    let decade = 10f64.powf(p.log10().ceil());
+    let mut s = String::new();
+    for digits in 1..=6 {
+        s = match p < 0.001 {
+            true => format!("{p:.digits$e}").replacen(".0e", "e", 1),
+            false => format!("{p:.prec$}", prec = digits + 3),
+        };
+        if s.parse::<f64>()
+            .is_ok_and(|shown| shown < decade || p >= decade)
+        {
+            break;
+        }
+    }
+    s
 }
 
 #[cfg(test)]
@@ -516,6 +529,9 @@ mod tests {
         for (p, want) in [
             (0.00149, "0.0015"),
             (0.00096, "9.6e-4"),
+            (0.0009998, "9.998e-4"),
+            (0.00999, "0.00999"),
+            (0.001, "0.0010"),
             (4.24e-9, "4.2e-9"),
             (0.0234, "0.023"),
             (0.5, "0.500"),

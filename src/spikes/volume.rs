@@ -134,8 +134,8 @@ pub fn test_scope(
 ///
 /// A kind or resource whose name a `retired` glob matches is out of service: `retired` where
 /// it would be flagged, and its records are left out of the first scope, then `all but
-/// retired` (a record of a retired kind in a retired resource is left out twice), whose
-/// baseline leaves out days that had none.
+/// retired`, whose baseline leaves out days that had none; but when a retired kind and a
+/// retired resource both have records, which the history cannot tell apart, it stays `all`.
 pub fn test(
     history: &History,
     day: Option<i64>,
@@ -152,19 +152,32 @@ pub fn test(
     let today = history.days.get(&day);
     let mut out = Vec::new();
     let is_retired = |name: &str| retired.iter().any(|p| p.matches(&name.to_lowercase()));
-    let kept = |a: &DayAgg| {
-        let kinds = a
+    // Streaming usage is skipped, not in a day's exposure: it is not taken out of it.
+    let kinds_out = |a: &DayAgg| {
+        let each = a
             .kinds
             .iter()
-            .filter(|(k, _)| is_retired(k))
-            .map(|(_, n)| n);
-        let resources = a.resources.iter().filter(|(r, _)| is_retired(r));
-        let gone = kinds.sum::<u64>() + resources.map(|(_, r)| r.exposure).sum::<u64>();
-        a.exposure.saturating_sub(gone)
+            .filter(|(k, _)| *k != "streaming" && is_retired(k));
+        each.map(|(_, n)| n).sum::<u64>()
+    };
+    let resources_out = |a: &DayAgg| {
+        let each = a.resources.iter().filter(|(r, _)| is_retired(r));
+        each.map(|(_, r)| r.exposure).sum::<u64>()
+    };
+    // A retired kind and a retired resource share records the history cannot tell apart:
+    // then the first scope stays `all`, not to take them out twice.
+    let days: Vec<&DayAgg> = (baseline.iter().map(|d| &history.days[d]))
+        .chain(today)
+        .collect();
+    let both = days.iter().any(|a| kinds_out(a) > 0) && days.iter().any(|a| resources_out(a) > 0);
+    let kept = |a: &DayAgg| match both {
+        true => a.exposure,
+        false => (a.exposure).saturating_sub(kinds_out(a) + resources_out(a)),
     };
     let all: Vec<u64> = baseline.iter().map(|d| kept(&history.days[d])).collect();
     let (scope, all) = match retired {
         [] => ("all", all),
+        _ if both => ("all", all),
         _ => (
             "all but retired",
             all.into_iter().filter(|&n| n > 0).collect(),
@@ -340,6 +353,57 @@ mod tests {
         assert_eq!(status(&["ACS-E*"]), VolumeStatus::Retired);
         assert!(!VolumeStatus::Retired.flagged());
         assert_eq!(status(&["acs-prod", "acs-eu2"]), VolumeStatus::Drop);
+    }
+
+    /// The first scope leaves out a retired kind's records, but not streaming usage's, which
+    /// a day's records never held; with a retired kind and a retired resource, whose records
+    /// the history cannot tell apart, it stays `all` (it had taken shared records out twice).
+    #[test]
+    fn all_but_retired_takes_out_what_it_held_once() {
+        use super::super::history::ResourceDay;
+        let mut history = History::default();
+        for d in [0, 7, 14, 21, 28] {
+            let mut a = DayAgg {
+                day: d,
+                partial: false,
+                exposure: 1600,
+                keys: Default::default(),
+                resources: BTreeMap::new(),
+                kinds: BTreeMap::new(),
+            };
+            a.kinds.insert("operations".into(), 1000);
+            a.kinds.insert("media_summary".into(), 600);
+            a.kinds.insert("streaming".into(), 300);
+            let r = |n| ResourceDay {
+                exposure: n,
+                ..Default::default()
+            };
+            a.resources.insert("acs-a".into(), r(1000));
+            a.resources.insert("acs-old".into(), r(600));
+            history.days.insert(d, a);
+        }
+        let first = |globs: &[&str]| {
+            let globs: Vec<glob::Pattern> = globs
+                .iter()
+                .map(|g| crate::config::parse_resource(g).unwrap())
+                .collect();
+            let v = test(&history, Some(28), &TH, &globs).remove(0);
+            (v.scope, v.count, v.expected)
+        };
+        assert_eq!(
+            first(&["streaming"]),
+            ("all but retired".into(), 1600, 1600.0)
+        );
+        assert_eq!(
+            first(&["media_summary"]),
+            ("all but retired".into(), 1000, 1000.0)
+        );
+        assert_eq!(
+            first(&["acs-old"]),
+            ("all but retired".into(), 1000, 1000.0)
+        );
+        let both = first(&["acs-old", "media_summary"]);
+        assert_eq!(both, ("all".into(), 1600, 1600.0));
     }
 
     /// `retired` never hides a scope that is not flagged.

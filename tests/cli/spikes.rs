@@ -683,8 +683,10 @@ fn triage_says_which_day_its_verdict_is_for() {
     };
     let (v, err) = triage(&["--history", h]);
     assert_eq!(v["day"], "2026-11-10");
-    let said = "the verdict is for 2026-11-10, the last whole UTC day: 2026-11-17 is only part of a day in the input (to 16:00 UTC); --day 2026-11-17 tests it so far";
-    assert!(v["note"].as_str().unwrap().contains(said), "{v}");
+    let said = "the verdict is for 2026-11-10, the last whole UTC day: 2026-11-17 is only part of a day in the input (its last record at 15:59 UTC); --day 2026-11-17 tests it so far";
+    let note = v["note"].as_str().unwrap();
+    assert!(note.starts_with("The verdict is for 2026-11-10"), "{v}");
+    assert!(note.contains(&said[1..]), "{v}");
     assert!(err.contains(said), "{err}");
     // Today so far: the burst is a spike of its share of the day's records.
     let (v, _) = triage(&["--history", h, "--day", "2026-11-17"]);
@@ -699,18 +701,41 @@ fn triage_says_which_day_its_verdict_is_for() {
     let (v, _) = triage(&["--day", "2026-11-17"]);
     assert_eq!(v["keys"][0]["status"], "insufficient_history", "{v}");
     assert!(
-        v["note"].as_str().unwrap().contains("no --history given"),
+        v["note"].as_str().unwrap().contains("No --history given"),
         "{v}"
     );
-    // report --day on part of a day: no volume test, and a warning; the spike test stands.
+    // report --day on part of a day that is over: the volume test counts what the input holds
+    // of it (an export stopped at noon pages a DROP; here two thirds of a day, 70%), and a
+    // warning says the day is not whole; the spike test stands.
     let out = work.path().join("out-today");
     let a = report_to(&today, &out, &["--history", h, "--day", "2026-11-17"]).success();
     let err = stderr(&a);
     assert!(
-        err.contains("--day 2026-11-17: not a whole day in the input (its records, or --since and --until, cover only part of it); no volume test"),
+        err.contains("--day 2026-11-17: not a whole day in the input (its records, or --since and --until, cover only part of it): its volume test counts what the input holds of it"),
+        "{err}"
+    );
+    let volume = read_csv(&out.join("volume.csv"));
+    let all = volume.iter().find(|r| r["scope"] == "all").unwrap();
+    assert_eq!(
+        (all["count"].as_str(), all["ratio"].as_str()),
+        ("1216", "0.7012")
+    );
+    let spikes = read_csv(&out.join("spikes.csv"));
+    assert!(spikes.iter().any(|r| r["subcode"] == "8535"), "{spikes:?}");
+    // A --day not over yet (records of 2099): no volume test, and a warning.
+    let later = work.path().join("later.json");
+    let rec = |h: u32| {
+        format!(
+            r#"{{"time":"2099-01-01T{h:02}:00:00Z","category":"CallAutomationMediaSummary","operationName":"Play","correlationId":"c","properties":{{"resultCode":200,"resultSubcode":0}}}}"#
+        )
+    };
+    std::fs::write(&later, format!("{}\n{}\n", rec(1), rec(9))).unwrap();
+    let out = work.path().join("out-later");
+    let a = report_to(&later, &out, &["--day", "2099-01-01"]).success();
+    let err = stderr(&a);
+    assert!(
+        err.contains("--day 2099-01-01: not a whole day in the input (its records, or --since and --until, cover only part of it), and it is not over: no volume test"),
         "{err}"
     );
     assert_eq!(read_csv(&out.join("volume.csv")).len(), 0);
-    let spikes = read_csv(&out.join("spikes.csv"));
-    assert!(spikes.iter().any(|r| r["subcode"] == "8535"), "{spikes:?}");
 }

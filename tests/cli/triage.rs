@@ -364,3 +364,46 @@ fn a_call_without_a_correlation_id_has_none_in_the_calls() {
         ]
     );
 }
+
+/// The split by SDK counts a record that names no call by its own SDK (the split by call had
+/// left it out), and one that names neither as `(not named)`.
+#[test]
+fn records_without_a_call_are_split_by_their_own_sdk() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("ops.json");
+    let rec = |corr: &str, sdk: &str| {
+        format!(
+            r#"{{"time":"2026-11-30T12:00:00Z","operationName":"Play","correlationId":"{corr}","properties":{{"resultCode":400,"resultSubcode":8522{sdk}}}}}"#
+        )
+    };
+    let java = r#","sdkType":"java","sdkVersion":"1.0.0""#;
+    let dotnet = r#","sdkType":"dotnet","sdkVersion":"1.4.0""#;
+    let mut lines = vec![rec("", java), rec("", java), rec("", java), rec("", "")];
+    lines.extend((0..2).map(|i| rec(&format!("call-{i}"), dotnet)));
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let out = bin()
+        .args(["triage", "8522", "--format", "json"])
+        .arg(&input)
+        .assert()
+        .success();
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let split: Vec<(String, String, u64)> = (v["sdks"].as_array().unwrap().iter())
+        .map(|s| {
+            let t = |k: &str| s[k].as_str().unwrap().to_string();
+            (
+                t("sdk_type"),
+                t("sdk_version"),
+                s["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let row = |t: &str, v: &str, n| (t.to_string(), v.to_string(), n);
+    assert_eq!(
+        split,
+        [
+            row("java", "1.0.0", 3),
+            row("dotnet", "1.4.0", 2),
+            row("(not named)", "", 1)
+        ]
+    );
+}
