@@ -140,7 +140,12 @@ impl std::fmt::Display for LocalZone {
 /// one, in the order the value itself tells). A `local` value carries no offset and is read at
 /// `rules.local_offset`.
 pub fn parse_time(s: &str, rules: &TimeRules, local: bool) -> Option<DateTime<Utc>> {
-    parse_any(s, rules, local).map(no_leap_second)
+    let s = trim(s);
+    // Never a leap second: chrono's time of day takes seconds up to 59.
+    if let Some(t) = fast_utc(s.as_bytes()) {
+        return Some(t);
+    }
+    parse_other(s, rules, local).map(no_leap_second)
 }
 
 /// A leap second (`23:59:60`) as the last instant of the second before it: written as `:60`
@@ -152,11 +157,8 @@ fn no_leap_second(t: DateTime<Utc>) -> DateTime<Utc> {
     }
 }
 
-fn parse_any(s: &str, rules: &TimeRules, local: bool) -> Option<DateTime<Utc>> {
-    let s = trim(s);
-    if let Some(t) = fast_utc(s.as_bytes()) {
-        return Some(t);
-    }
+/// A time that is not RFC 3339 UTC of the usual form (see [`parse_time`]).
+fn parse_other(s: &str, rules: &TimeRules, local: bool) -> Option<DateTime<Utc>> {
     // Portal dates (`5/25/2023, 5:43:25.746 PM`) first when they are expected.
     let order = rules
         .order
