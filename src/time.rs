@@ -141,46 +141,43 @@ impl std::fmt::Display for LocalZone {
 /// `rules.local_offset`.
 pub fn parse_time(s: &str, rules: &TimeRules, local: bool) -> Option<DateTime<Utc>> {
     let s = trim(s);
-    // Never a leap second: chrono's time of day takes seconds up to 59.
+    // The fast readers never give a leap second: chrono's time of day takes seconds up to 59.
     if let Some(t) = fast_utc(s.as_bytes()) {
         return Some(t);
     }
-    parse_other(s, rules, local).map(no_leap_second)
-}
-
-/// A leap second (`23:59:60`) as the last instant of the second before it: written as `:60`
-/// it is a time many readers of the reports refuse.
-fn no_leap_second(t: DateTime<Utc>) -> DateTime<Utc> {
-    match t.nanosecond() {
-        0..1_000_000_000 => t,
-        _ => t.with_nanosecond(999_999_999).unwrap_or(t),
-    }
-}
-
-/// A time that is not RFC 3339 UTC of the usual form (see [`parse_time`]).
-fn parse_other(s: &str, rules: &TimeRules, local: bool) -> Option<DateTime<Utc>> {
     // Portal dates (`5/25/2023, 5:43:25.746 PM`) first when they are expected.
     let order = rules
         .order
         .or_else(|| s.contains('/').then(|| order_evidence(s)).flatten());
     let locale = match order {
-        Some(order) => fast_locale(s.as_bytes(), order)
-            .or_else(|| s.contains('/').then(|| parse_locale(s, order)).flatten()),
+        Some(order) => fast_locale(s.as_bytes(), order).or_else(|| {
+            let slow = s.contains('/').then(|| parse_locale(s, order)).flatten();
+            slow.map(no_leap_second)
+        }),
         _ => None,
     };
     let naive = match locale {
         Some(n) => n,
         None => {
             if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-                return Some(t.with_timezone(&Utc));
+                return Some(no_leap_second(t.with_timezone(&Utc).naive_utc()).and_utc());
             }
-            parse_naive_iso(s).or_else(|| parse_locale(s, order?))?
+            no_leap_second(parse_naive_iso(s).or_else(|| parse_locale(s, order?))?)
         }
     };
     Some(match rules.local_offset {
         Some(zone) if local => zone.to_utc(naive).and_utc(),
         _ => naive.and_utc(),
     })
+}
+
+/// A leap second (`23:59:60`) as the last instant of the second before it: written as `:60`
+/// it is a time many readers of the reports refuse.
+fn no_leap_second(t: NaiveDateTime) -> NaiveDateTime {
+    match t.nanosecond() {
+        0..1_000_000_000 => t,
+        _ => t.with_nanosecond(999_999_999).unwrap_or(t),
+    }
 }
 
 /// The day/month order that the first locale datetime of a JSON export tells, scanning its
