@@ -527,8 +527,11 @@ impl<'de> Visitor<'de> for TablesSeed<'_, 'de> {
     }
 }
 
+/// A column of a table: `name` in Log Analytics' query API, `ColumnName` in Azure Data
+/// Explorer's v1 responses.
 #[derive(Deserialize)]
 struct ColumnSpec {
+    #[serde(alias = "ColumnName")]
     name: String,
 }
 

@@ -555,6 +555,56 @@ fn csv_without_a_code_column_is_said() {
     );
 }
 
+/// Azure Data Explorer's v1 response (`Tables`, `TableName`, `Columns` of `ColumnName`,
+/// `Rows`) reads as the query API's: the primary table's rows are records, and the rows of its
+/// property, status and contents tables name no field of a log record, so they are skipped,
+/// not rejected (`ColumnName` had been a `not json: missing field name` reject, and the rows
+/// lost).
+#[test]
+fn an_azure_data_explorer_v1_response_is_read() {
+    let col =
+        |n: &str| format!(r#"{{"ColumnName":"{n}","DataType":"String","ColumnType":"string"}}"#);
+    let table = |name: &str, cols: &[&str], rows: &str| {
+        let cols: Vec<String> = cols.iter().map(|c| col(c)).collect();
+        format!(
+            r#"{{"TableName":"{name}","Columns":[{}],"Rows":[{rows}]}}"#,
+            cols.join(",")
+        )
+    };
+    let primary = table(
+        "Table_0",
+        &[
+            "TimeGenerated",
+            "CorrelationId",
+            "ResultCode",
+            "ResultSubcode",
+        ],
+        r#"["2026-11-24T19:00:00Z","c1",400,8536],["2026-11-24T19:00:01Z","c2",200,0]"#,
+    );
+    let props = table("Table_1", &["Value"], r#"["{}"]"#);
+    let status = table(
+        "Table_2",
+        &["Timestamp", "Severity", "StatusCode", "StatusDescription"],
+        r#"["2026-11-24T20:00:00Z",4,0,"Query completed successfully"]"#,
+    );
+    let toc = table(
+        "Table_3",
+        &["Ordinal", "Kind", "Name", "Id", "PrettyName"],
+        r#"[0,"QueryResult","PrimaryResult","a",""],[1,"QueryProperties","@ExtendedProperties","b",""],[2,"QueryStatus","QueryStatus","c",""]"#,
+    );
+    let doc = format!(r#"{{"Tables":[{primary},{props},{status},{toc}]}}"#);
+    let (c, r, _d) = read_text("adx.json", doc.as_bytes());
+    let f = &r.files[0];
+    assert_eq!(
+        (f.accepted, f.rejected, f.skipped),
+        (2, 0, 5),
+        "{:?}",
+        c.rejects
+    );
+    let keys: Vec<(u32, Option<u32>)> = c.records.iter().map(|r| (r.code, r.subcode)).collect();
+    assert_eq!(keys, [(400, Some(8536)), (200, Some(0))]);
+}
+
 /// A code past what an `i64` holds is shown as given in its reject (it had been a float's
 /// rounding: `12345678901234567000`).
 #[test]
