@@ -116,13 +116,12 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
             warnings.push(format!("{why}, and it is not over: no volume test"));
             Vec::new()
         }
-        Some((_, why)) => {
-            warnings.push(format!(
+        not_whole => {
+            warnings.extend(not_whole.map(|(_, why)| format!(
                 "{why}: its volume test counts what the input holds of it, so a DROP or ZERO may be an export that stopped, or files left out"
-            ));
+            )));
             spikes::volume::test(&history, day, &thresholds, &args.retired)
         }
-        None => spikes::volume::test(&history, day, &thresholds, &args.retired),
     };
     if !args.retired.is_empty() && volume.first().is_some_and(|v| v.scope == "all") {
         warnings.push(

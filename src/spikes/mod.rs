@@ -280,8 +280,8 @@ pub fn is_over(day: i64) -> bool {
 
 /// What is wrong with a day named by `--day`, in a run that kept records: the history (the
 /// input's days merged in) holds none of it (a typo, or a day the input does not reach), or
-/// only part of it. A volume test of it would compare part of a day, or nothing, with whole
-/// days: a false DROP or ZERO.
+/// only part of it, so that its volume test compares part of a day, or nothing, with whole
+/// days.
 pub fn day_not_whole(history: &History, day: i64) -> Option<String> {
     match history.days.get(&day) {
         None => Some(format!(
