@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::de::DeserializeSeed;
 
 use super::blocks::{self, ArrayAt};
-use super::elements::{elements, envelope, read_array, shape, End, Items, Of};
+use super::elements::{elements, envelope, frames, read_array, shape, End, Items, Of};
 use super::json::{short_message, Element, TopSeed};
 use super::structure::{nests_deeper_than, without_trailing_commas, Walker, MAX_NESTING};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
@@ -103,6 +103,9 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     let mut r = Peek::new(input);
     // Newlines before what is read next.
     let mut lines = 0;
+    // Inside the top-level array of an Azure Data Explorer v2 response, whose frames are read
+    // one by one as documents (its result table's rows in parallel), not as records.
+    let mut in_frames = false;
     loop {
         let buf = r.fill(1)?;
         let Some(&first) = buf.first() else {
@@ -115,6 +118,14 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
             continue;
         }
         match first {
+            b',' | b']' if in_frames => {
+                in_frames = first == b',';
+                r.consume(1);
+            }
+            b'[' if frames(r.fill(HEAD_BYTES)?) => {
+                in_frames = true;
+                r.consume(1);
+            }
             // A top-level array: its elements read in parallel.
             b'[' => {
                 r.consume(1);
@@ -137,9 +148,9 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                 let head = r.fill(HEAD_BYTES)?;
                 let head = &head[..head.len().min(HEAD_BYTES)];
                 match envelope(head) {
-                    // A `{"records": [` or `{"tables": [{..., "rows": [` head: its array is
-                    // read in parallel, then the rest of the document.
-                    Some((at, items)) => {
+                    // A `{"records": [`, `{"tables": [{..., "rows": [` or v2 result table's
+                    // head: its array is read in parallel, then the rest of the document.
+                    Some((at, items, head_of)) => {
                         lines += blocks::newlines(&head[..at]);
                         r.consume(at);
                         let array =
@@ -147,16 +158,9 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                         let Some(array) = array else {
                             return Ok(());
                         };
-                        let stand_in: &'static [u8] = match items {
-                            Items::Records => b"{\"records\":[]",
-                            Items::Rows(_) => b"{\"tables\":[{\"columns\":[],\"rows\":[]",
-                        };
-                        let depth = match items {
-                            Items::Records => 1,
-                            Items::Rows(_) => 3,
-                        };
+                        let stand_in = head_of.stand_in();
                         lines = array.lines;
-                        match document_tail(Peek::new(Box::new(array.rest)), depth)? {
+                        match document_tail(Peek::new(Box::new(array.rest)), head_of.depth())? {
                             Tail::Whole(tail, rest) => {
                                 let mut doc = stand_in.to_vec();
                                 doc.extend_from_slice(&tail);
@@ -222,11 +226,11 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
 /// batch): its array's elements are read one by one like a document's, so a damaged element
 /// costs that element and not the line. Says whether the line was one.
 pub(super) fn line_document<S: Sink>(line: &[u8], line_no: u64, ctx: &mut FileCtx<'_, S>) -> bool {
-    let (at, items) = if line.first() == Some(&b'[') {
-        (1, Items::Records)
+    let (at, items, head) = if line.first() == Some(&b'[') {
+        (1, Items::Records, None)
     } else {
         match envelope(line) {
-            Some(found) => found,
+            Some((at, items, head)) => (at, items, Some(head)),
             None => return false,
         }
     };
@@ -239,7 +243,7 @@ pub(super) fn line_document<S: Sink>(line: &[u8], line_no: u64, ctx: &mut FileCt
     let shape = shape(body);
     let of = Of {
         items: &items,
-        top: at == 1,
+        top: head.is_none(),
         one_line: Some(line_no),
         shape: &shape,
         spoiled: None,
@@ -247,8 +251,8 @@ pub(super) fn line_document<S: Sink>(line: &[u8], line_no: u64, ctx: &mut FileCt
     match elements(body, 0, start, &of, &end, ctx) {
         Some(close) => {
             let tail = &body[close + 1..];
-            match items {
-                Items::Records if at == 1 => {
+            match head {
+                None => {
                     if tail.iter().any(|c| !c.is_ascii_whitespace()) {
                         let excerpt = String::from_utf8_lossy(&tail[..tail.len().min(200)]);
                         ctx.reject(
@@ -259,13 +263,8 @@ pub(super) fn line_document<S: Sink>(line: &[u8], line_no: u64, ctx: &mut FileCt
                         );
                     }
                 }
-                Items::Records => {
-                    let mut doc = b"{\"records\":[]".to_vec();
-                    doc.extend_from_slice(tail);
-                    small_document(&doc, ctx, line_no - 1, true);
-                }
-                Items::Rows(_) => {
-                    let mut doc = b"{\"tables\":[{\"columns\":[],\"rows\":[]".to_vec();
+                Some(head) => {
+                    let mut doc = head.stand_in().to_vec();
                     doc.extend_from_slice(tail);
                     small_document(&doc, ctx, line_no - 1, true);
                 }

@@ -28,60 +28,137 @@ pub(super) enum Items {
     Rows(Vec<Option<Field>>),
 }
 
-/// The head of a document whose records are one large array: `{"records": [` or
-/// `{"tables": [{"columns": [...], ..., "rows": [`, as far as its `[` (and the items), when
-/// `b` starts with one. Anything else (other keys first, escapes in keys, a head longer than
-/// `b`) is left to the serde visitors.
-pub(super) fn envelope(b: &[u8]) -> Option<(usize, Items)> {
+/// What the head of a document whose records are one large array opens.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Head {
+    /// `{"records": [`: a resource-log blob, an Event Hubs message.
+    Records,
+    /// `{"tables": [{"columns": [...], ..., "rows": [`: a query API response.
+    Table,
+    /// `{"FrameType": "DataTable", ..., "Columns": [...], "Rows": [`: the result table of an
+    /// Azure Data Explorer v2 response, one frame of its top-level array.
+    Frame,
+}
+
+impl Head {
+    /// Brackets still open after the array's `]`.
+    pub(super) fn depth(self) -> usize {
+        match self {
+            Head::Records | Head::Frame => 1,
+            Head::Table => 3,
+        }
+    }
+
+    /// The head again with an empty array, for the rest of the document after its `]`.
+    pub(super) fn stand_in(self) -> &'static [u8] {
+        match self {
+            Head::Records => b"{\"records\":[]",
+            Head::Table => b"{\"tables\":[{\"columns\":[],\"rows\":[]",
+            Head::Frame => b"{\"FrameType\":\"DataTable\",\"Columns\":[],\"Rows\":[]",
+        }
+    }
+}
+
+/// The head of a document whose records are one large array: `{"records": [`,
+/// `{"tables": [{"columns": [...], ..., "rows": [` or a v2 frame's
+/// `{"FrameType": "DataTable", ..., "Columns": [...], "Rows": [`, as far as its `[` (and the
+/// items), when `b` starts with one. Anything else (other keys first, escapes in keys, a head
+/// longer than `b`, a table that is not the query's result) is left to the serde visitors.
+pub(super) fn envelope(b: &[u8]) -> Option<(usize, Items, Head)> {
     let mut i = 0;
-    let expect = |i: &mut usize, c: u8| -> Option<()> {
-        while b.get(*i)?.is_ascii_whitespace() {
-            *i += 1;
-        }
-        (b[*i] == c).then(|| *i += 1)
-    };
-    let key = |i: &mut usize| -> Option<&[u8]> {
-        while b.get(*i)?.is_ascii_whitespace() {
-            *i += 1;
-        }
-        (b[*i] == b'"').then_some(())?;
-        let end = string_end(b, *i + 1)?;
-        let k = &b[*i + 1..end - 1];
-        *i = end;
-        (!k.contains(&b'\\')).then_some(k)
-    };
-    expect(&mut i, b'{')?;
-    let k = key(&mut i)?;
-    expect(&mut i, b':')?;
+    expect(b, &mut i, b'{')?;
+    let k = key(b, &mut i)?;
+    expect(b, &mut i, b':')?;
     if k.eq_ignore_ascii_case(b"records") {
-        expect(&mut i, b'[')?;
-        return Some((i, Items::Records));
+        expect(b, &mut i, b'[')?;
+        return Some((i, Items::Records, Head::Records));
+    }
+    if k.eq_ignore_ascii_case(b"frametype") {
+        let end = value_end(b, skip_space(b, i)?)?;
+        if !b[i..end]
+            .trim_ascii()
+            .eq_ignore_ascii_case(b"\"DataTable\"")
+        {
+            return None;
+        }
+        i = end;
+        expect(b, &mut i, b',')?;
+        let items = table_head(b, &mut i)?;
+        return Some((i, items, Head::Frame));
     }
     if !k.eq_ignore_ascii_case(b"tables") {
         return None;
     }
-    expect(&mut i, b'[')?;
-    expect(&mut i, b'{')?;
+    expect(b, &mut i, b'[')?;
+    expect(b, &mut i, b'{')?;
+    let items = table_head(b, &mut i)?;
+    Some((i, items, Head::Table))
+}
+
+/// Whether `b` starts an Azure Data Explorer v2 response: an array whose first element's
+/// first key is `FrameType`.
+pub(super) fn frames(b: &[u8]) -> bool {
+    let mut i = 0;
+    (|| {
+        expect(b, &mut i, b'[')?;
+        expect(b, &mut i, b'{')?;
+        key(b, &mut i)?
+            .eq_ignore_ascii_case(b"frametype")
+            .then_some(())
+    })()
+    .is_some()
+}
+
+/// `b[i..]` past whitespace.
+fn skip_space(b: &[u8], mut i: usize) -> Option<usize> {
+    while b.get(i)?.is_ascii_whitespace() {
+        i += 1;
+    }
+    Some(i)
+}
+
+/// Past whitespace and `c`.
+fn expect(b: &[u8], i: &mut usize, c: u8) -> Option<()> {
+    *i = skip_space(b, *i)?;
+    (b[*i] == c).then(|| *i += 1)
+}
+
+/// A key without escapes, past whitespace.
+fn key<'b>(b: &'b [u8], i: &mut usize) -> Option<&'b [u8]> {
+    *i = skip_space(b, *i)?;
+    (b[*i] == b'"').then_some(())?;
+    let end = string_end(b, *i + 1)?;
+    let k = &b[*i + 1..end - 1];
+    *i = end;
+    (!k.contains(&b'\\')).then_some(k)
+}
+
+/// The keys of a table up to its rows' `[`: the fields of its columns. A table that says it
+/// is not the query's result (v2's `TableKind` of its properties or completion information)
+/// is not one.
+fn table_head(b: &[u8], i: &mut usize) -> Option<Items> {
     let mut cols = None;
     loop {
-        let k = key(&mut i)?;
-        expect(&mut i, b':')?;
+        let k = key(b, i)?;
+        expect(b, i, b':')?;
         if k.eq_ignore_ascii_case(b"rows") {
-            expect(&mut i, b'[')?;
-            return Some((i, Items::Rows(cols?)));
+            expect(b, i, b'[')?;
+            return Some(Items::Rows(cols?));
         }
-        while b.get(i)?.is_ascii_whitespace() {
-            i += 1;
-        }
-        let end = value_end(b, i)?;
-        let value = &b[i..end];
+        let at = skip_space(b, *i)?;
+        let end = value_end(b, at)?;
+        let value = &b[at..end];
         if k.eq_ignore_ascii_case(b"columns") {
             cols = Some(super::json::columns(value)?);
+        } else if k.eq_ignore_ascii_case(b"tablekind") {
+            if !value.eq_ignore_ascii_case(b"\"PrimaryResult\"") {
+                return None;
+            }
         } else {
             serde_json::from_slice::<IgnoredAny>(value).ok()?;
         }
-        i = end;
-        expect(&mut i, b',')?;
+        *i = end;
+        expect(b, i, b',')?;
     }
 }
 
@@ -435,7 +512,7 @@ pub(super) fn elements<S: Sink>(
                 let line = line_at(i);
                 // A document of its own (a list of Event Hubs messages): its damage costs one
                 // record of its array, not the whole document.
-                if let Some((open, inner)) = envelope(&b[i..stop]) {
+                if let Some((open, inner, head)) = envelope(&b[i..stop]) {
                     let body = &b[i + open..];
                     let start = ArrayAt {
                         newlines: line - 1 + blocks::newlines(&b[i..i + open]),
@@ -458,13 +535,8 @@ pub(super) fn elements<S: Sink>(
                     };
                     // On past the rest of the document, to its closing brace.
                     let rest = i + open + close + 1;
-                    let inside = if matches!(inner, Items::Rows(_)) {
-                        3
-                    } else {
-                        1
-                    };
                     i = rest
-                        + Walker::inside(inside)
+                        + Walker::inside(head.depth())
                             .end(&b[rest..])
                             .unwrap_or(b.len() - rest);
                     last_good = None;
@@ -571,13 +643,7 @@ fn parse_element<S: Sink>(
         Items::Records => {
             // Records are handed on once the whole element parsed: a damaged batch is one reject.
             let mut found = Vec::new();
-            let mut emit = |e: Element<'_>| {
-                found.push(match e {
-                    Element::Record(raw, _) => Ok(raw.into_owned()),
-                    Element::NotRecord(_, why) => Err(why),
-                    Element::Incomplete(_) => Err("not a record".to_string()),
-                })
-            };
+            let mut emit = |e: Element<'_>| found.push(e.into_owned());
             ItemSeed {
                 emit: &mut emit,
                 index,
@@ -587,8 +653,12 @@ fn parse_element<S: Sink>(
             .and_then(|()| de.end())?;
             for f in found {
                 match f {
-                    Ok(raw) => ctx.emit(&raw, &mut *at, context),
-                    Err(why) => ctx.reject(at(), Reason::NotARecord, why, context()),
+                    Element::Record(raw, _) => ctx.emit(&raw, &mut *at, context),
+                    Element::NotRecord(_, why) => {
+                        ctx.reject(at(), Reason::NotARecord, why, context())
+                    }
+                    // A v2 response's last frame: its query failed or was cancelled.
+                    Element::Incomplete(why) => ctx.incomplete(&why),
                 }
             }
         }

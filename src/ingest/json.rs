@@ -99,8 +99,19 @@ impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
         let mut nested = Vec::new();
         let (mut container, mut batch) = (false, false);
         let mut error = None;
+        // A frame of an Azure Data Explorer v2 response (its first key `FrameType`): a table,
+        // or the response's head or end, and never a record.
+        let mut frame: Option<Table> = None;
         while let Some(Key(k)) = m.next_key::<Key<'de>>()? {
-            if k.eq_ignore_ascii_case("error") {
+            if let Some(table) = frame.as_mut() {
+                table.entry(&k, &mut m, &mut *self.emit)?;
+            } else if k.eq_ignore_ascii_case("frametype") && raw.is_empty() && !container {
+                m.next_value::<IgnoredAny>()?;
+                frame = Some(Table {
+                    frame: true,
+                    ..Table::default()
+                });
+            } else if k.eq_ignore_ascii_case("error") {
                 error = Some(m.next_value::<serde_json::Value>()?);
             } else if k.eq_ignore_ascii_case("records") {
                 container = true;
@@ -120,6 +131,10 @@ impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
             } else {
                 record_entry(&mut m, Context::Record, &k, &mut raw, &mut nested)?;
             }
+        }
+        if let Some(table) = frame {
+            table.end(&mut *self.emit);
+            return Ok(());
         }
         match error {
             Some(e) if (container || batch) && !e.is_null() => {
@@ -570,28 +585,113 @@ impl<'de> Visitor<'de> for TableSeed<'_, 'de> {
         f.write_str("a table with columns and rows")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
-        let mut columns: Option<Vec<Option<Field>>> = None;
-        let mut rows = false;
+        let mut table = Table::default();
         while let Some(Key(k)) = m.next_key::<Key<'de>>()? {
-            if k.eq_ignore_ascii_case("columns") {
-                let specs: Vec<ColumnSpec> = m.next_value()?;
-                columns = Some(column_fields(&specs));
-            } else if k.eq_ignore_ascii_case("rows") {
-                let Some(cols) = columns.as_deref() else {
-                    return Err(de::Error::custom("table rows come before its columns"));
-                };
-                rows = true;
-                m.next_value_seed(RowsSeed {
-                    cols,
-                    emit: &mut *self.emit,
-                })?;
-            } else {
-                m.next_value::<IgnoredAny>()?;
-            }
+            table.entry(&k, &mut m, &mut *self.emit)?;
         }
         // A table without its rows (an empty result has `"rows": []`) lost them to damage.
-        if !rows {
+        if !table.rows {
             (self.emit)(Element::NotRecord(0, "a table without `rows`".into()));
+        }
+        Ok(())
+    }
+}
+
+/// What a table (of a query API response, or a frame of a v2 response) has said so far.
+#[derive(Default)]
+struct Table {
+    /// The field of each column, once its `columns` are read.
+    columns: Option<Vec<Option<Field>>>,
+    /// Its `TableKind` says it is not the query's result (v2's properties and completion
+    /// information, a v1 response's status): its rows are not records.
+    not_result: bool,
+    /// Its `rows` were read.
+    rows: bool,
+    /// It is a frame of a v2 response.
+    frame: bool,
+    /// Why its result is incomplete: a v2 response's `OneApiErrors`, or `Cancelled`.
+    incomplete: Option<String>,
+}
+
+impl Table {
+    /// One entry of the table's object.
+    fn entry<'de, A: MapAccess<'de>>(
+        &mut self,
+        k: &str,
+        m: &mut A,
+        emit: &mut dyn FnMut(Element<'de>),
+    ) -> Result<(), A::Error> {
+        if k.eq_ignore_ascii_case("columns") {
+            let specs: Vec<ColumnSpec> = m.next_value()?;
+            self.columns = Some(column_fields(&specs));
+        } else if k.eq_ignore_ascii_case("tablekind") {
+            let kind: Option<String> = m.next_value()?;
+            self.not_result = kind.is_some_and(|k| !k.eq_ignore_ascii_case("PrimaryResult"));
+        } else if k.eq_ignore_ascii_case("rows") {
+            self.rows = true;
+            match self.columns.as_deref() {
+                _ if self.not_result => {
+                    m.next_value::<IgnoredAny>()?;
+                }
+                Some(cols) => m.next_value_seed(RowsSeed { cols, emit })?,
+                // A progressive v2 response sends its columns in a frame of their own: each
+                // of its rows a reject, not a damaged document.
+                None if self.frame => m.next_value_seed(LostRowsSeed { emit })?,
+                None => return Err(de::Error::custom("table rows come before its columns")),
+            }
+        } else if k.eq_ignore_ascii_case("oneapierrors") {
+            let errors: serde_json::Value = m.next_value()?;
+            if let Some(e) = errors.as_array().and_then(|a| a.first()) {
+                let e = e.get("error").unwrap_or(e);
+                // Its `message` is generic ("Request is invalid..."), its `@message` says why.
+                self.incomplete = Some(match e.get("@message").and_then(|m| m.as_str()) {
+                    Some(m) => api_error(&serde_json::json!({"code": e.get("code"), "message": m})),
+                    None => api_error(e),
+                });
+            }
+        } else if k.eq_ignore_ascii_case("cancelled") {
+            if m.next_value::<Option<bool>>()? == Some(true) {
+                self.incomplete
+                    .get_or_insert_with(|| "the query was cancelled".into());
+            }
+        } else {
+            m.next_value::<IgnoredAny>()?;
+        }
+        Ok(())
+    }
+
+    /// A frame's end: what made its response incomplete.
+    fn end<'de>(self, emit: &mut dyn FnMut(Element<'de>)) {
+        if let Some(why) = self.incomplete {
+            emit(Element::Incomplete(why));
+        }
+    }
+}
+
+/// The rows of a progressive v2 response's `TableFragment`, whose columns came in an earlier
+/// frame: each one not read.
+struct LostRowsSeed<'e, 'de> {
+    emit: &'e mut dyn FnMut(Element<'de>),
+}
+
+impl<'de> DeserializeSeed<'de> for LostRowsSeed<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for LostRowsSeed<'_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of rows")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
+        let mut i = 0u64;
+        while s.next_element::<IgnoredAny>()?.is_some() {
+            i += 1;
+            let why = "a row of a progressive response's table fragment, whose columns are in another frame: not read";
+            (self.emit)(Element::NotRecord(i, why.into()));
         }
         Ok(())
     }

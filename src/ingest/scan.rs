@@ -3,7 +3,7 @@
 //! and skipping the rest while checking that it is valid JSON.
 //!
 //! It gives up, and [`record`] returns `None`, on anything outside that common case: a
-//! container document (`records`, `tables`, `responses`), an escaped key or wanted value, a
+//! container document (`records`, `tables`, `responses`, a v2 frame's `FrameType`), an escaped key or wanted value, a
 //! wanted number that is not a plain integer, `properties` as a string of JSON, control
 //! characters, deep nesting, or invalid JSON of any kind. The caller then reads the line with
 //! the serde visitors of `json.rs`, which handle every case and word the errors. Whatever this
@@ -75,7 +75,8 @@ impl<'a> Checked<'a> {
         if s.next()? != b'{' {
             return None;
         }
-        // An element that is a document of its own (`records`, `tables`) is the serde path's.
+        // An element that is a document of its own (`records`, `tables`, a v2 response's
+        // frame) is the serde path's.
         s.object(Context::Record, true, (0, 0), raw)?;
         Some(s.i)
     }
@@ -450,7 +451,8 @@ impl<'a> Scanner<'a, '_> {
                     if top
                         && (key.eq_ignore_ascii_case("records")
                             || key.eq_ignore_ascii_case("tables")
-                            || key.eq_ignore_ascii_case("responses"))
+                            || key.eq_ignore_ascii_case("responses")
+                            || key.eq_ignore_ascii_case("frametype"))
                     {
                         return None;
                     }

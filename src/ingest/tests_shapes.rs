@@ -605,6 +605,102 @@ fn an_azure_data_explorer_v1_response_is_read() {
     assert_eq!(keys, [(400, Some(8536)), (200, Some(0))]);
 }
 
+/// Azure Data Explorer's v2 response is an array of frames: only its result table's rows are
+/// records (its property and completion tables' are not, though the latter's `EventType`
+/// column names a field), the head and end frames are none, and an end frame with errors
+/// says the result is incomplete. Read pretty-printed, on one line (JSON Lines' path), as the
+/// REST API streams it (a frame a line, commas leading), and with a result table over a
+/// block, whose rows are read in parallel.
+#[test]
+fn an_azure_data_explorer_v2_response_is_read() {
+    let col = |n: &str| format!(r#"{{"ColumnName":"{n}","ColumnType":"string"}}"#);
+    let table = |id: u32, kind: &str, cols: &[&str], rows: &str| {
+        let cols: Vec<String> = cols.iter().map(|c| col(c)).collect();
+        format!(
+            r#"{{"FrameType":"DataTable","TableId":{id},"TableKind":"{kind}","TableName":"{kind}","Columns":[{}],"Rows":[{rows}]}}"#,
+            cols.join(",")
+        )
+    };
+    let row = |i: usize| format!(r#"["2026-11-24T19:00:00Z","c{i}",400,8536]"#);
+    let frames = |n: usize, errors: &str| {
+        let rows: Vec<String> = (0..n).map(row).collect();
+        vec![
+            r#"{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"}"#.to_string(),
+            table(
+                0,
+                "QueryProperties",
+                &["TableId", "Key", "Value"],
+                r#"[1,"Visualization","{}"]"#,
+            ),
+            table(
+                1,
+                "PrimaryResult",
+                &[
+                    "TimeGenerated",
+                    "CorrelationId",
+                    "ResultCode",
+                    "ResultSubcode",
+                ],
+                &rows.join(","),
+            ),
+            table(
+                2,
+                "QueryCompletionInformation",
+                &["Timestamp", "Level", "StatusCode", "EventType", "Payload"],
+                r#"["2026-11-24T20:00:00Z",4,0,4,"{}"]"#,
+            ),
+            format!(
+                r#"{{"FrameType":"DataSetCompletion","HasErrors":false,"Cancelled":false{errors}}}"#
+            ),
+        ]
+    };
+    let big = MAX_RECORD_BYTES / row(0).len() + 1000;
+    for n in [2, big] {
+        let f = frames(n, "");
+        let shapes = [
+            format!("[{}]", f.join(",")),
+            format!("[\n{}\n]\n", f.join(",\n")),
+            format!("[{}\r\n]", f.join("\r\n,")),
+        ];
+        for (i, text) in shapes.iter().enumerate() {
+            let (c, r, _d) = read_text("adx.json", text.as_bytes());
+            let file = &r.files[0];
+            let got = (file.accepted, file.rejected, file.skipped);
+            assert_eq!(got, (n as u64, 0, 0), "shape {i} of {n}: {:?}", c.rejects);
+            assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+            assert_eq!(c.records[0].code, 400);
+        }
+    }
+    let error = r#","OneApiErrors":[{"error":{"code":"LimitsExceeded","message":"Request is invalid and cannot be executed.","@message":"Query execution has exceeded the allowed limits (80DA0003)"}}]"#;
+    let text = format!("[{}]", frames(2, error).join(",\n"));
+    let (c, r, _d) = read_text("adx.json", text.as_bytes());
+    assert_eq!(c.records.len(), 2);
+    assert!(
+        r.warnings[0].contains(
+            "incomplete, so counts may be short: LimitsExceeded: Query execution has exceeded the allowed limits (80DA0003)"
+        ),
+        "{:?}",
+        r.warnings
+    );
+}
+
+/// A progressive v2 response sends a table's columns in a `TableHeader` frame and its rows in
+/// `TableFragment`s: each such row is a reject of its own, not a damaged document.
+#[test]
+fn a_progressive_v2_response_rejects_each_row() {
+    let text = r#"[{"FrameType":"DataSetHeader","IsProgressive":true,"Version":"v2.0"},
+{"FrameType":"TableHeader","TableId":1,"TableKind":"PrimaryResult","TableName":"PrimaryResult","Columns":[{"ColumnName":"ResultCode","ColumnType":"int"}]},
+{"FrameType":"TableFragment","TableFragmentType":"DataAppend","TableId":1,"Rows":[[400],[500],[200]]},
+{"FrameType":"TableCompletion","TableId":1,"RowCount":3},
+{"FrameType":"DataSetCompletion","HasErrors":false,"Cancelled":false}]"#;
+    let (c, r, _d) = read_text("adx.json", text.as_bytes());
+    let f = &r.files[0];
+    assert_eq!((f.accepted, f.rejected, f.skipped), (0, 3, 0));
+    assert!(c.rejects[0]
+        .detail()
+        .contains("progressive response's table fragment"));
+}
+
 /// A code past what an `i64` holds is shown as given in its reject (it had been a float's
 /// rounding: `12345678901234567000`).
 #[test]
