@@ -480,6 +480,33 @@ fn other_log(lower: &str) -> bool {
     !lower.contains("callautomation") && OTHER_LOGS.iter().any(|f| name.starts_with(f))
 }
 
+/// The event types of ACS's other services: Job Router, chat, SMS, email, advanced messaging.
+const OTHER_EVENTS: [&str; 5] = [
+    "Microsoft.Communication.Router",
+    "Microsoft.Communication.Chat",
+    "Microsoft.Communication.SMS",
+    "Microsoft.Communication.Email",
+    "Microsoft.Communication.AdvancedMessage",
+];
+
+/// Whether the record's resource id names another provider than `Microsoft.Communication`:
+/// another service's resource log in the same storage account.
+fn other_service(raw: &Raw<'_>) -> bool {
+    let Val::Str(id) = raw.get(Field::ResourceId) else {
+        return false;
+    };
+    let marker = b"/providers/";
+    let Some(at) = id
+        .as_bytes()
+        .windows(marker.len())
+        .position(|w| w.eq_ignore_ascii_case(marker))
+    else {
+        return false;
+    };
+    let provider = id[at + marker.len()..].split('/').next().unwrap_or("");
+    !provider.eq_ignore_ascii_case("Microsoft.Communication")
+}
+
 /// The kind of record a category, type or table name says: `Err` for streaming usage and
 /// ACS's other logs, none of which carries a Call Automation result.
 fn kind_from_names(raw: &Raw<'_>) -> Option<Result<Kind, SkipReason>> {
@@ -493,8 +520,16 @@ fn kind_from_names(raw: &Raw<'_>) -> Option<Result<Kind, SkipReason>> {
             // reach the endpoint that logs the call events, and carry no result: read as
             // callback events, they are skipped as events without one.
             let prefixed = |p: &str| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+            // ACS's events of other services, which an Event Grid subscription to the
+            // resource's every event type delivers beside Call Automation's.
+            if OTHER_EVENTS.iter().any(|p| prefixed(p)) {
+                return Some(Err(SkipReason::OtherLog));
+            }
             if prefixed("Microsoft.Communication.") || prefixed("Microsoft.EventGrid.") {
                 return Some(Ok(Kind::Callback));
+            }
+            if other_service(raw) {
+                return Some(Err(SkipReason::OtherService));
             }
             let l = s.to_ascii_lowercase();
             if l.contains("streamingusage") {
@@ -536,6 +571,7 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
         Some(Ok(k)) => k,
         Some(Err(why)) => return Outcome::Skip(why),
         None if raw.is_empty() => return Outcome::Skip(SkipReason::NotALogRecord),
+        None if other_service(raw) => return Outcome::Skip(SkipReason::OtherService),
         // A streaming-usage row that no category or table names (a portal grid row).
         None if !matches!(raw.get(Field::Streaming), Val::Missing)
             && raw.get(Field::ResultCode).is_nullish()
@@ -590,6 +626,13 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
         && is_lifecycle_event(&raw.get(Field::Type).text())
     {
         return Outcome::Skip(SkipReason::NoResult);
+    }
+    // CancelAddParticipantSucceeded carries the code of the invitation it cancelled (487).
+    if kind == Kind::Callback
+        && code >= 300
+        && callback_operation(raw.get(Field::Type).text()).1 == "Succeeded"
+    {
+        return Outcome::Skip(SkipReason::SucceededEvent);
     }
     // A `[Local Time]` value is read at the local offset; every other time carries its own.
     let (time_val, local) = if raw.has_local_time() {

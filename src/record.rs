@@ -187,14 +187,24 @@ pub enum SkipReason {
     /// A record of another ACS log (CallSummary, CallClientOperations, SMSOperational...) that a
     /// diagnostic setting of `allLogs` exports beside Call Automation's.
     OtherLog,
+    /// A resource log of another Azure service (Azure OpenAI's `RequestResponse`, an Event Hubs
+    /// namespace's `OperationalLogs`) kept in the same storage account: its resource id names
+    /// another provider than `Microsoft.Communication`.
+    OtherService,
+    /// A `...Succeeded` callback event whose `resultInformation` is of what it ended, not of
+    /// itself (CancelAddParticipantSucceeded's 487/5234, the cancelled invitation): the
+    /// action asked for succeeded, and is no failure.
+    SucceededEvent,
 }
 
 impl SkipReason {
-    pub const ALL: [SkipReason; 4] = [
+    pub const ALL: [SkipReason; 6] = [
         SkipReason::StreamingUsage,
         SkipReason::NoResult,
         SkipReason::NotALogRecord,
         SkipReason::OtherLog,
+        SkipReason::OtherService,
+        SkipReason::SucceededEvent,
     ];
 
     pub fn label(self) -> &'static str {
@@ -203,6 +213,8 @@ impl SkipReason {
             SkipReason::NoResult => "event without a result",
             SkipReason::NotALogRecord => "not a log record or event",
             SkipReason::OtherLog => "another ACS log, not Call Automation",
+            SkipReason::OtherService => "another Azure service's log, not ACS",
+            SkipReason::SucceededEvent => "Succeeded event with the code of what it ended",
         }
     }
 }

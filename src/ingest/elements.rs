@@ -148,7 +148,7 @@ fn table_head(b: &[u8], i: &mut usize) -> Option<Items> {
         let at = skip_space(b, *i)?;
         let end = value_end(b, at)?;
         let value = &b[at..end];
-        if k.eq_ignore_ascii_case(b"columns") {
+        if k.eq_ignore_ascii_case(b"columns") || k.eq_ignore_ascii_case(b"columndescriptors") {
             cols = Some(super::json::columns(value)?);
         } else if k.eq_ignore_ascii_case(b"tablekind") {
             if !value.eq_ignore_ascii_case(b"\"PrimaryResult\"") {
@@ -359,14 +359,30 @@ fn spoils(spoiled: Option<&AtomicBool>) -> bool {
 
 /// Whether the `]` at `b[i]`, between elements, is a stray one: more elements follow it. After
 /// a top-level array another document may start directly (`[...][...]`); inside a document
-/// the array's own `]` is followed by `}` or the next key.
+/// the array's own `]` is followed by `}` or the next key (Stream Analytics writes its
+/// `EventProcessedUtcTime` after an Event Hubs message's `records`).
 fn stray_closer(b: &[u8], i: usize, top: bool) -> bool {
-    let next = b[i + 1..].iter().find(|c| !c.is_ascii_whitespace());
-    match next {
-        Some(b',') => true,
-        Some(b'{' | b'[') => !top,
+    let next = b[i + 1..].iter().position(|c| !c.is_ascii_whitespace());
+    match next.map(|n| (i + 1 + n, b[i + 1 + n])) {
+        Some((comma, b',')) => top || !key_follows(b, comma + 1),
+        Some((_, b'{' | b'[')) => !top,
         _ => false,
     }
+}
+
+/// Whether a key (a string and its colon) starts at `b[i]`, past whitespace.
+fn key_follows(b: &[u8], i: usize) -> bool {
+    let at = |i: usize| {
+        let n = b.get(i..)?.iter().position(|c| !c.is_ascii_whitespace())?;
+        Some(i + n)
+    };
+    (|| {
+        let open = at(i)?;
+        (b[open] == b'"').then_some(())?;
+        let colon = at(string_end(b, open + 1)?)?;
+        (b[colon] == b':').then_some(())
+    })()
+    .is_some()
 }
 
 /// The elements of one block, numbered from `first + 1`, starting `at` in the input. Every

@@ -111,14 +111,16 @@ impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
                     frame: true,
                     ..Table::default()
                 });
-            } else if k.eq_ignore_ascii_case("error") {
+            } else if k.eq_ignore_ascii_case("error") || k.eq_ignore_ascii_case("partialerror") {
+                // `partialError`: a JavaScript SDK's partial result saved with `JSON.stringify`.
                 error = Some(m.next_value::<serde_json::Value>()?);
             } else if k.eq_ignore_ascii_case("records") {
                 container = true;
                 m.next_value_seed(ArraySeed {
                     emit: &mut *self.emit,
                 })?;
-            } else if k.eq_ignore_ascii_case("tables") {
+            } else if k.eq_ignore_ascii_case("tables") || k.eq_ignore_ascii_case("partialtables") {
+                // `partialTables`: the tables of the JavaScript SDK's partial result.
                 container = true;
                 m.next_value_seed(TablesSeed {
                     emit: &mut *self.emit,
@@ -621,7 +623,8 @@ impl Table {
         m: &mut A,
         emit: &mut dyn FnMut(Element<'de>),
     ) -> Result<(), A::Error> {
-        if k.eq_ignore_ascii_case("columns") {
+        // `columnDescriptors` in a JavaScript SDK's result saved with `JSON.stringify`.
+        if k.eq_ignore_ascii_case("columns") || k.eq_ignore_ascii_case("columndescriptors") {
             let specs: Vec<ColumnSpec> = m.next_value()?;
             self.columns = Some(column_fields(&specs));
         } else if k.eq_ignore_ascii_case("tablekind") {

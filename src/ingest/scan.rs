@@ -451,6 +451,7 @@ impl<'a> Scanner<'a, '_> {
                     if top
                         && (key.eq_ignore_ascii_case("records")
                             || key.eq_ignore_ascii_case("tables")
+                            || key.eq_ignore_ascii_case("partialtables")
                             || key.eq_ignore_ascii_case("responses")
                             || key.eq_ignore_ascii_case("frametype"))
                     {

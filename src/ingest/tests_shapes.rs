@@ -701,6 +701,57 @@ fn a_progressive_v2_response_rejects_each_row() {
         .contains("progressive response's table fragment"));
 }
 
+/// Stream Analytics writes an Event Hubs message with keys of its own after its `records`: the
+/// array ends at its `]`, and the keys are no records (they had been rejects, read as more
+/// elements after a stray `]`). A `]` followed by a comma and an element is still a stray one.
+#[test]
+fn keys_after_the_records_array_are_not_records() {
+    let rec = |c: u32| {
+        format!(
+            r#"{{"time":"2026-11-24T11:10:49Z","operationName":"Play","properties":{{"resultCode":400,"resultSubcode":{c}}}}}"#
+        )
+    };
+    let tail = r#""EventProcessedUtcTime":"2026-11-24T11:11:02Z","PartitionId":0"#;
+    let line = format!(r#"{{"records":[{},{}],{tail}}}"#, rec(8510), rec(8535));
+    let pretty = format!(
+        "{{\n \"records\": [\n  {},\n  {}\n ],\n {tail}\n}}\n",
+        rec(8510),
+        rec(8535)
+    );
+    for text in [format!("{line}\n{line}\n"), pretty.clone()] {
+        let (c, r, _d) = read_text("asa.json", text.as_bytes());
+        let f = &r.files[0];
+        assert_eq!(f.rejected, 0, "{:?}", c.rejects);
+        assert!(f.accepted >= 2 && f.skipped == 0);
+    }
+    // A stray `]` between elements: the element after it is read, the bracket is damage.
+    let stray = format!("{{\"records\": [\n{},\n],\n{}\n]}}\n", rec(8510), rec(8535));
+    let (c, r, _d) = read_text("stray.json", stray.as_bytes());
+    assert_eq!(c.records.len(), 2, "{:?} {:?}", c.rejects, r.warnings);
+}
+
+/// The JavaScript SDK's query result saved with `JSON.stringify`: its tables name their columns
+/// `columnDescriptors` (every row had been lost: "table rows come before its columns"), and a
+/// partial result's `partialTables` are read and its `partialError` says counts may be short.
+#[test]
+fn a_javascript_sdk_query_result_is_read() {
+    let table = r#"{"name":"PrimaryResult","columnDescriptors":[{"name":"TimeGenerated","type":"datetime"},{"name":"ResultCode","type":"int"},{"name":"ResultSubcode","type":"int"}],"rows":[["2026-11-24T19:57:40.480Z",400,8510],["2026-11-24T19:58:01.000Z",400,8535]]}"#;
+    let ok = format!(r#"{{"tables":[{table}],"status":"Success"}}"#);
+    let partial = format!(
+        r#"{{"partialTables":[{table}],"status":"PartialFailure","partialError":{{"code":"PartialError","message":"Query result set has exceeded the internal record count limit"}}}}"#
+    );
+    for (text, warned) in [(ok, false), (partial, true)] {
+        let (c, r, _d) = read_text("js.json", text.as_bytes());
+        assert_eq!(c.records.len(), 2, "{:?}", c.rejects);
+        assert!(c.rejects.is_empty());
+        let incomplete = r
+            .warnings
+            .iter()
+            .any(|w| w.contains("exceeded the internal record count limit"));
+        assert_eq!(incomplete, warned, "{:?}", r.warnings);
+    }
+}
+
 /// A code past what an `i64` holds is shown as given in its reject (it had been a float's
 /// rounding: `12345678901234567000`).
 #[test]
@@ -2732,6 +2783,15 @@ fn real_payloads_from_microsofts_docs_and_sdks() {
         ("recording-summary-docs.json", 0, 0, 2),
         ("callclientoperations-docs.jsonl", 0, 0, 1),
         ("callsummary-storage-docs.jsonl", 0, 0, 2),
+        // Job Router's events, from the same Event Grid subscription (one had been a reject).
+        ("router-events-eventgrid-docs.json", 0, 0, 2),
+        // Other services' resource logs in the same storage account (Azure OpenAI's had been
+        // counted as Call Automation operations, Event Hubs' a reject).
+        ("openai-requestresponse-elastic.jsonl", 0, 0, 3),
+        ("eventhubs-operationallogs-docs.jsonl", 0, 0, 1),
+        // A cancel that succeeded, with the code of the invitation it cancelled (487/5234): no
+        // failure (it had needed action).
+        ("callback-canceladdparticipant-succeeded-net.json", 0, 0, 1),
     ] {
         let (c, report) = read(&settings(vec![dir.join(file)]));
         let f = &report.files[0];
