@@ -449,7 +449,8 @@ struct Header {
     /// Offset of the header line.
     start: usize,
     delim: u8,
-    /// Lines before it that are neither blank nor `sep=`: (offset, line number).
+    /// Lines before it that are neither blank nor `sep=` nor PowerShell's `#TYPE`: (offset,
+    /// line number).
     junk: Vec<(usize, u64)>,
 }
 
@@ -458,7 +459,7 @@ const HEADER_LOOKAHEAD: usize = 10;
 
 /// The header of the CSV text `b`: the first of its first lines that names a known column,
 /// else its first line that is not blank. A `sep=X` line (Excel's delimiter hint) gives the
-/// delimiter.
+/// delimiter; a first `#TYPE ...` line (Windows PowerShell 5.1's `Export-Csv`) is passed over.
 fn find_header(b: &[u8]) -> Header {
     let mut sep = None;
     let mut junk = Vec::new();
@@ -472,6 +473,8 @@ fn find_header(b: &[u8]) -> Header {
         let text = b[p..end].trim_ascii();
         if let Some(d) = text.strip_prefix(b"sep=").filter(|d| d.len() == 1) {
             sep = Some(d[0]);
+        } else if text.starts_with(b"#TYPE ") && first_text.is_none() {
+            // Windows PowerShell 5.1's `Export-Csv` names the objects' type first.
         } else if !text.is_empty() {
             first_text.get_or_insert((p, junk.len()));
             let delim = sep.unwrap_or_else(|| delimiter(&b[p..]));

@@ -939,6 +939,10 @@ fn lines_before_a_csv_header_cost_no_row() {
         (&b"sep=,\r\n"[..], 0),
         (b"\r\n\r\n", 0),
         (b"Export of 24 Nov\r\n", 1),
+        // Windows PowerShell 5.1's `Export-Csv` (it had been a reject).
+        (b"#TYPE System.Management.Automation.PSCustomObject\r\n", 0),
+        (b"#TYPE System.Data.DataRow\r\nsep=,\r\n", 0),
+        (b"Export of 24 Nov\r\n#TYPE System.Data.DataRow\r\n", 2),
     ] {
         let mut text = before.to_vec();
         text.extend_from_slice(&csv);
