@@ -175,12 +175,55 @@ pub(super) fn newlines(b: &[u8]) -> u64 {
 /// The input after the blocks: see [`Blocks::rest`].
 pub(super) type Rest = io::Chain<io::Cursor<Vec<u8>>, Input>;
 
+/// An input with bytes already read from it in front (from `at`): what a document's reader
+/// looked at before it handed the input to the blocks of an array. The blocks give back the
+/// same input after the array ([`Blocks::rest`]), not one more reader around it: a file of
+/// documents one after another (Event Hubs messages appended to a dump) would otherwise be
+/// read through a reader, and a buffer, for every document before.
+pub(super) struct Prefixed {
+    pre: Vec<u8>,
+    at: usize,
+    inner: Input,
+}
+
+impl Prefixed {
+    pub(super) fn new(pre: Vec<u8>, at: usize, inner: Input) -> Prefixed {
+        Prefixed { pre, at, inner }
+    }
+
+    /// The next bytes, at least `n` of them unless the input ends first; none consumed.
+    pub(super) fn peek(&mut self, n: usize) -> io::Result<&[u8]> {
+        while self.pre.len() - self.at < n {
+            if read_more(&mut self.inner, &mut self.pre, 1 << 16)? == 0 {
+                break;
+            }
+        }
+        Ok(&self.pre[self.at..])
+    }
+}
+
+impl Read for Prefixed {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.at == self.pre.len() {
+            return self.inner.read(buf);
+        }
+        let n = (self.pre.len() - self.at).min(buf.len());
+        buf[..n].copy_from_slice(&self.pre[self.at..self.at + n]);
+        self.at += n;
+        if self.at == self.pre.len() {
+            self.pre = Vec::new();
+            self.at = 0;
+        }
+        Ok(n)
+    }
+}
+
 pub(super) struct Blocks {
     cut: Cut,
     /// The cut of a block that the input goes on after and that is not a whole block, when
     /// it is not `cut` (see [`Blocks::parts`]).
     part_cut: Option<Cut>,
-    r: Input,
+    r: Prefixed,
     carry: Vec<u8>,
     next_line: u64,
     /// For JSON Lines: the pieces' lines are counted by the workers, here.
@@ -209,6 +252,11 @@ pub(super) struct Blocks {
 
 impl Blocks {
     pub(super) fn new(r: Input, cut: Cut) -> Blocks {
+        Blocks::prefixed(Prefixed::new(Vec::new(), 0, r), cut)
+    }
+
+    /// Blocks of an input with bytes already read in front of it.
+    pub(super) fn prefixed(r: Prefixed, cut: Cut) -> Blocks {
         Blocks {
             cut,
             part_cut: None,
@@ -392,7 +440,17 @@ impl Blocks {
 
     /// What follows the blocks: the bytes read past the last cut, then the unread input.
     pub(super) fn rest(self) -> Rest {
-        io::Cursor::new(self.carry).chain(self.r)
+        let Prefixed { mut pre, at, inner } = self.r;
+        if at == pre.len() {
+            return io::Cursor::new(self.carry).chain(inner);
+        }
+        // The bytes past the cut were read from `pre` (it is not read to its end), so they fit
+        // in front of what is left of it: no copy of the rest, no allocation.
+        let from = at - self.carry.len();
+        pre[from..at].copy_from_slice(&self.carry);
+        let mut rest = io::Cursor::new(pre);
+        rest.set_position(from as u64);
+        rest.chain(inner)
     }
 
     /// Whether the input is read to its end, nothing left over.
@@ -402,7 +460,7 @@ impl Blocks {
 }
 
 /// Reads into `buf`, retrying when interrupted; 0 means end of input.
-fn read_into(r: &mut Input, buf: &mut [u8]) -> io::Result<usize> {
+fn read_into(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     loop {
         match r.read(buf) {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -412,7 +470,7 @@ fn read_into(r: &mut Input, buf: &mut [u8]) -> io::Result<usize> {
 }
 
 /// Reads up to `want` more bytes onto `buf`; 0 means end of input.
-fn read_more(r: &mut Input, buf: &mut Vec<u8>, want: usize) -> io::Result<usize> {
+fn read_more(r: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> io::Result<usize> {
     let start = buf.len();
     buf.resize(start + want, 0);
     let n = loop {

@@ -15,8 +15,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::de::DeserializeSeed;
 
-use super::blocks::{self, ArrayAt};
-use super::elements::{elements, envelope, frames, read_array, shape, End, Items, Of};
+use super::blocks::{self, ArrayAt, Prefixed, Rest};
+use super::elements::{elements, envelope, frames, read_array, shape, End, Head, Items, Of};
 use super::json::{short_message, Element, TopSeed};
 use super::structure::{nests_deeper_than, without_trailing_commas, Walker, MAX_NESTING};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
@@ -43,8 +43,9 @@ impl Peek {
 
     /// The bytes not yet consumed, at least `n` of them unless the input ends first.
     fn fill(&mut self, n: usize) -> io::Result<&[u8]> {
-        if self.at > 0 && self.at == self.head.len() {
-            self.head.clear();
+        // What was consumed makes room, rather than the buffer growing.
+        if self.at > 0 && self.head.len() - self.at < n {
+            self.head.drain(..self.at);
             self.at = 0;
         }
         while self.head.len() - self.at < n && !self.eof {
@@ -65,6 +66,23 @@ impl Peek {
 
     fn consume(&mut self, n: usize) {
         self.at += n;
+    }
+
+    /// The input after its `]`, read on without another reader around it.
+    fn after(rest: Rest) -> Peek {
+        let (head, rest) = rest.into_inner();
+        let at = head.position() as usize;
+        Peek {
+            head: head.into_inner(),
+            at,
+            rest,
+            eof: false,
+        }
+    }
+
+    /// What is left, for the blocks of an array.
+    fn into_prefixed(self) -> Prefixed {
+        Prefixed::new(self.head, self.at, self.rest)
     }
 
     /// What is left, as an input.
@@ -130,7 +148,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
             b'[' => {
                 r.consume(1);
                 let array = read_array(
-                    r.into_input(),
+                    r.into_prefixed(),
                     &Items::Records,
                     true,
                     lines,
@@ -142,7 +160,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                     return Ok(());
                 };
                 lines = array.lines;
-                r = Peek::new(Box::new(array.rest));
+                r = Peek::after(array.rest);
             }
             b'{' => {
                 let head = r.fill(HEAD_BYTES)?;
@@ -154,13 +172,13 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                         lines += blocks::newlines(&head[..at]);
                         r.consume(at);
                         let array =
-                            read_array(r.into_input(), &items, false, lines, ctx, make, parts)?;
+                            read_array(r.into_prefixed(), &items, false, lines, ctx, make, parts)?;
                         let Some(array) = array else {
                             return Ok(());
                         };
                         let stand_in = head_of.stand_in();
                         lines = array.lines;
-                        match document_tail(Peek::new(Box::new(array.rest)), head_of.depth())? {
+                        match document_tail(Peek::after(array.rest), head_of.depth())? {
                             Tail::Whole(tail, rest) => {
                                 let mut doc = stand_in.to_vec();
                                 doc.extend_from_slice(&tail);
@@ -234,17 +252,33 @@ pub(super) fn line_document<S: Sink>(line: &[u8], line_no: u64, ctx: &mut FileCt
             None => return false,
         }
     };
-    let body = &line[at..];
+    whole_document(line, (at, &items, head), line_no - 1, Some(line_no), ctx);
+    true
+}
+
+/// A whole document `doc` held in memory, `lines` newlines into the input, whose array of
+/// records starts at `at` (after the `{"records": [` or table head `head`, or a top-level
+/// `[`): its elements read one by one where it is read, as in a block of a large one, then
+/// the rest of the document. Its records are reported at `one_line` (a line of JSON Lines),
+/// else at their lines.
+fn whole_document<S: Sink>(
+    doc: &[u8],
+    (at, items, head): (usize, &Items, Option<Head>),
+    lines: u64,
+    one_line: Option<u64>,
+    ctx: &mut FileCtx<'_, S>,
+) {
+    let body = &doc[at..];
     let end = End::default();
     let start = ArrayAt {
-        newlines: line_no - 1,
+        newlines: lines + blocks::newlines(&doc[..at]),
         after_comma: false,
     };
     let shape = shape(body);
     let of = Of {
-        items: &items,
+        items,
         top: head.is_none(),
-        one_line: Some(line_no),
+        one_line,
         shape: &shape,
         spoiled: None,
     };
@@ -255,8 +289,10 @@ pub(super) fn line_document<S: Sink>(line: &[u8], line_no: u64, ctx: &mut FileCt
                 None => {
                     if tail.iter().any(|c| !c.is_ascii_whitespace()) {
                         let excerpt = String::from_utf8_lossy(&tail[..tail.len().min(200)]);
+                        let line =
+                            one_line.unwrap_or(lines + 1 + blocks::newlines(&doc[..at + close]));
                         ctx.reject(
-                            line_no,
+                            line,
                             Reason::NotJson,
                             "text after the array's closing ]".into(),
                             excerpt.into_owned(),
@@ -264,20 +300,20 @@ pub(super) fn line_document<S: Sink>(line: &[u8], line_no: u64, ctx: &mut FileCt
                     }
                 }
                 Some(head) => {
-                    let mut doc = head.stand_in().to_vec();
-                    doc.extend_from_slice(tail);
-                    small_document(&doc, ctx, line_no - 1, true);
+                    let mut rest = head.stand_in().to_vec();
+                    rest.extend_from_slice(tail);
+                    let before = lines + blocks::newlines(&doc[..at + close + 1]);
+                    small_document(&rest, ctx, one_line.map_or(before, |l| l - 1), true);
                 }
             }
         }
         None if !end.truncated.load(Ordering::Relaxed) => {
             let head = format!("{}: line ", ctx.name);
             let tail = " ends without its array's closing ]; every record in it was read";
-            ctx.warn_at_line(head, line_no, tail);
+            ctx.warn_at_line(head, one_line.unwrap_or(lines + 1), tail);
         }
         None => {}
     }
-    true
 }
 
 /// The records of a document whose head is broken (`{"records":][{...`, the `columns` of a

@@ -4,19 +4,19 @@
 //! visitors. A damaged element costs that element: where the next one starts is found by the
 //! shape of the elements around it, and the debris of a stray `]` is part of the damage.
 
-use std::io::{self, Read};
+use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::de::{DeserializeSeed, IgnoredAny};
 
-use super::blocks::{self, ArrayAt, Blocks, Rest};
+use super::blocks::{self, ArrayAt, Blocks, Prefixed, Rest};
 use super::json::{short_message, Element, ItemSeed, RowSeed};
 use super::scan;
 use super::structure::{
     nests_deeper_than, next_element, signature, string_end, value_end, value_end_deep,
     without_trailing_commas, Signature, Walker, MAX_NESTING,
 };
-use super::{FileCtx, Input, Sink};
+use super::{FileCtx, Sink};
 use crate::normalize::{Field, Raw, Reason};
 use crate::record::At;
 
@@ -186,7 +186,7 @@ pub(super) struct Array {
 /// for the others, read an element both take alike; a byte that is not UTF-8 in a field not
 /// read takes a part to the serde visitors, and its 4 MiB block before.)
 pub(super) fn read_array<S: Sink, M: Fn() -> S + Sync>(
-    input: Input,
+    mut input: Prefixed,
     items: &Items,
     top: bool,
     lines: u64,
@@ -199,8 +199,10 @@ pub(super) fn read_array<S: Sink, M: Fn() -> S + Sync>(
     } else {
         (last_element_end, part_end)
     };
-    let (shape, input) = first_shape(input)?;
-    let mut blocks = Blocks::new(input, cut).array(lines);
+    // The shape of its first element, from exactly its first 1 KiB, however the input reads.
+    let head = input.peek(1024)?;
+    let shape = shape(&head[..head.len().min(1024)]);
+    let mut blocks = Blocks::prefixed(input, cut).array(lines);
     let end = End::default();
     let of = Of {
         items,
@@ -254,14 +256,6 @@ pub(super) fn read_array<S: Sink, M: Fn() -> S + Sync>(
 /// Bytes of an array's part (see [`read_array`]), as many as the blocks of a file of JSON Lines
 /// that is read where it is opened.
 const PART_FILL: usize = 256 << 10;
-
-/// The shape of an array's first element, read from the start of `input` (just after the
-/// array's `[`), and the input again whole.
-fn first_shape(mut input: Input) -> io::Result<(Option<Signature<'static>>, Input)> {
-    let mut head = Vec::with_capacity(1024);
-    (&mut input).take(1024).read_to_end(&mut head)?;
-    Ok((shape(&head), Box::new(io::Cursor::new(head).chain(input))))
-}
 
 /// The shape ([`signature`]) of the first element of array elements `b`.
 pub(super) fn shape(b: &[u8]) -> Option<Signature<'static>> {

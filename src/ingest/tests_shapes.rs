@@ -752,6 +752,32 @@ fn a_javascript_sdk_query_result_is_read() {
     }
 }
 
+/// Documents one after another by the thousand (`cat` of pretty-printed Event Hubs messages):
+/// each is read on the same input, not through a reader (and a buffer) for every document
+/// before it, which had taken 12 GB for 9 MB of them. Every record counts, with its line.
+#[test]
+fn thousands_of_documents_one_after_another_are_read() {
+    let rec = |i: usize| {
+        format!(
+            r#"    {{"time":"2026-11-24T19:00:00Z","operationName":"Play","resultSignature":400,"correlationId":"c{i}","properties":{{"resultSubcode":8522}}}}"#
+        )
+    };
+    let n = 3_000;
+    let mut text = String::new();
+    for i in 0..n {
+        let bad = if i == n - 1 { "{\"time\" 1}," } else { "" };
+        text += &format!(
+            "{{\n  \"records\": [\n{bad}{},\n{}\n  ]\n}}\n",
+            rec(2 * i),
+            rec(2 * i + 1)
+        );
+    }
+    let (c, r, _d) = read_text("dump.json", text.as_bytes());
+    let f = &r.files[0];
+    assert_eq!((f.accepted, f.rejected), (2 * n as u64, 1));
+    assert_eq!(c.rejects[0].line, 6 * (n as u64 - 1) + 3);
+}
+
 /// A code past what an `i64` holds is shown as given in its reject (it had been a float's
 /// rounding: `12345678901234567000`).
 #[test]
