@@ -12,7 +12,7 @@ pub enum Exit {
     Usage = 2,
     /// The run finished and wrote its reports, but rejected records exceeded `--max-bad`.
     TooManyRejects = 3,
-    /// The run finished and spikes were found under `--fail-on-spike`.
+    /// The run finished and spikes, or a volume drop or zero, were found under `--fail-on-spike`.
     SpikesFound = 4,
 }
 
@@ -30,7 +30,7 @@ Exit codes:
      (an existing file that cannot be read is a reject: `unreadable`)
   2  usage error: a bad flag or value
   3  finished, but rejected records exceeded --max-bad (reports are still written)
-  4  finished, and spikes were found under --fail-on-spike";
+  4  finished, and spikes or a volume drop/zero were found under --fail-on-spike";
 
 #[cfg(test)]
 mod tests {

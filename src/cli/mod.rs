@@ -397,8 +397,8 @@ pub struct ReportArgs {
     #[command(flatten)]
     pub spikes: SpikeArgs,
 
-    /// Exit 4 when a spike is flagged, for alerting from cron: of a failure-class key (given
-    /// alone), or of any key, caller outcomes included (`=all`).
+    /// Exit 4 when a spike or a volume drop/zero is flagged, for alerting from cron: a spike of
+    /// a failure-class key (given alone), or of any key, caller outcomes included (`=all`).
     #[arg(
         long,
         value_enum,

@@ -82,6 +82,11 @@ pub fn run_summary(
             ));
         }
     }
+    // Under --quiet the lines above are not printed, and cron's mail would hold nothing to say
+    // why the run paged: one line names what was flagged.
+    if quiet && exit == crate::exit_codes::Exit::SpikesFound {
+        lines.push(flagged_line(r));
+    }
     if exit == crate::exit_codes::Exit::TooManyRejects {
         lines.push(format!(
             "{} rejected records of {} read exceed --max-bad; see {}",
@@ -91,6 +96,24 @@ pub fn run_summary(
         ));
     }
     lines
+}
+
+/// The spikes and volume drops that made the run exit 4, on one line.
+fn flagged_line(r: &crate::report::Report) -> String {
+    let spikes = r.spike_rows.iter().map(|s| {
+        let key = crate::catalogue::key_label(s.verdict.key.0, s.verdict.key.1);
+        match &s.verdict.resource {
+            Some(res) => format!("{} {}: {key}", s.verdict.status.as_str(), line(res)),
+            None => format!("{} {key}", s.verdict.status.as_str()),
+        }
+    });
+    let volume = (r.volume.iter().filter(|v| v.status.flagged()))
+        .map(|v| format!("{} {}", v.status.as_str(), line(&v.scope)));
+    let flagged: Vec<String> = spikes.chain(volume).collect();
+    format!(
+        "flagged under --fail-on-spike: {}; see spikes.csv and volume.csv",
+        flagged.join(", ")
+    )
 }
 
 #[cfg(test)]
@@ -124,5 +147,16 @@ mod snapshots {
         let loud = super::run_summary(&r, &cat, out, false, Exit::Success).join("\n");
         let quiet = super::run_summary(&r, &cat, out, true, Exit::TooManyRejects).join("\n");
         insta::assert_snapshot!(format!("{loud}\n-- quiet, too many rejects:\n{quiet}"));
+    }
+
+    #[test]
+    fn a_quiet_run_that_pages_says_what_was_flagged() {
+        let cat = fixture::catalogue();
+        let r = fixture::report(&cat);
+        let out = std::path::Path::new("reports");
+        assert_eq!(
+            super::run_summary(&r, &cat, out, true, Exit::SpikesFound),
+            ["flagged under --fail-on-spike: SPIKE 404/8522, SPIKE 400/8510; see spikes.csv and volume.csv"]
+        );
     }
 }

@@ -513,8 +513,12 @@ fn volume_drops_and_missing_kinds_are_flagged_and_ordinary_nights_are_not() {
         "{summary}"
     );
     // The last night has no media record at all: ZERO for the kind.
-    let (a, rows, _) = run("zero", 35, None, &["--fail-on-spike"]);
-    a.code(4);
+    // Under -q, the one line on stderr says what paged.
+    let (a, rows, _) = run("zero", 35, None, &["--fail-on-spike", "-q"]);
+    let a = a.code(4);
+    let said = stderr(&a);
+    assert_eq!(said.lines().count(), 1, "{said}");
+    assert!(said.contains("ZERO kind media_summary"), "{said}");
     let status = |scope: &str| rows.iter().find(|r| r["scope"] == scope).unwrap()["status"].clone();
     assert_eq!(status("kind media_summary"), "ZERO");
     // Told the kind is no longer exported (`retired` in the config file), the next week's
