@@ -92,6 +92,21 @@ impl Cli {
                 ));
             }
         }
+        // Checked here, not by clap's `requires`, whose error calls --calls a missing required
+        // argument.
+        if let Command::Triage(a) = &self.command {
+            if a.limit.is_some() && !a.calls {
+                let mut cli = <Cli as clap::CommandFactory>::command();
+                cli.build();
+                let sub = cli
+                    .find_subcommand_mut("triage")
+                    .expect("a subcommand of Cli");
+                return Err(sub.error(
+                    clap::error::ErrorKind::MissingRequiredArgument,
+                    "--limit needs --calls: it keeps the first N of the calls --calls lists",
+                ));
+            }
+        }
         let (name, since, until) = match &self.command {
             Command::Report(a) => ("report", a.window.since, a.window.until),
             Command::Triage(a) => ("triage", a.window.since, a.window.until),
@@ -261,7 +276,7 @@ pub struct TriageArgs {
     pub calls: bool,
 
     /// With --calls: the first N calls only.
-    #[arg(long, value_name = "N", requires = "calls", help_heading = "Output")]
+    #[arg(long, value_name = "N", help_heading = "Output")]
     pub limit: Option<usize>,
 
     /// Most rejected records tolerated before exit code 3: a count (N) or a share of records read (P%).

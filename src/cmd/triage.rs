@@ -61,12 +61,9 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
         day,
         args.spikes.thresholds.thresholds(),
     );
-    // Without --history, "not tested" is for want of one, not of days in it.
-    let untested = |t: &triage::Triage| {
-        let mut v = t.verdicts.iter();
-        v.any(|(v, _)| v.status == spikes::Status::InsufficientHistory)
-    };
-    let no_history = (args.spikes.history.is_none() && untested(&t)).then(|| {
+    // Without --history, "not tested" is for want of one, not of days in it; and a verdict,
+    // flagged or not, stands on the input's own days alone.
+    let no_history = args.spikes.history.is_none().then(|| {
         "no --history given: the baseline is the input's own earlier days; pass the directory that report --history keeps".to_string()
     });
     for n in [later.or(unknown), no_history].into_iter().flatten() {

@@ -136,7 +136,8 @@ pub struct IngestSettings {
 pub enum TriageFormat {
     /// Markdown, for people.
     Md,
-    /// Everything, for machines.
+    /// The Markdown's content, for machines: the first 20 calls of `calls_total` (`--calls`
+    /// lists every one).
     Json,
     /// The affected calls, one row each.
     Csv,

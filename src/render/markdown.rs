@@ -97,6 +97,11 @@ fn push_escaped(out: &mut String, s: &str, line_start: bool, link_follows: bool)
                 out.push(c);
             }
             '&' => out.push_str("&amp;"),
+            // Only a letter, `/`, `!` or `?` after it opens HTML or an autolink: `p<0.001`
+            // stays as it reads on a terminal.
+            '<' if s[i + 1..].starts_with(|n: char| n.is_ascii_digit() || n == ' ' || n == '=') => {
+                out.push('<');
+            }
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '\r' => {}

@@ -6,7 +6,7 @@ use crate::report::table::{Col, Table};
 use anyhow::Result;
 use serde_json::{json, Value};
 
-use crate::catalogue::key_label;
+use crate::catalogue::{key_label, Outcome};
 use crate::config::TriageFormat;
 use crate::render::markdown::{escape, linkify, table_of, table_with};
 use crate::render::sparkline;
@@ -51,7 +51,14 @@ pub fn markdown(t: &Triage) -> String {
     let _ = writeln!(s, "Catalogues: {}.\n", escape(&t.catalogues.join("; ")));
 
     let _ = writeln!(s, "## Totals\n");
-    if t.totals.is_empty() && t.accepted == 0 && t.rejected > 0 {
+    if t.totals.is_empty() && t.records_read == 0 {
+        // No INPUT, or inputs without a record: there was nothing to look in.
+        let _ = writeln!(
+            s,
+            "No records read: whether {} occurs is not known (give the exports as INPUT).\n",
+            t.title()
+        );
+    } else if t.totals.is_empty() && t.accepted == 0 && t.rejected > 0 {
         let _ = writeln!(
             s,
             "No records accepted: whether {} occurs is not known. {}\n",
@@ -82,6 +89,7 @@ pub fn markdown(t: &Triage) -> String {
                 vec![
                     key_label(k.key.0, k.key.1),
                     k.category.to_string(),
+                    k.outcome.to_string(),
                     k.matched.to_string(),
                     k.description.clone(),
                     k.count.to_string(),
@@ -94,6 +102,7 @@ pub fn markdown(t: &Triage) -> String {
         let h = strings([
             "code/subcode",
             "category",
+            "outcome",
             "match",
             "description",
             "count",
@@ -101,9 +110,10 @@ pub fn markdown(t: &Triage) -> String {
             "first_seen",
             "last_seen",
         ]);
-        let mut cols = [Col::Text; 8];
-        cols[3] = Col::Catalogue;
+        let mut cols = [Col::Text; 9];
+        cols[4] = Col::Catalogue;
         let _ = writeln!(s, "{}", table_with(&h, &cols, &rows));
+        outcome_lines(&mut s, t);
 
         let _ = writeln!(s, "## Timeline\n");
         for k in &t.totals {
@@ -167,7 +177,10 @@ pub fn markdown(t: &Triage) -> String {
             let rows: Vec<Vec<String>> = t
                 .resources
                 .iter()
-                .map(|(r, n, calls)| vec![r.clone(), n.to_string(), calls.to_string()])
+                .map(|(r, n, calls)| {
+                    let calls = calls.map(|c| c.to_string()).unwrap_or_default();
+                    vec![r.clone(), n.to_string(), calls]
+                })
                 .collect();
             let h = strings(["resource", "count", "calls"]);
             let _ = writeln!(s, "{}", table_of(&h, &rows));
@@ -293,6 +306,24 @@ pub fn markdown(t: &Triage) -> String {
     s
 }
 
+/// Each key's outcome class in words, as `report` splits them: a caller outcome is not a
+/// failure that needs action.
+fn outcome_lines(s: &mut String, t: &Triage) {
+    for k in &t.totals {
+        let key = key_label(k.key.0, k.key.1);
+        let _ = match k.outcome {
+            Outcome::Caller => writeln!(
+                s,
+                "- {key} is a caller outcome, counted apart from the failures (as `report` does): {}",
+                escape(&k.outcome_reason)
+            ),
+            Outcome::Failure => writeln!(s, "- {key} is a failure: it needs action."),
+            Outcome::Success => writeln!(s, "- {key} is a success."),
+        };
+    }
+    s.push('\n');
+}
+
 /// What became of the records read: `3128 read: 3075 accepted, 21 rejected, 32 skipped.`
 fn read_line(t: &Triage) -> String {
     let mut line = format!(
@@ -328,7 +359,7 @@ pub fn json(t: &Triage) -> Value {
             "skipped": t.skipped, "outside_window": t.outside, "matching": t.total(),
         },
         "totals": t.totals.iter().map(|k| json!({
-            "code": k.key.0, "subcode": k.key.1, "category": k.category.as_str(), "match": k.matched.as_str(),
+            "code": k.key.0, "subcode": k.key.1, "category": k.category.as_str(), "outcome": k.outcome.as_str(), "match": k.matched.as_str(),
             "description": k.description, "mitigation": k.mitigation, "count": k.count, "calls": k.calls,
             "first_seen": k.first.map(rfc3339), "last_seen": k.last.map(rfc3339),
         })).collect::<Vec<_>>(),

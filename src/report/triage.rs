@@ -7,12 +7,13 @@ use chrono::{DateTime, Utc};
 
 use super::DiagnosticRow;
 use crate::aggregate::{CallStats, FirstId, Focus, Key, Timeline};
-use crate::catalogue::{key_label, Catalogue, Category, Match};
+use crate::catalogue::{key_label, Catalogue, Category, Match, Outcome};
 use crate::normalize::Kind;
 use crate::spikes::history::History;
 use crate::spikes::{self, Thresholds, Verdict};
 
-/// Calls listed in the Markdown and JSON views; CSV lists them all.
+/// Calls listed in the Markdown and JSON views; CSV and `--calls` list them all (the
+/// `--format json` help says so).
 pub const TOP_CALLS: usize = 20;
 /// Messages listed.
 pub const TOP_MESSAGES: usize = 30;
@@ -36,6 +37,10 @@ pub struct CatalogueEntry {
 pub struct KeyTotal {
     pub key: Key,
     pub category: Category,
+    /// The class `report` splits keys by: a caller outcome is counted apart from the failures.
+    pub outcome: Outcome,
+    /// Why a caller outcome is the caller's; empty for the others.
+    pub outcome_reason: String,
     pub matched: Match,
     pub description: String,
     pub mitigation: String,
@@ -93,9 +98,10 @@ pub struct Triage {
     /// SIP / Q.850 diagnostics by (code, subcode), most frequent first.
     /// What the SBC or carrier said about the focused records.
     pub diagnostics: Vec<DiagnosticRow>,
-    /// (resource, records, calls) of the focused keys, most records first; empty when no
-    /// record names its resource.
-    pub resources: Vec<(String, u64, u64)>,
+    /// (resource, records, calls) of the focused keys, most records first, those that name
+    /// none last as `(not named)`, whose calls are not counted (a call's records are counted
+    /// by resource only where they name one); empty when no record names its resource.
+    pub resources: Vec<(String, u64, Option<u64>)>,
     /// (SDK type, SDK version, records) of the focused keys, most records first.
     pub sdks: Vec<(String, String, u64)>,
     /// The catalogues used, one line each with their pair counts.
@@ -209,7 +215,7 @@ fn catalogue_entries(cat: &Catalogue, subcode: u32, code: Option<u32>) -> Vec<Ca
 }
 
 /// The resources of the focused keys.
-fn focus_resources(focus: &Focus) -> Vec<(String, u64, u64)> {
+fn focus_resources(focus: &Focus) -> Vec<(String, u64, Option<u64>)> {
     let agg = &focus.all;
     let mut by: HashMap<u32, (u64, crate::aggregate::Calls)> = HashMap::new();
     for (&(res, key), s) in &agg.by_resource {
@@ -219,11 +225,21 @@ fn focus_resources(focus: &Focus) -> Vec<(String, u64, u64)> {
             e.1 |= &s.calls;
         }
     }
-    let mut rows: Vec<(String, u64, u64)> = by
+    let mut rows: Vec<(String, u64, Option<u64>)> = by
         .into_iter()
-        .map(|(res, (n, calls))| (agg.resources.name(res).to_string(), n, calls.len()))
+        .map(|(res, (n, calls))| (agg.resources.name(res).to_string(), n, Some(calls.len())))
         .collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    // Records that name no resource, last, as the split by SDK has them: the rows add up to
+    // the total.
+    let all: u64 = (agg.by_key.iter())
+        .filter(|(k, _)| focus.matches(k.0, k.1))
+        .map(|(_, s)| s.count)
+        .sum();
+    let named: u64 = rows.iter().map(|r| r.1).sum();
+    if !rows.is_empty() && all > named {
+        rows.push(("(not named)".into(), all - named, None));
+    }
     rows
 }
 
@@ -287,6 +303,8 @@ pub fn build(
             KeyTotal {
                 key,
                 category: r.category,
+                outcome: cat.outcome(key.0, key.1),
+                outcome_reason: (cat.outcomes.reason(key.0, key.1).unwrap_or_default()).to_string(),
                 matched: r.matched,
                 description: r.description.to_string(),
                 mitigation: r.mitigation.unwrap_or_default().to_string(),

@@ -743,3 +743,31 @@ fn triage_says_which_day_its_verdict_is_for() {
     );
     assert_eq!(read_csv(&out.join("volume.csv")).len(), 0);
 }
+
+/// Without --history, a verdict drawn from the input's own earlier days says so, as one that
+/// could not be tested does (it had said nothing where a spike was flagged); its explanation
+/// reads `p<0.001` on a terminal, not an HTML entity.
+#[test]
+fn triage_without_history_says_so_where_it_tests() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("in");
+    std::fs::create_dir(&dir).unwrap();
+    for week in 0..6 {
+        let planted: &[((u32, u32), u64)] = if week == 5 { &[((400, 8535), 60)] } else { &[] };
+        let f = night(work.path(), week * 7, planted);
+        std::fs::rename(f, dir.join(format!("night-{week}.json"))).unwrap();
+    }
+    let triage = |subcode: &str, format: &str| {
+        let args = ["triage", subcode, dir.to_str().unwrap(), "--format", format];
+        stdout(&bin().args(args).assert().success())
+    };
+    let v: Value = serde_json::from_str(&triage("8535", "json")).unwrap();
+    assert_eq!(v["verdict"]["keys"][0]["status"], "SPIKE", "{v}");
+    let note = v["verdict"]["note"].as_str().unwrap_or_default();
+    assert!(note.contains("No --history given"), "{v}");
+    assert!(triage("8535", "md").contains("No --history given"));
+    // A key not flagged says the bar it missed.
+    let md = triage("8522", "md");
+    assert!(md.contains("a spike needs p<0.001,"), "{md}");
+    assert!(!md.contains("&lt;"), "{md}");
+}

@@ -407,3 +407,86 @@ fn records_without_a_call_are_split_by_their_own_sdk() {
         ]
     );
 }
+
+/// Without INPUT nothing was read: the totals say so, not that the subcode "does not occur in
+/// the 0 records accepted".
+#[test]
+fn triage_without_input_says_no_records_were_read() {
+    let text = stdout(&bin().args(["triage", "8522"]).assert().success());
+    assert!(
+        text.contains("No records read: whether subcode 8522 occurs is not known"),
+        "{text}"
+    );
+    assert!(!text.contains("does not occur"), "{text}");
+}
+
+/// `--format json` holds the first calls only: its help says so, and where the rest are (it
+/// had said "Everything").
+#[test]
+fn triage_json_help_says_which_calls_it_holds() {
+    let help = stdout(&bin().args(["triage", "--help"]).assert().success());
+    assert!(!help.contains("Everything"), "{help}");
+    assert!(
+        help.contains("the first 20 calls of `calls_total`"),
+        "{help}"
+    );
+    let a = bin()
+        .args(["triage", "8522", "samples/", "--calls", "--format", "json"])
+        .assert()
+        .success();
+    let calls: Value = serde_json::from_str(&stdout(&a)).unwrap();
+    let a = bin()
+        .args(["triage", "8522", "samples/", "--format", "json"])
+        .assert()
+        .success();
+    let v: Value = serde_json::from_str(&stdout(&a)).unwrap();
+    assert_eq!(calls.as_array().unwrap().len() as u64, v["calls_total"]);
+    assert!(v["calls"].as_array().unwrap().len() < calls.as_array().unwrap().len());
+}
+
+/// --limit without --calls says --limit needs it (clap's `requires` had said "required
+/// arguments were not provided: --calls").
+#[test]
+fn triage_limit_without_calls_says_it_needs_calls() {
+    let a = bin()
+        .args(["triage", "8522", "samples/", "--limit", "5"])
+        .assert()
+        .code(2);
+    let err = stderr(&a);
+    assert!(
+        err.starts_with("acs-triage: --limit needs --calls"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+/// The split by resource adds up to the total, records that name none in a `(not named)` row
+/// as the split by SDK has them (they had been left out); and each key says its outcome class
+/// as `report` splits them.
+#[test]
+fn triage_by_resource_adds_up_and_keys_say_their_outcome() {
+    let json = |sub: &str| -> Value {
+        let a = bin()
+            .args(["triage", sub, "samples/", "--format", "json"])
+            .assert()
+            .success();
+        serde_json::from_str(&stdout(&a)).unwrap()
+    };
+    let v = json("8522");
+    let rows = v["resources"].as_array().unwrap();
+    let sum: u64 = rows.iter().map(|r| r["count"].as_u64().unwrap()).sum();
+    assert_eq!(sum, v["records"]["matching"].as_u64().unwrap(), "{rows:?}");
+    assert_eq!(rows.last().unwrap()["resource"], "(not named)");
+    assert_eq!(v["totals"][0]["outcome"], "failure");
+    assert_eq!(json("8510")["totals"][0]["outcome"], "caller");
+    let md = stdout(
+        &bin()
+            .args(["triage", "8510", "samples/"])
+            .assert()
+            .success(),
+    );
+    assert!(
+        md.contains("- 400/8510 is a caller outcome, counted apart from the failures"),
+        "{md}"
+    );
+}
