@@ -153,7 +153,15 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<Exit> {
         cli::Command::Report(a) => cmd::report::run(catalogue()?, a),
         cli::Command::Triage(a) => cmd::triage::run(catalogue()?, a),
         cli::Command::Kql(a) => cmd::kql::run(&catalogue()?, a),
-        cli::Command::Config(a) => cmd::config::run(cli.config.as_deref(), a),
+        cli::Command::Config(a) => {
+            // The settings shown are report's: its catalogue files (--catalogue over the
+            // file's) are checked as report checks them, a missing one an error.
+            if a.print {
+                catalogue()?;
+            }
+            let given = (cli.catalogue.as_slice(), cli.no_builtin_catalogue);
+            cmd::config::run(cli.config.as_deref(), a, given)
+        }
         cli::Command::Completions(a) => cmd::shell::completions(a.shell),
         cli::Command::Man(a) => cmd::shell::man(a.page.as_deref()),
     }

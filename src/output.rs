@@ -267,15 +267,20 @@ pub fn remove_stale_temporaries(dir: &Path) {
     }
 }
 
-/// Makes sure `dir` exists and can be written, before the run reads gigabytes.
-pub fn writable_dir(dir: &Path) -> Result<()> {
-    fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create output directory {}", dir.display()))?;
+/// Makes sure `dir` exists and can be written, before the run reads gigabytes. `what` names
+/// it in errors (`output directory`, `history directory`): the flag given a file is the one
+/// to fix.
+pub fn writable_dir(dir: &Path, what: &str) -> Result<()> {
+    // create_dir_all's own error for a file there is "File exists", which says not what is wrong.
+    if dir.exists() && !dir.is_dir() {
+        anyhow::bail!("{what} {} is not a directory", dir.display());
+    }
+    fs::create_dir_all(dir).with_context(|| format!("cannot create {what} {}", dir.display()))?;
     let probe = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
-        .with_context(|| format!("cannot write to output directory {}", dir.display()))?;
+        .with_context(|| format!("cannot write to {what} {}", dir.display()))?;
     drop(probe);
     remove_stale_temporaries(dir);
     Ok(())
@@ -308,7 +313,7 @@ pub fn writable_file(path: &Path) -> Result<()> {
         };
         anyhow::bail!("cannot write {}: {why}", path.display());
     }
-    writable_dir(dir)
+    writable_dir(dir, "output directory")
 }
 
 #[cfg(test)]

@@ -10,10 +10,16 @@ use crate::cli::{CliError, ConfigArgs};
 use crate::config::file;
 use crate::exit_codes::Exit;
 
-pub fn run(path: Option<&Path>, args: &ConfigArgs) -> Result<Exit> {
+/// `catalogue`: the catalogue files and `--no-builtin-catalogue` of the command line, the
+/// config file's where no flag was given.
+pub fn run(
+    path: Option<&Path>,
+    args: &ConfigArgs,
+    catalogue: (&[std::path::PathBuf], bool),
+) -> Result<Exit> {
     let loaded = file::load(path)?;
     // A bad value is a usage error here as for the commands that read it (exit 2).
-    let cli = match effective_report(loaded.as_ref()) {
+    let mut cli = match effective_report(loaded.as_ref()) {
         Ok(c) => c,
         Err(CliError::Config(e)) => {
             eprintln!("acs-triage: {e}");
@@ -24,6 +30,8 @@ pub fn run(path: Option<&Path>, args: &ConfigArgs) -> Result<Exit> {
             return Ok(Exit::Usage);
         }
     };
+    // The flags are global: report would run with them.
+    (cli.catalogue, cli.no_builtin_catalogue) = (catalogue.0.to_vec(), catalogue.1);
     let source = loaded.as_ref().map_or("no config file".to_string(), |l| {
         l.path.display().to_string()
     });

@@ -18,13 +18,13 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     let out = args.out.as_deref().context("--out is required")?;
     let mut settings = args.ingest.settings(&args.inputs)?;
     let formats = config::formats(&args.format);
-    output::writable_dir(out)?;
+    output::writable_dir(out, "output directory")?;
     // Reports written inside an input directory are not read back as input next time.
     settings
         .skip_files
         .extend(output::report_files().map(|f| out.join(f)));
     if let Some(h) = &args.spikes.history {
-        output::writable_dir(h)?;
+        output::writable_dir(h, "history directory")?;
     }
     let window = args.window.window();
     // Only summary.md and report.html show messages: the others skip keeping them.

@@ -19,7 +19,9 @@ pub fn completions(shell: clap_complete::Shell) -> Result<Exit> {
 /// acs-triage(1), or the page of subcommand `page` (acs-triage-report(1)...), which the
 /// first names.
 pub fn man(page: Option<&str>) -> Result<Exit> {
-    let mut cmd = Cli::command();
+    // clap's `help` subcommand has no page of its own (`man help` is refused): the first page
+    // names only those that do.
+    let mut cmd = Cli::command().disable_help_subcommand(true);
     cmd.build();
     let cmd = match page {
         None => cmd,

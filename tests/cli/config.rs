@@ -198,3 +198,49 @@ fn a_time_zone_flag_wins_over_the_file_s_zone() {
         .assert()
         .code(2);
 }
+
+/// `--catalogue` is global: `config --print` shows the files report would load, and a missing
+/// one is the error report and codes make of it (it had printed `catalogue = []`, exit 0).
+#[test]
+fn config_print_shows_and_checks_the_catalogue_flag() {
+    let a = bin()
+        .args(["config", "--print", "--catalogue", "/no/such/file.csv"])
+        .assert()
+        .code(1);
+    assert!(stderr(&a).contains("/no/such/file.csv"), "{}", stderr(&a));
+    let page = "src/catalogue/pstn.md";
+    let a = bin()
+        .args(["config", "--print", "--catalogue", page])
+        .assert()
+        .success();
+    let text = stdout(&a);
+    assert!(
+        text.contains(&format!("\ncatalogue = [\"{page}\"]\n")),
+        "{text}"
+    );
+}
+
+/// The example says it documents every key: each key `config --print` shows is in it, set or
+/// commented out (`progress`, `quiet` and `day` had been missing).
+#[test]
+fn the_example_config_names_every_key() {
+    let example = std::fs::read_to_string(root().join("examples/acs-triage.toml")).unwrap();
+    let print = stdout(&bin().args(["config", "--print"]).assert().success());
+    let keys = (print.lines())
+        .map(|l| l.trim_start_matches("# ").trim_start())
+        .filter_map(|l| {
+            let set = l.split_once(" = ").map(|(k, _)| k);
+            set.or_else(|| l.strip_suffix(": not set"))
+                .map(str::to_string)
+        })
+        .collect::<Vec<_>>();
+    assert!(keys.iter().any(|k| k == "day"), "{print}");
+    for key in keys {
+        let named = |l: &str| {
+            l.trim_start_matches('#')
+                .trim_start()
+                .starts_with(&format!("{key} = "))
+        };
+        assert!(example.lines().any(named), "{key} is not in the example");
+    }
+}

@@ -54,6 +54,9 @@ fn completions_and_the_man_page_come_from_the_same_definition() {
     }
     let out = bin().args(["man", "report"]).assert().success();
     assert!(stdout(&out).contains("\\fB\\-\\-since\\fR"));
+    // Nor does it name a page that cannot be printed (it had named acs-triage-help(1)).
+    assert!(!page.contains("acs\\-triage\\-help"), "{page}");
+    bin().args(["man", "help"]).assert().code(2);
 }
 
 /// The process runs with glibc's trim threshold fixed (`acs_triage::fix_allocator_thresholds`):

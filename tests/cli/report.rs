@@ -508,3 +508,27 @@ fn the_readme_s_csv_examples_are_the_committed_reports() {
         }
     }
 }
+
+/// A file where a directory belongs is named as the directory it should be: `--history` as
+/// the history directory (it had been "cannot create output directory afile: File exists"),
+/// `--out` as the output directory, not one.
+#[test]
+fn a_file_given_as_out_or_history_is_not_a_directory() {
+    let work = tempfile::tempdir().unwrap();
+    let file = work.path().join("afile");
+    std::fs::write(&file, "").unwrap();
+    let out = work.path().join("out");
+    let samples = Path::new("samples");
+    let a = report_to(samples, &out, &["--history", file.to_str().unwrap()]).code(1);
+    let want = format!(
+        "acs-triage: history directory {} is not a directory\n",
+        file.display()
+    );
+    assert_eq!(stderr(&a), want);
+    let a = report_to(samples, &file, &[]).code(1);
+    let want = format!(
+        "acs-triage: output directory {} is not a directory\n",
+        file.display()
+    );
+    assert_eq!(stderr(&a), want);
+}
