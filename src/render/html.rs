@@ -494,7 +494,7 @@ pub fn write(r: &Report, cat: &Catalogue, out: &mut dyn io::Write) -> Result<()>
     }
     s.push_str("<h3>Uncatalogued codes</h3>\n");
     if r.uncatalogued().next().is_none() {
-        s.push_str("<p>None: every code seen is in the catalogue.</p>\n");
+        s.push_str("<p>None: every code seen other than success is in the catalogue (its pages list failures).</p>\n");
     } else {
         let rows = r.uncatalogued().map(|c| {
             vec![

@@ -316,11 +316,11 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
     }
     let _ = writeln!(s, "### Uncatalogued codes\n");
     if r.uncatalogued().next().is_none() {
-        let _ = writeln!(s, "None: every code seen is in the catalogue.\n");
+        let _ = writeln!(s, "None: every code seen other than success is in the catalogue (its pages list failures).\n");
     } else {
         let _ = writeln!(
             s,
-            "These keys match nothing in the catalogue; a newer copy of the page (`--catalogue`) may know them.\n"
+            "These keys, other than success, match nothing in the catalogue; a newer copy of the page (`--catalogue`) may know them.\n"
         );
         // A row per key that is not in the catalogue, made as it is written.
         let rows = r.uncatalogued().map(|c| {

@@ -12,7 +12,7 @@ use crate::exit_codes::Exit;
 use crate::ingest::{FileReport, Reject};
 use crate::record::{Kind, Reason, SkipReason};
 use crate::spikes::volume::VolumeVerdict;
-use crate::spikes::{format_p, SpikeReport, Verdict};
+use crate::spikes::{p_text, SpikeReport, Verdict};
 use crate::time::day_text;
 
 pub mod table;
@@ -258,9 +258,10 @@ impl Report {
         }
     }
 
-    /// Uncatalogued (code, subcode) keys seen, most frequent first.
+    /// Uncatalogued (code, subcode) keys seen, most frequent first, but for successes: the
+    /// pages list what goes wrong, so a 200 or 202 they lack is no gap a newer copy fills.
     pub fn uncatalogued(&self) -> impl Iterator<Item = &CodeRow> {
-        self.codes.iter().filter(|c| c.matched == Match::None)
+        (self.codes.iter()).filter(|c| c.matched == Match::None && c.category.is_failure())
     }
 
     /// Failure rows, most frequent first.
@@ -644,13 +645,13 @@ pub fn spike_sentence(v: &Verdict, cat: &Catalogue) -> String {
             crate::spikes::BASELINE_WEEKS
         ),
         _ => format!(
-            "{label} {}: {} vs {:.1} expected (same weekday, previous {} weeks), {:.1}×, p={}",
+            "{label} {}: {} vs {:.1} expected (same weekday, previous {} weeks), {:.1}×, {}",
             l.description,
             v.count,
             v.expected,
             crate::spikes::BASELINE_WEEKS,
             v.ratio,
-            format_p(v.p_value)
+            p_text(v.p_value)
         ),
     }
 }

@@ -406,22 +406,44 @@ pub fn detect(history: &History, day: Option<i64>, th: Thresholds) -> SpikeRepor
             .then(b.excess().total_cmp(&a.excess()))
             .then(a.key.cmp(&b.key))
     });
-    let baseline: Vec<String> = (1..=BASELINE_WEEKS)
-        .map(|w| day_text(day - 7 * w))
-        .collect();
     let note = (untested > 0 && flagged.is_empty() && untested == failure_keys(history, day))
-        .then(|| {
-            format!(
-                "No spike test for {}: the history holds fewer than {MIN_BASELINE_DAYS} complete days of the baseline ({}); keep a --history directory across nightly runs",
-                day_text(day),
-                baseline.join(", ")
-            )
-        });
+        .then(|| untested_note(history, day));
     SpikeReport {
         day: Some(day),
         flagged,
         untested,
         note,
+    }
+}
+
+/// Why `day` has no spike test: how many of the baseline days the history holds so far and how
+/// many the test needs. Advice to keep a history is for one that holds none: on the second and
+/// third nightly runs it is kept, and only weeks are wanting.
+fn untested_note(history: &History, day: i64) -> String {
+    let baseline: Vec<i64> = (1..=BASELINE_WEEKS).map(|w| day - 7 * w).collect();
+    let held: Vec<String> = (baseline.iter())
+        .filter(|d| history.days.get(d).is_some_and(|a| !a.partial))
+        .map(|&d| day_text(d))
+        .collect();
+    let all: Vec<String> = baseline.into_iter().map(day_text).collect();
+    let head = format!(
+        "No spike test for {}: the history holds {} of the {MIN_BASELINE_DAYS} complete baseline days the test needs (the same weekday of the previous {BASELINE_WEEKS} weeks: {})",
+        day_text(day),
+        held.len(),
+        all.join(", ")
+    );
+    match MIN_BASELINE_DAYS.saturating_sub(held.len()) {
+        _ if held.is_empty() => format!("{head}; keep a --history directory across nightly runs"),
+        // Enough days, but a key's own spike days are not its baseline.
+        0 => format!(
+            "{head}; it has {}, but a day a key was flagged on is not its baseline",
+            held.join(", ")
+        ),
+        more => format!(
+            "{head}; it has {}, and {more} more week{} of nightly runs with this --history will do",
+            held.join(", "),
+            if more == 1 { "" } else { "s" }
+        ),
     }
 }
 
@@ -454,7 +476,7 @@ pub fn explain(v: &Verdict, history: &History, th: &Thresholds) -> String {
         }
         _ => {
             let numbers = format!(
-                "{} on {} ({} records) vs {} over {} baseline days ({} records): expected {:.1}, ratio {:.1}×, p={}",
+                "{} on {} ({} records) vs {} over {} baseline days ({} records): expected {:.1}, ratio {:.1}×, {}",
                 v.count,
                 day_text(v.day),
                 v.exposure,
@@ -463,7 +485,7 @@ pub fn explain(v: &Verdict, history: &History, th: &Thresholds) -> String {
                 v.baseline_exposure,
                 v.expected,
                 v.ratio,
-                format_p(v.p_value)
+                p_text(v.p_value)
             );
             match v.status {
                 Status::Spike => format!("SPIKE: {numbers}"),
@@ -474,6 +496,16 @@ pub fn explain(v: &Verdict, history: &History, th: &Thresholds) -> String {
                 ),
             }
         }
+    }
+}
+
+/// `p=` and p for people ([`format_p`]); a p that underflows (a DROP of thousands of records
+/// computes 0) is `p<1e-300`, not `p=0e0`.
+pub fn p_text(p: f64) -> String {
+    if p < 1e-300 {
+        "p<1e-300".to_string()
+    } else {
+        format!("p={}", format_p(p))
     }
 }
 
@@ -538,6 +570,13 @@ mod tests {
         ] {
             assert_eq!(format_p(p), want, "{p}");
         }
+    }
+
+    /// A p that underflows to 0 is said to be below the smallest shown, not `0e0`.
+    #[test]
+    fn an_underflowing_p_is_below_1e_300() {
+        assert_eq!(p_text(0.0), "p<1e-300");
+        assert_eq!(p_text(3.2e-8), "p=3.2e-8");
     }
 
     #[test]
@@ -693,6 +732,12 @@ mod tests {
         h.days.get_mut(&14).unwrap().partial = true;
         let r = detect(&h, Some(28), TH);
         assert!(r.flagged.is_empty());
-        assert!(r.note.unwrap().contains("fewer than 3 complete days"));
+        let note = r.note.unwrap();
+        assert!(
+            note.contains("holds 2 of the 3 complete baseline days the test needs"),
+            "{note}"
+        );
+        // The history is kept: what it has, and how many weeks more, not advice to keep one.
+        assert!(note.ends_with("; it has 1970-01-08, 1970-01-01, and 1 more week of nightly runs with this --history will do"), "{note}");
     }
 }

@@ -71,13 +71,13 @@ impl VolumeVerdict {
                 self.expected
             ),
             _ => format!(
-                "{}: {} records on {} vs {:.0} expected (same weekday, previous {BASELINE_WEEKS} weeks), {:.0}%, p={}",
+                "{}: {} records on {} vs {:.0} expected (same weekday, previous {BASELINE_WEEKS} weeks), {:.0}%, {}",
                 self.scope,
                 self.count,
                 day_text(self.day),
                 self.expected,
                 self.ratio * 100.0,
-                super::format_p(self.p_value)
+                super::p_text(self.p_value)
             ),
         }
     }

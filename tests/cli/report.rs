@@ -188,6 +188,9 @@ fn uncatalogued_code_is_reported() {
     let summary = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
     let dq = &summary[summary.find("## Data quality").unwrap()..];
     assert!(dq.contains("| 499/99999 | client |"), "{dq}");
+    // Success codes the pages do not list (200, 202) are no gap: not listed.
+    let unc_md = &dq[..dq.find("### Warnings").unwrap_or(dq.len())];
+    assert!(!unc_md.contains(" | success |"), "{unc_md}");
     let json: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
             .unwrap();
