@@ -56,7 +56,7 @@ pub fn parse_query(q: &str) -> Result<Query, String> {
         })
     };
     match q.split_once('/') {
-        // `404/` is how reports show an operational key (a code without subcode).
+        // `404/`: a code without subcode (an operational key, which the reports write `404`).
         Some((c, "")) => Ok(Query::Code(num(c)?)),
         Some((c, s)) => Ok(Query::Pair(num(c)?, num(s)?)),
         None => Ok(Query::Number(num(q)?)),

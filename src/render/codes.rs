@@ -56,13 +56,17 @@ pub fn listing(entries: &[Entry], cat: &Catalogue) -> String {
                         cat.sources.get(p.source).map(|x| x.label.as_str())
                             == Some(e.source.as_str())
                     });
+                    // "exact match", "code match": the words `triage` uses too.
                     if wins {
-                        "exact pair".to_string()
+                        "exact match".to_string()
                     } else {
-                        "exact pair, not used (another catalogue's wins)".to_string()
+                        "exact match, not used (another catalogue's wins)".to_string()
                     }
                 } else {
-                    format!("match: {}", e.matched.map_or("none", Match::as_str))
+                    match e.matched {
+                        Some(m) => format!("{m} match"),
+                        None => "no match".to_string(),
+                    }
                 };
                 format!(
                     "{}   {}   {what} ({})",

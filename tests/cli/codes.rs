@@ -137,7 +137,7 @@ fn codes_603_0_is_declined_not_success() {
     let out = bin().args(["codes", "603/0"]).assert().success();
     let text = stdout(&out);
     assert!(
-        text.starts_with("603/0   global   match: code (call-automation)\n    Declined\n"),
+        text.starts_with("603/0   global   code match (call-automation)\n    Declined\n"),
         "{text}"
     );
     assert!(!text.contains("Success"), "{text}");
@@ -193,7 +193,7 @@ fn every_page_of_the_family_loads_with_catalogue() {
     );
     assert!(
         text.contains(
-            "404/8522   client   exact pair, not used (another catalogue's wins) (call-automation)"
+            "404/8522   client   exact match, not used (another catalogue's wins) (call-automation)"
         ),
         "{text}"
     );
