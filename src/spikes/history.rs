@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use polars::prelude::*;
 
 use crate::aggregate::{Aggregator, Key, DAY};
@@ -238,7 +238,7 @@ impl History {
             .collect();
         paths.sort();
         for p in paths {
-            match read_day(&p) {
+            match read_day_guarded(&p) {
                 Ok(d) => {
                     h.days.insert(d.day, d);
                 }
@@ -311,10 +311,48 @@ fn day_frame(d: &DayAgg) -> PolarsResult<DataFrame> {
     )
 }
 
+/// Rows of a day's file, at most: a day keeps far fewer keys (a file of more, which this
+/// tool did not write, would take its memory; 20 million rows fit in half a megabyte).
+const MAX_DAY_ROWS: usize = 1_000_000;
+
+/// [`read_day`] of a file that may be anything: not a regular file (a FIFO would never end),
+/// too many rows, or damage that the Parquet reader panics on rather than returning an error
+/// (a flipped byte in a page header) are errors too.
+fn read_day_guarded(p: &Path) -> Result<DayAgg> {
+    if !std::fs::metadata(p)?.is_file() {
+        bail!("not a regular file");
+    }
+    // The reader's panic is caught and worded as its error; its message is not printed.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let read = std::panic::catch_unwind(|| {
+        let rows = ParquetReader::new(File::open(p)?).num_rows()?;
+        if rows > MAX_DAY_ROWS {
+            bail!("{rows} rows, more than a day's file holds ({MAX_DAY_ROWS} at most)");
+        }
+        read_day(p)
+    });
+    std::panic::set_hook(hook);
+    read.unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "the Parquet reader failed".into());
+        Err(anyhow!(
+            "damaged: {}",
+            why.chars().take(200).collect::<String>()
+        ))
+    })
+}
+
 fn read_day(p: &Path) -> Result<DayAgg> {
     let df = ParquetReader::new(File::open(p)?).finish()?;
     let days = df.column("day")?.str()?;
-    let day_s = days.get(0).context("empty file")?;
+    if df.height() == 0 {
+        bail!("empty file");
+    }
+    let day_s = days.get(0).context("no day")?;
     let day = parse_day(day_s).with_context(|| format!("bad day {day_s:?}"))?;
     let codes = df.column("code")?.u32()?;
     let subs = df.column("subcode")?.u32()?;
@@ -412,6 +450,49 @@ mod tests {
         newer.days.insert(1, day(1, false, &[((400, Some(1)), 3)]));
         assert_eq!(h.merge(newer), vec![1]);
         assert_eq!(h.days[&1].exposure, 3);
+    }
+
+    /// What the Parquet reader panics on (a byte of a page header set to zero: a run of the
+    /// hostile-input review ended with exit 101), a file of the schema with no rows, one of
+    /// far more rows than a day holds, and a FIFO (which had hung the run) are each a warning.
+    #[test]
+    fn damaged_history_files_are_warnings() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = parse_day("2026-11-24").unwrap();
+        let mut h = History::default();
+        h.days.insert(
+            d,
+            day(d, false, &[((404, Some(8522)), 37), ((200, None), 5)]),
+        );
+        h.store(dir.path(), &[d]).unwrap();
+        let good = std::fs::read(dir.path().join("2026-11-24.parquet")).unwrap();
+        let bad = tempfile::tempdir().unwrap();
+        let file = bad.path().join("2026-11-24.parquet");
+        let mut left_out = 0;
+        for i in 0..good.len() {
+            let mut b = good.clone();
+            b[i] = if b[i] == 0 { 0xff } else { 0 };
+            std::fs::write(&file, &b).unwrap();
+            let (back, w) = History::load(bad.path()).unwrap();
+            assert_eq!(back.days.len() + w.len(), 1, "byte {i}");
+            left_out += w.len();
+        }
+        assert!(left_out > 0);
+        let empty = day_frame(&day(d, false, &[])).unwrap();
+        let mut none = empty.head(Some(0));
+        ParquetWriter::new(std::fs::File::create(&file).unwrap())
+            .finish(&mut none)
+            .unwrap();
+        let (back, w) = History::load(bad.path()).unwrap();
+        assert!(back.days.is_empty() && w[0].contains("empty file"), "{w:?}");
+        std::fs::remove_file(&file).unwrap();
+        let made = std::process::Command::new("mkfifo").arg(&file).status();
+        assert!(made.unwrap().success());
+        let (back, w) = History::load(bad.path()).unwrap();
+        assert!(
+            back.days.is_empty() && w[0].contains("not a regular file"),
+            "{w:?}"
+        );
     }
 
     #[test]
