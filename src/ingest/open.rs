@@ -36,8 +36,13 @@ pub(super) fn open(src: &Source, progress: Option<&ProgressBar>) -> io::Result<(
     let mut r = BufReader::with_capacity(1 << 16, raw);
     let head = io::BufRead::fill_buf(&mut r)?;
     if let Some(kind) = archive(head) {
+        let what = if kind.ends_with(" file") {
+            "export it as JSON or CSV first"
+        } else {
+            "extract it first"
+        };
         return Err(io::Error::other(format!(
-            "{kind}, which is not read (only gzip is): extract it first"
+            "{kind}, which is not read (only gzip is): {what}"
         )));
     }
     let gzip = head.starts_with(&[0x1f, 0x8b]);
@@ -134,8 +139,11 @@ pub(super) fn large_plain(src: &Source, min: u64) -> io::Result<Option<(File, u6
 /// The kind of a compressed file or archive other than gzip, from its first bytes: each of
 /// its lines would be a reject of its own, saying nothing of why.
 fn archive(head: &[u8]) -> Option<&'static str> {
-    const KINDS: [(&[u8], &str); 6] = [
+    const KINDS: [(&[u8], &str); 8] = [
         (b"PK\x03\x04", "a zip archive"),
+        // What a Log Analytics export job writes, and Event Hubs Capture.
+        (b"PAR1", "a Parquet file"),
+        (b"Obj\x01", "an Avro file"),
         (b"\x28\xB5\x2F\xFD", "zstd-compressed"),
         (b"\xFD7zXZ\x00", "xz-compressed"),
         (b"BZh", "bzip2-compressed"),
@@ -344,6 +352,8 @@ mod tests {
             (b"\x1f\x8b\x08", None),
             (b"{\"time\":1}", None),
             (b"PK", None),
+            (b"PAR1\x15\x04", Some("a Parquet file")),
+            (b"Obj\x01\x04\x14avro", Some("an Avro file")),
         ] {
             assert_eq!(archive(head), kind, "{head:?}");
         }

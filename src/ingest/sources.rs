@@ -18,7 +18,12 @@ pub(super) struct Source {
 pub const WALKED_EXTENSIONS: [&str; 6] = ["json", "jsonl", "ndjson", "csv", "txt", "log"];
 
 fn wanted_in_walk(p: &Path) -> bool {
-    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    // A name that is not UTF-8 (`bad\xffname.jsonl`) is judged by its extension all the same.
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let name: &str = &name;
     let name = name.strip_suffix(".gz").unwrap_or(name);
     Path::new(name)
         .extension()
@@ -261,6 +266,10 @@ mod tests {
         assert!(wanted_in_walk(Path::new("a/export.CSV")));
         assert!(!wanted_in_walk(Path::new("a/README.md")));
         assert!(!wanted_in_walk(Path::new("a/gen.py")));
+        // A name that is not UTF-8 (it had been passed over, its records lost without a word).
+        use std::os::unix::ffi::OsStrExt;
+        let odd = std::ffi::OsStr::from_bytes(b"a/bad\xffname.jsonl");
+        assert!(wanted_in_walk(Path::new(odd)));
     }
 
     /// Files can be read again; standard input and a named pipe cannot.
