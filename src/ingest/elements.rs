@@ -69,7 +69,8 @@ pub(super) fn envelope(b: &[u8]) -> Option<(usize, Items, Head)> {
     expect(b, &mut i, b'{')?;
     let k = key(b, &mut i)?;
     expect(b, &mut i, b':')?;
-    if k.eq_ignore_ascii_case(b"records") {
+    // `value`: the rows of a Logic Apps query action's body, saved as a blob.
+    if k.eq_ignore_ascii_case(b"records") || k.eq_ignore_ascii_case(b"value") {
         expect(b, &mut i, b'[')?;
         return Some((i, Items::Records, Head::Records));
     }

@@ -114,9 +114,18 @@ impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
             } else if k.eq_ignore_ascii_case("error") || k.eq_ignore_ascii_case("partialerror") {
                 // `partialError`: a JavaScript SDK's partial result saved with `JSON.stringify`.
                 error = Some(m.next_value::<serde_json::Value>()?);
-            } else if k.eq_ignore_ascii_case("records") {
+            } else if k.eq_ignore_ascii_case("records") || k.eq_ignore_ascii_case("value") {
+                // `value`: the rows of a Logic Apps query action's body, saved as a blob.
                 container = true;
                 m.next_value_seed(ArraySeed {
+                    emit: &mut *self.emit,
+                })?;
+            } else if k.eq_ignore_ascii_case("body") && raw.is_empty() {
+                // An Event Hubs message saved with its envelope: its body is the message (a
+                // JavaScript consumer's `JSON.stringify`), or holds it as text (Avro Tools'
+                // `tojson` of a Capture blob: `{"bytes": "{\"records\": ...}"}`).
+                container = true;
+                m.next_value_seed(EnvelopeBody {
                     emit: &mut *self.emit,
                 })?;
             } else if k.eq_ignore_ascii_case("tables") || k.eq_ignore_ascii_case("partialtables") {
@@ -182,6 +191,87 @@ impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
     fn visit_unit<E>(self) -> Result<(), E> {
         (self.emit)(Element::NotRecord(0, "null".into()));
         Ok(())
+    }
+}
+
+/// The `body` of an Event Hubs message saved with its envelope: a document, a string of one,
+/// or Avro's `{"bytes": ...}` around that string.
+struct EnvelopeBody<'e, 'de> {
+    emit: &'e mut dyn FnMut(Element<'de>),
+}
+
+impl<'de> DeserializeSeed<'de> for EnvelopeBody<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> EnvelopeBody<'_, 'de> {
+    /// A document given as text: read, its elements owning their text.
+    fn text<E: de::Error>(self, text: &str) -> Result<(), E> {
+        let emit = self.emit;
+        let mut own = |e: Element<'_>| emit(e.into_owned());
+        let mut de = serde_json::Deserializer::from_str(text);
+        (TopSeed { emit: &mut own })
+            .deserialize(&mut de)
+            .and_then(|()| de.end())
+            .map_err(|e| E::custom(format!("an Event Hubs message body: {}", short_message(&e))))
+    }
+}
+
+impl<'de> Visitor<'de> for EnvelopeBody<'_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an Event Hubs message body")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
+        let Some(Key(k)) = m.next_key::<Key<'de>>()? else {
+            return Ok(());
+        };
+        if k.eq_ignore_ascii_case("bytes") {
+            let Key(text) = m.next_value::<Key<'de>>()?;
+            while m.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return self.text(&text);
+        }
+        // The message itself: its first key is already read.
+        TopSeed { emit: self.emit }.visit_map(Prepended {
+            first: Some(k),
+            rest: m,
+        })
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, s: A) -> Result<(), A::Error> {
+        ArraySeed { emit: self.emit }.visit_seq(s)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        self.text(v)
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// A map whose first key was already taken: it is given back first.
+struct Prepended<'de, A> {
+    first: Option<std::borrow::Cow<'de, str>>,
+    rest: A,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Prepended<'de, A> {
+    type Error = A::Error;
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        match self.first.take() {
+            Some(k) => seed
+                .deserialize(de::value::CowStrDeserializer::<A::Error>::new(k))
+                .map(Some),
+            None => self.rest.next_key_seed(seed),
+        }
+    }
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.rest.next_value_seed(seed)
     }
 }
 

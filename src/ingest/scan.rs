@@ -453,7 +453,9 @@ impl<'a> Scanner<'a, '_> {
                             || key.eq_ignore_ascii_case("tables")
                             || key.eq_ignore_ascii_case("partialtables")
                             || key.eq_ignore_ascii_case("responses")
-                            || key.eq_ignore_ascii_case("frametype"))
+                            || key.eq_ignore_ascii_case("frametype")
+                            || key.eq_ignore_ascii_case("value")
+                            || key.eq_ignore_ascii_case("body"))
                     {
                         return None;
                     }

@@ -778,6 +778,50 @@ fn thousands_of_documents_one_after_another_are_read() {
     assert_eq!(c.rejects[0].line, 6 * (n as u64 - 1) + 3);
 }
 
+/// Event Hubs messages saved with their envelope (a JavaScript consumer's `JSON.stringify` of
+/// the event, Avro Tools' `tojson` of a Capture blob with the body as bytes) and a Logic Apps
+/// query action's `{"value": [rows]}` body: their records are read (each had been one record
+/// skipped as not a log record, its records lost without a reject).
+#[test]
+fn envelopes_of_event_hubs_and_logic_apps_are_read() {
+    let rec = |c: u32| {
+        format!(
+            r#"{{"time":"2026-11-24T11:10:49Z","operationName":"Play","category":"CallAutomationMediaSummary","properties":{{"resultCode":400,"resultSubcode":{c}}}}}"#
+        )
+    };
+    let message = format!(r#"{{"records":[{},{}]}}"#, rec(8510), rec(8535));
+    let js = format!(
+        r#"{{"body":{message},"properties":{{}},"enqueuedTimeUtc":"2026-11-24T11:13:00.000Z","offset":"4096","sequenceNumber":12}}"#
+    );
+    let avro = format!(
+        r#"{{"SequenceNumber":12,"Offset":"4096","EnqueuedTimeUtc":"11/24/2026 11:13:00 AM","SystemProperties":{{"x-opt-sequence-number":{{"long":12}}}},"Properties":{{}},"Body":{{"bytes":{}}}}}"#,
+        serde_json::to_string(&message).unwrap()
+    );
+    let row = |c: u32| {
+        format!(
+            r#"{{"TimeGenerated":"2026-11-24T19:57:40.48Z","OperationName":"Play","ResultCode":400,"ResultSubcode":{c},"Type":"ACSCallAutomationMediaSummary"}}"#
+        )
+    };
+    let logic = format!(r#"{{"value": [{}, {}]}}"#, row(8510), row(8535));
+    for (name, text) in [
+        ("js.jsonl", format!("{js}\n{js}\n")),
+        ("capture.jsonl", format!("{avro}\n{avro}\n")),
+        ("js.json", format!("[\n{js},\n{js}\n]\n")),
+        ("logic", format!("{logic}\n")),
+        ("logic.json", logic.replace(", ", ",\n")),
+    ] {
+        let (c, r, _d) = read_text(name, text.as_bytes());
+        let f = &r.files[0];
+        let want = if name.starts_with("logic") { 2 } else { 4 };
+        assert_eq!(
+            (f.accepted, f.rejected, f.skipped),
+            (want, 0, 0),
+            "{name}: {:?}",
+            c.rejects
+        );
+    }
+}
+
 /// A code past what an `i64` holds is shown as given in its reject (it had been a float's
 /// rounding: `12345678901234567000`).
 #[test]
