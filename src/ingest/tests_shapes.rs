@@ -822,6 +822,19 @@ fn envelopes_of_event_hubs_and_logic_apps_are_read() {
     }
 }
 
+/// A line of text among JSON Lines that starts as a JSON value is one reject, for the line (it
+/// had been two: the line's, and its first word's as a scalar that is not a record).
+#[test]
+fn a_text_line_that_starts_as_json_is_one_reject() {
+    let rec = r#"{"time":"2026-11-24T10:00:00Z","operationName":"Play","properties":{"resultCode":400,"resultSubcode":8510}}"#;
+    let text = format!("{rec}\n\"note\": \"exported by ops\",\n42 is the answer\n{rec}\n");
+    let (c, r, _d) = read_text("a.jsonl", text.as_bytes());
+    let f = &r.files[0];
+    assert_eq!((f.accepted, f.rejected), (2, 2), "{:?}", c.rejects);
+    let lines: Vec<u64> = c.rejects.iter().map(|r| r.line).collect();
+    assert_eq!(lines, [2, 3]);
+}
+
 /// A code past what an `i64` holds is shown as given in its reject (it had been a float's
 /// rounding: `12345678901234567000`).
 #[test]
