@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::de::DeserializeSeed;
 
 use super::blocks::{self, ArrayAt, Prefixed, Rest};
-use super::elements::{elements, envelope, frames, read_array, shape, End, Head, Items, Of};
+use super::elements::{elements, envelope, frames, read_array, shape, End, Items, Of};
 use super::json::{short_message, Element, TopSeed};
 use super::structure::{nests_deeper_than, without_trailing_commas, Walker, MAX_NESTING};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
@@ -252,33 +252,17 @@ pub(super) fn line_document<S: Sink>(line: &[u8], line_no: u64, ctx: &mut FileCt
             None => return false,
         }
     };
-    whole_document(line, (at, &items, head), line_no - 1, Some(line_no), ctx);
-    true
-}
-
-/// A whole document `doc` held in memory, `lines` newlines into the input, whose array of
-/// records starts at `at` (after the `{"records": [` or table head `head`, or a top-level
-/// `[`): its elements read one by one where it is read, as in a block of a large one, then
-/// the rest of the document. Its records are reported at `one_line` (a line of JSON Lines),
-/// else at their lines.
-fn whole_document<S: Sink>(
-    doc: &[u8],
-    (at, items, head): (usize, &Items, Option<Head>),
-    lines: u64,
-    one_line: Option<u64>,
-    ctx: &mut FileCtx<'_, S>,
-) {
-    let body = &doc[at..];
+    let body = &line[at..];
     let end = End::default();
     let start = ArrayAt {
-        newlines: lines + blocks::newlines(&doc[..at]),
+        newlines: line_no - 1,
         after_comma: false,
     };
     let shape = shape(body);
     let of = Of {
-        items,
+        items: &items,
         top: head.is_none(),
-        one_line,
+        one_line: Some(line_no),
         shape: &shape,
         spoiled: None,
     };
@@ -289,10 +273,8 @@ fn whole_document<S: Sink>(
                 None => {
                     if tail.iter().any(|c| !c.is_ascii_whitespace()) {
                         let excerpt = String::from_utf8_lossy(&tail[..tail.len().min(200)]);
-                        let line =
-                            one_line.unwrap_or(lines + 1 + blocks::newlines(&doc[..at + close]));
                         ctx.reject(
-                            line,
+                            line_no,
                             Reason::NotJson,
                             "text after the array's closing ]".into(),
                             excerpt.into_owned(),
@@ -302,18 +284,18 @@ fn whole_document<S: Sink>(
                 Some(head) => {
                     let mut rest = head.stand_in().to_vec();
                     rest.extend_from_slice(tail);
-                    let before = lines + blocks::newlines(&doc[..at + close + 1]);
-                    small_document(&rest, ctx, one_line.map_or(before, |l| l - 1), true);
+                    small_document(&rest, ctx, line_no - 1, true);
                 }
             }
         }
         None if !end.truncated.load(Ordering::Relaxed) => {
             let head = format!("{}: line ", ctx.name);
             let tail = " ends without its array's closing ]; every record in it was read";
-            ctx.warn_at_line(head, one_line.unwrap_or(lines + 1), tail);
+            ctx.warn_at_line(head, line_no, tail);
         }
         None => {}
     }
+    true
 }
 
 /// The records of a document whose head is broken (`{"records":][{...`, the `columns` of a
