@@ -557,12 +557,13 @@ pub fn time_of(raw: &Raw<'_>, rules: &TimeRules) -> Option<chrono::DateTime<chro
     } else {
         (raw.get(Field::Time), false)
     };
-    match v {
-        Val::Str(s) => {
-            parse_time(s, rules, local).filter(|t| (MIN_YEAR..=MAX_YEAR).contains(&t.year()))
-        }
+    let t = match v {
+        Val::Str(s) => parse_time(s, rules, local),
+        Val::Int(n) if !local => crate::time::from_epoch(*n as f64),
+        Val::Float(n) if !local => crate::time::from_epoch(*n),
         _ => None,
-    }
+    };
+    t.filter(|t| (MIN_YEAR..=MAX_YEAR).contains(&t.year()))
 }
 
 /// Turns the wanted fields of a source record into a [`Record`], or says why not.
@@ -608,6 +609,16 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
         {
             return Outcome::Skip(SkipReason::NoResult)
         }
+        // An event's `data` saved without its envelope (a recorder's IncomingCall: its ids and
+        // parties, no type, time or result).
+        Ok(None)
+            if kind == Kind::Unknown
+                && raw.get(Field::ResultSubcode).is_nullish()
+                && raw.get(Field::Time).is_nullish()
+                && !raw.get(Field::ServerCallId).is_nullish() =>
+        {
+            return Outcome::Skip(SkipReason::NoResult)
+        }
         Ok(None) => {
             return Outcome::Reject(Reason::NoCode, "no ResultCode or ResultSignature".into())
         }
@@ -644,6 +655,15 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
         Val::Str(s) => match parse_time(s, rules, local) {
             Some(t) => t,
             None => return Outcome::Reject(Reason::NoTime, format!("time {:?}", excerpt(s, 40))),
+        },
+        // A number since the epoch (pandas' `to_json`), not a local time.
+        Val::Int(n) if !local => match crate::time::from_epoch(*n as f64) {
+            Some(t) => t,
+            None => return Outcome::Reject(Reason::NoTime, format!("time {n} (a number)")),
+        },
+        Val::Float(n) if !local => match crate::time::from_epoch(*n) {
+            Some(t) => t,
+            None => return Outcome::Reject(Reason::NoTime, format!("time {n} (a number)")),
         },
         v if v.is_nullish() => return Outcome::Reject(Reason::NoTime, "no time field".into()),
         _ => return Outcome::Reject(Reason::NoTime, "time is not text".into()),

@@ -171,6 +171,19 @@ pub fn parse_time(s: &str, rules: &TimeRules, local: bool) -> Option<DateTime<Ut
     })
 }
 
+/// A time given as a number since the Unix epoch (pandas' `to_json` writes datetimes as
+/// milliseconds): its unit told by its size, seconds, milliseconds, microseconds or
+/// nanoseconds for a time from 2001 to 2286, else none.
+pub fn from_epoch(n: f64) -> Option<DateTime<Utc>> {
+    // (the smallest value of the unit for those years, units in a second)
+    let units = [(1e9, 1.0), (1e12, 1e3), (1e15, 1e6), (1e18, 1e9)];
+    let (_, per_second) = units.iter().find(|(lo, _)| (*lo..lo * 10.0).contains(&n))?;
+    // Whole seconds, then the rest: a fraction of a second kept exact (`.25` is 250 ms).
+    let secs = (n / per_second).floor();
+    let nanos = ((n - secs * per_second) * (1e9 / per_second)).round();
+    DateTime::from_timestamp(secs as i64, (nanos as u32).min(999_999_999))
+}
+
 /// A leap second (`23:59:60`) as the last instant of the second before it: written as `:60`
 /// it is a time many readers of the reports refuse.
 fn no_leap_second(t: NaiveDateTime) -> NaiveDateTime {
@@ -453,6 +466,23 @@ pub fn order_evidence(s: &str) -> Option<DateOrder> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_since_the_epoch_is_read_by_its_size() {
+        let t = |n: f64| from_epoch(n).map(rfc3339);
+        let want = Some("2024-11-24T10:00:00.000Z".to_string());
+        for n in [1732442400.0, 1732442400e3, 1732442400e6, 1732442400e9] {
+            assert_eq!(t(n), want, "{n}");
+        }
+        assert_eq!(
+            from_epoch(1732442400.5).map(|t| t.timestamp_millis()),
+            Some(1732442400500)
+        );
+        // Not a time of these years in any unit.
+        for n in [0.0, -1.0, 86400.0, 5e10, 1e19, f64::NAN, f64::INFINITY] {
+            assert_eq!(t(n), None, "{n}");
+        }
+    }
 
     #[test]
     fn time_bounds() {

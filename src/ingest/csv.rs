@@ -503,6 +503,14 @@ fn find_header(b: &[u8]) -> Header {
     }
 }
 
+/// Whether `line` is a CSV header that names two known columns or more: a CSV file's header,
+/// not a banner, before lines of JSON (a small CSV with JSON Lines appended).
+pub(super) fn is_header(line: &[u8]) -> bool {
+    let mut headers = ByteRecord::new();
+    let read = reader(line, delimiter(line)).read_byte_record(&mut headers);
+    read.is_ok_and(|_| header_fields(&headers).0.iter().flatten().count() >= 2)
+}
+
 /// The field each header column holds (`None` for the columns not read), and whether its
 /// time is a `[Local Time]` one.
 fn header_fields(headers: &ByteRecord) -> (Vec<Option<Field>>, bool) {
@@ -1386,7 +1394,17 @@ impl<'w> Row<'w> {
             Again::Taken => return None,
             Again::Columns(c) => return Some(c),
         }
-        let text = (0..n).map(&field).collect::<Vec<_>>().join(",");
+        // The excerpt keeps 120 characters: a row of millions of fields is not joined whole.
+        let mut text = String::new();
+        for i in 0..n {
+            if text.len() >= 1024 {
+                break;
+            }
+            if i > 0 {
+                text.push(',');
+            }
+            text.push_str(&field(i));
+        }
         let why = format!("{n} fields for {} columns", self.width);
         ctx.reject(line, Reason::FieldCount, why, text);
         None
@@ -1403,6 +1421,10 @@ impl<'w> Row<'w> {
         field: impl Fn(usize) -> Cow<'r, str>,
         ctx: &mut FileCtx<'_, S>,
     ) -> Again {
+        // A header has a few dozen names (the file's own, however many, is compared below).
+        if n > 4096 && n != self.width {
+            return Again::No;
+        }
         let mut names = ByteRecord::new();
         for i in 0..n {
             // A file joined after another starts with its own byte-order mark.

@@ -203,6 +203,23 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                     },
                 }
             }
+            // Documents joined by a comma (`{...},{...}`, a JSON array's brackets left off) or
+            // by NULs (a crashed writer's padding): read on at the next one. The comma is
+            // passed over, as a separator; NULs are text, one reject.
+            _ if between(r.fill(1 << 16)?).is_some() => {
+                let buf = r.fill(1 << 16)?;
+                let n = between(buf).unwrap_or(0);
+                if buf[..n]
+                    .iter()
+                    .any(|&c| c != b',' && !c.is_ascii_whitespace())
+                {
+                    let excerpt = String::from_utf8_lossy(&buf[..n.min(200)]).into_owned();
+                    let detail = "text outside any JSON document".into();
+                    ctx.reject(lines + 1, Reason::BadDocument, detail, excerpt);
+                }
+                lines += blocks::newlines(&buf[..n]);
+                r.consume(n);
+            }
             // Text between documents: one reject for the line it is on.
             _ => {
                 let buf = r.fill(1 << 16)?;
@@ -238,6 +255,17 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
             }
         }
     }
+}
+
+/// How many bytes of separators (commas, NULs, whitespace) come before a document in `buf`,
+/// when they do (one comma at most: `,,` is damage).
+fn between(buf: &[u8]) -> Option<usize> {
+    let n = buf
+        .iter()
+        .take_while(|&&c| matches!(c, b',' | 0) || c.is_ascii_whitespace())
+        .count();
+    let commas = buf[..n].iter().filter(|&&c| c == b',').count();
+    (n > 0 && commas <= 1 && matches!(buf.get(n), Some(b'{' | b'['))).then_some(n)
 }
 
 /// A line of JSON Lines that is a whole document (an Event Hubs message body, a callback
@@ -296,6 +324,83 @@ pub(super) fn line_document<S: Sink>(line: &[u8], line_no: u64, ctx: &mut FileCt
         None => {}
     }
     true
+}
+
+/// An object that wraps records under keys of its own, read after it proved to hold none of a
+/// record's fields: a recorder's `{"PlayFailed": [...], "CallDisconnected": [...]}`, an
+/// `{"events": [...]}`, a Service Bus dump's `{"entries": [...]}`, PowerShell's `{"Results":
+/// [...], "Statistics": {...}}`. Each member that is an array of objects or arrays, or an
+/// object, is read as a document of its own, at the line it starts on (`lines` newlines into
+/// the input), when one of them holds a record; else nothing is handed on (a damaged head,
+/// `{"tabes": [...]}`, stays what it was). Says whether it was read.
+pub(super) fn wrapper<S: Sink>(doc: &[u8], lines: u64, ctx: &mut FileCtx<'_, S>) -> bool {
+    let Ok(Members(members)) = serde_json::from_slice::<Members<'_>>(doc) else {
+        return false;
+    };
+    let mut read = Vec::new();
+    for m in members {
+        let text = m.get().as_bytes();
+        let opens = |b: &[u8]| {
+            matches!(
+                b.iter().find(|c| !c.is_ascii_whitespace()),
+                Some(b'{' | b'[')
+            )
+        };
+        if !(text.starts_with(b"{") || text.starts_with(b"[") && opens(&text[1..])) {
+            continue;
+        }
+        let (found, result) = parse_document(serde_json::Deserializer::from_slice(text));
+        if result.is_ok() {
+            // Where the member starts in the document: its text is a slice of it.
+            let at = (text.as_ptr() as usize).saturating_sub(doc.as_ptr() as usize);
+            let line = lines + 1 + blocks::newlines(&doc[..at.min(doc.len())]);
+            read.push((found, line, text));
+        }
+    }
+    let record = |e: &Element<'_>| matches!(e, Element::Record(raw, _) if !raw.is_empty());
+    if !read.iter().any(|(found, ..)| found.iter().any(record)) {
+        return false;
+    }
+    for (found, line, text) in read {
+        let excerpt =
+            || String::from_utf8_lossy(&text[..text.len().min(EXCERPT_SOURCE)]).into_owned();
+        for e in found {
+            match e {
+                Element::Record(raw, i) => ctx.emit(&raw, || At::record(line, i), excerpt),
+                Element::NotRecord(i, why) => {
+                    ctx.reject(At::record(line, i), Reason::NotARecord, why, excerpt())
+                }
+                Element::Incomplete(why) => ctx.incomplete(&why),
+            }
+        }
+    }
+    true
+}
+
+/// The members' values of a JSON object, as they are written.
+struct Members<'a>(Vec<&'a serde_json::value::RawValue>);
+
+impl<'de> serde::Deserialize<'de> for Members<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Members<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut values = Vec::new();
+                while let Some((_, v)) = map.next_entry::<serde::de::IgnoredAny, _>()? {
+                    values.push(v);
+                }
+                Ok(Members(values))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
 }
 
 /// The records of a document whose head is broken (`{"records":][{...`, the `columns` of a
@@ -402,6 +507,14 @@ fn small_document<S: Sink>(doc: &[u8], ctx: &mut FileCtx<'_, S>, lines: u64, sta
         }
     }
     let broken_head = !stand_in && found.is_empty() && result.is_err();
+    // An object with none of a record's fields may wrap records under keys of its own.
+    if !stand_in
+        && result.is_ok()
+        && matches!(&found[..], [Element::Record(raw, 0)] if raw.is_empty())
+        && wrapper(doc, lines, ctx)
+    {
+        return;
+    }
     finish_stream(found, result, ctx, lines, (stand_in, Some(doc)));
     if broken_head {
         salvage(doc, lines, None, ctx);

@@ -12,7 +12,7 @@ use super::json::{short_message, Element, TopSeed};
 use super::scan::{self, Layout};
 use super::structure::{nests_deeper_than, MAX_NESTING};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
-use crate::normalize::{Raw, Reason};
+use crate::normalize::{Field, Raw, Reason, Val};
 use crate::record::At;
 
 fn process_line<S: Sink>(
@@ -33,8 +33,20 @@ fn process_line<S: Sink>(
     let text = || String::from_utf8_lossy(line).into_owned();
     let mut raw = Raw::default();
     if scan::record(line, &mut raw, layout) {
-        ctx.emit(&raw, || At::line(line_no), text);
+        // An object with none of a record's fields may wrap records under keys of its own
+        // (a record without a time is rare: one look, then all of them).
+        let wraps = matches!(raw.get(Field::Time), Val::Missing)
+            && raw.is_empty()
+            && super::document::wrapper(line, line_no - 1, ctx);
+        if !wraps {
+            ctx.emit(&raw, || At::line(line_no), text);
+        }
         return;
+    }
+    // Files joined with `cat`, the second saved with a byte-order mark (Excel, Notepad): the
+    // mark starts a line.
+    if let Some(rest) = line.strip_prefix(b"\xEF\xBB\xBF") {
+        return process_line(rest, line_no, last, layout, ctx);
     }
     // A document on one line: its elements one by one.
     if super::document::line_document(line, line_no, ctx) {
@@ -50,7 +62,11 @@ fn process_line<S: Sink>(
     // is handed on once it parsed, or to where it broke when something came before that.
     let (found, result) = parse(line);
     let Err(e) = result else {
-        hand_on(found, line_no, ctx, &text);
+        // An object with none of a record's fields may wrap records under keys of its own.
+        let empty = matches!(&found[..], [Element::Record(raw, 0)] if raw.is_empty());
+        if !(empty && super::document::wrapper(line, line_no - 1, ctx)) {
+            hand_on(found, line_no, ctx, &text);
+        }
         return;
     };
     // A comma before a closing bracket, as Microsoft's docs show records: read it.

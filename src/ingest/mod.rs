@@ -642,6 +642,10 @@ fn with_prefix(
             .read_to_end(&mut prefix)
             .err();
     }
+    if prefix_error.is_none() {
+        let more = |b: &mut Vec<u8>, n: usize| (&mut input).take(n as u64).read_to_end(b);
+        prefix_error = open::to_first_line_end(&mut prefix, more).err();
+    }
     let input: Input = match prefix_error {
         Some(e) => Box::new(FailOnce(Some(e))),
         None => input,
@@ -785,15 +789,12 @@ pub fn ingest<S: Sink, M: Fn() -> S + Sync>(
         report.files.push(fr);
         report.warnings.extend(warnings);
     }
-    if report.files.is_empty() {
-        report.warnings.push(format!(
-            "no input files found (directories are searched for .{} files, optionally .gz)",
-            WALKED_EXTENSIONS.join(", .")
-        ));
-    } else if report
-        .files
-        .iter()
-        .all(|f| f.accepted + f.rejected + f.skipped + f.outside == 0)
+    // No files at all is said by `sources`.
+    if !report.files.is_empty()
+        && report
+            .files
+            .iter()
+            .all(|f| f.accepted + f.rejected + f.skipped + f.outside == 0)
     {
         report.warnings.push("the inputs hold no records".into());
     }

@@ -6,8 +6,9 @@ use std::io::{self, BufReader, Read};
 
 use indicatif::ProgressBar;
 
+use super::ranges::read_full_at;
 use super::sources::Source;
-use super::{FileCtx, Input, Sink};
+use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::config::InputFormat;
 
 /// How an opened input's bytes come to its reader.
@@ -49,7 +50,7 @@ pub(super) fn open(src: &Source, progress: Option<&ProgressBar>) -> io::Result<(
     let r: Input = if gzip {
         Box::new(BufReader::with_capacity(
             1 << 20,
-            flate2::read::MultiGzDecoder::new(r),
+            ZeroPadded(flate2::read::MultiGzDecoder::new(r), false),
         ))
     } else {
         Box::new(r)
@@ -73,6 +74,42 @@ pub(super) fn open(src: &Source, progress: Option<&ProgressBar>) -> io::Result<(
         (false, false) => Coding::Plain,
     };
     Ok((r, coding))
+}
+
+/// gzip's members, and zero bytes after the last passed over as `gzip -d` passes them over (a
+/// copy padded to a block): they had been an `invalid gzip header` reject. Anything else after
+/// the members is still that reject.
+struct ZeroPadded(flate2::read::MultiGzDecoder<BufReader<Input>>, bool);
+
+impl Read for ZeroPadded {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.1 {
+            return Ok(0);
+        }
+        match self.0.read(buf) {
+            Err(e)
+                if e.kind() == io::ErrorKind::InvalidInput && zeros_to_end(self.0.get_mut())? =>
+            {
+                self.1 = true;
+                Ok(0)
+            }
+            other => other,
+        }
+    }
+}
+
+/// Whether what is left of `r` is zero bytes only (read to its end, or to the first other).
+fn zeros_to_end(r: &mut impl Read) -> io::Result<bool> {
+    let mut b = [0u8; 1 << 12];
+    loop {
+        match r.read(&mut b) {
+            Ok(0) => return Ok(true),
+            Ok(n) if b[..n].iter().any(|&c| c != 0) => return Ok(false),
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 pub(super) const PREFIX_BYTES: u64 = 1 << 20;
@@ -161,22 +198,47 @@ pub(super) fn prefix_at(file: &File) -> io::Result<Vec<u8>> {
     let mut prefix = vec![0; PREFIX_BYTES as usize];
     let n = read_full_at(file, &mut prefix, 0)?;
     prefix.truncate(n);
+    to_first_line_end(&mut prefix, |b, n| {
+        let at = b.len();
+        b.resize(at + n, 0);
+        let got = read_full_at(file, &mut b[at..], at as u64);
+        b.truncate(at + *got.as_ref().unwrap_or(&0));
+        got
+    })?;
     Ok(prefix)
 }
 
-/// Reads at `offset` until `buf` is full or the file ends, without moving the file's
-/// position; returns the bytes read.
-pub(super) fn read_full_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match std::os::unix::fs::FileExt::read_at(file, &mut buf[n..], offset + n as u64) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
+/// When a prefix of [`PREFIX_BYTES`] holds no newline and starts as JSON (`{` or `[`, after a
+/// byte-order mark and blanks), its first line is read on to its end, as long as a record may
+/// be, and [`FIRST_PREFIX_BYTES`] past it: a first line of JSON Lines longer than the prefix
+/// (an Event Grid batch of a megabyte) had been taken for one document, and a damaged line
+/// after it had ended the reading. `more(prefix, n)` appends the next `n` bytes of the input,
+/// fewer when it ends, and says how many.
+pub(super) fn to_first_line_end(
+    prefix: &mut Vec<u8>,
+    mut more: impl FnMut(&mut Vec<u8>, usize) -> io::Result<usize>,
+) -> io::Result<()> {
+    let p = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
+    let first = p.iter().find(|c| !c.is_ascii_whitespace());
+    if (prefix.len() as u64) < PREFIX_BYTES
+        || !matches!(first, Some(b'{' | b'['))
+        || memchr::memchr(b'\n', prefix).is_some()
+    {
+        return Ok(());
+    }
+    while prefix.len() <= MAX_RECORD_BYTES {
+        let at = prefix.len();
+        let want = PREFIX_BYTES as usize;
+        if more(prefix, want)? < want {
+            return Ok(());
+        }
+        if memchr::memchr(b'\n', &prefix[at..]).is_some() {
+            // Past it, the next lines, which tell JSON Lines from a document.
+            more(prefix, FIRST_PREFIX_BYTES as usize)?;
+            return Ok(());
         }
     }
-    Ok(n)
+    Ok(())
 }
 
 /// Bytes compared at each end of two files of one length ([`copies`]).
@@ -270,7 +332,9 @@ pub(super) fn detect(prefix: &[u8]) -> InputFormat {
     };
     let parses = |l: &[u8]| serde_json::from_slice::<serde::de::IgnoredAny>(l).is_ok();
     let json_first = matches!(first_line[0], b'{' | b'[');
-    if json_first && parses(first_line) {
+    // A whole line longer than a record may be is a document on one line (its array is read
+    // in parallel), not a line of JSON Lines.
+    if json_first && first_line.len() <= MAX_RECORD_BYTES && parses(first_line) {
         return InputFormat::Jsonl;
     }
     // Most of the lines after the first are whole JSON objects on their own: in a document
@@ -310,8 +374,20 @@ pub(super) fn detect(prefix: &[u8]) -> InputFormat {
         .take(PREAMBLE_LINES)
         .position(|l| matches!(l[0], b'{' | b'['))
         .unwrap_or(rest.len());
+    // Not past a CSV header's rows (a small CSV with JSON Lines appended is CSV): its header
+    // is the first line, or follows Excel's `sep=` or PowerShell's `#TYPE` line.
+    let text = std::iter::once(first_line).chain(rest[..start].iter().copied());
+    if text.take(2).any(super::csv::is_header) {
+        return InputFormat::Csv;
+    }
     if mostly_whole(&rest[start..rest.len().min(start + DETECT_LINES - 1)]) {
-        InputFormat::Jsonl
+        return InputFormat::Jsonl;
+    }
+    // Or a document spread over lines (`az ... 2>&1` puts a `WARNING: ...` line above the
+    // array): the text before it is a reject, as between documents.
+    let opens = |l: &&[u8]| matches!(l.last(), Some(b'{' | b'['));
+    if rest.get(start).is_some_and(opens) {
+        InputFormat::Json
     } else {
         InputFormat::Csv
     }
@@ -509,6 +585,17 @@ mod tests {
         assert_eq!(detect(csv.as_bytes()), InputFormat::Csv);
         let t = "some text\n".repeat(66) + &rec.repeat(100);
         assert_eq!(detect(t.as_bytes()), InputFormat::Csv);
+        // A document spread over lines after a line of text (`az ... 2>&1`).
+        assert_eq!(
+            detect(b"WARNING: This command is in preview.\n[\n  {\n    \"a\": 1\n  }\n]\n"),
+            InputFormat::Json
+        );
+        // Nor past a CSV header and a few rows, with JSON Lines after them.
+        let header = "TimeGenerated,OperationName,ResultCode\n";
+        for head in [header.to_string(), "sep=,\n".to_string() + header] {
+            let t = head + &"2026-11-24T10:00:00Z,Play,400\n".repeat(5) + &rec.repeat(5);
+            assert_eq!(detect(t.as_bytes()), InputFormat::Csv, "{t}");
+        }
         // Callback batches, one array per line, after a banner line.
         assert_eq!(
             detect(b"Partition 0, offset 21474836480, enqueued 2026-11-24T10:00:03Z\n[{\"a\":2}]\n[{\"a\":3}]\n"),

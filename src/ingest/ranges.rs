@@ -20,7 +20,6 @@ use memchr::{memchr, memrchr};
 
 use super::blocks::{give_buffer, take_buffer, BLOCK};
 use super::ledger::{from as from_start, read_error_after, Ledger, Start};
-use super::open::read_full_at;
 use super::{FileCtx, RejectRows, Sink};
 
 /// Bytes per range, a worker's unit of work (about a block: a sink per worker whatever the
@@ -403,4 +402,19 @@ impl Range<'_> {
             }
         }
     }
+}
+
+/// Reads at `offset` until `buf` is full or the file ends, without moving the file's
+/// position; returns the bytes read.
+pub(super) fn read_full_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match std::os::unix::fs::FileExt::read_at(file, &mut buf[n..], offset + n as u64) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
 }

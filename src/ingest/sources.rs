@@ -51,6 +51,8 @@ struct Collector<'s> {
     /// Reports of an earlier run met in a walk, passed over.
     reports: Vec<PathBuf>,
     warnings: Vec<String>,
+    /// Regular files a walk passed over for their names, and the first of them.
+    passed_over: (usize, Option<PathBuf>),
 }
 
 impl Collector<'_> {
@@ -114,6 +116,12 @@ impl Collector<'_> {
                 continue;
             }
             if !wanted_in_walk(entry.path()) {
+                if ft.is_file() {
+                    self.passed_over.0 += 1;
+                    self.passed_over
+                        .1
+                        .get_or_insert_with(|| entry.path().to_path_buf());
+                }
                 continue;
             }
             let meta = entry.metadata().ok();
@@ -184,6 +192,7 @@ pub(super) fn sources(settings: &IngestSettings) -> (Vec<Source>, Vec<String>) {
         report_starts: &settings.report_starts,
         reports: Vec::new(),
         warnings: Vec::new(),
+        passed_over: (0, None),
     };
     let mut stdin = false;
     for p in &settings.inputs {
@@ -205,6 +214,19 @@ pub(super) fn sources(settings: &IngestSettings) -> (Vec<Source>, Vec<String>) {
         }
     }
     c.say_reports();
+    if c.out.is_empty() {
+        // A folder of Parquet or Avro files, or of blobs named without an extension (Logic
+        // Apps): said, not only that nothing was found.
+        let passed = match &c.passed_over {
+            (0, _) | (_, None) => String::new(),
+            (1, Some(p)) => format!("; passed over 1 file, {}", p.display()),
+            (n, Some(p)) => format!("; passed over {n} files, such as {}", p.display()),
+        };
+        c.warnings.push(format!(
+            "no input files found (directories are searched for .{} files, optionally .gz; name a file to read it whatever its name){passed}",
+            WALKED_EXTENSIONS.join(", .")
+        ));
+    }
     (c.out, c.warnings)
 }
 

@@ -2879,6 +2879,12 @@ fn real_payloads_from_microsofts_docs_and_sdks() {
         // A cancel that succeeded, with the code of the invitation it cancelled (487/5234): no
         // failure (it had needed action).
         ("callback-canceladdparticipant-succeeded-net.json", 0, 0, 1),
+        // Records wrapped under keys of a recorder's own, or PowerShell's `Results` (each had
+        // been one record skipped, exit 0, or one reject); an IncomingCall's `data` alone.
+        ("recorded-events-by-type-python.json", 2, 0, 5),
+        ("servicebus-entries-net.json", 3, 0, 1),
+        ("recording-incomingcall-data-js.json", 2, 0, 2),
+        ("powershell-query-response.json", 2, 0, 0),
     ] {
         let (c, report) = read(&settings(vec![dir.join(file)]));
         let f = &report.files[0];
@@ -3892,5 +3898,179 @@ fn warnings_stop_at_a_thousand_an_input() {
             .count();
         assert_eq!(incomplete, super::MAX_WARNINGS);
         assert!(report.warnings.iter().any(|w| w == super::LEFT_OUT));
+    }
+}
+
+/// Files joined with `cat` (a hostile-input review, /tmp/rev49a §8-10): a byte-order mark that
+/// starts a line of JSON Lines costs nothing (the line had been a reject); documents on one
+/// line joined by a comma are all read, and by NULs too, the NULs one reject (the second
+/// document's records had been lost in a reject for the rest of the line); a small CSV with
+/// JSON Lines appended is a CSV with bad rows (its rows had been rejects as JSON Lines).
+#[test]
+fn files_joined_as_cat_joins_them_are_read() {
+    let rec = r#"{"time":"2026-11-24T10:00:00Z","operationName":"Play","properties":{"resultCode":400,"resultSubcode":8510}}"#;
+    let text = format!("{rec}\n{rec}\n\u{feff}{rec}\n{rec}\n");
+    let (c, r, _d) = read_text("a.jsonl", text.as_bytes());
+    assert_eq!(
+        (r.files[0].accepted, r.files[0].rejected),
+        (4, 0),
+        "{:?}",
+        c.rejects
+    );
+
+    let doc = format!(r#"{{"records":[{rec},{rec}]}}"#);
+    for (sep, rejects) in [(",", 0), (" , ", 0), ("\0\0\0", 1), ("\0,\0", 1)] {
+        let text = format!("{doc}{sep}{doc}{sep}{doc}\n");
+        let (c, r, _d) = read_text("a.json", text.as_bytes());
+        let f = &r.files[0];
+        assert_eq!(
+            (f.accepted, f.rejected),
+            (6, 2 * rejects),
+            "{sep:?} {:?}",
+            c.rejects
+        );
+    }
+    // Two commas, or text, are damage: the rest of the line is one reject, as before.
+    let text = format!("{doc},,{doc}\n{doc}\n");
+    let (_c, r, _d) = read_text("a.json", text.as_bytes());
+    assert_eq!((r.files[0].accepted, r.files[0].rejected), (4, 1));
+
+    let csv = "TimeGenerated,OperationName,ResultCode,ResultSubcode\n".to_string()
+        + &"2026-11-24T10:00:00Z,Play,400,8510\n".repeat(5)
+        + &format!("{rec}\n").repeat(3);
+    let (c, r, _d) = read_text("a.csv", csv.as_bytes());
+    let f = &r.files[0];
+    assert_eq!(
+        (f.shape, f.accepted, f.rejected),
+        ("csv", 5, 3),
+        "{:?}",
+        c.rejects
+    );
+}
+
+/// pandas' `to_json` writes a datetime as milliseconds since the epoch (a real-shapes review,
+/// /tmp/rev49b repro 5: each had been a `time is not text` reject).
+#[test]
+fn a_time_as_a_number_since_the_epoch_is_read() {
+    let line = |t: &str| {
+        format!(
+            r#"{{"TimeGenerated":{t},"OperationName":"Play","ResultCode":400,"ResultSubcode":8510,"CorrelationId":"a"}}"#
+        )
+    };
+    let text = [
+        line("1732442400000"),
+        line("1732442400"),
+        line("1732442400.25"),
+        line("42"),
+    ]
+    .join("\n");
+    let (c, r, _d) = read_text("a.jsonl", text.as_bytes());
+    assert_eq!(
+        (r.files[0].accepted, r.files[0].rejected),
+        (3, 1),
+        "{:?}",
+        c.rejects
+    );
+    assert_eq!(c.rejects[0].detail(), "time 42 (a number)");
+    let times: Vec<i64> = c
+        .records
+        .iter()
+        .map(|r| r.time.timestamp_millis())
+        .collect();
+    assert_eq!(times, [1732442400000, 1732442400000, 1732442400250]);
+}
+
+/// An object that wraps records under keys of its own is read, on one line or pretty-printed,
+/// and so is the older recorder's layout of one event per key; one that wraps nothing with a
+/// record's fields stays what it was (a damaged head is a reject).
+#[test]
+fn records_wrapped_under_keys_of_their_own_are_read() {
+    let failed = r#"{"type":"Microsoft.Communication.PlayFailed","time":"2026-11-24T10:00:00Z","data":{"resultInformation":{"code":400,"subCode":8535,"message":"x"}}}"#;
+    let texts = [
+        format!(r#"{{"PlayFailed":[{failed},{failed}],"Other":{{"a":1}}}}"#),
+        format!("{{\n  \"events\": [\n    {failed},\n    {failed}\n  ],\n  \"count\": 2\n}}\n"),
+        format!(r#"{{"PlayFailed":{failed},"PlayFailed2":{failed}}}"#),
+    ];
+    for text in texts {
+        for name in ["a.json", "a.jsonl"] {
+            let (c, r, _d) = read_text(name, text.as_bytes());
+            let f = &r.files[0];
+            assert_eq!(f.accepted, 2, "{name} {text}: {:?}", c.rejects);
+            assert_eq!(f.rejected, 0, "{name} {text}: {:?}", c.rejects);
+        }
+    }
+    // Pretty-printed, each record is at the line its member starts on.
+    let text = format!("{{\n  \"a\": 1,\n  \"events\": [{failed}, 7]\n}}\n");
+    let (c, _r, _d) = read_text("a.json", text.as_bytes());
+    assert_eq!(c.rejects.len(), 1, "{:?}", c.rejects);
+    assert_eq!((c.rejects[0].line, c.rejects[0].record), (3, Some(2)));
+    // Nothing with a record's fields inside: as before (a damaged head is a reject).
+    let text = "{\n\"tabes\": [{\"name\":\"PrimaryResult\",\"columns\":[],\"rows\":[]}]\n}\n";
+    let (c, r, _d) = read_text("a.json", text.as_bytes());
+    assert_eq!(
+        (r.files[0].accepted, r.files[0].rejected),
+        (0, 1),
+        "{:?}",
+        c.rejects
+    );
+}
+
+/// JSON Lines whose first line is longer than the look at a file's start (an Event Grid batch
+/// of a megabyte and more): read as JSON Lines, so a damaged line later costs itself only (the
+/// file had been read as one document, and the records after the damage were lost without a
+/// word; a hostile-input review, /tmp/rev50a §1, §2, §14).
+#[test]
+fn a_first_line_longer_than_the_look_ahead_is_still_json_lines() {
+    let rec = r#"{"time":"2026-11-24T10:00:00Z","operationName":"Play","properties":{"resultCode":400,"resultSubcode":8510}}"#;
+    let pad = "x".repeat(1 << 21);
+    let long = format!(
+        r#"{{"time":"2026-11-24T10:00:00Z","operationName":"Play","properties":{{"resultCode":400,"resultSubcode":8510,"resultMessage":"{pad}"}}}}"#
+    );
+    let good = format!("{rec}\n").repeat(5);
+    for (first, accepted) in [(long.clone(), 11), (long[..long.len() - 9].to_string(), 10)] {
+        let text = format!("{first}\n{good}{{\"time\":\"2026-11-24T10:00:00Z\",\n{good}");
+        for gz in [false, true] {
+            let bytes = if gz {
+                gzipped(text.as_bytes())
+            } else {
+                text.clone().into_bytes()
+            };
+            let name = if gz { "a.json.gz" } else { "a.json" };
+            let (c, r, _d) = read_text(name, &bytes);
+            let f = &r.files[0];
+            assert_eq!(f.shape, "json lines", "{gz}");
+            let rejected = 12 - accepted;
+            assert_eq!(
+                (f.accepted, f.rejected),
+                (accepted, rejected),
+                "{gz}: {:?}",
+                c.rejects
+            );
+        }
+    }
+}
+
+/// Zero bytes after a gzip file's last member are passed over, as `gzip -d` passes them (a
+/// hostile-input review, /tmp/rev50a §17: they had been an `invalid gzip header` reject);
+/// anything else after it is still one.
+#[test]
+fn zero_padding_after_gzip_is_passed_over() {
+    let rec = r#"{"time":"2026-11-24T10:00:00Z","operationName":"Play","properties":{"resultCode":400,"resultSubcode":8510}}"#;
+    let gz = gzipped(format!("{rec}\n").repeat(100).as_bytes());
+    for (tail, rejected) in [
+        (&b"\0"[..0], 0),
+        (&[0u8; 1000][..], 0),
+        (&b"\0\0\0\0junk"[..], 1),
+    ] {
+        let mut bytes = gz.clone();
+        bytes.extend_from_slice(tail);
+        let (c, r, _d) = read_text("a.jsonl.gz", &bytes);
+        let f = &r.files[0];
+        assert_eq!(
+            (f.accepted, f.rejected),
+            (100, rejected),
+            "{tail:?}: {:?}",
+            c.rejects
+        );
     }
 }

@@ -246,6 +246,14 @@ fn empty_inputs_are_said_and_an_empty_window_is_a_usage_error() {
         "{}",
         stderr(&o)
     );
+    // A folder of files it does not take names them.
+    std::fs::write(inputs.join("export.parquet"), "PAR1").unwrap();
+    let o = report_to(&inputs, &out, &[]).code(0);
+    assert!(
+        stderr(&o).contains("; passed over 1 file, ") && stderr(&o).contains("export.parquet"),
+        "{}",
+        stderr(&o)
+    );
     std::fs::write(inputs.join("PT1H.json"), "").unwrap();
     let o = report_to(&inputs, &out, &[]).code(0);
     assert!(
