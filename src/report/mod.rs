@@ -656,14 +656,5 @@ pub fn spike_sentence(v: &Verdict, cat: &Catalogue) -> String {
     }
 }
 
-/// The `reason` cell of rejects.csv: the stable label, then the detail.
-pub fn reason_text(r: &Reject) -> String {
-    if r.detail().is_empty() {
-        r.reason.label().to_string()
-    } else {
-        format!("{}: {}", r.reason.label(), r.detail())
-    }
-}
-
 #[cfg(test)]
 mod tests;
