@@ -198,15 +198,6 @@ pub enum SkipReason {
 }
 
 impl SkipReason {
-    pub const ALL: [SkipReason; 6] = [
-        SkipReason::StreamingUsage,
-        SkipReason::NoResult,
-        SkipReason::NotALogRecord,
-        SkipReason::OtherLog,
-        SkipReason::OtherService,
-        SkipReason::SucceededEvent,
-    ];
-
     pub fn label(self) -> &'static str {
         match self {
             SkipReason::StreamingUsage => "streaming usage record",
@@ -328,6 +319,7 @@ impl Reject {
         *self = self.with_texts(detail, self.excerpt());
     }
 
+    #[cfg(test)]
     pub fn set_excerpt(&mut self, excerpt: &str) {
         *self = self.with_texts(self.detail(), excerpt);
     }

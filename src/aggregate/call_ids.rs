@@ -188,10 +188,6 @@ impl CallIds {
         self.numbers.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.numbers.is_empty()
-    }
-
     /// For each id of `other`, the id of the same call here. The calls new here are numbered
     /// in the order of `other`'s ids, so that calls met close together keep close ids (the
     /// cells' sets of calls stay compact, and fast to merge). `other`'s tables and numbers are

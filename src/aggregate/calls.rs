@@ -64,15 +64,11 @@ impl Calls {
         Calls::default()
     }
 
-    pub fn len(&self) -> u64 {
+    pub(crate) fn len(&self) -> u64 {
         match self {
             Calls::Inline { len, .. } => u64::from(*len),
             Calls::Heap(large) => large.len(),
         }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// The ids of a set that is a sorted list (held in itself or [`Large::Few`]).

@@ -148,6 +148,7 @@ impl FirstId {
     }
 
     /// The id (empty when no record names one).
+    #[cfg(test)]
     pub fn text(&self) -> Cow<'_, str> {
         self.id.text()
     }
@@ -447,6 +448,7 @@ impl SharedIds {
         self.lock(Self::shard_of(id)).remove(id)
     }
 
+    #[cfg(test)]
     pub fn get(&self, id: &str) -> Option<CallIdsOf> {
         self.lock(Self::shard_of(id)).get(id).cloned()
     }

@@ -45,7 +45,7 @@ mod timeline;
 
 use call_ids::{guid, CallIds};
 use days::KeyDays;
-pub use focus::{ByCall, CallStats, FirstId, Focus, IdsOf, SharedIds, MAX_IDS, MAX_MESSAGES};
+pub use focus::{CallStats, FirstId, Focus, IdsOf, SharedIds, MAX_IDS};
 pub use interner::Interner;
 use interner::{inline, Inline, INLINE};
 pub use spill::Spill;

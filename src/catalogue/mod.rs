@@ -15,10 +15,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::Path;
 
-pub use load::{
-    absolute_url, csv as load_csv, markdown as load_markdown, CatalogueError, Loaded, PairRow,
-    MAX_CATALOGUE_BYTES,
-};
+#[cfg(test)]
+pub use load::{csv as load_csv, markdown as load_markdown};
+pub use load::{CatalogueError, Loaded, MAX_CATALOGUE_BYTES};
 pub use outcome::{KeySpec, Outcome, OutcomeRules};
 pub use query::{parse_query, Query};
 

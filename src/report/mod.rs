@@ -284,6 +284,7 @@ impl Report {
         share(n, self.accepted)
     }
 
+    #[cfg(test)]
     pub fn top_failures(&self, n: usize) -> Vec<&CodeRow> {
         self.codes
             .iter()

@@ -103,12 +103,9 @@ impl Table {
         self.rows.push(row);
     }
 
+    #[cfg(test)]
     pub fn height(&self) -> usize {
         self.rows.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
     }
 
     pub fn headers(&self) -> Vec<String> {

@@ -44,6 +44,7 @@ impl Maker {
     }
 
     /// The whole table.
+    #[cfg(test)]
     pub fn whole(self, r: &Report) -> Table {
         match self {
             Maker::Whole(make) => make(r),
@@ -75,11 +76,12 @@ fn in_parts<'a, T: 'a>(
 
 impl Report {
     /// by_code.csv.
+    #[cfg(test)]
     pub fn by_code(&self) -> Table {
         Maker::InParts(Report::by_code_parts).whole(self)
     }
 
-    /// [`Report::by_code`] in parts of at most `rows` rows: a report of keys by the hundred
+    /// by_code.csv in parts of at most `rows` rows: a report of keys by the hundred
     /// thousand copies them into cells a part at a time.
     pub fn by_code_parts(&self, rows: usize) -> Parts<'_> {
         const COLUMNS: &[(&str, Col)] = &[
@@ -250,11 +252,12 @@ impl Report {
     }
 
     /// by_operation.csv.
+    #[cfg(test)]
     pub fn by_operation(&self) -> Table {
         Maker::InParts(Report::by_operation_parts).whole(self)
     }
 
-    /// [`Report::by_operation`] in parts of at most `rows` rows.
+    /// by_operation.csv in parts of at most `rows` rows.
     pub fn by_operation_parts(&self, rows: usize) -> Parts<'_> {
         const COLUMNS: &[(&str, Col)] = &[
             ("operation", Col::Text),
@@ -283,11 +286,12 @@ impl Report {
     }
 
     /// timeline.csv: by bucket, then key; only non-zero rows exist.
+    #[cfg(test)]
     pub fn timeline_table(&self) -> Table {
         Maker::InParts(Report::timeline_parts).whole(self)
     }
 
-    /// [`Report::timeline_table`] in parts of at most `rows` rows.
+    /// timeline.csv in parts of at most `rows` rows.
     pub fn timeline_parts(&self, rows: usize) -> Parts<'_> {
         const COLUMNS: &[(&str, Col)] = &[
             ("bucket", Col::Text),
@@ -321,11 +325,12 @@ impl Report {
 
     /// rejects.csv: the kept rejects by file and line; `record` is the index of a document's
     /// record in its array.
+    #[cfg(test)]
     pub fn rejects_table(&self) -> Table {
         Maker::InParts(Report::rejects_parts).whole(self)
     }
 
-    /// [`Report::rejects_table`] in parts of at most `rows` rows, at least one: 100,000 kept
+    /// rejects.csv in parts of at most `rows` rows, at least one: 100,000 kept
     /// rejects are copied into cells a part at a time, not all at once.
     pub fn rejects_parts(&self, rows: usize) -> Parts<'_> {
         const COLUMNS: &[(&str, Col)] = &[

@@ -267,6 +267,7 @@ impl History {
     }
 
     /// Writes the given days to `dir`, one Parquet file each, atomically.
+    #[cfg(test)]
     pub fn store(&self, dir: &Path, days: &[i64]) -> Result<()> {
         let mut set = OutputSet::new();
         self.stage(dir, days, &mut set)?;
