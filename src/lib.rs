@@ -27,21 +27,21 @@
 //! `cmd`, and no two modules import each other (`.ci/run` checks both).
 
 pub mod aggregate;
-pub mod catalogue;
+pub(crate) mod catalogue;
 pub mod cli;
-pub mod cmd;
+pub(crate) mod cmd;
 pub mod config;
 pub mod exit_codes;
 pub mod ingest;
-pub mod kql;
+pub(crate) mod kql;
 pub mod normalize;
-pub mod output;
-pub mod progress;
-pub mod record;
-pub mod render;
-pub mod report;
-pub mod spikes;
-pub mod time;
+pub(crate) mod output;
+pub(crate) mod progress;
+pub(crate) mod record;
+pub(crate) mod render;
+pub(crate) mod report;
+pub(crate) mod spikes;
+pub(crate) mod time;
 
 use exit_codes::Exit;
 
