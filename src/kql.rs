@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 
 use crate::catalogue::{one_line, Catalogue, KeySpec, SubcodeClass, NO_MITIGATION};
 use crate::spikes::{Thresholds, BASELINE_WEEKS, MIN_BASELINE_DAYS};
+use crate::time::DAY;
 
 /// Which report the query computes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -562,10 +563,10 @@ fn timeline(o: &KqlOptions, q: &mut String) {
             );
             format!(
                 "iff(span > {}d, bin(TimeGenerated, 1d), bin(TimeGenerated, 1h))",
-                crate::config::AUTO_HOURLY_SPAN / 86_400
+                crate::config::AUTO_HOURLY_SPAN / DAY
             )
         }
-        s if s >= 86_400 => "bin(TimeGenerated, 1d)".to_string(),
+        s if s >= DAY => "bin(TimeGenerated, 1d)".to_string(),
         _ => "bin(TimeGenerated, 1h)".to_string(),
     };
     let _ = write!(

@@ -11,6 +11,9 @@ use crate::record::trim;
 /// Seconds in a UTC day.
 pub const DAY: i64 = 86_400;
 
+/// Seconds in an hour.
+pub const HOUR: i64 = 3_600;
+
 /// RFC 3339, or a date `YYYY-MM-DD` meaning its UTC midnight (`--since`, `--until`).
 pub fn parse_time_bound(s: &str) -> Result<DateTime<Utc>, String> {
     let t = s.trim();

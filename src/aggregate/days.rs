@@ -7,7 +7,8 @@
 use chrono::{DateTime, Utc};
 use foldhash::HashMap;
 
-use super::{Hours, Key, DAY};
+use super::{Hours, Key};
+use crate::time::{DAY, HOUR};
 
 /// One key on one UTC day.
 #[derive(Debug, Clone)]
@@ -47,7 +48,7 @@ impl KeyDays {
     pub fn count(&mut self, place: u32, t: DateTime<Utc>) {
         let (_, d) = &mut self.days[place as usize];
         d.hours
-            .add((t.timestamp().rem_euclid(DAY) / 3600) as usize, 1);
+            .add((t.timestamp().rem_euclid(DAY) / HOUR) as usize, 1);
         d.first = d.first.min(t);
         d.last = d.last.max(t);
     }

@@ -15,9 +15,7 @@ use crate::ingest::{after_last, Kept, Place, Reject, RejectRows, Sink};
 use crate::normalize::{Kind, Reason, Record, SkipReason};
 
 pub use crate::record::MAX_REJECT_ROWS;
-
-/// Seconds in a UTC day.
-pub const DAY: i64 = 86_400;
+use crate::time::{DAY, HOUR};
 
 pub use crate::record::Key;
 
@@ -1020,7 +1018,7 @@ impl Aggregator {
                 // one after another.
                 let mut run: Option<(i64, u64)> = None;
                 for (h, n) in s.hours.iter().enumerate().filter(|&(_, n)| n > 0) {
-                    let t = day * DAY + h as i64 * 3600;
+                    let t = day * DAY + h as i64 * HOUR;
                     let bucket = t - t.rem_euclid(self.bucket_secs);
                     match &mut run {
                         Some((b, sum)) if *b == bucket => *sum += n,

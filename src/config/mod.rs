@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use chrono::FixedOffset;
 
-use crate::time::DateOrder;
+use crate::time::{DateOrder, DAY, HOUR};
 use clap::ValueEnum;
 
 pub mod file;
@@ -204,7 +204,7 @@ pub enum Bucket {
 }
 
 /// The longest span `--bucket auto` shows hour by hour.
-pub const AUTO_HOURLY_SPAN: i64 = 3 * 86_400;
+pub const AUTO_HOURLY_SPAN: i64 = 3 * DAY;
 
 impl Bucket {
     /// The length of one bucket in seconds; 0 for `auto`, decided once the span is known
@@ -212,8 +212,8 @@ impl Bucket {
     pub fn secs(self) -> i64 {
         match self {
             Bucket::Auto => 0,
-            Bucket::Hour => 3600,
-            Bucket::Day => 86_400,
+            Bucket::Hour => HOUR,
+            Bucket::Day => DAY,
         }
     }
 
@@ -221,8 +221,8 @@ impl Bucket {
     /// daily (hourly when the span is not known).
     pub fn for_span(secs: i64, span: Option<i64>) -> i64 {
         match (secs, span) {
-            (0, Some(s)) if s > AUTO_HOURLY_SPAN => 86_400,
-            (0, _) => 3600,
+            (0, Some(s)) if s > AUTO_HOURLY_SPAN => DAY,
+            (0, _) => HOUR,
             (s, _) => s,
         }
     }

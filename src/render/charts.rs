@@ -133,7 +133,7 @@ pub fn failures_over_time(r: &Report) -> Result<String> {
         .max()
         .unwrap_or(0)
         .max(1);
-    let hourly = r.bucket_secs < 86_400;
+    let hourly = r.bucket_secs < crate::time::DAY;
     let tick = |x: &f64| {
         let t = first + (*x as i64) * width;
         chrono::DateTime::from_timestamp(t, 0)

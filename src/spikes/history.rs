@@ -8,8 +8,9 @@ use std::path::Path;
 use anyhow::{anyhow, bail, Context, Result};
 use polars::prelude::*;
 
-use crate::aggregate::{Aggregator, Key, DAY};
+use crate::aggregate::{Aggregator, Key};
 use crate::output::OutputSet;
+use crate::time::{DAY, HOUR};
 
 /// One UTC day of aggregates.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,15 +53,14 @@ pub use crate::time::{day_text, parse_day};
 pub fn coverage(agg: &Aggregator) -> Option<(i64, i64)> {
     let first = agg.by_key.values().filter_map(|s| s.first).min()?;
     let last = agg.by_key.values().filter_map(|s| s.last).max()?;
-    let hour = 3600;
     let start = agg
         .window
         .since
         .map(|t| t.timestamp())
-        .unwrap_or_else(|| first.timestamp() - first.timestamp().rem_euclid(hour));
+        .unwrap_or_else(|| first.timestamp() - first.timestamp().rem_euclid(HOUR));
     let end = agg.window.until.map(|t| t.timestamp()).unwrap_or_else(|| {
         let l = last.timestamp();
-        l - l.rem_euclid(hour) + hour
+        l - l.rem_euclid(HOUR) + HOUR
     });
     Some((start, end))
 }

@@ -12,8 +12,9 @@ use std::collections::HashMap;
 
 use statrs::distribution::{Binomial, DiscreteCDF};
 
-use crate::aggregate::{Key, DAY};
+use crate::aggregate::Key;
 use crate::catalogue::Category;
+use crate::time::DAY;
 use history::{day_text, History};
 
 /// Baseline days: the same weekday this many weeks back.
