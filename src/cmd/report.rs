@@ -81,7 +81,7 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
         (agg.accepted == 0 && unwindowed && spikes::is_over(next)).then(|| {
             warnings.push(format!(
                 "no records kept: the volume and spike tests are for {}, the day after the history's last complete one",
-                spikes::history::day_text(next)
+                crate::time::day_text(next)
             ));
             next
         })

@@ -7,8 +7,8 @@ use plotters::prelude::*;
 
 use crate::catalogue::{key_label, Category};
 use crate::report::Report;
-use crate::spikes::history::day_text;
 use crate::spikes::Verdict;
+use crate::time::day_text;
 
 pub const CLIENT: RGBColor = RGBColor(0xd9, 0x7a, 0x00);
 pub const SERVER: RGBColor = RGBColor(0xc0, 0x2b, 0x2b);

@@ -12,8 +12,8 @@ use crate::catalogue::{Catalogue, Outcome};
 use crate::render::markup::escape;
 use crate::render::{charts, next_link};
 use crate::report::table::Col;
-use crate::report::{rfc3339, spike_sentence, Report};
-use crate::spikes::history::day_text;
+use crate::report::{spike_sentence, Report};
+use crate::time::{day_text, rfc3339};
 
 /// Escapes catalogue text and turns its Markdown links to https pages into clickable links, and
 /// its line breaks (the pages' `<br/>`) into `<br>`.
@@ -265,7 +265,7 @@ pub fn write(r: &Report, cat: &Catalogue, out: &mut dyn io::Write) -> Result<()>
                 .filter(|&i| b.seen[i])
                 .map(|i| {
                     let start = b.first + i as i64 * b.width;
-                    let mut row = vec![escape(&crate::report::bucket_start(start))];
+                    let mut row = vec![escape(&crate::time::bucket_start(start))];
                     row.extend(b.stacks[i].iter().map(u64::to_string));
                     row
                 })

@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use crate::aggregate::SPARK_CELLS;
 use crate::output::OutputSet;
 use crate::report::table::Table;
 use crate::report::Report;
@@ -91,8 +92,6 @@ pub fn next_link(s: &str) -> Option<Link<'_>> {
         end: open + 1 + close + 2 + end + 1,
     })
 }
-
-pub use crate::aggregate::SPARK_CELLS as MAX_SPARK;
 
 /// Writes the report's files for `formats` into `dir`, each staged in `set` as it is rendered,
 /// one at a time: a report of many rejects is never held in every format at once.
@@ -190,10 +189,10 @@ fn stage_csv(set: &mut OutputSet, path: &Path, t: Option<Table>) -> anyhow::Resu
     }
 }
 
-/// A text sparkline of counts; long series are summed into at most [`MAX_SPARK`] cells.
+/// A text sparkline of counts; long series are summed into at most [`SPARK_CELLS`] cells.
 pub fn sparkline(values: &[u64]) -> String {
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-    let per = values.len().div_ceil(MAX_SPARK).max(1);
+    let per = values.len().div_ceil(SPARK_CELLS).max(1);
     let cells: Vec<u64> = values.chunks(per).map(|c| c.iter().sum()).collect();
     let max = cells.iter().copied().max().unwrap_or(0);
     cells

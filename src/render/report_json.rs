@@ -10,8 +10,8 @@ use crate::catalogue::Catalogue;
 use crate::render::json::{elements, rows, write_pretty, Rows};
 use crate::render::PART_ROWS;
 use crate::report::tables::{reason_text, Maker};
-use crate::report::{rfc3339, spike_sentence, Report};
-use crate::spikes::history::day_text;
+use crate::report::{spike_sentence, Report};
+use crate::time::{day_text, rfc3339};
 
 /// `report.json`: the small sections as values, the tables made one at a time and written row
 /// by row, as are the uncatalogued keys.

@@ -5,9 +5,9 @@ use std::fmt::Write;
 use crate::catalogue::{Catalogue, Outcome};
 use crate::render::markdown::{escape, linkify, table, table_of, table_with, write_table, Col};
 use crate::render::sparkline;
-use crate::report::{rfc3339, spike_sentence, Report};
-use crate::spikes::history::day_text;
+use crate::report::{spike_sentence, Report};
 use crate::spikes::volume::{VolumeStatus, VolumeVerdict};
+use crate::time::{day_text, rfc3339};
 
 /// How many failure keys the "Top failures" table shows.
 pub const TOP: usize = 15;

@@ -11,8 +11,7 @@ use crate::config::TriageFormat;
 use crate::render::markdown::{escape, linkify, table_of, table_with};
 use crate::render::sparkline;
 use crate::report::triage::{Triage, TOP_CALLS, TOP_MESSAGES};
-use crate::report::{bucket_start, rfc3339};
-use crate::spikes::history::day_text;
+use crate::time::{bucket_start, day_text, rfc3339};
 
 fn time(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
     t.map(rfc3339).unwrap_or_default()

@@ -2,11 +2,11 @@
 //! [`Report`]. Column names and order here are the contract of the CSV files.
 
 use super::table::{Col, Table};
-use super::{rfc3339, share, Report};
+use super::{share, Report};
 use crate::catalogue::{key_label, Category};
 use crate::record::Reject;
 use crate::row;
-use crate::time::{bucket_start, day_text};
+use crate::time::{bucket_start, day_text, rfc3339};
 
 /// The `reason` cell of rejects.csv: the stable label, then the detail.
 pub fn reason_text(r: &Reject) -> String {

@@ -437,7 +437,7 @@ pub fn build(
                 Some(c) => format!("{c}/{}", focus.subcode),
                 None => format!("subcode {}", focus.subcode),
             },
-            spikes::history::day_text(d)
+            crate::time::day_text(d)
         )),
         _ => None,
     };

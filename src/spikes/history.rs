@@ -10,7 +10,7 @@ use polars::prelude::*;
 
 use crate::aggregate::{Aggregator, Key};
 use crate::output::OutputSet;
-use crate::time::{DAY, HOUR};
+use crate::time::{day_text, parse_day, DAY, HOUR};
 
 /// One UTC day of aggregates.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,8 +45,6 @@ pub struct ResourceDay {
 pub struct History {
     pub days: BTreeMap<i64, DayAgg>,
 }
-
-pub use crate::time::{day_text, parse_day};
 
 /// The span the input covered: the window where given, else the hours of its first and last
 /// records.

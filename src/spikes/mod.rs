@@ -14,8 +14,8 @@ use statrs::distribution::{Binomial, DiscreteCDF};
 
 use crate::aggregate::Key;
 use crate::catalogue::Category;
-use crate::time::DAY;
-use history::{day_text, History};
+use crate::time::{day_text, DAY};
+use history::History;
 
 /// Baseline days: the same weekday this many weeks back.
 pub const BASELINE_WEEKS: i64 = 4;
