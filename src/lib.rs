@@ -20,11 +20,11 @@
 //! 8. [`output`]: the one place files are written; a report set is replaced as a set.
 //!
 //! Beneath them, shared by all: [`record`] (the record, rejects, skips), [`time`] (every time
-//! parse and format), [`config`] (validated settings and the value types of flags). Beside
-//! them: [`progress`] (the bar on stderr), [`kql`] (the same reports as KQL queries),
-//! [`exit_codes`]. At the top: [`cli`] (clap structs, converted to settings) and [`cmd`] (one
-//! `run()` per subcommand, wiring only). Imports flow downwards: no stage imports `cli` or
-//! `cmd`, and no two modules import each other (`.ci/run` checks both).
+//! parse and format), [`text`] (text made safe to show), [`config`] (validated settings and
+//! the value types of flags). Beside them: [`progress`] (the bar on stderr), [`kql`] (the same
+//! reports as KQL queries), [`exit_codes`]. At the top: [`cli`] (clap structs, converted to
+//! settings) and [`cmd`] (one `run()` per subcommand, wiring only). Imports flow downwards: no
+//! stage imports `cli` or `cmd`, and no two modules import each other (`.ci/run` checks both).
 
 pub mod aggregate;
 pub(crate) mod catalogue;
@@ -41,6 +41,7 @@ pub(crate) mod record;
 pub(crate) mod render;
 pub(crate) mod report;
 pub(crate) mod spikes;
+pub(crate) mod text;
 pub(crate) mod time;
 
 use exit_codes::Exit;

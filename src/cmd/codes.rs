@@ -8,7 +8,8 @@ use crate::catalogue::query::lookup;
 use crate::catalogue::Catalogue;
 use crate::cli::{CodesArgs, CodesFormat};
 use crate::exit_codes::Exit;
-use crate::render::{codes, text};
+use crate::render::codes;
+use crate::text;
 
 pub fn run(cat: &Catalogue, args: &CodesArgs) -> Result<Exit> {
     let (entries, missing) = lookup(cat, &args.queries);

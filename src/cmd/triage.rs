@@ -83,7 +83,7 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
         render::triage::render(&t, args.format)?
     };
     for w in &warnings {
-        eprintln!("acs-triage: warning: {}", render::text::line(w));
+        eprintln!("acs-triage: warning: {}", crate::text::line(w));
     }
     match &args.out {
         Some(path) => output::write_file(path, &bytes)?,

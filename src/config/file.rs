@@ -135,18 +135,8 @@ pub fn load(path: Option<&Path>) -> Result<Option<Loaded>, ConfigError> {
         // toml's message without its own rendering of the line, after the key of that line
         // when it does not name it (`invalid type: ...`, `duplicate key`).
         // It quotes the file's text (an unknown key as written): no control character or
-        // bidi override of it reaches the terminal.
-        let why: String = e
-            .message()
-            .trim()
-            .replace('\n', " ")
-            .chars()
-            .map(|c| match c {
-                '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => '\u{FFFD}',
-                c if c.is_control() => '\u{FFFD}',
-                c => c,
-            })
-            .collect();
+        // bidi control of it reaches the terminal.
+        let why = crate::text::line(e.message().trim());
         let key = (text.lines().nth(line.saturating_sub(1)))
             .and_then(|l| l.split_once('='))
             .map(|(k, _)| k.trim())
@@ -223,6 +213,10 @@ mod tests {
         let e = load_text(concat!(r#""\u001b[31mred\u202e" = 1"#, "\n")).unwrap_err();
         assert!(!e.0.contains('\x1b') && !e.0.contains('\u{202e}'), "{e}");
         assert!(e.0.contains("\u{FFFD}[31mred"), "{e}");
+        // Nor a left-to-right mark, which is no control character (it had been echoed).
+        let e = load_text(concat!(r#""a\u200eb" = 1"#, "\n")).unwrap_err();
+        assert!(!e.0.contains('\u{200e}'), "{e}");
+        assert!(e.0.contains("a\u{FFFD}b"), "{e}");
         let e = load_text("out = 3\n").unwrap_err();
         assert!(e.0.contains(":1: out: "), "{e}");
         // A message of toml's that does not name its key gets it.

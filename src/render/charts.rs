@@ -55,7 +55,9 @@ fn accessible(svg: String, id: &str, title: &str, desc: &str) -> String {
 fn label(s: &str, max: usize) -> String {
     let clean: String = s
         .chars()
-        .filter(|&c| !c.is_control() && !super::hostile(c) && !matches!(c, '<' | '>' | '&' | '"'))
+        .filter(|&c| {
+            !c.is_control() && !crate::text::hostile(c) && !matches!(c, '<' | '>' | '&' | '"')
+        })
         .collect();
     if clean.chars().count() > max {
         let mut t: String = clean.chars().take(max - 1).collect();

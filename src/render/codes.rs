@@ -77,7 +77,7 @@ pub fn listing(entries: &[Entry], cat: &Catalogue) -> String {
             }
             _ => String::new(),
         };
-        out.push_str(&render::text::line(&head));
+        out.push_str(&crate::text::line(&head));
         out.push('\n');
         out.push_str(&render::text::wrap(&one_line(&e.description), 96, "    "));
         if !e.callback_event.is_empty() {

@@ -9,8 +9,9 @@ use std::io::Write;
 use anyhow::Result;
 use polars::prelude::*;
 
-use super::{cut, hostile, MAX_TEXT, REPLACEMENT};
+use super::{cut, MAX_TEXT};
 use crate::report::table::{Cell, Col, Table};
+use crate::text::{hostile, REPLACEMENT};
 
 /// Makes one text cell safe to open: a quote before text a spreadsheet would read as a formula
 /// (`=`, `+`, `-`, `@`, tab, CR or LF first, after any spaces, which a spreadsheet may trim),

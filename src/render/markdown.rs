@@ -3,7 +3,8 @@
 //! it. Catalogue text keeps its links to https pages; the tool's own Markdown (headings, bold
 //! labels, sparklines) is written as is.
 
-use super::{cut, hostile, next_link, MAX_TEXT, REPLACEMENT};
+use super::{cut, next_link, MAX_TEXT};
+use crate::text::{hostile, REPLACEMENT};
 
 /// Escapes text from the logs (or anything else untrusted) so that it renders as itself, in a
 /// table cell or in running text. Each CommonMark punctuation character that can open inline

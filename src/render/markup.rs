@@ -1,7 +1,8 @@
 //! Text inside HTML and SVG: the one escaping that the page ([`super::html`]) and its charts
 //! ([`super::charts`]) share.
 
-use super::{cut, hostile, MAX_TEXT, REPLACEMENT};
+use super::{cut, MAX_TEXT};
+use crate::text::{hostile, REPLACEMENT};
 
 /// Escapes text for HTML content and attribute values. For display, [`hostile`] characters
 /// (controls, bidi overrides) become U+FFFD and text past [`MAX_TEXT`] is cut and ends with `…`.

@@ -1,18 +1,7 @@
-//! Plain text for a terminal: text made one safe line, long text wrapped under its heading, and
-//! the lines `report` ends a run with.
+//! Plain text for a terminal: long text wrapped under its heading, and the lines `report` ends
+//! a run with (text made one safe line is [`crate::text::line`]).
 
-use super::{hostile, REPLACEMENT};
-
-/// One line of text for a terminal: [`hostile`] characters become U+FFFD, line breaks spaces.
-pub fn line(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\n' | '\r' | '\t' => ' ',
-            c if hostile(c) => REPLACEMENT,
-            c => c,
-        })
-        .collect()
-}
+use crate::text::{hostile, line, REPLACEMENT};
 
 /// Wraps `s` to `width` columns, each line prefixed by `indent`. [`hostile`] characters become
 /// U+FFFD: an escape sequence in a catalogue file must not reach the terminal.
