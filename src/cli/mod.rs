@@ -13,8 +13,9 @@ use crate::time::DateOrder;
 
 use crate::exit_codes;
 
+mod error;
 pub mod merge;
-pub use merge::CliError;
+pub use error::CliError;
 
 const AFTER_HELP: &str = "\
 Examples:
