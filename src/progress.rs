@@ -50,7 +50,6 @@ impl TermLike for LogLines {
     }
 }
 
-/// The progress bar on stderr, when wanted.
 /// The progress bar, when one is shown; `total` (the bytes to read, which takes a walk of the
 /// inputs) is only asked for then.
 pub fn progress_bar(
