@@ -11,7 +11,7 @@ mod load;
 pub mod outcome;
 pub mod query;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::Path;
 
@@ -363,9 +363,9 @@ impl Catalogue {
         }
         let generic = |map: &mut BTreeMap<u32, Generic>, rows: &[(u32, String)]| {
             let mut n = 0;
-            let mut seen = HashMap::new();
+            let mut seen = HashSet::new();
             for (k, d) in rows {
-                if seen.insert(*k, ()).is_none() {
+                if seen.insert(*k) {
                     n += 1;
                     map.insert(
                         *k,
