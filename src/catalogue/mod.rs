@@ -334,7 +334,7 @@ impl Catalogue {
     pub fn add(&mut self, label: String, title: String, loaded: Loaded) {
         let source = self.sources.len();
         let mut counted: HashMap<(u32, u32), usize> = HashMap::new();
-        for p in &loaded.pairs {
+        for p in loaded.pairs {
             let first = *counted.entry((p.code, p.subcode)).or_insert(p.line);
             if first != p.line {
                 let (code, sub, line) = (p.code, p.subcode, p.line);
@@ -347,9 +347,9 @@ impl Catalogue {
             self.pairs.push(PairEntry {
                 code: p.code,
                 subcode: p.subcode,
-                description: p.description.clone(),
-                mitigation: p.mitigation.clone(),
-                callback_events: p.callback_events.clone(),
+                description: p.description,
+                mitigation: p.mitigation,
+                callback_events: p.callback_events,
                 tier: p.tier,
                 source,
             });
@@ -361,16 +361,16 @@ impl Catalogue {
                 self.pair_index.insert((p.code, p.subcode), i);
             }
         }
-        let generic = |map: &mut BTreeMap<u32, Generic>, rows: &[(u32, String)]| {
+        let generic = |map: &mut BTreeMap<u32, Generic>, rows: Vec<(u32, String)>| {
             let mut n = 0;
             let mut seen = HashSet::new();
             for (k, d) in rows {
-                if seen.insert(*k) {
+                if seen.insert(k) {
                     n += 1;
                     map.insert(
-                        *k,
+                        k,
                         Generic {
-                            description: d.clone(),
+                            description: d,
                             source,
                         },
                     );
@@ -378,8 +378,8 @@ impl Catalogue {
             }
             n
         };
-        let codes = generic(&mut self.codes, &loaded.codes);
-        let subcodes = generic(&mut self.subcodes, &loaded.subcodes);
+        let codes = generic(&mut self.codes, loaded.codes);
+        let subcodes = generic(&mut self.subcodes, loaded.subcodes);
         self.sources.push(Source {
             label,
             title,
