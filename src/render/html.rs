@@ -10,6 +10,7 @@ use anyhow::Result;
 
 use crate::catalogue::{Catalogue, Outcome};
 use crate::render::markup::escape;
+use crate::render::summary::pct;
 use crate::render::{charts, next_link};
 use crate::report::table::Col;
 use crate::report::{spike_sentence, Report};
@@ -195,15 +196,9 @@ pub fn write(r: &Report, cat: &Catalogue, out: &mut dyn io::Write) -> Result<()>
     s.push_str("<section class=\"cards\" aria-label=\"Headline numbers\">\n");
     s.push_str(&card(&r.read.to_string(), "records read"));
     s.push_str(&card(&r.accepted.to_string(), "accepted"));
-    s.push_str(&card(
-        &format!("{:.2}%", r.needs_action_rate() * 100.0),
-        "needs action",
-    ));
+    s.push_str(&card(&pct(r.needs_action_rate()), "needs action"));
     s.push_str(&card(&r.needs_action.to_string(), "failure-class records"));
-    s.push_str(&card(
-        &format!("{:.2}%", r.failure_rate() * 100.0),
-        "all but success",
-    ));
+    s.push_str(&card(&pct(r.failure_rate()), "all but success"));
     s.push_str(&card(&r.rejected.to_string(), "rejected"));
     s.push_str(&card(&r.skipped.to_string(), "skipped (no outcome)"));
     s.push_str("\n</section>\n</header>\n<main>\n");

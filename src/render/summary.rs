@@ -28,7 +28,8 @@ pub fn needs_action_line(r: &Report) -> String {
 /// How many rows the "By operation" table shows.
 pub const TOP_OPERATIONS: usize = 25;
 
-fn pct(x: f64) -> String {
+/// A share from 0 to 1 as a percentage with two decimals: `0.1234` is `12.34%`.
+pub fn pct(x: f64) -> String {
     format!("{:.2}%", x * 100.0)
 }
 

@@ -1,6 +1,7 @@
 //! Plain text for a terminal: long text wrapped under its heading, and the lines `report` ends
 //! a run with (text made one safe line is [`crate::text::line`]).
 
+use super::summary::pct;
 use crate::text::{hostile, line, REPLACEMENT};
 
 /// Wraps `s` to `width` columns, each line prefixed by `indent`. [`hostile`] characters become
@@ -50,13 +51,13 @@ pub fn run_summary(
             n => format!(", {n} left out by --since, --until or --resource"),
         };
         lines.push(format!(
-            "{} records read: {} accepted, {} rejected, {} skipped{outside}; needs action {:.2}%, failure rate {:.2}%; reports in {}",
+            "{} records read: {} accepted, {} rejected, {} skipped{outside}; needs action {}, failure rate {}; reports in {}",
             r.read,
             r.accepted,
             r.rejected,
             r.skipped,
-            r.needs_action_rate() * 100.0,
-            r.failure_rate() * 100.0,
+            pct(r.needs_action_rate()),
+            pct(r.failure_rate()),
             line(&out.display().to_string())
         ));
         for v in r.volume.iter().filter(|v| v.status.flagged()) {
