@@ -539,7 +539,14 @@ fn stream<S: Sink>(
     let input = encoding_rs_io::DecodeReaderBytesBuilder::new()
         .encoding(Some(encoding_rs::UTF_8))
         .build(input);
-    let de = serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 20, input));
+    // Bytes read since the last element was handed on: a record of hundreds of megabytes (a
+    // 200 MB operation name) would be held whole, several times over, by the parser.
+    let since = std::cell::Cell::new(0u64);
+    let budget = Budget {
+        input,
+        since: &since,
+    };
+    let de = serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 20, budget));
     // Each element handed on as it is read: a document of any size in the memory of one.
     let mut found = Found {
         ctx,
@@ -547,14 +554,51 @@ fn stream<S: Sink>(
         stand_in,
         doc: None,
     };
-    let result = parse_documents(de, &mut |e| found.take(e));
+    let result = parse_documents(de, &mut |e| {
+        since.set(0);
+        found.take(e)
+    });
     if let Err(e) = &result {
+        if e.is_io() && since.get() > STREAM_BUDGET {
+            let why = format!("longer than {} MiB", MAX_RECORD_BYTES >> 20);
+            let line = found.lines + 1;
+            found.ctx.reject(line, Reason::TooLarge, why, String::new());
+            let w = format!(
+                "{}: a record longer than {} MiB ends its reading; the rest of it does not count",
+                found.ctx.name,
+                MAX_RECORD_BYTES >> 20
+            );
+            found.ctx.warn(w);
+            return Ok(());
+        }
         if e.is_io() {
             return Err(io::Error::other(short_message(e)));
         }
     }
     found.end(result);
     Ok(())
+}
+
+/// Bytes a streamed document may take between two of its elements: a record as long as one
+/// may be ([`MAX_RECORD_BYTES`]), and what the parser's buffer reads ahead.
+const STREAM_BUDGET: u64 = (MAX_RECORD_BYTES as u64) + (2 << 20);
+
+/// An input that fails once more than [`STREAM_BUDGET`] bytes are read from it with no element
+/// handed on (`since` is set to 0 at each).
+struct Budget<'a, R> {
+    input: R,
+    since: &'a std::cell::Cell<u64>,
+}
+
+impl<R: Read> Read for Budget<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.since.get() > STREAM_BUDGET {
+            return Err(io::Error::other("a record too large"));
+        }
+        let n = self.input.read(buf)?;
+        self.since.set(self.since.get() + n as u64);
+        Ok(n)
+    }
 }
 
 /// One document, and nothing after it but whitespace.

@@ -4074,3 +4074,34 @@ fn zero_padding_after_gzip_is_passed_over() {
         );
     }
 }
+
+/// A document that is one record longer than a record may be, read as a stream, is a `record
+/// too large` reject, as such a line of JSON Lines is, not held whole (a 200 MB operation name
+/// had peaked at 1 GB; a hostile-input review, /tmp/rev50a §10); a long document of records is
+/// still read to its end.
+#[test]
+fn a_document_that_is_one_huge_record_is_too_large() {
+    let name = "x".repeat(3 * MAX_RECORD_BYTES);
+    let text = format!(
+        "{{\n\"time\": \"2026-11-24T10:00:00Z\",\n\"operationName\": \"{name}\",\n\"properties\": {{\"resultCode\": 400}}\n}}\n"
+    );
+    let (c, r, _d) = read_text("a.json", text.as_bytes());
+    let f = &r.files[0];
+    assert_eq!((f.accepted, f.rejected), (0, 1), "{:?}", c.rejects);
+    assert_eq!(c.rejects[0].reason, Reason::TooLarge);
+    // Records after a head longer than the look for it: streamed, every one read.
+    let rec =
+        r#"{"time":"2026-11-24T10:00:00Z","operationName":"Play","properties":{"resultCode":400}}"#;
+    let recs = vec![rec; 100_000].join(",\n");
+    let text = format!(
+        "{{\"note\": \"{}\",\n\"records\": [\n{recs}\n]}}\n",
+        "y".repeat(1 << 17)
+    );
+    let (c, r, _d) = read_text("a.json", text.as_bytes());
+    assert_eq!(
+        (r.files[0].accepted, r.files[0].rejected),
+        (100_000, 0),
+        "{:?}",
+        c.rejects
+    );
+}
