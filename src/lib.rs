@@ -168,6 +168,12 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<Exit> {
     }
 }
 
+/// An error as the one line the terminal shows: a path typed on the command line or a value
+/// in a config file may hold escape sequences or bidi controls (`text::line`).
+pub fn error_line(e: impl std::fmt::Display) -> String {
+    text::line(&e.to_string())
+}
+
 /// A closed stdout pipe (`acs-triage codes | head`) is not an error.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {

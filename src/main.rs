@@ -14,13 +14,13 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(CliError::Clap(e)) => match CliError::clap_line(&e) {
             Some(line) => {
-                eprintln!("acs-triage: {line}");
+                eprintln!("acs-triage: {}", acs_triage::error_line(line));
                 return Exit::Usage.into();
             }
             None => e.exit(),
         },
         Err(CliError::Config(e)) => {
-            eprintln!("acs-triage: {e}");
+            eprintln!("acs-triage: {}", acs_triage::error_line(e));
             return Exit::Usage.into();
         }
     };
@@ -28,7 +28,7 @@ fn main() -> ExitCode {
         Ok(exit) => exit.into(),
         Err(e) if acs_triage::is_broken_pipe(&e) => Exit::Success.into(),
         Err(e) => {
-            eprintln!("acs-triage: {e:#}");
+            eprintln!("acs-triage: {}", acs_triage::error_line(format!("{e:#}")));
             Exit::Error.into()
         }
     }

@@ -225,6 +225,26 @@ fn bad_flags_and_paths_are_one_line_errors() {
         stderr(&o).trim(),
         "acs-triage: input no/such/file.json does not exist"
     );
+    // A path typed with an escape sequence or a bidi control does not reach the terminal as
+    // one (a hostile-input review, /tmp/rev50a §11: they had been echoed raw); nor a value of
+    // clap's own errors.
+    let hostile = "no/\u{1b}]0;pwned\u{7}\u{202e}txt.json";
+    for args in [
+        vec!["report", hostile, "--out", out],
+        vec![
+            "report",
+            "samples/",
+            "--out",
+            out,
+            "--bucket",
+            "\u{202e}x\u{1b}[2J",
+        ],
+    ] {
+        let o = bin().args(&args).assert();
+        let err = stderr(&o);
+        assert!(!err.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{err:?}");
+        assert!(err.contains('\u{fffd}'), "{err:?}");
+    }
     let file = dir.path().join("a-file");
     std::fs::write(&file, "x").unwrap();
     let o = bin()
