@@ -498,6 +498,17 @@ impl Catalogue {
             .then_some(g)
     }
 
+    /// The pair that documents a subcode met under another code (`500/560503`, whose subcode
+    /// the PSTN page gives as `503/560503`; the SIP response it stands for is the same): when
+    /// every pair that holds the subcode says the same, and the code is of its pair's class.
+    fn pair_subcode(&self, code: u32, subcode: u32) -> Option<&PairEntry> {
+        let mut holding = self.effective_pairs().filter(|p| p.subcode == subcode);
+        let first = holding.next()?;
+        let same = Category::of(first.code) == Category::of(code)
+            && holding.all(|p| p.description == first.description);
+        same.then_some(first)
+    }
+
     fn label(&self, source: usize) -> &str {
         self.sources.get(source).map_or("", |s| s.label.as_str())
     }
@@ -525,6 +536,16 @@ impl Catalogue {
                     mitigation: None,
                     callback_events: &[],
                     source: self.label(g.source),
+                };
+            }
+            if let Some(p) = self.pair_subcode(code, sub) {
+                return Resolved {
+                    category,
+                    matched: Match::Subcode,
+                    description: &p.description,
+                    mitigation: (!p.mitigation.is_empty()).then_some(p.mitigation.as_str()),
+                    callback_events: &[],
+                    source: self.label(p.source),
                 };
             }
         }

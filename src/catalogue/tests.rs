@@ -338,3 +338,34 @@ fn code_0_the_pstn_normal_call_end_is_a_success() {
     assert_eq!(l.category, Category::Success);
     assert_eq!(l.matched, Match::Exact);
 }
+
+/// A subcode the pages give only within a pair, met under another code of the same class, has
+/// the pair's text as a subcode match (a real-shapes review, /tmp/rev50b §10: the docs' own
+/// SipDetails example, 500/560503, had fallen to the generic code's "Internal server error"; the
+/// PSTN page prints 560487's pair as 497, so a real 487/560487 had been "Canceled").
+#[test]
+fn a_subcode_of_a_pair_under_another_code_of_its_class_is_a_subcode_match() {
+    let c = cat();
+    let r = c.lookup(500, Some(560503));
+    assert_eq!(
+        (r.matched, r.description),
+        (Match::Subcode, "Unexpected server error.")
+    );
+    assert!(
+        r.mitigation
+            .is_some_and(|m| m.contains("open support ticket")),
+        "{:?}",
+        r.mitigation
+    );
+    let r = c.lookup(487, Some(560487));
+    assert_eq!(r.matched, Match::Subcode);
+    assert!(
+        r.description
+            .contains("The caller terminated the call request."),
+        "{}",
+        r.description
+    );
+    // Not under a code of another class: a success is not told it was a server error.
+    assert_eq!(c.lookup(200, Some(560503)).matched, Match::None);
+    assert_eq!(c.lookup(400, Some(560503)).matched, Match::Code);
+}
