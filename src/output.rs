@@ -275,6 +275,15 @@ pub fn writable_dir(dir: &Path, what: &str) -> Result<()> {
     if dir.exists() && !dir.is_dir() {
         anyhow::bail!("{what} {} is not a directory", dir.display());
     }
+    // A link to nothing: create_dir_all says "File exists" there too.
+    if !dir.exists() && dir.is_symlink() {
+        let to = fs::read_link(dir).map(|t| t.display().to_string());
+        anyhow::bail!(
+            "{what} {} is a symbolic link to {}, which does not exist",
+            dir.display(),
+            to.unwrap_or_else(|_| "nothing".into())
+        );
+    }
     fs::create_dir_all(dir).with_context(|| format!("cannot create {what} {}", dir.display()))?;
     let probe = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)

@@ -58,10 +58,13 @@ pub(super) fn open(src: &Source, progress: Option<&ProgressBar>) -> io::Result<(
     // Windows PowerShell 5 writes `>` redirections as UTF-16 with a BOM.
     let mut r = BufReader::with_capacity(1 << 16, r);
     let head = io::BufRead::fill_buf(&mut r)?;
-    let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
+    let bom = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
+    let unmarked = if bom { None } else { utf16_unmarked(head) };
+    let utf16 = bom || unmarked.is_some();
     let r: Input = if utf16 {
         Box::new(
             encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .encoding(unmarked)
                 .strip_bom(true)
                 .build(r),
         )
@@ -109,6 +112,24 @@ fn zeros_to_end(r: &mut impl Read) -> io::Result<bool> {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
+    }
+}
+
+/// UTF-16 without a byte-order mark (a tool that writes `Unicode` bare): its first bytes, at
+/// least 16, are ASCII text with a NUL after (little-endian) or before (big-endian) each
+/// character. It had been read as bytes, two rejects a line.
+fn utf16_unmarked(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let b = &head[..head.len().min(256) & !1];
+    let pairs = || b.chunks_exact(2);
+    let text = |c: u8| c.is_ascii() && c != 0;
+    if b.len() < 16 {
+        None
+    } else if pairs().all(|p| text(p[0]) && p[1] == 0) {
+        Some(encoding_rs::UTF_16LE)
+    } else if pairs().all(|p| p[0] == 0 && text(p[1])) {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
     }
 }
 

@@ -493,6 +493,22 @@ fn outputs_are_written_through_links_and_devices_and_replaced_as_a_set() {
         "{}",
         stderr(&a)
     );
+    // A report's --out that is a link to nothing says so (a hostile-input review, /tmp/rev50a
+    // §12: it had been "cannot create output directory o: File exists").
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("o");
+    std::os::unix::fs::symlink(dir.path().join("gone"), &link).unwrap();
+    let a = bin()
+        .args(["report", "samples/", "--out"])
+        .arg(&link)
+        .assert()
+        .code(1);
+    let err = stderr(&a);
+    assert!(
+        err.contains("is a symbolic link to ") && err.contains("which does not exist"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
 }
 
 #[test]
