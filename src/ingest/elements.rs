@@ -423,8 +423,8 @@ pub(super) fn elements<S: Sink>(
     let mut after_comma = at.after_comma;
     // Where the last element read whole starts: the shape the next ones are expected to have.
     let mut last_good: Option<usize> = None;
-    // The element before was damaged or not a record: scalars after it are its debris (a stray
-    // `]` closed it early), not elements of their own.
+    // The element before was damaged, or an object or array that is not a record: scalars
+    // after it are its debris (a stray `]` or `}` closed it early), not elements of their own.
     let mut debris = false;
     loop {
         while b.get(i).is_some_and(u8::is_ascii_whitespace) {
@@ -514,7 +514,9 @@ pub(super) fn elements<S: Sink>(
                 let Err(e) = read else {
                     if ctx.counts.rejected == rejected {
                         last_good = Some(i);
-                    } else {
+                    } else if matches!(b[i], b'{' | b'[') {
+                        // A record closed early by a stray `}` leaves debris; a scalar that
+                        // is not a record is one of its own (`[1, 2, 3]` is three rejects).
                         debris = true;
                     }
                     i = stop;

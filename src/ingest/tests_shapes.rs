@@ -4114,3 +4114,33 @@ fn a_document_that_is_one_huge_record_is_too_large() {
         c.rejects
     );
 }
+
+/// Scalars in an array of records are each a reject of their own, not one for the run of them
+/// (both reviews of stop 50, /tmp/rev50a §7 and /tmp/rev50b §6: `[1, 2, ..., 10]` had been
+/// one reject, and the others vanished from every count); the debris of a record closed early
+/// by a stray `}` is still part of its damage.
+#[test]
+fn each_scalar_among_records_is_a_reject() {
+    let rec = r#"{"time":"2026-11-24T10:00:00Z","operationName":"Play","properties":{"resultCode":400,"resultSubcode":8510}}"#;
+    for (name, text) in [
+        ("a.json", "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n".to_string()),
+        (
+            "a.json",
+            format!("{{\"records\": [\"a\", \"b\", \"c\", {rec}]}}\n"),
+        ),
+        (
+            "a.json",
+            format!("{{\n\"records\": [\n\"a\",\n\"b\",\n\"c\",\n{rec}\n]\n}}\n"),
+        ),
+        ("a.jsonl", format!("{rec}\n[\"a\", \"b\", \"c\", {rec}]\n")),
+    ] {
+        let (c, r, _d) = read_text(name, text.as_bytes());
+        let f = &r.files[0];
+        let want = if text.starts_with("[1") {
+            (0, 10)
+        } else {
+            (text.matches("Play").count() as u64, 3)
+        };
+        assert_eq!((f.accepted, f.rejected), want, "{text}: {:?}", c.rejects);
+    }
+}
