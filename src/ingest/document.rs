@@ -203,26 +203,23 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                     },
                 }
             }
-            // Documents joined by a comma (`{...},{...}`, a JSON array's brackets left off) or
-            // by NULs (a crashed writer's padding): read on at the next one. The comma is
-            // passed over, as a separator; NULs are text, one reject.
-            _ if between(r.fill(1 << 16)?).is_some() => {
-                let buf = r.fill(1 << 16)?;
-                let n = between(buf).unwrap_or(0);
-                if buf[..n]
-                    .iter()
-                    .any(|&c| c != b',' && !c.is_ascii_whitespace())
-                {
-                    let excerpt = String::from_utf8_lossy(&buf[..n.min(200)]).into_owned();
-                    let detail = "text outside any JSON document".into();
-                    ctx.reject(lines + 1, Reason::BadDocument, detail, excerpt);
-                }
-                lines += blocks::newlines(&buf[..n]);
-                r.consume(n);
-            }
-            // Text between documents: one reject for the line it is on.
+            // Text between documents: one reject for the line it is on. Documents joined by a
+            // comma (`{...},{...}`, a JSON array's brackets left off) or by NULs (a crashed
+            // writer's padding): read on at the next one; the comma is passed over, as a
+            // separator, NULs are text, one reject.
             _ => {
                 let buf = r.fill(1 << 16)?;
+                if let Some(n) = between(buf) {
+                    let sep = &buf[..n];
+                    if sep.iter().any(|&c| c != b',' && !c.is_ascii_whitespace()) {
+                        let excerpt = String::from_utf8_lossy(&sep[..n.min(200)]).into_owned();
+                        let detail = "text outside any JSON document".into();
+                        ctx.reject(lines + 1, Reason::BadDocument, detail, excerpt);
+                    }
+                    lines += blocks::newlines(sep);
+                    r.consume(n);
+                    continue;
+                }
                 let whole = buf.len();
                 let end = memchr::memchr(b'\n', buf).unwrap_or(whole);
                 let excerpt = String::from_utf8_lossy(&buf[..end.min(200)]).into_owned();
@@ -364,17 +361,28 @@ pub(super) fn wrapper<S: Sink>(doc: &[u8], lines: u64, ctx: &mut FileCtx<'_, S>)
     for (found, line, text) in read {
         let excerpt =
             || String::from_utf8_lossy(&text[..text.len().min(EXCERPT_SOURCE)]).into_owned();
-        for e in found {
-            match e {
-                Element::Record(raw, i) => ctx.emit(&raw, || At::record(line, i), excerpt),
-                Element::NotRecord(i, why) => {
-                    ctx.reject(At::record(line, i), Reason::NotARecord, why, excerpt())
-                }
-                Element::Incomplete(why) => ctx.incomplete(&why),
-            }
-        }
+        hand_on(found, line, ctx, &excerpt);
     }
     true
+}
+
+/// Hands on what the serde visitors found in a value that starts on line `line_no`: its
+/// records and what is not one, each by its index; `text`, the excerpt of a reject.
+pub(super) fn hand_on<S: Sink>(
+    found: Vec<Element<'static>>,
+    line_no: u64,
+    ctx: &mut FileCtx<'_, S>,
+    text: &impl Fn() -> String,
+) {
+    for e in found {
+        match e {
+            Element::Record(raw, i) => ctx.emit(&raw, || At::record(line_no, i), text),
+            Element::NotRecord(i, why) => {
+                ctx.reject(At::record(line_no, i), Reason::NotARecord, why, text());
+            }
+            Element::Incomplete(why) => ctx.incomplete(&why),
+        }
+    }
 }
 
 /// The members' values of a JSON object, as they are written.
@@ -560,9 +568,7 @@ fn stream<S: Sink>(
     });
     if let Err(e) = &result {
         if e.is_io() && since.get() > STREAM_BUDGET {
-            let why = format!("longer than {} MiB", MAX_RECORD_BYTES >> 20);
-            let line = found.lines + 1;
-            found.ctx.reject(line, Reason::TooLarge, why, String::new());
+            found.ctx.reject_too_large(found.lines + 1, &[]);
             let w = format!(
                 "{}: a record longer than {} MiB ends its reading; the rest of it does not count",
                 found.ctx.name,

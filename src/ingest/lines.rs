@@ -8,6 +8,7 @@ use memchr::memchr_iter;
 use serde::de::DeserializeSeed;
 
 use super::blocks::{self, Blocks, BLOCK};
+use super::document::hand_on;
 use super::json::{short_message, Element, TopSeed};
 use super::scan::{self, Layout};
 use super::structure::{nests_deeper_than, MAX_NESTING};
@@ -125,23 +126,6 @@ fn parse(line: &[u8]) -> (Vec<Element<'static>>, Result<(), serde_json::Error>) 
             .and_then(|()| de.end())
     };
     (found, result)
-}
-
-fn hand_on<S: Sink>(
-    found: Vec<Element<'static>>,
-    line_no: u64,
-    ctx: &mut FileCtx<'_, S>,
-    text: &impl Fn() -> String,
-) {
-    for e in found {
-        match e {
-            Element::Record(raw, i) => ctx.emit(&raw, || At::record(line_no, i), text),
-            Element::NotRecord(i, why) => {
-                ctx.reject(At::record(line_no, i), Reason::NotARecord, why, text());
-            }
-            Element::Incomplete(why) => ctx.incomplete(&why),
-        }
-    }
 }
 
 /// The lines of a block, `first_line` lines into the file; returns how many newlines it holds.
