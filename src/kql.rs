@@ -12,6 +12,7 @@ use std::fmt::Write;
 use chrono::{DateTime, Utc};
 
 use crate::catalogue::{one_line, Catalogue, KeySpec, SubcodeClass, NO_MITIGATION};
+use crate::report::NOT_NAMED;
 use crate::spikes::{Thresholds, BASELINE_WEEKS, MIN_BASELINE_DAYS};
 use crate::time::DAY;
 
@@ -446,14 +447,18 @@ fn by_operation(outcome: &str, q: &mut String) {
 fn by_resource(outcome: &str, q: &mut String) {
     let _ = write!(
         q,
-        "Records\n\
-         | where isnotempty(resource)\n\
+        "// The records that name no resource are the last row, when some do.\n\
+         let Named = toscalar(Records | where isnotempty(resource) | count);\n\
+         Records\n\
+         | where Named > 0\n\
+         | extend unnamed = isempty(resource)\n\
          | extend category = {CATEGORY}\n\
          | extend outcome = {outcome}\n\
-         | summarize n = count(), f = countif(category != \"success\"), a = countif(outcome == \"failure\") by resource, call\n\
-         | summarize ['count'] = sum(n), failures = sum(f), needs_action = sum(a), calls = countif(isnotempty(call)) by resource\n\
+         | summarize n = count(), f = countif(category != \"success\"), a = countif(outcome == \"failure\") by unnamed, resource, call\n\
+         | summarize ['count'] = sum(n), failures = sum(f), needs_action = sum(a), calls = countif(isnotempty(call)) by unnamed, resource\n\
+         | extend resource = iff(unnamed, \"{NOT_NAMED}\", resource)\n\
          | extend needs_action_rate = iff(['count'] == 0, 0.0, round(todouble(needs_action) / ['count'], 4))\n\
-         | order by ['count'] desc, resource asc\n\
+         | order by unnamed asc, ['count'] desc, resource asc\n\
          | project resource, ['count'], failures, needs_action, calls, needs_action_rate\n"
     );
 }

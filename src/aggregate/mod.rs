@@ -492,7 +492,7 @@ pub struct Aggregator {
     pub resources: Interner,
     /// Prompt kinds (0 is "": none).
     pub prompts: Interner,
-    /// (resource, key) → count and calls, for records that name a resource.
+    /// (resource, key) → count and calls; resource 0 holds the records that name none.
     pub by_resource: HashMap<ResourceKey, OpStats>,
     /// (UTC day, resource, key) → count and calls, for records that name one; left empty
     /// unless `keep_resource_days` (a table of a row per cell for keys by the hundred thousand).
@@ -1395,10 +1395,10 @@ impl Sink for Aggregator {
             let o = self.by_op.entry((op, kind, code, sub, prompt)).or_default();
             o.count += count;
             o.calls |= &c.calls;
+            let r = self.by_resource.entry((res, key)).or_default();
+            r.count += count;
+            r.calls |= &c.calls;
             if res != 0 {
-                let r = self.by_resource.entry((res, key)).or_default();
-                r.count += count;
-                r.calls |= &c.calls;
                 *self.by_day_of_resource.entry((day, res)).or_default() += count;
                 if self.keep_resource_days {
                     let d = self.by_day_resource.entry((day, res, key)).or_default();

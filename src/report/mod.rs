@@ -334,6 +334,9 @@ pub fn build(
     agg.by_day = Default::default();
     let resources = resource_rows(&agg, cat);
     agg.by_resource = Default::default();
+    // Beside the SDKs named, the records of each key that name none.
+    let sdks = sdk_rows(&agg, cat);
+    agg.by_sdk = Default::default();
     let operations = operation_rows(&agg, cat);
     agg.by_op = Default::default();
     let failures = agg.failures();
@@ -378,8 +381,6 @@ pub fn build(
         .filter(|o: &&OutcomeRow| o.outcome == Outcome::Failure)
         .map(|o| o.count)
         .sum();
-
-    let sdks = sdk_rows(&agg, cat);
 
     // Failures only, grouped by the exact pair's mitigation.
     let mut groups: HashMap<String, Vec<(&Key, &KeyStats)>> = HashMap::new();
@@ -562,13 +563,35 @@ fn operation_rows(agg: &Aggregator, cat: &Catalogue) -> Vec<OperationRow> {
         .collect()
 }
 
-/// The resources of the records that name one, most records first.
+/// The row of the records that name no resource, or no SDK: last, so that the rows add up to
+/// the records accepted.
+pub const NOT_NAMED: &str = "(not named)";
+
+/// Adds `n` records of `key` to a row's counts by the key's outcome.
+fn count_outcome(cat: &Catalogue, key: Key, n: u64, failures: &mut u64, needs_action: &mut u64) {
+    match cat.outcome(key.0, key.1) {
+        Outcome::Success => {}
+        Outcome::Caller => *failures += n,
+        Outcome::Failure => {
+            *failures += n;
+            *needs_action += n;
+        }
+    }
+}
+
+/// The resources, most records first, and the records that name none last as
+/// [`NOT_NAMED`]; none when no record names one.
 fn resource_rows(agg: &Aggregator, cat: &Catalogue) -> Vec<ResourceRow> {
     let mut by: HashMap<u32, (ResourceRow, crate::aggregate::Calls)> = HashMap::new();
     for (&(res, key), s) in &agg.by_resource {
         let (row, calls) = by.entry(res).or_insert_with(|| {
+            let name = if res == 0 {
+                NOT_NAMED
+            } else {
+                agg.resources.name(res)
+            };
             let row = ResourceRow {
-                resource: agg.resources.name(res).to_string(),
+                resource: name.to_string(),
                 count: 0,
                 failures: 0,
                 needs_action: 0,
@@ -577,34 +600,32 @@ fn resource_rows(agg: &Aggregator, cat: &Catalogue) -> Vec<ResourceRow> {
             (row, crate::aggregate::Calls::new())
         });
         row.count += s.count;
-        match cat.outcome(key.0, key.1) {
-            Outcome::Success => {}
-            Outcome::Caller => row.failures += s.count,
-            Outcome::Failure => {
-                row.failures += s.count;
-                row.needs_action += s.count;
-            }
-        }
+        count_outcome(cat, key, s.count, &mut row.failures, &mut row.needs_action);
         *calls |= &s.calls;
     }
-    let mut rows: Vec<ResourceRow> = by
-        .into_values()
-        .map(|(mut row, calls)| {
-            row.calls = calls.len();
-            row
-        })
-        .collect();
+    let unnamed = by.remove(&0);
+    if by.is_empty() {
+        return Vec::new();
+    }
+    let row = |(mut row, calls): (ResourceRow, crate::aggregate::Calls)| {
+        row.calls = calls.len();
+        row
+    };
+    let mut rows: Vec<ResourceRow> = by.into_values().map(row).collect();
     rows.sort_by(|a, b| {
         b.count
             .cmp(&a.count)
             .then_with(|| a.resource.cmp(&b.resource))
     });
+    rows.extend(unnamed.map(row));
     rows
 }
 
-/// The SDK types and versions of the records that name one, most records first.
+/// The SDK types and versions, most records first, and the records that name none last as
+/// [`NOT_NAMED`]; none when no record names one. Read before `agg.by_key` is taken.
 fn sdk_rows(agg: &Aggregator, cat: &Catalogue) -> Vec<SdkRow> {
     let mut by: HashMap<(u32, u32), SdkRow> = HashMap::new();
+    let mut named: HashMap<Key, u64> = HashMap::new();
     for (&(ty, version, key), &n) in &agg.by_sdk {
         let row = by.entry((ty, version)).or_insert_with(|| SdkRow {
             sdk_type: agg.sdk_texts.name(ty).to_string(),
@@ -614,14 +635,11 @@ fn sdk_rows(agg: &Aggregator, cat: &Catalogue) -> Vec<SdkRow> {
             needs_action: 0,
         });
         row.count += n;
-        match cat.outcome(key.0, key.1) {
-            Outcome::Success => {}
-            Outcome::Caller => row.failures += n,
-            Outcome::Failure => {
-                row.failures += n;
-                row.needs_action += n;
-            }
-        }
+        count_outcome(cat, key, n, &mut row.failures, &mut row.needs_action);
+        *named.entry(key).or_default() += n;
+    }
+    if by.is_empty() {
+        return Vec::new();
     }
     let mut rows: Vec<SdkRow> = by.into_values().collect();
     rows.sort_by(|a, b| {
@@ -629,6 +647,27 @@ fn sdk_rows(agg: &Aggregator, cat: &Catalogue) -> Vec<SdkRow> {
             .cmp(&a.count)
             .then_with(|| (&a.sdk_type, &a.sdk_version).cmp(&(&b.sdk_type, &b.sdk_version)))
     });
+    let mut unnamed = SdkRow {
+        sdk_type: NOT_NAMED.to_string(),
+        sdk_version: String::new(),
+        count: 0,
+        failures: 0,
+        needs_action: 0,
+    };
+    for (&key, s) in &agg.by_key {
+        let n = s.count - named.get(&key).copied().unwrap_or(0);
+        unnamed.count += n;
+        count_outcome(
+            cat,
+            key,
+            n,
+            &mut unnamed.failures,
+            &mut unnamed.needs_action,
+        );
+    }
+    if unnamed.count > 0 {
+        rows.push(unnamed);
+    }
     rows
 }
 

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 
-use super::DiagnosticRow;
+use super::{DiagnosticRow, NOT_NAMED};
 use crate::aggregate::{CallStats, FirstId, Focus, Key, Timeline};
 use crate::catalogue::{key_label, Catalogue, Category, Match, Outcome};
 use crate::normalize::Kind;
@@ -99,8 +99,7 @@ pub struct Triage {
     /// What the SBC or carrier said about the focused records.
     pub diagnostics: Vec<DiagnosticRow>,
     /// (resource, records, calls) of the focused keys, most records first, those that name
-    /// none last as `(not named)`, whose calls are not counted (a call's records are counted
-    /// by resource only where they name one); empty when no record names its resource.
+    /// none last as `(not named)`; empty when no record names its resource.
     pub resources: Vec<(String, u64, Option<u64>)>,
     /// (SDK type, SDK version, records) of the focused keys, most records first.
     pub sdks: Vec<(String, String, u64)>,
@@ -225,21 +224,24 @@ fn focus_resources(focus: &Focus) -> Vec<(String, u64, Option<u64>)> {
             e.1 |= &s.calls;
         }
     }
-    let mut rows: Vec<(String, u64, Option<u64>)> = by
-        .into_iter()
-        .map(|(res, (n, calls))| (agg.resources.name(res).to_string(), n, Some(calls.len())))
-        .collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     // Records that name no resource, last, as the split by SDK has them: the rows add up to
     // the total.
-    let all: u64 = (agg.by_key.iter())
-        .filter(|(k, _)| focus.matches(k.0, k.1))
-        .map(|(_, s)| s.count)
-        .sum();
-    let named: u64 = rows.iter().map(|r| r.1).sum();
-    if !rows.is_empty() && all > named {
-        rows.push(("(not named)".into(), all - named, None));
+    let unnamed = by.remove(&0);
+    if by.is_empty() {
+        return Vec::new();
     }
+    let row = |res: u32, (n, calls): (u64, crate::aggregate::Calls)| {
+        let name = if res == 0 {
+            NOT_NAMED
+        } else {
+            agg.resources.name(res)
+        };
+        (name.to_string(), n, Some(calls.len()))
+    };
+    let mut rows: Vec<(String, u64, Option<u64>)> =
+        by.into_iter().map(|(res, e)| row(res, e)).collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    rows.extend(unnamed.map(|e| row(0, e)));
     rows
 }
 
@@ -277,7 +279,7 @@ fn sdks_of_calls(
         .sum::<u64>()
         + no_call.get("").copied().unwrap_or(0);
     if !rows.is_empty() && unnamed > 0 {
-        rows.push(("(not named)".into(), String::new(), unnamed));
+        rows.push((NOT_NAMED.into(), String::new(), unnamed));
     }
     rows
 }

@@ -387,23 +387,32 @@ fn resources_and_sdks_of_the_samples_are_counted_from_their_own_fields() {
         .iter()
         .map(|r| (r["resource"].clone(), r["count"].parse().unwrap()))
         .collect();
+    // The records that name none are the last row: the rows add up to the records accepted.
+    let all = manifest()["totals"]["accepted"].as_u64().unwrap();
+    let unnamed = accepted(&|p| none.iter().any(|n| p.starts_with(n)));
+    assert!(unnamed > 0);
     assert_eq!(
         got,
         vec![
             ("acs-contoso".to_string(), main),
-            ("acs-contoso-eu".to_string(), eu)
+            ("acs-contoso-eu".to_string(), eu),
+            ("(not named)".to_string(), unnamed)
         ]
     );
+    assert_eq!(count_sum(&rows), all);
     for r in &rows {
         let n = |k: &str| r[k].parse::<u64>().unwrap();
         assert!(n("needs_action") <= n("failures") && n("failures") <= n("count"));
     }
-    // SDKs: every operations record names one, two releases of Java among them.
+    // SDKs: every operations record names one, two releases of Java among them; the others
+    // are the last row.
     let sdks = read_csv(&dir.path().join("by_sdk.csv"));
     let operations = read_csv(&dir.path().join("by_operation.csv"));
     let ops = count_sum(operations.iter().filter(|r| r["kind"] == "operations"));
-    let total = count_sum(&sdks);
-    assert_eq!(total, ops);
+    let (unnamed, named) = sdks.split_last().unwrap();
+    assert_eq!(unnamed["sdk_type"], "(not named)");
+    assert_eq!(count_sum(named), ops);
+    assert_eq!(count_sum(&sdks), all);
     let mut java: Vec<&str> = sdks
         .iter()
         .filter(|r| r["sdk_type"] == "java")
