@@ -18,7 +18,7 @@ use serde::de::DeserializeSeed;
 use super::blocks::{self, ArrayAt, Prefixed, Rest};
 use super::elements::{elements, envelope, frames, read_array, shape, End, Items, Of};
 use super::json::{short_message, Element, TopSeed};
-use super::structure::{nests_deeper_than, without_trailing_commas, Walker, MAX_NESTING};
+use super::structure::{nests_deeper_than, reparse, Walker, MAX_NESTING};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::Reason;
 use crate::record::At;
@@ -490,28 +490,18 @@ fn document_tail(mut r: Peek, depth: usize) -> io::Result<Tail> {
 /// bracket when that is what broke it, and refused when nested too deep.
 fn small_document<S: Sink>(doc: &[u8], ctx: &mut FileCtx<'_, S>, lines: u64, stand_in: bool) {
     if nests_deeper_than(doc, MAX_NESTING) {
-        let detail = format!("brackets nested more than {MAX_NESTING} deep");
-        ctx.reject(lines + 1, Reason::TooDeep, detail, String::new());
+        ctx.reject_too_deep(lines + 1, String::new());
         return;
     }
     let (mut found, mut result) = parse_document(serde_json::Deserializer::from_slice(doc));
     if result.as_ref().is_err_and(|e| e.is_syntax()) {
-        if let Some(fixed) = without_trailing_commas(doc) {
-            let (f, r) = parse_document(serde_json::Deserializer::from_slice(&fixed));
-            if r.is_ok() {
-                (found, result) = (f, r);
-                let w = format!("{}: a comma before a closing bracket was ignored", ctx.name);
-                ctx.warn(w);
-            }
-        }
-    }
-    // Text in another encoding (a Latin-1 `é` in a message): read with U+FFFD for the bytes
-    // that are not UTF-8, as a CSV row or a line of JSON Lines is.
-    if result.as_ref().is_err_and(|e| e.is_syntax()) && std::str::from_utf8(doc).is_err() {
-        let lossy = String::from_utf8_lossy(doc);
-        let (f, r) = parse_document(serde_json::Deserializer::from_slice(lossy.as_bytes()));
-        if r.is_ok() {
-            (found, result) = (f, r);
+        let whole = |t: &[u8]| {
+            let (found, result) = parse_document(serde_json::Deserializer::from_slice(t));
+            result.map(|()| found)
+        };
+        if let Some((f, how)) = reparse(doc, whole) {
+            (found, result) = (f, Ok(()));
+            ctx.repaired(how);
         }
     }
     let broken_head = !stand_in && found.is_empty() && result.is_err();

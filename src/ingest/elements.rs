@@ -13,8 +13,8 @@ use super::blocks::{self, ArrayAt, Blocks, Prefixed, Rest};
 use super::json::{short_message, Element, ItemSeed, RowSeed};
 use super::scan;
 use super::structure::{
-    nests_deeper_than, next_element, signature, string_end, value_end, value_end_deep,
-    without_trailing_commas, Signature, Walker, MAX_NESTING,
+    nests_deeper_than, next_element, reparse, signature, string_end, value_end, value_end_deep,
+    Signature, Walker, MAX_NESTING,
 };
 use super::{FileCtx, Sink};
 use crate::normalize::{Field, Raw, Reason};
@@ -610,33 +610,18 @@ fn element<S: Sink>(
     ctx: &mut FileCtx<'_, S>,
 ) -> Result<(), serde_json::Error> {
     if deep && nests_deeper_than(text, MAX_NESTING) {
-        ctx.reject(
-            at(),
-            Reason::TooDeep,
-            format!("brackets nested more than {MAX_NESTING} deep"),
-            head(text),
-        );
+        ctx.reject_too_deep(at(), head(text));
         return Ok(());
     }
     let Err(e) = parse_element(text, index, at, items, ctx) else {
         return Ok(());
     };
-    // Microsoft's docs show records with a comma before their closing brace: read them.
+    // A comma before a closing bracket (Microsoft's docs show records so), or bytes that are
+    // not UTF-8: read again.
     if !e.is_eof() {
-        if let Some(fixed) = without_trailing_commas(text) {
-            if parse_element(&fixed, index, at, items, ctx).is_ok() {
-                let w = format!("{}: a comma before a closing bracket was ignored", ctx.name);
-                ctx.warn(w);
-                return Ok(());
-            }
-        }
-        // Text in another encoding (a Latin-1 `é` in a message): read with U+FFFD for the
-        // bytes that are not UTF-8, as a CSV row or a line of JSON Lines is.
-        if std::str::from_utf8(text).is_err() {
-            let lossy = String::from_utf8_lossy(text);
-            if parse_element(lossy.as_bytes(), index, at, items, ctx).is_ok() {
-                return Ok(());
-            }
+        if let Some(((), how)) = reparse(text, |t| parse_element(t, index, at, items, ctx)) {
+            ctx.repaired(how);
+            return Ok(());
         }
     }
     Err(e)

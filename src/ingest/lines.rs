@@ -11,7 +11,7 @@ use super::blocks::{self, Blocks, BLOCK};
 use super::document::hand_on;
 use super::json::{short_message, Element, TopSeed};
 use super::scan::{self, Layout};
-use super::structure::{nests_deeper_than, MAX_NESTING};
+use super::structure::{nests_deeper_than, reparse, MAX_NESTING};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::{Field, Raw, Reason, Val};
 use crate::record::At;
@@ -55,8 +55,7 @@ fn process_line<S: Sink>(
     }
     // Deep nesting is refused before any parser recurses into it.
     if nests_deeper_than(line, MAX_NESTING) {
-        let detail = format!("brackets nested more than {MAX_NESTING} deep");
-        ctx.reject(line_no, Reason::TooDeep, detail, text());
+        ctx.reject_too_deep(line_no, text());
         return;
     }
     // The same serde visitors on serde_json: what the fast scanner leaves. What the line holds
@@ -70,22 +69,16 @@ fn process_line<S: Sink>(
         }
         return;
     };
-    // A comma before a closing bracket, as Microsoft's docs show records: read it.
+    // A comma before a closing bracket (Microsoft's docs show records so), or bytes that are
+    // not UTF-8: read again.
     if !e.is_eof() {
-        if let Some(fixed) = super::structure::without_trailing_commas(line) {
-            if let (found, Ok(())) = parse(&fixed) {
-                hand_on(found, line_no, ctx, &text);
-                let w = format!("{}: a comma before a closing bracket was ignored", ctx.name);
-                ctx.warn(w);
-                return;
-            }
-        }
-    }
-    // Text in another encoding (a Latin-1 `é` in a message): read with U+FFFD for the bytes
-    // that are not UTF-8, as a CSV row is.
-    if !e.is_eof() && std::str::from_utf8(line).is_err() {
-        if let (found, Ok(())) = parse(String::from_utf8_lossy(line).as_bytes()) {
+        let whole = |t: &[u8]| {
+            let (found, result) = parse(t);
+            result.map(|()| found)
+        };
+        if let Some((found, how)) = reparse(line, whole) {
             hand_on(found, line_no, ctx, &text);
+            ctx.repaired(how);
             return;
         }
     }

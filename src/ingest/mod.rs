@@ -305,6 +305,25 @@ impl<S: Sink> FileCtx<'_, S> {
         self.reject(line, Reason::TooLarge, why, head);
     }
 
+    /// Rejects the value at `at` as nested deeper than [`structure::MAX_NESTING`], which no
+    /// parser is let recurse into; `excerpt`: its first bytes, as text.
+    fn reject_too_deep(&mut self, at: impl Into<At>, excerpt: String) {
+        let why = format!("brackets nested more than {} deep", structure::MAX_NESTING);
+        self.reject(at, Reason::TooDeep, why, excerpt);
+    }
+
+    /// Says how a value that did not parse was read: a comma before a closing bracket is
+    /// ignored with a warning; text not in UTF-8 is read as a CSV row is, without a word.
+    fn repaired(&mut self, how: structure::Repair) {
+        if how == structure::Repair::TrailingCommas {
+            let w = format!(
+                "{}: a comma before a closing bracket was ignored",
+                self.name
+            );
+            self.warn(w);
+        }
+    }
+
     /// Warns about `line` (`head`, the line's number, `tail`), once its number is known.
     pub fn warn_at_line(&mut self, head: String, line: u64, tail: &'static str) {
         self.learn_start();
