@@ -41,9 +41,30 @@ pub fn parse_day(s: &str) -> Option<i64> {
 
 /// A UTC day (days since the epoch) as `YYYY-MM-DD`.
 pub fn day_text(day: i64) -> String {
-    DateTime::from_timestamp(day * DAY, 0)
-        .map(|t| t.format("%Y-%m-%d").to_string())
+    secs_text(day * DAY, "%Y-%m-%d")
+}
+
+/// A time (seconds since the epoch) in UTC as `pattern` (`strftime`) gives it; empty out of
+/// range. The one place where times become text beside [`rfc3339`] and [`bucket_start`].
+fn secs_text(secs: i64, pattern: &str) -> String {
+    DateTime::from_timestamp(secs, 0)
+        .map(|t| t.format(pattern).to_string())
         .unwrap_or_default()
+}
+
+/// The hour of a time (seconds since the epoch) as `YYYY-MM-DD HH:00`, in UTC.
+pub fn hour_text(secs: i64) -> String {
+    secs_text(secs, "%Y-%m-%d %H:00")
+}
+
+/// The time of day of a time (seconds since the epoch) as `HH:MM`, in UTC.
+pub fn clock_text(secs: i64) -> String {
+    secs_text(secs, "%H:%M")
+}
+
+/// A chart's tick (seconds since the epoch): `DD HH:00` on an hourly axis, else `MM-DD`.
+pub fn tick_text(secs: i64, hourly: bool) -> String {
+    secs_text(secs, if hourly { "%d %H:00" } else { "%m-%d" })
 }
 
 /// RFC 3339 in UTC with a `Z`, to the millisecond.

@@ -136,18 +136,7 @@ pub fn failures_over_time(r: &Report) -> Result<String> {
         .unwrap_or(0)
         .max(1);
     let hourly = r.bucket_secs < crate::time::DAY;
-    let tick = |x: &f64| {
-        let t = first + (*x as i64) * width;
-        chrono::DateTime::from_timestamp(t, 0)
-            .map(|t| {
-                if hourly {
-                    t.format("%d %H:00").to_string()
-                } else {
-                    t.format("%m-%d").to_string()
-                }
-            })
-            .unwrap_or_default()
-    };
+    let tick = |x: &f64| crate::time::tick_text(first + (*x as i64) * width, hourly);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (900, 320)).into_drawing_area();

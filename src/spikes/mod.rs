@@ -6,6 +6,7 @@
 //! equal rates x given n = x + y is Binomial(n, p0 = e1/(e1+e2)), so p = P(X ≥ x).
 
 pub mod history;
+pub mod night;
 pub mod volume;
 
 use std::collections::HashMap;
@@ -14,7 +15,7 @@ use statrs::distribution::{Binomial, DiscreteCDF};
 
 use crate::aggregate::Key;
 use crate::catalogue::Category;
-use crate::time::{day_text, DAY};
+use crate::time::{clock_text, day_text, DAY};
 use history::History;
 
 /// Baseline days: the same weekday this many weeks back.
@@ -307,11 +308,9 @@ pub fn later_part_day(input: &History, day: i64, until: Option<i64>) -> Option<S
         .next_back()
         .copied()
         .filter(|&d| d > day)?;
-    let to = until
-        .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
-        .map_or_else(String::new, |t| {
-            t.format(" (its last record at %H:%M UTC)").to_string()
-        });
+    let to = until.map_or_else(String::new, |t| {
+        format!(" (its last record at {} UTC)", clock_text(t))
+    });
     Some(format!(
         "the verdict is for {}, the last whole UTC day: {} is only part of a day in the input{to}; --day {} tests it so far",
         day_text(day),
