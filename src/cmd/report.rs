@@ -92,7 +92,7 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     set.commit()?;
 
     let exit = rep.exit(args.fail_on_spike, args.max_bad);
-    for line in render::text::run_summary(&rep, &cat, out, args.quiet, exit) {
+    for line in render::text::run_summary(&rep, &cat, out, &formats, args.quiet, exit) {
         eprintln!("acs-triage: {line}");
     }
     Ok(exit)

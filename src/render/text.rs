@@ -2,6 +2,7 @@
 //! a run with (text made one safe line is [`crate::text::line`]).
 
 use super::summary::pct;
+use crate::config::ReportFormat;
 use crate::text::{hostile, line, REPLACEMENT};
 
 /// Wraps `s` to `width` columns, each line prefixed by `indent`. [`hostile`] characters become
@@ -33,18 +34,46 @@ pub fn wrap(s: &str, width: usize, indent: &str) -> String {
     out
 }
 
-/// What `report` says on stderr when it ends, one line each: the warnings and the counts
-/// (unless `quiet`), the spikes (unless `quiet`), and why the run fails when `exit` says so.
+/// Warnings said on stderr, at most: a run over thousands of files that each warn (a month of
+/// archives downloaded twice over: a copy warning a file) still ends in a mail one can read.
+/// The reports that list warnings list them all.
+pub const MAX_SAID_WARNINGS: usize = 50;
+
+/// What `report` says on stderr when it ends, one line each: the warnings, past
+/// [`MAX_SAID_WARNINGS`] how many more and where they are, and the counts (unless `quiet`),
+/// the spikes (unless `quiet`), and why the run fails when `exit` says so. `formats`: those
+/// written.
 pub fn run_summary(
     r: &crate::report::Report,
     cat: &crate::catalogue::Catalogue,
     out: &std::path::Path,
+    formats: &[ReportFormat],
     quiet: bool,
     exit: crate::exit_codes::Exit,
 ) -> Vec<String> {
     let mut lines = Vec::new();
     if !quiet {
-        lines.extend(r.warnings.iter().map(|w| format!("warning: {}", line(w))));
+        let said = &r.warnings[..r.warnings.len().min(MAX_SAID_WARNINGS)];
+        lines.extend(said.iter().map(|w| format!("warning: {}", line(w))));
+        if let Some(more) = r.warnings.len().checked_sub(said.len()).filter(|&n| n > 0) {
+            let listed: Vec<&str> = [
+                (ReportFormat::Md, "summary.md"),
+                (ReportFormat::Html, "report.html"),
+                (ReportFormat::Json, "report.json"),
+            ]
+            .into_iter()
+            .filter(|(f, _)| formats.contains(f))
+            .map(|(_, name)| name)
+            .collect();
+            lines.push(match &listed[..] {
+                [] => format!("warning: {more} more warnings not shown; --format md, html or json writes them all"),
+                names => format!(
+                    "warning: {more} more warnings not shown; see {} in {}",
+                    names.join(", "),
+                    line(&out.display().to_string())
+                ),
+            });
+        }
         // Records left out by --since, --until or --resource are said when there are any.
         let outside = match r.outside {
             0 => String::new(),
@@ -126,16 +155,24 @@ mod tests {
 
 #[cfg(test)]
 mod snapshots {
+    use crate::config::ReportFormat;
     use crate::exit_codes::Exit;
     use crate::report::fixture;
+
+    const ALL: [ReportFormat; 4] = [
+        ReportFormat::Csv,
+        ReportFormat::Md,
+        ReportFormat::Html,
+        ReportFormat::Json,
+    ];
 
     #[test]
     fn closing_lines() {
         let cat = fixture::catalogue();
         let r = fixture::report(&cat);
         let out = std::path::Path::new("reports");
-        let loud = super::run_summary(&r, &cat, out, false, Exit::Success).join("\n");
-        let quiet = super::run_summary(&r, &cat, out, true, Exit::TooManyRejects).join("\n");
+        let loud = super::run_summary(&r, &cat, out, &ALL, false, Exit::Success).join("\n");
+        let quiet = super::run_summary(&r, &cat, out, &ALL, true, Exit::TooManyRejects).join("\n");
         insta::assert_snapshot!(format!("{loud}\n-- quiet, too many rejects:\n{quiet}"));
     }
 
@@ -145,8 +182,38 @@ mod snapshots {
         let r = fixture::report(&cat);
         let out = std::path::Path::new("reports");
         assert_eq!(
-            super::run_summary(&r, &cat, out, true, Exit::SpikesFound),
+            super::run_summary(&r, &cat, out, &ALL, true, Exit::SpikesFound),
             ["flagged under --fail-on-spike: SPIKE 404/8522, SPIKE 400/8510; see spikes.csv and volume.csv"]
+        );
+    }
+
+    #[test]
+    fn warnings_past_the_most_said_are_counted_and_sent_to_the_reports() {
+        let cat = fixture::catalogue();
+        let mut r = fixture::report(&cat);
+        let n = super::MAX_SAID_WARNINGS + 7;
+        r.warnings = (0..n).map(|i| format!("w{i}")).collect();
+        let out = std::path::Path::new("reports");
+        let said = |formats: &[ReportFormat]| {
+            let lines = super::run_summary(&r, &cat, out, formats, false, Exit::Success);
+            let warnings: Vec<String> = (lines.into_iter())
+                .filter(|l| l.starts_with("warning: "))
+                .collect();
+            assert_eq!(warnings.len(), super::MAX_SAID_WARNINGS + 1, "{warnings:?}");
+            assert_eq!(warnings[0], "warning: w0");
+            warnings.last().cloned().unwrap()
+        };
+        assert_eq!(
+            said(&ALL),
+            "warning: 7 more warnings not shown; see summary.md, report.html, report.json in reports"
+        );
+        assert_eq!(
+            said(&[ReportFormat::Csv, ReportFormat::Json]),
+            "warning: 7 more warnings not shown; see report.json in reports"
+        );
+        assert_eq!(
+            said(&[ReportFormat::Csv]),
+            "warning: 7 more warnings not shown; --format md, html or json writes them all"
         );
     }
 }
