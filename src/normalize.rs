@@ -135,9 +135,12 @@ pub enum Field {
     Prompt,
     /// `ServerCallId`: the id support asks for beside the CorrelationId.
     ServerCallId,
+    /// `metricName` of a platform metrics record (`insights-metrics-pt1m`), which a diagnostic
+    /// setting of `AllMetrics` writes beside the logs.
+    MetricName,
 }
 
-const FIELDS: usize = 24;
+const FIELDS: usize = 25;
 
 /// For each field of a [`Raw`], the nesting level it was read from ([`Raw::set_at`]).
 pub type Levels = [u8; FIELDS];
@@ -331,6 +334,7 @@ pub fn key_role_bytes(ctx: Context, key: &[u8]) -> KeyRole {
         b"sdkversion" => KeyRole::Field(Field::SdkVersion),
         b"suboperationname" => KeyRole::Field(Field::Prompt),
         b"servercallid" => KeyRole::Field(Field::ServerCallId),
+        b"metricname" => KeyRole::Field(Field::MetricName),
     }
 }
 
@@ -480,6 +484,24 @@ fn other_log(lower: &str) -> bool {
     !lower.contains("callautomation") && OTHER_LOGS.iter().any(|f| name.starts_with(f))
 }
 
+/// The categories of Azure's activity log: its event categories (`Administrative`... in the
+/// `insights-activity-logs` container beside the resource logs) and the operation classes of
+/// the schema it is streamed in (`Write`, `Delete`, `Action`): the resource's management, not
+/// its calls.
+const ACTIVITY_CATEGORIES: [&str; 11] = [
+    "Write",
+    "Delete",
+    "Action",
+    "Administrative",
+    "ServiceHealth",
+    "ResourceHealth",
+    "Alert",
+    "Autoscale",
+    "Recommendation",
+    "Security",
+    "Policy",
+];
+
 /// The event types of ACS's other services: Job Router, chat, SMS, email, advanced messaging.
 const OTHER_EVENTS: [&str; 5] = [
     "Microsoft.Communication.Router",
@@ -515,6 +537,13 @@ fn kind_from_names(raw: &Raw<'_>) -> Option<Result<Kind, SkipReason>> {
             let s = trim(s);
             if let Some((_, k)) = KNOWN_KINDS.iter().find(|(n, _)| n.eq_ignore_ascii_case(s)) {
                 return Some(k.ok_or(SkipReason::StreamingUsage));
+            }
+            if f == Field::Category
+                && ACTIVITY_CATEGORIES
+                    .iter()
+                    .any(|c| c.eq_ignore_ascii_case(s))
+            {
+                return Some(Err(SkipReason::Platform));
             }
             // Event Grid's own events (a subscription's validation handshake, its deletion)
             // reach the endpoint that logs the call events, and carry no result: read as
@@ -572,6 +601,9 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
         Some(Ok(k)) => k,
         Some(Err(why)) => return Outcome::Skip(why),
         None if raw.is_empty() => return Outcome::Skip(SkipReason::NotALogRecord),
+        None if !raw.get(Field::MetricName).is_nullish() => {
+            return Outcome::Skip(SkipReason::Platform)
+        }
         None if other_service(raw) => return Outcome::Skip(SkipReason::OtherService),
         // A streaming-usage row that no category or table names (a portal grid row).
         None if !matches!(raw.get(Field::Streaming), Val::Missing)

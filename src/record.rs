@@ -195,6 +195,10 @@ pub enum SkipReason {
     /// itself (CancelAddParticipantSucceeded's 487/5234, the cancelled invitation): the
     /// action asked for succeeded, and is no failure.
     SucceededEvent,
+    /// A record of Azure's activity log (category `Administrative`...) or of the platform
+    /// metrics (`metricName`) of the ACS resource, kept beside its logs in the same storage
+    /// account: of its management and its counters, not of its calls.
+    Platform,
 }
 
 impl SkipReason {
@@ -206,6 +210,7 @@ impl SkipReason {
             SkipReason::OtherLog => "another ACS log, not Call Automation",
             SkipReason::OtherService => "another Azure service's log, not ACS",
             SkipReason::SucceededEvent => "Succeeded event with the code of what it ended",
+            SkipReason::Platform => "activity log or platform metrics, not a resource log",
         }
     }
 }

@@ -2885,6 +2885,11 @@ fn real_payloads_from_microsofts_docs_and_sdks() {
         // counted as Call Automation operations, Event Hubs' a reject).
         ("openai-requestresponse-elastic.jsonl", 0, 0, 3),
         ("eventhubs-operationallogs-docs.jsonl", 0, 0, 1),
+        // The activity log, the docs' example and the same record of the ACS resource, and the
+        // ACS resource's platform metrics and activity log from the same storage account
+        // (each had been a reject: `code not an integer`, `no code`).
+        ("activity-log-docs.json", 0, 0, 2),
+        ("metrics-and-activity-storage.jsonl", 0, 0, 5),
         // A cancel that succeeded, with the code of the invitation it cancelled (487/5234): no
         // failure (it had needed action).
         ("callback-canceladdparticipant-succeeded-net.json", 0, 0, 1),
