@@ -165,89 +165,82 @@ fn block_marker(s: &str) -> Option<usize> {
 }
 
 pub use crate::report::table::Col;
-use crate::report::table::Table;
-
-/// A Markdown table from headers and rows of text; every cell is [`escape`]d. Headers are the
-/// tool's own text and are written as is.
-pub fn table_of(headers: &[String], rows: &[Vec<String>]) -> String {
-    table_with(headers, &[], rows)
-}
-
-/// A Markdown table whose columns are written as `cols` says; a column past the end of `cols`
-/// is [`Col::Text`]. Headers are the tool's own text and are written as is.
-pub fn table_with(headers: &[String], cols: &[Col], rows: &[Vec<String>]) -> String {
-    let mut out = String::new();
-    write_table(&mut out, headers, cols, rows);
-    out
-}
-
-/// Writes [`table_with`] at the end of `out`, of rows made one at a time: a table of a row per
-/// key, of keys by the hundred thousand, holds one row's cells at a time, not every row's.
-pub fn write_table<R: AsRef<[String]>>(
-    out: &mut String,
-    headers: &[String],
-    cols: &[Col],
-    rows: impl IntoIterator<Item = R>,
-) {
-    out.push_str("| ");
-    out.push_str(&headers.join(" | "));
-    out.push_str(" |\n|");
-    for _ in headers {
-        out.push_str(" --- |");
-    }
-    out.push('\n');
-    for r in rows {
-        out.push_str("| ");
-        let cells: Vec<String> = (r.as_ref().iter())
-            .enumerate()
-            .map(|(i, c)| match cols.get(i).copied().unwrap_or(Col::Text) {
-                Col::Text | Col::Number | Col::Bool => escape(c),
-                Col::Catalogue => linkify(c),
-                Col::Markdown => c.clone(),
-            })
-            .collect();
-        out.push_str(&cells.join(" | "));
-        out.push_str(" |\n");
-    }
-}
+use crate::report::table::{Cell, Table};
+use std::borrow::Borrow;
 
 /// A Markdown table of a [`Table`], each column written as its kind says.
 pub fn table(t: &Table) -> String {
-    let cols: Vec<Col> = t.columns.iter().map(|(_, k)| *k).collect();
-    table_with(&t.headers(), &cols, &t.text_rows())
+    let mut out = String::new();
+    write_table(&mut out, [t]);
+    out
+}
+
+/// Writes the Markdown table of `parts` (a table made a part at a time, or one whole) at the
+/// end of `out`: the header of the first part, then every part's rows. A table of a row per
+/// key, of keys by the hundred thousand, holds one part's cells at a time, not every row's.
+/// Headers are the tool's own text and are written as is; cells as [`cell`] says.
+pub fn write_table<T: Borrow<Table>>(out: &mut String, parts: impl IntoIterator<Item = T>) {
+    let mut first = true;
+    for part in parts {
+        let t = part.borrow();
+        if std::mem::take(&mut first) {
+            out.push_str("| ");
+            out.push_str(&t.headers().join(" | "));
+            out.push_str(" |\n|");
+            out.push_str(&" --- |".repeat(t.columns.len()));
+            out.push('\n');
+        }
+        for r in &t.rows {
+            let cells: Vec<String> = (t.columns.iter().zip(r))
+                .map(|((_, kind), c)| cell(*kind, c))
+                .collect();
+            out.push_str("| ");
+            out.push_str(&cells.join(" | "));
+            out.push_str(" |\n");
+        }
+    }
+}
+
+/// A cell as its column's kind says: text from the logs and numbers [`escape`]d, catalogue
+/// text [`linkify`]d, the tool's own Markdown as is.
+fn cell(kind: Col, c: &Cell) -> String {
+    match kind {
+        Col::Text | Col::Number | Col::Bool => escape(&c.text()),
+        Col::Catalogue => linkify(&c.text()),
+        Col::Markdown => c.text(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Rows made one at a time are written as the same rows collected first, after what the
-    /// text already held.
+    /// A table of two columns, of text and of numbers, with these rows.
+    fn of(rows: &[(&str, u64)]) -> Table {
+        let mut t = Table::new(&[("k", Col::Text), ("n", Col::Number)]);
+        for (k, n) in rows {
+            t.push(crate::row![*k, *n]);
+        }
+        t
+    }
+
+    /// A table made in parts is written as the same rows in one table, after what the text
+    /// already held, the header once.
     #[test]
-    fn a_table_of_rows_made_as_written_is_the_table_of_the_rows() {
-        let headers = ["k".to_string(), "n".to_string()];
-        let rows: Vec<Vec<String>> = (0..3)
-            .map(|i| vec![format!("4{i}|x"), format!("{i}")])
-            .collect();
+    fn a_table_of_parts_is_the_table_of_their_rows() {
+        let rows = [("40|x", 0), ("41|x", 1), ("42|x", 2)];
         let mut out = "before\n".to_string();
-        write_table(
-            &mut out,
-            &headers,
-            &[],
-            (0..3).map(|i| [format!("4{i}|x"), format!("{i}")]),
-        );
-        assert_eq!(out, format!("before\n{}", table_of(&headers, &rows)));
+        write_table(&mut out, [of(&rows[..2]), of(&rows[2..])]);
+        assert_eq!(out, format!("before\n{}", table(&of(&rows))));
         assert!(out.ends_with("| 42\\|x | 2 |\n"), "{out}");
     }
 
     #[test]
     fn pipes_and_newlines_cannot_break_a_row() {
-        let t = table_of(
-            &["a".into(), "b".into()],
-            &[vec!["x|y".into(), "line1\nline2<script>\x1b[2J".into()]],
-        );
+        let mut t = Table::new(&[("a", Col::Text), ("b", Col::Text)]);
+        t.push(crate::row!["x|y", "line1\nline2<script>\x1b[2J"]);
         assert_eq!(
-            t,
+            table(&t),
             "| a | b |\n| --- | --- |\n| x\\|y | line1<br>line2&lt;script&gt;\u{FFFD}\\[2J |\n"
         );
     }
@@ -361,15 +354,17 @@ mod tests {
 
     #[test]
     fn columns_are_written_by_what_they_hold() {
-        let t = table_with(
-            &["message".into(), "mitigation".into(), "timeline".into()],
-            &[Col::Text, Col::Catalogue, Col::Markdown],
-            &[vec![
-                "[a](https://evil.example)".into(),
-                "See [docs](https://learn.microsoft.com/x).".into(),
-                "▁▅█".into(),
-            ]],
-        );
+        let mut t = Table::new(&[
+            ("message", Col::Text),
+            ("mitigation", Col::Catalogue),
+            ("timeline", Col::Markdown),
+        ]);
+        t.push(crate::row![
+            "[a](https://evil.example)",
+            "See [docs](https://learn.microsoft.com/x).",
+            "▁▅█",
+        ]);
+        let t = table(&t);
         assert!(
             t.ends_with(
                 "| \\[a\\](https\\://evil.example) | See [docs](https://learn.microsoft.com/x). | ▁▅█ |\n"

@@ -3,9 +3,11 @@
 use std::fmt::Write;
 
 use crate::catalogue::{Catalogue, Outcome};
-use crate::render::markdown::{escape, linkify, table, table_of, table_with, write_table, Col};
-use crate::render::sparkline;
+use crate::render::markdown::{escape, linkify, table, write_table};
+use crate::render::{sparkline, PART_ROWS};
+use crate::report::table::{Col, Table};
 use crate::report::{spike_sentence, Report};
+use crate::row;
 use crate::spikes::volume::{VolumeStatus, VolumeVerdict};
 use crate::time::{day_text, rfc3339};
 
@@ -131,31 +133,41 @@ pub fn skip_note(r: &Report) -> String {
 
 /// The most frequent caller outcomes, apart from the failures, with why they are the caller's.
 fn caller_section(s: &mut String, r: &Report, cat: &Catalogue) {
-    let top = r.top_of(Outcome::Caller, TOP_CALLER);
-    if top.is_empty() {
+    let callers = r.callers_table(cat, TOP_CALLER);
+    if callers.rows.is_empty() {
         return;
     }
     let _ = writeln!(
         s,
         "## Caller outcomes\n\nDriven by the caller or callee, not by the application: counted apart from the failures (the list is acs-triage's, changed with `[outcomes]` in the config file).\n"
     );
-    let rows: Vec<Vec<String>> = top
-        .iter()
-        .map(|c| {
-            vec![
-                c.label(),
-                c.count.to_string(),
-                c.calls.to_string(),
-                cat.outcomes
-                    .reason(c.code, c.subcode)
-                    .unwrap_or_default()
-                    .to_string(),
-            ]
-        })
-        .collect();
-    let headers = ["code/subcode", "count", "calls", "why it is the caller's"].map(String::from);
-    let cols = [Col::Text, Col::Text, Col::Text, Col::Catalogue];
-    let _ = writeln!(s, "{}", table_with(&headers, &cols, &rows));
+    let _ = writeln!(s, "{}", table(&callers));
+}
+
+/// The most frequent failure keys, with what the catalogue says of them and their timeline.
+fn top_failures(r: &Report) -> Table {
+    const COLUMNS: &[(&str, Col)] = &[
+        ("code/subcode", Col::Text),
+        ("category", Col::Text),
+        ("count", Col::Number),
+        ("calls", Col::Number),
+        ("description", Col::Catalogue),
+        ("most frequent message", Col::Text),
+        ("mitigation", Col::Catalogue),
+        ("timeline", Col::Markdown),
+    ];
+    Table::of(COLUMNS, r.top_of(Outcome::Failure, TOP), |c| {
+        row![
+            c.label(),
+            c.category.as_str(),
+            c.count,
+            c.calls,
+            &*c.description,
+            c.messages.first().map_or("", |m| m.0.as_str()),
+            &*c.mitigation,
+            sparkline(&r.series((c.code, c.subcode))),
+        ]
+    })
 }
 
 pub fn render(r: &Report, cat: &Catalogue) -> String {
@@ -218,48 +230,11 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
     let _ = writeln!(s, "## By category\n\n{}", table(&r.by_category()));
 
     let _ = writeln!(s, "## Top failures\n");
-    let top = r.top_of(Outcome::Failure, TOP);
-    if top.is_empty() {
+    let top = top_failures(r);
+    if top.rows.is_empty() {
         let _ = writeln!(s, "No failures.\n");
     } else {
-        let rows: Vec<Vec<String>> = top
-            .iter()
-            .map(|c| {
-                vec![
-                    c.label(),
-                    c.category.as_str().to_string(),
-                    c.count.to_string(),
-                    c.calls.to_string(),
-                    c.description.to_string(),
-                    c.messages.first().map(|m| m.0.clone()).unwrap_or_default(),
-                    c.mitigation.to_string(),
-                    sparkline(&r.series((c.code, c.subcode))),
-                ]
-            })
-            .collect();
-        let headers: Vec<String> = [
-            "code/subcode",
-            "category",
-            "count",
-            "calls",
-            "description",
-            "most frequent message",
-            "mitigation",
-            "timeline",
-        ]
-        .map(String::from)
-        .to_vec();
-        let cols = [
-            Col::Text,
-            Col::Text,
-            Col::Text,
-            Col::Text,
-            Col::Catalogue,
-            Col::Text,
-            Col::Catalogue,
-            Col::Markdown,
-        ];
-        let _ = writeln!(s, "{}", table_with(&headers, &cols, &rows));
+        let _ = writeln!(s, "{}", table(&top));
     }
 
     caller_section(&mut s, r, cat);
@@ -292,21 +267,12 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
     if r.reject_groups.is_empty() {
         let _ = writeln!(s, "None.\n");
     } else {
-        let rows: Vec<Vec<String>> = r
-            .reject_groups
-            .iter()
-            .map(|g| {
-                let ex = g
-                    .examples
-                    .iter()
-                    .map(|e| format!("{} {}", e.place(), e.excerpt()))
-                    .collect::<Vec<_>>()
-                    .join("\n");
-                vec![g.reason.label().to_string(), g.count.to_string(), ex]
-            })
-            .collect();
-        let headers = ["reason", "count", "first examples (file:line excerpt)"].map(String::from);
-        let _ = writeln!(s, "{}", table_of(&headers, &rows));
+        let rejects = r.reject_groups_table(
+            ("first examples (file:line excerpt)", Col::Text),
+            |e| format!("{} {}", e.place(), e.excerpt()),
+            "\n",
+        );
+        let _ = writeln!(s, "{}", table(&rejects));
         if r.rejects_truncated {
             let _ = writeln!(
                 s,
@@ -323,17 +289,7 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
             s,
             "These keys, other than success, match nothing in the catalogue; a newer copy of the page (`--catalogue`) may know them.\n"
         );
-        // A row per key that is not in the catalogue, made as it is written.
-        let rows = r.uncatalogued().map(|c| {
-            [
-                c.label(),
-                c.category.as_str().to_string(),
-                c.count.to_string(),
-                c.calls.to_string(),
-            ]
-        });
-        let headers = ["code/subcode", "category", "count", "calls"].map(String::from);
-        write_table(&mut s, &headers, &[], rows);
+        write_table(&mut s, r.uncatalogued_parts(PART_ROWS));
         s.push('\n');
     }
     if !r.warnings.is_empty() {
@@ -346,7 +302,7 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
     let _ = writeln!(s, "### Input files\n");
     // Accepted records outside --since/--until have a column when there are any.
     let inputs = r.by_input();
-    let _ = write!(s, "{}", table_of(&inputs.headers(), &inputs.text_rows()));
+    s.push_str(&table(&inputs));
     s
 }
 

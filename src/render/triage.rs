@@ -2,24 +2,16 @@
 
 use std::fmt::Write;
 
-use crate::report::table::{Col, Table};
 use anyhow::Result;
 use serde_json::{json, Value};
 
 use crate::catalogue::{key_label, Outcome};
 use crate::config::TriageFormat;
-use crate::render::markdown::{escape, linkify, table_of, table_with};
+use crate::render::markdown::{escape, linkify, table};
 use crate::render::sparkline;
+use crate::report::table::Table;
 use crate::report::triage::{Triage, TOP_CALLS, TOP_MESSAGES};
 use crate::time::{bucket_start, day_text, rfc3339};
-
-fn time(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
-    t.map(rfc3339).unwrap_or_default()
-}
-
-fn strings<const N: usize>(a: [&str; N]) -> Vec<String> {
-    a.iter().map(|s| s.to_string()).collect()
-}
 
 pub fn markdown(t: &Triage) -> String {
     let mut s = String::new();
@@ -81,209 +73,9 @@ pub fn markdown(t: &Triage) -> String {
             t.total() as f64 * 100.0 / t.accepted.max(1) as f64,
             read_line(t)
         );
-        let rows: Vec<Vec<String>> = t
-            .totals
-            .iter()
-            .map(|k| {
-                vec![
-                    key_label(k.key.0, k.key.1),
-                    k.category.to_string(),
-                    k.outcome.to_string(),
-                    k.matched.to_string(),
-                    k.description.clone(),
-                    k.count.to_string(),
-                    k.calls.to_string(),
-                    time(k.first),
-                    time(k.last),
-                ]
-            })
-            .collect();
-        let h = strings([
-            "code/subcode",
-            "category",
-            "outcome",
-            "match",
-            "description",
-            "count",
-            "calls",
-            "first_seen",
-            "last_seen",
-        ]);
-        let mut cols = [Col::Text; 9];
-        cols[4] = Col::Catalogue;
-        let _ = writeln!(s, "{}", table_with(&h, &cols, &rows));
+        let _ = writeln!(s, "{}", table(&t.totals_table()));
         outcome_lines(&mut s, t);
-
-        let _ = writeln!(s, "## Timeline\n");
-        for k in &t.totals {
-            let _ = writeln!(
-                s,
-                "- {}: `{}`",
-                key_label(k.key.0, k.key.1),
-                sparkline(&t.series(k.key))
-            );
-        }
-        s.push('\n');
-        let keys: Vec<_> = t.totals.iter().map(|k| k.key).collect();
-        let mut buckets: Vec<i64> = t.timeline.keys().map(|(b, _)| *b).collect();
-        buckets.dedup();
-        let rows: Vec<Vec<String>> = buckets
-            .iter()
-            .map(|b| {
-                let mut r = vec![bucket_start(*b)];
-                r.extend(
-                    keys.iter()
-                        .map(|k| t.timeline.get(&(*b, *k)).copied().unwrap_or(0).to_string()),
-                );
-                r
-            })
-            .collect();
-        let mut h = vec!["bucket".to_string()];
-        h.extend(keys.iter().map(|k| key_label(k.0, k.1)));
-        let _ = writeln!(s, "{}", table_of(&h, &rows));
-
-        if !t.diagnostics.is_empty() {
-            let _ = writeln!(s, "## SIP and Q.850 diagnostics\n");
-            let rows: Vec<Vec<String>> = t
-                .diagnostics
-                .iter()
-                .map(|d| {
-                    vec![
-                        key_label(d.key.0, d.key.1),
-                        d.sip_code.map(|c| c.to_string()).unwrap_or_default(),
-                        d.sip_message.clone(),
-                        d.q850_code.map(|c| c.to_string()).unwrap_or_default(),
-                        d.q850_message.clone(),
-                        d.count.to_string(),
-                        d.calls.to_string(),
-                    ]
-                })
-                .collect();
-            let h = strings([
-                "code/subcode",
-                "SIP code",
-                "SIP message",
-                "Q.850 cause",
-                "Q.850 message",
-                "count",
-                "calls",
-            ]);
-            let _ = writeln!(s, "{}", table_of(&h, &rows));
-        }
-
-        if !t.resources.is_empty() {
-            let _ = writeln!(s, "## By resource\n");
-            let rows: Vec<Vec<String>> = t
-                .resources
-                .iter()
-                .map(|(r, n, calls)| {
-                    let calls = calls.map(|c| c.to_string()).unwrap_or_default();
-                    vec![r.clone(), n.to_string(), calls]
-                })
-                .collect();
-            let h = strings(["resource", "count", "calls"]);
-            let _ = writeln!(s, "{}", table_of(&h, &rows));
-        }
-        if !t.sdks.is_empty() {
-            let _ = writeln!(s, "## By SDK\n");
-            let rows: Vec<Vec<String>> = t
-                .sdks
-                .iter()
-                .map(|(ty, v, n)| vec![ty.clone(), v.clone(), n.to_string()])
-                .collect();
-            let h = strings(["SDK", "version", "count"]);
-            let _ = writeln!(s, "{}", table_of(&h, &rows));
-        }
-
-        let _ = writeln!(s, "## By operation\n");
-        let rows: Vec<Vec<String>> = t
-            .operations
-            .iter()
-            .map(|(op, kind, k, n)| {
-                vec![
-                    op.clone(),
-                    kind.to_string(),
-                    key_label(k.0, k.1),
-                    n.to_string(),
-                ]
-            })
-            .collect();
-        let _ = writeln!(
-            s,
-            "{}",
-            table_of(
-                &strings(["operation", "kind", "code/subcode", "count"]),
-                &rows
-            )
-        );
-
-        if !t.prompts.is_empty() {
-            let _ = writeln!(s, "## By prompt kind\n");
-            let rows: Vec<Vec<String>> = t
-                .prompts
-                .iter()
-                .map(|(p, n)| vec![p.clone(), n.to_string()])
-                .collect();
-            let _ = writeln!(s, "{}", table_of(&strings(["prompt", "count"]), &rows));
-        }
-
-        let _ = writeln!(s, "## Top affected calls\n");
-        let rows: Vec<Vec<String>> = t
-            .calls
-            .iter()
-            .take(TOP_CALLS)
-            .map(|c| {
-                vec![
-                    c.correlation_id().to_string(),
-                    c.call_connection_id.clone(),
-                    c.count.to_string(),
-                    time(c.first),
-                    time(c.last),
-                ]
-            })
-            .collect();
-        let h = strings([
-            "CorrelationId",
-            "CallConnectionId",
-            "count",
-            "first",
-            "last",
-        ]);
-        let _ = writeln!(s, "{}", table_of(&h, &rows));
-        if t.calls.len() > TOP_CALLS {
-            let _ = writeln!(
-                s,
-                "{} of {} calls; `--format csv` lists them all.\n",
-                TOP_CALLS,
-                t.calls.len()
-            );
-        }
-
-        let _ = writeln!(s, "## Result messages\n");
-        let rows: Vec<Vec<String>> = t
-            .messages
-            .iter()
-            .take(TOP_MESSAGES)
-            .map(|(m, n)| {
-                vec![
-                    if m.is_empty() {
-                        "(none)".into()
-                    } else {
-                        m.clone()
-                    },
-                    n.to_string(),
-                ]
-            })
-            .collect();
-        let _ = writeln!(s, "{}", table_of(&strings(["message", "count"]), &rows));
-        let more = t.messages_not_listed();
-        match more {
-            0 => {}
-            1 => s.push_str("1 more record carries another message.\n\n"),
-            _ => {
-                let _ = writeln!(s, "{more} more records carry other messages.\n");
-            }
-        }
+        found_sections(&mut s, t);
     }
 
     let day = t.verdict_day.map(day_text).unwrap_or_default();
@@ -303,6 +95,62 @@ pub fn markdown(t: &Triage) -> String {
         let _ = writeln!(s, "- {}: {}", key_label(v.key.0, v.key.1), escape(why));
     }
     s
+}
+
+/// The sections of a triage that found records, after its totals: timeline, diagnostics,
+/// resources, SDKs, operations, prompt kinds, calls and messages.
+fn found_sections(s: &mut String, t: &Triage) {
+    let _ = writeln!(s, "## Timeline\n");
+    for k in &t.totals {
+        let _ = writeln!(
+            s,
+            "- {}: `{}`",
+            key_label(k.key.0, k.key.1),
+            sparkline(&t.series(k.key))
+        );
+    }
+    s.push('\n');
+    let _ = writeln!(s, "{}", table(&t.timeline_table()));
+    if !t.diagnostics.is_empty() {
+        section(s, "SIP and Q.850 diagnostics", &t.diagnostics_table());
+    }
+    // By operation always; the others where any record names what they split by.
+    let [resources, sdks, operations, prompts] = t.split_tables();
+    if !resources.rows.is_empty() {
+        section(s, "By resource", &resources);
+    }
+    if !sdks.rows.is_empty() {
+        section(s, "By SDK", &sdks);
+    }
+    section(s, "By operation", &operations);
+    if !prompts.rows.is_empty() {
+        section(s, "By prompt kind", &prompts);
+    }
+
+    section(s, "Top affected calls", &t.top_calls_table());
+    if t.calls.len() > TOP_CALLS {
+        let _ = writeln!(
+            s,
+            "{} of {} calls; `--format csv` lists them all.\n",
+            TOP_CALLS,
+            t.calls.len()
+        );
+    }
+
+    section(s, "Result messages", &t.messages_table());
+    let more = t.messages_not_listed();
+    match more {
+        0 => {}
+        1 => s.push_str("1 more record carries another message.\n\n"),
+        _ => {
+            let _ = writeln!(s, "{more} more records carry other messages.\n");
+        }
+    }
+}
+
+/// A section of a heading and a table.
+fn section(s: &mut String, title: &str, t: &Table) {
+    let _ = writeln!(s, "## {title}\n\n{}", table(t));
 }
 
 /// Each key's outcome class in words, as `report` splits them: a caller outcome is not a
@@ -400,43 +248,14 @@ pub fn json(t: &Triage) -> Value {
     })
 }
 
-/// The affected calls, one row each, most records first: what a support ticket asks for
-/// (`limit`: the first so many).
-pub fn calls_table(t: &Triage, limit: Option<usize>) -> Table {
-    let mut table = Table::new(&[
-        ("correlation_id", Col::Text),
-        ("call_connection_id", Col::Text),
-        ("server_call_id", Col::Text),
-        ("first_seen", Col::Text),
-        ("last_seen", Col::Text),
-        ("count", Col::Number),
-        ("codes", Col::Text),
-        ("messages", Col::Text),
-    ]);
-    for c in t.calls.iter().take(limit.unwrap_or(usize::MAX)) {
-        let codes: Vec<String> = c.codes.iter().map(|k| key_label(k.0, k.1)).collect();
-        table.push(crate::row![
-            c.correlation_id(),
-            c.call_connection_id.as_str(),
-            c.server_call_id.as_str(),
-            time(c.first),
-            time(c.last),
-            c.count,
-            codes.join(" "),
-            c.messages.join(" | "),
-        ]);
-    }
-    table
-}
-
 /// Every affected call, one row each, as CSV.
 pub fn csv(t: &Triage) -> Result<Vec<u8>> {
-    super::csv::render(&calls_table(t, None))
+    super::csv::render(&t.calls_table(None))
 }
 
 /// The affected calls alone (`--calls`), in a format, the first `limit` of them.
 pub fn calls(t: &Triage, format: TriageFormat, limit: Option<usize>) -> Result<Vec<u8>> {
-    let table = calls_table(t, limit);
+    let table = t.calls_table(limit);
     Ok(match format {
         TriageFormat::Csv => super::csv::render(&table)?,
         TriageFormat::Md => {

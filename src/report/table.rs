@@ -97,6 +97,18 @@ impl Table {
         }
     }
 
+    /// A table of `columns`, a row of each of `items` as `row` makes it.
+    pub fn of<T>(
+        columns: &[(&'static str, Col)],
+        items: impl IntoIterator<Item = T>,
+        row: impl FnMut(T) -> Vec<Cell>,
+    ) -> Table {
+        let mut t = Table::new(columns);
+        t.rows = items.into_iter().map(row).collect();
+        debug_assert!(t.rows.iter().all(|r| r.len() == columns.len()));
+        t
+    }
+
     /// Adds a row, one cell per column.
     pub fn push(&mut self, row: Vec<Cell>) {
         debug_assert_eq!(row.len(), self.columns.len());
@@ -119,6 +131,21 @@ impl Table {
             .map(|r| r.iter().map(Cell::text).collect())
             .collect()
     }
+}
+
+/// A column name made at run time (the triage timeline's, a key each): names are `'static`,
+/// as the CSV files' are, so each distinct one is kept for the rest of the run, once.
+pub fn run_name(name: String) -> &'static str {
+    use std::collections::BTreeSet;
+    use std::sync::{Mutex, PoisonError};
+    static NAMES: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+    let mut names = NAMES.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(&kept) = names.get(name.as_str()) {
+        return kept;
+    }
+    let kept: &'static str = Box::leak(name.into_boxed_str());
+    names.insert(kept);
+    kept
 }
 
 /// A row of cells from values of any cell type: `row![count, share, "text"]`.

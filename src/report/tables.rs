@@ -1,9 +1,9 @@
 //! The tables of a report, as every format writes them: each a projection of the typed
 //! [`Report`]. Column names and order here are the contract of the CSV files.
 
-use super::table::{Col, Table};
-use super::{share, Report};
-use crate::catalogue::{key_label, Category};
+use super::table::{Cell, Col, Table};
+use super::{share, DiagnosticRow, Report};
+use crate::catalogue::{key_label, Catalogue, Category, Outcome};
 use crate::record::Reject;
 use crate::row;
 use crate::time::{bucket_start, day_text, rfc3339};
@@ -55,11 +55,11 @@ impl Maker {
 
 /// `items` made into tables of `columns`, a row each, at most `rows` rows to a table (one at
 /// least); at least one table, empty when there are no items.
-fn in_parts<'a, T: 'a>(
+pub fn in_parts<'a, T: 'a>(
     columns: &'static [(&'static str, Col)],
     items: impl Iterator<Item = T> + 'a,
     rows: usize,
-    row: impl Fn(T) -> Vec<super::table::Cell> + 'a,
+    row: impl Fn(T) -> Vec<Cell> + 'a,
 ) -> Parts<'a> {
     let (mut items, rows) = (items.peekable(), rows.max(1));
     let mut first = true;
@@ -162,6 +162,50 @@ impl Report {
             t.push(r);
         }
         t
+    }
+
+    /// The most frequent caller outcomes, at most `n`, with why each is the caller's (the
+    /// shipped list's words, or the config file's).
+    pub fn callers_table(&self, cat: &Catalogue, n: usize) -> Table {
+        const COLUMNS: &[(&str, Col)] = &[
+            ("code/subcode", Col::Text),
+            ("count", Col::Number),
+            ("calls", Col::Number),
+            ("why it is the caller's", Col::Catalogue),
+        ];
+        Table::of(COLUMNS, self.top_of(Outcome::Caller, n), |c| {
+            let why = cat.outcomes.reason(c.code, c.subcode).unwrap_or_default();
+            row![c.label(), c.count, c.calls, why]
+        })
+    }
+
+    /// The rejected records by reason, with the first examples of each in a column
+    /// `examples`: each as `example` writes it, one a line (`line_break` between them).
+    pub fn reject_groups_table(
+        &self,
+        examples: (&'static str, Col),
+        example: impl Fn(&Reject) -> String,
+        line_break: &str,
+    ) -> Table {
+        let columns = [("reason", Col::Text), ("count", Col::Number), examples];
+        Table::of(&columns, &self.reject_groups, |g| {
+            let lines: Vec<String> = g.examples.iter().map(&example).collect();
+            row![g.reason.label(), g.count, lines.join(line_break)]
+        })
+    }
+
+    /// The keys other than success that the catalogue does not know, in parts of at most
+    /// `rows` rows: a row per key, of keys by the hundred thousand, made as it is written.
+    pub fn uncatalogued_parts(&self, rows: usize) -> Parts<'_> {
+        const COLUMNS: &[(&str, Col)] = &[
+            ("code/subcode", Col::Text),
+            ("category", Col::Text),
+            ("count", Col::Number),
+            ("calls", Col::Number),
+        ];
+        in_parts(COLUMNS, self.uncatalogued(), rows, |c| {
+            row![c.label(), c.category.as_str(), c.count, c.calls]
+        })
     }
 
     /// by_outcome.csv: all three classes, in order.
@@ -434,17 +478,23 @@ impl Report {
             ("calls", Col::Number),
         ]);
         for d in &self.diagnostics {
-            t.push(row![
-                d.key.0,
-                d.key.1,
-                d.sip_code,
-                d.sip_message.as_str(),
-                d.q850_code,
-                d.q850_message.as_str(),
-                d.count,
-                d.calls,
-            ]);
+            let mut r = row![d.key.0, d.key.1];
+            r.extend(diagnostic_cells(d));
+            t.push(r);
         }
         t
     }
+}
+
+/// The cells of a diagnostics row after its key, as by_sip.csv and the triage have them: SIP
+/// code and message, Q.850 code and message, records and calls.
+pub(super) fn diagnostic_cells(d: &DiagnosticRow) -> Vec<Cell> {
+    row![
+        d.sip_code,
+        d.sip_message.as_str(),
+        d.q850_code,
+        d.q850_message.as_str(),
+        d.count,
+        d.calls,
+    ]
 }

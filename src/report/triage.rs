@@ -5,12 +5,15 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 
+use super::table::{run_name, Col, Table};
 use super::{DiagnosticRow, NOT_NAMED};
 use crate::aggregate::{CallStats, FirstId, Focus, Key, Timeline};
 use crate::catalogue::{key_label, Catalogue, Category, Match, Outcome};
 use crate::normalize::Kind;
+use crate::row;
 use crate::spikes::history::History;
 use crate::spikes::{self, Thresholds, Verdict};
+use crate::time::{bucket_start, rfc3339};
 
 /// Calls listed in the Markdown and JSON views; CSV and `--calls` list them all (the
 /// `--format json` help says so).
@@ -156,6 +159,163 @@ impl Triage {
             key,
             crate::aggregate::SPARK_CELLS,
         )
+    }
+}
+
+/// A time as its tables write it: RFC 3339, or empty.
+fn time(t: Option<DateTime<Utc>>) -> String {
+    t.map(rfc3339).unwrap_or_default()
+}
+
+/// The triage's tables, as its Markdown shows them (and `--calls`, CSV and JSON the calls).
+impl Triage {
+    /// The focused keys, most records first, with what the catalogue says of each.
+    pub fn totals_table(&self) -> Table {
+        const COLUMNS: &[(&str, Col)] = &[
+            ("code/subcode", Col::Text),
+            ("category", Col::Text),
+            ("outcome", Col::Text),
+            ("match", Col::Text),
+            ("description", Col::Catalogue),
+            ("count", Col::Number),
+            ("calls", Col::Number),
+            ("first_seen", Col::Text),
+            ("last_seen", Col::Text),
+        ];
+        Table::of(COLUMNS, &self.totals, |k| {
+            row![
+                key_label(k.key.0, k.key.1),
+                k.category.as_str(),
+                k.outcome.as_str(),
+                k.matched.as_str(),
+                k.description.as_str(),
+                k.count,
+                k.calls,
+                time(k.first),
+                time(k.last),
+            ]
+        })
+    }
+
+    /// The focused keys' counts by bucket: a row per bucket that holds any, a column per key.
+    pub fn timeline_table(&self) -> Table {
+        let keys: Vec<Key> = self.totals.iter().map(|k| k.key).collect();
+        let mut columns = vec![("bucket", Col::Text)];
+        columns.extend((keys.iter()).map(|k| (run_name(key_label(k.0, k.1)), Col::Number)));
+        let mut buckets: Vec<i64> = self.timeline.keys().map(|(b, _)| *b).collect();
+        buckets.dedup();
+        Table::of(&columns, buckets, |b| {
+            let counts = keys.iter().map(|k| self.timeline.get(&(b, *k)).copied());
+            let mut r = row![bucket_start(b)];
+            r.extend(counts.map(|n| n.unwrap_or(0).into()));
+            r
+        })
+    }
+
+    /// What the SBC or carrier said about the focused records.
+    pub fn diagnostics_table(&self) -> Table {
+        const COLUMNS: &[(&str, Col)] = &[
+            ("code/subcode", Col::Text),
+            ("SIP code", Col::Number),
+            ("SIP message", Col::Text),
+            ("Q.850 cause", Col::Number),
+            ("Q.850 message", Col::Text),
+            ("count", Col::Number),
+            ("calls", Col::Number),
+        ];
+        Table::of(COLUMNS, &self.diagnostics, |d| {
+            let mut r = row![key_label(d.key.0, d.key.1)];
+            r.extend(super::tables::diagnostic_cells(d));
+            r
+        })
+    }
+
+    /// The focused records split by resource, by SDK, by operation and by prompt kind.
+    pub fn split_tables(&self) -> [Table; 4] {
+        let count = ("count", Col::Number);
+        let resources = Table::of(
+            &[("resource", Col::Text), count, ("calls", Col::Number)],
+            &self.resources,
+            |(r, n, calls)| row![r.as_str(), *n, *calls],
+        );
+        let sdks = Table::of(
+            &[("SDK", Col::Text), ("version", Col::Text), count],
+            &self.sdks,
+            |(ty, v, n)| row![ty.as_str(), v.as_str(), *n],
+        );
+        let operations = Table::of(
+            &[
+                ("operation", Col::Text),
+                ("kind", Col::Text),
+                ("code/subcode", Col::Text),
+                count,
+            ],
+            &self.operations,
+            |(op, kind, k, n)| row![op.as_str(), kind.as_str(), key_label(k.0, k.1), *n],
+        );
+        let prompts = Table::of(&[("prompt", Col::Text), count], &self.prompts, |(p, n)| {
+            row![p.as_str(), *n]
+        });
+        [resources, sdks, operations, prompts]
+    }
+
+    /// The first [`TOP_CALLS`] affected calls.
+    pub fn top_calls_table(&self) -> Table {
+        const COLUMNS: &[(&str, Col)] = &[
+            ("CorrelationId", Col::Text),
+            ("CallConnectionId", Col::Text),
+            ("count", Col::Number),
+            ("first", Col::Text),
+            ("last", Col::Text),
+        ];
+        Table::of(COLUMNS, self.calls.iter().take(TOP_CALLS), |c| {
+            row![
+                c.correlation_id(),
+                c.call_connection_id.as_str(),
+                c.count,
+                time(c.first),
+                time(c.last),
+            ]
+        })
+    }
+
+    /// The first [`TOP_MESSAGES`] messages, most records first.
+    pub fn messages_table(&self) -> Table {
+        let columns = [("message", Col::Text), ("count", Col::Number)];
+        Table::of(
+            &columns,
+            self.messages.iter().take(TOP_MESSAGES),
+            |(m, n)| row![if m.is_empty() { "(none)" } else { m.as_str() }, *n],
+        )
+    }
+
+    /// The affected calls, one row each, most records first: what a support ticket asks for
+    /// (`limit`: the first so many).
+    pub fn calls_table(&self, limit: Option<usize>) -> Table {
+        const COLUMNS: &[(&str, Col)] = &[
+            ("correlation_id", Col::Text),
+            ("call_connection_id", Col::Text),
+            ("server_call_id", Col::Text),
+            ("first_seen", Col::Text),
+            ("last_seen", Col::Text),
+            ("count", Col::Number),
+            ("codes", Col::Text),
+            ("messages", Col::Text),
+        ];
+        let calls = self.calls.iter().take(limit.unwrap_or(usize::MAX));
+        Table::of(COLUMNS, calls, |c| {
+            let codes: Vec<String> = c.codes.iter().map(|k| key_label(k.0, k.1)).collect();
+            row![
+                c.correlation_id(),
+                c.call_connection_id.as_str(),
+                c.server_call_id.as_str(),
+                time(c.first),
+                time(c.last),
+                c.count,
+                codes.join(" "),
+                c.messages.join(" | "),
+            ]
+        })
     }
 }
 
