@@ -3,6 +3,7 @@
 //! bidi characters replaced and its length capped; a Content-Security-Policy forbids scripts and
 //! fetches besides.
 
+use std::borrow::Borrow;
 use std::fmt::{self, Write};
 use std::io;
 
@@ -11,9 +12,11 @@ use anyhow::Result;
 use crate::catalogue::{Catalogue, Outcome};
 use crate::render::markup::escape;
 use crate::render::summary::pct;
-use crate::render::{charts, next_link};
-use crate::report::table::Col;
-use crate::report::{spike_sentence, Report};
+use crate::render::{charts, next_link, PART_ROWS};
+use crate::report::table::{Cell, Col, Table};
+use crate::report::tables::{in_parts, Parts};
+use crate::report::{spike_sentence, CodeRow, Report};
+use crate::row;
 use crate::time::{day_text, rfc3339};
 
 /// Escapes catalogue text and turns its Markdown links to https pages into clickable links, and
@@ -73,38 +76,144 @@ impl fmt::Write for Page<'_> {
     }
 }
 
-/// A table of cells that are already HTML, written row by row.
-fn table(
-    s: &mut Page,
-    headers: &[&str],
-    rows: impl IntoIterator<Item = Vec<String>>,
-    numeric: &[usize],
-) -> io::Result<()> {
-    s.push_str("<div class=\"scroll\"><table>\n<thead><tr>");
-    for (i, h) in headers.iter().enumerate() {
-        let class = if numeric.contains(&i) {
-            " class=\"num\""
-        } else {
-            ""
-        };
-        let _ = write!(s, "<th{class}>{}</th>", escape(h));
-    }
-    s.push_str("</tr></thead>\n<tbody>\n");
-    for r in rows {
-        s.push_str("<tr>");
-        for (i, c) in r.iter().enumerate() {
-            let class = if numeric.contains(&i) {
-                " class=\"num\""
-            } else {
-                ""
-            };
-            let _ = write!(s, "<td{class}>{c}</td>");
+/// The table of `parts` (a table made a part at a time, or one whole), written row by row:
+/// the header of the first part, then every part's rows, cells as [`cell`] says, numbers
+/// right-aligned.
+fn table<T: Borrow<Table>>(s: &mut Page, parts: impl IntoIterator<Item = T>) -> io::Result<()> {
+    let class = |kind: &Col| match kind {
+        Col::Number => " class=\"num\"",
+        _ => "",
+    };
+    let mut first = true;
+    for part in parts {
+        let t = part.borrow();
+        if std::mem::take(&mut first) {
+            s.push_str("<div class=\"scroll\"><table>\n<thead><tr>");
+            for (h, kind) in &t.columns {
+                let _ = write!(s, "<th{}>{}</th>", class(kind), escape(h));
+            }
+            s.push_str("</tr></thead>\n<tbody>\n");
         }
-        s.push_str("</tr>\n");
-        s.spill()?;
+        for r in &t.rows {
+            s.push_str("<tr>");
+            for ((_, kind), c) in t.columns.iter().zip(r) {
+                let _ = write!(s, "<td{}>{}</td>", class(kind), cell(*kind, c));
+            }
+            s.push_str("</tr>\n");
+            s.spill()?;
+        }
     }
-    s.push_str("</tbody></table></div>\n");
+    if !first {
+        s.push_str("</tbody></table></div>\n");
+    }
     Ok(())
+}
+
+/// A cell as its column's kind says: text from the logs and numbers escaped, catalogue text
+/// [`linkify`]d, the page's own markup as is.
+fn cell(kind: Col, c: &Cell) -> String {
+    match kind {
+        Col::Text | Col::Number | Col::Bool => escape(&c.text()),
+        Col::Catalogue => linkify(&c.text()),
+        Col::Markdown => c.text(),
+    }
+}
+
+/// `t` with its column `name` shown as code: each cell escaped inside `<code>`.
+fn code_column(mut t: Table, name: &str) -> Table {
+    if let Some(i) = t.columns.iter().position(|(n, _)| *n == name) {
+        t.columns[i].1 = Col::Markdown;
+        for r in &mut t.rows {
+            r[i] = format!("<code>{}</code>", escape(&r[i].text())).into();
+        }
+    }
+    t
+}
+
+/// The failures-over-time chart's data, bar by bar: the bars that hold any record.
+fn time_table(r: &Report) -> Table {
+    let mut t = Table::new(&[
+        ("bucket", Col::Text),
+        ("client", Col::Number),
+        ("server", Col::Number),
+        ("global", Col::Number),
+        ("unknown", Col::Number),
+    ]);
+    let Some(b) = charts::bars(r) else {
+        return t;
+    };
+    for i in (0..b.stacks.len()).filter(|&i| b.seen[i]) {
+        let mut row = row![crate::time::bucket_start(b.first + i as i64 * b.width)];
+        row.extend(b.stacks[i].map(Cell::from));
+        t.push(row);
+    }
+    t
+}
+
+/// The top-keys chart's data: the most frequent failure keys, with their description.
+fn top_keys_table(r: &Report) -> Table {
+    let columns = [
+        ("code/subcode", Col::Text),
+        ("description", Col::Text),
+        ("count", Col::Number),
+    ];
+    let top = r.top_of(Outcome::Failure, crate::render::summary::TOP);
+    Table::of(&columns, top, |c| row![c.label(), &*c.description, c.count])
+}
+
+/// Every key with the messages the logs gave it, in parts of at most `rows` rows.
+fn codes_table(r: &Report, rows: usize) -> Parts<'_> {
+    const COLUMNS: &[(&str, Col)] = &[
+        ("code/subcode", Col::Text),
+        ("category", Col::Text),
+        ("match", Col::Text),
+        ("description", Col::Catalogue),
+        ("messages in the logs", Col::Markdown),
+        ("count", Col::Number),
+        ("calls", Col::Number),
+    ];
+    in_parts(COLUMNS, r.codes.iter(), rows, |c| {
+        row![
+            c.label(),
+            c.category.as_str(),
+            c.matched.as_str(),
+            &*c.description,
+            messages(c),
+            c.count,
+            c.calls,
+        ]
+    })
+}
+
+/// A key's messages, a line each with its count, and how many records' were not kept.
+fn messages(c: &CodeRow) -> String {
+    let mut msgs: Vec<String> = (c.messages.iter())
+        .map(|(m, n)| format!("{} ({n})", escape(m)))
+        .collect();
+    if c.other_messages > 0 {
+        msgs.push(format!(
+            "<i>+ {} records of messages not kept (too many distinct)</i>",
+            c.other_messages
+        ));
+    }
+    msgs.join("<br>")
+}
+
+/// by_sip.csv under the page's headers; the codes are identifiers, not amounts, and stay
+/// left-aligned.
+fn sip_table(r: &Report) -> Table {
+    let mut t = r.by_sip();
+    t.columns = vec![
+        ("code", Col::Text),
+        ("subcode", Col::Text),
+        ("SIP code", Col::Text),
+        ("SIP message", Col::Text),
+        ("Q.850 code", Col::Text),
+        ("Q.850 message", Col::Text),
+        ("count", Col::Number),
+        ("calls", Col::Number),
+    ];
+    t
 }
 
 /// A chart with its caption and its data, which `data` writes (a table).
@@ -171,6 +280,58 @@ fn card(value: &str, label: &str) -> String {
         escape(value),
         escape(label)
     )
+}
+
+/// The data quality section: skipped and rejected records, uncatalogued codes, warnings and
+/// the input files.
+fn data_quality(s: &mut Page, r: &Report) -> io::Result<()> {
+    s.push_str("<section id=\"data-quality\">\n<h2>Data quality</h2>\n");
+    if !r.skip_counts.is_empty() {
+        s.push_str("<h3>Skipped records</h3>\n<p>Records with no outcome by design, not counted as rejects:</p>\n<ul>\n");
+        for (reason, n) in &r.skip_counts {
+            let _ = writeln!(s, "<li>{}: {n}</li>", escape(reason.label()));
+        }
+        s.push_str("</ul>\n");
+    }
+    s.push_str("<h3>Rejected records</h3>\n");
+    if r.reject_groups.is_empty() {
+        s.push_str("<p>None.</p>\n");
+    } else {
+        let rejects = r.reject_groups_table(
+            ("first examples", Col::Markdown),
+            |e| {
+                format!(
+                    "<code>{}</code> {}",
+                    escape(&e.place()),
+                    escape(e.excerpt())
+                )
+            },
+            "<br>",
+        );
+        table(s, [rejects])?;
+    }
+    s.push_str("<h3>Uncatalogued codes</h3>\n");
+    if r.uncatalogued().next().is_none() {
+        s.push_str("<p>None: every code seen other than success is in the catalogue (its pages list failures).</p>\n");
+    } else {
+        table(s, r.uncatalogued_parts(PART_ROWS))?;
+    }
+    if !r.warnings.is_empty() {
+        s.push_str("<h3>Warnings</h3>\n<ul>\n");
+        for w in &r.warnings {
+            let _ = writeln!(s, "<li>{}</li>", escape(w));
+        }
+        s.push_str("</ul>\n");
+    }
+    let _ = writeln!(
+        s,
+        "<details><summary>Input files ({})</summary>",
+        r.inputs.len()
+    );
+    table(s, [code_column(r.by_input(), "file")])?;
+    s.push_str("</details>\n");
+    s.push_str("</section>\n");
+    Ok(())
 }
 
 /// Writes the page for `r` to `out` as it is rendered.
@@ -253,287 +414,69 @@ pub fn write(r: &Report, cat: &Catalogue, out: &mut dyn io::Write) -> Result<()>
     s.spill()?;
 
     // Charts.
-    // The chart's data, bar by bar: the bars that hold any record.
-    let time_rows: Vec<Vec<String>> = charts::bars(r)
-        .map(|b| {
-            (0..b.stacks.len())
-                .filter(|&i| b.seen[i])
-                .map(|i| {
-                    let start = b.first + i as i64 * b.width;
-                    let mut row = vec![escape(&crate::time::bucket_start(start))];
-                    row.extend(b.stacks[i].iter().map(u64::to_string));
-                    row
-                })
-                .collect()
-        })
-        .unwrap_or_default();
     s.push_str("<section id=\"over-time\">\n<h2>Failures over time</h2>\n");
     figure(
         s,
         &charts::failures_over_time(r)?,
         "Failures per bucket, stacked by category.",
-        |s| {
-            table(
-                s,
-                &["bucket", "client", "server", "global", "unknown"],
-                time_rows,
-                &[1, 2, 3, 4],
-            )
-        },
+        |s| table(s, [time_table(r)]),
     )?;
     s.push_str("</section>\n");
     s.spill()?;
 
-    let top = r.top_of(Outcome::Failure, crate::render::summary::TOP);
-    let key_rows: Vec<Vec<String>> = top
-        .iter()
-        .map(|c| {
-            vec![
-                escape(&c.label()),
-                escape(&c.description),
-                c.count.to_string(),
-            ]
-        })
-        .collect();
     s.push_str("<section id=\"top-keys\">\n<h2>Top failing keys</h2>\n");
     figure(
         s,
         &charts::top_keys(r, crate::render::summary::TOP)?,
         "The most frequent failure-class (code, subcode) keys, with the catalogue's description.",
-        |s| table(s, &["code/subcode", "description", "count"], key_rows, &[2]),
+        |s| table(s, [top_keys_table(r)]),
     )?;
-    let callers = r.top_of(Outcome::Caller, crate::render::summary::TOP_CALLER);
-    if !callers.is_empty() {
-        let rows: Vec<Vec<String>> = callers
-            .iter()
-            .map(|c| {
-                vec![
-                    escape(&c.label()),
-                    c.count.to_string(),
-                    c.calls.to_string(),
-                    escape(cat.outcomes.reason(c.code, c.subcode).unwrap_or_default()),
-                ]
-            })
-            .collect();
+    let callers = r.callers_table(cat, crate::render::summary::TOP_CALLER);
+    if !callers.rows.is_empty() {
         s.push_str("<h3>Caller outcomes</h3>\n<p>Driven by the caller or callee, not by the application: counted apart from the failures.</p>\n");
-        table(
-            s,
-            &["code/subcode", "count", "calls", "why it is the caller's"],
-            rows,
-            &[1, 2],
-        )?;
+        table(s, [callers])?;
     }
     s.push_str("</section>\n");
     s.spill()?;
 
-    let outcome_rows: Vec<Vec<String>> = r
-        .by_outcome()
-        .text_rows()
-        .into_iter()
-        .map(|row| row.iter().map(|c| escape(c)).collect())
-        .collect();
     s.push_str("<section id=\"outcomes\">\n<h2>By outcome</h2>\n");
-    table(
-        s,
-        &["outcome", "count", "share", "calls"],
-        outcome_rows,
-        &[1, 2, 3],
-    )?;
+    table(s, [r.by_outcome()])?;
     s.push_str("</section>\n");
     s.spill()?;
 
-    let cat_rows: Vec<Vec<String>> = r
-        .by_category()
-        .text_rows()
-        .into_iter()
-        .map(|row| row.iter().map(|c| escape(c)).collect())
-        .collect();
     s.push_str("<section id=\"categories\">\n<h2>Category split</h2>\n");
     figure(
         s,
         &charts::category_split(r)?,
         "All accepted records by category.",
-        |s| {
-            table(
-                s,
-                &["category", "count", "share", "calls"],
-                cat_rows,
-                &[1, 2, 3],
-            )
-        },
+        |s| table(s, [r.by_category()]),
     )?;
     s.push_str("</section>\n");
     s.spill()?;
 
     // Tables.
     s.push_str("<section id=\"by-mitigation\">\n<h2>By mitigation</h2>\n");
-    let rows: Vec<Vec<String>> = r
-        .by_mitigation()
-        .text_rows()
-        .into_iter()
-        .map(|row| {
-            vec![
-                linkify(&row[0]),
-                row[1].clone(),
-                row[2].clone(),
-                row[3].clone(),
-                format!("<code>{}</code>", escape(&row[4])),
-            ]
-        })
-        .collect();
-    table(
-        s,
-        &["mitigation", "count", "share", "calls", "codes"],
-        rows,
-        &[1, 2, 3],
-    )?;
+    table(s, [code_column(r.by_mitigation(), "codes")])?;
     s.push_str("</section>\n");
     s.spill()?;
 
     s.push_str("<section id=\"by-code\">\n<h2>By code</h2>\n");
-    let rows = r.codes.iter().map(|c| {
-        let mut msgs: Vec<String> = c
-            .messages
-            .iter()
-            .map(|(m, n)| format!("{} ({n})", escape(m)))
-            .collect();
-        if c.other_messages > 0 {
-            msgs.push(format!(
-                "<i>+ {} records of messages not kept (too many distinct)</i>",
-                c.other_messages
-            ));
-        }
-        let msgs = msgs.join("<br>");
-        vec![
-            escape(&c.label()),
-            escape(c.category.as_str()),
-            escape(c.matched.as_str()),
-            linkify(&c.description),
-            msgs,
-            c.count.to_string(),
-            c.calls.to_string(),
-        ]
-    });
-    table(
-        s,
-        &[
-            "code/subcode",
-            "category",
-            "match",
-            "description",
-            "messages in the logs",
-            "count",
-            "calls",
-        ],
-        rows,
-        &[5, 6],
-    )?;
+    table(s, codes_table(r, PART_ROWS))?;
     s.push_str("</section>\n");
     s.spill()?;
 
     if !r.diagnostics.is_empty() {
         s.push_str("<section id=\"sip\">\n<h2>SIP and Q.850 diagnostics</h2>\n");
         s.push_str("<p>What the SBC or carrier said, in the callback events that carry it.</p>\n");
-        let rows = r
-            .by_sip()
-            .text_rows()
-            .into_iter()
-            .map(|row| row.iter().map(|c| escape(c)).collect());
-        table(
-            s,
-            &[
-                "code",
-                "subcode",
-                "SIP code",
-                "SIP message",
-                "Q.850 code",
-                "Q.850 message",
-                "count",
-                "calls",
-            ],
-            rows,
-            &[6, 7],
-        )?;
+        table(s, [sip_table(r)])?;
         s.push_str("</section>\n");
         s.spill()?;
     }
 
-    s.push_str("<section id=\"data-quality\">\n<h2>Data quality</h2>\n");
-    if !r.skip_counts.is_empty() {
-        s.push_str("<h3>Skipped records</h3>\n<p>Records with no outcome by design, not counted as rejects:</p>\n<ul>\n");
-        for (reason, n) in &r.skip_counts {
-            let _ = writeln!(s, "<li>{}: {n}</li>", escape(reason.label()));
-        }
-        s.push_str("</ul>\n");
-    }
-    s.push_str("<h3>Rejected records</h3>\n");
-    if r.reject_groups.is_empty() {
-        s.push_str("<p>None.</p>\n");
-    } else {
-        let rows = r.reject_groups.iter().map(|g| {
-            let ex = g
-                .examples
-                .iter()
-                .map(|e| {
-                    format!(
-                        "<code>{}</code> {}",
-                        escape(&e.place()),
-                        escape(e.excerpt())
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("<br>");
-            vec![escape(g.reason.label()), g.count.to_string(), ex]
-        });
-        table(s, &["reason", "count", "first examples"], rows, &[1])?;
-    }
-    s.push_str("<h3>Uncatalogued codes</h3>\n");
-    if r.uncatalogued().next().is_none() {
-        s.push_str("<p>None: every code seen other than success is in the catalogue (its pages list failures).</p>\n");
-    } else {
-        let rows = r.uncatalogued().map(|c| {
-            vec![
-                escape(&c.label()),
-                escape(c.category.as_str()),
-                c.count.to_string(),
-                c.calls.to_string(),
-            ]
-        });
-        table(
-            s,
-            &["code/subcode", "category", "count", "calls"],
-            rows,
-            &[2, 3],
-        )?;
-    }
-    if !r.warnings.is_empty() {
-        s.push_str("<h3>Warnings</h3>\n<ul>\n");
-        for w in &r.warnings {
-            let _ = writeln!(s, "<li>{}</li>", escape(w));
-        }
-        s.push_str("</ul>\n");
-    }
-    let inputs = r.by_input();
-    let headers: Vec<&str> = inputs.columns.iter().map(|(name, _)| *name).collect();
-    let numeric: Vec<usize> = (inputs.columns.iter().enumerate())
-        .filter(|(_, (_, col))| *col == Col::Number)
-        .map(|(i, _)| i)
-        .collect();
-    let rows = inputs.text_rows().into_iter().map(|mut row| {
-        row[0] = format!("<code>{}</code>", escape(&row[0]));
-        row[1] = escape(&row[1]);
-        row
-    });
-    let _ = writeln!(
-        s,
-        "<details><summary>Input files ({})</summary>",
-        r.inputs.len()
-    );
-    table(s, &headers, rows, &numeric)?;
-    s.push_str("</details>\n");
+    data_quality(s, r)?;
     let _ = write!(
         s,
-        "</section>\n</main>\n<footer><p class=\"period\">Catalogue: {}. Generated by acs-triage {}.</p></footer>\n</body>\n</html>\n",
+        "</main>\n<footer><p class=\"period\">Catalogue: {}. Generated by acs-triage {}.</p></footer>\n</body>\n</html>\n",
         escape(&r.catalogue.join("; ")),
         env!("CARGO_PKG_VERSION")
     );
@@ -592,8 +535,11 @@ mod tests {
             buf: String::new(),
             out: &mut writes,
         };
-        let row = vec!["x".repeat(1000), "1".into()];
-        table(page, &["text", "n"], (0..10_000).map(|_| row.clone()), &[1]).unwrap();
+        let mut t = Table::new(&[("text", Col::Text), ("n", Col::Number)]);
+        for _ in 0..10_000 {
+            t.push(row!["x".repeat(1000), 1u64]);
+        }
+        table(page, [t]).unwrap();
         page.finish().unwrap();
         let total: usize = writes.0.iter().sum();
         assert!(total > 10_000_000, "{total}");

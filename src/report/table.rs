@@ -11,7 +11,8 @@ pub enum Col {
     Text,
     /// Catalogue descriptions and mitigations: links kept, lines broken (`; ` in CSV).
     Catalogue,
-    /// Markdown the tool writes itself (sparklines): as is.
+    /// Markup the tool writes itself, in the format being written: as is. Sparklines in
+    /// Markdown; in HTML, the page's own `<code>` and line breaks around text it escaped.
     Markdown,
     /// A yes/no.
     Bool,
@@ -125,6 +126,7 @@ impl Table {
     }
 
     /// The rows as text, cell by cell.
+    #[cfg(test)]
     pub fn text_rows(&self) -> Vec<Vec<String>> {
         self.rows
             .iter()
