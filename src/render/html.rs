@@ -154,6 +154,7 @@ fn time_table(r: &Report) -> Table {
 fn top_keys_table(r: &Report) -> Table {
     let columns = [
         ("code/subcode", Col::Text),
+        // Escaped, its links not made anchors, as this table has always shown it.
         ("description", Col::Text),
         ("count", Col::Number),
     ];
@@ -546,6 +547,44 @@ mod tests {
         // Each write is a chunk and at most one row more.
         assert!(writes.0.len() > 100, "{}", writes.0.len());
         assert!(writes.0.iter().all(|&n| n < Page::CHUNK + 2_000));
+    }
+
+    /// Headers and kinds come from the table, a number column is right-aligned by its kind,
+    /// each cell is written as its column's kind says, and a table made in parts is one table.
+    #[test]
+    fn columns_are_written_by_what_they_hold() {
+        let columns = [
+            ("text", Col::Text),
+            ("n", Col::Number),
+            ("mitigation", Col::Catalogue),
+            ("own", Col::Markdown),
+        ];
+        let part = |n: u64| {
+            let mitigation = "See [docs](https://learn.microsoft.com/x).";
+            Table::of(&columns, [n], |n| row!["<b>", n, mitigation, "<i>x</i>"])
+        };
+        let mut out = Vec::new();
+        {
+            let page = &mut Page {
+                buf: String::new(),
+                out: &mut out,
+            };
+            table(page, [part(7), part(8)]).unwrap();
+            page.finish().unwrap();
+        }
+        let row = |n: u64| {
+            format!(
+                "<tr><td>&lt;b&gt;</td><td class=\"num\">{n}</td><td>See <a href=\"https://learn.microsoft.com/x\">docs</a>.</td><td><i>x</i></td></tr>\n"
+            )
+        };
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            format!(
+                "<div class=\"scroll\"><table>\n<thead><tr><th>text</th><th class=\"num\">n</th><th>mitigation</th><th>own</th></tr></thead>\n<tbody>\n{}{}</tbody></table></div>\n",
+                row(7),
+                row(8)
+            )
+        );
     }
 
     #[test]

@@ -164,8 +164,7 @@ fn block_marker(s: &str) -> Option<usize> {
     .then_some(start + digits)
 }
 
-pub use crate::report::table::Col;
-use crate::report::table::{Cell, Table};
+use crate::report::table::{Cell, Col, Table};
 use std::borrow::Borrow;
 
 /// A Markdown table of a [`Table`], each column written as its kind says.
