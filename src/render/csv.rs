@@ -93,7 +93,7 @@ fn float_columns(t: &Table) -> Vec<bool> {
 /// page faults on a large input, for one line of column names).
 fn write_header(t: &Table, w: &mut dyn Write) -> Result<()> {
     let mut header = csv::Writer::from_writer(w);
-    header.write_record(t.columns.iter().map(|(name, _)| name))?;
+    header.write_record(t.columns.iter().map(|(name, _)| name.as_bytes()))?;
     header.flush()?;
     Ok(())
 }
@@ -126,7 +126,7 @@ fn frame(t: &Table, rows: &[Vec<Cell>], floats: &[bool]) -> Result<DataFrame> {
                         _ => None,
                     })
                     .collect();
-                Column::new((*name).into(), v)
+                Column::new(name.as_ref().into(), v)
             }
             Col::Number => {
                 let v: Vec<Option<i64>> = cells
@@ -135,7 +135,7 @@ fn frame(t: &Table, rows: &[Vec<Cell>], floats: &[bool]) -> Result<DataFrame> {
                         _ => None,
                     })
                     .collect();
-                Column::new((*name).into(), v)
+                Column::new(name.as_ref().into(), v)
             }
             Col::Bool => {
                 let v: Vec<Option<bool>> = cells
@@ -144,7 +144,7 @@ fn frame(t: &Table, rows: &[Vec<Cell>], floats: &[bool]) -> Result<DataFrame> {
                         _ => None,
                     })
                     .collect();
-                Column::new((*name).into(), v)
+                Column::new(name.as_ref().into(), v)
             }
             Col::Text | Col::Catalogue | Col::Markdown => {
                 // Empty text is written as an empty field, like a missing value.
@@ -160,7 +160,7 @@ fn frame(t: &Table, rows: &[Vec<Cell>], floats: &[bool]) -> Result<DataFrame> {
                         })
                     })
                     .collect();
-                Column::new((*name).into(), v)
+                Column::new(name.as_ref().into(), v)
             }
         };
         columns.push(col);

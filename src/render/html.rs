@@ -204,7 +204,7 @@ fn messages(c: &CodeRow) -> String {
 /// left-aligned.
 fn sip_table(r: &Report) -> Table {
     let mut t = r.by_sip();
-    t.columns = vec![
+    t.columns = Table::new(&[
         ("code", Col::Text),
         ("subcode", Col::Text),
         ("SIP code", Col::Text),
@@ -213,7 +213,8 @@ fn sip_table(r: &Report) -> Table {
         ("Q.850 message", Col::Text),
         ("count", Col::Number),
         ("calls", Col::Number),
-    ];
+    ])
+    .columns;
     t
 }
 

@@ -41,7 +41,10 @@ pub fn elements<S: SerializeSeq>(seq: &mut S, t: &Table) -> Result<(), S::Error>
     Ok(())
 }
 
-struct Row<'a>(&'a [(&'static str, crate::report::table::Col)], &'a [Cell]);
+struct Row<'a>(
+    &'a [(crate::report::table::Name, crate::report::table::Col)],
+    &'a [Cell],
+);
 
 impl Serialize for Row<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -83,17 +83,21 @@ impl<T: Into<Cell>> From<Option<T>> for Cell {
     }
 }
 
+/// A column's name: most are the tool's own words, some are made at run time (the triage
+/// timeline's, a key each).
+pub type Name = std::borrow::Cow<'static, str>;
+
 /// Named columns and rows of cells.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Table {
-    pub columns: Vec<(&'static str, Col)>,
+    pub columns: Vec<(Name, Col)>,
     pub rows: Vec<Vec<Cell>>,
 }
 
 impl Table {
     pub fn new(columns: &[(&'static str, Col)]) -> Table {
         Table {
-            columns: columns.to_vec(),
+            columns: columns.iter().map(|&(n, c)| (Name::from(n), c)).collect(),
             rows: Vec::new(),
         }
     }
@@ -133,21 +137,6 @@ impl Table {
             .map(|r| r.iter().map(Cell::text).collect())
             .collect()
     }
-}
-
-/// A column name made at run time (the triage timeline's, a key each): names are `'static`,
-/// as the CSV files' are, so each distinct one is kept for the rest of the run, once.
-pub fn run_name(name: String) -> &'static str {
-    use std::collections::BTreeSet;
-    use std::sync::{Mutex, PoisonError};
-    static NAMES: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
-    let mut names = NAMES.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(&kept) = names.get(name.as_str()) {
-        return kept;
-    }
-    let kept: &'static str = Box::leak(name.into_boxed_str());
-    names.insert(kept);
-    kept
 }
 
 /// A row of cells from values of any cell type: `row![count, share, "text"]`.

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 
-use super::table::{run_name, Col, Table};
+use super::table::{Col, Name, Table};
 use super::{DiagnosticRow, NOT_NAMED};
 use crate::aggregate::{CallStats, FirstId, Focus, Key, Timeline};
 use crate::catalogue::{key_label, Catalogue, Category, Match, Outcome};
@@ -103,7 +103,7 @@ pub struct Triage {
     pub diagnostics: Vec<DiagnosticRow>,
     /// (resource, records, calls) of the focused keys, most records first, those that name
     /// none last as `(not named)`; empty when no record names its resource.
-    pub resources: Vec<(String, u64, Option<u64>)>,
+    pub resources: Vec<(String, u64, u64)>,
     /// (SDK type, SDK version, records) of the focused keys, most records first.
     pub sdks: Vec<(String, String, u64)>,
     /// The catalogues used, one line each with their pair counts.
@@ -200,16 +200,18 @@ impl Triage {
     /// The focused keys' counts by bucket: a row per bucket that holds any, a column per key.
     pub fn timeline_table(&self) -> Table {
         let keys: Vec<Key> = self.totals.iter().map(|k| k.key).collect();
-        let mut columns = vec![("bucket", Col::Text)];
-        columns.extend((keys.iter()).map(|k| (run_name(key_label(k.0, k.1)), Col::Number)));
+        let mut t = Table::new(&[("bucket", Col::Text)]);
+        let names = keys.iter().map(|k| Name::from(key_label(k.0, k.1)));
+        t.columns.extend(names.map(|n| (n, Col::Number)));
         let mut buckets: Vec<i64> = self.timeline.keys().map(|(b, _)| *b).collect();
         buckets.dedup();
-        Table::of(&columns, buckets, |b| {
+        for b in buckets {
             let counts = keys.iter().map(|k| self.timeline.get(&(b, *k)).copied());
             let mut r = row![bucket_start(b)];
             r.extend(counts.map(|n| n.unwrap_or(0).into()));
-            r
-        })
+            t.push(r);
+        }
+        t
     }
 
     /// What the SBC or carrier said about the focused records.
@@ -374,7 +376,7 @@ fn catalogue_entries(cat: &Catalogue, subcode: u32, code: Option<u32>) -> Vec<Ca
 }
 
 /// The resources of the focused keys.
-fn focus_resources(focus: &Focus) -> Vec<(String, u64, Option<u64>)> {
+fn focus_resources(focus: &Focus) -> Vec<(String, u64, u64)> {
     let agg = &focus.all;
     let mut by: HashMap<u32, (u64, crate::aggregate::Calls)> = HashMap::new();
     for (&(res, key), s) in &agg.by_resource {
@@ -396,9 +398,9 @@ fn focus_resources(focus: &Focus) -> Vec<(String, u64, Option<u64>)> {
         } else {
             agg.resources.name(res)
         };
-        (name.to_string(), n, Some(calls.len()))
+        (name.to_string(), n, calls.len())
     };
-    let mut rows: Vec<(String, u64, Option<u64>)> =
+    let mut rows: Vec<(String, u64, u64)> =
         by.into_iter().map(|(res, e)| row(res, e)).collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     rows.extend(unnamed.map(|e| row(0, e)));
