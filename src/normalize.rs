@@ -138,9 +138,12 @@ pub enum Field {
     /// `metricName` of a platform metrics record (`insights-metrics-pt1m`), which a diagnostic
     /// setting of `AllMetrics` writes beside the logs.
     MetricName,
+    /// `_OriginalTimeGenerated` of a Log Analytics search job's results (`<table>_SRCH`), whose
+    /// `TimeGenerated` is when the job ran: the record's own time.
+    OriginalTime,
 }
 
-const FIELDS: usize = 25;
+const FIELDS: usize = 26;
 
 /// For each field of a [`Raw`], the nesting level it was read from ([`Raw::set_at`]).
 pub type Levels = [u8; FIELDS];
@@ -265,6 +268,11 @@ pub fn key_role_bytes(ctx: Context, key: &[u8]) -> KeyRole {
                     17 if ctx == Context::Record && key.eq_ignore_ascii_case(b"streamingmodality") => {
                         KeyRole::Field(Field::Streaming)
                     }
+                    22 if ctx == Context::Record
+                        && key.eq_ignore_ascii_case(b"_originaltimegenerated") =>
+                    {
+                        KeyRole::Field(Field::OriginalTime)
+                    }
                     31 if ctx == Context::Record
                         && key.eq_ignore_ascii_case(b"recognizepromptsuboperationname") =>
                     {
@@ -350,6 +358,9 @@ fn suffixed_role(ctx: Context, key: &[u8]) -> KeyRole {
     };
     match key_role_bytes(ctx, name.as_bytes()) {
         KeyRole::Field(Field::Time) if local => KeyRole::Field(Field::LocalTime),
+        // A search job's results shown in local time: not read (the job's own `TimeGenerated
+        // [Local Time]` is, as README says); export them in UTC.
+        KeyRole::Field(Field::OriginalTime) if local => KeyRole::Ignore,
         KeyRole::Field(f) => KeyRole::Field(f),
         _ => KeyRole::Ignore,
     }
@@ -427,6 +438,21 @@ impl<'a> Raw<'a> {
     /// Whether its time is a `[Local Time]` one (no other time given).
     pub fn has_local_time(&self) -> bool {
         !matches!(self.get(Field::LocalTime), Val::Missing) && self.get(Field::Time).is_nullish()
+    }
+
+    /// The record's time, and whether it is a `[Local Time]` one: a search job's
+    /// `_OriginalTimeGenerated` (its `TimeGenerated` is when the job ran), else `TimeGenerated`
+    /// (`time`, `eventTime`), else a portal export's local time.
+    pub fn time(&self) -> (&Val<'a>, bool) {
+        let original = self.get(Field::OriginalTime);
+        if !original.is_nullish() {
+            return (original, false);
+        }
+        if self.has_local_time() {
+            (self.get(Field::LocalTime), true)
+        } else {
+            (self.get(Field::Time), false)
+        }
     }
 }
 
@@ -581,11 +607,7 @@ fn kind_from_names(raw: &Raw<'_>) -> Option<Result<Kind, SkipReason>> {
 /// The time of a source record, when it has one that parses within the plausible years (used
 /// for the records that are skipped, a streaming-usage record counted by day).
 pub fn time_of(raw: &Raw<'_>, rules: &TimeRules) -> Option<chrono::DateTime<chrono::Utc>> {
-    let (v, local) = if raw.has_local_time() {
-        (raw.get(Field::LocalTime), true)
-    } else {
-        (raw.get(Field::Time), false)
-    };
+    let (v, local) = raw.time();
     let t = match v {
         Val::Str(s) => parse_time(s, rules, local),
         Val::Int(n) if !local => crate::time::from_epoch(*n as f64),
@@ -678,11 +700,7 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
         return Outcome::Skip(SkipReason::SucceededEvent);
     }
     // A `[Local Time]` value is read at the local offset; every other time carries its own.
-    let (time_val, local) = if raw.has_local_time() {
-        (raw.get(Field::LocalTime), true)
-    } else {
-        (raw.get(Field::Time), false)
-    };
+    let (time_val, local) = raw.time();
     let time = match time_val {
         Val::Str(s) => match parse_time(s, rules, local) {
             Some(t) => t,

@@ -387,6 +387,31 @@ fn query_api_response_positional_rows() {
     assert_eq!(c.records[1].message, "");
 }
 
+/// A Log Analytics search job's results (`<table>_SRCH`), whose `TimeGenerated` is when the job
+/// ran: each record is dated by its `_OriginalTimeGenerated`, as a query API response and as a
+/// portal CSV (a real-shapes review: all 30 had been counted on the day the job ran, and a
+/// window of their own day left them all out).
+#[test]
+fn search_job_results_are_dated_by_their_original_time() {
+    let dir = root().join("tests/fixtures/real");
+    for file in [
+        "search-job-results-srch.json",
+        "search-job-results-srch-portal.csv",
+    ] {
+        let (c, report) = read(&settings(vec![dir.join(file)]));
+        assert_eq!(c.records.len(), 30, "{file}: {:?}", c.rejects);
+        assert_eq!(report.files[0].rejected, 0, "{file}");
+        let days: std::collections::BTreeSet<String> = (c.records.iter())
+            .map(|r| r.time.format("%Y-%m-%d").to_string())
+            .collect();
+        assert_eq!(
+            days.into_iter().collect::<Vec<_>>(),
+            ["2026-11-24"],
+            "{file}"
+        );
+    }
+}
+
 #[test]
 fn az_cli_output_every_value_a_string() {
     let text = r#"[

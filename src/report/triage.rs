@@ -400,8 +400,7 @@ fn focus_resources(focus: &Focus) -> Vec<(String, u64, u64)> {
         };
         (name.to_string(), n, calls.len())
     };
-    let mut rows: Vec<(String, u64, u64)> =
-        by.into_iter().map(|(res, e)| row(res, e)).collect();
+    let mut rows: Vec<(String, u64, u64)> = by.into_iter().map(|(res, e)| row(res, e)).collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     rows.extend(unnamed.map(|e| row(0, e)));
     rows
