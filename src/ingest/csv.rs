@@ -20,7 +20,7 @@ use crate::normalize::{
     key_role, strip_header_suffix, Context, DateOrder, Field, KeyRole, Raw, Reason, Val,
 };
 use crate::record::At;
-use crate::time::order_evidence;
+use crate::time::{order_evidence, TimeRules};
 
 /// Rows looked at, at most, to infer the day/month order before reading on.
 const ORDER_LOOKAHEAD: usize = 10_000;
@@ -616,7 +616,8 @@ fn rows_until<S: Sink>(
     let mut parity = Parity::default();
     while p < b.len() {
         if let Some((next, lines)) = text.and_then(|t| split_row(t, p, row.delim, &mut fields)) {
-            if lines > 1 && swallows_next_row(b, p, next, row, ctx) {
+            let later = |second, start: &_| row_line_starting_as(b, (second, next), start, row);
+            if lines > 1 && swallows_next_row(b, p, row, &ctx.rules, later) {
                 if row.spoiled.is_some() {
                     spoil(row.spoiled);
                     break;
@@ -660,7 +661,8 @@ fn rows_until<S: Sink>(
         {
             let lines = s.lines_to_end - before;
             let open = s.end == b.len() && !parity.rest_balanced(b, p);
-            if open || (lines > 1 && s.swallows_next_row(b, p, row, ctx)) {
+            let later = |second, start: &_| s.later_row_starting_as(b, second, start, row);
+            if open || (lines > 1 && swallows_next_row(b, p, row, &ctx.rules, later)) {
                 open_end |= open;
                 p = reject_unclosed(b, p, line, ctx);
                 line += 1;
@@ -688,7 +690,8 @@ fn rows_until<S: Sink>(
         // The csv crate ends a quoted field left open at the end of its input without a word.
         let open = p + used == b.len() && !parity.rest_balanced(b, p);
         open_end |= open;
-        if open || (lines > 1 && swallows_next_row(b, p, p + used, row, ctx)) {
+        let later = |second, start: &_| row_line_starting_as(b, (second, p + used), start, row);
+        if open || (lines > 1 && swallows_next_row(b, p, row, &ctx.rules, later)) {
             p = reject_unclosed(b, p, line, ctx);
             line += 1;
             continue;
@@ -826,38 +829,30 @@ impl Spanned {
         (self.lo..self.end).contains(&line_end(b, p)) && line_ends_inside_quotes(b, from, delim)
     }
 
-    /// [`swallows_next_row`] for the row at `b[p]` that reads on to `end`, its lines that start
-    /// as the row does looked up rather than read.
+    /// Whether a line of the row read, after its first (which ends at `second`), starts as
+    /// `start` and reads as a row: for [`swallows_next_row`], looked up rather than read.
     #[inline(never)]
-    fn swallows_next_row<S: Sink>(
+    fn later_row_starting_as(
         &mut self,
         b: &[u8],
-        p: usize,
+        second: usize,
+        start: &[u8; ROW_START],
         row: &Row<'_>,
-        ctx: &FileCtx<'_, S>,
     ) -> bool {
-        let second = line_end(b, p);
-        if let Some(start) = b.get(p..p + ROW_START) {
-            let (lo, end) = (self.lo, self.end);
-            let starts = self.starts.get_or_insert_with(|| {
-                let mut starts: HashMap<[u8; ROW_START], Vec<usize>> = HashMap::default();
-                for (q, l) in row_lines(b, lo, end, row) {
-                    if let Some(key) = l.get(..ROW_START) {
-                        let key = key.try_into().expect("ROW_START bytes");
-                        starts.entry(key).or_default().push(q);
-                    }
+        let (lo, end) = (self.lo, self.end);
+        let starts = self.starts.get_or_insert_with(|| {
+            let mut starts: HashMap<[u8; ROW_START], Vec<usize>> = HashMap::default();
+            for (q, l) in row_lines(b, lo, end, row) {
+                if let Some(key) = l.get(..ROW_START) {
+                    let key = key.try_into().expect("ROW_START bytes");
+                    starts.entry(key).or_default().push(q);
                 }
-                starts
-            });
-            let key: [u8; ROW_START] = start.try_into().expect("ROW_START bytes");
-            if starts
-                .get(&key)
-                .is_some_and(|qs| qs.last().is_some_and(|&q| q >= second))
-            {
-                return true;
             }
-        }
-        second_line_is_a_record(b, p, row, ctx)
+            starts
+        });
+        starts
+            .get(start)
+            .is_some_and(|qs| qs.last().is_some_and(|&q| q >= second))
     }
 }
 
@@ -886,28 +881,39 @@ fn line_end(b: &[u8], p: usize) -> usize {
     memchr::memchr(b'\n', &b[p..]).map_or(b.len(), |n| p + n + 1)
 }
 
-/// Whether the row starting at `b[p]` and ending at `end`, whose quoted field runs over lines,
-/// has taken in the next row: one of its later lines starts as it does (the time), or its
-/// second line is, on its own, a whole row of the file's width (quotes balanced) that reads as
-/// a record (a time and a code). A quote left open in a damaged row
-/// would otherwise swallow every row up to the next stray quote; the lines of a message that
-/// really spans lines are not records of their own.
+/// Whether the row starting at `b[p]`, whose quoted field runs over lines, has taken in the
+/// next row: one of its later lines starts as it does (its time, `"11/24/`) and reads as a row
+/// ([`row_like`]; `later_row_starting_as` finds one, given the row's first bytes and where
+/// its second line starts), or its second line is, on its own, a record ([`is_a_record`]). A
+/// quote left open in a damaged row would otherwise swallow every row up to the next stray
+/// quote; the lines of a message that really spans lines are not records of their own. The
+/// one test of a row over lines, whether its lines are read from the block
+/// ([`row_line_starting_as`]) or looked up ([`Spanned`]).
 #[inline(never)]
-fn swallows_next_row<S: Sink>(
+fn swallows_next_row(
     b: &[u8],
     p: usize,
-    end: usize,
     row: &Row<'_>,
-    ctx: &FileCtx<'_, S>,
+    rules: &TimeRules,
+    later_row_starting_as: impl FnOnce(usize, &[u8; ROW_START]) -> bool,
 ) -> bool {
-    // A line of it that starts as this row does (its time, `"11/24/`) and reads as a row is the
-    // next row, even when its own message spans lines.
-    if let Some(start) = b.get(p..p + ROW_START) {
-        if row_lines(b, line_end(b, p), end, row).any(|(_, l)| l.starts_with(start)) {
-            return true;
-        }
-    }
-    second_line_is_a_record(b, p, row, ctx)
+    let second = line_end(b, p);
+    let start = b
+        .get(p..p + ROW_START)
+        .map(|s| s.try_into().expect("ROW_START bytes"));
+    start.is_some_and(|s| later_row_starting_as(second, s))
+        || is_a_record(&b[second..line_end(b, second)], row, rules)
+}
+
+/// Whether a line of `b` that starts in `from..end` starts as `start` and reads as a row: for
+/// [`swallows_next_row`], read in the block.
+fn row_line_starting_as(
+    b: &[u8],
+    (from, end): (usize, usize),
+    start: &[u8; ROW_START],
+    row: &Row<'_>,
+) -> bool {
+    row_lines(b, from, end, row).any(|(_, l)| l.starts_with(start))
 }
 
 /// The lines of `b` that start in `from..end` and read as rows of `row` ([`row_like`]), with
@@ -926,7 +932,7 @@ fn row_lines<'b>(
             let at = q;
             q = line_end(b, at);
             let l = &b[at..q];
-            if memchr::memchr(delim, l).is_some() && row_like(l, delim, width, crlf) {
+            if row_like(l, delim, width, crlf) {
                 return Some((at, l));
             }
         }
@@ -934,14 +940,17 @@ fn row_lines<'b>(
     })
 }
 
-/// Whether a line, read on its own as the csv crate reads a row (a quote inside an unquoted
-/// field, or text after a closing one, is text), has at least `width` fields (and ends with
+/// Whether a line has a delimiter and, read on its own as the csv crate reads a row (a quote
+/// inside an unquoted field, or text after a closing one, is text), has at least `width` fields (and ends with
 /// CRLF, in a file whose rows do: `crlf`), or starts a row whose quoted field (opened at a
 /// field's start) runs on past the line: as a row that a quote left open took in reads, and as
 /// a line of a quoted message rarely does (a message's line that starts with a time,
 /// `2026-11-24T16:10:02Z upstream timeout, retrying"`, holds its own text and the fields after
 /// the message, not a row's).
 fn row_like(l: &[u8], delim: u8, width: usize, crlf: bool) -> bool {
+    if memchr::memchr(delim, l).is_none() {
+        return false;
+    }
     let ends_as_rows_do = !crlf || l.ends_with(b"\r\n");
     let l = l.strip_suffix(b"\n").unwrap_or(l);
     let l = l.strip_suffix(b"\r").unwrap_or(l);
@@ -973,16 +982,9 @@ fn row_like(l: &[u8], delim: u8, width: usize, crlf: bool) -> bool {
     }
 }
 
-/// The second test of [`swallows_next_row`]: the second line of the row at `b[p]` is, on its
-/// own, a whole row of the file's width (quotes balanced) that reads as a record.
-fn second_line_is_a_record<S: Sink>(
-    b: &[u8],
-    p: usize,
-    row: &Row<'_>,
-    ctx: &FileCtx<'_, S>,
-) -> bool {
-    let second = line_end(b, p);
-    let next = &b[second..line_end(b, second)];
+/// The second test of [`swallows_next_row`]: the line `next` (a row's second) is, on its own, a
+/// whole row of the file's width (quotes balanced) that reads as a record (a time and a code).
+fn is_a_record(next: &[u8], row: &Row<'_>, rules: &TimeRules) -> bool {
     // Cheap checks first: at least a comma per column, an even number of quotes, the line end
     // of the file's rows.
     if memchr::memchr_iter(row.delim, next).count() + 1 < row.width
@@ -1010,7 +1012,7 @@ fn second_line_is_a_record<S: Sink>(
         row.raw(|i| String::from_utf8_lossy(&rec[i]))
     };
     matches!(
-        crate::normalize::normalize(&raw, &ctx.rules),
+        crate::normalize::normalize(&raw, rules),
         crate::normalize::Outcome::Record(_)
     )
 }
@@ -1018,9 +1020,15 @@ fn second_line_is_a_record<S: Sink>(
 /// The one quote rule of this reader (RFC 4180): a `"` only opens or closes a quoted field, and
 /// `""` inside one is two of them, so text is outside quotes where the quotes before it are even
 /// in number. The block cut, the check for a row that took in the next one, the end of a file
-/// inside quotes and the splitting of rows ([`quoted_end`]) all follow it.
+/// inside quotes and the splitting of rows ([`quoted_end`]) all follow it, counting the quotes
+/// with [`quotes`].
 fn quotes_balanced(b: &[u8]) -> bool {
-    memchr::memchr_iter(b'"', b).count().is_multiple_of(2)
+    quotes(b).is_multiple_of(2)
+}
+
+/// The quotes in `b`: what [`quotes_balanced`] counts.
+fn quotes(b: &[u8]) -> usize {
+    memchr::memchr_iter(b'"', b).count()
 }
 
 /// Whether the physical line at `b[p]`, read as the csv crate reads a row, ends inside a quoted
@@ -1193,10 +1201,6 @@ fn first_row_end(b: &[u8], from: usize) -> Option<usize> {
         }
         p = n + 1;
     }
-}
-
-fn quotes(b: &[u8]) -> usize {
-    memchr::memchr_iter(b'"', b).count()
 }
 
 /// Rows for [`ranges`]. A range's worker starts 16 KiB before its range, at the first row
