@@ -455,7 +455,7 @@ struct Header {
 }
 
 /// Lines looked at, at most, for the header.
-const HEADER_LOOKAHEAD: usize = 10;
+pub(super) const HEADER_LOOKAHEAD: usize = 10;
 
 /// The header of the CSV text `b`: the first of its first lines that names a known column,
 /// else its first line that is not blank. A `sep=X` line (Excel's delimiter hint) gives the

@@ -165,7 +165,9 @@ pub(super) fn tells_as_much(
         return false;
     }
     match given.unwrap_or_else(|| detect(prefix)) {
-        InputFormat::Csv => true,
+        // Given, or told by its header. Else the first line that starts as JSON may lie past
+        // the prefix, after lines of text (each a reject, as they would be of CSV).
+        InputFormat::Csv => given.is_some() || csv_header_first(p),
         InputFormat::Json => regular && (order_known || !portal(prefix)),
         InputFormat::Jsonl => order_known || !portal(prefix),
     }
@@ -233,21 +235,33 @@ pub(super) fn prefix_at(file: &File) -> io::Result<Vec<u8>> {
 /// byte-order mark and blanks), its first line is read on to its end, as long as a record may
 /// be, and [`FIRST_PREFIX_BYTES`] past it: a first line of JSON Lines longer than the prefix
 /// (an Event Grid batch of a megabyte) had been taken for one document, and a damaged line
-/// after it had ended the reading. `more(prefix, n)` appends the next `n` bytes of the input,
-/// fewer when it ends, and says how many.
+/// after it had ended the reading. So is one that holds no CR either (not the lines of an old
+/// Mac file, which end with lone CRs), up to [`MAX_RECORD_BYTES`]: a first line of NULs (a
+/// blob's padding) or other bytes over a megabyte had made JSON Lines after it CSV, every
+/// record a reject. `more(prefix, n)`
+/// appends the next `n` bytes of the input, fewer when it ends, and says how many.
 pub(super) fn to_first_line_end(
     prefix: &mut Vec<u8>,
     mut more: impl FnMut(&mut Vec<u8>, usize) -> io::Result<usize>,
 ) -> io::Result<()> {
     let p = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
     let first = p.iter().find(|c| !c.is_ascii_whitespace());
+    let json = matches!(first, Some(b'{' | b'['));
     if (prefix.len() as u64) < PREFIX_BYTES
-        || !matches!(first, Some(b'{' | b'['))
         || memchr::memchr(b'\n', prefix).is_some()
+        || !json && memchr::memchr(b'\r', prefix).is_some()
     {
         return Ok(());
     }
-    while prefix.len() <= MAX_RECORD_BYTES {
+    // A first line that is not JSON is read on as far as a line of JSON Lines may be: past
+    // that, its reader skips the line as too large and detection reads text (CSV, every line
+    // a reject).
+    let cap = if json {
+        MAX_RECORD_BYTES
+    } else {
+        MAX_RECORD_BYTES - 1
+    };
+    while prefix.len() <= cap {
         let at = prefix.len();
         let want = PREFIX_BYTES as usize;
         if more(prefix, want)? < want {
@@ -336,10 +350,16 @@ impl Read for FailOnce {
     }
 }
 
-/// Lines that are not blank that [`detect`] reads, at most, after the lines of text before
-/// JSON Lines that it passes over (at most [`PREAMBLE_LINES`]).
+/// Lines that are not blank that [`detect`] reads, at most, from the first that starts as JSON
+/// (after the lines of text before JSON Lines, however many the prefix holds).
 const DETECT_LINES: usize = 9;
-const PREAMBLE_LINES: usize = 64;
+
+/// Whether a line (trimmed, not blank) starts as a JSON value of JSON Lines: an object or array,
+/// or `null`, `true` or `false` whole (what `jq` prints for a value a record lacks), which a line
+/// of text or a CSV row does not read as.
+fn starts_as_json(l: &[u8]) -> bool {
+    matches!(l[0], b'{' | b'[') || matches!(l, b"null" | b"true" | b"false")
+}
 
 /// The framing of a file, from its first bytes.
 pub(super) fn detect(prefix: &[u8]) -> InputFormat {
@@ -358,16 +378,14 @@ pub(super) fn detect(prefix: &[u8]) -> InputFormat {
     if json_first && first_line.len() <= MAX_RECORD_BYTES && parses(first_line) {
         return InputFormat::Jsonl;
     }
-    // Most of the lines after the first are whole JSON objects on their own: in a document
+    // Most of the lines after the first are whole JSON values on their own: in a document
     // spread over lines, only the last element of an array can be one (the others end in a
     // comma), and the lines around it are brackets and keys.
-    let rest: Vec<&[u8]> = lines.take(PREAMBLE_LINES + DETECT_LINES - 1).collect();
-    let next = &rest[..rest.len().min(DETECT_LINES - 1)];
     // Records, or callback batches (an array of events per line).
     let whole = |lines: &[&[u8]]| {
         lines
             .iter()
-            .filter(|l| (l.starts_with(b"{") || l.starts_with(b"[")) && parses(l))
+            .filter(|l| starts_as_json(l) && parses(l))
             .count()
     };
     let mostly_whole = |lines: &[&[u8]]| {
@@ -379,39 +397,55 @@ pub(super) fn detect(prefix: &[u8]) -> InputFormat {
         // opens a value (`{`, `[`, `{"records": [`) starts a document spread over lines (or a
         // minified one longer than the prefix); any other broken first line is a damaged
         // record of JSON Lines when the next lines are whole.
+        let next: Vec<&[u8]> = lines.take(DETECT_LINES - 1).collect();
         let opens = matches!(first_line.last(), Some(b'{' | b'[' | b','));
-        return if mostly_whole(next) || (!opens && whole(next) >= 1) {
+        return if mostly_whole(&next) || (!opens && whole(&next) >= 1) {
             InputFormat::Jsonl
         } else {
             InputFormat::Json
         };
     }
-    // Lines of text (a banner, a note, a cut record) before JSON Lines: a bad record each.
-    // The lines from the first that starts as JSON tell, as those after the first line do
-    // when only one precedes them. A CSV row never starts as a whole JSON value (its quotes
-    // would be doubled).
-    let start = rest
-        .iter()
-        .take(PREAMBLE_LINES)
-        .position(|l| matches!(l[0], b'{' | b'['))
-        .unwrap_or(rest.len());
-    // Not past a CSV header's rows (a small CSV with JSON Lines appended is CSV): its header
-    // is the first line, or follows Excel's `sep=` or PowerShell's `#TYPE` line.
-    let text = std::iter::once(first_line).chain(rest[..start].iter().copied());
-    if text.take(2).any(super::csv::is_header) {
-        return InputFormat::Csv;
-    }
-    if mostly_whole(&rest[start..rest.len().min(start + DETECT_LINES - 1)]) {
+    // Lines of text (a banner, a traceback, a cut record) before JSON Lines: a bad record
+    // each, however many the prefix holds (past 64 lines they had made the file CSV, and each
+    // record a reject). The lines from the first that starts as JSON tell. Not past a CSV
+    // header among the first lines of text, where the CSV reader looks for one (a small CSV
+    // with JSON Lines appended is CSV); a CSV row never starts as JSON (its quotes would be
+    // doubled).
+    let mut lines = std::iter::once(first_line).chain(lines);
+    let mut text = 0;
+    let json = loop {
+        match lines.next() {
+            Some(l) if starts_as_json(l) => break l,
+            Some(l) if text < super::csv::HEADER_LOOKAHEAD && super::csv::is_header(l) => {
+                return InputFormat::Csv;
+            }
+            Some(_) => text += 1,
+            None => return InputFormat::Csv,
+        }
+    };
+    let from: Vec<&[u8]> = std::iter::once(json)
+        .chain(lines.take(DETECT_LINES - 2))
+        .collect();
+    if mostly_whole(&from) {
         return InputFormat::Jsonl;
     }
     // Or a document spread over lines (`az ... 2>&1` puts a `WARNING: ...` line above the
     // array): the text before it is a reject, as between documents.
-    let opens = |l: &&[u8]| matches!(l.last(), Some(b'{' | b'['));
-    if rest.get(start).is_some_and(opens) {
+    if matches!(json.last(), Some(b'{' | b'[')) {
         InputFormat::Json
     } else {
         InputFormat::Csv
     }
+}
+
+/// Whether one of the first lines of `p` that are not blank, as many as the CSV reader looks
+/// through for its header, is a CSV header: CSV then, whatever follows.
+fn csv_header_first(p: &[u8]) -> bool {
+    p.split(|&b| b == b'\n')
+        .map(|l| l.trim_ascii())
+        .filter(|l| !l.is_empty())
+        .take(super::csv::HEADER_LOOKAHEAD)
+        .any(super::csv::is_header)
 }
 
 /// For JSON exports of the portal's grid (`"TimeGenerated [UTC]": "5/24/2023, 7:57:40.480 PM"`):
@@ -567,6 +601,53 @@ mod tests {
         ));
     }
 
+    /// A first line longer than the prefix is read on to its end when it starts as JSON, or
+    /// holds no CR (NULs, a binary blob), as far as a line of JSON Lines may be: 1 MiB of NULs
+    /// before JSON Lines had made the file CSV, every record a reject. Not the lines of an old
+    /// Mac file (lone CRs), nor a first line over the cap.
+    #[test]
+    fn a_first_line_longer_than_the_prefix_is_read_to_its_end() {
+        let rec = "{\"a\":2}\n".repeat(20);
+        let read_on = |first: Vec<u8>| {
+            let mut whole = first;
+            whole.push(b'\n');
+            whole.extend_from_slice(rec.as_bytes());
+            let mut prefix = whole[..PREFIX_BYTES as usize].to_vec();
+            let mut at = prefix.len();
+            to_first_line_end(&mut prefix, |b, n| {
+                let k = n.min(whole.len() - at);
+                b.extend_from_slice(&whole[at..at + k]);
+                at += k;
+                Ok(k)
+            })
+            .unwrap();
+            prefix
+        };
+        for n in [PREFIX_BYTES as usize, 3 << 20, MAX_RECORD_BYTES - 2] {
+            let prefix = read_on(vec![0; n]);
+            assert!(prefix.ends_with(rec.as_bytes()), "{n}");
+            assert_eq!(detect(&prefix), InputFormat::Jsonl, "{n}");
+        }
+        let over = read_on(vec![0; MAX_RECORD_BYTES + 10]);
+        assert!(memchr::memchr(b'\n', &over).is_none());
+        let mac = read_on(b"TimeGenerated,ResultCode\r".repeat(60_000));
+        assert_eq!(mac.len(), PREFIX_BYTES as usize);
+    }
+
+    /// Lines of text before JSON Lines longer than the short prefix: it does not tell, the
+    /// megabyte does (the text had made the file CSV). A CSV header tells at once.
+    #[test]
+    fn text_past_the_short_prefix_before_json_lines_asks_for_more() {
+        let short = FIRST_PREFIX_BYTES as usize;
+        let t = "Traceback (most recent call last): line\n".repeat(short / 30)
+            + &"{\"a\":2}\n".repeat(100);
+        assert_eq!(detect(&t.as_bytes()[..short]), InputFormat::Csv);
+        assert!(!tells_as_much(&t.as_bytes()[..short], None, false, true));
+        assert_eq!(detect(t.as_bytes()), InputFormat::Jsonl);
+        let csv = "TimeGenerated,ResultCode\n".to_string() + &"x,1\n".repeat(short);
+        assert!(tells_as_much(&csv.as_bytes()[..short], None, false, true));
+    }
+
     #[test]
     fn detects_framing_from_content() {
         assert_eq!(detect(b"{\"a\":1}\n{\"a\":2}\n"), InputFormat::Jsonl);
@@ -601,11 +682,24 @@ mod tests {
                 assert_eq!(detect(t.as_bytes()), InputFormat::Jsonl, "{text} {records}");
             }
         }
-        // Not past a CSV's rows, nor past the lines a banner may take.
+        // Not past a CSV's rows.
         let csv = "a,b\n".to_string() + &"1,\"{\"\"a\"\":2}\"\n".repeat(20);
         assert_eq!(detect(csv.as_bytes()), InputFormat::Csv);
-        let t = "some text\n".repeat(66) + &rec.repeat(100);
+        // However many lines of text come first (a traceback): past 64, they had made it CSV.
+        for text in [66, 70, 5_000] {
+            let t = "some text\n".repeat(text) + &rec.repeat(100);
+            assert_eq!(detect(t.as_bytes()), InputFormat::Jsonl, "{text}");
+        }
+        // Nor past a CSV header below a few lines of text, as the CSV reader finds it, with
+        // more rows than the lines of text above JSON Lines had been.
+        let t = "Export\nof 2026-11-24\n\nTimeGenerated,OperationName,ResultCode\n".to_string()
+            + &"2026-11-24T10:00:00Z,Play,400\n".repeat(100)
+            + &rec.repeat(5);
         assert_eq!(detect(t.as_bytes()), InputFormat::Csv);
+        // Lines of `null` (what `jq` prints for a value a record lacks) are lines of JSON
+        // Lines, not text: they had made one record after them CSV, and a reject.
+        assert_eq!(detect(b"null\nnull\n{\"a\":2}\n"), InputFormat::Jsonl);
+        assert_eq!(detect(b"null\n{\"a\":2}\n"), InputFormat::Jsonl);
         // A document spread over lines after a line of text (`az ... 2>&1`).
         assert_eq!(
             detect(b"WARNING: This command is in preview.\n[\n  {\n    \"a\": 1\n  }\n]\n"),
