@@ -244,18 +244,25 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                 lines: header_lines,
                 ..plain
             };
-            // A piece cut at a newline with even quotes before it whose last row is open was cut
-            // inside a quoted field: a stray quote before it turned the count round. Read in
-            // order, such a file loses fewer rows (a cut every 4 MiB, not every 256 KiB), and
-            // the same ones as before.
+            // A piece cut at a newline whose last row is open: with even quotes before it, it
+            // was cut inside a quoted field, a stray quote before it having turned the count
+            // round (read in order, such a file loses fewer rows: a cut every 4 MiB, not every
+            // 256 KiB, and the same ones as before); with odd ones, a quoted field stayed open
+            // for a whole block, which the reading in order follows to its end
+            // (`long::CsvBlocks`; a reject for each line of it, here).
             let doubt = AtomicBool::new(false);
             let by_ranges = Row {
                 joined: Joined::Drop(&switched),
                 ..row
             };
             let body = |b: &[u8], first_line, last: bool, c: &mut FileCtx<'_, S>| {
+                // The reading is to be dropped: what is left of it need not be parsed (the
+                // lines of a field over the cap, a reject each, had taken seconds).
+                if doubt.load(Ordering::Relaxed) {
+                    return 0;
+                }
                 let (lines, open) = rows(b, first_line, &by_ranges, &mut None, c);
-                if open && !last && quotes_balanced(b)
+                if open && !last
                     || told.load(Ordering::Relaxed) != 0
                     || switched.load(Ordering::Relaxed)
                 {
@@ -301,16 +308,18 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     };
     // The first block is read here, before the next is read into a buffer of its own.
     blocks::process(rest, ctx, ordered);
+    // A row whose quoted field stays open for a whole block is followed to its end there.
+    let blocks = long::CsvBlocks::new(blocks, row, ctx.rules);
     if let Some(spoiled) = spoiled {
         // Parts, every one here, in order.
-        for piece in blocks {
+        for item in blocks {
             if spoiled.load(Ordering::Relaxed) {
                 break;
             }
-            if !matches!(piece, Piece::Block { .. }) {
+            let long::Item::Piece(piece @ Piece::Block { .. }) = item else {
                 spoiled.store(true, Ordering::Relaxed);
                 break;
-            }
+            };
             blocks::process(piece, ctx, ordered);
         }
         ctx.order_told = order_of_code(told.load(Ordering::Relaxed));
@@ -318,8 +327,8 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     }
     if ctx.joined || switched.load(Ordering::Relaxed) {
         // A header in another column order is in it: each block after the other, here.
-        for piece in blocks {
-            blocks::process(piece, ctx, ordered);
+        for item in blocks {
+            long::process(item, ctx, ordered);
         }
         return Ok(());
     }
@@ -330,7 +339,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     let body = |b: &[u8], first_line: u64, _: bool, _, c: &mut FileCtx<'_, S>| {
         rows(b, first_line, &at_once, &mut None, c).0
     };
-    blocks::process_rest(blocks, ctx, make, body);
+    long::process_rest(blocks, ctx, make, body);
     Ok(())
 }
 
@@ -888,7 +897,8 @@ fn line_end(b: &[u8], p: usize) -> usize {
 /// quote left open in a damaged row would otherwise swallow every row up to the next stray
 /// quote; the lines of a message that really spans lines are not records of their own. The
 /// one test of a row over lines, whether its lines are read from the block
-/// ([`row_line_starting_as`]) or looked up ([`Spanned`]).
+/// ([`row_line_starting_as`]), looked up ([`Spanned`]) or streamed past the cap
+/// (`long::CsvBlocks`).
 #[inline(never)]
 fn swallows_next_row(
     b: &[u8],
@@ -1170,37 +1180,35 @@ fn last_unquoted_newline(b: &[u8]) -> Option<(usize, u64)> {
 /// ([`after_newline`]) was tried: on a long run of lines without a telling quote it made the
 /// cut quadratic (seconds to minutes for a 12 MiB file).
 fn last_row_end(b: &[u8]) -> Option<usize> {
-    // Quote parity from the end: the one rule of [`quotes_balanced`], counted once per block.
+    // Quote parity from the end: the one rule of [`quotes_balanced`], counted once per block,
+    // then followed back over the quotes and newlines together (a search per newline cost a
+    // search's setup for each line of a quoted field over lines).
     let mut quotes = quotes(b);
-    let mut end = b.len();
-    loop {
-        let Some(p) = memchr::memrchr(b'\n', &b[..end]) else {
-            if b.len() < MAX_RECORD_BYTES {
-                return None;
-            }
-            return memchr::memchr(b'\n', b);
-        };
-        quotes -= self::quotes(&b[p..end]);
-        if quotes.is_multiple_of(2) {
+    for p in memchr::memchr2_iter(b'\n', b'"', b).rev() {
+        if b[p] == b'"' {
+            quotes -= 1;
+        } else if quotes.is_multiple_of(2) {
             return Some(p);
         }
-        end = p;
     }
+    if b.len() < MAX_RECORD_BYTES {
+        return None;
+    }
+    memchr::memchr(b'\n', b)
 }
 
 /// The first newline outside quotes at or after `b[from]`, in a block that starts outside
 /// quotes (the rule of [`last_row_end`]).
 fn first_row_end(b: &[u8], from: usize) -> Option<usize> {
     let mut quotes = quotes(b.get(..from)?);
-    let mut p = from;
-    loop {
-        let n = p + memchr::memchr(b'\n', &b[p..])?;
-        quotes += self::quotes(&b[p..n]);
-        if quotes.is_multiple_of(2) {
-            return Some(n);
+    for p in memchr::memchr2_iter(b'\n', b'"', &b[from..]) {
+        if b[from + p] == b'"' {
+            quotes += 1;
+        } else if quotes.is_multiple_of(2) {
+            return Some(from + p);
         }
-        p = n + 1;
     }
+    None
 }
 
 /// Rows for [`ranges`]. A range's worker starts 16 KiB before its range, at the first row
@@ -1534,6 +1542,8 @@ fn order_of_code(c: u8) -> Option<DateOrder> {
         _ => None,
     }
 }
+
+mod long;
 
 #[cfg(test)]
 mod tests;

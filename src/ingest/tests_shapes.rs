@@ -4174,3 +4174,86 @@ fn each_scalar_among_records_is_a_reject() {
         assert_eq!((f.accepted, f.rejected), want, "{text}: {:?}", c.rejects);
     }
 }
+
+/// Portal CSV around one row whose last field is `field` (quoted by the caller, or left open):
+/// a header, ten rows, that row (line 12), and `after` rows.
+fn portal_around(field: &[u8], after: usize) -> Vec<u8> {
+    let row = "\"11/24/2026, 12:07:03.005 AM\",400,8522,c1,\"m\"\r\n";
+    let mut t =
+        b"TimeGenerated [UTC],ResultCode,ResultSubcode,CorrelationId,ResultMessage\r\n".to_vec();
+    t.extend_from_slice(row.repeat(10).as_bytes());
+    t.extend_from_slice(b"\"11/24/2026, 12:07:03.005 AM\",400,8522,c2,");
+    t.extend_from_slice(field);
+    t.extend_from_slice(row.repeat(after).as_bytes());
+    t
+}
+
+/// A quoted field over the cap that holds newlines is one `record too large` reject, as one
+/// without newlines is, and every row after it counts, whichever way the file is read (by
+/// ranges, in parts, gzipped in blocks): a hostile-input review (/tmp/rev50a §5) had 5 million
+/// rejects of a 10 MB field of 5 million lines, one a line after an `unclosed quote`.
+#[test]
+fn a_quoted_field_over_the_cap_over_lines_is_one_reject() {
+    for (mib, name) in [(5, "a.csv"), (9, "a.csv"), (5, "a.csv.gz")] {
+        let mut field = b"\"".to_vec();
+        field.extend_from_slice(
+            &format!("{}\n", "x".repeat(99))
+                .repeat(mib * 10_486)
+                .into_bytes(),
+        );
+        field.extend_from_slice(b"\"\r\n");
+        let text = portal_around(&field, 10);
+        let bytes = if name.ends_with(".gz") {
+            gzipped(&text)
+        } else {
+            text
+        };
+        let (c, r, _d) = read_text(name, &bytes);
+        let f = &r.files[0];
+        let got: Vec<(u64, Reason)> = c.rejects.iter().map(|r| (r.line, r.reason)).collect();
+        assert_eq!((f.accepted, f.rejected), (20, 1), "{mib} {name}: {got:?}");
+        assert_eq!(got, [(12, Reason::TooLarge)], "{mib} {name}");
+    }
+}
+
+/// A quote that never closes over more than a block: one `unclosed quote` reject, whatever it
+/// takes in. Where a line after it starts and reads as a row, the rows count from there (a
+/// stray quote); where none does before the end of the file (a file cut inside a field), a
+/// warning says how many lines that one reject holds. Each line of it had been a reject.
+#[test]
+fn a_quote_left_open_over_a_block_is_one_reject() {
+    let junk = format!("{}\n", "y".repeat(99)).repeat(5 * 10_486);
+    // A stray quote, lines of junk, then rows again (their own quotes paired).
+    let stray = portal_around(format!("\"m\r\n{junk}").as_bytes(), 10);
+    // A file cut inside a quoted field over lines.
+    let cut = portal_around(format!("\"m\r\n{junk}").as_bytes(), 0);
+    for (text, accepted, why) in [
+        (
+            &stray,
+            20,
+            "a quoted field does not close before the next row, at line 52443",
+        ),
+        (
+            &cut,
+            10,
+            "a quoted field does not close before the end of the file",
+        ),
+    ] {
+        for name in ["a.csv", "a.csv.gz"] {
+            let bytes = if name.ends_with(".gz") {
+                gzipped(text)
+            } else {
+                text.clone()
+            };
+            let (c, r, _d) = read_text(name, &bytes);
+            let f = &r.files[0];
+            let got: Vec<(u64, Reason, &str)> = (c.rejects.iter())
+                .map(|r| (r.line, r.reason, r.detail()))
+                .collect();
+            assert_eq!((f.accepted, f.rejected), (accepted, 1), "{name}: {got:?}");
+            assert_eq!(got, [(12, Reason::UnclosedQuote, why)], "{name}");
+            let said = r.warnings.iter().any(|w| w.contains("opened at line 12"));
+            assert_eq!(said, accepted == 10, "{name}: {:?}", r.warnings);
+        }
+    }
+}

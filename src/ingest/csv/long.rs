@@ -1,0 +1,360 @@
+//! The blocks of a CSV file read in order, with a row whose quoted field stays open for a whole
+//! block followed here to where it ends, a chunk at a time, never held whole.
+//!
+//! A block is cut at its last newline outside quotes; a whole block ([`BLOCK`], the cap on a
+//! record) without one ends after its first line (see `last_row_end`). That is right for a
+//! quote left open in a damaged row when the next line is a row again, and was a reject per
+//! line for the rest: a message over the cap that spans lines (5 million lines of one field,
+//! 5 million rejects), or the lines of a file cut inside a quoted field. Such a row is read on
+//! here, with the quotes counted and each line it takes in tested as the rows of a block are
+//! ([`swallows_next_row`]'s two tests), up to the first of:
+//! - a newline outside quotes: the field closed, and the row is one `record too large` reject
+//!   (as a field over the cap without newlines is); reading goes on after it;
+//! - a line that is the next row (it starts as the row does and reads as one, or it is the
+//!   row's second line and reads as a record): the quote was left open, and the row is one
+//!   `unclosed quote` reject, whatever the lines it took in before that one; reading goes on at
+//!   that line;
+//! - the end of the input (a file cut short inside the field, or a stray quote with no row
+//!   after it that the tests know): one `unclosed quote` reject, and a warning that says how
+//!   many lines the field took in, so that the rest of the file is not lost without a word.
+//!
+//! So a field that never closes costs one reject, whatever it takes in, and the rows after it
+//! count from the first line that reads as the next row.
+
+use std::io::{self, Read};
+
+use super::super::blocks::{self, ArrayAt, Blocks, Piece, Prefixed, Rest, BLOCK};
+use super::super::ledger::Start;
+use super::super::{FileCtx, Sink, MAX_RECORD_BYTES};
+use super::{is_a_record, last_unquoted_newline, quotes_balanced, row_like, Row, ROW_START};
+use crate::normalize::Reason;
+use crate::time::TimeRules;
+
+/// Bytes read at a time while a row is followed.
+const CHUNK: usize = 64 << 10;
+
+/// What [`CsvBlocks`] hands on: a piece of the file, or a row whose quote never closes.
+pub(super) enum Item {
+    Piece(Piece),
+    /// The row at `line` (1-based), whose quote does not close before `until`; `head` its first
+    /// line (a part of it).
+    Unclosed {
+        line: u64,
+        head: Vec<u8>,
+        until: Until,
+    },
+}
+
+/// Where a quote left open stops taking in lines.
+pub(super) enum Until {
+    /// At the next row, this line.
+    Row(u64),
+    /// At the end of the input, after this many lines.
+    End(u64),
+}
+
+/// How a row followed past a whole block ends.
+enum End {
+    /// A newline outside quotes.
+    Closed,
+    /// A line that is the next row.
+    Row,
+    /// The end of the input, inside the field.
+    Input,
+}
+
+/// The blocks of a CSV file after its header, the rows of the file being read by `row`.
+pub(super) struct CsvBlocks<'r> {
+    /// `None` once a followed row ran to the end of the input.
+    blocks: Option<Blocks>,
+    /// The lines before what `blocks` reads (past the rows followed).
+    before: u64,
+    row: Row<'r>,
+    rules: TimeRules,
+}
+
+impl<'r> CsvBlocks<'r> {
+    pub(super) fn new(blocks: Blocks, row: Row<'r>, rules: TimeRules) -> Self {
+        CsvBlocks {
+            blocks: Some(blocks),
+            before: 0,
+            row,
+            rules,
+        }
+    }
+
+    /// Whether the input is read to its end, nothing left over.
+    pub(super) fn finished(&self) -> bool {
+        self.blocks.as_ref().is_none_or(Blocks::finished)
+    }
+
+    /// Follows the row that starts with the line `first` (a whole block had no newline outside
+    /// quotes after it) through `rest`, the input after that line; reading goes on where it
+    /// ends. Returns how it ends and the lines after `first` that it took.
+    fn follow(&mut self, first: &[u8], mut rest: Rest) -> io::Result<(End, u64)> {
+        let start: Option<&[u8; ROW_START]> =
+            first.get(..ROW_START).and_then(|s| s.try_into().ok());
+        // Whether a line is the next row: the two tests of `swallows_next_row`.
+        let (row, rules) = (self.row, self.rules);
+        let next_row = |l: &[u8], second: bool| {
+            start.is_some_and(|s| l.starts_with(s) && row_like(l, row.delim, row.width, row.crlf))
+                || second && is_a_record(l, &row, &rules)
+        };
+        let mut buf = vec![0; CHUNK];
+        // The line being read, as long as it may be the next row (it is the second, or starts as
+        // the row does) and may be a row (no longer than a record).
+        let mut line = Vec::new();
+        let mut keep = true;
+        // Bytes of the line being read are past.
+        let mut in_line = false;
+        // The quotes since the row's start are odd in number: the field is open.
+        let mut open = true;
+        let mut lines = 0;
+        loop {
+            let n = loop {
+                match rest.read(&mut buf) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    other => break other?,
+                }
+            };
+            if n == 0 {
+                // The input ends, maybe inside a last line without a newline.
+                let end = if in_line && keep && next_row(&line, lines == 0) {
+                    self.resume(line, Vec::new(), rest);
+                    End::Row
+                } else if !open {
+                    self.resume(Vec::new(), Vec::new(), rest);
+                    End::Closed
+                } else {
+                    self.blocks = None;
+                    End::Input
+                };
+                return Ok((end, lines));
+            }
+            let mut p = 0;
+            while p < n {
+                let nl = memchr::memchr(b'\n', &buf[p..n]);
+                let end = nl.map_or(n, |k| p + k + 1);
+                let seg = &buf[p..end];
+                in_line = true;
+                if keep {
+                    line.extend_from_slice(seg);
+                    let may_start = |s: &[u8; ROW_START]| match line.len() < ROW_START {
+                        true => s.starts_with(&line),
+                        false => line.starts_with(s),
+                    };
+                    keep = line.len() <= MAX_RECORD_BYTES
+                        && (lines == 0 || start.is_some_and(may_start));
+                    if !keep {
+                        line = Vec::new();
+                    }
+                }
+                if nl.is_none() {
+                    open ^= !quotes_balanced(seg);
+                    p = end;
+                    continue;
+                }
+                // A whole line, that starts inside the field.
+                if keep && next_row(&line, lines == 0) {
+                    self.resume(line, buf[end..n].to_vec(), rest);
+                    return Ok((End::Row, lines));
+                }
+                open ^= !quotes_balanced(seg);
+                lines += 1;
+                if !open {
+                    self.resume(Vec::new(), buf[end..n].to_vec(), rest);
+                    return Ok((End::Closed, lines));
+                }
+                line.clear();
+                keep = true;
+                in_line = false;
+                p = end;
+            }
+        }
+    }
+
+    /// Goes on with blocks of `line`, `read` (the bytes read past it) and what is left of
+    /// `rest`.
+    fn resume(&mut self, mut line: Vec<u8>, read: Vec<u8>, rest: Rest) {
+        let (left, input) = rest.into_inner();
+        line.extend_from_slice(&read);
+        let at = left.position() as usize;
+        line.extend_from_slice(&left.get_ref()[at.min(left.get_ref().len())..]);
+        let r = Prefixed::new(line, 0, input);
+        self.blocks = Some(Blocks::prefixed(r, last_unquoted_newline));
+    }
+}
+
+/// Whether a block `b`, with `pending` bytes read past its cut, ends after the first line of a
+/// row whose quoted field stays open for a whole block: the block and what was read past it
+/// are a whole block, it holds one line, and its quotes are odd in number (a cut elsewhere has
+/// them even). Looked at in that order: a block of rows is told by its first newline.
+fn open_past_a_block(b: &[u8], pending: usize) -> bool {
+    b.len() + pending == BLOCK
+        && b.len() > 1
+        && memchr::memchr(b'\n', &b[..b.len() - 1]).is_none()
+        && !quotes_balanced(b)
+}
+
+/// A piece read `by` lines into the file from where its blocks started.
+fn shifted(piece: Piece, by: u64) -> Piece {
+    let at = |s: Start| match s {
+        Start::Line(n) => Start::Line(n + by),
+        seq => seq,
+    };
+    match piece {
+        Piece::Block {
+            data,
+            start,
+            len,
+            first_line,
+            unterminated,
+            at: array,
+        } => Piece::Block {
+            data,
+            start,
+            len,
+            first_line: at(first_line),
+            unterminated,
+            at: array,
+        },
+        Piece::TooLarge { line, head } => Piece::TooLarge {
+            line: at(line),
+            head,
+        },
+        Piece::Damaged {
+            line,
+            index,
+            head,
+            why,
+        } => Piece::Damaged {
+            line: at(line),
+            index,
+            head,
+            why,
+        },
+        Piece::Error { line, error } => Piece::Error {
+            line: at(line),
+            error,
+        },
+    }
+}
+
+impl Iterator for CsvBlocks<'_> {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        let blocks = self.blocks.as_mut()?;
+        let piece = shifted(blocks.next()?, self.before);
+        let pending = blocks.pending().len();
+        match piece {
+            Piece::Block {
+                data,
+                start,
+                len,
+                first_line: Start::Line(n),
+                ..
+            } if open_past_a_block(&data[start..len], pending) => {
+                let item = self.past_a_block(&data[start..len], n);
+                blocks::give_buffer(data);
+                Some(item)
+            }
+            piece => Some(Item::Piece(piece)),
+        }
+    }
+}
+
+impl CsvBlocks<'_> {
+    /// The row whose first line, `n` lines into the file, is `first`, followed to its end
+    /// ([`CsvBlocks::follow`]): one reject.
+    fn past_a_block(&mut self, first: &[u8], n: u64) -> Item {
+        let head = first[..first.len().min(1024)].to_vec();
+        let rest = self.blocks.take().expect("being read").rest();
+        let followed = self.follow(first, rest);
+        self.before = n + 1;
+        match followed {
+            Ok((End::Closed, lines)) => {
+                self.before += lines;
+                Item::Piece(Piece::TooLarge {
+                    line: Start::Line(n),
+                    head,
+                })
+            }
+            Ok((End::Row, lines)) => {
+                self.before += lines;
+                let until = Until::Row(self.before + 1);
+                Item::Unclosed {
+                    line: n + 1,
+                    head,
+                    until,
+                }
+            }
+            Ok((End::Input, lines)) => Item::Unclosed {
+                line: n + 1,
+                head,
+                until: Until::End(lines),
+            },
+            Err(error) => {
+                self.blocks = None;
+                Item::Piece(Piece::Error {
+                    line: Start::Line(n),
+                    error,
+                })
+            }
+        }
+    }
+}
+
+/// Hands an item to `body` (a piece: see [`blocks::process`]), or rejects a row whose quote
+/// never closes.
+pub(super) fn process<S: Sink>(
+    item: Item,
+    ctx: &mut FileCtx<'_, S>,
+    body: impl FnOnce(&[u8], u64, bool, ArrayAt, &mut FileCtx<'_, S>) -> u64,
+) {
+    let (line, head, until) = match item {
+        Item::Piece(piece) => return blocks::process(piece, ctx, body),
+        Item::Unclosed { line, head, until } => (line, head, until),
+    };
+    let text = String::from_utf8_lossy(head.trim_ascii_end()).into_owned();
+    let why = match until {
+        Until::Row(next) if next == line + 1 => {
+            "a quoted field does not close before the next row".to_string()
+        }
+        Until::Row(next) => {
+            format!("a quoted field does not close before the next row, at line {next}")
+        }
+        Until::End(lines) => {
+            let w = format!(
+                "{}: a quoted field opened at line {line} does not close before the end of the file (cut short?): the {lines} lines after it are part of that one reject",
+                ctx.name
+            );
+            ctx.warn(w);
+            "a quoted field does not close before the end of the file".to_string()
+        }
+    };
+    ctx.reject(line, Reason::UnclosedQuote, why, text);
+}
+
+/// [`blocks::process_rest`] for the blocks of a CSV file: the next one read here when it ends
+/// the input, else every one in parallel.
+pub(super) fn process_rest<S: Sink, M: Fn() -> S + Sync>(
+    mut blocks: CsvBlocks<'_>,
+    ctx: &mut FileCtx<'_, S>,
+    make: &M,
+    body: impl Fn(&[u8], u64, bool, ArrayAt, &mut FileCtx<'_, S>) -> u64 + Sync,
+) {
+    let Some(second) = blocks.next() else {
+        return;
+    };
+    if blocks.finished() {
+        process(second, ctx, &body);
+        return;
+    }
+    super::super::in_parallel(
+        std::iter::once(second).chain(blocks),
+        ctx,
+        make,
+        |item, c| process(item, c, &body),
+    );
+}
