@@ -647,29 +647,46 @@ impl Iterator for Blocks {
     }
 }
 
+/// Pieces of an input in their order, which can say whether the input is read to its end.
+pub(super) trait Ordered: Iterator<Item: Send> + Send {
+    fn finished(&self) -> bool;
+}
+
+impl Ordered for Blocks {
+    fn finished(&self) -> bool {
+        Blocks::finished(self)
+    }
+}
+
 /// The rest of an input's blocks, after those read where it is read: the next one read there
 /// too when it ends the input (handing it to the workers would make and merge a sink per worker
 /// for it, and a worker that waits for the others takes another file meanwhile, with a block of
 /// its own), else every one in parallel.
 pub(super) fn process_rest<S: Sink, M: Fn() -> S + Sync>(
-    mut blocks: Blocks,
+    blocks: Blocks,
     ctx: &mut FileCtx<'_, S>,
     make: &M,
     body: impl Fn(&[u8], u64, bool, ArrayAt, &mut FileCtx<'_, S>) -> u64 + Sync,
 ) {
-    let Some(second) = blocks.next() else {
+    rest_with(blocks, ctx, make, |piece, c| process(piece, c, &body));
+}
+
+/// [`process_rest`] of any [`Ordered`] pieces, each handed to `work`.
+pub(super) fn rest_with<P, S, M, W>(mut pieces: P, ctx: &mut FileCtx<'_, S>, make: &M, work: W)
+where
+    P: Ordered,
+    S: Sink,
+    M: Fn() -> S + Sync,
+    W: Fn(P::Item, &mut FileCtx<'_, S>) + Sync,
+{
+    let Some(second) = pieces.next() else {
         return;
     };
-    if blocks.finished() {
-        process(second, ctx, &body);
+    if pieces.finished() {
+        work(second, ctx);
         return;
     }
-    super::in_parallel(
-        std::iter::once(second).chain(blocks),
-        ctx,
-        make,
-        |piece, c| process(piece, c, &body),
-    );
+    super::in_parallel(std::iter::once(second).chain(pieces), ctx, make, work);
 }
 
 /// Hands a block to `body` (its bytes, the units before it, whether the input ended without a

@@ -83,11 +83,6 @@ impl<'r> CsvBlocks<'r> {
         }
     }
 
-    /// Whether the input is read to its end, nothing left over.
-    pub(super) fn finished(&self) -> bool {
-        self.blocks.as_ref().is_none_or(Blocks::finished)
-    }
-
     /// Follows the row that starts with the line `first` (a whole block had no newline outside
     /// quotes after it) through `rest`, the input after that line; reading goes on where it
     /// ends. Returns how it ends and the lines after `first` that it took.
@@ -240,6 +235,13 @@ fn shifted(piece: Piece, by: u64) -> Piece {
     }
 }
 
+impl blocks::Ordered for CsvBlocks<'_> {
+    /// Whether the input is read to its end, nothing left over.
+    fn finished(&self) -> bool {
+        self.blocks.as_ref().is_none_or(Blocks::finished)
+    }
+}
+
 impl Iterator for CsvBlocks<'_> {
     type Item = Item;
 
@@ -339,22 +341,10 @@ pub(super) fn process<S: Sink>(
 /// [`blocks::process_rest`] for the blocks of a CSV file: the next one read here when it ends
 /// the input, else every one in parallel.
 pub(super) fn process_rest<S: Sink, M: Fn() -> S + Sync>(
-    mut blocks: CsvBlocks<'_>,
+    blocks: CsvBlocks<'_>,
     ctx: &mut FileCtx<'_, S>,
     make: &M,
     body: impl Fn(&[u8], u64, bool, ArrayAt, &mut FileCtx<'_, S>) -> u64 + Sync,
 ) {
-    let Some(second) = blocks.next() else {
-        return;
-    };
-    if blocks.finished() {
-        process(second, ctx, &body);
-        return;
-    }
-    super::super::in_parallel(
-        std::iter::once(second).chain(blocks),
-        ctx,
-        make,
-        |item, c| process(item, c, &body),
-    );
+    blocks::rest_with(blocks, ctx, make, |item, c| process(item, c, &body));
 }
