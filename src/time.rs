@@ -186,6 +186,11 @@ pub fn parse_time(s: &str, rules: &TimeRules, local: bool) -> Option<DateTime<Ut
             if let Ok(t) = DateTime::parse_from_rfc3339(s) {
                 return Some(no_leap_second(t.with_timezone(&Utc).naive_utc()).and_utc());
             }
+            // A number since the epoch written as text: a CSV cell (Grafana's "Download CSV"
+            // of raw values), a string of the az CLI's output.
+            if let Some(t) = epoch_text(s).filter(|_| !local) {
+                return Some(t);
+            }
             no_leap_second(parse_naive_iso(s).or_else(|| parse_locale(s, order?))?)
         }
     };
@@ -206,6 +211,17 @@ pub fn from_epoch(n: f64) -> Option<DateTime<Utc>> {
     let secs = (n / per_second).floor();
     let nanos = ((n - secs * per_second) * (1e9 / per_second)).round();
     DateTime::from_timestamp(secs as i64, (nanos as u32).min(999_999_999))
+}
+
+/// [`from_epoch`] of a number written as text: 10 to 19 digits, a fraction after them or not.
+fn epoch_text(s: &str) -> Option<DateTime<Utc>> {
+    let whole = s.split_once('.').map_or(s, |(w, _)| w);
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    let fraction = s.get(whole.len() + 1..).unwrap_or("");
+    if !(10..=19).contains(&whole.len()) || !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    from_epoch(s.parse().ok()?)
 }
 
 /// A leap second (`23:59:60`) as the last instant of the second before it: written as `:60`
@@ -506,6 +522,39 @@ mod tests {
         for n in [0.0, -1.0, 86400.0, 5e10, 1e19, f64::NAN, f64::INFINITY] {
             assert_eq!(t(n), None, "{n}");
         }
+    }
+
+    /// Grafana's CSV of raw values writes times as epoch milliseconds (a real-shapes review:
+    /// every row of such a file had been a `no parseable time` reject, while the same numbers
+    /// in JSON were read).
+    #[test]
+    fn a_number_since_the_epoch_as_text_is_read() {
+        let rules = TimeRules::default();
+        let t = |s: &str, local: bool| parse_time(s, &rules, local).map(rfc3339);
+        let want = Some("2024-11-24T10:00:00.000Z".to_string());
+        for s in [
+            "1732442400",
+            "1732442400000",
+            " 1732442400000 ",
+            "1732442400.0",
+        ] {
+            assert_eq!(t(s, false), want, "{s}");
+        }
+        assert_eq!(
+            t("1732442400500", false).as_deref(),
+            Some("2024-11-24T10:00:00.500Z")
+        );
+        // Not a time: too few digits, a sign, digits among other text, a local time column.
+        for s in [
+            "86400",
+            "-1732442400",
+            "1732442400x",
+            "17324424.00",
+            "1.7e12",
+        ] {
+            assert_eq!(t(s, false), None, "{s}");
+        }
+        assert_eq!(t("1732442400000", true), None);
     }
 
     #[test]
