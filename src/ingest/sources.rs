@@ -17,6 +17,18 @@ pub(super) struct Source {
 
 pub const WALKED_EXTENSIONS: [&str; 6] = ["json", "jsonl", "ndjson", "csv", "txt", "log"];
 
+/// Extensions of exports that hold records this tool does not read: Event Hubs Capture's
+/// Avro, a Log Analytics export job's Parquet, archives and spreadsheets.
+const UNREAD_EXPORTS: [&str; 9] = [
+    "avro", "parquet", "zip", "xlsx", "xls", "bz2", "xz", "zst", "7z",
+];
+
+/// Whether a walk passes over `p` as an export of a kind it does not read.
+fn unread_export(p: &Path) -> bool {
+    let ext = p.extension().map(|e| e.to_string_lossy());
+    ext.is_some_and(|e| UNREAD_EXPORTS.iter().any(|u| e.eq_ignore_ascii_case(u)))
+}
+
 fn wanted_in_walk(p: &Path) -> bool {
     // A name that is not UTF-8 (`bad\xffname.jsonl`) is judged by its extension all the same.
     let name = p
@@ -53,6 +65,8 @@ struct Collector<'s> {
     warnings: Vec<String>,
     /// Regular files a walk passed over for their names, and the first of them.
     passed_over: (usize, Option<PathBuf>),
+    /// Those of them named as exports this tool does not read ([`UNREAD_EXPORTS`]).
+    unread_exports: (usize, Option<PathBuf>),
 }
 
 impl Collector<'_> {
@@ -117,10 +131,14 @@ impl Collector<'_> {
             }
             if !wanted_in_walk(entry.path()) {
                 if ft.is_file() {
-                    self.passed_over.0 += 1;
-                    self.passed_over
-                        .1
-                        .get_or_insert_with(|| entry.path().to_path_buf());
+                    let count = |(n, first): &mut (usize, Option<PathBuf>)| {
+                        *n += 1;
+                        first.get_or_insert_with(|| entry.path().to_path_buf());
+                    };
+                    count(&mut self.passed_over);
+                    if unread_export(entry.path()) {
+                        count(&mut self.unread_exports);
+                    }
                 }
                 continue;
             }
@@ -193,6 +211,7 @@ pub(super) fn sources(settings: &IngestSettings) -> (Vec<Source>, Vec<String>) {
         reports: Vec::new(),
         warnings: Vec::new(),
         passed_over: (0, None),
+        unread_exports: (0, None),
     };
     let mut stdin = false;
     for p in &settings.inputs {
@@ -214,6 +233,16 @@ pub(super) fn sources(settings: &IngestSettings) -> (Vec<Source>, Vec<String>) {
         }
     }
     c.say_reports();
+    // Event Hubs Capture's Avro beside the JSON a diagnostic setting wrote, say: records not
+    // read, which a run that read the rest would not otherwise mention.
+    if let (false, (n, Some(first))) = (c.out.is_empty(), &c.unread_exports) {
+        c.warnings.push(format!(
+            "passed over {n} file{} of a kind this tool does not read (.{}), such as {}: export them as JSON or CSV, or name one to see why",
+            if *n == 1 { "" } else { "s" },
+            UNREAD_EXPORTS.join(", ."),
+            first.display()
+        ));
+    }
     if c.out.is_empty() {
         // A folder of Parquet or Avro files, or of blobs named without an extension (Logic
         // Apps): said, not only that nothing was found.

@@ -281,6 +281,15 @@ fn empty_inputs_are_said_and_an_empty_window_is_a_usage_error() {
         "{}",
         stderr(&o)
     );
+    // Beside a file it reads, an export it does not read is named all the same (Event Hubs
+    // Capture's Avro beside JSON had been passed over without a word).
+    assert!(
+        stderr(&o).contains(
+            "warning: passed over 1 file of a kind this tool does not read (.avro, .parquet"
+        ) && stderr(&o).contains("export.parquet: export them as JSON or CSV"),
+        "{}",
+        stderr(&o)
+    );
     let o = report_to(
         Path::new("samples/"),
         &out,
