@@ -141,9 +141,11 @@ pub enum Field {
     /// `_OriginalTimeGenerated` of a Log Analytics search job's results (`<table>_SRCH`), whose
     /// `TimeGenerated` is when the job ran: the record's own time.
     OriginalTime,
+    /// `count_` of a row of `summarize count() by ...`, which stands for that many records.
+    SummaryCount,
 }
 
-const FIELDS: usize = 26;
+const FIELDS: usize = 27;
 
 /// For each field of a [`Raw`], the nesting level it was read from ([`Raw::set_at`]).
 pub type Levels = [u8; FIELDS];
@@ -343,6 +345,7 @@ pub fn key_role_bytes(ctx: Context, key: &[u8]) -> KeyRole {
         b"suboperationname" => KeyRole::Field(Field::Prompt),
         b"servercallid" => KeyRole::Field(Field::ServerCallId),
         b"metricname" => KeyRole::Field(Field::MetricName),
+        b"count_" => KeyRole::Field(Field::SummaryCount),
     }
 }
 
@@ -647,6 +650,17 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
         }
     };
 
+    // A row of a summary (`summarize count() by bin(TimeGenerated, 1h), ResultCode, ...`, as
+    // Microsoft's sample queries for these tables do) stands for `count_` records whose calls
+    // and times it no longer has: counted as one record, its code's share would be wrong.
+    let summary = raw.get(Field::SummaryCount);
+    if !summary.is_nullish() {
+        let why = format!(
+            "a row of a summary (count_ {}), not a record: export the records, without summarize",
+            excerpt(&summary.text(), 20)
+        );
+        return Outcome::Reject(Reason::NotARecord, why);
+    }
     let code_val = if raw.get(Field::ResultCode).is_nullish() {
         raw.get(Field::ResultSignature)
     } else {

@@ -412,6 +412,27 @@ fn search_job_results_are_dated_by_their_original_time() {
     }
 }
 
+/// Rows of `summarize count() by ...` (Microsoft's sample queries for these tables) stand for
+/// `count_` records each: a reject each that says so, not a record each (three rows of 4,779
+/// records had been 3 accepted, one third each of a share that was 6.5%).
+#[test]
+fn rows_of_a_summary_are_rejected_as_such() {
+    let text = "\u{feff}TimeGenerated [UTC],OperationName,ResultCode,ResultSubcode,count_\r\n\
+\"11/24/2026, 12:00:00.000 AM\",Play,400,8535,57\r\n\
+\"11/24/2026, 12:00:00.000 AM\",Recognize,400,8510,312\r\n\
+\"11/24/2026, 1:00:00.000 AM\",Recognize,200,8531,4410\r\n";
+    let (c, report, _d) = read_text("summary.csv", text.as_bytes());
+    assert_eq!(c.records.len(), 0);
+    assert_eq!(report.files[0].rejected, 3);
+    assert!(
+        c.rejects[0]
+            .detail()
+            .contains("a row of a summary (count_ 57)"),
+        "{:?}",
+        c.rejects
+    );
+}
+
 #[test]
 fn az_cli_output_every_value_a_string() {
     let text = r#"[
