@@ -653,6 +653,14 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
     // A row of a summary (`summarize count() by bin(TimeGenerated, 1h), ResultCode, ...`, as
     // Microsoft's sample queries for these tables do) stands for `count_` records whose calls
     // and times it no longer has: counted as one record, its code's share would be wrong.
+    // pandas' `to_json()` of a query's table, column by column (its default for a frame): an
+    // object of the row numbers' values under each column's name.
+    if matches!(raw.get(Field::ResultCode), Val::Other)
+        && matches!(raw.get(Field::Time), Val::Other)
+    {
+        let why = "a table written column by column (pandas' to_json default), not a record: write it with orient='records'";
+        return Outcome::Reject(Reason::NotARecord, why.into());
+    }
     let summary = raw.get(Field::SummaryCount);
     if !summary.is_nullish() {
         let why = format!(

@@ -433,6 +433,20 @@ fn rows_of_a_summary_are_rejected_as_such() {
     );
 }
 
+/// pandas' `to_json()` of a frame (its default, column by column) is one reject that says how
+/// to write it (it had been `code not an integer: a non-scalar value`).
+#[test]
+fn a_table_written_column_by_column_says_so() {
+    let text = r#"{"TimeGenerated":{"0":1795478823005,"1":1795480919999},"ResultCode":{"0":400,"1":200},"ResultSubcode":{"0":8535,"1":0}}"#;
+    let (c, report, _d) = read_text("frame.json", text.as_bytes());
+    assert_eq!(report.files[0].rejected, 1);
+    assert!(
+        c.rejects[0].detail().contains("orient='records'"),
+        "{:?}",
+        c.rejects
+    );
+}
+
 #[test]
 fn az_cli_output_every_value_a_string() {
     let text = r#"[
