@@ -46,6 +46,11 @@ pub(super) fn open(src: &Source, progress: Option<&ProgressBar>) -> io::Result<(
             "{kind}, which is not read (only gzip is): {what}"
         )));
     }
+    if let Some(kind) = markup(head) {
+        return Err(io::Error::other(format!(
+            "{kind}, which is not read: export it as JSON or CSV first"
+        )));
+    }
     let gzip = head.starts_with(&[0x1f, 0x8b]);
     let r: Input = if gzip {
         Box::new(BufReader::with_capacity(
@@ -214,6 +219,26 @@ fn archive(head: &[u8]) -> Option<&'static str> {
     // bzip2's magic is text: a block size digit follows it.
     (!kind.starts_with("bzip2") || head.get(3).is_some_and(|c| (b'1'..=b'9').contains(c)))
         .then_some(kind)
+}
+
+/// The kind of a markup file, from its first bytes (UTF-8, or UTF-16 with a byte-order mark, as
+/// Windows PowerShell 5.1 writes): each of its lines would be a reject of its own, saying
+/// nothing of why.
+fn markup(head: &[u8]) -> Option<&'static str> {
+    let text: Vec<u8> = match head {
+        [0xFF, 0xFE, rest @ ..] => rest.iter().step_by(2).copied().collect(),
+        [0xFE, 0xFF, rest @ ..] => rest.iter().skip(1).step_by(2).copied().collect(),
+        _ => head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head).to_vec(),
+    };
+    let t = text.trim_ascii_start();
+    let starts = |p: &[u8]| t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+    if starts(b"<?xml") || starts(b"<objs") {
+        Some("an XML file (PowerShell's Export-Clixml writes one)")
+    } else if starts(b"<!doctype html") || starts(b"<html") {
+        Some("an HTML page (a download that failed?)")
+    } else {
+        None
+    }
 }
 
 /// Up to [`PREFIX_BYTES`] from the start of `file`, without moving its position.
@@ -646,6 +671,31 @@ mod tests {
         assert_eq!(detect(t.as_bytes()), InputFormat::Jsonl);
         let csv = "TimeGenerated,ResultCode\n".to_string() + &"x,1\n".repeat(short);
         assert!(tells_as_much(&csv.as_bytes()[..short], None, false, true));
+    }
+
+    /// PowerShell's Export-Clixml (UTF-8 with a BOM, or UTF-16 as Windows PowerShell 5.1
+    /// writes it) and an HTML page are one `unreadable` reject that names them (a real-shapes
+    /// review: a Clixml file of 25 records had been 652 rejects, one a line).
+    #[test]
+    fn markup_is_told_by_its_first_bytes() {
+        let clixml =
+            "<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">";
+        let utf16: Vec<u8> = b"\xFF\xFE"
+            .iter()
+            .copied()
+            .chain(clixml.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let xml = Some("an XML file (PowerShell's Export-Clixml writes one)");
+        assert_eq!(markup(format!("\u{feff}{clixml}").as_bytes()), xml);
+        assert_eq!(markup(&utf16), xml);
+        assert_eq!(markup(b"  <?xml version=\"1.0\"?>"), xml);
+        assert_eq!(
+            markup(b"<!DOCTYPE html><html>"),
+            Some("an HTML page (a download that failed?)")
+        );
+        for text in [&b"{\"a\": \"<html>\"}"[..], b"TimeGenerated,<x>", b"[", b""] {
+            assert_eq!(markup(text), None, "{text:?}");
+        }
     }
 
     #[test]
