@@ -1,6 +1,7 @@
 //! Opening an input: gzip by its magic bytes, UTF-16 by its byte-order mark, and the framing
 //! (JSON Lines, one JSON document, CSV) detected from the content.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 
@@ -225,10 +226,12 @@ fn archive(head: &[u8]) -> Option<&'static str> {
 /// Windows PowerShell 5.1 writes): each of its lines would be a reject of its own, saying
 /// nothing of why.
 fn markup(head: &[u8]) -> Option<&'static str> {
-    let text: Vec<u8> = match head {
+    // Enough for blanks and the longest mark, in UTF-16 too: not a copy of the whole head.
+    let head = &head[..head.len().min(256)];
+    let text: Cow<[u8]> = match head {
         [0xFF, 0xFE, rest @ ..] => rest.iter().step_by(2).copied().collect(),
         [0xFE, 0xFF, rest @ ..] => rest.iter().skip(1).step_by(2).copied().collect(),
-        _ => head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head).to_vec(),
+        _ => Cow::Borrowed(head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head)),
     };
     let t = text.trim_ascii_start();
     let starts = |p: &[u8]| t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));

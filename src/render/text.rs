@@ -56,15 +56,11 @@ pub fn run_summary(
         let said = &r.warnings[..r.warnings.len().min(MAX_SAID_WARNINGS)];
         lines.extend(said.iter().map(|w| format!("warning: {}", line(w))));
         if let Some(more) = r.warnings.len().checked_sub(said.len()).filter(|&n| n > 0) {
-            let listed: Vec<&str> = [
-                (ReportFormat::Md, "summary.md"),
-                (ReportFormat::Html, "report.html"),
-                (ReportFormat::Json, "report.json"),
-            ]
-            .into_iter()
-            .filter(|(f, _)| formats.contains(f))
-            .map(|(_, name)| name)
-            .collect();
+            // The files of the formats written that list every warning (not the CSV files).
+            let listed: Vec<&str> = (formats.iter())
+                .filter(|&&f| f != ReportFormat::Csv)
+                .flat_map(|&f| super::format_files(f))
+                .collect();
             lines.push(match &listed[..] {
                 [] => format!("warning: {more} more warnings not shown; --format md, html or json writes them all"),
                 names => format!(

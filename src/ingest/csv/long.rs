@@ -192,47 +192,15 @@ fn open_past_a_block(b: &[u8], pending: usize) -> bool {
 }
 
 /// A piece read `by` lines into the file from where its blocks started.
-fn shifted(piece: Piece, by: u64) -> Piece {
-    let at = |s: Start| match s {
-        Start::Line(n) => Start::Line(n + by),
-        seq => seq,
-    };
-    match piece {
-        Piece::Block {
-            data,
-            start,
-            len,
-            first_line,
-            unterminated,
-            at: array,
-        } => Piece::Block {
-            data,
-            start,
-            len,
-            first_line: at(first_line),
-            unterminated,
-            at: array,
-        },
-        Piece::TooLarge { line, head } => Piece::TooLarge {
-            line: at(line),
-            head,
-        },
-        Piece::Damaged {
-            line,
-            index,
-            head,
-            why,
-        } => Piece::Damaged {
-            line: at(line),
-            index,
-            head,
-            why,
-        },
-        Piece::Error { line, error } => Piece::Error {
-            line: at(line),
-            error,
-        },
+fn shifted(mut piece: Piece, by: u64) -> Piece {
+    let (Piece::Block { first_line: at, .. }
+    | Piece::TooLarge { line: at, .. }
+    | Piece::Damaged { line: at, .. }
+    | Piece::Error { line: at, .. }) = &mut piece;
+    if let Start::Line(n) = at {
+        *n += by;
     }
+    piece
 }
 
 impl blocks::Ordered for CsvBlocks<'_> {
