@@ -91,10 +91,10 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
     }
     // Records that could not be read may be of the subcode: as for `report`, past --max-bad
     // the answer is not one to trust.
-    if args.max_bad.exceeded(t.rejected, t.records_read) {
+    if args.max_bad.exceeded(t.rejected, t.read) {
         eprintln!(
             "acs-triage: {} rejected records of {} read exceed --max-bad; `acs-triage report` lists them in rejects.csv",
-            t.rejected, t.records_read
+            t.rejected, t.read
         );
         return Ok(Exit::TooManyRejects);
     }

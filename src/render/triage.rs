@@ -42,7 +42,7 @@ pub fn markdown(t: &Triage) -> String {
     let _ = writeln!(s, "Catalogues: {}.\n", escape(&t.catalogues.join("; ")));
 
     let _ = writeln!(s, "## Totals\n");
-    if t.totals.is_empty() && t.records_read == 0 {
+    if t.totals.is_empty() && t.read == 0 {
         // No INPUT, or inputs without a record: there was nothing to look in.
         let _ = writeln!(
             s,
@@ -175,7 +175,7 @@ fn outcome_lines(s: &mut String, t: &Triage) {
 fn read_line(t: &Triage) -> String {
     let mut line = format!(
         "{} read: {} accepted, {} rejected, {} skipped",
-        t.records_read, t.accepted, t.rejected, t.skipped
+        t.read, t.accepted, t.rejected, t.skipped
     );
     if t.outside > 0 {
         let _ = write!(
@@ -202,7 +202,7 @@ pub fn json(t: &Triage) -> Value {
         })).collect::<Vec<_>>(),
         "catalogues": t.catalogues,
         "records": {
-            "read": t.records_read, "accepted": t.accepted, "rejected": t.rejected,
+            "read": t.read, "accepted": t.accepted, "rejected": t.rejected,
             "skipped": t.skipped, "outside_window": t.outside, "matching": t.total(),
         },
         "totals": t.totals.iter().map(|k| json!({

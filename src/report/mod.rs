@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use crate::aggregate::{Aggregator, Key, KeyStats, Timeline, Window};
+use crate::aggregate::{Aggregator, Key, KeyStats, OpStats, Timeline, Window};
 use crate::catalogue::{key_label, Catalogue, Category, Match, Outcome, NO_MITIGATION};
 use crate::config::{FailOnSpike, MaxBad};
 use crate::exit_codes::Exit;
@@ -348,126 +348,17 @@ pub fn build(
     let first = keys.iter().filter_map(|(_, s)| s.first).min();
     let last = keys.iter().filter_map(|(_, s)| s.last).max();
 
-    let categories = Category::ALL
-        .iter()
-        .map(|&c| {
-            let in_cat = || {
-                keys.iter()
-                    .filter(move |((code, _), _)| Category::of(*code) == c)
-            };
-            CategoryRow {
-                category: c,
-                count: in_cat().map(|(_, s)| s.count).sum(),
-                calls: union_len(in_cat().map(|(_, s)| &s.calls)),
-            }
-        })
-        .collect();
-    let outcomes = Outcome::ALL
-        .iter()
-        .map(|&o| {
-            let in_class = || {
-                keys.iter()
-                    .filter(move |((code, sub), _)| cat.outcome(*code, *sub) == o)
-            };
-            OutcomeRow {
-                outcome: o,
-                count: in_class().map(|(_, s)| s.count).sum(),
-                calls: union_len(in_class().map(|(_, s)| &s.calls)),
-            }
-        })
-        .collect::<Vec<_>>();
+    let categories = category_rows(&keys);
+    let outcomes = outcome_rows(&keys, cat);
     let needs_action = outcomes
         .iter()
-        .filter(|o: &&OutcomeRow| o.outcome == Outcome::Failure)
+        .filter(|o| o.outcome == Outcome::Failure)
         .map(|o| o.count)
         .sum();
-
-    // Failures only, grouped by the exact pair's mitigation.
-    let mut groups: HashMap<String, Vec<(&Key, &KeyStats)>> = HashMap::new();
-    for (k, s) in keys.iter().rev() {
-        if !Category::of(k.0).is_failure() {
-            continue;
-        }
-        let m = match k.1.and_then(|sub| cat.pair(k.0, sub)) {
-            Some(p) if !p.mitigation.is_empty() => p.mitigation.clone(),
-            _ => NO_MITIGATION.to_string(),
-        };
-        groups.entry(m).or_default().push((k, s));
-    }
-    let mut mitigations: Vec<MitigationRow> = groups
-        .into_iter()
-        .map(|(mitigation, members)| MitigationRow {
-            mitigation,
-            // Members are already most frequent first (keys, read in reverse).
-            count: members.iter().map(|(_, s)| s.count).sum(),
-            calls: union_len(members.iter().map(|(_, s)| &s.calls)),
-            keys: members.iter().map(|(k, _)| **k).collect(),
-        })
-        .collect();
-    mitigations.sort_by(|a, b| {
-        b.count
-            .cmp(&a.count)
-            .then_with(|| a.mitigation.cmp(&b.mitigation))
-    });
-
-    let mut texts = Texts::default();
-    let mut codes: Vec<CodeRow> = Vec::with_capacity(keys.len());
-    for ((code, sub), s) in crate::aggregate::popped(keys) {
-        let r = cat.lookup(code, sub);
-        codes.push(CodeRow {
-            code,
-            subcode: sub,
-            category: r.category,
-            outcome: cat.outcome(code, sub),
-            matched: r.matched,
-            source: texts.get(r.source),
-            // Only exact pairs name events; the others share the empty text.
-            callback_event: match r.callback_events {
-                [] => texts.get(""),
-                _ => Text::from(r.events()),
-            },
-            description: texts.get(r.description),
-            mitigation: texts.get(r.mitigation.unwrap_or_default()),
-            count: s.count,
-            calls: s.calls.len(),
-            first: s.first,
-            last: s.last,
-            messages: (s.messages.into_iter().take(3))
-                .map(|(m, n)| (m.into_string(), n))
-                .collect(),
-            other_messages: s.other_messages,
-        });
-    }
-
-    let reject_groups = agg
-        .reject_counts
-        .iter()
-        .map(|(&reason, &count)| RejectGroup {
-            reason,
-            count,
-            examples: rejects
-                .iter()
-                .filter(|r| r.reason == reason)
-                .take(REJECT_EXAMPLES)
-                .cloned()
-                .collect(),
-        })
-        .collect();
-
-    let spike_rows = spikes
-        .flagged
-        .iter()
-        .map(|v| {
-            let l = cat.lookup(v.key.0, v.key.1);
-            SpikeRow {
-                verdict: v.clone(),
-                category: l.category,
-                outcome: cat.outcome(v.key.0, v.key.1),
-                description: l.description.to_string(),
-                mitigation: l.mitigation.unwrap_or_default().to_string(),
-            }
-        })
-        .collect();
+    let mitigations = mitigation_rows(&keys, cat);
+    let codes = code_rows(keys, cat);
+    let reject_groups = reject_groups(&agg, &rejects);
+    let spike_rows = spike_rows(&spikes, cat);
 
     let mut warnings = warnings;
     if rejects_truncated {
@@ -510,6 +401,133 @@ pub fn build(
         volume,
         spike_rows,
     }
+}
+
+/// The records and calls of each category.
+fn category_rows(keys: &[(Key, KeyStats)]) -> Vec<CategoryRow> {
+    (Category::ALL.iter())
+        .map(|&c| {
+            let in_cat = || (keys.iter()).filter(move |((code, _), _)| Category::of(*code) == c);
+            CategoryRow {
+                category: c,
+                count: in_cat().map(|(_, s)| s.count).sum(),
+                calls: union_len(in_cat().map(|(_, s)| &s.calls)),
+            }
+        })
+        .collect()
+}
+
+/// The records and calls of each outcome.
+fn outcome_rows(keys: &[(Key, KeyStats)], cat: &Catalogue) -> Vec<OutcomeRow> {
+    (Outcome::ALL.iter())
+        .map(|&o| {
+            let in_class =
+                || (keys.iter()).filter(move |((code, sub), _)| cat.outcome(*code, *sub) == o);
+            OutcomeRow {
+                outcome: o,
+                count: in_class().map(|(_, s)| s.count).sum(),
+                calls: union_len(in_class().map(|(_, s)| &s.calls)),
+            }
+        })
+        .collect()
+}
+
+/// Failures only, grouped by the exact pair's mitigation: most records first (then the
+/// mitigation's text), each group's keys most records first. `keys` are in output order
+/// reversed.
+fn mitigation_rows(keys: &[(Key, KeyStats)], cat: &Catalogue) -> Vec<MitigationRow> {
+    let mut groups: HashMap<String, Vec<(&Key, &KeyStats)>> = HashMap::new();
+    for (k, s) in keys.iter().rev() {
+        if !Category::of(k.0).is_failure() {
+            continue;
+        }
+        let m = match k.1.and_then(|sub| cat.pair(k.0, sub)) {
+            Some(p) if !p.mitigation.is_empty() => p.mitigation.clone(),
+            _ => NO_MITIGATION.to_string(),
+        };
+        groups.entry(m).or_default().push((k, s));
+    }
+    let mut mitigations: Vec<MitigationRow> = groups
+        .into_iter()
+        .map(|(mitigation, members)| MitigationRow {
+            mitigation,
+            // Members are already most frequent first (keys, read in reverse).
+            count: members.iter().map(|(_, s)| s.count).sum(),
+            calls: union_len(members.iter().map(|(_, s)| &s.calls)),
+            keys: members.iter().map(|(k, _)| **k).collect(),
+        })
+        .collect();
+    mitigations.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.mitigation.cmp(&b.mitigation))
+    });
+    mitigations
+}
+
+/// A row for each key joined with the catalogue, in output order: `keys` are in that order
+/// reversed, and each key's stats are dropped once its row is made.
+fn code_rows(keys: Vec<(Key, KeyStats)>, cat: &Catalogue) -> Vec<CodeRow> {
+    let mut texts = Texts::default();
+    let mut codes: Vec<CodeRow> = Vec::with_capacity(keys.len());
+    for ((code, sub), s) in crate::aggregate::popped(keys) {
+        let r = cat.lookup(code, sub);
+        codes.push(CodeRow {
+            code,
+            subcode: sub,
+            category: r.category,
+            outcome: cat.outcome(code, sub),
+            matched: r.matched,
+            source: texts.get(r.source),
+            // Only exact pairs name events; the others share the empty text.
+            callback_event: match r.callback_events {
+                [] => texts.get(""),
+                _ => Text::from(r.events()),
+            },
+            description: texts.get(r.description),
+            mitigation: texts.get(r.mitigation.unwrap_or_default()),
+            count: s.count,
+            calls: s.calls.len(),
+            first: s.first,
+            last: s.last,
+            messages: (s.messages.into_iter().take(3))
+                .map(|(m, n)| (m.into_string(), n))
+                .collect(),
+            other_messages: s.other_messages,
+        });
+    }
+    codes
+}
+
+/// The rejects' counts by reason, with the first examples of each.
+fn reject_groups(agg: &Aggregator, rejects: &[Reject]) -> Vec<RejectGroup> {
+    (agg.reject_counts.iter())
+        .map(|(&reason, &count)| RejectGroup {
+            reason,
+            count,
+            examples: (rejects.iter())
+                .filter(|r| r.reason == reason)
+                .take(REJECT_EXAMPLES)
+                .cloned()
+                .collect(),
+        })
+        .collect()
+}
+
+/// The flagged keys joined with the catalogue.
+fn spike_rows(spikes: &SpikeReport, cat: &Catalogue) -> Vec<SpikeRow> {
+    (spikes.flagged.iter())
+        .map(|v| {
+            let l = cat.lookup(v.key.0, v.key.1);
+            SpikeRow {
+                verdict: v.clone(),
+                category: l.category,
+                outcome: cat.outcome(v.key.0, v.key.1),
+                description: l.description.to_string(),
+                mitigation: l.mitigation.unwrap_or_default().to_string(),
+            }
+        })
+        .collect()
 }
 
 /// SIP / Q.850 diagnostics of the keys `wanted` keeps, count descending, then the key and the
@@ -579,46 +597,70 @@ fn count_outcome(cat: &Catalogue, key: Key, n: u64, failures: &mut u64, needs_ac
     }
 }
 
-/// The resources, most records first, and the records that name none last as
-/// [`NOT_NAMED`]; none when no record names one.
-fn resource_rows(agg: &Aggregator, cat: &Catalogue) -> Vec<ResourceRow> {
-    let mut by: HashMap<u32, (ResourceRow, crate::aggregate::Calls)> = HashMap::new();
-    for (&(res, key), s) in &agg.by_resource {
-        let (row, calls) = by.entry(res).or_insert_with(|| {
-            let name = if res == 0 {
-                NOT_NAMED
-            } else {
-                agg.resources.name(res)
-            };
-            let row = ResourceRow {
-                resource: name.to_string(),
-                count: 0,
-                failures: 0,
-                needs_action: 0,
-                calls: 0,
-            };
-            (row, crate::aggregate::Calls::new())
-        });
-        row.count += s.count;
-        count_outcome(cat, key, s.count, &mut row.failures, &mut row.needs_action);
+/// The records of `by_resource` whose key `wanted` keeps, by resource: each group's name, its
+/// records, its calls and what `add` sums of its keys' stats; most records first (then the
+/// name), and the records that name no resource last as [`NOT_NAMED`], so that the groups add up
+/// to the records kept; none when no record names one. Both the report's split by resource and
+/// triage's are these groups.
+pub(crate) fn resource_groups<T: Default>(
+    agg: &Aggregator,
+    wanted: impl Fn(Key) -> bool,
+    add: impl Fn(&mut T, Key, &OpStats),
+) -> Vec<ResourceGroup<T>> {
+    let mut by: HashMap<u32, (u64, crate::aggregate::Calls, T)> = HashMap::new();
+    for (&(res, key), s) in agg.by_resource.iter().filter(|((_, k), _)| wanted(*k)) {
+        let (count, calls, sums) = by.entry(res).or_default();
+        *count += s.count;
         *calls |= &s.calls;
+        add(sums, key, s);
     }
     let unnamed = by.remove(&0);
     if by.is_empty() {
         return Vec::new();
     }
-    let row = |(mut row, calls): (ResourceRow, crate::aggregate::Calls)| {
-        row.calls = calls.len();
-        row
+    let group = |res: u32, (count, calls, sums): (u64, crate::aggregate::Calls, T)| {
+        let name = if res == 0 {
+            NOT_NAMED
+        } else {
+            agg.resources.name(res)
+        };
+        ResourceGroup {
+            name: name.to_string(),
+            count,
+            calls: calls.len(),
+            sums,
+        }
     };
-    let mut rows: Vec<ResourceRow> = by.into_values().map(row).collect();
-    rows.sort_by(|a, b| {
-        b.count
-            .cmp(&a.count)
-            .then_with(|| a.resource.cmp(&b.resource))
-    });
-    rows.extend(unnamed.map(row));
-    rows
+    let mut groups: Vec<ResourceGroup<T>> = by.into_iter().map(|(r, g)| group(r, g)).collect();
+    groups.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    groups.extend(unnamed.map(|g| group(0, g)));
+    groups
+}
+
+/// One resource's records ([`resource_groups`]).
+pub(crate) struct ResourceGroup<T> {
+    pub name: String,
+    pub count: u64,
+    pub calls: u64,
+    pub sums: T,
+}
+
+/// The resources' rows ([`resource_groups`] of every key), with their failures and the records
+/// that need action.
+fn resource_rows(agg: &Aggregator, cat: &Catalogue) -> Vec<ResourceRow> {
+    let add = |(failures, needs_action): &mut (u64, u64), key: Key, s: &OpStats| {
+        count_outcome(cat, key, s.count, failures, needs_action);
+    };
+    resource_groups(agg, |_| true, add)
+        .into_iter()
+        .map(|g| ResourceRow {
+            resource: g.name,
+            count: g.count,
+            failures: g.sums.0,
+            needs_action: g.sums.1,
+            calls: g.calls,
+        })
+        .collect()
 }
 
 /// The SDK types and versions, most records first, and the records that name none last as

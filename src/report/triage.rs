@@ -78,7 +78,7 @@ pub struct Triage {
     pub subcode: u32,
     pub code: Option<u32>,
     pub catalogue: Vec<CatalogueEntry>,
-    pub records_read: u64,
+    pub read: u64,
     pub accepted: u64,
     /// Of those read: rejected, skipped, and outside `--since`/`--until`.
     pub rejected: u64,
@@ -375,35 +375,12 @@ fn catalogue_entries(cat: &Catalogue, subcode: u32, code: Option<u32>) -> Vec<Ca
     out
 }
 
-/// The resources of the focused keys.
+/// The resources of the focused keys: name, records and calls.
 fn focus_resources(focus: &Focus) -> Vec<(String, u64, u64)> {
-    let agg = &focus.all;
-    let mut by: HashMap<u32, (u64, crate::aggregate::Calls)> = HashMap::new();
-    for (&(res, key), s) in &agg.by_resource {
-        if focus.matches(key.0, key.1) {
-            let e = by.entry(res).or_default();
-            e.0 += s.count;
-            e.1 |= &s.calls;
-        }
-    }
-    // Records that name no resource, last, as the split by SDK has them: the rows add up to
-    // the total.
-    let unnamed = by.remove(&0);
-    if by.is_empty() {
-        return Vec::new();
-    }
-    let row = |res: u32, (n, calls): (u64, crate::aggregate::Calls)| {
-        let name = if res == 0 {
-            NOT_NAMED
-        } else {
-            agg.resources.name(res)
-        };
-        (name.to_string(), n, calls.len())
-    };
-    let mut rows: Vec<(String, u64, u64)> = by.into_iter().map(|(res, e)| row(res, e)).collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    rows.extend(unnamed.map(|e| row(0, e)));
-    rows
+    let wanted = |(code, sub): Key| focus.matches(code, sub);
+    (super::resource_groups(&focus.all, wanted, |_: &mut (), _, _| {}).into_iter())
+        .map(|g| (g.name, g.count, g.calls))
+        .collect()
 }
 
 /// The focused records by the SDK that made their call (`SdkType` and `SdkVersion` of any
@@ -448,14 +425,8 @@ fn sdks_of_calls(
 /// Rows of the split by SDK (real tenants have a handful).
 pub const MAX_SDK_ROWS: usize = 100;
 
-/// Joins the focus with the catalogue and the spike test.
-pub fn build(
-    mut focus: Focus,
-    cat: &Catalogue,
-    history: &History,
-    verdict_day: Option<i64>,
-    th: Thresholds,
-) -> Triage {
+/// The focused keys' totals joined with the catalogue, most records first.
+fn key_totals(focus: &Focus, cat: &Catalogue) -> Vec<KeyTotal> {
     let agg = &focus.all;
     let mut totals: Vec<KeyTotal> = agg
         .by_key
@@ -479,32 +450,48 @@ pub fn build(
         })
         .collect();
     totals.sort_by(|a, b| b.count.cmp(&a.count).then(a.key.cmp(&b.key)));
+    totals
+}
 
-    let timeline = agg
-        .timeline()
-        .into_iter()
-        .filter(|((_, k), _)| focus.matches(k.0, k.1))
-        .collect();
-
-    // By operation (all prompt kinds together), and by prompt kind.
+/// The focused records by operation (all prompt kinds together), most records first.
+fn operation_rows(focus: &Focus) -> Vec<(String, Kind, Key, u64)> {
     let mut by_op: BTreeMap<(String, Kind, Key), u64> = BTreeMap::new();
-    let mut by_prompt: BTreeMap<String, u64> = BTreeMap::new();
-    for (k, s) in agg.operations().filter(|(k, _)| focus.matches(k.2, k.3)) {
+    for (k, s) in focus
+        .all
+        .operations()
+        .filter(|(k, _)| focus.matches(k.2, k.3))
+    {
         *by_op.entry((k.0.to_string(), k.1, (k.2, k.3))).or_default() += s.count;
-        if !k.4.is_empty() {
-            *by_prompt.entry(k.4.to_string()).or_default() += s.count;
-        }
     }
     let mut operations: Vec<(String, Kind, Key, u64)> = by_op
         .into_iter()
         .map(|((op, kind, key), n)| (op, kind, key, n))
         .collect();
     operations.sort_by(|a, b| b.3.cmp(&a.3).then_with(|| a.cmp(b)));
+    operations
+}
+
+/// The focused records by prompt kind, most records first.
+fn prompt_rows(focus: &Focus) -> Vec<(String, u64)> {
+    let mut by_prompt: BTreeMap<String, u64> = BTreeMap::new();
+    for (k, s) in focus
+        .all
+        .operations()
+        .filter(|(k, _)| focus.matches(k.2, k.3))
+    {
+        if !k.4.is_empty() {
+            *by_prompt.entry(k.4.to_string()).or_default() += s.count;
+        }
+    }
     let mut prompts: Vec<(String, u64)> = by_prompt.into_iter().collect();
     prompts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    prompts
+}
 
-    // The calls' texts move into their rows, not copied (a GUID held as its number is
-    // written out): with many calls they are most of the memory.
+/// The focused calls' rows, most records first. The calls' texts move into their rows, not
+/// copied (a GUID held as its number is written out): with many calls they are most of the
+/// memory.
+fn call_rows(focus: &mut Focus) -> Vec<CallRow> {
     let ids = std::mem::take(&mut focus.ids);
     let mut calls: Vec<CallRow> = std::mem::take(&mut focus.calls)
         .into_calls()
@@ -552,15 +539,17 @@ pub fn build(
             .cmp(&a.count)
             .then_with(|| a.call_id.cmp(&b.call_id))
     });
+    calls
+}
 
-    let counted = focus.messages();
-    let messages: Vec<(String, u64)> = counted
-        .texts
-        .iter()
-        .map(|(m, n)| (m.to_string(), *n))
-        .collect();
-
-    // The verdict covers the focused keys seen on the day, or the one key asked for.
+/// The spike verdicts of the day, each with its explanation, or a note of why there are none.
+/// The verdict covers the focused keys seen on the day, or the one key asked for.
+fn verdicts(
+    focus: &Focus,
+    history: &History,
+    verdict_day: Option<i64>,
+    th: Thresholds,
+) -> (Vec<(Verdict, String)>, Option<String>) {
     let mut keys: Vec<Key> = verdict_day
         .and_then(|d| history.days.get(&d))
         .map(|d| {
@@ -604,13 +593,39 @@ pub fn build(
         )),
         _ => None,
     };
+    (verdicts, verdict_note)
+}
 
+/// Joins the focus with the catalogue and the spike test.
+pub fn build(
+    mut focus: Focus,
+    cat: &Catalogue,
+    history: &History,
+    verdict_day: Option<i64>,
+    th: Thresholds,
+) -> Triage {
+    let totals = key_totals(&focus, cat);
+    let timeline = (focus.all.timeline())
+        .into_iter()
+        .filter(|((_, k), _)| focus.matches(k.0, k.1))
+        .collect();
+    let operations = operation_rows(&focus);
+    let prompts = prompt_rows(&focus);
+    let calls = call_rows(&mut focus);
+    let counted = focus.messages();
+    let messages: Vec<(String, u64)> = counted
+        .texts
+        .iter()
+        .map(|(m, n)| (m.to_string(), *n))
+        .collect();
+    let (verdicts, verdict_note) = verdicts(&focus, history, verdict_day, th);
     let sdks = sdks_of_calls(&calls, &focus.no_call_sdks);
+    let agg = &focus.all;
     Triage {
         subcode: focus.subcode,
         code: focus.code,
         catalogue: catalogue_entries(cat, focus.subcode, focus.code),
-        records_read: agg.read(),
+        read: agg.read(),
         accepted: agg.accepted,
         rejected: agg.rejected,
         skipped: agg.skipped,
