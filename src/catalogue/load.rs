@@ -188,6 +188,17 @@ struct Table {
     line: usize,
     header: Vec<String>,
     rows: Vec<(usize, Vec<String>)>,
+    /// The line of its last row when the text ends inside that row: fewer cell borders than
+    /// the header's line has (an interrupted download, a copy cut short).
+    cut: Option<usize>,
+}
+
+/// The cell borders (`|` not escaped) of a table's line, leading and trailing ones included.
+fn borders(line: &str) -> usize {
+    let b = line.trim().as_bytes();
+    (0..b.len())
+        .filter(|&i| b[i] == b'|' && (i == 0 || b[i - 1] != b'\\'))
+        .count()
 }
 
 /// The 1-based line of byte offsets in a text, by binary search over its newlines (a row at a
@@ -213,16 +224,21 @@ fn tables(text: &str) -> Vec<Table> {
     let mut row: Vec<String> = Vec::new();
     let mut row_line = 0;
     let mut in_head = false;
+    // The cell borders of the header's line, and where the last row read ends.
+    let mut head_borders = 0;
+    let mut row_end = 0;
     for (e, range) in Parser::new_ext(text, Options::ENABLE_TABLES).into_offset_iter() {
         match &e {
             Event::Start(Tag::Table(_)) => out.push(Table {
                 line: line_of(range.start),
                 header: Vec::new(),
                 rows: Vec::new(),
+                cut: None,
             }),
             Event::Start(Tag::TableHead) => {
                 in_head = true;
                 row.clear();
+                head_borders = borders(&text[range.clone()]);
             }
             Event::End(TagEnd::TableHead) => {
                 in_head = false;
@@ -237,6 +253,19 @@ fn tables(text: &str) -> Vec<Table> {
             Event::End(TagEnd::TableRow) => {
                 if let Some(t) = out.last_mut() {
                     t.rows.push((row_line, std::mem::take(&mut row)));
+                }
+                row_end = range.end;
+            }
+            Event::End(TagEnd::Table) => {
+                // A text that ends in a table's last row, which has fewer borders than its
+                // header: the rest of the row, and of the page, is missing.
+                let upto = text[..row_end].trim_end();
+                let last = upto.rfind('\n').map_or(0, |i| i + 1);
+                let ends_here = text[row_end..].trim().is_empty();
+                if let Some(t) = out.last_mut().filter(|t| !t.rows.is_empty() && ends_here) {
+                    if borders(&upto[last..]) < head_borders {
+                        t.cut = t.rows.last().map(|(line, _)| *line);
+                    }
                 }
             }
             Event::Start(Tag::TableCell) => cell = Some(CellText::default()),
@@ -293,6 +322,13 @@ pub fn markdown(text: &str, file: &str) -> Result<Loaded, CatalogueError> {
     };
     let mut code_tables = 0;
     for t in tables(text) {
+        if let Some(line) = t.cut {
+            return Err(CatalogueError::Malformed {
+                file: file.to_string(),
+                line,
+                reason: "the page ends inside this row of a table: it looks cut short (an interrupted download?); get the whole page again".to_string(),
+            });
+        }
         let mut at: HashMap<Col, usize> = HashMap::new();
         for (i, h) in t.header.iter().enumerate() {
             if let Some(c) = column(h) {

@@ -369,3 +369,45 @@ fn a_subcode_of_a_pair_under_another_code_of_its_class_is_a_subcode_match() {
     assert_eq!(c.lookup(200, Some(560503)).matched, Match::None);
     assert_eq!(c.lookup(400, Some(560503)).matched, Match::Code);
 }
+
+#[test]
+fn a_page_cut_inside_a_row_is_an_error_naming_the_row() {
+    // An interrupted download of the old page, cut inside the mitigation of 400/8559: its last
+    // row had won over the whole page's, with a mitigation stopped mid-sentence.
+    let at = OLD_PAGE.find("Double check recording status").unwrap() + 20;
+    let line = OLD_PAGE[..at].lines().count();
+    let err = load_markdown(&OLD_PAGE[..at], "cut.md")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with(&format!(
+            "catalogue cut.md, line {line}: the page ends inside this row"
+        )),
+        "{err}"
+    );
+    // Cut after a cell's border: a row with fewer cells than its header.
+    let row_end = OLD_PAGE[at..].find('\n').unwrap() + at;
+    let border = OLD_PAGE[..row_end]
+        .trim_end()
+        .trim_end_matches('|')
+        .rfind('|')
+        .unwrap()
+        + 1;
+    assert!(load_markdown(&OLD_PAGE[..border], "cut.md").is_err());
+    // The same row whole, at the end of the text with or without its newline, loads.
+    for end in [row_end, row_end + 1] {
+        let loaded = load_markdown(&OLD_PAGE[..end], "whole.md").unwrap();
+        assert!(loaded
+            .pairs
+            .iter()
+            .any(|p| (p.code, p.subcode) == (400, 8559)));
+    }
+    // An escaped border in a cell is not a border.
+    let page = "| Code | Subcode | Description |\n|---|---|---|\n| 400 | 1 | a \\| b |";
+    assert_eq!(
+        load_markdown(page, "p.md").unwrap().pairs[0].description,
+        "a | b"
+    );
+    let cut = "| Code | Subcode | Description |\n|---|---|---|\n| 400 | 1 | a \\| b";
+    assert!(load_markdown(cut, "p.md").is_err());
+}
