@@ -471,22 +471,31 @@ fn operation_rows(focus: &Focus) -> Vec<(String, Kind, Key, u64)> {
     operations
 }
 
-/// The focused records by prompt kind, most records first.
+/// The focused records by prompt kind, most records first, and those of no prompt kind last
+/// as [`NO_PROMPT`] (the rows add up to the records), when some have one.
 fn prompt_rows(focus: &Focus) -> Vec<(String, u64)> {
-    let mut by_prompt: BTreeMap<String, u64> = BTreeMap::new();
+    let mut by_prompt: BTreeMap<&str, u64> = BTreeMap::new();
     for (k, s) in focus
         .all
         .operations()
         .filter(|(k, _)| focus.matches(k.2, k.3))
     {
-        if !k.4.is_empty() {
-            *by_prompt.entry(k.4.to_string()).or_default() += s.count;
-        }
+        *by_prompt.entry(k.4).or_default() += s.count;
     }
-    let mut prompts: Vec<(String, u64)> = by_prompt.into_iter().collect();
+    let none = by_prompt.remove("");
+    if by_prompt.is_empty() {
+        return Vec::new();
+    }
+    let mut prompts: Vec<(String, u64)> = (by_prompt.into_iter())
+        .map(|(p, n)| (p.to_string(), n))
+        .collect();
     prompts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    prompts.extend(none.map(|n| (NO_PROMPT.to_string(), n)));
     prompts
 }
+
+/// The row of the records of no prompt kind (not a play or a recognize).
+pub const NO_PROMPT: &str = "(no prompt)";
 
 /// The focused calls' rows, most records first. The calls' texts move into their rows, not
 /// copied (a GUID held as its number is written out): with many calls they are most of the

@@ -460,11 +460,12 @@ fn triage_limit_without_calls_says_it_needs_calls() {
     assert_eq!(err.lines().count(), 1, "{err}");
 }
 
-/// The split by resource adds up to the total, records that name none in a `(not named)` row
-/// as the split by SDK has them (they had been left out); and each key says its outcome class
-/// as `report` splits them.
+/// The splits by resource and by prompt kind add up to the total, records that name no
+/// resource in a `(not named)` row as the split by SDK has them, those of no prompt kind in a
+/// `(no prompt)` row (both had been left out); and each key says its outcome class as `report`
+/// splits them.
 #[test]
-fn triage_by_resource_adds_up_and_keys_say_their_outcome() {
+fn triage_splits_add_up_and_keys_say_their_outcome() {
     let json = |sub: &str| -> Value {
         let a = bin()
             .args(["triage", sub, "samples/", "--format", "json"])
@@ -477,6 +478,15 @@ fn triage_by_resource_adds_up_and_keys_say_their_outcome() {
     let sum: u64 = rows.iter().map(|r| r["count"].as_u64().unwrap()).sum();
     assert_eq!(sum, v["records"]["matching"].as_u64().unwrap(), "{rows:?}");
     assert_eq!(rows.last().unwrap()["resource"], "(not named)");
+    // So does the split by prompt kind: the records of no prompt kind are its last row.
+    let prompts = v["prompts"].as_array().unwrap();
+    let sum: u64 = prompts.iter().map(|r| r["count"].as_u64().unwrap()).sum();
+    assert_eq!(
+        sum,
+        v["records"]["matching"].as_u64().unwrap(),
+        "{prompts:?}"
+    );
+    assert_eq!(prompts.last().unwrap()["prompt"], "(no prompt)");
     assert_eq!(v["totals"][0]["outcome"], "failure");
     assert_eq!(json("8510")["totals"][0]["outcome"], "caller");
     let md = stdout(
