@@ -146,7 +146,7 @@ fn frame(t: &Table, rows: &[Vec<Cell>], floats: &[bool]) -> Result<DataFrame> {
                     .collect();
                 Column::new(name.as_ref().into(), v)
             }
-            Col::Text | Col::Catalogue | Col::Markdown => {
+            Col::Text | Col::Catalogue | Col::Markup => {
                 // Empty text is written as an empty field, like a missing value.
                 let v: Vec<Option<String>> = cells
                     .map(|c| {

@@ -115,14 +115,14 @@ fn cell(kind: Col, c: &Cell) -> String {
     match kind {
         Col::Text | Col::Number | Col::Bool => escape(&c.text()),
         Col::Catalogue => linkify(&c.text()),
-        Col::Markdown => c.text(),
+        Col::Markup => c.text(),
     }
 }
 
 /// `t` with its column `name` shown as code: each cell escaped inside `<code>`.
 fn code_column(mut t: Table, name: &str) -> Table {
     if let Some(i) = t.columns.iter().position(|(n, _)| *n == name) {
-        t.columns[i].1 = Col::Markdown;
+        t.columns[i].1 = Col::Markup;
         for r in &mut t.rows {
             r[i] = format!("<code>{}</code>", escape(&r[i].text())).into();
         }
@@ -169,7 +169,7 @@ fn codes_table(r: &Report, rows: usize) -> Parts<'_> {
         ("category", Col::Text),
         ("match", Col::Text),
         ("description", Col::Catalogue),
-        ("messages in the logs", Col::Markdown),
+        ("messages in the logs", Col::Markup),
         ("count", Col::Number),
         ("calls", Col::Number),
     ];
@@ -300,7 +300,7 @@ fn data_quality(s: &mut Page, r: &Report) -> io::Result<()> {
         s.push_str("<p>None.</p>\n");
     } else {
         let rejects = r.reject_groups_table(
-            ("first examples", Col::Markdown),
+            ("first examples", Col::Markup),
             |e| {
                 format!(
                     "<code>{}</code> {}",
@@ -558,7 +558,7 @@ mod tests {
             ("text", Col::Text),
             ("n", Col::Number),
             ("mitigation", Col::Catalogue),
-            ("own", Col::Markdown),
+            ("own", Col::Markup),
         ];
         let part = |n: u64| {
             let mitigation = "See [docs](https://learn.microsoft.com/x).";

@@ -206,7 +206,7 @@ fn cell(kind: Col, c: &Cell) -> String {
     match kind {
         Col::Text | Col::Number | Col::Bool => escape(&c.text()),
         Col::Catalogue => linkify(&c.text()),
-        Col::Markdown => c.text(),
+        Col::Markup => c.text(),
     }
 }
 
@@ -356,7 +356,7 @@ mod tests {
         let mut t = Table::new(&[
             ("message", Col::Text),
             ("mitigation", Col::Catalogue),
-            ("timeline", Col::Markdown),
+            ("timeline", Col::Markup),
         ]);
         t.push(crate::row![
             "[a](https://evil.example)",

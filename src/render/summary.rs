@@ -154,7 +154,7 @@ fn top_failures(r: &Report) -> Table {
         ("description", Col::Catalogue),
         ("most frequent message", Col::Text),
         ("mitigation", Col::Catalogue),
-        ("timeline", Col::Markdown),
+        ("timeline", Col::Markup),
     ];
     Table::of(COLUMNS, r.top_of(Outcome::Failure, TOP), |c| {
         row![

@@ -1,5 +1,5 @@
 //! The one table model every renderer reads: named columns that say what they hold (a number,
-//! text from the logs, catalogue text, Markdown the tool writes), and rows of cells. The CSV
+//! text from the logs, catalogue text, markup the tool writes), and rows of cells. The CSV
 //! writer (polars), Markdown, HTML and JSON all render the same [`Table`].
 
 /// What a column holds, which decides how each format writes it.
@@ -13,7 +13,7 @@ pub enum Col {
     Catalogue,
     /// Markup the tool writes itself, in the format being written: as is. Sparklines in
     /// Markdown; in HTML, the page's own `<code>` and line breaks around text it escaped.
-    Markdown,
+    Markup,
     /// A yes/no.
     Bool,
 }
