@@ -13,11 +13,13 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{BufWriter, Write};
-use std::os::unix::fs::FileTypeExt;
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use tempfile::NamedTempFile;
+
+use crate::config::{IngestSettings, ReportFormat};
 
 /// The files `report` writes into `--out`, besides `summary.md` and `report.html` (a run never
 /// reads them back as input), and how each starts (a CSV file its header): a file of that name
@@ -60,6 +62,24 @@ pub const REPORT_STARTS: [(&str, &str); 13] = [
 /// The names of [`REPORT_STARTS`].
 pub fn report_files() -> impl Iterator<Item = &'static str> {
     REPORT_STARTS.iter().map(|&(name, _)| name)
+}
+
+/// The files `report` writes, or removes, in `--out` for `formats`: `rejects.csv` always, and
+/// each format's own (every CSV file for `csv`, of which `by_sip.csv`, `by_resource.csv` and
+/// `by_sdk.csv` are removed when the input has nothing for them).
+pub fn report_outputs(formats: &[ReportFormat]) -> Vec<&'static str> {
+    let mut names = vec!["rejects.csv"];
+    for f in formats {
+        match f {
+            ReportFormat::Csv => names.extend(
+                report_files().filter(|name| name.ends_with(".csv") && *name != "rejects.csv"),
+            ),
+            ReportFormat::Md => names.push("summary.md"),
+            ReportFormat::Html => names.push("report.html"),
+            ReportFormat::Json => names.push("report.json"),
+        }
+    }
+    names
 }
 
 /// Temporaries are named `.acs-triage-*.tmp`.
@@ -323,6 +343,63 @@ pub fn writable_file(path: &Path) -> Result<()> {
         anyhow::bail!("cannot write {}: {why}", path.display());
     }
     writable_dir(dir, "output directory")
+}
+
+/// A regular file's identity (device, inode), following links: `None` for anything else.
+fn regular_id(path: &Path) -> Option<(u64, u64)> {
+    let m = fs::metadata(path).ok().filter(|m| m.is_file())?;
+    Some((m.dev(), m.ino()))
+}
+
+/// Refuses, before anything is read, to write `outputs` (the paths `--out OUT` makes) when one
+/// of them is a file the run reads: named on the command line, or one a walk of the named
+/// directories reads (which never takes the reports `report` writes, see `skip_files`). Files
+/// are compared by device and inode, after following links, as they are written. The walk is
+/// made only when an output exists already, as a regular file: there is nothing to lose else.
+pub fn not_inputs(out: &Path, outputs: &[PathBuf], settings: &IngestSettings) -> Result<()> {
+    let existing: Vec<((u64, u64), &Path)> = (outputs.iter())
+        .filter_map(|p| regular_id(&target(p)).map(|id| (id, p.as_path())))
+        .collect();
+    if existing.is_empty() {
+        return Ok(());
+    }
+    let (mut named, mut dirs) = (Vec::new(), Vec::new());
+    for p in settings.inputs.iter().filter(|p| p.as_os_str() != "-") {
+        match fs::metadata(p) {
+            Ok(m) if m.is_dir() => dirs.push(p.clone()),
+            _ => named.push(p.clone()),
+        }
+    }
+    if !dirs.is_empty() {
+        // Standard input and the files named are not walked; a walk yields regular files only.
+        let walk = IngestSettings {
+            inputs: dirs,
+            ..settings.clone()
+        };
+        let walked = crate::ingest::regular_files(&walk).unwrap_or_default();
+        named.extend(walked.iter().map(|s| s.path().to_path_buf()));
+    }
+    for input in named {
+        let Some(id) = regular_id(&input) else {
+            continue;
+        };
+        if let Some((_, output)) = existing.iter().find(|(o, _)| *o == id) {
+            let through = if input.as_path() == *output {
+                String::new()
+            } else {
+                format!(" (named {})", input.display())
+            };
+            if *output == out {
+                anyhow::bail!("--out {} is also an input{through}", out.display());
+            }
+            anyhow::bail!(
+                "--out {} would replace {}, which is an input{through}",
+                out.display(),
+                output.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

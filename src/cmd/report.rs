@@ -23,6 +23,11 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     settings
         .skip_files
         .extend(output::report_files().map(|f| out.join(f)));
+    // A report file that is also an input (named, or through a link) would be destroyed.
+    let outputs: Vec<_> = (output::report_outputs(&formats).into_iter())
+        .map(|f| out.join(f))
+        .collect();
+    output::not_inputs(out, &outputs, &settings)?;
     if let Some(h) = &args.spikes.history {
         output::writable_dir(h, "history directory")?;
     }

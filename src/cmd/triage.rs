@@ -31,6 +31,7 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
     // An output that cannot be written fails now, not after reading the input.
     if let Some(path) = &args.out {
         output::writable_file(path)?;
+        output::not_inputs(path, std::slice::from_ref(path), &settings)?;
     }
     let (focus, ingested) = read(args, &settings, MAX_IDS)?;
     let mut warnings = ingested.warnings;

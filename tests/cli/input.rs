@@ -1136,3 +1136,87 @@ fn documents_read_alike_from_a_file_gzip_and_a_pipe() {
         assert_eq!(rows(&piped, table), want, "{table}");
     }
 }
+
+/// An output that is also an input (named, through a link, or met in a walk that reads it) is
+/// refused before anything is read, in one line, and the input stays as it was (rev52 §2: the
+/// export had been replaced by the report, exit 0).
+#[test]
+fn an_output_that_is_also_an_input_is_refused_before_anything_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = std::fs::read(root().join("samples/cli/az-query.json")).unwrap();
+    let night = dir.path().join("night.json");
+    std::fs::write(&night, &export).unwrap();
+    let link = dir.path().join("link.md");
+    std::os::unix::fs::symlink(&night, &link).unwrap();
+    let refused = |args: &[&std::ffi::OsStr], want: String| {
+        let a = bin().args(args).assert().code(1);
+        assert_eq!(stderr(&a), format!("acs-triage: {want}\n"));
+        assert_eq!(std::fs::read(&night).unwrap(), export, "{want}");
+    };
+    let (n, l, d) = (night.as_os_str(), link.as_os_str(), dir.path().as_os_str());
+    let s = |s: &'static str| std::ffi::OsStr::new(s);
+    refused(
+        &[s("triage"), s("8522"), n, s("--out"), n],
+        format!("--out {} is also an input", night.display()),
+    );
+    refused(
+        &[s("triage"), s("8522"), n, s("--out"), l],
+        format!(
+            "--out {} is also an input (named {})",
+            link.display(),
+            night.display()
+        ),
+    );
+    // A walk of the directory reads night.json.
+    refused(
+        &[s("triage"), s("8522"), d, s("--out"), n],
+        format!("--out {} is also an input", night.display()),
+    );
+    // report: an export named report.json in --out, named on the command line.
+    let named = dir.path().join("report.json");
+    std::fs::rename(&night, &named).unwrap();
+    std::fs::write(&night, &export).unwrap();
+    let a = bin()
+        .arg("report")
+        .arg(&named)
+        .arg("--out")
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    assert_eq!(
+        stderr(&a),
+        format!(
+            "acs-triage: --out {} would replace {}, which is an input\n",
+            dir.path().display(),
+            named.display()
+        )
+    );
+    assert_eq!(std::fs::read(&named).unwrap(), export);
+    // Without --format json, report.json is not written: it is read, and left as it was.
+    bin()
+        .arg("report")
+        .arg(&named)
+        .args(["--format", "csv", "--max-bad", "10", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(&named).unwrap(), export);
+    // A directory that is --out too is walked past the reports it writes: a second run
+    // reads the exports, not its own reports.
+    std::fs::remove_file(&named).unwrap();
+    std::fs::remove_file(&link).unwrap();
+    for _ in 0..2 {
+        bin()
+            .arg("report")
+            .arg(dir.path())
+            .arg("--out")
+            .arg(dir.path())
+            .args(["--format", "csv,json", "--max-bad", "10"])
+            .assert()
+            .success();
+        let v: Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap())
+                .unwrap();
+        assert_eq!(v["inputs"].as_array().unwrap().len(), 1, "{}", v["inputs"]);
+    }
+}
