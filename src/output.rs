@@ -315,10 +315,14 @@ pub fn writable_dir(dir: &Path, what: &str) -> Result<()> {
     Ok(())
 }
 
-/// Makes sure a file can be written at `path` (its directory exists and takes new files, or it
-/// is a device), before the run reads gigabytes.
+/// Makes sure a file can be written at `path` (it is no directory, its directory exists and
+/// takes new files, or it is a device), before the run reads gigabytes.
 pub fn writable_file(path: &Path) -> Result<()> {
     let target = target(path);
+    // As the write would say, but now, not after reading the input.
+    if target.is_dir() {
+        anyhow::bail!("cannot write {}: it is a directory", path.display());
+    }
     // A FIFO is not opened to check it: its reader would take the close for the end.
     if fs::metadata(&target).is_ok_and(|m| m.file_type().is_fifo()) {
         return Ok(());

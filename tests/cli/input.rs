@@ -490,6 +490,16 @@ fn outputs_are_written_through_links_and_devices_and_replaced_as_a_set() {
         .code(1);
     assert!(stderr(&a).contains("directory /nonexistent/dir does not exist"));
     assert!(!stderr(&a).contains("warning"), "{}", stderr(&a));
+    // Nor does one that is a directory (rev52 §10: it had failed only after reading, with the
+    // input's warnings first).
+    let a = bin()
+        .args(["triage", "8522", "samples/", "--out", "samples"])
+        .assert()
+        .code(1);
+    assert_eq!(
+        stderr(&a),
+        "acs-triage: cannot write samples: it is a directory\n"
+    );
     // One inside a regular file: said so, not that it does not exist.
     let file = root().join("samples/README.md");
     let a = bin()
