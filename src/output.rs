@@ -13,7 +13,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{BufWriter, Write};
-use std::os::unix::fs::{FileTypeExt, MetadataExt};
+use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -157,6 +157,7 @@ impl OutputSet {
             });
             return Ok(());
         }
+        let replaced = replaceable(path, &target)?;
         let dir = match target.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
@@ -165,9 +166,13 @@ impl OutputSet {
         let file = tempfile::Builder::new()
             .prefix(TEMP_PREFIX)
             .suffix(TEMP_SUFFIX)
-            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))
+            .permissions(PermissionsExt::from_mode(0o644))
             .tempfile_in(dir)
             .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+        if let Some(old) = &replaced {
+            keep_owner_and_mode(file.as_file(), old)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
         // Held until the file is renamed or dropped: the next run leaves a locked one alone.
         let _ = file.as_file().try_lock();
         let mut out = BufWriter::new(file.as_file());
@@ -253,6 +258,51 @@ impl OutputSet {
         }
         Ok(())
     }
+}
+
+/// The regular file that writing `path` (whose bytes go to `target`) replaces, if any, once it
+/// is known that the user may replace it. A file without write permission is refused, as `cp`
+/// and a shell's `>` refuse it: one the user may not write, and, since root may write any file,
+/// also one that no one may write (mode 0444), which someone made read-only to keep it.
+fn replaceable(path: &Path, target: &Path) -> Result<Option<fs::Metadata>> {
+    let Some(m) = fs::metadata(target).ok().filter(|m| m.is_file()) else {
+        return Ok(None);
+    };
+    if m.mode() & 0o222 == 0 {
+        anyhow::bail!(
+            "cannot write {}: it is read-only (mode {:04o}); make it writable or remove it first",
+            path.display(),
+            m.mode() & 0o7777
+        );
+    }
+    use rustix::fs::{accessat, Access, AtFlags, CWD};
+    accessat(CWD, target, Access::WRITE_OK, AtFlags::EACCESS)
+        .map_err(std::io::Error::from)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(Some(m))
+}
+
+/// Gives the new file (a temporary, to be renamed over `old`) the permission bits of the file
+/// it replaces, as `sed -i` and editors do: a report made private (a `rejects.csv` of raw
+/// records at 0600) stays so. Its owner and group too, where the user may give them (root; or
+/// the group, for a member of it).
+fn keep_owner_and_mode(new: &File, old: &fs::Metadata) -> std::io::Result<()> {
+    use std::os::unix::fs::fchown;
+    if fchown(new, Some(old.uid()), Some(old.gid())).is_err() {
+        let _ = fchown(new, None, Some(old.gid()));
+    }
+    // Set on the file itself: the umask, which the temporary's creation went through, does
+    // not apply.
+    new.set_permissions(PermissionsExt::from_mode(old.mode() & 0o777))
+}
+
+/// Makes sure the files at `paths` can be written before the run reads gigabytes: a file
+/// there is one the user may replace (see [`add_with`](OutputSet::add_with)).
+pub fn replaceable_files(paths: &[PathBuf]) -> Result<()> {
+    for p in paths {
+        replaceable(p, &target(p))?;
+    }
+    Ok(())
 }
 
 /// Writes one file as [`OutputSet`] does.
@@ -346,6 +396,7 @@ pub fn writable_file(path: &Path) -> Result<()> {
         };
         anyhow::bail!("cannot write {}: {why}", path.display());
     }
+    replaceable(path, &target)?;
     writable_dir(dir, "output directory")
 }
 
@@ -431,6 +482,41 @@ mod tests {
         assert_eq!(fs::read_to_string(&b).unwrap(), "new b");
         let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(left.len(), 2, "no temporaries left");
+    }
+
+    /// A file replaced keeps its permission bits, whatever the umask (rev52 §6: a 0600 file
+    /// had come back 0644); one without write permission is refused and left as it was.
+    #[test]
+    fn a_replaced_file_keeps_its_mode_and_a_read_only_one_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().mode() & 0o7777;
+        for m in [0o600, 0o640, 0o666] {
+            let p = dir.path().join(format!("{m:o}.csv"));
+            fs::write(&p, "old").unwrap();
+            fs::set_permissions(&p, PermissionsExt::from_mode(m)).unwrap();
+            write_file(&p, b"new").unwrap();
+            assert_eq!(fs::read_to_string(&p).unwrap(), "new");
+            assert_eq!(mode(&p), m, "{m:o}");
+        }
+        // Through a link, the target's mode.
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink(dir.path().join("600.csv"), &link).unwrap();
+        write_file(&link, b"again").unwrap();
+        assert_eq!(mode(&dir.path().join("600.csv")), 0o600);
+        // Read-only: refused before the write (writable_file) and at it, as root too.
+        let ro = dir.path().join("ro.md");
+        fs::write(&ro, "old").unwrap();
+        fs::set_permissions(&ro, PermissionsExt::from_mode(0o444)).unwrap();
+        let want = format!(
+            "cannot write {}: it is read-only (mode 0444); make it writable or remove it first",
+            ro.display()
+        );
+        assert_eq!(format!("{:#}", writable_file(&ro).unwrap_err()), want);
+        assert_eq!(format!("{:#}", write_file(&ro, b"new").unwrap_err()), want);
+        assert_eq!(fs::read_to_string(&ro).unwrap(), "old");
+        assert_eq!(mode(&ro), 0o444);
+        let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 5, "no temporaries left");
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
         .map(|f| out.join(f))
         .collect();
     output::not_inputs(out, &outputs, &settings)?;
+    output::replaceable_files(&outputs)?;
     if let Some(h) = &args.spikes.history {
         output::writable_dir(h, "history directory")?;
     }

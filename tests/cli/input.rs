@@ -1230,3 +1230,85 @@ fn an_output_that_is_also_an_input_is_refused_before_anything_is_read() {
         assert_eq!(v["inputs"].as_array().unwrap().len(), 1, "{}", v["inputs"]);
     }
 }
+
+/// An output rewritten keeps the mode of the file it replaces (rev52 §6: a 0600 `rejects.csv`
+/// or ticket had come back 0644); a read-only one is refused before anything is read, and
+/// left as it was (it had been replaced, exit 0).
+#[test]
+fn a_rewritten_output_keeps_its_mode_and_a_read_only_one_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+    let chmod =
+        |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
+    let ticket = dir.path().join("ticket.md");
+    std::fs::write(&ticket, "").unwrap();
+    chmod(&ticket, 0o600);
+    let triage = |out: &Path| {
+        bin()
+            .args([
+                "triage",
+                "8522",
+                "samples/cli/az-query.json",
+                "--max-bad",
+                "10",
+                "--out",
+            ])
+            .arg(out)
+            .assert()
+    };
+    triage(&ticket).success();
+    assert!(std::fs::read_to_string(&ticket).unwrap().starts_with('#'));
+    assert_eq!(mode(&ticket), 0o600);
+    let ro = dir.path().join("ro.md");
+    std::fs::write(&ro, "kept").unwrap();
+    chmod(&ro, 0o444);
+    let a = triage(&ro).code(1);
+    assert_eq!(
+        stderr(&a),
+        format!(
+            "acs-triage: cannot write {}: it is read-only (mode 0444); make it writable or remove it first\n",
+            ro.display()
+        )
+    );
+    assert_eq!(std::fs::read_to_string(&ro).unwrap(), "kept");
+    // report: every file of the set keeps its own mode.
+    let out = dir.path().join("out");
+    let report = || {
+        report_to(
+            Path::new("samples/cli/az-query.json"),
+            &out,
+            &["--max-bad", "10"],
+        )
+    };
+    report().success();
+    let files: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(files.len() >= 10, "{files:?}");
+    for (i, f) in files.iter().enumerate() {
+        chmod(f, if i % 2 == 0 { 0o600 } else { 0o640 });
+    }
+    report().success();
+    for (i, f) in files.iter().enumerate() {
+        assert_eq!(
+            mode(f),
+            if i % 2 == 0 { 0o600 } else { 0o640 },
+            "{}",
+            f.display()
+        );
+    }
+    // One read-only report stops the run before it reads, and the set stays as it was.
+    let json = out.join("report.json");
+    let before = std::fs::read(&json).unwrap();
+    chmod(&out.join("rejects.csv"), 0o444);
+    let a = report().code(1);
+    assert!(
+        stderr(&a).contains("rejects.csv: it is read-only (mode 0444)"),
+        "{}",
+        stderr(&a)
+    );
+    assert_eq!(stderr(&a).lines().count(), 1, "{}", stderr(&a));
+    assert_eq!(std::fs::read(&json).unwrap(), before);
+}
