@@ -221,8 +221,12 @@ impl History {
         dir.map_or_else(|| Ok((History::default(), Vec::new())), History::load)
     }
 
-    /// Reads every `YYYY-MM-DD.parquet` of `dir`, with a warning for each file left out; a
-    /// missing directory is an empty history.
+    /// Reads every `YYYY-MM-DD.parquet` of `dir`, the name its day, with a warning for each
+    /// file left out; a missing directory is an empty history. Other `.parquet` files (a copy
+    /// kept before a re-run, `old-2026-11-17.parquet`) are not read, and one warning names
+    /// them: read, a copy of a day replaced the day's own file, whichever sorted last. A file
+    /// whose rows are of another day than its name is left out: its name is what a re-run
+    /// replaces, so as its rows' day it would stand beside that day's own file.
     pub fn load(dir: &Path) -> Result<(History, Vec<String>)> {
         let mut h = History::default();
         let mut warnings = Vec::new();
@@ -235,8 +239,23 @@ impl History {
             .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
             .collect();
         paths.sort();
+        let mut others = Vec::new();
         for p in paths {
+            let Some(named) = day_of_name(&p) else {
+                others.push(
+                    p.file_name()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+                continue;
+            };
             match read_day_guarded(&p) {
+                Ok(d) if d.day != named => warnings.push(format!(
+                    "history file {} holds the records of {}, not of the day its name says, and was left out",
+                    p.display(),
+                    day_text(d.day)
+                )),
                 Ok(d) => {
                     h.days.insert(d.day, d);
                 }
@@ -245,6 +264,17 @@ impl History {
                     p.display()
                 )),
             }
+        }
+        if !others.is_empty() {
+            warnings.push(format!(
+                "history {}: {} not read, as a history file is named YYYY-MM-DD.parquet (its day): {}",
+                dir.display(),
+                match others.len() {
+                    1 => "1 file was".to_string(),
+                    n => format!("{n} files were"),
+                },
+                others.join(", ")
+            ));
         }
         Ok((h, warnings))
     }
@@ -313,6 +343,12 @@ fn day_frame(d: &DayAgg) -> PolarsResult<DataFrame> {
 /// Rows of a day's file, at most: a day keeps far fewer keys (a file of more, which this
 /// tool did not write, would take its memory; 20 million rows fit in half a megabyte).
 const MAX_DAY_ROWS: usize = 1_000_000;
+
+/// The day a history file's name says, `YYYY-MM-DD.parquet` as [`History::stage`] writes it.
+fn day_of_name(p: &Path) -> Option<i64> {
+    let stem = p.file_stem()?.to_str()?;
+    parse_day(stem).filter(|&d| day_text(d) == stem)
+}
 
 /// [`read_day`] of a file that may be anything: not a regular file (a FIFO would never end),
 /// too many rows, or damage that the Parquet reader panics on rather than returning an error
@@ -490,6 +526,41 @@ mod tests {
         let (back, w) = History::load(bad.path()).unwrap();
         assert!(
             back.days.is_empty() && w[0].contains("not a regular file"),
+            "{w:?}"
+        );
+    }
+
+    /// Only files named by their day are read: a copy kept before a re-run
+    /// (`old-2026-11-17.parquet`, which sorts after the day's own file) had replaced it without
+    /// a word; a file whose rows are of another day than its name is left out, said.
+    #[test]
+    fn only_files_named_by_their_day_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let d17 = parse_day("2026-11-17").unwrap();
+        let mut h = History::default();
+        h.days
+            .insert(d17, day(d17, false, &[((404, Some(8522)), 9)]));
+        h.store(dir.path(), &[d17]).unwrap();
+        let old = History {
+            days: BTreeMap::from([(d17, day(d17, false, &[((404, Some(8522)), 3)]))]),
+        };
+        let copy = tempfile::tempdir().unwrap();
+        old.store(copy.path(), &[d17]).unwrap();
+        let file = copy.path().join("2026-11-17.parquet");
+        std::fs::copy(&file, dir.path().join("old-2026-11-17.parquet")).unwrap();
+        std::fs::copy(&file, dir.path().join("2026-11-17.parquet.parquet")).unwrap();
+        // A day's file under another day's name.
+        std::fs::copy(&file, dir.path().join("2026-11-10.parquet")).unwrap();
+        let (back, w) = History::load(dir.path()).unwrap();
+        assert_eq!(back.days.keys().copied().collect::<Vec<_>>(), [d17]);
+        assert_eq!(back.days[&d17].exposure, 9);
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(
+            w[0].ends_with("2026-11-10.parquet holds the records of 2026-11-17, not of the day its name says, and was left out"),
+            "{w:?}"
+        );
+        assert!(
+            w[1].ends_with(": 2 files were not read, as a history file is named YYYY-MM-DD.parquet (its day): 2026-11-17.parquet.parquet, old-2026-11-17.parquet"),
             "{w:?}"
         );
     }

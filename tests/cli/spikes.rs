@@ -261,6 +261,28 @@ fn partly_covered_day_is_partial_and_not_tested() {
     );
 }
 
+/// A copy of a day kept in the history directory before a re-run (`old-2026-10-20.parquet`)
+/// is not read, and a day's file under another day's name is left out: each is said. Every
+/// `*.parquet` had been read, keyed by the day inside it, so that the copy, sorting after the
+/// day's own file, silently replaced the re-run day.
+#[test]
+fn only_history_files_named_by_their_day_are_read() {
+    let work = tempfile::tempdir().unwrap();
+    let history = work.path().join("history");
+    let h = history.to_str().unwrap();
+    let f = night(work.path(), 0, &[]);
+    report_to(&f, &work.path().join("a"), &["--history", h]).success();
+    let day = history.join("2026-10-20.parquet");
+    std::fs::copy(&day, history.join("old-2026-10-20.parquet")).unwrap();
+    std::fs::copy(&day, history.join("2026-10-27.parquet")).unwrap();
+    let run = report_to(&f, &work.path().join("b"), &["--history", h]).success();
+    let err = stderr(&run);
+    let copy = format!("warning: history {h}: 1 file was not read, as a history file is named YYYY-MM-DD.parquet (its day): old-2026-10-20.parquet\n");
+    assert!(err.contains(&copy), "{err}");
+    let renamed = "2026-10-27.parquet holds the records of 2026-10-20, not of the day its name says, and was left out\n";
+    assert!(err.contains(renamed), "{err}");
+}
+
 /// [`night`] for one ACS resource, `name` in its id: every `scale`th record of it.
 fn tagged_night(
     work: &Path,
