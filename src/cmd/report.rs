@@ -98,7 +98,10 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     set.commit()?;
 
     let exit = rep.exit(args.fail_on_spike, args.max_bad);
-    for line in render::text::run_summary(&rep, &cat, out, &formats, args.quiet, exit) {
+    let over_max_bad = args.max_bad.exceeded(rep.rejected, rep.read);
+    let summary =
+        render::text::run_summary(&rep, &cat, out, &formats, args.quiet, exit, over_max_bad);
+    for line in summary {
         eprintln!("acs-triage: {line}");
     }
     Ok(exit)

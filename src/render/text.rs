@@ -41,8 +41,10 @@ pub const MAX_SAID_WARNINGS: usize = 50;
 
 /// What `report` says on stderr when it ends, one line each: the warnings, past
 /// [`MAX_SAID_WARNINGS`] how many more and where they are, and the counts (unless `quiet`),
-/// the spikes (unless `quiet`), and why the run fails when `exit` says so. `formats`: those
-/// written.
+/// the spikes (unless `quiet`), what paged (under `quiet`, when `exit` says so), and, when
+/// `over_max_bad`, that the rejects exceed `--max-bad`: whatever the exit code, which carries
+/// one of the two (a night that pages exits 4, and its rejects had gone unsaid). `formats`:
+/// those written.
 pub fn run_summary(
     r: &crate::report::Report,
     cat: &crate::catalogue::Catalogue,
@@ -50,6 +52,7 @@ pub fn run_summary(
     formats: &[ReportFormat],
     quiet: bool,
     exit: crate::exit_codes::Exit,
+    over_max_bad: bool,
 ) -> Vec<String> {
     let mut lines = Vec::new();
     if !quiet {
@@ -102,7 +105,7 @@ pub fn run_summary(
     if quiet && exit == crate::exit_codes::Exit::SpikesFound {
         lines.push(flagged_line(r));
     }
-    if exit == crate::exit_codes::Exit::TooManyRejects {
+    if over_max_bad {
         lines.push(format!(
             "{} rejected records of {} read exceed --max-bad; see {}",
             r.rejected,
@@ -167,8 +170,9 @@ mod snapshots {
         let cat = fixture::catalogue();
         let r = fixture::report(&cat);
         let out = std::path::Path::new("reports");
-        let loud = super::run_summary(&r, &cat, out, &ALL, false, Exit::Success).join("\n");
-        let quiet = super::run_summary(&r, &cat, out, &ALL, true, Exit::TooManyRejects).join("\n");
+        let loud = super::run_summary(&r, &cat, out, &ALL, false, Exit::Success, false).join("\n");
+        let quiet =
+            super::run_summary(&r, &cat, out, &ALL, true, Exit::TooManyRejects, true).join("\n");
         insta::assert_snapshot!(format!("{loud}\n-- quiet, too many rejects:\n{quiet}"));
     }
 
@@ -178,9 +182,31 @@ mod snapshots {
         let r = fixture::report(&cat);
         let out = std::path::Path::new("reports");
         assert_eq!(
-            super::run_summary(&r, &cat, out, &ALL, true, Exit::SpikesFound),
+            super::run_summary(&r, &cat, out, &ALL, true, Exit::SpikesFound, false),
             ["flagged under --fail-on-spike: SPIKE 404/8522, SPIKE 400/8510; see spikes.csv and volume.csv"]
         );
+    }
+
+    /// Rejects over --max-bad are said when the run pages too (exit 4, which takes precedence
+    /// over 3), loud or quiet: the line had gone with the exit code.
+    #[test]
+    fn rejects_over_max_bad_are_said_when_the_run_pages() {
+        let cat = fixture::catalogue();
+        let r = fixture::report(&cat);
+        let out = std::path::Path::new("reports");
+        let over = "2 rejected records of 149 read exceed --max-bad; see reports/rejects.csv";
+        let quiet = super::run_summary(&r, &cat, out, &ALL, true, Exit::SpikesFound, true);
+        assert_eq!(
+            quiet,
+            [
+                "flagged under --fail-on-spike: SPIKE 404/8522, SPIKE 400/8510; see spikes.csv and volume.csv",
+                over
+            ]
+        );
+        let loud = super::run_summary(&r, &cat, out, &ALL, false, Exit::SpikesFound, true);
+        assert_eq!(loud.last().map(String::as_str), Some(over));
+        let under = super::run_summary(&r, &cat, out, &ALL, false, Exit::SpikesFound, false);
+        assert!(!under.iter().any(|l| l.contains("--max-bad")), "{under:?}");
     }
 
     #[test]
@@ -191,7 +217,7 @@ mod snapshots {
         r.warnings = (0..n).map(|i| format!("w{i}")).collect();
         let out = std::path::Path::new("reports");
         let said = |formats: &[ReportFormat]| {
-            let lines = super::run_summary(&r, &cat, out, formats, false, Exit::Success);
+            let lines = super::run_summary(&r, &cat, out, formats, false, Exit::Success, false);
             let warnings: Vec<String> = (lines.into_iter())
                 .filter(|l| l.starts_with("warning: "))
                 .collect();

@@ -283,6 +283,41 @@ fn only_history_files_named_by_their_day_are_read() {
     assert!(err.contains(renamed), "{err}");
 }
 
+/// A night that pages (exit 4 under --fail-on-spike, which takes precedence over 3) says that
+/// its rejects exceed --max-bad too, loud or quiet: the line had gone with exit 3, and the
+/// person paged for the spike was not told that the night's data was over the limit.
+#[test]
+fn a_night_that_pages_still_says_its_rejects_exceed_max_bad() {
+    let work = tempfile::tempdir().unwrap();
+    let history = work.path().join("history");
+    let h = history.to_str().unwrap();
+    for week in 0..3 {
+        let out = work.path().join(format!("out-{week}"));
+        report_to(&night(work.path(), week * 7, &[]), &out, &["--history", h]).success();
+    }
+    let f = night(work.path(), 21, &[((400, 8535), 60)]);
+    let mut text = std::fs::read_to_string(&f).unwrap();
+    for _ in 0..30 {
+        text.push_str(r#"{"time":"2026-11-10T05:00:00Z","properties":{"resultCode":"x"}}"#);
+        text.push('\n');
+    }
+    std::fs::write(&f, text).unwrap();
+    let out = work.path().join("out");
+    let args = ["--history", h, "--fail-on-spike"];
+    let err = stderr(&report_to(&f, &out, &args).code(4));
+    let over = format!(
+        "acs-triage: 30 rejected records of 1810 read exceed --max-bad; see {}\n",
+        out.join("rejects.csv").display()
+    );
+    assert!(err.contains("SPIKE (failure): 400/8535"), "{err}");
+    assert!(err.ends_with(&over), "{err}");
+    let err = stderr(&report_to(&f, &out, &[&args[..], &["-q"]].concat()).code(4));
+    assert_eq!(
+        err,
+        format!("acs-triage: flagged under --fail-on-spike: SPIKE 400/8535; see spikes.csv and volume.csv\n{over}")
+    );
+}
+
 /// [`night`] for one ACS resource, `name` in its id: every `scale`th record of it.
 fn tagged_night(
     work: &Path,
