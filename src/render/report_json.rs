@@ -7,8 +7,9 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::catalogue::Catalogue;
-use crate::render::json::{elements, rows, write_pretty, Rows};
+use crate::render::json::{elements, rows, write_pretty};
 use crate::render::PART_ROWS;
+use crate::report::table::Table;
 use crate::report::tables::{reason_text, Maker};
 use crate::report::{spike_sentence, Report};
 use crate::time::{day_text, rfc3339};
@@ -17,7 +18,7 @@ use crate::time::{day_text, rfc3339};
 /// by row, as are the uncatalogued keys.
 #[derive(Serialize)]
 struct Doc<'a> {
-    volume: Rows<'a>,
+    volume: Value,
     spikes: Value,
     period: Value,
     catalogue: &'a [String],
@@ -114,17 +115,34 @@ impl Serialize for Uncatalogued<'_> {
     }
 }
 
+/// The rows of a table of the spike or volume test, its `p_value` cells (text in the table,
+/// with every digit, for the CSV files) as the numbers they are, as elsewhere in the document
+/// (rev52 §3: they had been strings, which `select(.p_value < 0.001)` never takes).
+fn with_p_numbers(t: &Table) -> Value {
+    let mut v = rows(t);
+    for row in v.as_array_mut().into_iter().flatten() {
+        if let Some(p) = row.get_mut("p_value") {
+            let n = (p.as_str().and_then(|s| s.parse::<f64>().ok()))
+                .and_then(serde_json::Number::from_f64);
+            if let Some(n) = n {
+                *p = Value::Number(n);
+            }
+        }
+    }
+    v
+}
+
 /// The report as pretty JSON text with a final newline.
 pub fn write(r: &Report, cat: &Catalogue, w: &mut dyn Write) -> anyhow::Result<()> {
     let spikes_table = r.spikes_table();
     let volume_table = r.volume_table();
     let doc = Doc {
-        volume: Rows(&volume_table),
+        volume: with_p_numbers(&volume_table),
         spikes: json!({
             "day": r.spikes.day.map(day_text),
             "note": r.spikes.note,
             "untested_keys": r.spikes.untested,
-            "rows": rows(&spikes_table),
+            "rows": with_p_numbers(&spikes_table),
             "explanations": r.spikes.flagged.iter().map(|v| json!({
                 "code": v.key.0, "subcode": v.key.1, "sentence": spike_sentence(v, cat),
                 "count": v.count, "exposure": v.exposure,
@@ -186,6 +204,27 @@ pub fn write(r: &Report, cat: &Catalogue, w: &mut dyn Write) -> anyhow::Result<(
 #[cfg(test)]
 mod snapshots {
     use crate::report::fixture;
+
+    /// Every p-value is a number, the same in the rows as in the explanations.
+    #[test]
+    fn p_values_are_numbers() {
+        let cat = fixture::catalogue();
+        let mut out = Vec::new();
+        super::write(&fixture::report(&cat), &cat, &mut out).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let rows = v["spikes"]["rows"].as_array().unwrap();
+        let explained = v["spikes"]["explanations"].as_array().unwrap();
+        assert!(!rows.is_empty());
+        for (r, e) in rows.iter().zip(explained) {
+            assert!(r["p_value"].is_f64(), "{r}");
+            assert_eq!(r["p_value"], e["p_value"]);
+        }
+        let volume = v["volume"].as_array().unwrap();
+        assert!(volume.iter().any(|r| r["p_value"].is_f64()), "{volume:?}");
+        for r in volume {
+            assert!(r["p_value"].is_f64() || r["p_value"].is_null(), "{r}");
+        }
+    }
 
     #[test]
     fn report_json() {
