@@ -14,11 +14,15 @@ pub const DAY: i64 = 86_400;
 /// Seconds in an hour.
 pub const HOUR: i64 = 3_600;
 
-/// RFC 3339, or a date `YYYY-MM-DD` meaning its UTC midnight (`--since`, `--until`).
+/// RFC 3339, or a date `YYYY-MM-DD` meaning its UTC midnight (`--since`, `--until`). A leap
+/// second (`10:00:60Z`, which RFC 3339 allows) is the minute it ends, `10:01:00Z`, as the
+/// window has always counted it: kept in chrono's leap-second form, it was written back as
+/// `10:00:60` (report.json's period, the KQL queries' `datetime(...)`), which Kusto and most
+/// readers refuse.
 pub fn parse_time_bound(s: &str) -> Result<DateTime<Utc>, String> {
     let t = s.trim();
     if let Ok(d) = DateTime::parse_from_rfc3339(t) {
-        return Ok(d.with_timezone(&Utc));
+        return Ok(leap_second_ends(d.with_timezone(&Utc)));
     }
     if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
         return Ok(d.and_hms_opt(0, 0, 0).expect("midnight").and_utc());
@@ -26,6 +30,16 @@ pub fn parse_time_bound(s: &str) -> Result<DateTime<Utc>, String> {
     Err(format!(
         "{s:?} is neither RFC 3339 (2026-11-24T19:00:00Z) nor a date (2026-11-24)"
     ))
+}
+
+/// A leap second (`10:00:60.5`) as the same time after the minute it ends (`10:01:00.5`).
+fn leap_second_ends(t: DateTime<Utc>) -> DateTime<Utc> {
+    match t.nanosecond().checked_sub(1_000_000_000) {
+        Some(n) => t
+            .with_nanosecond(n)
+            .map_or(t, |t| t + chrono::TimeDelta::seconds(1)),
+        None => t,
+    }
 }
 
 /// A UTC day `YYYY-MM-DD`, as days since the epoch.
@@ -590,6 +604,29 @@ mod tests {
             let got = parse_time(s, &TimeRules::default(), false).map(rfc3339);
             assert_eq!(got.as_deref(), Some("2026-01-05T23:59:59.999Z"), "{s}");
         }
+    }
+
+    /// A bound at a leap second is the minute it ends, and is written so (rev52 §7: it had
+    /// been echoed as `10:00:60`, in report.json and the KQL queries).
+    #[test]
+    fn a_leap_second_bound_is_the_next_minute() {
+        for (s, want) in [
+            ("2026-11-24T10:00:60Z", "2026-11-24T10:01:00.000Z"),
+            ("2026-11-24T10:00:60.250Z", "2026-11-24T10:01:00.250Z"),
+            ("2026-11-24T23:59:60Z", "2026-11-25T00:00:00.000Z"),
+            ("2026-11-24T23:59:60+01:00", "2026-11-24T23:00:00.000Z"),
+        ] {
+            let t = parse_time_bound(s).unwrap();
+            assert_eq!(rfc3339(t), want, "{s}");
+            assert!(t.nanosecond() < 1_000_000_000, "{s}");
+        }
+        // Counted as before: the same instant as the next minute.
+        let (leap, next) = (
+            parse_time_bound("2026-11-24T10:00:60Z").unwrap(),
+            parse_time_bound("2026-11-24T10:01:00Z").unwrap(),
+        );
+        assert_eq!(leap, next);
+        assert_eq!(leap.timestamp_millis(), next.timestamp_millis());
     }
 
     fn loc(s: &str, o: DateOrder) -> String {

@@ -489,3 +489,35 @@ fn kql_and_report_agree_on_the_edges_of_the_data() {
         .assert()
         .code(2);
 }
+
+/// A leap second is the minute it ends, in the queries' literals and in report.json (rev52
+/// §7: `datetime(2026-11-24T10:00:60Z)`, which Kusto refuses, and a `since` that Python's
+/// `fromisoformat` refuses).
+#[test]
+fn a_leap_second_is_written_as_the_minute_it_ends() {
+    let q = stdout(
+        &bin()
+            .args(["kql", "by-code", "--since", "2026-11-24T10:00:60Z"])
+            .assert()
+            .success(),
+    );
+    assert!(
+        q.contains("TimeGenerated >= datetime(2026-11-24T10:01:00Z)"),
+        "{q}"
+    );
+    assert!(!q.contains(":60"), "{q}");
+    let q = stdout(
+        &bin()
+            .args(["kql", "spikes", "--until", "2026-11-24T23:59:60Z"])
+            .assert()
+            .success(),
+    );
+    assert!(
+        q.contains("startofday(datetime(2026-11-25T00:00:00Z) - 1d)"),
+        "{q}"
+    );
+    let (dir, _) = report_samples(&["--since", "2026-11-24T10:00:60Z", "--format", "json", "-q"]);
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
+    assert_eq!(v["period"]["since"], "2026-11-24T10:01:00.000Z");
+}
