@@ -9,7 +9,7 @@ use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches, ValueEnum};
 
 use super::{Cli, CliError, Command, IngestArgs, ReportArgs, SpikeArgs, ThresholdArgs, WindowArgs};
-use crate::config::file::{self, number, scalar, ConfigError, FileConfig, Loaded};
+use crate::config::file::{self, number, scalar, time_text, ConfigError, FileConfig, Loaded};
 use crate::config::{self as settings, FailOnSpike};
 
 impl Cli {
@@ -274,10 +274,14 @@ fn merge(cli: &mut Cli, matches: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
                 crate::kql::KqlReport::Spikes | crate::kql::KqlReport::Volume
             );
             if let (false, false, Some(v)) = (day_test, given(m, "since"), &c.since) {
-                a.since = Some(l.parse("since", v, |s| crate::time::parse_time_bound(s))?);
+                a.since = Some(l.parse("since", v, |v| {
+                    crate::time::parse_time_bound(&time_text(v)?)
+                })?);
             }
             if let (false, false, Some(v)) = (day_test, given(m, "until"), &c.until) {
-                a.until = Some(l.parse("until", v, |s| crate::time::parse_time_bound(s))?);
+                a.until = Some(l.parse("until", v, |v| {
+                    crate::time::parse_time_bound(&time_text(v)?)
+                })?);
             }
             if let (false, Some(v)) = (given(m, "resource"), &c.resource) {
                 a.resource = l.parse("resource", v, |v| resources(v))?;
@@ -335,10 +339,14 @@ fn report(a: &mut ReportArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
 fn window(a: &mut WindowArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigError> {
     let c = &l.config;
     if let (false, Some(v)) = (given(m, "since"), &c.since) {
-        a.since = Some(l.parse("since", v, |s| crate::time::parse_time_bound(s))?);
+        a.since = Some(l.parse("since", v, |v| {
+            crate::time::parse_time_bound(&time_text(v)?)
+        })?);
     }
     if let (false, Some(v)) = (given(m, "until"), &c.until) {
-        a.until = Some(l.parse("until", v, |s| crate::time::parse_time_bound(s))?);
+        a.until = Some(l.parse("until", v, |v| {
+            crate::time::parse_time_bound(&time_text(v)?)
+        })?);
     }
     if let (false, Some(v)) = (given(m, "resource"), &c.resource) {
         a.resource = l.parse("resource", v, |v| resources(v))?;
@@ -384,7 +392,7 @@ fn spikes(a: &mut SpikeArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigErr
         a.history = Some(v.clone());
     }
     if let (false, Some(v)) = (given(m, "day"), &c.day) {
-        a.day = Some(l.parse("day", v, |s| settings::parse_day(s))?);
+        a.day = Some(l.parse("day", v, |v| settings::parse_day(&time_text(v)?))?);
     }
     thresholds(&mut a.thresholds, m, l)
 }

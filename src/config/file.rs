@@ -28,8 +28,8 @@ pub struct FileConfig {
     pub inputs: Option<Vec<PathBuf>>,
     pub out: Option<PathBuf>,
     pub format: Option<At<Vec<String>>>,
-    pub since: Option<At<String>>,
-    pub until: Option<At<String>>,
+    pub since: Option<At<toml::Value>>,
+    pub until: Option<At<toml::Value>>,
     pub bucket: Option<At<String>>,
     pub max_bad: Option<At<toml::Value>>,
     pub progress: Option<At<String>>,
@@ -41,7 +41,7 @@ pub struct FileConfig {
     pub local_tz: Option<At<String>>,
     pub resource: Option<At<Vec<String>>>,
     pub history: Option<PathBuf>,
-    pub day: Option<At<String>>,
+    pub day: Option<At<toml::Value>>,
     pub spike_p: Option<At<toml::Value>>,
     pub spike_min_count: Option<At<toml::Value>>,
     pub spike_min_ratio: Option<At<toml::Value>>,
@@ -161,6 +161,36 @@ pub fn scalar(v: &toml::Value) -> Result<String, String> {
     }
 }
 
+/// A time's text, for `since`, `until` and `day`: a string as the flag takes it, or a TOML
+/// date or date-time (`since = 2026-11-24`, `until = 2026-11-25T06:00:00Z`) as it is written
+/// (rev52 §8: these had been "invalid type: map, expected a string"). A local date-time names
+/// no zone, and a time of day no day: said so, not taken as UTC.
+pub fn time_text(v: &toml::Value) -> Result<String, String> {
+    match v {
+        toml::Value::String(s) => Ok(s.clone()),
+        toml::Value::Datetime(d) if d.date.is_some() && d.time.is_some() && d.offset.is_none() => {
+            Err(format!(
+                "{d} names no zone: write it with one, {d}Z for UTC"
+            ))
+        }
+        toml::Value::Datetime(d) if d.date.is_none() => {
+            Err(format!("{d} is a time of day without its date"))
+        }
+        toml::Value::Datetime(d) => {
+            // TOML 1.1 lets the seconds go (`10:00Z`), RFC 3339 does not.
+            let mut d = *d;
+            if let Some(t) = &mut d.time {
+                t.second.get_or_insert(0);
+            }
+            Ok(d.to_string())
+        }
+        other => Err(format!(
+            "expected a date, a date-time or a string, found {}",
+            other.type_str()
+        )),
+    }
+}
+
 /// A number's text, for the keys that take only a number (`spike-p = 0.01`): a string there
 /// is a mistake in the file's types, as it is for the whole-number keys.
 pub fn number(v: &toml::Value) -> Result<String, String> {
@@ -217,6 +247,36 @@ mod tests {
         assert!(e.0.contains(":1: inputs: invalid type"), "{e}");
         let e = load_text("out = \"a\"\nout = \"b\"\n").unwrap_err();
         assert!(e.0.contains(":2: out: "), "{e}");
+        // Times: a string, or a TOML date or date-time.
+        for (text, want) in [
+            ("since = 2026-11-24\n", Ok("2026-11-24")),
+            ("since = \"2026-11-24\"\n", Ok("2026-11-24")),
+            (
+                "since = 2026-11-24T10:00:00Z\n",
+                Ok("2026-11-24T10:00:00Z"),
+            ),
+            (
+                "since = 2026-11-24T10:00:00.5+01:00\n",
+                Ok("2026-11-24T10:00:00.5+01:00"),
+            ),
+            (
+                "since = 2026-11-24T10:00:00\n",
+                Err("2026-11-24T10:00:00 names no zone: write it with one, 2026-11-24T10:00:00Z for UTC"),
+            ),
+            ("until = 2026-11-24T10:00Z\n", Ok("2026-11-24T10:00:00Z")),
+            (
+                "since = 10:00:00\n",
+                Err("10:00:00 is a time of day without its date"),
+            ),
+            (
+                "since = 3\n",
+                Err("expected a date, a date-time or a string, found integer"),
+            ),
+        ] {
+            let l = load_text(text).unwrap().unwrap();
+            let v = (l.config.since.as_ref().or(l.config.until.as_ref())).unwrap();
+            assert_eq!(time_text(v.get_ref()).as_deref(), want.map_err(str::to_string).as_deref(), "{text}");
+        }
         let e = load_text("[outcomes]\ncaller = [\"48x\"]\n").unwrap_err();
         assert!(
             e.0.contains(":2: ") && e.0.contains("\"48x\" is not a key"),

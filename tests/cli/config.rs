@@ -244,3 +244,45 @@ fn the_example_config_names_every_key() {
         assert!(example.lines().any(named), "{key} is not in the example");
     }
 }
+
+/// `since`, `until` and `day` take TOML dates and date-times as they take strings (rev52 §8:
+/// "invalid type: map, expected a string"); a date-time without an offset is refused, named.
+#[test]
+fn times_in_the_config_may_be_toml_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("dates.toml");
+    std::fs::write(
+        &cfg,
+        "since = 2026-11-24\nuntil = 2026-11-25T06:00:00+01:00\nday = 2026-11-24\n",
+    )
+    .unwrap();
+    let print = stdout(
+        &bin()
+            .arg("--config")
+            .arg(&cfg)
+            .args(["config", "--print"])
+            .assert()
+            .success(),
+    );
+    for line in [
+        "since = \"2026-11-24T00:00:00.000Z\"",
+        "until = \"2026-11-25T05:00:00.000Z\"",
+        "day = \"2026-11-24\"",
+    ] {
+        assert!(print.lines().any(|l| l == line), "{line}\n{print}");
+    }
+    std::fs::write(&cfg, "since = 2026-11-24T10:00:00\n").unwrap();
+    let a = bin()
+        .arg("--config")
+        .arg(&cfg)
+        .args(["config", "--print"])
+        .assert()
+        .code(2);
+    assert_eq!(
+        stderr(&a),
+        format!(
+            "acs-triage: config {}:1: since: 2026-11-24T10:00:00 names no zone: write it with one, 2026-11-24T10:00:00Z for UTC\n",
+            cfg.display()
+        )
+    );
+}
