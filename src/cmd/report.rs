@@ -62,6 +62,7 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     // A run of some resources is compared with their history, and is not stored as the day.
     let filtered = !args.window.resource.is_empty();
     let mut history = history.for_resources(&args.window.resource, &input_days);
+    let over_max_bad = args.max_bad.exceeded(agg.rejected, agg.read());
     let asked = night::Asked {
         day: args.spikes.day,
         window,
@@ -70,6 +71,7 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
         retired: &args.retired,
         resources: &args.window.resource,
         stored: args.spikes.history.is_some(),
+        over_max_bad,
     };
     let night = night::test(&mut history, input_days, &agg, &asked);
     warnings.extend(night.warnings);
@@ -98,7 +100,6 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     set.commit()?;
 
     let exit = rep.exit(args.fail_on_spike, args.max_bad);
-    let over_max_bad = args.max_bad.exceeded(rep.rejected, rep.read);
     let summary =
         render::text::run_summary(&rep, &cat, out, &formats, args.quiet, exit, over_max_bad);
     for line in summary {

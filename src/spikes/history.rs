@@ -216,6 +216,38 @@ impl History {
         taken
     }
 
+    /// What the complete stored day `old` loses to `new`, a complete day of the same date
+    /// that replaces it, when `new` has fewer records in all, or in a resource both name: a
+    /// re-run from part of a day's export (files left out, one resource's missing) is a
+    /// baseline for the next four weeks. A resource is compared only when both days name
+    /// resources: records that name none (an export without `resourceId`) are in none.
+    pub fn fewer_records(old: &DayAgg, new: &DayAgg) -> Option<String> {
+        if old.partial || new.partial {
+            return None;
+        }
+        let both = !old.resources.is_empty() && !new.resources.is_empty();
+        let resources: Vec<String> = (old.resources.iter())
+            .filter(|_| both)
+            .filter_map(|(name, r)| {
+                let now = new.resources.get(name).map_or(0, |n| n.exposure);
+                (now < r.exposure).then(|| format!("{name}: {now} where it had {}", r.exposure))
+            })
+            .collect();
+        if new.exposure >= old.exposure && resources.is_empty() {
+            return None;
+        }
+        let each = match resources.is_empty() {
+            true => String::new(),
+            false => format!(" ({})", resources.join(", ")),
+        };
+        Some(format!(
+            "history {}: replaced by this run's {} records, where the stored complete day had {}{each}; a day re-run from part of its export is a baseline for the next four weeks",
+            day_text(new.day),
+            new.exposure,
+            old.exposure
+        ))
+    }
+
     /// The history stored in `dir` ([`History::load`]), or none without `--history`.
     pub fn stored(dir: Option<&Path>) -> Result<(History, Vec<String>)> {
         dir.map_or_else(|| Ok((History::default(), Vec::new())), History::load)
@@ -485,6 +517,52 @@ mod tests {
         newer.days.insert(1, day(1, false, &[((400, Some(1)), 3)]));
         assert_eq!(h.merge(newer), vec![1]);
         assert_eq!(h.days[&1].exposure, 3);
+    }
+
+    /// A complete day replaced by one of fewer records, in all or in a resource both name, is
+    /// said with both counts; more records, a partial day, or a day whose records name no
+    /// resource (nothing to compare a resource with) say nothing of resources.
+    #[test]
+    fn a_complete_day_replaced_by_fewer_records_is_said() {
+        let res = |pairs: &[(&str, u64)]| -> BTreeMap<String, ResourceDay> {
+            (pairs.iter())
+                .map(|(n, e)| {
+                    (
+                        n.to_string(),
+                        ResourceDay {
+                            exposure: *e,
+                            keys: HashMap::new(),
+                        },
+                    )
+                })
+                .collect()
+        };
+        let d = parse_day("2026-11-17").unwrap();
+        let mut old = day(d, false, &[((200, None), 530)]);
+        old.resources = res(&[("acs-a", 353), ("acs-b", 177)]);
+        let mut new = day(d, false, &[((200, None), 353)]);
+        new.resources = res(&[("acs-a", 353)]);
+        assert_eq!(
+            History::fewer_records(&old, &new).as_deref(),
+            Some("history 2026-11-17: replaced by this run's 353 records, where the stored complete day had 530 (acs-b: 0 where it had 177); a day re-run from part of its export is a baseline for the next four weeks")
+        );
+        // More in all, fewer in one resource: still said.
+        let mut more = day(d, false, &[((200, None), 600)]);
+        more.resources = res(&[("acs-a", 500), ("acs-b", 100)]);
+        let said = History::fewer_records(&old, &more).unwrap();
+        assert!(
+            said.contains(
+                "600 records, where the stored complete day had 530 (acs-b: 100 where it had 177)"
+            ),
+            "{said}"
+        );
+        // As many everywhere, or as many records naming no resource: nothing said.
+        assert_eq!(History::fewer_records(&old, &old), None);
+        let unnamed = day(d, false, &[((200, None), 530)]);
+        assert_eq!(History::fewer_records(&old, &unnamed), None);
+        let mut partial = new.clone();
+        partial.partial = true;
+        assert_eq!(History::fewer_records(&old, &partial), None);
     }
 
     /// What the Parquet reader panics on (a byte of a page header set to zero: a run of the

@@ -1,7 +1,9 @@
 //! The night `report` tests: which UTC day, its spike and volume verdicts against the history,
 //! and what the run is told about that choice.
 
-use super::history::{self, History};
+use std::collections::BTreeMap;
+
+use super::history::{self, DayAgg, History};
 use super::volume::{self, VolumeVerdict};
 use super::{
     day_not_whole, detect, detect_by_resource, is_over, report_day, window_day, SpikeReport,
@@ -25,6 +27,8 @@ pub struct Asked<'a> {
     pub resources: &'a [glob::Pattern],
     /// A `--history` directory was given.
     pub stored: bool,
+    /// The run's rejects exceed `--max-bad`: it read only part of its days.
+    pub over_max_bad: bool,
 }
 
 /// The night tested.
@@ -75,6 +79,11 @@ pub fn test(history: &mut History, input: History, agg: &Aggregator, asked: &Ask
             hour_text(to)
         ));
     }
+    // The stored days the input's replace, as they were: what is stored is chosen after the
+    // tests, which are of the input's days.
+    let before: BTreeMap<i64, DayAgg> = (input.days.keys())
+        .filter_map(|d| Some((*d, history.days.get(d)?.clone())))
+        .collect();
     let taken = history.merge(input);
     let th = asked.thresholds;
     let spikes = if asked.by_resource {
@@ -105,10 +114,119 @@ pub fn test(history: &mut History, input: History, agg: &Aggregator, asked: &Ask
             "--retired names both a log kind and a resource with records: the history cannot tell their records apart, so the first volume scope stays `all`".to_string(),
         );
     }
+    // What is stored, and said of it, when the history is written (not for some resources).
+    let taken = match asked.stored && asked.resources.is_empty() {
+        true => to_store(history, &before, taken, asked.over_max_bad, &mut warnings),
+        false => taken,
+    };
     Night {
         spikes,
         volume,
         taken,
         warnings,
+    }
+}
+
+/// The days `taken` into `history` that are stored, over the stored days `before`. A run whose
+/// rejects exceed --max-bad read only part of its days: it stores them as partial, never a
+/// baseline, and does not replace a complete day (a re-run of a day from a damaged copy had
+/// replaced the good day, and lowered four weeks of baselines). A complete day replaced by
+/// one of fewer records is said: a re-run of a day replaces it, as it should once a doubled
+/// export is fixed, but not without a word.
+fn to_store(
+    history: &mut History,
+    before: &BTreeMap<i64, DayAgg>,
+    taken: Vec<i64>,
+    over_max_bad: bool,
+    warnings: &mut Vec<String>,
+) -> Vec<i64> {
+    let mut store = Vec::new();
+    let (mut partial, mut kept) = (Vec::new(), Vec::new());
+    for day in taken {
+        let (old, Some(new)) = (before.get(&day), history.days.get_mut(&day)) else {
+            continue;
+        };
+        if !over_max_bad {
+            warnings.extend(old.and_then(|old| History::fewer_records(old, new)));
+        } else if let Some(old) = old.filter(|old| !old.partial) {
+            kept.push(format!(
+                "{} ({} records, not this run's {})",
+                day_text(day),
+                old.exposure,
+                new.exposure
+            ));
+            continue;
+        } else if !new.partial {
+            new.partial = true;
+            partial.push(day_text(day));
+        }
+        store.push(day);
+    }
+    let mut said = Vec::new();
+    if !partial.is_empty() {
+        said.push(format!(
+            "the history stores {} as partial, never a baseline",
+            partial.join(", ")
+        ));
+    }
+    if !kept.is_empty() {
+        said.push(format!("it keeps its complete {}", kept.join(", ")));
+    }
+    if !said.is_empty() {
+        warnings.push(format!(
+            "rejected records exceed --max-bad, so this run's days may not be whole: {}",
+            said.join("; ")
+        ));
+    }
+    store
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::time::parse_day;
+
+    fn day(d: i64, partial: bool, records: u64) -> DayAgg {
+        DayAgg {
+            day: d,
+            partial,
+            exposure: records,
+            keys: HashMap::from([((200, None), (records, 1))]),
+            resources: BTreeMap::new(),
+            kinds: BTreeMap::new(),
+        }
+    }
+
+    /// A run over --max-bad stores its days as partial and keeps a complete stored day; a run
+    /// within it replaces the stored day, and says so when the day has fewer records.
+    #[test]
+    fn a_run_over_max_bad_stores_partial_days_and_keeps_complete_ones() {
+        let (d17, d24) = (
+            parse_day("2026-11-17").unwrap(),
+            parse_day("2026-11-24").unwrap(),
+        );
+        let before = BTreeMap::from([(d17, day(d17, false, 530))]);
+        let merged = || History {
+            days: BTreeMap::from([(d17, day(d17, false, 265)), (d24, day(d24, false, 590))]),
+        };
+        let (mut history, mut warnings) = (merged(), Vec::new());
+        let stored = to_store(&mut history, &before, vec![d17, d24], true, &mut warnings);
+        assert_eq!(stored, [d24]);
+        assert!(history.days[&d24].partial);
+        assert_eq!(
+            warnings,
+            ["rejected records exceed --max-bad, so this run's days may not be whole: the history stores 2026-11-24 as partial, never a baseline; it keeps its complete 2026-11-17 (530 records, not this run's 265)"]
+        );
+        let (mut history, mut warnings) = (merged(), Vec::new());
+        let stored = to_store(&mut history, &before, vec![d17, d24], false, &mut warnings);
+        assert_eq!(stored, [d17, d24]);
+        assert!(!history.days[&d24].partial);
+        assert_eq!(warnings.len(), 1);
+        assert!(
+            warnings[0].starts_with("history 2026-11-17: replaced by this run's 265 records, where the stored complete day had 530;"),
+            "{warnings:?}"
+        );
     }
 }

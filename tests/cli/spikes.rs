@@ -318,6 +318,90 @@ fn a_night_that_pages_still_says_its_rejects_exceed_max_bad() {
     );
 }
 
+/// A re-run of a day from a damaged copy (half its lines cut: rejects over --max-bad, exit 3)
+/// keeps the complete day of the history, and a new day of such a run is stored as partial,
+/// never a baseline; a re-run with fewer records and no rejects replaces the day, as
+/// documented, and says so with both counts. The damaged re-run had replaced the good day
+/// without a word, lowering four weeks of baselines.
+#[test]
+fn a_re_run_from_part_of_a_day_does_not_replace_it_unsaid() {
+    let work = tempfile::tempdir().unwrap();
+    let history = work.path().join("history");
+    let h = history.to_str().unwrap();
+    for week in 0..3 {
+        let out = work.path().join(format!("out-{week}"));
+        report_to(&night(work.path(), week * 7, &[]), &out, &["--history", h]).success();
+    }
+    let stored = history.join("2026-11-03.parquet");
+    let good = std::fs::read(&stored).unwrap();
+    let lines: Vec<String> = std::fs::read_to_string(night(work.path(), 14, &[]))
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    let write = |name: &str, keep: &dyn Fn(usize, &str) -> Option<String>| {
+        let kept: Vec<String> = (lines.iter().enumerate())
+            .filter_map(|(i, l)| keep(i, l))
+            .collect();
+        let p = work.path().join(name);
+        std::fs::write(&p, kept.join("\n") + "\n").unwrap();
+        (p, kept.len())
+    };
+    // Every other line cut short: a reject each.
+    let (damaged, _) = write("damaged.json", &|i, l| {
+        Some(if i % 2 == 1 {
+            l[..40].to_string()
+        } else {
+            l.to_string()
+        })
+    });
+    let run = report_to(&damaged, &work.path().join("damaged"), &["--history", h]).code(3);
+    assert_eq!(std::fs::read(&stored).unwrap(), good, "the good day stays");
+    let err = stderr(&run);
+    let kept = format!(
+        "warning: rejected records exceed --max-bad, so this run's days may not be whole: it keeps its complete 2026-11-03 ({} records, not this run's {})",
+        lines.len(),
+        lines.len().div_ceil(2)
+    );
+    assert!(err.contains(&kept), "{err}");
+    // A new day of such a run: stored, as partial.
+    let text = std::fs::read_to_string(night(work.path(), 21, &[])).unwrap();
+    let cut: Vec<String> = (text.lines().enumerate())
+        .map(|(i, l)| {
+            if i % 2 == 1 {
+                l[..40].to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    let new = work.path().join("new.json");
+    std::fs::write(&new, cut.join("\n") + "\n").unwrap();
+    let run = report_to(&new, &work.path().join("new"), &["--history", h]).code(3);
+    assert!(
+        stderr(&run).contains("so this run's days may not be whole: the history stores 2026-11-10 as partial, never a baseline"),
+        "{}",
+        stderr(&run)
+    );
+    let df = read_parquet(&history.join("2026-11-10.parquet"));
+    assert!(df
+        .column("partial")
+        .unwrap()
+        .bool()
+        .unwrap()
+        .get(0)
+        .unwrap());
+    // Two thirds of the day's lines, none damaged: replaced, and said.
+    let (fewer, n) = write("fewer.json", &|i, l| (i % 3 != 0).then(|| l.to_string()));
+    let run = report_to(&fewer, &work.path().join("fewer"), &["--history", h]).success();
+    let said = format!(
+        "warning: history 2026-11-03: replaced by this run's {n} records, where the stored complete day had {}; a day re-run from part of its export is a baseline for the next four weeks",
+        lines.len()
+    );
+    assert!(stderr(&run).contains(&said), "{}", stderr(&run));
+    assert_ne!(std::fs::read(&stored).unwrap(), good, "replaced");
+}
+
 /// [`night`] for one ACS resource, `name` in its id: every `scale`th record of it.
 fn tagged_night(
     work: &Path,
