@@ -274,10 +274,15 @@ pub fn window_day(window: &crate::aggregate::Window) -> Option<i64> {
     (starts.is_none_or(|s| s <= day * DAY) && is_over(day)).then_some(day)
 }
 
+/// The clock, in seconds since the epoch.
+pub fn now() -> i64 {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    now.map_or(0, |n| n.as_secs() as i64)
+}
+
 /// Whether a UTC day has ended, by the clock.
 pub fn is_over(day: i64) -> bool {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
-    now.is_ok_and(|n| (day + 1) * DAY <= n.as_secs() as i64)
+    (day + 1) * DAY <= now()
 }
 
 /// What is wrong with a day named by `--day`, in a run that kept records: the history (the

@@ -6,11 +6,15 @@ use std::collections::BTreeMap;
 use super::history::{self, DayAgg, History};
 use super::volume::{self, VolumeVerdict};
 use super::{
-    day_not_whole, detect, detect_by_resource, is_over, report_day, window_day, SpikeReport,
+    day_not_whole, detect, detect_by_resource, is_over, now, report_day, window_day, SpikeReport,
     Thresholds,
 };
 use crate::aggregate::{Aggregator, Window};
-use crate::time::{day_text, hour_text};
+use crate::time::{clock_text, day_text, hour_text, DAY};
+
+/// Records dated further than this past the clock (seconds) are dated wrong: log pipelines
+/// and clocks differ by seconds.
+const FUTURE_SKEW: i64 = 15 * 60;
 
 /// What a run asks of its night.
 pub struct Asked<'a> {
@@ -43,7 +47,7 @@ pub struct Night {
 
 /// Tests the night of a run that kept `agg`, its days `input` merged into `history` (the
 /// stored days of the resources the run keeps).
-pub fn test(history: &mut History, input: History, agg: &Aggregator, asked: &Asked) -> Night {
+pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: &Asked) -> Night {
     let mut warnings = Vec::new();
     if asked.stored {
         let ids = (asked.resources.iter()).filter(|p| p.as_str().contains('/'));
@@ -52,24 +56,42 @@ pub fn test(history: &mut History, input: History, agg: &Aggregator, asked: &Ask
             p.as_str()
         )));
     }
+    let now = now();
+    // Records dated past the clock: a mis-dated export (or a wrong clock), whose day had been
+    // stored as a complete day not yet begun. A day not over is not whole, whatever its span.
+    if let Some(last) = history::last_record(agg).filter(|&t| t > now + FUTURE_SKEW) {
+        let stored = match asked.stored {
+            true => ", and the history stores it as partial, never a baseline",
+            false => "",
+        };
+        warnings.push(format!(
+            "the input holds records dated after the clock: the last at {} UTC, now {} UTC (a mis-dated export, or a wrong clock?); a day not yet over is not a whole day{stored}",
+            time_text(last),
+            time_text(now)
+        ));
+    }
+    for d in input.days.values_mut().filter(|d| !is_over(d.day)) {
+        d.partial = true;
+    }
+    // Days after today that a history holds (stored before the above) are a mis-dated export's.
+    let ahead: Vec<String> = (history.days.range(now.div_euclid(DAY) + 1..))
+        .map(|(&d, _)| day_text(d))
+        .collect();
+    if !ahead.is_empty() {
+        warnings.push(format!(
+            "the history holds days after today, {}: records dated in the future were stored; an empty night is tested after the last complete day that is over, and their files are best removed",
+            ahead.join(", ")
+        ));
+    }
     // The report day: --day, else the last whole day of a window that ends, else the input's
     // last complete day.
     let forced = asked.day.or_else(|| window_day(&asked.window));
     let day = report_day(&input, forced).or_else(|| {
         // Not one record kept (the export stopped, or each kept resource's did) and no window
-        // to name the day: the night after the history's last complete day (a few records
-        // past midnight leave a partial stub after it), once over, whose volume test then
-        // finds nothing where the baseline had records.
-        let last = history.days.values().rev().find(|d| !d.partial);
-        let next = last.map(|d| d.day + 1)?;
+        // to name the day.
         let unwindowed = asked.window.since.is_none() && asked.window.until.is_none();
-        (agg.accepted == 0 && unwindowed && is_over(next)).then(|| {
-            warnings.push(format!(
-                "no records kept: the volume and spike tests are for {}, the day after the history's last complete one",
-                day_text(next)
-            ));
-            next
-        })
+        (agg.accepted == 0 && unwindowed).then_some(())?;
+        empty_night(history, now, asked.stored, &mut warnings)
     });
     // Records, and yet no day to test: said where cron's mail shows it, with the way out.
     if let (None, Some((from, to))) = (day, history::coverage(agg)) {
@@ -125,6 +147,50 @@ pub fn test(history: &mut History, input: History, agg: &Aggregator, asked: &Ask
         taken,
         warnings,
     }
+}
+
+/// A time (seconds since the epoch) as `YYYY-MM-DD HH:MM`, in UTC.
+fn time_text(t: i64) -> String {
+    format!("{} {}", day_text(t.div_euclid(DAY)), clock_text(t))
+}
+
+/// The day a night of no records is tested as: the day after the history's last complete day
+/// that is over by the clock (`now`, seconds since the epoch), once that day is over too,
+/// whose volume test then finds nothing where the baseline had records. A few records past
+/// midnight leave a partial stub after it; a complete day after today is a mis-dated export's
+/// (after it, every empty night had gone untested without a word). When there is no such day,
+/// a warning says why (with a history to look in).
+fn empty_night(
+    history: &History,
+    now: i64,
+    stored: bool,
+    warnings: &mut Vec<String>,
+) -> Option<i64> {
+    let over = |day: i64| (day + 1) * DAY <= now;
+    let last = history
+        .days
+        .values()
+        .rev()
+        .find(|d| !d.partial && over(d.day));
+    let Some(last) = last else {
+        if stored {
+            warnings.push("no records kept, and the history holds no complete day before today: no volume or spike test".to_string());
+        }
+        return None;
+    };
+    let next = last.day + 1;
+    if !over(next) {
+        warnings.push(format!(
+            "no records kept: no volume or spike test, as {}, the day after the history's last complete one, is not over; run once it is",
+            day_text(next)
+        ));
+        return None;
+    }
+    warnings.push(format!(
+        "no records kept: the volume and spike tests are for {}, the day after the history's last complete one",
+        day_text(next)
+    ));
+    Some(next)
 }
 
 /// The days `taken` into `history` that are stored, over the stored days `before`. A run whose
@@ -197,6 +263,42 @@ mod tests {
             resources: BTreeMap::new(),
             kinds: BTreeMap::new(),
         }
+    }
+
+    /// An empty night is the day after the last complete day that is over, once over itself: a
+    /// complete day after today (a mis-dated export's) had turned the test off; when there is
+    /// no such day, why is said.
+    #[test]
+    fn an_empty_night_follows_the_last_complete_day_that_is_over() {
+        let at = |s: &str| parse_day(s).unwrap();
+        let now = at("2026-12-05") * DAY + 14 * 3600;
+        let history = |days: &[(&str, bool)]| History {
+            days: (days.iter())
+                .map(|&(d, partial)| (at(d), day(at(d), partial, 5)))
+                .collect(),
+        };
+        let mut w = Vec::new();
+        let h = history(&[
+            ("2026-11-10", false),
+            ("2026-11-11", true),
+            ("2027-01-05", false),
+        ]);
+        assert_eq!(empty_night(&h, now, true, &mut w), Some(at("2026-11-11")));
+        assert_eq!(w, ["no records kept: the volume and spike tests are for 2026-11-11, the day after the history's last complete one"]);
+        w.clear();
+        let h = history(&[("2026-12-04", false)]);
+        assert_eq!(empty_night(&h, now, true, &mut w), None);
+        assert_eq!(w, ["no records kept: no volume or spike test, as 2026-12-05, the day after the history's last complete one, is not over; run once it is"]);
+        w.clear();
+        let h = history(&[("2027-01-05", false)]);
+        assert_eq!(empty_night(&h, now, true, &mut w), None);
+        assert_eq!(w, ["no records kept, and the history holds no complete day before today: no volume or spike test"]);
+        w.clear();
+        assert_eq!(empty_night(&History::default(), now, false, &mut w), None);
+        assert!(
+            w.is_empty(),
+            "without --history, nothing more than that the inputs hold none"
+        );
     }
 
     /// A run over --max-bad stores its days as partial and keeps a complete stored day; a run
