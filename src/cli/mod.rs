@@ -108,14 +108,38 @@ impl Cli {
                 ));
             }
         }
-        let (name, since, until) = match &self.command {
-            Command::Report(a) => ("report", a.window.since, a.window.until),
-            Command::Triage(a) => ("triage", a.window.since, a.window.until),
-            Command::Kql(a) => ("kql", a.since, a.until),
+        let (name, since, until, day) = match &self.command {
+            Command::Report(a) => ("report", a.window.since, a.window.until, a.spikes.day),
+            Command::Triage(a) => ("triage", a.window.since, a.window.until, a.spikes.day),
+            Command::Kql(a) => ("kql", a.since, a.until, None),
             Command::Codes(_) | Command::Config(_) | Command::Completions(_) | Command::Man(_) => {
                 return Ok(())
             }
         };
+        // A --day the window leaves wholly out has not one of its records read: a day partly
+        // in it is tested on what the input holds, with a warning.
+        let starts = |d: i64| d * crate::time::DAY;
+        let outside = day.filter(|&d| {
+            since.is_some_and(|s| s.timestamp() >= starts(d + 1))
+                || until.is_some_and(|u| u.timestamp() <= starts(d))
+        });
+        if let Some(d) = outside {
+            let mut cli = <Cli as clap::CommandFactory>::command();
+            cli.build();
+            let sub = cli.find_subcommand_mut(name).expect("a subcommand of Cli");
+            let bound = |flag: &str, t: Option<chrono::DateTime<chrono::Utc>>| {
+                t.map(|t| format!(" {flag} {}", t.to_rfc3339()))
+            };
+            return Err(sub.error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!(
+                    "--day {} is outside the window of{}{}: not one of its records is read",
+                    crate::time::day_text(d),
+                    bound("--since", since).unwrap_or_default(),
+                    bound("--until", until).unwrap_or_default()
+                ),
+            ));
+        }
         match (since, until) {
             (Some(s), Some(u)) if s >= u => {
                 // The subcommand's usage line, as clap prints for its own errors.
@@ -521,6 +545,25 @@ mod tests {
         );
         assert_eq!(
             check(&[&r[..], &["--since", "2026-11-24", "--until", "2026-11-25"]].concat()),
+            Ok(())
+        );
+        // A --day wholly outside the window; one that overlaps it is tested, with a warning.
+        let day = |d: &str, window: &[&str]| check(&[&r[..], &["--day", d], window].concat());
+        assert_eq!(day("2026-11-23", &["--since", "2026-11-24"]), empty);
+        assert_eq!(day("2026-11-25", &["--until", "2026-11-25"]), empty);
+        assert_eq!(
+            day("2026-11-24", &["--since", "2026-11-24T23:00:00Z"]),
+            Ok(())
+        );
+        assert_eq!(
+            day("2026-11-24", &["--until", "2026-11-24T01:00:00Z"]),
+            Ok(())
+        );
+        assert_eq!(
+            day(
+                "2026-11-24",
+                &["--since", "2026-11-24", "--until", "2026-11-25"]
+            ),
             Ok(())
         );
         assert_eq!(

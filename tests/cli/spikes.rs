@@ -455,6 +455,21 @@ fn records_dated_in_the_future_do_not_turn_off_the_empty_night_test() {
     assert!(err.contains("ZERO: all: no records on 2026-11-10"), "{err}");
 }
 
+/// A --day that --since or --until leaves wholly out is a usage error, one line and exit 2, as
+/// an empty window is: not one of its records is read. It had run, exit 0, with a warning that
+/// the day had not one record in the input or the history.
+#[test]
+fn a_day_outside_the_window_is_a_usage_error() {
+    let (_dir, run) = report_samples(&["--day", "2026-11-23", "--since", "2026-11-24"]);
+    assert_eq!(
+        stderr(&run.code(2)),
+        "acs-triage: --day 2026-11-23 is outside the window of --since 2026-11-24T00:00:00+00:00: not one of its records is read (see --help)\n"
+    );
+    // A day the window holds part of is tested on what the input holds, with a warning.
+    let (_dir, run) = report_samples(&["--day", "2026-11-24", "--since", "2026-11-24T12:00:00Z"]);
+    assert!(stderr(&run.success()).contains("--day 2026-11-24: not a whole day in the input"));
+}
+
 /// [`night`] for one ACS resource, `name` in its id: every `scale`th record of it.
 fn tagged_night(
     work: &Path,
