@@ -17,7 +17,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::record_seed::{finish_record, record_entry, Key};
+use super::record_seed::{finish_record, record_entry, Key, NestedSeed};
 use crate::normalize::{key_role, Context, Field, KeyRole, Raw, Val};
 
 /// Cuts ` at line 1 column 7` off serde_json's message; the caller says where.
@@ -102,6 +102,10 @@ impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
         // A frame of an Azure Data Explorer v2 response (its first key `FrameType`): a table,
         // or the response's head or end, and never a record.
         let mut frame: Option<Table> = None;
+        // pandas' `to_json(orient='split')`: the names of the cells of its `data` rows; and
+        // `orient='table'`, whose `schema` describes its `data` records and is none itself.
+        let mut split: Option<Vec<Option<Field>>> = None;
+        let mut schema = false;
         while let Some(Key(k)) = m.next_key::<Key<'de>>()? {
             if let Some(table) = frame.as_mut() {
                 table.entry(&k, &mut m, &mut *self.emit)?;
@@ -134,6 +138,18 @@ impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
                 m.next_value_seed(TablesSeed {
                     emit: &mut *self.emit,
                 })?;
+            } else if k.eq_ignore_ascii_case("columns") && raw.is_empty() && !container {
+                split = split_columns(&m.next_value::<serde_json::Value>()?);
+            } else if k.eq_ignore_ascii_case("schema") && raw.is_empty() && !container {
+                let v = m.next_value::<serde_json::Value>()?;
+                schema = v.get("fields").is_some_and(|f| f.is_array());
+            } else if k.eq_ignore_ascii_case("data") && (split.is_some() || schema) {
+                let seed = FrameData {
+                    cols: split.as_deref(),
+                    emit: &mut *self.emit,
+                    nested: &mut nested,
+                };
+                container |= m.next_value_seed(seed)?;
             } else if k.eq_ignore_ascii_case("responses") {
                 batch = true;
                 m.next_value_seed(ResponsesSeed {
@@ -191,6 +207,86 @@ impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
     fn visit_unit<E>(self) -> Result<(), E> {
         (self.emit)(Element::NotRecord(0, "null".into()));
         Ok(())
+    }
+}
+
+/// The names of a pandas frame's columns, as `to_json(orient='split')` writes them: an array
+/// of strings, each the field it fills; `None` for anything else.
+fn split_columns(v: &serde_json::Value) -> Option<Vec<Option<Field>>> {
+    v.as_array()?
+        .iter()
+        .map(|c| {
+            c.as_str()
+                .map(|name| match key_role(Context::Record, name) {
+                    KeyRole::Field(f) => Some(f),
+                    _ => None,
+                })
+        })
+        .collect()
+}
+
+/// The `data` of an object that has pandas' `columns` (`orient='split'`: positional rows read
+/// by them, as a query API table's) or `schema` (`orient='table'`: records) before it: true
+/// once they are handed on. Any other value is what `data` is in a record, its fields kept in
+/// `nested`.
+struct FrameData<'c, 'e, 'n, 'de> {
+    cols: Option<&'c [Option<Field>]>,
+    emit: &'e mut dyn FnMut(Element<'de>),
+    nested: &'n mut Vec<Raw<'de>>,
+}
+
+impl<'de> FrameData<'_, '_, '_, 'de> {
+    fn nested(self, r: Option<Raw<'de>>) -> bool {
+        self.nested.extend(r);
+        false
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for FrameData<'_, '_, '_, 'de> {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FrameData<'_, '_, '_, 'de> {
+    type Value = bool;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a frame's data")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, s: A) -> Result<Self::Value, A::Error> {
+        match self.cols {
+            Some(cols) => RowsSeed {
+                cols,
+                emit: self.emit,
+            }
+            .visit_seq(s)?,
+            None => ArraySeed { emit: self.emit }.visit_seq(s)?,
+        }
+        Ok(true)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<Self::Value, A::Error> {
+        let r = NestedSeed(Context::Record).visit_map(m)?;
+        Ok(self.nested(r))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        let r = NestedSeed(Context::Record).visit_str(v)?;
+        Ok(self.nested(r))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(false)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(false)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(false)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(false)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(false)
     }
 }
 

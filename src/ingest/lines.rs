@@ -13,7 +13,7 @@ use super::json::{short_message, Element, TopSeed};
 use super::scan::{self, Layout};
 use super::structure::{nests_deeper_than, reparse, MAX_NESTING};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
-use crate::normalize::{Field, Raw, Reason, Val};
+use crate::normalize::{Raw, Reason};
 use crate::record::At;
 
 fn process_line<S: Sink>(
@@ -33,15 +33,11 @@ fn process_line<S: Sink>(
     }
     let text = || String::from_utf8_lossy(line).into_owned();
     let mut raw = Raw::default();
-    if scan::record(line, &mut raw, layout) {
-        // An object with none of a record's fields may wrap records under keys of its own
-        // (a record without a time is rare: one look, then all of them).
-        let wraps = matches!(raw.get(Field::Time), Val::Missing)
-            && raw.is_empty()
-            && super::document::wrapper(line, line_no - 1, ctx);
-        if !wraps {
-            ctx.emit(&raw, || At::line(line_no), text);
-        }
+    // An object with none of a record's fields (rare) is looked at again by the serde
+    // visitors below: it may wrap records under keys of its own, or be a pandas frame
+    // (`orient='split'`: `columns` and positional `data` rows) that the scanner does not read.
+    if scan::record(line, &mut raw, layout) && !raw.is_empty() {
+        ctx.emit(&raw, || At::line(line_no), text);
         return;
     }
     // Files joined with `cat`, the second saved with a byte-order mark (Excel, Notepad): the

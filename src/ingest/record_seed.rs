@@ -178,7 +178,7 @@ impl<'de> Visitor<'de> for RecordSeed {
 
 /// `properties` / `data` / `resultInformation`: an object, or (some producers) a string holding
 /// JSON text. Anything else is ignored.
-struct NestedSeed(Context);
+pub(super) struct NestedSeed(pub(super) Context);
 
 impl<'de> DeserializeSeed<'de> for NestedSeed {
     type Value = Option<Raw<'de>>;

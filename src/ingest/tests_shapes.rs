@@ -447,6 +447,44 @@ fn a_table_written_column_by_column_says_so() {
     );
 }
 
+/// pandas' `to_json(orient='split')` (`columns`, `index`, positional `data` rows) is read by
+/// its columns, as a query API table is (its rows had been one record, skipped: 0 of 2 read),
+/// on one line or pretty-printed; `orient='table'`'s `schema` is not a record (it had been
+/// one, skipped, beside the rows).
+#[test]
+fn pandas_split_and_table_frames_are_read_by_their_columns() {
+    let split = r#"{"columns":["TimeGenerated","OperationName","ResultCode","ResultSubcode"],"index":[0,1],"data":[[1795478823005,"Play",400,8535],[1795480919999,"Recognize",200,8531]]}"#;
+    let pretty =
+        serde_json::to_string_pretty(&serde_json::from_str::<Value>(split).unwrap()).unwrap();
+    for text in [split, pretty.as_str()] {
+        let (c, counts) = ingest_one(text.as_bytes());
+        assert_eq!(counts, (2, 0, 0), "{:?}", c.rejects);
+        let codes: Vec<_> = c.records.iter().map(|r| (r.code, r.subcode)).collect();
+        assert_eq!(codes, [(400, Some(8535)), (200, Some(8531))]);
+        assert_eq!(c.records[0].time, utc("2026-11-24T00:07:03.005Z"));
+    }
+    // A row short of a cell is a reject of its own; the others count.
+    let short = split.replace(r#","Play",400,8535"#, r#","Play",400"#);
+    let (c, counts) = ingest_one(short.as_bytes());
+    assert_eq!(counts, (1, 1, 0));
+    assert!(
+        c.rejects[0].detail().contains("3 cells for 4 columns"),
+        "{:?}",
+        c.rejects
+    );
+    let table = r#"{"schema":{"fields":[{"name":"index","type":"integer"},{"name":"TimeGenerated","type":"datetime","tz":"UTC"},{"name":"ResultCode","type":"integer"}],"primaryKey":["index"],"pandas_version":"1.4.0"},"data":[{"index":0,"TimeGenerated":"2026-11-24T00:07:03.005Z","ResultCode":400,"ResultSubcode":8535},{"index":1,"TimeGenerated":"2026-11-24T00:08:00Z","ResultCode":200,"ResultSubcode":0}]}"#;
+    let pretty =
+        serde_json::to_string_pretty(&serde_json::from_str::<Value>(table).unwrap()).unwrap();
+    for text in [table, pretty.as_str()] {
+        let (c, counts) = ingest_one(text.as_bytes());
+        assert_eq!(counts, (2, 0, 0), "{:?}", c.rejects);
+    }
+    // A callback event's `data` object is still its fields, whatever comes before it.
+    let event = r#"{"schema":{"fields":[]},"type":"Microsoft.Communication.PlayFailed","time":"2026-11-24T00:00:00Z","data":{"resultInformation":{"code":400,"subCode":8535}}}"#;
+    let (c, counts) = ingest_one(event.as_bytes());
+    assert_eq!(counts, (1, 0, 0), "{:?}", c.rejects);
+}
+
 #[test]
 fn az_cli_output_every_value_a_string() {
     let text = r#"[
