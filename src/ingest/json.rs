@@ -451,16 +451,37 @@ impl<'de> Visitor<'de> for ItemSeed<'_, 'de> {
             while s.next_element::<IgnoredAny>()?.is_some() {}
             return self.not_record("arrays nested too deep".into());
         }
+        // Scalars are held until an object or array among them shows the array is a batch
+        // (then each is a reject of its own, as before); an array of scalars only is a row
+        // of values without their columns' names: one reject for it, not one for each value.
+        let (mut cells, mut batch) = (Vec::new(), false);
         loop {
             let item = ItemSeed {
                 emit: &mut *self.emit,
                 index: self.index,
                 depth: self.depth + 1,
             };
-            if s.next_element_seed(item)?.is_none() {
-                return Ok(());
+            match s.next_element_seed(Cell { item })? {
+                None => break,
+                Some(Some(why)) if batch => (self.emit)(Element::NotRecord(self.index, why)),
+                Some(Some(why)) => cells.push(why),
+                Some(None) if !batch => {
+                    batch = true;
+                    for why in cells.drain(..) {
+                        (self.emit)(Element::NotRecord(self.index, why));
+                    }
+                }
+                Some(None) => {}
             }
         }
+        if cells.is_empty() {
+            return Ok(());
+        }
+        let n = cells.len();
+        self.not_record(format!(
+            "a row of {n} value{} without column names (az's `--query \"tables[0].rows\"`, pandas' orient='values'): export the rows with their columns (drop the --query, or write orient='records')",
+            if n == 1 { "" } else { "s" }
+        ))
     }
     fn visit_str<E>(self, v: &str) -> Result<(), E> {
         self.not_record(format!(
@@ -482,6 +503,51 @@ impl<'de> Visitor<'de> for ItemSeed<'_, 'de> {
     }
     fn visit_unit<E>(self) -> Result<(), E> {
         self.not_record("not an object: null".into())
+    }
+}
+
+/// An element of an array inside an array of records: an object or an array, read as the
+/// array's items (`None`), or a scalar, not read, and why it is not a record.
+struct Cell<'e, 'de> {
+    item: ItemSeed<'e, 'de>,
+}
+
+impl<'de> DeserializeSeed<'de> for Cell<'_, 'de> {
+    type Value = Option<String>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Cell<'_, 'de> {
+    type Value = Option<String>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a record, an array of records or a value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<Self::Value, A::Error> {
+        self.item.visit_map(m).map(|()| None)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, s: A) -> Result<Self::Value, A::Error> {
+        self.item.visit_seq(s).map(|()| None)
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        let v = crate::record::excerpt(v, 30);
+        Ok(Some(format!("not an object: a string {v:?}")))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Some("not an object: a number".into()))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Some("not an object: a number".into()))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Some("not an object: a number".into()))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Some("not an object: a boolean".into()))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Some("not an object: null".into()))
     }
 }
 

@@ -485,6 +485,40 @@ fn pandas_split_and_table_frames_are_read_by_their_columns() {
     assert_eq!(counts, (1, 0, 0), "{:?}", c.rejects);
 }
 
+/// Positional rows without their columns (`az rest ... --query "tables[0].rows"`, pandas'
+/// `orient='values'`): a reject for each row that says how to export them with their names,
+/// not one for each value (a row of 4 values had been 4 rejects); records around them count.
+#[test]
+fn rows_without_column_names_are_a_reject_each() {
+    let rows = r#"[["2026-11-24T00:03:53.48Z","Recognize",400,8510],
+ ["2026-11-24T00:27:46.5Z","Play",500,null]]"#;
+    let (c, counts) = ingest_one(rows.as_bytes());
+    assert_eq!(counts, (0, 2, 0));
+    assert!(
+        c.rejects.iter().all(|r| r
+            .detail()
+            .contains("a row of 4 values without column names")
+            && r.detail().contains("orient='records'")),
+        "{:?}",
+        c.rejects
+    );
+    let pretty =
+        serde_json::to_string_pretty(&serde_json::from_str::<Value>(rows).unwrap()).unwrap();
+    assert_eq!(ingest_one(pretty.as_bytes()).1, (0, 2, 0));
+    let one_line = rows.replace('\n', "");
+    assert_eq!(ingest_one(one_line.as_bytes()).1, (0, 2, 0));
+    let between = format!(
+        "[{},\n[1795478823005,\"Play\",400,8535],\n{}]",
+        std::str::from_utf8(RECORD_LINE).unwrap(),
+        std::str::from_utf8(RECORD_LINE).unwrap()
+    );
+    assert_eq!(ingest_one(between.as_bytes()).1, (2, 1, 0));
+    // A batch of records with a value among them: each value is still a reject of its own.
+    let batch = format!("[[{}, 7, 8]]", std::str::from_utf8(RECORD_LINE).unwrap());
+    let (c, counts) = ingest_one(batch.as_bytes());
+    assert_eq!(counts, (1, 2, 0), "{:?}", c.rejects);
+}
+
 #[test]
 fn az_cli_output_every_value_a_string() {
     let text = r#"[
