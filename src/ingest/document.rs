@@ -329,8 +329,18 @@ pub(super) fn line_document<S: Sink>(line: &[u8], line_no: u64, ctx: &mut FileCt
 /// [...], "Statistics": {...}}`. Each member that is an array of objects or arrays, or an
 /// object, is read as a document of its own, at the line it starts on (`lines` newlines into
 /// the input), when one of them holds a record; else nothing is handed on (a damaged head,
-/// `{"tabes": [...]}`, stays what it was). Says whether it was read.
+/// `{"tabes": [...]}`, stays what it was). When none holds one, its members that are objects
+/// with none of a record's fields are looked into the same way, [`WRAPPER_DEPTH`] deep: a log
+/// search alert's common-schema payload has its query API tables under
+/// `data.alertContext.SearchResults`. Says whether it was read.
 pub(super) fn wrapper<S: Sink>(doc: &[u8], lines: u64, ctx: &mut FileCtx<'_, S>) -> bool {
+    wrapper_in(doc, lines, ctx, WRAPPER_DEPTH)
+}
+
+/// Objects inside objects that [`wrapper`] looks into for records.
+const WRAPPER_DEPTH: usize = 4;
+
+fn wrapper_in<S: Sink>(doc: &[u8], lines: u64, ctx: &mut FileCtx<'_, S>, depth: usize) -> bool {
     let Ok(Members(members)) = serde_json::from_slice::<Members<'_>>(doc) else {
         return false;
     };
@@ -356,7 +366,14 @@ pub(super) fn wrapper<S: Sink>(doc: &[u8], lines: u64, ctx: &mut FileCtx<'_, S>)
     }
     let record = |e: &Element<'_>| matches!(e, Element::Record(raw, _) if !raw.is_empty());
     if !read.iter().any(|(found, ..)| found.iter().any(record)) {
-        return false;
+        // Its objects with none of a record's fields, looked into: the first that holds
+        // records is read.
+        return depth > 0
+            && read.iter().any(|(found, line, text)| {
+                matches!(&found[..], [Element::Record(raw, 0)] if raw.is_empty())
+                    && text.starts_with(b"{")
+                    && wrapper_in(text, line - 1, ctx, depth - 1)
+            });
     }
     for (found, line, text) in read {
         let excerpt =

@@ -519,6 +519,27 @@ fn rows_without_column_names_are_a_reject_each() {
     assert_eq!(counts, (1, 2, 0), "{:?}", c.rejects);
 }
 
+/// A log search alert's common-schema payload (its query's rows under
+/// `data.alertContext.SearchResults.tables`) has its rows read as a query API response's (it
+/// had been one reject, `the document holds no records`), pretty-printed or on one line.
+#[test]
+fn a_log_search_alert_payload_has_its_rows_read() {
+    let alert = r#"{"schemaId":"azureMonitorCommonAlertSchema","data":{"essentials":{"alertRule":"acs-media-failures","signalType":"Log","monitorCondition":"Fired","alertTargetIDs":["/subscriptions/x/resourcegroups/rg/providers/microsoft.operationalinsights/workspaces/ws"],"firedDateTime":"2026-11-24T23:15:00.000Z"},"alertContext":{"SearchQuery":"ACSCallAutomationMediaSummary | where ResultType == 'Failed'","ResultCount":2,"AffectedConfigurationItems":[],"SearchResults":{"tables":[{"name":"PrimaryResult","columns":[{"name":"TimeGenerated","type":"datetime"},{"name":"ResultCode","type":"int"},{"name":"ResultSubcode","type":"int"}],"rows":[["2026-11-24T00:03:53.48Z",400,8510],["2026-11-24T00:27:46.5Z",500,8572]]}],"dataSources":[{"resourceId":"/subscriptions/x/resourcegroups/rg/providers/microsoft.operationalinsights/workspaces/ws","tables":["ACSCallAutomationMediaSummary"]}]},"AlertType":"Number of results"}}}"#;
+    let pretty =
+        serde_json::to_string_pretty(&serde_json::from_str::<Value>(alert).unwrap()).unwrap();
+    for text in [alert, pretty.as_str()] {
+        let (c, counts) = ingest_one(text.as_bytes());
+        assert_eq!(counts, (2, 0, 0), "{:?}", c.rejects);
+        let codes: Vec<_> = c.records.iter().map(|r| (r.code, r.subcode)).collect();
+        assert_eq!(codes, [(400, Some(8510)), (500, Some(8572))]);
+    }
+    // An alert without its results (a newer rule's payload) is still the one reject it was.
+    let bare = r#"{"schemaId":"azureMonitorCommonAlertSchema","data":{"essentials":{"alertRule":"r"},"alertContext":{"condition":{"allOf":[{"searchQuery":"x"}]}}}}"#;
+    let bare = serde_json::to_string_pretty(&serde_json::from_str::<Value>(bare).unwrap()).unwrap();
+    let (c, counts) = ingest_one(bare.as_bytes());
+    assert_eq!(counts, (0, 1, 0), "{:?}", c.rejects);
+}
+
 #[test]
 fn az_cli_output_every_value_a_string() {
     let text = r#"[
