@@ -17,7 +17,7 @@ use super::structure::{
     Signature, Walker, MAX_NESTING,
 };
 use super::{FileCtx, Sink};
-use crate::normalize::{Field, Raw, Reason};
+use crate::normalize::{Raw, Reason};
 use crate::record::At;
 
 /// What the elements of an array are.
@@ -25,7 +25,7 @@ pub(super) enum Items {
     /// Records (objects).
     Records,
     /// Positional rows of a query API table, with the field of each column.
-    Rows(Vec<Option<Field>>),
+    Rows(Vec<super::json::Column>),
 }
 
 /// What the head of a document whose records are one large array opens.
@@ -490,11 +490,17 @@ pub(super) fn elements<S: Sink>(
                 debris = false;
                 if let Some(c) = &checked {
                     let mut raw = Raw::default();
-                    if let Some(stop) = c.object_at(i, &mut raw, &mut layout) {
-                        ctx.emit(&raw, || At::record(line_at(i), index), || head(&b[i..stop]));
-                        last_good = Some(i);
-                        i = stop;
-                        continue;
+                    match c.object_at(i, &mut raw, &mut layout) {
+                        // A record forwarded in its log line's text: the serde visitors read it.
+                        Some(stop) if super::json::may_forward(&raw, &b[i..stop]) => {}
+                        Some(stop) => {
+                            let line = || At::record(line_at(i), index);
+                            ctx.emit(&raw, line, || head(&b[i..stop]));
+                            last_good = Some(i);
+                            i = stop;
+                            continue;
+                        }
+                        None => {}
                     }
                 }
                 let (stop, deep) = value_end_deep(b, i, MAX_NESTING);

@@ -104,8 +104,10 @@ impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
         let mut frame: Option<Table> = None;
         // pandas' `to_json(orient='split')`: the names of the cells of its `data` rows; and
         // `orient='table'`, whose `schema` describes its `data` records and is none itself.
-        let mut split: Option<Vec<Option<Field>>> = None;
+        let mut split: Option<Vec<Column>> = None;
         let mut schema = false;
+        // A record forwarded in a log line's text (see [`Forwarded`]).
+        let mut inner: Option<Raw<'static>> = None;
         while let Some(Key(k)) = m.next_key::<Key<'de>>()? {
             if let Some(table) = frame.as_mut() {
                 table.entry(&k, &mut m, &mut *self.emit)?;
@@ -150,6 +152,9 @@ impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
                     nested: &mut nested,
                 };
                 container |= m.next_value_seed(seed)?;
+            } else if k.eq_ignore_ascii_case("message") {
+                let r = m.next_value_seed(Forwarded)?;
+                inner = inner.or(r);
             } else if k.eq_ignore_ascii_case("responses") {
                 batch = true;
                 m.next_value_seed(ResponsesSeed {
@@ -171,7 +176,10 @@ impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
         }
         if !container {
             // A batch holds nothing else; a record that has a `responses` field is still one.
-            let record = finish_record(raw, nested);
+            let record = match inner {
+                Some(inner) => inner,
+                None => finish_record(raw, nested),
+            };
             if !batch || !record.is_empty() {
                 (self.emit)(Element::Record(record, 0));
             }
@@ -212,16 +220,10 @@ impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
 
 /// The names of a pandas frame's columns, as `to_json(orient='split')` writes them: an array
 /// of strings, each the field it fills; `None` for anything else.
-fn split_columns(v: &serde_json::Value) -> Option<Vec<Option<Field>>> {
+fn split_columns(v: &serde_json::Value) -> Option<Vec<Column>> {
     v.as_array()?
         .iter()
-        .map(|c| {
-            c.as_str()
-                .map(|name| match key_role(Context::Record, name) {
-                    KeyRole::Field(f) => Some(f),
-                    _ => None,
-                })
-        })
+        .map(|c| c.as_str().map(column))
         .collect()
 }
 
@@ -230,7 +232,7 @@ fn split_columns(v: &serde_json::Value) -> Option<Vec<Option<Field>>> {
 /// once they are handed on. Any other value is what `data` is in a record, its fields kept in
 /// `nested`.
 struct FrameData<'c, 'e, 'n, 'de> {
-    cols: Option<&'c [Option<Field>]>,
+    cols: Option<&'c [Column]>,
     emit: &'e mut dyn FnMut(Element<'de>),
     nested: &'n mut Vec<Raw<'de>>,
 }
@@ -804,19 +806,117 @@ struct ColumnSpec {
     name: String,
 }
 
-/// The field each column fills, in row order.
-fn column_fields(specs: &[ColumnSpec]) -> Vec<Option<Field>> {
-    specs
+/// What a table's column holds for a record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Column {
+    /// A field of it.
+    Field(Field),
+    /// A log line's text (`message` of an Application Insights trace, `Message` of AppTraces),
+    /// which may be a diagnostic record forwarded as JSON.
+    Message,
+    /// Nothing wanted.
+    Other,
+}
+
+/// The column a name is.
+fn column(name: &str) -> Column {
+    match key_role(Context::Record, name) {
+        KeyRole::Field(f) => Column::Field(f),
+        _ if name.eq_ignore_ascii_case("message") => Column::Message,
+        _ => Column::Other,
+    }
+}
+
+/// The column of each of a table's column specs, in row order.
+fn column_fields(specs: &[ColumnSpec]) -> Vec<Column> {
+    specs.iter().map(|c| column(&c.name)).collect()
+}
+
+/// Whether a record read from a log line's text (see [`Forwarded`]) is one of the records
+/// this tool reads, forwarded (a Function that logs each diagnostic record it receives): it
+/// has a time and names its log, event or outcome. Any JSON a program logs is not.
+fn forwarded(raw: &Raw<'_>) -> bool {
+    !raw.get(Field::Time).is_nullish()
+        && [
+            Field::Category,
+            Field::Type,
+            Field::TableName,
+            Field::ResultCode,
+            Field::ResultSignature,
+        ]
         .iter()
-        .map(|c| match key_role(Context::Record, &c.name) {
-            KeyRole::Field(f) => Some(f),
-            _ => None,
-        })
-        .collect()
+        .any(|&f| !raw.get(f).is_nullish())
+}
+
+/// The text of a log line (`message`), when it is a record forwarded as JSON ([`forwarded`]):
+/// that record, owning its text; `None` for any other value.
+struct Forwarded;
+
+impl<'de> DeserializeSeed<'de> for Forwarded {
+    type Value = Option<Raw<'static>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Forwarded {
+    type Value = Option<Raw<'static>>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a log line")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        if !v.trim_start().starts_with('{') {
+            return Ok(None);
+        }
+        let raw = NestedSeed(Context::Record).visit_str(v)?;
+        Ok(raw.filter(forwarded).map(Raw::into_owned))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+        while m.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
+        while s.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+/// Whether a record the fast scanner read may instead be one forwarded in its log line's
+/// text (see [`Forwarded`]), for the serde visitors to look at: it has no category and no
+/// outcome (an Application Insights trace, or AppTraces with its own `Type`), and `text` has
+/// a `message` key. Rare: a log record has both.
+pub(super) fn may_forward(raw: &Raw<'_>, text: &[u8]) -> bool {
+    [
+        Field::Category,
+        Field::ResultCode,
+        Field::ResultSignature,
+        Field::ResultSubcode,
+        Field::MetricName,
+    ]
+    .iter()
+    .all(|&f| raw.get(f).is_nullish())
+        && [b"\"message\"", b"\"Message\""]
+            .iter()
+            .any(|k| memchr::memmem::find(text, *k).is_some())
 }
 
 /// The fields of a table's `columns` array, given as JSON text.
-pub(super) fn columns(text: &[u8]) -> Option<Vec<Option<Field>>> {
+pub(super) fn columns(text: &[u8]) -> Option<Vec<Column>> {
     let specs: Vec<ColumnSpec> = serde_json::from_slice(text).ok()?;
     Some(column_fields(&specs))
 }
@@ -855,7 +955,7 @@ impl<'de> Visitor<'de> for TableSeed<'_, 'de> {
 #[derive(Default)]
 struct Table {
     /// The field of each column, once its `columns` are read.
-    columns: Option<Vec<Option<Field>>>,
+    columns: Option<Vec<Column>>,
     /// Its `TableKind` says it is not the query's result (v2's properties and completion
     /// information, a v1 response's status): its rows are not records.
     not_result: bool,
@@ -953,7 +1053,7 @@ impl<'de> Visitor<'de> for LostRowsSeed<'_, 'de> {
 }
 
 struct RowsSeed<'c, 'e, 'de> {
-    cols: &'c [Option<Field>],
+    cols: &'c [Column],
     emit: &'e mut dyn FnMut(Element<'de>),
 }
 
@@ -992,7 +1092,7 @@ impl<'de> Visitor<'de> for RowsSeed<'_, '_, 'de> {
 /// One positional row of a table, read into `raw` (a fresh one, filled in place: a record is
 /// too large to pass back by value through serde's calls); or why it is not a record.
 pub(super) struct RowSeed<'c, 'r, 'de> {
-    pub(super) cols: &'c [Option<Field>],
+    pub(super) cols: &'c [Column],
     pub(super) raw: &'r mut Raw<'de>,
 }
 
@@ -1010,17 +1110,24 @@ impl<'de> Visitor<'de> for RowSeed<'_, '_, 'de> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
         let mut n = 0;
+        let mut inner = None;
         loop {
-            let field = self.cols.get(n).copied().flatten();
-            let more = match field {
-                Some(f) => match s.next_element::<Val<'de>>()? {
+            let more = match self.cols.get(n).copied().unwrap_or(Column::Other) {
+                Column::Field(f) => match s.next_element::<Val<'de>>()? {
                     Some(v) => {
                         self.raw.set(f, v);
                         true
                     }
                     None => false,
                 },
-                None => s.next_element::<IgnoredAny>()?.is_some(),
+                Column::Message => match s.next_element_seed(Forwarded)? {
+                    Some(r) => {
+                        inner = inner.or(r);
+                        true
+                    }
+                    None => false,
+                },
+                Column::Other => s.next_element::<IgnoredAny>()?.is_some(),
             };
             if !more {
                 break;
@@ -1032,6 +1139,10 @@ impl<'de> Visitor<'de> for RowSeed<'_, '_, 'de> {
                 "row has {n} cells for {} columns",
                 self.cols.len()
             )));
+        }
+        // A record forwarded in a log line's text is the record (see [`Forwarded`]).
+        if let Some(inner) = inner {
+            *self.raw = inner;
         }
         Ok(Ok(()))
     }

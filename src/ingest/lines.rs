@@ -35,8 +35,12 @@ fn process_line<S: Sink>(
     let mut raw = Raw::default();
     // An object with none of a record's fields (rare) is looked at again by the serde
     // visitors below: it may wrap records under keys of its own, or be a pandas frame
-    // (`orient='split'`: `columns` and positional `data` rows) that the scanner does not read.
-    if scan::record(line, &mut raw, layout) && !raw.is_empty() {
+    // (`orient='split'`: `columns` and positional `data` rows) that the scanner does not read;
+    // so is one whose `message` may be a record forwarded as text.
+    if scan::record(line, &mut raw, layout)
+        && !raw.is_empty()
+        && !super::json::may_forward(&raw, line)
+    {
         ctx.emit(&raw, || At::line(line_no), text);
         return;
     }

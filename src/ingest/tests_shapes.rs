@@ -540,6 +540,37 @@ fn a_log_search_alert_payload_has_its_rows_read() {
     assert_eq!(counts, (0, 1, 0), "{:?}", c.rejects);
 }
 
+/// Application Insights traces of a Function that forwards the diagnostic records, each one
+/// its `message` as JSON text: that record is read (they had been skipped as not records,
+/// every one, with exit 0), in an array, a line each or a query API table. A message that is
+/// other JSON keeps the trace what it was.
+#[test]
+fn a_record_forwarded_in_a_log_message_is_read() {
+    let inner = r#"{"time": "2026-11-24T02:00:18.7123304Z", "category": "CallAutomationMediaSummary", "operationName": "Recognize", "resultType": "Failed", "properties": {"resultCode": 404, "resultSubcode": 8522}}"#;
+    let quoted = serde_json::to_string(inner).unwrap();
+    let trace = format!(
+        r#"{{"timestamp": "2026-11-24T02:00:18.7123304Z", "message": {quoted}, "severityLevel": 1, "itemType": "trace", "customDimensions": {{"Category": "Function.AcsLogForwarder.User"}}}}"#
+    );
+    let other = r#"{"timestamp": "2026-11-24T02:00:19Z", "message": "{\"level\": \"info\", \"msg\": \"forwarded 1 record\"}", "itemType": "trace"}"#;
+    let array = format!("[\n{trace},\n{other}\n]");
+    let lines = format!("{trace}\n{other}\n");
+    // AppTraces of a workspace: its own TimeGenerated and Type, the record in `Message`.
+    let app = format!(
+        r#"{{"TimeGenerated": "2026-11-24T02:00:20Z", "Type": "AppTraces", "Message": {quoted}}}"#
+    );
+    let table = format!(
+        r#"{{"tables": [{{"name": "PrimaryResult", "columns": [{{"name": "timestamp", "type": "datetime"}}, {{"name": "message", "type": "string"}}], "rows": [["2026-11-24T02:00:18.7123304Z", {quoted}], ["2026-11-24T02:00:19Z", "started"]]}}]}}"#
+    );
+    for text in [&array, &lines, &table, &format!("[{app}]")] {
+        let (c, (accepted, rejected, _)) = ingest_one(text.as_bytes());
+        assert_eq!((accepted, rejected), (1, 0), "{text}: {:?}", c.rejects);
+        assert_eq!((c.records[0].code, c.records[0].subcode), (404, Some(8522)));
+        assert_eq!(c.records[0].time, utc("2026-11-24T02:00:18.7123304Z"));
+    }
+    // Only the other trace left: skipped as before.
+    assert_eq!(ingest_one(other.as_bytes()).1, (0, 0, 1));
+}
+
 #[test]
 fn az_cli_output_every_value_a_string() {
     let text = r#"[
