@@ -1211,12 +1211,32 @@ fn first_row_end(b: &[u8], from: usize) -> Option<usize> {
     None
 }
 
+/// [`first_row_end`] at `target`, else [`last_row_end`], in bytes shorter than a block whose
+/// first `from` hold no row end and `quotes` quotes: see [`Framing::resume`]. The quotes and
+/// newlines after `from` are followed forwards, once.
+fn resume_row_end(b: &[u8], from: usize, mut quotes: u64, target: usize) -> Result<usize, u64> {
+    let mut last = None;
+    for p in memchr::memchr2_iter(b'\n', b'"', &b[from..]) {
+        let p = from + p;
+        if b[p] == b'"' {
+            quotes += 1;
+        } else if quotes.is_multiple_of(2) {
+            if p >= target {
+                return Ok(p);
+            }
+            last = Some(p);
+        }
+    }
+    last.ok_or(quotes)
+}
+
 /// Rows for [`ranges`]. A range's worker starts 16 KiB before its range, at the first row
 /// that [`row_after_newline`] finds, and follows rows from there to the first that starts in
 /// the range.
 pub(super) const FRAMING: Framing = Framing {
     last_end: last_row_end,
     first_end: first_row_end,
+    resume: resume_row_end,
     after_newline: row_after_newline,
     lead: 16 << 10,
 };

@@ -33,6 +33,10 @@ const CHUNK: usize = 256 << 10;
 /// Bytes read at a time past a range's end, looking for the end of its last line.
 const ON: usize = 16 << 10;
 
+/// Bytes held without a record end in them past which they are not scanned again from their
+/// start after the next read, only the bytes read after them (see [`Framing::resume`]).
+const RESCAN: usize = 64 << 10;
+
 /// Files at least this large are read by ranges; smaller ones are a block or two, read in
 /// order (by ranges, each of a directory's 4 MiB files cost a sink per range: 1.04× the time).
 pub(super) const MIN_BYTES: u64 = 2 * BLOCK as u64;
@@ -45,6 +49,11 @@ pub(super) struct Framing {
     pub(super) last_end: fn(&[u8]) -> Option<usize>,
     /// The same, the first at or after index `from`.
     pub(super) first_end: fn(&[u8], usize) -> Option<usize>,
+    /// `first_end` at `target` (when the bytes hold it), else `last_end`, in bytes shorter
+    /// than [`BLOCK`] whose first `from` hold no record end and leave the scan in `state` (CSV:
+    /// the quotes in them): only the bytes after them are looked at. `Err` with the state
+    /// after all of them when no record ends in them.
+    pub(super) resume: fn(&[u8], usize, u64, usize) -> Result<usize, u64>,
     /// In bytes that follow a newline somewhere in the file: where the first record starts,
     /// as far as they tell (0 when they do not).
     pub(super) after_newline: fn(&[u8]) -> usize,
@@ -58,6 +67,13 @@ pub(super) struct Framing {
 pub(super) const LINES: Framing = Framing {
     last_end: |b| memrchr(b'\n', b),
     first_end: |b, from| memchr(b'\n', b.get(from..)?).map(|p| from + p),
+    resume: |b, from, _, target| {
+        let at = target.clamp(from, b.len());
+        let after = memchr(b'\n', &b[at..]).map(|p| at + p);
+        after
+            .or_else(|| memrchr(b'\n', &b[from..at]).map(|p| from + p))
+            .ok_or(0)
+    },
     after_newline: |_| 0,
     lead: 0,
 };
@@ -219,6 +235,8 @@ fn range<S: Sink>(
             buf: &mut buf,
             next: from,
             len: 0,
+            clean: 0,
+            state: 0,
             lines,
         };
         result = r.parse(first, c, body).map_err(|e| {
@@ -242,6 +260,12 @@ struct Range<'a> {
     next: u64,
     /// Bytes held: `buf[..len]`, read from `next - len`.
     len: usize,
+    /// The first bytes held in which no record ends, when they are [`RESCAN`] or more (else
+    /// 0), and the framing's state after them ([`Framing::resume`]): a record that grows over
+    /// many reads has its new bytes scanned after each, not all of it again (a quoted field of
+    /// 10 MB, scanned up to the cap 16 KiB at a time, had taken 0.46 s, 23 s in a debug build).
+    clean: usize,
+    state: u64,
     /// Lines parsed (from the range's first, plus the lines before it when known).
     lines: u64,
 }
@@ -271,6 +295,40 @@ impl Range<'_> {
     fn drop_front(&mut self, n: usize) {
         self.buf.copy_within(n..self.len, 0);
         self.len -= n;
+        self.clean = 0;
+    }
+
+    /// Drops every byte held.
+    fn clear(&mut self) {
+        self.len = 0;
+        self.clean = 0;
+    }
+
+    /// In the bytes held, which start where a record does: the first record end at or after
+    /// `buf[target]`, else the last one.
+    fn end(&mut self, target: usize) -> Option<usize> {
+        let held = &self.buf[..self.len];
+        let f = self.framing;
+        if self.clean > 0 && self.len < BLOCK {
+            return match (f.resume)(held, self.clean, self.state, target) {
+                Ok(e) => Some(e),
+                Err(state) => {
+                    (self.clean, self.state) = (self.len, state);
+                    None
+                }
+            };
+        }
+        let first = match target < self.len {
+            true => (f.first_end)(held, target),
+            false => None,
+        };
+        let end = first.or_else(|| (f.last_end)(held));
+        if end.is_none() && (RESCAN..BLOCK).contains(&self.len) {
+            if let Err(state) = (f.resume)(held, 0, 0, self.len) {
+                (self.clean, self.state) = (self.len, state);
+            }
+        }
+        end
     }
 
     /// The file offset of `buf[i]`.
@@ -297,7 +355,7 @@ impl Range<'_> {
                     self.drop_front(p + 1);
                     break;
                 }
-                self.len = 0;
+                self.clear();
             }
             let guess = (self.framing.after_newline)(&self.buf[..self.len]);
             if guess > 0 {
@@ -319,12 +377,7 @@ impl Range<'_> {
             // The records held that start in the range: up to the first record end at or
             // past the range's last byte (the last of them), else up to the last one held.
             let last = (self.hi - 1).saturating_sub(self.offset(0)) as usize;
-            let held = &self.buf[..self.len];
-            let final_end = match last < self.len {
-                true => (self.framing.first_end)(held, last),
-                false => None,
-            };
-            if let Some(e) = final_end.or_else(|| (self.framing.last_end)(held)) {
+            if let Some(e) = self.end(last) {
                 self.lines += body(&self.buf[..=e], self.lines, false, c);
                 self.drop_front(e + 1);
                 if last <= e {
@@ -342,7 +395,7 @@ impl Range<'_> {
                 // The end of the file: its last record, without a newline.
                 if self.len > 0 {
                     self.lines += body(&self.buf[..self.len], self.lines, true, c);
-                    self.len = 0;
+                    self.clear();
                 }
                 return Ok(Bound::Read(start, self.next));
             }
@@ -364,18 +417,13 @@ impl Range<'_> {
     fn lead_in(&mut self) -> io::Result<bool> {
         while self.offset(0) < self.lo {
             let target = (self.lo - 1 - self.offset(0)) as usize;
-            let held = &self.buf[..self.len];
-            let end = match target < self.len {
-                true => (self.framing.first_end)(held, target),
-                false => None,
-            };
-            if let Some(e) = end.or_else(|| (self.framing.last_end)(held)) {
+            if let Some(e) = self.end(target) {
                 self.drop_front(e + 1);
             } else if self.len >= BLOCK {
                 // Longer than a record may be: the records parsed before it skip it.
                 self.skip_line()?;
             } else if !self.more(self.want())? {
-                self.len = 0;
+                self.clear();
                 return Ok(false);
             }
         }
@@ -392,7 +440,7 @@ impl Range<'_> {
     /// Drops the line held up to its newline.
     fn skip_line(&mut self) -> io::Result<()> {
         loop {
-            self.len = 0;
+            self.clear();
             if !self.more(ON)? {
                 return Ok(());
             }
@@ -417,4 +465,108 @@ pub(super) fn read_full_at(file: &File, buf: &mut [u8], offset: u64) -> io::Resu
         }
     }
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::tests_shapes::Collect;
+    use crate::time::TimeRules;
+
+    /// Bytes the framings below were given to look at, counted from where they look.
+    static SCANNED: AtomicU64 = AtomicU64::new(0);
+
+    fn scanned(n: usize) {
+        SCANNED.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    /// A framing that counts the bytes it is given to look at.
+    macro_rules! counted {
+        ($f:expr) => {
+            Framing {
+                last_end: |b| {
+                    scanned(b.len());
+                    ($f.last_end)(b)
+                },
+                first_end: |b, from| {
+                    scanned(b.len());
+                    ($f.first_end)(b, from)
+                },
+                resume: |b, from, state, target| {
+                    scanned(b.len() - from);
+                    ($f.resume)(b, from, state, target)
+                },
+                ..$f
+            }
+        };
+    }
+
+    /// A record of 3 MiB that starts near the end of a range, read 16 KiB at a time past it:
+    /// its bytes are looked at about once, not again from its start after each read (a CSV
+    /// file of 8 MiB had 611 MB looked at, 73 times its size, now 9.3 MB; a quoted field of
+    /// 10 MB took 23 s in a debug build). The record comes to the parse whole, and the ranges
+    /// agree.
+    #[test]
+    fn a_record_that_grows_over_many_reads_is_scanned_once() {
+        let long = 3 << 20;
+        // Quotes inside, doubled (a newline inside would mislead the guess of the range it
+        // starts in: the file would be read in order).
+        let field: String = (0..long / 1000).map(|_| "x".repeat(998) + "\"\"").collect();
+        let csv_long = format!("2026-11-24T10:00:00Z,400,\"{field}\"\n");
+        let json_long = format!("{{\"m\":\"{}\"}}\n", "x".repeat(long));
+        for (framing, row, long_row) in [
+            (
+                counted!(super::super::csv::FRAMING),
+                "2026-11-24T10:00:00Z,400,x\n",
+                csv_long,
+            ),
+            (counted!(LINES), "{\"a\":1}\n", json_long),
+        ] {
+            let mut text = Vec::new();
+            while text.len() < RANGE as usize - (100 << 10) {
+                text.extend_from_slice(row.as_bytes());
+            }
+            text.extend_from_slice(long_row.as_bytes());
+            while text.len() < 8 << 20 {
+                text.extend_from_slice(row.as_bytes());
+            }
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("f");
+            std::fs::write(&path, &text).unwrap();
+            let file = File::open(&path).unwrap();
+            let plain = Plain {
+                file: &file,
+                head: &[],
+                start: 0,
+                size: text.len() as u64,
+                lines: 0,
+            };
+            let mut sink = Collect::default();
+            let mut ctx = FileCtx::new("f".into(), TimeRules::default(), &mut sink);
+            let longest = AtomicU64::new(0);
+            let body = |b: &[u8], _, _, _: &mut FileCtx<'_, Collect>| {
+                longest.fetch_max(b.len() as u64, Ordering::Relaxed);
+                memchr::memchr_iter(b'\n', b).count() as u64
+            };
+            SCANNED.store(0, Ordering::Relaxed);
+            let doubt = AtomicBool::new(false);
+            let read = read(
+                &plain,
+                None,
+                &mut ctx,
+                &Collect::default,
+                (framing, &doubt),
+                body,
+            );
+            assert!(read, "the ranges disagree");
+            assert_eq!(ctx.counts.rejected, 0);
+            assert!(longest.load(Ordering::Relaxed) >= long_row.len() as u64);
+            let scanned = SCANNED.load(Ordering::Relaxed);
+            assert!(
+                scanned < 3 * text.len() as u64,
+                "{scanned} for {}",
+                text.len()
+            );
+        }
+    }
 }
