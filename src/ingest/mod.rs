@@ -825,4 +825,7 @@ pub fn ingest<S: Sink, M: Fn() -> S + Sync>(
 mod tests_shapes;
 
 #[cfg(test)]
+mod tests_detect;
+
+#[cfg(test)]
 mod tests_mutation;

@@ -401,6 +401,13 @@ pub(super) fn detect(prefix: &[u8]) -> InputFormat {
     };
     let parses = |l: &[u8]| serde_json::from_slice::<serde::de::IgnoredAny>(l).is_ok();
     let json_first = matches!(first_line[0], b'{' | b'[');
+    // A first line that is not JSON and that [`to_first_line_end`] read on to the cap without
+    // finding its end: whatever the file, its reader rejects it as too large, once, and reads
+    // on after it; as JSON Lines, the records after it count (as CSV, whose header it would
+    // be, every line after it had been a reject). Its bytes past the cap are never held.
+    if !json_first && p.len() >= MAX_RECORD_BYTES && memchr::memchr(b'\n', p).is_none() {
+        return InputFormat::Jsonl;
+    }
     // A whole line longer than a record may be is a document on one line (its array is read
     // in parallel), not a line of JSON Lines.
     if json_first && first_line.len() <= MAX_RECORD_BYTES && parses(first_line) {
@@ -699,6 +706,17 @@ mod tests {
         for text in [&b"{\"a\": \"<html>\"}"[..], b"TimeGenerated,<x>", b"[", b""] {
             assert_eq!(markup(text), None, "{text:?}");
         }
+    }
+
+    /// The framing of a first line over the cap that is not JSON (read on to the cap without
+    /// its end) is JSON Lines, whose reader rejects it once and reads on (it had been CSV,
+    /// every line a reject).
+    #[test]
+    fn a_first_line_over_the_cap_that_is_not_json_is_json_lines() {
+        let mut long = vec![0; MAX_RECORD_BYTES];
+        assert_eq!(detect(&long), InputFormat::Jsonl);
+        long.truncate(MAX_RECORD_BYTES - 1);
+        assert_eq!(detect(&long), InputFormat::Csv);
     }
 
     #[test]

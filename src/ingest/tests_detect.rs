@@ -1,0 +1,69 @@
+//! Files whose first lines could mislead the choice of their framing: a first line over the
+//! cap, a CSV header above JSON Lines, and commands' text outputs that hold no records.
+
+use std::io::Write;
+
+use super::tests_shapes::Collect;
+use super::*;
+
+fn read_file(path: std::path::PathBuf) -> (Collect, IngestReport) {
+    let s = IngestSettings {
+        inputs: vec![path],
+        input_format: None,
+        date_order: None,
+        local_offset: None,
+        skip_files: Vec::new(),
+        report_starts: Vec::new(),
+    };
+    let (mut c, r) = ingest(&s, None, Collect::default).unwrap();
+    c.rejects.sort();
+    (c, r)
+}
+
+/// Reads `text` as a file, and gzipped (a stream, read once): the same result both ways.
+fn read_both(name: &str, text: &[u8]) -> (Collect, IngestReport) {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join(name);
+    std::fs::write(&plain, text).unwrap();
+    let gz = dir.path().join(format!("{name}.gz"));
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(text).unwrap();
+    std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+    let (c, r) = read_file(plain);
+    let (cz, rz) = read_file(gz);
+    let lines = |c: &Collect| -> Vec<(u64, Reason)> {
+        c.rejects.iter().map(|r| (r.line, r.reason)).collect()
+    };
+    assert_eq!(lines(&c), lines(&cz), "{name}");
+    assert_eq!(c.records.len(), cz.records.len(), "{name}");
+    assert_eq!(r.files[0].shape, rz.files[0].shape, "{name}");
+    (c, r)
+}
+
+const RECORD: &str =
+    "{\"TimeGenerated\":\"2026-11-24T10:00:00Z\",\"ResultCode\":404,\"ResultSubcode\":8522}\n";
+
+/// A first line over the cap that is not JSON (text, NULs: a blob's padding) is one `record
+/// too large` reject, and the JSON Lines after it are read, in a file read in order (4 MiB),
+/// by ranges (over 8 MiB) or through gzip. They had been a reject each: the file was taken
+/// for CSV, its first line for a header naming no column.
+#[test]
+fn json_lines_after_a_first_line_over_the_cap_are_read() {
+    for (first, fill) in [(MAX_RECORD_BYTES + 10, b'x'), (3 * MAX_RECORD_BYTES, 0)] {
+        let mut text = vec![fill; first];
+        text.push(b'\n');
+        for _ in 0..5 {
+            text.extend_from_slice(RECORD.as_bytes());
+        }
+        text.extend_from_slice(b"\nlast\n");
+        let (c, r) = read_both("a.jsonl", &text);
+        let got: Vec<(u64, Reason)> = c.rejects.iter().map(|r| (r.line, r.reason)).collect();
+        assert_eq!(
+            got,
+            [(1, Reason::TooLarge), (8, Reason::NotJson)],
+            "{first}"
+        );
+        assert_eq!(c.records.len(), 5);
+        assert_eq!((r.files[0].shape, r.files[0].rejected), ("json lines", 2));
+    }
+}
