@@ -452,7 +452,15 @@ pub(super) fn detect(prefix: &[u8]) -> InputFormat {
         match lines.next() {
             Some(l) if starts_as_json(l) => break l,
             Some(l) if text < super::csv::HEADER_LOOKAHEAD && super::csv::is_header(l) => {
-                return InputFormat::Csv;
+                // Unless no row follows it, JSON Lines do (a header left above records
+                // written as JSON): the records count, the header and the text are a reject
+                // each (they had all been rejects, as rows that were not CSV).
+                let after: Vec<&[u8]> = lines.by_ref().take(DETECT_LINES - 1).collect();
+                let json = after.first().is_some_and(|l| starts_as_json(l));
+                return match json && mostly_whole(&after) {
+                    true => InputFormat::Jsonl,
+                    false => InputFormat::Csv,
+                };
             }
             Some(_) => text += 1,
             None => return InputFormat::Csv,
@@ -474,13 +482,16 @@ pub(super) fn detect(prefix: &[u8]) -> InputFormat {
 }
 
 /// Whether one of the first lines of `p` that are not blank, as many as the CSV reader looks
-/// through for its header, is a CSV header: CSV then, whatever follows.
+/// through for its header, is a CSV header, with as many whole lines after it as [`detect`]
+/// reads to tell rows from JSON Lines.
 fn csv_header_first(p: &[u8]) -> bool {
-    p.split(|&b| b == b'\n')
-        .map(|l| l.trim_ascii())
-        .filter(|l| !l.is_empty())
-        .take(super::csv::HEADER_LOOKAHEAD)
-        .any(super::csv::is_header)
+    let mut lines = p
+        .split_inclusive(|&b| b == b'\n')
+        .filter(|l| !l.trim_ascii().is_empty());
+    let header = (lines.by_ref().take(super::csv::HEADER_LOOKAHEAD))
+        .any(|l| super::csv::is_header(l.trim_ascii()));
+    let after = lines.filter(|l| l.ends_with(b"\n")).take(DETECT_LINES - 1);
+    header && after.count() == DETECT_LINES - 1
 }
 
 /// For JSON exports of the portal's grid (`"TimeGenerated [UTC]": "5/24/2023, 7:57:40.480 PM"`):
@@ -717,6 +728,20 @@ mod tests {
         assert_eq!(detect(&long), InputFormat::Jsonl);
         long.truncate(MAX_RECORD_BYTES - 1);
         assert_eq!(detect(&long), InputFormat::Csv);
+    }
+
+    /// A CSV header with JSON Lines right after it is JSON Lines (it had been CSV, every line a
+    /// reject); with rows after it, CSV.
+    #[test]
+    fn json_lines_right_after_a_csv_header_are_json_lines() {
+        let rec = "{\"a\":2}\n".repeat(8);
+        let header = "TimeGenerated,OperationName,ResultCode\n";
+        for text in [0, 2, 9] {
+            let t = "Export\n".repeat(text) + header + &rec;
+            assert_eq!(detect(t.as_bytes()), InputFormat::Jsonl, "{text}");
+        }
+        let t = header.to_string() + "2026-11-24T10:00:00Z,Play,400\n" + &rec;
+        assert_eq!(detect(t.as_bytes()), InputFormat::Csv);
     }
 
     #[test]

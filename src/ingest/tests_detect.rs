@@ -67,3 +67,25 @@ fn json_lines_after_a_first_line_over_the_cap_are_read() {
         assert_eq!((r.files[0].shape, r.files[0].rejected), ("json lines", 2));
     }
 }
+
+/// A CSV header with JSON Lines right after it (below lines of text or none) is JSON Lines:
+/// the records count, the text and the header are a reject each. They had all been rejects,
+/// the file read as CSV. A header with rows after it is still CSV, JSON Lines after the rows
+/// or not.
+#[test]
+fn json_lines_right_after_a_csv_header_are_read() {
+    let header = "TimeGenerated,OperationName,ResultCode\n";
+    for text_lines in [0, 1, 3, 9] {
+        let text = "some text\n".repeat(text_lines) + header + &RECORD.repeat(6);
+        let (c, r) = read_both("a.txt", text.as_bytes());
+        assert_eq!(c.records.len(), 6, "{text_lines}");
+        assert_eq!(r.files[0].rejected, text_lines as u64 + 1, "{text_lines}");
+        assert_eq!(r.files[0].shape, "json lines");
+        let header_line = text_lines as u64 + 1;
+        assert!(c.rejects.iter().any(|r| r.line == header_line));
+    }
+    let rows = "2026-11-24T10:00:00Z,Play,400\n".repeat(3);
+    let text = "some text\n".repeat(3) + header + &rows + &RECORD.repeat(6);
+    let (c, r) = read_both("b.txt", text.as_bytes());
+    assert_eq!((r.files[0].shape, c.records.len()), ("csv", 3));
+}
