@@ -53,6 +53,9 @@ pub(super) fn open(src: &Source, progress: Option<&ProgressBar>) -> io::Result<(
         )));
     }
     let gzip = head.starts_with(&[0x1f, 0x8b]);
+    if let Some(what) = text_output(head).filter(|_| !gzip) {
+        return Err(io::Error::other(what));
+    }
     let r: Input = if gzip {
         Box::new(BufReader::with_capacity(
             1 << 20,
@@ -192,13 +195,17 @@ pub(super) fn large_plain(src: &Source, min: u64) -> io::Result<Option<(File, u6
     }
     let file = File::open(path)?;
     let size = file.metadata()?.len();
-    let mut head = [0u8; 8];
+    // Enough for what opening it refuses (see `open`): a large XML file or table of text had
+    // been read by ranges as CSV, every line a reject.
+    let mut head = vec![0u8; TEXT_HEAD];
     let n = read_full_at(&file, &mut head, 0)?;
     let head = &head[..n];
     let encoded = [&[0x1f, 0x8b][..], b"\xFF\xFE", b"\xFE\xFF"]
         .iter()
         .any(|m| head.starts_with(m))
-        || archive(head).is_some();
+        || archive(head).is_some()
+        || markup(head).is_some()
+        || text_output(head).is_some();
     Ok((!encoded && size >= min).then_some((file, size)))
 }
 
@@ -222,17 +229,24 @@ fn archive(head: &[u8]) -> Option<&'static str> {
         .then_some(kind)
 }
 
+/// The first `n` bytes of `head` as text: UTF-8 (its byte-order mark dropped), or the low
+/// bytes of UTF-16 with a byte-order mark (as Windows PowerShell 5.1 writes), which are the
+/// text where it is ASCII.
+fn head_text(head: &[u8], n: usize) -> Cow<'_, [u8]> {
+    let head = &head[..head.len().min(n)];
+    match head {
+        [0xFF, 0xFE, rest @ ..] => rest.iter().step_by(2).copied().collect(),
+        [0xFE, 0xFF, rest @ ..] => rest.iter().skip(1).step_by(2).copied().collect(),
+        _ => Cow::Borrowed(head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head)),
+    }
+}
+
 /// The kind of a markup file, from its first bytes (UTF-8, or UTF-16 with a byte-order mark, as
 /// Windows PowerShell 5.1 writes): each of its lines would be a reject of its own, saying
 /// nothing of why.
 fn markup(head: &[u8]) -> Option<&'static str> {
     // Enough for blanks and the longest mark, in UTF-16 too: not a copy of the whole head.
-    let head = &head[..head.len().min(256)];
-    let text: Cow<[u8]> = match head {
-        [0xFF, 0xFE, rest @ ..] => rest.iter().step_by(2).copied().collect(),
-        [0xFE, 0xFF, rest @ ..] => rest.iter().skip(1).step_by(2).copied().collect(),
-        _ => Cow::Borrowed(head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head)),
-    };
+    let text = head_text(head, 256);
     let t = text.trim_ascii_start();
     let starts = |p: &[u8]| t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
     if starts(b"<?xml") || starts(b"<objs") {
@@ -242,6 +256,125 @@ fn markup(head: &[u8]) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// Bytes of a file's head that [`text_output`] looks at, at most.
+const TEXT_HEAD: usize = 8 << 10;
+
+/// Lines that are not blank that [`text_output`] looks at, at most.
+const TEXT_LINES: usize = 12;
+
+/// What a file holds, and how to export it instead, when it is a command's text output that
+/// holds no records, from its first lines (UTF-8, or UTF-16 with a byte-order mark): `az ...
+/// -o yaml`, `-o table` (or PowerShell's `Format-Table`) or `-o tsv`, which writes no header,
+/// or PowerShell's `Format-List` redirected to a file. Each of its lines would be a reject of
+/// its own, saying nothing of why (25 rows of YAML had been 452 rejects). Not a file whose
+/// first line starts as JSON or is a CSV header, which is read.
+fn text_output(head: &[u8]) -> Option<&'static str> {
+    let text = head_text(head, TEXT_HEAD);
+    // Whole lines only, unless the head is the whole file.
+    let whole = match text.len() < TEXT_HEAD / 2 || text.ends_with(b"\n") {
+        true => &text[..],
+        false => &text[..memchr::memrchr(b'\n', &text).map_or(0, |p| p + 1)],
+    };
+    let lines: Vec<&[u8]> = (whole.split(|&b| b == b'\n'))
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+        .filter(|l| !l.trim_ascii().is_empty())
+        .take(TEXT_LINES)
+        .collect();
+    let first = lines.first()?;
+    // A CSV header below a banner underlined with dashes is CSV.
+    if matches!(first.trim_ascii_start()[0], b'{' | b'[')
+        || lines.iter().any(|l| super::csv::is_header(l))
+    {
+        return None;
+    }
+    if yaml_list(&lines) {
+        Some("YAML (what az writes with -o yaml), which is not read: run the command with -o json")
+    } else if text_table(&lines) {
+        Some("a table of text (what az writes with -o table, or PowerShell's Format-Table), which is not read: run az with -o json, or pipe the rows to Export-Csv or ConvertTo-Json in PowerShell")
+    } else if format_list(&lines) {
+        Some("PowerShell's Format-List text (rows written to a file with > or Out-File), which is not read: pipe the rows to Export-Csv or ConvertTo-Json instead")
+    } else if headless_tsv(&lines) {
+        Some("tab-separated values without a header (what az writes with -o tsv), which is not read: run the command with -o json")
+    } else {
+        None
+    }
+}
+
+/// A YAML list of mappings, as `az ... -o yaml` writes a query's rows: `- Key: value`, then
+/// `  Key: value` for the row's other columns.
+fn yaml_list(lines: &[&[u8]]) -> bool {
+    // `Key:` followed by a value or nothing.
+    let key = |l: &[u8]| {
+        let Some(c) = memchr::memchr(b':', l) else {
+            return false;
+        };
+        let name = &l[..c];
+        !name.is_empty()
+            && name
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b"_-.@$".contains(&b))
+            && matches!(l.get(c + 1), None | Some(b' '))
+    };
+    let entry = |l: &[u8]| {
+        l.strip_prefix(b"- ")
+            .or(l.strip_prefix(b"  "))
+            .is_some_and(key)
+    };
+    let first = lines[0].strip_prefix(b"- ").is_some_and(key);
+    first
+        && lines.len() >= 2
+        && entry(lines[1])
+        && lines.iter().filter(|l| entry(l)).count() * 4 >= lines.len() * 3
+}
+
+/// A table of text (`az ... -o table`, PowerShell's `Format-Table`): a line of column names,
+/// then under each a run of dashes that starts where the name does.
+fn text_table(lines: &[&[u8]]) -> bool {
+    let [names, rule, ..] = lines else {
+        return false;
+    };
+    let dashes = memchr::memmem::find(rule, b"--").is_some();
+    if !dashes || !rule.iter().all(|&b| b == b'-' || b == b' ') {
+        return false;
+    }
+    // Where each run of dashes starts: a name starts there too.
+    let starts = (0..rule.len()).filter(|&i| rule[i] == b'-' && (i == 0 || rule[i - 1] == b' '));
+    let named =
+        |i: usize| names.get(i).is_some_and(|&b| b != b' ') && (i == 0 || names[i - 1] == b' ');
+    starts.into_iter().all(named)
+}
+
+/// PowerShell's `Format-List`: `Name : value` lines, the names padded to one width, so that
+/// their colons line up.
+fn format_list(lines: &[&[u8]]) -> bool {
+    // Where the ` : ` (or a final ` :`) of a line is.
+    let colon = |l: &[u8]| {
+        let c = memchr::memchr(b':', l)?;
+        let padded = c >= 2 && l[c - 1] == b' ' && !l[..c].trim_ascii().is_empty();
+        (padded && matches!(l.get(c + 1), None | Some(b' ')) && l[0] != b' ').then_some(c)
+    };
+    let Some(c) = colon(lines[0]) else {
+        return false;
+    };
+    lines.iter().filter(|l| colon(l) == Some(c)).count() >= 3
+}
+
+/// Tab-separated values without a header (`az ... -o tsv`): a first line of three fields or
+/// more, one of them a time (so not a header), and the lines after it as many.
+fn headless_tsv(lines: &[&[u8]]) -> bool {
+    let tabs = |l: &[u8]| memchr::memchr_iter(b'\t', l).count();
+    let n = tabs(lines[0]);
+    let time = |f: &[u8]| {
+        f.len() >= 16
+            && f[..4].iter().all(u8::is_ascii_digit)
+            && f[4] == b'-'
+            && f[7] == b'-'
+            && matches!(f[10], b'T' | b' ')
+            && f[13] == b':'
+    };
+    n >= 2 && lines.iter().all(|l| tabs(l) == n) && lines[0].split(|&b| b == b'\t').any(time)
 }
 
 /// Up to [`PREFIX_BYTES`] from the start of `file`, without moving its position.
@@ -742,6 +875,51 @@ mod tests {
         }
         let t = header.to_string() + "2026-11-24T10:00:00Z,Play,400\n" + &rec;
         assert_eq!(detect(t.as_bytes()), InputFormat::Csv);
+    }
+
+    /// What is read is never taken for a command's text output: each sample (every shape read),
+    /// a banner underlined with dashes above a CSV header, tab-separated rows under a header,
+    /// lines of `key: value` that do not line up. What is one is named.
+    #[test]
+    fn text_outputs_are_told_from_exports() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+        let mut stack = vec![root];
+        let mut seen = 0;
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if !p.to_string_lossy().ends_with(".md") {
+                    let b = std::fs::read(&p).unwrap();
+                    assert_eq!(text_output(&b[..b.len().min(1 << 16)]), None, "{p:?}");
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen > 20);
+        for text in [
+            &b"Export of 24 Nov\n----------------\nTimeGenerated,ResultCode\n2026-11-24T10:00:00Z,400\n"[..],
+            b"TimeGenerated\tResultCode\tOperationName\n2026-11-24T10:00:00Z\t400\tPlay\n",
+            b"Note: x\nSee: the docs\nTime: 2026-11-24\n",
+            b"- a list\n- of notes\n",
+        ] {
+            assert_eq!(text_output(text), None, "{:?}", String::from_utf8_lossy(text));
+        }
+        let said = |t: &[u8], what: &str| text_output(t).is_some_and(|s| s.contains(what));
+        assert!(said(
+            b"- TimeGenerated: '2026-11-24T10:00:00Z'\n  ResultCode: '400'\n",
+            "-o yaml"
+        ));
+        assert!(said(
+            b"\nName    Value\n----    -----\nx       1\n",
+            "Format-Table"
+        ));
+        assert!(said(b"Time : 1\nCode : 400\nName : x\n", "Format-List"));
+        assert!(said(
+            b"2026-11-24T10:00:00Z\t400\tPlay\n2026-11-24T11:00:00Z\t500\tPlay\n",
+            "-o tsv"
+        ));
     }
 
     #[test]

@@ -89,3 +89,101 @@ fn json_lines_right_after_a_csv_header_are_read() {
     let (c, r) = read_both("b.txt", text.as_bytes());
     assert_eq!((r.files[0].shape, c.records.len()), ("csv", 3));
 }
+
+/// 25 rows, as a command writes them as text.
+fn rows() -> Vec<[String; 4]> {
+    (0..25)
+        .map(|i| {
+            [
+                format!("2026-11-24T{:02}:00:00.1234567Z", i % 24),
+                "Play".into(),
+                "400".into(),
+                "8510".into(),
+            ]
+        })
+        .collect()
+}
+
+const COLUMNS: [&str; 4] = [
+    "TimeGenerated",
+    "OperationName",
+    "ResultCode",
+    "ResultSubcode",
+];
+
+/// `az ... -o yaml`, `-o table`, `-o tsv` and PowerShell's `Format-List` redirected (UTF-16,
+/// as Windows PowerShell 5.1 writes it) are one `unreadable` reject that names what the file
+/// is and how to export it instead, small or large (over 8 MiB, which is read by ranges
+/// otherwise, as a large XML file was). They had been a reject a line, 452 of them for 25
+/// rows of YAML, naming no format.
+#[test]
+fn text_outputs_of_commands_are_one_reject_that_says_how_to_export() {
+    let rows = rows();
+    let yaml: String = (rows.iter())
+        .map(|r| {
+            let mut s = String::new();
+            for (i, (k, v)) in COLUMNS.iter().zip(r).enumerate() {
+                s += &format!("{}{k}: '{v}'\n", if i == 0 { "- " } else { "  " });
+            }
+            s
+        })
+        .collect();
+    let w = [28, 13, 10, 13];
+    let cell = |v: &str, w: usize| format!("{v:<w$}");
+    let table = [COLUMNS.map(String::from)]
+        .iter()
+        .chain([w.map(|n| "-".repeat(n))].iter())
+        .chain(rows.iter())
+        .map(|r| {
+            let cells: Vec<String> = r.iter().zip(w).map(|(v, w)| cell(v, w)).collect();
+            cells.join("  ").trim_end().to_string() + "\n"
+        })
+        .collect::<String>();
+    let tsv: String = rows.iter().map(|r| r.join("\t") + "\n").collect();
+    let list: String = "\r\n\r\n".to_string()
+        + &rows
+            .iter()
+            .map(|r| {
+                let lines: Vec<String> = (COLUMNS.iter().zip(r))
+                    .map(|(k, v)| format!("{k:<13} : {v}\r\n"))
+                    .collect();
+                lines.concat() + "\r\n"
+            })
+            .collect::<String>();
+    let utf16 = |s: &str| -> Vec<u8> {
+        let units = s.encode_utf16().flat_map(u16::to_le_bytes);
+        b"\xFF\xFE".iter().copied().chain(units).collect()
+    };
+    for (name, bytes, says) in [
+        ("az.yaml", yaml.into_bytes(), "-o yaml"),
+        ("az.txt", table.into_bytes(), "-o table"),
+        ("az.tsv", tsv.into_bytes(), "-o tsv"),
+        ("ps.txt", utf16(&list), "Format-List"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let small = dir.path().join(name);
+        std::fs::write(&small, &bytes).unwrap();
+        let large = dir.path().join(format!("large-{name}"));
+        let body = match bytes.starts_with(b"\xFF\xFE") {
+            true => &bytes[2..],
+            false => &bytes[..],
+        };
+        let mut big = bytes.clone();
+        while big.len() < 9 << 20 {
+            big.extend_from_slice(body);
+        }
+        std::fs::write(&large, &big).unwrap();
+        for path in [small, large] {
+            let (c, r) = read_file(path);
+            assert_eq!(c.rejects.len(), 1, "{name}: {:?}", &c.rejects[..2]);
+            assert_eq!(c.rejects[0].reason, Reason::Unreadable);
+            let why = c.rejects[0].detail();
+            assert!(why.contains(says), "{name}: {why}");
+            assert!(
+                why.contains("-o json") || why.contains("Export-Csv"),
+                "{why}"
+            );
+            assert_eq!(r.files[0].shape, "unreadable");
+        }
+    }
+}
