@@ -64,21 +64,25 @@ pub fn report_files() -> impl Iterator<Item = &'static str> {
     REPORT_STARTS.iter().map(|&(name, _)| name)
 }
 
+/// The files of `format` that `report` writes into its directory (besides `rejects.csv`,
+/// which every format writes).
+pub fn format_files(format: ReportFormat) -> Vec<&'static str> {
+    match format {
+        ReportFormat::Csv => report_files()
+            .filter(|name| name.ends_with(".csv") && *name != "rejects.csv")
+            .collect(),
+        ReportFormat::Md => vec!["summary.md"],
+        ReportFormat::Html => vec!["report.html"],
+        ReportFormat::Json => vec!["report.json"],
+    }
+}
+
 /// The files `report` writes, or removes, in `--out` for `formats`: `rejects.csv` always, and
 /// each format's own (every CSV file for `csv`, of which `by_sip.csv`, `by_resource.csv` and
 /// `by_sdk.csv` are removed when the input has nothing for them).
 pub fn report_outputs(formats: &[ReportFormat]) -> Vec<&'static str> {
     let mut names = vec!["rejects.csv"];
-    for f in formats {
-        match f {
-            ReportFormat::Csv => names.extend(
-                report_files().filter(|name| name.ends_with(".csv") && *name != "rejects.csv"),
-            ),
-            ReportFormat::Md => names.push("summary.md"),
-            ReportFormat::Html => names.push("report.html"),
-            ReportFormat::Json => names.push("report.json"),
-        }
-    }
+    names.extend(formats.iter().flat_map(|&f| format_files(f)));
     names
 }
 

@@ -112,20 +112,6 @@ pub fn report_files(
     Ok(())
 }
 
-/// The files of `format` that `report` writes into its directory.
-fn format_files(format: crate::config::ReportFormat) -> Vec<&'static str> {
-    use crate::config::ReportFormat;
-    match format {
-        // Every report file but rejects.csv, which every format writes.
-        ReportFormat::Csv => (crate::output::report_files())
-            .filter(|name| name.ends_with(".csv") && *name != "rejects.csv")
-            .collect(),
-        ReportFormat::Md => vec!["summary.md"],
-        ReportFormat::Html => vec!["report.html"],
-        ReportFormat::Json => vec!["report.json"],
-    }
-}
-
 /// The files in `dir` of the formats other than `formats` (an earlier run's, which this one
 /// leaves as they are), as a warning that says so.
 pub fn earlier_formats(formats: &[crate::config::ReportFormat], dir: &Path) -> Option<String> {
@@ -134,7 +120,7 @@ pub fn earlier_formats(formats: &[crate::config::ReportFormat], dir: &Path) -> O
     let left: Vec<&str> = ReportFormat::value_variants()
         .iter()
         .filter(|f| !formats.contains(f))
-        .flat_map(|&f| format_files(f))
+        .flat_map(|&f| crate::output::format_files(f))
         .filter(|name| dir.join(name).exists())
         .collect();
     let asked: Vec<String> = (formats.iter())

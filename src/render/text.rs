@@ -62,7 +62,7 @@ pub fn run_summary(
             // The files of the formats written that list every warning (not the CSV files).
             let listed: Vec<&str> = (formats.iter())
                 .filter(|&&f| f != ReportFormat::Csv)
-                .flat_map(|&f| super::format_files(f))
+                .flat_map(|&f| crate::output::format_files(f))
                 .collect();
             lines.push(match &listed[..] {
                 [] => format!("warning: {more} more warnings not shown; --format md, html or json writes them all"),
