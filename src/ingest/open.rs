@@ -47,14 +47,9 @@ pub(super) fn open(src: &Source, progress: Option<&ProgressBar>) -> io::Result<(
             "{kind}, which is not read (only gzip is): {what}"
         )));
     }
-    if let Some(kind) = markup(head) {
-        return Err(io::Error::other(format!(
-            "{kind}, which is not read: export it as JSON or CSV first"
-        )));
-    }
     let gzip = head.starts_with(&[0x1f, 0x8b]);
-    if let Some(what) = text_output(head).filter(|_| !gzip) {
-        return Err(io::Error::other(what));
+    if let Some(e) = not_an_export(head).filter(|_| !gzip) {
+        return Err(e);
     }
     let r: Input = if gzip {
         Box::new(BufReader::with_capacity(
@@ -67,6 +62,10 @@ pub(super) fn open(src: &Source, progress: Option<&ProgressBar>) -> io::Result<(
     // Windows PowerShell 5 writes `>` redirections as UTF-16 with a BOM.
     let mut r = BufReader::with_capacity(1 << 16, r);
     let head = io::BufRead::fill_buf(&mut r)?;
+    // What a gzip file holds is told as a file's own bytes are.
+    if let Some(e) = not_an_export(head).filter(|_| gzip) {
+        return Err(e);
+    }
     let bom = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
     let unmarked = if bom { None } else { utf16_unmarked(head) };
     let utf16 = bom || unmarked.is_some();
@@ -180,6 +179,17 @@ pub(super) fn tells_as_much(
         InputFormat::Json => regular && (order_known || !portal(prefix)),
         InputFormat::Jsonl => order_known || !portal(prefix),
     }
+}
+
+/// Why a file whose first bytes are markup (XML, HTML) or a command's text output (`az -o
+/// yaml`, `Format-List`), which hold no export, is not read.
+fn not_an_export(head: &[u8]) -> Option<io::Error> {
+    if let Some(kind) = markup(head) {
+        return Some(io::Error::other(format!(
+            "{kind}, which is not read: export it as JSON or CSV first"
+        )));
+    }
+    text_output(head).map(io::Error::other)
 }
 
 /// A regular file of at least `min` bytes whose first bytes are neither gzip's nor UTF-16's

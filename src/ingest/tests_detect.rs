@@ -173,7 +173,12 @@ fn text_outputs_of_commands_are_one_reject_that_says_how_to_export() {
             big.extend_from_slice(body);
         }
         std::fs::write(&large, &big).unwrap();
-        for path in [small, large] {
+        // Gzipped, as a blob store or a mail keeps them: told by what they inflate to.
+        let gz = dir.path().join(format!("{name}.gz"));
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(&bytes).unwrap();
+        std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+        for path in [small, large, gz] {
             let (c, r) = read_file(path);
             assert_eq!(c.rejects.len(), 1, "{name}: {:?}", &c.rejects[..2]);
             assert_eq!(c.rejects[0].reason, Reason::Unreadable);
