@@ -17,7 +17,9 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::record_seed::{finish_record, record_entry, Key, NestedSeed};
+use super::record_seed::{
+    finish_record, not_an_object, passes_scalars, record_entry, Key, NestedSeed,
+};
 use crate::normalize::{key_role, Context, Field, KeyRole, Raw, Val};
 
 /// Cuts ` at line 1 column 7` off serde_json's message; the caller says where.
@@ -275,21 +277,7 @@ impl<'de> Visitor<'de> for FrameData<'_, '_, '_, 'de> {
         let r = NestedSeed(Context::Record).visit_str(v)?;
         Ok(self.nested(r))
     }
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(false)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(false)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(false)
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(false)
-    }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(false)
-    }
+    passes_scalars!(false);
 }
 
 /// The `body` of an Event Hubs message saved with its envelope: a document, a string of one,
@@ -875,25 +863,7 @@ impl<'de> Visitor<'de> for Forwarded {
         while m.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         Ok(None)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
-        while s.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(None)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
+    not_an_object!();
 }
 
 /// Whether a record the fast scanner read may instead be one forwarded in its log line's

@@ -10,6 +10,29 @@ use serde::Deserialize;
 
 use crate::normalize::{key_role, Context, KeyRole, Raw, Val};
 
+/// The visits of a scalar (a number, a boolean, null) in a visitor that passes them over:
+/// `$value` each.
+macro_rules! passes_scalars {
+    ($value:expr) => {
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+    };
+}
+pub(super) use passes_scalars;
+
 /// The visits of a value that is not an object (an array, a number, a boolean, null), in a
 /// visitor whose value is `Option<_>`: skipped, and `None`.
 macro_rules! not_an_object {
@@ -18,23 +41,10 @@ macro_rules! not_an_object {
             while s.next_element::<IgnoredAny>()?.is_some() {}
             Ok(None)
         }
-        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_unit<E>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
+        passes_scalars!(None);
     };
 }
+pub(super) use not_an_object;
 
 /// A key that borrows from the input when it can.
 pub(super) struct Key<'de>(pub(super) Cow<'de, str>);
