@@ -11,7 +11,7 @@ use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 
-use crate::catalogue::{one_line, Catalogue, KeySpec, SubcodeClass, NO_MITIGATION};
+use crate::catalogue::{one_line, Catalogue, Category, KeySpec, SubcodeClass, NO_MITIGATION};
 use crate::report::NOT_NAMED;
 use crate::spikes::{Thresholds, BASELINE_WEEKS, MIN_BASELINE_DAYS};
 use crate::time::DAY;
@@ -203,6 +203,26 @@ fn catalogue_tables(cat: &Catalogue, out: &mut String) {
             .map(|(c, g)| format!("    {c}, true, {}, {}", source(g.source), text(&g.description)))
             .collect(),
     );
+    // A subcode the pages give only within pairs, under another code of its pair's category
+    // (lookup's fourth step): the pair that speaks for it.
+    let category = |code: u32| string(Category::of(code).as_str());
+    datatable(
+        out,
+        "let PairSubcodes = datatable(subcode:int, is_psub:bool, psub_category:string, psub_source:string, psub_description:string, psub_mitigation:string)",
+        cat.effective_pairs()
+            .filter_map(|p| cat.subcode_pair(p.subcode).filter(|&first| std::ptr::eq(first, p)))
+            .map(|p| {
+                format!(
+                    "    {}, true, {}, {}, {}, {}",
+                    p.subcode,
+                    category(p.code),
+                    source(p.source),
+                    text(&p.description),
+                    text(&p.mitigation)
+                )
+            })
+            .collect(),
+    );
     // sub_class: a success subcode never describes a code outside 2xx, a failure subcode never
     // a 2xx code.
     datatable(
@@ -223,15 +243,18 @@ fn catalogue_tables(cat: &Catalogue, out: &mut String) {
 }
 
 /// Joins the catalogue: the lookup precedence exact pair, then subcode (unless its class
-/// contradicts the code's), then code, then none.
+/// contradicts the code's), then the pair that speaks for the subcode (when of the code's
+/// category), then code, then none.
 const DESCRIBE: &str = r#"| lookup kind=leftouter Pairs on code, subcode
 | lookup kind=leftouter Subcodes on subcode
+| lookup kind=leftouter PairSubcodes on subcode
 | lookup kind=leftouter Codes on code
 | extend sub_ok = is_sub == true and (sub_class == "any" or (sub_class == "success" and (code == 0 or code between (200 .. 299))) or (sub_class == "failure" and code != 0 and (code < 200 or code > 299)))
-| extend ['match'] = case(is_pair == true, "exact", sub_ok, "subcode", is_code == true, "code", "none")
-| extend description = case(['match'] == "exact", pair_description, ['match'] == "subcode", sub_description, ['match'] == "code", code_description, "uncatalogued"),
-         mitigation = iff(['match'] == "exact", coalesce(pair_mitigation, ""), ""),
-         ['source'] = case(['match'] == "exact", pair_source, ['match'] == "subcode", sub_source, ['match'] == "code", code_source, ""),
+| extend psub_ok = not(sub_ok) and is_psub == true and psub_category == category
+| extend ['match'] = case(is_pair == true, "exact", sub_ok or psub_ok, "subcode", is_code == true, "code", "none")
+| extend description = case(['match'] == "exact", pair_description, sub_ok, sub_description, psub_ok, psub_description, ['match'] == "code", code_description, "uncatalogued"),
+         mitigation = case(['match'] == "exact", coalesce(pair_mitigation, ""), psub_ok, coalesce(psub_mitigation, ""), ""),
+         ['source'] = case(['match'] == "exact", pair_source, sub_ok, sub_source, psub_ok, psub_source, ['match'] == "code", code_source, ""),
          callback_event = iff(['match'] == "exact", coalesce(pair_events, ""), "")
 "#;
 
@@ -408,8 +431,8 @@ fn by_mitigation(q: &mut String) {
         "let Failures = Records\n\
          | extend category = {CATEGORY}\n\
          | where category != \"success\"\n\
-         | lookup kind=leftouter Pairs on code, subcode\n\
-         | extend mitigation = iff(is_pair == true and isnotempty(pair_mitigation), pair_mitigation, {none});\n\
+         {DESCRIBE}\
+         | extend mitigation = iff(isnotempty(mitigation), mitigation, {none});\n\
          let Total = toscalar(Failures | count);\n\
          // codes: keys most frequent first, then by code and subcode, through a sortable prefix of\n\
          // fixed width (codes and subcodes are below 2^32: eleven digits each).\n\

@@ -502,11 +502,18 @@ impl Catalogue {
     /// the PSTN page gives as `503/560503`; the SIP response it stands for is the same): when
     /// every pair that holds the subcode says the same, and the code is of its pair's class.
     fn pair_subcode(&self, code: u32, subcode: u32) -> Option<&PairEntry> {
+        self.subcode_pair(subcode)
+            .filter(|p| Category::of(p.code) == Category::of(code))
+    }
+
+    /// The pair that speaks for a subcode under any code of its class: the first pair that
+    /// holds it, when every pair that holds it says the same.
+    pub fn subcode_pair(&self, subcode: u32) -> Option<&PairEntry> {
         let mut holding = self.effective_pairs().filter(|p| p.subcode == subcode);
         let first = holding.next()?;
-        let same = Category::of(first.code) == Category::of(code)
-            && holding.all(|p| p.description == first.description);
-        same.then_some(first)
+        holding
+            .all(|p| p.description == first.description)
+            .then_some(first)
     }
 
     fn label(&self, source: usize) -> &str {

@@ -432,7 +432,8 @@ fn outcome_rows(keys: &[(Key, KeyStats)], cat: &Catalogue) -> Vec<OutcomeRow> {
         .collect()
 }
 
-/// Failures only, grouped by the exact pair's mitigation: most records first (then the
+/// Failures only, grouped by the mitigation each key's row in by_code.csv gives (an exact
+/// pair's, or the pair's that speaks for its subcode): most records first (then the
 /// mitigation's text), each group's keys most records first. `keys` are in output order
 /// reversed.
 fn mitigation_rows(keys: &[(Key, KeyStats)], cat: &Catalogue) -> Vec<MitigationRow> {
@@ -441,11 +442,8 @@ fn mitigation_rows(keys: &[(Key, KeyStats)], cat: &Catalogue) -> Vec<MitigationR
         if !Category::of(k.0).is_failure() {
             continue;
         }
-        let m = match k.1.and_then(|sub| cat.pair(k.0, sub)) {
-            Some(p) if !p.mitigation.is_empty() => p.mitigation.clone(),
-            _ => NO_MITIGATION.to_string(),
-        };
-        groups.entry(m).or_default().push((k, s));
+        let m = cat.lookup(k.0, k.1).mitigation.unwrap_or(NO_MITIGATION);
+        groups.entry(m.to_string()).or_default().push((k, s));
     }
     let mut mitigations: Vec<MitigationRow> = groups
         .into_iter()

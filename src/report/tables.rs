@@ -281,7 +281,7 @@ impl Report {
         t
     }
 
-    /// by_mitigation.csv: failures grouped by the exact pair's mitigation.
+    /// by_mitigation.csv: failures grouped by the mitigation their by_code.csv row gives.
     pub fn by_mitigation(&self) -> Table {
         let mut t = Table::new(&[
             ("mitigation", Col::Catalogue),

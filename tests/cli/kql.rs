@@ -465,6 +465,13 @@ fn kql_and_report_agree_on_the_edges_of_the_data() {
     text.push_str(&row("01:00:04.000", "-1", "8522", "e"));
     text.push_str(&row("01:00:05.000", "404", "-5", "f"));
     text.push_str(&row("01:00:06.000", "500", "8572", ""));
+    // Subcodes the pages give only within pairs of other codes (lookup's fourth step), with
+    // the pair's mitigation in by_code and by_mitigation alike; and one of another category
+    // (a 2xx code), which that pair does not speak for.
+    text.push_str(&row("01:00:07.000", "500", "560503", "g"));
+    text.push_str(&row("01:00:08.000", "500", "560503", "h"));
+    text.push_str(&row("01:00:09.000", "487", "560487", "i"));
+    text.push_str(&row("01:00:10.000", "200", "560503", "j"));
     let file = work.path().join("edges.csv");
     std::fs::write(&file, text).unwrap();
     let out = work.path().join("report-edges");
@@ -479,6 +486,24 @@ fn kql_and_report_agree_on_the_edges_of_the_data() {
             .any(|r| r["codes"] == "404/2 10000/1" || r["codes"].starts_with("404/2 10000/1 ")),
         "{mitigation:?}"
     );
+    let codes = read_csv(&out.join("by_code.csv"));
+    let row_of = |key: (&str, &str)| {
+        (codes.iter())
+            .find(|r| (r["code"].as_str(), r["subcode"].as_str()) == key)
+            .unwrap_or_else(|| panic!("{key:?} in {codes:?}"))
+    };
+    assert_eq!(row_of(("500", "560503"))["match"], "subcode");
+    assert_ne!(row_of(("200", "560503"))["match"], "subcode");
+    for key in [("500", "560503"), ("487", "560487")] {
+        let m = &row_of(key)["mitigation"];
+        assert!(!m.is_empty(), "{key:?}");
+        let code = format!("{}/{}", key.0, key.1);
+        assert!(
+            (mitigation.iter())
+                .any(|r| &r["mitigation"] == m && r["codes"].split(' ').any(|c| c == code)),
+            "{code} under {m:?} in {mitigation:?}"
+        );
+    }
     for report in ["by-code", "by-mitigation", "by-category"] {
         let csv = out.join(format!("{}.csv", report.replace('-', "_")));
         check_kql(&python, work.path(), report, "media", &file, &[], &csv);
