@@ -9,14 +9,14 @@ pub mod history;
 pub mod night;
 pub mod volume;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use statrs::distribution::{Binomial, DiscreteCDF};
 
 use crate::aggregate::Key;
 use crate::catalogue::Category;
 use crate::time::{clock_text, day_text, DAY};
-use history::History;
+use history::{DayAgg, History};
 
 /// Baseline days: the same weekday this many weeks back.
 pub const BASELINE_WEEKS: i64 = 4;
@@ -83,12 +83,14 @@ pub struct Verdict {
     pub status: Status,
     /// x: today's count.
     pub count: u64,
-    /// e1: today's records, all codes.
+    /// e1: today's records, all codes, of the log kinds the baseline days have too.
     pub exposure: u64,
     /// y: the key's count over the baseline days used.
     pub baseline_count: u64,
-    /// e2: the records of the baseline days used.
+    /// e2: the records of the baseline days used, of the log kinds today has too.
     pub baseline_exposure: u64,
+    /// The log kinds left out of both exposures ([`kinds_left_out`]), with why.
+    pub left_out: Vec<String>,
     /// The baseline days used, with the key's count on each.
     pub baseline_days: Vec<i64>,
     pub baseline_counts: Vec<u64>,
@@ -191,9 +193,8 @@ impl<'h> Tester<'h> {
     /// one level away.
     fn test(&mut self, day: i64, key: Key) -> Verdict {
         let h = self.history;
-        let (count, exposure) = h
-            .days
-            .get(&day)
+        let today = h.days.get(&day);
+        let (count, exposure) = today
             .map(|d| (d.keys.get(&key).map_or(0, |v| v.0), d.exposure))
             .unwrap_or((0, 0));
         let mut v = Verdict {
@@ -205,6 +206,7 @@ impl<'h> Tester<'h> {
             exposure,
             baseline_count: 0,
             baseline_exposure: 0,
+            left_out: Vec::new(),
             baseline_days: Vec::new(),
             baseline_counts: Vec::new(),
             expected: 0.0,
@@ -229,13 +231,25 @@ impl<'h> Tester<'h> {
         if usable.len() < MIN_BASELINE_DAYS {
             return v;
         }
-        for d in &usable {
-            let a = &h.days[d];
+        let baseline: Vec<&DayAgg> = usable.iter().map(|d| &h.days[d]).collect();
+        let left_out = today.map_or(Vec::new(), |t| kinds_left_out(t, &baseline));
+        let without = |a: &DayAgg| {
+            let out: u64 = (left_out.iter()).filter_map(|(k, _)| a.kinds.get(*k)).sum();
+            a.exposure.saturating_sub(out)
+        };
+        v.exposure = today.map_or(0, without);
+        for a in &baseline {
             let n = a.keys.get(&key).map_or(0, |k| k.0);
             v.baseline_counts.push(n);
             v.baseline_count += n;
-            v.baseline_exposure += a.exposure;
+            v.baseline_exposure += without(a);
         }
+        v.left_out = (left_out.iter())
+            .map(|(k, on_day)| match on_day {
+                true => format!("{k}, none on the baseline days"),
+                false => format!("{k}, none on {}", day_text(day)),
+            })
+            .collect();
         v.baseline_days = usable;
         let (e, r, p, status) = test_counts(
             v.count,
@@ -250,6 +264,27 @@ impl<'h> Tester<'h> {
         v.status = status;
         v
     }
+}
+
+/// The log kinds (`media_summary`, `operations`, ...) that a day and its baseline days cannot
+/// be compared on: one with records on the day and none on any baseline day, or none on the
+/// day and some on a baseline day (with whether the day has them). An export that lost the
+/// operations log halves the day's records; measured against all of them, every key of the
+/// media summary would look twice as frequent. The exposures leave such a kind out on both
+/// sides. A day whose kinds the history did not keep (written before kinds were kept, or a
+/// resource's) leaves nothing out.
+fn kinds_left_out<'a>(day: &'a DayAgg, baseline: &[&'a DayAgg]) -> Vec<(&'a String, bool)> {
+    if day.kinds.is_empty() || baseline.iter().any(|a| a.kinds.is_empty()) {
+        return Vec::new();
+    }
+    let has = |a: &DayAgg, k: &str| a.kinds.get(k).is_some_and(|&n| n > 0);
+    let all: BTreeSet<&String> = (day.kinds.keys())
+        .chain(baseline.iter().flat_map(|a| a.kinds.keys()))
+        .collect();
+    all.into_iter()
+        .map(|k| (k, has(day, k)))
+        .filter(|&(k, on_day)| on_day != baseline.iter().any(|a| has(a, k)))
+        .collect()
 }
 
 /// The outcome of the spike test for a report.
@@ -480,8 +515,15 @@ pub fn explain(v: &Verdict, history: &History, th: &Thresholds) -> String {
             )
         }
         _ => {
+            let left_out = match v.left_out.as_slice() {
+                [] => String::new(),
+                kinds => format!(
+                    "; records of the log kinds on both sides (left out: {})",
+                    kinds.join("; ")
+                ),
+            };
             let numbers = format!(
-                "{} on {} ({} records) vs {} over {} baseline days ({} records): expected {:.1}, ratio {:.1}×, {}",
+                "{} on {} ({} records) vs {} over {} baseline days ({} records): expected {:.1}, ratio {:.1}×, {}{left_out}",
                 v.count,
                 day_text(v.day),
                 v.exposure,
@@ -639,6 +681,50 @@ mod tests {
     }
 
     const K: Key = (404, Some(8522));
+
+    /// A day whose export lost a log kind is measured on the kinds both sides have: the
+    /// operations log missing halves the day's records, which made 16 of a key seen 10 times
+    /// a week a 3.1× SPIKE (expected 5.1); on the media summary alone it is 1.6×, expected 10.2.
+    #[test]
+    fn a_log_kind_missing_on_the_day_is_left_out_of_both_exposures() {
+        let day = 28;
+        let keys = [(K, 10)];
+        let today = [(K, 16)];
+        let mut h = hist(&[
+            (0, 524, &keys),
+            (7, 524, &keys),
+            (14, 524, &keys),
+            (21, 524, &keys),
+            (day, 269, &today),
+        ]);
+        let spike = Tester::new(&h, TH).verdict(day, K);
+        assert_eq!(spike.status, Status::Spike, "without kinds: {spike:?}");
+        for (d, a) in h.days.iter_mut() {
+            let ops = if *d == day { 0 } else { 261 };
+            a.kinds = [("media_summary", a.exposure - ops), ("operations", ops)]
+                .map(|(k, n)| (k.to_string(), n))
+                .into();
+        }
+        let v = Tester::new(&h, TH).verdict(day, K);
+        assert_eq!(v.status, Status::Normal, "{v:?}");
+        assert_eq!((v.exposure, v.baseline_exposure), (269, 4 * 263));
+        assert!((v.expected - 40.0 * 269.0 / 1052.0).abs() < 1e-9);
+        assert_eq!(v.left_out, ["operations, none on 1970-01-29"]);
+        assert!(explain(&v, &h, &TH).contains("(left out: operations, none on 1970-01-29)"));
+        // A kind new on the day is left out of its exposure alike.
+        let new = h.days.get_mut(&day).unwrap();
+        new.kinds.insert("callback".into(), 500);
+        new.exposure += 500;
+        let v = Tester::new(&h, TH).verdict(day, K);
+        assert_eq!((v.exposure, v.baseline_exposure), (269, 4 * 263));
+        assert_eq!(
+            v.left_out,
+            [
+                "callback, none on the baseline days",
+                "operations, none on 1970-01-29"
+            ]
+        );
+    }
 
     #[test]
     fn a_century_of_weekly_history_is_tested_without_deep_recursion() {
