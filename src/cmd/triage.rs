@@ -15,7 +15,7 @@ use crate::ingest::{self, IngestReport, RejectRows, Stamp};
 use crate::output;
 use crate::render;
 use crate::report::triage;
-use crate::spikes::{self, history::History};
+use crate::spikes::{history::History, night};
 
 pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
     let settings = args.ingest.settings(&args.inputs)?;
@@ -41,42 +41,24 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
     warnings.extend(w);
     // A look at some resources is compared with their history.
     let mut history = history.for_resources(&args.window.resource, &input_days);
-    // Without input, the verdict is for the last complete day of the history.
-    let forced = (args.spikes.day).or_else(|| spikes::window_day(&args.window.window()));
-    let day =
-        spikes::report_day(&input_days, forced).or_else(|| spikes::report_day(&history, None));
-    // A verdict for a day before the input's last, which is only part of a day (an incident
-    // under way), or for a --day of which nothing is known, says so: read alone, "not flagged"
-    // is taken for today's answer.
-    let until = spikes::history::last_record(&focus.all);
-    let later = (day.filter(|_| forced.is_none()))
-        .and_then(|d| spikes::later_part_day(&input_days, d, until));
+    let verdict = night::verdict_day(
+        &input_days,
+        &history,
+        &focus.all,
+        args.spikes.day,
+        &args.window.window(),
+        args.spikes.history.is_some(),
+    );
     history.merge(input_days);
-    let unknown = (args.spikes.day.filter(|_| focus.all.accepted > 0))
-        .filter(|d| !history.days.contains_key(d))
-        .and_then(|d| spikes::day_not_whole(&history, d));
     let mut t = triage::build(
         focus,
         &cat,
         &history,
-        day,
+        verdict.day,
         args.spikes.thresholds.thresholds(),
     );
-    // Without --history, "not tested" is for want of one, not of days in it; and a verdict,
-    // flagged or not, stands on the input's own days alone.
-    let no_history = args.spikes.history.is_none().then(|| {
-        "no --history given: the baseline is the input's own earlier days; pass the directory that report --history keeps".to_string()
-    });
-    for n in [later.or(unknown), no_history].into_iter().flatten() {
-        // A sentence of the note starts with a capital; the warning is as stderr's others.
-        let mut sentence = n.clone();
-        sentence[..1].make_ascii_uppercase();
-        t.verdict_note = Some(match t.verdict_note.take() {
-            Some(v) => format!("{}. {sentence}.", v.trim_end_matches('.')),
-            None => format!("{sentence}."),
-        });
-        warnings.push(n);
-    }
+    t.verdict_note = verdict.noted(t.verdict_note.take());
+    warnings.extend(verdict.notes);
 
     let bytes = if args.calls {
         render::triage::calls(&t, args.format, args.limit)?

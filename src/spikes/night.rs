@@ -1,13 +1,14 @@
 //! The night `report` tests: which UTC day, its spike and volume verdicts against the history,
-//! and what the run is told about that choice.
+//! and what the run is told about that choice; and the day of `triage`'s verdict, chosen
+//! beside it.
 
 use std::collections::BTreeMap;
 
 use super::history::{self, DayAgg, History};
 use super::volume::{self, VolumeVerdict};
 use super::{
-    day_not_whole, detect, detect_by_resource, is_over, now, report_day, window_day, SpikeReport,
-    Thresholds,
+    day_not_whole, detect, detect_by_resource, is_over, later_part_day, now, report_day,
+    window_day, SpikeReport, Thresholds,
 };
 use crate::aggregate::{Aggregator, Window};
 use crate::time::{clock_text, day_text, hour_text, DAY};
@@ -146,6 +147,76 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
         volume,
         taken,
         warnings,
+    }
+}
+
+/// The day of `triage`'s spike verdict, and what its reader is told about it.
+pub struct VerdictDay {
+    /// The day, when there is one to test.
+    pub day: Option<i64>,
+    /// Notes beside the verdict, in the order said; each is a warning too.
+    pub notes: Vec<String>,
+}
+
+/// The day `triage` gives its spike verdict for, from the input's days `input` and the
+/// `stored` history (of the resources the run keeps, before the input's days are merged in);
+/// `day` is `--day`, `agg` what the run kept.
+///
+/// The first rules are `report`'s ([`test()`]): `--day`, else the last whole day of a window that
+/// ends, else the input's last complete day. When the input holds no complete day (no input,
+/// or an incident under way since midnight), `triage` answers for the last complete day of
+/// the stored history, where `report` tests the day after it as an empty night. The two
+/// differ because they answer different questions: `report` runs each night on the night just
+/// exported, so a night without records is itself the finding (its volume test finds
+/// nothing); `triage` is asked about one subcode at any hour, and the last day known whole is
+/// the one it can judge.
+///
+/// Read alone, "not flagged" is taken for today's answer, so the notes say when the verdict is
+/// for a day before the input's last, which is only part of a day; when `--day` names a day
+/// of which nothing is known; and, without a history, that the baseline is the input's own
+/// earlier days.
+pub fn verdict_day(
+    input: &History,
+    stored: &History,
+    agg: &Aggregator,
+    day: Option<i64>,
+    window: &Window,
+    has_history: bool,
+) -> VerdictDay {
+    let forced = day.or_else(|| window_day(window));
+    let chosen = report_day(input, forced).or_else(|| report_day(stored, None));
+    let later = (chosen.filter(|_| forced.is_none()))
+        .and_then(|d| later_part_day(input, d, history::last_record(agg)));
+    let known = |d: &i64| input.days.contains_key(d) || stored.days.contains_key(d);
+    let unknown = (day.filter(|_| agg.accepted > 0))
+        .filter(|d| !known(d))
+        .and_then(|d| day_not_whole(stored, d));
+    // Without a history, "not tested" is for want of one, not of days in it; and a verdict,
+    // flagged or not, stands on the input's own days alone.
+    let no_history = (!has_history).then(|| {
+        "no --history given: the baseline is the input's own earlier days; pass the directory that report --history keeps".to_string()
+    });
+    VerdictDay {
+        day: chosen,
+        notes: [later.or(unknown), no_history]
+            .into_iter()
+            .flatten()
+            .collect(),
+    }
+}
+
+impl VerdictDay {
+    /// The verdict's `note` with these notes after it, each a sentence that starts with a
+    /// capital (as warnings, they start lowercase as stderr's others do).
+    pub fn noted(&self, note: Option<String>) -> Option<String> {
+        self.notes.iter().fold(note, |note, n| {
+            let mut sentence = n.clone();
+            sentence[..1].make_ascii_uppercase();
+            Some(match note {
+                Some(v) => format!("{}. {sentence}.", v.trim_end_matches('.')),
+                None => format!("{sentence}."),
+            })
+        })
     }
 }
 
@@ -298,6 +369,63 @@ mod tests {
         assert!(
             w.is_empty(),
             "without --history, nothing more than that the inputs hold none"
+        );
+    }
+
+    /// Without a complete day in the input, triage's verdict is for the stored history's last
+    /// complete day, where report's empty night is the day after it; the notes say what the
+    /// verdict is not for.
+    #[test]
+    fn triage_answers_for_the_last_complete_day_known() {
+        let at = |s: &str| parse_day(s).unwrap();
+        let stored = History {
+            days: BTreeMap::from([(at("2026-11-10"), day(at("2026-11-10"), false, 5))]),
+        };
+        let empty = Aggregator::new(Window::default(), 3600);
+        let no_history = "no --history given: the baseline is the input's own earlier days; pass the directory that report --history keeps";
+        let chosen = |input: &History, d: Option<i64>, has_history| {
+            let v = verdict_day(input, &stored, &empty, d, &Window::default(), has_history);
+            (v.day, v.notes)
+        };
+        let none = History::default();
+        assert_eq!(chosen(&none, None, true), (Some(at("2026-11-10")), vec![]));
+        let now = at("2026-12-05") * DAY;
+        let mut w = Vec::new();
+        assert_eq!(
+            empty_night(&stored, now, true, &mut w),
+            Some(at("2026-11-11"))
+        );
+        // An incident under way: the input's day is only part of one.
+        let input = History {
+            days: BTreeMap::from([(at("2026-11-17"), day(at("2026-11-17"), true, 5))]),
+        };
+        let (d, notes) = chosen(&input, None, false);
+        assert_eq!(d, Some(at("2026-11-10")));
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(notes[0].starts_with("the verdict is for 2026-11-10, the last whole UTC day: 2026-11-17 is only part of a day in the input;"), "{notes:?}");
+        assert_eq!(notes[1], no_history);
+        // --day is the day, even one that is only part of a day.
+        assert_eq!(
+            chosen(&input, Some(at("2026-11-17")), true),
+            (Some(at("2026-11-17")), vec![])
+        );
+        // Each note is a sentence of the verdict's note.
+        let v = VerdictDay {
+            day: None,
+            notes: vec!["a b".into(), "c d".into()],
+        };
+        assert_eq!(v.noted(None).unwrap(), "A b. C d.");
+        assert_eq!(
+            v.noted(Some("Not tested".into())).unwrap(),
+            "Not tested. A b. C d."
+        );
+        assert_eq!(
+            VerdictDay {
+                day: None,
+                notes: vec![]
+            }
+            .noted(None),
+            None
         );
     }
 
