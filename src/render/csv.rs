@@ -53,7 +53,8 @@ pub fn render(t: &Table) -> Result<Vec<u8>> {
 }
 
 /// Writes the table as CSV through polars' CsvWriter. Text is neutralized; numbers are written
-/// as numbers, floats with 4 decimals; catalogue text is put on one line.
+/// as numbers, floats with 4 decimals and exact floats with every digit; catalogue text is put
+/// on one line.
 pub fn write(t: &Table, w: &mut dyn Write) -> Result<()> {
     write_parts(std::iter::once(t), w)
 }
@@ -72,19 +73,38 @@ pub fn write_parts<T: Borrow<Table>>(
     write_header(first.borrow(), w)?;
     for t in std::iter::once(first).chain(parts) {
         let t = t.borrow();
-        let floats = float_columns(t);
+        let numbers = number_columns(t);
         for rows in t.rows.chunks(FRAME_ROWS) {
-            write_rows(t, rows, &floats, w)?;
+            write_rows(t, rows, &numbers, w)?;
         }
     }
     Ok(())
 }
 
-/// Which columns are written as floats: the number columns with a float in any row, so that
-/// every row of the column is written alike.
-fn float_columns(t: &Table) -> Vec<bool> {
+/// How a number column is written.
+#[derive(Clone, Copy, PartialEq)]
+enum Numbers {
+    /// Integers.
+    Ints,
+    /// Floats with 4 decimals: a float in any row, so that every row is written alike.
+    Floats,
+    /// Every digit of an exact float ([`Cell::Exact`]), as its text.
+    Exact,
+}
+
+/// How each number column of `t` is written, by the cells its rows hold.
+fn number_columns(t: &Table) -> Vec<Numbers> {
     (0..t.columns.len())
-        .map(|i| t.rows.iter().any(|r| matches!(r[i], Cell::Float(_))))
+        .map(|i| {
+            let holds = |kind: fn(&Cell) -> bool| t.rows.iter().any(|r| kind(&r[i]));
+            if holds(|c| matches!(c, Cell::Exact(_))) {
+                Numbers::Exact
+            } else if holds(|c| matches!(c, Cell::Float(_))) {
+                Numbers::Floats
+            } else {
+                Numbers::Ints
+            }
+        })
         .collect()
 }
 
@@ -99,8 +119,8 @@ fn write_header(t: &Table, w: &mut dyn Write) -> Result<()> {
 }
 
 /// `rows` of `t` through polars' CsvWriter, without a header.
-fn write_rows(t: &Table, rows: &[Vec<Cell>], floats: &[bool], w: &mut dyn Write) -> Result<()> {
-    let mut df = frame(t, rows, floats)?;
+fn write_rows(t: &Table, rows: &[Vec<Cell>], numbers: &[Numbers], w: &mut dyn Write) -> Result<()> {
+    let mut df = frame(t, rows, numbers)?;
     // Into memory first, a frame at a time: a failed write (a full disk) is then said once, as
     // an I/O error of the file, not wrapped again by polars.
     let mut bytes = Vec::new();
@@ -112,13 +132,20 @@ fn write_rows(t: &Table, rows: &[Vec<Cell>], floats: &[bool], w: &mut dyn Write)
     Ok(())
 }
 
-/// `rows` of `t` as a polars frame; `floats`: which columns are written as floats.
-fn frame(t: &Table, rows: &[Vec<Cell>], floats: &[bool]) -> Result<DataFrame> {
+/// `rows` of `t` as a polars frame; `numbers`: how each number column is written.
+fn frame(t: &Table, rows: &[Vec<Cell>], numbers: &[Numbers]) -> Result<DataFrame> {
     let mut columns: Vec<Column> = Vec::with_capacity(t.columns.len());
     for (i, (name, kind)) in t.columns.iter().enumerate() {
         let cells = rows.iter().map(|r| &r[i]);
         let col = match kind {
-            Col::Number if floats[i] => {
+            Col::Number if numbers[i] == Numbers::Exact => {
+                // The tool's own digits: text, neither neutralized nor rounded by polars.
+                let v: Vec<Option<String>> = cells
+                    .map(|c| Some(c.text()).filter(|s| !s.is_empty()))
+                    .collect();
+                Column::new(name.as_ref().into(), v)
+            }
+            Col::Number if numbers[i] == Numbers::Floats => {
                 let v: Vec<Option<f64>> = cells
                     .map(|c| match c {
                         Cell::Float(f) => Some(*f),
@@ -321,6 +348,22 @@ mod tests {
         let mut out = Vec::new();
         write_parts(parts.into_iter(), &mut out).unwrap();
         assert_eq!(out, whole);
+    }
+
+    /// A number column of exact floats is written with every digit, as JSON writes them, and
+    /// empty where there is none.
+    #[test]
+    fn exact_floats_are_written_with_every_digit() {
+        let mut t = Table::new(&[("p_value", Col::Number), ("n", Col::Number)]);
+        t.push(crate::row![Cell::Exact(0.9895238707734317), 1u64]);
+        t.push(crate::row![Cell::Exact(3.999876896226794e-15), 2u64]);
+        t.push(crate::row![None::<f64>, 3u64]);
+        t.push(crate::row![Cell::Exact(f64::NAN), 4u64]);
+        let text = String::from_utf8(render(&t).unwrap()).unwrap();
+        assert_eq!(
+            text,
+            "p_value,n\n0.9895238707734317,1\n3.999876896226794e-15,2\n,3\n,4\n"
+        );
     }
 }
 

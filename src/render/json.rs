@@ -16,6 +16,8 @@ impl Serialize for Cell {
             Cell::Int(n) => s.serialize_i64(*n),
             Cell::Float(f) if f.is_finite() => s.serialize_f64((f * 10_000.0).round() / 10_000.0),
             Cell::Float(_) => s.serialize_unit(),
+            Cell::Exact(f) if f.is_finite() => s.serialize_f64(*f),
+            Cell::Exact(_) => s.serialize_unit(),
         }
     }
 }

@@ -9,7 +9,6 @@ use serde_json::{json, Value};
 use crate::catalogue::Catalogue;
 use crate::render::json::{elements, rows, write_pretty};
 use crate::render::PART_ROWS;
-use crate::report::table::Table;
 use crate::report::tables::{reason_text, Maker};
 use crate::report::{spike_sentence, Report};
 use crate::time::{day_text, rfc3339};
@@ -115,34 +114,15 @@ impl Serialize for Uncatalogued<'_> {
     }
 }
 
-/// The rows of a table of the spike or volume test, its `p_value` cells (text in the table,
-/// with every digit, for the CSV files) as the numbers they are, as elsewhere in the document
-/// (rev52 §3: they had been strings, which `select(.p_value < 0.001)` never takes).
-fn with_p_numbers(t: &Table) -> Value {
-    let mut v = rows(t);
-    for row in v.as_array_mut().into_iter().flatten() {
-        if let Some(p) = row.get_mut("p_value") {
-            let n = (p.as_str().and_then(|s| s.parse::<f64>().ok()))
-                .and_then(serde_json::Number::from_f64);
-            if let Some(n) = n {
-                *p = Value::Number(n);
-            }
-        }
-    }
-    v
-}
-
 /// The report as pretty JSON text with a final newline.
 pub fn write(r: &Report, cat: &Catalogue, w: &mut dyn Write) -> anyhow::Result<()> {
-    let spikes_table = r.spikes_table();
-    let volume_table = r.volume_table();
     let doc = Doc {
-        volume: with_p_numbers(&volume_table),
+        volume: rows(&r.volume_table()),
         spikes: json!({
             "day": r.spikes.day.map(day_text),
             "note": r.spikes.note,
             "untested_keys": r.spikes.untested,
-            "rows": with_p_numbers(&spikes_table),
+            "rows": rows(&r.spikes_table()),
             "explanations": r.spikes.flagged.iter().map(|v| json!({
                 "code": v.key.0, "subcode": v.key.1, "sentence": spike_sentence(v, cat),
                 "count": v.count, "exposure": v.exposure,

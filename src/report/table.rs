@@ -24,17 +24,27 @@ pub enum Cell {
     Int(i64),
     /// Written with 4 decimals.
     Float(f64),
+    /// Written with every digit: a p-value, which a reader compares with a threshold far
+    /// below 0.0001. CSV, Markdown and HTML write the shortest text that reads back as the
+    /// same value ([`Cell::text`]); JSON writes the number.
+    Exact(f64),
     Bool(bool),
     Text(String),
 }
 
 impl Cell {
-    /// The cell as text: empty for none, floats with 4 decimals.
+    /// The cell as text: empty for none, floats with 4 decimals, an exact float as JSON
+    /// writes it (the shortest text that reads back as the same value: plain decimals from
+    /// 1e-5 on, `0.9895238707734317`, scientific below, `3.999876896226794e-15`), which
+    /// `float()`, a CSV reader and a spreadsheet read as a number; empty when not finite.
     pub fn text(&self) -> String {
         match self {
             Cell::Null => String::new(),
             Cell::Int(n) => n.to_string(),
             Cell::Float(f) => format!("{f:.4}"),
+            Cell::Exact(f) => {
+                serde_json::Number::from_f64(*f).map_or(String::new(), |n| n.to_string())
+            }
             Cell::Bool(b) => b.to_string(),
             Cell::Text(s) => s.clone(),
         }
@@ -159,5 +169,22 @@ mod tests {
         assert_eq!(t.text_rows(), [["5", "0.5000", "x"], ["", "0.3333", "y"]]);
         assert_eq!(t.headers(), ["a", "b", "c"]);
         assert_eq!(t.height(), 2);
+    }
+
+    /// An exact float's text reads back as the same number, in the form a reader expects of
+    /// it (not Rust's `{:e}`, `9.895238707734317e-1` for 0.99).
+    #[test]
+    fn exact_floats_are_written_with_every_digit() {
+        for (p, text) in [
+            (0.9895238707734317, "0.9895238707734317"),
+            (1.0, "1.0"),
+            (0.0005140391514410512, "0.0005140391514410512"),
+            (3.999876896226794e-15, "3.999876896226794e-15"),
+        ] {
+            let cell = Cell::Exact(p).text();
+            assert_eq!(cell, text);
+            assert_eq!(cell.parse::<f64>().unwrap(), p);
+        }
+        assert_eq!(Cell::Exact(f64::NAN).text(), "");
     }
 }

@@ -17,14 +17,6 @@ pub fn reason_text(r: &Reject) -> String {
     }
 }
 
-/// A p-value as spikes.csv and volume.csv write it: every digit, as `report.json` writes the
-/// number (the shortest text that reads back as the same value; plain decimals from 1e-5 on,
-/// `0.9895238707734317`, scientific below, `3.999876896226794e-15`), which `float()`, a CSV
-/// reader and a spreadsheet read as a number. (It had been Rust's `{:e}`, `9.895238707734317e-1`.)
-pub fn p_value_cell(p: f64) -> Option<String> {
-    serde_json::Number::from_f64(p).map(|n| n.to_string())
-}
-
 /// One of a report's tables, made from it.
 pub type TableOf = fn(&Report) -> Table;
 
@@ -397,8 +389,8 @@ impl Report {
         })
     }
 
-    /// spikes.csv: flagged keys only. The p-value is text with every digit ([`p_value_cell`]):
-    /// the KQL query's equals it to 1e-9.
+    /// spikes.csv: flagged keys only. The p-value has every digit ([`Cell::Exact`]): the KQL
+    /// query's equals it to 1e-9.
     pub fn spikes_table(&self) -> Table {
         // Tested by resource (`--spikes-by resource`): which resource each row is.
         let by_resource = self.spike_rows.iter().any(|s| s.verdict.resource.is_some());
@@ -416,7 +408,7 @@ impl Report {
             ("count", Col::Number),
             ("expected", Col::Number),
             ("ratio", Col::Number),
-            ("p_value", Col::Text),
+            ("p_value", Col::Number),
             ("status", Col::Text),
         ]);
         let mut t = Table::new(&cols);
@@ -437,7 +429,7 @@ impl Report {
                 v.count,
                 round4(v.expected),
                 round4(v.ratio),
-                p_value_cell(v.p_value),
+                Cell::Exact(v.p_value),
                 v.status.as_str(),
             ]);
             t.push(r);
@@ -454,7 +446,7 @@ impl Report {
             ("count", Col::Number),
             ("expected", Col::Number),
             ("ratio", Col::Number),
-            ("p_value", Col::Text),
+            ("p_value", Col::Number),
             ("status", Col::Text),
         ]);
         for v in &self.volume {
@@ -466,7 +458,7 @@ impl Report {
                 v.count,
                 tested.then_some(v.expected),
                 tested.then_some(v.ratio),
-                tested.then(|| p_value_cell(v.p_value)).flatten(),
+                tested.then_some(Cell::Exact(v.p_value)),
                 v.status.as_str(),
             ]);
         }
@@ -505,26 +497,4 @@ pub(super) fn diagnostic_cells(d: &DiagnosticRow) -> Vec<Cell> {
         d.count,
         d.calls,
     ]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::p_value_cell;
-
-    /// A p-value's cell reads back as the same number, in the form a reader expects of it
-    /// (rev52 §3: `9.895238707734317e-1` for 0.99).
-    #[test]
-    fn p_values_are_written_as_numbers_with_every_digit() {
-        for (p, text) in [
-            (0.9895238707734317, "0.9895238707734317"),
-            (1.0, "1.0"),
-            (0.0005140391514410512, "0.0005140391514410512"),
-            (3.999876896226794e-15, "3.999876896226794e-15"),
-        ] {
-            let cell = p_value_cell(p).unwrap();
-            assert_eq!(cell, text);
-            assert_eq!(cell.parse::<f64>().unwrap(), p);
-        }
-        assert_eq!(p_value_cell(f64::NAN), None);
-    }
 }
