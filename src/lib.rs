@@ -51,7 +51,7 @@ pub const TRIM_THRESHOLD_VAR: &str = "MALLOC_TRIM_THRESHOLD_";
 
 /// glibc raises its mmap and trim thresholds each time a large block is freed (a hash table
 /// that grew, a worker's tables merged), after which memory a worker thread frees stays
-/// resident in its heap: on many threads that was a third of the peak (the 27,000-cell month
+/// resident in its heap: on many threads that is a third of the peak (the 27,000-cell month
 /// on 16 threads, a 400 MB file whose rows all fail on 8). Setting one threshold keeps both at
 /// glibc's defaults, but only `mallopt` (which would need `unsafe` here) or the environment at
 /// startup can set it. So the process executes itself again, once, with the variable set, as

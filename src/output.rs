@@ -488,8 +488,8 @@ mod tests {
         assert_eq!(left.len(), 2, "no temporaries left");
     }
 
-    /// A file replaced keeps its permission bits, whatever the umask (rev52 §6: a 0600 file
-    /// had come back 0644); one without write permission is refused and left as it was.
+    /// A file replaced keeps its permission bits, whatever the umask (a 0600 file does not
+    /// come back 0644); one without write permission is refused and left as it was.
     #[test]
     fn a_replaced_file_keeps_its_mode_and_a_read_only_one_is_refused() {
         let dir = tempfile::tempdir().unwrap();
@@ -541,8 +541,8 @@ mod tests {
         assert!(!fs::metadata("/dev/null").unwrap().is_file());
     }
 
-    /// A device that fails its write (a full one) leaves the set's files as they were: they
-    /// had been renamed over, and a stale file removed, before the device was written.
+    /// A device that fails its write (a full one) leaves the set's files as they were: none is
+    /// renamed over, nor a stale file removed, before the device is written.
     #[test]
     fn a_device_that_cannot_be_written_replaces_nothing() {
         assert!(

@@ -16,7 +16,7 @@ pub const HOUR: i64 = 3_600;
 
 /// RFC 3339, or a date `YYYY-MM-DD` meaning its UTC midnight (`--since`, `--until`). A leap
 /// second (`10:00:60Z`, which RFC 3339 allows) is the minute it ends, `10:01:00Z`, as the
-/// window has always counted it: kept in chrono's leap-second form, it was written back as
+/// window counts it: kept in chrono's leap-second form, it would be written back as
 /// `10:00:60` (report.json's period, the KQL queries' `datetime(...)`), which Kusto and most
 /// readers refuse.
 pub fn parse_time_bound(s: &str) -> Result<DateTime<Utc>, String> {
@@ -538,9 +538,8 @@ mod tests {
         }
     }
 
-    /// Grafana's CSV of raw values writes times as epoch milliseconds (a real-shapes review:
-    /// every row of such a file had been a `no parseable time` reject, while the same numbers
-    /// in JSON were read).
+    /// Grafana's CSV of raw values writes times as epoch milliseconds: read as the same
+    /// numbers in JSON are, not a `no parseable time` reject a row.
     #[test]
     fn a_number_since_the_epoch_as_text_is_read() {
         let rules = TimeRules::default();
@@ -606,8 +605,8 @@ mod tests {
         }
     }
 
-    /// A bound at a leap second is the minute it ends, and is written so (rev52 §7: it had
-    /// been echoed as `10:00:60`, in report.json and the KQL queries).
+    /// A bound at a leap second is the minute it ends, and is written so: not `10:00:60`, in
+    /// report.json and the KQL queries.
     #[test]
     fn a_leap_second_bound_is_the_next_minute() {
         for (s, want) in [

@@ -1173,12 +1173,12 @@ impl Sink for Aggregator {
         };
         self.bucket_secs = crate::config::Bucket::for_span(self.bucket_secs, span);
         // The cells leave their table for a list that gives its memory back as the tables
-        // summed from them grow, before those tables are made: the table beside the list and
-        // the tables of keys and of their days was the height of a run of keys by the hundred
+        // summed from them grow, before those tables are made: the cells' table beside the
+        // tables of keys and of their days would be the peak of a run of keys by the hundred
         // thousand.
         let cells: Vec<(Cell, CellStats)> = std::mem::take(&mut self.cells).into_iter().collect();
         // Each day of a key is a row of `by_day`, and each key one of `by_key`, both made at
-        // their size: grown by doubling, their last two sizes were held at once. The days in
+        // their size: grown by doubling, their last two sizes would be held at once. The days in
         // order of key give the keys' number.
         let mut days = self.days.take();
         days.sort_unstable_by_key(|&((day, key), _)| (key, day));

@@ -10,7 +10,7 @@ pub type Bucket = (i64, Key);
 type Entry = (Bucket, u64);
 
 /// The timeline as a sorted list, 32 bytes a bucket: as a `BTreeMap` the 600,000 buckets of
-/// 200,000 made-up keys took 29 MB, beside every table the report was being made from.
+/// 200,000 made-up keys take 29 MB, beside every table the report is made from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Timeline(Vec<Entry>);
 

@@ -162,9 +162,9 @@ pub fn scalar(v: &toml::Value) -> Result<String, String> {
 }
 
 /// A time's text, for `since`, `until` and `day`: a string as the flag takes it, or a TOML
-/// date or date-time (`since = 2026-11-24`, `until = 2026-11-25T06:00:00Z`) as it is written
-/// (rev52 §8: these had been "invalid type: map, expected a string"). A local date-time names
-/// no zone, and a time of day no day: said so, not taken as UTC.
+/// date or date-time (`since = 2026-11-24`, `until = 2026-11-25T06:00:00Z`) as it is written,
+/// since a TOML file's author writes them unquoted. A local date-time names no zone, and a time
+/// of day no day: said so, not taken as UTC.
 pub fn time_text(v: &toml::Value) -> Result<String, String> {
     match v {
         toml::Value::String(s) => Ok(s.clone()),
@@ -232,11 +232,11 @@ mod tests {
         let e = load_text("out = \"r\"\nfomat = [\"csv\"]\n").unwrap_err();
         assert!(e.0.starts_with("config "), "{e}");
         assert!(e.0.contains(":2: unknown field `fomat`"), "{e}");
-        // A key's escape sequence is not echoed to the terminal (it had been).
+        // A key's escape sequence is not echoed to the terminal.
         let e = load_text(concat!(r#""\u001b[31mred\u202e" = 1"#, "\n")).unwrap_err();
         assert!(!e.0.contains('\x1b') && !e.0.contains('\u{202e}'), "{e}");
         assert!(e.0.contains("\u{FFFD}[31mred"), "{e}");
-        // Nor a left-to-right mark, which is no control character (it had been echoed).
+        // Nor a left-to-right mark, which is no control character.
         let e = load_text(concat!(r#""a\u200eb" = 1"#, "\n")).unwrap_err();
         assert!(!e.0.contains('\u{200e}'), "{e}");
         assert!(e.0.contains("a\u{FFFD}b"), "{e}");
@@ -282,7 +282,7 @@ mod tests {
             e.0.contains(":2: ") && e.0.contains("\"48x\" is not a key"),
             "{e}"
         );
-        // A number's key takes no string (it had been read: `spike-p = "0.01"`).
+        // A number's key takes no string (`spike-p = "0.01"`).
         for (text, want) in [
             (
                 "spike-p = 2.0\n",

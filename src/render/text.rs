@@ -43,7 +43,7 @@ pub const MAX_SAID_WARNINGS: usize = 50;
 /// [`MAX_SAID_WARNINGS`] how many more and where they are, and the counts (unless `quiet`),
 /// the spikes (unless `quiet`), what paged (under `quiet`, when `exit` says so), and, when
 /// `over_max_bad`, that the rejects exceed `--max-bad`: whatever the exit code, which carries
-/// one of the two (a night that pages exits 4, and its rejects had gone unsaid). `formats`:
+/// one of the two (a night that pages exits 4, which says nothing of its rejects). `formats`:
 /// those written.
 pub fn run_summary(
     r: &crate::report::Report,
@@ -188,7 +188,7 @@ mod snapshots {
     }
 
     /// Rejects over --max-bad are said when the run pages too (exit 4, which takes precedence
-    /// over 3), loud or quiet: the line had gone with the exit code.
+    /// over 3), loud or quiet: the exit code says only the spike.
     #[test]
     fn rejects_over_max_bad_are_said_when_the_run_pages() {
         let cat = fixture::catalogue();

@@ -22,7 +22,7 @@ pub mod triage;
 #[cfg(test)]
 pub(crate) mod fixture;
 
-// The tests of ingest (not to be changed here now) name it `crate::report::rfc3339`.
+// The tests of ingest name it `crate::report::rfc3339`.
 #[cfg(test)]
 pub(crate) use crate::time::rfc3339;
 

@@ -565,9 +565,9 @@ mod tests {
         assert_eq!(History::fewer_records(&old, &partial), None);
     }
 
-    /// What the Parquet reader panics on (a byte of a page header set to zero: a run of the
-    /// hostile-input review ended with exit 101), a file of the schema with no rows, one of
-    /// far more rows than a day holds, and a FIFO (which had hung the run) are each a warning.
+    /// What the Parquet reader panics on (a byte of a page header set to zero, which would end
+    /// the run with exit 101), a file of the schema with no rows, one of far more rows than a
+    /// day holds, and a FIFO (which would hang the run) are each a warning.
     #[test]
     fn damaged_history_files_are_warnings() {
         let dir = tempfile::tempdir().unwrap();
@@ -609,8 +609,8 @@ mod tests {
     }
 
     /// Only files named by their day are read: a copy kept before a re-run
-    /// (`old-2026-11-17.parquet`, which sorts after the day's own file) had replaced it without
-    /// a word; a file whose rows are of another day than its name is left out, said.
+    /// (`old-2026-11-17.parquet`, which sorts after the day's own file) does not replace it;
+    /// a file whose rows are of another day than its name is left out, said.
     #[test]
     fn only_files_named_by_their_day_are_read() {
         let dir = tempfile::tempdir().unwrap();

@@ -558,8 +558,8 @@ pub fn p_text(p: f64) -> String {
 
 /// p formatted for people: two significant digits below 0.01 (`3e-8`, `4.2e-9`, `0.0015`),
 /// three decimals above, and never rounded up onto the power of ten above it (0.0009998 is
-/// `9.998e-4`, not `1e-3`): one digit had rounded 0.00149 to `0.001`, which read as a p at the
-/// default bar that was still not flagged.
+/// `9.998e-4`, not `1e-3`): with one digit, 0.00149 would read `0.001`, a p at the default bar,
+/// beside a key that is not flagged.
 pub fn format_p(p: f64) -> String {
     if p >= 0.01 {
         return format!("{p:.3}");

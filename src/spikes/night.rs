@@ -58,7 +58,7 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
         )));
     }
     let now = now();
-    // Records dated past the clock: a mis-dated export (or a wrong clock), whose day had been
+    // Records dated past the clock: a mis-dated export (or a wrong clock), whose day would be
     // stored as a complete day not yet begun. A day not over is not whole, whatever its span.
     if let Some(last) = history::last_record(agg).filter(|&t| t > now + FUTURE_SKEW) {
         let stored = match asked.stored {
@@ -228,8 +228,8 @@ fn time_text(t: i64) -> String {
 /// The day a night of no records is tested as: the day after the history's last complete day
 /// that is over by the clock (`now`, seconds since the epoch), once that day is over too,
 /// whose volume test then finds nothing where the baseline had records. A few records past
-/// midnight leave a partial stub after it; a complete day after today is a mis-dated export's
-/// (after it, every empty night had gone untested without a word). When there is no such day,
+/// midnight leave a partial stub after it; a complete day after today is a mis-dated export's,
+/// passed over so that every empty night before it is still tested. When there is no such day,
 /// a warning says why (with a history to look in).
 fn empty_night(
     history: &History,
@@ -266,8 +266,8 @@ fn empty_night(
 
 /// The days `taken` into `history` that are stored, over the stored days `before`. A run whose
 /// rejects exceed --max-bad read only part of its days: it stores them as partial, never a
-/// baseline, and does not replace a complete day (a re-run of a day from a damaged copy had
-/// replaced the good day, and lowered four weeks of baselines). A complete day replaced by
+/// baseline, and does not replace a complete day (a re-run of a day from a damaged copy would
+/// replace the good day, and lower four weeks of baselines). A complete day replaced by
 /// one of fewer records is said: a re-run of a day replaces it, as it should once a doubled
 /// export is fixed, but not without a word.
 fn to_store(
@@ -336,8 +336,8 @@ mod tests {
         }
     }
 
-    /// An empty night is the day after the last complete day that is over, once over itself: a
-    /// complete day after today (a mis-dated export's) had turned the test off; when there is
+    /// An empty night is the day after the last complete day that is over, once over itself,
+    /// even with a complete day after today (a mis-dated export's) in the history; when there is
     /// no such day, why is said.
     #[test]
     fn an_empty_night_follows_the_last_complete_day_that_is_over() {

@@ -227,9 +227,9 @@ fn test_each(
     keys.sort();
     keys.dedup();
     for key in keys {
-        // A baseline day without one record of the kind (or resource) was an outage, or came
+        // A baseline day without one record of the kind (or resource) is an outage, or comes
         // before it existed: left out, as a spike test leaves out a key's flagged days. Kept,
-        // it lowered what was expected, and hid the next drop on that weekday.
+        // it would lower what is expected, and hide the next drop on that weekday.
         let base: Vec<u64> = kept
             .iter()
             .filter_map(|c| c.get(key).copied())
@@ -293,8 +293,8 @@ mod tests {
     }
 
     /// A baseline day on which a resource sent nothing (an outage, paged ZERO that night) is
-    /// left out of its baseline: kept, it lowered the expected count, and a fall to 45% a week
-    /// later was `normal` (778 vs 1262.75 expected, in a review's simulated nights).
+    /// left out of its baseline: kept, it would lower the expected count, so that a fall to
+    /// 45% a week later reads `normal` (778 vs 1262.75 expected).
     #[test]
     fn a_baseline_day_without_the_resource_is_left_out_of_its_baseline() {
         use super::super::history::ResourceDay;
@@ -357,7 +357,8 @@ mod tests {
 
     /// The first scope leaves out a retired kind's records, but not streaming usage's, which
     /// a day's records never held; with a retired kind and a retired resource, whose records
-    /// the history cannot tell apart, it stays `all` (it had taken shared records out twice).
+    /// the history cannot tell apart, it stays `all` (taking out both would take their shared
+    /// records out twice).
     #[test]
     fn all_but_retired_takes_out_what_it_held_once() {
         use super::super::history::ResourceDay;
