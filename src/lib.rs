@@ -10,20 +10,20 @@
 //! 3. [`aggregate`]: the sink that counts records by (code, subcode), operation and time
 //!    bucket with the distinct calls behind each count, and keeps the rejects
 //!    ([`aggregate::Focus`] for `triage`).
-//! 4. [`spikes`]: the nightly history (one Parquet file a day) and the rate test of the
+//! 4. `spikes`: the nightly history (one Parquet file a day) and the rate test of the
 //!    report day.
-//! 5. [`catalogue`]: Microsoft's pages, loaded; the lookup of a key and the `codes` query.
-//! 6. [`report`]: the finished models, kept typed (the report, the triage), and the tables
+//! 5. `catalogue`: Microsoft's pages, loaded; the lookup of a key and the `codes` query.
+//! 6. `report`: the finished models, kept typed (the report, the triage), and the tables
 //!    that every format writes.
-//! 7. [`render`]: model to bytes, one file per format, each handed to [`output`] as it is
+//! 7. `render`: model to bytes, one file per format, each handed to `output` as it is
 //!    rendered.
-//! 8. [`output`]: the one place files are written; a report set is replaced as a set.
+//! 8. `output`: the one place files are written; a report set is replaced as a set.
 //!
-//! Beneath them, shared by all: [`record`] (the record, rejects, skips), [`time`] (every time
-//! parse and format), [`text`] (text made safe to show), [`config`] (validated settings and
-//! the value types of flags). Beside them: [`progress`] (the bar on stderr), [`kql`] (the same
+//! Beneath them, shared by all: `record` (the record, rejects, skips), `time` (every time
+//! parse and format), `text` (text made safe to show), [`config`] (validated settings and
+//! the value types of flags). Beside them: `progress` (the bar on stderr), `kql` (the same
 //! reports as KQL queries), [`exit_codes`]. At the top: [`cli`] (clap structs, converted to
-//! settings) and [`cmd`] (one `run()` per subcommand, wiring only). Imports flow downwards: no
+//! settings) and `cmd` (one `run()` per subcommand, wiring only). Imports flow downwards: no
 //! stage imports `cli` or `cmd`, and no two modules import each other (`.ci/run` checks both).
 
 pub mod aggregate;

@@ -1,11 +1,11 @@
 //! A key's records by hour of one UTC day, held in as few bytes as its hours allow.
 
 /// Records by hour of one UTC day, of a key. A day of records in one or two hours holds them
-/// and their counts in itself, and one of up to [`FEW_HOURS`] holds them in 24 bytes on the
+/// and their counts in itself, and one of up to `FEW_HOURS` holds them in 24 bytes on the
 /// heap: in an input of made-up keys by the hundred thousand, each key's day is a record or a
 /// few, and its hours then take 16 or 48 bytes, not 128 (a box of 24 counts; for 200,000 keys
 /// of three records in three hours of one day, 17 MB), both where the aggregator counts them
-/// ([`super::days::KeyDays`]) and in `by_day`. A day of more hours holds its 24 on the heap, 4 bytes
+/// (`KeyDays`) and in `by_day`. A day of more hours holds its 24 on the heap, 4 bytes
 /// each, 8 once one of them would pass `u32::MAX`.
 #[derive(Debug, Clone)]
 pub enum Hours {
@@ -19,8 +19,8 @@ pub enum Hours {
         hours: [u8; 2],
         counts: [u32; 2],
     },
-    /// `len` distinct hours (3 to [`FEW_HOURS`]), each its hour and its count in one word
-    /// ([`few`]), in the order met.
+    /// `len` distinct hours (3 to `FEW_HOURS`), each its hour and its count in one word
+    /// (`few`), in the order met.
     Few {
         len: u8,
         hours: Box<[u32; FEW_HOURS]>,

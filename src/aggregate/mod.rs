@@ -112,7 +112,7 @@ pub const MESSAGE_FLOOR_BUDGET: usize = 8_192;
 /// of its own, and of the run's texts none (only two ranks for some keys). Real exports keep a
 /// few hundred short messages, a few dozen kilobytes, and never move them. On more than two
 /// threads each worker copies its even share of twice this, 64 KiB at least
-/// ([`message_share`]): on 32 threads the workers hold 4 MiB of texts of their own at most, as
+/// (`message_share`): on 32 threads the workers hold 4 MiB of texts of their own at most, as
 /// on two.
 pub const MESSAGE_SHARE: usize = 2 << 20;
 
@@ -171,7 +171,7 @@ pub struct DiagStats {
 /// few cells. A worker holds its share of them, and moves what it counted to the run's [`Spill`]
 /// when its share fills, so that nothing is rejected below the budget however many workers meet the
 /// same cells, and takes no more new cells than the budget had left when it last looked (an eighth
-/// of its share at least, [`Aggregator::limit`]). A worker learns that the budget is spent at its
+/// of its share at least, `Aggregator::limit`). A worker learns that the budget is spent at its
 /// next batch of records or move, so what it took till then is kept too; which records are rejected
 /// past it depends on how the work was split.
 pub const MAX_CELLS: usize = 229_376;
@@ -181,7 +181,7 @@ fn cell_share(workers: usize) -> usize {
     (MAX_CELLS / workers.max(1)).max(1)
 }
 
-/// Distinct diagnostic rows a run keeps, those of lowest rank ([`texts::Budgeted`]: the same
+/// Distinct diagnostic rows a run keeps, those of lowest rank (`texts::Budgeted`: the same
 /// whatever the threads); the records of the others are counted under [`OTHER_DIAGNOSTICS`]
 /// of their (code, subcode), so hostile messages cannot exhaust memory.
 pub const MAX_DIAGNOSTICS: usize = 10_000;
@@ -206,7 +206,7 @@ pub type ResourceKey = (u32, Key);
 /// One (SDK type, SDK version), both interned, with one key.
 pub type SdkKey = (u32, u32, Key);
 
-/// Distinct (SDK type, version) pairs a run keeps, those of lowest rank ([`texts::Budgeted`]);
+/// Distinct (SDK type, version) pairs a run keeps, those of lowest rank (`texts::Budgeted`);
 /// the records of the others count under [`OTHER`] versions of their type, or of an [`OTHER`]
 /// type past [`MAX_OTHER_SDK_TYPES`].
 pub const MAX_SDKS: usize = 1_000;

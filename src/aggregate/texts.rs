@@ -45,7 +45,7 @@ pub fn cut(text: &str) -> Cow<'_, str> {
 }
 
 /// The rank of a text (its first part: then the text itself), or of a row of a table kept
-/// within a budget ([`Budgeted`]): a hash, with a seed fixed so that every run ranks alike, of
+/// within a budget (`Budgeted`): a hash, with a seed fixed so that every run ranks alike, of
 /// what names the row (its texts, not their numbers, which differ from worker to worker).
 pub fn rank_of(row: impl Hash) -> u64 {
     FixedState::with_seed(0x05ee_dac5_7e47).hash_one(row)
