@@ -22,7 +22,7 @@ use super::interner::Inline;
 /// `u128`, aligned to 16 bytes, it makes each entry of a table that holds it with a 4-byte
 /// value 32 bytes, not 24 (`triage`'s tables by call). Words compare as the number does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) struct Words([u64; 2]);
+pub struct Words([u64; 2]);
 
 impl From<u128> for Words {
     fn from(n: u128) -> Words {

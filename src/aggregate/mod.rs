@@ -44,7 +44,9 @@ mod timeline;
 
 use call_ids::{guid, CallIds};
 use days::KeyDays;
-pub use focus::{CallStats, FirstId, Focus, IdsOf, SharedIds, MAX_IDS};
+pub use focus::{
+    CallId, CallStats, Detail, Details, FirstId, Focus, IdsOf, Listing, Name, SharedIds, MAX_IDS,
+};
 pub use hours::Hours;
 pub use interner::Interner;
 use interner::{inline, Inline, INLINE};

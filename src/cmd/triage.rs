@@ -94,6 +94,7 @@ fn read(
 ) -> Result<(Focus, IngestReport)> {
     let files = ingest::regular_files(settings);
     let (rejects, spill) = (RejectRows::default(), Spill::default());
+    let listing = triage::listing(args.calls, args.format, args.limit);
     let ids = match files {
         Some(_) => SharedIds::limited(max_ids),
         None => SharedIds::default(),
@@ -102,7 +103,8 @@ fn read(
         let all = Aggregator::new(args.window.window(), args.bucket.secs())
             .with_resources(&args.window.resource);
         let all = all.sharing_rejects(&rejects).sharing_cells(&spill);
-        Focus::new(args.subcode, args.code, all).sharing_ids(&ids)
+        let focus = Focus::new(args.subcode, args.code, all).listing(listing);
+        focus.sharing_ids(&ids)
     };
     if args.inputs.is_empty() {
         return Ok((make(), IngestReport::default()));
