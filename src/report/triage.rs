@@ -95,7 +95,7 @@ pub struct Triage {
     /// (prompt kind, records) of the focused keys, most records first: "8536 on TextSource"
     /// is a speech problem, not a file one.
     pub prompts: Vec<(String, u64)>,
-    /// The affected calls, most records first: as many rows as the views show.
+    /// The affected calls, most records first, then the latest: as many rows as the views show.
     pub calls: CallList,
     /// The messages kept (see [`crate::aggregate::texts`]), most frequent first.
     pub messages: Vec<(String, u64)>,
@@ -311,7 +311,7 @@ impl Triage {
         )
     }
 
-    /// The affected calls, one row each, most records first: what a support ticket asks for
+    /// The affected calls, one row each, most records first, then the latest: what a support ticket asks for
     /// (`limit`: the first so many).
     pub fn calls_table(&self, limit: Option<usize>) -> Table {
         const COLUMNS: &[(&str, Col)] = &[
@@ -536,13 +536,15 @@ impl CallList {
     }
 }
 
-/// A call as the calls are listed: one before another has more records, or as many and the
-/// lesser id.
+/// A call's rank: most records first, then the latest (an incident's calls before older ones
+/// of as many records), then by id.
 struct Ranked(CallId, CallStats);
 
 impl Ord for Ranked {
     fn cmp(&self, o: &Ranked) -> std::cmp::Ordering {
-        (o.1.count.cmp(&self.1.count)).then_with(|| self.0.cmp(&o.0))
+        (o.1.count.cmp(&self.1.count))
+            .then_with(|| o.1.last.cmp(&self.1.last))
+            .then_with(|| self.0.cmp(&o.0))
     }
 }
 

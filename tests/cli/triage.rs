@@ -365,6 +365,36 @@ fn a_call_without_a_correlation_id_has_none_in_the_calls() {
     );
 }
 
+/// Calls of as many records are listed latest first: `--limit` and the top calls give the
+/// incident's calls, not old ones whose ids sort first.
+#[test]
+fn calls_of_as_many_records_are_listed_latest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("ops.json");
+    let rec = |day: u32, corr: u32| {
+        format!(
+            r#"{{"time":"2026-11-{day:02}T12:00:00Z","operationName":"Play","correlationId":"22222222-0000-4000-8000-{corr:012}","properties":{{"resultCode":400,"resultSubcode":8536}}}}"#
+        )
+    };
+    // The oldest call has the lowest id; one call has two records.
+    let lines = [rec(1, 1), rec(2, 2), rec(24, 3), rec(3, 4), rec(3, 4)];
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let out = bin()
+        .args([
+            "triage", "8536", "--calls", "--limit", "3", "--format", "csv",
+        ])
+        .arg(&input)
+        .assert()
+        .success();
+    let path = dir.path().join("calls.csv");
+    std::fs::write(&path, stdout(&out)).unwrap();
+    let ids: Vec<String> = read_csv(&path)
+        .into_iter()
+        .map(|r| r["correlation_id"][24..].to_string())
+        .collect();
+    assert_eq!(ids, ["000000000004", "000000000003", "000000000002"]);
+}
+
 /// The split by SDK counts a record that names no call by its own SDK (the split by call had
 /// left it out), and one that names neither as `(not named)`.
 #[test]
