@@ -11,7 +11,10 @@ use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 
-use crate::catalogue::{one_line, Catalogue, Category, KeySpec, SubcodeClass, NO_MITIGATION};
+use crate::catalogue::{
+    one_line, sbc_rule_parts, Catalogue, Category, KeySpec, SubcodeClass, NO_MITIGATION,
+    SBC_MITIGATION,
+};
 use crate::report::NOT_NAMED;
 use crate::spikes::{Thresholds, BASELINE_WEEKS, MIN_BASELINE_DAYS};
 use crate::time::DAY;
@@ -240,21 +243,57 @@ fn catalogue_tables(cat: &Catalogue, out: &mut String) {
             })
             .collect(),
     );
+    // A class of codes whose section lists none (2xx), by its first code: 200 for 2xx.
+    datatable(
+        out,
+        "let Classes = datatable(class_code:int, is_class:bool, class_source:string, class_description:string)",
+        cat.classes
+            .iter()
+            .map(|(d, g)| format!("    {}, true, {}, {}", d * 100, source(g.source), text(&g.description)))
+            .collect(),
+    );
+    // The PSTN page's rule, by a subcode's prefix (560000 for 560xxx): its text is put around
+    // the SIP code, the subcode's last three digits.
+    let (parts, sips) = sbc_rule_parts();
+    datatable(
+        out,
+        "let Sbc = datatable(sbc_prefix:int, is_sbc:bool, sbc_source:string, sbc_before:string, sbc_after:string, sbc_mitigation:string, sip_min:int, sip_max:int)",
+        (parts.iter())
+            .filter(|_| cat.sbc_rule.is_some())
+            .map(|(prefix, before, after)| {
+                format!(
+                    "    {}, true, {}, {}, {}, {}, {}, {}",
+                    prefix * 1000,
+                    source(cat.sbc_rule.unwrap_or_default()),
+                    string(before),
+                    string(after),
+                    string(SBC_MITIGATION),
+                    sips.start(),
+                    sips.end()
+                )
+            })
+            .collect(),
+    );
 }
 
 /// Joins the catalogue: the lookup precedence exact pair, then subcode (unless its class
 /// contradicts the code's), then the pair that speaks for the subcode (when of the code's
-/// category), then code, then none.
+/// category), then the SBC rule of a subcode starting with 560 or 540, then code (or its
+/// class), then none.
 const DESCRIBE: &str = r#"| lookup kind=leftouter Pairs on code, subcode
 | lookup kind=leftouter Subcodes on subcode
 | lookup kind=leftouter PairSubcodes on subcode
 | lookup kind=leftouter Codes on code
+| extend class_code = bin(code, 100), sbc_prefix = bin(subcode, 1000)
+| lookup kind=leftouter Classes on class_code
+| lookup kind=leftouter Sbc on sbc_prefix
+| extend is_sbc = is_sbc == true and subcode % 1000 >= sip_min and subcode % 1000 <= sip_max and ((code == 0 or code between (200 .. 299)) == (subcode % 1000 between (200 .. 299)))
 | extend sub_ok = is_sub == true and (sub_class == "any" or (sub_class == "success" and (code == 0 or code between (200 .. 299))) or (sub_class == "failure" and code != 0 and (code < 200 or code > 299)))
 | extend psub_ok = not(sub_ok) and is_psub == true and psub_category == category
-| extend ['match'] = case(is_pair == true, "exact", sub_ok or psub_ok, "subcode", is_code == true, "code", "none")
-| extend description = case(['match'] == "exact", pair_description, sub_ok, sub_description, psub_ok, psub_description, ['match'] == "code", code_description, "uncatalogued"),
-         mitigation = case(['match'] == "exact", coalesce(pair_mitigation, ""), psub_ok, coalesce(psub_mitigation, ""), ""),
-         ['source'] = case(['match'] == "exact", pair_source, sub_ok, sub_source, psub_ok, psub_source, ['match'] == "code", code_source, ""),
+| extend ['match'] = case(is_pair == true, "exact", sub_ok or psub_ok, "subcode", is_sbc, "prefix", is_code == true or is_class == true, "code", "none")
+| extend description = case(['match'] == "exact", pair_description, sub_ok, sub_description, psub_ok, psub_description, ['match'] == "prefix", strcat(sbc_before, tostring(subcode % 1000), sbc_after), is_code == true, code_description, ['match'] == "code", class_description, "uncatalogued"),
+         mitigation = case(['match'] == "exact", coalesce(pair_mitigation, ""), psub_ok, coalesce(psub_mitigation, ""), ['match'] == "prefix", sbc_mitigation, ""),
+         ['source'] = case(['match'] == "exact", pair_source, sub_ok, sub_source, psub_ok, psub_source, ['match'] == "prefix", sbc_source, is_code == true, code_source, ['match'] == "code", class_source, ""),
          callback_event = iff(['match'] == "exact", coalesce(pair_events, ""), "")
 "#;
 

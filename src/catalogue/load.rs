@@ -74,6 +74,77 @@ pub struct Loaded {
     /// Generic codes and subcodes, in file order.
     pub codes: Vec<(u32, String)>,
     pub subcodes: Vec<(u32, String)>,
+    /// What the page says in prose rather than in a table ([`prose`]).
+    pub prose: Prose,
+}
+
+/// Rules a page states in its text, outside its tables.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Prose {
+    /// The PSTN page's rule: a subcode starting with 560 (outbound) or 540 (inbound) is the
+    /// final SIP response of the user's SBC, its last three digits.
+    pub sbc_rule: bool,
+    /// (first digit, text) of a class of codes whose section (`#### 2xx codes`) lists no code:
+    /// its paragraph is what the page says of every code of the class.
+    pub classes: Vec<(u32, String)>,
+}
+
+/// The rules of a page's prose: a paragraph that names subcodes starting with 560 and 540 as
+/// the SBC's, and the paragraph of an `Nxx codes` section that has no table.
+pub fn prose(text: &str) -> Prose {
+    let mut out = Prose::default();
+    let mut buf = String::new();
+    let (mut in_heading, mut in_para) = (false, false);
+    // The class of the section being read, its first paragraph, and whether it has a table.
+    let mut class: Option<(u32, String, bool)> = None;
+    let close = |class: &mut Option<(u32, String, bool)>, out: &mut Prose| {
+        if let Some((digit, para, false)) = class.take().filter(|c| !c.1.is_empty()) {
+            out.classes.push((digit, para));
+        }
+    };
+    for e in Parser::new_ext(text, Options::ENABLE_TABLES) {
+        match e {
+            Event::Start(Tag::Heading { .. }) => {
+                close(&mut class, &mut out);
+                in_heading = true;
+                buf.clear();
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                in_heading = false;
+                let h = buf.trim().to_ascii_lowercase();
+                let digit = h
+                    .strip_suffix("xx codes")
+                    .and_then(|d| d.parse::<u32>().ok());
+                class = digit
+                    .filter(|d| (1..=6).contains(d))
+                    .map(|d| (d, String::new(), false));
+            }
+            Event::Start(Tag::Paragraph) => {
+                in_para = true;
+                buf.clear();
+            }
+            Event::End(TagEnd::Paragraph) => {
+                in_para = false;
+                let para = buf.split_whitespace().collect::<Vec<_>>().join(" ");
+                if para.contains("560") && para.contains("540") && para.contains("SBC") {
+                    out.sbc_rule = true;
+                }
+                if let Some(c) = class.as_mut().filter(|c| c.1.is_empty()) {
+                    c.1 = para;
+                }
+            }
+            Event::Start(Tag::Table(_)) => {
+                if let Some(c) = class.as_mut() {
+                    c.2 = true;
+                }
+            }
+            Event::Text(t) | Event::Code(t) if in_heading || in_para => buf.push_str(&t),
+            Event::SoftBreak | Event::HardBreak if in_para => buf.push(' '),
+            _ => {}
+        }
+    }
+    close(&mut class, &mut out);
+    out
 }
 
 /// A column a code table may have.
@@ -318,6 +389,7 @@ fn callback_events(cell: &str) -> Vec<String> {
 pub fn markdown(text: &str, file: &str) -> Result<Loaded, CatalogueError> {
     let mut loaded = Loaded {
         date: ms_date(text),
+        prose: prose(text),
         ..Loaded::default()
     };
     let mut code_tables = 0;

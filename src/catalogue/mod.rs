@@ -3,8 +3,10 @@
 //! `--catalogue`, and the lookup of a (code, subcode) pair against them.
 //!
 //! Lookup precedence: an exact pair of the Call Automation tier, then an exact pair of the PSTN
-//! tier, then the generic subcode (unless its own class contradicts the code's), then the
-//! generic code, then none. Within a tier and for the generic tables, a later file wins over an
+//! tier, then the generic subcode (unless its own class contradicts the code's), then a pair's
+//! subcode under another code, then the PSTN page's rule for subcodes starting with 560 or 540,
+//! then the generic code (or the class of codes, for a class whose section lists none), then
+//! none. Within a tier and for the generic tables, a later file wins over an
 //! earlier one and every file over the built-in pages.
 
 mod load;
@@ -89,6 +91,8 @@ pub enum Match {
     Exact,
     /// Only the subcode is in the generic subcodes.
     Subcode,
+    /// The subcode's prefix: 560 or 540, the PSTN page's rule for a SIP response of the SBC.
+    Prefix,
     /// Only the code is in the generic codes.
     Code,
     /// Nothing in the catalogue.
@@ -100,6 +104,7 @@ impl Match {
         match self {
             Match::Exact => "exact",
             Match::Subcode => "subcode",
+            Match::Prefix => "prefix",
             Match::Code => "code",
             Match::None => "none",
         }
@@ -184,7 +189,7 @@ pub struct Resolved<'a> {
     pub category: Category,
     pub matched: Match,
     pub description: &'a str,
-    /// Only exact pairs carry a documented mitigation.
+    /// Exact pairs, a pair's subcode and the SBC rule carry a documented mitigation.
     pub mitigation: Option<&'a str>,
     /// The callback events of an exact pair (empty otherwise).
     pub callback_events: &'a [String],
@@ -303,6 +308,56 @@ fn bare_autolinks(s: &str) -> String {
     out
 }
 
+/// The prefixes of the PSTN page's rule and the call each names.
+const SBC_PREFIXES: [(u32, &str); 2] = [(560, "an outbound call"), (540, "an inbound call")];
+
+/// The SIP response codes the rule reads from a subcode's last three digits.
+const SIP_CODES: std::ops::RangeInclusive<u32> = 100..=699;
+
+/// What the SBC rule says of a subcode of `prefix` whose last three digits are `sip`.
+fn sbc_description(prefix: u32, call: &str, sip: &str) -> String {
+    format!(
+        "A subcode starting with {prefix}: {call} whose final response code the user's/operator's SBC generated; the SIP response code from the SBC was {sip}."
+    )
+}
+
+/// What the SBC rule advises.
+pub const SBC_MITIGATION: &str = "Start troubleshooting the call by checking your SBC logs: the SBC generated the response code, not the Microsoft service.";
+
+/// The SBC rule for the KQL queries: (prefix, description before the SIP code, after it) of
+/// each prefix, and the SIP codes it reads.
+pub fn sbc_rule_parts() -> (Vec<(u32, String, String)>, std::ops::RangeInclusive<u32>) {
+    const MARK: &str = "\u{0}";
+    let parts = (SBC_PREFIXES.iter())
+        .map(|&(prefix, call)| {
+            let d = sbc_description(prefix, call, MARK);
+            let (before, after) = d.split_once(MARK).unwrap_or((&d, ""));
+            (prefix, before.to_string(), after.to_string())
+        })
+        .collect();
+    (parts, SIP_CODES)
+}
+
+/// The SBC rule's descriptions, one per prefix and SIP code, in the order of [`SBC_PREFIXES`]
+/// and [`SIP_CODES`].
+fn sbc_descriptions() -> Vec<String> {
+    (SBC_PREFIXES.iter())
+        .flat_map(|&(prefix, call)| {
+            SIP_CODES.map(move |sip| sbc_description(prefix, call, &sip.to_string()))
+        })
+        .collect()
+}
+
+/// The index of a subcode's description: 560xxx or 540xxx with xxx a SIP code.
+fn sbc_index(subcode: u32) -> Option<usize> {
+    let (prefix, sip) = (subcode / 1000, subcode % 1000);
+    let p = SBC_PREFIXES.iter().position(|(x, _)| *x == prefix)?;
+    let sips = (SIP_CODES.end() - SIP_CODES.start() + 1) as usize;
+    SIP_CODES
+        .contains(&sip)
+        .then(|| p * sips + (sip - SIP_CODES.start()) as usize)
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Catalogue {
     /// Every file and page loaded, in load order.
@@ -315,6 +370,13 @@ pub struct Catalogue {
     pub subcodes: BTreeMap<u32, Generic>,
     /// (code, subcode) → index into `pairs` of the pair that counts.
     pair_index: HashMap<(u32, u32), usize>,
+    /// The source whose prose gives the SBC rule ([`Catalogue::sbc_rule`]), the last that does.
+    pub sbc_rule: Option<usize>,
+    /// The descriptions of the SBC rule, made when a key first needs them.
+    sbc_texts: std::sync::OnceLock<Vec<String>>,
+    /// (first digit of a class of codes) → what a page says of every code of the class, for
+    /// a class whose section lists none (2xx).
+    pub classes: BTreeMap<u32, Generic>,
     /// Which keys are the caller's doing ([`outcome`]).
     pub outcomes: OutcomeRules,
     /// What loading found but did not stop at (a pair given twice in one file).
@@ -380,6 +442,10 @@ impl Catalogue {
         };
         let codes = generic(&mut self.codes, loaded.codes);
         let subcodes = generic(&mut self.subcodes, loaded.subcodes);
+        generic(&mut self.classes, loaded.prose.classes);
+        if loaded.prose.sbc_rule {
+            self.sbc_rule = Some(source);
+        }
         self.sources.push(Source {
             label,
             title,
@@ -516,12 +582,29 @@ impl Catalogue {
             .then_some(first)
     }
 
+    /// What the PSTN page's rule says of a subcode starting with 560 or 540 (then a SIP code,
+    /// 100 to 699): (description, mitigation, source), when a page loaded gives the rule.
+    pub fn sbc_rule(&self, subcode: u32) -> Option<(&str, &str, &str)> {
+        let source = self.sbc_rule?;
+        let i = sbc_index(subcode)?;
+        let d = &self.sbc_texts.get_or_init(sbc_descriptions)[i];
+        Some((d, SBC_MITIGATION, self.label(source)))
+    }
+
+    /// What a page says of a code's class, for a class whose section lists no code (2xx).
+    pub fn class_of(&self, code: u32) -> Option<&Generic> {
+        (100..=699)
+            .contains(&code)
+            .then(|| self.classes.get(&(code / 100)))
+            .flatten()
+    }
+
     fn label(&self, source: usize) -> &str {
         self.sources.get(source).map_or("", |s| s.label.as_str())
     }
 
-    /// Exact pair (Call Automation tier, then PSTN), then generic subcode, then generic code,
-    /// then none.
+    /// Exact pair (Call Automation tier, then PSTN), then generic subcode, then a pair's
+    /// subcode, then the SBC rule, then generic code (or its class), then none.
     pub fn lookup(&self, code: u32, subcode: Option<u32>) -> Resolved<'_> {
         let category = Category::of(code);
         if let Some(sub) = subcode {
@@ -555,8 +638,21 @@ impl Catalogue {
                     source: self.label(p.source),
                 };
             }
+            // Not where the code and the SIP code disagree on success: a 200 is not told that
+            // the SBC failed it.
+            let agree = Category::of(sub % 1000).is_failure() == category.is_failure();
+            if let Some((description, mitigation, source)) = self.sbc_rule(sub).filter(|_| agree) {
+                return Resolved {
+                    category,
+                    matched: Match::Prefix,
+                    description,
+                    mitigation: Some(mitigation),
+                    callback_events: &[],
+                    source,
+                };
+            }
         }
-        if let Some(g) = self.codes.get(&code) {
+        if let Some(g) = (self.codes.get(&code)).or_else(|| self.class_of(code)) {
             return Resolved {
                 category,
                 matched: Match::Code,

@@ -6,7 +6,8 @@ use super::{Catalogue, Match};
 /// One line of a catalogue listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    /// `pair`, `code`, `subcode`, or `resolved` for a CODE/SUBCODE query.
+    /// `pair`, `code`, `subcode`, `rule` (the PSTN page's rule for a subcode starting with 560
+    /// or 540), or `resolved` for a CODE/SUBCODE query.
     pub entry: &'static str,
     pub code: Option<u32>,
     pub subcode: Option<u32>,
@@ -107,17 +108,57 @@ pub fn all_entries(cat: &Catalogue) -> Vec<Entry> {
     out
 }
 
+/// What the pages' prose says of a number their tables give no row for: as a code, its class's
+/// text (a class whose section lists no code: 2xx); as a subcode that no pair holds, the SBC
+/// rule (560xxx, 540xxx).
+fn prose_entries(cat: &Catalogue, n: u32, as_subcode: bool, found: &mut Vec<Entry>) {
+    let label = |i: usize| cat.sources.get(i).map_or("", |s| s.label.as_str());
+    let code_row = found.iter().any(|e| e.entry == "code" && e.code == Some(n));
+    if let Some(g) = cat.class_of(n).filter(|_| !code_row) {
+        found.push(Entry {
+            entry: "code",
+            code: Some(n),
+            subcode: None,
+            matched: Some(Match::Code),
+            source: label(g.source).to_string(),
+            callback_event: String::new(),
+            description: g.description.clone(),
+            mitigation: String::new(),
+        });
+    }
+    let held = found.iter().any(|e| e.subcode == Some(n));
+    if let Some((description, mitigation, source)) = cat.sbc_rule(n).filter(|_| as_subcode && !held)
+    {
+        found.push(Entry {
+            entry: "rule",
+            code: None,
+            subcode: Some(n),
+            matched: Some(Match::Prefix),
+            source: source.to_string(),
+            callback_event: String::new(),
+            description: description.to_string(),
+            mitigation: mitigation.to_string(),
+        });
+    }
+}
+
 /// The entries a query matches; empty when it matches nothing.
 pub fn find(cat: &Catalogue, q: &Query) -> Vec<Entry> {
     match *q {
-        Query::Number(n) => all_entries(cat)
-            .into_iter()
-            .filter(|e| e.code == Some(n) || e.subcode == Some(n))
-            .collect(),
-        Query::Code(n) => all_entries(cat)
-            .into_iter()
-            .filter(|e| e.code == Some(n))
-            .collect(),
+        Query::Number(n) => {
+            let mut found: Vec<Entry> = (all_entries(cat).into_iter())
+                .filter(|e| e.code == Some(n) || e.subcode == Some(n))
+                .collect();
+            prose_entries(cat, n, true, &mut found);
+            found
+        }
+        Query::Code(n) => {
+            let mut found: Vec<Entry> = (all_entries(cat).into_iter())
+                .filter(|e| e.code == Some(n))
+                .collect();
+            prose_entries(cat, n, false, &mut found);
+            found
+        }
         Query::Pair(c, s) => {
             let r = cat.lookup(c, Some(s));
             if r.matched == Match::None {

@@ -166,8 +166,11 @@ fn subcode_0_never_calls_a_failure_a_success() {
         );
         // A success subcode on a failure code, with no generic code: nothing.
         assert_eq!(c.lookup(499, Some(8569)).matched, Match::None);
-        // Nor the other way round: 200/8522 is not "Not Found".
-        assert_eq!(c.lookup(200, Some(8522)).matched, Match::None);
+        // Nor the other way round: 200/8522 is not "Not Found" (it reads the 2xx section,
+        // which the old page has too).
+        let r = c.lookup(200, Some(8522));
+        assert_eq!(r.matched, Match::Code);
+        assert!(r.description.starts_with("A 2xx code"), "{}", r.description);
         assert_eq!(c.lookup(200, Some(8531)).matched, Match::Subcode);
         assert_eq!(c.lookup(487, Some(7000)).matched, Match::Subcode);
     }
@@ -250,7 +253,8 @@ fn pair_not_in_table_falls_back_to_generic_subcode() {
 #[test]
 fn unknown_subcode_falls_back_to_code_then_none() {
     let c = cat();
-    let r = c.lookup(503, Some(560486));
+    // (560486 under 503 reads the SBC rule: 561486 starts with no prefix the rule reads.)
+    let r = c.lookup(503, Some(561486));
     assert_eq!(
         (r.matched, r.description),
         (Match::Code, "Service Unavailable")
@@ -268,8 +272,10 @@ fn lookup_without_subcode_uses_the_code() {
     let r = c.lookup(404, None);
     assert_eq!((r.matched, r.description), (Match::Code, "Not found"));
     let r = c.lookup(200, None);
-    assert_eq!(r.matched, Match::None);
+    assert_eq!(r.matched, Match::Code);
     assert_eq!(r.category, Category::Success);
+    let r = c.lookup(700, None);
+    assert_eq!((r.matched, r.category), (Match::None, Category::Unknown));
 }
 
 #[test]
@@ -365,9 +371,13 @@ fn a_subcode_of_a_pair_under_another_code_of_its_class_is_a_subcode_match() {
         "{}",
         r.description
     );
-    // Not under a code of another class: a success is not told it was a server error.
-    assert_eq!(c.lookup(200, Some(560503)).matched, Match::None);
-    assert_eq!(c.lookup(400, Some(560503)).matched, Match::Code);
+    // Not under a code of another class: a success is not told it was a server error (it
+    // reads the 2xx section).
+    let r = c.lookup(200, Some(560503));
+    assert_eq!(r.matched, Match::Code);
+    assert!(r.description.starts_with("A 2xx code"), "{}", r.description);
+    // Under a failure code of another class, the SBC rule reads it.
+    assert_eq!(c.lookup(400, Some(560503)).matched, Match::Prefix);
 }
 
 #[test]
@@ -410,4 +420,95 @@ fn a_page_cut_inside_a_row_is_an_error_naming_the_row() {
     );
     let cut = "| Code | Subcode | Description |\n|---|---|---|\n| 400 | 1 | a \\| b";
     assert!(load_markdown(cut, "p.md").is_err());
+}
+
+/// The PSTN page's rule (its lines 19-23): a subcode starting with 560 is an outbound call, 540
+/// an inbound one, whose final SIP response (the last three digits) came from the user's SBC.
+/// It reads the subcodes no pair documents, before the generic code (500/560410 had been
+/// "Internal server error").
+#[test]
+fn the_sbc_rule_reads_560_and_540_subcodes_no_pair_documents() {
+    let c = cat();
+    let r = c.lookup(500, Some(560_410));
+    assert_eq!((r.matched, r.source), (Match::Prefix, "pstn"));
+    assert!(
+        r.description.contains("an outbound call"),
+        "{}",
+        r.description
+    );
+    assert!(
+        r.description.ends_with("from the SBC was 410."),
+        "{}",
+        r.description
+    );
+    assert!(r
+        .mitigation
+        .is_some_and(|m| m.contains("checking your SBC logs")));
+    let r = c.lookup(500, Some(540_486));
+    assert_eq!(r.matched, Match::Prefix);
+    assert!(r.description.contains("an inbound call") && r.description.contains("was 486."));
+    // Pairs keep winning, exact or through their subcode.
+    assert_eq!(c.lookup(403, Some(560_403)).matched, Match::Exact);
+    assert_eq!(c.lookup(486, Some(540_486)).matched, Match::Exact);
+    assert_eq!(
+        c.lookup(500, Some(560_503)).description,
+        "Unexpected server error."
+    );
+    // A pair's subcode under a code of another class, which the pair does not describe.
+    assert_eq!(c.lookup(503, Some(560_486)).matched, Match::Prefix);
+    // Not a SIP code, not the prefixes, or a success code with a failed SIP code: no rule.
+    for (code, sub) in [
+        (500, 560_099),
+        (500, 560_700),
+        (500, 561_410),
+        (500, 5_604_100),
+    ] {
+        assert_eq!(
+            c.lookup(code, Some(sub)).matched,
+            Match::Code,
+            "{code}/{sub}"
+        );
+    }
+    assert_ne!(c.lookup(200, Some(560_410)).matched, Match::Prefix);
+    assert_eq!(c.lookup(200, Some(560_202)).matched, Match::Prefix);
+    // Only a page that states it gives the rule: not the Call Automation page alone, and the
+    // PSTN page loaded as a file names that file.
+    let mut ca = Catalogue::default();
+    let ca_page = load_markdown(SHIPPED_CALL_AUTOMATION, "ca").unwrap();
+    assert!(!ca_page.prose.sbc_rule);
+    ca.add("ca".into(), "file".into(), ca_page);
+    assert_eq!(ca.lookup(500, Some(560_410)).matched, Match::Code);
+    let mut pstn = Catalogue::default();
+    pstn.add(
+        "p.md".into(),
+        "file".into(),
+        load_markdown(SHIPPED_PSTN, "p.md").unwrap(),
+    );
+    assert_eq!(pstn.lookup(500, Some(560_410)).source, "p.md");
+}
+
+/// The "2xx codes" section lists no code: every 2xx code without a row of its own reads its
+/// paragraph, as a generic code (202 had been `uncatalogued`). The sections that list codes
+/// (4xx, 5xx, 6xx) give no such text to a code they leave out.
+#[test]
+fn a_2xx_code_without_a_row_reads_the_2xx_section() {
+    let c = cat();
+    for code in [200, 202, 204, 299] {
+        let r = c.lookup(code, None);
+        assert_eq!(
+            (r.matched, r.source),
+            (Match::Code, "call-automation"),
+            "{code}"
+        );
+        assert_eq!(
+            r.description,
+            "A 2xx code represents a successful response. The subcode for successful responses will be 0."
+        );
+    }
+    assert_eq!(c.classes.keys().collect::<Vec<_>>(), vec![&2]);
+    assert_eq!(c.lookup(404, None).description, "Not found");
+    assert_eq!(c.lookup(402, None).matched, Match::None);
+    assert_eq!(c.lookup(2000, None).matched, Match::None);
+    assert_eq!(c.lookup(200, Some(0)).matched, Match::Exact);
+    assert_eq!(c.lookup(202, Some(0)).matched, Match::Subcode);
 }

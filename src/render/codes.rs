@@ -46,6 +46,7 @@ pub fn listing(entries: &[Entry], cat: &Catalogue) -> String {
     for e in entries {
         let head = match (e.entry, e.code, e.subcode) {
             ("subcode", _, Some(s)) => format!("subcode {s}   generic subcode ({})", e.source),
+            ("rule", _, Some(s)) => format!("subcode {s}   {} match ({})", Match::Prefix, e.source),
             ("code", Some(c), _) => {
                 format!("{c}   {}   generic code ({})", Category::of(c), e.source)
             }

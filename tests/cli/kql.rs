@@ -6,7 +6,7 @@ use crate::common::*;
 use crate::spikes::night;
 
 /// A Python with duckdb-kql: $ACS_TRIAGE_PYTHON, or the venv `.ci/run` makes.
-fn kql_python() -> Option<std::path::PathBuf> {
+pub(crate) fn kql_python() -> Option<std::path::PathBuf> {
     let mut candidates: Vec<std::path::PathBuf> = Vec::new();
     if let Some(p) = std::env::var_os("ACS_TRIAGE_PYTHON") {
         candidates.push(p.into());
@@ -108,7 +108,7 @@ fn csv_rows(path: &Path) -> Vec<Vec<String>> {
 }
 
 /// Runs `acs-triage kql` for a report and table in the local engine; compares with the CSV.
-fn check_kql(
+pub(crate) fn check_kql(
     python: &Path,
     work: &Path,
     report: &str,

@@ -3,6 +3,7 @@
 //! per command or concern.
 
 mod browser;
+mod catalogue_rules;
 mod codes;
 mod common;
 mod config;

@@ -1,0 +1,153 @@
+//! What the pages say in prose rather than in a table row, as `codes`, the reports and the
+//! KQL queries use it: the PSTN page's rule for subcodes starting with 560 or 540 (the SIP
+//! response of the user's SBC), and the "2xx codes" section.
+
+use crate::common::*;
+use crate::kql::{check_kql, kql_python};
+
+#[test]
+fn codes_reads_the_sbc_rule_and_the_2xx_section() {
+    let out = bin().args(["codes", "560410", "540486/"]).assert();
+    // 540486/ is a code query: no code 540486.
+    let text = stdout(&out.code(1));
+    assert!(
+        text.contains("subcode 560410   prefix match (pstn)"),
+        "{text}"
+    );
+    assert!(text.contains("an outbound call"), "{text}");
+    assert!(
+        text.contains("the SIP response code from the SBC was 410"),
+        "{text}"
+    );
+    assert!(text.contains("checking your SBC logs"), "{text}");
+
+    let out = bin()
+        .args(["codes", "500/540486", "202", "--format", "json"])
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v[0]["match"], "prefix", "{v}");
+    assert_eq!(v[0]["source"], "pstn");
+    let d = v[0]["description"].as_str().unwrap();
+    assert!(
+        d.contains("an inbound call") && d.ends_with("was 486."),
+        "{d}"
+    );
+    assert_eq!(v[1]["entry"], "code");
+    assert_eq!(v[1]["code"], 202);
+    assert_eq!(v[1]["category"], "success");
+    let d = v[1]["description"].as_str().unwrap();
+    assert!(
+        d.starts_with("A 2xx code represents a successful response."),
+        "{d}"
+    );
+
+    // A pair of the page keeps winning; a subcode that is no SIP code, or that no page
+    // loaded states the rule for, is not read by it.
+    let out = bin()
+        .args(["codes", "403/560403", "500/560099", "--format", "csv"])
+        .assert()
+        .success();
+    let text = stdout(&out);
+    assert!(text.contains("resolved,403,560403,client,exact,"), "{text}");
+    assert!(text.contains("resolved,500,560099,server,code,"), "{text}");
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("codes.csv");
+    std::fs::write(
+        &csv,
+        "code,subcode,description,mitigation\n500,,Internal,\n",
+    )
+    .unwrap();
+    let csv = csv.to_str().unwrap();
+    bin()
+        .args([
+            "--no-builtin-catalogue",
+            "--catalogue",
+            csv,
+            "codes",
+            "560410",
+        ])
+        .assert()
+        .code(1);
+    // The PSTN page given as a file states the rule too.
+    let page = root().join("src/catalogue/pstn.md");
+    let out = bin()
+        .args(["--no-builtin-catalogue", "--catalogue"])
+        .arg(&page)
+        .args(["codes", "540410", "--format", "csv"])
+        .assert()
+        .success();
+    let text = stdout(&out);
+    assert!(text.contains("rule,,540410,,prefix,"), "{text}");
+}
+
+#[test]
+fn reports_and_kql_read_the_sbc_rule_and_the_2xx_section() {
+    let work = tempfile::tempdir().unwrap();
+    let mut text = String::from("TimeGenerated,OperationName,ResultType,ResultCode,ResultSubcode,CorrelationId,OperationId,Type,_ResourceId,RecognizePromptSubOperationName\n");
+    for (i, (code, sub)) in [
+        (500, "560410"),
+        (500, "560410"),
+        (486, "540486"),
+        (500, "540486"),
+        (500, "560099"),
+        (403, "560403"),
+        (202, ""),
+        (200, "8510"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        text.push_str(&format!(
+            "2026-11-24 01:00:0{i}.000,Play,Failed,{code},{sub},c{i},o,ACSCallAutomationMediaSummary,,\n"
+        ));
+    }
+    let file = work.path().join("media.csv");
+    std::fs::write(&file, text).unwrap();
+    let out = work.path().join("report");
+    report_to(&file, &out, &["--format", "csv"]).success();
+    let rows = read_csv(&out.join("by_code.csv"));
+    let row = |code: &str, sub: &str| {
+        (rows.iter())
+            .find(|r| r["code"] == code && r["subcode"] == sub)
+            .unwrap_or_else(|| panic!("{code}/{sub}: {rows:?}"))
+    };
+    let sbc = row("500", "560410");
+    assert_eq!(
+        (sbc["match"].as_str(), sbc["source"].as_str()),
+        ("prefix", "pstn")
+    );
+    assert!(sbc["description"].contains("outbound call"), "{sbc:?}");
+    assert!(sbc["mitigation"].contains("SBC logs"), "{sbc:?}");
+    assert_eq!(row("500", "540486")["match"], "prefix");
+    assert_eq!(row("486", "540486")["match"], "exact");
+    assert_eq!(row("403", "560403")["match"], "exact");
+    assert_eq!(row("500", "560099")["description"], "Internal server error");
+    for (code, sub) in [("202", ""), ("200", "8510")] {
+        let r = row(code, sub);
+        assert_eq!(
+            (r["match"].as_str(), r["category"].as_str()),
+            ("code", "success")
+        );
+        assert!(
+            r["description"].starts_with("A 2xx code represents"),
+            "{r:?}"
+        );
+    }
+    let Some(python) = kql_python() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "duckdb-kql must be installed in CI"
+        );
+        return;
+    };
+    check_kql(
+        &python,
+        work.path(),
+        "by-code",
+        "media",
+        &file,
+        &[],
+        &out.join("by_code.csv"),
+    );
+}
