@@ -148,6 +148,19 @@ impl OutcomeRules {
         }
     }
 
+    /// The class of a subcode named without its code (a generic subcode's entry), under a
+    /// failure code: a caller key of the subcode alone, unless the config names it a failure.
+    pub fn of_subcode(&self, subcode: u32) -> Outcome {
+        let alone = |k: &KeySpec| *k == KeySpec::Subcode(subcode);
+        if self.failure.iter().any(alone) {
+            Outcome::Failure
+        } else if self.caller.iter().any(|c| alone(&c.key)) {
+            Outcome::Caller
+        } else {
+            Outcome::Failure
+        }
+    }
+
     /// Why a caller key is one.
     pub fn reason(&self, code: u32, subcode: Option<u32>) -> Option<&str> {
         (self.of(code, subcode) == Outcome::Caller)

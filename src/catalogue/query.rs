@@ -1,7 +1,7 @@
 //! The `codes` query: what a number, CODE/ or CODE/SUBCODE finds in the catalogue, and the
 //! whole catalogue as a listing.
 
-use super::{Catalogue, Match};
+use super::{Catalogue, Match, Outcome, SubcodeClass};
 
 /// One line of a catalogue listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,6 +12,9 @@ pub struct Entry {
     pub code: Option<u32>,
     pub subcode: Option<u32>,
     pub matched: Option<Match>,
+    /// Whether the key needs action ([`super::outcome`]); for a subcode without its code, its
+    /// class under a code of its kind, none for one that fits any code (7000 "Graceful").
+    pub outcome: Option<Outcome>,
     /// The catalogue page or file the entry comes from.
     pub source: String,
     /// The callback events that carry a pair.
@@ -79,6 +82,7 @@ pub fn all_entries(cat: &Catalogue) -> Vec<Entry> {
             code: Some(p.code),
             subcode: Some(p.subcode),
             matched: Some(Match::Exact),
+            outcome: Some(cat.outcome(p.code, Some(p.subcode))),
             source: label(p.source),
             callback_event: p.events(),
             description: p.description.clone(),
@@ -90,6 +94,7 @@ pub fn all_entries(cat: &Catalogue) -> Vec<Entry> {
         code: Some(*c),
         subcode: None,
         matched: Some(Match::Code),
+        outcome: Some(cat.outcome(*c, None)),
         source: label(d.source),
         callback_event: String::new(),
         description: d.description.clone(),
@@ -100,12 +105,23 @@ pub fn all_entries(cat: &Catalogue) -> Vec<Entry> {
         code: None,
         subcode: Some(*s),
         matched: Some(Match::Subcode),
+        outcome: subcode_outcome(cat, *s, SubcodeClass::of(*s, &d.description)),
         source: label(d.source),
         callback_event: String::new(),
         description: d.description.clone(),
         mitigation: String::new(),
     }));
     out
+}
+
+/// The outcome of a subcode named without its code: a success subcode describes only
+/// successes; one that fits any code has none of its own.
+fn subcode_outcome(cat: &Catalogue, subcode: u32, class: SubcodeClass) -> Option<Outcome> {
+    match class {
+        SubcodeClass::Success => Some(Outcome::Success),
+        SubcodeClass::Any => None,
+        SubcodeClass::Failure => Some(cat.outcomes.of_subcode(subcode)),
+    }
 }
 
 /// What the pages' prose says of a number their tables give no row for: as a code, its class's
@@ -120,6 +136,7 @@ fn prose_entries(cat: &Catalogue, n: u32, as_subcode: bool, found: &mut Vec<Entr
             code: Some(n),
             subcode: None,
             matched: Some(Match::Code),
+            outcome: Some(cat.outcome(n, None)),
             source: label(g.source).to_string(),
             callback_event: String::new(),
             description: g.description.clone(),
@@ -134,6 +151,15 @@ fn prose_entries(cat: &Catalogue, n: u32, as_subcode: bool, found: &mut Vec<Entr
             code: None,
             subcode: Some(n),
             matched: Some(Match::Prefix),
+            // The SIP code's class: a 2xx is a success, any other a failure or the caller's.
+            outcome: subcode_outcome(
+                cat,
+                n,
+                match n % 1000 {
+                    200..=299 => SubcodeClass::Success,
+                    _ => SubcodeClass::Failure,
+                },
+            ),
             source: source.to_string(),
             callback_event: String::new(),
             description: description.to_string(),
@@ -169,6 +195,7 @@ pub fn find(cat: &Catalogue, q: &Query) -> Vec<Entry> {
                 code: Some(c),
                 subcode: Some(s),
                 matched: Some(r.matched),
+                outcome: Some(cat.outcome(c, Some(s))),
                 source: r.source.to_string(),
                 callback_event: r.events(),
                 description: r.description.to_string(),

@@ -4,7 +4,7 @@
 use crate::report::table::{Col, Table};
 
 use crate::catalogue::query::{used, Entry};
-use crate::catalogue::{key_label, one_line, Catalogue, Category, Match};
+use crate::catalogue::{key_label, one_line, Catalogue, Category, KeySpec, Match, Outcome};
 use crate::config::CodesFormat;
 use crate::render;
 
@@ -15,6 +15,7 @@ pub fn frame(entries: &[Entry], cat: &Catalogue) -> Table {
         ("code", Col::Number),
         ("subcode", Col::Number),
         ("category", Col::Text),
+        ("outcome", Col::Text),
         ("match", Col::Text),
         ("source", Col::Text),
         ("used", Col::Bool),
@@ -28,6 +29,7 @@ pub fn frame(entries: &[Entry], cat: &Catalogue) -> Table {
             e.code,
             e.subcode,
             e.code.map(|c| Category::of(c).as_str()),
+            e.outcome.map(Outcome::as_str),
             e.matched.map(Match::as_str),
             e.source.as_str(),
             used(e, cat),
@@ -44,11 +46,25 @@ pub fn frame(entries: &[Entry], cat: &Catalogue) -> Table {
 pub fn listing(entries: &[Entry], cat: &Catalogue) -> String {
     let mut out = String::new();
     for e in entries {
+        // Whether the key needs action: `caller`, `failure`, `success`.
+        let class = e.outcome.map(|o| format!("{o}   ")).unwrap_or_default();
         let head = match (e.entry, e.code, e.subcode) {
-            ("subcode", _, Some(s)) => format!("subcode {s}   generic subcode ({})", e.source),
-            ("rule", _, Some(s)) => format!("subcode {s}   {} match ({})", Match::Prefix, e.source),
+            ("subcode", _, Some(s)) => {
+                format!("subcode {s}   {class}generic subcode ({})", e.source)
+            }
+            ("rule", _, Some(s)) => {
+                format!(
+                    "subcode {s}   {class}{} match ({})",
+                    Match::Prefix,
+                    e.source
+                )
+            }
             ("code", Some(c), _) => {
-                format!("{c}   {}   generic code ({})", Category::of(c), e.source)
+                format!(
+                    "{c}   {}   {class}generic code ({})",
+                    Category::of(c),
+                    e.source
+                )
             }
             (kind, Some(c), s) => {
                 let what = if kind == "pair" {
@@ -70,13 +86,21 @@ pub fn listing(entries: &[Entry], cat: &Catalogue) -> String {
                     }
                 };
                 format!(
-                    "{}   {}   {what} ({})",
+                    "{}   {}   {class}{what} ({})",
                     key_label(c, s),
                     Category::of(c),
                     e.source
                 )
             }
             _ => String::new(),
+        };
+        // Why a caller outcome is the caller's doing.
+        let reason = match (e.outcome, e.code, e.subcode) {
+            (Some(Outcome::Caller), Some(c), s) => cat.outcomes.reason(c, s),
+            (Some(Outcome::Caller), None, Some(s)) => (cat.outcomes.caller.iter())
+                .find(|k| k.key == KeySpec::Subcode(s))
+                .map(|k| k.reason.as_str()),
+            _ => None,
         };
         out.push_str(&crate::text::line(&head));
         out.push('\n');
@@ -91,6 +115,13 @@ pub fn listing(entries: &[Entry], cat: &Catalogue) -> String {
         if !e.mitigation.is_empty() {
             out.push_str(&render::text::wrap(
                 &format!("Mitigation: {}", one_line(&e.mitigation)),
+                96,
+                "    ",
+            ));
+        }
+        if let Some(r) = reason {
+            out.push_str(&render::text::wrap(
+                &format!("Caller outcome: {r}"),
                 96,
                 "    ",
             ));

@@ -11,7 +11,7 @@ fn codes_reads_the_sbc_rule_and_the_2xx_section() {
     // 540486/ is a code query: no code 540486.
     let text = stdout(&out.code(1));
     assert!(
-        text.contains("subcode 560410   prefix match (pstn)"),
+        text.contains("subcode 560410   failure   prefix match (pstn)"),
         "{text}"
     );
     assert!(text.contains("an outbound call"), "{text}");
@@ -49,8 +49,14 @@ fn codes_reads_the_sbc_rule_and_the_2xx_section() {
         .assert()
         .success();
     let text = stdout(&out);
-    assert!(text.contains("resolved,403,560403,client,exact,"), "{text}");
-    assert!(text.contains("resolved,500,560099,server,code,"), "{text}");
+    assert!(
+        text.contains("resolved,403,560403,client,failure,exact,"),
+        "{text}"
+    );
+    assert!(
+        text.contains("resolved,500,560099,server,failure,code,"),
+        "{text}"
+    );
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("codes.csv");
     std::fs::write(
@@ -78,7 +84,7 @@ fn codes_reads_the_sbc_rule_and_the_2xx_section() {
         .assert()
         .success();
     let text = stdout(&out);
-    assert!(text.contains("rule,,540410,,prefix,"), "{text}");
+    assert!(text.contains("rule,,540410,,failure,prefix,"), "{text}");
 }
 
 #[test]

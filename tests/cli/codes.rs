@@ -12,7 +12,10 @@ fn codes_8522_shows_both_pairs_with_their_mitigations() {
     assert!(text.contains("405/8522"), "{text}");
     assert!(text.contains("Double check call status"), "{text}");
     assert!(text.contains("invoking the AnswerCall API"), "{text}");
-    assert!(text.contains("subcode 8522   generic subcode"), "{text}");
+    assert!(
+        text.contains("subcode 8522   failure   generic subcode"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -52,20 +55,20 @@ fn codes_404_shows_the_code_and_its_pairs() {
     let text = stdout(&out);
     assert_eq!(
         text.lines().next().unwrap(),
-        "entry,code,subcode,category,match,source,used,callback_event,description,mitigation"
+        "entry,code,subcode,category,outcome,match,source,used,callback_event,description,mitigation"
     );
     assert!(
         text.contains(
-            "pair,404,8522,client,exact,call-automation,true,CreateCallFailed / AnswerFailed,"
+            "pair,404,8522,client,failure,exact,call-automation,true,CreateCallFailed / AnswerFailed,"
         ),
         "{text}"
     );
     assert!(
-        text.contains("pair,404,560404,client,exact,pstn,true,,"),
+        text.contains("pair,404,560404,client,failure,exact,pstn,true,,"),
         "{text}"
     );
     assert!(
-        text.contains("code,404,,client,code,call-automation,true,,Not found,"),
+        text.contains("code,404,,client,failure,code,call-automation,true,,Not found,"),
         "{text}"
     );
     // Both pages have 503/560503: the PSTN one is listed, and not used.
@@ -75,11 +78,11 @@ fn codes_404_shows_the_code_and_its_pairs() {
         .success();
     let text = stdout(&out);
     assert!(
-        text.contains("pair,503,560503,server,exact,call-automation,true,"),
+        text.contains("pair,503,560503,server,failure,exact,call-automation,true,"),
         "{text}"
     );
     assert!(
-        text.contains("pair,503,560503,server,exact,pstn,false,"),
+        text.contains("pair,503,560503,server,failure,exact,pstn,false,"),
         "{text}"
     );
     assert!(stderr(&out).starts_with("acs-triage: catalogues: call-automation"));
@@ -137,7 +140,7 @@ fn codes_603_0_is_declined_not_success() {
     let out = bin().args(["codes", "603/0"]).assert().success();
     let text = stdout(&out);
     assert!(
-        text.starts_with("603/0   global   code match (call-automation)\n    Declined\n"),
+        text.starts_with("603/0   global   caller   code match (call-automation)\n    Declined\n"),
         "{text}"
     );
     assert!(!text.contains("Success"), "{text}");
@@ -193,7 +196,7 @@ fn every_page_of_the_family_loads_with_catalogue() {
     );
     assert!(
         text.contains(
-            "404/8522   client   exact match, not used (another catalogue's wins) (call-automation)"
+            "404/8522   client   failure   exact match, not used (another catalogue's wins) (call-automation)"
         ),
         "{text}"
     );

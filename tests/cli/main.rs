@@ -5,6 +5,7 @@
 mod browser;
 mod catalogue_rules;
 mod codes;
+mod codes_outcome;
 mod common;
 mod config;
 mod input;
