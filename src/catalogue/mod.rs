@@ -262,19 +262,17 @@ impl SubcodeClass {
     }
 }
 
-/// Catalogue text on one line, for CSV cells and terminals: the page's line breaks become `; `
-/// (a line's closing full stop dropped before it; a space after a line ending in a colon,
-/// which introduces the next), and a link whose text is its address is the address alone.
+/// Catalogue text on one line, for CSV cells and terminals: the page's line breaks (its
+/// `<br/>` items) become a space after a line that ends a sentence or introduces the next
+/// (`.`, `!`, `?`, `:`), whose punctuation stays as the page wrote it, and `; ` after any
+/// other; a link whose text is its address is the address alone.
 pub fn one_line(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for (i, line) in s.split('\n').enumerate() {
         if i > 0 {
-            if out.ends_with(':') {
+            if out.ends_with(['.', '!', '?', ':']) {
                 out.push(' ');
             } else {
-                if out.ends_with('.') && !out.ends_with("..") {
-                    out.pop();
-                }
                 out.push_str("; ");
             }
         }

@@ -142,11 +142,11 @@ fn pstn_text_keeps_its_lines() {
     );
     assert_eq!(
         one_line(&pstn.description),
-        "Call forbidden; Call canceled; Call rejected."
+        "Call forbidden. Call canceled. Call rejected."
     );
     assert_eq!(
         one_line("Normal PSTN call end:\nUser ended the call.\nCall ended by media agent."),
-        "Normal PSTN call end: User ended the call; Call ended by media agent."
+        "Normal PSTN call end: User ended the call. Call ended by media agent."
     );
     assert_eq!(
         one_line("see [https://x.example/a](https://x.example/a) and [b](https://y.example)"),
@@ -511,4 +511,28 @@ fn a_2xx_code_without_a_row_reads_the_2xx_section() {
     assert_eq!(c.lookup(2000, None).matched, Match::None);
     assert_eq!(c.lookup(200, Some(0)).matched, Match::Exact);
     assert_eq!(c.lookup(202, Some(0)).matched, Match::Subcode);
+}
+
+/// A page's `<br/>` items on one line keep the page's own punctuation (rev53 item 10: "retry
+/// the call.<br/> - Ensure" had been "retry the call; Ensure"): an item that ends a sentence
+/// is followed by a space, any other by `; `.
+#[test]
+fn items_on_one_line_keep_the_pages_full_stops() {
+    let c = cat();
+    let declined = c.pair(603, 560_603).unwrap();
+    assert_eq!(
+        one_line(&declined.description),
+        "Call declined by the recipient. Call declined due to fraud detection."
+    );
+    let m = one_line(&declined.mitigation);
+    assert!(
+        m.starts_with("If declined by the recipient, retry the call. Ensure that you aren't"),
+        "{m}"
+    );
+    assert_eq!(one_line("a\nb?\nc!\nd"), "a; b? c! d");
+    assert_eq!(
+        one_line("Phone number not found\nResource used"),
+        "Phone number not found; Resource used"
+    );
+    assert_eq!(one_line("Wait...\nthen"), "Wait... then");
 }

@@ -107,14 +107,14 @@ fn codes_lists_both_shipped_pages_with_sources_and_callback_events() {
         .iter()
         .filter(|r| r["entry"] == "pair" && r["source"] == "call-automation")
         .all(|r| !r["callback_event"].is_empty()));
-    // PSTN text on one line, its `<br/>` bullets as `; `.
+    // PSTN text on one line, its `<br/>` bullets after their full stops.
     let busy = rows
         .iter()
         .find(|r| r["source"] == "pstn" && r["code"] == "403" && r["subcode"] == "560403")
         .unwrap();
     assert_eq!(
         busy["description"],
-        "Call forbidden; Call canceled; Call rejected."
+        "Call forbidden. Call canceled. Call rejected."
     );
     for (pair, source) in [
         ("503/560503", "call-automation"),
