@@ -5,7 +5,7 @@ use std::fmt::Write;
 use anyhow::Result;
 use serde_json::{json, Value};
 
-use crate::catalogue::{key_label, Outcome};
+use crate::catalogue::{key_label, Match, Outcome};
 use crate::config::TriageFormat;
 use crate::render::markdown::{escape, linkify, table};
 use crate::render::sparkline;
@@ -18,7 +18,9 @@ pub fn markdown(t: &Triage) -> String {
     let _ = writeln!(s, "# Triage: {}\n", t.title());
 
     let _ = writeln!(s, "## Catalogue\n");
-    if t.catalogue.is_empty() {
+    // The generic entries its keys read are listed, under this sentence.
+    let own = |m: Match| matches!(m, Match::Exact | Match::Subcode | Match::Prefix);
+    if !t.catalogue.iter().any(|e| own(e.matched)) {
         let _ = writeln!(s, "The catalogue has no entry for {}.\n", t.title());
     }
     for e in &t.catalogue {

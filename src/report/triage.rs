@@ -341,7 +341,12 @@ impl Triage {
     }
 }
 
-fn catalogue_entries(cat: &Catalogue, subcode: u32, code: Option<u32>) -> Vec<CatalogueEntry> {
+fn catalogue_entries(
+    cat: &Catalogue,
+    subcode: u32,
+    code: Option<u32>,
+    totals: &[KeyTotal],
+) -> Vec<CatalogueEntry> {
     let label = |i: usize| {
         cat.sources
             .get(i)
@@ -390,6 +395,27 @@ fn catalogue_entries(cat: &Catalogue, subcode: u32, code: Option<u32>) -> Vec<Ca
                     mitigation: String::new(),
                 });
             }
+        }
+    }
+    // What the keys found read where no entry above is theirs: a generic code, its class, the
+    // SBC rule.
+    for t in totals {
+        let r = cat.lookup(t.key.0, t.key.1);
+        let label = match r.matched {
+            Match::Code => format!("code {}", t.key.0),
+            Match::Prefix => format!("subcode {subcode}"),
+            _ => continue,
+        };
+        if !out.iter().any(|e| e.label == label) {
+            out.push(CatalogueEntry {
+                label,
+                matched: r.matched,
+                category: (r.matched == Match::Code).then_some(r.category),
+                source: r.source.to_string(),
+                callback_event: String::new(),
+                description: r.description.to_string(),
+                mitigation: r.mitigation.unwrap_or_default().to_string(),
+            });
         }
     }
     out
@@ -727,7 +753,7 @@ pub fn build(
     Triage {
         subcode: focus.subcode,
         code: focus.code,
-        catalogue: catalogue_entries(cat, focus.subcode, focus.code),
+        catalogue: catalogue_entries(cat, focus.subcode, focus.code, &totals),
         read: agg.read(),
         accepted: agg.accepted,
         rejected: agg.rejected,

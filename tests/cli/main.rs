@@ -13,6 +13,7 @@ mod kql;
 mod report;
 mod spikes;
 mod triage;
+mod triage_catalogue;
 
 use common::*;
 
