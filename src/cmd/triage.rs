@@ -58,7 +58,11 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
         args.spikes.thresholds.thresholds(),
     );
     t.verdict_note = verdict.noted(t.verdict_note.take());
-    warnings.extend(verdict.notes);
+    // Only Markdown and JSON without --calls print a verdict: the others are not warned about it.
+    let verdict_shown = !args.calls && args.format != crate::config::TriageFormat::Csv;
+    if verdict_shown {
+        warnings.extend(verdict.notes);
+    }
 
     let bytes = if args.calls {
         render::triage::calls(&t, args.format, args.limit)?

@@ -1,5 +1,6 @@
 //! `triage` of a subcode the catalogue's tables do not hold: its Catalogue section lists the
-//! entries its keys read (a generic code, the SBC rule).
+//! entries its keys read (a generic code, the SBC rule), and `--calls`, which prints no
+//! verdict, is not warned about the verdict's baseline.
 
 use crate::common::*;
 
@@ -62,4 +63,42 @@ fn triage_lists_the_generic_entries_its_keys_read() {
         section.contains("- **subcode 560410**, prefix match (pstn): A subcode starting with 560"),
         "{section}"
     );
+}
+
+#[test]
+fn triage_calls_is_not_warned_about_a_verdict_it_does_not_print() {
+    let (_dir, file) = export();
+    for extra in [
+        &["--calls"][..],
+        &["--calls", "--format", "json"],
+        &["--format", "csv"],
+    ] {
+        let out = bin()
+            .arg("triage")
+            .arg("9876")
+            .arg(&file)
+            .args(extra)
+            .assert()
+            .success();
+        assert!(
+            !stderr(&out).contains("--history"),
+            "{extra:?}: {}",
+            stderr(&out)
+        );
+    }
+    // The verdict's views still say it.
+    for format in ["md", "json"] {
+        let out = bin()
+            .arg("triage")
+            .arg("9876")
+            .arg(&file)
+            .args(["--format", format])
+            .assert()
+            .success();
+        assert!(
+            stderr(&out).contains("no --history given"),
+            "{format}: {}",
+            stderr(&out)
+        );
+    }
 }
