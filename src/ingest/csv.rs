@@ -12,13 +12,12 @@ use foldhash::HashMap;
 use indicatif::ProgressBar;
 
 use super::blocks::{self, Blocks, Piece};
+use super::json::Column;
 use super::ledger::Start;
 use super::ranges::{self, Framing, Plain};
 use super::stops::Stops;
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
-use crate::normalize::{
-    key_role, strip_header_suffix, Context, DateOrder, Field, KeyRole, Raw, Reason, Val,
-};
+use crate::normalize::{strip_header_suffix, DateOrder, Field, Raw, Reason, Val};
 use crate::record::At;
 use crate::time::{order_evidence, TimeRules};
 
@@ -99,6 +98,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                 delim: b',',
                 width: 0,
                 wanted: &[],
+                message: None,
                 known: false,
                 spoiled: None,
                 told: None,
@@ -133,8 +133,8 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     reader(&data[header_start..header_end], delim)
         .read_byte_record(&mut headers)
         .map_err(io::Error::other)?;
-    let (fields, local) = header_fields(&headers);
-    let known = fields.iter().any(Option::is_some);
+    let names = header_fields(&headers);
+    let known = names.known();
     // Text that is not an export, or a quote left open before the rows, moves the cuts.
     if spoiled.is_some() && (!known || !quotes_balanced(&data[..header_end])) {
         spoil(spoiled);
@@ -150,17 +150,18 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
             "not an export: its first line names no known column".into(),
             text.into_owned(),
         );
-    } else if !fields
-        .iter()
-        .any(|f| matches!(f, Some(Field::ResultCode | Field::ResultSignature)))
+    } else if names.message.is_none()
+        && !(names.fields.iter())
+            .any(|f| matches!(f, Some(Field::ResultCode | Field::ResultSignature)))
     {
+        // A column of log lines may hold records forwarded as JSON, with codes of their own.
         let w = format!(
             "{}: its header has no ResultCode or ResultSignature column",
             ctx.name
         );
         ctx.warn(w);
     }
-    if local {
+    if names.local {
         ctx.local_times = true;
         ctx.local_time_warning();
     }
@@ -168,9 +169,8 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     // Look ahead, in the first block, for a value that tells the day/month order: line by
     // line, each read on its own, so that a damaged row (a quote left open) cannot hide the
     // rows after it.
-    let time_col = fields
-        .iter()
-        .position(|f| matches!(f, Some(Field::Time | Field::LocalTime)));
+    let time_col =
+        (names.fields.iter()).position(|f| matches!(f, Some(Field::Time | Field::LocalTime)));
     // Whether the order is a guess (the first rows could not tell it): a later date that
     // tells the other has the reading dropped, where it can be, and done again in that order.
     let mut guessed = false;
@@ -219,7 +219,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         ctx.rules.order = Some(search.found.unwrap_or(DateOrder::Mdy));
     }
 
-    let wanted = wanted_columns(&fields);
+    let wanted = wanted_columns(&names.fields);
     // The order a later date tells, against the guess (0: none yet): read in parts or by
     // ranges, the reading is dropped and the file read again in order, in that one.
     let told = AtomicU8::new(0);
@@ -227,6 +227,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         delim,
         width: headers.len(),
         wanted: &wanted,
+        message: names.message,
         known,
         spoiled,
         told: (guessed && (spoiled.is_some() || plain.is_some())).then_some(&told),
@@ -490,7 +491,7 @@ fn find_header(b: &[u8]) -> Header {
             let mut headers = ByteRecord::new();
             let names = reader(&b[p..end], delim)
                 .read_byte_record(&mut headers)
-                .is_ok_and(|_| header_fields(&headers).0.iter().any(Option::is_some));
+                .is_ok_and(|_| header_fields(&headers).known());
             if names {
                 return Header {
                     start: p,
@@ -517,29 +518,53 @@ fn find_header(b: &[u8]) -> Header {
 pub(super) fn is_header(line: &[u8]) -> bool {
     let mut headers = ByteRecord::new();
     let read = reader(line, delimiter(line)).read_byte_record(&mut headers);
-    read.is_ok_and(|_| header_fields(&headers).0.iter().flatten().count() >= 2)
+    read.is_ok_and(|_| header_fields(&headers).fields.iter().flatten().count() >= 2)
 }
 
-/// The field each header column holds (`None` for the columns not read), and whether its
-/// time is a `[Local Time]` one.
-fn header_fields(headers: &ByteRecord) -> (Vec<Option<Field>>, bool) {
-    let mut local = false;
-    let fields = headers
-        .iter()
-        .map(|h| {
-            let h = String::from_utf8_lossy(h);
-            let (name, is_local) = strip_header_suffix(&h);
-            match key_role(Context::Record, name) {
-                KeyRole::Field(Field::Time) if is_local == Some(true) => {
-                    local = true;
-                    Some(Field::LocalTime)
-                }
-                KeyRole::Field(f) => Some(f),
-                _ => None,
+/// What the columns of a header hold ([`header_fields`]).
+struct Names {
+    /// The field of each column, `None` for the columns not read.
+    fields: Vec<Option<Field>>,
+    /// Whether its time is a `[Local Time]` one.
+    local: bool,
+    /// The column of a log line's text (`message` of Application Insights traces, `Message`
+    /// of AppTraces), whose cell may be a record forwarded as JSON: then the row is that
+    /// record, as in a JSON export of the same traces ([`super::json::forwarded_in`]).
+    message: Option<usize>,
+}
+
+impl Names {
+    /// Whether the header names a column this reader reads.
+    fn known(&self) -> bool {
+        self.message.is_some() || self.fields.iter().any(Option::is_some)
+    }
+}
+
+/// What each header column holds: a field, a log line's text, or nothing read.
+fn header_fields(headers: &ByteRecord) -> Names {
+    let mut names = Names {
+        fields: Vec::with_capacity(headers.len()),
+        local: false,
+        message: None,
+    };
+    for (i, h) in headers.iter().enumerate() {
+        let h = String::from_utf8_lossy(h);
+        let (name, is_local) = strip_header_suffix(&h);
+        let field = match super::json::column(name) {
+            Column::Field(Field::Time) if is_local == Some(true) => {
+                names.local = true;
+                Some(Field::LocalTime)
             }
-        })
-        .collect();
-    (fields, local)
+            Column::Field(f) => Some(f),
+            Column::Message => {
+                names.message.get_or_insert(i);
+                None
+            }
+            Column::Other => None,
+        };
+        names.fields.push(field);
+    }
+    names
 }
 
 /// The wanted columns of a header's fields ([`header_fields`]): (position, field).
@@ -1299,6 +1324,8 @@ struct Row<'w> {
     delim: u8,
     width: usize,
     wanted: &'w [(usize, Field)],
+    /// The column of a log line's text ([`Names::message`]).
+    message: Option<usize>,
     /// Whether the header named any known column: if not, no row is a record.
     known: bool,
     /// Set, when the file is read in parts, by a row [`split_row`] does not take or one that
@@ -1333,6 +1360,7 @@ enum Joined<'w> {
 struct Columns {
     width: usize,
     wanted: Vec<(usize, Field)>,
+    message: Option<usize>,
 }
 
 /// What [`Row::header_again`] made of a row.
@@ -1352,6 +1380,7 @@ impl<'w> Row<'w> {
             Some(c) => Row {
                 width: c.width,
                 wanted: &c.wanted,
+                message: c.message,
                 ..*self
             },
             None => *self,
@@ -1463,14 +1492,15 @@ impl<'w> Row<'w> {
             let f = field(i);
             names.push_field(f.strip_prefix('\u{feff}').unwrap_or(&f).as_bytes());
         }
-        let (fields, local) = header_fields(&names);
-        let wanted = wanted_columns(&fields);
-        if wanted == self.wanted && n == self.width {
+        let names = header_fields(&names);
+        let wanted = wanted_columns(&names.fields);
+        let message = names.message;
+        if wanted == self.wanted && message == self.message && n == self.width {
             let w = format!("{}: its header is repeated inside it (exports joined?); each repeat is passed over", ctx.name);
             ctx.warn(w);
             return Again::Taken;
         }
-        if wanted.len() < 2 {
+        if wanted.len() + usize::from(message.is_some()) < 2 {
             return Again::No;
         }
         match self.joined {
@@ -1478,11 +1508,15 @@ impl<'w> Row<'w> {
                 let w = format!("{}: a header in another column order inside it (exports joined?): the rows after it are read by its columns", ctx.name);
                 ctx.warn(w);
                 ctx.joined = true;
-                if local {
+                if names.local {
                     ctx.local_times = true;
                     ctx.local_time_warning();
                 }
-                Again::Columns(Columns { width: n, wanted })
+                Again::Columns(Columns {
+                    width: n,
+                    wanted,
+                    message,
+                })
             }
             Joined::Drop(flag) => {
                 flag.store(true, Ordering::Relaxed);
@@ -1507,6 +1541,11 @@ impl<'w> Row<'w> {
     }
 
     fn fill<'r>(&self, raw: &mut Raw<'r>, field: impl Fn(usize) -> Cow<'r, str>) {
+        // A record forwarded in a log line's text is the record, as in JSON.
+        if let Some(inner) = (self.message).and_then(|m| super::json::forwarded_in(&field(m))) {
+            *raw = inner;
+            return;
+        }
         for &(i, f) in self.wanted {
             raw.set(f, Val::Str(field(i)));
         }

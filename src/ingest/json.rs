@@ -807,7 +807,7 @@ pub(super) enum Column {
 }
 
 /// The column a name is.
-fn column(name: &str) -> Column {
+pub(super) fn column(name: &str) -> Column {
     match key_role(Context::Record, name) {
         KeyRole::Field(f) => Column::Field(f),
         _ if name.eq_ignore_ascii_case("message") => Column::Message,
@@ -864,6 +864,15 @@ impl<'de> Visitor<'de> for Forwarded {
         Ok(None)
     }
     not_an_object!();
+}
+
+/// The record a log line's text holds, forwarded as JSON (see [`Forwarded`]); `None` for any
+/// other text. For a CSV of traces, whose `message` column is that text.
+pub(super) fn forwarded_in(text: &str) -> Option<Raw<'static>> {
+    Forwarded
+        .visit_str::<serde_json::Error>(text)
+        .ok()
+        .flatten()
 }
 
 /// Whether a record the fast scanner read may instead be one forwarded in its log line's

@@ -19,6 +19,8 @@ pub(super) struct Collect {
     /// Rejects counted without their rows.
     pub(super) not_kept: u64,
     pub(super) skipped: u64,
+    /// The records skipped, by why.
+    pub(super) skip_reasons: std::collections::BTreeMap<crate::normalize::SkipReason, u64>,
     /// The line of the last row kept, as if as many as can be were kept.
     pub(super) last_kept: Option<u64>,
 }
@@ -39,14 +41,22 @@ impl Sink for Collect {
     fn past_kept(&self, _: &str, line: u64, _: Option<u64>) -> bool {
         self.last_kept.is_some_and(|last| line > last)
     }
-    fn skip(&mut self, _: crate::normalize::SkipReason, _: Option<chrono::DateTime<chrono::Utc>>) {
+    fn skip(
+        &mut self,
+        why: crate::normalize::SkipReason,
+        _: Option<chrono::DateTime<chrono::Utc>>,
+    ) {
         self.skipped += 1;
+        *self.skip_reasons.entry(why).or_default() += 1;
     }
     fn merge(&mut self, o: Collect) {
         self.records.extend(o.records);
         self.rejects.extend(o.rejects);
         self.not_kept += o.not_kept;
         self.skipped += o.skipped;
+        for (why, n) in o.skip_reasons {
+            *self.skip_reasons.entry(why).or_default() += n;
+        }
     }
 }
 
@@ -569,6 +579,71 @@ fn a_record_forwarded_in_a_log_message_is_read() {
     }
     // Only the other trace left: skipped as before.
     assert_eq!(ingest_one(other.as_bytes()).1, (0, 0, 1));
+}
+
+/// The same traces in a CSV (the portal's export of Application Insights `traces`, or of a
+/// workspace's AppTraces): a row whose `message` (`Message`) cell is a forwarded record is that
+/// record, as in JSON; one whose message is other JSON or plain text is skipped as the JSON
+/// trace is, for the same reason (the CSV had been a reject a line, its header naming no known
+/// column).
+#[test]
+fn a_record_forwarded_in_a_log_message_column_of_a_csv_is_read() {
+    let dir = root().join("tests/fixtures/real");
+    let read_codes = |file: &str| {
+        let (c, report) = read(&settings(vec![dir.join(file)]));
+        let f = &report.files[0];
+        let counts = (f.accepted, f.rejected, f.skipped);
+        assert_eq!(counts, (6, 0, 0), "{file}: {:?}", c.rejects);
+        let mut codes: Vec<_> = (c.records.iter())
+            .map(|r| (r.time, r.operation.clone(), r.code, r.subcode))
+            .collect();
+        codes.sort();
+        codes
+    };
+    assert_eq!(
+        read_codes("appinsights-traces-portal.csv"),
+        read_codes("appinsights-traces-query.json")
+    );
+    let inner = r#"{"time": "2026-11-24T02:00:18.7123304Z", "category": "CallAutomationMediaSummary", "operationName": "Recognize", "resultType": "Failed", "properties": {"resultCode": 404, "resultSubcode": 8522}}"#;
+    let cell = format!("\"{}\"", inner.replace('"', "\"\""));
+    let other = r#""{""level"": ""info""}""#;
+    let trace_head = "\u{feff}timestamp [UTC],message,severityLevel,itemType\r\n";
+    let trace_rows =
+        format!("2026-11-24T02:00:19Z,{other},1,trace\r\n2026-11-24T02:00:20Z,started,1,trace\r\n");
+    // AppTraces: its own TimeGenerated and Type, the record in `Message`.
+    let app_head = "TimeGenerated [UTC],Message,SeverityLevel,Type\r\n";
+    let app_rows = format!("\"11/24/2026, 2:00:21.000 AM\",{other},1,AppTraces\r\n");
+    let forwarded = [
+        format!("2026-11-24T02:00:18.7123304Z,{cell},1,trace\r\n"),
+        format!("\"11/24/2026, 2:00:20.000 AM\",{cell},1,AppTraces\r\n"),
+    ];
+    for (head, rows, record) in [
+        (trace_head, &trace_rows, &forwarded[0]),
+        (app_head, &app_rows, &forwarded[1]),
+    ] {
+        let text = format!("{head}{record}{rows}");
+        let (c, (accepted, ..)) = ingest_one(text.as_bytes());
+        assert_eq!(accepted, 1, "{text}: {:?}", c.rejects);
+        assert_eq!((c.records[0].code, c.records[0].subcode), (404, Some(8522)));
+        assert_eq!(c.records[0].time, utc("2026-11-24T02:00:18.7123304Z"));
+    }
+    // The rows that hold no record are what the same traces are in JSON: a trace skipped as
+    // not a record, an AppTraces row (its own time and type) a reject for its lack of a code.
+    let outcome = |text: &str| {
+        let (c, counts) = ingest_one(text.as_bytes());
+        let rejects: Vec<_> = c.rejects.iter().map(|r| r.reason).collect();
+        (counts, c.skip_reasons, rejects)
+    };
+    let trace_json = r#"[{"timestamp": "2026-11-24T02:00:19Z", "message": "{\"level\": \"info\"}"}, {"timestamp": "2026-11-24T02:00:20Z", "message": "started"}]"#;
+    let app_json = r#"[{"TimeGenerated": "2026-11-24T02:00:21Z", "Message": "{\"level\": \"info\"}", "Type": "AppTraces"}]"#;
+    for (head, rows, json, counts) in [
+        (trace_head, &trace_rows, trace_json, (0, 0, 2)),
+        (app_head, &app_rows, app_json, (0, 1, 0)),
+    ] {
+        let in_csv = outcome(&format!("{head}{rows}"));
+        assert_eq!(in_csv, outcome(json), "{rows}");
+        assert_eq!(in_csv.0, counts, "{rows}");
+    }
 }
 
 #[test]
