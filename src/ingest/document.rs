@@ -402,6 +402,14 @@ pub(super) fn hand_on<S: Sink>(
     }
 }
 
+/// Rejects a whole file that is one object with none of a record's fields, found at `line`:
+/// an export whose head was damaged (`"tabes"`), or something else than an export, not a
+/// record without an outcome; pretty-printed or on one line (see `lines::process_line`).
+pub(super) fn holds_no_records<S: Sink>(line: u64, ctx: &mut FileCtx<'_, S>) {
+    let why = "the document holds no records: no `records` or `tables` array, and none of a record's fields";
+    ctx.reject(line, Reason::NotARecord, why.into(), String::new());
+}
+
 /// The members' values of a JSON object, as they are written.
 struct Members<'a>(Vec<&'a serde_json::value::RawValue>);
 
@@ -682,12 +690,9 @@ impl<S: Sink> Found<'_, '_, S> {
             // Read as a whole, the document does not say on which line the records in it are.
             // A whole file that is one object with none of a record's fields is an export
             // whose head was damaged (`"tabes"`), not a record without an outcome.
-            Element::Record(raw, 0) if !self.stand_in && raw.is_empty() => ctx.reject(
-                lines + 1,
-                Reason::NotARecord,
-                "the document holds no records: no `records` or `tables` array, and none of a record's fields".into(),
-                String::new(),
-            ),
+            Element::Record(raw, 0) if !self.stand_in && raw.is_empty() => {
+                holds_no_records(lines + 1, ctx)
+            }
             // A record read whole on its own (a pretty-printed callback event, the catalogue's
             // example) starts on the document's first line.
             Element::Record(raw, i) => match (i, self.doc) {

@@ -16,10 +16,12 @@ use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::{Raw, Reason};
 use crate::record::At;
 
+/// One line, `line_no`; `last`: the file ends in it, without a newline; `whole`: it is the
+/// file's only line that is not blank.
 fn process_line<S: Sink>(
     line: &[u8],
     line_no: u64,
-    last: bool,
+    (last, whole): (bool, bool),
     layout: &mut Layout,
     ctx: &mut FileCtx<'_, S>,
 ) {
@@ -47,7 +49,7 @@ fn process_line<S: Sink>(
     // Files joined with `cat`, the second saved with a byte-order mark (Excel, Notepad): the
     // mark starts a line.
     if let Some(rest) = line.strip_prefix(b"\xEF\xBB\xBF") {
-        return process_line(rest, line_no, last, layout, ctx);
+        return process_line(rest, line_no, (last, whole), layout, ctx);
     }
     // A document on one line: its elements one by one.
     if super::document::line_document(line, line_no, ctx) {
@@ -64,7 +66,14 @@ fn process_line<S: Sink>(
     let Err(e) = result else {
         // An object with none of a record's fields may wrap records under keys of its own.
         let empty = matches!(&found[..], [Element::Record(raw, 0)] if raw.is_empty());
-        if !(empty && super::document::wrapper(line, line_no - 1, ctx)) {
+        if empty && super::document::wrapper(line, line_no - 1, ctx) {
+            return;
+        }
+        // A file that is that object alone is what the same object pretty-printed is: no
+        // records (among other lines, it is one that is not a record: skipped).
+        if empty && whole {
+            super::document::holds_no_records(line_no, ctx);
+        } else {
             hand_on(found, line_no, ctx, &text);
         }
         return;
@@ -122,26 +131,33 @@ fn parse(line: &[u8]) -> (Vec<Element<'static>>, Result<(), serde_json::Error>) 
 }
 
 /// The lines of a block, `first_line` lines into the file; returns how many newlines it holds.
+/// `whole`: the block is the whole file.
 fn process_block<S: Sink>(
     data: &[u8],
     first_line: u64,
-    unterminated: bool,
-    _: blocks::ArrayAt,
+    (unterminated, whole): (bool, bool),
     ctx: &mut FileCtx<'_, S>,
 ) -> u64 {
+    let whole = whole && memchr::memchr(b'\n', data.trim_ascii()).is_none();
     let mut layout = Layout::default();
     let mut start = 0;
     let mut line_no = first_line + 1;
     for nl in memchr_iter(b'\n', data) {
         // A blank line is passed over here, not in a call (200 MB of them had taken 3 s).
         if nl > start {
-            process_line(&data[start..nl], line_no, false, &mut layout, ctx);
+            process_line(&data[start..nl], line_no, (false, whole), &mut layout, ctx);
         }
         start = nl + 1;
         line_no += 1;
     }
     if start < data.len() {
-        process_line(&data[start..], line_no, unterminated, &mut layout, ctx);
+        process_line(
+            &data[start..],
+            line_no,
+            (unterminated, whole),
+            &mut layout,
+            ctx,
+        );
     }
     line_no - first_line - 1
 }
@@ -157,16 +173,25 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     let mut blocks = Blocks::new(input, blocks::last_newline)
         .uncounted()
         .filling(SERIAL_FILL);
+    let mut first = true;
     while blocks.bytes_read() < BLOCK as u64 {
         let Some(piece) = blocks.next() else {
             return Ok(());
         };
-        blocks::process(piece, ctx, process_block);
+        let whole = std::mem::take(&mut first) && blocks.finished();
+        let body =
+            |b: &[u8], first_line, unterminated, _: blocks::ArrayAt, c: &mut FileCtx<'_, S>| {
+                process_block(b, first_line, (unterminated, whole), c)
+            };
+        blocks::process(piece, ctx, body);
         if blocks.finished() {
             return Ok(());
         }
     }
-    blocks::process_rest(blocks.filling(BLOCK), ctx, make, process_block);
+    let body = |b: &[u8], first_line, unterminated, _: blocks::ArrayAt, c: &mut FileCtx<'_, S>| {
+        process_block(b, first_line, (unterminated, false), c)
+    };
+    blocks::process_rest(blocks.filling(BLOCK), ctx, make, body);
     Ok(())
 }
 
@@ -184,7 +209,7 @@ pub(super) fn read_ranges<S: Sink, M: Fn() -> S + Sync>(
     make: &M,
 ) {
     let body = |data: &[u8], first, unterminated, c: &mut FileCtx<'_, S>| {
-        process_block(data, first, unterminated, Default::default(), c)
+        process_block(data, first, (unterminated, false), c)
     };
     // Each newline ends a record: the ranges cannot disagree.
     let framing = (super::ranges::LINES, &Default::default());

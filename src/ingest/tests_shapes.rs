@@ -550,6 +550,37 @@ fn a_log_search_alert_payload_has_its_rows_read() {
     assert_eq!(counts, (0, 1, 0), "{:?}", c.rejects);
 }
 
+/// A file that is one object with none of a record's fields is one reject that says the
+/// document holds no records, on one line as pretty-printed (on one line it had been skipped
+/// without a word, exit 0). Among other lines, or in an array, such an object is a skip, as
+/// before.
+#[test]
+fn one_object_with_no_record_fields_is_the_same_on_one_line_as_pretty_printed() {
+    let one_line = r#"{"schemaId":"x","data":{"essentials":{}}}"#;
+    let pretty =
+        serde_json::to_string_pretty(&serde_json::from_str::<Value>(one_line).unwrap()).unwrap();
+    let forms = [
+        format!("{one_line}\n").into_bytes(),
+        one_line.as_bytes().to_vec(),
+        format!("\n\n{one_line}\n\n").into_bytes(),
+        pretty.into_bytes(),
+        gzipped(one_line.as_bytes()),
+    ];
+    for text in &forms {
+        let (c, counts) = ingest_one(text);
+        assert_eq!(counts, (0, 1, 0), "{:?}", String::from_utf8_lossy(text));
+        assert_eq!(c.rejects[0].reason, Reason::NotARecord);
+        assert!(c.rejects[0]
+            .detail()
+            .contains("the document holds no records"));
+    }
+    let two_lines = format!("{one_line}\n{one_line}\n");
+    let array = format!("[\n  {one_line},\n  {one_line}\n]");
+    for text in [two_lines, array] {
+        assert_eq!(ingest_one(text.as_bytes()).1, (0, 0, 2), "{text}");
+    }
+}
+
 /// Application Insights traces of a Function that forwards the diagnostic records, each one
 /// its `message` as JSON text: that record is read (they had been skipped as not records,
 /// every one, with exit 0), in an array, a line each or a query API table. A message that is
@@ -577,8 +608,11 @@ fn a_record_forwarded_in_a_log_message_is_read() {
         assert_eq!((c.records[0].code, c.records[0].subcode), (404, Some(8522)));
         assert_eq!(c.records[0].time, utc("2026-11-24T02:00:18.7123304Z"));
     }
-    // Only the other trace left: skipped as before.
-    assert_eq!(ingest_one(other.as_bytes()).1, (0, 0, 1));
+    // Only other traces left: skipped as before.
+    assert_eq!(
+        ingest_one(format!("{other}\n{other}\n").as_bytes()).1,
+        (0, 0, 2)
+    );
 }
 
 /// The same traces in a CSV (the portal's export of Application Insights `traces`, or of a
