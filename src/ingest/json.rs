@@ -418,6 +418,35 @@ impl<'de> ItemSeed<'_, 'de> {
         (self.emit)(Element::NotRecord(self.index, what));
         Ok(())
     }
+
+    /// An element given as JSON text (a queue's or a Function's exporter writes each webhook
+    /// body or log record it passes on as a string): read as the element it holds, its
+    /// records handed on once the whole text parsed, else one reject for the element.
+    fn text<E>(self, text: &str) -> Result<(), E> {
+        let (index, depth) = (self.index, self.depth + 1);
+        let mut found = Vec::new();
+        let mut de = serde_json::Deserializer::from_str(text);
+        let mut keep = |e: Element<'_>| found.push(e.into_owned());
+        let read = (ItemSeed {
+            emit: &mut keep,
+            index,
+            depth,
+        })
+        .deserialize(&mut de)
+        .and_then(|()| de.end());
+        match read {
+            Ok(()) => found.into_iter().for_each(|e| (self.emit)(e)),
+            Err(e) => (self.emit)(Element::NotRecord(
+                index,
+                format!(
+                    "a string whose JSON text does not parse ({} at column {})",
+                    short_message(&e),
+                    e.column()
+                ),
+            )),
+        }
+        Ok(())
+    }
 }
 
 impl<'de> Visitor<'de> for ItemSeed<'_, 'de> {
@@ -474,6 +503,10 @@ impl<'de> Visitor<'de> for ItemSeed<'_, 'de> {
         ))
     }
     fn visit_str<E>(self, v: &str) -> Result<(), E> {
+        let t = v.trim();
+        if self.depth < MAX_BATCH_DEPTH && (t.starts_with('{') || t.starts_with('[')) {
+            return self.text(t);
+        }
         self.not_record(format!(
             "not an object: a string {:?}",
             crate::record::excerpt(v, 30)

@@ -581,6 +581,45 @@ fn one_object_with_no_record_fields_is_the_same_on_one_line_as_pretty_printed() 
     }
 }
 
+/// An array whose elements are JSON text in strings (a queue's or a Function's exporter
+/// writes each webhook body or log record it passes on so): each string is read as the
+/// element it holds, a record or a webhook body's array of events; one that does not parse is
+/// one reject for its element (each had been a reject, `not an object: a string`).
+#[test]
+fn an_array_of_records_given_as_json_text_is_read() {
+    let record = r#"{"time": "2026-11-24T02:00:18.7123304Z", "category": "CallAutomationMediaSummary", "operationName": "Recognize", "resultType": "Failed", "properties": {"resultCode": 404, "resultSubcode": 8522}}"#;
+    let event = r#"{"id": "e1", "source": "calling/callConnections/c1", "type": "Microsoft.Communication.PlayFailed", "data": {"callConnectionId": "c1", "correlationId": "k1", "resultInformation": {"code": 400, "subCode": 8535, "message": "Action failed, file format is invalid."}}, "time": "2026-11-24T02:01:00Z", "specversion": "1.0"}"#;
+    let body = format!("[{event}]");
+    let damaged = r#"{"time": "2026-11-24T02:0"#;
+    let strings: Vec<String> = [record, &body, event, damaged, "started"]
+        .iter()
+        .map(|t| serde_json::to_string(t).unwrap())
+        .collect();
+    let one_line = format!("[{}]", strings.join(", "));
+    let pretty = format!("[\n  {}\n]\n", strings.join(",\n  "));
+    for text in [one_line, pretty] {
+        let (c, counts) = ingest_one(text.as_bytes());
+        assert_eq!(counts, (3, 2, 0), "{text}: {:?}", c.rejects);
+        let mut codes: Vec<_> = c.records.iter().map(|r| (r.code, r.subcode)).collect();
+        codes.sort();
+        assert_eq!(
+            codes,
+            [(400, Some(8535)), (400, Some(8535)), (404, Some(8522))]
+        );
+        let rejects: Vec<_> = (c.rejects.iter())
+            .map(|r| (r.record, r.detail().split(" (").next().unwrap()))
+            .collect();
+        assert_eq!(
+            rejects,
+            [
+                (Some(4), "a string whose JSON text does not parse"),
+                (Some(5), "not an object: a string \"started\""),
+            ],
+            "{text}"
+        );
+    }
+}
+
 /// Application Insights traces of a Function that forwards the diagnostic records, each one
 /// its `message` as JSON text: that record is read (they had been skipped as not records,
 /// every one, with exit 0), in an array, a line each or a query API table. A message that is
