@@ -141,11 +141,14 @@ pub enum Field {
     /// `_OriginalTimeGenerated` of a Log Analytics search job's results (`<table>_SRCH`), whose
     /// `TimeGenerated` is when the job ran: the record's own time.
     OriginalTime,
+    /// `_OriginalTimeGenerated [Local Time]`: the same, in the viewer's local zone (a portal
+    /// export of a search job's results with local times).
+    LocalOriginalTime,
     /// `count_` of a row of `summarize count() by ...`, which stands for that many records.
     SummaryCount,
 }
 
-const FIELDS: usize = 27;
+const FIELDS: usize = 28;
 
 /// For each field of a [`Raw`], the nesting level it was read from ([`Raw::set_at`]).
 pub type Levels = [u8; FIELDS];
@@ -361,9 +364,7 @@ fn suffixed_role(ctx: Context, key: &[u8]) -> KeyRole {
     };
     match key_role_bytes(ctx, name.as_bytes()) {
         KeyRole::Field(Field::Time) if local => KeyRole::Field(Field::LocalTime),
-        // A search job's results shown in local time: not read (the job's own `TimeGenerated
-        // [Local Time]` is, as README says); export them in UTC.
-        KeyRole::Field(Field::OriginalTime) if local => KeyRole::Ignore,
+        KeyRole::Field(Field::OriginalTime) if local => KeyRole::Field(Field::LocalOriginalTime),
         KeyRole::Field(f) => KeyRole::Field(f),
         _ => KeyRole::Ignore,
     }
@@ -440,19 +441,24 @@ impl<'a> Raw<'a> {
 
     /// Whether its time is a `[Local Time]` one (no other time given).
     pub fn has_local_time(&self) -> bool {
-        !matches!(self.get(Field::LocalTime), Val::Missing) && self.get(Field::Time).is_nullish()
+        self.time().1
     }
 
     /// The record's time, and whether it is a `[Local Time]` one: a search job's
-    /// `_OriginalTimeGenerated` (its `TimeGenerated` is when the job ran), else `TimeGenerated`
-    /// (`time`, `eventTime`), else a portal export's local time.
+    /// `_OriginalTimeGenerated` (its `TimeGenerated` is when the job ran), in UTC or local
+    /// time, else `TimeGenerated` (`time`, `eventTime`), else a portal export's local time.
     pub fn time(&self) -> (&Val<'a>, bool) {
         let original = self.get(Field::OriginalTime);
         if !original.is_nullish() {
             return (original, false);
         }
-        if self.has_local_time() {
-            (self.get(Field::LocalTime), true)
+        let original = self.get(Field::LocalOriginalTime);
+        if !original.is_nullish() {
+            return (original, true);
+        }
+        let local = self.get(Field::LocalTime);
+        if !matches!(local, Val::Missing) && self.get(Field::Time).is_nullish() {
+            (local, true)
         } else {
             (self.get(Field::Time), false)
         }

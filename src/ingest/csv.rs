@@ -555,6 +555,10 @@ fn header_fields(headers: &ByteRecord) -> Names {
                 names.local = true;
                 Some(Field::LocalTime)
             }
+            Column::Field(Field::OriginalTime) if is_local == Some(true) => {
+                names.local = true;
+                Some(Field::LocalOriginalTime)
+            }
             Column::Field(f) => Some(f),
             Column::Message => {
                 names.message.get_or_insert(i);

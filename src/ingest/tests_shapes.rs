@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::*;
 use crate::normalize::{DateOrder, Kind, Record};
+use crate::time::LocalZone;
 
 /// A sink that keeps everything, owned.
 #[derive(Default)]
@@ -420,6 +421,51 @@ fn search_job_results_are_dated_by_their_original_time() {
             "{file}"
         );
     }
+}
+
+/// A search job's results exported with local times: `_OriginalTimeGenerated [Local Time]` is
+/// read at the local offset, as the other `[Local Time]` columns are, before the job's own
+/// `TimeGenerated` (in a CSV it had been read as UTC; as JSON keys, not read, the records dated
+/// by when the job ran).
+#[test]
+fn a_search_job_s_original_time_in_local_time_is_read_at_the_local_offset() {
+    let dir = root().join("tests/fixtures/real");
+    let utc_text = std::fs::read_to_string(dir.join("search-job-results-srch-portal.csv")).unwrap();
+    let (head, rows) = utc_text.split_once('\n').unwrap();
+    let times = |text: &str, east: Option<i32>| {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("srch.csv");
+        std::fs::write(&p, text).unwrap();
+        let mut s = settings(vec![p]);
+        s.local_offset = east.map(|e| LocalZone::Fixed(chrono::FixedOffset::east_opt(e).unwrap()));
+        let (c, report) = read(&s);
+        assert_eq!(report.files[0].rejected, 0, "{:?}", c.rejects);
+        c.records.iter().map(|r| r.time).collect::<Vec<_>>()
+    };
+    let in_utc = times(&utc_text, None);
+    assert_eq!(in_utc.len(), 30);
+    let an_hour_before: Vec<_> = (in_utc.iter())
+        .map(|t| *t - chrono::Duration::hours(1))
+        .collect();
+    let local = head.replace("[UTC]", "[Local Time]");
+    assert_eq!(
+        times(&format!("{local}\n{rows}"), Some(3600)),
+        an_hour_before
+    );
+    // The original time alone in local time, the job's in UTC: the original is read.
+    let original = "_OriginalTimeGenerated";
+    let mixed = head.replace(
+        &format!("{original} [UTC]"),
+        &format!("{original} [Local Time]"),
+    );
+    assert_ne!(mixed, head);
+    assert_eq!(
+        times(&format!("{mixed}\n{rows}"), Some(3600)),
+        an_hour_before
+    );
+    // A portal grid row as JSON, its keys with the suffixes.
+    let row = r#"[{"TimeGenerated [Local Time]": "12/5/2026, 9:14:03.552 AM", "_OriginalTimeGenerated [Local Time]": "11/24/2026, 12:03:53.480 AM", "OperationName": "Recognize", "ResultCode": "400", "ResultSubcode": "8510"}]"#;
+    assert_eq!(times(row, Some(3600)), [utc("2026-11-23T23:03:53.480Z")]);
 }
 
 /// Rows of `summarize count() by ...` (Microsoft's sample queries for these tables) stand for
