@@ -85,139 +85,39 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         ..
     } = first
     else {
-        // The first block failed to read, or holds no whole row: report it.
         in_order();
-        spoil(spoiled);
-        let too_large = matches!(first, Piece::TooLarge { .. });
-        blocks::process(first, ctx, |_, _, _, _, _| 0);
-        if too_large && spoiled.is_none() {
-            // A first line over the cap names no known column: not an export, and every line
-            // after it is a reject (they were dropped uncounted), as after a first line of
-            // text.
-            let row = Row {
-                delim: b',',
-                width: 0,
-                wanted: &[],
-                message: None,
-                known: false,
-                spoiled: None,
-                told: None,
-                joined: Joined::Say,
-                crlf: false,
-            };
-            let body = |b: &[u8], first_line: u64, _: bool, _, c: &mut FileCtx<'_, S>| {
-                rows(b, first_line, &row, &mut None, c).0
-            };
-            blocks::process_rest(blocks, ctx, make, body);
-        }
+        first_block_unread(first, blocks, ctx, make, spoiled);
         return Ok(());
     };
-
-    // The header: the first line that names a known column, among the first few. Blank lines
-    // and Excel's `sep=;` line before it cost nothing, other text before it a reject a line.
-    let head = find_header(&data[..len]);
-    for &(p, line) in &head.junk {
-        let end = line_end(&data[..len], p);
-        let text = String::from_utf8_lossy(data[p..end].trim_ascii()).into_owned();
-        ctx.reject(
-            line,
-            Reason::NotARecord,
-            "text before the CSV header".into(),
-            text,
-        );
-    }
-    let (delim, header_start) = (head.delim, head.start);
-    // A quote left open in the header must not take the rows after it.
-    let header_end = line_end(&data[..len], header_start);
-    let mut headers = ByteRecord::new();
-    reader(&data[header_start..header_end], delim)
-        .read_byte_record(&mut headers)
-        .map_err(io::Error::other)?;
-    let names = header_fields(&headers);
-    let known = names.known();
-    // Text that is not an export, or a quote left open before the rows, moves the cuts.
-    if spoiled.is_some() && (!known || !quotes_balanced(&data[..header_end])) {
-        spoil(spoiled);
+    let Some(HeaderRead {
+        delim,
+        end: header_end,
+        width,
+        names,
+    }) = read_header(&data[..len], spoiled, ctx)?
+    else {
         return Ok(());
-    }
-    if !known {
-        // Not an export (text, a binary file that detection took for CSV): its first line and
-        // every row after it are rejects, not rows without a record's fields to skip.
-        let text = String::from_utf8_lossy(data[header_start..header_end].trim_ascii());
-        ctx.reject(
-            blocks::newlines(&data[..header_start]) + 1,
-            Reason::NotARecord,
-            "not an export: its first line names no known column".into(),
-            text.into_owned(),
-        );
-    } else if names.message.is_none()
-        && !(names.fields.iter())
-            .any(|f| matches!(f, Some(Field::ResultCode | Field::ResultSignature)))
-    {
-        // A column of log lines may hold records forwarded as JSON, with codes of their own.
-        let w = format!(
-            "{}: its header has no ResultCode or ResultSignature column",
-            ctx.name
-        );
-        ctx.warn(w);
-    }
-    if names.local {
-        ctx.local_times = true;
-        ctx.local_time_warning();
-    }
+    };
+    let known = names.known();
 
-    // Look ahead, in the first block, for a value that tells the day/month order: line by
-    // line, each read on its own, so that a damaged row (a quote left open) cannot hide the
-    // rows after it.
-    let time_col =
-        (names.fields.iter()).position(|f| matches!(f, Some(Field::Time | Field::LocalTime)));
     // Whether the order is a guess (the first rows could not tell it): a later date that
     // tells the other has the reading dropped, where it can be, and done again in that order.
-    let mut guessed = false;
-    let mut guess_said = None;
-    if ctx.rules.order.is_none() {
-        let mut search = OrderSearch::new(delim, headers.len(), time_col);
-        if let Some(parts) = &parts {
-            // The lines the first block would have held, read again a line at a time.
-            match order_ahead((parts.again)()?, header_end, search)? {
-                Some(s) => search = s,
+    let (guessed, mut guess_said) = match ctx.rules.order {
+        Some(_) => (false, None),
+        None => {
+            let time_col = (names.fields.iter())
+                .position(|f| matches!(f, Some(Field::Time | Field::LocalTime)));
+            let search = OrderSearch::new(delim, width, time_col);
+            let ahead = (&data[..len], header_end, blocks.pending());
+            match learn_order(search, ahead, parts.as_ref(), plain.is_some(), ctx)? {
+                Some(guess) => guess,
                 None => {
                     spoil(spoiled);
                     return Ok(());
                 }
             }
-        } else {
-            // The rows of the first block, and those read past its cut: a quote left open in
-            // the first row makes the first block the header alone. The block is cut after a
-            // newline (else nothing was read past it), so no line runs from one into the other.
-            let pending = blocks.pending();
-            let past = &pending[..pending.len().min(LOOKAHEAD_BYTES)];
-            debug_assert!(past.is_empty() || data[..len].ends_with(b"\n"));
-            for part in [&data[header_end..len], past] {
-                let mut p = 0;
-                while p < part.len() {
-                    let end = line_end(part, p);
-                    if !search.look(&part[p..end]) {
-                        break;
-                    }
-                    p = end;
-                }
-            }
         }
-        if search.found.is_none() && search.seen_locale {
-            let w = format!(
-                "{}: cannot tell the day/month order of its dates; read them month-first (pass --date-order)",
-                ctx.name
-            );
-            // Read by ranges, said once the reading is kept (a later date may drop it).
-            match plain {
-                Some(_) => guess_said = Some(w),
-                None => ctx.warn(w),
-            }
-        }
-        guessed = search.found.is_none();
-        ctx.rules.order = Some(search.found.unwrap_or(DateOrder::Mdy));
-    }
+    };
 
     let wanted = wanted_columns(&names.fields);
     // The order a later date tells, against the guess (0: none yet): read in parts or by
@@ -225,7 +125,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     let told = AtomicU8::new(0);
     let mut row = Row {
         delim,
-        width: headers.len(),
+        width,
         wanted: &wanted,
         message: names.message,
         known,
@@ -342,6 +242,166 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     };
     long::process_rest(blocks, ctx, make, body);
     Ok(())
+}
+
+/// Looks ahead, in the first block (`block`, its header ending at `header_end`, and `pending`,
+/// the bytes read past its cut), for a value that tells the day/month order: line by line, each
+/// read on its own, so that a damaged row (a quote left open) cannot hide the rows after it;
+/// read in parts, in the lines the first block would have held. Sets the order told, else
+/// month-first; returns whether that is a guess, and the warning that says so where the dates
+/// cannot tell it (read `by_ranges`, it is held, to be said once the reading is kept: a later
+/// date may drop it). `None`, read in parts, when a line may lie past the look-ahead's reach
+/// ([`order_ahead`]).
+fn learn_order<S: Sink>(
+    mut search: OrderSearch,
+    (block, header_end, pending): (&[u8], usize, &[u8]),
+    parts: Option<&Parts<'_>>,
+    by_ranges: bool,
+    ctx: &mut FileCtx<'_, S>,
+) -> io::Result<Option<(bool, Option<String>)>> {
+    if let Some(parts) = parts {
+        // The lines the first block would have held, read again a line at a time.
+        match order_ahead((parts.again)()?, header_end, search)? {
+            Some(s) => search = s,
+            None => return Ok(None),
+        }
+    } else {
+        // The rows of the first block, and those read past its cut: a quote left open in the
+        // first row makes the first block the header alone. The block is cut after a newline
+        // (else nothing was read past it), so no line runs from one into the other.
+        let past = &pending[..pending.len().min(LOOKAHEAD_BYTES)];
+        debug_assert!(past.is_empty() || block.ends_with(b"\n"));
+        for part in [&block[header_end..], past] {
+            let mut p = 0;
+            while p < part.len() {
+                let end = line_end(part, p);
+                if !search.look(&part[p..end]) {
+                    break;
+                }
+                p = end;
+            }
+        }
+    }
+    let mut said = None;
+    if search.found.is_none() && search.seen_locale {
+        let w = format!(
+            "{}: cannot tell the day/month order of its dates; read them month-first (pass --date-order)",
+            ctx.name
+        );
+        if by_ranges {
+            said = Some(w);
+        } else {
+            ctx.warn(w);
+        }
+    }
+    ctx.rules.order = Some(search.found.unwrap_or(DateOrder::Mdy));
+    Ok(Some((search.found.is_none(), said)))
+}
+
+/// A first block of [`read`] that failed to read or holds no whole row: reported. After a
+/// first line over the cap, which names no known column, every line is a reject (they were
+/// dropped uncounted), as after a first line of text that is not an export.
+fn first_block_unread<S: Sink, M: Fn() -> S + Sync>(
+    first: Piece,
+    blocks: Blocks,
+    ctx: &mut FileCtx<'_, S>,
+    make: &M,
+    spoiled: Option<&AtomicBool>,
+) {
+    spoil(spoiled);
+    let too_large = matches!(first, Piece::TooLarge { .. });
+    blocks::process(first, ctx, |_, _, _, _, _| 0);
+    if !too_large || spoiled.is_some() {
+        return;
+    }
+    let row = Row {
+        delim: b',',
+        width: 0,
+        wanted: &[],
+        message: None,
+        known: false,
+        spoiled: None,
+        told: None,
+        joined: Joined::Say,
+        crlf: false,
+    };
+    let body = |b: &[u8], first_line: u64, _: bool, _, c: &mut FileCtx<'_, S>| {
+        rows(b, first_line, &row, &mut None, c).0
+    };
+    blocks::process_rest(blocks, ctx, make, body);
+}
+
+/// The header [`read`] found in the first block.
+struct HeaderRead {
+    delim: u8,
+    /// Where the line after it starts.
+    end: usize,
+    /// Its columns.
+    width: usize,
+    names: Names,
+}
+
+/// Finds and reads the header in the first block `b`: the first line that names a known
+/// column, among the first few. Blank lines and Excel's `sep=;` line before it cost nothing,
+/// other text before it a reject a line; a header that names no known column is one reject
+/// (not an export). `None` when the file, read in parts, is to be read again in blocks.
+fn read_header<S: Sink>(
+    b: &[u8],
+    spoiled: Option<&AtomicBool>,
+    ctx: &mut FileCtx<'_, S>,
+) -> io::Result<Option<HeaderRead>> {
+    let head = find_header(b);
+    for &(p, line) in &head.junk {
+        let end = line_end(b, p);
+        let text = String::from_utf8_lossy(b[p..end].trim_ascii()).into_owned();
+        let why = "text before the CSV header".into();
+        ctx.reject(line, Reason::NotARecord, why, text);
+    }
+    let (delim, start) = (head.delim, head.start);
+    // A quote left open in the header must not take the rows after it.
+    let end = line_end(b, start);
+    let mut headers = ByteRecord::new();
+    reader(&b[start..end], delim)
+        .read_byte_record(&mut headers)
+        .map_err(io::Error::other)?;
+    let names = header_fields(&headers);
+    let known = names.known();
+    // Text that is not an export, or a quote left open before the rows, moves the cuts.
+    if spoiled.is_some() && (!known || !quotes_balanced(&b[..end])) {
+        spoil(spoiled);
+        return Ok(None);
+    }
+    if !known {
+        // Not an export (text, a binary file that detection took for CSV): its first line and
+        // every row after it are rejects, not rows without a record's fields to skip.
+        let text = String::from_utf8_lossy(b[start..end].trim_ascii());
+        ctx.reject(
+            blocks::newlines(&b[..start]) + 1,
+            Reason::NotARecord,
+            "not an export: its first line names no known column".into(),
+            text.into_owned(),
+        );
+    } else if names.message.is_none()
+        && !(names.fields.iter())
+            .any(|f| matches!(f, Some(Field::ResultCode | Field::ResultSignature)))
+    {
+        // A column of log lines may hold records forwarded as JSON, with codes of their own.
+        let w = format!(
+            "{}: its header has no ResultCode or ResultSignature column",
+            ctx.name
+        );
+        ctx.warn(w);
+    }
+    if names.local {
+        ctx.local_times = true;
+        ctx.local_time_warning();
+    }
+    Ok(Some(HeaderRead {
+        delim,
+        end,
+        width: headers.len(),
+        names,
+    }))
 }
 
 /// The search of [`read`] for a value that tells the day/month order, over a file's first

@@ -477,14 +477,7 @@ pub(super) fn elements<S: Sink>(
                     if spoils(spoiled) {
                         return None;
                     }
-                    // To its end, or to where the next element starts if that comes first (a
-                    // lost quote makes everything after it look like a string).
-                    let stop = value_end(b, i).unwrap_or(b.len());
-                    let resync = [last_good.and_then(|g| signature(b, g)), shape.clone()]
-                        .into_iter()
-                        .flatten()
-                        .find_map(|sig| next_element(b, i, stop, &sig));
-                    i = resync.unwrap_or(stop);
+                    i = past_debris(b, i, last_good, shape);
                     continue;
                 }
                 debris = false;
@@ -531,71 +524,131 @@ pub(super) fn elements<S: Sink>(
                 let line = line_at(i);
                 // A document of its own (a list of Event Hubs messages): its damage costs one
                 // record of its array, not the whole document.
-                if let Some((open, inner, head)) = envelope(&b[i..stop]) {
-                    let body = &b[i + open..];
-                    let start = ArrayAt {
-                        newlines: line - 1 + blocks::newlines(&b[i..i + open]),
-                        after_comma: false,
-                    };
-                    let shape = self::shape(body);
-                    let of = Of {
-                        items: &inner,
-                        top: false,
-                        one_line,
-                        shape: &shape,
-                        spoiled: None,
-                    };
-                    let inner_end = End::default();
-                    let Some(close) = elements(body, 0, start, &of, &inner_end, ctx) else {
-                        if inner_end.truncated.load(Ordering::Relaxed) {
-                            end.truncated.store(true, Ordering::Relaxed);
-                        }
-                        return None;
-                    };
-                    // On past the rest of the document, to its closing brace.
-                    let rest = i + open + close + 1;
-                    i = rest
-                        + Walker::inside(head.depth())
-                            .end(&b[rest..])
-                            .unwrap_or(b.len() - rest);
+                if let Some(found) = envelope(&b[i..stop]) {
+                    i += sub_document(&b[i..], found, line, one_line, end, ctx)?;
                     last_good = None;
                     continue;
                 }
                 debris = true;
-                // Damaged: it ends where the next element starts, which the elements around
-                // it show (a lost quote makes everything after it look like a string).
-                // The shape of the last good element of the block, else its own, else the
-                // array's first: the first that finds a next element.
-                let resync = [
-                    last_good.and_then(|g| signature(b, g)),
-                    signature(b, i),
-                    shape.clone(),
-                ]
-                .into_iter()
-                .flatten()
-                .find_map(|sig| next_element(b, i + 1, stop, &sig));
-                let (reason, why, to) = match resync {
-                    Some(j) => (Reason::BadDocument, short_message(&e), j),
-                    None if e.is_eof() => {
-                        end.truncated.store(true, Ordering::Relaxed);
-                        let why = "the document ends inside it".to_string();
-                        (Reason::Truncated, why, stop)
-                    }
-                    None => (Reason::BadDocument, short_message(&e), stop),
+                let damage = Damage {
+                    error: &e,
+                    line,
+                    index,
+                    one_line,
                 };
-                // The line the damage was found on (the element's start when the input ended).
-                let at_line = if reason == Reason::Truncated || one_line.is_some() {
-                    line
-                } else {
-                    line + (e.line() as u64).saturating_sub(1)
-                };
-                let text = &b[i..to];
-                ctx.reject(At::record(at_line, index), reason, why, head(text));
-                i = to;
+                i = reject_damaged(b, (i, stop), last_good, shape, damage, end, ctx);
             }
         }
     }
     None
+}
+
+/// Where the elements go on after a scalar at `b[i]` that is debris of a damaged element: its
+/// end, or where the next element starts if that comes first (a lost quote makes everything
+/// after it look like a string), as the last good element's shape, else the array's first,
+/// shows.
+fn past_debris(
+    b: &[u8],
+    i: usize,
+    last_good: Option<usize>,
+    shape: &Option<Signature<'_>>,
+) -> usize {
+    let stop = value_end(b, i).unwrap_or(b.len());
+    let resync = [last_good.and_then(|g| signature(b, g)), shape.clone()]
+        .into_iter()
+        .flatten()
+        .find_map(|sig| next_element(b, i, stop, &sig));
+    resync.unwrap_or(stop)
+}
+
+/// The elements of a document that is itself an element at the start of `b` (a list of Event
+/// Hubs messages), on `line`, its head `found` by [`envelope`]: read as an array of their own,
+/// their damage costing records of that array. Returns how far into `b` the document ends (to
+/// its closing brace), or `None` where the elements of the outer array cannot go on.
+fn sub_document<S: Sink>(
+    b: &[u8],
+    (open, inner, head): (usize, Items, Head),
+    line: u64,
+    one_line: Option<u64>,
+    end: &End,
+    ctx: &mut FileCtx<'_, S>,
+) -> Option<usize> {
+    let body = &b[open..];
+    let start = ArrayAt {
+        newlines: line - 1 + blocks::newlines(&b[..open]),
+        after_comma: false,
+    };
+    let shape = self::shape(body);
+    let of = Of {
+        items: &inner,
+        top: false,
+        one_line,
+        shape: &shape,
+        spoiled: None,
+    };
+    let inner_end = End::default();
+    let Some(close) = elements(body, 0, start, &of, &inner_end, ctx) else {
+        if inner_end.truncated.load(Ordering::Relaxed) {
+            end.truncated.store(true, Ordering::Relaxed);
+        }
+        return None;
+    };
+    // On past the rest of the document, to its closing brace.
+    let rest = open + close + 1;
+    Some(rest + (Walker::inside(head.depth()).end(&b[rest..])).unwrap_or(b.len() - rest))
+}
+
+/// What broke an element, and where it is: the parser's error, the element's line and index,
+/// and the line of JSON Lines that the whole document is on, if it is.
+struct Damage<'e> {
+    error: &'e serde_json::Error,
+    line: u64,
+    index: u64,
+    one_line: Option<u64>,
+}
+
+/// Rejects the damaged element that starts at `b[i]` and that the parser read to `stop`;
+/// returns where the elements go on. It ends where the next element starts, which the elements
+/// around it show (a lost quote makes everything after it look like a string): the shape of
+/// the last good element of the block, else its own, else the array's first, the first that
+/// finds a next element; else at `stop`, and the document ends inside it when the parser ran
+/// out of input.
+fn reject_damaged<S: Sink>(
+    b: &[u8],
+    (i, stop): (usize, usize),
+    last_good: Option<usize>,
+    shape: &Option<Signature<'_>>,
+    damage: Damage<'_>,
+    end: &End,
+    ctx: &mut FileCtx<'_, S>,
+) -> usize {
+    let e = damage.error;
+    let resync = [
+        last_good.and_then(|g| signature(b, g)),
+        signature(b, i),
+        shape.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .find_map(|sig| next_element(b, i + 1, stop, &sig));
+    let (reason, why, to) = match resync {
+        Some(j) => (Reason::BadDocument, short_message(e), j),
+        None if e.is_eof() => {
+            end.truncated.store(true, Ordering::Relaxed);
+            let why = "the document ends inside it".to_string();
+            (Reason::Truncated, why, stop)
+        }
+        None => (Reason::BadDocument, short_message(e), stop),
+    };
+    // The line the damage was found on (the element's start when the input ended).
+    let at_line = if reason == Reason::Truncated || damage.one_line.is_some() {
+        damage.line
+    } else {
+        damage.line + (e.line() as u64).saturating_sub(1)
+    };
+    let at = At::record(at_line, damage.index);
+    ctx.reject(at, reason, why, head(&b[i..to]));
+    to
 }
 
 /// The first bytes of an element, as text for a reject's excerpt.
