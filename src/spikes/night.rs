@@ -58,50 +58,8 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
         )));
     }
     let now = now();
-    // Records dated past the clock: a mis-dated export (or a wrong clock), whose day would be
-    // stored as a complete day not yet begun. A day not over is not whole, whatever its span.
-    if let Some(last) = history::last_record(agg).filter(|&t| t > now + FUTURE_SKEW) {
-        let stored = match asked.stored {
-            true => ", and the history stores it as partial, never a baseline",
-            false => "",
-        };
-        warnings.push(format!(
-            "the input holds records dated after the clock: the last at {} UTC, now {} UTC (a mis-dated export, or a wrong clock?); a day not yet over is not a whole day{stored}",
-            time_text(last),
-            time_text(now)
-        ));
-    }
-    for d in input.days.values_mut().filter(|d| !is_over(d.day)) {
-        d.partial = true;
-    }
-    // Days after today that a history holds (stored before the above) are a mis-dated export's.
-    let ahead: Vec<String> = (history.days.range(now.div_euclid(DAY) + 1..))
-        .map(|(&d, _)| day_text(d))
-        .collect();
-    if !ahead.is_empty() {
-        warnings.push(format!(
-            "the history holds days after today, {}: records dated in the future were stored; an empty night is tested after the last complete day that is over, and their files are best removed",
-            ahead.join(", ")
-        ));
-    }
-    // The report day: --day, else the last whole day of a window that ends, else the input's
-    // last complete day.
-    let forced = asked.day.or_else(|| window_day(&asked.window));
-    let day = report_day(&input, forced).or_else(|| {
-        // Not one record kept (the export stopped, or each kept resource's did) and no window
-        // to name the day.
-        let unwindowed = asked.window.since.is_none() && asked.window.until.is_none();
-        (agg.accepted == 0 && unwindowed).then_some(())?;
-        empty_night(history, now, asked.stored, &mut warnings)
-    });
-    // Records, and yet no day to test: said where cron's mail shows it, with the way out.
-    if let (None, Some((from, to))) = (day, history::coverage(agg)) {
-        warnings.push(format!(
-            "no spike or volume test: the records cover {} to {} UTC, no whole UTC day; for a night whose last files are late, or a tenant quiet around midnight UTC, give the night as --since and --until (or --day)",
-            hour_text(from),
-            hour_text(to)
-        ));
-    }
+    against_the_clock(history, &mut input, agg, asked.stored, now, &mut warnings);
+    let day = night_day(history, &input, agg, asked, now, &mut warnings);
     // The stored days the input's replace, as they were: what is stored is chosen after the
     // tests, which are of the input's days.
     let before: BTreeMap<i64, DayAgg> = (input.days.keys())
@@ -114,29 +72,7 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
     } else {
         detect(history, day, th)
     };
-    // A --day the run does not hold whole: a day under way has no volume test (it would
-    // compare part of a day with whole ones); a day that is over is tested, its shortfall
-    // being the export's (stopped at noon, or missing), and said. The spike test compares
-    // shares of the day's records.
-    let not_whole = (asked.day.filter(|_| agg.accepted > 0))
-        .and_then(|d| Some((d, day_not_whole(history, d)?)));
-    let volume = match not_whole {
-        Some((d, why)) if !is_over(d) => {
-            warnings.push(format!("{why}, and it is not over: no volume test"));
-            Vec::new()
-        }
-        not_whole => {
-            warnings.extend(not_whole.map(|(_, why)| format!(
-                "{why}: its volume test counts what the input holds of it, so a DROP or ZERO may be an export that stopped, or files left out"
-            )));
-            volume::test(history, day, &th, asked.retired)
-        }
-    };
-    if !asked.retired.is_empty() && volume.first().is_some_and(|v| v.scope == "all") {
-        warnings.push(
-            "--retired names both a log kind and a resource with records: the history cannot tell their records apart, so the first volume scope stays `all`".to_string(),
-        );
-    }
+    let volume = volume_test(history, day, agg, asked, &mut warnings);
     // What is stored, and said of it, when the history is written (not for some resources).
     let taken = match asked.stored && asked.resources.is_empty() {
         true => to_store(history, &before, taken, asked.over_max_bad, &mut warnings),
@@ -148,6 +84,107 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
         taken,
         warnings,
     }
+}
+
+/// Records and stored days dated past the clock (`now`, seconds since the epoch): a mis-dated
+/// export (or a wrong clock), whose day would be stored as a complete day not yet begun. A day
+/// of `input` not over is not whole, whatever its span; days after today that `history` holds
+/// (stored before this) are said.
+fn against_the_clock(
+    history: &History,
+    input: &mut History,
+    agg: &Aggregator,
+    stored: bool,
+    now: i64,
+    warnings: &mut Vec<String>,
+) {
+    if let Some(last) = history::last_record(agg).filter(|&t| t > now + FUTURE_SKEW) {
+        let stored = match stored {
+            true => ", and the history stores it as partial, never a baseline",
+            false => "",
+        };
+        warnings.push(format!(
+            "the input holds records dated after the clock: the last at {} UTC, now {} UTC (a mis-dated export, or a wrong clock?); a day not yet over is not a whole day{stored}",
+            time_text(last),
+            time_text(now)
+        ));
+    }
+    for d in input.days.values_mut().filter(|d| !is_over(d.day)) {
+        d.partial = true;
+    }
+    let ahead: Vec<String> = (history.days.range(now.div_euclid(DAY) + 1..))
+        .map(|(&d, _)| day_text(d))
+        .collect();
+    if !ahead.is_empty() {
+        warnings.push(format!(
+            "the history holds days after today, {}: records dated in the future were stored; an empty night is tested after the last complete day that is over, and their files are best removed",
+            ahead.join(", ")
+        ));
+    }
+}
+
+/// The volume test of `day` over `history` (the input's days merged in). A --day the run does
+/// not hold whole: a day under way has no volume test (it would compare part of a day with
+/// whole ones); a day that is over is tested, its shortfall being the export's (stopped at
+/// noon, or missing), and said. (The spike test compares shares of the day's records.)
+fn volume_test(
+    history: &History,
+    day: Option<i64>,
+    agg: &Aggregator,
+    asked: &Asked,
+    warnings: &mut Vec<String>,
+) -> Vec<VolumeVerdict> {
+    let not_whole = (asked.day.filter(|_| agg.accepted > 0))
+        .and_then(|d| Some((d, day_not_whole(history, d)?)));
+    let volume = match not_whole {
+        Some((d, why)) if !is_over(d) => {
+            warnings.push(format!("{why}, and it is not over: no volume test"));
+            return Vec::new();
+        }
+        not_whole => {
+            warnings.extend(not_whole.map(|(_, why)| format!(
+                "{why}: its volume test counts what the input holds of it, so a DROP or ZERO may be an export that stopped, or files left out"
+            )));
+            volume::test(history, day, &asked.thresholds, asked.retired)
+        }
+    };
+    if !asked.retired.is_empty() && volume.first().is_some_and(|v| v.scope == "all") {
+        warnings.push(
+            "--retired names both a log kind and a resource with records: the history cannot tell their records apart, so the first volume scope stays `all`".to_string(),
+        );
+    }
+    volume
+}
+
+/// The day `report` tests: `--day`, else the last whole day of a window that ends, else the
+/// input's last complete day; with not one record kept and no window, the empty night after
+/// the history's last complete day ([`empty_night`]). Records without a whole day to test are
+/// said, with the way out.
+fn night_day(
+    history: &History,
+    input: &History,
+    agg: &Aggregator,
+    asked: &Asked,
+    now: i64,
+    warnings: &mut Vec<String>,
+) -> Option<i64> {
+    let forced = asked.day.or_else(|| window_day(&asked.window));
+    let day = report_day(input, forced).or_else(|| {
+        // Not one record kept (the export stopped, or each kept resource's did) and no window
+        // to name the day.
+        let unwindowed = asked.window.since.is_none() && asked.window.until.is_none();
+        (agg.accepted == 0 && unwindowed).then_some(())?;
+        empty_night(history, now, asked.stored, warnings)
+    });
+    // Said where cron's mail shows it.
+    if let (None, Some((from, to))) = (day, history::coverage(agg)) {
+        warnings.push(format!(
+            "no spike or volume test: the records cover {} to {} UTC, no whole UTC day; for a night whose last files are late, or a tenant quiet around midnight UTC, give the night as --since and --until (or --day)",
+            hour_text(from),
+            hour_text(to)
+        ));
+    }
+    day
 }
 
 /// The day of `triage`'s spike verdict, and what its reader is told about it.
