@@ -342,78 +342,11 @@ pub fn write(r: &Report, cat: &Catalogue, out: &mut dyn io::Write) -> Result<()>
         buf: String::new(),
         out,
     };
-    let period = match (r.first, r.last) {
-        (Some(a), Some(b)) => format!("{} to {}", rfc3339(a), rfc3339(b)),
-        _ => "no records".into(),
-    };
-    let _ = write!(
-        s,
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
-         <title>Call Automation triage report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
-         <header>\n<h1>Call Automation triage report</h1>\n<p class=\"period\">{}</p>\n<p class=\"lead\"><strong>{}</strong></p>\n",
-        escape(&period),
-        escape(&crate::render::summary::needs_action_line(r))
-    );
-    s.push_str("<section class=\"cards\" aria-label=\"Headline numbers\">\n");
-    s.push_str(&card(&r.read.to_string(), "records read"));
-    s.push_str(&card(&r.accepted.to_string(), "accepted"));
-    s.push_str(&card(&pct(r.needs_action_rate()), "needs action"));
-    s.push_str(&card(&r.needs_action.to_string(), "failure-class records"));
-    s.push_str(&card(&pct(r.failure_rate()), "all but success"));
-    s.push_str(&card(&r.rejected.to_string(), "rejected"));
-    s.push_str(&card(&r.skipped.to_string(), "skipped (no outcome)"));
-    s.push_str("\n</section>\n</header>\n<main>\n");
-
+    header(s, r);
     // The volume test first: a night without records has no failure to spike.
-    let (head, flagged) = crate::render::summary::volume_lines(r);
-    if !head.is_empty() {
-        s.push_str("<section id=\"volume\">\n<h2>Volume</h2>\n");
-        let _ = writeln!(s, "<p>{}</p>", escape(&head));
-        for f in &flagged {
-            let (status, rest) = f.split_once(' ').unwrap_or((f, ""));
-            let _ = writeln!(
-                s,
-                "<div class=\"spike\"><p><strong>{}</strong> {}</p></div>",
-                escape(status),
-                escape(rest)
-            );
-        }
-        s.push_str("</section>\n");
-        s.spill()?;
-    }
-
+    volume_section(s, r)?;
     // Spikes come first when there are any.
-    let sp = &r.spikes;
-    s.push_str("<section id=\"spikes\">\n<h2>Spikes</h2>\n");
-    if sp.flagged.is_empty() {
-        let text = sp.note.clone().unwrap_or_else(|| {
-            format!("No spikes on {}.", sp.day.map(day_text).unwrap_or_default())
-        });
-        let _ = writeln!(s, "<p>{}</p>", escape(&text));
-    }
-    for (i, row) in r.spike_rows.iter().enumerate() {
-        let v = &row.verdict;
-        let m = cat.lookup(v.key.0, v.key.1).mitigation;
-        let _ = write!(
-            s,
-            "<div class=\"spike\">\n<p><strong>{}</strong> ({}) {}</p>\n<p>Mitigation: {}</p>\n",
-            v.status.as_str(),
-            row.outcome.as_str(),
-            escape(&spike_sentence(v, cat)),
-            m.map(linkify)
-                .unwrap_or_else(|| "(no documented mitigation)".into())
-        );
-        let svg = charts::spike(v, i)?;
-        let _ = write!(
-            s,
-            "<figure>\n{svg}\n<figcaption>{} on the day (red) and on the same weekday of the previous weeks; the line is the count expected for the day's volume.</figcaption>\n</figure>\n</div>\n",
-            escape(&crate::catalogue::key_label(v.key.0, v.key.1))
-        );
-    }
-    s.push_str("</section>\n");
-    s.spill()?;
+    spikes_section(s, r, cat)?;
 
     // Charts.
     s.push_str("<section id=\"over-time\">\n<h2>Failures over time</h2>\n");
@@ -483,6 +416,89 @@ pub fn write(r: &Report, cat: &Catalogue, out: &mut dyn io::Write) -> Result<()>
         env!("CARGO_PKG_VERSION")
     );
     Ok(s.finish()?)
+}
+
+/// The page up to its main part: the head, and the header with the period, the lead line and
+/// the headline numbers.
+fn header(s: &mut Page, r: &Report) {
+    let period = match (r.first, r.last) {
+        (Some(a), Some(b)) => format!("{} to {}", rfc3339(a), rfc3339(b)),
+        _ => "no records".into(),
+    };
+    let _ = write!(
+        s,
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
+         <title>Call Automation triage report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
+         <header>\n<h1>Call Automation triage report</h1>\n<p class=\"period\">{}</p>\n<p class=\"lead\"><strong>{}</strong></p>\n",
+        escape(&period),
+        escape(&crate::render::summary::needs_action_line(r))
+    );
+    s.push_str("<section class=\"cards\" aria-label=\"Headline numbers\">\n");
+    s.push_str(&card(&r.read.to_string(), "records read"));
+    s.push_str(&card(&r.accepted.to_string(), "accepted"));
+    s.push_str(&card(&pct(r.needs_action_rate()), "needs action"));
+    s.push_str(&card(&r.needs_action.to_string(), "failure-class records"));
+    s.push_str(&card(&pct(r.failure_rate()), "all but success"));
+    s.push_str(&card(&r.rejected.to_string(), "rejected"));
+    s.push_str(&card(&r.skipped.to_string(), "skipped (no outcome)"));
+    s.push_str("\n</section>\n</header>\n<main>\n");
+}
+
+/// The volume test's verdict, when there is one to say, each scope flagged a line.
+fn volume_section(s: &mut Page, r: &Report) -> io::Result<()> {
+    let (head, flagged) = crate::render::summary::volume_lines(r);
+    if !head.is_empty() {
+        s.push_str("<section id=\"volume\">\n<h2>Volume</h2>\n");
+        let _ = writeln!(s, "<p>{}</p>", escape(&head));
+        for f in &flagged {
+            let (status, rest) = f.split_once(' ').unwrap_or((f, ""));
+            let _ = writeln!(
+                s,
+                "<div class=\"spike\"><p><strong>{}</strong> {}</p></div>",
+                escape(status),
+                escape(rest)
+            );
+        }
+        s.push_str("</section>\n");
+        s.spill()?;
+    }
+    Ok(())
+}
+
+/// The flagged keys, each with its mitigation and its chart, or why there are none.
+fn spikes_section(s: &mut Page, r: &Report, cat: &Catalogue) -> Result<()> {
+    let sp = &r.spikes;
+    s.push_str("<section id=\"spikes\">\n<h2>Spikes</h2>\n");
+    if sp.flagged.is_empty() {
+        let text = sp.note.clone().unwrap_or_else(|| {
+            format!("No spikes on {}.", sp.day.map(day_text).unwrap_or_default())
+        });
+        let _ = writeln!(s, "<p>{}</p>", escape(&text));
+    }
+    for (i, row) in r.spike_rows.iter().enumerate() {
+        let v = &row.verdict;
+        let m = cat.lookup(v.key.0, v.key.1).mitigation;
+        let _ = write!(
+            s,
+            "<div class=\"spike\">\n<p><strong>{}</strong> ({}) {}</p>\n<p>Mitigation: {}</p>\n",
+            v.status.as_str(),
+            row.outcome.as_str(),
+            escape(&spike_sentence(v, cat)),
+            m.map(linkify)
+                .unwrap_or_else(|| "(no documented mitigation)".into())
+        );
+        let svg = charts::spike(v, i)?;
+        let _ = write!(
+            s,
+            "<figure>\n{svg}\n<figcaption>{} on the day (red) and on the same weekday of the previous weeks; the line is the count expected for the day's volume.</figcaption>\n</figure>\n</div>\n",
+            escape(&crate::catalogue::key_label(v.key.0, v.key.1))
+        );
+    }
+    s.push_str("</section>\n");
+    s.spill()?;
+    Ok(())
 }
 
 #[cfg(test)]

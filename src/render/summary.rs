@@ -176,6 +176,29 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
     let _ = writeln!(s, "**{}**\n", needs_action_line(r));
     volume_section(&mut s, r);
     spikes_section(&mut s, r, cat);
+    overview_section(&mut s, r);
+    let _ = writeln!(s, "## By outcome\n\n{}", table(&r.by_outcome()));
+    let _ = writeln!(s, "## By category\n\n{}", table(&r.by_category()));
+
+    top_failures_section(&mut s, r);
+    caller_section(&mut s, r, cat);
+    let _ = writeln!(s, "## By mitigation\n\n{}", table(&r.by_mitigation()));
+    operations_section(&mut s, r);
+
+    if !r.diagnostics.is_empty() {
+        let _ = writeln!(s, "## SIP and Q.850 diagnostics\n");
+        let _ = writeln!(
+            s,
+            "What the SBC or carrier said, in the callback events that carry it.\n\n{}",
+            table(&r.by_sip())
+        );
+    }
+    quality_section(&mut s, r);
+    s
+}
+
+/// The overview: the period, the window, the records and the rates.
+fn overview_section(s: &mut String, r: &Report) {
     let _ = writeln!(s, "## Overview\n");
     let period = match (r.first, r.last) {
         (Some(a), Some(b)) => format!("{} to {}", rfc3339(a), rfc3339(b)),
@@ -225,10 +248,10 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
         r.failures,
     );
     let _ = writeln!(s, "- **Catalogue:** {}\n", escape(&r.catalogue.join("; ")));
+}
 
-    let _ = writeln!(s, "## By outcome\n\n{}", table(&r.by_outcome()));
-    let _ = writeln!(s, "## By category\n\n{}", table(&r.by_category()));
-
+/// The most frequent failure keys, or that there are none.
+fn top_failures_section(s: &mut String, r: &Report) {
     let _ = writeln!(s, "## Top failures\n");
     let top = top_failures(r);
     if top.rows.is_empty() {
@@ -236,9 +259,10 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
     } else {
         let _ = writeln!(s, "{}", table(&top));
     }
+}
 
-    caller_section(&mut s, r, cat);
-    let _ = writeln!(s, "## By mitigation\n\n{}", table(&r.by_mitigation()));
+/// The most frequent operations, and how many rows by_operation.csv has when more.
+fn operations_section(s: &mut String, r: &Report) {
     // The first part only: a report of many operations never makes the whole table here.
     let ops = r
         .by_operation_parts(TOP_OPERATIONS)
@@ -253,15 +277,10 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
             r.operations.len()
         );
     }
+}
 
-    if !r.diagnostics.is_empty() {
-        let _ = writeln!(s, "## SIP and Q.850 diagnostics\n");
-        let _ = writeln!(
-            s,
-            "What the SBC or carrier said, in the callback events that carry it.\n\n{}",
-            table(&r.by_sip())
-        );
-    }
+/// Data quality: the rejects, the uncatalogued keys, the warnings and the input files.
+fn quality_section(s: &mut String, r: &Report) {
     let _ = writeln!(s, "## Data quality\n");
     let _ = writeln!(s, "### Rejected records\n");
     if r.reject_groups.is_empty() {
@@ -289,7 +308,7 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
             s,
             "These keys, other than success, match nothing in the catalogue; a newer copy of the page (`--catalogue`) may know them.\n"
         );
-        write_table(&mut s, r.uncatalogued_parts(PART_ROWS));
+        write_table(s, r.uncatalogued_parts(PART_ROWS));
         s.push('\n');
     }
     if !r.warnings.is_empty() {
@@ -303,7 +322,6 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
     // Accepted records outside --since/--until have a column when there are any.
     let inputs = r.by_input();
     s.push_str(&table(&inputs));
-    s
 }
 
 #[cfg(test)]
