@@ -13,10 +13,19 @@ use crate::report::table::Table;
 use crate::report::triage::{Triage, TOP_CALLS, TOP_MESSAGES};
 use crate::time::{bucket_start, day_text, rfc3339};
 
+/// The triage as Markdown: the catalogue, the totals and the spike verdict.
 pub fn markdown(t: &Triage) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# Triage: {}\n", t.title());
 
+    catalogue_section(&mut s, t);
+    totals_section(&mut s, t);
+    verdict_section(&mut s, t);
+    s
+}
+
+/// What the catalogue says of the key, and which catalogues were read.
+fn catalogue_section(s: &mut String, t: &Triage) {
     let _ = writeln!(s, "## Catalogue\n");
     // The generic entries its keys read are listed, under this sentence.
     let own = |m: Match| matches!(m, Match::Exact | Match::Subcode | Match::Prefix);
@@ -42,7 +51,10 @@ pub fn markdown(t: &Triage) -> String {
     }
     s.push('\n');
     let _ = writeln!(s, "Catalogues: {}.\n", escape(&t.catalogues.join("; ")));
+}
 
+/// The key's records against those accepted, and, when there are any, what they hold.
+fn totals_section(s: &mut String, t: &Triage) {
     let _ = writeln!(s, "## Totals\n");
     if t.totals.is_empty() && t.read == 0 {
         // No INPUT, or inputs without a record: there was nothing to look in.
@@ -76,10 +88,13 @@ pub fn markdown(t: &Triage) -> String {
             read_line(t)
         );
         let _ = writeln!(s, "{}", table(&t.totals_table()));
-        outcome_lines(&mut s, t);
-        found_sections(&mut s, t);
+        outcome_lines(s, t);
+        found_sections(s, t);
     }
+}
 
+/// The spike verdict: its day, its note, and each key's verdict.
+fn verdict_section(s: &mut String, t: &Triage) {
     let day = t.verdict_day.map(day_text).unwrap_or_default();
     let _ = writeln!(
         s,
@@ -96,7 +111,6 @@ pub fn markdown(t: &Triage) -> String {
     for (v, why) in &t.verdicts {
         let _ = writeln!(s, "- {}: {}", key_label(v.key.0, v.key.1), escape(why));
     }
-    s
 }
 
 /// The sections of a triage that found records, after its totals: timeline, diagnostics,
