@@ -20,8 +20,8 @@ use roaring::RoaringBitmap;
 
 #[derive(Debug, Clone)]
 pub enum Calls {
-    /// At most [`INLINE`] ids, ascending: the first `len` of `ids`. Only [`Calls::insert`]
-    /// makes one (and [`Calls::default`], empty): `len` is never past [`INLINE`].
+    /// At most `INLINE` ids, ascending: the first `len` of `ids`. Only [`Calls::insert`]
+    /// makes one (and [`Calls::default`], empty): `len` is never past `INLINE`.
     Inline { len: u8, ids: [u32; INLINE] },
     /// More, on the heap: a set takes 16 bytes in each table that holds one, whatever its form.
     Heap(Box<Large>),
@@ -261,7 +261,7 @@ pub struct Unordered {
 
 impl Calls {
     /// Adds `ids`, in any order (each at most once): another worker's set read through the
-    /// map from its numbering to ours. Past [`FEW`] of them, put in order and made a set of
+    /// map from its numbering to ours. Past `FEW` of them, put in order and made a set of
     /// their own, then joined: a compressed bitmap takes ids one by one, out of order,
     /// several times slower, and the run's last merge of two workers' sets does so alone,
     /// after both are done. Ids within a few words each of one another are put in order as
