@@ -72,6 +72,10 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
     for w in &warnings {
         eprintln!("acs-triage: warning: {}", crate::text::line(w));
     }
+    // Nothing of the code asked for, but of the subcode under others: whatever the format.
+    if let Some(line) = t.other_codes_line().filter(|_| t.totals.is_empty()) {
+        eprintln!("acs-triage: note: {line}");
+    }
     match &args.out {
         Some(path) => output::write_file(path, &bytes)?,
         None => std::io::stdout().lock().write_all(&bytes)?,

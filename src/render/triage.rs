@@ -89,6 +89,11 @@ fn totals_section(s: &mut String, t: &Triage) {
         );
         let _ = writeln!(s, "{}", table(&t.totals_table()));
         outcome_lines(s, t);
+    }
+    if let Some(line) = t.other_codes_line() {
+        let _ = writeln!(s, "{line}.\n");
+    }
+    if !t.totals.is_empty() {
         found_sections(s, t);
     }
 }
@@ -226,6 +231,7 @@ pub fn json(t: &Triage) -> Value {
             "description": k.description, "mitigation": k.mitigation, "count": k.count, "calls": k.calls,
             "first_seen": k.first.map(rfc3339), "last_seen": k.last.map(rfc3339),
         })).collect::<Vec<_>>(),
+        "other_codes": t.other_codes.iter().map(|(c, n)| json!({"code": c, "count": n})).collect::<Vec<_>>(),
         "timeline": t.timeline.iter().map(|((b, k), n)| json!({
             "bucket": bucket_start(*b), "code": k.0, "subcode": k.1, "count": n,
         })).collect::<Vec<_>>(),

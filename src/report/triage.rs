@@ -88,6 +88,9 @@ pub struct Triage {
     pub skipped: u64,
     pub outside: u64,
     pub totals: Vec<KeyTotal>,
+    /// With `--code`: the other codes the subcode occurs under and their records, in code
+    /// order (the records `--code` left out).
+    pub other_codes: Vec<(u32, u64)>,
     pub bucket_secs: i64,
     /// (bucket start, key) → count, focused keys only.
     pub timeline: Timeline,
@@ -148,6 +151,22 @@ impl Triage {
             Some(c) => format!("{c}/{}", self.subcode),
             None => format!("subcode {}", self.subcode),
         }
+    }
+
+    /// What `--code` left out: `560503 occurs under other codes: 500 (15 records); drop
+    /// --code to see them`, when the subcode occurs under other codes.
+    pub fn other_codes_line(&self) -> Option<String> {
+        if self.other_codes.is_empty() {
+            return None;
+        }
+        let codes: Vec<String> = (self.other_codes.iter())
+            .map(|&(c, n)| format!("{c} ({n} record{})", if n == 1 { "" } else { "s" }))
+            .collect();
+        Some(format!(
+            "{} occurs under other codes: {}; drop --code to see them",
+            self.subcode,
+            codes.join(", ")
+        ))
     }
 
     pub fn total(&self) -> u64 {
@@ -498,6 +517,20 @@ fn key_totals(focus: &Focus, cat: &Catalogue) -> Vec<KeyTotal> {
     totals
 }
 
+/// With `--code`, the other codes of the focused subcode's records and their counts: every
+/// accepted record is counted by key, those `--code` leaves out too.
+fn other_codes(focus: &Focus) -> Vec<(u32, u64)> {
+    let Some(code) = focus.code else {
+        return Vec::new();
+    };
+    let mut out: Vec<(u32, u64)> = (focus.all.by_key.iter())
+        .filter(|(k, s)| k.1 == Some(focus.subcode) && k.0 != code && s.count > 0)
+        .map(|(k, s)| (k.0, s.count))
+        .collect();
+    out.sort_unstable();
+    out
+}
+
 /// The focused records by operation (all prompt kinds together), most records first.
 fn operation_rows(focus: &Focus) -> Vec<(String, Kind, Key, u64)> {
     let mut by_op: BTreeMap<(String, Kind, Key), u64> = BTreeMap::new();
@@ -760,6 +793,7 @@ pub fn build(
         skipped: agg.skipped,
         outside: agg.outside,
         totals,
+        other_codes: other_codes(&focus),
         bucket_secs: agg.bucket_secs,
         timeline,
         operations,

@@ -530,3 +530,45 @@ fn triage_splits_add_up_and_keys_say_their_outcome() {
         "{md}"
     );
 }
+
+/// `--code` with a code the subcode's records do not carry says under which codes they are,
+/// in Markdown, JSON and on stderr (it said only "does not occur").
+#[test]
+fn triage_with_another_code_names_the_codes_the_subcode_occurs_under() {
+    let n = manifest()["by_key"]["500/560503"].as_u64().unwrap();
+    let line =
+        format!("560503 occurs under other codes: 500 ({n} records); drop --code to see them");
+    let out = bin()
+        .args(["triage", "560503", "--code", "503", "samples/"])
+        .assert()
+        .success();
+    let text = stdout(&out);
+    assert!(
+        text.contains("No records: 503/560503 does not occur"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("{line}.\n")), "{text}");
+    assert!(
+        stderr(&out).contains(&format!("acs-triage: note: {line}")),
+        "{}",
+        stderr(&out)
+    );
+    let out = bin()
+        .args([
+            "triage", "560503", "--code", "503", "samples/", "--format", "json",
+        ])
+        .assert()
+        .success();
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        v["other_codes"],
+        serde_json::json!([{"code": 500, "count": n}])
+    );
+    // The code the records carry: nothing left out, nothing said.
+    let out = bin()
+        .args(["triage", "560503", "--code", "500", "samples/"])
+        .assert()
+        .success();
+    assert!(!stdout(&out).contains("occurs under other codes"));
+    assert!(!stderr(&out).contains("note:"));
+}
