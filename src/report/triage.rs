@@ -7,14 +7,14 @@ use chrono::{DateTime, Utc};
 
 use super::table::{Col, Name, Table};
 use super::{DiagnosticRow, NOT_NAMED};
-use crate::aggregate::{CallId, CallStats, Detail, Details, Focus, Key, Listing, Timeline};
+use crate::aggregate::{CallId, CallStats, Detail, Details, Focus, Key, Listing, Timeline, Window};
 use crate::catalogue::{key_label, Catalogue, Category, Match, Outcome};
 use crate::config::TriageFormat;
 use crate::normalize::Kind;
 use crate::row;
 use crate::spikes::history::History;
 use crate::spikes::{self, Thresholds, Verdict};
-use crate::time::{bucket_start, rfc3339};
+use crate::time::{bucket_start, rfc3339, DAY};
 
 /// Calls listed in the Markdown and JSON views; CSV and `--calls` list them all (the
 /// `--format json` help says so).
@@ -94,6 +94,9 @@ pub struct Triage {
     pub bucket_secs: i64,
     /// (bucket start, key) → count, focused keys only.
     pub timeline: Timeline,
+    /// The first and last bucket the timeline's views run through, empty ones too
+    /// ([`timeline_span`]); `None`: only those that hold records.
+    pub timeline_span: Option<(i64, i64)>,
     pub operations: Vec<(String, Kind, Key, u64)>,
     /// (prompt kind, records) of the focused keys, most records first: "8536 on TextSource"
     /// is a speech problem, not a file one.
@@ -173,15 +176,48 @@ impl Triage {
         self.totals.iter().map(|t| t.count).sum()
     }
 
-    /// Counts of one key in every bucket from the first to the last of the focus, zeros too.
+    /// Counts of one key in every bucket of the timeline's span (from the first to the last
+    /// of the focus without one), zeros too.
     pub fn series(&self, key: Key) -> Vec<u64> {
+        let ends =
+            (self.timeline_span.into_iter()).flat_map(|(a, b)| [((a, key), 0), ((b, key), 0)]);
+        let own = (self.timeline.iter())
+            .filter(|((_, k), _)| *k == key)
+            .map(|(&b, &n)| (b, n));
+        let timeline: Timeline = own.chain(ends).collect();
         crate::aggregate::series(
-            &self.timeline,
+            &timeline,
             self.bucket_secs,
             key,
             crate::aggregate::SPARK_CELLS,
         )
     }
+}
+
+/// Rows of the timeline filled with its empty buckets, at most: past them (a window of
+/// centuries), the timeline lists only the buckets that hold records.
+pub const MAX_TIMELINE_ROWS: i64 = 10_000;
+
+/// The first and last bucket a timeline of `bucket_secs` buckets runs through, empty ones
+/// too: from `--since` (else the start of its first bucket's UTC day, so that an incident's
+/// start is read against the quiet hours before it) to `--until`'s last bucket (else its
+/// last). `None` when it is empty, or would take more than [`MAX_TIMELINE_ROWS`] rows.
+pub fn timeline_span(timeline: &Timeline, bucket_secs: i64, window: &Window) -> Option<(i64, i64)> {
+    let (first, last) = (timeline.keys().next()?.0, timeline.keys().next_back()?.0);
+    if bucket_secs <= 0 {
+        return None;
+    }
+    let floor = |t: i64| t - t.rem_euclid(bucket_secs);
+    let start = match window.since {
+        Some(s) => floor(s.timestamp()),
+        None => floor(first - first.rem_euclid(DAY)),
+    };
+    // --until is the first instant left out.
+    let end =
+        (window.until).map(|u| floor(u.timestamp() - i64::from(u.timestamp_subsec_nanos() == 0)));
+    let (start, end) = (start.min(first), end.unwrap_or(last).max(last));
+    let rows = (end - start) / bucket_secs + 1;
+    (rows <= MAX_TIMELINE_ROWS).then_some((start, end))
 }
 
 /// What of the focused calls a triage shows: `--calls` the first `limit` (every one without),
@@ -236,13 +272,17 @@ impl Triage {
         })
     }
 
-    /// The focused keys' counts by bucket: a row per bucket that holds any, a column per key.
+    /// The focused keys' counts by bucket, a column per key: a row per bucket of the span,
+    /// empty ones too (without one, per bucket that holds any).
     pub fn timeline_table(&self) -> Table {
         let keys: Vec<Key> = self.totals.iter().map(|k| k.key).collect();
         let mut t = Table::new(&[("bucket", Col::Text)]);
         let names = keys.iter().map(|k| Name::from(key_label(k.0, k.1)));
         t.columns.extend(names.map(|n| (n, Col::Number)));
-        let mut buckets: Vec<i64> = self.timeline.keys().map(|(b, _)| *b).collect();
+        let mut buckets: Vec<i64> = match self.timeline_span {
+            Some((a, b)) => (a..=b).step_by(self.bucket_secs as usize).collect(),
+            None => self.timeline.keys().map(|(b, _)| *b).collect(),
+        };
         buckets.dedup();
         for b in buckets {
             let counts = keys.iter().map(|k| self.timeline.get(&(b, *k)).copied());
@@ -767,10 +807,11 @@ pub fn build(
     th: Thresholds,
 ) -> Triage {
     let totals = key_totals(&focus, cat);
-    let timeline = (focus.all.timeline())
+    let timeline: Timeline = (focus.all.timeline())
         .into_iter()
         .filter(|((_, k), _)| focus.matches(k.0, k.1))
         .collect();
+    let timeline_span = timeline_span(&timeline, focus.all.bucket_secs, &focus.all.window);
     let operations = operation_rows(&focus);
     let prompts = prompt_rows(&focus);
     let (calls, call_sdks) = call_rows(&mut focus);
@@ -796,6 +837,7 @@ pub fn build(
         other_codes: other_codes(&focus),
         bucket_secs: agg.bucket_secs,
         timeline,
+        timeline_span,
         operations,
         prompts,
         calls,

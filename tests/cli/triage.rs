@@ -572,3 +572,78 @@ fn triage_with_another_code_names_the_codes_the_subcode_occurs_under() {
     assert!(!stdout(&out).contains("occurs under other codes"));
     assert!(!stderr(&out).contains("note:"));
 }
+
+/// The Markdown timeline lists the hours (or days) without records as 0, from the start of
+/// the first one's UTC day (or --since) to the last (or --until), and the sparkline runs
+/// through them; a window of millennia keeps the buckets that hold records only.
+#[test]
+fn the_timeline_lists_the_empty_buckets_from_the_start_of_the_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("ops.json");
+    let rec = |time: &str| {
+        format!(
+            r#"{{"time":"2026-11-24T{time}Z","operationName":"Play","correlationId":"22222222-0000-4000-8000-000000000001","properties":{{"resultCode":404,"resultSubcode":8522}}}}"#
+        )
+    };
+    let lines = [rec("03:10:00"), rec("05:20:00"), rec("05:40:00")];
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let timeline = |extra: &[&str]| {
+        let out = bin()
+            .args(["triage", "8522"])
+            .args(extra)
+            .arg(&input)
+            .assert()
+            .success();
+        let text = stdout(&out);
+        let rows: Vec<String> = (text.lines())
+            .filter(|l| l.starts_with("| 2026-") || l.starts_with("| 2025-"))
+            .map(|l| l.to_string())
+            .collect();
+        let spark = (text.lines())
+            .find(|l| l.starts_with("- 404/8522: `"))
+            .unwrap()
+            .to_string();
+        (rows, spark)
+    };
+    let row = |h: u32, n: u32| format!("| 2026-11-24T{h:02}:00:00Z | {n} |");
+    let (rows, spark) = timeline(&["--bucket", "hour"]);
+    let want: Vec<String> = (0..6)
+        .map(|h| row(h, [0, 0, 0, 1, 0, 2][h as usize]))
+        .collect();
+    assert_eq!(rows, want);
+    assert_eq!(
+        spark.chars().filter(|c| "▁▂▃▄▅▆▇█".contains(*c)).count(),
+        6,
+        "{spark}"
+    );
+    let (rows, _) = timeline(&[
+        "--bucket",
+        "hour",
+        "--since",
+        "2026-11-24T02:30:00Z",
+        "--until",
+        "2026-11-24T08:00:00Z",
+    ]);
+    let want: Vec<String> = (2..8)
+        .map(|h| row(h, [0, 1, 0, 2, 0, 0][h as usize - 2]))
+        .collect();
+    assert_eq!(rows, want);
+    let (rows, _) = timeline(&["--bucket", "day", "--since", "2026-11-22"]);
+    assert_eq!(
+        rows,
+        [
+            "| 2026-11-22T00:00:00Z | 0 |",
+            "| 2026-11-23T00:00:00Z | 0 |",
+            "| 2026-11-24T00:00:00Z | 3 |"
+        ]
+    );
+    let (rows, _) = timeline(&[
+        "--bucket",
+        "hour",
+        "--since",
+        "0001-01-01",
+        "--until",
+        "9999-12-31",
+    ]);
+    assert_eq!(rows, [row(3, 1), row(5, 2)]);
+}
