@@ -37,7 +37,8 @@ pub struct CallStats {
     /// Whether a record named the call by its CorrelationId (else by its CallConnectionId):
     /// only then are the ids its records lack looked up by that id ([`CallStats::borrows_ids`]).
     pub by_correlation: bool,
-    /// Its focused keys and messages, held only when the rows show them.
+    /// Its focused keys, SIP codes, Q.850 causes and messages, held only when the rows show
+    /// them.
     pub details: Option<Box<Details>>,
 }
 
@@ -50,6 +51,28 @@ pub struct Details {
     /// Its distinct messages, at most [`MESSAGES_PER_CALL`] (those of lowest rank: see
     /// [`texts`](super::texts)), with counts.
     pub messages: Vec<(Box<str>, u64)>,
+    /// The distinct SIP codes (`SipDetails`) of its focused records, sorted: the least
+    /// [`CODES_PER_CALL`].
+    pub sip_codes: Vec<u32>,
+    /// The distinct Q.850 causes (`Q850Details`), as [`Details::sip_codes`].
+    pub q850_codes: Vec<u32>,
+}
+
+/// Distinct SIP codes, and Q.850 causes, kept per call: a real call ends with one.
+pub const CODES_PER_CALL: usize = 4;
+
+/// Enters `code` in the sorted `codes`, keeping the least [`CODES_PER_CALL`] (the same
+/// whatever the order met).
+fn add_sorted(codes: &mut Vec<u32>, code: Option<u32>) {
+    let Some(code) = code else {
+        return;
+    };
+    if let Err(i) = codes.binary_search(&code) {
+        if i < CODES_PER_CALL {
+            codes.insert(i, code);
+            codes.truncate(CODES_PER_CALL);
+        }
+    }
 }
 
 /// A call's ServerCallId when the rows show it: a pointer when they do not, or no record
@@ -99,8 +122,9 @@ impl Detail {
 pub struct Listing {
     /// The calls listed, most records first: the first so many, or every one (`None`).
     pub first: Option<usize>,
-    /// Whether the rows show each call's ServerCallId, focused keys and messages (CSV and
-    /// `--calls` do, Markdown and JSON not): without, no call holds them.
+    /// Whether the rows show each call's ServerCallId, focused keys, SIP codes, Q.850 causes
+    /// and messages (CSV and `--calls` do, Markdown and JSON not): without, no call holds
+    /// them.
     pub details: bool,
 }
 
@@ -573,9 +597,21 @@ impl Details {
         }
     }
 
+    /// A record's SIP code and Q.850 cause, where it carries them.
+    fn add_diagnostic(&mut self, sip: Option<u32>, q850: Option<u32>) {
+        add_sorted(&mut self.sip_codes, sip);
+        add_sorted(&mut self.q850_codes, q850);
+    }
+
     fn absorb(&mut self, o: Details) {
         for key in &o.codes {
             self.add_code(*key);
+        }
+        for &c in &o.sip_codes {
+            add_sorted(&mut self.sip_codes, Some(c));
+        }
+        for &c in &o.q850_codes {
+            add_sorted(&mut self.q850_codes, Some(c));
         }
         for (m, n) in o.messages {
             self.add_message(&m, n);
@@ -925,6 +961,7 @@ impl Sink for Focus {
                 let d = c.details.get_or_insert_default();
                 d.add_code((rec.code, rec.subcode));
                 d.add_message(&rec.message, 1);
+                d.add_diagnostic(rec.sip.code, rec.q850.code);
             }
         } else {
             count_no_call(&mut self.no_call_sdks, &sdk_text(rec), 1);
@@ -1144,6 +1181,26 @@ mod tests {
             ([(400, Some(8522))].as_slice(), 1)
         );
         assert_eq!(c.server_call_id.text(), format!("{:-<150}", 7));
+    }
+
+    /// A call keeps the least [`CODES_PER_CALL`] distinct SIP codes, whatever the order met
+    /// and however the work was split.
+    #[test]
+    fn a_call_keeps_its_least_sip_codes_in_any_order() {
+        let codes = [603, 486, 503, 486, 480, 404, 487];
+        let mut one = Details::default();
+        for c in codes {
+            one.add_diagnostic(Some(c), None);
+        }
+        let (mut a, mut b) = (Details::default(), Details::default());
+        for (i, c) in codes.iter().rev().enumerate() {
+            let d = if i % 2 == 0 { &mut a } else { &mut b };
+            d.add_diagnostic(Some(*c), Some(16));
+        }
+        a.absorb(b);
+        assert_eq!(one.sip_codes, [404, 480, 486, 487]);
+        assert_eq!((a.sip_codes, a.q850_codes), (one.sip_codes, vec![16]));
+        assert!(one.q850_codes.is_empty());
     }
 
     /// Calls taken out of the list of a table by GUID leave every other one where its place

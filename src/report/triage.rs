@@ -74,6 +74,9 @@ pub struct CallRow {
     pub codes: Vec<Key>,
     /// Its messages, most frequent first (at most three).
     pub messages: Vec<String>,
+    /// The distinct SIP codes and Q.850 causes its records carried, sorted.
+    pub sip_codes: Vec<u32>,
+    pub q850_codes: Vec<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -221,8 +224,8 @@ pub fn timeline_span(timeline: &Timeline, bucket_secs: i64, window: &Window) -> 
 }
 
 /// What of the focused calls a triage shows: `--calls` the first `limit` (every one without),
-/// with their ServerCallIds, keys and messages; CSV every call with them; Markdown and JSON
-/// the first [`TOP_CALLS`], without.
+/// with their ServerCallIds, keys, SIP codes, Q.850 causes and messages; CSV every call with
+/// them; Markdown and JSON the first [`TOP_CALLS`], without.
 pub fn listing(calls: bool, format: TriageFormat, limit: Option<usize>) -> Listing {
     match (calls, format) {
         (true, _) => Listing {
@@ -381,8 +384,14 @@ impl Triage {
             ("last_seen", Col::Text),
             ("count", Col::Number),
             ("codes", Col::Text),
+            ("sip_code", Col::Text),
+            ("q850_code", Col::Text),
             ("messages", Col::Text),
         ];
+        let join = |codes: &[u32]| {
+            let texts: Vec<String> = codes.iter().map(u32::to_string).collect();
+            texts.join(" ")
+        };
         let calls = self.calls.iter().take(limit.unwrap_or(usize::MAX));
         Table::of(COLUMNS, calls, |c| {
             let codes: Vec<String> = c.codes.iter().map(|k| key_label(k.0, k.1)).collect();
@@ -394,6 +403,8 @@ impl Triage {
                 time(c.last),
                 c.count,
                 codes.join(" "),
+                join(&c.sip_codes),
+                join(&c.q850_codes),
                 c.messages.join(" | "),
             ]
         })
@@ -724,6 +735,8 @@ fn call_rows(focus: &mut Focus) -> (CallList, CallSdks) {
         let Details {
             codes,
             mut messages,
+            sip_codes,
+            q850_codes,
         } = c.details.map(|d| *d).unwrap_or_default();
         messages.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         CallRow {
@@ -738,6 +751,8 @@ fn call_rows(focus: &mut Focus) -> (CallList, CallSdks) {
             last: c.last,
             codes,
             messages: messages.into_iter().map(|(m, _)| m.into_string()).collect(),
+            sip_codes,
+            q850_codes,
         }
     });
     let rows = rows.collect();

@@ -647,3 +647,68 @@ fn the_timeline_lists_the_empty_buckets_from_the_start_of_the_day() {
     ]);
     assert_eq!(rows, [row(3, 1), row(5, 2)]);
 }
+
+/// `--calls` (and the CSV) say which SIP code and Q.850 cause each call's records carried:
+/// the distinct ones, sorted, space-separated; empty for a call whose records carry none.
+#[test]
+fn triage_calls_give_each_call_s_sip_code_and_q850_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("events.json");
+    let event = |n: u32, min: u32, sip: Option<(u32, u32)>| {
+        let details = sip.map_or(String::new(), |(s, q)| {
+            format!(
+                r#","sipDetails":{{"code":{s},"message":"m"}},"q850Details":{{"code":{q},"message":"m"}}"#
+            )
+        });
+        format!(
+            r#"{{"id":"e{n}{min}","source":"calling/callConnections/1111111{n}-1111-4111-8111-111111111111","type":"Microsoft.Communication.CallDisconnected","data":{{"resultInformation":{{"code":500,"subCode":560503,"message":"Unexpected server error"{details}}},"callConnectionId":"1111111{n}-1111-4111-8111-111111111111","correlationId":"c0000000-0000-4000-8000-00000000000{n}"}},"time":"2026-11-24T10:{min:02}:00Z"}}"#
+        )
+    };
+    let events = [
+        event(1, 0, Some((486, 17))),
+        event(2, 1, Some((503, 38))),
+        event(2, 2, Some((486, 17))),
+        event(3, 3, None),
+    ];
+    std::fs::write(&input, format!("[{}]", events.join(",\n"))).unwrap();
+    let path = dir.path().join("calls.csv");
+    for extra in [&["--calls"][..], &[]] {
+        bin()
+            .args(["triage", "560503", "--format", "csv", "--out"])
+            .arg(&path)
+            .args(extra)
+            .arg(&input)
+            .assert()
+            .success();
+        let mut rows: Vec<(String, String, String)> = read_csv(&path)
+            .into_iter()
+            .map(|r| {
+                let id = r["correlation_id"][35..].to_string();
+                (id, r["sip_code"].clone(), r["q850_code"].clone())
+            })
+            .collect();
+        rows.sort();
+        let s = |t: &str| t.to_string();
+        assert_eq!(
+            rows,
+            [
+                (s("1"), s("486"), s("17")),
+                (s("2"), s("486 503"), s("17 38")),
+                (s("3"), s(""), s("")),
+            ],
+            "{extra:?}"
+        );
+    }
+    // On samples/: both calls of 500/560503 ended 486 Busy Here, Q.850 17 User busy.
+    let out = bin()
+        .args(["triage", "560503", "samples/", "--calls", "--format", "md"])
+        .assert()
+        .success();
+    let text = stdout(&out);
+    assert!(text.contains("| sip_code | q850_code |"), "{text}");
+    assert_eq!(
+        text.matches("| 500/560503 | 486 | 17 |").count(),
+        2,
+        "{text}"
+    );
+}
