@@ -34,9 +34,14 @@ fn catalogue_section(s: &mut String, t: &Triage) {
     }
     for e in &t.catalogue {
         let cat = e.category.map(|c| format!(" ({c})")).unwrap_or_default();
+        let reading = if e.used {
+            ""
+        } else {
+            ", the other page's reading (the reports use the entry above)"
+        };
         let _ = writeln!(
             s,
-            "- **{}**{cat}, {} match ({}): {}",
+            "- **{}**{cat}, {} match ({}){reading}: {}",
             e.label,
             e.matched,
             escape(&e.source),
@@ -219,7 +224,7 @@ pub fn json(t: &Triage) -> Value {
         "catalogue": t.catalogue.iter().map(|e| json!({
             "entry": e.label, "match": e.matched.as_str(), "category": e.category.map(|c| c.as_str()),
             "source": e.source, "callback_event": e.callback_event,
-            "description": e.description, "mitigation": e.mitigation,
+            "description": e.description, "mitigation": e.mitigation, "used": e.used,
         })).collect::<Vec<_>>(),
         "catalogues": t.catalogues,
         "records": {

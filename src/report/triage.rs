@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use super::table::{Col, Name, Table};
 use super::{DiagnosticRow, NOT_NAMED};
 use crate::aggregate::{CallId, CallStats, Detail, Details, Focus, Key, Listing, Timeline, Window};
+use crate::catalogue::query::{self, Query};
 use crate::catalogue::{key_label, Catalogue, Category, Match, Outcome};
 use crate::config::TriageFormat;
 use crate::normalize::Kind;
@@ -35,6 +36,9 @@ pub struct CatalogueEntry {
     pub callback_event: String,
     pub description: String,
     pub mitigation: String,
+    /// Whether it is the entry the reports read for its key: a pair another page also gives
+    /// is listed with that page's reading too, which they do not use.
+    pub used: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -434,8 +438,29 @@ fn catalogue_entries(
             callback_event: p.events(),
             description: p.description.clone(),
             mitigation: p.mitigation.clone(),
+            used: true,
         })
         .collect();
+    // The same pairs as the other page reads them (the PSTN page's 403/510403 is "Call
+    // blocked: Alternate ID not supplied", not spam), each after the one the reports use.
+    let others = (query::find(cat, &Query::Number(subcode)).into_iter())
+        .filter(|e| e.entry == "pair" && e.subcode == Some(subcode) && !query::used(e, cat));
+    for e in others.filter(|e| e.code.is_some_and(|c| code.is_none_or(|k| k == c))) {
+        let c = e.code.unwrap_or_default();
+        let label = key_label(c, Some(subcode));
+        let at = (out.iter().rposition(|o| o.label == label)).map_or(out.len(), |i| i + 1);
+        let entry = CatalogueEntry {
+            label,
+            matched: Match::Exact,
+            category: Some(Category::of(c)),
+            source: e.source,
+            callback_event: e.callback_event,
+            description: e.description,
+            mitigation: e.mitigation,
+            used: false,
+        };
+        out.insert(at, entry);
+    }
     // The generic subcode, unless the code asked for contradicts it (603/0 is not "Success").
     let generic = match code {
         Some(c) => cat.generic_subcode(c, subcode),
@@ -450,6 +475,7 @@ fn catalogue_entries(
             callback_event: String::new(),
             description: d.description.clone(),
             mitigation: String::new(),
+            used: true,
         });
     }
     if let Some(c) = code {
@@ -463,6 +489,7 @@ fn catalogue_entries(
                     callback_event: String::new(),
                     description: d.description.clone(),
                     mitigation: String::new(),
+                    used: true,
                 });
             }
         }
@@ -485,6 +512,7 @@ fn catalogue_entries(
                 callback_event: String::new(),
                 description: r.description.to_string(),
                 mitigation: r.mitigation.unwrap_or_default().to_string(),
+                used: true,
             });
         }
     }

@@ -712,3 +712,59 @@ fn triage_calls_give_each_call_s_sip_code_and_q850_cause() {
         "{text}"
     );
 }
+
+/// For a pair both pages give, the Catalogue section lists the PSTN page's reading too,
+/// after the Call Automation row the reports use and marked as not used (triage showed the
+/// Call Automation row only: 403/510403 "spam", not the PSTN page's "Alternate ID").
+#[test]
+fn triage_of_a_pair_on_both_pages_lists_the_other_page_s_reading() {
+    let pairs = [
+        (403, 510403),
+        (503, 560503),
+        (403, 560403),
+        (480, 560480),
+        (484, 560484),
+        (487, 540487),
+    ];
+    for (code, sub) in pairs {
+        let out = bin()
+            .args(["triage", &sub.to_string(), "--format", "json"])
+            .assert()
+            .success();
+        let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let label = format!("{code}/{sub}");
+        let of_pair: Vec<(&str, bool, &str)> = (v["catalogue"].as_array().unwrap().iter())
+            .filter(|e| e["entry"] == label.as_str())
+            .map(|e| {
+                let source = e["source"].as_str().unwrap();
+                (
+                    source,
+                    e["used"].as_bool().unwrap(),
+                    e["description"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(of_pair.len(), 2, "{label}: {of_pair:?}");
+        assert_eq!(
+            (of_pair[0].0, of_pair[0].1),
+            ("call-automation", true),
+            "{label}"
+        );
+        assert_eq!((of_pair[1].0, of_pair[1].1), ("pstn", false), "{label}");
+        assert_ne!(of_pair[0].2, of_pair[1].2, "{label}");
+    }
+    let out = bin().args(["triage", "510403"]).assert().success();
+    let md = stdout(&out);
+    let section = md.split("## Totals").next().unwrap();
+    assert!(
+        section.contains("- **403/510403** (client), exact match (pstn), the other page's reading (the reports use the entry above): Call blocked:"),
+        "{section}"
+    );
+    assert!(section.contains("Alternate ID"), "{section}");
+    // A code that is not the pair's: neither page's row of it.
+    let out = bin()
+        .args(["triage", "510403", "--code", "500"])
+        .assert()
+        .success();
+    assert!(!stdout(&out).contains("(pstn)"));
+}
