@@ -27,9 +27,9 @@ pub struct CallStats {
     pub call_connection_id: FirstId,
     /// Held only when the rows show it ([`Listing::details`]).
     pub server_call_id: Detail,
-    /// The SDK that made the call, `type\tversion` ([`sdk_text`]): the operations log names
+    /// The SDK that made the call, `type\tversion` (`sdk_text`): the operations log names
     /// it, a media summary record does not. Its text is shared by the calls of the same SDK
-    /// ([`Sdks`]).
+    /// (`Sdks`).
     pub sdk: FirstId<Sdk>,
     pub count: u64,
     pub first: Option<DateTime<Utc>>,
@@ -48,11 +48,11 @@ pub struct Details {
     /// The focused keys the call's records carry, sorted (a call has one or two: a set would
     /// take a tree node a call).
     pub codes: Vec<Key>,
-    /// Its distinct messages, at most [`MESSAGES_PER_CALL`] (those of lowest rank: see
+    /// Its distinct messages, at most `MESSAGES_PER_CALL` (those of lowest rank: see
     /// [`texts`](super::texts)), with counts.
     pub messages: Vec<(Box<str>, u64)>,
     /// The distinct SIP codes (`SipDetails`) of its focused records, sorted: the least
-    /// [`CODES_PER_CALL`].
+    /// `CODES_PER_CALL`.
     pub sip_codes: Vec<u32>,
     /// The distinct Q.850 causes (`Q850Details`), as [`Details::sip_codes`].
     pub q850_codes: Vec<u32>,
@@ -527,7 +527,7 @@ impl<V> ByCall<V> {
     }
 }
 
-/// A call's id as a table by call holds it ([`ByCall::into_ids`]).
+/// A call's id as a table by call holds it (`ByCall::into_ids`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallId(Id);
 
@@ -674,8 +674,8 @@ pub struct Focus {
     pub listing: Listing,
     /// The texts of the calls' SDKs.
     sdks: Sdks,
-    /// The focused records that name no call, by their own SDK ([`sdk_text`]; empty: none),
-    /// at most [`MAX_NO_CALL_SDKS`] SDKs, the rest under `(other)`.
+    /// The focused records that name no call, by their own SDK (`sdk_text`; empty: none),
+    /// at most `MAX_NO_CALL_SDKS` SDKs, the rest under `(other)`.
     pub no_call_sdks: HashMap<Box<str>, u64>,
     /// (CallConnectionId, ServerCallId, SDK) by CorrelationId, from every record that names
     /// them: a media summary record names only its CorrelationId, the operations log the
