@@ -43,6 +43,27 @@ fn wanted_in_walk(p: &Path) -> bool {
         .is_some_and(|e| WALKED_EXTENSIONS.iter().any(|w| e.eq_ignore_ascii_case(w)))
 }
 
+/// Whether a file a walk meets with no extension at all holds JSON: the blobs a Logic App
+/// (or a script that copies blobs) writes are often named without `.json`. Its first byte,
+/// after blanks and a byte-order mark, is `{` or `[`; any other file without an extension
+/// (README, LICENSE, a Makefile) is passed over, as files of other extensions are.
+fn extensionless_json(p: &Path) -> bool {
+    use std::io::Read;
+    if p.extension().is_some() {
+        return false;
+    }
+    let mut head = Vec::with_capacity(512);
+    let read = std::fs::File::open(p).and_then(|f| f.take(512).read_to_end(&mut head));
+    if read.is_err() {
+        return false;
+    }
+    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+    matches!(
+        text.iter().find(|b| !b.is_ascii_whitespace()),
+        Some(b'{' | b'[')
+    )
+}
+
 /// A file's identity on its device, whatever path reaches it (a link, a hard link, `..`).
 fn file_id(m: &std::fs::Metadata) -> (u64, u64) {
     use std::os::unix::fs::MetadataExt;
@@ -129,7 +150,9 @@ impl Collector<'_> {
                 last_dir = Some(entry.path().to_path_buf());
                 continue;
             }
-            if !wanted_in_walk(entry.path()) {
+            let wanted =
+                wanted_in_walk(entry.path()) || (ft.is_file() && extensionless_json(entry.path()));
+            if !wanted {
                 if ft.is_file() {
                     let count = |(n, first): &mut (usize, Option<PathBuf>)| {
                         *n += 1;
@@ -252,7 +275,7 @@ pub(super) fn sources(settings: &IngestSettings) -> (Vec<Source>, Vec<String>) {
             (n, Some(p)) => format!("; passed over {n} files, such as {}", p.display()),
         };
         c.warnings.push(format!(
-            "no input files found (directories are searched for .{} files, optionally .gz; name a file to read it whatever its name){passed}",
+            "no input files found (directories are searched for .{} files, optionally .gz, and for files without an extension that hold JSON; name a file to read it whatever its name){passed}",
             WALKED_EXTENSIONS.join(", .")
         ));
     }
@@ -321,6 +344,32 @@ mod tests {
         use std::os::unix::ffi::OsStrExt;
         let odd = std::ffi::OsStr::from_bytes(b"a/bad\xffname.jsonl");
         assert!(wanted_in_walk(Path::new(odd)));
+    }
+
+    /// A walk takes a file without an extension when it holds JSON (a Logic App's blob), and
+    /// passes over the others without one, as it does files of other extensions.
+    #[test]
+    fn a_walk_takes_files_without_an_extension_that_hold_json() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &[u8]| std::fs::write(dir.path().join(name), text).unwrap();
+        write("PT1H", b"\n  {\"time\": \"2026-11-24T00:00:00Z\"}\n");
+        write("a1b2c3", b"\xEF\xBB\xBF[{\"x\": 1}]");
+        write("README", b"# notes\n");
+        write("empty", b"");
+        write("notes.md", b"{ not read: an extension of its own }");
+        let settings = IngestSettings {
+            inputs: vec![dir.path().to_path_buf()],
+            input_format: None,
+            date_order: None,
+            local_offset: None,
+            skip_files: Vec::new(),
+            report_starts: Vec::new(),
+        };
+        let files = regular_files(&settings).unwrap();
+        let names: Vec<String> = (files.iter())
+            .map(|s| s.path().file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["PT1H", "a1b2c3"]);
     }
 
     /// Files can be read again; standard input and a named pipe cannot.
