@@ -44,17 +44,31 @@ fn wanted_in_walk(p: &Path) -> bool {
 }
 
 /// Whether a file a walk meets with no extension at all holds JSON: the blobs a Logic App
-/// (or a script that copies blobs) writes are often named without `.json`. Its first byte,
-/// after blanks and a byte-order mark, is `{` or `[`; any other file without an extension
-/// (README, LICENSE, a Makefile) is passed over, as files of other extensions are.
+/// (or a script that copies blobs) writes are often named without `.json`, gzipped or not. Its
+/// first byte, inflated when it is gzip, after blanks and a byte-order mark, is `{` or `[`; any
+/// other file without an extension (README, LICENSE, a Makefile) is passed over, as files of
+/// other extensions are.
 fn extensionless_json(p: &Path) -> bool {
     use std::io::Read;
+    const HEAD: u64 = 512;
     if p.extension().is_some() {
         return false;
     }
-    let mut head = Vec::with_capacity(512);
-    let read = std::fs::File::open(p).and_then(|f| f.take(512).read_to_end(&mut head));
-    if read.is_err() {
+    let mut head = Vec::with_capacity(HEAD as usize);
+    let Ok(file) = std::fs::File::open(p) else {
+        return false;
+    };
+    let mut file = std::io::BufReader::new(file);
+    let gzip = std::io::BufRead::fill_buf(&mut file).is_ok_and(|b| b.starts_with(&[0x1f, 0x8b]));
+    let read = if gzip {
+        flate2::read::GzDecoder::new(file)
+            .take(HEAD)
+            .read_to_end(&mut head)
+    } else {
+        file.take(HEAD).read_to_end(&mut head)
+    };
+    // A gzip member shorter than the head, or cut, still shows its first bytes.
+    if read.is_err() && head.is_empty() {
         return false;
     }
     let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
@@ -355,6 +369,12 @@ mod tests {
         write("PT1H", b"\n  {\"time\": \"2026-11-24T00:00:00Z\"}\n");
         write("a1b2c3", b"\xEF\xBB\xBF[{\"x\": 1}]");
         write("README", b"# notes\n");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, b"{\"records\": []}").unwrap();
+        write("blob-gz", &gz.finish().unwrap());
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, b"name,count\n").unwrap();
+        write("table-gz", &gz.finish().unwrap());
         write("empty", b"");
         write("notes.md", b"{ not read: an extension of its own }");
         let settings = IngestSettings {
@@ -369,7 +389,7 @@ mod tests {
         let names: Vec<String> = (files.iter())
             .map(|s| s.path().file_name().unwrap().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(names, ["PT1H", "a1b2c3"]);
+        assert_eq!(names, ["PT1H", "a1b2c3", "blob-gz"]);
     }
 
     /// Files can be read again; standard input and a named pipe cannot.
