@@ -441,7 +441,10 @@ impl<'a> Raw<'a> {
 
     /// Whether its time is a `[Local Time]` one (no other time given).
     pub fn has_local_time(&self) -> bool {
-        self.time().1
+        // Asked of every record before it is normalized: most have neither `[Local Time]`
+        // column, and then the choice of their time need not be made twice.
+        let local = [Field::LocalOriginalTime, Field::LocalTime];
+        !local.iter().all(|&f| matches!(self.get(f), Val::Missing)) && self.time().1
     }
 
     /// The record's time, and whether it is a `[Local Time]` one: a search job's
