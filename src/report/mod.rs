@@ -15,6 +15,7 @@ use crate::spikes::volume::VolumeVerdict;
 use crate::spikes::{p_text, SpikeReport, Verdict};
 use crate::time::day_text;
 
+mod quality;
 pub mod table;
 pub mod tables;
 pub mod triage;
@@ -361,6 +362,7 @@ pub fn build(
     let spike_rows = spike_rows(&spikes, cat);
 
     let mut warnings = warnings;
+    warnings.extend(quality::failed_events_with_success_codes(&operations));
     if rejects_truncated {
         warnings.push(format!(
             "{} records were rejected; rejects.csv lists the first {} by file and line",

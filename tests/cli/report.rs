@@ -544,3 +544,36 @@ fn a_file_given_as_out_or_history_is_not_a_directory() {
     );
     assert_eq!(stderr(&a), want);
 }
+
+/// Microsoft's recorded events of a call the callee rejected: CreateCallFailed carries 200/5002,
+/// a success code. It counts as a success, as its code says, and a warning says so.
+#[test]
+fn a_failed_event_with_a_success_code_is_said() {
+    let input = root().join("tests/fixtures/real/callback-createcallfailed-success-code-java.json");
+    let dir = tempfile::tempdir().unwrap();
+    let a = report_to(&input, dir.path(), &["--format", "csv,md,json"]).success();
+    let said = "1 record of a callback event named for a failure carries a success code";
+    let err = stderr(&a);
+    assert!(err.contains(&format!("warning: {said}")), "{err}");
+    assert!(
+        err.contains("CreateCallFailed 200/5002 (1 record)"),
+        "{err}"
+    );
+    let summary = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
+    assert!(summary.contains(&format!("- {said}")), "{summary}");
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+            .unwrap();
+    let warned = json["data_quality"]["warnings"].as_array().unwrap();
+    assert!(
+        warned.iter().any(|w| w.as_str().unwrap().starts_with(said)),
+        "{warned:?}"
+    );
+    // The CallDisconnected event of the same call, 200/5002 too, is no failure event.
+    let ops = read_csv(&dir.path().join("by_operation.csv"));
+    let disconnected = ops
+        .iter()
+        .find(|r| r["operation"] == "CallDisconnected")
+        .unwrap();
+    assert_eq!(disconnected["count"], "1");
+}
