@@ -6,6 +6,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -25,8 +26,10 @@ pub type At<T> = Spanned<T>;
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct FileConfig {
     /// Files or directories to read.
+    #[serde(default, deserialize_with = "paths")]
     pub inputs: Option<Vec<PathBuf>>,
     pub out: Option<PathBuf>,
+    #[serde(default, deserialize_with = "comma_list")]
     pub format: Option<At<Vec<String>>>,
     pub since: Option<At<toml::Value>>,
     pub until: Option<At<toml::Value>>,
@@ -39,6 +42,7 @@ pub struct FileConfig {
     pub date_order: Option<At<String>>,
     pub local_offset: Option<At<String>>,
     pub local_tz: Option<At<String>>,
+    #[serde(default, deserialize_with = "list")]
     pub resource: Option<At<Vec<String>>>,
     pub history: Option<PathBuf>,
     pub day: Option<At<toml::Value>>,
@@ -47,10 +51,61 @@ pub struct FileConfig {
     pub spike_min_ratio: Option<At<toml::Value>>,
     pub spike_min_excess: Option<At<toml::Value>>,
     pub spikes_by: Option<At<String>>,
+    #[serde(default, deserialize_with = "list")]
     pub retired: Option<At<Vec<String>>>,
+    #[serde(default, deserialize_with = "paths")]
     pub catalogue: Option<Vec<PathBuf>>,
     pub no_builtin_catalogue: Option<bool>,
     pub outcomes: Option<Outcomes>,
+}
+
+/// The value of a key that a repeatable flag fills: an array of strings, or one string, as the
+/// flag is given once (`inputs = "logs/"`, `resource = "acs-prod*"`).
+struct Strings(Vec<String>);
+
+impl<'de> Deserialize<'de> for Strings {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Strings, D::Error> {
+        struct StringsVisitor;
+        impl<'de> Visitor<'de> for StringsVisitor {
+            type Value = Strings;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or an array of strings")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Strings, E> {
+                Ok(Strings(vec![v.to_string()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Strings, A::Error> {
+                let mut all = Vec::new();
+                while let Some(s) = seq.next_element::<String>()? {
+                    all.push(s);
+                }
+                Ok(Strings(all))
+            }
+        }
+        d.deserialize_any(StringsVisitor)
+    }
+}
+
+/// `resource`, `retired`: an array of strings or one string.
+fn list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<At<Vec<String>>>, D::Error> {
+    let v = At::<Strings>::deserialize(d)?;
+    Ok(Some(At::new(v.span(), v.into_inner().0)))
+}
+
+/// `format`: as `list`, and a string holds a list as the flag takes it (`format = "csv,md"`).
+fn comma_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<At<Vec<String>>>, D::Error> {
+    let v = At::<Strings>::deserialize(d)?;
+    let span = v.span();
+    let items = (v.into_inner().0.iter())
+        .flat_map(|s| s.split(',').map(|f| f.trim().to_string()))
+        .collect();
+    Ok(Some(At::new(span, items)))
+}
+
+/// `inputs`, `catalogue`: paths, an array of them or one.
+fn paths<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<PathBuf>>, D::Error> {
+    let v = Strings::deserialize(d)?;
+    Ok(Some(v.0.into_iter().map(PathBuf::from).collect()))
 }
 
 /// `[outcomes]`: keys added to the caller class, and keys that are failures whatever the
@@ -217,6 +272,31 @@ mod tests {
     }
 
     #[test]
+    fn a_list_key_takes_one_string_as_its_flag_does() {
+        let l = load_text("inputs = \"logs/\"\nformat = \"csv, md\"\nresource = \"acs-prod*\"\nretired = [\"a\", \"b\"]\ncatalogue = \"ours.md\"\n")
+            .unwrap()
+            .unwrap()
+            .config;
+        assert_eq!(l.inputs, Some(vec![PathBuf::from("logs/")]));
+        assert_eq!(l.format.unwrap().into_inner(), ["csv", "md"]);
+        assert_eq!(l.resource.unwrap().into_inner(), ["acs-prod*"]);
+        assert_eq!(l.retired.unwrap().into_inner(), ["a", "b"]);
+        assert_eq!(l.catalogue, Some(vec![PathBuf::from("ours.md")]));
+        let l = load_text("format = [\"csv\", \"html\"]\n")
+            .unwrap()
+            .unwrap()
+            .config;
+        assert_eq!(l.format.unwrap().into_inner(), ["csv", "html"]);
+        let l = load_text("out = \"r\"\n").unwrap().unwrap().config;
+        assert!(l.inputs.is_none() && l.format.is_none() && l.catalogue.is_none());
+        let e = load_text("out = \"r\"\nresource = [1]\n").unwrap_err();
+        assert!(
+            e.0.contains(":2: resource: invalid type: integer `1`, expected a string"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn keys_are_the_flags_names_and_errors_say_file_line_and_key() {
         let l = load_text("inputs = [\"samples/\"]\nout = \"reports/\"\nmax-bad = \"2%\"\n\n[outcomes]\ncaller = [\"404/8522\"]\n")
             .unwrap()
@@ -243,8 +323,13 @@ mod tests {
         let e = load_text("out = 3\n").unwrap_err();
         assert!(e.0.contains(":1: out: "), "{e}");
         // A message of toml's that does not name its key gets it.
-        let e = load_text("inputs = \"samples/\"\n").unwrap_err();
-        assert!(e.0.contains(":1: inputs: invalid type"), "{e}");
+        let e = load_text("inputs = 3\n").unwrap_err();
+        assert!(
+            e.0.contains(
+                ":1: inputs: invalid type: integer `3`, expected a string or an array of strings"
+            ),
+            "{e}"
+        );
         let e = load_text("out = \"a\"\nout = \"b\"\n").unwrap_err();
         assert!(e.0.contains(":2: out: "), "{e}");
         // Times: a string, or a TOML date or date-time.
