@@ -301,11 +301,16 @@ pub struct TriageArgs {
     pub calls: bool,
 
     /// With --calls: the first N calls only.
-    #[arg(long, value_name = "N", help_heading = "Output")]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        value_name = "N",
+        help_heading = "Output"
+    )]
     pub limit: Option<usize>,
 
     /// Most rejected records tolerated before exit code 3: a count (N) or a share of records read (P%).
-    #[arg(long, value_name = "N|P%", default_value = "1%", value_parser = crate::config::parse_max_bad, help_heading = "Output")]
+    #[arg(long, allow_negative_numbers = true, value_name = "N|P%", default_value = "1%", value_parser = crate::config::parse_max_bad, help_heading = "Output")]
     pub max_bad: crate::config::MaxBad,
 }
 
@@ -397,8 +402,9 @@ pub struct ReportArgs {
     /// Files or directories to read; `-` is standard input.
     ///
     /// Directories are walked recursively in sorted order, skipping hidden entries, and files
-    /// ending in .json, .jsonl, .ndjson, .csv, .txt or .log (each optionally .gz) are read.
-    /// A file named on the command line is always read, whatever its name. Required, here or
+    /// ending in .json, .jsonl, .ndjson, .csv, .txt or .log (each optionally .gz) are read, and
+    /// files without an extension that hold JSON (a blob's name: the first byte { or [, gzipped
+    /// or not). A file named on the command line is always read, whatever its name. Required, here or
     /// as `inputs` in the config file.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
@@ -423,14 +429,14 @@ pub struct ReportArgs {
     pub bucket: Bucket,
 
     /// Most rejected records tolerated before exit code 3: a count (N) or a share of records read (P%).
-    #[arg(long, value_name = "N|P%", default_value = "1%", value_parser = crate::config::parse_max_bad, help_heading = "Output")]
+    #[arg(long, allow_negative_numbers = true, value_name = "N|P%", default_value = "1%", value_parser = crate::config::parse_max_bad, help_heading = "Output")]
     pub max_bad: crate::config::MaxBad,
 
     /// Progress bar on stderr: auto shows it only when stderr is a terminal.
     #[arg(long, value_enum, default_value_t = Progress::Auto, help_heading = "Output")]
     pub progress: Progress,
 
-    /// Print nothing but errors.
+    /// Print nothing but errors, and the one line that says why the exit code is 3 or 4.
     #[arg(long, short, help_heading = "Output")]
     pub quiet: bool,
 
@@ -485,6 +491,7 @@ pub struct ThresholdArgs {
     #[arg(
         long,
         value_name = "P",
+        allow_negative_numbers = true,
         default_value_t = 0.001,
         value_parser = crate::config::parse_p,
         help_heading = "Spikes"
@@ -492,15 +499,21 @@ pub struct ThresholdArgs {
     pub spike_p: f64,
 
     /// Flag a key only when its count on the day is at least this.
-    #[arg(long, value_name = "N", default_value_t = 10, help_heading = "Spikes")]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        value_name = "N",
+        default_value_t = 10,
+        help_heading = "Spikes"
+    )]
     pub spike_min_count: u64,
 
     /// Flag a key only when count / max(expected, 0.5) is at least this (at least 1).
-    #[arg(long, value_name = "R", default_value_t = 2.0, value_parser = crate::config::parse_ratio, help_heading = "Spikes")]
+    #[arg(long, allow_negative_numbers = true, value_name = "R", default_value_t = 2.0, value_parser = crate::config::parse_ratio, help_heading = "Spikes")]
     pub spike_min_ratio: f64,
 
     /// Flag a key only when count - expected is at least this (at least 0).
-    #[arg(long, value_name = "N", default_value_t = 5.0, value_parser = crate::config::parse_excess, help_heading = "Spikes")]
+    #[arg(long, allow_negative_numbers = true, value_name = "N", default_value_t = 5.0, value_parser = crate::config::parse_excess, help_heading = "Spikes")]
     pub spike_min_excess: f64,
 }
 

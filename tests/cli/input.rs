@@ -211,6 +211,19 @@ fn bad_flags_and_paths_are_one_line_errors() {
             "acs-triage: unexpected argument '--bogus' found; tip: to pass '--bogus' as a value",
         ),
         (&["nosuch"], "acs-triage: unrecognized subcommand 'nosuch'"),
+        // A negative number reaches the flag's own check, which names the flag and its bound.
+        (
+            &["report", "samples/", "--out", out, "--spike-min-excess", "-1"],
+            "acs-triage: invalid value '-1' for '--spike-min-excess <N>': \"-1\" is not a finite number of at least 0",
+        ),
+        (
+            &["report", "samples/", "--out", out, "--spike-p", "-0.5"],
+            "acs-triage: invalid value '-0.5' for '--spike-p <P>': \"-0.5\" is not a p-value in (0, 1]",
+        ),
+        (
+            &["triage", "8522", "samples/", "--calls", "--limit", "-3"],
+            "acs-triage: invalid value '-3' for '--limit <N>'",
+        ),
     ] {
         let o = bin().args(args).assert().code(2);
         let err = stderr(&o);
