@@ -12,7 +12,7 @@
 //!   run still going.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Read, Write};
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
@@ -410,6 +410,36 @@ fn regular_id(path: &Path) -> Option<(u64, u64)> {
     Some((m.dev(), m.ino()))
 }
 
+/// Refuses to replace or remove a file named as one of the reports that is not one (an export
+/// saved as `timeline.csv` in a folder that is both input and `--out`, a user's own
+/// `by_sip.csv`): it would be lost, and a walk would have read it.
+fn not_foreign(out: &Path, outputs: &[PathBuf], settings: &IngestSettings) -> Result<()> {
+    for output in outputs {
+        let named = (output.file_name().and_then(|n| n.to_str()))
+            .is_some_and(|n| settings.report_starts.iter().any(|(r, _)| *r == n));
+        if named
+            && regular_id(&target(output)).is_some()
+            && !crate::ingest::is_report_file(output, &settings.report_starts)
+        {
+            let mut head = Vec::new();
+            let _ = File::open(output).and_then(|f| f.take(80).read_to_end(&mut head));
+            let first = String::from_utf8_lossy(&head);
+            let first = first
+                .trim_start_matches('\u{feff}')
+                .lines()
+                .next()
+                .unwrap_or_default();
+            anyhow::bail!(
+                "--out {} would replace {}, which is not a report of this tool (it starts `{}`): move it, or write the reports elsewhere",
+                out.display(),
+                output.display(),
+                crate::text::line(first)
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Refuses, before anything is read, to write `outputs` (the paths `--out OUT` makes) when one
 /// of them is a file the run reads: named on the command line, or one a walk of the named
 /// directories reads (which never takes the reports `report` writes, see `skip_files`). Files
@@ -458,7 +488,7 @@ pub fn not_inputs(out: &Path, outputs: &[PathBuf], settings: &IngestSettings) ->
             );
         }
     }
-    Ok(())
+    not_foreign(out, outputs, settings)
 }
 
 #[cfg(test)]

@@ -522,7 +522,7 @@ use open::{
     detect, json_dates, large_plain, open, prefix_at, shape_name, tells_as_much, Coding, FailOnce,
     FIRST_PREFIX_BYTES, PREFIX_BYTES,
 };
-pub use sources::{regular_files, total_bytes, Stamp, WALKED_EXTENSIONS};
+pub use sources::{is_report_file, regular_files, total_bytes, Stamp, WALKED_EXTENSIONS};
 use sources::{sources, Source};
 
 /// Reads one source into `sink`. Never fails: an unreadable file is a reject.

@@ -203,18 +203,9 @@ impl Collector<'_> {
 }
 
 impl Collector<'_> {
-    /// Whether the file at `p` is named as one of the reports and starts as that report does.
+    /// Whether the file at `p` is named as one of the reports and reads as one.
     fn is_report(&self, p: &Path) -> bool {
-        let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
-            return false;
-        };
-        let Some((_, start)) = self.report_starts.iter().find(|(n, _)| *n == name) else {
-            return false;
-        };
-        let mut head = vec![0; start.len()];
-        std::fs::File::open(p)
-            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
-            .is_ok_and(|()| head == start.as_bytes())
+        is_report_file(p, self.report_starts)
     }
 
     /// One warning for the reports of earlier runs passed over.
@@ -233,14 +224,46 @@ impl Collector<'_> {
     }
 }
 
+/// The top-level keys `report.json` has opened with, the first of its document.
+const REPORT_JSON_FIRST_KEYS: [&str; 5] = ["volume", "spikes", "period", "catalogue", "records"];
+
+/// Whether the file at `p` is named as one of the reports (`starts`: each name and how that
+/// report starts) and reads as one: a CSV report's header starts with that report's first
+/// column (an earlier release's may have other columns after it), `report.json` opens with one
+/// of its keys, as serde_json pretty-prints it, and an empty file holds nothing to lose. A
+/// portal export saved as `timeline.csv` starts with `TimeGenerated [UTC]`: it is no report.
+pub fn is_report_file(p: &Path, starts: &[(&str, &str)]) -> bool {
+    let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let Some((_, start)) = starts.iter().find(|(n, _)| *n == name) else {
+        return false;
+    };
+    let mut head = Vec::with_capacity(64);
+    let read = std::fs::File::open(p)
+        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, 64), &mut head));
+    if read.is_err() {
+        return false;
+    }
+    if head.is_empty() {
+        return true;
+    }
+    match start.split_once(',') {
+        Some((first, _)) => head.starts_with(format!("{first},").as_bytes()),
+        None => REPORT_JSON_FIRST_KEYS
+            .iter()
+            .any(|k| head.starts_with(format!("{{\n  \"{k}\":").as_bytes())),
+    }
+}
+
 /// The files to read, and what the user should know about the walk.
 pub(super) fn sources(settings: &IngestSettings) -> (Vec<Source>, Vec<String>) {
     let mut c = Collector {
         out: Vec::new(),
         seen: HashSet::new(),
-        skip: settings
-            .skip_files
-            .iter()
+        // An export saved under a report's name (a portal's timeline.csv) is read, not skipped.
+        skip: (settings.skip_files.iter())
+            .filter(|f| is_report_file(f, &settings.report_starts))
             .filter_map(|f| std::fs::metadata(f).ok())
             .map(|m| file_id(&m))
             .collect(),

@@ -434,7 +434,7 @@ fn outputs_are_written_through_links_and_devices_and_replaced_as_a_set() {
     let out = dir.path().join("out");
     std::fs::create_dir(&out).unwrap();
     // A report set that cannot be completed (report.json is a directory) leaves the old one.
-    std::fs::write(out.join("by_code.csv"), "old\n").unwrap();
+    std::fs::write(out.join("by_code.csv"), "code,old\n").unwrap();
     std::fs::create_dir(out.join("report.json")).unwrap();
     let a = bin()
         .args(["report", "samples/", "--out", out.to_str().unwrap()])
@@ -447,7 +447,7 @@ fn outputs_are_written_through_links_and_devices_and_replaced_as_a_set() {
     );
     assert_eq!(
         std::fs::read_to_string(out.join("by_code.csv")).unwrap(),
-        "old\n"
+        "code,old\n"
     );
     std::fs::remove_dir(out.join("report.json")).unwrap();
     // A temporary a killed run left is removed; a symlinked report stays a link.
@@ -1324,4 +1324,86 @@ fn a_rewritten_output_keeps_its_mode_and_a_read_only_one_is_refused() {
     );
     assert_eq!(stderr(&a).lines().count(), 1, "{}", stderr(&a));
     assert_eq!(std::fs::read(&json).unwrap(), before);
+}
+
+/// A file in `--out` named as a report but holding something else is neither skipped by its
+/// name nor replaced (rev54a §3: a portal export saved as `timeline.csv` in a folder that is
+/// both input and `--out` was passed over, then overwritten; a user's `by_sip.csv` was deleted).
+/// An earlier release's report, whose header starts with the same column, is still one.
+#[test]
+fn a_file_named_as_a_report_that_is_none_is_read_and_not_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = std::fs::read(root().join("samples/portal/mediasummary-en-us.csv")).unwrap();
+    let timeline = dir.path().join("timeline.csv");
+    std::fs::write(&timeline, &export).unwrap();
+    let a = bin()
+        .arg("report")
+        .arg(dir.path())
+        .arg("--out")
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    assert_eq!(
+        stderr(&a),
+        format!(
+            "acs-triage: --out {} would replace {}, which is an input\n",
+            dir.path().display(),
+            timeline.display()
+        )
+    );
+    assert_eq!(std::fs::read(&timeline).unwrap(), export);
+    // A run that does not write timeline.csv reads it: as many records as the export alone.
+    let alone = tempfile::tempdir().unwrap();
+    let count = |out: &Path| -> u64 {
+        let v: Value =
+            serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+        v["records"]["read"].as_u64().unwrap()
+    };
+    report_to(
+        &timeline,
+        alone.path(),
+        &["--format", "json", "--max-bad", "10%"],
+    )
+    .success();
+    bin()
+        .arg("report")
+        .arg(dir.path())
+        .arg("--out")
+        .arg(dir.path())
+        .args(["--format", "json", "--max-bad", "10%"])
+        .assert()
+        .success();
+    assert_eq!(count(dir.path()), count(alone.path()));
+    assert!(count(dir.path()) > 0);
+    assert_eq!(std::fs::read(&timeline).unwrap(), export);
+    // A user's file that the run would remove (no SIP details: by_sip.csv goes) is kept.
+    let out = tempfile::tempdir().unwrap();
+    let mine = out.path().join("by_sip.csv");
+    std::fs::write(&mine, "my own sheet\n").unwrap();
+    let a = report_to(
+        &root().join("samples/cli"),
+        out.path(),
+        &["--format", "csv"],
+    )
+    .code(1);
+    assert!(
+        stderr(&a)
+            .contains("by_sip.csv, which is not a report of this tool (it starts `my own sheet`)"),
+        "{}",
+        stderr(&a)
+    );
+    assert_eq!(std::fs::read(&mine).unwrap(), b"my own sheet\n");
+    // An earlier release's by_code.csv (fewer columns) is a report: replaced.
+    std::fs::remove_file(&mine).unwrap();
+    let old = out.path().join("by_code.csv");
+    std::fs::write(&old, "code,subcode,description,count\n404,8522,x,1\n").unwrap();
+    report_to(
+        &root().join("samples/cli"),
+        out.path(),
+        &["--format", "csv", "--max-bad", "10%"],
+    )
+    .success();
+    assert!(std::fs::read_to_string(&old)
+        .unwrap()
+        .starts_with("code,subcode,category,outcome,"));
 }
