@@ -330,7 +330,14 @@ impl IngestArgs {
     pub fn settings(&self, inputs: &[PathBuf]) -> anyhow::Result<IngestSettings> {
         for p in inputs {
             if p.as_os_str() != "-" && !p.exists() {
-                anyhow::bail!("input {} does not exist", p.display());
+                // `--fail-on-spike all` (a space, not `=`) gives `all` to the inputs.
+                let hint = match p.to_str() {
+                    Some(v @ ("all" | "failure")) => {
+                        format!(" (a value of --fail-on-spike follows an =: --fail-on-spike={v})")
+                    }
+                    _ => String::new(),
+                };
+                anyhow::bail!("input {} does not exist{hint}", p.display());
             }
         }
         Ok(IngestSettings {

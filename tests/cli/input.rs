@@ -238,6 +238,15 @@ fn bad_flags_and_paths_are_one_line_errors() {
         stderr(&o).trim(),
         "acs-triage: input no/such/file.json does not exist"
     );
+    // `--fail-on-spike all`, with a space, gives `all` to the inputs: said how to write it.
+    let o = bin()
+        .args(["report", "samples/", "--out", out, "--fail-on-spike", "all"])
+        .assert()
+        .code(1);
+    assert_eq!(
+        stderr(&o).trim(),
+        "acs-triage: input all does not exist (a value of --fail-on-spike follows an =: --fail-on-spike=all)"
+    );
     // A path typed with an escape sequence or a bidi control does not reach the terminal as
     // one (a hostile-input review, /tmp/rev50a §11: they had been echoed raw); nor a value of
     // clap's own errors.
