@@ -200,7 +200,7 @@ impl<S: Sink> FileCtx<'_, S> {
                 } else if kept == Kept::Outside {
                     self.counts.outside += 1;
                 } else {
-                    let why = "more distinct (day, operation, code, subcode) combinations than a run keeps";
+                    let why = "more distinct (day, operation, log kind, code, subcode, resource, prompt kind) cells than a run keeps";
                     self.reject(at(), Reason::TooManyKeys, why.into(), context());
                 }
             }
