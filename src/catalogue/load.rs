@@ -272,24 +272,39 @@ fn borders(line: &str) -> usize {
         .count()
 }
 
-/// The 1-based line of byte offsets in a text, by binary search over its newlines (a row at a
-/// time from the start would make a large file cost its size squared).
-struct Lines(Vec<usize>);
+/// The 1-based line of byte offsets in a text, asked in the order a parser meets them: it
+/// counts the newlines between the last offset asked and the next, so a large file costs its
+/// size once (not its size squared) and no index of its lines is held beside the text.
+struct Lines<'a> {
+    text: &'a [u8],
+    at: usize,
+    line: usize,
+}
 
-impl Lines {
-    fn new(text: &str) -> Lines {
-        Lines(memchr::memchr_iter(b'\n', text.as_bytes()).collect())
+impl Lines<'_> {
+    fn new(text: &str) -> Lines<'_> {
+        Lines {
+            text: text.as_bytes(),
+            at: 0,
+            line: 1,
+        }
     }
 
-    fn of(&self, offset: usize) -> usize {
-        self.0.partition_point(|&nl| nl < offset) + 1
+    fn of(&mut self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        if offset < self.at {
+            (self.at, self.line) = (0, 1);
+        }
+        self.line += memchr::memchr_iter(b'\n', &self.text[self.at..offset]).count();
+        self.at = offset;
+        self.line
     }
 }
 
 /// Every GFM table of a Markdown text.
 fn tables(text: &str) -> Vec<Table> {
-    let lines = Lines::new(text);
-    let line_of = |offset: usize| lines.of(offset);
+    let mut lines = Lines::new(text);
+    let mut line_of = |offset: usize| lines.of(offset);
     let mut out: Vec<Table> = Vec::new();
     let mut cell: Option<CellText> = None;
     let mut row: Vec<String> = Vec::new();
@@ -531,12 +546,18 @@ pub fn csv(text: &str, file: &str) -> Result<Loaded, CatalogueError> {
     };
     let mi = col("mitigation");
     let ei = col("callback_event");
-    let mut loaded = Loaded::default();
-    let mut seen: HashMap<(Option<u32>, Option<u32>), usize> = HashMap::new();
+    // A row a line at most: the lines bound the rows, so the rows and the keys seen are
+    // reserved once rather than regrown (each regrowth holds the old and the new at once).
+    let rows = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
+    let mut loaded = Loaded {
+        pairs: Vec::with_capacity(rows),
+        ..Loaded::default()
+    };
+    let mut seen: HashMap<(Option<u32>, Option<u32>), usize> = HashMap::with_capacity(rows);
     // The physical line a record starts on (the reader's own line count, and its record
     // position, leave out the blank lines before it).
-    let lines = Lines::new(text);
-    let line_at = |byte: u64| {
+    let mut lines = Lines::new(text);
+    let mut line_at = |byte: u64| {
         let from = (byte as usize).min(text.len());
         let start = from + text[from..].len() - text[from..].trim_start_matches(['\r', '\n']).len();
         lines.of(start)
@@ -615,33 +636,28 @@ pub fn looks_like_csv(text: &str) -> bool {
 }
 
 /// A catalogue file's bytes as text: UTF-8 (a BOM dropped), or UTF-16 with its byte-order mark
-/// (what Windows PowerShell 5 writes).
-pub fn decode(bytes: &[u8], file: &str) -> Result<String, CatalogueError> {
-    let utf16 = |units: Vec<u16>| {
-        String::from_utf16(&units).map_err(|_| CatalogueError::Read {
-            file: file.to_string(),
-            cause: "invalid UTF-16".into(),
-        })
-    };
-    let pairs = |b: &[u8], le: bool| -> Vec<u16> {
-        b.chunks_exact(2)
-            .map(|c| {
-                if le {
-                    u16::from_le_bytes([c[0], c[1]])
-                } else {
-                    u16::from_be_bytes([c[0], c[1]])
-                }
+/// (what Windows PowerShell 5 writes). UTF-8 becomes the text in the bytes' own buffer, and
+/// UTF-16 is decoded as it is read: the file is never held twice.
+pub fn decode(mut bytes: Vec<u8>, file: &str) -> Result<String, CatalogueError> {
+    let utf16 = |rest: &[u8], unit: fn([u8; 2]) -> u16| {
+        let units = rest.chunks_exact(2).map(|c| unit([c[0], c[1]]));
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map_err(|_| CatalogueError::Read {
+                file: file.to_string(),
+                cause: "invalid UTF-16".into(),
             })
-            .collect()
     };
     if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        return utf16(pairs(rest, true));
+        return utf16(rest, u16::from_le_bytes);
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-        return utf16(pairs(rest, false));
+        return utf16(rest, u16::from_be_bytes);
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    String::from_utf8(bytes.to_vec()).map_err(|e| CatalogueError::Read {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| CatalogueError::Read {
         file: file.to_string(),
         cause: format!(
             "not UTF-8 text (invalid byte at offset {})",

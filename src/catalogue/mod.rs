@@ -393,18 +393,24 @@ impl Catalogue {
     /// says so.
     pub fn add(&mut self, label: String, title: String, loaded: Loaded) {
         let source = self.sources.len();
-        let mut counted: HashMap<(u32, u32), usize> = HashMap::new();
-        for p in loaded.pairs {
-            let first = *counted.entry((p.code, p.subcode)).or_insert(p.line);
-            if first != p.line {
-                let (code, sub, line) = (p.code, p.subcode, p.line);
-                self.warnings.push(format!(
-                    "catalogue {label}, line {line}: pair {code}/{sub} is given twice (first on line {first}); the first counts"
-                ));
-                continue;
-            }
-            let i = self.pairs.len();
-            self.pairs.push(PairEntry {
+        let mut counted: HashMap<(u32, u32), usize> = HashMap::with_capacity(loaded.pairs.len());
+        self.pair_index.reserve(loaded.pairs.len());
+        let mut warnings = Vec::new();
+        // Rows become entries in their own buffer (a row and an entry are the same size), and
+        // the entries already there go in front of them when they are fewer: a large file's
+        // pairs are never held twice.
+        let mut new: Vec<PairEntry> = (loaded.pairs.into_iter())
+            .filter(|p| {
+                let first = *counted.entry((p.code, p.subcode)).or_insert(p.line);
+                if first != p.line {
+                    let (code, sub, line) = (p.code, p.subcode, p.line);
+                    warnings.push(format!(
+                        "catalogue {label}, line {line}: pair {code}/{sub} is given twice (first on line {first}); the first counts"
+                    ));
+                }
+                first == p.line
+            })
+            .map(|p| PairEntry {
                 code: p.code,
                 subcode: p.subcode,
                 description: p.description,
@@ -412,13 +418,23 @@ impl Catalogue {
                 callback_events: p.callback_events,
                 tier: p.tier,
                 source,
-            });
-            let keep_existing = self
-                .pair_index
-                .get(&(p.code, p.subcode))
-                .is_some_and(|&j| self.pairs[j].tier < p.tier);
+            })
+            .collect();
+        self.warnings.append(&mut warnings);
+        let before = self.pairs.len();
+        if new.len() > before {
+            new.splice(0..0, std::mem::take(&mut self.pairs));
+            self.pairs = new;
+        } else {
+            self.pairs.append(&mut new);
+        }
+        for i in before..self.pairs.len() {
+            let p = &self.pairs[i];
+            let key = (p.code, p.subcode);
+            let keep_existing = (self.pair_index.get(&key))
+                .is_some_and(|&j| self.pairs[j].tier < self.pairs[i].tier);
             if !keep_existing {
-                self.pair_index.insert((p.code, p.subcode), i);
+                self.pair_index.insert(key, i);
             }
         }
         let generic = |map: &mut BTreeMap<u32, Generic>, rows: Vec<(u32, String)>| {
@@ -488,7 +504,13 @@ impl Catalogue {
             cause: e.to_string(),
         };
         let file = std::fs::File::open(path).map_err(read_err)?;
-        let mut bytes = Vec::new();
+        // Its size, when the file says, so the bytes are read into one buffer of that size.
+        let size = file
+            .metadata()
+            .map_or(0, |m| m.len())
+            .min(MAX_CATALOGUE_BYTES)
+            + 1;
+        let mut bytes = Vec::with_capacity(size as usize);
         // One byte past the cap tells an oversized file (or a device that never ends) apart.
         file.take(MAX_CATALOGUE_BYTES + 1)
             .read_to_end(&mut bytes)
@@ -496,7 +518,7 @@ impl Catalogue {
         if bytes.len() as u64 > MAX_CATALOGUE_BYTES {
             return Err(CatalogueError::TooLarge { file: name });
         }
-        let text = load::decode(&bytes, &name)?;
+        let text = load::decode(bytes, &name)?;
         let is_csv = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("csv"))

@@ -160,7 +160,24 @@ fn utf16_is_decoded() {
     le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
     let mut be = vec![0xFE, 0xFF];
     be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
-    assert_eq!(decode(&le, "x").unwrap(), text);
-    assert_eq!(decode(&be, "x").unwrap(), text);
-    assert!(decode(b"\xff\x00abc", "x").is_err());
+    assert_eq!(decode(le, "x").unwrap(), text);
+    assert_eq!(decode(be, "x").unwrap(), text);
+    assert!(decode(b"\xff\x00abc".to_vec(), "x").is_err());
+}
+
+#[test]
+fn utf8_becomes_text_in_its_own_buffer() {
+    // A large catalogue is held once: the text is the bytes read, not a copy of them.
+    let text = "code,subcode,description,mitigation\n404,1,a,b\n";
+    for bom in [&b""[..], b"\xEF\xBB\xBF"] {
+        let bytes = [bom, text.as_bytes()].concat();
+        let buffer = bytes.as_ptr();
+        let decoded = decode(bytes, "x").unwrap();
+        assert_eq!(decoded, text);
+        assert_eq!(decoded.as_ptr(), buffer);
+    }
+    assert!(decode(b"\xEF\xBB\xBFa\xff".to_vec(), "x")
+        .unwrap_err()
+        .to_string()
+        .contains("offset 1"));
 }
