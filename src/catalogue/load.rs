@@ -74,7 +74,7 @@ pub struct Loaded {
     /// Generic codes and subcodes, in file order.
     pub codes: Vec<(u32, String)>,
     pub subcodes: Vec<(u32, String)>,
-    /// What the page says in prose rather than in a table ([`prose`]).
+    /// What the page says in prose rather than in a table ([`ProseReader`]).
     pub prose: Prose,
 }
 
@@ -89,62 +89,75 @@ pub struct Prose {
     pub classes: Vec<(u32, String)>,
 }
 
-/// The rules of a page's prose: a paragraph that names subcodes starting with 560 and 540 as
-/// the SBC's, and the paragraph of an `Nxx codes` section that has no table.
-pub fn prose(text: &str) -> Prose {
-    let mut out = Prose::default();
-    let mut buf = String::new();
-    let (mut in_heading, mut in_para) = (false, false);
-    // The class of the section being read, its first paragraph, and whether it has a table.
-    let mut class: Option<(u32, String, bool)> = None;
-    let close = |class: &mut Option<(u32, String, bool)>, out: &mut Prose| {
-        if let Some((digit, para, false)) = class.take().filter(|c| !c.1.is_empty()) {
-            out.classes.push((digit, para));
+/// The rules of a page's prose, read from the events of the pass that reads its tables
+/// ([`tables`]): a paragraph that names subcodes starting with 560 and 540 as the SBC's, and
+/// the paragraph of an `Nxx codes` section that has no table.
+#[derive(Default)]
+struct ProseReader {
+    out: Prose,
+    buf: String,
+    in_heading: bool,
+    in_para: bool,
+    /// The class of the section being read, its first paragraph, and whether it has a table.
+    class: Option<(u32, String, bool)>,
+}
+
+impl ProseReader {
+    /// Ends the section being read: a class whose section had a paragraph and no table.
+    fn close(&mut self) {
+        if let Some((digit, para, false)) = self.class.take().filter(|c| !c.1.is_empty()) {
+            self.out.classes.push((digit, para));
         }
-    };
-    for e in Parser::new_ext(text, Options::ENABLE_TABLES) {
+    }
+
+    fn event(&mut self, e: &Event<'_>) {
         match e {
             Event::Start(Tag::Heading { .. }) => {
-                close(&mut class, &mut out);
-                in_heading = true;
-                buf.clear();
+                self.close();
+                self.in_heading = true;
+                self.buf.clear();
             }
             Event::End(TagEnd::Heading(_)) => {
-                in_heading = false;
-                let h = buf.trim().to_ascii_lowercase();
+                self.in_heading = false;
+                let h = self.buf.trim().to_ascii_lowercase();
                 let digit = h
                     .strip_suffix("xx codes")
                     .and_then(|d| d.parse::<u32>().ok());
-                class = digit
+                self.class = digit
                     .filter(|d| (1..=6).contains(d))
                     .map(|d| (d, String::new(), false));
             }
             Event::Start(Tag::Paragraph) => {
-                in_para = true;
-                buf.clear();
+                self.in_para = true;
+                self.buf.clear();
             }
             Event::End(TagEnd::Paragraph) => {
-                in_para = false;
-                let para = buf.split_whitespace().collect::<Vec<_>>().join(" ");
+                self.in_para = false;
+                let para = self.buf.split_whitespace().collect::<Vec<_>>().join(" ");
                 if para.contains("560") && para.contains("540") && para.contains("SBC") {
-                    out.sbc_rule = true;
+                    self.out.sbc_rule = true;
                 }
-                if let Some(c) = class.as_mut().filter(|c| c.1.is_empty()) {
+                if let Some(c) = self.class.as_mut().filter(|c| c.1.is_empty()) {
                     c.1 = para;
                 }
             }
             Event::Start(Tag::Table(_)) => {
-                if let Some(c) = class.as_mut() {
+                if let Some(c) = self.class.as_mut() {
                     c.2 = true;
                 }
             }
-            Event::Text(t) | Event::Code(t) if in_heading || in_para => buf.push_str(&t),
-            Event::SoftBreak | Event::HardBreak if in_para => buf.push(' '),
+            Event::Text(t) | Event::Code(t) if self.in_heading || self.in_para => {
+                self.buf.push_str(t)
+            }
+            Event::SoftBreak | Event::HardBreak if self.in_para => self.buf.push(' '),
             _ => {}
         }
     }
-    close(&mut class, &mut out);
-    out
+
+    fn finish(mut self) -> Prose {
+        self.close();
+        self.out
+    }
 }
 
 /// A column a code table may have.
@@ -301,8 +314,8 @@ impl Lines<'_> {
     }
 }
 
-/// Every GFM table of a Markdown text.
-fn tables(text: &str) -> Vec<Table> {
+/// Every GFM table of a Markdown text, and what its prose says: one pass of the parser reads both.
+fn tables(text: &str) -> (Vec<Table>, Prose) {
     let mut lines = Lines::new(text);
     let mut line_of = |offset: usize| lines.of(offset);
     let mut out: Vec<Table> = Vec::new();
@@ -313,7 +326,9 @@ fn tables(text: &str) -> Vec<Table> {
     // The cell borders of the header's line, and where the last row read ends.
     let mut head_borders = 0;
     let mut row_end = 0;
+    let mut prose = ProseReader::default();
     for (e, range) in Parser::new_ext(text, Options::ENABLE_TABLES).into_offset_iter() {
+        prose.event(&e);
         match &e {
             Event::Start(Tag::Table(_)) => out.push(Table {
                 line: line_of(range.start),
@@ -366,7 +381,7 @@ fn tables(text: &str) -> Vec<Table> {
         }
     }
     debug_assert!(!in_head);
-    out
+    (out, prose.finish())
 }
 
 /// The `ms.date` of a page's front matter.
@@ -402,13 +417,14 @@ fn callback_events(cell: &str) -> Vec<String> {
 
 /// Parses one of Microsoft's troubleshooting pages (or any Markdown with such tables).
 pub fn markdown(text: &str, file: &str) -> Result<Loaded, CatalogueError> {
+    let (tables, prose) = tables(text);
     let mut loaded = Loaded {
         date: ms_date(text),
-        prose: prose(text),
+        prose,
         ..Loaded::default()
     };
     let mut code_tables = 0;
-    for t in tables(text) {
+    for t in tables {
         if let Some(line) = t.cut {
             return Err(CatalogueError::Malformed {
                 file: file.to_string(),
