@@ -611,6 +611,26 @@ impl Catalogue {
         Some((d, SBC_MITIGATION, self.label(source)))
     }
 
+    /// The SBC rule as a listing of the catalogue gives it, one entry per prefix rather than
+    /// one per SIP code: (prefix, what it says of every subcode of the prefix, mitigation,
+    /// source), when a page loaded gives the rule.
+    pub fn sbc_rule_prefixes(&self) -> Vec<(u32, String, &str, &str)> {
+        let Some(source) = self.sbc_rule else {
+            return Vec::new();
+        };
+        let sip = format!(
+            "the subcode's last three digits ({} to {})",
+            SIP_CODES.start(),
+            SIP_CODES.end()
+        );
+        (SBC_PREFIXES.iter())
+            .map(|&(prefix, call)| {
+                let d = sbc_description(prefix, call, &sip);
+                (prefix, d, SBC_MITIGATION, self.label(source))
+            })
+            .collect()
+    }
+
     /// What a page says of a code's class, for a class whose section lists no code (2xx).
     pub fn class_of(&self, code: u32) -> Option<&Generic> {
         (100..=699)

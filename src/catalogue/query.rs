@@ -7,8 +7,12 @@ use super::{Catalogue, Match, Outcome, SubcodeClass};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     /// `pair`, `code`, `subcode`, `rule` (the PSTN page's rule for a subcode starting with 560
-    /// or 540), or `resolved` for a CODE/SUBCODE query.
+    /// or 540), `class` (what a page says of every code of a class whose section lists none),
+    /// or `resolved` for a CODE/SUBCODE query.
     pub entry: &'static str,
+    /// What a rule or class of the listing stands for, a number with `x` for any digit
+    /// (`560xxx`, `2xx`); empty for an entry of one key.
+    pub pattern: String,
     pub code: Option<u32>,
     pub subcode: Option<u32>,
     pub matched: Option<Match>,
@@ -67,7 +71,8 @@ pub fn parse_query(q: &str) -> Result<Query, String> {
     }
 }
 
-/// Every entry of the catalogue: its pairs, then the generic codes and subcodes.
+/// Every entry of the catalogue: its pairs, then the generic codes, the classes of codes, the
+/// generic subcodes and the rules.
 pub fn all_entries(cat: &Catalogue) -> Vec<Entry> {
     let label = |i: usize| {
         cat.sources
@@ -79,6 +84,7 @@ pub fn all_entries(cat: &Catalogue) -> Vec<Entry> {
         .iter()
         .map(|p| Entry {
             entry: "pair",
+            pattern: String::new(),
             code: Some(p.code),
             subcode: Some(p.subcode),
             matched: Some(Match::Exact),
@@ -91,6 +97,7 @@ pub fn all_entries(cat: &Catalogue) -> Vec<Entry> {
         .collect();
     out.extend(cat.codes.iter().map(|(c, d)| Entry {
         entry: "code",
+        pattern: String::new(),
         code: Some(*c),
         subcode: None,
         matched: Some(Match::Code),
@@ -100,8 +107,23 @@ pub fn all_entries(cat: &Catalogue) -> Vec<Entry> {
         description: d.description.clone(),
         mitigation: String::new(),
     }));
+    // A class whose section lists no code (2xx): what the lookup answers for each of its codes
+    // (a `match` of `code`).
+    out.extend(cat.classes.iter().map(|(digit, g)| Entry {
+        entry: "class",
+        pattern: format!("{digit}xx"),
+        code: None,
+        subcode: None,
+        matched: Some(Match::Code),
+        outcome: Some(cat.outcome(digit * 100, None)),
+        source: label(g.source),
+        callback_event: String::new(),
+        description: g.description.clone(),
+        mitigation: String::new(),
+    }));
     out.extend(cat.subcodes.iter().map(|(s, d)| Entry {
         entry: "subcode",
+        pattern: String::new(),
         code: None,
         subcode: Some(*s),
         matched: Some(Match::Subcode),
@@ -111,6 +133,22 @@ pub fn all_entries(cat: &Catalogue) -> Vec<Entry> {
         description: d.description.clone(),
         mitigation: String::new(),
     }));
+    // The SBC rule once per prefix, not once per SIP code it reads (a `match` of `prefix`).
+    out.extend((cat.sbc_rule_prefixes().into_iter()).map(
+        |(prefix, description, mitigation, source)| Entry {
+            entry: "rule",
+            pattern: format!("{prefix}xxx"),
+            code: None,
+            subcode: None,
+            matched: Some(Match::Prefix),
+            // A success or a failure as its SIP code is.
+            outcome: None,
+            source: source.to_string(),
+            callback_event: String::new(),
+            description,
+            mitigation: mitigation.to_string(),
+        },
+    ));
     out
 }
 
@@ -133,6 +171,7 @@ fn prose_entries(cat: &Catalogue, n: u32, as_subcode: bool, found: &mut Vec<Entr
     if let Some(g) = cat.class_of(n).filter(|_| !code_row) {
         found.push(Entry {
             entry: "code",
+            pattern: String::new(),
             code: Some(n),
             subcode: None,
             matched: Some(Match::Code),
@@ -148,6 +187,7 @@ fn prose_entries(cat: &Catalogue, n: u32, as_subcode: bool, found: &mut Vec<Entr
     {
         found.push(Entry {
             entry: "rule",
+            pattern: String::new(),
             code: None,
             subcode: Some(n),
             matched: Some(Match::Prefix),
@@ -192,6 +232,7 @@ pub fn find(cat: &Catalogue, q: &Query) -> Vec<Entry> {
             }
             vec![Entry {
                 entry: "resolved",
+                pattern: String::new(),
                 code: Some(c),
                 subcode: Some(s),
                 matched: Some(r.matched),

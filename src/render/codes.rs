@@ -59,6 +59,24 @@ pub fn listing(entries: &[Entry], cat: &Catalogue) -> String {
                     e.source
                 )
             }
+            // A rule or a class of the listing: what it stands for, then how the lookup names
+            // the answers it gives.
+            ("rule", None, None) => {
+                format!(
+                    "subcode {}   rule, {} match ({})",
+                    e.pattern,
+                    Match::Prefix,
+                    e.source
+                )
+            }
+            ("class", None, None) => {
+                format!(
+                    "{}   {class}class of codes, {} match ({})",
+                    e.pattern,
+                    Match::Code,
+                    e.source
+                )
+            }
             ("code", Some(c), _) => {
                 format!(
                     "{c}   {}   {class}generic code ({})",

@@ -213,6 +213,62 @@ fn codes_without_query_lists_the_catalogue_and_md_format() {
 }
 
 #[test]
+fn codes_without_query_lists_the_rules_and_classes_in_every_format() {
+    // The SBC rule once per prefix (not its 1,200 subcodes) and the 2xx class, marked as the
+    // lookup marks their answers: `prefix` and `code`.
+    let text = stdout(&bin().args(["codes"]).assert().success());
+    for head in [
+        "subcode 560xxx   rule, prefix match (pstn)",
+        "subcode 540xxx   rule, prefix match (pstn)",
+        "2xx   success   class of codes, code match (call-automation)",
+    ] {
+        assert!(text.contains(head), "{head}: {text}");
+    }
+    let out = bin().args(["codes", "--format", "csv"]).assert().success();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("codes.csv");
+    std::fs::write(&path, stdout(&out)).unwrap();
+    let rows = read_csv(&path);
+    let kind = |entry: &str| -> Vec<(String, String, String)> {
+        (rows.iter().filter(|r| r["entry"] == entry))
+            .map(|r| {
+                let d = r["description"].clone();
+                (r["match"].clone(), r["source"].clone(), d)
+            })
+            .collect()
+    };
+    let rules = kind("rule");
+    assert_eq!(rules.len(), 2, "{rules:?}");
+    assert!(rules.iter().all(|(m, s, _)| m == "prefix" && s == "pstn"));
+    assert!(rules[0]
+        .2
+        .starts_with("A subcode starting with 560: an outbound call"));
+    assert!(rules[1]
+        .2
+        .starts_with("A subcode starting with 540: an inbound call"));
+    let classes = kind("class");
+    assert_eq!(classes.len(), 1, "{classes:?}");
+    assert!(classes[0]
+        .2
+        .starts_with("A 2xx code represents a successful response."));
+    assert!(rows.len() < 400, "{}", rows.len());
+    let json = stdout(&bin().args(["codes", "--format", "json"]).assert().success());
+    let v: Value = serde_json::from_str(&json).unwrap();
+    let entries = |e: &str, m: &str| {
+        (v.as_array().unwrap().iter())
+            .filter(|r| r["entry"] == e && r["match"] == m)
+            .count()
+    };
+    assert_eq!(
+        (entries("rule", "prefix"), entries("class", "code")),
+        (2, 1)
+    );
+    let md = stdout(&bin().args(["codes", "--format", "md"]).assert().success());
+    assert_eq!(md.matches("| rule |").count(), 2, "{md}");
+    assert_eq!(md.matches("| class |").count(), 1, "{md}");
+}
+
+#[test]
 fn codes_matching_nothing_exits_1() {
     bin()
         .args(["codes", "1234"])
