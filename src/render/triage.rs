@@ -237,8 +237,8 @@ pub fn json(t: &Triage) -> Value {
             "first_seen": k.first.map(rfc3339), "last_seen": k.last.map(rfc3339),
         })).collect::<Vec<_>>(),
         "other_codes": t.other_codes.iter().map(|(c, n)| json!({"code": c, "count": n})).collect::<Vec<_>>(),
-        "timeline": t.timeline.iter().map(|((b, k), n)| json!({
-            "bucket": bucket_start(*b), "code": k.0, "subcode": k.1, "count": n,
+        "timeline": t.timeline_counts().map(|(b, k, n)| json!({
+            "bucket": bucket_start(b), "code": k.0, "subcode": k.1, "count": n,
         })).collect::<Vec<_>>(),
         "operations": t.operations.iter().map(|(op, kind, k, n)| json!({
             "operation": op, "kind": kind.as_str(), "code": k.0, "subcode": k.1, "count": n,

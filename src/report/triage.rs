@@ -279,22 +279,39 @@ impl Triage {
         })
     }
 
-    /// The focused keys' counts by bucket, a column per key: a row per bucket of the span,
-    /// empty ones too (without one, per bucket that holds any).
-    pub fn timeline_table(&self) -> Table {
-        let keys: Vec<Key> = self.totals.iter().map(|k| k.key).collect();
-        let mut t = Table::new(&[("bucket", Col::Text)]);
-        let names = keys.iter().map(|k| Name::from(key_label(k.0, k.1)));
-        t.columns.extend(names.map(|n| (n, Col::Number)));
+    /// The buckets the timeline's views run through: each of the span, empty ones too
+    /// (without one, each that holds records).
+    fn timeline_buckets(&self) -> Vec<i64> {
         let mut buckets: Vec<i64> = match self.timeline_span {
             Some((a, b)) => (a..=b).step_by(self.bucket_secs as usize).collect(),
             None => self.timeline.keys().map(|(b, _)| *b).collect(),
         };
         buckets.dedup();
-        for b in buckets {
-            let counts = keys.iter().map(|k| self.timeline.get(&(b, *k)).copied());
+        buckets
+    }
+
+    /// A focused key's count in a bucket, 0 where it has no records.
+    fn count_in(&self, bucket: i64, key: Key) -> u64 {
+        self.timeline.get(&(bucket, key)).copied().unwrap_or(0)
+    }
+
+    /// The rows of the JSON timeline: the series of [`Triage::timeline_table`], a row per
+    /// bucket and key, (bucket, key, count), the keys of a bucket in the totals' order.
+    pub fn timeline_counts(&self) -> impl Iterator<Item = (i64, Key, u64)> + '_ {
+        (self.timeline_buckets().into_iter()).flat_map(move |b| {
+            (self.totals.iter()).map(move |k| (b, k.key, self.count_in(b, k.key)))
+        })
+    }
+
+    /// The focused keys' counts by bucket, a column per key: a row per bucket of the span,
+    /// empty ones too (without one, per bucket that holds any).
+    pub fn timeline_table(&self) -> Table {
+        let mut t = Table::new(&[("bucket", Col::Text)]);
+        let names = (self.totals.iter()).map(|k| Name::from(key_label(k.key.0, k.key.1)));
+        t.columns.extend(names.map(|n| (n, Col::Number)));
+        for b in self.timeline_buckets() {
             let mut r = row![bucket_start(b)];
-            r.extend(counts.map(|n| n.unwrap_or(0).into()));
+            r.extend((self.totals.iter()).map(|k| self.count_in(b, k.key).into()));
             t.push(r);
         }
         t

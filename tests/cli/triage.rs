@@ -648,6 +648,97 @@ fn the_timeline_lists_the_empty_buckets_from_the_start_of_the_day() {
     assert_eq!(rows, [row(3, 1), row(5, 2)]);
 }
 
+/// The JSON timeline is the Markdown's series: the same buckets (the empty ones as 0, from the
+/// start of the day or --since to the last or --until; with records only past 10,000 rows), a
+/// row per bucket and key, 0 for a key without records in a bucket that has some.
+#[test]
+fn the_json_timeline_gives_the_markdown_series() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("ops.json");
+    let rec = |time: &str, code: u32| {
+        format!(
+            r#"{{"time":"2026-11-24T{time}Z","operationName":"Play","correlationId":"22222222-0000-4000-8000-000000000001","properties":{{"resultCode":{code},"resultSubcode":8522}}}}"#
+        )
+    };
+    let lines = [
+        rec("03:10:00", 404),
+        rec("04:10:00", 405),
+        rec("05:20:00", 404),
+        rec("05:40:00", 404),
+    ];
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let run = |format: &str, extra: &[&str]| {
+        let out = bin()
+            .args(["triage", "8522", "--bucket", "hour", "--format", format])
+            .args(extra)
+            .arg(&input)
+            .assert()
+            .success();
+        stdout(&out)
+    };
+    // (bucket, key, count) of each view.
+    let json = |extra: &[&str]| -> Vec<(String, String, u64)> {
+        let v: Value = serde_json::from_str(&run("json", extra)).unwrap();
+        (v["timeline"].as_array().unwrap().iter())
+            .map(|r| {
+                let key = format!("{}/{}", r["code"], r["subcode"]);
+                let bucket = r["bucket"].as_str().unwrap().to_string();
+                (bucket, key, r["count"].as_u64().unwrap())
+            })
+            .collect()
+    };
+    let markdown = |extra: &[&str]| -> Vec<(String, String, u64)> {
+        let text = run("md", extra);
+        let cells = |l: &str| -> Vec<String> {
+            (l.trim().trim_matches('|').split('|'))
+                .map(|c| c.trim().to_string())
+                .collect()
+        };
+        let header = (text.lines())
+            .find(|l| l.starts_with("| bucket |"))
+            .map(cells)
+            .unwrap();
+        (text.lines())
+            .filter(|l| l.starts_with("| 2026-"))
+            .map(cells)
+            .flat_map(|row| {
+                let keys = header[1..].to_vec();
+                let bucket = row[0].clone();
+                (keys.into_iter().zip(row[1..].to_vec()))
+                    .map(move |(k, n)| (bucket.clone(), k, n.parse().unwrap()))
+            })
+            .collect()
+    };
+    let hour = |h: u32| format!("2026-11-24T{h:02}:00:00Z");
+    let series = json(&[]);
+    assert_eq!(series, markdown(&[]));
+    let want: Vec<(String, String, u64)> = (0..6)
+        .flat_map(|h| {
+            let (a, b) = (
+                [0, 0, 0, 1, 0, 2][h as usize],
+                [0, 0, 0, 0, 1, 0][h as usize],
+            );
+            [
+                (hour(h), "404/8522".to_string(), a),
+                (hour(h), "405/8522".to_string(), b),
+            ]
+        })
+        .collect();
+    assert_eq!(series, want);
+    let window = [
+        "--since",
+        "2026-11-24T02:30:00Z",
+        "--until",
+        "2026-11-24T08:00:00Z",
+    ];
+    assert_eq!(json(&window), markdown(&window));
+    assert_eq!(json(&window).len(), 2 * 6);
+    // A window of millennia: the buckets with records only, in both.
+    let wide = ["--since", "0001-01-01", "--until", "9999-12-31"];
+    assert_eq!(json(&wide), markdown(&wide));
+    assert_eq!(json(&wide).len(), 2 * 3);
+}
+
 /// `--calls` (and the CSV) say which SIP code and Q.850 cause each call's records carried:
 /// the distinct ones, sorted, space-separated; empty for a call whose records carry none.
 #[test]
