@@ -1,7 +1,7 @@
 //! The `codes` query: what a number, CODE/ or CODE/SUBCODE finds in the catalogue, and the
 //! whole catalogue as a listing.
 
-use super::{Catalogue, Match, Outcome, SubcodeClass};
+use super::{key_label, one_line, Catalogue, Category, Match, Outcome, PairEntry, SubcodeClass};
 
 /// One line of a catalogue listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +71,22 @@ pub fn parse_query(q: &str) -> Result<Query, String> {
     }
 }
 
+/// The entry of a pair, used or not.
+fn pair_entry(cat: &Catalogue, p: &PairEntry) -> Entry {
+    Entry {
+        entry: "pair",
+        pattern: String::new(),
+        code: Some(p.code),
+        subcode: Some(p.subcode),
+        matched: Some(Match::Exact),
+        outcome: Some(cat.outcome(p.code, Some(p.subcode))),
+        source: (cat.sources.get(p.source)).map_or(String::new(), |s| s.label.clone()),
+        callback_event: p.events(),
+        description: p.description.clone(),
+        mitigation: p.mitigation.clone(),
+    }
+}
+
 /// Every entry of the catalogue: its pairs, then the generic codes, the classes of codes, the
 /// generic subcodes and the rules.
 pub fn all_entries(cat: &Catalogue) -> Vec<Entry> {
@@ -79,22 +95,7 @@ pub fn all_entries(cat: &Catalogue) -> Vec<Entry> {
             .get(i)
             .map_or(String::new(), |s| s.label.clone())
     };
-    let mut out: Vec<Entry> = cat
-        .pairs
-        .iter()
-        .map(|p| Entry {
-            entry: "pair",
-            pattern: String::new(),
-            code: Some(p.code),
-            subcode: Some(p.subcode),
-            matched: Some(Match::Exact),
-            outcome: Some(cat.outcome(p.code, Some(p.subcode))),
-            source: label(p.source),
-            callback_event: p.events(),
-            description: p.description.clone(),
-            mitigation: p.mitigation.clone(),
-        })
-        .collect();
+    let mut out: Vec<Entry> = cat.pairs.iter().map(|p| pair_entry(cat, p)).collect();
     out.extend(cat.codes.iter().map(|(c, d)| Entry {
         entry: "code",
         pattern: String::new(),
@@ -230,7 +231,7 @@ pub fn find(cat: &Catalogue, q: &Query) -> Vec<Entry> {
             if r.matched == Match::None {
                 return Vec::new();
             }
-            vec![Entry {
+            let resolved = Entry {
                 entry: "resolved",
                 pattern: String::new(),
                 code: Some(c),
@@ -241,13 +242,71 @@ pub fn find(cat: &Catalogue, q: &Query) -> Vec<Entry> {
                 callback_event: r.events(),
                 description: r.description.to_string(),
                 mitigation: r.mitigation.unwrap_or_default().to_string(),
-            }]
+            };
+            // A pair both pages give: the other page's reading after the one the reports use,
+            // as `codes SUBCODE` and triage list it (the PSTN page's advice for 503/560503).
+            let other = (cat.pairs.iter())
+                .filter(|p| r.matched == Match::Exact && (p.code, p.subcode) == (c, s))
+                .map(|p| pair_entry(cat, p))
+                .filter(|e| !used(e, cat));
+            std::iter::once(resolved).chain(other).collect()
         }
     }
 }
 
-/// Whether an entry is the one its key resolves to: a pair another catalogue's wins over is
-/// listed, and said not to be used.
+/// The pairs of the catalogue that match a test, as `code/subcode` keys: the first `FEW`
+/// and how many more.
+fn keys_where(cat: &Catalogue, test: impl Fn(u32, u32) -> bool) -> Option<String> {
+    const FEW: usize = 6;
+    let keys: Vec<String> = (cat.effective_pairs())
+        .filter(|p| test(p.code, p.subcode))
+        .map(|p| key_label(p.code, Some(p.subcode)))
+        .collect();
+    let mut list = keys
+        .iter()
+        .take(FEW)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if keys.len() > FEW {
+        list.push_str(&format!(" and {} more", keys.len() - FEW));
+    }
+    (!keys.is_empty()).then_some(list)
+}
+
+/// What the catalogue holds close to a CODE/SUBCODE that matches nothing, a sentence each: the
+/// pairs that hold its subcode under other codes, its generic subcode when that describes only
+/// codes of the other class, and the pairs of its code with other subcodes. Nothing for a
+/// number or a code alone.
+pub fn near(cat: &Catalogue, q: &Query) -> Vec<String> {
+    let Query::Pair(code, sub) = *q else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if let Some(keys) = keys_where(cat, |c, s| s == sub && c != code) {
+        out.push(format!(
+            "subcode {sub} is documented under other codes: {keys}"
+        ));
+    }
+    if let Some(g) = cat.subcodes.get(&sub) {
+        let class = SubcodeClass::of(sub, &g.description);
+        if !class.fits(code) {
+            out.push(format!(
+                "the generic subcode {sub} ({}) describes {} codes only; {code} is {}",
+                one_line(&g.description),
+                class.as_str(),
+                Category::of(code)
+            ));
+        }
+    }
+    if let Some(keys) = keys_where(cat, |c, s| c == code && s != sub) {
+        out.push(format!(
+            "code {code} is documented with other subcodes: {keys}"
+        ));
+    }
+    out
+}
+
 /// The entries that `queries` find, each once, in the order found (every entry when there
 /// is no query), and the queries that found nothing.
 pub fn lookup(cat: &Catalogue, queries: &[Query]) -> (Vec<Entry>, Vec<String>) {
@@ -270,6 +329,8 @@ pub fn lookup(cat: &Catalogue, queries: &[Query]) -> (Vec<Entry>, Vec<String>) {
     (entries, missing)
 }
 
+/// Whether an entry is the one its key resolves to: a pair another catalogue's wins over is
+/// listed, and said not to be used.
 pub fn used(e: &Entry, cat: &Catalogue) -> bool {
     match (e.entry, e.code, e.subcode) {
         ("pair", Some(c), Some(s)) => cat.pair(c, s).is_some_and(|p| {

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::{bail, Result};
 
-use crate::catalogue::query::lookup;
+use crate::catalogue::query::{lookup, near};
 use crate::catalogue::Catalogue;
 use crate::cli::{CodesArgs, CodesFormat};
 use crate::exit_codes::Exit;
@@ -13,6 +13,12 @@ use crate::text;
 
 pub fn run(cat: &Catalogue, args: &CodesArgs) -> Result<Exit> {
     let (entries, missing) = lookup(cat, &args.queries);
+    // For a query that matches nothing, what is close to it.
+    for q in (args.queries.iter()).filter(|q| missing.contains(&q.to_string())) {
+        for line in near(cat, q) {
+            eprintln!("acs-triage: {q} matches nothing, but {}", text::line(&line));
+        }
+    }
     let table = matches!(args.format, CodesFormat::Csv | CodesFormat::Json);
     if entries.is_empty() {
         // A script reading CSV or JSON still gets a table, an empty one.

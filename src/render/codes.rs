@@ -87,15 +87,14 @@ pub fn listing(entries: &[Entry], cat: &Catalogue) -> String {
             (kind, Some(c), s) => {
                 let what = if kind == "pair" {
                     // A pair another page or file wins over is listed, and said to be.
-                    let wins = s.and_then(|s| cat.pair(c, s)).is_some_and(|p| {
-                        cat.sources.get(p.source).map(|x| x.label.as_str())
-                            == Some(e.source.as_str())
-                    });
+                    let winner = (s.and_then(|s| cat.pair(c, s)))
+                        .and_then(|p| cat.sources.get(p.source))
+                        .map_or("", |x| x.label.as_str());
                     // "exact match", "code match": the words `triage` uses too.
-                    if wins {
+                    if winner == e.source {
                         "exact match".to_string()
                     } else {
-                        "exact match, not used (another catalogue's wins)".to_string()
+                        format!("exact match, not used: the reports use {winner}'s")
                     }
                 } else {
                     match e.matched {

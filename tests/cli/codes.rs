@@ -196,7 +196,7 @@ fn every_page_of_the_family_loads_with_catalogue() {
     );
     assert!(
         text.contains(
-            "404/8522   client   failure   exact match, not used (another catalogue's wins) (call-automation)"
+            "404/8522   client   failure   exact match, not used: the reports use tests/fixtures/catalogue/call-automation-2024-07-22.md's (call-automation)"
         ),
         "{text}"
     );
@@ -266,6 +266,42 @@ fn codes_without_query_lists_the_rules_and_classes_in_every_format() {
     let md = stdout(&bin().args(["codes", "--format", "md"]).assert().success());
     assert_eq!(md.matches("| rule |").count(), 2, "{md}");
     assert_eq!(md.matches("| class |").count(), 1, "{md}");
+}
+
+/// A pair both pages give reads both, the one the reports use first; a pair that matches
+/// nothing says what is close to it.
+#[test]
+fn codes_pair_lists_the_other_page_and_what_is_close() {
+    let out = bin().args(["codes", "503/560503"]).assert().success();
+    let text = stdout(&out);
+    let first = text.find("503/560503   server   failure   exact match (call-automation)");
+    let other = text.find(
+        "503/560503   server   failure   exact match, not used: the reports use call-automation's (pstn)",
+    );
+    assert!(first.is_some() && other > first, "{text}");
+    assert!(text.contains("check your SBC logs"), "{text}");
+    let json = bin()
+        .args(["codes", "503/560503", "--format", "json"])
+        .assert();
+    let v: Value = serde_json::from_str(&stdout(&json.success())).unwrap();
+    assert_eq!(
+        (
+            v[0]["used"].as_bool(),
+            v[1]["used"].as_bool(),
+            v[1]["source"].as_str()
+        ),
+        (Some(true), Some(false), Some("pstn"))
+    );
+    let out = bin().args(["codes", "0/8522"]).assert().code(1);
+    let err = stderr(&out);
+    for hint in [
+        "0/8522 matches nothing, but subcode 8522 is documented under other codes: 404/8522, 405/8522",
+        "0/8522 matches nothing, but the generic subcode 8522 (Not Found) describes failure codes only; 0 is success",
+        "0/8522 matches nothing, but code 0 is documented with other subcodes: 0/0, 0/560000, 0/540000",
+        "no catalogue entry matches 0/8522",
+    ] {
+        assert!(err.contains(hint), "{hint}: {err}");
+    }
 }
 
 #[test]
