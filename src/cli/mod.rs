@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use chrono::{DateTime, Utc};
+use clap::error::ErrorKind;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::IngestSettings;
@@ -73,65 +75,33 @@ impl Cli {
     pub fn validate(&self) -> Result<(), clap::Error> {
         // The flag requires --catalogue; the config file's key is checked here, after merging.
         if self.no_builtin_catalogue && self.catalogue.is_empty() {
-            let mut cli = <Cli as clap::CommandFactory>::command();
-            cli.build();
-            return Err(cli.error(
-                clap::error::ErrorKind::MissingRequiredArgument,
+            return Err(usage_error(
+                None,
+                ErrorKind::MissingRequiredArgument,
                 "no-builtin-catalogue leaves no catalogue without --catalogue FILE (or `catalogue` in the config file)",
             ));
         }
-        // The spike and volume queries test the day before --until; a --since would be ignored.
-        if let Command::Kql(a) = &self.command {
-            use crate::kql::KqlReport;
-            if matches!(a.report, KqlReport::Spikes | KqlReport::Volume) && a.since.is_some() {
-                let mut cli = <Cli as clap::CommandFactory>::command();
-                cli.build();
-                let sub = cli.find_subcommand_mut("kql").expect("a subcommand of Cli");
-                return Err(sub.error(
-                    clap::error::ErrorKind::ArgumentConflict,
-                    "--since has no meaning for spikes and volume: they test the UTC day before --until (default: yesterday) against the previous weeks",
-                ));
-            }
-        }
-        // Checked here, not by clap's `requires`, whose error calls --calls a missing required
-        // argument.
-        if let Command::Triage(a) = &self.command {
-            if a.limit.is_some() && !a.calls {
-                let mut cli = <Cli as clap::CommandFactory>::command();
-                cli.build();
-                let sub = cli
-                    .find_subcommand_mut("triage")
-                    .expect("a subcommand of Cli");
-                return Err(sub.error(
-                    clap::error::ErrorKind::MissingRequiredArgument,
-                    "--limit needs --calls: it keeps the first N of the calls --calls lists",
-                ));
-            }
-        }
         let (name, since, until, day) = match &self.command {
             Command::Report(a) => ("report", a.window.since, a.window.until, a.spikes.day),
-            Command::Triage(a) => ("triage", a.window.since, a.window.until, a.spikes.day),
-            Command::Kql(a) => ("kql", a.since, a.until, None),
+            Command::Triage(a) => {
+                a.check_limit()?;
+                ("triage", a.window.since, a.window.until, a.spikes.day)
+            }
+            Command::Kql(a) => {
+                a.check_since()?;
+                ("kql", a.since, a.until, None)
+            }
             Command::Codes(_) | Command::Config(_) | Command::Completions(_) | Command::Man(_) => {
                 return Ok(())
             }
         };
-        // A --day the window leaves wholly out has not one of its records read: a day partly
-        // in it is tested on what the input holds, with a warning.
-        let starts = |d: i64| d * crate::time::DAY;
-        let outside = day.filter(|&d| {
-            since.is_some_and(|s| s.timestamp() >= starts(d + 1))
-                || until.is_some_and(|u| u.timestamp() <= starts(d))
-        });
-        if let Some(d) = outside {
-            let mut cli = <Cli as clap::CommandFactory>::command();
-            cli.build();
-            let sub = cli.find_subcommand_mut(name).expect("a subcommand of Cli");
-            let bound = |flag: &str, t: Option<chrono::DateTime<chrono::Utc>>| {
+        if let Some(d) = day.filter(|&d| outside_window(d, since, until)) {
+            let bound = |flag: &str, t: Option<DateTime<Utc>>| {
                 t.map(|t| format!(" {flag} {}", t.to_rfc3339()))
             };
-            return Err(sub.error(
-                clap::error::ErrorKind::ArgumentConflict,
+            return Err(usage_error(
+                Some(name),
+                ErrorKind::ArgumentConflict,
                 format!(
                     "--day {} is outside the window of{}{}: not one of its records is read",
                     crate::time::day_text(d),
@@ -141,22 +111,73 @@ impl Cli {
             ));
         }
         match (since, until) {
-            (Some(s), Some(u)) if s >= u => {
-                // The subcommand's usage line, as clap prints for its own errors.
-                let mut cli = <Cli as clap::CommandFactory>::command();
-                cli.build();
-                let sub = cli.find_subcommand_mut(name).expect("a subcommand of Cli");
-                Err(sub.error(
-                    clap::error::ErrorKind::ArgumentConflict,
-                    format!(
-                        "--since {} is not before --until {}: the window is empty",
-                        s.to_rfc3339(),
-                        u.to_rfc3339()
-                    ),
-                ))
-            }
+            (Some(s), Some(u)) if s >= u => Err(usage_error(
+                Some(name),
+                ErrorKind::ArgumentConflict,
+                format!(
+                    "--since {} is not before --until {}: the window is empty",
+                    s.to_rfc3339(),
+                    u.to_rfc3339()
+                ),
+            )),
             _ => Ok(()),
         }
+    }
+}
+
+/// Whether the window of `since` and `until` leaves the whole of `day` out, so that not one
+/// of its records is read. A day partly in it is tested on what the input holds, with a
+/// warning.
+fn outside_window(day: i64, since: Option<DateTime<Utc>>, until: Option<DateTime<Utc>>) -> bool {
+    let starts = |d: i64| d * crate::time::DAY;
+    since.is_some_and(|s| s.timestamp() >= starts(day + 1))
+        || until.is_some_and(|u| u.timestamp() <= starts(day))
+}
+
+/// clap's error of `kind` saying `message`, under the usage line of the subcommand `name`
+/// (of the whole command when `None`), as clap prints its own errors.
+fn usage_error(
+    name: Option<&str>,
+    kind: ErrorKind,
+    message: impl std::fmt::Display,
+) -> clap::Error {
+    let mut cli = <Cli as clap::CommandFactory>::command();
+    cli.build();
+    match name {
+        Some(name) => (cli.find_subcommand_mut(name))
+            .expect("a subcommand of Cli")
+            .error(kind, message),
+        None => cli.error(kind, message),
+    }
+}
+
+impl KqlArgs {
+    /// The spike and volume queries test the day before --until; a --since would be ignored.
+    fn check_since(&self) -> Result<(), clap::Error> {
+        use crate::kql::KqlReport;
+        if matches!(self.report, KqlReport::Spikes | KqlReport::Volume) && self.since.is_some() {
+            return Err(usage_error(
+                Some("kql"),
+                ErrorKind::ArgumentConflict,
+                "--since has no meaning for spikes and volume: they test the UTC day before --until (default: yesterday) against the previous weeks",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl TriageArgs {
+    /// --limit needs --calls: checked here, not by clap's `requires`, whose error calls --calls
+    /// a missing required argument.
+    fn check_limit(&self) -> Result<(), clap::Error> {
+        if self.limit.is_some() && !self.calls {
+            return Err(usage_error(
+                Some("triage"),
+                ErrorKind::MissingRequiredArgument,
+                "--limit needs --calls: it keeps the first N of the calls --calls lists",
+            ));
+        }
+        Ok(())
     }
 }
 
