@@ -3,10 +3,12 @@
 //! checked by the flag's own parser, its errors naming the file, line and key.
 
 use std::ffi::OsString;
+use std::path::{Path, PathBuf};
 
 use clap::error::ErrorKind;
 use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches, ValueEnum};
+use toml::Value;
 
 use super::{Cli, CliError, Command, IngestArgs, ReportArgs, SpikeArgs, ThresholdArgs, WindowArgs};
 use crate::config::file::{self, number, scalar, time_text, ConfigError, FileConfig, Loaded};
@@ -54,12 +56,8 @@ impl Cli {
         if missing.is_empty() {
             return Ok(());
         }
-        let mut cmd = Cli::command();
-        cmd.build();
-        let sub = cmd
-            .find_subcommand_mut("report")
-            .expect("a subcommand of Cli");
-        Err(sub.error(
+        Err(super::usage_error(
+            Some("report"),
             ErrorKind::MissingRequiredArgument,
             format!(
                 "the following required arguments were not provided (on the command line or in the config file): {}",
@@ -81,131 +79,109 @@ pub fn effective_report(loaded: Option<&Loaded>) -> Result<Cli, CliError> {
 
 /// The settings of `report` in `cli` as a config file that gives them, key by key.
 pub fn settings_toml(cli: &Cli, source: &str) -> String {
-    use toml::Value;
     let Command::Report(a) = &cli.command else {
         return String::new();
     };
-    let paths = |v: &[std::path::PathBuf]| {
-        Value::Array(
-            v.iter()
-                .map(|p| Value::from(p.display().to_string()))
-                .collect(),
-        )
-    };
-    let keys = |v: &[crate::catalogue::KeySpec]| {
-        Value::Array(v.iter().map(|k| Value::from(k.to_string())).collect())
-    };
-    let name = |v: &dyn Fn() -> Option<clap::builder::PossibleValue>| {
-        Value::from(v().map_or(String::new(), |p| p.get_name().to_string()))
-    };
-    let th = &a.spikes.thresholds;
     let mut lines = vec![
         format!("# The settings `acs-triage report` runs with: {source}, then the defaults."),
         format!("# Flags on the command line win over them.\n"),
     ];
-    let mut set = |key: &str, v: Option<Value>| match v {
-        Some(v) => lines.push(format!("{key} = {v}")),
-        None => lines.push(format!("# {key}: not set")),
+    for (key, value) in report_settings(cli, a) {
+        lines.push(match value {
+            Some(v) => format!("{key} = {v}"),
+            None => format!("# {key}: not set"),
+        });
+    }
+    let keys = |v: &[crate::catalogue::KeySpec]| {
+        Value::Array(v.iter().map(|k| Value::from(k.to_string())).collect())
     };
-    set("inputs", (!a.inputs.is_empty()).then(|| paths(&a.inputs)));
-    set(
-        "out",
-        a.out.as_ref().map(|p| Value::from(p.display().to_string())),
-    );
-    set(
-        "format",
-        Some(Value::Array(
-            a.format
-                .iter()
-                .map(|f| name(&|| f.to_possible_value()))
-                .collect(),
-        )),
-    );
-    set(
-        "since",
-        a.window.since.map(|t| Value::from(crate::time::rfc3339(t))),
-    );
-    set(
-        "until",
-        a.window.until.map(|t| Value::from(crate::time::rfc3339(t))),
-    );
-    set("bucket", Some(name(&|| a.bucket.to_possible_value())));
-    set(
-        "resource",
-        Some(Value::Array(
-            a.window
-                .resource
-                .iter()
-                .map(|p| Value::from(p.as_str()))
-                .collect(),
-        )),
-    );
-    set(
-        "max-bad",
-        Some(Value::from(match a.max_bad {
-            settings::MaxBad::Count(n) => n.to_string(),
-            settings::MaxBad::Share(s) => format!("{}%", s * 100.0),
-        })),
-    );
-    set("progress", Some(name(&|| a.progress.to_possible_value())));
-    set("quiet", Some(Value::from(a.quiet)));
-    set(
-        "fail-on-spike",
-        Some(name(&|| a.fail_on_spike.to_possible_value())),
-    );
-    set("spikes-by", Some(name(&|| a.spikes_by.to_possible_value())));
-    set(
-        "retired",
-        Some(Value::Array(
-            a.retired.iter().map(|p| Value::from(p.as_str())).collect(),
-        )),
-    );
-    set(
-        "input-format",
-        a.ingest
-            .input_format
-            .map(|f| name(&|| f.to_possible_value())),
-    );
-    set(
-        "date-order",
-        a.ingest.date_order.map(|f| name(&|| f.to_possible_value())),
-    );
-    set(
-        "local-offset",
-        a.ingest.local_offset.map(|o| Value::from(o.to_string())),
-    );
-    set(
-        "local-tz",
-        a.ingest.local_tz.map(|tz| Value::from(tz.name())),
-    );
-    set(
-        "history",
-        a.spikes
-            .history
-            .as_ref()
-            .map(|p| Value::from(p.display().to_string())),
-    );
-    set(
-        "day",
-        a.spikes.day.map(|d| Value::from(crate::time::day_text(d))),
-    );
-    set("spike-p", Some(Value::from(th.spike_p)));
-    set(
-        "spike-min-count",
-        i64::try_from(th.spike_min_count).ok().map(Value::from),
-    );
-    set("spike-min-ratio", Some(Value::from(th.spike_min_ratio)));
-    set("spike-min-excess", Some(Value::from(th.spike_min_excess)));
-    set("catalogue", Some(paths(&cli.catalogue)));
-    set(
-        "no-builtin-catalogue",
-        Some(Value::from(cli.no_builtin_catalogue)),
-    );
     lines.push(String::new());
     lines.push("[outcomes]".into());
     lines.push(format!("caller = {}", keys(&cli.outcomes.caller)));
     lines.push(format!("failure = {}", keys(&cli.outcomes.failure)));
     lines.join("\n") + "\n"
+}
+
+/// Each top-level key of the config file with the value `report` runs with (`a`, and the
+/// catalogue's of `cli`), in the order `config --print` lists them; `None` where the setting
+/// has no value.
+fn report_settings(cli: &Cli, a: &ReportArgs) -> Vec<(&'static str, Option<Value>)> {
+    let (window, ingest, spikes) = (&a.window, &a.ingest, &a.spikes);
+    let th = &spikes.thresholds;
+    let time = |t: chrono::DateTime<chrono::Utc>| Value::from(crate::time::rfc3339(t));
+    vec![
+        ("inputs", (!a.inputs.is_empty()).then(|| paths(&a.inputs))),
+        ("out", a.out.as_deref().map(path)),
+        (
+            "format",
+            Some(Value::Array(a.format.iter().map(name).collect())),
+        ),
+        ("since", window.since.map(time)),
+        ("until", window.until.map(time)),
+        ("bucket", Some(name(&a.bucket))),
+        ("resource", Some(globs(&window.resource))),
+        ("max-bad", Some(max_bad(a.max_bad))),
+        ("progress", Some(name(&a.progress))),
+        ("quiet", Some(Value::from(a.quiet))),
+        ("fail-on-spike", Some(name(&a.fail_on_spike))),
+        ("spikes-by", Some(name(&a.spikes_by))),
+        ("retired", Some(globs(&a.retired))),
+        ("input-format", ingest.input_format.as_ref().map(name)),
+        ("date-order", ingest.date_order.as_ref().map(name)),
+        (
+            "local-offset",
+            ingest.local_offset.map(|o| Value::from(o.to_string())),
+        ),
+        ("local-tz", ingest.local_tz.map(|tz| Value::from(tz.name()))),
+        ("history", spikes.history.as_deref().map(path)),
+        (
+            "day",
+            spikes.day.map(|d| Value::from(crate::time::day_text(d))),
+        ),
+        ("spike-p", Some(Value::from(th.spike_p))),
+        (
+            "spike-min-count",
+            i64::try_from(th.spike_min_count).ok().map(Value::from),
+        ),
+        ("spike-min-ratio", Some(Value::from(th.spike_min_ratio))),
+        ("spike-min-excess", Some(Value::from(th.spike_min_excess))),
+        ("catalogue", Some(paths(&cli.catalogue))),
+        (
+            "no-builtin-catalogue",
+            Some(Value::from(cli.no_builtin_catalogue)),
+        ),
+    ]
+}
+
+/// A path as a TOML string.
+fn path(p: &Path) -> Value {
+    Value::from(p.display().to_string())
+}
+
+/// Paths as a TOML array of strings.
+fn paths(v: &[PathBuf]) -> Value {
+    Value::Array(v.iter().map(|p| path(p)).collect())
+}
+
+/// Resource globs as a TOML array of their patterns.
+fn globs(v: &[glob::Pattern]) -> Value {
+    Value::Array(v.iter().map(|p| Value::from(p.as_str())).collect())
+}
+
+/// A `ValueEnum` setting by the name its flag takes.
+fn name<T: ValueEnum>(v: &T) -> Value {
+    Value::from(
+        v.to_possible_value()
+            .map_or(String::new(), |p| p.get_name().to_string()),
+    )
+}
+
+/// `--max-bad` as its flag takes it: a count, or a share as a percentage.
+fn max_bad(m: settings::MaxBad) -> Value {
+    Value::from(match m {
+        settings::MaxBad::Count(n) => n.to_string(),
+        settings::MaxBad::Share(s) => format!("{}%", s * 100.0),
+    })
 }
 
 /// Whether the argument `id` was given on the command line.
@@ -321,8 +297,8 @@ fn report(a: &mut ReportArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
     }
     if let (false, Some(v)) = (given(m, "fail_on_spike"), &c.fail_on_spike) {
         a.fail_on_spike = l.parse("fail-on-spike", v, |v| match v {
-            toml::Value::Boolean(true) => Ok(FailOnSpike::Failure),
-            toml::Value::Boolean(false) => Ok(FailOnSpike::Off),
+            Value::Boolean(true) => Ok(FailOnSpike::Failure),
+            Value::Boolean(false) => Ok(FailOnSpike::Off),
             v => value_enum(&scalar(v)?),
         })?;
     }
@@ -404,7 +380,7 @@ fn thresholds(a: &mut ThresholdArgs, m: &ArgMatches, l: &Loaded) -> Result<(), C
     }
     if let (false, Some(v)) = (given(m, "spike_min_count"), &c.spike_min_count) {
         a.spike_min_count = l.parse("spike-min-count", v, |v| match v {
-            toml::Value::Integer(n) => u64::try_from(*n).map_err(|_| format!("{n} is below 0")),
+            Value::Integer(n) => u64::try_from(*n).map_err(|_| format!("{n} is below 0")),
             v => Err(format!("expected a whole number, found {}", v.type_str())),
         })?;
     }
