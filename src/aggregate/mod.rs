@@ -961,6 +961,20 @@ impl Aggregator {
         if o.held() > self.held() {
             self.trade_counts(&mut o);
         }
+        self.add_tallies(&o);
+        // The other's calls numbered as ours, for every set of calls it brings.
+        let calls = self.calls.absorb(std::mem::take(&mut o.calls));
+        let mut room = calls::Unordered::default();
+        self.absorb_cells(&mut o, &calls, &mut room);
+        self.absorb_diagnostics(&mut o, &calls, &mut room);
+        self.absorb_sdks(&mut o);
+        self.messages.merge(o.messages);
+        self.reject_rows.absorb(o.reject_rows);
+    }
+
+    /// Adds the other sink's counts of records, by reason and by day and kind, and the
+    /// `--resource` patterns it saw matched.
+    fn add_tallies(&mut self, o: &Aggregator) {
         self.accepted += o.accepted;
         self.rejected += o.rejected;
         self.skipped += o.skipped;
@@ -970,13 +984,25 @@ impl Aggregator {
                 mine.store(true, Ordering::Relaxed);
             }
         }
-        let calls = self.calls.absorb(std::mem::take(&mut o.calls));
+        for (r, n) in &o.reject_counts {
+            *self.reject_counts.entry(*r).or_default() += n;
+        }
+        for (r, n) in &o.skip_counts {
+            *self.skip_counts.entry(*r).or_default() += n;
+        }
+        for (k, n) in &o.by_day_kind {
+            *self.by_day_kind.entry(*k).or_default() += n;
+        }
+    }
+
+    /// Adds the other sink's cells: its operations, resources, prompt kinds and key days
+    /// numbered as ours, its calls through `calls` (ours for its).
+    fn absorb_cells(&mut self, o: &mut Aggregator, calls: &[u32], room: &mut calls::Unordered) {
         let ops = self.operations.absorb(&o.operations);
         let resources = self.resources.absorb(&o.resources);
         let prompts = self.prompts.absorb(&o.prompts);
         let days = self.days.absorb(std::mem::take(&mut o.days));
-        let mut room = calls::Unordered::default();
-        for ((day, op, kind, code, sub, res, prompt), s) in o.cells {
+        for ((day, op, kind, code, sub, res, prompt), s) in std::mem::take(&mut o.cells) {
             let t = self
                 .cells
                 .entry((
@@ -990,27 +1016,33 @@ impl Aggregator {
                 ))
                 .or_insert_with(|| CellStats::new(days[s.day as usize]));
             t.count += s.count;
-            t.calls.extend_unordered(remap(&s.calls, &calls), &mut room);
+            t.calls.extend_unordered(remap(&s.calls, calls), room);
         }
-        self.messages.merge(o.messages);
-        for (r, n) in o.reject_counts {
-            *self.reject_counts.entry(r).or_default() += n;
-        }
-        for (r, n) in o.skip_counts {
-            *self.skip_counts.entry(r).or_default() += n;
-        }
-        for (k, n) in o.by_day_kind {
-            *self.by_day_kind.entry(k).or_default() += n;
-        }
+    }
+
+    /// Adds the other sink's diagnostic rows, and the records of those it did not keep, its
+    /// calls through `calls` (ours for its).
+    fn absorb_diagnostics(
+        &mut self,
+        o: &mut Aggregator,
+        calls: &[u32],
+        room: &mut calls::Unordered,
+    ) {
         let bar = o.diagnostic_rows.bar();
         let rows = o.diagnostic_rows.take();
-        self.merge_diagnostics(o.diagnostic_texts, rows, bar, &calls);
-        for (key, d) in o.other_diagnostics {
+        let texts = std::mem::take(&mut o.diagnostic_texts);
+        self.merge_diagnostics(texts, rows, bar, calls);
+        for (key, d) in std::mem::take(&mut o.other_diagnostics) {
             let t = self.other_diagnostics.entry(key).or_default();
             t.count += d.count;
-            t.calls.extend_unordered(remap(&d.calls, &calls), &mut room);
+            t.calls.extend_unordered(remap(&d.calls, calls), room);
         }
         self.compact_diagnostic_texts();
+    }
+
+    /// Adds the other sink's SDK pairs, within the budgets past which neither kept a pair of
+    /// rank as high, and the records of those it did not keep.
+    fn absorb_sdks(&mut self, o: &mut Aggregator) {
         let sdks = self.sdk_texts.absorb(&o.sdk_texts);
         if let Some(bar) = o.sdks.bar() {
             let dropped = self.sdks.lower(bar);
@@ -1040,11 +1072,10 @@ impl Aggregator {
         for (ty, keys) in o.other_sdks.take() {
             self.other_sdk(sdks[ty as usize], keys);
         }
-        for (key, n) in o.other_sdk_type {
+        for (key, n) in std::mem::take(&mut o.other_sdk_type) {
             *self.other_sdk_type.entry(key).or_default() += n;
         }
         self.compact_sdk_texts();
-        self.reject_rows.absorb(o.reject_rows);
     }
 }
 
@@ -1168,17 +1199,35 @@ impl Sink for Aggregator {
         // Every call is in the cells' sets by now: the ids that numbered them, 16 bytes a call
         // and more, would stay beside the tables summed from the cells, and the report.
         self.calls = CallIds::default();
-        // `--bucket auto`: the window's span when both ends are given, else the records'.
-        let span = match (self.window.since, self.window.until) {
-            (Some(a), Some(b)) => Some((b - a).num_seconds()),
-            _ => (self.days.span()).map(|(a, b)| (b - a).num_seconds()),
-        };
-        self.bucket_secs = crate::config::Bucket::for_span(self.bucket_secs, span);
+        self.bucket_secs = crate::config::Bucket::for_span(self.bucket_secs, self.span());
         // The cells leave their table for a list that gives its memory back as the tables
         // summed from them grow, before those tables are made: the cells' table beside the
         // tables of keys and of their days would be the peak of a run of keys by the hundred
         // thousand.
         let cells: Vec<(Cell, CellStats)> = std::mem::take(&mut self.cells).into_iter().collect();
+        self.sum_key_days();
+        // Every key is in `by_key` by now: its messages join it, and their table goes before
+        // the tables of operations and resources grow.
+        self.join_messages();
+        self.sum_cells(cells);
+        self.sum_diagnostics();
+        self.sum_sdks();
+    }
+}
+
+impl Aggregator {
+    /// The seconds `--bucket auto` chooses by: the window's span when both ends are given,
+    /// else the records'.
+    fn span(&self) -> Option<i64> {
+        match (self.window.since, self.window.until) {
+            (Some(a), Some(b)) => Some((b - a).num_seconds()),
+            _ => (self.days.span()).map(|(a, b)| (b - a).num_seconds()),
+        }
+    }
+
+    /// Fills `by_day` with each key's hours of each day, and `by_key` with each key's first
+    /// and last record.
+    fn sum_key_days(&mut self) {
         // Each day of a key is a row of `by_day`, and each key one of `by_key`, both made at
         // their size: grown by doubling, their last two sizes would be held at once. The days in
         // order of key give the keys' number.
@@ -1198,8 +1247,10 @@ impl Sink for Aggregator {
                 .hours
                 .add_all(&d.hours);
         }
-        // Every key is in `by_key` by now: its messages join it, and their table goes before
-        // the tables of operations and resources grow.
+    }
+
+    /// Gives each key of `by_key` the messages counted for it.
+    fn join_messages(&mut self) {
         let none = Messages::new(MESSAGE_LIMITS);
         for (key, m) in std::mem::replace(&mut self.messages, none).into_counted() {
             if let Some(k) = self.by_key.get_mut(&key) {
@@ -1207,6 +1258,11 @@ impl Sink for Aggregator {
                 k.other_messages = m.other;
             }
         }
+    }
+
+    /// Sums `cells` into the tables by key, operation, resource, day and kind, and the calls
+    /// of each key's days.
+    fn sum_cells(&mut self, cells: Vec<(Cell, CellStats)>) {
         for ((day, op, kind, code, sub, res, prompt), c) in popped(cells) {
             let key = (code, sub);
             let count = c.count;
@@ -1230,6 +1286,11 @@ impl Sink for Aggregator {
             *self.by_day_kind.entry((day, kind.as_str())).or_default() += count;
             self.by_day.entry((day, key)).or_default().calls |= c.calls;
         }
+    }
+
+    /// Fills `diagnostics` with the rows kept, and a row of [`OTHER_DIAGNOSTICS`] per key for
+    /// the records of the others.
+    fn sum_diagnostics(&mut self) {
         self.diagnostics.extend(self.diagnostic_rows.take());
         if !self.other_diagnostics.is_empty() {
             let other = self.diagnostic_texts.intern(OTHER_DIAGNOSTICS);
@@ -1241,6 +1302,11 @@ impl Sink for Aggregator {
                 t.calls |= d.calls;
             }
         }
+    }
+
+    /// Fills `by_sdk` with the pairs kept, and rows of [`OTHER`] versions (or an [`OTHER`]
+    /// type) for the records of the others.
+    fn sum_sdks(&mut self) {
         for ((ty, version), keys) in self.sdks.take() {
             for (key, n) in keys {
                 *self.by_sdk.entry((ty, version, key)).or_default() += n;
