@@ -1,93 +1,35 @@
 //! `acs-triage report`: the nightly job. Ingest → aggregate → spikes → report → render → write.
 
+use std::path::Path;
+
 use anyhow::{Context, Result};
 
 use crate::aggregate::{Aggregator, Spill};
 use crate::catalogue::Catalogue;
 use crate::cli::{ReportArgs, ReportFormat, SpikesBy};
-use crate::config;
+use crate::config::{self, IngestSettings};
 use crate::exit_codes::Exit;
-use crate::ingest::{self, RejectRows};
+use crate::ingest::{self, IngestReport, RejectRows};
 use crate::output::{self, OutputSet};
 use crate::progress::progress_bar;
 use crate::render;
 use crate::report;
-use crate::spikes::{history::History, night};
+use crate::spikes::{history::History, night, night::Night};
 
 pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     let out = args.out.as_deref().context("--out is required")?;
-    let mut settings = args.ingest.settings(&args.inputs)?;
     let formats = config::formats(&args.format);
-    output::writable_dir(out, "output directory")?;
-    // Reports written inside an input directory are not read back as input next time.
-    settings
-        .skip_files
-        .extend(output::report_files().map(|f| out.join(f)));
-    // A report file that is also an input (named, or through a link) would be destroyed.
-    let outputs: Vec<_> = (output::report_outputs(&formats).into_iter())
-        .map(|f| out.join(f))
-        .collect();
-    output::not_inputs(out, &outputs, &settings)?;
-    output::replaceable_files(&outputs)?;
-    if let Some(h) = &args.spikes.history {
-        output::writable_dir(h, "history directory")?;
-    }
-    let window = args.window.window();
-    // Only summary.md and report.html show messages: the others skip keeping them.
-    let messages = formats.contains(&ReportFormat::Md) || formats.contains(&ReportFormat::Html);
-    // Each resource's keys by day serve the stored history and the spike test by resource.
-    let resource_days = args.spikes.history.is_some() || args.spikes_by == SpikesBy::Resource;
-    let bar = progress_bar(args.progress, args.quiet, || ingest::total_bytes(&settings));
-    let (rejects, spill) = (RejectRows::default(), Spill::default());
-    let (agg, ingested) = ingest::ingest(&settings, bar.as_ref(), || {
-        Aggregator::new(window, args.bucket.secs())
-            .keeping_messages(messages)
-            .keeping_resource_days(resource_days)
-            .with_resources(&args.window.resource)
-            .sharing_rejects(&rejects)
-            .sharing_cells(&spill)
-    })?;
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
+    let settings = checked_settings(args, out, &formats)?;
+    let (agg, ingested) = read(args, &settings, &formats)?;
     let mut warnings = ingested.warnings;
     warnings.extend(agg.unmatched_resources());
     // Files of other formats an earlier run wrote stay, and are said to be that run's.
     warnings.extend(render::earlier_formats(&formats, out));
-
-    // The input's own days count as history; stored days fill in the baseline.
-    let input_days = History::from_aggregator(&agg);
-    let (history, w) = History::stored(args.spikes.history.as_deref())?;
-    warnings.extend(w);
-    // A run of some resources is compared with their history, and is not stored as the day.
-    let filtered = !args.window.resource.is_empty();
-    let mut history = history.for_resources(&args.window.resource, &input_days);
     let over_max_bad = args.max_bad.exceeded(agg.rejected, agg.read());
-    let asked = night::Asked {
-        day: args.spikes.day,
-        window,
-        thresholds: args.spikes.thresholds.thresholds(),
-        by_resource: args.spikes_by == SpikesBy::Resource,
-        retired: &args.retired,
-        resources: &args.window.resource,
-        stored: args.spikes.history.is_some(),
-        over_max_bad,
-    };
-    let night = night::test(&mut history, input_days, &agg, &asked);
-    warnings.extend(night.warnings);
-
-    // The history's days and the reports are replaced together, once all are written. The
-    // history is staged first and dropped, so that the report is not made beside it.
+    // The history's days and the reports are replaced together, once all are written.
     let mut set = OutputSet::new();
-    match &args.spikes.history {
-        Some(dir) if filtered => warnings.push(format!(
-            "history {} is read for the resources --resource keeps, and not written: their records are not the whole day",
-            dir.display()
-        )),
-        Some(dir) => history.stage(dir, &night.taken, &mut set)?,
-        None => {}
-    }
-    drop(history);
+    let night = test_night(args, &agg, over_max_bad, &mut set)?;
+    warnings.extend(night.warnings);
     let rep = report::build(
         agg,
         &cat,
@@ -106,4 +48,94 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
         eprintln!("acs-triage: {line}");
     }
     Ok(exit)
+}
+
+/// The settings to read the inputs by (each must exist), which do not read the reports back;
+/// a report or the history that could not be written fails the run here, before any input is
+/// read.
+fn checked_settings(
+    args: &ReportArgs,
+    out: &Path,
+    formats: &[ReportFormat],
+) -> Result<IngestSettings> {
+    let mut settings = args.ingest.settings(&args.inputs)?;
+    output::writable_dir(out, "output directory")?;
+    // Reports written inside an input directory are not read back as input next time.
+    settings
+        .skip_files
+        .extend(output::report_files().map(|f| out.join(f)));
+    // A report file that is also an input (named, or through a link) would be destroyed.
+    let outputs: Vec<_> = (output::report_outputs(formats).into_iter())
+        .map(|f| out.join(f))
+        .collect();
+    output::not_inputs(out, &outputs, &settings)?;
+    output::replaceable_files(&outputs)?;
+    if let Some(h) = &args.spikes.history {
+        output::writable_dir(h, "history directory")?;
+    }
+    Ok(settings)
+}
+
+/// Reads the inputs into one aggregate, with a progress bar when asked for.
+fn read(
+    args: &ReportArgs,
+    settings: &IngestSettings,
+    formats: &[ReportFormat],
+) -> Result<(Aggregator, IngestReport)> {
+    // Only summary.md and report.html show messages: the others skip keeping them.
+    let messages = formats.contains(&ReportFormat::Md) || formats.contains(&ReportFormat::Html);
+    // Each resource's keys by day serve the stored history and the spike test by resource.
+    let resource_days = args.spikes.history.is_some() || args.spikes_by == SpikesBy::Resource;
+    let bar = progress_bar(args.progress, args.quiet, || ingest::total_bytes(settings));
+    let (rejects, spill) = (RejectRows::default(), Spill::default());
+    let read = ingest::ingest(settings, bar.as_ref(), || {
+        Aggregator::new(args.window.window(), args.bucket.secs())
+            .keeping_messages(messages)
+            .keeping_resource_days(resource_days)
+            .with_resources(&args.window.resource)
+            .sharing_rejects(&rejects)
+            .sharing_cells(&spill)
+    })?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    Ok(read)
+}
+
+/// Tests the night against the history, and stages the history's new days in `set`. The
+/// history is dropped on return, so that the report is not made beside it.
+fn test_night(
+    args: &ReportArgs,
+    agg: &Aggregator,
+    over_max_bad: bool,
+    set: &mut OutputSet,
+) -> Result<Night> {
+    // The input's own days count as history; stored days fill in the baseline.
+    let input_days = History::from_aggregator(agg);
+    let (history, mut warnings) = History::stored(args.spikes.history.as_deref())?;
+    // A run of some resources is compared with their history, and is not stored as the day.
+    let filtered = !args.window.resource.is_empty();
+    let mut history = history.for_resources(&args.window.resource, &input_days);
+    let asked = night::Asked {
+        day: args.spikes.day,
+        window: args.window.window(),
+        thresholds: args.spikes.thresholds.thresholds(),
+        by_resource: args.spikes_by == SpikesBy::Resource,
+        retired: &args.retired,
+        resources: &args.window.resource,
+        stored: args.spikes.history.is_some(),
+        over_max_bad,
+    };
+    let mut night = night::test(&mut history, input_days, agg, &asked);
+    warnings.append(&mut night.warnings);
+    match &args.spikes.history {
+        Some(dir) if filtered => warnings.push(format!(
+            "history {} is read for the resources --resource keeps, and not written: their records are not the whole day",
+            dir.display()
+        )),
+        Some(dir) => history.stage(dir, &night.taken, set)?,
+        None => {}
+    }
+    night.warnings = warnings;
+    Ok(night)
 }
