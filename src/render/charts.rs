@@ -3,6 +3,7 @@
 
 use anyhow::{anyhow, Result};
 use plotters::coord::ranged1d::SegmentValue;
+use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::catalogue::{key_label, Category};
@@ -71,7 +72,6 @@ fn label(s: &str, max: usize) -> String {
 /// Bars of the failures-over-time chart, at most.
 const MAX_BARS: usize = 400;
 
-/// Failures per timeline bucket, stacked by category.
 /// The failing categories, in the order they are stacked.
 pub const FAILING: [Category; 4] = [
     Category::Client,
@@ -117,92 +117,111 @@ pub fn bars(r: &Report) -> Option<Bars> {
     })
 }
 
+/// Failures per timeline bucket, stacked by category.
 pub fn failures_over_time(r: &Report) -> Result<String> {
-    let failing = FAILING;
-    let Some(Bars {
-        first,
-        width,
-        stacks,
-        ..
-    }) = bars(r)
-    else {
+    let Some(bars) = bars(r) else {
         return Ok(String::new());
     };
-    let n = stacks.len();
-    let max = stacks
-        .iter()
-        .map(|s| s.iter().sum::<u64>())
-        .max()
-        .unwrap_or(0)
-        .max(1);
     let hourly = r.bucket_secs < crate::time::DAY;
-    let tick = |x: &f64| crate::time::tick_text(first + (*x as i64) * width, hourly);
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (900, 320)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        let mut chart = ChartBuilder::on(&root)
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(56)
-            .build_cartesian_2d(0f64..n as f64, 0f64..max as f64 * 1.1)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(n.min(12))
-            .x_label_formatter(&tick)
-            // Counts are whole: "90", never "90.0", and no more ticks than there are numbers.
-            .y_labels((max as usize + 1).min(10))
-            .y_label_formatter(&|y| format!("{y:.0}"))
-            .y_desc("failures")
-            .label_style(("sans-serif", 13).into_font().color(&INK))
-            .draw()
-            .map_err(err)?;
-        for (ci, cat) in failing.iter().enumerate() {
-            let col = color(*cat);
-            chart
-                .draw_series(
-                    stacks
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, s)| s[ci] > 0)
-                        .map(|(i, s)| {
-                            let below: u64 = s[..ci].iter().sum();
-                            Rectangle::new(
-                                [
-                                    (i as f64 + 0.1, below as f64),
-                                    (i as f64 + 0.9, (below + s[ci]) as f64),
-                                ],
-                                col.filled(),
-                            )
-                        }),
-                )
-                .map_err(err)?
-                .label(cat.as_str())
-                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], col.filled()));
-        }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.8))
-            .border_style(INK)
-            .label_font(("sans-serif", 13))
-            .draw()
-            .map_err(err)?;
-        root.present().map_err(err)?;
-    }
-    let total: u64 = stacks.iter().flatten().sum();
+    let svg = svg_chart((900, 320), |root| draw_stacks(root, &bars, hourly))?;
+    let total: u64 = bars.stacks.iter().flatten().sum();
     Ok(accessible(
         svg,
         "chart-time",
         "Failures over time by category",
         &format!(
-            "{total} failures in {n} {} buckets, stacked by category (client, server, global, unknown); the busiest bucket has {}.",
+            "{total} failures in {} {} buckets, stacked by category (client, server, global, unknown); the busiest bucket has {}.",
+            bars.stacks.len(),
             if hourly { "hourly" } else { "daily" },
-            stacks.iter().map(|s| s.iter().sum::<u64>()).max().unwrap_or(0)
+            busiest(&bars)
         ),
     ))
+}
+
+/// The failures of the bar that has the most.
+fn busiest(bars: &Bars) -> u64 {
+    (bars.stacks.iter())
+        .map(|s| s.iter().sum::<u64>())
+        .max()
+        .unwrap_or(0)
+}
+
+/// The SVG text of a chart `size` pixels wide and high, that `draw` draws on white.
+fn svg_chart(
+    size: (u32, u32),
+    draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> Result<()>,
+) -> Result<String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        draw(&root)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// The bars of [`failures_over_time`] on `root`, a stack of [`FAILING`] categories each,
+/// with their axes (times `hourly` or by day) and legend.
+fn draw_stacks(root: &DrawingArea<SVGBackend<'_>, Shift>, bars: &Bars, hourly: bool) -> Result<()> {
+    let Bars {
+        first,
+        width,
+        stacks,
+        ..
+    } = bars;
+    let n = stacks.len();
+    let max = busiest(bars).max(1);
+    let tick = |x: &f64| crate::time::tick_text(first + (*x as i64) * width, hourly);
+    let mut chart = ChartBuilder::on(root)
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(56)
+        .build_cartesian_2d(0f64..n as f64, 0f64..max as f64 * 1.1)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(n.min(12))
+        .x_label_formatter(&tick)
+        // Counts are whole: "90", never "90.0", and no more ticks than there are numbers.
+        .y_labels((max as usize + 1).min(10))
+        .y_label_formatter(&|y| format!("{y:.0}"))
+        .y_desc("failures")
+        .label_style(("sans-serif", 13).into_font().color(&INK))
+        .draw()
+        .map_err(err)?;
+    for (ci, cat) in FAILING.iter().enumerate() {
+        let col = color(*cat);
+        chart
+            .draw_series(
+                stacks
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s[ci] > 0)
+                    .map(|(i, s)| {
+                        let below: u64 = s[..ci].iter().sum();
+                        Rectangle::new(
+                            [
+                                (i as f64 + 0.1, below as f64),
+                                (i as f64 + 0.9, (below + s[ci]) as f64),
+                            ],
+                            col.filled(),
+                        )
+                    }),
+            )
+            .map_err(err)?
+            .label(cat.as_str())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], col.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.8))
+        .border_style(INK)
+        .label_font(("sans-serif", 13))
+        .draw()
+        .map_err(err)
 }
 
 /// The most frequent failing (code, subcode) keys as horizontal bars.
