@@ -321,47 +321,17 @@ pub fn build(
     mut agg: Aggregator,
     cat: &Catalogue,
     inputs: Vec<FileReport>,
-    warnings: Vec<String>,
+    mut warnings: Vec<String>,
     spikes: SpikeReport,
     volume: Vec<VolumeVerdict>,
 ) -> Report {
     let rejects_truncated = agg.rejects_truncated();
     let rejects = agg.take_rejects();
-    // Each table of the aggregator is dropped once the rows made from it are: a report of
-    // keys by the hundred thousand never holds every table twice over (the days by resource
-    // served the history only).
-    agg.by_day_resource = Default::default();
-    let timeline = agg.timeline();
-    agg.by_day = Default::default();
-    let resources = resource_rows(&agg, cat);
-    agg.by_resource = Default::default();
-    // Beside the SDKs named, the records of each key that name none.
-    let sdks = sdk_rows(&agg, cat);
-    agg.by_sdk = Default::default();
-    let operations = operation_rows(&agg, cat);
-    agg.by_op = Default::default();
+    let (timeline, resources, sdks, operations) = table_rows(&mut agg, cat);
     let failures = agg.failures();
-    // Keys, in output order reversed (count ascending, then code and subcode descending):
-    // taken from the aggregator, each key's stats dropped once its row is made (popped, most
-    // records first), so that keys by the hundred thousand are not held as stats and as rows.
-    let mut keys: Vec<(Key, KeyStats)> = std::mem::take(&mut agg.by_key).into_iter().collect();
-    keys.sort_by(|a, b| (a.1.count.cmp(&b.1.count)).then(b.0.cmp(&a.0)));
-    let first = keys.iter().filter_map(|(_, s)| s.first).min();
-    let last = keys.iter().filter_map(|(_, s)| s.last).max();
-
-    let categories = category_rows(&keys);
-    let outcomes = outcome_rows(&keys, cat);
-    let needs_action = outcomes
-        .iter()
-        .filter(|o| o.outcome == Outcome::Failure)
-        .map(|o| o.count)
-        .sum();
-    let mitigations = mitigation_rows(&keys, cat);
-    let codes = code_rows(keys, cat);
+    let keys = KeyRows::of(std::mem::take(&mut agg.by_key), cat);
     let reject_groups = reject_groups(&agg, &rejects);
     let spike_rows = spike_rows(&spikes, cat);
-
-    let mut warnings = warnings;
     warnings.extend(quality::failed_events_with_success_codes(&operations));
     if rejects_truncated {
         warnings.push(format!(
@@ -373,8 +343,8 @@ pub fn build(
     Report {
         window: agg.window,
         resource_filter: agg.resource_filter(),
-        first,
-        last,
+        first: keys.first,
+        last: keys.last,
         bucket_secs: agg.bucket_secs,
         inputs,
         warnings,
@@ -385,14 +355,14 @@ pub fn build(
         skipped: agg.skipped,
         outside: agg.outside,
         failures,
-        needs_action,
+        needs_action: keys.needs_action,
         rejects_truncated,
-        codes,
-        categories,
-        outcomes,
+        codes: keys.codes,
+        categories: keys.categories,
+        outcomes: keys.outcomes,
         resources,
         sdks,
-        mitigations,
+        mitigations: keys.mitigations,
         operations,
         timeline,
         rejects,
@@ -402,6 +372,68 @@ pub fn build(
         spikes,
         volume,
         spike_rows,
+    }
+}
+
+/// The timeline and the rows by resource, SDK and operation. Each table of the aggregator is
+/// dropped once the rows made from it are: a report of keys by the hundred thousand never
+/// holds every table twice over (the days by resource served the history only).
+fn table_rows(
+    agg: &mut Aggregator,
+    cat: &Catalogue,
+) -> (Timeline, Vec<ResourceRow>, Vec<SdkRow>, Vec<OperationRow>) {
+    agg.by_day_resource = Default::default();
+    let timeline = agg.timeline();
+    agg.by_day = Default::default();
+    let resources = resource_rows(agg, cat);
+    agg.by_resource = Default::default();
+    // Beside the SDKs named, the records of each key that name none.
+    let sdks = sdk_rows(agg, cat);
+    agg.by_sdk = Default::default();
+    let operations = operation_rows(agg, cat);
+    agg.by_op = Default::default();
+    (timeline, resources, sdks, operations)
+}
+
+/// What the report makes of the keys' stats.
+struct KeyRows {
+    /// First and last time of the accepted records.
+    first: Option<DateTime<Utc>>,
+    last: Option<DateTime<Utc>>,
+    categories: Vec<CategoryRow>,
+    outcomes: Vec<OutcomeRow>,
+    /// Records of a failure-class outcome.
+    needs_action: u64,
+    mitigations: Vec<MitigationRow>,
+    codes: Vec<CodeRow>,
+}
+
+impl KeyRows {
+    fn of(keys: impl IntoIterator<Item = (Key, KeyStats)>, cat: &Catalogue) -> KeyRows {
+        // Keys, in output order reversed (count ascending, then code and subcode descending):
+        // each key's stats dropped once its row is made (popped, most records first), so that
+        // keys by the hundred thousand are not held as stats and as rows.
+        let mut keys: Vec<(Key, KeyStats)> = keys.into_iter().collect();
+        keys.sort_by(|a, b| (a.1.count.cmp(&b.1.count)).then(b.0.cmp(&a.0)));
+        let first = keys.iter().filter_map(|(_, s)| s.first).min();
+        let last = keys.iter().filter_map(|(_, s)| s.last).max();
+        let categories = category_rows(&keys);
+        let outcomes = outcome_rows(&keys, cat);
+        let needs_action = outcomes
+            .iter()
+            .filter(|o| o.outcome == Outcome::Failure)
+            .map(|o| o.count)
+            .sum();
+        let mitigations = mitigation_rows(&keys, cat);
+        KeyRows {
+            first,
+            last,
+            categories,
+            outcomes,
+            needs_action,
+            mitigations,
+            codes: code_rows(keys, cat),
+        }
     }
 }
 
