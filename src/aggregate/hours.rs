@@ -74,66 +74,8 @@ impl Hours {
     #[cold]
     #[inline(never)]
     fn add_rest(&mut self, hour: usize, n: u64) {
-        if n == 0 {
+        if n == 0 || self.add_few(hour, n) {
             return;
-        }
-        let small = u32::try_from(n).ok();
-        match self {
-            Hours::One { hour: h, count } if *count == 0 || usize::from(*h) == hour => {
-                if let Some(sum) = small.and_then(|n| count.checked_add(n)) {
-                    (*h, *count) = (hour as u8, sum);
-                    return;
-                }
-            }
-            Hours::One { hour: h, count } => {
-                if let Some(n) = small {
-                    *self = Hours::Two {
-                        hours: [*h, hour as u8],
-                        counts: [*count, n],
-                    };
-                    return;
-                }
-            }
-            Hours::Two { hours, counts } => {
-                if let Some(i) = hours.iter().position(|&h| usize::from(h) == hour) {
-                    if let Some(sum) = small.and_then(|n| counts[i].checked_add(n)) {
-                        counts[i] = sum;
-                        return;
-                    }
-                } else {
-                    let words = [
-                        few(usize::from(hours[0]), u64::from(counts[0])),
-                        few(usize::from(hours[1]), u64::from(counts[1])),
-                        few(hour, n),
-                    ];
-                    if let [Some(a), Some(b), Some(c)] = words {
-                        let mut hours = Box::new([0; FEW_HOURS]);
-                        hours[..3].copy_from_slice(&[a, b, c]);
-                        *self = Hours::Few { len: 3, hours };
-                        return;
-                    }
-                }
-            }
-            Hours::Few { len, hours } => {
-                let held = &mut hours[..usize::from(*len)];
-                match held.iter().position(|&w| of_few(w).0 == hour) {
-                    Some(i) => {
-                        if let Some(w) = few(hour, of_few(held[i]).1 + n) {
-                            held[i] = w;
-                            return;
-                        }
-                    }
-                    None if usize::from(*len) < FEW_HOURS => {
-                        if let Some(w) = few(hour, n) {
-                            hours[usize::from(*len)] = w;
-                            *len += 1;
-                            return;
-                        }
-                    }
-                    None => {}
-                }
-            }
-            Hours::Narrow(_) | Hours::Wide(_) => {}
         }
         if !matches!(self, Hours::Narrow(_) | Hours::Wide(_)) {
             // At most a few hours' counts, each within `u32`.
@@ -155,6 +97,73 @@ impl Hours {
         if let Hours::Wide(h) = self {
             h[hour] += n;
         }
+    }
+
+    /// Adds `n` records at `hour` to a day of a few hours (one, two or up to [`FEW_HOURS`]),
+    /// as the same shape or the next one; false, and the day unchanged, when the hours or
+    /// the counts do not fit in them, or the day is of 24 hours already. One step of
+    /// [`Hours::add_rest`], inlined into it.
+    #[inline(always)]
+    fn add_few(&mut self, hour: usize, n: u64) -> bool {
+        let small = u32::try_from(n).ok();
+        match self {
+            Hours::One { hour: h, count } if *count == 0 || usize::from(*h) == hour => {
+                if let Some(sum) = small.and_then(|n| count.checked_add(n)) {
+                    (*h, *count) = (hour as u8, sum);
+                    return true;
+                }
+            }
+            Hours::One { hour: h, count } => {
+                if let Some(n) = small {
+                    *self = Hours::Two {
+                        hours: [*h, hour as u8],
+                        counts: [*count, n],
+                    };
+                    return true;
+                }
+            }
+            Hours::Two { hours, counts } => {
+                if let Some(i) = hours.iter().position(|&h| usize::from(h) == hour) {
+                    if let Some(sum) = small.and_then(|n| counts[i].checked_add(n)) {
+                        counts[i] = sum;
+                        return true;
+                    }
+                } else {
+                    let words = [
+                        few(usize::from(hours[0]), u64::from(counts[0])),
+                        few(usize::from(hours[1]), u64::from(counts[1])),
+                        few(hour, n),
+                    ];
+                    if let [Some(a), Some(b), Some(c)] = words {
+                        let mut hours = Box::new([0; FEW_HOURS]);
+                        hours[..3].copy_from_slice(&[a, b, c]);
+                        *self = Hours::Few { len: 3, hours };
+                        return true;
+                    }
+                }
+            }
+            Hours::Few { len, hours } => {
+                let held = &mut hours[..usize::from(*len)];
+                match held.iter().position(|&w| of_few(w).0 == hour) {
+                    Some(i) => {
+                        if let Some(w) = few(hour, of_few(held[i]).1 + n) {
+                            held[i] = w;
+                            return true;
+                        }
+                    }
+                    None if usize::from(*len) < FEW_HOURS => {
+                        if let Some(w) = few(hour, n) {
+                            hours[usize::from(*len)] = w;
+                            *len += 1;
+                            return true;
+                        }
+                    }
+                    None => {}
+                }
+            }
+            Hours::Narrow(_) | Hours::Wide(_) => {}
+        }
+        false
     }
 
     /// Adds `other`'s counts, hour by hour.
