@@ -236,12 +236,9 @@ pub fn top_keys(r: &Report, n: usize) -> Result<String> {
         .collect();
     let max = top.iter().map(|c| c.count).max().unwrap_or(1);
     let rows = top.len();
-    let mut svg = String::new();
-    {
-        let height = 60 + 28 * rows as u32;
-        let root = SVGBackend::with_string(&mut svg, (900, height)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        let mut chart = ChartBuilder::on(&root)
+    let height = 60 + 28 * rows as u32;
+    let svg = svg_chart((900, height), |root| {
+        let mut chart = ChartBuilder::on(root)
             .margin(12)
             .x_label_area_size(30)
             .y_label_area_size(330)
@@ -277,8 +274,8 @@ pub fn top_keys(r: &Report, n: usize) -> Result<String> {
                 bar
             }))
             .map_err(err)?;
-        root.present().map_err(err)?;
-    }
+        Ok(())
+    })?;
     let desc = top
         .iter()
         .map(|c| format!("{} {}", c.label(), c.count))
@@ -308,10 +305,7 @@ pub fn category_split(r: &Report) -> Result<String> {
         })
         .collect();
     let total: u64 = counts.iter().map(|c| c.1).sum::<u64>().max(1);
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (900, 90)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
+    let svg = svg_chart((900, 90), |root| {
         let mut x = 10.0f64;
         let width = 880.0;
         for (cat, n) in &counts {
@@ -341,8 +335,8 @@ pub fn category_split(r: &Report) -> Result<String> {
             .map_err(err)?;
             lx += 30 + 8 * text.len() as i32;
         }
-        root.present().map_err(err)?;
-    }
+        Ok(())
+    })?;
     let desc = counts
         .iter()
         .map(|(c, n)| format!("{c} {n}"))
@@ -368,11 +362,8 @@ pub fn spike(v: &Verdict, id: usize) -> Result<String> {
     bars.push((format!("{} (day)", &day_text(v.day)[5..]), v.count));
     let max = bars.iter().map(|b| b.1).max().unwrap_or(1).max(1) as f64;
     let n = bars.len();
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (420, 200)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        let mut chart = ChartBuilder::on(&root)
+    let svg = svg_chart((420, 200), |root| {
+        let mut chart = ChartBuilder::on(root)
             .margin(10)
             .x_label_area_size(28)
             .y_label_area_size(40)
@@ -415,8 +406,8 @@ pub fn spike(v: &Verdict, id: usize) -> Result<String> {
                 INK.stroke_width(2),
             )))
             .map_err(err)?;
-        root.present().map_err(err)?;
-    }
+        Ok(())
+    })?;
     Ok(accessible(
         svg,
         &format!("chart-spike-{id}"),
