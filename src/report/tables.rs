@@ -122,21 +122,32 @@ impl Report {
 
     /// by_category.csv: all five, in order.
     pub fn by_category(&self) -> Table {
-        let mut t = Table::new(&[
-            ("category", Col::Text),
+        let rows = (self.categories.iter()).map(|c| (c.category.as_str(), c.count, c.calls));
+        self.class_table("category", rows)
+    }
+
+    /// by_outcome.csv: all three classes, in order.
+    pub fn by_outcome(&self) -> Table {
+        let rows = (self.outcomes.iter()).map(|o| (o.outcome.as_str(), o.count, o.calls));
+        self.class_table("outcome", rows)
+    }
+
+    /// A table of a row per class (its name in the column `class`): its records, their share
+    /// of the accepted records, and its calls.
+    fn class_table(
+        &self,
+        class: &'static str,
+        rows: impl Iterator<Item = (&'static str, u64, u64)>,
+    ) -> Table {
+        let columns = [
+            (class, Col::Text),
             ("count", Col::Number),
             ("share", Col::Number),
             ("calls", Col::Number),
-        ]);
-        for c in &self.categories {
-            t.push(row![
-                c.category.as_str(),
-                c.count,
-                share(c.count, self.accepted),
-                c.calls
-            ]);
-        }
-        t
+        ];
+        Table::of(&columns, rows, |(name, count, calls)| {
+            row![name, count, share(count, self.accepted), calls]
+        })
     }
 
     /// The input files, as read, with what each gave; a column of the records outside
@@ -206,25 +217,6 @@ impl Report {
         in_parts(COLUMNS, self.uncatalogued(), rows, |c| {
             row![c.label(), c.category.as_str(), c.count, c.calls]
         })
-    }
-
-    /// by_outcome.csv: all three classes, in order.
-    pub fn by_outcome(&self) -> Table {
-        let mut t = Table::new(&[
-            ("outcome", Col::Text),
-            ("count", Col::Number),
-            ("share", Col::Number),
-            ("calls", Col::Number),
-        ]);
-        for o in &self.outcomes {
-            t.push(row![
-                o.outcome.as_str(),
-                o.count,
-                share(o.count, self.accepted),
-                o.calls
-            ]);
-        }
-        t
     }
 
     /// by_resource.csv: the ACS resources, most records first.
