@@ -11,8 +11,8 @@ use clap::{ArgMatches, CommandFactory, FromArgMatches, ValueEnum};
 use toml::Value;
 
 use super::{Cli, CliError, Command, IngestArgs, ReportArgs, SpikeArgs, ThresholdArgs, WindowArgs};
-use crate::config::file::{self, number, scalar, time_text, ConfigError, FileConfig, Loaded};
-use crate::config::{self as settings, FailOnSpike};
+use crate::config::file::{self, number, scalar, time_text, At, ConfigError, FileConfig, Loaded};
+use crate::config::{self as settings, Bucket, FailOnSpike, MaxBad};
 
 impl Cli {
     /// The command line of this process, with the config file under it, checked.
@@ -120,7 +120,7 @@ fn report_settings(cli: &Cli, a: &ReportArgs) -> Vec<(&'static str, Option<Value
         ("until", window.until.map(time)),
         ("bucket", Some(name(&a.bucket))),
         ("resource", Some(globs(&window.resource))),
-        ("max-bad", Some(max_bad(a.max_bad))),
+        ("max-bad", Some(max_bad_text(a.max_bad))),
         ("progress", Some(name(&a.progress))),
         ("quiet", Some(Value::from(a.quiet))),
         ("fail-on-spike", Some(name(&a.fail_on_spike))),
@@ -177,10 +177,10 @@ fn name<T: ValueEnum>(v: &T) -> Value {
 }
 
 /// `--max-bad` as its flag takes it: a count, or a share as a percentage.
-fn max_bad(m: settings::MaxBad) -> Value {
+fn max_bad_text(m: MaxBad) -> Value {
     Value::from(match m {
-        settings::MaxBad::Count(n) => n.to_string(),
-        settings::MaxBad::Share(s) => format!("{}%", s * 100.0),
+        MaxBad::Count(n) => n.to_string(),
+        MaxBad::Share(s) => format!("{}%", s * 100.0),
     })
 }
 
@@ -230,19 +230,13 @@ fn merge(cli: &mut Cli, matches: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
             ingest(&mut a.ingest, m, l)?;
             window(&mut a.window, m, l)?;
             spikes(&mut a.spikes, m, l)?;
-            if let (false, Some(v)) = (given(m, "max_bad"), &c.max_bad) {
-                a.max_bad = l.parse("max-bad", v, |v| settings::parse_max_bad(&scalar(v)?))?;
-            }
-            if let (false, Some(v)) = (given(m, "bucket"), &c.bucket) {
-                a.bucket = l.parse("bucket", v, value_enum)?;
-            }
+            max_bad(&mut a.max_bad, m, l)?;
+            bucket(&mut a.bucket, m, l)?;
         }
         Command::Kql(a) => {
             let m = matches.subcommand_matches("kql").expect("kql's matches");
             thresholds(&mut a.thresholds, m, l)?;
-            if let (false, Some(v)) = (given(m, "bucket"), &c.bucket) {
-                a.bucket = l.parse("bucket", v, value_enum)?;
-            }
+            bucket(&mut a.bucket, m, l)?;
             // The spike and volume queries test a day, not a window: the file's window is not
             // theirs.
             let day_test = matches!(
@@ -250,14 +244,10 @@ fn merge(cli: &mut Cli, matches: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
                 crate::kql::KqlReport::Spikes | crate::kql::KqlReport::Volume
             );
             if let (false, false, Some(v)) = (day_test, given(m, "since"), &c.since) {
-                a.since = Some(l.parse("since", v, |v| {
-                    crate::time::parse_time_bound(&time_text(v)?)
-                })?);
+                a.since = Some(time_bound(l, "since", v)?);
             }
             if let (false, false, Some(v)) = (day_test, given(m, "until"), &c.until) {
-                a.until = Some(l.parse("until", v, |v| {
-                    crate::time::parse_time_bound(&time_text(v)?)
-                })?);
+                a.until = Some(time_bound(l, "until", v)?);
             }
             if let (false, Some(v)) = (given(m, "resource"), &c.resource) {
                 a.resource = l.parse("resource", v, |v| resources(v))?;
@@ -282,13 +272,9 @@ fn report(a: &mut ReportArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
     if let (false, Some(v)) = (given(m, "format"), &c.format) {
         a.format = l.parse("format", v, |list| list.iter().map(value_enum).collect())?;
     }
-    if let (false, Some(v)) = (given(m, "bucket"), &c.bucket) {
-        a.bucket = l.parse("bucket", v, value_enum)?;
-    }
+    bucket(&mut a.bucket, m, l)?;
     window(&mut a.window, m, l)?;
-    if let (false, Some(v)) = (given(m, "max_bad"), &c.max_bad) {
-        a.max_bad = l.parse("max-bad", v, |v| settings::parse_max_bad(&scalar(v)?))?;
-    }
+    max_bad(&mut a.max_bad, m, l)?;
     if let (false, Some(v)) = (given(m, "progress"), &c.progress) {
         a.progress = l.parse("progress", v, value_enum)?;
     }
@@ -315,17 +301,38 @@ fn report(a: &mut ReportArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
 fn window(a: &mut WindowArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigError> {
     let c = &l.config;
     if let (false, Some(v)) = (given(m, "since"), &c.since) {
-        a.since = Some(l.parse("since", v, |v| {
-            crate::time::parse_time_bound(&time_text(v)?)
-        })?);
+        a.since = Some(time_bound(l, "since", v)?);
     }
     if let (false, Some(v)) = (given(m, "until"), &c.until) {
-        a.until = Some(l.parse("until", v, |v| {
-            crate::time::parse_time_bound(&time_text(v)?)
-        })?);
+        a.until = Some(time_bound(l, "until", v)?);
     }
     if let (false, Some(v)) = (given(m, "resource"), &c.resource) {
         a.resource = l.parse("resource", v, |v| resources(v))?;
+    }
+    Ok(())
+}
+
+/// The time of `since` or `until` in the file, as --since and --until take it.
+fn time_bound(
+    l: &Loaded,
+    key: &str,
+    v: &At<Value>,
+) -> Result<chrono::DateTime<chrono::Utc>, ConfigError> {
+    l.parse(key, v, |v| crate::time::parse_time_bound(&time_text(v)?))
+}
+
+/// `bucket` of the file, where --bucket was not given.
+fn bucket(a: &mut Bucket, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigError> {
+    if let (false, Some(v)) = (given(m, "bucket"), &l.config.bucket) {
+        *a = l.parse("bucket", v, value_enum)?;
+    }
+    Ok(())
+}
+
+/// `max-bad` of the file, where --max-bad was not given.
+fn max_bad(a: &mut MaxBad, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigError> {
+    if let (false, Some(v)) = (given(m, "max_bad"), &l.config.max_bad) {
+        *a = l.parse("max-bad", v, |v| settings::parse_max_bad(&scalar(v)?))?;
     }
     Ok(())
 }
