@@ -18,6 +18,14 @@ pub const UNKNOWN: RGBColor = RGBColor(0x80, 0x80, 0x80);
 pub const SUCCESS: RGBColor = RGBColor(0x2e, 0x7d, 0x32);
 const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
 
+/// Width of the page's charts in pixels (`accessible` lets them scale with the page); the
+/// small spike charts are narrower.
+const WIDTH: u32 = 900;
+
+/// The charts' text: axis labels, legends and the category split's key.
+const FONT: &str = "sans-serif";
+const TEXT_SIZE: u32 = 13;
+
 pub fn color(c: Category) -> RGBColor {
     match c {
         Category::Success => SUCCESS,
@@ -123,7 +131,7 @@ pub fn failures_over_time(r: &Report) -> Result<String> {
         return Ok(String::new());
     };
     let hourly = r.bucket_secs < crate::time::DAY;
-    let svg = svg_chart((900, 320), |root| draw_stacks(root, &bars, hourly))?;
+    let svg = svg_chart((WIDTH, 320), |root| draw_stacks(root, &bars, hourly))?;
     let total: u64 = bars.stacks.iter().flatten().sum();
     Ok(accessible(
         svg,
@@ -188,7 +196,7 @@ fn draw_stacks(root: &DrawingArea<SVGBackend<'_>, Shift>, bars: &Bars, hourly: b
         .y_labels((max as usize + 1).min(10))
         .y_label_formatter(&|y| format!("{y:.0}"))
         .y_desc("failures")
-        .label_style(("sans-serif", 13).into_font().color(&INK))
+        .label_style((FONT, TEXT_SIZE).into_font().color(&INK))
         .draw()
         .map_err(err)?;
     for (ci, cat) in FAILING.iter().enumerate() {
@@ -219,7 +227,7 @@ fn draw_stacks(root: &DrawingArea<SVGBackend<'_>, Shift>, bars: &Bars, hourly: b
         .position(SeriesLabelPosition::UpperRight)
         .background_style(WHITE.mix(0.8))
         .border_style(INK)
-        .label_font(("sans-serif", 13))
+        .label_font((FONT, TEXT_SIZE))
         .draw()
         .map_err(err)
 }
@@ -237,7 +245,7 @@ pub fn top_keys(r: &Report, n: usize) -> Result<String> {
     let max = top.iter().map(|c| c.count).max().unwrap_or(1);
     let rows = top.len();
     let height = 60 + 28 * rows as u32;
-    let svg = svg_chart((900, height), |root| {
+    let svg = svg_chart((WIDTH, height), |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(12)
             .x_label_area_size(30)
@@ -257,7 +265,7 @@ pub fn top_keys(r: &Report, n: usize) -> Result<String> {
                 _ => String::new(),
             })
             .x_desc("records")
-            .label_style(("sans-serif", 13).into_font().color(&INK))
+            .label_style((FONT, TEXT_SIZE).into_font().color(&INK))
             .draw()
             .map_err(err)?;
         chart
@@ -305,9 +313,10 @@ pub fn category_split(r: &Report) -> Result<String> {
         })
         .collect();
     let total: u64 = counts.iter().map(|c| c.1).sum::<u64>().max(1);
-    let svg = svg_chart((900, 90), |root| {
+    let svg = svg_chart((WIDTH, 90), |root| {
+        // The bar spans the chart but for a margin of 10 pixels each side.
         let mut x = 10.0f64;
-        let width = 880.0;
+        let width = f64::from(WIDTH - 20);
         for (cat, n) in &counts {
             let w = width * *n as f64 / total as f64;
             if w > 0.0 {
@@ -330,7 +339,7 @@ pub fn category_split(r: &Report) -> Result<String> {
             root.draw(&Text::new(
                 text.clone(),
                 (lx + 16, 62),
-                ("sans-serif", 13).into_font().color(&INK),
+                (FONT, TEXT_SIZE).into_font().color(&INK),
             ))
             .map_err(err)?;
             lx += 30 + 8 * text.len() as i32;
@@ -379,7 +388,7 @@ pub fn spike(v: &Verdict, id: usize) -> Result<String> {
             })
             .y_labels((max as usize + 1).min(8))
             .y_label_formatter(&|y| format!("{y:.0}"))
-            .label_style(("sans-serif", 11).into_font().color(&INK))
+            .label_style((FONT, 11).into_font().color(&INK))
             .draw()
             .map_err(err)?;
         chart
