@@ -333,7 +333,7 @@ pub struct ByCall<V> {
 /// Values by GUID in a list, in the order first met, found through a table of their places:
 /// a place takes 5 bytes (a `u32` and the table's control byte), not the value's size, and
 /// the list grows by halves. A hash table of the values themselves, past 7/8 full, doubles
-/// into a new one, both held at once: 2 million calls took 4 million places of 136 bytes.
+/// into a new one, both held at once: 2 million calls take 4 million places of 136 bytes.
 #[derive(Debug, Clone)]
 struct ByGuid<V> {
     entries: Vec<(Words, V)>,

@@ -168,7 +168,7 @@ pub struct DiagStats {
 /// thousands over many resources); past it (an input of made-up codes or operations by the hundred
 /// thousand), the records of new cells are rejects, so memory stays bounded (a cell and what is
 /// summed from it take about 0.85 KB when each is a key of its own). It is 7/8 of 2^18, what a
-/// table of 262,144 places holds before it doubles (250,000 took 524,288), and so are its even
+/// table of 262,144 places holds before it doubles (250,000 takes 524,288), and so are its even
 /// shares among 2, 4, 8 or 16 workers: no worker's table and not the spill's doubles for its last
 /// few cells. A worker holds its share of them, and moves what it counted to the run's [`Spill`]
 /// when its share fills, so that nothing is rejected below the budget however many workers meet the
@@ -223,7 +223,7 @@ pub const OTHER: &str = "(other)";
 
 /// A cell's records and calls, and the place of its key's day in [`KeyDays`], which holds
 /// the hours and times: tens of thousands of cells (each worker's table of them) take 48 bytes
-/// each, not the 160 they took with the 24 hours of their own.
+/// each, not the 160 they would take with 24 hours of their own.
 #[derive(Debug, Clone)]
 struct CellStats {
     count: u64,
@@ -689,10 +689,10 @@ impl Aggregator {
 
     /// The cells this worker holds before it moves them to the spill: its share, or what the run's
     /// budget had left if less, so that workers that each still find room do not each take a share
-    /// more (on three threads, whose shares fill all but 2 of the 229,376 cells, up to 458,748
-    /// cells were kept past the budget); but an eighth of its share at least, so that a worker near
-    /// the budget does not move for every few cells. Once the budget is spent, its share of the
-    /// cells the run has.
+    /// more (on three threads, whose shares fill all but 2 of the 229,376 cells, that would keep
+    /// up to 458,748 cells past the budget); but an eighth of its share at least, so that a worker
+    /// near the budget does not move for every few cells. Once the budget is spent, its share of
+    /// the cells the run has.
     fn limit(&self) -> usize {
         match self.run_left {
             0 => self.max_cells,
@@ -812,8 +812,8 @@ impl Aggregator {
         self.rejected > self.reject_rows.count() as u64
     }
 
-    /// The by-operation counts with operation names.
-    /// The by-operation table: (operation, kind, code, subcode, prompt kind) and its counts.
+    /// The by-operation table: (operation, kind, code, subcode, prompt kind) and its counts,
+    /// with the operation's and the prompt kind's names.
     #[allow(clippy::type_complexity)]
     pub fn operations(
         &self,

@@ -1,5 +1,6 @@
-//! The command line as the user typed it (clap derive). Validation into settings happens in
-//! `config.rs`, before any heavy work.
+//! The command line as the user typed it (clap derive), the config file under it ([`merge`])
+//! and the checks across flags ([`Cli::validate`]), all before any heavy work. The flags'
+//! value types and parsers, and the settings built from them, are [`crate::config`]'s.
 
 use std::path::PathBuf;
 

@@ -267,8 +267,7 @@ impl Report {
         (self.codes.iter()).filter(|c| c.matched == Match::None && c.category.is_failure())
     }
 
-    /// Failure rows, most frequent first.
-    /// The keys of one outcome class, most frequent first.
+    /// The keys of one outcome class, most frequent first, at most `n`.
     pub fn top_of(&self, outcome: Outcome, n: usize) -> Vec<&CodeRow> {
         self.codes
             .iter()
