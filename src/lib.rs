@@ -26,6 +26,19 @@
 //! settings) and `cmd` (one `run()` per subcommand, wiring only). Imports flow downwards: no
 //! stage imports `cli` or `cmd`, and no two modules import each other (`.ci/run` checks both).
 
+// A line to stderr is written with `say!`, which never panics.
+#![cfg_attr(not(test), deny(clippy::print_stderr))]
+
+/// `eprintln!` that never panics: a stderr that cannot be written (`2>/dev/full`, the closed
+/// pipe of a logger that died) loses the line, not the run's work or its exit code.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use ::std::io::Write as _;
+        let _ = ::std::writeln!(::std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod aggregate;
 pub(crate) mod catalogue;
 pub mod cli;
@@ -145,7 +158,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<Exit> {
         c.outcomes = catalogue::OutcomeRules::default()
             .with_overrides(&cli.outcomes.caller, &cli.outcomes.failure);
         for w in &c.warnings {
-            eprintln!("acs-triage: warning: {w}");
+            say!("acs-triage: warning: {w}");
         }
         Ok(c)
     };

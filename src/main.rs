@@ -1,6 +1,8 @@
 //! acs-triage: see README.md. Parsing, error printing and exit codes only; the work is in
 //! `cmd/`.
 
+#![deny(clippy::print_stderr)]
+
 use std::process::ExitCode;
 
 use acs_triage::cli::{Cli, CliError};
@@ -14,13 +16,13 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(CliError::Clap(e)) => match CliError::clap_line(&e) {
             Some(line) => {
-                eprintln!("acs-triage: {}", acs_triage::error_line(line));
+                acs_triage::say!("acs-triage: {}", acs_triage::error_line(line));
                 return Exit::Usage.into();
             }
             None => e.exit(),
         },
         Err(CliError::Config(e)) => {
-            eprintln!("acs-triage: {}", acs_triage::error_line(e));
+            acs_triage::say!("acs-triage: {}", acs_triage::error_line(e));
             return Exit::Usage.into();
         }
     };
@@ -28,7 +30,7 @@ fn main() -> ExitCode {
         Ok(exit) => exit.into(),
         Err(e) if acs_triage::is_broken_pipe(&e) => Exit::Success.into(),
         Err(e) => {
-            eprintln!("acs-triage: {}", acs_triage::error_line(format!("{e:#}")));
+            acs_triage::say!("acs-triage: {}", acs_triage::error_line(format!("{e:#}")));
             Exit::Error.into()
         }
     }

@@ -34,7 +34,7 @@ impl TermLike for LogLines {
         };
         let due = last.is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(1));
         if due && !s.trim().is_empty() {
-            eprintln!("{s}");
+            crate::say!("{s}");
             *last = Some(std::time::Instant::now());
         }
         Ok(())

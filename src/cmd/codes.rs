@@ -16,7 +16,7 @@ pub fn run(cat: &Catalogue, args: &CodesArgs) -> Result<Exit> {
     // For a query that matches nothing, what is close to it.
     for q in (args.queries.iter()).filter(|q| missing.contains(&q.to_string())) {
         for line in near(cat, q) {
-            eprintln!("acs-triage: {q} matches nothing, but {}", text::line(&line));
+            crate::say!("acs-triage: {q} matches nothing, but {}", text::line(&line));
         }
     }
     let table = matches!(args.format, CodesFormat::Csv | CodesFormat::Json);
@@ -37,10 +37,10 @@ pub fn run(cat: &Catalogue, args: &CodesArgs) -> Result<Exit> {
         .write_all(&codes::render(&entries, cat, args.format)?)?;
     // CSV and JSON stay a table for scripts: the catalogues used are said on stderr.
     if table {
-        eprintln!("acs-triage: catalogues: {}", text::line(&cat.names()));
+        crate::say!("acs-triage: catalogues: {}", text::line(&cat.names()));
     }
     for m in &missing {
-        eprintln!("acs-triage: no catalogue entry matches {m}");
+        crate::say!("acs-triage: no catalogue entry matches {m}");
     }
     Ok(if missing.is_empty() {
         Exit::Success

@@ -22,11 +22,14 @@ pub fn run(
     let mut cli = match effective_report(loaded.as_ref()) {
         Ok(c) => c,
         Err(CliError::Config(e)) => {
-            eprintln!("acs-triage: {e}");
+            crate::say!("acs-triage: {e}");
             return Ok(Exit::Usage);
         }
         Err(CliError::Clap(e)) => {
-            eprint!("{e}");
+            {
+                use std::io::Write as _;
+                let _ = write!(std::io::stderr(), "{e}");
+            }
             return Ok(Exit::Usage);
         }
     };
@@ -40,7 +43,7 @@ pub fn run(
             .lock()
             .write_all(settings_toml(&cli, &source).as_bytes())?;
     } else {
-        eprintln!("acs-triage: config: {source} (pass --print to see the settings)");
+        crate::say!("acs-triage: config: {source} (pass --print to see the settings)");
     }
     Ok(Exit::Success)
 }

@@ -45,7 +45,7 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     let summary =
         render::text::run_summary(&rep, &cat, out, &formats, args.quiet, exit, over_max_bad);
     for line in summary {
-        eprintln!("acs-triage: {line}");
+        crate::say!("acs-triage: {line}");
     }
     Ok(exit)
 }

@@ -70,11 +70,11 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
         render::triage::render(&t, args.format)?
     };
     for w in &warnings {
-        eprintln!("acs-triage: warning: {}", crate::text::line(w));
+        crate::say!("acs-triage: warning: {}", crate::text::line(w));
     }
     // Nothing of the code asked for, but of the subcode under others: whatever the format.
     if let Some(line) = t.other_codes_line().filter(|_| t.totals.is_empty()) {
-        eprintln!("acs-triage: note: {line}");
+        crate::say!("acs-triage: note: {line}");
     }
     match &args.out {
         Some(path) => output::write_file(path, &bytes)?,
@@ -83,7 +83,7 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
     // Records that could not be read may be of the subcode: as for `report`, past --max-bad
     // the answer is not one to trust.
     if args.max_bad.exceeded(t.rejected, t.read) {
-        eprintln!(
+        crate::say!(
             "acs-triage: {} rejected records of {} read exceed --max-bad; `acs-triage report` lists them in rejects.csv",
             t.rejected, t.read
         );

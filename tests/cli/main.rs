@@ -162,3 +162,32 @@ fn a_deleted_binary_runs_no_other_file_in_its_place() {
         file.as_raw_fd()
     )));
 }
+
+/// A stderr that cannot be written (`2>/dev/full`, the closed pipe of a logger that died)
+/// loses its lines, not the exit code (rev54a §1: every command panicked, exit 101).
+#[test]
+fn a_stderr_that_cannot_be_written_keeps_the_exit_code() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    for (args, code) in [
+        (
+            &["report", "samples/", "--out", out, "--max-bad", "0"][..],
+            3,
+        ),
+        (&["report", "no/such.json", "--out", out], 1),
+        (&["report", "samples/", "--out", out, "--bucket", "week"], 2),
+        (&["codes", "99999"], 1),
+    ] {
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_acs-triage"))
+            .args(args)
+            .current_dir(root())
+            .stdout(std::process::Stdio::null())
+            .stderr(full.try_clone().unwrap())
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(code), "{args:?}");
+    }
+}
