@@ -1477,7 +1477,7 @@ impl<'w> Row<'w> {
         }
         // Filled in place: a record returned by value was copied, 576 bytes a row.
         let mut raw = Raw::default();
-        self.fill(&mut raw, &field);
+        let more = self.fill(&mut raw, &field);
         // A rejected row is looked at: it may name columns (a header inside the file), or have
         // a time that the file's day/month order does not read.
         let mut switched = None;
@@ -1501,6 +1501,9 @@ impl<'w> Row<'w> {
             false
         };
         ctx.emit_unless(&raw, || At::line(line), text, other);
+        for r in &more {
+            ctx.emit(r, || At::line(line), text);
+        }
         switched
     }
 
@@ -1604,15 +1607,25 @@ impl<'w> Row<'w> {
         raw
     }
 
-    fn fill<'r>(&self, raw: &mut Raw<'r>, field: impl Fn(usize) -> Cow<'r, str>) {
-        // A record forwarded in a log line's text is the record, as in JSON.
-        if let Some(inner) = (self.message).and_then(|m| super::json::forwarded_in(&field(m))) {
-            *raw = inner;
-            return;
+    /// Fills `raw` with the row's wanted fields; returns the records after the first when its
+    /// log line's text holds several (a webhook body's events).
+    fn fill<'r>(
+        &self,
+        raw: &mut Raw<'r>,
+        field: impl Fn(usize) -> Cow<'r, str>,
+    ) -> Vec<Raw<'static>> {
+        // Records forwarded in a log line's text are the row's, as in JSON.
+        if let Some(m) = self.message {
+            let mut inner = super::json::forwarded_in(&field(m)).into_iter();
+            if let Some(first) = inner.next() {
+                *raw = first;
+                return inner.collect();
+            }
         }
         for &(i, f) in self.wanted {
             raw.set(f, Val::Str(field(i)));
         }
+        Vec::new()
     }
 }
 

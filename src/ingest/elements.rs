@@ -728,7 +728,12 @@ fn parse_element<S: Sink>(
             .deserialize(&mut de)
             .and_then(|r| de.end().map(|()| r))?;
             match row {
-                Ok(()) => ctx.emit(&raw, &mut *at, context),
+                Ok(more) => {
+                    ctx.emit(&raw, &mut *at, context);
+                    for r in more {
+                        ctx.emit(&r, &mut *at, context);
+                    }
+                }
                 Err(why) => ctx.reject(at(), Reason::NotARecord, why, context()),
             }
         }

@@ -18,7 +18,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde::Deserialize;
 
 use super::record_seed::{
-    finish_record, not_an_object, passes_scalars, record_entry, Key, NestedSeed,
+    finish_record, passes_scalars, record_entry, Key, NestedSeed, RecordSeed,
 };
 use crate::normalize::{key_role, Context, Field, KeyRole, Raw, Val};
 
@@ -108,8 +108,8 @@ impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
         // `orient='table'`, whose `schema` describes its `data` records and is none itself.
         let mut split: Option<Vec<Column>> = None;
         let mut schema = false;
-        // A record forwarded in a log line's text (see [`Forwarded`]).
-        let mut inner: Option<Raw<'static>> = None;
+        // Records forwarded in a log line's text (see [`Forwarded`]).
+        let mut inner: Vec<Raw<'static>> = Vec::new();
         while let Some(Key(k)) = m.next_key::<Key<'de>>()? {
             if let Some(table) = frame.as_mut() {
                 table.entry(&k, &mut m, &mut *self.emit)?;
@@ -156,7 +156,9 @@ impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
                 container |= m.next_value_seed(seed)?;
             } else if k.eq_ignore_ascii_case("message") {
                 let r = m.next_value_seed(Forwarded)?;
-                inner = inner.or(r);
+                if inner.is_empty() {
+                    inner = r;
+                }
             } else if k.eq_ignore_ascii_case("responses") {
                 batch = true;
                 m.next_value_seed(ResponsesSeed {
@@ -176,13 +178,14 @@ impl<'de> Visitor<'de> for TopSeed<'_, 'de> {
             }
             _ => {}
         }
-        if !container {
+        if !container && inner.is_empty() {
             // A batch holds nothing else; a record that has a `responses` field is still one.
-            let record = match inner {
-                Some(inner) => inner,
-                None => finish_record(raw, nested),
-            };
+            let record = finish_record(raw, nested);
             if !batch || !record.is_empty() {
+                (self.emit)(Element::Record(record, 0));
+            }
+        } else if !container {
+            for record in inner {
                 (self.emit)(Element::Record(record, 0));
             }
         }
@@ -869,43 +872,88 @@ fn forwarded(raw: &Raw<'_>) -> bool {
         .any(|&f| !raw.get(f).is_nullish())
 }
 
-/// The text of a log line (`message`), when it is a record forwarded as JSON ([`forwarded`]):
-/// that record, owning its text; `None` for any other value.
+/// The text of a log line (`message`), when it holds records forwarded as JSON: a record
+/// ([`forwarded`]), or the body a callback endpoint logged as it received it (Call
+/// Automation posts an array of events), when one of its events at least is one: then each of
+/// its elements is a record (one that is not an object has no field, and is skipped as such).
+/// Each owns its text; none for any other value.
 struct Forwarded;
 
 impl<'de> DeserializeSeed<'de> for Forwarded {
-    type Value = Option<Raw<'static>>;
+    type Value = Vec<Raw<'static>>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for Forwarded {
-    type Value = Option<Raw<'static>>;
+    type Value = Vec<Raw<'static>>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a log line")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        if !v.trim_start().starts_with('{') {
-            return Ok(None);
+        let t = v.trim_start();
+        if t.starts_with('[') {
+            return Ok(forwarded_batch(t));
         }
-        let raw = NestedSeed(Context::Record).visit_str(v)?;
-        Ok(raw.filter(forwarded).map(Raw::into_owned))
+        if !t.starts_with('{') {
+            return Ok(Vec::new());
+        }
+        let raw = NestedSeed(Context::Record).visit_str(t)?;
+        Ok(raw
+            .filter(forwarded)
+            .map(Raw::into_owned)
+            .into_iter()
+            .collect())
     }
     fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
         while m.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(None)
+        Ok(Vec::new())
     }
-    not_an_object!();
+    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
+        while s.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Vec::new())
+    }
+    passes_scalars!(Vec::new());
 }
 
-/// The record a log line's text holds, forwarded as JSON (see [`Forwarded`]); `None` for any
+/// A log line's text that starts with `[`: the events of a webhook body, when the whole text
+/// is a JSON array and one of its elements at least is a forwarded record ([`forwarded`]);
+/// none otherwise (`[INFO] started`, `[1, 2]`).
+fn forwarded_batch(text: &str) -> Vec<Raw<'static>> {
+    struct Batch;
+    impl<'de> Visitor<'de> for Batch {
+        type Value = Vec<Raw<'de>>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an array of events")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
+            let mut events = Vec::new();
+            let seed = RecordSeed {
+                ctx: Context::Record,
+            };
+            while let Some(e) = s.next_element_seed(seed)? {
+                events.push(e.unwrap_or_default());
+            }
+            Ok(events)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let events = de.deserialize_seq(Batch).and_then(|e| de.end().map(|()| e));
+    match events {
+        Ok(events) if events.iter().any(forwarded) => {
+            events.into_iter().map(Raw::into_owned).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The records a log line's text holds, forwarded as JSON (see [`Forwarded`]); none for any
 /// other text. For a CSV of traces, whose `message` column is that text.
-pub(super) fn forwarded_in(text: &str) -> Option<Raw<'static>> {
+pub(super) fn forwarded_in(text: &str) -> Vec<Raw<'static>> {
     Forwarded
         .visit_str::<serde_json::Error>(text)
-        .ok()
-        .flatten()
+        .unwrap_or_default()
 }
 
 /// Whether a record the fast scanner read may instead be one forwarded in its log line's
@@ -1094,7 +1142,11 @@ impl<'de> Visitor<'de> for RowsSeed<'_, '_, 'de> {
             };
             i += 1;
             match row {
-                Ok(()) => (self.emit)(Element::Record(raw, i)),
+                Ok(more) => {
+                    (self.emit)(Element::Record(raw, i));
+                    more.into_iter()
+                        .for_each(|r| (self.emit)(Element::Record(r, i)));
+                }
                 Err(why) => (self.emit)(Element::NotRecord(i, why)),
             }
         }
@@ -1102,27 +1154,28 @@ impl<'de> Visitor<'de> for RowsSeed<'_, '_, 'de> {
 }
 
 /// One positional row of a table, read into `raw` (a fresh one, filled in place: a record is
-/// too large to pass back by value through serde's calls); or why it is not a record.
+/// too large to pass back by value through serde's calls), with the records after the first
+/// when its log line's text holds several (see [`Forwarded`]); or why it is not a record.
 pub(super) struct RowSeed<'c, 'r, 'de> {
     pub(super) cols: &'c [Column],
     pub(super) raw: &'r mut Raw<'de>,
 }
 
 impl<'de> DeserializeSeed<'de> for RowSeed<'_, '_, 'de> {
-    type Value = Result<(), String>;
+    type Value = Result<Vec<Raw<'static>>, String>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for RowSeed<'_, '_, 'de> {
-    type Value = Result<(), String>;
+    type Value = Result<Vec<Raw<'static>>, String>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a row array")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
         let mut n = 0;
-        let mut inner = None;
+        let mut inner = Vec::new();
         loop {
             let more = match self.cols.get(n).copied().unwrap_or(Column::Other) {
                 Column::Field(f) => match s.next_element::<Val<'de>>()? {
@@ -1134,7 +1187,9 @@ impl<'de> Visitor<'de> for RowSeed<'_, '_, 'de> {
                 },
                 Column::Message => match s.next_element_seed(Forwarded)? {
                     Some(r) => {
-                        inner = inner.or(r);
+                        if inner.is_empty() {
+                            inner = r;
+                        }
                         true
                     }
                     None => false,
@@ -1152,11 +1207,12 @@ impl<'de> Visitor<'de> for RowSeed<'_, '_, 'de> {
                 self.cols.len()
             )));
         }
-        // A record forwarded in a log line's text is the record (see [`Forwarded`]).
-        if let Some(inner) = inner {
-            *self.raw = inner;
+        // Records forwarded in a log line's text are the row's (see [`Forwarded`]).
+        let mut inner = inner.into_iter();
+        if let Some(first) = inner.next() {
+            *self.raw = first;
         }
-        Ok(Ok(()))
+        Ok(Ok(inner.collect()))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
         while m.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}

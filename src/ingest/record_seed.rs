@@ -44,7 +44,6 @@ macro_rules! not_an_object {
         passes_scalars!(None);
     };
 }
-pub(super) use not_an_object;
 
 /// A key that borrows from the input when it can.
 pub(super) struct Key<'de>(pub(super) Cow<'de, str>);

@@ -767,6 +767,52 @@ fn a_record_forwarded_in_a_log_message_column_of_a_csv_is_read() {
     }
 }
 
+/// Traces of a callback endpoint that logs each body Call Automation posts to it: an array of
+/// events, one or several (the real bodies of `servicebus-entries-net.json`, the last three in
+/// one). Each event is a record, as the same body is in a file: the classic `traces` CSV had
+/// skipped every row as not a record (exit 0), AppTraces' CSV and az's JSON of it had made each
+/// row a `no code` reject.
+#[test]
+fn a_webhook_body_forwarded_in_a_log_message_is_read_as_its_events() {
+    let dir = root().join("tests/fixtures/real");
+    for file in [
+        "appinsights-traces-webhook-body-portal.csv",
+        "apptraces-webhook-body-portal.csv",
+        "apptraces-webhook-body-az.json",
+    ] {
+        let (c, report) = read(&settings(vec![dir.join(file)]));
+        let f = &report.files[0];
+        let counts = (f.accepted, f.rejected, f.skipped);
+        assert_eq!(counts, (3, 0, 1), "{file}: {:?}", c.rejects);
+        let keys: Vec<_> = (c.records.iter())
+            .map(|r| (r.time, r.code, r.subcode, r.correlation_id.to_string()))
+            .collect();
+        let id = "1a5458e2-2a4e-4c42-a2c8-bf83f4e36dc3".to_string();
+        assert_eq!(
+            keys,
+            [
+                (
+                    utc("2025-05-16T17:41:55.6431545Z"),
+                    500,
+                    Some(8511),
+                    id.clone()
+                ),
+                (
+                    utc("2025-05-16T17:41:56.3692393Z"),
+                    200,
+                    Some(7000),
+                    id.clone()
+                ),
+                (utc("2025-05-16T17:41:56.3858151Z"), 200, Some(5001), id),
+            ],
+            "{file}"
+        );
+    }
+    // A message that starts as an array but holds no event stays the trace it was.
+    let text = "timestamp [UTC],message\r\n2025-05-16T17:41:55Z,[INFO] callback handled\r\n2025-05-16T17:41:56Z,\"[1, 2]\"\r\n2025-05-16T17:41:57Z,\"[{\"\"level\"\": \"\"info\"\"}]\"\r\n";
+    assert_eq!(ingest_one(text.as_bytes()).1, (0, 0, 3), "{text}");
+}
+
 #[test]
 fn az_cli_output_every_value_a_string() {
     let text = r#"[
