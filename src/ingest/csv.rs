@@ -1477,7 +1477,13 @@ impl<'w> Row<'w> {
         }
         // Filled in place: a record returned by value was copied, 576 bytes a row.
         let mut raw = Raw::default();
-        let more = self.fill(&mut raw, &field);
+        let mut more = self.fill(&mut raw, &field);
+        // A row without a code may hold its record as JSON in a cell of its own.
+        let unread = if lacks_code(&raw) {
+            self.json_cells(n, &field, &mut raw, &mut more)
+        } else {
+            None
+        };
         // A rejected row is looked at: it may name columns (a header inside the file), or have
         // a time that the file's day/month order does not read.
         let mut switched = None;
@@ -1497,6 +1503,12 @@ impl<'w> Row<'w> {
                         spoil(self.spoiled);
                     }
                 }
+            }
+            // Its code may be in the JSON that did not parse: the reject says where.
+            if let (Reason::NoCode, Some((col, why))) = (reason, &unread) {
+                let why = format!("no ResultCode or ResultSignature; the JSON in column {col} was not read: {why}");
+                c.reject(line, reason, why, text());
+                return true;
             }
             false
         };
@@ -1600,6 +1612,55 @@ impl<'w> Row<'w> {
         }
     }
 
+    /// Reads the cells of JSON of a row that has no code (a custom table's dynamic column in
+    /// the portal's CSV: the whole event, or its `data` beside a `Type` column) into `raw`,
+    /// when one holds a code: its fields first, the row's columns filling what it lacks (the
+    /// event's own type and time before the table's); a cell of an array of records gives the
+    /// records after the first in `more`. Only the cells that start with `{` or `[` are
+    /// parsed. Returns the first column (1-based) whose JSON did not parse, and why.
+    #[cold]
+    fn json_cells<'r>(
+        &self,
+        n: usize,
+        field: impl Fn(usize) -> Cow<'r, str>,
+        raw: &mut Raw<'r>,
+        more: &mut Vec<Raw<'static>>,
+    ) -> Option<(usize, String)> {
+        let mut unread = None;
+        for i in 0..n {
+            if !lacks_code(raw) {
+                break;
+            }
+            if self.message == Some(i) || self.wanted.iter().any(|&(w, _)| w == i) {
+                continue;
+            }
+            let cell = field(i);
+            let t = cell.trim_start();
+            if !t.starts_with('{') && !t.starts_with('[') {
+                continue;
+            }
+            match super::json::records_in_cell(t) {
+                Ok(records) if records.iter().any(|r| !lacks_code(r)) => {
+                    let row = std::mem::take(raw);
+                    let mut records = records.into_iter();
+                    if let Some(first) = records.next() {
+                        *raw = first;
+                    }
+                    for mut r in records {
+                        r.fill_from(row.clone().into_owned());
+                        more.push(r);
+                    }
+                    raw.fill_from(row);
+                }
+                Ok(_) => {}
+                Err(why) => {
+                    unread.get_or_insert((i + 1, why));
+                }
+            }
+        }
+        unread
+    }
+
     /// The wanted fields of a row of the file's width, `field(i)` giving each.
     fn raw<'r>(&self, field: impl Fn(usize) -> Cow<'r, str>) -> Raw<'r> {
         let mut raw = Raw::default();
@@ -1627,6 +1688,11 @@ impl<'w> Row<'w> {
         }
         Vec::new()
     }
+}
+
+/// Whether a record has neither a code nor a signature.
+fn lacks_code(raw: &Raw<'_>) -> bool {
+    raw.get(Field::ResultCode).is_nullish() && raw.get(Field::ResultSignature).is_nullish()
 }
 
 /// Says once a file whose dates are read in one day/month order (given, or guessed where its

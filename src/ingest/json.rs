@@ -917,34 +917,59 @@ impl<'de> Visitor<'de> for Forwarded {
     passes_scalars!(Vec::new());
 }
 
+/// An array of events (or records), each read by [`RecordSeed`]; an element that is not an
+/// object is one without fields.
+struct Events;
+
+impl<'de> Visitor<'de> for Events {
+    type Value = Vec<Raw<'de>>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of events")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
+        let mut events = Vec::new();
+        let seed = RecordSeed {
+            ctx: Context::Record,
+        };
+        while let Some(e) = s.next_element_seed(seed)? {
+            events.push(e.unwrap_or_default());
+        }
+        Ok(events)
+    }
+}
+
 /// A log line's text that starts with `[`: the events of a webhook body, when the whole text
 /// is a JSON array and one of its elements at least is a forwarded record ([`forwarded`]);
 /// none otherwise (`[INFO] started`, `[1, 2]`).
 fn forwarded_batch(text: &str) -> Vec<Raw<'static>> {
-    struct Batch;
-    impl<'de> Visitor<'de> for Batch {
-        type Value = Vec<Raw<'de>>;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("an array of events")
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
-            let mut events = Vec::new();
-            let seed = RecordSeed {
-                ctx: Context::Record,
-            };
-            while let Some(e) = s.next_element_seed(seed)? {
-                events.push(e.unwrap_or_default());
-            }
-            Ok(events)
-        }
-    }
     let mut de = serde_json::Deserializer::from_str(text);
-    let events = de.deserialize_seq(Batch).and_then(|e| de.end().map(|()| e));
+    let events = de
+        .deserialize_seq(Events)
+        .and_then(|e| de.end().map(|()| e));
     match events {
         Ok(events) if events.iter().any(forwarded) => {
             events.into_iter().map(Raw::into_owned).collect()
         }
         _ => Vec::new(),
+    }
+}
+
+/// The records a cell of JSON holds (a custom table's dynamic column in the portal's CSV: the
+/// whole event, or its `data`), `text` starting with `{` (one) or `[` (an array of them),
+/// each owning its text; or why the text does not parse.
+pub(super) fn records_in_cell(text: &str) -> Result<Vec<Raw<'static>>, String> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let read = if text.starts_with('[') {
+        de.deserialize_seq(Events)
+    } else {
+        let seed = RecordSeed {
+            ctx: Context::Record,
+        };
+        seed.deserialize(&mut de).map(|r| r.into_iter().collect())
+    };
+    match read.and_then(|r| de.end().map(|()| r)) {
+        Ok(r) => Ok(r.into_iter().map(Raw::into_owned).collect()),
+        Err(e) => Err(format!("{} at column {}", short_message(&e), e.column())),
     }
 }
 

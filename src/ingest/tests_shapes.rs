@@ -813,6 +813,63 @@ fn a_webhook_body_forwarded_in_a_log_message_is_read_as_its_events() {
     assert_eq!(ingest_one(text.as_bytes()).1, (0, 0, 3), "{text}");
 }
 
+/// A custom table's portal CSV that keeps each event in a dynamic column (the real events of
+/// `servicebus-entries-net.json`): the whole event in `Event`, or its `data` in `Data` beside
+/// `Type`. The JSON cell is the record's, the row's `Type` and `TimeGenerated` filling what it
+/// lacks (every row had been a `no code` reject, or a CallDisconnected skipped as an event
+/// without a result though its `Data` held one).
+#[test]
+fn the_record_in_a_json_cell_of_a_csv_is_read() {
+    let dir = root().join("tests/fixtures/real");
+    let event_times = [
+        "2025-05-16T17:41:55.6431545Z",
+        "2025-05-16T17:41:56.3692393Z",
+        "2025-05-16T17:41:56.3858151Z",
+    ];
+    let row_times = [
+        "2025-05-16T17:41:55.661Z",
+        "2025-05-16T17:41:56.388Z",
+        "2025-05-16T17:41:56.401Z",
+    ];
+    for (file, times) in [
+        ("customtable-event-column-portal.csv", event_times),
+        ("customtable-type-data-portal.csv", row_times),
+    ] {
+        let (c, report) = read(&settings(vec![dir.join(file)]));
+        let f = &report.files[0];
+        let counts = (f.accepted, f.rejected, f.skipped);
+        assert_eq!(counts, (3, 0, 1), "{file}: {:?}", c.rejects);
+        let keys: Vec<_> = (c.records.iter())
+            .map(|r| (r.time, r.operation.to_string(), r.code, r.subcode))
+            .collect();
+        let op = |o: &str| o.to_string();
+        assert_eq!(
+            keys,
+            [
+                (utc(times[0]), op("RecognizeFailed"), 500, Some(8511)),
+                (utc(times[1]), op("CallDisconnected"), 200, Some(7000)),
+                (utc(times[2]), op("CallDisconnected"), 200, Some(5001)),
+            ],
+            "{file}"
+        );
+    }
+    // JSON that does not parse (a cell cut short): the reject names its column.
+    let text = "TimeGenerated [UTC],Type,Data\r\n\"5/16/2025, 5:41:55.661 PM\",Microsoft.Communication.RecognizeFailed,\"{\"\"resultInformation\"\": {\"\"code\"\": 5\"\r\n";
+    let (c, counts) = ingest_one(text.as_bytes());
+    assert_eq!(counts, (0, 1, 0), "{:?}", c.rejects);
+    assert!(
+        c.rejects[0]
+            .detail()
+            .contains("the JSON in column 3 was not read: EOF while parsing"),
+        "{:?}",
+        c.rejects
+    );
+    // A cell of JSON without a code leaves the row what it was.
+    let text = "TimeGenerated [UTC],Type,Data\r\n\"5/16/2025, 5:41:55.661 PM\",Microsoft.Communication.CallConnected,\"{\"\"callConnectionId\"\": \"\"x\"\"}\"\r\n";
+    let (c, counts) = ingest_one(text.as_bytes());
+    assert_eq!(counts, (0, 0, 1), "{:?}", c.rejects);
+}
+
 #[test]
 fn az_cli_output_every_value_a_string() {
     let text = r#"[
