@@ -199,6 +199,9 @@ pub enum SkipReason {
     /// metrics (`metricName`) of the ACS resource, kept beside its logs in the same storage
     /// account: of its management and its counters, not of its calls.
     Platform,
+    /// A line of a log whose other lines carry records or events after a prefix (a callback
+    /// endpoint's log: `info: ...CallbackController[0]`, its startup lines) that carries none.
+    LogLine,
 }
 
 impl SkipReason {
@@ -211,6 +214,7 @@ impl SkipReason {
             SkipReason::OtherService => "another Azure service's log, not ACS",
             SkipReason::SucceededEvent => "Succeeded event with the code of what it ended",
             SkipReason::Platform => "activity log or platform metrics, not a resource log",
+            SkipReason::LogLine => "log line without a record",
         }
     }
 }

@@ -573,6 +573,17 @@ fn find_header(b: &[u8]) -> Header {
     }
 }
 
+/// Whether one of the first lines of the CSV text `b` names a known column: the header the
+/// reader finds ([`find_header`]); without one, every line of the file is a reject.
+pub(super) fn header_known(b: &[u8]) -> bool {
+    let head = find_header(b);
+    let end = line_end(b, head.start);
+    let mut headers = ByteRecord::new();
+    reader(&b[head.start..end], head.delim)
+        .read_byte_record(&mut headers)
+        .is_ok_and(|_| header_fields(&headers).known())
+}
+
 /// Whether `line` is a CSV header that names two known columns or more: a CSV file's header,
 /// not a banner, before lines of JSON (a small CSV with JSON Lines appended).
 pub(super) fn is_header(line: &[u8]) -> bool {

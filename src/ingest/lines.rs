@@ -13,8 +13,8 @@ use super::json::{short_message, Element, TopSeed};
 use super::scan::{self, Layout};
 use super::structure::{nests_deeper_than, reparse, MAX_NESTING};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
-use crate::normalize::{Raw, Reason};
-use crate::record::At;
+use crate::normalize::{Field, Raw, Reason, Val};
+use crate::record::{At, SkipReason};
 
 /// One line, `line_no`; `last`: the file ends in it, without a newline; `whole`: it is the
 /// file's only line that is not blank.
@@ -130,13 +130,25 @@ fn parse(line: &[u8]) -> (Vec<Element<'static>>, Result<(), serde_json::Error>) 
     (found, result)
 }
 
-/// The lines of a block, `first_line` lines into the file; returns how many newlines it holds.
-/// `whole`: the block is the whole file.
+/// What reads one line: [`process_line`] (JSON Lines) or [`log_line`] (a log's lines).
+trait LineFn<S: Sink>:
+    Fn(&[u8], u64, (bool, bool), &mut Layout, &mut FileCtx<'_, S>) + Copy + Sync
+{
+}
+
+impl<S: Sink, F> LineFn<S> for F where
+    F: Fn(&[u8], u64, (bool, bool), &mut Layout, &mut FileCtx<'_, S>) + Copy + Sync
+{
+}
+
+/// The lines of a block, `first_line` lines into the file, each read by `line`; returns how
+/// many newlines it holds. `whole`: the block is the whole file.
 fn process_block<S: Sink>(
     data: &[u8],
     first_line: u64,
     (unterminated, whole): (bool, bool),
     ctx: &mut FileCtx<'_, S>,
+    process_line: impl LineFn<S>,
 ) -> u64 {
     let whole = whole && memchr::memchr(b'\n', data.trim_ascii()).is_none();
     let mut layout = Layout::default();
@@ -170,6 +182,16 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     ctx: &mut FileCtx<'_, S>,
     make: &M,
 ) -> io::Result<()> {
+    read_lines(input, ctx, make, process_line)
+}
+
+/// Reads an input line by line as [`read`] does, each line by `line`.
+fn read_lines<S: Sink, M: Fn() -> S + Sync>(
+    input: Input,
+    ctx: &mut FileCtx<'_, S>,
+    make: &M,
+    line: impl LineFn<S>,
+) -> io::Result<()> {
     let mut blocks = Blocks::new(input, blocks::last_newline)
         .uncounted()
         .filling(SERIAL_FILL);
@@ -181,7 +203,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         let whole = std::mem::take(&mut first) && blocks.finished();
         let body =
             |b: &[u8], first_line, unterminated, _: blocks::ArrayAt, c: &mut FileCtx<'_, S>| {
-                process_block(b, first_line, (unterminated, whole), c)
+                process_block(b, first_line, (unterminated, whole), c, line)
             };
         blocks::process(piece, ctx, body);
         if blocks.finished() {
@@ -189,7 +211,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         }
     }
     let body = |b: &[u8], first_line, unterminated, _: blocks::ArrayAt, c: &mut FileCtx<'_, S>| {
-        process_block(b, first_line, (unterminated, false), c)
+        process_block(b, first_line, (unterminated, false), c, line)
     };
     blocks::process_rest(blocks.filling(BLOCK), ctx, make, body);
     Ok(())
@@ -209,9 +231,144 @@ pub(super) fn read_ranges<S: Sink, M: Fn() -> S + Sync>(
     make: &M,
 ) {
     let body = |data: &[u8], first, unterminated, c: &mut FileCtx<'_, S>| {
-        process_block(data, first, (unterminated, false), c)
+        process_block(data, first, (unterminated, false), c, process_line)
     };
     // Each newline ends a record: the ranges cannot disagree.
     let framing = (super::ranges::LINES, &Default::default());
     super::ranges::read(plain, progress, ctx, make, framing, body);
+}
+
+/// Reads a log whose lines carry records or events after a prefix of their own, as a callback
+/// endpoint logs the bodies it receives (ASP.NET Core's console logger: `info:
+/// ...CallbackController[0]` then `      Received callback: [...]`; an Express app's `<time>
+/// POST /api/callbacks [...]`; Python's logging: `<time> INFO callbacks: event={...}`), line by
+/// line as JSON Lines are read: each line's JSON after its prefix ([`json_after_prefix`]); a
+/// line without one is skipped.
+pub(super) fn read_log<S: Sink, M: Fn() -> S + Sync>(
+    input: Input,
+    ctx: &mut FileCtx<'_, S>,
+    make: &M,
+) -> io::Result<()> {
+    read_lines(input, ctx, make, log_line)
+}
+
+/// Whether a file that detection takes for CSV is instead a log read by [`read_log`]: none of
+/// its first lines names a known column (read as CSV, each of its lines is a `not an export`
+/// reject), and one of the lines of its `prefix` at least carries a record or an event after a
+/// prefix.
+pub(super) fn prefixed_log(prefix: &[u8]) -> bool {
+    let carries = |l: &[u8]| {
+        let l = l.trim_ascii();
+        l.len() <= MAX_RECORD_BYTES
+            && matches!(l.last(), Some(b'}' | b']'))
+            && !nests_deeper_than(l, MAX_NESTING)
+            && json_after_prefix(l).is_some()
+    };
+    !super::csv::header_known(prefix) && prefix.split(|&b| b == b'\n').any(carries)
+}
+
+/// `{` or `[` tried, at most, as the start of a line's JSON: a log prefix holds few
+/// (`CallbackController[0]`, `[INFO]`), and a hostile line is not parsed from each of its own.
+const MAX_JSON_STARTS: usize = 16;
+
+/// The JSON a log line carries after its prefix: from the first `{` or `[` from which the rest of
+/// the line parses as JSON holding a record's or an event's fields, where it starts and what it
+/// holds; `None` when no such start is found.
+fn json_after_prefix(line: &[u8]) -> Option<(usize, Vec<Element<'static>>)> {
+    if !matches!(line.last(), Some(b'}' | b']')) {
+        return None;
+    }
+    let holds_fields = |e: &Element<'_>| matches!(e, Element::Record(r, _) if !r.is_empty());
+    for at in memchr::memchr2_iter(b'{', b'[', line).take(MAX_JSON_STARTS) {
+        let (found, result) = parse(&line[at..]);
+        if result.is_ok() && found.iter().any(holds_fields) {
+            return Some((at, found));
+        }
+    }
+    None
+}
+
+/// One line of a log read by [`read_log`]: what its JSON after the prefix holds, each record
+/// dated by its own time, else by the prefix's ISO time ([`prefix_time`]), else a reject for
+/// its lack of one; a line without such JSON is skipped.
+fn log_line<S: Sink>(
+    line: &[u8],
+    line_no: u64,
+    _: (bool, bool),
+    _: &mut Layout,
+    ctx: &mut FileCtx<'_, S>,
+) {
+    // A file joined after another starts with its byte-order mark.
+    let trimmed = line.trim_ascii();
+    let line = trimmed.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(trimmed);
+    let text = || String::from_utf8_lossy(line).into_owned();
+    match line.len() {
+        0 => return,
+        n if n > MAX_RECORD_BYTES => return ctx.reject_too_large(line_no, line),
+        _ if matches!(line.last(), Some(b'}' | b']')) && nests_deeper_than(line, MAX_NESTING) => {
+            return ctx.reject_too_deep(line_no, text())
+        }
+        _ => {}
+    }
+    let Some((at, mut found)) = json_after_prefix(line) else {
+        ctx.counts.skipped += 1;
+        ctx.sink.skip(SkipReason::LogLine, None);
+        return;
+    };
+    if let Some(time) = prefix_time(&line[..at]) {
+        for e in &mut found {
+            match e {
+                Element::Record(raw, _) if raw.get(Field::Time).is_nullish() => {
+                    raw.set(Field::Time, Val::Str(time.clone().into()));
+                }
+                _ => {}
+            }
+        }
+    }
+    hand_on(found, line_no, ctx, &text);
+}
+
+/// The first ISO 8601 time in a log line's prefix (`2025-05-16T17:41:55.643Z`, Python's
+/// `2025-05-16 17:41:55,643`), its date and time joined by `T` and its fraction by `.`.
+fn prefix_time(prefix: &[u8]) -> Option<String> {
+    let digits = |b: &[u8]| b.iter().all(u8::is_ascii_digit);
+    let shape = |b: &[u8]| {
+        b.len() >= 19
+            && digits(&b[..4])
+            && b[4] == b'-'
+            && digits(&b[5..7])
+            && b[7] == b'-'
+            && digits(&b[8..10])
+            && matches!(b[10], b'T' | b' ')
+            && digits(&b[11..13])
+            && b[13] == b':'
+            && digits(&b[14..16])
+            && b[16] == b':'
+            && digits(&b[17..19])
+    };
+    let start = (0..prefix.len()).find(|&i| shape(&prefix[i..]))?;
+    let b = &prefix[start..];
+    let mut end = 19;
+    if matches!(b.get(end), Some(b'.' | b',')) && b.get(end + 1).is_some_and(u8::is_ascii_digit) {
+        end += 1;
+        while b.get(end).is_some_and(u8::is_ascii_digit) {
+            end += 1;
+        }
+    }
+    if b.get(end) == Some(&b'Z') {
+        end += 1;
+    } else if matches!(b.get(end), Some(b'+' | b'-'))
+        && b.len() >= end + 6
+        && digits(&b[end + 1..end + 3])
+        && b[end + 3] == b':'
+        && digits(&b[end + 4..end + 6])
+    {
+        end += 6;
+    }
+    let mut t = String::from_utf8_lossy(&b[..end]).into_owned();
+    t.replace_range(10..11, "T");
+    if t.as_bytes().get(19) == Some(&b',') {
+        t.replace_range(19..20, ".");
+    }
+    Some(t)
 }

@@ -93,7 +93,7 @@ pub enum Kept {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileReport {
     pub path: String,
-    /// `json lines`, `json document`, `csv`, or `unreadable`.
+    /// `json lines`, `json document`, `csv`, `log lines`, or `unreadable`.
     pub shape: &'static str,
     pub accepted: u64,
     pub rejected: u64,
@@ -525,6 +525,9 @@ use open::{
 pub use sources::{is_report_file, regular_files, total_bytes, Stamp, WALKED_EXTENSIONS};
 use sources::{sources, Source};
 
+/// The shape of a log whose lines carry records after a prefix (see `lines::read_log`).
+const LOG_LINES: &str = "log lines";
+
 /// Reads one source into `sink`. Never fails: an unreadable file is a reject.
 fn read_source<S: Sink, M: Fn() -> S + Sync>(
     src: &Source,
@@ -563,7 +566,9 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
             }
             // CSV by ranges after its header (read from the input, which the ranges count on
             // the progress bar), unless its lines end with a lone CR (see below).
-            if format == InputFormat::Csv && !lone_cr(&prefix) {
+            // (A callback endpoint's log among them is read below, see `lines::read_log`.)
+            let log = || settings.input_format.is_none() && lines::prefixed_log(&prefix[bom..]);
+            if format == InputFormat::Csv && !lone_cr(&prefix) && !log() {
                 shape = shape_name(format);
                 let mut rest = file.try_clone()?;
                 rest.seek(io::SeekFrom::Start(prefix.len() as u64))?;
@@ -579,6 +584,16 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         let (prefix, input) = with_prefix(input, given, order_known, regular);
         let format = settings.input_format.unwrap_or_else(|| detect(&prefix));
         shape = shape_name(format);
+        // A callback endpoint's log, its bodies after a prefix on each line: as CSV, it names no
+        // known column, and each of its lines had been a reject.
+        if settings.input_format.is_none()
+            && format == InputFormat::Csv
+            && lines::prefixed_log(&prefix)
+        {
+            shape = LOG_LINES;
+            let whole: Input = Box::new(blocks::Prefix::new(prefix).chain(input));
+            return lines::read_log(whole, &mut ctx, make);
+        }
         if format != InputFormat::Csv {
             json_dates(&prefix, &mut ctx);
         }

@@ -870,6 +870,80 @@ fn the_record_in_a_json_cell_of_a_csv_is_read() {
     assert_eq!(counts, (0, 0, 1), "{:?}", c.rejects);
 }
 
+/// A callback endpoint's log, its bodies after a prefix on each line (the real bodies of
+/// `servicebus-entries-net.json`), as ASP.NET Core's console logger, an Express app and Python's
+/// logging write them: each event is a record, the other lines skipped (each line of such a file
+/// had been a reject `its first line names no known column`, exit 3).
+#[test]
+fn a_webhook_log_with_a_prefix_on_each_line_is_read() {
+    let text =
+        std::fs::read_to_string(root().join("tests/fixtures/real/servicebus-entries-net.json"))
+            .unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let bodies: Vec<&str> = (doc["entries"].as_array().unwrap().iter())
+        .map(|e| e["body"].as_str().unwrap())
+        .collect();
+    let mut aspnet = String::from(
+        "info: Microsoft.Hosting.Lifetime[14]\n      Now listening on: http://localhost:5000\n",
+    );
+    let (mut express, mut python) = (String::new(), String::new());
+    for b in &bodies {
+        aspnet += &format!("info: CallAutomation.Controllers.CallbackController[0]\n      Received callback: {b}\n");
+        express += &format!("2025-05-16T17:41:57.003Z POST /api/callbacks {b}\n");
+        let event = b
+            .trim()
+            .strip_prefix('[')
+            .unwrap()
+            .strip_suffix(']')
+            .unwrap();
+        python += &format!("2025-05-16 17:41:57,003 INFO callbacks: event={event}\n");
+    }
+    express += "2025-05-16T17:41:57.010Z GET /health 200\n";
+    for (name, text, lines) in [
+        ("aspnet.log", &aspnet, 6),
+        ("express.log", &express, 1),
+        ("python.txt", &python, 0),
+    ] {
+        let (c, report, _d) = read_text(name, text.as_bytes());
+        let f = &report.files[0];
+        assert_eq!(f.shape, "log lines", "{name}");
+        let counts = (f.accepted, f.rejected, f.skipped);
+        assert_eq!(counts, (3, 0, 1 + lines), "{name}: {:?}", c.rejects);
+        let keys: Vec<_> = (c.records.iter())
+            .map(|r| (r.time, r.code, r.subcode))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                (utc("2025-05-16T17:41:55.6431545Z"), 500, Some(8511)),
+                (utc("2025-05-16T17:41:56.3692393Z"), 200, Some(7000)),
+                (utc("2025-05-16T17:41:56.3858151Z"), 200, Some(5001)),
+            ],
+            "{name}"
+        );
+        let log_lines = c.skip_reasons.get(&SkipReason::LogLine).copied();
+        assert_eq!(log_lines, (lines > 0).then_some(lines), "{name}");
+    }
+    // An event without a time of its own is dated by the prefix's, and is a reject without one.
+    let event = r#"{"type": "Microsoft.Communication.PlayFailed", "data": {"resultInformation": {"code": 400, "subCode": 8535}}}"#;
+    let text = format!(
+        "2025-05-16 17:41:57,003 INFO callbacks: event={event}\nINFO callbacks: event={event}\n"
+    );
+    let (c, report, _d) = read_text("app.log", text.as_bytes());
+    let f = &report.files[0];
+    assert_eq!(
+        (f.accepted, f.rejected, f.skipped),
+        (1, 1, 0),
+        "{:?}",
+        c.rejects
+    );
+    assert_eq!(c.records[0].time, utc("2025-05-16T17:41:57.003Z"));
+    assert_eq!(
+        (c.rejects[0].line, c.rejects[0].reason),
+        (2, Reason::NoTime)
+    );
+}
+
 #[test]
 fn az_cli_output_every_value_a_string() {
     let text = r#"[
