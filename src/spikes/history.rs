@@ -393,11 +393,12 @@ fn read_day_guarded(p: &Path) -> Result<DayAgg> {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let read = std::panic::catch_unwind(|| {
-        let rows = ParquetReader::new(File::open(p)?).num_rows()?;
+        let mut reader = ParquetReader::new(File::open(p)?);
+        let rows = reader.num_rows()?;
         if rows > MAX_DAY_ROWS {
             bail!("{rows} rows, more than a day's file holds ({MAX_DAY_ROWS} at most)");
         }
-        read_day(p)
+        read_day(reader)
     });
     std::panic::set_hook(hook);
     read.unwrap_or_else(|panic| {
@@ -413,8 +414,54 @@ fn read_day_guarded(p: &Path) -> Result<DayAgg> {
     })
 }
 
-fn read_day(p: &Path) -> Result<DayAgg> {
-    let df = ParquetReader::new(File::open(p)?).finish()?;
+/// The columns of a day's file as [`day_frame`] writes them, with their types, and whether a
+/// file may lack the column: `resource` and `kind` came later, and a file written before them
+/// holds the whole day's keys only.
+const COLUMNS: [(&str, DataType, bool); 9] = [
+    ("day", DataType::String, false),
+    ("resource", DataType::String, true),
+    ("kind", DataType::String, true),
+    ("code", DataType::UInt32, false),
+    ("subcode", DataType::UInt32, false),
+    ("count", DataType::UInt64, false),
+    ("calls", DataType::UInt64, false),
+    ("exposure", DataType::UInt64, false),
+    ("partial", DataType::Boolean, false),
+];
+
+/// The file's columns against [`COLUMNS`]: a required one missing, or one of another type, is
+/// a file of another schema (another tool's, another version's), whose rows would be read as
+/// nulls and zeros: every key absent from its day. A column counts as present only when the
+/// file holds its data: the reader takes its names from the Arrow schema kept in the file's
+/// metadata, which can name a column the file does not hold, and reads that column as nulls.
+fn check_columns(held: &[String], df: &DataFrame) -> Result<()> {
+    for (name, dtype, optional) in &COLUMNS {
+        let column = df
+            .column(name)
+            .ok()
+            .filter(|_| held.iter().any(|h| h == name));
+        match column {
+            None if *optional && df.column(name).is_err() => {}
+            None => bail!(
+                "a file of another schema: it has no column `{name}` (a day's file has {})",
+                COLUMNS.map(|c| c.0).join(", ")
+            ),
+            Some(c) if c.dtype() != dtype => bail!(
+                "a file of another schema: its column `{name}` is of type {}, not {dtype}",
+                c.dtype()
+            ),
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+fn read_day(mut reader: ParquetReader<File>) -> Result<DayAgg> {
+    let held: Vec<String> = (reader.get_metadata()?.schema().fields().iter())
+        .map(|f| f.name().to_string())
+        .collect();
+    let df = reader.finish()?;
+    check_columns(&held, &df)?;
     let days = df.column("day")?.str()?;
     if df.height() == 0 {
         bail!("empty file");
@@ -565,11 +612,8 @@ mod tests {
         assert_eq!(History::fewer_records(&old, &partial), None);
     }
 
-    /// What the Parquet reader panics on (a byte of a page header set to zero, which would end
-    /// the run with exit 101), a file of the schema with no rows, one of far more rows than a
-    /// day holds, and a FIFO (which would hang the run) are each a warning.
-    #[test]
-    fn damaged_history_files_are_warnings() {
+    /// A history directory holding one complete day, 2026-11-24, of two keys.
+    fn one_stored_day() -> (tempfile::TempDir, i64, History) {
         let dir = tempfile::tempdir().unwrap();
         let d = parse_day("2026-11-24").unwrap();
         let mut h = History::default();
@@ -578,6 +622,15 @@ mod tests {
             day(d, false, &[((404, Some(8522)), 37), ((200, None), 5)]),
         );
         h.store(dir.path(), &[d]).unwrap();
+        (dir, d, h)
+    }
+
+    /// What the Parquet reader panics on (a byte of a page header set to zero, which would end
+    /// the run with exit 101), a file of the schema with no rows, one of far more rows than a
+    /// day holds, and a FIFO (which would hang the run) are each a warning.
+    #[test]
+    fn damaged_history_files_are_warnings() {
+        let (dir, d, _) = one_stored_day();
         let good = std::fs::read(dir.path().join("2026-11-24.parquet")).unwrap();
         let bad = tempfile::tempdir().unwrap();
         let file = bad.path().join("2026-11-24.parquet");
@@ -641,6 +694,55 @@ mod tests {
             w[1].ends_with(": 2 files were not read, as a history file is named YYYY-MM-DD.parquet (its day): 2026-11-17.parquet.parquet, old-2026-11-17.parquet"),
             "{w:?}"
         );
+    }
+
+    /// A file of another schema is left out with a warning that names the column: one whose
+    /// column is renamed in place (the Arrow schema in its metadata still names it, and the
+    /// reader would give its rows nulls: every key absent, every day partial), one without a
+    /// column, and one whose column is of another type.
+    #[test]
+    fn a_file_of_another_schema_is_left_out_naming_the_column() {
+        let (dir, d, h) = one_stored_day();
+        let file = dir.path().join("2026-11-24.parquet");
+        let good = std::fs::read(&file).unwrap();
+        let renamed = |from: &[u8], to: &[u8]| -> Vec<u8> {
+            let mut b = good.clone();
+            for i in 0..=b.len() - from.len() {
+                if &b[i..i + from.len()] == from {
+                    b[i..i + from.len()].copy_from_slice(to);
+                }
+            }
+            b
+        };
+        let warning = |bytes: &[u8]| {
+            std::fs::write(&file, bytes).unwrap();
+            let (back, w) = History::load(dir.path()).unwrap();
+            assert!(back.days.is_empty(), "{w:?}");
+            assert_eq!(w.len(), 1, "{w:?}");
+            w[0].clone()
+        };
+        for (from, to) in [
+            ("count", "cnt_x"),
+            ("subcode", "subcodX"),
+            ("partial", "partiaX"),
+            ("kind", "kinX"),
+        ] {
+            let w = warning(&renamed(from.as_bytes(), to.as_bytes()));
+            assert!(w.contains(&format!("no column `{from}`")), "{w}");
+        }
+        let write = |mut df: DataFrame| {
+            let mut bytes = Vec::new();
+            ParquetWriter::new(&mut bytes).finish(&mut df).unwrap();
+            bytes
+        };
+        let frame = day_frame(&h.days[&d]).unwrap();
+        let w = warning(&write(frame.drop("count").unwrap()));
+        assert!(w.contains("no column `count`"), "{w}");
+        let signed = frame.column("count").unwrap().cast(&DataType::Int64);
+        let mut signed_count = frame.clone();
+        signed_count.with_column(signed.unwrap()).unwrap();
+        let w = warning(&write(signed_count));
+        assert!(w.contains("column `count` is of type i64, not u64"), "{w}");
     }
 
     #[test]
