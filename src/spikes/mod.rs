@@ -133,10 +133,14 @@ pub fn test_counts(x: u64, e1: u64, y: u64, e2: u64, th: &Thresholds) -> (f64, f
         e1 as f64 / (e1 + e2) as f64
     };
     let p = upper_tail(x, x + y, p0);
-    let status = if y == 0 && x >= th.min_count {
+    // A key with no record on the day is never flagged, whatever the minimum count: with
+    // `--spike-min-count 0`, a key absent from a baseline day would be NEW there, and each
+    // baseline day left out as flagged, so a new key would never be tested.
+    let min_count = th.min_count.max(1);
+    let status = if y == 0 && x >= min_count {
         Status::New
     } else if p < th.p_value
-        && x >= th.min_count
+        && x >= min_count
         && ratio >= th.min_ratio
         && x as f64 - expected >= th.min_excess
     {
@@ -507,8 +511,13 @@ pub fn explain(v: &Verdict, history: &History, th: &Thresholds) -> String {
                 .filter(|d| history.days.get(d).is_some_and(|a| !a.partial))
                 .map(|d| day_text(*d))
                 .collect();
+            // Enough complete days, too few usable: the key's own flagged days were left out.
+            let flagged = match present.len() >= MIN_BASELINE_DAYS {
+                true => ", but a day the key was itself flagged on is not its baseline",
+                false => "",
+            };
             format!(
-                "not tested: {} of the {BASELINE_WEEKS} baseline days ({}) are complete in the history{}; at least {MIN_BASELINE_DAYS} usable are needed",
+                "not tested: {} of the {BASELINE_WEEKS} baseline days ({}) are complete in the history{}{flagged}; at least {MIN_BASELINE_DAYS} usable are needed",
                 present.len(),
                 baseline.iter().map(|d| day_text(*d)).collect::<Vec<_>>().join(", "),
                 if present.is_empty() { String::new() } else { format!(" ({})", present.join(", ")) },
@@ -796,6 +805,46 @@ mod tests {
         let v = t.verdict(28, K);
         assert_eq!(v.baseline_days, vec![14, 7, 0]);
         assert_eq!(v.status, Status::Spike);
+    }
+
+    /// Days 0, 7, 14, ... of 1,000 records each, with these keys.
+    fn weekly(days: &[&[(Key, u64)]]) -> History {
+        let days: Vec<Day<'_>> = (days.iter().enumerate())
+            .map(|(i, keys)| (7 * i as i64, 1000, *keys))
+            .collect();
+        hist(&days)
+    }
+
+    /// With no minimum count, a key absent from every baseline day and present today is NEW:
+    /// a day it had no record on is not flagged (which would leave every baseline day out),
+    /// and a key absent today is never flagged.
+    #[test]
+    fn no_minimum_count_still_flags_a_new_key() {
+        let none = Thresholds { min_count: 0, ..TH };
+        assert_eq!(test_counts(0, 1000, 0, 4000, &none).3, Status::Normal);
+        assert_eq!(test_counts(1, 1000, 0, 4000, &none).3, Status::New);
+        let other: Key = (400, Some(8510));
+        let before = [(other, 300)];
+        let h = weekly(&[&before, &before, &before, &before, &[(other, 300), (K, 72)]]);
+        let v = Tester::new(&h, none).verdict(28, K);
+        assert_eq!(v.status, Status::New);
+        assert_eq!(v.baseline_days, vec![21, 14, 7, 0]);
+    }
+
+    /// A key left untested because its own flagged days were left out of the baseline says so,
+    /// not only that enough complete days are there.
+    #[test]
+    fn an_untested_key_says_its_flagged_days_were_left_out() {
+        let (low, high) = ([(K, 2)], [(K, 40)]);
+        let h = weekly(&[&low, &low, &low, &high, &high, &high]);
+        let v = Tester::new(&h, TH).verdict(35, K);
+        assert_eq!(v.status, Status::InsufficientHistory);
+        let why = explain(&v, &h, &TH);
+        assert!(
+            why.contains("4 of the 4 baseline days")
+                && why.contains(", but a day the key was itself flagged on is not its baseline;"),
+            "{why}"
+        );
     }
 
     #[test]
