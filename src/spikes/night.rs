@@ -75,7 +75,10 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
     let volume = volume_test(history, day, agg, asked, &mut warnings);
     // What is stored, and said of it, when the history is written (not for some resources).
     let taken = match asked.stored && asked.resources.is_empty() {
-        true => to_store(history, &before, taken, asked.over_max_bad, &mut warnings),
+        true => {
+            let begun = begun_days(taken, now, &mut warnings);
+            to_store(history, &before, begun, asked.over_max_bad, &mut warnings)
+        }
         false => taken,
     };
     Night {
@@ -100,7 +103,9 @@ fn against_the_clock(
 ) {
     if let Some(last) = history::last_record(agg).filter(|&t| t > now + FUTURE_SKEW) {
         let stored = match stored {
-            true => ", and the history stores it as partial, never a baseline",
+            true => {
+                ", and the history stores today as partial (never a baseline) and no day after it"
+            }
             false => "",
         };
         warnings.push(format!(
@@ -121,6 +126,30 @@ fn against_the_clock(
             ahead.join(", ")
         ));
     }
+}
+
+/// The days of `taken` that have begun by the clock (`now`, seconds since the epoch), to be
+/// stored: a day after today holds records of a mis-dated export (or the clock is wrong), and
+/// cannot be whole; stored, each would be a file (a century of days one a day, each written
+/// and synced) that every later run names as after today. One warning says how many are not
+/// stored, and their range.
+fn begun_days(taken: Vec<i64>, now: i64, warnings: &mut Vec<String>) -> Vec<i64> {
+    let today = now.div_euclid(DAY);
+    let (begun, ahead): (Vec<i64>, Vec<i64>) = taken.into_iter().partition(|&d| d <= today);
+    if let (Some(&first), Some(&last)) = (ahead.iter().min(), ahead.iter().max()) {
+        let days = match ahead.len() {
+            1 => format!("1 day after today, {}", day_text(first)),
+            n => format!(
+                "{n} days after today, {} to {}",
+                day_text(first),
+                day_text(last)
+            ),
+        };
+        warnings.push(format!(
+            "the history does not store the input's {days}: records dated in the future (a mis-dated export, or a wrong clock?) make no whole day"
+        ));
+    }
+    begun
 }
 
 /// The volume test of `day` over `history` (the input's days merged in). A --day the run does
@@ -464,6 +493,39 @@ mod tests {
             .noted(None),
             None
         );
+    }
+
+    /// Days after today are not stored, and one warning says how many and their range; today
+    /// and the days before it are.
+    #[test]
+    fn days_after_today_are_not_stored() {
+        let at = |s: &str| parse_day(s).unwrap();
+        let now = at("2026-12-05") * DAY + 14 * 3600;
+        let taken = vec![
+            at("2026-12-04"),
+            at("2026-12-05"),
+            at("2026-12-06"),
+            at("2099-12-06"),
+        ];
+        let mut warnings = Vec::new();
+        let begun = begun_days(taken, now, &mut warnings);
+        assert_eq!(begun, [at("2026-12-04"), at("2026-12-05")]);
+        assert_eq!(
+            warnings,
+            ["the history does not store the input's 2 days after today, 2026-12-06 to 2099-12-06: records dated in the future (a mis-dated export, or a wrong clock?) make no whole day"]
+        );
+        let mut warnings = Vec::new();
+        begun_days(vec![at("2026-12-06")], now, &mut warnings);
+        assert!(
+            warnings[0].contains("input's 1 day after today, 2026-12-06:"),
+            "{warnings:?}"
+        );
+        let mut warnings = Vec::new();
+        assert_eq!(
+            begun_days(vec![at("2026-12-05")], now, &mut warnings).len(),
+            1
+        );
+        assert!(warnings.is_empty());
     }
 
     /// A run over --max-bad stores its days as partial and keeps a complete stored day; a run

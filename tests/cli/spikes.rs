@@ -402,11 +402,12 @@ fn a_re_run_from_part_of_a_day_does_not_replace_it_unsaid() {
     assert_ne!(std::fs::read(&stored).unwrap(), good, "replaced");
 }
 
-/// Records dated after the clock (a mis-dated export) are said, and their day, not over, is
-/// stored as partial; a complete day after today that a history already holds does not turn
-/// off the empty-night test, which takes the last complete day that is over. The mis-dated day
-/// had been stored as complete without a word, and every empty night after it exited 0,
-/// tested as the day after it, not yet begun.
+/// Records dated after the clock (a mis-dated export) are said, and their day, after today, is
+/// not stored (a century of such days was a file each, written and synced); a complete day
+/// after today that a history already holds does not turn off the empty-night test, which
+/// takes the last complete day that is over. The mis-dated day had been stored as complete
+/// without a word, and every empty night after it exited 0, tested as the day after it, not
+/// yet begun.
 #[test]
 fn records_dated_in_the_future_do_not_turn_off_the_empty_night_test() {
     use polars::prelude::{IntoColumn, NamedFrom, ParquetWriter, Series};
@@ -424,21 +425,18 @@ fn records_dated_in_the_future_do_not_turn_off_the_empty_night_test() {
     let err = stderr(&run);
     let said = "warning: the input holds records dated after the clock: the last at 2099-01-06 23:59 UTC, ";
     assert!(err.contains(said), "{err}");
-    let df = read_parquet(&history.join("2099-01-06.parquet"));
-    assert!(df
-        .column("partial")
-        .unwrap()
-        .bool()
-        .unwrap()
-        .get(0)
-        .unwrap());
-    // A complete day after today, as a history written before this held one.
-    let mut df = read_parquet(&history.join("2026-11-09.parquet"));
-    let n = df.height();
-    df.with_column(Series::new("day".into(), vec!["2099-01-13"; n]).into_column())
-        .unwrap();
-    let file = std::fs::File::create(history.join("2099-01-13.parquet")).unwrap();
-    ParquetWriter::new(file).finish(&mut df).unwrap();
+    let said = "warning: the history does not store the input's 1 day after today, 2099-01-06: ";
+    assert!(err.contains(said), "{err}");
+    assert!(!history.join("2099-01-06.parquet").exists());
+    // Complete days after today, as a history written before this held them.
+    for ahead in ["2099-01-06", "2099-01-13"] {
+        let mut df = read_parquet(&history.join("2026-11-09.parquet"));
+        let n = df.height();
+        df.with_column(Series::new("day".into(), vec![ahead; n]).into_column())
+            .unwrap();
+        let file = std::fs::File::create(history.join(format!("{ahead}.parquet"))).unwrap();
+        ParquetWriter::new(file).finish(&mut df).unwrap();
+    }
     let empty = work.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
     let out = work.path().join("out-empty");
