@@ -129,6 +129,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         wanted: &wanted,
         message: names.message,
         known,
+        code_column: has_code_column(&wanted),
         spoiled,
         told: (guessed && (spoiled.is_some() || plain.is_some())).then_some(&told),
         joined: Joined::Follow,
@@ -320,6 +321,7 @@ fn first_block_unread<S: Sink, M: Fn() -> S + Sync>(
         wanted: &[],
         message: None,
         known: false,
+        code_column: false,
         spoiled: None,
         told: None,
         joined: Joined::Say,
@@ -1403,6 +1405,9 @@ struct Row<'w> {
     message: Option<usize>,
     /// Whether the header named any known column: if not, no row is a record.
     known: bool,
+    /// Whether a column holds the code or the signature: then a row without one has no code,
+    /// and its other cells are not looked into for a record kept as JSON.
+    code_column: bool,
     /// Set, when the file is read in parts, by a row [`split_row`] does not take or one that
     /// took in the next (see [`Parts`]).
     spoiled: Option<&'w AtomicBool>,
@@ -1456,6 +1461,7 @@ impl<'w> Row<'w> {
                 width: c.width,
                 wanted: &c.wanted,
                 message: c.message,
+                code_column: has_code_column(&c.wanted),
                 ..*self
             },
             None => *self,
@@ -1490,7 +1496,7 @@ impl<'w> Row<'w> {
         let mut raw = Raw::default();
         let mut more = self.fill(&mut raw, &field);
         // A row without a code may hold its record as JSON in a cell of its own.
-        let unread = if lacks_code(&raw) {
+        let unread = if !self.code_column && lacks_code(&raw) {
             self.json_cells(n, &field, &mut raw, &mut more)
         } else {
             None
@@ -1699,6 +1705,11 @@ impl<'w> Row<'w> {
         }
         Vec::new()
     }
+}
+
+/// Whether the columns read include the code or the signature.
+fn has_code_column(wanted: &[(usize, Field)]) -> bool {
+    (wanted.iter()).any(|&(_, f)| matches!(f, Field::ResultCode | Field::ResultSignature))
 }
 
 /// Whether a record has neither a code nor a signature.
