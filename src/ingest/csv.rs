@@ -387,12 +387,40 @@ fn read_header<S: Sink>(
         && !(names.fields.iter())
             .any(|f| matches!(f, Some(Field::ResultCode | Field::ResultSignature)))
     {
-        // A column of log lines may hold records forwarded as JSON, with codes of their own.
+        // A cell of JSON (a custom table's dynamic column) may hold a record with its code.
         let w = format!(
-            "{}: its header has no ResultCode or ResultSignature column",
+            "{}: its header has no ResultCode or ResultSignature column: only rows that keep a record as JSON in a cell give one",
             ctx.name
         );
         ctx.warn(w);
+    }
+    // Two columns of one code (a column copied, exports joined side by side): the first is
+    // read, and said, since the other may hold what was meant.
+    for f in [
+        Field::ResultCode,
+        Field::ResultSubcode,
+        Field::ResultSignature,
+    ] {
+        let cols: Vec<usize> = (names.fields.iter().enumerate())
+            .filter(|(_, g)| **g == Some(f))
+            .map(|(i, _)| i)
+            .collect();
+        if let [first, rest @ ..] = &cols[..] {
+            if !rest.is_empty() {
+                let name = |i: usize| crate::text::line(&String::from_utf8_lossy(&headers[i]));
+                let others: Vec<String> = rest
+                    .iter()
+                    .map(|&i| format!("{} ({})", i + 1, name(i)))
+                    .collect();
+                ctx.warn(format!(
+                    "{}: column {} ({}) and column {} name the same field: the first is read",
+                    ctx.name,
+                    first + 1,
+                    name(*first),
+                    others.join(", ")
+                ));
+            }
+        }
     }
     if names.local {
         ctx.local_times = true;

@@ -1102,11 +1102,37 @@ fn query_api_partial_error_is_a_warning_and_the_rows_still_count() {
     assert!(r.warnings.is_empty(), "{:?}", r.warnings);
 }
 
+/// A header that names the code twice (rev54a §12: the first was read, unsaid) is said; the
+/// record counts by the first.
+#[test]
+fn csv_with_the_code_in_two_columns_is_said() {
+    let (c, r, _d) = read_text(
+        "export.csv",
+        b"TimeGenerated,ResultCode,ResultSubcode,resultCode\n2026-11-24T10:00:00Z,400,8522,500\n",
+    );
+    assert_eq!(c.records.len(), 1);
+    assert_eq!(c.records[0].code, 400);
+    assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+    assert!(
+        r.warnings[0].ends_with(
+            "column 2 (ResultCode) and column 4 (resultCode) name the same field: the first is read"
+        ),
+        "{}",
+        r.warnings[0]
+    );
+}
+
 #[test]
 fn csv_without_a_code_column_is_said() {
     let (c, r, _d) = read_text("export.csv", b"TimeGenerated,b\n2026-11-24T10:00:00Z,2\n");
     assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
-    assert!(r.warnings[0].contains("no ResultCode or ResultSignature column"));
+    assert!(
+        r.warnings[0].ends_with(
+            "no ResultCode or ResultSignature column: only rows that keep a record as JSON in a cell give one"
+        ),
+        "{}",
+        r.warnings[0]
+    );
     assert_eq!(c.rejects.len(), 1);
     // A header that names no known column at all: not an export, every line a reject.
     let (c, _, _d) = read_text("export.csv", b"a,b\n1,2\n\n3,4\n");
