@@ -455,11 +455,11 @@ const COPY_ENDS: usize = 1 << 16;
 /// as the user asked, but the doubled night is said: stored in a history, it would inflate
 /// the baselines of four weeks.
 pub(super) fn copies(sources: &[Source]) -> Vec<String> {
+    let sizes: Vec<Option<u64>> = (sources.iter())
+        .map(|s| Some(std::fs::metadata(s.path.as_ref()?).ok()?.len()))
+        .collect();
     let mut by_len: std::collections::HashMap<u64, Vec<&Source>> = Default::default();
-    for s in sources {
-        let len = (s.path.as_ref())
-            .and_then(|p| std::fs::metadata(p).ok())
-            .map(|m| m.len());
+    for (s, len) in sources.iter().zip(&sizes) {
         if let Some(len) = len.filter(|&l| l > 0) {
             by_len.entry(len).or_default().push(s);
         }
@@ -493,7 +493,7 @@ pub(super) fn copies(sources: &[Source]) -> Vec<String> {
             }
         }
     }
-    said.extend(recoded_copies(sources));
+    said.extend(recoded_copies(sources, &sizes));
     said
 }
 
@@ -513,35 +513,38 @@ enum Packing {
 /// How a file holds its text, the text's length (mod 2^32) and the digest of its first 64 KiB.
 type TextKey = (Packing, u64, (u64, u64));
 
-fn recoded_copies(sources: &[Source]) -> Vec<String> {
+fn recoded_copies(sources: &[Source], lens: &[Option<u64>]) -> Vec<String> {
     const BOM: &[u8] = b"\xEF\xBB\xBF";
-    let path_of = |s: &Source| s.path.clone();
-    let lens: Vec<Option<u64>> = (sources.iter())
-        .map(|s| Some(std::fs::metadata(path_of(s)?).ok()?.len()))
-        .collect();
+    let mod32 = |l: u64| l & 0xFFFF_FFFF;
     // The gzipped files: the length of their text, from the trailer.
     let gz_len = |s: &Source, len: u64| -> Option<u64> {
-        let file = std::fs::File::open(path_of(s)?).ok()?;
+        let file = std::fs::File::open(s.path.as_ref()?).ok()?;
         let (mut magic, mut trailer) = ([0; 2], [0; 4]);
         read_full_at(&file, &mut magic, 0).ok()?;
         (magic == [0x1f, 0x8b] && len >= 18).then_some(())?;
         read_full_at(&file, &mut trailer, len - 4).ok()?;
         Some(u64::from(u32::from_le_bytes(trailer)))
     };
-    let texts: Vec<Option<u64>> = (sources.iter().zip(&lens))
+    let texts: Vec<Option<u64>> = (sources.iter().zip(lens))
         .map(|(s, len)| match len {
             Some(l) if s.name.ends_with(".gz") => gz_len(s, *l),
             _ => None,
         })
         .collect();
-    let wanted: std::collections::HashSet<u64> = (texts.iter().flatten())
-        .flat_map(|&t| [t, t.wrapping_sub(3) & 0xFFFF_FFFF])
-        .chain(lens.iter().flatten().map(|&l| l.wrapping_sub(3)))
-        .collect();
-    let plain_lens: std::collections::HashSet<u64> = lens.iter().flatten().copied().collect();
-    // A file's coding, the length of its text (mod 2^32) and the digest of its first 64 KiB.
+    let gz_texts: std::collections::HashSet<u64> = texts.iter().flatten().copied().collect();
+    let plain: std::collections::HashSet<u64> = lens.iter().flatten().copied().collect();
+    // A file is looked at when it is gzipped, or another's text may be its own with or
+    // without a BOM.
+    let candidate = |len: u64, gz: Option<u64>| {
+        gz.is_some()
+            || plain.contains(&(len + 3))
+            || (len >= 3 && plain.contains(&(len - 3)))
+            || gz_texts.contains(&mod32(len))
+            || (len >= 3 && gz_texts.contains(&mod32(len - 3)))
+    };
+    // A file's packing, the length of its text (mod 2^32) and the digest of its first 64 KiB.
     let key = |s: &Source, len: u64, gz: Option<u64>| -> Option<TextKey> {
-        let file = std::fs::File::open(path_of(s)?).ok()?;
+        let file = std::fs::File::open(s.path.as_ref()?).ok()?;
         let mut head = Vec::with_capacity(COPY_ENDS + BOM.len());
         let limit = (COPY_ENDS + BOM.len()) as u64;
         let (mut coding, mut text_len) = match gz {
@@ -565,18 +568,14 @@ fn recoded_copies(sources: &[Source]) -> Vec<String> {
             }
         }
         head.truncate(COPY_ENDS);
-        Some((coding, text_len & 0xFFFF_FFFF, digest(&head)))
+        Some((coding, mod32(text_len), digest(&head)))
     };
     // The first file of each text: its length and digest, to its packing and source.
     let mut firsts = std::collections::HashMap::<_, (Packing, &Source)>::new();
     let mut said = Vec::new();
-    for ((s, len), gz) in sources.iter().zip(&lens).zip(&texts) {
+    for ((s, len), gz) in sources.iter().zip(lens).zip(&texts) {
         let Some(len) = *len else { continue };
-        // A plain file is looked at when a gzipped or BOM file's text has its length.
-        let candidate = gz.is_some()
-            || wanted.contains(&(len & 0xFFFF_FFFF))
-            || (len >= 3 && plain_lens.contains(&(len - 3)));
-        if !candidate || len == 0 {
+        if len == 0 || !candidate(len, *gz) {
             continue;
         }
         let Some((coding, text_len, d)) = key(s, len, *gz) else {
@@ -830,7 +829,7 @@ mod tests {
             );
         }
         // Plain files alone are not opened for it.
-        assert!(recoded_copies(&sources[3..4]).is_empty());
+        assert!(recoded_copies(&sources[3..4], &[Some(other.len() as u64)]).is_empty());
     }
 
     /// Compressed files and archives other than gzip are told by their first bytes (each of
