@@ -942,11 +942,7 @@ impl<'de> Visitor<'de> for Events {
 /// is a JSON array and one of its elements at least is a forwarded record ([`forwarded`]);
 /// none otherwise (`[INFO] started`, `[1, 2]`).
 fn forwarded_batch(text: &str) -> Vec<Raw<'static>> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let events = de
-        .deserialize_seq(Events)
-        .and_then(|e| de.end().map(|()| e));
-    match events {
+    match records_of(text) {
         Ok(events) if events.iter().any(forwarded) => {
             events.into_iter().map(Raw::into_owned).collect()
         }
@@ -954,10 +950,9 @@ fn forwarded_batch(text: &str) -> Vec<Raw<'static>> {
     }
 }
 
-/// The records a cell of JSON holds (a custom table's dynamic column in the portal's CSV: the
-/// whole event, or its `data`), `text` starting with `{` (one) or `[` (an array of them),
-/// each owning its text; or why the text does not parse.
-pub(super) fn records_in_cell(text: &str) -> Result<Vec<Raw<'static>>, String> {
+/// The records of the JSON `text`, the whole of it: an array of them when it starts with `[`
+/// ([`Events`]), else one object.
+fn records_of(text: &str) -> serde_json::Result<Vec<Raw<'_>>> {
     let mut de = serde_json::Deserializer::from_str(text);
     let read = if text.starts_with('[') {
         de.deserialize_seq(Events)
@@ -967,7 +962,14 @@ pub(super) fn records_in_cell(text: &str) -> Result<Vec<Raw<'static>>, String> {
         };
         seed.deserialize(&mut de).map(|r| r.into_iter().collect())
     };
-    match read.and_then(|r| de.end().map(|()| r)) {
+    read.and_then(|r| de.end().map(|()| r))
+}
+
+/// The records a cell of JSON holds (a custom table's dynamic column in the portal's CSV: the
+/// whole event, or its `data`), `text` starting with `{` (one) or `[` (an array of them),
+/// each owning its text; or why the text does not parse.
+pub(super) fn records_in_cell(text: &str) -> Result<Vec<Raw<'static>>, String> {
+    match records_of(text) {
         Ok(r) => Ok(r.into_iter().map(Raw::into_owned).collect()),
         Err(e) => Err(format!("{} at column {}", short_message(&e), e.column())),
     }
