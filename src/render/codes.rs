@@ -46,102 +46,17 @@ pub fn frame(entries: &[Entry], cat: &Catalogue) -> Table {
 pub fn listing(entries: &[Entry], cat: &Catalogue) -> String {
     let mut out = String::new();
     for e in entries {
-        // Whether the key needs action: `caller`, `failure`, `success`.
-        let class = e.outcome.map(|o| format!("{o}   ")).unwrap_or_default();
-        let head = match (e.entry, e.code, e.subcode) {
-            ("subcode", _, Some(s)) => {
-                format!("subcode {s}   {class}generic subcode ({})", e.source)
-            }
-            ("rule", _, Some(s)) => {
-                format!(
-                    "subcode {s}   {class}{} match ({})",
-                    Match::Prefix,
-                    e.source
-                )
-            }
-            // A rule or a class of the listing: what it stands for, then how the lookup names
-            // the answers it gives.
-            ("rule", None, None) => {
-                format!(
-                    "subcode {}   rule, {} match ({})",
-                    e.pattern,
-                    Match::Prefix,
-                    e.source
-                )
-            }
-            ("class", None, None) => {
-                format!(
-                    "{}   {class}class of codes, {} match ({})",
-                    e.pattern,
-                    Match::Code,
-                    e.source
-                )
-            }
-            ("code", Some(c), _) => {
-                format!(
-                    "{c}   {}   {class}generic code ({})",
-                    Category::of(c),
-                    e.source
-                )
-            }
-            (kind, Some(c), s) => {
-                let what = if kind == "pair" {
-                    // A pair another page or file wins over is listed, and said to be.
-                    let winner = (s.and_then(|s| cat.pair(c, s)))
-                        .and_then(|p| cat.sources.get(p.source))
-                        .map_or("", |x| x.label.as_str());
-                    // "exact match", "code match": the words `triage` uses too.
-                    if winner == e.source {
-                        "exact match".to_string()
-                    } else {
-                        format!("exact match, not used: the reports use {winner}'s")
-                    }
-                } else {
-                    match e.matched {
-                        Some(m) => format!("{m} match"),
-                        None => "no match".to_string(),
-                    }
-                };
-                format!(
-                    "{}   {}   {class}{what} ({})",
-                    key_label(c, s),
-                    Category::of(c),
-                    e.source
-                )
-            }
-            _ => String::new(),
-        };
-        // Why a caller outcome is the caller's doing.
-        let reason = match (e.outcome, e.code, e.subcode) {
-            (Some(Outcome::Caller), Some(c), s) => cat.outcomes.reason(c, s),
-            (Some(Outcome::Caller), None, Some(s)) => (cat.outcomes.caller.iter())
-                .find(|k| k.key == KeySpec::Subcode(s))
-                .map(|k| k.reason.as_str()),
-            _ => None,
-        };
-        out.push_str(&crate::text::line(&head));
+        out.push_str(&crate::text::line(&heading(e, cat)));
         out.push('\n');
         out.push_str(&render::text::wrap(&one_line(&e.description), 96, "    "));
-        if !e.callback_event.is_empty() {
-            out.push_str(&render::text::wrap(
-                &format!("Callback events: {}", e.callback_event),
-                96,
-                "    ",
-            ));
-        }
-        if !e.mitigation.is_empty() {
-            out.push_str(&render::text::wrap(
-                &format!("Mitigation: {}", one_line(&e.mitigation)),
-                96,
-                "    ",
-            ));
-        }
-        if let Some(r) = reason {
-            out.push_str(&render::text::wrap(
-                &format!("Caller outcome: {r}"),
-                96,
-                "    ",
-            ));
+        let lines = [
+            (!e.callback_event.is_empty())
+                .then(|| format!("Callback events: {}", e.callback_event)),
+            (!e.mitigation.is_empty()).then(|| format!("Mitigation: {}", one_line(&e.mitigation))),
+            caller_reason(e, cat).map(|r| format!("Caller outcome: {r}")),
+        ];
+        for l in lines.into_iter().flatten() {
+            out.push_str(&render::text::wrap(&l, 96, "    "));
         }
         out.push('\n');
     }
@@ -150,6 +65,78 @@ pub fn listing(entries: &[Entry], cat: &Catalogue) -> String {
         out.push_str(&render::text::wrap(&d, 96, "  "));
     }
     out
+}
+
+/// An entry's heading: its key, category, outcome class (whether it needs action: `caller`,
+/// `failure`, `success`), how it matches and where it comes from.
+fn heading(e: &Entry, cat: &Catalogue) -> String {
+    let class = e.outcome.map(|o| format!("{o}   ")).unwrap_or_default();
+    match (e.entry, e.code, e.subcode) {
+        ("subcode", _, Some(s)) => format!("subcode {s}   {class}generic subcode ({})", e.source),
+        ("rule", _, Some(s)) => {
+            format!(
+                "subcode {s}   {class}{} match ({})",
+                Match::Prefix,
+                e.source
+            )
+        }
+        // A rule or a class of the listing: what it stands for, then how the lookup names
+        // the answers it gives.
+        ("rule", None, None) => {
+            format!(
+                "subcode {}   rule, {} match ({})",
+                e.pattern,
+                Match::Prefix,
+                e.source
+            )
+        }
+        ("class", None, None) => format!(
+            "{}   {class}class of codes, {} match ({})",
+            e.pattern,
+            Match::Code,
+            e.source
+        ),
+        ("code", Some(c), _) => {
+            format!(
+                "{c}   {}   {class}generic code ({})",
+                Category::of(c),
+                e.source
+            )
+        }
+        (kind, Some(c), s) => {
+            let what = if kind == "pair" {
+                // A pair another page or file wins over is listed, and said to be.
+                let winner = (s.and_then(|s| cat.pair(c, s)))
+                    .and_then(|p| cat.sources.get(p.source))
+                    .map_or("", |x| x.label.as_str());
+                // "exact match", "code match": the words `triage` uses too.
+                if winner == e.source {
+                    "exact match".to_string()
+                } else {
+                    format!("exact match, not used: the reports use {winner}'s")
+                }
+            } else {
+                match e.matched {
+                    Some(m) => format!("{m} match"),
+                    None => "no match".to_string(),
+                }
+            };
+            let key = key_label(c, s);
+            format!("{key}   {}   {class}{what} ({})", Category::of(c), e.source)
+        }
+        _ => String::new(),
+    }
+}
+
+/// Why a caller outcome is the caller's doing.
+fn caller_reason<'c>(e: &Entry, cat: &'c Catalogue) -> Option<&'c str> {
+    match (e.outcome, e.code, e.subcode) {
+        (Some(Outcome::Caller), Some(c), s) => cat.outcomes.reason(c, s),
+        (Some(Outcome::Caller), None, Some(s)) => (cat.outcomes.caller.iter())
+            .find(|k| k.key == KeySpec::Subcode(s))
+            .map(|k| k.reason.as_str()),
+        _ => None,
+    }
 }
 
 /// The entries in one of the `codes` formats.
