@@ -622,7 +622,7 @@ pub fn time_of(raw: &Raw<'_>, rules: &TimeRules) -> Option<chrono::DateTime<chro
     let (v, local) = raw.time();
     let t = match v {
         Val::Str(s) => parse_time(s, rules, local),
-        Val::Int(n) if !local => crate::time::from_epoch(*n as f64),
+        Val::Int(n) if !local => crate::time::from_epoch_int(*n),
         Val::Float(n) if !local => crate::time::from_epoch(*n),
         _ => None,
     };
@@ -738,7 +738,7 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
             None => return Outcome::Reject(Reason::NoTime, format!("time {:?}", excerpt(s, 40))),
         },
         // A number since the epoch (pandas' `to_json`), not a local time.
-        Val::Int(n) if !local => match crate::time::from_epoch(*n as f64) {
+        Val::Int(n) if !local => match crate::time::from_epoch_int(*n) {
             Some(t) => t,
             None => return Outcome::Reject(Reason::NoTime, format!("time {n} (a number)")),
         },

@@ -42,6 +42,12 @@ fn leap_second_ends(t: DateTime<Utc>) -> DateTime<Utc> {
     }
 }
 
+/// A span in whole seconds, a part of one counted as one: `--bucket auto` goes daily past three
+/// days, and three days and 0.999 s are past them (as KQL's `span > 3d` has it).
+pub fn ceil_seconds(d: chrono::TimeDelta) -> i64 {
+    d.num_seconds() + i64::from(d.subsec_nanos() > 0)
+}
+
 /// A UTC day `YYYY-MM-DD`, as days since the epoch.
 pub fn parse_day(s: &str) -> Option<i64> {
     let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()?;
@@ -227,7 +233,24 @@ pub fn from_epoch(n: f64) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(secs as i64, (nanos as u32).min(999_999_999))
 }
 
-/// [`from_epoch`] of a number written as text: 10 to 19 digits, a fraction after them or not.
+/// [`from_epoch`] of a whole number, exact: through an f64, whose steps near 1.8e18 are 256,
+/// a time in nanoseconds less than 128 ns before a second (`...59.999999999Z`) rounded up
+/// into the next, and so into the next day at midnight.
+pub fn from_epoch_int(n: i64) -> Option<DateTime<Utc>> {
+    // (the smallest value of the unit for those years, units in a second)
+    const UNITS: [(i64, i64); 4] = [
+        (1_000_000_000, 1),
+        (1_000_000_000_000, 1_000),
+        (1_000_000_000_000_000, 1_000_000),
+        (1_000_000_000_000_000_000, 1_000_000_000),
+    ];
+    let (_, per_second) = UNITS.iter().find(|(lo, _)| n >= *lo && n / 10 < *lo)?;
+    let nanos = n.rem_euclid(*per_second) * (1_000_000_000 / per_second);
+    DateTime::from_timestamp(n.div_euclid(*per_second), u32::try_from(nanos).ok()?)
+}
+
+/// [`from_epoch`] of a number written as text: 10 to 19 digits, a fraction after them or not
+/// (without one, read exactly as [`from_epoch_int`]).
 fn epoch_text(s: &str) -> Option<DateTime<Utc>> {
     let whole = s.split_once('.').map_or(s, |(w, _)| w);
     let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
@@ -235,7 +258,10 @@ fn epoch_text(s: &str) -> Option<DateTime<Utc>> {
     if !(10..=19).contains(&whole.len()) || !digits(whole) || !digits(fraction) {
         return None;
     }
-    from_epoch(s.parse().ok()?)
+    match s.parse::<i64>() {
+        Ok(n) => from_epoch_int(n),
+        Err(_) => from_epoch(s.parse().ok()?),
+    }
 }
 
 /// A leap second (`23:59:60`) as the last instant of the second before it: written as `:60`
@@ -535,6 +561,37 @@ mod tests {
         // Not a time of these years in any unit.
         for n in [0.0, -1.0, 86400.0, 5e10, 1e19, f64::NAN, f64::INFINITY] {
             assert_eq!(t(n), None, "{n}");
+        }
+    }
+
+    /// A whole number is read exactly: 1795823999999999999 ns is 2026-11-27T23:59:59.999999999Z,
+    /// which through an f64 (steps of 256 near 1.8e18) had been the next day's midnight.
+    #[test]
+    fn a_whole_number_since_the_epoch_is_read_exactly() {
+        let last = "2026-11-27T23:59:59.999Z".to_string();
+        assert_eq!(
+            from_epoch_int(1_795_823_999_999_999_999).map(rfc3339),
+            Some(last.clone())
+        );
+        assert_eq!(
+            from_epoch_int(1_795_823_999_999_999_999).map(|t| t.nanosecond()),
+            Some(999_999_999)
+        );
+        let rules = TimeRules::default();
+        assert_eq!(
+            parse_time("1795823999999999999", &rules, false).map(rfc3339),
+            Some(last)
+        );
+        for (n, want) in [
+            (1_732_442_400, "2024-11-24T10:00:00.000Z"),
+            (1_732_442_400_500, "2024-11-24T10:00:00.500Z"),
+            (1_732_442_400_000_001, "2024-11-24T10:00:00.000Z"),
+        ] {
+            assert_eq!(from_epoch_int(n).map(rfc3339).as_deref(), Some(want), "{n}");
+        }
+        // Not a time of these years in any unit, as from_epoch.
+        for n in [0, -1, 86_400, 50_000_000_000, i64::MIN] {
+            assert_eq!(from_epoch_int(n), None, "{n}");
         }
     }
 

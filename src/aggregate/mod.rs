@@ -1220,8 +1220,8 @@ impl Aggregator {
     /// else the records'.
     fn span(&self) -> Option<i64> {
         match (self.window.since, self.window.until) {
-            (Some(a), Some(b)) => Some((b - a).num_seconds()),
-            _ => (self.days.span()).map(|(a, b)| (b - a).num_seconds()),
+            (Some(a), Some(b)) => Some(crate::time::ceil_seconds(b - a)),
+            _ => (self.days.span()).map(|(a, b)| crate::time::ceil_seconds(b - a)),
         }
     }
 

@@ -18,9 +18,10 @@ pub fn run(cat: &Catalogue, args: &KqlArgs) -> Result<Exit> {
             since: args.since,
             until: args.until,
             bucket_secs: match args.since.zip(args.until) {
-                Some((a, b)) => {
-                    crate::config::Bucket::for_span(args.bucket.secs(), Some((b - a).num_seconds()))
-                }
+                Some((a, b)) => crate::config::Bucket::for_span(
+                    args.bucket.secs(),
+                    Some(crate::time::ceil_seconds(b - a)),
+                ),
                 None => args.bucket.secs(),
             },
             thresholds: args.thresholds.thresholds(),

@@ -577,3 +577,39 @@ fn a_failed_event_with_a_success_code_is_said() {
         .unwrap();
     assert_eq!(disconnected["count"], "1");
 }
+
+/// `--bucket auto` goes daily past three days, as the `kql timeline` query (`span > 3d`) does:
+/// records three days and 0.999 s apart had been bucketed by the hour (the span taken in whole
+/// seconds), the query's by the day. A time in nanoseconds since the epoch just before
+/// midnight stays on its day (through an f64 it had been the next midnight).
+#[test]
+fn a_span_past_three_days_by_a_fraction_is_bucketed_by_the_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("span.jsonl");
+    let record = |time: &str| {
+        format!(
+            "{{\"time\":{time},\"operationName\":\"Play\",\"category\":\"CallAutomationMediaSummary\",\"correlationId\":\"c1\",\"properties\":{{\"resultCode\":500,\"resultSubcode\":8500}}}}\n"
+        )
+    };
+    let buckets = |lines: &[&str]| {
+        std::fs::write(&input, lines.iter().map(|t| record(t)).collect::<String>()).unwrap();
+        let out = dir.path().join("out");
+        report_to(&input, &out, &["--format", "csv", "--quiet"]).success();
+        let rows = read_csv(&out.join("timeline.csv"));
+        rows.iter().map(|r| r["bucket"].clone()).collect::<Vec<_>>()
+    };
+    let past = buckets(&["\"2026-11-24T01:30:00Z\"", "\"2026-11-27T01:30:00.999Z\""]);
+    assert_eq!(
+        past.first().map(String::as_str),
+        Some("2026-11-24T00:00:00Z"),
+        "{past:?}"
+    );
+    let within = buckets(&["\"2026-11-24T01:30:00Z\"", "\"2026-11-27T01:30:00Z\""]);
+    assert_eq!(
+        within.first().map(String::as_str),
+        Some("2026-11-24T01:00:00Z"),
+        "{within:?}"
+    );
+    let nanos = buckets(&["1795823999999999999"]);
+    assert_eq!(nanos, ["2026-11-27T23:00:00Z"]);
+}
