@@ -146,6 +146,7 @@ fn outcome(cat: &Catalogue) -> String {
             .map(|k| match k {
                 KeySpec::Pair(c, s) => format!("(code == {c} and subcode == {s})"),
                 KeySpec::Subcode(s) => format!("subcode == {s}"),
+                KeySpec::Code(c) => format!("(code == {c} and isnull(subcode))"),
             })
             .collect();
         if parts.is_empty() {

@@ -37,11 +37,14 @@ impl fmt::Display for Outcome {
     }
 }
 
-/// A key of the outcome lists: `CODE/SUBCODE`, or a `SUBCODE` under any code.
+/// A key of the outcome lists: `CODE/SUBCODE`, a `SUBCODE` under any code, or `CODE/` for a
+/// code without a subcode (an operations log's key, which the reports write as `500`; `500`
+/// alone is a subcode, as in `8510`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KeySpec {
     Pair(u32, u32),
     Subcode(u32),
+    Code(u32),
 }
 
 impl KeySpec {
@@ -49,6 +52,7 @@ impl KeySpec {
         match self {
             KeySpec::Pair(c, s) => code == c && subcode == Some(s),
             KeySpec::Subcode(s) => subcode == Some(s),
+            KeySpec::Code(c) => code == c && subcode.is_none(),
         }
     }
 }
@@ -58,9 +62,11 @@ impl FromStr for KeySpec {
 
     fn from_str(s: &str) -> Result<KeySpec, String> {
         let number = |t: &str| t.trim().parse::<u32>().ok();
-        let bad =
-            || format!("{s:?} is not a key: give CODE/SUBCODE (486/560486) or a SUBCODE (8510)");
+        let bad = || {
+            format!("{s:?} is not a key: give CODE/SUBCODE (486/560486), a SUBCODE (8510) or CODE/ (500/, a code without a subcode)")
+        };
         match s.split_once('/') {
+            Some((c, sub)) if sub.trim().is_empty() => number(c).map(KeySpec::Code).ok_or_else(bad),
             Some((c, sub)) => Ok(KeySpec::Pair(
                 number(c).ok_or_else(bad)?,
                 number(sub).ok_or_else(bad)?,
@@ -75,6 +81,7 @@ impl fmt::Display for KeySpec {
         match self {
             KeySpec::Pair(c, s) => write!(f, "{c}/{s}"),
             KeySpec::Subcode(s) => write!(f, "{s}"),
+            KeySpec::Code(c) => write!(f, "{c}/"),
         }
     }
 }
@@ -227,6 +234,13 @@ mod tests {
     #[test]
     fn keys_parse_with_or_without_their_code() {
         assert_eq!("486/560486".parse(), Ok(KeySpec::Pair(486, 560_486)));
+        // A code without a subcode: an operations log's key (`500` in the reports).
+        assert_eq!("500/".parse(), Ok(KeySpec::Code(500)));
+        assert_eq!(KeySpec::Code(500).to_string(), "500/");
+        let rules = OutcomeRules::default().with_overrides(&[KeySpec::Code(429)], &[]);
+        assert_eq!(rules.of(429, None), Outcome::Caller);
+        assert_eq!(rules.of(429, Some(0)), Outcome::Failure);
+        assert_eq!(rules.of(500, Some(429)), Outcome::Failure);
         assert_eq!(" 8510 ".parse(), Ok(KeySpec::Subcode(8510)));
         assert!("48x/1".parse::<KeySpec>().is_err());
         assert!("".parse::<KeySpec>().is_err());
