@@ -465,7 +465,8 @@ pub struct ReportArgs {
     #[arg(long, value_enum, default_value_t = Progress::Auto, help_heading = "Output")]
     pub progress: Progress,
 
-    /// Print nothing but errors, and the one line that says why the exit code is 3 or 4.
+    /// Print nothing but errors, the one line that says why the exit code is 3 or 4, and, under
+    /// --fail-on-spike, the one that says why nothing could be tested.
     #[arg(long, short, help_heading = "Output")]
     pub quiet: bool,
 

@@ -42,8 +42,12 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     set.commit()?;
 
     let exit = rep.exit(args.fail_on_spike, args.max_bad);
-    let summary =
-        render::text::run_summary(&rep, &cat, out, &formats, args.quiet, exit, over_max_bad);
+    let end = render::text::Ending {
+        exit,
+        over_max_bad,
+        fail_on_spike: args.fail_on_spike,
+    };
+    let summary = render::text::run_summary(&rep, &cat, out, &formats, args.quiet, end);
     for line in summary {
         crate::say!("acs-triage: {line}");
     }

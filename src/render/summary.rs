@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::catalogue::{Catalogue, Outcome};
+use crate::catalogue::{one_line, Catalogue, Outcome};
 use crate::render::markdown::{escape, linkify, table, write_table};
 use crate::render::{sparkline, PART_ROWS};
 use crate::report::table::{Col, Table};
@@ -17,7 +17,15 @@ pub const TOP: usize = 15;
 pub const TOP_CALLER: usize = 8;
 
 /// The line a report opens with: what needs action, and beside it what does not.
+/// A night without one accepted record (an export that stopped) says so: a rate of 0.00% of
+/// nothing would read as a quiet night.
 pub fn needs_action_line(r: &Report) -> String {
+    if r.accepted == 0 {
+        return format!(
+            "No data: not one record accepted ({} read: {} rejected, {} skipped), so no rate was measured.",
+            r.read, r.rejected, r.skipped
+        );
+    }
     format!(
         "Needs action: {} of {} accepted records ({} failure-class). Caller outcomes (timeouts waiting for input, busy, no answer, declined): {}. All codes other than success: {}.",
         pct(r.needs_action_rate()),
@@ -106,11 +114,12 @@ fn spikes_section(s: &mut String, r: &Report, cat: &Catalogue) {
             // The sentence holds the catalogue's description.
             linkify(&spike_sentence(v, cat))
         );
+        // On one line: a `<br>` shows as it is in a mail of this file.
         let m = cat.lookup(v.key.0, v.key.1).mitigation;
         let _ = writeln!(
             s,
             "  - Mitigation: {}",
-            m.map(linkify)
+            m.map(|m| linkify(&one_line(m)))
                 .unwrap_or_else(|| "(no documented mitigation)".into())
         );
     }
@@ -142,6 +151,18 @@ fn caller_section(s: &mut String, r: &Report, cat: &Catalogue) {
         "## Caller outcomes\n\nDriven by the caller or callee, not by the application: counted apart from the failures (the list is acs-triage's, changed with `[outcomes]` in the config file).\n"
     );
     let _ = writeln!(s, "{}", table(&callers));
+    if let Some(note) = cut_note(r, Outcome::Caller, TOP_CALLER) {
+        let _ = writeln!(s, "{note}\n");
+    }
+}
+
+/// When a table of the keys of one outcome class shows only the `top` most frequent: how many
+/// there are, and where all are. A table cut short without a word reads as the whole class.
+pub fn cut_note(r: &Report, outcome: Outcome, top: usize) -> Option<String> {
+    let all = r.codes.iter().filter(|c| c.outcome == outcome).count();
+    (all > top).then(|| {
+        format!("The {top} most frequent of {all} {outcome}-class keys; all are in by_code.csv.")
+    })
 }
 
 /// The most frequent failure keys, with what the catalogue says of them and their timeline.
@@ -258,6 +279,9 @@ fn top_failures_section(s: &mut String, r: &Report) {
         let _ = writeln!(s, "No failures.\n");
     } else {
         let _ = writeln!(s, "{}", table(&top));
+        if let Some(note) = cut_note(r, Outcome::Failure, TOP) {
+            let _ = writeln!(s, "{note}\n");
+        }
     }
 }
 

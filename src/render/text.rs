@@ -39,20 +39,29 @@ pub fn wrap(s: &str, width: usize, indent: &str) -> String {
 /// The reports that list warnings list them all.
 pub const MAX_SAID_WARNINGS: usize = 50;
 
+/// How a run ends, as `report` tells it: its exit code, whether its rejects exceed
+/// `--max-bad`, and what `--fail-on-spike` asked.
+#[derive(Debug, Clone, Copy)]
+pub struct Ending {
+    pub exit: crate::exit_codes::Exit,
+    pub over_max_bad: bool,
+    pub fail_on_spike: crate::config::FailOnSpike,
+}
+
 /// What `report` says on stderr when it ends, one line each: the warnings, past
 /// [`MAX_SAID_WARNINGS`] how many more and where they are, and the counts (unless `quiet`),
-/// the spikes (unless `quiet`), what paged (under `quiet`, when `exit` says so), and, when
-/// `over_max_bad`, that the rejects exceed `--max-bad`: whatever the exit code, which carries
-/// one of the two (a night that pages exits 4, which says nothing of its rejects). `formats`:
-/// those written.
+/// the spikes (unless `quiet`), what paged (under `quiet`, when the exit code says so), or
+/// under `quiet` and `--fail-on-spike` that nothing could be tested and why (cron's mail would
+/// otherwise hold nothing on a night the alarm was off), and, when the rejects exceed
+/// `--max-bad`, so: whatever the exit code, which carries one of the two (a night that pages
+/// exits 4, which says nothing of its rejects). `formats`: those written.
 pub fn run_summary(
     r: &crate::report::Report,
     cat: &crate::catalogue::Catalogue,
     out: &std::path::Path,
     formats: &[ReportFormat],
     quiet: bool,
-    exit: crate::exit_codes::Exit,
-    over_max_bad: bool,
+    end: Ending,
 ) -> Vec<String> {
     let mut lines = Vec::new();
     if !quiet {
@@ -102,10 +111,19 @@ pub fn run_summary(
     }
     // Under --quiet the lines above are not printed, and cron's mail would hold nothing to say
     // why the run paged: one line names what was flagged.
-    if quiet && exit == crate::exit_codes::Exit::SpikesFound {
+    if quiet && end.exit == crate::exit_codes::Exit::SpikesFound {
         lines.push(flagged_line(r));
+    } else if let Some(note) = (r.spikes.note.as_ref())
+        .filter(|_| quiet && end.fail_on_spike != crate::config::FailOnSpike::Off)
+    {
+        // The note is a sentence of the reports (`No spike test: ...`).
+        let mut note = line(note);
+        if let Some(first) = note.get(..1) {
+            note.replace_range(..1, &first.to_lowercase());
+        }
+        lines.push(format!("under --fail-on-spike, {note}"));
     }
-    if over_max_bad {
+    if end.over_max_bad {
         lines.push(format!(
             "{} rejected records of {} read exceed --max-bad; see {}",
             r.rejected,
@@ -158,6 +176,15 @@ mod snapshots {
     use crate::exit_codes::Exit;
     use crate::report::fixture;
 
+    /// A run without --fail-on-spike that ends with `exit`.
+    fn end(exit: Exit, over_max_bad: bool) -> super::Ending {
+        super::Ending {
+            exit,
+            over_max_bad,
+            fail_on_spike: crate::config::FailOnSpike::Off,
+        }
+    }
+
     const ALL: [ReportFormat; 4] = [
         ReportFormat::Csv,
         ReportFormat::Md,
@@ -170,9 +197,10 @@ mod snapshots {
         let cat = fixture::catalogue();
         let r = fixture::report(&cat);
         let out = std::path::Path::new("reports");
-        let loud = super::run_summary(&r, &cat, out, &ALL, false, Exit::Success, false).join("\n");
-        let quiet =
-            super::run_summary(&r, &cat, out, &ALL, true, Exit::TooManyRejects, true).join("\n");
+        let loud =
+            super::run_summary(&r, &cat, out, &ALL, false, end(Exit::Success, false)).join("\n");
+        let quiet = super::run_summary(&r, &cat, out, &ALL, true, end(Exit::TooManyRejects, true))
+            .join("\n");
         insta::assert_snapshot!(format!("{loud}\n-- quiet, too many rejects:\n{quiet}"));
     }
 
@@ -182,8 +210,32 @@ mod snapshots {
         let r = fixture::report(&cat);
         let out = std::path::Path::new("reports");
         assert_eq!(
-            super::run_summary(&r, &cat, out, &ALL, true, Exit::SpikesFound, false),
+            super::run_summary(&r, &cat, out, &ALL, true, end(Exit::SpikesFound, false)),
             ["flagged under --fail-on-spike: SPIKE 404/8522, SPIKE 400/8510; see spikes.csv and volume.csv"]
+        );
+    }
+
+    /// A quiet run under --fail-on-spike that could test nothing says why in one line: cron's
+    /// mail had been empty on a night the alarm was off (a tenant quiet around midnight UTC
+    /// stores every night as partial and tests none). Without --fail-on-spike, -q says nothing.
+    #[test]
+    fn a_quiet_run_that_could_not_test_says_why_under_fail_on_spike() {
+        let cat = fixture::catalogue();
+        let mut r = fixture::report(&cat);
+        r.spike_rows.clear();
+        r.spikes.flagged.clear();
+        r.spikes.note = Some("No spike test: the input covers no whole UTC day".into());
+        let out = std::path::Path::new("reports");
+        let armed = super::Ending {
+            fail_on_spike: crate::config::FailOnSpike::Failure,
+            ..end(Exit::Success, false)
+        };
+        assert_eq!(
+            super::run_summary(&r, &cat, out, &ALL, true, armed),
+            ["under --fail-on-spike, no spike test: the input covers no whole UTC day"]
+        );
+        assert!(
+            super::run_summary(&r, &cat, out, &ALL, true, end(Exit::Success, false)).is_empty()
         );
     }
 
@@ -195,7 +247,7 @@ mod snapshots {
         let r = fixture::report(&cat);
         let out = std::path::Path::new("reports");
         let over = "2 rejected records of 149 read exceed --max-bad; see reports/rejects.csv";
-        let quiet = super::run_summary(&r, &cat, out, &ALL, true, Exit::SpikesFound, true);
+        let quiet = super::run_summary(&r, &cat, out, &ALL, true, end(Exit::SpikesFound, true));
         assert_eq!(
             quiet,
             [
@@ -203,9 +255,9 @@ mod snapshots {
                 over
             ]
         );
-        let loud = super::run_summary(&r, &cat, out, &ALL, false, Exit::SpikesFound, true);
+        let loud = super::run_summary(&r, &cat, out, &ALL, false, end(Exit::SpikesFound, true));
         assert_eq!(loud.last().map(String::as_str), Some(over));
-        let under = super::run_summary(&r, &cat, out, &ALL, false, Exit::SpikesFound, false);
+        let under = super::run_summary(&r, &cat, out, &ALL, false, end(Exit::SpikesFound, false));
         assert!(!under.iter().any(|l| l.contains("--max-bad")), "{under:?}");
     }
 
@@ -217,7 +269,8 @@ mod snapshots {
         r.warnings = (0..n).map(|i| format!("w{i}")).collect();
         let out = std::path::Path::new("reports");
         let said = |formats: &[ReportFormat]| {
-            let lines = super::run_summary(&r, &cat, out, formats, false, Exit::Success, false);
+            let lines =
+                super::run_summary(&r, &cat, out, formats, false, end(Exit::Success, false));
             let warnings: Vec<String> = (lines.into_iter())
                 .filter(|l| l.starts_with("warning: "))
                 .collect();

@@ -747,21 +747,22 @@ fn sdk_rows(agg: &Aggregator, cat: &Catalogue) -> Vec<SdkRow> {
 /// The one-sentence account of a flagged key, for people.
 pub fn spike_sentence(v: &Verdict, cat: &Catalogue) -> String {
     let l = cat.lookup(v.key.0, v.key.1);
+    // On one line, and without the full stop a count would follow (`... callee.: 309`).
+    let description = crate::catalogue::one_line(l.description);
+    let description = description.trim_end_matches('.');
     let label = match &v.resource {
         Some(r) => format!("{r}: {}", key_label(v.key.0, v.key.1)),
         None => key_label(v.key.0, v.key.1),
     };
     match v.status {
         crate::spikes::Status::New => format!(
-            "{label} {}: {} on {}, never seen on the same weekday of the previous {} weeks (NEW)",
-            l.description,
+            "{label} {description}: {} on {}, never seen on the same weekday of the previous {} weeks (NEW)",
             v.count,
             day_text(v.day),
             crate::spikes::BASELINE_WEEKS
         ),
         _ => format!(
-            "{label} {}: {} vs {:.1} expected (same weekday, previous {} weeks), {:.1}×, {}",
-            l.description,
+            "{label} {description}: {} vs {:.1} expected (same weekday, previous {} weeks), {:.1}×, {}",
             v.count,
             v.expected,
             crate::spikes::BASELINE_WEEKS,

@@ -415,7 +415,7 @@ pub fn detect(history: &History, day: Option<i64>, th: Thresholds) -> SpikeRepor
     let Some(day) = day else {
         return SpikeReport {
             note: Some(
-                "No spike test: the input covers no complete UTC day (pass --day to choose one)"
+                "No spike test: the input covers no whole UTC day (for a night whose last files are late, or a tenant quiet around midnight UTC, give the night as --since and --until, or --day)"
                     .into(),
             ),
             ..SpikeReport::default()
@@ -469,6 +469,10 @@ fn untested_note(history: &History, day: i64) -> String {
         .filter(|d| history.days.get(d).is_some_and(|a| !a.partial))
         .map(|&d| day_text(d))
         .collect();
+    // Baseline days stored only in part: nightly runs whose records did not cover their day.
+    let partial = (baseline.iter())
+        .filter(|d| history.days.get(d).is_some_and(|a| a.partial))
+        .count();
     let all: Vec<String> = baseline.into_iter().map(day_text).collect();
     let head = format!(
         "No spike test for {}: the history holds {} of the {MIN_BASELINE_DAYS} complete baseline days the test needs (the same weekday of the previous {BASELINE_WEEKS} weeks: {})",
@@ -477,6 +481,11 @@ fn untested_note(history: &History, day: i64) -> String {
         all.join(", ")
     );
     match MIN_BASELINE_DAYS.saturating_sub(held.len()) {
+        // Nights are being kept, but none whole: more of them will not help.
+        _ if held.is_empty() && partial > 0 => format!(
+            "{head}; {partial} of them {} stored only as partial days, whose records did not cover the whole UTC day (a tenant quiet around midnight UTC, or files late): run each night with --since and --until naming its day",
+            if partial == 1 { "is" } else { "are" }
+        ),
         _ if held.is_empty() => format!("{head}; keep a --history directory across nightly runs"),
         // Enough days, but a key's own spike days are not its baseline.
         0 => format!(
@@ -879,5 +888,30 @@ mod tests {
         );
         // The history is kept: what it has, and how many weeks more, not advice to keep one.
         assert!(note.ends_with("; it has 1970-01-08, 1970-01-01, and 1 more week of nightly runs with this --history will do"), "{note}");
+    }
+
+    /// A history whose baseline days are all partial (a tenant quiet around midnight UTC, whose
+    /// nights never cover a whole day) is said as such, with the way out: advice to keep a
+    /// history, which the user does, had been all it said.
+    #[test]
+    fn a_baseline_of_partial_days_only_is_said_with_the_way_out() {
+        let mut h = hist(&[
+            (0, 1000, &[(K, 2)]),
+            (7, 1000, &[(K, 2)]),
+            (14, 1000, &[(K, 2)]),
+            (28, 1000, &[(K, 40)]),
+        ]);
+        for d in [0, 7, 14] {
+            h.days.get_mut(&d).unwrap().partial = true;
+        }
+        let note = detect(&h, Some(28), TH).note.unwrap();
+        assert!(
+            note.contains("holds 0 of the 3 complete baseline days"),
+            "{note}"
+        );
+        assert!(
+            note.ends_with("; 3 of them are stored only as partial days, whose records did not cover the whole UTC day (a tenant quiet around midnight UTC, or files late): run each night with --since and --until naming its day"),
+            "{note}"
+        );
     }
 }

@@ -249,7 +249,7 @@ fn partly_covered_day_is_partial_and_not_tested() {
         .unwrap());
     let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
     assert!(
-        summary.contains("No spike test: the input covers no complete UTC day"),
+        summary.contains("No spike test: the input covers no whole UTC day"),
         "{summary}"
     );
     assert_eq!(
