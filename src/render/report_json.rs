@@ -17,7 +17,7 @@ use crate::time::{day_text, rfc3339};
 /// by row, as are the uncatalogued keys.
 #[derive(Serialize)]
 struct Doc<'a> {
-    volume: Value,
+    volume: Made<'a>,
     spikes: Value,
     period: Value,
     catalogue: &'a [String],
@@ -117,7 +117,7 @@ impl Serialize for Uncatalogued<'_> {
 /// The report as pretty JSON text with a final newline.
 pub fn write(r: &Report, cat: &Catalogue, w: &mut dyn Write) -> anyhow::Result<()> {
     let doc = Doc {
-        volume: rows(&r.volume_table()),
+        volume: Made(r, Maker::InParts(Report::volume_parts)),
         spikes: json!({
             "day": r.spikes.day.map(day_text),
             "note": r.spikes.note,
@@ -160,7 +160,7 @@ pub fn write(r: &Report, cat: &Catalogue, w: &mut dyn Write) -> anyhow::Result<(
         timeline: Made(r, Maker::InParts(Report::timeline_parts)),
         by_sip: Made(r, Maker::Whole(Report::by_sip)),
         rejects: Made(r, Maker::InParts(Report::rejects_parts)),
-        by_resource: Made(r, Maker::Whole(Report::by_resource)),
+        by_resource: Made(r, Maker::InParts(Report::by_resource_parts)),
         by_sdk: Made(r, Maker::Whole(Report::by_sdk)),
         data_quality: Quality {
             rejects_by_reason: r.reject_groups.iter().map(|g| json!({
@@ -203,6 +203,49 @@ mod snapshots {
         assert!(volume.iter().any(|r| r["p_value"].is_f64()), "{volume:?}");
         for r in volume {
             assert!(r["p_value"].is_f64() || r["p_value"].is_null(), "{r}");
+        }
+    }
+
+    /// The volume test's scopes and the resources, a row each by the hundred thousand in an
+    /// export of made-up resource ids, are written a part at a time: every row once, in order,
+    /// across the parts' edges.
+    #[test]
+    fn volume_and_resources_written_in_parts_are_whole() {
+        use crate::render::PART_ROWS;
+        use crate::report::ResourceRow;
+        let cat = fixture::catalogue();
+        let mut r = fixture::report(&cat);
+        let n = PART_ROWS * 2 + 3;
+        let scope = r.volume[0].clone();
+        r.volume = (0..n)
+            .map(|i| crate::spikes::volume::VolumeVerdict {
+                scope: format!("resource acs-{i:06}"),
+                count: i as u64,
+                ..scope.clone()
+            })
+            .collect();
+        r.resources = (0..n)
+            .map(|i| ResourceRow {
+                resource: format!("acs-{i:06}"),
+                count: i as u64,
+                failures: 0,
+                needs_action: 0,
+                calls: 1,
+            })
+            .collect();
+        let mut out = Vec::new();
+        super::write(&r, &cat, &mut out).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        for (section, column, prefix) in [
+            ("volume", "scope", "resource acs-"),
+            ("by_resource", "resource", "acs-"),
+        ] {
+            let rows = v[section].as_array().unwrap();
+            assert_eq!(rows.len(), n, "{section}");
+            for (i, row) in rows.iter().enumerate() {
+                assert_eq!(row[column], format!("{prefix}{i:06}"), "{section}");
+                assert_eq!(row["count"], i, "{section}");
+            }
         }
     }
 

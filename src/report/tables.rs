@@ -44,7 +44,6 @@ impl Maker {
     }
 
     /// The whole table.
-    #[cfg(test)]
     pub fn whole(self, r: &Report) -> Table {
         match self {
             Maker::Whole(make) => make(r),
@@ -221,25 +220,30 @@ impl Report {
 
     /// by_resource.csv: the ACS resources, most records first.
     pub fn by_resource(&self) -> Table {
-        let mut t = Table::new(&[
+        Maker::InParts(Report::by_resource_parts).whole(self)
+    }
+
+    /// by_resource.csv in parts of at most `rows` rows: an export of made-up resource ids
+    /// has a row per resource by the hundred thousand.
+    pub fn by_resource_parts(&self, rows: usize) -> Parts<'_> {
+        const COLUMNS: &[(&str, Col)] = &[
             ("resource", Col::Text),
             ("count", Col::Number),
             ("failures", Col::Number),
             ("needs_action", Col::Number),
             ("calls", Col::Number),
             ("needs_action_rate", Col::Number),
-        ]);
-        for r in &self.resources {
-            t.push(row![
+        ];
+        in_parts(COLUMNS, self.resources.iter(), rows, |r| {
+            row![
                 r.resource.as_str(),
                 r.count,
                 r.failures,
                 r.needs_action,
                 r.calls,
                 share(r.needs_action, r.count)
-            ]);
-        }
-        t
+            ]
+        })
     }
 
     /// by_sdk.csv: SDK types and versions of the operations log, most records first.
@@ -356,7 +360,7 @@ impl Report {
         ),
         ("timeline.csv", Maker::InParts(Report::timeline_parts)),
         ("spikes.csv", Maker::Whole(Report::spikes_table)),
-        ("volume.csv", Maker::Whole(Report::volume_table)),
+        ("volume.csv", Maker::InParts(Report::volume_parts)),
     ];
 
     /// rejects.csv: the kept rejects by file and line; `record` is the index of a document's
@@ -430,9 +434,10 @@ impl Report {
     }
 
     /// volume.csv: every scope of the volume test (all records, each log kind, each
-    /// resource) on the report day.
-    pub fn volume_table(&self) -> Table {
-        let mut t = Table::new(&[
+    /// resource) on the report day, in parts of at most `rows` rows: a scope per resource, of
+    /// resources by the hundred thousand.
+    pub fn volume_parts(&self, rows: usize) -> Parts<'_> {
+        const COLUMNS: &[(&str, Col)] = &[
             ("day", Col::Text),
             ("scope", Col::Text),
             ("count", Col::Number),
@@ -440,11 +445,11 @@ impl Report {
             ("ratio", Col::Number),
             ("p_value", Col::Number),
             ("status", Col::Text),
-        ]);
-        for v in &self.volume {
+        ];
+        in_parts(COLUMNS, self.volume.iter(), rows, |v| {
             // Without a baseline there is nothing to expect.
             let tested = v.status != crate::spikes::volume::VolumeStatus::InsufficientHistory;
-            t.push(row![
+            row![
                 day_text(v.day),
                 v.scope.as_str(),
                 v.count,
@@ -452,9 +457,8 @@ impl Report {
                 tested.then_some(v.ratio),
                 tested.then_some(Cell::Exact(v.p_value)),
                 v.status.as_str(),
-            ]);
-        }
-        t
+            ]
+        })
     }
 
     /// by_sip.csv: SIP and Q.850 diagnostics by (code, subcode).
