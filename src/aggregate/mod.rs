@@ -191,6 +191,22 @@ pub const MAX_DIAGNOSTICS: usize = 10_000;
 /// The SIP message of the row that counts the diagnostics past [`MAX_DIAGNOSTICS`].
 pub const OTHER_DIAGNOSTICS: &str = "(other diagnostics)";
 
+/// Texts an interner beside a budgeted table (of diagnostic rows, of SDK pairs and types) holds
+/// per row kept before it is numbered afresh: a row names two texts at most, so past three a row
+/// a third of them at least are of rows dropped.
+const TEXTS_PER_KEPT: usize = 3;
+
+/// Texts such an interner holds past [`TEXTS_PER_KEPT`] a row before it is numbered afresh: a
+/// renumbering costs the whole table, so a small one is not renumbered for every few rows
+/// dropped.
+const SPARE_TEXTS: usize = 1024;
+
+/// Whether an interner of `texts` beside a budgeted table of `kept` rows holds mostly texts of
+/// rows dropped, and is numbered afresh ([`TEXTS_PER_KEPT`], [`SPARE_TEXTS`]).
+fn mostly_dropped(texts: usize, kept: usize) -> bool {
+    texts > TEXTS_PER_KEPT * kept + SPARE_TEXTS
+}
+
 /// Key of the by-operation table: the interned operation, its kind, code and subcode, and its
 /// interned prompt kind (0: none).
 pub type OpKey = (u32, Kind, u32, Option<u32>, u32);
@@ -456,7 +472,10 @@ impl Aggregator {
 
     /// Numbers the SDK texts afresh when most of them are of pairs dropped.
     fn compact_sdk_texts(&mut self) {
-        if self.sdk_texts.len() <= 3 * (self.sdks.len() + self.other_sdks.len()) + 1024 {
+        if !mostly_dropped(
+            self.sdk_texts.len(),
+            self.sdks.len() + self.other_sdks.len(),
+        ) {
             return;
         }
         let mut ids = self.sdk_texts.renumber();
@@ -546,7 +565,7 @@ impl Aggregator {
 
     /// Numbers the diagnostic texts afresh when most of them are of rows dropped.
     fn compact_diagnostic_texts(&mut self) {
-        if self.diagnostic_texts.len() <= 3 * self.diagnostic_rows.len() + 1024 {
+        if !mostly_dropped(self.diagnostic_texts.len(), self.diagnostic_rows.len()) {
             return;
         }
         let mut ids = self.diagnostic_texts.renumber();
