@@ -1282,6 +1282,7 @@ impl Aggregator {
     /// Sums `cells` into the tables by key, operation, resource, day and kind, and the calls
     /// of each key's days.
     fn sum_cells(&mut self, cells: Vec<(Cell, CellStats)>) {
+        let mut of_resources = Vec::new();
         for ((day, op, kind, code, sub, res, prompt), c) in popped(cells) {
             let key = (code, sub);
             let count = c.count;
@@ -1295,7 +1296,7 @@ impl Aggregator {
             r.count += count;
             r.calls |= &c.calls;
             if res != 0 {
-                *self.by_day_of_resource.entry((day, res)).or_default() += count;
+                of_resources.push(((day, res), count));
                 if self.keep_resource_days {
                     let d = self.by_day_resource.entry((day, res, key)).or_default();
                     d.count += count;
@@ -1305,6 +1306,23 @@ impl Aggregator {
             *self.by_day_kind.entry((day, kind.as_str())).or_default() += count;
             self.by_day.entry((day, key)).or_default().calls |= c.calls;
         }
+        self.sum_days_of_resources(of_resources);
+    }
+
+    /// Adds the records of each (day, resource) of `counts` to `by_day_of_resource`, made from
+    /// the sorted sums in one go: its nodes full, where inserts in the cells' order leave them
+    /// two-thirds full (39 bytes a resource, not 26, of resource ids by the hundred thousand).
+    fn sum_days_of_resources(&mut self, mut counts: Vec<((i64, u32), u64)>) {
+        counts.extend(std::mem::take(&mut self.by_day_of_resource));
+        counts.sort_unstable_by_key(|&(at, _)| at);
+        counts.dedup_by(|next, kept| {
+            let same = next.0 == kept.0;
+            if same {
+                kept.1 += next.1;
+            }
+            same
+        });
+        self.by_day_of_resource = counts.into_iter().collect();
     }
 
     /// Fills `diagnostics` with the rows kept, and a row of [`OTHER_DIAGNOSTICS`] per key for

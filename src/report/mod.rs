@@ -376,12 +376,14 @@ pub fn build(
 
 /// The timeline and the rows by resource, SDK and operation. Each table of the aggregator is
 /// dropped once the rows made from it are: a report of keys by the hundred thousand never
-/// holds every table twice over (the days by resource served the history only).
+/// holds every table twice over (the days by resource served the history only, and go first).
 fn table_rows(
     agg: &mut Aggregator,
     cat: &Catalogue,
 ) -> (Timeline, Vec<ResourceRow>, Vec<SdkRow>, Vec<OperationRow>) {
+    // The history, made and dropped before, read the resources' days.
     agg.by_day_resource = Default::default();
+    agg.by_day_of_resource = Default::default();
     let timeline = agg.timeline();
     agg.by_day = Default::default();
     let resources = resource_rows(agg, cat);
