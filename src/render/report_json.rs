@@ -122,6 +122,9 @@ pub fn write(r: &Report, cat: &Catalogue, w: &mut dyn Write) -> anyhow::Result<(
             "day": r.spikes.day.map(day_text),
             "note": r.spikes.note,
             "untested_keys": r.spikes.untested,
+            "new_below_min_count": r.spikes.new_below_min.iter().map(|&((code, subcode), count)| json!({
+                "code": code, "subcode": subcode, "count": count,
+            })).collect::<Vec<_>>(),
             "rows": rows(&r.spikes_table()),
             "explanations": r.spikes.flagged.iter().map(|v| json!({
                 "code": v.key.0, "subcode": v.key.1, "sentence": spike_sentence(v, cat),

@@ -90,6 +90,9 @@ fn spikes_section(s: &mut String, r: &Report, cat: &Catalogue) {
         let _ = writeln!(s, "{}\n", escape(note));
         return;
     }
+    if let Some(line) = new_below_min_line(r, cat) {
+        let _ = writeln!(s, "{}\n", escape(&line));
+    }
     if sp.flagged.is_empty() {
         let _ = writeln!(
             s,
@@ -124,6 +127,38 @@ fn spikes_section(s: &mut String, r: &Report, cat: &Catalogue) {
         );
     }
     s.push('\n');
+}
+
+/// How many of the keys new to the history below the minimum count are named.
+const NEW_BELOW_MIN_NAMED: usize = 10;
+
+/// The failure keys of the report day new to the history but too few to be flagged, in one
+/// sentence (`New to the history, below --spike-min-count, not flagged: 500/8585 Play Service
+/// Shutdown (8)`), when there are any.
+pub fn new_below_min_line(r: &Report, cat: &Catalogue) -> Option<String> {
+    let keys = &r.spikes.new_below_min;
+    if keys.is_empty() {
+        return None;
+    }
+    let named: Vec<String> = (keys.iter().take(NEW_BELOW_MIN_NAMED))
+        .map(|&((code, subcode), n)| {
+            let l = cat.lookup(code, subcode);
+            let description = one_line(l.description);
+            let description = description.trim_end_matches('.');
+            format!(
+                "{} {description} ({n})",
+                crate::catalogue::key_label(code, subcode)
+            )
+        })
+        .collect();
+    let more = match keys.len().saturating_sub(NEW_BELOW_MIN_NAMED) {
+        0 => String::new(),
+        n => format!(", and {n} more (spikes.csv does not list them; report.json does)"),
+    };
+    Some(format!(
+        "New to the history, below --spike-min-count, not flagged: {}{more}.",
+        named.join(", ")
+    ))
 }
 
 /// ` (no outcome: streaming usage record (no result by design): 12, event without a result: 18)`,

@@ -100,6 +100,9 @@ pub fn run_summary(
         for v in r.volume.iter().filter(|v| v.status.flagged()) {
             lines.push(format!("{}: {}", v.status.as_str(), line(&v.sentence())));
         }
+        if let Some(l) = super::summary::new_below_min_line(r, cat) {
+            lines.push(line(&l));
+        }
         for s in &r.spike_rows {
             lines.push(format!(
                 "{} ({}): {}",

@@ -302,6 +302,30 @@ pub struct SpikeReport {
     pub untested: usize,
     /// Why nothing could be tested, when so.
     pub note: Option<String>,
+    /// Failure keys of the day below `--spike-min-count` that no earlier day of the history
+    /// holds, with their counts, most first: never flagged (too few to page anyone), but a key
+    /// new to a month of nights is worth a look, and next week it is a baseline of its own.
+    pub new_below_min: Vec<(Key, u64)>,
+}
+
+/// The failure keys of `day` below the minimum count that no earlier day of the history holds,
+/// most records first; none while the history holds fewer than [`MIN_BASELINE_DAYS`] complete
+/// days before `day` (every key of a young history is new to it).
+pub fn new_below_min(history: &History, day: i64, th: Thresholds) -> Vec<(Key, u64)> {
+    let earlier = || history.days.range(..day).map(|(_, a)| a);
+    let Some(today) = history.days.get(&day) else {
+        return Vec::new();
+    };
+    if earlier().filter(|a| !a.partial).count() < MIN_BASELINE_DAYS {
+        return Vec::new();
+    }
+    let mut keys: Vec<(Key, u64)> = (today.keys.iter())
+        .filter(|(k, (n, _))| Category::of(k.0).is_failure() && *n > 0 && *n < th.min_count)
+        .filter(|(k, _)| earlier().all(|a| !a.keys.contains_key(*k)))
+        .map(|(k, (n, _))| (*k, *n))
+        .collect();
+    keys.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    keys
 }
 
 /// The last whole UTC day of a window that ends (`--until`) and holds one, once that day is
@@ -407,6 +431,7 @@ pub fn detect_by_resource(history: &History, day: Option<i64>, th: Thresholds) -
             .then(a.key.cmp(&b.key))
             .then(a.resource.cmp(&b.resource))
     });
+    all.new_below_min = day.map_or(Vec::new(), |d| new_below_min(history, d, th));
     all
 }
 
@@ -457,6 +482,7 @@ pub fn detect(history: &History, day: Option<i64>, th: Thresholds) -> SpikeRepor
         flagged,
         untested,
         note,
+        new_below_min: new_below_min(history, day, th),
     }
 }
 
@@ -888,6 +914,31 @@ mod tests {
         );
         // The history is kept: what it has, and how many weeks more, not advice to keep one.
         assert!(note.ends_with("; it has 1970-01-08, 1970-01-01, and 1 more week of nightly runs with this --history will do"), "{note}");
+    }
+
+    /// A failure key below the minimum count that no earlier day holds is listed, not flagged
+    /// (rev55b: 8 records of a key unseen in 28 nights had said "No spikes", and a week later
+    /// it was a baseline of its own); a key seen before, one at the minimum (flagged NEW or
+    /// tested as any) and a success are not, nor anything while the history is young.
+    #[test]
+    fn a_new_key_below_the_minimum_count_is_listed_not_flagged() {
+        const NEW: Key = (500, Some(8585));
+        const OLD: Key = (500, Some(8572));
+        const OK: Key = (200, Some(0));
+        let mut days: Vec<Day<'_>> = vec![
+            (0, 1000, &[(OLD, 1)]),
+            (7, 1000, &[(OLD, 1)]),
+            (14, 1000, &[(OLD, 1)]),
+            (21, 1000, &[(OLD, 1)]),
+        ];
+        days.push((28, 1000, &[(NEW, 8), (OLD, 2), (OK, 5), (K, 10)]));
+        let h = hist(&days);
+        let r = detect(&h, Some(28), TH);
+        assert_eq!(r.new_below_min, [(NEW, 8)]);
+        assert!(r.flagged.iter().all(|v| v.key != NEW), "{:?}", r.flagged);
+        // A young history: every key would be new to it.
+        let young = hist(&days[2..]);
+        assert!(detect(&young, Some(28), TH).new_below_min.is_empty());
     }
 
     /// A history whose baseline days are all partial (a tenant quiet around midnight UTC, whose
