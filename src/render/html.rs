@@ -366,10 +366,17 @@ pub fn write(r: &Report, cat: &Catalogue, out: &mut dyn io::Write) -> Result<()>
         "The most frequent failure-class (code, subcode) keys, with the catalogue's description.",
         |s| table(s, [top_keys_table(r)]),
     )?;
-    let callers = r.callers_table(cat, crate::render::summary::TOP_CALLER);
+    use crate::render::summary::{cut_note, TOP, TOP_CALLER};
+    if let Some(note) = cut_note(r, Outcome::Failure, TOP) {
+        let _ = writeln!(s, "<p>{}</p>", escape(&note));
+    }
+    let callers = r.callers_table(cat, TOP_CALLER);
     if !callers.rows.is_empty() {
         s.push_str("<h3>Caller outcomes</h3>\n<p>Driven by the caller or callee, not by the application: counted apart from the failures.</p>\n");
         table(s, [callers])?;
+        if let Some(note) = cut_note(r, Outcome::Caller, TOP_CALLER) {
+            let _ = writeln!(s, "<p>{}</p>", escape(&note));
+        }
     }
     s.push_str("</section>\n");
     s.spill()?;

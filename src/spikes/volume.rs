@@ -68,13 +68,19 @@ impl VolumeVerdict {
                 day_text(self.day),
                 self.expected
             ),
+            // A bare `42%` read as down 42%: it is 42% of the expected, down 58%.
             _ => format!(
-                "{}: {} records on {} vs {:.0} expected (same weekday, previous {BASELINE_WEEKS} weeks), {:.0}%, {}",
+                "{}: {} records on {} vs {:.0} expected (same weekday, previous {BASELINE_WEEKS} weeks), {:.0}% of it ({}), {}",
                 self.scope,
                 self.count,
                 day_text(self.day),
                 self.expected,
                 self.ratio * 100.0,
+                match (self.ratio - 1.0) * 100.0 {
+                    c if c.round() < 0.0 => format!("down {:.0}%", -c),
+                    c if c.round() > 0.0 => format!("up {c:.0}%"),
+                    _ => "as many".to_string(),
+                },
                 super::p_text(self.p_value)
             ),
         }
@@ -287,6 +293,22 @@ mod tests {
         min_ratio: 2.0,
         min_excess: 5.0,
     };
+
+    /// A drop's sentence says the share of the expected and the fall: `42%` alone had read as
+    /// "down 42%" (rev55b).
+    #[test]
+    fn a_drop_says_its_share_of_the_expected_and_its_fall() {
+        let v = test_scope(0, "resource acs-prod", 835, &[2000, 2000, 2000, 2000], &TH);
+        assert_eq!(v.status, VolumeStatus::Drop);
+        let s = v.sentence();
+        assert!(
+            s.contains("835 records on 1970-01-01 vs 2000 expected"),
+            "{s}"
+        );
+        assert!(s.contains("42% of it (down 58%)"), "{s}");
+        let up = test_scope(0, "all", 2100, &[2000, 2000, 2000, 2000], &TH).sentence();
+        assert!(up.contains("105% of it (up 5%)"), "{up}");
+    }
 
     #[test]
     fn a_tenth_of_the_traffic_is_a_drop_and_an_ordinary_day_is_not() {
