@@ -141,6 +141,18 @@ impl OutputSet {
         self.add_with(path, |w| Ok(w.write_all(bytes)?))
     }
 
+    /// Stages `bytes` for `path` unless the regular file there holds them already: a file
+    /// that would not change (a day of the history re-read from archives it was stored from)
+    /// is left as it is, with no temporary written, synced and renamed over it. Returns
+    /// whether `bytes` were staged.
+    pub fn add_changed(&mut self, path: &Path, bytes: &[u8]) -> Result<bool> {
+        if holds(&target(path), bytes) {
+            return Ok(false);
+        }
+        self.add(path, bytes)?;
+        Ok(true)
+    }
+
     /// Stages what `write` writes for `path`, as it writes it: a large report goes to its
     /// temporary without being held whole in memory first.
     pub fn add_with(
@@ -262,6 +274,19 @@ impl OutputSet {
         }
         Ok(())
     }
+}
+
+/// Whether `path` is a regular file that holds `bytes`, exactly. Only a file of their length
+/// is read (a device or a FIFO never: opening a FIFO would wait for a writer).
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    let len = bytes.len() as u64;
+    if !fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == len) {
+        return false;
+    }
+    let mut held = Vec::with_capacity(bytes.len());
+    File::open(path)
+        .and_then(|f| f.take(len + 1).read_to_end(&mut held))
+        .is_ok_and(|_| held == bytes)
 }
 
 /// The regular file that writing `path` (whose bytes go to `target`) replaces, if any, once it

@@ -311,7 +311,9 @@ impl History {
         Ok((h, warnings))
     }
 
-    /// Stages the given days for `dir`, one Parquet file each, in `set`.
+    /// Stages the given days for `dir`, one Parquet file each, in `set`. A day whose file
+    /// holds the same bytes already (a night re-reading archives stored before, a backfill run
+    /// again) is left as it is: rewriting it would change nothing, and cost a synced file.
     pub fn stage(&self, dir: &Path, days: &[i64], set: &mut OutputSet) -> Result<()> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create history directory {}", dir.display()))?;
@@ -320,7 +322,7 @@ impl History {
                 let mut df = day_frame(d)?;
                 let mut bytes = Vec::new();
                 ParquetWriter::new(&mut bytes).finish(&mut df)?;
-                set.add(&dir.join(format!("{}.parquet", day_text(*day))), &bytes)?;
+                set.add_changed(&dir.join(format!("{}.parquet", day_text(*day))), &bytes)?;
             }
         }
         Ok(())
@@ -623,6 +625,40 @@ mod tests {
         );
         h.store(dir.path(), &[d]).unwrap();
         (dir, d, h)
+    }
+
+    /// A day stored again as it is stored is left as it is: the same file, not a copy renamed
+    /// over it. A day whose content changed, or a partial day become whole, is replaced.
+    #[test]
+    fn an_unchanged_day_is_left_as_it_is() {
+        use std::os::unix::fs::MetadataExt;
+        let (dir, d, h) = one_stored_day();
+        let file = dir.path().join("2026-11-24.parquet");
+        let inode = || std::fs::metadata(&file).unwrap().ino();
+        let stored = inode();
+        h.store(dir.path(), &[d]).unwrap();
+        assert_eq!(inode(), stored, "rewritten unchanged");
+        let mut more = h.clone();
+        more.days.insert(
+            d,
+            day(d, false, &[((404, Some(8522)), 38), ((200, None), 5)]),
+        );
+        more.store(dir.path(), &[d]).unwrap();
+        assert_ne!(inode(), stored, "not rewritten changed");
+        assert_eq!(History::load(dir.path()).unwrap().0.days[&d], more.days[&d]);
+        let mut partial = more.clone();
+        partial.days.get_mut(&d).unwrap().partial = true;
+        partial.store(dir.path(), &[d]).unwrap();
+        let was_partial = inode();
+        more.store(dir.path(), &[d]).unwrap();
+        assert_ne!(
+            inode(),
+            was_partial,
+            "a partial day become whole not rewritten"
+        );
+        assert!(!History::load(dir.path()).unwrap().0.days[&d].partial);
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temporaries left");
     }
 
     /// What the Parquet reader panics on (a byte of a page header set to zero, which would end

@@ -184,8 +184,12 @@ fn history_rerun_replaces_the_day() {
     run("a");
     let file = history.join("2026-10-20.parquet");
     let first = std::fs::read(&file).unwrap();
+    let inode = || std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&file).unwrap());
+    let stored = inode();
     run("b");
     assert_eq!(std::fs::read(&file).unwrap(), first, "same day, same file");
+    // Not even written again: the file stored is left as it is.
+    assert_eq!(inode(), stored, "an unchanged day rewritten");
     assert_eq!(std::fs::read_dir(&history).unwrap().count(), 1);
     let df = read_parquet(&file);
     // The day's rows by key (no kind, no resource); the rows by log kind sum the same.
