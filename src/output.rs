@@ -1,23 +1,27 @@
 //! Writing outputs: the one place files are written, so that a report set is replaced as a
 //! set and nothing the user named is ever replaced by something else.
 //!
-//! - A regular file (or a new one) is written to a temporary in its own directory, synced, and
-//!   renamed over the old one only when every file of the set was written: a failure before
-//!   that (a full disk, a file that cannot be replaced) leaves the old set untouched.
+//! - A regular file (or a new one) is written to a temporary in its own directory's directory
+//!   of temporaries for the set, synced, and renamed over the old one only when every file of
+//!   the set was written and synced: a failure before that (a full disk, a file that cannot be
+//!   replaced) leaves the old set untouched. The directories renamed into are synced once
+//!   renamed, so that the new set is on disk when the run ends.
 //! - A symbolic link is followed: its target is replaced, and the link stays a link.
 //! - A path that exists and is not a regular file (`/dev/stdout`, `/dev/null`, a FIFO) is
 //!   written in place, never replaced.
-//! - Each temporary holds an exclusive lock while it lives; the next run in the same
-//!   directory removes the temporaries whose run was killed (unlocked), and leaves those of a
-//!   run still going.
+//! - Each directory of temporaries holds an exclusive lock while it lives; the next run in the
+//!   same directory removes the temporaries whose run was killed (unlocked), and leaves those
+//!   of a run still going.
 
+use std::collections::btree_map::{BTreeMap, Entry};
 use std::fs::{self, File, OpenOptions};
 use std::io::{BufWriter, Read, Write};
-use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
+use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result};
-use tempfile::NamedTempFile;
+use tempfile::TempDir;
 
 use crate::config::{IngestSettings, ReportFormat};
 
@@ -86,7 +90,8 @@ pub fn report_outputs(formats: &[ReportFormat]) -> Vec<&'static str> {
     names
 }
 
-/// Temporaries are named `.acs-triage-*.tmp`.
+/// Temporaries, and the directories a set's temporaries are written in, are named
+/// `.acs-triage-*.tmp`.
 const TEMP_PREFIX: &str = ".acs-triage-";
 const TEMP_SUFFIX: &str = ".tmp";
 
@@ -112,12 +117,54 @@ fn special(path: &Path) -> bool {
     fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
+/// A set's temporaries in one directory: a directory of their own in it, locked while the
+/// set lives, and removed with what is left in it when the set is dropped. Each temporary is
+/// closed once written, and synced on commit: a set of thousands of files (a backfill of the
+/// history, a file a day) holds one descriptor per directory, not one per file, which would
+/// pass the usual limit of 1,024.
+struct Staging {
+    dir: TempDir,
+    _lock: File,
+    made: usize,
+}
+
+impl Staging {
+    fn new(dir: &Path) -> Result<Staging> {
+        let made = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
+            .tempdir_in(dir)
+            .with_context(|| format!("cannot create a temporary directory in {}", dir.display()))?;
+        let lock = File::open(made.path())
+            .with_context(|| format!("cannot open {}", made.path().display()))?;
+        // Held until the set is committed or dropped: the next run leaves a locked one alone.
+        let _ = lock.try_lock();
+        Ok(Staging {
+            dir: made,
+            _lock: lock,
+            made: 0,
+        })
+    }
+
+    /// A new file in it, `rw-r--r--`: outputs are for reading, like any other file.
+    fn create(&mut self) -> std::io::Result<(PathBuf, File)> {
+        let path = self.dir.path().join(self.made.to_string());
+        self.made += 1;
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o644)
+            .open(&path)?;
+        Ok((path, file))
+    }
+}
+
 enum Staged {
-    /// Written to a temporary, renamed into place on commit.
+    /// Written to a temporary, synced and renamed into place on commit.
     Temp {
         path: PathBuf,
         target: PathBuf,
-        file: NamedTempFile,
+        temp: PathBuf,
     },
     /// Written in place on commit.
     InPlace { path: PathBuf, bytes: Vec<u8> },
@@ -129,6 +176,8 @@ enum Staged {
 #[derive(Default)]
 pub struct OutputSet {
     staged: Vec<Staged>,
+    /// The directories of temporaries, by the directory each is in.
+    staging: BTreeMap<PathBuf, Staging>,
 }
 
 impl OutputSet {
@@ -178,29 +227,25 @@ impl OutputSet {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
-        // Outputs are for reading: rw-r--r-- like any other file, not the temporary's rw-------.
-        let file = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
-            .suffix(TEMP_SUFFIX)
-            .permissions(PermissionsExt::from_mode(0o644))
-            .tempfile_in(dir)
+        let staging = match self.staging.entry(dir.to_path_buf()) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(Staging::new(dir)?),
+        };
+        let (temp, file) = staging
+            .create()
             .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
         if let Some(old) = &replaced {
-            keep_owner_and_mode(file.as_file(), old)
+            keep_owner_and_mode(&file, old)
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
-        // Held until the file is renamed or dropped: the next run leaves a locked one alone.
-        let _ = file.as_file().try_lock();
-        let mut out = BufWriter::new(file.as_file());
+        let mut out = BufWriter::new(&file);
         write(&mut out)
             .and_then(|()| Ok(out.flush()?))
-            .and_then(|()| Ok(file.as_file().sync_all()?))
             .with_context(|| format!("cannot write {}", path.display()))?;
-        drop(out);
         self.staged.push(Staged::Temp {
             path: path.to_path_buf(),
             target,
-            file,
+            temp,
         });
         Ok(())
     }
@@ -220,8 +265,18 @@ impl OutputSet {
     /// The directories written into are locked while it does, so that two runs into the same
     /// directories leave the whole set of one of them, never a mix.
     pub fn commit(self) -> Result<()> {
-        let mut dirs: Vec<PathBuf> = self
-            .staged
+        let OutputSet {
+            staged: files,
+            staging,
+        } = self;
+        let temps: Vec<(&Path, &Path)> = (files.iter())
+            .filter_map(|s| match s {
+                Staged::Temp { path, temp, .. } => Some((temp.as_path(), path.as_path())),
+                _ => None,
+            })
+            .collect();
+        sync_files(&temps)?;
+        let mut dirs: Vec<PathBuf> = files
             .iter()
             .filter_map(|s| match s {
                 Staged::Temp { target, .. } => target.parent().map(Path::to_path_buf),
@@ -249,12 +304,11 @@ impl OutputSet {
         // Devices and FIFOs first: their writes cannot be undone, but one that fails (a full
         // device) must leave the files of the set as they were.
         let (in_place, rest): (Vec<_>, Vec<_>) =
-            (self.staged.into_iter()).partition(|s| matches!(s, Staged::InPlace { .. }));
+            (files.into_iter()).partition(|s| matches!(s, Staged::InPlace { .. }));
         for s in in_place.into_iter().chain(rest) {
             match s {
-                Staged::Temp { path, target, file } => {
-                    file.persist(&target)
-                        .map_err(|e| e.error)
+                Staged::Temp { path, target, temp } => {
+                    fs::rename(&temp, &target)
                         .with_context(|| format!("cannot write {}", path.display()))?;
                 }
                 Staged::InPlace { path, bytes } => {
@@ -272,8 +326,44 @@ impl OutputSet {
                 }
             }
         }
+        // The renames and removals on disk too: once for each directory, not once a file.
+        for d in &dirs {
+            File::open(d)
+                .and_then(|f| f.sync_all())
+                .with_context(|| format!("cannot sync directory {}", d.display()))?;
+        }
+        drop(staging);
         Ok(())
     }
+}
+
+/// Syncs the files `(temporary, path it is for)` to disk, from several threads: a
+/// filesystem's journal commits the syncs waiting together at once, where each sync after
+/// another waits for a commit of its own.
+fn sync_files(files: &[(&Path, &Path)]) -> Result<()> {
+    /// Threads that wait on the disk, not on a core.
+    const THREADS: usize = 8;
+    let next = AtomicUsize::new(0);
+    let sync = || -> Result<()> {
+        while let Some(&(temp, path)) = files.get(next.fetch_add(1, Ordering::Relaxed)) {
+            File::open(temp)
+                .and_then(|f| f.sync_all())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        Ok(())
+    };
+    std::thread::scope(|s| {
+        let threads: Vec<_> = (1..THREADS.min(files.len()))
+            .map(|_| s.spawn(sync))
+            .collect();
+        let mine = sync();
+        (threads.into_iter())
+            .map(|t| {
+                t.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .fold(mine, Result::and)
+    })
 }
 
 /// Whether `path` is a regular file that holds `bytes`, exactly. Only a file of their length
@@ -355,12 +445,19 @@ pub fn remove_stale_temporaries(dir: &Path) {
             continue;
         }
         let path = e.path();
-        if !e.file_type().is_ok_and(|t| t.is_file()) {
+        let Ok(kind) = e.file_type() else {
+            continue;
+        };
+        // A directory of a set's temporaries, or a temporary of an earlier version's set.
+        if !(kind.is_dir() || kind.is_file()) {
             continue;
         }
         if let Ok(f) = File::open(&path) {
             if f.try_lock().is_ok() {
-                let _ = fs::remove_file(&path);
+                let _ = match kind.is_dir() {
+                    true => fs::remove_dir_all(&path),
+                    false => fs::remove_file(&path),
+                };
             }
         }
     }
@@ -645,11 +742,51 @@ mod tests {
         let live = dir.path().join(".acs-triage-live.tmp");
         let held = File::create(&live).unwrap();
         held.lock().unwrap();
+        // A set's directory of temporaries: kept while its set lives, removed once it was
+        // left (its run killed).
+        let mut set = OutputSet::new();
+        set.add(&dir.path().join("a.csv"), b"new a").unwrap();
+        let (staging, _) = set.staging.first_key_value().unwrap();
+        assert_eq!(staging, dir.path());
+        let made = set.staging[dir.path()].dir.path().to_path_buf();
+        assert!(made.join("0").exists());
+        let left = dir.path().join(".acs-triage-left.tmp");
+        fs::create_dir(&left).unwrap();
+        fs::write(left.join("0"), "half").unwrap();
         remove_stale_temporaries(dir.path());
         assert!(!stale.exists());
         assert!(live.exists());
+        assert!(made.join("0").exists());
+        assert!(!left.exists());
         drop(held);
         remove_stale_temporaries(dir.path());
         assert!(!live.exists());
+        set.commit().unwrap();
+        assert!(!made.exists());
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    /// A set of more files than a process may hold open at once (a backfill of the history,
+    /// a file a day) is written: each temporary is closed once written (other tests of this
+    /// process may open a few files meanwhile, not 150).
+    #[test]
+    fn a_set_of_thousands_of_files_holds_no_descriptor_for_each() {
+        let dir = tempfile::tempdir().unwrap();
+        let open = || fs::read_dir("/proc/self/fd").unwrap().count();
+        let before = open();
+        let mut set = OutputSet::new();
+        for i in 0..300 {
+            set.add(&dir.path().join(format!("{i}.parquet")), b"day")
+                .unwrap();
+        }
+        assert!(
+            open() < before + 150,
+            "{} descriptors open",
+            open() - before
+        );
+        set.commit().unwrap();
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 300);
+        assert_eq!(fs::read(dir.path().join("299.parquet")).unwrap(), b"day");
     }
 }
