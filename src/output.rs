@@ -11,7 +11,7 @@
 //!   written in place, never replaced.
 //! - Each directory of temporaries holds an exclusive lock while it lives; the next run in the
 //!   same directory removes the temporaries whose run was killed (unlocked), and leaves those
-//!   of a run still going.
+//!   of a run still going. A SIGINT or SIGTERM removes the run's own before it ends the run.
 
 use std::collections::btree_map::{BTreeMap, Entry};
 use std::fs::{self, File, OpenOptions};
@@ -19,9 +19,9 @@ use std::io::{BufWriter, Read, Write};
 use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, Once, PoisonError};
 
 use anyhow::{Context, Result};
-use tempfile::TempDir;
 
 use crate::config::{IngestSettings, ReportFormat};
 
@@ -123,20 +123,29 @@ fn special(path: &Path) -> bool {
 /// history, a file a day) holds one descriptor per directory, not one per file, which would
 /// pass the usual limit of 1,024.
 struct Staging {
-    dir: TempDir,
+    dir: PathBuf,
     _lock: File,
     made: usize,
 }
 
 impl Staging {
     fn new(dir: &Path) -> Result<Staging> {
+        removed_on_a_stop();
+        let mut staged = staged();
         let made = tempfile::Builder::new()
             .prefix(TEMP_PREFIX)
             .suffix(TEMP_SUFFIX)
             .tempdir_in(dir)
-            .with_context(|| format!("cannot create a temporary directory in {}", dir.display()))?;
-        let lock = File::open(made.path())
-            .with_context(|| format!("cannot open {}", made.path().display()))?;
+            .with_context(|| format!("cannot create a temporary directory in {}", dir.display()))?
+            .keep();
+        let lock = match File::open(&made) {
+            Ok(lock) => lock,
+            Err(e) => {
+                let _ = fs::remove_dir_all(&made);
+                return Err(e).with_context(|| format!("cannot open {}", made.display()));
+            }
+        };
+        staged.push(made.clone());
         // Held until the set is committed or dropped: the next run leaves a locked one alone.
         let _ = lock.try_lock();
         Ok(Staging {
@@ -148,8 +157,9 @@ impl Staging {
 
     /// A new file in it, `rw-r--r--`: outputs are for reading, like any other file.
     fn create(&mut self) -> std::io::Result<(PathBuf, File)> {
-        let path = self.dir.path().join(self.made.to_string());
+        let path = self.dir.join(self.made.to_string());
         self.made += 1;
+        let _staged = staged();
         let file = OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -157,6 +167,73 @@ impl Staging {
             .open(&path)?;
         Ok((path, file))
     }
+}
+
+impl Drop for Staging {
+    /// Removes the directory with what is left in it (nothing, once committed).
+    fn drop(&mut self) {
+        let mut staged = staged();
+        let _ = fs::remove_dir_all(&self.dir);
+        staged.retain(|d| *d != self.dir);
+    }
+}
+
+/// The directories of temporaries of the sets being written. Its lock is held wherever a
+/// directory of temporaries is made, removed, or has a file made, opened or renamed in it, and
+/// by a SIGINT or SIGTERM from when it takes it until the run ends: the run never finds its
+/// temporaries gone, and a set being renamed into place is renamed whole first.
+static STAGED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn staged() -> MutexGuard<'static, Vec<PathBuf>> {
+    STAGED.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// From the first set's temporaries on, a SIGINT or SIGTERM (Ctrl-C, a timeout, a service
+/// stopped) removes the temporaries of the sets being written, then ends the run as the signal
+/// would have (exit 130 or 143 in a shell): the old set stays as it was, as before, and no
+/// temporaries are left behind for the next run to remove.
+fn removed_on_a_stop() {
+    static WATCH: Once = Once::new();
+    WATCH.call_once(|| {
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        // A signal the run was started to ignore (SIGINT in a job a script put in the
+        // background, `nohup`) stays ignored.
+        let stops: Vec<i32> = [SIGINT, SIGTERM]
+            .into_iter()
+            .filter(|&s| !ignored(s))
+            .collect();
+        let (told, registered) = std::sync::mpsc::sync_channel(1);
+        // Registered in the thread that waits for them: with no thread to spare, a signal
+        // ends the run as it did, and the next run removes the temporaries.
+        let watch = std::thread::Builder::new().name("signals".into());
+        let watching = watch.spawn(move || {
+            let signals = signal_hook::iterator::Signals::new(stops);
+            let _ = told.send(());
+            let Some(signal) = signals.ok().and_then(|mut s| s.forever().next()) else {
+                return;
+            };
+            let staged = staged();
+            for dir in staged.iter() {
+                let _ = fs::remove_dir_all(dir);
+            }
+            let _ = signal_hook::low_level::emulate_default_handler(signal);
+            std::process::exit(128 + signal);
+        });
+        if watching.is_ok() {
+            let _ = registered.recv();
+        }
+    });
+}
+
+/// Whether the run was started with `signal` ignored, as `/proc/self/status` says (`SigIgn`, a
+/// mask in hexadecimal whose bit `signal - 1` is the signal's).
+fn ignored(signal: i32) -> bool {
+    let status = fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let mask = (status.lines())
+        .find_map(|l| l.strip_prefix("SigIgn:"))
+        .and_then(|m| u64::from_str_radix(m.trim(), 16).ok())
+        .unwrap_or(0);
+    (1..=64).contains(&signal) && mask >> (signal - 1) & 1 == 1
 }
 
 enum Staged {
@@ -305,7 +382,13 @@ impl OutputSet {
         // device) must leave the files of the set as they were.
         let (in_place, rest): (Vec<_>, Vec<_>) =
             (files.into_iter()).partition(|s| matches!(s, Staged::InPlace { .. }));
+        let mut renaming = None;
         for s in in_place.into_iter().chain(rest) {
+            // From the first rename on, a SIGINT or SIGTERM waits until the set is in place
+            // (not while a device is written, which may wait on its reader).
+            if !matches!(s, Staged::InPlace { .. }) && renaming.is_none() {
+                renaming = Some(staged());
+            }
             match s {
                 Staged::Temp { path, target, temp } => {
                     fs::rename(&temp, &target)
@@ -326,6 +409,7 @@ impl OutputSet {
                 }
             }
         }
+        drop(renaming);
         // The renames and removals on disk too: once for each directory, not once a file.
         for d in &dirs {
             File::open(d)
@@ -346,8 +430,11 @@ fn sync_files(files: &[(&Path, &Path)]) -> Result<()> {
     let next = AtomicUsize::new(0);
     let sync = || -> Result<()> {
         while let Some(&(temp, path)) = files.get(next.fetch_add(1, Ordering::Relaxed)) {
-            File::open(temp)
-                .and_then(|f| f.sync_all())
+            let file = {
+                let _staged = staged();
+                File::open(temp)
+            };
+            file.and_then(|f| f.sync_all())
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
         Ok(())
@@ -748,7 +835,7 @@ mod tests {
         set.add(&dir.path().join("a.csv"), b"new a").unwrap();
         let (staging, _) = set.staging.first_key_value().unwrap();
         assert_eq!(staging, dir.path());
-        let made = set.staging[dir.path()].dir.path().to_path_buf();
+        let made = set.staging[dir.path()].dir.clone();
         assert!(made.join("0").exists());
         let left = dir.path().join(".acs-triage-left.tmp");
         fs::create_dir(&left).unwrap();
@@ -765,6 +852,14 @@ mod tests {
         assert!(!made.exists());
         let names: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    /// SIGPIPE, which Rust's runtime ignores, is read as ignored; SIGTERM is not.
+    #[test]
+    fn an_ignored_signal_is_told() {
+        assert!(ignored(13));
+        assert!(!ignored(15));
+        assert!(!ignored(0) && !ignored(65));
     }
 
     /// A set of more files than a process may hold open at once (a backfill of the history,

@@ -983,3 +983,101 @@ fn triage_without_history_says_so_where_it_tests() {
     assert!(md.contains("a spike needs p<0.001,"), "{md}");
     assert!(!md.contains("&lt;"), "{md}");
 }
+
+/// The `.acs-triage-*.tmp` entries of `dir`: temporaries, or a set's directory of them.
+fn temporaries(dir: &Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    (entries.flatten())
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.starts_with(".acs-triage-") && name.ends_with(".tmp")
+        })
+        .collect()
+}
+
+/// A SIGTERM (a timeout, a service stopped) or a SIGINT (Ctrl-C) while the history is written
+/// removes the run's temporaries, and ends the run as the signal does: the history stays as it
+/// was (here: none), and nothing is left for the next run to remove. A run started with SIGINT
+/// ignored (a job a script put in the background) ignores it still, and ends as it would.
+#[test]
+fn a_run_stopped_by_a_signal_leaves_no_temporaries() {
+    use std::os::unix::process::ExitStatusExt;
+    let work = tempfile::tempdir().unwrap();
+    // One record a day for 1,000 days: a history of 1,000 files, written for seconds.
+    let first = chrono::NaiveDate::from_ymd_opt(2022, 1, 1).unwrap();
+    let text: String = (0..1000)
+        .map(|i| {
+            format!(
+                "{{\"time\":\"{}T12:00:00Z\",\"category\":\"CallAutomationMediaSummary\",\"resultCode\":500,\"resultSubcode\":8572}}\n",
+                first + chrono::Duration::days(i)
+            )
+        })
+        .collect();
+    let input = work.path().join("days.jsonl");
+    std::fs::write(&input, text).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("acs-triage");
+    for (signal, name, ignoring) in [(15, "TERM", false), (2, "INT", false), (2, "INT", true)] {
+        let history = work.path().join(format!("{name}-{ignoring}"));
+        let out = work.path().join(format!("out-{name}-{ignoring}"));
+        let mut run = std::process::Command::new("sh");
+        run.arg("-c");
+        match ignoring {
+            true => run.arg("trap '' INT; exec \"$0\" \"$@\""),
+            false => run.arg("exec \"$0\" \"$@\""),
+        };
+        let mut run = (run.arg(&bin).arg("report").arg(&input))
+            .arg("--out")
+            .arg(&out)
+            .arg("--history")
+            .arg(&history)
+            .arg("-q")
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // The signal is sent once the history's first files are written.
+        loop {
+            assert!(
+                run.try_wait().unwrap().is_none(),
+                "the run ended before a signal"
+            );
+            let written = temporaries(&history)
+                .iter()
+                .any(|t| std::fs::read_dir(t).is_ok_and(|mut files| files.next().is_some()));
+            if written {
+                break;
+            }
+            std::thread::yield_now();
+        }
+        let sent = std::process::Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(run.id().to_string())
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let ended = run.wait().unwrap();
+        let stored = std::fs::read_dir(&history).unwrap().count();
+        match ignoring {
+            false => {
+                assert_eq!(ended.signal(), Some(signal), "{name}: {ended:?}");
+                assert_eq!(stored, 0, "{name}");
+            }
+            true => {
+                assert!(ended.success(), "{name} ignored: {ended:?}");
+                assert_eq!(stored, 1000, "{name} ignored");
+            }
+        }
+        assert_eq!(
+            temporaries(&history),
+            Vec::<std::path::PathBuf>::new(),
+            "{name}"
+        );
+        assert_eq!(
+            temporaries(&out),
+            Vec::<std::path::PathBuf>::new(),
+            "{name}"
+        );
+    }
+}
