@@ -234,15 +234,140 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         }
         return Ok(());
     }
-    let at_once = Row {
-        joined: Joined::Say,
-        ..row
+    // Every block on any worker, each read from the columns the last header before it gives
+    // (found as the blocks are cut, in order).
+    let watched = Watched {
+        blocks,
+        row,
+        columns: None,
     };
-    let body = |b: &[u8], first_line: u64, _: bool, _, c: &mut FileCtx<'_, S>| {
-        rows(b, first_line, &at_once, &mut None, c).0
+    let work = |(item, start, end): (long::Item, Option<Columns>, Option<Columns>),
+                c: &mut FileCtx<'_, S>| {
+        long::process(item, c, |b, first_line, _, _, c| {
+            let mut columns = start;
+            let lines = rows(b, first_line, &row, &mut columns, c).0;
+            if columns != end {
+                // The rows of the blocks after it were read by other columns than its own
+                // last header's (a header the look for them did not see as one starting a row).
+                let w = format!("{}: a header in another column order inside it, before line {}, was not told apart in one pass: the rows after it may be read by another header's columns; split the file at it", c.name, first_line + lines + 1);
+                c.warn(w);
+            }
+            lines
+        });
     };
-    long::process_rest(blocks, ctx, make, body);
+    blocks::rest_with(watched, ctx, make, work);
     Ok(())
+}
+
+/// The blocks of a CSV file read in one pass, each with the columns its rows are read by from
+/// its start (`None`: the file's header's), and those after it: a header in another column
+/// order inside the file (exports joined with `cat`) has the rows after it read by its columns
+/// on whichever worker reads them, as in a file read in order.
+struct Watched<'r> {
+    blocks: long::CsvBlocks<'r>,
+    row: Row<'r>,
+    /// The columns after the blocks handed on so far.
+    columns: Option<Columns>,
+}
+
+impl blocks::Ordered for Watched<'_> {
+    fn finished(&self) -> bool {
+        self.blocks.finished()
+    }
+}
+
+impl Iterator for Watched<'_> {
+    type Item = (long::Item, Option<Columns>, Option<Columns>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let item = self.blocks.next()?;
+        let start = self.columns.clone();
+        if let long::Item::Piece(Piece::Block {
+            data,
+            start: s,
+            len,
+            ..
+        }) = &item
+        {
+            self.columns = columns_after(&data[*s..*len], &self.row, start.clone());
+        }
+        Some((item, start, self.columns.clone()))
+    }
+}
+
+/// The columns the rows after the rows of `b` are read by, read in order from `columns` (those
+/// at its start; `None`, the file's header's): those of the last header in another column order
+/// that starts a row in it, as [`Row::header_again`] finds it, looked for without reading the
+/// rows. A line is read as a header only when two of its cells (split at every delimiter, quotes
+/// or not) name known columns, as a header's do, and the quotes before it in `b` pair up (it
+/// starts a row; a block starts a row). A header is never a record, so the rows read take it
+/// for one whatever the columns they are read by.
+fn columns_after(b: &[u8], row: &Row<'_>, mut columns: Option<Columns>) -> Option<Columns> {
+    if !row.known {
+        return columns;
+    }
+    let (mut quotes, mut line, mut cell, mut named) = (0usize, 0, 0, 0);
+    let mut at_row = true;
+    let look = |line: &[u8], named: usize, columns: &mut Option<Columns>| {
+        if named >= 2 {
+            if let Some(c) = header_in(line, &row.with(columns.as_ref())) {
+                *columns = Some(c);
+            }
+        }
+    };
+    for i in memchr::memchr3_iter(row.delim, b'\n', b'"', b) {
+        if b[i] == b'"' {
+            quotes += 1;
+            continue;
+        }
+        if at_row && named < 2 && names_a_column(&b[cell..i]) {
+            named += 1;
+        }
+        cell = i + 1;
+        if b[i] == b'\n' {
+            if at_row {
+                look(&b[line..i], named, &mut columns);
+            }
+            at_row = quotes % 2 == 0;
+            (line, named) = (i + 1, 0);
+        }
+    }
+    if at_row && line < b.len() {
+        named += usize::from(named < 2 && names_a_column(&b[cell..]));
+        look(&b[line..], named, &mut columns);
+    }
+    columns
+}
+
+/// Whether a cell of a line, split at every delimiter, may be a header's name of a known column
+/// (the test of [`columns_after`]): its quotes, a byte-order mark and a CR around it dropped.
+fn names_a_column(cell: &[u8]) -> bool {
+    let c = cell.strip_suffix(b"\r").unwrap_or(cell);
+    let c = c
+        .strip_prefix("\u{feff}".as_bytes())
+        .unwrap_or(c)
+        .trim_ascii();
+    let c = (c.strip_prefix(b"\"").and_then(|c| c.strip_suffix(b"\""))).unwrap_or(c);
+    // Every name starts with a letter or `_` (a time or a number with a digit), and the
+    // longest, with its ` [Local Time]`, is under 64 bytes.
+    if !(4..=64).contains(&c.len()) || !(c[0].is_ascii_alphabetic() || c[0] == b'_') {
+        return false;
+    }
+    let Ok(name) = std::str::from_utf8(c) else {
+        return false;
+    };
+    let (name, _) = strip_header_suffix(name);
+    !matches!(super::json::column(name), Column::Other)
+}
+
+/// The columns of `line`, when it is a header in another column order than `row`'s.
+fn header_in(line: &[u8], row: &Row<'_>) -> Option<Columns> {
+    let mut fields = ByteRecord::new();
+    reader(line, row.delim).read_byte_record(&mut fields).ok()?;
+    match row.named(&fields) {
+        Named::Other(columns, _) => Some(columns),
+        Named::Same | Named::No => None,
+    }
 }
 
 /// Looks ahead, in the first block (`block`, its header ending at `header_end`, and `pending`,
@@ -324,7 +449,7 @@ fn first_block_unread<S: Sink, M: Fn() -> S + Sync>(
         code_column: false,
         spoiled: None,
         told: None,
-        joined: Joined::Say,
+        joined: Joined::Follow,
         crlf: false,
     };
     let body = |b: &[u8], first_line: u64, _: bool, _, c: &mut FileCtx<'_, S>| {
@@ -1458,17 +1583,25 @@ enum Joined<'w> {
     Follow,
     /// Read by ranges: the flag is set, and the reading dropped for one in order.
     Drop(&'w AtomicBool),
-    /// Read in blocks at once, in no order: a reject and a warning, the rows after it read by
-    /// the first header's columns.
-    Say,
 }
 
 /// The columns of a header met inside a file read in order, which the rows after it are read
 /// by.
+#[derive(Clone, PartialEq)]
 struct Columns {
     width: usize,
     wanted: Vec<(usize, Field)>,
     message: Option<usize>,
+}
+
+/// What a row of names is to the rows read by a [`Row`] ([`Row::named`]).
+enum Named {
+    /// Not a header.
+    No,
+    /// Their header again.
+    Same,
+    /// A header in another column order: its columns, and whether its time is a local one.
+    Other(Columns, bool),
 }
 
 /// What [`Row::header_again`] made of a row.
@@ -1533,7 +1666,7 @@ impl<'w> Row<'w> {
         // a time that the file's day/month order does not read.
         let mut switched = None;
         let other = |c: &mut FileCtx<'_, S>, reason: Reason| {
-            match self.header_again(line, n, &field, c) {
+            match self.header_again(n, &field, c) {
                 Again::No => {}
                 Again::Taken => return true,
                 Again::Columns(columns) => {
@@ -1574,7 +1707,7 @@ impl<'w> Row<'w> {
         field: impl Fn(usize) -> Cow<'r, str>,
         ctx: &mut FileCtx<'_, S>,
     ) -> Option<Columns> {
-        match self.header_again(line, n, &field, ctx) {
+        match self.header_again(n, &field, ctx) {
             Again::No => {}
             Again::Taken => return None,
             Again::Columns(c) => return Some(c),
@@ -1595,13 +1728,13 @@ impl<'w> Row<'w> {
         None
     }
 
-    /// Whether the row of `n` fields at `line` names columns, as a header does (exports joined
-    /// with `cat`): the header the rows are read by, again, is passed over, once said. Another
-    /// is said too; in a file read in order, the rows after it are read by its columns.
+    /// Whether the row of `n` fields names columns, as a header does (exports joined with
+    /// `cat`): the header the rows are read by, again, is passed over, once said. Another is
+    /// said too, and the rows after it are read by its columns (read by ranges, the reading is
+    /// dropped for one in order).
     #[cold]
     fn header_again<'r, S: Sink>(
         &self,
-        line: u64,
         n: usize,
         field: impl Fn(usize) -> Cow<'r, str>,
         ctx: &mut FileCtx<'_, S>,
@@ -1612,49 +1745,62 @@ impl<'w> Row<'w> {
         }
         let mut names = ByteRecord::new();
         for i in 0..n {
-            // A file joined after another starts with its own byte-order mark.
-            let f = field(i);
-            names.push_field(f.strip_prefix('\u{feff}').unwrap_or(&f).as_bytes());
+            names.push_field(field(i).as_bytes());
         }
-        let names = header_fields(&names);
-        let wanted = wanted_columns(&names.fields);
-        let message = names.message;
-        if wanted == self.wanted && message == self.message && n == self.width {
-            let w = format!("{}: its header is repeated inside it (exports joined?); each repeat is passed over", ctx.name);
-            ctx.warn(w);
-            return Again::Taken;
-        }
-        if wanted.len() + usize::from(message.is_some()) < 2 {
-            return Again::No;
-        }
+        let (columns, local) = match self.named(&names) {
+            Named::No => return Again::No,
+            Named::Same => {
+                let w = format!("{}: its header is repeated inside it (exports joined?); each repeat is passed over", ctx.name);
+                ctx.warn(w);
+                return Again::Taken;
+            }
+            Named::Other(columns, local) => (columns, local),
+        };
         match self.joined {
             Joined::Follow => {
                 let w = format!("{}: a header in another column order inside it (exports joined?): the rows after it are read by its columns", ctx.name);
                 ctx.warn(w);
                 ctx.joined = true;
-                if names.local {
+                if local {
                     ctx.local_times = true;
                     ctx.local_time_warning();
                 }
-                Again::Columns(Columns {
-                    width: n,
-                    wanted,
-                    message,
-                })
+                Again::Columns(columns)
             }
             Joined::Drop(flag) => {
                 flag.store(true, Ordering::Relaxed);
                 Again::Taken
             }
-            Joined::Say => {
-                let w = format!("{}: a header in another column order inside it (exports joined?): the rows after it are read by the first header's columns; split the file at it", ctx.name);
-                ctx.warn(w);
-                let text = (0..n).map(&field).collect::<Vec<_>>().join(",");
-                let why = "a header in another column order than the file's first".to_string();
-                ctx.reject(line, Reason::NotARecord, why, text);
-                Again::Taken
-            }
         }
+    }
+
+    /// What a row of `names` is to the rows read by this one: their header again, a header in
+    /// another column order (its columns, and whether its time is a local one), or no header.
+    fn named(&self, names: &ByteRecord) -> Named {
+        let n = names.len();
+        if n > 4096 && n != self.width {
+            return Named::No;
+        }
+        // A file joined after another starts with its own byte-order mark.
+        let mut unmarked = ByteRecord::new();
+        for f in names {
+            unmarked.push_field(f.strip_prefix("\u{feff}".as_bytes()).unwrap_or(f));
+        }
+        let names = header_fields(&unmarked);
+        let wanted = wanted_columns(&names.fields);
+        let message = names.message;
+        if wanted == self.wanted && message == self.message && n == self.width {
+            return Named::Same;
+        }
+        if wanted.len() + usize::from(message.is_some()) < 2 {
+            return Named::No;
+        }
+        let columns = Columns {
+            width: n,
+            wanted,
+            message,
+        };
+        Named::Other(columns, names.local)
     }
 
     /// Reads the cells of JSON of a row that has no code (a custom table's dynamic column in

@@ -305,14 +305,3 @@ pub(super) fn process<S: Sink>(
     };
     ctx.reject(line, Reason::UnclosedQuote, why, text);
 }
-
-/// [`blocks::process_rest`] for the blocks of a CSV file: the next one read here when it ends
-/// the input, else every one in parallel.
-pub(super) fn process_rest<S: Sink, M: Fn() -> S + Sync>(
-    blocks: CsvBlocks<'_>,
-    ctx: &mut FileCtx<'_, S>,
-    make: &M,
-    body: impl Fn(&[u8], u64, bool, ArrayAt, &mut FileCtx<'_, S>) -> u64 + Sync,
-) {
-    blocks::rest_with(blocks, ctx, make, |item, c| process(item, c, &body));
-}
