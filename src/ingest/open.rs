@@ -38,33 +38,33 @@ pub(super) fn open(src: &Source, progress: Option<&ProgressBar>) -> io::Result<(
     let mut r = BufReader::with_capacity(1 << 16, raw);
     let head = io::BufRead::fill_buf(&mut r)?;
     if let Some(kind) = archive(head) {
-        let what = if kind.ends_with(" file") {
-            "export it as JSON or CSV first"
-        } else {
-            "extract it first"
-        };
-        return Err(io::Error::other(format!(
-            "{kind}, which is not read (only gzip is): {what}"
-        )));
+        return Err(not_read(kind, false));
     }
-    let gzip = head.starts_with(&[0x1f, 0x8b]);
+    let gzip = head.starts_with(GZIP);
     if let Some(e) = not_an_export(head).filter(|_| !gzip) {
         return Err(e);
     }
     let r: Input = if gzip {
-        Box::new(BufReader::with_capacity(
-            1 << 20,
-            ZeroPadded(flate2::read::MultiGzDecoder::new(r), false),
-        ))
+        Box::new(BufReader::with_capacity(1 << 20, Members::new(r)))
     } else {
         Box::new(r)
     };
     // Windows PowerShell 5 writes `>` redirections as UTF-16 with a BOM.
     let mut r = BufReader::with_capacity(1 << 16, r);
     let head = io::BufRead::fill_buf(&mut r)?;
-    // What a gzip file holds is told as a file's own bytes are.
-    if let Some(e) = not_an_export(head).filter(|_| gzip) {
-        return Err(e);
+    // What a gzip file holds is told as a file's own bytes are: an archive or another gzip
+    // inside it is one reject that names it, not a reject for each of its "lines".
+    if gzip {
+        if head.starts_with(GZIP) {
+            let e = "gzip inside gzip (gzipped twice), which is not read: gunzip it once first";
+            return Err(io::Error::other(e));
+        }
+        if let Some(kind) = archive(head) {
+            return Err(not_read(kind, true));
+        }
+        if let Some(e) = not_an_export(head) {
+            return Err(e);
+        }
     }
     let bom = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
     let unmarked = if bom { None } else { utf16_unmarked(head) };
@@ -87,36 +87,81 @@ pub(super) fn open(src: &Source, progress: Option<&ProgressBar>) -> io::Result<(
     Ok((r, coding))
 }
 
-/// gzip's members, and zero bytes after the last passed over as `gzip -d` passes them over (a
-/// copy padded to a block): they had been an `invalid gzip header` reject. Anything else after
-/// the members is still that reject.
-struct ZeroPadded(flate2::read::MultiGzDecoder<BufReader<Input>>, bool);
+/// gzip's magic bytes.
+const GZIP: &[u8] = &[0x1f, 0x8b];
 
-impl Read for ZeroPadded {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.1 {
-            return Ok(0);
-        }
-        match self.0.read(buf) {
-            Err(e)
-                if e.kind() == io::ErrorKind::InvalidInput && zeros_to_end(self.0.get_mut())? =>
-            {
-                self.1 = true;
-                Ok(0)
-            }
-            other => other,
+/// Why a compressed file or an archive of `kind` ([`archive`]) is not read, `gzipped` or not.
+fn not_read(kind: &str, gzipped: bool) -> io::Error {
+    let what = if kind.ends_with(" file") {
+        "export it as JSON or CSV first"
+    } else {
+        "extract it first"
+    };
+    io::Error::other(match gzipped {
+        false => format!("{kind}, which is not read (only gzip is): {what}"),
+        true => format!("{kind} inside gzip, which is not read (only gzip is): {what}"),
+    })
+}
+
+/// The text of a gzip file: its members one after the other, and zero bytes after the last
+/// passed over as `gzip -d` passes them over (a copy padded to a block). Other bytes after the
+/// last member (junk appended) end it with an error that says how many they are: flate2's
+/// reader of members had said `unexpected end of file`, or `invalid gzip header`.
+struct Members {
+    /// The member being read; `None` once they are all read.
+    member: Option<flate2::bufread::GzDecoder<BufReader<Input>>>,
+}
+
+impl Members {
+    fn new(r: BufReader<Input>) -> Members {
+        Members {
+            member: Some(flate2::bufread::GzDecoder::new(r)),
         }
     }
 }
 
-/// Whether what is left of `r` is zero bytes only (read to its end, or to the first other).
-fn zeros_to_end(r: &mut impl Read) -> io::Result<bool> {
+impl Read for Members {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let Some(member) = self.member.as_mut() else {
+                return Ok(0);
+            };
+            let n = member.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            // The member ended, its trailer checked: what comes after it.
+            let mut r = self.member.take().expect("a member").into_inner();
+            match io::BufRead::fill_buf(&mut r)?.first() {
+                None => return Ok(0),
+                // Another member (one whose header is not gzip's is an error of its own).
+                Some(0x1f) => self.member = Some(flate2::bufread::GzDecoder::new(r)),
+                Some(_) => {
+                    let (len, zeros) = rest_of(&mut r)?;
+                    if zeros {
+                        return Ok(0);
+                    }
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!("{len} bytes after the last gzip member are not gzip"),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// How many bytes are left in `r` (read to its end), and whether they are all zero.
+fn rest_of(r: &mut impl Read) -> io::Result<(u64, bool)> {
     let mut b = [0u8; 1 << 12];
+    let (mut len, mut zeros) = (0, true);
     loop {
         match r.read(&mut b) {
-            Ok(0) => return Ok(true),
-            Ok(n) if b[..n].iter().any(|&c| c != 0) => return Ok(false),
-            Ok(_) => {}
+            Ok(0) => return Ok((len, zeros)),
+            Ok(n) => {
+                len += n as u64;
+                zeros &= b[..n].iter().all(|&c| c == 0);
+            }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
@@ -210,7 +255,7 @@ pub(super) fn large_plain(src: &Source, min: u64) -> io::Result<Option<(File, u6
     let mut head = vec![0u8; TEXT_HEAD];
     let n = read_full_at(&file, &mut head, 0)?;
     let head = &head[..n];
-    let encoded = [&[0x1f, 0x8b][..], b"\xFF\xFE", b"\xFE\xFF"]
+    let encoded = [GZIP, b"\xFF\xFE", b"\xFE\xFF"]
         .iter()
         .any(|m| head.starts_with(m))
         || archive(head).is_some()

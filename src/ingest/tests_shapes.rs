@@ -4656,26 +4656,63 @@ fn a_first_line_longer_than_the_look_ahead_is_still_json_lines() {
 
 /// Zero bytes after a gzip file's last member are passed over, as `gzip -d` passes them (a
 /// hostile-input review, /tmp/rev50a §17: they had been an `invalid gzip header` reject);
-/// anything else after it is still one.
+/// anything else after it is still one, that says what it is (it had said `unexpected end of
+/// file`). A second member is read as the first.
 #[test]
 fn zero_padding_after_gzip_is_passed_over() {
     let rec = r#"{"time":"2026-11-24T10:00:00Z","operationName":"Play","properties":{"resultCode":400,"resultSubcode":8510}}"#;
     let gz = gzipped(format!("{rec}\n").repeat(100).as_bytes());
-    for (tail, rejected) in [
-        (&b"\0"[..0], 0),
-        (&[0u8; 1000][..], 0),
-        (&b"\0\0\0\0junk"[..], 1),
+    let junk = "after line 100: 8 bytes after the last gzip member are not gzip";
+    for (tail, accepted, why) in [
+        (&b"\0"[..0], 100, None),
+        (&[0u8; 1000][..], 100, None),
+        (&b"\0\0\0\0junk"[..], 100, Some(junk)),
+        (&b"GARBAGE\n"[..], 100, Some(junk)),
+        (&gz[..], 200, None),
     ] {
         let mut bytes = gz.clone();
         bytes.extend_from_slice(tail);
         let (c, r, _d) = read_text("a.jsonl.gz", &bytes);
         let f = &r.files[0];
+        let rejected = u64::from(why.is_some());
         assert_eq!(
             (f.accepted, f.rejected),
-            (100, rejected),
+            (accepted, rejected),
             "{tail:?}: {:?}",
             c.rejects
         );
+        if let Some(why) = why {
+            assert!(c.rejects[0].detail().contains(why), "{:?}", c.rejects);
+        }
+    }
+}
+
+/// A gzip file that inflates to another gzip, or to a zip, zstd or other file that is not
+/// read, is one `unreadable` reject that names it, as such a file is: each of the "lines" of
+/// its bytes had been a `not an export` reject.
+#[test]
+fn a_gzip_of_an_archive_or_of_a_gzip_is_one_reject_that_names_it() {
+    let rec =
+        r#"{"time":"2026-11-24T10:00:00Z","operationName":"Play","properties":{"resultCode":400}}"#;
+    let inner = gzipped(format!("{rec}\n").repeat(10).as_bytes());
+    let mut zip = b"PK\x03\x04".to_vec();
+    zip.extend_from_slice(&inner);
+    let mut zstd = b"\x28\xB5\x2F\xFD".to_vec();
+    zstd.extend_from_slice(&[b'\n'; 100]);
+    for (bytes, kind) in [
+        (&inner, "gzip inside gzip"),
+        (&zip, "a zip archive inside gzip"),
+        (&zstd, "zstd-compressed inside gzip"),
+    ] {
+        let (c, r, _d) = read_text("a.json.gz", &gzipped(bytes));
+        let f = &r.files[0];
+        assert_eq!(
+            (f.accepted, f.rejected, f.shape),
+            (0, 1, "unreadable"),
+            "{kind}: {:?}",
+            c.rejects
+        );
+        assert!(c.rejects[0].detail().contains(kind), "{:?}", c.rejects);
     }
 }
 
