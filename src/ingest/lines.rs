@@ -255,16 +255,23 @@ pub(super) fn read_log<S: Sink, M: Fn() -> S + Sync>(
 /// Whether a file that detection takes for CSV is instead a log read by [`read_log`]: none of
 /// its first lines names a known column (read as CSV, each of its lines is a `not an export`
 /// reject), and one of the lines of its `prefix` at least carries a record or an event after a
-/// prefix.
+/// prefix ([`carries_after_prefix`]). Lines of JSON alone after lines of text are JSON Lines
+/// after a banner, whose text is a reject a line, not a log's lines to skip.
 pub(super) fn prefixed_log(prefix: &[u8]) -> bool {
-    let carries = |l: &[u8]| {
-        let l = l.trim_ascii();
-        l.len() <= MAX_RECORD_BYTES
-            && matches!(l.last(), Some(b'}' | b']'))
-            && !nests_deeper_than(l, MAX_NESTING)
-            && json_after_prefix(l).is_some()
-    };
-    !super::csv::header_known(prefix) && prefix.split(|&b| b == b'\n').any(carries)
+    !super::csv::header_known(prefix) && prefix.split(|&b| b == b'\n').any(carries_after_prefix)
+}
+
+/// Whether a line carries a record or an event after a prefix of text, as a log line does: the
+/// JSON its prefix is followed by ([`json_after_prefix`]) starts after a letter or a digit (a
+/// time, a level, a logger's name), not at the line's start, and after no `{` (`[{...}, {...}`
+/// is the first line of an array of records over lines, not a prefix and a record).
+pub(super) fn carries_after_prefix(l: &[u8]) -> bool {
+    let l = l.trim_ascii();
+    let text = |p: &[u8]| p.iter().any(u8::is_ascii_alphanumeric) && !p.contains(&b'{');
+    l.len() <= MAX_RECORD_BYTES
+        && matches!(l.last(), Some(b'}' | b']'))
+        && !nests_deeper_than(l, MAX_NESTING)
+        && json_after_prefix(l).is_some_and(|(at, _)| text(&l[..at]))
 }
 
 /// `{` or `[` tried, at most, as the start of a line's JSON: a log prefix holds few
@@ -315,22 +322,36 @@ fn log_line<S: Sink>(
         ctx.sink.skip(SkipReason::LogLine, None);
         return;
     };
-    if let Some(time) = prefix_time(&line[..at]) {
+    if let Some((time, zoned)) = prefix_time(&line[..at]) {
+        // A time without an offset (Python's logging writes the local time) is a local one:
+        // read at --local-offset or --local-tz, else as UTC, and said once.
+        let field = if zoned { Field::Time } else { Field::LocalTime };
+        let mut taken = false;
         for e in &mut found {
             match e {
-                Element::Record(raw, _) if raw.get(Field::Time).is_nullish() => {
-                    raw.set(Field::Time, Val::Str(time.clone().into()));
+                Element::Record(raw, _) if raw.time().0.is_nullish() => {
+                    raw.set(field, Val::Str(time.clone().into()));
+                    taken = true;
                 }
                 _ => {}
             }
+        }
+        if taken && !zoned && !ctx.local_times {
+            ctx.local_times = true;
+            let w = match ctx.rules.local_offset {
+                Some(zone) => format!("{}: the times before its lines' records carry no offset (a logger's local time); read in {zone} as given by --local-offset or --local-tz", ctx.name),
+                None => format!("{}: the times before its lines' records carry no offset (a logger's local time); read as UTC (pass --local-tz ZONE or --local-offset +HH:MM to correct)", ctx.name),
+            };
+            ctx.warn(w);
         }
     }
     hand_on(found, line_no, ctx, &text);
 }
 
 /// The first ISO 8601 time in a log line's prefix (`2025-05-16T17:41:55.643Z`, Python's
-/// `2025-05-16 17:41:55,643`), its date and time joined by `T` and its fraction by `.`.
-fn prefix_time(prefix: &[u8]) -> Option<String> {
+/// `2025-05-16 17:41:55,643`), its date and time joined by `T` and its fraction by `.`; and
+/// whether it carries its offset (`Z`, `+01:00`).
+fn prefix_time(prefix: &[u8]) -> Option<(String, bool)> {
     let digits = |b: &[u8]| b.iter().all(u8::is_ascii_digit);
     let shape = |b: &[u8]| {
         b.len() >= 19
@@ -355,6 +376,7 @@ fn prefix_time(prefix: &[u8]) -> Option<String> {
             end += 1;
         }
     }
+    let zoned = end;
     if b.get(end) == Some(&b'Z') {
         end += 1;
     } else if matches!(b.get(end), Some(b'+' | b'-'))
@@ -370,5 +392,5 @@ fn prefix_time(prefix: &[u8]) -> Option<String> {
     if t.as_bytes().get(19) == Some(&b',') {
         t.replace_range(19..20, ".");
     }
-    Some(t)
+    Some((t, end > zoned))
 }

@@ -703,6 +703,17 @@ pub(super) fn detect(prefix: &[u8]) -> InputFormat {
     if json_first && first_line.len() <= MAX_RECORD_BYTES && parses(first_line) {
         return InputFormat::Jsonl;
     }
+    // A log line whose prefix starts with `[` (`[2025-03-04T10:11:12Z] INFO Received callback:
+    // [...]`): not JSON, but JSON after a prefix of text, as the lines of a callback endpoint's
+    // log are; taken for CSV, that log is told by its lines (`lines::prefixed_log`). Only a
+    // line that ends in the prefix: a document longer than it is cut anywhere.
+    if first_line[0] == b'['
+        && memchr::memchr(b'\n', p).is_some()
+        && !parses(first_line)
+        && super::lines::carries_after_prefix(first_line)
+    {
+        return InputFormat::Csv;
+    }
     // Most of the lines after the first are whole JSON values on their own: in a document
     // spread over lines, only the last element of an array can be one (the others end in a
     // comma), and the lines around it are brackets and keys.
@@ -759,7 +770,10 @@ pub(super) fn detect(prefix: &[u8]) -> InputFormat {
     let from: Vec<&[u8]> = std::iter::once(json)
         .chain(lines.take(DETECT_LINES - 2))
         .collect();
-    if mostly_whole(&from) {
+    // JSON Lines when most of them are whole values, or every one is (a single record after a
+    // banner: it had been read as a log's line, the banner skipped; as CSV before that, the
+    // record a reject).
+    if mostly_whole(&from) || whole(&from) == from.len() {
         return InputFormat::Jsonl;
     }
     // Or a document spread over lines (`az ... 2>&1` puts a `WARNING: ...` line above the
@@ -1152,12 +1166,13 @@ mod tests {
             detect(b"{\"a\":1,\n{\"a\":2}\n{\"a\":3}\n"),
             InputFormat::Jsonl
         );
-        // So is a line of text before them; text before one line is CSV.
+        // So is a line of text before them, and before one line (a CSV row never starts as
+        // JSON: its quotes would be doubled).
         assert_eq!(
             detect(b"Export of 2026-11-24\n{\"a\":2}\n{\"a\":3}\n"),
             InputFormat::Jsonl
         );
-        assert_eq!(detect(b"a,b\n{\"a\":2}\n"), InputFormat::Csv);
+        assert_eq!(detect(b"a,b\n{\"a\":2}\n"), InputFormat::Jsonl);
         // Several lines of text before them too, however few records follow.
         let rec = "{\"a\":2}\n";
         for text in [4, 9, 64] {

@@ -944,6 +944,86 @@ fn a_webhook_log_with_a_prefix_on_each_line_is_read() {
     );
 }
 
+/// Lines of text before JSON Lines are a reject each and the records after them count, one
+/// record as two (a banner before one record had the file read as a log's lines: the banner
+/// skipped as `log line without a record`).
+#[test]
+fn text_before_one_record_is_a_reject_as_before_several() {
+    let rec = r#"{"time":"2026-11-24T10:00:00Z","operationName":"Play","properties":{"resultCode":400,"resultSubcode":8510}}"#;
+    for texts in 1..=3 {
+        for records in 1..=2 {
+            let text = format!(
+                "{}{}",
+                "some banner text\n".repeat(texts),
+                format!("{rec}\n").repeat(records)
+            );
+            let (c, r, _d) = read_text("m.json", text.as_bytes());
+            let f = &r.files[0];
+            let got = (f.shape, f.accepted, f.rejected, f.skipped);
+            let want = ("json lines", records as u64, texts as u64, 0);
+            assert_eq!(got, want, "{texts} + {records}: {:?}", c.rejects);
+        }
+    }
+}
+
+/// A log's prefix time without an offset (Python's logging writes the local time) dates an
+/// event without its own as a local time: at --local-offset, else as UTC, said once a file.
+/// Log lines whose prefix starts with `[` are a log's lines (they had been read as a document,
+/// one reject).
+#[test]
+fn a_log_s_time_without_an_offset_is_local_and_its_lines_may_start_with_a_bracket() {
+    let event = r#"{"type": "Microsoft.Communication.PlayFailed", "data": {"resultInformation": {"code": 400, "subCode": 8535}}}"#;
+    let timed = r#"{"type": "Microsoft.Communication.PlayFailed", "time": "2025-05-16T10:00:00Z", "data": {"resultInformation": {"code": 400, "subCode": 8535}}}"#;
+    let text = format!("2025-05-16 17:41:57,003 INFO callbacks: event={event}\n2025-05-16 17:41:58,003 INFO callbacks: event={event}\n2025-05-16 17:41:59,003 INFO callbacks: event={timed}\n");
+    let said = |r: &IngestReport| {
+        (r.warnings.iter())
+            .filter(|w| w.contains("the times before its lines' records carry no offset"))
+            .count()
+    };
+    for east in [None, Some(7200)] {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("app.log");
+        std::fs::write(&p, &text).unwrap();
+        let mut s = settings(vec![p]);
+        s.local_offset = east.map(|e| LocalZone::Fixed(chrono::FixedOffset::east_opt(e).unwrap()));
+        let (c, r) = read(&s);
+        let times: Vec<_> = c.records.iter().map(|r| r.time).collect();
+        let hour = if east.is_some() { 15 } else { 17 };
+        let want = [
+            utc(&format!("2025-05-16T{hour}:41:57.003Z")),
+            utc(&format!("2025-05-16T{hour}:41:58.003Z")),
+            utc("2025-05-16T10:00:00Z"),
+        ];
+        assert_eq!(times, want, "{east:?}");
+        assert_eq!(said(&r), 1, "{:?}", r.warnings);
+    }
+    // An offset in the prefix is the event's own: nothing to say.
+    let zoned = text.replace(",003 INFO", ",003Z INFO");
+    let (_c, r, _d) = read_text("app.log", zoned.as_bytes());
+    assert_eq!(said(&r), 0, "{:?}", r.warnings);
+    // A prefix in brackets.
+    let text = format!("[2025-05-16T17:41:57Z] INFO Received callback: [{event}]\n[2025-05-16T17:41:58Z] INFO other\n[2025-05-16T17:41:59Z] INFO Received callback: [{timed}]\n");
+    let (c, r, _d) = read_text("app.log", text.as_bytes());
+    let f = &r.files[0];
+    let got = (f.shape, f.accepted, f.rejected, f.skipped);
+    assert_eq!(got, ("log lines", 2, 0, 1), "{:?}", c.rejects);
+    let times: Vec<_> = c.records.iter().map(|r| r.time).collect();
+    assert_eq!(
+        times,
+        [utc("2025-05-16T17:41:57Z"), utc("2025-05-16T10:00:00Z")]
+    );
+    // An array of records over lines whose first line is cut after a record is still one.
+    let text = format!("[{timed}, {timed}\n, {timed}]\n");
+    let (c, r, _d) = read_text("a.json", text.as_bytes());
+    let f = &r.files[0];
+    assert_eq!(
+        (f.shape, f.accepted),
+        ("json document", 3),
+        "{:?}",
+        c.rejects
+    );
+}
+
 #[test]
 fn az_cli_output_every_value_a_string() {
     let text = r#"[
