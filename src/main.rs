@@ -10,8 +10,8 @@ use acs_triage::exit_codes::Exit;
 
 fn main() -> ExitCode {
     acs_triage::fix_allocator_thresholds();
-    // A usage error is one line and exit 2 (clap prints help and version itself); a bad config
-    // file is a usage error too.
+    // A usage error is one line and exit 2 (clap's help and version are printed as clap has
+    // them, a stdout that cannot take them an error); a bad config file is a usage error too.
     let cli = match Cli::parse_all() {
         Ok(cli) => cli,
         Err(CliError::Clap(e)) => match CliError::clap_line(&e) {
@@ -19,7 +19,16 @@ fn main() -> ExitCode {
                 acs_triage::say!("acs-triage: {}", acs_triage::error_line(line));
                 return Exit::Usage.into();
             }
-            None => e.exit(),
+            None => match CliError::print_clap(&e) {
+                Ok(code) => return ExitCode::from(code),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                    return Exit::Success.into()
+                }
+                Err(e) => {
+                    acs_triage::say!("acs-triage: {}", acs_triage::error_line(e));
+                    return Exit::Error.into();
+                }
+            },
         },
         Err(CliError::Config(e)) => {
             acs_triage::say!("acs-triage: {}", acs_triage::error_line(e));

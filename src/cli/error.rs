@@ -19,6 +19,15 @@ impl From<clap::Error> for CliError {
 }
 
 impl CliError {
+    /// Prints what [`CliError::clap_line`] leaves to clap (help, version), flushed, and returns
+    /// clap's exit code for it: an output that cannot be written is an error, as it is for
+    /// every command (clap's own exit passed it over, and exited 0).
+    pub fn print_clap(e: &clap::Error) -> std::io::Result<u8> {
+        e.print()?;
+        std::io::Write::flush(&mut std::io::stdout())?;
+        Ok(u8::try_from(e.exit_code()).unwrap_or(2))
+    }
+
     /// clap's error as one line (its message, then its tips and possible values, without the
     /// usage block), or `None` for what clap prints itself: help, version, and the help shown
     /// when no subcommand is given.

@@ -184,7 +184,7 @@ pub fn load(path: Option<&Path>) -> Result<Option<Loaded>, ConfigError> {
         // when it does not name it (`invalid type: ...`, `duplicate key`).
         // It quotes the file's text (an unknown key as written): no control character or
         // bidi control of it reaches the terminal.
-        let why = crate::text::line(e.message().trim());
+        let why = crate::text::line(&plainly(e.message().trim()));
         let key = (text.lines().nth(line.saturating_sub(1)))
             .and_then(|l| l.split_once('='))
             .map(|(k, _)| k.trim())
@@ -200,6 +200,24 @@ pub fn load(path: Option<&Path>) -> Result<Option<Loaded>, ConfigError> {
         ConfigError(format!("config {}:{line}: {why}", path.display()))
     })?;
     Ok(Some(Loaded { path, text, config }))
+}
+
+/// toml's message said plainly where it names its own types: an integer past i64 is `invalid
+/// type: integer `N` as i128, expected any valid TOML value`.
+fn plainly(message: &str) -> std::borrow::Cow<'_, str> {
+    let past = (message.strip_prefix("invalid type: integer `"))
+        .and_then(|rest| rest.split_once("` as i128"))
+        .map(|(n, _)| n);
+    match past {
+        Some(n) => {
+            let (what, end) = match n.starts_with('-') {
+                true => ("small", i64::MIN),
+                false => ("large", i64::MAX),
+            };
+            format!("{n} is too {what} a number (TOML's integers go to {end})").into()
+        }
+        None => message.into(),
+    }
 }
 
 /// A TOML scalar as the text a flag would be given: `0.001`, `10`, `"1%"` as `1%`, `true`.

@@ -385,10 +385,16 @@ impl<'a> Scanner<'a, '_> {
             c @ (b'-' | b'0'..=b'9') => {
                 self.i += 1;
                 let start = self.i - 1;
-                if !self.number(c)? {
-                    return None;
+                let plain = self.number(c)?;
+                let text = &self.text[start..self.i];
+                if plain {
+                    return text.parse().ok().map(Val::Int);
                 }
-                self.text[start..self.i].parse().ok().map(Val::Int)
+                // An integer past i64, as its digits: a reject quotes the number given (past
+                // u64, the serde visitors see a float, and `18446744073709551616` had been
+                // quoted as `18446744073709552000`).
+                let integer = text.bytes().all(|b| b.is_ascii_digit() || b == b'-');
+                (integer && text.parse::<i64>().is_err()).then_some(Val::Str(Cow::Borrowed(text)))
             }
             b't' => {
                 self.i += 1;

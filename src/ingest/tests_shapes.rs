@@ -1508,17 +1508,29 @@ fn a_text_line_that_starts_as_json_is_one_reject() {
 }
 
 /// A code past what an `i64` holds is shown as given in its reject (it had been a float's
-/// rounding: `12345678901234567000`).
+/// rounding: `12345678901234567000`; past a `u64`, `18446744073709552000`), in JSON Lines and
+/// in a document.
 #[test]
 fn a_code_of_twenty_digits_is_shown_as_given() {
-    let line = br#"{"time":"2026-01-05T10:00:00Z","operationName":"Play","properties":{"ResultCode":12345678901234567890,"ResultSubcode":0}}"#;
-    let (c, _, _d) = read_text("a.jsonl", line);
-    assert_eq!(c.rejects.len(), 1);
-    assert_eq!(c.rejects[0].reason, Reason::CodeNotInteger);
-    assert_eq!(
-        c.rejects[0].detail(),
-        "code \"12345678901234567890 (out of range)\""
-    );
+    for code in [
+        "12345678901234567890",
+        "18446744073709551616",
+        "-99999999999999999999",
+    ] {
+        let line = format!(
+            r#"{{"time":"2026-01-05T10:00:00Z","operationName":"Play","properties":{{"ResultCode":{code},"ResultSubcode":0}}}}"#
+        );
+        for (name, text) in [
+            ("a.jsonl", line.clone()),
+            ("a.json", format!("[\n{line}\n]\n")),
+        ] {
+            let (c, _, _d) = read_text(name, text.as_bytes());
+            assert_eq!(c.rejects.len(), 1, "{name}");
+            assert_eq!(c.rejects[0].reason, Reason::CodeNotInteger);
+            let want = format!("code \"{code} (out of range)\"");
+            assert_eq!(c.rejects[0].detail(), want, "{name}");
+        }
+    }
 }
 
 /// Exports joined with `cat`: the header again is passed over, said once (it had been a `code

@@ -92,6 +92,10 @@ fn a_bad_config_is_one_line_naming_file_line_and_key() {
         ("max-bad = \"lots\"\n", ":1: max-bad: "),
         ("[outcomes]\ncaller = [\"48x/1\"]\n", ":2: "),
         ("since = \"yesterday\"\n", ":1: since: "),
+        (
+            "spike-min-count = 99999999999999999999\n",
+            ":1: spike-min-count: 99999999999999999999 is too large a number",
+        ),
     ] {
         let cfg = dir.path().join("bad.toml");
         std::fs::write(&cfg, text).unwrap();
@@ -285,4 +289,28 @@ fn times_in_the_config_may_be_toml_dates() {
             cfg.display()
         )
     );
+}
+
+/// Help and version that cannot be written (`--help >/dev/full`) exit 1 with the one line of
+/// any command whose output cannot be written (clap's exit had passed it over: exit 0); a
+/// closed pipe is no error.
+#[test]
+fn help_that_cannot_be_written_is_an_error() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return;
+    };
+    for args in [&["--help"][..], &["-V"], &["report", "--help"], &["help"]] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_acs-triage"))
+            .args(args)
+            .stdout(full.try_clone().unwrap())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert_eq!(
+            err, "acs-triage: No space left on device (os error 28)\n",
+            "{args:?}"
+        );
+    }
+    bin().arg("--help").assert().success();
 }

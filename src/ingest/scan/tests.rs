@@ -258,3 +258,24 @@ fn agrees_with_serde_on_every_sample_line_and_damaged_copies() {
     }
     assert!(damaged > 10_000);
 }
+
+/// An integer past `i64` is kept as its digits, so that a reject quotes the number given:
+/// serde's visitors see one past `u64` as a float, rounded (`18446744073709552000`).
+#[test]
+fn an_integer_past_i64_keeps_its_digits() {
+    for n in [
+        "9223372036854775808",
+        "18446744073709551616",
+        "-99999999999999999999",
+    ] {
+        let line = format!(r#"{{"time":"t","resultCode":{n}}}"#);
+        let raw = fast(line.as_bytes()).expect("read");
+        assert_eq!(
+            raw.get(crate::normalize::Field::ResultCode),
+            &Val::Str(n.into())
+        );
+    }
+    // In range (19 digits), a fraction or an exponent: serde's, as before.
+    assert!(fast(br#"{"time":"t","resultCode":-9223372036854775808}"#).is_none());
+    assert!(fast(br#"{"time":"t","resultCode":1e20}"#).is_none());
+}
