@@ -20,8 +20,10 @@ use crate::ingest::{Kept, Reject, RejectRows, Sink};
 use crate::record::{Reason, Record, SkipReason};
 
 /// One call's records of the focused subcode. Held for every call (the calls are listed most
-/// records first, so each one's count is needed to the end): a call takes 120 bytes here and
-/// nothing on the heap, but for the [`Details`] that only the rows of CSV and `--calls` show.
+/// records first, so each one's count is needed to the end): a call takes 112 bytes here and
+/// nothing on the heap, but for the ServerCallId and [`Details`] that only the rows of CSV and
+/// `--calls` show, held within the budget of [`SharedIds`] (past it, they are read again for
+/// the calls listed only).
 #[derive(Debug, Clone, Default)]
 pub struct CallStats {
     pub call_connection_id: FirstId,
@@ -111,7 +113,6 @@ impl Detail {
     }
 
     /// The id (empty when no record names one).
-    #[cfg(test)]
     pub fn text(&self) -> Cow<'_, str> {
         self.0.as_ref().map_or(Cow::Borrowed(""), |f| f.text())
     }
@@ -126,6 +127,9 @@ pub struct Listing {
     /// and messages (CSV and `--calls` do, Markdown and JSON not): without, no call holds
     /// them.
     pub details: bool,
+    /// Whether the split by SDK is shown (Markdown and JSON): only then are the SDKs of the
+    /// calls not listed looked for in a second reading.
+    pub sdks: bool,
 }
 
 impl Default for Listing {
@@ -133,6 +137,7 @@ impl Default for Listing {
         Listing {
             first: None,
             details: true,
+            sdks: true,
         }
     }
 }
@@ -440,6 +445,34 @@ impl<V> ByCall<V> {
         }
     }
 
+    /// The value of call `id` as a table holds it, a default one entered first if none.
+    fn entry_id(&mut self, id: &Id) -> &mut V
+    where
+        V: Default,
+    {
+        match id {
+            Id::Guid(g) => self.guids.entry(*g, V::default),
+            Id::Text(t) => {
+                if !self.texts.contains_key(t) {
+                    self.texts.insert(t.clone(), V::default());
+                }
+                self.texts.get_mut(t).expect("entered above")
+            }
+        }
+    }
+
+    fn remove_id(&mut self, id: &Id) -> Option<V> {
+        match id {
+            Id::Guid(g) => self.guids.remove(*g),
+            Id::Text(t) => self.texts.remove(t),
+        }
+    }
+
+    fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
+        let guids = self.guids.entries.iter_mut().map(|(_, v)| v);
+        guids.chain(self.texts.values_mut())
+    }
+
     pub fn remove(&mut self, id: &str) -> Option<V> {
         match guid(id) {
             Some(g) => self.guids.remove(Words::from(g)),
@@ -582,17 +615,72 @@ impl CallStats {
             || self.sdk.is_empty()
             || self.details.is_some() && self.server_call_id.is_empty()
     }
+
+    /// What a focused record gives the texts of the call's row: its ServerCallId, key,
+    /// message, SIP code and Q.850 cause.
+    fn add_texts(&mut self, rec: &Record<'_>) {
+        add_texts(&mut self.server_call_id, &mut self.details, rec);
+    }
+
+    /// About the bytes its texts take on the heap (their lengths, the lists' and boxes' room,
+    /// 16 bytes of the allocator's for each).
+    fn text_bytes(&self) -> usize {
+        let server = self.server_call_id.0.as_ref().map_or(0, |f| match &f.id {
+            Id::Text(t) => t.len() + 48,
+            Id::Guid(_) => 48,
+        });
+        let details = self.details.as_ref().map_or(0, |d| {
+            let messages: usize = d.messages.iter().map(|(m, _)| m.len() + 16).sum();
+            std::mem::size_of::<Details>()
+                + 16
+                + messages
+                + d.messages.capacity() * std::mem::size_of::<(Box<str>, u64)>()
+                + d.codes.capacity() * std::mem::size_of::<Key>()
+                + (d.sip_codes.capacity() + d.q850_codes.capacity()) * 4
+                + 48
+        });
+        server + details
+    }
+
+    /// Lets its texts go.
+    fn drop_texts(&mut self) {
+        self.server_call_id = Detail::default();
+        self.details = None;
+    }
+
+    /// Adds what another worker (or reading) met of the same call.
+    fn absorb(&mut self, s: CallStats) {
+        self.count += s.count;
+        self.by_correlation |= s.by_correlation;
+        self.call_connection_id.absorb(s.call_connection_id);
+        self.server_call_id.absorb(s.server_call_id);
+        self.sdk.absorb(s.sdk);
+        self.first = earliest(self.first, s.first);
+        self.last = latest(self.last, s.last);
+        absorb_details(&mut self.details, s.details);
+    }
+
+    /// Its rank against `o`'s: most records first, then the latest (an incident's calls
+    /// before older ones of as many records); calls of the same rank go by id.
+    fn rank(&self, o: &CallStats) -> Ordering {
+        (o.count.cmp(&self.count)).then_with(|| o.last.cmp(&self.last))
+    }
 }
 
 impl Details {
     fn add_code(&mut self, key: Key) {
         if let Err(i) = self.codes.binary_search(&key) {
+            // Room for the one a call mostly has, not four.
+            self.codes.reserve_exact(1);
             self.codes.insert(i, key);
         }
     }
 
     fn add_message(&mut self, m: &str, n: u64) {
         if !m.is_empty() {
+            if self.messages.is_empty() {
+                self.messages.reserve_exact(1);
+            }
             keep_in_list(&mut self.messages, m, n, MESSAGES_PER_CALL);
         }
     }
@@ -678,9 +766,25 @@ pub struct Focus {
     /// at most `MAX_NO_CALL_SDKS` SDKs, the rest under `(other)`.
     pub no_call_sdks: HashMap<Box<str>, u64>,
     /// (CallConnectionId, ServerCallId, SDK) by CorrelationId, from every record that names
-    /// them: a media summary record names only its CorrelationId, the operations log the
-    /// others.
+    /// them but those of the focused calls (whose own ids are each call's): a media summary
+    /// record names only its CorrelationId, the operations log the others. With the budget
+    /// of the calls' texts.
     pub ids: SharedIds,
+    /// Whether this sink let its calls' texts go ([`SharedIds::texts_spent`]).
+    dropped: bool,
+    /// The calls listed, in their order, once chosen ([`Focus::choose`]); the others are
+    /// then counted in `split` (or `waiting`) and dropped.
+    chosen: Option<Vec<(CallId, CallStats)>>,
+    /// The calls affected, listed or not.
+    total: usize,
+    /// The focused records of the calls, by the SDK that made each (`type\tversion`), and
+    /// those of the calls that name none: of those not listed once chosen, of every one once
+    /// the rows are made ([`Focus::listed`]).
+    split: (HashMap<String, u64>, u64),
+    /// The records of the calls not listed whose SDK is looked for in the second reading.
+    waiting: ByCall<u64>,
+    /// The texts of the calls listed, read again when their own were let go.
+    again: ByCall<Texts>,
 }
 
 /// The ids by CorrelationId (see [`Focus::ids`]), one table shared by the workers given it
@@ -690,6 +794,10 @@ pub struct Focus {
 ///
 /// It may hold a limited number of calls ([`SharedIds::limited`]): past it, it lets its ids
 /// go and takes no more, and the ids the focused calls need are read again ([`IdsOf`]).
+///
+/// It keeps the budget of the texts that the workers' calls hold for their rows (ServerCallIds,
+/// messages) the same way: past it, every worker lets them go and takes no more, and those of
+/// the calls listed are read again.
 #[derive(Debug, Clone)]
 pub struct SharedIds(Arc<Shards>);
 
@@ -702,6 +810,12 @@ struct Shards {
     taken: AtomicUsize,
     /// Whether the limit was passed: it holds nothing since.
     overflowed: AtomicBool,
+    /// The bytes of texts the workers' calls may hold; `usize::MAX`: every one.
+    text_limit: usize,
+    /// The bytes they took (about: [`CallStats::text_bytes`]).
+    text_taken: AtomicUsize,
+    /// Whether `text_limit` was passed: the workers hold no texts since.
+    texts_spent: AtomicBool,
 }
 
 /// (CallConnectionId, ServerCallId, SDK) by CorrelationId.
@@ -715,6 +829,11 @@ const ID_SHARDS: usize = 64;
 /// and pipes, which cannot be read twice, hold every call's.
 pub const MAX_IDS: usize = 32_768;
 
+/// The bytes of texts (ServerCallIds, messages) that the focused calls hold for their rows as
+/// `triage` reads files; past it, they are let go and read again for the calls listed only.
+/// Standard input and pipes hold every call's.
+pub const MAX_TEXT_BYTES: usize = 8 << 20;
+
 impl Default for SharedIds {
     fn default() -> SharedIds {
         SharedIds::limited(usize::MAX)
@@ -722,14 +841,44 @@ impl Default for SharedIds {
 }
 
 impl SharedIds {
-    /// A table that holds the ids of `limit` calls at most.
+    /// The bytes of the calls' texts that reading files holds ([`MAX_TEXT_BYTES`]).
+    pub const TEXT_BYTES: usize = MAX_TEXT_BYTES;
+
+    /// A table that holds the ids of `limit` calls at most, and texts of [`MAX_TEXT_BYTES`]
+    /// (every one when `limit` is `usize::MAX`).
     pub fn limited(limit: usize) -> SharedIds {
+        let texts = if limit == usize::MAX {
+            usize::MAX
+        } else {
+            MAX_TEXT_BYTES
+        };
+        SharedIds::limits(limit, texts)
+    }
+
+    /// A table that holds the ids of `limit` calls at most, and `text_limit` bytes of texts.
+    pub fn limits(limit: usize, text_limit: usize) -> SharedIds {
         SharedIds(Arc::new(Shards {
             shards: (0..ID_SHARDS).map(|_| Mutex::default()).collect(),
             limit,
             taken: AtomicUsize::new(0),
             overflowed: AtomicBool::new(false),
+            text_limit,
+            text_taken: AtomicUsize::new(0),
+            texts_spent: AtomicBool::new(false),
         }))
+    }
+
+    /// Whether the calls' texts took more than they may: every worker lets them go.
+    pub fn texts_spent(&self) -> bool {
+        self.0.texts_spent.load(AtomicOrdering::Relaxed)
+    }
+
+    /// A worker's calls took `n` more bytes of texts.
+    fn take_texts(&self, n: usize) {
+        let taken = self.0.text_taken.fetch_add(n, AtomicOrdering::Relaxed);
+        if taken.saturating_add(n) > self.0.text_limit {
+            self.0.texts_spent.store(true, AtomicOrdering::Relaxed);
+        }
     }
 
     fn shard_of(id: &str) -> usize {
@@ -789,9 +938,9 @@ impl SharedIds {
         self.lock(Self::shard_of(id)).get(id).cloned()
     }
 
-    /// A table of its own with the same limit, for a sink kept apart.
+    /// A table of its own with the same limits, for a sink kept apart.
     fn apart(&self) -> SharedIds {
-        SharedIds::limited(self.0.limit)
+        SharedIds::limits(self.0.limit, self.0.text_limit)
     }
 
     /// Moves the ids of `o` here, unless they are these (foci that share them). Its calls new
@@ -799,6 +948,11 @@ impl SharedIds {
     fn absorb(&self, o: SharedIds) {
         if Arc::ptr_eq(&self.0, &o.0) {
             return;
+        }
+        if o.texts_spent() {
+            self.0.texts_spent.store(true, AtomicOrdering::Relaxed);
+        } else {
+            self.take_texts(o.0.text_taken.load(AtomicOrdering::Relaxed));
         }
         if o.overflowed() {
             self.overflow();
@@ -824,22 +978,57 @@ impl SharedIds {
     }
 }
 
-/// The sink of `triage`'s second reading, once [`SharedIds`] overflowed: the ids by
-/// CorrelationId of the focused calls that lack some ([`Focus::lacking_ids`]), and nothing
-/// else. Files unchanged since the first reading give it the records that reading saw, so
-/// the ids are those one reading would have given.
+/// What `triage`'s second reading looks for ([`Focus::wanted`]).
+#[derive(Debug, Clone, Default)]
+pub struct Wanted {
+    subcode: u32,
+    code: Option<u32>,
+    /// The calls listed whose texts were let go: their focused records give them again.
+    texts: ByCall<()>,
+    /// Whether those are every focused call (`texts` is then left empty).
+    texts_all: bool,
+    /// The calls listed (by CorrelationId) whose ids are looked for in the other records.
+    ids: ByCall<()>,
+    /// The calls not listed whose SDK alone is, with their focused records.
+    sdks: ByCall<u64>,
+    /// Whether the ids are looked for ([`Focus::ids`] let them go).
+    reads_ids: bool,
+}
+
+impl Wanted {
+    fn matches(&self, code: u32, subcode: Option<u32>) -> bool {
+        subcode == Some(self.subcode) && self.code.is_none_or(|c| c == code)
+    }
+}
+
+/// The sink of `triage`'s second reading, once [`SharedIds`] overflowed or the calls' texts
+/// were let go: what [`Wanted`] asks, and nothing else. Files unchanged since the first
+/// reading give it the records that reading saw, so the texts and ids are those one reading
+/// would have given.
 #[derive(Debug)]
 pub struct IdsOf {
-    wanted: Arc<ByCall<()>>,
+    wanted: Arc<Wanted>,
     pub ids: SharedIds,
+    /// The SDKs of the calls of `wanted.sdks`, as their other records name them.
+    sdks: ByCall<FirstId<Sdk>>,
+    sdk_texts: Sdks,
+    /// The texts of the calls of `wanted.texts`, from their focused records.
+    texts: ByCall<Texts>,
+    /// Which records the first reading counted: those of the window and resources asked.
+    filter: Aggregator,
 }
 
 impl IdsOf {
-    /// Ids of the calls `wanted`, kept in `ids` with those of the other workers given it.
-    pub fn new(wanted: &Arc<ByCall<()>>, ids: &SharedIds) -> IdsOf {
+    /// What `wanted` asks, the ids kept in `ids` with those of the other workers given it;
+    /// `filter` keeps the records the first reading counted.
+    pub fn new(wanted: &Arc<Wanted>, ids: &SharedIds, filter: Aggregator) -> IdsOf {
         IdsOf {
             wanted: Arc::clone(wanted),
             ids: ids.clone(),
+            sdks: ByCall::default(),
+            sdk_texts: Sdks::default(),
+            texts: ByCall::default(),
+            filter,
         }
     }
 }
@@ -848,8 +1037,29 @@ impl Sink for IdsOf {
     type Apart = OnceLock<SharedIds>;
 
     fn record(&mut self, rec: &Record<'_>) -> Kept {
-        if names_ids(rec) && self.wanted.get(&rec.correlation_id).is_some() {
-            self.ids.offer(&rec.correlation_id, rec);
+        let w = &*self.wanted;
+        // As the first reading's focus took them (but for records past the budget of
+        // distinct keys, which depend on the threads).
+        let focused = w.matches(rec.code, rec.subcode)
+            && self.filter.resource_kept(rec)
+            && self.filter.window.contains(rec.time);
+        if focused {
+            let id = (rec.call_id()).filter(|id| w.texts_all || w.texts.get(id).is_some());
+            if let Some(id) = id {
+                let t = self.texts.entry(id);
+                add_texts(&mut t.server_call_id, &mut t.details, rec);
+            }
+        } else if names_ids(rec) {
+            let corr = &rec.correlation_id;
+            if w.ids.get(corr).is_some() {
+                self.ids.offer(corr, rec);
+            } else if w.sdks.get(corr).is_some() {
+                let sdk = sdk_text(rec);
+                if !sdk.is_empty() {
+                    let texts = &mut self.sdk_texts;
+                    (self.sdks.entry(corr)).offer_as(rec.time, &sdk, |t| texts.id(t));
+                }
+            }
         }
         Kept::Counted
     }
@@ -864,8 +1074,10 @@ impl Sink for IdsOf {
 
     fn skip(&mut self, _reason: SkipReason, _time: Option<DateTime<Utc>>) {}
 
-    fn merge(&mut self, o: IdsOf) {
+    fn merge(&mut self, mut o: IdsOf) {
         self.ids.absorb(o.ids);
+        (self.sdks).absorb(std::mem::take(&mut o.sdks), |a, b| a.absorb(b));
+        (self.texts).absorb(std::mem::take(&mut o.texts), Texts::absorb);
     }
 }
 
@@ -896,6 +1108,12 @@ impl Focus {
             sdks: Sdks::default(),
             ids: SharedIds::default(),
             no_call_sdks: HashMap::default(),
+            dropped: false,
+            chosen: None,
+            total: 0,
+            split: Default::default(),
+            waiting: ByCall::default(),
+            again: ByCall::default(),
         }
     }
 
@@ -923,14 +1141,256 @@ impl Focus {
             .unwrap_or_default()
     }
 
-    /// The focused calls whose records lack a CallConnectionId, a ServerCallId or the SDK:
-    /// those whose ids are looked up by their id in [`Focus::ids`].
-    pub fn lacking_ids(&self) -> ByCall<()> {
-        self.calls.keys_where(|c| c.lacks_ids())
-    }
-
     pub fn matches(&self, code: u32, subcode: Option<u32>) -> bool {
         subcode == Some(self.subcode) && self.code.is_none_or(|c| c == code)
+    }
+
+    /// Whether this sink still holds its calls' texts: past their budget
+    /// ([`SharedIds::texts_spent`]) it lets them go.
+    fn keeps_texts(&mut self) -> bool {
+        if !self.dropped && self.ids.texts_spent() {
+            self.drop_texts();
+        }
+        !self.dropped
+    }
+
+    /// Lets every call's texts go, and takes no more.
+    fn drop_texts(&mut self) {
+        if !self.dropped {
+            self.dropped = true;
+            self.calls.values_mut().for_each(CallStats::drop_texts);
+        }
+    }
+
+    /// Whether the calls' texts were let go: those of the calls listed are read again.
+    pub fn texts_dropped(&self) -> bool {
+        self.dropped
+    }
+
+    /// Chooses the calls listed ([`Listing::first`]; the order of [`CallStats::rank`], then
+    /// by id as its text compares), and counts the records of the others by SDK as it drops
+    /// them. The SDK of one whose focused records name none is looked up by its CorrelationId
+    /// in [`Focus::ids`] when they are all there (`ids_complete`), else in the second reading
+    /// ([`Focus::wanted`]). Only the calls listed are held past it; no copy of them all.
+    pub fn choose(&mut self, ids_complete: bool) {
+        if self.chosen.is_some() {
+            return;
+        }
+        let ByCall { guids, texts } = std::mem::take(&mut self.calls);
+        self.total = guids.len() + texts.len();
+        let first = self.listing.first.unwrap_or(usize::MAX);
+        let mut guids = guids.entries;
+        let mut texts: Vec<(Box<str>, CallStats)> = texts.into_iter().collect();
+        worst_first(&mut guids, first, |g, c| {
+            self.count_unlisted(&Id::Guid(g), c, ids_complete)
+        });
+        worst_first(&mut texts, first, |t, c| {
+            self.count_unlisted(&Id::Text(t), c, ids_complete)
+        });
+        let n = (guids.len() + texts.len()).min(first);
+        let mut listed = Vec::with_capacity(n);
+        while listed.len() < n {
+            let id = match (guids.last(), texts.last()) {
+                (Some(g), Some(t)) => {
+                    let by_id = || guid_text(g.0).as_str().cmp(&t.0);
+                    g.1.rank(&t.1).then_with(by_id).is_lt()
+                }
+                (g, _) => g.is_some(),
+            };
+            let call = if id {
+                guids.pop().map(|(g, c)| (CallId(Id::Guid(g)), c))
+            } else {
+                texts.pop().map(|(t, c)| (CallId(Id::Text(t)), c))
+            };
+            let Some(call) = call else {
+                break;
+            };
+            listed.push(call);
+            // The list taken from gives its room back as it goes, an eighth at a time.
+            if guids.len() < guids.capacity() / 8 * 7 {
+                guids.shrink_to_fit();
+            }
+        }
+        // Each list kept its first so many: those the other's outranked are not listed.
+        for (g, c) in guids {
+            self.count_unlisted(&Id::Guid(g), c, ids_complete);
+        }
+        for (t, c) in texts {
+            self.count_unlisted(&Id::Text(t), c, ids_complete);
+        }
+        self.chosen = Some(listed);
+    }
+
+    /// Counts the records of a call not listed by its SDK ([`Focus::choose`]).
+    fn count_unlisted(&mut self, id: &Id, c: CallStats, ids_complete: bool) {
+        let mut sdk = c.sdk;
+        if sdk.is_empty() && c.by_correlation {
+            if !ids_complete {
+                match self.listing.sdks {
+                    true => *self.waiting.entry_id(id) += c.count,
+                    false => self.split.1 += c.count,
+                }
+                return;
+            }
+            if let Some((_, _, s)) = self.ids.remove(&id.text()) {
+                sdk = s.into();
+            }
+        }
+        count_sdk(&mut self.split, &sdk.text(), c.count);
+    }
+
+    /// What a second reading of the files looks for, once the calls are chosen: the texts of
+    /// the calls listed when they were let go ([`Focus::texts_dropped`]); unless
+    /// `ids_complete`, the ids of the calls listed that lack some (every one whose texts are
+    /// read again: which ServerCallId it lacks is not known yet), and the SDKs of the calls
+    /// not listed that lack theirs. `None`: nothing.
+    pub fn wanted(&mut self, ids_complete: bool) -> Option<Wanted> {
+        self.choose(ids_complete);
+        let texts = self.dropped && self.listing.details;
+        let listed = self.chosen.as_ref().map_or(0, Vec::len);
+        let texts_all = texts && listed == self.total;
+        let mut w = Wanted {
+            subcode: self.subcode,
+            code: self.code,
+            texts: ByCall::default(),
+            texts_all,
+            ids: ByCall::default(),
+            sdks: std::mem::take(&mut self.waiting),
+            reads_ids: !ids_complete,
+        };
+        for (id, c) in self.chosen.iter().flatten() {
+            if texts && !texts_all {
+                w.texts.entry_id(&id.0);
+            }
+            if !ids_complete && c.by_correlation && (texts || c.lacks_ids()) {
+                w.ids.entry_id(&id.0);
+            }
+        }
+        let none = !texts && w.ids.is_empty() && w.sdks.is_empty();
+        (!none).then_some(w)
+    }
+
+    /// Takes what the second reading found ([`Focus::wanted`]).
+    pub fn read_again(&mut self, wanted: Arc<Wanted>, found: IdsOf) {
+        let IdsOf {
+            ids,
+            mut sdks,
+            texts,
+            ..
+        } = found;
+        let wanted = Arc::unwrap_or_clone(wanted);
+        if wanted.reads_ids {
+            self.ids = ids;
+        }
+        self.again = texts;
+        for (id, n) in wanted.sdks.into_ids() {
+            let sdk = sdks.remove_id(&id.0).unwrap_or_default();
+            count_sdk(&mut self.split, &sdk.text(), n);
+        }
+    }
+
+    /// The calls listed, in their order, each with the ids its focused records lack from the
+    /// other records of its CorrelationId and its texts read again, if they were; and how many
+    /// calls there are. Their records are counted by SDK too ([`Focus::sdk_split`]).
+    pub fn listed(&mut self) -> (Vec<(CallId, CallStats)>, usize) {
+        self.choose(true);
+        let mut listed = self.chosen.take().unwrap_or_default();
+        let ids = std::mem::take(&mut self.ids);
+        let mut again = std::mem::take(&mut self.again);
+        for (id, c) in &mut listed {
+            if let Some(t) = again.remove_id(&id.0) {
+                c.server_call_id = t.server_call_id;
+                c.details = t.details;
+            }
+            // Ids the focused records lack, from the other records of the same call.
+            if c.borrows_ids() {
+                let (cc, server, sdk) = ids.remove(&id.text()).unwrap_or_default();
+                if c.call_connection_id.is_empty() {
+                    c.call_connection_id = cc;
+                }
+                if c.server_call_id.is_empty() {
+                    c.server_call_id = Detail::from(server);
+                }
+                if c.sdk.is_empty() {
+                    c.sdk = sdk.into();
+                }
+            }
+            count_sdk(&mut self.split, &c.sdk.text(), c.count);
+        }
+        (listed, self.total)
+    }
+
+    /// The focused records of the calls by the SDK that made each (`type\tversion`), and
+    /// those of the calls that name none: of every call once [`Focus::listed`] is read.
+    pub fn sdk_split(&mut self) -> (HashMap<String, u64>, u64) {
+        std::mem::take(&mut self.split)
+    }
+}
+
+/// Sorts `calls` worst first ([`CallStats::rank`], then by id), the calls listed at the end,
+/// having given the others but the `first` to `unlisted`: in place, without a copy of them.
+fn worst_first<K: Ord>(
+    calls: &mut Vec<(K, CallStats)>,
+    first: usize,
+    mut unlisted: impl FnMut(K, CallStats),
+) {
+    let worse =
+        |a: &(K, CallStats), b: &(K, CallStats)| (b.1.rank(&a.1)).then_with(|| b.0.cmp(&a.0));
+    if first < calls.len() {
+        let past = calls.len() - first;
+        if first > 0 {
+            calls.select_nth_unstable_by(past, worse);
+        }
+        for (k, c) in calls.drain(..past) {
+            unlisted(k, c);
+        }
+        calls.shrink_to_fit();
+    }
+    calls.sort_unstable_by(worse);
+}
+
+/// What a focused record gives the texts of its call's row: its ServerCallId, key, message,
+/// SIP code and Q.850 cause.
+fn add_texts(server: &mut Detail, details: &mut Option<Box<Details>>, rec: &Record<'_>) {
+    server.offer(rec.time, &rec.server_call_id);
+    let d = details.get_or_insert_default();
+    d.add_code((rec.code, rec.subcode));
+    d.add_message(&rec.message, 1);
+    d.add_diagnostic(rec.sip.code, rec.q850.code);
+}
+
+/// Adds the details `b` another worker met of a call to those met here, `a`.
+fn absorb_details(a: &mut Option<Box<Details>>, b: Option<Box<Details>>) {
+    match (a, b) {
+        (Some(a), Some(b)) => a.absorb(*b),
+        (a @ None, b) => *a = b,
+        (Some(_), None) => {}
+    }
+}
+
+/// The texts of a call's row as the second reading gathers them from its focused records:
+/// those of [`CallStats`] and nothing else.
+#[derive(Debug, Clone, Default)]
+pub struct Texts {
+    server_call_id: Detail,
+    details: Option<Box<Details>>,
+}
+
+impl Texts {
+    fn absorb(&mut self, o: Texts) {
+        self.server_call_id.absorb(o.server_call_id);
+        absorb_details(&mut self.details, o.details);
+    }
+}
+
+/// Counts `n` records of a call under its SDK (empty: none named).
+fn count_sdk(split: &mut (HashMap<String, u64>, u64), sdk: &str, n: u64) {
+    if sdk.is_empty() {
+        split.1 += n;
+    } else if let Some(c) = split.0.get_mut(sdk) {
+        *c += n;
+    } else {
+        split.0.insert(sdk.to_string(), n);
     }
 }
 
@@ -940,13 +1400,17 @@ impl Sink for Focus {
 
     fn record(&mut self, rec: &Record<'_>) -> Kept {
         let kept = self.all.record(rec);
-        if names_ids(rec) {
-            self.ids.offer(&rec.correlation_id, rec);
-        }
-        if kept != Kept::Counted || !self.matches(rec.code, rec.subcode) {
+        let focused = kept == Kept::Counted && self.matches(rec.code, rec.subcode);
+        // A focused record's ids are its call's own, which are looked up only where none of
+        // its focused records names one.
+        if !focused {
+            if names_ids(rec) {
+                self.ids.offer(&rec.correlation_id, rec);
+            }
             return kept;
         }
         if let Some(id) = rec.call_id() {
+            let texts = self.listing.details && self.keeps_texts();
             let c = self.calls.entry(id);
             c.count += 1;
             c.by_correlation |= !rec.correlation_id.is_empty();
@@ -956,12 +1420,10 @@ impl Sink for Focus {
             c.sdk.offer_as(rec.time, &sdk_text(rec), |t| sdks.id(t));
             c.first = earliest(c.first, Some(rec.time));
             c.last = latest(c.last, Some(rec.time));
-            if self.listing.details {
-                c.server_call_id.offer(rec.time, &rec.server_call_id);
-                let d = c.details.get_or_insert_default();
-                d.add_code((rec.code, rec.subcode));
-                d.add_message(&rec.message, 1);
-                d.add_diagnostic(rec.sip.code, rec.q850.code);
+            if texts {
+                let held = c.text_bytes();
+                c.add_texts(rec);
+                self.ids.take_texts(c.text_bytes().saturating_sub(held));
             }
         } else {
             count_no_call(&mut self.no_call_sdks, &sdk_text(rec), 1);
@@ -1000,26 +1462,19 @@ impl Sink for Focus {
     }
 
     fn merge(&mut self, mut o: Focus) {
+        self.ids.absorb(o.ids.clone());
+        // Texts let go by either, or past the budget once merged, are let go by both.
+        if o.dropped || self.ids.texts_spent() {
+            o.drop_texts();
+            self.drop_texts();
+        }
         self.all.merge(o.all);
-        self.calls.absorb(std::mem::take(&mut o.calls), |t, s| {
-            t.count += s.count;
-            t.by_correlation |= s.by_correlation;
-            t.call_connection_id.absorb(s.call_connection_id);
-            t.server_call_id.absorb(s.server_call_id);
-            t.sdk.absorb(s.sdk);
-            t.first = earliest(t.first, s.first);
-            t.last = latest(t.last, s.last);
-            match (&mut t.details, s.details) {
-                (Some(a), Some(b)) => a.absorb(*b),
-                (a @ None, b) => *a = b,
-                (Some(_), None) => {}
-            }
-        });
+        self.calls
+            .absorb(std::mem::take(&mut o.calls), CallStats::absorb);
         self.messages.merge(o.messages);
         for (sdk, n) in std::mem::take(&mut o.no_call_sdks) {
             count_no_call(&mut self.no_call_sdks, &sdk, n);
         }
-        self.ids.absorb(o.ids);
     }
 }
 
@@ -1148,6 +1603,7 @@ mod tests {
         let listing = Listing {
             first: Some(20),
             details: false,
+            sdks: true,
         };
         let worker =
             || Focus::new(8522, None, Aggregator::new(Default::default(), 3600)).listing(listing);
@@ -1181,6 +1637,98 @@ mod tests {
             ([(400, Some(8522))].as_slice(), 1)
         );
         assert_eq!(c.server_call_id.text(), format!("{:-<150}", 7));
+    }
+
+    /// Past the budget of texts, the workers let their calls' texts go and take no more,
+    /// whichever passed it; merged, neither holds any. Within it, they keep them all.
+    #[test]
+    fn past_the_budget_of_texts_no_call_holds_any() {
+        let corr = |n: u32| format!("{n:08x}-e2f7-4553-8fcc-69d79561a0d1");
+        let held = |f: &Focus| {
+            f.calls
+                .guids
+                .entries
+                .iter()
+                .map(|(_, c)| c.text_bytes())
+                .sum()
+        };
+        for (budget, dropped) in [(usize::MAX, false), (20_000, true)] {
+            let ids = SharedIds::limits(usize::MAX, budget);
+            let worker = || {
+                Focus::new(8522, None, Aggregator::new(Default::default(), 3600)).sharing_ids(&ids)
+            };
+            let (mut a, mut b) = (worker(), worker());
+            for n in 0..1_000u32 {
+                a.record(&focused(corr(n), n % 60));
+                // Past it by one call's texts at most, until its next record.
+                let most: usize = held(&a);
+                assert!(!dropped || most <= 21_000, "{most}");
+                // The other worker meets the budget spent at its first record.
+                if n % 100 == 0 {
+                    b.record(&focused(corr(n + 5_000), 1));
+                }
+            }
+            assert_eq!((a.texts_dropped(), b.texts_dropped()), (dropped, dropped));
+            a.merge(b);
+            assert_eq!(a.texts_dropped(), dropped);
+            assert_eq!(a.calls.len(), 1_010);
+            let c = a.calls.get(&corr(7)).unwrap();
+            assert_eq!((c.details.is_some(), c.count), (!dropped, 1));
+            assert_eq!(c.server_call_id.is_empty(), dropped);
+            assert_eq!(held(&a) == 0, dropped);
+        }
+    }
+
+    /// The calls listed are the first so many of every call in the order of their records,
+    /// then the latest, then by id as its text compares, GUIDs and other ids alike, however
+    /// the work was split; the others' records are counted by SDK.
+    #[test]
+    fn the_calls_listed_are_the_first_of_every_call_in_rank_order() {
+        let id = |n: u32| match n % 4 {
+            0 => format!("CALL-{n}"),
+            1 => format!("{n:08X}-E2F7-4553-8FCC-69D79561A0D1"),
+            _ => format!("{n:08x}-e2f7-4553-8fcc-69d79561a0d1"),
+        };
+        let feed = |first: Option<usize>| {
+            let listing = Listing {
+                first,
+                details: true,
+                sdks: true,
+            };
+            let worker = || {
+                Focus::new(8522, None, Aggregator::new(Default::default(), 3600)).listing(listing)
+            };
+            let (mut a, mut b) = (worker(), worker());
+            let mut want = Vec::new();
+            for n in 0..300u32 {
+                // 1 to 3 records, the last at one of 2 seconds: many ties but for the id.
+                let records = 1 + n % 3;
+                for k in 0..records {
+                    let w = if (n + k) % 2 == 0 { &mut a } else { &mut b };
+                    w.record(&focused(id(n), 10 * (n % 2) + k));
+                }
+                want.push((
+                    std::cmp::Reverse(records),
+                    std::cmp::Reverse(10 * (n % 2) + records - 1),
+                    id(n),
+                ));
+            }
+            a.merge(b);
+            want.sort();
+            let (listed, total) = a.listed();
+            let got: Vec<String> = listed.into_iter().map(|(id, _)| id.into_string()).collect();
+            let want: Vec<String> = want.into_iter().map(|w| w.2).collect();
+            assert_eq!(total, 300);
+            let (by, unnamed) = a.sdk_split();
+            assert_eq!((by.get("java\t1.2.0").copied(), unnamed), (Some(600), 0));
+            (got, want)
+        };
+        let (all, want) = feed(None);
+        assert_eq!(all, want);
+        for first in [0, 1, 7, 75, 299, 300, 1_000] {
+            let (got, _) = feed(Some(first));
+            assert_eq!(got, want[..first.min(300)], "{first}");
+        }
     }
 
     /// A call keeps the least [`CODES_PER_CALL`] distinct SIP codes, whatever the order met

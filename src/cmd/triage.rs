@@ -33,7 +33,7 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
         output::writable_file(path)?;
         output::not_inputs(path, std::slice::from_ref(path), &settings)?;
     }
-    let (focus, ingested) = read(args, &settings, MAX_IDS)?;
+    let (focus, ingested) = read(args, &settings, (MAX_IDS, SharedIds::TEXT_BYTES))?;
     let mut warnings = ingested.warnings;
     warnings.extend(focus.all.unmatched_resources());
     let input_days = History::from_aggregator(&focus.all);
@@ -64,11 +64,6 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
         warnings.extend(verdict.notes);
     }
 
-    let bytes = if args.calls {
-        render::triage::calls(&t, args.format, args.limit)?
-    } else {
-        render::triage::render(&t, args.format)?
-    };
     for w in &warnings {
         crate::say!("acs-triage: warning: {}", crate::text::line(w));
     }
@@ -77,8 +72,22 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
         crate::say!("acs-triage: note: {line}");
     }
     match &args.out {
-        Some(path) => output::write_file(path, &bytes)?,
-        None => std::io::stdout().lock().write_all(&bytes)?,
+        Some(path) => {
+            let bytes = match args.calls {
+                true => render::triage::calls(&t, args.format, args.limit)?,
+                false => render::triage::render(&t, args.format)?,
+            };
+            output::write_file(path, &bytes)?;
+        }
+        None => {
+            // Written as it is made: the rows of every call are never held at once.
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            match args.calls {
+                true => render::triage::write_calls(&t, args.format, args.limit, &mut out)?,
+                false => render::triage::write(&t, args.format, &mut out)?,
+            }
+            out.flush()?;
+        }
     }
     // Records that could not be read may be of the subcode: as for `report`, past --max-bad
     // the answer is not one to trust.
@@ -93,24 +102,27 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
 }
 
 /// Reads the inputs into the focus. Files that can be read again hold the ids by
-/// CorrelationId of `max_ids` calls at most; past it, they are read a second time for the ids
-/// of the focused calls that lack some, and only those.
+/// CorrelationId of `limits.0` calls at most, and `limits.1` bytes of the calls' texts; past
+/// either, the calls listed are chosen and the files read a second time for what they lack,
+/// and only that ([`Focus::wanted`]).
 fn read(
     args: &TriageArgs,
     settings: &IngestSettings,
-    max_ids: usize,
+    limits: (usize, usize),
 ) -> Result<(Focus, IngestReport)> {
     let files = ingest::regular_files(settings);
     let (rejects, spill) = (RejectRows::default(), Spill::default());
     let listing = triage::listing(args.calls, args.format, args.limit);
     let ids = match files {
-        Some(_) => SharedIds::limited(max_ids),
+        Some(_) => SharedIds::limits(limits.0, limits.1),
         None => SharedIds::default(),
     };
+    let filter = || {
+        Aggregator::new(args.window.window(), args.bucket.secs())
+            .with_resources(&args.window.resource)
+    };
     let make = || {
-        let all = Aggregator::new(args.window.window(), args.bucket.secs())
-            .with_resources(&args.window.resource);
-        let all = all.sharing_rejects(&rejects).sharing_cells(&spill);
+        let all = filter().sharing_rejects(&rejects).sharing_cells(&spill);
         let focus = Focus::new(args.subcode, args.code, all).listing(listing);
         focus.sharing_ids(&ids)
     };
@@ -118,24 +130,27 @@ fn read(
         return Ok((make(), IngestReport::default()));
     }
     let (mut focus, ingested) = ingest::ingest(settings, None, make)?;
-    let Some(files) = files.filter(|_| ids.overflowed()) else {
+    let overflowed = ids.overflowed();
+    let Some(files) = files.filter(|_| overflowed || focus.texts_dropped()) else {
         return Ok((focus, ingested));
     };
-    // The table let its ids go (but a call or two entered past its flag); the rows take those
-    // read again.
-    focus.ids = SharedIds::default();
-    drop(ids);
-    let wanted = focus.lacking_ids();
-    if wanted.is_empty() {
-        return Ok((focus, ingested));
+    if overflowed {
+        // The table let its ids go (but a call or two entered past its flag); the rows take
+        // those read again.
+        focus.ids = SharedIds::default();
     }
+    drop(ids);
+    let Some(wanted) = focus.wanted(!overflowed) else {
+        return Ok((focus, ingested));
+    };
     let (wanted, again) = (Arc::new(wanted), SharedIds::default());
     let second = IngestSettings {
         inputs: files.iter().map(|f| f.path().to_path_buf()).collect(),
         ..settings.clone()
     };
-    ingest::ingest(&second, None, || IdsOf::new(&wanted, &again))?;
-    focus.ids = again;
+    let (found, _) = ingest::ingest(&second, None, || IdsOf::new(&wanted, &again, filter()))?;
+    drop(again);
+    focus.read_again(wanted, found);
     let mut report = ingested;
     if let Some(w) = changed(&files, ingest::regular_files(settings)) {
         report.warnings.push(w);
@@ -201,7 +216,7 @@ mod tests {
         cat: &Catalogue,
         max_ids: usize,
     ) -> (Vec<(String, String, String, String)>, String) {
-        let (focus, _) = read(args, settings, max_ids).unwrap();
+        let (focus, _) = read(args, settings, (max_ids, usize::MAX)).unwrap();
         let t = triage::build(focus, cat, &History::default(), None, Default::default());
         let calls = (t.calls.iter())
             .map(|c| {
@@ -285,6 +300,84 @@ mod tests {
             let want = [(id, id, ""), ("corr-2", "cc-2", "server-2")]
                 .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string(), String::new()));
             assert_eq!(calls, want, "{max_ids}");
+        }
+    }
+
+    /// A focused record of call `n` at second `s`, with a message of its own and, but for
+    /// every fourth call, a ServerCallId; or a record of another subcode that names the ids.
+    fn texted(n: u32, s: u32, focused: bool) -> String {
+        let (code, sub) = if focused { (400, 8522) } else { (200, 0) };
+        let server = match focused && n.is_multiple_of(4) {
+            true => String::new(),
+            false => format!(r#","serverCallId":"server-{n}-{s}-{}""#, "x".repeat(150)),
+        };
+        format!(
+            r#"{{"time":"2026-11-24T01:{:02}:{:02}Z","operationName":"PlayPrompt","category":"CallAutomationOperational","resultSignature":{code},"correlationId":"0ecaf828-e2f7-4553-8fcc-{n:012x}","properties":{{"resultCode":{code},"resultSubcode":{sub},"resultMessage":"message {} of call {n}","callConnectionId":"cc-{n}-{s}"{server}}}}}"#,
+            s / 60,
+            s % 60,
+            s % 5
+        )
+    }
+
+    /// Past the texts it may hold, `triage` lets its calls' texts go and reads its files again
+    /// for those of the calls listed: every format shows what one reading holding them all
+    /// shows, the first so many too, and calls of as many records at the same time in the
+    /// same order.
+    #[test]
+    fn past_the_texts_it_holds_triage_reads_them_again_and_shows_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        for (file, part) in [("a.json", 0u32), ("b.json", 1)] {
+            let lines: Vec<String> = (0..60u32)
+                .flat_map(|n| {
+                    // 1 to 4 focused records a call, ending at one of 3 seconds.
+                    let focused =
+                        (0..1 + (n + part) % 4).map(move |k| texted(n, 10 + n % 3 + k, true));
+                    [texted(n, 3 + part, false), texted(n, 59, false)]
+                        .into_iter()
+                        .chain(focused)
+                })
+                .collect();
+            std::fs::write(dir.path().join(file), lines.join("\n")).unwrap();
+        }
+        let cat = Catalogue::load(&[], true).unwrap();
+        let path = dir.path().to_str().unwrap();
+        for (format, limit) in [
+            ("csv", None),
+            ("json", Some("7")),
+            ("md", Some("0")),
+            ("csv", Some("13")),
+        ] {
+            let mut argv = vec![
+                "acs-triage",
+                "triage",
+                "8522",
+                path,
+                "--calls",
+                "--format",
+                format,
+            ];
+            argv.extend(limit.iter().flat_map(|l| ["--limit", l]));
+            let Command::Triage(args) = Cli::parse_from(argv).command else {
+                panic!("a triage command");
+            };
+            let settings = args.ingest.settings(&args.inputs).unwrap();
+            let out = |limits| {
+                let (focus, _) = read(&args, &settings, limits).unwrap();
+                let dropped = focus.texts_dropped();
+                let t = triage::build(focus, &cat, &History::default(), None, Default::default());
+                let bytes = render::triage::calls(&t, args.format, args.limit).unwrap();
+                (String::from_utf8(bytes).unwrap(), dropped)
+            };
+            let (want, dropped) = out((usize::MAX, usize::MAX));
+            assert!(!dropped);
+            if limit.is_none() {
+                assert!(want.contains("server-5-12-x") && want.contains("message 2 of call 5"));
+            }
+            for limits in [(usize::MAX, 0), (0, 0), (0, 5_000), (30, usize::MAX)] {
+                let (got, dropped) = out(limits);
+                assert_eq!(dropped, limits.1 < 10_000, "{limits:?}");
+                assert_eq!(got, want, "{format} {limit:?} {limits:?}");
+            }
         }
     }
 

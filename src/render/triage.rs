@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use anyhow::Result;
+use serde::ser::{Serialize, SerializeSeq, Serializer};
 use serde_json::{json, Value};
 
 use crate::catalogue::{key_label, Match, Outcome};
@@ -275,37 +276,77 @@ pub fn json(t: &Triage) -> Value {
     })
 }
 
-/// Every affected call, one row each, as CSV.
-pub fn csv(t: &Triage) -> Result<Vec<u8>> {
-    super::csv::render(&t.calls_table(None))
-}
-
 /// The affected calls alone (`--calls`), in a format, the first `limit` of them.
 pub fn calls(t: &Triage, format: TriageFormat, limit: Option<usize>) -> Result<Vec<u8>> {
-    let table = t.calls_table(limit);
-    Ok(match format {
-        TriageFormat::Csv => super::csv::render(&table)?,
+    let mut out = Vec::new();
+    write_calls(t, format, limit, &mut out)?;
+    Ok(out)
+}
+
+/// [`calls`] into `w`, a part of the rows at a time ([`Triage::calls_tables`]): the rows of
+/// every call are never held at once.
+pub fn write_calls(
+    t: &Triage,
+    format: TriageFormat,
+    limit: Option<usize>,
+    w: &mut dyn std::io::Write,
+) -> Result<()> {
+    match format {
+        TriageFormat::Csv => super::csv::write_parts(t.calls_tables(limit), w)?,
         TriageFormat::Md => {
-            let mut s = format!(
+            let rows = t.calls.listed().min(limit.unwrap_or(usize::MAX));
+            let head = format!(
                 "# Calls with {} ({} of {})\n\n",
                 t.title(),
-                table.rows.len(),
+                rows,
                 t.calls.len()
             );
-            s.push_str(&crate::render::markdown::table(&table));
-            s.into_bytes()
+            w.write_all(head.as_bytes())?;
+            for (i, part) in t.calls_tables(limit).enumerate() {
+                let mut s = String::new();
+                crate::render::markdown::write_table(&mut s, [part]);
+                // The header once: the tool's own two lines, before the first part's rows.
+                let rows = match i {
+                    0 => &s[..],
+                    _ => s.splitn(3, '\n').nth(2).unwrap_or_default(),
+                };
+                w.write_all(rows.as_bytes())?;
+            }
         }
-        TriageFormat::Json => crate::render::json::pretty(&crate::render::json::rows(&table))?,
-    })
+        TriageFormat::Json => crate::render::json::write_pretty(&CallRows(t, limit), w)?,
+    }
+    Ok(())
+}
+
+/// The calls' rows as one JSON array, written a part at a time.
+struct CallRows<'a>(&'a Triage, Option<usize>);
+
+impl Serialize for CallRows<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let rows = (self.0.calls.listed()).min(self.1.unwrap_or(usize::MAX));
+        let mut seq = s.serialize_seq(Some(rows))?;
+        for part in self.0.calls_tables(self.1) {
+            crate::render::json::elements(&mut seq, &part)?;
+        }
+        seq.end()
+    }
 }
 
 /// The triage in one of its formats.
 pub fn render(t: &Triage, format: TriageFormat) -> Result<Vec<u8>> {
-    Ok(match format {
-        TriageFormat::Md => markdown(t).into_bytes(),
-        TriageFormat::Json => crate::render::json::pretty(&json(t))?,
-        TriageFormat::Csv => csv(t)?,
-    })
+    let mut out = Vec::new();
+    write(t, format, &mut out)?;
+    Ok(out)
+}
+
+/// [`render`] into `w`: the CSV of every call a part at a time.
+pub fn write(t: &Triage, format: TriageFormat, w: &mut dyn std::io::Write) -> Result<()> {
+    match format {
+        TriageFormat::Md => w.write_all(markdown(t).as_bytes())?,
+        TriageFormat::Json => crate::render::json::write_pretty(&json(t), w)?,
+        TriageFormat::Csv => super::csv::write_parts(t.calls_tables(None), w)?,
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,13 +1,13 @@
 //! The finished deep dive on one subcode, built from a [`Focus`] and the catalogue: what the
 //! `triage` command shows in every format.
 
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
 use super::table::{Col, Name, Table};
 use super::{DiagnosticRow, NOT_NAMED};
-use crate::aggregate::{CallId, CallStats, Detail, Details, Focus, Key, Listing, Timeline, Window};
+use crate::aggregate::{CallId, CallStats, Focus, Key, Listing, Timeline, Window};
 use crate::catalogue::query::{self, Query};
 use crate::catalogue::{key_label, Catalogue, Category, Match, Outcome};
 use crate::config::TriageFormat;
@@ -235,11 +235,16 @@ pub fn listing(calls: bool, format: TriageFormat, limit: Option<usize>) -> Listi
         (true, _) => Listing {
             first: limit,
             details: true,
+            sdks: false,
         },
-        (false, TriageFormat::Csv) => Listing::default(),
+        (false, TriageFormat::Csv) => Listing {
+            sdks: false,
+            ..Listing::default()
+        },
         (false, TriageFormat::Md | TriageFormat::Json) => Listing {
             first: Some(TOP_CALLS),
             details: false,
+            sdks: true,
         },
     }
 }
@@ -394,9 +399,22 @@ impl Triage {
         )
     }
 
-    /// The affected calls, one row each, most records first, then the latest: what a support ticket asks for
-    /// (`limit`: the first so many).
-    pub fn calls_table(&self, limit: Option<usize>) -> Table {
+    /// The affected calls, one row each, most records first, then the latest: what a support
+    /// ticket asks for (`limit`: the first so many). In parts of [`CALL_ROWS`] rows, made as
+    /// they are asked for, so that the rows of every call are never held at once (their
+    /// cells and texts take several times what the calls do). At least one part, empty when
+    /// no call is listed.
+    pub fn calls_tables(&self, limit: Option<usize>) -> impl Iterator<Item = Table> + '_ {
+        let n = self.calls.listed().min(limit.unwrap_or(usize::MAX));
+        let parts = n.div_ceil(CALL_ROWS).max(1);
+        (0..parts).map(move |p| {
+            let from = p * CALL_ROWS;
+            self.calls_part(self.calls.rows(from, n.min(from + CALL_ROWS)))
+        })
+    }
+
+    /// The table of the calls' rows `calls`.
+    fn calls_part(&self, calls: impl Iterator<Item = CallRow>) -> Table {
         const COLUMNS: &[(&str, Col)] = &[
             ("correlation_id", Col::Text),
             ("call_connection_id", Col::Text),
@@ -413,7 +431,6 @@ impl Triage {
             let texts: Vec<String> = codes.iter().map(u32::to_string).collect();
             texts.join(" ")
         };
-        let calls = self.calls.iter().take(limit.unwrap_or(usize::MAX));
         Table::of(COLUMNS, calls, |c| {
             let codes: Vec<String> = c.codes.iter().map(|k| key_label(k.0, k.1)).collect();
             row![
@@ -431,6 +448,9 @@ impl Triage {
         })
     }
 }
+
+/// Rows of the calls' table made at a time ([`Triage::calls_tables`]).
+pub const CALL_ROWS: usize = 8192;
 
 fn catalogue_entries(
     cat: &Catalogue,
@@ -550,10 +570,10 @@ fn focus_resources(focus: &Focus) -> Vec<(String, u64, u64)> {
 /// records first; past [`MAX_SDK_ROWS`] rows, the rest in one `(other)` row; the records of
 /// calls that name none last, as `(not named)`, when some do.
 fn sdks_of_calls(
-    calls: CallSdks,
+    calls: (foldhash::HashMap<String, u64>, u64),
     no_call: &foldhash::HashMap<Box<str>, u64>,
 ) -> Vec<(String, String, u64)> {
-    let mut by = calls.by;
+    let (mut by, unnamed) = calls;
     // Records that name no call, by their own SDK.
     for (sdk, &n) in no_call.iter().filter(|(s, _)| !s.is_empty()) {
         match by.get_mut(&**sdk) {
@@ -575,7 +595,7 @@ fn sdks_of_calls(
         rows.push(("(other)".into(), "(other)".into(), other));
     }
     // Beside the calls that name one, those that do not: the split adds up to the calls'.
-    let unnamed = calls.unnamed + no_call.get("").copied().unwrap_or(0);
+    let unnamed = unnamed + no_call.get("").copied().unwrap_or(0);
     if !rows.is_empty() && unnamed > 0 {
         rows.push((NOT_NAMED.into(), String::new(), unnamed));
     }
@@ -671,137 +691,59 @@ fn prompt_rows(focus: &Focus) -> Vec<(String, u64)> {
 /// The row of the records of no prompt kind (not a play or a recognize).
 pub const NO_PROMPT: &str = "(no prompt)";
 
-/// The affected calls' rows, most records first, and how many calls there are: the rows may
-/// be of the first so many calls only ([`Listing::first`]), the views show no more.
+/// The affected calls listed, most records first, and how many calls there are: the list may
+/// be of the first so many calls only ([`Listing::first`]), the views show no more. A call's
+/// row is made when a view asks for it, and dropped once written.
 #[derive(Debug, Clone, Default)]
 pub struct CallList {
-    rows: Vec<CallRow>,
+    calls: Vec<(CallId, CallStats)>,
     total: usize,
 }
 
 impl CallList {
-    /// The calls affected, each a row or not.
+    /// The calls affected, each listed or not.
     pub fn len(&self) -> usize {
         self.total
     }
 
+    /// The calls listed.
+    pub fn listed(&self) -> usize {
+        self.calls.len()
+    }
+
     /// The rows, most records first.
-    pub fn iter(&self) -> std::slice::Iter<'_, CallRow> {
-        self.rows.iter()
+    pub fn iter(&self) -> impl Iterator<Item = CallRow> + '_ {
+        self.rows(0, self.calls.len())
+    }
+
+    /// The rows of the calls listed from `from` to `to` (not included).
+    pub fn rows(&self, from: usize, to: usize) -> impl Iterator<Item = CallRow> + '_ {
+        let calls = self.calls.get(from..to).unwrap_or_default();
+        calls.iter().map(|(id, c)| row_of(id, c))
     }
 }
 
-/// A call's rank: most records first, then the latest (an incident's calls before older ones
-/// of as many records), then by id.
-struct Ranked(CallId, CallStats);
-
-impl Ord for Ranked {
-    fn cmp(&self, o: &Ranked) -> std::cmp::Ordering {
-        (o.1.count.cmp(&self.1.count))
-            .then_with(|| o.1.last.cmp(&self.1.last))
-            .then_with(|| self.0.cmp(&o.0))
+/// The row of a call.
+fn row_of(id: &CallId, c: &CallStats) -> CallRow {
+    let d = c.details.as_deref();
+    let mut messages: Vec<&(Box<str>, u64)> =
+        d.map(|d| d.messages.iter().collect()).unwrap_or_default();
+    messages.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    CallRow {
+        call_id: id.text().into_owned(),
+        by_correlation: c.by_correlation,
+        call_connection_id: c.call_connection_id.text().into_owned(),
+        server_call_id: c.server_call_id.text().into_owned(),
+        #[cfg(test)]
+        sdk: c.sdk.text().into_owned(),
+        count: c.count,
+        first: c.first,
+        last: c.last,
+        codes: d.map(|d| d.codes.clone()).unwrap_or_default(),
+        messages: messages.into_iter().map(|(m, _)| m.to_string()).collect(),
+        sip_codes: d.map(|d| d.sip_codes.clone()).unwrap_or_default(),
+        q850_codes: d.map(|d| d.q850_codes.clone()).unwrap_or_default(),
     }
-}
-
-impl PartialOrd for Ranked {
-    fn partial_cmp(&self, o: &Ranked) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(o))
-    }
-}
-
-impl PartialEq for Ranked {
-    fn eq(&self, o: &Ranked) -> bool {
-        self.cmp(o).is_eq()
-    }
-}
-
-impl Eq for Ranked {}
-
-/// The focused records of the calls, by the SDK that made each (`type\tversion`), and those of
-/// the calls that name none.
-#[derive(Debug, Default)]
-struct CallSdks {
-    by: HashMap<String, u64>,
-    unnamed: u64,
-}
-
-/// The focused calls' rows, most records first ([`Focus::listing`]: the first so many), and
-/// their records by SDK. A call's stats are read once, in the order held; only the calls
-/// listed become rows (their texts written out then): with many calls, rows of them all
-/// were most of the memory.
-fn call_rows(focus: &mut Focus) -> (CallList, CallSdks) {
-    let ids = std::mem::take(&mut focus.ids);
-    let calls = std::mem::take(&mut focus.calls);
-    let first = focus.listing.first;
-    let total = calls.len();
-    let mut sdks = CallSdks::default();
-    // The best calls so far; with a limit, the worst of them on top, to be let go.
-    let mut kept: BinaryHeap<Ranked> = BinaryHeap::new();
-    let mut all: Vec<Ranked> = Vec::new();
-    for (id, mut c) in calls.into_ids() {
-        // Ids the focused records lack, from the other records of the same call.
-        if c.borrows_ids() {
-            let (cc, server, sdk) = ids.remove(&id.text()).unwrap_or_default();
-            if c.call_connection_id.is_empty() {
-                c.call_connection_id = cc;
-            }
-            if c.server_call_id.is_empty() {
-                c.server_call_id = Detail::from(server);
-            }
-            if c.sdk.is_empty() {
-                c.sdk = sdk.into();
-            }
-        }
-        let sdk = c.sdk.text();
-        if sdk.is_empty() {
-            sdks.unnamed += c.count;
-        } else if let Some(n) = sdks.by.get_mut(&*sdk) {
-            *n += c.count;
-        } else {
-            sdks.by.insert(sdk.into_owned(), c.count);
-        }
-        match first {
-            Some(n) => {
-                kept.push(Ranked(id, c));
-                if kept.len() > n {
-                    kept.pop();
-                }
-            }
-            None => all.push(Ranked(id, c)),
-        }
-    }
-    drop(ids);
-    if first.is_some() {
-        all = kept.into_vec();
-    }
-    // Unstable: no two calls have the same id, so the order is the same, without a buffer.
-    all.sort_unstable();
-    let rows = (all.into_iter()).map(|Ranked(id, c)| {
-        let Details {
-            codes,
-            mut messages,
-            sip_codes,
-            q850_codes,
-        } = c.details.map(|d| *d).unwrap_or_default();
-        messages.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        CallRow {
-            call_id: id.into_string(),
-            by_correlation: c.by_correlation,
-            call_connection_id: c.call_connection_id.into_string(),
-            server_call_id: c.server_call_id.into_first().into_string(),
-            #[cfg(test)]
-            sdk: c.sdk.into_string(),
-            count: c.count,
-            first: c.first,
-            last: c.last,
-            codes,
-            messages: messages.into_iter().map(|(m, _)| m.into_string()).collect(),
-            sip_codes,
-            q850_codes,
-        }
-    });
-    let rows = rows.collect();
-    (CallList { rows, total }, sdks)
 }
 
 /// The spike verdicts of the day, each with its explanation, or a note of why there are none.
@@ -874,7 +816,9 @@ pub fn build(
     let timeline_span = timeline_span(&timeline, focus.all.bucket_secs, &focus.all.window);
     let operations = operation_rows(&focus);
     let prompts = prompt_rows(&focus);
-    let (calls, call_sdks) = call_rows(&mut focus);
+    let (calls, total) = focus.listed();
+    let calls = CallList { calls, total };
+    let call_sdks = focus.sdk_split();
     let counted = focus.messages();
     let messages: Vec<(String, u64)> = counted
         .texts
