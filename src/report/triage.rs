@@ -450,7 +450,7 @@ impl Triage {
 }
 
 /// Rows of the calls' table made at a time ([`Triage::calls_tables`]).
-pub const CALL_ROWS: usize = 8192;
+pub const CALL_ROWS: usize = 1024;
 
 fn catalogue_entries(
     cat: &Catalogue,
