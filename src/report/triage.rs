@@ -207,9 +207,16 @@ pub const MAX_TIMELINE_ROWS: i64 = 10_000;
 
 /// The first and last bucket a timeline of `bucket_secs` buckets runs through, empty ones
 /// too: from `--since` (else the start of its first bucket's UTC day, so that an incident's
-/// start is read against the quiet hours before it) to `--until`'s last bucket (else its
-/// last). `None` when it is empty, or would take more than [`MAX_TIMELINE_ROWS`] rows.
-pub fn timeline_span(timeline: &Timeline, bucket_secs: i64, window: &Window) -> Option<(i64, i64)> {
+/// start is read against the quiet hours before it) to `--until`'s last bucket (else the
+/// bucket of the input's last record, `input_last`, so that a subcode that stopped hours
+/// before the input ends is not read as still going). `None` when it is empty, or would take
+/// more than [`MAX_TIMELINE_ROWS`] rows.
+pub fn timeline_span(
+    timeline: &Timeline,
+    bucket_secs: i64,
+    window: &Window,
+    input_last: Option<i64>,
+) -> Option<(i64, i64)> {
     let (first, last) = (timeline.keys().next()?.0, timeline.keys().next_back()?.0);
     if bucket_secs <= 0 {
         return None;
@@ -220,8 +227,9 @@ pub fn timeline_span(timeline: &Timeline, bucket_secs: i64, window: &Window) -> 
         None => floor(first - first.rem_euclid(DAY)),
     };
     // --until is the first instant left out.
-    let end =
-        (window.until).map(|u| floor(u.timestamp() - i64::from(u.timestamp_subsec_nanos() == 0)));
+    let end = (window.until)
+        .map(|u| floor(u.timestamp() - i64::from(u.timestamp_subsec_nanos() == 0)))
+        .or(input_last.map(floor));
     let (start, end) = (start.min(first), end.unwrap_or(last).max(last));
     let rows = (end - start) / bucket_secs + 1;
     (rows <= MAX_TIMELINE_ROWS).then_some((start, end))
@@ -813,7 +821,13 @@ pub fn build(
         .into_iter()
         .filter(|((_, k), _)| focus.matches(k.0, k.1))
         .collect();
-    let timeline_span = timeline_span(&timeline, focus.all.bucket_secs, &focus.all.window);
+    let input_last = crate::spikes::history::last_record(&focus.all);
+    let timeline_span = timeline_span(
+        &timeline,
+        focus.all.bucket_secs,
+        &focus.all.window,
+        input_last,
+    );
     let operations = operation_rows(&focus);
     let prompts = prompt_rows(&focus);
     let (calls, total) = focus.listed();
@@ -854,5 +868,30 @@ pub fn build(
         verdict_day,
         verdicts,
         verdict_note,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The timeline runs to the bucket of the input's last record, not the subcode's: 15
+    /// records in the first hour of a day whose input runs to 23:58 had drawn one bar, read as
+    /// still going (rev55b); `--until` still bounds it where given.
+    #[test]
+    fn the_timeline_runs_to_the_input_s_last_record() {
+        const H: i64 = 3600;
+        let t: Timeline = [((0, (400, Some(8523))), 15)].into_iter().collect();
+        let open = Window::default();
+        assert_eq!(timeline_span(&t, H, &open, None), Some((0, 0)));
+        assert_eq!(
+            timeline_span(&t, H, &open, Some(23 * H + 58 * 60)),
+            Some((0, 23 * H))
+        );
+        let until = Window {
+            until: Some(DateTime::from_timestamp(6 * H, 0).unwrap()),
+            ..Window::default()
+        };
+        assert_eq!(timeline_span(&t, H, &until, Some(23 * H)), Some((0, 5 * H)));
     }
 }
