@@ -2,11 +2,11 @@
 
 use std::fmt::Write;
 
-use crate::catalogue::{one_line, Catalogue, Outcome};
+use crate::catalogue::{key_label, one_line, Catalogue, Outcome};
 use crate::render::markdown::{escape, linkify, table, write_table};
 use crate::render::{sparkline, PART_ROWS};
 use crate::report::table::{Col, Table};
-use crate::report::{spike_sentence, Report};
+use crate::report::{description_in_sentence, spike_sentence, Report};
 use crate::row;
 use crate::spikes::volume::{VolumeStatus, VolumeVerdict};
 use crate::time::{day_text, rfc3339};
@@ -141,14 +141,9 @@ pub fn new_below_min_line(r: &Report, cat: &Catalogue) -> Option<String> {
         return None;
     }
     let named: Vec<String> = (keys.iter().take(NEW_BELOW_MIN_NAMED))
-        .map(|&((code, subcode), n)| {
-            let l = cat.lookup(code, subcode);
-            let description = one_line(l.description);
-            let description = description.trim_end_matches('.');
-            format!(
-                "{} {description} ({n})",
-                crate::catalogue::key_label(code, subcode)
-            )
+        .map(|&(key, n)| {
+            let description = description_in_sentence(cat, key);
+            format!("{} {description} ({n})", key_label(key.0, key.1))
         })
         .collect();
     let more = match keys.len().saturating_sub(NEW_BELOW_MIN_NAMED) {

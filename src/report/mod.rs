@@ -746,12 +746,16 @@ fn sdk_rows(agg: &Aggregator, cat: &Catalogue) -> Vec<SdkRow> {
     rows
 }
 
+/// A key's catalogue description inside a sentence: on one line, and without the full stop a
+/// count would follow (`... callee.: 309`).
+pub fn description_in_sentence(cat: &Catalogue, key: crate::aggregate::Key) -> String {
+    let description = crate::catalogue::one_line(cat.lookup(key.0, key.1).description);
+    description.trim_end_matches('.').to_string()
+}
+
 /// The one-sentence account of a flagged key, for people.
 pub fn spike_sentence(v: &Verdict, cat: &Catalogue) -> String {
-    let l = cat.lookup(v.key.0, v.key.1);
-    // On one line, and without the full stop a count would follow (`... callee.: 309`).
-    let description = crate::catalogue::one_line(l.description);
-    let description = description.trim_end_matches('.');
+    let description = description_in_sentence(cat, v.key);
     let label = match &v.resource {
         Some(r) => format!("{r}: {}", key_label(v.key.0, v.key.1)),
         None => key_label(v.key.0, v.key.1),
