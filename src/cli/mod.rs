@@ -90,6 +90,7 @@ impl Cli {
             }
             Command::Kql(a) => {
                 a.check_since()?;
+                a.check_subcode()?;
                 ("kql", a.since, a.until, None)
             }
             Command::Codes(_) | Command::Config(_) | Command::Completions(_) | Command::Man(_) => {
@@ -167,6 +168,30 @@ impl KqlArgs {
     }
 }
 
+impl KqlArgs {
+    /// `triage` and `triage-calls` look into one subcode, of the media summary (the operations
+    /// table has none); the other reports are of every key.
+    fn check_subcode(&self) -> Result<(), clap::Error> {
+        use crate::kql::{triage_report, KqlTable};
+        let error = |kind, message: &str| Err(usage_error(Some("kql"), kind, message));
+        match (triage_report(self.report), self.subcode) {
+            (true, None) => error(
+                ErrorKind::MissingRequiredArgument,
+                "triage and triage-calls need --subcode SUBCODE: the subcode to look into",
+            ),
+            (true, Some(_)) if self.table == KqlTable::Operations => error(
+                ErrorKind::ArgumentConflict,
+                "--table operations has no subcode (ResultSignature only): triage and triage-calls read the media summary",
+            ),
+            (false, Some(_)) => error(
+                ErrorKind::ArgumentConflict,
+                "--subcode is for triage and triage-calls: the other reports count every key",
+            ),
+            _ => Ok(()),
+        }
+    }
+}
+
 impl TriageArgs {
     /// --limit needs --calls: checked here, not by clap's `requires`, whose error calls --calls
     /// a missing required argument.
@@ -203,7 +228,7 @@ pub enum Command {
     Triage(TriageArgs),
     /// Print the KQL query that computes a report inside Log Analytics / Azure Data Explorer.
     #[command(
-        after_long_help = "Examples:\n  acs-triage kql by-code\n  acs-triage kql timeline --table operations --since 2026-11-01 --bucket day\n  az monitor log-analytics query -w WORKSPACE --analytics-query \"$(acs-triage kql by-code)\""
+        after_long_help = "Examples:\n  acs-triage kql by-code\n  acs-triage kql timeline --table operations --since 2026-11-01 --bucket day\n  acs-triage kql triage --subcode 8572 --since 2026-11-05 --bucket day\n  acs-triage kql triage-calls --subcode 8572 --code 500 --since 2026-11-05\n  az monitor log-analytics query -w WORKSPACE --analytics-query \"$(acs-triage kql by-code)\""
     )]
     Kql(KqlArgs),
     /// Show the settings a config file gives.
@@ -277,6 +302,14 @@ pub struct KqlArgs {
     /// volume query shows their drop or silence as `retired`.
     #[arg(long, value_name = "GLOB", value_parser = crate::config::parse_resource)]
     pub retired: Vec<glob::Pattern>,
+
+    /// The subcode `triage` and `triage-calls` look into (required for them).
+    #[arg(long, value_name = "SUBCODE")]
+    pub subcode: Option<u32>,
+
+    /// With `--subcode`: only records with this code.
+    #[arg(long, value_name = "CODE", requires = "subcode")]
+    pub code: Option<u32>,
 
     #[command(flatten)]
     pub thresholds: ThresholdArgs,

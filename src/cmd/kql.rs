@@ -27,6 +27,7 @@ pub fn run(cat: &Catalogue, args: &KqlArgs) -> Result<Exit> {
             thresholds: args.thresholds.thresholds(),
             resources: args.resource.clone(),
             retired: args.retired.clone(),
+            focus: args.subcode.map(|s| (s, args.code)),
         },
     );
     std::io::stdout().lock().write_all(q.as_bytes())?;

@@ -22,6 +22,19 @@ pub(crate) fn kql_python() -> Option<std::path::PathBuf> {
     })
 }
 
+/// [`kql_python`], or none when it is missing outside CI: the test `name` says it skipped.
+fn kql_python_or_skip(name: &str) -> Option<std::path::PathBuf> {
+    let python = kql_python();
+    if python.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "duckdb-kql must be installed in CI (.ci/run installs it)"
+        );
+        eprintln!("SKIPPED {name}: no python with duckdb-kql (pip install 'duckdb-kql[duckdb]==1.1.2', or set ACS_TRIAGE_PYTHON)");
+    }
+    python
+}
+
 /// The records of one kind as a Log Analytics table export.
 fn table_csv(
     records: &[acs_triage::normalize::Record<'static>],
@@ -179,12 +192,7 @@ pub(crate) fn check_kql(
 
 #[test]
 fn kql_queries_match_the_report_row_for_row() {
-    let Some(python) = kql_python() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "duckdb-kql must be installed in CI (.ci/run installs it)"
-        );
-        eprintln!("SKIPPED kql_queries_match_the_report_row_for_row: no python with duckdb-kql (pip install 'duckdb-kql[duckdb]==1.1.2', or set ACS_TRIAGE_PYTHON)");
+    let Some(python) = kql_python_or_skip("kql_queries_match_the_report_row_for_row") else {
         return;
     };
     use acs_triage::normalize::Kind;
@@ -438,14 +446,7 @@ fn kql_queries_match_the_report_row_for_row() {
 
 #[test]
 fn kql_and_report_agree_on_the_edges_of_the_data() {
-    let Some(python) = kql_python() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "duckdb-kql must be installed in CI (.ci/run installs it)"
-        );
-        eprintln!(
-            "SKIPPED kql_and_report_agree_on_the_edges_of_the_data: no python with duckdb-kql"
-        );
+    let Some(python) = kql_python_or_skip("kql_and_report_agree_on_the_edges_of_the_data") else {
         return;
     };
     let work = tempfile::tempdir().unwrap();
@@ -545,4 +546,133 @@ fn a_leap_second_is_written_as_the_minute_it_ends() {
     let v: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
     assert_eq!(v["period"]["since"], "2026-11-24T10:01:00.000Z");
+}
+
+/// What `triage` shows of a subcode on `file`, as the triage queries return it: the nonzero
+/// rows of its JSON timeline (`bucket,code,subcode,count`, in time and key order), and its
+/// calls that name a CorrelationId (`correlation_id,first_seen,last_seen,count,codes`, most
+/// records first, then the latest, then by id), in `work` as `{name}-series.csv` and
+/// `{name}-calls.csv`.
+fn triage_csvs(
+    work: &Path,
+    file: &Path,
+    flags: &[&str],
+    name: &str,
+) -> (std::path::PathBuf, std::path::PathBuf) {
+    let run = |extra: &[&str]| {
+        let a = (bin().arg("triage").args(flags).arg(file).args(extra))
+            .assert()
+            .success();
+        stdout(&a)
+    };
+    let json: serde_json::Value = serde_json::from_str(&run(&["--format", "json"])).unwrap();
+    let mut series: Vec<(String, u64, u64, u64)> = (json["timeline"].as_array().unwrap().iter())
+        .filter(|r| r["count"].as_u64() != Some(0))
+        .map(|r| {
+            let n = |k: &str| r[k].as_u64().unwrap();
+            let bucket = r["bucket"].as_str().unwrap().to_string();
+            (bucket, n("code"), n("subcode"), n("count"))
+        })
+        .collect();
+    series.sort();
+    assert!(!series.is_empty(), "{name}: some records");
+    let series_csv = work.join(format!("{name}-series.csv"));
+    let mut w = csv::Writer::from_path(&series_csv).unwrap();
+    w.write_record(["bucket", "code", "subcode", "count"])
+        .unwrap();
+    for (b, c, s, n) in &series {
+        w.write_record([b.clone(), c.to_string(), s.to_string(), n.to_string()])
+            .unwrap();
+    }
+    w.flush().unwrap();
+    let calls_file = work.join(format!("{name}-triage-calls.csv"));
+    std::fs::write(&calls_file, run(&["--calls", "--format", "csv"])).unwrap();
+    let rows = read_csv(&calls_file);
+    let cols = [
+        "correlation_id",
+        "first_seen",
+        "last_seen",
+        "count",
+        "codes",
+    ];
+    let mut calls: Vec<Vec<String>> = (rows.iter())
+        .filter(|r| !r["correlation_id"].is_empty())
+        .map(|r| cols.iter().map(|c| r[*c].clone()).collect())
+        .collect();
+    // triage's order, most records then the latest first; among calls as bad, the query's.
+    let rank = |r: &Vec<String>| {
+        (
+            std::cmp::Reverse(r[3].parse::<u64>().unwrap()),
+            std::cmp::Reverse(r[2].clone()),
+        )
+    };
+    let shown: Vec<_> = calls.iter().map(rank).collect();
+    assert!(shown.is_sorted(), "{name}: triage's calls in order");
+    calls.sort_by(|a, b| rank(a).cmp(&rank(b)).then(a[0].cmp(&b[0])));
+    let calls_csv = work.join(format!("{name}-calls.csv"));
+    let mut w = csv::Writer::from_path(&calls_csv).unwrap();
+    w.write_record(cols).unwrap();
+    for r in &calls {
+        w.write_record(r).unwrap();
+    }
+    w.flush().unwrap();
+    (series_csv, calls_csv)
+}
+
+/// `kql triage` and `kql triage-calls` give the counts `triage` gives on the same records:
+/// its timeline by bucket and key, and its calls, with and without `--code` and a window, by
+/// the hour (a day of samples) and by the day (six weeks).
+#[test]
+fn kql_triage_gives_the_counts_of_triage() {
+    let Some(python) = kql_python_or_skip("kql_triage_gives_the_counts_of_triage") else {
+        return;
+    };
+    let (work, media) = (
+        tempfile::tempdir().unwrap(),
+        acs_triage::normalize::Kind::MediaSummary,
+    );
+    let samples = work.path().join("media.csv");
+    table_csv(&records_of(&[root().join("samples")]), media, &samples);
+    let nights: Vec<std::path::PathBuf> = (0..6)
+        .map(|w| night(work.path(), w * 7, &[((500, 8572), 20 + 10 * w as u64)]))
+        .collect();
+    let weeks = work.path().join("nights.csv");
+    table_csv(&records_of(&nights), media, &weeks);
+    let since = ["--since", "2026-11-24T06:00:00Z"];
+    for (file, flags, name) in [
+        (&samples, vec!["8522"], "samples"),
+        (
+            &samples,
+            vec!["8522", "--code", "404", since[0], since[1]],
+            "samples-404",
+        ),
+        (&weeks, vec!["8572"], "weeks"),
+    ] {
+        let (series, calls) = triage_csvs(work.path(), file, &flags, name);
+        let mut extra = vec!["--subcode", flags[0]];
+        extra.extend(&flags[1..]);
+        check_kql(
+            &python,
+            work.path(),
+            "triage",
+            "media",
+            file,
+            &extra,
+            &series,
+        );
+        check_kql(
+            &python,
+            work.path(),
+            "triage-calls",
+            "media",
+            file,
+            &extra,
+            &calls,
+        );
+    }
+    // Six weeks are by the day: a row a day.
+    let days = read_csv(&work.path().join("weeks-series.csv"));
+    assert_eq!(days.len(), 6, "{days:?}");
+    let codes = read_csv(&work.path().join("samples-calls.csv"));
+    assert!(codes.iter().any(|r| r["codes"].contains(' ')), "{codes:?}");
 }
