@@ -12,7 +12,7 @@ use toml::Value;
 
 use super::{Cli, CliError, Command, IngestArgs, ReportArgs, SpikeArgs, ThresholdArgs, WindowArgs};
 use crate::config::file::{self, number, scalar, time_text, At, ConfigError, FileConfig, Loaded};
-use crate::config::{self as settings, Bucket, FailOnSpike, MaxBad};
+use crate::config::{self as settings, Bucket, FailOnSpike, MaxBad, SpikesBy};
 
 impl Cli {
     /// The command line of this process, with the config file under it, checked.
@@ -230,6 +230,7 @@ fn merge(cli: &mut Cli, matches: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
             ingest(&mut a.ingest, m, l)?;
             window(&mut a.window, m, l)?;
             spikes(&mut a.spikes, m, l)?;
+            spikes_by(&mut a.spikes_by, m, l)?;
             max_bad(&mut a.max_bad, m, l)?;
             bucket(&mut a.bucket, m, l)?;
         }
@@ -288,9 +289,7 @@ fn report(a: &mut ReportArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
             v => value_enum(&scalar(v)?),
         })?;
     }
-    if let (false, Some(v)) = (given(m, "spikes_by"), &c.spikes_by) {
-        a.spikes_by = l.parse("spikes-by", v, value_enum)?;
-    }
+    spikes_by(&mut a.spikes_by, m, l)?;
     if let (false, Some(v)) = (given(m, "retired"), &c.retired) {
         a.retired = l.parse("retired", v, |v| resources(v))?;
     }
@@ -322,6 +321,14 @@ fn time_bound(
 }
 
 /// `bucket` of the file, where --bucket was not given.
+/// `spikes-by`: `report` and `triage` test the same way, so that triage's verdict is the page's.
+fn spikes_by(a: &mut SpikesBy, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigError> {
+    if let (false, Some(v)) = (given(m, "spikes_by"), &l.config.spikes_by) {
+        *a = l.parse("spikes-by", v, value_enum)?;
+    }
+    Ok(())
+}
+
 fn bucket(a: &mut Bucket, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigError> {
     if let (false, Some(v)) = (given(m, "bucket"), &l.config.bucket) {
         *a = l.parse("bucket", v, value_enum)?;

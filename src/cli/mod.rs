@@ -338,6 +338,11 @@ pub struct TriageArgs {
     #[command(flatten)]
     pub spikes: SpikeArgs,
 
+    /// Test each ACS resource against its own history (`resource`), or all records together,
+    /// as `report --spikes-by` does.
+    #[arg(long, value_enum, value_name = "WHAT", default_value_t = SpikesBy::All, help_heading = "Spikes")]
+    pub spikes_by: SpikesBy,
+
     /// Timeline bucket: `auto` is hourly for a span of up to three days, daily beyond.
     #[arg(long, value_enum, default_value_t = Bucket::Auto, help_heading = "Output")]
     pub bucket: Bucket,

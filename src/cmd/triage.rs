@@ -8,7 +8,7 @@ use anyhow::Result;
 
 use crate::aggregate::{Aggregator, Focus, IdsOf, SharedIds, Spill, MAX_IDS};
 use crate::catalogue::Catalogue;
-use crate::cli::TriageArgs;
+use crate::cli::{SpikesBy, TriageArgs};
 use crate::config::IngestSettings;
 use crate::exit_codes::Exit;
 use crate::ingest::{self, IngestReport, RejectRows, Stamp};
@@ -41,6 +41,9 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
     warnings.extend(w);
     // A look at some resources is compared with their history.
     let mut history = history.for_resources(&args.window.resource, &input_days);
+    // The subcode's days as the stored history holds them, before the input's join them.
+    let stored_days = (args.spikes.history.as_ref())
+        .map(|_| triage::history_days(&history, args.subcode, args.code));
     let verdict = night::verdict_day(
         &input_days,
         &history,
@@ -50,13 +53,22 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
         args.spikes.history.is_some(),
     );
     history.merge(input_days);
-    let mut t = triage::build(
-        focus,
-        &cat,
-        &history,
-        verdict.day,
-        args.spikes.thresholds.thresholds(),
-    );
+    let asked = triage::Asked {
+        day: verdict.day,
+        thresholds: args.spikes.thresholds.thresholds(),
+        by_resource: args.spikes_by == SpikesBy::Resource,
+    };
+    // The kql commands look back from the last day the input and history hold.
+    let last_day = history.days.keys().next_back().copied();
+    let mut t = triage::build(focus, &cat, &history, &asked);
+    t.history = stored_days;
+    t.next_steps = Some(triage::next_steps(
+        (args.subcode, args.code),
+        &args.inputs,
+        &args.window.window(),
+        &args.window.resource,
+        last_day,
+    ));
     t.verdict_note = verdict.noted(t.verdict_note.take());
     // Only Markdown and JSON without --calls print a verdict: the others are not warned about it.
     let verdict_shown = !args.calls && args.format != crate::config::TriageFormat::Csv;
@@ -118,7 +130,9 @@ fn read(
         None => SharedIds::default(),
     };
     let filter = || {
+        // Each resource's keys by day serve the spike test by resource.
         Aggregator::new(args.window.window(), args.bucket.secs())
+            .keeping_resource_days(args.spikes_by == SpikesBy::Resource)
             .with_resources(&args.window.resource)
     };
     let make = || {
@@ -217,7 +231,7 @@ mod tests {
         max_ids: usize,
     ) -> (Vec<(String, String, String, String)>, String) {
         let (focus, _) = read(args, settings, (max_ids, usize::MAX)).unwrap();
-        let t = triage::build(focus, cat, &History::default(), None, Default::default());
+        let t = triage::build(focus, cat, &History::default(), &Default::default());
         let calls = (t.calls.iter())
             .map(|c| {
                 let ids = (&c.call_connection_id, &c.server_call_id, &c.sdk);
@@ -364,7 +378,7 @@ mod tests {
             let out = |limits| {
                 let (focus, _) = read(&args, &settings, limits).unwrap();
                 let dropped = focus.texts_dropped();
-                let t = triage::build(focus, &cat, &History::default(), None, Default::default());
+                let t = triage::build(focus, &cat, &History::default(), &Default::default());
                 let bytes = render::triage::calls(&t, args.format, args.limit).unwrap();
                 (String::from_utf8(bytes).unwrap(), dropped)
             };

@@ -6,12 +6,12 @@ use anyhow::Result;
 use serde::ser::{Serialize, SerializeSeq, Serializer};
 use serde_json::{json, Value};
 
-use crate::catalogue::{key_label, Match, Outcome};
+use crate::catalogue::{key_label, one_line, Match, Outcome, NO_MITIGATION};
 use crate::config::TriageFormat;
 use crate::render::markdown::{escape, linkify, table};
 use crate::render::sparkline;
 use crate::report::table::Table;
-use crate::report::triage::{Triage, TOP_CALLS, TOP_MESSAGES};
+use crate::report::triage::{Triage, HISTORY_DAYS, KQL_DAYS, TOP_CALLS, TOP_MESSAGES};
 use crate::time::{bucket_start, day_text, rfc3339};
 
 /// The triage as Markdown: the catalogue, the totals and the spike verdict.
@@ -21,7 +21,9 @@ pub fn markdown(t: &Triage) -> String {
 
     catalogue_section(&mut s, t);
     totals_section(&mut s, t);
+    history_section(&mut s, t);
     verdict_section(&mut s, t);
+    next_steps_section(&mut s, t);
     s
 }
 
@@ -56,7 +58,108 @@ fn catalogue_section(s: &mut String, t: &Triage) {
         }
     }
     s.push('\n');
+    if !t.mitigations.is_empty() {
+        let _ = writeln!(s, "Mitigation, as the report gives it:\n");
+        for (k, m) in &t.mitigations {
+            let _ = writeln!(s, "- {}: {}", key_label(k.0, k.1), linkify(&one_line(m)));
+        }
+        s.push('\n');
+    }
     let _ = writeln!(s, "Catalogues: {}.\n", escape(&t.catalogues.join("; ")));
+}
+
+/// What to run next: the calls for a support ticket (first, for a key without a documented
+/// mitigation), and the same subcode in Log Analytics.
+fn next_steps_section(s: &mut String, t: &Triage) {
+    let Some(n) = &t.next_steps else {
+        return;
+    };
+    let _ = writeln!(s, "\n## Next steps\n");
+    let undocumented = no_mitigation(t);
+    if !undocumented.is_empty() {
+        let _ = writeln!(
+            s,
+            "- {} {} no documented mitigation: collect the calls' ids with the command below and open a support ticket with them.",
+            undocumented.join(", "),
+            if undocumented.len() == 1 { "has" } else { "have" }
+        );
+    }
+    let _ = writeln!(
+        s,
+        "- The affected calls with every id support asks for: {}",
+        code_span(&n.calls)
+    );
+    let kql: Vec<String> = n.kql.iter().map(|c| code_span(c)).collect();
+    let days = match n.since {
+        Some(_) => format!("over the last {KQL_DAYS} days, "),
+        None => String::new(),
+    };
+    let _ = writeln!(
+        s,
+        "- The same in Log Analytics, {days}by day and by call: {}",
+        kql.join(" and ")
+    );
+}
+
+/// The subcode's days in the stored history: since when, or not at all, and the last
+/// [`HISTORY_DAYS`] days it holds.
+fn history_section(s: &mut String, t: &Triage) {
+    let Some(h) = &t.history else {
+        return;
+    };
+    let _ = writeln!(s, "## In the history\n");
+    let Some((first, last)) = h.span else {
+        let _ = writeln!(s, "The history holds no day.\n");
+        return;
+    };
+    let held = format!(
+        "{} day{}, {} to {}",
+        h.held,
+        if h.held == 1 { "" } else { "s" },
+        day_text(first),
+        day_text(last)
+    );
+    if h.keys.is_empty() {
+        let _ = writeln!(s, "{} is not in the history's {held}.\n", t.title());
+        return;
+    }
+    let _ = match h.days.len() as i64 {
+        HISTORY_DAYS => writeln!(s, "The history holds {held}; its last {HISTORY_DAYS}:\n"),
+        n => writeln!(
+            s,
+            "The history holds {held}; the {n} it holds of the last {HISTORY_DAYS} to {}:\n",
+            day_text(last)
+        ),
+    };
+    for (k, day, counts) in &h.keys {
+        let _ = writeln!(
+            s,
+            "- {}: first in the history on {}; `{}`",
+            key_label(k.0, k.1),
+            day_text(*day),
+            sparkline(counts)
+        );
+    }
+    s.push('\n');
+    let _ = writeln!(s, "{}", table(&h.table()));
+}
+
+/// The failure keys whose mitigation is [`NO_MITIGATION`].
+fn no_mitigation(t: &Triage) -> Vec<String> {
+    (t.mitigations.iter())
+        .filter(|(_, m)| m == NO_MITIGATION)
+        .map(|(k, _)| key_label(k.0, k.1))
+        .collect()
+}
+
+/// A command as a Markdown code span, fenced by more backticks than it holds in a row.
+fn code_span(c: &str) -> String {
+    let run = (c.split(|ch| ch != '`').map(str::len).max()).unwrap_or(0);
+    let fence = "`".repeat(run + 1);
+    match run {
+        0 => format!("{fence}{c}{fence}"),
+        _ => format!("{fence} {c} {fence}"),
+    }
 }
 
 /// The key's records against those accepted, and, when there are any, what they hold.
@@ -120,7 +223,15 @@ fn verdict_section(s: &mut String, t: &Triage) {
         let _ = writeln!(s, "{}", escape(n));
     }
     for (v, why) in &t.verdicts {
-        let _ = writeln!(s, "- {}: {}", key_label(v.key.0, v.key.1), escape(why));
+        // A resource's verdict is labelled as the report's spike line labels it.
+        let resource =
+            (v.resource.as_deref()).map_or(String::new(), |r| format!("{}: ", escape(r)));
+        let _ = writeln!(
+            s,
+            "- {resource}{}: {}",
+            key_label(v.key.0, v.key.1),
+            escape(why)
+        );
     }
 }
 
@@ -262,11 +373,30 @@ pub fn json(t: &Triage) -> Value {
         "sdks": t.sdks.iter().map(|(ty, v, n)| json!({
             "sdk_type": ty, "sdk_version": v, "count": n,
         })).collect::<Vec<_>>(),
+        "history": t.history.as_ref().map(|h| json!({
+            "days_held": h.held,
+            "first_day": h.span.map(|(a, _)| day_text(a)), "last_day": h.span.map(|(_, b)| day_text(b)),
+            "keys": h.keys.iter().map(|(k, day, _)| json!({
+                "code": k.0, "subcode": k.1, "first_seen": day_text(*day),
+            })).collect::<Vec<_>>(),
+            "days": h.days.iter().enumerate().flat_map(|(i, &(day, partial, records))| {
+                h.keys.iter().map(move |(k, _, counts)| json!({
+                    "day": day_text(day), "partial": partial, "records": records,
+                    "code": k.0, "subcode": k.1, "count": counts[i],
+                }))
+            }).collect::<Vec<_>>(),
+        })),
+        "mitigations": t.mitigations.iter().map(|(k, m)| json!({
+            "code": k.0, "subcode": k.1, "mitigation": m,
+        })).collect::<Vec<_>>(),
+        "next_steps": t.next_steps.as_ref().map(|n| json!({
+            "no_documented_mitigation": no_mitigation(t), "calls": n.calls, "kql": n.kql,
+        })),
         "verdict": {
             "day": t.verdict_day.map(day_text),
             "note": t.verdict_note,
             "keys": t.verdicts.iter().map(|(v, why)| json!({
-                "code": v.key.0, "subcode": v.key.1, "status": v.status.as_str(), "explanation": why,
+                "code": v.key.0, "subcode": v.key.1, "resource": v.resource, "status": v.status.as_str(), "explanation": why,
                 "count": v.count, "exposure": v.exposure, "baseline_count": v.baseline_count,
                 "baseline_exposure": v.baseline_exposure,
                 "baseline_days": v.baseline_days.iter().map(|d| day_text(*d)).collect::<Vec<_>>(),

@@ -170,5 +170,10 @@ pub fn triage(cat: &Catalogue) -> Triage {
     feed(&mut focus);
     let history = History::from_aggregator(&focus.all);
     let day = spikes::report_day(&history, None);
-    super::triage::build(focus, cat, &history, day, Thresholds::default())
+    let asked = super::triage::Asked {
+        day,
+        thresholds: Thresholds::default(),
+        by_resource: false,
+    };
+    super::triage::build(focus, cat, &history, &asked)
 }

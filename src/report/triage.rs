@@ -2,6 +2,7 @@
 //! `triage` command shows in every format.
 
 use std::collections::BTreeMap;
+use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 
@@ -9,7 +10,7 @@ use super::table::{Col, Name, Table};
 use super::{DiagnosticRow, NOT_NAMED};
 use crate::aggregate::{CallId, CallStats, Focus, Key, Listing, Timeline, Window};
 use crate::catalogue::query::{self, Query};
-use crate::catalogue::{key_label, Catalogue, Category, Match, Outcome};
+use crate::catalogue::{key_label, Catalogue, Category, Match, Outcome, NO_MITIGATION};
 use crate::config::TriageFormat;
 use crate::normalize::Kind;
 use crate::row;
@@ -128,6 +129,159 @@ pub struct Triage {
     /// (verdict, its explanation).
     pub verdicts: Vec<(Verdict, String)>,
     pub verdict_note: Option<String>,
+    /// Each failure key found (else the key asked for) with the mitigation `report` gives it
+    /// (by_mitigation.csv, the spike line): the catalogue's, or [`NO_MITIGATION`].
+    pub mitigations: Vec<(Key, String)>,
+    /// The commands that take the triage further, when the run says them.
+    pub next_steps: Option<NextSteps>,
+    /// The focused keys' days in the stored history, with `--history`.
+    pub history: Option<HistoryDays>,
+}
+
+/// Days of the stored history a triage shows: the last so many to its last day.
+pub const HISTORY_DAYS: i64 = 28;
+
+/// The focused keys' daily counts as the stored history (`--history`) holds them: since when
+/// the subcode occurs, and whether it is new, beyond the input's own days.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryDays {
+    /// The days the history holds, and its first and last.
+    pub held: usize,
+    pub span: Option<(i64, i64)>,
+    /// The days it holds of the last [`HISTORY_DAYS`] to its last day: (day, partial, the
+    /// day's records).
+    pub days: Vec<(i64, bool, u64)>,
+    /// Each focused key of any day it holds, in key order: its first day in the history, and
+    /// its count on each of `days`.
+    pub keys: Vec<(Key, i64, Vec<u64>)>,
+}
+
+/// The days of `history` (the stored days, of the resources the run keeps) of the subcode
+/// (under `code`, when given).
+pub fn history_days(history: &History, subcode: u32, code: Option<u32>) -> HistoryDays {
+    let focused = |k: &Key| k.1 == Some(subcode) && code.is_none_or(|c| c == k.0);
+    let span = (history.days.keys().next().copied()).zip(history.days.keys().next_back().copied());
+    let from = span.map_or(0, |(_, last)| last - (HISTORY_DAYS - 1));
+    let recent: Vec<&crate::spikes::history::DayAgg> =
+        history.days.range(from..).map(|(_, d)| d).collect();
+    let mut first: BTreeMap<Key, i64> = BTreeMap::new();
+    for d in history.days.values() {
+        for k in d
+            .keys
+            .iter()
+            .filter(|(k, v)| focused(k) && v.0 > 0)
+            .map(|(k, _)| k)
+        {
+            first.entry(*k).or_insert(d.day);
+        }
+    }
+    let keys = (first.into_iter())
+        .map(|(k, day)| {
+            let counts = (recent.iter()).map(|d| d.keys.get(&k).map_or(0, |v| v.0));
+            (k, day, counts.collect())
+        })
+        .collect();
+    HistoryDays {
+        held: history.days.len(),
+        span,
+        days: (recent.iter())
+            .map(|d| (d.day, d.partial, d.exposure))
+            .collect(),
+        keys,
+    }
+}
+
+impl HistoryDays {
+    /// The days shown, a row each: the day (marked when partial), its records, and each key's
+    /// count.
+    pub fn table(&self) -> Table {
+        let mut t = Table::new(&[("day", Col::Text), ("records", Col::Number)]);
+        let names = (self.keys.iter()).map(|(k, _, _)| Name::from(key_label(k.0, k.1)));
+        t.columns.extend(names.map(|n| (n, Col::Number)));
+        for (i, &(day, partial, records)) in self.days.iter().enumerate() {
+            let day = match partial {
+                true => format!("{} (partial)", crate::time::day_text(day)),
+                false => crate::time::day_text(day),
+            };
+            let mut r = row![day, records];
+            r.extend((self.keys.iter()).map(|(_, _, counts)| counts[i].into()));
+            t.push(r);
+        }
+        t
+    }
+}
+
+/// What to run next: the calls for a support ticket, and the same subcode in Log Analytics.
+#[derive(Debug, Clone, Default)]
+pub struct NextSteps {
+    /// `acs-triage triage SUBCODE INPUT... --calls --format csv > calls-SUBCODE.csv`.
+    pub calls: String,
+    /// `acs-triage kql triage ...` and `acs-triage kql triage-calls ...`.
+    pub kql: Vec<String>,
+    /// The `--since` of the kql commands: the first of the four weeks to the input's (or
+    /// history's) last day.
+    pub since: Option<i64>,
+}
+
+/// Days the kql commands of the next steps look back, the last day included: the four weeks
+/// the spike test reads.
+pub const KQL_DAYS: i64 = 28;
+
+/// The next steps of a triage of `subcode` (`--code` `code`) run on `inputs` with the window
+/// `window` and `--resource` globs `resources`, the last day known `last_day`: the command
+/// that lists its calls for a support ticket, with the same records, and the kql commands of
+/// its series and calls over the last [`KQL_DAYS`] days.
+pub fn next_steps(
+    (subcode, code): (u32, Option<u32>),
+    inputs: &[std::path::PathBuf],
+    window: &Window,
+    resources: &[glob::Pattern],
+    last_day: Option<i64>,
+) -> NextSteps {
+    let code_flag = code.map_or(String::new(), |c| format!(" --code {c}"));
+    let mut calls = format!("acs-triage triage {subcode}{code_flag}");
+    match inputs {
+        [] => calls.push_str(" INPUT"),
+        inputs => {
+            for i in inputs {
+                calls.push(' ');
+                calls.push_str(&shell_word(&i.to_string_lossy()));
+            }
+        }
+    }
+    let mut filters = String::new();
+    for (flag, t) in [("--since", window.since), ("--until", window.until)] {
+        if let Some(t) = t {
+            let _ = write!(filters, " {flag} {}", rfc3339(t));
+        }
+    }
+    for r in resources {
+        let _ = write!(filters, " --resource {}", shell_word(r.as_str()));
+    }
+    let _ = write!(
+        calls,
+        "{filters} --calls --format csv > calls-{subcode}.csv"
+    );
+    let since = last_day.map(|d| d - (KQL_DAYS - 1));
+    let since_flag = since.map_or(String::new(), |d| {
+        format!(" --since {}", crate::time::day_text(d))
+    });
+    let kql = [("triage", " --bucket day"), ("triage-calls", "")]
+        .map(|(report, bucket)| {
+            format!("acs-triage kql {report} --subcode {subcode}{code_flag}{since_flag}{bucket}")
+        })
+        .to_vec();
+    NextSteps { calls, kql, since }
+}
+
+/// A word as a POSIX shell reads it back: as it is when it holds nothing the shell would
+/// change, else in single quotes.
+fn shell_word(s: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_./:=@%+,-".contains(c);
+    match !s.is_empty() && s.chars().all(plain) {
+        true => s.to_string(),
+        false => format!("'{}'", s.replace('\'', "'\\''")),
+    }
 }
 
 impl CallRow {
@@ -539,6 +693,24 @@ fn catalogue_entries(
             }
         }
     }
+    // A key whose own entry gives no mitigation: its code's generic entry, which is read next.
+    let without = |t: &&KeyTotal| t.mitigation.is_empty() && t.matched != Match::Code;
+    for t in totals.iter().filter(without) {
+        let code = format!("code {}", t.key.0);
+        let d = cat.codes.get(&t.key.0);
+        if let Some(d) = d.filter(|_| !out.iter().any(|e| e.label == code)) {
+            out.push(CatalogueEntry {
+                label: code,
+                matched: Match::Code,
+                category: Some(Category::of(t.key.0)),
+                source: label(d.source),
+                callback_event: String::new(),
+                description: d.description.clone(),
+                mitigation: String::new(),
+                used: true,
+            });
+        }
+    }
     // What the keys found read where no entry above is theirs: a generic code, its class, the
     // SBC rule.
     for t in totals {
@@ -562,6 +734,22 @@ fn catalogue_entries(
         }
     }
     out
+}
+
+/// The failure keys found (the key asked for when none is), each with the mitigation
+/// `report` gives it in by_mitigation.csv and under its spike line.
+fn mitigations(cat: &Catalogue, focus: &Focus, totals: &[KeyTotal]) -> Vec<(Key, String)> {
+    let mut keys: Vec<Key> = totals.iter().map(|t| t.key).collect();
+    if let (true, Some(c)) = (keys.is_empty(), focus.code) {
+        keys.push((c, Some(focus.subcode)));
+    }
+    (keys.into_iter())
+        .filter(|k| Category::of(k.0).is_failure())
+        .map(|k| {
+            let m = cat.lookup(k.0, k.1).mitigation.unwrap_or(NO_MITIGATION);
+            (k, m.to_string())
+        })
+        .collect()
 }
 
 /// The resources of the focused keys: name, records and calls.
@@ -754,68 +942,123 @@ fn row_of(id: &CallId, c: &CallStats) -> CallRow {
     }
 }
 
+/// What a triage's spike verdict is asked for.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Asked {
+    /// The day tested, when there is one.
+    pub day: Option<i64>,
+    pub thresholds: Thresholds,
+    /// Each resource's keys against its own history (`--spikes-by resource`), as `report`
+    /// tests them.
+    pub by_resource: bool,
+}
+
 /// The spike verdicts of the day, each with its explanation, or a note of why there are none.
-/// The verdict covers the focused keys seen on the day, or the one key asked for.
+/// The verdict covers the focused keys seen on the day, or the one key asked for: over all
+/// records, or, by resource, in each resource that has them, with the numbers `report`'s
+/// spikes.csv gives that resource's key.
 fn verdicts(
     focus: &Focus,
     history: &History,
-    verdict_day: Option<i64>,
-    th: Thresholds,
+    asked: &Asked,
 ) -> (Vec<(Verdict, String)>, Option<String>) {
-    let mut keys: Vec<Key> = verdict_day
-        .and_then(|d| history.days.get(&d))
-        .map(|d| {
-            d.keys
-                .keys()
-                .filter(|k| focus.matches(k.0, k.1))
-                .copied()
-                .collect()
-        })
-        .unwrap_or_default();
-    keys.sort();
-    if keys.is_empty() {
-        if let Some(c) = focus.code {
-            keys.push((c, Some(focus.subcode)));
-        }
-    }
-    let mut tester = spikes::Tester::new(history, th);
-    let verdicts: Vec<(Verdict, String)> = match verdict_day {
-        Some(day) => keys
-            .into_iter()
-            .map(|k| {
-                let v = tester.verdict(day, k);
-                let why = spikes::explain(&v, history, &th);
-                (v, why)
+    let th = asked.thresholds;
+    let names = match asked.by_resource {
+        true => history.resources(),
+        false => Vec::new(),
+    };
+    let mut verdicts: Vec<(Verdict, String)> = match (asked.day, names.is_empty()) {
+        (None, _) => Vec::new(),
+        (Some(day), true) => tested(focus, history, day, th, None),
+        (Some(day), false) => (names.iter())
+            .flat_map(|name| {
+                let h = history.for_resource(name);
+                tested(focus, &h, day, th, Some(name))
             })
             .collect(),
-        None => Vec::new(),
     };
-    let verdict_note = match (verdict_day, verdicts.is_empty()) {
+    // Each key's flagged resources first, most significant first, as spikes.csv orders them.
+    verdicts.sort_by(|(a, _), (b, _)| {
+        (a.key.cmp(&b.key))
+            .then(b.status.flagged().cmp(&a.status.flagged()))
+            .then(a.p_value.total_cmp(&b.p_value))
+            .then(a.resource.cmp(&b.resource))
+    });
+    let title = match focus.code {
+        Some(c) => format!("{c}/{}", focus.subcode),
+        None => format!("subcode {}", focus.subcode),
+    };
+    let verdict_note = match (asked.day, verdicts.is_empty()) {
         (None, _) => Some(
             "No spike verdict: no complete UTC day in the input or history (pass --day)"
                 .to_string(),
         ),
         (Some(d), true) => Some(format!(
-            "No spike verdict: no records of {} on {}",
-            match focus.code {
-                Some(c) => format!("{c}/{}", focus.subcode),
-                None => format!("subcode {}", focus.subcode),
-            },
+            "No spike verdict: no records of {title} on {}",
             crate::time::day_text(d)
         )),
-        _ => None,
+        // Said beside a verdict that was tested: "not tested" is not read as the page's answer.
+        (Some(d), false) => (verdicts.iter())
+            .any(|(v, _)| v.status != spikes::Status::InsufficientHistory)
+            .then(|| scope_note(history, d, asked.by_resource, names.is_empty()))
+            .flatten(),
     };
     (verdicts, verdict_note)
 }
 
-/// Joins the focus with the catalogue and the spike test.
-pub fn build(
-    mut focus: Focus,
-    cat: &Catalogue,
+/// The verdicts of the focused keys of `day` in `history` (a resource's, named `resource`):
+/// those the day holds, or the one key asked for when it holds none. A resource's keys are
+/// those it has on the day, as `report` tests them.
+fn tested(
+    focus: &Focus,
     history: &History,
-    verdict_day: Option<i64>,
+    day: i64,
     th: Thresholds,
-) -> Triage {
+    resource: Option<&String>,
+) -> Vec<(Verdict, String)> {
+    let mut keys: Vec<Key> = (history.days.get(&day).into_iter())
+        .flat_map(|d| d.keys.keys().filter(|k| focus.matches(k.0, k.1)).copied())
+        .collect();
+    keys.sort();
+    if let (true, None, Some(c)) = (keys.is_empty(), resource, focus.code) {
+        keys.push((c, Some(focus.subcode)));
+    }
+    let mut tester = spikes::Tester::new(history, th);
+    (keys.into_iter())
+        .map(|k| {
+            let mut v = tester.verdict(day, k);
+            v.resource = resource.cloned();
+            let why = spikes::explain(&v, history, &th);
+            (v, why)
+        })
+        .collect()
+}
+
+/// Which records a verdict of `day` is over, when that is not plain: all resources together
+/// where the day's records name more than one (the page may be of one, `--spikes-by
+/// resource`), or all records where a test by resource found no record that names one.
+fn scope_note(history: &History, day: i64, by_resource: bool, none: bool) -> Option<String> {
+    if by_resource && none {
+        return Some(
+            "No spike test by resource: no record names its resource; tested over all records."
+                .to_string(),
+        );
+    }
+    let names: Vec<&String> = (history.days.get(&day).into_iter())
+        .flat_map(|d| d.resources.keys())
+        .collect();
+    (!by_resource && names.len() > 1).then(|| {
+        let names: Vec<&str> = names.iter().map(|n| n.as_str()).collect();
+        format!(
+            "The verdict is over all records together, those of the {} resources {} among them; --spikes-by resource tests each resource against its own history, as report --spikes-by resource does.",
+            names.len(),
+            names.join(", ")
+        )
+    })
+}
+
+/// Joins the focus with the catalogue and the spike test.
+pub fn build(mut focus: Focus, cat: &Catalogue, history: &History, asked: &Asked) -> Triage {
     let totals = key_totals(&focus, cat);
     let timeline: Timeline = (focus.all.timeline())
         .into_iter()
@@ -839,8 +1082,9 @@ pub fn build(
         .iter()
         .map(|(m, n)| (m.to_string(), *n))
         .collect();
-    let (verdicts, verdict_note) = verdicts(&focus, history, verdict_day, th);
+    let (verdicts, verdict_note) = verdicts(&focus, history, asked);
     let sdks = sdks_of_calls(call_sdks, &focus.no_call_sdks);
+    let mitigations = mitigations(cat, &focus, &totals);
     let agg = &focus.all;
     Triage {
         subcode: focus.subcode,
@@ -865,9 +1109,12 @@ pub fn build(
         resources: focus_resources(&focus),
         sdks,
         catalogues: cat.describe(),
-        verdict_day,
+        verdict_day: asked.day,
         verdicts,
         verdict_note,
+        mitigations,
+        next_steps: None,
+        history: None,
     }
 }
 

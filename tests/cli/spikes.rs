@@ -624,6 +624,7 @@ fn spikes_by_resource_test_each_resource_against_its_own_history() {
             assert_eq!(flagged, [("acs-small".to_string(), "8535".to_string())]);
             let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
             assert!(summary.contains("acs-small: 400/8535"), "{summary}");
+            triage_gives_the_page_s_verdict(work.path(), &dir, h, &rows[0]);
         }
     }
     // The six weeks read at once, with no stored history: the input's own days are the
@@ -642,6 +643,59 @@ fn spikes_by_resource_test_each_resource_against_its_own_history() {
         .map(|r| (r["resource"].clone(), r["subcode"].clone()))
         .collect();
     assert_eq!(flagged, [("acs-small".to_string(), "8535".to_string())]);
+}
+
+/// `triage` of the spike `row` of spikes.csv, on the night `input` with the history `h`: under
+/// `spikes-by = "resource"` in the config file (or the flag) its verdict for the row's resource
+/// is the row's, and the other resource's is its own; over all records (where the page had
+/// said SPIKE of one resource and triage "not flagged" for them all), it says so.
+fn triage_gives_the_page_s_verdict(
+    work: &Path,
+    input: &Path,
+    h: &str,
+    row: &std::collections::HashMap<String, String>,
+) {
+    let cwd = work.join("cfg");
+    std::fs::create_dir(&cwd).unwrap();
+    let config = format!("history = {h:?}\nspikes-by = \"resource\"\n");
+    std::fs::write(cwd.join("acs-triage.toml"), config).unwrap();
+    let triage = |extra: &[&str]| {
+        let run = (bin().current_dir(&cwd))
+            .args(["triage", &row["subcode"], "--format", "json"])
+            .arg(input)
+            .args(extra)
+            .assert()
+            .success();
+        let t: Value = serde_json::from_slice(&run.get_output().stdout).unwrap();
+        t["verdict"].clone()
+    };
+    for extra in [&[][..], &["--spikes-by", "resource"]] {
+        let v = triage(extra);
+        let keys = v["keys"].as_array().unwrap();
+        let of = |r: &str| keys.iter().find(|k| k["resource"] == r).unwrap();
+        let k = of(&row["resource"]);
+        assert_eq!(k["status"], row["status"].as_str(), "{v}");
+        assert_eq!(k["count"].to_string(), row["count"], "{v}");
+        for (field, places) in [("expected", 4), ("ratio", 4)] {
+            let shown = format!("{:.places$}", k[field].as_f64().unwrap());
+            assert_eq!(shown, row[field], "{field}: {v}");
+        }
+        let p = k["p_value"].as_f64().unwrap();
+        let want: f64 = row["p_value"].parse().unwrap();
+        assert!((p - want).abs() <= 1e-12 * want.max(1e-300), "{p} {want}");
+        assert_eq!(of("acs-big")["status"], "normal", "{v}");
+        assert!(v["note"].is_null(), "{v}");
+    }
+    // The flag wins over the file: all records together, which the note says.
+    let v = triage(&["--spikes-by", "all"]);
+    assert_eq!(v["keys"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v["keys"][0]["resource"], Value::Null, "{v}");
+    assert_ne!(v["keys"][0]["status"], "SPIKE", "{v}");
+    let note = v["note"].as_str().unwrap_or_default();
+    assert!(
+        note.contains("over all records together, those of the 2 resources acs-big, acs-small among them; --spikes-by resource tests each resource"),
+        "{v}"
+    );
 }
 
 /// `n` operations-log records for `day` (days after 2026-10-20), spread over the UTC day.
@@ -1078,6 +1132,64 @@ fn a_run_stopped_by_a_signal_leaves_no_temporaries() {
             temporaries(&out),
             Vec::<std::path::PathBuf>::new(),
             "{name}"
+        );
+    }
+}
+
+/// `triage --history`, with or without INPUT, gives the subcode's days as the stored history
+/// holds them: the first day each key occurs, its count on each day (report's by_code.csv of
+/// that night), and the days' records; a subcode the history never held is said to be new to
+/// its days (it had said only that without INPUT, whether it occurs is not known).
+#[test]
+fn triage_gives_the_subcode_s_days_in_the_history() {
+    let work = tempfile::tempdir().unwrap();
+    let history = work.path().join("history");
+    let h = history.to_str().unwrap();
+    let mut counts = Vec::new();
+    for day in [0, 7, 14, 21] {
+        let out = work.path().join(format!("out-{day}"));
+        report_to(&night(work.path(), day, &[]), &out, &["--history", h]).success();
+        let rows = read_csv(&out.join("by_code.csv"));
+        let row = rows.iter().find(|r| r["subcode"] == "8535").unwrap();
+        counts.push(row["count"].parse::<u64>().unwrap());
+    }
+    let tonight = night(work.path(), 28, &[((400, 8535), 90)]);
+    for input in [None, Some(&tonight)] {
+        let triage = |subcode: &str, format: &str| {
+            let args = ["triage", subcode, "--history", h, "--format", format];
+            stdout(&bin().args(args).args(input).assert().success())
+        };
+        let v: Value = serde_json::from_str(&triage("8535", "json")).unwrap();
+        let hist = &v["history"];
+        assert_eq!(hist["days_held"], 4, "{hist}");
+        assert_eq!(hist["keys"][0]["first_seen"], "2026-10-20", "{hist}");
+        let days: Vec<(String, u64)> = (hist["days"].as_array().unwrap().iter())
+            .map(|d| {
+                (
+                    d["day"].as_str().unwrap().to_string(),
+                    d["count"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        let want: Vec<(String, u64)> = ["2026-10-20", "2026-10-27", "2026-11-03", "2026-11-10"]
+            .iter()
+            .map(|d| d.to_string())
+            .zip(counts.iter().copied())
+            .collect();
+        assert_eq!(days, want, "{hist}");
+        let md = triage("8535", "md");
+        assert!(
+            md.contains("The history holds 4 days, 2026-10-20 to 2026-11-10; the 4 it holds of the last 28 to 2026-11-10:"),
+            "{md}"
+        );
+        assert!(
+            md.contains("- 400/8535: first in the history on 2026-10-20; `"),
+            "{md}"
+        );
+        let md = triage("8999", "md");
+        assert!(
+            md.contains("subcode 8999 is not in the history's 4 days, 2026-10-20 to 2026-11-10."),
+            "{md}"
         );
     }
 }

@@ -859,3 +859,69 @@ fn triage_of_a_pair_on_both_pages_lists_the_other_page_s_reading() {
         .success();
     assert!(!stdout(&out).contains("(pstn)"));
 }
+
+/// Each failure key's mitigation is the one report's by_mitigation.csv groups it under,
+/// `(no documented mitigation)` too; the next steps' `--calls` command, run by a shell, lists
+/// what `--calls` lists, from inputs whose names the shell would split.
+#[test]
+fn triage_gives_the_report_s_mitigation_and_a_calls_command_that_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    report_to(Path::new("samples"), &out, &["--format", "csv"]).success();
+    let groups = read_csv(&out.join("by_mitigation.csv"));
+    let run = bin()
+        .args(["triage", "8522", "samples/", "--format", "json"])
+        .assert()
+        .success();
+    let v: Value = serde_json::from_str(&stdout(&run)).unwrap();
+    let mitigations = v["mitigations"].as_array().unwrap();
+    assert_eq!(mitigations.len(), 3, "{v}");
+    for m in mitigations {
+        let key = format!("{}/{}", m["code"], m["subcode"]);
+        let group = (groups.iter())
+            .find(|g| g["codes"].split(' ').any(|k| k == key))
+            .unwrap();
+        assert_eq!(m["mitigation"], group["mitigation"].as_str(), "{key}");
+    }
+    assert_eq!(
+        v["next_steps"]["no_documented_mitigation"],
+        serde_json::json!(["400/8522"])
+    );
+    // Inputs named with a space and a quote, in a window.
+    let odd = dir.path().join("it's a dir");
+    let copied = std::process::Command::new("cp")
+        .args(["-r", "samples/storage-archive"])
+        .arg(&odd)
+        .status();
+    assert!(copied.unwrap().success());
+    let window = ["--since", "2026-11-24T06:00:00Z"];
+    let triage = |extra: &[&str]| {
+        let a = (bin().args(["triage", "8522", "--code", "404"]).arg(&odd))
+            .args(window)
+            .args(extra)
+            .assert()
+            .success();
+        stdout(&a)
+    };
+    let v: Value = serde_json::from_str(&triage(&["--format", "json"])).unwrap();
+    let command = v["next_steps"]["calls"].as_str().unwrap();
+    assert!(
+        command
+            .ends_with(" --since 2026-11-24T06:00:00.000Z --calls --format csv > calls-8522.csv"),
+        "{command}"
+    );
+    let binary = Path::new(env!("CARGO_BIN_EXE_acs-triage"));
+    let script = format!(
+        "cd {} && PATH={}:$PATH {command}",
+        dir.path().display(),
+        binary.parent().unwrap().display()
+    );
+    let ran = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .status();
+    assert!(ran.unwrap().success(), "{script}");
+    let got = std::fs::read_to_string(dir.path().join("calls-8522.csv")).unwrap();
+    let want = triage(&["--calls", "--format", "csv"]);
+    assert!(got.lines().count() > 1, "{got}");
+    assert_eq!(got, want);
+}
