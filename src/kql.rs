@@ -669,6 +669,7 @@ fn volume(o: &KqlOptions, q: &mut String) {
          | extend status = case(present < {min_days}, \"insufficient_history\",\n\
                                 x == 0, \"ZERO\",\n\
                                 p_value < {p} and x <= expected / 2.0 and expected >= {min_expected}, \"DROP\",\n\
+                                p_value < {p} and ratio <= {low_ratio} and expected >= {min_expected}, \"low\",\n\
                                 \"normal\")\n\
          {mark_retired}\
          | extend day = format_datetime(D, \"yyyy-MM-dd\"), ['count'] = x\n\
@@ -681,6 +682,7 @@ fn volume(o: &KqlOptions, q: &mut String) {
         min_days = MIN_BASELINE_DAYS,
         p = real(o.thresholds.p_value),
         min_expected = real(crate::spikes::volume::MIN_EXPECTED),
+        low_ratio = real(crate::spikes::volume::LOW_RATIO),
         per_day = per_day(&o.retired),
         // `all but retired` is a scope whether or not any record is left in it, as in `report`.
         first = match o.retired.is_empty() {
@@ -724,7 +726,7 @@ fn mark_retired(globs: &[glob::Pattern]) -> String {
     format!(
         "// Out of service (--retired): shown, not flagged.\n\
          | extend name = tolower(substring(scope, indexof(scope, \" \") + 1))\n\
-         | extend status = iff(scope !in (\"all\", \"all but retired\") and status in (\"ZERO\", \"DROP\") and ({}), \"retired\", status)\n",
+         | extend status = iff(scope !in (\"all\", \"all but retired\") and status in (\"ZERO\", \"DROP\", \"low\") and ({}), \"retired\", status)\n",
         retired_names(globs)
     )
 }

@@ -8,7 +8,7 @@ use crate::render::{sparkline, PART_ROWS};
 use crate::report::table::{Col, Table};
 use crate::report::{description_in_sentence, spike_sentence, Report};
 use crate::row;
-use crate::spikes::volume::{VolumeStatus, VolumeVerdict};
+use crate::spikes::volume::{VolumeStatus, VolumeVerdict, LOW_RATIO, MIN_EXPECTED};
 use crate::time::{day_text, rfc3339};
 
 /// How many failure keys the "Top failures" table shows.
@@ -48,10 +48,11 @@ pub fn volume_lines(r: &Report) -> (String, Vec<String>) {
     let Some(day) = r.volume.first().map(|v| day_text(v.day)) else {
         return (String::new(), Vec::new());
     };
-    let said = |v: &&VolumeVerdict| v.status.flagged() || v.status == VolumeStatus::Retired;
-    let flagged: Vec<String> = (r.volume.iter().filter(said))
+    let flagged: Vec<String> = (r.volume.iter().filter(|v| v.status.listed()))
         .map(|v| format!("{} {}", v.status.as_str(), v.sentence()))
         .collect();
+    let only_retired =
+        (r.volume.iter().filter(|v| v.status.listed())).all(|v| v.status == VolumeStatus::Retired);
     let head = if r.volume.iter().any(|v| v.status.flagged()) {
         format!("Flagged on {day}:")
     } else if r.volume[0].status == VolumeStatus::InsufficientHistory {
@@ -59,12 +60,50 @@ pub fn volume_lines(r: &Report) -> (String, Vec<String>) {
             "No volume test for {day}: the history holds fewer than {} complete days of the baseline.",
             crate::spikes::MIN_BASELINE_DAYS
         )
-    } else if !flagged.is_empty() {
+    } else if !flagged.is_empty() && only_retired {
         format!("No drop on {day} but of what --retired says is out of service:")
+    } else if !flagged.is_empty() {
+        format!("No drop on {day}; below the usual range, not paged:")
     } else {
-        format!("No drop on {day}: all records, each log kind and each resource are within their usual range.")
+        format!("No drop on {day}: {}.", within_range(r))
     };
     (head, flagged)
+}
+
+/// What the scopes of a day without a DROP or LOW are: within their usual range, unless the
+/// test finds some below it, still above [`LOW_RATIO`] of their expected records (or with
+/// fewer than [`MIN_EXPECTED`] expected), which are named with their share, lowest first.
+fn within_range(r: &Report) -> String {
+    let mut below: Vec<&VolumeVerdict> = (r.volume.iter())
+        .filter(|v| v.status == VolumeStatus::Normal && v.below)
+        .collect();
+    if below.is_empty() {
+        return "all records, each log kind and each resource are within their usual range"
+            .to_string();
+    }
+    below.sort_by(|a, b| a.ratio.total_cmp(&b.ratio));
+    const SHOWN: usize = 3;
+    let mut each: Vec<String> = (below.iter().take(SHOWN))
+        .map(|v| {
+            format!(
+                "{} {} of {:.0} expected ({:.0}%, {})",
+                v.scope,
+                v.count,
+                v.expected,
+                v.ratio * 100.0,
+                crate::spikes::p_text(v.p_value)
+            )
+        })
+        .collect();
+    if below.len() > SHOWN {
+        each.push(format!("{} more in volume.csv", below.len() - SHOWN));
+    }
+    format!(
+        "none is at {:.0}% of its usual count or below with {:.0} or more expected, but the test finds below their usual range: {}",
+        LOW_RATIO * 100.0,
+        MIN_EXPECTED,
+        each.join(", ")
+    )
 }
 
 fn volume_section(s: &mut String, r: &Report) {
@@ -386,5 +425,52 @@ mod snapshots {
     fn summary_md() {
         let cat = fixture::catalogue();
         insta::assert_snapshot!(super::render(&fixture::report(&cat), &cat));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture;
+    use crate::spikes::volume::test_scope;
+    use crate::spikes::Thresholds;
+
+    /// A scope the test finds below its usual range is never said to be within it: LOW is
+    /// listed under a head that says it is not paged, and one above 80% is named with its share.
+    #[test]
+    fn a_scope_below_its_usual_range_is_never_within_it() {
+        let cat = fixture::catalogue();
+        let mut r = fixture::report(&cat);
+        let th = Thresholds::default();
+        let base = [2000, 2000, 2000, 2000];
+        let day = r.volume[0].day;
+        r.volume = vec![
+            test_scope(day, "all", 2300, &[2300, 2300, 2300, 2300], &th),
+            test_scope(day, "resource acs-prod", 1165, &base, &th),
+        ];
+        let (head, lines) = volume_lines(&r);
+        assert!(
+            head.ends_with("; below the usual range, not paged:"),
+            "{head}"
+        );
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(
+            lines[0].starts_with("low resource acs-prod: 1165 records on"),
+            "{lines:?}"
+        );
+        assert!(lines[0].contains("58% of it (down 42%)"), "{lines:?}");
+        r.volume[1] = test_scope(day, "resource acs-prod", 1800, &base, &th);
+        let (head, lines) = volume_lines(&r);
+        assert!(lines.is_empty(), "{lines:?}");
+        assert!(!head.contains("within their usual range"), "{head}");
+        assert!(
+            head.contains(
+                "below their usual range: resource acs-prod 1800 of 2000 expected (90%, p=2.4e-5)"
+            ),
+            "{head}"
+        );
+        r.volume.pop();
+        let (head, _) = volume_lines(&r);
+        assert!(head.ends_with("are within their usual range."), "{head}");
     }
 }

@@ -97,7 +97,7 @@ pub fn run_summary(
             pct(r.failure_rate()),
             line(&out.display().to_string())
         ));
-        for v in r.volume.iter().filter(|v| v.status.flagged()) {
+        for v in (r.volume.iter()).filter(|v| v.status.flagged() || v.status.noted()) {
             lines.push(format!("{}: {}", v.status.as_str(), line(&v.sentence())));
         }
         if let Some(l) = super::summary::new_below_min_line(r, cat) {

@@ -12,6 +12,11 @@ use crate::time::day_text;
 /// A DROP needs at least this many records expected: fewer are too few to tell.
 pub const MIN_EXPECTED: f64 = 20.0;
 
+/// A LOW is at most this share of the expected records (at least [`MIN_EXPECTED`]): a fifth of a day missing (an export
+/// that stopped in the afternoon, a region down since noon) is more than a week's change of
+/// traffic, where a large tenant's few percent are significant every night.
+pub const LOW_RATIO: f64 = 0.8;
+
 /// The verdict of one scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VolumeStatus {
@@ -20,9 +25,12 @@ pub enum VolumeStatus {
     Drop,
     /// None of a kind (or resource) that every baseline day had.
     Zero,
+    /// At most [`LOW_RATIO`] of the expected records, and unlikely by chance, but no DROP:
+    /// listed, not flagged.
+    Low,
     /// Fewer than [`MIN_BASELINE_DAYS`] baseline days.
     InsufficientHistory,
-    /// A DROP or ZERO of a resource or log kind the run was told is out of service
+    /// A DROP, ZERO or LOW of a resource or log kind the run was told is out of service
     /// (`--retired`): shown, not flagged.
     Retired,
 }
@@ -33,6 +41,7 @@ impl VolumeStatus {
             VolumeStatus::Normal => "normal",
             VolumeStatus::Drop => "DROP",
             VolumeStatus::Zero => "ZERO",
+            VolumeStatus::Low => "low",
             VolumeStatus::InsufficientHistory => "insufficient_history",
             VolumeStatus::Retired => "retired",
         }
@@ -40,6 +49,16 @@ impl VolumeStatus {
 
     pub fn flagged(self) -> bool {
         matches!(self, VolumeStatus::Drop | VolumeStatus::Zero)
+    }
+
+    /// Not flagged, but said wherever a flagged scope is, for what it tells (LOW).
+    pub fn noted(self) -> bool {
+        matches!(self, VolumeStatus::Low)
+    }
+
+    /// Said in the reports: flagged, noted, or flagged but retired.
+    pub fn listed(self) -> bool {
+        self.flagged() || self.noted() || self == VolumeStatus::Retired
     }
 }
 
@@ -56,6 +75,9 @@ pub struct VolumeVerdict {
     /// P(Binomial(x + y, 1/(k + 1)) ≤ x), for x today and y over k baseline days.
     pub p_value: f64,
     pub status: VolumeStatus,
+    /// Fewer records than expected, and p below `--spike-p`: below the usual range, whether
+    /// or not by enough to be LOW or a DROP.
+    pub below: bool,
 }
 
 impl VolumeVerdict {
@@ -118,6 +140,8 @@ pub fn test_scope(
         VolumeStatus::Zero
     } else if p_value < th.p_value && x as f64 <= expected / 2.0 && expected >= MIN_EXPECTED {
         VolumeStatus::Drop
+    } else if p_value < th.p_value && ratio <= LOW_RATIO && expected >= MIN_EXPECTED {
+        VolumeStatus::Low
     } else {
         VolumeStatus::Normal
     };
@@ -129,6 +153,7 @@ pub fn test_scope(
         ratio: (ratio * 10_000.0).round() / 10_000.0,
         p_value,
         status,
+        below: p_value < th.p_value && (x as f64) < expected,
     }
 }
 
@@ -193,7 +218,7 @@ pub fn test(
     test_each(day, Breakdown::Resource, &baseline, history, th, &mut out);
     for v in &mut out[1..] {
         let name = v.scope.split_once(' ').map_or("", |(_, n)| n);
-        if v.status.flagged() && is_retired(name) {
+        if (v.status.flagged() || v.status == VolumeStatus::Low) && is_retired(name) {
             v.status = VolumeStatus::Retired;
         }
     }
@@ -310,6 +335,24 @@ mod tests {
         assert!(up.contains("105% of it (up 5%)"), "{up}");
     }
 
+    /// An export that stopped at 14:00 keeps 58% of the day: no DROP (that needs half), but
+    /// LOW, listed and not paged; a significant 90% is neither, but below its usual range.
+    #[test]
+    fn a_day_at_58_percent_is_low_listed_and_not_paged() {
+        let base = [2000, 2000, 2000, 2000];
+        let v = test_scope(0, "resource acs-prod", 1165, &base, &TH);
+        assert_eq!(v.status, VolumeStatus::Low, "{v:?}");
+        assert!(v.below && v.status.listed() && !v.status.flagged());
+        assert_eq!(v.status.as_str(), "low");
+        let v = test_scope(0, "all", 1800, &base, &TH);
+        assert_eq!(v.status, VolumeStatus::Normal, "{v:?}");
+        assert!(v.below, "{v:?}");
+        assert!(!test_scope(0, "all", 1950, &base, &TH).below);
+        // Fewer than 20 expected: too few to tell, as for a DROP.
+        let v = test_scope(0, "kind callback", 2, &[15, 15, 15, 15], &TH);
+        assert_eq!(v.status, VolumeStatus::Normal, "{v:?}");
+    }
+
     #[test]
     fn a_tenth_of_the_traffic_is_a_drop_and_an_ordinary_day_is_not() {
         let base = [1000, 980, 1020, 1010];
@@ -317,13 +360,16 @@ mod tests {
             test_scope(0, "all", 100, &base, &TH).status,
             VolumeStatus::Drop
         );
-        for x in [950, 1000, 1100, 700] {
+        for x in [950, 1000, 1100] {
             assert_eq!(
                 test_scope(0, "all", x, &base, &TH).status,
                 VolumeStatus::Normal,
                 "{x}"
             );
         }
+        // 70% is LOW: listed, not flagged.
+        let low = test_scope(0, "all", 700, &base, &TH).status;
+        assert!(low == VolumeStatus::Low && !low.flagged());
         // Half is not enough without significance, and a small expected is never a drop.
         assert_eq!(
             test_scope(0, "all", 3, &[10, 12, 11], &TH).status,
