@@ -245,6 +245,8 @@ struct CellStats {
     count: u64,
     calls: Calls,
     day: u32,
+    /// The second of the UTC day of the cell's last record: where a resource's records stop.
+    last: u32,
 }
 
 impl CellStats {
@@ -253,6 +255,7 @@ impl CellStats {
             count: 0,
             calls: Calls::new(),
             day,
+            last: 0,
         }
     }
 }
@@ -334,8 +337,9 @@ pub struct Aggregator {
     /// (UTC day, resource, key) → count and calls, for records that name one; left empty
     /// unless `keep_resource_days` (a table of a row per cell for keys by the hundred thousand).
     pub by_day_resource: HashMap<(i64, u32, Key), OpStats>,
-    /// (UTC day, resource) → records, for records that name one: the resources' exposure.
-    pub by_day_of_resource: BTreeMap<(i64, u32), u64>,
+    /// (UTC day, resource) → records, and the second of the day of the last, for records
+    /// that name one: the resources' exposure, and where a resource's records stop.
+    pub by_day_of_resource: BTreeMap<(i64, u32), (u64, u32)>,
     /// SDK types and versions.
     pub sdk_texts: Interner,
     /// (SDK type, version, key) → count, for records that carry them, filled once done from
@@ -956,6 +960,7 @@ impl Aggregator {
             let cell = (self.cells.entry(p.cell))
                 .or_insert_with(|| CellStats::new(days.place(day, (code, sub), p.time)));
             cell.count += 1;
+            cell.last = cell.last.max(p.time.timestamp().rem_euclid(DAY) as u32);
             if let Some(id) = call {
                 cell.calls.insert(id);
             }
@@ -1035,6 +1040,7 @@ impl Aggregator {
                 ))
                 .or_insert_with(|| CellStats::new(days[s.day as usize]));
             t.count += s.count;
+            t.last = t.last.max(s.last);
             t.calls.extend_unordered(remap(&s.calls, calls), room);
         }
     }
@@ -1296,7 +1302,7 @@ impl Aggregator {
             r.count += count;
             r.calls |= &c.calls;
             if res != 0 {
-                of_resources.push(((day, res), count));
+                of_resources.push(((day, res), (count, c.last)));
                 if self.keep_resource_days {
                     let d = self.by_day_resource.entry((day, res, key)).or_default();
                     d.count += count;
@@ -1312,13 +1318,14 @@ impl Aggregator {
     /// Adds the records of each (day, resource) of `counts` to `by_day_of_resource`, made from
     /// the sorted sums in one go: its nodes full, where inserts in the cells' order leave them
     /// two-thirds full (39 bytes a resource, not 26, of resource ids by the hundred thousand).
-    fn sum_days_of_resources(&mut self, mut counts: Vec<((i64, u32), u64)>) {
+    fn sum_days_of_resources(&mut self, mut counts: Vec<((i64, u32), (u64, u32))>) {
         counts.extend(std::mem::take(&mut self.by_day_of_resource));
         counts.sort_unstable_by_key(|&(at, _)| at);
         counts.dedup_by(|next, kept| {
             let same = next.0 == kept.0;
             if same {
-                kept.1 += next.1;
+                kept.1 .0 += next.1 .0;
+                kept.1 .1 = kept.1 .1.max(next.1 .1);
             }
             same
         });

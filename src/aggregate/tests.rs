@@ -1024,7 +1024,7 @@ fn a_resource_s_keys_by_day_are_counted_only_when_asked() {
         }
         a.done();
         let days: Vec<(i64, String, u64)> = (a.by_day_of_resource.iter())
-            .map(|(&(d, r), &n)| (d, a.resources.name(r).to_string(), n))
+            .map(|(&(d, r), &(n, _))| (d, a.resources.name(r).to_string(), n))
             .collect();
         (days, a.by_day_resource.len())
     };
@@ -1078,6 +1078,7 @@ fn a_cell_points_to_its_key_s_day_which_holds_the_hours() {
         Vec<(OpKey, u64)>,
         Vec<((i64, u32, Key), u64)>,
         i64,
+        Vec<((i64, String), (u64, u32))>,
     );
     let shown = |a: &Aggregator| -> Shown {
         let mut days: Vec<_> = (a.by_day.iter())
@@ -1094,7 +1095,10 @@ fn a_cell_points_to_its_key_s_day_which_holds_the_hours() {
         keys.sort();
         ops.sort();
         res.sort();
-        (days, keys, ops, res, a.bucket_secs)
+        let of_res = (a.by_day_of_resource.iter())
+            .map(|(&(d, r), &n)| ((d, a.resources.name(r).to_string()), n))
+            .collect();
+        (days, keys, ops, res, a.bucket_secs, of_res)
     };
     let mut one = Aggregator::new(Window::default(), 0);
     for r in &recs {
@@ -1117,6 +1121,17 @@ fn a_cell_points_to_its_key_s_day_which_holds_the_hours() {
     assert_eq!(first.to_rfc3339(), "2026-11-20T00:00:00+00:00");
     assert_eq!(last.to_rfc3339(), "2026-11-24T23:29:00+00:00");
     assert_eq!(want.4, DAY, "a span of five days is bucketed by day");
+    // Each resource's records on each day, and the second of the day of its last: where its
+    // records stop.
+    let mut of_res: BTreeMap<(i64, String), (u64, u32)> = BTreeMap::new();
+    for r in recs.iter().filter(|r| !r.resource_id.is_empty()) {
+        let t = r.time.timestamp();
+        let name = r.resource_id.trim_start_matches("/R/").to_lowercase();
+        let e = of_res.entry((t.div_euclid(DAY), name)).or_default();
+        e.0 += 1;
+        e.1 = e.1.max(t.rem_euclid(DAY) as u32);
+    }
+    assert_eq!(want.5, of_res.into_iter().collect::<Vec<_>>());
     let after = recs.len() - 17;
     for small_first in [true, false] {
         // The workers meet the days in other orders (their places of a day differ), and

@@ -93,7 +93,7 @@ impl History {
                 *d.kinds.entry(kind.to_string()).or_default() += n;
             }
         }
-        for (&(day, res), &n) in &agg.by_day_of_resource {
+        for (&(day, res), &(n, _)) in &agg.by_day_of_resource {
             if let Some(d) = days.get_mut(&day) {
                 let r = d
                     .resources

@@ -174,7 +174,14 @@ fn volume_test(
             warnings.extend(not_whole.map(|(_, why)| format!(
                 "{why}: its volume test counts what the input holds of it, so a DROP or ZERO may be an export that stopped, or files left out"
             )));
-            volume::test(history, day, &asked.thresholds, asked.retired)
+            let mut volume = volume::test(history, day, &asked.thresholds, asked.retired);
+            if let Some(d) = day {
+                let last = (agg.by_day_of_resource.range((d, 0)..(d + 1, 0)))
+                    .map(|(&(_, r), &(_, s))| (agg.resources.name(r), d * DAY + i64::from(s)))
+                    .collect();
+                volume::say_where_records_stop(&mut volume, &last);
+            }
+            volume
         }
     };
     if !asked.retired.is_empty() && volume.first().is_some_and(|v| v.scope == "all") {

@@ -3,11 +3,13 @@
 //! scope (all records, each log kind, each resource) of the report day is compared with the
 //! same weekday of the previous four weeks, as the spike test does.
 
+use std::collections::HashMap;
+
 use statrs::distribution::{Binomial, DiscreteCDF};
 
 use super::history::{DayAgg, History};
 use super::{Thresholds, BASELINE_WEEKS, MIN_BASELINE_DAYS};
-use crate::time::day_text;
+use crate::time::{clock_text, day_text, DAY, HOUR};
 
 /// A DROP needs at least this many records expected: fewer are too few to tell.
 pub const MIN_EXPECTED: f64 = 20.0;
@@ -78,6 +80,10 @@ pub struct VolumeVerdict {
     /// Fewer records than expected, and p below `--spike-p`: below the usual range, whether
     /// or not by enough to be LOW or a DROP.
     pub below: bool,
+    /// A resource's records stopping early ([`say_where_records_stop`]): its last record,
+    /// and the other resource whose records run latest, with its last (seconds since the
+    /// epoch).
+    pub stops: Option<(i64, String, i64)>,
 }
 
 impl VolumeVerdict {
@@ -104,7 +110,44 @@ impl VolumeVerdict {
                     _ => "as many".to_string(),
                 },
                 super::p_text(self.p_value)
-            ),
+            ) + &self.stops.as_ref().map_or_else(String::new, |(at, other, until)| {
+                format!(
+                    ", records stop at {} UTC ({other}'s run until {})",
+                    clock_text(*at),
+                    clock_text(*until)
+                )
+            }),
+        }
+    }
+}
+
+/// Says where the records of a DROP or LOW resource stop on the report day, when they stop
+/// more than an hour before its end while another resource's run at least an hour later: an
+/// export that stopped, or a region down, rather than a quiet day. `last` holds each
+/// resource's last record on the day (seconds since the epoch), the input's: a day read from
+/// the history alone says nothing.
+pub fn say_where_records_stop(verdicts: &mut [VolumeVerdict], last: &HashMap<&str, i64>) {
+    // The two resources whose records run latest: the latest other than any one of them.
+    let mut latest: Vec<(&str, i64)> = Vec::with_capacity(3);
+    for (&name, &t) in last {
+        latest.push((name, t));
+        latest.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        latest.truncate(2);
+    }
+    for v in verdicts.iter_mut() {
+        let Some(name) = v.scope.strip_prefix("resource ") else {
+            continue;
+        };
+        if !matches!(v.status, VolumeStatus::Drop | VolumeStatus::Low) {
+            continue;
+        }
+        let (Some(&at), Some(&(other, until))) =
+            (last.get(name), latest.iter().find(|(n, _)| *n != name))
+        else {
+            continue;
+        };
+        if at + HOUR < (v.day + 1) * DAY && until >= at + HOUR {
+            v.stops = Some((at, other.to_string(), until));
         }
     }
 }
@@ -154,6 +197,7 @@ pub fn test_scope(
         p_value,
         status,
         below: p_value < th.p_value && (x as f64) < expected,
+        stops: None,
     }
 }
 
@@ -351,6 +395,33 @@ mod tests {
         // Fewer than 20 expected: too few to tell, as for a DROP.
         let v = test_scope(0, "kind callback", 2, &[15, 15, 15, 15], &TH);
         assert_eq!(v.status, VolumeStatus::Normal, "{v:?}");
+    }
+
+    /// A DROP or LOW resource whose records stop hours before the day's end, while another's
+    /// run on, says where they stop; a quiet evening (the others stop too, or within the hour
+    /// of it) says nothing.
+    #[test]
+    fn a_resource_whose_records_stop_early_says_where() {
+        let base = [2000, 2000, 2000, 2000];
+        let at = |h: i64, m: i64| h * HOUR + m * 60;
+        let said = |prod: i64, stage: i64| {
+            let mut v = vec![
+                test_scope(0, "resource acs-prod", 835, &base, &TH),
+                test_scope(0, "resource acs-stage", 300, &[300, 300, 300], &TH),
+            ];
+            let last = HashMap::from([("acs-prod", prod), ("acs-stage", stage)]);
+            say_where_records_stop(&mut v, &last);
+            assert_eq!(v[1].stops, None);
+            v.remove(0)
+        };
+        let v = said(at(9, 59), at(23, 58));
+        let s = v.sentence();
+        assert!(
+            s.ends_with(", records stop at 09:59 UTC (acs-stage's run until 23:58)"),
+            "{s}"
+        );
+        assert_eq!(said(at(9, 59), at(10, 30)).stops, None);
+        assert_eq!(said(at(23, 1), at(23, 59)).stops, None);
     }
 
     #[test]
