@@ -416,7 +416,8 @@ pub fn query(cat: &Catalogue, o: &KqlOptions) -> String {
         q.push_str(&format!(
             "// Volume on the UTC day before --until (default: yesterday) against the same weekday of the previous {BASELINE_WEEKS} weeks:\n\
              // all records, each log kind, each resource. p is the NORMAL APPROXIMATION of P(Binomial(x+y, 1/(k+1)) <= x), the CLI's\n\
-             // volume.csv the exact one; days with records count as complete.\n"
+             // volume.csv the exact one; days with records count as complete. A baseline day that was a DROP of the scope (against its\n\
+             // own previous {BASELINE_WEEKS} weeks) is left out, one level deep: the CLI follows that chain back to the start of its history.\n"
         ));
     }
     if o.report == KqlReport::Spikes {
@@ -640,23 +641,64 @@ fn volume(o: &KqlOptions, q: &mut String) {
         Some(u) => format!("startofday({} - 1d)", datetime(u)),
         None => "startofday(now()) - 1d".to_string(),
     };
+    let test = volume_test(&o.thresholds);
     let _ = write!(
         q,
         "let D = {day};\n\
          let Days = Records\n\
-         | where TimeGenerated >= D - {weeks}d * 7 and TimeGenerated < D + 1d\n\
+         | where TimeGenerated >= D - {weeks}d * 14 and TimeGenerated < D + 1d\n\
          | extend day = startofday(TimeGenerated);\n\
          let Scoped = union (Days | extend scope = \"all\"), (Days | extend scope = strcat(\"kind \", ['kind'])), (Days | where isnotempty(resource) | extend scope = strcat(\"resource \", resource));\n\
          {per_day}\
-         let Baseline = range w from 1 to {weeks} step 1 | extend day = D - w * 7d | join kind=inner (Days | summarize by day) on day;\n\
-         let Before = PerDay | join kind=inner (Baseline | project day) on day | summarize y = sum(n), present = count() by scope;\n\
+         // D and each of its baseline days, each with the same weekday of its previous weeks that has records.\n\
+         let Targets = range i from 0 to {weeks} step 1 | extend target = D - i * 7d | project target;\n\
+         let Weeks = Targets | extend one = 1\n\
+         | join kind=inner (range w from 1 to {weeks} step 1 | extend one = 1) on one\n\
+         | extend b = target - w * 7d\n\
+         | join kind=inner (Days | summarize by day | project b = day) on b\n\
+         | project target, b;\n\
+         // A scope's baseline is the days it had records: a day without (an outage) is left out.\n\
+         // A baseline day that was a DROP of the scope (a holiday), against its own previous weeks, is left out too.\n\
+         let Dropped = PerDay\n\
+         | join kind=inner (Targets | where target < D | project day = target) on day\n\
+         | project target = day, scope, x = n\n\
+         | join kind=inner (Weeks | join kind=inner (PerDay | project b = day, scope, n) on b | summarize y = sum(n), present = count() by target, scope) on target, scope\n\
+         {test}\
+         | where status == \"DROP\"\n\
+         | project b = target, scope;\n\
+         let Before = Weeks | where target == D\n\
+         | join kind=inner (PerDay | project b = day, scope, n) on b\n\
+         | join kind=leftanti Dropped on b, scope\n\
+         | summarize y = sum(n), present = count() by scope;\n\
          let Today = PerDay | where day == D | project scope, x = n;\n\
          let Scopes = union (Before | project scope), (Today | project scope){first} | summarize by scope;\n\
          Scopes\n\
          | join kind=leftouter Before on scope\n\
          | join kind=leftouter Today on scope\n\
-         // A scope's baseline is the days it had records: a day without (an outage) is left out.\n\
-         | extend x = coalesce(x, 0), y = coalesce(y, 0), present = coalesce(present, 0), k = todouble(present)\n\
+         {test}\
+         {mark_retired}\
+         | extend day = format_datetime(D, \"yyyy-MM-dd\"), ['count'] = x\n\
+         // Without a baseline there is nothing to expect.\n\
+         | extend tested = status != \"insufficient_history\"\n\
+         | extend expected = iff(tested, round(expected, 4), real(null)), ratio = iff(tested, round(ratio, 4), real(null)), p_value = iff(tested, p_value, real(null))\n\
+         | order by scope asc\n\
+         | project day, scope, ['count'], expected, ratio, p_value, status\n",
+        weeks = BASELINE_WEEKS,
+        per_day = per_day(&o.retired),
+        // `all but retired` is a scope whether or not any record is left in it, as in `report`.
+        first = match o.retired.is_empty() {
+            true => "",
+            false => ", (Raw | take 1 | project scope = iff(Both, \"all\", \"all but retired\"))",
+        },
+        mark_retired = mark_retired(&o.retired),
+    );
+}
+
+/// The volume verdict on columns x (the day's records of a scope), y (its baseline days') and
+/// present (how many baseline days).
+fn volume_test(th: &Thresholds) -> String {
+    format!(
+        "| extend x = coalesce(x, 0), y = coalesce(y, 0), present = coalesce(present, 0), k = todouble(present)\n\
          | extend expected = iff(k == 0, 0.0, y / k)\n\
          | extend ratio = x / max_of(expected, 0.5)\n\
          | extend n = todouble(x + y), p0 = 1.0 / (k + 1.0)\n\
@@ -670,27 +712,12 @@ fn volume(o: &KqlOptions, q: &mut String) {
                                 x == 0, \"ZERO\",\n\
                                 p_value < {p} and x <= expected / 2.0 and expected >= {min_expected}, \"DROP\",\n\
                                 p_value < {p} and ratio <= {low_ratio} and expected >= {min_expected}, \"low\",\n\
-                                \"normal\")\n\
-         {mark_retired}\
-         | extend day = format_datetime(D, \"yyyy-MM-dd\"), ['count'] = x\n\
-         // Without a baseline there is nothing to expect.\n\
-         | extend tested = status != \"insufficient_history\"\n\
-         | extend expected = iff(tested, round(expected, 4), real(null)), ratio = iff(tested, round(ratio, 4), real(null)), p_value = iff(tested, p_value, real(null))\n\
-         | order by scope asc\n\
-         | project day, scope, ['count'], expected, ratio, p_value, status\n",
-        weeks = BASELINE_WEEKS,
+                                \"normal\")\n",
         min_days = MIN_BASELINE_DAYS,
-        p = real(o.thresholds.p_value),
+        p = real(th.p_value),
         min_expected = real(crate::spikes::volume::MIN_EXPECTED),
         low_ratio = real(crate::spikes::volume::LOW_RATIO),
-        per_day = per_day(&o.retired),
-        // `all but retired` is a scope whether or not any record is left in it, as in `report`.
-        first = match o.retired.is_empty() {
-            true => "",
-            false => ", (Raw | take 1 | project scope = iff(Both, \"all\", \"all but retired\"))",
-        },
-        mark_retired = mark_retired(&o.retired),
-    );
+    )
 }
 
 /// `--retired` globs as one condition on a scope's `name` (its kind or resource).
@@ -711,10 +738,11 @@ fn per_day(globs: &[glob::Pattern]) -> String {
     format!(
         "let Raw = Scoped | summarize n = count() by scope, day | extend name = tolower(substring(scope, indexof(scope, \" \") + 1)), dim = substring(scope, 0, indexof(scope, \" \"));\n\
          // A retired kind and a retired resource with records on the day or its baseline days: their records cannot be told apart in report's history, and the first scope stays `all`.\n\
-         let Both = toscalar(Raw | where scope != \"all\" and dayofweek(day) == dayofweek(D) and ({names}) | summarize by dim | count) > 1;\n\
+         let Both = toscalar(Raw | where scope != \"all\" and dayofweek(day) == dayofweek(D) and day >= D - {weeks}d * 7 and ({names}) | summarize by dim | count) > 1;\n\
          let Gone = Raw | where scope != \"all\" and ({names}) | summarize gone = sum(n) by day;\n\
          let PerDay = union (Raw | where scope != \"all\" | project scope, day, n), (Raw | where scope == \"all\" | join kind=leftouter Gone on day | project scope = iff(Both, \"all\", \"all but retired\"), day, n = iff(Both, n, n - coalesce(gone, 0)) | where n > 0);\n",
-        names = retired_names(globs)
+        names = retired_names(globs),
+        weeks = BASELINE_WEEKS,
     )
 }
 

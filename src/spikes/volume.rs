@@ -247,16 +247,14 @@ pub fn test(
         true => a.exposure,
         false => (a.exposure).saturating_sub(kinds_out(a) + resources_out(a)),
     };
-    let all: Vec<u64> = baseline.iter().map(|d| kept(&history.days[d])).collect();
-    let (scope, all) = match retired {
-        [] => ("all", all),
-        _ if both => ("all", all),
-        _ => (
-            "all but retired",
-            all.into_iter().filter(|&n| n > 0).collect(),
-        ),
+    let scope = match retired {
+        [] => "all",
+        _ if both => "all",
+        _ => "all but retired",
     };
-    out.push(test_scope(day, scope, today.map_or(0, kept), &all, th));
+    let all = |a: &DayAgg| Some(kept(a)).filter(|&n| n > 0 || scope == "all");
+    let base = scope_baseline(history, day, th, &all);
+    out.push(test_scope(day, scope, today.map_or(0, kept), &base, th));
 
     test_each(day, Breakdown::Kind, &baseline, history, th, &mut out);
     test_each(day, Breakdown::Resource, &baseline, history, th, &mut out);
@@ -267,6 +265,46 @@ pub fn test(
         }
     }
     out
+}
+
+/// The records of one scope on the baseline days of `day` (`records` gives them, or none on a
+/// day that cannot be its baseline): the same weekday of the previous weeks, complete, and not
+/// a DROP of the scope themselves. A DROP day kept (a holiday at 30%) would lower what is
+/// expected and hide the next drop on that weekday, as a key's flagged days would hide its
+/// next spike. Each day's own verdict leaves out its DROP days in turn: they are worked out
+/// oldest first from the history's first day on that weekday (a loop, not a recursion as deep
+/// as the history is long).
+fn scope_baseline(
+    history: &History,
+    day: i64,
+    th: &Thresholds,
+    records: &dyn Fn(&DayAgg) -> Option<u64>,
+) -> Vec<u64> {
+    let of = |d: i64| {
+        (history.days.get(&d))
+            .filter(|a| !a.partial)
+            .and_then(records)
+    };
+    let mut dropped: Vec<i64> = Vec::new();
+    let base = |d: i64, dropped: &[i64]| -> Vec<u64> {
+        (1..=BASELINE_WEEKS)
+            .map(|w| d - 7 * w)
+            .filter(|b| !dropped.contains(b))
+            .filter_map(of)
+            .collect()
+    };
+    if let Some(&first) = history.days.keys().next() {
+        let mut d = day - 7 * ((day - first).max(0) / 7);
+        while d < day {
+            if let Some(x) = of(d) {
+                if test_scope(d, "", x, &base(d, &dropped), th).status == VolumeStatus::Drop {
+                    dropped.push(d);
+                }
+            }
+            d += 7;
+        }
+    }
+    base(day, &dropped)
 }
 
 /// A breakdown of a day's records: by log kind or by resource, each a map by name.
@@ -322,13 +360,9 @@ fn test_each(
     th: &Thresholds,
     out: &mut Vec<VolumeVerdict>,
 ) {
-    let kept: Vec<&DayAgg> = baseline
-        .iter()
-        .map(|d| &history.days[d])
-        .filter(|a| by.kept(a))
-        .collect();
+    let kept = (baseline.iter().map(|d| &history.days[d])).filter(|a| by.kept(a));
     let today = history.days.get(&day);
-    let mut names: Vec<_> = (kept.iter().copied().chain(today))
+    let mut names: Vec<_> = (kept.chain(today))
         .map(|a| by.names(a).peekable())
         .collect();
     // The smallest name any day has not yet given, taken from each day that has it.
@@ -339,11 +373,8 @@ fn test_each(
         // A baseline day without one record of the kind (or resource) is an outage, or comes
         // before it existed: left out, as a spike test leaves out a key's flagged days. Kept,
         // it would lower what is expected, and hide the next drop on that weekday.
-        let base: Vec<u64> = kept
-            .iter()
-            .filter_map(|a| by.count(a, name))
-            .filter(|&n| n > 0)
-            .collect();
+        let of_name = |a: &DayAgg| (by.count(a, name)).filter(|&n| by.kept(a) && n > 0);
+        let base = scope_baseline(history, day, th, &of_name);
         let x = today.and_then(|a| by.count(a, name)).unwrap_or(0);
         let scope = format!("{} {name}", by.label());
         out.push(test_scope(day, &scope, x, &base, th));
@@ -556,6 +587,44 @@ mod tests {
         assert_eq!(status(&["ACS-E*"]), VolumeStatus::Retired);
         assert!(!VolumeStatus::Retired.flagged());
         assert_eq!(status(&["acs-prod", "acs-eu2"]), VolumeStatus::Drop);
+    }
+
+    /// A holiday at 30% (a DROP that night) is left out of the next week's baseline: kept, it
+    /// lowered the expected to 1650, and 45% of a normal day read 55% of it, `normal`.
+    #[test]
+    fn a_drop_day_is_left_out_of_the_baseline() {
+        let history = |holiday: u64| History {
+            days: [
+                day_of(0, &[("acs-prod", 2000)]),
+                day_of(7, &[("acs-prod", 2000)]),
+                day_of(14, &[("acs-prod", 2000)]),
+                day_of(21, &[("acs-prod", holiday)]),
+                day_of(28, &[("acs-prod", 900)]),
+            ]
+            .into(),
+        };
+        let v = test(&history(600), Some(21), &TH, &[]);
+        assert_eq!(v[0].status, VolumeStatus::Drop, "{v:?}");
+        let v = test(&history(600), Some(28), &TH, &[]);
+        assert_eq!(v.len(), 2);
+        for v in &v {
+            assert_eq!(
+                (v.status, v.expected),
+                (VolumeStatus::Drop, 2000.0),
+                "{v:?}"
+            );
+        }
+        // A day at 85% is no DROP: it stays in.
+        let v = test(&history(1700), Some(28), &TH, &[]);
+        assert_eq!(v[0].expected, 1925.0, "{v:?}");
+        // Two DROP days left out, too few days remain: too little history, as for a key.
+        let mut h = history(600);
+        h.days.extend([
+            day_of(-7, &[("acs-prod", 2000)]),
+            day_of(14, &[("acs-prod", 500)]),
+        ]);
+        let v = test(&h, Some(28), &TH, &[]);
+        assert_eq!(v[0].status, VolumeStatus::InsufficientHistory, "{v:?}");
     }
 
     /// The first scope leaves out a retired kind's records, but not streaming usage's, which

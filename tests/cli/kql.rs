@@ -379,15 +379,13 @@ fn kql_queries_match_the_report_row_for_row() {
             .any(|r| r["scope"] == "all" && r["status"] == "DROP"),
         "{rows:?}"
     );
-    check_kql(
-        &python,
-        work.path(),
-        "volume",
-        "media",
-        &file,
-        &["--until", "2026-11-25"],
-        &out.join("volume.csv"),
-    );
+    // The volume query on a table of media summary records matches report's volume.csv.
+    let volume_matches = |file: &Path, out: &Path| {
+        let until = ["--until", "2026-11-25"];
+        let want = out.join("volume.csv");
+        check_kql(&python, work.path(), "volume", "media", file, &until, &want);
+    };
+    volume_matches(&file, &out);
     // Told the kind is out of service, both say `retired` where they said DROP, and leave its
     // records out of the first scope (here all of them: too little history).
     let retired = work.path().join("report-retired");
@@ -442,6 +440,36 @@ fn kql_queries_match_the_report_row_for_row() {
         &[&["--until", "2026-11-25"][..], &flags].concat(),
         &both.join("volume.csv"),
     );
+    // A holiday at 30% a week before a night at 45%: both leave the holiday's DROP out of the
+    // baseline, and say DROP (kept, it lowered the expected, and 45% read 55%). A night at 70%
+    // instead is low in both.
+    let share = |night: &std::path::PathBuf, of_ten: usize, name: &str| {
+        let text = std::fs::read_to_string(night).unwrap();
+        let kept: Vec<&str> = (text.lines().enumerate())
+            .filter(|(i, _)| i % 20 < of_ten)
+            .map(|(_, l)| l)
+            .collect();
+        let p = work.path().join(name);
+        std::fs::write(&p, kept.join("\n") + "\n").unwrap();
+        p
+    };
+    for (last, want) in [(9, "DROP"), (14, "low")] {
+        let mut nights: Vec<std::path::PathBuf> =
+            (0..4).map(|w| night(work.path(), w * 7, &[])).collect();
+        nights.push(share(&night(work.path(), 28, &[]), 6, "holiday.json"));
+        nights.push(share(&night(work.path(), 35, &[]), last, "last.json"));
+        let file = work.path().join("holiday.csv");
+        table_csv(&records_of(&nights), Kind::MediaSummary, &file);
+        let out = work.path().join("report-holiday");
+        report_to(&file, &out, &["--format", "csv"]).success();
+        let rows = read_csv(&out.join("volume.csv"));
+        assert_eq!(rows[0]["scope"], "all", "{rows:?}");
+        assert_eq!(rows[0]["status"], want, "{rows:?}");
+        // A normal night has about 1,730 records: the holiday's 520 left out of the mean.
+        let expected: f64 = rows[0]["expected"].parse().unwrap();
+        assert!(expected > 1700.0, "{rows:?}");
+        volume_matches(&file, &out);
+    }
 }
 
 #[test]
