@@ -381,6 +381,8 @@ pub fn write(r: &Report, cat: &Catalogue, out: &mut dyn io::Write) -> Result<()>
     s.push_str("</section>\n");
     s.spill()?;
 
+    resources_section(s, r)?;
+
     s.push_str("<section id=\"outcomes\">\n<h2>By outcome</h2>\n");
     table(s, [r.by_outcome()])?;
     s.push_str("</section>\n");
@@ -472,6 +474,22 @@ fn volume_section(s: &mut Page, r: &Report) -> io::Result<()> {
         s.spill()?;
     }
     Ok(())
+}
+
+/// Each resource's records and what needs action in it, when there are two or more (the
+/// table of summary.md).
+fn resources_section(s: &mut Page, r: &Report) -> io::Result<()> {
+    use crate::render::summary::{resources_cut_note, resources_table, usual_note};
+    let Some(t) = resources_table(r) else {
+        return Ok(());
+    };
+    s.push_str("<section id=\"by-resource\">\n<h2>By resource</h2>\n");
+    table(s, [t])?;
+    for note in [usual_note(r), resources_cut_note(r)].into_iter().flatten() {
+        let _ = writeln!(s, "<p>{}</p>", escape(&note));
+    }
+    s.push_str("</section>\n");
+    s.spill()
 }
 
 /// The flagged keys, each with its mitigation and its chart, or why there are none.

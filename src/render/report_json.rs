@@ -133,6 +133,13 @@ pub fn write(r: &Report, cat: &Catalogue, w: &mut dyn Write) -> anyhow::Result<(
                 "baseline_days": v.baseline_days.iter().map(|d| day_text(*d)).collect::<Vec<_>>(),
                 "expected": v.expected, "ratio": v.ratio, "p_value": v.p_value,
                 "status": v.status.as_str(),
+                "by_resource": v.by_resource.as_ref().map(|b| json!({
+                    "counts": b.counts.iter().map(|(name, count)| json!({
+                        "resource": name, "count": count,
+                    })).collect::<Vec<_>>(),
+                    "more_resources": b.more.0, "more_count": b.more.1,
+                    "not_named": b.not_named, "resources_without": b.without_count,
+                })),
             })).collect::<Vec<Value>>(),
         }),
         period: json!({
@@ -234,6 +241,8 @@ mod snapshots {
                 failures: 0,
                 needs_action: 0,
                 calls: 1,
+                top_failure: None,
+                usual_needs_action_rate: None,
             })
             .collect();
         let mut out = Vec::new();

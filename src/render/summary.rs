@@ -6,7 +6,7 @@ use crate::catalogue::{key_label, one_line, Catalogue, Outcome};
 use crate::render::markdown::{escape, linkify, table, write_table};
 use crate::render::{sparkline, PART_ROWS};
 use crate::report::table::{Col, Table};
-use crate::report::{description_in_sentence, spike_sentence, Report};
+use crate::report::{description_in_sentence, share, spike_sentence, Report, NOT_NAMED};
 use crate::row;
 use crate::spikes::volume::{VolumeStatus, VolumeVerdict, LOW_RATIO, MIN_EXPECTED};
 use crate::time::{day_text, rfc3339};
@@ -234,6 +234,87 @@ pub fn cut_note(r: &Report, outcome: Outcome, top: usize) -> Option<String> {
     })
 }
 
+/// How many resources the "By resource" section shows.
+pub const TOP_RESOURCES: usize = 15;
+
+/// The resources, most records first, at most [`TOP_RESOURCES`], with what needs action in
+/// each and its failure-class key with the most records; beside each rate, the resource's own
+/// on the same weekday of the previous weeks when the history holds them. None when fewer
+/// than two resources are named: the overview says it all then.
+pub fn resources_table(r: &Report) -> Option<Table> {
+    let named = (r.resources.iter()).filter(|x| x.resource != NOT_NAMED);
+    if named.count() < 2 {
+        return None;
+    }
+    let usual = r
+        .resources
+        .iter()
+        .any(|x| x.usual_needs_action_rate.is_some());
+    let mut columns = vec![
+        ("resource", Col::Text),
+        ("count", Col::Number),
+        ("needs action", Col::Number),
+        ("needs-action rate", Col::Number),
+    ];
+    if usual {
+        columns.push(("usual rate", Col::Number));
+    }
+    columns.push(("top failure", Col::Text));
+    let mut t = Table::new(&columns);
+    for x in r.resources.iter().take(TOP_RESOURCES) {
+        let mut row = row![
+            x.resource.as_str(),
+            x.count,
+            x.needs_action,
+            pct(share(x.needs_action, x.count))
+        ];
+        if usual {
+            row.push(x.usual_needs_action_rate.map(pct).into());
+        }
+        let top = x
+            .top_failure
+            .map(|(k, n)| format!("{} ({n})", key_label(k.0, k.1)));
+        row.push(top.into());
+        t.push(row);
+    }
+    Some(t)
+}
+
+/// When the "By resource" section shows only the first [`TOP_RESOURCES`] rows: how many there
+/// are, and where all are.
+pub fn resources_cut_note(r: &Report) -> Option<String> {
+    (r.resources.len() > TOP_RESOURCES).then(|| {
+        format!(
+            "The {TOP_RESOURCES} rows with the most records of {}; all are in by_resource.csv.",
+            r.resources.len()
+        )
+    })
+}
+
+/// What the "usual rate" of the "By resource" table is, when it has one.
+pub fn usual_note(r: &Report) -> Option<String> {
+    (r.resources.iter().any(|x| x.usual_needs_action_rate.is_some())).then(|| {
+        format!(
+            "usual rate: the resource's needs-action rate over the same weekday of the previous {} weeks the history holds.",
+            crate::spikes::BASELINE_WEEKS
+        )
+    })
+}
+
+/// Each resource's records and what needs action in it, when there are two or more.
+fn resources_section(s: &mut String, r: &Report) {
+    let Some(t) = resources_table(r) else {
+        return;
+    };
+    let _ = writeln!(s, "## By resource\n\n{}", table(&t));
+    if let Some(note) = usual_note(r) {
+        let _ = writeln!(s, "{note}\n");
+    }
+    if let Some(note) = resources_cut_note(r) {
+        let _ = writeln!(s, "{note}\n");
+    }
+}
+
 /// The most frequent failure keys, with what the catalogue says of them and their timeline.
 fn top_failures(r: &Report) -> Table {
     const COLUMNS: &[(&str, Col)] = &[
@@ -272,6 +353,7 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
 
     top_failures_section(&mut s, r);
     caller_section(&mut s, r, cat);
+    resources_section(&mut s, r);
     let _ = writeln!(s, "## By mitigation\n\n{}", table(&r.by_mitigation()));
     operations_section(&mut s, r);
 
@@ -431,7 +513,7 @@ mod snapshots {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::fixture;
+    use crate::report::{fixture, ResourceRow};
     use crate::spikes::volume::test_scope;
     use crate::spikes::Thresholds;
 
@@ -472,5 +554,56 @@ mod tests {
         r.volume.pop();
         let (head, _) = volume_lines(&r);
         assert!(head.ends_with("are within their usual range."), "{head}");
+    }
+
+    fn resource(name: &str, count: u64, needs_action: u64, usual: Option<f64>) -> ResourceRow {
+        ResourceRow {
+            resource: name.to_string(),
+            count,
+            failures: needs_action,
+            needs_action,
+            calls: count,
+            top_failure: (needs_action > 0).then_some(((500, Some(8572)), needs_action)),
+            usual_needs_action_rate: usual,
+        }
+    }
+
+    /// Two resources or more have a section of their own, cut to the first rows with the cut
+    /// said; one resource and the records that name none have none.
+    #[test]
+    fn resources_have_a_section_when_there_are_two_or_more() {
+        let cat = fixture::catalogue();
+        let mut r = fixture::report(&cat);
+        r.resources = vec![
+            resource("acs-prod", 100, 30, None),
+            resource(super::NOT_NAMED, 5, 0, None),
+        ];
+        assert!(!super::render(&r, &cat).contains("## By resource"));
+        r.resources
+            .insert(1, resource("acs-stage", 20, 0, Some(0.0125)));
+        let md = super::render(&r, &cat);
+        let section = &md[md.find("## By resource").expect("a section")..];
+        let section = &section[..section.find("## By mitigation").unwrap()];
+        assert!(
+            section.contains("| acs-prod | 100 | 30 | 30.00% |  | 500/8572 (30) |"),
+            "{section}"
+        );
+        assert!(
+            section.contains("| acs-stage | 20 | 0 | 0.00% | 1.25% |  |"),
+            "{section}"
+        );
+        assert!(
+            section.contains("| (not named) | 5 | 0 | 0.00% |  |  |"),
+            "{section}"
+        );
+        assert!(section.contains("usual rate: "), "{section}");
+        assert!(!section.contains("by_resource.csv"), "{section}");
+        r.resources = (0..20)
+            .map(|i| resource(&format!("acs-{i:02}"), 100 - i, 0, None))
+            .collect();
+        let md = super::render(&r, &cat);
+        assert!(md.contains("| acs-14 |") && !md.contains("| acs-15 |"));
+        assert!(md.contains("The 15 rows with the most records of 20; all are in by_resource.csv."));
+        assert!(!md.contains("usual rate"));
     }
 }

@@ -143,7 +143,14 @@ fn flagged_line(r: &crate::report::Report) -> String {
         let key = crate::catalogue::key_label(s.verdict.key.0, s.verdict.key.1);
         match &s.verdict.resource {
             Some(res) => format!("{} {}: {key}", s.verdict.status.as_str(), line(res)),
-            None => format!("{} {key}", s.verdict.status.as_str()),
+            None => match crate::report::resource_split_text(&s.verdict) {
+                Some(split) => format!(
+                    "{} {key} (by resource: {})",
+                    s.verdict.status.as_str(),
+                    line(&split)
+                ),
+                None => format!("{} {key}", s.verdict.status.as_str()),
+            },
         }
     });
     let volume = (r.volume.iter().filter(|v| v.status.flagged()))

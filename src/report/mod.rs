@@ -106,6 +106,12 @@ pub struct ResourceRow {
     /// Failure-class records.
     pub needs_action: u64,
     pub calls: u64,
+    /// The failure-class key with the most records, and its records.
+    pub top_failure: Option<(Key, u64)>,
+    /// The failure-class records of the resource over its records on the same weekday of the
+    /// previous weeks ([`crate::spikes::resource_baselines`]); none without such days, or
+    /// records on them.
+    pub usual_needs_action_rate: Option<f64>,
 }
 
 /// One SDK type and version of the operations log.
@@ -321,12 +327,17 @@ pub fn build(
     cat: &Catalogue,
     inputs: Vec<FileReport>,
     mut warnings: Vec<String>,
-    spikes: SpikeReport,
+    mut spikes: SpikeReport,
     volume: Vec<VolumeVerdict>,
 ) -> Report {
     let rejects_truncated = agg.rejects_truncated();
     let rejects = agg.take_rejects();
-    let (timeline, resources, sdks, operations) = table_rows(&mut agg, cat);
+    let (timeline, mut resources, sdks, operations) = table_rows(&mut agg, cat);
+    usual_rates(
+        &mut resources,
+        std::mem::take(&mut spikes.resource_baselines),
+        cat,
+    );
     let failures = agg.failures();
     let keys = KeyRows::of(std::mem::take(&mut agg.by_key), cat);
     let reject_groups = reject_groups(&agg, &rejects);
@@ -678,22 +689,65 @@ pub(crate) struct ResourceGroup<T> {
     pub sums: T,
 }
 
-/// The resources' rows ([`resource_groups`] of every key), with their failures and the records
-/// that need action.
+/// What a resource's row sums of its keys: failures, records that need action, and the
+/// failure-class key with the most records.
+#[derive(Default)]
+struct ResourceSums {
+    failures: u64,
+    needs_action: u64,
+    top_failure: Option<(Key, u64)>,
+}
+
+/// The resources' rows ([`resource_groups`] of every key), with their failures, the records
+/// that need action and the failure-class key with the most records (then the lower key).
 fn resource_rows(agg: &Aggregator, cat: &Catalogue) -> Vec<ResourceRow> {
-    let add = |(failures, needs_action): &mut (u64, u64), key: Key, s: &OpStats| {
-        count_outcome(cat, key, s.count, failures, needs_action);
+    let add = |sums: &mut ResourceSums, key: Key, s: &OpStats| {
+        count_outcome(
+            cat,
+            key,
+            s.count,
+            &mut sums.failures,
+            &mut sums.needs_action,
+        );
+        let top = |(k, n): (Key, u64)| (n, std::cmp::Reverse(k));
+        if cat.outcome(key.0, key.1) == Outcome::Failure
+            && sums
+                .top_failure
+                .is_none_or(|t| top(t) < top((key, s.count)))
+        {
+            sums.top_failure = Some((key, s.count));
+        }
     };
     resource_groups(agg, |_| true, add)
         .into_iter()
         .map(|g| ResourceRow {
             resource: g.name,
             count: g.count,
-            failures: g.sums.0,
-            needs_action: g.sums.1,
+            failures: g.sums.failures,
+            needs_action: g.sums.needs_action,
             calls: g.calls,
+            top_failure: g.sums.top_failure,
+            usual_needs_action_rate: None,
         })
         .collect()
+}
+
+/// Gives each resource its failure-class share of its records over its baseline days.
+fn usual_rates(
+    rows: &mut [ResourceRow],
+    mut baselines: std::collections::BTreeMap<String, crate::spikes::ResourceBaseline>,
+    cat: &Catalogue,
+) {
+    for row in rows.iter_mut() {
+        let Some(b) = baselines.remove(&row.resource).filter(|b| b.exposure > 0) else {
+            continue;
+        };
+        let needs_action: u64 = (b.keys.iter())
+            .filter(|(k, _)| cat.outcome(k.0, k.1) == Outcome::Failure)
+            .map(|(_, n)| n)
+            .sum();
+        row.usual_needs_action_rate = Some(share(needs_action, b.exposure));
+    }
 }
 
 /// The SDK types and versions, most records first, and the records that name none last as
@@ -753,8 +807,38 @@ pub fn description_in_sentence(cat: &Catalogue, key: crate::aggregate::Key) -> S
     description.trim_end_matches('.').to_string()
 }
 
+/// Where a flagged key's records of the day are, by resource (`acs-prod 24, acs-stage 6`),
+/// when there is more than one place to tell apart: the day names more than one resource, or
+/// some of the key's records name none. The resources without a record of the key are named
+/// with 0 when they are few (`acs-prod 30, acs-stage 0`).
+pub fn resource_split_text(v: &Verdict) -> Option<String> {
+    let s = v.by_resource.as_ref().filter(|s| s.worth_saying())?;
+    let mut parts: Vec<String> = (s.counts.iter()).map(|(n, c)| format!("{n} {c}")).collect();
+    if s.more.0 > 0 {
+        parts.push(format!("{} on {} more resources", s.more.1, s.more.0));
+    }
+    if s.not_named > 0 {
+        parts.push(format!("{NOT_NAMED} {}", s.not_named));
+    }
+    if s.without_count == s.without.len() {
+        parts.extend(s.without.iter().map(|n| format!("{n} 0")));
+    } else {
+        parts.push(format!("none on {} other resources", s.without_count));
+    }
+    Some(parts.join(", "))
+}
+
 /// The one-sentence account of a flagged key, for people.
 pub fn spike_sentence(v: &Verdict, cat: &Catalogue) -> String {
+    let sentence = verdict_sentence(v, cat);
+    match resource_split_text(v) {
+        Some(split) => format!("{sentence}; by resource: {split}"),
+        None => sentence,
+    }
+}
+
+/// What the test found of a flagged key.
+fn verdict_sentence(v: &Verdict, cat: &Catalogue) -> String {
     let description = description_in_sentence(cat, v.key);
     let label = match &v.resource {
         Some(r) => format!("{r}: {}", key_label(v.key.0, v.key.1)),

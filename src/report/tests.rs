@@ -192,3 +192,118 @@ fn every_table_is_a_projection_of_the_model() {
     assert_eq!(r.spikes_table().rows.len(), r.spikes.flagged.len());
     assert_eq!(r.timeline_table().rows.len(), r.timeline.len());
 }
+
+/// A spike over all records says where its records are when there is more than one place:
+/// the resources with records of the key, those without (named when few), and the records
+/// that name none; a key all of one resource, the only one, says nothing more.
+#[test]
+fn a_spike_sentence_gives_the_split_by_resource() {
+    use crate::spikes::ResourceSplit;
+    let cat = fixture::catalogue();
+    let r = fixture::report(&cat);
+    let mut v = r.spike_rows[0].verdict.clone();
+    let bare = spike_sentence(&v, &cat);
+    assert!(!bare.contains("by resource"), "{bare}");
+    let named = |n: &[(&str, u64)]| n.iter().map(|(a, b)| (a.to_string(), *b)).collect();
+    let split = |counts: &[(&str, u64)], without: &[&str], without_count, not_named| {
+        Some(ResourceSplit {
+            counts: named(counts),
+            more: (0, 0),
+            not_named,
+            without: without.iter().map(|s| s.to_string()).collect(),
+            without_count,
+        })
+    };
+    for (by_resource, said) in [
+        (split(&[("acs-prod", 18)], &[], 0, 0), None),
+        (
+            split(&[("acs-prod", 18)], &["acs-stage"], 1, 0),
+            Some("acs-prod 18, acs-stage 0"),
+        ),
+        (
+            split(&[("acs-prod", 12), ("acs-stage", 4)], &[], 0, 2),
+            Some("acs-prod 12, acs-stage 4, (not named) 2"),
+        ),
+        (
+            split(&[("acs-prod", 18)], &["a", "b", "c", "d", "e"], 35, 0),
+            Some("acs-prod 18, none on 35 other resources"),
+        ),
+    ] {
+        v.by_resource = by_resource;
+        let sentence = spike_sentence(&v, &cat);
+        match said {
+            Some(split) => assert_eq!(sentence, format!("{bare}; by resource: {split}")),
+            None => assert_eq!(sentence, bare),
+        }
+    }
+    v.by_resource = split(&[("a", 9), ("b", 5)], &[], 0, 0);
+    v.by_resource.as_mut().unwrap().more = (3, 4);
+    assert_eq!(
+        resource_split_text(&v).as_deref(),
+        Some("a 9, b 5, 4 on 3 more resources")
+    );
+}
+
+/// Each resource's row names its failure-class key with the most records, and its
+/// needs-action rate over its baseline days when the history holds them.
+#[test]
+fn a_resource_s_row_names_its_top_failure_and_its_usual_rate() {
+    use crate::ingest::Sink;
+    use crate::spikes::ResourceBaseline;
+    let cat = fixture::catalogue();
+    let mut agg = crate::aggregate::Aggregator::new(Default::default(), 86_400);
+    let kind = crate::record::Kind::MediaSummary;
+    for (n, (code, sub, res)) in [
+        (500, 8572, "/x/acs-prod"),
+        (500, 8572, "/x/acs-prod"),
+        (404, 8522, "/x/acs-prod"),
+        (400, 8510, "/x/acs-prod"),
+        (400, 8510, "/x/acs-prod"),
+        (400, 8510, "/x/acs-prod"),
+        (200, 0, "/x/acs-stage"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut rec = fixture::record(1, n as i64, code, Some(sub), kind, "");
+        rec.resource_id = std::borrow::Cow::Borrowed(res);
+        agg.record(&rec);
+    }
+    agg.done();
+    let mut spikes = crate::spikes::SpikeReport::default();
+    let usual = ResourceBaseline {
+        exposure: 200,
+        keys: [
+            ((500, Some(8572)), 3),
+            ((400, Some(8510)), 40),
+            ((200, Some(0)), 157),
+        ]
+        .into(),
+    };
+    spikes.resource_baselines = [("acs-prod".to_string(), usual)].into();
+    let r = build(agg, &cat, Vec::new(), Vec::new(), spikes, Vec::new());
+    let rows: Vec<_> = (r.resources.iter())
+        .map(|x| {
+            (
+                x.resource.as_str(),
+                x.needs_action,
+                x.top_failure,
+                x.usual_needs_action_rate,
+            )
+        })
+        .collect();
+    // 400/8510 is the caller's: not the top failure, not in the usual rate.
+    assert_eq!(
+        rows,
+        [
+            (
+                "acs-prod",
+                3,
+                Some(((500, Some(8572)), 2)),
+                Some(share(3, 200))
+            ),
+            ("acs-stage", 0, None, None),
+        ]
+    );
+    assert!(r.spikes.resource_baselines.is_empty());
+}

@@ -9,7 +9,7 @@ pub mod history;
 pub mod night;
 pub mod volume;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use statrs::distribution::{Binomial, DiscreteCDF};
 
@@ -97,6 +97,66 @@ pub struct Verdict {
     pub expected: f64,
     pub ratio: f64,
     pub p_value: f64,
+    /// Where a flagged key's records of the day are (`--spikes-by all`): none for a key not
+    /// flagged, a key tested in one resource, or a day whose resources' keys were not kept.
+    pub by_resource: Option<ResourceSplit>,
+}
+
+/// A key's records of one day by resource: under `--spikes-by all` the key is tested over all
+/// records, and the reader is asked where they are.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResourceSplit {
+    /// The resources with records of the key, most first (then by name): the first
+    /// [`SPLIT_NAMED`].
+    pub counts: Vec<(String, u64)>,
+    /// The other resources with records of the key, and their records.
+    pub more: (usize, u64),
+    /// The key's records that name no resource (callback events carry none).
+    pub not_named: u64,
+    /// The day's resources without a record of the key, by name: the first [`SPLIT_NAMED`].
+    pub without: Vec<String>,
+    /// How many of the day's resources have no record of the key.
+    pub without_count: usize,
+}
+
+/// How many resources a split names, of those with records and of those without.
+pub const SPLIT_NAMED: usize = 5;
+
+impl ResourceSplit {
+    /// Whether there is more than one place to tell apart: the day names more than one
+    /// resource, or some of the key's records name none.
+    pub fn worth_saying(&self) -> bool {
+        self.counts.len() + self.more.0 + self.without_count + usize::from(self.not_named > 0) > 1
+    }
+}
+
+/// The records of `key` on `day` by resource, `count` in all: none when the day names no
+/// resource or its resources' keys were not kept ([`history::DayAgg::resources`]).
+pub fn resource_split(history: &History, day: i64, key: Key, count: u64) -> Option<ResourceSplit> {
+    let d = history.days.get(&day)?;
+    if d.resources.values().all(|r| r.keys.is_empty()) {
+        return None;
+    }
+    let mut split = ResourceSplit::default();
+    let mut counts = Vec::new();
+    for (name, r) in &d.resources {
+        match r.keys.get(&key) {
+            Some(&(n, _)) if n > 0 => counts.push((name, n)),
+            _ => {
+                split.without_count += 1;
+                if split.without.len() < SPLIT_NAMED {
+                    split.without.push(name.clone());
+                }
+            }
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let named: u64 = counts.iter().map(|c| c.1).sum();
+    split.not_named = count.saturating_sub(named);
+    let rest = counts.split_off(counts.len().min(SPLIT_NAMED));
+    split.more = (rest.len(), rest.iter().map(|c| c.1).sum());
+    split.counts = (counts.into_iter()).map(|(n, c)| (n.clone(), c)).collect();
+    Some(split)
 }
 
 impl Verdict {
@@ -216,6 +276,7 @@ impl<'h> Tester<'h> {
             expected: 0.0,
             ratio: 0.0,
             p_value: 1.0,
+            by_resource: None,
         };
         if !Category::of(key.0).is_failure() {
             v.status = Status::Success;
@@ -306,6 +367,46 @@ pub struct SpikeReport {
     /// holds, with their counts, most first: never flagged (too few to page anyone), but a key
     /// new to a month of nights is worth a look, and next week it is a baseline of its own.
     pub new_below_min: Vec<(Key, u64)>,
+    /// Each resource of the day over its baseline days, by name ([`resource_baselines`]).
+    pub resource_baselines: BTreeMap<String, ResourceBaseline>,
+}
+
+/// One resource's records over the baseline days of a day: what its rates are measured
+/// against.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResourceBaseline {
+    /// The resource's records, all codes, over the baseline days.
+    pub exposure: u64,
+    /// Each key's records over them.
+    pub keys: HashMap<Key, u64>,
+}
+
+/// Each resource of `day` summed over its baseline days: the same weekday of the previous
+/// [`BASELINE_WEEKS`] weeks that the history holds whole and by resource (a day on which the
+/// resource sent nothing counts as none); none when fewer than [`MIN_BASELINE_DAYS`] such days.
+pub fn resource_baselines(history: &History, day: i64) -> BTreeMap<String, ResourceBaseline> {
+    let Some(today) = history.days.get(&day) else {
+        return BTreeMap::new();
+    };
+    let baseline: Vec<&DayAgg> = (1..=BASELINE_WEEKS)
+        .filter_map(|w| history.days.get(&(day - 7 * w)))
+        .filter(|a| !a.partial && a.resources.values().any(|r| !r.keys.is_empty()))
+        .collect();
+    if baseline.len() < MIN_BASELINE_DAYS {
+        return BTreeMap::new();
+    }
+    let mut all = BTreeMap::new();
+    for name in today.resources.keys() {
+        let mut b = ResourceBaseline::default();
+        for r in baseline.iter().filter_map(|a| a.resources.get(name)) {
+            b.exposure += r.exposure;
+            for (&key, &(n, _)) in &r.keys {
+                *b.keys.entry(key).or_default() += n;
+            }
+        }
+        all.insert(name.clone(), b);
+    }
+    all
 }
 
 /// The failure keys of `day` below the minimum count that no earlier day of the history holds,
@@ -465,7 +566,10 @@ pub fn detect(history: &History, day: Option<i64>, th: Thresholds) -> SpikeRepor
         let v = tester.verdict(day, key);
         match v.status {
             Status::InsufficientHistory => untested += 1,
-            s if s.flagged() => flagged.push(v),
+            s if s.flagged() => flagged.push(Verdict {
+                by_resource: resource_split(history, day, key, v.count),
+                ..v
+            }),
             _ => {}
         }
     }
@@ -483,6 +587,7 @@ pub fn detect(history: &History, day: Option<i64>, th: Thresholds) -> SpikeRepor
         untested,
         note,
         new_below_min: new_below_min(history, day, th),
+        ..SpikeReport::default()
     }
 }
 
@@ -939,6 +1044,87 @@ mod tests {
         // A young history: every key would be new to it.
         let young = hist(&days[2..]);
         assert!(detect(&young, Some(28), TH).new_below_min.is_empty());
+    }
+
+    /// Gives each day of `h` the resources named, each with its records of `K` and its
+    /// exposure.
+    fn with_resources(h: &mut History, day: i64, resources: &[(&str, u64, u64)]) {
+        let d = h.days.get_mut(&day).expect("a day of the history");
+        for &(name, n, exposure) in resources {
+            let keys = match n {
+                0 => [((200, Some(0)), (exposure, 1))].into(),
+                n => [(K, (n, n)), ((200, Some(0)), (exposure - n, 1))].into(),
+            };
+            let r = history::ResourceDay { exposure, keys };
+            d.resources.insert(name.to_string(), r);
+        }
+    }
+
+    /// Under `--spikes-by all` a flagged key says where its records of the day are: each
+    /// resource's, the records that name none, and the resources without one; and each
+    /// resource of the day is summed over its baseline days.
+    #[test]
+    fn a_flagged_key_says_where_its_records_are_by_resource() {
+        let mut h = hist(&[
+            (0, 1000, &[(K, 2)]),
+            (7, 1000, &[(K, 2)]),
+            (14, 1000, &[(K, 2)]),
+            (21, 1000, &[(K, 2)]),
+            (28, 1000, &[(K, 33)]),
+        ]);
+        // Not kept by resource: the day's resources carry their exposure only.
+        let d = h.days.get_mut(&28).unwrap();
+        let exposure_only = history::ResourceDay {
+            exposure: 900,
+            keys: HashMap::new(),
+        };
+        d.resources.insert("acs-prod".into(), exposure_only);
+        let r = detect(&h, Some(28), TH);
+        assert_eq!(r.flagged.len(), 1);
+        assert_eq!(r.flagged[0].by_resource, None);
+        h.days.get_mut(&28).unwrap().resources.clear();
+        with_resources(
+            &mut h,
+            28,
+            &[
+                ("acs-stage", 6, 100),
+                ("acs-prod", 24, 800),
+                ("acs-dev", 0, 50),
+            ],
+        );
+        for d in [0, 7, 14] {
+            with_resources(&mut h, d, &[("acs-prod", 2, 800), ("acs-stage", 0, 150)]);
+        }
+        let r = detect(&h, Some(28), TH);
+        let split = r.flagged[0].by_resource.clone().expect("a split");
+        assert_eq!(
+            split.counts,
+            [("acs-prod".to_string(), 24), ("acs-stage".to_string(), 6)]
+        );
+        assert_eq!(
+            (split.not_named, split.more, split.without_count),
+            (3, (0, 0), 1)
+        );
+        assert_eq!(split.without, ["acs-dev"]);
+        assert!(split.worth_saying());
+        // Tested in one resource, the verdict names it: no split.
+        let one = detect(&h.for_resource("acs-prod"), Some(28), TH);
+        assert!(one.flagged.iter().all(|v| v.by_resource.is_none()));
+        // Three baseline days hold resources (day 21 does not): acs-dev sent nothing on them.
+        let b = resource_baselines(&h, 28);
+        assert_eq!(
+            b.keys().collect::<Vec<_>>(),
+            ["acs-dev", "acs-prod", "acs-stage"]
+        );
+        assert_eq!((b["acs-prod"].exposure, b["acs-prod"].keys[&K]), (2400, 6));
+        assert_eq!(
+            (b["acs-stage"].exposure, b["acs-stage"].keys.get(&K)),
+            (450, None)
+        );
+        assert_eq!(b["acs-dev"].exposure, 0);
+        // Two such days are too few.
+        h.days.get_mut(&14).unwrap().resources.clear();
+        assert!(resource_baselines(&h, 28).is_empty());
     }
 
     /// A history whose baseline days are all partial (a tenant quiet around midnight UTC, whose

@@ -67,11 +67,13 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
         .collect();
     let taken = history.merge(input);
     let th = asked.thresholds;
-    let spikes = if asked.by_resource {
+    let mut spikes = if asked.by_resource {
         detect_by_resource(history, day, th)
     } else {
         detect(history, day, th)
     };
+    spikes.resource_baselines =
+        day.map_or_else(Default::default, |d| super::resource_baselines(history, d));
     let volume = volume_test(history, day, agg, asked, &mut warnings);
     // What is stored, and said of it, when the history is written (not for some resources).
     let taken = match asked.stored && asked.resources.is_empty() {
