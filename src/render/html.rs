@@ -400,7 +400,17 @@ pub fn write(r: &Report, cat: &Catalogue, out: &mut dyn io::Write) -> Result<()>
 
     // Tables.
     s.push_str("<section id=\"by-mitigation\">\n<h2>By mitigation</h2>\n");
-    table(s, [code_column(r.by_mitigation(), "codes")])?;
+    for (outcome, caption) in crate::render::summary::MITIGATION_CLASSES {
+        let t = r.mitigations_of(outcome);
+        match (outcome, t.rows.is_empty()) {
+            (Outcome::Failure, true) => s.push_str("<p>No failure-class records.</p>\n"),
+            (_, true) => {}
+            (_, false) => {
+                let _ = writeln!(s, "<p>{}</p>", escape(caption));
+                table(s, [code_column(t, "codes")])?;
+            }
+        }
+    }
     s.push_str("</section>\n");
     s.spill()?;
 

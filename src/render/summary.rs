@@ -315,6 +315,37 @@ fn resources_section(s: &mut String, r: &Report) {
     }
 }
 
+/// What each of the two tables of the "By mitigation" section holds: the failure class's
+/// mitigations, then the callers', apart; `share` is of the class's records.
+pub const MITIGATION_CLASSES: [(Outcome, &str); 2] = [
+    (
+        Outcome::Failure,
+        "Failure-class records (what needs action), by the mitigation their by_code.csv row gives; share is of the failure-class records.",
+    ),
+    (
+        Outcome::Caller,
+        "Caller outcomes, apart: share is of the caller-class records.",
+    ),
+];
+
+/// The failures by mitigation, the failure class's and the callers' apart (by_mitigation.csv
+/// has them together).
+fn mitigation_section(s: &mut String, r: &Report) {
+    let _ = writeln!(s, "## By mitigation\n");
+    for (outcome, caption) in MITIGATION_CLASSES {
+        let t = r.mitigations_of(outcome);
+        match (outcome, t.rows.is_empty()) {
+            (Outcome::Failure, true) => {
+                let _ = writeln!(s, "No failure-class records.\n");
+            }
+            (_, true) => {}
+            (_, false) => {
+                let _ = writeln!(s, "{caption}\n\n{}", table(&t));
+            }
+        }
+    }
+}
+
 /// The most frequent failure keys, with what the catalogue says of them and their timeline.
 fn top_failures(r: &Report) -> Table {
     const COLUMNS: &[(&str, Col)] = &[
@@ -354,7 +385,7 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
     top_failures_section(&mut s, r);
     caller_section(&mut s, r, cat);
     resources_section(&mut s, r);
-    let _ = writeln!(s, "## By mitigation\n\n{}", table(&r.by_mitigation()));
+    mitigation_section(&mut s, r);
     operations_section(&mut s, r);
 
     if !r.diagnostics.is_empty() {

@@ -135,6 +135,9 @@ pub struct CategoryRow {
 /// Failures that share a documented mitigation (or have none).
 #[derive(Debug, Clone)]
 pub struct MitigationRow {
+    /// The outcome class of its keys, in the rows split by class; none in by_mitigation.csv's,
+    /// whose rows hold the keys of both.
+    pub outcome: Option<Outcome>,
     /// Catalogue text, or [`NO_MITIGATION`].
     pub mitigation: String,
     pub count: u64,
@@ -220,6 +223,9 @@ pub struct Report {
     pub sdks: Vec<SdkRow>,
     /// Most failures first (then the mitigation's text).
     pub mitigations: Vec<MitigationRow>,
+    /// The same split by outcome class: the failure class first, then the callers'; in each,
+    /// most records first (then the mitigation's text).
+    pub mitigations_by_class: Vec<MitigationRow>,
     /// Most frequent first (then the operation, kind and key).
     pub operations: Vec<OperationRow>,
     /// (bucket start, key) → count, non-zero buckets only.
@@ -373,6 +379,7 @@ pub fn build(
         resources,
         sdks,
         mitigations: keys.mitigations,
+        mitigations_by_class: keys.mitigations_by_class,
         operations,
         timeline,
         rejects,
@@ -417,6 +424,7 @@ struct KeyRows {
     /// Records of a failure-class outcome.
     needs_action: u64,
     mitigations: Vec<MitigationRow>,
+    mitigations_by_class: Vec<MitigationRow>,
     codes: Vec<CodeRow>,
 }
 
@@ -436,7 +444,8 @@ impl KeyRows {
             .filter(|o| o.outcome == Outcome::Failure)
             .map(|o| o.count)
             .sum();
-        let mitigations = mitigation_rows(&keys, cat);
+        let mitigations = mitigation_rows(&keys, cat, false);
+        let mitigations_by_class = mitigation_rows(&keys, cat, true);
         KeyRows {
             first,
             last,
@@ -444,6 +453,7 @@ impl KeyRows {
             outcomes,
             needs_action,
             mitigations,
+            mitigations_by_class,
             codes: code_rows(keys, cat),
         }
     }
@@ -479,21 +489,31 @@ fn outcome_rows(keys: &[(Key, KeyStats)], cat: &Catalogue) -> Vec<OutcomeRow> {
 }
 
 /// Failures only, grouped by the mitigation each key's row in by_code.csv gives (an exact
-/// pair's, or the pair's that speaks for its subcode): most records first (then the
-/// mitigation's text), each group's keys most records first. `keys` are in output order
-/// reversed.
-fn mitigation_rows(keys: &[(Key, KeyStats)], cat: &Catalogue) -> Vec<MitigationRow> {
-    let mut groups: HashMap<String, Vec<(&Key, &KeyStats)>> = HashMap::new();
+/// pair's, or the pair's that speaks for its subcode), and, `by_class`, by the keys' outcome
+/// class too (the failure class first): most records first (then the mitigation's text), each
+/// group's keys most records first. `keys` are in output order reversed.
+fn mitigation_rows(
+    keys: &[(Key, KeyStats)],
+    cat: &Catalogue,
+    by_class: bool,
+) -> Vec<MitigationRow> {
+    type Group<'a> = Vec<(&'a Key, &'a KeyStats)>;
+    let mut groups: HashMap<(Option<Outcome>, String), Group<'_>> = HashMap::new();
     for (k, s) in keys.iter().rev() {
         if !Category::of(k.0).is_failure() {
             continue;
         }
         let m = cat.lookup(k.0, k.1).mitigation.unwrap_or(NO_MITIGATION);
-        groups.entry(m.to_string()).or_default().push((k, s));
+        let outcome = by_class.then(|| cat.outcome(k.0, k.1));
+        groups
+            .entry((outcome, m.to_string()))
+            .or_default()
+            .push((k, s));
     }
     let mut mitigations: Vec<MitigationRow> = groups
         .into_iter()
-        .map(|(mitigation, members)| MitigationRow {
+        .map(|((outcome, mitigation), members)| MitigationRow {
+            outcome,
             mitigation,
             // Members are already most frequent first (keys, read in reverse).
             count: members.iter().map(|(_, s)| s.count).sum(),
@@ -502,8 +522,8 @@ fn mitigation_rows(keys: &[(Key, KeyStats)], cat: &Catalogue) -> Vec<MitigationR
         })
         .collect();
     mitigations.sort_by(|a, b| {
-        b.count
-            .cmp(&a.count)
+        (b.outcome.cmp(&a.outcome))
+            .then(b.count.cmp(&a.count))
             .then_with(|| a.mitigation.cmp(&b.mitigation))
     });
     mitigations

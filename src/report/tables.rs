@@ -271,13 +271,7 @@ impl Report {
 
     /// by_mitigation.csv: failures grouped by the mitigation their by_code.csv row gives.
     pub fn by_mitigation(&self) -> Table {
-        let mut t = Table::new(&[
-            ("mitigation", Col::Catalogue),
-            ("count", Col::Number),
-            ("share", Col::Number),
-            ("calls", Col::Number),
-            ("codes", Col::Text),
-        ]);
+        let mut t = Table::new(MITIGATION_COLUMNS);
         for m in &self.mitigations {
             let codes: Vec<String> = m.keys.iter().map(|k| key_label(k.0, k.1)).collect();
             t.push(row![
@@ -289,6 +283,26 @@ impl Report {
             ]);
         }
         t
+    }
+
+    /// The mitigations of one outcome class's keys, as by_mitigation.csv has them but for
+    /// the records of that class only, and their share of that class's records: caller
+    /// outcomes in a table of the failures would count the callers' silence as failures
+    /// without a mitigation.
+    pub fn mitigations_of(&self, outcome: Outcome) -> Table {
+        let class = (self.outcomes.iter()).find(|o| o.outcome == outcome);
+        let of_class = class.map_or(0, |o| o.count);
+        let rows = (self.mitigations_by_class.iter()).filter(|m| m.outcome == Some(outcome));
+        Table::of(MITIGATION_COLUMNS, rows, |m| {
+            let codes: Vec<String> = m.keys.iter().map(|k| key_label(k.0, k.1)).collect();
+            row![
+                m.mitigation.as_str(),
+                m.count,
+                share(m.count, of_class),
+                m.calls,
+                codes.join(" "),
+            ]
+        })
     }
 
     /// by_operation.csv.
@@ -481,6 +495,15 @@ impl Report {
         t
     }
 }
+
+/// The columns of by_mitigation.csv, and of its tables by outcome class.
+const MITIGATION_COLUMNS: &[(&str, Col)] = &[
+    ("mitigation", Col::Catalogue),
+    ("count", Col::Number),
+    ("share", Col::Number),
+    ("calls", Col::Number),
+    ("codes", Col::Text),
+];
 
 /// The cells of a diagnostics row after its key, as by_sip.csv and the triage have them: SIP
 /// code and message, Q.850 code and message, records and calls.

@@ -307,3 +307,36 @@ fn a_resource_s_row_names_its_top_failure_and_its_usual_rate() {
     );
     assert!(r.spikes.resource_baselines.is_empty());
 }
+
+/// By mitigation's tables by class hold the failure class's records apart from the callers':
+/// a caller key without a mitigation is not counted as a failure without one, and each
+/// table's shares are of its class. by_mitigation.csv keeps both classes in one table.
+#[test]
+fn mitigations_are_split_by_outcome_class() {
+    let cat = fixture::catalogue();
+    let r = fixture::report(&cat);
+    let class = |o: Outcome| r.outcomes.iter().find(|x| x.outcome == o).unwrap().count;
+    for o in [Outcome::Failure, Outcome::Caller] {
+        let rows: Vec<&MitigationRow> = (r.mitigations_by_class.iter())
+            .filter(|m| m.outcome == Some(o))
+            .collect();
+        assert_eq!(rows.iter().map(|m| m.count).sum::<u64>(), class(o), "{o}");
+        let keys = rows.iter().flat_map(|m| &m.keys);
+        assert!(keys.clone().all(|k| cat.outcome(k.0, k.1) == o), "{o}");
+        let t = r.mitigations_of(o);
+        assert_eq!(t.rows.len(), rows.len());
+        let shares: f64 = t
+            .text_rows()
+            .iter()
+            .map(|c| c[2].parse::<f64>().unwrap())
+            .sum();
+        assert!((shares - 1.0).abs() < 1e-3, "{o}: {shares}");
+    }
+    // 400/8510 (19) and 487/0 (1) are the callers': 20 of the 45 failures.
+    assert_eq!(class(Outcome::Caller), 20);
+    // The failure class first, then the callers'.
+    let order: Vec<_> = r.mitigations_by_class.iter().map(|m| m.outcome).collect();
+    assert!(order.windows(2).all(|w| w[0] >= w[1]), "{order:?}");
+    assert_eq!(r.by_mitigation().rows.len(), r.mitigations.len());
+    assert!(r.mitigations.iter().all(|m| m.outcome.is_none()));
+}
