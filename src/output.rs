@@ -29,7 +29,7 @@ use crate::config::{IngestSettings, ReportFormat};
 /// reads them back as input), and how each starts (a CSV file its header): a file of that name
 /// that starts so, met in the walk of an input directory, is a report an earlier run wrote
 /// there (into another `--out` under it), not an export.
-pub const REPORT_STARTS: [(&str, &str); 13] = [
+pub const REPORT_STARTS: [(&str, &str); 15] = [
     ("rejects.csv", "file,line,record,reason,excerpt\n"),
     ("by_category.csv", "category,count,share,calls\n"),
     ("by_outcome.csv", "outcome,count,share,calls\n"),
@@ -59,6 +59,14 @@ pub const REPORT_STARTS: [(&str, &str); 13] = [
     (
         "by_sdk.csv",
         "sdk_type,sdk_version,count,failures,needs_action,needs_action_rate\n",
+    ),
+    (
+        "silent.csv",
+        "action,outcomes_from,accepted,with_outcome,without_outcome,share,calls,late,untested,status\n",
+    ),
+    (
+        "silent_calls.csv",
+        "correlation_id,call_connection_id,resource,last_accepted,without_outcome\n",
     ),
     ("report.json", "{\n  \"volume\": ["),
 ];

@@ -188,6 +188,13 @@ impl CallIds {
         self.numbers.len()
     }
 
+    /// The number of call `id` when its id is a canonical GUID (none for another id, which is
+    /// held as a hash of its text).
+    pub(super) fn guid_of(&self, id: u32) -> Option<Words> {
+        let number = *self.numbers.get(id as usize)?;
+        (self.find(&self.guids, number) == Some(id)).then_some(number)
+    }
+
     /// For each id of `other`, the id of the same call here. The calls new here are numbered
     /// in the order of `other`'s ids, so that calls met close together keep close ids (the
     /// cells' sets of calls stay compact, and fast to merge). `other`'s tables and numbers are

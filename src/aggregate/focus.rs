@@ -159,7 +159,7 @@ impl Default for Id {
 }
 
 /// The text of a GUID's number, as [`guid`] reads it: canonical, lower case.
-fn guid_text(w: Words) -> String {
+pub(super) fn guid_text(w: Words) -> String {
     let g = u128::from(w);
     format!(
         "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",

@@ -38,6 +38,7 @@ mod days;
 mod focus;
 mod hours;
 mod interner;
+mod silent;
 mod spill;
 pub mod texts;
 mod timeline;
@@ -50,6 +51,8 @@ pub use focus::{
 pub use hours::Hours;
 pub use interner::Interner;
 use interner::{inline, Inline, INLINE};
+use silent::{Mark, Silent};
+pub use silent::{SilentCall, SilentReport, SilentRow, ACTIONS, LATE_SECS, MAX_LISTED};
 pub use spill::Spill;
 use texts::{cut, rank_of, Budgeted, Messages};
 pub use timeline::{Bucket, Timeline};
@@ -270,6 +273,8 @@ pub struct Aggregator {
     /// Whether `by_day_resource` is filled: only the stored history and the spike test by
     /// resource read each resource's keys by day; the volume test reads `by_day_of_resource`.
     pub keep_resource_days: bool,
+    /// Whether actions accepted without an outcome are looked for (`silent`): `report` does.
+    pub keep_silent: bool,
     /// This worker's share of [`MAX_CELLS`]: past it (or past what the run's budget had left,
     /// [`Aggregator::limit`]), what it counted moves to `spill`.
     max_cells: usize,
@@ -357,6 +362,10 @@ pub struct Aggregator {
     /// (UTC day, log kind) → records, for the volume test; `streaming` counts the
     /// streaming-usage records (skipped, but counted by day).
     pub by_day_kind: BTreeMap<(i64, &'static str), u64>,
+    /// Each call's accepted actions and their outcomes, when `keep_silent`.
+    silent: Silent,
+    /// What [`Sink::done`] made of `silent`.
+    pub silent_report: SilentReport,
 }
 
 impl Aggregator {
@@ -366,6 +375,7 @@ impl Aggregator {
             bucket_secs,
             keep_messages: true,
             keep_resource_days: true,
+            keep_silent: false,
             max_cells: cell_share(rayon::current_num_threads()),
             message_share: message_share(rayon::current_num_threads()),
             spill: Spill::default(),
@@ -414,6 +424,8 @@ impl Aggregator {
             other_sdks: Budgeted::new(MAX_OTHER_SDK_TYPES),
             other_sdk_type: HashMap::default(),
             by_day_kind: BTreeMap::new(),
+            silent: Silent::default(),
+            silent_report: SilentReport::default(),
         }
     }
 
@@ -672,6 +684,12 @@ impl Aggregator {
         self
     }
 
+    /// Whether actions accepted with no outcome record in their call are looked for.
+    pub fn keeping_silent(mut self, keep: bool) -> Aggregator {
+        self.keep_silent = keep;
+        self
+    }
+
     /// Records read: everything the inputs held that was a record or meant to be one.
     pub fn read(&self) -> u64 {
         self.accepted + self.rejected + self.skipped + self.outside
@@ -699,6 +717,7 @@ impl Aggregator {
         let mut a = Aggregator::new(self.window, self.bucket_secs);
         a.keep_messages = self.keep_messages;
         a.keep_resource_days = self.keep_resource_days;
+        a.keep_silent = self.keep_silent;
         a.max_cells = self.max_cells;
         a.message_share = self.message_share;
         a.resource_filter = self.resource_filter.clone();
@@ -771,6 +790,7 @@ impl Aggregator {
             bucket_secs,
             keep_messages,
             keep_resource_days,
+            keep_silent,
             max_cells,
             message_share,
             spill,
@@ -785,6 +805,7 @@ impl Aggregator {
         std::mem::swap(&mut self.bucket_secs, bucket_secs);
         std::mem::swap(&mut self.keep_messages, keep_messages);
         std::mem::swap(&mut self.keep_resource_days, keep_resource_days);
+        std::mem::swap(&mut self.keep_silent, keep_silent);
         std::mem::swap(&mut self.max_cells, max_cells);
         std::mem::swap(&mut self.message_share, message_share);
         std::mem::swap(&mut self.spill, spill);
@@ -927,6 +948,8 @@ struct Pending {
     cell: Cell,
     time: DateTime<Utc>,
     call: PendingCall,
+    /// The action the record accepts or ends, when silent failures are looked for.
+    mark: Option<Mark>,
 }
 
 #[derive(Debug, Clone)]
@@ -963,6 +986,9 @@ impl Aggregator {
             cell.last = cell.last.max(p.time.timestamp().rem_euclid(DAY) as u32);
             if let Some(id) = call {
                 cell.calls.insert(id);
+                if let Some(mark) = p.mark {
+                    self.silent.add(id, mark, p.cell.5, p.time);
+                }
             }
             days.count(cell.day, p.time);
         }
@@ -990,6 +1016,9 @@ impl Aggregator {
         let calls = self.calls.absorb(std::mem::take(&mut o.calls));
         let mut room = calls::Unordered::default();
         self.absorb_cells(&mut o, &calls, &mut room);
+        let resources = self.resources.absorb(&o.resources);
+        self.silent
+            .absorb(std::mem::take(&mut o.silent), &calls, &resources);
         self.absorb_diagnostics(&mut o, &calls, &mut room);
         self.absorb_sdks(&mut o);
         self.messages.merge(o.messages);
@@ -1146,10 +1175,17 @@ impl Sink for Aggregator {
                 None => PendingCall::Id(self.calls.intern(id)),
             },
         };
+        let mark = if self.keep_silent {
+            self.silent.seen(rec.kind, res);
+            Mark::of(rec)
+        } else {
+            None
+        };
         self.pending.push(Pending {
             cell: cell(op, res, prompt),
             time: rec.time,
             call,
+            mark,
         });
         if self.pending.len() == BATCH {
             self.flush();
@@ -1221,6 +1257,11 @@ impl Sink for Aggregator {
             self.absorb(*run);
         }
         self.flush();
+        if self.keep_silent {
+            let end = self.days.span().map(|(_, last)| last);
+            let silent = std::mem::take(&mut self.silent);
+            self.silent_report = silent.finish(&self.calls, &self.resources, end);
+        }
         // Every call is in the cells' sets by now: the ids that numbered them, 16 bytes a call
         // and more, would stay beside the tables summed from the cells, and the report.
         self.calls = CallIds::default();

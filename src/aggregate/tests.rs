@@ -94,7 +94,7 @@ fn sinks_sharing_rejects_keep_the_first_in_all() {
     assert_eq!(a.rejected, n);
 }
 
-fn rec(t: &str, code: u32, sub: Option<u32>, corr: &'static str) -> Record<'static> {
+pub(super) fn rec(t: &str, code: u32, sub: Option<u32>, corr: &'static str) -> Record<'static> {
     Record {
         time: DateTime::parse_from_rfc3339(t).unwrap().with_timezone(&Utc),
         kind: Kind::MediaSummary,

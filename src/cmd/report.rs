@@ -96,6 +96,7 @@ fn read(
         Aggregator::new(args.window.window(), args.bucket.secs())
             .keeping_messages(messages)
             .keeping_resource_days(resource_days)
+            .keeping_silent(true)
             .with_resources(&args.window.resource)
             .sharing_rejects(&rejects)
             .sharing_cells(&spill)

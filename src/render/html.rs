@@ -347,6 +347,7 @@ pub fn write(r: &Report, cat: &Catalogue, out: &mut dyn io::Write) -> Result<()>
     volume_section(s, r)?;
     // Spikes come first when there are any.
     spikes_section(s, r, cat)?;
+    silent_section(s, r)?;
 
     // Charts.
     s.push_str("<section id=\"over-time\">\n<h2>Failures over time</h2>\n");
@@ -537,6 +538,31 @@ fn spikes_section(s: &mut Page, r: &Report, cat: &Catalogue) -> Result<()> {
     s.push_str("</section>\n");
     s.spill()?;
     Ok(())
+}
+
+/// The silent-failure test: what it says, its table when an action had no outcome, and the
+/// earliest calls without one.
+fn silent_section(s: &mut Page, r: &Report) -> io::Result<()> {
+    let lines = r.silent_lines();
+    if lines.is_empty() {
+        return Ok(());
+    }
+    s.push_str("<section id=\"silent\">\n<h2>Silent failures</h2>\n");
+    for l in &lines {
+        let _ = writeln!(s, "<p>{}</p>", escape(l));
+    }
+    if r.silent.without_outcome() > 0 {
+        table(s, [r.silent_table()])?;
+    }
+    if let Some(head) = crate::render::silent::calls_head(r) {
+        let _ = writeln!(s, "<p>{}</p>", escape(&head));
+        table(
+            s,
+            [r.silent_calls_table(crate::render::silent::SHOWN_CALLS)],
+        )?;
+    }
+    s.push_str("</section>\n");
+    s.spill()
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ pub mod json;
 pub mod markdown;
 pub mod markup;
 pub mod report_json;
+pub mod silent;
 pub mod summary;
 pub mod text;
 pub mod triage;
@@ -97,6 +98,15 @@ pub fn report_files(
                 stage_csv(set, &dir.join("by_resource.csv"), by_resource)?;
                 let by_sdk = (!r.sdks.is_empty()).then(|| r.by_sdk());
                 stage_csv(set, &dir.join("by_sdk.csv"), by_sdk)?;
+                // Written when the input accepted an action the silent-failure test knows.
+                let silent = !r.silent.rows.is_empty();
+                stage_csv(
+                    set,
+                    &dir.join("silent.csv"),
+                    silent.then(|| r.silent_table()),
+                )?;
+                let calls = silent.then(|| r.silent_calls_table(usize::MAX));
+                stage_csv(set, &dir.join("silent_calls.csv"), calls)?;
             }
             ReportFormat::Md => {
                 set.add(&dir.join("summary.md"), summary::render(r, cat).as_bytes())?;

@@ -19,6 +19,9 @@ use crate::time::{day_text, rfc3339};
 struct Doc<'a> {
     volume: Made<'a>,
     spikes: Value,
+    /// The silent-failure test, when the run made it ([`silent`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    silent: Option<Value>,
     period: Value,
     catalogue: &'a [String],
     records: Value,
@@ -114,6 +117,19 @@ impl Serialize for Uncatalogued<'_> {
     }
 }
 
+/// The silent-failure test: its sentences, a row per action (as silent.csv) and the calls
+/// listed (as silent_calls.csv), when the input accepted an action it tests.
+fn silent(r: &Report) -> Option<Value> {
+    (!r.silent.rows.is_empty()).then(|| {
+        json!({
+            "sentences": r.silent_lines(),
+            "rows": rows(&r.silent_table()),
+            "calls_total": r.silent.calls_total,
+            "calls": rows(&r.silent_calls_table(usize::MAX)),
+        })
+    })
+}
+
 /// The report as pretty JSON text with a final newline.
 pub fn write(r: &Report, cat: &Catalogue, w: &mut dyn Write) -> anyhow::Result<()> {
     let doc = Doc {
@@ -142,6 +158,7 @@ pub fn write(r: &Report, cat: &Catalogue, w: &mut dyn Write) -> anyhow::Result<(
                 })),
             })).collect::<Vec<Value>>(),
         }),
+        silent: silent(r),
         period: json!({
             "first": r.first.map(rfc3339),
             "last": r.last.map(rfc3339),

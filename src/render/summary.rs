@@ -378,6 +378,7 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
     let _ = writeln!(s, "**{}**\n", needs_action_line(r));
     volume_section(&mut s, r);
     spikes_section(&mut s, r, cat);
+    crate::render::silent::markdown(&mut s, r);
     overview_section(&mut s, r);
     let _ = writeln!(s, "## By outcome\n\n{}", table(&r.by_outcome()));
     let _ = writeln!(s, "## By category\n\n{}", table(&r.by_category()));

@@ -16,6 +16,7 @@ use crate::spikes::{p_text, SpikeReport, Verdict};
 use crate::time::day_text;
 
 mod quality;
+mod silent;
 pub mod table;
 pub mod tables;
 pub mod triage;
@@ -242,6 +243,8 @@ pub struct Report {
     pub volume: Vec<VolumeVerdict>,
     /// The flagged keys of the spike test, with their catalogue text.
     pub spike_rows: Vec<SpikeRow>,
+    /// Actions accepted with no outcome record in their call.
+    pub silent: crate::aggregate::SilentReport,
 }
 
 impl Report {
@@ -389,6 +392,7 @@ pub fn build(
         spikes,
         volume,
         spike_rows,
+        silent: std::mem::take(&mut agg.silent_report),
     }
 }
 

@@ -344,7 +344,7 @@ fn reports_written_into_the_input_directory_are_not_read_back() {
         &["--max-bad", "100%"],
     )
     .code(0);
-    let said = "2026-11-24/by_category.csv and 23 more: skipped: a report of an earlier run";
+    let said = "2026-11-24/by_category.csv and 27 more: skipped: a report of an earlier run";
     assert!(stderr(&o).contains(said), "{}", stderr(&o));
     for inside in ["", "reports"] {
         let dir = tempfile::tempdir().unwrap();

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::common::*;
 use serde_json::Value;
 
-pub(crate) const OUTPUTS: [&str; 15] = [
+pub(crate) const OUTPUTS: [&str; 17] = [
     "report.html",
     "spikes.csv",
     "volume.csv",
@@ -22,6 +22,8 @@ pub(crate) const OUTPUTS: [&str; 15] = [
     "by_sip.csv",
     "by_resource.csv",
     "by_sdk.csv",
+    "silent.csv",
+    "silent_calls.csv",
 ];
 
 #[test]

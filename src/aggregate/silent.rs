@@ -1,0 +1,613 @@
+//! Silent failures: actions the operations log accepted (a 2xx) that no outcome record
+//! followed in their call. Microsoft documents where each action's outcome is written: the
+//! media summary log holds a record for each Play and Recognize ("Every entry corresponds to
+//! the result of a call to the Call Automation Media APIs (e.g. Play, Recognize)"), and the
+//! callback events name the end of each action (PlayCompleted, PlayFailed, PlayCanceled;
+//! RecognizeCompleted, RecognizeFailed, RecognizeCanceled; CallTransferAccepted,
+//! CallTransferFailed; AddParticipantSucceeded, AddParticipantFailed). Only those pairs are
+//! tested, and an action only where the input holds a log that carries its outcome: a Play or
+//! Recognize of a resource with media summary records, any action of a call with a callback
+//! event. An input of the operations log alone has none, and tests nothing; a webhook's log
+//! of other calls than the operations log's does not make their actions silent.
+//!
+//! Counted per call (its CorrelationId, else CallConnectionId, numbered as the aggregator
+//! numbers calls): 48 bytes a call, in a list by the call's number (calls are numbered densely
+//! from 0), per worker and merged. An action's outcomes are its call's media summary records or its
+//! callback events, whichever holds more (an input may hold both for the same action).
+
+use chrono::{DateTime, Utc};
+
+use super::call_ids::{guid, CallIds, Words};
+use super::focus::guid_text;
+use super::interner::Interner;
+use crate::record::{Kind, Record};
+
+/// An action whose outcome Microsoft documents, and where it is written.
+pub struct Action {
+    /// The name the reports give it.
+    pub name: &'static str,
+    /// Its `OperationName` in the operations log (the REST call's), any case.
+    operations: &'static [&'static str],
+    /// Its `OperationName` in the media summary log, when it has a record there.
+    summary: Option<&'static str>,
+    /// The callback events that end it.
+    events: &'static [&'static str],
+}
+
+/// The actions tested, in the order the reports list them.
+pub const ACTIONS: [Action; 4] = [
+    Action {
+        name: "Play",
+        operations: &["Play"],
+        summary: Some("Play"),
+        events: &["PlayCompleted", "PlayFailed", "PlayCanceled"],
+    },
+    Action {
+        name: "Recognize",
+        operations: &["Recognize", "StartRecognizing"],
+        summary: Some("Recognize"),
+        events: &["RecognizeCompleted", "RecognizeFailed", "RecognizeCanceled"],
+    },
+    Action {
+        name: "Transfer",
+        operations: &[
+            "TransferCallToParticipant",
+            "Transfer",
+            "TransferToParticipant",
+        ],
+        summary: None,
+        events: &["CallTransferAccepted", "CallTransferFailed"],
+    },
+    Action {
+        name: "AddParticipant",
+        operations: &["AddParticipant"],
+        summary: None,
+        events: &["AddParticipantSucceeded", "AddParticipantFailed"],
+    },
+];
+
+const N: usize = ACTIONS.len();
+
+/// [`Mark::action`] of a callback event that ends no action tested.
+const NONE: u8 = u8::MAX;
+
+/// The actions with a media summary record: the first ones of [`ACTIONS`].
+const WITH_SUMMARY: usize = 2;
+
+/// Actions accepted this long before the input's last record whose outcome is not in it are
+/// not judged: their outcome may be in the next export (a Recognize waits for the caller).
+pub const LATE_SECS: i64 = 600;
+
+/// Calls without an outcome listed at most, the earliest first.
+pub const MAX_LISTED: usize = 1_000;
+
+/// Which side of an action a record is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Side {
+    Accepted,
+    Summary,
+    Callback,
+}
+
+/// What a record tells of an action of its call.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Mark {
+    /// The action of [`ACTIONS`], or [`NONE`] for a callback event of no action tested (it
+    /// tells that the input holds the call's events).
+    action: u8,
+    side: Side,
+    /// Whether the record names no CorrelationId: its call is its CallConnectionId.
+    by_connection: bool,
+    /// Its CallConnectionId as the GUID it spells (zeros when it spells none).
+    connection: [u64; 2],
+}
+
+impl Mark {
+    /// The action a record accepts or ends, if it is one of [`ACTIONS`].
+    pub(super) fn of(rec: &Record<'_>) -> Option<Mark> {
+        let op = rec.operation.trim();
+        let named = |names: &[&str]| names.iter().any(|n| n.eq_ignore_ascii_case(op));
+        let (action, side) = match rec.kind {
+            Kind::Operations if (200..300).contains(&rec.code) => (
+                ACTIONS.iter().position(|a| named(a.operations))?,
+                Side::Accepted,
+            ),
+            Kind::MediaSummary => (
+                ACTIONS[..WITH_SUMMARY]
+                    .iter()
+                    .position(|a| a.summary.is_some_and(|s| s.eq_ignore_ascii_case(op)))?,
+                Side::Summary,
+            ),
+            Kind::Callback => (
+                ACTIONS
+                    .iter()
+                    .position(|a| named(a.events))
+                    .unwrap_or(usize::from(NONE)),
+                Side::Callback,
+            ),
+            _ => return None,
+        };
+        let connection =
+            guid(&rec.call_connection_id).map_or([0; 2], |g| [(g >> 64) as u64, g as u64]);
+        Some(Mark {
+            action: action as u8,
+            side,
+            by_connection: rec.correlation_id.is_empty(),
+            connection,
+        })
+    }
+}
+
+/// One call's actions of each kind: accepted, and the outcomes of each log; 48 bytes.
+#[derive(Debug, Clone, Default)]
+struct CallActions {
+    accepted: [u16; N],
+    callbacks: [u16; N],
+    summaries: [u16; WITH_SUMMARY],
+    /// The resource (interned) of the first record that names one, and in [`BY_CONNECTION`]
+    /// whether some record of the call names a CorrelationId.
+    resource: u32,
+    /// The last action accepted, in milliseconds since the epoch.
+    last: i64,
+    connection: [u64; 2],
+}
+
+/// The bit of [`CallActions::resource`] set once a record of the call names a CorrelationId.
+const CORRELATED: u32 = 1 << 31;
+
+/// The bit of [`CallActions::resource`] set once the call has a callback event.
+const EVENTS: u32 = 1 << 30;
+
+/// The flags of [`CallActions::resource`].
+const FLAGS: u32 = CORRELATED | EVENTS;
+
+impl CallActions {
+    /// Whether the call met no record at all.
+    fn is_empty(&self) -> bool {
+        self.resource & EVENTS == 0
+            && (self
+                .accepted
+                .iter()
+                .chain(&self.callbacks)
+                .chain(&self.summaries))
+            .all(|&n| n == 0)
+    }
+
+    /// Each action's accepted without an outcome.
+    fn missing(&self) -> [u16; N] {
+        std::array::from_fn(|i| {
+            let summaries = self.summaries.get(i).copied().unwrap_or(0);
+            let outcomes = self.callbacks[i].max(summaries);
+            self.accepted[i].saturating_sub(outcomes)
+        })
+    }
+
+    /// The interned resource.
+    fn resource(&self) -> u32 {
+        self.resource & !FLAGS
+    }
+
+    /// Names `resource` (interned), and adds `flags`.
+    fn name(&mut self, resource: u32, flags: u32) {
+        if self.resource() == 0 {
+            self.resource = (self.resource & FLAGS) | resource;
+        }
+        self.resource |= flags;
+    }
+
+    fn add(&mut self, o: &CallActions) {
+        for i in 0..N {
+            self.accepted[i] = self.accepted[i].saturating_add(o.accepted[i]);
+            self.callbacks[i] = self.callbacks[i].saturating_add(o.callbacks[i]);
+        }
+        for i in 0..WITH_SUMMARY {
+            self.summaries[i] = self.summaries[i].saturating_add(o.summaries[i]);
+        }
+        self.last = self.last.max(o.last);
+        self.name(o.resource(), o.resource & FLAGS);
+        if self.connection == [0; 2] {
+            self.connection = o.connection;
+        }
+    }
+}
+
+/// A worker's calls with actions, and which logs of outcomes the input holds.
+#[derive(Debug, Clone, Default)]
+pub struct Silent {
+    /// By call number; a call with no such record has an empty one.
+    calls: Vec<CallActions>,
+    /// Whether a media summary record was met (of any operation).
+    pub(super) summaries: bool,
+    /// Whether a callback event was met (of any type).
+    pub(super) callbacks: bool,
+    /// The resources (interned) with media summary records.
+    summary_resources: Vec<bool>,
+}
+
+impl Silent {
+    /// Notes the log a record of resource `resource` (interned) comes from, whatever it tells.
+    pub(super) fn seen(&mut self, kind: Kind, resource: u32) {
+        match kind {
+            Kind::MediaSummary => {
+                self.summaries = true;
+                let at = resource as usize;
+                if at >= self.summary_resources.len() {
+                    self.summary_resources.resize(at + 1, false);
+                }
+                self.summary_resources[at] = true;
+            }
+            Kind::Callback => self.callbacks = true,
+            _ => {}
+        }
+    }
+
+    /// Counts `mark` for call `call`, of resource `resource`, at `time`.
+    pub(super) fn add(&mut self, call: u32, mark: Mark, resource: u32, time: DateTime<Utc>) {
+        let at = call as usize;
+        if at >= self.calls.len() {
+            self.calls.resize(at + 1, CallActions::default());
+        }
+        let c = &mut self.calls[at];
+        let flags = match (mark.by_connection, mark.side) {
+            (false, Side::Callback) => CORRELATED | EVENTS,
+            (false, _) => CORRELATED,
+            (true, Side::Callback) => EVENTS,
+            (true, _) => 0,
+        };
+        c.name(resource, flags);
+        if c.connection == [0; 2] {
+            c.connection = mark.connection;
+        }
+        let i = usize::from(mark.action);
+        if mark.action == NONE {
+            return;
+        }
+        let n = match mark.side {
+            Side::Accepted => {
+                c.last = c.last.max(time.timestamp_millis());
+                &mut c.accepted[i]
+            }
+            Side::Summary => &mut c.summaries[i],
+            Side::Callback => &mut c.callbacks[i],
+        };
+        *n = n.saturating_add(1);
+    }
+
+    /// Adds another worker's calls, numbered here by `calls` (ours for its) and their
+    /// resources by `resources`.
+    pub(super) fn absorb(&mut self, o: Silent, calls: &[u32], resources: &[u32]) {
+        self.summaries |= o.summaries;
+        self.callbacks |= o.callbacks;
+        for (r, _) in o.summary_resources.iter().enumerate().filter(|(_, &s)| s) {
+            let at = resources[r] as usize;
+            if at >= self.summary_resources.len() {
+                self.summary_resources.resize(at + 1, false);
+            }
+            self.summary_resources[at] = true;
+        }
+        let len = (o.calls.iter().enumerate())
+            .filter(|(_, c)| !c.is_empty())
+            .map(|(id, _)| calls[id] as usize + 1)
+            .max()
+            .unwrap_or(0);
+        if len > self.calls.len() {
+            self.calls.resize(len, CallActions::default());
+        }
+        for (id, mut c) in o.calls.into_iter().enumerate() {
+            if c.is_empty() {
+                continue;
+            }
+            c.resource = (c.resource & FLAGS) | resources[c.resource() as usize];
+            self.calls[calls[id] as usize].add(&c);
+        }
+    }
+
+    /// Whether the input holds a log of the outcome of action `i` of call `c`: the call's
+    /// callback events, or for a Play or Recognize the media summary log of its resource (of
+    /// any, when media summary records name none).
+    fn covers(&self, c: &CallActions, i: usize) -> bool {
+        let summary = |r: u32| self.summary_resources.get(r as usize) == Some(&true);
+        c.resource & EVENTS != 0 || (i < WITH_SUMMARY && (summary(c.resource()) || summary(0)))
+    }
+
+    /// The finished counts: each action's row, and the first [`MAX_LISTED`] calls without
+    /// an outcome, named by `ids` and `resources`. `end` is the input's last record.
+    pub(super) fn finish(
+        self,
+        ids: &CallIds,
+        resources: &Interner,
+        end: Option<DateTime<Utc>>,
+    ) -> SilentReport {
+        let mut rows: Vec<SilentRow> = ACTIONS
+            .iter()
+            .map(|a| SilentRow {
+                action: a.name,
+                outcomes_from: match (a.summary, self.summaries, self.callbacks) {
+                    (Some(_), true, true) => "media summary, callbacks",
+                    (Some(_), true, false) => "media summary",
+                    (_, _, true) => "callbacks",
+                    _ => "",
+                },
+                ..SilentRow::default()
+            })
+            .collect();
+        let late = end.map_or(i64::MAX, |e| e.timestamp_millis() - LATE_SECS * 1000);
+        // The calls without an outcome, as (last accepted, id): the earliest are listed.
+        let mut silent: Vec<(i64, u32)> = Vec::new();
+        for (id, c) in self.calls.iter().enumerate() {
+            let id = id as u32;
+            let missing = c.missing();
+            let mut any = false;
+            for (i, row) in rows.iter_mut().enumerate() {
+                let accepted = u64::from(c.accepted[i]);
+                let missing = u64::from(missing[i]);
+                row.accepted += accepted;
+                if accepted > 0 && !self.covers(c, i) {
+                    row.untested += accepted;
+                    continue;
+                }
+                row.tested |= accepted > 0;
+                if missing == 0 {
+                    row.with_outcome += accepted;
+                    continue;
+                }
+                if c.last > late {
+                    row.late += missing;
+                    row.with_outcome += accepted - missing;
+                    continue;
+                }
+                row.with_outcome += accepted - missing;
+                row.without_outcome += missing;
+                row.calls += 1;
+                any = true;
+            }
+            if any {
+                silent.push((c.last, id));
+            }
+        }
+        rows.retain(|r| r.accepted > 0);
+        let calls_total = silent.len() as u64;
+        if silent.len() > MAX_LISTED {
+            silent.select_nth_unstable(MAX_LISTED);
+            silent.truncate(MAX_LISTED);
+        }
+        silent.sort_unstable();
+        let calls = silent
+            .into_iter()
+            .map(|(last, id)| {
+                let c = &self.calls[id as usize];
+                let by_connection = c.resource & CORRELATED == 0;
+                let own = ids.guid_of(id).map(guid_text).unwrap_or_default();
+                let connection = match c.connection {
+                    [0, 0] => None,
+                    [hi, lo] => Some(Words::from(u128::from(hi) << 64 | u128::from(lo))),
+                };
+                let missing = c.missing();
+                let actions = (0..N)
+                    .filter(|&i| missing[i] > 0 && self.covers(c, i))
+                    .map(|i| format!("{} {} of {}", ACTIONS[i].name, missing[i], c.accepted[i]))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                SilentCall {
+                    resource: resources.name(c.resource()).to_string(),
+                    correlation_id: if by_connection {
+                        String::new()
+                    } else {
+                        own.clone()
+                    },
+                    call_connection_id: match connection {
+                        Some(w) => guid_text(w),
+                        None if by_connection => own,
+                        None => String::new(),
+                    },
+                    last_accepted: DateTime::from_timestamp_millis(last).unwrap_or_default(),
+                    without_outcome: actions,
+                }
+            })
+            .collect();
+        SilentReport {
+            kept: true,
+            rows,
+            calls,
+            calls_total,
+        }
+    }
+}
+
+/// One action's counts over the input.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SilentRow {
+    pub action: &'static str,
+    /// The logs of the input its outcomes were looked for in.
+    pub outcomes_from: &'static str,
+    /// Whether the input holds a log of the outcomes of some of them: else it is not tested.
+    pub tested: bool,
+    pub accepted: u64,
+    /// Accepted in calls whose outcomes no log of the input holds (no media summary record
+    /// of their resource, no callback event of theirs): not tested.
+    pub untested: u64,
+    pub with_outcome: u64,
+    /// Accepted, with no outcome record in the call, of those tested.
+    pub without_outcome: u64,
+    /// Calls with one or more of those.
+    pub calls: u64,
+    /// Accepted without an outcome in the last [`LATE_SECS`] of the input: not judged.
+    pub late: u64,
+}
+
+/// A call with accepted actions and no outcome for some of them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SilentCall {
+    pub resource: String,
+    /// Empty when its records name none (or it is not a GUID).
+    pub correlation_id: String,
+    pub call_connection_id: String,
+    /// When its last action was accepted.
+    pub last_accepted: DateTime<Utc>,
+    /// `Play 1 of 2; Recognize 1 of 1`: the actions without an outcome, of those accepted.
+    pub without_outcome: String,
+}
+
+/// The silent-failure test of a run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SilentReport {
+    /// Whether the run looked for them (`report` does; `triage` does not).
+    pub kept: bool,
+    /// Each action accepted in the input, in [`ACTIONS`] order.
+    pub rows: Vec<SilentRow>,
+    /// The earliest [`MAX_LISTED`] calls without an outcome, by their last accepted action.
+    pub calls: Vec<SilentCall>,
+    /// Calls without an outcome in all.
+    pub calls_total: u64,
+}
+
+impl SilentReport {
+    /// Actions accepted without an outcome, of the tested ones.
+    pub fn without_outcome(&self) -> u64 {
+        self.rows.iter().map(|r| r.without_outcome).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use super::*;
+    use crate::aggregate::{Aggregator, Window};
+    use crate::ingest::Sink;
+
+    const RES: &str = "/SUBSCRIPTIONS/S/RESOURCEGROUPS/G/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/ACS-PROD";
+
+    /// A record of `kind` and `op` of call number `call` (its CorrelationId a GUID), at minute
+    /// `minute` of 2026-12-03.
+    fn rec(kind: Kind, op: &str, code: u32, call: u32, minute: i64) -> Record<'static> {
+        let t = DateTime::from_timestamp(1_764_720_000 + minute * 60, 0).unwrap();
+        let corr = format!("00000000-0000-0000-0000-{call:012x}");
+        Record {
+            kind,
+            operation: Cow::Owned(op.into()),
+            correlation_id: Cow::Owned(corr),
+            call_connection_id: Cow::Owned(format!("11111111-0000-0000-0000-{call:012x}")),
+            resource_id: Cow::Borrowed(if kind == Kind::Callback { "" } else { RES }),
+            ..crate::aggregate::tests::rec(&t.to_rfc3339(), code, Some(0), "")
+        }
+    }
+
+    /// The test's report of `records`, dealt to `workers` sinks in turn and merged.
+    fn report(records: &[Record<'static>], workers: usize) -> SilentReport {
+        let sink = || Aggregator::new(Window::default(), 3600).keeping_silent(true);
+        let mut sinks: Vec<Aggregator> = (0..workers).map(|_| sink()).collect();
+        for (i, r) in records.iter().enumerate() {
+            sinks[i % workers].record(r);
+        }
+        let mut all = sinks.pop().unwrap();
+        for s in sinks {
+            all.merge(s);
+        }
+        all.done();
+        all.silent_report
+    }
+
+    /// 400 calls each accept a Play and a Recognize; 80 Plays have no media summary record.
+    fn night(callbacks: bool) -> Vec<Record<'static>> {
+        let mut v = Vec::new();
+        for call in 0..400u32 {
+            let m = i64::from(call);
+            v.push(rec(Kind::Operations, "Play", 202, call, m));
+            v.push(rec(Kind::Operations, "Recognize", 202, call, m));
+            if call % 5 != 0 {
+                v.push(rec(Kind::MediaSummary, "Play", 200, call, m));
+            }
+            v.push(rec(Kind::MediaSummary, "Recognize", 200, call, m));
+            if callbacks && call % 5 == 1 {
+                v.push(rec(Kind::Callback, "PlayCompleted", 200, call, m));
+            }
+        }
+        // The input runs on past the calls, so that none is too late to judge.
+        v.push(rec(Kind::Operations, "HangUp", 204, 9_999, 1_000));
+        v
+    }
+
+    #[test]
+    fn accepted_plays_without_an_outcome_are_counted_and_listed() {
+        for workers in [1, 3] {
+            let r = report(&night(true), workers);
+            let play = &r.rows[0];
+            assert_eq!(
+                (
+                    play.action,
+                    play.accepted,
+                    play.with_outcome,
+                    play.without_outcome
+                ),
+                ("Play", 400, 320, 80),
+                "{workers} workers"
+            );
+            assert_eq!((play.calls, play.untested, play.late), (80, 0, 0));
+            assert_eq!(play.outcomes_from, "media summary, callbacks");
+            assert_eq!(r.rows[1].without_outcome, 0);
+            assert_eq!(r.rows.len(), 2, "only actions accepted have a row");
+            assert_eq!((r.calls_total, r.calls.len()), (80, 80));
+            let first = &r.calls[0];
+            assert_eq!(first.correlation_id, "00000000-0000-0000-0000-000000000000");
+            assert_eq!(
+                first.call_connection_id,
+                "11111111-0000-0000-0000-000000000000"
+            );
+            assert_eq!(first.resource, "acs-prod");
+            assert_eq!(first.without_outcome, "Play 1 of 1");
+            assert!(r
+                .calls
+                .windows(2)
+                .all(|w| w[0].last_accepted <= w[1].last_accepted));
+        }
+    }
+
+    #[test]
+    fn an_input_without_a_log_of_outcomes_tests_nothing() {
+        let ops: Vec<Record<'static>> = (night(false).into_iter())
+            .filter(|r| r.kind == Kind::Operations)
+            .collect();
+        let r = report(&ops, 2);
+        assert!(r
+            .rows
+            .iter()
+            .all(|row| !row.tested && row.without_outcome == 0));
+        assert_eq!(r.rows[0].untested, 400);
+        assert_eq!(r.calls_total, 0);
+    }
+
+    /// A transfer is tested in a call whose callback events the input holds, not in one whose
+    /// events are not in it (the webhook's log of other calls).
+    #[test]
+    fn a_call_without_events_in_the_input_is_not_tested_for_an_event_s_outcome() {
+        let v = vec![
+            rec(Kind::Operations, "TransferCallToParticipant", 202, 1, 0),
+            rec(Kind::Operations, "TransferCallToParticipant", 202, 2, 0),
+            rec(Kind::Operations, "TransferCallToParticipant", 202, 3, 0),
+            rec(Kind::Callback, "CallTransferAccepted", 200, 1, 1),
+            rec(Kind::Callback, "CallDisconnected", 200, 2, 2),
+            rec(Kind::Callback, "CallDisconnected", 200, 4, 100),
+        ];
+        let r = report(&v, 2);
+        let t = &r.rows[0];
+        assert_eq!(t.action, "Transfer");
+        assert_eq!(
+            (t.accepted, t.with_outcome, t.without_outcome, t.untested),
+            (3, 1, 1, 1)
+        );
+        assert_eq!(r.calls[0].without_outcome, "Transfer 1 of 1");
+    }
+
+    #[test]
+    fn an_action_accepted_near_the_input_s_end_is_not_judged() {
+        let v = vec![
+            rec(Kind::Operations, "Play", 202, 1, 0),
+            rec(Kind::Operations, "Play", 202, 2, 100),
+            rec(Kind::MediaSummary, "Recognize", 200, 3, 105),
+        ];
+        let r = report(&v, 1);
+        let play = &r.rows[0];
+        assert_eq!((play.without_outcome, play.late), (1, 1));
+    }
+}
