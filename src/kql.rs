@@ -415,7 +415,7 @@ pub fn query(cat: &Catalogue, o: &KqlOptions) -> String {
     if o.report == KqlReport::Volume {
         q.push_str(&format!(
             "// Volume on the UTC day before --until (default: yesterday) against the same weekday of the previous {BASELINE_WEEKS} weeks:\n\
-             // all records, each log kind, each resource. p is the NORMAL APPROXIMATION of P(Binomial(x+y, 1/(k+1)) <= x), the CLI's\n\
+             // all records, each log kind, each resource. p is the NORMAL APPROXIMATION of P(Binomial(x+y, 1/(k+1)) <= x) (>= x above the expected), the CLI's\n\
              // volume.csv the exact one; days with records count as complete. A baseline day that was a DROP of the scope (against its\n\
              // own previous {BASELINE_WEEKS} weeks) is left out, one level deep: the CLI follows that chain back to the start of its history.\n"
         ));
@@ -703,8 +703,8 @@ fn volume_test(th: &Thresholds) -> String {
          | extend ratio = x / max_of(expected, 0.5)\n\
          | extend n = todouble(x + y), p0 = 1.0 / (k + 1.0)\n\
          | extend mu = n * p0, sd = sqrt(n * p0 * (1.0 - p0))\n\
-         // P(X <= x) is the upper tail of -z: Abramowitz-Stegun 7.1.26 for erfc.\n\
-         | extend z = iff(sd == 0, iff(x < mu, 40.0, -40.0), -(x + 0.5 - mu) / sd)\n\
+         // P(X <= x) is the upper tail of -z, P(X >= x) above the expected that of z: Abramowitz-Stegun 7.1.26 for erfc.\n\
+         | extend z = iff(sd == 0, iff(x < mu, 40.0, -40.0), iff(x > expected, (x - 0.5 - mu) / sd, -(x + 0.5 - mu) / sd))\n\
          | extend t = 1.0 / (1.0 + 0.3275911 * abs(z) / sqrt(2.0))\n\
          | extend half_erfc = 0.5 * t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * exp(-(z * z) / 2.0)\n\
          | extend p_value = iff(k == 0, 1.0, iff(z >= 0, half_erfc, 1.0 - half_erfc))\n\
@@ -712,11 +712,13 @@ fn volume_test(th: &Thresholds) -> String {
                                 x == 0, \"ZERO\",\n\
                                 p_value < {p} and x <= expected / 2.0 and expected >= {min_expected}, \"DROP\",\n\
                                 p_value < {p} and ratio <= {low_ratio} and expected >= {min_expected}, \"low\",\n\
+                                p_value < {p} and ratio >= {rise_ratio} and expected >= {min_expected}, \"rise\",\n\
                                 \"normal\")\n",
         min_days = MIN_BASELINE_DAYS,
         p = real(th.p_value),
         min_expected = real(crate::spikes::volume::MIN_EXPECTED),
         low_ratio = real(crate::spikes::volume::LOW_RATIO),
+        rise_ratio = real(crate::spikes::volume::RISE_RATIO),
     )
 }
 

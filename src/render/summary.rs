@@ -63,7 +63,13 @@ pub fn volume_lines(r: &Report) -> (String, Vec<String>) {
     } else if !flagged.is_empty() && only_retired {
         format!("No drop on {day} but of what --retired says is out of service:")
     } else if !flagged.is_empty() {
-        format!("No drop on {day}; below the usual range, not paged:")
+        let has = |s: VolumeStatus| r.volume.iter().any(|v| v.status == s);
+        let side = match (has(VolumeStatus::Low), has(VolumeStatus::Rise)) {
+            (true, true) => "below or above",
+            (false, true) => "above",
+            _ => "below",
+        };
+        format!("No drop on {day}; {side} the usual range, not paged:")
     } else {
         format!("No drop on {day}: {}.", within_range(r))
     };
@@ -582,6 +588,16 @@ mod tests {
                 "below their usual range: resource acs-prod 1800 of 2000 expected (90%, p=2.4e-5)"
             ),
             "{head}"
+        );
+        r.volume[1] = test_scope(day, "kind operations", 4140, &[1380, 1380, 1380], &th);
+        let (head, lines) = volume_lines(&r);
+        assert!(
+            head.ends_with("; above the usual range, not paged:"),
+            "{head}"
+        );
+        assert!(
+            lines[0].starts_with("rise kind operations: 4140"),
+            "{lines:?}"
         );
         r.volume.pop();
         let (head, _) = volume_lines(&r);

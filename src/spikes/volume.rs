@@ -14,6 +14,11 @@ use crate::time::{clock_text, day_text, DAY, HOUR};
 /// A DROP needs at least this many records expected: fewer are too few to tell.
 pub const MIN_EXPECTED: f64 = 20.0;
 
+/// A RISE is at least this share of the expected records (at least [`MIN_EXPECTED`]): a
+/// doubled export or a retry storm, which skews every key's exposure and the baseline of the
+/// weeks to come.
+pub const RISE_RATIO: f64 = 2.0;
+
 /// A LOW is at most this share of the expected records (at least [`MIN_EXPECTED`]): a fifth of a day missing (an export
 /// that stopped in the afternoon, a region down since noon) is more than a week's change of
 /// traffic, where a large tenant's few percent are significant every night.
@@ -30,6 +35,9 @@ pub enum VolumeStatus {
     /// At most [`LOW_RATIO`] of the expected records, and unlikely by chance, but no DROP:
     /// listed, not flagged.
     Low,
+    /// At least [`RISE_RATIO`] of the expected records, and unlikely by chance: listed, not
+    /// flagged.
+    Rise,
     /// Fewer than [`MIN_BASELINE_DAYS`] baseline days.
     InsufficientHistory,
     /// A DROP, ZERO or LOW of a resource or log kind the run was told is out of service
@@ -44,6 +52,7 @@ impl VolumeStatus {
             VolumeStatus::Drop => "DROP",
             VolumeStatus::Zero => "ZERO",
             VolumeStatus::Low => "low",
+            VolumeStatus::Rise => "rise",
             VolumeStatus::InsufficientHistory => "insufficient_history",
             VolumeStatus::Retired => "retired",
         }
@@ -53,9 +62,9 @@ impl VolumeStatus {
         matches!(self, VolumeStatus::Drop | VolumeStatus::Zero)
     }
 
-    /// Not flagged, but said wherever a flagged scope is, for what it tells (LOW).
+    /// Not flagged, but said wherever a flagged scope is, for what it tells (LOW, RISE).
     pub fn noted(self) -> bool {
-        matches!(self, VolumeStatus::Low)
+        matches!(self, VolumeStatus::Low | VolumeStatus::Rise)
     }
 
     /// Said in the reports: flagged, noted, or flagged but retired.
@@ -74,7 +83,8 @@ pub struct VolumeVerdict {
     /// The mean of the baseline days.
     pub expected: f64,
     pub ratio: f64,
-    /// P(Binomial(x + y, 1/(k + 1)) ≤ x), for x today and y over k baseline days.
+    /// P(Binomial(x + y, 1/(k + 1)) ≤ x), for x today and y over k baseline days; ≥ x when
+    /// x is above the expected.
     pub p_value: f64,
     pub status: VolumeStatus,
     /// Fewer records than expected, and p below `--spike-p`: below the usual range, whether
@@ -174,6 +184,8 @@ pub fn test_scope(
     let ratio = x as f64 / expected.max(0.5);
     let p_value = if k == 0 {
         1.0
+    } else if x as f64 > expected {
+        super::upper_tail(x, x + y, 1.0 / (k + 1) as f64)
     } else {
         lower_tail(x, x + y, 1.0 / (k + 1) as f64)
     };
@@ -185,6 +197,8 @@ pub fn test_scope(
         VolumeStatus::Drop
     } else if p_value < th.p_value && ratio <= LOW_RATIO && expected >= MIN_EXPECTED {
         VolumeStatus::Low
+    } else if p_value < th.p_value && ratio >= RISE_RATIO && expected >= MIN_EXPECTED {
+        VolumeStatus::Rise
     } else {
         VolumeStatus::Normal
     };
@@ -408,6 +422,28 @@ mod tests {
         assert!(s.contains("42% of it (down 58%)"), "{s}");
         let up = test_scope(0, "all", 2100, &[2000, 2000, 2000, 2000], &TH).sentence();
         assert!(up.contains("105% of it (up 5%)"), "{up}");
+    }
+
+    /// Three times the operations records (a retry storm, or the export written three times):
+    /// RISE, listed and not paged; its p is the upper tail, where the count is.
+    #[test]
+    fn three_times_the_records_is_a_rise_listed_and_not_paged() {
+        let base = [1380, 1380, 1380, 1380];
+        let v = test_scope(0, "kind operations", 4140, &base, &TH);
+        assert_eq!(v.status, VolumeStatus::Rise, "{v:?}");
+        assert!(v.status.listed() && v.status.noted() && !v.status.flagged());
+        assert!(v.p_value < 1e-100, "{v:?}");
+        assert!(
+            v.sentence().contains("300% of it (up 200%)"),
+            "{}",
+            v.sentence()
+        );
+        // 1.5 times is no RISE, nor is twice a small count.
+        let v = test_scope(0, "kind operations", 2070, &base, &TH);
+        assert_eq!(v.status, VolumeStatus::Normal, "{v:?}");
+        assert!(v.p_value < 1e-10, "{v:?}");
+        let v = test_scope(0, "kind callback", 60, &[10, 10, 10, 10], &TH);
+        assert_eq!(v.status, VolumeStatus::Normal, "{v:?}");
     }
 
     /// An export that stopped at 14:00 keeps 58% of the day: no DROP (that needs half), but

@@ -442,18 +442,18 @@ fn kql_queries_match_the_report_row_for_row() {
     );
     // A holiday at 30% a week before a night at 45%: both leave the holiday's DROP out of the
     // baseline, and say DROP (kept, it lowered the expected, and 45% read 55%). A night at 70%
-    // instead is low in both.
-    let share = |night: &std::path::PathBuf, of_ten: usize, name: &str| {
+    // instead is low in both, and one written three times a rise.
+    let share = |night: &std::path::PathBuf, of_twenty: usize, name: &str| {
         let text = std::fs::read_to_string(night).unwrap();
         let kept: Vec<&str> = (text.lines().enumerate())
-            .filter(|(i, _)| i % 20 < of_ten)
-            .map(|(_, l)| l)
+            .filter(|(i, _)| i % 20 < of_twenty)
+            .flat_map(|(_, l)| vec![l; (of_twenty / 20).max(1)])
             .collect();
         let p = work.path().join(name);
         std::fs::write(&p, kept.join("\n") + "\n").unwrap();
         p
     };
-    for (last, want) in [(9, "DROP"), (14, "low")] {
+    for (last, want) in [(9, "DROP"), (14, "low"), (60, "rise")] {
         let mut nights: Vec<std::path::PathBuf> =
             (0..4).map(|w| night(work.path(), w * 7, &[])).collect();
         nights.push(share(&night(work.path(), 28, &[]), 6, "holiday.json"));
