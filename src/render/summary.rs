@@ -48,13 +48,24 @@ pub fn volume_lines(r: &Report) -> (String, Vec<String>) {
     let Some(day) = r.volume.first().map(|v| day_text(v.day)) else {
         return (String::new(), Vec::new());
     };
-    let flagged: Vec<String> = (r.volume.iter().filter(|v| v.status.listed()))
+    let (said, first) = volume_said(r);
+    let flagged: Vec<String> = (said.iter())
         .map(|v| format!("{} {}", v.status.as_str(), v.sentence()))
         .collect();
+    let note = match first.as_slice() {
+        [] => String::new(),
+        [one] => {
+            format!(", resource {one} first: the lines of all records and the kinds follow from it")
+        }
+        many => format!(
+            ", resources {} first: the lines of all records and the kinds follow from them",
+            many.join(", ")
+        ),
+    };
     let only_retired =
         (r.volume.iter().filter(|v| v.status.listed())).all(|v| v.status == VolumeStatus::Retired);
     let head = if r.volume.iter().any(|v| v.status.flagged()) {
-        format!("Flagged on {day}:")
+        format!("Flagged on {day}{note}:")
     } else if r.volume[0].status == VolumeStatus::InsufficientHistory {
         format!(
             "No volume test for {day}: the history holds fewer than {} complete days of the baseline.",
@@ -69,12 +80,50 @@ pub fn volume_lines(r: &Report) -> (String, Vec<String>) {
             (false, true) => "above",
             _ => "below",
         };
-        format!("No drop on {day}; {side} the usual range, not paged:")
+        format!("No drop on {day}; {side} the usual range, not paged{note}:")
     } else {
         format!("No drop on {day}: {}.", within_range(r))
     };
     (head, flagged)
 }
+
+/// The scopes said of the report day (flagged, noted or retired), in scope order, but for one:
+/// when the DROP, ZERO or low resources, not all of them, fall short by most of what all
+/// records do (80%), they come first, named in the second of the pair, as what the lines of all records and of the kinds
+/// follow from (an export of one resource that stopped).
+pub fn volume_said(r: &Report) -> (Vec<&VolumeVerdict>, Vec<&str>) {
+    let down = |v: &&VolumeVerdict| {
+        matches!(
+            v.status,
+            VolumeStatus::Drop | VolumeStatus::Zero | VolumeStatus::Low
+        )
+    };
+    let short = |v: &VolumeVerdict| (v.expected - v.count as f64).max(0.0);
+    let mut said: Vec<&VolumeVerdict> = r.volume.iter().filter(|v| v.status.listed()).collect();
+    let resources: Vec<&VolumeVerdict> = (said.iter().copied())
+        .filter(|v| v.scope.starts_with("resource ") && down(v))
+        .collect();
+    let of_resources: f64 = resources.iter().map(|v| short(v)).sum();
+    // The first scope is all records (or all but retired). When every resource fell, the
+    // cause is none of them.
+    let some_stand = (r.volume.iter()).any(|v| v.scope.starts_with("resource ") && !down(&v));
+    let follows = some_stand
+        && (r.volume.first()).is_some_and(|a| {
+            down(&a) && short(a) > 0.0 && of_resources >= FOLLOWS_SHARE * short(a)
+        });
+    if !follows {
+        return (said, Vec::new());
+    }
+    said.sort_by_key(|v| !(v.scope.starts_with("resource ") && down(v)));
+    let names = (resources.iter())
+        .map(|v| v.scope.trim_start_matches("resource "))
+        .collect();
+    (said, names)
+}
+
+/// The share of all records' shortfall that the resources' must make for the other lines to
+/// follow from theirs.
+const FOLLOWS_SHARE: f64 = 0.8;
 
 /// What the scopes of a day without a DROP or LOW are: within their usual range, unless the
 /// test finds some below it, still above [`LOW_RATIO`] of their expected records (or with
@@ -554,6 +603,38 @@ mod tests {
     use crate::report::{fixture, ResourceRow};
     use crate::spikes::volume::test_scope;
     use crate::spikes::Thresholds;
+
+    /// A resource whose records stopped comes first, and the head says that the lines of all
+    /// records and the kinds follow from it; when every resource fell, the order is the scopes'.
+    #[test]
+    fn the_resource_that_dropped_comes_first() {
+        let cat = fixture::catalogue();
+        let mut r = fixture::report(&cat);
+        let th = Thresholds::default();
+        let day = r.volume[0].day;
+        let scopes = |stage: u64| {
+            vec![
+                test_scope(day, "all", 835 + stage, &[2300, 2300, 2300], &th),
+                test_scope(day, "kind operations", 500, &[1380, 1380, 1380], &th),
+                test_scope(day, "resource acs-prod", 835, &[2000, 2000, 2000], &th),
+                test_scope(day, "resource acs-stage", stage, &[300, 300, 300], &th),
+            ]
+        };
+        r.volume = scopes(300);
+        let (head, lines) = volume_lines(&r);
+        assert!(
+            head.ends_with(
+                ", resource acs-prod first: the lines of all records and the kinds follow from it:"
+            ),
+            "{head}"
+        );
+        assert!(lines[0].starts_with("DROP resource acs-prod"), "{lines:?}");
+        assert!(lines[1].starts_with("DROP all"), "{lines:?}");
+        r.volume = scopes(100);
+        let (head, lines) = volume_lines(&r);
+        assert_eq!(head, format!("Flagged on {}:", day_text(day)));
+        assert!(lines[0].starts_with("DROP all"), "{lines:?}");
+    }
 
     /// A scope the test finds below its usual range is never said to be within it: LOW is
     /// listed under a head that says it is not paged, and one above 80% is named with its share.

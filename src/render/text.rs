@@ -97,7 +97,8 @@ pub fn run_summary(
             pct(r.failure_rate()),
             line(&out.display().to_string())
         ));
-        for v in (r.volume.iter()).filter(|v| v.status.flagged() || v.status.noted()) {
+        let (said, _) = super::summary::volume_said(r);
+        for v in (said.iter()).filter(|v| v.status.flagged() || v.status.noted()) {
             lines.push(format!("{}: {}", v.status.as_str(), line(&v.sentence())));
         }
         if let Some(l) = super::summary::new_below_min_line(r, cat) {
@@ -153,7 +154,8 @@ fn flagged_line(r: &crate::report::Report) -> String {
             },
         }
     });
-    let volume = (r.volume.iter().filter(|v| v.status.flagged()))
+    let (said, _) = super::summary::volume_said(r);
+    let volume = (said.iter().filter(|v| v.status.flagged()))
         .map(|v| format!("{} {}", v.status.as_str(), line(&v.scope)));
     let flagged: Vec<String> = spikes.chain(volume).collect();
     format!(
