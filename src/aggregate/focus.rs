@@ -34,6 +34,9 @@ pub struct CallStats {
     /// (`Sdks`).
     pub sdk: FirstId<Sdk>,
     pub count: u64,
+    /// Of `count`, the records that name no resource (a callback event names none): they are
+    /// counted under the resource the call's other records name ([`ResourceSplit`]).
+    pub unnamed: u32,
     pub first: Option<DateTime<Utc>>,
     pub last: Option<DateTime<Utc>>,
     /// Whether a record named the call by its CorrelationId (else by its CallConnectionId):
@@ -651,6 +654,7 @@ impl CallStats {
     /// Adds what another worker (or reading) met of the same call.
     fn absorb(&mut self, s: CallStats) {
         self.count += s.count;
+        self.unnamed = self.unnamed.saturating_add(s.unnamed);
         self.by_correlation |= s.by_correlation;
         self.call_connection_id.absorb(s.call_connection_id);
         self.server_call_id.absorb(s.server_call_id);
@@ -785,6 +789,41 @@ pub struct Focus {
     waiting: ByCall<u64>,
     /// The texts of the calls listed, read again when their own were let go.
     again: ByCall<Texts>,
+    /// The focused records that name no resource, by their calls' ([`Focus::resource_split`]).
+    resources: ResourceSplit,
+}
+
+/// [`Focus::resource_split`]: inferred by resource, not known, not looked up.
+pub type ResourceSplitOf = (HashMap<String, (u64, u64, u64)>, (u64, u64), (u64, u64));
+
+/// The focused records of calls that name no resource (callback events name none), by the
+/// resource the call's other records name (the operations log does): the records, the calls,
+/// and the calls none of whose focused records names one; those of calls whose other records
+/// name none, or that are known by their CallConnectionId alone: (records, calls); and those
+/// of calls not listed once the ids were let go ([`SharedIds::overflowed`]), whose resource
+/// was not looked up.
+#[derive(Debug, Clone, Default)]
+struct ResourceSplit {
+    inferred: HashMap<String, (u64, u64, u64)>,
+    unknown: (u64, u64),
+    not_looked_up: (u64, u64),
+}
+
+impl ResourceSplit {
+    /// Counts a call of `count` focused records, `unnamed` of them naming no resource, whose
+    /// other records name `resource` (empty or none: not known).
+    fn count(&mut self, unnamed: u64, count: u64, resource: Option<&str>) {
+        if unnamed == 0 {
+            return;
+        }
+        match resource.filter(|r| !r.is_empty()) {
+            Some(r) => {
+                let e = self.inferred.entry(r.to_string()).or_default();
+                *e = (e.0 + unnamed, e.1 + 1, e.2 + u64::from(unnamed == count));
+            }
+            None => self.unknown = (self.unknown.0 + unnamed, self.unknown.1 + 1),
+        }
+    }
 }
 
 /// The ids by CorrelationId (see [`Focus::ids`]), one table shared by the workers given it
@@ -818,8 +857,8 @@ struct Shards {
     texts_spent: AtomicBool,
 }
 
-/// (CallConnectionId, ServerCallId, SDK) by CorrelationId.
-pub type CallIdsOf = (FirstId, FirstId, FirstId);
+/// (CallConnectionId, ServerCallId, SDK, resource name) by CorrelationId.
+pub type CallIdsOf = (FirstId, FirstId, FirstId, FirstId);
 type IdsByCall = ByCall<CallIdsOf>;
 
 const ID_SHARDS: usize = 64;
@@ -916,6 +955,9 @@ impl SharedIds {
         e.0.offer(rec.time, &rec.call_connection_id);
         e.1.offer(rec.time, &rec.server_call_id);
         e.2.offer(rec.time, &sdk_text(rec));
+        if let Some(name) = crate::record::resource_name(&rec.resource_id) {
+            e.3.offer(rec.time, &name);
+        }
     }
 
     /// Lets every id go and takes no more. One shard is locked at a time, as everywhere, so
@@ -964,12 +1006,14 @@ impl SharedIds {
         for shard in 0..ID_SHARDS {
             let theirs = std::mem::take(&mut *o.lock(shard));
             new += theirs.len();
-            self.lock(shard).absorb(theirs, |e, (cc, server, sdk)| {
-                new -= 1;
-                e.0.absorb(cc);
-                e.1.absorb(server);
-                e.2.absorb(sdk);
-            });
+            self.lock(shard)
+                .absorb(theirs, |e, (cc, server, sdk, resource)| {
+                    new -= 1;
+                    e.0.absorb(cc);
+                    e.1.absorb(server);
+                    e.2.absorb(sdk);
+                    e.3.absorb(resource);
+                });
         }
         let taken = self.0.taken.fetch_add(new, AtomicOrdering::Relaxed);
         if taken.saturating_add(new) > self.0.limit {
@@ -1114,6 +1158,7 @@ impl Focus {
             split: Default::default(),
             waiting: ByCall::default(),
             again: ByCall::default(),
+            resources: ResourceSplit::default(),
         }
     }
 
@@ -1224,6 +1269,23 @@ impl Focus {
     /// Counts the records of a call not listed by its SDK ([`Focus::choose`]).
     fn count_unlisted(&mut self, id: &Id, c: CallStats, ids_complete: bool) {
         let mut sdk = c.sdk;
+        let wants = c.by_correlation && (sdk.is_empty() || c.unnamed > 0);
+        let ids = (wants && ids_complete)
+            .then(|| self.ids.remove(&id.text()))
+            .flatten();
+        match ids_complete || !c.by_correlation {
+            true => {
+                let resource = ids.as_ref().map(|i| i.3.text());
+                self.resources
+                    .count(c.unnamed.into(), c.count, resource.as_deref());
+            }
+            // The ids were let go: not read again for the calls not listed.
+            false if c.unnamed > 0 => {
+                let n = &mut self.resources.not_looked_up;
+                *n = (n.0 + u64::from(c.unnamed), n.1 + 1);
+            }
+            false => {}
+        }
         if sdk.is_empty() && c.by_correlation {
             if !ids_complete {
                 match self.listing.sdks {
@@ -1232,7 +1294,7 @@ impl Focus {
                 }
                 return;
             }
-            if let Some((_, _, s)) = self.ids.remove(&id.text()) {
+            if let Some((_, _, s, _)) = ids {
                 sdk = s.into();
             }
         }
@@ -1262,7 +1324,7 @@ impl Focus {
             if texts && !texts_all {
                 w.texts.entry_id(&id.0);
             }
-            if !ids_complete && c.by_correlation && (texts || c.lacks_ids()) {
+            if !ids_complete && c.by_correlation && (texts || c.lacks_ids() || c.unnamed > 0) {
                 w.ids.entry_id(&id.0);
             }
         }
@@ -1302,9 +1364,15 @@ impl Focus {
                 c.server_call_id = t.server_call_id;
                 c.details = t.details;
             }
+            let found = (c.borrows_ids() || c.by_correlation && c.unnamed > 0)
+                .then(|| ids.remove(&id.text()))
+                .flatten()
+                .unwrap_or_default();
+            self.resources
+                .count(c.unnamed.into(), c.count, Some(&found.3.text()));
             // Ids the focused records lack, from the other records of the same call.
             if c.borrows_ids() {
-                let (cc, server, sdk) = ids.remove(&id.text()).unwrap_or_default();
+                let (cc, server, sdk, _) = found;
                 if c.call_connection_id.is_empty() {
                     c.call_connection_id = cc;
                 }
@@ -1324,6 +1392,16 @@ impl Focus {
     /// those of the calls that name none: of every call once [`Focus::listed`] is read.
     pub fn sdk_split(&mut self) -> (HashMap<String, u64>, u64) {
         std::mem::take(&mut self.split)
+    }
+
+    /// The focused records that name no resource, by the resource their calls' other records
+    /// name: of every call once [`Focus::listed`] is read.
+    /// Each resource's (records, calls, calls none of whose focused records names one), and
+    /// (records, calls) of those whose resource is not known and not looked up
+    /// ([`ResourceSplit`]).
+    pub fn resource_split(&mut self) -> ResourceSplitOf {
+        let split = std::mem::take(&mut self.resources);
+        (split.inferred, split.unknown, split.not_looked_up)
     }
 }
 
@@ -1413,6 +1491,8 @@ impl Sink for Focus {
             let texts = self.listing.details && self.keeps_texts();
             let c = self.calls.entry(id);
             c.count += 1;
+            let unnamed = crate::record::resource_name(&rec.resource_id).is_none();
+            c.unnamed = c.unnamed.saturating_add(u32::from(unnamed));
             c.by_correlation |= !rec.correlation_id.is_empty();
             c.call_connection_id
                 .offer(rec.time, &rec.call_connection_id);

@@ -395,6 +395,65 @@ mod tests {
         }
     }
 
+    /// A focused record that names no resource (a callback event) is counted under the
+    /// resource its call's other records name, and said to be; one of a call whose other
+    /// records name none stays `(not named)`. Past the ids it holds, the calls listed are
+    /// looked up in the second reading, and the others are said not to be.
+    #[test]
+    fn a_record_without_a_resource_is_counted_under_its_call_s() {
+        let dir = tempfile::tempdir().unwrap();
+        let line = |n: u32, resource: Option<&str>, focused: bool| {
+            let (code, sub) = if focused { (400, 8522) } else { (200, 0) };
+            let res = resource.map_or(String::new(), |r| {
+                format!(r#""resourceId":"/SUBSCRIPTIONS/S/RESOURCEGROUPS/G/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/{r}","#)
+            });
+            format!(
+                r#"{{{res}"time":"2026-11-24T01:{:02}:00Z","operationName":"PlayPrompt","category":"CallAutomationOperational","resultSignature":{code},"correlationId":"0ecaf828-e2f7-4553-8fcc-{n:012x}","properties":{{"resultCode":{code},"resultSubcode":{sub},"callConnectionId":"cc-{n}"}}}}"#,
+                n % 60
+            )
+        };
+        // Calls 0..30: a focused record of no resource and one of their resource (A or B);
+        // 30..36: the focused record alone; 36: a focused record of its own resource.
+        let mut lines: Vec<String> = (0..30)
+            .flat_map(|n| {
+                let r = if n % 3 == 0 { "ACS-A" } else { "ACS-B" };
+                [line(n, Some(r), false), line(n, None, true)]
+            })
+            .collect();
+        lines.extend((30..36).map(|n| line(n, None, true)));
+        lines.push(line(36, Some("ACS-A"), true));
+        std::fs::write(dir.path().join("a.json"), lines.join("\n")).unwrap();
+        let (args, settings) = triage_of(dir.path());
+        let cat = Catalogue::load(&[], true).unwrap();
+        let split = |max_ids| {
+            let (_, json) = shown(&args, &settings, &cat, max_ids);
+            let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+            (v["resources"].clone(), v["resources_not_named"].clone())
+        };
+        let row = |r: &str, n: u64, calls: u64, inferred: u64| serde_json::json!({"resource": r, "count": n, "calls": calls, "inferred": inferred});
+        let (rows, not_named) = split(usize::MAX);
+        let want = [
+            row("acs-b", 20, 20, 20),
+            row("acs-a", 11, 11, 10),
+            row("(not named)", 6, 6, 0),
+        ];
+        assert_eq!(rows, serde_json::json!(want));
+        assert_eq!(not_named["unknown"]["count"], 6, "{not_named}");
+        // Past the ids held: the 20 calls listed are looked up again, the others not.
+        let (rows, not_named) = split(0);
+        let total: u64 = (rows.as_array().unwrap().iter())
+            .map(|r| r["count"].as_u64().unwrap())
+            .sum();
+        assert_eq!(total, 37, "{rows}");
+        let inferred: u64 = (rows.as_array().unwrap().iter())
+            .map(|r| r["inferred"].as_u64().unwrap())
+            .sum();
+        let skipped = not_named["not_looked_up"]["count"].as_u64().unwrap();
+        let unknown = not_named["unknown"]["count"].as_u64().unwrap();
+        assert!(skipped > 0 && inferred > 0, "{rows} {not_named}");
+        assert_eq!(inferred + skipped + unknown, 36, "{rows} {not_named}");
+    }
+
     /// A file written between the readings, or one more or fewer, is named in a warning.
     #[test]
     fn inputs_changed_between_the_readings_are_warned_of() {

@@ -256,6 +256,7 @@ fn found_sections(s: &mut String, t: &Triage) {
     let [resources, sdks, operations, prompts] = t.split_tables();
     if !resources.rows.is_empty() {
         section(s, "By resource", &resources);
+        inferred_lines(s, t);
     }
     if !sdks.rows.is_empty() {
         section(s, "By SDK", &sdks);
@@ -283,6 +284,26 @@ fn found_sections(s: &mut String, t: &Triage) {
         _ => {
             let _ = writeln!(s, "{more} more records carry other messages.\n");
         }
+    }
+}
+
+/// Which records of the split by resource name none, and where they are counted.
+fn inferred_lines(s: &mut String, t: &Triage) {
+    let not_named = escape(crate::report::NOT_NAMED);
+    let lines = [
+        (t.resources_inferred, "name no resource (a callback event names none): each is counted under the resource its call's other records name (`inferred`)".to_string()),
+        (t.resources_unknown, format!("name no resource, nor do their calls' other records: they stay {not_named}")),
+        (t.resources_not_looked_up, format!("name no resource, and their calls are past the ids triage holds: they stay {not_named} (the calls listed are looked up)")),
+    ];
+    let plural = |n: u64| if n == 1 { "" } else { "s" };
+    let mut any = false;
+    for ((records, calls), what) in lines.iter().filter(|((n, _), _)| *n > 0) {
+        let (r, c) = (plural(*records), plural(*calls));
+        let _ = writeln!(s, "{records} record{r} of {calls} call{c} {what}.");
+        any = true;
+    }
+    if any {
+        s.push('\n');
     }
 }
 
@@ -367,9 +388,13 @@ pub fn json(t: &Triage) -> Value {
             "q850_code": d.q850_code, "q850_message": d.q850_message, "count": d.count, "calls": d.calls,
         })).collect::<Vec<_>>(),
         "prompts": t.prompts.iter().map(|(p, n)| json!({"prompt": p, "count": n})).collect::<Vec<_>>(),
-        "resources": t.resources.iter().map(|(r, n, calls)| json!({
-            "resource": r, "count": n, "calls": calls,
+        "resources": t.resources.iter().map(|(r, n, calls, inferred)| json!({
+            "resource": r, "count": n, "calls": calls, "inferred": inferred,
         })).collect::<Vec<_>>(),
+        "resources_not_named": {
+            "unknown": {"count": t.resources_unknown.0, "calls": t.resources_unknown.1},
+            "not_looked_up": {"count": t.resources_not_looked_up.0, "calls": t.resources_not_looked_up.1},
+        },
         "sdks": t.sdks.iter().map(|(ty, v, n)| json!({
             "sdk_type": ty, "sdk_version": v, "count": n,
         })).collect::<Vec<_>>(),

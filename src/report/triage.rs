@@ -120,7 +120,14 @@ pub struct Triage {
     pub diagnostics: Vec<DiagnosticRow>,
     /// (resource, records, calls) of the focused keys, most records first, those that name
     /// none last as `(not named)`; empty when no record names its resource.
-    pub resources: Vec<(String, u64, u64)>,
+    pub resources: Vec<(String, u64, u64, u64)>,
+    /// Of the focused records that name no resource, those counted under their call's
+    /// (records, calls), and those whose call's resource is not known.
+    pub resources_inferred: (u64, u64),
+    pub resources_unknown: (u64, u64),
+    /// Those of calls not listed whose resource was not looked up: past the calls whose ids
+    /// `triage` holds, only the listed calls' are read again.
+    pub resources_not_looked_up: (u64, u64),
     /// (SDK type, SDK version, records) of the focused keys, most records first.
     pub sdks: Vec<(String, String, u64)>,
     /// The catalogues used, one line each with their pair counts.
@@ -505,11 +512,24 @@ impl Triage {
     /// The focused records split by resource, by SDK, by operation and by prompt kind.
     pub fn split_tables(&self) -> [Table; 4] {
         let count = ("count", Col::Number);
-        let resources = Table::of(
-            &[("resource", Col::Text), count, ("calls", Col::Number)],
-            &self.resources,
-            |(r, n, calls)| row![r.as_str(), *n, *calls],
-        );
+        // The column of records counted under their call's resource, when any are.
+        let resources = match self.resources_inferred.0 {
+            0 => Table::of(
+                &[("resource", Col::Text), count, ("calls", Col::Number)],
+                &self.resources,
+                |(r, n, calls, _)| row![r.as_str(), *n, *calls],
+            ),
+            _ => Table::of(
+                &[
+                    ("resource", Col::Text),
+                    count,
+                    ("calls", Col::Number),
+                    ("inferred", Col::Number),
+                ],
+                &self.resources,
+                |(r, n, calls, inferred)| row![r.as_str(), *n, *calls, *inferred],
+            ),
+        };
         let sdks = Table::of(
             &[("SDK", Col::Text), ("version", Col::Text), count],
             &self.sdks,
@@ -752,12 +772,56 @@ fn mitigations(cat: &Catalogue, focus: &Focus, totals: &[KeyTotal]) -> Vec<(Key,
         .collect()
 }
 
-/// The resources of the focused keys: name, records and calls.
-fn focus_resources(focus: &Focus) -> Vec<(String, u64, u64)> {
+/// The resources of the focused keys: name, records, calls, and of those records the ones
+/// that name none, counted under the resource their call's other records name (`split`); the
+/// records whose resource is not known last, as `(not named)`.
+fn focus_resources(
+    focus: &Focus,
+    inferred: &foldhash::HashMap<String, (u64, u64, u64)>,
+    unknown: (u64, u64),
+) -> Vec<(String, u64, u64, u64)> {
     let wanted = |(code, sub): Key| focus.matches(code, sub);
-    (super::resource_groups(&focus.all, wanted, |_: &mut (), _, _| {}).into_iter())
-        .map(|g| (g.name, g.count, g.calls))
-        .collect()
+    let mut rows: Vec<(String, u64, u64, u64)> =
+        (super::resource_groups(&focus.all, wanted, |_: &mut (), _, _| {}).into_iter())
+            .map(|g| (g.name, g.count, g.calls, 0))
+            .collect();
+    // An input none of whose records names a resource has no split by resource.
+    let named = (focus.all.by_resource.keys()).any(|(r, _)| *r != 0);
+    if !named || inferred.is_empty() && (unknown.0 == 0 || !rows.is_empty()) {
+        return rows;
+    }
+    // No record names a resource: the groups are none, and every record is of none (a
+    // callback subcode), which the split says rather than leave out.
+    if rows.is_empty() {
+        let (mut count, mut calls) = (0, crate::aggregate::Calls::default());
+        for (_, s) in (focus.all.by_resource.iter()).filter(|((r, k), _)| *r == 0 && wanted(*k)) {
+            count += s.count;
+            calls |= &s.calls;
+        }
+        rows.push((NOT_NAMED.to_string(), count, calls.len(), 0));
+    }
+    let mut unnamed = match rows.last() {
+        Some(r) if r.0 == NOT_NAMED => rows.pop(),
+        _ => None,
+    };
+    for (name, &(records, calls, whole)) in inferred {
+        match rows.iter_mut().find(|r| r.0 == *name) {
+            // A call some of whose records name it is already among its calls.
+            Some(r) => *r = (r.0.clone(), r.1 + records, r.2 + whole, r.3 + records),
+            None => rows.push((name.clone(), records, whole, records)),
+        }
+        if let Some(u) = unnamed.as_mut() {
+            *u = (
+                u.0.clone(),
+                u.1.saturating_sub(records),
+                u.2.saturating_sub(calls),
+                0,
+            );
+        }
+    }
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    rows.extend(unnamed.filter(|u| u.1 > 0));
+    rows
 }
 
 /// The focused records by the SDK that made their call (`SdkType` and `SdkVersion` of any
@@ -1076,6 +1140,7 @@ pub fn build(mut focus: Focus, cat: &Catalogue, history: &History, asked: &Asked
     let (calls, total) = focus.listed();
     let calls = CallList { calls, total };
     let call_sdks = focus.sdk_split();
+    let (inferred, unknown, not_looked_up) = focus.resource_split();
     let counted = focus.messages();
     let messages: Vec<(String, u64)> = counted
         .texts
@@ -1106,7 +1171,10 @@ pub fn build(mut focus: Focus, cat: &Catalogue, history: &History, asked: &Asked
         messages,
         other_messages: counted.other,
         diagnostics: super::diagnostics(&focus.all, |(code, sub)| focus.matches(code, sub)),
-        resources: focus_resources(&focus),
+        resources: focus_resources(&focus, &inferred, (unknown.0 + not_looked_up.0, 0)),
+        resources_inferred: (inferred.values()).fold((0, 0), |a, r| (a.0 + r.0, a.1 + r.1)),
+        resources_unknown: unknown,
+        resources_not_looked_up: not_looked_up,
         sdks,
         catalogues: cat.describe(),
         verdict_day: asked.day,
