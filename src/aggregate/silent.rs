@@ -105,7 +105,13 @@ pub(super) struct Mark {
 impl Mark {
     /// The action a record accepts or ends, if it is one of [`ACTIONS`].
     pub(super) fn of(rec: &Record<'_>) -> Option<Mark> {
-        let op = rec.operation.trim();
+        let op: &str = &rec.operation;
+        // An operation name is trimmed only when it has to be (a trim per record is measurable).
+        let spaced = |b: Option<&u8>| b.is_some_and(u8::is_ascii_whitespace);
+        let op = match spaced(op.as_bytes().first()) || spaced(op.as_bytes().last()) {
+            true => op.trim(),
+            false => op,
+        };
         let named = |names: &[&str]| names.iter().any(|n| n.eq_ignore_ascii_case(op));
         let (action, side) = match rec.kind {
             Kind::Operations if (200..300).contains(&rec.code) => (
@@ -127,8 +133,14 @@ impl Mark {
             ),
             _ => return None,
         };
-        let connection =
-            guid(&rec.call_connection_id).map_or([0; 2], |g| [(g >> 64) as u64, g as u64]);
+        // The CallConnectionId a listed call shows is its accepted action's: read from those
+        // records only (most records are outcomes, and a GUID's reading is measurable).
+        let connection = match side {
+            Side::Accepted => {
+                guid(&rec.call_connection_id).map_or([0; 2], |g| [(g >> 64) as u64, g as u64])
+            }
+            Side::Summary | Side::Callback => [0; 2],
+        };
         Some(Mark {
             action: action as u8,
             side,
