@@ -11,7 +11,7 @@ use super::ledger::{from, read_error, Ledger, Start};
 use serde::de::IgnoredAny;
 
 use super::json::short_message;
-use super::structure::{next_element, signature, Walker};
+use super::structure::{next_element, signature, Signature, Walker};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::Reason;
 use crate::record::At;
@@ -184,21 +184,47 @@ pub(super) struct Prefixed {
     pre: Vec<u8>,
     at: usize,
     inner: Input,
+    /// `inner` was read to its end: a peek at the end of the input reads no more (a read of
+    /// nothing into a buffer grown for it, for each of many small documents at the end).
+    eof: bool,
 }
 
 impl Prefixed {
     pub(super) fn new(pre: Vec<u8>, at: usize, inner: Input) -> Prefixed {
-        Prefixed { pre, at, inner }
+        Prefixed {
+            pre,
+            at,
+            inner,
+            eof: false,
+        }
+    }
+
+    /// The same, `inner` known to be read to its end when `eof`.
+    pub(super) fn ended(mut self, eof: bool) -> Prefixed {
+        self.eof = eof;
+        self
     }
 
     /// The next bytes, at least `n` of them unless the input ends first; none consumed.
     pub(super) fn peek(&mut self, n: usize) -> io::Result<&[u8]> {
-        while self.pre.len() - self.at < n {
-            if read_more(&mut self.inner, &mut self.pre, 1 << 16)? == 0 {
-                break;
-            }
+        while self.pre.len() - self.at < n && !self.eof {
+            self.eof = read_more(&mut self.inner, &mut self.pre, 1 << 16)? == 0;
         }
         Ok(&self.pre[self.at..])
+    }
+
+    /// Whether the input was read to its end.
+    pub(super) fn at_end(&self) -> bool {
+        self.eof
+    }
+}
+
+impl Prefixed {
+    /// The input after its next `n` bytes, which were peeked at ([`Prefixed::peek`]).
+    pub(super) fn into_rest(self, n: usize) -> Rest {
+        let mut rest = io::Cursor::new(self.pre);
+        rest.set_position((self.at + n) as u64);
+        rest.chain(self.inner)
     }
 }
 
@@ -248,6 +274,9 @@ pub(super) struct Blocks {
     fill: usize,
     /// Bytes read into blocks (not those of a line over the cap, skipped past).
     read: u64,
+    /// For arrays: the shape of the first element, where the next element after a damaged
+    /// one whose own head is damaged (`{time": ...`) is looked for.
+    shape: Option<Signature<'static>>,
 }
 
 impl Blocks {
@@ -273,6 +302,7 @@ impl Blocks {
             error: None,
             fill: BLOCK,
             read: 0,
+            shape: None,
         }
     }
 
@@ -326,6 +356,12 @@ impl Blocks {
     /// `]`, and say how many newlines come before them.
     pub(super) fn array(mut self, lines: u64) -> Blocks {
         self.array = Some(lines);
+        self
+    }
+
+    /// Blocks of an array whose first element has `shape` (see [`Blocks::damaged`]).
+    pub(super) fn shaped(mut self, shape: Option<Signature<'static>>) -> Blocks {
+        self.shape = shape;
         self
     }
 
@@ -394,7 +430,11 @@ impl Blocks {
     /// brackets do not close (a lost brace or quote), and following them would take every
     /// element after it to the end of the input. Reading goes on at that element.
     fn damaged(&mut self, b: &[u8], lead: usize, line: u64) -> Option<Piece> {
-        let sig = signature(b, lead)?;
+        let array_s = self
+            .shape
+            .clone()
+            .filter(|s| b.get(lead) == Some(&s.opener()));
+        let sig = signature(b, lead).or(array_s)?;
         // The first element of its shape that the element's own brackets do not hold: one
         // nested in it (a list of objects of the same first key) is part of a valid element
         // over the cap, not the next one. Where damage lost a brace the element is still open at
@@ -440,7 +480,9 @@ impl Blocks {
 
     /// What follows the blocks: the bytes read past the last cut, then the unread input.
     pub(super) fn rest(self) -> Rest {
-        let Prefixed { mut pre, at, inner } = self.r;
+        let Prefixed {
+            mut pre, at, inner, ..
+        } = self.r;
         if at == pre.len() {
             return io::Cursor::new(self.carry).chain(inner);
         }

@@ -43,8 +43,9 @@ impl Peek {
 
     /// The bytes not yet consumed, at least `n` of them unless the input ends first.
     fn fill(&mut self, n: usize) -> io::Result<&[u8]> {
-        // What was consumed makes room, rather than the buffer growing.
-        if self.at > 0 && self.head.len() - self.at < n {
+        // What was consumed makes room, rather than the buffer growing (at the end of the
+        // input nothing more comes: moving the rest for each document would cost its length).
+        if self.at > 0 && self.head.len() - self.at < n && !self.eof {
             self.head.drain(..self.at);
             self.at = 0;
         }
@@ -69,20 +70,21 @@ impl Peek {
     }
 
     /// The input after its `]`, read on without another reader around it.
-    fn after(rest: Rest) -> Peek {
+    /// `eof`: the input was read to its end.
+    fn after(rest: Rest, eof: bool) -> Peek {
         let (head, rest) = rest.into_inner();
         let at = head.position() as usize;
         Peek {
             head: head.into_inner(),
             at,
             rest,
-            eof: false,
+            eof,
         }
     }
 
     /// What is left, for the blocks of an array.
     fn into_prefixed(self) -> Prefixed {
-        Prefixed::new(self.head, self.at, self.rest)
+        Prefixed::new(self.head, self.at, self.rest).ended(self.eof)
     }
 
     /// What is left, as an input.
@@ -160,7 +162,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                     return Ok(());
                 };
                 lines = array.lines;
-                r = Peek::after(array.rest);
+                r = Peek::after(array.rest, array.eof);
             }
             b'{' => {
                 let head = r.fill(HEAD_BYTES)?;
@@ -178,7 +180,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                         };
                         let stand_in = head_of.stand_in();
                         lines = array.lines;
-                        match document_tail(Peek::after(array.rest), head_of.depth())? {
+                        match document_tail(Peek::after(array.rest, array.eof), head_of.depth())? {
                             Tail::Whole(tail, rest) => {
                                 let mut doc = stand_in.to_vec();
                                 doc.extend_from_slice(&tail);

@@ -6,6 +6,7 @@
 
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 
 use serde::de::{DeserializeSeed, IgnoredAny};
 
@@ -169,10 +170,13 @@ pub(super) struct Array {
     pub(super) lines: u64,
     /// The input after its `]`.
     pub(super) rest: Rest,
+    /// The input was read to its end (when known).
+    pub(super) eof: bool,
 }
 
 /// The elements of an array after its `[`, `lines` newlines into the input, in blocks of
-/// whole elements read in parallel; the array, unless the input ends before its `]`.
+/// whole elements read in parallel (an array whose `]` comes in its first [`IN_PLACE`] bytes,
+/// where it is read, as its one block); the array, unless the input ends before its `]`.
 ///
 /// With `parts`, they are read where the input is read, in parts of [`PART_FILL`] bytes, not
 /// blocks of 4 MiB (a worker reading documents of 4 MiB by the hundred held a block each). The
@@ -203,7 +207,6 @@ pub(super) fn read_array<S: Sink, M: Fn() -> S + Sync>(
     // The shape of its first element, from exactly its first 1 KiB, however the input reads.
     let head = input.peek(1024)?;
     let shape = shape(&head[..head.len().min(1024)]);
-    let mut blocks = Blocks::prefixed(input, cut).array(lines);
     let end = End::default();
     let of = Of {
         items,
@@ -212,13 +215,46 @@ pub(super) fn read_array<S: Sink, M: Fn() -> S + Sync>(
         shape: &shape,
         spoiled: parts,
     };
+    // A small array, whose `]` is among its first bytes, is read here as its one block would
+    // be: documents one after another by the thousand (Event Hubs messages joined by `cat`)
+    // would each fill a block of 4 MiB with the documents after it and hand it to the workers.
+    let window = input.peek(IN_PLACE)?;
+    let window = &window[..window.len().min(IN_PLACE)];
+    if let Some(p) = closed_in(window, window.len() < IN_PLACE, cut) {
+        let start = ArrayAt {
+            newlines: lines,
+            after_comma: false,
+        };
+        // Where the elements close may come before the cut's `]`, when a row that lost its
+        // own `]` hid it from the cut.
+        let close = elements(&window[..=p], 0, start, &of, &end, ctx).unwrap_or(p);
+        let lines = lines + blocks::newlines(&window[..=close]);
+        if end.closed.load(Ordering::Relaxed) {
+            let eof = input.at_end();
+            let rest = input.into_rest(close + 1);
+            return Ok(Some(Array { lines, rest, eof }));
+        }
+        if !end.truncated.load(Ordering::Relaxed) {
+            unclosed(ctx, lines);
+        }
+        return Ok(None);
+    }
+    let mut blocks = Blocks::prefixed(input, cut)
+        .array(lines)
+        .shaped(shape.clone());
     let work = |piece, c: &mut FileCtx<'_, S>| {
         if parts.is_some() && !matches!(piece, blocks::Piece::Block { .. }) {
             spoils(parts);
             return;
         }
         blocks::process(piece, c, |b, first, _, at, c| {
-            elements(b, first, at, &of, &end, c);
+            let close = elements(b, first, at, &of, &end, c);
+            if let Some(close) = close.filter(|&p| p + 1 < b.len()) {
+                let lines = at.newlines + blocks::newlines(&b[..=close]);
+                if let Ok(mut after) = end.after.lock() {
+                    *after = Some((lines, b[close + 1..].to_vec()));
+                }
+            }
             0
         })
     };
@@ -235,24 +271,66 @@ pub(super) fn read_array<S: Sink, M: Fn() -> S + Sync>(
         }
         None => super::in_parallel(&mut blocks, ctx, make, work),
     }
+    let after = end.after.lock().ok().and_then(|mut a| a.take());
+    if let Some((lines, tail)) = after.filter(|_| !blocks.failed()) {
+        let then: super::Input = Box::new(blocks.rest());
+        let rest = io::Read::chain(io::Cursor::new(tail), then);
+        return Ok(Some(Array {
+            lines,
+            rest,
+            eof: false,
+        }));
+    }
     if end.closed.load(Ordering::Relaxed) && !blocks.failed() {
         return Ok(Some(Array {
             lines: blocks.newlines_read(),
             rest: blocks.rest(),
+            eof: false,
         }));
     }
     // A read error was reported as such, an element cut off by the end as truncated; a
     // document that only lacks its closing bracket (copied from a page) loses nothing.
     if !blocks.failed() && !end.truncated.load(Ordering::Relaxed) {
-        let w = format!(
-            "{}: the document ends at line {} without its array's closing ]; every record in it was read",
-            ctx.name,
-            blocks.newlines_read() + 1
-        );
-        ctx.warn(w);
+        unclosed(ctx, blocks.newlines_read());
     }
     Ok(None)
 }
+
+/// Warns that the document ends `lines` newlines into the input without its array's `]`.
+fn unclosed<S: Sink>(ctx: &mut FileCtx<'_, S>, lines: u64) {
+    let w = format!(
+        "{}: the document ends at line {} without its array's closing ]; every record in it was read",
+        ctx.name,
+        lines + 1
+    );
+    ctx.warn(w);
+}
+
+/// Bytes of an array looked at for its `]`, to read it in place (see [`read_array`]).
+const IN_PLACE: usize = 32 << 10;
+
+/// Where the array of elements `window` (the input ended after it when `eof`) is closed, by
+/// `cut`, when that is its `]` and the bytes after it in `window` are enough to tell that the
+/// `]` is not a stray one: the cut a block of 4 MiB would have there.
+fn closed_in(window: &[u8], eof: bool, cut: blocks::Cut) -> Option<usize> {
+    let (p, _) = cut(window)?;
+    if window[p] != b']' {
+        return None;
+    }
+    // A `]` is told from a stray one by what follows it (see [`stray_closer`]).
+    let next = window[p + 1..]
+        .iter()
+        .position(|c| !c.is_ascii_whitespace());
+    let told = match next {
+        None => eof,
+        Some(n) => eof || p + 1 + n + KEY_LOOK < window.len(),
+    };
+    told.then_some(p)
+}
+
+/// Bytes after a `]`'s next character that [`closed_in`] wants in the window: a key after a
+/// comma (see [`key_follows`]) is far shorter.
+const KEY_LOOK: usize = 1024;
 
 /// Bytes of an array's part (see [`read_array`]), as many as the blocks of a file of JSON Lines
 /// that is read where it is opened.
@@ -271,6 +349,10 @@ pub(super) struct End {
     pub(super) closed: AtomicBool,
     /// An element was cut off by the end of the input (and reported).
     pub(super) truncated: AtomicBool,
+    /// The array closed inside a block, before its end (a row that lost its `]` hid the
+    /// array's from the cut): the newlines up to its `]`, and what follows it in the block, the
+    /// rest of the document with what follows the block.
+    after: Mutex<Option<(u64, Vec<u8>)>>,
 }
 
 /// The cut of a block of array elements that starts between two of them: the last comma
@@ -300,29 +382,40 @@ fn element_end(b: &[u8], top: bool, part: bool) -> Option<(usize, u64)> {
     let mut i = 0;
     let mut count = 0u64;
     let mut last = None;
+    // The end of the last element, a cut when no comma comes between elements (JSON Lines
+    // after an array's `[`, whose `]` was lost): such an array is read block by block, as a
+    // missing comma costs nothing, and not as one element over the cap. Only once two
+    // elements were seen without a comma between them.
+    let mut ended = None;
+    let mut after_value = false;
     loop {
         while b.get(i).is_some_and(u8::is_ascii_whitespace) {
             i += 1;
         }
         match b.get(i) {
-            None => return last,
+            None => return last.or(ended),
             Some(b',') => {
                 last = Some((i, count));
+                after_value = false;
                 i += 1;
             }
             Some(b']') if !stray_closer(b, i, top) => {
                 if part && b[i + 1..].iter().all(u8::is_ascii_whitespace) {
-                    return last;
+                    return last.or(ended);
                 }
                 return Some((i, count));
             }
             Some(b']') => i += 1,
             Some(_) => {
                 let Some(end) = value_end(b, i) else {
-                    return last;
+                    return last.or(ended);
                 };
                 i = end;
                 count += 1;
+                if after_value || ended.is_some() {
+                    ended = Some((end - 1, count));
+                }
+                after_value = true;
             }
         }
     }
@@ -505,12 +598,28 @@ pub(super) fn elements<S: Sink>(
                 let (rejected, warned) = (ctx.counts.rejected, ctx.warnings.len());
                 let mut at = || At::record(line_at(i), index);
                 let read = element(&b[i..stop], deep, index, &mut at, items, ctx);
+                // A row that is not one may have lost its `]` and taken the rows after it in (the
+                // array's `]` then closes it): it costs itself, and they are read.
+                let mut ran_into = None;
+                if let Ok(Got::BadRow(why)) = &read {
+                    ran_into = runs_into(b, (i, stop), shape);
+                    let (reason, why, to) = match ran_into {
+                        Some(j) => (Reason::BadDocument, RAN_INTO.to_string(), j),
+                        None => (Reason::NotARecord, why.clone(), stop),
+                    };
+                    ctx.reject(at(), reason, why, head(&b[i..to]));
+                }
+                let read = read.map(|_| ());
                 // What the serde visitors reject or mend may be damage, whose cost the cuts decide.
                 let mended = ctx.counts.rejected != rejected || ctx.warnings.len() != warned;
                 if (read.is_err() || mended) && spoils(spoiled) {
                     return None;
                 }
                 let Err(e) = read else {
+                    if let Some(j) = ran_into {
+                        i = j;
+                        continue;
+                    }
                     if ctx.counts.rejected == rejected {
                         last_good = Some(i);
                     } else if matches!(b[i], b'{' | b'[') {
@@ -651,6 +760,31 @@ fn reject_damaged<S: Sink>(
     to
 }
 
+/// Why a row that ran into the next one is rejected.
+const RAN_INTO: &str = "row without its closing ]: it runs into the next row";
+
+/// Where the next row starts inside the row `b[i..stop]`, when it lost its `]` and took the
+/// rows after it in as cells: a comma and an element of its shape (else the array's first),
+/// with the row still open at its own level and outside a string there.
+fn runs_into(b: &[u8], (i, stop): (usize, usize), shape: &Option<Signature<'_>>) -> Option<usize> {
+    [signature(b, i), shape.clone()]
+        .into_iter()
+        .flatten()
+        .find_map(|sig| next_element(b, i + 1, stop, &sig))
+        .filter(|&j| {
+            let mut walk = Walker::default();
+            walk.end(&b[i..j]).is_none() && walk.open() == (1, false)
+        })
+}
+
+/// What became of an element read whole.
+enum Got {
+    /// Handed on: its records, or a reject.
+    Done,
+    /// A row that is not one (its cells do not fit the columns), not yet rejected: why.
+    BadRow(String),
+}
+
 /// The first bytes of an element, as text for a reject's excerpt.
 fn head(text: &[u8]) -> String {
     String::from_utf8_lossy(&text[..text.len().min(200)]).into_owned()
@@ -667,33 +801,35 @@ fn element<S: Sink>(
     at: &mut dyn FnMut() -> At,
     items: &Items,
     ctx: &mut FileCtx<'_, S>,
-) -> Result<(), serde_json::Error> {
+) -> Result<Got, serde_json::Error> {
     if deep && nests_deeper_than(text, MAX_NESTING) {
         ctx.reject_too_deep(at(), head(text));
-        return Ok(());
+        return Ok(Got::Done);
     }
-    let Err(e) = parse_element(text, index, at, items, ctx) else {
-        return Ok(());
+    let e = match parse_element(text, index, at, items, ctx) {
+        Ok(got) => return Ok(got),
+        Err(e) => e,
     };
     // A comma before a closing bracket (Microsoft's docs show records so), or bytes that are
     // not UTF-8: read again.
     if !e.is_eof() {
-        if let Some(((), how)) = reparse(text, |t| parse_element(t, index, at, items, ctx)) {
+        if let Some((got, how)) = reparse(text, |t| parse_element(t, index, at, items, ctx)) {
             ctx.repaired(how);
-            return Ok(());
+            return Ok(got);
         }
     }
     Err(e)
 }
 
-/// Parses one element and hands on what it holds; on a syntax error nothing is handed on.
+/// Parses one element and hands on what it holds, but a row that is not one, which it gives
+/// back; on a syntax error nothing is handed on.
 fn parse_element<S: Sink>(
     text: &[u8],
     index: u64,
     at: &mut dyn FnMut() -> At,
     items: &Items,
     ctx: &mut FileCtx<'_, S>,
-) -> Result<(), serde_json::Error> {
+) -> Result<Got, serde_json::Error> {
     let context = || head(text);
     let mut de = serde_json::Deserializer::from_slice(text);
     match items {
@@ -734,11 +870,11 @@ fn parse_element<S: Sink>(
                         ctx.emit(&r, &mut *at, context);
                     }
                 }
-                Err(why) => ctx.reject(at(), Reason::NotARecord, why, context()),
+                Err(why) => return Ok(Got::BadRow(why)),
             }
         }
     }
-    Ok(())
+    Ok(Got::Done)
 }
 
 #[cfg(test)]

@@ -51,6 +51,11 @@ pub(super) struct Signature<'a> {
 }
 
 impl Signature<'_> {
+    /// Its opening bracket.
+    pub(super) fn opener(&self) -> u8 {
+        self.open
+    }
+
     /// The same signature, owning its bytes.
     pub(super) fn into_owned(self) -> Signature<'static> {
         Signature {

@@ -1450,6 +1450,109 @@ fn thousands_of_documents_one_after_another_are_read() {
     assert_eq!(c.rejects[0].line, 6 * (n as u64 - 1) + 3);
 }
 
+/// Documents one after another by the hundred thousand (`[]` pasted over and over, one-line
+/// Event Hubs messages joined by `cat`): each costs its own length, not a block of the input
+/// after it (which made 200,000 of them, 0.6 MB, take an hour). Every record counts.
+#[test]
+fn a_hundred_thousand_small_documents_cost_their_own_length() {
+    let rec = |i: usize| {
+        format!(
+            r#"{{"records":[{{"time":"2026-11-24T19:00:00Z","operationName":"Play","resultSignature":400,"correlationId":"c{i}","properties":{{"resultSubcode":8522}}}}]}}"#
+        )
+    };
+    let n = 200_000;
+    let mut text = String::new();
+    for i in 0..n {
+        text += &if i % 1_000 == 999 {
+            rec(i)
+        } else {
+            "[]".into()
+        };
+    }
+    assert_eq!(counts("dump.json", text.as_bytes()), (200, 200, 0, 0));
+}
+
+/// A record of about a kilobyte on one line, of call `c{i}`.
+fn kilobyte_record(i: usize) -> String {
+    format!(
+        r#"{{"time":"2026-11-24T19:00:00Z","operationName":"Play","resultSignature":400,"correlationId":"c{i}","properties":{{"resultSubcode":8522,"resultMessage":"{}"}}}}"#,
+        "x".repeat(900)
+    )
+}
+
+/// JSON Lines after a pretty-printed array's first element, its `]` lost (a document pasted
+/// before a file of lines): read as elements without commas, which cost nothing, past a block
+/// of 4 MiB, not each as an element over the cap.
+#[test]
+fn json_lines_after_an_array_without_its_bracket_are_read_past_a_block() {
+    let mut text = format!("[\n{}\n\n", kilobyte_record(0));
+    let n = 5_000;
+    for i in 1..=n {
+        text += &kilobyte_record(i);
+        text.push('\n');
+    }
+    assert!(text.len() > 4 << 20);
+    assert_eq!(
+        counts("dump.json", text.as_bytes()),
+        (n as u64 + 1, n as u64 + 1, 0, 0)
+    );
+}
+
+/// A `{"records": [...]}` blob on one line over 4 MiB, one record's first key without its
+/// opening quote (`{time": ...`): that record is one reject, with its index, and every other
+/// is read, as in a smaller blob (its blocks had looked for the next record by the damaged
+/// one's own first key, and skipped to the end of the file).
+#[test]
+fn a_lost_quote_in_a_one_line_blob_over_a_block_costs_its_record() {
+    let n = 4_800;
+    let mut els: Vec<String> = (0..n).map(kilobyte_record).collect();
+    els[10] = els[10].replacen(r#"{"time""#, r#"{time""#, 1);
+    let text = format!(r#"{{"records": [{}]}}"#, els.join(","));
+    assert!(text.len() > 4 << 20);
+    let (c, r, _d) = read_text("blob.json", text.as_bytes());
+    let f = &r.files[0];
+    assert_eq!((f.accepted, f.rejected), (n as u64 - 1, 1));
+    assert_eq!((c.rejects[0].line, c.rejects[0].record), (1, Some(11)));
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+}
+
+/// A query API row that lost its `]` takes the rows after it in as cells, and the array's `]`
+/// closes it: it is one reject, and the rows after it are read (they had all been lost with
+/// it, and the rest of the document was one more reject).
+#[test]
+fn a_query_api_row_without_its_bracket_costs_that_row() {
+    let row = |c: u32, end: &str| {
+        format!(r#"["2026-11-24T19:57:40.48Z","c{c}","Play","Failed",400,8535,"x"{end}"#)
+    };
+    let rows: Vec<String> = (0..6)
+        .map(|c| {
+            row(
+                c,
+                if c == 1 {
+                    ","
+                } else if c == 5 {
+                    "]"
+                } else {
+                    "],"
+                },
+            )
+        })
+        .collect();
+    let text = format!(
+        r#"{{"tables":[{{"name":"PrimaryResult","columns":[{{"name":"TimeGenerated","type":"datetime"}},{{"name":"CorrelationId","type":"string"}},{{"name":"OperationName","type":"string"}},{{"name":"ResultType","type":"string"}},{{"name":"ResultCode","type":"int"}},{{"name":"ResultSubcode","type":"int"}},{{"name":"ResultMessage","type":"string"}}],"rows":[
+{}
+]}}]}}
+"#,
+        rows.join("\n")
+    );
+    let (c, r, _d) = read_text("api.json", text.as_bytes());
+    let f = &r.files[0];
+    assert_eq!((f.accepted, f.rejected), (5, 1), "{:?}", c.rejects);
+    assert_eq!((c.rejects[0].line, c.rejects[0].record), (3, Some(2)));
+    let calls: Vec<&str> = c.records.iter().map(|r| &*r.correlation_id).collect();
+    assert_eq!(calls, ["c0", "c2", "c3", "c4", "c5"]);
+}
+
 /// Event Hubs messages saved with their envelope (a JavaScript consumer's `JSON.stringify` of
 /// the event, Avro Tools' `tojson` of a Capture blob with the body as bytes) and a Logic Apps
 /// query action's `{"value": [rows]}` body: their records are read (each had been one record
