@@ -94,6 +94,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         end: header_end,
         width,
         names,
+        sorted,
     }) = read_header(&data[..len], spoiled, ctx)?
     else {
         return Ok(());
@@ -128,6 +129,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         width,
         wanted: &wanted,
         message: names.message,
+        sorted: &sorted,
         known,
         code_column: has_code_column(&wanted),
         spoiled,
@@ -299,7 +301,8 @@ impl Iterator for Watched<'_> {
 /// at its start; `None`, the file's header's): those of the last header in another column order
 /// that starts a row in it, as [`Row::header_again`] finds it, looked for without reading the
 /// rows. A line is read as a header only when two of its cells (split at every delimiter, quotes
-/// or not) name known columns, as a header's do, and the quotes before it in `b` pair up (it
+/// or not) name known columns, as a header's do (one, when the file's header names one only:
+/// [`Row::names_needed`]), and the quotes before it in `b` pair up (it
 /// starts a row; a block starts a row). A header is never a record, so the rows read take it
 /// for one whatever the columns they are read by.
 fn columns_after(b: &[u8], row: &Row<'_>, mut columns: Option<Columns>) -> Option<Columns> {
@@ -308,8 +311,9 @@ fn columns_after(b: &[u8], row: &Row<'_>, mut columns: Option<Columns>) -> Optio
     }
     let (mut quotes, mut line, mut cell, mut named) = (0usize, 0, 0, 0);
     let mut at_row = true;
+    let needed = row.names_needed();
     let look = |line: &[u8], named: usize, columns: &mut Option<Columns>| {
-        if named >= 2 {
+        if named >= needed {
             if let Some(c) = header_in(line, &row.with(columns.as_ref())) {
                 *columns = Some(c);
             }
@@ -337,6 +341,11 @@ fn columns_after(b: &[u8], row: &Row<'_>, mut columns: Option<Columns>) -> Optio
         look(&b[line..], named, &mut columns);
     }
     columns
+}
+
+/// A header name without the byte-order mark a file joined after another starts with.
+fn unmarked(name: &[u8]) -> &[u8] {
+    name.strip_prefix("\u{feff}".as_bytes()).unwrap_or(name)
 }
 
 /// Whether a cell of a line, split at every delimiter, may be a header's name of a known column
@@ -445,6 +454,7 @@ fn first_block_unread<S: Sink, M: Fn() -> S + Sync>(
         width: 0,
         wanted: &[],
         message: None,
+        sorted: &[],
         known: false,
         code_column: false,
         spoiled: None,
@@ -466,6 +476,8 @@ struct HeaderRead {
     /// Its columns.
     width: usize,
     names: Names,
+    /// Its names, sorted, when it names one known column only ([`Row::sorted`]).
+    sorted: Vec<Vec<u8>>,
 }
 
 /// Finds and reads the header in the first block `b`: the first line that names a known
@@ -551,11 +563,19 @@ fn read_header<S: Sink>(
         ctx.local_times = true;
         ctx.local_time_warning();
     }
+    let sorted = if wanted_columns(&names.fields).len() + usize::from(names.message.is_some()) < 2 {
+        let mut sorted: Vec<Vec<u8>> = headers.iter().map(|h| unmarked(h).to_vec()).collect();
+        sorted.sort_unstable();
+        sorted
+    } else {
+        Vec::new()
+    };
     Ok(Some(HeaderRead {
         delim,
         end,
         width: headers.len(),
         names,
+        sorted,
     }))
 }
 
@@ -1556,6 +1576,10 @@ struct Row<'w> {
     wanted: &'w [(usize, Field)],
     /// The column of a log line's text ([`Names::message`]).
     message: Option<usize>,
+    /// The file header's names (byte-order mark dropped), sorted, when it names one known
+    /// column only (a custom table's time beside a cell of JSON): a row of the same names in
+    /// another order is a header too, as one naming two known columns is. Empty otherwise.
+    sorted: &'w [Vec<u8>],
     /// Whether the header named any known column: if not, no row is a record.
     known: bool,
     /// Whether a column holds the code or the signature: then a row without one has no code,
@@ -1784,7 +1808,7 @@ impl<'w> Row<'w> {
         // A file joined after another starts with its own byte-order mark.
         let mut unmarked = ByteRecord::new();
         for f in names {
-            unmarked.push_field(f.strip_prefix("\u{feff}".as_bytes()).unwrap_or(f));
+            unmarked.push_field(self::unmarked(f));
         }
         let names = header_fields(&unmarked);
         let wanted = wanted_columns(&names.fields);
@@ -1792,7 +1816,7 @@ impl<'w> Row<'w> {
         if wanted == self.wanted && message == self.message && n == self.width {
             return Named::Same;
         }
-        if wanted.len() + usize::from(message.is_some()) < 2 {
+        if wanted.len() + usize::from(message.is_some()) < 2 && !self.same_names(&unmarked) {
             return Named::No;
         }
         let columns = Columns {
@@ -1801,6 +1825,26 @@ impl<'w> Row<'w> {
             message,
         };
         Named::Other(columns, names.local)
+    }
+
+    /// Whether `names` are the file header's in another order ([`Row::sorted`]).
+    fn same_names(&self, names: &ByteRecord) -> bool {
+        if self.sorted.is_empty() || names.len() != self.sorted.len() {
+            return false;
+        }
+        let mut sorted: Vec<&[u8]> = names.iter().collect();
+        sorted.sort_unstable();
+        sorted.into_iter().eq(self.sorted.iter().map(|n| &n[..]))
+    }
+
+    /// Names a header row needs that [`names_a_column`] tells, to be looked at as one: two, or
+    /// one when the file header names one only ([`Row::sorted`]).
+    fn names_needed(&self) -> usize {
+        if self.sorted.is_empty() {
+            2
+        } else {
+            1
+        }
     }
 
     /// Reads the cells of JSON of a row that has no code (a custom table's dynamic column in

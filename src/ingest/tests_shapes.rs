@@ -1757,6 +1757,46 @@ fn rows_after_a_header_in_another_column_order_are_read_by_it() {
     assert_eq!(said.count(), 1, "{:?}", r.warnings);
 }
 
+/// Custom-table exports (a time beside a cell of JSON, the header naming one known column) joined
+/// with `cat`, the second in another column order: its header, of the same names, is a header
+/// too (it had been a `no code` reject, and so had every row after it, read by the first
+/// header's columns), in one block, in parts, by ranges and in one pass (gzip over 1 MiB).
+#[test]
+fn a_custom_table_s_header_in_another_column_order_is_read_as_one() {
+    let event = |i: usize| {
+        let sub = [8511, 8510][i % 2];
+        let j = format!(
+            r#"{{"type":"Microsoft.Communication.RecognizeFailed","data":{{"resultInformation":{{"code":500,"subCode":{sub},"message":"m"}},"callConnectionId":"c-{i}"}},"time":"2026-11-24T10:00:00Z"}}"#
+        );
+        format!("\"{}\"", j.replace('"', "\"\""))
+    };
+    let time = |i: usize| format!("2026-11-24T10:{:02}:{:02}Z", i / 60 % 60, i % 60);
+    let joined = |n: usize| {
+        let mut t = String::from("\u{feff}TimeGenerated [UTC],Event\n");
+        (0..n).for_each(|i| t.push_str(&format!("{},{}\n", time(i), event(i))));
+        t.push_str("\u{feff}Event,TimeGenerated [UTC]\n");
+        (0..n).for_each(|i| t.push_str(&format!("{},{}\n", event(i), time(i))));
+        t
+    };
+    // 600 B, 1.2 MB (in parts), 12 MB (by ranges), and gzip over 1 MiB (stored).
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::none());
+    gz.write_all(joined(20_000).as_bytes()).unwrap();
+    let cases = [
+        ("joined.csv", joined(2).into_bytes(), 4),
+        ("joined.csv", joined(4_000).into_bytes(), 8_000),
+        ("joined.csv", joined(40_000).into_bytes(), 80_000),
+        ("joined.csv.gz", gz.finish().unwrap(), 40_000),
+    ];
+    for (name, input, records) in cases {
+        let (c, r, _d) = read_text(name, &input);
+        let f = &r.files[0];
+        let counts = (f.accepted, f.rejected);
+        assert_eq!(counts, (records, 0), "{records}: {:?}", c.rejects.first());
+        let said = r.warnings.iter().filter(|w| w.contains("by its columns"));
+        assert_eq!(said.count(), 1, "{records}: {:?}", r.warnings);
+    }
+}
+
 /// A day-first file whose first 10,000 rows cannot tell the order (every day up to the 12th)
 /// was read month-first with a warning: its later days past the 12th were rejects, its others
 /// misdated. Read in parts or by ranges, the reading is dropped at the first date that tells
