@@ -1449,11 +1449,12 @@ fn last_unquoted_newline(b: &[u8]) -> Option<(usize, u64)> {
 /// shorter last block of a file is handed on whole instead: its rows are split by [`rows`].
 ///
 /// A stray quote turns the count round for the rest of the block: a newline inside a later
-/// quoted field over lines then counts as outside, and a cut there costs that row. Where that
-/// happens depends on where blocks start, so a file read in order and the same file read by
-/// ranges can lose different rows. Asking the quotes after each newline as well
-/// ([`after_newline`]) was tried: on a long run of lines without a telling quote it made the
-/// cut quadratic (seconds to minutes for a 12 MiB file).
+/// quoted field over lines then counts as outside. So the quotes after the cut are asked
+/// whether it is inside a field ([`after_newline`], once a block: asking after each newline
+/// made the cut quadratic on a long run of lines without a telling quote); when they say so,
+/// the block ends instead at its last newline that the count takes for inside, when the quotes
+/// after that one say it is outside (a row end past the stray quote, whose row [`rows`]
+/// rejects), so the row the cut would have split is read whole.
 fn last_row_end(b: &[u8]) -> Option<usize> {
     // Quote parity from the end: the one rule of [`quotes_balanced`], counted once per block,
     // then followed back over the quotes and newlines together (a search per newline cost a
@@ -1463,6 +1464,9 @@ fn last_row_end(b: &[u8]) -> Option<usize> {
         if b[p] == b'"' {
             quotes -= 1;
         } else if quotes.is_multiple_of(2) {
+            if after_newline(&b[p + 1..]) == Some(true) {
+                return Some(row_end_past_stray_quote(b).unwrap_or(p));
+            }
             return Some(p);
         }
     }
@@ -1470,6 +1474,22 @@ fn last_row_end(b: &[u8]) -> Option<usize> {
         return None;
     }
     memchr::memchr(b'\n', b)
+}
+
+/// The last newline of `b` after an odd number of quotes, when the quotes after it say that it
+/// is outside a quoted field: the last row end of a block whose count a stray quote turned
+/// round ([`last_row_end`]).
+#[cold]
+fn row_end_past_stray_quote(b: &[u8]) -> Option<usize> {
+    let mut odd = quotes(b) % 2 == 1;
+    for p in memchr::memchr2_iter(b'\n', b'"', b).rev() {
+        if b[p] == b'"' {
+            odd = !odd;
+        } else if odd {
+            return (after_newline(&b[p + 1..]) == Some(false)).then_some(p);
+        }
+    }
+    None
 }
 
 /// The first newline outside quotes at or after `b[from]`, in a block that starts outside

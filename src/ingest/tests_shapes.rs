@@ -1797,6 +1797,49 @@ fn a_custom_table_s_header_in_another_column_order_is_read_as_one() {
     }
 }
 
+/// A quote left open early in a CSV over 4 MiB turned the quote count round for the rest of
+/// the first block, whose cut then fell inside a later message over two lines: that intact row
+/// was two `unclosed quote` rejects. The cut is now at a row end past the stray quote, so the
+/// damaged row costs itself only, from a file (by ranges or in order) and from gzip (one pass).
+#[test]
+fn a_quote_left_open_costs_only_its_row_in_a_csv_over_a_block() {
+    let csv = sample("portal/mediasummary-en-us.csv");
+    let lines: Vec<&[u8]> = csv.split_inclusive(|&c| c == b'\n').collect();
+    let (header, good) = (lines[0], lines[1]);
+    let multi = [lines[3], lines[4]].concat();
+    assert_eq!(
+        lines[3].iter().filter(|&&c| c == b'"').count() % 2,
+        1,
+        "a message over two lines"
+    );
+    let text = String::from_utf8_lossy(good);
+    let bad = text.replacen(",Informational,", ",\"Informational,", 1);
+    let mut file = [header, good, bad.as_bytes()].concat();
+    for i in 0..9_700 {
+        if i == 10 {
+            file.extend_from_slice(&multi);
+        }
+        file.extend_from_slice(good);
+    }
+    assert!(file.len() > MAX_RECORD_BYTES);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::none());
+    gz.write_all(&file).unwrap();
+    for (name, input) in [("a.csv", file), ("a.csv.gz", gz.finish().unwrap())] {
+        let (c, r, _d) = read_text(name, &input);
+        let f = &r.files[0];
+        assert_eq!(
+            (f.accepted, f.rejected),
+            (9_702, 1),
+            "{name}: {:?}",
+            c.rejects
+        );
+        assert_eq!(
+            (c.rejects[0].line, c.rejects[0].reason),
+            (3, Reason::FieldCount)
+        );
+    }
+}
+
 /// A day-first file whose first 10,000 rows cannot tell the order (every day up to the 12th)
 /// was read month-first with a warning: its later days past the 12th were rejects, its others
 /// misdated. Read in parts or by ranges, the reading is dropped at the first date that tells

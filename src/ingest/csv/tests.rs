@@ -66,7 +66,11 @@ fn blocks_end_at_newlines_outside_quotes() {
     assert_eq!(last_unquoted_newline(&full), Some((2, 1)));
     assert_eq!(last_unquoted_newline(b"abc"), None);
     // A stray quote turns the count round: a newline inside a later quoted field counts as
-    // outside (that row is lost; see `last_row_end`).
+    // outside, but the quotes after it say it is inside, so the block ends at the last row end
+    // past the stray quote, whose quotes say it is outside (see `last_row_end`).
+    let stray = b"x,\"oops\n\"m1\nm2\",y\nz,w\n\"q\",r";
+    assert_eq!(last_unquoted_newline(stray), Some((21, 4)));
+    // Nothing tells that one is outside: the cut stays.
     let stray = b"x,\"oops\n\"m1\nm2\",y\nz,w\nq";
     assert_eq!(last_unquoted_newline(stray), Some((11, 2)));
 }
