@@ -228,11 +228,9 @@ impl CallActions {
 pub struct Silent {
     /// By call number; a call with no such record has an empty one.
     calls: Vec<CallActions>,
-    /// Whether a media summary record was met (of any operation).
-    pub(super) summaries: bool,
     /// Whether a callback event was met (of any type).
     pub(super) callbacks: bool,
-    /// The resources (interned) with media summary records.
+    /// The resources (interned) with media summary records: any met at all when one is set.
     summary_resources: Vec<bool>,
 }
 
@@ -240,14 +238,7 @@ impl Silent {
     /// Notes the log a record of resource `resource` (interned) comes from, whatever it tells.
     pub(super) fn seen(&mut self, kind: Kind, resource: u32) {
         match kind {
-            Kind::MediaSummary => {
-                self.summaries = true;
-                let at = resource as usize;
-                if at >= self.summary_resources.len() {
-                    self.summary_resources.resize(at + 1, false);
-                }
-                self.summary_resources[at] = true;
-            }
+            Kind::MediaSummary => self.has_summaries_of(resource),
             Kind::Callback => self.callbacks = true,
             _ => {}
         }
@@ -285,17 +276,21 @@ impl Silent {
         *n = n.saturating_add(1);
     }
 
+    /// Notes that resource `resource` (interned) has media summary records.
+    fn has_summaries_of(&mut self, resource: u32) {
+        let at = resource as usize;
+        if at >= self.summary_resources.len() {
+            self.summary_resources.resize(at + 1, false);
+        }
+        self.summary_resources[at] = true;
+    }
+
     /// Adds another worker's calls, numbered here by `calls` (ours for its) and their
     /// resources by `resources`.
     pub(super) fn absorb(&mut self, o: Silent, calls: &[u32], resources: &[u32]) {
-        self.summaries |= o.summaries;
         self.callbacks |= o.callbacks;
         for (r, _) in o.summary_resources.iter().enumerate().filter(|(_, &s)| s) {
-            let at = resources[r] as usize;
-            if at >= self.summary_resources.len() {
-                self.summary_resources.resize(at + 1, false);
-            }
-            self.summary_resources[at] = true;
+            self.has_summaries_of(resources[r]);
         }
         let len = (o.calls.iter().enumerate())
             .filter(|(_, c)| !c.is_empty())
@@ -330,11 +325,12 @@ impl Silent {
         resources: &Interner,
         end: Option<DateTime<Utc>>,
     ) -> SilentReport {
+        let summaries = self.summary_resources.contains(&true);
         let mut rows: Vec<SilentRow> = ACTIONS
             .iter()
             .map(|a| SilentRow {
                 action: a.name,
-                outcomes_from: match (a.summary, self.summaries, self.callbacks) {
+                outcomes_from: match (a.summary, summaries, self.callbacks) {
                     (Some(_), true, true) => "media summary, callbacks",
                     (Some(_), true, false) => "media summary",
                     (_, _, true) => "callbacks",
