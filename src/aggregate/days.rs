@@ -4,11 +4,10 @@
 //! of keys has tens of thousands of cells, each worker a table of them, but a few hundred days of a
 //! key: the 24 hours are held once for the day, not once a cell.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use foldhash::HashMap;
 
 use super::{Hours, Key};
-use crate::time::{DAY, HOUR};
 
 /// One key on one UTC day.
 #[derive(Debug, Clone)]
@@ -47,8 +46,7 @@ impl KeyDays {
     /// Counts a record at `t` on the day at `place`.
     pub fn count(&mut self, place: u32, t: DateTime<Utc>) {
         let (_, d) = &mut self.days[place as usize];
-        d.hours
-            .add((t.timestamp().rem_euclid(DAY) / HOUR) as usize, 1);
+        d.hours.add(t.hour() as usize, 1);
         d.first = d.first.min(t);
         d.last = d.last.max(t);
     }

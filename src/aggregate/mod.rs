@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use foldhash::HashMap;
 
 use crate::ingest::{after_last, Kept, Place, Reject, RejectRows, Sink};
@@ -983,7 +983,7 @@ impl Aggregator {
             let cell = (self.cells.entry(p.cell))
                 .or_insert_with(|| CellStats::new(days.place(day, (code, sub), p.time)));
             cell.count += 1;
-            cell.last = cell.last.max(p.time.timestamp().rem_euclid(DAY) as u32);
+            cell.last = cell.last.max(p.time.num_seconds_from_midnight());
             if let Some(id) = call {
                 cell.calls.insert(id);
                 if let Some(mark) = p.mark {
@@ -1175,11 +1175,15 @@ impl Sink for Aggregator {
                 None => PendingCall::Id(self.calls.intern(id)),
             },
         };
-        let mark = if self.keep_silent {
-            self.silent.seen(rec.kind, res);
-            Mark::of(rec)
-        } else {
-            None
+        let mark = match self.keep_silent {
+            true => {
+                self.silent.seen(rec.kind, res);
+                match call {
+                    PendingCall::None => None,
+                    _ => self.silent.mark(op, rec),
+                }
+            }
+            false => None,
         };
         self.pending.push(Pending {
             cell: cell(op, res, prompt),

@@ -15,6 +15,8 @@
 //! from 0), per worker and merged. An action's outcomes are its call's media summary records or its
 //! callback events, whichever holds more (an input may hold both for the same action).
 
+use std::collections::VecDeque;
+
 use chrono::{DateTime, Utc};
 
 use super::call_ids::{guid, CallIds, Words};
@@ -81,15 +83,16 @@ pub const LATE_SECS: i64 = 600;
 /// Calls without an outcome listed at most, the earliest first.
 pub const MAX_LISTED: usize = 1_000;
 
-/// Which side of an action a record is.
+/// Which side of an action a record is (the index of [`Actions`]' entries).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Side {
-    Accepted,
-    Summary,
-    Callback,
+    Accepted = 0,
+    Summary = 1,
+    Callback = 2,
 }
 
-/// What a record tells of an action of its call.
+/// What a record tells of an action of its call; its CallConnectionId, for an action
+/// accepted, waits in [`Silent::connections`].
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Mark {
     /// The action of [`ACTIONS`], or [`NONE`] for a callback event of no action tested (it
@@ -98,55 +101,47 @@ pub(super) struct Mark {
     side: Side,
     /// Whether the record names no CorrelationId: its call is its CallConnectionId.
     by_connection: bool,
-    /// Its CallConnectionId as the GUID it spells (zeros when it spells none).
-    connection: [u64; 2],
 }
 
-impl Mark {
-    /// The action a record accepts or ends, if it is one of [`ACTIONS`].
-    pub(super) fn of(rec: &Record<'_>) -> Option<Mark> {
-        let op: &str = &rec.operation;
-        // An operation name is trimmed only when it has to be (a trim per record is measurable).
-        let spaced = |b: Option<&u8>| b.is_some_and(u8::is_ascii_whitespace);
-        let op = match spaced(op.as_bytes().first()) || spaced(op.as_bytes().last()) {
-            true => op.trim(),
-            false => op,
-        };
+/// [`Actions`] of an operation not looked up yet.
+const UNSEEN: [u8; 3] = [UNKNOWN; 3];
+
+/// An entry of [`Actions`] not looked up yet.
+const UNKNOWN: u8 = u8::MAX - 1;
+
+/// Each interned operation's action ([`NONE`] for none) as an accepted operation, a media
+/// summary record and a callback event, looked up once an operation: the comparisons of its
+/// name with every action's are measurable once a record. By the operations interner's
+/// number, so it goes wherever that interner goes (a worker's fresh sink starts it anew).
+#[derive(Debug, Clone, Default)]
+struct Actions(Vec<[u8; 3]>);
+
+impl Actions {
+    /// The action `op` (interned as `n`) names in the log `side`, if one.
+    fn of(&mut self, n: u32, op: &str, side: Side) -> u8 {
+        let at = n as usize;
+        if at >= self.0.len() {
+            self.0.resize(at + 1, UNSEEN);
+        }
+        if self.0[at] == UNSEEN {
+            self.0[at] = Self::look_up(op);
+        }
+        self.0[at][side as usize]
+    }
+
+    fn look_up(op: &str) -> [u8; 3] {
+        let op = op.trim();
         let named = |names: &[&str]| names.iter().any(|n| n.eq_ignore_ascii_case(op));
-        let (action, side) = match rec.kind {
-            Kind::Operations if (200..300).contains(&rec.code) => (
-                ACTIONS.iter().position(|a| named(a.operations))?,
-                Side::Accepted,
-            ),
-            Kind::MediaSummary => (
+        let found = |i: Option<usize>| i.map_or(NONE, |i| i as u8);
+        [
+            found(ACTIONS.iter().position(|a| named(a.operations))),
+            found(
                 ACTIONS[..WITH_SUMMARY]
                     .iter()
-                    .position(|a| a.summary.is_some_and(|s| s.eq_ignore_ascii_case(op)))?,
-                Side::Summary,
+                    .position(|a| a.summary.is_some_and(|s| s.eq_ignore_ascii_case(op))),
             ),
-            Kind::Callback => (
-                ACTIONS
-                    .iter()
-                    .position(|a| named(a.events))
-                    .unwrap_or(usize::from(NONE)),
-                Side::Callback,
-            ),
-            _ => return None,
-        };
-        // The CallConnectionId a listed call shows is its accepted action's: read from those
-        // records only (most records are outcomes, and a GUID's reading is measurable).
-        let connection = match side {
-            Side::Accepted => {
-                guid(&rec.call_connection_id).map_or([0; 2], |g| [(g >> 64) as u64, g as u64])
-            }
-            Side::Summary | Side::Callback => [0; 2],
-        };
-        Some(Mark {
-            action: action as u8,
-            side,
-            by_connection: rec.correlation_id.is_empty(),
-            connection,
-        })
+            found(ACTIONS.iter().position(|a| named(a.events))),
+        ]
     }
 }
 
@@ -232,6 +227,11 @@ pub struct Silent {
     pub(super) callbacks: bool,
     /// The resources (interned) with media summary records: any met at all when one is set.
     summary_resources: Vec<bool>,
+    /// Each operation's actions, by the aggregator's interned operation.
+    actions: Actions,
+    /// The CallConnectionIds (as the GUIDs they spell, zeros for none) of the marks of
+    /// accepted actions not yet added, in their order.
+    connections: VecDeque<[u64; 2]>,
 }
 
 impl Silent {
@@ -242,6 +242,34 @@ impl Silent {
             Kind::Callback => self.callbacks = true,
             _ => {}
         }
+    }
+
+    /// What `rec`, of a call and with its operation interned as `op`, tells of an action of
+    /// its call. Each mark is then added, in its order ([`Silent::add`]).
+    pub(super) fn mark(&mut self, op: u32, rec: &Record<'_>) -> Option<Mark> {
+        let side = match rec.kind {
+            Kind::Operations if (200..300).contains(&rec.code) => Side::Accepted,
+            Kind::MediaSummary => Side::Summary,
+            Kind::Callback => Side::Callback,
+            _ => return None,
+        };
+        let action = self.actions.of(op, &rec.operation, side);
+        match side {
+            Side::Callback => {}
+            _ if action == NONE => return None,
+            // The CallConnectionId a listed call shows is its accepted action's: read from
+            // those records only (most records are outcomes, and a GUID's reading is
+            // measurable).
+            Side::Accepted => self.connections.push_back(
+                guid(&rec.call_connection_id).map_or([0; 2], |g| [(g >> 64) as u64, g as u64]),
+            ),
+            Side::Summary => {}
+        }
+        Some(Mark {
+            action,
+            side,
+            by_connection: rec.correlation_id.is_empty(),
+        })
     }
 
     /// Counts `mark` for call `call`, of resource `resource`, at `time`.
@@ -258,8 +286,11 @@ impl Silent {
             (true, _) => 0,
         };
         c.name(resource, flags);
-        if c.connection == [0; 2] {
-            c.connection = mark.connection;
+        if mark.side == Side::Accepted {
+            let connection = self.connections.pop_front().unwrap_or_default();
+            if c.connection == [0; 2] {
+                c.connection = connection;
+            }
         }
         let i = usize::from(mark.action);
         if mark.action == NONE {
@@ -617,5 +648,41 @@ mod tests {
         let r = report(&v, 1);
         let play = &r.rows[0];
         assert_eq!((play.without_outcome, play.late), (1, 1));
+    }
+
+    /// A worker that moves its cells to the spill starts its operations anew: an action looked
+    /// up under an operation's number before the move is not taken for another's after it,
+    /// and each accepted action keeps its own CallConnectionId.
+    #[test]
+    fn actions_are_looked_up_anew_after_a_move_to_the_spill() {
+        let spill = crate::aggregate::Spill::with_budget(100);
+        let mut a = Aggregator::new(Window::default(), 3600)
+            .keeping_silent(true)
+            .sharing_cells(&spill);
+        a.max_cells = 1;
+        let v = [
+            rec(Kind::Operations, "Play", 202, 1, 0),
+            rec(Kind::Operations, "Recognize", 202, 2, 1),
+            rec(Kind::Operations, "Transfer", 202, 3, 2),
+            rec(Kind::Callback, "CallDisconnected", 200, 3, 3),
+            rec(Kind::MediaSummary, "Recognize", 200, 4, 100),
+        ];
+        for r in &v {
+            a.record(r);
+        }
+        a.done();
+        let r = a.silent_report;
+        let rows: Vec<(&str, u64, u64)> = (r.rows.iter())
+            .map(|r| (r.action, r.accepted, r.without_outcome))
+            .collect();
+        assert_eq!(
+            rows,
+            [("Play", 1, 1), ("Recognize", 1, 1), ("Transfer", 1, 1)]
+        );
+        let ids: Vec<&str> = r.calls.iter().map(|c| &c.call_connection_id[..]).collect();
+        assert_eq!(
+            ids,
+            [1, 2, 3].map(|n| format!("11111111-0000-0000-0000-{n:012x}"))
+        );
     }
 }
