@@ -815,37 +815,57 @@ fn spikes(o: &KqlOptions, outcome: &str, q: &mut String) {
          let Days = Records\n\
          | where TimeGenerated >= D - {weeks}d * 14 and TimeGenerated < D + 1d\n\
          | extend day = startofday(TimeGenerated), key = iff(isnull(subcode), tostring(code), strcat(tostring(code), \"/\", tostring(subcode)));\n\
-         let Exposure = Days | summarize e = count() by day;\n\
+         let All = Days | summarize e = count() by day;\n\
+         // Each key is measured against the records of the log kinds its records are of on D, on D and on\n\
+         // each day tested: a kind with no record on the day tested or on all its baseline days is left out\n\
+         // of both sides (every record counts when none is left), as in the CLI.\n\
+         let Exposure = Days | summarize e = count() by day, lk = ['kind'];\n\
+         let KindDays = Days | where day == D | summarize by key, lk = ['kind']\n\
+         | join kind=inner Exposure on lk\n\
+         | project day, key, lk, e;\n\
          let Counts = Days | summarize c = count() by day, key, code, subcode;\n\
          // D and each of its baseline days, each with the same weekday of its previous weeks.\n\
          let Targets = range i from 0 to {weeks} step 1 | extend target = D - i * 7d | project target;\n\
          let Weeks = Targets | extend one = 1\n\
          | join kind=inner (range w from 1 to {weeks} step 1 | extend one = 1) on one\n\
          | extend b = target - w * 7d\n\
-         | join kind=inner (Exposure | project b = day, eb = e) on b\n\
+         | join kind=inner (All | project b = day, eb = e) on b\n\
          | project target, b, eb;\n\
+         // The records of each key's kinds on each day tested (e) and on each of its baseline days (ek).\n\
+         let KindWeeks = Weeks\n\
+         | join kind=inner (KindDays | project b = day, key, lk, ek = e) on b\n\
+         | join kind=leftouter (KindDays | project target = day, key, lk, e) on target, key, lk\n\
+         | project target, b, key, lk, e = coalesce(e, 0), ek;\n\
          // The keys flagged on a baseline day against its own previous weeks: left out of D's baseline.\n\
          let Flagged = Counts\n\
          | join kind=inner (Targets | where target < D | project day = target) on day\n\
          | project target = day, key, code, subcode, x = c\n\
-         | join kind=leftouter (Exposure | project target = day, e1 = e) on target\n\
-         | join kind=leftouter (Weeks | summarize k = count(), e2 = sum(eb) by target) on target\n\
+         | join kind=leftouter (All | project target = day, e1a = e) on target\n\
+         | join kind=leftouter (Weeks | summarize k = count(), e2a = sum(eb) by target) on target\n\
+         | join kind=leftouter (KindWeeks | summarize e = max(e), ek = sum(ek) by target, key, lk | summarize e1k = sumif(e, e > 0 and ek > 0), e2k = sumif(ek, e > 0 and ek > 0) by target, key) on target, key\n\
          | join kind=leftouter (Weeks | join kind=inner (Counts | project b = day, key, cb = c) on b | summarize y = sum(cb) by target, key) on target, key\n\
-         | extend y = coalesce(y, 0), k = coalesce(k, 0), e1 = todouble(e1), e2 = todouble(coalesce(e2, 0)), category = {CATEGORY}\n\
+         | extend own = coalesce(e2k, 0) > 0\n\
+         | extend y = coalesce(y, 0), k = coalesce(k, 0), e1 = todouble(iff(own, e1k, e1a)), e2 = todouble(iff(own, e2k, coalesce(e2a, 0))), category = {CATEGORY}\n\
          | where category != \"success\"\n\
          {test}\
          | where status in (\"SPIKE\", \"NEW\")\n\
          | project b = target, key;\n\
-         let E1 = toscalar(Exposure | where day == D | summarize sum(e));\n\
+         let E1 = toscalar(All | where day == D | summarize sum(e));\n\
          let Today = Counts | where day == D | project key, code, subcode, x = c;\n\
          let Usable = Today | extend one = 1\n\
          | join kind=inner (Weeks | where target == D | extend one = 1) on one\n\
          | join kind=leftanti Flagged on b, key\n\
          | join kind=leftouter (Counts | project b = day, key, cb = c) on b, key\n\
-         | summarize k = count(), e2 = sum(eb), y = sum(coalesce(cb, 0)) by key;\n\
+         | summarize k = count(), e2a = sum(eb), y = sum(coalesce(cb, 0)) by key;\n\
+         let Own = KindWeeks | where target == D\n\
+         | join kind=leftanti Flagged on b, key\n\
+         | summarize e = max(e), ek = sum(ek) by key, lk\n\
+         | summarize e1k = sumif(e, e > 0 and ek > 0), e2k = sumif(ek, e > 0 and ek > 0) by key;\n\
          Today\n\
          | join kind=leftouter Usable on key\n\
-         | extend y = coalesce(y, 0), k = coalesce(k, 0), e1 = todouble(E1), e2 = todouble(coalesce(e2, 0)), category = {CATEGORY}\n\
+         | join kind=leftouter Own on key\n\
+         | extend own = coalesce(e2k, 0) > 0\n\
+         | extend y = coalesce(y, 0), k = coalesce(k, 0), e1 = todouble(iff(own, e1k, E1)), e2 = todouble(iff(own, e2k, coalesce(e2a, 0))), category = {CATEGORY}\n\
          | where category != \"success\"\n\
          {test}\
          | where status in (\"SPIKE\", \"NEW\")\n\

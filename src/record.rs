@@ -17,6 +17,19 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in the order of their bits ([`Kind::bit`]).
+    pub const ALL: [Kind; 4] = [
+        Kind::MediaSummary,
+        Kind::Operations,
+        Kind::Callback,
+        Kind::Unknown,
+    ];
+
+    /// The kind's bit in a set of kinds held as one byte.
+    pub fn bit(self) -> u8 {
+        1 << self as u8
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::MediaSummary => "media_summary",

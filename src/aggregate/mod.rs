@@ -148,6 +148,9 @@ pub struct OpStats {
 pub struct DayStats {
     pub hours: Hours,
     pub calls: Calls,
+    /// The log kinds its records came from ([`Kind::bit`]): the spike test measures the key
+    /// against the records of these kinds.
+    pub kinds: u8,
 }
 
 impl DayStats {
@@ -1355,7 +1358,9 @@ impl Aggregator {
                 }
             }
             *self.by_day_kind.entry((day, kind.as_str())).or_default() += count;
-            self.by_day.entry((day, key)).or_default().calls |= c.calls;
+            let d = self.by_day.entry((day, key)).or_default();
+            d.calls |= c.calls;
+            d.kinds |= kind.bit();
         }
         self.sum_days_of_resources(of_resources);
     }

@@ -29,8 +29,12 @@ pub struct DayAgg {
     /// always there.
     pub resources: BTreeMap<String, ResourceDay>,
     /// Records by log kind (`media_summary`, `operations`, `callback`, `streaming`), for the
-    /// volume test; empty in a history written before kinds were kept.
+    /// volume test and the spike test's exposures; empty in a history written before kinds
+    /// were kept.
     pub kinds: BTreeMap<String, u64>,
+    /// The log kinds each key's records came from ([`crate::normalize::Kind::bit`]): a run's own days only (a
+    /// stored day does not keep them, and a day of one resource has none).
+    pub key_kinds: HashMap<Key, u8>,
 }
 
 /// One resource on one day.
@@ -83,10 +87,12 @@ impl History {
                 keys: HashMap::new(),
                 resources: BTreeMap::new(),
                 kinds: BTreeMap::new(),
+                key_kinds: HashMap::new(),
             });
             let count = s.count();
             d.exposure += count;
             d.keys.insert(key, (count, s.calls.len()));
+            d.key_kinds.insert(key, s.kinds);
         }
         for (&(day, kind), &n) in &agg.by_day_kind {
             if let Some(d) = days.get_mut(&day) {
@@ -157,10 +163,10 @@ impl History {
                 }
                 let exposure = resources.values().map(|r| r.exposure).sum();
                 // A day whose every record is kept keeps its kinds (a glob that matches all).
-                let kinds = if exposure == d.exposure {
-                    d.kinds
+                let (kinds, key_kinds) = if exposure == d.exposure {
+                    (d.kinds, d.key_kinds)
                 } else {
-                    BTreeMap::new()
+                    (BTreeMap::new(), HashMap::new())
                 };
                 let day_agg = DayAgg {
                     day,
@@ -169,6 +175,7 @@ impl History {
                     keys,
                     resources,
                     kinds,
+                    key_kinds,
                 };
                 (day, day_agg)
             })
@@ -192,6 +199,7 @@ impl History {
                         keys: r.keys.clone(),
                         resources: BTreeMap::new(),
                         kinds: BTreeMap::new(),
+                        key_kinds: HashMap::new(),
                     },
                 ))
             })
@@ -494,6 +502,7 @@ fn read_day(mut reader: ParquetReader<File>) -> Result<DayAgg> {
         keys: HashMap::new(),
         resources: BTreeMap::new(),
         kinds: BTreeMap::new(),
+        key_kinds: HashMap::new(),
     };
     for i in 0..df.height() {
         if let Some(kind) = kinds.as_ref().and_then(|k| k.get(i)) {
@@ -534,6 +543,7 @@ mod tests {
             keys: keys.iter().map(|(k, n)| (*k, (*n, 1))).collect(),
             resources: BTreeMap::new(),
             kinds: BTreeMap::new(),
+            key_kinds: HashMap::new(),
         }
     }
 
@@ -809,6 +819,7 @@ mod resource_tests {
                 ("media_summary".to_string(), 30),
                 ("streaming".to_string(), 5),
             ]),
+            key_kinds: HashMap::new(),
         };
         day.resources.insert(
             "acs-a".into(),

@@ -15,6 +15,7 @@ use statrs::distribution::{Binomial, DiscreteCDF};
 
 use crate::aggregate::Key;
 use crate::catalogue::Category;
+use crate::normalize::Kind;
 use crate::time::{clock_text, day_text, DAY};
 use history::{DayAgg, History};
 
@@ -83,12 +84,19 @@ pub struct Verdict {
     pub status: Status,
     /// x: today's count.
     pub count: u64,
-    /// e1: today's records, all codes, of the log kinds the baseline days have too.
+    /// e1: today's records, all codes, of the key's log kinds ([`Verdict::exposure_kinds`]),
+    /// or of every log kind the baseline days have too.
     pub exposure: u64,
     /// y: the key's count over the baseline days used.
     pub baseline_count: u64,
-    /// e2: the records of the baseline days used, of the log kinds today has too.
+    /// e2: the records of the baseline days used, of the same log kinds as e1.
     pub baseline_exposure: u64,
+    /// The log kinds both exposures count: those the key's records came from on the day
+    /// tested, less any left out; empty when they count the records of every kind.
+    pub exposure_kinds: Vec<&'static str>,
+    /// Why the exposures count every kind when the day knows its records by kind: baseline
+    /// days stored before kinds were kept, or a day that does not know its keys' kinds.
+    pub all_kinds: Option<String>,
     /// The log kinds left out of both exposures ([`kinds_left_out`]), with why.
     pub left_out: Vec<String>,
     /// The baseline days used, with the key's count on each.
@@ -216,7 +224,9 @@ pub fn test_counts(x: u64, e1: u64, y: u64, e2: u64, th: &Thresholds) -> (f64, f
 pub struct Tester<'h> {
     history: &'h History,
     th: Thresholds,
-    memo: HashMap<(i64, Key), bool>,
+    /// Whether (day, key) was flagged, measured against the records of the kinds given
+    /// ([`Kind::bit`]).
+    memo: HashMap<(i64, Key, u8), bool>,
 }
 
 impl<'h> Tester<'h> {
@@ -228,17 +238,24 @@ impl<'h> Tester<'h> {
         }
     }
 
-    fn flagged(&mut self, day: i64, key: Key) -> bool {
-        if let Some(&f) = self.memo.get(&(day, key)) {
+    fn flagged(&mut self, day: i64, key: Key, kinds: u8) -> bool {
+        if let Some(&f) = self.memo.get(&(day, key, kinds)) {
             return f;
         }
-        let f = self.test(day, key).status.flagged();
-        self.memo.insert((day, key), f);
+        let f = self.test(day, key, kinds).status.flagged();
+        self.memo.insert((day, key, kinds), f);
         f
     }
 
-    /// The verdict of one key on one day.
+    /// The verdict of one key on one day. The key is measured against the records of the log
+    /// kinds its records came from that day, on its baseline days too and on theirs: a key of
+    /// the media summary is not diluted when the operations log triples (a retry storm, an
+    /// export written three times), nor raised when it is lost.
     pub fn verdict(&mut self, day: i64, key: Key) -> Verdict {
+        let kinds = (self.history.days.get(&day))
+            .and_then(|d| d.key_kinds.get(&key))
+            .copied()
+            .unwrap_or(0);
         // A verdict leaves out the flagged days of its baseline, whose verdicts leave out
         // theirs, back to the first day of the history: those are worked out oldest first, so
         // that each finds the ones it needs already known (a loop, not a recursion as deep as
@@ -246,16 +263,16 @@ impl<'h> Tester<'h> {
         if let Some(&first) = self.history.days.keys().next() {
             let mut d = day - 7 * ((day - first).max(0) / 7);
             while d < day {
-                self.flagged(d, key);
+                self.flagged(d, key, kinds);
                 d += 7;
             }
         }
-        self.test(day, key)
+        self.test(day, key, kinds)
     }
 
-    /// The verdict of one key on one day, the verdicts of its baseline days known or at most
-    /// one level away.
-    fn test(&mut self, day: i64, key: Key) -> Verdict {
+    /// The verdict of one key on one day, against the records of `kinds` ([`Kind::bit`]; none:
+    /// every kind), the verdicts of its baseline days known or at most one level away.
+    fn test(&mut self, day: i64, key: Key, kinds: u8) -> Verdict {
         let h = self.history;
         let today = h.days.get(&day);
         let (count, exposure) = today
@@ -270,6 +287,8 @@ impl<'h> Tester<'h> {
             exposure,
             baseline_count: 0,
             baseline_exposure: 0,
+            exposure_kinds: Vec::new(),
+            all_kinds: None,
             left_out: Vec::new(),
             baseline_days: Vec::new(),
             baseline_counts: Vec::new(),
@@ -291,16 +310,26 @@ impl<'h> Tester<'h> {
         }
         let usable: Vec<i64> = present
             .into_iter()
-            .filter(|&d| !self.flagged(d, key))
+            .filter(|&d| !self.flagged(d, key, kinds))
             .collect();
         if usable.len() < MIN_BASELINE_DAYS {
             return v;
         }
         let baseline: Vec<&DayAgg> = usable.iter().map(|d| &h.days[d]).collect();
-        let left_out = today.map_or(Vec::new(), |t| kinds_left_out(t, &baseline));
-        let without = |a: &DayAgg| {
-            let out: u64 = (left_out.iter()).filter_map(|(k, _)| a.kinds.get(*k)).sum();
-            a.exposure.saturating_sub(out)
+        let mut left_out = today.map_or(Vec::new(), |t| kinds_left_out(t, &baseline));
+        let (own, all_kinds) = own_kinds(today, &baseline, kinds, &left_out);
+        if !own.is_empty() {
+            // The kinds the key has no record of are not its exposure: nothing to leave out.
+            left_out.retain(|(k, _)| {
+                (Kind::ALL.iter()).any(|o| o.bit() & kinds != 0 && o.as_str() == k.as_str())
+            });
+        }
+        let without = |a: &DayAgg| match own.is_empty() {
+            true => {
+                let out: u64 = (left_out.iter()).filter_map(|(k, _)| a.kinds.get(*k)).sum();
+                a.exposure.saturating_sub(out)
+            }
+            false => own.iter().filter_map(|k| a.kinds.get(*k)).sum(),
         };
         v.exposure = today.map_or(0, without);
         for a in &baseline {
@@ -309,6 +338,8 @@ impl<'h> Tester<'h> {
             v.baseline_count += n;
             v.baseline_exposure += without(a);
         }
+        v.exposure_kinds = own;
+        v.all_kinds = all_kinds;
         v.left_out = (left_out.iter())
             .map(|(k, on_day)| match on_day {
                 true => format!("{k}, none on the baseline days"),
@@ -329,6 +360,42 @@ impl<'h> Tester<'h> {
         v.status = status;
         v
     }
+}
+
+/// The log kinds of `kinds` ([`Kind::bit`]) a key is measured against on `day` and its
+/// baseline days: those not left out, when every one of the days holds its records by kind.
+/// None means every kind: then, when the day holds its records by kind, why not its own (a
+/// baseline day stored before kinds were kept, or a day that does not know its keys' kinds).
+/// A key whose every kind is left out (a kind new on the day) is measured against every kind
+/// both sides have, which its left-out kinds say.
+fn own_kinds(
+    day: Option<&DayAgg>,
+    baseline: &[&DayAgg],
+    kinds: u8,
+    left_out: &[(&String, bool)],
+) -> (Vec<&'static str>, Option<String>) {
+    let Some(day) = day.filter(|d| !d.kinds.is_empty()) else {
+        return (Vec::new(), None);
+    };
+    let before: Vec<String> = (baseline.iter())
+        .filter(|a| a.kinds.is_empty())
+        .map(|a| day_text(a.day))
+        .collect();
+    if !before.is_empty() {
+        let keep = if before.len() == 1 { "keeps" } else { "keep" };
+        let why = format!("{} {keep} no records by log kind", before.join(", "));
+        return (Vec::new(), Some(why));
+    }
+    if kinds == 0 {
+        let why = format!("{} keeps no log kind of its keys", day_text(day.day));
+        return (Vec::new(), Some(why));
+    }
+    let own = (Kind::ALL.iter())
+        .filter(|k| k.bit() & kinds != 0)
+        .map(|k| k.as_str())
+        .filter(|k| !left_out.iter().any(|(l, _)| l.as_str() == *k))
+        .collect();
+    (own, None)
 }
 
 /// The log kinds (`media_summary`, `operations`, ...) that a day and its baseline days cannot
@@ -664,15 +731,26 @@ pub fn explain(v: &Verdict, history: &History, th: &Thresholds) -> String {
             )
         }
         _ => {
-            let left_out = match v.left_out.as_slice() {
-                [] => String::new(),
-                kinds => format!(
+            let left_out = match (v.left_out.as_slice(), v.exposure_kinds.is_empty()) {
+                ([], _) => String::new(),
+                (kinds, true) => format!(
                     "; records of the log kinds on both sides (left out: {})",
                     kinds.join("; ")
                 ),
+                (kinds, false) => format!("; left out: {}", kinds.join("; ")),
+            };
+            let all_kinds = v.all_kinds.as_ref().map_or(String::new(), |why| {
+                format!("; records of every log kind, as {why}")
+            });
+            // The records the key is measured against: its log kinds' (`820 media_summary
+            // records`), or all.
+            let of = match v.exposure_kinds.as_slice() {
+                [] => String::new(),
+                [one] => format!(" {one}"),
+                [many @ .., last] => format!(" {} and {last}", many.join(", ")),
             };
             let numbers = format!(
-                "{} on {} ({} records) vs {} over {} baseline days ({} records): expected {:.1}, ratio {:.1}×, {}{left_out}",
+                "{} on {} ({}{of} records) vs {} over {} baseline days ({}{of} records): expected {:.1}, ratio {:.1}×, {}{left_out}{all_kinds}",
                 v.count,
                 day_text(v.day),
                 v.exposure,
@@ -823,6 +901,7 @@ mod tests {
                     keys: keys.iter().map(|(k, n)| (*k, (*n, *n))).collect(),
                     resources: Default::default(),
                     kinds: Default::default(),
+                    key_kinds: Default::default(),
                 },
             );
         }
@@ -872,6 +951,77 @@ mod tests {
                 "callback, none on the baseline days",
                 "operations, none on 1970-01-29"
             ]
+        );
+    }
+
+    /// A key is measured against the records of its own log kinds: the operations log written
+    /// three times (a retry storm, an export written thrice) had hidden a media summary key
+    /// that tripled, 30 vs 21.3 expected over all records (normal) where the media summary
+    /// alone expects 10.0 (SPIKE). A key of two kinds counts both; a baseline day stored
+    /// before kinds were kept, or a day that does not know its keys' kinds, counts every kind
+    /// and says why.
+    #[test]
+    fn a_key_is_measured_against_the_records_of_its_own_log_kinds() {
+        let day = 28;
+        let (usual, today) = ([(K, 10)], [(K, 30)]);
+        let days: Vec<Day<'_>> = (0..=day / 7)
+            .map(|w| match w * 7 {
+                d if d == day => (d, 5200, &today[..]),
+                d => (d, 2440, &usual[..]),
+            })
+            .collect();
+        let mut h = hist(&days);
+        for (d, a) in h.days.iter_mut() {
+            let ops = if *d == day { 4140 } else { 1380 };
+            a.kinds = [
+                ("media_summary", 920),
+                ("operations", ops),
+                ("callback", 140),
+            ]
+            .map(|(k, n)| (k.to_string(), n))
+            .into();
+        }
+        let all = Tester::new(&h, TH).verdict(day, K);
+        assert_eq!(all.status, Status::Normal, "{all:?}");
+        assert_eq!((all.exposure, all.baseline_exposure), (5200, 4 * 2440));
+        assert!(all.exposure_kinds.is_empty());
+        let why = explain(&all, &h, &TH);
+        assert!(
+            why.contains("(5200 records) vs 40 over 4 baseline days (9760 records)")
+                && why.contains(
+                    "; records of every log kind, as 1970-01-29 keeps no log kind of its keys"
+                ),
+            "{why}"
+        );
+        let media = Kind::MediaSummary.bit();
+        h.days.get_mut(&day).unwrap().key_kinds.insert(K, media);
+        let v = Tester::new(&h, TH).verdict(day, K);
+        assert_eq!(v.status, Status::Spike, "{v:?}");
+        assert_eq!((v.exposure, v.baseline_exposure), (920, 4 * 920));
+        assert!((v.expected - 10.0).abs() < 1e-9);
+        assert_eq!(
+            (v.exposure_kinds.as_slice(), &v.all_kinds),
+            (&["media_summary"][..], &None)
+        );
+        let why = explain(&v, &h, &TH);
+        assert!(
+            why.starts_with("SPIKE: 30 on 1970-01-29 (920 media_summary records) vs 40 over 4 baseline days (3680 media_summary records): expected 10.0, ratio 3.0×"),
+            "{why}"
+        );
+        // A key of two kinds is measured against both.
+        let two = media | Kind::Callback.bit();
+        h.days.get_mut(&day).unwrap().key_kinds.insert(K, two);
+        let v = Tester::new(&h, TH).verdict(day, K);
+        assert_eq!((v.exposure, v.baseline_exposure), (1060, 4 * 1060));
+        assert_eq!(v.exposure_kinds, ["media_summary", "callback"]);
+        assert!(explain(&v, &h, &TH).contains("(1060 media_summary and callback records)"));
+        // A baseline day stored before kinds were kept: every kind, said.
+        h.days.get_mut(&7).unwrap().kinds.clear();
+        let v = Tester::new(&h, TH).verdict(day, K);
+        assert_eq!((v.exposure, v.status), (5200, Status::Normal), "{v:?}");
+        assert_eq!(
+            v.all_kinds.as_deref(),
+            Some("1970-01-08 keeps no records by log kind")
         );
     }
 

@@ -408,6 +408,7 @@ mod tests {
             keys: HashMap::from([((200, None), (records, 1))]),
             resources: BTreeMap::new(),
             kinds: BTreeMap::new(),
+            key_kinds: HashMap::new(),
         }
     }
 

@@ -552,6 +552,7 @@ mod tests {
             keys: Default::default(),
             resources: each.collect(),
             kinds: BTreeMap::new(),
+            key_kinds: HashMap::new(),
         };
         (day, agg)
     }
@@ -679,6 +680,7 @@ mod tests {
                 keys: Default::default(),
                 resources: BTreeMap::new(),
                 kinds: BTreeMap::new(),
+                key_kinds: HashMap::new(),
             };
             a.kinds.insert("operations".into(), 1000);
             a.kinds.insert("media_summary".into(), 600);
@@ -727,6 +729,7 @@ mod tests {
                 keys: Default::default(),
                 resources: BTreeMap::new(),
                 kinds: BTreeMap::new(),
+                key_kinds: HashMap::new(),
             };
             a.kinds.insert("operations".into(), 100);
             history.days.insert(d, a);
