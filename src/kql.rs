@@ -101,6 +101,8 @@ pub struct KqlOptions {
     /// `--retired` globs (lower case): the volume query shows a flagged resource or kind whose
     /// name one matches as `retired`.
     pub retired: Vec<glob::Pattern>,
+    /// `--volume-low-ratio`: the volume query's `low` is at most this share of the expected.
+    pub volume_low_ratio: f64,
     /// The subcode (`--subcode`) and code (`--code`) the triage queries look into.
     pub focus: Option<(u32, Option<u32>)>,
 }
@@ -641,7 +643,7 @@ fn volume(o: &KqlOptions, q: &mut String) {
         Some(u) => format!("startofday({} - 1d)", datetime(u)),
         None => "startofday(now()) - 1d".to_string(),
     };
-    let test = volume_test(&o.thresholds);
+    let test = volume_test(&o.thresholds, o.volume_low_ratio);
     let _ = write!(
         q,
         "let D = {day};\n\
@@ -695,8 +697,8 @@ fn volume(o: &KqlOptions, q: &mut String) {
 }
 
 /// The volume verdict on columns x (the day's records of a scope), y (its baseline days') and
-/// present (how many baseline days).
-fn volume_test(th: &Thresholds) -> String {
+/// present (how many baseline days); `low` at most `low_ratio` of the expected.
+fn volume_test(th: &Thresholds, low_ratio: f64) -> String {
     format!(
         "| extend x = coalesce(x, 0), y = coalesce(y, 0), present = coalesce(present, 0), k = todouble(present)\n\
          | extend expected = iff(k == 0, 0.0, y / k)\n\
@@ -717,7 +719,7 @@ fn volume_test(th: &Thresholds) -> String {
         min_days = MIN_BASELINE_DAYS,
         p = real(th.p_value),
         min_expected = real(crate::spikes::volume::MIN_EXPECTED),
-        low_ratio = real(crate::spikes::volume::LOW_RATIO),
+        low_ratio = real(low_ratio),
         rise_ratio = real(crate::spikes::volume::RISE_RATIO),
     )
 }
@@ -909,6 +911,7 @@ mod tests {
             thresholds: Thresholds::default(),
             resources: Vec::new(),
             retired: Vec::new(),
+            volume_low_ratio: crate::spikes::volume::LOW_RATIO,
             focus: None,
         };
         let q = query(&cat, &o);
@@ -935,6 +938,7 @@ mod tests {
             thresholds: Thresholds::default(),
             resources: Vec::new(),
             retired: Vec::new(),
+            volume_low_ratio: crate::spikes::volume::LOW_RATIO,
             focus: None,
         };
         let q = query(&Catalogue::shipped(), &o);

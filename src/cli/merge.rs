@@ -126,6 +126,7 @@ fn report_settings(cli: &Cli, a: &ReportArgs) -> Vec<(&'static str, Option<Value
         ("fail-on-spike", Some(name(&a.fail_on_spike))),
         ("spikes-by", Some(name(&a.spikes_by))),
         ("retired", Some(globs(&a.retired))),
+        ("volume-low-ratio", Some(Value::from(a.volume_low_ratio))),
         ("input-format", ingest.input_format.as_ref().map(name)),
         ("date-order", ingest.date_order.as_ref().map(name)),
         (
@@ -256,6 +257,7 @@ fn merge(cli: &mut Cli, matches: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
             if let (false, true, Some(v)) = (given(m, "retired"), day_test, &c.retired) {
                 a.retired = l.parse("retired", v, |v| resources(v))?;
             }
+            volume_low_ratio(&mut a.volume_low_ratio, m, l)?;
         }
         Command::Codes(_) | Command::Config(_) | Command::Completions(_) | Command::Man(_) => {}
     }
@@ -293,6 +295,7 @@ fn report(a: &mut ReportArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
     if let (false, Some(v)) = (given(m, "retired"), &c.retired) {
         a.retired = l.parse("retired", v, |v| resources(v))?;
     }
+    volume_low_ratio(&mut a.volume_low_ratio, m, l)?;
     ingest(&mut a.ingest, m, l)?;
     spikes(&mut a.spikes, m, l)
 }
@@ -332,6 +335,17 @@ fn spikes_by(a: &mut SpikesBy, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigE
 fn bucket(a: &mut Bucket, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigError> {
     if let (false, Some(v)) = (given(m, "bucket"), &l.config.bucket) {
         *a = l.parse("bucket", v, value_enum)?;
+    }
+    Ok(())
+}
+
+/// `volume-low-ratio` of the file, where --volume-low-ratio was not given: `report` and
+/// `kql volume` list the same scopes as low.
+fn volume_low_ratio(a: &mut f64, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigError> {
+    if let (false, Some(v)) = (given(m, "volume_low_ratio"), &l.config.volume_low_ratio) {
+        *a = l.parse("volume-low-ratio", v, |v| {
+            settings::parse_low_ratio(&number(v)?)
+        })?;
     }
     Ok(())
 }

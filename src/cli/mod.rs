@@ -303,6 +303,11 @@ pub struct KqlArgs {
     #[arg(long, value_name = "GLOB", value_parser = crate::config::parse_resource)]
     pub retired: Vec<glob::Pattern>,
 
+    /// The volume query lists a scope as `low` at or below this share of its expected records
+    /// (as `report --volume-low-ratio`), in (0.5, 1].
+    #[arg(long, value_name = "R", default_value_t = crate::spikes::volume::LOW_RATIO, value_parser = crate::config::parse_low_ratio)]
+    pub volume_low_ratio: f64,
+
     /// The subcode `triage` and `triage-calls` look into (required for them).
     #[arg(long, value_name = "SUBCODE")]
     pub subcode: Option<u32>,
@@ -534,6 +539,11 @@ pub struct ReportArgs {
     /// `retired` in volume.csv, not flagged.
     #[arg(long, value_name = "GLOB", value_parser = crate::config::parse_resource, help_heading = "Spikes")]
     pub retired: Vec<glob::Pattern>,
+
+    /// List a scope as `low` (not paged) at or below this share of its expected records, in
+    /// (0.5, 1]; at most half is a DROP.
+    #[arg(long, value_name = "R", default_value_t = crate::spikes::volume::LOW_RATIO, value_parser = crate::config::parse_low_ratio, help_heading = "Spikes")]
+    pub volume_low_ratio: f64,
 }
 
 /// Spike detection: shared by `report` and `triage`.

@@ -27,6 +27,7 @@ pub fn run(cat: &Catalogue, args: &KqlArgs) -> Result<Exit> {
             thresholds: args.thresholds.thresholds(),
             resources: args.resource.clone(),
             retired: args.retired.clone(),
+            volume_low_ratio: args.volume_low_ratio,
             focus: args.subcode.map(|s| (s, args.code)),
         },
     );

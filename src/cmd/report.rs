@@ -125,6 +125,7 @@ fn test_night(
         day: args.spikes.day,
         window: args.window.window(),
         thresholds: args.spikes.thresholds.thresholds(),
+        volume_low_ratio: args.volume_low_ratio,
         by_resource: args.spikes_by == SpikesBy::Resource,
         retired: &args.retired,
         resources: &args.window.resource,

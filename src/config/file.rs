@@ -53,6 +53,7 @@ pub struct FileConfig {
     pub spikes_by: Option<At<String>>,
     #[serde(default, deserialize_with = "list")]
     pub retired: Option<At<Vec<String>>>,
+    pub volume_low_ratio: Option<At<toml::Value>>,
     #[serde(default, deserialize_with = "paths")]
     pub catalogue: Option<Vec<PathBuf>>,
     pub no_builtin_catalogue: Option<bool>,

@@ -87,6 +87,16 @@ pub fn parse_ratio(s: &str) -> Result<f64, String> {
     }
 }
 
+/// `--volume-low-ratio`: a share of the expected records above a DROP's half, at most 1.
+pub fn parse_low_ratio(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(r) if r > 0.5 && r <= 1.0 => Ok(r),
+        _ => Err(format!(
+            "{s:?} is not a share of the expected records in (0.5, 1]"
+        )),
+    }
+}
+
 /// `--spike-min-excess`: a finite count of at least 0.
 pub fn parse_excess(s: &str) -> Result<f64, String> {
     match s.trim().parse::<f64>() {

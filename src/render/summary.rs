@@ -8,7 +8,7 @@ use crate::render::{sparkline, PART_ROWS};
 use crate::report::table::{Col, Table};
 use crate::report::{description_in_sentence, share, spike_sentence, Report, NOT_NAMED};
 use crate::row;
-use crate::spikes::volume::{VolumeStatus, VolumeVerdict, LOW_RATIO, MIN_EXPECTED};
+use crate::spikes::volume::{VolumeStatus, VolumeVerdict, MIN_EXPECTED};
 use crate::time::{day_text, rfc3339};
 
 /// How many failure keys the "Top failures" table shows.
@@ -126,8 +126,9 @@ pub fn volume_said(r: &Report) -> (Vec<&VolumeVerdict>, Vec<&str>) {
 const FOLLOWS_SHARE: f64 = 0.8;
 
 /// What the scopes of a day without a DROP or LOW are: within their usual range, unless the
-/// test finds some below it, still above [`LOW_RATIO`] of their expected records (or with
-/// fewer than [`MIN_EXPECTED`] expected), which are named with their share, lowest first.
+/// test finds some below it, still above the LOW bar of their expected records
+/// (`--volume-low-ratio`, or with fewer than [`MIN_EXPECTED`] expected), which are named with
+/// their share, lowest first.
 fn within_range(r: &Report) -> String {
     let mut below: Vec<&VolumeVerdict> = (r.volume.iter())
         .filter(|v| v.status == VolumeStatus::Normal && v.below)
@@ -155,7 +156,7 @@ fn within_range(r: &Report) -> String {
     }
     format!(
         "none is at {:.0}% of its usual count or below with {:.0} or more expected, but the test finds below their usual range: {}",
-        LOW_RATIO * 100.0,
+        below[0].low_ratio * 100.0,
         MIN_EXPECTED,
         each.join(", ")
     )
@@ -601,8 +602,7 @@ mod snapshots {
 mod tests {
     use super::*;
     use crate::report::{fixture, ResourceRow};
-    use crate::spikes::volume::test_scope;
-    use crate::spikes::Thresholds;
+    use crate::spikes::volume::{test_scope, Bar};
 
     /// A resource whose records stopped comes first, and the head says that the lines of all
     /// records and the kinds follow from it; when every resource fell, the order is the scopes'.
@@ -610,7 +610,7 @@ mod tests {
     fn the_resource_that_dropped_comes_first() {
         let cat = fixture::catalogue();
         let mut r = fixture::report(&cat);
-        let th = Thresholds::default();
+        let th = Bar::default();
         let day = r.volume[0].day;
         let scopes = |stage: u64| {
             vec![
@@ -642,7 +642,7 @@ mod tests {
     fn a_scope_below_its_usual_range_is_never_within_it() {
         let cat = fixture::catalogue();
         let mut r = fixture::report(&cat);
-        let th = Thresholds::default();
+        let th = Bar::default();
         let base = [2000, 2000, 2000, 2000];
         let day = r.volume[0].day;
         r.volume = vec![

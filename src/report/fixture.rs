@@ -153,7 +153,7 @@ pub fn report(cat: &Catalogue) -> Report {
     let history = History::from_aggregator(&agg);
     let day = spikes::report_day(&history, None);
     let found = spikes::detect(&history, day, Thresholds::default());
-    let volume = spikes::volume::test(&history, day, &Thresholds::default(), &[]);
+    let volume = spikes::volume::test(&history, day, &Default::default(), &[]);
     super::build(
         agg,
         cat,

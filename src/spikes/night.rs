@@ -24,6 +24,8 @@ pub struct Asked<'a> {
     /// `--since` and `--until`.
     pub window: Window,
     pub thresholds: Thresholds,
+    /// `--volume-low-ratio`.
+    pub volume_low_ratio: f64,
     /// Each resource's keys against its own history (`--spikes-by resource`).
     pub by_resource: bool,
     /// `--retired` globs.
@@ -176,7 +178,8 @@ fn volume_test(
             warnings.extend(not_whole.map(|(_, why)| format!(
                 "{why}: its volume test counts what the input holds of it, so a DROP or ZERO may be an export that stopped, or files left out"
             )));
-            let mut volume = volume::test(history, day, &asked.thresholds, asked.retired);
+            let bar = volume::Bar::new(&asked.thresholds, asked.volume_low_ratio);
+            let mut volume = volume::test(history, day, &bar, asked.retired);
             if let Some(d) = day {
                 let last = (agg.by_day_of_resource.range((d, 0)..(d + 1, 0)))
                     .map(|(&(_, r), &(_, s))| (agg.resources.name(r), d * DAY + i64::from(s)))

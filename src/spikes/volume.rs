@@ -19,10 +19,34 @@ pub const MIN_EXPECTED: f64 = 20.0;
 /// weeks to come.
 pub const RISE_RATIO: f64 = 2.0;
 
-/// A LOW is at most this share of the expected records (at least [`MIN_EXPECTED`]): a fifth of a day missing (an export
-/// that stopped in the afternoon, a region down since noon) is more than a week's change of
-/// traffic, where a large tenant's few percent are significant every night.
+/// A LOW is at most this share of the expected records (at least [`MIN_EXPECTED`]) by
+/// default (`--volume-low-ratio`): a fifth of a day missing (an export that stopped in the
+/// afternoon, a region down since noon) is more than a week's change of traffic, where a large
+/// tenant's few percent are significant every night.
 pub const LOW_RATIO: f64 = 0.8;
+
+/// The bar a scope's count is tested against: `--spike-p`, and `--volume-low-ratio` for LOW.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bar {
+    pub p_value: f64,
+    /// At most this share of the expected records is LOW, in (0.5, 1]: at most half is a DROP.
+    pub low_ratio: f64,
+}
+
+impl Bar {
+    pub fn new(th: &Thresholds, low_ratio: f64) -> Bar {
+        Bar {
+            p_value: th.p_value,
+            low_ratio,
+        }
+    }
+}
+
+impl Default for Bar {
+    fn default() -> Self {
+        Bar::new(&Thresholds::default(), LOW_RATIO)
+    }
+}
 
 /// The verdict of one scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,8 +56,8 @@ pub enum VolumeStatus {
     Drop,
     /// None of a kind (or resource) that every baseline day had.
     Zero,
-    /// At most [`LOW_RATIO`] of the expected records, and unlikely by chance, but no DROP:
-    /// listed, not flagged.
+    /// At most [`Bar::low_ratio`] of the expected records, and unlikely by chance, but no
+    /// DROP: listed, not flagged.
     Low,
     /// At least [`RISE_RATIO`] of the expected records, and unlikely by chance: listed, not
     /// flagged.
@@ -90,6 +114,8 @@ pub struct VolumeVerdict {
     /// Fewer records than expected, and p below `--spike-p`: below the usual range, whether
     /// or not by enough to be LOW or a DROP.
     pub below: bool,
+    /// The share of the expected records at or below which it is LOW (`--volume-low-ratio`).
+    pub low_ratio: f64,
     /// A resource's records stopping early ([`say_where_records_stop`]): its last record,
     /// and the other resource whose records run latest, with its last (seconds since the
     /// epoch).
@@ -171,13 +197,7 @@ fn lower_tail(x: u64, n: u64, p0: f64) -> f64 {
 }
 
 /// The test of one scope: today's count and the counts of the baseline days.
-pub fn test_scope(
-    day: i64,
-    scope: &str,
-    x: u64,
-    baseline: &[u64],
-    th: &Thresholds,
-) -> VolumeVerdict {
+pub fn test_scope(day: i64, scope: &str, x: u64, baseline: &[u64], th: &Bar) -> VolumeVerdict {
     let k = baseline.len() as u64;
     let y: u64 = baseline.iter().sum();
     let expected = if k == 0 { 0.0 } else { y as f64 / k as f64 };
@@ -195,7 +215,7 @@ pub fn test_scope(
         VolumeStatus::Zero
     } else if p_value < th.p_value && x as f64 <= expected / 2.0 && expected >= MIN_EXPECTED {
         VolumeStatus::Drop
-    } else if p_value < th.p_value && ratio <= LOW_RATIO && expected >= MIN_EXPECTED {
+    } else if p_value < th.p_value && ratio <= th.low_ratio && expected >= MIN_EXPECTED {
         VolumeStatus::Low
     } else if p_value < th.p_value && ratio >= RISE_RATIO && expected >= MIN_EXPECTED {
         VolumeStatus::Rise
@@ -211,6 +231,7 @@ pub fn test_scope(
         p_value,
         status,
         below: p_value < th.p_value && (x as f64) < expected,
+        low_ratio: th.low_ratio,
         stops: None,
     }
 }
@@ -226,7 +247,7 @@ pub fn test_scope(
 pub fn test(
     history: &History,
     day: Option<i64>,
-    th: &Thresholds,
+    th: &Bar,
     retired: &[glob::Pattern],
 ) -> Vec<VolumeVerdict> {
     let Some(day) = day else {
@@ -291,7 +312,7 @@ pub fn test(
 fn scope_baseline(
     history: &History,
     day: i64,
-    th: &Thresholds,
+    th: &Bar,
     records: &dyn Fn(&DayAgg) -> Option<u64>,
 ) -> Vec<u64> {
     let of = |d: i64| {
@@ -371,7 +392,7 @@ fn test_each(
     by: Breakdown,
     baseline: &[i64],
     history: &History,
-    th: &Thresholds,
+    th: &Bar,
     out: &mut Vec<VolumeVerdict>,
 ) {
     let kept = (baseline.iter().map(|d| &history.days[d])).filter(|a| by.kept(a));
@@ -401,11 +422,9 @@ mod tests {
 
     use super::*;
 
-    const TH: Thresholds = Thresholds {
+    const TH: Bar = Bar {
         p_value: 0.001,
-        min_count: 10,
-        min_ratio: 2.0,
-        min_excess: 5.0,
+        low_ratio: LOW_RATIO,
     };
 
     /// A drop's sentence says the share of the expected and the fall: `42%` alone had read as
@@ -462,6 +481,25 @@ mod tests {
         // Fewer than 20 expected: too few to tell, as for a DROP.
         let v = test_scope(0, "kind callback", 2, &[15, 15, 15, 15], &TH);
         assert_eq!(v.status, VolumeStatus::Normal, "{v:?}");
+    }
+
+    /// `--volume-low-ratio` moves the LOW bar: at 0.9, a significant 85% is low, which the
+    /// default 0.8 leaves normal (below its usual range); a DROP stays at half.
+    #[test]
+    fn the_low_bar_is_the_share_the_run_is_given() {
+        let base = [2000, 2000, 2000, 2000];
+        let at = |low_ratio: f64, x: u64| {
+            let bar = Bar { low_ratio, ..TH };
+            let v = test_scope(0, "all", x, &base, &bar);
+            assert_eq!(v.low_ratio, low_ratio);
+            v.status
+        };
+        assert_eq!(at(LOW_RATIO, 1700), VolumeStatus::Normal);
+        assert_eq!(at(0.9, 1700), VolumeStatus::Low);
+        assert_eq!(at(0.9, 1850), VolumeStatus::Normal);
+        assert_eq!(at(0.6, 1300), VolumeStatus::Normal);
+        assert_eq!(at(1.0, 1000), VolumeStatus::Drop);
+        assert_eq!(at(1.0, 1950), VolumeStatus::Normal, "not significant");
     }
 
     /// A DROP or LOW resource whose records stop hours before the day's end, while another's

@@ -93,6 +93,14 @@ fn a_bad_config_is_one_line_naming_file_line_and_key() {
         ("[outcomes]\ncaller = [\"48x/1\"]\n", ":2: "),
         ("since = \"yesterday\"\n", ":1: since: "),
         (
+            "volume-low-ratio = 0.4\n",
+            ":1: volume-low-ratio: \"0.4\" is not a share of the expected records in (0.5, 1]",
+        ),
+        (
+            "volume-low-ratio = \"0.9\"\n",
+            ":1: volume-low-ratio: expected a number, found string",
+        ),
+        (
             "spike-min-count = 99999999999999999999\n",
             ":1: spike-min-count: 99999999999999999999 is too large a number",
         ),
@@ -247,6 +255,35 @@ fn the_example_config_names_every_key() {
         };
         assert!(example.lines().any(named), "{key} is not in the example");
     }
+}
+
+/// `volume-low-ratio` of the file is the run's, as `--volume-low-ratio` is, in `report` (as
+/// `config --print` shows) and in `kql volume`; the flag wins over the file.
+#[test]
+fn the_volume_low_ratio_of_the_file_is_the_run_s() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("low.toml");
+    std::fs::write(&cfg, "volume-low-ratio = 0.9\n").unwrap();
+    let print = |extra: &[&str]| {
+        let mut a = bin();
+        a.arg("--config").arg(&cfg).args(["config", "--print"]);
+        stdout(&a.args(extra).assert().success())
+    };
+    assert!(
+        print(&[]).contains("\nvolume-low-ratio = 0.9\n"),
+        "{}",
+        print(&[])
+    );
+    let default = stdout(&bin().args(["config", "--print"]).assert().success());
+    assert!(default.contains("\nvolume-low-ratio = 0.8\n"), "{default}");
+    let kql = |extra: &[&str]| {
+        let mut a = bin();
+        a.arg("--config").arg(&cfg).args(["kql", "volume"]);
+        stdout(&a.args(extra).assert().success())
+    };
+    assert!(kql(&[]).contains("and ratio <= 0.9 and"), "{}", kql(&[]));
+    let flag = kql(&["--volume-low-ratio", "0.75"]);
+    assert!(flag.contains("and ratio <= 0.75 and"), "{flag}");
 }
 
 /// `since`, `until` and `day` take TOML dates and date-times as they take strings (rev52 §8:

@@ -217,6 +217,10 @@ fn bad_flags_and_paths_are_one_line_errors() {
             "acs-triage: invalid value '-1' for '--spike-min-excess <N>': \"-1\" is not a finite number of at least 0",
         ),
         (
+            &["report", "samples/", "--out", out, "--volume-low-ratio", "0.4"],
+            "acs-triage: invalid value '0.4' for '--volume-low-ratio <R>': \"0.4\" is not a share of the expected records in (0.5, 1]",
+        ),
+        (
             &["report", "samples/", "--out", out, "--spike-p", "-0.5"],
             "acs-triage: invalid value '-0.5' for '--spike-p <P>': \"-0.5\" is not a p-value in (0, 1]",
         ),
@@ -415,6 +419,9 @@ fn numeric_flags_are_validated_with_the_flag_named() {
         ("--spike-min-ratio", "-5"),
         ("--spike-min-excess", "NaN"),
         ("--spike-min-excess", "1e999"),
+        ("--volume-low-ratio", "0.5"),
+        ("--volume-low-ratio", "1.01"),
+        ("--volume-low-ratio", "NaN"),
         ("--local-offset", "+-1:00"),
         ("--local-offset", "+00:-30"),
         ("--local-offset", "+14:59"),

@@ -393,12 +393,12 @@ fn kql_queries_match_the_report_row_for_row() {
         "{rows:?}"
     );
     // The volume query on a table of media summary records matches report's volume.csv.
-    let volume_matches = |file: &Path, out: &Path| {
-        let until = ["--until", "2026-11-25"];
+    let volume_matches = |file: &Path, out: &Path, flags: &[&str]| {
+        let until = [&["--until", "2026-11-25"][..], flags].concat();
         let want = out.join("volume.csv");
         check_kql(&python, work.path(), "volume", "media", file, &until, &want);
     };
-    volume_matches(&file, &out);
+    volume_matches(&file, &out, &[]);
     // Told the kind is out of service, both say `retired` where they said DROP, and leave its
     // records out of the first scope (here all of them: too little history).
     let retired = work.path().join("report-retired");
@@ -481,7 +481,25 @@ fn kql_queries_match_the_report_row_for_row() {
         // A normal night has about 1,730 records: the holiday's 520 left out of the mean.
         let expected: f64 = rows[0]["expected"].parse().unwrap();
         assert!(expected > 1700.0, "{rows:?}");
-        volume_matches(&file, &out);
+        volume_matches(&file, &out, &[]);
+    }
+    // `--volume-low-ratio 0.9` moves the bar in both: a night at 85% is low, which the
+    // default 0.8 leaves normal.
+    let mut nights: Vec<std::path::PathBuf> =
+        (0..4).map(|w| night(work.path(), w * 7, &[])).collect();
+    nights.push(share(&night(work.path(), 28, &[]), 6, "holiday.json"));
+    nights.push(share(&night(work.path(), 35, &[]), 17, "last.json"));
+    let file = work.path().join("low-bar.csv");
+    table_csv(&records_of(&nights), Kind::MediaSummary, &file);
+    for (flags, want) in [
+        (&[][..], "normal"),
+        (&["--volume-low-ratio", "0.9"][..], "low"),
+    ] {
+        let out = work.path().join("report-low-bar");
+        report_to(&file, &out, &[&["--format", "csv"][..], flags].concat()).success();
+        let rows = read_csv(&out.join("volume.csv"));
+        assert_eq!(rows[0]["status"], want, "{flags:?}: {rows:?}");
+        volume_matches(&file, &out, flags);
     }
 }
 
