@@ -184,7 +184,7 @@ fn volume_test(
                 let last = (agg.by_day_of_resource.range((d, 0)..(d + 1, 0)))
                     .map(|(&(_, r), &(_, s))| (agg.resources.name(r), d * DAY + i64::from(s)))
                     .collect();
-                volume::say_where_records_stop(&mut volume, &last);
+                volume::say_where_records_stop(&mut volume, &last, history::last_record(agg));
             }
             volume
         }
@@ -198,9 +198,10 @@ fn volume_test(
 }
 
 /// The day `report` tests: `--day`, else the last whole day of a window that ends, else the
-/// input's last complete day; with not one record kept and no window, the empty night after
-/// the history's last complete day ([`empty_night`]). Records without a whole day to test are
-/// said, with the way out.
+/// input's last complete day, else the input's last day when its records begin with it and
+/// stop before its end ([`stopped_day`]); with not one record kept and no window, the empty
+/// night after the history's last complete day ([`empty_night`]). Records without a day to
+/// test are said, with the way out.
 fn night_day(
     history: &History,
     input: &History,
@@ -210,13 +211,20 @@ fn night_day(
     warnings: &mut Vec<String>,
 ) -> Option<i64> {
     let forced = asked.day.or_else(|| window_day(&asked.window));
-    let day = report_day(input, forced).or_else(|| {
-        // Not one record kept (the export stopped, or each kept resource's did) and no window
-        // to name the day.
-        let unwindowed = asked.window.since.is_none() && asked.window.until.is_none();
-        (agg.accepted == 0 && unwindowed).then_some(())?;
-        empty_night(history, now, asked.stored, warnings)
-    });
+    let day = report_day(input, forced)
+        .or_else(|| {
+            let (day, said) =
+                stopped_day(input, agg, now).filter(|_| asked.window.until.is_none())?;
+            warnings.push(said);
+            Some(day)
+        })
+        .or_else(|| {
+            // Not one record kept (the export stopped, or each kept resource's did) and no window
+            // to name the day.
+            let unwindowed = asked.window.since.is_none() && asked.window.until.is_none();
+            (agg.accepted == 0 && unwindowed).then_some(())?;
+            empty_night(history, now, asked.stored, warnings)
+        });
     // Said where cron's mail shows it.
     if let (None, Some((from, to))) = (day, history::coverage(agg)) {
         warnings.push(format!(
@@ -226,6 +234,31 @@ fn night_day(
         ));
     }
     day
+}
+
+/// The input's last day, with what the run is told of it, when the input holds no whole day
+/// (and no `--until` names one), its records begin with that day (or before it) and stop
+/// before its end, and the day is over by the clock (`now`): a night whose export stopped at
+/// 14:00, every resource alike. It is the
+/// night, tested as a `--day` that is over is: against whole days, so that its volume test
+/// counts what the input holds of it, and the line of all records says where they stop. (A
+/// baseline cut to the hours covered would call a region down since 14:00 normal, as it would
+/// the export; the history keeps whole days, not hours.) Records that begin after midnight (a
+/// tenant quiet around midnight UTC) are not such a night: the warning of [`night_day`] gives
+/// the way out.
+fn stopped_day(input: &History, agg: &Aggregator, now: i64) -> Option<(i64, String)> {
+    let (from, _) = history::coverage(agg)?;
+    let last = history::last_record(agg)?;
+    let day = *input.days.keys().next_back()?;
+    if from > day * DAY || (day + 1) * DAY > now || last.div_euclid(DAY) != day {
+        return None;
+    }
+    let said = format!(
+        "the input's records stop at {} UTC, before the day's end: the night tested is {}, and its volume test counts what the input holds of it, so a DROP or low may be an export that stopped, or files left out or late (a re-run with them replaces the day)",
+        time_text(last),
+        day_text(day)
+    );
+    Some((day, said))
 }
 
 /// The day of `triage`'s spike verdict, and what its reader is told about it.

@@ -116,10 +116,10 @@ pub struct VolumeVerdict {
     pub below: bool,
     /// The share of the expected records at or below which it is LOW (`--volume-low-ratio`).
     pub low_ratio: f64,
-    /// A resource's records stopping early ([`say_where_records_stop`]): its last record,
-    /// and the other resource whose records run latest, with its last (seconds since the
-    /// epoch).
-    pub stops: Option<(i64, String, i64)>,
+    /// The scope's records stopping early ([`say_where_records_stop`]): its last record, and
+    /// for a resource the other resource whose records run latest, with its last (seconds since
+    /// the epoch); for all records, none (the input's records stop there).
+    pub stops: Option<(i64, Option<(String, i64)>)>,
 }
 
 impl VolumeVerdict {
@@ -146,12 +146,12 @@ impl VolumeVerdict {
                     _ => "as many".to_string(),
                 },
                 super::p_text(self.p_value)
-            ) + &self.stops.as_ref().map_or_else(String::new, |(at, other, until)| {
-                format!(
-                    ", records stop at {} UTC ({other}'s run until {})",
-                    clock_text(*at),
-                    clock_text(*until)
-                )
+            ) + &self.stops.as_ref().map_or_else(String::new, |(at, other)| {
+                let why = match other {
+                    Some((other, until)) => format!("{other}'s run until {}", clock_text(*until)),
+                    None => "the input's last record".to_string(),
+                };
+                format!(", records stop at {} UTC ({why})", clock_text(*at))
             }),
         }
     }
@@ -161,8 +161,14 @@ impl VolumeVerdict {
 /// more than an hour before its end while another resource's run at least an hour later: an
 /// export that stopped, or a region down, rather than a quiet day. `last` holds each
 /// resource's last record on the day (seconds since the epoch), the input's: a day read from
-/// the history alone says nothing.
-pub fn say_where_records_stop(verdicts: &mut [VolumeVerdict], last: &HashMap<&str, i64>) {
+/// the history alone says nothing. When the input's last record (`input_last`) is on the day
+/// and more than an hour before its end (a whole export that stopped, every resource alike),
+/// a DROP or LOW of all records says where it is.
+pub fn say_where_records_stop(
+    verdicts: &mut [VolumeVerdict],
+    last: &HashMap<&str, i64>,
+    input_last: Option<i64>,
+) {
     // The two resources whose records run latest: the latest other than any one of them.
     let mut latest: Vec<(&str, i64)> = Vec::with_capacity(3);
     for (&name, &t) in last {
@@ -170,20 +176,26 @@ pub fn say_where_records_stop(verdicts: &mut [VolumeVerdict], last: &HashMap<&st
         latest.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         latest.truncate(2);
     }
+    let early = |v: &VolumeVerdict, at: i64| at + HOUR < (v.day + 1) * DAY;
     for v in verdicts.iter_mut() {
-        let Some(name) = v.scope.strip_prefix("resource ") else {
-            continue;
-        };
         if !matches!(v.status, VolumeStatus::Drop | VolumeStatus::Low) {
             continue;
         }
+        if matches!(v.scope.as_str(), "all" | "all but retired") {
+            let at = input_last.filter(|&at| at.div_euclid(DAY) == v.day && early(v, at));
+            v.stops = at.map(|at| (at, None));
+            continue;
+        }
+        let Some(name) = v.scope.strip_prefix("resource ") else {
+            continue;
+        };
         let (Some(&at), Some(&(other, until))) =
             (last.get(name), latest.iter().find(|(n, _)| *n != name))
         else {
             continue;
         };
-        if at + HOUR < (v.day + 1) * DAY && until >= at + HOUR {
-            v.stops = Some((at, other.to_string(), until));
+        if early(v, at) && until >= at + HOUR {
+            v.stops = Some((at, Some((other.to_string(), until))));
         }
     }
 }
@@ -511,13 +523,17 @@ mod tests {
         let at = |h: i64, m: i64| h * HOUR + m * 60;
         let said = |prod: i64, stage: i64| {
             let mut v = vec![
+                test_scope(0, "all", 1135, &[2300, 2300, 2300, 2300], &TH),
                 test_scope(0, "resource acs-prod", 835, &base, &TH),
                 test_scope(0, "resource acs-stage", 300, &[300, 300, 300], &TH),
             ];
             let last = HashMap::from([("acs-prod", prod), ("acs-stage", stage)]);
-            say_where_records_stop(&mut v, &last);
-            assert_eq!(v[1].stops, None);
-            v.remove(0)
+            say_where_records_stop(&mut v, &last, Some(prod.max(stage)));
+            assert_eq!(v[2].stops, None);
+            // All records run on with acs-stage's, or stop with them.
+            let all = v[0].stops.as_ref().map(|s| s.0);
+            assert_eq!(all, Some(stage).filter(|&s| s + HOUR < DAY), "{:?}", v[0]);
+            v.remove(1)
         };
         let v = said(at(9, 59), at(23, 58));
         let s = v.sentence();
@@ -527,6 +543,39 @@ mod tests {
         );
         assert_eq!(said(at(9, 59), at(10, 30)).stops, None);
         assert_eq!(said(at(23, 1), at(23, 59)).stops, None);
+    }
+
+    /// A whole input that stops at 13:55, every resource alike: the line of all records says
+    /// where (no resource's runs later, so theirs do not); a DROP says it as a LOW does. An
+    /// input that runs into the next day, or stops within the day's last hour, says nothing.
+    #[test]
+    fn a_whole_input_that_stops_early_says_where_on_the_line_of_all_records() {
+        let at = |h: i64, m: i64| h * HOUR + m * 60;
+        let said = |all: u64, input_last: i64| {
+            let mut v = vec![
+                test_scope(0, "all", all, &[2300, 2300, 2300, 2300], &TH),
+                test_scope(0, "resource acs-prod", 1165, &[2000, 2000, 2000], &TH),
+                test_scope(0, "resource acs-stage", 175, &[300, 300, 300], &TH),
+            ];
+            let last = HashMap::from([("acs-prod", at(13, 55)), ("acs-stage", at(13, 50))]);
+            say_where_records_stop(&mut v, &last, Some(input_last));
+            assert!(v[1..].iter().all(|v| v.stops.is_none()), "{v:?}");
+            v.remove(0)
+        };
+        let v = said(1340, at(13, 55));
+        assert_eq!(v.status, VolumeStatus::Low);
+        let s = v.sentence();
+        assert!(
+            s.ends_with(", records stop at 13:55 UTC (the input's last record)"),
+            "{s}"
+        );
+        let v = said(900, at(10, 0));
+        assert_eq!(v.status, VolumeStatus::Drop);
+        assert!(v
+            .sentence()
+            .ends_with(", records stop at 10:00 UTC (the input's last record)"));
+        assert_eq!(said(1340, DAY + at(0, 30)).stops, None);
+        assert_eq!(said(1340, at(23, 1)).stops, None);
     }
 
     #[test]

@@ -882,30 +882,100 @@ fn a_night_without_a_single_record_is_the_day_after_the_history_s_last() {
     assert!(err.contains(said), "{err}");
 }
 
-/// A night whose records do not cover the whole UTC day (its last hour's files are late, or
-/// the tenant is quiet around midnight) has no day to test: said on stderr, with the way out
-/// (it had been said only in summary.md, and cron's exit 0 said nothing).
+/// A night whose records begin after midnight (a tenant quiet around midnight UTC) has no day
+/// to test: said on stderr, with the way out (it had been said only in summary.md, and cron's
+/// exit 0 said nothing). One whose records begin with the day and stop before its end (its
+/// last files late, an export that stopped) is tested, and said to be.
 #[test]
 fn a_night_that_is_not_a_whole_day_says_it_is_not_tested() {
     let work = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(night(work.path(), 21, &[])).unwrap();
-    let early: String = text
-        .lines()
-        .filter(|l| !l.contains("T23:"))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    let file = work.path().join("early.json");
-    std::fs::write(&file, early).unwrap();
+    let hours = |from: &str, to: &str| -> String {
+        (text.lines())
+            .filter(|l| (from..to).contains(&&l["{\"time\":\"2026-11-10T".len()..][..2]))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    };
+    let file = work.path().join("quiet.json");
+    std::fs::write(&file, hours("01", "23")).unwrap();
     let out = work.path().join("out");
     let run = report_to(&file, &out, &[]).success();
     let err = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
     let said =
-        "no spike or volume test: the records cover 2026-11-10 00:00 to 2026-11-10 23:00 UTC";
+        "no spike or volume test: the records cover 2026-11-10 01:00 to 2026-11-10 23:00 UTC";
     assert!(err.contains(said), "{err}");
     let window = ["--since", "2026-11-10", "--until", "2026-11-11"];
     let run = report_to(&file, &out, &window).success();
     let err = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
     assert!(!err.contains("no spike or volume test"), "{err}");
+    let file = work.path().join("early.json");
+    std::fs::write(&file, hours("00", "23")).unwrap();
+    let run = report_to(&file, &out, &[]).success();
+    let err = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(!err.contains("no spike or volume test"), "{err}");
+    assert!(
+        err.contains("the input's records stop at 2026-11-10 22:59 UTC, before the day's end: the night tested is 2026-11-10"),
+        "{err}"
+    );
+}
+
+/// A history of four ordinary nights a week apart, 2026-10-20 to 2026-11-10, in `dir`.
+fn four_weeks(dir: &Path) -> std::path::PathBuf {
+    let history = dir.join("history");
+    let h = history.to_str().unwrap();
+    for day in [0, 7, 14, 21] {
+        let out = dir.join(format!("out-{day}"));
+        report_to(&night(dir, day, &[]), &out, &["--history", h]).success();
+    }
+    history
+}
+
+/// A whole export that stops at 14:00 (no window, every resource alike) is the night, tested
+/// against whole days: low at 58%, listed and not paged, a DROP at 42% paged; the line of all
+/// records says where they stop. It had been no test at all, exit 0, as if no day were there.
+#[test]
+fn a_night_whose_export_stops_mid_day_is_tested_against_whole_days() {
+    let work = tempfile::tempdir().unwrap();
+    let history = four_weeks(work.path());
+    let text = std::fs::read_to_string(night(work.path(), 28, &[])).unwrap();
+    let until = |hour: &str| {
+        let kept: Vec<&str> = (text.lines())
+            .filter(|l| &l["{\"time\":\"2026-11-17T".len()..][..2] < hour)
+            .collect();
+        let last = &kept.last().unwrap()["{\"time\":\"2026-11-17T".len()..][..5];
+        let file = work.path().join(format!("until-{hour}.json"));
+        std::fs::write(&file, kept.join("\n") + "\n").unwrap();
+        (file, last.to_string())
+    };
+    for (hour, want, code) in [("14", "low", 0), ("10", "DROP", 4)] {
+        let (file, last) = until(hour);
+        let out = work.path().join(format!("out-{hour}"));
+        let copy = work.path().join(format!("history-{hour}"));
+        std::fs::create_dir(&copy).unwrap();
+        for f in std::fs::read_dir(&history).unwrap() {
+            let f = f.unwrap().path();
+            std::fs::copy(&f, copy.join(f.file_name().unwrap())).unwrap();
+        }
+        let flags = ["--history", copy.to_str().unwrap(), "--fail-on-spike"];
+        let run = report_to(&file, &out, &flags).code(code);
+        let err = stderr(&run);
+        let said = format!("the input's records stop at 2026-11-17 {last} UTC, before the day's end: the night tested is 2026-11-17, and its volume test counts what the input holds of it");
+        assert!(err.contains(&said), "{err}");
+        let rows = read_csv(&out.join("volume.csv"));
+        let all = rows.iter().find(|r| r["scope"] == "all").unwrap();
+        assert_eq!(
+            (all["day"].as_str(), all["status"].as_str()),
+            ("2026-11-17", want),
+            "{rows:?}"
+        );
+        let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+        let line = format!(", records stop at {last} UTC (the input's last record)\n");
+        assert!(
+            summary.contains(&format!("- **{want}** all: ")),
+            "{summary}"
+        );
+        assert!(summary.contains(&line), "{summary}");
+    }
 }
 
 /// `triage` during an incident, on today's records so far: its verdict is for the last whole
@@ -916,12 +986,8 @@ fn a_night_that_is_not_a_whole_day_says_it_is_not_tested() {
 #[test]
 fn triage_says_which_day_its_verdict_is_for() {
     let work = tempfile::tempdir().unwrap();
-    let history = work.path().join("history");
+    let history = four_weeks(work.path());
     let h = history.to_str().unwrap();
-    for day in [0, 7, 14, 21] {
-        let out = work.path().join(format!("out-{day}"));
-        report_to(&night(work.path(), day, &[]), &out, &["--history", h]).success();
-    }
     // 2026-11-17 up to 16:00, with a burst of 400/8535.
     let text = std::fs::read_to_string(night(work.path(), 28, &[])).unwrap();
     let time = |l: &str| l["{\"time\":\"".len()..][..13].to_string();
