@@ -33,7 +33,7 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     let rep = report::build(
         agg,
         &cat,
-        ingested.files,
+        (ingested.files, args.inputs.clone()),
         warnings,
         night.spikes,
         night.volume,

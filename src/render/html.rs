@@ -9,7 +9,7 @@ use std::io;
 
 use anyhow::Result;
 
-use crate::catalogue::{Catalogue, Outcome};
+use crate::catalogue::{Catalogue, Outcome, NO_MITIGATION};
 use crate::render::markup::escape;
 use crate::render::summary::pct;
 use crate::render::{charts, next_link, PART_ROWS};
@@ -525,8 +525,11 @@ fn spikes_section(s: &mut Page, r: &Report, cat: &Catalogue) -> Result<()> {
             v.status.as_str(),
             row.outcome.as_str(),
             escape(&spike_sentence(v, cat)),
-            m.map(linkify)
-                .unwrap_or_else(|| "(no documented mitigation)".into())
+            m.map(linkify).unwrap_or_else(|| {
+                let code = |c: &str| format!("<code>{}</code>", escape(c));
+                let step = crate::render::summary::no_mitigation_step(r, row, code);
+                format!("{NO_MITIGATION}{}", step.unwrap_or_default())
+            })
         );
         let svg = charts::spike(v, i)?;
         let _ = write!(

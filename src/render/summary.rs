@@ -2,11 +2,12 @@
 
 use std::fmt::Write;
 
-use crate::catalogue::{key_label, one_line, Catalogue, Outcome};
+use crate::catalogue::{key_label, one_line, Catalogue, Outcome, NO_MITIGATION};
 use crate::render::markdown::{escape, linkify, table, write_table};
 use crate::render::{sparkline, PART_ROWS};
 use crate::report::table::{Col, Table};
-use crate::report::{description_in_sentence, share, spike_sentence, Report, NOT_NAMED};
+use crate::report::triage::next_steps;
+use crate::report::{description_in_sentence, share, spike_sentence, Report, SpikeRow, NOT_NAMED};
 use crate::row;
 use crate::spikes::volume::{VolumeStatus, VolumeVerdict, MIN_EXPECTED};
 use crate::time::{day_text, rfc3339};
@@ -217,11 +218,41 @@ fn spikes_section(s: &mut String, r: &Report, cat: &Catalogue) {
         let _ = writeln!(
             s,
             "  - Mitigation: {}",
-            m.map(|m| linkify(&one_line(m)))
-                .unwrap_or_else(|| "(no documented mitigation)".into())
+            m.map(|m| linkify(&one_line(m))).unwrap_or_else(|| {
+                let step = no_mitigation_step(r, row, crate::render::triage::code_span);
+                format!("{NO_MITIGATION}{}", step.unwrap_or_default())
+            })
         );
     }
     s.push('\n');
+}
+
+/// What is to be done for a flagged failure-class key without a documented mitigation, after
+/// "(no documented mitigation)", as triage's Next steps say it: collect its calls' ids with
+/// the `triage --calls` command of its subcode and code over the report's inputs, window and
+/// `--resource` (`cmd` marks it up), and open a support ticket with them. A key without a
+/// subcode, which triage cannot take, has no command; a caller-class key (a callee who did
+/// not answer) no ticket.
+pub fn no_mitigation_step(
+    r: &Report,
+    row: &SpikeRow,
+    cmd: impl Fn(&str) -> String,
+) -> Option<String> {
+    if row.outcome != Outcome::Failure {
+        return None;
+    }
+    let (code, subcode) = row.verdict.key;
+    let with = subcode.map_or(String::new(), |sub| {
+        let resources: Vec<glob::Pattern> = (r.resource_filter.iter())
+            .filter_map(|p| glob::Pattern::new(p).ok())
+            .collect();
+        let window = &r.window;
+        let steps = next_steps((sub, Some(code)), &r.named_inputs, window, &resources, None);
+        format!(" with {}", cmd(&steps.calls))
+    });
+    Some(format!(
+        ": collect the calls' ids{with} and open a support ticket with them."
+    ))
 }
 
 /// How many of the keys new to the history below the minimum count are named.
@@ -683,6 +714,39 @@ mod tests {
         r.volume.pop();
         let (head, _) = volume_lines(&r);
         assert!(head.ends_with("are within their usual range."), "{head}");
+    }
+
+    /// A flagged failure-class key without a documented mitigation says what to do next, as
+    /// triage does: the command that collects its calls' ids (its subcode and code, the
+    /// report's inputs, window and --resource), and a support ticket; in report.html too. A
+    /// caller-class key (a silence) has no ticket to open.
+    #[test]
+    fn a_failure_key_without_a_mitigation_says_to_collect_its_calls_for_a_ticket() {
+        let cat = fixture::catalogue();
+        let mut r = fixture::report(&cat);
+        let caller = "  - Mitigation: (no documented mitigation)\n";
+        assert!(super::render(&r, &cat).contains(caller));
+        assert_eq!(r.spike_rows[1].verdict.key, (400, Some(8510)));
+        r.spike_rows[1].outcome = Outcome::Failure;
+        r.resource_filter = vec!["acs-prod*".into()];
+        r.window.since = crate::time::parse_time_bound("2026-11-24").ok();
+        let cmd = "acs-triage triage 8510 --code 400 logs/ --since 2026-11-24T00:00:00.000Z --resource 'acs-prod*' --calls --format csv > calls-8510.csv";
+        let md = super::render(&r, &cat);
+        let line = format!("  - Mitigation: (no documented mitigation): collect the calls' ids with `{cmd}` and open a support ticket with them.\n");
+        assert!(md.contains(&line), "{md}");
+        assert!(!md.contains(caller), "{md}");
+        let mut page = Vec::new();
+        crate::render::html::write(&r, &cat, &mut page).unwrap();
+        let page = String::from_utf8(page).unwrap();
+        let html = format!(
+            "<p>Mitigation: (no documented mitigation): collect the calls' ids with <code>{}</code> and open a support ticket with them.</p>",
+            crate::render::markup::escape(cmd)
+        );
+        assert!(page.contains(&html), "{page}");
+        // A key without a subcode, which triage cannot take: the ticket, without a command.
+        r.spike_rows[1].verdict.key = (400, None);
+        let md = super::render(&r, &cat);
+        assert!(md.contains("  - Mitigation: (no documented mitigation): collect the calls' ids and open a support ticket with them.\n"), "{md}");
     }
 
     fn resource(name: &str, count: u64, needs_action: u64, usual: Option<f64>) -> ResourceRow {

@@ -153,7 +153,7 @@ fn no_mitigation(t: &Triage) -> Vec<String> {
 }
 
 /// A command as a Markdown code span, fenced by more backticks than it holds in a row.
-fn code_span(c: &str) -> String {
+pub(crate) fn code_span(c: &str) -> String {
     let run = (c.split(|ch| ch != '`').map(str::len).max()).unwrap_or(0);
     let fence = "`".repeat(run + 1);
     match run {

@@ -157,7 +157,7 @@ pub fn report(cat: &Catalogue) -> Report {
     super::build(
         agg,
         cat,
-        inputs(),
+        (inputs(), vec!["logs/".into()]),
         vec!["logs/a.jsonl: a warning naming \u{1b}[31mred\u{1b}[0m text".into()],
         found,
         volume,

@@ -201,6 +201,9 @@ pub struct Report {
     pub last: Option<DateTime<Utc>>,
     pub bucket_secs: i64,
     pub inputs: Vec<FileReport>,
+    /// The inputs as the run was given them (a directory as such, not its files): what a
+    /// command the report suggests reads.
+    pub named_inputs: Vec<std::path::PathBuf>,
     pub warnings: Vec<String>,
     /// The catalogues used, one line each with their pair counts.
     pub catalogue: Vec<String>,
@@ -334,7 +337,7 @@ fn union_len<'a>(sets: impl Iterator<Item = &'a crate::aggregate::Calls>) -> u64
 pub fn build(
     mut agg: Aggregator,
     cat: &Catalogue,
-    inputs: Vec<FileReport>,
+    (inputs, named_inputs): (Vec<FileReport>, Vec<std::path::PathBuf>),
     mut warnings: Vec<String>,
     mut spikes: SpikeReport,
     volume: Vec<VolumeVerdict>,
@@ -366,6 +369,7 @@ pub fn build(
         last: keys.last,
         bucket_secs: agg.bucket_secs,
         inputs,
+        named_inputs,
         warnings,
         catalogue: cat.describe(),
         read: agg.read(),

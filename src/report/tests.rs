@@ -58,7 +58,7 @@ fn rows_share_the_catalogue_s_texts_and_the_operations_names() {
     let r = build(
         agg,
         &cat,
-        Vec::new(),
+        Default::default(),
         Vec::new(),
         Default::default(),
         Vec::new(),
@@ -281,7 +281,14 @@ fn a_resource_s_row_names_its_top_failure_and_its_usual_rate() {
         .into(),
     };
     spikes.resource_baselines = [("acs-prod".to_string(), usual)].into();
-    let r = build(agg, &cat, Vec::new(), Vec::new(), spikes, Vec::new());
+    let r = build(
+        agg,
+        &cat,
+        Default::default(),
+        Vec::new(),
+        spikes,
+        Vec::new(),
+    );
     let rows: Vec<_> = (r.resources.iter())
         .map(|x| {
             (
