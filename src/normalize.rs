@@ -146,9 +146,14 @@ pub enum Field {
     LocalOriginalTime,
     /// `count_` of a row of `summarize count() by ...`, which stands for that many records.
     SummaryCount,
+    /// `participant.rawId` of a callback event (AddParticipantFailed, RemoveParticipantFailed):
+    /// whom the action was for (`4:+14255550199`).
+    Target,
+    /// `operationContext` of a callback event: the text the application gave the action.
+    OperationContext,
 }
 
-const FIELDS: usize = 28;
+const FIELDS: usize = 30;
 
 /// For each field of a [`Raw`], the nesting level it was read from ([`Raw::set_at`]).
 pub type Levels = [u8; FIELDS];
@@ -167,13 +172,17 @@ pub enum Context {
     Sip,
     /// `q850Details` inside `resultInformation`.
     Q850,
+    /// `participant` of a callback event (a CommunicationIdentifierModel: `rawId`, `kind`,
+    /// `phoneNumber`...).
+    Participant,
 }
 
 impl Context {
-    /// Whether the fields of this object are its own (a SIP or Q.850 diagnostic), so that it
-    /// can be read straight into the record around it rather than filling its gaps.
+    /// Whether the fields of this object are its own (a SIP or Q.850 diagnostic, the
+    /// participant's id), so that it can be read straight into the record around it rather
+    /// than filling its gaps.
     pub fn is_diagnostic(self) -> bool {
-        matches!(self, Context::Sip | Context::Q850)
+        matches!(self, Context::Sip | Context::Q850 | Context::Participant)
     }
 }
 
@@ -317,6 +326,11 @@ pub fn key_role_bytes(ctx: Context, key: &[u8]) -> KeyRole {
                 b"message" => KeyRole::Field(Field::Q850Message),
             }
         }
+        Context::Participant => {
+            return keys! {
+                b"rawid" => KeyRole::Field(Field::Target),
+            }
+        }
         Context::Record => {}
     }
     keys! {
@@ -349,6 +363,9 @@ pub fn key_role_bytes(ctx: Context, key: &[u8]) -> KeyRole {
         b"servercallid" => KeyRole::Field(Field::ServerCallId),
         b"metricname" => KeyRole::Field(Field::MetricName),
         b"count_" => KeyRole::Field(Field::SummaryCount),
+        // A callback event's, in `data`.
+        b"participant" => KeyRole::Enter(Context::Participant),
+        b"operationcontext" => KeyRole::Field(Field::OperationContext),
     }
 }
 
@@ -787,7 +804,19 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
         server_call_id: raw.get(Field::ServerCallId).text(),
         sip: diagnostic(raw, Field::SipCode, Field::SipMessage),
         q850: diagnostic(raw, Field::Q850Code, Field::Q850Message),
+        // Only callback events carry them: the other records pay one comparison.
+        target: callback_text(kind, raw, Field::Target),
+        operation_context: callback_text(kind, raw, Field::OperationContext),
     })
+}
+
+/// The text of a field only callback events carry; empty for the other records.
+#[inline(always)]
+fn callback_text<'a>(kind: Kind, raw: &Raw<'a>, f: Field) -> Cow<'a, str> {
+    match kind {
+        Kind::Callback => raw.get(f).text(),
+        _ => Cow::Borrowed(""),
+    }
 }
 
 /// A SIP or Q.850 diagnostic; a code that is not a number is left out, never a reason to

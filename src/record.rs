@@ -72,6 +72,12 @@ pub struct Record<'a> {
     pub sip: Diagnostic<'a>,
     /// `resultInformation.q850Details`.
     pub q850: Diagnostic<'a>,
+    /// Whom a callback event's action was for: `participant.rawId` (`4:+14255550199`);
+    /// empty elsewhere.
+    pub target: Cow<'a, str>,
+    /// A callback event's `operationContext`, the text the application gave the action;
+    /// empty elsewhere.
+    pub operation_context: Cow<'a, str>,
 }
 
 /// A SIP or Q.850 diagnostic: its code and message, both optional.
@@ -116,6 +122,8 @@ impl Record<'_> {
             server_call_id: o(&self.server_call_id),
             sip: self.sip.to_owned_diagnostic(),
             q850: self.q850.to_owned_diagnostic(),
+            target: o(&self.target),
+            operation_context: o(&self.operation_context),
         }
     }
 

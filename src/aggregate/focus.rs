@@ -17,7 +17,7 @@ use super::call_ids::{guid, Words};
 use super::texts::{keep_in_list, Counted, Limits, Messages};
 use super::{earliest, latest, Aggregator, Key, Spill};
 use crate::ingest::{Kept, Reject, RejectRows, Sink};
-use crate::record::{Reason, Record, SkipReason};
+use crate::record::{Kind, Reason, Record, SkipReason};
 
 /// One call's records of the focused subcode. Held for every call (the calls are listed most
 /// records first, so each one's count is needed to the end): a call takes 112 bytes here and
@@ -750,6 +750,50 @@ fn count_no_call(sdks: &mut HashMap<Box<str>, u64>, sdk: &str, n: u64) {
 /// Distinct result messages kept per focus; the records of more are counted together.
 pub const MAX_MESSAGES: usize = 1_000;
 
+/// Distinct targets, and operation contexts, a worker counts by their text: past them, which
+/// are kept depends on the threads, and the records of the others are counted together.
+pub const MAX_NAMED: usize = 4_096;
+
+/// The focused callback records by a text they name (the target participant, the operation
+/// context): at most [`MAX_NAMED`] texts, each cut as messages are
+/// ([`cut`](super::texts::cut)), the records of more counted together (`others`), and those
+/// that name none apart (`none`).
+#[derive(Debug, Clone, Default)]
+pub struct ByText {
+    pub counts: HashMap<Box<str>, u64>,
+    pub others: u64,
+    pub none: u64,
+}
+
+impl ByText {
+    fn add(&mut self, text: &str, n: u64) {
+        // Texts equal up to the cut count as one.
+        let text = super::texts::cut(crate::record::trim(text));
+        if text.is_empty() {
+            self.none += n;
+        } else if let Some(c) = self.counts.get_mut(&*text) {
+            *c += n;
+        } else if self.counts.len() < MAX_NAMED {
+            self.counts.insert(text.into(), n);
+        } else {
+            self.others += n;
+        }
+    }
+
+    fn absorb(&mut self, o: ByText) {
+        for (t, n) in o.counts {
+            self.add(&t, n);
+        }
+        self.others += o.others;
+        self.none += o.none;
+    }
+
+    /// The records it counted.
+    pub fn total(&self) -> u64 {
+        self.counts.values().sum::<u64>() + self.others + self.none
+    }
+}
+
 /// The sink of `triage`: everything an [`Aggregator`] counts (the exposure and history of the
 /// spike verdict need all records), plus the calls and messages of one subcode. Not `Clone`:
 /// a copy would share its ids ([`SharedIds`]) rather than copy them.
@@ -791,6 +835,10 @@ pub struct Focus {
     again: ByCall<Texts>,
     /// The focused records that name no resource, by their calls' ([`Focus::resource_split`]).
     resources: ResourceSplit,
+    /// The focused callback records by their target participant (`participant.rawId`) and
+    /// by their `operationContext`: one destination that never answers is seen as one.
+    pub targets: ByText,
+    pub contexts: ByText,
 }
 
 /// [`Focus::resource_split`]: inferred by resource, not known, not looked up.
@@ -1159,6 +1207,8 @@ impl Focus {
             waiting: ByCall::default(),
             again: ByCall::default(),
             resources: ResourceSplit::default(),
+            targets: ByText::default(),
+            contexts: ByText::default(),
         }
     }
 
@@ -1509,6 +1559,10 @@ impl Sink for Focus {
             count_no_call(&mut self.no_call_sdks, &sdk_text(rec), 1);
         }
         self.messages.add((), &rec.message, 1);
+        if rec.kind == Kind::Callback {
+            self.targets.add(&rec.target, 1);
+            self.contexts.add(&rec.operation_context, 1);
+        }
         Kept::Counted
     }
 
@@ -1552,6 +1606,8 @@ impl Sink for Focus {
         self.calls
             .absorb(std::mem::take(&mut o.calls), CallStats::absorb);
         self.messages.merge(o.messages);
+        self.targets.absorb(std::mem::take(&mut o.targets));
+        self.contexts.absorb(std::mem::take(&mut o.contexts));
         for (sdk, n) in std::mem::take(&mut o.no_call_sdks) {
             count_no_call(&mut self.no_call_sdks, &sdk, n);
         }
@@ -1573,6 +1629,39 @@ mod tests {
         "0ECAF828-E2F7-4553-8FCC-69D79561A0D1",
         "call-7",
     ];
+
+    /// Targets past the texts a worker counts are counted together, as are those merged past
+    /// them; those that name none apart; and a target that counts is never lost to them.
+    #[test]
+    fn targets_past_those_counted_are_counted_together() {
+        let mut a = ByText::default();
+        a.add("4:+14255550199", 3);
+        for i in 0..MAX_NAMED + 10 {
+            a.add(&format!("8:acs:{i}"), 1);
+        }
+        a.add("4:+14255550199", 2);
+        a.add(" ", 4);
+        assert_eq!(a.counts.len(), MAX_NAMED);
+        assert_eq!(a.counts["4:+14255550199"], 5);
+        assert_eq!((a.others, a.none), (11, 4));
+        let mut b = ByText::default();
+        b.add("4:+14255550199", 7);
+        b.add("8:acs:new", 1);
+        b.add("", 1);
+        a.absorb(b);
+        assert_eq!(a.counts["4:+14255550199"], 12);
+        assert_eq!((a.counts.len(), a.others, a.none), (MAX_NAMED, 12, 5));
+        assert_eq!(a.total(), (MAX_NAMED + 10) as u64 + 12 + 1 + 5);
+        // A hostile text of megabytes is held cut, and counted with those equal up to the cut.
+        let mut c = ByText::default();
+        c.add(&"9".repeat(1 << 20), 1);
+        c.add(&"9".repeat(1 << 19), 2);
+        assert_eq!(c.counts.len(), 1);
+        assert!(c
+            .counts
+            .iter()
+            .all(|(k, n)| k.len() <= super::super::texts::TEXT_BYTES && *n == 3));
+    }
 
     #[test]
     fn ids_compare_and_read_back_as_their_texts() {
@@ -1629,6 +1718,8 @@ mod tests {
             server_call_id: "".into(),
             sip: Default::default(),
             q850: Default::default(),
+            target: "".into(),
+            operation_context: "".into(),
         };
         let table = |ids: &[&str]| {
             let t = SharedIds::limited(3);
@@ -1671,6 +1762,8 @@ mod tests {
             server_call_id: format!("{:-<150}", s).into(),
             sip: Default::default(),
             q850: Default::default(),
+            target: "".into(),
+            operation_context: "".into(),
         }
     }
 

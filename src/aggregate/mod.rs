@@ -46,7 +46,8 @@ mod timeline;
 use call_ids::{guid, CallIds};
 use days::KeyDays;
 pub use focus::{
-    CallId, CallStats, Detail, Details, FirstId, Focus, IdsOf, Listing, Name, SharedIds, MAX_IDS,
+    ByText, CallId, CallStats, Detail, Details, FirstId, Focus, IdsOf, Listing, Name, SharedIds,
+    MAX_IDS, MAX_NAMED,
 };
 pub use hours::Hours;
 pub use interner::Interner;

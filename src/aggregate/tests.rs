@@ -113,6 +113,8 @@ pub(super) fn rec(t: &str, code: u32, sub: Option<u32>, corr: &'static str) -> R
         server_call_id: Cow::Borrowed(""),
         sip: Default::default(),
         q850: Default::default(),
+        target: "".into(),
+        operation_context: "".into(),
     }
 }
 

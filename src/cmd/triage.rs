@@ -44,6 +44,13 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
     // The subcode's days as the stored history holds them, before the input's join them.
     let stored_days = (args.spikes.history.as_ref())
         .map(|_| triage::history_days(&history, args.subcode, args.code));
+    // Split as the verdicts are, when each resource is tested against its own history.
+    let stored_by_resource = match (&args.spikes.history, args.spikes_by) {
+        (Some(_), SpikesBy::Resource) => {
+            triage::history_days_by_resource(&history, args.subcode, args.code)
+        }
+        _ => Vec::new(),
+    };
     let verdict = night::verdict_day(
         &input_days,
         &history,
@@ -62,6 +69,7 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
     let last_day = history.days.keys().next_back().copied();
     let mut t = triage::build(focus, &cat, &history, &asked);
     t.history = stored_days;
+    t.history_by_resource = stored_by_resource;
     t.next_steps = Some(triage::next_steps(
         (args.subcode, args.code),
         &args.inputs,

@@ -289,6 +289,8 @@ fn rec(
         server_call_id: Cow::Borrowed(""),
         sip: Default::default(),
         q850: Default::default(),
+        target: "".into(),
+        operation_context: "".into(),
     }
 }
 
@@ -2225,8 +2227,10 @@ fn callback_events_one_array_per_line() {
         "Action failed, initial silence timeout reached.",
         ["c9", "cc9", ""],
     );
-    // The id support asks for, read from `data.serverCallId`.
+    // The id support asks for, read from `data.serverCallId`; the text the application gave
+    // the action, from `data.operationContext`.
     first.server_call_id = Cow::Borrowed("s");
+    first.operation_context = Cow::Borrowed("menu");
     assert_eq!(c.records[0], first);
     assert_eq!(c.records[1].time, utc("2022-09-12T23:56:00Z"));
     assert_eq!(c.records[1].call_id(), Some("cc9"));

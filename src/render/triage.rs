@@ -11,7 +11,9 @@ use crate::config::TriageFormat;
 use crate::render::markdown::{escape, linkify, table};
 use crate::render::sparkline;
 use crate::report::table::Table;
-use crate::report::triage::{Triage, HISTORY_DAYS, KQL_DAYS, TOP_CALLS, TOP_MESSAGES};
+use crate::report::triage::{
+    HistoryDays, Named, Triage, HISTORY_DAYS, KQL_DAYS, TOP_CALLS, TOP_MESSAGES, TOP_NAMED,
+};
 use crate::time::{bucket_start, day_text, rfc3339};
 
 /// The triage as Markdown: the catalogue, the totals and the spike verdict.
@@ -102,14 +104,45 @@ fn next_steps_section(s: &mut String, t: &Triage) {
 }
 
 /// The subcode's days in the stored history: since when, or not at all, and the last
-/// [`HISTORY_DAYS`] days it holds.
+/// [`HISTORY_DAYS`] days it holds; under `--spikes-by resource`, each resource's, as the
+/// verdicts are split.
 fn history_section(s: &mut String, t: &Triage) {
     let Some(h) = &t.history else {
         return;
     };
     let _ = writeln!(s, "## In the history\n");
+    if t.history_by_resource.is_empty() {
+        history_days(s, t, h, "the history");
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "By resource, each against its own history as --spikes-by resource tests it.\n"
+    );
+    let (found, not): (Vec<_>, Vec<_>) =
+        (t.history_by_resource.iter()).partition(|h| !h.keys.is_empty());
+    for h in found {
+        let name = escape(h.resource.as_deref().unwrap_or_default());
+        let _ = writeln!(s, "### {name}\n");
+        history_days(s, t, h, &format!("the history of {name}"));
+    }
+    if !not.is_empty() {
+        let names: Vec<String> = (not.iter())
+            .map(|h| escape(h.resource.as_deref().unwrap_or_default()))
+            .collect();
+        let _ = writeln!(
+            s,
+            "{} is not in the history of {}.\n",
+            t.title(),
+            names.join(", ")
+        );
+    }
+}
+
+/// The days of `h`, the history `whose` names (`the history`, `the history of acs-stage`).
+fn history_days(s: &mut String, t: &Triage, h: &HistoryDays, whose: &str) {
     let Some((first, last)) = h.span else {
-        let _ = writeln!(s, "The history holds no day.\n");
+        let _ = writeln!(s, "{} holds no day.\n", capitalized(whose));
         return;
     };
     let held = format!(
@@ -120,21 +153,22 @@ fn history_section(s: &mut String, t: &Triage) {
         day_text(last)
     );
     if h.keys.is_empty() {
-        let _ = writeln!(s, "{} is not in the history's {held}.\n", t.title());
+        let _ = writeln!(s, "{} is not in {whose}'s {held}.\n", t.title());
         return;
     }
+    let whose_cap = capitalized(whose);
     let _ = match h.days.len() as i64 {
-        HISTORY_DAYS => writeln!(s, "The history holds {held}; its last {HISTORY_DAYS}:\n"),
+        HISTORY_DAYS => writeln!(s, "{whose_cap} holds {held}; its last {HISTORY_DAYS}:\n"),
         n => writeln!(
             s,
-            "The history holds {held}; the {n} it holds of the last {HISTORY_DAYS} to {}:\n",
+            "{whose_cap} holds {held}; the {n} it holds of the last {HISTORY_DAYS} to {}:\n",
             day_text(last)
         ),
     };
     for (k, day, counts) in &h.keys {
         let _ = writeln!(
             s,
-            "- {}: first in the history on {}; `{}`",
+            "- {}: first in {whose} on {}; `{}`",
             key_label(k.0, k.1),
             day_text(*day),
             sparkline(counts)
@@ -142,6 +176,13 @@ fn history_section(s: &mut String, t: &Triage) {
     }
     s.push('\n');
     let _ = writeln!(s, "{}", table(&h.table()));
+}
+
+/// `text` with its first letter in upper case.
+fn capitalized(text: &str) -> String {
+    let mut c = text.chars();
+    c.next()
+        .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
 }
 
 /// The failure keys whose mitigation is [`NO_MITIGATION`].
@@ -265,6 +306,7 @@ fn found_sections(s: &mut String, t: &Triage) {
     if !prompts.rows.is_empty() {
         section(s, "By prompt kind", &prompts);
     }
+    targets_sections(s, t);
 
     section(s, "Top affected calls", &t.top_calls_table());
     if t.calls.len() > TOP_CALLS {
@@ -284,6 +326,50 @@ fn found_sections(s: &mut String, t: &Triage) {
         _ => {
             let _ = writeln!(s, "{more} more records carry other messages.\n");
         }
+    }
+}
+
+/// The callback records by target participant and by operation context, where any names
+/// one: one destination that never answers is seen as one.
+fn targets_sections(s: &mut String, t: &Triage) {
+    let not_named = crate::report::NOT_NAMED;
+    if let Some(lead) = t.targets.lead("target") {
+        section(s, "By target", &t.targets.table("target", not_named));
+        let _ = writeln!(
+            s,
+            "{}. Phone numbers show their last 4 digits only.",
+            escape(&lead)
+        );
+        past_top_line(s, &t.targets, "targets");
+        s.push('\n');
+    }
+    if !t.contexts.rows.is_empty() {
+        let table = t.contexts.table("operation context", not_named);
+        section(s, "By operation context", &table);
+        if t.contexts.past_top > 0 || t.contexts.others > 0 {
+            past_top_line(s, &t.contexts, "operation contexts");
+            if t.contexts.others > 0 {
+                let _ = writeln!(
+                    s,
+                    "{} more records carry operation contexts past the {} counted.",
+                    t.contexts.others,
+                    crate::aggregate::MAX_NAMED
+                );
+            }
+            s.push('\n');
+        }
+    }
+}
+
+/// How many records the rows past the first [`TOP_NAMED`] hold.
+fn past_top_line(s: &mut String, n: &Named, what: &str) {
+    if n.past_top > 0 {
+        let _ = writeln!(
+            s,
+            "{} more records of {} more {what} are not listed.",
+            n.past_top,
+            n.distinct - TOP_NAMED
+        );
     }
 }
 
@@ -351,6 +437,17 @@ fn read_line(t: &Triage) -> String {
 }
 
 pub fn json(t: &Triage) -> Value {
+    let mut v = fields_json(t);
+    // Set apart: one `json!` of them all passes the macro's recursion limit.
+    v["targets"] = named_json(&t.targets, "target");
+    v["operation_contexts"] = named_json(&t.contexts, "operation_context");
+    v["history_by_resource"] = t.history_by_resource.iter().map(history_json).collect();
+    v
+}
+
+/// The JSON of a triage but for its splits by target and operation context and its days by
+/// resource.
+fn fields_json(t: &Triage) -> Value {
     json!({
         "subcode": t.subcode,
         "code": t.code,
@@ -398,19 +495,7 @@ pub fn json(t: &Triage) -> Value {
         "sdks": t.sdks.iter().map(|(ty, v, n)| json!({
             "sdk_type": ty, "sdk_version": v, "count": n,
         })).collect::<Vec<_>>(),
-        "history": t.history.as_ref().map(|h| json!({
-            "days_held": h.held,
-            "first_day": h.span.map(|(a, _)| day_text(a)), "last_day": h.span.map(|(_, b)| day_text(b)),
-            "keys": h.keys.iter().map(|(k, day, _)| json!({
-                "code": k.0, "subcode": k.1, "first_seen": day_text(*day),
-            })).collect::<Vec<_>>(),
-            "days": h.days.iter().enumerate().flat_map(|(i, &(day, partial, records))| {
-                h.keys.iter().map(move |(k, _, counts)| json!({
-                    "day": day_text(day), "partial": partial, "records": records,
-                    "code": k.0, "subcode": k.1, "count": counts[i],
-                }))
-            }).collect::<Vec<_>>(),
-        })),
+        "history": t.history.as_ref().map(history_json),
         "mitigations": t.mitigations.iter().map(|(k, m)| json!({
             "code": k.0, "subcode": k.1, "mitigation": m,
         })).collect::<Vec<_>>(),
@@ -429,6 +514,38 @@ pub fn json(t: &Triage) -> Value {
             })).collect::<Vec<_>>(),
         },
     })
+}
+
+/// The rows of a split by target or operation context (`field`: the text's key), with the
+/// records past them and those that name none.
+fn named_json(n: &Named, field: &str) -> Value {
+    json!({
+        "rows": n.rows.iter().map(|(text, count)| json!({field: text, "count": count})).collect::<Vec<_>>(),
+        "distinct": n.distinct,
+        "other": n.past_top + n.others,
+        "not_named": n.none,
+    })
+}
+
+/// The days of a history ([`HistoryDays`]), and its resource when it is one's.
+fn history_json(h: &HistoryDays) -> Value {
+    let mut v = json!({
+        "days_held": h.held,
+        "first_day": h.span.map(|(a, _)| day_text(a)), "last_day": h.span.map(|(_, b)| day_text(b)),
+        "keys": h.keys.iter().map(|(k, day, _)| json!({
+            "code": k.0, "subcode": k.1, "first_seen": day_text(*day),
+        })).collect::<Vec<_>>(),
+        "days": h.days.iter().enumerate().flat_map(|(i, &(day, partial, records))| {
+            h.keys.iter().map(move |(k, _, counts)| json!({
+                "day": day_text(day), "partial": partial, "records": records,
+                "code": k.0, "subcode": k.1, "count": counts[i],
+            }))
+        }).collect::<Vec<_>>(),
+    });
+    if let Some(r) = &h.resource {
+        v["resource"] = json!(r);
+    }
+    v
 }
 
 /// The affected calls alone (`--calls`), in a format, the first `limit` of them.

@@ -54,6 +54,8 @@ pub(crate) fn record(
         server_call_id: Cow::Borrowed(""),
         sip: Diagnostic::default(),
         q850: Diagnostic::default(),
+        target: "".into(),
+        operation_context: "".into(),
     }
 }
 

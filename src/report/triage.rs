@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::table::{Col, Name, Table};
 use super::{DiagnosticRow, NOT_NAMED};
-use crate::aggregate::{CallId, CallStats, Focus, Key, Listing, Timeline, Window};
+use crate::aggregate::{ByText, CallId, CallStats, Focus, Key, Listing, Timeline, Window};
 use crate::catalogue::query::{self, Query};
 use crate::catalogue::{key_label, Catalogue, Category, Match, Outcome, NO_MITIGATION};
 use crate::config::TriageFormat;
@@ -23,6 +23,8 @@ use crate::time::{bucket_start, rfc3339, DAY};
 pub const TOP_CALLS: usize = 20;
 /// Messages listed.
 pub const TOP_MESSAGES: usize = 30;
+/// Targets, and operation contexts, listed.
+pub const TOP_NAMED: usize = 10;
 
 /// A catalogue entry that involves the subcode.
 #[derive(Debug, Clone)]
@@ -130,6 +132,10 @@ pub struct Triage {
     pub resources_not_looked_up: (u64, u64),
     /// (SDK type, SDK version, records) of the focused keys, most records first.
     pub sdks: Vec<(String, String, u64)>,
+    /// The focused callback records by target participant, phone numbers masked
+    /// ([`mask_numbers`]), and by operation context.
+    pub targets: Named,
+    pub contexts: Named,
     /// The catalogues used, one line each with their pair counts.
     pub catalogues: Vec<String>,
     pub verdict_day: Option<i64>,
@@ -143,6 +149,118 @@ pub struct Triage {
     pub next_steps: Option<NextSteps>,
     /// The focused keys' days in the stored history, with `--history`.
     pub history: Option<HistoryDays>,
+    /// The same for each resource the stored history names, under `--spikes-by resource`
+    /// (the verdicts' split); empty otherwise.
+    pub history_by_resource: Vec<HistoryDays>,
+}
+
+/// The focused callback records by a text they name ([`ByText`]), as the views show it.
+#[derive(Debug, Clone, Default)]
+pub struct Named {
+    /// (text, records), most records first, then by the text as the records give it: the
+    /// first [`TOP_NAMED`].
+    pub rows: Vec<(String, u64)>,
+    /// The distinct texts counted, and the records of those past [`TOP_NAMED`].
+    pub distinct: usize,
+    pub past_top: u64,
+    /// Records of texts past those a worker counts ([`crate::aggregate::MAX_NAMED`]).
+    pub others: u64,
+    /// Records that name none.
+    pub none: u64,
+}
+
+impl Named {
+    /// The rows of `by`, the texts shown as `show` gives them (two texts shown alike stay two
+    /// rows).
+    fn of(by: &ByText, show: impl Fn(&str) -> String) -> Named {
+        let mut all: Vec<(&str, u64)> = by.counts.iter().map(|(t, n)| (&**t, *n)).collect();
+        all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        Named {
+            rows: (all.iter().take(TOP_NAMED))
+                .map(|(t, n)| (show(t), *n))
+                .collect(),
+            distinct: all.len(),
+            past_top: all.iter().skip(TOP_NAMED).map(|(_, n)| n).sum(),
+            others: by.others,
+            none: by.none,
+        }
+    }
+
+    /// The callback records counted.
+    pub fn total(&self) -> u64 {
+        self.rows.iter().map(|(_, n)| n).sum::<u64>() + self.past_top + self.others + self.none
+    }
+
+    /// The rows, and a last one of the records that name none (`none_label`), with a header.
+    pub fn table(&self, header: &'static str, none_label: &str) -> Table {
+        let mut t = Table::of(
+            &[(header, Col::Text), ("count", Col::Number)],
+            &self.rows,
+            |(text, n)| row![text.as_str(), *n],
+        );
+        if self.none > 0 {
+            t.push(row![none_label, self.none]);
+        }
+        t
+    }
+
+    /// `120 of 120 callback records to one target: 4:+xxxxxxx0199`: the first row's share of
+    /// the records, and what the others are; `None` without a row.
+    pub fn lead(&self, what: &str) -> Option<String> {
+        let (text, n) = self.rows.first()?;
+        let total = self.total();
+        let mut line = format!("{n} of {total} callback records to one {what}: {text}");
+        let others = total - n - self.none;
+        let more = self.distinct - 1;
+        if more > 0 || self.others > 0 {
+            let s = if more == 1 { "" } else { "s" };
+            let _ = write!(line, "; {others} to {more} other {what}{s}");
+            if self.others > 0 {
+                let _ = write!(
+                    line,
+                    " ({} of them past the {} counted)",
+                    self.others,
+                    crate::aggregate::MAX_NAMED
+                );
+            }
+        }
+        if self.none > 0 {
+            let _ = write!(line, "; {} name none", self.none);
+        }
+        Some(line)
+    }
+}
+
+/// A text with the digits of each phone number but its last 4 shown as `x`: a rawId of a
+/// phone number (`4:+14255550199`, `4:14255550199`), and a number in E.164 form (`+` and 7
+/// digits or more) anywhere in `text`. Phone numbers are personal data; the last 4 digits
+/// tell one destination from another. Other ids (`8:acs:...`, Teams users) are as given.
+pub fn mask_numbers(text: &str) -> String {
+    let phone_id = text.starts_with("4:");
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        let run = i - start;
+        let number = run >= 7 && (start > 0 && b[start - 1] == b'+' || phone_id && start <= 3);
+        match number {
+            true => {
+                out.extend(std::iter::repeat_n('x', run - 4));
+                out.push_str(&text[i - 4..i]);
+            }
+            false => out.push_str(&text[start..i]),
+        }
+        // The next character, whole (an ASCII byte or all of a longer one).
+        if let Some(c) = text[i..].chars().next() {
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
 }
 
 /// Days of the stored history a triage shows: the last so many to its last day.
@@ -152,6 +270,8 @@ pub const HISTORY_DAYS: i64 = 28;
 /// the subcode occurs, and whether it is new, beyond the input's own days.
 #[derive(Debug, Clone, Default)]
 pub struct HistoryDays {
+    /// The resource whose days they are; `None`: all records.
+    pub resource: Option<String>,
     /// The days the history holds, and its first and last.
     pub held: usize,
     pub span: Option<(i64, i64)>,
@@ -189,6 +309,7 @@ pub fn history_days(history: &History, subcode: u32, code: Option<u32>) -> Histo
         })
         .collect();
     HistoryDays {
+        resource: None,
         held: history.days.len(),
         span,
         days: (recent.iter())
@@ -196,6 +317,22 @@ pub fn history_days(history: &History, subcode: u32, code: Option<u32>) -> Histo
             .collect(),
         keys,
     }
+}
+
+/// [`history_days`] of each resource `history` names, as `--spikes-by resource` tests them:
+/// the resource's records and keys on the days it has.
+pub fn history_days_by_resource(
+    history: &History,
+    subcode: u32,
+    code: Option<u32>,
+) -> Vec<HistoryDays> {
+    (history.resources().into_iter())
+        .map(|name| {
+            let mut h = history_days(&history.for_resource(&name), subcode, code);
+            h.resource = Some(name);
+            h
+        })
+        .collect()
 }
 
 impl HistoryDays {
@@ -1141,6 +1278,8 @@ pub fn build(mut focus: Focus, cat: &Catalogue, history: &History, asked: &Asked
     let calls = CallList { calls, total };
     let call_sdks = focus.sdk_split();
     let (inferred, unknown, not_looked_up) = focus.resource_split();
+    let targets = Named::of(&focus.targets, mask_numbers);
+    let contexts = Named::of(&focus.contexts, mask_numbers);
     let counted = focus.messages();
     let messages: Vec<(String, u64)> = counted
         .texts
@@ -1176,6 +1315,8 @@ pub fn build(mut focus: Focus, cat: &Catalogue, history: &History, asked: &Asked
         resources_unknown: unknown,
         resources_not_looked_up: not_looked_up,
         sdks,
+        targets,
+        contexts,
         catalogues: cat.describe(),
         verdict_day: asked.day,
         verdicts,
@@ -1183,12 +1324,74 @@ pub fn build(mut focus: Focus, cat: &Catalogue, history: &History, asked: &Asked
         mitigations,
         next_steps: None,
         history: None,
+        history_by_resource: Vec::new(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Phone numbers keep their last 4 digits: a rawId of one, with or without `+`, and an
+    /// E.164 number inside other text; ACS and Teams ids, short numbers and GUIDs stay.
+    #[test]
+    fn phone_numbers_show_their_last_4_digits() {
+        for (given, shown) in [
+            ("4:+14255550199", "4:+xxxxxxx0199"),
+            ("4:14255550199", "4:xxxxxxx0199"),
+            ("+442071838750", "+xxxxxxxx8750"),
+            (
+                "transfer to +14255550199 now",
+                "transfer to +xxxxxxx0199 now",
+            ),
+            ("4:+1425555", "4:+xxx5555"),
+            ("4:+123456", "4:+123456"),
+            ("agent 14255550199", "agent 14255550199"),
+            (
+                "8:acs:0f3a6c1e-5b2d-4e8a-9c71-2d4b8e6f1a93_00000001-1234-5678-9abc-def012345678",
+                "8:acs:0f3a6c1e-5b2d-4e8a-9c71-2d4b8e6f1a93_00000001-1234-5678-9abc-def012345678",
+            ),
+            ("tränsfer +4930123456789é", "tränsfer +xxxxxxxxx6789é"),
+            ("", ""),
+        ] {
+            assert_eq!(mask_numbers(given), shown, "{given}");
+        }
+    }
+
+    /// The lead line of a split by target: the first row's share, the others, those past the
+    /// texts counted and those that name none; two numbers shown alike stay two rows.
+    #[test]
+    fn a_split_by_target_says_what_one_target_holds() {
+        let by = |rows: &[(&str, u64)], others: u64, none: u64| ByText {
+            counts: rows.iter().map(|(t, n)| (Box::from(*t), *n)).collect(),
+            others,
+            none,
+        };
+        let one = Named::of(&by(&[("4:+14255550199", 120)], 0, 0), mask_numbers);
+        assert_eq!(
+            one.lead("target").unwrap(),
+            "120 of 120 callback records to one target: 4:+xxxxxxx0199"
+        );
+        let two = by(&[("4:+14255550199", 300), ("4:+16505550199", 9)], 2, 5);
+        let two = Named::of(&two, mask_numbers);
+        assert_eq!(two.rows.len(), 2);
+        assert_eq!(
+            two.lead("target").unwrap(),
+            format!("300 of 316 callback records to one target: 4:+xxxxxxx0199; 11 to 1 other target (2 of them past the {} counted); 5 name none", crate::aggregate::MAX_NAMED)
+        );
+        let many: Vec<(String, u64)> = (0..15)
+            .map(|i| (format!("8:acs:u{i:02}"), 20 - i))
+            .collect();
+        let many: Vec<(&str, u64)> = many.iter().map(|(t, n)| (t.as_str(), *n)).collect();
+        let many = Named::of(&by(&many, 0, 0), mask_numbers);
+        assert_eq!((many.rows.len(), many.distinct), (TOP_NAMED, 15));
+        assert_eq!(many.past_top, 10 + 9 + 8 + 7 + 6);
+        assert_eq!(many.rows[0], ("8:acs:u00".to_string(), 20));
+        assert_eq!(many.total(), (6..=20).sum::<u64>());
+        assert!(Named::of(&by(&[], 0, 4), mask_numbers)
+            .lead("target")
+            .is_none());
+    }
 
     /// The timeline runs to the bucket of the input's last record, not the subcode's: 15
     /// records in the first hour of a day whose input runs to 23:58 had drawn one bar, read as

@@ -667,6 +667,7 @@ fn triage_gives_the_page_s_verdict(
             .assert()
             .success();
         let t: Value = serde_json::from_slice(&run.get_output().stdout).unwrap();
+        history_is_split_as_the_verdicts_are(&t, extra, row);
         t["verdict"].clone()
     };
     for extra in [&[][..], &["--spikes-by", "resource"]] {
@@ -696,6 +697,52 @@ fn triage_gives_the_page_s_verdict(
         note.contains("over all records together, those of the 2 resources acs-big, acs-small among them; --spikes-by resource tests each resource"),
         "{v}"
     );
+    // The Markdown's days in the history, by resource as its verdicts.
+    let md = (bin().current_dir(&cwd))
+        .args(["triage", &row["subcode"]])
+        .arg(input)
+        .assert()
+        .success();
+    let md = String::from_utf8_lossy(&md.get_output().stdout).into_owned();
+    let history = md.split("## In the history").nth(1).unwrap_or_default();
+    for r in ["acs-big", "acs-small"] {
+        assert!(history.contains(&format!("### {r}\n")), "{md}");
+        let first = format!("- 400/8535: first in the history of {r} on 2026-10-20; `");
+        assert!(history.contains(&first), "{md}");
+    }
+}
+
+/// triage's days of the stored history, in its JSON `t` (run with `extra` under the config
+/// file's `spikes-by = "resource"`): each resource's under it, the spike row's resource's
+/// count on its day the row's; none apart under `--spikes-by all`.
+fn history_is_split_as_the_verdicts_are(
+    t: &Value,
+    extra: &[&str],
+    row: &std::collections::HashMap<String, String>,
+) {
+    let by = t["history_by_resource"].as_array().unwrap();
+    if extra.contains(&"all") {
+        assert!(by.is_empty(), "{by:?}");
+        return;
+    }
+    let names: Vec<&str> = by.iter().map(|h| h["resource"].as_str().unwrap()).collect();
+    assert_eq!(names, ["acs-big", "acs-small"], "{by:?}");
+    let of = |r: &str| by.iter().find(|h| h["resource"] == r).unwrap();
+    let days = of(&row["resource"])["days"].as_array().unwrap();
+    let on = |day: &str| days.iter().find(|d| d["day"] == day && d["code"] == 400);
+    let last = on(&row["day"]).unwrap_or_else(|| panic!("{days:?}"));
+    assert_eq!(last["count"].to_string(), row["count"], "{days:?}");
+    // Over all records, the day holds both resources' records of the key.
+    let all = t["history"]["days"].as_array().unwrap();
+    let total = all
+        .iter()
+        .find(|d| d["day"] == row["day"].as_str() && d["code"] == 400);
+    let big = of("acs-big")["days"].as_array().unwrap();
+    let big = big
+        .iter()
+        .find(|d| d["day"] == row["day"].as_str() && d["code"] == 400);
+    let n = |d: Option<&Value>| d.map_or(0, |d| d["count"].as_u64().unwrap());
+    assert_eq!(n(total), n(Some(last)) + n(big), "{all:?}");
 }
 
 /// `n` operations-log records for `day` (days after 2026-10-20), spread over the UTC day.

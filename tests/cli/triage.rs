@@ -932,3 +932,84 @@ fn triage_gives_the_report_s_mitigation_and_a_calls_command_that_runs() {
     assert!(got.lines().count() > 1, "{got}");
     assert_eq!(got, want);
 }
+
+/// A night of `n` AddParticipantFailed callback events 408/560408, each of its own call: the
+/// first `to_one` to one number, the others to as many other numbers, their operation
+/// context `context`.
+fn no_answer_night(dir: &Path, n: usize, to_one: usize, context: &str) -> std::path::PathBuf {
+    let events: Vec<Value> = (0..n)
+        .map(|i| {
+            let number = match i < to_one {
+                true => "+14255550199".to_string(),
+                false => format!("+1425555{:04}", 1000 + i),
+            };
+            serde_json::json!({
+                "id": format!("e{i}"),
+                "type": "Microsoft.Communication.AddParticipantFailed",
+                "time": format!("2026-12-03T08:{:02}:{:02}+00:00", i / 60 % 60, i % 60),
+                "data": {
+                    "operationContext": context,
+                    "resultInformation": {"code": 408, "subCode": 560408, "message": "Request timeout."},
+                    "participant": {"rawId": format!("4:{number}"), "kind": "phoneNumber", "phoneNumber": {"value": number}},
+                    "callConnectionId": format!("cc-{i}"),
+                    "correlationId": format!("0ecaf828-e2f7-4553-8fcc-{i:012}"),
+                }
+            })
+        })
+        .collect();
+    let p = dir.join("callbacks.json");
+    std::fs::write(&p, serde_json::to_string(&events).unwrap()).unwrap();
+    p
+}
+
+/// One callee that never answers is seen as one: triage splits the subcode's callback records
+/// by target (phone numbers masked but for their last 4 digits, in every format) and by
+/// operation context (untrusted text, escaped in Markdown).
+#[test]
+fn triage_names_the_target_a_callee_s_no_answer_went_to() {
+    let work = tempfile::tempdir().unwrap();
+    let hostile = "transfer <b>|*x*| +14255550123";
+    let input = no_answer_night(work.path(), 120, 100, hostile);
+    let triage = |format: &str, cwd: &Path| {
+        let run = (bin().current_dir(cwd))
+            .args(["triage", "560408", "--format", format])
+            .arg(&input)
+            .assert()
+            .success();
+        stdout(&run)
+    };
+    let md = triage("md", work.path());
+    assert!(
+        md.contains("100 of 120 callback records to one target: 4:+xxxxxxx0199; 20 to 20 other targets. Phone numbers show their last 4 digits only."),
+        "{md}"
+    );
+    assert!(md.contains("| 4:+xxxxxxx0199 | 100 |"), "{md}");
+    assert!(md.contains("## By operation context"), "{md}");
+    assert!(
+        md.contains(r"| transfer &lt;b&gt;\|\*x\*\| +xxxxxxx0123 | 120 |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("11 more records of 11 more targets are not listed."),
+        "{md}"
+    );
+    let json = triage("json", work.path());
+    for text in [&md, &json] {
+        assert!(
+            !text.contains("4255550199") && !text.contains("55550123"),
+            "{text}"
+        );
+    }
+    let v: Value = serde_json::from_str(&json).unwrap();
+    let t = &v["targets"];
+    assert_eq!(t["rows"][0]["target"], "4:+xxxxxxx0199", "{t}");
+    assert_eq!(t["rows"][0]["count"], 100, "{t}");
+    assert_eq!(t["rows"].as_array().unwrap().len(), 10, "{t}");
+    assert_eq!(
+        (t["distinct"].as_u64(), t["other"].as_u64()),
+        (Some(21), Some(11)),
+        "{t}"
+    );
+    assert_eq!(v["operation_contexts"]["rows"][0]["count"], 120);
+    assert_eq!(v["totals"][0]["outcome"], "failure");
+}

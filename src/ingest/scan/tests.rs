@@ -176,6 +176,30 @@ fn callback_result_information_is_nested_twice() {
     assert!(agrees(line));
 }
 
+/// AddParticipantFailed's `participant` (its `rawId`) and `operationContext`, beside
+/// `resultInformation` in `data`: read by the scanner as serde reads them, the participant's
+/// object before or after the result's, its other keys skipped.
+#[test]
+fn a_callback_s_participant_and_operation_context_are_read() {
+    use crate::normalize::Field;
+    let participant = r#""participant":{"rawId":"4:+14255550199","kind":"phoneNumber","phoneNumber":{"value":"+14255550199"}}"#;
+    let result =
+        r#""resultInformation":{"code":408,"subCode":560408,"message":"Request timeout."}"#;
+    for (a, b) in [(participant, result), (result, participant)] {
+        let line = format!(
+            r#"{{"type":"Microsoft.Communication.AddParticipantFailed","time":"2026-12-03T08:00:00+00:00","data":{{"operationContext":"transfer-to-agent",{a},{b},"correlationId":"c1"}}}}"#
+        );
+        assert!(agrees(line.as_bytes()), "{line}");
+        let raw = fast(line.as_bytes()).unwrap();
+        assert_eq!(raw.get(Field::Target), &Val::Str("4:+14255550199".into()));
+        assert_eq!(
+            raw.get(Field::OperationContext),
+            &Val::Str("transfer-to-agent".into())
+        );
+        assert_eq!(raw.get(Field::ResultSubcode), &Val::Int(560408));
+    }
+}
+
 #[test]
 fn outer_and_nested_values_take_precedence_as_serde_gives_them() {
     // Each value of a field at the record's level and in `properties` / `data` (two levels),
