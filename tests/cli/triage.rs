@@ -1013,3 +1013,32 @@ fn triage_names_the_target_a_callee_s_no_answer_went_to() {
     assert_eq!(v["operation_contexts"]["rows"][0]["count"], 120);
     assert_eq!(v["totals"][0]["outcome"], "failure");
 }
+
+/// README's `[outcomes]` example for 408/560408, as a tenant's config file, makes it a caller
+/// outcome for that tenant: a failure by default.
+#[test]
+fn readme_s_example_makes_408_560408_a_caller_outcome() {
+    let work = tempfile::tempdir().unwrap();
+    let input = no_answer_night(work.path(), 20, 20, "transfer-to-agent");
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let example = (readme.split("```toml\n").skip(1))
+        .filter_map(|b| b.split("```").next())
+        .find(|b| b.contains("408/560408"))
+        .expect("README's [outcomes] example for 408/560408");
+    let outcome = |config: Option<&str>| {
+        let cwd = work.path().join(format!("cwd-{}", config.is_some()));
+        std::fs::create_dir(&cwd).unwrap();
+        if let Some(c) = config {
+            std::fs::write(cwd.join("acs-triage.toml"), c).unwrap();
+        }
+        let run = (bin().current_dir(&cwd))
+            .args(["triage", "560408", "--format", "json"])
+            .arg(&input)
+            .assert()
+            .success();
+        let v: Value = serde_json::from_str(&stdout(&run)).unwrap();
+        v["totals"][0]["outcome"].clone()
+    };
+    assert_eq!(outcome(None), "failure");
+    assert_eq!(outcome(Some(example)), "caller", "{example}");
+}
