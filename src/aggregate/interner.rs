@@ -15,6 +15,36 @@ pub struct Interner {
     names: Vec<Box<str>>,
 }
 
+/// The last few strings an [`Interner`] numbered, with their numbers: a record's operation is
+/// one of a few names that come by turns, and comparing it with them is cheaper than hashing
+/// it. It holds the numbers of one interner: it goes wherever that interner goes.
+#[derive(Debug, Clone, Default)]
+pub struct Recent {
+    names: Vec<(Box<str>, u32)>,
+    /// The entry the next string not among them replaces.
+    next: usize,
+}
+
+/// Strings a [`Recent`] holds.
+const RECENT: usize = 4;
+
+impl Recent {
+    /// The number of `s` in `interner`, interned if new.
+    pub fn intern(&mut self, interner: &mut Interner, s: &str) -> u32 {
+        if let Some((_, id)) = self.names.iter().find(|(n, _)| **n == *s) {
+            return *id;
+        }
+        let id = interner.intern(s);
+        if self.names.len() < RECENT {
+            self.names.push((s.into(), id));
+        } else {
+            self.names[self.next] = (s.into(), id);
+            self.next = (self.next + 1) % RECENT;
+        }
+        id
+    }
+}
+
 /// Up to [`INLINE`] bytes: the length, then the bytes, zero-padded, as words.
 #[derive(Debug, Clone, Copy, Eq)]
 pub(super) struct Inline([u64; 5]);

@@ -51,7 +51,7 @@ pub use focus::{
 };
 pub use hours::Hours;
 pub use interner::Interner;
-use interner::{inline, Inline, INLINE};
+use interner::{inline, Inline, Recent, INLINE};
 use silent::{Mark, Silent};
 pub use silent::{SilentCall, SilentReport, SilentRow, ACTIONS, LATE_SECS, MAX_LISTED};
 pub use spill::Spill;
@@ -307,6 +307,8 @@ pub struct Aggregator {
     pub outside: u64,
     pub calls: CallIds,
     pub operations: Interner,
+    /// The operations interned last ([`Aggregator::record`]).
+    recent_operations: Recent,
     /// What ingest fills; the tables below are derived from it by [`Sink::done`].
     cells: HashMap<Cell, CellStats>,
     /// The hours of each key on each day the cells point to.
@@ -387,6 +389,7 @@ impl Aggregator {
             resource_filter: Vec::new(),
             resource_hits: Arc::from([]),
             last_resource: (Box::from(""), 0),
+            recent_operations: Recent::default(),
             last_prompt: (Box::from(""), 0),
             accepted: 0,
             rejected: 0,
@@ -1168,7 +1171,7 @@ impl Sink for Aggregator {
             }
         }
         self.accepted += 1;
-        let op = self.operations.intern(&rec.operation);
+        let op = (self.recent_operations).intern(&mut self.operations, &rec.operation);
         let res = self.resource_id(&rec.resource_id);
         let prompt = self.prompt_id(&rec.prompt);
         let call = match rec.call_id() {
