@@ -29,11 +29,11 @@ pub struct Action {
     /// The name the reports give it.
     pub name: &'static str,
     /// Its `OperationName` in the operations log (the REST call's), any case.
-    operations: &'static [&'static str],
+    pub operations: &'static [&'static str],
     /// Its `OperationName` in the media summary log, when it has a record there.
-    summary: Option<&'static str>,
+    pub summary: Option<&'static str>,
     /// The callback events that end it.
-    events: &'static [&'static str],
+    pub events: &'static [&'static str],
 }
 
 /// The actions tested, in the order the reports list them.

@@ -135,6 +135,20 @@ pub(crate) fn check_kql(
     } else {
         "ACSCallAutomationIncomingOperations"
     };
+    let tables = [(name, table_file)];
+    check_kql_tables(python, work, report, table, &tables, extra, want);
+}
+
+/// [`check_kql`] on the Log Analytics tables `tables` (name, CSV file) at once.
+fn check_kql_tables(
+    python: &Path,
+    work: &Path,
+    report: &str,
+    table: &str,
+    tables: &[(&str, &Path)],
+    extra: &[&str],
+    want: &Path,
+) {
     let q = bin()
         .args(["kql", report, "--table", table])
         .args(extra)
@@ -143,7 +157,9 @@ pub(crate) fn check_kql(
     let query = work.join(format!("{report}-{table}.kql"));
     std::fs::write(&query, stdout(&q)).unwrap();
     let got = work.join(format!("{report}-{table}.csv"));
-    let tables = [format!("{name}={}", table_file.display())];
+    let tables: Vec<String> = (tables.iter())
+        .map(|(name, file)| format!("{name}={}", file.display()))
+        .collect();
     run_query(
         python,
         &tables,
@@ -807,4 +823,105 @@ fn kql_triage_gives_the_counts_of_triage() {
     assert_eq!(days.len(), 6, "{days:?}");
     let codes = read_csv(&work.path().join("samples-calls.csv"));
     assert!(codes.iter().any(|r| r["codes"].contains(' ')), "{codes:?}");
+}
+
+/// `kql silent` on the two tables gives silent.csv of `report` on the same records: the
+/// samples' operations and media summary records, with Plays accepted and no media summary
+/// record (one in the last minutes: late), a Play named in another case with spaces, a
+/// Recognize of a resource without media summary records (not tested), a transfer (not
+/// tested: no callback events), and with `--resource` and `--since`.
+#[test]
+fn kql_silent_gives_silent_csv() {
+    let Some(python) = kql_python_or_skip("kql_silent_gives_silent_csv") else {
+        return;
+    };
+    use acs_triage::normalize::Kind;
+    use std::borrow::Cow;
+    let work = tempfile::tempdir().unwrap();
+    let mut records: Vec<_> = (records_of(&[root().join("samples")]).into_iter())
+        .filter(|r| matches!(r.kind, Kind::Operations | Kind::MediaSummary))
+        .collect();
+    let end = records.iter().map(|r| r.time).max().unwrap();
+    let play = (records.iter())
+        .find(|r| r.kind == Kind::Operations && r.operation == "Play" && r.code == 202)
+        .unwrap()
+        .clone();
+    let accepted = |n: usize, op: &str, minutes: i64, resource: &str| {
+        let mut r = play.clone();
+        r.operation = Cow::Owned(op.into());
+        r.correlation_id = Cow::Owned(format!("5113e7c0-0000-4000-8000-{n:012}"));
+        r.call_connection_id = Cow::Owned(String::new());
+        r.time = end - chrono::Duration::minutes(minutes);
+        if !resource.is_empty() {
+            r.resource_id = Cow::Owned(format!("/SUBSCRIPTIONS/S/RESOURCEGROUPS/G/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/{resource}"));
+        }
+        r
+    };
+    records.extend([
+        accepted(1, "Play", 120, ""),
+        accepted(2, "Play", 90, ""),
+        accepted(2, "Recognize", 90, ""),
+        accepted(3, " PLAY ", 60, ""),
+        accepted(4, "Play", 3, ""),
+        accepted(5, "StartRecognizing", 60, "ACS-NO-MEDIA"),
+        accepted(6, "TransferCallToParticipant", 60, ""),
+    ]);
+    // The samples' media summary records that name no resource make every call's Plays and
+    // Recognizes tested; without them, the one of a resource without media records is not.
+    let named = |r: &acs_triage::normalize::Record<'_>| {
+        r.kind != Kind::MediaSummary || !r.resource_id.is_empty()
+    };
+    let mut runs = Vec::new();
+    for (name, all) in [("all", true), ("named", false)] {
+        let dir = work.path().join(name);
+        std::fs::create_dir(&dir).unwrap();
+        let kept: Vec<_> = (records.iter())
+            .filter(|r| all || named(r))
+            .cloned()
+            .collect();
+        let (ops, media) = (dir.join("operations.csv"), dir.join("media.csv"));
+        table_csv(&kept, Kind::Operations, &ops);
+        table_csv(&kept, Kind::MediaSummary, &media);
+        runs.push((dir, ops, media));
+    }
+    let since = (end - chrono::Duration::minutes(100)).to_rfc3339();
+    let named_only = &runs[1];
+    for (i, (run, flags)) in [
+        (&runs[0], vec![]),
+        (named_only, vec![]),
+        (named_only, vec!["--resource", "acs-contoso"]),
+        (named_only, vec!["--since", since.as_str()]),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (dir, ops, media) = run;
+        let tables = [
+            ("ACSCallAutomationIncomingOperations", &**ops),
+            ("ACSCallAutomationMediaSummary", &**media),
+        ];
+        let out = work.path().join(format!("report-silent-{i}"));
+        report_to(dir, &out, &[&["--format", "csv"][..], &flags].concat()).success();
+        let rows = read_csv(&out.join("silent.csv"));
+        if i == 1 {
+            let row = |a: &str| rows.iter().find(|r| r["action"] == a).unwrap();
+            let play = row("Play");
+            assert!(
+                play["without_outcome"].parse::<u64>().unwrap() >= 3,
+                "{rows:?}"
+            );
+            assert_eq!(play["late"], "1", "{rows:?}");
+            assert_eq!(row("Recognize")["untested"], "1", "{rows:?}");
+            assert_eq!(row("Transfer")["status"], "not tested", "{rows:?}");
+        }
+        check_kql_tables(
+            &python,
+            work.path(),
+            "silent",
+            "media",
+            &tables,
+            &flags,
+            &out.join("silent.csv"),
+        );
+    }
 }
