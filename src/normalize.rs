@@ -776,6 +776,33 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
         );
     }
 
+    Outcome::Record(record(raw, kind, time, code, subcode))
+}
+
+/// A PlayCanceled or RecognizeCanceled event without a `resultInformation` (older API
+/// versions; the SDKs' own test events hold only the call's ids in `data`), which
+/// [`normalize`] skips as it skips every event without a result: the record it stands for,
+/// with code 0, for the silent-failure test, to which it ends its action all the same.
+pub fn canceled<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Option<Record<'a>> {
+    if !matches!(kind_from_names(raw), Some(Ok(Kind::Callback))) {
+        return None;
+    }
+    let (_, result) = callback_operation(raw.get(Field::Type).text());
+    if !matches!(&*result, "Canceled" | "Cancelled") {
+        return None;
+    }
+    let time = time_of(raw, rules)?;
+    Some(record(raw, Kind::Callback, time, 0, None))
+}
+
+/// The record `raw` makes, of `kind` at `time`, with `code` and `subcode`.
+fn record<'a>(
+    raw: &Raw<'a>,
+    kind: Kind,
+    time: chrono::DateTime<chrono::Utc>,
+    code: u32,
+    subcode: Option<u32>,
+) -> Record<'a> {
     let (operation, result_type) = if kind == Kind::Callback {
         let t = raw.get(Field::Type).text();
         callback_operation(t)
@@ -785,8 +812,7 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
             raw.get(Field::ResultType).text(),
         )
     };
-
-    Outcome::Record(Record {
+    Record {
         time,
         kind,
         operation,
@@ -807,7 +833,7 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
         // Only callback events carry them: the other records pay one comparison.
         target: callback_text(kind, raw, Field::Target),
         operation_context: callback_text(kind, raw, Field::OperationContext),
-    })
+    }
 }
 
 /// The text of a field only callback events carry; empty for the other records.

@@ -66,7 +66,7 @@ pub const REPORT_STARTS: [(&str, &str); 15] = [
     ),
     (
         "silent_calls.csv",
-        "correlation_id,call_connection_id,resource,last_accepted,without_outcome\n",
+        "correlation_id,call_connection_id,server_call_id,resource,last_accepted,without_outcome\n",
     ),
     ("report.json", "{\n  \"volume\": ["),
 ];

@@ -53,7 +53,9 @@ pub use hours::Hours;
 pub use interner::Interner;
 use interner::{inline, Inline, Recent, INLINE};
 use silent::{Mark, Silent};
-pub use silent::{SilentCall, SilentReport, SilentRow, ACTIONS, LATE_SECS, MAX_LISTED};
+pub use silent::{
+    ServerCallIds, SilentCall, SilentReport, SilentRow, ACTIONS, LATE_SECS, MAX_LISTED,
+};
 pub use spill::Spill;
 use texts::{cut, rank_of, Budgeted, Messages};
 pub use timeline::{Bucket, Timeline};
@@ -1242,6 +1244,20 @@ impl Sink for Aggregator {
     fn reject_not_kept(&mut self, reason: Reason) {
         self.rejected += 1;
         *self.reject_counts.entry(reason).or_default() += 1;
+    }
+
+    /// A PlayCanceled or RecognizeCanceled event without a result is no record, but its
+    /// action's outcome all the same: counted for its call's silent-failure test only.
+    fn skipped_end(&mut self, rec: &Record<'_>) {
+        if !self.keep_silent || !self.resource_kept(rec) || !self.window.contains(rec.time) {
+            return;
+        }
+        let (Some(mark), Some(call)) = (self.silent.mark_apart(rec), rec.call_id()) else {
+            return;
+        };
+        let (id, res) = (self.calls.intern(call), self.resource_id(&rec.resource_id));
+        self.silent.seen(rec.kind, res);
+        self.silent.add(id, mark, res, rec.time);
     }
 
     fn skip(&mut self, reason: SkipReason, time: Option<DateTime<Utc>>) {

@@ -16,13 +16,16 @@
 //! callback events, whichever holds more (an input may hold both for the same action).
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use foldhash::HashMap;
 
 use super::call_ids::{guid, CallIds, Words};
 use super::focus::guid_text;
 use super::interner::Interner;
-use crate::record::{Kind, Record};
+use crate::ingest::{Kept, Reject, Sink};
+use crate::record::{Kind, Reason, Record, SkipReason};
 
 /// An action whose outcome Microsoft documents, and where it is written.
 pub struct Action {
@@ -272,6 +275,26 @@ impl Silent {
         })
     }
 
+    /// [`Silent::mark`] of an event's record met apart from the records counted in cells (a
+    /// PlayCanceled without a result), to be added at once: its operation looked up on its
+    /// own. None for an action accepted, whose marks are added in their order.
+    pub(super) fn mark_apart(&mut self, rec: &Record<'_>) -> Option<Mark> {
+        let side = match rec.kind {
+            Kind::MediaSummary => Side::Summary,
+            Kind::Callback => Side::Callback,
+            _ => return None,
+        };
+        let action = Actions::look_up(&rec.operation)[side as usize];
+        if action == NONE && side == Side::Summary {
+            return None;
+        }
+        Some(Mark {
+            action,
+            side,
+            by_connection: rec.correlation_id.is_empty(),
+        })
+    }
+
     /// Counts `mark` for call `call`, of resource `resource`, at `time`.
     pub(super) fn add(&mut self, call: u32, mark: Mark, resource: u32, time: DateTime<Utc>) {
         let at = call as usize;
@@ -348,6 +371,30 @@ impl Silent {
         c.resource & EVENTS != 0 || (i < WITH_SUMMARY && (summary(c.resource()) || summary(0)))
     }
 
+    /// Counts action `i` of call `c` into `row`: whether some are without an outcome (and
+    /// were accepted before `late`, in milliseconds since the epoch).
+    fn count(&self, row: &mut SilentRow, c: &CallActions, i: usize, late: i64) -> bool {
+        let accepted = u64::from(c.accepted[i]);
+        let missing = u64::from(c.missing()[i]);
+        row.accepted += accepted;
+        if accepted > 0 && !self.covers(c, i) {
+            row.untested += accepted;
+            return false;
+        }
+        row.tested |= accepted > 0;
+        row.with_outcome += accepted - missing;
+        if missing == 0 {
+            return false;
+        }
+        if c.last > late {
+            row.late += missing;
+            return false;
+        }
+        row.without_outcome += missing;
+        row.calls += 1;
+        true
+    }
+
     /// The finished counts: each action's row, and the first [`MAX_LISTED`] calls without
     /// an outcome, named by `ids` and `resources`. `end` is the input's last record.
     pub(super) fn finish(
@@ -373,36 +420,34 @@ impl Silent {
         let late = end.map_or(i64::MAX, |e| e.timestamp_millis() - LATE_SECS * 1000);
         // The calls without an outcome, as (last accepted, id): the earliest are listed.
         let mut silent: Vec<(i64, u32)> = Vec::new();
+        // The same rows for each resource (interned) of the calls.
+        let mut by_resource: HashMap<u32, Vec<SilentRow>> = HashMap::default();
+        let empty = rows.clone();
         for (id, c) in self.calls.iter().enumerate() {
-            let id = id as u32;
-            let missing = c.missing();
+            if c.accepted.iter().all(|&n| n == 0) {
+                continue;
+            }
+            let own = by_resource
+                .entry(c.resource())
+                .or_insert_with(|| empty.clone());
             let mut any = false;
-            for (i, row) in rows.iter_mut().enumerate() {
-                let accepted = u64::from(c.accepted[i]);
-                let missing = u64::from(missing[i]);
-                row.accepted += accepted;
-                if accepted > 0 && !self.covers(c, i) {
-                    row.untested += accepted;
-                    continue;
-                }
-                row.tested |= accepted > 0;
-                if missing == 0 {
-                    row.with_outcome += accepted;
-                    continue;
-                }
-                if c.last > late {
-                    row.late += missing;
-                    row.with_outcome += accepted - missing;
-                    continue;
-                }
-                row.with_outcome += accepted - missing;
-                row.without_outcome += missing;
-                row.calls += 1;
-                any = true;
+            for i in 0..N {
+                any |= self.count(&mut rows[i], c, i, late);
+                self.count(&mut own[i], c, i, late);
             }
             if any {
-                silent.push((c.last, id));
+                silent.push((c.last, id as u32));
             }
+        }
+        // The resources with actions without an outcome, the most first.
+        let mut by_resource: Vec<(String, Vec<SilentRow>)> = (by_resource.into_iter())
+            .map(|(r, rows)| (resources.name(r).to_string(), rows))
+            .filter(|(_, rows)| rows.iter().any(|r| r.without_outcome > 0))
+            .collect();
+        let without = |rows: &[SilentRow]| rows.iter().map(|r| r.without_outcome).sum::<u64>();
+        by_resource.sort_by(|a, b| without(&b.1).cmp(&without(&a.1)).then(a.0.cmp(&b.0)));
+        for (_, rows) in &mut by_resource {
+            rows.retain(|r| r.accepted > 0);
         }
         rows.retain(|r| r.accepted > 0);
         let calls_total = silent.len() as u64;
@@ -439,6 +484,7 @@ impl Silent {
                         None if by_connection => own,
                         None => String::new(),
                     },
+                    server_call_id: String::new(),
                     last_accepted: DateTime::from_timestamp_millis(last).unwrap_or_default(),
                     without_outcome: actions,
                 }
@@ -449,6 +495,7 @@ impl Silent {
             rows,
             calls,
             calls_total,
+            by_resource,
         }
     }
 }
@@ -481,6 +528,9 @@ pub struct SilentCall {
     /// Empty when its records name none (or it is not a GUID).
     pub correlation_id: String,
     pub call_connection_id: String,
+    /// The ServerCallId its records name (the earliest's), from the second reading of the
+    /// input ([`ServerCallIds`]); empty when none does or the input cannot be read again.
+    pub server_call_id: String,
     /// When its last action was accepted.
     pub last_accepted: DateTime<Utc>,
     /// `Play 1 of 2; Recognize 1 of 1`: the actions without an outcome, of those accepted.
@@ -498,12 +548,99 @@ pub struct SilentReport {
     pub calls: Vec<SilentCall>,
     /// Calls without an outcome in all.
     pub calls_total: u64,
+    /// The rows of each resource (of the call, as [`SilentCall::resource`]) with actions
+    /// without an outcome, the most first.
+    pub by_resource: Vec<(String, Vec<SilentRow>)>,
 }
 
 impl SilentReport {
     /// Actions accepted without an outcome, of the tested ones.
     pub fn without_outcome(&self) -> u64 {
         self.rows.iter().map(|r| r.without_outcome).sum()
+    }
+
+    /// The calls listed, by the GUID their records are counted by (their CorrelationId, else
+    /// their CallConnectionId), each with its place in the list: what [`ServerCallIds`] looks
+    /// for. None when no call is listed.
+    pub fn listed(&self) -> Option<Arc<HashMap<u128, usize>>> {
+        let ids = (self.calls.iter().enumerate()).filter_map(|(at, c)| {
+            let own = match c.correlation_id.is_empty() {
+                true => &c.call_connection_id,
+                false => &c.correlation_id,
+            };
+            guid(own).map(|g| (g, at))
+        });
+        let ids: HashMap<u128, usize> = ids.collect();
+        (!ids.is_empty()).then(|| Arc::new(ids))
+    }
+
+    /// Gives the calls listed the ServerCallIds `found` read.
+    pub fn name_server_calls(&mut self, found: ServerCallIds) {
+        for (at, (_, id)) in found.found {
+            if let Some(c) = self.calls.get_mut(at) {
+                c.server_call_id = id;
+            }
+        }
+    }
+}
+
+/// The sink of `report`'s second reading of its files, once calls are listed without an
+/// outcome: the ServerCallId Microsoft support asks for, of those calls only. The operations
+/// log and callback events name it (the media summary log does not); a token of about 150
+/// bytes, which the first reading does not keep for each of its calls (most of which have
+/// their outcomes).
+#[derive(Debug, Default)]
+pub struct ServerCallIds {
+    /// [`SilentReport::listed`].
+    wanted: Arc<HashMap<u128, usize>>,
+    /// By place in the list: the earliest record's ServerCallId, and its time.
+    found: HashMap<usize, (DateTime<Utc>, String)>,
+}
+
+impl ServerCallIds {
+    /// Looks for the ServerCallIds of the calls `wanted`.
+    pub fn new(wanted: &Arc<HashMap<u128, usize>>) -> ServerCallIds {
+        ServerCallIds {
+            wanted: Arc::clone(wanted),
+            found: HashMap::default(),
+        }
+    }
+
+    /// Keeps `id`, of a record at `time`, for the call at `at` when it is the earliest (the
+    /// smaller text at the same time, whatever worker read it).
+    fn offer(&mut self, at: usize, time: DateTime<Utc>, id: &str) {
+        let e = self
+            .found
+            .entry(at)
+            .or_insert_with(|| (time, id.to_string()));
+        if (time, id) < (e.0, e.1.as_str()) {
+            *e = (time, id.to_string());
+        }
+    }
+}
+
+impl Sink for ServerCallIds {
+    type Apart = ();
+
+    fn record(&mut self, rec: &Record<'_>) -> Kept {
+        let id = rec.server_call_id.trim();
+        let at = (rec.call_id().and_then(guid)).and_then(|g| self.wanted.get(&g).copied());
+        if let Some(at) = at.filter(|_| !id.is_empty()) {
+            self.offer(at, rec.time, id);
+        }
+        Kept::Counted
+    }
+
+    fn reject(&mut self, _rej: Reject) {}
+
+    fn reject_not_kept(&mut self, _reason: Reason) {}
+
+    fn skip(&mut self, _reason: SkipReason, _time: Option<DateTime<Utc>>) {}
+
+    fn merge(&mut self, o: ServerCallIds) {
+        for (at, (time, id)) in o.found {
+            self.offer(at, time, &id);
+        }
     }
 }
 
@@ -684,5 +821,139 @@ mod tests {
             ids,
             [1, 2, 3].map(|n| format!("11111111-0000-0000-0000-{n:012x}"))
         );
+    }
+
+    /// Two calls each with a Play accepted (the operations log naming its ServerCallId) and a
+    /// CallDisconnected event (naming another, later), the first with a PlayCanceled without
+    /// `resultInformation` too (the Java SDK's test event: `data` holds the call's ids only),
+    /// read into a report's aggregator: the aggregator and what the files were read for.
+    fn two_calls_read() -> (
+        Aggregator,
+        crate::ingest::IngestReport,
+        crate::config::IngestSettings,
+        tempfile::TempDir,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let call = |n: u32| format!("00000000-0000-0000-0000-{n:012x}");
+        let op = |n: u32, time: &str, op: &str, code: u32| {
+            format!(
+                "{{\"time\":\"2026-12-03T{time}Z\",\"resourceId\":\"{RES}\",\"category\":\"CallAutomationOperational\",\"operationName\":\"{op}\",\"resultSignature\":{code},\"correlationId\":\"{}\",\"properties\":{{\"serverCallId\":\"server-{n}\"}}}}\n",
+                call(n)
+            )
+        };
+        let ops = [
+            op(1, "10:00:01", "Play", 202),
+            op(2, "10:00:02", "Play", 202),
+            op(9, "12:00:00", "HangUp", 204),
+        ];
+        let event = |n: u32, ty: &str, result: &str| {
+            format!(
+                "{{\"type\":\"Microsoft.Communication.{ty}\",\"time\":\"2026-12-03T10:01:0{n}+00:00\",\"data\":{{{result}\"callConnectionId\":\"{}\",\"serverCallId\":\"later-{n}\",\"correlationId\":\"{}\"}}}}",
+                call(100 + n),
+                call(n)
+            )
+        };
+        let done = "\"resultInformation\":{\"code\":200,\"subCode\":7000,\"message\":\"m\"},";
+        let events = [
+            event(1, "PlayCanceled", ""),
+            event(1, "CallDisconnected", done),
+            event(2, "CallDisconnected", done),
+        ];
+        std::fs::write(dir.path().join("ops.json"), ops.concat()).unwrap();
+        std::fs::write(
+            dir.path().join("events.json"),
+            format!("[{}]", events.join(",")),
+        )
+        .unwrap();
+        let settings = crate::config::IngestSettings {
+            inputs: vec![dir.path().join("ops.json"), dir.path().join("events.json")],
+            report_starts: Vec::new(),
+            skip_files: Vec::new(),
+            input_format: None,
+            date_order: None,
+            local_offset: None,
+        };
+        let sink = || Aggregator::new(Window::default(), 3600).keeping_silent(true);
+        let (all, ingested) = crate::ingest::ingest(&settings, None, sink).unwrap();
+        (all, ingested, settings, dir)
+    }
+
+    /// A PlayCanceled without `resultInformation` is skipped as before, and ends its call's
+    /// Play: of the two calls, only the one without it is silent.
+    #[test]
+    fn a_play_canceled_without_a_result_is_its_play_s_outcome() {
+        let (all, ingested, _, _dir) = two_calls_read();
+        let skipped: u64 = ingested.files.iter().map(|f| f.skipped).sum();
+        assert_eq!(skipped, 1, "the event is still skipped");
+        let play = &all.silent_report.rows[0];
+        assert_eq!(
+            (
+                play.accepted,
+                play.with_outcome,
+                play.without_outcome,
+                play.calls
+            ),
+            (2, 1, 1, 1)
+        );
+        let listed: Vec<&str> = (all.silent_report.calls.iter())
+            .map(|c| c.correlation_id.as_str())
+            .collect();
+        assert_eq!(listed, ["00000000-0000-0000-0000-000000000002"]);
+    }
+
+    /// The second reading gives a call listed the ServerCallId of its earliest record that
+    /// names one, whichever worker reads it, and no other call's.
+    #[test]
+    fn a_call_listed_gets_its_server_call_id_from_a_second_reading() {
+        let (mut all, _, settings, _dir) = two_calls_read();
+        assert_eq!(all.silent_report.calls[0].server_call_id, "");
+        let wanted = all.silent_report.listed().unwrap();
+        assert_eq!(wanted.len(), 1);
+        let (found, _) =
+            crate::ingest::ingest(&settings, None, || ServerCallIds::new(&wanted)).unwrap();
+        all.silent_report.name_server_calls(found);
+        assert_eq!(all.silent_report.calls[0].server_call_id, "server-2");
+        let mut sink = ServerCallIds::new(&wanted);
+        let mut other = ServerCallIds::new(&wanted);
+        let t = |s: i64| DateTime::from_timestamp(1_764_756_000 + s, 0).unwrap();
+        sink.offer(0, t(5), "b");
+        other.offer(0, t(5), "a");
+        other.offer(0, t(9), "0");
+        sink.merge(other);
+        assert_eq!(sink.found[&0], (t(5), "a".to_string()));
+    }
+
+    /// The calls' resources split the counts: each resource with actions without an outcome,
+    /// the most first, by the resource of the call (its callback events name none).
+    #[test]
+    fn actions_without_an_outcome_are_split_by_the_resource_of_their_call() {
+        let stage = RES.replace("ACS-PROD", "ACS-STAGE");
+        let mut v = night(true);
+        for r in v.iter_mut().filter(|r| r.kind != Kind::Callback) {
+            let call = r.correlation_id.rsplit('-').next().unwrap();
+            if u32::from_str_radix(call, 16).unwrap() % 10 == 0 {
+                r.resource_id = Cow::Owned(stage.clone());
+            }
+        }
+        for workers in [1, 3] {
+            let r = report(&v, workers);
+            let split: Vec<(&str, u64, u64, u64)> = (r.by_resource.iter())
+                .map(|(res, rows)| {
+                    (
+                        res.as_str(),
+                        rows[0].accepted,
+                        rows[0].without_outcome,
+                        rows[0].calls,
+                    )
+                })
+                .collect();
+            assert_eq!(
+                split,
+                [("acs-prod", 360, 40, 40), ("acs-stage", 40, 40, 40)],
+                "{workers} workers"
+            );
+            assert!(r.by_resource.iter().all(|(_, rows)| rows.len() == 2));
+        }
+        assert!(report(&night(true), 2).by_resource.len() == 1);
     }
 }

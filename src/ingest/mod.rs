@@ -72,6 +72,9 @@ pub trait Sink: Send + Sized {
     /// A record without an outcome by design (streaming usage, a lifecycle event).
     /// `time`: when the record has one (a streaming-usage record, counted by day).
     fn skip(&mut self, reason: SkipReason, time: Option<chrono::DateTime<chrono::Utc>>);
+    /// An event skipped for want of a result that ends an action all the same (a PlayCanceled
+    /// without `resultInformation`: [`normalize::canceled`]), after its [`Sink::skip`].
+    fn skipped_end(&mut self, _rec: &Record<'_>) {}
     fn merge(&mut self, other: Self);
     /// Called once on the merged sink when every input is read.
     fn done(&mut self) {}
@@ -210,6 +213,11 @@ impl<S: Sink> FileCtx<'_, S> {
                     .then(|| normalize::time_of(raw, &self.rules))
                     .flatten();
                 self.sink.skip(reason, time);
+                if reason == SkipReason::NoResult {
+                    if let Some(r) = normalize::canceled(raw, &self.rules) {
+                        self.sink.skipped_end(&r);
+                    }
+                }
             }
             Outcome::Reject(reason, detail) => {
                 if !other(self, reason) {

@@ -105,7 +105,7 @@ pub fn report_files(
                     &dir.join("silent.csv"),
                     silent.then(|| r.silent_table()),
                 )?;
-                let calls = silent.then(|| r.silent_calls_table(usize::MAX));
+                let calls = silent.then(|| r.silent_calls_file());
                 stage_csv(set, &dir.join("silent_calls.csv"), calls)?;
             }
             ReportFormat::Md => {

@@ -125,7 +125,7 @@ fn silent(r: &Report) -> Option<Value> {
             "sentences": r.silent_lines(),
             "rows": rows(&r.silent_table()),
             "calls_total": r.silent.calls_total,
-            "calls": rows(&r.silent_calls_table(usize::MAX)),
+            "calls": rows(&r.silent_calls_file()),
         })
     })
 }

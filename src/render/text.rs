@@ -127,6 +127,9 @@ pub fn run_summary(
         }
         lines.push(format!("under --fail-on-spike, {note}"));
     }
+    // Said, not paged, loud or quiet: a night of actions without an outcome exits as before.
+    let calls_file = formats.contains(&ReportFormat::Csv);
+    lines.extend(r.silent_said(calls_file).map(|l| line(&l)));
     if end.over_max_bad {
         lines.push(format!(
             "{} rejected records of {} read exceed --max-bad; see {}",
@@ -271,6 +274,74 @@ mod snapshots {
         assert_eq!(loud.last().map(String::as_str), Some(over));
         let under = super::run_summary(&r, &cat, out, &ALL, false, end(Exit::SpikesFound, false));
         assert!(!under.iter().any(|l| l.contains("--max-bad")), "{under:?}");
+    }
+
+    /// A night of Plays accepted with no outcome says so in one line, loud or quiet, with the
+    /// share, and is not paged; a night where each has its outcome, or none is tested, says
+    /// nothing of it here (the reports do).
+    #[test]
+    fn silent_actions_are_said_in_one_line_loud_or_quiet_and_not_paged() {
+        use crate::aggregate::SilentRow;
+        let cat = fixture::catalogue();
+        let mut r = fixture::report(&cat);
+        let play = SilentRow {
+            action: "Play",
+            outcomes_from: "media summary",
+            tested: true,
+            accepted: 460,
+            with_outcome: 380,
+            without_outcome: 80,
+            calls: 80,
+            ..SilentRow::default()
+        };
+        r.silent.kept = true;
+        r.silent.rows = vec![play.clone()];
+        let out = std::path::Path::new("reports");
+        let said = "SILENT (not paged): accepted with no outcome record in their call: Play 80 of 460 tested (17.39%) in 80 calls (outcomes looked for in media summary); see silent_calls.csv";
+        let quiet = super::run_summary(&r, &cat, out, &ALL, true, end(Exit::Success, false));
+        assert_eq!(quiet, [said]);
+        let loud = super::run_summary(&r, &cat, out, &ALL, false, end(Exit::Success, false));
+        assert_eq!(loud.last().map(String::as_str), Some(said));
+        let paged = super::run_summary(&r, &cat, out, &ALL, true, end(Exit::SpikesFound, false));
+        assert_eq!(paged.len(), 2, "{paged:?}");
+        assert_eq!(paged[1], said);
+        let md = super::run_summary(
+            &r,
+            &cat,
+            out,
+            &[ReportFormat::Md],
+            true,
+            end(Exit::Success, false),
+        );
+        assert_eq!(md, [said.trim_end_matches("; see silent_calls.csv")]);
+        let armed = crate::config::FailOnSpike::All;
+        let max_bad = crate::config::MaxBad::Share(1.0);
+        let exit = r.exit(armed, max_bad);
+        r.silent.rows = Vec::new();
+        assert_eq!(r.exit(armed, max_bad), exit, "not paged");
+        for row in [
+            SilentRow {
+                with_outcome: 460,
+                without_outcome: 0,
+                calls: 0,
+                ..play.clone()
+            },
+            SilentRow {
+                tested: false,
+                untested: 460,
+                with_outcome: 0,
+                without_outcome: 0,
+                calls: 0,
+                ..play
+            },
+        ] {
+            r.silent.rows = vec![row];
+            let lines = super::run_summary(&r, &cat, out, &ALL, false, end(Exit::Success, false));
+            assert!(!lines.iter().any(|l| l.contains("SILENT")), "{lines:?}");
+            assert!(
+                super::run_summary(&r, &cat, out, &ALL, true, end(Exit::Success, false)).is_empty()
+            );
+        }
     }
 
     #[test]

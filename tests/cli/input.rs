@@ -367,10 +367,15 @@ fn reports_written_into_the_input_directory_are_not_read_back() {
     }
 }
 
+/// `--quiet` says nothing but what cron's mail must hold: on the samples, the transfer
+/// accepted with no outcome (said, not paged).
 #[test]
-fn quiet_prints_nothing() {
+fn quiet_prints_only_the_silent_line() {
     let (_, out) = report_samples(&["--quiet"]);
-    assert_eq!(stderr(&out), "");
+    assert_eq!(
+        stderr(&out),
+        "acs-triage: SILENT (not paged): accepted with no outcome record in their call: Transfer 1 of 1 tested (100.00%) in 1 call (outcomes looked for in callbacks); see silent_calls.csv\n"
+    );
     assert_eq!(stdout(&out), "");
 }
 
