@@ -438,7 +438,9 @@ impl Blocks {
         // The first element of its shape that the element's own brackets do not hold: one
         // nested in it (a list of objects of the same first key) is part of a valid element
         // over the cap, not the next one. Where damage lost a brace the element is still open at
-        // its own level there; where it lost a quote, inside a string.
+        // its own level there, or inside an object of its own, where a key would follow the
+        // comma (a pretty-printed element cut off inside its `properties`); where it lost a
+        // quote, inside a string.
         let mut walk = Walker::default();
         let mut from = lead;
         let next = loop {
@@ -446,7 +448,7 @@ impl Blocks {
             // Its brackets closed before: not this damage.
             walk.end(&b[from..at]).is_none().then_some(())?;
             let (depth, in_string) = walk.open();
-            if in_string || depth <= 1 {
+            if in_string || depth <= 1 || walk.in_object() {
                 break at;
             }
             from = at;

@@ -348,6 +348,12 @@ impl Walker {
         (self.depth, self.in_string)
     }
 
+    /// Whether the innermost open bracket is known to be an object's `{`, where a comma is
+    /// followed by a key, never by a value.
+    pub(super) fn in_object(&self) -> bool {
+        self.known > 0 && self.kinds & 1 == 1
+    }
+
     /// The index just past the value if it ends in `b`, the next part of the input.
     pub(super) fn end(&mut self, b: &[u8]) -> Option<usize> {
         let mut i = 0;

@@ -1520,6 +1520,44 @@ fn a_lost_quote_in_a_one_line_blob_over_a_block_costs_its_record() {
     assert!(r.warnings.is_empty(), "{:?}", r.warnings);
 }
 
+/// A `{"records": [...]}` blob over 4 MiB indented as `az` writes it, one record cut off inside
+/// its `properties` (the two braces that close them lost): that record is one reject, and
+/// every other is read, from the file and gzipped. The block that starts at the cut record has
+/// no cut (its brackets never close), and the next record, which starts inside its open
+/// `properties`, had been taken for a value nested in it: the rest of the file was one
+/// `record too large` reject, and a warning said that every record was read.
+#[test]
+fn a_pretty_record_cut_off_inside_its_properties_costs_that_record() {
+    let n = 4_800;
+    let pretty = |i: usize| {
+        let one: serde_json::Value = serde_json::from_str(&kilobyte_record(i)).unwrap();
+        let text = serde_json::to_string_pretty(&one).unwrap();
+        text.lines()
+            .map(|l| format!("    {l}\n"))
+            .collect::<String>()
+    };
+    let mut els: Vec<String> = (0..n).map(pretty).collect();
+    let cut = els[10].find("\"resultMessage\"").unwrap();
+    els[10].truncate(cut);
+    let text = format!("{{\n  \"records\": [\n{}  ]\n}}\n", els.join(",\n"));
+    assert!(text.len() > 4 << 20);
+    for (name, input) in [
+        ("blob.json", text.clone().into_bytes()),
+        ("blob.json.gz", gzipped(text.as_bytes())),
+    ] {
+        let (c, r, _d) = read_text(name, &input);
+        let f = &r.files[0];
+        assert_eq!(
+            (f.accepted, f.rejected),
+            (n as u64 - 1, 1),
+            "{name}: {:?}",
+            c.rejects
+        );
+        assert_eq!(c.rejects[0].record, Some(11), "{name}");
+        assert!(r.warnings.is_empty(), "{name}: {:?}", r.warnings);
+    }
+}
+
 /// A query API row that lost its `]` takes the rows after it in as cells, and the array's `]`
 /// closes it: it is one reject, and the rows after it are read (they had all been lost with
 /// it, and the rest of the document was one more reject).
