@@ -458,6 +458,20 @@ fn stray_closer(b: &[u8], i: usize, top: bool) -> bool {
     }
 }
 
+/// Whether the `}` at `b[i]`, after an element, closes the document around the array (or the
+/// table its rows are in): what follows it closes more (`]`, `}`), is the next key of what
+/// holds it, or is not in `b`. One followed by an element (a comma, a `{`) is a stray one.
+fn closes_document(b: &[u8], i: usize) -> bool {
+    match b[i + 1..].iter().position(|c| !c.is_ascii_whitespace()) {
+        None => true,
+        Some(n) => match b[i + 1 + n] {
+            b']' | b'}' => true,
+            b',' => key_follows(b, i + 2 + n),
+            _ => false,
+        },
+    }
+}
+
 /// Whether a key (a string and its colon) starts at `b[i]`, past whitespace.
 fn key_follows(b: &[u8], i: usize) -> bool {
     let at = |i: usize| {
@@ -474,7 +488,9 @@ fn key_follows(b: &[u8], i: usize) -> bool {
 }
 
 /// The elements of one block, numbered from `first + 1`, starting `at` in the input. Every
-/// block but the last ends with a comma or the array's `]`.
+/// block but the last ends with a comma or the array's `]`. Returns where the array's `]` is
+/// (or, when a `}` of the document came where it should, the byte before that `}`: the rest of
+/// the document starts after it), unless the block ends first.
 pub(super) fn elements<S: Sink>(
     b: &[u8],
     first: u64,
@@ -558,6 +574,19 @@ pub(super) fn elements<S: Sink>(
                 }
                 end.closed.store(true, Ordering::Relaxed);
                 return Some(i);
+            }
+            // A `}` after the last element where its `]` should be, the document's own: the
+            // array lost its `]`, or its last element did and took the array's (a query API's
+            // last row). The array ends there, and the `}` starts the rest of the document.
+            Some(b'}') if !want_element && !top && closes_document(b, i) => {
+                if bad(
+                    ctx,
+                    "no closing ] between the array's last element and the } after it",
+                ) {
+                    return None;
+                }
+                end.closed.store(true, Ordering::Relaxed);
+                return Some(i - 1);
             }
             Some(_) => {
                 if !want_element && bad(ctx, "no comma between two elements") {

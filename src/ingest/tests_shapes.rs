@@ -1595,6 +1595,59 @@ fn a_query_api_row_without_its_bracket_costs_that_row() {
     assert_eq!(calls, ["c0", "c2", "c3", "c4", "c5"]);
 }
 
+/// A query API response whose last row lost its `]` (the rows' `]` closes it), and a records
+/// blob whose array lost its `]`: every record is read, nothing is rejected, and a warning
+/// says the `]` is missing, in a document read in place, in blocks (over 4 MiB) and on one
+/// line. The document's `}` after the last element had been read as an element (a reject, a
+/// warning of a missing comma) and its end as a document cut off (a second reject).
+#[test]
+fn a_document_whose_last_element_or_array_lost_its_bracket_loses_nothing() {
+    let row =
+        |c: usize| format!(r#"["2026-11-24T19:57:40.48Z","c{c}","Play","Failed",400,8535,"x"]"#);
+    let table = |n: usize| {
+        let rows: Vec<String> = (0..n).map(row).collect();
+        let rows = rows.join(",\n        ");
+        let rows = rows.strip_suffix(']').unwrap();
+        format!(
+            r#"{{
+  "tables": [
+    {{
+      "name": "PrimaryResult",
+      "columns": [{{"name":"TimeGenerated","type":"datetime"}},{{"name":"CorrelationId","type":"string"}},{{"name":"OperationName","type":"string"}},{{"name":"ResultType","type":"string"}},{{"name":"ResultCode","type":"int"}},{{"name":"ResultSubcode","type":"int"}},{{"name":"ResultMessage","type":"string"}}],
+      "rows": [
+        {rows}
+      ]
+    }}
+  ]
+}}
+"#
+        )
+    };
+    let records = |n: usize| {
+        let els: Vec<String> = (0..n).map(kilobyte_record).collect();
+        format!("{{\"records\": [\n{}\n}}\n", els.join(",\n"))
+    };
+    let blob_line = records(3).replace('\n', "");
+    let big_table = table(70_000);
+    assert!(big_table.len() > 4 << 20);
+    for (name, text, n) in [
+        ("api.json", table(3), 3),
+        ("api-big.json", big_table, 70_000),
+        ("blob.json", records(3), 3),
+        ("blob-big.json", records(4_800), 4_800),
+        ("blob-line.json", blob_line, 3),
+    ] {
+        let (c, r, _d) = read_text(name, text.as_bytes());
+        let f = &r.files[0];
+        assert_eq!((f.accepted, f.rejected), (n, 0), "{name}: {:?}", c.rejects);
+        assert_eq!(r.warnings.len(), 1, "{name}: {:?}", r.warnings);
+        let said = format!(
+            "/{name}: no closing ] between the array's last element and the }} after it (ignored)"
+        );
+        assert!(r.warnings[0].ends_with(&said), "{:?}", r.warnings);
+    }
+}
+
 /// Event Hubs messages saved with their envelope (a JavaScript consumer's `JSON.stringify` of
 /// the event, Avro Tools' `tojson` of a Capture blob with the body as bytes) and a Logic Apps
 /// query action's `{"value": [rows]}` body: their records are read (each had been one record
