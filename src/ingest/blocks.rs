@@ -426,33 +426,39 @@ impl Blocks {
     }
 
     /// The element at `b[lead]`, `line` lines into the input, that fills the block `b` without
-    /// a cut, as a damaged one when an element of its shape starts after it in the block: its
-    /// brackets do not close (a lost brace or quote), and following them would take every
-    /// element after it to the end of the input. Reading goes on at that element.
+    /// a cut, as a damaged one when an element of its shape (else of the array's first) starts
+    /// after it in the block: its brackets do not close (a lost brace or quote), and following
+    /// them would take every element after it to the end of the input. Reading goes on at that
+    /// element.
     fn damaged(&mut self, b: &[u8], lead: usize, line: u64) -> Option<Piece> {
         let array_s = self
             .shape
             .clone()
             .filter(|s| b.get(lead) == Some(&s.opener()));
-        let sig = signature(b, lead).or(array_s)?;
-        // The first element of its shape that the element's own brackets do not hold: one
+        // The first element of a shape that the element's own brackets do not hold: one
         // nested in it (a list of objects of the same first key) is part of a valid element
         // over the cap, not the next one. Where damage lost a brace the element is still open at
         // its own level there, or inside an object of its own, where a key would follow the
         // comma (a pretty-printed element cut off inside its `properties`); where it lost a
         // quote, inside a string.
-        let mut walk = Walker::default();
-        let mut from = lead;
-        let next = loop {
-            let at = next_element(b, from + 1, b.len(), &sig)?;
-            // Its brackets closed before: not this damage.
-            walk.end(&b[from..at]).is_none().then_some(())?;
-            let (depth, in_string) = walk.open();
-            if in_string || depth <= 1 || walk.in_object() {
-                break at;
+        let next_of = |sig: Signature<'_>| {
+            let mut walk = Walker::default();
+            let mut from = lead;
+            loop {
+                let at = next_element(b, from + 1, b.len(), &sig)?;
+                // Its brackets closed before: not this damage.
+                walk.end(&b[from..at]).is_none().then_some(())?;
+                let (depth, in_string) = walk.open();
+                if in_string || depth <= 1 || walk.in_object() {
+                    return Some(at);
+                }
+                from = at;
             }
-            from = at;
         };
+        let next = [signature(b, lead), array_s]
+            .into_iter()
+            .flatten()
+            .find_map(next_of)?;
         let text = b[lead..next].trim_ascii_end();
         let e = serde_json::from_slice::<IgnoredAny>(text).err()?;
         let line = Start::Line(line + (e.line() as u64).saturating_sub(1));

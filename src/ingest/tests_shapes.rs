@@ -1558,6 +1558,37 @@ fn a_pretty_record_cut_off_inside_its_properties_costs_that_record() {
     }
 }
 
+/// A pretty-printed array over 4 MiB whose records start with another key than the cut one
+/// (`{"id": ...`, as its first element does): the records after the cut one are found by the
+/// array's first element's shape (they had all been lost, and a warning said every record was
+/// read).
+#[test]
+fn a_cut_record_is_passed_by_the_shape_of_the_array_s_first() {
+    let n = 4_800;
+    let pretty = |text: &str| {
+        let one: serde_json::Value = serde_json::from_str(text).unwrap();
+        serde_json::to_string_pretty(&one).unwrap()
+    };
+    let keyed =
+        |i: usize| pretty(&kilobyte_record(i).replacen('{', &format!("{{\"id\":\"r{i}\","), 1));
+    let mut cut = pretty(&kilobyte_record(0));
+    cut.truncate(cut.find("\"resultMessage\"").unwrap());
+    let mut els = vec![keyed(0), cut];
+    els.extend((1..=n).map(keyed));
+    let text = format!("[\n{}\n]\n", els.join(",\n"));
+    assert!(text.len() > 4 << 20);
+    let (c, r, _d) = read_text("dump.json", text.as_bytes());
+    let f = &r.files[0];
+    assert_eq!(
+        (f.accepted, f.rejected),
+        (n as u64 + 1, 1),
+        "{:?}",
+        c.rejects
+    );
+    assert_eq!(c.rejects[0].record, Some(2));
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+}
+
 /// A query API row that lost its `]` takes the rows after it in as cells, and the array's `]`
 /// closes it: it is one reject, and the rows after it are read (they had all been lost with
 /// it, and the rest of the document was one more reject).
