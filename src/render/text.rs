@@ -127,6 +127,11 @@ pub fn run_summary(
         }
         lines.push(format!("under --fail-on-spike, {note}"));
     }
+    // A scope below (or far above) its usual range is not paged, but under --quiet nothing else
+    // would tell cron's mail of an export that stopped at 14:00.
+    if quiet && end.exit != crate::exit_codes::Exit::SpikesFound {
+        lines.extend(noted_line(r));
+    }
     // Said, not paged, loud or quiet: a night of actions without an outcome exits as before.
     let calls_file = formats.contains(&ReportFormat::Csv);
     lines.extend(r.silent_said(calls_file).map(|l| line(&l)));
@@ -165,6 +170,24 @@ fn flagged_line(r: &crate::report::Report) -> String {
         "flagged under --fail-on-spike: {}; see spikes.csv and volume.csv",
         flagged.join(", ")
     )
+}
+
+/// The volume scopes that are low or rose, not paged, on one line (`--quiet`): none when none.
+fn noted_line(r: &crate::report::Report) -> Option<String> {
+    let (said, _) = super::summary::volume_said(r);
+    let noted: Vec<String> = (said.iter().filter(|v| v.status.noted()))
+        .map(|v| {
+            let stops = v.stops.as_ref().map_or_else(String::new, |(at, _)| {
+                format!(", records stop at {} UTC", crate::time::clock_text(*at))
+            });
+            let (status, scope) = (v.status.as_str(), line(&v.scope));
+            format!(
+                "{status} {scope} ({:.0}% of the expected{stops})",
+                v.ratio * 100.0
+            )
+        })
+        .collect();
+    (!noted.is_empty()).then(|| format!("volume not paged: {}; see volume.csv", noted.join(", ")))
 }
 
 #[cfg(test)]
@@ -240,6 +263,7 @@ mod snapshots {
         r.spike_rows.clear();
         r.spikes.flagged.clear();
         r.spikes.note = Some("No spike test: the input covers no whole UTC day".into());
+        r.volume.clear();
         let out = std::path::Path::new("reports");
         let armed = super::Ending {
             fail_on_spike: crate::config::FailOnSpike::Failure,
@@ -249,6 +273,37 @@ mod snapshots {
             super::run_summary(&r, &cat, out, &ALL, true, armed),
             ["under --fail-on-spike, no spike test: the input covers no whole UTC day"]
         );
+        assert!(
+            super::run_summary(&r, &cat, out, &ALL, true, end(Exit::Success, false)).is_empty()
+        );
+    }
+
+    /// A quiet night that does not page names its volume scopes low or risen on one line (an
+    /// export that stopped at 14:00 had said nothing to cron's mail); one that pages names what
+    /// was flagged instead.
+    #[test]
+    fn a_quiet_run_names_its_volume_scopes_low_or_risen() {
+        let cat = fixture::catalogue();
+        let mut r = fixture::report(&cat);
+        let out = std::path::Path::new("reports");
+        let quiet = super::run_summary(&r, &cat, out, &ALL, true, end(Exit::Success, false));
+        let risen = "volume not paged: rise all (259% of the expected), rise kind media_summary (241% of the expected); see volume.csv";
+        assert_eq!(quiet, [risen]);
+        let paged = super::run_summary(&r, &cat, out, &ALL, true, end(Exit::SpikesFound, false));
+        assert!(!paged.iter().any(|l| l.starts_with("volume")), "{paged:?}");
+        for v in r.volume.iter_mut() {
+            v.status = crate::spikes::volume::VolumeStatus::Low;
+            v.ratio = 0.58;
+            v.stops = Some((1_764_770_100, None));
+        }
+        let quiet = super::run_summary(&r, &cat, out, &ALL, true, end(Exit::Success, false));
+        assert!(
+            quiet[0].starts_with(
+                "volume not paged: low all (58% of the expected, records stop at 13:55 UTC), "
+            ),
+            "{quiet:?}"
+        );
+        r.volume.clear();
         assert!(
             super::run_summary(&r, &cat, out, &ALL, true, end(Exit::Success, false)).is_empty()
         );
@@ -296,6 +351,7 @@ mod snapshots {
         };
         r.silent.kept = true;
         r.silent.rows = vec![play.clone()];
+        r.volume.clear();
         let out = std::path::Path::new("reports");
         let said = "SILENT (not paged): accepted with no outcome record in their call: Play 80 of 460 tested (17.39%) in 80 calls (outcomes looked for in media summary); see silent_calls.csv";
         let quiet = super::run_summary(&r, &cat, out, &ALL, true, end(Exit::Success, false));

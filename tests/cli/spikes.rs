@@ -1022,6 +1022,23 @@ fn a_night_whose_export_stops_mid_day_is_tested_against_whole_days() {
             "{summary}"
         );
         assert!(summary.contains(&line), "{summary}");
+        // Under --quiet, a low night is said on one line, not paged; a DROP pages and is named.
+        let quiet = stderr(&report_to(&file, &out, &[&flags[..], &["-q"]].concat()).code(code));
+        let noted = "volume not paged: low all (";
+        match want {
+            "low" => {
+                let stops = format!(", records stop at {last} UTC)");
+                assert!(quiet.contains(noted) && quiet.contains(&stops), "{quiet}");
+                assert!(quiet.trim_end().ends_with("; see volume.csv"), "{quiet}");
+            }
+            _ => {
+                assert!(!quiet.contains(noted), "{quiet}");
+                assert!(
+                    quiet.contains("flagged under --fail-on-spike: DROP all"),
+                    "{quiet}"
+                );
+            }
+        }
     }
 }
 
