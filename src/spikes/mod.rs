@@ -608,7 +608,7 @@ pub fn detect(history: &History, day: Option<i64>, th: Thresholds) -> SpikeRepor
     let Some(day) = day else {
         return SpikeReport {
             note: Some(
-                "No spike test: the input covers no whole UTC day (for a night whose last files are late, or a tenant quiet around midnight UTC, give the night as --since and --until, or --day)"
+                "No spike test: the input covers no whole UTC day (for a night whose records begin after midnight UTC, a tenant quiet around midnight or the night's first files missing, give the night as --since and --until, or --day)"
                     .into(),
             ),
             ..SpikeReport::default()

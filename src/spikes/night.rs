@@ -228,7 +228,7 @@ fn night_day(
     // Said where cron's mail shows it.
     if let (None, Some((from, to))) = (day, history::coverage(agg)) {
         warnings.push(format!(
-            "no spike or volume test: the records cover {} to {} UTC, no whole UTC day; for a night whose last files are late, or a tenant quiet around midnight UTC, give the night as --since and --until (or --day)",
+            "no spike or volume test: the records cover {} to {} UTC, no whole UTC day; for a night whose records begin after midnight UTC (a tenant quiet around midnight, or the night's first files missing), give the night as --since and --until (or --day)",
             hour_text(from),
             hour_text(to)
         ));
