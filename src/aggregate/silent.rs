@@ -106,6 +106,30 @@ pub(super) struct Mark {
     by_connection: bool,
 }
 
+impl Mark {
+    /// Which side of an action `rec` can be: an operation accepted (a 2xx), a media summary
+    /// record or a callback event.
+    fn side(rec: &Record<'_>) -> Option<Side> {
+        match rec.kind {
+            Kind::Operations if (200..300).contains(&rec.code) => Some(Side::Accepted),
+            Kind::MediaSummary => Some(Side::Summary),
+            Kind::Callback => Some(Side::Callback),
+            _ => None,
+        }
+    }
+
+    /// The mark of `rec` on `side` for `action` ([`NONE`] for none): none for an accepted
+    /// operation or media summary record of no action tested (a callback event of none still
+    /// tells that the input holds its call's events).
+    fn of(rec: &Record<'_>, side: Side, action: u8) -> Option<Mark> {
+        (action != NONE || side == Side::Callback).then(|| Mark {
+            action,
+            side,
+            by_connection: rec.correlation_id.is_empty(),
+        })
+    }
+}
+
 /// [`Actions`] of an operation not looked up yet.
 const UNSEEN: [u8; 3] = [UNKNOWN; 3];
 
@@ -250,49 +274,24 @@ impl Silent {
     /// What `rec`, of a call and with its operation interned as `op`, tells of an action of
     /// its call. Each mark is then added, in its order ([`Silent::add`]).
     pub(super) fn mark(&mut self, op: u32, rec: &Record<'_>) -> Option<Mark> {
-        let side = match rec.kind {
-            Kind::Operations if (200..300).contains(&rec.code) => Side::Accepted,
-            Kind::MediaSummary => Side::Summary,
-            Kind::Callback => Side::Callback,
-            _ => return None,
-        };
-        let action = self.actions.of(op, &rec.operation, side);
-        match side {
-            Side::Callback => {}
-            _ if action == NONE => return None,
+        let side = Mark::side(rec)?;
+        let mark = Mark::of(rec, side, self.actions.of(op, &rec.operation, side))?;
+        if side == Side::Accepted {
             // The CallConnectionId a listed call shows is its accepted action's: read from
             // those records only (most records are outcomes, and a GUID's reading is
             // measurable).
-            Side::Accepted => self.connections.push_back(
-                guid(&rec.call_connection_id).map_or([0; 2], |g| [(g >> 64) as u64, g as u64]),
-            ),
-            Side::Summary => {}
+            let g = guid(&rec.call_connection_id);
+            (self.connections).push_back(g.map_or([0; 2], |g| [(g >> 64) as u64, g as u64]));
         }
-        Some(Mark {
-            action,
-            side,
-            by_connection: rec.correlation_id.is_empty(),
-        })
+        Some(mark)
     }
 
     /// [`Silent::mark`] of an event's record met apart from the records counted in cells (a
     /// PlayCanceled without a result), to be added at once: its operation looked up on its
     /// own. None for an action accepted, whose marks are added in their order.
     pub(super) fn mark_apart(&mut self, rec: &Record<'_>) -> Option<Mark> {
-        let side = match rec.kind {
-            Kind::MediaSummary => Side::Summary,
-            Kind::Callback => Side::Callback,
-            _ => return None,
-        };
-        let action = Actions::look_up(&rec.operation)[side as usize];
-        if action == NONE && side == Side::Summary {
-            return None;
-        }
-        Some(Mark {
-            action,
-            side,
-            by_connection: rec.correlation_id.is_empty(),
-        })
+        let side = Mark::side(rec).filter(|&s| s != Side::Accepted)?;
+        Mark::of(rec, side, Actions::look_up(&rec.operation)[side as usize])
     }
 
     /// Counts `mark` for call `call`, of resource `resource`, at `time`.
