@@ -166,6 +166,15 @@ impl DayStats {
 /// message), the messages interned in [`Aggregator::diagnostic_texts`].
 pub type DiagKey = (u32, Option<u32>, Option<u32>, u32, Option<u32>, u32);
 
+/// One key of one resource on one UTC day.
+#[derive(Debug, Clone, Default)]
+pub struct ResourceKeyDay {
+    pub count: u64,
+    pub calls: Calls,
+    /// The log kinds its records came from ([`Kind::bit`]), as [`DayStats::kinds`].
+    pub kinds: u8,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct DiagStats {
     pub count: u64,
@@ -347,9 +356,14 @@ pub struct Aggregator {
     pub prompts: Interner,
     /// (resource, key) → count and calls; resource 0 holds the records that name none.
     pub by_resource: HashMap<ResourceKey, OpStats>,
-    /// (UTC day, resource, key) → count and calls, for records that name one; left empty
-    /// unless `keep_resource_days` (a table of a row per cell for keys by the hundred thousand).
-    pub by_day_resource: HashMap<(i64, u32, Key), OpStats>,
+    /// (UTC day, resource, key) → count, calls and log kinds, for records that name one; left
+    /// empty unless `keep_resource_days` (a table of a row per cell for keys by the hundred
+    /// thousand).
+    pub by_day_resource: HashMap<(i64, u32, Key), ResourceKeyDay>,
+    /// (UTC day, resource, log kind) → records, for records that name one: each resource's
+    /// exposure by kind, for the spike test by resource; left empty unless
+    /// `keep_resource_days`.
+    pub by_day_resource_kind: BTreeMap<(i64, u32, &'static str), u64>,
     /// (UTC day, resource) → records, and the second of the day of the last, for records
     /// that name one: the resources' exposure, and where a resource's records stop.
     pub by_day_of_resource: BTreeMap<(i64, u32), (u64, u32)>,
@@ -426,6 +440,7 @@ impl Aggregator {
             },
             by_resource: HashMap::default(),
             by_day_resource: HashMap::default(),
+            by_day_resource_kind: BTreeMap::new(),
             by_day_of_resource: BTreeMap::new(),
             sdk_texts: Interner::default(),
             by_sdk: HashMap::default(),
@@ -1375,6 +1390,9 @@ impl Aggregator {
                     let d = self.by_day_resource.entry((day, res, key)).or_default();
                     d.count += count;
                     d.calls |= &c.calls;
+                    d.kinds |= kind.bit();
+                    let k = (day, res, kind.as_str());
+                    *self.by_day_resource_kind.entry(k).or_default() += count;
                 }
             }
             *self.by_day_kind.entry((day, kind.as_str())).or_default() += count;

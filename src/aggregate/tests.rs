@@ -1007,37 +1007,64 @@ fn a_key_s_day_holds_narrow_hours_and_a_resource_s_day_a_count() {
     assert_eq!(by_res, [("a", 3, 1), ("b", 1, 1)]);
 }
 
-/// Each resource's keys by day are counted only when asked (the stored history, the spike test
-/// by resource read them); each resource's records by day, what the volume test reads, always
-/// are, the same either way.
+/// Each resource's keys by day, with their log kinds, and its records by day and log kind are
+/// counted only when asked (the stored history, the spike test by resource read them); each
+/// resource's records by day, what the volume test reads, always are, the same either way.
 #[test]
 fn a_resource_s_keys_by_day_are_counted_only_when_asked() {
     let run = |keep: bool| {
         let mut a = Aggregator::new(Window::default(), 3600).keeping_resource_days(keep);
-        for (d, code, res) in [
-            (20, 500, "/R/A"),
-            (20, 400, "/R/A"),
-            (21, 500, "/R/B"),
-            (21, 500, ""),
+        for (d, code, res, kind) in [
+            (20, 500, "/R/A", Kind::MediaSummary),
+            (20, 400, "/R/A", Kind::MediaSummary),
+            (20, 500, "/R/A", Kind::Operations),
+            (21, 500, "/R/B", Kind::MediaSummary),
+            (21, 500, "", Kind::MediaSummary),
         ] {
             let mut r = rec(&format!("2026-11-{d}T01:10:00Z"), code, Some(8572), "c1");
             r.resource_id = Cow::Borrowed(res);
+            r.kind = kind;
             assert_eq!(a.record(&r), Kept::Counted);
         }
         a.done();
         let days: Vec<(i64, String, u64)> = (a.by_day_of_resource.iter())
             .map(|(&(d, r), &(n, _))| (d, a.resources.name(r).to_string(), n))
             .collect();
-        (days, a.by_day_resource.len())
+        let mut keys: Vec<(i64, &str, Key, u8)> = (a.by_day_resource.iter())
+            .map(|(&(d, r, key), s)| (d, a.resources.name(r), key, s.kinds))
+            .collect();
+        keys.sort();
+        let keys: Vec<String> = keys.iter().map(|k| format!("{k:?}")).collect();
+        let kinds: Vec<(i64, String, &str, u64)> = (a.by_day_resource_kind.iter())
+            .map(|(&(d, r, k), &n)| (d, a.resources.name(r).to_string(), k, n))
+            .collect();
+        (days, keys, kinds)
     };
-    let (kept, with_keys) = run(true);
-    let (not_kept, without) = run(false);
+    let (kept, with_keys, with_kinds) = run(true);
+    let (not_kept, without, without_kinds) = run(false);
     let d20 = 20_777;
     assert_eq!(
         kept,
-        [(d20, "a".to_string(), 2), (d20 + 1, "b".to_string(), 1)]
+        [(d20, "a".to_string(), 3), (d20 + 1, "b".to_string(), 1)]
     );
-    assert_eq!((with_keys, without), (3, 0));
+    let (media, ops) = (Kind::MediaSummary.bit(), Kind::Operations.bit());
+    assert_eq!(
+        with_keys,
+        [
+            format!("({d20}, \"a\", (400, Some(8572)), {media})"),
+            format!("({d20}, \"a\", (500, Some(8572)), {})", media | ops),
+            format!("({}, \"b\", (500, Some(8572)), {media})", d20 + 1),
+        ]
+    );
+    assert_eq!(
+        with_kinds,
+        [
+            (d20, "a".to_string(), "media_summary", 2),
+            (d20, "a".to_string(), "operations", 1),
+            (d20 + 1, "b".to_string(), "media_summary", 1),
+        ]
+    );
+    assert!(without.is_empty() && without_kinds.is_empty());
     assert_eq!(kept, not_kept);
     // The setting stays with the sinks made from a sink, and with the one that takes another's
     // counts in a merge.

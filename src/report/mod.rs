@@ -409,6 +409,7 @@ fn table_rows(
 ) -> (Timeline, Vec<ResourceRow>, Vec<SdkRow>, Vec<OperationRow>) {
     // The history, made and dropped before, read the resources' days.
     agg.by_day_resource = Default::default();
+    agg.by_day_resource_kind = Default::default();
     agg.by_day_of_resource = Default::default();
     let timeline = agg.timeline();
     agg.by_day = Default::default();

@@ -32,8 +32,8 @@ pub struct DayAgg {
     /// volume test and the spike test's exposures; empty in a history written before kinds
     /// were kept.
     pub kinds: BTreeMap<String, u64>,
-    /// The log kinds each key's records came from ([`crate::normalize::Kind::bit`]): a run's own days only (a
-    /// stored day does not keep them, and a day of one resource has none).
+    /// The log kinds each key's records came from ([`crate::normalize::Kind::bit`]): a run's
+    /// own days only (a stored day does not keep them).
     pub key_kinds: HashMap<Key, u8>,
 }
 
@@ -42,6 +42,13 @@ pub struct DayAgg {
 pub struct ResourceDay {
     pub exposure: u64,
     pub keys: HashMap<Key, (u64, u64)>,
+    /// Its records by log kind, as [`DayAgg::kinds`]: the spike test by resource measures a
+    /// key against its resource's records of the key's kinds. Empty in a history written
+    /// before kinds were kept by resource, and in a run's own days when its aggregates did
+    /// not keep each resource's keys.
+    pub kinds: BTreeMap<String, u64>,
+    /// The log kinds each key's records came from, as [`DayAgg::key_kinds`].
+    pub key_kinds: HashMap<Key, u8>,
 }
 
 /// Days of aggregates, by day.
@@ -114,6 +121,14 @@ impl History {
                 (days.get_mut(&day)).and_then(|d| d.resources.get_mut(agg.resources.name(res)))
             {
                 r.keys.insert(key, (s.count, s.calls.len()));
+                r.key_kinds.insert(key, s.kinds);
+            }
+        }
+        for (&(day, res, kind), &n) in &agg.by_day_resource_kind {
+            if let Some(r) =
+                (days.get_mut(&day)).and_then(|d| d.resources.get_mut(agg.resources.name(res)))
+            {
+                *r.kinds.entry(kind.to_string()).or_default() += n;
             }
         }
         History { days }
@@ -162,9 +177,22 @@ impl History {
                     *k = (k.0 + count, k.1 + calls);
                 }
                 let exposure = resources.values().map(|r| r.exposure).sum();
-                // A day whose every record is kept keeps its kinds (a glob that matches all).
+                // A day whose every record is kept keeps its kinds (a glob that matches all);
+                // else its kinds are those of the resources kept, when each keeps its own.
                 let (kinds, key_kinds) = if exposure == d.exposure {
                     (d.kinds, d.key_kinds)
+                } else if resources.values().all(|r| !r.kinds.is_empty()) {
+                    let mut kinds: BTreeMap<String, u64> = BTreeMap::new();
+                    let mut key_kinds: HashMap<Key, u8> = HashMap::new();
+                    for r in resources.values() {
+                        for (k, n) in &r.kinds {
+                            *kinds.entry(k.clone()).or_default() += n;
+                        }
+                        for (&key, &bits) in &r.key_kinds {
+                            *key_kinds.entry(key).or_default() |= bits;
+                        }
+                    }
+                    (kinds, key_kinds)
                 } else {
                     (BTreeMap::new(), HashMap::new())
                 };
@@ -198,8 +226,8 @@ impl History {
                         exposure: r.exposure,
                         keys: r.keys.clone(),
                         resources: BTreeMap::new(),
-                        kinds: BTreeMap::new(),
-                        key_kinds: HashMap::new(),
+                        kinds: r.kinds.clone(),
+                        key_kinds: r.key_kinds.clone(),
                     },
                 ))
             })
@@ -347,8 +375,10 @@ impl History {
 
 /// The stored form of a day: one row per key of the whole day (`resource` empty), then one
 /// per key of each resource, each with its exposure; in key order so re-runs write the same
-/// file.
-fn day_frame(d: &DayAgg) -> PolarsResult<DataFrame> {
+/// file. Then a row per log kind of each resource, and last a row per log kind of the whole
+/// day: a reader that keeps kinds for the whole day only (written before kinds were kept by
+/// resource) takes each kind's last row, the whole day's.
+fn day_frame<'a>(d: &'a DayAgg) -> PolarsResult<DataFrame> {
     let sorted = |keys: &HashMap<Key, (u64, u64)>| {
         let mut keys: Vec<(Key, (u64, u64))> = keys.iter().map(|(k, v)| (*k, *v)).collect();
         keys.sort();
@@ -366,16 +396,22 @@ fn day_frame(d: &DayAgg) -> PolarsResult<DataFrame> {
         );
     }
     // Then one row per log kind, with no code: its records that day.
-    let kinds: Vec<(&String, &u64)> = d.kinds.iter().collect();
+    let of = |name: &'a str, kinds: &'a BTreeMap<String, u64>| {
+        kinds.iter().map(move |(k, n)| (name, k.as_str(), *n))
+    };
+    let kinds: Vec<(&str, &str, u64)> = (d.resources.iter())
+        .flat_map(|(name, r)| of(name, &r.kinds))
+        .chain(of("", &d.kinds))
+        .collect();
     let n = rows.len() + kinds.len();
     let none = || std::iter::repeat_n(None, kinds.len());
     df!(
         "day" => vec![day_text(d.day); n],
-        "resource" => rows.iter().map(|r| r.0).chain(kinds.iter().map(|_| "")).collect::<Vec<_>>(),
-        "kind" => rows.iter().map(|_| None).chain(kinds.iter().map(|k| Some(k.0.as_str()))).collect::<Vec<_>>(),
+        "resource" => rows.iter().map(|r| r.0).chain(kinds.iter().map(|k| k.0)).collect::<Vec<_>>(),
+        "kind" => rows.iter().map(|_| None).chain(kinds.iter().map(|k| Some(k.1))).collect::<Vec<_>>(),
         "code" => rows.iter().map(|r| Some(r.1 .0)).chain(none()).collect::<Vec<_>>(),
         "subcode" => rows.iter().map(|r| r.1 .1).chain(none()).collect::<Vec<_>>(),
-        "count" => rows.iter().map(|r| r.2 .0).chain(kinds.iter().map(|k| *k.1)).collect::<Vec<_>>(),
+        "count" => rows.iter().map(|r| r.2 .0).chain(kinds.iter().map(|k| k.2)).collect::<Vec<_>>(),
         "calls" => rows.iter().map(|r| r.2 .1).chain(kinds.iter().map(|_| 0)).collect::<Vec<_>>(),
         "exposure" => rows.iter().map(|r| r.3).chain(kinds.iter().map(|_| 0)).collect::<Vec<_>>(),
         "partial" => vec![d.partial; n]
@@ -505,18 +541,21 @@ fn read_day(mut reader: ParquetReader<File>) -> Result<DayAgg> {
         key_kinds: HashMap::new(),
     };
     for i in 0..df.height() {
+        let resource = (resources.as_ref())
+            .and_then(|r| r.get(i))
+            .filter(|r| !r.is_empty());
         if let Some(kind) = kinds.as_ref().and_then(|k| k.get(i)) {
-            d.kinds.insert(kind.to_string(), counts.get(i).unwrap_or(0));
+            let of = match resource {
+                None => &mut d.kinds,
+                Some(name) => &mut d.resources.entry(name.to_string()).or_default().kinds,
+            };
+            of.insert(kind.to_string(), counts.get(i).unwrap_or(0));
             continue;
         }
         let key = (codes.get(i).context("null code")?, subs.get(i));
         let v = (counts.get(i).unwrap_or(0), calls.get(i).unwrap_or(0));
         let e = exposures.get(i).unwrap_or(0);
-        match resources
-            .as_ref()
-            .and_then(|r| r.get(i))
-            .filter(|r| !r.is_empty())
-        {
+        match resource {
             None => {
                 d.exposure = e;
                 d.keys.insert(key, v);
@@ -590,7 +629,7 @@ mod tests {
                         n.to_string(),
                         ResourceDay {
                             exposure: *e,
-                            keys: HashMap::new(),
+                            ..Default::default()
                         },
                     )
                 })
@@ -826,6 +865,8 @@ mod resource_tests {
             ResourceDay {
                 exposure: 12,
                 keys: HashMap::from([((404, Some(8522)), (12, 3))]),
+                kinds: BTreeMap::from([("media_summary".to_string(), 12)]),
+                key_kinds: HashMap::new(),
             },
         );
         let mut h = History::default();
@@ -836,6 +877,52 @@ mod resource_tests {
         assert_eq!(back.days[&d], day);
         assert_eq!(back.resources(), ["acs-a"]);
         assert_eq!(back.for_resource("acs-a").days[&d].exposure, 12);
+
+        // Each kind's last row is the whole day's: a reader that keeps kinds for the whole
+        // day only takes the day's counts.
+        let frame = day_frame(&day).unwrap();
+        let (res, kind) = (
+            frame.column("resource").unwrap(),
+            frame.column("kind").unwrap(),
+        );
+        let (res, kind) = (res.str().unwrap(), kind.str().unwrap());
+        let rows: Vec<(Option<&str>, Option<&str>)> = (0..frame.height())
+            .map(|i| (res.get(i), kind.get(i)))
+            .filter(|(_, k)| k.is_some())
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (Some("acs-a"), Some("media_summary")),
+                (Some(""), Some("media_summary")),
+                (Some(""), Some("streaming"))
+            ]
+        );
+        // Under `--resource`, a day not kept whole has the kinds of the resources kept, when
+        // each keeps them; one stored before kinds were kept by resource has none.
+        let mut two = day.clone();
+        two.exposure = 42;
+        two.resources.insert(
+            "acs-b".into(),
+            ResourceDay {
+                exposure: 30,
+                ..Default::default()
+            },
+        );
+        let one = |h: History| {
+            let kept =
+                h.for_resources(&[glob::Pattern::new("acs-a").unwrap()], &History::default());
+            kept.days[&d].kinds.clone()
+        };
+        let h = History {
+            days: BTreeMap::from([(d, two.clone())]),
+        };
+        assert_eq!(one(h), BTreeMap::from([("media_summary".to_string(), 12)]));
+        two.resources.get_mut("acs-a").unwrap().kinds.clear();
+        let h = History {
+            days: BTreeMap::from([(d, two)]),
+        };
+        assert!(one(h).is_empty());
 
         // A file of the schema before resources: day, code, subcode, count, calls, exposure,
         // partial.

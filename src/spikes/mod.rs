@@ -1025,6 +1025,83 @@ mod tests {
         );
     }
 
+    /// Under `--spikes-by resource` a resource's key is measured against that resource's
+    /// records of the key's kinds: acs-prod's operations log written three times had hidden
+    /// its media summary key that tripled (30 vs 21.3 expected over all its records, normal),
+    /// as under `all`. A resource's baseline day stored before kinds were kept by resource
+    /// counts every kind and says why.
+    #[test]
+    fn a_resource_s_key_is_measured_against_its_own_log_kinds_of_that_resource() {
+        let day = 28;
+        let mut h = hist(&[]);
+        for w in 0..=day / 7 {
+            let d = w * 7;
+            let (n, ops) = if d == day { (30, 4140) } else { (10, 1380) };
+            let kinds = |media, ops| -> BTreeMap<String, u64> {
+                [
+                    ("media_summary", media),
+                    ("operations", ops),
+                    ("callback", 140),
+                ]
+                .map(|(k, n)| (k.to_string(), n))
+                .into()
+            };
+            let prod = history::ResourceDay {
+                exposure: 920 + ops + 140,
+                keys: [(K, (n, n)), ((200, Some(0)), (920 + ops + 140 - n, 1))].into(),
+                kinds: kinds(920, ops),
+                key_kinds: HashMap::new(),
+            };
+            let stage = history::ResourceDay {
+                exposure: 400,
+                keys: [((200, Some(0)), (400, 1))].into(),
+                kinds: kinds(100, 160),
+                key_kinds: HashMap::new(),
+            };
+            let mut a = hist(&[(d, prod.exposure + 400, &[(K, n)])])
+                .days
+                .remove(&d)
+                .unwrap();
+            a.kinds = kinds(1020, ops + 160);
+            a.kinds.insert("callback".into(), 280);
+            a.resources = [
+                ("acs-prod".to_string(), prod),
+                ("acs-stage".to_string(), stage),
+            ]
+            .into();
+            h.days.insert(d, a);
+        }
+        let media = Kind::MediaSummary.bit();
+        let today = h.days.get_mut(&day).unwrap();
+        today.key_kinds.insert(K, media);
+        let prod = today.resources.get_mut("acs-prod").unwrap();
+        prod.key_kinds.insert(K, media);
+        let r = detect_by_resource(&h, Some(day), TH);
+        assert_eq!(r.flagged.len(), 1, "{r:?}");
+        let v = &r.flagged[0];
+        assert_eq!(
+            (
+                v.resource.as_deref(),
+                v.status,
+                v.exposure,
+                v.baseline_exposure
+            ),
+            (Some("acs-prod"), Status::Spike, 920, 4 * 920),
+            "{v:?}"
+        );
+        assert_eq!(v.exposure_kinds, ["media_summary"]);
+        assert!((v.expected - 10.0).abs() < 1e-9);
+        // A baseline day of the resource stored before kinds were kept by resource.
+        let old = h.days.get_mut(&7).unwrap();
+        old.resources.get_mut("acs-prod").unwrap().kinds.clear();
+        let v = Tester::new(&h.for_resource("acs-prod"), TH).verdict(day, K);
+        assert_eq!((v.status, v.exposure), (Status::Normal, 5200), "{v:?}");
+        assert_eq!(
+            v.all_kinds.as_deref(),
+            Some("1970-01-08 keeps no records by log kind")
+        );
+    }
+
     #[test]
     fn a_century_of_weekly_history_is_tested_without_deep_recursion() {
         // One day a week for a hundred years: each verdict leaves out the flagged days of its
@@ -1205,7 +1282,11 @@ mod tests {
                 0 => [((200, Some(0)), (exposure, 1))].into(),
                 n => [(K, (n, n)), ((200, Some(0)), (exposure - n, 1))].into(),
             };
-            let r = history::ResourceDay { exposure, keys };
+            let r = history::ResourceDay {
+                exposure,
+                keys,
+                ..Default::default()
+            };
             d.resources.insert(name.to_string(), r);
         }
     }
@@ -1226,7 +1307,7 @@ mod tests {
         let d = h.days.get_mut(&28).unwrap();
         let exposure_only = history::ResourceDay {
             exposure: 900,
-            keys: HashMap::new(),
+            ..Default::default()
         };
         d.resources.insert("acs-prod".into(), exposure_only);
         let r = detect(&h, Some(28), TH);
