@@ -81,7 +81,8 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
     let taken = match asked.stored && asked.resources.is_empty() {
         true => {
             let begun = begun_days(taken, now, &mut warnings);
-            to_store(history, &before, begun, asked.over_max_bad, &mut warnings)
+            let whole = stopped_short(history, &before, begun, &volume, &mut warnings);
+            to_store(history, &before, whole, asked.over_max_bad, &mut warnings)
         }
         false => taken,
     };
@@ -373,6 +374,63 @@ fn empty_night(
         day_text(next)
     ));
     Some(next)
+}
+
+/// The days of `taken` to store, less a tested day that a window names whole but whose records
+/// stop early while its volume test finds all records DROP or low ([`volume::say_where_records_stop`]):
+/// an export cut at 14:00, given with `--since` and `--until` (or a window that ends after the
+/// day), would be stored as a whole day, and its short count would lower the volume baseline
+/// of its weekday for four weeks, and the spike exposures of its keys. It is stored as partial,
+/// never a baseline, as the same export given without a window is; over a complete day the
+/// history holds, that day is kept. A night whose records always stop early (a tenant quiet in
+/// the evening) is within its usual range and stored whole.
+fn stopped_short(
+    history: &mut History,
+    before: &BTreeMap<i64, DayAgg>,
+    mut taken: Vec<i64>,
+    volume: &[VolumeVerdict],
+    warnings: &mut Vec<String>,
+) -> Vec<i64> {
+    let all = volume
+        .iter()
+        .find(|v| matches!(v.scope.as_str(), "all" | "all but retired"));
+    let Some((v, at)) = all.and_then(|v| Some((v, v.stops.as_ref()?.0))) else {
+        return taken;
+    };
+    let Some(new) = (history.days.get_mut(&v.day)).filter(|d| !d.partial && taken.contains(&d.day))
+    else {
+        return taken;
+    };
+    let why = format!(
+        "its records stop at {} UTC, before the day's end, and {} records are {} ({:.0}% of the expected): an export that stopped, or files left out or late, whose short count would lower the baseline of the weeks to come (a re-run with them replaces the day)",
+        clock_text(at),
+        v.scope,
+        match v.status {
+            volume::VolumeStatus::Drop => "a DROP",
+            _ => "low",
+        },
+        v.ratio * 100.0
+    );
+    match before.get(&v.day).filter(|old| !old.partial) {
+        Some(old) => {
+            warnings.push(format!(
+                "the history keeps its complete {} ({} records, not this run's {}): {why}",
+                day_text(v.day),
+                old.exposure,
+                new.exposure
+            ));
+            *new = old.clone();
+            taken.retain(|&d| d != v.day);
+        }
+        None => {
+            new.partial = true;
+            warnings.push(format!(
+                "the history stores {} as partial, never a baseline: {why}",
+                day_text(v.day)
+            ));
+        }
+    }
+    taken
 }
 
 /// The days `taken` into `history` that are stored, over the stored days `before`. A run whose

@@ -1042,6 +1042,93 @@ fn a_night_whose_export_stops_mid_day_is_tested_against_whole_days() {
     }
 }
 
+/// A night cut at 14:00, given with a window that names its whole day, is stored as partial,
+/// never a baseline, as the same export given without a window is: stored whole, its short count
+/// lowered the next week's expected records (and a --until after the day, or a re-run, would
+/// store it so again). Over a complete day the history holds, that day is kept.
+#[test]
+fn a_night_cut_early_in_a_window_of_its_whole_day_is_stored_as_partial() {
+    let work = tempfile::tempdir().unwrap();
+    let history = four_weeks(work.path());
+    let copy = |from: &Path, to: &Path| {
+        std::fs::create_dir(to).unwrap();
+        for f in std::fs::read_dir(from).unwrap() {
+            let f = f.unwrap().path();
+            std::fs::copy(&f, to.join(f.file_name().unwrap())).unwrap();
+        }
+    };
+    let whole = night(work.path(), 28, &[]);
+    let text = std::fs::read_to_string(&whole).unwrap();
+    let cut: String = (text.lines())
+        .filter(|l| &l["{\"time\":\"2026-11-17T".len()..][..2] < "14")
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let cut_file = work.path().join("cut.json");
+    std::fs::write(&cut_file, cut).unwrap();
+    let window = ["--since", "2026-11-17", "--until", "2026-11-18"];
+    let partial = |h: &Path| {
+        let df = read_parquet(&h.join("2026-11-17.parquet"));
+        df.column("partial")
+            .unwrap()
+            .bool()
+            .unwrap()
+            .get(0)
+            .unwrap()
+    };
+    // Over a complete 2026-11-17: kept, said.
+    let kept = work.path().join("kept");
+    copy(&history, &kept);
+    let cut_run = |h: &Path| {
+        let flags = [&["--history", h.to_str().unwrap()][..], &window].concat();
+        stderr(&report_to(&cut_file, &work.path().join("o"), &flags).success())
+    };
+    report_to(
+        &whole,
+        &work.path().join("o"),
+        &["--history", kept.to_str().unwrap()],
+    )
+    .success();
+    let stored = std::fs::read(kept.join("2026-11-17.parquet")).unwrap();
+    let err = cut_run(&kept);
+    assert!(
+        err.contains("warning: the history keeps its complete 2026-11-17 (")
+            && err.contains(": its records stop at 13:"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(kept.join("2026-11-17.parquet")).unwrap(),
+        stored
+    );
+    // Without it: stored as partial.
+    let err = cut_run(&history);
+    assert!(
+        err.contains("warning: the history stores 2026-11-17 as partial, never a baseline: its records stop at 13:")
+            && err.contains(" UTC, before the day's end, and all records are low ("),
+        "{err}"
+    );
+    assert!(partial(&history));
+    // The next week's night is measured against the three complete days, as if the cut one
+    // were not stored.
+    let without = work.path().join("without");
+    copy(&history, &without);
+    std::fs::remove_file(without.join("2026-11-17.parquet")).unwrap();
+    let next = night(work.path(), 35, &[]);
+    let expected = |h: &Path| {
+        let out = work.path().join("next");
+        report_to(&next, &out, &["--history", h.to_str().unwrap()]).success();
+        let rows = read_csv(&out.join("volume.csv"));
+        let all = rows.iter().find(|r| r["scope"] == "all").unwrap();
+        (
+            all["day"].clone(),
+            all["expected"].clone(),
+            all["status"].clone(),
+        )
+    };
+    let (day, with_cut, status) = expected(&history);
+    assert_eq!((day.as_str(), status.as_str()), ("2026-11-24", "normal"));
+    assert_eq!(with_cut, expected(&without).1);
+}
+
 /// `triage` during an incident, on today's records so far: its verdict is for the last whole
 /// day, and it says so, with the way to test today (it had printed "not flagged" for
 /// yesterday, which an on-call engineer reads as today's answer). A --day of which nothing is
