@@ -37,6 +37,25 @@ pub struct DayAgg {
     pub key_kinds: HashMap<Key, u8>,
 }
 
+impl DayAgg {
+    /// Whether the two days are stored as the same file: all but the log kinds of each key,
+    /// which are not stored.
+    pub fn stored_alike(&self, other: &DayAgg) -> bool {
+        let resources = (self.resources.iter())
+            .zip(&other.resources)
+            .all(|((a, r), (b, s))| {
+                a == b && r.exposure == s.exposure && r.keys == s.keys && r.kinds == s.kinds
+            });
+        self.day == other.day
+            && self.partial == other.partial
+            && self.exposure == other.exposure
+            && self.keys == other.keys
+            && self.kinds == other.kinds
+            && self.resources.len() == other.resources.len()
+            && resources
+    }
+}
+
 /// One resource on one day.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResourceDay {
@@ -877,6 +896,34 @@ mod resource_tests {
         assert_eq!(back.days[&d], day);
         assert_eq!(back.resources(), ["acs-a"]);
         assert_eq!(back.for_resource("acs-a").days[&d].exposure, 12);
+
+        // Read back, it is stored alike, whatever its keys' kinds (not stored); another
+        // count of a resource's kind, or a day become partial, is not.
+        let mut run = day.clone();
+        run.key_kinds.insert((404, Some(8522)), 1);
+        run.resources
+            .get_mut("acs-a")
+            .unwrap()
+            .key_kinds
+            .insert((404, Some(8522)), 1);
+        assert!(back.days[&d].stored_alike(&run) && run.stored_alike(&back.days[&d]));
+        let mut other = run.clone();
+        *other
+            .resources
+            .get_mut("acs-a")
+            .unwrap()
+            .kinds
+            .get_mut("media_summary")
+            .unwrap() += 1;
+        assert!(!back.days[&d].stored_alike(&other));
+        other = run.clone();
+        other.partial = true;
+        assert!(!back.days[&d].stored_alike(&other));
+        other = run.clone();
+        other
+            .resources
+            .insert("acs-b".into(), ResourceDay::default());
+        assert!(!back.days[&d].stored_alike(&other) && !other.stored_alike(&back.days[&d]));
 
         // Each kind's last row is the whole day's: a reader that keeps kinds for the whole
         // day only takes the day's counts.

@@ -82,7 +82,14 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
         true => {
             let begun = begun_days(taken, now, &mut warnings);
             let whole = stopped_short(history, &before, begun, &volume, &mut warnings);
-            to_store(history, &before, whole, asked.over_max_bad, &mut warnings)
+            let store = to_store(history, &before, whole, asked.over_max_bad, &mut warnings);
+            // A day stored as it is already (a re-run over the same archives, a backfill run
+            // again) is not encoded and compared with its file again: it would change nothing.
+            let same = |d: &i64| {
+                (before.get(d).zip(history.days.get(d)))
+                    .is_some_and(|(old, new)| old.stored_alike(new))
+            };
+            store.into_iter().filter(|d| !same(d)).collect()
         }
         false => taken,
     };
