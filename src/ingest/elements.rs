@@ -673,6 +673,7 @@ pub(super) fn elements<S: Sink>(
                     line,
                     index,
                     one_line,
+                    top,
                 };
                 i = reject_damaged(b, (i, stop), last_good, shape, damage, end, ctx);
             }
@@ -737,12 +738,14 @@ fn sub_document<S: Sink>(
 }
 
 /// What broke an element, and where it is: the parser's error, the element's line and index,
-/// and the line of JSON Lines that the whole document is on, if it is.
+/// the line of JSON Lines that the whole document is on, if it is, and whether the array is a
+/// top-level one ([`Of::top`]).
 struct Damage<'e> {
     error: &'e serde_json::Error,
     line: u64,
     index: u64,
     one_line: Option<u64>,
+    top: bool,
 }
 
 /// Rejects the damaged element that starts at `b[i]` and that the parser read to `stop`;
@@ -750,7 +753,8 @@ struct Damage<'e> {
 /// around it show (a lost quote makes everything after it look like a string): the shape of
 /// the last good element of the block, else its own, else the array's first, the first that
 /// finds a next element; else at `stop`, and the document ends inside it when the parser ran
-/// out of input.
+/// out of input, but before the array's own `]` or the document's `}` when the walk ended there
+/// ([`closed_from_outside`]).
 fn reject_damaged<S: Sink>(
     b: &[u8],
     (i, stop): (usize, usize),
@@ -776,6 +780,9 @@ fn reject_damaged<S: Sink>(
             let why = "the document ends inside it".to_string();
             (Reason::Truncated, why, stop)
         }
+        None if closed_from_outside(b, (i, stop), damage.top) => {
+            (Reason::BadDocument, short_message(e), stop - 1)
+        }
         None => (Reason::BadDocument, short_message(e), stop),
     };
     // The line the damage was found on (the element's start when the input ended).
@@ -787,6 +794,19 @@ fn reject_damaged<S: Sink>(
     let at = At::record(at_line, damage.index);
     ctx.reject(at, reason, why, head(&b[i..to]));
     to
+}
+
+/// Whether the walk of the damaged element `b[i..stop]` ended at a closer of the other kind
+/// than its opener that closes what holds the array: the array's own `]`, or the document's
+/// `}` after a row (a cut-off element keeps nothing open that it matches, so that closer
+/// closed every bracket the element left open). Such a closer is no part of the element: the
+/// array, or the document, ends there. A stray one, that elements follow, stays in it.
+fn closed_from_outside(b: &[u8], (i, stop): (usize, usize), top: bool) -> bool {
+    match (b[i], stop.checked_sub(1).map(|c| (c, b[c]))) {
+        (b'{', Some((c, b']'))) if c > i => !stray_closer(b, c, top),
+        (b'[', Some((c, b'}'))) if c > i => !top && closes_document(b, c),
+        _ => false,
+    }
 }
 
 /// Why a row that ran into the next one is rejected.

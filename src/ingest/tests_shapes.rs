@@ -3713,6 +3713,69 @@ fn query_api_response_cut_off_inside_its_rows() {
     ));
 }
 
+/// An element cut off before the array's `]`, with no element after it to show where it ends:
+/// its walk ends at the array's `]` (or, for a row, the document's `}`), which closes what the
+/// element left open. It costs itself, and the array is closed there, small or over 4 MiB and
+/// read in blocks; no warning says that the `]` is missing.
+#[test]
+fn an_element_cut_off_before_the_array_s_closing_bracket_costs_itself() {
+    let rec = |i: usize| {
+        format!(
+            "{{\"time\":\"2026-11-24T01:00:00Z\",\"correlationId\":\"c{i}\",\"properties\":{{\"resultCode\":603,\"resultSubcode\":0}}}}"
+        )
+    };
+    let flat = |i: usize| {
+        format!("{{\"TimeGenerated\":\"2026-11-24T01:00:00Z\",\"CorrelationId\":\"c{i}\",\"ResultCode\":\"603\",\"ResultSubcode\":\"0\"}}")
+    };
+    let cut_last = |mut e: String| {
+        e.pop();
+        e
+    };
+    for n in [3, 2 * MAX_RECORD_BYTES / rec(0).len()] {
+        let mut recs: Vec<String> = (1..=n).map(rec).collect();
+        let last = cut_last(recs.pop().unwrap());
+        recs.push(last.clone());
+        let blob = format!("{{\"records\": [\n{}\n]}}\n", recs.join(",\n"));
+        let mut flats: Vec<String> = (1..=n).map(flat).collect();
+        let last_flat = cut_last(flats.pop().unwrap());
+        flats.push(last_flat);
+        // A top-level array, another document after it.
+        let array = format!("[\n{}\n]\n{}\n", flats.join(",\n"), rec(0));
+        let mut rows: Vec<String> = (1..=n).map(|i| api_row(i, "400")).collect();
+        let last_row = cut_last(rows.pop().unwrap());
+        rows.push(last_row);
+        let query = format!(
+            "{{\"tables\":[{{\"name\":\"PrimaryResult\",{API_COLUMNS},\"rows\":[\n{}\n}}]}}\n",
+            rows.join(",\n")
+        );
+        let cases = [
+            (blob, n - 1, vec![]),
+            (array, n, vec![]),
+            (
+                query,
+                n - 1,
+                vec!["no closing ] between the array's last element and the } after it (ignored)"],
+            ),
+        ];
+        for (i, (text, accepted, warned)) in cases.into_iter().enumerate() {
+            let (c, report, _d) = read_text("in.json", text.as_bytes());
+            assert_eq!(c.records.len(), accepted, "case {i} of {n}");
+            let got: Vec<(u64, Reason)> = c.rejects.iter().map(|r| (r.line, r.reason)).collect();
+            assert_eq!(
+                got,
+                vec![(n as u64 + 2, Reason::BadDocument)],
+                "case {i} of {n}"
+            );
+            let warnings: Vec<&str> = report
+                .warnings
+                .iter()
+                .map(|w| w.split_once("in.json: ").map_or(w.as_str(), |(_, w)| w))
+                .collect();
+            assert_eq!(warnings, warned, "case {i} of {n}");
+        }
+    }
+}
+
 #[test]
 fn records_document_with_a_missing_comma_and_text_after_it() {
     let rec = |i: u32| {
