@@ -388,6 +388,10 @@ fn element_end(b: &[u8], top: bool, part: bool) -> Option<(usize, u64)> {
     // elements were seen without a comma between them.
     let mut ended = None;
     let mut after_value = false;
+    // Where the last value starts: its shape shows where a stray quote's string runs into
+    // the next element, and the walk goes on there, as the elements are read
+    // ([`stray_quote_end`]), not inside the strings after it.
+    let mut prev = None;
     loop {
         while b.get(i).is_some_and(u8::is_ascii_whitespace) {
             i += 1;
@@ -406,10 +410,18 @@ fn element_end(b: &[u8], top: bool, part: bool) -> Option<(usize, u64)> {
                 return Some((i, count));
             }
             Some(b']') => i += 1,
-            Some(_) => {
+            Some(&c) => {
                 let Some(end) = value_end(b, i) else {
                     return last.or(ended);
                 };
+                if c == b'"' {
+                    if let Some(next) = stray_quote_end(b, i, prev, &None) {
+                        count += 1;
+                        i = next;
+                        continue;
+                    }
+                }
+                prev = Some(i);
                 i = end;
                 count += 1;
                 if after_value || ended.is_some() {
@@ -588,6 +600,24 @@ pub(super) fn elements<S: Sink>(
                 end.closed.store(true, Ordering::Relaxed);
                 return Some(i - 1);
             }
+            // A string where an element should start that runs into the next element, as the
+            // shape shows (`{...}",{...}`, `"{...}`), is a stray quote's: it costs itself, and
+            // the elements go on where the next one starts.
+            Some(b'"') if !debris && stray_quote_end(b, i, last_good, shape).is_some() => {
+                if spoils(spoiled) {
+                    return None;
+                }
+                let next = stray_quote_end(b, i, last_good, shape).unwrap_or(i + 1);
+                index += 1;
+                let at = At::record(line_at(i), index);
+                ctx.reject(
+                    at,
+                    Reason::BadDocument,
+                    STRAY_QUOTE.into(),
+                    head(&b[i..next]),
+                );
+                i = next;
+            }
             Some(_) => {
                 if !want_element && bad(ctx, "no comma between two elements") {
                     return None;
@@ -698,6 +728,30 @@ fn past_debris(
         .flatten()
         .find_map(|sig| next_element(b, i, stop, &sig));
     resync.unwrap_or(stop)
+}
+
+/// Why a stray quote where an element should start is rejected.
+const STRAY_QUOTE: &str = "a stray quote: its string runs into the next element";
+
+/// Where the next element starts when the string at `b[i]` runs into it, as the last good
+/// element's shape, else the array's first, shows: right after the quote, or after a comma
+/// inside the string. A string element cannot hold either (its own quotes would be escaped).
+fn stray_quote_end(
+    b: &[u8],
+    i: usize,
+    last_good: Option<usize>,
+    shape: &Option<Signature<'_>>,
+) -> Option<usize> {
+    let stop = value_end(b, i).unwrap_or(b.len());
+    [last_good.and_then(|g| signature(b, g)), shape.clone()]
+        .into_iter()
+        .flatten()
+        .find_map(|sig| {
+            if sig.starts(b, i + 1) {
+                return Some(i + 1);
+            }
+            next_element(b, i + 1, stop, &sig)
+        })
 }
 
 /// The elements of a document that is itself an element at the start of `b` (a list of Event
@@ -942,6 +996,12 @@ mod tests {
         assert_eq!(last_element_end(b" ]"), Some((1, 0)));
         // An element longer than the block: no cut.
         assert_eq!(last_element_end(br#"{"a": "#), None);
+        // A stray quote's string, which runs into the next element, is passed as the elements
+        // are read: not inside the strings after it (at the comma in `"z, w"`).
+        assert_eq!(
+            last_element_end(br#"{"a":"x, y"}", {"a":"z, w"}]}"#),
+            Some((27, 3))
+        );
     }
 
     /// A part ends at a `]` only when what follows it shows it is not a stray one: with

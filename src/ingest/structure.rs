@@ -97,16 +97,22 @@ pub(super) fn next_element(b: &[u8], from: usize, to: usize, sig: &Signature<'_>
     let to = to.min(b.len());
     memchr::memchr_iter(b',', b.get(from..to)?)
         .map(|p| from + p)
-        .find(|&p| {
-            let skip = |k: usize| {
-                k + b[k..]
-                    .iter()
-                    .take_while(|c| c.is_ascii_whitespace())
-                    .count()
-            };
-            let k = skip(p + 1);
-            b.get(k) == Some(&sig.open) && b[skip(k + 1)..].starts_with(&sig.head)
-        })
+        .find(|&p| sig.starts(b, p + 1))
+}
+
+impl Signature<'_> {
+    /// Whether an element with these first bytes starts at `b[k]`, past whitespace.
+    pub(super) fn starts(&self, b: &[u8], k: usize) -> bool {
+        let skip = |k: usize| {
+            k + b.get(k..).map_or(0, |r| {
+                r.iter().take_while(|c| c.is_ascii_whitespace()).count()
+            })
+        };
+        let k = skip(k);
+        b.get(k) == Some(&self.open)
+            && b.get(skip(k + 1)..)
+                .is_some_and(|r| r.starts_with(&self.head))
+    }
 }
 
 /// Whether brackets in `b` nest deeper than `limit` (strings followed, so brackets inside them

@@ -3776,6 +3776,57 @@ fn an_element_cut_off_before_the_array_s_closing_bracket_costs_itself() {
     }
 }
 
+/// A stray quote between elements, where the next element should start, makes the string
+/// that runs into it: it costs itself (one reject), and every record around it is read, in a
+/// blob on one line, pretty-printed, or a query API's rows, small or over 4 MiB.
+#[test]
+fn a_stray_quote_between_elements_costs_itself() {
+    let rec = |i: usize| {
+        format!(
+            "{{\"time\": \"2026-11-24T01:00:00Z\", \"correlationId\": \"c{i}\", \"properties\": {{\"resultCode\": 603, \"resultSubcode\": 0, \"resultMessage\": \"a \\\"quoted\\\", message\"}}}}"
+        )
+    };
+    // Read in place, in one block (the blocks are cut by the same walk), and in blocks.
+    for n in [6, 1000, 2 * MAX_RECORD_BYTES / rec(0).len()] {
+        let at = n / 2;
+        for (k, quote) in ["\"", "\n\"\n", " \""].into_iter().enumerate() {
+            let mut recs: Vec<String> = (1..=n).map(rec).collect();
+            // After an element, or before one (after its comma).
+            let before = k == 2;
+            if before {
+                recs[at].insert_str(0, quote);
+            } else {
+                recs[at - 1].push_str(quote);
+            }
+            let mut rows: Vec<String> = (1..=n).map(|i| api_row(i, "400")).collect();
+            if before {
+                rows[at].insert_str(0, quote);
+            } else {
+                rows[at - 1].push_str(quote);
+            }
+            let texts = [
+                format!("{{\"records\": [{}]}}", recs.join(", ")),
+                format!("{{\"records\": [\n{}\n]}}\n", recs.join(",\n")),
+                format!(
+                    "{{\"tables\":[{{\"name\":\"PrimaryResult\",{API_COLUMNS},\"rows\":[{}]}}]}}",
+                    rows.join(",")
+                ),
+            ];
+            for (j, text) in texts.iter().enumerate() {
+                let (c, report, _d) = read_text("in.json", text.as_bytes());
+                let case = format!("quote {k}, text {j} of {n}");
+                assert_eq!(c.records.len(), n, "{case}");
+                let got: Vec<(Reason, &str)> =
+                    c.rejects.iter().map(|r| (r.reason, r.detail())).collect();
+                assert_eq!(got, vec![(Reason::BadDocument, STRAY)], "{case}");
+                assert!(report.warnings.is_empty(), "{case}: {:?}", report.warnings);
+            }
+        }
+    }
+}
+
+const STRAY: &str = "a stray quote: its string runs into the next element";
+
 #[test]
 fn records_document_with_a_missing_comma_and_text_after_it() {
     let rec = |i: u32| {
