@@ -630,7 +630,9 @@ fn by_operation(outcome: &str, q: &mut String) {
 fn by_resource(outcome: &str, q: &mut String) {
     let _ = write!(
         q,
-        "// The records that name no resource are the last row, when some do.\n\
+        "// The records that name no resource are the last row, when some do. `inferred` is 0: the\n\
+         // workspace has no table of callback events, the records report counts under their\n\
+         // call's resource.\n\
          let Named = toscalar(Records | where isnotempty(resource) | count);\n\
          Records\n\
          | where Named > 0\n\
@@ -641,8 +643,9 @@ fn by_resource(outcome: &str, q: &mut String) {
          | summarize ['count'] = sum(n), failures = sum(f), needs_action = sum(a), calls = countif(isnotempty(call)) by unnamed, resource\n\
          | extend resource = iff(unnamed, \"{NOT_NAMED}\", resource)\n\
          | extend needs_action_rate = iff(['count'] == 0, 0.0, round(todouble(needs_action) / ['count'], 4))\n\
+         | extend inferred = 0\n\
          | order by unnamed asc, ['count'] desc, resource asc\n\
-         | project resource, ['count'], failures, needs_action, calls, needs_action_rate\n"
+         | project resource, ['count'], failures, needs_action, calls, needs_action_rate, inferred\n"
     );
 }
 

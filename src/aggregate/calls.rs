@@ -116,6 +116,23 @@ impl Calls {
         }
     }
 
+    /// Whether `id` is in the set.
+    pub fn contains(&self, id: u32) -> bool {
+        if let Some(ids) = self.list() {
+            return ids.binary_search(&id).is_ok();
+        }
+        match self {
+            Calls::Heap(large) => match &**large {
+                Large::Sparse(r) => r.contains(id),
+                Large::Dense { words, .. } => {
+                    (words.get((id / 64) as usize)).is_some_and(|w| w & (1 << (id % 64)) != 0)
+                }
+                Large::Few(_) => false,
+            },
+            Calls::Inline { .. } => false,
+        }
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
         let (sparse, dense) = match self {
             Calls::Heap(large) => match &**large {

@@ -38,6 +38,7 @@ mod days;
 mod focus;
 mod hours;
 mod interner;
+mod joins;
 mod silent;
 mod spill;
 pub mod texts;
@@ -290,6 +291,10 @@ pub struct Aggregator {
     pub keep_resource_days: bool,
     /// Whether actions accepted without an outcome are looked for (`silent`): `report` does.
     pub keep_silent: bool,
+    /// Whether callback records of no resource are counted in `by_resource` under their call's
+    /// resource (`report` does; `triage` joins its own).
+    pub join_callbacks: bool,
+
     /// This worker's share of [`MAX_CELLS`]: past it (or past what the run's budget had left,
     /// [`Aggregator::limit`]), what it counted moves to `spill`.
     max_cells: usize,
@@ -354,8 +359,21 @@ pub struct Aggregator {
     pub resources: Interner,
     /// Prompt kinds (0 is "": none).
     pub prompts: Interner,
-    /// (resource, key) → count and calls; resource 0 holds the records that name none.
+    /// (resource, key) → count and calls; resource 0 holds the records that name none, and,
+    /// when `join_callbacks`, not the callback records of a call another record of which names
+    /// one: they count under its resource.
     pub by_resource: HashMap<ResourceKey, OpStats>,
+    /// The callback records of each resource (interned) counted in `by_resource` under their
+    /// call's resource, when `join_callbacks`.
+    pub joined: HashMap<u32, u64>,
+    /// The callback records of no resource, joined or not, when `join_callbacks`.
+    pub callbacks_of_no_resource: u64,
+    /// (UTC day, resource, key) → records, for the keys of a code other than success, the
+    /// callback records under their call's resource: where a flagged key's records of the
+    /// night are. Filled when `join_callbacks`, for records of a resource only.
+    pub failures_by_day_resource: HashMap<(i64, u32, Key), u64>,
+    /// The callback records of no resource of a call past its first in a cell, for the join.
+    repeats: joins::Repeats,
     /// (UTC day, resource, key) → count, calls and log kinds, for records that name one; left
     /// empty unless `keep_resource_days` (a table of a row per cell for keys by the hundred
     /// thousand).
@@ -398,6 +416,7 @@ impl Aggregator {
             keep_messages: true,
             keep_resource_days: true,
             keep_silent: false,
+            join_callbacks: false,
             max_cells: cell_share(rayon::current_num_threads()),
             message_share: message_share(rayon::current_num_threads()),
             spill: Spill::default(),
@@ -439,6 +458,10 @@ impl Aggregator {
                 p
             },
             by_resource: HashMap::default(),
+            joined: HashMap::default(),
+            callbacks_of_no_resource: 0,
+            failures_by_day_resource: HashMap::default(),
+            repeats: joins::Repeats::default(),
             by_day_resource: HashMap::default(),
             by_day_resource_kind: BTreeMap::new(),
             by_day_of_resource: BTreeMap::new(),
@@ -714,6 +737,12 @@ impl Aggregator {
         self
     }
 
+    /// Whether callback records of no resource count under their call's resource.
+    pub fn joining_callbacks(mut self, join: bool) -> Aggregator {
+        self.join_callbacks = join;
+        self
+    }
+
     /// Records read: everything the inputs held that was a record or meant to be one.
     pub fn read(&self) -> u64 {
         self.accepted + self.rejected + self.skipped + self.outside
@@ -742,6 +771,7 @@ impl Aggregator {
         a.keep_messages = self.keep_messages;
         a.keep_resource_days = self.keep_resource_days;
         a.keep_silent = self.keep_silent;
+        a.join_callbacks = self.join_callbacks;
         a.max_cells = self.max_cells;
         a.message_share = self.message_share;
         a.resource_filter = self.resource_filter.clone();
@@ -815,6 +845,7 @@ impl Aggregator {
             keep_messages,
             keep_resource_days,
             keep_silent,
+            join_callbacks,
             max_cells,
             message_share,
             spill,
@@ -830,6 +861,7 @@ impl Aggregator {
         std::mem::swap(&mut self.keep_messages, keep_messages);
         std::mem::swap(&mut self.keep_resource_days, keep_resource_days);
         std::mem::swap(&mut self.keep_silent, keep_silent);
+        std::mem::swap(&mut self.join_callbacks, join_callbacks);
         std::mem::swap(&mut self.max_cells, max_cells);
         std::mem::swap(&mut self.message_share, message_share);
         std::mem::swap(&mut self.spill, spill);
@@ -1009,7 +1041,17 @@ impl Aggregator {
             cell.count += 1;
             cell.last = cell.last.max(p.time.num_seconds_from_midnight());
             if let Some(id) = call {
-                cell.calls.insert(id);
+                if self.join_callbacks && p.cell.2 == Kind::Callback && p.cell.5 == 0 {
+                    // A callback record of no resource, for the join: the call's records past
+                    // its first in the cell are counted apart.
+                    let before = cell.calls.len();
+                    cell.calls.insert(id);
+                    if cell.calls.len() == before {
+                        self.repeats.add(id, cell.day, 1);
+                    }
+                } else {
+                    cell.calls.insert(id);
+                }
                 if let Some(mark) = p.mark {
                     self.silent.add(id, mark, p.cell.5, p.time);
                 }
@@ -1079,7 +1121,10 @@ impl Aggregator {
         let resources = self.resources.absorb(&o.resources);
         let prompts = self.prompts.absorb(&o.prompts);
         let days = self.days.absorb(std::mem::take(&mut o.days));
+        (self.repeats).absorb(std::mem::take(&mut o.repeats), calls, &days);
+        let join = self.join_callbacks;
         for ((day, op, kind, code, sub, res, prompt), s) in std::mem::take(&mut o.cells) {
+            let res = resources[res as usize];
             let t = self
                 .cells
                 .entry((
@@ -1088,10 +1133,16 @@ impl Aggregator {
                     kind,
                     code,
                     sub,
-                    resources[res as usize],
+                    res,
                     prompts[prompt as usize],
                 ))
                 .or_insert_with(|| CellStats::new(days[s.day as usize]));
+            if join && kind == Kind::Callback && res == 0 && t.count > 0 {
+                // A call both sinks met in the cell is one set member for two records or more.
+                for id in remap(&s.calls, calls).filter(|&id| t.calls.contains(id)) {
+                    self.repeats.add(id, t.day, 1);
+                }
+            }
             t.count += s.count;
             t.last = t.last.max(s.last);
             t.calls.extend_unordered(remap(&s.calls, calls), room);
@@ -1304,6 +1355,7 @@ impl Sink for Aggregator {
             let silent = std::mem::take(&mut self.silent);
             self.silent_report = silent.finish(&self.calls, &self.resources, end);
         }
+        let calls = self.calls.len();
         // Every call is in the cells' sets by now: the ids that numbered them, 16 bytes a call
         // and more, would stay beside the tables summed from the cells, and the report.
         self.calls = CallIds::default();
@@ -1317,7 +1369,8 @@ impl Sink for Aggregator {
         // Every key is in `by_key` by now: its messages join it, and their table goes before
         // the tables of operations and resources grow.
         self.join_messages();
-        self.sum_cells(cells);
+        let of = self.call_resources(&cells, calls);
+        self.sum_cells(cells, of);
         self.sum_diagnostics();
         self.sum_sdks();
     }
@@ -1370,8 +1423,11 @@ impl Aggregator {
 
     /// Sums `cells` into the tables by key, operation, resource, day and kind, and the calls
     /// of each key's days.
-    fn sum_cells(&mut self, cells: Vec<(Cell, CellStats)>) {
+    fn sum_cells(&mut self, cells: Vec<(Cell, CellStats)>, of: Option<joins::CallResources>) {
         let mut of_resources = Vec::new();
+        // The records of no resource of each key moved to their calls' resources: a call's
+        // records past its first in one cell may be moved with another cell of its key's day.
+        let mut moved: HashMap<Key, u64> = HashMap::default();
         for ((day, op, kind, code, sub, res, prompt), c) in popped(cells) {
             let key = (code, sub);
             let count = c.count;
@@ -1381,9 +1437,19 @@ impl Aggregator {
             let o = self.by_op.entry((op, kind, code, sub, prompt)).or_default();
             o.count += count;
             o.calls |= &c.calls;
-            let r = self.by_resource.entry((res, key)).or_default();
-            r.count += count;
-            r.calls |= &c.calls;
+            match &of {
+                Some(of) if kind == Kind::Callback && res == 0 => {
+                    *moved.entry(key).or_default() += self.join(of, key, day, &c);
+                }
+                _ => {
+                    let r = self.by_resource.entry((res, key)).or_default();
+                    r.count += count;
+                    r.calls |= &c.calls;
+                    if res != 0 && self.join_callbacks {
+                        self.count_failures(day, res, key, count);
+                    }
+                }
+            }
             if res != 0 {
                 of_resources.push(((day, res), (count, c.last)));
                 if self.keep_resource_days {
@@ -1400,7 +1466,61 @@ impl Aggregator {
             d.calls |= c.calls;
             d.kinds |= kind.bit();
         }
+        for (key, n) in moved {
+            let r = self.by_resource.entry((0, key)).or_default();
+            r.count = r.count.saturating_sub(n);
+            if r.count == 0 {
+                self.by_resource.remove(&(0, key));
+            }
+        }
         self.sum_days_of_resources(of_resources);
+    }
+
+    /// Each call's resource, for the join: none unless `join_callbacks` and some callback cell
+    /// of no resource has calls.
+    fn call_resources(
+        &self,
+        cells: &[(Cell, CellStats)],
+        calls: usize,
+    ) -> Option<joins::CallResources> {
+        let unnamed = |&((_, _, kind, _, _, res, _), ref c): &(Cell, CellStats)| {
+            kind == Kind::Callback && res == 0 && c.calls.len() > 0
+        };
+        if !self.join_callbacks || !cells.iter().any(unnamed) {
+            return None;
+        }
+        let named = cells.iter().map(|(cell, c)| (cell.5, &c.calls));
+        Some(joins::CallResources::of(calls, named, &self.resources))
+    }
+
+    /// Counts a callback cell of no resource of `key` on `day` under its calls' resources, its
+    /// calls of none under none; returns the records moved, which the caller takes from none
+    /// once every cell is counted (the cell's records are all under none till then).
+    fn join(&mut self, of: &joins::CallResources, key: Key, day: i64, c: &CellStats) -> u64 {
+        let split = joins::split(&c.calls, c.day, of, &mut self.repeats);
+        let r = self.by_resource.entry((0, key)).or_default();
+        r.count += c.count;
+        r.calls |= split.kept;
+        self.callbacks_of_no_resource += c.count;
+        for (res, n, calls) in split.moved {
+            let r = self.by_resource.entry((res, key)).or_default();
+            r.count += n;
+            r.calls |= calls;
+            *self.joined.entry(res).or_default() += n;
+            self.count_failures(day, res, key, n);
+        }
+        split.moved_count
+    }
+
+    /// Counts `n` records of `key` of resource `res` on `day` in `failures_by_day_resource`,
+    /// for a code other than success.
+    fn count_failures(&mut self, day: i64, res: u32, key: Key, n: u64) {
+        if crate::catalogue::Category::of(key.0).is_failure() {
+            *self
+                .failures_by_day_resource
+                .entry((day, res, key))
+                .or_default() += n;
+        }
     }
 
     /// Adds the records of each (day, resource) of `counts` to `by_day_of_resource`, made from

@@ -1211,3 +1211,89 @@ fn a_popped_list_gives_its_items_last_first() {
     assert_eq!(got, (0..1000).rev().collect::<Vec<_>>());
     assert_eq!(popped(Vec::<u8>::new()).count(), 0);
 }
+
+/// A callback record names no resource: when `join_callbacks`, it counts under the resource
+/// another record of its call names, whichever worker met which and in whichever order, each
+/// record once (a call's two records in one cell, met by one worker or by two, are two); the
+/// records of a call no other record of which names one, or of no call, stay of none.
+#[test]
+fn callback_records_count_under_their_call_s_resource() {
+    let key = (408, Some(560408));
+    let records = || -> Vec<Record<'static>> {
+        let mut all = Vec::new();
+        for (corr, op, res) in [
+            ("c1", "AddParticipantFailed", ""),
+            ("c1", "AddParticipantFailed", ""),
+            ("c1", "PlayFailed", ""),
+            ("c2", "AddParticipantFailed", ""),
+            ("c3", "AddParticipantFailed", ""),
+            ("c3", "AddParticipantFailed", ""),
+            ("", "AddParticipantFailed", ""),
+            ("c1", "Play", "/R/acs-prod"),
+            ("c2", "Play", "/R/acs-stage"),
+            ("c4", "Play", "/R/acs-prod"),
+        ] {
+            let mut r = rec("2026-12-03T01:10:00Z", key.0, key.1, corr);
+            if res.is_empty() {
+                r.kind = Kind::Callback;
+            } else {
+                (r.code, r.subcode) = (200, Some(0));
+            }
+            r.operation = Cow::Borrowed(op);
+            r.resource_id = Cow::Borrowed(res);
+            all.push(r);
+        }
+        all
+    };
+    let run = |parts: usize, reversed: bool, join: bool| {
+        let mut workers: Vec<Aggregator> = (0..parts)
+            .map(|_| Aggregator::new(Window::default(), 3600).joining_callbacks(join))
+            .collect();
+        let mut all = records();
+        if reversed {
+            all.reverse();
+        }
+        for (i, r) in all.iter().enumerate() {
+            workers[(i * 7) % parts].record(r);
+        }
+        let mut a = workers.pop().unwrap();
+        while let Some(w) = workers.pop() {
+            a.merge(w);
+        }
+        a.done();
+        let mut rows: Vec<(String, u64, u64)> = (a.by_resource.iter())
+            .filter(|((_, k), _)| *k == key)
+            .map(|(&(r, _), s)| (a.resources.name(r).to_string(), s.count, s.calls.len()))
+            .collect();
+        rows.sort();
+        let mut joined: Vec<(String, u64)> = (a.joined.iter())
+            .map(|(&r, &n)| (a.resources.name(r).to_string(), n))
+            .collect();
+        joined.sort();
+        let mut night: Vec<(String, u64)> = (a.failures_by_day_resource.iter())
+            .map(|(&(_, r, _), &n)| (a.resources.name(r).to_string(), n))
+            .collect();
+        night.sort();
+        (rows, joined, night, a.callbacks_of_no_resource)
+    };
+    let s = |x: &str| x.to_string();
+    let joined = (
+        vec![(s(""), 3, 1), (s("acs-prod"), 3, 1), (s("acs-stage"), 1, 1)],
+        vec![(s("acs-prod"), 3), (s("acs-stage"), 1)],
+        vec![(s("acs-prod"), 3), (s("acs-stage"), 1)],
+        7,
+    );
+    for parts in [1, 2, 3, 5] {
+        for reversed in [false, true] {
+            assert_eq!(
+                run(parts, reversed, true),
+                joined,
+                "{parts} workers, reversed {reversed}"
+            );
+        }
+    }
+    // Not joined (triage joins its own): every callback record is of none.
+    let (rows, joined, night, all) = run(2, false, false);
+    assert_eq!(rows, vec![(s(""), 7, 3)]);
+    assert!(joined.is_empty() && night.is_empty() && all == 0);
+}

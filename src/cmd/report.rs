@@ -97,6 +97,7 @@ fn read(
             .keeping_messages(messages)
             .keeping_resource_days(resource_days)
             .keeping_silent(true)
+            .joining_callbacks(true)
             .with_resources(&args.window.resource)
             .sharing_rejects(&rejects)
             .sharing_cells(&spill)

@@ -490,13 +490,14 @@ fn volume_section(s: &mut Page, r: &Report) -> io::Result<()> {
 /// Each resource's records and what needs action in it, when there are two or more (the
 /// table of summary.md).
 fn resources_section(s: &mut Page, r: &Report) -> io::Result<()> {
-    use crate::render::summary::{resources_cut_note, resources_table, usual_note};
+    use crate::render::summary::{joined_note, resources_cut_note, resources_table, usual_note};
     let Some(t) = resources_table(r) else {
         return Ok(());
     };
     s.push_str("<section id=\"by-resource\">\n<h2>By resource</h2>\n");
     table(s, [t])?;
-    for note in [usual_note(r), resources_cut_note(r)].into_iter().flatten() {
+    let notes = [joined_note(r), usual_note(r), resources_cut_note(r)];
+    for note in notes.into_iter().flatten() {
         let _ = writeln!(s, "<p>{}</p>", escape(&note));
     }
     s.push_str("</section>\n");

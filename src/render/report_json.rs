@@ -261,6 +261,7 @@ mod snapshots {
                 needs_action: 0,
                 calls: 1,
                 top_failure: None,
+                inferred: 0,
                 usual_needs_action_rate: None,
             })
             .collect();

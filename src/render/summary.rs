@@ -378,6 +378,30 @@ pub fn resources_cut_note(r: &Report) -> Option<String> {
     })
 }
 
+/// Where the "By resource" table counts the callback records, which name no resource: under
+/// the resource their call's other records name, or `(not named)`.
+pub fn joined_note(r: &Report) -> Option<String> {
+    let (joined, stay) = r.callbacks_of_no_resource;
+    let how = "under the resource their call's other records name (the same CorrelationId; inferred in by_resource.csv)";
+    let records = |n: u64| format!("{n} callback record{}", if n == 1 { "" } else { "s" });
+    match (joined, stay) {
+        (0, 0) => None,
+        (_, 0) => Some(format!(
+            "Callback events name no resource: {} counted {how}.",
+            match joined {
+                1 => "the callback record is".to_string(),
+                n => format!("all {} are", records(n)),
+            }
+        )),
+        _ => Some(format!(
+            "Callback events name no resource: {joined} of {} {} counted {how}; {stay} {} {NOT_NAMED}, no other record of their call naming one.",
+            records(joined + stay),
+            if joined == 1 { "is" } else { "are" },
+            if stay == 1 { "stays" } else { "stay" }
+        )),
+    }
+}
+
 /// What the "usual rate" of the "By resource" table is, when it has one.
 pub fn usual_note(r: &Report) -> Option<String> {
     (r.resources.iter().any(|x| x.usual_needs_action_rate.is_some())).then(|| {
@@ -394,6 +418,9 @@ fn resources_section(s: &mut String, r: &Report) {
         return;
     };
     let _ = writeln!(s, "## By resource\n\n{}", table(&t));
+    if let Some(note) = joined_note(r) {
+        let _ = writeln!(s, "{note}\n");
+    }
     if let Some(note) = usual_note(r) {
         let _ = writeln!(s, "{note}\n");
     }
@@ -757,6 +784,7 @@ mod tests {
             needs_action,
             calls: count,
             top_failure: (needs_action > 0).then_some(((500, Some(8572)), needs_action)),
+            inferred: 0,
             usual_needs_action_rate: usual,
         }
     }

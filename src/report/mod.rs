@@ -109,6 +109,9 @@ pub struct ResourceRow {
     pub calls: u64,
     /// The failure-class key with the most records, and its records.
     pub top_failure: Option<(Key, u64)>,
+    /// Of `count`, the callback records that name no resource, counted under the resource
+    /// their call's other records name (the same CorrelationId).
+    pub inferred: u64,
     /// The failure-class records of the resource over its records on the same weekday of the
     /// previous weeks ([`crate::spikes::resource_baselines`]); none without such days, or
     /// records on them.
@@ -223,6 +226,9 @@ pub struct Report {
     pub outcomes: Vec<OutcomeRow>,
     /// Resources, most records first; empty when no record names one.
     pub resources: Vec<ResourceRow>,
+    /// The callback records that name no resource: those counted under their call's resource
+    /// (`inferred` of [`ResourceRow`]), and those that stay [`NOT_NAMED`].
+    pub callbacks_of_no_resource: (u64, u64),
     /// SDK types and versions, most records first; empty when no record names one.
     pub sdks: Vec<SdkRow>,
     /// Most failures first (then the mitigation's text).
@@ -344,6 +350,8 @@ pub fn build(
 ) -> Report {
     let rejects_truncated = agg.rejects_truncated();
     let rejects = agg.take_rejects();
+    let joined: u64 = agg.joined.values().sum();
+    let callbacks_of_no_resource = (joined, agg.callbacks_of_no_resource.saturating_sub(joined));
     let (timeline, mut resources, sdks, operations) = table_rows(&mut agg, cat);
     usual_rates(
         &mut resources,
@@ -384,6 +392,7 @@ pub fn build(
         categories: keys.categories,
         outcomes: keys.outcomes,
         resources,
+        callbacks_of_no_resource,
         sdks,
         mitigations: keys.mitigations,
         mitigations_by_class: keys.mitigations_by_class,
@@ -750,6 +759,11 @@ fn resource_rows(agg: &Aggregator, cat: &Catalogue) -> Vec<ResourceRow> {
     resource_groups(agg, |_| true, add)
         .into_iter()
         .map(|g| ResourceRow {
+            inferred: (agg.resources.get(&g.name))
+                .filter(|_| g.name != NOT_NAMED)
+                .and_then(|r| agg.joined.get(&r))
+                .copied()
+                .unwrap_or(0),
             resource: g.name,
             count: g.count,
             failures: g.sums.failures,

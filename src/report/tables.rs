@@ -233,6 +233,7 @@ impl Report {
             ("needs_action", Col::Number),
             ("calls", Col::Number),
             ("needs_action_rate", Col::Number),
+            ("inferred", Col::Number),
         ];
         in_parts(COLUMNS, self.resources.iter(), rows, |r| {
             row![
@@ -241,7 +242,8 @@ impl Report {
                 r.failures,
                 r.needs_action,
                 r.calls,
-                share(r.needs_action, r.count)
+                share(r.needs_action, r.count),
+                r.inferred
             ]
         })
     }
