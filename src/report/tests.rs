@@ -347,3 +347,44 @@ fn mitigations_are_split_by_outcome_class() {
     assert_eq!(r.by_mitigation().rows.len(), r.mitigations.len());
     assert!(r.mitigations.iter().all(|m| m.outcome.is_none()));
 }
+
+/// A flagged key's split by resource is the night's own, with or without the history's days
+/// by resource: its callback records count under the resource their call's other records
+/// name, those of a call none of whose records names one under `(not named)`.
+#[test]
+fn a_night_s_split_counts_callback_records_under_their_call_s_resource() {
+    use crate::aggregate::{Aggregator, Window};
+    use crate::ingest::Sink;
+    use crate::normalize::Kind;
+    use std::borrow::Cow;
+    let key = (408, Some(560_408));
+    let split = |join: bool| {
+        let mut agg = Aggregator::new(Window::default(), 86_400)
+            .keeping_resource_days(false)
+            .joining_callbacks(join);
+        // The fixture's calls are `call-28-{n % 7}`: 1 and 8 are one call.
+        for (n, code, kind, res) in [
+            (1, 408, Kind::Callback, ""),
+            (8, 408, Kind::Callback, ""),
+            (1, 408, Kind::Callback, ""),
+            (3, 408, Kind::Callback, ""),
+            (1, 200, Kind::Operations, "/x/ACS-PROD"),
+            (2, 200, Kind::Operations, "/x/acs-stage"),
+        ] {
+            let sub = if code == 200 { Some(0) } else { key.1 };
+            let mut r = fixture::record(28, n, code, sub, kind, "timeout");
+            r.resource_id = Cow::Borrowed(res);
+            agg.record(&r);
+        }
+        agg.done();
+        let day = fixture::record(28, 0, 200, None, Kind::Callback, "").time;
+        crate::spikes::night_split(&agg, day.timestamp().div_euclid(86_400), key, 4)
+    };
+    let s = split(true).expect("a split");
+    assert_eq!(s.counts, vec![("acs-prod".to_string(), 3)]);
+    assert_eq!(
+        (s.not_named, s.without.clone()),
+        (1, vec!["acs-stage".to_string()])
+    );
+    assert!(split(false).is_none());
+}

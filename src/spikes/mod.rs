@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use statrs::distribution::{Binomial, DiscreteCDF};
 
-use crate::aggregate::Key;
+use crate::aggregate::{Aggregator, Key};
 use crate::catalogue::Category;
 use crate::normalize::Kind;
 use crate::time::{clock_text, day_text, DAY};
@@ -145,17 +145,50 @@ pub fn resource_split(history: &History, day: i64, key: Key, count: u64) -> Opti
     if d.resources.values().all(|r| r.keys.is_empty()) {
         return None;
     }
+    let of = |r: &history::ResourceDay| r.keys.get(&key).map_or(0, |k| k.0);
+    Some(split_over(
+        d.resources.iter().map(|(name, r)| (name.as_str(), of(r))),
+        count,
+    ))
+}
+
+/// The records of `key` on `day` by resource, `count` in all, as the run counted them: each
+/// callback record under the resource of its call when another record of the call names one
+/// ([`Aggregator::joining_callbacks`]). None when the run did not join them (its counts by
+/// resource are of records that name one, [`resource_split`]), or the run has no record of
+/// a resource on `day`.
+pub fn night_split(agg: &Aggregator, day: i64, key: Key, count: u64) -> Option<ResourceSplit> {
+    if !agg.join_callbacks {
+        return None;
+    }
+    let resources =
+        (agg.by_day_of_resource.range((day, 0)..=(day, u32::MAX))).map(|(&(_, r), _)| r);
+    let mut named: Vec<(&str, u64)> = resources
+        .map(|r| {
+            let n = agg.failures_by_day_resource.get(&(day, r, key)).copied();
+            (agg.resources.name(r), n.unwrap_or(0))
+        })
+        .collect();
+    if named.is_empty() {
+        return None;
+    }
+    named.sort_unstable();
+    Some(split_over(named.into_iter(), count))
+}
+
+/// The split of a key's `count` records over the day's resources, each by name (ascending)
+/// with the key's records on it (0 for none).
+fn split_over<'a>(resources: impl Iterator<Item = (&'a str, u64)>, count: u64) -> ResourceSplit {
     let mut split = ResourceSplit::default();
     let mut counts = Vec::new();
-    for (name, r) in &d.resources {
-        match r.keys.get(&key) {
-            Some(&(n, _)) if n > 0 => counts.push((name, n)),
-            _ => {
-                split.without_count += 1;
-                if split.without.len() < SPLIT_NAMED {
-                    split.without.push(name.clone());
-                }
-            }
+    for (name, n) in resources {
+        if n > 0 {
+            counts.push((name, n));
+            continue;
+        }
+        split.without_count += 1;
+        if split.without.len() < SPLIT_NAMED {
+            split.without.push(name.to_string());
         }
     }
     counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
@@ -163,8 +196,10 @@ pub fn resource_split(history: &History, day: i64, key: Key, count: u64) -> Opti
     split.not_named = count.saturating_sub(named);
     let rest = counts.split_off(counts.len().min(SPLIT_NAMED));
     split.more = (rest.len(), rest.iter().map(|c| c.1).sum());
-    split.counts = (counts.into_iter()).map(|(n, c)| (n.clone(), c)).collect();
-    Some(split)
+    split.counts = (counts.into_iter())
+        .map(|(n, c)| (n.to_string(), c))
+        .collect();
+    split
 }
 
 impl Verdict {

@@ -74,6 +74,13 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
     } else {
         detect(history, day, th)
     };
+    // Where a flagged key's records of the night are, as the run counted them (callback records
+    // under their call's resource), with or without the history's days by resource.
+    for v in spikes.flagged.iter_mut().filter(|v| v.resource.is_none()) {
+        if let Some(split) = super::night_split(agg, v.day, v.key, v.count) {
+            v.by_resource = Some(split);
+        }
+    }
     spikes.resource_baselines =
         day.map_or_else(Default::default, |d| super::resource_baselines(history, d));
     let volume = volume_test(history, day, agg, asked, &mut warnings);
