@@ -54,7 +54,7 @@ pub const REPORT_STARTS: [(&str, &str); 15] = [
     ),
     (
         "by_resource.csv",
-        "resource,count,failures,needs_action,calls,needs_action_rate\n",
+        "resource,count,failures,needs_action,calls,needs_action_rate,inferred\n",
     ),
     (
         "by_sdk.csv",
