@@ -170,7 +170,58 @@ pub(super) fn stop_scalar<const CONTROLS: bool>(b: &[u8]) -> Option<usize> {
 /// last time, not by finding its end and matching its name.
 #[derive(Default)]
 pub struct Layout {
-    levels: [Vec<(Vec<u8>, KeyRole)>; 2],
+    levels: [Vec<Key>; 2],
+}
+
+/// A key of the layout: its bytes up to its colon, and its first sixteen as one number with a
+/// mask of those it has, so that most keys are compared in two words.
+struct Key {
+    bytes: Vec<u8>,
+    head: u128,
+    mask: u128,
+    role: KeyRole,
+}
+
+impl Default for Key {
+    /// A slot about to be [`Key::set`]: the layout grows by one key at a time.
+    fn default() -> Key {
+        Key {
+            bytes: Vec::new(),
+            head: 0,
+            mask: 0,
+            role: KeyRole::Ignore,
+        }
+    }
+}
+
+impl Key {
+    fn set(&mut self, bytes: &[u8], role: KeyRole) {
+        self.bytes.clear();
+        self.bytes.extend_from_slice(bytes);
+        let mut head = [0u8; 16];
+        let n = bytes.len().min(16);
+        head[..n].copy_from_slice(&bytes[..n]);
+        self.head = u128::from_le_bytes(head);
+        self.mask = if n == 16 {
+            u128::MAX
+        } else {
+            (1u128 << (8 * n)) - 1
+        };
+        self.role = role;
+    }
+
+    /// Whether `hay` starts with this key: its first sixteen bytes by one masked compare of
+    /// two words (inline: a call to `memcmp` would cost more than these keys take), the rest
+    /// of a longer key after them.
+    #[inline(always)]
+    fn starts(&self, hay: &[u8]) -> bool {
+        let Some(h) = hay.get(..16) else {
+            return hay.starts_with(&self.bytes);
+        };
+        let h = u128::from_le_bytes(h.try_into().expect("16 bytes"));
+        (h ^ self.head) & self.mask == 0
+            && (self.bytes.len() <= 16 || starts_with(&hay[16..], &self.bytes[16..]))
+    }
 }
 
 /// Whether `hay` starts with `needle`, compared eight bytes at a time, inline (a call to
@@ -441,8 +492,8 @@ impl<'a> Scanner<'a, '_> {
             let known = (cached > 0)
                 .then(|| self.layout.levels[cached - 1].get(k))
                 .flatten()
-                .filter(|(key, _)| starts_with(&self.b[self.i..], key))
-                .map(|(key, role)| (key.len(), *role));
+                .filter(|key| key.starts(&self.b[self.i..]))
+                .map(|key| (key.bytes.len(), key.role));
             let role = match known {
                 Some((len, role)) => {
                     self.i += len;
@@ -461,12 +512,9 @@ impl<'a> Scanner<'a, '_> {
                     if cached > 0 {
                         let level = &mut self.layout.levels[cached - 1];
                         if level.len() <= k {
-                            level.resize_with(k + 1, || (Vec::new(), KeyRole::Ignore));
+                            level.resize_with(k + 1, Key::default);
                         }
-                        let slot = &mut level[k];
-                        slot.0.clear();
-                        slot.0.extend_from_slice(&self.b[start..self.i]);
-                        slot.1 = role;
+                        level[k].set(&self.b[start..self.i], role);
                     }
                     role
                 }

@@ -303,3 +303,23 @@ fn an_integer_past_i64_keeps_its_digits() {
     assert!(fast(br#"{"time":"t","resultCode":-9223372036854775808}"#).is_none());
     assert!(fast(br#"{"time":"t","resultCode":1e20}"#).is_none());
 }
+
+#[test]
+fn a_layout_key_matches_its_bytes_at_every_length() {
+    for n in [2, 7, 8, 15, 16, 17, 24, 40] {
+        let bytes: Vec<u8> = (0..n).map(|i| b'a' + (i % 26) as u8).collect();
+        let mut key = Key::default();
+        key.set(&bytes, KeyRole::Ignore);
+        for tail in [&b""[..], b":1}", b"\":\"a long value of the field\"}"] {
+            let hay = [&bytes[..], tail].concat();
+            assert!(key.starts(&hay), "{n} bytes, tail {tail:?}");
+            // A byte changed anywhere in the key, or the key cut short, is another key.
+            for i in 0..n {
+                let mut other = hay.clone();
+                other[i] ^= 0x20;
+                assert!(!key.starts(&other), "{n} bytes, byte {i} changed");
+            }
+            assert!(!key.starts(&hay[..n - 1]), "{n} bytes cut short");
+        }
+    }
+}
