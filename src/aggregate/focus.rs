@@ -61,10 +61,16 @@ pub struct Details {
     pub sip_codes: Vec<u32>,
     /// The distinct Q.850 causes (`Q850Details`), as [`Details::sip_codes`].
     pub q850_codes: Vec<u32>,
+    /// The targets (`participant.rawId`) its focused callback records name, at most
+    /// `TARGETS_PER_CALL` (those of lowest rank, as messages), with counts: who was called.
+    pub targets: Vec<(Box<str>, u64)>,
 }
 
 /// Distinct SIP codes, and Q.850 causes, kept per call: a real call ends with one.
 pub const CODES_PER_CALL: usize = 4;
+
+/// Distinct targets kept per call: a call's failed action names one participant.
+pub const TARGETS_PER_CALL: usize = 4;
 
 /// Enters `code` in the sorted `codes`, keeping the least [`CODES_PER_CALL`] (the same
 /// whatever the order met).
@@ -633,11 +639,14 @@ impl CallStats {
             Id::Guid(_) => 48,
         });
         let details = self.details.as_ref().map_or(0, |d| {
-            let messages: usize = d.messages.iter().map(|(m, _)| m.len() + 16).sum();
+            let messages: usize = (d.messages.iter().chain(&d.targets))
+                .map(|(m, _)| m.len() + 16)
+                .sum();
             std::mem::size_of::<Details>()
                 + 16
                 + messages
-                + d.messages.capacity() * std::mem::size_of::<(Box<str>, u64)>()
+                + (d.messages.capacity() + d.targets.capacity())
+                    * std::mem::size_of::<(Box<str>, u64)>()
                 + d.codes.capacity() * std::mem::size_of::<Key>()
                 + (d.sip_codes.capacity() + d.q850_codes.capacity()) * 4
                 + 48
@@ -695,6 +704,25 @@ impl Details {
         add_sorted(&mut self.q850_codes, q850);
     }
 
+    /// `n` records naming the target `t` (none when empty), trimmed as the split by target
+    /// counts it.
+    fn add_target(&mut self, t: &str, n: u64) {
+        let t = crate::record::trim(t);
+        if !t.is_empty() {
+            if self.targets.is_empty() {
+                self.targets.reserve_exact(1);
+            }
+            keep_in_list(&mut self.targets, t, n, TARGETS_PER_CALL);
+        }
+    }
+
+    /// The target most of its records name (of those kept), the least text of as many; empty
+    /// when none names one.
+    pub fn target(&self) -> &str {
+        let most = (self.targets.iter()).max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)));
+        most.map_or("", |(t, _)| t)
+    }
+
     fn absorb(&mut self, o: Details) {
         for key in &o.codes {
             self.add_code(*key);
@@ -707,6 +735,9 @@ impl Details {
         }
         for (m, n) in o.messages {
             self.add_message(&m, n);
+        }
+        for (t, n) in o.targets {
+            self.add_target(&t, n);
         }
     }
 }
@@ -1478,13 +1509,16 @@ fn worst_first<K: Ord>(
 }
 
 /// What a focused record gives the texts of its call's row: its ServerCallId, key, message,
-/// SIP code and Q.850 cause.
+/// SIP code, Q.850 cause and, a callback event's, target.
 fn add_texts(server: &mut Detail, details: &mut Option<Box<Details>>, rec: &Record<'_>) {
     server.offer(rec.time, &rec.server_call_id);
     let d = details.get_or_insert_default();
     d.add_code((rec.code, rec.subcode));
     d.add_message(&rec.message, 1);
     d.add_diagnostic(rec.sip.code, rec.q850.code);
+    if rec.kind == Kind::Callback {
+        d.add_target(&rec.target, 1);
+    }
 }
 
 /// Adds the details `b` another worker met of a call to those met here, `a`.
@@ -1629,6 +1663,29 @@ mod tests {
         "0ECAF828-E2F7-4553-8FCC-69D79561A0D1",
         "call-7",
     ];
+
+    /// A call's target is the one most of its callback records name, the least text of as
+    /// many, whichever worker met which records: trimmed, and none for an empty one.
+    #[test]
+    fn a_call_s_target_is_the_one_most_of_its_records_name() {
+        let mut a = Details::default();
+        assert_eq!(a.target(), "");
+        a.add_target(" ", 3);
+        assert_eq!(a.target(), "");
+        a.add_target("4:+14255550123", 1);
+        a.add_target("8:acs:b", 1);
+        a.add_target("8:acs:a", 1);
+        assert_eq!(a.target(), "4:+14255550123");
+        let mut b = Details::default();
+        b.add_target(" 4:+14255550199", 1);
+        b.add_target("4:+14255550199\t", 1);
+        b.absorb(a.clone());
+        assert_eq!(b.target(), "4:+14255550199");
+        a.add_target("4:+14255550199", 2);
+        a.add_target("8:acs:a", 1);
+        assert_eq!(a.target(), "4:+14255550199");
+        assert!(a.targets.len() <= TARGETS_PER_CALL);
+    }
 
     /// Targets past the texts a worker counts are counted together, as are those merged past
     /// them; those that name none apart; and a target that counts is never lost to them.

@@ -361,7 +361,8 @@ pub struct TriageArgs {
     pub out: Option<PathBuf>,
 
     /// Only the affected calls, one row each, with every id support asks for (CorrelationId,
-    /// CallConnectionId, ServerCallId), times, codes and messages; most records first.
+    /// CallConnectionId, ServerCallId), times, codes, the target and messages; most records
+    /// first.
     #[arg(long, help_heading = "Output")]
     pub calls: bool,
 

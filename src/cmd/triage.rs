@@ -361,6 +361,22 @@ mod tests {
                 .collect();
             std::fs::write(dir.path().join(file), lines.join("\n")).unwrap();
         }
+        // Callback events of every third call: two to a phone number, one to an ACS user.
+        let events: Vec<String> = (0..60u32)
+            .step_by(3)
+            .flat_map(|n| {
+                [format!("4:+1425555{n:04}"), format!("4:+1425555{n:04}"), format!("8:acs:{n}")]
+                    .into_iter()
+                    .enumerate()
+                    .map(move |(k, target)| {
+                        format!(
+                            r#"{{"id":"e{n}-{k}","type":"Microsoft.Communication.AddParticipantFailed","time":"2026-11-24T01:30:{k:02}Z","data":{{"resultInformation":{{"code":400,"subCode":8522,"message":"callback {k}"}},"participant":{{"rawId":"{target}"}},"callConnectionId":"cc-{n}-cb","correlationId":"0ecaf828-e2f7-4553-8fcc-{n:012x}"}}}}"#
+                        )
+                    })
+            })
+            .collect();
+        let events = format!("[{}]", events.join(","));
+        std::fs::write(dir.path().join("c.json"), events).unwrap();
         let cat = Catalogue::load(&[], true).unwrap();
         let path = dir.path().to_str().unwrap();
         for (format, limit) in [
@@ -394,6 +410,7 @@ mod tests {
             assert!(!dropped);
             if limit.is_none() {
                 assert!(want.contains("server-5-12-x") && want.contains("message 2 of call 5"));
+                assert!(want.contains(",4:+xxxxxxx0057,"), "{want}");
             }
             for limits in [(usize::MAX, 0), (0, 0), (0, 5_000), (30, usize::MAX)] {
                 let (got, dropped) = out(limits);

@@ -84,6 +84,9 @@ pub struct CallRow {
     /// The distinct SIP codes and Q.850 causes its records carried, sorted.
     pub sip_codes: Vec<u32>,
     pub q850_codes: Vec<u32>,
+    /// Whom its callback records' action was for (`participant.rawId`), the one most of them
+    /// name, phone numbers masked as the split by target masks them; empty when none names one.
+    pub target: String,
 }
 
 #[derive(Debug, Clone)]
@@ -744,6 +747,7 @@ impl Triage {
             ("codes", Col::Text),
             ("sip_code", Col::Text),
             ("q850_code", Col::Text),
+            ("target", Col::Text),
             ("messages", Col::Text),
         ];
         let join = |codes: &[u32]| {
@@ -762,6 +766,7 @@ impl Triage {
                 codes.join(" "),
                 join(&c.sip_codes),
                 join(&c.q850_codes),
+                c.target.as_str(),
                 c.messages.join(" | "),
             ]
         })
@@ -1140,6 +1145,7 @@ fn row_of(id: &CallId, c: &CallStats) -> CallRow {
         messages: messages.into_iter().map(|(m, _)| m.to_string()).collect(),
         sip_codes: d.map(|d| d.sip_codes.clone()).unwrap_or_default(),
         q850_codes: d.map(|d| d.q850_codes.clone()).unwrap_or_default(),
+        target: d.map(|d| mask_numbers(d.target())).unwrap_or_default(),
     }
 }
 

@@ -1014,6 +1014,67 @@ fn triage_names_the_target_a_callee_s_no_answer_went_to() {
     assert_eq!(v["totals"][0]["outcome"], "failure");
 }
 
+/// The calls of a callback subcode name whom each was for, in `--calls` and the CSV, in every
+/// format: the target most of the call's records name, masked as the split by target masks it;
+/// empty for a call whose records name none.
+#[test]
+fn the_calls_of_a_callback_subcode_name_their_target() {
+    let work = tempfile::tempdir().unwrap();
+    // Call 0: two records to +14255550199, one to +14255550123; call 1: one to an ACS user;
+    // call 2: none named.
+    let event = |i: usize, call: usize, raw_id: Option<&str>| {
+        let mut data = serde_json::json!({
+            "operationContext": "transfer-to-agent",
+            "resultInformation": {"code": 408, "subCode": 560408, "message": "Request timeout."},
+            "callConnectionId": format!("cc-{call}"),
+            "correlationId": format!("0ecaf828-e2f7-4553-8fcc-{call:012}"),
+        });
+        if let Some(r) = raw_id {
+            data["participant"] = serde_json::json!({"rawId": r});
+        }
+        serde_json::json!({
+            "id": format!("e{i}"),
+            "type": "Microsoft.Communication.AddParticipantFailed",
+            "time": format!("2026-12-03T08:00:{:02}+00:00", 10 - i),
+            "data": data,
+        })
+    };
+    let events = [
+        event(0, 0, Some("4:+14255550123")),
+        event(1, 0, Some("4:+14255550199")),
+        event(2, 0, Some(" 4:+14255550199 ")),
+        event(3, 1, Some("8:acs:resource_user-1")),
+        event(4, 2, None),
+    ];
+    let input = work.path().join("callbacks.json");
+    std::fs::write(&input, serde_json::to_string(&events).unwrap()).unwrap();
+    let calls = |extra: &[&str]| {
+        let run = (bin().args(["triage", "560408", "--calls"]).arg(&input))
+            .args(extra)
+            .assert()
+            .success();
+        stdout(&run)
+    };
+    let csv = calls(&["--format", "csv"]);
+    let rows: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
+    let col = rows[0].iter().position(|c| *c == "target").unwrap();
+    let targets: Vec<&str> = rows[1..].iter().map(|r| r[col]).collect();
+    assert_eq!(
+        targets,
+        ["4:+xxxxxxx0199", "8:acs:resource_user-1", ""],
+        "{csv}"
+    );
+    let v: Value = serde_json::from_str(&calls(&["--format", "json"])).unwrap();
+    assert_eq!(v[0]["target"], "4:+xxxxxxx0199", "{v}");
+    assert_eq!(v[2]["target"], "", "{v}");
+    let md = calls(&["--format", "md"]);
+    assert!(md.contains("| q850_code | target | messages |"), "{md}");
+    assert!(md.contains("| 4:+xxxxxxx0199 | Request timeout. |"), "{md}");
+    for text in [&csv, &md] {
+        assert!(!text.contains("4255550199"), "{text}");
+    }
+}
+
 /// README's `[outcomes]` example for 408/560408, as a tenant's config file, makes it a caller
 /// outcome for that tenant: a failure by default.
 #[test]
