@@ -366,6 +366,12 @@ pub struct TriageArgs {
     #[arg(long, help_heading = "Output")]
     pub calls: bool,
 
+    /// Show phone numbers in full, in targets, operation contexts and the calls' `target`: by
+    /// default each shows its last 4 digits only (`4:+xxxxxxx0199`), as they are personal data.
+    /// For finding the callee of a no-answer in a CRM; the output then holds the numbers.
+    #[arg(long, help_heading = "Output")]
+    pub full_numbers: bool,
+
     /// With --calls: the first N calls only.
     #[arg(
         long,

@@ -67,7 +67,11 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
     };
     // The kql commands look back from the last day the input and history hold.
     let last_day = history.days.keys().next_back().copied();
-    let mut t = triage::build(focus, &cat, &history, &asked);
+    let numbers = match args.full_numbers {
+        true => triage::Numbers::Full,
+        false => triage::Numbers::Masked,
+    };
+    let mut t = triage::build_showing(focus, &cat, &history, &asked, numbers);
     t.history = stored_days;
     t.history_by_resource = stored_by_resource;
     t.next_steps = Some(triage::next_steps(

@@ -12,7 +12,7 @@ use crate::render::markdown::{escape, linkify, table};
 use crate::render::sparkline;
 use crate::report::table::Table;
 use crate::report::triage::{
-    HistoryDays, Named, Triage, HISTORY_DAYS, KQL_DAYS, TOP_CALLS, TOP_MESSAGES, TOP_NAMED,
+    HistoryDays, Named, Numbers, Triage, HISTORY_DAYS, KQL_DAYS, TOP_CALLS, TOP_MESSAGES, TOP_NAMED,
 };
 use crate::time::{bucket_start, day_text, rfc3339};
 
@@ -335,11 +335,13 @@ fn targets_sections(s: &mut String, t: &Triage) {
     let not_named = crate::report::NOT_NAMED;
     if let Some(lead) = t.targets.lead("target") {
         section(s, "By target", &t.targets.table("target", not_named));
-        let _ = writeln!(
-            s,
-            "{}. Phone numbers show their last 4 digits only.",
-            escape(&lead)
-        );
+        let shown = match t.numbers {
+            Numbers::Masked => {
+                "Phone numbers show their last 4 digits only (--full-numbers shows them in full)."
+            }
+            Numbers::Full => "Phone numbers are shown in full (--full-numbers).",
+        };
+        let _ = writeln!(s, "{}. {shown}", escape(&lead));
         past_top_line(s, &t.targets, "targets");
         s.push('\n');
     }

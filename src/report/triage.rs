@@ -85,7 +85,7 @@ pub struct CallRow {
     pub sip_codes: Vec<u32>,
     pub q850_codes: Vec<u32>,
     /// Whom its callback records' action was for (`participant.rawId`), the one most of them
-    /// name, phone numbers masked as the split by target masks them; empty when none names one.
+    /// name, its phone number shown as the split by target shows it; empty when none names one.
     pub target: String,
 }
 
@@ -135,10 +135,12 @@ pub struct Triage {
     pub resources_not_looked_up: (u64, u64),
     /// (SDK type, SDK version, records) of the focused keys, most records first.
     pub sdks: Vec<(String, String, u64)>,
-    /// The focused callback records by target participant, phone numbers masked
-    /// ([`mask_numbers`]), and by operation context.
+    /// The focused callback records by target participant, and by operation context, phone
+    /// numbers shown as `numbers` says.
     pub targets: Named,
     pub contexts: Named,
+    /// How phone numbers show in the targets, operation contexts and calls' rows.
+    pub numbers: Numbers,
     /// The catalogues used, one line each with their pair counts.
     pub catalogues: Vec<String>,
     pub verdict_day: Option<i64>,
@@ -231,6 +233,26 @@ impl Named {
             let _ = write!(line, "; {} name none", self.none);
         }
         Some(line)
+    }
+}
+
+/// How a triage shows the phone numbers of targets and operation contexts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Numbers {
+    /// Their last 4 digits only ([`mask_numbers`]): phone numbers are personal data.
+    #[default]
+    Masked,
+    /// In full (`--full-numbers`), for finding the callee in a CRM.
+    Full,
+}
+
+impl Numbers {
+    /// `text` with its phone numbers shown so.
+    pub fn show(self, text: &str) -> String {
+        match self {
+            Numbers::Masked => mask_numbers(text),
+            Numbers::Full => text.to_string(),
+        }
     }
 }
 
@@ -1100,6 +1122,7 @@ pub const NO_PROMPT: &str = "(no prompt)";
 pub struct CallList {
     calls: Vec<(CallId, CallStats)>,
     total: usize,
+    numbers: Numbers,
 }
 
 impl CallList {
@@ -1121,12 +1144,12 @@ impl CallList {
     /// The rows of the calls listed from `from` to `to` (not included).
     pub fn rows(&self, from: usize, to: usize) -> impl Iterator<Item = CallRow> + '_ {
         let calls = self.calls.get(from..to).unwrap_or_default();
-        calls.iter().map(|(id, c)| row_of(id, c))
+        calls.iter().map(|(id, c)| row_of(id, c, self.numbers))
     }
 }
 
-/// The row of a call.
-fn row_of(id: &CallId, c: &CallStats) -> CallRow {
+/// The row of a call, its target's phone number shown as `numbers` says.
+fn row_of(id: &CallId, c: &CallStats, numbers: Numbers) -> CallRow {
     let d = c.details.as_deref();
     let mut messages: Vec<&(Box<str>, u64)> =
         d.map(|d| d.messages.iter().collect()).unwrap_or_default();
@@ -1145,7 +1168,7 @@ fn row_of(id: &CallId, c: &CallStats) -> CallRow {
         messages: messages.into_iter().map(|(m, _)| m.to_string()).collect(),
         sip_codes: d.map(|d| d.sip_codes.clone()).unwrap_or_default(),
         q850_codes: d.map(|d| d.q850_codes.clone()).unwrap_or_default(),
-        target: d.map(|d| mask_numbers(d.target())).unwrap_or_default(),
+        target: d.map(|d| numbers.show(d.target())).unwrap_or_default(),
     }
 }
 
@@ -1264,8 +1287,21 @@ fn scope_note(history: &History, day: i64, by_resource: bool, none: bool) -> Opt
     })
 }
 
-/// Joins the focus with the catalogue and the spike test.
-pub fn build(mut focus: Focus, cat: &Catalogue, history: &History, asked: &Asked) -> Triage {
+/// Joins the focus with the catalogue and the spike test, phone numbers masked (the tests'
+/// triage; the command's is [`build_showing`]).
+#[cfg(test)]
+pub fn build(focus: Focus, cat: &Catalogue, history: &History, asked: &Asked) -> Triage {
+    build_showing(focus, cat, history, asked, Numbers::Masked)
+}
+
+/// [`build`], phone numbers shown as `numbers` says.
+pub fn build_showing(
+    mut focus: Focus,
+    cat: &Catalogue,
+    history: &History,
+    asked: &Asked,
+    numbers: Numbers,
+) -> Triage {
     let totals = key_totals(&focus, cat);
     let timeline: Timeline = (focus.all.timeline())
         .into_iter()
@@ -1281,11 +1317,15 @@ pub fn build(mut focus: Focus, cat: &Catalogue, history: &History, asked: &Asked
     let operations = operation_rows(&focus);
     let prompts = prompt_rows(&focus);
     let (calls, total) = focus.listed();
-    let calls = CallList { calls, total };
+    let calls = CallList {
+        calls,
+        total,
+        numbers,
+    };
     let call_sdks = focus.sdk_split();
     let (inferred, unknown, not_looked_up) = focus.resource_split();
-    let targets = Named::of(&focus.targets, mask_numbers);
-    let contexts = Named::of(&focus.contexts, mask_numbers);
+    let targets = Named::of(&focus.targets, |t| numbers.show(t));
+    let contexts = Named::of(&focus.contexts, |t| numbers.show(t));
     let counted = focus.messages();
     let messages: Vec<(String, u64)> = counted
         .texts
@@ -1323,6 +1363,7 @@ pub fn build(mut focus: Focus, cat: &Catalogue, history: &History, asked: &Asked
         sdks,
         targets,
         contexts,
+        numbers,
         catalogues: cat.describe(),
         verdict_day: asked.day,
         verdicts,

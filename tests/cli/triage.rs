@@ -980,7 +980,7 @@ fn triage_names_the_target_a_callee_s_no_answer_went_to() {
     };
     let md = triage("md", work.path());
     assert!(
-        md.contains("100 of 120 callback records to one target: 4:+xxxxxxx0199; 20 to 20 other targets. Phone numbers show their last 4 digits only."),
+        md.contains("100 of 120 callback records to one target: 4:+xxxxxxx0199; 20 to 20 other targets. Phone numbers show their last 4 digits only (--full-numbers shows them in full)."),
         "{md}"
     );
     assert!(md.contains("| 4:+xxxxxxx0199 | 100 |"), "{md}");
@@ -1073,6 +1073,47 @@ fn the_calls_of_a_callback_subcode_name_their_target() {
     for text in [&csv, &md] {
         assert!(!text.contains("4255550199"), "{text}");
     }
+}
+
+/// `--full-numbers` shows the phone numbers of targets, operation contexts and the calls'
+/// `target` in full, in every format, for finding the callee in a CRM; without it, none shows
+/// more than its last 4 digits.
+#[test]
+fn full_numbers_shows_the_callee_s_number_in_full() {
+    let work = tempfile::tempdir().unwrap();
+    let input = no_answer_night(work.path(), 30, 25, "transfer +14255550123");
+    let triage = |extra: &[&str]| {
+        let run = (bin().args(["triage", "560408"]).arg(&input))
+            .args(extra)
+            .assert()
+            .success();
+        stdout(&run)
+    };
+    for format in ["md", "json", "csv"] {
+        for calls in [false, true] {
+            let mut args = vec!["--format", format];
+            args.extend(calls.then_some("--calls"));
+            let masked = triage(&args);
+            assert!(
+                !masked.contains("4255550199") && masked.contains("xxxxxxx0199"),
+                "{format} {calls}: {masked}"
+            );
+            args.push("--full-numbers");
+            let full = triage(&args);
+            assert!(full.contains("4:+14255550199"), "{format} {calls}: {full}");
+            assert!(!full.contains("xxxxxxx"), "{format} {calls}: {full}");
+        }
+    }
+    let md = triage(&["--full-numbers"]);
+    assert!(
+        md.contains("25 of 30 callback records to one target: 4:+14255550199; 5 to 5 other targets. Phone numbers are shown in full (--full-numbers)."),
+        "{md}"
+    );
+    assert!(md.contains("| transfer +14255550123 | 30 |"), "{md}");
+    let v: Value = serde_json::from_str(&triage(&["--format", "json", "--full-numbers"])).unwrap();
+    assert_eq!(v["targets"]["rows"][0]["target"], "4:+14255550199");
+    let calls = triage(&["--calls", "--format", "csv", "--full-numbers"]);
+    assert_eq!(calls.matches(",4:+14255550199,").count(), 25, "{calls}");
 }
 
 /// README's `[outcomes]` example for 408/560408, as a tenant's config file, makes it a caller
