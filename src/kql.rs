@@ -13,8 +13,8 @@ use chrono::{DateTime, Utc};
 
 use crate::aggregate::{ACTIONS, LATE_SECS};
 use crate::catalogue::{
-    one_line, sbc_rule_parts, Catalogue, Category, KeySpec, SubcodeClass, NO_MITIGATION,
-    SBC_MITIGATION,
+    class_text, one_line, sbc_rule_parts, Catalogue, Category, KeySpec, SubcodeClass,
+    NO_MITIGATION, SBC_MITIGATION,
 };
 use crate::report::NOT_NAMED;
 use crate::spikes::{Thresholds, BASELINE_WEEKS, MIN_BASELINE_DAYS};
@@ -260,13 +260,22 @@ fn catalogue_tables(cat: &Catalogue, out: &mut String) {
             })
             .collect(),
     );
-    // A class of codes whose section lists none (2xx), by its first code: 200 for 2xx.
+    // A class of codes whose section lists none (2xx), by its first code: 200 for 2xx; what it
+    // says of a code alone or with the subcode 0, and of one with another subcode.
     datatable(
         out,
-        "let Classes = datatable(class_code:int, is_class:bool, class_source:string, class_description:string)",
+        "let Classes = datatable(class_code:int, is_class:bool, class_source:string, class_description:string, class_other:string)",
         cat.classes
             .iter()
-            .map(|(d, g)| format!("    {}, true, {}, {}", d * 100, source(g.source), text(&g.description)))
+            .map(|(d, g)| {
+                format!(
+                    "    {}, true, {}, {}, {}",
+                    d * 100,
+                    source(g.source),
+                    text(&g.description),
+                    text(class_text(&g.description, Some(1)))
+                )
+            })
             .collect(),
     );
     // The PSTN page's rule, by a subcode's prefix (560000 for 560xxx): its text is put around
@@ -308,7 +317,7 @@ const DESCRIBE: &str = r#"| lookup kind=leftouter Pairs on code, subcode
 | extend sub_ok = is_sub == true and (sub_class == "any" or (sub_class == "success" and (code == 0 or code between (200 .. 299))) or (sub_class == "failure" and code != 0 and (code < 200 or code > 299)))
 | extend psub_ok = not(sub_ok) and is_psub == true and psub_category == category
 | extend ['match'] = case(is_pair == true, "exact", sub_ok or psub_ok, "subcode", is_sbc, "prefix", is_code == true or is_class == true, "code", "none")
-| extend description = case(['match'] == "exact", pair_description, sub_ok, sub_description, psub_ok, psub_description, ['match'] == "prefix", strcat(sbc_before, tostring(subcode % 1000), sbc_after), is_code == true, code_description, ['match'] == "code", class_description, "uncatalogued"),
+| extend description = case(['match'] == "exact", pair_description, sub_ok, sub_description, psub_ok, psub_description, ['match'] == "prefix", strcat(sbc_before, tostring(subcode % 1000), sbc_after), is_code == true, code_description, ['match'] == "code", iff(isnull(subcode) or subcode == 0, class_description, class_other), "uncatalogued"),
          mitigation = case(['match'] == "exact", coalesce(pair_mitigation, ""), psub_ok, coalesce(psub_mitigation, ""), ['match'] == "prefix", sbc_mitigation, ""),
          ['source'] = case(['match'] == "exact", pair_source, sub_ok, sub_source, psub_ok, psub_source, ['match'] == "prefix", sbc_source, is_code == true, code_source, ['match'] == "code", class_source, ""),
          callback_event = iff(['match'] == "exact", coalesce(pair_events, ""), "")

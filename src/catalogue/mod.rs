@@ -173,6 +173,15 @@ impl PairEntry {
     pub fn events(&self) -> String {
         self.callback_events.join(" / ")
     }
+
+    /// Whether the row speaks for its callback events only, not for its key: a row of a 2xx
+    /// code with the subcode 0 that names callback events (`CallDisconnected` 200/0, "Call
+    /// ended successfully by the local participant."). Every successful action carries 2xx/0
+    /// (a Play's media summary, a PlayCompleted), so the key reads what the page says of every
+    /// success (the generic subcode 0, "Success"), and the row is listed as its events'.
+    pub fn for_its_events_only(&self) -> bool {
+        self.subcode == 0 && (200..=299).contains(&self.code) && !self.callback_events.is_empty()
+    }
 }
 
 /// A row of the generic codes or subcodes.
@@ -430,6 +439,9 @@ impl Catalogue {
         }
         for i in before..self.pairs.len() {
             let p = &self.pairs[i];
+            if p.for_its_events_only() {
+                continue;
+            }
             let key = (p.code, p.subcode);
             let keep_existing = (self.pair_index.get(&key))
                 .is_some_and(|&j| self.pairs[j].tier < self.pairs[i].tier);
@@ -631,7 +643,8 @@ impl Catalogue {
             .collect()
     }
 
-    /// What a page says of a code's class, for a class whose section lists no code (2xx).
+    /// What a page says of a code's class, for a class whose section lists no code (2xx): its
+    /// paragraph, [`class_text`] for a key.
     pub fn class_of(&self, code: u32) -> Option<&Generic> {
         (100..=699)
             .contains(&code)
@@ -692,11 +705,15 @@ impl Catalogue {
                 };
             }
         }
-        if let Some(g) = (self.codes.get(&code)).or_else(|| self.class_of(code)) {
+        let generic = match self.codes.get(&code) {
+            Some(g) => Some((g, g.description.as_str())),
+            None => (self.class_of(code)).map(|g| (g, class_text(&g.description, subcode))),
+        };
+        if let Some((g, description)) = generic {
             return Resolved {
                 category,
                 matched: Match::Code,
-                description: &g.description,
+                description,
                 mitigation: None,
                 callback_events: &[],
                 source: self.label(g.source),
@@ -710,6 +727,17 @@ impl Catalogue {
             callback_events: &[],
             source: "",
         }
+    }
+}
+
+/// What a class's paragraph (`classes`) says of a key of the class: all of it for a code
+/// alone or with the subcode 0; with any other subcode, its first sentence, what the class is
+/// ("A 2xx code represents a successful response."), as the 2xx section's next one says that
+/// the subcode will be 0, which the key's is not (200/5001).
+pub fn class_text(paragraph: &str, subcode: Option<u32>) -> &str {
+    match subcode {
+        None | Some(0) => paragraph,
+        Some(_) => (paragraph.find(". ")).map_or(paragraph, |i| &paragraph[..=i]),
     }
 }
 

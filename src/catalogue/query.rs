@@ -244,9 +244,11 @@ pub fn find(cat: &Catalogue, q: &Query) -> Vec<Entry> {
                 mitigation: r.mitigation.unwrap_or_default().to_string(),
             };
             // A pair both pages give: the other page's reading after the one the reports use,
-            // as `codes SUBCODE` and triage list it (the PSTN page's advice for 503/560503).
+            // as `codes SUBCODE` and triage list it (the PSTN page's advice for 503/560503);
+            // and a row the page gives for its callback events only (CallDisconnected 200/0).
             let other = (cat.pairs.iter())
-                .filter(|p| r.matched == Match::Exact && (p.code, p.subcode) == (c, s))
+                .filter(|p| (p.code, p.subcode) == (c, s))
+                .filter(|p| r.matched == Match::Exact || p.for_its_events_only())
                 .map(|p| pair_entry(cat, p))
                 .filter(|e| !used(e, cat));
             std::iter::once(resolved).chain(other).collect()

@@ -174,7 +174,8 @@ fn subcode_0_never_calls_a_failure_a_success() {
         assert_eq!(c.lookup(200, Some(8531)).matched, Match::Subcode);
         assert_eq!(c.lookup(487, Some(7000)).matched, Match::Subcode);
     }
-    // 487/0 and 200/0 are pairs of the current page; the old page falls back.
+    // 487/0 is a pair of the current page, 200/0 a row of CallDisconnected's only; the old page
+    // falls back.
     let (new, old) = (cat(), old());
     let r = new.lookup(487, Some(0));
     assert_eq!((r.matched, r.category), (Match::Exact, Category::Client));
@@ -184,7 +185,8 @@ fn subcode_0_never_calls_a_failure_a_success() {
     );
     let r = old.lookup(487, Some(0));
     assert_eq!((r.matched, r.description), (Match::Code, "Canceled"));
-    assert_eq!(new.lookup(200, Some(0)).matched, Match::Exact);
+    let r = new.lookup(200, Some(0));
+    assert_eq!((r.matched, r.description), (Match::Subcode, "Success"));
     let r = old.lookup(200, Some(0));
     assert_eq!((r.matched, r.description), (Match::Subcode, "Success"));
 }
@@ -509,8 +511,83 @@ fn a_2xx_code_without_a_row_reads_the_2xx_section() {
     assert_eq!(c.lookup(404, None).description, "Not found");
     assert_eq!(c.lookup(402, None).matched, Match::None);
     assert_eq!(c.lookup(2000, None).matched, Match::None);
-    assert_eq!(c.lookup(200, Some(0)).matched, Match::Exact);
+    assert_eq!(c.lookup(200, Some(0)).matched, Match::Subcode);
     assert_eq!(c.lookup(202, Some(0)).matched, Match::Subcode);
+}
+
+/// What the page says of each success key, and nothing it says of another (rev54b §5): 200/0
+/// is every successful action's key (a Play's media summary, a PlayCompleted), which the
+/// CallDisconnected row of 200/0 ("Call ended successfully by the local participant.") does
+/// not describe: it reads the generic subcode 0, and the row is listed as its event's, not
+/// used. 200/5001 and 200/5002, which the page does not list, read what the 2xx section says
+/// of every 2xx code, without its sentence that the subcode will be 0. The other rows of 2xx
+/// codes, 487/0, and a file's own 200/0 without callback events stay the keys' readings.
+#[test]
+fn a_success_key_reads_what_the_page_says_of_it() {
+    let c = cat();
+    let r = c.lookup(200, Some(0));
+    assert_eq!(
+        (r.matched, r.description, r.source, r.mitigation, r.events()),
+        (
+            Match::Subcode,
+            "Success",
+            "call-automation",
+            None,
+            String::new()
+        )
+    );
+    assert!(c.pair(200, 0).is_none());
+    assert!(c.effective_pairs().all(|p| (p.code, p.subcode) != (200, 0)));
+    let row = (c.pairs.iter()).find(|p| (p.code, p.subcode) == (200, 0));
+    assert!(row.is_some_and(|p| p.for_its_events_only() && p.events() == "CallDisconnected"));
+    for sub in [5001, 5002] {
+        let r = c.lookup(200, Some(sub));
+        assert_eq!(
+            (r.matched, r.description),
+            (Match::Code, "A 2xx code represents a successful response."),
+            "{sub}"
+        );
+    }
+    for (code, sub, text) in [
+        (200, 4521, "Participant abruptly disconnected"),
+        (
+            200,
+            7015,
+            "Call ended by service after successful transfer.",
+        ),
+        (
+            487,
+            0,
+            "Call ended successfully as caller canceled the call.",
+        ),
+    ] {
+        let r = c.lookup(code, Some(sub));
+        assert_eq!(r.matched, Match::Exact, "{code}/{sub}");
+        assert!(r.description.starts_with(text), "{}", r.description);
+    }
+    let file = load_csv(
+        "code,subcode,description,mitigation\n200,0,Our success.,\n",
+        "f",
+    );
+    let mut f = cat();
+    f.add("f".into(), "file".into(), file.unwrap());
+    let r = f.lookup(200, Some(0));
+    assert_eq!((r.matched, r.description), (Match::Exact, "Our success."));
+    // `codes 200/0` gives the key's reading, then the row as its event's, not used.
+    let found = super::query::find(&c, &super::query::Query::Pair(200, 0));
+    let kinds: Vec<(&str, bool, &str)> = (found.iter())
+        .map(|e| {
+            (
+                e.entry,
+                super::query::used(e, &c),
+                e.callback_event.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [("resolved", true, ""), ("pair", false, "CallDisconnected")]
+    );
 }
 
 /// A page's `<br/>` items on one line keep the page's own punctuation (rev53 item 10: "retry

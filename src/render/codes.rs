@@ -112,6 +112,12 @@ fn heading(e: &Entry, cat: &Catalogue) -> String {
                 // "exact match", "code match": the words `triage` uses too.
                 if winner == e.source {
                     "exact match".to_string()
+                } else if winner.is_empty() {
+                    // A row of its callback events only: the key reads a generic entry.
+                    format!(
+                        "exact match, not used: the page gives it for {} only",
+                        e.callback_event
+                    )
                 } else {
                     format!("exact match, not used: the reports use {winner}'s")
                 }

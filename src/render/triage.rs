@@ -39,10 +39,20 @@ fn catalogue_section(s: &mut String, t: &Triage) {
     }
     for e in &t.catalogue {
         let cat = e.category.map(|c| format!(" ({c})")).unwrap_or_default();
-        let reading = if e.used {
-            ""
-        } else {
-            ", the other page's reading (the reports use the entry above)"
+        // A pair not used: another page's reading of a key listed above, or a row the page
+        // gives for its callback events only (CallDisconnected 200/0).
+        let reading = match (
+            e.used,
+            t.catalogue.iter().any(|o| o.used && o.label == e.label),
+        ) {
+            (true, _) => String::new(),
+            (false, true) => {
+                ", the other page's reading (the reports use the entry above)".to_string()
+            }
+            (false, false) => format!(
+                ", the page's reading for {} only (the reports use the generic entry)",
+                escape(&e.callback_event)
+            ),
         };
         let _ = writeln!(
             s,
