@@ -54,9 +54,7 @@ pub use hours::Hours;
 pub use interner::Interner;
 use interner::{inline, Inline, Recent, INLINE};
 use silent::{Mark, Silent};
-pub use silent::{
-    ServerCallIds, SilentCall, SilentReport, SilentRow, ACTIONS, LATE_SECS, MAX_LISTED,
-};
+pub use silent::{SilentCall, SilentReport, SilentRow, ACTIONS, LATE_SECS, MAX_LISTED};
 pub use spill::Spill;
 use texts::{cut, rank_of, Budgeted, Messages};
 pub use timeline::{Bucket, Timeline};

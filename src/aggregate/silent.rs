@@ -11,12 +11,16 @@
 //! of other calls than the operations log's does not make their actions silent.
 //!
 //! Counted per call (its CorrelationId, else CallConnectionId, numbered as the aggregator
-//! numbers calls): 48 bytes a call, in a list by the call's number (calls are numbered densely
+//! numbers calls): 56 bytes a call, in a list by the call's number (calls are numbered densely
 //! from 0), per worker and merged. An action's outcomes are its call's media summary records or its
 //! callback events, whichever holds more (an input may hold both for the same action).
+//!
+//! The ServerCallId Microsoft support asks for, a token of about 150 bytes, is read from the
+//! records of accepted actions and kept only while its call has an action accepted without an
+//! outcome counted ([`Servers`]): the calls listed are of those, and most calls have their
+//! outcomes.
 
 use std::collections::VecDeque;
-use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use foldhash::HashMap;
@@ -24,8 +28,7 @@ use foldhash::HashMap;
 use super::call_ids::{guid, CallIds, Words};
 use super::focus::guid_text;
 use super::interner::Interner;
-use crate::ingest::{Kept, Reject, Sink};
-use crate::record::{Kind, Reason, Record, SkipReason};
+use crate::record::{Kind, Record};
 
 /// An action whose outcome Microsoft documents, and where it is written.
 pub struct Action {
@@ -94,8 +97,8 @@ pub(super) enum Side {
     Callback = 2,
 }
 
-/// What a record tells of an action of its call; its CallConnectionId, for an action
-/// accepted, waits in [`Silent::connections`].
+/// What a record tells of an action of its call; its CallConnectionId and ServerCallId, for
+/// an action accepted, wait in [`Silent::connections`].
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Mark {
     /// The action of [`ACTIONS`], or [`NONE`] for a callback event of no action tested (it
@@ -172,8 +175,8 @@ impl Actions {
     }
 }
 
-/// One call's actions of each kind: accepted, and the outcomes of each log; 48 bytes.
-#[derive(Debug, Clone, Default)]
+/// One call's actions of each kind: accepted, and the outcomes of each log; 56 bytes.
+#[derive(Debug, Clone)]
 struct CallActions {
     accepted: [u16; N],
     callbacks: [u16; N],
@@ -184,7 +187,13 @@ struct CallActions {
     /// The last action accepted, in milliseconds since the epoch.
     last: i64,
     connection: [u64; 2],
+    /// Its ServerCallId's place in [`Silent::servers`], while it has an action accepted
+    /// without an outcome; [`NO_SERVER`] for none.
+    server: u32,
 }
+
+/// [`CallActions::server`] of a call that keeps no ServerCallId.
+const NO_SERVER: u32 = u32::MAX;
 
 /// The bit of [`CallActions::resource`] set once a record of the call names a CorrelationId.
 const CORRELATED: u32 = 1 << 31;
@@ -194,6 +203,20 @@ const EVENTS: u32 = 1 << 30;
 
 /// The flags of [`CallActions::resource`].
 const FLAGS: u32 = CORRELATED | EVENTS;
+
+impl Default for CallActions {
+    fn default() -> CallActions {
+        CallActions {
+            accepted: [0; N],
+            callbacks: [0; N],
+            summaries: [0; WITH_SUMMARY],
+            resource: 0,
+            last: 0,
+            connection: [0; 2],
+            server: NO_SERVER,
+        }
+    }
+}
 
 impl CallActions {
     /// Whether the call met no record at all.
@@ -205,6 +228,11 @@ impl CallActions {
                 .chain(&self.callbacks)
                 .chain(&self.summaries))
             .all(|&n| n == 0)
+    }
+
+    /// Whether some action accepted has no outcome (yet).
+    fn pending(&self) -> bool {
+        self.missing().iter().any(|&n| n > 0)
     }
 
     /// Each action's accepted without an outcome.
@@ -256,9 +284,84 @@ pub struct Silent {
     summary_resources: Vec<bool>,
     /// Each operation's actions, by the aggregator's interned operation.
     actions: Actions,
-    /// The CallConnectionIds (as the GUIDs they spell, zeros for none) of the marks of
-    /// accepted actions not yet added, in their order.
-    connections: VecDeque<[u64; 2]>,
+    /// The CallConnectionIds (as the GUIDs they spell, zeros for none) and ServerCallIds of
+    /// the marks of accepted actions not yet added, in their order.
+    connections: VecDeque<([u64; 2], Option<Box<str>>)>,
+    /// The ServerCallIds of the calls with an action accepted and no outcome counted for it.
+    servers: Servers,
+}
+
+/// ServerCallIds one after another in one buffer, each its length in two bytes and then its
+/// text, named by their place: a token costs its own bytes and two, with no allocation or
+/// table entry of its own. One let go stays until the buffer is made anew without them, once
+/// they take more than half of it.
+#[derive(Debug, Clone, Default)]
+struct Servers {
+    bytes: Vec<u8>,
+    /// The bytes of those let go.
+    gone: usize,
+}
+
+/// The buffer's bytes from which [`Servers`] is made anew once half of it is let go.
+const SERVERS_ANEW: usize = 1 << 20;
+
+impl Servers {
+    /// The ServerCallId at place `at`.
+    fn text(&self, at: u32) -> &str {
+        let at = at as usize;
+        let len = usize::from(u16::from_le_bytes([self.bytes[at], self.bytes[at + 1]]));
+        std::str::from_utf8(&self.bytes[at + 2..at + 2 + len]).unwrap_or_default()
+    }
+
+    /// Keeps `id` as the ServerCallId of call `c` while it has an action accepted without an
+    /// outcome: the first in text order when its records name two (whatever worker read
+    /// them). One longer than 65,535 bytes, or past 4 GiB of them, is not kept.
+    fn keep(&mut self, c: &mut CallActions, id: &str) {
+        if !c.pending() {
+            return self.release(c);
+        }
+        if c.server != NO_SERVER {
+            if self.text(c.server) <= id {
+                return;
+            }
+            self.let_go(c);
+        }
+        let (Ok(len), Ok(at)) = (u16::try_from(id.len()), u32::try_from(self.bytes.len())) else {
+            return;
+        };
+        self.bytes.extend_from_slice(&len.to_le_bytes());
+        self.bytes.extend_from_slice(id.as_bytes());
+        c.server = at;
+    }
+
+    /// Lets the ServerCallId of call `c` go once each of its actions has its outcome.
+    fn release(&mut self, c: &mut CallActions) {
+        if c.server != NO_SERVER && !c.pending() {
+            self.let_go(c);
+        }
+    }
+
+    fn let_go(&mut self, c: &mut CallActions) {
+        self.gone += 2 + self.text(c.server).len();
+        c.server = NO_SERVER;
+    }
+
+    /// Makes the buffer anew with the ServerCallIds of `calls` only, once those let go take
+    /// more than half of it.
+    fn tidy(&mut self, calls: &mut [CallActions]) {
+        if self.bytes.len() < SERVERS_ANEW || self.gone * 2 < self.bytes.len() {
+            return;
+        }
+        let old = std::mem::take(self);
+        self.bytes.reserve(old.bytes.len() - old.gone);
+        for c in calls.iter_mut().filter(|c| c.server != NO_SERVER) {
+            let id = old.text(c.server);
+            c.server = self.bytes.len() as u32;
+            self.bytes
+                .extend_from_slice(&(id.len() as u16).to_le_bytes());
+            self.bytes.extend_from_slice(id.as_bytes());
+        }
+    }
 }
 
 impl Silent {
@@ -277,11 +380,15 @@ impl Silent {
         let side = Mark::side(rec)?;
         let mark = Mark::of(rec, side, self.actions.of(op, &rec.operation, side))?;
         if side == Side::Accepted {
-            // The CallConnectionId a listed call shows is its accepted action's: read from
-            // those records only (most records are outcomes, and a GUID's reading is
-            // measurable).
+            // The CallConnectionId and ServerCallId a listed call shows are its accepted
+            // action's: read from those records only (most records are outcomes, and a GUID's
+            // reading is measurable).
             let g = guid(&rec.call_connection_id);
-            (self.connections).push_back(g.map_or([0; 2], |g| [(g >> 64) as u64, g as u64]));
+            let server = rec.server_call_id.trim();
+            (self.connections).push_back((
+                g.map_or([0; 2], |g| [(g >> 64) as u64, g as u64]),
+                (!server.is_empty()).then(|| server.into()),
+            ));
         }
         Some(mark)
     }
@@ -308,11 +415,13 @@ impl Silent {
             (true, _) => 0,
         };
         c.name(resource, flags);
+        let mut server = None;
         if mark.side == Side::Accepted {
-            let connection = self.connections.pop_front().unwrap_or_default();
+            let (connection, id) = self.connections.pop_front().unwrap_or_default();
             if c.connection == [0; 2] {
                 c.connection = connection;
             }
+            server = id;
         }
         let i = usize::from(mark.action);
         if mark.action == NONE {
@@ -327,6 +436,15 @@ impl Silent {
             Side::Callback => &mut c.callbacks[i],
         };
         *n = n.saturating_add(1);
+        match server {
+            Some(id) => self.servers.keep(c, &id),
+            // An outcome: the call's ServerCallId goes once every action has its own.
+            None if c.server != NO_SERVER => {
+                self.servers.release(c);
+                self.servers.tidy(&mut self.calls);
+            }
+            None => {}
+        }
     }
 
     /// Notes that resource `resource` (interned) has media summary records.
@@ -353,13 +471,20 @@ impl Silent {
         if len > self.calls.len() {
             self.calls.resize(len, CallActions::default());
         }
+        let theirs = o.servers;
         for (id, mut c) in o.calls.into_iter().enumerate() {
             if c.is_empty() {
                 continue;
             }
             c.resource = (c.resource & FLAGS) | resources[c.resource() as usize];
-            self.calls[calls[id] as usize].add(&c);
+            let mine = &mut self.calls[calls[id] as usize];
+            mine.add(&c);
+            match c.server {
+                NO_SERVER => self.servers.release(mine),
+                at => self.servers.keep(mine, theirs.text(at)),
+            }
         }
+        self.servers.tidy(&mut self.calls);
     }
 
     /// Whether the input holds a log of the outcome of action `i` of call `c`: the call's
@@ -483,7 +608,10 @@ impl Silent {
                         None if by_connection => own,
                         None => String::new(),
                     },
-                    server_call_id: String::new(),
+                    server_call_id: match c.server {
+                        NO_SERVER => String::new(),
+                        at => self.servers.text(at).to_string(),
+                    },
                     last_accepted: DateTime::from_timestamp_millis(last).unwrap_or_default(),
                     without_outcome: actions,
                 }
@@ -527,8 +655,8 @@ pub struct SilentCall {
     /// Empty when its records name none (or it is not a GUID).
     pub correlation_id: String,
     pub call_connection_id: String,
-    /// The ServerCallId its records name (the earliest's), from the second reading of the
-    /// input ([`ServerCallIds`]); empty when none does or the input cannot be read again.
+    /// The ServerCallId its accepted actions' records name (the first in text order, should
+    /// they name two); empty when none does.
     pub server_call_id: String,
     /// When its last action was accepted.
     pub last_accepted: DateTime<Utc>,
@@ -556,90 +684,6 @@ impl SilentReport {
     /// Actions accepted without an outcome, of the tested ones.
     pub fn without_outcome(&self) -> u64 {
         self.rows.iter().map(|r| r.without_outcome).sum()
-    }
-
-    /// The calls listed, by the GUID their records are counted by (their CorrelationId, else
-    /// their CallConnectionId), each with its place in the list: what [`ServerCallIds`] looks
-    /// for. None when no call is listed.
-    pub fn listed(&self) -> Option<Arc<HashMap<u128, usize>>> {
-        let ids = (self.calls.iter().enumerate()).filter_map(|(at, c)| {
-            let own = match c.correlation_id.is_empty() {
-                true => &c.call_connection_id,
-                false => &c.correlation_id,
-            };
-            guid(own).map(|g| (g, at))
-        });
-        let ids: HashMap<u128, usize> = ids.collect();
-        (!ids.is_empty()).then(|| Arc::new(ids))
-    }
-
-    /// Gives the calls listed the ServerCallIds `found` read.
-    pub fn name_server_calls(&mut self, found: ServerCallIds) {
-        for (at, (_, id)) in found.found {
-            if let Some(c) = self.calls.get_mut(at) {
-                c.server_call_id = id;
-            }
-        }
-    }
-}
-
-/// The sink of `report`'s second reading of its files, once calls are listed without an
-/// outcome: the ServerCallId Microsoft support asks for, of those calls only. The operations
-/// log and callback events name it (the media summary log does not); a token of about 150
-/// bytes, which the first reading does not keep for each of its calls (most of which have
-/// their outcomes).
-#[derive(Debug, Default)]
-pub struct ServerCallIds {
-    /// [`SilentReport::listed`].
-    wanted: Arc<HashMap<u128, usize>>,
-    /// By place in the list: the earliest record's ServerCallId, and its time.
-    found: HashMap<usize, (DateTime<Utc>, String)>,
-}
-
-impl ServerCallIds {
-    /// Looks for the ServerCallIds of the calls `wanted`.
-    pub fn new(wanted: &Arc<HashMap<u128, usize>>) -> ServerCallIds {
-        ServerCallIds {
-            wanted: Arc::clone(wanted),
-            found: HashMap::default(),
-        }
-    }
-
-    /// Keeps `id`, of a record at `time`, for the call at `at` when it is the earliest (the
-    /// smaller text at the same time, whatever worker read it).
-    fn offer(&mut self, at: usize, time: DateTime<Utc>, id: &str) {
-        let e = self
-            .found
-            .entry(at)
-            .or_insert_with(|| (time, id.to_string()));
-        if (time, id) < (e.0, e.1.as_str()) {
-            *e = (time, id.to_string());
-        }
-    }
-}
-
-impl Sink for ServerCallIds {
-    type Apart = ();
-
-    fn record(&mut self, rec: &Record<'_>) -> Kept {
-        let id = rec.server_call_id.trim();
-        let at = (rec.call_id().and_then(guid)).and_then(|g| self.wanted.get(&g).copied());
-        if let Some(at) = at.filter(|_| !id.is_empty()) {
-            self.offer(at, rec.time, id);
-        }
-        Kept::Counted
-    }
-
-    fn reject(&mut self, _rej: Reject) {}
-
-    fn reject_not_kept(&mut self, _reason: Reason) {}
-
-    fn skip(&mut self, _reason: SkipReason, _time: Option<DateTime<Utc>>) {}
-
-    fn merge(&mut self, o: ServerCallIds) {
-        for (at, (time, id)) in o.found {
-            self.offer(at, time, &id);
-        }
     }
 }
 
@@ -900,26 +944,99 @@ mod tests {
         assert_eq!(listed, ["00000000-0000-0000-0000-000000000002"]);
     }
 
-    /// The second reading gives a call listed the ServerCallId of its earliest record that
-    /// names one, whichever worker reads it, and no other call's.
+    /// A call listed has the ServerCallId its accepted action's record names (not its
+    /// events'), read with the records counted.
     #[test]
-    fn a_call_listed_gets_its_server_call_id_from_a_second_reading() {
-        let (mut all, _, settings, _dir) = two_calls_read();
-        assert_eq!(all.silent_report.calls[0].server_call_id, "");
-        let wanted = all.silent_report.listed().unwrap();
-        assert_eq!(wanted.len(), 1);
-        let (found, _) =
-            crate::ingest::ingest(&settings, None, || ServerCallIds::new(&wanted)).unwrap();
-        all.silent_report.name_server_calls(found);
+    fn a_call_listed_gets_its_server_call_id_from_its_accepted_action() {
+        let (all, _, _, _dir) = two_calls_read();
         assert_eq!(all.silent_report.calls[0].server_call_id, "server-2");
-        let mut sink = ServerCallIds::new(&wanted);
-        let mut other = ServerCallIds::new(&wanted);
-        let t = |s: i64| DateTime::from_timestamp(1_764_756_000 + s, 0).unwrap();
-        sink.offer(0, t(5), "b");
-        other.offer(0, t(5), "a");
-        other.offer(0, t(9), "0");
-        sink.merge(other);
-        assert_eq!(sink.found[&0], (t(5), "a".to_string()));
+    }
+
+    /// A ServerCallId is kept while its call waits for an outcome, whichever worker reads the
+    /// outcome or the action, and of those the call's accepted actions name, the first in text
+    /// order is listed.
+    #[test]
+    fn a_server_call_id_is_kept_while_its_call_waits_for_an_outcome() {
+        let with = |mut r: Record<'static>, id: &str| {
+            r.server_call_id = Cow::Owned(id.into());
+            r
+        };
+        let v = vec![
+            with(rec(Kind::Operations, "Play", 202, 1, 2), "late"),
+            with(rec(Kind::Operations, "Play", 202, 1, 1), "b"),
+            with(rec(Kind::Operations, "Play", 202, 1, 1), "a"),
+            rec(Kind::MediaSummary, "Play", 200, 1, 3),
+            with(rec(Kind::Operations, "Play", 202, 2, 1), "two"),
+            rec(Kind::MediaSummary, "Play", 200, 2, 3),
+            rec(Kind::Operations, "Recognize", 202, 3, 1),
+            rec(Kind::Operations, "HangUp", 204, 9_999, 1_000),
+        ];
+        for workers in [1, 2, 3, 4] {
+            let r = report(&v, workers);
+            let ids: Vec<(&str, &str)> = (r.calls.iter())
+                .map(|c| (&c.correlation_id[33..], &c.server_call_id[..]))
+                .collect();
+            assert_eq!(ids, [("003", ""), ("001", "a")], "{workers} workers");
+        }
+        // The calls with their outcomes keep none.
+        let sink = || Aggregator::new(Window::default(), 3600).keeping_silent(true);
+        let mut a = sink();
+        for r in &v[..6] {
+            a.record(r);
+        }
+        a.flush();
+        let kept = |a: &Aggregator| {
+            (a.silent.calls.iter())
+                .filter(|c| c.server != NO_SERVER)
+                .count()
+        };
+        assert_eq!(kept(&a), 1);
+        a.record(&rec(Kind::MediaSummary, "Play", 200, 1, 4));
+        a.record(&rec(Kind::MediaSummary, "Play", 200, 1, 5));
+        a.flush();
+        assert_eq!(kept(&a), 0);
+        // Nor once a worker's outcome meets another's action.
+        let (mut a, mut b) = (sink(), sink());
+        a.record(&v[4]);
+        b.record(&v[5]);
+        a.flush();
+        assert_eq!(kept(&a), 1);
+        a.merge(b);
+        assert_eq!(kept(&a), 0);
+    }
+
+    /// The ServerCallIds let go leave the buffer once they take more than half of it, and
+    /// those kept read the same after.
+    #[test]
+    fn server_call_ids_let_go_leave_their_buffer() {
+        let mut servers = Servers::default();
+        let mut calls = vec![CallActions::default(); 10_000];
+        let id = |n: usize| format!("{n:0>150}");
+        for (n, c) in calls.iter_mut().enumerate() {
+            c.accepted[0] = 1;
+            servers.keep(c, &id(n));
+        }
+        let full = servers.bytes.len();
+        assert_eq!(full, 10_000 * 152);
+        for c in calls.iter_mut().filter(|c| c.server % 3 != 0) {
+            c.summaries[0] = 1;
+            servers.release(c);
+        }
+        servers.tidy(&mut calls);
+        assert!(servers.bytes.len() < full / 2, "{}", servers.bytes.len());
+        for (n, c) in calls.iter().enumerate() {
+            match c.server {
+                NO_SERVER => assert_eq!(c.summaries[0], 1),
+                at => assert_eq!(servers.text(at), id(n)),
+            }
+        }
+        // The first in text order of two is kept.
+        let mut c = CallActions::default();
+        c.accepted[0] = 2;
+        servers.keep(&mut c, "b");
+        servers.keep(&mut c, "c");
+        servers.keep(&mut c, "a");
+        assert_eq!(servers.text(c.server), "a");
     }
 
     /// The calls' resources split the counts: each resource with actions without an outcome,

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::aggregate::{Aggregator, ServerCallIds, Spill};
+use crate::aggregate::{Aggregator, Spill};
 use crate::catalogue::Catalogue;
 use crate::cli::{ReportArgs, ReportFormat, SpikesBy};
 use crate::config::{self, IngestSettings};
@@ -105,28 +105,7 @@ fn read(
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let (mut agg, ingested) = read;
-    server_call_ids(&mut agg, settings)?;
-    Ok((agg, ingested))
-}
-
-/// Reads the input files a second time for the ServerCallIds of the calls listed without an
-/// outcome, when there are any ([`ServerCallIds`]). Standard input, which cannot be read
-/// again, leaves them empty.
-fn server_call_ids(agg: &mut Aggregator, settings: &IngestSettings) -> Result<()> {
-    let Some(wanted) = agg.silent_report.listed() else {
-        return Ok(());
-    };
-    let Some(files) = ingest::regular_files(settings) else {
-        return Ok(());
-    };
-    let again = IngestSettings {
-        inputs: files.iter().map(|f| f.path().to_path_buf()).collect(),
-        ..settings.clone()
-    };
-    let (found, _) = ingest::ingest(&again, None, || ServerCallIds::new(&wanted))?;
-    agg.silent_report.name_server_calls(found);
-    Ok(())
+    Ok(read)
 }
 
 /// Tests the night against the history, and stages the history's new days in `set`. The

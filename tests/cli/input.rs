@@ -188,6 +188,54 @@ fn reads_standard_input() {
     assert_eq!(json["inputs"][0]["file"], "<stdin>");
 }
 
+/// A call accepted with no outcome read from standard input, which is read once, names its
+/// ServerCallId in silent_calls.csv as from a file.
+#[test]
+fn a_silent_call_read_from_standard_input_names_its_server_call_id() {
+    // A record of call `call`: `code` its fields of the result.
+    let rec = |time: &str, category: &str, op: &str, code: &str, call: u32| {
+        format!(
+            r#"{{"time":"2026-11-24T{time}Z","resourceId":"/SUBSCRIPTIONS/S/RESOURCEGROUPS/G/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/ACS-PROD","category":"{category}","operationName":"{op}","correlationId":"00000000-0000-0000-0000-00000000000{call}",{code}"#
+        ) + &format!(r#""serverCallId":"aHR0cHM6Ly9hcGku{call}"}}}}"#)
+    };
+    let (ops, accepted) = (
+        "CallAutomationOperational",
+        r#""resultSignature":202,"properties":{"#,
+    );
+    let lines = [
+        rec("01:00:00", ops, "Play", accepted, 1),
+        rec("01:00:00", ops, "Play", accepted, 2),
+        rec(
+            "01:00:03",
+            "CallAutomationMediaSummary",
+            "Play",
+            r#""properties":{"resultCode":200,"resultSubcode":0,"#,
+            2,
+        ),
+        rec(
+            "02:00:00",
+            ops,
+            "HangUp",
+            r#""resultSignature":204,"properties":{"#,
+            3,
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    bin()
+        .args(["report", "-", "--out", dir.path().to_str().unwrap(), "-q"])
+        .write_stdin(lines.join("\n"))
+        .assert()
+        .success();
+    let rows = read_csv(&dir.path().join("silent_calls.csv"));
+    let ids: Vec<(&str, &str)> = (rows.iter())
+        .map(|r| (r["correlation_id"].as_str(), r["server_call_id"].as_str()))
+        .collect();
+    assert_eq!(
+        ids,
+        [("00000000-0000-0000-0000-000000000001", "aHR0cHM6Ly9hcGku1")]
+    );
+}
+
 #[test]
 fn bad_flags_and_paths_are_one_line_errors() {
     let dir = tempfile::tempdir().unwrap();
