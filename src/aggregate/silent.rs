@@ -43,6 +43,21 @@ pub struct Action {
 }
 
 /// The actions tested, in the order the reports list them.
+///
+/// Their `OperationName` in the operations log: Microsoft lists the log's operations as
+/// "CreateCall, AnswerCall, Play, Recognize, etc." (the ACSCallAutomationIncomingOperations
+/// table reference) and shows one record, a Play accepted with 202 (the Call Automation logs
+/// article, MicrosoftDocs/azure-docs
+/// articles/communication-services/concepts/analytics/logs/call-automation-logs.md). Those
+/// are the REST operations' ids without their group (CreateCall, AnswerCall, CallMedia_Play,
+/// CallMedia_Recognize in Azure/azure-rest-api-specs
+/// specification/communication/data-plane/CallAutomation/stable/2024-09-15), whose transfer
+/// and added participant are CallConnection_TransferToParticipant and
+/// CallConnection_AddParticipant: TransferToParticipant and AddParticipant here. No record of
+/// either in the log was found; TransferCallToParticipant and StartRecognizing, the SDKs'
+/// method names, and Transfer are taken too, should the log name them so. The cancel,
+/// CancelAllMediaOperations, is no action tested: the PlayCanceled or RecognizeCanceled it
+/// brings ends the Play or Recognize it cancels.
 pub const ACTIONS: [Action; 4] = [
     Action {
         name: "Play",
