@@ -769,23 +769,26 @@ fn silent(o: &KqlOptions) -> String {
          let MediaResources = Media | summarize by resource;\n\
          let AnyResource = toscalar(MediaResources | where isempty(resource) | count) > 0;\n\
          let MediaRecords = toscalar(Media | count) > 0;\n\
-         // An action accepted in the last {late} minutes of the records whose outcome is not in them is late, not silent.\n\
+         // An action accepted in the last {late} minutes of the records (to the second) whose outcome is not in them is late, not silent;\n\
+         // of one action of a call accepted both before and after that line, all but the first are taken as late.\n\
          let End = toscalar(union (Ops | project TimeGenerated), (Media | project TimeGenerated) | summarize max(TimeGenerated));\n\
-         let Calls = union (Accepted | project call, resource, latest = TimeGenerated), (Outcome | project call, resource, latest = datetime(null))\n\
-         | summarize resource = max(resource), latest = max(latest) by call;\n\
+         let Line = bin(End, 1s) - {late}m;\n\
+         let Calls = union (Accepted | project call, resource), (Outcome | project call, resource)\n\
+         | summarize resource = max(resource) by call;\n\
          Accepted\n\
-         | summarize accepted = count() by call, action, i\n\
+         | summarize accepted = count(), earliest = min(bin(TimeGenerated, 1s)), latest = max(bin(TimeGenerated, 1s)) by call, action, i\n\
          | lookup kind=inner Calls on call\n\
          | lookup kind=leftouter Outcomes on call, i\n\
          | extend outcomes = coalesce(outcomes, 0)\n\
          | extend covered = i < {with_summary} and (AnyResource or resource in (MediaResources))\n\
-         | extend missing = max_of(accepted - outcomes, 0), is_late = latest > End - {late}m\n\
+         | extend missing = max_of(accepted - outcomes, 0)\n\
+         | extend n_late = min_of(missing, iff(earliest > Line, accepted, iff(latest > Line, accepted - 1, 0)))\n\
          | summarize accepted = sum(accepted), untested = sum(iff(covered, 0, accepted)), covered = countif(covered),\n\
-                     with_outcome = sum(iff(covered, accepted - missing, 0)), without_outcome = sum(iff(covered and not(is_late), missing, 0)),\n\
-                     late = sum(iff(covered and is_late, missing, 0)), calls = countif(covered and not(is_late) and missing > 0) by action, i\n\
+                     with_outcome = sum(iff(covered, accepted - missing, 0)), without_outcome = sum(iff(covered, missing - n_late, 0)),\n\
+                     late = sum(iff(covered, n_late, 0)), calls = countif(covered and missing > n_late) by action, i\n\
          | extend tested = covered > 0\n\
          | extend outcomes_from = iff(i < {with_summary} and MediaRecords, \"media summary\", \"\"),\n\
-                  share = iff(tested, round(todouble(without_outcome) / (accepted - untested), 4), real(null)),\n\
+                  share = iff(tested, iff(accepted - untested - late > 0, round(todouble(without_outcome) / (accepted - untested - late), 4), 0.0), real(null)),\n\
                   with_outcome = iff(tested, with_outcome, long(null)), without_outcome = iff(tested, without_outcome, long(null)),\n\
                   calls = iff(tested, calls, long(null)), late = iff(tested, late, long(null)),\n\
                   status = iff(tested, \"tested\", \"not tested\")\n\

@@ -11,7 +11,7 @@
 //! of other calls than the operations log's does not make their actions silent.
 //!
 //! Counted per call (its CorrelationId, else CallConnectionId, numbered as the aggregator
-//! numbers calls): 56 bytes a call, in a list by the call's number (calls are numbered densely
+//! numbers calls): 88 bytes a call, in a list by the call's number (calls are numbered densely
 //! from 0), per worker and merged. An action's outcomes are its call's media summary records or its
 //! callback events, whichever holds more (an input may hold both for the same action).
 //!
@@ -190,7 +190,7 @@ impl Actions {
     }
 }
 
-/// One call's actions of each kind: accepted, and the outcomes of each log; 56 bytes.
+/// One call's actions of each kind: accepted, and the outcomes of each log; 88 bytes.
 #[derive(Debug, Clone)]
 struct CallActions {
     accepted: [u16; N],
@@ -202,6 +202,8 @@ struct CallActions {
     /// The last action accepted, in milliseconds since the epoch.
     last: i64,
     connection: [u64; 2],
+    /// Each action's first and last accepted, in seconds since the epoch.
+    times: [[u32; 2]; N],
     /// Its ServerCallId's place in [`Silent::servers`], while it has an action accepted
     /// without an outcome; [`NO_SERVER`] for none.
     server: u32,
@@ -228,6 +230,7 @@ impl Default for CallActions {
             resource: 0,
             last: 0,
             connection: [0; 2],
+            times: [[0; 2]; N],
             server: NO_SERVER,
         }
     }
@@ -272,8 +275,35 @@ impl CallActions {
         self.resource |= flags;
     }
 
+    /// Notes that action `i` was accepted at `secs` (seconds since the epoch), before it is
+    /// counted.
+    fn accepted_at(&mut self, i: usize, secs: u32) {
+        let [first, last] = self.times[i];
+        self.times[i] = match self.accepted[i] {
+            0 => [secs, secs],
+            _ => [first.min(secs), last.max(secs)],
+        };
+    }
+
+    /// How many of action `i`'s accepted without an outcome are late: accepted after `line`
+    /// (seconds since the epoch). The logs do not pair an outcome with its action: of one
+    /// action accepted both before and after the line, all but the first are taken as late.
+    fn late(&self, i: usize, line: u32) -> u16 {
+        let [first, last] = self.times[i];
+        let late = match (first > line, last > line) {
+            (true, _) => self.accepted[i],
+            (false, true) => self.accepted[i] - 1,
+            (false, false) => 0,
+        };
+        self.missing()[i].min(late)
+    }
+
     fn add(&mut self, o: &CallActions) {
         for i in 0..N {
+            if o.accepted[i] > 0 {
+                self.accepted_at(i, o.times[i][0]);
+                self.times[i][1] = self.times[i][1].max(o.times[i][1]);
+            }
             self.accepted[i] = self.accepted[i].saturating_add(o.accepted[i]);
             self.callbacks[i] = self.callbacks[i].saturating_add(o.callbacks[i]);
         }
@@ -445,6 +475,7 @@ impl Silent {
         let n = match mark.side {
             Side::Accepted => {
                 c.last = c.last.max(time.timestamp_millis());
+                c.accepted_at(i, u32::try_from(time.timestamp()).unwrap_or(0));
                 &mut c.accepted[i]
             }
             Side::Summary => &mut c.summaries[i],
@@ -511,8 +542,8 @@ impl Silent {
     }
 
     /// Counts action `i` of call `c` into `row`: whether some are without an outcome (and
-    /// were accepted before `late`, in milliseconds since the epoch).
-    fn count(&self, row: &mut SilentRow, c: &CallActions, i: usize, late: i64) -> bool {
+    /// were accepted before `line`, in seconds since the epoch).
+    fn count(&self, row: &mut SilentRow, c: &CallActions, i: usize, line: u32) -> bool {
         let accepted = u64::from(c.accepted[i]);
         let missing = u64::from(c.missing()[i]);
         row.accepted += accepted;
@@ -525,11 +556,12 @@ impl Silent {
         if missing == 0 {
             return false;
         }
-        if c.last > late {
-            row.late += missing;
+        let late = u64::from(c.late(i, line));
+        row.late += late;
+        if missing == late {
             return false;
         }
-        row.without_outcome += missing;
+        row.without_outcome += missing - late;
         row.calls += 1;
         true
     }
@@ -556,7 +588,9 @@ impl Silent {
                 ..SilentRow::default()
             })
             .collect();
-        let late = end.map_or(i64::MAX, |e| e.timestamp_millis() - LATE_SECS * 1000);
+        let line = end.map_or(u32::MAX, |e| {
+            u32::try_from(e.timestamp() - LATE_SECS).unwrap_or(0)
+        });
         // The calls without an outcome, as (last accepted, id): the earliest are listed.
         let mut silent: Vec<(i64, u32)> = Vec::new();
         // The same rows for each resource (interned) of the calls.
@@ -571,8 +605,8 @@ impl Silent {
                 .or_insert_with(|| empty.clone());
             let mut any = false;
             for i in 0..N {
-                any |= self.count(&mut rows[i], c, i, late);
-                self.count(&mut own[i], c, i, late);
+                any |= self.count(&mut rows[i], c, i, line);
+                self.count(&mut own[i], c, i, line);
             }
             if any {
                 silent.push((c.last, id as u32));
@@ -605,7 +639,7 @@ impl Silent {
                     [0, 0] => None,
                     [hi, lo] => Some(Words::from(u128::from(hi) << 64 | u128::from(lo))),
                 };
-                let missing = c.missing();
+                let missing: [u16; N] = std::array::from_fn(|i| c.missing()[i] - c.late(i, line));
                 let actions = (0..N)
                     .filter(|&i| missing[i] > 0 && self.covers(c, i))
                     .map(|i| format!("{} {} of {}", ACTIONS[i].name, missing[i], c.accepted[i]))
@@ -843,6 +877,28 @@ mod tests {
         let r = report(&v, 1);
         let play = &r.rows[0];
         assert_eq!((play.without_outcome, play.late), (1, 1));
+    }
+
+    /// Late is an action's: a call's Play accepted long before the input's end without an
+    /// outcome is counted, its Play of the last minutes is not.
+    #[test]
+    fn a_call_s_late_action_leaves_its_earlier_ones_judged() {
+        let v = vec![
+            rec(Kind::Operations, "Play", 202, 1, 0),
+            rec(Kind::Operations, "Play", 202, 1, 100),
+            rec(Kind::Operations, "Play", 202, 2, 100),
+            rec(Kind::MediaSummary, "Recognize", 200, 3, 105),
+        ];
+        for workers in [1, 2] {
+            let r = report(&v, workers);
+            let play = &r.rows[0];
+            assert_eq!(
+                (play.accepted, play.without_outcome, play.late, play.calls),
+                (3, 1, 2, 1)
+            );
+            assert_eq!(r.calls.len(), 1);
+            assert_eq!(r.calls[0].without_outcome, "Play 1 of 2");
+        }
     }
 
     /// A worker that moves its cells to the spill starts its operations anew: an action looked

@@ -30,7 +30,7 @@ impl Report {
                 r.tested.then_some(r.with_outcome),
                 r.tested.then_some(r.without_outcome),
                 r.tested
-                    .then(|| share(r.without_outcome, r.accepted - r.untested)),
+                    .then(|| share(r.without_outcome, r.accepted - r.untested - r.late)),
                 r.tested.then_some(r.calls),
                 r.tested.then_some(r.late),
                 r.untested,
@@ -136,7 +136,7 @@ impl Report {
         match self.silent_actions() {
             None => lines.push(format!(
                 "No silent failures: every accepted action tested has an outcome record in its call ({}).",
-                list(&mut tested(), &|r| format!("{} {}", r.action, r.accepted - r.untested))
+                list(&mut tested(), &|r| format!("{} {}", r.action, r.accepted - r.untested - r.late))
             )),
             Some(actions) => lines.push(format!(
                 "Accepted with no outcome record in their call: {actions}."
@@ -191,8 +191,8 @@ fn without_outcome(rows: &[SilentRow], from: bool) -> Option<String> {
                 "{} {} of {} tested ({:.2}%) in {} call{}{from}",
                 r.action,
                 r.without_outcome,
-                r.accepted - r.untested,
-                share(r.without_outcome, r.accepted - r.untested) * 100.0,
+                r.accepted - r.untested - r.late,
+                share(r.without_outcome, r.accepted - r.untested - r.late) * 100.0,
                 r.calls,
                 if r.calls == 1 { "" } else { "s" },
             )
@@ -242,5 +242,35 @@ mod tests {
             .silent_lines()
             .iter()
             .any(|l| l.starts_with("By resource")));
+    }
+
+    /// Actions accepted in the input's last minutes without an outcome yet are neither
+    /// counted nor in the share's whole.
+    #[test]
+    fn late_actions_are_not_in_the_share_s_whole() {
+        let cat = fixture::catalogue();
+        let mut r = fixture::report(&cat);
+        r.silent.kept = true;
+        r.silent.rows = vec![SilentRow {
+            with_outcome: 97,
+            without_outcome: 1,
+            calls: 1,
+            late: 2,
+            ..play(0)
+        }];
+        assert_eq!(
+            r.silent_lines()[0],
+            "Accepted with no outcome record in their call: Play 1 of 98 tested (1.02%) in 1 call (outcomes looked for in media summary)."
+        );
+        assert_eq!(r.silent_table().text_rows()[0][5], "0.0102");
+        r.silent.rows[0] = SilentRow {
+            with_outcome: 98,
+            late: 2,
+            ..play(0)
+        };
+        assert_eq!(
+            r.silent_lines()[0],
+            "No silent failures: every accepted action tested has an outcome record in its call (Play 98)."
+        );
     }
 }
