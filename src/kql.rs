@@ -930,6 +930,8 @@ fn spikes(o: &KqlOptions, outcome: &str, q: &mut String) {
          | join kind=inner Exposure on lk\n\
          | project day, key, lk, e;\n\
          let Counts = Days | summarize c = count() by day, key, code, subcode;\n\
+         // A kind new on D (none on the baseline days) is left out of the key's count on D too.\n\
+         let KindCounts = Days | where day == D | summarize kc = count() by key, lk = ['kind'];\n\
          // D and each of its baseline days, each with the same weekday of its previous weeks.\n\
          let Targets = range i from 0 to {weeks} step 1 | extend target = D - i * 7d | project target;\n\
          let Weeks = Targets | extend one = 1\n\
@@ -966,12 +968,13 @@ fn spikes(o: &KqlOptions, outcome: &str, q: &mut String) {
          let Own = KindWeeks | where target == D\n\
          | join kind=leftanti Flagged on b, key\n\
          | summarize e = max(e), ek = sum(ek) by key, lk\n\
-         | summarize e1k = sumif(e, e > 0 and ek > 0), e2k = sumif(ek, e > 0 and ek > 0) by key;\n\
+         | join kind=leftouter KindCounts on key, lk\n\
+         | summarize e1k = sumif(e, e > 0 and ek > 0), e2k = sumif(ek, e > 0 and ek > 0), x1k = sumif(kc, e > 0 and ek > 0) by key;\n\
          Today\n\
          | join kind=leftouter Usable on key\n\
          | join kind=leftouter Own on key\n\
          | extend own = coalesce(e2k, 0) > 0\n\
-         | extend y = coalesce(y, 0), k = coalesce(k, 0), e1 = todouble(iff(own, e1k, E1)), e2 = todouble(iff(own, e2k, coalesce(e2a, 0))), category = {CATEGORY}\n\
+         | extend x = iff(own, x1k, x), y = coalesce(y, 0), k = coalesce(k, 0), e1 = todouble(iff(own, e1k, E1)), e2 = todouble(iff(own, e2k, coalesce(e2a, 0))), category = {CATEGORY}\n\
          | where category != \"success\"\n\
          {test}\
          | where status in (\"SPIKE\", \"NEW\")\n\

@@ -153,6 +153,9 @@ pub struct DayStats {
     /// The log kinds its records came from ([`Kind::bit`]): the spike test measures the key
     /// against the records of these kinds.
     pub kinds: u8,
+    /// Its records of each log kind, in the order of [`Kind::ALL`]: a kind new on the day is
+    /// left out of its count.
+    pub kind_counts: [u64; 4],
 }
 
 impl DayStats {
@@ -172,6 +175,8 @@ pub struct ResourceKeyDay {
     pub calls: Calls,
     /// The log kinds its records came from ([`Kind::bit`]), as [`DayStats::kinds`].
     pub kinds: u8,
+    /// Its records of each log kind, as [`DayStats::kind_counts`].
+    pub kind_counts: [u64; 4],
 }
 
 #[derive(Debug, Clone, Default)]
@@ -1455,6 +1460,7 @@ impl Aggregator {
                     d.count += count;
                     d.calls |= &c.calls;
                     d.kinds |= kind.bit();
+                    d.kind_counts[kind as usize] += count;
                     let k = (day, res, kind.as_str());
                     *self.by_day_resource_kind.entry(k).or_default() += count;
                 }
@@ -1463,6 +1469,7 @@ impl Aggregator {
             let d = self.by_day.entry((day, key)).or_default();
             d.calls |= c.calls;
             d.kinds |= kind.bit();
+            d.kind_counts[kind as usize] += count;
         }
         for (key, n) in moved {
             let r = self.by_resource.entry((0, key)).or_default();

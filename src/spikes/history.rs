@@ -32,9 +32,10 @@ pub struct DayAgg {
     /// volume test and the spike test's exposures; empty in a history written before kinds
     /// were kept.
     pub kinds: BTreeMap<String, u64>,
-    /// The log kinds each key's records came from ([`crate::normalize::Kind::bit`]): a run's
-    /// own days only (a stored day does not keep them).
-    pub key_kinds: HashMap<Key, u8>,
+    /// The log kinds each key's records came from ([`crate::normalize::Kind::bit`]), and its
+    /// records of each (in [`crate::normalize::Kind::ALL`]'s order): a run's own days only (a
+    /// stored day does not keep them, and a day of one resource has none).
+    pub key_kinds: HashMap<Key, (u8, [u64; 4])>,
 }
 
 impl DayAgg {
@@ -66,8 +67,9 @@ pub struct ResourceDay {
     /// before kinds were kept by resource, and in a run's own days when its aggregates did
     /// not keep each resource's keys.
     pub kinds: BTreeMap<String, u64>,
-    /// The log kinds each key's records came from, as [`DayAgg::key_kinds`].
-    pub key_kinds: HashMap<Key, u8>,
+    /// The log kinds each key's records came from, and its records of each, as
+    /// [`DayAgg::key_kinds`].
+    pub key_kinds: HashMap<Key, (u8, [u64; 4])>,
 }
 
 /// Days of aggregates, by day.
@@ -118,7 +120,7 @@ impl History {
             let count = s.count();
             d.exposure += count;
             d.keys.insert(key, (count, s.calls.len()));
-            d.key_kinds.insert(key, s.kinds);
+            d.key_kinds.insert(key, (s.kinds, s.kind_counts));
         }
         for (&(day, kind), &n) in &agg.by_day_kind {
             if let Some(d) = days.get_mut(&day) {
@@ -140,7 +142,7 @@ impl History {
                 (days.get_mut(&day)).and_then(|d| d.resources.get_mut(agg.resources.name(res)))
             {
                 r.keys.insert(key, (s.count, s.calls.len()));
-                r.key_kinds.insert(key, s.kinds);
+                r.key_kinds.insert(key, (s.kinds, s.kind_counts));
             }
         }
         for (&(day, res, kind), &n) in &agg.by_day_resource_kind {
@@ -202,13 +204,17 @@ impl History {
                     (d.kinds, d.key_kinds)
                 } else if resources.values().all(|r| !r.kinds.is_empty()) {
                     let mut kinds: BTreeMap<String, u64> = BTreeMap::new();
-                    let mut key_kinds: HashMap<Key, u8> = HashMap::new();
+                    let mut key_kinds: HashMap<Key, (u8, [u64; 4])> = HashMap::new();
                     for r in resources.values() {
                         for (k, n) in &r.kinds {
                             *kinds.entry(k.clone()).or_default() += n;
                         }
-                        for (&key, &bits) in &r.key_kinds {
-                            *key_kinds.entry(key).or_default() |= bits;
+                        for (&key, &(bits, counts)) in &r.key_kinds {
+                            let k = key_kinds.entry(key).or_default();
+                            k.0 |= bits;
+                            for (sum, n) in k.1.iter_mut().zip(counts) {
+                                *sum += n;
+                            }
                         }
                     }
                     (kinds, key_kinds)
@@ -900,12 +906,12 @@ mod resource_tests {
         // Read back, it is stored alike, whatever its keys' kinds (not stored); another
         // count of a resource's kind, or a day become partial, is not.
         let mut run = day.clone();
-        run.key_kinds.insert((404, Some(8522)), 1);
+        run.key_kinds.insert((404, Some(8522)), (1, [1, 0, 0, 0]));
         run.resources
             .get_mut("acs-a")
             .unwrap()
             .key_kinds
-            .insert((404, Some(8522)), 1);
+            .insert((404, Some(8522)), (1, [1, 0, 0, 0]));
         assert!(back.days[&d].stored_alike(&run) && run.stored_alike(&back.days[&d]));
         let mut other = run.clone();
         *other

@@ -289,8 +289,7 @@ impl<'h> Tester<'h> {
     pub fn verdict(&mut self, day: i64, key: Key) -> Verdict {
         let kinds = (self.history.days.get(&day))
             .and_then(|d| d.key_kinds.get(&key))
-            .copied()
-            .unwrap_or(0);
+            .map_or(0, |k| k.0);
         // A verdict leaves out the flagged days of its baseline, whose verdicts leave out
         // theirs, back to the first day of the history: those are worked out oldest first, so
         // that each finds the ones it needs already known (a loop, not a recursion as deep as
@@ -367,6 +366,22 @@ impl<'h> Tester<'h> {
             false => own.iter().filter_map(|k| a.kinds.get(*k)).sum(),
         };
         v.exposure = today.map_or(0, without);
+        // A kind new on the day is left out of the key's count too, when some kind of it is not.
+        if let Some(counts) = today
+            .and_then(|d| d.key_kinds.get(&key))
+            .filter(|_| !own.is_empty())
+        {
+            let new = |k: &Kind| {
+                left_out
+                    .iter()
+                    .any(|(o, on_day)| *on_day && o.as_str() == k.as_str())
+            };
+            let out: u64 = (Kind::ALL.iter().zip(counts.1))
+                .filter(|(k, _)| new(k))
+                .map(|(_, n)| n)
+                .sum();
+            v.count = v.count.saturating_sub(out);
+        }
         for a in &baseline {
             let n = a.keys.get(&key).map_or(0, |k| k.0);
             v.baseline_counts.push(n);
@@ -1029,7 +1044,11 @@ mod tests {
             "{why}"
         );
         let media = Kind::MediaSummary.bit();
-        h.days.get_mut(&day).unwrap().key_kinds.insert(K, media);
+        h.days
+            .get_mut(&day)
+            .unwrap()
+            .key_kinds
+            .insert(K, (media, [0; 4]));
         let v = Tester::new(&h, TH).verdict(day, K);
         assert_eq!(v.status, Status::Spike, "{v:?}");
         assert_eq!((v.exposure, v.baseline_exposure), (920, 4 * 920));
@@ -1045,7 +1064,11 @@ mod tests {
         );
         // A key of two kinds is measured against both.
         let two = media | Kind::Callback.bit();
-        h.days.get_mut(&day).unwrap().key_kinds.insert(K, two);
+        h.days
+            .get_mut(&day)
+            .unwrap()
+            .key_kinds
+            .insert(K, (two, [0; 4]));
         let v = Tester::new(&h, TH).verdict(day, K);
         assert_eq!((v.exposure, v.baseline_exposure), (1060, 4 * 1060));
         assert_eq!(v.exposure_kinds, ["media_summary", "callback"]);
@@ -1108,9 +1131,9 @@ mod tests {
         }
         let media = Kind::MediaSummary.bit();
         let today = h.days.get_mut(&day).unwrap();
-        today.key_kinds.insert(K, media);
+        today.key_kinds.insert(K, (media, [30, 0, 0, 0]));
         let prod = today.resources.get_mut("acs-prod").unwrap();
-        prod.key_kinds.insert(K, media);
+        prod.key_kinds.insert(K, (media, [30, 0, 0, 0]));
         let r = detect_by_resource(&h, Some(day), TH);
         assert_eq!(r.flagged.len(), 1, "{r:?}");
         let v = &r.flagged[0];
@@ -1135,6 +1158,38 @@ mod tests {
             v.all_kinds.as_deref(),
             Some("1970-01-08 keeps no records by log kind")
         );
+    }
+
+    /// A log kind new on the day is left out of the key's count as of its exposure: a
+    /// media summary key of 3 a night, whose 20 records of a callback log archived from
+    /// tonight had made it 23 vs 3.0 expected (SPIKE).
+    #[test]
+    fn a_kind_new_on_the_day_is_left_out_of_the_key_s_count() {
+        let day = 28;
+        let (usual, today) = ([(K, 3)], [(K, 23)]);
+        let days: Vec<Day<'_>> = (0..=day / 7)
+            .map(|w| match w * 7 {
+                d if d == day => (d, 1020, &today[..]),
+                d => (d, 1000, &usual[..]),
+            })
+            .collect();
+        let mut h = hist(&days);
+        for (d, a) in h.days.iter_mut() {
+            a.kinds.insert("media_summary".into(), 1000);
+            if *d == day {
+                a.kinds.insert("callback".into(), 20);
+            }
+        }
+        let both = Kind::MediaSummary.bit() | Kind::Callback.bit();
+        (h.days.get_mut(&day).unwrap().key_kinds).insert(K, (both, [3, 0, 20, 0]));
+        let v = Tester::new(&h, TH).verdict(day, K);
+        assert_eq!(
+            (v.count, v.exposure, v.status),
+            (3, 1000, Status::Normal),
+            "{v:?}"
+        );
+        assert!((v.expected - 3.0).abs() < 1e-9);
+        assert_eq!(v.left_out, ["callback, none on the baseline days"]);
     }
 
     #[test]
