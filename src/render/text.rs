@@ -97,7 +97,11 @@ pub fn run_summary(
             pct(r.failure_rate()),
             line(&out.display().to_string())
         ));
-        let (said, _) = super::summary::volume_said(r);
+        let (said, first) = super::summary::volume_said(r);
+        // The lines of all records and the kinds follow from the resources listed first.
+        if !first.is_empty() {
+            lines.push(line(&super::summary::volume_lines(r).0));
+        }
         for v in (said.iter()).filter(|v| v.status.flagged() || v.status.noted()) {
             lines.push(format!("{}: {}", v.status.as_str(), line(&v.sentence())));
         }
@@ -172,10 +176,34 @@ fn flagged_line(r: &crate::report::Report) -> String {
     )
 }
 
-/// The volume scopes that are low or rose, not paged, on one line (`--quiet`): none when none.
+/// The volume scopes flagged (without `--fail-on-spike`), low or risen, not paged, on one line
+/// (`--quiet`), the worst first: none when none. A night of no record says so.
 fn noted_line(r: &crate::report::Report) -> Option<String> {
-    let (said, _) = super::summary::volume_said(r);
-    let noted: Vec<String> = (said.iter().filter(|v| v.status.noted()))
+    let (mut said, first) = super::summary::volume_said(r);
+    use crate::spikes::volume::VolumeStatus;
+    if !said.is_empty() && (r.volume.iter()).all(|v| v.status == VolumeStatus::Zero) {
+        let (day, all) = (crate::time::day_text(r.volume[0].day), r.volume[0].expected);
+        return Some(format!(
+            "volume not paged: no record on {day}, every scope ZERO ({all:.0} expected of all records); see volume.csv"
+        ));
+    }
+    let worst = [VolumeStatus::Zero, VolumeStatus::Drop, VolumeStatus::Low];
+    // Resources that the other lines follow from stay first.
+    if first.is_empty() {
+        said.sort_by_key(|v| {
+            worst
+                .iter()
+                .position(|&w| w == v.status)
+                .unwrap_or(worst.len())
+        });
+    }
+    let first = match first.as_slice() {
+        [] => String::new(),
+        [one] => format!(", resource {} first", line(one)),
+        many => format!(", resources {} first", line(&many.join(", "))),
+    };
+    let noted: Vec<String> = (said.iter())
+        .filter(|v| v.status.noted() || v.status.flagged())
         .map(|v| {
             let stops = v.stops.as_ref().map_or_else(String::new, |(at, _)| {
                 format!(", records stop at {} UTC", crate::time::clock_text(*at))
@@ -187,7 +215,12 @@ fn noted_line(r: &crate::report::Report) -> Option<String> {
             )
         })
         .collect();
-    (!noted.is_empty()).then(|| format!("volume not paged: {}; see volume.csv", noted.join(", ")))
+    (!noted.is_empty()).then(|| {
+        format!(
+            "volume not paged{first}: {}; see volume.csv",
+            noted.join(", ")
+        )
+    })
 }
 
 #[cfg(test)]
@@ -301,6 +334,21 @@ mod snapshots {
             quiet[0].starts_with(
                 "volume not paged: low all (58% of the expected, records stop at 13:55 UTC), "
             ),
+            "{quiet:?}"
+        );
+        // A DROP not paged (no --fail-on-spike) is named, the worst first; a night of no
+        // record says so.
+        r.volume[1].status = crate::spikes::volume::VolumeStatus::Drop;
+        r.volume[1].ratio = 0.3;
+        let quiet = super::run_summary(&r, &cat, out, &ALL, true, end(Exit::Success, false));
+        assert!(quiet[0].starts_with("volume not paged: DROP "), "{quiet:?}");
+        for v in r.volume.iter_mut() {
+            v.status = crate::spikes::volume::VolumeStatus::Zero;
+        }
+        let quiet = super::run_summary(&r, &cat, out, &ALL, true, end(Exit::Success, false));
+        assert!(
+            quiet[0].starts_with("volume not paged: no record on ")
+                && quiet[0].contains(", every scope ZERO ("),
             "{quiet:?}"
         );
         r.volume.clear();

@@ -199,7 +199,10 @@ fn volume_test(
                 let last = (agg.by_day_of_resource.range((d, 0)..(d + 1, 0)))
                     .map(|(&(_, r), &(_, s))| (agg.resources.name(r), d * DAY + i64::from(s)))
                     .collect();
-                volume::say_where_records_stop(&mut volume, &last, history::last_record(agg));
+                // A window that ends within the day cut the records, not the export.
+                let cut = (asked.window.until).is_some_and(|u| u.timestamp() < (d + 1) * DAY);
+                let input_last = history::last_record(agg).filter(|_| !cut);
+                volume::say_where_records_stop(&mut volume, &last, input_last);
             }
             volume
         }
@@ -241,7 +244,14 @@ fn night_day(
             empty_night(history, now, asked.stored, warnings)
         });
     // Said where cron's mail shows it.
-    if let (None, Some((from, to))) = (day, history::coverage(agg)) {
+    let windowed = asked.window.since.is_some() || asked.window.until.is_some();
+    if let (None, Some((from, to)), true) = (day, history::coverage(agg), windowed) {
+        warnings.push(format!(
+            "no spike or volume test: --since and --until cover {} to {} UTC, no whole UTC day; give them a whole UTC day, or --day to test what they hold of it",
+            hour_text(from),
+            hour_text(to)
+        ));
+    } else if let (None, Some((from, to))) = (day, history::coverage(agg)) {
         warnings.push(format!(
             "no spike or volume test: the records cover {} to {} UTC, no whole UTC day; for a night whose records begin after midnight UTC (a tenant quiet around midnight, or the night's first files missing), give the night as --since and --until (or --day)",
             hour_text(from),

@@ -980,6 +980,7 @@ fn four_weeks(dir: &Path) -> std::path::PathBuf {
 /// A whole export that stops at 14:00 (no window, every resource alike) is the night, tested
 /// against whole days: low at 58%, listed and not paged, a DROP at 42% paged; the line of all
 /// records says where they stop. It had been no test at all, exit 0, as if no day were there.
+/// A window that cuts a whole export says neither.
 #[test]
 fn a_night_whose_export_stops_mid_day_is_tested_against_whole_days() {
     let work = tempfile::tempdir().unwrap();
@@ -1040,6 +1041,31 @@ fn a_night_whose_export_stops_mid_day_is_tested_against_whole_days() {
             }
         }
     }
+    // A window that ends within the day cut the records, not the export: neither the advice to
+    // give the night as --since and --until nor the input's last record is said.
+    let whole = night(work.path(), 28, &[]);
+    let h = history.to_str().unwrap();
+    let window = [
+        "--history",
+        h,
+        "--since",
+        "2026-11-17",
+        "--until",
+        "2026-11-17T14:00:00Z",
+    ];
+    let out = work.path().join("out-window");
+    let err = stderr(&report_to(&whole, &out, &window).code(0));
+    assert!(
+        err.contains("no spike or volume test: --since and --until cover 2026-11-17 00:00 to 2026-11-17 14:00 UTC, no whole UTC day; give them a whole UTC day, or --day")
+            && !err.contains("give the night as"),
+        "{err}"
+    );
+    let day = [&window[..], &["--day", "2026-11-17"]].concat();
+    let err = stderr(&report_to(&whole, &out, &day).code(0));
+    assert!(
+        err.contains("low: all: ") && !err.contains("the input's last record"),
+        "{err}"
+    );
 }
 
 /// A night cut at 14:00, given with a window that names its whole day, is stored as partial,
