@@ -210,14 +210,23 @@ impl Named {
     }
 
     /// `120 of 120 callback records to one target: 4:+xxxxxxx0199`: the first row's share of
-    /// the records, and what the others are; `None` without a row.
+    /// the records, and what the others are; `None` without a row. When no two records go to
+    /// one (of two or more), no one is the lead: `6 callback records, no two to one target (6
+    /// targets)`.
     pub fn lead(&self, what: &str) -> Option<String> {
         let (text, n) = self.rows.first()?;
         let total = self.total();
-        let mut line = format!("{n} of {total} callback records to one {what}: {text}");
+        let spread = *n == 1 && self.distinct > 1;
+        let mut line = match spread {
+            true => format!(
+                "{total} callback records, no two to one {what} ({} {what}s)",
+                self.distinct
+            ),
+            false => format!("{n} of {total} callback records to one {what}: {text}"),
+        };
         let others = total - n - self.none;
         let more = self.distinct - 1;
-        if more > 0 || self.others > 0 {
+        if !spread && (more > 0 || self.others > 0) {
             let s = if more == 1 { "" } else { "s" };
             let _ = write!(line, "; {others} to {more} other {what}{s}");
             if self.others > 0 {
@@ -257,8 +266,9 @@ impl Numbers {
 }
 
 /// A text with the digits of each phone number but its last 4 shown as `x`: a rawId of a
-/// phone number (`4:+14255550199`, `4:14255550199`), and a number in E.164 form (`+` and 7
-/// digits or more) anywhere in `text`. Phone numbers are personal data; the last 4 digits
+/// phone number of any length (`4:+14255550199`, `4:14255550199`, `4:+123456`; one of 4 digits
+/// or fewer shows no more), and a number in E.164 form (`+` and 7 digits or more) anywhere in
+/// `text`. Phone numbers are personal data; the last 4 digits
 /// tell one destination from another. Other ids (`8:acs:...`, Teams users) are as given.
 pub fn mask_numbers(text: &str) -> String {
     let phone_id = text.starts_with("4:");
@@ -271,7 +281,8 @@ pub fn mask_numbers(text: &str) -> String {
             i += 1;
         }
         let run = i - start;
-        let number = run >= 7 && (start > 0 && b[start - 1] == b'+' || phone_id && start <= 3);
+        let number =
+            run > 4 && (phone_id && start <= 3 || run >= 7 && start > 0 && b[start - 1] == b'+');
         match number {
             true => {
                 out.extend(std::iter::repeat_n('x', run - 4));
@@ -435,9 +446,17 @@ pub fn next_steps(
     let since_flag = since.map_or(String::new(), |d| {
         format!(" --since {}", crate::time::day_text(d))
     });
+    // The kql commands keep the window's end and the resources (their own --since is the
+    // four weeks').
+    let since_len = window
+        .since
+        .map_or(0, |t| format!(" --since {}", rfc3339(t)).len());
+    let kept = &filters[since_len..];
     let kql = [("triage", " --bucket day"), ("triage-calls", "")]
         .map(|(report, bucket)| {
-            format!("acs-triage kql {report} --subcode {subcode}{code_flag}{since_flag}{bucket}")
+            format!(
+                "acs-triage kql {report} --subcode {subcode}{code_flag}{since_flag}{kept}{bucket}"
+            )
         })
         .to_vec();
     NextSteps { calls, kql, since }
@@ -1392,7 +1411,10 @@ mod tests {
                 "transfer to +xxxxxxx0199 now",
             ),
             ("4:+1425555", "4:+xxx5555"),
-            ("4:+123456", "4:+123456"),
+            ("4:+123456", "4:+xx3456"),
+            ("4:12345", "4:x2345"),
+            ("4:+1234", "4:+1234"),
+            ("+123456", "+123456"),
             ("agent 14255550199", "agent 14255550199"),
             (
                 "8:acs:0f3a6c1e-5b2d-4e8a-9c71-2d4b8e6f1a93_00000001-1234-5678-9abc-def012345678",
@@ -1438,6 +1460,30 @@ mod tests {
         assert!(Named::of(&by(&[], 0, 4), mask_numbers)
             .lead("target")
             .is_none());
+        let spread = by(&[("4:+123456", 1), ("4:+654321", 1)], 0, 1);
+        assert_eq!(
+            Named::of(&spread, mask_numbers).lead("target").unwrap(),
+            "3 callback records, no two to one target (2 targets); 1 name none"
+        );
+    }
+
+    /// The kql commands of the next steps keep the window's end and the resources, as the
+    /// `--calls` command does; their --since is the four weeks'.
+    #[test]
+    fn the_kql_next_steps_keep_the_window_s_end_and_resources() {
+        let window = Window {
+            since: Some(DateTime::from_timestamp(0, 0).unwrap()),
+            until: Some(DateTime::from_timestamp(86_400, 0).unwrap()),
+        };
+        let res = [glob::Pattern::new("acs-prod").unwrap()];
+        let n = next_steps((8572, None), &[], &window, &res, Some(0));
+        assert_eq!(
+            n.kql,
+            [
+                "acs-triage kql triage --subcode 8572 --since 1969-12-05 --until 1970-01-02T00:00:00.000Z --resource acs-prod --bucket day",
+                "acs-triage kql triage-calls --subcode 8572 --since 1969-12-05 --until 1970-01-02T00:00:00.000Z --resource acs-prod"
+            ]
+        );
     }
 
     /// The timeline runs to the bucket of the input's last record, not the subcode's: 15
