@@ -90,13 +90,24 @@ fn pair_entry(cat: &Catalogue, p: &PairEntry) -> Entry {
 /// Every entry of the catalogue: its pairs, then the generic codes, the classes of codes, the
 /// generic subcodes and the rules.
 pub fn all_entries(cat: &Catalogue) -> Vec<Entry> {
+    entries_where(cat, |_, _| true)
+}
+
+/// The entries of [`all_entries`] whose code and subcode `keep` keeps (a class's and a rule's
+/// are both none), in its order, each made only when kept: a query of one number copies the
+/// texts of its own entries, not the whole catalogue's.
+fn entries_where(cat: &Catalogue, keep: impl Fn(Option<u32>, Option<u32>) -> bool) -> Vec<Entry> {
     let label = |i: usize| {
         cat.sources
             .get(i)
             .map_or(String::new(), |s| s.label.clone())
     };
-    let mut out: Vec<Entry> = cat.pairs.iter().map(|p| pair_entry(cat, p)).collect();
-    out.extend(cat.codes.iter().map(|(c, d)| Entry {
+    let mut out: Vec<Entry> = (cat.pairs.iter())
+        .filter(|p| keep(Some(p.code), Some(p.subcode)))
+        .map(|p| pair_entry(cat, p))
+        .collect();
+    let codes = cat.codes.iter().filter(|(c, _)| keep(Some(**c), None));
+    out.extend(codes.map(|(c, d)| Entry {
         entry: "code",
         pattern: String::new(),
         code: Some(*c),
@@ -108,9 +119,12 @@ pub fn all_entries(cat: &Catalogue) -> Vec<Entry> {
         description: d.description.clone(),
         mitigation: String::new(),
     }));
+    // Nor does a class's or a rule's entry name a code or a subcode of its own.
+    let unnamed = keep(None, None);
     // A class whose section lists no code (2xx): what the lookup answers for each of its codes
     // (a `match` of `code`).
-    out.extend(cat.classes.iter().map(|(digit, g)| Entry {
+    let classes = cat.classes.iter().filter(|_| unnamed);
+    out.extend(classes.map(|(digit, g)| Entry {
         entry: "class",
         pattern: format!("{digit}xx"),
         code: None,
@@ -122,7 +136,8 @@ pub fn all_entries(cat: &Catalogue) -> Vec<Entry> {
         description: g.description.clone(),
         mitigation: String::new(),
     }));
-    out.extend(cat.subcodes.iter().map(|(s, d)| Entry {
+    let subcodes = cat.subcodes.iter().filter(|(s, _)| keep(None, Some(**s)));
+    out.extend(subcodes.map(|(s, d)| Entry {
         entry: "subcode",
         pattern: String::new(),
         code: None,
@@ -135,8 +150,12 @@ pub fn all_entries(cat: &Catalogue) -> Vec<Entry> {
         mitigation: String::new(),
     }));
     // The SBC rule once per prefix, not once per SIP code it reads (a `match` of `prefix`).
-    out.extend((cat.sbc_rule_prefixes().into_iter()).map(
-        |(prefix, description, mitigation, source)| Entry {
+    let rules = match unnamed {
+        true => cat.sbc_rule_prefixes(),
+        false => Vec::new(),
+    };
+    out.extend(
+        (rules.into_iter()).map(|(prefix, description, mitigation, source)| Entry {
             entry: "rule",
             pattern: format!("{prefix}xxx"),
             code: None,
@@ -148,8 +167,8 @@ pub fn all_entries(cat: &Catalogue) -> Vec<Entry> {
             callback_event: String::new(),
             description,
             mitigation: mitigation.to_string(),
-        },
-    ));
+        }),
+    );
     out
 }
 
@@ -213,16 +232,12 @@ fn prose_entries(cat: &Catalogue, n: u32, as_subcode: bool, found: &mut Vec<Entr
 pub fn find(cat: &Catalogue, q: &Query) -> Vec<Entry> {
     match *q {
         Query::Number(n) => {
-            let mut found: Vec<Entry> = (all_entries(cat).into_iter())
-                .filter(|e| e.code == Some(n) || e.subcode == Some(n))
-                .collect();
+            let mut found = entries_where(cat, |c, s| c == Some(n) || s == Some(n));
             prose_entries(cat, n, true, &mut found);
             found
         }
         Query::Code(n) => {
-            let mut found: Vec<Entry> = (all_entries(cat).into_iter())
-                .filter(|e| e.code == Some(n))
-                .collect();
+            let mut found = entries_where(cat, |c, _| c == Some(n));
             prose_entries(cat, n, false, &mut found);
             found
         }
