@@ -117,13 +117,18 @@ impl Serialize for Uncatalogued<'_> {
     }
 }
 
-/// The silent-failure test: its sentences, a row per action (as silent.csv) and the calls
+/// The silent-failure test: its sentences, a row per action (as silent.csv), those rows for
+/// each resource of the calls when two or more have actions without an outcome, and the calls
 /// listed (as silent_calls.csv), when the input accepted an action it tests.
 fn silent(r: &Report) -> Option<Value> {
     (!r.silent.rows.is_empty()).then(|| {
+        let split: Vec<Value> = (r.silent_by_resource().into_iter())
+            .map(|(resource, t)| json!({"resource": resource, "rows": rows(&t)}))
+            .collect();
         json!({
             "sentences": r.silent_lines(),
             "rows": rows(&r.silent_table()),
+            "by_resource": split,
             "calls_total": r.silent.calls_total,
             "calls": rows(&r.silent_calls_file()),
         })

@@ -10,34 +10,17 @@ use crate::time::rfc3339;
 impl Report {
     /// silent.csv: each action accepted in the input, its outcomes and what has none.
     pub fn silent_table(&self) -> Table {
-        let mut t = Table::new(&[
-            ("action", Col::Text),
-            ("outcomes_from", Col::Text),
-            ("accepted", Col::Number),
-            ("with_outcome", Col::Number),
-            ("without_outcome", Col::Number),
-            ("share", Col::Number),
-            ("calls", Col::Number),
-            ("late", Col::Number),
-            ("untested", Col::Number),
-            ("status", Col::Text),
-        ]);
-        for r in &self.silent.rows {
-            t.push(row![
-                r.action,
-                r.outcomes_from,
-                r.accepted,
-                r.tested.then_some(r.with_outcome),
-                r.tested.then_some(r.without_outcome),
-                r.tested
-                    .then(|| share(r.without_outcome, r.accepted - r.untested - r.late)),
-                r.tested.then_some(r.calls),
-                r.tested.then_some(r.late),
-                r.untested,
-                if r.tested { "tested" } else { "not tested" },
-            ]);
-        }
-        t
+        silent_rows(&self.silent.rows)
+    }
+
+    /// silent.csv's rows of each resource of the calls (as silent_calls.csv names it) with
+    /// actions without an outcome, the most first: none when fewer than two have some.
+    pub fn silent_by_resource(&self) -> Vec<(&str, Table)> {
+        let split = &self.silent.by_resource;
+        (split.iter())
+            .filter(|_| split.len() >= 2)
+            .map(|(res, rows)| (res.as_str(), silent_rows(rows)))
+            .collect()
     }
 
     /// The earliest calls with an accepted action and no outcome for it that summary.md and
@@ -176,6 +159,38 @@ impl Report {
     }
 }
 
+/// silent.csv's table of `rows`.
+fn silent_rows(rows: &[SilentRow]) -> Table {
+    let mut t = Table::new(&[
+        ("action", Col::Text),
+        ("outcomes_from", Col::Text),
+        ("accepted", Col::Number),
+        ("with_outcome", Col::Number),
+        ("without_outcome", Col::Number),
+        ("share", Col::Number),
+        ("calls", Col::Number),
+        ("late", Col::Number),
+        ("untested", Col::Number),
+        ("status", Col::Text),
+    ]);
+    for r in rows {
+        t.push(row![
+            r.action,
+            r.outcomes_from,
+            r.accepted,
+            r.tested.then_some(r.with_outcome),
+            r.tested.then_some(r.without_outcome),
+            r.tested
+                .then(|| share(r.without_outcome, r.accepted - r.untested - r.late)),
+            r.tested.then_some(r.calls),
+            r.tested.then_some(r.late),
+            r.untested,
+            if r.tested { "tested" } else { "not tested" },
+        ]);
+    }
+    t
+}
+
 /// The actions of `rows` tested that have some without an outcome, each with its share of
 /// those tested and its calls, and when `from` the logs its outcomes were looked for in; none
 /// when every one has its outcome.
@@ -237,11 +252,16 @@ mod tests {
             lines[1],
             "By resource of the call: acs-prod: Play 20 of 100 tested (20.00%) in 20 calls; (not named): Play 5 of 100 tested (5.00%) in 5 calls."
         );
+        let split: Vec<(&str, usize)> = (r.silent_by_resource().into_iter())
+            .map(|(res, t)| (res, t.rows.len()))
+            .collect();
+        assert_eq!(split, [("acs-prod", 1), ("", 1)]);
         r.silent.by_resource.pop();
         assert!(!r
             .silent_lines()
             .iter()
             .any(|l| l.starts_with("By resource")));
+        assert!(r.silent_by_resource().is_empty());
     }
 
     /// Actions accepted in the input's last minutes without an outcome yet are neither
