@@ -426,7 +426,7 @@ fn stopped_short(
         return taken;
     };
     let why = format!(
-        "its records stop at {} UTC, before the day's end, and {} records are {} ({:.0}% of the expected): an export that stopped, or files left out or late, whose short count would lower the baseline of the weeks to come (a re-run with them replaces the day)",
+        "its records stop at {} UTC, before the day's end, and {} records are {} ({:.0}% of the expected): an export that stopped, or files left out or late, whose short count would lower the baseline of the weeks to come",
         clock_text(at),
         v.scope,
         match v.status {
@@ -449,7 +449,7 @@ fn stopped_short(
         None => {
             new.partial = true;
             warnings.push(format!(
-                "the history stores {} as partial, never a baseline: {why}",
+                "the history stores {} as partial, never a baseline: {why} (a re-run with them replaces the day)",
                 day_text(v.day)
             ));
         }

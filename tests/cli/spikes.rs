@@ -1118,7 +1118,8 @@ fn a_night_cut_early_in_a_window_of_its_whole_day_is_stored_as_partial() {
     let err = cut_run(&kept);
     assert!(
         err.contains("warning: the history keeps its complete 2026-11-17 (")
-            && err.contains(": its records stop at 13:"),
+            && err.contains(": its records stop at 13:")
+            && !err.contains("replaces the day"),
         "{err}"
     );
     assert_eq!(
@@ -1129,7 +1130,8 @@ fn a_night_cut_early_in_a_window_of_its_whole_day_is_stored_as_partial() {
     let err = cut_run(&history);
     assert!(
         err.contains("warning: the history stores 2026-11-17 as partial, never a baseline: its records stop at 13:")
-            && err.contains(" UTC, before the day's end, and all records are low ("),
+            && err.contains(" UTC, before the day's end, and all records are low (")
+            && err.contains("(a re-run with them replaces the day)"),
         "{err}"
     );
     assert!(partial(&history));
