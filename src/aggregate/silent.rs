@@ -329,9 +329,12 @@ pub struct Silent {
     summary_resources: Vec<bool>,
     /// Each operation's actions, by the aggregator's interned operation.
     actions: Actions,
-    /// The CallConnectionIds (as the GUIDs they spell, zeros for none) and ServerCallIds of
-    /// the marks of accepted actions not yet added, in their order.
-    connections: VecDeque<([u64; 2], Option<Box<str>>)>,
+    /// The CallConnectionIds (as the GUIDs they spell, zeros for none) and the lengths of the
+    /// ServerCallIds (0 for none) of the marks of accepted actions not yet added, in their
+    /// order; the ServerCallIds wait one after another in `queued`, from `queued_at`.
+    connections: VecDeque<([u64; 2], u32)>,
+    queued: String,
+    queued_at: usize,
     /// The ServerCallIds of the calls with an action accepted and no outcome counted for it.
     servers: Servers,
 }
@@ -371,12 +374,21 @@ impl Servers {
             }
             self.let_go(c);
         }
-        let (Ok(len), Ok(at)) = (u16::try_from(id.len()), u32::try_from(self.bytes.len())) else {
-            return;
-        };
+        if let Some(at) = self.push(id) {
+            c.server = at;
+        }
+    }
+
+    /// Appends `id`, returning its place; none for one longer than 65,535 bytes or past
+    /// 4 GiB of them.
+    fn push(&mut self, id: &str) -> Option<u32> {
+        let (len, at) = (
+            u16::try_from(id.len()).ok()?,
+            u32::try_from(self.bytes.len()).ok()?,
+        );
         self.bytes.extend_from_slice(&len.to_le_bytes());
         self.bytes.extend_from_slice(id.as_bytes());
-        c.server = at;
+        Some(at)
     }
 
     /// Lets the ServerCallId of call `c` go once each of its actions has its outcome.
@@ -400,11 +412,7 @@ impl Servers {
         let old = std::mem::take(self);
         self.bytes.reserve(old.bytes.len() - old.gone);
         for c in calls.iter_mut().filter(|c| c.server != NO_SERVER) {
-            let id = old.text(c.server);
-            c.server = self.bytes.len() as u32;
-            self.bytes
-                .extend_from_slice(&(id.len() as u16).to_le_bytes());
-            self.bytes.extend_from_slice(id.as_bytes());
+            c.server = self.push(old.text(c.server)).unwrap_or(NO_SERVER);
         }
     }
 }
@@ -429,11 +437,18 @@ impl Silent {
             // action's: read from those records only (most records are outcomes, and a GUID's
             // reading is measurable).
             let g = guid(&rec.call_connection_id);
+            // Once the marks queued before are added, their text is let go (no allocation a
+            // record).
+            if self.connections.is_empty() || self.queued_at > SERVERS_ANEW {
+                self.queued.drain(..self.queued_at);
+                self.queued_at = 0;
+            }
             let server = rec.server_call_id.trim();
-            (self.connections).push_back((
-                g.map_or([0; 2], |g| [(g >> 64) as u64, g as u64]),
-                (!server.is_empty()).then(|| server.into()),
-            ));
+            let len = u32::try_from(server.len()).unwrap_or(0);
+            if len > 0 {
+                self.queued.push_str(server);
+            }
+            (self.connections).push_back((g.map_or([0; 2], |g| [(g >> 64) as u64, g as u64]), len));
         }
         Some(mark)
     }
@@ -462,11 +477,13 @@ impl Silent {
         c.name(resource, flags);
         let mut server = None;
         if mark.side == Side::Accepted {
-            let (connection, id) = self.connections.pop_front().unwrap_or_default();
+            let (connection, len) = self.connections.pop_front().unwrap_or_default();
             if c.connection == [0; 2] {
                 c.connection = connection;
             }
-            server = id;
+            let from = self.queued_at;
+            self.queued_at += len as usize;
+            server = (len > 0).then_some(from..self.queued_at);
         }
         let i = usize::from(mark.action);
         if mark.action == NONE {
@@ -483,7 +500,7 @@ impl Silent {
         };
         *n = n.saturating_add(1);
         match server {
-            Some(id) => self.servers.keep(c, &id),
+            Some(id) => self.servers.keep(c, &self.queued[id]),
             // An outcome: the call's ServerCallId goes once every action has its own.
             None if c.server != NO_SERVER => {
                 self.servers.release(c);
