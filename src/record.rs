@@ -30,6 +30,13 @@ impl Kind {
         1 << self as u8
     }
 
+    /// The bits of the kinds with records in `counts` (in [`Kind::ALL`]'s order).
+    pub fn bits_of(counts: &[u64; 4]) -> u8 {
+        (Kind::ALL.iter().zip(counts))
+            .filter(|(_, &n)| n > 0)
+            .fold(0, |bits, (k, _)| bits | k.bit())
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::MediaSummary => "media_summary",

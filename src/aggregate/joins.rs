@@ -76,8 +76,13 @@ pub struct Split {
     pub moved: Vec<(u32, u64, Calls)>,
     /// The calls that stay of no resource.
     pub kept: Calls,
+}
+
+impl Split {
     /// The records moved, in all.
-    pub moved_count: u64,
+    pub fn moved_count(&self) -> u64 {
+        self.moved.iter().map(|(_, n, _)| n).sum()
+    }
 }
 
 /// Splits the calls of a callback cell of no resource, at `place`, by their resources: a call
@@ -91,7 +96,6 @@ pub fn split(calls: &Calls, place: u32, of: &CallResources, repeats: &mut Repeat
             continue;
         }
         let n = 1 + repeats.take(call, place);
-        s.moved_count += n;
         match s.moved.iter_mut().find(|(r, _, _)| *r == res) {
             Some((_, count, set)) => {
                 *count += n;
@@ -139,11 +143,11 @@ mod tests {
         moved.sort();
         assert_eq!(moved, vec![(prod, 3, 1), (stage, 1, 1)]);
         assert_eq!(
-            (s.moved_count, s.kept.iter().collect::<Vec<_>>()),
+            (s.moved_count(), s.kept.iter().collect::<Vec<_>>()),
             (4, vec![4])
         );
         // Another cell of the same key's day: call 1's repeats were moved already.
         let s = split(&[1].into_iter().collect(), 7, &of, &mut repeats);
-        assert_eq!(s.moved_count, 1);
+        assert_eq!(s.moved_count(), 1);
     }
 }

@@ -150,11 +150,9 @@ pub struct OpStats {
 pub struct DayStats {
     pub hours: Hours,
     pub calls: Calls,
-    /// The log kinds its records came from ([`Kind::bit`]): the spike test measures the key
-    /// against the records of these kinds.
-    pub kinds: u8,
-    /// Its records of each log kind, in the order of [`Kind::ALL`]: a kind new on the day is
-    /// left out of its count.
+    /// Its records of each log kind, in the order of [`Kind::ALL`]: the spike test measures
+    /// the key against the records of its kinds ([`Kind::bits_of`]), and a kind new on the
+    /// day is left out of its count.
     pub kind_counts: [u64; 4],
 }
 
@@ -173,8 +171,6 @@ pub type DiagKey = (u32, Option<u32>, Option<u32>, u32, Option<u32>, u32);
 pub struct ResourceKeyDay {
     pub count: u64,
     pub calls: Calls,
-    /// The log kinds its records came from ([`Kind::bit`]), as [`DayStats::kinds`].
-    pub kinds: u8,
     /// Its records of each log kind, as [`DayStats::kind_counts`].
     pub kind_counts: [u64; 4],
 }
@@ -1459,7 +1455,6 @@ impl Aggregator {
                     let d = self.by_day_resource.entry((day, res, key)).or_default();
                     d.count += count;
                     d.calls |= &c.calls;
-                    d.kinds |= kind.bit();
                     d.kind_counts[kind as usize] += count;
                     let k = (day, res, kind.as_str());
                     *self.by_day_resource_kind.entry(k).or_default() += count;
@@ -1468,7 +1463,6 @@ impl Aggregator {
             *self.by_day_kind.entry((day, kind.as_str())).or_default() += count;
             let d = self.by_day.entry((day, key)).or_default();
             d.calls |= c.calls;
-            d.kinds |= kind.bit();
             d.kind_counts[kind as usize] += count;
         }
         for (key, n) in moved {
@@ -1503,6 +1497,7 @@ impl Aggregator {
     /// once every cell is counted (the cell's records are all under none till then).
     fn join(&mut self, of: &joins::CallResources, key: Key, day: i64, c: &CellStats) -> u64 {
         let split = joins::split(&c.calls, c.day, of, &mut self.repeats);
+        let moved = split.moved_count();
         let r = self.by_resource.entry((0, key)).or_default();
         r.count += c.count;
         r.calls |= split.kept;
@@ -1514,7 +1509,7 @@ impl Aggregator {
             *self.joined.entry(res).or_default() += n;
             self.count_failures(day, res, key, n);
         }
-        split.moved_count
+        moved
     }
 
     /// Counts `n` records of `key` of resource `res` on `day` in `failures_by_day_resource`,

@@ -1031,7 +1031,7 @@ fn a_resource_s_keys_by_day_are_counted_only_when_asked() {
             .map(|(&(d, r), &(n, _))| (d, a.resources.name(r).to_string(), n))
             .collect();
         let mut keys: Vec<(i64, &str, Key, u8)> = (a.by_day_resource.iter())
-            .map(|(&(d, r, key), s)| (d, a.resources.name(r), key, s.kinds))
+            .map(|(&(d, r, key), s)| (d, a.resources.name(r), key, Kind::bits_of(&s.kind_counts)))
             .collect();
         keys.sort();
         let keys: Vec<String> = keys.iter().map(|k| format!("{k:?}")).collect();

@@ -10,6 +10,7 @@ use polars::prelude::*;
 
 use crate::aggregate::{Aggregator, Key};
 use crate::output::OutputSet;
+use crate::record::Kind;
 use crate::time::{day_text, parse_day, DAY, HOUR};
 
 /// One UTC day of aggregates.
@@ -120,7 +121,8 @@ impl History {
             let count = s.count();
             d.exposure += count;
             d.keys.insert(key, (count, s.calls.len()));
-            d.key_kinds.insert(key, (s.kinds, s.kind_counts));
+            d.key_kinds
+                .insert(key, (Kind::bits_of(&s.kind_counts), s.kind_counts));
         }
         for (&(day, kind), &n) in &agg.by_day_kind {
             if let Some(d) = days.get_mut(&day) {
@@ -142,7 +144,8 @@ impl History {
                 (days.get_mut(&day)).and_then(|d| d.resources.get_mut(agg.resources.name(res)))
             {
                 r.keys.insert(key, (s.count, s.calls.len()));
-                r.key_kinds.insert(key, (s.kinds, s.kind_counts));
+                r.key_kinds
+                    .insert(key, (Kind::bits_of(&s.kind_counts), s.kind_counts));
             }
         }
         for (&(day, res, kind), &n) in &agg.by_day_resource_kind {
