@@ -85,6 +85,7 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
     // Only Markdown and JSON without --calls print a verdict: the others are not warned about it.
     let verdict_shown = !args.calls && args.format != crate::config::TriageFormat::Csv;
     if verdict_shown {
+        warnings.extend(verdict.why_none);
         warnings.extend(verdict.notes);
     }
 

@@ -245,12 +245,8 @@ fn night_day(
         });
     // Said where cron's mail shows it.
     let windowed = asked.window.since.is_some() || asked.window.until.is_some();
-    if let (None, Some((from, to)), true) = (day, history::coverage(agg), windowed) {
-        warnings.push(format!(
-            "no spike or volume test: --since and --until cover {} to {} UTC, no whole UTC day; give them a whole UTC day, or --day to test what they hold of it",
-            hour_text(from),
-            hour_text(to)
-        ));
+    if let (None, Some(span), true) = (day, history::coverage(agg), windowed) {
+        warnings.push(no_whole_window_day("no spike or volume test", span));
     } else if let (None, Some((from, to))) = (day, history::coverage(agg)) {
         warnings.push(format!(
             "no spike or volume test: the records cover {} to {} UTC, no whole UTC day; for a night whose records begin after midnight UTC (a tenant quiet around midnight, or the night's first files missing), give the night as --since and --until (or --day)",
@@ -259,6 +255,16 @@ fn night_day(
         ));
     }
     day
+}
+
+/// Why a window (`--since`, `--until`) covering `span` (seconds since the epoch) has no day
+/// to test, after `what` is not done: it holds no whole UTC day.
+fn no_whole_window_day(what: &str, (from, to): (i64, i64)) -> String {
+    format!(
+        "{what}: --since and --until cover {} to {} UTC, no whole UTC day; give them a whole UTC day, or --day to test what they hold of it",
+        hour_text(from),
+        hour_text(to)
+    )
 }
 
 /// The input's last day, with what the run is told of it, when the input holds no whole day
@@ -292,6 +298,8 @@ pub struct VerdictDay {
     pub day: Option<i64>,
     /// Notes beside the verdict, in the order said; each is a warning too.
     pub notes: Vec<String>,
+    /// Why there is no day, when a window names none: said in place of the verdict's note.
+    pub why_none: Option<String>,
 }
 
 /// The day `triage` gives its spike verdict for, from the input's days `input` and the
@@ -320,7 +328,22 @@ pub fn verdict_day(
     has_history: bool,
 ) -> VerdictDay {
     let forced = day.or_else(|| window_day(window));
-    let chosen = report_day(input, forced).or_else(|| report_day(stored, None));
+    // A stored day is taken only where the window holds it whole, as `report` takes its day
+    // from the window: a day before `--since` is not the one asked about.
+    let within = |d: &DayAgg| {
+        let starts = window.since.is_none_or(|s| s.timestamp() <= d.day * DAY);
+        starts
+            && window
+                .until
+                .is_none_or(|u| (d.day + 1) * DAY <= u.timestamp())
+    };
+    let last_stored = stored.days.values().rev().find(|d| !d.partial && within(d));
+    let chosen = report_day(input, forced).or(last_stored.map(|d| d.day));
+    let windowed = window.since.is_some() || window.until.is_some();
+    let why_none = (chosen.is_none() && windowed)
+        .then(|| history::coverage(agg))
+        .flatten()
+        .map(|span| no_whole_window_day("no spike verdict", span));
     let later = (chosen.filter(|_| forced.is_none()))
         .and_then(|d| later_part_day(input, d, history::last_record(agg)));
     let known = |d: &i64| input.days.contains_key(d) || stored.days.contains_key(d);
@@ -338,6 +361,7 @@ pub fn verdict_day(
             .into_iter()
             .flatten()
             .collect(),
+        why_none,
     }
 }
 
@@ -345,6 +369,14 @@ impl VerdictDay {
     /// The verdict's `note` with these notes after it, each a sentence that starts with a
     /// capital (as warnings, they start lowercase as stderr's others do).
     pub fn noted(&self, note: Option<String>) -> Option<String> {
+        let note = match &self.why_none {
+            Some(why) => {
+                let mut sentence = why.clone();
+                sentence[..1].make_ascii_uppercase();
+                Some(format!("{sentence}."))
+            }
+            None => note,
+        };
         self.notes.iter().fold(note, |note, n| {
             let mut sentence = n.clone();
             sentence[..1].make_ascii_uppercase();
@@ -607,6 +639,7 @@ mod tests {
         let v = VerdictDay {
             day: None,
             notes: vec!["a b".into(), "c d".into()],
+            why_none: None,
         };
         assert_eq!(v.noted(None).unwrap(), "A b. C d.");
         assert_eq!(
@@ -616,11 +649,48 @@ mod tests {
         assert_eq!(
             VerdictDay {
                 day: None,
-                notes: vec![]
+                notes: vec![],
+                why_none: None,
             }
             .noted(None),
             None
         );
+    }
+
+    /// A window of part of one day holds no day to test, as `report` says: the stored history's
+    /// last complete day, before `--since`, is not taken, and the window is said, not where the
+    /// input's records stop.
+    #[test]
+    fn triage_takes_no_stored_day_outside_the_window() {
+        let at = |s: &str| parse_day(s).unwrap();
+        let t = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        let stored = History {
+            days: BTreeMap::from([(at("2026-12-02"), day(at("2026-12-02"), false, 5))]),
+        };
+        let input = History {
+            days: BTreeMap::from([(at("2026-12-03"), day(at("2026-12-03"), true, 5))]),
+        };
+        let window = Window {
+            since: Some(t("2026-12-03T00:00:00Z")),
+            until: Some(t("2026-12-03T14:00:00Z")),
+        };
+        let mut agg = Aggregator::new(window, 3600);
+        let k = agg.by_key.entry((500, Some(8572))).or_default();
+        (k.first, k.last) = (
+            Some(t("2026-12-03T00:05:00Z")),
+            Some(t("2026-12-03T13:59:00Z")),
+        );
+        let v = verdict_day(&input, &stored, &agg, None, &window, true);
+        assert_eq!((v.day, &v.notes), (None, &vec![]));
+        let why = "No spike verdict: --since and --until cover 2026-12-03 00:00 to 2026-12-03 14:00 UTC, no whole UTC day; give them a whole UTC day, or --day to test what they hold of it.";
+        assert_eq!(v.noted(Some("No spike verdict: ...".into())).unwrap(), why);
+        // A window that holds the stored day whole takes it.
+        let window = Window {
+            since: Some(t("2026-12-02T00:00:00Z")),
+            ..window
+        };
+        let v = verdict_day(&input, &stored, &agg, None, &window, true);
+        assert_eq!((v.day, v.why_none), (Some(at("2026-12-02")), None));
     }
 
     /// Days after today are not stored, and one warning says how many and their range; today
