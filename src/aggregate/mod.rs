@@ -1216,6 +1216,12 @@ impl Sink for Aggregator {
         // matched them.
         if !self.resource_kept(rec) || !self.window.contains(rec.time) {
             self.outside += 1;
+            // A callback event names no resource, so `--resource` leaves it out of the counts,
+            // but it still ends its call's action: a Play of a resource kept whose outcome is
+            // a PlayFailed event is not silent.
+            if rec.kind == Kind::Callback && self.window.contains(rec.time) {
+                self.outcome_apart(rec);
+            }
             return Kept::Outside;
         }
         let t = rec.time.timestamp();
@@ -1314,15 +1320,10 @@ impl Sink for Aggregator {
     /// A PlayCanceled or RecognizeCanceled event without a result is no record, but its
     /// action's outcome all the same: counted for its call's silent-failure test only.
     fn skipped_end(&mut self, rec: &Record<'_>) {
-        if !self.keep_silent || !self.resource_kept(rec) || !self.window.contains(rec.time) {
-            return;
+        let kept = self.resource_kept(rec) || rec.kind == Kind::Callback;
+        if kept && self.window.contains(rec.time) {
+            self.outcome_apart(rec);
         }
-        let (Some(mark), Some(call)) = (self.silent.mark_apart(rec), rec.call_id()) else {
-            return;
-        };
-        let (id, res) = (self.calls.intern(call), self.resource_id(&rec.resource_id));
-        self.silent.seen(rec.kind, res);
-        self.silent.add(id, mark, res, rec.time);
     }
 
     fn skip(&mut self, reason: SkipReason, time: Option<DateTime<Utc>>) {
@@ -1376,6 +1377,20 @@ impl Sink for Aggregator {
 }
 
 impl Aggregator {
+    /// Counts the outcome of an action that `rec`, a record not counted in the cells, gives
+    /// its call, for the silent-failure test only (when kept).
+    fn outcome_apart(&mut self, rec: &Record<'_>) {
+        if !self.keep_silent {
+            return;
+        }
+        let (Some(mark), Some(call)) = (self.silent.mark_apart(rec), rec.call_id()) else {
+            return;
+        };
+        let (id, res) = (self.calls.intern(call), self.resource_id(&rec.resource_id));
+        self.silent.seen(rec.kind, res);
+        self.silent.add(id, mark, res, rec.time);
+    }
+
     /// The seconds `--bucket auto` chooses by: the window's span when both ends are given,
     /// else the records'.
     fn span(&self) -> Option<i64> {

@@ -813,6 +813,46 @@ mod tests {
         v
     }
 
+    /// `--resource` leaves callback events out of the counts (they name no resource), but a
+    /// kept resource's Play that a PlayFailed event ended is not silent.
+    #[test]
+    fn a_resource_kept_has_its_calls_callbacks_as_outcomes() {
+        let mut v = Vec::new();
+        for call in 0..10u32 {
+            let m = i64::from(call);
+            v.push(rec(Kind::Operations, "Play", 202, call, m));
+            v.push(match call % 2 {
+                0 => rec(Kind::MediaSummary, "Play", 200, call, m),
+                _ => rec(Kind::Callback, "PlayFailed", 500, call, m),
+            });
+        }
+        v.push(rec(Kind::Operations, "HangUp", 204, 9_999, 1_000));
+        for workers in [1, 3] {
+            let keep = [glob::Pattern::new("acs-prod").unwrap()];
+            let sink = || {
+                (Aggregator::new(Window::default(), 3600).keeping_silent(true))
+                    .with_resources(&keep)
+            };
+            let mut sinks: Vec<Aggregator> = (0..workers).map(|_| sink()).collect();
+            for (i, r) in v.iter().enumerate() {
+                sinks[i % workers].record(r);
+            }
+            let mut all = sinks.pop().unwrap();
+            for s in sinks {
+                all.merge(s);
+            }
+            all.done();
+            assert_eq!((all.accepted, all.outside), (16, 5), "{workers} workers");
+            let play = &all.silent_report.rows[0];
+            assert_eq!(
+                (play.action, play.accepted, play.with_outcome),
+                ("Play", 10, 10),
+                "{workers} workers"
+            );
+            assert_eq!(play.without_outcome, 0, "{workers} workers");
+        }
+    }
+
     #[test]
     fn accepted_plays_without_an_outcome_are_counted_and_listed() {
         for workers in [1, 3] {
