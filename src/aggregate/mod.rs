@@ -320,6 +320,9 @@ pub struct Aggregator {
     pub skipped: u64,
     /// Accepted by ingest but outside the window.
     pub outside: u64,
+    /// Of `outside`, the callback records within the window that `--resource` left out: they
+    /// name no resource.
+    pub callbacks_left_out: u64,
     pub calls: CallIds,
     pub operations: Interner,
     /// The operations interned last ([`Aggregator::record`]).
@@ -429,6 +432,7 @@ impl Aggregator {
             rejected: 0,
             skipped: 0,
             outside: 0,
+            callbacks_left_out: 0,
             calls: CallIds::default(),
             operations: Interner::default(),
             cells: HashMap::default(),
@@ -1097,6 +1101,7 @@ impl Aggregator {
         self.rejected += o.rejected;
         self.skipped += o.skipped;
         self.outside += o.outside;
+        self.callbacks_left_out += o.callbacks_left_out;
         for (mine, theirs) in self.resource_hits.iter().zip(o.resource_hits.iter()) {
             if theirs.load(Ordering::Relaxed) {
                 mine.store(true, Ordering::Relaxed);
@@ -1220,6 +1225,7 @@ impl Sink for Aggregator {
             // but it still ends its call's action: a Play of a resource kept whose outcome is
             // a PlayFailed event is not silent.
             if rec.kind == Kind::Callback && self.window.contains(rec.time) {
+                self.callbacks_left_out += 1;
                 self.outcome_apart(rec);
             }
             return Kept::Outside;

@@ -842,7 +842,11 @@ mod tests {
                 all.merge(s);
             }
             all.done();
-            assert_eq!((all.accepted, all.outside), (16, 5), "{workers} workers");
+            assert_eq!(
+                (all.accepted, all.outside, all.callbacks_left_out),
+                (16, 5, 5),
+                "{workers} workers"
+            );
             let play = &all.silent_report.rows[0];
             assert_eq!(
                 (play.action, play.accepted, play.with_outcome),

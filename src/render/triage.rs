@@ -441,6 +441,13 @@ fn read_line(t: &Triage) -> String {
             t.outside
         );
     }
+    if t.callbacks_left_out > 0 {
+        let _ = write!(
+            line,
+            " (of them {} callback records: they name no resource, and --resource leaves every callback event out; run without it to count them under their calls' resources)",
+            t.callbacks_left_out
+        );
+    }
     line.push('.');
     if t.rejected > 0 {
         line.push_str(" `acs-triage report` lists the rejects by file and line in rejects.csv.");

@@ -100,6 +100,8 @@ pub struct Triage {
     pub rejected: u64,
     pub skipped: u64,
     pub outside: u64,
+    /// Of `outside`, the callback records `--resource` left out (they name no resource).
+    pub callbacks_left_out: u64,
     pub totals: Vec<KeyTotal>,
     /// With `--code`: the other codes the subcode occurs under and their records, in code
     /// order (the records `--code` left out).
@@ -1364,6 +1366,7 @@ pub fn build_showing(
         rejected: agg.rejected,
         skipped: agg.skipped,
         outside: agg.outside,
+        callbacks_left_out: agg.callbacks_left_out,
         totals,
         other_codes: other_codes(&focus),
         bucket_secs: agg.bucket_secs,
