@@ -166,6 +166,10 @@ impl DayStats {
 /// message), the messages interned in [`Aggregator::diagnostic_texts`].
 pub type DiagKey = (u32, Option<u32>, Option<u32>, u32, Option<u32>, u32);
 
+/// Records of (UTC day, resource), with the second of the day of the last: what
+/// `by_day_of_resource` is summed from.
+type DayRecords = Vec<((i64, u32), (u64, u32))>;
+
 /// One key of one resource on one UTC day.
 #[derive(Debug, Clone, Default)]
 pub struct ResourceKeyDay {
@@ -173,6 +177,9 @@ pub struct ResourceKeyDay {
     pub calls: Calls,
     /// Its records of each log kind, as [`DayStats::kind_counts`].
     pub kind_counts: [u64; 4],
+    /// Of its callback records, those that name no resource and count here through their
+    /// call's other records ([`Aggregator::joining_callbacks`]).
+    pub joined: u64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -291,7 +298,10 @@ pub struct Aggregator {
     /// Whether actions accepted without an outcome are looked for (`silent`): `report` does.
     pub keep_silent: bool,
     /// Whether callback records of no resource are counted in `by_resource` under their call's
-    /// resource (`report` does; `triage` joins its own).
+    /// resource (`report` does; `triage` joins its own). Each resource's days
+    /// (`by_day_resource`, `by_day_resource_kind`, `by_day_of_resource`) count them so whenever
+    /// they are kept, and `by_day_of_resource` whenever the join is made ([`Aggregator::joins`]):
+    /// the history stores a resource's days as the night's by_resource.csv counts it.
     pub join_callbacks: bool,
 
     /// This worker's share of [`MAX_CELLS`]: past it (or past what the run's budget had left,
@@ -376,16 +386,18 @@ pub struct Aggregator {
     pub failures_by_day_resource: HashMap<(i64, u32, Key), u64>,
     /// The callback records of no resource of a call past its first in a cell, for the join.
     repeats: joins::Repeats,
-    /// (UTC day, resource, key) → count, calls and log kinds, for records that name one; left
-    /// empty unless `keep_resource_days` (a table of a row per cell for keys by the hundred
-    /// thousand).
+    /// (UTC day, resource, key) → count, calls and log kinds, for records that name one and the
+    /// callback records joined to them ([`ResourceKeyDay::joined`]); left empty unless
+    /// `keep_resource_days` (a table of a row per cell for keys by the hundred thousand).
     pub by_day_resource: HashMap<(i64, u32, Key), ResourceKeyDay>,
-    /// (UTC day, resource, log kind) → records, for records that name one: each resource's
-    /// exposure by kind, for the spike test by resource; left empty unless
-    /// `keep_resource_days`.
+    /// (UTC day, resource, log kind) → records, for records that name one and the callback
+    /// records joined to them: each resource's exposure by kind, for the spike test by
+    /// resource; left empty unless `keep_resource_days`.
     pub by_day_resource_kind: BTreeMap<(i64, u32, &'static str), u64>,
     /// (UTC day, resource) → records, and the second of the day of the last, for records
-    /// that name one: the resources' exposure, and where a resource's records stop.
+    /// that name one and, when joined, the callback records of their calls: the resources'
+    /// exposure, and where a resource's records stop (those that name it: a callback cell of
+    /// no resource holds the calls of every resource, and its last second is any of theirs).
     pub by_day_of_resource: BTreeMap<(i64, u32), (u64, u32)>,
     /// SDK types and versions.
     pub sdk_texts: Interner,
@@ -746,6 +758,13 @@ impl Aggregator {
         self
     }
 
+    /// Whether callback records of no resource are joined to their calls' resources: in
+    /// `by_resource` (`join_callbacks`), or in each resource's days when they are kept
+    /// (`keep_resource_days`), which the history stores and the spike test by resource reads.
+    fn joins(&self) -> bool {
+        self.join_callbacks || self.keep_resource_days
+    }
+
     /// Records read: everything the inputs held that was a record or meant to be one.
     pub fn read(&self) -> u64 {
         self.accepted + self.rejected + self.skipped + self.outside
@@ -1036,6 +1055,7 @@ impl Aggregator {
                 PendingCall::Id(id) => Some(id),
             })
             .collect();
+        let joins = self.joins();
         let days = &mut self.days;
         for (p, call) in self.pending.drain(..).zip(calls) {
             let (day, _, _, code, sub, _, _) = p.cell;
@@ -1044,7 +1064,7 @@ impl Aggregator {
             cell.count += 1;
             cell.last = cell.last.max(p.time.num_seconds_from_midnight());
             if let Some(id) = call {
-                if self.join_callbacks && p.cell.2 == Kind::Callback && p.cell.5 == 0 {
+                if joins && p.cell.2 == Kind::Callback && p.cell.5 == 0 {
                     // A callback record of no resource, for the join: the call's records past
                     // its first in the cell are counted apart.
                     let before = cell.calls.len();
@@ -1126,7 +1146,7 @@ impl Aggregator {
         let prompts = self.prompts.absorb(&o.prompts);
         let days = self.days.absorb(std::mem::take(&mut o.days));
         (self.repeats).absorb(std::mem::take(&mut o.repeats), calls, &days);
-        let join = self.join_callbacks;
+        let join = self.joins();
         for ((day, op, kind, code, sub, res, prompt), s) in std::mem::take(&mut o.cells) {
             let res = resources[res as usize];
             let t = self
@@ -1457,9 +1477,15 @@ impl Aggregator {
             let o = self.by_op.entry((op, kind, code, sub, prompt)).or_default();
             o.count += count;
             o.calls |= &c.calls;
-            match &of {
-                Some(of) if kind == Kind::Callback && res == 0 => {
-                    *moved.entry(key).or_default() += self.join(of, key, day, &c);
+            let split = (of.as_ref())
+                .filter(|_| kind == Kind::Callback && res == 0)
+                .map(|of| joins::split(&c.calls, c.day, of, &mut self.repeats));
+            if let Some(split) = &split {
+                self.join_days(split, key, day, &mut of_resources);
+            }
+            match &split {
+                Some(split) if self.join_callbacks => {
+                    *moved.entry(key).or_default() += self.join(split, key, day, &c);
                 }
                 _ => {
                     let r = self.by_resource.entry((res, key)).or_default();
@@ -1496,8 +1522,8 @@ impl Aggregator {
         self.sum_days_of_resources(of_resources);
     }
 
-    /// Each call's resource, for the join: none unless `join_callbacks` and some callback cell
-    /// of no resource has calls.
+    /// Each call's resource, for the join: none unless it is made ([`Aggregator::joins`]) and
+    /// some callback cell of no resource has calls.
     fn call_resources(
         &self,
         cells: &[(Cell, CellStats)],
@@ -1506,31 +1532,54 @@ impl Aggregator {
         let unnamed = |&((_, _, kind, _, _, res, _), ref c): &(Cell, CellStats)| {
             kind == Kind::Callback && res == 0 && c.calls.len() > 0
         };
-        if !self.join_callbacks || !cells.iter().any(unnamed) {
+        if !self.joins() || !cells.iter().any(unnamed) {
             return None;
         }
         let named = cells.iter().map(|(cell, c)| (cell.5, &c.calls));
         Some(joins::CallResources::of(calls, named, &self.resources))
     }
 
+    /// Counts the records of a callback cell of no resource of `key` on `day` that `split`
+    /// moves to their calls' resources in each resource's days: its records, with no last
+    /// second (`of_resources`, where a resource's records stop is read from those that name it),
+    /// and, when kept, its keys and kinds.
+    fn join_days(
+        &mut self,
+        split: &joins::Split,
+        key: Key,
+        day: i64,
+        of_resources: &mut DayRecords,
+    ) {
+        for (res, n, calls) in &split.moved {
+            of_resources.push(((day, *res), (*n, 0)));
+            if self.keep_resource_days {
+                let d = self.by_day_resource.entry((day, *res, key)).or_default();
+                d.count += n;
+                d.calls |= calls;
+                d.kind_counts[Kind::Callback as usize] += n;
+                d.joined += n;
+                let k = (day, *res, Kind::Callback.as_str());
+                *self.by_day_resource_kind.entry(k).or_default() += n;
+            }
+        }
+    }
+
     /// Counts a callback cell of no resource of `key` on `day` under its calls' resources, its
     /// calls of none under none; returns the records moved, which the caller takes from none
     /// once every cell is counted (the cell's records are all under none till then).
-    fn join(&mut self, of: &joins::CallResources, key: Key, day: i64, c: &CellStats) -> u64 {
-        let split = joins::split(&c.calls, c.day, of, &mut self.repeats);
-        let moved = split.moved_count();
+    fn join(&mut self, split: &joins::Split, key: Key, day: i64, c: &CellStats) -> u64 {
         let r = self.by_resource.entry((0, key)).or_default();
         r.count += c.count;
-        r.calls |= split.kept;
+        r.calls |= &split.kept;
         self.callbacks_of_no_resource += c.count;
-        for (res, n, calls) in split.moved {
+        for &(res, n, ref calls) in &split.moved {
             let r = self.by_resource.entry((res, key)).or_default();
             r.count += n;
             r.calls |= calls;
             *self.joined.entry(res).or_default() += n;
             self.count_failures(day, res, key, n);
         }
-        moved
+        split.moved_count()
     }
 
     /// Counts `n` records of `key` of resource `res` on `day` in `failures_by_day_resource`,

@@ -37,6 +37,9 @@ pub struct DayAgg {
     /// records of each (in [`crate::normalize::Kind::ALL`]'s order): a run's own days only (a
     /// stored day does not keep them, and a day of one resource has none).
     pub key_kinds: HashMap<Key, (u8, [u64; 4])>,
+    /// A day of one resource ([`History::for_resource`]) whose day holds callback records but
+    /// counts none under a resource ([`DayAgg::callbacks_apart`]).
+    pub callbacks_apart: bool,
 }
 
 impl DayAgg {
@@ -46,7 +49,12 @@ impl DayAgg {
         let resources = (self.resources.iter())
             .zip(&other.resources)
             .all(|((a, r), (b, s))| {
-                a == b && r.exposure == s.exposure && r.keys == s.keys && r.kinds == s.kinds
+                a == b
+                    && r.exposure == s.exposure
+                    && r.keys == s.keys
+                    && r.kinds == s.kinds
+                    && r.joined == s.joined
+                    && r.partial == s.partial
             });
         self.day == other.day
             && self.partial == other.partial
@@ -55,6 +63,17 @@ impl DayAgg {
             && self.kinds == other.kinds
             && self.resources.len() == other.resources.len()
             && resources
+    }
+
+    /// Whether the day names resources and holds callback records, but counts none of them
+    /// under a resource: a day stored before callback records were counted under their calls'
+    /// resources, whose resources' days hold no callback record (or a day whose callback
+    /// records are all of calls no other record of which names a resource).
+    pub fn callbacks_apart(&self) -> bool {
+        let some = |kinds: &BTreeMap<String, u64>| kinds.get("callback").is_some_and(|&n| n > 0);
+        !self.resources.is_empty()
+            && some(&self.kinds)
+            && (self.resources.values()).all(|r| r.joined.is_empty() && !some(&r.kinds))
     }
 }
 
@@ -71,6 +90,40 @@ pub struct ResourceDay {
     /// The log kinds each key's records came from, and its records of each, as
     /// [`DayAgg::key_kinds`].
     pub key_kinds: HashMap<Key, (u8, [u64; 4])>,
+    /// Of each key's records, the callback records that name no resource and count here
+    /// through their call's other records (by_resource.csv's `inferred`): in `keys`, `kinds`
+    /// and `exposure` too. Empty in a history written before they were (its resources' days
+    /// hold the records that name them only).
+    pub joined: HashMap<Key, u64>,
+    /// Its records stop early on a day stored whole, and its volume test found it low or a
+    /// DROP (`night::stopped_short`): never its baseline. A partial day's resources are not
+    /// marked (the whole day is no baseline).
+    pub partial: bool,
+}
+
+impl ResourceDay {
+    /// The resource's day without the callback records counted under it through their calls
+    /// (`joined`): as a run of `--resource`, whose records are those that name a resource it
+    /// keeps, counts it. The calls of a key are left as they are.
+    fn without_joined(mut self) -> ResourceDay {
+        let all: u64 = self.joined.values().sum();
+        self.exposure = self.exposure.saturating_sub(all);
+        if let Some(n) = self.kinds.get_mut("callback") {
+            *n = n.saturating_sub(all);
+            if *n == 0 {
+                self.kinds.remove("callback");
+            }
+        }
+        for (key, n) in std::mem::take(&mut self.joined) {
+            if let Some(k) = self.keys.get_mut(&key) {
+                k.0 = k.0.saturating_sub(n);
+                if k.0 == 0 {
+                    self.keys.remove(&key);
+                }
+            }
+        }
+        self
+    }
 }
 
 /// Days of aggregates, by day.
@@ -117,6 +170,7 @@ impl History {
                 resources: BTreeMap::new(),
                 kinds: BTreeMap::new(),
                 key_kinds: HashMap::new(),
+                callbacks_apart: false,
             });
             let count = s.count();
             d.exposure += count;
@@ -146,6 +200,9 @@ impl History {
                 r.keys.insert(key, (s.count, s.calls.len()));
                 r.key_kinds
                     .insert(key, (Kind::bits_of(&s.kind_counts), s.kind_counts));
+                if s.joined > 0 {
+                    r.joined.insert(key, s.joined);
+                }
             }
         }
         for (&(day, res, kind), &n) in &agg.by_day_resource_kind {
@@ -189,10 +246,13 @@ impl History {
             .into_iter()
             .filter(|(_, d)| !d.resources.is_empty())
             .map(|(day, d)| {
+                // A run of some resources keeps the records that name them, not the callback
+                // records of their calls, which name none: their days are taken without them.
                 let resources: BTreeMap<String, ResourceDay> = d
                     .resources
                     .into_iter()
                     .filter(|(name, _)| keep(name))
+                    .map(|(name, r)| (name, r.without_joined()))
                     .collect();
                 let mut keys: HashMap<Key, (u64, u64)> = HashMap::new();
                 for (&key, &(count, calls)) in resources.values().flat_map(|r| &r.keys) {
@@ -232,6 +292,7 @@ impl History {
                     resources,
                     kinds,
                     key_kinds,
+                    callbacks_apart: false,
                 };
                 (day, day_agg)
             })
@@ -239,7 +300,8 @@ impl History {
         History { days }
     }
 
-    /// The history of one resource: its records on each day, as if it were alone.
+    /// The history of one resource: its records on each day, as if it were alone. A day on
+    /// which the resource's records stop early ([`ResourceDay::partial`]) is partial in it.
     pub fn for_resource(&self, name: &str) -> History {
         let days = self
             .days
@@ -250,12 +312,13 @@ impl History {
                     day,
                     DayAgg {
                         day,
-                        partial: d.partial,
+                        partial: d.partial || r.partial,
                         exposure: r.exposure,
                         keys: r.keys.clone(),
                         resources: BTreeMap::new(),
                         kinds: r.kinds.clone(),
                         key_kinds: r.key_kinds.clone(),
+                        callbacks_apart: d.callbacks_apart(),
                     },
                 ))
             })
@@ -403,46 +466,62 @@ impl History {
 
 /// The stored form of a day: one row per key of the whole day (`resource` empty), then one
 /// per key of each resource, each with its exposure; in key order so re-runs write the same
-/// file. Then a row per log kind of each resource, and last a row per log kind of the whole
-/// day: a reader that keeps kinds for the whole day only (written before kinds were kept by
-/// resource) takes each kind's last row, the whole day's.
-fn day_frame<'a>(d: &'a DayAgg) -> PolarsResult<DataFrame> {
+/// file. Then, for each resource, a row per key of the callback records counted under it
+/// through their calls ([`ResourceDay::joined`]: kind `callback` and a code), and a row per log
+/// kind of each resource, and last a row per log kind of the whole day: a reader that keeps
+/// kinds for the whole day only (written before kinds were kept by resource) takes each kind's
+/// last row, the whole day's, and one that knows no joined rows takes them for the resource's
+/// `callback` kind, which its kind row, after them, sets again. `partial` is the day's, or on a
+/// resource's rows the resource's ([`ResourceDay::partial`]); a reader that knows only the
+/// day's reads it from the first row, the whole day's.
+fn day_frame(d: &DayAgg) -> PolarsResult<DataFrame> {
     let sorted = |keys: &HashMap<Key, (u64, u64)>| {
         let mut keys: Vec<(Key, (u64, u64))> = keys.iter().map(|(k, v)| (*k, *v)).collect();
         keys.sort();
         keys
     };
-    let mut rows: Vec<(&str, Key, (u64, u64), u64)> = sorted(&d.keys)
+    // (resource, kind, key, count, calls, exposure, partial)
+    type Row<'r> = (&'r str, Option<&'r str>, Option<Key>, u64, u64, u64, bool);
+    let mut rows: Vec<Row> = sorted(&d.keys)
         .into_iter()
-        .map(|(k, v)| ("", k, v, d.exposure))
+        .map(|(k, v)| ("", None, Some(k), v.0, v.1, d.exposure, d.partial))
         .collect();
     for (name, r) in &d.resources {
+        let partial = d.partial || r.partial;
         rows.extend(
             sorted(&r.keys)
                 .into_iter()
-                .map(|(k, v)| (name.as_str(), k, v, r.exposure)),
+                .map(|(k, v)| (name.as_str(), None, Some(k), v.0, v.1, r.exposure, partial)),
+        );
+    }
+    for (name, r) in &d.resources {
+        let partial = d.partial || r.partial;
+        let mut joined: Vec<(Key, u64)> = r.joined.iter().map(|(k, n)| (*k, *n)).collect();
+        joined.sort();
+        rows.extend(
+            (joined.into_iter())
+                .map(|(k, n)| (name.as_str(), Some("callback"), Some(k), n, 0, 0, partial)),
         );
     }
     // Then one row per log kind, with no code: its records that day.
-    let of = |name: &'a str, kinds: &'a BTreeMap<String, u64>| {
-        kinds.iter().map(move |(k, n)| (name, k.as_str(), *n))
-    };
-    let kinds: Vec<(&str, &str, u64)> = (d.resources.iter())
-        .flat_map(|(name, r)| of(name, &r.kinds))
-        .chain(of("", &d.kinds))
-        .collect();
-    let n = rows.len() + kinds.len();
-    let none = || std::iter::repeat_n(None, kinds.len());
+    for (name, r) in &d.resources {
+        let partial = d.partial || r.partial;
+        rows.extend(
+            (r.kinds.iter())
+                .map(|(k, n)| (name.as_str(), Some(k.as_str()), None, *n, 0, 0, partial)),
+        );
+    }
+    rows.extend((d.kinds.iter()).map(|(k, n)| ("", Some(k.as_str()), None, *n, 0, 0, d.partial)));
     df!(
-        "day" => vec![day_text(d.day); n],
-        "resource" => rows.iter().map(|r| r.0).chain(kinds.iter().map(|k| k.0)).collect::<Vec<_>>(),
-        "kind" => rows.iter().map(|_| None).chain(kinds.iter().map(|k| Some(k.1))).collect::<Vec<_>>(),
-        "code" => rows.iter().map(|r| Some(r.1 .0)).chain(none()).collect::<Vec<_>>(),
-        "subcode" => rows.iter().map(|r| r.1 .1).chain(none()).collect::<Vec<_>>(),
-        "count" => rows.iter().map(|r| r.2 .0).chain(kinds.iter().map(|k| k.2)).collect::<Vec<_>>(),
-        "calls" => rows.iter().map(|r| r.2 .1).chain(kinds.iter().map(|_| 0)).collect::<Vec<_>>(),
-        "exposure" => rows.iter().map(|r| r.3).chain(kinds.iter().map(|_| 0)).collect::<Vec<_>>(),
-        "partial" => vec![d.partial; n]
+        "day" => vec![day_text(d.day); rows.len()],
+        "resource" => rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+        "kind" => rows.iter().map(|r| r.1).collect::<Vec<_>>(),
+        "code" => rows.iter().map(|r| r.2.map(|k| k.0)).collect::<Vec<_>>(),
+        "subcode" => rows.iter().map(|r| r.2.and_then(|k| k.1)).collect::<Vec<_>>(),
+        "count" => rows.iter().map(|r| r.3).collect::<Vec<_>>(),
+        "calls" => rows.iter().map(|r| r.4).collect::<Vec<_>>(),
+        "exposure" => rows.iter().map(|r| r.5).collect::<Vec<_>>(),
+        "partial" => rows.iter().map(|r| r.6).collect::<Vec<_>>()
     )
 }
 
@@ -547,13 +626,21 @@ fn read_day(mut reader: ParquetReader<File>) -> Result<DayAgg> {
     let counts = df.column("count")?.u64()?;
     let calls = df.column("calls")?.u64()?;
     let exposures = df.column("exposure")?.u64()?;
-    let partial = df.column("partial")?.bool()?.get(0).unwrap_or(true);
+    let partials = df.column("partial")?.bool()?;
     // A history written before resources were read has no `resource` column: all its rows
     // are the whole day's.
     let resources = match df.column("resource") {
         Ok(c) => Some(c.str()?.clone()),
         Err(_) => None,
     };
+    let resource_of = |i: usize| {
+        (resources.as_ref())
+            .and_then(|r| r.get(i))
+            .filter(|r| !r.is_empty())
+    };
+    // The day's `partial` is its own rows' (a resource's rows may say the resource's).
+    let whole = (0..df.height()).find(|&i| resource_of(i).is_none());
+    let partial = partials.get(whole.unwrap_or(0)).unwrap_or(true);
     // Kinds came later still: rows with a kind and no code.
     let kinds = match df.column("kind") {
         Ok(c) => Some(c.str()?.clone()),
@@ -567,12 +654,22 @@ fn read_day(mut reader: ParquetReader<File>) -> Result<DayAgg> {
         resources: BTreeMap::new(),
         kinds: BTreeMap::new(),
         key_kinds: HashMap::new(),
+        callbacks_apart: false,
     };
     for i in 0..df.height() {
-        let resource = (resources.as_ref())
-            .and_then(|r| r.get(i))
-            .filter(|r| !r.is_empty());
-        if let Some(kind) = kinds.as_ref().and_then(|k| k.get(i)) {
+        let resource = resource_of(i);
+        if let Some(name) = resource.filter(|_| partials.get(i) == Some(true)) {
+            d.resources.entry(name.to_string()).or_default().partial = true;
+        }
+        let kind = kinds.as_ref().and_then(|k| k.get(i));
+        // A kind and a code: a resource's callback records of the key joined to it.
+        if let (Some("callback"), Some(name), Some(code)) = (kind, resource, codes.get(i)) {
+            let r = d.resources.entry(name.to_string()).or_default();
+            r.joined
+                .insert((code, subs.get(i)), counts.get(i).unwrap_or(0));
+            continue;
+        }
+        if let Some(kind) = kind {
             let of = match resource {
                 None => &mut d.kinds,
                 Some(name) => &mut d.resources.entry(name.to_string()).or_default().kinds,
@@ -595,6 +692,10 @@ fn read_day(mut reader: ParquetReader<File>) -> Result<DayAgg> {
             }
         }
     }
+    // A partial day's resources are partial with it: only a whole day's are marked.
+    if d.partial {
+        d.resources.values_mut().for_each(|r| r.partial = false);
+    }
     Ok(d)
 }
 
@@ -611,6 +712,7 @@ mod tests {
             resources: BTreeMap::new(),
             kinds: BTreeMap::new(),
             key_kinds: HashMap::new(),
+            callbacks_apart: false,
         }
     }
 
@@ -887,6 +989,7 @@ mod resource_tests {
                 ("streaming".to_string(), 5),
             ]),
             key_kinds: HashMap::new(),
+            callbacks_apart: false,
         };
         day.resources.insert(
             "acs-a".into(),
@@ -895,6 +998,8 @@ mod resource_tests {
                 keys: HashMap::from([((404, Some(8522)), (12, 3))]),
                 kinds: BTreeMap::from([("media_summary".to_string(), 12)]),
                 key_kinds: HashMap::new(),
+                joined: HashMap::new(),
+                partial: false,
             },
         );
         let mut h = History::default();
@@ -1002,5 +1107,111 @@ mod resource_tests {
         assert_eq!(back.days[&d17].exposure, 59);
         assert_eq!(back.days[&d17].keys[&(404, Some(8522))], (9, 4));
         assert!(back.days[&d17].resources.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod joined_tests {
+    use super::*;
+
+    /// A day of two resources, acs-a's callback records of 400/8536 joined to it (20 of its 30
+    /// callback records) and acs-b's day stopped early.
+    fn joined_day(d: i64) -> DayAgg {
+        let mut day = DayAgg {
+            day: d,
+            partial: false,
+            exposure: 130,
+            keys: HashMap::from([((400, Some(8536)), (25, 25)), ((202, None), (105, 90))]),
+            resources: BTreeMap::new(),
+            kinds: BTreeMap::from([("callback".into(), 30), ("operations".into(), 100)]),
+            key_kinds: HashMap::new(),
+            callbacks_apart: false,
+        };
+        day.resources.insert(
+            "acs-a".into(),
+            ResourceDay {
+                exposure: 90,
+                keys: HashMap::from([((400, Some(8536)), (25, 25)), ((202, None), (65, 60))]),
+                kinds: BTreeMap::from([("callback".into(), 30), ("operations".into(), 60)]),
+                key_kinds: HashMap::new(),
+                joined: HashMap::from([((400, Some(8536)), 20)]),
+                partial: false,
+            },
+        );
+        day.resources.insert(
+            "acs-b".into(),
+            ResourceDay {
+                exposure: 40,
+                keys: HashMap::from([((202, None), (40, 30))]),
+                kinds: BTreeMap::from([("operations".into(), 40)]),
+                partial: true,
+                ..Default::default()
+            },
+        );
+        day
+    }
+
+    /// A resource's joined callback records and its partial mark are stored and read back; a
+    /// reader that knows only the day's `partial` reads the day's from the first row.
+    #[test]
+    fn joined_records_and_a_resource_s_partial_day_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = parse_day("2026-11-24").unwrap();
+        let h = History {
+            days: BTreeMap::from([(d, joined_day(d))]),
+        };
+        h.store(dir.path(), &[d]).unwrap();
+        let (back, w) = History::load(dir.path()).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(back.days[&d], h.days[&d]);
+        let frame = day_frame(&h.days[&d]).unwrap();
+        assert!(!frame
+            .column("partial")
+            .unwrap()
+            .bool()
+            .unwrap()
+            .get(0)
+            .unwrap());
+        // Another count joined is stored otherwise.
+        let mut other = h.days[&d].clone();
+        other.resources.get_mut("acs-a").unwrap().joined.clear();
+        assert!(!back.days[&d].stored_alike(&other));
+        // acs-b's day is partial in its own history only.
+        assert!(h.for_resource("acs-b").days[&d].partial);
+        assert!(!h.for_resource("acs-a").days[&d].partial);
+        assert!(!h.days[&d].callbacks_apart());
+    }
+
+    /// A run of some resources counts no callback record (they name none): their stored days
+    /// are taken without those joined to them.
+    #[test]
+    fn a_run_of_some_resources_takes_their_days_without_joined_callbacks() {
+        let d = parse_day("2026-11-24").unwrap();
+        let h = History {
+            days: BTreeMap::from([(d, joined_day(d))]),
+        };
+        let kept = h.for_resources(&[glob::Pattern::new("acs-a").unwrap()], &History::default());
+        let a = &kept.days[&d].resources["acs-a"];
+        assert_eq!(a.exposure, 70);
+        assert_eq!(a.keys[&(400, Some(8536))], (5, 25));
+        assert_eq!(a.kinds["callback"], 10);
+        assert!(a.joined.is_empty());
+        assert_eq!(kept.days[&d].exposure, 70);
+    }
+
+    /// A day whose callback records name no resource though its other records do (stored
+    /// before they were joined) keeps them apart: its resources' days say so.
+    #[test]
+    fn a_day_stored_before_the_join_keeps_callbacks_apart() {
+        let d = parse_day("2026-11-24").unwrap();
+        let mut day = joined_day(d);
+        let a = day.resources.get_mut("acs-a").unwrap();
+        a.joined.clear();
+        a.kinds.remove("callback");
+        assert!(day.callbacks_apart());
+        let h = History {
+            days: BTreeMap::from([(d, day)]),
+        };
+        assert!(h.for_resource("acs-a").days[&d].callbacks_apart);
     }
 }

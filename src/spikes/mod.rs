@@ -95,7 +95,9 @@ pub struct Verdict {
     /// tested, less any left out; empty when they count the records of every kind.
     pub exposure_kinds: Vec<&'static str>,
     /// Why the exposures count every kind when the day knows its records by kind: baseline
-    /// days stored before kinds were kept, or a day that does not know its keys' kinds.
+    /// days stored before kinds were kept, or a day that does not know its keys' kinds. Of a
+    /// key not tested (`insufficient_history`) with enough baseline days: why they are no
+    /// baseline of it (a resource's callback key, its days stored before the join).
     pub all_kinds: Option<String>,
     /// The log kinds left out of both exposures ([`kinds_left_out`]), with why.
     pub left_out: Vec<String>,
@@ -350,6 +352,20 @@ impl<'h> Tester<'h> {
             return v;
         }
         let baseline: Vec<&DayAgg> = usable.iter().map(|d| &h.days[d]).collect();
+        // A resource's day stored before callback records were counted under their calls'
+        // resources holds none of them: a key of callback records alone would be new to every
+        // such baseline (NEW), where it is the history that did not count it.
+        let apart =
+            today.is_some_and(|t| !t.callbacks_apart) && baseline.iter().all(|a| a.callbacks_apart);
+        if apart && kinds == Kind::Callback.bit() {
+            let days: Vec<String> = usable.iter().map(|&d| day_text(d)).collect();
+            v.all_kinds = Some(format!(
+                "{} {} this resource's callback records apart, stored before they were counted under their calls' resources",
+                days.join(", "),
+                if days.len() == 1 { "keeps" } else { "keep" }
+            ));
+            return v;
+        }
         let mut left_out = today.map_or(Vec::new(), |t| kinds_left_out(t, &baseline));
         let (own, all_kinds) = own_kinds(today, &baseline, kinds, &left_out);
         if !own.is_empty() {
@@ -515,7 +531,9 @@ pub fn resource_baselines(history: &History, day: i64) -> BTreeMap<String, Resou
     let mut all = BTreeMap::new();
     for name in today.resources.keys() {
         let mut b = ResourceBaseline::default();
-        for r in baseline.iter().filter_map(|a| a.resources.get(name)) {
+        // A day the resource's records stopped early on is no baseline of it.
+        let days = baseline.iter().filter_map(|a| a.resources.get(name));
+        for r in days.filter(|r| !r.partial) {
             b.exposure += r.exposure;
             for (&key, &(n, _)) in &r.keys {
                 *b.keys.entry(key).or_default() += n;
@@ -762,6 +780,10 @@ pub fn explain(v: &Verdict, history: &History, th: &Thresholds) -> String {
     let baseline: Vec<i64> = (1..=BASELINE_WEEKS).map(|w| v.day - 7 * w).collect();
     match v.status {
         Status::Success => "a success outcome: never flagged".to_string(),
+        Status::InsufficientHistory if v.all_kinds.is_some() => format!(
+            "not tested: a key of callback records alone, and {}; it is tested once a baseline day counts them",
+            v.all_kinds.as_deref().unwrap_or_default()
+        ),
         Status::InsufficientHistory => {
             let present: Vec<String> = baseline
                 .iter()
@@ -952,6 +974,7 @@ mod tests {
                     resources: Default::default(),
                     kinds: Default::default(),
                     key_kinds: Default::default(),
+                    callbacks_apart: false,
                 },
             );
         }
@@ -959,6 +982,43 @@ mod tests {
     }
 
     const K: Key = (404, Some(8522));
+
+    /// A resource's key of callback events alone, tonight counted under the resource through
+    /// its calls, against baseline days stored before callback records were joined (none of
+    /// the resource's): not tested, and why, where it had been NEW; against days that join
+    /// them, tested.
+    #[test]
+    fn a_resource_s_callback_key_is_not_new_to_days_that_kept_callbacks_apart() {
+        let (day, key) = (28, (400, Some(8536)));
+        let mut h = hist(&[
+            (0, 100, &[((202, None), 100)]),
+            (7, 100, &[((202, None), 100)]),
+            (14, 100, &[((202, None), 100)]),
+            (21, 100, &[((202, None), 100)]),
+            (day, 200, &[((202, None), 100), (key, 20)]),
+        ]);
+        for (d, a) in h.days.iter_mut() {
+            let callbacks = if *d == day { 100 } else { 0 };
+            a.kinds = [("callback", callbacks), ("operations", 100)]
+                .map(|(k, n)| (k.to_string(), n))
+                .into();
+            a.callbacks_apart = *d != day;
+        }
+        let callback = Kind::Callback.bit();
+        h.days.get_mut(&day).unwrap().key_kinds = HashMap::from([(key, (callback, [0, 0, 20, 0]))]);
+        let v = Tester::new(&h, TH).verdict(day, key);
+        assert_eq!(v.status, Status::InsufficientHistory, "{v:?}");
+        let why = explain(&v, &h, &TH);
+        assert!(
+            why.starts_with("not tested: a key of callback records alone, and 1970-01-22, ")
+                && why.contains("keep this resource's callback records apart"),
+            "{why}"
+        );
+        for a in h.days.values_mut() {
+            a.callbacks_apart = false;
+        }
+        assert_eq!(Tester::new(&h, TH).verdict(day, key).status, Status::New);
+    }
 
     /// A day whose export lost a log kind is measured on the kinds both sides have: the
     /// operations log missing halves the day's records, which made 16 of a key seen 10 times
@@ -1109,12 +1169,16 @@ mod tests {
                 keys: [(K, (n, n)), ((200, Some(0)), (920 + ops + 140 - n, 1))].into(),
                 kinds: kinds(920, ops),
                 key_kinds: HashMap::new(),
+                joined: HashMap::new(),
+                partial: false,
             };
             let stage = history::ResourceDay {
                 exposure: 400,
                 keys: [((200, Some(0)), (400, 1))].into(),
                 kinds: kinds(100, 160),
                 key_kinds: HashMap::new(),
+                joined: HashMap::new(),
+                partial: false,
             };
             let mut a = hist(&[(d, prod.exposure + 400, &[(K, n)])])
                 .days

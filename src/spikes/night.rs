@@ -89,6 +89,7 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
         true => {
             let begun = begun_days(taken, now, &mut warnings);
             let whole = stopped_short(history, &before, begun, &volume, &mut warnings);
+            resources_stopped_short(history, &before, &whole, &volume, &mut warnings);
             let store = to_store(history, &before, whole, asked.over_max_bad, &mut warnings);
             // A day stored as it is already (a re-run over the same archives, a backfill run
             // again) is not encoded and compared with its file again: it would change nothing.
@@ -489,6 +490,66 @@ fn stopped_short(
     taken
 }
 
+/// Marks partial, among the days `taken` into `history`, the day of each resource whose
+/// records stop early while its volume test finds it a DROP or low, on a day stored whole
+/// ([`volume::say_where_records_stop`]: more than an hour before the day's end, while another
+/// resource's run at least an hour later): acs-prod's export cut at 14:00 while acs-stage's
+/// runs the whole day would be stored whole, and its short count would lower acs-prod's
+/// expected records, and the exposures of its keys, for four weeks. It is never that
+/// resource's baseline ([`History::for_resource`], the volume test, the usual rate), as
+/// [`stopped_short`] makes a whole day partial; over a complete day of the resource the
+/// history holds, that day of it is kept.
+fn resources_stopped_short(
+    history: &mut History,
+    before: &BTreeMap<i64, DayAgg>,
+    taken: &[i64],
+    volume: &[VolumeVerdict],
+    warnings: &mut Vec<String>,
+) {
+    for v in volume {
+        let (Some(name), Some((at, Some((other, until))))) =
+            (v.scope.strip_prefix("resource "), &v.stops)
+        else {
+            continue;
+        };
+        let day = (history.days.get_mut(&v.day)).filter(|d| !d.partial && taken.contains(&d.day));
+        let Some(new) = day.and_then(|d| d.resources.get_mut(name)) else {
+            continue;
+        };
+        let why = format!(
+            "its records stop at {} UTC ({other}'s run until {}), before the day's end, and it is {} ({:.0}% of the expected): an export that stopped, or files left out or late, whose short count would lower its baseline of the weeks to come",
+            clock_text(*at),
+            clock_text(*until),
+            match v.status {
+                volume::VolumeStatus::Drop => "a DROP",
+                _ => "low",
+            },
+            v.ratio * 100.0
+        );
+        let old = (before.get(&v.day).filter(|old| !old.partial))
+            .and_then(|old| old.resources.get(name))
+            .filter(|old| !old.partial);
+        match old {
+            Some(old) => {
+                warnings.push(format!(
+                    "the history keeps {name}'s complete {} ({} records, not this run's {}): {why}",
+                    day_text(v.day),
+                    old.exposure,
+                    new.exposure
+                ));
+                *new = old.clone();
+            }
+            None => {
+                new.partial = true;
+                warnings.push(format!(
+                    "the history stores {name}'s {} as partial, never its baseline: {why} (a re-run with them replaces the day)",
+                    day_text(v.day)
+                ));
+            }
+        }
+    }
+}
+
 /// The days `taken` into `history` that are stored, over the stored days `before`. A run whose
 /// rejects exceed --max-bad read only part of its days: it stores them as partial, never a
 /// baseline, and does not replace a complete day (a re-run of a day from a damaged copy would
@@ -559,6 +620,7 @@ mod tests {
             resources: BTreeMap::new(),
             kinds: BTreeMap::new(),
             key_kinds: HashMap::new(),
+            callbacks_apart: false,
         }
     }
 

@@ -378,11 +378,25 @@ impl Breakdown {
         }
     }
 
-    /// The day's records of one name.
-    fn count(self, a: &DayAgg, name: &str) -> Option<u64> {
+    /// The day's records of one name; of a resource without the callback records counted
+    /// under it through their calls when `named`
+    /// ([`super::history::ResourceDay::joined`]).
+    fn count(self, a: &DayAgg, name: &str, named: bool) -> Option<u64> {
         match self {
             Breakdown::Kind => a.kinds.get(name).copied(),
-            Breakdown::Resource => a.resources.get(name).map(|r| r.exposure),
+            Breakdown::Resource => (a.resources.get(name)).map(|r| match named {
+                true => r.exposure.saturating_sub(r.joined.values().sum()),
+                false => r.exposure,
+            }),
+        }
+    }
+
+    /// Whether the day is a baseline of the name: not one the resource's records stopped
+    /// early on ([`crate::spikes::history::ResourceDay::partial`]).
+    fn whole(self, a: &DayAgg, name: &str) -> bool {
+        match self {
+            Breakdown::Kind => true,
+            Breakdown::Resource => a.resources.get(name).is_none_or(|r| !r.partial),
         }
     }
 
@@ -409,6 +423,13 @@ fn test_each(
 ) {
     let kept = (baseline.iter().map(|d| &history.days[d])).filter(|a| by.kept(a));
     let today = history.days.get(&day);
+    // A baseline day stored before callback records were counted under their calls' resources
+    // holds each resource's records that name it: the days are compared on those alone (each
+    // stores its joined ones), until none of the baseline is such a day. The day's own baseline
+    // days decide for the days before it too: a DROP of those is told the same way.
+    let named = matches!(by, Breakdown::Resource)
+        && today.is_some_and(|t| !t.callbacks_apart())
+        && kept.clone().any(DayAgg::callbacks_apart);
     let mut names: Vec<_> = (kept.chain(today))
         .map(|a| by.names(a).peekable())
         .collect();
@@ -420,9 +441,11 @@ fn test_each(
         // A baseline day without one record of the kind (or resource) is an outage, or comes
         // before it existed: left out, as a spike test leaves out a key's flagged days. Kept,
         // it would lower what is expected, and hide the next drop on that weekday.
-        let of_name = |a: &DayAgg| (by.count(a, name)).filter(|&n| by.kept(a) && n > 0);
+        let of_name = |a: &DayAgg| {
+            (by.count(a, name, named)).filter(|&n| by.kept(a) && n > 0 && by.whole(a, name))
+        };
         let base = scope_baseline(history, day, th, &of_name);
-        let x = today.and_then(|a| by.count(a, name)).unwrap_or(0);
+        let x = today.and_then(|a| by.count(a, name, named)).unwrap_or(0);
         let scope = format!("{} {name}", by.label());
         out.push(test_scope(day, &scope, x, &base, th));
     }
@@ -640,6 +663,7 @@ mod tests {
             resources: each.collect(),
             kinds: BTreeMap::new(),
             key_kinds: HashMap::new(),
+            callbacks_apart: false,
         };
         (day, agg)
     }
@@ -768,6 +792,7 @@ mod tests {
                 resources: BTreeMap::new(),
                 kinds: BTreeMap::new(),
                 key_kinds: HashMap::new(),
+                callbacks_apart: false,
             };
             a.kinds.insert("operations".into(), 1000);
             a.kinds.insert("media_summary".into(), 600);
@@ -817,6 +842,7 @@ mod tests {
                 resources: BTreeMap::new(),
                 kinds: BTreeMap::new(),
                 key_kinds: HashMap::new(),
+                callbacks_apart: false,
             };
             a.kinds.insert("operations".into(), 100);
             history.days.insert(d, a);

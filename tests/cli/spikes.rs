@@ -1438,3 +1438,161 @@ fn triage_gives_the_subcode_s_days_in_the_history() {
         );
     }
 }
+
+/// One night of two resources in real shapes, on `day`: each call a Play in the operations log
+/// (storage archive, JSON Lines, naming its resource) and its PlayCompleted or PlayFailed
+/// (400/8536) in the application's archived callback events (a CloudEvents array, naming
+/// none), sharing the call's CorrelationId. acs-prod has 400 calls, 8 failed; acs-stage 60,
+/// `stage_failed` failed; acs-prod's calls stop at `prod_stop` o'clock.
+fn calls_night(work: &Path, day: &str, stage_failed: u64, prod_stop: u32) -> std::path::PathBuf {
+    let dir = work.join(format!("calls-{day}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let start = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc();
+    let (mut ops, mut events) = (String::new(), Vec::new());
+    for (name, calls, failed) in [("ACS-PROD", 400u64, 8u64), ("ACS-STAGE", 60, stage_failed)] {
+        for i in 0..calls {
+            let t = start + chrono::Duration::seconds(((2 * i + 1) * 43_200 / calls) as i64);
+            if name == "ACS-PROD" && chrono::Timelike::hour(&t) >= prod_stop {
+                continue;
+            }
+            let call = format!("{:08x}-0000-4000-8000-{:012x}", day.len(), i);
+            let (corr, conn) = (
+                format!("{name}-{call}").to_lowercase(),
+                format!("c-{name}-{i}"),
+            );
+            ops.push_str(&format!(
+                r#"{{"time":"{}","resourceId":"/SUBSCRIPTIONS/S/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/{name}","operationName":"Play","operationVersion":"2024-09-15","category":"CallAutomationOperational","resultType":"Succeeded","resultSignature":202,"durationMs":95,"correlationId":"{corr}","level":"Informational","properties":{{"operationId":"op-{i}","callConnectionId":"{conn}","sdkType":"dotnet","sdkVersion":"1.3.0","subOperationName":""}}}}"#,
+                t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+            ));
+            ops.push('\n');
+            let (kind, code, sub) = match i < failed {
+                true => ("PlayFailed", 400, 8536),
+                false => ("PlayCompleted", 200, 0),
+            };
+            events.push(format!(
+                r#"{{"id":"e-{name}-{i}","source":"calling/callConnections/{conn}","type":"Microsoft.Communication.{kind}","data":{{"operationContext":"greeting","resultInformation":{{"code":{code},"subCode":{sub},"message":"m"}},"callConnectionId":"{conn}","serverCallId":"s","correlationId":"{corr}"}},"time":"{}","specversion":"1.0","datacontenttype":"application/json","subject":"calling/callConnections/{conn}"}}"#,
+                (t + chrono::Duration::seconds(3)).to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+            ));
+        }
+    }
+    std::fs::write(dir.join("PT1H.json"), ops).unwrap();
+    std::fs::write(
+        dir.join("callbacks.json"),
+        format!("[{}]", events.join(",")),
+    )
+    .unwrap();
+    dir
+}
+
+/// A callback record names no resource, and counts under its call's (by_resource.csv's
+/// `inferred`): the history's days of each resource count it too, so that `--spikes-by
+/// resource` tests a resource's callback keys (acs-stage's PlayFailed 8536, 1 of 60 calls on
+/// the baseline nights and 20 tonight, had been in no resource's test, and its rise of 2.7×
+/// over all records not flagged), and the usual rate of By resource is of the same records as
+/// the night's. A resource whose records stop at 14:00 while the other's run on (acs-prod's
+/// export cut) is stored partial for that resource alone, and is none of its baselines.
+#[test]
+fn a_resource_s_days_count_its_calls_callbacks_and_its_cut_export_is_no_baseline() {
+    let work = tempfile::tempdir().unwrap();
+    let history = work.path().join("history");
+    let h = history.to_str().unwrap();
+    let run = |day: &str, stage_failed: u64, prod_stop: u32| {
+        let input = calls_night(work.path(), day, stage_failed, prod_stop);
+        let out = work.path().join(format!("out-{day}"));
+        let args = [
+            "--history",
+            h,
+            "--spikes-by",
+            "resource",
+            "--format",
+            "csv,md",
+        ];
+        let err = stderr(&report_to(&input, &out, &args).success());
+        (out, err)
+    };
+    for day in ["2026-10-04", "2026-10-11", "2026-10-18", "2026-10-25"] {
+        run(day, 1, 24);
+    }
+    let (out, _) = run("2026-11-01", 20, 24);
+    let flagged: Vec<(String, String, String)> = (read_csv(&out.join("spikes.csv")).iter())
+        .map(|r| {
+            (
+                r["resource"].clone(),
+                r["subcode"].clone(),
+                r["status"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        flagged,
+        [("acs-stage".into(), "8536".into(), "SPIKE".into())]
+    );
+    // The history's rows of acs-stage: its callback records joined, each key's apart too.
+    let df = read_parquet(&history.join("2026-11-01.parquet"));
+    let col = |c: &str| df.column(c).unwrap().clone();
+    let (res, kind, code, count) = (col("resource"), col("kind"), col("code"), col("count"));
+    let rows: Vec<(Option<String>, Option<u32>, u64)> = (0..df.height())
+        .filter(|&i| res.str().unwrap().get(i) == Some("acs-stage"))
+        .map(|i| {
+            let k = kind.str().unwrap().get(i).map(str::to_string);
+            (
+                k,
+                code.u32().unwrap().get(i),
+                count.u64().unwrap().get(i).unwrap(),
+            )
+        })
+        .collect();
+    let row = |k: Option<&str>, c: Option<u32>| {
+        (rows.iter())
+            .find(|r| r.0.as_deref() == k && r.1 == c)
+            .map(|r| r.2)
+    };
+    assert_eq!(row(None, Some(400)), Some(20), "{rows:?}");
+    assert_eq!(row(Some("callback"), Some(400)), Some(20), "{rows:?}");
+    assert_eq!(row(Some("callback"), None), Some(60), "{rows:?}");
+    // The usual rate of acs-prod is its rate of the nights before, callbacks and all.
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(
+        summary.contains("| acs-prod | 800 | 8 | 1.00% | 1.00% | 400/8536 (8) |"),
+        "{summary}"
+    );
+    // acs-prod's export stops at 14:00: its day is stored partial, the day itself whole.
+    let (_, err) = run("2026-11-08", 1, 14);
+    assert!(
+        err.contains("warning: the history stores acs-prod's 2026-11-08 as partial, never its baseline: its records stop at 13:")
+            && err.contains("(acs-stage's run until 23:")
+            && err.contains("and it is low (58% of the expected)"),
+        "{err}"
+    );
+    let df = read_parquet(&history.join("2026-11-08.parquet"));
+    let (res, partial) = (
+        df.column("resource").unwrap(),
+        df.column("partial").unwrap(),
+    );
+    let partial_of = |name: &str| -> Vec<bool> {
+        let mut p: Vec<bool> = (0..df.height())
+            .filter(|&i| res.str().unwrap().get(i) == Some(name))
+            .map(|i| partial.bool().unwrap().get(i).unwrap())
+            .collect();
+        p.dedup();
+        p
+    };
+    assert_eq!(
+        (
+            partial_of(""),
+            partial_of("acs-prod"),
+            partial_of("acs-stage")
+        ),
+        (vec![false], vec![true], vec![false])
+    );
+    // The next week, acs-prod's expected records are those of its three whole days.
+    let (out, _) = run("2026-11-15", 1, 24);
+    let volume = read_csv(&out.join("volume.csv"));
+    let prod = volume.iter().find(|r| r["scope"] == "resource acs-prod");
+    let prod = prod.map(|r| (r["expected"].as_str(), r["status"].as_str()));
+    assert_eq!(prod, Some(("800.0000", "normal")), "{volume:?}");
+}
