@@ -1596,3 +1596,30 @@ fn a_resource_s_days_count_its_calls_callbacks_and_its_cut_export_is_no_baseline
     let prod = prod.map(|r| (r["expected"].as_str(), r["status"].as_str()));
     assert_eq!(prod, Some(("800.0000", "normal")), "{volume:?}");
 }
+/// A re-run over a day the history holds as it would store it leaves its file as it is,
+/// without encoding it again to compare the bytes: a file of the same rows in another encoding
+/// (here uncompressed) is not replaced, as the comparison of bytes would replace it.
+#[test]
+fn a_re_run_over_a_day_stored_alike_leaves_its_file() {
+    use polars::prelude::{ParquetCompression, ParquetWriter};
+    use std::os::unix::fs::MetadataExt;
+    let work = tempfile::tempdir().unwrap();
+    let history = work.path().join("history");
+    let input = calls_night(work.path(), "2026-10-04", 1, 24);
+    let out = work.path().join("out");
+    let args = ["--history", history.to_str().unwrap(), "--format", "csv"];
+    report_to(&input, &out, &args).success();
+    let file = history.join("2026-10-04.parquet");
+    let mut df = read_parquet(&file);
+    let mut bytes = Vec::new();
+    (ParquetWriter::new(&mut bytes).with_compression(ParquetCompression::Uncompressed))
+        .finish(&mut df)
+        .unwrap();
+    assert_ne!(bytes, std::fs::read(&file).unwrap());
+    std::fs::write(&file, &bytes).unwrap();
+    let inode = || std::fs::metadata(&file).unwrap().ino();
+    let before = inode();
+    report_to(&input, &out, &args).success();
+    assert_eq!(inode(), before, "the day stored alike was written again");
+    assert_eq!(std::fs::read(&file).unwrap(), bytes);
+}
