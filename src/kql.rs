@@ -323,6 +323,10 @@ const DESCRIBE: &str = r#"| lookup kind=leftouter Pairs on code, subcode
          callback_event = iff(['match'] == "exact", coalesce(pair_events, ""), "")
 "#;
 
+/// A call id that is a canonical GUID of any case made lower case: `report` counts `ABC…` and
+/// `abc…` as one call, and writes it lower case; any other id is compared as it is.
+const FOLD_GUID: &str = "| extend call = iff(call matches regex @\"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$\", tolower(call), call)\n";
+
 fn records(o: &KqlOptions, out: &mut String) {
     let table = o.table.table_name();
     let _ = writeln!(out, "let Records = {table}");
@@ -353,6 +357,8 @@ fn records(o: &KqlOptions, out: &mut String) {
             "| project TimeGenerated, operation = OperationName, ['kind'] = \"operations\", code = toint(ResultSignature), subcode = int(null),\n          call = iff(isempty(CorrelationId), coalesce(CallConnectionId, \"\"), CorrelationId),\n          resource = {RESOURCE}, prompt = coalesce(SubOperationName, \"\")\n"
         )),
     }
+    // A GUID in upper case is the GUID, as `report` reads it (Kusto compares strings in case).
+    out.push_str(FOLD_GUID);
     // Codes and subcodes are never negative: `report` rejects such a record ("code not an
     // integer"), and the query leaves it out.
     out.push_str("| where isnotnull(code) and code >= 0 and (isnull(subcode) or subcode >= 0);\n");

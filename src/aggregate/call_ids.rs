@@ -1,6 +1,8 @@
 //! Call ids numbered in the order first seen. Almost every call id is a GUID in its canonical
-//! lower-case text: such an id is kept as the 128-bit number it spells, a third of the bytes
-//! to hash, compare and hold of its text. Any other id (upper case, braces, a short token, a
+//! text (8-4-4-4-12 hex digits): such an id is kept as the 128-bit number it spells, a third
+//! of the bytes to hash, compare and hold of its text. Its digits are read in either case, as
+//! RFC 9562 reads a GUID's text (SQL Server and some .NET code print them upper case): `ABC…`
+//! and `abc…` are one call, written lower case. Any other id (braces, a short token, a
 //! ServerCallId-like token, a hostile one) is kept as a keyed 128-bit hash of its text, so that
 //! no id takes more room than a GUID whatever its length (a report never shows a call's id,
 //! only how many distinct ones there are): 5 million distinct ids of 31 bytes took 1.3 GB as
@@ -59,7 +61,7 @@ pub struct CallIds {
     hasher: RandomState,
 }
 
-/// The number a canonical lower-case GUID (`8-4-4-4-12` hex digits) spells, else none.
+/// The number a canonical GUID (`8-4-4-4-12` hex digits, of either case) spells, else none.
 pub(super) fn guid(s: &str) -> Option<u128> {
     let b = s.as_bytes();
     if b.len() != 36 || b[8] != b'-' || b[13] != b'-' || b[18] != b'-' || b[23] != b'-' {
@@ -94,7 +96,7 @@ fn hashed(s: &[u8]) -> u128 {
     h.finish128().as_u128()
 }
 
-/// Eight lower-case hex digits (the first in the lowest byte) as the number they spell, all
+/// Eight hex digits of either case (the first in the lowest byte) as the number they spell, all
 /// eight at once in a register: a loop over the digits cost a tenth of the whole run.
 fn hex8(w: u64) -> Option<u32> {
     const LO: u64 = 0x0101_0101_0101_0101;
@@ -104,13 +106,16 @@ fn hex8(w: u64) -> Option<u32> {
     }
     // For bytes below 0x80, adding 0x80 - n sets a byte's high bit exactly when it is >= n,
     // and never carries into the next byte.
-    let ge = |n: u8| w.wrapping_add(LO * u64::from(0x80 - n)) & HI;
-    let digit = ge(b'0') & !ge(b'9' + 1);
-    let letter = ge(b'a') & !ge(b'f' + 1);
+    let ge = |w: u64, n: u8| w.wrapping_add(LO * u64::from(0x80 - n)) & HI;
+    let digit = ge(w, b'0') & !ge(w, b'9' + 1);
+    // Letters of either case: 0x20 makes 'A'..'F' 'a'..'f', and no other byte below 0x80
+    // one of them (a digit is read from the bytes as they are).
+    let folded = w | (LO * 0x20);
+    let letter = ge(folded, b'a') & !ge(folded, b'f' + 1);
     if digit | letter != HI {
         return None;
     }
-    // '0'..'9' → 0..9 from the low nibble; 'a'..'f' → 1..6 from it, plus 9.
+    // '0'..'9' → 0..9 from the low nibble; 'a'..'f' and 'A'..'F' → 1..6 from it, plus 9.
     let nibbles = (w & (LO * 0x0f)) + (letter >> 7) * 9;
     // The first digit into the highest byte, then pairs, quads and octets packed together.
     let mut x = nibbles.swap_bytes();
@@ -260,11 +265,18 @@ mod tests {
     fn canonical_guids_are_numbers_and_other_ids_hashes() {
         let g = "6e0b95bb-cb07-4417-8bd1-059905ff58f4";
         assert_eq!(guid(g), Some(0x6e0b95bb_cb07_4417_8bd1_059905ff58f4));
-        for other in [
+        for same in [
             "6E0B95BB-CB07-4417-8BD1-059905FF58F4",
+            "6e0B95bB-cb07-4417-8BD1-059905ff58F4",
+        ] {
+            assert_eq!(guid(same), guid(g), "{same}");
+        }
+        for other in [
             "{6e0b95bb-cb07-4417-8bd1-059905ff58f4}",
             "6e0b95bbcb0744178bd1059905ff58f4",
             "6e0b95bb-cb07-4417-8bd1-059905ff58fg",
+            "6e0b95bb-cb07-4417-8bd1-059905ff58fG",
+            "6e0b95bb-cb07-4417-8bd1-059905ff58f\u{10}",
             "6e0b95bb-cb07-4417-8bd1+059905ff58f4",
             "",
         ] {
@@ -279,10 +291,11 @@ mod tests {
         );
         let b = ids.intern("6E0B95BB-CB07-4417-8BD1-059905FF58F4");
         let c = ids.intern("call-7");
-        assert_eq!((a, b, c), (0, 1, 2));
+        assert_eq!((a, b, c), (0, 0, 1));
         assert_eq!(ids.intern(g), a);
         assert_eq!(ids.intern("call-7"), c);
         assert_eq!(ids.intern_inline(inline("call-7")), c);
+        assert_eq!(ids.intern("CALL-7"), 2);
         assert_eq!((ids.guids.len(), ids.others.len(), ids.len()), (1, 2, 3));
     }
 
@@ -291,8 +304,8 @@ mod tests {
         let b = s.as_bytes();
         let dashes = b.len() == 36 && [8, 13, 18, 23].iter().all(|&i| b[i] == b'-');
         let hex: String = s.chars().filter(|&c| c != '-').collect();
-        let lower = hex.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'));
-        (dashes && hex.len() == 32 && lower)
+        let digits = hex.bytes().all(|c| c.is_ascii_hexdigit());
+        (dashes && hex.len() == 32 && digits)
             .then(|| u128::from_str_radix(&hex, 16).ok())
             .flatten()
     }

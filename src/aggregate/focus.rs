@@ -152,9 +152,10 @@ impl Default for Listing {
 }
 
 /// An id as a record names it: a canonical GUID (as almost every CorrelationId and
-/// CallConnectionId is) as the number it spells, held where the id is, any other text boxed.
-/// Ordered as their texts are. Equal exactly when their texts are, since [`Id::new`] never
-/// boxes the text of a canonical GUID.
+/// CallConnectionId is; of either case) as the number it spells, held where the id is, any
+/// other text boxed. Ordered as their texts are, a GUID's written lower case. Equal exactly
+/// when their texts are, but for a GUID's case, since [`Id::new`] never boxes the text of a
+/// canonical GUID.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Id {
     Guid(Words),
@@ -1660,7 +1661,7 @@ mod tests {
         "9fffffff-ffff-ffff-ffff-ffffffffffff",
         "a0000000-0000-0000-0000-000000000000",
         "ffffffff-ffff-ffff-ffff-ffffffffffff",
-        "0ECAF828-E2F7-4553-8FCC-69D79561A0D1",
+        "0ECAF828-E2F7-4553-8FCC-69D79561A0D",
         "call-7",
     ];
 
@@ -1732,6 +1733,10 @@ mod tests {
             }
         }
         assert!(Id::default().is_empty() && !Id::new(IDS[0]).is_empty());
+        // A GUID in upper case is the GUID, written lower case.
+        let upper = Id::new("0ECAF828-E2F7-4553-8FCC-69D79561A0D1");
+        assert_eq!(upper, Id::new(IDS[1]));
+        assert_eq!(upper.text(), IDS[1]);
     }
 
     #[test]

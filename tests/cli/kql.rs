@@ -864,7 +864,9 @@ fn kql_triage_gives_the_counts_of_triage() {
 
 /// `kql silent` on the two tables gives silent.csv of `report` on the same records: the
 /// samples' operations and media summary records, with Plays accepted and no media summary
-/// record (one in the last minutes: late; a call's two, one of them late), a Play named in another case with spaces, a
+/// record (one in the last minutes: late; a call's two, one of them late), a Play whose
+/// call is named in upper case and its media summary record in lower case (one call, with its
+/// outcome), a Play named in another case with spaces, a
 /// Recognize of a resource without media summary records (not tested), a transfer (not
 /// tested: no callback events), and with `--resource` and `--since`.
 #[test]
@@ -905,6 +907,15 @@ fn kql_silent_gives_silent_csv() {
         accepted(5, "StartRecognizing", 60, "ACS-NO-MEDIA"),
         accepted(6, "TransferCallToParticipant", 60, ""),
     ]);
+    let mut upper = accepted(9, "Play", 60, "");
+    upper.correlation_id = Cow::Owned(upper.correlation_id.to_uppercase());
+    let mut outcome = (records.iter())
+        .find(|r| r.kind == Kind::MediaSummary && r.operation == "Play")
+        .unwrap()
+        .clone();
+    outcome.correlation_id = Cow::Owned(upper.correlation_id.to_lowercase());
+    outcome.time = upper.time;
+    records.extend([upper, outcome]);
     // The samples' media summary records that name no resource make every call's Plays and
     // Recognizes tested; without them, the one of a resource without media records is not.
     let named = |r: &acs_triage::normalize::Record<'_>| {
