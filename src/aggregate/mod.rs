@@ -1286,7 +1286,7 @@ impl Sink for Aggregator {
                 self.silent.seen(rec.kind, res);
                 match call {
                     PendingCall::None => None,
-                    _ => self.silent.mark(op, rec),
+                    _ => (self.silent).mark(op, rec, matches!(call, PendingCall::Guid(_))),
                 }
             }
             false => None,

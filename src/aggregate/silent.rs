@@ -18,7 +18,9 @@
 //! The ServerCallId Microsoft support asks for, a token of about 150 bytes, is read from the
 //! records of accepted actions and kept only while its call has an action accepted without an
 //! outcome counted ([`Servers`]): the calls listed are of those, and most calls have their
-//! outcomes.
+//! outcomes. So are the call's CorrelationId and CallConnectionId when they are not GUIDs (a
+//! GUID's text is the number the call is counted by; another id's, a hash), cut at
+//! [`MAX_ID`] bytes.
 
 use std::collections::VecDeque;
 
@@ -329,20 +331,41 @@ pub struct Silent {
     summary_resources: Vec<bool>,
     /// Each operation's actions, by the aggregator's interned operation.
     actions: Actions,
-    /// The CallConnectionIds (as the GUIDs they spell, zeros for none) and the lengths of the
-    /// ServerCallIds (0 for none) of the marks of accepted actions not yet added, in their
-    /// order; the ServerCallIds wait one after another in `queued`, from `queued_at`.
-    connections: VecDeque<([u64; 2], u32)>,
+    /// The CallConnectionIds (as the GUIDs they spell, zeros for none or another id) and the
+    /// lengths of the [`Texts`] (0 for none) of the marks of accepted actions not yet added,
+    /// in their order; the texts wait one after another in `queued`, from `queued_at`.
+    connections: VecDeque<([u64; 2], [u32; 3])>,
     queued: String,
     queued_at: usize,
-    /// The ServerCallIds of the calls with an action accepted and no outcome counted for it.
+    /// The texts of the calls with an action accepted and no outcome counted for it.
     servers: Servers,
 }
 
-/// ServerCallIds one after another in one buffer, each its length in two bytes and then its
-/// text, named by their place: a token costs its own bytes and two, with no allocation or
-/// table entry of its own. One let go stays until the buffer is made anew without them, once
-/// they take more than half of it.
+/// The texts a listed call shows that its number does not hold: its ServerCallId, and its
+/// CorrelationId and CallConnectionId when they are not GUIDs (a GUID's text is its number's;
+/// another id is counted by a hash of its text); each empty for none.
+type Texts<'a> = [&'a str; 3];
+
+/// An id that is not a GUID is kept to this many bytes (cut at a character's end, and `…`
+/// added): a call waiting for an outcome holds no more of it whatever its length.
+const MAX_ID: usize = 256;
+
+/// `id` as a call's [`Texts`] keeps it: cut past [`MAX_ID`] bytes.
+fn id_text(id: &str) -> std::borrow::Cow<'_, str> {
+    if id.len() <= MAX_ID {
+        return id.into();
+    }
+    let mut end = MAX_ID;
+    while !id.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &id[..end]).into()
+}
+
+/// Each call's [`Texts`] one after another in one buffer, each text its length in two bytes
+/// and then its bytes, named by the place of the first: a token costs its own bytes and two,
+/// with no allocation or table entry of its own. Those let go stay until the buffer is made
+/// anew without them, once they take more than half of it.
 #[derive(Debug, Clone, Default)]
 struct Servers {
     bytes: Vec<u8>,
@@ -354,40 +377,69 @@ struct Servers {
 const SERVERS_ANEW: usize = 1 << 20;
 
 impl Servers {
-    /// The ServerCallId at place `at`.
-    fn text(&self, at: u32) -> &str {
-        let at = at as usize;
+    /// The text at byte `at`, and where the next one starts.
+    fn one(&self, at: usize) -> (&str, usize) {
         let len = usize::from(u16::from_le_bytes([self.bytes[at], self.bytes[at + 1]]));
-        std::str::from_utf8(&self.bytes[at + 2..at + 2 + len]).unwrap_or_default()
+        let text = std::str::from_utf8(&self.bytes[at + 2..at + 2 + len]).unwrap_or_default();
+        (text, at + 2 + len)
     }
 
-    /// Keeps `id` as the ServerCallId of call `c` while it has an action accepted without an
-    /// outcome: the first in text order when its records name two (whatever worker read
-    /// them). One longer than 65,535 bytes, or past 4 GiB of them, is not kept.
-    fn keep(&mut self, c: &mut CallActions, id: &str) {
+    /// The texts of the call at place `at`.
+    fn texts(&self, at: u32) -> Texts<'_> {
+        let (server, at) = self.one(at as usize);
+        let (correlation, at) = self.one(at);
+        let (connection, _) = self.one(at);
+        [server, correlation, connection]
+    }
+
+    /// The ServerCallId at place `at`.
+    #[cfg(test)]
+    fn text(&self, at: u32) -> &str {
+        self.texts(at)[0]
+    }
+
+    /// Keeps `texts` as those of call `c` while it has an action accepted without an outcome:
+    /// of each, the first in text order when its records name two (whatever worker read
+    /// them), an empty one only when they name none. A text longer than 65,535 bytes is kept
+    /// empty; past 4 GiB of them, none is kept.
+    fn keep(&mut self, c: &mut CallActions, texts: Texts<'_>) {
         if !c.pending() {
             return self.release(c);
         }
         if c.server != NO_SERVER {
-            if self.text(c.server) <= id {
+            let kept = self.texts(c.server);
+            // Which of `texts` come before the kept ones: an empty text never does.
+            let new = std::array::from_fn::<bool, 3, _>(|i| {
+                !texts[i].is_empty() && (kept[i].is_empty() || texts[i] < kept[i])
+            });
+            if new == [false; 3] {
                 return;
             }
+            let texts: [String; 3] =
+                std::array::from_fn(|i| (if new[i] { texts[i] } else { kept[i] }).to_string());
             self.let_go(c);
+            if let Some(at) = self.push(texts.each_ref().map(String::as_str)) {
+                c.server = at;
+            }
+            return;
         }
-        if let Some(at) = self.push(id) {
+        if let Some(at) = self.push(texts) {
             c.server = at;
         }
     }
 
-    /// Appends `id`, returning its place; none for one longer than 65,535 bytes or past
-    /// 4 GiB of them.
-    fn push(&mut self, id: &str) -> Option<u32> {
-        let (len, at) = (
-            u16::try_from(id.len()).ok()?,
-            u32::try_from(self.bytes.len()).ok()?,
-        );
-        self.bytes.extend_from_slice(&len.to_le_bytes());
-        self.bytes.extend_from_slice(id.as_bytes());
+    /// Appends `texts`, returning the place of the first; none past 4 GiB of them. A text
+    /// longer than 65,535 bytes is kept empty.
+    fn push(&mut self, texts: Texts<'_>) -> Option<u32> {
+        let at = u32::try_from(self.bytes.len()).ok()?;
+        for text in texts {
+            let (len, text) = match u16::try_from(text.len()) {
+                Ok(len) => (len, text),
+                Err(_) => (0, ""),
+            };
+            self.bytes.extend_from_slice(&len.to_le_bytes());
+            self.bytes.extend_from_slice(text.as_bytes());
+        }
         Some(at)
     }
 
@@ -399,7 +451,11 @@ impl Servers {
     }
 
     fn let_go(&mut self, c: &mut CallActions) {
-        self.gone += 2 + self.text(c.server).len();
+        self.gone += self
+            .texts(c.server)
+            .iter()
+            .map(|t| 2 + t.len())
+            .sum::<usize>();
         c.server = NO_SERVER;
     }
 
@@ -412,7 +468,7 @@ impl Servers {
         let old = std::mem::take(self);
         self.bytes.reserve(old.bytes.len() - old.gone);
         for c in calls.iter_mut().filter(|c| c.server != NO_SERVER) {
-            c.server = self.push(old.text(c.server)).unwrap_or(NO_SERVER);
+            c.server = self.push(old.texts(c.server)).unwrap_or(NO_SERVER);
         }
     }
 }
@@ -427,9 +483,10 @@ impl Silent {
         }
     }
 
-    /// What `rec`, of a call and with its operation interned as `op`, tells of an action of
-    /// its call. Each mark is then added, in its order ([`Silent::add`]).
-    pub(super) fn mark(&mut self, op: u32, rec: &Record<'_>) -> Option<Mark> {
+    /// What `rec`, of a call (whose id is a GUID when `guid_call`) and with its operation
+    /// interned as `op`, tells of an action of its call. Each mark is then added, in its
+    /// order ([`Silent::add`]).
+    pub(super) fn mark(&mut self, op: u32, rec: &Record<'_>, guid_call: bool) -> Option<Mark> {
         let side = Mark::side(rec)?;
         let mark = Mark::of(rec, side, self.actions.of(op, &rec.operation, side))?;
         if side == Side::Accepted {
@@ -443,12 +500,27 @@ impl Silent {
                 self.queued.drain(..self.queued_at);
                 self.queued_at = 0;
             }
-            let server = rec.server_call_id.trim();
-            let len = u32::try_from(server.len()).unwrap_or(0);
-            if len > 0 {
-                self.queued.push_str(server);
-            }
-            (self.connections).push_back((g.map_or([0; 2], |g| [(g >> 64) as u64, g as u64]), len));
+            // A CorrelationId or CallConnectionId that is not a GUID is kept as text: its
+            // number is a hash.
+            let correlation = match guid_call || mark.by_connection {
+                true => "",
+                false => &rec.correlation_id,
+            };
+            let connection = match g {
+                Some(_) => "",
+                None => &rec.call_connection_id,
+            };
+            let texts = [
+                rec.server_call_id.trim().into(),
+                id_text(correlation),
+                id_text(connection),
+            ];
+            let lens = texts.map(|t| {
+                self.queued.push_str(&t);
+                u32::try_from(t.len()).unwrap_or(0)
+            });
+            (self.connections)
+                .push_back((g.map_or([0; 2], |g| [(g >> 64) as u64, g as u64]), lens));
         }
         Some(mark)
     }
@@ -475,15 +547,18 @@ impl Silent {
             (true, _) => 0,
         };
         c.name(resource, flags);
-        let mut server = None;
+        let mut texts = None;
         if mark.side == Side::Accepted {
-            let (connection, len) = self.connections.pop_front().unwrap_or_default();
+            let (connection, lens) = self.connections.pop_front().unwrap_or_default();
             if c.connection == [0; 2] {
                 c.connection = connection;
             }
-            let from = self.queued_at;
-            self.queued_at += len as usize;
-            server = (len > 0).then_some(from..self.queued_at);
+            let ranges = lens.map(|len| {
+                let from = self.queued_at;
+                self.queued_at += len as usize;
+                from..self.queued_at
+            });
+            texts = (lens != [0; 3]).then_some(ranges);
         }
         let i = usize::from(mark.action);
         if mark.action == NONE {
@@ -499,8 +574,8 @@ impl Silent {
             Side::Callback => &mut c.callbacks[i],
         };
         *n = n.saturating_add(1);
-        match server {
-            Some(id) => self.servers.keep(c, &self.queued[id]),
+        match texts {
+            Some(at) => self.servers.keep(c, at.map(|r| &self.queued[r])),
             // An outcome: the call's ServerCallId goes once every action has its own.
             None if c.server != NO_SERVER => {
                 self.servers.release(c);
@@ -544,7 +619,7 @@ impl Silent {
             mine.add(&c);
             match c.server {
                 NO_SERVER => self.servers.release(mine),
-                at => self.servers.keep(mine, theirs.text(at)),
+                at => self.servers.keep(mine, theirs.texts(at)),
             }
         }
         self.servers.tidy(&mut self.calls);
@@ -651,7 +726,16 @@ impl Silent {
             .map(|(last, id)| {
                 let c = &self.calls[id as usize];
                 let by_connection = c.resource & CORRELATED == 0;
-                let own = ids.guid_of(id).map(guid_text).unwrap_or_default();
+                let texts = match c.server {
+                    NO_SERVER => [""; 3],
+                    at => self.servers.texts(at),
+                };
+                // The call's own id: its GUID's text, or the text its records named.
+                let own = match ids.guid_of(id) {
+                    Some(g) => guid_text(g),
+                    None if by_connection => texts[2].to_string(),
+                    None => texts[1].to_string(),
+                };
                 let connection = match c.connection {
                     [0, 0] => None,
                     [hi, lo] => Some(Words::from(u128::from(hi) << 64 | u128::from(lo))),
@@ -672,12 +756,9 @@ impl Silent {
                     call_connection_id: match connection {
                         Some(w) => guid_text(w),
                         None if by_connection => own,
-                        None => String::new(),
+                        None => texts[2].to_string(),
                     },
-                    server_call_id: match c.server {
-                        NO_SERVER => String::new(),
-                        at => self.servers.text(at).to_string(),
-                    },
+                    server_call_id: texts[0].to_string(),
                     last_accepted: DateTime::from_timestamp_millis(last).unwrap_or_default(),
                     without_outcome: actions,
                 }
@@ -718,7 +799,8 @@ pub struct SilentRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SilentCall {
     pub resource: String,
-    /// Empty when its records name none (or it is not a GUID).
+    /// Empty when its records name none. A GUID is written lower case; another id as its
+    /// accepted actions' records name it (cut past [`MAX_ID`] bytes).
     pub correlation_id: String,
     pub call_connection_id: String,
     /// The ServerCallId its accepted actions' records name (the first in text order, should
@@ -940,6 +1022,81 @@ mod tests {
         assert_eq!((play.without_outcome, play.late), (1, 1));
     }
 
+    /// A GUID in upper case is the GUID in lower case (one call, listed lower case), and a
+    /// call's ids that are not GUIDs are listed as its accepted actions' records name them
+    /// (the first in text order of two, cut past [`MAX_ID`] bytes), by CorrelationId or by
+    /// CallConnectionId, whichever worker reads them.
+    #[test]
+    fn a_listed_call_shows_its_ids_in_any_case_and_those_that_are_not_guids() {
+        let ids = |mut r: Record<'static>, corr: &str, conn: &str, server: &str| {
+            r.correlation_id = Cow::Owned(corr.into());
+            r.call_connection_id = Cow::Owned(conn.into());
+            r.server_call_id = Cow::Owned(server.into());
+            r
+        };
+        let upper = "ABCDEF01-2345-4678-9ABC-DEF012345678";
+        let long = format!("{}é{}", "c".repeat(MAX_ID - 1), "d".repeat(100));
+        let v = vec![
+            // Its outcome names it in lower case: not silent.
+            ids(rec(Kind::Operations, "Play", 202, 1, 1), upper, "", "s1"),
+            ids(
+                rec(Kind::MediaSummary, "Play", 200, 1, 2),
+                &upper.to_lowercase(),
+                "",
+                "",
+            ),
+            ids(
+                rec(Kind::Operations, "Play", 202, 2, 3),
+                &upper.replace("ABC", "FED"),
+                "AAAAAAAA-0000-4000-8000-00000000000A",
+                "s2",
+            ),
+            ids(
+                rec(Kind::Operations, "Play", 202, 3, 4),
+                "call-3",
+                "conn-3b",
+                "s3",
+            ),
+            ids(
+                rec(Kind::Operations, "Play", 202, 3, 5),
+                "call-3",
+                "conn-3a",
+                "",
+            ),
+            ids(rec(Kind::Operations, "Play", 202, 4, 6), "", "conn-4", "s4"),
+            ids(rec(Kind::Operations, "Play", 202, 5, 7), &long, &long, ""),
+            rec(Kind::Operations, "HangUp", 204, 9_999, 1_000),
+        ];
+        let cut = format!("{}…", "c".repeat(MAX_ID - 1));
+        for workers in [1, 2, 3] {
+            let r = report(&v, workers);
+            assert_eq!(r.rows[0].accepted, 6);
+            let listed: Vec<[&str; 3]> = (r.calls.iter())
+                .map(|c| {
+                    [
+                        &c.correlation_id[..],
+                        &c.call_connection_id,
+                        &c.server_call_id,
+                    ]
+                })
+                .collect();
+            assert_eq!(
+                listed,
+                [
+                    [
+                        "feddef01-2345-4678-9fed-def012345678",
+                        "aaaaaaaa-0000-4000-8000-00000000000a",
+                        "s2"
+                    ],
+                    ["call-3", "conn-3a", "s3"],
+                    ["", "conn-4", "s4"],
+                    [&cut[..], &cut[..], ""],
+                ],
+                "{workers} workers"
+            );
+        }
+    }
+
     /// Late is an action's: a call's Play accepted long before the input's end without an
     /// outcome is counted, its Play of the last minutes is not.
     #[test]
@@ -1146,11 +1303,11 @@ mod tests {
         let id = |n: usize| format!("{n:0>150}");
         for (n, c) in calls.iter_mut().enumerate() {
             c.accepted[0] = 1;
-            servers.keep(c, &id(n));
+            servers.keep(c, [&id(n), "", ""]);
         }
         let full = servers.bytes.len();
-        assert_eq!(full, 10_000 * 152);
-        for c in calls.iter_mut().filter(|c| c.server % 3 != 0) {
+        assert_eq!(full, 10_000 * 156);
+        for (_, c) in calls.iter_mut().enumerate().filter(|(n, _)| n % 3 != 0) {
             c.summaries[0] = 1;
             servers.release(c);
         }
@@ -1165,9 +1322,9 @@ mod tests {
         // The first in text order of two is kept.
         let mut c = CallActions::default();
         c.accepted[0] = 2;
-        servers.keep(&mut c, "b");
-        servers.keep(&mut c, "c");
-        servers.keep(&mut c, "a");
+        servers.keep(&mut c, ["b", "", ""]);
+        servers.keep(&mut c, ["c", "", ""]);
+        servers.keep(&mut c, ["a", "", ""]);
         assert_eq!(servers.text(c.server), "a");
     }
 
