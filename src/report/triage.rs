@@ -269,36 +269,81 @@ impl Numbers {
 
 /// A text with the digits of each phone number but its last 4 shown as `x`: a rawId of a
 /// phone number of any length (`4:+14255550199`, `4:14255550199`, `4:+123456`; one of 4 digits
-/// or fewer shows no more), and a number in E.164 form (`+` and 7 digits or more) anywhere in
-/// `text`. Phone numbers are personal data; the last 4 digits
-/// tell one destination from another. Other ids (`8:acs:...`, Teams users) are as given.
+/// or fewer shows no more), whatever stands between its digits (`4:+44 20 7946 0958` shows
+/// `4:+xx xx xxxx 0958`), and a number in E.164 form (`+` and 7 digits or more) anywhere in
+/// `text`, also written in groups ([`number_end`]: `+1 (425) 555-0100`). Phone numbers are
+/// personal data; the last 4 digits tell one destination from another. Other ids
+/// (`8:acs:...`, Teams users) are as given.
 pub fn mask_numbers(text: &str) -> String {
-    let phone_id = text.starts_with("4:");
     let b = text.as_bytes();
+    // The spans whose digits but the last 4 are masked: all of a rawId past `4:`.
+    let mut spans = Vec::new();
+    if text.starts_with("4:") {
+        spans.push(2..text.len());
+    } else {
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'+' && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+                let (end, digits) = number_end(b, i + 1);
+                if digits >= 7 {
+                    spans.push(i + 1..end);
+                }
+                i = end;
+            } else {
+                i += 1;
+            }
+        }
+    }
     let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < b.len() {
-        let start = i;
+    let mut last = 0;
+    for span in spans {
+        out.push_str(&text[last..span.start]);
+        let digits = b[span.clone()]
+            .iter()
+            .filter(|c| c.is_ascii_digit())
+            .count();
+        let mut masked = digits.saturating_sub(4);
+        for c in text[span.clone()].chars() {
+            match c.is_ascii_digit() && masked > 0 {
+                true => {
+                    out.push('x');
+                    masked -= 1;
+                }
+                false => out.push(c),
+            }
+        }
+        last = span.end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// The end of the phone number whose digits start at `start` in free text, and how many
+/// digits it has: groups of digits joined by one or two of space, `-`, `.`, `(` and `)`, as
+/// `+1 (425) 555-0100`, `+44 20 7946 0958` and `+1-425-555-0100` write them (E.123 groups). A
+/// group of more than 4 digits ends it, so that a number written whole is not joined to the
+/// digits after it (`+14255550199 2026`), and so does a 15th digit, E.164's most.
+fn number_end(b: &[u8], start: usize) -> (usize, usize) {
+    let joins = |c: u8| matches!(c, b' ' | b'-' | b'.' | b'(' | b')');
+    let (mut i, mut digits) = (start, 0);
+    loop {
+        let group = i;
         while i < b.len() && b[i].is_ascii_digit() {
             i += 1;
         }
-        let run = i - start;
-        let number =
-            run > 4 && (phone_id && start <= 3 || run >= 7 && start > 0 && b[start - 1] == b'+');
-        match number {
-            true => {
-                out.extend(std::iter::repeat_n('x', run - 4));
-                out.push_str(&text[i - 4..i]);
-            }
-            false => out.push_str(&text[start..i]),
+        digits += i - group;
+        if i - group > 4 || digits >= 15 {
+            return (i, digits);
         }
-        // The next character, whole (an ASCII byte or all of a longer one).
-        if let Some(c) = text[i..].chars().next() {
-            out.push(c);
-            i += c.len_utf8();
+        let mut j = i;
+        while j < b.len() && j - i < 2 && joins(b[j]) {
+            j += 1;
         }
+        if j == i || !b.get(j).is_some_and(u8::is_ascii_digit) {
+            return (i, digits);
+        }
+        i = j;
     }
-    out
 }
 
 /// Days of the stored history a triage shows: the last so many to its last day.
@@ -1425,6 +1470,23 @@ mod tests {
             ),
             ("tränsfer +4930123456789é", "tränsfer +xxxxxxxxx6789é"),
             ("", ""),
+            // Digits in groups, in a rawId and in free text.
+            ("4:+44 20 7946 0958", "4:+xx xx xxxx 0958"),
+            ("4:+1 (425) 555-0100", "4:+x (xxx) xxx-0100"),
+            ("4:+1-425-555-0100", "4:+x-xxx-xxx-0100"),
+            ("4:+1.425.555.0100", "4:+x.xxx.xxx.0100"),
+            ("4:+44 (0)20 7946 0958", "4:+xx (x)xx xxxx 0958"),
+            ("4:1 425 555", "4:x xx5 555"),
+            ("4:+12 34", "4:+12 34"),
+            ("call +44 20 7946 0958 now", "call +xx xx xxxx 0958 now"),
+            ("to +1 (425) 555-0100.", "to +x (xxx) xxx-0100."),
+            ("to +1-425-555-0100, then", "to +x-xxx-xxx-0100, then"),
+            ("+49 30 12345678 9", "+xx xx xxxx5678 9"),
+            // A number written whole is not joined to the digits after it.
+            ("+14255550199 2026", "+xxxxxxx0199 2026"),
+            ("+1 425 555 0100 and 2 more", "+x xxx xxx 0100 and 2 more"),
+            ("+1 2026 ok", "+1 2026 ok"),
+            ("+1 425 ", "+1 425 "),
         ] {
             assert_eq!(mask_numbers(given), shown, "{given}");
         }
