@@ -1097,6 +1097,58 @@ mod tests {
         }
     }
 
+    /// Of a call's one action accepted both before and in the input's last 10 minutes, all
+    /// but the first are taken as late (the logs do not pair an outcome with its action):
+    /// three Plays, two before and one in them, none with an outcome, are one without an
+    /// outcome and two late; a fourth in them makes three late; with an outcome, the one
+    /// without it is late too; all in them, all late.
+    #[test]
+    fn of_one_action_before_and_in_the_last_minutes_all_but_the_first_are_late() {
+        let plays = |call: u32, minutes: &[i64]| -> Vec<Record<'static>> {
+            (minutes.iter())
+                .map(|&m| rec(Kind::Operations, "Play", 202, call, m))
+                .collect()
+        };
+        // The input ends at minute 120: the line is minute 110 (to the second).
+        let mut v = [
+            plays(1, &[0, 50, 115]),
+            plays(2, &[0, 50, 115, 118]),
+            plays(3, &[0, 50, 115]),
+            plays(4, &[111, 115, 119]),
+            plays(5, &[0, 50, 110]),
+        ]
+        .concat();
+        v.push(rec(Kind::MediaSummary, "Play", 200, 3, 60));
+        v.push(rec(Kind::MediaSummary, "Recognize", 200, 9, 120));
+        for workers in [1, 2, 3] {
+            let r = report(&v, workers);
+            let play = &r.rows[0];
+            assert_eq!(
+                (
+                    play.accepted,
+                    play.with_outcome,
+                    play.without_outcome,
+                    play.late,
+                    play.calls
+                ),
+                (16, 1, 1 + 1 + 3, 2 + 3 + 2 + 3, 3),
+                "{workers} workers"
+            );
+            let listed: Vec<(&str, &str)> = (r.calls.iter())
+                .map(|c| (&c.correlation_id[33..], c.without_outcome.as_str()))
+                .collect();
+            assert_eq!(
+                listed,
+                [
+                    ("005", "Play 3 of 3"),
+                    ("001", "Play 1 of 3"),
+                    ("002", "Play 1 of 4")
+                ],
+                "{workers} workers"
+            );
+        }
+    }
+
     /// Late is an action's: a call's Play accepted long before the input's end without an
     /// outcome is counted, its Play of the last minutes is not.
     #[test]
