@@ -1915,8 +1915,9 @@ mod tests {
     }
 
     /// The calls listed are the first so many of every call in the order of their records,
-    /// then the latest, then by id as its text compares, GUIDs and other ids alike, however
-    /// the work was split; the others' records are counted by SDK.
+    /// then the latest, then by id as its text compares, GUIDs (an upper-case one as its
+    /// lower-case text) and other ids alike, however the work was split; the others' records
+    /// are counted by SDK.
     #[test]
     fn the_calls_listed_are_the_first_of_every_call_in_rank_order() {
         let id = |n: u32| match n % 4 {
@@ -1942,10 +1943,14 @@ mod tests {
                     let w = if (n + k) % 2 == 0 { &mut a } else { &mut b };
                     w.record(&focused(id(n), 10 * (n % 2) + k));
                 }
+                let shown = match n % 4 {
+                    1 => id(n).to_lowercase(),
+                    _ => id(n),
+                };
                 want.push((
                     std::cmp::Reverse(records),
                     std::cmp::Reverse(10 * (n % 2) + records - 1),
-                    id(n),
+                    shown,
                 ));
             }
             a.merge(b);
