@@ -716,11 +716,28 @@ impl Silent {
         }
         rows.retain(|r| r.accepted > 0);
         let calls_total = silent.len() as u64;
+        // Calls accepted in the same millisecond are taken in the order of their own ids (the
+        // GUID, else the text their records named), not of their numbers here, which follow
+        // the order the workers met them: the same bytes list the same calls, in the same
+        // order, from a file, a pipe or one thread.
+        let own = |id: u32| {
+            let c = &self.calls[id as usize];
+            let text = match c.server {
+                NO_SERVER => "",
+                at => self.servers.texts(at)[if c.resource & CORRELATED == 0 { 2 } else { 1 }],
+            };
+            (ids.guid_of(id), text)
+        };
+        let order = |a: &(i64, u32), b: &(i64, u32)| {
+            (a.0.cmp(&b.0))
+                .then_with(|| own(a.1).cmp(&own(b.1)))
+                .then(a.1.cmp(&b.1))
+        };
         if silent.len() > MAX_LISTED {
-            silent.select_nth_unstable(MAX_LISTED);
+            silent.select_nth_unstable_by(MAX_LISTED, order);
             silent.truncate(MAX_LISTED);
         }
-        silent.sort_unstable();
+        silent.sort_unstable_by(order);
         let calls = silent
             .into_iter()
             .map(|(last, id)| {
@@ -936,6 +953,38 @@ mod tests {
                 "{workers} workers"
             );
             assert_eq!(play.without_outcome, 0, "{workers} workers");
+        }
+    }
+
+    /// More calls than are listed, all accepted in the same minute and none with an outcome:
+    /// the same calls are listed, in the same order, whatever order the records come in and
+    /// however many workers read them (their ids, not the order met, break the tie).
+    #[test]
+    fn calls_accepted_at_once_are_listed_by_their_ids_whatever_the_order_read() {
+        let calls = MAX_LISTED as u32 + 200;
+        let mut v: Vec<Record<'static>> = (0..calls)
+            .map(|call| rec(Kind::Operations, "Play", 202, call * 7919 % calls, 10))
+            .collect();
+        v.push(rec(Kind::MediaSummary, "Play", 200, calls + 1, 11));
+        v.push(rec(Kind::Operations, "HangUp", 204, 9_999, 1_000));
+        let listed = |r: &SilentReport| -> Vec<String> {
+            r.calls.iter().map(|c| c.correlation_id.clone()).collect()
+        };
+        let first = listed(&report(&v, 1));
+        assert_eq!(first.len(), MAX_LISTED);
+        assert_eq!(first[0], "00000000-0000-0000-0000-000000000000");
+        assert!(
+            first.windows(2).all(|w| w[0] < w[1]),
+            "in the order of their ids"
+        );
+        let mut reversed = v.clone();
+        reversed[..calls as usize].reverse();
+        for (records, workers) in [(&v, 3), (&reversed, 1), (&reversed, 2)] {
+            assert_eq!(
+                listed(&report(records, workers)),
+                first,
+                "{workers} workers"
+            );
         }
     }
 
