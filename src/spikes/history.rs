@@ -130,6 +130,10 @@ impl ResourceDay {
 #[derive(Debug, Clone, Default)]
 pub struct History {
     pub days: BTreeMap<i64, DayAgg>,
+    /// The resources its days are of, when not all (`--resource`'s globs, a resource of
+    /// `--spikes-by resource`): a verdict's reasons name them (`2026-11-12 keeps no records by
+    /// log kind for acs-prod`).
+    pub scope: Option<String>,
 }
 
 /// The span the input covered: the window where given, else the hours of its first and last
@@ -212,7 +216,7 @@ impl History {
                 *r.kinds.entry(kind.to_string()).or_default() += n;
             }
         }
-        History { days }
+        History { days, scope: None }
     }
 
     /// The resources any day names.
@@ -297,7 +301,11 @@ impl History {
                 (day, day_agg)
             })
             .collect();
-        History { days }
+        let globs: Vec<&str> = patterns.iter().map(|p| p.as_str()).collect();
+        History {
+            days,
+            scope: Some(globs.join(", ")),
+        }
     }
 
     /// The history of one resource: its records on each day, as if it were alone. A day on
@@ -323,7 +331,10 @@ impl History {
                 ))
             })
             .collect();
-        History { days }
+        History {
+            days,
+            scope: Some(name.to_string()),
+        }
     }
 
     /// Adds `newer` days: each replaces the stored day, except that a partial day never
@@ -889,6 +900,7 @@ mod tests {
         h.store(dir.path(), &[d17]).unwrap();
         let old = History {
             days: BTreeMap::from([(d17, day(d17, false, &[((404, Some(8522)), 3)]))]),
+            scope: None,
         };
         let copy = tempfile::tempdir().unwrap();
         old.store(copy.path(), &[d17]).unwrap();
@@ -1077,11 +1089,13 @@ mod resource_tests {
         };
         let h = History {
             days: BTreeMap::from([(d, two.clone())]),
+            scope: None,
         };
         assert_eq!(one(h), BTreeMap::from([("media_summary".to_string(), 12)]));
         two.resources.get_mut("acs-a").unwrap().kinds.clear();
         let h = History {
             days: BTreeMap::from([(d, two)]),
+            scope: None,
         };
         assert!(one(h).is_empty());
 

@@ -367,7 +367,8 @@ impl<'h> Tester<'h> {
             return v;
         }
         let mut left_out = today.map_or(Vec::new(), |t| kinds_left_out(t, &baseline));
-        let (own, all_kinds) = own_kinds(today, &baseline, kinds, &left_out);
+        let scope = h.scope.as_deref();
+        let (own, all_kinds) = own_kinds(today, &baseline, kinds, &left_out, scope);
         if !own.is_empty() {
             // The kinds the key has no record of are not its exposure: nothing to leave out.
             left_out.retain(|(k, _)| {
@@ -433,12 +434,15 @@ impl<'h> Tester<'h> {
 /// None means every kind: then, when the day holds its records by kind, why not its own (a
 /// baseline day stored before kinds were kept, or a day that does not know its keys' kinds).
 /// A key whose every kind is left out (a kind new on the day) is measured against every kind
-/// both sides have, which its left-out kinds say.
+/// both sides have, which its left-out kinds say. `scope`: the resources the days are of, when
+/// not all ([`History::scope`]), which the reason names: a day that keeps its records by kind
+/// may keep none of a resource's.
 fn own_kinds(
     day: Option<&DayAgg>,
     baseline: &[&DayAgg],
     kinds: u8,
     left_out: &[(&String, bool)],
+    scope: Option<&str>,
 ) -> (Vec<&'static str>, Option<String>) {
     let Some(day) = day.filter(|d| !d.kinds.is_empty()) else {
         return (Vec::new(), None);
@@ -449,7 +453,8 @@ fn own_kinds(
         .collect();
     if !before.is_empty() {
         let keep = if before.len() == 1 { "keeps" } else { "keep" };
-        let why = format!("{} {keep} no records by log kind", before.join(", "));
+        let of = scope.map_or_else(String::new, |s| format!(" for {s}"));
+        let why = format!("{} {keep} no records by log kind{of}", before.join(", "));
         return (Vec::new(), Some(why));
     }
     if kinds == 0 {
@@ -1220,7 +1225,17 @@ mod tests {
         assert_eq!((v.status, v.exposure), (Status::Normal, 5200), "{v:?}");
         assert_eq!(
             v.all_kinds.as_deref(),
-            Some("1970-01-08 keeps no records by log kind")
+            Some("1970-01-08 keeps no records by log kind for acs-prod")
+        );
+        // Under `--resource acs-prod` the day keeps records by kind, but none of acs-prod's:
+        // the reason says whose.
+        let glob = glob::Pattern::new("acs-prod").unwrap();
+        let kept = h.clone().for_resources(&[glob], &History::default());
+        let v = Tester::new(&kept, TH).verdict(day, K);
+        assert_eq!((v.status, v.exposure), (Status::Normal, 5200), "{v:?}");
+        assert_eq!(
+            v.all_kinds.as_deref(),
+            Some("1970-01-08 keeps no records by log kind for acs-prod")
         );
     }
 

@@ -635,6 +635,7 @@ mod tests {
             days: (days.iter())
                 .map(|&(d, partial)| (at(d), day(at(d), partial, 5)))
                 .collect(),
+            scope: None,
         };
         let mut w = Vec::new();
         let h = history(&[
@@ -668,6 +669,7 @@ mod tests {
         let at = |s: &str| parse_day(s).unwrap();
         let stored = History {
             days: BTreeMap::from([(at("2026-11-10"), day(at("2026-11-10"), false, 5))]),
+            scope: None,
         };
         let empty = Aggregator::new(Window::default(), 3600);
         let no_history = "no --history given: the baseline is the input's own earlier days; pass the directory that report --history keeps";
@@ -686,6 +688,7 @@ mod tests {
         // An incident under way: the input's day is only part of one.
         let input = History {
             days: BTreeMap::from([(at("2026-11-17"), day(at("2026-11-17"), true, 5))]),
+            scope: None,
         };
         let (d, notes) = chosen(&input, None, false);
         assert_eq!(d, Some(at("2026-11-10")));
@@ -799,6 +802,7 @@ mod tests {
         let before = BTreeMap::from([(d17, day(d17, false, 530))]);
         let merged = || History {
             days: BTreeMap::from([(d17, day(d17, false, 265)), (d24, day(d24, false, 590))]),
+            scope: None,
         };
         let (mut history, mut warnings) = (merged(), Vec::new());
         let stored = to_store(&mut history, &before, vec![d17, d24], true, &mut warnings);

@@ -682,6 +682,7 @@ mod tests {
                 day_of(28, &[("acs-c", 9), ("acs-d", 5)]),
             ]
             .into(),
+            scope: None,
         };
         let v = test(&history, Some(28), &TH, &[]);
         let scopes: Vec<(&str, u64, f64)> = (v.iter())
@@ -717,6 +718,7 @@ mod tests {
                 day(28, 770),
             ]
             .into(),
+            scope: None,
         };
         let v = test(&history, Some(28), &TH, &[]);
         let eu = v.iter().find(|v| v.scope == "resource acs-eu").unwrap();
@@ -750,6 +752,7 @@ mod tests {
                 day_of(28, &[("acs-prod", 900)]),
             ]
             .into(),
+            scope: None,
         };
         let v = test(&history(600), Some(21), &TH, &[]);
         assert_eq!(v[0].status, VolumeStatus::Drop, "{v:?}");
