@@ -166,14 +166,34 @@ fn flagged_line(r: &crate::report::Report) -> String {
             },
         }
     });
-    let (said, _) = super::summary::volume_said(r);
-    let volume = (said.iter().filter(|v| v.status.flagged()))
-        .map(|v| format!("{} {}", v.status.as_str(), line(&v.scope)));
-    let flagged: Vec<String> = spikes.chain(volume).collect();
-    format!(
-        "flagged under --fail-on-spike: {}; see spikes.csv and volume.csv",
-        flagged.join(", ")
-    )
+    let (said, first) = super::summary::volume_said(r);
+    let volume: Vec<String> = (said.iter().filter(|v| v.status.flagged()))
+        .map(|v| format!("{} {}", v.status.as_str(), line(&v.scope)))
+        .collect();
+    let mut flagged = spikes.collect::<Vec<String>>().join(", ");
+    // The resources the other volume lines follow from come first, and the line says so as the
+    // head on stderr does (`Flagged on DAY, resource acs-prod first: ...`).
+    let first = match first.as_slice() {
+        _ if volume.is_empty() => String::new(),
+        [] => String::new(),
+        [one] => format!(
+            "resource {} first, the lines of all records and the kinds follow from it: ",
+            line(one)
+        ),
+        many => format!(
+            "resources {} first, the lines of all records and the kinds follow from them: ",
+            line(&many.join(", "))
+        ),
+    };
+    if !volume.is_empty() {
+        let sep = match (flagged.is_empty(), first.is_empty()) {
+            (true, _) => "",
+            (false, true) => ", ",
+            (false, false) => "; ",
+        };
+        flagged = format!("{flagged}{sep}{first}{}", volume.join(", "));
+    }
+    format!("flagged under --fail-on-spike: {flagged}; see spikes.csv and volume.csv")
 }
 
 /// The volume scopes flagged (without `--fail-on-spike`), low or risen, not paged, on one line
@@ -308,6 +328,36 @@ mod snapshots {
         );
         assert!(
             super::run_summary(&r, &cat, out, &ALL, true, end(Exit::Success, false)).is_empty()
+        );
+    }
+
+    /// The line of a quiet night that pages lists the resources the other volume lines follow
+    /// from first, and says so, as the head on stderr does (`Flagged on DAY, resource acs-prod
+    /// first: ...`).
+    #[test]
+    fn a_quiet_run_that_pages_names_the_resource_that_dropped_first() {
+        use crate::spikes::volume::{test_scope, Bar};
+        let cat = fixture::catalogue();
+        let mut r = fixture::report(&cat);
+        let (th, day) = (Bar::default(), r.volume[0].day);
+        r.volume = vec![
+            test_scope(day, "all", 1135, &[2300, 2300, 2300], &th),
+            test_scope(day, "resource acs-prod", 835, &[2000, 2000, 2000], &th),
+            test_scope(day, "resource acs-stage", 300, &[300, 300, 300], &th),
+        ];
+        let out = std::path::Path::new("reports");
+        let (head, _) = super::super::summary::volume_lines(&r);
+        assert!(head.contains(", resource acs-prod first: "), "{head}");
+        let paged = super::run_summary(&r, &cat, out, &ALL, true, end(Exit::SpikesFound, false));
+        assert_eq!(
+            paged,
+            ["flagged under --fail-on-spike: SPIKE 404/8522, SPIKE 400/8510; resource acs-prod first, the lines of all records and the kinds follow from it: DROP resource acs-prod, DROP all; see spikes.csv and volume.csv"]
+        );
+        r.spike_rows.clear();
+        let paged = super::run_summary(&r, &cat, out, &ALL, true, end(Exit::SpikesFound, false));
+        assert_eq!(
+            paged,
+            ["flagged under --fail-on-spike: resource acs-prod first, the lines of all records and the kinds follow from it: DROP resource acs-prod, DROP all; see spikes.csv and volume.csv"]
         );
     }
 
