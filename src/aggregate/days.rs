@@ -7,6 +7,7 @@
 use chrono::{DateTime, Timelike, Utc};
 use foldhash::HashMap;
 
+use super::targets::Targets;
 use super::{Hours, Key};
 
 /// One key on one UTC day.
@@ -15,6 +16,8 @@ pub struct KeyDay {
     pub hours: Hours,
     pub first: DateTime<Utc>,
     pub last: DateTime<Utc>,
+    /// The targets its callback records name.
+    pub targets: Targets,
 }
 
 /// The days of keys a sink counted, each at a place a cell points to.
@@ -37,6 +40,7 @@ impl KeyDays {
                     hours,
                     first: t,
                     last: t,
+                    targets: Targets::default(),
                 },
             ));
             place
@@ -51,6 +55,13 @@ impl KeyDays {
         d.last = d.last.max(t);
     }
 
+    /// A callback record of `key` on `day`, at `t`, naming `target` (trimmed, not empty): its
+    /// hour is counted with its cell's ([`KeyDays::count`]).
+    pub fn target(&mut self, day: i64, key: Key, t: DateTime<Utc>, target: &str) {
+        let place = self.place(day, key, t);
+        self.days[place as usize].1.targets.add(target);
+    }
+
     /// Adds another sink's days; returns where each of its places is now.
     pub fn absorb(&mut self, o: KeyDays) -> Vec<u32> {
         (o.days.into_iter())
@@ -60,6 +71,7 @@ impl KeyDays {
                 mine.hours.add_all(&d.hours);
                 mine.first = mine.first.min(d.first);
                 mine.last = mine.last.max(d.last);
+                mine.targets.absorb(d.targets);
                 place
             })
             .collect()

@@ -41,6 +41,7 @@ mod interner;
 mod joins;
 mod silent;
 mod spill;
+mod targets;
 pub mod texts;
 mod timeline;
 
@@ -56,6 +57,7 @@ use interner::{inline, Inline, Recent, INLINE};
 use silent::{Mark, Silent};
 pub use silent::{SilentCall, SilentReport, SilentRow, ACTIONS, LATE_SECS, MAX_LISTED};
 pub use spill::Spill;
+pub use targets::{Targets, TARGETS_PER_KEY_DAY};
 use texts::{cut, rank_of, Budgeted, Messages};
 pub use timeline::{Bucket, Timeline};
 
@@ -154,6 +156,8 @@ pub struct DayStats {
     /// the key against the records of its kinds ([`Kind::bits_of`]), and a kind new on the
     /// day is left out of its count.
     pub kind_counts: [u64; 4],
+    /// The targets its callback records name: a spike of one failure to one number names it.
+    pub targets: Targets,
 }
 
 impl DayStats {
@@ -561,6 +565,16 @@ impl Aggregator {
         self.sdks
             .rekey(|(t, v)| (ids.id(texts, t), ids.id(texts, v)));
         self.other_sdks.rekey(|t| ids.id(texts, t));
+    }
+
+    /// Counts the target a callback record names, with its key's day: a compare with the few
+    /// targets the day keeps, no copy but of a target new to it.
+    fn target(&mut self, rec: &Record<'_>) {
+        let target = crate::record::trim(&rec.target);
+        if !target.is_empty() {
+            let day = rec.time.timestamp().div_euclid(DAY);
+            (self.days).target(day, (rec.code, rec.subcode), rec.time, target);
+        }
     }
 
     /// Counts the SIP / Q.850 diagnostic of a record that has one.
@@ -1312,6 +1326,9 @@ impl Sink for Aggregator {
         if !rec.sdk_type.is_empty() || !rec.sdk_version.is_empty() {
             self.sdk(rec);
         }
+        if rec.kind == Kind::Callback && !rec.target.is_empty() {
+            self.target(rec);
+        }
         Kept::Counted
     }
 
@@ -1442,11 +1459,9 @@ impl Aggregator {
             let k = self.by_key.entry(key).or_default();
             k.first = earliest(k.first, Some(d.first));
             k.last = latest(k.last, Some(d.last));
-            self.by_day
-                .entry((day, key))
-                .or_default()
-                .hours
-                .add_all(&d.hours);
+            let s = self.by_day.entry((day, key)).or_default();
+            s.hours.add_all(&d.hours);
+            s.targets.absorb(d.targets);
         }
     }
 

@@ -1297,3 +1297,54 @@ fn callback_records_count_under_their_call_s_resource() {
     assert_eq!(rows, vec![(s(""), 7, 3)]);
     assert!(joined.is_empty() && night.is_empty() && all == 0);
 }
+
+/// A key's callback records of a day are counted by target, with the day, whatever the split
+/// among workers: one that more than half of them went to is named with its exact count.
+#[test]
+fn a_key_s_day_counts_its_callback_records_by_target() {
+    let records: Vec<Record<'static>> = (0..40)
+        .map(|i| {
+            let mut r = rec(
+                &format!("2026-11-20T{:02}:10:00Z", i % 24),
+                408,
+                Some(10004),
+                "c1",
+            );
+            r.kind = Kind::Callback;
+            r.target = match i % 4 {
+                0 => format!(" 4:+1425555{:04}", 1000 + i).into(),
+                _ => "4:+14255550100 ".into(),
+            };
+            r
+        })
+        .collect();
+    let day = records[0].time.timestamp().div_euclid(DAY);
+    let lead = |a: &Aggregator| {
+        let s = &a.by_day[&(day, (408, Some(10004)))];
+        (s.targets.lead(s.count())).map(|(t, n)| (t.to_string(), n, s.count()))
+    };
+    let mut one = Aggregator::new(Window::default(), 3600);
+    for r in &records {
+        one.record(r);
+    }
+    one.done();
+    assert_eq!(lead(&one), Some(("4:+14255550100".to_string(), 30, 40)));
+    // Split among workers (the first 4 distinct targets of a worker's records are kept): the
+    // same, or none, never another count.
+    for at in [1, 5, 13, 20, 39] {
+        let (mut a, mut b) = (
+            Aggregator::new(Window::default(), 3600),
+            Aggregator::new(Window::default(), 3600),
+        );
+        for r in &records[..at] {
+            a.record(r);
+        }
+        for r in &records[at..] {
+            b.record(r);
+        }
+        a.merge(b);
+        a.done();
+        let got = lead(&a);
+        assert!(got.is_none() || got == lead(&one), "split at {at}: {got:?}");
+    }
+}

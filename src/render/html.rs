@@ -15,7 +15,7 @@ use crate::render::summary::pct;
 use crate::render::{charts, next_link, PART_ROWS};
 use crate::report::table::{Cell, Col, Table};
 use crate::report::tables::{in_parts, Parts};
-use crate::report::{spike_sentence, CodeRow, Report};
+use crate::report::{spike_sentence_with_target, CodeRow, Report};
 use crate::row;
 use crate::time::{day_text, rfc3339};
 
@@ -525,7 +525,7 @@ fn spikes_section(s: &mut Page, r: &Report, cat: &Catalogue) -> Result<()> {
             "<div class=\"spike\">\n<p><strong>{}</strong> ({}) {}</p>\n<p>Mitigation: {}</p>\n",
             v.status.as_str(),
             row.outcome.as_str(),
-            escape(&spike_sentence(v, cat)),
+            escape(&spike_sentence_with_target(v, cat)),
             m.map(linkify).unwrap_or_else(|| {
                 let code = |c: &str| format!("<code>{}</code>", escape(c));
                 let step = crate::render::summary::no_mitigation_step(r, row, code);

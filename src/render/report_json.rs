@@ -10,7 +10,7 @@ use crate::catalogue::Catalogue;
 use crate::render::json::{elements, rows, write_pretty};
 use crate::render::PART_ROWS;
 use crate::report::tables::{reason_text, Maker};
-use crate::report::{spike_sentence, Report};
+use crate::report::{spike_sentence_with_target, Report};
 use crate::time::{day_text, rfc3339};
 
 /// `report.json`: the small sections as values, the tables made one at a time and written row
@@ -148,7 +148,7 @@ pub fn write(r: &Report, cat: &Catalogue, w: &mut dyn Write) -> anyhow::Result<(
             })).collect::<Vec<_>>(),
             "rows": rows(&r.spikes_table()),
             "explanations": r.spikes.flagged.iter().map(|v| json!({
-                "code": v.key.0, "subcode": v.key.1, "sentence": spike_sentence(v, cat),
+                "code": v.key.0, "subcode": v.key.1, "sentence": spike_sentence_with_target(v, cat),
                 "count": v.count, "exposure": v.exposure,
                 "baseline_count": v.baseline_count, "baseline_exposure": v.baseline_exposure,
                 "exposure_kinds": (!v.exposure_kinds.is_empty()).then_some(&v.exposure_kinds),
@@ -162,6 +162,10 @@ pub fn write(r: &Report, cat: &Catalogue, w: &mut dyn Write) -> anyhow::Result<(
                     })).collect::<Vec<_>>(),
                     "more_resources": b.more.0, "more_count": b.more.1,
                     "not_named": b.not_named, "resources_without": b.without_count,
+                })),
+                "target": v.target.as_ref().map(|t| json!({
+                    "target": crate::report::triage::mask_numbers(&t.target),
+                    "count": t.count, "of": t.of,
                 })),
             })).collect::<Vec<Value>>(),
         }),

@@ -210,8 +210,11 @@ fn spikes_section(s: &mut String, r: &Report, cat: &Catalogue) {
             "- **{}** ({}) {}",
             v.status.as_str(),
             row.outcome.as_str(),
-            // The sentence holds the catalogue's description.
+            // The sentence holds the catalogue's description; the target, text of the logs,
+            // is no link.
             linkify(&spike_sentence(v, cat))
+                + &crate::report::target_said(v)
+                    .map_or_else(String::new, |t| escape(&format!("; {t}")))
         );
         // On one line: a `<br>` shows as it is in a mail of this file.
         let m = cat.lookup(v.key.0, v.key.1).mitigation;

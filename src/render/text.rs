@@ -113,7 +113,7 @@ pub fn run_summary(
                 "{} ({}): {}",
                 s.verdict.status.as_str(),
                 s.outcome.as_str(),
-                line(&crate::report::spike_sentence(&s.verdict, cat))
+                line(&crate::report::spike_sentence_with_target(&s.verdict, cat))
             ));
         }
     }
@@ -154,16 +154,19 @@ pub fn run_summary(
 fn flagged_line(r: &crate::report::Report) -> String {
     let spikes = r.spike_rows.iter().map(|s| {
         let key = crate::catalogue::key_label(s.verdict.key.0, s.verdict.key.1);
+        let split = (crate::report::resource_split_text(&s.verdict))
+            .filter(|_| s.verdict.resource.is_none())
+            .map(|split| format!("by resource: {split}"));
+        let notes: Vec<String> = (split.into_iter())
+            .chain(crate::report::target_said(&s.verdict))
+            .collect();
+        let notes = match notes.is_empty() {
+            true => String::new(),
+            false => format!(" ({})", line(&notes.join("; "))),
+        };
         match &s.verdict.resource {
-            Some(res) => format!("{} {}: {key}", s.verdict.status.as_str(), line(res)),
-            None => match crate::report::resource_split_text(&s.verdict) {
-                Some(split) => format!(
-                    "{} {key} (by resource: {})",
-                    s.verdict.status.as_str(),
-                    line(&split)
-                ),
-                None => format!("{} {key}", s.verdict.status.as_str()),
-            },
+            Some(res) => format!("{} {}: {key}{notes}", s.verdict.status.as_str(), line(res)),
+            None => format!("{} {key}{notes}", s.verdict.status.as_str()),
         }
     });
     let (said, first) = super::summary::volume_said(r);

@@ -871,6 +871,30 @@ pub fn resource_split_text(v: &Verdict) -> Option<String> {
     Some(parts.join(", "))
 }
 
+/// The target more than half of a flagged key's records of the day went to, with their count
+/// (`480 of 500 records to 4:+xxxxxxx0100`): its phone number masked as triage's By target
+/// masks it (`report` has no `--full-numbers`). Text from the logs, which each output escapes
+/// as its own: a renderer that makes links of a sentence's text adds it after.
+pub fn target_said(v: &Verdict) -> Option<String> {
+    let t = v.target.as_ref()?;
+    Some(format!(
+        "{} of {} records to {}",
+        t.count,
+        t.of,
+        triage::mask_numbers(&t.target)
+    ))
+}
+
+/// The one-sentence account of a flagged key, for people, with its target
+/// ([`target_said`]) when one took most of its records.
+pub fn spike_sentence_with_target(v: &Verdict, cat: &Catalogue) -> String {
+    let sentence = spike_sentence(v, cat);
+    match target_said(v) {
+        Some(t) => format!("{sentence}; {t}"),
+        None => sentence,
+    }
+}
+
 /// The one-sentence account of a flagged key, for people.
 pub fn spike_sentence(v: &Verdict, cat: &Catalogue) -> String {
     let sentence = verdict_sentence(v, cat);

@@ -110,6 +110,32 @@ pub struct Verdict {
     /// Where a flagged key's records of the day are (`--spikes-by all`): none for a key not
     /// flagged, a key tested in one resource, or a day whose resources' keys were not kept.
     pub by_resource: Option<ResourceSplit>,
+    /// The target more than half of a flagged key's records of the day went to, counted
+    /// exactly (`--spikes-by all`, as the run counted its callback records): a spike of one
+    /// failure to one number is that number's carrier, not the application.
+    pub target: Option<TargetLead>,
+}
+
+/// The one target (`participant.rawId`, as the records name it) that `count` of a key's `of`
+/// records of a day went to, more than half of them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TargetLead {
+    pub target: String,
+    pub count: u64,
+    pub of: u64,
+}
+
+/// The target more than half of `key`'s records of `day` went to, as the run counted them:
+/// none when the run has none of the day, or no target's exact count is over half.
+pub fn night_target(agg: &Aggregator, day: i64, key: Key) -> Option<TargetLead> {
+    let s = agg.by_day.get(&(day, key))?;
+    let of = s.count();
+    let (target, count) = s.targets.lead(of)?;
+    Some(TargetLead {
+        target: target.to_string(),
+        count,
+        of,
+    })
 }
 
 /// A key's records of one day by resource: under `--spikes-by all` the key is tested over all
@@ -332,6 +358,7 @@ impl<'h> Tester<'h> {
             ratio: 0.0,
             p_value: 1.0,
             by_resource: None,
+            target: None,
         };
         if !Category::of(key.0).is_failure() {
             v.status = Status::Success;

@@ -80,6 +80,7 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
         if let Some(split) = super::night_split(agg, v.day, v.key, v.count) {
             v.by_resource = Some(split);
         }
+        v.target = super::night_target(agg, v.day, v.key);
     }
     spikes.resource_baselines =
         day.map_or_else(Default::default, |d| super::resource_baselines(history, d));

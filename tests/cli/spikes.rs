@@ -1623,3 +1623,95 @@ fn a_re_run_over_a_day_stored_alike_leaves_its_file() {
     assert_eq!(inode(), before, "the day stored alike was written again");
     assert_eq!(std::fs::read(&file).unwrap(), bytes);
 }
+
+/// A spike of one failure to one number names that number (its carrier, not the application):
+/// when more than half of the key's records of the night went to one target, counted exactly,
+/// its line says how many of them and to whom, its phone number masked, on stderr, in the `-q`
+/// line, `summary.md`, `report.html` and `report.json`; a key whose records go to many names
+/// none.
+#[test]
+fn a_spike_of_callbacks_to_one_number_names_it() {
+    let work = tempfile::tempdir().unwrap();
+    let history = work.path().join("history");
+    let h = history.to_str().unwrap();
+    for week in 0..4 {
+        let f = night(work.path(), week * 7, &[]);
+        let out = work.path().join(format!("out-{week}"));
+        report_to(&f, &out, &["--history", h]).success();
+    }
+    // The night of 2026-11-17 with AddParticipantFailed events: 408/10004, 480 of 500 to
+    // +14255550100; 500/8585's 30 to 30 numbers.
+    let today = work.path().join("today");
+    std::fs::create_dir(&today).unwrap();
+    night(&today, 28, &[]);
+    let event = |i: usize, code: u32, sub: u32, number: String| {
+        serde_json::json!({
+            "id": format!("e{code}-{i}"),
+            "type": "Microsoft.Communication.AddParticipantFailed",
+            "time": format!("2026-11-17T{:02}:{:02}:{:02}+00:00", 8 + i / 3600, i / 60 % 60, i % 60),
+            "data": {
+                "resultInformation": {"code": code, "subCode": sub, "message": "Request timeout."},
+                "participant": {"rawId": format!("4:{number}"), "kind": "phoneNumber", "phoneNumber": {"value": number}},
+                "callConnectionId": format!("cc-{code}-{i}"),
+                "correlationId": format!("0ecaf828-e2f7-4553-8fcc-{code:04}{i:08}"),
+            }
+        })
+    };
+    let mut events: Vec<Value> = (0..500)
+        .map(|i| {
+            let number = match i % 25 {
+                0 => format!("+1425555{:04}", 2000 + i),
+                _ => "+14255550100".to_string(),
+            };
+            event(i, 408, 10004, number)
+        })
+        .collect();
+    events.extend((0..30).map(|i| event(i, 500, 8585, format!("+1425555{:04}", 3000 + i))));
+    std::fs::write(
+        today.join("callbacks.json"),
+        serde_json::to_string(&events).unwrap(),
+    )
+    .unwrap();
+    let out = work.path().join("out-today");
+    let flags = [
+        "--history",
+        h,
+        "--fail-on-spike=all",
+        "--format",
+        "md,html,json,csv",
+    ];
+    let run = report_to(&today, &out, &flags).code(4);
+    let said = "480 of 500 records to 4:+xxxxxxx0100";
+    let err = stderr(&run);
+    let line = (err.lines())
+        .find(|l| l.contains(" 408/10004 "))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(line.ends_with(&format!("; {said}")), "{line}");
+    let other = (err.lines())
+        .find(|l| l.contains(" 500/8585 "))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(!other.contains(" records to "), "{other}");
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let json = std::fs::read_to_string(out.join("report.json")).unwrap();
+    for text in [&summary, &html, &json] {
+        assert!(text.contains(said), "{text}");
+        assert!(!text.contains("4255550100"), "{text}");
+    }
+    let v: Value = serde_json::from_str(&json).unwrap();
+    let explained = v["spikes"]["explanations"].as_array().unwrap();
+    let of = |sub: u64| {
+        explained
+            .iter()
+            .find(|e| e["subcode"] == sub)
+            .unwrap_or_else(|| panic!("{explained:?}"))
+    };
+    assert_eq!(
+        of(10004)["target"],
+        serde_json::json!({"target": "4:+xxxxxxx0100", "count": 480, "of": 500})
+    );
+    assert_eq!(of(8585)["target"], Value::Null);
+    let quiet = report_to(&today, &out, &[&flags[..], &["-q"]].concat()).code(4);
+    let quiet = stderr(&quiet);
+    assert!(quiet.contains(&format!(" 408/10004 ({said})")), "{quiet}");
+}
