@@ -1173,6 +1173,7 @@ mod joined_tests {
         let d = parse_day("2026-11-24").unwrap();
         let h = History {
             days: BTreeMap::from([(d, joined_day(d))]),
+            scope: None,
         };
         h.store(dir.path(), &[d]).unwrap();
         let (back, w) = History::load(dir.path()).unwrap();
@@ -1203,6 +1204,7 @@ mod joined_tests {
         let d = parse_day("2026-11-24").unwrap();
         let h = History {
             days: BTreeMap::from([(d, joined_day(d))]),
+            scope: None,
         };
         let kept = h.for_resources(&[glob::Pattern::new("acs-a").unwrap()], &History::default());
         let a = &kept.days[&d].resources["acs-a"];
@@ -1225,6 +1227,7 @@ mod joined_tests {
         assert!(day.callbacks_apart());
         let h = History {
             days: BTreeMap::from([(d, day)]),
+            scope: None,
         };
         assert!(h.for_resource("acs-a").days[&d].callbacks_apart);
     }

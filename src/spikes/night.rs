@@ -732,9 +732,11 @@ mod tests {
         let t = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc();
         let stored = History {
             days: BTreeMap::from([(at("2026-12-02"), day(at("2026-12-02"), false, 5))]),
+            scope: None,
         };
         let input = History {
             days: BTreeMap::from([(at("2026-12-03"), day(at("2026-12-03"), true, 5))]),
+            scope: None,
         };
         let window = Window {
             since: Some(t("2026-12-03T00:00:00Z")),
