@@ -153,6 +153,7 @@ pub fn write(r: &Report, cat: &Catalogue, w: &mut dyn Write) -> anyhow::Result<(
                 "baseline_count": v.baseline_count, "baseline_exposure": v.baseline_exposure,
                 "exposure_kinds": (!v.exposure_kinds.is_empty()).then_some(&v.exposure_kinds),
                 "all_kinds_why": v.all_kinds,
+                "left_out": (!v.left_out.is_empty()).then_some(&v.left_out),
                 "baseline_days": v.baseline_days.iter().map(|d| day_text(*d)).collect::<Vec<_>>(),
                 "expected": v.expected, "ratio": v.ratio, "p_value": v.p_value,
                 "status": v.status.as_str(),

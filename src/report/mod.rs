@@ -918,13 +918,19 @@ fn verdict_sentence(v: &Verdict, cat: &Catalogue) -> String {
             day_text(v.day),
             crate::spikes::BASELINE_WEEKS
         ),
+        // A log kind left out of the key's count (new on the report day, say) is named: the
+        // count is then less than the night's tables show of the key.
         _ => format!(
-            "{label} {description}: {} vs {:.1} expected (same weekday, previous {} weeks), {:.1}×, {}",
+            "{label} {description}: {} vs {:.1} expected (same weekday, previous {} weeks), {:.1}×, {}{}",
             v.count,
             v.expected,
             crate::spikes::BASELINE_WEEKS,
             v.ratio,
-            p_text(v.p_value)
+            p_text(v.p_value),
+            match v.left_out.as_slice() {
+                [] => String::new(),
+                kinds => format!("; left out: {}", kinds.join("; ")),
+            }
         ),
     }
 }

@@ -388,3 +388,20 @@ fn a_night_s_split_counts_callback_records_under_their_call_s_resource() {
     );
     assert!(split(false).is_none());
 }
+
+/// A spike whose key lost a log kind from its count (one new on the report day) says so, as
+/// triage's verdict does: its count is less than the night's tables show of the key (rev59a
+/// F6: `20 vs 1.0` with 35 records of the key that night, and nothing said).
+#[test]
+fn a_spike_sentence_names_the_kinds_left_out_of_its_count() {
+    let cat = fixture::catalogue();
+    let r = fixture::report(&cat);
+    let mut v = r.spike_rows[0].verdict.clone();
+    let bare = spike_sentence(&v, &cat);
+    assert!(!bare.contains("left out"), "{bare}");
+    v.left_out = vec!["callback, none on the baseline days".into()];
+    assert_eq!(
+        spike_sentence(&v, &cat),
+        format!("{bare}; left out: callback, none on the baseline days")
+    );
+}
