@@ -658,6 +658,26 @@ impl Silent {
         true
     }
 
+    /// The texts call `c` keeps ([`Servers::texts`]), all empty for none.
+    fn texts(&self, c: &CallActions) -> Texts<'_> {
+        match c.server {
+            NO_SERVER => [""; 3],
+            at => self.servers.texts(at),
+        }
+    }
+
+    /// Call `id`'s own id, as silent_calls.csv names it and orders calls accepted at once by
+    /// it: its GUID, else the text its records named (its CorrelationId's, or its
+    /// CallConnectionId's for a call known by that alone).
+    fn own_id(&self, ids: &CallIds, id: u32) -> (Option<Words>, &str) {
+        let c = &self.calls[id as usize];
+        let at = match c.resource & CORRELATED {
+            0 => 2,
+            _ => 1,
+        };
+        (ids.guid_of(id), self.texts(c)[at])
+    }
+
     /// The finished counts: each action's row, and the first [`MAX_LISTED`] calls without
     /// an outcome, named by `ids` and `resources`. `end` is the input's last record.
     pub(super) fn finish(
@@ -720,17 +740,9 @@ impl Silent {
         // GUID, else the text their records named), not of their numbers here, which follow
         // the order the workers met them: the same bytes list the same calls, in the same
         // order, from a file, a pipe or one thread.
-        let own = |id: u32| {
-            let c = &self.calls[id as usize];
-            let text = match c.server {
-                NO_SERVER => "",
-                at => self.servers.texts(at)[if c.resource & CORRELATED == 0 { 2 } else { 1 }],
-            };
-            (ids.guid_of(id), text)
-        };
         let order = |a: &(i64, u32), b: &(i64, u32)| {
             (a.0.cmp(&b.0))
-                .then_with(|| own(a.1).cmp(&own(b.1)))
+                .then_with(|| self.own_id(ids, a.1).cmp(&self.own_id(ids, b.1)))
                 .then(a.1.cmp(&b.1))
         };
         if silent.len() > MAX_LISTED {
@@ -743,15 +755,10 @@ impl Silent {
             .map(|(last, id)| {
                 let c = &self.calls[id as usize];
                 let by_connection = c.resource & CORRELATED == 0;
-                let texts = match c.server {
-                    NO_SERVER => [""; 3],
-                    at => self.servers.texts(at),
-                };
-                // The call's own id: its GUID's text, or the text its records named.
-                let own = match ids.guid_of(id) {
-                    Some(g) => guid_text(g),
-                    None if by_connection => texts[2].to_string(),
-                    None => texts[1].to_string(),
+                let texts = self.texts(c);
+                let own = match self.own_id(ids, id) {
+                    (Some(g), _) => guid_text(g),
+                    (None, text) => text.to_string(),
                 };
                 let connection = match c.connection {
                     [0, 0] => None,
