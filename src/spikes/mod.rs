@@ -378,21 +378,30 @@ impl<'h> Tester<'h> {
         if usable.len() < MIN_BASELINE_DAYS {
             return v;
         }
-        let baseline: Vec<&DayAgg> = usable.iter().map(|d| &h.days[d]).collect();
         // A resource's day stored before callback records were counted under their calls'
         // resources holds none of them: a key of callback records alone would be new to every
-        // such baseline (NEW), where it is the history that did not count it.
-        let apart =
-            today.is_some_and(|t| !t.callbacks_apart) && baseline.iter().all(|a| a.callbacks_apart);
-        if apart && kinds == Kind::Callback.bit() {
-            let days: Vec<String> = usable.iter().map(|&d| day_text(d)).collect();
-            v.all_kinds = Some(format!(
-                "{} {} this resource's callback records apart, stored before they were counted under their calls' resources",
-                days.join(", "),
-                if days.len() == 1 { "keeps" } else { "keep" }
-            ));
-            return v;
-        }
+        // such baseline day (NEW), where it is the history that did not count it. Such days are
+        // left out of its baseline, and fewer than three days left leave it untested.
+        let usable = match today.is_some_and(|t| !t.callbacks_apart)
+            && kinds == Kind::Callback.bit()
+        {
+            true => {
+                let (apart, counted): (Vec<i64>, Vec<i64>) =
+                    usable.into_iter().partition(|d| h.days[d].callbacks_apart);
+                if counted.len() < MIN_BASELINE_DAYS {
+                    let days: Vec<String> = apart.iter().map(|&d| day_text(d)).collect();
+                    v.all_kinds = Some(format!(
+                        "{} {} this resource's callback records apart, stored before they were counted under their calls' resources",
+                        days.join(", "),
+                        if days.len() == 1 { "keeps" } else { "keep" }
+                    ));
+                    return v;
+                }
+                counted
+            }
+            false => usable,
+        };
+        let baseline: Vec<&DayAgg> = usable.iter().map(|d| &h.days[d]).collect();
         let mut left_out = today.map_or(Vec::new(), |t| kinds_left_out(t, &baseline));
         let scope = h.scope.as_deref();
         let (own, all_kinds) = own_kinds(today, &baseline, kinds, &left_out, scope);
@@ -813,7 +822,7 @@ pub fn explain(v: &Verdict, history: &History, th: &Thresholds) -> String {
     match v.status {
         Status::Success => "a success outcome: never flagged".to_string(),
         Status::InsufficientHistory if v.all_kinds.is_some() => format!(
-            "not tested: a key of callback records alone, and {}; it is tested once a baseline day counts them",
+            "not tested: a key of callback records alone, and {}; it is tested once {MIN_BASELINE_DAYS} baseline days count them",
             v.all_kinds.as_deref().unwrap_or_default()
         ),
         Status::InsufficientHistory => {
@@ -1050,6 +1059,47 @@ mod tests {
             a.callbacks_apart = false;
         }
         assert_eq!(Tester::new(&h, TH).verdict(day, key).status, Status::New);
+    }
+
+    /// Some baseline days stored before the join and some after (the weeks after an
+    /// upgrade): a callback key is tested against the days that count its records only, and
+    /// not tested while fewer than three do, where it had been tested against the one day
+    /// that counted it as if against four (rev60a F1).
+    #[test]
+    fn a_resource_s_callback_key_is_tested_against_the_days_that_count_callbacks_only() {
+        let (day, key) = (28, (400, Some(8536)));
+        let mut h = hist(&[
+            (0, 100, &[((202, None), 100)]),
+            (7, 100, &[((202, None), 100)]),
+            (14, 100, &[((202, None), 100), (key, 2)]),
+            (21, 100, &[((202, None), 100), (key, 2)]),
+            (day, 200, &[((202, None), 100), (key, 20)]),
+        ]);
+        let callback = Kind::Callback.bit();
+        let set = |h: &mut History, apart: &[i64]| {
+            for (d, a) in h.days.iter_mut() {
+                a.kinds = [("callback", 100), ("operations", 100)]
+                    .map(|(k, n)| (k.to_string(), n))
+                    .into();
+                a.callbacks_apart = apart.contains(d);
+                if *d == day {
+                    a.key_kinds = HashMap::from([(key, (callback, [0, 0, 20, 0]))]);
+                }
+            }
+        };
+        set(&mut h, &[0, 7, 14]);
+        let v = Tester::new(&h, TH).verdict(day, key);
+        assert_eq!(v.status, Status::InsufficientHistory, "{v:?}");
+        let why = explain(&v, &h, &TH);
+        assert!(
+            why.contains("1970-01-15, 1970-01-08, 1970-01-01 keep this resource's callback"),
+            "{why}"
+        );
+        set(&mut h, &[0]);
+        let v = Tester::new(&h, TH).verdict(day, key);
+        assert_eq!(v.baseline_days, vec![21, 14, 7], "{v:?}");
+        assert_eq!((v.baseline_count, v.baseline_exposure), (4, 300), "{v:?}");
+        assert_eq!(v.status, Status::Spike, "{v:?}");
     }
 
     /// A day whose export lost a log kind is measured on the kinds both sides have: the
