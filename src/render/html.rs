@@ -517,6 +517,9 @@ fn spikes_section(s: &mut Page, r: &Report, cat: &Catalogue) -> Result<()> {
     if let Some(line) = crate::render::summary::new_below_min_line(r, cat) {
         let _ = writeln!(s, "<p>{}</p>", escape(&line));
     }
+    if let Some(line) = crate::render::summary::untested_apart_line(r) {
+        let _ = writeln!(s, "<p>{}</p>", escape(&line));
+    }
     for (i, row) in r.spike_rows.iter().enumerate() {
         let v = &row.verdict;
         let m = cat.lookup(v.key.0, v.key.1).mitigation;

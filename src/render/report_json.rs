@@ -143,6 +143,9 @@ pub fn write(r: &Report, cat: &Catalogue, w: &mut dyn Write) -> anyhow::Result<(
             "day": r.spikes.day.map(day_text),
             "note": r.spikes.note,
             "untested_keys": r.spikes.untested,
+            "untested_callback_keys": r.spikes.untested_apart.iter().map(|(resource, (code, subcode))| json!({
+                "resource": resource, "code": code, "subcode": subcode,
+            })).collect::<Vec<_>>(),
             "new_below_min_count": r.spikes.new_below_min.iter().map(|&((code, subcode), count)| json!({
                 "code": code, "subcode": subcode, "count": count,
             })).collect::<Vec<_>>(),

@@ -108,6 +108,9 @@ pub fn run_summary(
         if let Some(l) = super::summary::new_below_min_line(r, cat) {
             lines.push(line(&l));
         }
+        if let Some(l) = super::summary::untested_apart_line(r) {
+            lines.push(line(&l));
+        }
         for s in &r.spike_rows {
             lines.push(format!(
                 "{} ({}): {}",

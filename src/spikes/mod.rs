@@ -535,6 +535,10 @@ pub struct SpikeReport {
     pub flagged: Vec<Verdict>,
     /// Failure keys of the day that could not be tested.
     pub untested: usize,
+    /// Of them, the keys of callback records alone whose resource's baseline days keep its
+    /// callback records apart (stored before they were joined to their calls' resources), with
+    /// their resource under `--spikes-by resource`: not a lack of history, and worth naming.
+    pub untested_apart: Vec<(Option<String>, Key)>,
     /// Why nothing could be tested, when so.
     pub note: Option<String>,
     /// Failure keys of the day below `--spike-min-count` that no earlier day of the history
@@ -696,6 +700,11 @@ pub fn detect_by_resource(history: &History, day: Option<i64>, th: Thresholds) -
     for name in names {
         let r = detect(&history.for_resource(&name), day, th);
         all.untested += r.untested;
+        (all.untested_apart).extend(
+            r.untested_apart
+                .into_iter()
+                .map(|(_, k)| (Some(name.clone()), k)),
+        );
         all.flagged.extend(r.flagged.into_iter().map(|mut v| {
             v.resource = Some(name.clone());
             v
@@ -738,10 +747,17 @@ pub fn detect(history: &History, day: Option<i64>, th: Thresholds) -> SpikeRepor
     keys.sort();
     let mut flagged = Vec::new();
     let mut untested = 0;
+    let mut untested_apart = Vec::new();
     for key in keys {
         let v = tester.verdict(day, key);
         match v.status {
-            Status::InsufficientHistory => untested += 1,
+            Status::InsufficientHistory => {
+                untested += 1;
+                // Only a key kept from days that keep callback records apart says why.
+                if v.all_kinds.is_some() {
+                    untested_apart.push((None, key));
+                }
+            }
             s if s.flagged() => flagged.push(Verdict {
                 by_resource: resource_split(history, day, key, v.count),
                 ..v
@@ -761,6 +777,7 @@ pub fn detect(history: &History, day: Option<i64>, th: Thresholds) -> SpikeRepor
         day: Some(day),
         flagged,
         untested,
+        untested_apart,
         note,
         new_below_min: new_below_min(history, day, th),
         ..SpikeReport::default()
@@ -1049,6 +1066,9 @@ mod tests {
         h.days.get_mut(&day).unwrap().key_kinds = HashMap::from([(key, (callback, [0, 0, 20, 0]))]);
         let v = Tester::new(&h, TH).verdict(day, key);
         assert_eq!(v.status, Status::InsufficientHistory, "{v:?}");
+        // The report names it apart from the keys untested for lack of history (rev60a F5).
+        let r = detect(&h, Some(day), TH);
+        assert_eq!((r.untested, r.untested_apart), (1, vec![(None, key)]));
         let why = explain(&v, &h, &TH);
         assert!(
             why.starts_with("not tested: a key of callback records alone, and 1970-01-22, ")
