@@ -342,8 +342,10 @@ pub fn verdict_day(
     let last_stored = stored.days.values().rev().find(|d| !d.partial && within(d));
     let chosen = report_day(input, forced).or(last_stored.map(|d| d.day));
     let windowed = window.since.is_some() || window.until.is_some();
+    // The records' span, or without records (triage of the history alone) the window's.
+    let window_span = || Some((window.since?.timestamp(), window.until?.timestamp()));
     let why_none = (chosen.is_none() && windowed)
-        .then(|| history::coverage(agg))
+        .then(|| history::coverage(agg).or_else(window_span))
         .flatten()
         .map(|span| no_whole_window_day("no spike verdict", span));
     let later = (chosen.filter(|_| forced.is_none()))
@@ -759,6 +761,16 @@ mod tests {
         };
         let v = verdict_day(&input, &stored, &agg, None, &window, true);
         assert_eq!((v.day, v.why_none), (Some(at("2026-12-02")), None));
+        // Without an input (the history alone), the window is said, not "no complete UTC day
+        // in the input or history" (rev60a F4).
+        let window = Window {
+            since: Some(t("2026-12-03T06:00:00Z")),
+            until: Some(t("2026-12-03T18:00:00Z")),
+        };
+        let empty = Aggregator::new(window, 3600);
+        let v = verdict_day(&History::default(), &stored, &empty, None, &window, true);
+        let why = "No spike verdict: --since and --until cover 2026-12-03 06:00 to 2026-12-03 18:00 UTC, no whole UTC day; give them a whole UTC day, or --day to test what they hold of it.";
+        assert_eq!((v.day, v.noted(None).as_deref()), (None, Some(why)));
     }
 
     /// Days after today are not stored, and one warning says how many and their range; today
