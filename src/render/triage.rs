@@ -184,6 +184,14 @@ fn history_days(s: &mut String, t: &Triage, h: &HistoryDays, whose: &str) {
             sparkline(counts)
         );
     }
+    if let (Some(last), Some(name)) = (h.apart_until, &h.resource) {
+        let _ = writeln!(
+            s,
+            "\nThe days to {} (marked `callbacks apart`) were stored before callback records were counted under their calls' resources: they hold none of {}'s callback records, so a key of callback events reads 0 on them and is first seen after them.",
+            day_text(last),
+            escape(name)
+        );
+    }
     s.push('\n');
     let _ = writeln!(s, "{}", table(&h.table()));
 }
@@ -555,8 +563,9 @@ fn history_json(h: &HistoryDays) -> Value {
             "code": k.0, "subcode": k.1, "first_seen": day_text(*day),
         })).collect::<Vec<_>>(),
         "days": h.days.iter().enumerate().flat_map(|(i, &(day, partial, records))| {
+            let apart = h.apart_until.is_some_and(|last| day <= last);
             h.keys.iter().map(move |(k, _, counts)| json!({
-                "day": day_text(day), "partial": partial, "records": records,
+                "day": day_text(day), "partial": partial, "callbacks_apart": apart, "records": records,
                 "code": k.0, "subcode": k.1, "count": counts[i],
             }))
         }).collect::<Vec<_>>(),

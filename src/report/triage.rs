@@ -364,6 +364,10 @@ pub struct HistoryDays {
     /// Each focused key of any day it holds, in key order: its first day in the history, and
     /// its count on each of `days`.
     pub keys: Vec<(Key, i64, Vec<u64>)>,
+    /// A resource's last day stored before callback records were counted under their calls'
+    /// resources ([`crate::spikes::history::DayAgg::callbacks_apart`]): up to it, its days hold
+    /// none of its callback records, which a callback key's counts of 0 would hide.
+    pub apart_until: Option<i64>,
 }
 
 /// The days of `history` (the stored days, of the resources the run keeps) of the subcode
@@ -399,6 +403,7 @@ pub fn history_days(history: &History, subcode: u32, code: Option<u32>) -> Histo
             .map(|d| (d.day, d.partial, d.exposure))
             .collect(),
         keys,
+        apart_until: None,
     }
 }
 
@@ -411,8 +416,12 @@ pub fn history_days_by_resource(
 ) -> Vec<HistoryDays> {
     (history.resources().into_iter())
         .map(|name| {
-            let mut h = history_days(&history.for_resource(&name), subcode, code);
+            let of = history.for_resource(&name);
+            let mut h = history_days(&of, subcode, code);
             h.resource = Some(name);
+            h.apart_until = (of.days.values().rev())
+                .find(|d| d.callbacks_apart)
+                .map(|d| d.day);
             h
         })
         .collect()
@@ -426,9 +435,13 @@ impl HistoryDays {
         let names = (self.keys.iter()).map(|(k, _, _)| Name::from(key_label(k.0, k.1)));
         t.columns.extend(names.map(|n| (n, Col::Number)));
         for (i, &(day, partial, records)) in self.days.iter().enumerate() {
+            let apart = match self.apart_until.is_some_and(|last| day <= last) {
+                true => " (callbacks apart)",
+                false => "",
+            };
             let day = match partial {
-                true => format!("{} (partial)", crate::time::day_text(day)),
-                false => crate::time::day_text(day),
+                true => format!("{} (partial){apart}", crate::time::day_text(day)),
+                false => format!("{}{apart}", crate::time::day_text(day)),
             };
             let mut r = row![day, records];
             r.extend((self.keys.iter()).map(|(_, _, counts)| counts[i].into()));
@@ -1445,6 +1458,46 @@ pub fn build_showing(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A resource's days stored before callback records were joined to it are marked in its
+    /// history's table, where a callback key reads 0 on them (rev60a F2: it seemed to start on
+    /// the upgrade day).
+    #[test]
+    fn a_resource_s_days_that_keep_callbacks_apart_are_marked() {
+        let day = |d: &str| crate::time::parse_day(d).unwrap();
+        let mut h = HistoryDays {
+            resource: Some("acs-stage".into()),
+            held: 3,
+            span: Some((day("2026-11-19"), day("2026-11-21"))),
+            days: vec![
+                (day("2026-11-19"), false, 90),
+                (day("2026-11-20"), true, 89),
+                (day("2026-11-21"), false, 119),
+            ],
+            keys: vec![((400, Some(8536)), day("2026-11-21"), vec![0, 0, 2])],
+            apart_until: Some(day("2026-11-20")),
+        };
+        let first = |h: &HistoryDays| -> Vec<String> {
+            h.table()
+                .text_rows()
+                .into_iter()
+                .map(|r| r[0].clone())
+                .collect()
+        };
+        assert_eq!(
+            first(&h),
+            [
+                "2026-11-19 (callbacks apart)",
+                "2026-11-20 (partial) (callbacks apart)",
+                "2026-11-21"
+            ]
+        );
+        h.apart_until = None;
+        assert_eq!(
+            first(&h),
+            ["2026-11-19", "2026-11-20 (partial)", "2026-11-21"]
+        );
+    }
 
     /// Phone numbers keep their last 4 digits: a rawId of one, with or without `+`, and an
     /// E.164 number inside other text; ACS and Teams ids, short numbers and GUIDs stay.
