@@ -59,7 +59,8 @@ pub struct CodeRow {
     pub calls: u64,
     pub first: Option<DateTime<Utc>>,
     pub last: Option<DateTime<Utc>>,
-    /// Most frequent ResultMessages (untrusted log text).
+    /// Most frequent ResultMessages (untrusted log text), their phone numbers masked
+    /// ([`triage::mask_numbers`]).
     pub messages: Vec<(String, u64)>,
     /// Records whose ResultMessage was not kept: the key has more distinct ones than
     /// [`crate::aggregate::MESSAGES_PER_KEY`], so those shown are the most frequent of a
@@ -401,7 +402,7 @@ pub fn build(
         rejects,
         reject_groups,
         skip_counts: agg.skip_counts.iter().map(|(r, n)| (*r, *n)).collect(),
-        diagnostics: diagnostics(&agg, |_| true),
+        diagnostics: diagnostics(&agg, |_| true, triage::mask_numbers),
         spikes,
         volume,
         spike_rows,
@@ -572,8 +573,10 @@ fn code_rows(keys: Vec<(Key, KeyStats)>, cat: &Catalogue) -> Vec<CodeRow> {
             calls: s.calls.len(),
             first: s.first,
             last: s.last,
+            // Masked once per message shown (report has no --full-numbers); two that differ
+            // in a number alone stay two.
             messages: (s.messages.into_iter().take(3))
-                .map(|(m, n)| (m.into_string(), n))
+                .map(|(m, n)| (triage::mask_numbers(&m), n))
                 .collect(),
             other_messages: s.other_messages,
         });
@@ -613,8 +616,12 @@ fn spike_rows(spikes: &SpikeReport, cat: &Catalogue) -> Vec<SpikeRow> {
 }
 
 /// SIP / Q.850 diagnostics of the keys `wanted` keeps, count descending, then the key and the
-/// texts.
-pub(crate) fn diagnostics(agg: &Aggregator, wanted: impl Fn(Key) -> bool) -> Vec<DiagnosticRow> {
+/// texts, the messages shown as `show` gives them (their phone numbers masked) once in order.
+pub(crate) fn diagnostics(
+    agg: &Aggregator,
+    wanted: impl Fn(Key) -> bool,
+    show: impl Fn(&str) -> String,
+) -> Vec<DiagnosticRow> {
     let text = |id: u32| agg.diagnostic_texts.name(id).to_string();
     let mut rows: Vec<DiagnosticRow> = agg
         .diagnostics
@@ -640,6 +647,10 @@ pub(crate) fn diagnostics(agg: &Aggregator, wanted: impl Fn(Key) -> bool) -> Vec
         )
     };
     rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| order(a).cmp(&order(b))));
+    for d in &mut rows {
+        d.sip_message = show(&d.sip_message);
+        d.q850_message = show(&d.q850_message);
+    }
     rows
 }
 

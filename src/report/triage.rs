@@ -270,27 +270,38 @@ impl Numbers {
 /// A text with the digits of each phone number but its last 4 shown as `x`: a rawId of a
 /// phone number of any length (`4:+14255550199`, `4:14255550199`, `4:+123456`; one of 4 digits
 /// or fewer shows no more), whatever stands between its digits (`4:+44 20 7946 0958` shows
-/// `4:+xx xx xxxx 0958`), and a number in E.164 form (`+` and 7 digits or more) anywhere in
-/// `text`, also written in groups ([`number_end`]: `+1 (425) 555-0100`). Phone numbers are
-/// personal data; the last 4 digits tell one destination from another. Other ids
-/// (`8:acs:...`, Teams users) are as given.
+/// `4:+xx xx xxxx 0958`), and in free text (an operation context, a result message) a number
+/// of 7 digits or more in E.164 form (`+14255550199`) or after `4:`, `sip:` or `tel:` at the
+/// start of a word (`participant 4:14255550199`, `sip:14255550199@sbc.contoso.com`), also
+/// written in groups ([`number_end`]: `+1 (425) 555-0100`). Phone numbers are personal data;
+/// the last 4 digits tell one destination from another. Other ids (`8:acs:...`, Teams users)
+/// are as given, and a text without a number comes back as it is.
 pub fn mask_numbers(text: &str) -> String {
     let b = text.as_bytes();
     // The spans whose digits but the last 4 are masked: all of a rawId past `4:`.
     let mut spans = Vec::new();
-    if text.starts_with("4:") {
+    let raw_id = (text.strip_prefix("4:")).is_some_and(|n| {
+        n.bytes()
+            .all(|c| c.is_ascii_digit() || b"+ -.()".contains(&c))
+    });
+    if raw_id {
         spans.push(2..text.len());
     } else {
         let mut i = 0;
         while i < b.len() {
-            if b[i] == b'+' && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
-                let (end, digits) = number_end(b, i + 1);
-                if digits >= 7 {
-                    spans.push(i + 1..end);
+            let digits_at = match b[i] {
+                b'+' => Some(i + 1),
+                _ => number_prefix(b, i).map(|p| i + p),
+            };
+            match digits_at.filter(|&d| b.get(d).is_some_and(u8::is_ascii_digit)) {
+                Some(d) => {
+                    let (end, digits) = number_end(b, d);
+                    if digits >= 7 {
+                        spans.push(d..end);
+                    }
+                    i = end;
                 }
-                i = end;
-            } else {
-                i += 1;
+                None => i += 1,
             }
         }
     }
@@ -316,6 +327,21 @@ pub fn mask_numbers(text: &str) -> String {
     }
     out.push_str(&text[last..]);
     out
+}
+
+/// The length of the scheme that names a phone number at `i` of free text, `4:` (a rawId),
+/// `sip:` or `tel:` in any case, at the start of a word (`participant 4:14255550199`, not the
+/// `4:` of `14:55`); `None` elsewhere.
+fn number_prefix(b: &[u8], i: usize) -> Option<usize> {
+    if i > 0 && b[i - 1].is_ascii_alphanumeric() {
+        return None;
+    }
+    let rest = &b[i..];
+    let starts = |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
+    [&b"4:"[..], b"sip:", b"tel:"]
+        .into_iter()
+        .find(|p| starts(p))
+        .map(<[u8]>::len)
 }
 
 /// The end of the phone number whose digits start at `start` in free text, and how many
@@ -1227,7 +1253,7 @@ impl CallList {
     }
 }
 
-/// The row of a call, its target's phone number shown as `numbers` says.
+/// The row of a call, the phone numbers of its target and messages shown as `numbers` says.
 fn row_of(id: &CallId, c: &CallStats, numbers: Numbers) -> CallRow {
     let d = c.details.as_deref();
     let mut messages: Vec<&(Box<str>, u64)> =
@@ -1244,7 +1270,7 @@ fn row_of(id: &CallId, c: &CallStats, numbers: Numbers) -> CallRow {
         first: c.first,
         last: c.last,
         codes: d.map(|d| d.codes.clone()).unwrap_or_default(),
-        messages: messages.into_iter().map(|(m, _)| m.to_string()).collect(),
+        messages: messages.into_iter().map(|(m, _)| numbers.show(m)).collect(),
         sip_codes: d.map(|d| d.sip_codes.clone()).unwrap_or_default(),
         q850_codes: d.map(|d| d.q850_codes.clone()).unwrap_or_default(),
         target: d.map(|d| numbers.show(d.target())).unwrap_or_default(),
@@ -1406,10 +1432,12 @@ pub fn build_showing(
     let targets = Named::of(&focus.targets, |t| numbers.show(t));
     let contexts = Named::of(&focus.contexts, |t| numbers.show(t));
     let counted = focus.messages();
+    // Each distinct message kept is masked once, here: two that differ in a number alone
+    // stay two rows.
     let messages: Vec<(String, u64)> = counted
         .texts
         .iter()
-        .map(|(m, n)| (m.to_string(), *n))
+        .map(|(m, n)| (numbers.show(m), *n))
         .collect();
     let (verdicts, verdict_note) = verdicts(&focus, history, asked);
     let sdks = sdks_of_calls(call_sdks, &focus.no_call_sdks);
@@ -1435,7 +1463,11 @@ pub fn build_showing(
         calls,
         messages,
         other_messages: counted.other,
-        diagnostics: super::diagnostics(&focus.all, |(code, sub)| focus.matches(code, sub)),
+        diagnostics: super::diagnostics(
+            &focus.all,
+            |(code, sub)| focus.matches(code, sub),
+            |t| numbers.show(t),
+        ),
         resources: focus_resources(&focus, &inferred, (unknown.0 + not_looked_up.0, 0)),
         resources_inferred: (inferred.values()).fold((0, 0), |a, r| (a.0 + r.0, a.1 + r.1)),
         resources_unknown: unknown,
@@ -1540,6 +1572,30 @@ mod tests {
             ("+1 425 555 0100 and 2 more", "+x xxx xxx 0100 and 2 more"),
             ("+1 2026 ok", "+1 2026 ok"),
             ("+1 425 ", "+1 425 "),
+            // Result messages: Microsoft's AddParticipantFailed names the participant's rawId
+            // in its text; a SIP or tel URI names the number without `+` too.
+            (
+                "addParticipants failed for participant 4:+14255550199. Underlying reason: Request Timeout. DiagCode: 408#10057.",
+                "addParticipants failed for participant 4:+xxxxxxx0199. Underlying reason: Request Timeout. DiagCode: 408#10057.",
+            ),
+            (
+                "failed for participant 4:14255550199. DiagCode: 408#10057.",
+                "failed for participant 4:xxxxxxx0199. DiagCode: 408#10057.",
+            ),
+            (
+                "Cannot reach sip:14255550177@sbc.contoso.com;user=phone",
+                "Cannot reach sip:xxxxxxx0177@sbc.contoso.com;user=phone",
+            ),
+            ("<SIP:+14255550177@sbc>", "<SIP:+xxxxxxx0177@sbc>"),
+            ("tel:1-425-555-0177, then", "tel:x-xxx-xxx-0177, then"),
+            // A text that starts as a rawId but is not one is read as text.
+            ("4:+14255550199 failed", "4:+xxxxxxx0199 failed"),
+            // No number: a time, a code, an extension, a scheme inside a word.
+            ("at 14:55:01, DiagCode: 408#10057.", "at 14:55:01, DiagCode: 408#10057."),
+            ("sip:1234@pbx", "sip:1234@pbx"),
+            ("at 4:30 1234", "at 4:30 1234"),
+            ("gossip:14255550199", "gossip:14255550199"),
+            ("x4:14255550199", "x4:14255550199"),
         ] {
             assert_eq!(mask_numbers(given), shown, "{given}");
         }

@@ -1116,6 +1116,106 @@ fn full_numbers_shows_the_callee_s_number_in_full() {
     assert_eq!(calls.matches(",4:+14255550199,").count(), 25, "{calls}");
 }
 
+/// Result messages name phone numbers too: Microsoft's AddParticipantFailed says `addParticipants
+/// failed for participant <rawId>. Underlying reason: ... DiagCode: 408#10057.` (the Teams Phone
+/// extensibility troubleshooting page), and a SIP URI may name one. They are masked as targets
+/// are, in triage's messages, the calls' `messages` and report's messages, in every format;
+/// `--full-numbers` shows them whole in triage; two messages that differ in the number alone
+/// stay two rows; a message without a number is as the log gave it.
+#[test]
+fn result_messages_show_phone_numbers_masked_as_targets_do() {
+    let work = tempfile::tempdir().unwrap();
+    let message = |raw: &str| {
+        format!("addParticipants failed for participant {raw}. Underlying reason: Request Timeout. DiagCode: 408#10057.")
+    };
+    let rows = [
+        ("4:+14255550199", message("4:+14255550199")),
+        ("4:+14255550123", message("4:+14255550123")),
+        (
+            "4:14255550177",
+            "Cannot reach sip:14255550177@sbc.contoso.com;user=phone.".to_string(),
+        ),
+        ("8:acs:user-1", "Request Timeout, +1 try: 4:30.".to_string()),
+    ];
+    let events: Vec<Value> = (0..12)
+        .map(|i| {
+            let (raw, m) = &rows[i % 4];
+            serde_json::json!({
+                "id": format!("e{i}"),
+                "type": "Microsoft.Communication.AddParticipantFailed",
+                "time": format!("2026-12-03T{:02}:00:00+00:00", 8 + i),
+                "data": {
+                    "operationContext": "transfer-to-agent",
+                    "resultInformation": {"code": 408, "subCode": 10057, "message": m},
+                    "participant": {"rawId": raw},
+                    "callConnectionId": format!("cc-{i}"),
+                    "correlationId": format!("0ecaf828-e2f7-4553-8fcc-{i:012}"),
+                }
+            })
+        })
+        .collect();
+    let input = work.path().join("callbacks.json");
+    std::fs::write(&input, serde_json::to_string(&events).unwrap()).unwrap();
+    let triage = |extra: &[&str]| {
+        let run = (bin().args(["triage", "10057"]).arg(&input))
+            .args(extra)
+            .assert()
+            .success();
+        stdout(&run)
+    };
+    let full_numbers = ["4255550199", "4255550123", "4255550177"];
+    for format in ["md", "json", "csv"] {
+        for calls in [false, true] {
+            let mut args = vec!["--format", format];
+            args.extend(calls.then_some("--calls"));
+            let masked = triage(&args);
+            for n in full_numbers {
+                assert!(!masked.contains(n), "{format} {calls}: {n}: {masked}");
+            }
+            if format != "csv" || calls {
+                assert!(
+                    masked.contains("participant 4:+xxxxxxx0123. Underlying reason")
+                        && masked.contains("sip:xxxxxxx0177")
+                        && masked.contains("Request Timeout, +1 try: 4:30."),
+                    "{format} {calls}: {masked}"
+                );
+            }
+            args.push("--full-numbers");
+            let full = triage(&args);
+            if format != "csv" || calls {
+                assert!(
+                    full.contains(&message("4:+14255550199")) && full.contains("sip:14255550177"),
+                    "{format} {calls}: {full}"
+                );
+            }
+        }
+    }
+    // Two messages that differ in the number alone are two rows.
+    let v: Value = serde_json::from_str(&triage(&["--format", "json"])).unwrap();
+    let messages: Vec<&str> = (v["messages"].as_array().unwrap().iter())
+        .map(|m| m["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages.len(), 4, "{messages:?}");
+    assert_eq!(
+        (messages.iter())
+            .filter(|m| m.starts_with("addParticipants failed for participant 4:+xxxxxxx01"))
+            .count(),
+        2,
+        "{messages:?}"
+    );
+    // report masks them always, in summary.md and report.html.
+    let out = work.path().join("out");
+    report_to(&input, &out, &["--format", "md,html"]).success();
+    for file in ["summary.md", "report.html"] {
+        let text = std::fs::read_to_string(out.join(file)).unwrap();
+        for n in full_numbers {
+            assert!(!text.contains(n), "{file}: {n}: {text}");
+        }
+    }
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("participant 4:+xxxxxxx01"), "{html}");
+}
+
 /// README's `[outcomes]` example for 408/560408, as a tenant's config file, makes it a caller
 /// outcome for that tenant: a failure by default.
 #[test]
