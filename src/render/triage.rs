@@ -538,9 +538,19 @@ fn fields_json(t: &Triage) -> Value {
                 "baseline_exposure": v.baseline_exposure,
                 "baseline_days": v.baseline_days.iter().map(|d| day_text(*d)).collect::<Vec<_>>(),
                 "expected": v.expected, "ratio": v.ratio, "p_value": v.p_value,
+                "target": target_json(t, v),
             })).collect::<Vec<_>>(),
         },
     })
+}
+
+/// The target a flagged key's records of the day went to, as `report.json` gives it, its
+/// number shown as the triage shows numbers; null when none is named.
+fn target_json(t: &Triage, v: &crate::spikes::Verdict) -> Value {
+    (v.target.as_ref()).map_or(
+        Value::Null,
+        |l| json!({"target": t.numbers.show(&l.target), "count": l.count, "of": l.of}),
+    )
 }
 
 /// The rows of a split by target or operation context (`field`: the text's key), with the

@@ -887,12 +887,17 @@ pub fn resource_split_text(v: &Verdict) -> Option<String> {
 /// masks it (`report` has no `--full-numbers`). Text from the logs, which each output escapes
 /// as its own: a renderer that makes links of a sentence's text adds it after.
 pub fn target_said(v: &Verdict) -> Option<String> {
+    target_said_as(v, triage::mask_numbers)
+}
+
+/// [`target_said`], the target shown as `show` gives it (`triage --full-numbers` whole).
+pub fn target_said_as(v: &Verdict, show: impl Fn(&str) -> String) -> Option<String> {
     let t = v.target.as_ref()?;
     Some(format!(
         "{} of {} records to {}",
         t.count,
         t.of,
-        triage::mask_numbers(&t.target)
+        show(&t.target)
     ))
 }
 

@@ -1296,6 +1296,7 @@ fn verdicts(
     focus: &Focus,
     history: &History,
     asked: &Asked,
+    numbers: Numbers,
 ) -> (Vec<(Verdict, String)>, Option<String>) {
     let th = asked.thresholds;
     let names = match asked.by_resource {
@@ -1304,11 +1305,11 @@ fn verdicts(
     };
     let mut verdicts: Vec<(Verdict, String)> = match (asked.day, names.is_empty()) {
         (None, _) => Vec::new(),
-        (Some(day), true) => tested(focus, history, day, th, None),
+        (Some(day), true) => tested(focus, history, day, th, None, numbers),
         (Some(day), false) => (names.iter())
             .flat_map(|name| {
                 let h = history.for_resource(name);
-                tested(focus, &h, day, th, Some(name))
+                tested(focus, &h, day, th, Some(name), numbers)
             })
             .collect(),
     };
@@ -1343,13 +1344,17 @@ fn verdicts(
 
 /// The verdicts of the focused keys of `day` in `history` (a resource's, named `resource`):
 /// those the day holds, or the one key asked for when it holds none. A resource's keys are
-/// those it has on the day, as `report` tests them.
+/// those it has on the day, as `report` tests them. A key flagged over all records names the
+/// target more than half of its records of the day went to, as `report`'s spike line does
+/// (`; 480 of 500 records to 4:+xxxxxxx0100`), counted as `report` counts it and shown as
+/// `numbers` says.
 fn tested(
     focus: &Focus,
     history: &History,
     day: i64,
     th: Thresholds,
     resource: Option<&String>,
+    numbers: Numbers,
 ) -> Vec<(Verdict, String)> {
     let mut keys: Vec<Key> = (history.days.get(&day).into_iter())
         .flat_map(|d| d.keys.keys().filter(|k| focus.matches(k.0, k.1)).copied())
@@ -1363,8 +1368,14 @@ fn tested(
         .map(|k| {
             let mut v = tester.verdict(day, k);
             v.resource = resource.cloned();
+            if resource.is_none() && v.status.flagged() {
+                v.target = spikes::night_target(&focus.all, v.day, v.key);
+            }
             let why = spikes::explain(&v, history, &th);
-            (v, why)
+            match super::target_said_as(&v, |t| numbers.show(t)) {
+                Some(target) => (v, format!("{why}; {target}")),
+                None => (v, why),
+            }
         })
         .collect()
 }
@@ -1439,7 +1450,7 @@ pub fn build_showing(
         .iter()
         .map(|(m, n)| (numbers.show(m), *n))
         .collect();
-    let (verdicts, verdict_note) = verdicts(&focus, history, asked);
+    let (verdicts, verdict_note) = verdicts(&focus, history, asked, numbers);
     let sdks = sdks_of_calls(call_sdks, &focus.no_call_sdks);
     let mitigations = mitigations(cat, &focus, &totals);
     let agg = &focus.all;

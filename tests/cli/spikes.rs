@@ -1628,7 +1628,8 @@ fn a_re_run_over_a_day_stored_alike_leaves_its_file() {
 /// when more than half of the key's records of the night went to one target, counted exactly,
 /// its line says how many of them and to whom, its phone number masked, on stderr, in the `-q`
 /// line, `summary.md`, `report.html` and `report.json`; a key whose records go to many names
-/// none.
+/// none. `triage`'s verdict line says the same, in Markdown and JSON, its number whole with
+/// `--full-numbers`.
 #[test]
 fn a_spike_of_callbacks_to_one_number_names_it() {
     let work = tempfile::tempdir().unwrap();
@@ -1714,4 +1715,36 @@ fn a_spike_of_callbacks_to_one_number_names_it() {
     let quiet = report_to(&today, &out, &[&flags[..], &["-q"]].concat()).code(4);
     let quiet = stderr(&quiet);
     assert!(quiet.contains(&format!(" 408/10004 ({said})")), "{quiet}");
+    let triage = |sub: &str, extra: &[&str]| {
+        let run = (bin().args(["triage", sub, "--history", h]).arg(&today))
+            .args(extra)
+            .assert()
+            .success();
+        stdout(&run)
+    };
+    let md = triage("10004", &[]);
+    let verdict = (md.lines())
+        .find(|l| l.starts_with("- 408/10004: NEW") || l.starts_with("- 408/10004: SPIKE"))
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(verdict.ends_with(&format!("; {said}")), "{verdict}");
+    let v: Value = serde_json::from_str(&triage("10004", &["--format", "json"])).unwrap();
+    let key = &v["verdict"]["keys"][0];
+    assert!(
+        (key["explanation"].as_str().unwrap()).ends_with(&format!("; {said}")),
+        "{key}"
+    );
+    assert_eq!(
+        key["target"],
+        serde_json::json!({"target": "4:+xxxxxxx0100", "count": 480, "of": 500})
+    );
+    let full = triage("10004", &["--full-numbers"]);
+    assert!(
+        full.contains("; 480 of 500 records to 4:+14255550100\n"),
+        "{full}"
+    );
+    let md = triage("8585", &[]);
+    let verdict = (md.lines())
+        .find(|l| l.starts_with("- 500/8585: "))
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(!verdict.contains(" records to "), "{verdict}");
 }
