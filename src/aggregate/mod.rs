@@ -170,9 +170,9 @@ impl DayStats {
 /// message), the messages interned in [`Aggregator::diagnostic_texts`].
 pub type DiagKey = (u32, Option<u32>, Option<u32>, u32, Option<u32>, u32);
 
-/// Records of (UTC day, resource), with the second of the day of the last: what
-/// `by_day_of_resource` is summed from.
-type DayRecords = Vec<((i64, u32), (u64, u32))>;
+/// Records of (UTC day, resource), with the second of the day of the last that names the
+/// resource (none for callback records joined to it): what `by_day_of_resource` is summed from.
+type DayRecords = Vec<((i64, u32), (u64, Option<u32>))>;
 
 /// One key of one resource on one UTC day.
 #[derive(Debug, Clone, Default)]
@@ -402,7 +402,9 @@ pub struct Aggregator {
     /// that name one and, when joined, the callback records of their calls: the resources'
     /// exposure, and where a resource's records stop (those that name it: a callback cell of
     /// no resource holds the calls of every resource, and its last second is any of theirs).
-    pub by_day_of_resource: BTreeMap<(i64, u32), (u64, u32)>,
+    /// A day whose records are all joined to the resource has no last second (`None`): none
+    /// of them tells where its own records stop.
+    pub by_day_of_resource: BTreeMap<(i64, u32), (u64, Option<u32>)>,
     /// SDK types and versions.
     pub sdk_texts: Interner,
     /// (SDK type, version, key) → count, for records that carry them, filled once done from
@@ -1512,7 +1514,7 @@ impl Aggregator {
                 }
             }
             if res != 0 {
-                of_resources.push(((day, res), (count, c.last)));
+                of_resources.push(((day, res), (count, Some(c.last))));
                 if self.keep_resource_days {
                     let d = self.by_day_resource.entry((day, res, key)).or_default();
                     d.count += count;
@@ -1566,7 +1568,7 @@ impl Aggregator {
         of_resources: &mut DayRecords,
     ) {
         for (res, n, calls) in &split.moved {
-            of_resources.push(((day, *res), (*n, 0)));
+            of_resources.push(((day, *res), (*n, None)));
             if self.keep_resource_days {
                 let d = self.by_day_resource.entry((day, *res, key)).or_default();
                 d.count += n;
@@ -1611,7 +1613,7 @@ impl Aggregator {
     /// Adds the records of each (day, resource) of `counts` to `by_day_of_resource`, made from
     /// the sorted sums in one go: its nodes full, where inserts in the cells' order leave them
     /// two-thirds full (39 bytes a resource, not 26, of resource ids by the hundred thousand).
-    fn sum_days_of_resources(&mut self, mut counts: Vec<((i64, u32), (u64, u32))>) {
+    fn sum_days_of_resources(&mut self, mut counts: DayRecords) {
         counts.extend(std::mem::take(&mut self.by_day_of_resource));
         counts.sort_unstable_by_key(|&(at, _)| at);
         counts.dedup_by(|next, kept| {

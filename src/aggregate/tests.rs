@@ -1107,7 +1107,7 @@ fn a_cell_points_to_its_key_s_day_which_holds_the_hours() {
         Vec<(OpKey, u64)>,
         Vec<((i64, u32, Key), u64)>,
         i64,
-        Vec<((i64, String), (u64, u32))>,
+        Vec<((i64, String), (u64, Option<u32>))>,
     );
     let shown = |a: &Aggregator| -> Shown {
         let mut days: Vec<_> = (a.by_day.iter())
@@ -1152,13 +1152,13 @@ fn a_cell_points_to_its_key_s_day_which_holds_the_hours() {
     assert_eq!(want.4, DAY, "a span of five days is bucketed by day");
     // Each resource's records on each day, and the second of the day of its last: where its
     // records stop.
-    let mut of_res: BTreeMap<(i64, String), (u64, u32)> = BTreeMap::new();
+    let mut of_res: BTreeMap<(i64, String), (u64, Option<u32>)> = BTreeMap::new();
     for r in recs.iter().filter(|r| !r.resource_id.is_empty()) {
         let t = r.time.timestamp();
         let name = r.resource_id.trim_start_matches("/R/").to_lowercase();
         let e = of_res.entry((t.div_euclid(DAY), name)).or_default();
         e.0 += 1;
-        e.1 = e.1.max(t.rem_euclid(DAY) as u32);
+        e.1 = e.1.max(Some(t.rem_euclid(DAY) as u32));
     }
     assert_eq!(want.5, of_res.into_iter().collect::<Vec<_>>());
     let after = recs.len() - 17;

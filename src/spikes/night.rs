@@ -198,8 +198,12 @@ fn volume_test(
             let bar = volume::Bar::new(&asked.thresholds, asked.volume_low_ratio);
             let mut volume = volume::test(history, day, &bar, asked.retired);
             if let Some(d) = day {
+                // A resource's day of joined callback records alone has no last record of its
+                // own, and is not judged cut (it would read as stopping at 00:00).
                 let last = (agg.by_day_of_resource.range((d, 0)..(d + 1, 0)))
-                    .map(|(&(_, r), &(_, s))| (agg.resources.name(r), d * DAY + i64::from(s)))
+                    .filter_map(|(&(_, r), &(_, s))| {
+                        Some((agg.resources.name(r), d * DAY + i64::from(s?)))
+                    })
                     .collect();
                 // A window that ends within the day cut the records, not the export.
                 let cut = (asked.window.until).is_some_and(|u| u.timestamp() < (d + 1) * DAY);

@@ -1445,6 +1445,19 @@ fn triage_gives_the_subcode_s_days_in_the_history() {
 /// none), sharing the call's CorrelationId. acs-prod has 400 calls, 8 failed; acs-stage 60,
 /// `stage_failed` failed; acs-prod's calls stop at `prod_stop` o'clock.
 fn calls_night(work: &Path, day: &str, stage_failed: u64, prod_stop: u32) -> std::path::PathBuf {
+    calls_night_of(work, day, stage_failed, prod_stop, false)
+}
+
+/// [`calls_night`], acs-prod's calls, with `prod_late`, made in the last hour of the day before
+/// (their Plays in the operations log then, 9 s apart) and ended on `day` (their callback
+/// events in its first 20 minutes, 3 s apart): on `day`, none of acs-prod's records names it.
+fn calls_night_of(
+    work: &Path,
+    day: &str,
+    stage_failed: u64,
+    prod_stop: u32,
+    prod_late: bool,
+) -> std::path::PathBuf {
     let dir = work.join(format!("calls-{day}"));
     std::fs::create_dir_all(&dir).unwrap();
     let start = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
@@ -1459,6 +1472,13 @@ fn calls_night(work: &Path, day: &str, stage_failed: u64, prod_stop: u32) -> std
             if name == "ACS-PROD" && chrono::Timelike::hour(&t) >= prod_stop {
                 continue;
             }
+            let (t, ended) = match prod_late && name == "ACS-PROD" {
+                true => (
+                    start + chrono::Duration::seconds(9 * i as i64 - 3600),
+                    start + chrono::Duration::seconds(3 * i as i64),
+                ),
+                false => (t, t + chrono::Duration::seconds(3)),
+            };
             let call = format!("{:08x}-0000-4000-8000-{:012x}", day.len(), i);
             let (corr, conn) = (
                 format!("{name}-{call}").to_lowercase(),
@@ -1475,7 +1495,7 @@ fn calls_night(work: &Path, day: &str, stage_failed: u64, prod_stop: u32) -> std
             };
             events.push(format!(
                 r#"{{"id":"e-{name}-{i}","source":"calling/callConnections/{conn}","type":"Microsoft.Communication.{kind}","data":{{"operationContext":"greeting","resultInformation":{{"code":{code},"subCode":{sub},"message":"m"}},"callConnectionId":"{conn}","serverCallId":"s","correlationId":"{corr}"}},"time":"{}","specversion":"1.0","datacontenttype":"application/json","subject":"calling/callConnections/{conn}"}}"#,
-                (t + chrono::Duration::seconds(3)).to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+                ended.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
             ));
         }
     }
@@ -1596,6 +1616,51 @@ fn a_resource_s_days_count_its_calls_callbacks_and_its_cut_export_is_no_baseline
     let prod = prod.map(|r| (r["expected"].as_str(), r["status"].as_str()));
     assert_eq!(prod, Some(("800.0000", "normal")), "{volume:?}");
 }
+/// A resource's day whose records are all callback records joined to it (its calls made the
+/// evening before, their callbacks after midnight: none of its records of the day names it) has
+/// no last record of its own: it is not judged cut at 00:00, nor stored partial for it, and its
+/// volume line says no time its records stop (its DROP stands).
+#[test]
+fn a_resource_day_of_joined_callbacks_alone_is_not_judged_cut() {
+    let work = tempfile::tempdir().unwrap();
+    let history = work.path().join("history");
+    let h = history.to_str().unwrap();
+    let run = |input: &Path, day: &str| {
+        let out = work.path().join(format!("out-{day}"));
+        let args = ["--history", h, "--format", "csv"];
+        let err = stderr(&report_to(input, &out, &args).success());
+        (out, err)
+    };
+    for day in ["2026-10-04", "2026-10-11", "2026-10-18", "2026-10-25"] {
+        run(&calls_night(work.path(), day, 1, 24), day);
+    }
+    let input = calls_night_of(work.path(), "2026-11-01", 1, 24, true);
+    let (out, err) = run(&input, "2026-11-01");
+    assert!(!err.contains("records stop at 00:00"), "{err}");
+    assert!(
+        !err.contains("stores acs-prod's 2026-11-01 as partial"),
+        "{err}"
+    );
+    let volume = read_csv(&out.join("volume.csv"));
+    let prod =
+        (volume.iter()).find(|r| r["scope"] == "resource acs-prod" && r["day"] == "2026-11-01");
+    let prod = prod.map(|r| (r["count"].as_str(), r["status"].as_str()));
+    assert_eq!(prod, Some(("400", "DROP")), "{volume:?}");
+    let df = read_parquet(&history.join("2026-11-01.parquet"));
+    let (res, partial) = (
+        df.column("resource").unwrap(),
+        df.column("partial").unwrap(),
+    );
+    let prod_partial: Vec<bool> = (0..df.height())
+        .filter(|&i| res.str().unwrap().get(i) == Some("acs-prod"))
+        .map(|i| partial.bool().unwrap().get(i).unwrap())
+        .collect();
+    assert!(
+        !prod_partial.is_empty() && prod_partial.iter().all(|p| !p),
+        "{df}"
+    );
+}
+
 /// A re-run over a day the history holds as it would store it leaves its file as it is,
 /// without encoding it again to compare the bytes: a file of the same rows in another encoding
 /// (here uncompressed) is not replaced, as the comparison of bytes would replace it.
