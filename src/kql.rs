@@ -779,8 +779,10 @@ fn silent(o: &KqlOptions) -> String {
          // of one action of a call accepted both before and after that line, all but the first are taken as late.\n\
          let End = toscalar(union (Ops | project TimeGenerated), (Media | project TimeGenerated) | summarize max(TimeGenerated));\n\
          let Line = bin(End, 1s) - {late}m;\n\
+         // A call's resource: of those its records name, the first by name, as `report` takes it (`~`, after any name of letters, digits and hyphens, stands for none).\n\
          let Calls = union (Accepted | project call, resource), (Outcome | project call, resource)\n\
-         | summarize resource = max(resource) by call;\n\
+         | summarize resource = min(iff(isempty(resource), \"~\", resource)) by call\n\
+         | extend resource = iff(resource == \"~\", \"\", resource);\n\
          Accepted\n\
          | summarize accepted = count(), earliest = min(bin(TimeGenerated, 1s)), latest = max(bin(TimeGenerated, 1s)) by call, action, i\n\
          | lookup kind=inner Calls on call\n\

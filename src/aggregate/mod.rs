@@ -1092,7 +1092,8 @@ impl Aggregator {
                     cell.calls.insert(id);
                 }
                 if let Some(mark) = p.mark {
-                    self.silent.add(id, mark, p.cell.5, p.time);
+                    self.silent
+                        .add(id, mark, (p.cell.5, &self.resources), p.time);
                 }
             }
             days.count(cell.day, p.time);
@@ -1122,8 +1123,8 @@ impl Aggregator {
         let mut room = calls::Unordered::default();
         self.absorb_cells(&mut o, &calls, &mut room);
         let resources = self.resources.absorb(&o.resources);
-        self.silent
-            .absorb(std::mem::take(&mut o.silent), &calls, &resources);
+        let silent = std::mem::take(&mut o.silent);
+        (self.silent).absorb(silent, &calls, (&resources, &self.resources));
         self.absorb_diagnostics(&mut o, &calls, &mut room);
         self.absorb_sdks(&mut o);
         self.messages.merge(o.messages);
@@ -1433,7 +1434,7 @@ impl Aggregator {
         };
         let (id, res) = (self.calls.intern(call), self.resource_id(&rec.resource_id));
         self.silent.seen(rec.kind, res);
-        self.silent.add(id, mark, res, rec.time);
+        self.silent.add(id, mark, (res, &self.resources), rec.time);
     }
 
     /// The seconds `--bucket auto` chooses by: the window's span when both ends are given,

@@ -198,8 +198,10 @@ struct CallActions {
     accepted: [u16; N],
     callbacks: [u16; N],
     summaries: [u16; WITH_SUMMARY],
-    /// The resource (interned) of the first record that names one, and in [`BY_CONNECTION`]
-    /// whether some record of the call names a CorrelationId.
+    /// The resource (interned) of the call: of the resources its records name, the first by
+    /// name, as the join of callback records gives the call's (`by_resource.csv`), whatever
+    /// the order its records are read in; and in the flags whether some record of the call
+    /// names a CorrelationId, and whether it has a callback event.
     resource: u32,
     /// The last action accepted, in milliseconds since the epoch.
     last: i64,
@@ -269,9 +271,12 @@ impl CallActions {
         self.resource & !FLAGS
     }
 
-    /// Names `resource` (interned), and adds `flags`.
-    fn name(&mut self, resource: u32, flags: u32) {
-        if self.resource() == 0 {
+    /// Names `resource` (interned in `names`) when the call names none yet or it comes first
+    /// by name, and adds `flags`.
+    fn name(&mut self, resource: u32, flags: u32, names: &Interner) {
+        let mine = self.resource();
+        let first = |r: u32| mine == 0 || r != mine && names.name(r) < names.name(mine);
+        if resource != 0 && first(resource) {
             self.resource = (self.resource & FLAGS) | resource;
         }
         self.resource |= flags;
@@ -300,7 +305,7 @@ impl CallActions {
         self.missing()[i].min(late)
     }
 
-    fn add(&mut self, o: &CallActions) {
+    fn add(&mut self, o: &CallActions, names: &Interner) {
         for i in 0..N {
             if o.accepted[i] > 0 {
                 self.accepted_at(i, o.times[i][0]);
@@ -313,7 +318,7 @@ impl CallActions {
             self.summaries[i] = self.summaries[i].saturating_add(o.summaries[i]);
         }
         self.last = self.last.max(o.last);
-        self.name(o.resource(), o.resource & FLAGS);
+        self.name(o.resource(), o.resource & FLAGS, names);
         if self.connection == [0; 2] {
             self.connection = o.connection;
         }
@@ -533,8 +538,14 @@ impl Silent {
         Mark::of(rec, side, Actions::look_up(&rec.operation)[side as usize])
     }
 
-    /// Counts `mark` for call `call`, of resource `resource`, at `time`.
-    pub(super) fn add(&mut self, call: u32, mark: Mark, resource: u32, time: DateTime<Utc>) {
+    /// Counts `mark` for call `call`, of resource `resource` (interned in `names`), at `time`.
+    pub(super) fn add(
+        &mut self,
+        call: u32,
+        mark: Mark,
+        (resource, names): (u32, &Interner),
+        time: DateTime<Utc>,
+    ) {
         let at = call as usize;
         if at >= self.calls.len() {
             self.calls.resize(at + 1, CallActions::default());
@@ -546,7 +557,7 @@ impl Silent {
             (true, Side::Callback) => EVENTS,
             (true, _) => 0,
         };
-        c.name(resource, flags);
+        c.name(resource, flags, names);
         let mut texts = None;
         if mark.side == Side::Accepted {
             let (connection, lens) = self.connections.pop_front().unwrap_or_default();
@@ -595,8 +606,13 @@ impl Silent {
     }
 
     /// Adds another worker's calls, numbered here by `calls` (ours for its) and their
-    /// resources by `resources`.
-    pub(super) fn absorb(&mut self, o: Silent, calls: &[u32], resources: &[u32]) {
+    /// resources by `resources`, in `names`.
+    pub(super) fn absorb(
+        &mut self,
+        o: Silent,
+        calls: &[u32],
+        (resources, names): (&[u32], &Interner),
+    ) {
         self.callbacks |= o.callbacks;
         for (r, _) in o.summary_resources.iter().enumerate().filter(|(_, &s)| s) {
             self.has_summaries_of(resources[r]);
@@ -616,7 +632,7 @@ impl Silent {
             }
             c.resource = (c.resource & FLAGS) | resources[c.resource() as usize];
             let mine = &mut self.calls[calls[id] as usize];
-            mine.add(&c);
+            mine.add(&c, names);
             match c.server {
                 NO_SERVER => self.servers.release(mine),
                 at => self.servers.keep(mine, theirs.texts(at)),

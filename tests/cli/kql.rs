@@ -868,7 +868,8 @@ fn kql_triage_gives_the_counts_of_triage() {
 /// before the last minutes and one in them: two late, as all but the first are), a Play whose
 /// call is named in upper case and its media summary record in lower case (one call, with its
 /// outcome), a Play named in another case with spaces, a
-/// Recognize of a resource without media summary records (not tested), a transfer (not
+/// Recognize of a resource without media summary records (not tested; but tested in a call
+/// whose records name that resource and, first by name, one with them), a transfer (not
 /// tested: no callback events), and with `--resource` and `--since`.
 #[test]
 fn kql_silent_gives_silent_csv() {
@@ -910,6 +911,9 @@ fn kql_silent_gives_silent_csv() {
         accepted(8, "Play", 2, ""),
         accepted(5, "StartRecognizing", 60, "ACS-NO-MEDIA"),
         accepted(6, "TransferCallToParticipant", 60, ""),
+        // A call of two resources is the first's by name, which has media summary records.
+        accepted(10, "Recognize", 60, "ACS-NO-MEDIA"),
+        accepted(10, "Recognize", 59, "ACS-CONTOSO"),
     ]);
     let mut upper = accepted(9, "Play", 60, "");
     upper.correlation_id = Cow::Owned(upper.correlation_id.to_uppercase());

@@ -1661,6 +1661,133 @@ fn a_resource_day_of_joined_callbacks_alone_is_not_judged_cut() {
     );
 }
 
+/// A call whose records name two resources (its call transferred from acs-stage's app to
+/// acs-prod's, one CorrelationId; each resource's operations log in its own storage blob, as
+/// archives lay them out) is the first resource's by name in both places: `by_resource.csv`
+/// counts its callback records under acs-prod (`inferred`), and the silent-failure test counts
+/// all its actions under acs-prod too (`silent_calls.csv`, `silent.by_resource`), the Play
+/// acs-stage accepted included, whichever blob or line is read first.
+#[test]
+fn a_call_naming_two_resources_is_the_first_s_by_name_in_by_resource_and_silent() {
+    let work = tempfile::tempdir().unwrap();
+    let op = |t: &str, res: &str, corr: &str, conn: &str| {
+        format!(
+            r#"{{"time":"2026-11-24T{t}.000Z","resourceId":"/SUBSCRIPTIONS/S/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/{res}","operationName":"Play","operationVersion":"2024-09-15","category":"CallAutomationOperational","resultType":"Succeeded","resultSignature":202,"durationMs":80,"correlationId":"{corr}","level":"Informational","properties":{{"operationId":"op","callConnectionId":"{conn}","serverCallId":"srv"}}}}"#
+        )
+    };
+    let event = |t: &str, kind: &str, (code, sub): (u32, u32), corr: &str, conn: &str| {
+        serde_json::json!({
+            "id": format!("e-{conn}-{kind}"),
+            "source": format!("calling/callConnections/{conn}"),
+            "type": format!("Microsoft.Communication.{kind}"),
+            "data": {
+                "operationContext": "x",
+                "resultInformation": {"code": code, "subCode": sub, "message": "m"},
+                "callConnectionId": conn, "serverCallId": "srv", "correlationId": corr,
+            },
+            "time": format!("2026-11-24T{t}+00:00"),
+            "specversion": "1.0",
+        })
+    };
+    let (both, prod, stage) = (
+        "7d1a5e0c-2b7e-4c1f-9a55-0c3e8f2d4b61",
+        "11111111-1111-4111-8111-111111111111",
+        "22222222-2222-4222-8222-222222222222",
+    );
+    // The call of both: acs-stage's Play at 10:00 failed (PlayFailed), acs-prod's at 10:05 has
+    // no outcome; a call of each resource alone with a Play without one; a late record.
+    let stage_ops = [
+        op("10:00:00", "ACS-STAGE", both, "conn-a"),
+        op("12:00:00", "ACS-STAGE", stage, "s1"),
+    ];
+    let prod_ops = [
+        op("10:05:00", "ACS-PROD", both, "conn-b"),
+        op("11:00:00", "ACS-PROD", prod, "p1"),
+        op(
+            "23:00:00",
+            "ACS-PROD",
+            "33333333-3333-4333-8333-333333333333",
+            "f1",
+        ),
+    ];
+    let events = [
+        event("10:00:03", "PlayFailed", (400, 8536), both, "conn-a"),
+        event("09:00:00", "RecognizeCompleted", (200, 8514), prod, "p1"),
+        event("09:00:00", "RecognizeCompleted", (200, 8514), stage, "s1"),
+    ];
+    let blob = |dir: &Path, res: &str, lines: &[String]| {
+        let d = dir.join(format!("resourceId=/SUBSCRIPTIONS/S/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/{res}/y=2026/m=11/d=24/h=10/m=00"));
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join("PT1H.json"), lines.join("\n") + "\n").unwrap();
+    };
+    // Each resource's blob (acs-stage's read last), and one file of both, acs-stage's lines first.
+    let blobs = work.path().join("blobs");
+    blob(&blobs, "ACS-PROD", &prod_ops);
+    blob(&blobs, "ACS-STAGE", &stage_ops);
+    let one = work.path().join("one");
+    std::fs::create_dir_all(&one).unwrap();
+    std::fs::write(
+        one.join("ops.json"),
+        [&stage_ops[..], &prod_ops[..]].concat().join("\n"),
+    )
+    .unwrap();
+    for dir in [&blobs, &one] {
+        std::fs::write(
+            dir.join("callbacks.json"),
+            serde_json::to_string(&events).unwrap(),
+        )
+        .unwrap();
+        let out = dir.join("out");
+        report_to(dir, &out, &["--format", "csv,json"]).success();
+        let by_resource: Vec<(String, String, String)> = (read_csv(&out.join("by_resource.csv"))
+            .iter())
+        .map(|r| {
+            (
+                r["resource"].clone(),
+                r["count"].clone(),
+                r["inferred"].clone(),
+            )
+        })
+        .collect();
+        assert_eq!(
+            by_resource,
+            [
+                ("acs-prod".into(), "5".into(), "2".into()),
+                ("acs-stage".into(), "3".into(), "1".into())
+            ],
+            "{dir:?}"
+        );
+        let calls: Vec<(String, String, String)> = (read_csv(&out.join("silent_calls.csv")).iter())
+            .map(|r| {
+                (
+                    r["correlation_id"].clone(),
+                    r["resource"].clone(),
+                    r["without_outcome"].clone(),
+                )
+            })
+            .collect();
+        assert!(
+            calls.contains(&(both.into(), "acs-prod".into(), "Play 1 of 2".into())),
+            "{dir:?}: {calls:?}"
+        );
+        let json: Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap())
+                .unwrap();
+        let silent: Vec<(&str, u64, u64)> =
+            (json["silent"]["by_resource"].as_array().unwrap().iter())
+                .map(|r| {
+                    let row = &r["rows"][0];
+                    (
+                        r["resource"].as_str().unwrap(),
+                        row["accepted"].as_u64().unwrap(),
+                        row["without_outcome"].as_u64().unwrap(),
+                    )
+                })
+                .collect();
+        assert_eq!(silent, [("acs-prod", 4, 2), ("acs-stage", 1, 1)], "{dir:?}");
+    }
+}
+
 /// A re-run over a day the history holds as it would store it leaves its file as it is,
 /// without encoding it again to compare the bytes: a file of the same rows in another encoding
 /// (here uncompressed) is not replaced, as the comparison of bytes would replace it.
