@@ -937,7 +937,8 @@ struct Shards {
     texts_spent: AtomicBool,
 }
 
-/// (CallConnectionId, ServerCallId, SDK, resource name) by CorrelationId.
+/// (CallConnectionId, ServerCallId, SDK, resource name) by CorrelationId: each the earliest
+/// record's, but the resource, the first by name.
 pub type CallIdsOf = (FirstId, FirstId, FirstId, FirstId);
 type IdsByCall = ByCall<CallIdsOf>;
 
@@ -1036,7 +1037,12 @@ impl SharedIds {
         e.1.offer(rec.time, &rec.server_call_id);
         e.2.offer(rec.time, &sdk_text(rec));
         if let Some(name) = crate::record::resource_name(&rec.resource_id) {
-            e.3.offer(rec.time, &name);
+            // A call's resource is the first by name of those its records name, as report's
+            // join of callback records takes it: offered all at one instant, the least wins
+            // (a name after the one held is not offered, which would copy it).
+            if e.3.is_empty() || *name < *e.3.text() {
+                e.3.offer(DateTime::UNIX_EPOCH, &name);
+            }
         }
     }
 

@@ -1666,7 +1666,8 @@ fn a_resource_day_of_joined_callbacks_alone_is_not_judged_cut() {
 /// archives lay them out) is the first resource's by name in both places: `by_resource.csv`
 /// counts its callback records under acs-prod (`inferred`), and the silent-failure test counts
 /// all its actions under acs-prod too (`silent_calls.csv`, `silent.by_resource`), the Play
-/// acs-stage accepted included, whichever blob or line is read first.
+/// acs-stage accepted included, and so does triage's By resource, whichever blob or line is
+/// read first.
 #[test]
 fn a_call_naming_two_resources_is_the_first_s_by_name_in_by_resource_and_silent() {
     let work = tempfile::tempdir().unwrap();
@@ -1785,6 +1786,16 @@ fn a_call_naming_two_resources_is_the_first_s_by_name_in_by_resource_and_silent(
                 })
                 .collect();
         assert_eq!(silent, [("acs-prod", 4, 2), ("acs-stage", 1, 1)], "{dir:?}");
+        // triage's By resource counts the PlayFailed where by_resource.csv does.
+        let run = (bin().args(["triage", "8536", "--format", "json"]).arg(dir))
+            .assert()
+            .success();
+        let v: Value = serde_json::from_str(&stdout(&run)).unwrap();
+        assert_eq!(
+            v["resources"],
+            serde_json::json!([{"resource": "acs-prod", "count": 1, "calls": 1, "inferred": 1}]),
+            "{dir:?}"
+        );
     }
 }
 
