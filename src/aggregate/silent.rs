@@ -1485,4 +1485,35 @@ mod tests {
         }
         assert!(report(&night(true), 2).by_resource.len() == 1);
     }
+
+    /// A call whose records name two resources (one CorrelationId in two resources' logs) is
+    /// of the first by name, whatever worker read which record and in what order, as the
+    /// callback join gives its callback records to it (rev60a F3: the resource of the record
+    /// read first, so that a file and a pipe listed it under either).
+    #[test]
+    fn a_call_of_two_resources_is_of_the_first_by_name_however_read() {
+        let stage = RES.replace("ACS-PROD", "ACS-STAGE");
+        let mut v = Vec::new();
+        for call in 0..40u32 {
+            let m = i64::from(call);
+            let mut first = rec(Kind::Operations, "Play", 202, call, m);
+            first.resource_id = Cow::Owned(stage.clone());
+            v.push(first);
+            v.push(rec(Kind::Operations, "Play", 202, call, m + 300));
+            v.push(rec(Kind::MediaSummary, "Recognize", 200, call, m));
+        }
+        let mut reversed = v.clone();
+        reversed.reverse();
+        for (records, workers) in [(&v, 1), (&v, 2), (&v, 3), (&reversed, 1), (&reversed, 2)] {
+            let r = report(records, workers);
+            assert_eq!(r.calls.len(), 40, "{workers} workers");
+            assert!(
+                r.calls.iter().all(|c| c.resource == "acs-prod"),
+                "{workers} workers: {:?}",
+                r.calls.iter().map(|c| &c.resource).collect::<Vec<_>>()
+            );
+            let names: Vec<&str> = r.by_resource.iter().map(|(n, _)| n.as_str()).collect();
+            assert_eq!(names, ["acs-prod"], "{workers} workers");
+        }
+    }
 }
