@@ -256,6 +256,124 @@ impl CallIds {
     }
 }
 
+/// A set of calls by the numbers [`CallIds`] counts them by (a GUID's, another id's
+/// [`hashed`] text), without numbering them: 16 bytes a call and the table's control byte, at
+/// the table's load. What a `--resource` run's first reading keeps of the calls of the
+/// resources it keeps ([`super::ResourceCalls`]).
+#[derive(Debug, Clone, Default)]
+pub struct CallSet {
+    guids: hashbrown::HashSet<Words, RandomState>,
+    others: hashbrown::HashSet<Words, RandomState>,
+}
+
+impl CallSet {
+    /// The call's number, in the table of its kind of id.
+    fn number(id: &str) -> (bool, Words) {
+        match guid(id) {
+            Some(g) => (false, g.into()),
+            None => (true, hashed(id.as_bytes()).into()),
+        }
+    }
+
+    pub fn insert(&mut self, id: &str) {
+        match Self::number(id) {
+            (false, n) => self.guids.insert(n),
+            (true, n) => self.others.insert(n),
+        };
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        match Self::number(id) {
+            (false, n) => self.guids.contains(&n),
+            (true, n) => self.others.contains(&n),
+        }
+    }
+
+    /// Adds another's calls, the smaller into the larger.
+    pub fn absorb(&mut self, mut o: CallSet) {
+        if o.len() > self.len() {
+            std::mem::swap(self, &mut o);
+        }
+        self.guids.extend(o.guids);
+        self.others.extend(o.others);
+    }
+
+    pub fn len(&self) -> usize {
+        self.guids.len() + self.others.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Each call's resource as the join gives it ([`super::joins::CallResources`]): the first by
+/// name of those its records name, by the number [`CallIds`] counts the call by, and the
+/// resource's name as an interned id of the caller's (`before` orders two of them by name).
+/// What a `--resource` run's first reading keeps of every call whose records name a resource,
+/// 24 bytes a call and the table's control byte, at the table's load, until it is made the
+/// [`CallSet`] of the calls of the resources kept.
+#[derive(Debug, Clone, Default)]
+pub struct FirstResources {
+    guids: hashbrown::HashMap<Words, u32, RandomState>,
+    others: hashbrown::HashMap<Words, u32, RandomState>,
+}
+
+impl FirstResources {
+    /// Gives call `id` resource `name` when it has none yet or `name` comes `before` its own.
+    pub fn offer(&mut self, id: &str, name: u32, before: impl Fn(u32, u32) -> bool) {
+        let (others, n) = CallSet::number(id);
+        let table = if others {
+            &mut self.others
+        } else {
+            &mut self.guids
+        };
+        table
+            .entry(n)
+            .and_modify(|r| {
+                if *r != name && before(name, *r) {
+                    *r = name;
+                }
+            })
+            .or_insert(name);
+    }
+
+    /// Adds another's calls, its resources numbered as ours by `names` (ours for its).
+    pub fn absorb(&mut self, o: FirstResources, names: &[u32], before: impl Fn(u32, u32) -> bool) {
+        for (mine, theirs) in [(&mut self.guids, o.guids), (&mut self.others, o.others)] {
+            mine.reserve(theirs.len());
+            for (n, name) in theirs {
+                let name = names[name as usize];
+                mine.entry(n)
+                    .and_modify(|r| {
+                        if *r != name && before(name, *r) {
+                            *r = name;
+                        }
+                    })
+                    .or_insert(name);
+            }
+        }
+    }
+
+    /// The calls whose resource is one `kept` keeps.
+    pub fn into_set(self, kept: impl Fn(u32) -> bool) -> CallSet {
+        let kept = |table: hashbrown::HashMap<Words, u32, RandomState>| {
+            (table.into_iter())
+                .filter(|&(_, r)| kept(r))
+                .map(|(n, _)| n)
+                .collect()
+        };
+        CallSet {
+            guids: kept(self.guids),
+            others: kept(self.others),
+        }
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.guids.len() + self.others.len()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::interner::inline;

@@ -1171,7 +1171,7 @@ impl Sink for IdsOf {
         // As the first reading's focus took them (but for records past the budget of
         // distinct keys, which depend on the threads).
         let focused = w.matches(rec.code, rec.subcode)
-            && self.filter.resource_kept(rec)
+            && self.filter.kept(rec)
             && self.filter.window.contains(rec.time);
         if focused {
             let id = (rec.call_id()).filter(|id| w.texts_all || w.texts.get(id).is_some());

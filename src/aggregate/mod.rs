@@ -39,12 +39,14 @@ mod focus;
 mod hours;
 mod interner;
 mod joins;
+mod resource_calls;
 mod silent;
 mod spill;
 mod targets;
 pub mod texts;
 mod timeline;
 
+pub use call_ids::CallSet;
 use call_ids::{guid, CallIds};
 use days::KeyDays;
 pub use focus::{
@@ -54,6 +56,7 @@ pub use focus::{
 pub use hours::Hours;
 pub use interner::Interner;
 use interner::{inline, Inline, Recent, INLINE};
+pub use resource_calls::{calls_of_resources, CallsOfResources, ResourceCalls};
 use silent::{Mark, Silent};
 pub use silent::{SilentCall, SilentReport, SilentRow, ACTIONS, LATE_SECS, MAX_LISTED};
 pub use spill::Spill;
@@ -325,6 +328,9 @@ pub struct Aggregator {
     resource_filter: Vec<glob::Pattern>,
     /// Which of them matched a record, shared by the sinks made from this one.
     resource_hits: Arc<[AtomicBool]>,
+    /// The calls whose records name a resource kept, read first ([`resource_calls`]): a
+    /// callback record of no resource of one of them is kept, as its call's.
+    calls_of_resources: Option<Arc<CallSet>>,
     /// The last resource id met and its interned name ([`Aggregator::resource_id`]).
     last_resource: (Box<str>, u32),
     /// The last prompt kind met and its interned id ([`Aggregator::prompt_id`]).
@@ -335,7 +341,8 @@ pub struct Aggregator {
     /// Accepted by ingest but outside the window.
     pub outside: u64,
     /// Of `outside`, the callback records within the window that `--resource` left out: they
-    /// name no resource.
+    /// name no resource, and their calls are not known to be a kept resource's (all of them when
+    /// the calls could not be read first, [`Aggregator::keeps_calls_callbacks`]).
     pub callbacks_left_out: u64,
     pub calls: CallIds,
     pub operations: Interner,
@@ -443,6 +450,7 @@ impl Aggregator {
             run_left: MAX_CELLS,
             resource_filter: Vec::new(),
             resource_hits: Arc::from([]),
+            calls_of_resources: None,
             last_resource: (Box::from(""), 0),
             recent_operations: Recent::default(),
             last_prompt: (Box::from(""), 0),
@@ -675,6 +683,22 @@ impl Aggregator {
         self
     }
 
+    /// Keeps the callback records of no resource of `calls` too, the calls whose records name a
+    /// resource kept ([`calls_of_resources`]): a `--resource` run then counts them as the full
+    /// run counts them under their calls' resources.
+    pub fn with_calls_of_resources(mut self, calls: &CallsOfResources) -> Aggregator {
+        if let CallsOfResources::Read(set, _) = calls {
+            self.calls_of_resources = Some(Arc::clone(set));
+        }
+        self
+    }
+
+    /// Whether the callback records of the kept resources' calls are kept: no `--resource`, or
+    /// their calls read first.
+    pub fn keeps_calls_callbacks(&self) -> bool {
+        self.resource_filter.is_empty() || self.calls_of_resources.is_some()
+    }
+
     /// The interned name of a resource id. Records repeat their resource's id from one to the
     /// next: the last one's name is kept, so the id is lower-cased once a run of records, not
     /// once a record.
@@ -708,6 +732,17 @@ impl Aggregator {
             .iter()
             .map(|p| p.as_str().to_string())
             .collect()
+    }
+
+    /// Whether a record is kept by `--resource`: its resource is ([`Aggregator::resource_kept`]),
+    /// or it is a callback record of no resource whose call's other records name one that is
+    /// (when those calls were read first, [`Aggregator::with_calls_of_resources`]).
+    fn kept(&self, rec: &Record<'_>) -> bool {
+        self.resource_kept(rec)
+            || (rec.kind == Kind::Callback
+                && (self.calls_of_resources.as_ref()).is_some_and(|calls| {
+                    rec.resource().is_none() && rec.call_id().is_some_and(|id| calls.contains(id))
+                }))
     }
 
     /// Whether a record passes the `--resource` filter: its resource's name or whole id
@@ -814,6 +849,7 @@ impl Aggregator {
         a.message_share = self.message_share;
         a.resource_filter = self.resource_filter.clone();
         a.resource_hits = self.resource_hits.clone();
+        a.calls_of_resources = self.calls_of_resources.clone();
         a.reject_rows = self.reject_rows.clone();
         a.last_kept = self.last_kept.clone();
         a.spill = self.spill.clone();
@@ -890,6 +926,7 @@ impl Aggregator {
             run_left,
             resource_filter,
             resource_hits,
+            calls_of_resources,
             reject_rows,
             last_kept,
             ..
@@ -906,6 +943,7 @@ impl Aggregator {
         std::mem::swap(&mut self.run_left, run_left);
         std::mem::swap(&mut self.resource_filter, resource_filter);
         std::mem::swap(&mut self.resource_hits, resource_hits);
+        std::mem::swap(&mut self.calls_of_resources, calls_of_resources);
         std::mem::swap(&mut self.reject_rows, reject_rows);
         std::mem::swap(&mut self.last_kept, last_kept);
     }
@@ -1256,11 +1294,12 @@ impl Sink for Aggregator {
     fn record(&mut self, rec: &Record<'_>) -> Kept {
         // The resource first: a pattern whose records all fall outside the time window still
         // matched them.
-        if !self.resource_kept(rec) || !self.window.contains(rec.time) {
+        if !self.kept(rec) || !self.window.contains(rec.time) {
             self.outside += 1;
-            // A callback event names no resource, so `--resource` leaves it out of the counts,
-            // but it still ends its call's action: a Play of a resource kept whose outcome is
-            // a PlayFailed event is not silent.
+            // A callback event names no resource: `--resource` leaves it out of the counts when
+            // its call is not known to be a kept resource's (none when standard input could not
+            // be read first), but it still ends its call's action: a Play of a resource kept
+            // whose outcome is a PlayFailed event is not silent.
             if rec.kind == Kind::Callback && self.window.contains(rec.time) {
                 self.callbacks_left_out += 1;
                 self.outcome_apart(rec);

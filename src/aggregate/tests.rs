@@ -1348,3 +1348,207 @@ fn a_key_s_day_counts_its_callback_records_by_target() {
         assert!(got.is_none() || got == lead(&one), "split at {at}: {got:?}");
     }
 }
+
+/// Records of two resources' calls and the callback records of those calls (which name no
+/// resource), with messages, SIP details and hours of their own; a call of acs-b's that one
+/// record of acs-a names too; a callback record of a call no other record names.
+fn two_resources() -> Vec<Record<'static>> {
+    let mut all = Vec::new();
+    let ids: Vec<&'static str> = (0..12)
+        .map(|n| &*format!("0ecaf828-e2f7-4553-8fcc-{n:012x}").leak())
+        .chain(["call-7", "{Braced-Id}"])
+        .collect();
+    for (n, &id) in ids.iter().enumerate() {
+        let res = if n % 3 == 0 { "/R/ACS-B" } else { "/R/acs-a" };
+        let hour = n % 5;
+        let mut op = rec(&format!("2026-12-03T0{hour}:10:00Z"), 202, None, id);
+        (op.kind, op.operation, op.resource_id) = (Kind::Operations, "Play".into(), res.into());
+        all.push(op);
+        for k in 0..=(n % 3) {
+            let mut cb = rec(&format!("2026-12-03T0{hour}:2{k}:00Z"), 500, Some(8572), id);
+            cb.kind = Kind::Callback;
+            cb.operation = "PlayFailed".into();
+            cb.message = if n % 2 == 0 {
+                "Play failed."
+            } else {
+                "Shutdown."
+            }
+            .into();
+            if n % 4 == 1 {
+                cb.sip.code = Some(503);
+                cb.sip.message = "Service Unavailable".into();
+            }
+            all.push(cb);
+        }
+        if n % 2 == 0 {
+            let mut m = rec(&format!("2026-12-03T0{hour}:30:00Z"), 400, Some(8536), id);
+            m.resource_id = res.into();
+            all.push(m);
+        }
+    }
+    // Call 3 (acs-b's) is named by an acs-a record too: it is acs-a's as the first by name.
+    let mut also = rec("2026-12-03T03:40:00Z", 200, Some(0), ids[3]);
+    also.resource_id = "/R/acs-a".into();
+    all.push(also);
+    let mut lone = rec("2026-12-03T04:50:00Z", 500, Some(8572), "c-none");
+    (lone.kind, lone.operation) = (Kind::Callback, "PlayFailed".into());
+    all.push(lone);
+    all
+}
+
+/// What a run counted, as lines to compare: each key's records, calls, first and last times and
+/// messages, its hours, its SIP rows, each resource's rows and those joined to it.
+fn counted_lines(a: &Aggregator) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for (key, k) in &a.by_key {
+        let m = (k.messages.iter()).map(|(t, n)| format!("{t}={n}"));
+        let m: Vec<String> = m.collect();
+        lines.push(format!(
+            "key {key:?} {} {} {:?} {:?} {m:?} {}",
+            k.count,
+            k.calls.len(),
+            k.first,
+            k.last,
+            k.other_messages
+        ));
+    }
+    for ((day, key), d) in &a.by_day {
+        let hours: Vec<u64> = d.hours.iter().collect();
+        lines.push(format!("day {day} {key:?} {hours:?} {}", d.calls.len()));
+    }
+    for ((code, sub, sip, sip_m, q, q_m), d) in &a.diagnostics {
+        let (sip_m, q_m) = (
+            a.diagnostic_texts.name(*sip_m),
+            a.diagnostic_texts.name(*q_m),
+        );
+        lines.push(format!(
+            "sip {code} {sub:?} {sip:?} {sip_m} {q:?} {q_m} {} {}",
+            d.count,
+            d.calls.len()
+        ));
+    }
+    for ((res, key), r) in &a.by_resource {
+        let name = a.resources.name(*res);
+        lines.push(format!(
+            "resource {name} {key:?} {} {}",
+            r.count,
+            r.calls.len()
+        ));
+    }
+    for (res, n) in &a.joined {
+        lines.push(format!("joined {} {n}", a.resources.name(*res)));
+    }
+    lines.sort();
+    lines
+}
+
+/// A `--resource` run whose calls were read first ([`ResourceCalls`]) counts the callback
+/// records of its resources' calls, in every table, as a full run counts the records of those
+/// calls alone (the call acs-a and acs-b both name is acs-a's, the first by name, in both: its
+/// callback records are in `--resource acs-a`, not in `--resource acs-b`), whatever the split
+/// among workers and the order read. Without the calls read first (standard input), it counts
+/// none of them.
+#[test]
+fn a_resource_run_counts_its_calls_callback_records_as_a_full_run_does() {
+    let all = two_resources();
+    let sink =
+        || (Aggregator::new(Window::default(), 3600).joining_callbacks(true)).keeping_silent(true);
+    let run = |records: &[&Record<'static>], parts: usize, make: &dyn Fn() -> Aggregator| {
+        let mut workers: Vec<Aggregator> = (0..parts).map(|_| make()).collect();
+        for (i, r) in records.iter().enumerate() {
+            workers[(i * 7) % parts].record(r);
+        }
+        let mut a = workers.pop().unwrap();
+        while let Some(w) = workers.pop() {
+            a.merge(w);
+        }
+        a.done();
+        a
+    };
+    // Each call's resource: the first by name of those its records name.
+    let mut first: HashMap<&str, String> = HashMap::default();
+    for r in &all {
+        if let (Some(id), Some(name)) = (r.call_id(), r.resource()) {
+            let e = first.entry(id).or_insert_with(|| name.clone());
+            if name < *e {
+                *e = name;
+            }
+        }
+    }
+    let callbacks = all.iter().filter(|r| r.kind == Kind::Callback).count() as u64;
+    for name in ["acs-a", "acs-b"] {
+        // The full run of the resource's calls alone: the records that name it, and the
+        // callback records of the calls whose resource it is.
+        let alone: Vec<&Record<'static>> = (all.iter())
+            .filter(|r| match r.resource() {
+                Some(res) => res == name,
+                None => r
+                    .call_id()
+                    .and_then(|id| first.get(id))
+                    .is_some_and(|f| f == name),
+            })
+            .collect();
+        let expected = counted_lines(&run(&alone, 1, &sink));
+        assert!(expected
+            .iter()
+            .any(|l| l.starts_with(&format!("joined {name} "))));
+        // Left out: the callback records of the other resource's calls, and the one of a call
+        // no record of which names a resource.
+        let left_out = callbacks - alone.iter().filter(|r| r.kind == Kind::Callback).count() as u64;
+        assert_eq!(left_out, if name == "acs-a" { 4 + 1 } else { 24 });
+        let keep = [glob::Pattern::new(name).unwrap()];
+        for parts in [1, 2, 3] {
+            for reversed in [false, true] {
+                let mut records: Vec<&Record<'static>> = all.iter().collect();
+                if reversed {
+                    records.reverse();
+                }
+                let filter = || Aggregator::new(Window::default(), 3600).with_resources(&keep);
+                let mut readers: Vec<ResourceCalls> =
+                    (0..parts).map(|_| ResourceCalls::new(filter())).collect();
+                for (i, r) in records.iter().enumerate() {
+                    readers[(i * 5) % parts].record(r);
+                }
+                let mut calls = readers.pop().unwrap();
+                while let Some(r) = readers.pop() {
+                    calls.merge(r);
+                }
+                let calls = CallsOfResources::Read(Arc::new(calls.into_calls()), Vec::new());
+                let filtered = || sink().with_resources(&keep).with_calls_of_resources(&calls);
+                let a = run(&records, parts, &filtered);
+                let at = format!("{name}, {parts} workers, reversed {reversed}");
+                assert_eq!(counted_lines(&a), expected, "{at}");
+                let outside = all.len() as u64 - alone.len() as u64;
+                assert_eq!(
+                    (a.accepted, a.outside),
+                    (alone.len() as u64, outside),
+                    "{at}"
+                );
+                assert_eq!(a.callbacks_left_out, left_out, "{at}");
+                // Every Play has its PlayFailed event: the callback records left out end their
+                // calls' Plays all the same (call 3's, acs-a's callbacks, ends acs-b's Play).
+                let plays = (alone.iter())
+                    .filter(|r| r.kind == Kind::Operations)
+                    .count() as u64;
+                let play = &a.silent_report.rows[0];
+                assert_eq!(
+                    (play.action, play.accepted, play.with_outcome),
+                    ("Play", plays, plays),
+                    "{at}"
+                );
+                assert!(a.keeps_calls_callbacks());
+            }
+        }
+    }
+    // Read once: every callback record is left out.
+    let keep = [glob::Pattern::new("acs-a").unwrap()];
+    let once = || {
+        sink()
+            .with_resources(&keep)
+            .with_calls_of_resources(&CallsOfResources::Once)
+    };
+    let a = run(&all.iter().collect::<Vec<_>>(), 2, &once);
+    assert!(!a.keeps_calls_callbacks());
+    assert!(counted_lines(&a).iter().all(|l| !l.starts_with("joined")));
+    assert_eq!(a.callbacks_left_out, callbacks);
+}

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::aggregate::{Aggregator, Spill};
+use crate::aggregate::{self, Aggregator, CallsOfResources, Spill};
 use crate::catalogue::Catalogue;
 use crate::cli::{ReportArgs, ReportFormat, SpikesBy};
 use crate::config::{self, IngestSettings};
@@ -20,15 +20,17 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
     let out = args.out.as_deref().context("--out is required")?;
     let formats = config::formats(&args.format);
     let settings = checked_settings(args, out, &formats)?;
-    let (agg, ingested) = read(args, &settings, &formats)?;
+    let (agg, ingested, calls) = read(args, &settings, &formats)?;
     let mut warnings = ingested.warnings;
+    warnings.extend(calls.warning());
+    warnings.extend(calls.changed(&settings));
     warnings.extend(agg.unmatched_resources());
     // Files of other formats an earlier run wrote stay, and are said to be that run's.
     warnings.extend(render::earlier_formats(&formats, out));
     let over_max_bad = args.max_bad.exceeded(agg.rejected, agg.read());
     // The history's days and the reports are replaced together, once all are written.
     let mut set = OutputSet::new();
-    let night = test_night(args, &agg, over_max_bad, &mut set)?;
+    let night = test_night(args, &agg, (over_max_bad, calls.joined()), &mut set)?;
     warnings.extend(night.warnings);
     let rep = report::build(
         agg,
@@ -80,16 +82,24 @@ fn checked_settings(
     Ok(settings)
 }
 
-/// Reads the inputs into one aggregate, with a progress bar when asked for.
+/// Reads the inputs into one aggregate, with a progress bar when asked for; under
+/// `--resource`, the files first for the calls of the resources kept, whose callback records
+/// it keeps.
 fn read(
     args: &ReportArgs,
     settings: &IngestSettings,
     formats: &[ReportFormat],
-) -> Result<(Aggregator, IngestReport)> {
+) -> Result<(Aggregator, IngestReport, CallsOfResources)> {
     // Only summary.md and report.html show messages: the others skip keeping them.
     let messages = formats.contains(&ReportFormat::Md) || formats.contains(&ReportFormat::Html);
     // Each resource's keys by day serve the stored history and the spike test by resource.
     let resource_days = args.spikes.history.is_some() || args.spikes_by == SpikesBy::Resource;
+    let filter = || {
+        Aggregator::new(args.window.window(), args.bucket.secs())
+            .with_resources(&args.window.resource)
+    };
+    let filtered = !args.window.resource.is_empty();
+    let calls = aggregate::calls_of_resources(settings, filtered, filter)?;
     let bar = progress_bar(args.progress, args.quiet, || ingest::total_bytes(settings));
     let (rejects, spill) = (RejectRows::default(), Spill::default());
     let read = ingest::ingest(settings, bar.as_ref(), || {
@@ -99,21 +109,24 @@ fn read(
             .keeping_silent(true)
             .joining_callbacks(true)
             .with_resources(&args.window.resource)
+            .with_calls_of_resources(&calls)
             .sharing_rejects(&rejects)
             .sharing_cells(&spill)
     })?;
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    Ok(read)
+    let (agg, ingested) = read;
+    Ok((agg, ingested, calls))
 }
 
 /// Tests the night against the history, and stages the history's new days in `set`. The
-/// history is dropped on return, so that the report is not made beside it.
+/// history is dropped on return, so that the report is not made beside it. `joined`: whether
+/// the run counted the callback records of its resources' calls.
 fn test_night(
     args: &ReportArgs,
     agg: &Aggregator,
-    over_max_bad: bool,
+    (over_max_bad, joined): (bool, bool),
     set: &mut OutputSet,
 ) -> Result<Night> {
     // The input's own days count as history; stored days fill in the baseline.
@@ -121,7 +134,7 @@ fn test_night(
     let (history, mut warnings) = History::stored(args.spikes.history.as_deref())?;
     // A run of some resources is compared with their history, and is not stored as the day.
     let filtered = !args.window.resource.is_empty();
-    let mut history = history.for_resources(&args.window.resource, &input_days);
+    let mut history = history.for_resources(&args.window.resource, &input_days, joined);
     let asked = night::Asked {
         day: args.spikes.day,
         window: args.window.window(),

@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use anyhow::Result;
 
-use crate::aggregate::{Aggregator, Focus, IdsOf, SharedIds, Spill, MAX_IDS};
+use crate::aggregate::{
+    self, Aggregator, CallsOfResources, Focus, IdsOf, SharedIds, Spill, MAX_IDS,
+};
 use crate::catalogue::Catalogue;
 use crate::cli::{SpikesBy, TriageArgs};
 use crate::config::IngestSettings;
@@ -33,14 +35,16 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
         output::writable_file(path)?;
         output::not_inputs(path, std::slice::from_ref(path), &settings)?;
     }
-    let (focus, ingested) = read(args, &settings, (MAX_IDS, SharedIds::TEXT_BYTES))?;
+    let (focus, ingested, calls) = read(args, &settings, (MAX_IDS, SharedIds::TEXT_BYTES))?;
     let mut warnings = ingested.warnings;
+    warnings.extend(calls.warning());
+    warnings.extend(calls.changed(&settings));
     warnings.extend(focus.all.unmatched_resources());
     let input_days = History::from_aggregator(&focus.all);
     let (history, w) = History::stored(args.spikes.history.as_deref())?;
     warnings.extend(w);
     // A look at some resources is compared with their history.
-    let mut history = history.for_resources(&args.window.resource, &input_days);
+    let mut history = history.for_resources(&args.window.resource, &input_days, calls.joined());
     // The subcode's days as the stored history holds them, before the input's join them.
     let stored_days = (args.spikes.history.as_ref())
         .map(|_| triage::history_days(&history, args.subcode, args.code));
@@ -129,12 +133,13 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
 /// Reads the inputs into the focus. Files that can be read again hold the ids by
 /// CorrelationId of `limits.0` calls at most, and `limits.1` bytes of the calls' texts; past
 /// either, the calls listed are chosen and the files read a second time for what they lack,
-/// and only that ([`Focus::wanted`]).
+/// and only that ([`Focus::wanted`]). Under `--resource`, the files are read first for the
+/// calls of the resources kept, whose callback records are kept.
 fn read(
     args: &TriageArgs,
     settings: &IngestSettings,
     limits: (usize, usize),
-) -> Result<(Focus, IngestReport)> {
+) -> Result<(Focus, IngestReport, CallsOfResources)> {
     let files = ingest::regular_files(settings);
     let (rejects, spill) = (RejectRows::default(), Spill::default());
     let listing = triage::listing(args.calls, args.format, args.limit);
@@ -142,11 +147,17 @@ fn read(
         Some(_) => SharedIds::limits(limits.0, limits.1),
         None => SharedIds::default(),
     };
+    let resources = || {
+        Aggregator::new(args.window.window(), args.bucket.secs())
+            .with_resources(&args.window.resource)
+    };
+    let filtered = !args.window.resource.is_empty() && !args.inputs.is_empty();
+    let calls = aggregate::calls_of_resources(settings, filtered, resources)?;
     let filter = || {
         // Each resource's keys by day serve the spike test by resource.
-        Aggregator::new(args.window.window(), args.bucket.secs())
+        resources()
             .keeping_resource_days(args.spikes_by == SpikesBy::Resource)
-            .with_resources(&args.window.resource)
+            .with_calls_of_resources(&calls)
     };
     let make = || {
         let all = filter().sharing_rejects(&rejects).sharing_cells(&spill);
@@ -154,12 +165,12 @@ fn read(
         focus.sharing_ids(&ids)
     };
     if args.inputs.is_empty() {
-        return Ok((make(), IngestReport::default()));
+        return Ok((make(), IngestReport::default(), calls));
     }
     let (mut focus, ingested) = ingest::ingest(settings, None, make)?;
     let overflowed = ids.overflowed();
     let Some(files) = files.filter(|_| overflowed || focus.texts_dropped()) else {
-        return Ok((focus, ingested));
+        return Ok((focus, ingested, calls));
     };
     if overflowed {
         // The table let its ids go (but a call or two entered past its flag); the rows take
@@ -168,7 +179,7 @@ fn read(
     }
     drop(ids);
     let Some(wanted) = focus.wanted(!overflowed) else {
-        return Ok((focus, ingested));
+        return Ok((focus, ingested, calls));
     };
     let (wanted, again) = (Arc::new(wanted), SharedIds::default());
     let second = IngestSettings {
@@ -182,7 +193,7 @@ fn read(
     if let Some(w) = changed(&files, ingest::regular_files(settings)) {
         report.warnings.push(w);
     }
-    Ok((focus, report))
+    Ok((focus, report, calls))
 }
 
 /// What to say when the input files `now` are not those read first (`then`): their ids,
@@ -243,7 +254,7 @@ mod tests {
         cat: &Catalogue,
         max_ids: usize,
     ) -> (Vec<(String, String, String, String)>, String) {
-        let (focus, _) = read(args, settings, (max_ids, usize::MAX)).unwrap();
+        let (focus, _, _) = read(args, settings, (max_ids, usize::MAX)).unwrap();
         let t = triage::build(focus, cat, &History::default(), &Default::default());
         let calls = (t.calls.iter())
             .map(|c| {
@@ -405,7 +416,7 @@ mod tests {
             };
             let settings = args.ingest.settings(&args.inputs).unwrap();
             let out = |limits| {
-                let (focus, _) = read(&args, &settings, limits).unwrap();
+                let (focus, _, _) = read(&args, &settings, limits).unwrap();
                 let dropped = focus.texts_dropped();
                 let t = triage::build(focus, &cat, &History::default(), &Default::default());
                 let bytes = render::triage::calls(&t, args.format, args.limit).unwrap();

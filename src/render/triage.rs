@@ -449,10 +449,16 @@ fn read_line(t: &Triage) -> String {
             t.outside
         );
     }
-    if t.callbacks_left_out > 0 {
+    if t.callbacks_left_out > 0 && t.callbacks_of_calls {
         let _ = write!(
             line,
-            " (of them {} callback records: they name no resource, and --resource leaves every callback event out; run without it to count them under their calls' resources)",
+            " (of them {} callback records of calls no record of a resource kept names: callback events name no resource)",
+            t.callbacks_left_out
+        );
+    } else if t.callbacks_left_out > 0 {
+        let _ = write!(
+            line,
+            " (of them {} callback records: they name no resource, and standard input, read once, cannot be read first for the kept resources' calls, so --resource leaves every callback event out; save the input to a file, or run without --resource, to count them under their calls' resources)",
             t.callbacks_left_out
         );
     }

@@ -100,8 +100,13 @@ pub struct Triage {
     pub rejected: u64,
     pub skipped: u64,
     pub outside: u64,
-    /// Of `outside`, the callback records `--resource` left out (they name no resource).
+    /// Of `outside`, the callback records `--resource` left out (they name no resource): of
+    /// calls no record of a resource kept names, or all of them when `callbacks_of_calls` is
+    /// false.
     pub callbacks_left_out: u64,
+    /// Whether the callback records of the kept resources' calls were counted (the files read
+    /// first for those calls), or, under `--resource` on standard input, left out.
+    pub callbacks_of_calls: bool,
     pub totals: Vec<KeyTotal>,
     /// With `--code`: the other codes the subcode occurs under and their records, in code
     /// order (the records `--code` left out).
@@ -1464,6 +1469,7 @@ pub fn build_showing(
         skipped: agg.skipped,
         outside: agg.outside,
         callbacks_left_out: agg.callbacks_left_out,
+        callbacks_of_calls: agg.keeps_calls_callbacks(),
         totals,
         other_codes: other_codes(&focus),
         bucket_secs: agg.bucket_secs,

@@ -237,8 +237,15 @@ impl History {
     /// whole ids: the history holds names, so a resource such a glob keeps that sent nothing
     /// tonight is not in it). A day stored before resources were read cannot tell, and is left
     /// out; so are the kinds of a day not kept whole, which are not stored by resource. No
-    /// patterns: the whole history.
-    pub fn for_resources(self, patterns: &[glob::Pattern], input: &History) -> History {
+    /// patterns: the whole history. `joined`: whether the run counted the callback records of
+    /// its resources' calls, as the stored days count them ([`ResourceDay::joined`]); a run that
+    /// could not (standard input, read once) takes the days without them.
+    pub fn for_resources(
+        self,
+        patterns: &[glob::Pattern],
+        input: &History,
+        joined: bool,
+    ) -> History {
         if patterns.is_empty() {
             return self;
         }
@@ -250,13 +257,19 @@ impl History {
             .into_iter()
             .filter(|(_, d)| !d.resources.is_empty())
             .map(|(day, d)| {
-                // A run of some resources keeps the records that name them, not the callback
-                // records of their calls, which name none: their days are taken without them.
+                // A day stored before callback records were joined holds none of a resource's.
+                let callbacks_apart = joined && d.callbacks_apart();
+                // A run of some resources that could not read its resources' calls first keeps
+                // the records that name them, not the callback records of their calls, which
+                // name none: their days are taken without them.
                 let resources: BTreeMap<String, ResourceDay> = d
                     .resources
                     .into_iter()
                     .filter(|(name, _)| keep(name))
-                    .map(|(name, r)| (name, r.without_joined()))
+                    .map(|(name, r)| match joined {
+                        true => (name, r),
+                        false => (name, r.without_joined()),
+                    })
                     .collect();
                 let mut keys: HashMap<Key, (u64, u64)> = HashMap::new();
                 for (&key, &(count, calls)) in resources.values().flat_map(|r| &r.keys) {
@@ -296,7 +309,7 @@ impl History {
                     resources,
                     kinds,
                     key_kinds,
-                    callbacks_apart: false,
+                    callbacks_apart,
                 };
                 (day, day_agg)
             })
@@ -1083,8 +1096,11 @@ mod resource_tests {
             },
         );
         let one = |h: History| {
-            let kept =
-                h.for_resources(&[glob::Pattern::new("acs-a").unwrap()], &History::default());
+            let kept = h.for_resources(
+                &[glob::Pattern::new("acs-a").unwrap()],
+                &History::default(),
+                true,
+            );
             kept.days[&d].kinds.clone()
         };
         let h = History {
@@ -1197,16 +1213,29 @@ mod joined_tests {
         assert!(!h.days[&d].callbacks_apart());
     }
 
-    /// A run of some resources counts no callback record (they name none): their stored days
-    /// are taken without those joined to them.
+    /// A run of some resources that read their calls first counts the callback records of
+    /// those calls, as the stored days count them under their resources: the days are taken
+    /// with them. One that could not (standard input, read once) counts none (they name no
+    /// resource): their stored days are taken without those joined to them.
     #[test]
-    fn a_run_of_some_resources_takes_their_days_without_joined_callbacks() {
+    fn a_run_of_some_resources_takes_their_days_with_joined_callbacks_when_it_counts_them() {
         let d = parse_day("2026-11-24").unwrap();
         let h = History {
             days: BTreeMap::from([(d, joined_day(d))]),
             scope: None,
         };
-        let kept = h.for_resources(&[glob::Pattern::new("acs-a").unwrap()], &History::default());
+        let acs_a = [glob::Pattern::new("acs-a").unwrap()];
+        let kept = h.clone().for_resources(&acs_a, &History::default(), true);
+        let a = &kept.days[&d].resources["acs-a"];
+        assert_eq!(a.exposure, 90);
+        assert_eq!(a.keys[&(400, Some(8536))], (25, 25));
+        assert_eq!(a.kinds["callback"], 30);
+        assert_eq!(a.joined[&(400, Some(8536))], 20);
+        assert_eq!(kept.days[&d].exposure, 90);
+        assert_eq!(kept.days[&d].keys[&(400, Some(8536))], (25, 25));
+        assert!(!kept.days[&d].callbacks_apart);
+
+        let kept = h.for_resources(&acs_a, &History::default(), false);
         let a = &kept.days[&d].resources["acs-a"];
         assert_eq!(a.exposure, 70);
         assert_eq!(a.keys[&(400, Some(8536))], (5, 25));

@@ -1327,7 +1327,7 @@ mod tests {
         // Under `--resource acs-prod` the day keeps records by kind, but none of acs-prod's:
         // the reason says whose.
         let glob = glob::Pattern::new("acs-prod").unwrap();
-        let kept = h.clone().for_resources(&[glob], &History::default());
+        let kept = h.clone().for_resources(&[glob], &History::default(), true);
         let v = Tester::new(&kept, TH).verdict(day, K);
         assert_eq!((v.status, v.exposure), (Status::Normal, 5200), "{v:?}");
         assert_eq!(

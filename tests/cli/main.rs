@@ -11,6 +11,7 @@ mod config;
 mod input;
 mod kql;
 mod report;
+mod resource;
 mod spikes;
 mod triage;
 mod triage_catalogue;
