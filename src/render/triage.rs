@@ -452,7 +452,7 @@ fn read_line(t: &Triage) -> String {
     if t.callbacks_left_out > 0 && t.callbacks_of_calls {
         let _ = write!(
             line,
-            " (of them {} callback records of calls no record of a resource kept names: callback events name no resource)",
+            " (of them {} callback records, which name no resource, of calls whose resource is not kept)",
             t.callbacks_left_out
         );
     } else if t.callbacks_left_out > 0 {

@@ -361,4 +361,16 @@ fn triage_of_some_resources_counts_their_calls_callback_records() {
         .assert();
     let text = stdout(&t.success());
     assert!(!text.contains("callback records"), "{text}");
+    // Of acs-contoso-eu, the callback records of the calls it shares with acs-contoso, the
+    // first by name, are left out, and said to be.
+    let eu = ["--resource", "acs-contoso-eu"];
+    let t = bin().args(["triage", "8522", "samples/"]).args(eu).assert();
+    let text = stdout(&t.success());
+    let callbacks = |rs: &[Record<'static>]| rs.iter().filter(|r| r.kind == Kind::Callback).count();
+    let left_out = callbacks(&records) - callbacks(&records_under(&records, "acs-contoso-eu"));
+    assert!(left_out > 0);
+    let line = format!(
+        " (of them {left_out} callback records, which name no resource, of calls whose resource is not kept)."
+    );
+    assert!(text.contains(&line), "{line}\n{text}");
 }
