@@ -1235,6 +1235,23 @@ mod joined_tests {
         assert_eq!(kept.days[&d].keys[&(400, Some(8536))], (25, 25));
         assert!(!kept.days[&d].callbacks_apart);
 
+        // A day stored before the join holds none of acs-a's callback records: said so.
+        let mut before = joined_day(d);
+        let a = before.resources.get_mut("acs-a").unwrap();
+        (a.joined, a.exposure) = (HashMap::new(), 60);
+        a.kinds.remove("callback");
+        let old = History {
+            days: BTreeMap::from([(d, before)]),
+            scope: None,
+        };
+        assert!(
+            old.clone()
+                .for_resources(&acs_a, &History::default(), true)
+                .days[&d]
+                .callbacks_apart
+        );
+        assert!(!old.for_resources(&acs_a, &History::default(), false).days[&d].callbacks_apart);
+
         let kept = h.for_resources(&acs_a, &History::default(), false);
         let a = &kept.days[&d].resources["acs-a"];
         assert_eq!(a.exposure, 70);
