@@ -440,6 +440,10 @@ pub struct WindowArgs {
 
     /// Keep only the records of matching ACS resources (repeatable): a glob over the resource's
     /// name, the last segment of its id (`acs-contoso*`), or over the whole id.
+    ///
+    /// Callback events, which name no resource, are kept with their calls' resource, as the full
+    /// run counts them: files are read twice for it (standard input and pipes, read once, leave
+    /// them out, with a warning).
     #[arg(long, value_name = "GLOB", value_parser = crate::config::parse_resource, help_heading = "Window")]
     pub resource: Vec<glob::Pattern>,
 }
