@@ -92,12 +92,19 @@ pub(super) fn signature(b: &[u8], i: usize) -> Option<Signature<'_>> {
     })
 }
 
-/// The first comma in `b[from..to]` that is followed by an element with `sig`'s first bytes.
+/// The first comma in `b[from..to]` that is followed by an element with `sig`'s first bytes,
+/// or newline followed by one at the line's start: in an array of an element a line, a
+/// damaged element whose line lost its comma as well (a record cut short, then the next one on
+/// its own line) must not take that next one in with it. (A pretty-printed array indents its
+/// elements, and an object inside one deeper still.)
 pub(super) fn next_element(b: &[u8], from: usize, to: usize, sig: &Signature<'_>) -> Option<usize> {
     let to = to.min(b.len());
-    memchr::memchr_iter(b',', b.get(from..to)?)
+    memchr::memchr2_iter(b',', b'\n', b.get(from..to)?)
         .map(|p| from + p)
-        .find(|&p| sig.starts(b, p + 1))
+        .find(|&p| match b[p] {
+            b',' => sig.starts(b, p + 1),
+            _ => b.get(p + 1) == Some(&sig.open) && sig.starts(b, p + 1),
+        })
 }
 
 impl Signature<'_> {
@@ -518,6 +525,13 @@ mod tests {
         let rows = br#"["7c1e", 1], ["7c1e, 2], ["7c1e", 3]"#;
         let sig = signature(rows, 0).unwrap();
         assert_eq!(next_element(rows, 13, rows.len(), &sig), Some(23));
+        // A line cut short and its comma lost: the next line's element.
+        let b = b"{\"a\": 1},\n{\"a\": \"cut\n{\"a\": 3},\n{\"a\": 4}";
+        let sig = signature(b, 0).unwrap();
+        assert_eq!(next_element(b, 12, b.len(), &sig), Some(20));
+        // Not an object indented inside the damaged element.
+        let b = b"{\"a\": 1},\n{\"a\": \"cut\n  {\"a\": 3},\n{\"a\": 4}";
+        assert_eq!(next_element(b, 12, b.len(), &sig), Some(31));
     }
 
     #[test]

@@ -4368,6 +4368,36 @@ fn sample(rel: &str) -> Vec<u8> {
 }
 
 #[test]
+fn an_element_cut_short_that_lost_its_comma_costs_itself_only() {
+    // An array of an element a line: one cut short inside a string, without its comma, and
+    // the next line's element read on (it had been taken into the reject, uncounted); in a
+    // document of several blocks too, every few hundred lines.
+    let rec = |i: usize| {
+        format!(
+            "{{\"time\":\"2026-12-03T10:00:00Z\",\"resourceId\":\"/SUBSCRIPTIONS/X/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/ACS-A\",\"operationName\":\"Play\",\"category\":\"CallAutomationMediaSummary\",\"correlationId\":\"00000000-0000-0000-0000-{i:012}\",\"properties\":{{\"resultCode\":400,\"resultSubcode\":8536,\"resultMessage\":\"{}\"}}}}",
+            "x".repeat(100 + i % 300)
+        )
+    };
+    let doc = |n: usize, every: usize| {
+        let lines: Vec<String> = (0..n)
+            .map(|i| match i % every == every / 2 {
+                true => rec(i)[..120].to_string() + "\n",
+                false => rec(i) + if i + 1 < n { ",\n" } else { "\n" },
+            })
+            .collect();
+        format!("{{\"records\": [\n{}]}}\n", lines.concat())
+    };
+    assert_eq!(counts("a.json", doc(5, 5).as_bytes()), (5, 4, 1, 0));
+    let n = 3 * MAX_RECORD_BYTES / rec(0).len();
+    let damaged = (0..n).filter(|i| i % 500 == 250).count() as u64;
+    let n = n as u64;
+    assert_eq!(
+        counts("big.json", doc(n as usize, 500).as_bytes()),
+        (n, n - damaged, damaged, 0)
+    );
+}
+
+#[test]
 fn damage_at_the_head_of_an_element_costs_that_element_only() {
     // A stray `{` before the first key of an az CLI element: its head no longer shows its
     // shape, and the array's first element does.
