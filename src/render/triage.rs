@@ -184,12 +184,15 @@ fn history_days(s: &mut String, t: &Triage, h: &HistoryDays, whose: &str) {
             sparkline(counts)
         );
     }
-    if let (Some(last), Some(name)) = (h.apart_until, &h.resource) {
+    if let Some(last) = h.apart_until {
+        let whose = match &h.resource {
+            Some(name) => format!("{}'s", escape(name)),
+            None => "the kept resources'".to_string(),
+        };
         let _ = writeln!(
             s,
-            "\nThe days to {} (marked `callbacks apart`) were stored before callback records were counted under their calls' resources: they hold none of {}'s callback records, so a key of callback events reads 0 on them and is first seen after them.",
+            "\nThe days to {} (marked `callbacks apart`) were stored before callback records were counted under their calls' resources: they hold none of {whose} callback records, so a key of callback events reads 0 on them and is first seen after them.",
             day_text(last),
-            escape(name)
         );
     }
     s.push('\n');

@@ -434,7 +434,10 @@ pub fn history_days(history: &History, subcode: u32, code: Option<u32>) -> Histo
             .map(|d| (d.day, d.partial, d.exposure))
             .collect(),
         keys,
-        apart_until: None,
+        // Said only of a `--resource` run's days ([`History::for_resources`]).
+        apart_until: (history.days.values().rev())
+            .find(|d| d.callbacks_apart)
+            .map(|d| d.day),
     }
 }
 
@@ -1546,6 +1549,28 @@ mod tests {
             first(&h),
             ["2026-11-19", "2026-11-20 (partial)", "2026-11-21"]
         );
+        // A `--resource` run's days say it themselves (rev60b F2: no marks under --resource).
+        let stored = |d: &str, apart: bool| crate::spikes::history::DayAgg {
+            day: day(d),
+            partial: false,
+            exposure: 100,
+            keys: Default::default(),
+            resources: Default::default(),
+            kinds: Default::default(),
+            key_kinds: Default::default(),
+            callbacks_apart: apart,
+        };
+        let days = [
+            stored("2026-11-19", true),
+            stored("2026-11-20", true),
+            stored("2026-11-21", false),
+        ];
+        let history = History {
+            days: days.into_iter().map(|d| (d.day, d)).collect(),
+            scope: Some("acs-stage".into()),
+        };
+        let h = history_days(&history, 8536, None);
+        assert_eq!(h.apart_until, Some(day("2026-11-20")));
     }
 
     /// Phone numbers keep their last 4 digits: a rawId of one, with or without `+`, and an
