@@ -68,12 +68,15 @@ impl DayAgg {
     /// Whether the day names resources and holds callback records, but counts none of them
     /// under a resource: a day stored before callback records were counted under their calls'
     /// resources, whose resources' days hold no callback record (or a day whose callback
-    /// records are all of calls no other record of which names a resource).
+    /// records are all of calls no other record of which names a resource). A day of some
+    /// resources ([`History::for_resources`], [`History::for_resource`]) was told so when made
+    /// ([`DayAgg::callbacks_apart`]): its kinds, the kept resources', no longer tell.
     pub fn callbacks_apart(&self) -> bool {
         let some = |kinds: &BTreeMap<String, u64>| kinds.get("callback").is_some_and(|&n| n > 0);
-        !self.resources.is_empty()
-            && some(&self.kinds)
-            && (self.resources.values()).all(|r| r.joined.is_empty() && !some(&r.kinds))
+        self.callbacks_apart
+            || !self.resources.is_empty()
+                && some(&self.kinds)
+                && (self.resources.values()).all(|r| r.joined.is_empty() && !some(&r.kinds))
     }
 }
 
@@ -339,9 +342,7 @@ impl History {
                         resources: BTreeMap::new(),
                         kinds: r.kinds.clone(),
                         key_kinds: r.key_kinds.clone(),
-                        // A day of some resources ([`History::for_resources`]) said so
-                        // before its kinds became theirs, which no longer tell.
-                        callbacks_apart: d.callbacks_apart || d.callbacks_apart(),
+                        callbacks_apart: d.callbacks_apart(),
                     },
                 ))
             })
@@ -1251,6 +1252,8 @@ mod joined_tests {
         // And so is each of its resources' (`--resource acs-a --spikes-by resource`), whose
         // kinds no longer tell (rev60b F1: tested as a SPIKE against two days of four).
         assert!(some.for_resource("acs-a").days[&d].callbacks_apart);
+        // The volume test asks the day (rev60b F3: it compared joined nights with these).
+        assert!(some.days[&d].callbacks_apart());
         assert!(!old.for_resources(&acs_a, &History::default(), false).days[&d].callbacks_apart);
 
         let kept = h.for_resources(&acs_a, &History::default(), false);
