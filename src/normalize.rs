@@ -779,16 +779,14 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
     Outcome::Record(record(raw, kind, time, code, subcode))
 }
 
-/// A PlayCanceled or RecognizeCanceled event without a `resultInformation` (older API
-/// versions; the SDKs' own test events hold only the call's ids in `data`), which
-/// [`normalize`] skips as it skips every event without a result: the record it stands for,
-/// with code 0, for the silent-failure test, to which it ends its action all the same.
-pub fn canceled<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Option<Record<'a>> {
+/// A callback event without a result of its own, which [`normalize`] skips: a PlayCanceled
+/// or RecognizeCanceled without a `resultInformation` (older API versions; the SDKs' own test
+/// events hold only the call's ids in `data`), which ends its action all the same, and a
+/// lifecycle event (CallConnected, ParticipantsUpdated, PlayStarted...), which tells that the
+/// input holds its call's callback events: the record it stands for, with code 0, for the
+/// silent-failure test only.
+pub fn event_of_call<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Option<Record<'a>> {
     if !matches!(kind_from_names(raw), Some(Ok(Kind::Callback))) {
-        return None;
-    }
-    let (_, result) = callback_operation(raw.get(Field::Type).text());
-    if !matches!(&*result, "Canceled" | "Cancelled") {
         return None;
     }
     let time = time_of(raw, rules)?;

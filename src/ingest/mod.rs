@@ -214,7 +214,7 @@ impl<S: Sink> FileCtx<'_, S> {
                     .flatten();
                 self.sink.skip(reason, time);
                 if reason == SkipReason::NoResult {
-                    if let Some(r) = normalize::canceled(raw, &self.rules) {
+                    if let Some(r) = normalize::event_of_call(raw, &self.rules) {
                         self.sink.skipped_end(&r);
                     }
                 }

@@ -236,6 +236,63 @@ fn a_silent_call_read_from_standard_input_names_its_server_call_id() {
     );
 }
 
+/// A call whose callback events in the input are lifecycle events alone (CallConnected, without
+/// a result) has its callback events in the input: its Play without a PlayCompleted or
+/// PlayFailed is silent, not untested (README: "any action of a call that has a callback
+/// event" is tested; rev60b's question).
+#[test]
+fn a_call_with_lifecycle_events_alone_has_its_actions_tested() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = |call: u32| format!("00000000-0000-4000-8000-00000000000{call}");
+    let op = |time: &str, call: u32| {
+        format!(
+            r#"{{"time":"2026-11-24T{time}Z","resourceId":"/SUBSCRIPTIONS/S/RESOURCEGROUPS/G/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/ACS-PROD","category":"CallAutomationOperational","operationName":"Play","resultSignature":202,"correlationId":"{}","properties":{{"callConnectionId":"{}"}}}}"#,
+            id(call),
+            id(call + 5)
+        )
+    };
+    let event = |time: &str, kind: &str, call: u32, result: &str| {
+        format!(
+            r#"{{"id":"e{call}","source":"calling/callConnections/{c}","type":"Microsoft.Communication.{kind}","time":"2026-11-24T{time}Z","specversion":"1.0","data":{{"version":"2024-09-15","callConnectionId":"{c}","correlationId":"{}"{result}}}}}"#,
+            id(call),
+            c = id(call + 5)
+        )
+    };
+    let done = r#","resultInformation":{"code":200,"subCode":0,"message":"Action completed successfully."}"#;
+    let ops = [op("10:00:00", 1), op("10:00:00", 2), op("12:00:00", 3)].join("\n");
+    let events = [
+        event("09:59:59", "CallConnected", 1, ""),
+        event("09:59:59", "CallConnected", 2, ""),
+        event("10:00:05", "PlayCompleted", 2, done),
+        event("12:00:05", "PlayCompleted", 3, done),
+    ];
+    std::fs::write(dir.path().join("ops.json"), ops + "\n").unwrap();
+    std::fs::write(
+        dir.path().join("events.json"),
+        format!("[{}]\n", events.join(",")),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    bin()
+        .arg("report")
+        .arg(dir.path().join("ops.json"))
+        .arg(dir.path().join("events.json"))
+        .arg("--out")
+        .arg(&out)
+        .args(["--format", "csv", "-q"])
+        .assert()
+        .success();
+    let rows = read_csv(&out.join("silent.csv"));
+    let play: Vec<&str> = ["accepted", "with_outcome", "without_outcome", "untested"]
+        .iter()
+        .map(|c| rows[0][*c].as_str())
+        .collect();
+    assert_eq!(play, ["3", "2", "1", "0"]);
+    let calls = read_csv(&out.join("silent_calls.csv"));
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0]["correlation_id"], id(1));
+}
+
 #[test]
 fn bad_flags_and_paths_are_one_line_errors() {
     let dir = tempfile::tempdir().unwrap();
