@@ -252,7 +252,11 @@ fn night_day(
     // Said where cron's mail shows it.
     let windowed = asked.window.since.is_some() || asked.window.until.is_some();
     if let (None, Some(span), true) = (day, history::coverage(agg), windowed) {
-        warnings.push(no_whole_window_day("no spike or volume test", span));
+        warnings.push(no_whole_window_day(
+            "no spike or volume test",
+            &asked.window,
+            span,
+        ));
     } else if let (None, Some((from, to))) = (day, history::coverage(agg)) {
         warnings.push(format!(
             "no spike or volume test: the records cover {} to {} UTC, no whole UTC day; for a night whose records begin after midnight UTC (a tenant quiet around midnight, or the night's first files missing), give the night as --since and --until (or --day)",
@@ -264,10 +268,22 @@ fn night_day(
 }
 
 /// Why a window (`--since`, `--until`) covering `span` (seconds since the epoch) has no day
-/// to test, after `what` is not done: it holds no whole UTC day.
-fn no_whole_window_day(what: &str, (from, to): (i64, i64)) -> String {
+/// to test, after `what` is not done: it holds no whole UTC day. A window of one flag is said
+/// as such: the span's other end is the records', not one the user gave.
+fn no_whole_window_day(what: &str, window: &Window, (from, to): (i64, i64)) -> String {
+    let (cover, give) = match (window.since.is_some(), window.until.is_some()) {
+        (true, false) => (
+            "--since and the records after it cover",
+            "give --since and --until",
+        ),
+        (false, true) => (
+            "--until and the records before it cover",
+            "give --since and --until",
+        ),
+        _ => ("--since and --until cover", "give them"),
+    };
     format!(
-        "{what}: --since and --until cover {} to {} UTC, no whole UTC day; give them a whole UTC day, or --day to test what they hold of it",
+        "{what}: {cover} {} to {} UTC, no whole UTC day; {give} a whole UTC day, or --day to test what they hold of it",
         hour_text(from),
         hour_text(to)
     )
@@ -351,7 +367,7 @@ pub fn verdict_day(
     let why_none = (chosen.is_none() && windowed)
         .then(|| history::coverage(agg).or_else(window_span))
         .flatten()
-        .map(|span| no_whole_window_day("no spike verdict", span));
+        .map(|span| no_whole_window_day("no spike verdict", window, span));
     let later = (chosen.filter(|_| forced.is_none()))
         .and_then(|d| later_part_day(input, d, history::last_record(agg)));
     let known = |d: &i64| input.days.contains_key(d) || stored.days.contains_key(d);
@@ -774,6 +790,14 @@ mod tests {
         let empty = Aggregator::new(window, 3600);
         let v = verdict_day(&History::default(), &stored, &empty, None, &window, true);
         let why = "No spike verdict: --since and --until cover 2026-12-03 06:00 to 2026-12-03 18:00 UTC, no whole UTC day; give them a whole UTC day, or --day to test what they hold of it.";
+        assert_eq!((v.day, v.noted(None).as_deref()), (None, Some(why)));
+        // --since alone: the end is the records', not one the user gave (rev60a O5).
+        let window = Window {
+            since: Some(t("2026-12-03T06:00:00Z")),
+            until: None,
+        };
+        let v = verdict_day(&input, &History::default(), &agg, None, &window, true);
+        let why = "No spike verdict: --since and the records after it cover 2026-12-03 00:00 to 2026-12-03 14:00 UTC, no whole UTC day; give --since and --until a whole UTC day, or --day to test what they hold of it.";
         assert_eq!((v.day, v.noted(None).as_deref()), (None, Some(why)));
     }
 
