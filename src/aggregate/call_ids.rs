@@ -275,35 +275,11 @@ impl CallSet {
         }
     }
 
-    pub fn insert(&mut self, id: &str) {
-        match Self::number(id) {
-            (false, n) => self.guids.insert(n),
-            (true, n) => self.others.insert(n),
-        };
-    }
-
     pub fn contains(&self, id: &str) -> bool {
         match Self::number(id) {
             (false, n) => self.guids.contains(&n),
             (true, n) => self.others.contains(&n),
         }
-    }
-
-    /// Adds another's calls, the smaller into the larger.
-    pub fn absorb(&mut self, mut o: CallSet) {
-        if o.len() > self.len() {
-            std::mem::swap(self, &mut o);
-        }
-        self.guids.extend(o.guids);
-        self.others.extend(o.others);
-    }
-
-    pub fn len(&self) -> usize {
-        self.guids.len() + self.others.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
@@ -328,6 +304,17 @@ impl FirstResources {
         } else {
             &mut self.guids
         };
+        Self::give(table, n, name, &before);
+    }
+
+    /// Gives call `n` of `table` resource `name` when it has none yet or `name` comes `before`
+    /// its own.
+    fn give(
+        table: &mut hashbrown::HashMap<Words, u32, RandomState>,
+        n: Words,
+        name: u32,
+        before: &impl Fn(u32, u32) -> bool,
+    ) {
         table
             .entry(n)
             .and_modify(|r| {
@@ -343,14 +330,7 @@ impl FirstResources {
         for (mine, theirs) in [(&mut self.guids, o.guids), (&mut self.others, o.others)] {
             mine.reserve(theirs.len());
             for (n, name) in theirs {
-                let name = names[name as usize];
-                mine.entry(n)
-                    .and_modify(|r| {
-                        if *r != name && before(name, *r) {
-                            *r = name;
-                        }
-                    })
-                    .or_insert(name);
+                Self::give(mine, n, names[name as usize], &before);
             }
         }
     }

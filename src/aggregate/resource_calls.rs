@@ -132,12 +132,7 @@ impl CallsOfResources {
         let CallsOfResources::Read(_, then) = self else {
             return None;
         };
-        let now = ingest::regular_files(settings).unwrap_or_default();
-        let what = match then.iter().zip(&now).find(|(a, b)| a != b) {
-            Some((a, _)) => a.path().display().to_string(),
-            None if then.len() == now.len() => return None,
-            None => "the input files".to_string(),
-        };
+        let what = ingest::changed_since(then, ingest::regular_files(settings))?;
         Some(format!(
             "{what}: changed while read; the calls of the resources --resource keeps were read from it before, and their callback records counted may not be those of the records counted"
         ))

@@ -199,12 +199,7 @@ fn read(
 /// What to say when the input files `now` are not those read first (`then`): their ids,
 /// read again, may not be those of the records counted.
 fn changed(then: &[Stamp], now: Option<Vec<Stamp>>) -> Option<String> {
-    let now = now.unwrap_or_default();
-    let what = match then.iter().zip(&now).find(|(a, b)| a != b) {
-        Some((a, _)) => a.path().display().to_string(),
-        None if then.len() == now.len() => return None,
-        None => "the input files".to_string(),
-    };
+    let what = ingest::changed_since(then, now)?;
     Some(format!(
         "{what}: changed while read; the ids of the calls listed were read from it a second time and may not be those of the records counted"
     ))

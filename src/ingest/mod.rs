@@ -530,7 +530,9 @@ use open::{
     detect, json_dates, large_plain, open, prefix_at, shape_name, tells_as_much, Coding, FailOnce,
     FIRST_PREFIX_BYTES, PREFIX_BYTES,
 };
-pub use sources::{is_report_file, regular_files, total_bytes, Stamp, WALKED_EXTENSIONS};
+pub use sources::{
+    changed_since, is_report_file, regular_files, total_bytes, Stamp, WALKED_EXTENSIONS,
+};
 use sources::{sources, Source};
 
 /// The shape of a log whose lines carry records after a prefix (see `lines::read_log`).

@@ -335,6 +335,19 @@ impl Stamp {
     }
 }
 
+/// What of the files `then` (read before) is not as it was among `now` (the same inputs'
+/// files now, `None` when they are not all regular files any more): the first that changed, by
+/// its path, or `the input files` when there are more or fewer; `None` when every one is as it
+/// was.
+pub fn changed_since(then: &[Stamp], now: Option<Vec<Stamp>>) -> Option<String> {
+    let now = now.unwrap_or_default();
+    match then.iter().zip(&now).find(|(a, b)| a != b) {
+        Some((a, _)) => Some(a.path().display().to_string()),
+        None if then.len() == now.len() => None,
+        None => Some("the input files".to_string()),
+    }
+}
+
 /// The files the inputs name, when each can be read again: a regular file, not standard
 /// input, a pipe or a device (nor a path whose metadata cannot be read: `None` then too). A
 /// source the walk could not reach is left out (it gives no record).
