@@ -14,7 +14,7 @@ use crate::render::markup::escape;
 use crate::render::summary::pct;
 use crate::render::{charts, next_link, PART_ROWS};
 use crate::report::table::{Cell, Col, Table};
-use crate::report::tables::{in_parts, Parts};
+use crate::report::tables::{excerpt_text, in_parts, Parts};
 use crate::report::{spike_sentence_with_target, CodeRow, Report};
 use crate::row;
 use crate::time::{day_text, rfc3339};
@@ -305,7 +305,7 @@ fn data_quality(s: &mut Page, r: &Report) -> io::Result<()> {
                 format!(
                     "<code>{}</code> {}",
                     escape(&e.place()),
-                    escape(e.excerpt())
+                    escape(&excerpt_text(e))
                 )
             },
             "<br>",

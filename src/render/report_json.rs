@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use crate::catalogue::Catalogue;
 use crate::render::json::{elements, rows, write_pretty};
 use crate::render::PART_ROWS;
-use crate::report::tables::{reason_text, Maker};
+use crate::report::tables::{excerpt_text, reason_text, Maker};
 use crate::report::{spike_sentence_with_target, Report};
 use crate::time::{day_text, rfc3339};
 
@@ -168,7 +168,7 @@ pub fn write(r: &Report, cat: &Catalogue, w: &mut dyn Write) -> anyhow::Result<(
                     "not_named": b.not_named, "resources_without": b.without_count,
                 })),
                 "target": v.target.as_ref().map(|t| json!({
-                    "target": crate::report::triage::mask_numbers(&t.target),
+                    "target": crate::text::mask_numbers(&t.target),
                     "count": t.count, "of": t.of,
                 })),
             })).collect::<Vec<Value>>(),
@@ -209,7 +209,7 @@ pub fn write(r: &Report, cat: &Catalogue, w: &mut dyn Write) -> anyhow::Result<(
                 "reason": g.reason.label(),
                 "count": g.count,
                 "examples": g.examples.iter().map(|e| json!({
-                    "file": &*e.file, "line": e.line, "record": e.record, "reason": reason_text(e), "excerpt": e.excerpt(),
+                    "file": &*e.file, "line": e.line, "record": e.record, "reason": reason_text(e), "excerpt": excerpt_text(e),
                 })).collect::<Vec<Value>>(),
             })).collect::<Vec<Value>>().into(),
             rejects_truncated: r.rejects_truncated,

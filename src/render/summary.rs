@@ -6,6 +6,7 @@ use crate::catalogue::{key_label, one_line, Catalogue, Outcome, NO_MITIGATION};
 use crate::render::markdown::{escape, linkify, table, write_table};
 use crate::render::{sparkline, PART_ROWS};
 use crate::report::table::{Col, Table};
+use crate::report::tables::excerpt_text;
 use crate::report::triage::next_steps;
 use crate::report::{description_in_sentence, share, spike_sentence, Report, SpikeRow, NOT_NAMED};
 use crate::row;
@@ -639,7 +640,7 @@ fn quality_section(s: &mut String, r: &Report) {
     } else {
         let rejects = r.reject_groups_table(
             ("first examples (file:line excerpt)", Col::Text),
-            |e| format!("{} {}", e.place(), e.excerpt()),
+            |e| format!("{} {}", e.place(), excerpt_text(e)),
             "\n",
         );
         let _ = writeln!(s, "{}", table(&rejects));

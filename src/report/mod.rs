@@ -60,7 +60,7 @@ pub struct CodeRow {
     pub first: Option<DateTime<Utc>>,
     pub last: Option<DateTime<Utc>>,
     /// Most frequent ResultMessages (untrusted log text), their phone numbers masked
-    /// ([`triage::mask_numbers`]).
+    /// ([`crate::text::mask_numbers`]).
     pub messages: Vec<(String, u64)>,
     /// Records whose ResultMessage was not kept: the key has more distinct ones than
     /// [`crate::aggregate::MESSAGES_PER_KEY`], so those shown are the most frequent of a
@@ -402,7 +402,7 @@ pub fn build(
         rejects,
         reject_groups,
         skip_counts: agg.skip_counts.iter().map(|(r, n)| (*r, *n)).collect(),
-        diagnostics: diagnostics(&agg, |_| true, triage::mask_numbers),
+        diagnostics: diagnostics(&agg, |_| true, crate::text::mask_numbers),
         spikes,
         volume,
         spike_rows,
@@ -576,7 +576,7 @@ fn code_rows(keys: Vec<(Key, KeyStats)>, cat: &Catalogue) -> Vec<CodeRow> {
             // Masked once per message shown (report has no --full-numbers); two that differ
             // in a number alone stay two.
             messages: (s.messages.into_iter().take(3))
-                .map(|(m, n)| (triage::mask_numbers(&m), n))
+                .map(|(m, n)| (crate::text::mask_numbers(&m), n))
                 .collect(),
             other_messages: s.other_messages,
         });
@@ -887,7 +887,7 @@ pub fn resource_split_text(v: &Verdict) -> Option<String> {
 /// masks it (`report` has no `--full-numbers`). Text from the logs, which each output escapes
 /// as its own: a renderer that makes links of a sentence's text adds it after.
 pub fn target_said(v: &Verdict) -> Option<String> {
-    target_said_as(v, triage::mask_numbers)
+    target_said_as(v, crate::text::mask_numbers)
 }
 
 /// [`target_said`], the target shown as `show` gives it (`triage --full-numbers` whole).

@@ -6,15 +6,25 @@ use super::{share, DiagnosticRow, Report};
 use crate::catalogue::{key_label, Catalogue, Category, Outcome};
 use crate::record::Reject;
 use crate::row;
+use crate::text::mask_numbers;
 use crate::time::{bucket_start, day_text, rfc3339};
 
 /// The `reason` cell of rejects.csv: the stable label, then the detail.
+/// A reject's reason, with its detail's phone numbers masked ([`mask_numbers`]): the detail
+/// may quote a value of the record.
 pub fn reason_text(r: &Reject) -> String {
     if r.detail().is_empty() {
         r.reason.label().to_string()
     } else {
-        format!("{}: {}", r.reason.label(), r.detail())
+        format!("{}: {}", r.reason.label(), mask_numbers(r.detail()))
     }
+}
+
+/// A reject's excerpt as the reports show it: the start of a raw record, with its phone numbers
+/// masked as every other text of a report is ([`mask_numbers`]; `report` has no
+/// `--full-numbers`). The file and line say where the record is whole.
+pub fn excerpt_text(r: &Reject) -> String {
+    mask_numbers(r.excerpt())
 }
 
 /// One of a report's tables, made from it.
@@ -397,7 +407,7 @@ impl Report {
             ("excerpt", Col::Text),
         ];
         in_parts(COLUMNS, self.rejects.iter(), rows, |r| {
-            row![&*r.file, r.line, r.record, reason_text(r), r.excerpt()]
+            row![&*r.file, r.line, r.record, reason_text(r), excerpt_text(r)]
         })
     }
 

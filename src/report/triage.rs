@@ -16,6 +16,7 @@ use crate::normalize::Kind;
 use crate::row;
 use crate::spikes::history::History;
 use crate::spikes::{self, Thresholds, Verdict};
+use crate::text::mask_numbers;
 use crate::time::{bucket_start, rfc3339, DAY};
 
 /// Calls listed in the Markdown and JSON views; CSV and `--calls` list them all (the
@@ -269,111 +270,6 @@ impl Numbers {
             Numbers::Masked => mask_numbers(text),
             Numbers::Full => text.to_string(),
         }
-    }
-}
-
-/// A text with the digits of each phone number but its last 4 shown as `x`: a rawId of a
-/// phone number of any length (`4:+14255550199`, `4:14255550199`, `4:+123456`; one of 4 digits
-/// or fewer shows no more), whatever stands between its digits (`4:+44 20 7946 0958` shows
-/// `4:+xx xx xxxx 0958`), and in free text (an operation context, a result message) a number
-/// of 7 digits or more in E.164 form (`+14255550199`) or after `4:`, `sip:` or `tel:` at the
-/// start of a word (`participant 4:14255550199`, `sip:14255550199@sbc.contoso.com`), also
-/// written in groups ([`number_end`]: `+1 (425) 555-0100`). Phone numbers are personal data;
-/// the last 4 digits tell one destination from another. Other ids (`8:acs:...`, Teams users)
-/// are as given, and a text without a number comes back as it is.
-pub fn mask_numbers(text: &str) -> String {
-    let b = text.as_bytes();
-    // The spans whose digits but the last 4 are masked: all of a rawId past `4:`.
-    let mut spans = Vec::new();
-    let raw_id = (text.strip_prefix("4:")).is_some_and(|n| {
-        n.bytes()
-            .all(|c| c.is_ascii_digit() || b"+ -.()".contains(&c))
-    });
-    if raw_id {
-        spans.push(2..text.len());
-    } else {
-        let mut i = 0;
-        while i < b.len() {
-            let digits_at = match b[i] {
-                b'+' => Some(i + 1),
-                _ => number_prefix(b, i).map(|p| i + p),
-            };
-            match digits_at.filter(|&d| b.get(d).is_some_and(u8::is_ascii_digit)) {
-                Some(d) => {
-                    let (end, digits) = number_end(b, d);
-                    if digits >= 7 {
-                        spans.push(d..end);
-                    }
-                    i = end;
-                }
-                None => i += 1,
-            }
-        }
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut last = 0;
-    for span in spans {
-        out.push_str(&text[last..span.start]);
-        let digits = b[span.clone()]
-            .iter()
-            .filter(|c| c.is_ascii_digit())
-            .count();
-        let mut masked = digits.saturating_sub(4);
-        for c in text[span.clone()].chars() {
-            match c.is_ascii_digit() && masked > 0 {
-                true => {
-                    out.push('x');
-                    masked -= 1;
-                }
-                false => out.push(c),
-            }
-        }
-        last = span.end;
-    }
-    out.push_str(&text[last..]);
-    out
-}
-
-/// The length of the scheme that names a phone number at `i` of free text, `4:` (a rawId),
-/// `sip:` or `tel:` in any case, at the start of a word (`participant 4:14255550199`, not the
-/// `4:` of `14:55`); `None` elsewhere.
-fn number_prefix(b: &[u8], i: usize) -> Option<usize> {
-    if i > 0 && b[i - 1].is_ascii_alphanumeric() {
-        return None;
-    }
-    let rest = &b[i..];
-    let starts = |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
-    [&b"4:"[..], b"sip:", b"tel:"]
-        .into_iter()
-        .find(|p| starts(p))
-        .map(<[u8]>::len)
-}
-
-/// The end of the phone number whose digits start at `start` in free text, and how many
-/// digits it has: groups of digits joined by one or two of space, `-`, `.`, `(` and `)`, as
-/// `+1 (425) 555-0100`, `+44 20 7946 0958` and `+1-425-555-0100` write them (E.123 groups). A
-/// group of more than 4 digits ends it, so that a number written whole is not joined to the
-/// digits after it (`+14255550199 2026`), and so does a 15th digit, E.164's most.
-fn number_end(b: &[u8], start: usize) -> (usize, usize) {
-    let joins = |c: u8| matches!(c, b' ' | b'-' | b'.' | b'(' | b')');
-    let (mut i, mut digits) = (start, 0);
-    loop {
-        let group = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        digits += i - group;
-        if i - group > 4 || digits >= 15 {
-            return (i, digits);
-        }
-        let mut j = i;
-        while j < b.len() && j - i < 2 && joins(b[j]) {
-            j += 1;
-        }
-        if j == i || !b.get(j).is_some_and(u8::is_ascii_digit) {
-            return (i, digits);
-        }
-        i = j;
     }
 }
 
@@ -1571,76 +1467,6 @@ mod tests {
         };
         let h = history_days(&history, 8536, None);
         assert_eq!(h.apart_until, Some(day("2026-11-20")));
-    }
-
-    /// Phone numbers keep their last 4 digits: a rawId of one, with or without `+`, and an
-    /// E.164 number inside other text; ACS and Teams ids, short numbers and GUIDs stay.
-    #[test]
-    fn phone_numbers_show_their_last_4_digits() {
-        for (given, shown) in [
-            ("4:+14255550199", "4:+xxxxxxx0199"),
-            ("4:14255550199", "4:xxxxxxx0199"),
-            ("+442071838750", "+xxxxxxxx8750"),
-            (
-                "transfer to +14255550199 now",
-                "transfer to +xxxxxxx0199 now",
-            ),
-            ("4:+1425555", "4:+xxx5555"),
-            ("4:+123456", "4:+xx3456"),
-            ("4:12345", "4:x2345"),
-            ("4:+1234", "4:+1234"),
-            ("+123456", "+123456"),
-            ("agent 14255550199", "agent 14255550199"),
-            (
-                "8:acs:0f3a6c1e-5b2d-4e8a-9c71-2d4b8e6f1a93_00000001-1234-5678-9abc-def012345678",
-                "8:acs:0f3a6c1e-5b2d-4e8a-9c71-2d4b8e6f1a93_00000001-1234-5678-9abc-def012345678",
-            ),
-            ("tränsfer +4930123456789é", "tränsfer +xxxxxxxxx6789é"),
-            ("", ""),
-            // Digits in groups, in a rawId and in free text.
-            ("4:+44 20 7946 0958", "4:+xx xx xxxx 0958"),
-            ("4:+1 (425) 555-0100", "4:+x (xxx) xxx-0100"),
-            ("4:+1-425-555-0100", "4:+x-xxx-xxx-0100"),
-            ("4:+1.425.555.0100", "4:+x.xxx.xxx.0100"),
-            ("4:+44 (0)20 7946 0958", "4:+xx (x)xx xxxx 0958"),
-            ("4:1 425 555", "4:x xx5 555"),
-            ("4:+12 34", "4:+12 34"),
-            ("call +44 20 7946 0958 now", "call +xx xx xxxx 0958 now"),
-            ("to +1 (425) 555-0100.", "to +x (xxx) xxx-0100."),
-            ("to +1-425-555-0100, then", "to +x-xxx-xxx-0100, then"),
-            ("+49 30 12345678 9", "+xx xx xxxx5678 9"),
-            // A number written whole is not joined to the digits after it.
-            ("+14255550199 2026", "+xxxxxxx0199 2026"),
-            ("+1 425 555 0100 and 2 more", "+x xxx xxx 0100 and 2 more"),
-            ("+1 2026 ok", "+1 2026 ok"),
-            ("+1 425 ", "+1 425 "),
-            // Result messages: Microsoft's AddParticipantFailed names the participant's rawId
-            // in its text; a SIP or tel URI names the number without `+` too.
-            (
-                "addParticipants failed for participant 4:+14255550199. Underlying reason: Request Timeout. DiagCode: 408#10057.",
-                "addParticipants failed for participant 4:+xxxxxxx0199. Underlying reason: Request Timeout. DiagCode: 408#10057.",
-            ),
-            (
-                "failed for participant 4:14255550199. DiagCode: 408#10057.",
-                "failed for participant 4:xxxxxxx0199. DiagCode: 408#10057.",
-            ),
-            (
-                "Cannot reach sip:14255550177@sbc.contoso.com;user=phone",
-                "Cannot reach sip:xxxxxxx0177@sbc.contoso.com;user=phone",
-            ),
-            ("<SIP:+14255550177@sbc>", "<SIP:+xxxxxxx0177@sbc>"),
-            ("tel:1-425-555-0177, then", "tel:x-xxx-xxx-0177, then"),
-            // A text that starts as a rawId but is not one is read as text.
-            ("4:+14255550199 failed", "4:+xxxxxxx0199 failed"),
-            // No number: a time, a code, an extension, a scheme inside a word.
-            ("at 14:55:01, DiagCode: 408#10057.", "at 14:55:01, DiagCode: 408#10057."),
-            ("sip:1234@pbx", "sip:1234@pbx"),
-            ("at 4:30 1234", "at 4:30 1234"),
-            ("gossip:14255550199", "gossip:14255550199"),
-            ("x4:14255550199", "x4:14255550199"),
-        ] {
-            assert_eq!(mask_numbers(given), shown, "{given}");
-        }
     }
 
     /// The lead line of a split by target: the first row's share, the others, those past the

@@ -202,6 +202,46 @@ fn uncatalogued_code_is_reported() {
         .any(|u| u["code"] == 499 && u["subcode"] == 99999));
 }
 
+/// A rejected record's excerpt, and a value its reason quotes, show phone numbers as every
+/// other text of a report does: the last 4 digits only, in rejects.csv, summary.md,
+/// report.html and report.json (`report` has no `--full-numbers`).
+#[test]
+fn a_rejected_records_phone_numbers_are_masked_in_every_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let good = r#"{"time":"2026-12-03T10:00:00Z","category":"CallAutomationOperational","operationName":"AddParticipant","properties":{"ResultSignature":"400","ResultType":"Failed","ResultSubCode":"8523"}}"#;
+    let bad_code = r#"{"note":"to 4:+14255550188","time":"2026-12-03T10:00:01Z","category":"CallAutomationOperational","operationName":"AddParticipant","properties":{"ResultSignature":"4:+14255550199","ResultType":"Failed","ResultSubCode":"8523"}}"#;
+    std::fs::write(&input, format!("{good}\n{bad_code}\n{good}\n")).unwrap();
+    let out = dir.path().join("out");
+    report_to(
+        &input,
+        &out,
+        &["--format", "csv,md,html,json", "--max-bad", "100%"],
+    )
+    .success();
+    let rows = read_csv(&out.join("rejects.csv"));
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["line"], "2");
+    assert!(
+        rows[0]["excerpt"].contains("to 4:+xxxxxxx0188"),
+        "{:?}",
+        rows[0]
+    );
+    assert!(
+        rows[0]["reason"].contains("4:+xxxxxxx0199"),
+        "{:?}",
+        rows[0]
+    );
+    for file in ["rejects.csv", "summary.md", "report.html", "report.json"] {
+        let text = std::fs::read_to_string(out.join(file)).unwrap();
+        assert!(
+            !text.contains("14255550188") && !text.contains("14255550199"),
+            "{file}: {text}"
+        );
+        assert!(text.contains("xxxxxxx0188"), "{file}: {text}");
+    }
+}
+
 #[test]
 fn rejects_csv_lists_every_planted_reject() {
     let m = manifest();
