@@ -123,7 +123,7 @@ pub fn run_summary(
     // Under --quiet the lines above are not printed, and cron's mail would hold nothing to say
     // why the run paged: one line names what was flagged.
     if quiet && end.exit == crate::exit_codes::Exit::SpikesFound {
-        lines.push(flagged_line(r));
+        lines.push(flagged_line(r, end.fail_on_spike));
     } else if let Some(note) = (r.spikes.note.as_ref())
         .filter(|_| quiet && end.fail_on_spike != crate::config::FailOnSpike::Off)
     {
@@ -153,9 +153,11 @@ pub fn run_summary(
     lines
 }
 
-/// The spikes and volume drops that made the run exit 4, on one line.
-fn flagged_line(r: &crate::report::Report) -> String {
-    let spikes = r.spike_rows.iter().map(|s| {
+/// The spikes and volume drops that made the run exit 4, on one line: a caller-class spike,
+/// which `--fail-on-spike` does not page (only `all` does), is not among them.
+fn flagged_line(r: &crate::report::Report, fail_on_spike: crate::config::FailOnSpike) -> String {
+    let paging = r.spike_rows.iter().filter(|s| s.pages(fail_on_spike));
+    let spikes = paging.map(|s| {
         let key = crate::catalogue::key_label(s.verdict.key.0, s.verdict.key.1);
         let split = (crate::report::resource_split_text(&s.verdict))
             .filter(|_| s.verdict.resource.is_none())
@@ -282,6 +284,15 @@ mod snapshots {
         }
     }
 
+    /// A run under `--fail-on-spike` (failure-class keys page) that ended with exit 4.
+    fn paging_end(over_max_bad: bool) -> super::Ending {
+        super::Ending {
+            exit: Exit::SpikesFound,
+            over_max_bad,
+            fail_on_spike: crate::config::FailOnSpike::Failure,
+        }
+    }
+
     const ALL: [ReportFormat; 4] = [
         ReportFormat::Csv,
         ReportFormat::Md,
@@ -307,7 +318,16 @@ mod snapshots {
         let r = fixture::report(&cat);
         let out = std::path::Path::new("reports");
         assert_eq!(
-            super::run_summary(&r, &cat, out, &ALL, true, end(Exit::SpikesFound, false)),
+            super::run_summary(&r, &cat, out, &ALL, true, paging_end(false)),
+            ["flagged under --fail-on-spike: SPIKE 404/8522; see spikes.csv and volume.csv"]
+        );
+        // The caller-class spike 400/8510 pages under `all` alone, and is named then only.
+        let all = super::Ending {
+            fail_on_spike: crate::config::FailOnSpike::All,
+            ..paging_end(false)
+        };
+        assert_eq!(
+            super::run_summary(&r, &cat, out, &ALL, true, all),
             ["flagged under --fail-on-spike: SPIKE 404/8522, SPIKE 400/8510; see spikes.csv and volume.csv"]
         );
     }
@@ -354,13 +374,13 @@ mod snapshots {
         let out = std::path::Path::new("reports");
         let (head, _) = super::super::summary::volume_lines(&r);
         assert!(head.contains(", resource acs-prod first: "), "{head}");
-        let paged = super::run_summary(&r, &cat, out, &ALL, true, end(Exit::SpikesFound, false));
+        let paged = super::run_summary(&r, &cat, out, &ALL, true, paging_end(false));
         assert_eq!(
             paged,
-            ["flagged under --fail-on-spike: SPIKE 404/8522, SPIKE 400/8510; resource acs-prod first, the lines of all records and the kinds follow from it: DROP resource acs-prod, DROP all; see spikes.csv and volume.csv"]
+            ["flagged under --fail-on-spike: SPIKE 404/8522; resource acs-prod first, the lines of all records and the kinds follow from it: DROP resource acs-prod, DROP all; see spikes.csv and volume.csv"]
         );
         r.spike_rows.clear();
-        let paged = super::run_summary(&r, &cat, out, &ALL, true, end(Exit::SpikesFound, false));
+        let paged = super::run_summary(&r, &cat, out, &ALL, true, paging_end(false));
         assert_eq!(
             paged,
             ["flagged under --fail-on-spike: resource acs-prod first, the lines of all records and the kinds follow from it: DROP resource acs-prod, DROP all; see spikes.csv and volume.csv"]
@@ -378,7 +398,7 @@ mod snapshots {
         let quiet = super::run_summary(&r, &cat, out, &ALL, true, end(Exit::Success, false));
         let risen = "volume not paged: rise all (259% of the expected), rise kind media_summary (241% of the expected); see volume.csv";
         assert_eq!(quiet, [risen]);
-        let paged = super::run_summary(&r, &cat, out, &ALL, true, end(Exit::SpikesFound, false));
+        let paged = super::run_summary(&r, &cat, out, &ALL, true, paging_end(false));
         assert!(!paged.iter().any(|l| l.starts_with("volume")), "{paged:?}");
         for v in r.volume.iter_mut() {
             v.status = crate::spikes::volume::VolumeStatus::Low;
@@ -421,17 +441,17 @@ mod snapshots {
         let r = fixture::report(&cat);
         let out = std::path::Path::new("reports");
         let over = "2 rejected records of 149 read exceed --max-bad; see reports/rejects.csv";
-        let quiet = super::run_summary(&r, &cat, out, &ALL, true, end(Exit::SpikesFound, true));
+        let quiet = super::run_summary(&r, &cat, out, &ALL, true, paging_end(true));
         assert_eq!(
             quiet,
             [
-                "flagged under --fail-on-spike: SPIKE 404/8522, SPIKE 400/8510; see spikes.csv and volume.csv",
+                "flagged under --fail-on-spike: SPIKE 404/8522; see spikes.csv and volume.csv",
                 over
             ]
         );
-        let loud = super::run_summary(&r, &cat, out, &ALL, false, end(Exit::SpikesFound, true));
+        let loud = super::run_summary(&r, &cat, out, &ALL, false, paging_end(true));
         assert_eq!(loud.last().map(String::as_str), Some(over));
-        let under = super::run_summary(&r, &cat, out, &ALL, false, end(Exit::SpikesFound, false));
+        let under = super::run_summary(&r, &cat, out, &ALL, false, paging_end(false));
         assert!(!under.iter().any(|l| l.contains("--max-bad")), "{under:?}");
     }
 
@@ -462,7 +482,7 @@ mod snapshots {
         assert_eq!(quiet, [said]);
         let loud = super::run_summary(&r, &cat, out, &ALL, false, end(Exit::Success, false));
         assert_eq!(loud.last().map(String::as_str), Some(said));
-        let paged = super::run_summary(&r, &cat, out, &ALL, true, end(Exit::SpikesFound, false));
+        let paged = super::run_summary(&r, &cat, out, &ALL, true, paging_end(false));
         assert_eq!(paged.len(), 2, "{paged:?}");
         assert_eq!(paged[1], said);
         let md = super::run_summary(

@@ -187,6 +187,18 @@ pub struct SpikeRow {
     pub mitigation: String,
 }
 
+impl SpikeRow {
+    /// Whether this spike makes the run exit 4 under `fail_on_spike`: a failure-class key's
+    /// under `--fail-on-spike`, any under `all`.
+    pub fn pages(&self, fail_on_spike: FailOnSpike) -> bool {
+        match fail_on_spike {
+            FailOnSpike::Off => false,
+            FailOnSpike::Failure => self.outcome == Outcome::Failure,
+            FailOnSpike::All => true,
+        }
+    }
+}
+
 /// Rejects of one reason, with the first few examples.
 #[derive(Debug, Clone)]
 pub struct RejectGroup {
@@ -271,12 +283,9 @@ impl Report {
     /// How the run ends: spikes found under `--fail-on-spike` first (of failure-class keys, or
     /// of any with `all`), then rejects over `--max-bad`.
     pub fn exit(&self, fail_on_spike: FailOnSpike, max_bad: MaxBad) -> Exit {
-        let paging = self.spike_rows.iter().any(|s| match fail_on_spike {
-            FailOnSpike::Off => false,
-            FailOnSpike::Failure => s.outcome == Outcome::Failure,
-            FailOnSpike::All => true,
-        }) || (fail_on_spike != FailOnSpike::Off
-            && self.volume.iter().any(|v| v.status.flagged()));
+        let paging = self.spike_rows.iter().any(|s| s.pages(fail_on_spike))
+            || (fail_on_spike != FailOnSpike::Off
+                && self.volume.iter().any(|v| v.status.flagged()));
         if paging {
             Exit::SpikesFound
         } else if max_bad.exceeded(self.rejected, self.read) {
