@@ -1001,9 +1001,15 @@ impl SharedIds {
         }
     }
 
+    /// The shard of call `id`: of its GUID's number when it is one, so that a GUID written in
+    /// upper case by one log and lower case by another is one call here too ([`ByCall`] folds
+    /// them; a shard picked from the text put the two in different tables).
     fn shard_of(id: &str) -> usize {
         let mut h = DefaultHasher::new();
-        id.hash(&mut h);
+        match guid(id) {
+            Some(g) => g.hash(&mut h),
+            None => id.hash(&mut h),
+        }
         h.finish() as usize % ID_SHARDS
     }
 
@@ -1808,6 +1814,26 @@ mod tests {
         // Offers past the flag are not taken.
         b.offer(IDS[5], &rec);
         assert!(b.get(IDS[5]).is_none());
+    }
+
+    /// A call whose GUID one log writes in upper case and another in lower case is one call in
+    /// the table of ids (report folds them alike): its ids are found whichever case looks them
+    /// up, for every one of many calls (the shard is the GUID's, not the text's).
+    #[test]
+    fn a_guid_in_either_case_finds_its_calls_ids() {
+        let t = SharedIds::limited(1_000);
+        let mut rec = focused(String::new(), 1);
+        rec.call_connection_id = "ac7a8f79-9169-29a0-b1e7-daadf916e10d".into();
+        for n in 0..200u32 {
+            let id = format!("{n:08x}-5de3-e071-b57f-f03b73d72031");
+            t.offer(&id.to_uppercase(), &rec);
+            let ids = t.remove(&id).map(|ids| ids.0.into_string());
+            assert_eq!(
+                ids.as_deref(),
+                Some("ac7a8f79-9169-29a0-b1e7-daadf916e10d"),
+                "{id}"
+            );
+        }
     }
 
     /// A record of subcode 8522 of call `corr`, naming every id and a message, at second `s`.
