@@ -785,13 +785,36 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
 /// lifecycle event (CallConnected, ParticipantsUpdated, PlayStarted...), which tells that the
 /// input holds its call's callback events: the record it stands for, with code 0, for the
 /// silent-failure test only.
+///
+/// Event Grid's own calling events ([`EVENT_GRID_CALL_EVENTS`]: IncomingCall, CallStarted,
+/// CallEnded...) reach the app's Event Grid subscription, not the call's callback URI: they
+/// tell nothing of whether the input holds the call's callback events, and stand for none.
 pub fn event_of_call<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Option<Record<'a>> {
     if !matches!(kind_from_names(raw), Some(Ok(Kind::Callback))) {
+        return None;
+    }
+    let (op, _) = callback_operation(raw.get(Field::Type).text());
+    if EVENT_GRID_CALL_EVENTS
+        .iter()
+        .any(|e| op.eq_ignore_ascii_case(e))
+    {
         return None;
     }
     let time = time_of(raw, rules)?;
     Some(record(raw, Kind::Callback, time, 0, None))
 }
+
+/// The calling events ACS publishes to Event Grid (MicrosoftDocs/azure-docs
+/// articles/event-grid/communication-services-voice-video-events.md), not to a call's callback
+/// URI: their last segment of `Microsoft.Communication.*`.
+const EVENT_GRID_CALL_EVENTS: [&str; 6] = [
+    "IncomingCall",
+    "CallStarted",
+    "CallEnded",
+    "CallParticipantAdded",
+    "CallParticipantRemoved",
+    "RecordingFileStatusUpdated",
+];
 
 /// The record `raw` makes, of `kind` at `time`, with `code` and `subcode`.
 fn record<'a>(

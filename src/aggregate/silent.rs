@@ -87,7 +87,11 @@ pub const ACTIONS: [Action; 4] = [
         name: "AddParticipant",
         operations: &["AddParticipant"],
         summary: None,
-        events: &["AddParticipantSucceeded", "AddParticipantFailed"],
+        events: &[
+            "AddParticipantSucceeded",
+            "AddParticipantFailed",
+            "CancelAddParticipantSucceeded",
+        ],
     },
 ];
 

@@ -213,7 +213,9 @@ impl<S: Sink> FileCtx<'_, S> {
                     .then(|| normalize::time_of(raw, &self.rules))
                     .flatten();
                 self.sink.skip(reason, time);
-                if reason == SkipReason::NoResult {
+                // A CancelAddParticipantSucceeded (skipped: it carries the 487 of the invitation
+                // it cancelled) ends the AddParticipant it cancels, as a PlayCanceled ends its Play.
+                if matches!(reason, SkipReason::NoResult | SkipReason::SucceededEvent) {
                     if let Some(r) = normalize::event_of_call(raw, &self.rules) {
                         self.sink.skipped_end(&r);
                     }

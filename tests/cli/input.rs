@@ -293,6 +293,81 @@ fn a_call_with_lifecycle_events_alone_has_its_actions_tested() {
     assert_eq!(calls[0]["correlation_id"], id(1));
 }
 
+/// Event Grid's own calling events (an IncomingCall, a CallEnded) reach the app's Event Grid
+/// subscription, not the call's callback URI: a call they alone name has its actions untested,
+/// not silent (rev61a F2). A CancelAddParticipantSucceeded, the one event of a cancelled
+/// invitation, ends its AddParticipant (rev61a F5); a CallConnected alone still makes the
+/// call's AddParticipant silent.
+#[test]
+fn event_grid_events_test_no_action_and_a_cancelled_invitation_is_no_silent_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = |call: u32| format!("00000000-0000-4000-8000-00000000000{call}");
+    let op = |name: &str, call: u32| {
+        format!(
+            r#"{{"time":"2026-11-24T10:00:00Z","resourceId":"/SUBSCRIPTIONS/S/RESOURCEGROUPS/G/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/ACS-PROD","category":"CallAutomationOperational","operationName":"{name}","resultSignature":202,"correlationId":"{}","properties":{{"callConnectionId":"{}"}}}}"#,
+            id(call),
+            id(call + 5)
+        )
+    };
+    let event = |kind: &str, call: u32, result: &str| {
+        format!(
+            r#"{{"id":"e{call}","source":"calling/callConnections/{c}","type":"Microsoft.Communication.{kind}","time":"2026-11-24T10:00:05Z","specversion":"1.0","data":{{"version":"2024-09-15","callConnectionId":"{c}","correlationId":"{}"{result}}}}}"#,
+            id(call),
+            c = id(call + 5)
+        )
+    };
+    // Event Grid's schema, as the Event Grid events page shows a CallEnded.
+    let ended = format!(
+        r#"{{"id":"g2","topic":"/subscriptions/s/resourcegroups/g/providers/microsoft.communication/communicationservices/acs-prod","subject":"call/{}/startedBy/8:acs:x","data":{{"correlationId":"{}","serverCallId":"aHR0cHM6"}},"eventType":"Microsoft.Communication.CallEnded","dataVersion":"1.0","metadataVersion":"1","eventTime":"2026-11-24T10:00:06Z"}}"#,
+        id(2),
+        id(2)
+    );
+    let cancelled = r#","resultInformation":{"code":487,"subCode":5234,"message":"The invitation was cancelled."}"#;
+    let ops = [
+        op("Play", 1),
+        op("Play", 2),
+        op("AddParticipant", 3),
+        op("AddParticipant", 4),
+        // A record an hour later: the actions above are not late.
+        op("CreateCall", 9).replace("10:00:00", "11:00:00"),
+    ];
+    let events = [
+        event("IncomingCall", 1, ""),
+        ended,
+        event("CancelAddParticipantSucceeded", 3, cancelled),
+        event("CallConnected", 4, ""),
+    ];
+    std::fs::write(dir.path().join("ops.json"), ops.join("\n") + "\n").unwrap();
+    std::fs::write(
+        dir.path().join("events.json"),
+        format!("[{}]\n", events.join(",")),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    bin()
+        .arg("report")
+        .arg(dir.path().join("ops.json"))
+        .arg(dir.path().join("events.json"))
+        .arg("--out")
+        .arg(&out)
+        .args(["--format", "csv", "-q"])
+        .assert()
+        .success();
+    let rows = read_csv(&out.join("silent.csv"));
+    let of = |action: &str| -> Vec<String> {
+        let row = rows.iter().find(|r| r["action"] == action).unwrap();
+        ["accepted", "with_outcome", "without_outcome", "untested"]
+            .iter()
+            .map(|c| row[*c].clone())
+            .collect()
+    };
+    assert_eq!(of("Play"), ["2", "", "", "2"], "{rows:?}");
+    assert_eq!(of("AddParticipant"), ["2", "1", "1", "0"], "{rows:?}");
+    let calls = read_csv(&out.join("silent_calls.csv"));
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0]["correlation_id"], id(4));
+}
+
 #[test]
 fn bad_flags_and_paths_are_one_line_errors() {
     let dir = tempfile::tempdir().unwrap();
