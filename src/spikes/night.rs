@@ -251,6 +251,19 @@ fn night_day(
         });
     // Said where cron's mail shows it.
     let windowed = asked.window.since.is_some() || asked.window.until.is_some();
+    let today = now.div_euclid(DAY) * DAY;
+    if let (None, Some(span)) = (day, history::coverage(agg)) {
+        if span.0 >= today {
+            // Today's records: a whole UTC day in the making, not one that is not whole.
+            warnings.push(not_over_yet(
+                "no spike or volume test",
+                &asked.window,
+                span,
+                now,
+            ));
+            return day;
+        }
+    }
     if let (None, Some(span), true) = (day, history::coverage(agg), windowed) {
         warnings.push(no_whole_window_day(
             "no spike or volume test",
@@ -265,6 +278,25 @@ fn night_day(
         ));
     }
     day
+}
+
+/// Why records of today alone (`span`, seconds since the epoch, from today's midnight UTC on)
+/// have no day to test, after `what` is not done: a day not yet over by the clock (`now`) is
+/// never a whole day, however much of it the records or the window cover.
+fn not_over_yet(what: &str, window: &Window, (from, to): (i64, i64), now: i64) -> String {
+    let cover = match (window.since.is_some(), window.until.is_some()) {
+        (true, false) => "--since and the records after it cover",
+        (false, true) => "--until and the records before it cover",
+        (true, true) => "--since and --until cover",
+        (false, false) => "the records cover",
+    };
+    let day = day_text(now.div_euclid(DAY));
+    format!(
+        "{what}: {cover} {} to {} UTC, and {day} is not over yet (it is {} UTC): a day is tested once it is over; --day {day} tests its spikes so far",
+        hour_text(from),
+        hour_text(to),
+        clock_text(now)
+    )
 }
 
 /// Why a window (`--since`, `--until`) covering `span` (seconds since the epoch) has no day

@@ -966,6 +966,42 @@ fn a_night_that_is_not_a_whole_day_says_it_is_not_tested() {
     );
 }
 
+/// Records of today alone: the day is not over, which the warning says (it said "no whole UTC
+/// day" of a window that names the whole day), with the way to test it so far (rev61b F13).
+#[test]
+fn todays_records_are_said_to_be_of_a_day_not_over() {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let today = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()
+        + chrono::Duration::days(now.div_euclid(86_400));
+    let work = tempfile::tempdir().unwrap();
+    let file = work.path().join("today.json");
+    let lines: String = (0..20)
+        .map(|s| {
+            format!(
+                "{{\"time\":\"{today}T00:00:{s:02}Z\",\"category\":\"CallAutomationMediaSummary\",\"operationName\":\"Play\",\"properties\":{{\"resultCode\":200,\"resultSubCode\":0}}}}\n"
+            )
+        })
+        .collect();
+    std::fs::write(&file, lines).unwrap();
+    let out = work.path().join("out");
+    let next = today + chrono::Duration::days(1);
+    let (since, until) = (today.to_string(), next.to_string());
+    for window in [&[][..], &["--since", &since, "--until", &until][..]] {
+        let run = report_to(&file, &out, window).success();
+        let err = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+        let said = format!("and {today} is not over yet (it is ");
+        assert!(err.contains(&said), "{err}");
+        assert!(
+            err.contains(&format!("--day {today} tests its spikes so far")),
+            "{err}"
+        );
+        assert!(!err.contains("no whole UTC day"), "{err}");
+    }
+}
+
 /// A history of four ordinary nights a week apart, 2026-10-20 to 2026-11-10, in `dir`.
 fn four_weeks(dir: &Path) -> std::path::PathBuf {
     let history = dir.join("history");
