@@ -203,9 +203,11 @@ impl Collector<'_> {
 }
 
 impl Collector<'_> {
-    /// Whether the file at `p` is named as one of the reports and reads as one.
+    /// Whether the file at `p` is named as one of the reports and reads as one, or starts as
+    /// one of `triage`'s outputs, whatever its name (`triage --out logs/t.json` into the
+    /// directory the next night reads).
     fn is_report(&self, p: &Path) -> bool {
-        is_report_file(p, self.report_starts)
+        is_report_file(p, self.report_starts) || is_triage_output(p)
     }
 
     /// One warning for the reports of earlier runs passed over.
@@ -218,10 +220,27 @@ impl Collector<'_> {
             n => format!(" and {n} more"),
         };
         self.warnings.push(format!(
-            "{}{more}: skipped: a report of an earlier run (its name and first line), not an export",
+            "{}{more}: skipped: a report of an earlier run (its name and first line, or a triage's first line), not an export",
             first.display()
         ));
     }
+}
+
+/// How `triage`'s outputs start: its JSON document (pretty-printed, its subcode first), its
+/// Markdown, and its `--calls` as CSV and JSON. No export of Azure's starts so.
+const TRIAGE_STARTS: [&str; 4] = [
+    "{\n  \"subcode\": ",
+    "# Triage: subcode ",
+    "correlation_id,call_connection_id,server_call_id,first_seen,last_seen,",
+    "[\n  {\n    \"correlation_id\": ",
+];
+
+/// Whether the file at `p` starts as one of `triage`'s outputs ([`TRIAGE_STARTS`]).
+fn is_triage_output(p: &Path) -> bool {
+    let mut head = Vec::with_capacity(80);
+    let read = std::fs::File::open(p)
+        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, 80), &mut head));
+    read.is_ok() && TRIAGE_STARTS.iter().any(|s| head.starts_with(s.as_bytes()))
 }
 
 /// The top-level keys `report.json` has opened with, the first of its document.

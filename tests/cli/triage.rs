@@ -1244,3 +1244,54 @@ fn readme_s_example_makes_408_560408_a_caller_outcome() {
     assert_eq!(outcome(None), "failure");
     assert_eq!(outcome(Some(example)), "caller", "{example}");
 }
+
+/// triage's outputs written into the directory it reads (`--out logs/t.json`, `--calls` as CSV
+/// or JSON) are passed over by the next night's walk, triage's and report's alike: the second
+/// run was refused ("is also an input") and report counted the JSON as rejects (rev61b F7).
+#[test]
+fn triages_outputs_in_the_input_directory_are_not_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    std::fs::write(
+        logs.join("a.jsonl"),
+        "{\"time\":\"2026-11-24T10:00:00Z\",\"category\":\"CallAutomationMediaSummary\",\"operationName\":\"Play\",\"correlationId\":\"c1\",\"properties\":{\"resultCode\":500,\"resultSubcode\":8572}}\n",
+    )
+    .unwrap();
+    let outs: [(&str, &[&str]); 4] = [
+        ("t.json", &["--format", "json"]),
+        ("t.txt", &["--format", "md"]),
+        ("calls.csv", &["--calls", "--format", "csv"]),
+        ("calls.json", &["--calls", "--format", "json"]),
+    ];
+    for night in 0..2 {
+        for (name, flags) in outs {
+            bin()
+                .arg("triage")
+                .arg("8572")
+                .arg(&logs)
+                .args(flags)
+                .arg("--out")
+                .arg(logs.join(name))
+                .assert()
+                .success();
+        }
+        let out = dir.path().join(format!("rep{night}"));
+        let run = bin()
+            .arg("report")
+            .arg(&logs)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        let err = stderr(&run);
+        assert!(
+            err.contains("1 records read: 1 accepted, 0 rejected"),
+            "{err}"
+        );
+        assert!(
+            err.contains("and 3 more: skipped: a report of an earlier run"),
+            "{err}"
+        );
+    }
+}
