@@ -120,6 +120,15 @@ fn target(path: &Path) -> PathBuf {
     }
 }
 
+/// The directory a file at `path` is in: `.` for a bare name (`--out today.md`), whose
+/// parent is empty, which no call opens.
+fn dir_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
 /// Whether a path exists and is something other than a regular file (a device, a FIFO).
 fn special(path: &Path) -> bool {
     fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
@@ -308,10 +317,7 @@ impl OutputSet {
             return Ok(());
         }
         let replaced = replaceable(path, &target)?;
-        let dir = match target.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
+        let dir = dir_of(&target);
         let staging = match self.staging.entry(dir.to_path_buf()) {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => e.insert(Staging::new(dir)?),
@@ -364,11 +370,11 @@ impl OutputSet {
         let mut dirs: Vec<PathBuf> = files
             .iter()
             .filter_map(|s| match s {
-                Staged::Temp { target, .. } => target.parent().map(Path::to_path_buf),
-                Staged::Remove { path } => path.parent().map(Path::to_path_buf),
+                Staged::Temp { target, .. } => Some(dir_of(target)),
+                Staged::Remove { path } => Some(dir_of(path)),
                 Staged::InPlace { .. } => None,
             })
-            .map(|d| fs::canonicalize(&d).unwrap_or(d))
+            .map(|d| fs::canonicalize(d).unwrap_or_else(|_| d.to_path_buf()))
             .collect();
         // In one order, so that two runs cannot each hold what the other waits for.
         dirs.sort();
@@ -376,11 +382,7 @@ impl OutputSet {
         let mut locks = Vec::new();
         for d in &dirs {
             // A directory that cannot be locked (another filesystem) is written unlocked.
-            if let Ok(f) = File::open(if d.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                d
-            }) {
+            if let Ok(f) = File::open(d) {
                 if f.lock().is_ok() {
                     locks.push(f);
                 }
@@ -605,10 +607,7 @@ pub fn writable_file(path: &Path) -> Result<()> {
             .map(drop)
             .with_context(|| format!("cannot write {}", path.display()));
     }
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let dir = dir_of(&target);
     if !dir.is_dir() {
         let why = if dir.exists() {
             format!("{} is not a directory", dir.display())

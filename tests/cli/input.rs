@@ -629,6 +629,24 @@ fn numeric_flags_are_validated_with_the_flag_named() {
     assert!(stderr(&out).contains("--spike-p"));
 }
 
+/// `triage --out NAME`, a bare name as `triage --help`'s example gives it, is written in the
+/// current directory and the run exits 0 (rev61b F1: the file was written, then the sync of
+/// its directory, an empty path, failed: exit 1).
+#[test]
+fn a_bare_out_name_is_written_in_the_current_directory() {
+    let cwd = tempfile::tempdir().unwrap();
+    let run = (bin().current_dir(cwd.path()))
+        .args(["triage", "8510", "--format", "json", "--out", "8510.json"])
+        .arg(root().join("samples"))
+        .assert()
+        .success();
+    assert!(!stderr(&run).contains("cannot"), "{}", stderr(&run));
+    let json = std::fs::read_to_string(cwd.path().join("8510.json")).unwrap();
+    assert!(json.contains("\"subcode\": 8510"), "{json}");
+    let names: Vec<_> = std::fs::read_dir(cwd.path()).unwrap().collect();
+    assert_eq!(names.len(), 1, "no temporaries left: {names:?}");
+}
+
 #[test]
 fn outputs_are_written_through_links_and_devices_and_replaced_as_a_set() {
     let dir = tempfile::tempdir().unwrap();
