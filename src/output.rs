@@ -341,14 +341,23 @@ impl OutputSet {
         Ok(())
     }
 
-    /// Stages the removal of `path`, if it is a regular file (a report this run does not write
-    /// any more, which would not belong to the new set).
-    pub fn remove(&mut self, path: &Path) {
-        if fs::symlink_metadata(path).is_ok_and(|m| m.is_file()) {
+    /// Stages the removal of a report this run does not write (a table the input has nothing
+    /// for), which would not belong to the new set: a regular file at `path` is removed. Through
+    /// a symbolic link to a regular file, `empty` (the report with nothing in it, a CSV file's
+    /// header) is written instead: the link the user made and its target stay, and the target
+    /// shows no earlier run's rows beside the new set.
+    pub fn remove(&mut self, path: &Path, empty: &[u8]) -> Result<()> {
+        let Ok(m) = fs::symlink_metadata(path) else {
+            return Ok(());
+        };
+        if m.is_file() {
             self.staged.push(Staged::Remove {
                 path: path.to_path_buf(),
             });
+        } else if m.file_type().is_symlink() && fs::metadata(path).is_ok_and(|t| t.is_file()) {
+            self.add(path, empty)?;
         }
+        Ok(())
     }
 
     /// Puts every staged file in place: the devices and FIFOs written first, then the files
@@ -806,7 +815,7 @@ mod tests {
         std::os::unix::fs::symlink("/dev/full", &full).unwrap();
         let mut set = OutputSet::new();
         set.add(&a, b"new a").unwrap();
-        set.remove(&stale);
+        set.remove(&stale, b"").unwrap();
         set.add(&full, b"{}").unwrap();
         assert!(set.commit().is_err());
         assert_eq!(fs::read_to_string(&a).unwrap(), "old a");

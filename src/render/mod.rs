@@ -91,22 +91,19 @@ pub fn report_files(
                     let path = dir.join(name);
                     set.add_with(&path, |w| csv::write_parts(make.parts(r, PART_ROWS), w))?;
                 }
-                let by_sip = (!r.diagnostics.is_empty()).then(|| r.by_sip());
-                stage_csv(set, &dir.join("by_sip.csv"), by_sip)?;
+                let sip = !r.diagnostics.is_empty();
+                stage_csv(set, &dir.join("by_sip.csv"), sip, r.by_sip())?;
                 // Written when the input has the field; else one of an earlier run is removed.
-                let by_resource = (!r.resources.is_empty()).then(|| r.by_resource());
-                stage_csv(set, &dir.join("by_resource.csv"), by_resource)?;
-                let by_sdk = (!r.sdks.is_empty()).then(|| r.by_sdk());
-                stage_csv(set, &dir.join("by_sdk.csv"), by_sdk)?;
+                let resources = !r.resources.is_empty();
+                let by_resource = r.by_resource();
+                stage_csv(set, &dir.join("by_resource.csv"), resources, by_resource)?;
+                let sdks = !r.sdks.is_empty();
+                stage_csv(set, &dir.join("by_sdk.csv"), sdks, r.by_sdk())?;
                 // Written when the input accepted an action the silent-failure test knows.
                 let silent = !r.silent.rows.is_empty();
-                stage_csv(
-                    set,
-                    &dir.join("silent.csv"),
-                    silent.then(|| r.silent_table()),
-                )?;
-                let calls = silent.then(|| r.silent_calls_file());
-                stage_csv(set, &dir.join("silent_calls.csv"), calls)?;
+                stage_csv(set, &dir.join("silent.csv"), silent, r.silent_table())?;
+                let calls = r.silent_calls_file();
+                stage_csv(set, &dir.join("silent_calls.csv"), silent, calls)?;
             }
             ReportFormat::Md => {
                 set.add(&dir.join("summary.md"), summary::render(r, cat).as_bytes())?;
@@ -150,16 +147,22 @@ pub fn earlier_formats(formats: &[crate::config::ReportFormat], dir: &Path) -> O
 /// CSV files and report.json.
 pub const PART_ROWS: usize = 8192;
 
-/// Stages table `t` as CSV at `path`, or, without one, the removal of a file an earlier run
-/// left there.
-fn stage_csv(set: &mut OutputSet, path: &Path, t: Option<Table>) -> anyhow::Result<()> {
-    match t {
-        Some(t) => set.add_with(path, |w| csv::write(&t, w)),
-        None => {
-            set.remove(path);
-            Ok(())
-        }
+/// Stages table `t` as CSV at `path` when `written`; else the removal of a file an earlier
+/// run left there, or, through a link, `t` without rows (see [`OutputSet::remove`]): the
+/// input has nothing for it.
+fn stage_csv(set: &mut OutputSet, path: &Path, written: bool, t: Table) -> anyhow::Result<()> {
+    if written {
+        return set.add_with(path, |w| csv::write(&t, w));
     }
+    let mut empty = Vec::new();
+    csv::write(
+        &Table {
+            rows: Vec::new(),
+            ..t
+        },
+        &mut empty,
+    )?;
+    set.remove(path, &empty)
 }
 
 /// A text sparkline of counts; long series are summed into at most [`SPARK_CELLS`] cells.

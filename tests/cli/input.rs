@@ -647,6 +647,61 @@ fn a_bare_out_name_is_written_in_the_current_directory() {
     assert_eq!(names.len(), 1, "no temporaries left: {names:?}");
 }
 
+/// A table the run does not write (the input has nothing for it) is removed when an earlier
+/// run left it as a regular file; through a symbolic link, its header alone is written to the
+/// link's target, and the link stays: a published set shows no earlier night's rows beside
+/// tonight's (rev61b F2: the target kept them, silently).
+#[test]
+fn a_table_not_written_through_a_link_keeps_its_header_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, public) = (dir.path().join("out"), dir.path().join("pub"));
+    std::fs::create_dir(&out).unwrap();
+    std::fs::create_dir(&public).unwrap();
+    let tables = [
+        "by_sip.csv",
+        "by_sdk.csv",
+        "by_resource.csv",
+        "silent.csv",
+        "silent_calls.csv",
+    ];
+    let headers: Vec<String> = (tables.iter())
+        .map(|t| std::fs::read_to_string(root().join("reports").join(t)).unwrap())
+        .map(|text| text.lines().next().unwrap().to_string())
+        .collect();
+    for (t, header) in tables.iter().zip(&headers) {
+        std::fs::write(public.join(t), format!("{header}\nlast,night\n")).unwrap();
+        std::os::unix::fs::symlink(public.join(t), out.join(t)).unwrap();
+    }
+    // A regular file of last night's beside them is removed, as before.
+    std::fs::copy(public.join("by_sdk.csv"), dir.path().join("sdk")).unwrap();
+    std::fs::remove_file(out.join("by_sdk.csv")).unwrap();
+    std::fs::rename(dir.path().join("sdk"), out.join("by_sdk.csv")).unwrap();
+    let night = dir.path().join("tonight.jsonl");
+    std::fs::write(
+        &night,
+        r#"{"time":"2026-11-25T10:00:00Z","category":"CallAutomationMediaSummary","operationName":"Play","correlationId":"c1","properties":{"resultCode":200,"resultSubcode":0}}"#,
+    )
+    .unwrap();
+    bin()
+        .args(["report", "-q", "--out"])
+        .arg(&out)
+        .arg(&night)
+        .assert()
+        .success();
+    assert!(!out.join("by_sdk.csv").exists());
+    for (t, header) in tables.iter().zip(&headers) {
+        if *t == "by_sdk.csv" {
+            continue;
+        }
+        let link = std::fs::symlink_metadata(out.join(t)).unwrap();
+        assert!(link.file_type().is_symlink(), "{t}");
+        let text = std::fs::read_to_string(public.join(t)).unwrap();
+        assert_eq!(text, format!("{header}\n"), "{t}");
+    }
+    let left: Vec<_> = std::fs::read_dir(&public).unwrap().collect();
+    assert_eq!(left.len(), 5, "no temporaries left: {left:?}");
+}
+
 #[test]
 fn outputs_are_written_through_links_and_devices_and_replaced_as_a_set() {
     let dir = tempfile::tempdir().unwrap();
