@@ -7,6 +7,10 @@
 //!   replaced) leaves the old set untouched. The directories renamed into are synced once
 //!   renamed, so that the new set is on disk when the run ends.
 //! - A symbolic link is followed: its target is replaced, and the link stays a link.
+//! - A regular file with other hard links (a published copy) is written through too: once
+//!   the set's temporaries are written and synced, its temporary's bytes are copied into it in
+//!   place, so that every name of it reads the new file. The history's days are the tool's own
+//!   store, replaced by rename as hard-link snapshot backups (`cp -al`) rely on.
 //! - A path that exists and is not a regular file (`/dev/stdout`, `/dev/null`, a FIFO) is
 //!   written in place, never replaced.
 //! - Each directory of temporaries holds an exclusive lock while it lives; the next run in the
@@ -254,11 +258,13 @@ fn ignored(signal: i32) -> bool {
 }
 
 enum Staged {
-    /// Written to a temporary, synced and renamed into place on commit.
+    /// Written to a temporary, synced and renamed into place on commit; or, `through` (a
+    /// file with other hard links), copied into the file in place.
     Temp {
         path: PathBuf,
         target: PathBuf,
         temp: PathBuf,
+        through: bool,
     },
     /// Written in place on commit.
     InPlace { path: PathBuf, bytes: Vec<u8> },
@@ -284,23 +290,35 @@ impl OutputSet {
         self.add_with(path, |w| Ok(w.write_all(bytes)?))
     }
 
-    /// Stages `bytes` for `path` unless the regular file there holds them already: a file
-    /// that would not change (a day of the history re-read from archives it was stored from)
-    /// is left as it is, with no temporary written, synced and renamed over it. Returns
-    /// whether `bytes` were staged.
-    pub fn add_changed(&mut self, path: &Path, bytes: &[u8]) -> Result<bool> {
+    /// Stages `bytes` for `path`, a file of the tool's own store (a day of the history), unless
+    /// the regular file there holds them already: a file that would not change (a day re-read
+    /// from archives it was stored from) is left as it is, with no temporary written, synced
+    /// and renamed over it. A file of the store is replaced by rename even when it has other
+    /// hard links: a snapshot backup made of hard links (`cp -al`, rsnapshot) keeps the day it
+    /// took. Returns whether `bytes` were staged.
+    pub fn add_stored(&mut self, path: &Path, bytes: &[u8]) -> Result<bool> {
         if holds(&target(path), bytes) {
             return Ok(false);
         }
-        self.add(path, bytes)?;
+        self.stage(path, Links::Replaced, |w| Ok(w.write_all(bytes)?))?;
         Ok(true)
     }
 
     /// Stages what `write` writes for `path`, as it writes it: a large report goes to its
-    /// temporary without being held whole in memory first.
+    /// temporary without being held whole in memory first. A file with other hard links is
+    /// written through, in place, on commit: every name of it reads the new file.
     pub fn add_with(
         &mut self,
         path: &Path,
+        write: impl FnOnce(&mut dyn Write) -> Result<()>,
+    ) -> Result<()> {
+        self.stage(path, Links::WrittenThrough, write)
+    }
+
+    fn stage(
+        &mut self,
+        path: &Path,
+        links: Links,
         write: impl FnOnce(&mut dyn Write) -> Result<()>,
     ) -> Result<()> {
         let target = target(path);
@@ -333,28 +351,30 @@ impl OutputSet {
         write(&mut out)
             .and_then(|()| Ok(out.flush()?))
             .with_context(|| format!("cannot write {}", path.display()))?;
+        let linked = replaced.is_some_and(|old| old.nlink() > 1);
         self.staged.push(Staged::Temp {
             path: path.to_path_buf(),
             target,
             temp,
+            through: linked && links == Links::WrittenThrough,
         });
         Ok(())
     }
 
     /// Stages the removal of a report this run does not write (a table the input has nothing
-    /// for), which would not belong to the new set: a regular file at `path` is removed. Through
-    /// a symbolic link to a regular file, `empty` (the report with nothing in it, a CSV file's
-    /// header) is written instead: the link the user made and its target stay, and the target
-    /// shows no earlier run's rows beside the new set.
+    /// for), which would not belong to the new set: a regular file at `path` is removed.
+    /// Through a symbolic link to a regular file, or into one with other hard links, `empty`
+    /// (the report with nothing in it, a CSV file's header) is written instead: the names the
+    /// user made stay, and none shows an earlier run's rows beside the new set.
     pub fn remove(&mut self, path: &Path, empty: &[u8]) -> Result<()> {
         let Ok(m) = fs::symlink_metadata(path) else {
             return Ok(());
         };
-        if m.is_file() {
+        if m.is_file() && m.nlink() == 1 {
             self.staged.push(Staged::Remove {
                 path: path.to_path_buf(),
             });
-        } else if m.file_type().is_symlink() && fs::metadata(path).is_ok_and(|t| t.is_file()) {
+        } else if fs::metadata(path).is_ok_and(|t| t.is_file()) {
             self.add(path, empty)?;
         }
         Ok(())
@@ -398,18 +418,33 @@ impl OutputSet {
             }
         }
         // Devices and FIFOs first: their writes cannot be undone, but one that fails (a full
-        // device) must leave the files of the set as they were.
+        // device) must leave the files of the set as they were. Then the files written through
+        // in place, whose writes cannot be undone either; then the renames.
         let (in_place, rest): (Vec<_>, Vec<_>) =
             (files.into_iter()).partition(|s| matches!(s, Staged::InPlace { .. }));
+        let (through, rest): (Vec<_>, Vec<_>) =
+            (rest.into_iter()).partition(|s| matches!(s, Staged::Temp { through: true, .. }));
         let mut renaming = None;
-        for s in in_place.into_iter().chain(rest) {
-            // From the first rename on, a SIGINT or SIGTERM waits until the set is in place
+        for s in in_place.into_iter().chain(through).chain(rest) {
+            // From the first file on, a SIGINT or SIGTERM waits until the set is in place
             // (not while a device is written, which may wait on its reader).
             if !matches!(s, Staged::InPlace { .. }) && renaming.is_none() {
                 renaming = Some(staged());
             }
             match s {
-                Staged::Temp { path, target, temp } => {
+                Staged::Temp {
+                    path,
+                    target,
+                    temp,
+                    through: true,
+                } => {
+                    write_through(&temp, &target)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    let _ = fs::remove_file(&temp);
+                }
+                Staged::Temp {
+                    path, target, temp, ..
+                } => {
                     fs::rename(&temp, &target)
                         .with_context(|| format!("cannot write {}", path.display()))?;
                 }
@@ -438,6 +473,23 @@ impl OutputSet {
         drop(staging);
         Ok(())
     }
+}
+
+/// Whether a file with other hard links is replaced by rename (the tool's own store) or
+/// written through.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Links {
+    WrittenThrough,
+    Replaced,
+}
+
+/// Copies the synced temporary `temp` into the regular file `target` in place, and syncs it:
+/// the file keeps its inode, and with it every other name, its mode and its owner.
+fn write_through(temp: &Path, target: &Path) -> std::io::Result<()> {
+    let mut from = File::open(temp)?;
+    let mut to = OpenOptions::new().write(true).truncate(true).open(target)?;
+    std::io::copy(&mut from, &mut to)?;
+    to.sync_all()
 }
 
 /// Syncs the files `(temporary, path it is for)` to disk, from several threads: a
@@ -794,6 +846,43 @@ mod tests {
         // /dev/null stays a device.
         write_file(Path::new("/dev/null"), b"nothing").unwrap();
         assert!(!fs::metadata("/dev/null").unwrap().is_file());
+    }
+
+    /// A file with another hard link is written through (both names read the new bytes, its
+    /// mode stays), as is a table not written this time (its header alone); a file of the
+    /// tool's store is replaced by rename, and the other name keeps what it held.
+    #[test]
+    fn a_hard_linked_file_is_written_through_unless_it_is_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let name = |n: &str| dir.path().join(n);
+        for n in ["report.md", "stale.csv", "day.parquet"] {
+            fs::write(name(n), "old").unwrap();
+            fs::hard_link(name(n), name(&format!("published-{n}"))).unwrap();
+        }
+        fs::set_permissions(name("report.md"), PermissionsExt::from_mode(0o600)).unwrap();
+        let mut set = OutputSet::new();
+        set.add(&name("report.md"), b"new report").unwrap();
+        set.remove(&name("stale.csv"), b"header\n").unwrap();
+        assert!(set.add_stored(&name("day.parquet"), b"new day").unwrap());
+        set.commit().unwrap();
+        let read = |n: &str| fs::read_to_string(name(n)).unwrap();
+        assert_eq!(read("report.md"), "new report");
+        assert_eq!(read("published-report.md"), "new report");
+        assert_eq!(fs::metadata(name("report.md")).unwrap().nlink(), 2);
+        assert_eq!(
+            fs::metadata(name("report.md")).unwrap().mode() & 0o777,
+            0o600
+        );
+        assert_eq!(read("stale.csv"), "header\n");
+        assert_eq!(read("published-stale.csv"), "header\n");
+        assert_eq!(read("day.parquet"), "new day");
+        assert_eq!(read("published-day.parquet"), "old");
+        assert_eq!(fs::metadata(name("day.parquet")).unwrap().nlink(), 1);
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            6,
+            "no temporaries left"
+        );
     }
 
     /// A device that fails its write (a full one) leaves the set's files as they were: none is

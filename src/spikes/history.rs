@@ -476,7 +476,7 @@ impl History {
                 let mut df = day_frame(d)?;
                 let mut bytes = Vec::new();
                 ParquetWriter::new(&mut bytes).finish(&mut df)?;
-                set.add_changed(&dir.join(format!("{}.parquet", day_text(*day))), &bytes)?;
+                set.add_stored(&dir.join(format!("{}.parquet", day_text(*day))), &bytes)?;
             }
         }
         Ok(())

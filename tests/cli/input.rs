@@ -702,6 +702,57 @@ fn a_table_not_written_through_a_link_keeps_its_header_alone() {
     assert_eq!(left.len(), 5, "no temporaries left: {left:?}");
 }
 
+/// An output with another hard link (a published copy) is written through: both names read
+/// the new report, and the link stays (rev61b F3: the path was renamed over, the other name
+/// kept the old file, silently). For report's files and triage's --out.
+#[test]
+fn a_hard_linked_output_is_written_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, public) = (dir.path().join("out"), dir.path().join("pub"));
+    std::fs::create_dir(&out).unwrap();
+    std::fs::create_dir(&public).unwrap();
+    let olds = [
+        ("summary.md", "# old\n"),
+        ("by_category.csv", "category,count,share,calls\nOLD,0,0,0\n"),
+    ];
+    for (name, old) in olds {
+        std::fs::write(public.join(name), old).unwrap();
+        std::fs::hard_link(public.join(name), out.join(name)).unwrap();
+    }
+    bin()
+        .args(["report", "samples/", "-q", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    for (name, old) in olds {
+        let want = std::fs::read_to_string(root().join("reports").join(name)).unwrap();
+        let got = std::fs::read_to_string(public.join(name)).unwrap();
+        assert_ne!(got, old);
+        assert_eq!(got.lines().next(), want.lines().next(), "{got}");
+        assert_eq!(std::fs::read_to_string(out.join(name)).unwrap(), got);
+        let m = std::fs::metadata(out.join(name)).unwrap();
+        assert_eq!(std::os::unix::fs::MetadataExt::nlink(&m), 2, "{name}");
+    }
+    let t = dir.path().join("t.md");
+    std::fs::write(public.join("t.md"), "OLD").unwrap();
+    std::fs::hard_link(public.join("t.md"), &t).unwrap();
+    bin()
+        .args(["triage", "8510", "samples/", "--out"])
+        .arg(&t)
+        .assert()
+        .success();
+    let triaged = std::fs::read_to_string(public.join("t.md")).unwrap();
+    assert!(triaged.contains("8510"), "{triaged}");
+    assert_eq!(std::fs::read_to_string(&t).unwrap(), triaged);
+    let left: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
+    assert!(left.iter().all(|e| !e
+        .as_ref()
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .ends_with(".tmp")));
+}
+
 #[test]
 fn outputs_are_written_through_links_and_devices_and_replaced_as_a_set() {
     let dir = tempfile::tempdir().unwrap();
