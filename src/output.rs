@@ -573,11 +573,17 @@ fn keep_owner_and_mode(new: &File, old: &fs::Metadata) -> std::io::Result<()> {
     new.set_permissions(PermissionsExt::from_mode(old.mode() & 0o777))
 }
 
-/// Makes sure the files at `paths` can be written before the run reads gigabytes: a file
-/// there is one the user may replace (see [`add_with`](OutputSet::add_with)).
-pub fn replaceable_files(paths: &[PathBuf]) -> Result<()> {
+/// Makes sure the files at `paths` can be written before the run reads gigabytes, as
+/// [`writable_file`] does for one: none is a directory or a link into a directory that does
+/// not exist, a file there is one the user may replace, and each directory they go in takes
+/// new files (checked once each).
+pub fn writable_files(paths: &[PathBuf]) -> Result<()> {
+    let mut dirs = std::collections::BTreeSet::new();
     for p in paths {
-        replaceable(p, &target(p))?;
+        dirs.extend(writable_at(p)?);
+    }
+    for dir in dirs {
+        writable_dir(&dir, "output directory")?;
     }
     Ok(())
 }
@@ -652,6 +658,15 @@ pub fn writable_dir(dir: &Path, what: &str) -> Result<()> {
 /// Makes sure a file can be written at `path` (it is no directory, its directory exists and
 /// takes new files, or it is a device), before the run reads gigabytes.
 pub fn writable_file(path: &Path) -> Result<()> {
+    match writable_at(path)? {
+        Some(dir) => writable_dir(&dir, "output directory"),
+        None => Ok(()),
+    }
+}
+
+/// [`writable_file`]'s checks of `path` itself; then the directory its temporary is made in,
+/// which is to take new files (none for a device or a FIFO, written in place).
+fn writable_at(path: &Path) -> Result<Option<PathBuf>> {
     let target = target(path);
     // As the write would say, but now, not after reading the input.
     if target.is_dir() {
@@ -659,13 +674,13 @@ pub fn writable_file(path: &Path) -> Result<()> {
     }
     // A FIFO is not opened to check it: its reader would take the close for the end.
     if fs::metadata(&target).is_ok_and(|m| m.file_type().is_fifo()) {
-        return Ok(());
+        return Ok(None);
     }
     if special(&target) {
         return OpenOptions::new()
             .write(true)
             .open(&target)
-            .map(drop)
+            .map(|_| None)
             .with_context(|| format!("cannot write {}", path.display()));
     }
     let dir = dir_of(&target);
@@ -678,7 +693,7 @@ pub fn writable_file(path: &Path) -> Result<()> {
         anyhow::bail!("cannot write {}: {why}", path.display());
     }
     replaceable(path, &target)?;
-    writable_dir(dir, "output directory")
+    Ok(Some(dir.to_path_buf()))
 }
 
 /// A regular file's identity (device, inode), following links: `None` for anything else.

@@ -75,7 +75,7 @@ fn checked_settings(
         .map(|f| out.join(f))
         .collect();
     output::not_inputs(out, &outputs, &settings)?;
-    output::replaceable_files(&outputs)?;
+    output::writable_files(&outputs)?;
     if let Some(h) = &args.spikes.history {
         output::writable_dir(h, "history directory")?;
     }

@@ -753,6 +753,47 @@ fn a_hard_linked_output_is_written_through() {
         .ends_with(".tmp")));
 }
 
+/// A directory at a report's path, or a link to a file in a directory that does not exist,
+/// fails before any input is read, in one line, as a read-only report does (rev61b F14: after
+/// the whole input was read). The input is a FIFO no one writes: a run that read it would
+/// wait for a writer until the timeout.
+#[test]
+fn a_report_path_that_cannot_be_written_fails_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("in.jsonl");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    std::fs::create_dir_all(a.join("summary.md")).unwrap();
+    std::fs::create_dir(&b).unwrap();
+    std::os::unix::fs::symlink("/nonexistent/x.md", b.join("by_code.csv")).unwrap();
+    for (out, why) in [
+        (
+            &a,
+            format!("{}: it is a directory", a.join("summary.md").display()),
+        ),
+        (
+            &b,
+            format!(
+                "{}: directory /nonexistent does not exist",
+                b.join("by_code.csv").display()
+            ),
+        ),
+    ] {
+        let run = bin()
+            .args(["report", "-q", "--out"])
+            .arg(out)
+            .arg(&fifo)
+            .timeout(std::time::Duration::from_secs(30))
+            .assert()
+            .code(1);
+        assert_eq!(stderr(&run), format!("acs-triage: cannot write {why}\n"));
+    }
+}
+
 #[test]
 fn outputs_are_written_through_links_and_devices_and_replaced_as_a_set() {
     let dir = tempfile::tempdir().unwrap();
