@@ -174,7 +174,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<Exit> {
                 catalogue()?;
             }
             let given = (cli.catalogue.as_slice(), cli.no_builtin_catalogue);
-            cmd::config::run(cli.config.as_deref(), a, given)
+            cmd::config::run(cli.config_file()?, a, given)
         }
         cli::Command::Completions(a) => cmd::shell::completions(a.shell),
         cli::Command::Man(a) => cmd::shell::man(a.page.as_deref()),

@@ -33,12 +33,21 @@ impl Cli {
         if matches!(cli.command, Command::Completions(_) | Command::Man(_)) {
             return Ok(cli);
         }
-        if let Some(loaded) = file::load(cli.config.as_deref())? {
+        if let Some(loaded) = cli.config_file()? {
             merge(&mut cli, &matches, &loaded)?;
         }
         cli.require()?;
         cli.validate()?;
         Ok(cli)
+    }
+
+    /// The config file of this command line: `--config FILE`, else `./acs-triage.toml` when it
+    /// exists; none under `--no-config`.
+    pub fn config_file(&self) -> Result<Option<Loaded>, ConfigError> {
+        match self.no_config {
+            true => Ok(None),
+            false => file::load(self.config.as_deref()),
+        }
     }
 
     /// What `report` cannot go without, from the flags or the file.

@@ -62,6 +62,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Read no config file, not even ./acs-triage.toml: for an ad-hoc run in the directory of
+    /// a nightly job's file, whose `history`, `quiet` or `resource` no flag undoes.
+    #[arg(long, global = true, conflicts_with = "config")]
+    pub no_config: bool,
+
     #[command(subcommand)]
     pub command: Command,
 

@@ -1,7 +1,6 @@
 //! `acs-triage config --print`: the settings a nightly `report` would run with.
 
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::Result;
 
@@ -10,14 +9,13 @@ use crate::cli::{CliError, ConfigArgs};
 use crate::config::file;
 use crate::exit_codes::Exit;
 
-/// `catalogue`: the catalogue files and `--no-builtin-catalogue` of the command line, the
-/// config file's where no flag was given.
+/// `loaded`: the config file, if any; `catalogue`: the catalogue files and
+/// `--no-builtin-catalogue` of the command line, the config file's where no flag was given.
 pub fn run(
-    path: Option<&Path>,
+    loaded: Option<file::Loaded>,
     args: &ConfigArgs,
     catalogue: (&[std::path::PathBuf], bool),
 ) -> Result<Exit> {
-    let loaded = file::load(path)?;
     // A bad value is a usage error here as for the commands that read it (exit 2).
     let mut cli = match effective_report(loaded.as_ref()) {
         Ok(c) => c,

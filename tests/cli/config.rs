@@ -351,3 +351,58 @@ fn help_that_cannot_be_written_is_an_error() {
     }
     bin().arg("--help").assert().success();
 }
+
+/// `--no-config` reads no file, not even `./acs-triage.toml`: an ad-hoc run in the nightly
+/// job's directory takes none of its keys (rev61b F4: its `history` had been written by a run
+/// that gave no `--history`, and no flag undoes a key). It cannot go with `--config`.
+#[test]
+fn no_config_skips_the_file_of_the_working_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("acs-triage.toml"),
+        "quiet = true\nhistory = \"nightly-history\"\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let mut c = bin();
+        c.current_dir(dir.path())
+            .arg("report")
+            .arg(root().join("samples"))
+            .args(["--out", "adhoc", "--format", "csv"])
+            .args(extra);
+        c.assert().success()
+    };
+    let loud = stderr(&run(&["--no-config"]));
+    assert!(!dir.path().join("nightly-history").exists());
+    // Without it, the file is the run's: quiet (the SILENT line alone), its history written.
+    let quiet = stderr(&run(&[]));
+    assert!(dir.path().join("nightly-history").is_dir());
+    assert!(
+        quiet.lines().count() < loud.lines().count(),
+        "{quiet}\n---\n{loud}"
+    );
+    // `config --print` shows the defaults under it.
+    let print = |extra: &[&str]| {
+        let mut c = bin();
+        c.current_dir(dir.path())
+            .args(["config", "--print"])
+            .args(extra);
+        stdout(&c.assert().success())
+    };
+    assert!(print(&[]).contains("\nhistory = \"nightly-history\"\n"));
+    let bare = print(&["--no-config"]);
+    assert!(bare.contains("\n# history: not set\n"), "{bare}");
+    assert!(bare.contains("\nquiet = false\n"), "{bare}");
+    // With --config: a usage error, one line.
+    let a = bin()
+        .args([
+            "--no-config",
+            "--config",
+            "examples/acs-triage.toml",
+            "codes",
+            "8522",
+        ])
+        .assert()
+        .code(2);
+    assert_eq!(stderr(&a).lines().count(), 1, "{}", stderr(&a));
+}
