@@ -48,13 +48,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE", help_heading = "Catalogue")]
     pub catalogue: Vec<PathBuf>,
 
-    /// Use only the --catalogue files, not the built-in pages.
-    #[arg(
-        long,
-        global = true,
-        requires = "catalogue",
-        help_heading = "Catalogue"
-    )]
+    /// Use only the --catalogue files (or the config file's `catalogue`), not the built-in
+    /// pages.
+    // Not clap's `requires = "catalogue"`: it runs before the config file's `catalogue` is
+    // merged; `Cli::validate` refuses no catalogue at all.
+    #[arg(long, global = true, help_heading = "Catalogue")]
     pub no_builtin_catalogue: bool,
 
     /// Read settings from FILE (default: ./acs-triage.toml when it exists). Its keys are the
@@ -79,7 +77,8 @@ impl Cli {
     /// Checks what clap cannot check flag by flag: a `--since` not before `--until` leaves
     /// nothing to count. The error is clap's, so it prints and exits 2 like any bad flag.
     pub fn validate(&self) -> Result<(), clap::Error> {
-        // The flag requires --catalogue; the config file's key is checked here, after merging.
+        // --catalogue or the config file's key, checked here after merging (clap's `requires`
+        // would refuse the flag beside the key).
         if self.no_builtin_catalogue && self.catalogue.is_empty() {
             return Err(usage_error(
                 None,

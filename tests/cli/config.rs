@@ -406,3 +406,44 @@ fn no_config_skips_the_file_of_the_working_directory() {
         .code(2);
     assert_eq!(stderr(&a).lines().count(), 1, "{}", stderr(&a));
 }
+
+/// `--no-builtin-catalogue` takes the config file's `catalogue` as it takes `--catalogue`
+/// (rev61b F8: clap's `requires` refused it before the file was read, exit 2); with no
+/// catalogue file anywhere it is still refused, one line, exit 2.
+#[test]
+fn no_builtin_catalogue_takes_the_file_s_catalogue() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("ours.csv"),
+        "code,subcode,description,mitigation\n500,8572,Play svc down,Retry later\n",
+    )
+    .unwrap();
+    let cfg = dir.path().join("c.toml");
+    let ours = dir.path().join("ours.csv");
+    std::fs::write(&cfg, format!("catalogue = {:?}\n", ours.to_str().unwrap())).unwrap();
+    let codes = |query: &str| {
+        let mut c = bin();
+        c.arg("--config").arg(&cfg).args([
+            "codes",
+            query,
+            "--no-builtin-catalogue",
+            "--format",
+            "csv",
+        ]);
+        c.assert()
+    };
+    let text = stdout(&codes("500/8572").success());
+    assert!(text.contains("Play svc down"), "{text}");
+    // Only the file's: a built-in pair is not found (exit 1, as for any query that matches none).
+    codes("8522").code(1);
+    let a = bin()
+        .args(["codes", "8522", "--no-builtin-catalogue"])
+        .assert()
+        .code(2);
+    let err = stderr(&a);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("no-builtin-catalogue leaves no catalogue"),
+        "{err}"
+    );
+}
