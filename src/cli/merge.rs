@@ -248,8 +248,8 @@ fn merge(cli: &mut Cli, matches: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
             let m = matches.subcommand_matches("kql").expect("kql's matches");
             thresholds(&mut a.thresholds, m, l)?;
             bucket(&mut a.bucket, m, l)?;
-            // The spike and volume queries test a day, not a window: the file's window is not
-            // theirs.
+            // The spike and volume queries test the day before `until`, as `report` under the
+            // same file does; a `since` of the file (a window of days for report) is not theirs.
             let day_test = matches!(
                 a.report,
                 crate::kql::KqlReport::Spikes | crate::kql::KqlReport::Volume
@@ -257,7 +257,7 @@ fn merge(cli: &mut Cli, matches: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
             if let (false, false, Some(v)) = (day_test, given(m, "since"), &c.since) {
                 a.since = Some(time_bound(l, "since", v)?);
             }
-            if let (false, false, Some(v)) = (day_test, given(m, "until"), &c.until) {
+            if let (false, Some(v)) = (given(m, "until"), &c.until) {
                 a.until = Some(time_bound(l, "until", v)?);
             }
             if let (false, Some(v)) = (given(m, "resource"), &c.resource) {

@@ -447,3 +447,32 @@ fn no_builtin_catalogue_takes_the_file_s_catalogue() {
         "{err}"
     );
 }
+
+/// `kql spikes` and `kql volume` test the day before the config file's `until`, as `report`
+/// under the file does and as `--until` makes them (rev61b F6: they tested yesterday); the
+/// file's `since`, a window of days for report, is not theirs (not refused either).
+#[test]
+fn kql_spikes_and_volume_take_the_file_s_until() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(&cfg, "since = 2026-11-01\nuntil = 2026-11-25\n").unwrap();
+    for report in ["spikes", "volume"] {
+        let from_file = stdout(
+            &bin()
+                .arg("--config")
+                .arg(&cfg)
+                .args(["kql", report])
+                .assert()
+                .success(),
+        );
+        let flag = stdout(
+            &bin()
+                .args(["kql", report, "--until", "2026-11-25"])
+                .assert()
+                .success(),
+        );
+        let default = stdout(&bin().args(["kql", report]).assert().success());
+        assert_eq!(from_file, flag, "{report}");
+        assert_ne!(from_file, default, "{report}");
+    }
+}
