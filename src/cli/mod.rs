@@ -404,8 +404,12 @@ pub struct CodesArgs {
 impl IngestArgs {
     /// The settings for reading `inputs`: each must exist (`-` is standard input).
     pub fn settings(&self, inputs: &[PathBuf]) -> anyhow::Result<IngestSettings> {
-        for p in inputs {
-            if p.as_os_str() != "-" && !p.exists() {
+        for p in inputs.iter().filter(|p| p.as_os_str() != "-") {
+            // A path behind a directory the user cannot search exists: `exists()` says false.
+            let exists = p
+                .try_exists()
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", p.display()))?;
+            if !exists {
                 // `--fail-on-spike all` (a space, not `=`) gives `all` to the inputs.
                 let hint = match p.to_str() {
                     Some(v @ ("all" | "failure")) => {

@@ -23,12 +23,18 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
     let settings = args.ingest.settings(&args.inputs)?;
     // triage never makes the history `report` keeps: a path that is not one is a typo, not
     // a history without days.
+    // One behind a directory the user cannot search is said so, not "not a directory".
     if let Some(h) = &args.spikes.history {
-        anyhow::ensure!(
-            h.is_dir(),
-            "history {} is not a directory (triage reads the one `report --history` keeps)",
-            h.display()
-        );
+        match std::fs::metadata(h) {
+            Ok(m) if m.is_dir() => {}
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                anyhow::bail!("cannot read history {}: {e}", h.display())
+            }
+            _ => anyhow::bail!(
+                "history {} is not a directory (triage reads the one `report --history` keeps)",
+                h.display()
+            ),
+        }
     }
     // An output that cannot be written fails now, not after reading the input.
     if let Some(path) = &args.out {

@@ -460,6 +460,81 @@ fn bad_flags_and_paths_are_one_line_errors() {
     assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
 }
 
+/// A path the run cannot reach is said so, not said not to exist (rev61b F5: an input or a
+/// triage `--history` behind a directory the user cannot search was "does not exist" / "is
+/// not a directory"): one line, exit 1. A file on the way that is no directory, or a link
+/// loop, too.
+#[test]
+fn a_path_behind_a_directory_that_cannot_be_searched_is_not_missing() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let refused = |args: &[&std::ffi::OsStr], says: String| {
+        let a = bin().args(args).assert().code(1);
+        assert_eq!(stderr(&a), format!("acs-triage: {says}\n"), "{args:?}");
+    };
+    let behind_a_file = root().join("samples/README.md/x.jsonl");
+    refused(
+        &[
+            "report".as_ref(),
+            behind_a_file.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ],
+        format!(
+            "cannot read {}: Not a directory (os error 20)",
+            behind_a_file.display()
+        ),
+    );
+    // A link to itself: "does not exist" too, before.
+    let looped = dir.path().join("loop");
+    std::os::unix::fs::symlink(&looped, &looped).unwrap();
+    refused(
+        &[
+            "report".as_ref(),
+            looped.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ],
+        format!(
+            "cannot read {}: Too many levels of symbolic links (os error 40)",
+            looped.display()
+        ),
+    );
+    let locked = dir.path().join("locked");
+    std::fs::create_dir_all(locked.join("hist")).unwrap();
+    let input = locked.join("x.jsonl");
+    std::fs::write(&input, "").unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let searchable = std::fs::metadata(&input).is_ok();
+    if searchable {
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o700)).unwrap();
+        println!("skipped the 0000 directory: this user (root) searches it all the same");
+        return;
+    }
+    let denied = "Permission denied (os error 13)";
+    refused(
+        &[
+            "report".as_ref(),
+            input.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ],
+        format!("cannot read {}: {denied}", input.display()),
+    );
+    let hist = locked.join("hist");
+    refused(
+        &[
+            "triage".as_ref(),
+            "8572".as_ref(),
+            "--history".as_ref(),
+            hist.as_os_str(),
+        ],
+        format!("cannot read history {}: {denied}", hist.display()),
+    );
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o700)).unwrap();
+}
+
 #[test]
 fn empty_inputs_are_said_and_an_empty_window_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
