@@ -289,7 +289,8 @@ pub struct KqlArgs {
     #[arg(long, value_name = "TIME", value_parser = crate::time::parse_time_bound)]
     pub since: Option<chrono::DateTime<chrono::Utc>>,
 
-    /// Keep records before TIME; for `spikes`, the report day is the UTC day before it (default: yesterday).
+    /// Keep records before TIME; for `spikes` and `volume`, the report day is the UTC day before
+    /// it (default: yesterday).
     #[arg(long, value_name = "TIME", value_parser = crate::time::parse_time_bound)]
     pub until: Option<chrono::DateTime<chrono::Utc>>,
 
@@ -370,9 +371,10 @@ pub struct TriageArgs {
     #[arg(long, help_heading = "Output")]
     pub calls: bool,
 
-    /// Show phone numbers in full, in targets, operation contexts and the calls' `target`: by
-    /// default each shows its last 4 digits only (`4:+xxxxxxx0199`), as they are personal data.
-    /// For finding the callee of a no-answer in a CRM; the output then holds the numbers.
+    /// Show phone numbers in full, in targets, operation contexts, messages, SIP/Q.850
+    /// diagnostics and the calls' `target`: by default each shows its last 4 digits only
+    /// (`4:+xxxxxxx0199`), as they are personal data. For finding the callee of a no-answer in
+    /// a CRM; the output then holds the numbers.
     #[arg(long, help_heading = "Output")]
     pub full_numbers: bool,
 
@@ -527,8 +529,9 @@ pub struct ReportArgs {
     #[arg(long, value_enum, default_value_t = Progress::Auto, help_heading = "Output")]
     pub progress: Progress,
 
-    /// Print nothing but errors, the one line that says why the exit code is 3 or 4, and, under
-    /// --fail-on-spike, the one that says why nothing could be tested.
+    /// Print nothing but errors and one line for each of: why the exit code is 3 or 4; under
+    /// --fail-on-spike, why nothing could be tested; volume scopes flagged that do not page
+    /// (`volume not paged: ...`); actions with no outcome (`SILENT (not paged): ...`).
     #[arg(long, short, help_heading = "Output")]
     pub quiet: bool,
 
