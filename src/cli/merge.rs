@@ -260,6 +260,7 @@ fn merge(cli: &mut Cli, matches: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
             if let (false, Some(v)) = (given(m, "until"), &c.until) {
                 a.until = Some(time_bound(l, "until", v)?);
             }
+            empty_window(m, l, a.since, a.until)?;
             if let (false, Some(v)) = (given(m, "resource"), &c.resource) {
                 a.resource = l.parse("resource", v, |v| resources(v))?;
             }
@@ -320,7 +321,51 @@ fn window(a: &mut WindowArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
     if let (false, Some(v)) = (given(m, "resource"), &c.resource) {
         a.resource = l.parse("resource", v, |v| resources(v))?;
     }
-    Ok(())
+    empty_window(m, l, a.since, a.until)
+}
+
+/// A window left empty by the file's `since` or `until` (beside a flag or the other key),
+/// named by the file, line and key, as a bad value of the file is: `Cli::validate` would name
+/// a `--since` the user did not type. One of flags alone is `Cli::validate`'s.
+fn empty_window(
+    m: &ArgMatches,
+    l: &Loaded,
+    since: Option<chrono::DateTime<chrono::Utc>>,
+    until: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<(), ConfigError> {
+    let (Some(s), Some(u)) = (since, until) else {
+        return Ok(());
+    };
+    let c = &l.config;
+    let from_file = |id: &str| !given(m, id);
+    let at = match (&c.since, &c.until) {
+        (Some(v), _) if from_file("since") => ("since", v.span()),
+        (_, Some(v)) if from_file("until") => ("until", v.span()),
+        _ => return Ok(()),
+    };
+    if s < u {
+        return Ok(());
+    }
+    // The other end as it was given: a flag, or the file's other key.
+    let other = |key: &str| match from_file(key) {
+        true => key.to_string(),
+        false => format!("--{key}"),
+    };
+    let why = match at.0 {
+        "since" => format!(
+            "{} is not before {} {}",
+            s.to_rfc3339(),
+            other("until"),
+            u.to_rfc3339()
+        ),
+        _ => format!(
+            "{} is not after {} {}",
+            u.to_rfc3339(),
+            other("since"),
+            s.to_rfc3339()
+        ),
+    };
+    Err(l.error(at.0, at.1, &format!("{why}: the window is empty")))
 }
 
 /// The time of `since` or `until` in the file, as --since and --until take it.

@@ -476,3 +476,47 @@ fn kql_spikes_and_volume_take_the_file_s_until() {
         assert_ne!(from_file, default, "{report}");
     }
 }
+
+/// A window the file's `since` or `until` leaves empty is said of the file, its line and key
+/// (rev61b F12 (6): it named a `--since` the user did not type); flags alone as before.
+#[test]
+fn an_empty_window_of_the_file_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("w.toml");
+    let out = dir.path().join("out");
+    let said = |config: &str, cmd: &[&str]| {
+        std::fs::write(&cfg, config).unwrap();
+        let a = bin().arg("--config").arg(&cfg).args(cmd).assert().code(2);
+        stderr(&a)
+    };
+    let report = ["report", "samples/", "--out", out.to_str().unwrap()];
+    let from =
+        |line: u32, rest: &str| format!("acs-triage: config {}:{line}: {rest}\n", cfg.display());
+    assert_eq!(
+        said("since = 2026-11-25\n", &[&report[..], &["--until", "2026-11-24"]].concat()),
+        from(1, "since: 2026-11-25T00:00:00+00:00 is not before --until 2026-11-24T00:00:00+00:00: the window is empty")
+    );
+    assert_eq!(
+        said("\nuntil = 2026-11-24\n", &["kql", "by-code", "--since", "2026-11-25"]),
+        from(2, "until: 2026-11-24T00:00:00+00:00 is not after --since 2026-11-25T00:00:00+00:00: the window is empty")
+    );
+    assert_eq!(
+        said("since = 2026-11-25\nuntil = 2026-11-24\n", &["triage", "8522", "samples/"]),
+        from(1, "since: 2026-11-25T00:00:00+00:00 is not before until 2026-11-24T00:00:00+00:00: the window is empty")
+    );
+    // Both flags given: the file's window is not the run's.
+    std::fs::write(&cfg, "since = 2026-11-25\nuntil = 2026-11-24\n").unwrap();
+    bin()
+        .arg("--config")
+        .arg(&cfg)
+        .args([
+            "kql",
+            "by-code",
+            "--since",
+            "2026-11-01",
+            "--until",
+            "2026-11-02",
+        ])
+        .assert()
+        .success();
+}
