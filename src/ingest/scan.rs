@@ -3,12 +3,13 @@
 //! and skipping the rest while checking that it is valid JSON.
 //!
 //! It gives up, and [`record`] returns `None`, on anything outside that common case: a
-//! container document (`records`, `tables`, `responses`, a v2 frame's `FrameType`), an escaped key or wanted value, a
-//! wanted number that is not a plain integer, `properties` as a string of JSON, control
-//! characters, deep nesting, or invalid JSON of any kind. The caller then reads the line with
-//! the serde visitors of `json.rs`, which handle every case and word the errors. Whatever this
-//! scanner accepts, it reads exactly as those visitors do (a test compares them on every
-//! sample line and on thousands of damaged ones).
+//! container document (`records`, `tables`, `responses`, a v2 frame's `FrameType`), an escaped
+//! key, a `\u` escape of a UTF-16 surrogate in a wanted value, a wanted number that is not a
+//! plain integer, `properties` as a string of JSON, control characters, deep nesting, or
+//! invalid JSON of any kind. The caller then reads the line with the serde visitors of
+//! `json.rs`, which handle every case and word the errors. Whatever this scanner accepts, it
+//! reads exactly as those visitors do (a test compares them on every sample line and on
+//! thousands of damaged ones).
 //!
 //! Its skipping of the values it does not want is part of this parse, not a structure skipper:
 //! it checks the grammar (numbers, literals, escapes, commas, colons) so that a line it accepts
@@ -293,6 +294,71 @@ impl<'a> Scanner<'a, '_> {
         self.text.get(start..start + n)
     }
 
+    /// The rest of a wanted string after its opening quote, as serde_json reads it: borrowed
+    /// when it has no escapes, else unescaped into a string of its own ([`Self::unescaped`]).
+    /// `None` at a control character.
+    #[inline(always)]
+    fn str_value(&mut self) -> Option<Cow<'a, str>> {
+        let start = self.i;
+        let at = start + string_stop(&self.b[start..])?;
+        match self.b[at] {
+            b'"' => {
+                self.i = at + 1;
+                // Both ends are ASCII quotes, so this slice is on character boundaries.
+                self.text.get(start..at).map(Cow::Borrowed)
+            }
+            b'\\' => self.unescaped(start, at).map(Cow::Owned),
+            _ => None,
+        }
+    }
+
+    /// A wanted string from `start` whose first escape is at `at`, unescaped as serde_json
+    /// does. A message that quotes a file name (`\"welcome.mp3\"`) had sent its whole line to
+    /// the serde path. `None` at a control character, an escape JSON does not have, or a
+    /// `\u` escape of a UTF-16 surrogate (a pair, or a lone one that serde_json refuses),
+    /// which the serde path reads and words.
+    #[cold]
+    #[inline(never)]
+    fn unescaped(&mut self, start: usize, mut at: usize) -> Option<String> {
+        let mut out = String::with_capacity(at - start + 16);
+        out.push_str(self.text.get(start..at)?);
+        loop {
+            let c = match *self.b.get(at + 1)? {
+                b'"' => '"',
+                b'\\' => '\\',
+                b'/' => '/',
+                b'b' => '\u{8}',
+                b'f' => '\u{c}',
+                b'n' => '\n',
+                b'r' => '\r',
+                b't' => '\t',
+                b'u' => {
+                    let hex = self.b.get(at + 2..at + 6)?;
+                    let mut code = 0u32;
+                    for &h in hex {
+                        code = code * 16 + char::from(h).to_digit(16)?;
+                    }
+                    at += 4;
+                    char::from_u32(code)?
+                }
+                _ => return None,
+            };
+            out.push(c);
+            let from = at + 2;
+            let stop = from + string_stop(self.b.get(from..)?)?;
+            // After an escape and up to an ASCII byte: on character boundaries.
+            out.push_str(self.text.get(from..stop)?);
+            match self.b[stop] {
+                b'"' => {
+                    self.i = stop + 1;
+                    return Some(out);
+                }
+                b'\\' => at = stop,
+                _ => return None,
+            }
+        }
+    }
+
     /// Skips the rest of a string after its opening quote, checking its escapes.
     fn skip_str(&mut self) -> Option<()> {
         loop {
@@ -431,7 +497,7 @@ impl<'a> Scanner<'a, '_> {
         match self.peek()? {
             b'"' => {
                 self.i += 1;
-                self.plain_str().map(|s| Val::Str(Cow::Borrowed(s)))
+                self.str_value().map(Val::Str)
             }
             c @ (b'-' | b'0'..=b'9') => {
                 self.i += 1;

@@ -78,7 +78,9 @@ fn reads_a_storage_archive_line_as_serde_does() {
 fn leaves_the_unusual_to_serde() {
     for line in [
         r#"{"records":[{"time":"t"}]}"#,
-        r#"{"time":"a\"b","resultCode":1}"#,
+        r#"{"time":"a\ud83d\ude00b","resultCode":1}"#,
+        r#"{"time":"a\ud800b","resultCode":1}"#,
+        r#"{"time":"a\xb","resultCode":1}"#,
         r#"{"time":"t","resultCode":1.0}"#,
         r#"{"time":"t","resultCode":-0}"#,
         r#"{"time":"t","properties":"{\"resultCode\":1}"}"#,
@@ -101,6 +103,41 @@ fn leaves_the_unusual_to_serde() {
     assert!(agrees(
         br#"{ "time" : "t" , "properties" : { "resultCode" : 404 , "resultSubCode" : null } }"#
     ));
+}
+
+#[test]
+fn escapes_in_wanted_strings_are_read_as_serde_reads_them() {
+    for line in [
+        r#"{"time":"a\"b","resultCode":1}"#,
+        r#"{"time":"t","properties":{"resultCode":400,"resultMessage":"Action failed, file format is invalid: \"welcome.mp3\" is not a WAV file."}}"#,
+        r#"{"time":"t","resultMessage":"\\\/\b\f\n\r\t\"","resultCode":1}"#,
+        r#"{"time":"t","resultMessage":"\u00e9t\u00C9 \u0000 \u20ac\uFFFF","resultCode":1}"#,
+        r#"{"time":"t","resultMessage":"caf\u00e9 déjà \"vu\"","resultCode":1}"#,
+        r#"{"resultMessage":"x\"","time":"t","resultCode":1,"resultMessage":"\"y"}"#,
+    ] {
+        assert!(agrees(line.as_bytes()), "{line}");
+    }
+    let raw = fast(br#"{"time":"t","resultMessage":"a \"b\" \u00e9\\","resultCode":1}"#).unwrap();
+    use crate::normalize::Field;
+    assert_eq!(
+        raw.get(Field::ResultMessage),
+        &Val::Str("a \"b\" \u{e9}\\".into())
+    );
+    // Surrogates, escapes JSON does not have, a cut escape and control characters after an
+    // escape are the serde path's.
+    for line in [
+        r#"{"time":"t","resultMessage":"\ud83d\ude00","resultCode":1}"#,
+        r#"{"time":"t","resultMessage":"\udc00","resultCode":1}"#,
+        r#"{"time":"t","resultMessage":"\u00g0","resultCode":1}"#,
+        r#"{"time":"t","resultMessage":"\u+0e9","resultCode":1}"#,
+        r#"{"time":"t","resultMessage":"\a","resultCode":1}"#,
+        r#"{"time":"t","resultMessage":"\"#,
+        r#"{"time":"t","resultMessage":"\u00e"#,
+        "{\"time\":\"t\",\"resultMessage\":\"\\\"\tx\",\"resultCode\":1}",
+    ] {
+        assert!(fast(line.as_bytes()).is_none(), "{line}");
+        agrees(line.as_bytes());
+    }
 }
 
 #[test]
