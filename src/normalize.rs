@@ -52,7 +52,21 @@ impl<'a> Val<'a> {
         }
     }
 
+    /// The value as text, empty when nullish. Inline for what most values are (absent, or
+    /// text that [`plain`] tells is not nullish and needs no trim), [`Self::text_rest`] for
+    /// the rest.
+    #[inline(always)]
     fn text(&self) -> Cow<'a, str> {
+        match self {
+            Val::Missing | Val::Null => Cow::Borrowed(""),
+            Val::Str(Cow::Borrowed(s)) if plain(s) => Cow::Borrowed(s),
+            _ => self.text_rest(),
+        }
+    }
+
+    /// [`Self::text`] of any value.
+    #[inline(never)]
+    fn text_rest(&self) -> Cow<'a, str> {
         if self.is_nullish() {
             return Cow::Borrowed("");
         }
@@ -65,8 +79,25 @@ impl<'a> Val<'a> {
         }
     }
 
-    /// An integer code: a JSON number, or text holding one (az CLI and CSV give text).
+    /// An integer code: a JSON number, or text holding one (az CLI and CSV give text). Inline
+    /// for a number and for text of one to nine digits, [`Self::integer_rest`] for the rest.
+    #[inline(always)]
     fn integer(&self) -> Result<Option<u32>, String> {
+        match self {
+            Val::Int(i) => u32::try_from(*i)
+                .map(Some)
+                .map_err(|_| format!("{i} (out of range)")),
+            Val::Str(s) => match digits(s) {
+                Some(v) => Ok(Some(v)),
+                None => self.integer_rest(),
+            },
+            _ => self.integer_rest(),
+        }
+    }
+
+    /// [`Self::integer`] of any value.
+    #[inline(never)]
+    fn integer_rest(&self) -> Result<Option<u32>, String> {
         if self.is_nullish() {
             return Ok(None);
         }
@@ -99,6 +130,28 @@ impl<'a> Val<'a> {
             .map(Some)
             .map_err(|_| format!("{v} (out of range)"))
     }
+}
+
+/// Whether `s` is text that [`Val::is_nullish`] does not take for null and that a trim leaves
+/// as it is: over four bytes (`None` and `null` have four), a visible ASCII character at each
+/// end. Most log values are.
+#[inline(always)]
+fn plain(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() > 4 && b[0].is_ascii_graphic() && b[b.len() - 1].is_ascii_graphic()
+}
+
+/// The number that `s` spells when it is one to nine ASCII digits (below `u32::MAX`, and read
+/// as [`Val::integer`]'s general path reads it, leading zeros and all).
+#[inline(always)]
+fn digits(s: &str) -> Option<u32> {
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 9 {
+        return None;
+    }
+    b.iter().try_fold(0u32, |n, &c| {
+        c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+    })
 }
 
 /// The source fields the report needs. Everything else in a record is skipped unread.

@@ -367,3 +367,66 @@ fn keys_match_case_insensitively() {
         assert!(!Val::Str(v.into()).is_nullish(), "{v:?}");
     }
 }
+
+/// The inline paths of `Val::text` and `Val::integer` give what their general paths give.
+#[test]
+fn text_and_integer_read_alike_by_both_paths() {
+    let texts = [
+        "",
+        " ",
+        "None",
+        "null",
+        "NULL",
+        " null ",
+        "Play",
+        "Failed",
+        "abcde",
+        " abcde",
+        "abcde ",
+        "ab\tcd",
+        "é-abc",
+        "abc-é",
+        "\u{a0}abcde",
+        "0",
+        "7",
+        "007",
+        "404",
+        "8522",
+        "123456789",
+        "999999999",
+        "1234567890",
+        "4294967295",
+        "4294967296",
+        "+404",
+        "-1",
+        "4.0",
+        "404.5",
+        " 404",
+        "404 ",
+        "4e2",
+        "0x10",
+        "١٢٣",
+    ];
+    let mut vals: Vec<Val<'_>> = texts.iter().map(|t| Val::Str(Cow::Borrowed(*t))).collect();
+    vals.extend(texts.iter().map(|t| Val::Str(Cow::Owned(t.to_string()))));
+    vals.extend([
+        Val::Missing,
+        Val::Null,
+        Val::Int(0),
+        Val::Int(404),
+        Val::Int(-1),
+        Val::Int(i64::from(u32::MAX)),
+        Val::Int(i64::from(u32::MAX) + 1),
+        Val::Int(i64::MIN),
+        Val::Float(404.0),
+        Val::Float(0.5),
+        Val::Bool(true),
+        Val::Other,
+    ]);
+    for v in &vals {
+        assert_eq!(v.text(), v.text_rest(), "{v:?}");
+        assert_eq!(v.integer(), v.integer_rest(), "{v:?}");
+    }
+    assert_eq!(s("007").integer(), Ok(Some(7)));
+    assert_eq!(s("123456789").integer(), Ok(Some(123_456_789)));
+}
