@@ -16,7 +16,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::de::DeserializeSeed;
 
 use super::blocks::{self, ArrayAt, Prefixed, Rest};
-use super::elements::{elements, envelope, frames, read_array, shape, End, Items, Of};
+use super::elements::{
+    elements, envelope, frames, member, read_array, shape, wrapper_head, End, Items, Member, Of,
+};
 use super::json::{short_message, Element, TopSeed};
 use super::structure::{nests_deeper_than, reparse, Walker, MAX_NESTING};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
@@ -201,7 +203,19 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                             lines += blocks::newlines(&doc);
                             r = rest;
                         }
-                        Tail::TooLong(rest) => return stream(rest, ctx, lines, false),
+                        Tail::TooLong(rest) => {
+                            let mut rest = Peek::new(rest);
+                            let head = rest.fill(HEAD_BYTES)?;
+                            if !wrapper_head(&head[..head.len().min(HEAD_BYTES)]) {
+                                return stream(rest.into_input(), ctx, lines, false);
+                            }
+                            // An object that wraps records under keys of its own: its arrays
+                            // read in parallel, as a `records` array is.
+                            match wrapped(rest, lines, ctx, make, parts)? {
+                                Some((rest, after)) => (r, lines) = (rest, after),
+                                None => return Ok(()),
+                            }
+                        }
                     },
                 }
             }
@@ -383,6 +397,104 @@ fn wrapper_in<S: Sink>(doc: &[u8], lines: u64, ctx: &mut FileCtx<'_, S>, depth: 
         hand_on(found, line, ctx, &excerpt);
     }
     true
+}
+
+/// An object larger than a record that wraps records under keys of its own (see [`wrapper`]
+/// and `elements::wrapper_head`), from its `{`, `lines` newlines into the input, read member
+/// by member: each array of objects or arrays as a `records` array is (in parallel, each
+/// record at its line and index), each other object read whole as [`wrapper`] reads it, other
+/// values passed over. The input after its `}` and the newlines up to it; `None` when the
+/// input ended inside it or the reading stops (a member that breaks the object's syntax is one
+/// reject, and one over a record's size that is not an array of records one too, as when it
+/// is streamed).
+fn wrapped<S: Sink, M: Fn() -> S + Sync>(
+    mut r: Peek,
+    mut lines: u64,
+    ctx: &mut FileCtx<'_, S>,
+    make: &M,
+    parts: Option<&AtomicBool>,
+) -> io::Result<Option<(Peek, u64)>> {
+    // Its `{` (the head proved it is the first byte).
+    r.consume(1);
+    let mut first = true;
+    loop {
+        let head = r.fill(HEAD_BYTES)?;
+        let head = &head[..head.len().min(HEAD_BYTES)];
+        match member(head, first) {
+            Member::Close(n) => {
+                lines += blocks::newlines(&head[..n]);
+                r.consume(n);
+                return Ok(Some((r, lines)));
+            }
+            Member::Array(_, n) => {
+                lines += blocks::newlines(&head[..n]);
+                r.consume(n);
+                let items = Items::Records;
+                let array = read_array(r.into_prefixed(), &items, false, lines, ctx, make, parts)?;
+                let Some(array) = array else {
+                    return Ok(None);
+                };
+                lines = array.lines;
+                r = Peek::after(array.rest, array.eof);
+            }
+            Member::Value(_, n) => {
+                lines += blocks::newlines(&head[..n]);
+                r.consume(n);
+                match document_tail(r, 0)? {
+                    Tail::Whole(text, rest) => {
+                        wrapped_value(&text, lines, ctx);
+                        lines += blocks::newlines(&text);
+                        r = rest;
+                    }
+                    Tail::TooLong(_) => {
+                        ctx.reject_too_large(lines + 1, &[]);
+                        let w = format!(
+                            "{}: a record longer than {} MiB ends its reading; the rest of it does not count",
+                            ctx.name,
+                            MAX_RECORD_BYTES >> 20
+                        );
+                        ctx.warn(w);
+                        return Ok(None);
+                    }
+                }
+            }
+            Member::Bad(n) => {
+                let line = lines + 1 + blocks::newlines(&head[..n]);
+                let why = if n == head.len() {
+                    "EOF while parsing an object"
+                } else {
+                    "expected `,` or `}` after an object's member"
+                };
+                let detail = format!("{why} on line {line}; records before it were read");
+                let excerpt = String::from_utf8_lossy(&head[n..head.len().min(n + 200)]);
+                ctx.reject(line, Reason::BadDocument, detail, excerpt.into_owned());
+                return Ok(None);
+            }
+        }
+        first = false;
+    }
+}
+
+/// A value of a wrapper read member by member ([`wrapped`]) that is not an array of records,
+/// `lines` newlines into the input: an object is read as [`wrapper`] reads it (a record, a
+/// document of records), anything else passed over.
+fn wrapped_value<S: Sink>(text: &[u8], lines: u64, ctx: &mut FileCtx<'_, S>) {
+    if !text.starts_with(b"{") {
+        return;
+    }
+    let excerpt = || String::from_utf8_lossy(&text[..text.len().min(EXCERPT_SOURCE)]).into_owned();
+    if nests_deeper_than(text, MAX_NESTING) {
+        return ctx.reject_too_deep(lines + 1, excerpt());
+    }
+    let (found, result) = parse_document(serde_json::Deserializer::from_slice(text));
+    match result {
+        Ok(()) => hand_on(found, lines + 1, ctx, &excerpt),
+        Err(e) => {
+            let line = lines + e.line() as u64;
+            let detail = format!("{} at line {line} column {}", short_message(&e), e.column());
+            ctx.reject(line, Reason::BadDocument, detail, excerpt());
+        }
+    }
 }
 
 /// Hands on what the serde visitors found in a value that starts on line `line_no`: its

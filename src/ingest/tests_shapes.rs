@@ -5409,3 +5409,138 @@ fn a_quote_left_open_over_a_block_is_one_reject() {
         }
     }
 }
+
+/// A row of a query's result as PowerShell's `ConvertTo-Json` writes it (every value a
+/// string), pretty-printed, a failure every tenth.
+fn powershell_row(i: usize) -> String {
+    let (code, sub) = if i.is_multiple_of(10) { (400, 8536) } else { (200, 0) };
+    format!(
+        "    {{\n      \"TimeGenerated\": \"2026-12-05T10:{:02}:{:02}.48Z\",\n      \"CorrelationId\": \"c{i}\",\n      \"OperationName\": \"Play\",\n      \"ResultCode\": \"{code}\",\n      \"ResultSubcode\": \"{sub}\",\n      \"Type\": \"ACSCallAutomationMediaSummary\",\n      \"Note\": \"{}\"\n    }}",
+        (i / 60) % 60,
+        i % 60,
+        "x".repeat(300)
+    )
+}
+
+/// A PlayFailed event of call `i`, on one line.
+fn play_failed(i: usize) -> String {
+    format!(
+        r#"{{"id":"e{i}","source":"calling/callConnections/c{i}","type":"Microsoft.Communication.PlayFailed","data":{{"version":"2025-06-15","operationContext":"{}","resultInformation":{{"code":400,"subCode":8535,"message":"Action failed, file format is invalid."}},"callConnectionId":"c{i}","correlationId":"k{i}"}},"time":"2026-12-05T17:27:00.3293828+00:00","specversion":"1.0"}}"#,
+        "x".repeat(200)
+    )
+}
+
+/// Objects that wrap records under keys of their own, each over a record's size (4 MiB):
+/// (what, text, records). PowerShell's `{"Results": [...], "Render": null, ...}`, `{"events":
+/// [...]}`, a Service Bus dump's `{"entries": [{"body": "<a batch as text>", ...}]}` and a
+/// recorder's `{"IncomingCall": [], "PlayFailed": [...], "RecognizeFailed": [...]}`, whose
+/// two arrays are each over 4 MiB.
+fn large_wrappers() -> Vec<(&'static str, String, usize)> {
+    let n = 12_000;
+    let rows: Vec<String> = (0..n).map(powershell_row).collect();
+    let rows = rows.join(",\n");
+    let results = format!(
+        "{{\n  \"Results\": [\n{rows}\n  ],\n  \"Render\": null,\n  \"Statistics\": null\n}}\n"
+    );
+    let events = format!("{{\n  \"events\": [\n{rows}\n  ]\n}}\n");
+    let entries: Vec<String> = (0..n)
+        .map(|i| {
+            let body = serde_json::to_string(&format!("[{}]", play_failed(i))).unwrap();
+            format!("    {{\n      \"body\": {body},\n      \"messageId\": \"m{i}\",\n      \"sessionId\": null\n    }}")
+        })
+        .collect();
+    let entries = format!("{{\n  \"entries\": [\n{}\n  ]\n}}\n", entries.join(",\n"));
+    let half = |from: usize| -> String {
+        (from..from + n)
+            .map(play_failed)
+            .collect::<Vec<_>>()
+            .join(",\n")
+    };
+    let by_type = format!(
+        "{{\"IncomingCall\": [],\n\"PlayFailed\": [\n{}\n],\n\"RecognizeFailed\": [\n{}\n]}}\n",
+        half(0),
+        half(n).replace("PlayFailed", "RecognizeFailed")
+    );
+    vec![
+        ("Results", results, n),
+        ("events", events, n),
+        ("entries", entries, n),
+        ("by type", by_type, 2 * n),
+    ]
+}
+
+/// An object over 4 MiB that wraps records under keys of its own is read as a `records`
+/// document is, every record of each of its arrays (it had been one `record too large`
+/// reject, and none of its records counted: rev61a F1), from a file, gzip and a pipe (in
+/// blocks and in parts); a damaged record costs itself, at the line and index it has under
+/// `records`; one cut off inside its last record costs that record.
+#[test]
+fn a_wrapper_over_a_record_size_reads_every_record() {
+    for (what, text, n) in large_wrappers() {
+        assert!(text.len() > 5 << 20, "{what}: {} bytes", text.len());
+        let want = (n as u64, 0, 0);
+        for (name, bytes) in [
+            ("w.json", text.clone().into_bytes()),
+            ("w.json.gz", gzipped(text.as_bytes())),
+        ] {
+            let (c, r, _d) = read_text(name, &bytes);
+            let f = &r.files[0];
+            let got = (f.accepted, f.rejected, f.skipped);
+            assert_eq!(got, want, "{what} {name}: {:?} {:?}", c.rejects, r.warnings);
+            assert_eq!(c.records.len(), n);
+        }
+        let (in_blocks, _) = read_document(text.as_bytes(), None);
+        assert_eq!(in_blocks.2, want, "{what} piped: {:?}", in_blocks.1);
+        let spoiled = AtomicBool::new(false);
+        let (in_parts, failed) = read_document(text.as_bytes(), Some(&spoiled));
+        assert!(!failed, "{what}");
+        assert_eq!(in_parts.2, in_blocks.2, "{what}: in parts as in blocks");
+        assert_eq!(in_parts.3, in_blocks.3, "{what}: in parts as in blocks");
+        assert!(in_parts.1 == in_blocks.1, "{what}: in parts as in blocks");
+        // The same records (the workers' blocks come in any order).
+        let recs = |r: &Read| {
+            let mut v: Vec<String> = r.0.iter().map(|r| format!("{r:?}")).collect();
+            v.sort();
+            v
+        };
+        assert!(
+            recs(&in_parts) == recs(&in_blocks),
+            "{what}: in parts as in blocks"
+        );
+        if what == "by type" {
+            continue;
+        }
+        // A damaged record in the middle: the same reject as under `records`.
+        if what != "entries" {
+            let key = format!("\"{what}\"");
+            let at = text.find("\"c7000\"").unwrap();
+            let damaged = [&text[..at], "\"c7000\" \"x\"", &text[at + 7..]].concat();
+            let records = damaged.replacen(&key, "\"records\"", 1);
+            let (c, r, _d) = read_text("w.json", damaged.as_bytes());
+            let (c_records, _, _d2) = read_text("w.json", records.as_bytes());
+            assert_eq!(
+                (r.files[0].accepted, r.files[0].rejected),
+                (n as u64 - 1, 1)
+            );
+            let place = |c: &Collect| {
+                c.rejects
+                    .iter()
+                    .map(|r| (r.line, r.record, r.reason))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(place(&c), place(&c_records), "{what}");
+            assert_eq!(c.rejects[0].record, Some(7001), "{what}");
+        }
+        // Cut inside its last record: that record is the one reject.
+        let cut = &text[..text.len() - 200];
+        let (c, r, _d) = read_text("w.json", cut.as_bytes());
+        let f = &r.files[0];
+        assert_eq!(
+            (f.accepted, f.rejected),
+            (n as u64 - 1, 1),
+            "{what} cut: {:?}",
+            c.rejects
+        );
+        assert_eq!(c.rejects[0].reason, Reason::Truncated, "{what}");
+    }
+}
