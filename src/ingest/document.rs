@@ -553,13 +553,14 @@ impl<'de> serde::Deserialize<'de> for Members<'de> {
 /// The records of a document whose head is broken (`{"records":][{...`, the `columns` of a
 /// table lost): its first array of objects or arrays is read element by element, as far as it
 /// goes, `lines` newlines into the input. Its records are reported at `one_line` (a line of
-/// JSON Lines), else by index.
+/// JSON Lines), else by index. Says whether the document ended inside one of its elements
+/// (which was rejected as cut off).
 pub(super) fn salvage<S: Sink>(
     doc: &[u8],
     lines: u64,
     one_line: Option<u64>,
     ctx: &mut FileCtx<'_, S>,
-) {
+) -> bool {
     let Some(open) = (1..doc.len()).find(|&i| {
         doc[i] == b'['
             && matches!(
@@ -567,7 +568,7 @@ pub(super) fn salvage<S: Sink>(
                 Some(b'{' | b'[')
             )
     }) else {
-        return;
+        return false;
     };
     let start = ArrayAt {
         newlines: lines + blocks::newlines(&doc[..open]),
@@ -583,6 +584,7 @@ pub(super) fn salvage<S: Sink>(
         spoiled: None,
     };
     elements(&doc[open + 1..], 0, start, &of, &end, ctx);
+    end.truncated.load(Ordering::Relaxed)
 }
 
 /// The rest of a document up to where it closes, `depth` brackets deep (0: a whole value
@@ -650,6 +652,14 @@ fn small_document<S: Sink>(doc: &[u8], ctx: &mut FileCtx<'_, S>, lines: u64, sta
         && matches!(&found[..], [Element::Record(raw, 0)] if raw.is_empty())
         && wrapper(doc, lines, ctx)
     {
+        return;
+    }
+    // A document cut off inside a record of its first array (a copy of a file still being
+    // written: `{"entries": [...`): that record is the one reject, as in a `records` array.
+    if broken_head && result.as_ref().is_err_and(|e| e.is_eof()) {
+        if !salvage(doc, lines, None, ctx) {
+            finish_stream(found, result, ctx, lines, (stand_in, Some(doc)));
+        }
         return;
     }
     finish_stream(found, result, ctx, lines, (stand_in, Some(doc)));

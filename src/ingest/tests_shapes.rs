@@ -5413,7 +5413,11 @@ fn a_quote_left_open_over_a_block_is_one_reject() {
 /// A row of a query's result as PowerShell's `ConvertTo-Json` writes it (every value a
 /// string), pretty-printed, a failure every tenth.
 fn powershell_row(i: usize) -> String {
-    let (code, sub) = if i.is_multiple_of(10) { (400, 8536) } else { (200, 0) };
+    let (code, sub) = if i.is_multiple_of(10) {
+        (400, 8536)
+    } else {
+        (200, 0)
+    };
     format!(
         "    {{\n      \"TimeGenerated\": \"2026-12-05T10:{:02}:{:02}.48Z\",\n      \"CorrelationId\": \"c{i}\",\n      \"OperationName\": \"Play\",\n      \"ResultCode\": \"{code}\",\n      \"ResultSubcode\": \"{sub}\",\n      \"Type\": \"ACSCallAutomationMediaSummary\",\n      \"Note\": \"{}\"\n    }}",
         (i / 60) % 60,
@@ -5542,5 +5546,27 @@ fn a_wrapper_over_a_record_size_reads_every_record() {
             c.rejects
         );
         assert_eq!(c.rejects[0].reason, Reason::Truncated, "{what}");
+    }
+}
+
+/// A document under 4 MiB that wraps records under a key of its own, cut inside its last
+/// record (a copy of a file still being written), costs that record, as a `records` or
+/// `value` document does (it had cost a second reject, a `bad json document` of no record:
+/// rev61a F6).
+#[test]
+fn a_small_wrapper_cut_inside_its_last_record_costs_that_record() {
+    let rows: Vec<String> = (0..4).map(powershell_row).collect();
+    for key in ["records", "value", "entries", "events", "Results"] {
+        let text = format!("{{\n  \"{key}\": [\n{}\n  ]\n}}\n", rows.join(",\n"));
+        let cut = &text[..text.len() - 100];
+        let (c, r, _d) = read_text("w.json", cut.as_bytes());
+        let f = &r.files[0];
+        assert_eq!((f.accepted, f.rejected), (3, 1), "{key}: {:?}", c.rejects);
+        let rej = &c.rejects[0];
+        assert_eq!(
+            (rej.line, rej.record, rej.reason),
+            (30, Some(4), Reason::Truncated),
+            "{key}"
+        );
     }
 }
