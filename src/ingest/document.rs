@@ -22,7 +22,7 @@ use super::elements::{
 use super::json::{short_message, Element, TopSeed};
 use super::structure::{nests_deeper_than, reparse, Walker, MAX_NESTING};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
-use crate::normalize::Reason;
+use crate::normalize::{Reason, SkipReason};
 use crate::record::At;
 
 /// The input with what has been looked at but not yet read in front of it.
@@ -128,6 +128,9 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     // Inside the top-level array of an Azure Data Explorer v2 response, whose frames are read
     // one by one as documents (its result table's rows in parallel), not as records.
     let mut in_frames = false;
+    // A callback endpoint's log whose bodies are logged over lines after a prefix (see
+    // [`opens_after_prefix`]): its lines of text are the logger's, skipped, not damage.
+    let mut log = false;
     loop {
         let buf = r.fill(1)?;
         let Some(&first) = buf.first() else {
@@ -238,13 +241,28 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                 }
                 let whole = buf.len();
                 let end = memchr::memchr(b'\n', buf).unwrap_or(whole);
-                let excerpt = String::from_utf8_lossy(&buf[..end.min(200)]).into_owned();
-                ctx.reject(
-                    lines + 1,
-                    Reason::BadDocument,
-                    "text outside any JSON document".into(),
-                    excerpt,
-                );
+                // A logger's line that a body it logged over the lines after it follows
+                // (`      Received callback: [`): the body is read from its bracket.
+                if let Some(open) = opens_after_prefix(&buf[..end]) {
+                    log = true;
+                    r.consume(open);
+                    continue;
+                }
+                // The logger's other lines (`info: ...CallbackController[0]`), in a log that
+                // has such a line, or has one before any document in the look-ahead.
+                log = log || logs_ahead(&buf[..whole.min(1 << 16)]);
+                if log {
+                    ctx.counts.skipped += 1;
+                    ctx.sink.skip(SkipReason::LogLine, None);
+                } else {
+                    let excerpt = String::from_utf8_lossy(&buf[..end.min(200)]).into_owned();
+                    ctx.reject(
+                        lines + 1,
+                        Reason::BadDocument,
+                        "text outside any JSON document".into(),
+                        excerpt,
+                    );
+                }
                 r.consume(end);
                 // A line longer than the look-ahead is dropped to its end.
                 if end == whole {
@@ -268,6 +286,37 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
             }
         }
     }
+}
+
+/// Where a body logged over the lines after it opens on a line of text outside any document: a
+/// logger's prefix (`      Received callback: [`, ASP.NET Core's console logger with indented
+/// JSON; `JSON.stringify(body, null, 2)`, `json.dumps(body, indent=2)` after a message) whose
+/// last character is the body's `[` or `{`: text with a letter or a digit, no quote and no
+/// `{` (not a damaged document's `"records": [`).
+fn opens_after_prefix(line: &[u8]) -> Option<usize> {
+    let line = line.trim_ascii_end();
+    let (&last, prefix) = line.split_last()?;
+    (matches!(last, b'[' | b'{')
+        && prefix.iter().any(u8::is_ascii_alphanumeric)
+        && !prefix.iter().any(|&c| matches!(c, b'"' | b'{')))
+    .then_some(line.len() - 1)
+}
+
+/// Whether the lines of text at the start of `b` (up to its last whole line) lead to a line
+/// that opens a body after a prefix ([`opens_after_prefix`]) before any line that starts a
+/// document: the logger's lines before a callback endpoint's first logged body.
+fn logs_ahead(b: &[u8]) -> bool {
+    let whole = memchr::memrchr(b'\n', b).map_or(&b[..0], |p| &b[..p]);
+    for line in whole.split(|&c| c == b'\n') {
+        let text = line.trim_ascii();
+        if matches!(text.first(), Some(b'{' | b'[')) {
+            return false;
+        }
+        if opens_after_prefix(line).is_some() {
+            return true;
+        }
+    }
+    false
 }
 
 /// How many bytes of separators (commas, NULs, whitespace) come before a document in `buf`,

@@ -5570,3 +5570,72 @@ fn a_small_wrapper_cut_inside_its_last_record_costs_that_record() {
         );
     }
 }
+
+/// A callback endpoint's console log whose bodies are logged indented (ASP.NET Core's logger:
+/// `info: ...CallbackController[0]`, then `      Received callback: [` and the body over the
+/// lines after it) is read as the same log with one-line bodies is: its events are records at
+/// their lines, the logger's other lines are skipped as `log line without a record` (each had
+/// been a `text outside any JSON document` reject, over --max-bad every night: rev61a F7).
+/// Text before a document that no logged body follows is still a reject.
+#[test]
+fn a_callback_log_with_indented_bodies_skips_the_loggers_lines() {
+    let event = |i: usize| {
+        let body = serde_json::to_string_pretty(&serde_json::json!([{
+            "id": format!("e{i}"),
+            "type": "Microsoft.Communication.PlayFailed",
+            "data": {
+                "resultInformation": {"code": 400, "subCode": 8535, "message": "x"},
+                "callConnectionId": format!("c{i}"),
+                "correlationId": format!("k{i}"),
+            },
+            "time": "2026-12-05T17:27:00Z",
+        }]))
+        .unwrap();
+        body.replace('\n', "\n      ")
+    };
+    let info = "info: CallAutomation.Controllers.CallbackController[0]\n";
+    let indented: String = (0..3)
+        .map(|i| format!("{info}      Received callback: {}\n", event(i)))
+        .collect();
+    let one_line: String = (0..3)
+        .map(|i| {
+            let body: serde_json::Value = serde_json::from_str(&event(i)).unwrap();
+            format!("{info}      Received callback: {body}\n")
+        })
+        .collect();
+    for (what, text) in [("indented", &indented), ("one line", &one_line)] {
+        let (c, r, _d) = read_text("callbacks.log", text.as_bytes());
+        let f = &r.files[0];
+        assert_eq!(
+            (f.accepted, f.rejected, f.skipped),
+            (3, 0, 3),
+            "{what}: {:?}",
+            c.rejects
+        );
+        assert_eq!(
+            c.skip_reasons.get(&crate::normalize::SkipReason::LogLine),
+            Some(&3)
+        );
+    }
+    // A damaged event is rejected at the line of its damage and its index.
+    let damaged = indented.replacen("\"id\": \"e0\",", "\"id\": 7 7,", 1);
+    let (c, r, _d) = read_text("callbacks.log", damaged.as_bytes());
+    assert_eq!(
+        (r.files[0].accepted, r.files[0].skipped),
+        (2, 3),
+        "{:?}",
+        c.rejects
+    );
+    assert_eq!(c.rejects.len(), 1, "{:?}", c.rejects);
+    let line = damaged.lines().position(|l| l.contains("7 7")).unwrap() as u64 + 1;
+    assert_eq!((c.rejects[0].line, c.rejects[0].record), (line, Some(1)));
+    // A line of text before a document, which no logged body follows: a reject, as before.
+    let text = "WARNING: This command is in preview.\n[\n  {\"time\": \"2026-11-24T01:00:00Z\", \"resultCode\": 603, \"resultSubcode\": 0}\n]\n";
+    let (c, r, _d) = read_text("az.json", text.as_bytes());
+    assert_eq!(
+        (r.files[0].accepted, r.files[0].rejected),
+        (1, 1),
+        "{:?}",
+        c.rejects
+    );
+}
