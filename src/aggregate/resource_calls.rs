@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
+use indicatif::ProgressBar;
 
 use super::call_ids::{CallSet, FirstResources};
 use super::{Aggregator, Interner};
@@ -149,6 +150,7 @@ impl CallsOfResources {
 pub fn calls_of_resources(
     settings: &IngestSettings,
     filtered: bool,
+    bar: Option<&ProgressBar>,
     filter: impl Fn() -> Aggregator + Sync,
 ) -> Result<CallsOfResources> {
     if !filtered {
@@ -157,7 +159,7 @@ pub fn calls_of_resources(
     let Some(files) = ingest::regular_files(settings) else {
         return Ok(CallsOfResources::Once);
     };
-    let (calls, _) = ingest::ingest(settings, None, || {
+    let (calls, _) = ingest::ingest(settings, bar, || {
         ResourceCalls::new(filter().keeping_messages(false))
     })?;
     Ok(CallsOfResources::Read(Arc::new(calls.into_calls()), files))

@@ -99,8 +99,15 @@ fn read(
             .with_resources(&args.window.resource)
     };
     let filtered = !args.window.resource.is_empty();
-    let calls = aggregate::calls_of_resources(settings, filtered, filter)?;
-    let bar = progress_bar(args.progress, args.quiet, || ingest::total_bytes(settings));
+    // Under --resource, regular files are read twice (their calls first): one bar for both.
+    let bar = progress_bar(args.progress, args.quiet, || {
+        ingest::total_bytes(settings) * if filtered { 2 } else { 1 }
+    });
+    let calls = aggregate::calls_of_resources(settings, filtered, bar.as_ref(), filter)?;
+    if let (Some(b), CallsOfResources::Once) = (&bar, &calls) {
+        // Standard input or a pipe among the inputs: one reading.
+        b.set_length(ingest::total_bytes(settings));
+    }
     let (rejects, spill) = (RejectRows::default(), Spill::default());
     let read = ingest::ingest(settings, bar.as_ref(), || {
         Aggregator::new(args.window.window(), args.bucket.secs())

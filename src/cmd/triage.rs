@@ -158,7 +158,7 @@ fn read(
             .with_resources(&args.window.resource)
     };
     let filtered = !args.window.resource.is_empty() && !args.inputs.is_empty();
-    let calls = aggregate::calls_of_resources(settings, filtered, resources)?;
+    let calls = aggregate::calls_of_resources(settings, filtered, None, resources)?;
     let filter = || {
         // Each resource's keys by day serve the spike test by resource.
         resources()

@@ -667,6 +667,32 @@ fn progress_always_reaches_a_log_and_never_stays_silent() {
     assert!(!stderr(&out).contains("MiB"), "{}", stderr(&out));
 }
 
+/// Under --resource, regular files are read twice (the calls of the resources kept first):
+/// the progress bar counts both readings, so its total is twice a plain run's (it had no bar
+/// during the first reading).
+#[test]
+fn the_progress_bar_of_a_resource_run_counts_both_readings() {
+    let total = |extra: &[&str]| -> f64 {
+        let mut args = vec!["--progress", "always"];
+        args.extend_from_slice(extra);
+        let (_, out) = report_samples(&args);
+        let err = stderr(&out);
+        let line = err
+            .lines()
+            .find(|l| l.contains(" MiB/s"))
+            .unwrap_or_default();
+        let total = line
+            .split('/')
+            .nth(1)
+            .and_then(|s| s.split_whitespace().next());
+        total
+            .and_then(|t| t.parse().ok())
+            .unwrap_or_else(|| panic!("{err}"))
+    };
+    let (plain, filtered) = (total(&[]), total(&["--resource", "acs-contoso"]));
+    assert!((filtered / plain - 2.0).abs() < 0.01, "{plain} {filtered}");
+}
+
 #[test]
 fn numeric_flags_are_validated_with_the_flag_named() {
     for (flag, value) in [
