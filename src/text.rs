@@ -60,6 +60,10 @@ pub fn mask_numbers(text: &str) -> String {
         while i < b.len() {
             let digits_at = match b[i] {
                 b'+' => Some(i + 1),
+                // JSON's escape of `+`, as System.Text.Json writes it (a raw record's excerpt).
+                b'\\' if b[i..].len() >= 6 && b[i..i + 6].eq_ignore_ascii_case(b"\\u002b") => {
+                    Some(i + 6)
+                }
                 _ => number_prefix(b, i).map(|p| i + p),
             };
             match digits_at.filter(|&d| b.get(d).is_some_and(u8::is_ascii_digit)) {
@@ -225,6 +229,11 @@ mod tests {
             ("at 4:30 1234", "at 4:30 1234"),
             ("gossip:14255550199", "gossip:14255550199"),
             ("x4:14255550199", "x4:14255550199"),
+            // `+` escaped as System.Text.Json writes it, in a raw record's excerpt.
+            (
+                r#""rawId":"4:\u002B14255550124""#,
+                r#""rawId":"4:\u002Bxxxxxxx0124""#,
+            ),
         ] {
             assert_eq!(mask_numbers(given), shown, "{given}");
         }

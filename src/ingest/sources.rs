@@ -227,10 +227,11 @@ impl Collector<'_> {
 }
 
 /// How `triage`'s outputs start: its JSON document (pretty-printed, its subcode first), its
-/// Markdown, and its `--calls` as CSV and JSON. No export of Azure's starts so.
-const TRIAGE_STARTS: [&str; 4] = [
+/// Markdown, and its `--calls` as Markdown, CSV and JSON. No export of Azure's starts so.
+const TRIAGE_STARTS: [&str; 5] = [
     "{\n  \"subcode\": ",
     "# Triage: subcode ",
+    "# Calls with subcode ",
     "correlation_id,call_connection_id,server_call_id,first_seen,last_seen,",
     "[\n  {\n    \"correlation_id\": ",
 ];

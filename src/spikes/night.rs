@@ -253,7 +253,7 @@ fn night_day(
     let windowed = asked.window.since.is_some() || asked.window.until.is_some();
     let today = now.div_euclid(DAY) * DAY;
     if let (None, Some(span)) = (day, history::coverage(agg)) {
-        if span.0 >= today {
+        if span.1 > today {
             // Today's records: a whole UTC day in the making, not one that is not whole.
             warnings.push(not_over_yet(
                 "no spike or volume test",
@@ -280,8 +280,8 @@ fn night_day(
     day
 }
 
-/// Why records of today alone (`span`, seconds since the epoch, from today's midnight UTC on)
-/// have no day to test, after `what` is not done: a day not yet over by the clock (`now`) is
+/// Why records or a window that reach into today (`span`, seconds since the epoch) have no day
+/// to test, after `what` is not done: a day not yet over by the clock (`now`) is
 /// never a whole day, however much of it the records or the window cover.
 fn not_over_yet(what: &str, window: &Window, (from, to): (i64, i64), now: i64) -> String {
     let cover = match (window.since.is_some(), window.until.is_some()) {

@@ -988,8 +988,15 @@ fn todays_records_are_said_to_be_of_a_day_not_over() {
     std::fs::write(&file, lines).unwrap();
     let out = work.path().join("out");
     let next = today + chrono::Duration::days(1);
-    let (since, until) = (today.to_string(), next.to_string());
-    for window in [&[][..], &["--since", &since, "--until", &until][..]] {
+    let before = today - chrono::Duration::days(1);
+    let (since, until, yesterday) = (today.to_string(), next.to_string(), before.to_string());
+    // A window that holds yesterday whole too: its last day, today, is not over.
+    let wide = ["--since", &yesterday, "--until", &until];
+    for window in [
+        &[][..],
+        &["--since", &since, "--until", &until][..],
+        &wide[..],
+    ] {
         let run = report_to(&file, &out, window).success();
         let err = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
         let said = format!("and {today} is not over yet (it is ");

@@ -1258,9 +1258,10 @@ fn triages_outputs_in_the_input_directory_are_not_read_back() {
         "{\"time\":\"2026-11-24T10:00:00Z\",\"category\":\"CallAutomationMediaSummary\",\"operationName\":\"Play\",\"correlationId\":\"c1\",\"properties\":{\"resultCode\":500,\"resultSubcode\":8572}}\n",
     )
     .unwrap();
-    let outs: [(&str, &[&str]); 4] = [
+    let outs: [(&str, &[&str]); 5] = [
         ("t.json", &["--format", "json"]),
         ("t.txt", &["--format", "md"]),
+        ("calls.txt", &["--calls"]),
         ("calls.csv", &["--calls", "--format", "csv"]),
         ("calls.json", &["--calls", "--format", "json"]),
     ];
@@ -1290,7 +1291,7 @@ fn triages_outputs_in_the_input_directory_are_not_read_back() {
             "{err}"
         );
         assert!(
-            err.contains("and 3 more: skipped: a report of an earlier run"),
+            err.contains("and 4 more: skipped: a report of an earlier run"),
             "{err}"
         );
     }
