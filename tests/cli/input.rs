@@ -679,7 +679,7 @@ fn the_progress_bar_of_a_resource_run_counts_both_readings() {
         let err = stderr(&out);
         let line = err
             .lines()
-            .find(|l| l.contains(" MiB/s"))
+            .find(|l| l.contains("/s eta "))
             .unwrap_or_default();
         let total = line
             .split('/')
