@@ -428,6 +428,44 @@ impl<'a> Scanner<'a, '_> {
         Some(plain)
     }
 
+    /// A wanted number that is an integer of up to 18 digits (not `-0`), its value taken as its
+    /// digits are walked, and the scanner past it; anything else `None`, the scanner where it
+    /// was, for [`Self::number`] (which reads the same integers the same way).
+    #[inline(always)]
+    fn plain_integer(&mut self, first: u8) -> Option<i64> {
+        let negative = first == b'-';
+        let mut i = self.i;
+        let lead = if negative {
+            let c = *self.b.get(i)?;
+            i += 1;
+            c
+        } else {
+            first
+        };
+        let mut n = u64::from(lead.wrapping_sub(b'0'));
+        if n > 9 || (negative && n == 0) {
+            return None;
+        }
+        let from = i;
+        if n != 0 {
+            while let Some(d) = self
+                .b
+                .get(i)
+                .map(|c| c.wrapping_sub(b'0'))
+                .filter(|&d| d <= 9)
+            {
+                n = n.wrapping_mul(10).wrapping_add(u64::from(d));
+                i += 1;
+            }
+        }
+        if i - from >= 18 || matches!(self.b.get(i), Some(b'.' | b'e' | b'E')) {
+            return None;
+        }
+        self.i = i;
+        let n = n as i64;
+        Some(if negative { -n } else { n })
+    }
+
     fn literal(&mut self, rest: &[u8]) -> Option<()> {
         let end = self.i + rest.len();
         let here = self.b.get(self.i..end)?;
@@ -502,6 +540,9 @@ impl<'a> Scanner<'a, '_> {
             c @ (b'-' | b'0'..=b'9') => {
                 self.i += 1;
                 let start = self.i - 1;
+                if let Some(n) = self.plain_integer(c) {
+                    return Some(Val::Int(n));
+                }
                 let plain = self.number(c)?;
                 let text = &self.text[start..self.i];
                 if plain {

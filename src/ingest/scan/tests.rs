@@ -360,3 +360,57 @@ fn a_layout_key_matches_its_bytes_at_every_length() {
         }
     }
 }
+
+/// A wanted integer is taken as its digits are walked: whatever the scanner reads so, serde
+/// reads the same, at each length around 18 digits, signed or not, and next to what ends it.
+#[test]
+fn a_wanted_integer_read_as_walked_is_serdes() {
+    let mut numbers: Vec<String> = [
+        "0",
+        "7",
+        "-7",
+        "200",
+        "-0",
+        "00",
+        "01",
+        "-01",
+        "1.5",
+        "1e3",
+        "1E3",
+        "-",
+        "--1",
+        "0.0",
+        "99999999999999999999",
+        "-99999999999999999999",
+        "9223372036854775807",
+        "9223372036854775808",
+        "-9223372036854775808",
+    ]
+    .map(String::from)
+    .to_vec();
+    for len in 1..=21 {
+        let digits: String = (0..len).map(|i| char::from(b'1' + (i % 9) as u8)).collect();
+        numbers.push(digits.clone());
+        numbers.push(format!("-{digits}"));
+        numbers.push("9".repeat(len));
+        numbers.push(format!("-{}", "9".repeat(len)));
+    }
+    let mut read = 0;
+    for n in &numbers {
+        // An integer past i64 is kept as its digits where serde reads a float (above).
+        let digits = n.strip_prefix('-').unwrap_or(n);
+        if n.parse::<i64>().is_err()
+            && digits.len() > 18
+            && digits.bytes().all(|b| b.is_ascii_digit())
+        {
+            continue;
+        }
+        for (before, after) in [("", ""), (" ", " "), ("", ",\"x\":1"), ("", "}")] {
+            let line = format!(
+                r#"{{"time":"t","properties":{{"resultCode":{before}{n}{after}}},"resultSubcode":{n}}}"#
+            );
+            read += usize::from(agrees(line.as_bytes()));
+        }
+    }
+    assert!(read > 100, "{read}");
+}
