@@ -251,30 +251,21 @@ fn night_day(
         });
     // Said where cron's mail shows it.
     let windowed = asked.window.since.is_some() || asked.window.until.is_some();
-    let today = now.div_euclid(DAY) * DAY;
-    if let (None, Some(span)) = (day, history::coverage(agg)) {
-        if span.1 > today {
-            // Today's records: a whole UTC day in the making, not one that is not whole.
-            warnings.push(not_over_yet(
-                "no spike or volume test",
-                &asked.window,
-                span,
-                now,
-            ));
-            return day;
-        }
-    }
-    if let (None, Some(span), true) = (day, history::coverage(agg), windowed) {
-        warnings.push(no_whole_window_day(
-            "no spike or volume test",
-            &asked.window,
-            span,
-        ));
-    } else if let (None, Some((from, to))) = (day, history::coverage(agg)) {
+    let (None, Some(span)) = (day, history::coverage(agg)) else {
+        return day;
+    };
+    let what = "no spike or volume test";
+    if span.1 > now.div_euclid(DAY) * DAY {
+        // Records or a window that reach into today: a whole UTC day in the making, not one
+        // that is not whole.
+        warnings.push(not_over_yet(what, &asked.window, span, now));
+    } else if windowed {
+        warnings.push(no_whole_window_day(what, &asked.window, span));
+    } else {
         warnings.push(format!(
-            "no spike or volume test: the records cover {} to {} UTC, no whole UTC day; for a night whose records begin after midnight UTC (a tenant quiet around midnight, or the night's first files missing), give the night as --since and --until (or --day)",
-            hour_text(from),
-            hour_text(to)
+            "{what}: the records cover {} to {} UTC, no whole UTC day; for a night whose records begin after midnight UTC (a tenant quiet around midnight, or the night's first files missing), give the night as --since and --until (or --day)",
+            hour_text(span.0),
+            hour_text(span.1)
         ));
     }
     day
@@ -284,12 +275,7 @@ fn night_day(
 /// to test, after `what` is not done: a day not yet over by the clock (`now`) is
 /// never a whole day, however much of it the records or the window cover.
 fn not_over_yet(what: &str, window: &Window, (from, to): (i64, i64), now: i64) -> String {
-    let cover = match (window.since.is_some(), window.until.is_some()) {
-        (true, false) => "--since and the records after it cover",
-        (false, true) => "--until and the records before it cover",
-        (true, true) => "--since and --until cover",
-        (false, false) => "the records cover",
-    };
+    let cover = covered_by(window);
     let day = day_text(now.div_euclid(DAY));
     format!(
         "{what}: {cover} {} to {} UTC, and {day} is not over yet (it is {} UTC): a day is tested once it is over; --day {day} tests its spikes so far",
@@ -299,20 +285,25 @@ fn not_over_yet(what: &str, window: &Window, (from, to): (i64, i64), now: i64) -
     )
 }
 
+/// What covers a span of the night's test, said as the user gave it: the window's flags, one
+/// of them and the records on its other side, or the records alone.
+fn covered_by(window: &Window) -> &'static str {
+    match (window.since.is_some(), window.until.is_some()) {
+        (true, false) => "--since and the records after it cover",
+        (false, true) => "--until and the records before it cover",
+        (true, true) => "--since and --until cover",
+        (false, false) => "the records cover",
+    }
+}
+
 /// Why a window (`--since`, `--until`) covering `span` (seconds since the epoch) has no day
 /// to test, after `what` is not done: it holds no whole UTC day. A window of one flag is said
 /// as such: the span's other end is the records', not one the user gave.
 fn no_whole_window_day(what: &str, window: &Window, (from, to): (i64, i64)) -> String {
-    let (cover, give) = match (window.since.is_some(), window.until.is_some()) {
-        (true, false) => (
-            "--since and the records after it cover",
-            "give --since and --until",
-        ),
-        (false, true) => (
-            "--until and the records before it cover",
-            "give --since and --until",
-        ),
-        _ => ("--since and --until cover", "give them"),
+    let cover = covered_by(window);
+    let give = match window.since.is_some() && window.until.is_some() {
+        true => "give them",
+        false => "give --since and --until",
     };
     format!(
         "{what}: {cover} {} to {} UTC, no whole UTC day; {give} a whole UTC day, or --day to test what they hold of it",
