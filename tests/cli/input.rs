@@ -236,107 +236,38 @@ fn a_silent_call_read_from_standard_input_names_its_server_call_id() {
     );
 }
 
-/// A call whose callback events in the input are lifecycle events alone (CallConnected, without
-/// a result) has its callback events in the input: its Play without a PlayCompleted or
-/// PlayFailed is silent, not untested (README: "any action of a call that has a callback
-/// event" is tested; rev60b's question).
-#[test]
-fn a_call_with_lifecycle_events_alone_has_its_actions_tested() {
-    let dir = tempfile::tempdir().unwrap();
-    let id = |call: u32| format!("00000000-0000-4000-8000-00000000000{call}");
-    let op = |time: &str, call: u32| {
-        format!(
-            r#"{{"time":"2026-11-24T{time}Z","resourceId":"/SUBSCRIPTIONS/S/RESOURCEGROUPS/G/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/ACS-PROD","category":"CallAutomationOperational","operationName":"Play","resultSignature":202,"correlationId":"{}","properties":{{"callConnectionId":"{}"}}}}"#,
-            id(call),
-            id(call + 5)
-        )
-    };
-    let event = |time: &str, kind: &str, call: u32, result: &str| {
-        format!(
-            r#"{{"id":"e{call}","source":"calling/callConnections/{c}","type":"Microsoft.Communication.{kind}","time":"2026-11-24T{time}Z","specversion":"1.0","data":{{"version":"2024-09-15","callConnectionId":"{c}","correlationId":"{}"{result}}}}}"#,
-            id(call),
-            c = id(call + 5)
-        )
-    };
-    let done = r#","resultInformation":{"code":200,"subCode":0,"message":"Action completed successfully."}"#;
-    let ops = [op("10:00:00", 1), op("10:00:00", 2), op("12:00:00", 3)].join("\n");
-    let events = [
-        event("09:59:59", "CallConnected", 1, ""),
-        event("09:59:59", "CallConnected", 2, ""),
-        event("10:00:05", "PlayCompleted", 2, done),
-        event("12:00:05", "PlayCompleted", 3, done),
-    ];
-    std::fs::write(dir.path().join("ops.json"), ops + "\n").unwrap();
-    std::fs::write(
-        dir.path().join("events.json"),
-        format!("[{}]\n", events.join(",")),
-    )
-    .unwrap();
-    let out = dir.path().join("out");
-    bin()
-        .arg("report")
-        .arg(dir.path().join("ops.json"))
-        .arg(dir.path().join("events.json"))
-        .arg("--out")
-        .arg(&out)
-        .args(["--format", "csv", "-q"])
-        .assert()
-        .success();
-    let rows = read_csv(&out.join("silent.csv"));
-    let play: Vec<&str> = ["accepted", "with_outcome", "without_outcome", "untested"]
-        .iter()
-        .map(|c| rows[0][*c].as_str())
-        .collect();
-    assert_eq!(play, ["3", "2", "1", "0"]);
-    let calls = read_csv(&out.join("silent_calls.csv"));
-    assert_eq!(calls.len(), 1);
-    assert_eq!(calls[0]["correlation_id"], id(1));
+/// Call `n`'s CorrelationId in the silent-failure tests below; its CallConnectionId is call
+/// `n + 5`'s.
+fn call_id(n: u32) -> String {
+    format!("00000000-0000-4000-8000-00000000000{n}")
 }
 
-/// Event Grid's own calling events (an IncomingCall, a CallEnded) reach the app's Event Grid
-/// subscription, not the call's callback URI: a call they alone name has its actions untested,
-/// not silent (rev61a F2). A CancelAddParticipantSucceeded, the one event of a cancelled
-/// invitation, ends its AddParticipant (rev61a F5); a CallConnected alone still makes the
-/// call's AddParticipant silent.
-#[test]
-fn event_grid_events_test_no_action_and_a_cancelled_invitation_is_no_silent_one() {
+/// An operations log record of acs-prod: action `name` of call `call` accepted (202) at `time`.
+fn accepted(time: &str, name: &str, call: u32) -> String {
+    format!(
+        r#"{{"time":"2026-11-24T{time}Z","resourceId":"/SUBSCRIPTIONS/S/RESOURCEGROUPS/G/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/ACS-PROD","category":"CallAutomationOperational","operationName":"{name}","resultSignature":202,"correlationId":"{}","properties":{{"callConnectionId":"{}"}}}}"#,
+        call_id(call),
+        call_id(call + 5)
+    )
+}
+
+/// A callback event `kind` of call `call` at `time` (CloudEvents), `result` its
+/// `resultInformation` member with its leading comma, or empty.
+fn callback(time: &str, kind: &str, call: u32, result: &str) -> String {
+    format!(
+        r#"{{"id":"e{call}","source":"calling/callConnections/{c}","type":"Microsoft.Communication.{kind}","time":"2026-11-24T{time}Z","specversion":"1.0","data":{{"version":"2024-09-15","callConnectionId":"{c}","correlationId":"{}"{result}}}}}"#,
+        call_id(call),
+        c = call_id(call + 5)
+    )
+}
+
+/// A row of a CSV report, by column.
+type Row = std::collections::HashMap<String, String>;
+
+/// silent.csv and silent_calls.csv of `report OPS EVENTS --format csv -q`: the operations
+/// records as JSON Lines, the events as one JSON array.
+fn silent_of(ops: &[String], events: &[String]) -> (Vec<Row>, Vec<Row>) {
     let dir = tempfile::tempdir().unwrap();
-    let id = |call: u32| format!("00000000-0000-4000-8000-00000000000{call}");
-    let op = |name: &str, call: u32| {
-        format!(
-            r#"{{"time":"2026-11-24T10:00:00Z","resourceId":"/SUBSCRIPTIONS/S/RESOURCEGROUPS/G/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/ACS-PROD","category":"CallAutomationOperational","operationName":"{name}","resultSignature":202,"correlationId":"{}","properties":{{"callConnectionId":"{}"}}}}"#,
-            id(call),
-            id(call + 5)
-        )
-    };
-    let event = |kind: &str, call: u32, result: &str| {
-        format!(
-            r#"{{"id":"e{call}","source":"calling/callConnections/{c}","type":"Microsoft.Communication.{kind}","time":"2026-11-24T10:00:05Z","specversion":"1.0","data":{{"version":"2024-09-15","callConnectionId":"{c}","correlationId":"{}"{result}}}}}"#,
-            id(call),
-            c = id(call + 5)
-        )
-    };
-    // Event Grid's schema, as the Event Grid events page shows a CallEnded.
-    let ended = format!(
-        r#"{{"id":"g2","topic":"/subscriptions/s/resourcegroups/g/providers/microsoft.communication/communicationservices/acs-prod","subject":"call/{}/startedBy/8:acs:x","data":{{"correlationId":"{}","serverCallId":"aHR0cHM6"}},"eventType":"Microsoft.Communication.CallEnded","dataVersion":"1.0","metadataVersion":"1","eventTime":"2026-11-24T10:00:06Z"}}"#,
-        id(2),
-        id(2)
-    );
-    let cancelled = r#","resultInformation":{"code":487,"subCode":5234,"message":"The invitation was cancelled."}"#;
-    let ops = [
-        op("Play", 1),
-        op("Play", 2),
-        op("AddParticipant", 3),
-        op("AddParticipant", 4),
-        // A record an hour later: the actions above are not late.
-        op("CreateCall", 9).replace("10:00:00", "11:00:00"),
-    ];
-    let events = [
-        event("IncomingCall", 1, ""),
-        ended,
-        event("CancelAddParticipantSucceeded", 3, cancelled),
-        event("CallConnected", 4, ""),
-    ];
     std::fs::write(dir.path().join("ops.json"), ops.join("\n") + "\n").unwrap();
     std::fs::write(
         dir.path().join("events.json"),
@@ -353,7 +284,69 @@ fn event_grid_events_test_no_action_and_a_cancelled_invitation_is_no_silent_one(
         .args(["--format", "csv", "-q"])
         .assert()
         .success();
-    let rows = read_csv(&out.join("silent.csv"));
+    (
+        read_csv(&out.join("silent.csv")),
+        read_csv(&out.join("silent_calls.csv")),
+    )
+}
+
+/// A call whose callback events in the input are lifecycle events alone (CallConnected, without
+/// a result) has its callback events in the input: its Play without a PlayCompleted or
+/// PlayFailed is silent, not untested (README: "any action of a call that has a callback
+/// event" is tested; rev60b's question).
+#[test]
+fn a_call_with_lifecycle_events_alone_has_its_actions_tested() {
+    let done = r#","resultInformation":{"code":200,"subCode":0,"message":"Action completed successfully."}"#;
+    let ops = [
+        accepted("10:00:00", "Play", 1),
+        accepted("10:00:00", "Play", 2),
+        accepted("12:00:00", "Play", 3),
+    ];
+    let events = [
+        callback("09:59:59", "CallConnected", 1, ""),
+        callback("09:59:59", "CallConnected", 2, ""),
+        callback("10:00:05", "PlayCompleted", 2, done),
+        callback("12:00:05", "PlayCompleted", 3, done),
+    ];
+    let (rows, calls) = silent_of(&ops, &events);
+    let play: Vec<&str> = ["accepted", "with_outcome", "without_outcome", "untested"]
+        .iter()
+        .map(|c| rows[0][*c].as_str())
+        .collect();
+    assert_eq!(play, ["3", "2", "1", "0"]);
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0]["correlation_id"], call_id(1));
+}
+
+/// Event Grid's own calling events (an IncomingCall, a CallEnded) reach the app's Event Grid
+/// subscription, not the call's callback URI: a call they alone name has its actions untested,
+/// not silent (rev61a F2). A CancelAddParticipantSucceeded, the one event of a cancelled
+/// invitation, ends its AddParticipant (rev61a F5); a CallConnected alone still makes the
+/// call's AddParticipant silent.
+#[test]
+fn event_grid_events_test_no_action_and_a_cancelled_invitation_is_no_silent_one() {
+    // Event Grid's schema, as the Event Grid events page shows a CallEnded.
+    let ended = format!(
+        r#"{{"id":"g2","topic":"/subscriptions/s/resourcegroups/g/providers/microsoft.communication/communicationservices/acs-prod","subject":"call/{}/startedBy/8:acs:x","data":{{"correlationId":"{}","serverCallId":"aHR0cHM6"}},"eventType":"Microsoft.Communication.CallEnded","dataVersion":"1.0","metadataVersion":"1","eventTime":"2026-11-24T10:00:06Z"}}"#,
+        call_id(2),
+        call_id(2)
+    );
+    let cancelled = r#","resultInformation":{"code":487,"subCode":5234,"message":"The invitation was cancelled."}"#;
+    let ops = [
+        accepted("10:00:00", "Play", 1),
+        accepted("10:00:00", "Play", 2),
+        accepted("10:00:00", "AddParticipant", 3),
+        accepted("10:00:00", "AddParticipant", 4),
+        // A record an hour later: the actions above are not late.
+        accepted("11:00:00", "CreateCall", 9),
+    ];
+    let events = [
+        callback("10:00:05", "IncomingCall", 1, ""),
+        ended,
+        callback("10:00:05", "CancelAddParticipantSucceeded", 3, cancelled),
+        callback("10:00:05", "CallConnected", 4, ""),
+    ];
+    let (rows, calls) = silent_of(&ops, &events);
     let of = |action: &str| -> Vec<String> {
         let row = rows.iter().find(|r| r["action"] == action).unwrap();
         ["accepted", "with_outcome", "without_outcome", "untested"]
@@ -363,9 +356,8 @@ fn event_grid_events_test_no_action_and_a_cancelled_invitation_is_no_silent_one(
     };
     assert_eq!(of("Play"), ["2", "", "", "2"], "{rows:?}");
     assert_eq!(of("AddParticipant"), ["2", "1", "1", "0"], "{rows:?}");
-    let calls = read_csv(&out.join("silent_calls.csv"));
     assert_eq!(calls.len(), 1);
-    assert_eq!(calls[0]["correlation_id"], id(4));
+    assert_eq!(calls[0]["correlation_id"], call_id(4));
 }
 
 #[test]
