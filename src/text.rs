@@ -46,15 +46,71 @@ pub fn line(s: &str) -> String {
 /// the last 4 digits tell one destination from another. Other ids (`8:acs:...`, Teams users)
 /// are as given, and a text without a number comes back as it is.
 pub fn mask_numbers(text: &str) -> String {
+    mask(text, false)
+}
+
+/// A raw record's excerpt, cut with `…` at its end ([`crate::record::excerpt`]), as
+/// [`mask_numbers`] shows it: a number the cut runs into shows none of its digits, since its
+/// last 4 are not there to show (`+1425555…` as `+xxxxxxx…`, not `+xxx5555…`). So is a number
+/// before any `…`: a value quoted in a reason is cut so too (`code "… +1425…"`).
+pub fn mask_excerpt(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pieces = text.split('…').peekable();
+    while let Some(piece) = pieces.next() {
+        let cut = pieces.peek().is_some();
+        out.push_str(&mask(piece, cut));
+        if cut {
+            out.push('…');
+        }
+    }
+    out
+}
+
+/// A record's value that a reject's reason quotes (a code, a subcode, a time): as
+/// [`mask_excerpt`], and each run of 7 digits or more shows its last 4 whatever comes before
+/// it, since reading the value may have dropped its `+` (`"+14255550124"` read as a number is
+/// quoted as `14255550124 (out of range)`, shown `xxxxxxx0124 (out of range)`), and a run the
+/// value's cut runs into shows none. A code or a subcode has at most 6 digits, so one too long
+/// to be either is masked and one that is not stays readable.
+pub fn mask_quoted(text: &str) -> String {
+    let masked = mask_excerpt(text);
+    let b = masked.as_bytes();
+    let mut out = String::with_capacity(masked.len());
+    let mut i = 0;
+    while i < b.len() {
+        let run = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if run == 0 {
+            let next = masked[i..].chars().next().map_or(1, char::len_utf8);
+            out.push_str(&masked[i..i + next]);
+            i += next;
+            continue;
+        }
+        let keep = match run {
+            _ if masked[i + run..].starts_with('…') => 0,
+            7.. => 4,
+            _ => run,
+        };
+        out.extend(std::iter::repeat_n('x', run - keep));
+        out.push_str(&masked[i + run - keep..i + run]);
+        i += run;
+    }
+    out
+}
+
+/// [`mask_numbers`] of a text that may have been cut at its end (`cut`): then a number that
+/// reaches the end, or whose digits are followed by nothing but the joins of a number, is masked
+/// whole, whatever its length.
+fn mask(text: &str, cut: bool) -> String {
     let b = text.as_bytes();
-    // The spans whose digits but the last 4 are masked: all of a rawId past `4:`.
+    let joins = |c: &u8| b" -.()".contains(c);
+    // The spans whose digits but the last so many are masked: all of a rawId past `4:`.
     let mut spans = Vec::new();
     let raw_id = (text.strip_prefix("4:")).is_some_and(|n| {
         n.bytes()
             .all(|c| c.is_ascii_digit() || b"+ -.()".contains(&c))
     });
     if raw_id {
-        spans.push(2..text.len());
+        spans.push((2..text.len(), if cut { 0 } else { 4 }));
     } else {
         let mut i = 0;
         while i < b.len() {
@@ -69,8 +125,10 @@ pub fn mask_numbers(text: &str) -> String {
             match digits_at.filter(|&d| b.get(d).is_some_and(u8::is_ascii_digit)) {
                 Some(d) => {
                     let (end, digits) = number_end(b, d);
-                    if digits >= 7 {
-                        spans.push(d..end);
+                    if cut && b[end..].iter().all(joins) {
+                        spans.push((d..end, 0));
+                    } else if digits >= 7 {
+                        spans.push((d..end, 4));
                     }
                     i = end;
                 }
@@ -80,13 +138,13 @@ pub fn mask_numbers(text: &str) -> String {
     }
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
-    for span in spans {
+    for (span, keep) in spans {
         out.push_str(&text[last..span.start]);
         let digits = b[span.clone()]
             .iter()
             .filter(|c| c.is_ascii_digit())
             .count();
-        let mut masked = digits.saturating_sub(4);
+        let mut masked = digits.saturating_sub(keep);
         for c in text[span.clone()].chars() {
             match c.is_ascii_digit() && masked > 0 {
                 true => {
@@ -236,6 +294,61 @@ mod tests {
             ),
         ] {
             assert_eq!(mask_numbers(given), shown, "{given}");
+        }
+    }
+
+    /// A number an excerpt's cut runs into shows no digit (its last 4 are not there); one
+    /// before the cut, or a text not cut, is masked as any text is.
+    #[test]
+    fn a_number_at_an_excerpts_cut_shows_no_digit() {
+        for (given, shown) in [
+            (r#"{"to":"+1425555…"#, r#"{"to":"+xxxxxxx…"#),
+            (r#"{"to":"+142…"#, r#"{"to":"+xxx…"#),
+            (r#"{"to":"4:+1 425 …"#, r#"{"to":"4:+x xxx …"#),
+            (r#"{"to":"\u002B1425555…"#, r#"{"to":"\u002Bxxxxxxx…"#),
+            ("4:+1425555…", "4:+xxxxxxx…"),
+            ("+14255550199 to +1425…", "+xxxxxxx0199 to +xxxx…"),
+            ("+14255550199 at 2026…", "+xxxxxxx0199 at 2026…"),
+            (
+                r#"code "+12…" at +14255550199"#,
+                r#"code "+xx…" at +xxxxxxx0199"#,
+            ),
+            ("+14255550199", "+xxxxxxx0199"),
+            ("no number…", "no number…"),
+        ] {
+            assert_eq!(mask_excerpt(given), shown, "{given}");
+        }
+    }
+
+    /// A quoted value's run of 7 digits or more shows its last 4, `+` or not; a code, a
+    /// subcode, a negative or a fraction of fewer digits stays readable.
+    #[test]
+    fn a_quoted_values_long_digit_runs_show_their_last_4() {
+        for (given, shown) in [
+            (
+                r#"code "14255550124 (out of range)""#,
+                r#"code "xxxxxxx0124 (out of range)""#,
+            ),
+            ("time 1425555012 (a number)", "time xxxxxx5012 (a number)"),
+            (r#"code "+14255550124""#, r#"code "+xxxxxxx0124""#),
+            (r#"subcode "1234567""#, r#"subcode "xxx4567""#),
+            (
+                r#"subcode "123456 (out of range)""#,
+                r#"subcode "123456 (out of range)""#,
+            ),
+            (
+                r#"code "-404 (out of range)""#,
+                r#"code "-404 (out of range)""#,
+            ),
+            (
+                r#"code "404.5 (not a whole number)""#,
+                r#"code "404.5 (not a whole number)""#,
+            ),
+            (r#"time "2026-11-24 10:00""#, r#"time "2026-11-24 10:00""#),
+            (r#"code "abc 14255…""#, r#"code "abc xxxxx…""#),
+            (r#"code "é12345678""#, r#"code "éxxxx5678""#),
+        ] {
+            assert_eq!(mask_quoted(given), shown, "{given}");
         }
     }
 }

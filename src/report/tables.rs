@@ -4,27 +4,35 @@
 use super::table::{Cell, Col, Table};
 use super::{share, DiagnosticRow, Report};
 use crate::catalogue::{key_label, Catalogue, Category, Outcome};
-use crate::record::Reject;
+use crate::record::{Reason, Reject};
 use crate::row;
-use crate::text::mask_numbers;
+use crate::text::{mask_excerpt, mask_numbers, mask_quoted};
 use crate::time::{bucket_start, day_text, rfc3339};
 
 /// The `reason` cell of rejects.csv: the stable label, then the detail.
 /// A reject's reason, with its detail's phone numbers masked ([`mask_numbers`]): the detail
-/// may quote a value of the record.
+/// may quote a value of the record. The detail of a code, a subcode or a time that could not be
+/// read is that value, which reading may have stripped of its `+`: a run of 7 digits or more in
+/// it shows its last 4 ([`mask_quoted`]); the details of other reasons say where and how large
+/// (`at line 1 column 104857612`), which stay readable.
 pub fn reason_text(r: &Reject) -> String {
+    let mask = match r.reason {
+        Reason::CodeNotInteger | Reason::SubcodeNotInteger | Reason::NoTime => mask_quoted,
+        _ => mask_numbers,
+    };
     if r.detail().is_empty() {
         r.reason.label().to_string()
     } else {
-        format!("{}: {}", r.reason.label(), mask_numbers(r.detail()))
+        format!("{}: {}", r.reason.label(), mask(r.detail()))
     }
 }
 
 /// A reject's excerpt as the reports show it: the start of a raw record, with its phone numbers
 /// masked as every other text of a report is ([`mask_numbers`]; `report` has no
-/// `--full-numbers`). The file and line say where the record is whole.
+/// `--full-numbers`; a number the excerpt's cut runs into shows no digit, [`mask_excerpt`]).
+/// The file and line say where the record is whole.
 pub fn excerpt_text(r: &Reject) -> String {
-    mask_numbers(r.excerpt())
+    mask_excerpt(r.excerpt())
 }
 
 /// One of a report's tables, made from it.

@@ -242,6 +242,63 @@ fn a_rejected_records_phone_numbers_are_masked_in_every_output() {
     }
 }
 
+/// A code read as a number loses its `+`: the reason quotes `14255550124 (out of range)`, whose
+/// digits but the last 4 are masked all the same, where a short code (`-404`) stays readable;
+/// and an excerpt cut inside a phone number shows none of its digits (it had shown
+/// `+xxx5555…`, the number's middle digits, as the cut came before the masking).
+#[test]
+fn a_quoted_code_without_its_plus_and_a_number_at_the_cut_are_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let rec = |head: &str, props: &str| {
+        format!(
+            r#"{{{head}"time":"2026-12-03T10:00:01Z","category":"CallAutomationOperational","operationName":"Play","properties":{{{props}}}}}"#
+        )
+    };
+    let lines = [
+        rec(
+            "",
+            r#""ResultSignature":"400","ResultType":"Failed","ResultSubCode":"8523""#,
+        ),
+        rec(
+            "",
+            r#""ResultSignature":"+14255550124","ResultType":"Failed""#,
+        ),
+        rec("", r#""ResultSignature":"-404","ResultType":"Failed""#),
+        // The excerpt's 120 characters end inside the number: `+1425555` of `+14255550177`.
+        rec(
+            &format!(r#""note":"{}+14255550177","#, "a".repeat(103)),
+            r#""ResultSignature":"400","ResultSubCode":"x""#,
+        ),
+    ];
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let out = dir.path().join("out");
+    report_to(
+        &input,
+        &out,
+        &["--format", "csv,md,html,json", "--max-bad", "100%"],
+    )
+    .success();
+    let rows = read_csv(&out.join("rejects.csv"));
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert_eq!(
+        rows[0]["reason"],
+        r#"code not an integer: code "xxxxxxx0124 (out of range)""#
+    );
+    assert_eq!(
+        rows[1]["reason"],
+        r#"code not an integer: code "-404 (out of range)""#
+    );
+    assert!(rows[2]["excerpt"].ends_with("+xxxxxxx…"), "{:?}", rows[2]);
+    for file in ["rejects.csv", "summary.md", "report.html", "report.json"] {
+        let text = std::fs::read_to_string(out.join(file)).unwrap();
+        assert!(
+            !text.contains("4255550124") && !text.contains("5555…"),
+            "{file}: {text}"
+        );
+    }
+}
+
 #[test]
 fn rejects_csv_lists_every_planted_reject() {
     let m = manifest();
