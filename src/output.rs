@@ -732,6 +732,24 @@ fn not_foreign(out: &Path, outputs: &[PathBuf], settings: &IngestSettings) -> Re
     Ok(())
 }
 
+/// Refuses two outputs that are one file (`existing`: each existing output's identity, after
+/// following links): hard links of each other, or a symbolic link to the other. The set would
+/// write one's bytes through the other (a `summary.md` linked to `by_code.csv` left
+/// `by_code.csv` holding Markdown), or read one as a report of this tool that is not.
+fn not_one_file(out: &Path, existing: &[((u64, u64), &Path)]) -> Result<()> {
+    for (i, (id, first)) in existing.iter().enumerate() {
+        if let Some((_, second)) = existing[i + 1..].iter().find(|(o, _)| o == id) {
+            anyhow::bail!(
+                "--out {} would write {} and {}, which are one file (a hard link or a symbolic link of the other): make them two files, or write the reports elsewhere",
+                out.display(),
+                first.display(),
+                second.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Refuses, before anything is read, to write `outputs` (the paths `--out OUT` makes) when one
 /// of them is a file the run reads: named on the command line, or one a walk of the named
 /// directories reads (which never takes the reports `report` writes, see `skip_files`). Files
@@ -744,6 +762,7 @@ pub fn not_inputs(out: &Path, outputs: &[PathBuf], settings: &IngestSettings) ->
     if existing.is_empty() {
         return Ok(());
     }
+    not_one_file(out, &existing)?;
     let (mut named, mut dirs) = (Vec::new(), Vec::new());
     for p in settings.inputs.iter().filter(|p| p.as_os_str() != "-") {
         match fs::metadata(p) {

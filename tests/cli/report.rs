@@ -299,6 +299,42 @@ fn a_quoted_code_without_its_plus_and_a_number_at_the_cut_are_masked() {
     }
 }
 
+/// Two outputs of one set that are one file, hard links of each other or one a symbolic link to
+/// the other, are refused before anything is read, in one line naming both: a hard-linked
+/// `summary.md` had left `by_code.csv` holding Markdown (exit 0), and a `timeline.csv` linked to
+/// `by_code.csv` was refused as "not a report of this tool".
+#[test]
+fn two_outputs_that_are_one_file_are_refused_naming_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    let input = Path::new("samples/storage-archive");
+    report_to(input, &out, &[]).success();
+    let by_code = out.join("by_code.csv");
+    let before = std::fs::read(&by_code).unwrap();
+    let one_file = |other: &str| {
+        let a = report_to(input, &out, &[]).code(1);
+        assert_eq!(
+            stderr(&a),
+            format!(
+                "acs-triage: --out {} would write {} and {}, which are one file (a hard link or a symbolic link of the other): make them two files, or write the reports elsewhere\n",
+                out.display(),
+                by_code.display(),
+                out.join(other).display()
+            )
+        );
+        assert_eq!(std::fs::read(&by_code).unwrap(), before);
+    };
+    std::fs::remove_file(out.join("summary.md")).unwrap();
+    std::fs::hard_link(&by_code, out.join("summary.md")).unwrap();
+    one_file("summary.md");
+    std::fs::remove_file(out.join("summary.md")).unwrap();
+    std::fs::remove_file(out.join("timeline.csv")).unwrap();
+    std::os::unix::fs::symlink("by_code.csv", out.join("timeline.csv")).unwrap();
+    one_file("timeline.csv");
+    // A format that writes one of the two alone has nothing to refuse.
+    report_to(input, &out, &["--format", "md"]).success();
+}
+
 #[test]
 fn rejects_csv_lists_every_planted_reject() {
     let m = manifest();
