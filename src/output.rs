@@ -22,7 +22,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{BufWriter, Read, Write};
 use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, Once, PoisonError};
 
 use anyhow::{Context, Result};
@@ -153,6 +153,7 @@ impl Staging {
     fn new(dir: &Path) -> Result<Staging> {
         removed_on_a_stop();
         let mut staged = staged();
+        COMMITTED.store(false, Ordering::SeqCst);
         let made = tempfile::Builder::new()
             .prefix(TEMP_PREFIX)
             .suffix(TEMP_SUFFIX)
@@ -205,6 +206,12 @@ impl Drop for Staging {
 /// temporaries gone, and a set being renamed into place is renamed whole first.
 static STAGED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
+/// Whether the last set was put in place, and no set has been begun since: a SIGINT or SIGTERM
+/// then lets the run end as it would have, with its own exit status, since it has nothing of
+/// the run's to undo (it had exited 143 with the new set in place, where 130 and 143 say the
+/// set before is). Set and read with [`STAGED`]'s lock held.
+static COMMITTED: AtomicBool = AtomicBool::new(false);
+
 fn staged() -> MutexGuard<'static, Vec<PathBuf>> {
     STAGED.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -212,7 +219,8 @@ fn staged() -> MutexGuard<'static, Vec<PathBuf>> {
 /// From the first set's temporaries on, a SIGINT or SIGTERM (Ctrl-C, a timeout, a service
 /// stopped) removes the temporaries of the sets being written, then ends the run as the signal
 /// would have (exit 130 or 143 in a shell): the old set stays as it was, as before, and no
-/// temporaries are left behind for the next run to remove.
+/// temporaries are left behind for the next run to remove. Once the set is in place
+/// ([`COMMITTED`]) it is let pass: the run's last lines and its own exit status follow.
 fn removed_on_a_stop() {
     static WATCH: Once = Once::new();
     WATCH.call_once(|| {
@@ -230,10 +238,19 @@ fn removed_on_a_stop() {
         let watching = watch.spawn(move || {
             let signals = signal_hook::iterator::Signals::new(stops);
             let _ = told.send(());
-            let Some(signal) = signals.ok().and_then(|mut s| s.forever().next()) else {
+            let Ok(mut signals) = signals else {
                 return;
             };
-            let staged = staged();
+            let mut signals = signals.forever();
+            let (signal, staged) = loop {
+                let Some(signal) = signals.next() else {
+                    return;
+                };
+                let staged = staged();
+                if !COMMITTED.load(Ordering::SeqCst) {
+                    break (signal, staged);
+                }
+            };
             for dir in staged.iter() {
                 let _ = fs::remove_dir_all(dir);
             }
@@ -463,6 +480,9 @@ impl OutputSet {
                 }
             }
         }
+        // The set is in place (a set of devices alone has nothing to undo either).
+        renaming.get_or_insert_with(staged);
+        COMMITTED.store(true, Ordering::SeqCst);
         drop(renaming);
         // The renames and removals on disk too: once for each directory, not once a file.
         for d in &dirs {

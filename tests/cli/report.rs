@@ -335,6 +335,57 @@ fn two_outputs_that_are_one_file_are_refused_naming_both() {
     report_to(input, &out, &["--format", "md"]).success();
 }
 
+/// A SIGTERM that comes once the new set is in place lets the run end as it would have, with
+/// its last line and its own exit status (it had exited 143, which says the set before is in
+/// place, with the new one there). The run's stderr is a pipe the test has filled, so that
+/// the run waits at its first line there, its last, after the set is in place.
+#[test]
+fn a_signal_once_the_set_is_in_place_leaves_the_runs_own_exit_status() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    let (mut reader, writer) = std::io::pipe().unwrap();
+    let mut filler = writer.try_clone().unwrap();
+    let fill = std::thread::spawn(move || filler.write_all(&[b'.'; 1 << 20]));
+    let mut run = std::process::Command::new(env!("CARGO_BIN_EXE_acs-triage"))
+        .current_dir(root())
+        .args(["report", "samples/storage-archive", "--out"])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(writer)
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !out.join("by_code.csv").exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "no set in place"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(std::process::Command::new("kill")
+        .args(["-TERM", &run.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
+    std::thread::sleep(Duration::from_millis(500));
+    let mut err = Vec::new();
+    reader.read_to_end(&mut err).unwrap();
+    let status = run.wait().unwrap();
+    fill.join().unwrap().unwrap();
+    let err = String::from_utf8_lossy(&err);
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "{status:?}: {}",
+        err.trim_matches('.')
+    );
+    assert!(err.contains("records read"), "{}", err.trim_matches('.'));
+    let by_code = std::fs::read_to_string(out.join("by_code.csv")).unwrap();
+    assert!(by_code.starts_with("code,subcode,"), "{by_code}");
+}
+
 #[test]
 fn rejects_csv_lists_every_planted_reject() {
     let m = manifest();
