@@ -240,6 +240,7 @@ fn merge(cli: &mut Cli, matches: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
             ingest(&mut a.ingest, m, l)?;
             window(&mut a.window, m, l)?;
             spikes(&mut a.spikes, m, l)?;
+            day_in_window(m, l, a.spikes.day, a.window.since, a.window.until)?;
             spikes_by(&mut a.spikes_by, m, l)?;
             max_bad(&mut a.max_bad, m, l)?;
             bucket(&mut a.bucket, m, l)?;
@@ -307,7 +308,8 @@ fn report(a: &mut ReportArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigEr
     }
     volume_low_ratio(&mut a.volume_low_ratio, m, l)?;
     ingest(&mut a.ingest, m, l)?;
-    spikes(&mut a.spikes, m, l)
+    spikes(&mut a.spikes, m, l)?;
+    day_in_window(m, l, a.spikes.day, a.window.since, a.window.until)
 }
 
 fn window(a: &mut WindowArgs, m: &ArgMatches, l: &Loaded) -> Result<(), ConfigError> {
@@ -366,6 +368,59 @@ fn empty_window(
         ),
     };
     Err(l.error(at.0, at.1, &format!("{why}: the window is empty")))
+}
+
+/// A day (`--day` or the file's `day`) that the window of `since` and `until` leaves wholly out,
+/// when the file gave one of the three, named by the file, line and key, as [`empty_window`]
+/// names an empty window: `Cli::validate` would name a flag the user did not type (`--day
+/// 2026-11-20 is outside the window of --since ...` of the file's `since`). The file's `day` is
+/// named first, then the file's end that leaves the day out. Flags alone are
+/// `Cli::validate`'s. The window is said by the ends that leave the day out.
+fn day_in_window(
+    m: &ArgMatches,
+    l: &Loaded,
+    day: Option<i64>,
+    since: Option<chrono::DateTime<chrono::Utc>>,
+    until: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<(), ConfigError> {
+    let Some(d) = day.filter(|&d| super::outside_window(d, since, until)) else {
+        return Ok(());
+    };
+    let c = &l.config;
+    let from_file = |id: &str| !given(m, id);
+    // Whether `since` or `until` alone leaves the day out.
+    let leaves_out = |key: &str| match key {
+        "since" => super::outside_window(d, since, None),
+        _ => super::outside_window(d, None, until),
+    };
+    let at = match (&c.day, &c.since, &c.until) {
+        (Some(v), _, _) if from_file("day") => ("day", v.span()),
+        (_, Some(v), _) if from_file("since") && leaves_out("since") => ("since", v.span()),
+        (_, _, Some(v)) if from_file("until") && leaves_out("until") => ("until", v.span()),
+        _ => return Ok(()),
+    };
+    // Each as it was given: a flag, or a key of the file.
+    let named = |key: &str| match from_file(key) {
+        true => key.to_string(),
+        false => format!("--{key}"),
+    };
+    // The ends that leave the day out.
+    let bound = |key: &str, t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.filter(|_| leaves_out(key))
+            .map(|t| format!(" {} {}", named(key), t.to_rfc3339()))
+    };
+    // The file's `day` is the key the line names already.
+    let day_named = match at.0 {
+        "day" => String::new(),
+        _ => named("day") + " ",
+    };
+    let why = format!(
+        "{day_named}{} is outside the window of{}{}: not one of its records is read",
+        crate::time::day_text(d),
+        bound("since", since).unwrap_or_default(),
+        bound("until", until).unwrap_or_default()
+    );
+    Err(l.error(at.0, at.1, &why))
 }
 
 /// The time of `since` or `until` in the file, as --since and --until take it.

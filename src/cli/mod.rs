@@ -102,8 +102,13 @@ impl Cli {
             }
         };
         if let Some(d) = day.filter(|&d| outside_window(d, since, until)) {
+            // The ends that leave the day out: not a `--until` of the config file that does not.
             let bound = |flag: &str, t: Option<DateTime<Utc>>| {
-                t.map(|t| format!(" {flag} {}", t.to_rfc3339()))
+                t.filter(|&t| match flag {
+                    "--since" => outside_window(d, Some(t), None),
+                    _ => outside_window(d, None, Some(t)),
+                })
+                .map(|t| format!(" {flag} {}", t.to_rfc3339()))
             };
             return Err(usage_error(
                 Some(name),

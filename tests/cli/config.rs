@@ -520,3 +520,47 @@ fn an_empty_window_of_the_file_names_the_file() {
         .assert()
         .success();
 }
+
+/// A `--day` that a window of the file's `since` or `until` leaves wholly out, or the file's
+/// `day` that the flags' window leaves out, is said of the file, its line and key (rev61b
+/// F12 (6): it named a `--since` the user did not type); flags alone as before.
+#[test]
+fn a_day_outside_a_window_of_the_file_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("d.toml");
+    let out = dir.path().join("out");
+    let said = |config: &str, cmd: &[&str]| {
+        std::fs::write(&cfg, config).unwrap();
+        let a = bin().arg("--config").arg(&cfg).args(cmd).assert().code(2);
+        stderr(&a)
+    };
+    let report = ["report", "samples/", "--out", out.to_str().unwrap()];
+    let from =
+        |line: u32, rest: &str| format!("acs-triage: config {}:{line}: {rest}\n", cfg.display());
+    assert_eq!(
+        said("since = 2026-11-25\n", &[&report[..], &["--day", "2026-11-20"]].concat()),
+        from(1, "since: --day 2026-11-20 is outside the window of since 2026-11-25T00:00:00+00:00: not one of its records is read")
+    );
+    assert_eq!(
+        said("\nuntil = 2026-11-20\n", &["triage", "8522", "samples/", "--day", "2026-11-25"]),
+        from(2, "until: --day 2026-11-25 is outside the window of until 2026-11-20T00:00:00+00:00: not one of its records is read")
+    );
+    assert_eq!(
+        said("day = 2026-11-20\n", &[&report[..], &["--since", "2026-11-25"]].concat()),
+        from(1, "day: 2026-11-20 is outside the window of --since 2026-11-25T00:00:00+00:00: not one of its records is read")
+    );
+    // The file's until leaves the day in, the flag's since leaves it out: the flag's, which
+    // names no file's end (it had named the file's until as `--until 2026-11-28...`).
+    let a = said(
+        "until = 2026-11-28\n",
+        &[
+            &report[..],
+            &["--day", "2026-11-20", "--since", "2026-11-21"],
+        ]
+        .concat(),
+    );
+    assert!(
+        a.starts_with("acs-triage: --day 2026-11-20 is outside the window of --since 2026-11-21T00:00:00+00:00: not one of its records is read"),
+        "{a}"
+    );
+}
