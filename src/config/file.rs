@@ -182,25 +182,44 @@ pub fn load(path: Option<&Path>) -> Result<Option<Loaded>, ConfigError> {
     let config: FileConfig = toml::from_str(&text).map_err(|e| {
         let line = e.span().map_or(1, |s| line_of(&text, s.start));
         // toml's message without its own rendering of the line, after the key of that line
-        // when it does not name it (`invalid type: ...`, `duplicate key`).
+        // when it does not name it (`invalid type: ...`, `duplicate key`), or of the array
+        // whose elements it is about.
         // It quotes the file's text (an unknown key as written): no control character or
         // bidi control of it reaches the terminal.
         let why = crate::text::line(&plainly(e.message().trim()));
+        // An array's elements are said of its key and the line it opens on: an array left
+        // open is found wrong at the next key (`out: missing comma between array elements`).
+        let in_array = why.contains("array") && !why.contains("array table");
+        let lines: Vec<&str> = match in_array {
+            true => text.lines().take(line).collect(),
+            false => Vec::new(),
+        };
+        let opens = lines.iter().enumerate().rev().find_map(|(i, l)| {
+            let (k, v) = l.split_once('=')?;
+            (v.trim_start().starts_with('[')).then_some((i + 1, key_of(k)?))
+        });
         let key = (text.lines().nth(line.saturating_sub(1)))
             .and_then(|l| l.split_once('='))
-            .map(|(k, _)| k.trim())
-            .filter(|k| {
-                !k.is_empty()
-                    && k.bytes()
-                        .all(|c| c.is_ascii_alphanumeric() || b"-_".contains(&c))
-            });
-        let why = match key {
-            Some(k) if !why.contains(k) => format!("{k}: {why}"),
+            .and_then(|(k, _)| key_of(k));
+        let why = match (opens, key) {
+            (Some((at, k)), _) if at != line => {
+                format!("{k} (its array opens on line {at}): {why}")
+            }
+            (Some((_, k)), _) | (None, Some(k)) if !why.contains(k) => format!("{k}: {why}"),
             _ => why,
         };
         ConfigError(format!("config {}:{line}: {why}", path.display()))
     })?;
     Ok(Some(Loaded { path, text, config }))
+}
+
+/// The key of a line's text before its `=`, when it is a bare key (`spike-p`, `min_n`).
+fn key_of(before: &str) -> Option<&str> {
+    let k = before.trim();
+    let bare = k
+        .bytes()
+        .all(|c| c.is_ascii_alphanumeric() || b"-_".contains(&c));
+    (!k.is_empty() && bare).then_some(k)
 }
 
 /// toml's message said plainly where it names its own types: an integer past i64 is `invalid

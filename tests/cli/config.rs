@@ -564,3 +564,37 @@ fn a_day_outside_a_window_of_the_file_names_the_file() {
         "{a}"
     );
 }
+
+/// An array left open is found wrong at a later line, where toml names that line's key (rev61b
+/// F12 (5): `c.toml:2: out: missing comma between array elements`): the message names the
+/// array's key and the line it opens on; an error on the array's own line is as before.
+#[test]
+fn an_array_left_open_is_said_of_its_key_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.toml");
+    let said = |config: &str| {
+        std::fs::write(&cfg, config).unwrap();
+        let a = bin()
+            .arg("--config")
+            .arg(&cfg)
+            .arg("report")
+            .assert()
+            .code(2);
+        stderr(&a)
+    };
+    let from =
+        |line: u32, rest: &str| format!("acs-triage: config {}:{line}: {rest}\n", cfg.display());
+    let comma = "missing comma between array elements, expected `,`";
+    assert_eq!(
+        said("inputs = [\"logs/\"\nout = \"r\"\n"),
+        from(2, &format!("inputs (its array opens on line 1): {comma}"))
+    );
+    assert_eq!(
+        said("out = \"r\"\ninputs = [\n  \"a\"\n  \"b\",\n]\n"),
+        from(4, &format!("inputs (its array opens on line 2): {comma}"))
+    );
+    assert_eq!(
+        said("inputs = [\"a\" \"b\"]\n"),
+        from(1, &format!("inputs: {comma}"))
+    );
+}
