@@ -147,7 +147,9 @@ fn a_bad_config_is_one_line_naming_file_line_and_key() {
         ));
     // A missing --config file is an error too; without --config, no file is no config.
     bin()
-        .args(["--config", "/nonexistent/acs-triage.toml", "codes", "8522"])
+        .arg("--config")
+        .arg(dir.path().join("missing/acs-triage.toml"))
+        .args(["codes", "8522"])
         .assert()
         .code(2);
     // report without inputs or --out, in the file or on the line: clap's usage error.

@@ -862,7 +862,10 @@ fn a_report_path_that_cannot_be_written_fails_before_reading() {
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     std::fs::create_dir_all(a.join("summary.md")).unwrap();
     std::fs::create_dir(&b).unwrap();
-    std::os::unix::fs::symlink("/nonexistent/x.md", b.join("by_code.csv")).unwrap();
+    // A directory of the test's own that is not there (a fixed path such as /nonexistent may
+    // exist on a shared machine).
+    let missing = dir.path().join("missing");
+    std::os::unix::fs::symlink(missing.join("x.md"), b.join("by_code.csv")).unwrap();
     for (out, why) in [
         (
             &a,
@@ -871,8 +874,9 @@ fn a_report_path_that_cannot_be_written_fails_before_reading() {
         (
             &b,
             format!(
-                "{}: directory /nonexistent does not exist",
-                b.join("by_code.csv").display()
+                "{}: directory {} does not exist",
+                b.join("by_code.csv").display(),
+                missing.display()
             ),
         ),
     ] {
@@ -950,17 +954,14 @@ fn outputs_are_written_through_links_and_devices_and_replaced_as_a_set() {
         .success();
     assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
     // An output directory that does not exist fails before the input is read.
+    let missing = dir.path().join("missing/dir");
     let a = bin()
-        .args([
-            "triage",
-            "8522",
-            "samples/",
-            "--out",
-            "/nonexistent/dir/x.md",
-        ])
+        .args(["triage", "8522", "samples/", "--out"])
+        .arg(missing.join("x.md"))
         .assert()
         .code(1);
-    assert!(stderr(&a).contains("directory /nonexistent/dir does not exist"));
+    let why = format!("directory {} does not exist", missing.display());
+    assert!(stderr(&a).contains(&why), "{}", stderr(&a));
     assert!(!stderr(&a).contains("warning"), "{}", stderr(&a));
     // Nor does one that is a directory (rev52 §10: it had failed only after reading, with the
     // input's warnings first).

@@ -301,18 +301,15 @@ fn triage_counts_the_records_report_counts_and_says_the_rejects() {
 /// days are complete").
 #[test]
 fn triage_with_a_history_that_is_not_there_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history");
     let got = bin()
-        .args([
-            "triage",
-            "8522",
-            "samples/",
-            "--history",
-            "/nonexistent/history",
-        ])
+        .args(["triage", "8522", "samples/", "--history"])
+        .arg(&history)
         .assert()
         .code(1);
     assert!(
-        stderr(&got).contains("history /nonexistent/history is not a directory"),
+        stderr(&got).contains(&format!("history {} is not a directory", history.display())),
         "{}",
         stderr(&got)
     );
