@@ -62,7 +62,7 @@ fn process_line<S: Sink>(
     }
     // The same serde visitors on serde_json: what the fast scanner leaves. What the line holds
     // is handed on once it parsed, or to where it broke when something came before that.
-    let (found, result) = parse(line);
+    let (found, result, whole_value) = parse(line);
     let Err(e) = result else {
         // An object with none of a record's fields may wrap records under keys of its own.
         let empty = matches!(&found[..], [Element::Record(raw, 0)] if raw.is_empty());
@@ -82,7 +82,7 @@ fn process_line<S: Sink>(
     // not UTF-8: read again.
     if !e.is_eof() {
         let whole = |t: &[u8]| {
-            let (found, result) = parse(t);
+            let (found, result, _) = parse(t);
             result.map(|()| found)
         };
         if let Some((found, how)) = reparse(line, whole) {
@@ -90,6 +90,13 @@ fn process_line<S: Sink>(
             ctx.repaired(how);
             return;
         }
+    }
+    // A record with more after it on its line. A newline lost between two records (`{a}{b}`)
+    // leaves both to read; anything else (`{a}x`, `{a}}`, a merge's leftover) makes the line
+    // one damaged record: one reject, not the record read and its line rejected as well.
+    if whole_value && line.starts_with(b"{") {
+        joined(line, (found, e), line_no, last, layout, ctx);
+        return;
     }
     // A line of text that starts as a JSON value (`"note": "x",`, `42 is the answer`) is one
     // reject, for the line: not its first word as well, a scalar that is not a record.
@@ -117,17 +124,53 @@ fn process_line<S: Sink>(
     }
 }
 
-/// What the serde visitors find in a line, up to where it breaks.
-fn parse(line: &[u8]) -> (Vec<Element<'static>>, Result<(), serde_json::Error>) {
+/// The records of a line that starts with one whose `found` elements and error `e` say more
+/// follows it: each record after it on the line read in turn while the line lost only
+/// newlines (`{a}{b}{c}`, in a loop: a line of 4 MiB may join a million); a record followed by
+/// anything else, the line's one reject for it; a record that breaks, read as a line is.
+fn joined<S: Sink>(
+    line: &[u8],
+    (mut found, mut e): (Vec<Element<'static>>, serde_json::Error),
+    line_no: u64,
+    last: bool,
+    layout: &mut Layout,
+    ctx: &mut FileCtx<'_, S>,
+) {
+    let mut at = line;
+    loop {
+        let text = || String::from_utf8_lossy(at).into_owned();
+        let rest = at[(e.column().max(1) - 1).min(at.len())..].trim_ascii_start();
+        if !rest.starts_with(b"{") {
+            let detail = format!("{} at column {}", short_message(&e), e.column());
+            ctx.reject(line_no, Reason::NotJson, detail, text());
+            return;
+        }
+        hand_on(found, line_no, ctx, &text);
+        at = rest;
+        let (next, result, whole_value) = parse(at);
+        match result {
+            Ok(()) => {
+                let text = || String::from_utf8_lossy(at).into_owned();
+                return hand_on(next, line_no, ctx, &text);
+            }
+            Err(next_e) if whole_value => (found, e) = (next, next_e),
+            // Broken: read as a line is (it holds no whole value: no second call here).
+            Err(_) => return process_line(at, line_no, (last, false), layout, ctx),
+        }
+    }
+}
+
+/// What the serde visitors find in a line, up to where it breaks; and whether a whole value
+/// was read before it broke (bytes after it on the line).
+fn parse(line: &[u8]) -> (Vec<Element<'static>>, Result<(), serde_json::Error>, bool) {
     let mut found = Vec::new();
     let mut de = serde_json::Deserializer::from_slice(line);
-    let result = {
+    let value = {
         let mut emit = |e: Element<'_>| found.push(e.into_owned());
-        TopSeed { emit: &mut emit }
-            .deserialize(&mut de)
-            .and_then(|()| de.end())
+        TopSeed { emit: &mut emit }.deserialize(&mut de)
     };
-    (found, result)
+    let whole_value = value.is_ok();
+    (found, value.and_then(|()| de.end()), whole_value)
 }
 
 /// What reads one line: [`process_line`] (JSON Lines) or [`log_line`] (a log's lines).
@@ -287,7 +330,7 @@ fn json_after_prefix(line: &[u8]) -> Option<(usize, Vec<Element<'static>>)> {
     }
     let holds_fields = |e: &Element<'_>| matches!(e, Element::Record(r, _) if !r.is_empty());
     for at in memchr::memchr2_iter(b'{', b'[', line).take(MAX_JSON_STARTS) {
-        let (found, result) = parse(&line[at..]);
+        let (found, result, _) = parse(&line[at..]);
         if result.is_ok() && found.iter().any(holds_fields) {
             return Some((at, found));
         }

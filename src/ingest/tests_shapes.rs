@@ -5639,3 +5639,52 @@ fn a_callback_log_with_indented_bodies_skips_the_loggers_lines() {
         c.rejects
     );
 }
+
+/// rev62a F2: a line of JSON Lines with a record and more after it was read as the record
+/// accepted and its line rejected as well (6 records of 5 lines); two records that lost the
+/// newline between them were one accepted and the other rejected with the first's excerpt.
+#[test]
+fn a_json_lines_record_with_more_on_its_line_is_one_outcome() {
+    let rec = |i: u32| {
+        format!(
+            r#"{{"time":"2026-11-24T02:00:18Z","category":"CallAutomationMediaSummary","operationName":"Play","correlationId":"c{i}","properties":{{"resultCode":404,"resultSubcode":8522}}}}"#
+        )
+    };
+    let read = |third: String| {
+        let text = format!("{}\n{}\n{third}\n{}\n", rec(1), rec(2), rec(5));
+        let (c, _, _d) = read_text("x.jsonl", text.as_bytes());
+        let ids: Vec<String> = c
+            .records
+            .iter()
+            .map(|r| r.correlation_id.to_string())
+            .collect();
+        let rejects: Vec<(u64, Reason, String)> = c
+            .rejects
+            .iter()
+            .map(|r| (r.line, r.reason, r.excerpt().to_string()))
+            .collect();
+        (ids, rejects)
+    };
+    // Junk after the record: the line is one damaged record.
+    for junk in ["x", "}", " ,", "\u{FFFD}"] {
+        let (ids, rejects) = read(format!("{}{junk}", rec(3)));
+        assert_eq!(ids, ["c1", "c2", "c5"], "{junk}");
+        assert_eq!(rejects.len(), 1, "{junk}: {rejects:?}");
+        assert_eq!((rejects[0].0, rejects[0].1), (3, Reason::NotJson), "{junk}");
+    }
+    // Records whose newlines were lost: each read.
+    let (ids, rejects) = read(format!("{}{} {}", rec(3), rec(4), rec(6)));
+    assert_eq!(ids, ["c1", "c2", "c3", "c4", "c6", "c5"]);
+    assert!(rejects.is_empty(), "{rejects:?}");
+    // The last of them broken: the joined ones before it read, it one reject with its own text.
+    let cut = rec(4);
+    let (ids, rejects) = read(format!("{}{}", rec(3), &cut[..40]));
+    assert_eq!(ids, ["c1", "c2", "c3", "c5"]);
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    assert_eq!((rejects[0].0, rejects[0].1), (3, Reason::Truncated));
+    assert!(rejects[0].2.starts_with(&cut[..30]), "{rejects:?}");
+    // 200,000 objects joined on a line are read in a loop, not by as many nested calls.
+    let many = "{}".repeat(200_000);
+    let (ids, _) = read(format!("{}{many}", rec(3)));
+    assert_eq!(ids, ["c1", "c2", "c3", "c5"]);
+}
