@@ -197,13 +197,25 @@ fn process_block<S: Sink>(
     let mut layout = Layout::default();
     let mut start = 0;
     let mut line_no = first_line + 1;
-    for nl in memchr_iter(b'\n', data) {
-        // A blank line is passed over here, not in a call (200 MB of them had taken 3 s).
-        if nl > start {
-            process_line(&data[start..nl], line_no, (false, whole), &mut layout, ctx);
+    'runs: loop {
+        let from = start;
+        for nl in memchr_iter(b'\n', &data[from..]).map(|at| from + at) {
+            // A blank line is passed over here, not in a call (200 MB of them had taken 3 s).
+            if nl > start {
+                process_line(&data[start..nl], line_no, (false, whole), &mut layout, ctx);
+            }
+            start = nl + 1;
+            line_no += 1;
+            // And a run of them at once, not a search each (1 GiB of newlines had taken 7-13
+            // s): the search starts again after it.
+            if data.get(start) == Some(&b'\n') {
+                let blank = newlines_at(&data[start..]);
+                start += blank;
+                line_no += blank as u64;
+                continue 'runs;
+            }
         }
-        start = nl + 1;
-        line_no += 1;
+        break;
     }
     if start < data.len() {
         process_line(
@@ -215,6 +227,17 @@ fn process_block<S: Sink>(
         );
     }
     line_no - first_line - 1
+}
+
+/// How many newlines `data` starts with, eight bytes at a time.
+fn newlines_at(data: &[u8]) -> usize {
+    const NEWLINES: u64 = u64::from_ne_bytes([b'\n'; 8]);
+    let words = data
+        .chunks_exact(8)
+        .take_while(|w| u64::from_ne_bytes((*w).try_into().unwrap()) == NEWLINES)
+        .count();
+    let rest = &data[words * 8..];
+    words * 8 + rest.iter().take_while(|&&b| b == b'\n').count()
 }
 
 /// Reads a JSON Lines input. Its first [`BLOCK`] bytes are parsed here, in blocks filled to

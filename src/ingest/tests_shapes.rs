@@ -5688,3 +5688,36 @@ fn a_json_lines_record_with_more_on_its_line_is_one_outcome() {
     let (ids, _) = read(format!("{}{many}", rec(3)));
     assert_eq!(ids, ["c1", "c2", "c3", "c5"]);
 }
+
+/// rev62a F6: runs of blank lines are passed over at once; the lines after them keep their
+/// numbers, in the serial blocks and in the blocks read in parallel after the first 4 MiB.
+#[test]
+fn runs_of_blank_lines_keep_the_line_numbers_after_them() {
+    let rec = |i: u32| {
+        format!(
+            r#"{{"time":"2026-11-24T02:00:18Z","category":"CallAutomationMediaSummary","operationName":"Play","correlationId":"c{i}","properties":{{"resultCode":404,"resultSubcode":8522}}}}"#
+        )
+    };
+    let mut text = String::new();
+    let mut line = 0u64;
+    let mut expected = Vec::new();
+    // Runs of every length around a word of 8, then one past a block of 4 MiB.
+    for (i, run) in (0..40).chain([5_000_000]).enumerate() {
+        text.push_str(&"\n".repeat(run));
+        line += run as u64;
+        if i % 3 == 0 {
+            text.push_str("not json\n");
+            line += 1;
+            expected.push(line);
+        }
+        text.push_str(&rec(i as u32));
+        text.push('\n');
+        line += 1;
+    }
+    text.push_str("\n\n\nnot json either");
+    expected.push(line + 4);
+    let (c, _, _d) = read_text("blank.jsonl", text.as_bytes());
+    assert_eq!(c.records.len(), 41);
+    let lines: Vec<u64> = c.rejects.iter().map(|r| r.line).collect();
+    assert_eq!(lines, expected);
+}
