@@ -20,7 +20,7 @@ use super::elements::{
     elements, envelope, frames, member, read_array, shape, wrapper_head, End, Items, Member, Of,
 };
 use super::json::{short_message, Element, TopSeed};
-use super::structure::{nests_deeper_than, reparse, Walker, MAX_NESTING};
+use super::structure::{nests_deeper_than, opens_after_prefix, reparse, Walker, MAX_NESTING};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::{Reason, SkipReason};
 use crate::record::At;
@@ -131,9 +131,12 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     // A callback endpoint's log whose bodies are logged over lines after a prefix (see
     // [`opens_after_prefix`]): its lines of text are the logger's, skipped, not damage.
     let mut log = false;
+    // Lines of text met before it is known whether the input is such a log.
+    let mut held = Held::default();
     loop {
         let buf = r.fill(1)?;
         let Some(&first) = buf.first() else {
+            held.reject(ctx);
             return Ok(());
         };
         if first.is_ascii_whitespace() {
@@ -141,6 +144,9 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
             lines += blocks::newlines(&buf[..n]);
             r.consume(n);
             continue;
+        }
+        if matches!(first, b'[' | b'{') || in_frames && matches!(first, b',' | b']') {
+            held.reject(ctx);
         }
         match first {
             b',' | b']' if in_frames => {
@@ -229,6 +235,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
             _ => {
                 let buf = r.fill(1 << 16)?;
                 if let Some(n) = between(buf) {
+                    held.reject(ctx);
                     let sep = &buf[..n];
                     if sep.iter().any(|&c| c != b',' && !c.is_ascii_whitespace()) {
                         let excerpt = String::from_utf8_lossy(&sep[..n.min(200)]).into_owned();
@@ -244,24 +251,29 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                 // A logger's line that a body it logged over the lines after it follows
                 // (`      Received callback: [`): the body is read from its bracket.
                 if let Some(open) = opens_after_prefix(&buf[..end]) {
+                    held.skip(ctx);
                     log = true;
                     r.consume(open);
+                    // A body cut off (a process restarted mid-write, a prefix logged with no
+                    // body) is read up to the next such line, where reading goes on.
+                    if let Some(cut) = cut_body(&mut r)? {
+                        let body = r.fill(cut)?[..cut].to_vec();
+                        r.consume(cut);
+                        let newlines = blocks::newlines(&body);
+                        read_cut(body, lines, ctx, make, parts)?;
+                        lines += newlines;
+                    }
                     continue;
                 }
                 // The logger's other lines (`info: ...CallbackController[0]`), in a log that
-                // has such a line, or has one before any document in the look-ahead.
-                log = log || logs_ahead(&buf[..whole.min(1 << 16)]);
+                // has such a line; before the first, they wait for one, or for a document.
                 if log {
-                    ctx.counts.skipped += 1;
-                    ctx.sink.skip(SkipReason::LogLine, None);
+                    skip_log_line(ctx);
                 } else {
-                    let excerpt = String::from_utf8_lossy(&buf[..end.min(200)]).into_owned();
-                    ctx.reject(
-                        lines + 1,
-                        Reason::BadDocument,
-                        "text outside any JSON document".into(),
-                        excerpt,
-                    );
+                    let excerpt = || String::from_utf8_lossy(&buf[..end.min(200)]).into_owned();
+                    if held.hold(lines + 1, excerpt) {
+                        held.reject(ctx);
+                    }
                 }
                 r.consume(end);
                 // A line longer than the look-ahead is dropped to its end.
@@ -269,6 +281,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                     loop {
                         let buf = r.fill(1)?;
                         if buf.is_empty() {
+                            held.reject(ctx);
                             return Ok(());
                         }
                         match memchr::memchr(b'\n', buf) {
@@ -288,35 +301,119 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     }
 }
 
-/// Where a body logged over the lines after it opens on a line of text outside any document: a
-/// logger's prefix (`      Received callback: [`, ASP.NET Core's console logger with indented
-/// JSON; `JSON.stringify(body, null, 2)`, `json.dumps(body, indent=2)` after a message) whose
-/// last character is the body's `[` or `{`: text with a letter or a digit, no quote and no
-/// `{` (not a damaged document's `"records": [`).
-fn opens_after_prefix(line: &[u8]) -> Option<usize> {
-    let line = line.trim_ascii_end();
-    let (&last, prefix) = line.split_last()?;
-    (matches!(last, b'[' | b'{')
-        && prefix.iter().any(u8::is_ascii_alphanumeric)
-        && !prefix.iter().any(|&c| matches!(c, b'"' | b'{')))
-    .then_some(line.len() - 1)
+/// A line of a callback endpoint's logger, skipped.
+fn skip_log_line<S: Sink>(ctx: &mut FileCtx<'_, S>) {
+    ctx.counts.skipped += 1;
+    ctx.sink.skip(SkipReason::LogLine, None);
 }
 
-/// Whether the lines of text at the start of `b` (up to its last whole line) lead to a line
-/// that opens a body after a prefix ([`opens_after_prefix`]) before any line that starts a
-/// document: the logger's lines before a callback endpoint's first logged body.
-fn logs_ahead(b: &[u8]) -> bool {
-    let whole = memchr::memrchr(b'\n', b).map_or(&b[..0], |p| &b[..p]);
-    for line in whole.split(|&c| c == b'\n') {
-        let text = line.trim_ascii();
-        if matches!(text.first(), Some(b'{' | b'[')) {
+/// Lines of text outside any document met before a line that opens a body after a prefix
+/// ([`opens_after_prefix`]) or a document: the logger's lines before a callback endpoint's
+/// first logged body (health probes all night) when a prefix comes first, however far in,
+/// skipped then; else a reject each, as text outside any document. Held in bounded memory:
+/// the excerpts of the first, up to [`HELD_BYTES`], then the lines after them as runs of
+/// line numbers (a reject without an excerpt, past the rows most runs keep), up to
+/// [`HELD_RUNS`] of them.
+#[derive(Default)]
+struct Held {
+    /// Each line's number and excerpt.
+    kept: Vec<(u64, String)>,
+    bytes: usize,
+    /// The lines after them: first line, how many.
+    runs: Vec<(u64, u64)>,
+}
+
+/// Bytes of excerpts held (see [`Held`]).
+const HELD_BYTES: usize = 8 << 20;
+/// Runs of lines held past the excerpts (see [`Held`]).
+const HELD_RUNS: usize = 1 << 20;
+
+impl Held {
+    /// Holds the line `line`; says when the memory they may take is full.
+    fn hold(&mut self, line: u64, excerpt: impl FnOnce() -> String) -> bool {
+        if self.runs.is_empty() && self.bytes < HELD_BYTES {
+            let excerpt = excerpt();
+            self.bytes += excerpt.len() + std::mem::size_of::<(u64, String)>();
+            self.kept.push((line, excerpt));
             return false;
         }
-        if opens_after_prefix(line).is_some() {
-            return true;
+        match self.runs.last_mut() {
+            Some((first, n)) if *first + *n == line => *n += 1,
+            _ => self.runs.push((line, 1)),
         }
+        self.runs.len() >= HELD_RUNS
     }
-    false
+
+    /// The lines held are a logger's: skipped.
+    fn skip<S: Sink>(&mut self, ctx: &mut FileCtx<'_, S>) {
+        let runs: u64 = self.runs.iter().map(|&(_, n)| n).sum();
+        for _ in 0..self.kept.len() as u64 + runs {
+            skip_log_line(ctx);
+        }
+        *self = Held::default();
+    }
+
+    /// The lines held are text outside any document: a reject each.
+    fn reject<S: Sink>(&mut self, ctx: &mut FileCtx<'_, S>) {
+        let why = || "text outside any JSON document".to_string();
+        for (line, excerpt) in std::mem::take(&mut self.kept) {
+            ctx.reject(line, Reason::BadDocument, why(), excerpt);
+        }
+        for (first, n) in std::mem::take(&mut self.runs) {
+            for line in first..first + n {
+                ctx.reject(line, Reason::BadDocument, why(), String::new());
+            }
+        }
+        self.bytes = 0;
+    }
+}
+
+/// Where a body logged over the lines after its prefix, from its bracket at the start of `r`,
+/// is cut off: at the start of the next line that opens a body after a prefix
+/// ([`opens_after_prefix`], which no line of a JSON value printed indented is), when that
+/// line comes before the body closes. `None` when it closes first, or the input ends, or it
+/// runs longer than a record may be: it is read as any document is.
+fn cut_body(r: &mut Peek) -> io::Result<Option<usize>> {
+    let mut walker = Walker::default();
+    // The start of the line walked next, and how far its end was looked for.
+    let (mut at, mut searched) = (0, 0);
+    while searched <= MAX_RECORD_BYTES {
+        let buf = r.fill(searched + 1)?;
+        if buf.len() <= searched {
+            return Ok(None);
+        }
+        let Some(nl) = memchr::memchr(b'\n', &buf[searched..]).map(|p| searched + p) else {
+            searched = buf.len();
+            continue;
+        };
+        if at > 0 && opens_after_prefix(&buf[at..nl]).is_some() {
+            return Ok(Some(at));
+        }
+        if walker.end(&buf[at..=nl]).is_some() {
+            return Ok(None);
+        }
+        (at, searched) = (nl + 1, nl + 1);
+    }
+    Ok(None)
+}
+
+/// A body cut off before the next line of its log ([`cut_body`]), `lines` newlines into the
+/// input, read as a document of its own: the records before the cut count, the cut one is a
+/// reject.
+fn read_cut<S: Sink, M: Fn() -> S + Sync>(
+    body: Vec<u8>,
+    lines: u64,
+    ctx: &mut FileCtx<'_, S>,
+    make: &M,
+    parts: Option<&AtomicBool>,
+) -> io::Result<()> {
+    if body.first() == Some(&b'[') {
+        let input = Prefixed::new(body, 1, Box::new(io::empty())).ended(true);
+        read_array(input, &Items::Records, true, lines, ctx, make, parts)?;
+    } else {
+        small_document(&body, ctx, lines, false);
+    }
+    Ok(())
 }
 
 /// How many bytes of separators (commas, NULs, whitespace) come before a document in `buf`,

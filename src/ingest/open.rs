@@ -747,7 +747,7 @@ pub(super) fn detect(prefix: &[u8]) -> InputFormat {
     // header among the first lines of text, where the CSV reader looks for one (a small CSV
     // with JSON Lines appended is CSV); a CSV row never starts as JSON (its quotes would be
     // doubled).
-    let mut lines = std::iter::once(first_line).chain(lines);
+    let mut lines = std::iter::once(first_line).chain(lines).peekable();
     let mut text = 0;
     let json = loop {
         match lines.next() {
@@ -762,6 +762,16 @@ pub(super) fn detect(prefix: &[u8]) -> InputFormat {
                     true => InputFormat::Jsonl,
                     false => InputFormat::Csv,
                 };
+            }
+            // A callback endpoint's log whose bodies are objects logged indented after a
+            // prefix (`      Received callback: {` then `  "id": ...`): its documents open
+            // on lines of text (an array's open on a line that starts as JSON, `  {`).
+            Some(l)
+                if l.ends_with(b"{")
+                    && super::structure::opens_after_prefix(l).is_some()
+                    && lines.peek().is_some_and(|n| n[0] == b'"') =>
+            {
+                return InputFormat::Json
             }
             Some(_) => text += 1,
             None => return InputFormat::Csv,

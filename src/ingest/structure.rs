@@ -325,6 +325,20 @@ fn without_trailing_commas(b: &[u8]) -> Option<Vec<u8>> {
     dropped.then_some(out)
 }
 
+/// Where a body logged over the lines after it opens on a line of text outside any document: a
+/// logger's prefix (`      Received callback: [`, ASP.NET Core's console logger with indented
+/// JSON; `JSON.stringify(body, null, 2)`, `json.dumps(body, indent=2)` after a message) whose
+/// last character is the body's `[` or `{`: text with a letter or a digit, no quote and no
+/// `{` (not a damaged document's `"records": [`).
+pub(super) fn opens_after_prefix(line: &[u8]) -> Option<usize> {
+    let line = line.trim_ascii_end();
+    let (&last, prefix) = line.split_last()?;
+    (matches!(last, b'[' | b'{')
+        && prefix.iter().any(u8::is_ascii_alphanumeric)
+        && !prefix.iter().any(|&c| matches!(c, b'"' | b'{')))
+    .then_some(line.len() - 1)
+}
+
 /// The one JSON structure skipper: where a value ends, in one slice ([`value_end`]) or followed
 /// across reads (an array element longer than a block, the rest of a document after its
 /// array). Only the structure is followed (strings, brackets); the value is checked when

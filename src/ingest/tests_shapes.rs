@@ -5721,3 +5721,118 @@ fn runs_of_blank_lines_keep_the_line_numbers_after_them() {
     let lines: Vec<u64> = c.rejects.iter().map(|r| r.line).collect();
     assert_eq!(lines, expected);
 }
+
+/// An event a callback endpoint logged indented after its prefix (see
+/// [`a_callback_log_with_indented_bodies_skips_the_loggers_lines`]): the body an array of it,
+/// or the event alone.
+fn logged_body(i: usize, array: bool) -> String {
+    let event = serde_json::json!({
+        "id": format!("e{i}"),
+        "type": "Microsoft.Communication.PlayFailed",
+        "data": {
+            "resultInformation": {"code": 400, "subCode": 8535, "message": "x"},
+            "callConnectionId": format!("c{i}"),
+            "correlationId": format!("k{i}"),
+        },
+        "time": "2026-12-05T17:27:00Z",
+    });
+    let body = if array {
+        serde_json::json!([event])
+    } else {
+        event
+    };
+    let body = serde_json::to_string_pretty(&body).unwrap();
+    let info = "info: CallAutomation.Controllers.CallbackController[0]\n";
+    format!(
+        "{info}      Received callback: {}\n",
+        body.replace('\n', "\n      ")
+    )
+}
+
+/// ASP.NET Core's request logging of health probes, two lines a request, `n` requests.
+fn probes(n: usize) -> String {
+    (0..n)
+        .map(|i| {
+            format!(
+                "info: Microsoft.AspNetCore.Hosting.Diagnostics[1]\n      Request starting HTTP/1.1 GET http://10.0.0.4:8080/healthz - - -\ninfo: Microsoft.AspNetCore.Hosting.Diagnostics[2]\n      Request finished HTTP/1.1 GET http://10.0.0.4:8080/healthz - 200 0 - 0.4{:02}ms\n",
+                i % 100
+            )
+        })
+        .collect()
+}
+
+/// The logger's lines before an indented log's first body are skipped however far in it
+/// comes: 100 KB of health probes (past the 64 KiB its prefix had to come in, where each of
+/// them was a reject: rev61c F9). Lines of text that a document follows before any prefix are
+/// still a reject each, however many.
+#[test]
+fn the_loggers_lines_before_an_indented_log_s_first_body_are_skipped_however_many() {
+    let head = probes(400);
+    assert!(head.len() > 100_000);
+    let bodies: String = (0..3).map(|i| logged_body(i, true)).collect();
+    let (c, r, _d) = read_text("callbacks.log", format!("{head}{bodies}").as_bytes());
+    let f = &r.files[0];
+    assert_eq!(
+        (f.accepted, f.rejected, f.skipped),
+        (3, 0, 1600 + 3),
+        "{:?}",
+        c.rejects.first()
+    );
+    // No prefix before the document: its text lines are rejects, at their lines.
+    let doc =
+        "[\n  {\"time\": \"2026-11-24T01:00:00Z\", \"resultCode\": 603, \"resultSubcode\": 0}\n]\n";
+    let (c, r, _d) = read_text("az.json", format!("{head}{doc}").as_bytes());
+    let f = &r.files[0];
+    assert_eq!((f.accepted, f.rejected, f.skipped), (1, 1600, 0));
+    assert_eq!(c.rejects[0].line, 1);
+    assert_eq!(c.rejects[1599].line, 1600);
+    assert!(c.rejects[1599].excerpt().contains("Request finished"));
+}
+
+/// A body cut off in an indented log (a process restarted mid-write) is one reject, and the
+/// bodies after it are read from their prefixes (they had been lost: rev61c F3); so is a prefix
+/// logged with no body (it had been a reject for each of the logger's lines after it).
+#[test]
+fn a_cut_body_in_an_indented_log_costs_that_body_alone() {
+    let bodies: Vec<String> = (0..6).map(|i| logged_body(i, true)).collect();
+    let mut cut = bodies.clone();
+    cut[2] = cut[2][..cut[2].len() / 2].to_string() + "\n";
+    let text = cut.concat();
+    let (c, r, _d) = read_text("callbacks.log", text.as_bytes());
+    let f = &r.files[0];
+    assert_eq!((f.accepted, f.rejected), (5, 1), "{:?}", c.rejects);
+    let body_at = cut[..2].concat().lines().count() as u64 + 2;
+    assert!(
+        c.rejects[0].line > body_at && c.rejects[0].line < body_at + 12,
+        "{:?}",
+        c.rejects
+    );
+    // An object body cut off, the same.
+    let mut objects: Vec<String> = (0..6).map(|i| logged_body(i, false)).collect();
+    objects[2] = objects[2][..objects[2].len() / 2].to_string() + "\n";
+    let (c, r, _d) = read_text("callbacks.log", objects.concat().as_bytes());
+    let f = &r.files[0];
+    assert_eq!((f.accepted, f.rejected), (5, 1), "{:?}", c.rejects);
+    // A prefix with no body after it.
+    let mut bare = bodies.clone();
+    bare.insert(3, "      Received callback: [\n".into());
+    let (c, r, _d) = read_text("callbacks.log", bare.concat().as_bytes());
+    let f = &r.files[0];
+    assert_eq!((f.accepted, f.rejected), (6, 1), "{:?}", c.rejects);
+}
+
+/// A log whose indented bodies are all objects (`      Received callback: {`, then the event's
+/// members) is read as one whose bodies are arrays (it had been read as CSV, every line a
+/// reject: rev61c F2).
+#[test]
+fn an_indented_log_of_object_bodies_is_read_as_one_of_arrays() {
+    let text: String = (0..3).map(|i| logged_body(i, false)).collect();
+    let (c, r, _d) = read_text("callbacks.log", text.as_bytes());
+    let f = &r.files[0];
+    assert_eq!(
+        (f.shape, f.accepted, f.rejected, f.skipped),
+        ("json document", 3, 0, 3),
+        "{:?}",
+        c.rejects
+    );
+}
