@@ -112,6 +112,12 @@ impl SkipTo for io::Chain<io::Cursor<Vec<u8>>, Input> {
 /// read does not depend on whether it came from a file, gzip or a pipe.
 const HEAD_BYTES: usize = 1 << 16;
 
+/// The bytes of a document larger than a record, from its `{`, in which the members of a
+/// wrapper before its first array are looked for (`{"description": <70,000 characters>,
+/// "entries": [...]}`): as many as a record may hold, a member's value being read whole as
+/// one when the wrapper is read ([`wrapped`]).
+const WRAPPER_HEAD_BYTES: usize = MAX_RECORD_BYTES;
+
 /// Reads one document or several one after another (Event Hubs messages appended to one
 /// dump, arrays pasted one after the other), each as robustly as its layout allows; text
 /// between documents is one reject, and reading goes on at the next document. `parts`: their
@@ -214,8 +220,8 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                         }
                         Tail::TooLong(rest) => {
                             let mut rest = Peek::new(rest);
-                            let head = rest.fill(HEAD_BYTES)?;
-                            if !wrapper_head(&head[..head.len().min(HEAD_BYTES)]) {
+                            let head = rest.fill(WRAPPER_HEAD_BYTES)?;
+                            if !wrapper_head(&head[..head.len().min(WRAPPER_HEAD_BYTES)]) {
                                 return stream(rest.into_input(), ctx, lines, false);
                             }
                             // An object that wraps records under keys of its own: its arrays

@@ -150,7 +150,8 @@ pub(super) fn member(b: &[u8], first: bool) -> Member<'_> {
 /// Whether `b`, the head of an object larger than a record, wraps records under keys of its
 /// own (`{"Results": [...]}`, `{"entries": [...]}`, `{"IncomingCall": [], "PlayFailed": [...]}`):
 /// its members up to its first array of objects or arrays, all in `b`, are named by none of a
-/// record's fields nor of another layout's keys (`records`, `tables`, `body`, ...), as an
+/// record's fields nor of another layout's keys (`records`, `tables`, `body`, ...; the array
+/// may be `data`'s), as an
 /// object read whole proves that it holds none of a record's fields before its members are
 /// read as documents (see `document::wrapper`).
 pub(super) fn wrapper_head(b: &[u8]) -> bool {
@@ -160,7 +161,13 @@ pub(super) fn wrapper_head(b: &[u8]) -> bool {
     let mut first = true;
     loop {
         match member(&b[i..], first) {
-            Member::Array(key, _) => return !names_a_field(key),
+            // `{"data": [...]}` (a REST API's or an exporter's page) is a wrapper, as its
+            // array of objects shows: no record or other layout has one under `data` (an
+            // event's `data` is an object, a pandas frame's comes after its `columns` or
+            // `schema`).
+            Member::Array(key, _) => {
+                return !names_a_field(key) || key.eq_ignore_ascii_case(b"data")
+            }
             Member::Value(key, to) => {
                 if names_a_field(key) {
                     return false;

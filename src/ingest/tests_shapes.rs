@@ -5836,3 +5836,60 @@ fn an_indented_log_of_object_bodies_is_read_as_one_of_arrays() {
         c.rejects
     );
 }
+
+/// A wrapper over 4 MiB whose members before its first array pass the first 64 KiB (a long
+/// `description`), or whose array is under `data` (a REST API's page), has every record read,
+/// as under 4 MiB (each had been one `record too large` reject, 0 records read: rev61c F1);
+/// a damaged record costs itself, at the line and index it has under `records`.
+#[test]
+fn a_large_wrapper_with_a_long_head_or_a_data_array_reads_every_record() {
+    let n = 10_000;
+    let rows: Vec<String> = (0..n).map(play_failed).collect();
+    let rows = rows.join(",\n");
+    let long = "y".repeat(70_000);
+    let described =
+        format!("{{\n  \"description\": \"{long}\",\n  \"entries\": [\n{rows}\n  ]\n}}\n");
+    let data = format!("{{\n  \"data\": [\n{rows}\n  ]\n}}\n");
+    for (what, text) in [("described", described), ("data", data)] {
+        assert!(text.len() > 5 << 20, "{what}: {} bytes", text.len());
+        let (c, r, _d) = read_text("w.json", text.as_bytes());
+        let f = &r.files[0];
+        assert_eq!(
+            (f.accepted, f.rejected, f.skipped),
+            (n as u64, 0, 0),
+            "{what}: {:?}",
+            c.rejects
+        );
+        let ((records, rejects, counts, _), failed) = read_document(text.as_bytes(), None);
+        assert!(!failed && rejects.is_empty(), "{what} piped");
+        assert_eq!((records.len(), counts.0), (n, n as u64), "{what} piped");
+        let at = text.find("\"c7000\"").unwrap();
+        let damaged = [&text[..at], "\"c7000\" \"x\"", &text[at + 7..]].concat();
+        let key = if what == "data" {
+            "\"data\""
+        } else {
+            "\"entries\""
+        };
+        let (c, r, _d) = read_text("w.json", damaged.as_bytes());
+        assert_eq!(
+            (r.files[0].accepted, r.files[0].rejected),
+            (n as u64 - 1, 1),
+            "{what}"
+        );
+        // At the damaged line, as under `records` (`data`, whose head it has on the same lines).
+        let line = damaged[..at].matches('\n').count() as u64 + 1;
+        assert_eq!(c.rejects[0].line, line, "{what}");
+        if what == "data" {
+            let records = damaged.replacen(key, "\"records\"", 1);
+            let (c_records, _, _d2) = read_text("w.json", records.as_bytes());
+            let place = |c: &Collect| {
+                c.rejects
+                    .iter()
+                    .map(|r| (r.line, r.record, r.reason))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(place(&c), place(&c_records), "{what}");
+        }
+        assert_eq!(c.rejects[0].record, Some(7001), "{what}");
+    }
+}
