@@ -404,22 +404,56 @@ fn cut_body(r: &mut Peek) -> io::Result<Option<usize>> {
 }
 
 /// A body cut off before the next line of its log ([`cut_body`]), `lines` newlines into the
-/// input, read as a document of its own: the records before the cut count, the cut one is a
-/// reject.
+/// input, read as a document of its own up to its last line of JSON (the logger's lines after
+/// it, `info: ...[0]`, are skipped): the records before the cut count, the cut one is a
+/// reject. A prefix with no body after it is one reject.
 fn read_cut<S: Sink, M: Fn() -> S + Sync>(
-    body: Vec<u8>,
+    mut body: Vec<u8>,
     lines: u64,
     ctx: &mut FileCtx<'_, S>,
     make: &M,
     parts: Option<&AtomicBool>,
 ) -> io::Result<()> {
-    if body.first() == Some(&b'[') {
+    while let Some(start) = last_line(&body) {
+        if starts_as_json_text(&body[start..]) {
+            break;
+        }
+        if !body[start..].trim_ascii().is_empty() {
+            skip_log_line(ctx);
+        }
+        body.truncate(start.saturating_sub(1).max(1));
+    }
+    let end = body.trim_ascii_end().len().max(1);
+    body.truncate(end);
+    if body.len() == 1 {
+        let detail = "a logged body's prefix with no body after it (cut off)".into();
+        let excerpt = String::from_utf8_lossy(&body).into_owned();
+        ctx.reject(lines + 1, Reason::BadDocument, detail, excerpt);
+    } else if body.first() == Some(&b'[') {
         let input = Prefixed::new(body, 1, Box::new(io::empty())).ended(true);
         read_array(input, &Items::Records, true, lines, ctx, make, parts)?;
     } else {
         small_document(&body, ctx, lines, false);
     }
     Ok(())
+}
+
+/// Where the last line of `body` after its first starts, if it has one.
+fn last_line(body: &[u8]) -> Option<usize> {
+    let text = body.strip_suffix(b"\n").unwrap_or(body);
+    memchr::memrchr(b'\n', text).map(|p| p + 1)
+}
+
+/// Whether a line may be one of a JSON value printed indented: it starts with a quote, a
+/// bracket, a number or a literal (a logger's line starts with a word: `info:`).
+fn starts_as_json_text(line: &[u8]) -> bool {
+    let t = line.trim_ascii();
+    matches!(
+        t.first(),
+        Some(b'"' | b'{' | b'}' | b'[' | b']' | b'-' | b'0'..=b'9')
+    ) || [&b"true"[..], b"false", b"null"]
+        .iter()
+        .any(|w| t.starts_with(w))
 }
 
 /// How many bytes of separators (commas, NULs, whitespace) come before a document in `buf`,

@@ -5800,7 +5800,14 @@ fn a_cut_body_in_an_indented_log_costs_that_body_alone() {
     let text = cut.concat();
     let (c, r, _d) = read_text("callbacks.log", text.as_bytes());
     let f = &r.files[0];
-    assert_eq!((f.accepted, f.rejected), (5, 1), "{:?}", c.rejects);
+    assert_eq!(
+        (f.accepted, f.rejected, f.skipped),
+        (5, 1, 6),
+        "{:?}",
+        c.rejects
+    );
+    assert_eq!(c.rejects[0].reason, Reason::Truncated);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
     let body_at = cut[..2].concat().lines().count() as u64 + 2;
     assert!(
         c.rejects[0].line > body_at && c.rejects[0].line < body_at + 12,
@@ -5819,6 +5826,11 @@ fn a_cut_body_in_an_indented_log_costs_that_body_alone() {
     let (c, r, _d) = read_text("callbacks.log", bare.concat().as_bytes());
     let f = &r.files[0];
     assert_eq!((f.accepted, f.rejected), (6, 1), "{:?}", c.rejects);
+    let line = bodies[..3].concat().lines().count() as u64 + 1;
+    assert_eq!(c.rejects[0].line, line);
+    assert!(c.rejects[0].detail().contains("no body after it"));
+    // The logger's line after a cut body is skipped, and no warning says an array lacks its `]`.
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
 }
 
 /// A log whose indented bodies are all objects (`      Received callback: {`, then the event's

@@ -1867,3 +1867,66 @@ fn a_file_named_as_a_report_that_is_none_is_read_and_not_replaced() {
         .unwrap()
         .starts_with("code,subcode,category,outcome,"));
 }
+
+/// A callback endpoint's console log with indented bodies, its first body after 100 KB of
+/// health probes (ASP.NET Core logs two lines a request), one body cut off (the app restarted
+/// mid-write), one prefix logged with no body, and bodies that are objects after bodies that
+/// are arrays: every intact event counts, the probes are skipped, and each of the two broken
+/// bodies is one reject (the probes had been 570 rejects, and the bodies after the cut lost:
+/// rev61c F9, F3), under the default --max-bad. All-object bodies are read as such, not as
+/// CSV (F2).
+#[test]
+fn an_indented_callback_log_after_probes_and_a_cut_body_reads_every_intact_event() {
+    let body = |i: usize, array: bool| {
+        let event = serde_json::json!({
+            "id": format!("e{i}"),
+            "type": "Microsoft.Communication.PlayFailed",
+            "data": {
+                "resultInformation": {"code": 400, "subCode": 8535, "message": "x"},
+                "callConnectionId": format!("c{i}"),
+                "correlationId": format!("k{i}"),
+            },
+            "time": "2026-12-05T17:27:00Z",
+        });
+        let v = if array {
+            serde_json::json!([event])
+        } else {
+            event
+        };
+        let text = serde_json::to_string_pretty(&v).unwrap();
+        format!(
+            "info: CallAutomation.Controllers.CallbackController[0]\n      Received callback: {}\n",
+            text.replace('\n', "\n      ")
+        )
+    };
+    let probes: String = (0..400)
+        .map(|i| format!("info: Microsoft.AspNetCore.Hosting.Diagnostics[1]\n      Request starting HTTP/1.1 GET http://10.0.0.4:8080/healthz - - -\ninfo: Microsoft.AspNetCore.Hosting.Diagnostics[2]\n      Request finished HTTP/1.1 GET http://10.0.0.4:8080/healthz - 200 0 - 0.4{:02}ms\n", i % 100))
+        .collect();
+    let mut bodies: Vec<String> = (0..10).map(|i| body(i, i < 5)).collect();
+    bodies[3] = bodies[3][..bodies[3].len() / 2].to_string() + "\n";
+    bodies.insert(6, "      Received callback: [\n".into());
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("callbacks.log");
+    std::fs::write(&log, format!("{probes}{}", bodies.concat())).unwrap();
+    let objects = dir.path().join("objects.log");
+    let all: String = (0..4).map(|i| body(i, false)).collect();
+    std::fs::write(&objects, all).unwrap();
+    for (input, want) in [(&log, (9, 2)), (&objects, (4, 0))] {
+        let out = dir.path().join("out");
+        let a = report_to(input, &out, &["--format", "json"]).success();
+        assert!(!stderr(&a).contains("closing ]"), "{}", stderr(&a));
+        let report: Value =
+            serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+        let f = &report["inputs"][0];
+        assert_eq!(
+            (
+                f["shape"].as_str(),
+                f["accepted"].as_u64(),
+                f["rejected"].as_u64()
+            ),
+            (Some("json document"), Some(want.0), Some(want.1)),
+            "{input:?}: {}",
+            stderr(&a)
+        );
+    }
+}
