@@ -1030,6 +1030,9 @@ impl<'de> Visitor<'de> for TableSeed<'_, 'de> {
         while let Some(Key(k)) = m.next_key::<Key<'de>>()? {
             table.entry(&k, &mut m, &mut *self.emit)?;
         }
+        if table.early_rows.is_some() {
+            return Err(de::Error::custom("table rows without its columns"));
+        }
         // A table without its rows (an empty result has `"rows": []`) lost them to damage.
         if !table.rows {
             (self.emit)(Element::NotRecord(0, "a table without `rows`".into()));
@@ -1048,6 +1051,11 @@ struct Table {
     not_result: bool,
     /// Its `rows` were read.
     rows: bool,
+    /// Its `rows` when they came before its `columns` (key order is not meaningful: PostgreSQL's
+    /// `jsonb` writes `name`, `rows`, `columns`), read once the columns come. No more than the
+    /// document read whole (at most a record's size), or, streamed, than its budget between
+    /// two elements.
+    early_rows: Option<Box<serde_json::value::RawValue>>,
     /// It is a frame of a v2 response.
     frame: bool,
     /// Why its result is incomplete: a v2 response's `OneApiErrors`, or `Cancelled`.
@@ -1065,7 +1073,19 @@ impl Table {
         // `columnDescriptors` in a JavaScript SDK's result saved with `JSON.stringify`.
         if k.eq_ignore_ascii_case("columns") || k.eq_ignore_ascii_case("columndescriptors") {
             let specs: Vec<ColumnSpec> = m.next_value()?;
-            self.columns = Some(column_fields(&specs));
+            let cols = column_fields(&specs);
+            if let Some(rows) = self.early_rows.take() {
+                let mut found = Vec::new();
+                let mut keep = |e: Element<'_>| found.push(e.into_owned());
+                let seed = RowsSeed {
+                    cols: &cols,
+                    emit: &mut keep,
+                };
+                let mut de = serde_json::Deserializer::from_str(rows.get());
+                seed.deserialize(&mut de).map_err(de::Error::custom)?;
+                found.into_iter().for_each(&mut *emit);
+            }
+            self.columns = Some(cols);
         } else if k.eq_ignore_ascii_case("tablekind") {
             let kind: Option<String> = m.next_value()?;
             self.not_result = kind.is_some_and(|k| !k.eq_ignore_ascii_case("PrimaryResult"));
@@ -1079,7 +1099,7 @@ impl Table {
                 // A progressive v2 response sends its columns in a frame of their own: each
                 // of its rows a reject, not a damaged document.
                 None if self.frame => m.next_value_seed(LostRowsSeed { emit })?,
-                None => return Err(de::Error::custom("table rows come before its columns")),
+                None => self.early_rows = Some(m.next_value()?),
             }
         } else if k.eq_ignore_ascii_case("oneapierrors") {
             let errors: serde_json::Value = m.next_value()?;

@@ -5905,3 +5905,40 @@ fn a_large_wrapper_with_a_long_head_or_a_data_array_reads_every_record() {
         assert_eq!(c.rejects[0].record, Some(7001), "{what}");
     }
 }
+
+/// A query API table whose `rows` come before its `columns` (PostgreSQL's `jsonb` writes keys
+/// shortest first: `name`, `rows`, `columns`) has its rows read once its columns come (it had
+/// been one reject, "table rows come before its columns": rev61a O1); a table whose columns never
+/// come is one reject that says so.
+#[test]
+fn a_table_whose_rows_come_before_its_columns_is_read() {
+    let rows =
+        r#"[["2026-11-24T19:57:40.480Z",400,8510],["2026-11-24T19:58:01.000Z",400,8535],[1]]"#;
+    let cols = r#"[{"name":"TimeGenerated","type":"datetime"},{"name":"ResultCode","type":"int"},{"name":"ResultSubcode","type":"int"}]"#;
+    let text =
+        format!(r#"{{"tables":[{{"name":"PrimaryResult","rows":{rows},"columns":{cols}}}]}}"#);
+    let in_order =
+        format!(r#"{{"tables":[{{"name":"PrimaryResult","columns":{cols},"rows":{rows}}}]}}"#);
+    let (c, r, _d) = read_text("pg.json", text.as_bytes());
+    let (c2, r2, _d2) = read_text("pg.json", in_order.as_bytes());
+    assert_eq!(c.records.len(), 2, "{:?}", c.rejects);
+    assert_eq!(
+        (r.files[0].accepted, r.files[0].rejected),
+        (r2.files[0].accepted, r2.files[0].rejected)
+    );
+    let place = |c: &Collect| {
+        c.rejects
+            .iter()
+            .map(|r| (r.line, r.record, r.reason, r.detail().to_string()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(place(&c), place(&c2));
+    let lost = format!(r#"{{"tables":[{{"name":"PrimaryResult","rows":{rows}}}]}}"#);
+    let (c, r, _d) = read_text("pg.json", lost.as_bytes());
+    assert_eq!((r.files[0].accepted, r.files[0].rejected), (0, 1));
+    assert!(
+        c.rejects[0].detail().contains("without its columns"),
+        "{:?}",
+        c.rejects
+    );
+}
