@@ -1735,6 +1735,7 @@ impl<'w> Row<'w> {
             false
         };
         ctx.emit_unless(&raw, || At::line(line), text, other);
+        raw.discard();
         for r in &more {
             ctx.emit(r, || At::line(line), text);
         }

@@ -430,3 +430,34 @@ fn text_and_integer_read_alike_by_both_paths() {
     assert_eq!(s("007").integer(), Ok(Some(7)));
     assert_eq!(s("123456789").integer(), Ok(Some(123_456_789)));
 }
+
+#[test]
+fn a_raw_that_took_owned_text_is_dropped_not_forgotten() {
+    // `discard` forgets a Raw that never held owned text: each way of setting a value must say
+    // when it takes one, or its text would never be freed.
+    let owned = || Val::Str(Cow::Owned("Action failed.".to_string()));
+    let borrowed = Val::Str(Cow::Borrowed("Action failed."));
+    let mut raw = Raw::default();
+    raw.set(Field::ResultMessage, borrowed.clone());
+    raw.set_at(Field::OperationName, Val::Int(7), 0, &mut { NO_LEVELS });
+    assert!(!raw.owned);
+    raw.set(Field::ResultType, owned());
+    assert!(raw.owned);
+    let mut raw = Raw::default();
+    raw.set_at(Field::ResultType, owned(), 1, &mut { NO_LEVELS });
+    assert!(raw.owned);
+    let mut inner = Raw::default();
+    inner.set(Field::ResultType, owned());
+    let mut raw = Raw::default();
+    raw.fill_from(inner);
+    assert!(raw.owned);
+    let mut raw = Raw::default();
+    raw.set(Field::ResultType, borrowed);
+    assert!(raw.into_owned().owned);
+    // Equality is of the values alone.
+    let mut a = Raw::default();
+    a.set(Field::ResultType, owned());
+    let mut b = Raw::default();
+    b.set(Field::ResultType, Val::Str(Cow::Borrowed("Action failed.")));
+    assert_eq!(a, b);
+}
