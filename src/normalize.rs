@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use chrono::Datelike;
 
-use crate::record::{excerpt, trim};
+use crate::record::{cut_owned, excerpt, trim};
 pub use crate::record::{Diagnostic, Kind, Reason, Record, SkipReason};
 use crate::time::{parse_time, MAX_YEAR, MIN_YEAR};
 pub use crate::time::{DateOrder, TimeRules};
@@ -918,7 +918,9 @@ fn record<'a>(
     Record {
         time,
         kind,
-        operation,
+        // Names a record is counted under are cut as texts are: a hostile name of megabytes
+        // would otherwise be held whole in every table and output that names it.
+        operation: cut_owned(operation),
         result_type,
         code,
         subcode,
@@ -929,7 +931,7 @@ fn record<'a>(
         resource_id: raw.get(Field::ResourceId).text(),
         sdk_type: raw.get(Field::SdkType).text(),
         sdk_version: raw.get(Field::SdkVersion).text(),
-        prompt: raw.get(Field::Prompt).text(),
+        prompt: cut_owned(raw.get(Field::Prompt).text()),
         server_call_id: raw.get(Field::ServerCallId).text(),
         sip: diagnostic(raw, Field::SipCode, Field::SipMessage),
         q850: diagnostic(raw, Field::Q850Code, Field::Q850Message),

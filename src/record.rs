@@ -288,10 +288,39 @@ pub fn excerpt(s: &str, max: usize) -> String {
     out
 }
 
-/// The name of a resource id: its last path segment, in lower case; none for an empty id.
+/// The name of a resource id: its last path segment, in lower case, cut as texts are
+/// ([`cut`]); none for an empty id.
 pub fn resource_name(id: &str) -> Option<String> {
     let name = id.trim().trim_end_matches('/').rsplit('/').next()?.trim();
-    (!name.is_empty()).then(|| name.to_lowercase())
+    (!name.is_empty()).then(|| cut_owned(Cow::Owned(name.to_lowercase())).into_owned())
+}
+
+/// The longest text kept, in bytes: messages, SDK fields, SIP texts, and the names a record is
+/// counted under (operation, prompt kind, resource). A longer one is cut at a character
+/// boundary and ends in `…`, so that hostile texts of megabytes cost little; texts equal up to
+/// the cut count as one.
+pub const TEXT_BYTES: usize = 1_024;
+
+const CUT_MARK: &str = "…";
+
+/// A text as it is kept: at most [`TEXT_BYTES`].
+pub fn cut(text: &str) -> Cow<'_, str> {
+    if text.len() <= TEXT_BYTES {
+        return Cow::Borrowed(text);
+    }
+    let mut end = TEXT_BYTES - CUT_MARK.len();
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Cow::Owned(format!("{}{CUT_MARK}", &text[..end]))
+}
+
+/// [`cut`] of a text that may be borrowed or owned, borrowed still when it is short.
+pub fn cut_owned(text: Cow<'_, str>) -> Cow<'_, str> {
+    if text.len() <= TEXT_BYTES {
+        return text;
+    }
+    Cow::Owned(cut(&text).into_owned())
 }
 
 /// A (code, subcode) key.

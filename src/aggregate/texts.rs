@@ -14,35 +14,19 @@
 //! handful) are counted whole; past it, the texts kept are a fair sample, not the most
 //! frequent, and the records of texts not kept are counted per key.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{BuildHasher, Hash};
 
 use foldhash::fast::FixedState;
 use foldhash::HashMap;
 
-/// The longest text kept, in bytes. A longer one is cut at a character boundary and ends in
-/// `…`, so that hostile messages of megabytes cost little; texts equal up to the cut count
-/// as one.
-pub const TEXT_BYTES: usize = 1_024;
-
-const CUT_MARK: &str = "…";
+/// The longest text kept, and how a longer one is cut: as every text and name a record is
+/// counted under ([`crate::record::cut`]).
+pub use crate::record::{cut, TEXT_BYTES};
 
 /// What a kept text costs besides its bytes, as [`Messages::added`] counts it: its place among
 /// its key's texts and in its tier.
 pub const ENTRY_BYTES: usize = 64;
-
-/// A text as it is kept: at most [`TEXT_BYTES`].
-pub fn cut(text: &str) -> Cow<'_, str> {
-    if text.len() <= TEXT_BYTES {
-        return Cow::Borrowed(text);
-    }
-    let mut end = TEXT_BYTES - CUT_MARK.len();
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    Cow::Owned(format!("{}{CUT_MARK}", &text[..end]))
-}
 
 /// The rank of a text (its first part: then the text itself), or of a row of a table kept
 /// within a budget (`Budgeted`): a hash, with a seed fixed so that every run ranks alike, of
@@ -772,7 +756,7 @@ mod tests {
         let long = "é".repeat(TEXT_BYTES);
         let c = cut(&long);
         assert!(c.len() <= TEXT_BYTES, "{}", c.len());
-        assert!(c.ends_with(CUT_MARK));
+        assert!(c.ends_with('…'));
         let mut m: Messages<u8> = Messages::new(lim(4, 4, 0));
         m.add(0, &long, 1);
         m.add(0, &format!("{long}x"), 1);

@@ -807,3 +807,80 @@ fn a_span_past_three_days_by_a_fraction_is_bucketed_by_the_day() {
     let nanos = buckets(&["1795823999999999999"]);
     assert_eq!(nanos, ["2026-11-27T23:00:00Z"]);
 }
+
+/// The longest string anywhere in a JSON value, in bytes.
+fn longest_string(v: &Value) -> usize {
+    match v {
+        Value::String(s) => s.len(),
+        Value::Array(a) => a.iter().map(longest_string).max().unwrap_or(0),
+        Value::Object(o) => (o.iter())
+            .map(|(k, v)| k.len().max(longest_string(v)))
+            .max()
+            .unwrap_or(0),
+        _ => 0,
+    }
+}
+
+#[test]
+fn names_of_a_megabyte_are_cut_as_messages_are_and_still_group() {
+    // Two records whose operation, resource and prompt names differ only past the cut (1 KiB),
+    // and a callback event whose type is as long: every output names them cut, the first two
+    // as one.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let big = |tail: &str| format!("{}{tail}", "x".repeat(1 << 20));
+    let mut lines = String::new();
+    for i in 0..2 {
+        let r = serde_json::json!({
+            "time": "2026-11-24T02:00:18Z",
+            "resourceId": format!("/SUBSCRIPTIONS/X/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/{}", big(&i.to_string())),
+            "operationName": big(&format!("op{i}")),
+            "category": "CallAutomationMediaSummary",
+            "resultType": "Failed",
+            "correlationId": format!("0d0c6d2f-8a6e-4ebf-aa48-00000000000{i}"),
+            "properties": {"resultCode": 404, "resultSubcode": 8522, "resultMessage": "m",
+                "recognizePromptSubOperationName": big(&format!("prompt{i}"))}
+        });
+        lines += &format!("{r}\n");
+    }
+    let event = serde_json::json!({
+        "id": "e1", "source": "calling/callConnections/c1", "time": "2026-11-24T02:00:19Z",
+        "type": format!("Microsoft.Communication.{}", big("PlayFailed")),
+        "data": {"callConnectionId": "c1", "correlationId": "0d0c6d2f-8a6e-4ebf-aa48-000000000009",
+            "resultInformation": {"code": 404, "subCode": 8522, "message": "m"}}
+    });
+    lines += &format!("{event}\n");
+    std::fs::write(&input, lines).unwrap();
+    let out = dir.path().join("out");
+    report_to(&input, &out, &["-q"]).success();
+
+    let json: Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    assert!(longest_string(&json) <= 1_024, "{}", longest_string(&json));
+    let ops = read_csv(&out.join("by_operation.csv"));
+    let cut = |s: &str| s.len() <= 1_024 && s.starts_with("xxx") && s.ends_with('…');
+    let media: Vec<_> = ops
+        .iter()
+        .filter(|r| r["kind"] == "media_summary")
+        .collect();
+    assert_eq!(media.len(), 1, "{ops:?}");
+    assert!(cut(&media[0]["operation"]) && cut(&media[0]["prompt"]));
+    assert_eq!(media[0]["count"], "2");
+    assert!(ops.iter().all(|r| r["operation"].len() <= 1_024));
+    let res = read_csv(&out.join("by_resource.csv"));
+    let named: Vec<_> = res
+        .iter()
+        .filter(|r| r["resource"] != "(not named)")
+        .collect();
+    assert_eq!(named.len(), 1, "{res:?}");
+    assert!(cut(&named[0]["resource"]));
+    assert_eq!(named[0]["count"], "2");
+
+    let triage = bin()
+        .args(["triage", "8522", "--code", "404", "--format", "json"])
+        .arg(&input)
+        .assert()
+        .success();
+    let json: Value = serde_json::from_str(&stdout(&triage)).unwrap();
+    assert!(longest_string(&json) <= 1_024, "{}", longest_string(&json));
+}
