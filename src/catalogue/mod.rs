@@ -377,6 +377,10 @@ pub struct Catalogue {
     pub subcodes: BTreeMap<u32, Generic>,
     /// (code, subcode) → index into `pairs` of the pair that counts.
     pair_index: HashMap<(u32, u32), usize>,
+    /// subcode → index into `pairs` of the pair that speaks for it under any code of its class
+    /// ([`Catalogue::subcode_pair`]), or none when the pairs that hold it disagree; made as
+    /// each source is added, so that a lookup costs one probe, not a scan of every pair.
+    subcode_index: HashMap<u32, Option<usize>>,
     /// The source whose prose gives the SBC rule ([`Catalogue::sbc_rule`]), the last that does.
     pub sbc_rule: Option<usize>,
     /// The descriptions of the SBC rule, made when a key first needs them.
@@ -449,6 +453,7 @@ impl Catalogue {
                 self.pair_index.insert(key, i);
             }
         }
+        self.index_subcodes();
         let generic = |map: &mut BTreeMap<u32, Generic>, rows: Vec<(u32, String)>| {
             let mut n = 0;
             let mut seen = HashSet::new();
@@ -607,11 +612,31 @@ impl Catalogue {
     /// The pair that speaks for a subcode under any code of its class: the first pair that
     /// holds it, when every pair that holds it says the same.
     pub fn subcode_pair(&self, subcode: u32) -> Option<&PairEntry> {
-        let mut holding = self.effective_pairs().filter(|p| p.subcode == subcode);
-        let first = holding.next()?;
-        holding
-            .all(|p| p.description == first.description)
-            .then_some(first)
+        self.subcode_index
+            .get(&subcode)
+            .copied()
+            .flatten()
+            .map(|i| &self.pairs[i])
+    }
+
+    /// [`Catalogue::subcode_pair`] of every subcode at once, from the pairs that count: the
+    /// first of each subcode's, none once one of them says otherwise.
+    fn index_subcodes(&mut self) {
+        let mut index: HashMap<u32, Option<usize>> = HashMap::default();
+        for (i, p) in self.pairs.iter().enumerate() {
+            if self.pair_index.get(&(p.code, p.subcode)) != Some(&i) {
+                continue;
+            }
+            index
+                .entry(p.subcode)
+                .and_modify(|first| {
+                    if first.is_some_and(|j| self.pairs[j].description != p.description) {
+                        *first = None;
+                    }
+                })
+                .or_insert(Some(i));
+        }
+        self.subcode_index = index;
     }
 
     /// What the PSTN page's rule says of a subcode starting with 560 or 540 (then a SIP code,

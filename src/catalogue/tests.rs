@@ -613,3 +613,56 @@ fn items_on_one_line_keep_the_pages_full_stops() {
     );
     assert_eq!(one_line("Wait...\nthen"), "Wait... then");
 }
+
+/// [`Catalogue::subcode_pair`] as a scan of every pair that counts: the first that holds the
+/// subcode, when all that hold it say the same.
+fn subcode_pair_by_scan(c: &Catalogue, subcode: u32) -> Option<&PairEntry> {
+    let mut holding = c.effective_pairs().filter(|p| p.subcode == subcode);
+    let first = holding.next()?;
+    holding
+        .all(|p| p.description == first.description)
+        .then_some(first)
+}
+
+#[test]
+fn the_subcode_index_answers_as_a_scan_of_the_pairs() {
+    let same = |c: &Catalogue| {
+        let mut subs: Vec<u32> = c.pairs.iter().map(|p| p.subcode).collect();
+        subs.extend([0, 1, 7, 999_999, u32::MAX]);
+        for s in subs {
+            let (a, b) = (c.subcode_pair(s), subcode_pair_by_scan(c, s));
+            assert!(
+                a.map(|p| p as *const _) == b.map(|p| p as *const _),
+                "subcode {s}"
+            );
+        }
+    };
+    same(&cat());
+    same(&old());
+    // A generated file over the built-in pages: subcodes held by one pair, by several that
+    // agree, by several that disagree, and pairs that override the built-in ones.
+    let mut c = cat();
+    let mut csv = String::from("code,subcode,description,mitigation\n");
+    for i in 0..2_000u32 {
+        let (code, sub) = (400 + i % 7, 70_000 + i / 3);
+        let text = if i % 5 == 0 {
+            format!("odd {i}")
+        } else {
+            format!("text {}", i / 3)
+        };
+        csv += &format!("{code},{sub},{text},\n");
+    }
+    for p in cat().effective_pairs().step_by(3) {
+        let text: String = (p.description.chars())
+            .filter(|c| c.is_alphanumeric() || *c == ' ')
+            .collect();
+        csv += &format!("{},{},{text} again,\n", p.code, p.subcode);
+    }
+    c.add(
+        "gen.csv".into(),
+        "file".into(),
+        load_csv(&csv, "gen.csv").unwrap(),
+    );
+    same(&c);
+    assert!(c.subcode_pair(70_002).is_some() && c.subcode_pair(70_001).is_none());
+}
