@@ -45,6 +45,7 @@ mod spill;
 mod targets;
 pub mod texts;
 mod timeline;
+mod verdicts;
 
 pub use call_ids::CallSet;
 use call_ids::{guid, CallIds};
@@ -328,6 +329,8 @@ pub struct Aggregator {
     resource_filter: Vec<glob::Pattern>,
     /// Which of them matched a record, shared by the sinks made from this one.
     resource_hits: Arc<[AtomicBool]>,
+    /// The verdict of the patterns on each resource id met ([`Aggregator::resource_kept`]).
+    resource_verdicts: verdicts::Verdicts,
     /// The calls whose records name a resource kept, read first ([`resource_calls`]): a
     /// callback record of no resource of one of them is kept, as its call's.
     calls_of_resources: Option<Arc<CallSet>>,
@@ -450,6 +453,7 @@ impl Aggregator {
             run_left: MAX_CELLS,
             resource_filter: Vec::new(),
             resource_hits: Arc::from([]),
+            resource_verdicts: verdicts::Verdicts::default(),
             calls_of_resources: None,
             last_resource: (Box::from(""), 0),
             recent_operations: Recent::default(),
@@ -746,11 +750,18 @@ impl Aggregator {
     }
 
     /// Whether a record passes the `--resource` filter: its resource's name or whole id
-    /// matches a pattern.
+    /// matches a pattern. The patterns are matched once per resource id
+    /// ([`verdicts::Verdicts`]): the same answer, and the same patterns found matching.
     fn resource_kept(&self, rec: &Record<'_>) -> bool {
         if self.resource_filter.is_empty() {
             return true;
         }
+        (self.resource_verdicts).of(&rec.resource_id, || self.resource_matched(rec))
+    }
+
+    /// Whether a record's resource's name or whole id matches a pattern, each pattern that
+    /// does marked as having matched.
+    fn resource_matched(&self, rec: &Record<'_>) -> bool {
         let Some(name) = rec.resource() else {
             return false;
         };

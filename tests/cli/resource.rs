@@ -374,3 +374,63 @@ fn triage_of_some_resources_counts_their_calls_callback_records() {
     );
     assert!(text.contains(&line), "{line}\n{text}");
 }
+
+#[test]
+fn resource_patterns_give_each_record_its_resource_s_verdict_and_name_those_unmatched() {
+    // Records of three resources, interleaved and repeated, each resource's verdict given once
+    // and then reused: by name, by whole id, by neither; a pattern no resource matches is said.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let ids = [
+        "/SUBSCRIPTIONS/X/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/ACS-A",
+        "/subscriptions/x/providers/microsoft.communication/communicationservices/acs-b",
+        "/subscriptions/x/providers/microsoft.communication/communicationservices/other-c",
+    ];
+    let mut lines = String::new();
+    for i in 0..60 {
+        let id = ids[(i * 7 / 3) % 3];
+        lines += &format!(
+            "{{\"time\":\"2026-11-24T02:{:02}:00Z\",\"resourceId\":\"{id}\",\"category\":\"CallAutomationMediaSummary\",\"operationName\":\"Play\",\"correlationId\":\"c{i}\",\"properties\":{{\"resultCode\":500,\"resultSubcode\":8500,\"resultMessage\":\"m\"}}}}\n",
+            i % 60
+        );
+    }
+    std::fs::write(&input, &lines).unwrap();
+    let expected = |id: &str| lines.matches(&format!("\"{id}\"")).count().to_string();
+    for threads in ["1", "3"] {
+        let out = dir.path().join(format!("out{threads}"));
+        let run = bin()
+            .env("RAYON_NUM_THREADS", threads)
+            .arg("report")
+            .arg(&input)
+            .args(["--out"])
+            .arg(&out)
+            .args(["--format", "csv"])
+            .args([
+                "--resource",
+                "acs-a",
+                "--resource",
+                "*/communicationservices/acs-b",
+            ])
+            .args(["--resource", "nomatch-*", "--resource", "acs-?"])
+            .assert()
+            .success();
+        let rows = resource_rows(&out);
+        assert_eq!(
+            rows.keys().collect::<Vec<_>>(),
+            ["acs-a", "acs-b"],
+            "{rows:?}"
+        );
+        assert_eq!(rows["acs-a"]["count"], expected(ids[0]));
+        assert_eq!(rows["acs-b"]["count"], expected(ids[1]));
+        let err = stderr(&run);
+        assert!(
+            err.contains("--resource nomatch-*: no record's resource matched it"),
+            "{err}"
+        );
+        assert_eq!(
+            err.matches("no record's resource matched it").count(),
+            1,
+            "{err}"
+        );
+    }
+}
