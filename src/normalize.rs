@@ -114,6 +114,15 @@ impl<'a> Val<'a> {
                 let t = trim(s);
                 match t.parse::<i64>() {
                     Ok(v) => v,
+                    // Scientific notation (`8.52E+03`, Excel's display of 8522 in a cell
+                    // formatted Scientific) has lost digits: read as a number, it would be
+                    // another key.
+                    Err(_) if t.bytes().any(|b| b.eq_ignore_ascii_case(&b'e')) => {
+                        return Err(format!(
+                            "{} (scientific notation: its digits are lost)",
+                            excerpt(t, 40)
+                        ))
+                    }
                     // Excel re-saves may turn 404 into 404.0.
                     Err(_) => match t.parse::<f64>() {
                         Ok(f) if f.is_finite() => {

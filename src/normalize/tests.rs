@@ -243,7 +243,14 @@ fn rejects_and_skips() {
         ),
         (s("-7"), "code \"-7 (out of range)\""),
         (s("400.5"), "code \"400.5 (not a whole number)\""),
-        (s("1e13"), "code \"1e13 (out of range)\""),
+        (
+            s("1e13"),
+            "code \"1e13 (scientific notation: its digits are lost)\"",
+        ),
+        (
+            s("4.04E+02"),
+            "code \"4.04E+02 (scientific notation: its digits are lost)\"",
+        ),
         (s("4x4"), "code \"4x4\""),
     ] {
         let mut r = raw(&base);

@@ -1931,3 +1931,47 @@ fn an_indented_callback_log_after_probes_and_a_cut_body_reads_every_intact_event
         );
     }
 }
+
+#[test]
+fn codes_in_scientific_notation_are_rejected_and_zero_decimals_read() {
+    // Excel shows 8522 as `8.52E+03` in a cell formatted Scientific: read as a number it would
+    // be 8520, another key. `404.0` and `8522.00` lost nothing.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("x.csv");
+    let row = |i: u32, code: &str, sub: &str| {
+        format!("\"11/24/2026, 1:0{i}:00.000 AM\",c{i},Play,{code},{sub},m,ACSCallAutomationMediaSummary\n")
+    };
+    let csv = "TimeGenerated [UTC],CorrelationId,OperationName,ResultCode,ResultSubcode,ResultMessage,Type\n"
+        .to_string()
+        + &row(1, "404", "8.52E+03")
+        + &row(2, "4.04e2", "8522")
+        + &row(3, "400", "8.51e3")
+        + &row(4, "404.0", "8522.00")
+        + &row(5, "404", "8522");
+    std::fs::write(&input, csv).unwrap();
+    let out = dir.path().join("out");
+    report_to(&input, &out, &["-q", "--max-bad", "100%"]).success();
+    let codes = read_csv(&out.join("by_code.csv"));
+    let keys: Vec<_> = codes
+        .iter()
+        .map(|r| (&*r["code"], &*r["subcode"], &*r["count"]))
+        .collect();
+    assert_eq!(keys, [("404", "8522", "2")]);
+    let rejects = read_csv(&out.join("rejects.csv"));
+    let reasons: Vec<_> = rejects
+        .iter()
+        .map(|r| (&*r["line"], &*r["reason"]))
+        .collect();
+    assert_eq!(reasons.len(), 3, "{reasons:?}");
+    for ((line, reason), (want_line, want)) in reasons.iter().zip([
+        ("2", "subcode not an integer: subcode \"8.52E+03"),
+        ("3", "code not an integer: code \"4.04e2"),
+        ("4", "subcode not an integer: subcode \"8.51e3"),
+    ]) {
+        assert_eq!(*line, want_line);
+        assert!(
+            reason.starts_with(want) && reason.contains("scientific notation"),
+            "{reason}"
+        );
+    }
+}
