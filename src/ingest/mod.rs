@@ -555,6 +555,8 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
     };
     let mut ctx = FileCtx::new(name.clone(), rules, sink);
     let mut shape = "unreadable";
+    let path = src.path.as_ref().filter(|_| src.problem.is_none());
+    let began = path.and_then(|p| sources::stamp(p.clone()));
     let result = (|| -> io::Result<()> {
         // A large plain file of JSON Lines or CSV is read by ranges, every worker reading its own.
         if let Some((file, size)) = large_plain(src, ranges::MIN_BYTES)? {
@@ -640,6 +642,18 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
             }
         }
     })();
+    // A file cut, replaced or written to as it was read (an export still being copied): its
+    // counts are of the bytes read, which may end inside a record far from its new end.
+    if let Some(began) = &began {
+        let ended = path.and_then(|p| sources::stamp(p.clone()));
+        if let Some(what) = sources::changed_while_read(began, ended.as_ref()) {
+            let w = format!(
+                "{}: {what}: its counts are of what was read; read it again once it is whole",
+                ctx.name
+            );
+            ctx.warn(w);
+        }
+    }
     if let Err(e) = result {
         // One reject, but maybe an hour of records: said where the run's warnings are.
         let w = match ctx.counts.accepted + ctx.counts.rejected + ctx.counts.skipped {

@@ -355,6 +355,37 @@ impl Stamp {
     }
 }
 
+/// A regular file's [`Stamp`]: `None` for anything else, or a path whose metadata cannot be
+/// read.
+pub(super) fn stamp(path: PathBuf) -> Option<Stamp> {
+    let m = std::fs::metadata(&path).ok().filter(|m| m.is_file())?;
+    Some(Stamp {
+        id: file_id(&m),
+        len: m.len(),
+        modified: m.modified().ok(),
+        path,
+    })
+}
+
+/// What became of a file read once, between `then` (when its reading began) and `now` (when
+/// it ended), said for a warning: `None` when it is as it was.
+pub(super) fn changed_while_read(then: &Stamp, now: Option<&Stamp>) -> Option<String> {
+    match now {
+        Some(now) if now == then => None,
+        Some(now) if now.id != then.id => Some("was replaced while it was read".into()),
+        Some(now) if now.len < then.len => Some(format!(
+            "shrank while it was read ({} bytes when its reading began, {} at its end)",
+            then.len, now.len
+        )),
+        Some(now) if now.len > then.len => Some(format!(
+            "grew while it was read ({} bytes when its reading began, {} at its end)",
+            then.len, now.len
+        )),
+        Some(_) => Some("was written to while it was read".into()),
+        None => Some("was removed while it was read".into()),
+    }
+}
+
 /// What of the files `then` (read before) is not as it was among `now` (the same inputs'
 /// files now, `None` when they are not all regular files any more): the first that changed, by
 /// its path, or `the input files` when there are more or fewer; `None` when every one is as it
@@ -376,13 +407,7 @@ pub fn regular_files(settings: &IngestSettings) -> Option<Vec<Stamp>> {
     for s in sources(settings).0 {
         let path = s.path?;
         if s.problem.is_none() {
-            let m = std::fs::metadata(&path).ok().filter(|m| m.is_file())?;
-            files.push(Stamp {
-                id: file_id(&m),
-                len: m.len(),
-                modified: m.modified().ok(),
-                path,
-            });
+            files.push(stamp(path)?);
         }
     }
     Some(files)
@@ -476,5 +501,44 @@ mod tests {
         if made.is_ok_and(|s| s.success()) {
             assert!(regular_files(&settings(vec![a, fifo])).is_none());
         }
+    }
+
+    /// rev62a F5: a file cut as it was read had said nothing (two `truncated record` rejects at
+    /// lines past its new end, exit 0).
+    #[test]
+    fn a_file_changed_while_read_is_said_how() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.jsonl");
+        std::fs::write(&p, "0123456789").unwrap();
+        let began = stamp(p.clone()).unwrap();
+        let now = || stamp(p.clone());
+        assert_eq!(changed_while_read(&began, now().as_ref()), None);
+        let file = std::fs::OpenOptions::new().write(true).open(&p).unwrap();
+        file.set_len(4).unwrap();
+        let said = changed_while_read(&began, now().as_ref()).unwrap();
+        assert!(
+            said.starts_with("shrank while it was read (10 bytes"),
+            "{said}"
+        );
+        file.set_len(20).unwrap();
+        let said = changed_while_read(&began, now().as_ref()).unwrap();
+        assert!(
+            said.starts_with("grew while it was read (10 bytes"),
+            "{said}"
+        );
+        // The same length, written again later.
+        file.set_len(10).unwrap();
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+        file.set_modified(later).unwrap();
+        let said = changed_while_read(&began, now().as_ref()).unwrap();
+        assert_eq!(said, "was written to while it was read");
+        let other = dir.path().join("y.jsonl");
+        std::fs::write(&other, "0123456789").unwrap();
+        std::fs::rename(&other, &p).unwrap();
+        let said = changed_while_read(&began, now().as_ref()).unwrap();
+        assert_eq!(said, "was replaced while it was read");
+        std::fs::remove_file(&p).unwrap();
+        let said = changed_while_read(&began, now().as_ref()).unwrap();
+        assert_eq!(said, "was removed while it was read");
     }
 }
