@@ -115,13 +115,16 @@ impl<'a> Val<'a> {
                 match t.parse::<i64>() {
                     Ok(v) => v,
                     // Scientific notation (`8.52E+03`, Excel's display of 8522 in a cell
-                    // formatted Scientific) has lost digits: read as a number, it would be
-                    // another key.
-                    Err(_) if t.bytes().any(|b| b.eq_ignore_ascii_case(&b'e')) => {
+                    // formatted Scientific) may have lost digits: read as a number, it would
+                    // be another key. (Other text with an `e`, `Failed`, is not a number.)
+                    Err(_) if scientific(t) => {
                         return Err(format!(
-                            "{} (scientific notation: its digits are lost)",
+                            "{} (scientific notation: its digits may be lost)",
                             excerpt(t, 40)
                         ))
+                    }
+                    Err(_) if t.bytes().any(|b| b.eq_ignore_ascii_case(&b'e')) => {
+                        return Err(excerpt(t, 40));
                     }
                     // Excel re-saves may turn 404 into 404.0.
                     Err(_) => match t.parse::<f64>() {
@@ -447,6 +450,18 @@ fn suffixed_role(ctx: Context, key: &[u8]) -> KeyRole {
         KeyRole::Field(f) => KeyRole::Field(f),
         _ => KeyRole::Ignore,
     }
+}
+
+/// Whether `t` is a number in scientific notation: `[-+]d[.ddd]E[-+]dd`.
+fn scientific(t: &str) -> bool {
+    let Some((mantissa, exponent)) = t.split_once(['e', 'E']) else {
+        return false;
+    };
+    let mantissa = mantissa.strip_prefix(['-', '+']).unwrap_or(mantissa);
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |d: &str| d.bytes().all(|b| b.is_ascii_digit());
+    let exponent = exponent.strip_prefix(['-', '+']).unwrap_or(exponent);
+    !int.is_empty() && digits(int) && digits(frac) && !exponent.is_empty() && digits(exponent)
 }
 
 /// The wanted fields of one source record, before normalization.

@@ -5665,16 +5665,23 @@ fn a_json_lines_record_with_more_on_its_line_is_one_outcome() {
             .collect();
         (ids, rejects)
     };
-    // Junk after the record: the line is one damaged record.
-    for junk in ["x", "}", " ,", "\u{FFFD}"] {
+    // Anything but records after the record (a merge's leftover, NUL padding, a Ctrl-Z, a cut
+    // UTF-16 file's odd byte): the record read, the rest a reject of its own text (rev62c F3:
+    // a first mend had made the line one reject, losing the record).
+    for junk in ["x", "}", " ,", "\u{FFFD}", "\0\0\0\0", "\u{1A}"] {
         let (ids, rejects) = read(format!("{}{junk}", rec(3)));
-        assert_eq!(ids, ["c1", "c2", "c5"], "{junk}");
-        assert_eq!(rejects.len(), 1, "{junk}: {rejects:?}");
-        assert_eq!((rejects[0].0, rejects[0].1), (3, Reason::NotJson), "{junk}");
+        assert_eq!(ids, ["c1", "c2", "c3", "c5"], "{junk:?}");
+        assert_eq!(rejects.len(), 1, "{junk:?}: {rejects:?}");
+        assert_eq!(
+            (rejects[0].0, rejects[0].1),
+            (3, Reason::NotJson),
+            "{junk:?}"
+        );
+        assert!(!rejects[0].2.contains("c3"), "{rejects:?}");
     }
-    // Records whose newlines were lost: each read.
-    let (ids, rejects) = read(format!("{}{} {}", rec(3), rec(4), rec(6)));
-    assert_eq!(ids, ["c1", "c2", "c3", "c4", "c6", "c5"]);
+    // Records whose newlines were lost, or left a comma between them: each read.
+    let (ids, rejects) = read(format!("{}{} {} , {}", rec(3), rec(4), rec(6), rec(7)));
+    assert_eq!(ids, ["c1", "c2", "c3", "c4", "c6", "c7", "c5"]);
     assert!(rejects.is_empty(), "{rejects:?}");
     // The last of them broken: the joined ones before it read, it one reject with its own text.
     let cut = rec(4);
@@ -5683,10 +5690,12 @@ fn a_json_lines_record_with_more_on_its_line_is_one_outcome() {
     assert_eq!(rejects.len(), 1, "{rejects:?}");
     assert_eq!((rejects[0].0, rejects[0].1), (3, Reason::Truncated));
     assert!(rejects[0].2.starts_with(&cut[..30]), "{rejects:?}");
-    // 200,000 objects joined on a line are read in a loop, not by as many nested calls.
-    let many = "{}".repeat(200_000);
-    let (ids, _) = read(format!("{}{many}", rec(3)));
+    // 200,000 objects joined on a line are read in a loop, not by as many nested calls; each
+    // a reject whose text is its start, not the rest of the line (rev62c F0: quadratic).
+    let many = r#"{"time":1}"#.repeat(200_000);
+    let (ids, rejects) = read(format!("{}{many}", rec(3)));
     assert_eq!(ids, ["c1", "c2", "c3", "c5"]);
+    assert_eq!(rejects.len(), 200_000);
 }
 
 /// rev62a F6: runs of blank lines are passed over at once; the lines after them keep their

@@ -245,13 +245,18 @@ fn rejects_and_skips() {
         (s("400.5"), "code \"400.5 (not a whole number)\""),
         (
             s("1e13"),
-            "code \"1e13 (scientific notation: its digits are lost)\"",
+            "code \"1e13 (scientific notation: its digits may be lost)\"",
         ),
         (
             s("4.04E+02"),
-            "code \"4.04E+02 (scientific notation: its digits are lost)\"",
+            "code \"4.04E+02 (scientific notation: its digits may be lost)\"",
         ),
         (s("4x4"), "code \"4x4\""),
+        // Text with an `e` that is no number is said as it is (rev62c F6).
+        (s("Failed"), "code \"Failed\""),
+        (s("0x1F4E"), "code \"0x1F4E\""),
+        (s(".5e3"), "code \".5e3\""),
+        (s("1e"), "code \"1e\""),
     ] {
         let mut r = raw(&base);
         r.set(Field::ResultCode, v);
