@@ -377,13 +377,22 @@ impl Held {
 /// Where a body logged over the lines after its prefix, from its bracket at the start of `r`,
 /// is cut off: at the start of the next line that opens a body after a prefix
 /// ([`opens_after_prefix`], which no line of a JSON value printed indented is), when that
-/// line comes before the body closes. `None` when it closes first, or the input ends, or it
-/// runs longer than a record may be: it is read as any document is.
+/// line comes before the body closes. When none comes within a record's size
+/// ([`MAX_RECORD_BYTES`]) but a logger's line does (no line of JSON printed indented starts
+/// with a word), it is cut off at that line, and the lines after it are read as the log they
+/// are (skipped up to the next prefix, however far). `None` when it closes first, or the
+/// input ends, or it runs longer than a record may be with no logger's line: it is read as
+/// any document is.
 fn cut_body(r: &mut Peek) -> io::Result<Option<usize>> {
     let mut walker = Walker::default();
     // The start of the line walked next, and how far its end was looked for.
     let (mut at, mut searched) = (0, 0);
-    while searched <= MAX_RECORD_BYTES {
+    // The start of the first logger's line after the body's first line.
+    let mut logged = None;
+    loop {
+        if searched > MAX_RECORD_BYTES {
+            return Ok(logged);
+        }
         let buf = r.fill(searched + 1)?;
         if buf.len() <= searched {
             return Ok(None);
@@ -398,9 +407,13 @@ fn cut_body(r: &mut Peek) -> io::Result<Option<usize>> {
         if walker.end(&buf[at..=nl]).is_some() {
             return Ok(None);
         }
+        let line = &buf[at..nl];
+        if at > 0 && logged.is_none() && !line.trim_ascii().is_empty() && !starts_as_json_text(line)
+        {
+            logged = Some(at);
+        }
         (at, searched) = (nl + 1, nl + 1);
     }
-    Ok(None)
 }
 
 /// A body cut off before the next line of its log ([`cut_body`]), `lines` newlines into the

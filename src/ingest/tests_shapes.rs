@@ -5951,3 +5951,38 @@ fn a_table_whose_rows_come_before_its_columns_is_read() {
         c.rejects
     );
 }
+
+/// rev62c F10: a body cut off, then more than 4 MiB of the logger's lines before the next body
+/// (health probes all night): the cut one is one reject, the logger's lines skipped and the
+/// bodies after them read (they had been swallowed by the cut body, one `record too large`).
+#[test]
+fn a_cut_body_then_over_4_mib_of_the_loggers_lines_costs_that_body_alone() {
+    let night = probes(25_000);
+    assert!(night.len() > 5 << 20);
+    let cut = logged_body(0, true);
+    let cut = cut[..cut.len() / 2].to_string() + "\n";
+    let after: String = (1..11).map(|i| logged_body(i, true)).collect();
+    let text = format!("{}{cut}{night}{after}", logged_body(100, true));
+    let (c, r, _d) = read_text("callbacks.log", text.as_bytes());
+    let f = &r.files[0];
+    assert_eq!(
+        (f.accepted, f.rejected, f.skipped),
+        (11, 1, 12 + 100_000),
+        "{:?}",
+        c.rejects
+    );
+    assert_eq!(c.rejects[0].reason, Reason::Truncated, "{:?}", c.rejects);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    let mut ids: Vec<String> = c
+        .records
+        .iter()
+        .map(|x| x.correlation_id.to_string())
+        .collect();
+    ids.sort();
+    let mut expected: Vec<String> = [1, 10, 100, 2, 3, 4, 5, 6, 7, 8, 9]
+        .iter()
+        .map(|i| format!("k{i}"))
+        .collect();
+    expected.sort();
+    assert_eq!(ids, expected);
+}
