@@ -752,13 +752,45 @@ fn not_foreign(out: &Path, outputs: &[PathBuf], settings: &IngestSettings) -> Re
     Ok(())
 }
 
-/// Refuses two outputs that are one file (`existing`: each existing output's identity, after
-/// following links): hard links of each other, or a symbolic link to the other. The set would
-/// write one's bytes through the other (a `summary.md` linked to `by_code.csv` left
-/// `by_code.csv` holding Markdown), or read one as a report of this tool that is not.
-fn not_one_file(out: &Path, existing: &[((u64, u64), &Path)]) -> Result<()> {
-    for (i, (id, first)) in existing.iter().enumerate() {
-        if let Some((_, second)) = existing[i + 1..].iter().find(|(o, _)| o == id) {
+/// What an output is once written, to tell two outputs that are one file: an existing regular
+/// file's identity (device, inode), after following links; for one not there yet, where its
+/// links lead (the canonical directory and the file name), as two links to one missing file
+/// would both write it. `None` for anything else (a device, a FIFO, a loop of links).
+#[derive(PartialEq)]
+enum Identity {
+    File(u64, u64),
+    Missing(PathBuf),
+}
+
+fn identity(path: &Path) -> Option<Identity> {
+    if let Some((dev, ino)) = regular_id(&target(path)) {
+        return Some(Identity::File(dev, ino));
+    }
+    let mut at = path.to_path_buf();
+    // A dangling link's `target` is where it points, which may be a link again.
+    for _ in 0..40 {
+        match fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => at = target(&at),
+            Ok(_) => return None,
+            Err(_) => {
+                let dir = fs::canonicalize(dir_of(&at)).ok()?;
+                return Some(Identity::Missing(dir.join(at.file_name()?)));
+            }
+        }
+    }
+    None
+}
+
+/// Refuses two outputs that are one file: hard links of each other, a symbolic link to the
+/// other, or two links to one file not there yet (see [`Identity`]). The set would write one's
+/// bytes through the other (a `summary.md` linked to `by_code.csv` left `by_code.csv` holding
+/// Markdown), or read one as a report of this tool that is not.
+fn not_one_file(out: &Path, outputs: &[PathBuf]) -> Result<()> {
+    let ids: Vec<(Identity, &Path)> = (outputs.iter())
+        .filter_map(|p| identity(p).map(|id| (id, p.as_path())))
+        .collect();
+    for (i, (id, first)) in ids.iter().enumerate() {
+        if let Some((_, second)) = ids[i + 1..].iter().find(|(o, _)| o == id) {
             anyhow::bail!(
                 "--out {} would write {} and {}, which are one file (a hard link or a symbolic link of the other): make them two files, or write the reports elsewhere",
                 out.display(),
@@ -776,13 +808,13 @@ fn not_one_file(out: &Path, existing: &[((u64, u64), &Path)]) -> Result<()> {
 /// are compared by device and inode, after following links, as they are written. The walk is
 /// made only when an output exists already, as a regular file: there is nothing to lose else.
 pub fn not_inputs(out: &Path, outputs: &[PathBuf], settings: &IngestSettings) -> Result<()> {
+    not_one_file(out, outputs)?;
     let existing: Vec<((u64, u64), &Path)> = (outputs.iter())
         .filter_map(|p| regular_id(&target(p)).map(|id| (id, p.as_path())))
         .collect();
     if existing.is_empty() {
         return Ok(());
     }
-    not_one_file(out, &existing)?;
     let (mut named, mut dirs) = (Vec::new(), Vec::new());
     for p in settings.inputs.iter().filter(|p| p.as_os_str() != "-") {
         match fs::metadata(p) {

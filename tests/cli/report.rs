@@ -311,7 +311,7 @@ fn two_outputs_that_are_one_file_are_refused_naming_both() {
     report_to(input, &out, &[]).success();
     let by_code = out.join("by_code.csv");
     let before = std::fs::read(&by_code).unwrap();
-    let one_file = |other: &str| {
+    let refused = |other: &str| {
         let a = report_to(input, &out, &[]).code(1);
         assert_eq!(
             stderr(&a),
@@ -322,6 +322,9 @@ fn two_outputs_that_are_one_file_are_refused_naming_both() {
                 out.join(other).display()
             )
         );
+    };
+    let one_file = |other: &str| {
+        refused(other);
         assert_eq!(std::fs::read(&by_code).unwrap(), before);
     };
     std::fs::remove_file(out.join("summary.md")).unwrap();
@@ -333,6 +336,20 @@ fn two_outputs_that_are_one_file_are_refused_naming_both() {
     one_file("timeline.csv");
     // A format that writes one of the two alone has nothing to refuse.
     report_to(input, &out, &["--format", "md"]).success();
+    // One file not there yet: two links to it, or one output a link to the other before that
+    // other is written, had written one report over the other (exit 0).
+    std::fs::remove_file(out.join("timeline.csv")).unwrap();
+    std::fs::remove_file(&by_code).unwrap();
+    std::fs::remove_file(out.join("summary.md")).unwrap();
+    std::os::unix::fs::symlink("../t.md", &by_code).unwrap();
+    std::os::unix::fs::symlink("../t.md", out.join("summary.md")).unwrap();
+    refused("summary.md");
+    assert!(!dir.path().join("t.md").exists());
+    std::fs::remove_file(out.join("summary.md")).unwrap();
+    std::fs::remove_file(&by_code).unwrap();
+    std::os::unix::fs::symlink("summary.md", &by_code).unwrap();
+    refused("summary.md");
+    assert!(!out.join("summary.md").exists());
 }
 
 /// A SIGTERM that comes once the new set is in place lets the run end as it would have, with
