@@ -22,7 +22,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{BufWriter, Read, Write};
 use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, Once, PoisonError};
 
 use anyhow::{Context, Result};
@@ -212,6 +212,17 @@ static STAGED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 /// set before is). Set and read with [`STAGED`]'s lock held.
 static COMMITTED: AtomicBool = AtomicBool::new(false);
 
+/// The exit status the run is to end with once its set is in place ([`ends_with`]), or -1: a
+/// second SIGINT or SIGTERM after the set is in place ends the run with it at once.
+static STATUS: AtomicI32 = AtomicI32::new(-1);
+
+/// Says the exit status the run is to end with once the set it is about to commit is in place:
+/// a second SIGINT or SIGTERM that comes then (a run stuck writing its last lines to a pipe
+/// nobody reads) ends the run with it, the new set being in place.
+pub fn ends_with(status: u8) {
+    STATUS.store(i32::from(status), Ordering::SeqCst);
+}
+
 fn staged() -> MutexGuard<'static, Vec<PathBuf>> {
     STAGED.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -220,7 +231,10 @@ fn staged() -> MutexGuard<'static, Vec<PathBuf>> {
 /// stopped) removes the temporaries of the sets being written, then ends the run as the signal
 /// would have (exit 130 or 143 in a shell): the old set stays as it was, as before, and no
 /// temporaries are left behind for the next run to remove. Once the set is in place
-/// ([`COMMITTED`]) it is let pass: the run's last lines and its own exit status follow.
+/// ([`COMMITTED`]) the first is let pass: the run's last lines and its own exit status follow;
+/// a second ends the run at once with that status ([`STATUS`]; 128 + the signal, as the
+/// signal would, when the run said none), as one stuck writing its last lines had no way out
+/// but SIGKILL.
 fn removed_on_a_stop() {
     static WATCH: Once = Once::new();
     WATCH.call_once(|| {
@@ -242,6 +256,7 @@ fn removed_on_a_stop() {
                 return;
             };
             let mut signals = signals.forever();
+            let mut passed = false;
             let (signal, staged) = loop {
                 let Some(signal) = signals.next() else {
                     return;
@@ -250,6 +265,14 @@ fn removed_on_a_stop() {
                 if !COMMITTED.load(Ordering::SeqCst) {
                     break (signal, staged);
                 }
+                if passed {
+                    let status = STATUS.load(Ordering::SeqCst);
+                    if status >= 0 {
+                        std::process::exit(status);
+                    }
+                    break (signal, staged);
+                }
+                passed = true;
             };
             for dir in staged.iter() {
                 let _ = fs::remove_dir_all(dir);

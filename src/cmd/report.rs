@@ -41,9 +41,10 @@ pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
         night.volume,
     );
     render::report_files(&rep, &cat, &formats, out, &mut set)?;
+    let exit = rep.exit(args.fail_on_spike, args.max_bad);
+    crate::output::ends_with(exit as u8);
     set.commit()?;
 
-    let exit = rep.exit(args.fail_on_spike, args.max_bad);
     let end = render::text::Ending {
         exit,
         over_max_bad,

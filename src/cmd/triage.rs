@@ -112,6 +112,12 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
                 true => render::triage::calls(&t, args.format, args.limit)?,
                 false => render::triage::render(&t, args.format)?,
             };
+            // Its exit status, for a second SIGINT or SIGTERM once the file is in place.
+            let exit = match args.max_bad.exceeded(t.rejected, t.read) {
+                true => Exit::TooManyRejects,
+                false => Exit::Success,
+            };
+            output::ends_with(exit as u8);
             output::write_file(path, &bytes)?;
         }
         None => {
