@@ -70,8 +70,8 @@ pub fn mask_excerpt(text: &str) -> String {
 /// [`mask_excerpt`], and each run of 7 digits or more shows its last 4 whatever comes before
 /// it, since reading the value may have dropped its `+` (`"+14255550124"` read as a number is
 /// quoted as `14255550124 (out of range)`, shown `xxxxxxx0124 (out of range)`), and a run the
-/// value's cut runs into shows none. A code or a subcode has at most 6 digits, so one too long
-/// to be either is masked and one that is not stays readable.
+/// value's cut runs into shows none. The catalogue's codes and subcodes have at most 6 digits,
+/// so one of those stays readable.
 pub fn mask_quoted(text: &str) -> String {
     let masked = mask_excerpt(text);
     let b = masked.as_bytes();

@@ -585,11 +585,15 @@ impl Catalogue {
 
     /// The pairs that count, one per key, in load order.
     pub fn effective_pairs(&self) -> impl Iterator<Item = &PairEntry> {
+        self.effective_indexed().map(|(_, p)| p)
+    }
+
+    /// [`Catalogue::effective_pairs`] with each pair's index into `pairs`.
+    fn effective_indexed(&self) -> impl Iterator<Item = (usize, &PairEntry)> {
         self.pairs
             .iter()
             .enumerate()
             .filter(|(i, p)| self.pair_index.get(&(p.code, p.subcode)) == Some(i))
-            .map(|(_, p)| p)
     }
 
     /// The generic subcode for a code, unless its class contradicts the code's
@@ -623,10 +627,7 @@ impl Catalogue {
     /// first of each subcode's, none once one of them says otherwise.
     fn index_subcodes(&mut self) {
         let mut index: HashMap<u32, Option<usize>> = HashMap::default();
-        for (i, p) in self.pairs.iter().enumerate() {
-            if self.pair_index.get(&(p.code, p.subcode)) != Some(&i) {
-                continue;
-            }
+        for (i, p) in self.effective_indexed() {
             index
                 .entry(p.subcode)
                 .and_modify(|first| {
