@@ -17,7 +17,8 @@ use serde::de::DeserializeSeed;
 
 use super::blocks::{self, ArrayAt, Prefixed, Rest};
 use super::elements::{
-    elements, envelope, frames, member, read_array, shape, wrapper_head, End, Items, Member, Of,
+    columns_first, elements, envelope, frames, member, read_array, rows_first, shape, wrapper_head,
+    End, Items, Member, Of,
 };
 use super::json::{short_message, Element, TopSeed};
 use super::structure::{nests_deeper_than, opens_after_prefix, reparse, Walker, MAX_NESTING};
@@ -69,6 +70,11 @@ impl Peek {
 
     fn consume(&mut self, n: usize) {
         self.at += n;
+    }
+
+    /// The next `n` bytes not yet consumed replaced by `by`.
+    fn replace(&mut self, n: usize, by: Vec<u8>) {
+        self.head.splice(self.at..self.at + n, by);
     }
 
     /// The input after its `]`, read on without another reader around it.
@@ -211,6 +217,9 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                             }
                         }
                     }
+                    // A table whose rows come before its columns: read as one whose
+                    // columns come first.
+                    None if rows_first(head).is_some() && columns_moved(&mut r, ctx)? => {}
                     // Any other document: read whole when it is small, else streamed.
                     None => match document_tail(r, 0)? {
                         Tail::Whole(doc, rest) => {
@@ -305,6 +314,21 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
             }
         }
     }
+}
+
+/// Moves the columns of a query API table whose rows come before them (see [`columns_first`])
+/// before its rows, when they come in as many bytes as a streamed document may hold between
+/// two elements ([`STREAM_BUDGET`]: beyond that its rows are one `record too large`, as
+/// before). Says whether they were.
+fn columns_moved<S: Sink>(r: &mut Peek, ctx: &FileCtx<'_, S>) -> io::Result<bool> {
+    let doc = r.fill(STREAM_BUDGET as usize)?;
+    let doc = &doc[..doc.len().min(STREAM_BUDGET as usize)];
+    let Some(moved) = columns_first(doc, ctx) else {
+        return Ok(false);
+    };
+    let n = doc.len();
+    r.replace(n, moved);
+    Ok(true)
 }
 
 /// A line of a callback endpoint's logger, skipped.
@@ -489,7 +513,12 @@ pub(super) fn line_document<S: Sink>(line: &[u8], line_no: u64, ctx: &mut FileCt
     } else {
         match envelope(line) {
             Some((at, items, head)) => (at, items, Some(head)),
-            None => return false,
+            // A table whose rows come before its columns: read as one whose columns come
+            // first.
+            None => match columns_first(line, ctx) {
+                Some(moved) => return line_document(&moved, line_no, ctx),
+                None => return false,
+            },
         }
     };
     let body = &line[at..];

@@ -17,7 +17,7 @@ use super::structure::{
     nests_deeper_than, next_element, reparse, signature, string_end, value_end, value_end_deep,
     Signature, Walker, MAX_NESTING,
 };
-use super::{FileCtx, Sink};
+use super::{FileCtx, Kept, Reject, Sink};
 use crate::normalize::{key_role_bytes, Context, KeyRole, Raw, Reason};
 use crate::record::At;
 
@@ -95,6 +95,113 @@ pub(super) fn envelope(b: &[u8]) -> Option<(usize, Items, Head)> {
     expect(b, &mut i, b'{')?;
     let items = table_head(b, &mut i)?;
     Some((i, items, Head::Table))
+}
+
+/// Where the `"rows"` key of a query API response's first table is, when its rows come before
+/// its columns (PostgreSQL's `jsonb` writes keys shortest first: `name`, `rows`, `columns`)
+/// and `b` starts with its head: `{"tables": [{..., "rows": [`.
+pub(super) fn rows_first(b: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    expect(b, &mut i, b'{')?;
+    key(b, &mut i)?
+        .eq_ignore_ascii_case(b"tables")
+        .then_some(())?;
+    expect(b, &mut i, b':')?;
+    expect(b, &mut i, b'[')?;
+    expect(b, &mut i, b'{')?;
+    head_of_table(b, &mut i)?.is_none().then_some(i)
+}
+
+/// The same table with its columns moved before its rows, as a query API writes them, when
+/// they come in `doc` (a document from its `{`, its head found by [`rows_first`]): then its
+/// rows are read as any table's, a damaged one costing itself. They are the first `columns`
+/// key after the rows (no row holds one: a quote in a string is escaped), when the rows, read
+/// by them as they will be, close before it with only the table's other members between.
+/// Newlines stay where they were (the columns go on the head's line, their place is blanked),
+/// so every line number is the input's. `ctx`: the file's, whose rules the rows are read by.
+pub(super) fn columns_first<S: Sink>(doc: &[u8], ctx: &FileCtx<'_, S>) -> Option<Vec<u8>> {
+    let rows_key = rows_first(doc)?;
+    let mut i = rows_key;
+    key(doc, &mut i)?;
+    expect(doc, &mut i, b':')?;
+    expect(doc, &mut i, b'[')?;
+    let rows = i;
+    let (cols_at, cols_end) = columns_after(doc, rows)?;
+    let items = Items::Rows(super::json::columns(&doc[cols_at..cols_end])?);
+    // The rows read once, to nowhere, to find where they close.
+    let mut nowhere = Nowhere;
+    let mut dry = FileCtx::new(ctx.name.clone(), ctx.rules, &mut nowhere);
+    let body = &doc[rows..];
+    let shape = shape(body);
+    let of = Of {
+        items: &items,
+        top: false,
+        one_line: None,
+        shape: &shape,
+        spoiled: None,
+    };
+    let start = ArrayAt {
+        newlines: 0,
+        after_comma: false,
+    };
+    let close = elements(body, 0, start, &of, &End::default(), &mut dry)?;
+    // The table's members after the rows, up to its columns.
+    let mut p = rows + close + 1;
+    let comma = loop {
+        let at = skip_space(doc, p)?;
+        let value = match member(&doc[p..], false) {
+            Member::Array(_, to) => p + to - 1,
+            Member::Value(_, to) => p + to,
+            Member::Close(_) | Member::Bad(_) => return None,
+        };
+        if value == cols_at {
+            break at;
+        }
+        p = value_end(doc, value)?;
+    };
+    let mut moved = Vec::with_capacity(doc.len() + cols_end - cols_at + 12);
+    moved.extend_from_slice(&doc[..rows_key]);
+    moved.extend_from_slice(b"\"columns\":");
+    let flat = |c: &u8| if matches!(c, b'\n' | b'\r') { b' ' } else { *c };
+    moved.extend(doc[cols_at..cols_end].iter().map(flat));
+    moved.push(b',');
+    moved.extend_from_slice(&doc[rows_key..comma]);
+    let blank = |c: &u8| if *c == b'\n' { b'\n' } else { b' ' };
+    moved.extend(doc[comma..cols_end].iter().map(blank));
+    moved.extend_from_slice(&doc[cols_end..]);
+    Some(moved)
+}
+
+/// The first `columns` (or `columnDescriptors`) key's array after `from`: where it starts and
+/// ends.
+fn columns_after(b: &[u8], from: usize) -> Option<(usize, usize)> {
+    memchr::memchr_iter(b'"', &b[from..])
+        .map(|q| from + q)
+        .find_map(|q| {
+            let mut i = q;
+            let k = key(b, &mut i)?;
+            let named =
+                k.eq_ignore_ascii_case(b"columns") || k.eq_ignore_ascii_case(b"columndescriptors");
+            (named && b[q - 1] != b'\\').then_some(())?;
+            expect(b, &mut i, b':')?;
+            let at = skip_space(b, i)?;
+            (b[at] == b'[').then_some(())?;
+            Some((at, value_end(b, at)?))
+        })
+}
+
+/// A sink that keeps nothing: a table's rows read to find where they close.
+struct Nowhere;
+
+impl Sink for Nowhere {
+    type Apart = ();
+    fn record(&mut self, _: &crate::record::Record<'_>) -> Kept {
+        Kept::Counted
+    }
+    fn reject(&mut self, _: Reject) {}
+    fn reject_not_kept(&mut self, _: Reason) {}
+    fn skip(&mut self, _: crate::record::SkipReason, _: Option<chrono::DateTime<chrono::Utc>>) {}
+    fn merge(&mut self, _: Nowhere) {}
 }
 
 /// The next member of an object that wraps records under keys of its own, read member by
@@ -247,14 +354,27 @@ fn key<'b>(b: &'b [u8], i: &mut usize) -> Option<&'b [u8]> {
 /// is not the query's result (v2's `TableKind` of its properties or completion information)
 /// is not one.
 fn table_head(b: &[u8], i: &mut usize) -> Option<Items> {
+    let cols = head_of_table(b, i)?;
+    key(b, i)?;
+    expect(b, i, b':')?;
+    expect(b, i, b'[')?;
+    Some(Items::Rows(cols?))
+}
+
+/// The keys of a table up to its `"rows"` key, `i` left at it: the fields of its columns if
+/// they came before it.
+fn head_of_table(b: &[u8], i: &mut usize) -> Option<Option<Vec<super::json::Column>>> {
     let mut cols = None;
     loop {
-        let k = key(b, i)?;
-        expect(b, i, b':')?;
+        let at = skip_space(b, *i)?;
+        let mut after = at;
+        let k = key(b, &mut after)?;
         if k.eq_ignore_ascii_case(b"rows") {
-            expect(b, i, b'[')?;
-            return Some(Items::Rows(cols?));
+            *i = at;
+            return Some(cols);
         }
+        *i = after;
+        expect(b, i, b':')?;
         let at = skip_space(b, *i)?;
         let end = value_end(b, at)?;
         let value = &b[at..end];

@@ -1054,7 +1054,9 @@ struct Table {
     /// Its `rows` when they came before its `columns` (key order is not meaningful: PostgreSQL's
     /// `jsonb` writes `name`, `rows`, `columns`), read once the columns come. No more than the
     /// document read whole (at most a record's size), or, streamed, than its budget between
-    /// two elements.
+    /// two elements. (A document's first table has its columns moved before its rows when they
+    /// come in that budget, `elements::columns_first`, and is read as any: a damaged row, which
+    /// fails this one value whole, then costs that row.)
     early_rows: Option<Box<serde_json::value::RawValue>>,
     /// It is a frame of a v2 response.
     frame: bool,

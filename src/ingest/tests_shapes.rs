@@ -5952,6 +5952,68 @@ fn a_table_whose_rows_come_before_its_columns_is_read() {
     );
 }
 
+/// rev62c F1: a table whose rows come before its columns, one row cut (it lost its tail and its
+/// `]`), costs that row, as the same table with its columns first does: 100 rows read whole,
+/// pretty-printed (the reject at the cut row's line), 12,000 rows streamed (over 4 MiB), a
+/// line of JSON Lines. The held rows had been one value, which the cut row failed whole (every
+/// row lost; the column specs then read as records).
+#[test]
+fn a_damaged_row_of_a_table_whose_rows_come_first_costs_that_row() {
+    let cols = r#"[{"name":"TimeGenerated","type":"datetime"},{"name":"OperationName","type":"string"},{"name":"ResultCode","type":"int"},{"name":"ResultSubcode","type":"int"},{"name":"ResultMessage","type":"string"},{"name":"CallConnectionId","type":"string"}]"#;
+    let rows = |n: usize, sep: &str, cut: bool| {
+        let mut rows: Vec<String> = (0..n)
+            .map(|i| {
+                let x = "x".repeat(300);
+                let t = format!("2026-11-24T19:{:02}:{:02}Z", i / 60 % 60, i % 60);
+                format!(r#"["{t}", "Play", 405, 8522, "{x}", "c{i}"]"#)
+            })
+            .collect();
+        if cut {
+            rows[n / 2] = rows[n / 2][..50].to_string() + "\"";
+        }
+        format!("[{}]", rows.join(sep))
+    };
+    let place = |c: &Collect| {
+        c.rejects
+            .iter()
+            .map(|r| (r.line, r.record, r.reason, r.detail().to_string()))
+            .collect::<Vec<_>>()
+    };
+    for n in [100, 12_000] {
+        let rows = rows(n, ",", true);
+        let first =
+            format!(r#"{{"tables":[{{"name":"PrimaryResult","rows":{rows},"columns":{cols}}}]}}"#);
+        let in_order =
+            format!(r#"{{"tables":[{{"name":"PrimaryResult","columns":{cols},"rows":{rows}}}]}}"#);
+        let (c, (accepted, rejected, _)) = ingest_one(first.as_bytes());
+        let (c2, counts) = ingest_one(in_order.as_bytes());
+        assert_eq!((accepted, rejected), (n as u64 - 1, 1), "{:?}", c.rejects);
+        assert_eq!((accepted, rejected), (counts.0, counts.1));
+        assert_eq!(place(&c), place(&c2));
+        assert_eq!(c.rejects[0].record, Some(n as u64 / 2 + 1));
+    }
+    // Pretty-printed: a row a line, the columns over lines after the rows, another member
+    // between them; the reject at the cut row's line, the rows' lines as they were.
+    let pretty = format!(
+        "{{\"tables\": [{{\"name\": \"PrimaryResult\", \"rows\": {},\n\"x\": {{\"a\": [1]}},\n\"columns\": {}\n}}]}}\n",
+        rows(100, ",\n", true),
+        cols.replace("},", "},\n")
+    );
+    let (c, (accepted, rejected, _)) = ingest_one(pretty.as_bytes());
+    assert_eq!((accepted, rejected), (99, 1), "{:?}", c.rejects);
+    assert_eq!((c.rejects[0].line, c.rejects[0].record), (51, Some(51)));
+    assert_eq!(c.rejects[0].reason, Reason::BadDocument);
+    // A line of JSON Lines.
+    let line = |cut: bool| {
+        let rows = rows(10, ",", cut);
+        format!(r#"{{"tables":[{{"name":"PrimaryResult","rows":{rows},"columns":{cols}}}]}}"#)
+    };
+    let text = format!("{}\n{}\n{}\n", line(false), line(true), line(false));
+    let (c, (accepted, rejected, _)) = ingest_one(text.as_bytes());
+    assert_eq!((accepted, rejected), (29, 1), "{:?}", c.rejects);
+    assert_eq!((c.rejects[0].line, c.rejects[0].record), (2, Some(6)));
+}
+
 /// rev62c F10: a body cut off, then more than 4 MiB of the logger's lines before the next body
 /// (health probes all night): the cut one is one reject, the logger's lines skipped and the
 /// bodies after them read (they had been swallowed by the cut body, one `record too large`).
