@@ -1464,6 +1464,7 @@ mod tests {
         let history = History {
             days: days.into_iter().map(|d| (d.day, d)).collect(),
             scope: Some("acs-stage".into()),
+            names_cut: Vec::new(),
         };
         let h = history_days(&history, 8536, None);
         assert_eq!(h.apart_until, Some(day("2026-11-20")));

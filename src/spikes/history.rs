@@ -1,6 +1,8 @@
 //! The nightly history: per-UTC-day aggregates by (code, subcode), stored one Parquet file per
 //! day in the `--history` directory and merged with the days the current input covers.
 
+use std::borrow::Cow;
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::path::Path;
@@ -10,7 +12,7 @@ use polars::prelude::*;
 
 use crate::aggregate::{Aggregator, Key};
 use crate::output::OutputSet;
-use crate::record::Kind;
+use crate::record::{cut, Kind};
 use crate::time::{day_text, parse_day, DAY, HOUR};
 
 /// One UTC day of aggregates.
@@ -105,6 +107,30 @@ pub struct ResourceDay {
 }
 
 impl ResourceDay {
+    /// Adds the records of `other`, a resource whose name is equal to its up to the cut
+    /// ([`crate::record::cut`]): as one resource, as a run counts them.
+    fn absorb(&mut self, other: ResourceDay) {
+        self.exposure += other.exposure;
+        for (key, (count, calls)) in other.keys {
+            let k = self.keys.entry(key).or_default();
+            *k = (k.0 + count, k.1 + calls);
+        }
+        for (kind, n) in other.kinds {
+            *self.kinds.entry(kind).or_default() += n;
+        }
+        for (key, (bits, counts)) in other.key_kinds {
+            let k = self.key_kinds.entry(key).or_default();
+            k.0 |= bits;
+            for (sum, n) in k.1.iter_mut().zip(counts) {
+                *sum += n;
+            }
+        }
+        for (key, n) in other.joined {
+            *self.joined.entry(key).or_default() += n;
+        }
+        self.partial |= other.partial;
+    }
+
     /// The resource's day without the callback records counted under it through their calls
     /// (`joined`): as a run of `--resource`, whose records are those that name a resource it
     /// keeps, counts it. The calls of a key are left as they are.
@@ -137,6 +163,10 @@ pub struct History {
     /// `--spikes-by resource`): a verdict's reasons name them (`2026-11-12 keeps no records by
     /// log kind for acs-prod`).
     pub scope: Option<String>,
+    /// Stored days whose names were longer than a text is kept (days stored before names were
+    /// cut as records are read): read with them cut, and stored again so with the run's days
+    /// ([`History::stage`]), so that later runs do not read megabytes of names again.
+    pub names_cut: Vec<i64>,
 }
 
 /// The span the input covered: the window where given, else the hours of its first and last
@@ -219,7 +249,11 @@ impl History {
                 *r.kinds.entry(kind.to_string()).or_default() += n;
             }
         }
-        History { days, scope: None }
+        History {
+            days,
+            scope: None,
+            names_cut: Vec::new(),
+        }
     }
 
     /// The resources any day names.
@@ -321,6 +355,7 @@ impl History {
         History {
             days,
             scope: Some(globs.join(", ")),
+            names_cut: Vec::new(),
         }
     }
 
@@ -350,6 +385,7 @@ impl History {
         History {
             days,
             scope: Some(name.to_string()),
+            names_cut: Vec::new(),
         }
     }
 
@@ -364,6 +400,8 @@ impl History {
                 .is_some_and(|old| !old.partial && d.partial);
             if !keep_old {
                 self.days.insert(day, d);
+                // Stored only if this run stores it (see [`History::stage`]).
+                self.names_cut.retain(|&c| c != day);
                 taken.push(day);
             }
         }
@@ -437,12 +475,15 @@ impl History {
                 continue;
             };
             match read_day_guarded(&p) {
-                Ok(d) if d.day != named => warnings.push(format!(
+                Ok((d, _)) if d.day != named => warnings.push(format!(
                     "history file {} holds the records of {}, not of the day its name says, and was left out",
                     p.display(),
                     day_text(d.day)
                 )),
-                Ok(d) => {
+                Ok((d, cut)) => {
+                    if cut {
+                        h.names_cut.push(d.day);
+                    }
                     h.days.insert(d.day, d);
                 }
                 Err(e) => warnings.push(format!(
@@ -465,13 +506,15 @@ impl History {
         Ok((h, warnings))
     }
 
-    /// Stages the given days for `dir`, one Parquet file each, in `set`. A day whose file
-    /// holds the same bytes already (a night re-reading archives stored before, a backfill run
-    /// again) is left as it is: rewriting it would change nothing, and cost a synced file.
+    /// Stages the given days for `dir`, one Parquet file each, in `set`, and the stored days
+    /// read with their names cut ([`History::names_cut`]). A day whose file holds the same
+    /// bytes already (a night re-reading archives stored before, a backfill run again) is left
+    /// as it is: rewriting it would change nothing, and cost a synced file.
     pub fn stage(&self, dir: &Path, days: &[i64], set: &mut OutputSet) -> Result<()> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create history directory {}", dir.display()))?;
-        for day in days {
+        let cut = self.names_cut.iter().filter(|d| !days.contains(d));
+        for day in days.iter().chain(cut) {
             if let Some(d) = self.days.get(day) {
                 let mut df = day_frame(d)?;
                 let mut bytes = Vec::new();
@@ -565,7 +608,7 @@ fn day_of_name(p: &Path) -> Option<i64> {
 /// [`read_day`] of a file that may be anything: not a regular file (a FIFO would never end),
 /// too many rows, or damage that the Parquet reader panics on rather than returning an error
 /// (a flipped byte in a page header) are errors too.
-fn read_day_guarded(p: &Path) -> Result<DayAgg> {
+fn read_day_guarded(p: &Path) -> Result<(DayAgg, bool)> {
     if !std::fs::metadata(p)?.is_file() {
         bail!("not a regular file");
     }
@@ -636,7 +679,10 @@ fn check_columns(held: &[String], df: &DataFrame) -> Result<()> {
     Ok(())
 }
 
-fn read_day(mut reader: ParquetReader<File>) -> Result<DayAgg> {
+/// A day's file, read; and whether names in it were cut ([`crate::record::cut`]): a day
+/// stored before names were cut as records are read has them whole, and its resources are
+/// those a run counts now, names equal up to the cut as one.
+fn read_day(mut reader: ParquetReader<File>) -> Result<(DayAgg, bool)> {
     let held: Vec<String> = (reader.get_metadata()?.schema().fields().iter())
         .map(|f| f.name().to_string())
         .collect();
@@ -647,7 +693,7 @@ fn read_day(mut reader: ParquetReader<File>) -> Result<DayAgg> {
         bail!("empty file");
     }
     let day_s = days.get(0).context("no day")?;
-    let day = parse_day(day_s).with_context(|| format!("bad day {day_s:?}"))?;
+    let day = parse_day(day_s).with_context(|| format!("bad day {:?}", cut(day_s)))?;
     let codes = df.column("code")?.u32()?;
     let subs = df.column("subcode")?.u32()?;
     let counts = df.column("count")?.u64()?;
@@ -683,15 +729,18 @@ fn read_day(mut reader: ParquetReader<File>) -> Result<DayAgg> {
         key_kinds: HashMap::new(),
         callbacks_apart: false,
     };
+    // Each resource by its name as stored, cut below.
+    let mut named: HashMap<&str, ResourceDay> = HashMap::new();
+    let mut was_cut = false;
     for i in 0..df.height() {
         let resource = resource_of(i);
         if let Some(name) = resource.filter(|_| partials.get(i) == Some(true)) {
-            d.resources.entry(name.to_string()).or_default().partial = true;
+            named.entry(name).or_default().partial = true;
         }
         let kind = kinds.as_ref().and_then(|k| k.get(i));
         // A kind and a code: a resource's callback records of the key joined to it.
         if let (Some("callback"), Some(name), Some(code)) = (kind, resource, codes.get(i)) {
-            let r = d.resources.entry(name.to_string()).or_default();
+            let r = named.entry(name).or_default();
             r.joined
                 .insert((code, subs.get(i)), counts.get(i).unwrap_or(0));
             continue;
@@ -699,9 +748,11 @@ fn read_day(mut reader: ParquetReader<File>) -> Result<DayAgg> {
         if let Some(kind) = kind {
             let of = match resource {
                 None => &mut d.kinds,
-                Some(name) => &mut d.resources.entry(name.to_string()).or_default().kinds,
+                Some(name) => &mut named.entry(name).or_default().kinds,
             };
-            of.insert(kind.to_string(), counts.get(i).unwrap_or(0));
+            let kind = cut(kind);
+            was_cut |= matches!(kind, Cow::Owned(_));
+            of.insert(kind.into_owned(), counts.get(i).unwrap_or(0));
             continue;
         }
         let key = (codes.get(i).context("null code")?, subs.get(i));
@@ -713,17 +764,27 @@ fn read_day(mut reader: ParquetReader<File>) -> Result<DayAgg> {
                 d.keys.insert(key, v);
             }
             Some(name) => {
-                let r = d.resources.entry(name.to_string()).or_default();
+                let r = named.entry(name).or_default();
                 r.exposure = e;
                 r.keys.insert(key, v);
             }
+        }
+    }
+    for (name, r) in named {
+        let name = cut(name);
+        was_cut |= matches!(name, Cow::Owned(_));
+        match d.resources.entry(name.into_owned()) {
+            Entry::Vacant(e) => {
+                e.insert(r);
+            }
+            Entry::Occupied(mut e) => e.get_mut().absorb(r),
         }
     }
     // A partial day's resources are partial with it: only a whole day's are marked.
     if d.partial {
         d.resources.values_mut().for_each(|r| r.partial = false);
     }
-    Ok(d)
+    Ok((d, was_cut))
 }
 
 #[cfg(test)]
@@ -917,6 +978,7 @@ mod tests {
         let old = History {
             days: BTreeMap::from([(d17, day(d17, false, &[((404, Some(8522)), 3)]))]),
             scope: None,
+            names_cut: Vec::new(),
         };
         let copy = tempfile::tempdir().unwrap();
         old.store(copy.path(), &[d17]).unwrap();
@@ -1109,12 +1171,14 @@ mod resource_tests {
         let h = History {
             days: BTreeMap::from([(d, two.clone())]),
             scope: None,
+            names_cut: Vec::new(),
         };
         assert_eq!(one(h), BTreeMap::from([("media_summary".to_string(), 12)]));
         two.resources.get_mut("acs-a").unwrap().kinds.clear();
         let h = History {
             days: BTreeMap::from([(d, two)]),
             scope: None,
+            names_cut: Vec::new(),
         };
         assert!(one(h).is_empty());
 
@@ -1193,6 +1257,7 @@ mod joined_tests {
         let h = History {
             days: BTreeMap::from([(d, joined_day(d))]),
             scope: None,
+            names_cut: Vec::new(),
         };
         h.store(dir.path(), &[d]).unwrap();
         let (back, w) = History::load(dir.path()).unwrap();
@@ -1226,6 +1291,7 @@ mod joined_tests {
         let h = History {
             days: BTreeMap::from([(d, joined_day(d))]),
             scope: None,
+            names_cut: Vec::new(),
         };
         let acs_a = [glob::Pattern::new("acs-a").unwrap()];
         let kept = h.clone().for_resources(&acs_a, &History::default(), true);
@@ -1246,6 +1312,7 @@ mod joined_tests {
         let old = History {
             days: BTreeMap::from([(d, before)]),
             scope: None,
+            names_cut: Vec::new(),
         };
         let some = old.clone().for_resources(&acs_a, &History::default(), true);
         assert!(some.days[&d].callbacks_apart);
@@ -1267,6 +1334,75 @@ mod joined_tests {
 
     /// A day whose callback records name no resource though its other records do (stored
     /// before they were joined) keeps them apart: its resources' days say so.
+    /// rev62c F11: a day stored before names were cut as records are read (resource names of
+    /// megabytes) is read with them cut, as a run counts them now (two equal up to the cut are
+    /// one resource), and is stored again so by the next run that stores the history, whatever
+    /// days it covers: later runs no longer read megabytes of names.
+    #[test]
+    fn a_day_stored_with_names_of_megabytes_is_read_cut_and_stored_again_so() {
+        let d = parse_day("2026-11-24").unwrap();
+        let long = |i: u32| format!("acs-{}{i}", "a".repeat(1 << 20));
+        let resource = |n: u64, calls: u64| ResourceDay {
+            exposure: n,
+            keys: HashMap::from([((404, Some(8522)), (n, calls))]),
+            kinds: BTreeMap::from([("operations".to_string(), n)]),
+            ..ResourceDay::default()
+        };
+        let old = DayAgg {
+            day: d,
+            partial: false,
+            exposure: 6,
+            keys: HashMap::from([((404, Some(8522)), (6, 4))]),
+            resources: BTreeMap::from([
+                (long(1), resource(3, 2)),
+                (long(2), resource(2, 1)),
+                ("acs-short".to_string(), resource(1, 1)),
+            ]),
+            kinds: BTreeMap::from([("operations".to_string(), 6)]),
+            key_kinds: HashMap::new(),
+            callbacks_apart: false,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let h = History {
+            days: BTreeMap::from([(d, old)]),
+            scope: None,
+            names_cut: Vec::new(),
+        };
+        h.store(dir.path(), &[d]).unwrap();
+        let file = dir.path().join("2026-11-24.parquet");
+        let (back, w) = History::load(dir.path()).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(back.names_cut, vec![d]);
+        let name = cut(&long(1)).into_owned();
+        assert!(name.len() <= crate::record::TEXT_BYTES);
+        let names: Vec<&str> = back.days[&d].resources.keys().map(String::as_str).collect();
+        assert_eq!(names, vec![name.as_str(), "acs-short"]);
+        let mut both = resource(5, 3);
+        both.kinds = BTreeMap::from([("operations".to_string(), 5)]);
+        assert_eq!(back.days[&d].resources[&name], both);
+        // A day a run replaces is stored as the run decides, not as read.
+        let again_day = back.days[&d].clone();
+        let mut replaced = back.clone();
+        replaced.merge(History {
+            days: BTreeMap::from([(
+                d,
+                DayAgg {
+                    exposure: 1,
+                    ..again_day.clone()
+                },
+            )]),
+            scope: None,
+            names_cut: Vec::new(),
+        });
+        assert!(replaced.names_cut.is_empty());
+        // Stored again by a run that stores no day of its own: as read.
+        back.store(dir.path(), &[]).unwrap();
+        assert!(std::fs::metadata(&file).unwrap().len() < 10_000);
+        let (again, _) = History::load(dir.path()).unwrap();
+        assert!(again.names_cut.is_empty());
+        assert_eq!(again.days[&d], back.days[&d]);
+    }
+
     #[test]
     fn a_day_stored_before_the_join_keeps_callbacks_apart() {
         let d = parse_day("2026-11-24").unwrap();
@@ -1278,6 +1414,7 @@ mod joined_tests {
         let h = History {
             days: BTreeMap::from([(d, day)]),
             scope: None,
+            names_cut: Vec::new(),
         };
         assert!(h.for_resource("acs-a").days[&d].callbacks_apart);
     }

@@ -682,6 +682,7 @@ mod tests {
                 .map(|&(d, partial)| (at(d), day(at(d), partial, 5)))
                 .collect(),
             scope: None,
+            names_cut: Vec::new(),
         };
         let mut w = Vec::new();
         let h = history(&[
@@ -716,6 +717,7 @@ mod tests {
         let stored = History {
             days: BTreeMap::from([(at("2026-11-10"), day(at("2026-11-10"), false, 5))]),
             scope: None,
+            names_cut: Vec::new(),
         };
         let empty = Aggregator::new(Window::default(), 3600);
         let no_history = "no --history given: the baseline is the input's own earlier days; pass the directory that report --history keeps";
@@ -735,6 +737,7 @@ mod tests {
         let input = History {
             days: BTreeMap::from([(at("2026-11-17"), day(at("2026-11-17"), true, 5))]),
             scope: None,
+            names_cut: Vec::new(),
         };
         let (d, notes) = chosen(&input, None, false);
         assert_eq!(d, Some(at("2026-11-10")));
@@ -778,10 +781,12 @@ mod tests {
         let stored = History {
             days: BTreeMap::from([(at("2026-12-02"), day(at("2026-12-02"), false, 5))]),
             scope: None,
+            names_cut: Vec::new(),
         };
         let input = History {
             days: BTreeMap::from([(at("2026-12-03"), day(at("2026-12-03"), true, 5))]),
             scope: None,
+            names_cut: Vec::new(),
         };
         let window = Window {
             since: Some(t("2026-12-03T00:00:00Z")),
@@ -869,6 +874,7 @@ mod tests {
         let merged = || History {
             days: BTreeMap::from([(d17, day(d17, false, 265)), (d24, day(d24, false, 590))]),
             scope: None,
+            names_cut: Vec::new(),
         };
         let (mut history, mut warnings) = (merged(), Vec::new());
         let stored = to_store(&mut history, &before, vec![d17, d24], true, &mut warnings);

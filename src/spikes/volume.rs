@@ -683,6 +683,7 @@ mod tests {
             ]
             .into(),
             scope: None,
+            names_cut: Vec::new(),
         };
         let v = test(&history, Some(28), &TH, &[]);
         let scopes: Vec<(&str, u64, f64)> = (v.iter())
@@ -719,6 +720,7 @@ mod tests {
             ]
             .into(),
             scope: None,
+            names_cut: Vec::new(),
         };
         let v = test(&history, Some(28), &TH, &[]);
         let eu = v.iter().find(|v| v.scope == "resource acs-eu").unwrap();
@@ -753,6 +755,7 @@ mod tests {
             ]
             .into(),
             scope: None,
+            names_cut: Vec::new(),
         };
         let v = test(&history(600), Some(21), &TH, &[]);
         assert_eq!(v[0].status, VolumeStatus::Drop, "{v:?}");
