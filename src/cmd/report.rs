@@ -78,6 +78,11 @@ fn checked_settings(
     output::not_inputs(out, &outputs, &settings)?;
     output::writable_files(&outputs)?;
     if let Some(h) = &args.spikes.history {
+        // One behind a directory the user cannot search is said so, as triage says it: it is
+        // read first (making it would fail with "cannot create").
+        if let Err(e) = h.try_exists() {
+            anyhow::bail!("cannot read history {}: {e}", h.display());
+        }
         output::writable_dir(h, "history directory")?;
     }
     Ok(settings)

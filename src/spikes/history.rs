@@ -454,7 +454,12 @@ impl History {
     pub fn load(dir: &Path) -> Result<(History, Vec<String>)> {
         let mut h = History::default();
         let mut warnings = Vec::new();
-        if !dir.exists() {
+        // One that cannot be looked for (a directory above it without search permission) is
+        // not a missing one: the run would go on without its days, and fail at storing the
+        // night's saying it cannot create it.
+        let there = (dir.try_exists())
+            .with_context(|| format!("cannot read history directory {}", dir.display()))?;
+        if !there {
             return Ok((h, warnings));
         }
         let mut paths: Vec<_> = std::fs::read_dir(dir)
@@ -1048,6 +1053,20 @@ mod tests {
         signed_count.with_column(signed.unwrap()).unwrap();
         let w = warning(&write(signed_count));
         assert!(w.contains("column `count` is of type i64, not u64"), "{w}");
+    }
+
+    /// A history directory that cannot be looked for is not read as a missing one (no days,
+    /// then "cannot create history directory" at the end of the run): it cannot be read. As
+    /// root, whom no permission stops, a path through a file shows it.
+    #[test]
+    fn a_history_directory_that_cannot_be_looked_for_cannot_be_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("file");
+        std::fs::write(&file, "x").unwrap();
+        let e = History::load(&file.join("history")).unwrap_err();
+        let e = format!("{e:#}");
+        assert!(e.starts_with("cannot read history directory"), "{e}");
+        assert!(History::load(&dir.path().join("none")).is_ok());
     }
 
     #[test]

@@ -494,6 +494,24 @@ fn a_path_behind_a_directory_that_cannot_be_searched_is_not_missing() {
             looped.display()
         ),
     );
+    // A report's `--history` the same way: it had been "cannot create history directory".
+    let input = dir.path().join("x.jsonl");
+    std::fs::write(&input, "").unwrap();
+    let hist = root().join("samples/README.md/history");
+    refused(
+        &[
+            "report".as_ref(),
+            input.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+            "--history".as_ref(),
+            hist.as_os_str(),
+        ],
+        format!(
+            "cannot read history {}: Not a directory (os error 20)",
+            hist.display()
+        ),
+    );
     let locked = dir.path().join("locked");
     std::fs::create_dir_all(locked.join("hist")).unwrap();
     let input = locked.join("x.jsonl");
@@ -520,6 +538,20 @@ fn a_path_behind_a_directory_that_cannot_be_searched_is_not_missing() {
         &[
             "triage".as_ref(),
             "8572".as_ref(),
+            "--history".as_ref(),
+            hist.as_os_str(),
+        ],
+        format!("cannot read history {}: {denied}", hist.display()),
+    );
+    // report, which makes a history that is not there, says so too (it had said "cannot
+    // create history directory").
+    let other = dir.path().join("x.jsonl");
+    refused(
+        &[
+            "report".as_ref(),
+            other.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
             "--history".as_ref(),
             hist.as_os_str(),
         ],
