@@ -264,12 +264,16 @@ fn epoch_text(s: &str) -> Option<DateTime<Utc>> {
     }
 }
 
-/// A leap second (`23:59:60`) as the last instant of the second before it: written as `:60`
-/// it is a time many readers of the reports refuse.
+/// A leap second (`23:59:60.5`) as the same time after the minute it ends (`00:00:00.5`), as
+/// [`parse_time_bound`] reads it, so that a record's text and a flag's are one instant
+/// (`--since 23:59:60Z` keeps a record of `23:59:60Z`), as Unix time counts it: written as
+/// `:60` it is a time many readers of the reports refuse.
 fn no_leap_second(t: NaiveDateTime) -> NaiveDateTime {
-    match t.nanosecond() {
-        0..1_000_000_000 => t,
-        _ => t.with_nanosecond(999_999_999).unwrap_or(t),
+    match t.nanosecond().checked_sub(1_000_000_000) {
+        Some(n) => t
+            .with_nanosecond(n)
+            .map_or(t, |t| t + chrono::TimeDelta::seconds(1)),
+        None => t,
     }
 }
 
@@ -649,16 +653,24 @@ mod tests {
             .to_rfc3339()
     }
 
-    /// A leap second reads as the end of the second before it.
+    /// A leap second in a record is the minute it ends, the same instant as in a flag: the
+    /// same text is one time in a record and in `--since` (rev62a; it had been the end of the
+    /// second before, so a record of `1999-12-31T23:59:60Z` was of 1999 and rejected).
     #[test]
-    fn a_leap_second_is_the_end_of_the_second_before() {
-        for s in [
-            "2026-01-05T23:59:60Z",
-            "2026-01-05T23:59:60.5Z",
-            "2026-01-05 23:59:60",
+    fn a_leap_second_is_the_minute_it_ends_as_in_a_flag() {
+        for (s, want) in [
+            ("2026-01-05T23:59:60Z", "2026-01-06T00:00:00.000Z"),
+            ("2026-01-05T23:59:60.5Z", "2026-01-06T00:00:00.500Z"),
+            ("2026-01-05 23:59:60", "2026-01-06T00:00:00.000Z"),
+            ("2026-01-05T23:59:60+01:00", "2026-01-05T23:00:00.000Z"),
+            ("1999-12-31T23:59:60Z", "2000-01-01T00:00:00.000Z"),
         ] {
-            let got = parse_time(s, &TimeRules::default(), false).map(rfc3339);
-            assert_eq!(got.as_deref(), Some("2026-01-05T23:59:59.999Z"), "{s}");
+            let got = parse_time(s, &TimeRules::default(), false);
+            assert_eq!(got.map(rfc3339).as_deref(), Some(want), "{s}");
+            assert!(got.unwrap().nanosecond() < 1_000_000_000, "{s}");
+            if s.contains('T') {
+                assert_eq!(got, parse_time_bound(s).ok(), "{s}");
+            }
         }
     }
 
