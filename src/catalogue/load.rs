@@ -26,6 +26,8 @@ pub const MAX_CATALOGUE_BYTES: u64 = 16 << 20;
 pub enum CatalogueError {
     #[error("cannot read catalogue {file}: {cause}")]
     Read { file: String, cause: String },
+    #[error("catalogue {file}: not a catalogue file (a regular file of at most {} MiB)", MAX_CATALOGUE_BYTES >> 20)]
+    NotAFile { file: String },
     #[error("catalogue {file} is larger than {} MiB: not a catalogue page", MAX_CATALOGUE_BYTES >> 20)]
     TooLarge { file: String },
     #[error("catalogue {file} has no code table: expected Microsoft's troubleshooting page (a table with Code, Subcode and Description or Message columns) or a CSV with header code,subcode,description,mitigation")]

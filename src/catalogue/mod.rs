@@ -520,6 +520,13 @@ impl Catalogue {
             file: name.clone(),
             cause: e.to_string(),
         };
+        // A FIFO, socket or device is refused before it is opened, as `--config` refuses one:
+        // a FIFO with no writer would block the run forever at its open, and a pipe's name
+        // (`/dev/fd/63`, `/dev/stdin`) would say nothing of the page in the outputs that name
+        // the catalogue. A link to a regular file is read (`/dev/stdin` of `< page.md`).
+        if !std::fs::metadata(path).map_err(read_err)?.is_file() {
+            return Err(CatalogueError::NotAFile { file: name });
+        }
         let file = std::fs::File::open(path).map_err(read_err)?;
         // Its size, when the file says, so the bytes are read into one buffer of that size.
         let size = file
@@ -528,7 +535,7 @@ impl Catalogue {
             .min(MAX_CATALOGUE_BYTES)
             + 1;
         let mut bytes = Vec::with_capacity(size as usize);
-        // One byte past the cap tells an oversized file (or a device that never ends) apart.
+        // One byte past the cap tells an oversized file (or one that grows while read) apart.
         file.take(MAX_CATALOGUE_BYTES + 1)
             .read_to_end(&mut bytes)
             .map_err(read_err)?;

@@ -1141,14 +1141,53 @@ fn callback_batches_after_a_banner_line_are_still_read() {
     );
 }
 
+/// A catalogue that is not a regular file (a FIFO no one writes, a device) is refused before it
+/// is opened, as `--config` refuses one: exit 1, one line. A FIFO had blocked the run forever.
+#[test]
+fn a_catalogue_that_is_no_regular_file_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("page.md");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    for path in [fifo.to_str().unwrap(), "/dev/zero"] {
+        let a = bin()
+            .args(["--catalogue", path, "codes", "8522"])
+            .timeout(std::time::Duration::from_secs(30))
+            .assert()
+            .code(1);
+        let want =
+            format!("catalogue {path}: not a catalogue file (a regular file of at most 16 MiB)\n");
+        assert!(stderr(&a).ends_with(&want), "{}", stderr(&a));
+        assert_eq!(stderr(&a).lines().count(), 1, "{}", stderr(&a));
+    }
+    // A link to a regular file is read: `/dev/stdin` of `< page.md` too.
+    let page = dir.path().join("new.md");
+    let text = "| Code | Subcode | Description | Mitigation |\n|---|---|---|---|\n| 499 | 99999 | Brand new | Do it |\n";
+    std::fs::write(&page, text).unwrap();
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("acs-triage"));
+    c.args(["--catalogue", "/dev/stdin", "codes", "499/99999"])
+        .stdin(std::fs::File::open(&page).unwrap());
+    let out = assert_cmd::assert::OutputAssertExt::assert(&mut c).success();
+    assert!(stdout(&out).contains("Brand new"));
+}
+
 #[test]
 fn a_catalogue_that_never_ends_or_is_utf16_is_handled() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file past the cap (sparse: it takes no disk), as a device that never ends was.
+    let big = dir.path().join("big.md");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len((16 << 20) + 1)
+        .unwrap();
     let a = bin()
-        .args(["--catalogue", "/dev/zero", "codes", "8522"])
+        .args(["--catalogue", big.to_str().unwrap(), "codes", "8522"])
         .assert()
         .code(1);
     assert!(stderr(&a).contains("larger than 16 MiB"), "{}", stderr(&a));
-    let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("utf16.md");
     let text = "| Code | Subcode | Description | Mitigation |\n|---|---|---|---|\n| 499 | 99999 | Brand new | Do it |\n";
     let mut bytes = vec![0xFF, 0xFE];
