@@ -158,13 +158,18 @@ impl Staging {
             .prefix(TEMP_PREFIX)
             .suffix(TEMP_SUFFIX)
             .tempdir_in(dir)
-            .with_context(|| format!("cannot create a temporary directory in {}", dir.display()))?
+            .with_context(|| {
+                format!(
+                    "cannot create a temporary directory in {}",
+                    crate::text::path(dir)
+                )
+            })?
             .keep();
         let lock = match File::open(&made) {
             Ok(lock) => lock,
             Err(e) => {
                 let _ = fs::remove_dir_all(&made);
-                return Err(e).with_context(|| format!("cannot open {}", made.display()));
+                return Err(e).with_context(|| format!("cannot open {}", crate::text::path(&made)));
             }
         };
         staged.push(made.clone());
@@ -363,11 +368,15 @@ impl OutputSet {
     ) -> Result<()> {
         let target = target(path);
         if target.is_dir() {
-            anyhow::bail!("cannot write {}: it is a directory", path.display());
+            anyhow::bail!(
+                "cannot write {}: it is a directory",
+                crate::text::path(path)
+            );
         }
         if special(&target) {
             let mut bytes = Vec::new();
-            write(&mut bytes).with_context(|| format!("cannot write {}", path.display()))?;
+            write(&mut bytes)
+                .with_context(|| format!("cannot write {}", crate::text::path(path)))?;
             self.staged.push(Staged::InPlace {
                 path: path.to_path_buf(),
                 bytes,
@@ -380,17 +389,20 @@ impl OutputSet {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => e.insert(Staging::new(dir)?),
         };
-        let (temp, file) = staging
-            .create()
-            .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+        let (temp, file) = staging.create().with_context(|| {
+            format!(
+                "cannot create a temporary file in {}",
+                crate::text::path(dir)
+            )
+        })?;
         if let Some(old) = &replaced {
             keep_owner_and_mode(&file, old)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+                .with_context(|| format!("cannot write {}", crate::text::path(path)))?;
         }
         let mut out = BufWriter::new(&file);
         write(&mut out)
             .and_then(|()| Ok(out.flush()?))
-            .with_context(|| format!("cannot write {}", path.display()))?;
+            .with_context(|| format!("cannot write {}", crate::text::path(path)))?;
         let linked = replaced.is_some_and(|old| old.nlink() > 1);
         self.staged.push(Staged::Temp {
             path: path.to_path_buf(),
@@ -479,27 +491,27 @@ impl OutputSet {
                     through: true,
                 } => {
                     write_through(&temp, &target)
-                        .with_context(|| format!("cannot write {}", path.display()))?;
+                        .with_context(|| format!("cannot write {}", crate::text::path(&path)))?;
                     let _ = fs::remove_file(&temp);
                 }
                 Staged::Temp {
                     path, target, temp, ..
                 } => {
                     fs::rename(&temp, &target)
-                        .with_context(|| format!("cannot write {}", path.display()))?;
+                        .with_context(|| format!("cannot write {}", crate::text::path(&path)))?;
                 }
                 Staged::InPlace { path, bytes } => {
                     let mut f: File = OpenOptions::new()
                         .write(true)
                         .open(&path)
-                        .with_context(|| format!("cannot write {}", path.display()))?;
+                        .with_context(|| format!("cannot write {}", crate::text::path(&path)))?;
                     f.write_all(&bytes)
                         .and_then(|()| f.flush())
-                        .with_context(|| format!("cannot write {}", path.display()))?;
+                        .with_context(|| format!("cannot write {}", crate::text::path(&path)))?;
                 }
                 Staged::Remove { path } => {
                     fs::remove_file(&path)
-                        .with_context(|| format!("cannot remove {}", path.display()))?;
+                        .with_context(|| format!("cannot remove {}", crate::text::path(&path)))?;
                 }
             }
         }
@@ -511,7 +523,7 @@ impl OutputSet {
         for d in &dirs {
             File::open(d)
                 .and_then(|f| f.sync_all())
-                .with_context(|| format!("cannot sync directory {}", d.display()))?;
+                .with_context(|| format!("cannot sync directory {}", crate::text::path(d)))?;
         }
         drop(staging);
         Ok(())
@@ -549,7 +561,7 @@ fn sync_files(files: &[(&Path, &Path)]) -> Result<()> {
                 File::open(temp)
             };
             file.and_then(|f| f.sync_all())
-                .with_context(|| format!("cannot write {}", path.display()))?;
+                .with_context(|| format!("cannot write {}", crate::text::path(path)))?;
         }
         Ok(())
     };
@@ -591,14 +603,14 @@ fn replaceable(path: &Path, target: &Path) -> Result<Option<fs::Metadata>> {
     if m.mode() & 0o222 == 0 {
         anyhow::bail!(
             "cannot write {}: it is read-only (mode {:04o}); make it writable or remove it first",
-            path.display(),
+            crate::text::path(path),
             m.mode() & 0o7777
         );
     }
     use rustix::fs::{accessat, Access, AtFlags, CWD};
     accessat(CWD, target, Access::WRITE_OK, AtFlags::EACCESS)
         .map_err(std::io::Error::from)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+        .with_context(|| format!("cannot write {}", crate::text::path(path)))?;
     Ok(Some(m))
 }
 
@@ -676,23 +688,24 @@ pub fn remove_stale_temporaries(dir: &Path) {
 pub fn writable_dir(dir: &Path, what: &str) -> Result<()> {
     // create_dir_all's own error for a file there is "File exists", which says not what is wrong.
     if dir.exists() && !dir.is_dir() {
-        anyhow::bail!("{what} {} is not a directory", dir.display());
+        anyhow::bail!("{what} {} is not a directory", crate::text::path(dir));
     }
     // A link to nothing: create_dir_all says "File exists" there too.
     if !dir.exists() && dir.is_symlink() {
-        let to = fs::read_link(dir).map(|t| t.display().to_string());
+        let to = fs::read_link(dir).map(|t| crate::text::path(&t));
         anyhow::bail!(
             "{what} {} is a symbolic link to {}, which does not exist",
-            dir.display(),
+            crate::text::path(dir),
             to.unwrap_or_else(|_| "nothing".into())
         );
     }
-    fs::create_dir_all(dir).with_context(|| format!("cannot create {what} {}", dir.display()))?;
+    fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create {what} {}", crate::text::path(dir)))?;
     let probe = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
-        .with_context(|| format!("cannot write to {what} {}", dir.display()))?;
+        .with_context(|| format!("cannot write to {what} {}", crate::text::path(dir)))?;
     drop(probe);
     remove_stale_temporaries(dir);
     Ok(())
@@ -713,7 +726,10 @@ fn writable_at(path: &Path) -> Result<Option<PathBuf>> {
     let target = target(path);
     // As the write would say, but now, not after reading the input.
     if target.is_dir() {
-        anyhow::bail!("cannot write {}: it is a directory", path.display());
+        anyhow::bail!(
+            "cannot write {}: it is a directory",
+            crate::text::path(path)
+        );
     }
     // A FIFO is not opened to check it: its reader would take the close for the end.
     if fs::metadata(&target).is_ok_and(|m| m.file_type().is_fifo()) {
@@ -724,16 +740,16 @@ fn writable_at(path: &Path) -> Result<Option<PathBuf>> {
             .write(true)
             .open(&target)
             .map(|_| None)
-            .with_context(|| format!("cannot write {}", path.display()));
+            .with_context(|| format!("cannot write {}", crate::text::path(path)));
     }
     let dir = dir_of(&target);
     if !dir.is_dir() {
         let why = if dir.exists() {
-            format!("{} is not a directory", dir.display())
+            format!("{} is not a directory", crate::text::path(dir))
         } else {
-            format!("directory {} does not exist", dir.display())
+            format!("directory {} does not exist", crate::text::path(dir))
         };
-        anyhow::bail!("cannot write {}: {why}", path.display());
+        anyhow::bail!("cannot write {}: {why}", crate::text::path(path));
     }
     replaceable(path, &target)?;
     Ok(Some(dir.to_path_buf()))
@@ -766,8 +782,8 @@ fn not_foreign(out: &Path, outputs: &[PathBuf], settings: &IngestSettings) -> Re
                 .unwrap_or_default();
             anyhow::bail!(
                 "--out {} would replace {}, which is not a report of this tool (it starts `{}`): move it, or write the reports elsewhere",
-                out.display(),
-                output.display(),
+                crate::text::path(out),
+                crate::text::path(output),
                 crate::text::line(first)
             );
         }
@@ -816,9 +832,9 @@ fn not_one_file(out: &Path, outputs: &[PathBuf]) -> Result<()> {
         if let Some((_, second)) = ids[i + 1..].iter().find(|(o, _)| o == id) {
             anyhow::bail!(
                 "--out {} would write {} and {}, which are one file (a hard link or a symbolic link of the other): make them two files, or write the reports elsewhere",
-                out.display(),
-                first.display(),
-                second.display()
+                crate::text::path(out),
+                crate::text::path(first),
+                crate::text::path(second)
             );
         }
     }
@@ -862,15 +878,15 @@ pub fn not_inputs(out: &Path, outputs: &[PathBuf], settings: &IngestSettings) ->
             let through = if input.as_path() == *output {
                 String::new()
             } else {
-                format!(" (named {})", input.display())
+                format!(" (named {})", crate::text::path(&input))
             };
             if *output == out {
-                anyhow::bail!("--out {} is also an input{through}", out.display());
+                anyhow::bail!("--out {} is also an input{through}", crate::text::path(out));
             }
             anyhow::bail!(
                 "--out {} would replace {}, which is an input{through}",
-                out.display(),
-                output.display()
+                crate::text::path(out),
+                crate::text::path(output)
             );
         }
     }
@@ -929,7 +945,7 @@ mod tests {
         fs::set_permissions(&ro, PermissionsExt::from_mode(0o444)).unwrap();
         let want = format!(
             "cannot write {}: it is read-only (mode 0444); make it writable or remove it first",
-            ro.display()
+            crate::text::path(&ro)
         );
         assert_eq!(format!("{:#}", writable_file(&ro).unwrap_err()), want);
         assert_eq!(format!("{:#}", write_file(&ro, b"new").unwrap_err()), want);

@@ -25,6 +25,28 @@ pub fn hostile(c: char) -> bool {
         )
 }
 
+/// A file's path as every output and message names it: as it is when it is UTF-8; else each
+/// byte that is not UTF-8 as `\xFF` and each backslash as `\\`, as Rust's `{:?}` of a path
+/// writes them, so that two names that differ only in such bytes never show alike
+/// (`Path::display` shows U+FFFD for each, and so one name for both). Characters that are
+/// UTF-8 are left to each output's rules for untrusted text ([`hostile`], [`line`]).
+pub fn path(p: &std::path::Path) -> String {
+    use std::fmt::Write;
+    use std::os::unix::ffi::OsStrExt;
+    let bytes = p.as_os_str().as_bytes();
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(&chunk.valid().replace('\\', "\\\\"));
+        for b in chunk.invalid() {
+            let _ = write!(out, "\\x{b:02X}");
+        }
+    }
+    out
+}
+
 /// One line of text for a terminal: [`hostile`] characters become U+FFFD, line breaks spaces.
 pub fn line(s: &str) -> String {
     s.chars()
@@ -206,6 +228,21 @@ fn number_end(b: &[u8], start: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Names that differ only in bytes that are not UTF-8 show apart, each such byte as
+    /// `\xFF`; a backslash in such a name is doubled, so `\xFF` written out in it is no byte.
+    #[test]
+    fn a_path_that_is_not_utf8_shows_its_bytes_escaped() {
+        use std::os::unix::ffi::OsStrExt;
+        let shown = |b: &[u8]| path(std::path::Path::new(std::ffi::OsStr::from_bytes(b)));
+        assert_eq!(shown(b"in/a\xff.jsonl"), r"in/a\xFF.jsonl");
+        assert_eq!(shown(b"in/a\xfe.jsonl"), r"in/a\xFE.jsonl");
+        assert_eq!(shown(b"\xfe\\xFF"), r"\xFE\\xFF");
+        assert_eq!(shown(b"\xfe\xff"), r"\xFE\xFF");
+        assert_eq!(shown(b"caf\xc3\xa9 \xe9t\xc3\xa9"), r"café \xE9té");
+        // UTF-8 is as it is, a backslash and a control character too (each output masks it).
+        assert_eq!(shown("a\\b\x1b.json".as_bytes()), "a\\b\x1b.json");
+    }
 
     #[test]
     fn controls_and_bidi_overrides_are_hostile_text_is_not() {

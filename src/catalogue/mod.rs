@@ -515,7 +515,7 @@ impl Catalogue {
     /// `code,subcode,description,mitigation`.
     pub fn read_file(path: &Path) -> Result<Loaded, CatalogueError> {
         use std::io::Read;
-        let name = path.display().to_string();
+        let name = crate::text::path(path);
         let read_err = |e: std::io::Error| CatalogueError::Read {
             file: name.clone(),
             cause: e.to_string(),
@@ -568,7 +568,7 @@ impl Catalogue {
                 Some(d) => format!("file, ms.date {d}"),
                 None => "file".to_string(),
             };
-            c.add(f.display().to_string(), title, loaded);
+            c.add(crate::text::path(f), title, loaded);
         }
         Ok(c)
     }

@@ -165,7 +165,7 @@ fn report_settings(cli: &Cli, a: &ReportArgs) -> Vec<(&'static str, Option<Value
 
 /// A path as a TOML string.
 fn path(p: &Path) -> Value {
-    Value::from(p.display().to_string())
+    Value::from(crate::text::path(p))
 }
 
 /// Paths as a TOML array of strings.

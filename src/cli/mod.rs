@@ -415,7 +415,7 @@ impl IngestArgs {
             // A path behind a directory the user cannot search exists: `exists()` says false.
             let exists = p
                 .try_exists()
-                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", p.display()))?;
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", crate::text::path(p)))?;
             if !exists {
                 // `--fail-on-spike all` (a space, not `=`) gives `all` to the inputs.
                 let hint = match p.to_str() {
@@ -424,7 +424,7 @@ impl IngestArgs {
                     }
                     _ => String::new(),
                 };
-                anyhow::bail!("input {} does not exist{hint}", p.display());
+                anyhow::bail!("input {} does not exist{hint}", crate::text::path(p));
             }
         }
         Ok(IngestSettings {

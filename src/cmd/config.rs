@@ -33,9 +33,9 @@ pub fn run(
     };
     // The flags are global: report would run with them.
     (cli.catalogue, cli.no_builtin_catalogue) = (catalogue.0.to_vec(), catalogue.1);
-    let source = loaded.as_ref().map_or("no config file".to_string(), |l| {
-        l.path.display().to_string()
-    });
+    let source = loaded
+        .as_ref()
+        .map_or("no config file".to_string(), |l| crate::text::path(&l.path));
     if args.print {
         std::io::stdout()
             .lock()

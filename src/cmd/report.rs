@@ -164,7 +164,7 @@ fn test_night(
     match &args.spikes.history {
         Some(dir) if filtered => warnings.push(format!(
             "history {} is read for the resources --resource keeps, and not written: their records are not the whole day",
-            dir.display()
+            crate::text::path(dir)
         )),
         Some(dir) => history.stage(dir, &night.taken, set)?,
         None => {}

@@ -28,11 +28,11 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
         match std::fs::metadata(h) {
             Ok(m) if m.is_dir() => {}
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                anyhow::bail!("cannot read history {}: {e}", h.display())
+                anyhow::bail!("cannot read history {}: {e}", crate::text::path(h))
             }
             _ => anyhow::bail!(
                 "history {} is not a directory (triage reads the one `report --history` keeps)",
-                h.display()
+                crate::text::path(h)
             ),
         }
     }
@@ -515,7 +515,7 @@ mod tests {
         std::fs::write(&b, "{}\n{}").unwrap();
         let w = changed(&then, ingest::regular_files(&settings)).unwrap();
         assert!(
-            w.starts_with(&format!("{}: changed while read", b.display())),
+            w.starts_with(&format!("{}: changed while read", crate::text::path(&b))),
             "{w}"
         );
         let then = ingest::regular_files(&settings).unwrap();

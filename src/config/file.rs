@@ -147,7 +147,7 @@ impl Loaded {
     pub fn error(&self, key: &str, span: std::ops::Range<usize>, why: &str) -> ConfigError {
         ConfigError(format!(
             "config {}:{}: {key}: {why}",
-            self.path.display(),
+            crate::text::path(&self.path),
             line_of(&self.text, span.start)
         ))
     }
@@ -171,7 +171,8 @@ pub fn load(path: Option<&Path>) -> Result<Option<Loaded>, ConfigError> {
         None if Path::new(DEFAULT_FILE).is_file() => PathBuf::from(DEFAULT_FILE),
         None => return Ok(None),
     };
-    let cannot = |e: &dyn fmt::Display| ConfigError(format!("config {}: {e}", path.display()));
+    let cannot =
+        |e: &dyn fmt::Display| ConfigError(format!("config {}: {e}", crate::text::path(&path)));
     let meta = std::fs::metadata(&path).map_err(|e| cannot(&e))?;
     if !meta.is_file() || meta.len() > MAX_BYTES {
         return Err(cannot(
@@ -208,7 +209,7 @@ pub fn load(path: Option<&Path>) -> Result<Option<Loaded>, ConfigError> {
             (Some((_, k)), _) | (None, Some(k)) if !why.contains(k) => format!("{k}: {why}"),
             _ => why,
         };
-        ConfigError(format!("config {}:{line}: {why}", path.display()))
+        ConfigError(format!("config {}:{line}: {why}", crate::text::path(&path)))
     })?;
     Ok(Some(Loaded { path, text, config }))
 }

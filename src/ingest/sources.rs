@@ -110,7 +110,7 @@ impl Collector<'_> {
             return;
         }
         self.out.push(Source {
-            name: p.display().to_string(),
+            name: crate::text::path(p),
             path: Some(p.to_path_buf()),
             problem: None,
         });
@@ -118,7 +118,7 @@ impl Collector<'_> {
 
     fn unreachable(&mut self, p: &Path, why: String) {
         self.out.push(Source {
-            name: p.display().to_string(),
+            name: crate::text::path(p),
             path: Some(p.to_path_buf()),
             problem: Some(why),
         });
@@ -183,7 +183,7 @@ impl Collector<'_> {
             if !ft.is_file() {
                 self.warnings.push(format!(
                     "{}: skipped: not a regular file (a FIFO, socket or device is read only when named on the command line)",
-                    entry.path().display()
+                    crate::text::path(entry.path())
                 ));
                 continue;
             }
@@ -221,7 +221,7 @@ impl Collector<'_> {
         };
         self.warnings.push(format!(
             "{}{more}: skipped: a report of an earlier run (its name and first line, or a triage's first line), not an export",
-            first.display()
+            crate::text::path(first)
         ));
     }
 }
@@ -320,7 +320,7 @@ pub(super) fn sources(settings: &IngestSettings) -> (Vec<Source>, Vec<String>) {
             "passed over {n} file{} of a kind this tool does not read (.{}), such as {}: export them as JSON or CSV, or name one to see why",
             if *n == 1 { "" } else { "s" },
             UNREAD_EXPORTS.join(", ."),
-            first.display()
+            crate::text::path(first)
         ));
     }
     if c.out.is_empty() {
@@ -328,8 +328,8 @@ pub(super) fn sources(settings: &IngestSettings) -> (Vec<Source>, Vec<String>) {
         // Apps): said, not only that nothing was found.
         let passed = match &c.passed_over {
             (0, _) | (_, None) => String::new(),
-            (1, Some(p)) => format!("; passed over 1 file, {}", p.display()),
-            (n, Some(p)) => format!("; passed over {n} files, such as {}", p.display()),
+            (1, Some(p)) => format!("; passed over 1 file, {}", crate::text::path(p)),
+            (n, Some(p)) => format!("; passed over {n} files, such as {}", crate::text::path(p)),
         };
         c.warnings.push(format!(
             "no input files found (directories are searched for .{} files, optionally .gz, and for files without an extension that hold JSON; name a file to read it whatever its name){passed}",
@@ -393,7 +393,7 @@ pub(super) fn changed_while_read(then: &Stamp, now: Option<&Stamp>) -> Option<St
 pub fn changed_since(then: &[Stamp], now: Option<Vec<Stamp>>) -> Option<String> {
     let now = now.unwrap_or_default();
     match then.iter().zip(&now).find(|(a, b)| a != b) {
-        Some((a, _)) => Some(a.path().display().to_string()),
+        Some((a, _)) => Some(crate::text::path(a.path())),
         None if then.len() == now.len() => None,
         None => Some("the input files".to_string()),
     }

@@ -136,7 +136,7 @@ pub fn earlier_formats(formats: &[crate::config::ReportFormat], dir: &Path) -> O
     (!left.is_empty()).then(|| {
         format!(
             "{}: {} of an earlier run left as they were (this run writes --format {})",
-            dir.display(),
+            crate::text::path(dir),
             left.join(", "),
             asked.join(",")
         )

@@ -78,7 +78,7 @@ pub fn run_summary(
                 names => format!(
                     "warning: {more} more warnings not shown; see {} in {}",
                     names.join(", "),
-                    line(&out.display().to_string())
+                    line(&crate::text::path(out))
                 ),
             });
         }
@@ -95,7 +95,7 @@ pub fn run_summary(
             r.skipped,
             pct(r.needs_action_rate()),
             pct(r.failure_rate()),
-            line(&out.display().to_string())
+            line(&crate::text::path(out))
         ));
         let (said, first) = super::summary::volume_said(r);
         // The lines of all records and the kinds follow from the resources listed first.
@@ -147,7 +147,7 @@ pub fn run_summary(
             "{} rejected records of {} read exceed --max-bad; see {}",
             r.rejected,
             r.read,
-            line(&out.join("rejects.csv").display().to_string())
+            line(&crate::text::path(&out.join("rejects.csv")))
         ));
     }
     lines

@@ -415,7 +415,7 @@ pub fn next_steps(
         inputs => {
             for i in inputs {
                 calls.push(' ');
-                calls.push_str(&shell_word(&i.to_string_lossy()));
+                calls.push_str(&path_word(i));
             }
         }
     }
@@ -454,6 +454,32 @@ pub fn next_steps(
 
 /// A word as a POSIX shell reads it back: as it is when it holds nothing the shell would
 /// change, else in single quotes.
+/// A path as one word of a shell command: [`shell_word`] of it, or, for a name that is not
+/// UTF-8, bash's `$'...'` with each byte that is not printable ASCII as `\xFF`, so that the
+/// command runs on that file (and shows its bytes as the other outputs do,
+/// [`crate::text::path`]).
+fn path_word(p: &std::path::Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    if let Some(s) = p.to_str() {
+        return shell_word(s);
+    }
+    let mut word = String::from("$'");
+    for &b in p.as_os_str().as_bytes() {
+        match b {
+            b'\\' | b'\'' => {
+                word.push('\\');
+                word.push(char::from(b));
+            }
+            b' '..=b'~' => word.push(char::from(b)),
+            _ => {
+                let _ = write!(word, "\\x{b:02X}");
+            }
+        }
+    }
+    word.push('\'');
+    word
+}
+
 fn shell_word(s: &str) -> String {
     let plain = |c: char| c.is_ascii_alphanumeric() || "_./:=@%+,-".contains(c);
     match !s.is_empty() && s.chars().all(plain) {
@@ -1507,6 +1533,22 @@ mod tests {
         assert_eq!(
             Named::of(&spread, mask_numbers).lead("target").unwrap(),
             "3 callback records, no two to one target (2 targets); 1 name none"
+        );
+    }
+
+    /// The `--calls` command names an input whose name is not UTF-8 so that bash runs it on
+    /// that file: `$'in/a\xFF.jsonl'` (it had been `'in/a�.jsonl'`, no file's name).
+    #[test]
+    fn the_calls_command_names_a_file_that_is_not_utf8_by_its_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        let inputs = [
+            std::path::PathBuf::from(std::ffi::OsStr::from_bytes(b"in/a\xff 'b\\.jsonl")),
+            std::path::PathBuf::from("in/ok.jsonl"),
+        ];
+        let n = next_steps((8572, None), &inputs, &Window::default(), &[], None);
+        assert_eq!(
+            n.calls,
+            r"acs-triage triage 8572 $'in/a\xFF \'b\\.jsonl' in/ok.jsonl --calls --format csv > calls-8572.csv"
         );
     }
 

@@ -2046,3 +2046,52 @@ fn codes_in_scientific_notation_are_rejected_and_zero_decimals_read() {
         );
     }
 }
+
+/// Two file names that differ only in bytes that are not UTF-8 are told apart in every output
+/// that names a file, each such byte shown `\xFF` (rev62a: both had shown as `a�.jsonl`).
+#[test]
+fn file_names_that_are_not_utf8_show_their_bytes_escaped() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for name in [&b"a\xff.jsonl"[..], b"a\xfe.jsonl"] {
+        let path = input.join(std::ffi::OsStr::from_bytes(name));
+        std::fs::write(path, "not json\nnot json either\n").unwrap();
+    }
+    let out = dir.path().join("out");
+    let a = report_to(&input, &out, &["--max-bad", "100%"]).success();
+    let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap();
+    let (ff, fe) = (r"a\xFF.jsonl", r"a\xFE.jsonl");
+    let rejects = read("rejects.csv");
+    for name in [ff, fe] {
+        assert!(rejects.contains(&format!("/in/{name},1,")), "{rejects}");
+    }
+    let report: Value = serde_json::from_str(&read("report.json")).unwrap();
+    let mut files: Vec<String> = report["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            f["file"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    files.sort();
+    assert_eq!(files, [fe, ff]);
+    let summary = read("summary.md");
+    let html = read("report.html");
+    for name in [ff, fe] {
+        assert!(summary.contains(&name.replace('\\', r"\\")), "{summary}");
+        assert!(html.contains(name), "{name}");
+        assert!(stderr(&a).contains(name), "{}", stderr(&a));
+    }
+    for text in [&rejects, &summary, &html, &stderr(&a)] {
+        assert!(!text.contains('\u{FFFD}'), "{text}");
+    }
+}
