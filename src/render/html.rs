@@ -19,6 +19,21 @@ use crate::report::{spike_sentence_with_target, CodeRow, Report};
 use crate::row;
 use crate::time::{day_text, rfc3339};
 
+/// The rows of the page's tables of keys (By code, Uncatalogued codes): the most frequent
+/// keys, every key of a real export (a few hundred at most), where 200,000 made-up keys had
+/// made a page of 53 MB, no mail attachment. `by_code.csv` and `report.json` hold every key.
+const MOST_KEYS: usize = 1_000;
+
+/// The line under a table of keys cut to [`MOST_KEYS`] of `all`: `None` when none was cut.
+fn keys_cut(all: usize, what: &str) -> Option<String> {
+    (all > MOST_KEYS).then(|| {
+        format!(
+            "The {MOST_KEYS} most frequent of {all} {what}; {} more, and all of them, are in by_code.csv and report.json.",
+            all - MOST_KEYS
+        )
+    })
+}
+
 /// Escapes catalogue text and turns its Markdown links to https pages into clickable links, and
 /// its line breaks (the pages' `<br/>`) into `<br>`.
 pub fn linkify(s: &str) -> String {
@@ -162,7 +177,8 @@ fn top_keys_table(r: &Report) -> Table {
     Table::of(&columns, top, |c| row![c.label(), &*c.description, c.count])
 }
 
-/// Every key with the messages the logs gave it, in parts of at most `rows` rows.
+/// The [`MOST_KEYS`] most frequent keys with the messages the logs gave them, in parts of at
+/// most `rows` rows.
 fn codes_table(r: &Report, rows: usize) -> Parts<'_> {
     const COLUMNS: &[(&str, Col)] = &[
         ("code/subcode", Col::Text),
@@ -173,7 +189,7 @@ fn codes_table(r: &Report, rows: usize) -> Parts<'_> {
         ("count", Col::Number),
         ("calls", Col::Number),
     ];
-    in_parts(COLUMNS, r.codes.iter(), rows, |c| {
+    in_parts(COLUMNS, r.codes.iter().take(MOST_KEYS), rows, |c| {
         row![
             c.label(),
             c.category.as_str(),
@@ -316,7 +332,10 @@ fn data_quality(s: &mut Page, r: &Report) -> io::Result<()> {
     if r.uncatalogued().next().is_none() {
         s.push_str("<p>None: every code seen other than success is in the catalogue (its pages list failures).</p>\n");
     } else {
-        table(s, r.uncatalogued_parts(PART_ROWS))?;
+        table(s, r.uncatalogued_parts(PART_ROWS, MOST_KEYS))?;
+        if let Some(note) = keys_cut(r.uncatalogued().count(), "uncatalogued keys") {
+            let _ = writeln!(s, "<p>{}</p>", escape(&note));
+        }
     }
     if !r.warnings.is_empty() {
         s.push_str("<h3>Warnings</h3>\n<ul>\n");
@@ -417,6 +436,9 @@ pub fn write(r: &Report, cat: &Catalogue, out: &mut dyn io::Write) -> Result<()>
 
     s.push_str("<section id=\"by-code\">\n<h2>By code</h2>\n");
     table(s, codes_table(r, PART_ROWS))?;
+    if let Some(note) = keys_cut(r.codes.len(), "keys") {
+        let _ = writeln!(s, "<p>{}</p>", escape(&note));
+    }
     s.push_str("</section>\n");
     s.spill()?;
 
@@ -615,6 +637,48 @@ mod tests {
         fn flush(&mut self) -> io::Result<()> {
             Ok(())
         }
+    }
+
+    /// The page's tables of keys show the [`MOST_KEYS`] most frequent and say how many more
+    /// by_code.csv and report.json hold (rev62a: 200,000 made-up keys made a page of 53 MB,
+    /// which no mail takes as an attachment).
+    #[test]
+    fn the_tables_of_keys_show_the_most_frequent_and_say_how_many_more() {
+        let cat = crate::report::fixture::catalogue();
+        let mut r = crate::report::fixture::report(&cat);
+        let mut model = (r.codes.iter().find(|c| c.category.is_failure()))
+            .unwrap()
+            .clone();
+        model.matched = crate::catalogue::Match::None;
+        let n = MOST_KEYS + 5;
+        r.codes = (0..n)
+            .map(|i| CodeRow {
+                subcode: Some(900_000 + i as u32),
+                count: (2 * n - i) as u64,
+                ..model.clone()
+            })
+            .collect();
+        let mut page = Vec::new();
+        write(&r, &cat, &mut page).unwrap();
+        let page = String::from_utf8(page).unwrap();
+        let label = |i: usize| format!(">{}/{}<", model.code, 900_000 + i);
+        // In By code and in Uncatalogued codes (the first in Top failing keys too): the most
+        // frequent only.
+        assert_eq!(page.matches(&label(0)).count(), 3);
+        assert_eq!(page.matches(&label(MOST_KEYS - 1)).count(), 2);
+        assert!(!page.contains(&label(MOST_KEYS)));
+        for what in ["keys", "uncatalogued keys"] {
+            let note = format!(
+                "<p>The {MOST_KEYS} most frequent of {n} {what}; 5 more, and all of them, are in by_code.csv and report.json.</p>"
+            );
+            assert!(page.contains(&note), "{note}");
+        }
+        // A report of fewer keys says nothing of a cut.
+        r.codes.truncate(MOST_KEYS);
+        let mut page = Vec::new();
+        write(&r, &cat, &mut page).unwrap();
+        let page = String::from_utf8(page).unwrap();
+        assert!(!page.contains("more, and all of them"), "{page}");
     }
 
     #[test]

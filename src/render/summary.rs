@@ -660,7 +660,7 @@ fn quality_section(s: &mut String, r: &Report) {
             s,
             "These keys, other than success, match nothing in the catalogue; a newer copy of the page (`--catalogue`) may know them.\n"
         );
-        write_table(s, r.uncatalogued_parts(PART_ROWS));
+        write_table(s, r.uncatalogued_parts(PART_ROWS, usize::MAX));
         s.push('\n');
     }
     if !r.warnings.is_empty() {

@@ -222,16 +222,17 @@ impl Report {
         })
     }
 
-    /// The keys other than success that the catalogue does not know, in parts of at most
-    /// `rows` rows: a row per key, of keys by the hundred thousand, made as it is written.
-    pub fn uncatalogued_parts(&self, rows: usize) -> Parts<'_> {
+    /// The keys other than success that the catalogue does not know, the `most` most frequent,
+    /// in parts of at most `rows` rows: a row per key, of keys by the hundred thousand, made as
+    /// it is written.
+    pub fn uncatalogued_parts(&self, rows: usize, most: usize) -> Parts<'_> {
         const COLUMNS: &[(&str, Col)] = &[
             ("code/subcode", Col::Text),
             ("category", Col::Text),
             ("count", Col::Number),
             ("calls", Col::Number),
         ];
-        in_parts(COLUMNS, self.uncatalogued(), rows, |c| {
+        in_parts(COLUMNS, self.uncatalogued().take(most), rows, |c| {
             row![c.label(), c.category.as_str(), c.count, c.calls]
         })
     }
