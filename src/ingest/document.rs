@@ -470,7 +470,16 @@ fn read_cut<S: Sink, M: Fn() -> S + Sync>(
         let input = Prefixed::new(body, 1, Box::new(io::empty())).ended(true);
         read_array(input, &Items::Records, true, lines, ctx, make, parts)?;
     } else {
-        small_document(&body, ctx, lines, false);
+        // An object cut off is the one event it was, as an array's element cut off is: a
+        // truncated record at its line, its excerpt its own text.
+        let (_, result) = parse_document(serde_json::Deserializer::from_slice(&body));
+        if result.is_err_and(|e| e.is_eof()) {
+            let excerpt = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_SOURCE)]);
+            let why = "the document ends inside it".into();
+            ctx.reject(lines + 1, Reason::Truncated, why, excerpt.into_owned());
+        } else {
+            small_document(&body, ctx, lines, false);
+        }
     }
     Ok(())
 }
@@ -482,15 +491,34 @@ fn last_line(body: &[u8]) -> Option<usize> {
 }
 
 /// Whether a line may be one of a JSON value printed indented: it starts with a quote, a
-/// bracket, a number or a literal (a logger's line starts with a word: `info:`).
+/// bracket, or a number or a literal that a comma, a bracket or its end follows (a logger's
+/// line starts with a word, `info:`, or a time, Python's `2026-12-05 17:27:00,123 INFO`).
 fn starts_as_json_text(line: &[u8]) -> bool {
     let t = line.trim_ascii();
+    let rest = match t.first() {
+        None => return false,
+        Some(b'"' | b'{' | b'}' | b'[' | b']') => return true,
+        Some(b'-' | b'0'..=b'9') => {
+            let n = t
+                .iter()
+                .take_while(|&&c| {
+                    c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E')
+                })
+                .count();
+            &t[n..]
+        }
+        Some(_) => match [&b"true"[..], b"false", b"null"]
+            .iter()
+            .find(|w| t.starts_with(w))
+        {
+            Some(w) => &t[w.len()..],
+            None => return false,
+        },
+    };
     matches!(
-        t.first(),
-        Some(b'"' | b'{' | b'}' | b'[' | b']' | b'-' | b'0'..=b'9')
-    ) || [&b"true"[..], b"false", b"null"]
-        .iter()
-        .any(|w| t.starts_with(w))
+        rest.trim_ascii_start().first(),
+        None | Some(b',' | b']' | b'}')
+    )
 }
 
 /// How many bytes of separators (commas, NULs, whitespace) come before a document in `buf`,

@@ -6048,3 +6048,65 @@ fn a_cut_body_then_over_4_mib_of_the_loggers_lines_costs_that_body_alone() {
     expected.sort();
     assert_eq!(ids, expected);
 }
+
+/// A Python logging line before each body (`<time> INFO app Received callback: `), the body
+/// indented (`json.dumps(body, indent=2)`) or on one line; an array of the event and another
+/// (`e{i+100}`), or the event alone.
+fn python_body(i: usize, array: bool, indented: bool) -> String {
+    let event = |i: usize| {
+        serde_json::json!({
+            "id": format!("e{i}"),
+            "type": "Microsoft.Communication.PlayFailed",
+            "data": {
+                "resultInformation": {"code": 400, "subCode": 8535, "message": "x"},
+                "callConnectionId": format!("c{i}"),
+                "correlationId": format!("k{i}"),
+            },
+            "time": "2026-12-05T17:27:00Z",
+        })
+    };
+    let body = if array {
+        serde_json::json!([event(i), event(i + 100)])
+    } else {
+        event(i)
+    };
+    let body = if indented {
+        serde_json::to_string_pretty(&body).unwrap()
+    } else {
+        body.to_string()
+    };
+    format!("2026-12-05 17:27:00,456 INFO app Received callback: {body}\n")
+}
+
+/// rev62c F9: a body cut off in a Python logging log, whose lines start with a time (a digit,
+/// which had been taken for a line of JSON): the cut one is a truncated record whose excerpt
+/// is its own text (not the logger's next line), the logger's lines after it are skipped, and
+/// no warning says a document lacks its `]`. A cut object body is one too (it had been a `bad
+/// json document` reject without an excerpt).
+#[test]
+fn a_cut_body_in_a_python_log_is_a_truncated_record() {
+    let probe = "2026-12-05 17:27:00,123 INFO werkzeug 10.0.0.4 - - [05/Dec/2026 17:27:00] \"GET /healthz HTTP/1.1\" 200 -\n";
+    let mut text = String::new();
+    for i in 0..10 {
+        let mut body = python_body(i, i % 2 == 0, true);
+        if i == 3 || i == 4 {
+            body = body[..body.len() * 2 / 3].to_string() + "\n";
+        }
+        text += &body;
+        text += &probe.repeat(3);
+    }
+    let (c, r, _d) = read_text("app.log", text.as_bytes());
+    let f = &r.files[0];
+    assert_eq!(
+        (f.accepted, f.rejected, f.skipped),
+        (13, 2, 30),
+        "{:?}",
+        c.rejects
+    );
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    for reject in &c.rejects {
+        assert_eq!(reject.reason, Reason::Truncated, "{:?}", c.rejects);
+        assert!(!reject.excerpt().contains("werkzeug"), "{:?}", c.rejects);
+        assert!(reject.excerpt().contains("PlayFailed"), "{:?}", c.rejects);
+    }
+}
