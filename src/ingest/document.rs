@@ -404,9 +404,10 @@ impl Held {
 /// line comes before the body closes. When none comes within a record's size
 /// ([`MAX_RECORD_BYTES`]) but a logger's line does (no line of JSON printed indented starts
 /// with a word), it is cut off at that line, and the lines after it are read as the log they
-/// are (skipped up to the next prefix, however far). `None` when it closes first, or the
-/// input ends, or it runs longer than a record may be with no logger's line: it is read as
-/// any document is.
+/// are (skipped up to the next prefix, however far). When the input ends first, it is cut off
+/// at its end (or its first logger's line), as before another body. `None` when it closes
+/// first, or it runs longer than a record may be with no logger's line: it is read as any
+/// document is.
 fn cut_body(r: &mut Peek) -> io::Result<Option<usize>> {
     let mut walker = Walker::default();
     // The start of the line walked next, and how far its end was looked for.
@@ -419,7 +420,19 @@ fn cut_body(r: &mut Peek) -> io::Result<Option<usize>> {
         }
         let buf = r.fill(searched + 1)?;
         if buf.len() <= searched {
-            return Ok(None);
+            // The input ends inside the body: it is cut off there, or at the logger's first
+            // line after it (its last line, when it has no newline, is walked here).
+            let last = &buf[at..];
+            if walker.end(last).is_some() {
+                return Ok(None);
+            }
+            if at > 0 && opens_after_prefix(last).is_some() {
+                return Ok(Some(at));
+            }
+            if at > 0 && logged.is_none() && !last.trim_ascii().is_empty() {
+                logged = (!starts_as_json_text(last)).then_some(at);
+            }
+            return Ok(Some(logged.unwrap_or(buf.len())));
         }
         let Some(nl) = memchr::memchr(b'\n', &buf[searched..]).map(|p| searched + p) else {
             searched = buf.len();

@@ -6110,3 +6110,48 @@ fn a_cut_body_in_a_python_log_is_a_truncated_record() {
         assert!(reject.excerpt().contains("PlayFailed"), "{:?}", c.rejects);
     }
 }
+
+/// fix62f's limit: a body cut off at the very end of the input (no prefix after it, a
+/// newline or none, the logger's lines after it or none) is one truncated record, as a body
+/// cut off before another; a prefix with no body at the end one `bad json document` reject
+/// that says so (it had been a warning only, no reject, and the logger's lines after a cut
+/// body had been taken into it).
+#[test]
+fn a_body_cut_off_at_the_end_of_the_input_is_one_reject() {
+    let bodies: String = (0..3).map(|i| logged_body(i, true)).collect();
+    let last = logged_body(3, true);
+    let cut = &last[..last.len() / 2];
+    let obj = logged_body(3, false);
+    let cut_obj = &obj[..obj.len() / 2];
+    let probe = probes(2);
+    let bare = "info: CallAutomation.Controllers.CallbackController[0]\n      Received callback: [";
+    for (what, tail, skipped) in [
+        ("cut", format!("{cut}\n"), 4),
+        ("cut, no newline", cut.to_string(), 4),
+        (
+            "cut, the logger's lines after it",
+            format!("{cut}\n{probe}"),
+            12,
+        ),
+        ("cut object", format!("{cut_obj}\n{probe}"), 12),
+        ("bare prefix", format!("{bare}\n"), 4),
+        ("bare prefix, no newline", bare.to_string(), 4),
+    ] {
+        let text = format!("{bodies}{tail}");
+        let (c, r, _d) = read_text("callbacks.log", text.as_bytes());
+        let f = &r.files[0];
+        assert_eq!(
+            (f.accepted, f.rejected, f.skipped),
+            (3, 1, skipped),
+            "{what}: {:?}",
+            c.rejects
+        );
+        assert!(r.warnings.is_empty(), "{what}: {:?}", r.warnings);
+        let reason = if what.starts_with("bare") {
+            Reason::BadDocument
+        } else {
+            Reason::Truncated
+        };
+        assert_eq!(c.rejects[0].reason, reason, "{what}");
+    }
+}
