@@ -124,15 +124,22 @@ const HEAD_BYTES: usize = 1 << 16;
 /// one when the wrapper is read ([`wrapped`]).
 const WRAPPER_HEAD_BYTES: usize = MAX_RECORD_BYTES;
 
+/// Reads a line of text that carries a record or an event after a prefix, a body a callback
+/// endpoint logged on one line, as a log's lines are read, and says whether it was one:
+/// `lines::one_line_body`, handed in (lines.rs reads on this module, not this one on it).
+pub(super) type OneLine<S> = for<'a> fn(&[u8], u64, &mut FileCtx<'a, S>) -> bool;
+
 /// Reads one document or several one after another (Event Hubs messages appended to one
 /// dump, arrays pasted one after the other), each as robustly as its layout allows; text
 /// between documents is one reject, and reading goes on at the next document. `parts`: their
-/// arrays are read in parts, or not at all (see [`read_array`]).
+/// arrays are read in parts, or not at all (see [`read_array`]). `one_line`: reads the bodies
+/// logged on one line in a callback endpoint's log whose other bodies are indented.
 pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     input: Input,
     ctx: &mut FileCtx<'_, S>,
     make: &M,
     parts: Option<&AtomicBool>,
+    one_line: OneLine<S>,
 ) -> io::Result<()> {
     let mut r = Peek::new(input);
     // Newlines before what is read next.
@@ -261,6 +268,12 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                     r.consume(n);
                     continue;
                 }
+                // A body logged on one line may be longer than the look-ahead: its line is
+                // looked at up to a record's size.
+                if buf.len() >= 1 << 16 && memchr::memchr(b'\n', buf).is_none() {
+                    r.fill(MAX_RECORD_BYTES + 1)?;
+                }
+                let buf = r.fill(1)?;
                 let whole = buf.len();
                 let end = memchr::memchr(b'\n', buf).unwrap_or(whole);
                 // A logger's line that a body it logged over the lines after it follows
@@ -280,9 +293,15 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                     }
                     continue;
                 }
-                // The logger's other lines (`info: ...CallbackController[0]`), in a log that
-                // has such a line; before the first, they wait for one, or for a document.
-                if log {
+                // A body logged on one line after its prefix, in a log whose other bodies are
+                // indented (both after the same prefix): read as a log's line is.
+                if one_line(&buf[..end], lines + 1, ctx) {
+                    held.skip(ctx);
+                    log = true;
+                } else if log {
+                    // The logger's other lines (`info: ...CallbackController[0]`), in a log
+                    // that has such a line; before the first, they wait for one, or for a
+                    // document.
                     skip_log_line(ctx);
                 } else {
                     let excerpt = || String::from_utf8_lossy(&buf[..end.min(200)]).into_owned();
@@ -404,7 +423,8 @@ impl Held {
 /// line comes before the body closes. When none comes within a record's size
 /// ([`MAX_RECORD_BYTES`]) but a logger's line does (no line of JSON printed indented starts
 /// with a word), it is cut off at that line, and the lines after it are read as the log they
-/// are (skipped up to the next prefix, however far). When the input ends first, it is cut off
+/// are (skipped up to the next prefix, however far); at a logger's line that ends as JSON
+/// does, which may be a body logged on one line. When the input ends first, it is cut off
 /// at its end (or its first logger's line), as before another body. `None` when it closes
 /// first, or it runs longer than a record may be with no logger's line: it is read as any
 /// document is.
@@ -445,9 +465,13 @@ fn cut_body(r: &mut Peek) -> io::Result<Option<usize>> {
             return Ok(None);
         }
         let line = &buf[at..nl];
-        if at > 0 && logged.is_none() && !line.trim_ascii().is_empty() && !starts_as_json_text(line)
-        {
-            logged = Some(at);
+        if at > 0 && !line.trim_ascii().is_empty() && !starts_as_json_text(line) {
+            // A line of text that ends as JSON may carry a body on one line after its prefix,
+            // which the log's reading reads (see [`read`]): the body is cut off there.
+            if matches!(line.trim_ascii_end().last(), Some(b']' | b'}')) {
+                return Ok(Some(at));
+            }
+            logged = logged.or(Some(at));
         }
         (at, searched) = (nl + 1, nl + 1);
     }

@@ -351,6 +351,20 @@ pub(super) fn carries_after_prefix(l: &[u8]) -> bool {
         && json_after_prefix(l).is_some_and(|(at, _)| text(&l[..at]))
 }
 
+/// A line of text in a JSON document's input (a callback endpoint's log whose bodies are
+/// logged indented and on one line both, after the same prefix) read as [`read_log`] reads a
+/// log's line, when it carries a record or an event after a prefix with no quote before its
+/// first bracket (a line of a body printed indented, `"data": {...}`, does not); says whether
+/// it did.
+pub(super) fn one_line_body<S: Sink>(line: &[u8], line_no: u64, ctx: &mut FileCtx<'_, S>) -> bool {
+    let first = memchr::memchr2(b'{', b'[', line).unwrap_or(0);
+    if line[..first].contains(&b'"') || !carries_after_prefix(line) {
+        return false;
+    }
+    log_line(line, line_no, (false, false), &mut Layout::default(), ctx);
+    true
+}
+
 /// `{` or `[` tried, at most, as the start of a line's JSON: a log prefix holds few
 /// (`CallbackController[0]`, `[INFO]`), and a hostile line is not parsed from each of its own.
 const MAX_JSON_STARTS: usize = 16;

@@ -631,7 +631,7 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         };
         match format {
             InputFormat::Jsonl => lines::read(whole, &mut ctx, make),
-            InputFormat::Json => document::read(whole, &mut ctx, make, None),
+            InputFormat::Json => document::read(whole, &mut ctx, make, None, lines::one_line_body),
             InputFormat::Csv => {
                 let whole: Input = if cr_only {
                     Box::new(csv::CrAsLf(whole))
@@ -768,7 +768,7 @@ fn read_in_parts<S: Sink, M: Fn() -> S + Sync>(
             };
             csv::read(whole, &mut c, &make, None, Some(parts))
         }
-        _ => document::read(whole, &mut c, &make, Some(&spoiled)),
+        _ => document::read(whole, &mut c, &make, Some(&spoiled), lines::one_line_body),
     };
     if read.is_err() || spoiled.load(Ordering::Relaxed) {
         // A date told the day/month order that the first rows could not: read again in it.

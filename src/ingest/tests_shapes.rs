@@ -4684,7 +4684,14 @@ fn read_document(text: &[u8], parts: Option<&AtomicBool>) -> (Read, bool) {
     let rules = TimeRules::default();
     let mut ctx = FileCtx::new(Arc::from("doc.json"), rules, &mut sink);
     let input: Input = Box::new(Cursor::new(text.to_vec()));
-    let failed = document::read(input, &mut ctx, &Collect::default, parts).is_err();
+    let failed = document::read(
+        input,
+        &mut ctx,
+        &Collect::default,
+        parts,
+        super::lines::one_line_body,
+    )
+    .is_err();
     let c = (ctx.counts.accepted, ctx.counts.rejected, ctx.counts.skipped);
     let warnings = std::mem::take(&mut ctx.warnings);
     sink.rejects.sort();
@@ -6154,4 +6161,89 @@ fn a_body_cut_off_at_the_end_of_the_input_is_one_reject() {
         };
         assert_eq!(c.rejects[0].reason, reason, "{what}");
     }
+}
+
+/// rev62c F8: a callback log with bodies logged on one line and indented after the same prefix
+/// (in either order) is a JSON document with text between its documents, and its one-line
+/// bodies were skipped as the logger's lines (5 events of 10 lost, no reject): each is read as
+/// a log's line is, one longer than the document reader's look-ahead too; and so
+/// is one right after a body cut off.
+#[test]
+fn one_line_and_indented_bodies_in_one_log_are_all_read() {
+    let ids = |c: &Collect| {
+        let mut ids: Vec<String> = (c.records.iter())
+            .map(|r| r.correlation_id.to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let expected = |n: std::ops::Range<usize>| {
+        let mut e: Vec<String> = n.map(|i| format!("k{i}")).collect();
+        e.sort();
+        e
+    };
+    // ASP.NET Core's logger: the `info:` line before each body skipped.
+    let one = |i: usize| {
+        let body = logged_body(i, true);
+        let (head, json) = body.split_once("callback: ").unwrap();
+        let json: serde_json::Value = serde_json::from_str(json).unwrap();
+        format!("{head}callback: {json}\n")
+    };
+    let first: String = (0..5).map(one).collect();
+    let then: String = (5..10).map(|i| logged_body(i, true)).collect();
+    for (what, text) in [
+        ("one-line first", format!("{first}{then}")),
+        ("indented first", format!("{then}{first}")),
+    ] {
+        let (c, r, _d) = read_text("callbacks.log", text.as_bytes());
+        let f = &r.files[0];
+        assert_eq!(
+            (f.shape, f.accepted, f.rejected, f.skipped),
+            ("json document", 10, 0, 10),
+            "{what}: {:?}",
+            c.rejects
+        );
+        assert_eq!(ids(&c), expected(0..10), "{what}");
+    }
+    // Python's logging, a one-line body of 2,000 events (over 64 KiB) among indented ones.
+    let big: Vec<serde_json::Value> = (0..2_000)
+        .map(|i| {
+            let one = python_body(1000 + i, false, false);
+            serde_json::from_str(one.split_once("callback: ").unwrap().1).unwrap()
+        })
+        .collect();
+    let big = format!(
+        "2026-12-05 17:27:00,456 INFO app Received callback: {}\n",
+        serde_json::Value::from(big)
+    );
+    assert!(big.len() > 1 << 17);
+    let text = format!(
+        "{}{big}{}",
+        python_body(0, true, true),
+        python_body(1, true, true)
+    );
+    let (c, r, _d) = read_text("app.log", text.as_bytes());
+    assert_eq!(
+        (r.files[0].accepted, r.files[0].rejected),
+        (2_004, 0),
+        "{:?}",
+        c.rejects
+    );
+    // A one-line body right after a body cut off: the cut one a reject, the one-line one read.
+    let cut = python_body(0, false, true);
+    let cut = &cut[..cut.len() / 2];
+    let text = format!(
+        "{cut}\n{}{}",
+        python_body(1, false, false),
+        python_body(2, false, true)
+    );
+    let (c, r, _d) = read_text("app.log", text.as_bytes());
+    assert_eq!(
+        (r.files[0].accepted, r.files[0].rejected),
+        (2, 1),
+        "{:?}",
+        c.rejects
+    );
+    assert_eq!(ids(&c), ["k1", "k2"]);
+    assert_eq!(c.rejects[0].reason, Reason::Truncated);
 }
