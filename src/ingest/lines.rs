@@ -11,7 +11,7 @@ use super::blocks::{self, Blocks, BLOCK};
 use super::document::hand_on;
 use super::json::{short_message, Element, TopSeed};
 use super::scan::{self, Layout};
-use super::structure::{nests_deeper_than, reparse, MAX_NESTING};
+use super::structure::{nests_deeper_than, opens_after_prefix, reparse, MAX_NESTING};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::{Field, Raw, Reason, Val};
 use crate::record::{At, SkipReason};
@@ -409,6 +409,12 @@ fn log_line<S: Sink>(
         _ => {}
     }
     let Some((at, mut found)) = json_after_prefix(line) else {
+        // A body logged indented over the lines after its prefix, in a log whose first
+        // megabyte told bodies on one line: lost, so a reject, not a line skipped.
+        if opens_after_prefix(line).is_some() {
+            let why = "a body logged indented over the lines after it, in a log of bodies on one line: not read".into();
+            return ctx.reject(line_no, Reason::NotARecord, why, text());
+        }
         ctx.counts.skipped += 1;
         ctx.sink.skip(SkipReason::LogLine, None);
         return;

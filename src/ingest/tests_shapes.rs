@@ -6247,3 +6247,24 @@ fn one_line_and_indented_bodies_in_one_log_are_all_read() {
     assert_eq!(ids(&c), ["k1", "k2"]);
     assert_eq!(c.rejects[0].reason, Reason::Truncated);
 }
+
+/// rev62c F8, the other way round: a log whose first megabyte holds bodies on one line only is
+/// read line by line, and a body logged indented past it was skipped line by line, its events
+/// lost without a reject; each such body is now one reject at its prefix's line.
+#[test]
+fn an_indented_body_past_a_log_of_one_line_bodies_is_a_reject() {
+    let one: String = (0..5_000).map(|i| python_body(i, false, false)).collect();
+    assert!(one.len() > 1 << 20);
+    let indented: String = (0..5).map(|i| python_body(9_000 + i, true, true)).collect();
+    let (c, r, _d) = read_text("app.log", format!("{one}{indented}").as_bytes());
+    let f = &r.files[0];
+    assert_eq!((f.shape, f.accepted, f.rejected), ("log lines", 5_000, 5));
+    let line = one.lines().count() as u64 + 1;
+    assert_eq!(c.rejects[0].line, line);
+    assert_eq!(c.rejects[0].reason, Reason::NotARecord);
+    assert!(
+        c.rejects[0].detail().contains("indented"),
+        "{:?}",
+        c.rejects
+    );
+}
