@@ -529,8 +529,8 @@ fn natural_key(s: &str) -> Vec<(String, u64)> {
 pub(crate) type Input = Box<dyn Read + Send>;
 
 use open::{
-    detect, json_dates, large_plain, open, prefix_at, shape_name, tells_as_much, Coding, FailOnce,
-    FIRST_PREFIX_BYTES, PREFIX_BYTES,
+    body_further, detect, json_dates, large_plain, open, prefix_at, shape_name, tells_as_much,
+    Coding, FailOnce, Later, FIRST_PREFIX_BYTES, PREFIX_BYTES,
 };
 pub use sources::{
     changed_since, is_report_file, regular_files, total_bytes, Stamp, WALKED_EXTENSIONS,
@@ -558,6 +558,8 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
     let path = src.path.as_ref().filter(|_| src.problem.is_none());
     let began = path.and_then(|p| sources::stamp(p.clone()));
     let result = (|| -> io::Result<()> {
+        // A callback endpoint's first body past its first megabyte, once looked for.
+        let mut further = None;
         // A large plain file of JSON Lines or CSV is read by ranges, every worker reading its own.
         if let Some((file, size)) = large_plain(src, ranges::MIN_BYTES)? {
             let prefix = prefix_at(&file)?;
@@ -583,6 +585,9 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
             // (A callback endpoint's log among them is read below, see `lines::read_log`.)
             let log = || settings.input_format.is_none() && lines::prefixed_log(&prefix[bom..]);
             if format == InputFormat::Csv && !lone_cr(&prefix) && !log() {
+                further = Some(look_further(src, settings, format, &prefix[bom..], true));
+            }
+            if format == InputFormat::Csv && !lone_cr(&prefix) && !log() && further == Some(None) {
                 shape = shape_name(format);
                 let mut rest = file.try_clone()?;
                 rest.seek(io::SeekFrom::Start(prefix.len() as u64))?;
@@ -596,13 +601,18 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         let size = file_size(src);
         let regular = coding == Coding::Plain && size.is_some();
         let (prefix, input) = with_prefix(input, given, order_known, regular);
-        let format = settings.input_format.unwrap_or_else(|| detect(&prefix));
+        let mut format = settings.input_format.unwrap_or_else(|| detect(&prefix));
+        let further =
+            further.unwrap_or_else(|| look_further(src, settings, format, &prefix, size.is_some()));
+        if further == Some(Later::Indented) {
+            format = InputFormat::Json;
+        }
         shape = shape_name(format);
         // A callback endpoint's log, its bodies after a prefix on each line: as CSV, it names no
         // known column, and each of its lines had been a reject.
         if settings.input_format.is_none()
             && format == InputFormat::Csv
-            && lines::prefixed_log(&prefix)
+            && (lines::prefixed_log(&prefix) || further == Some(Later::OneLine))
         {
             shape = LOG_LINES;
             let whole: Input = Box::new(blocks::Prefix::new(prefix).chain(input));
@@ -675,6 +685,31 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         outside: ctx.counts.outside,
     };
     (report, ctx.warnings)
+}
+
+/// A callback endpoint's first body past the first megabyte of its log (see
+/// [`body_further`]), looked for in a file that detection took for CSV (`format`) from its
+/// first bytes, `prefix`: when no format is given, they are a whole [`PREFIX_BYTES`], name no
+/// known column and hold no body, and the file is a regular one (`regular`), read again from
+/// its start (standard input or a pipe cannot be: taken for CSV, as before). A file that
+/// cannot be read again is taken for CSV too.
+fn look_further(
+    src: &Source,
+    settings: &IngestSettings,
+    format: InputFormat,
+    prefix: &[u8],
+    regular: bool,
+) -> Option<Later> {
+    let look = settings.input_format.is_none()
+        && format == InputFormat::Csv
+        && regular
+        && prefix.len() as u64 >= PREFIX_BYTES
+        && !csv::header_known(prefix)
+        && !lines::prefixed_log(prefix);
+    if !look {
+        return None;
+    }
+    body_further(open(src, None).ok()?.0).ok().flatten()
 }
 
 /// An opened input's first bytes, its byte-order mark dropped, and the rest of it: as far as

@@ -795,6 +795,72 @@ pub(super) fn detect(prefix: &[u8]) -> InputFormat {
     }
 }
 
+/// A callback endpoint's first logged body, found past the first megabyte of its log by
+/// [`body_further`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum Later {
+    /// Logged indented over the lines after its prefix: the log is read as a JSON document.
+    Indented,
+    /// Logged on one line after its prefix: the log is read line by line.
+    OneLine,
+}
+
+/// Bytes read at a time by [`body_further`].
+const FURTHER_CHUNK: usize = 1 << 20;
+
+/// The first body a callback endpoint logged, looked for past what detection reads, in a file
+/// detection took for CSV but whose first lines name no known column and whose first
+/// megabyte holds no body (the app's other lines, health probes, before the night's first
+/// call): a line that opens a body after a prefix with a line of JSON after it, or a line that
+/// carries one after a prefix; `None` when the file holds none. `input`: the file from its
+/// start, read again and streamed (a line longer than a record is passed over, never held).
+pub(super) fn body_further(mut input: impl Read) -> io::Result<Option<Later>> {
+    let mut buf: Vec<u8> = Vec::with_capacity(FURTHER_CHUNK);
+    // The line before opened a body after a prefix; the line being read is past the cap.
+    let (mut opened, mut passing) = (false, false);
+    let look = |line: &[u8], opened: &mut bool| {
+        let t = line.trim_ascii();
+        if t.is_empty() {
+            return None;
+        }
+        if std::mem::take(opened) && matches!(t[0], b'{' | b'[' | b'"' | b']' | b'}') {
+            return Some(Later::Indented);
+        }
+        *opened = super::structure::opens_after_prefix(t).is_some();
+        super::lines::carries_after_prefix(t).then_some(Later::OneLine)
+    };
+    loop {
+        let len = buf.len();
+        buf.resize(len + FURTHER_CHUNK, 0);
+        let got = loop {
+            match input.read(&mut buf[len..]) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                other => break other?,
+            }
+        };
+        buf.truncate(len + got);
+        let mut at = 0;
+        while let Some(p) = memchr::memchr(b'\n', &buf[at..]) {
+            let line = &buf[at..at + p];
+            at += p + 1;
+            if std::mem::take(&mut passing) {
+                continue;
+            }
+            if let Some(later) = look(line, &mut opened) {
+                return Ok(Some(later));
+            }
+        }
+        buf.drain(..at);
+        if got == 0 {
+            return Ok(look(&buf, &mut opened).filter(|_| !passing));
+        }
+        if buf.len() > MAX_RECORD_BYTES {
+            buf.clear();
+            passing = true;
+        }
+    }
+}
+
 /// Whether one of the first lines of `p` that are not blank, as many as the CSV reader looks
 /// through for its header, is a CSV header, with as many whole lines after it as [`detect`]
 /// reads to tell rows from JSON Lines.

@@ -6268,3 +6268,46 @@ fn an_indented_body_past_a_log_of_one_line_bodies_is_a_reject() {
         c.rejects
     );
 }
+
+/// fix62d's limit: a callback log whose first body comes past its first megabyte (from which
+/// detection tells a file's format) had been taken for CSV, every line a reject and every
+/// event lost; the file is read again, streamed, up to its first body, and read as the log it
+/// is: a JSON document for an indented body, line by line for one on one line, gzipped too.
+/// Text with no body stays CSV, each line a reject.
+#[test]
+fn a_callback_log_whose_first_body_is_past_its_first_megabyte_is_read() {
+    let head = probes(5_000);
+    assert!(head.len() > 1 << 20);
+    let indented: String = (0..5).map(|i| logged_body(i, true)).collect();
+    let one_line: String = (0..5).map(|i| python_body(i, false, false)).collect();
+    for (what, name, body, shape) in [
+        ("indented", "callbacks.log", &indented, "json document"),
+        ("one line", "callbacks.log", &one_line, "log lines"),
+        (
+            "indented, gzipped",
+            "callbacks.log.gz",
+            &indented,
+            "json document",
+        ),
+    ] {
+        let text = format!("{head}{body}");
+        let bytes = if name.ends_with(".gz") {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            gz.write_all(text.as_bytes()).unwrap();
+            gz.finish().unwrap()
+        } else {
+            text.into_bytes()
+        };
+        let (c, r, _d) = read_text(name, &bytes);
+        let f = &r.files[0];
+        assert_eq!(
+            (f.shape, f.accepted, f.rejected, f.skipped),
+            (shape, 5, 0, 20_000 + if what == "one line" { 0 } else { 5 }),
+            "{what}: {:?}",
+            c.rejects.first()
+        );
+    }
+    let (_, r, _d) = read_text("notes.txt", head.as_bytes());
+    let f = &r.files[0];
+    assert_eq!((f.shape, f.accepted, f.rejected), ("csv", 0, 20_000));
+}
