@@ -847,8 +847,9 @@ pub struct Focus {
     pub no_call_sdks: HashMap<Box<str>, u64>,
     /// (CallConnectionId, ServerCallId, SDK) by CorrelationId, from every record that names
     /// them but those of the focused calls (whose own ids are each call's): a media summary
-    /// record names only its CorrelationId, the operations log the others. With the budget
-    /// of the calls' texts.
+    /// record names only its CorrelationId, the operations log the others; and each call's
+    /// resource, from every record within the window that names one, a focused one too. With
+    /// the budget of the calls' texts.
     pub ids: SharedIds,
     /// Whether this sink let its calls' texts go ([`SharedIds::texts_spent`]).
     dropped: bool,
@@ -877,9 +878,9 @@ pub struct Focus {
 pub type ResourceSplitOf = (HashMap<String, (u64, u64, u64)>, (u64, u64), (u64, u64));
 
 /// The focused records of calls that name no resource (callback events name none), by the
-/// resource the call's other records name (the operations log does): the records, the calls,
-/// and the calls none of whose focused records names one; those of calls whose other records
-/// name none, or that are known by their CallConnectionId alone: (records, calls); and those
+/// resource the call's other records name (the operations and media summary logs do, and the
+/// call's focused records that name one): the records, the calls, and the calls none of whose
+/// focused records names one; those of calls whose records name none: (records, calls); and those
 /// of calls not listed once the ids were let go ([`SharedIds::overflowed`]), whose resource
 /// was not looked up.
 #[derive(Debug, Clone, Default)]
@@ -937,8 +938,9 @@ struct Shards {
     texts_spent: AtomicBool,
 }
 
-/// (CallConnectionId, ServerCallId, SDK, resource name) by CorrelationId: each the earliest
-/// record's, but the resource, the first by name.
+/// (CallConnectionId, ServerCallId, SDK, resource name) by a call's id (its CorrelationId, else
+/// its CallConnectionId, as [`Record::call_id`]): each the earliest record's, but the resource,
+/// the first by name of those its records name within the window (a focused record's too).
 pub type CallIdsOf = (FirstId, FirstId, FirstId, FirstId);
 type IdsByCall = ByCall<CallIdsOf>;
 
@@ -1025,9 +1027,10 @@ impl SharedIds {
         self.0.overflowed.load(AtomicOrdering::Relaxed)
     }
 
-    /// A record of call `id` names these ids (an empty one names none).
-    fn offer(&self, id: &str, rec: &Record<'_>) {
-        if self.overflowed() {
+    /// A record of call `id` names these ids (an empty one names none), when `ids`, and the
+    /// resource `resource` (within the window).
+    fn offer(&self, id: &str, rec: &Record<'_>, ids: bool, resource: Option<&str>) {
+        if self.overflowed() || !ids && resource.is_none() {
             return;
         }
         let mut shard = self.lock(Self::shard_of(id));
@@ -1039,15 +1042,17 @@ impl SharedIds {
             return;
         }
         let e = shard.entry(id);
-        e.0.offer(rec.time, &rec.call_connection_id);
-        e.1.offer(rec.time, &rec.server_call_id);
-        e.2.offer(rec.time, &sdk_text(rec));
-        if let Some(name) = crate::record::resource_name(&rec.resource_id) {
+        if ids {
+            e.0.offer(rec.time, &rec.call_connection_id);
+            e.1.offer(rec.time, &rec.server_call_id);
+            e.2.offer(rec.time, &sdk_text(rec));
+        }
+        if let Some(name) = resource {
             // A call's resource is the first by name of those its records name, as report's
             // join of callback records takes it: offered all at one instant, the least wins
             // (a name after the one held is not offered, which would copy it).
             if e.3.is_empty() || *name < *e.3.text() {
-                e.3.offer(DateTime::UNIX_EPOCH, &name);
+                e.3.offer(DateTime::UNIX_EPOCH, name);
             }
         }
     }
@@ -1123,7 +1128,8 @@ pub struct Wanted {
     texts: ByCall<()>,
     /// Whether those are every focused call (`texts` is then left empty).
     texts_all: bool,
-    /// The calls listed (by CorrelationId) whose ids are looked for in the other records.
+    /// The calls listed (by their ids) whose ids, or resource, are looked for in the other
+    /// records.
     ids: ByCall<()>,
     /// The calls not listed whose SDK alone is, with their focused records.
     sdks: ByCall<u64>,
@@ -1185,11 +1191,15 @@ impl Sink for IdsOf {
                 let t = self.texts.entry(id);
                 add_texts(&mut t.server_call_id, &mut t.details, rec);
             }
-        } else if names_ids(rec) {
+        }
+        // As the first reading's focus offered them: a focused record its resource only.
+        let ids = !focused && names_ids(rec);
+        if let Some(id) = (rec.call_id()).filter(|id| w.ids.get(id).is_some()) {
+            let resource = window_resource(&self.filter.window, rec);
+            self.ids.offer(id, rec, ids, resource.as_deref());
+        } else if ids {
             let corr = &rec.correlation_id;
-            if w.ids.get(corr).is_some() {
-                self.ids.offer(corr, rec);
-            } else if w.sdks.get(corr).is_some() {
+            if w.sdks.get(corr).is_some() {
                 let sdk = sdk_text(rec);
                 if !sdk.is_empty() {
                     let texts = &mut self.sdk_texts;
@@ -1215,6 +1225,17 @@ impl Sink for IdsOf {
         (self.sdks).absorb(std::mem::take(&mut o.sdks), |a, b| a.absorb(b));
         (self.texts).absorb(std::mem::take(&mut o.texts), Texts::absorb);
     }
+}
+
+/// The resource a record names, by name, when it is within the window: its call's resource is
+/// the first by name of those its records name there, as report's join takes it (a
+/// `--resource` run's first reading, [`super::resource_calls`], reads every resource's records
+/// alike, those the run leaves out too).
+fn window_resource(window: &super::Window, rec: &Record<'_>) -> Option<String> {
+    if rec.resource_id.is_empty() || !window.contains(rec.time) {
+        return None;
+    }
+    rec.resource()
 }
 
 /// Whether a record names its call's ids (or SDK) by its CorrelationId.
@@ -1363,11 +1384,11 @@ impl Focus {
     /// Counts the records of a call not listed by its SDK ([`Focus::choose`]).
     fn count_unlisted(&mut self, id: &Id, c: CallStats, ids_complete: bool) {
         let mut sdk = c.sdk;
-        let wants = c.by_correlation && (sdk.is_empty() || c.unnamed > 0);
+        let wants = c.by_correlation && sdk.is_empty() || c.unnamed > 0;
         let ids = (wants && ids_complete)
             .then(|| self.ids.remove(&id.text()))
             .flatten();
-        match ids_complete || !c.by_correlation {
+        match ids_complete {
             true => {
                 let resource = ids.as_ref().map(|i| i.3.text());
                 self.resources
@@ -1418,7 +1439,7 @@ impl Focus {
             if texts && !texts_all {
                 w.texts.entry_id(&id.0);
             }
-            if !ids_complete && c.by_correlation && (texts || c.lacks_ids() || c.unnamed > 0) {
+            if !ids_complete && (c.by_correlation && (texts || c.lacks_ids()) || c.unnamed > 0) {
                 w.ids.entry_id(&id.0);
             }
         }
@@ -1458,7 +1479,7 @@ impl Focus {
                 c.server_call_id = t.server_call_id;
                 c.details = t.details;
             }
-            let found = (c.borrows_ids() || c.by_correlation && c.unnamed > 0)
+            let found = (c.borrows_ids() || c.unnamed > 0)
                 .then(|| ids.remove(&id.text()))
                 .flatten()
                 .unwrap_or_default();
@@ -1577,10 +1598,12 @@ impl Sink for Focus {
         let kept = self.all.record(rec);
         let focused = kept == Kept::Counted && self.matches(rec.code, rec.subcode);
         // A focused record's ids are its call's own, which are looked up only where none of
-        // its focused records names one.
+        // its focused records names one; its resource is its call's too, for the records of
+        // the call that name none.
         if !focused {
-            if names_ids(rec) {
-                self.ids.offer(&rec.correlation_id, rec);
+            if let Some(id) = rec.call_id() {
+                let resource = window_resource(&self.all.window, rec);
+                self.ids.offer(id, rec, names_ids(rec), resource.as_deref());
             }
             return kept;
         }
@@ -1588,7 +1611,9 @@ impl Sink for Focus {
             let texts = self.listing.details && self.keeps_texts();
             let c = self.calls.entry(id);
             c.count += 1;
-            let unnamed = crate::record::resource_name(&rec.resource_id).is_none();
+            let resource = rec.resource();
+            let unnamed = resource.is_none();
+            let resource = resource.filter(|_| self.all.window.contains(rec.time));
             c.unnamed = c.unnamed.saturating_add(u32::from(unnamed));
             c.by_correlation |= !rec.correlation_id.is_empty();
             c.call_connection_id
@@ -1602,6 +1627,7 @@ impl Sink for Focus {
                 c.add_texts(rec);
                 self.ids.take_texts(c.text_bytes().saturating_sub(held));
             }
+            self.ids.offer(id, rec, false, resource.as_deref());
         } else {
             count_no_call(&mut self.no_call_sdks, &sdk_text(rec), 1);
         }
@@ -1798,7 +1824,7 @@ mod tests {
         let table = |ids: &[&str]| {
             let t = SharedIds::limited(3);
             for id in ids {
-                t.offer(id, &rec);
+                t.offer(id, &rec, true, None);
             }
             t
         };
@@ -1812,7 +1838,7 @@ mod tests {
         b.absorb(table(&IDS[..4]));
         assert!(b.overflowed() && b.get(IDS[1]).is_none());
         // Offers past the flag are not taken.
-        b.offer(IDS[5], &rec);
+        b.offer(IDS[5], &rec, true, None);
         assert!(b.get(IDS[5]).is_none());
     }
 
@@ -1826,7 +1852,7 @@ mod tests {
         rec.call_connection_id = "ac7a8f79-9169-29a0-b1e7-daadf916e10d".into();
         for n in 0..200u32 {
             let id = format!("{n:08x}-5de3-e071-b57f-f03b73d72031");
-            t.offer(&id.to_uppercase(), &rec);
+            t.offer(&id.to_uppercase(), &rec, true, None);
             let ids = t.remove(&id).map(|ids| ids.0.into_string());
             assert_eq!(
                 ids.as_deref(),

@@ -1293,3 +1293,62 @@ fn triages_outputs_in_the_input_directory_are_not_read_back() {
         );
     }
 }
+
+/// triage's By resource joins a callback record to its call's resource as `by_resource.csv`
+/// does when the record that names the resource is a media summary record without a
+/// CallConnectionId (every workspace row of ACSCallAutomationMediaSummary: the table has no
+/// such column), or a record of the subcode triaged itself (a failed Play's media summary and
+/// its PlayFailed), and, of a call whose records name two resources, to the first by name;
+/// in a `--resource` run alike (rev63a F1: `(not named)` with "nor do their calls' other
+/// records", or the callback record under the other resource, a row `--resource` keeps not).
+#[test]
+fn triage_joins_callback_records_to_their_call_s_resource_as_by_resource_does() {
+    const CORR: &str = "37ab303f-0750-4e49-8e42-37015ace208c";
+    let rid = "/subscriptions/x/resourcegroups/rg/providers/microsoft.communication/communicationservices";
+    let callback = serde_json::json!([{
+        "id": "1", "source": "s", "type": "Microsoft.Communication.PlayFailed",
+        "data": {
+            "resultInformation": {"code": 500, "subCode": 8572, "message": "x"},
+            "callConnectionId": "cc1", "correlationId": CORR,
+        },
+        "time": "2026-11-26T06:22:17Z", "specversion": "1.0",
+    }]);
+    // A workspace row of a Play that went fine: CorrelationId and resource, no other id.
+    let workspace = format!(
+        r#"{{"TimeGenerated":"2026-11-26T14:05:31Z","OperationName":"Play","ResultType":"Completed","ResultCode":200,"ResultSubcode":0,"CorrelationId":"{CORR}","Type":"ACSCallAutomationMediaSummary","_ResourceId":"{rid}/acs-prod"}}"#
+    );
+    // The storage archive's media summary record of the failed Play itself.
+    let failed = format!(
+        r#"{{"time":"2026-11-26T14:05:31Z","resourceId":"{rid}/acs-prod","operationName":"Play","category":"CallAutomationMediaSummary","resultType":"Failed","correlationId":"{CORR}","properties":{{"resultCode":500,"resultSubcode":8572,"callConnectionId":"cc1"}}}}"#
+    );
+    // The same call's operations record on acs-stage, which comes after acs-prod by name.
+    let stage = format!(
+        r#"{{"time":"2026-11-26T05:00:00Z","resourceId":"{rid}/acs-stage","operationName":"Play","category":"CallAutomationOperational","resultType":"Succeeded","resultSignature":202,"correlationId":"{CORR}","properties":{{"callConnectionId":"cc1"}}}}"#
+    );
+    let row = |count: u64| serde_json::json!([{"resource": "acs-prod", "count": count, "calls": 1, "inferred": 1}]);
+    for (files, want) in [
+        (vec![workspace], row(1)),
+        (vec![failed.clone()], row(2)),
+        (vec![failed, stage], row(2)),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("callbacks.json"), callback.to_string()).unwrap();
+        for (i, lines) in files.iter().enumerate() {
+            std::fs::write(dir.path().join(format!("log{i}.jsonl")), lines).unwrap();
+        }
+        for resource in [&[][..], &["--resource", "acs-prod"][..]] {
+            let run = |format: &str| {
+                let a = (bin().args(["triage", "8572", "--format", format]))
+                    .args(resource)
+                    .arg(dir.path())
+                    .assert()
+                    .success();
+                stdout(&a)
+            };
+            let v: Value = serde_json::from_str(&run("json")).unwrap();
+            assert_eq!(v["resources"], want, "{files:?} {resource:?}");
+            let text = run("md");
+            assert!(!text.contains("nor do their calls"), "{text}");
+        }
+    }
+}
