@@ -389,6 +389,43 @@ fn a_night_s_split_counts_callback_records_under_their_call_s_resource() {
     assert!(split(false).is_none());
 }
 
+/// A flagged key's callback records left out of its test ("left out: callback, none on the
+/// baseline days") are still in its split by resource, those of calls that name none too:
+/// `(not named)` is of the night's records of every kind, as the named rows are, not the
+/// test's count less them (rev63a F2: `by resource: acs-prod 119, acs-stage 37` beside a key
+/// of 167 records, 11 of them of calls naming no resource, and no `(not named)`).
+#[test]
+fn a_night_s_split_keeps_the_not_named_records_of_a_kind_left_out_of_the_test() {
+    use crate::aggregate::{Aggregator, Window};
+    use crate::ingest::Sink;
+    use crate::normalize::Kind;
+    use std::borrow::Cow;
+    let key = (408, Some(560_408));
+    let mut agg = Aggregator::new(Window::default(), 86_400)
+        .keeping_resource_days(false)
+        .joining_callbacks(true);
+    // The fixture's calls are `call-28-{n % 7}`: 1 and 8 are one call, 3 names no resource.
+    for (n, code, kind, res) in [
+        (1, 408, Kind::Callback, ""),
+        (8, 408, Kind::Callback, ""),
+        (3, 408, Kind::Callback, ""),
+        (1, 408, Kind::MediaSummary, "/x/acs-prod"),
+        (1, 200, Kind::Operations, "/x/ACS-PROD"),
+    ] {
+        let sub = if code == 200 { Some(0) } else { key.1 };
+        let mut r = fixture::record(28, n, code, sub, kind, "timeout");
+        r.resource_id = Cow::Borrowed(res);
+        agg.record(&r);
+    }
+    agg.done();
+    let day = fixture::record(28, 0, 200, None, Kind::Callback, "").time;
+    // The test counted the media summary record alone: its callback kind was left out.
+    let s = crate::spikes::night_split(&agg, day.timestamp().div_euclid(86_400), key, 1)
+        .expect("a split");
+    assert_eq!(s.counts, vec![("acs-prod".to_string(), 3)]);
+    assert_eq!(s.not_named, 1);
+}
+
 /// A spike whose key lost a log kind from its count (one new on the report day) says so, as
 /// triage's verdict does: its count is less than the night's tables show of the key (rev59a
 /// F6: `20 vs 1.0` with 35 records of the key that night, and nothing said).

@@ -166,25 +166,30 @@ impl ResourceSplit {
     }
 }
 
-/// The records of `key` on `day` by resource, `count` in all: none when the day names no
-/// resource or its resources' keys were not kept ([`history::DayAgg::resources`]).
+/// The records of `key` on `day` by resource, of every log kind (`count`, the test's, when the
+/// day does not say): none when the day names no resource or its resources' keys were not kept
+/// ([`history::DayAgg::resources`]).
 pub fn resource_split(history: &History, day: i64, key: Key, count: u64) -> Option<ResourceSplit> {
     let d = history.days.get(&day)?;
     if d.resources.values().all(|r| r.keys.is_empty()) {
         return None;
     }
     let of = |r: &history::ResourceDay| r.keys.get(&key).map_or(0, |k| k.0);
+    // The resources' counts hold every kind of the key's records, a kind left out of the
+    // test's count too: the records that name none are of the same records.
+    let all = d.keys.get(&key).map_or(count, |k| k.0);
     Some(split_over(
         d.resources.iter().map(|(name, r)| (name.as_str(), of(r))),
-        count,
+        all,
     ))
 }
 
-/// The records of `key` on `day` by resource, `count` in all, as the run counted them: each
-/// callback record under the resource of its call when another record of the call names one
-/// ([`Aggregator::joining_callbacks`]). None when the run did not join them (its counts by
-/// resource are of records that name one, [`resource_split`]), or the run has no record of
-/// a resource on `day`.
+/// The records of `key` on `day` by resource, as the run counted them: each callback record
+/// under the resource of its call when another record of the call names one
+/// ([`Aggregator::joining_callbacks`]), of every log kind (`count`, the test's, when the run
+/// has none of the day). None when the run did not join them (its counts by resource are of
+/// records that name one, [`resource_split`]), or the run has no record of a resource on
+/// `day`.
 pub fn night_split(agg: &Aggregator, day: i64, key: Key, count: u64) -> Option<ResourceSplit> {
     if !agg.join_callbacks {
         return None;
@@ -201,11 +206,15 @@ pub fn night_split(agg: &Aggregator, day: i64, key: Key, count: u64) -> Option<R
         return None;
     }
     named.sort_unstable();
-    Some(split_over(named.into_iter(), count))
+    // The resources' counts hold every kind of the key's records, a kind left out of the
+    // test's count too ("left out: callback, none on the baseline days"): the records that
+    // name none are of the same records.
+    let all = agg.by_day.get(&(day, key)).map_or(count, |d| d.count());
+    Some(split_over(named.into_iter(), all))
 }
 
 /// The split of a key's `count` records over the day's resources, each by name (ascending)
-/// with the key's records on it (0 for none).
+/// with the key's records on it (0 for none): `count` is of the same records, every log kind.
 fn split_over<'a>(resources: impl Iterator<Item = (&'a str, u64)>, count: u64) -> ResourceSplit {
     let mut split = ResourceSplit::default();
     let mut counts = Vec::new();
