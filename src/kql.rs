@@ -217,10 +217,17 @@ fn catalogue_tables(cat: &Catalogue, out: &mut String) {
     );
     datatable(
         out,
-        "let Codes = datatable(code:int, is_code:bool, code_source:string, code_description:string)",
+        "let Codes = datatable(code:int, is_code:bool, code_source:string, code_description:string, code_mitigation:string)",
         cat.codes
             .iter()
-            .map(|(c, g)| format!("    {c}, true, {}, {}", source(g.source), text(&g.description)))
+            .map(|(c, g)| {
+                format!(
+                    "    {c}, true, {}, {}, {}",
+                    source(g.source),
+                    text(&g.description),
+                    text(&g.mitigation)
+                )
+            })
             .collect(),
     );
     // A subcode the pages give only within pairs, under another code of its pair's category
@@ -247,15 +254,16 @@ fn catalogue_tables(cat: &Catalogue, out: &mut String) {
     // a 2xx code.
     datatable(
         out,
-        "let Subcodes = datatable(subcode:int, is_sub:bool, sub_class:string, sub_source:string, sub_description:string)",
+        "let Subcodes = datatable(subcode:int, is_sub:bool, sub_class:string, sub_source:string, sub_description:string, sub_mitigation:string)",
         cat.subcodes
             .iter()
             .map(|(s, g)| {
                 format!(
-                    "    {s}, true, {}, {}, {}",
+                    "    {s}, true, {}, {}, {}, {}",
                     string(SubcodeClass::of(*s, &g.description).as_str()),
                     source(g.source),
-                    text(&g.description)
+                    text(&g.description),
+                    text(&g.mitigation)
                 )
             })
             .collect(),
@@ -318,7 +326,7 @@ const DESCRIBE: &str = r#"| lookup kind=leftouter Pairs on code, subcode
 | extend psub_ok = not(sub_ok) and is_psub == true and psub_category == category
 | extend ['match'] = case(is_pair == true, "exact", sub_ok or psub_ok, "subcode", is_sbc, "prefix", is_code == true or is_class == true, "code", "none")
 | extend description = case(['match'] == "exact", pair_description, sub_ok, sub_description, psub_ok, psub_description, ['match'] == "prefix", strcat(sbc_before, tostring(subcode % 1000), sbc_after), is_code == true, code_description, ['match'] == "code", iff(isnull(subcode) or subcode == 0, class_description, class_other), "uncatalogued"),
-         mitigation = case(['match'] == "exact", coalesce(pair_mitigation, ""), psub_ok, coalesce(psub_mitigation, ""), ['match'] == "prefix", sbc_mitigation, ""),
+         mitigation = case(['match'] == "exact", coalesce(pair_mitigation, ""), sub_ok, coalesce(sub_mitigation, ""), psub_ok, coalesce(psub_mitigation, ""), ['match'] == "prefix", sbc_mitigation, is_code == true, coalesce(code_mitigation, ""), ""),
          ['source'] = case(['match'] == "exact", pair_source, sub_ok, sub_source, psub_ok, psub_source, ['match'] == "prefix", sbc_source, is_code == true, code_source, ['match'] == "code", class_source, ""),
          callback_event = iff(['match'] == "exact", coalesce(pair_events, ""), "")
 "#;
@@ -1040,6 +1048,52 @@ mod tests {
         assert!(!q
             .lines()
             .any(|l| !l.starts_with("//") && l.contains("dcount(")));
+    }
+
+    /// A CSV catalogue's row of a code alone or of a subcode alone gives its mitigation to the
+    /// keys it describes, as `report` does (rev63a F3).
+    #[test]
+    fn a_code_s_and_a_subcode_s_mitigation_flow_through() {
+        let mut cat = Catalogue::default();
+        cat.add(
+            "c.csv".into(),
+            "file".into(),
+            crate::catalogue::load_csv(
+                "code,subcode,description,mitigation\n999,,Weird,Ask\n,8536,Fetch,Check SAS\n",
+                "c.csv",
+            )
+            .unwrap(),
+        );
+        let q = catalogue_query(&cat);
+        assert!(
+            q.contains("    999, true, \"c.csv\", \"Weird\", \"Ask\"\n];"),
+            "{q}"
+        );
+        assert!(
+            q.contains("    8536, true, \"failure\", \"c.csv\", \"Fetch\", \"Check SAS\"\n];"),
+            "{q}"
+        );
+        assert!(q.contains("sub_ok, coalesce(sub_mitigation, \"\")"), "{q}");
+        assert!(
+            q.contains("is_code == true, coalesce(code_mitigation, \"\")"),
+            "{q}"
+        );
+    }
+
+    fn catalogue_query(cat: &Catalogue) -> String {
+        let o = KqlOptions {
+            report: KqlReport::ByCode,
+            table: KqlTable::Media,
+            since: None,
+            until: None,
+            bucket_secs: 3600,
+            thresholds: Thresholds::default(),
+            resources: Vec::new(),
+            retired: Vec::new(),
+            volume_low_ratio: crate::spikes::volume::LOW_RATIO,
+            focus: None,
+        };
+        query(cat, &o)
     }
 
     #[test]

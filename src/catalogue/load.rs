@@ -73,9 +73,10 @@ pub struct Loaded {
     /// `ms.date` of a page's front matter, when it has one.
     pub date: Option<String>,
     pub pairs: Vec<PairRow>,
-    /// Generic codes and subcodes, in file order.
-    pub codes: Vec<(u32, String)>,
-    pub subcodes: Vec<(u32, String)>,
+    /// Generic codes and subcodes, in file order: (number, description, mitigation; empty
+    /// when the row gives none).
+    pub codes: Vec<(u32, String, String)>,
+    pub subcodes: Vec<(u32, String, String)>,
     /// What the page says in prose rather than in a table ([`ProseReader`]).
     pub prose: Prose,
 }
@@ -514,10 +515,12 @@ pub fn markdown(text: &str, file: &str) -> Result<Loaded, CatalogueError> {
                 (true, false) => loaded.codes.push((
                     number(&get(row, Col::Code), "code", file, line)?,
                     description,
+                    get(row, Col::Mitigation),
                 )),
                 _ => loaded.subcodes.push((
                     number(&get(row, Col::Subcode), "subcode", file, line)?,
                     description,
+                    get(row, Col::Mitigation),
                 )),
             }
         }
@@ -599,6 +602,8 @@ pub fn csv(text: &str, file: &str) -> Result<Loaded, CatalogueError> {
         }
         let cell = |i: usize| row.get(i).unwrap_or("").trim();
         let description = cell(di).to_string();
+        // A code's or a subcode's row says what to do as a pair's does.
+        let mitigation = mi.map(|i| cell(i).to_string()).unwrap_or_default();
         let num = |v: &str, what| {
             (!v.is_empty())
                 .then(|| number(v, what, file, line))
@@ -624,13 +629,13 @@ pub fn csv(text: &str, file: &str) -> Result<Loaded, CatalogueError> {
                     "a row needs a code, a subcode or both".into(),
                 ))
             }
-            (Some(c), None) => loaded.codes.push((c, description)),
-            (None, Some(s)) => loaded.subcodes.push((s, description)),
+            (Some(c), None) => loaded.codes.push((c, description, mitigation)),
+            (None, Some(s)) => loaded.subcodes.push((s, description, mitigation)),
             (Some(code), Some(subcode)) => loaded.pairs.push(PairRow {
                 code,
                 subcode,
                 description,
-                mitigation: mi.map(|i| cell(i).to_string()).unwrap_or_default(),
+                mitigation,
                 callback_events: ei.map(|i| callback_events(cell(i))).unwrap_or_default(),
                 tier: Tier::CallAutomation,
                 line,

@@ -188,8 +188,18 @@ impl PairEntry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Generic {
     pub description: String,
+    /// What to do, when the row says (a CSV's `mitigation`; the pages' generic tables have no
+    /// such column): empty when it does not.
+    pub mitigation: String,
     /// Index into [`Catalogue::sources`].
     pub source: usize,
+}
+
+impl Generic {
+    /// Its mitigation, none when the row gives none.
+    pub fn mitigation(&self) -> Option<&str> {
+        (!self.mitigation.is_empty()).then_some(self.mitigation.as_str())
+    }
 }
 
 /// The result of looking up a (code, subcode).
@@ -454,16 +464,17 @@ impl Catalogue {
             }
         }
         self.index_subcodes();
-        let generic = |map: &mut BTreeMap<u32, Generic>, rows: Vec<(u32, String)>| {
+        let generic = |map: &mut BTreeMap<u32, Generic>, rows: Vec<(u32, String, String)>| {
             let mut n = 0;
             let mut seen = HashSet::new();
-            for (k, d) in rows {
+            for (k, description, mitigation) in rows {
                 if seen.insert(k) {
                     n += 1;
                     map.insert(
                         k,
                         Generic {
-                            description: d,
+                            description,
+                            mitigation,
                             source,
                         },
                     );
@@ -473,7 +484,11 @@ impl Catalogue {
         };
         let codes = generic(&mut self.codes, loaded.codes);
         let subcodes = generic(&mut self.subcodes, loaded.subcodes);
-        generic(&mut self.classes, loaded.prose.classes);
+        let classes = loaded.prose.classes.into_iter();
+        generic(
+            &mut self.classes,
+            classes.map(|(d, t)| (d, t, String::new())).collect(),
+        );
         if loaded.prose.sbc_rule {
             self.sbc_rule = Some(source);
         }
@@ -709,7 +724,7 @@ impl Catalogue {
                     category,
                     matched: Match::Subcode,
                     description: &g.description,
-                    mitigation: None,
+                    mitigation: g.mitigation(),
                     callback_events: &[],
                     source: self.label(g.source),
                 };
@@ -747,7 +762,7 @@ impl Catalogue {
                 category,
                 matched: Match::Code,
                 description,
-                mitigation: None,
+                mitigation: g.mitigation(),
                 callback_events: &[],
                 source: self.label(g.source),
             };

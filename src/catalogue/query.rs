@@ -117,7 +117,7 @@ fn entries_where(cat: &Catalogue, keep: impl Fn(Option<u32>, Option<u32>) -> boo
         source: label(d.source),
         callback_event: String::new(),
         description: d.description.clone(),
-        mitigation: String::new(),
+        mitigation: d.mitigation.clone(),
     }));
     // Nor does a class's or a rule's entry name a code or a subcode of its own.
     let unnamed = keep(None, None);
@@ -147,7 +147,7 @@ fn entries_where(cat: &Catalogue, keep: impl Fn(Option<u32>, Option<u32>) -> boo
         source: label(d.source),
         callback_event: String::new(),
         description: d.description.clone(),
-        mitigation: String::new(),
+        mitigation: d.mitigation.clone(),
     }));
     // The SBC rule once per prefix, not once per SIP code it reads (a `match` of `prefix`).
     let rules = match unnamed {

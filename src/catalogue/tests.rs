@@ -205,6 +205,39 @@ fn subcode_0_is_a_success_whatever_a_file_calls_it() {
     assert_eq!(c.lookup(603, Some(0)).description, "Declined");
 }
 
+/// A CSV row of a code alone or of a subcode alone gives its mitigation to the keys it
+/// describes, in the lookup, `codes` and the KQL queries (rev63a F3: only a pair's row kept
+/// it, and the others' records fell into `(no documented mitigation)`, silently).
+#[test]
+fn a_csv_row_of_a_code_or_a_subcode_keeps_its_mitigation() {
+    let mut c = cat();
+    let csv = "code,subcode,description,mitigation\n999,,Weird code,Ask support about 999\n,8536,File fetch failed,Check the blob SAS token\n";
+    c.add(
+        "mine.csv".into(),
+        "file".into(),
+        load_csv(csv, "mine.csv").unwrap(),
+    );
+    let r = c.lookup(400, Some(8536));
+    assert_eq!(
+        (r.matched, r.description, r.mitigation),
+        (
+            Match::Subcode,
+            "File fetch failed",
+            Some("Check the blob SAS token")
+        )
+    );
+    let r = c.lookup(999, Some(1));
+    assert_eq!(
+        (r.matched, r.mitigation),
+        (Match::Code, Some("Ask support about 999"))
+    );
+    // The pages' generic rows have none.
+    assert_eq!(c.lookup(500, Some(1)).mitigation, None);
+    let (entries, _) = query::lookup(&c, &[parse_query("8536").unwrap()]);
+    let subcode = entries.iter().find(|e| e.entry == "subcode").unwrap();
+    assert_eq!(subcode.mitigation, "Check the blob SAS token");
+}
+
 #[test]
 fn later_files_win_within_their_tier() {
     let mut c = cat();

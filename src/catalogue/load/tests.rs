@@ -87,8 +87,8 @@ fn generic_tables_and_callback_events() {
         l.pairs[0].callback_events,
         ["CreateCallFailed", "AnswerFailed"]
     );
-    assert_eq!(l.codes, [(603, "Declined".to_string())]);
-    assert_eq!(l.subcodes, [(0, "Success".to_string())]);
+    assert_eq!(l.codes, [(603, "Declined".to_string(), String::new())]);
+    assert_eq!(l.subcodes, [(0, "Success".to_string(), String::new())]);
 }
 
 #[test]
@@ -120,8 +120,11 @@ fn errors_name_the_file_and_line() {
 fn csv_form_and_its_errors() {
     let l = csv("code,subcode,description,mitigation\n404,8522,Not found,Check the call\n418,,Teapot,\n,9100,New subcode,\n", "c.csv").unwrap();
     assert_eq!(l.pairs.len(), 1);
-    assert_eq!(l.codes, [(418, "Teapot".to_string())]);
-    assert_eq!(l.subcodes, [(9100, "New subcode".to_string())]);
+    assert_eq!(l.codes, [(418, "Teapot".to_string(), String::new())]);
+    assert_eq!(
+        l.subcodes,
+        [(9100, "New subcode".to_string(), String::new())]
+    );
     let err = |t: &str| csv(t, "c.csv").unwrap_err().to_string();
     assert_eq!(
         err("code,subcode,description,mitigation\n404,8522,a,b\n404,x1,a,b\n"),
