@@ -502,6 +502,63 @@ mod tests {
         assert_eq!(inferred + skipped + unknown, 36, "{rows} {not_named}");
     }
 
+    /// A callback record's call whose resource only a workspace media summary row names (it
+    /// has no CallConnectionId column) is that resource's, in the first reading and, past the
+    /// ids held, in the second one for the calls listed (rev63a F1: they stayed `(not named)`).
+    #[test]
+    fn a_callback_record_takes_the_resource_a_workspace_row_of_its_call_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let corr = |n: u32| format!("0ecaf828-e2f7-4553-8fcc-{n:012x}");
+        let rows: Vec<String> = (0..25)
+            .map(|n| {
+                let r = if n % 2 == 0 { "acs-a" } else { "acs-b" };
+                format!(
+                    r#"{{"TimeGenerated":"2026-11-24T01:{:02}:00Z","OperationName":"Play","ResultCode":200,"ResultSubcode":0,"CorrelationId":"{}","Type":"ACSCallAutomationMediaSummary","_ResourceId":"/s/{r}"}}"#,
+                    n % 60,
+                    corr(n)
+                )
+            })
+            .collect();
+        std::fs::write(dir.path().join("media.jsonl"), rows.join("\n")).unwrap();
+        let events: Vec<serde_json::Value> = (0..25)
+            .map(|n| {
+                serde_json::json!({
+                    "id": format!("e{n}"), "source": "s",
+                    "type": "Microsoft.Communication.PlayFailed",
+                    "data": {
+                        "resultInformation": {"code": 404, "subCode": 8522, "message": "m"},
+                        "callConnectionId": format!("cc-{n}"), "correlationId": corr(n),
+                    },
+                    "time": "2026-11-24T02:00:00Z", "specversion": "1.0",
+                })
+            })
+            .collect();
+        let events = serde_json::to_string(&events).unwrap();
+        std::fs::write(dir.path().join("callbacks.json"), events).unwrap();
+        let (args, settings) = triage_of(dir.path());
+        let cat = Catalogue::load(&[], true).unwrap();
+        let split = |max_ids| {
+            let (_, json) = shown(&args, &settings, &cat, max_ids);
+            let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+            (v["resources"].clone(), v["resources_not_named"].clone())
+        };
+        let row = |r: &str, n: u64| serde_json::json!({"resource": r, "count": n, "calls": n, "inferred": n});
+        let (rows, not_named) = split(usize::MAX);
+        assert_eq!(
+            rows,
+            serde_json::json!([row("acs-a", 13), row("acs-b", 12)])
+        );
+        assert_eq!(not_named["unknown"]["count"], 0, "{not_named}");
+        // Past the ids held: the 20 calls listed are looked up again, the others not.
+        let (rows, not_named) = split(0);
+        let inferred: u64 = (rows.as_array().unwrap().iter())
+            .map(|r| r["inferred"].as_u64().unwrap())
+            .sum();
+        let skipped = not_named["not_looked_up"]["count"].as_u64().unwrap();
+        assert_eq!((inferred, skipped), (20, 5), "{rows} {not_named}");
+        assert_eq!(not_named["unknown"]["count"], 0, "{not_named}");
+    }
+
     /// A file written between the readings, or one more or fewer, is named in a warning.
     #[test]
     fn inputs_changed_between_the_readings_are_warned_of() {
