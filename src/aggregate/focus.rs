@@ -866,6 +866,9 @@ pub struct Focus {
     waiting: ByCall<u64>,
     /// The texts of the calls listed, read again when their own were let go.
     again: ByCall<Texts>,
+    /// The resources of the calls listed, read again when [`Focus::ids`] held every id but
+    /// not every call's resource ([`SharedIds::resources_overflowed`]).
+    resources_again: Option<SharedIds>,
     /// The focused records that name no resource, by their calls' ([`Focus::resource_split`]).
     resources: ResourceSplit,
     /// The focused callback records by their target participant (`participant.rawId`) and
@@ -930,6 +933,13 @@ struct Shards {
     taken: AtomicUsize,
     /// Whether the limit was passed: it holds nothing since.
     overflowed: AtomicBool,
+    /// The calls taken for their resource alone (no record of theirs named another id yet),
+    /// as many as `limit` at most apart from `taken`: a log that names no other id (a
+    /// workspace media summary export) does not make the ids be read again.
+    resources_taken: AtomicUsize,
+    /// Whether more calls than that named a resource alone: the resources held may then not
+    /// be the first by name of every record's, and are looked up again where needed.
+    resources_overflowed: AtomicBool,
     /// The bytes of texts the workers' calls may hold; `usize::MAX`: every one.
     text_limit: usize,
     /// The bytes they took (about: [`CallStats::text_bytes`]).
@@ -984,6 +994,8 @@ impl SharedIds {
             limit,
             taken: AtomicUsize::new(0),
             overflowed: AtomicBool::new(false),
+            resources_taken: AtomicUsize::new(0),
+            resources_overflowed: AtomicBool::new(false),
             text_limit,
             text_taken: AtomicUsize::new(0),
             texts_spent: AtomicBool::new(false),
@@ -1027,6 +1039,12 @@ impl SharedIds {
         self.0.overflowed.load(AtomicOrdering::Relaxed)
     }
 
+    /// Whether more calls named a resource alone than it may hold: it took no more of them,
+    /// and the calls' resources are not known from it ([`SharedIds::offer`]).
+    pub fn resources_overflowed(&self) -> bool {
+        self.0.resources_overflowed.load(AtomicOrdering::Relaxed)
+    }
+
     /// A record of call `id` names these ids (an empty one names none), when `ids`, and the
     /// resource `resource` (within the window).
     fn offer(&self, id: &str, rec: &Record<'_>, ids: bool, resource: Option<&str>) {
@@ -1034,12 +1052,21 @@ impl SharedIds {
             return;
         }
         let mut shard = self.lock(Self::shard_of(id));
-        if shard.get(id).is_none()
-            && self.0.taken.fetch_add(1, AtomicOrdering::Relaxed) >= self.0.limit
-        {
-            drop(shard);
-            self.overflow();
-            return;
+        if shard.get(id).is_none() {
+            if !ids {
+                // A call of a resource alone counts apart, and past its limit is not taken.
+                let r = &self.0;
+                if r.resources_overflowed.load(AtomicOrdering::Relaxed)
+                    || r.resources_taken.fetch_add(1, AtomicOrdering::Relaxed) >= r.limit
+                {
+                    r.resources_overflowed.store(true, AtomicOrdering::Relaxed);
+                    return;
+                }
+            } else if self.0.taken.fetch_add(1, AtomicOrdering::Relaxed) >= self.0.limit {
+                drop(shard);
+                self.overflow();
+                return;
+            }
         }
         let e = shard.entry(id);
         if ids {
@@ -1093,6 +1120,11 @@ impl SharedIds {
         } else {
             self.take_texts(o.0.text_taken.load(AtomicOrdering::Relaxed));
         }
+        if o.resources_overflowed() {
+            self.0
+                .resources_overflowed
+                .store(true, AtomicOrdering::Relaxed);
+        }
         if o.overflowed() {
             self.overflow();
         }
@@ -1135,6 +1167,8 @@ pub struct Wanted {
     sdks: ByCall<u64>,
     /// Whether the ids are looked for ([`Focus::ids`] let them go).
     reads_ids: bool,
+    /// Whether the resources alone are ([`Focus::ids`] held every id, not every resource).
+    reads_resources: bool,
 }
 
 impl Wanted {
@@ -1271,6 +1305,7 @@ impl Focus {
             split: Default::default(),
             waiting: ByCall::default(),
             again: ByCall::default(),
+            resources_again: None,
             resources: ResourceSplit::default(),
             targets: ByText::default(),
             contexts: ByText::default(),
@@ -1388,13 +1423,13 @@ impl Focus {
         let ids = (wants && ids_complete)
             .then(|| self.ids.remove(&id.text()))
             .flatten();
-        match ids_complete {
+        match self.resources_complete(ids_complete) {
             true => {
                 let resource = ids.as_ref().map(|i| i.3.text());
                 self.resources
                     .count(c.unnamed.into(), c.count, resource.as_deref());
             }
-            // The ids were let go: not read again for the calls not listed.
+            // The ids (or the resources) were let go: not read again for the calls not listed.
             false if c.unnamed > 0 => {
                 let n = &mut self.resources.not_looked_up;
                 *n = (n.0 + u64::from(c.unnamed), n.1 + 1);
@@ -1416,12 +1451,20 @@ impl Focus {
         count_sdk(&mut self.split, &sdk.text(), c.count);
     }
 
+    /// Whether each call's resource is known from [`Focus::ids`]: they hold every id
+    /// (`ids_complete`) and the resource of every call ([`SharedIds::resources_overflowed`]).
+    fn resources_complete(&self, ids_complete: bool) -> bool {
+        ids_complete && !self.ids.resources_overflowed()
+    }
+
     /// What a second reading of the files looks for, once the calls are chosen: the texts of
     /// the calls listed when they were let go ([`Focus::texts_dropped`]); unless
-    /// `ids_complete`, the ids of the calls listed that lack some (every one whose texts are
-    /// read again: which ServerCallId it lacks is not known yet), and the SDKs of the calls
-    /// not listed that lack theirs. `None`: nothing.
+    /// `ids_complete` and the resources are ([`Focus::resources_complete`]), the ids and
+    /// resources of the calls listed that lack some (every one whose texts are read again:
+    /// which ServerCallId it lacks is not known yet), and the SDKs of the calls not listed that
+    /// lack theirs. `None`: nothing.
     pub fn wanted(&mut self, ids_complete: bool) -> Option<Wanted> {
+        let complete = self.resources_complete(ids_complete);
         self.choose(ids_complete);
         let texts = self.dropped && self.listing.details;
         let listed = self.chosen.as_ref().map_or(0, Vec::len);
@@ -1434,12 +1477,14 @@ impl Focus {
             ids: ByCall::default(),
             sdks: std::mem::take(&mut self.waiting),
             reads_ids: !ids_complete,
+            reads_resources: ids_complete && !complete,
         };
         for (id, c) in self.chosen.iter().flatten() {
             if texts && !texts_all {
                 w.texts.entry_id(&id.0);
             }
-            if !ids_complete && (c.by_correlation && (texts || c.lacks_ids()) || c.unnamed > 0) {
+            let lacks = c.by_correlation && (texts || c.lacks_ids());
+            if !ids_complete && lacks || !complete && c.unnamed > 0 {
                 w.ids.entry_id(&id.0);
             }
         }
@@ -1458,6 +1503,8 @@ impl Focus {
         let wanted = Arc::unwrap_or_clone(wanted);
         if wanted.reads_ids {
             self.ids = ids;
+        } else if wanted.reads_resources {
+            self.resources_again = Some(ids);
         }
         self.again = texts;
         for (id, n) in wanted.sdks.into_ids() {
@@ -1473,6 +1520,7 @@ impl Focus {
         self.choose(true);
         let mut listed = self.chosen.take().unwrap_or_default();
         let ids = std::mem::take(&mut self.ids);
+        let resources = self.resources_again.take();
         let mut again = std::mem::take(&mut self.again);
         for (id, c) in &mut listed {
             if let Some(t) = again.remove_id(&id.0) {
@@ -1483,8 +1531,12 @@ impl Focus {
                 .then(|| ids.remove(&id.text()))
                 .flatten()
                 .unwrap_or_default();
+            let resource = match (&resources, c.unnamed > 0) {
+                (Some(r), true) => (r.remove(&id.text())).map(|f| f.3.into_string()),
+                _ => Some(found.3.text().into_owned()),
+            };
             self.resources
-                .count(c.unnamed.into(), c.count, Some(&found.3.text()));
+                .count(c.unnamed.into(), c.count, resource.as_deref());
             // Ids the focused records lack, from the other records of the same call.
             if c.borrows_ids() {
                 let (cc, server, sdk, _) = found;

@@ -143,9 +143,10 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
 }
 
 /// Reads the inputs into the focus. Files that can be read again hold the ids by
-/// CorrelationId of `limits.0` calls at most, and `limits.1` bytes of the calls' texts; past
-/// either, the calls listed are chosen and the files read a second time for what they lack,
-/// and only that ([`Focus::wanted`]). Under `--resource`, the files are read first for the
+/// CorrelationId of `limits.0` calls at most (and the resources of as many more calls that
+/// name no other id), and `limits.1` bytes of the calls' texts; past either, the calls listed
+/// are chosen and the files read a second time for what they lack, and only that
+/// ([`Focus::wanted`]). Under `--resource`, the files are read first for the
 /// calls of the resources kept, whose callback records are kept.
 fn read(
     args: &TriageArgs,
@@ -181,7 +182,8 @@ fn read(
     }
     let (mut focus, ingested) = ingest::ingest(settings, None, make)?;
     let overflowed = ids.overflowed();
-    let Some(files) = files.filter(|_| overflowed || focus.texts_dropped()) else {
+    let lacking = overflowed || ids.resources_overflowed() || focus.texts_dropped();
+    let Some(files) = files.filter(|_| lacking) else {
         return Ok((focus, ingested, calls));
     };
     if overflowed {
@@ -549,14 +551,17 @@ mod tests {
             serde_json::json!([row("acs-a", 13), row("acs-b", 12)])
         );
         assert_eq!(not_named["unknown"]["count"], 0, "{not_named}");
-        // Past the ids held: the 20 calls listed are looked up again, the others not.
-        let (rows, not_named) = split(0);
-        let inferred: u64 = (rows.as_array().unwrap().iter())
-            .map(|r| r["inferred"].as_u64().unwrap())
-            .sum();
-        let skipped = not_named["not_looked_up"]["count"].as_u64().unwrap();
-        assert_eq!((inferred, skipped), (20, 5), "{rows} {not_named}");
-        assert_eq!(not_named["unknown"]["count"], 0, "{not_named}");
+        // Past the ids held (0), or past the calls held for a resource alone (10, no record
+        // naming another id): the 20 calls listed are looked up again, the others not.
+        for max_ids in [0, 10] {
+            let (rows, not_named) = split(max_ids);
+            let inferred: u64 = (rows.as_array().unwrap().iter())
+                .map(|r| r["inferred"].as_u64().unwrap())
+                .sum();
+            let skipped = not_named["not_looked_up"]["count"].as_u64().unwrap();
+            assert_eq!((inferred, skipped), (20, 5), "{rows} {not_named}");
+            assert_eq!(not_named["unknown"]["count"], 0, "{not_named}");
+        }
     }
 
     /// A file written between the readings, or one more or fewer, is named in a warning.
