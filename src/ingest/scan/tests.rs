@@ -361,6 +361,47 @@ fn a_layout_key_matches_its_bytes_at_every_length() {
     }
 }
 
+/// A key of the layout is remembered with the separator before it (the comma, whitespace
+/// around it), so that both are compared as one run; a line whose separators differ from the
+/// last line's is read key by key, the same.
+#[test]
+fn a_layout_key_holds_the_separator_before_it() {
+    let mut layout = Layout::default();
+    let lines = [
+        r#"{"time":"t","resultCode":200,"properties":{"resultSubcode":0,"x":[1]}}"#,
+        r#"{"time":"t" , "resultCode":201,"properties":{ "resultSubcode":1 ,"x":[1]}}"#,
+        r#"{"time":"t","resultCode":202,"properties":{"resultSubcode":2,"x":[1]}}"#,
+        r#"{"time":"t","resultCode":203,"properties":{"resultSubcode":3,"x":[1]},"y":1}"#,
+        r#"{"time":"t","resultCode":204,"properties":{"resultSubcode":4}}"#,
+    ];
+    for line in lines {
+        let mut raw = Raw::default();
+        assert!(record(line.as_bytes(), &mut raw, &mut layout), "{line}");
+        assert_eq!(
+            Some(raw.into_owned()),
+            serde_record(line.as_bytes()),
+            "{line}"
+        );
+        assert!(agrees(line.as_bytes()));
+    }
+    let keys = |level: usize| -> Vec<String> {
+        layout.levels[level]
+            .iter()
+            .map(|k| String::from_utf8_lossy(&k.bytes).into_owned())
+            .collect()
+    };
+    assert_eq!(
+        keys(0),
+        [
+            r#""time":"#,
+            r#","resultCode":"#,
+            r#","properties":"#,
+            r#","y":"#
+        ]
+    );
+    assert_eq!(keys(1), [r#""resultSubcode":"#, r#","x":"#]);
+}
+
 /// A wanted integer is taken as its digits are walked: whatever the scanner reads so, serde
 /// reads the same, at each length around 18 digits, signed or not, and next to what ends it.
 #[test]
