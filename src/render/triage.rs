@@ -12,7 +12,8 @@ use crate::render::markdown::{escape, linkify, table};
 use crate::render::sparkline;
 use crate::report::table::Table;
 use crate::report::triage::{
-    HistoryDays, Named, Numbers, Triage, HISTORY_DAYS, KQL_DAYS, TOP_CALLS, TOP_MESSAGES, TOP_NAMED,
+    more_keys_label, HistoryDays, Named, Numbers, Triage, HISTORY_DAYS, KQL_DAYS, TIMELINE_KEYS,
+    TOP_CALLS, TOP_MESSAGES, TOP_NAMED,
 };
 use crate::time::{bucket_start, day_text, rfc3339};
 
@@ -301,7 +302,7 @@ fn verdict_section(s: &mut String, t: &Triage) {
 /// resources, SDKs, operations, prompt kinds, calls and messages.
 fn found_sections(s: &mut String, t: &Triage) {
     let _ = writeln!(s, "## Timeline\n");
-    for k in &t.totals {
+    for k in t.timeline_keys() {
         let _ = writeln!(
             s,
             "- {}: `{}`",
@@ -309,8 +310,25 @@ fn found_sections(s: &mut String, t: &Triage) {
             sparkline(&t.series(k.key))
         );
     }
+    let (more, records) = t.more_keys_total();
+    if more > 0 {
+        let _ = writeln!(
+            s,
+            "- {}: `{}`",
+            more_keys_label(more),
+            sparkline(&t.series_of_more_keys())
+        );
+    }
     s.push('\n');
     let _ = writeln!(s, "{}", table(&t.timeline_table()));
+    if more > 0 {
+        let _ = writeln!(
+            s,
+            "The {} keys after the first {TIMELINE_KEYS} ({records} record{}) are summed in one column; the totals list each, and the JSON's timeline gives each one's counts.\n",
+            more,
+            if records == 1 { "" } else { "s" }
+        );
+    }
     if !t.diagnostics.is_empty() {
         section(s, "SIP and Q.850 diagnostics", &t.diagnostics_table());
     }
@@ -503,7 +521,7 @@ fn fields_json(t: &Triage) -> Value {
             "first_seen": k.first.map(rfc3339), "last_seen": k.last.map(rfc3339),
         })).collect::<Vec<_>>(),
         "other_codes": t.other_codes.iter().map(|(c, n)| json!({"code": c, "count": n})).collect::<Vec<_>>(),
-        "timeline": t.timeline_counts().map(|(b, k, n)| json!({
+        "timeline": t.timeline_counts().into_iter().map(|(b, k, n)| json!({
             "bucket": bucket_start(b), "code": k.0, "subcode": k.1, "count": n,
         })).collect::<Vec<_>>(),
         "operations": t.operations.iter().map(|(op, kind, k, n)| json!({

@@ -544,24 +544,64 @@ impl Triage {
     /// Counts of one key in every bucket of the timeline's span (from the first to the last
     /// of the focus without one), zeros too.
     pub fn series(&self, key: Key) -> Vec<u64> {
+        self.series_of(|k| k == key)
+    }
+
+    /// [`Triage::series`] of the keys past the first [`TIMELINE_KEYS`], summed: the
+    /// Markdown's `N more keys` line.
+    pub fn series_of_more_keys(&self) -> Vec<u64> {
+        let more = self.more_keys();
+        self.series_of(|k| more.contains(&k))
+    }
+
+    /// The records of the keys `keep` keeps in every bucket of the span, summed.
+    fn series_of(&self, keep: impl Fn(Key) -> bool) -> Vec<u64> {
+        // One key stands for those kept, so that their counts in a bucket add up.
+        const KEPT: Key = (0, None);
         let ends =
-            (self.timeline_span.into_iter()).flat_map(|(a, b)| [((a, key), 0), ((b, key), 0)]);
+            (self.timeline_span.into_iter()).flat_map(|(a, b)| [((a, KEPT), 0), ((b, KEPT), 0)]);
         let own = (self.timeline.iter())
-            .filter(|((_, k), _)| *k == key)
-            .map(|(&b, &n)| (b, n));
+            .filter(|((_, k), _)| keep(*k))
+            .map(|(&(b, _), &n)| ((b, KEPT), n));
         let timeline: Timeline = own.chain(ends).collect();
         crate::aggregate::series(
             &timeline,
             self.bucket_secs,
-            key,
+            KEPT,
             crate::aggregate::SPARK_CELLS,
         )
+    }
+
+    /// The keys the Markdown timeline shows one by one: the first [`TIMELINE_KEYS`] of the
+    /// totals (most records first).
+    pub fn timeline_keys(&self) -> &[KeyTotal] {
+        &self.totals[..self.totals.len().min(TIMELINE_KEYS)]
+    }
+
+    /// The keys the Markdown timeline sums in one column.
+    fn more_keys(&self) -> std::collections::HashSet<Key> {
+        (self.totals.iter().skip(TIMELINE_KEYS))
+            .map(|k| k.key)
+            .collect()
+    }
+
+    /// How many keys the Markdown timeline sums in its last column, and their records.
+    pub fn more_keys_total(&self) -> (usize, u64) {
+        let more = &self.totals[self.timeline_keys().len()..];
+        (more.len(), more.iter().map(|k| k.count).sum())
     }
 }
 
 /// Rows of the timeline filled with its empty buckets, at most: past them (a window of
-/// centuries), the timeline lists only the buckets that hold records.
+/// centuries), the timeline lists only the buckets that hold records. The JSON's rows, a row
+/// per bucket and key, are held to it too: past it, those with records only (a record
+/// dated 2000 beside today's, of 300 codes, would make 3 million rows of zeros).
 pub const MAX_TIMELINE_ROWS: i64 = 10_000;
+
+/// Keys the Markdown timeline shows one by one, most records first: the others are summed in
+/// one column and one sparkline (a column per key of 20,000 codes in one log would write a
+/// table 20,000 columns wide).
+pub const TIMELINE_KEYS: usize = 10;
 
 /// The first and last bucket a timeline of `bucket_secs` buckets runs through, empty ones
 /// too: from `--since` (else the start of its first bucket's UTC day, so that an incident's
@@ -615,6 +655,11 @@ pub fn listing(calls: bool, format: TriageFormat, limit: Option<usize>) -> Listi
     }
 }
 
+/// What the Markdown timeline calls the keys it sums: `12 more keys`.
+pub fn more_keys_label(n: usize) -> String {
+    format!("{n} more key{}", if n == 1 { "" } else { "s" })
+}
+
 /// A time as its tables write it: RFC 3339, or empty.
 fn time(t: Option<DateTime<Utc>>) -> String {
     t.map(rfc3339).unwrap_or_default()
@@ -666,23 +711,56 @@ impl Triage {
         self.timeline.get(&(bucket, key)).copied().unwrap_or(0)
     }
 
-    /// The rows of the JSON timeline: the series of [`Triage::timeline_table`], a row per
-    /// bucket and key, (bucket, key, count), the keys of a bucket in the totals' order.
-    pub fn timeline_counts(&self) -> impl Iterator<Item = (i64, Key, u64)> + '_ {
-        (self.timeline_buckets().into_iter()).flat_map(move |b| {
-            (self.totals.iter()).map(move |k| (b, k.key, self.count_in(b, k.key)))
-        })
+    /// The rows of the JSON timeline, (bucket, key, count), the keys of a bucket in the
+    /// totals' order: a row per bucket of [`Triage::timeline_table`] and key, zeros too, when
+    /// they are at most [`MAX_TIMELINE_ROWS`]; past them, the rows with records only.
+    pub fn timeline_counts(&self) -> Vec<(i64, Key, u64)> {
+        let buckets = self.timeline_buckets();
+        let rows = (buckets.len() as u64).saturating_mul(self.totals.len() as u64);
+        if rows <= MAX_TIMELINE_ROWS as u64 {
+            return (buckets.into_iter())
+                .flat_map(|b| {
+                    (self.totals.iter()).map(move |k| (b, k.key, self.count_in(b, k.key)))
+                })
+                .collect();
+        }
+        let rank: std::collections::HashMap<Key, usize> = (self.totals.iter().enumerate())
+            .map(|(i, k)| (k.key, i))
+            .collect();
+        let mut rows: Vec<(i64, Key, u64)> = (self.timeline.iter())
+            .map(|(&(b, k), &n)| (b, k, n))
+            .collect();
+        rows.sort_by_key(|&(b, k, _)| (b, rank.get(&k).copied().unwrap_or(usize::MAX)));
+        rows
     }
 
-    /// The focused keys' counts by bucket, a column per key: a row per bucket of the span,
-    /// empty ones too (without one, per bucket that holds any).
+    /// The focused keys' counts by bucket, a column per key of [`Triage::timeline_keys`] and
+    /// one `N more keys` of the others' sum: a row per bucket of the span, empty ones too
+    /// (without one, per bucket that holds any).
     pub fn timeline_table(&self) -> Table {
         let mut t = Table::new(&[("bucket", Col::Text)]);
-        let names = (self.totals.iter()).map(|k| Name::from(key_label(k.key.0, k.key.1)));
+        let shown = self.timeline_keys();
+        let names = (shown.iter()).map(|k| Name::from(key_label(k.key.0, k.key.1)));
         t.columns.extend(names.map(|n| (n, Col::Number)));
+        let (more, _) = self.more_keys_total();
+        // The others' records by bucket, in one pass over the timeline.
+        let mut others: BTreeMap<i64, u64> = BTreeMap::new();
+        if more > 0 {
+            t.columns
+                .push((Name::from(more_keys_label(more)), Col::Number));
+            let more = self.more_keys();
+            for (&(b, k), &n) in &self.timeline {
+                if more.contains(&k) {
+                    *others.entry(b).or_default() += n;
+                }
+            }
+        }
         for b in self.timeline_buckets() {
             let mut r = row![bucket_start(b)];
-            r.extend((self.totals.iter()).map(|k| self.count_in(b, k.key).into()));
+            r.extend((shown.iter()).map(|k| self.count_in(b, k.key).into()));
+            if more > 0 {
+                r.push(others.get(&b).copied().unwrap_or(0).into());
+            }
             t.push(r);
         }
         t

@@ -743,6 +743,62 @@ fn the_json_timeline_gives_the_markdown_series() {
     assert_eq!(json(&wide).len(), 2 * 3);
 }
 
+/// The timeline's size is held to the records', not to buckets x keys: one record with a clock
+/// stuck in 2000 beside 40 codes of today (9,820 daily buckets) once wrote 400,000 JSON rows
+/// of zeros (45 MB, 757 MB of memory). Past 10,000 rows the JSON lists those with records
+/// only; the Markdown shows the first 10 keys and sums the others in one column.
+#[test]
+fn a_timeline_of_many_buckets_and_keys_stays_the_size_of_its_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("ops.json");
+    let rec = |day: &str, code: u32| {
+        format!(
+            r#"{{"time":"{day}T00:00:00Z","operationName":"Play","correlationId":"22222222-0000-4000-8000-{code:012}","properties":{{"resultCode":{code},"resultSubcode":8536}}}}"#
+        )
+    };
+    let mut lines = vec![rec("2000-01-02", 500)];
+    // Code 400 on two records, the most: the first column.
+    lines.extend((400..440).map(|c| rec("2026-11-24", c)));
+    lines.push(rec("2026-11-24", 400));
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let run = |format: &str| {
+        let out = (bin()
+            .args(["triage", "8536", "--format", format])
+            .arg(&input))
+        .assert()
+        .success();
+        stdout(&out)
+    };
+    let v: Value = serde_json::from_str(&run("json")).unwrap();
+    let rows = v["timeline"].as_array().unwrap();
+    // One row per key and bucket with records: 41 keys today, 500/8536 in 2000.
+    assert_eq!(rows.len(), 41);
+    assert!(rows.iter().all(|r| r["count"].as_u64().unwrap() > 0));
+    assert_eq!(rows[0]["bucket"], "2000-01-02T00:00:00Z");
+    assert_eq!(
+        (rows[1]["code"].as_u64(), rows[1]["count"].as_u64()),
+        (Some(400), Some(2))
+    );
+    let text = run("md");
+    let header = (text.lines())
+        .find(|l| l.starts_with("| bucket |"))
+        .unwrap();
+    assert!(header.starts_with("| bucket | 400/8536 | "), "{header}");
+    assert!(header.ends_with(" | 31 more keys |"), "{header}");
+    assert_eq!(header.matches(" | ").count(), 11, "{header}");
+    // Every day of the span, as before: a row per bucket, 12 cells.
+    let today = (text.lines())
+        .find(|l| l.starts_with("| 2026-11-24T"))
+        .unwrap();
+    assert_eq!(
+        today,
+        "| 2026-11-24T00:00:00Z | 2 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 1 | 30 |"
+    );
+    assert!(text.contains("- 31 more keys: `"), "{text}");
+    assert!(text.contains("The 31 keys after the first 10 (31 records) are summed in one column"));
+    assert!(text.len() < 2_000_000, "{}", text.len());
+}
+
 /// `--calls` (and the CSV) say which SIP code and Q.850 cause each call's records carried:
 /// the distinct ones, sorted, space-separated; empty for a call whose records carry none.
 #[test]
