@@ -164,8 +164,8 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<Exit> {
     };
     match &cli.command {
         cli::Command::Codes(a) => cmd::codes::run(&catalogue()?, a),
-        cli::Command::Report(a) => cmd::report::run(catalogue()?, a),
-        cli::Command::Triage(a) => cmd::triage::run(catalogue()?, a),
+        cli::Command::Report(a) => cmd::report::run(catalogue()?, a, &cli.files_read()),
+        cli::Command::Triage(a) => cmd::triage::run(catalogue()?, a, &cli.files_read()),
         cli::Command::Kql(a) => cmd::kql::run(&catalogue()?, a),
         cli::Command::Config(a) => {
             // The settings shown are report's: its catalogue files (--catalogue over the

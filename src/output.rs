@@ -893,6 +893,74 @@ pub fn not_inputs(out: &Path, outputs: &[PathBuf], settings: &IngestSettings) ->
     not_foreign(out, outputs, settings)
 }
 
+/// Refuses, before anything is read, to write `outputs` (the paths `--out OUT` makes) over a
+/// file the run reads besides its inputs: each of `read` with what it is (`a --catalogue
+/// file`, `the config file`), compared by device and inode after following links, as
+/// [`not_inputs`] compares inputs. Replaced, the next run would stop at its first line.
+pub fn not_read(out: &Path, outputs: &[PathBuf], read: &[(PathBuf, &str)]) -> Result<()> {
+    for output in outputs {
+        let Some(id) = regular_id(&target(output)) else {
+            continue;
+        };
+        let Some((path, what)) = read.iter().find(|(p, _)| regular_id(p) == Some(id)) else {
+            continue;
+        };
+        let through = match path == output {
+            true => String::new(),
+            false => format!(" (named {})", path.display()),
+        };
+        if output == out {
+            anyhow::bail!("--out {} is also {what}{through}", out.display());
+        }
+        anyhow::bail!(
+            "--out {} would replace {}, which is {what}{through}",
+            out.display(),
+            output.display()
+        );
+    }
+    Ok(())
+}
+
+/// Refuses, before anything is read, a `triage --out` that is a file of the history directory
+/// `history` (a `.parquet` file in it, which its loading reads or warns of, or one of them
+/// under another name): `triage` reads the history and never writes it, and a page written
+/// as a day's file (`--out hist/2026-11-24.parquet`) would lose that day. Another name in it
+/// (`--out hist/notes.md`) is not the history's, and is written.
+pub fn not_in_history(out: &Path, history: &Path) -> Result<()> {
+    let Ok(dir) = fs::metadata(history) else {
+        return Ok(());
+    };
+    let is_day = |p: &Path| p.extension().is_some_and(|e| e == "parquet");
+    let to = target(out);
+    let parent = match to.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let inside =
+        (fs::metadata(parent).ok()).is_some_and(|p| (p.dev(), p.ino()) == (dir.dev(), dir.ino()));
+    if inside && is_day(&to) {
+        anyhow::bail!(
+            "--out {} is a file of the history directory {}, which triage reads and never writes",
+            out.display(),
+            history.display()
+        );
+    }
+    let Some(id) = regular_id(&to) else {
+        return Ok(());
+    };
+    let files = fs::read_dir(history).into_iter().flatten().flatten();
+    let mut days = files.map(|e| e.path()).filter(|p| is_day(p));
+    if let Some(day) = days.find(|p| regular_id(p) == Some(id)) {
+        anyhow::bail!(
+            "--out {} is also {}, a file of the history directory {}, which triage reads and never writes",
+            out.display(),
+            day.display(),
+            history.display()
+        );
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

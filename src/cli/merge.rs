@@ -50,6 +50,18 @@ impl Cli {
         }
     }
 
+    /// The files the run reads besides its inputs, each with what it is, that no output may
+    /// replace: the `--catalogue` files (or the config file's) and the config file.
+    pub fn files_read(&self) -> Vec<(PathBuf, &'static str)> {
+        let mut files: Vec<(PathBuf, &'static str)> = (self.catalogue.iter())
+            .map(|p| (p.clone(), "a --catalogue file"))
+            .collect();
+        if !self.no_config {
+            files.extend(file::path(self.config.as_deref()).map(|p| (p, "the config file")));
+        }
+        files
+    }
+
     /// What `report` cannot go without, from the flags or the file.
     fn require(&self) -> Result<(), clap::Error> {
         let Command::Report(a) = &self.command else {

@@ -1,6 +1,6 @@
 //! `acs-triage report`: the nightly job. Ingest → aggregate → spikes → report → render → write.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
@@ -16,10 +16,12 @@ use crate::render;
 use crate::report;
 use crate::spikes::{history::History, night, night::Night};
 
-pub fn run(cat: Catalogue, args: &ReportArgs) -> Result<Exit> {
+/// `also_read`: the files the run reads besides its inputs, which no report may replace
+/// ([`crate::cli::Cli::files_read`]).
+pub fn run(cat: Catalogue, args: &ReportArgs, also_read: &[(PathBuf, &str)]) -> Result<Exit> {
     let out = args.out.as_deref().context("--out is required")?;
     let formats = config::formats(&args.format);
-    let settings = checked_settings(args, out, &formats)?;
+    let settings = checked_settings(args, out, &formats, also_read)?;
     let (agg, ingested, calls) = read(args, &settings, &formats)?;
     let mut warnings = ingested.warnings;
     warnings.extend(calls.warning());
@@ -64,6 +66,7 @@ fn checked_settings(
     args: &ReportArgs,
     out: &Path,
     formats: &[ReportFormat],
+    read: &[(PathBuf, &str)],
 ) -> Result<IngestSettings> {
     let mut settings = args.ingest.settings(&args.inputs)?;
     output::writable_dir(out, "output directory")?;
@@ -75,6 +78,8 @@ fn checked_settings(
     let outputs: Vec<_> = (output::report_outputs(formats).into_iter())
         .map(|f| out.join(f))
         .collect();
+    // Nor the catalogue or config file it read.
+    output::not_read(out, &outputs, read)?;
     output::not_inputs(out, &outputs, &settings)?;
     output::writable_files(&outputs)?;
     if let Some(h) = &args.spikes.history {

@@ -19,7 +19,13 @@ use crate::render;
 use crate::report::triage;
 use crate::spikes::{history::History, night};
 
-pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
+/// `also_read`: the files the run reads besides its inputs and history, which `--out` may not
+/// replace ([`crate::cli::Cli::files_read`]).
+pub fn run(
+    cat: Catalogue,
+    args: &TriageArgs,
+    also_read: &[(std::path::PathBuf, &str)],
+) -> Result<Exit> {
     let settings = args.ingest.settings(&args.inputs)?;
     // triage never makes the history `report` keeps: a path that is not one is a typo, not
     // a history without days.
@@ -40,6 +46,10 @@ pub fn run(cat: Catalogue, args: &TriageArgs) -> Result<Exit> {
     if let Some(path) = &args.out {
         output::writable_file(path)?;
         output::not_inputs(path, std::slice::from_ref(path), &settings)?;
+        output::not_read(path, std::slice::from_ref(path), also_read)?;
+        if let Some(h) = &args.spikes.history {
+            output::not_in_history(path, h)?;
+        }
     }
     let (focus, ingested, calls) = read(args, &settings, (MAX_IDS, SharedIds::TEXT_BYTES))?;
     let mut warnings = ingested.warnings;

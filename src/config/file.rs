@@ -163,13 +163,20 @@ impl Loaded {
     }
 }
 
-/// Reads `path`, or `acs-triage.toml` in the working directory when `path` is `None` and the
-/// file exists; `None` when there is no config.
-pub fn load(path: Option<&Path>) -> Result<Option<Loaded>, ConfigError> {
-    let path = match path {
-        Some(p) => p.to_path_buf(),
-        None if Path::new(DEFAULT_FILE).is_file() => PathBuf::from(DEFAULT_FILE),
-        None => return Ok(None),
+/// The config file a run reads: `path`, or `acs-triage.toml` in the working directory when
+/// `path` is `None` and the file exists.
+pub fn path(path: Option<&Path>) -> Option<PathBuf> {
+    match path {
+        Some(p) => Some(p.to_path_buf()),
+        None if Path::new(DEFAULT_FILE).is_file() => Some(PathBuf::from(DEFAULT_FILE)),
+        None => None,
+    }
+}
+
+/// Reads [`path`]'s file; `None` when there is no config.
+pub fn load(given: Option<&Path>) -> Result<Option<Loaded>, ConfigError> {
+    let Some(path) = path(given) else {
+        return Ok(None);
     };
     let cannot =
         |e: &dyn fmt::Display| ConfigError(format!("config {}: {e}", crate::text::path(&path)));

@@ -1776,6 +1776,121 @@ fn an_output_that_is_also_an_input_is_refused_before_anything_is_read() {
     }
 }
 
+/// An output that is a file the run reads besides its inputs is refused before anything is
+/// read, in one line, and the file stays as it was (rev63b F2: each was replaced, exit 0): a
+/// `--catalogue` file (directly, through a link, or as one of report's files in `--out`), the
+/// config file (`--config`, or the `./acs-triage.toml` read by default), and for triage a
+/// file of the `--history` it reads (by its name, a new day's name, or a hard link).
+#[test]
+fn an_output_that_is_a_catalogue_config_or_history_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let samples = root().join("samples");
+    let cwd = |c: &mut assert_cmd::Command| {
+        c.current_dir(dir.path());
+    };
+    let run = |args: &[&str]| {
+        let mut c = bin();
+        cwd(&mut c);
+        c.args(args);
+        c
+    };
+    let refused = |args: &[&str], file: &str, want: &str| {
+        let before = std::fs::read(dir.path().join(file)).unwrap();
+        let a = run(args).arg(&samples).assert().code(1);
+        assert_eq!(stderr(&a), format!("acs-triage: {want}\n"), "{args:?}");
+        assert_eq!(
+            std::fs::read(dir.path().join(file)).unwrap(),
+            before,
+            "{args:?}"
+        );
+    };
+    let catalogue =
+        "code,subcode,description,mitigation\n500,8536,File fetch failed,Check the SAS token\n";
+    std::fs::write(dir.path().join("my.csv"), catalogue).unwrap();
+    std::os::unix::fs::symlink("my.csv", dir.path().join("link.md")).unwrap();
+    let t = ["triage", "8536", "--no-config"];
+    refused(
+        &[&t[..], &["--catalogue", "my.csv", "--out", "my.csv"]].concat(),
+        "my.csv",
+        "--out my.csv is also a --catalogue file",
+    );
+    refused(
+        &[&t[..], &["--catalogue", "my.csv", "--out", "link.md"]].concat(),
+        "my.csv",
+        "--out link.md is also a --catalogue file (named my.csv)",
+    );
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    std::fs::write(dir.path().join("out/by_code.csv"), catalogue).unwrap();
+    refused(
+        &[
+            "report",
+            "--no-config",
+            "--catalogue",
+            "out/by_code.csv",
+            "--out",
+            "out",
+            "-q",
+        ],
+        "out/by_code.csv",
+        "--out out would replace out/by_code.csv, which is a --catalogue file",
+    );
+    // The config file, named or read by default; --no-config reads none, and it is written.
+    std::fs::write(dir.path().join("nightly.toml"), "quiet = true\n").unwrap();
+    refused(
+        &[
+            "--config",
+            "nightly.toml",
+            "triage",
+            "8536",
+            "--out",
+            "nightly.toml",
+        ],
+        "nightly.toml",
+        "--out nightly.toml is also the config file",
+    );
+    std::fs::write(dir.path().join("acs-triage.toml"), "quiet = true\n").unwrap();
+    refused(
+        &["triage", "8536", "--out", "acs-triage.toml"],
+        "acs-triage.toml",
+        "--out acs-triage.toml is also the config file",
+    );
+    run(&["triage", "8536", "--no-config", "--out", "acs-triage.toml"])
+        .arg(&samples)
+        .assert()
+        .success();
+    std::fs::remove_file(dir.path().join("acs-triage.toml")).unwrap();
+    // The history triage reads: a day's file, a new day's name, a day under another name.
+    run(&["report", "--out", "r", "--history", "hist", "-q"])
+        .arg(&samples)
+        .assert()
+        .success();
+    let day = "hist/2026-11-24.parquet";
+    let h = ["triage", "8536", "--history", "hist", "--out"];
+    refused(
+        &[&h[..], &[day]].concat(),
+        day,
+        "--out hist/2026-11-24.parquet is a file of the history directory hist, which triage reads and never writes",
+    );
+    assert!(!dir.path().join("hist/2026-11-25.parquet").exists());
+    let a = run(&[&h[..], &["hist/2026-11-25.parquet"]].concat())
+        .arg(&samples)
+        .assert()
+        .code(1);
+    assert!(stderr(&a).contains("is a file of the history directory hist"));
+    assert!(!dir.path().join("hist/2026-11-25.parquet").exists());
+    std::fs::hard_link(dir.path().join(day), dir.path().join("copy.parquet")).unwrap();
+    refused(
+        &[&h[..], &["copy.parquet"]].concat(),
+        day,
+        "--out copy.parquet is also hist/2026-11-24.parquet, a file of the history directory hist, which triage reads and never writes",
+    );
+    // A page beside the days is not the history's.
+    run(&[&h[..], &["hist/notes.md"]].concat())
+        .arg(&samples)
+        .assert()
+        .success();
+}
+
 /// An output rewritten keeps the mode of the file it replaces (rev52 §6: a 0600 `rejects.csv`
 /// or ticket had come back 0644); a read-only one is refused before anything is read, and
 /// left as it was (it had been replaced, exit 0).
