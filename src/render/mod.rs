@@ -177,7 +177,8 @@ pub fn sparkline(values: &[u64]) -> String {
             if max == 0 {
                 BARS[0]
             } else {
-                BARS[((v * 7).div_ceil(max)) as usize]
+                // In u128: a count near u64::MAX (a history day made up) must not overflow.
+                BARS[((u128::from(v) * 7).div_ceil(u128::from(max))) as usize]
             }
         })
         .collect()
@@ -288,6 +289,8 @@ mod tests {
     fn sparkline_scales_to_the_maximum() {
         assert_eq!(sparkline(&[0, 1, 7, 14]), "▁▂▅█");
         assert_eq!(sparkline(&[]), "");
+        // A count near u64::MAX (a made-up history day) scales without overflow.
+        assert_eq!(sparkline(&[u64::MAX, 1, 0]), "█▂▁");
         assert_eq!(sparkline(&vec![1; 96]).chars().count(), 48);
     }
 }

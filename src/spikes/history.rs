@@ -44,7 +44,53 @@ pub struct DayAgg {
     pub callbacks_apart: bool,
 }
 
+/// Records a day's file may count at most, in any of its numbers: 10^14 records a day is no
+/// log's, and days of at most this many add up within a u64 over 65,536 of them, so that the
+/// sums of days (the spike test's baseline, the volume test's, the sparklines') cannot
+/// overflow. Past it, the file is damaged or made up.
+pub const MAX_DAY_RECORDS: u64 = 1 << 48;
+
 impl DayAgg {
+    /// What of the day is past [`MAX_DAY_RECORDS`] (`the count of 500/8522 is
+    /// 18446744073709551615, more than a day holds (281474976710656 at most)`); `None` when
+    /// nothing is.
+    pub fn implausible(&self) -> Option<String> {
+        let over = |what: String, n: u64| (n > MAX_DAY_RECORDS).then_some((what, n));
+        let label = |k: &Key| crate::catalogue::key_label(k.0, k.1);
+        // The first key in key order, whatever the map's.
+        let keys = |keys: &HashMap<Key, (u64, u64)>| {
+            (keys.iter())
+                .filter(|(_, &(n, calls))| n.max(calls) > MAX_DAY_RECORDS)
+                .min_by_key(|(k, _)| **k)
+                .and_then(|(k, &(n, calls))| {
+                    over(format!("the count of {}", label(k)), n)
+                        .or_else(|| over(format!("the call count of {}", label(k)), calls))
+                })
+        };
+        let kinds = |kinds: &BTreeMap<String, u64>| {
+            (kinds.iter()).find_map(|(kind, &n)| over(format!("its {kind} record count"), n))
+        };
+        let resource = |(name, r): (&String, &ResourceDay)| {
+            (over("its record count".to_string(), r.exposure))
+                .or_else(|| keys(&r.keys))
+                .or_else(|| kinds(&r.kinds))
+                .or_else(|| {
+                    (r.joined.iter())
+                        .filter(|(_, &n)| n > MAX_DAY_RECORDS)
+                        .min_by_key(|(k, _)| **k)
+                        .and_then(|(k, &n)| over(format!("the inferred count of {}", label(k)), n))
+                })
+                .map(|(what, n)| (format!("resource {name}: {what}"), n))
+        };
+        let (what, n) = (over("its record count".to_string(), self.exposure))
+            .or_else(|| keys(&self.keys))
+            .or_else(|| kinds(&self.kinds))
+            .or_else(|| self.resources.iter().find_map(resource))?;
+        Some(format!(
+            "{what} is {n}, more than a day holds ({MAX_DAY_RECORDS} at most)"
+        ))
+    }
+
     /// Whether the two days are stored as the same file: all but the log kinds of each key,
     /// which are not stored.
     pub fn stored_alike(&self, other: &DayAgg) -> bool {
@@ -440,9 +486,25 @@ impl History {
         ))
     }
 
-    /// The history stored in `dir` ([`History::load`]), or none without `--history`.
+    /// The history stored in `dir` ([`History::load`]), or none without `--history`; a day
+    /// that counts more than [`MAX_DAY_RECORDS`] of anything is left out with a warning, as
+    /// an unreadable one is.
     pub fn stored(dir: Option<&Path>) -> Result<(History, Vec<String>)> {
-        dir.map_or_else(|| Ok((History::default(), Vec::new())), History::load)
+        let Some(dir) = dir else {
+            return Ok((History::default(), Vec::new()));
+        };
+        let (mut h, mut warnings) = History::load(dir)?;
+        h.days.retain(|day, d| {
+            let Some(why) = d.implausible() else {
+                return true;
+            };
+            warnings.push(format!(
+                "history file {} is damaged and was left out: {why}",
+                dir.join(format!("{}.parquet", day_text(*day))).display()
+            ));
+            false
+        });
+        Ok((h, warnings))
     }
 
     /// Reads every `YYYY-MM-DD.parquet` of `dir`, the name its day, with a warning for each
@@ -823,6 +885,49 @@ mod tests {
         let (back, w) = History::load(dir.path()).unwrap();
         assert!(w.is_empty());
         assert_eq!(back.days[&d], h.days[&d]);
+    }
+
+    /// A day that counts more than a day holds (a count near u64::MAX, as a damaged or made-up
+    /// file's) is left out with a warning, as an unreadable one: its sums would overflow
+    /// (rev63b F8: triage panicked in a debug build, and a release one tested wrapped sums).
+    #[test]
+    fn a_day_that_counts_more_than_a_day_holds_is_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = History::default();
+        let days = ["2026-11-10", "2026-11-17", "2026-11-24"].map(|d| parse_day(d).unwrap());
+        let key = (404, Some(8522));
+        // At the bound, a day is read.
+        h.days
+            .insert(days[0], day(days[0], false, &[(key, MAX_DAY_RECORDS)]));
+        let mut counted = day(days[1], false, &[(key, 37)]);
+        counted.keys.insert((500, Some(8522)), (u64::MAX, 1));
+        h.days.insert(days[1], counted);
+        let mut resource = day(days[2], false, &[(key, 37)]);
+        let r = ResourceDay {
+            exposure: MAX_DAY_RECORDS + 1,
+            keys: HashMap::from([(key, (37, 1))]),
+            ..ResourceDay::default()
+        };
+        resource.resources.insert("acs-a".into(), r);
+        h.days.insert(days[2], resource);
+        h.store(dir.path(), &days).unwrap();
+        // Read as they were stored.
+        assert_eq!(History::load(dir.path()).unwrap().0.days.len(), 3);
+        let (back, w) = History::stored(Some(dir.path())).unwrap();
+        assert_eq!(back.days.keys().collect::<Vec<_>>(), [&days[0]]);
+        let file = |d: &str| {
+            dir.path()
+                .join(format!("{d}.parquet"))
+                .display()
+                .to_string()
+        };
+        assert_eq!(
+            w,
+            [
+                format!("history file {} is damaged and was left out: the count of 500/8522 is 18446744073709551615, more than a day holds (281474976710656 at most)", file("2026-11-17")),
+                format!("history file {} is damaged and was left out: resource acs-a: its record count is 281474976710657, more than a day holds (281474976710656 at most)", file("2026-11-24")),
+            ]
+        );
     }
 
     #[test]
