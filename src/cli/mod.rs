@@ -366,7 +366,7 @@ pub struct TriageArgs {
     #[arg(long, value_enum, default_value_t = TriageFormat::Md, help_heading = "Output")]
     pub format: TriageFormat,
 
-    /// Write to FILE instead of standard output.
+    /// Write to FILE instead of standard output (`-`: standard output).
     #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub out: Option<PathBuf>,
 

@@ -43,7 +43,9 @@ pub fn run(
         }
     }
     // An output that cannot be written fails now, not after reading the input.
-    if let Some(path) = &args.out {
+    // `--out -` is standard output, as an INPUT `-` is standard input.
+    let out = (args.out.as_ref()).filter(|p| p.as_os_str() != "-");
+    if let Some(path) = out {
         output::writable_file(path)?;
         output::not_inputs(path, std::slice::from_ref(path), &settings)?;
         output::not_read(path, std::slice::from_ref(path), also_read)?;
@@ -116,7 +118,7 @@ pub fn run(
     if let Some(line) = t.other_codes_line().filter(|_| t.totals.is_empty()) {
         crate::say!("acs-triage: note: {line}");
     }
-    match &args.out {
+    match out {
         Some(path) => {
             let bytes = match args.calls {
                 true => render::triage::calls(&t, args.format, args.limit)?,

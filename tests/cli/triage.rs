@@ -799,6 +799,28 @@ fn a_timeline_of_many_buckets_and_keys_stays_the_size_of_its_records() {
     assert!(text.len() < 2_000_000, "{}", text.len());
 }
 
+/// `--out -` is standard output, as an INPUT `-` is standard input (rev63b: it wrote a file
+/// named `-` in the working directory).
+#[test]
+fn out_dash_is_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let samples = root().join("samples");
+    let run = |extra: &[&str]| {
+        let a = (bin()
+            .current_dir(dir.path())
+            .args(["triage", "8522", "--no-config"]))
+        .arg(&samples)
+        .args(extra)
+        .assert()
+        .success();
+        stdout(&a)
+    };
+    let page = run(&[]);
+    assert!(page.starts_with("# Triage: subcode 8522"), "{page}");
+    assert_eq!(run(&["--out", "-"]), page);
+    assert!(!dir.path().join("-").exists());
+}
+
 /// `--calls` (and the CSV) say which SIP code and Q.850 cause each call's records carried:
 /// the distinct ones, sorted, space-separated; empty for a call whose records carry none.
 #[test]
