@@ -61,7 +61,8 @@ pub fn line(s: &str) -> String {
 /// A text with the digits of each phone number but its last 4 shown as `x`: a rawId of a
 /// phone number of any length (`4:+14255550199`, `4:14255550199`, `4:+123456`; one of 4 digits
 /// or fewer shows no more), whatever stands between its digits (`4:+44 20 7946 0958` shows
-/// `4:+xx xx xxxx 0958`), and in free text (an operation context, a result message) a number
+/// `4:+xx xx xxxx 0958`; [`join_len`]), in whatever digits ([`digit`]) and with its `+` in
+/// whatever form ([`plus_len`]: `4:%2B14255550199`), and in free text (an operation context, a result message) a number
 /// of 7 digits or more in E.164 form (`+14255550199`) or after `4:`, `sip:` or `tel:` at the
 /// start of a word (`participant 4:14255550199`, `sip:14255550199@sbc.contoso.com`), also
 /// written in groups ([`number_end`]: `+1 (425) 555-0100`). Phone numbers are personal data;
@@ -123,34 +124,25 @@ pub fn mask_quoted(text: &str) -> String {
 /// reaches the end, or whose digits are followed by nothing but the joins of a number, is masked
 /// whole, whatever its length.
 fn mask(text: &str, cut: bool) -> String {
-    let b = text.as_bytes();
-    let joins = |c: &u8| b" -.()".contains(c);
-    // The spans whose digits but the last so many are masked: all of a rawId past `4:`.
-    let mut spans = Vec::new();
-    let raw_id = (text.strip_prefix("4:")).is_some_and(|n| {
-        n.bytes()
-            .all(|c| c.is_ascii_digit() || b"+ -.()".contains(&c))
-    });
-    if raw_id {
-        spans.push((2..text.len(), if cut { 0 } else { 4 }));
+    let cs: Vec<char> = text.chars().collect();
+    // The digits of each number (their places in `cs`), and how many of its last show: all
+    // of a rawId's past `4:`.
+    let mut numbers = Vec::new();
+    if let Some(digits) = raw_id(&cs) {
+        numbers.push((digits, if cut { 0 } else { 4 }));
     } else {
         let mut i = 0;
-        while i < b.len() {
-            let digits_at = match b[i] {
-                b'+' => Some(i + 1),
-                // JSON's escape of `+`, as System.Text.Json writes it (a raw record's excerpt).
-                b'\\' if b[i..].len() >= 6 && b[i..i + 6].eq_ignore_ascii_case(b"\\u002b") => {
-                    Some(i + 6)
-                }
-                _ => number_prefix(b, i).map(|p| i + p),
-            };
-            match digits_at.filter(|&d| b.get(d).is_some_and(u8::is_ascii_digit)) {
+        while i < cs.len() {
+            let digits_at = plus_len(&cs[i..])
+                .or_else(|| number_prefix(&cs, i))
+                .map(|p| i + p);
+            match digits_at.filter(|&d| cs.get(d).is_some_and(|&c| digit(c))) {
                 Some(d) => {
-                    let (end, digits) = number_end(b, d);
-                    if cut && b[end..].iter().all(joins) {
-                        spans.push((d..end, 0));
-                    } else if digits >= 7 {
-                        spans.push((d..end, 4));
+                    let (end, digits) = number_end(&cs, d);
+                    if cut && joins_only(&cs[end..]) {
+                        numbers.push((digits, 0));
+                    } else if digits.len() >= 7 {
+                        numbers.push((digits, 4));
                     }
                     i = end;
                 }
@@ -158,67 +150,159 @@ fn mask(text: &str, cut: bool) -> String {
             }
         }
     }
-    let mut out = String::with_capacity(text.len());
-    let mut last = 0;
-    for (span, keep) in spans {
-        out.push_str(&text[last..span.start]);
-        let digits = b[span.clone()]
-            .iter()
-            .filter(|c| c.is_ascii_digit())
-            .count();
-        let mut masked = digits.saturating_sub(keep);
-        for c in text[span.clone()].chars() {
-            match c.is_ascii_digit() && masked > 0 {
-                true => {
-                    out.push('x');
-                    masked -= 1;
-                }
-                false => out.push(c),
-            }
+    let mut masked = vec![false; cs.len()];
+    for (digits, keep) in numbers {
+        let hidden = digits.len().saturating_sub(keep);
+        for &at in &digits[..hidden] {
+            masked[at] = true;
         }
-        last = span.end;
     }
-    out.push_str(&text[last..]);
-    out
+    (cs.iter().zip(masked))
+        .map(|(&c, m)| if m { 'x' } else { c })
+        .collect()
+}
+
+/// A digit of a phone number: ASCII, or of another script (full-width `１`, Arabic-Indic),
+/// as an app that takes what its users type may pass it on.
+fn digit(c: char) -> bool {
+    c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric())
+}
+
+/// The places of a phone number's rawId's digits, when the text is one: `4:`, a `+` in any of
+/// its forms ([`plus_len`]) or none, then digits and whatever stands between them
+/// ([`join_len`], a `+` too), and nothing else (no letter, no `:`).
+fn raw_id(cs: &[char]) -> Option<Vec<usize>> {
+    if !cs.starts_with(&['4', ':']) {
+        return None;
+    }
+    let mut digits = Vec::new();
+    let mut i = 2 + plus_len(&cs[2..]).unwrap_or(0);
+    while i < cs.len() {
+        match cs[i] {
+            c if digit(c) => {
+                digits.push(i);
+                i += 1;
+            }
+            '+' => i += 1,
+            _ => i += join_len(&cs[i..])?,
+        }
+    }
+    Some(digits)
+}
+
+/// The length of the `+` at the start of `cs` in the forms a log gives it: as is, full-width
+/// (`＋`), URL-encoded (`%2B`, an app that passes an encoded number on) or as System.Text.Json
+/// escapes it (`\u002B`, a raw record's excerpt); `None` when `cs` starts otherwise.
+fn plus_len(cs: &[char]) -> Option<usize> {
+    let starts = |p: &str| {
+        cs.len() >= p.chars().count()
+            && cs
+                .iter()
+                .zip(p.chars())
+                .all(|(a, b)| a.eq_ignore_ascii_case(&b))
+    };
+    match cs.first()? {
+        '+' | '\u{FF0B}' => Some(1),
+        '%' if starts("%2b") => Some(3),
+        '\\' if starts("\\u002b") => Some(6),
+        _ => None,
+    }
+}
+
+/// The length of what joins two groups of a number's digits at the start of `cs`: a space of
+/// any kind (a tab, a no-break one too), a dash or hyphen of any kind (`-`, U+2011), `.`, `/`, `_`,
+/// parentheses, their full-width forms, a zero-width space or joiner, or one of those
+/// URL-encoded (`%20`); `None` otherwise (a letter, `:`, `,`, a line break).
+fn join_len(cs: &[char]) -> Option<usize> {
+    let join = |c: char| {
+        matches!(
+            c,
+            ' ' | '\t' | '-' | '.' | '/' | '_' | '(' | ')' | '\u{00A0}' | '\u{00AD}' | '\u{2000}'
+                ..='\u{2015}'
+                    | '\u{202F}'
+                    | '\u{205F}'
+                    | '\u{2060}'
+                    | '\u{2212}'
+                    | '\u{3000}'
+                    | '\u{FE63}'
+                    | '\u{FEFF}'
+                    | '\u{FF08}'
+                    | '\u{FF09}'
+                    | '\u{FF0D}'
+                    | '\u{FF0E}'
+                    | '\u{FF0F}'
+                    | '\u{FF3F}'
+        )
+    };
+    match cs {
+        [c, ..] if join(*c) => Some(1),
+        ['%', h, l, ..] => {
+            let byte = h.to_digit(16)? * 16 + l.to_digit(16)?;
+            (byte < 0x80 && join(char::from(byte as u8))).then_some(3)
+        }
+        _ => None,
+    }
+}
+
+/// Whether `cs` holds nothing but the joins of a number ([`join_len`]).
+fn joins_only(cs: &[char]) -> bool {
+    let mut i = 0;
+    while i < cs.len() {
+        match join_len(&cs[i..]) {
+            Some(n) => i += n,
+            None => return false,
+        }
+    }
+    true
 }
 
 /// The length of the scheme that names a phone number at `i` of free text, `4:` (a rawId),
 /// `sip:` or `tel:` in any case, at the start of a word (`participant 4:14255550199`, not the
-/// `4:` of `14:55`); `None` elsewhere.
-fn number_prefix(b: &[u8], i: usize) -> Option<usize> {
-    if i > 0 && b[i - 1].is_ascii_alphanumeric() {
+/// `4:` of `14:55`), with the `+` after it in any of its forms ([`plus_len`]); `None`
+/// elsewhere.
+fn number_prefix(cs: &[char], i: usize) -> Option<usize> {
+    if i > 0 && cs[i - 1].is_alphanumeric() {
         return None;
     }
-    let rest = &b[i..];
-    let starts = |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
-    [&b"4:"[..], b"sip:", b"tel:"]
+    let rest = &cs[i..];
+    let starts = |p: &str| {
+        rest.len() >= p.len()
+            && rest
+                .iter()
+                .zip(p.chars())
+                .all(|(a, b)| a.eq_ignore_ascii_case(&b))
+    };
+    let scheme = ["4:", "sip:", "tel:"]
         .into_iter()
-        .find(|p| starts(p))
-        .map(<[u8]>::len)
+        .find(|p| starts(p))?
+        .len();
+    Some(scheme + plus_len(&rest[scheme..]).unwrap_or(0))
 }
 
-/// The end of the phone number whose digits start at `start` in free text, and how many
-/// digits it has: groups of digits joined by one or two of space, `-`, `.`, `(` and `)`, as
+/// The end of the phone number whose digits start at `start` in free text, and the places
+/// of its digits: groups of digits joined by one or two joins ([`join_len`]), as
 /// `+1 (425) 555-0100`, `+44 20 7946 0958` and `+1-425-555-0100` write them (E.123 groups). A
 /// group of more than 4 digits ends it, so that a number written whole is not joined to the
 /// digits after it (`+14255550199 2026`), and so does a 15th digit, E.164's most.
-fn number_end(b: &[u8], start: usize) -> (usize, usize) {
-    let joins = |c: u8| matches!(c, b' ' | b'-' | b'.' | b'(' | b')');
-    let (mut i, mut digits) = (start, 0);
+fn number_end(cs: &[char], start: usize) -> (usize, Vec<usize>) {
+    let (mut i, mut digits) = (start, Vec::new());
     loop {
         let group = i;
-        while i < b.len() && b[i].is_ascii_digit() {
+        while i < cs.len() && digit(cs[i]) {
+            digits.push(i);
             i += 1;
         }
-        digits += i - group;
-        if i - group > 4 || digits >= 15 {
+        if i - group > 4 || digits.len() >= 15 {
             return (i, digits);
         }
-        let mut j = i;
-        while j < b.len() && j - i < 2 && joins(b[j]) {
-            j += 1;
+        let (mut j, mut n) = (i, 0);
+        while n < 2 {
+            match join_len(&cs[j..]) {
+                Some(len) => (j, n) = (j + len, n + 1),
+                None => break,
+            }
         }
-        if j == i || !b.get(j).is_some_and(u8::is_ascii_digit) {
+        if j == i || !cs.get(j).is_some_and(|&c| digit(c)) {
             return (i, digits);
         }
         i = j;
@@ -329,6 +413,85 @@ mod tests {
                 r#""rawId":"4:\u002B14255550124""#,
                 r#""rawId":"4:\u002Bxxxxxxx0124""#,
             ),
+        ] {
+            assert_eq!(mask_numbers(given), shown, "{given}");
+        }
+    }
+
+    /// A rawId whatever separates its digits, whatever form its `+` and digits take (rev63b
+    /// F7: a no-break space, `/`, `_`, U+2011, full-width digits and `%2B` were shown whole),
+    /// and the same in free text; what is not a number stays as it is.
+    #[test]
+    fn numbers_in_any_form_show_their_last_4_digits() {
+        for (given, shown) in [
+            (
+                "4:+1\u{a0}425\u{a0}555\u{a0}0199",
+                "4:+x\u{a0}xxx\u{a0}xxx\u{a0}0199",
+            ),
+            ("4:+1/425/555/0199", "4:+x/xxx/xxx/0199"),
+            ("4:+1_425_555_0199", "4:+x_xxx_xxx_0199"),
+            (
+                "4:+1\u{2011}425\u{2011}555\u{2011}0199",
+                "4:+x\u{2011}xxx\u{2011}xxx\u{2011}0199",
+            ),
+            (
+                "4:+1\u{202f}425\u{2009}555\u{2013}0199",
+                "4:+x\u{202f}xxx\u{2009}xxx\u{2013}0199",
+            ),
+            ("4:%2B14255550199", "4:%2Bxxxxxxx0199"),
+            ("4:%2b1%20425%20555%200199", "4:%2bx%20xxx%20xxx%200199"),
+            ("4:+１４２５５５５０１９９", "4:+xxxxxxx０１９９"),
+            ("4:＋１４２５５５５０１９９", "4:＋xxxxxxx０１９９"),
+            (
+                "4:\u{663}\u{664}\u{662}\u{665}\u{665}\u{665}\u{665}\u{660}\u{661}\u{669}\u{669}",
+                "4:xxxxxxx\u{660}\u{661}\u{669}\u{669}",
+            ),
+            ("4:+1 425\t555 0199", "4:+x xxx\txxx 0199"),
+            // In free text: a message naming the participant, an encoded number in a URL.
+            (
+                "failed for participant 4:%2B14255550199. DiagCode: 408#10057.",
+                "failed for participant 4:%2Bxxxxxxx0199. DiagCode: 408#10057.",
+            ),
+            (
+                "failed for participant 4:+1\u{a0}425\u{a0}555\u{a0}0199.",
+                "failed for participant 4:+x\u{a0}xxx\u{a0}xxx\u{a0}0199.",
+            ),
+            ("to +1/425/555/0199 now", "to +x/xxx/xxx/0199 now"),
+            ("to +1_425_555_0199 now", "to +x_xxx_xxx_0199 now"),
+            (
+                "to +1\u{2011}425\u{2011}555\u{2011}0199",
+                "to +x\u{2011}xxx\u{2011}xxx\u{2011}0199",
+            ),
+            (
+                "to ＋１４２５５５５０１９９ now",
+                "to ＋xxxxxxx０１９９ now",
+            ),
+            ("?to=%2B14255550199&x=1", "?to=%2Bxxxxxxx0199&x=1"),
+            ("tel:%2B1-425-555-0177", "tel:%2Bx-xxx-xxx-0177"),
+            // Not numbers: codes, subcodes, GUIDs, times, offsets, dates, a URL's escapes.
+            ("500/8536", "500/8536"),
+            ("code 500/8536 at 2026/11/24", "code 500/8536 at 2026/11/24"),
+            ("DiagCode: 408#10057", "DiagCode: 408#10057"),
+            (
+                "0f3a6c1e-5b2d-4e8a-9c71-2d4b8e6f1a93",
+                "0f3a6c1e-5b2d-4e8a-9c71-2d4b8e6f1a93",
+            ),
+            (
+                "2026-11-24T00:10:00.0005+01:00",
+                "2026-11-24T00:10:00.0005+01:00",
+            ),
+            (
+                "at 10:00 +02:00 (CEST) 2026_11_24",
+                "at 10:00 +02:00 (CEST) 2026_11_24",
+            ),
+            (
+                "/subscriptions/1234567/acs_1234567",
+                "/subscriptions/1234567/acs_1234567",
+            ),
+            ("a%20b%2F1234567", "a%20b%2F1234567"),
+            ("4:30 to 4:45", "4:30 to 4:45"),
+            ("4:x1234567", "4:x1234567"),
+            ("8:acs:1234567_89", "8:acs:1234567_89"),
         ] {
             assert_eq!(mask_numbers(given), shown, "{given}");
         }
