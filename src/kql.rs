@@ -111,7 +111,9 @@ pub struct KqlOptions {
     pub focus: Option<(u32, Option<u32>)>,
 }
 
-/// A KQL string literal: double quotes, with backslash, quote and control characters escaped.
+/// A KQL string literal: double quotes, with backslash, quote, CR, LF and tab escaped, and the
+/// [`crate::text::hostile`] characters (controls among them) as U+FFFD, as every output but
+/// JSON shows them.
 pub fn string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -122,7 +124,9 @@ pub fn string(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => {}
+            // A terminal escape, a line break to Kusto's lexer (U+2028 and U+2029: a literal cut
+            // in two), a bidirectional control (the query read in another order than it runs).
+            c if crate::text::hostile(c) => out.push(crate::text::REPLACEMENT),
             c => out.push(c),
         }
     }
@@ -200,7 +204,7 @@ fn catalogue_tables(cat: &Catalogue, out: &mut String) {
     let source = |i: usize| string(cat.sources.get(i).map_or("", |s| s.label.as_str()));
     datatable(
         out,
-        "let Pairs = datatable(code:int, subcode:int, is_pair:bool, pair_source:string, pair_events:string, pair_description:string, pair_mitigation:string)",
+        "let Pairs = datatable(code:long, subcode:long, is_pair:bool, pair_source:string, pair_events:string, pair_description:string, pair_mitigation:string)",
         cat.effective_pairs()
             .map(|p| {
                 format!(
@@ -217,7 +221,7 @@ fn catalogue_tables(cat: &Catalogue, out: &mut String) {
     );
     datatable(
         out,
-        "let Codes = datatable(code:int, is_code:bool, code_source:string, code_description:string, code_mitigation:string)",
+        "let Codes = datatable(code:long, is_code:bool, code_source:string, code_description:string, code_mitigation:string)",
         cat.codes
             .iter()
             .map(|(c, g)| {
@@ -235,7 +239,7 @@ fn catalogue_tables(cat: &Catalogue, out: &mut String) {
     let category = |code: u32| string(Category::of(code).as_str());
     datatable(
         out,
-        "let PairSubcodes = datatable(subcode:int, is_psub:bool, psub_category:string, psub_source:string, psub_description:string, psub_mitigation:string)",
+        "let PairSubcodes = datatable(subcode:long, is_psub:bool, psub_category:string, psub_source:string, psub_description:string, psub_mitigation:string)",
         cat.effective_pairs()
             .filter_map(|p| cat.subcode_pair(p.subcode).filter(|&first| std::ptr::eq(first, p)))
             .map(|p| {
@@ -254,7 +258,7 @@ fn catalogue_tables(cat: &Catalogue, out: &mut String) {
     // a 2xx code.
     datatable(
         out,
-        "let Subcodes = datatable(subcode:int, is_sub:bool, sub_class:string, sub_source:string, sub_description:string, sub_mitigation:string)",
+        "let Subcodes = datatable(subcode:long, is_sub:bool, sub_class:string, sub_source:string, sub_description:string, sub_mitigation:string)",
         cat.subcodes
             .iter()
             .map(|(s, g)| {
@@ -272,7 +276,7 @@ fn catalogue_tables(cat: &Catalogue, out: &mut String) {
     // says of a code alone or with the subcode 0, and of one with another subcode.
     datatable(
         out,
-        "let Classes = datatable(class_code:int, is_class:bool, class_source:string, class_description:string, class_other:string)",
+        "let Classes = datatable(class_code:long, is_class:bool, class_source:string, class_description:string, class_other:string)",
         cat.classes
             .iter()
             .map(|(d, g)| {
@@ -291,7 +295,7 @@ fn catalogue_tables(cat: &Catalogue, out: &mut String) {
     let (parts, sips) = sbc_rule_parts();
     datatable(
         out,
-        "let Sbc = datatable(sbc_prefix:int, is_sbc:bool, sbc_source:string, sbc_before:string, sbc_after:string, sbc_mitigation:string, sip_min:int, sip_max:int)",
+        "let Sbc = datatable(sbc_prefix:long, is_sbc:bool, sbc_source:string, sbc_before:string, sbc_after:string, sbc_mitigation:string, sip_min:int, sip_max:int)",
         (parts.iter())
             .filter(|_| cat.sbc_rule.is_some())
             .map(|(prefix, before, after)| {
@@ -349,58 +353,71 @@ fn records(o: &KqlOptions, out: &mut String) {
         let _ = writeln!(out, "| where {}", conds.join(" and "));
     }
     if !o.resources.is_empty() {
-        let either = o.resources.iter().map(|p| {
-            let re = string(&glob_regex(p.as_str()));
-            format!("{RESOURCE} matches regex {re} or tolower(_ResourceId) matches regex {re}")
+        let either = o.resources.iter().filter_map(|p| {
+            let re = string(&glob_regex(p.as_str())?);
+            Some(format!(
+                "{RESOURCE} matches regex {re} or tolower(_ResourceId) matches regex {re}"
+            ))
         });
         // A record without a resource passes no filter, as in `report`.
         let either = either.collect::<Vec<_>>().join(" or ");
+        // Globs that match nothing keep no record.
+        let either = if either.is_empty() {
+            "false".into()
+        } else {
+            either
+        };
         let _ = writeln!(out, "| where isnotempty({RESOURCE}) and ({either})");
     }
     match o.table {
         KqlTable::Media => out.push_str(&format!(
-            "| project TimeGenerated, operation = OperationName, ['kind'] = \"media_summary\", code = toint(ResultCode), subcode = toint(ResultSubcode),\n          call = iff(isempty(CorrelationId), \"\", CorrelationId),\n          resource = {RESOURCE}, prompt = coalesce(RecognizePromptSubOperationName, \"\")\n"
+            "| project TimeGenerated, operation = OperationName, ['kind'] = \"media_summary\", code = tolong(ResultCode), subcode = tolong(ResultSubcode),\n          call = iff(isempty(CorrelationId), \"\", CorrelationId),\n          resource = {RESOURCE}, prompt = coalesce(RecognizePromptSubOperationName, \"\")\n"
         )),
         KqlTable::Operations => out.push_str(&format!(
-            "| project TimeGenerated, operation = OperationName, ['kind'] = \"operations\", code = toint(ResultSignature), subcode = int(null),\n          call = iff(isempty(CorrelationId), coalesce(CallConnectionId, \"\"), CorrelationId),\n          resource = {RESOURCE}, prompt = coalesce(SubOperationName, \"\")\n"
+            "| project TimeGenerated, operation = OperationName, ['kind'] = \"operations\", code = tolong(ResultSignature), subcode = long(null),\n          call = iff(isempty(CorrelationId), coalesce(CallConnectionId, \"\"), CorrelationId),\n          resource = {RESOURCE}, prompt = coalesce(SubOperationName, \"\")\n"
         )),
     }
     // A GUID in upper case is the GUID, as `report` reads it (Kusto compares strings in case).
     out.push_str(FOLD_GUID);
-    // Codes and subcodes are never negative: `report` rejects such a record ("code not an
-    // integer"), and the query leaves it out.
-    out.push_str("| where isnotnull(code) and code >= 0 and (isnull(subcode) or subcode >= 0);\n");
+    // Codes and subcodes are never negative nor past 4294967295: `report` rejects such a
+    // record ("code not an integer", "out of range"), and the query leaves it out. They are
+    // `long`, as the catalogue's keys are (Kusto's `int` is 32-bit and holds half of them).
+    out.push_str("| where isnotnull(code) and code between (0 .. 4294967295) and (isnull(subcode) or subcode between (0 .. 4294967295));\n");
 }
 
 /// A `--resource` glob as an anchored regular expression (RE2, as Kusto's `matches regex`):
-/// `*` any text, `?` any character, `[...]` and `[!...]` a class, anything else itself.
-fn glob_regex(glob: &str) -> String {
+/// `*` any text, `?` any character, `[...]` and `[!...]` a class, anything else itself; `None`
+/// for a glob that matches nothing, as one whose class holds nothing but reversed ranges
+/// (`[z-a]`, which the glob matches no character with, and RE2 refuses).
+fn glob_regex(glob: &str) -> Option<String> {
     let mut re = String::from("^");
-    let mut chars = glob.chars().peekable();
-    while let Some(c) = chars.next() {
+    let chars: Vec<char> = glob.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
         match c {
             '*' => re.push_str(".*"),
             '?' => re.push('.'),
             '[' => {
-                re.push('[');
-                if chars.next_if_eq(&'!').is_some() {
-                    re.push('^');
-                }
+                let negated = chars.get(i) == Some(&'!');
+                i += usize::from(negated);
                 // A `]` first is part of the class, as in the glob.
-                if chars.next_if_eq(&']').is_some() {
-                    re.push_str("\\]");
+                let first = i;
+                let end = (chars[(first + 1).min(chars.len())..].iter())
+                    .position(|&c| c == ']')
+                    .map(|at| first + 1 + at);
+                // `--resource` refuses a class without its `]`.
+                let end = end.unwrap_or(chars.len());
+                let class = class_regex(&chars[first..end.min(chars.len())]);
+                i = end + 1;
+                match (class, negated) {
+                    (Some(class), false) => re.push_str(&format!("[{class}]")),
+                    (Some(class), true) => re.push_str(&format!("[^{class}]")),
+                    // Nothing in the class: no character matches it, every one its negation.
+                    (None, false) => return None,
+                    (None, true) => re.push('.'),
                 }
-                for c in chars.by_ref() {
-                    match c {
-                        ']' => break,
-                        '\\' | '[' | '^' => {
-                            re.push('\\');
-                            re.push(c);
-                        }
-                        c => re.push(c),
-                    }
-                }
-                re.push(']');
             }
             c if "\\.+()|{}^$".contains(c) => {
                 re.push('\\');
@@ -410,7 +427,32 @@ fn glob_regex(glob: &str) -> String {
         }
     }
     re.push('$');
-    re
+    Some(re)
+}
+
+/// A glob class's characters as those of an RE2 class, read as the glob reads them (`a-z` a
+/// range wherever a `-` stands between two characters, else each character itself), its
+/// reversed ranges left out; `None` when nothing is left.
+fn class_regex(chars: &[char]) -> Option<String> {
+    let one = |c: char| match c {
+        '\\' | '[' | ']' | '^' | '-' => format!("\\{c}"),
+        c => c.to_string(),
+    };
+    let mut class = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if i + 2 < chars.len() && chars[i + 1] == '-' {
+            let (from, to) = (chars[i], chars[i + 2]);
+            if from <= to {
+                class.push_str(&format!("{}-{}", one(from), one(to)));
+            }
+            i += 3;
+        } else {
+            class.push_str(&one(chars[i]));
+            i += 1;
+        }
+    }
+    (!class.is_empty()).then_some(class)
 }
 
 /// The query for one report.
@@ -437,7 +479,8 @@ pub fn query(cat: &Catalogue, o: &KqlOptions) -> String {
     let _ = writeln!(
         q,
         "// Catalogue: {}. Generated by acs-triage {}.",
-        cat.names().replace(['\n', '\r'], " "),
+        // One comment line as Kusto reads lines (U+2028 and U+2029 end one), and inert.
+        crate::text::line(&cat.names()),
         env!("CARGO_PKG_VERSION")
     );
     q.push_str(match o.table {
@@ -846,11 +889,17 @@ fn volume_test(th: &Thresholds, low_ratio: f64) -> String {
 
 /// `--retired` globs as one condition on a scope's `name` (its kind or resource).
 fn retired_names(globs: &[glob::Pattern]) -> String {
-    let any = globs.iter().map(|p| {
-        let re = string(&glob_regex(p.as_str()));
-        format!("name matches regex {re}")
+    let any = globs.iter().filter_map(|p| {
+        let re = string(&glob_regex(p.as_str())?);
+        Some(format!("name matches regex {re}"))
     });
-    any.collect::<Vec<_>>().join(" or ")
+    let any = any.collect::<Vec<_>>().join(" or ");
+    // Globs that match nothing name no scope.
+    if any.is_empty() {
+        "false".into()
+    } else {
+        any
+    }
 }
 
 /// The records of each scope by day. With `--retired`, the first scope is `all but retired`:
@@ -1111,7 +1160,7 @@ mod tests {
             focus: None,
         };
         let q = query(&Catalogue::shipped(), &o);
-        assert!(q.contains("code = toint(ResultSignature), subcode = int(null)"));
+        assert!(q.contains("code = tolong(ResultSignature), subcode = long(null)"));
         assert!(q.contains(
             "| where TimeGenerated >= datetime(2026-11-24T00:00:00Z) and TimeGenerated < datetime(2026-11-25T00:00:00Z)"
         ));

@@ -701,6 +701,154 @@ fn kql_and_report_agree_on_the_edges_of_the_data() {
         .code(2);
 }
 
+/// Settings `report` takes give a query that runs, with report's rows (rev63b F5): a glob
+/// whose class is a reversed range (`[z-a]`, which matches nothing, and RE2 refuses), beside
+/// one left with a character, under --resource and --retired; catalogue keys past Kusto's
+/// 32-bit `int` (up to 4294967295, which the loader takes), beside a record at int's most (the
+/// table's ResultCode and ResultSubcode are `int`).
+#[test]
+fn kql_runs_where_report_accepts_the_settings() {
+    let Some(python) = kql_python_or_skip("kql_runs_where_report_accepts_the_settings") else {
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    let mut text = String::from("TimeGenerated,OperationName,ResultType,ResultCode,ResultSubcode,CorrelationId,OperationId,Type,_ResourceId,RecognizePromptSubOperationName\n");
+    let row = |t: &str, code: &str, sub: &str, corr: &str| {
+        format!("2026-11-24 {t},Play,Failed,{code},{sub},{corr},o,ACSCallAutomationMediaSummary,/s/x/acs-b,\n")
+    };
+    text.push_str(&row("01:00:00.000", "500", "2147483647", "a"));
+    text.push_str(&row("01:00:01.000", "500", "8536", "b"));
+    text.push_str(&row("01:00:02.000", "500", "8536", "c"));
+    let file = work.path().join("big.csv");
+    std::fs::write(&file, text).unwrap();
+    let catalogue = work.path().join("keys.csv");
+    std::fs::write(
+        &catalogue,
+        "code,subcode,description,mitigation\n500,4294967295,big subcode,m\n4294967295,8536,big code,n\n500,2147483647,int's most,o\n",
+    )
+    .unwrap();
+    let cat = catalogue.to_str().unwrap();
+    let out = work.path().join("report-big");
+    report_to(
+        &file,
+        &out,
+        &["--format", "csv", "--max-bad", "10", "--catalogue", cat],
+    )
+    .success();
+    let codes = read_csv(&out.join("by_code.csv"));
+    assert_eq!(codes.len(), 2, "{codes:?}");
+    assert!(codes
+        .iter()
+        .any(|r| r["subcode"] == "2147483647" && r["match"] == "exact"));
+    for report in ["by-code", "by-mitigation", "by-category"] {
+        let csv = out.join(format!("{}.csv", report.replace('-', "_")));
+        check_kql(
+            &python,
+            work.path(),
+            report,
+            "media",
+            &file,
+            &["--catalogue", cat],
+            &csv,
+        );
+    }
+    // Reversed ranges: alone (nothing kept), and beside a character that matches.
+    for (glob, rows) in [("acs-[z-a]", 1), ("acs-[z-ab]", 3), ("acs-[!z-a]", 3)] {
+        let out_res = work.path().join(format!("report-{glob}"));
+        let filter = ["--resource", glob];
+        report_to(
+            &file,
+            &out_res,
+            &["--format", "csv", "--max-bad", "10", "--resource", glob],
+        )
+        .success();
+        let by_code = out_res.join("by_code.csv");
+        assert_eq!(read_csv(&by_code).len() + 1, rows, "{glob}");
+        check_kql(
+            &python,
+            work.path(),
+            "by-code",
+            "media",
+            &file,
+            &filter,
+            &by_code,
+        );
+    }
+    // The volume query runs with a --retired glob that matches nothing.
+    let q = bin()
+        .args([
+            "kql",
+            "volume",
+            "--retired",
+            "acs-[z-a]",
+            "--until",
+            "2026-11-25",
+        ])
+        .assert()
+        .success();
+    let query = work.path().join("volume.kql");
+    std::fs::write(&query, stdout(&q)).unwrap();
+    let table = format!("ACSCallAutomationMediaSummary={}", file.display());
+    let got = work.path().join("volume.csv");
+    run_query(
+        &python,
+        &[table],
+        &query,
+        &got,
+        "volume --retired acs-[z-a]",
+    );
+}
+
+/// A catalogue's name and texts reach the query inert (rev63b F6): no ESC, and no U+2028 or
+/// U+2029 (where Kusto's lexer ends a line: the rest of a comment would be query text, a
+/// string literal cut in two), nor a bidirectional control; the query runs, with report's rows.
+#[test]
+fn a_catalogues_name_and_texts_reach_the_query_inert() {
+    let work = tempfile::tempdir().unwrap();
+    let name = work
+        .path()
+        .join("cat \u{1b}[2J\u{2028}print injected=1; \u{2029}x\u{202e}.csv");
+    std::fs::write(
+        &name,
+        "code,subcode,description,mitigation\n500,8536,File\u{2028}fetch\u{202e} failed,Check\u{2029}the SAS token\n",
+    )
+    .unwrap();
+    let cat = name.to_str().unwrap();
+    let q = stdout(
+        &bin()
+            .args(["kql", "by-code", "--catalogue", cat])
+            .assert()
+            .success(),
+    );
+    for c in ['\u{1b}', '\u{2028}', '\u{2029}', '\u{202e}', '\u{85}'] {
+        assert!(!q.contains(c), "{c:?} in {q}");
+    }
+    assert!(q.contains("\"File\u{fffd}fetch\u{fffd} failed\""), "{q}");
+    assert!(q.contains("// Catalogue: call-automation"), "{q}");
+    assert!(!q.lines().any(|l| l.starts_with("print")), "{q}");
+    let Some(python) = kql_python_or_skip("a_catalogues_name_and_texts_reach_the_query_inert")
+    else {
+        return;
+    };
+    let file = work.path().join("m.csv");
+    std::fs::write(&file, "TimeGenerated,OperationName,ResultType,ResultCode,ResultSubcode,CorrelationId,OperationId,Type,_ResourceId,RecognizePromptSubOperationName\n2026-11-24 01:00:00.000,Play,Failed,500,8536,c1,o,ACSCallAutomationMediaSummary,/s/x/acs-a,\n").unwrap();
+    let out = work.path().join("report");
+    report_to(&file, &out, &["--format", "csv", "--catalogue", cat]).success();
+    let by_code = out.join("by_code.csv");
+    assert!(std::fs::read_to_string(&by_code)
+        .unwrap()
+        .contains("File\u{fffd}fetch"));
+    check_kql(
+        &python,
+        work.path(),
+        "by-code",
+        "media",
+        &file,
+        &["--catalogue", cat],
+        &by_code,
+    );
+}
+
 /// A leap second is the minute it ends, in the queries' literals and in report.json (rev52
 /// §7: `datetime(2026-11-24T10:00:60Z)`, which Kusto refuses, and a `since` that Python's
 /// `fromisoformat` refuses).
