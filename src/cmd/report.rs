@@ -37,7 +37,7 @@ pub fn run(cat: Catalogue, args: &ReportArgs, also_read: &[(PathBuf, &str)]) -> 
     let rep = report::build(
         agg,
         &cat,
-        (ingested.files, args.inputs.clone()),
+        (ingested.files, args.inputs.clone(), settings.reading()),
         warnings,
         night.spikes,
         night.volume,

@@ -127,6 +127,26 @@ pub fn parse_day(s: &str) -> Result<i64, String> {
     crate::time::parse_day(s).ok_or_else(|| format!("{s:?} is not a date like 2026-11-24"))
 }
 
+/// How the records of the inputs are read, as the flags (or the config file) said it: what a
+/// command a report suggests says again, to read the same records (`None`: not said).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Reading {
+    pub input_format: Option<InputFormat>,
+    pub date_order: Option<DateOrder>,
+    pub local_offset: Option<crate::time::LocalZone>,
+}
+
+impl IngestSettings {
+    /// How these settings read records.
+    pub fn reading(&self) -> Reading {
+        Reading {
+            input_format: self.input_format,
+            date_order: self.date_order,
+            local_offset: self.local_offset,
+        }
+    }
+}
+
 /// Settings for reading inputs.
 #[derive(Debug, Clone)]
 pub struct IngestSettings {

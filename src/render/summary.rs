@@ -256,7 +256,8 @@ pub fn no_mitigation_step(
             .filter_map(|p| glob::Pattern::new(p).ok())
             .collect();
         let window = &r.window;
-        let steps = next_steps((sub, Some(code)), &r.named_inputs, window, &resources, None);
+        let selection = (&r.named_inputs[..], &r.reading);
+        let steps = next_steps((sub, Some(code)), selection, window, &resources, None);
         format!(" with {}", cmd(&steps.calls))
     });
     Some(format!(
@@ -810,7 +811,8 @@ mod tests {
         r.spike_rows[1].outcome = Outcome::Failure;
         r.resource_filter = vec!["acs-prod*".into()];
         r.window.since = crate::time::parse_time_bound("2026-11-24").ok();
-        let cmd = "acs-triage triage 8510 --code 400 logs/ --since 2026-11-24T00:00:00.000Z --resource 'acs-prod*' --calls --format csv > calls-8510.csv";
+        r.reading.local_offset = Some(crate::time::LocalZone::Tz(chrono_tz::Europe::Berlin));
+        let cmd = "acs-triage triage 8510 --code 400 logs/ --local-tz Europe/Berlin --since 2026-11-24T00:00:00Z --resource 'acs-prod*' --no-config --calls --format csv > calls-8510.csv";
         let md = super::render(&r, &cat);
         let line = format!("  - Mitigation: (no documented mitigation): collect the calls' ids with `{cmd}` and open a support ticket with them.\n");
         assert!(md.contains(&line), "{md}");

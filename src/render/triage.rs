@@ -112,6 +112,9 @@ fn next_steps_section(s: &mut String, t: &Triage) {
         "- The same in Log Analytics, {days}by day and by call: {}",
         kql.join(" and ")
     );
+    if let Some(note) = &n.unwritten {
+        let _ = writeln!(s, "- {}.", escape(note));
+    }
 }
 
 /// The subcode's days in the stored history: since when, or not at all, and the last
@@ -555,6 +558,7 @@ fn fields_json(t: &Triage) -> Value {
         })).collect::<Vec<_>>(),
         "next_steps": t.next_steps.as_ref().map(|n| json!({
             "no_documented_mitigation": no_mitigation(t), "calls": n.calls, "kql": n.kql,
+            "unwritten": n.unwritten,
         })),
         "verdict": {
             "day": t.verdict_day.map(day_text),

@@ -159,7 +159,7 @@ pub fn report(cat: &Catalogue) -> Report {
     super::build(
         agg,
         cat,
-        (inputs(), vec!["logs/".into()]),
+        (inputs(), vec!["logs/".into()], Default::default()),
         vec!["logs/a.jsonl: a warning naming \u{1b}[31mred\u{1b}[0m text".into()],
         found,
         volume,

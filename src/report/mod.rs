@@ -220,6 +220,8 @@ pub struct Report {
     /// The inputs as the run was given them (a directory as such, not its files): what a
     /// command the report suggests reads.
     pub named_inputs: Vec<std::path::PathBuf>,
+    /// How the run read its inputs' records: what such a command says again.
+    pub reading: crate::config::Reading,
     pub warnings: Vec<String>,
     /// The catalogues used, one line each with their pair counts.
     pub catalogue: Vec<String>,
@@ -353,7 +355,11 @@ fn union_len<'a>(sets: impl Iterator<Item = &'a crate::aggregate::Calls>) -> u64
 pub fn build(
     mut agg: Aggregator,
     cat: &Catalogue,
-    (inputs, named_inputs): (Vec<FileReport>, Vec<std::path::PathBuf>),
+    (inputs, named_inputs, reading): (
+        Vec<FileReport>,
+        Vec<std::path::PathBuf>,
+        crate::config::Reading,
+    ),
     mut warnings: Vec<String>,
     mut spikes: SpikeReport,
     volume: Vec<VolumeVerdict>,
@@ -388,6 +394,7 @@ pub fn build(
         bucket_secs: agg.bucket_secs,
         inputs,
         named_inputs,
+        reading,
         warnings,
         catalogue: cat.describe(),
         read: agg.read(),

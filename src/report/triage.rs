@@ -391,23 +391,41 @@ pub struct NextSteps {
     /// The `--since` of the kql commands: the first of the four weeks to the input's (or
     /// history's) last day.
     pub since: Option<i64>,
+    /// What the commands write in place of a name that cannot be shown ([`shell_word`]), when
+    /// one could not.
+    pub unwritten: Option<String>,
 }
 
 /// Days the kql commands of the next steps look back, the last day included: the four weeks
 /// the spike test reads.
 pub const KQL_DAYS: i64 = 28;
 
-/// The next steps of a triage of `subcode` (`--code` `code`) run on `inputs` with the window
-/// `window` and `--resource` globs `resources`, the last day known `last_day`: the command
-/// that lists its calls for a support ticket, with the same records, and the kql commands of
-/// its series and calls over the last [`KQL_DAYS`] days.
+/// The next steps of a triage of `subcode` (`--code` `code`) run on `inputs` read as `reading`
+/// says, with the window `window` and `--resource` globs `resources`, the last day known
+/// `last_day`: the command that lists its calls for a support ticket, with the same records
+/// (every flag that decides which records are read and how their times are, the window's
+/// ends to the nanosecond, and `--no-config`, so that a config file where it is run adds
+/// nothing: the run's own settings are among those written out), and the kql commands of its
+/// series and calls over the last [`KQL_DAYS`] days.
 pub fn next_steps(
     (subcode, code): (u32, Option<u32>),
-    inputs: &[std::path::PathBuf],
+    (inputs, reading): (&[std::path::PathBuf], &crate::config::Reading),
     window: &Window,
     resources: &[glob::Pattern],
     last_day: Option<i64>,
 ) -> NextSteps {
+    // A name that cannot be written (a control character, a line break, a bidirectional
+    // control, bytes that are not UTF-8) is written as a placeholder, and said so.
+    let mut unwritten = Vec::new();
+    let mut word = |text: Option<&str>, placeholder: &'static str| match text.and_then(shell_word) {
+        Some(w) => w,
+        None => {
+            if !unwritten.contains(&placeholder) {
+                unwritten.push(placeholder);
+            }
+            placeholder.to_string()
+        }
+    };
     let code_flag = code.map_or(String::new(), |c| format!(" --code {c}"));
     let mut calls = format!("acs-triage triage {subcode}{code_flag}");
     match inputs {
@@ -415,22 +433,49 @@ pub fn next_steps(
         inputs => {
             for i in inputs {
                 calls.push(' ');
-                calls.push_str(&path_word(i));
+                calls.push_str(&match i.to_str() {
+                    Some(s) => word(Some(s), "INPUT"),
+                    None => bytes_word(i),
+                });
             }
+        }
+    }
+    use clap::ValueEnum;
+    let name = |v: Option<clap::builder::PossibleValue>| v.map(|p| p.get_name().to_string());
+    let read_flags = [
+        (
+            "--input-format",
+            name(reading.input_format.and_then(|f| f.to_possible_value())),
+        ),
+        (
+            "--date-order",
+            name(reading.date_order.and_then(|d| d.to_possible_value())),
+        ),
+        (
+            match reading.local_offset {
+                Some(crate::time::LocalZone::Tz(_)) => "--local-tz",
+                _ => "--local-offset",
+            },
+            reading.local_offset.map(|z| z.to_string()),
+        ),
+    ];
+    for (flag, value) in read_flags {
+        if let Some(v) = value {
+            let _ = write!(calls, " {flag} {}", word(Some(&v), "VALUE"));
         }
     }
     let mut filters = String::new();
     for (flag, t) in [("--since", window.since), ("--until", window.until)] {
         if let Some(t) = t {
-            let _ = write!(filters, " {flag} {}", rfc3339(t));
+            let _ = write!(filters, " {flag} {}", exact_time(t));
         }
     }
     for r in resources {
-        let _ = write!(filters, " --resource {}", shell_word(r.as_str()));
+        let _ = write!(filters, " --resource {}", word(Some(r.as_str()), "GLOB"));
     }
     let _ = write!(
         calls,
-        "{filters} --calls --format csv > calls-{subcode}.csv"
+        "{filters} --no-config --calls --format csv > calls-{subcode}.csv"
     );
     let since = last_day.map(|d| d - (KQL_DAYS - 1));
     let since_flag = since.map_or(String::new(), |d| {
@@ -440,7 +485,7 @@ pub fn next_steps(
     // four weeks').
     let since_len = window
         .since
-        .map_or(0, |t| format!(" --since {}", rfc3339(t)).len());
+        .map_or(0, |t| format!(" --since {}", exact_time(t)).len());
     let kept = &filters[since_len..];
     let kql = [("triage", " --bucket day"), ("triage-calls", "")]
         .map(|(report, bucket)| {
@@ -449,20 +494,31 @@ pub fn next_steps(
             )
         })
         .to_vec();
-    NextSteps { calls, kql, since }
+    let unwritten = (!unwritten.is_empty()).then(|| {
+        format!(
+            "{} in the commands stands in for a name that cannot be shown here (it holds a control character, a line break, a bidirectional control or bytes that are not UTF-8): write the name in its place",
+            unwritten.join(" or ")
+        )
+    });
+    NextSteps {
+        calls,
+        kql,
+        since,
+        unwritten,
+    }
 }
 
-/// A word as a POSIX shell reads it back: as it is when it holds nothing the shell would
-/// change, else in single quotes.
-/// A path as one word of a shell command: [`shell_word`] of it, or, for a name that is not
-/// UTF-8, bash's `$'...'` with each byte that is not printable ASCII as `\xFF`, so that the
-/// command runs on that file (and shows its bytes as the other outputs do,
-/// [`crate::text::path`]).
-fn path_word(p: &std::path::Path) -> String {
+/// A time as `--since` and `--until` read it back to the nanosecond: RFC 3339 in UTC, with as
+/// many digits of the second as it has (`2026-11-24T00:10:00.0005Z` is not 00:10:00.000).
+fn exact_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+/// A path whose name is not UTF-8 as one word of a shell command: bash's `$'...'` with each
+/// byte that is not printable ASCII as `\xFF`, so that the command runs on that file (and shows
+/// its bytes as the other outputs do, [`crate::text::path`]); nothing in it is raw.
+fn bytes_word(p: &std::path::Path) -> String {
     use std::os::unix::ffi::OsStrExt;
-    if let Some(s) = p.to_str() {
-        return shell_word(s);
-    }
     let mut word = String::from("$'");
     for &b in p.as_os_str().as_bytes() {
         match b {
@@ -480,12 +536,19 @@ fn path_word(p: &std::path::Path) -> String {
     word
 }
 
-fn shell_word(s: &str) -> String {
+/// A word as a POSIX shell reads it back: as it is when it holds nothing the shell would
+/// change, else in single quotes; `None` when it holds what cannot be shown as it is (a
+/// character [`crate::text::line`] changes: a control character, a line break, a
+/// bidirectional control), which no quoting makes both inert and the same word.
+fn shell_word(s: &str) -> Option<String> {
+    if crate::text::line(s) != s {
+        return None;
+    }
     let plain = |c: char| c.is_ascii_alphanumeric() || "_./:=@%+,-".contains(c);
-    match !s.is_empty() && s.chars().all(plain) {
+    Some(match !s.is_empty() && s.chars().all(plain) {
         true => s.to_string(),
         false => format!("'{}'", s.replace('\'', "'\\''")),
-    }
+    })
 }
 
 impl CallRow {
@@ -1623,11 +1686,18 @@ mod tests {
             std::path::PathBuf::from(std::ffi::OsStr::from_bytes(b"in/a\xff 'b\\.jsonl")),
             std::path::PathBuf::from("in/ok.jsonl"),
         ];
-        let n = next_steps((8572, None), &inputs, &Window::default(), &[], None);
+        let n = next_steps(
+            (8572, None),
+            (&inputs, &Default::default()),
+            &Window::default(),
+            &[],
+            None,
+        );
         assert_eq!(
             n.calls,
-            r"acs-triage triage 8572 $'in/a\xFF \'b\\.jsonl' in/ok.jsonl --calls --format csv > calls-8572.csv"
+            r"acs-triage triage 8572 $'in/a\xFF \'b\\.jsonl' in/ok.jsonl --no-config --calls --format csv > calls-8572.csv"
         );
+        assert_eq!(n.unwritten, None);
     }
 
     /// The kql commands of the next steps keep the window's end and the resources, as the
@@ -1639,14 +1709,78 @@ mod tests {
             until: Some(DateTime::from_timestamp(86_400, 0).unwrap()),
         };
         let res = [glob::Pattern::new("acs-prod").unwrap()];
-        let n = next_steps((8572, None), &[], &window, &res, Some(0));
+        let n = next_steps(
+            (8572, None),
+            (&[], &Default::default()),
+            &window,
+            &res,
+            Some(0),
+        );
         assert_eq!(
             n.kql,
             [
-                "acs-triage kql triage --subcode 8572 --since 1969-12-05 --until 1970-01-02T00:00:00.000Z --resource acs-prod --bucket day",
-                "acs-triage kql triage-calls --subcode 8572 --since 1969-12-05 --until 1970-01-02T00:00:00.000Z --resource acs-prod"
+                "acs-triage kql triage --subcode 8572 --since 1969-12-05 --until 1970-01-02T00:00:00Z --resource acs-prod --bucket day",
+                "acs-triage kql triage-calls --subcode 8572 --since 1969-12-05 --until 1970-01-02T00:00:00Z --resource acs-prod"
             ]
         );
+    }
+
+    /// The --calls command reads the run's records as the run read them (rev63b F4): how, the
+    /// window to the nanosecond, no config file; a name that cannot be shown is a placeholder,
+    /// said so (F3: an ESC reached the terminal, a newline broke the code span); one that can is
+    /// quoted for the shell.
+    #[test]
+    fn the_calls_command_reads_the_runs_records_and_shows_no_raw_name() {
+        use crate::config::{InputFormat, Reading};
+        use crate::time::{DateOrder, LocalZone};
+        let window = Window {
+            since: Some(DateTime::from_timestamp(0, 500_000).unwrap()),
+            until: Some(DateTime::from_timestamp(86_400, 1).unwrap()),
+        };
+        let reading = Reading {
+            input_format: Some(InputFormat::Csv),
+            date_order: Some(DateOrder::Dmy),
+            local_offset: Some(LocalZone::Tz(chrono_tz::Europe::Berlin)),
+        };
+        let inputs = [
+            std::path::PathBuf::from("night\n# Forged \u{1b}]8;;x\u{7}.jsonl"),
+            std::path::PathBuf::from("it's here.csv"),
+            std::path::PathBuf::from("b\u{202e}.csv"),
+        ];
+        let res = [glob::Pattern::new("acs-\u{1b}*").unwrap()];
+        let n = next_steps((8536, Some(500)), (&inputs, &reading), &window, &res, None);
+        assert_eq!(
+            n.calls,
+            "acs-triage triage 8536 --code 500 INPUT 'it'\\''s here.csv' INPUT --input-format csv --date-order dmy --local-tz Europe/Berlin --since 1970-01-01T00:00:00.000500Z --until 1970-01-02T00:00:00.000000001Z --resource GLOB --no-config --calls --format csv > calls-8536.csv"
+        );
+        assert!(
+            n.kql.iter().all(|k| k.contains(" --resource GLOB")),
+            "{:?}",
+            n.kql
+        );
+        let note = n.unwritten.unwrap();
+        assert!(
+            note.starts_with("INPUT or GLOB in the commands stands in for"),
+            "{note}"
+        );
+        let offset = Reading {
+            local_offset: Some(LocalZone::Fixed(
+                chrono::FixedOffset::west_opt(5 * 3600).unwrap(),
+            )),
+            ..Reading::default()
+        };
+        let n = next_steps(
+            (8536, None),
+            (&inputs[1..2], &offset),
+            &Window::default(),
+            &[],
+            None,
+        );
+        assert_eq!(
+            n.calls,
+            "acs-triage triage 8536 'it'\\''s here.csv' --local-offset -05:00 --no-config --calls --format csv > calls-8536.csv"
+        );
+        assert_eq!(n.unwritten, None);
     }
 
     /// The timeline runs to the bucket of the input's last record, not the subcode's: 15

@@ -988,8 +988,9 @@ fn triage_gives_the_report_s_mitigation_and_a_calls_command_that_runs() {
     let v: Value = serde_json::from_str(&triage(&["--format", "json"])).unwrap();
     let command = v["next_steps"]["calls"].as_str().unwrap();
     assert!(
-        command
-            .ends_with(" --since 2026-11-24T06:00:00.000Z --calls --format csv > calls-8522.csv"),
+        command.ends_with(
+            " --since 2026-11-24T06:00:00Z --no-config --calls --format csv > calls-8522.csv"
+        ),
         "{command}"
     );
     let binary = Path::new(env!("CARGO_BIN_EXE_acs-triage"));
@@ -1005,6 +1006,76 @@ fn triage_gives_the_report_s_mitigation_and_a_calls_command_that_runs() {
     let got = std::fs::read_to_string(dir.path().join("calls-8522.csv")).unwrap();
     let want = triage(&["--calls", "--format", "csv"]);
     assert!(got.lines().count() > 1, "{got}");
+    assert_eq!(got, want);
+}
+
+/// The suggested --calls command, run where a config file would change the selection, lists
+/// the page's calls (rev63b F4: it dropped --local-tz, --date-order, --input-format and the
+/// config, and cut --since and --until to the millisecond: other calls, or none).
+#[test]
+fn the_suggested_calls_command_lists_the_pages_calls() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("TimeGenerated [Local Time],CorrelationId,OperationName,ResultCode,ResultSubcode,ResultMessage,_ResourceId\n");
+    for (t, id) in [
+        ("25/10/2026 00:30:00", "c-00"),
+        ("25/10/2026 01:30:00", "c-01"),
+        ("25/10/2026 02:30:00", "c-02"),
+        ("25/10/2026 03:30:00", "c-03"),
+        ("25/10/2026 12:00:00.0005", "c-12"),
+    ] {
+        csv.push_str(&format!("{t},{id},Play,500,8536,m,/s/x/acs-a\n"));
+    }
+    let input = dir.path().join("portal");
+    std::fs::write(&input, csv).unwrap();
+    // A config file where the command is run, which would keep no record.
+    std::fs::write(
+        dir.path().join("acs-triage.toml"),
+        "resource = [\"acs-none\"]\nlocal-offset = \"+05:00\"\n",
+    )
+    .unwrap();
+    let args = [
+        "--input-format",
+        "csv",
+        "--date-order",
+        "dmy",
+        "--local-tz",
+        "Europe/Berlin",
+        "--since",
+        "2026-10-25T00:00:00Z",
+        "--until",
+        "2026-10-25T11:00:00.0006Z",
+    ];
+    let triage = |extra: &[&str]| {
+        let a = (bin().args(["triage", "8536", "--no-config"]).arg(&input))
+            .args(args)
+            .args(extra)
+            .assert()
+            .success();
+        stdout(&a)
+    };
+    let v: Value = serde_json::from_str(&triage(&["--format", "json"])).unwrap();
+    let command = v["next_steps"]["calls"].as_str().unwrap();
+    assert!(
+        command.contains(" --input-format csv --date-order dmy --local-tz Europe/Berlin --since 2026-10-25T00:00:00Z --until 2026-10-25T11:00:00.000600Z --no-config "),
+        "{command}"
+    );
+    let binary = Path::new(env!("CARGO_BIN_EXE_acs-triage"));
+    let script = format!(
+        "cd {} && PATH={}:$PATH {command}",
+        dir.path().display(),
+        binary.parent().unwrap().display()
+    );
+    let ran = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .status();
+    assert!(ran.unwrap().success(), "{script}");
+    let got = std::fs::read_to_string(dir.path().join("calls-8536.csv")).unwrap();
+    let want = triage(&["--calls", "--format", "csv"]);
+    // 00:30 and 01:30 (CEST) are before the window, 12:00.0005 (CET) 100 µs before its end.
+    let ids: Vec<&str> = (want.lines().skip(1))
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(ids, ["c-12", "c-03", "c-02"], "{want}");
     assert_eq!(got, want);
 }
 
