@@ -134,11 +134,30 @@ pub fn string(s: &str) -> String {
     out
 }
 
+/// A datetime literal of `t`. Kusto's datetime counts ticks of 100 ns and a record's time is a
+/// whole tick, so an instant between two ticks (a flag given to the nanosecond) is written as the
+/// tick after it: `>= t` and `< t` then keep the records `report` keeps, where Kusto would have
+/// cut the literal to the tick before and kept a record at that tick under `--since`.
 fn datetime(t: DateTime<Utc>) -> String {
-    format!(
-        "datetime({})",
-        t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
-    )
+    let part = t.timestamp_subsec_nanos() % 100;
+    let t = match part {
+        0 => t,
+        _ => t
+            .checked_add_signed(chrono::Duration::nanoseconds(i64::from(100 - part)))
+            .unwrap_or(t),
+    };
+    match t.timestamp_subsec_nanos() % 1000 {
+        // Between two microseconds: its seven digits of ticks, as Kusto writes them.
+        0 => format!(
+            "datetime({})",
+            t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+        ),
+        _ => format!(
+            "datetime({}.{:07}Z)",
+            t.format("%Y-%m-%dT%H:%M:%S"),
+            t.timestamp_subsec_nanos() / 100
+        ),
+    }
 }
 
 /// A float literal KQL reads as real.
@@ -1055,6 +1074,20 @@ fn spikes(o: &KqlOptions, outcome: &str, q: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A flag's instant between two of Kusto's 100 ns ticks is the tick after it (rev63b note:
+    /// `--since ...00.000000001Z` had been written to the nanosecond, which Kusto cuts to the
+    /// tick before, keeping a record at 00:00:00 that report leaves out); whole ticks as they are.
+    #[test]
+    fn a_datetime_between_two_ticks_is_the_tick_after_it() {
+        let at = |s, ns| datetime(DateTime::from_timestamp(s, ns).unwrap());
+        assert_eq!(at(0, 1), "datetime(1970-01-01T00:00:00.0000001Z)");
+        assert_eq!(at(0, 199), "datetime(1970-01-01T00:00:00.0000002Z)");
+        assert_eq!(at(0, 123_456_789), "datetime(1970-01-01T00:00:00.1234568Z)");
+        assert_eq!(at(0, 999_999_901), "datetime(1970-01-01T00:00:01Z)");
+        assert_eq!(at(0, 500_000), "datetime(1970-01-01T00:00:00.000500Z)");
+        assert_eq!(at(86_400, 0), "datetime(1970-01-02T00:00:00Z)");
+    }
 
     #[test]
     fn string_literals_escape_quotes_and_backslashes() {
