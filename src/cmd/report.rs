@@ -86,7 +86,7 @@ fn checked_settings(
         // One behind a directory the user cannot search is said so, as triage says it: it is
         // read first (making it would fail with "cannot create").
         if let Err(e) = h.try_exists() {
-            anyhow::bail!("cannot read history {}: {e}", h.display());
+            anyhow::bail!("cannot read history {}: {e}", crate::text::path(h));
         }
         output::writable_dir(h, "history directory")?;
     }

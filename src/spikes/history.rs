@@ -13,6 +13,7 @@ use polars::prelude::*;
 use crate::aggregate::{Aggregator, Key};
 use crate::output::OutputSet;
 use crate::record::{cut, Kind};
+use crate::text::path;
 use crate::time::{day_text, parse_day, DAY, HOUR};
 
 /// One UTC day of aggregates.
@@ -500,7 +501,7 @@ impl History {
             };
             warnings.push(format!(
                 "history file {} is damaged and was left out: {why}",
-                dir.join(format!("{}.parquet", day_text(*day))).display()
+                path(&dir.join(format!("{}.parquet", day_text(*day))))
             ));
             false
         });
@@ -520,12 +521,12 @@ impl History {
         // not a missing one: the run would go on without its days, and fail at storing the
         // night's saying it cannot create it.
         let there = (dir.try_exists())
-            .with_context(|| format!("cannot read history directory {}", dir.display()))?;
+            .with_context(|| format!("cannot read history directory {}", path(dir)))?;
         if !there {
             return Ok((h, warnings));
         }
         let mut paths: Vec<_> = std::fs::read_dir(dir)
-            .with_context(|| format!("cannot read history directory {}", dir.display()))?
+            .with_context(|| format!("cannot read history directory {}", path(dir)))?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
             .collect();
@@ -544,7 +545,7 @@ impl History {
             match read_day_guarded(&p) {
                 Ok((d, _)) if d.day != named => warnings.push(format!(
                     "history file {} holds the records of {}, not of the day its name says, and was left out",
-                    p.display(),
+                    path(&p),
                     day_text(d.day)
                 )),
                 Ok((d, cut)) => {
@@ -555,14 +556,14 @@ impl History {
                 }
                 Err(e) => warnings.push(format!(
                     "history file {} is unreadable and was left out: {e:#}",
-                    p.display()
+                    path(&p)
                 )),
             }
         }
         if !others.is_empty() {
             warnings.push(format!(
                 "history {}: {} not read, as a history file is named YYYY-MM-DD.parquet (its day): {}",
-                dir.display(),
+                path(dir),
                 match others.len() {
                     1 => "1 file was".to_string(),
                     n => format!("{n} files were"),
@@ -579,7 +580,7 @@ impl History {
     /// as it is: rewriting it would change nothing, and cost a synced file.
     pub fn stage(&self, dir: &Path, days: &[i64], set: &mut OutputSet) -> Result<()> {
         std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create history directory {}", dir.display()))?;
+            .with_context(|| format!("cannot create history directory {}", path(dir)))?;
         let cut = self.names_cut.iter().filter(|d| !days.contains(d));
         for day in days.iter().chain(cut) {
             if let Some(d) = self.days.get(day) {
@@ -1036,6 +1037,25 @@ mod tests {
         assert!(!History::load(dir.path()).unwrap().0.days[&d].partial);
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1, "no temporaries left");
+    }
+
+    /// A history in a folder whose name is not UTF-8 is named by its bytes in the warnings (as
+    /// every output names a file, `text::path`), not by U+FFFD, which two such folders share.
+    #[test]
+    fn a_history_warning_names_a_folder_that_is_not_utf8_by_its_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        let top = tempfile::tempdir().unwrap();
+        let dir = top.path().join(std::ffi::OsStr::from_bytes(b"hist\xff"));
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join("2026-11-24.parquet"), b"PAR1 not a day PAR1").unwrap();
+        let (back, w) = History::load(&dir).unwrap();
+        assert!(back.days.is_empty(), "{w:?}");
+        assert!(
+            w.len() == 1
+                && w[0].contains("hist\\xFF/2026-11-24.parquet")
+                && !w[0].contains('\u{fffd}'),
+            "{w:?}"
+        );
     }
 
     /// What the Parquet reader panics on (a byte of a page header set to zero, which would end
