@@ -12,27 +12,12 @@ use anyhow::Result;
 use crate::catalogue::{Catalogue, Outcome, NO_MITIGATION};
 use crate::render::markup::escape;
 use crate::render::summary::pct;
-use crate::render::{charts, next_link, PART_ROWS};
+use crate::render::{charts, keys_cut, next_link, MOST_KEYS, PART_ROWS};
 use crate::report::table::{Cell, Col, Table};
 use crate::report::tables::{excerpt_text, in_parts, Parts};
 use crate::report::{spike_sentence_with_target, CodeRow, Report};
 use crate::row;
 use crate::time::{day_text, rfc3339};
-
-/// The rows of the page's tables of keys (By code, Uncatalogued codes): the most frequent
-/// keys, every key of a real export (a few hundred at most), where 200,000 made-up keys had
-/// made a page of 53 MB, no mail attachment. `by_code.csv` and `report.json` hold every key.
-const MOST_KEYS: usize = 1_000;
-
-/// The line under a table of keys cut to [`MOST_KEYS`] of `all`: `None` when none was cut.
-fn keys_cut(all: usize, what: &str) -> Option<String> {
-    (all > MOST_KEYS).then(|| {
-        format!(
-            "The {MOST_KEYS} most frequent of {all} {what}; {} more, and all of them, are in by_code.csv and report.json.",
-            all - MOST_KEYS
-        )
-    })
-}
 
 /// Escapes catalogue text and turns its Markdown links to https pages into clickable links, and
 /// its line breaks (the pages' `<br/>`) into `<br>`.

@@ -143,6 +143,22 @@ pub fn earlier_formats(formats: &[crate::config::ReportFormat], dir: &Path) -> O
     })
 }
 
+/// The rows of report.html's tables of keys (By code, Uncatalogued codes) and summary.md's
+/// Uncatalogued codes: the most frequent keys, every key of a real export (a few hundred at
+/// most), where 200,000 made-up keys had made a page of 53 MB and a summary of 5.5 MB, no mail
+/// attachment. `by_code.csv` and `report.json` hold every key.
+pub const MOST_KEYS: usize = 1_000;
+
+/// The line under a table of keys cut to [`MOST_KEYS`] of `all`: `None` when none was cut.
+pub fn keys_cut(all: usize, what: &str) -> Option<String> {
+    (all > MOST_KEYS).then(|| {
+        format!(
+            "The {MOST_KEYS} most frequent of {all} {what}; {} more, and all of them, are in by_code.csv and report.json.",
+            all - MOST_KEYS
+        )
+    })
+}
+
 /// Rows of a table of a row per reject, key or operation copied into cells at a time, for the
 /// CSV files and report.json.
 pub const PART_ROWS: usize = 8192;

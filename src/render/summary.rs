@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use crate::catalogue::{key_label, one_line, Catalogue, Outcome, NO_MITIGATION};
 use crate::render::markdown::{escape, linkify, table, write_table};
-use crate::render::{sparkline, PART_ROWS};
+use crate::render::{keys_cut, sparkline, MOST_KEYS, PART_ROWS};
 use crate::report::table::{Col, Table};
 use crate::report::tables::excerpt_text;
 use crate::report::triage::next_steps;
@@ -661,8 +661,11 @@ fn quality_section(s: &mut String, r: &Report) {
             s,
             "These keys, other than success, match nothing in the catalogue; a newer copy of the page (`--catalogue`) may know them.\n"
         );
-        write_table(s, r.uncatalogued_parts(PART_ROWS, usize::MAX));
+        write_table(s, r.uncatalogued_parts(PART_ROWS, MOST_KEYS));
         s.push('\n');
+        if let Some(note) = keys_cut(r.uncatalogued().count(), "uncatalogued keys") {
+            let _ = writeln!(s, "{}\n", escape(&note));
+        }
     }
     if !r.warnings.is_empty() {
         let _ = writeln!(s, "### Warnings\n");
@@ -693,6 +696,35 @@ mod tests {
     use super::*;
     use crate::report::{fixture, ResourceRow};
     use crate::spikes::volume::{test_scope, Bar};
+
+    /// The Uncatalogued codes table shows the [`MOST_KEYS`] most frequent keys and says how
+    /// many more by_code.csv and report.json hold, as report.html does (200,000 made-up keys
+    /// had made a summary of 5.5 MB).
+    #[test]
+    fn the_uncatalogued_keys_show_the_most_frequent_and_say_how_many_more() {
+        let cat = fixture::catalogue();
+        let mut r = fixture::report(&cat);
+        let mut model = (r.codes.iter().find(|c| c.category.is_failure()))
+            .unwrap()
+            .clone();
+        model.matched = crate::catalogue::Match::None;
+        let n = MOST_KEYS + 5;
+        r.codes = (0..n)
+            .map(|i| crate::report::CodeRow {
+                subcode: Some(900_000 + i as u32),
+                count: (2 * n - i) as u64,
+                ..model.clone()
+            })
+            .collect();
+        let md = render(&r, &cat);
+        let label = |i: usize| format!("| {}/{} |", model.code, 900_000 + i);
+        assert!(md.contains(&label(MOST_KEYS - 1)), "{md}");
+        assert!(!md.contains(&label(MOST_KEYS)), "{md}");
+        let note = escape(&format!(
+            "The {MOST_KEYS} most frequent of {n} uncatalogued keys; 5 more, and all of them, are in by_code.csv and report.json."
+        ));
+        assert!(md.contains(&note), "{note}");
+    }
 
     /// Keys of callback records alone not tested because their resource's baseline days keep
     /// callback records apart are named, not counted as untested for lack of history (rev60a
