@@ -875,19 +875,7 @@ pub fn not_inputs(out: &Path, outputs: &[PathBuf], settings: &IngestSettings) ->
             continue;
         };
         if let Some((_, output)) = existing.iter().find(|(o, _)| *o == id) {
-            let through = if input.as_path() == *output {
-                String::new()
-            } else {
-                format!(" (named {})", crate::text::path(&input))
-            };
-            if *output == out {
-                anyhow::bail!("--out {} is also an input{through}", crate::text::path(out));
-            }
-            anyhow::bail!(
-                "--out {} would replace {}, which is an input{through}",
-                crate::text::path(out),
-                crate::text::path(output)
-            );
+            return Err(replaces(out, output, &input, "an input"));
         }
     }
     not_foreign(out, outputs, settings)
@@ -902,23 +890,28 @@ pub fn not_read(out: &Path, outputs: &[PathBuf], read: &[(PathBuf, &str)]) -> Re
         let Some(id) = regular_id(&target(output)) else {
             continue;
         };
-        let Some((path, what)) = read.iter().find(|(p, _)| regular_id(p) == Some(id)) else {
-            continue;
-        };
-        let through = match path == output {
-            true => String::new(),
-            false => format!(" (named {})", path.display()),
-        };
-        if output == out {
-            anyhow::bail!("--out {} is also {what}{through}", out.display());
+        if let Some((path, what)) = read.iter().find(|(p, _)| regular_id(p) == Some(id)) {
+            return Err(replaces(out, output, path, what));
         }
-        anyhow::bail!(
-            "--out {} would replace {}, which is {what}{through}",
-            out.display(),
-            output.display()
-        );
     }
     Ok(())
+}
+
+/// The refusal of `--out OUT` whose `output` is the file `read` (by another name when the two
+/// differ), which the run reads as `what` (`an input`, `the config file`).
+fn replaces(out: &Path, output: &Path, read: &Path, what: &str) -> anyhow::Error {
+    let through = match read == output {
+        true => String::new(),
+        false => format!(" (named {})", crate::text::path(read)),
+    };
+    match output == out {
+        true => anyhow::anyhow!("--out {} is also {what}{through}", crate::text::path(out)),
+        false => anyhow::anyhow!(
+            "--out {} would replace {}, which is {what}{through}",
+            crate::text::path(out),
+            crate::text::path(output)
+        ),
+    }
 }
 
 /// Refuses, before anything is read, a `triage --out` that is a file of the history directory
@@ -941,8 +934,8 @@ pub fn not_in_history(out: &Path, history: &Path) -> Result<()> {
     if inside && is_day(&to) {
         anyhow::bail!(
             "--out {} is a file of the history directory {}, which triage reads and never writes",
-            out.display(),
-            history.display()
+            crate::text::path(out),
+            crate::text::path(history)
         );
     }
     let Some(id) = regular_id(&to) else {
@@ -953,9 +946,9 @@ pub fn not_in_history(out: &Path, history: &Path) -> Result<()> {
     if let Some(day) = days.find(|p| regular_id(p) == Some(id)) {
         anyhow::bail!(
             "--out {} is also {}, a file of the history directory {}, which triage reads and never writes",
-            out.display(),
-            day.display(),
-            history.display()
+            crate::text::path(out),
+            crate::text::path(&day),
+            crate::text::path(history)
         );
     }
     Ok(())
