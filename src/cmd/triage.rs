@@ -98,7 +98,7 @@ pub fn run(
     t.history_by_resource = stored_by_resource;
     t.next_steps = Some(triage::next_steps(
         (args.subcode, args.code),
-        (&args.inputs, &settings.reading()),
+        (&args.inputs, &settings.reading(), numbers),
         &args.window.window(),
         &args.window.resource,
         last_day,

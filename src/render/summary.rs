@@ -7,7 +7,7 @@ use crate::render::markdown::{escape, linkify, table, write_table};
 use crate::render::{keys_cut, sparkline, MOST_KEYS, PART_ROWS};
 use crate::report::table::{Col, Table};
 use crate::report::tables::excerpt_text;
-use crate::report::triage::next_steps;
+use crate::report::triage::{next_steps, Numbers};
 use crate::report::{description_in_sentence, share, spike_sentence, Report, SpikeRow, NOT_NAMED};
 use crate::row;
 use crate::spikes::volume::{VolumeStatus, VolumeVerdict, MIN_EXPECTED};
@@ -256,7 +256,8 @@ pub fn no_mitigation_step(
             .filter_map(|p| glob::Pattern::new(p).ok())
             .collect();
         let window = &r.window;
-        let selection = (&r.named_inputs[..], &r.reading);
+        // report has no --full-numbers: its outputs mask every number.
+        let selection = (&r.named_inputs[..], &r.reading, Numbers::Masked);
         let steps = next_steps((sub, Some(code)), selection, window, &resources, None);
         format!(" with {}", cmd(&steps.calls))
     });

@@ -401,15 +401,17 @@ pub struct NextSteps {
 pub const KQL_DAYS: i64 = 28;
 
 /// The next steps of a triage of `subcode` (`--code` `code`) run on `inputs` read as `reading`
-/// says, with the window `window` and `--resource` globs `resources`, the last day known
-/// `last_day`: the command that lists its calls for a support ticket, with the same records
-/// (every flag that decides which records are read and how their times are, the window's
-/// ends to the nanosecond, and `--no-config`, so that a config file where it is run adds
-/// nothing: the run's own settings are among those written out), and the kql commands of its
-/// series and calls over the last [`KQL_DAYS`] days.
+/// says and showing phone numbers as `numbers`, with the window `window` and `--resource` globs
+/// `resources`, the last day known `last_day`: the command that lists its calls for a support
+/// ticket, with the same records shown the same way (every flag that decides which records are
+/// read and how their times are, the window's ends to the nanosecond, `--full-numbers` where
+/// the run had it, and `--no-config`, so that a config file where it is run adds nothing: the
+/// run's own settings are among those written out), and the kql commands of its series and
+/// calls over the last [`KQL_DAYS`] days, with the same window's end, globs and `--no-config`
+/// (Log Analytics' times are UTC: the reading flags are not theirs).
 pub fn next_steps(
     (subcode, code): (u32, Option<u32>),
-    (inputs, reading): (&[std::path::PathBuf], &crate::config::Reading),
+    (inputs, reading, numbers): (&[std::path::PathBuf], &crate::config::Reading, Numbers),
     window: &Window,
     resources: &[glob::Pattern],
     last_day: Option<i64>,
@@ -473,16 +475,20 @@ pub fn next_steps(
     for r in resources {
         let _ = write!(filters, " --resource {}", word(Some(r.as_str()), "GLOB"));
     }
+    let full = match numbers {
+        Numbers::Full => " --full-numbers",
+        Numbers::Masked => "",
+    };
     let _ = write!(
         calls,
-        "{filters} --no-config --calls --format csv > calls-{subcode}.csv"
+        "{filters}{full}{NO_CONFIG} --calls --format csv > calls-{subcode}.csv"
     );
     let since = last_day.map(|d| d - (KQL_DAYS - 1));
     let since_flag = since.map_or(String::new(), |d| {
         format!(" --since {}", crate::time::day_text(d))
     });
     // The kql commands keep the window's end and the resources (their own --since is the
-    // four weeks').
+    // four weeks'), and read no config file either (its until, resource and bucket are theirs).
     let since_len = window
         .since
         .map_or(0, |t| format!(" --since {}", exact_time(t)).len());
@@ -490,7 +496,7 @@ pub fn next_steps(
     let kql = [("triage", " --bucket day"), ("triage-calls", "")]
         .map(|(report, bucket)| {
             format!(
-                "acs-triage kql {report} --subcode {subcode}{code_flag}{since_flag}{kept}{bucket}"
+                "acs-triage kql {report} --subcode {subcode}{code_flag}{since_flag}{kept}{NO_CONFIG}{bucket}"
             )
         })
         .to_vec();
@@ -507,6 +513,10 @@ pub fn next_steps(
         unwritten,
     }
 }
+
+/// What each next-step command ends its selection with: a config file where it is run would
+/// add its own (`resource`, `since`, `until`, how times are read).
+const NO_CONFIG: &str = " --no-config";
 
 /// A time as `--since` and `--until` read it back to the nanosecond: RFC 3339 in UTC, with as
 /// many digits of the second as it has (`2026-11-24T00:10:00.0005Z` is not 00:10:00.000).
@@ -1688,7 +1698,7 @@ mod tests {
         ];
         let n = next_steps(
             (8572, None),
-            (&inputs, &Default::default()),
+            (&inputs, &Default::default(), Numbers::Masked),
             &Window::default(),
             &[],
             None,
@@ -1701,7 +1711,8 @@ mod tests {
     }
 
     /// The kql commands of the next steps keep the window's end and the resources, as the
-    /// `--calls` command does; their --since is the four weeks'.
+    /// `--calls` command does, and read no config file (a config file where they were run had
+    /// added its resource and until); their --since is the four weeks'.
     #[test]
     fn the_kql_next_steps_keep_the_window_s_end_and_resources() {
         let window = Window {
@@ -1711,7 +1722,7 @@ mod tests {
         let res = [glob::Pattern::new("acs-prod").unwrap()];
         let n = next_steps(
             (8572, None),
-            (&[], &Default::default()),
+            (&[], &Default::default(), Numbers::Masked),
             &window,
             &res,
             Some(0),
@@ -1719,8 +1730,8 @@ mod tests {
         assert_eq!(
             n.kql,
             [
-                "acs-triage kql triage --subcode 8572 --since 1969-12-05 --until 1970-01-02T00:00:00Z --resource acs-prod --bucket day",
-                "acs-triage kql triage-calls --subcode 8572 --since 1969-12-05 --until 1970-01-02T00:00:00Z --resource acs-prod"
+                "acs-triage kql triage --subcode 8572 --since 1969-12-05 --until 1970-01-02T00:00:00Z --resource acs-prod --no-config --bucket day",
+                "acs-triage kql triage-calls --subcode 8572 --since 1969-12-05 --until 1970-01-02T00:00:00Z --resource acs-prod --no-config"
             ]
         );
     }
@@ -1728,7 +1739,8 @@ mod tests {
     /// The --calls command reads the run's records as the run read them (rev63b F4): how, the
     /// window to the nanosecond, no config file; a name that cannot be shown is a placeholder,
     /// said so (F3: an ESC reached the terminal, a newline broke the code span); one that can is
-    /// quoted for the shell.
+    /// quoted for the shell. It shows phone numbers as the run did (`--full-numbers` had been
+    /// left out, so the ticket's targets were masked where the page's were whole).
     #[test]
     fn the_calls_command_reads_the_runs_records_and_shows_no_raw_name() {
         use crate::config::{InputFormat, Reading};
@@ -1748,10 +1760,11 @@ mod tests {
             std::path::PathBuf::from("b\u{202e}.csv"),
         ];
         let res = [glob::Pattern::new("acs-\u{1b}*").unwrap()];
-        let n = next_steps((8536, Some(500)), (&inputs, &reading), &window, &res, None);
+        let selection = (&inputs[..], &reading, Numbers::Full);
+        let n = next_steps((8536, Some(500)), selection, &window, &res, None);
         assert_eq!(
             n.calls,
-            "acs-triage triage 8536 --code 500 INPUT 'it'\\''s here.csv' INPUT --input-format csv --date-order dmy --local-tz Europe/Berlin --since 1970-01-01T00:00:00.000500Z --until 1970-01-02T00:00:00.000000001Z --resource GLOB --no-config --calls --format csv > calls-8536.csv"
+            "acs-triage triage 8536 --code 500 INPUT 'it'\\''s here.csv' INPUT --input-format csv --date-order dmy --local-tz Europe/Berlin --since 1970-01-01T00:00:00.000500Z --until 1970-01-02T00:00:00.000000001Z --resource GLOB --full-numbers --no-config --calls --format csv > calls-8536.csv"
         );
         assert!(
             n.kql.iter().all(|k| k.contains(" --resource GLOB")),
@@ -1771,7 +1784,7 @@ mod tests {
         };
         let n = next_steps(
             (8536, None),
-            (&inputs[1..2], &offset),
+            (&inputs[1..2], &offset, Numbers::Masked),
             &Window::default(),
             &[],
             None,
