@@ -194,10 +194,8 @@ pub fn parse_time(s: &str, rules: &TimeRules, local: bool) -> Option<DateTime<Ut
         .order
         .or_else(|| s.contains('/').then(|| order_evidence(s)).flatten());
     let locale = match order {
-        Some(order) => fast_locale(s.as_bytes(), order).or_else(|| {
-            let slow = s.contains('/').then(|| parse_locale(s, order)).flatten();
-            slow.map(no_leap_second)
-        }),
+        Some(order) => fast_locale(s.as_bytes(), order)
+            .or_else(|| s.contains('/').then(|| parse_locale(s, order)).flatten()),
         _ => None,
     };
     let naive = match locale {
@@ -423,7 +421,14 @@ fn clock(s: &str) -> Option<NaiveTime> {
             (num(sec)?, nanos)
         }
     };
-    NaiveTime::from_hms_nano_opt(h, m, sec, nanos)
+    // A leap second (`11:59:60 PM`), which chrono's time of day takes as second 59 and a
+    // fraction of 1 or more, read as the minute it ends by [`parse_locale`] as an RFC 3339
+    // time's is; tried only when the time is no other.
+    NaiveTime::from_hms_nano_opt(h, m, sec, nanos).or_else(|| {
+        (sec == 60)
+            .then(|| NaiveTime::from_hms_nano_opt(h, m, 59, nanos + 1_000_000_000))
+            .flatten()
+    })
 }
 
 /// The portal's usual form, `11/24/2026, 1:00:00.000 PM` (or `24/11/2026 13:00:00.000`), read
@@ -493,7 +498,8 @@ fn fast_locale(b: &[u8], order: DateOrder) -> Option<NaiveDateTime> {
     Some(date.and_time(NaiveTime::from_hms_nano_opt(h, min, sec, nanos)?))
 }
 
-/// Parses the portal's locale datetimes with a known day/month order.
+/// Parses the portal's locale datetimes with a known day/month order; a leap second
+/// (`1/25/2026 11:59:60 PM`) is the minute it ends, as in RFC 3339 ([`no_leap_second`]).
 pub fn parse_locale(s: &str, order: DateOrder) -> Option<NaiveDateTime> {
     let (date, time, pm) = locale_split(s)?;
     let [a, b, c] = date_parts(date)?;
@@ -524,7 +530,7 @@ pub fn parse_locale(s: &str, order: DateOrder) -> Option<NaiveDateTime> {
         };
         t = t.with_hour(h24)?;
     }
-    Some(date.and_time(t))
+    Some(no_leap_second(date.and_time(t)))
 }
 
 /// What one datetime value says about the day/month order: `None` when it cannot tell.
@@ -672,6 +678,63 @@ mod tests {
                 assert_eq!(got, parse_time_bound(s).ok(), "{s}");
             }
         }
+    }
+
+    /// The portal's locale form of a leap second is the time its RFC 3339 form is, the minute
+    /// it ends (it was a reject: the clock took seconds up to 59 only); so with a local zone.
+    #[test]
+    fn a_locale_leap_second_is_the_same_time_as_its_rfc3339_form() {
+        let berlin = TimeRules {
+            local_offset: Some(LocalZone::Tz(chrono_tz::Europe::Berlin)),
+            ..TimeRules::default()
+        };
+        for (locale, iso, rules, local) in [
+            (
+                "1/25/2026 11:59:60 PM",
+                "2026-01-25T23:59:60Z",
+                TimeRules::default(),
+                false,
+            ),
+            (
+                "1/25/2026, 11:59:60.250 PM",
+                "2026-01-25T23:59:60.25Z",
+                TimeRules::default(),
+                false,
+            ),
+            (
+                "25/01/2026 23:59:60",
+                "2026-01-25T23:59:60Z",
+                TimeRules::default(),
+                false,
+            ),
+            (
+                "12/31/1999 11:59:60 PM",
+                "1999-12-31T23:59:60Z",
+                TimeRules::default(),
+                false,
+            ),
+            (
+                "1/25/2026 10:29:60 AM",
+                "2026-01-25T10:29:60+01:00",
+                berlin,
+                true,
+            ),
+        ] {
+            let got = parse_time(locale, &rules, local);
+            assert!(got.is_some(), "{locale}");
+            assert_eq!(
+                got,
+                parse_time(iso, &TimeRules::default(), false),
+                "{locale}"
+            );
+            assert_eq!(got, parse_time_bound(iso).ok(), "{locale}");
+            assert!(got.unwrap().nanosecond() < 1_000_000_000, "{locale}");
+        }
+        // Second 61 is no time, as before.
+        assert_eq!(
+            parse_time("1/25/2026 11:59:61 PM", &TimeRules::default(), false),
+            None
+        );
     }
 
     /// A bound at a leap second is the minute it ends, and is written so: not `10:00:60`, in
