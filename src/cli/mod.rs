@@ -201,6 +201,17 @@ impl KqlArgs {
     }
 }
 
+/// `--limit N`: a number of calls of at least 1. 0 is refused, not taken for a list of the
+/// header alone: nobody asks for no call, and a script whose count came out 0 learns it.
+fn parse_limit(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>().map_err(|e| e.to_string())? {
+        0 => {
+            Err("0 would list no call: give 1 or more, or leave --limit out for every call".into())
+        }
+        n => Ok(n),
+    }
+}
+
 impl TriageArgs {
     /// --limit needs --calls: checked here, not by clap's `requires`, whose error calls --calls
     /// a missing required argument.
@@ -383,11 +394,12 @@ pub struct TriageArgs {
     #[arg(long, help_heading = "Output")]
     pub full_numbers: bool,
 
-    /// With --calls: the first N calls only.
+    /// With --calls: the first N calls only (N at least 1).
     #[arg(
         long,
         allow_negative_numbers = true,
         value_name = "N",
+        value_parser = parse_limit,
         help_heading = "Output"
     )]
     pub limit: Option<usize>,

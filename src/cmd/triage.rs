@@ -419,7 +419,7 @@ mod tests {
         for (format, limit) in [
             ("csv", None),
             ("json", Some("7")),
-            ("md", Some("0")),
+            ("md", Some("1")),
             ("csv", Some("13")),
         ] {
             let mut argv = vec![

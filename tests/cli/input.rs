@@ -401,6 +401,11 @@ fn bad_flags_and_paths_are_one_line_errors() {
             &["triage", "8522", "samples/", "--calls", "--limit", "-3"],
             "acs-triage: invalid value '-3' for '--limit <N>'",
         ),
+        // 0 calls is no list: refused, where it had printed the CSV's header alone (rev63b).
+        (
+            &["triage", "8522", "samples/", "--calls", "--limit", "0"],
+            "acs-triage: invalid value '0' for '--limit <N>': 0 would list no call: give 1 or more, or leave --limit out for every call",
+        ),
     ] {
         let o = bin().args(args).assert().code(2);
         let err = stderr(&o);
