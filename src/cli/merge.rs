@@ -109,18 +109,57 @@ pub fn settings_toml(cli: &Cli, source: &str) -> String {
     ];
     for (key, value) in report_settings(cli, a) {
         lines.push(match value {
-            Some(v) => format!("{key} = {v}"),
+            Some(v) => format!("{key} = {}", toml_text(&v)),
             None => format!("# {key}: not set"),
         });
     }
     let keys = |v: &[crate::catalogue::KeySpec]| {
-        Value::Array(v.iter().map(|k| Value::from(k.to_string())).collect())
+        toml_text(&Value::Array(
+            v.iter().map(|k| Value::from(k.to_string())).collect(),
+        ))
     };
     lines.push(String::new());
     lines.push("[outcomes]".into());
     lines.push(format!("caller = {}", keys(&cli.outcomes.caller)));
     lines.push(format!("failure = {}", keys(&cli.outcomes.failure)));
     lines.join("\n") + "\n"
+}
+
+/// A setting's value as TOML that reads back to it, its strings basic strings in which each
+/// control and each [`crate::text::hostile`] character is an escape (`\u202E`): a config
+/// file's right-to-left override or ESC is shown inert, as every other output shows it, where
+/// the TOML writer gave a right-to-left override as it is.
+fn toml_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => toml_string(s),
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(toml_text).collect();
+            format!("[{}]", items.join(", "))
+        }
+        v => v.to_string(),
+    }
+}
+
+/// A TOML basic string of `s` ([`toml_text`]).
+fn toml_string(s: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || crate::text::hostile(c) => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Each top-level key of the config file with the value `report` runs with (`a`, and the

@@ -33,9 +33,11 @@ pub fn run(
     };
     // The flags are global: report would run with them.
     (cli.catalogue, cli.no_builtin_catalogue) = (catalogue.0.to_vec(), catalogue.1);
-    let source = loaded
-        .as_ref()
-        .map_or("no config file".to_string(), |l| crate::text::path(&l.path));
+    // One line, inert: it ends a comment of the TOML and a message (a newline in the file's
+    // name had made the rest of it a line of TOML, an ESC reached the terminal).
+    let source = loaded.as_ref().map_or("no config file".to_string(), |l| {
+        crate::text::line(&crate::text::path(&l.path))
+    });
     if args.print {
         std::io::stdout()
             .lock()

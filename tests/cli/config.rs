@@ -600,3 +600,47 @@ fn an_array_left_open_is_said_of_its_key_and_line() {
         from(1, &format!("inputs: {comma}"))
     );
 }
+
+/// `config --print` shows a config file's bidirectional and control characters inert, as TOML
+/// escapes (`\u202E`), so that what it prints reads back to the same settings (rev63b: a
+/// right-to-left override of a `resource` glob was echoed as it is, reordering the line on a
+/// terminal); the file's own name, in the first comment, is one inert line.
+#[test]
+fn config_print_shows_a_file_s_bidi_and_controls_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("night\n\u{1b}[2Jx.toml");
+    std::fs::write(
+        &cfg,
+        "resource = [\"acs-\u{202e}exe.*\", \"a'\\\\b\\\"c\\u2028d\"]\n\
+         inputs = [\"logs\\u001b]8;;x\\u0007/\", \"in\\u2066put\"]\n",
+    )
+    .unwrap();
+    let print = |cfg: &std::path::Path| {
+        let mut c = bin();
+        c.arg("--config").arg(cfg).args(["config", "--print"]);
+        stdout(&c.assert().success())
+    };
+    let text = print(&cfg);
+    let raw: Vec<char> = (text.chars())
+        .filter(|&c| (c.is_control() && c != '\n') || ('\u{2000}'..='\u{206f}').contains(&c))
+        .collect();
+    assert!(raw.is_empty(), "{raw:?} in\n{text}");
+    assert!(
+        text.contains("\nresource = [\"acs-\\u202Eexe.*\", \"a'\\\\b\\\"c\\u2028d\"]\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\ninputs = [\"logs\\u001B]8;;x\\u0007/\", \"in\\u2066put\"]\n"),
+        "{text}"
+    );
+    assert!(text.starts_with("# The settings `acs-triage report` runs with: "));
+    assert_eq!(text.lines().next().unwrap().matches('\u{fffd}').count(), 1);
+    // Read back, the same settings.
+    let again = dir.path().join("again.toml");
+    std::fs::write(&again, &text).unwrap();
+    let back = print(&again);
+    assert_eq!(
+        text.lines().skip(1).collect::<Vec<_>>(),
+        back.lines().skip(1).collect::<Vec<_>>()
+    );
+}
