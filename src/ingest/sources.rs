@@ -29,6 +29,8 @@ fn unread_export(p: &Path) -> bool {
     ext.is_some_and(|e| UNREAD_EXPORTS.iter().any(|u| e.eq_ignore_ascii_case(u)))
 }
 
+/// Whether a walk reads `p` by its name: a [`WALKED_EXTENSIONS`] one, or such a name rotated
+/// ([`unrotated`]), either optionally `.gz` in any case (`PT1H.json.GZ`).
 fn wanted_in_walk(p: &Path) -> bool {
     // A name that is not UTF-8 (`bad\xffname.jsonl`) is judged by its extension all the same.
     let name = p
@@ -36,11 +38,34 @@ fn wanted_in_walk(p: &Path) -> bool {
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
     let name: &str = &name;
-    let name = name.strip_suffix(".gz").unwrap_or(name);
-    Path::new(name)
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| WALKED_EXTENSIONS.iter().any(|w| e.eq_ignore_ascii_case(w)))
+    let name = match name.len().checked_sub(3) {
+        Some(n) if name.is_char_boundary(n) && name[n..].eq_ignore_ascii_case(".gz") => &name[..n],
+        _ => name,
+    };
+    let walked = |name: &str| {
+        Path::new(name)
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| WALKED_EXTENSIONS.iter().any(|w| e.eq_ignore_ascii_case(w)))
+    };
+    walked(name) || unrotated(name).is_some_and(walked)
+}
+
+/// The name a log had before it was rotated, when `name` ends in a rotation's suffix: a
+/// separator (`.`, `-` or `_`) and digits, dashes and underscores, starting with a digit.
+/// logrotate's `callbacks.log.1` and `callbacks.log-20261125` (`dateext`), Python's
+/// `RotatingFileHandler` (`app.log.2`) and `TimedRotatingFileHandler` (`app.log.2026-11-25`,
+/// `app.log.2026-11-25_14`).
+fn unrotated(name: &str) -> Option<&str> {
+    let rotation = |c: char| c.is_ascii_digit() || c == '-' || c == '_';
+    let rest = name.trim_end_matches(|c: char| rotation(c) || c == '.');
+    let suffix = &name[rest.len()..];
+    let stamp = suffix.trim_start_matches(['.', '-', '_']);
+    let one_separator = suffix.len() - stamp.len() == 1;
+    (one_separator
+        && stamp.starts_with(|c: char| c.is_ascii_digit())
+        && stamp.chars().all(rotation))
+    .then_some(rest)
 }
 
 /// Whether a file a walk meets with no extension at all holds JSON: the blobs a Logic App
@@ -102,6 +127,9 @@ struct Collector<'s> {
     passed_over: (usize, Option<PathBuf>),
     /// Those of them named as exports this tool does not read ([`UNREAD_EXPORTS`]).
     unread_exports: (usize, Option<PathBuf>),
+    /// The others (`notes.md`, `callbacks.log.bak`), but for the summary and page of an
+    /// earlier run ([`is_own_page`]).
+    other_names: (usize, Option<PathBuf>),
 }
 
 impl Collector<'_> {
@@ -175,6 +203,8 @@ impl Collector<'_> {
                     count(&mut self.passed_over);
                     if unread_export(entry.path()) {
                         count(&mut self.unread_exports);
+                    } else if !is_own_page(entry.path()) {
+                        count(&mut self.other_names);
                     }
                 }
                 continue;
@@ -224,6 +254,28 @@ impl Collector<'_> {
             crate::text::path(first)
         ));
     }
+}
+
+/// How `report`'s summary and page start, which an earlier run wrote beside its CSV reports
+/// (those are said as reports of an earlier run; these two are passed over without a word).
+const OWN_PAGES: [(&str, &str); 2] = [
+    ("summary.md", "# Call Automation triage report\n"),
+    ("report.html", "<!doctype html>\n"),
+];
+
+/// Whether the file at `p` is an earlier run's `summary.md` or `report.html` ([`OWN_PAGES`]).
+fn is_own_page(p: &Path) -> bool {
+    let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let Some((_, start)) = OWN_PAGES.iter().find(|(n, _)| *n == name) else {
+        return false;
+    };
+    let mut head = Vec::with_capacity(start.len());
+    let read = std::fs::File::open(p).and_then(|f| {
+        std::io::Read::read_to_end(&mut std::io::Read::take(f, start.len() as u64), &mut head)
+    });
+    read.is_ok() && head == start.as_bytes()
 }
 
 /// How `triage`'s outputs start: its JSON document (pretty-printed, its subcode first), its
@@ -292,6 +344,7 @@ pub(super) fn sources(settings: &IngestSettings) -> (Vec<Source>, Vec<String>) {
         warnings: Vec::new(),
         passed_over: (0, None),
         unread_exports: (0, None),
+        other_names: (0, None),
     };
     let mut stdin = false;
     for p in &settings.inputs {
@@ -323,6 +376,21 @@ pub(super) fn sources(settings: &IngestSettings) -> (Vec<Source>, Vec<String>) {
             crate::text::path(first)
         ));
     }
+    // A rotated log the walk does not take (`callbacks.log.bak`), notes beside the exports:
+    // said, so that no file is passed over without a word.
+    if let (false, (n, Some(first))) = (c.out.is_empty(), &c.other_names) {
+        let other = if c.unread_exports.0 > 0 { "other " } else { "" };
+        let files = match n {
+            1 => format!("1 {other}file whose name a directory walk does not take:"),
+            n => format!("{n} {other}files whose names a directory walk does not take, such as"),
+        };
+        let (last, walked) = WALKED_EXTENSIONS.split_last().expect("extensions");
+        c.warnings.push(format!(
+            "passed over {files} {} (a walk reads .{} and .{last} files, rotated or not, gzipped or not; name a file to read it whatever its name)",
+            crate::text::path(first),
+            walked.join(", ."),
+        ));
+    }
     if c.out.is_empty() {
         // A folder of Parquet or Avro files, or of blobs named without an extension (Logic
         // Apps): said, not only that nothing was found.
@@ -332,7 +400,7 @@ pub(super) fn sources(settings: &IngestSettings) -> (Vec<Source>, Vec<String>) {
             (n, Some(p)) => format!("; passed over {n} files, such as {}", crate::text::path(p)),
         };
         c.warnings.push(format!(
-            "no input files found (directories are searched for .{} files, optionally .gz, and for files without an extension that hold JSON; name a file to read it whatever its name){passed}",
+            "no input files found (directories are searched for .{} files, optionally rotated (.1, .2026-11-25) and optionally .gz, and for files without an extension that hold JSON; name a file to read it whatever its name){passed}",
             WALKED_EXTENSIONS.join(", .")
         ));
     }
@@ -439,6 +507,93 @@ mod tests {
         use std::os::unix::ffi::OsStrExt;
         let odd = std::ffi::OsStr::from_bytes(b"a/bad\xffname.jsonl");
         assert!(wanted_in_walk(Path::new(odd)));
+    }
+
+    /// rev64a F1: rotated logs and a gzip whose suffix is upper-case had been passed over
+    /// without a word (a night's walk read the live `callbacks.log` only).
+    #[test]
+    fn a_walk_takes_rotated_logs_and_gzip_in_any_case() {
+        for name in [
+            "PT1H.json.GZ",
+            "PT1H.json.Gz",
+            "callbacks.log.1",
+            "callbacks.log.2.gz",
+            "callbacks.log.12.GZ",
+            "callbacks.log-20261125",
+            "callbacks.log-20261125.gz",
+            "app.log.2026-11-25",
+            "app.log.2026-11-25_14",
+            "app.log.2026-11-25_14-05-00",
+            "events.jsonl.3",
+        ] {
+            assert!(wanted_in_walk(Path::new(name)), "{name}");
+        }
+        for name in [
+            "callbacks.log.bak",
+            "callbacks.log.1.bak",
+            "notes.md.1",
+            "run.1",
+            "2026-11-25",
+            "app.log.-",
+            "app.log..1",
+            "app.log.1a",
+            "PT1H.json.gz.1",
+        ] {
+            assert!(!wanted_in_walk(Path::new(name)), "{name}");
+        }
+    }
+
+    /// Every regular file a walk passes over beside those it reads is counted and named in one
+    /// warning (rev64a F1: `callbacks.log.bak` had been dropped without a word); an earlier
+    /// run's summary and page are not.
+    #[test]
+    fn a_walk_says_how_many_files_it_passed_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &[u8]| std::fs::write(dir.path().join(name), text).unwrap();
+        for name in ["callbacks.log", "callbacks.log.1", "callbacks.log.2.gz"] {
+            write(name, b"{}\n");
+        }
+        write("callbacks.log.bak", b"{}\n");
+        write("notes.md", b"# notes\n");
+        write("summary.md", b"# Call Automation triage report\n\n");
+        write("report.html", b"<!doctype html>\n<html>");
+        let settings = IngestSettings {
+            inputs: vec![dir.path().to_path_buf()],
+            input_format: None,
+            date_order: None,
+            local_offset: None,
+            skip_files: Vec::new(),
+            report_starts: Vec::new(),
+        };
+        let (read, warnings) = sources(&settings);
+        let names: Vec<&str> = read
+            .iter()
+            .map(|s| s.name.rsplit('/').next().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            ["callbacks.log", "callbacks.log.1", "callbacks.log.2.gz"]
+        );
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with(
+                "passed over 2 files whose names a directory walk does not take, such as "
+            ) && warnings[0].contains("callbacks.log.bak (a walk reads .json, "),
+            "{warnings:?}"
+        );
+        // One file is named; beside an export of a kind not read, the others are "other".
+        std::fs::remove_file(dir.path().join("notes.md")).unwrap();
+        write("capture.avro", b"Obj\x01");
+        let (_, warnings) = sources(&settings);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(
+            warnings[1].starts_with(
+                "passed over 1 other file whose name a directory walk does not take: "
+            ) && warnings[1].ends_with(
+                "callbacks.log.bak (a walk reads .json, .jsonl, .ndjson, .csv, .txt and .log files, rotated or not, gzipped or not; name a file to read it whatever its name)"
+            ),
+            "{warnings:?}"
+        );
     }
 
     /// A walk takes a file without an extension when it holds JSON (a Logic App's blob), and
