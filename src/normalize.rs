@@ -431,6 +431,9 @@ pub fn key_role_bytes(ctx: Context, key: &[u8]) -> KeyRole {
         // A callback event's, in `data`.
         b"participant" => KeyRole::Enter(Context::Participant),
         b"operationcontext" => KeyRole::Field(Field::OperationContext),
+        // The Call Automation preview's (2022) name for `resultInformation`, which the Java
+        // callingserver SDK's events carry (rev64a F2).
+        b"resultinfo" => KeyRole::Enter(Context::ResultInformation),
     }
 }
 

@@ -218,3 +218,45 @@ impl<'de> Visitor<'de> for NestedSeed {
     }
     not_an_object!();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests_shapes::ingest_one;
+
+    /// Azure/azure-sdk-for-java, sdk/communication/azure-communication-callingserver/src/test/
+    /// java/com/azure/communication/callingserver/EventHandlerUnitTests.java @6e886767: the
+    /// PlayFailed and PlayCompleted payloads (2022-08-12), their result under `resultInfo`.
+    const PLAY_FAILED: &str = r#"{"id":"704a7a96-4d74-4ebe-9cd0-b7cc39c3d7b1","source":"calling/callConnections/callConnectionId/PlayFailed","type":"Microsoft.Communication.PlayFailed","data":{"resultInfo":{"code":404,"subCode":0,"message":"File source was not found"},"type":"playFailed","callConnectionId":"callConnectionId","serverCallId":"serverCallId","correlationId":"correlationId"},"time":"2022-08-12T03:13:25.0252763+00:00","specversion":"1.0","datacontenttype":"application/json","subject":"calling/callConnections/callConnectionId/PlayFailed"}"#;
+    const PLAY_COMPLETED: &str = r#"{"id":"704a7a96-4d74-4ebe-9cd0-b7cc39c3d7b1","source":"calling/callConnections/callConnectionId/PlayCompleted","type":"Microsoft.Communication.PlayCompleted","data":{"resultInfo":{"code":200,"subCode":0,"message":"Action completed successfully."},"type":"playCompleted","callConnectionId":"callConnectionId","serverCallId":"serverCallId","correlationId":"correlationId"},"time":"2022-08-12T03:13:25.0252763+00:00","specversion":"1.0","datacontenttype":"application/json","subject":"calling/callConnections/callConnectionId/PlayCompleted"}"#;
+
+    /// rev64a F2: a result under `resultInfo` had been lost (the failure a `no code` reject,
+    /// the success skipped as an event without a result); read as `resultInformation` is, by
+    /// the scanner (JSON Lines) and by serde (a document, PascalCase).
+    #[test]
+    fn a_result_under_result_info_is_read() {
+        let lines = format!("{PLAY_FAILED}\n{PLAY_COMPLETED}\n");
+        let document = format!(
+            "[{PLAY_FAILED},\n{}]",
+            PLAY_COMPLETED.replace("resultInfo", "ResultInfo")
+        );
+        for text in [lines, document] {
+            let (c, counts) = ingest_one(text.as_bytes());
+            assert_eq!(counts, (2, 0, 0), "{:?}", c.rejects);
+            let got: Vec<_> = (c.records.iter())
+                .map(|r| (r.operation.as_ref(), r.code, r.subcode, r.message.as_ref()))
+                .collect();
+            assert_eq!(
+                got,
+                [
+                    ("PlayFailed", 404, Some(0), "File source was not found"),
+                    (
+                        "PlayCompleted",
+                        200,
+                        Some(0),
+                        "Action completed successfully."
+                    ),
+                ]
+            );
+        }
+    }
+}
