@@ -474,6 +474,9 @@ pub struct Raw<'a> {
     /// Whether a value that owns its text was ever set: else [`Self::discard`] has nothing to
     /// free.
     owned: bool,
+    /// A nested object that was given as text that is not JSON (`properties` cut short, or a
+    /// Python repr): its key (empty until the key is known), for the reject it makes.
+    not_json: Option<&'static str>,
 }
 
 impl PartialEq for Raw<'_> {
@@ -542,6 +545,7 @@ impl<'a> Raw<'a> {
 
     /// Fills fields still missing from a nested object (`properties`, `data`).
     pub fn fill_from(&mut self, inner: Raw<'a>) {
+        self.not_json = self.not_json.or(inner.not_json);
         for (slot, v) in self.vals.iter_mut().zip(inner.vals) {
             if matches!(v, Val::Missing) {
                 continue;
@@ -557,6 +561,24 @@ impl<'a> Raw<'a> {
         Raw {
             owned: true,
             vals: self.vals.map(Val::into_owned),
+            not_json: self.not_json,
+        }
+    }
+
+    /// A nested object given as text that does not parse as JSON: no field read from it, and
+    /// the record it is in a reject (its code or subcode may be in it).
+    pub fn not_json() -> Raw<'a> {
+        Raw {
+            not_json: Some(""),
+            ..Raw::default()
+        }
+    }
+
+    /// Names the nested object under `key` when it was text that is not JSON
+    /// ([`Self::not_json`]); one named already, deeper in it, keeps its name.
+    pub fn name_not_json(&mut self, key: &'static str) {
+        if self.not_json == Some("") {
+            self.not_json = Some(key);
         }
     }
 
@@ -803,6 +825,17 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
             excerpt(&summary.text(), 20)
         );
         return Outcome::Reject(Reason::NotARecord, why);
+    }
+    // Its code or subcode may be in what could not be read (rev64a F3: a `properties` cut
+    // short had been read as 400 with no subcode, from `resultSignature`).
+    if let Some(key) = raw.not_json {
+        let key = if key.is_empty() {
+            "a nested object"
+        } else {
+            key
+        };
+        let why = format!("{key} is text that does not parse as JSON, so its fields are lost");
+        return Outcome::Reject(Reason::NotJson, why);
     }
     let code_val = if raw.get(Field::ResultCode).is_nullish() {
         raw.get(Field::ResultSignature)

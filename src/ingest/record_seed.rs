@@ -140,7 +140,8 @@ pub(super) fn record_entry<'de, A: MapAccess<'de>>(
     match key_role(ctx, key) {
         KeyRole::Field(f) => raw.set(f, m.next_value::<Val<'de>>()?),
         KeyRole::Enter(inner) => {
-            if let Some(r) = m.next_value_seed(NestedSeed(inner))? {
+            if let Some(mut r) = m.next_value_seed(NestedSeed(inner))? {
+                r.name_not_json(nested_name(key));
                 nested.push(r);
             }
         }
@@ -149,6 +150,23 @@ pub(super) fn record_entry<'de, A: MapAccess<'de>>(
         }
     }
     Ok(())
+}
+
+/// The keys of nested objects that hold a record's fields, as a reject names them.
+const NESTED_KEYS: [&str; 5] = [
+    "properties",
+    "data",
+    "resultInformation",
+    "resultInfo",
+    "sipDiagnosticInfo",
+];
+
+/// `key` as [`NESTED_KEYS`] spells it (`Properties` is `properties`).
+fn nested_name(key: &str) -> &'static str {
+    (NESTED_KEYS.iter())
+        .find(|k| k.eq_ignore_ascii_case(key))
+        .copied()
+        .unwrap_or("a nested object")
 }
 
 pub(super) fn finish_record<'de>(mut raw: Raw<'de>, nested: Vec<Raw<'de>>) -> Raw<'de> {
@@ -186,8 +204,14 @@ impl<'de> Visitor<'de> for RecordSeed {
 }
 
 /// `properties` / `data` / `resultInformation`: an object, or (some producers) a string holding
-/// JSON text. Anything else is ignored.
+/// JSON text, or JSON text encoded as a string again (`"\"{\\\"resultCode\\\": 400, ...}\""`).
+/// Text that starts as an object and does not parse as one (cut short, a Python repr with
+/// single quotes) is [`Raw::not_json`], which makes its record a reject, unless it is a
+/// diagnostic's (`sipDetails`), which holds no code of the record. Anything else is ignored.
 pub(super) struct NestedSeed(pub(super) Context);
+
+/// How many times JSON text encoded as a string is decoded again, at most.
+const REENCODED: usize = 2;
 
 impl<'de> DeserializeSeed<'de> for NestedSeed {
     type Value = Option<Raw<'de>>;
@@ -205,16 +229,33 @@ impl<'de> Visitor<'de> for NestedSeed {
         RecordSeed { ctx: self.0 }.visit_map(m)
     }
     fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        let t = v.trim_start();
+        let mut t = Cow::Borrowed(v.trim_start());
+        for _ in 0..REENCODED {
+            if !t.starts_with('"') {
+                break;
+            }
+            let Ok(inner) = serde_json::from_str::<String>(&t) else {
+                break;
+            };
+            t = Cow::Owned(inner.trim_start().to_string());
+        }
+        let broken = || match self.0.is_diagnostic() {
+            true => None,
+            false => Some(Raw::not_json()),
+        };
+        // Encoded again and cut short: `"{\"resultCode\": 400, \"resu`.
+        if t.starts_with('"') && t[1..].trim_start().starts_with('{') {
+            return Ok(broken());
+        }
         if !t.starts_with('{') {
             return Ok(None);
         }
-        let mut de = serde_json::Deserializer::from_str(t);
-        Ok(RecordSeed { ctx: self.0 }
-            .deserialize(&mut de)
-            .ok()
-            .flatten()
-            .map(Raw::into_owned))
+        let mut de = serde_json::Deserializer::from_str(&t);
+        let seed = RecordSeed { ctx: self.0 };
+        match seed.deserialize(&mut de) {
+            Ok(r) => Ok(r.map(Raw::into_owned)),
+            Err(_) => Ok(broken()),
+        }
     }
     not_an_object!();
 }
@@ -222,6 +263,7 @@ impl<'de> Visitor<'de> for NestedSeed {
 #[cfg(test)]
 mod tests {
     use super::super::tests_shapes::ingest_one;
+    use crate::record::Reason;
 
     /// Azure/azure-sdk-for-java, sdk/communication/azure-communication-callingserver/src/test/
     /// java/com/azure/communication/callingserver/EventHandlerUnitTests.java @6e886767: the
@@ -258,5 +300,77 @@ mod tests {
                 ]
             );
         }
+    }
+
+    /// The common schema's media summary record (../shared/docs/export-formats.md, Shape 1),
+    /// its `properties` given as the text `PROPS`.
+    fn media_summary(props: &str) -> String {
+        let props = serde_json::to_string(props).unwrap();
+        format!(
+            r#"{{"time":"2026-11-24T19:57:40.4800000Z","resourceId":"/SUBSCRIPTIONS/0000/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/ACS-PROD","operationName":"Play","category":"CallAutomationMediaSummary","resultType":"Failed","resultSignature":400,"correlationId":"c0ffee00-0000-0000-0000-000000000001","properties":{props}}}"#
+        )
+    }
+
+    const PROPS: &str = r#"{"resultCode": 400, "resultSubcode": 8536, "resultMessage": "Action failed, file could not be downloaded.", "operationId": "op-1"}"#;
+
+    /// rev64a F3: a `properties` given as text that is not JSON had been read as 400 with no
+    /// subcode (the record's `resultSignature`), without a word: a reject that says so. JSON
+    /// encoded twice is read.
+    #[test]
+    fn properties_that_are_not_json_are_a_reject() {
+        let twice = serde_json::to_string(PROPS).unwrap();
+        for props in [PROPS, &twice] {
+            let (c, counts) = ingest_one(media_summary(props).as_bytes());
+            assert_eq!(counts, (1, 0, 0), "{props}: {:?}", c.rejects);
+            assert_eq!((c.records[0].code, c.records[0].subcode), (400, Some(8536)));
+        }
+        let cut = &PROPS[..60];
+        let repr = PROPS.replace('"', "'");
+        let twice_cut = &twice[..60];
+        for props in [cut, &repr, twice_cut] {
+            for text in [media_summary(props), format!("[{}]", media_summary(props))] {
+                let (c, counts) = ingest_one(text.as_bytes());
+                assert_eq!(counts, (0, 1, 0), "{props}");
+                let r = &c.rejects[0];
+                assert_eq!(r.reason, Reason::NotJson);
+                assert_eq!(
+                    r.detail(),
+                    "properties is text that does not parse as JSON, so its fields are lost"
+                );
+            }
+        }
+        // Text that is no object at all is no record's fields, as before; nor is a SIP
+        // diagnostic's, which holds no code of the record.
+        let (c, counts) = ingest_one(media_summary("n/a").as_bytes());
+        assert_eq!(counts, (1, 0, 0), "{:?}", c.rejects);
+        let event = PLAY_FAILED.replace(
+            r#""message":"File"#,
+            r#""sipDetails":"{'code': 4","message":"File"#,
+        );
+        let (c, counts) = ingest_one(event.as_bytes());
+        assert_eq!(counts, (1, 0, 0), "{:?}", c.rejects);
+    }
+
+    /// A callback event's `data` or `resultInformation` given as text cut short: the reject
+    /// names it.
+    #[test]
+    fn a_cut_data_or_result_is_named() {
+        let event = |data: &str| {
+            let data = serde_json::to_string(data).unwrap();
+            format!(
+                r#"{{"type":"Microsoft.Communication.PlayCompleted","time":"2026-11-24T01:00:00Z","data":{data}}}"#
+            )
+        };
+        let (c, _) = ingest_one(event(r#"{"resultInformation": {"code": 200, "sub"#).as_bytes());
+        assert_eq!(
+            c.rejects[0].detail(),
+            "data is text that does not parse as JSON, so its fields are lost"
+        );
+        let inner = serde_json::to_string(r#"{"code": 200, "sub"#).unwrap();
+        let (c, _) = ingest_one(event(&format!(r#"{{"ResultInformation": {inner}}}"#)).as_bytes());
+        assert_eq!(
+            c.rejects[0].detail(),
+            "resultInformation is text that does not parse as JSON, so its fields are lost"
+        );
     }
 }
