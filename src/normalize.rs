@@ -863,6 +863,10 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
         {
             return Outcome::Skip(SkipReason::NoResult)
         }
+        // An event is told by what it lacks, not by the log's columns (rev64a M1).
+        Ok(None) if kind == Kind::Callback => {
+            return Outcome::Reject(Reason::NoCode, "no resultInformation.code".into())
+        }
         Ok(None) => {
             return Outcome::Reject(Reason::NoCode, "no ResultCode or ResultSignature".into())
         }

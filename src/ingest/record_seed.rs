@@ -351,6 +351,20 @@ mod tests {
         assert_eq!(counts, (1, 0, 0), "{:?}", c.rejects);
     }
 
+    /// rev64a M1: a failure event without a code had been rejected for lacking the log's
+    /// columns (`no ResultCode or ResultSignature`): it is told by what the event lacks.
+    #[test]
+    fn an_event_without_a_code_is_told_by_its_own_field() {
+        let event = PLAY_FAILED.replace("resultInfo", "resultInformation");
+        for lost in ["", r#""code":null,"#] {
+            let event = event.replace(r#""code":404,"#, lost);
+            let (c, counts) = ingest_one(event.as_bytes());
+            assert_eq!(counts, (0, 1, 0), "{event}");
+            assert_eq!(c.rejects[0].reason, Reason::NoCode);
+            assert_eq!(c.rejects[0].detail(), "no resultInformation.code");
+        }
+    }
+
     /// A callback event's `data` or `resultInformation` given as text cut short: the reject
     /// names it.
     #[test]
