@@ -17,10 +17,10 @@ use serde::de::DeserializeSeed;
 
 use super::blocks::{self, ArrayAt, Prefixed, Rest};
 use super::elements::{
-    columns_first, elements, envelope, frames, member, read_array, rows_first, shape, wrapper_head,
-    End, Items, Member, Of,
+    columns_first, elements, envelope, frames, member, next_table, read_array, rows_first, shape,
+    table_at, table_rows_first, wrapper_head, End, Head, Items, Member, Of,
 };
-use super::json::{short_message, Element, TopSeed};
+use super::json::{short_message, Element, TopSeed, EARLY_ROWS_LOST};
 use super::structure::{nests_deeper_than, opens_after_prefix, reparse, Walker, MAX_NESTING};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::{Reason, SkipReason};
@@ -54,7 +54,10 @@ impl Peek {
         }
         while self.head.len() - self.at < n && !self.eof {
             let len = self.head.len();
-            self.head.resize(len + (n.max(1 << 16)), 0);
+            // Room for what is missing, not `n` again at each read (a read of 64 KiB would
+            // zero megabytes).
+            let missing = n - (len - self.at);
+            self.head.resize(len + missing.max(1 << 16), 0);
             let got = loop {
                 match self.rest.read(&mut self.head[len..]) {
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -70,11 +73,6 @@ impl Peek {
 
     fn consume(&mut self, n: usize) {
         self.at += n;
-    }
-
-    /// The next `n` bytes not yet consumed replaced by `by`.
-    fn replace(&mut self, n: usize, by: Vec<u8>) {
-        self.head.splice(self.at..self.at + n, by);
     }
 
     /// The input after its `]`, read on without another reader around it.
@@ -196,21 +194,49 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
             }
             b'{' => {
                 let head = r.fill(HEAD_BYTES)?;
+                let mut found = envelope(&head[..head.len().min(HEAD_BYTES)]);
+                if found.is_none() {
+                    // A table whose rows come before its columns: its rows read where they
+                    // are, as those of one whose columns come first.
+                    let table = rows_first_in(&mut r, 0, ctx)?;
+                    found = table.map(|(at, items)| (at, items, Head::Table));
+                }
+                let head = r.fill(HEAD_BYTES)?;
                 let head = &head[..head.len().min(HEAD_BYTES)];
-                match envelope(head) {
+                match found {
                     // A `{"records": [`, `{"tables": [{..., "rows": [` or v2 result table's
                     // head: its array is read in parallel, then the rest of the document.
-                    Some((at, items, head_of)) => {
+                    Some((at, mut items, head_of)) => {
                         lines += blocks::newlines(&head[..at]);
                         r.consume(at);
-                        let array =
-                            read_array(r.into_prefixed(), &items, false, lines, ctx, make, parts)?;
-                        let Some(array) = array else {
-                            return Ok(());
-                        };
                         let stand_in = head_of.stand_in();
-                        lines = array.lines;
-                        match document_tail(Peek::after(array.rest, array.eof), head_of.depth())? {
+                        let after = loop {
+                            let prefixed = r.into_prefixed();
+                            let array =
+                                read_array(prefixed, &items, false, lines, ctx, make, parts)?;
+                            let Some(array) = array else {
+                                return Ok(());
+                            };
+                            lines = array.lines;
+                            let mut after = Peek::after(array.rest, array.eof);
+                            // Another table after this one: the rest of this one is read
+                            // whole, and the next one's rows as this one's were.
+                            let next = match head_of {
+                                Head::Table => next_table_in(&mut after, ctx)?,
+                                Head::Records | Head::Frame => None,
+                            };
+                            let Some(next) = next else {
+                                break after;
+                            };
+                            let mut doc = stand_in.to_vec();
+                            doc.extend_from_slice(&next.rest_of_table);
+                            doc.extend_from_slice(b"]}");
+                            small_document(&doc, ctx, lines, true);
+                            lines += next.newlines;
+                            after.consume(next.head);
+                            (r, items) = (after, next.items);
+                        };
+                        match document_tail(after, head_of.depth())? {
                             Tail::Whole(tail, rest) => {
                                 let mut doc = stand_in.to_vec();
                                 doc.extend_from_slice(&tail);
@@ -224,9 +250,6 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                             }
                         }
                     }
-                    // A table whose rows come before its columns: read as one whose
-                    // columns come first.
-                    None if rows_first(head).is_some() && columns_moved(&mut r, ctx)? => {}
                     // Any other document: read whole when it is small, else streamed.
                     None => match document_tail(r, 0)? {
                         Tail::Whole(doc, rest) => {
@@ -335,19 +358,65 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     }
 }
 
-/// Moves the columns of a query API table whose rows come before them (see [`columns_first`])
-/// before its rows, when they come in as many bytes as a streamed document may hold between
-/// two elements ([`STREAM_BUDGET`]: beyond that its rows are one `record too large`, as
-/// before). Says whether they were.
-fn columns_moved<S: Sink>(r: &mut Peek, ctx: &FileCtx<'_, S>) -> io::Result<bool> {
-    let doc = r.fill(STREAM_BUDGET as usize)?;
-    let doc = &doc[..doc.len().min(STREAM_BUDGET as usize)];
-    let Some(moved) = columns_first(doc, ctx) else {
-        return Ok(false);
+/// The head of a query API table whose rows come before its columns (see [`columns_first`]),
+/// from its `{` `from` bytes on (the document's, `{"tables": [{`, when `from` is 0): where its
+/// rows start, `from` bytes on, and their items, when its columns come in as many bytes as a
+/// streamed document may hold between two elements ([`STREAM_BUDGET`]: beyond that its rows
+/// are one `record too large`, as before).
+fn rows_first_in<S: Sink>(
+    r: &mut Peek,
+    from: usize,
+    ctx: &FileCtx<'_, S>,
+) -> io::Result<Option<(usize, Items)>> {
+    let head = r.fill(from + HEAD_BYTES)?;
+    let head = &head[from..head.len().min(from + HEAD_BYTES)];
+    let rows_key = if from == 0 {
+        rows_first(head)
+    } else {
+        table_rows_first(head, 0)
     };
-    let n = doc.len();
-    r.replace(n, moved);
-    Ok(true)
+    let Some(rows_key) = rows_key else {
+        return Ok(None);
+    };
+    let doc = r.fill(from + STREAM_BUDGET as usize)?;
+    let doc = &doc[from..doc.len().min(from + STREAM_BUDGET as usize)];
+    Ok(columns_first(doc, rows_key, ctx))
+}
+
+/// The next table of a query API response (see [`next_table`]), after the rows of one, `r`
+/// from their `]`.
+struct NextTable {
+    /// The members of the table the rows are in after them, to its `}`.
+    rest_of_table: Vec<u8>,
+    /// Bytes to past the next table's rows' `[`, and the newlines in them.
+    head: usize,
+    newlines: u64,
+    /// What its rows are.
+    items: Items,
+}
+
+/// The next table after the rows of one, `r` from their `]`, when its head comes in
+/// [`HEAD_BYTES`] (or, when its rows come before its columns, see [`rows_first_in`]).
+fn next_table_in<S: Sink>(r: &mut Peek, ctx: &FileCtx<'_, S>) -> io::Result<Option<NextTable>> {
+    let b = r.fill(HEAD_BYTES)?;
+    let b = &b[..b.len().min(HEAD_BYTES)];
+    let Some((close, open)) = next_table(b) else {
+        return Ok(None);
+    };
+    let found = match table_at(&b[open..]) {
+        Some(found) => Some(found),
+        None => rows_first_in(r, open, ctx)?,
+    };
+    let Some((at, items)) = found else {
+        return Ok(None);
+    };
+    let b = r.fill(HEAD_BYTES)?;
+    Ok(Some(NextTable {
+        rest_of_table: b[..=close].to_vec(),
+        head: open + at,
+        newlines: blocks::newlines(&b[..open + at]),
+        items,
+    }))
 }
 
 /// A line of a callback endpoint's logger, skipped.
@@ -580,13 +649,30 @@ pub(super) fn line_document<S: Sink>(line: &[u8], line_no: u64, ctx: &mut FileCt
             Some((at, items, head)) => (at, items, Some(head)),
             // A table whose rows come before its columns: read as one whose columns come
             // first.
-            None => match columns_first(line, ctx) {
-                Some(moved) => return line_document(&moved, line_no, ctx),
+            None => match rows_first(line).and_then(|k| columns_first(line, k, ctx)) {
+                Some((at, items)) => (at, items, Some(Head::Table)),
                 None => return false,
             },
         }
     };
-    let body = &line[at..];
+    let (mut at, mut items) = (at, items);
+    // Each table of a query API response in turn (see `elements::next_table`).
+    while let Some((to, next)) = line_array(&line[at..], &items, head, line_no, ctx) {
+        (at, items) = (at + to, next);
+    }
+    true
+}
+
+/// The elements of the array of a document on one line of JSON Lines, `body` from after its
+/// `[`, then the rest of the document, but another table of a query API response after the
+/// rows (see `elements::next_table`), whose rows are read next.
+fn line_array<S: Sink>(
+    body: &[u8],
+    items: &Items,
+    head: Option<Head>,
+    line_no: u64,
+    ctx: &mut FileCtx<'_, S>,
+) -> Option<(usize, Items)> {
     let end = End::default();
     let start = ArrayAt {
         newlines: line_no - 1,
@@ -594,7 +680,7 @@ pub(super) fn line_document<S: Sink>(line: &[u8], line_no: u64, ctx: &mut FileCt
     };
     let shape = shape(body);
     let of = Of {
-        items: &items,
+        items,
         top: head.is_none(),
         one_line: Some(line_no),
         shape: &shape,
@@ -603,24 +689,32 @@ pub(super) fn line_document<S: Sink>(line: &[u8], line_no: u64, ctx: &mut FileCt
     match elements(body, 0, start, &of, &end, ctx) {
         Some(close) => {
             let tail = &body[close + 1..];
-            match head {
-                None => {
-                    if tail.iter().any(|c| !c.is_ascii_whitespace()) {
-                        let excerpt = String::from_utf8_lossy(&tail[..tail.len().min(200)]);
-                        ctx.reject(
-                            line_no,
-                            Reason::NotJson,
-                            "text after the array's closing ]".into(),
-                            excerpt.into_owned(),
-                        );
-                    }
+            let Some(head) = head else {
+                if tail.iter().any(|c| !c.is_ascii_whitespace()) {
+                    let excerpt = String::from_utf8_lossy(&tail[..tail.len().min(200)]);
+                    ctx.reject(
+                        line_no,
+                        Reason::NotJson,
+                        "text after the array's closing ]".into(),
+                        excerpt.into_owned(),
+                    );
                 }
-                Some(head) => {
-                    let mut rest = head.stand_in().to_vec();
-                    rest.extend_from_slice(tail);
-                    small_document(&rest, ctx, line_no - 1, true);
-                }
-            }
+                return None;
+            };
+            let next = match head {
+                Head::Table => next_table_on_line(tail, ctx),
+                Head::Records | Head::Frame => None,
+            };
+            let mut rest = head.stand_in().to_vec();
+            let Some((table_end, (at, items))) = next else {
+                rest.extend_from_slice(tail);
+                small_document(&rest, ctx, line_no - 1, true);
+                return None;
+            };
+            rest.extend_from_slice(&tail[..=table_end]);
+            rest.extend_from_slice(b"]}");
+            small_document(&rest, ctx, line_no - 1, true);
+            return Some((close + 1 + at, items));
         }
         None if !end.truncated.load(Ordering::Relaxed) => {
             let head = format!("{}: line ", ctx.name);
@@ -629,7 +723,22 @@ pub(super) fn line_document<S: Sink>(line: &[u8], line_no: u64, ctx: &mut FileCt
         }
         None => {}
     }
-    true
+    None
+}
+
+/// The next table after the rows of one on a line, `tail` from their `]`: where the table
+/// they are in closes, and where the next one's rows start in `tail`, and their items.
+fn next_table_on_line<S: Sink>(
+    tail: &[u8],
+    ctx: &FileCtx<'_, S>,
+) -> Option<(usize, (usize, Items))> {
+    let (close, open) = next_table(tail)?;
+    let table = &tail[open..];
+    let (at, items) = table_at(table).or_else(|| {
+        let rows_key = table_rows_first(table, 0)?;
+        columns_first(table, rows_key, ctx)
+    })?;
+    Some((close, (open + at, items)))
 }
 
 /// An object that wraps records under keys of its own, read after it proved to hold none of a
@@ -1141,7 +1250,14 @@ impl<S: Sink> Found<'_, '_, S> {
             } else {
                 format!("on line {line}")
             };
-            let detail = format!("{} {place}; records before it were read", short_message(&e));
+            let message = short_message(&e);
+            // Rows that waited for their table's columns were not read (see
+            // `json::EARLY_ROWS_LOST`).
+            let read = match message.ends_with(EARLY_ROWS_LOST) {
+                true => "records before that table were read",
+                false => "records before it were read",
+            };
+            let detail = format!("{message} {place}; {read}");
             self.ctx
                 .reject(line, Reason::BadDocument, detail, String::new());
         }

@@ -108,19 +108,62 @@ pub(super) fn rows_first(b: &[u8]) -> Option<usize> {
         .then_some(())?;
     expect(b, &mut i, b':')?;
     expect(b, &mut i, b'[')?;
+    table_rows_first(b, i)
+}
+
+/// [`rows_first`] of a table that starts at `b[i]`, its `{` (a response's table after its
+/// first, see [`next_table`]).
+pub(super) fn table_rows_first(b: &[u8], mut i: usize) -> Option<usize> {
     expect(b, &mut i, b'{')?;
     head_of_table(b, &mut i)?.is_none().then_some(i)
 }
 
-/// The same table with its columns moved before its rows, as a query API writes them, when
-/// they come in `doc` (a document from its `{`, its head found by [`rows_first`]): then its
-/// rows are read as any table's, a damaged one costing itself. They are the first `columns`
-/// key after the rows (no row holds one: a quote in a string is escaped), when the rows, read
-/// by them as they will be, close before it with only the table's other members between.
-/// Newlines stay where they were (the columns go on the head's line, their place is blanked),
-/// so every line number is the input's. `ctx`: the file's, whose rules the rows are read by.
-pub(super) fn columns_first<S: Sink>(doc: &[u8], ctx: &FileCtx<'_, S>) -> Option<Vec<u8>> {
-    let rows_key = rows_first(doc)?;
+/// The head of a table that starts at `b`, its `{`, with its columns before its rows
+/// (`{"columns": [...], ..., "rows": [`): as far as its rows' `[`, and their items.
+pub(super) fn table_at(b: &[u8]) -> Option<(usize, Items)> {
+    let mut i = 0;
+    expect(b, &mut i, b'{')?;
+    let items = table_head(b, &mut i)?;
+    Some((i, items))
+}
+
+/// Another table of a query API response after the rows of one (Azure Data Explorer's v1
+/// response has four; a table's rows may come before its columns, see [`rows_first`]), `b`
+/// from the rows' `]`: where the table closes (its `}`, only its own members before it, each
+/// whole in `b`) and where the next one opens (its `{`). Its rows are then read as the first
+/// table's, a damaged row costing itself, where the serde visitors would end the document.
+pub(super) fn next_table(b: &[u8]) -> Option<(usize, usize)> {
+    let mut p = 0;
+    let close = loop {
+        let value = match member(&b[p..], false) {
+            Member::Array(_, to) => p + to - 1,
+            Member::Value(_, to) => p + to,
+            Member::Close(to) => break p + to - 1,
+            Member::Bad(_) => return None,
+        };
+        p = value_end(b, value)?;
+    };
+    let mut i = close + 1;
+    expect(b, &mut i, b',')?;
+    let open = skip_space(b, i)?;
+    (b[open] == b'{').then_some((close, open))
+}
+
+/// The columns of a table whose rows come before them, when they come in `doc` (from the
+/// table's head, found by [`rows_first`] or [`table_rows_first`]: its `"rows"` key at
+/// `doc[rows_key]`): the items of its rows, and where they start (past their `[`). Its rows are
+/// then read where they are, as any table's, a damaged one costing itself; the columns after
+/// them are read again with the rest of the table, as a second `columns` key, which changes
+/// nothing. They are the first `columns` key after the rows (no row holds one: a quote in a
+/// string is escaped), when the rows close before it with only the table's other members
+/// between: where the structure of the rows closes them (one walk over their bytes, strings
+/// skipped), else, when it does not (a damaged row), where they close read as they will be (a
+/// dry run). `ctx`: the file's, whose rules the rows are read by.
+pub(super) fn columns_first<S: Sink>(
+    doc: &[u8],
+    rows_key: usize,
+    ctx: &FileCtx<'_, S>,
+) -> Option<(usize, Items)> {
     let mut i = rows_key;
     key(doc, &mut i)?;
     expect(doc, &mut i, b':')?;
@@ -128,13 +171,21 @@ pub(super) fn columns_first<S: Sink>(doc: &[u8], ctx: &FileCtx<'_, S>) -> Option
     let rows = i;
     let (cols_at, cols_end) = columns_after(doc, rows)?;
     let items = Items::Rows(super::json::columns(&doc[cols_at..cols_end])?);
-    // The rows read once, to nowhere, to find where they close.
+    let walked = value_end(doc, rows - 1).filter(|&e| doc[e - 1] == b']');
+    if !walked.is_some_and(|e| members_to(doc, e, cols_at)) {
+        let close = rows + dry_run(&doc[rows..], &items, ctx)?;
+        members_to(doc, close + 1, cols_at).then_some(())?;
+    }
+    Some((rows, items))
+}
+
+/// Where a table's rows `body` (after their `[`) close, read as they will be, to nowhere.
+fn dry_run<S: Sink>(body: &[u8], items: &Items, ctx: &FileCtx<'_, S>) -> Option<usize> {
     let mut nowhere = Nowhere;
     let mut dry = FileCtx::new(ctx.name.clone(), ctx.rules, &mut nowhere);
-    let body = &doc[rows..];
     let shape = shape(body);
     let of = Of {
-        items: &items,
+        items,
         top: false,
         one_line: None,
         shape: &shape,
@@ -144,32 +195,26 @@ pub(super) fn columns_first<S: Sink>(doc: &[u8], ctx: &FileCtx<'_, S>) -> Option
         newlines: 0,
         after_comma: false,
     };
-    let close = elements(body, 0, start, &of, &End::default(), &mut dry)?;
-    // The table's members after the rows, up to its columns.
-    let mut p = rows + close + 1;
-    let comma = loop {
-        let at = skip_space(doc, p)?;
+    elements(body, 0, start, &of, &End::default(), &mut dry)
+}
+
+/// Whether only a table's whole members come from `doc[p]` (after its rows) up to the value
+/// at `doc[value_at]`, that of one of them.
+fn members_to(doc: &[u8], mut p: usize, value_at: usize) -> bool {
+    loop {
         let value = match member(&doc[p..], false) {
             Member::Array(_, to) => p + to - 1,
             Member::Value(_, to) => p + to,
-            Member::Close(_) | Member::Bad(_) => return None,
+            Member::Close(_) | Member::Bad(_) => return false,
         };
-        if value == cols_at {
-            break at;
+        if value == value_at {
+            return true;
         }
-        p = value_end(doc, value)?;
-    };
-    let mut moved = Vec::with_capacity(doc.len() + cols_end - cols_at + 12);
-    moved.extend_from_slice(&doc[..rows_key]);
-    moved.extend_from_slice(b"\"columns\":");
-    let flat = |c: &u8| if matches!(c, b'\n' | b'\r') { b' ' } else { *c };
-    moved.extend(doc[cols_at..cols_end].iter().map(flat));
-    moved.push(b',');
-    moved.extend_from_slice(&doc[rows_key..comma]);
-    let blank = |c: &u8| if *c == b'\n' { b'\n' } else { b' ' };
-    moved.extend(doc[comma..cols_end].iter().map(blank));
-    moved.extend_from_slice(&doc[cols_end..]);
-    Some(moved)
+        let Some(end) = value_end(doc, value) else {
+            return false;
+        };
+        p = end;
+    }
 }
 
 /// The first `columns` (or `columnDescriptors`) key's array after `from`: where it starts and

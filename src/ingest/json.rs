@@ -794,6 +794,24 @@ impl<'de> Visitor<'de> for BodySeed<'_, 'de, '_> {
     }
 }
 
+/// What a syntax error in a table's rows that come before its columns ([`Table::early_rows`])
+/// adds to its message: those rows wait for the columns, so none of them was read.
+pub(super) const EARLY_ROWS_LOST: &str =
+    "in rows that come before their table's columns (none of that table's rows was read)";
+
+/// A syntax error in a table's rows that come before its columns, said so. An error with no
+/// place in the input (a read's, a record too large) and the input's end (a document cut off,
+/// which is read as such) are left as they were.
+fn early_rows_lost<E: de::Error>(e: E) -> E {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) if !text.starts_with("EOF while parsing") => {
+            E::custom(format!("{}, {EARLY_ROWS_LOST}", &text[..i]))
+        }
+        _ => e,
+    }
+}
+
 /// `tables` of a query API response.
 struct TablesSeed<'e, 'de> {
     emit: &'e mut dyn FnMut(Element<'de>),
@@ -1054,9 +1072,10 @@ struct Table {
     /// Its `rows` when they came before its `columns` (key order is not meaningful: PostgreSQL's
     /// `jsonb` writes `name`, `rows`, `columns`), read once the columns come. No more than the
     /// document read whole (at most a record's size), or, streamed, than its budget between
-    /// two elements. (A document's first table has its columns moved before its rows when they
-    /// come in that budget, `elements::columns_first`, and is read as any: a damaged row, which
-    /// fails this one value whole, then costs that row.)
+    /// two elements. (A response's tables have their rows read where they are when their
+    /// columns come in that budget, `elements::columns_first`, as any table's: a damaged row,
+    /// which fails this one value whole, then costs that row. Here are those whose columns
+    /// never come, or come too far, or in another layout, `$batch`'s.)
     early_rows: Option<Box<serde_json::value::RawValue>>,
     /// It is a frame of a v2 response.
     frame: bool,
@@ -1101,7 +1120,7 @@ impl Table {
                 // A progressive v2 response sends its columns in a frame of their own: each
                 // of its rows a reject, not a damaged document.
                 None if self.frame => m.next_value_seed(LostRowsSeed { emit })?,
-                None => self.early_rows = Some(m.next_value()?),
+                None => self.early_rows = Some(m.next_value().map_err(early_rows_lost)?),
             }
         } else if k.eq_ignore_ascii_case("oneapierrors") {
             let errors: serde_json::Value = m.next_value()?;
