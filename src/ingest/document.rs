@@ -590,6 +590,30 @@ fn read_cut<S: Sink, M: Fn() -> S + Sync>(
     Ok(())
 }
 
+/// A body logged indented over the lines after its prefix, from its bracket, whole, in a log
+/// read line by line (`lines::read_log`), `lines` newlines into the input: read as the same
+/// body in a log read as a JSON document is, an array's events each at its line and index (a
+/// damaged one costing itself), an object as a document read whole.
+pub(super) fn logged_body<S: Sink>(body: &[u8], lines: u64, ctx: &mut FileCtx<'_, S>) {
+    if body.first() != Some(&b'[') {
+        return small_document(body, ctx, lines, false);
+    }
+    let elements_of = &body[1..];
+    let shape = shape(elements_of);
+    let of = Of {
+        items: &Items::Records,
+        top: true,
+        one_line: None,
+        shape: &shape,
+        spoiled: None,
+    };
+    let start = ArrayAt {
+        newlines: lines,
+        after_comma: false,
+    };
+    elements(elements_of, 0, start, &of, &End::default(), ctx);
+}
+
 /// Where the last line of `body` after its first starts, if it has one.
 fn last_line(body: &[u8]) -> Option<usize> {
     let text = body.strip_suffix(b"\n").unwrap_or(body);
@@ -599,7 +623,7 @@ fn last_line(body: &[u8]) -> Option<usize> {
 /// Whether a line may be one of a JSON value printed indented: it starts with a quote, a
 /// bracket, or a number or a literal that a comma, a bracket or its end follows (a logger's
 /// line starts with a word, `info:`, or a time, Python's `2026-12-05 17:27:00,123 INFO`).
-fn starts_as_json_text(line: &[u8]) -> bool {
+pub(super) fn starts_as_json_text(line: &[u8]) -> bool {
     let t = line.trim_ascii();
     let rest = match t.first() {
         None => return false,

@@ -8,10 +8,10 @@ use memchr::memchr_iter;
 use serde::de::DeserializeSeed;
 
 use super::blocks::{self, Blocks, BLOCK};
-use super::document::hand_on;
+use super::document::{hand_on, starts_as_json_text};
 use super::json::{short_message, Element, TopSeed};
 use super::scan::{self, Layout};
-use super::structure::{nests_deeper_than, opens_after_prefix, reparse, MAX_NESTING};
+use super::structure::{nests_deeper_than, opens_after_prefix, reparse, Walker, MAX_NESTING};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::{Field, Raw, Reason, Val};
 use crate::record::{At, SkipReason};
@@ -259,19 +259,30 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     ctx: &mut FileCtx<'_, S>,
     make: &M,
 ) -> io::Result<()> {
-    read_lines(input, ctx, make, process_line)
+    let block = |b: &[u8], first_line, flags, c: &mut FileCtx<'_, S>| {
+        process_block(b, first_line, flags, c, process_line)
+    };
+    read_lines(input, ctx, make, blocks::last_newline, block)
 }
 
-/// Reads an input line by line as [`read`] does, each line by `line`.
+/// What reads a block of lines: its bytes, the number of its first line less one, whether it
+/// ends without a newline and whether it is the input's whole; the newlines it holds.
+trait BlockFn<S: Sink>: Fn(&[u8], u64, (bool, bool), &mut FileCtx<'_, S>) -> u64 + Copy + Sync {}
+
+impl<S: Sink, F> BlockFn<S> for F where
+    F: Fn(&[u8], u64, (bool, bool), &mut FileCtx<'_, S>) -> u64 + Copy + Sync
+{
+}
+
+/// Reads an input line by line as [`read`] does, in blocks cut by `cut`, each by `block`.
 fn read_lines<S: Sink, M: Fn() -> S + Sync>(
     input: Input,
     ctx: &mut FileCtx<'_, S>,
     make: &M,
-    line: impl LineFn<S>,
+    cut: blocks::Cut,
+    block: impl BlockFn<S>,
 ) -> io::Result<()> {
-    let mut blocks = Blocks::new(input, blocks::last_newline)
-        .uncounted()
-        .filling(SERIAL_FILL);
+    let mut blocks = Blocks::new(input, cut).uncounted().filling(SERIAL_FILL);
     let mut first = true;
     while blocks.bytes_read() < BLOCK as u64 {
         let Some(piece) = blocks.next() else {
@@ -280,7 +291,7 @@ fn read_lines<S: Sink, M: Fn() -> S + Sync>(
         let whole = std::mem::take(&mut first) && blocks.finished();
         let body =
             |b: &[u8], first_line, unterminated, _: blocks::ArrayAt, c: &mut FileCtx<'_, S>| {
-                process_block(b, first_line, (unterminated, whole), c, line)
+                block(b, first_line, (unterminated, whole), c)
             };
         blocks::process(piece, ctx, body);
         if blocks.finished() {
@@ -288,7 +299,7 @@ fn read_lines<S: Sink, M: Fn() -> S + Sync>(
         }
     }
     let body = |b: &[u8], first_line, unterminated, _: blocks::ArrayAt, c: &mut FileCtx<'_, S>| {
-        process_block(b, first_line, (unterminated, false), c, line)
+        block(b, first_line, (unterminated, false), c)
     };
     blocks::process_rest(blocks.filling(BLOCK), ctx, make, body);
     Ok(())
@@ -320,13 +331,106 @@ pub(super) fn read_ranges<S: Sink, M: Fn() -> S + Sync>(
 /// ...CallbackController[0]` then `      Received callback: [...]`; an Express app's `<time>
 /// POST /api/callbacks [...]`; Python's logging: `<time> INFO callbacks: event={...}`), line by
 /// line as JSON Lines are read: each line's JSON after its prefix ([`json_after_prefix`]); a
-/// line without one is skipped.
+/// line without one is skipped. A body logged indented over the lines after its prefix (in a
+/// log whose first megabyte showed bodies on one line only) is read as a document of its own
+/// (see [`process_log_block`]), its blocks cut before it ([`log_cut`]).
 pub(super) fn read_log<S: Sink, M: Fn() -> S + Sync>(
     input: Input,
     ctx: &mut FileCtx<'_, S>,
     make: &M,
 ) -> io::Result<()> {
-    read_lines(input, ctx, make, log_line)
+    read_lines(input, ctx, make, log_cut, process_log_block)
+}
+
+/// The lines of a block of a log read by [`read_log`], each by [`log_line`], but a line that
+/// opens a body after its prefix ([`opens_after_prefix`]) whose body closes in the block
+/// ([`logged_body_end`]): the body is read as the document it is, each event at its line, as
+/// in a log read as a JSON document (`document::logged_body`). The newlines it holds.
+fn process_log_block<S: Sink>(
+    data: &[u8],
+    first_line: u64,
+    (unterminated, _): (bool, bool),
+    ctx: &mut FileCtx<'_, S>,
+) -> u64 {
+    let mut layout = Layout::default();
+    let (mut start, mut line_no) = (0, first_line + 1);
+    while start < data.len() {
+        let nl = memchr::memchr(b'\n', &data[start..]).map(|p| start + p);
+        let line = &data[start..nl.unwrap_or(data.len())];
+        let body = opens_after_prefix(line)
+            .map(|o| start + o)
+            .and_then(|open| Some((open, logged_body_end(data, open)?)));
+        if let Some((open, close)) = body {
+            super::document::logged_body(&data[open..close], line_no - 1, ctx);
+            // On past the line the body closes on.
+            let after = memchr::memchr(b'\n', &data[close..]).map(|p| close + p);
+            line_no += blocks::newlines(&data[start..after.unwrap_or(data.len())]);
+            let Some(after) = after else {
+                break;
+            };
+            (start, line_no) = (after + 1, line_no + 1);
+            continue;
+        }
+        let last = nl.is_none() && unterminated;
+        log_line(line, line_no, (last, false), &mut layout, ctx);
+        let Some(nl) = nl else {
+            break;
+        };
+        (start, line_no) = (nl + 1, line_no + 1);
+    }
+    line_no - first_line - 1
+}
+
+/// Where a body logged indented over the lines after its prefix ends in `data`, its bracket at
+/// `data[open]`: past its closing bracket, when each line up to it is one of JSON printed
+/// indented (`document::starts_as_json_text`); `None` when a logger's line comes first (a body
+/// cut off) or `data` ends first.
+fn logged_body_end(data: &[u8], open: usize) -> Option<usize> {
+    let mut walker = Walker::default();
+    let mut at = open;
+    loop {
+        let nl = memchr::memchr(b'\n', &data[at..]).map(|p| at + p);
+        let end = nl.map_or(data.len(), |p| p + 1);
+        let line = &data[at..end];
+        if at > open && !line.trim_ascii().is_empty() && !starts_as_json_text(line) {
+            return None;
+        }
+        if let Some(e) = walker.end(line) {
+            return Some(at + e);
+        }
+        at = nl? + 1;
+    }
+}
+
+/// Where a block of a log read by [`read_log`] may end: at its last newline, but before a body
+/// logged indented that opens in it and does not close before that newline (its lines, read
+/// line by line, would be lost), when the block has a line before it; when it has none, the
+/// block is read on ([`BLOCK`] at most: then it ends at its last newline, and the body is one
+/// reject).
+fn log_cut(b: &[u8]) -> Option<(usize, u64)> {
+    let p = memchr::memrchr(b'\n', b)?;
+    let mut end = p;
+    // Back over the lines of JSON before the last newline, to the last logger's line.
+    loop {
+        let start = memchr::memrchr(b'\n', &b[..end]).map_or(0, |q| q + 1);
+        let line = &b[start..end];
+        if line.trim_ascii().is_empty() || starts_as_json_text(line) {
+            if start == 0 {
+                return Some((p, 0));
+            }
+            end = start - 1;
+            continue;
+        }
+        let open = opens_after_prefix(line).map(|o| start + o);
+        if open.is_none_or(|open| logged_body_end(&b[..=p], open).is_some()) {
+            return Some((p, 0));
+        }
+        return match start {
+            0 if b.len() < BLOCK => None,
+            0 => Some((p, 0)),
+            _ => Some((start - 1, 0)),
+        };
+    }
 }
 
 /// Whether a file that detection takes for CSV is instead a log read by [`read_log`]: none of
@@ -410,9 +514,10 @@ fn log_line<S: Sink>(
     }
     let Some((at, mut found)) = json_after_prefix(line) else {
         // A body logged indented over the lines after its prefix, in a log whose first
-        // megabyte told bodies on one line: lost, so a reject, not a line skipped.
+        // megabyte told bodies on one line, that is cut off (a logger's line comes before it
+        // closes) or longer than a block: lost, so a reject, not a line skipped.
         if opens_after_prefix(line).is_some() {
-            let why = "a body logged indented over the lines after it, in a log of bodies on one line: not read".into();
+            let why = "a body logged indented over the lines after it, in a log of bodies on one line, cut off by a logger's line or over 4 MiB: not read (read a log of indented bodies whole with --input-format json)".into();
             return ctx.reject(line_no, Reason::NotARecord, why, text());
         }
         ctx.counts.skipped += 1;

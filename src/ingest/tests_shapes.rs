@@ -6341,20 +6341,44 @@ fn one_line_and_indented_bodies_in_one_log_are_all_read() {
 
 /// rev62c F8, the other way round: a log whose first megabyte holds bodies on one line only is
 /// read line by line, and a body logged indented past it was skipped line by line, its events
-/// lost without a reject; each such body is now one reject at its prefix's line.
+/// lost without a reject (fix63c: one reject each). Such a body is now read as the document it
+/// is, each event at its line, among one-line bodies, where the blocks of 256 KiB and 4 MiB
+/// end inside some of them (those are cut before it); one cut off by a logger's line is one
+/// reject that says how to read it.
 #[test]
-fn an_indented_body_past_a_log_of_one_line_bodies_is_a_reject() {
+fn an_indented_body_past_a_log_of_one_line_bodies_is_read() {
     let one: String = (0..5_000).map(|i| python_body(i, false, false)).collect();
     assert!(one.len() > 1 << 20);
-    let indented: String = (0..5).map(|i| python_body(9_000 + i, true, true)).collect();
-    let (c, r, _d) = read_text("app.log", format!("{one}{indented}").as_bytes());
+    let mixed: String = (0..12_000)
+        .map(|i| python_body(10_000 + i, i % 3 == 0, i % 2 == 0))
+        .collect();
+    assert!(one.len() + mixed.len() > 5 << 20);
+    let (c, r, _d) = read_text("app.log", format!("{one}{mixed}").as_bytes());
     let f = &r.files[0];
-    assert_eq!((f.shape, f.accepted, f.rejected), ("log lines", 5_000, 5));
+    let events = 5_000 + 12_000 + 4_000;
+    let some = &c.rejects[..c.rejects.len().min(3)];
+    assert_eq!(
+        (f.shape, f.accepted, f.rejected, f.skipped),
+        ("log lines", events, 0, 0),
+        "{some:?}"
+    );
+    // The first indented body's two events (an array): each once.
+    let first = |k: &str| c.records.iter().filter(|x| x.correlation_id == k).count();
+    assert_eq!((first("k10000"), first("k10100")), (1, 2));
     let line = one.lines().count() as u64 + 1;
+    // Cut off by a logger's line: one reject, the bodies after it read.
+    let cut = python_body(9_000, true, true);
+    let cut: String = cut.lines().take(4).map(|l| format!("{l}\n")).collect();
+    let after: String = (0..5)
+        .map(|i| python_body(9_100 + i, false, false))
+        .collect();
+    let (c, r, _d) = read_text("app.log", format!("{one}{cut}{after}").as_bytes());
+    let f = &r.files[0];
+    assert_eq!((f.shape, f.accepted, f.rejected), ("log lines", 5_005, 1));
     assert_eq!(c.rejects[0].line, line);
     assert_eq!(c.rejects[0].reason, Reason::NotARecord);
     assert!(
-        c.rejects[0].detail().contains("indented"),
+        c.rejects[0].detail().contains("--input-format json"),
         "{:?}",
         c.rejects
     );
