@@ -21,7 +21,9 @@ use super::elements::{
     table_at, table_rows_first, wrapper_head, End, Head, Items, Member, Of,
 };
 use super::json::{short_message, Element, TopSeed, EARLY_ROWS_LOST};
-use super::structure::{nests_deeper_than, opens_after_prefix, reparse, Walker, MAX_NESTING};
+use super::structure::{
+    bracket_prefix, nests_deeper_than, opens_after_prefix, reparse, Walker, MAX_NESTING,
+};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::{Reason, SkipReason};
 use crate::record::At;
@@ -162,7 +164,9 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
             r.consume(n);
             continue;
         }
-        if matches!(first, b'[' | b'{') || in_frames && matches!(first, b',' | b']') {
+        // A logger's line whose prefix is in brackets (`[<time>] INFO ...`) is text.
+        let prefixed = first == b'[' && bracket_prefix(r.fill(1 << 10)?);
+        if matches!(first, b'[' | b'{') && !prefixed || in_frames && matches!(first, b',' | b']') {
             held.reject(ctx);
         }
         match first {
@@ -170,12 +174,12 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                 in_frames = first == b',';
                 r.consume(1);
             }
-            b'[' if frames(r.fill(HEAD_BYTES)?) => {
+            b'[' if !prefixed && frames(r.fill(HEAD_BYTES)?) => {
                 in_frames = true;
                 r.consume(1);
             }
             // A top-level array: its elements read in parallel.
-            b'[' => {
+            b'[' if !prefixed => {
                 r.consume(1);
                 let array = read_array(
                     r.into_prefixed(),
@@ -627,7 +631,8 @@ pub(super) fn starts_as_json_text(line: &[u8]) -> bool {
     let t = line.trim_ascii();
     let rest = match t.first() {
         None => return false,
-        Some(b'"' | b'{' | b'}' | b'[' | b']') => return true,
+        Some(b'[') => return !bracket_prefix(t),
+        Some(b'"' | b'{' | b'}' | b']') => return true,
         Some(b'-' | b'0'..=b'9') => {
             let n = t
                 .iter()

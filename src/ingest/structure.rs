@@ -339,6 +339,26 @@ pub(super) fn opens_after_prefix(line: &[u8]) -> Option<usize> {
     .then_some(line.len() - 1)
 }
 
+/// Whether a line starts with a log prefix in brackets (`[2026-11-25 10:00:01] INFO ...`, a
+/// logger's line, with a body after it or not), not a JSON array: its first `]` closes text
+/// with a letter or a digit and no bracket or quote, that is not JSON, and a word follows it,
+/// which no JSON value can be followed by.
+pub(super) fn bracket_prefix(line: &[u8]) -> bool {
+    let line = line.split(|&c| c == b'\n').next().unwrap_or(line);
+    let Some(inner) = line.strip_prefix(b"[") else {
+        return false;
+    };
+    let Some(close) = memchr::memchr(b']', inner) else {
+        return false;
+    };
+    let text = &inner[..close];
+    let word = inner[close + 1..].trim_ascii_start();
+    text.iter().any(u8::is_ascii_alphanumeric)
+        && !text.iter().any(|c| matches!(c, b'[' | b'{' | b'"'))
+        && word.first().is_some_and(u8::is_ascii_alphabetic)
+        && serde_json::from_slice::<serde::de::IgnoredAny>(&line[..close + 2]).is_err()
+}
+
 /// The one JSON structure skipper: where a value ends, in one slice ([`value_end`]) or followed
 /// across reads (an array element longer than a block, the rest of a document after its
 /// array). Only the structure is followed (strings, brackets); the value is checked when

@@ -6384,6 +6384,44 @@ fn an_indented_body_past_a_log_of_one_line_bodies_is_read() {
     );
 }
 
+/// README's limit: a log whose prefix starts with a bracket (`[<time>] INFO Received callback:
+/// [`), its bodies indented, had each line that opens one read as a JSON array (`2026-11-25`
+/// and `INFO` two rejects a body); it is a logger's line, as any prefix. A JSON array whose
+/// first line is its `[` alone, or whose first element is on its line, stays one.
+#[test]
+fn a_log_prefix_in_brackets_opens_an_indented_body() {
+    let body = |i: usize| {
+        let text = serde_json::to_string_pretty(&serde_json::json!([{
+            "id": format!("e{i}"),
+            "type": "Microsoft.Communication.PlayFailed",
+            "data": {
+                "resultInformation": {"code": 400, "subCode": 8535, "message": "x"},
+                "callConnectionId": format!("c{i}"),
+                "correlationId": format!("k{i}"),
+            },
+            "time": "2026-12-05T17:27:00Z",
+        }]))
+        .unwrap();
+        format!("[2026-11-25 10:00:0{i}] INFO Received callback: {text}\n[2026-11-25 10:00:0{i}] INFO done\n")
+    };
+    let log: String = (0..5).map(body).collect();
+    let (c, r, _d) = read_text("callbacks.log", log.as_bytes());
+    let f = &r.files[0];
+    assert_eq!(
+        (f.shape, f.accepted, f.rejected, f.skipped),
+        ("json document", 5, 0, 5),
+        "{:?}",
+        c.rejects
+    );
+    for array in ["[\n  [1, 2] ,\n  {\"a\": 1}\n]\n", "[1, 2]\n", "[]\n"] {
+        assert!(!structure::bracket_prefix(array.as_bytes()), "{array}");
+    }
+    assert!(structure::bracket_prefix(
+        b"[2026-11-25 10:00:01] INFO x: {"
+    ));
+    assert!(!structure::bracket_prefix(b"[1] true"));
+}
+
 /// fix62d's limit: a callback log whose first body comes past its first megabyte (from which
 /// detection tells a file's format) had been taken for CSV, every line a reject and every
 /// event lost; the file is read again, streamed, up to its first body, and read as the log it
