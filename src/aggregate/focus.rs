@@ -34,9 +34,16 @@ pub struct CallStats {
     /// (`Sdks`).
     pub sdk: FirstId<Sdk>,
     pub count: u64,
-    /// Of `count`, the records that name no resource (a callback event names none): they are
-    /// counted under the resource the call's other records name ([`ResourceSplit`]).
+    /// Of `count`, the callback records, which name no resource: they are counted under the
+    /// resource the call's other records name ([`ResourceSplit`]), as `by_resource.csv` joins
+    /// them.
     pub unnamed: u32,
+    /// Whether a focused record names a resource: the call is then among its calls already.
+    pub names_resource: bool,
+    /// Whether a focused record of another log names none (a portal export without
+    /// `_ResourceId`): it stays `(not named)`, as in `by_resource.csv`, which joins callback
+    /// records only, and the call among that row's calls.
+    pub stays: bool,
     pub first: Option<DateTime<Utc>>,
     pub last: Option<DateTime<Utc>>,
     /// Whether a record named the call by its CorrelationId (else by its CallConnectionId):
@@ -694,6 +701,8 @@ impl CallStats {
     fn absorb(&mut self, s: CallStats) {
         self.count += s.count;
         self.unnamed = self.unnamed.saturating_add(s.unnamed);
+        self.names_resource |= s.names_resource;
+        self.stays |= s.stays;
         self.by_correlation |= s.by_correlation;
         self.call_connection_id.absorb(s.call_connection_id);
         self.server_call_id.absorb(s.server_call_id);
@@ -908,36 +917,57 @@ pub struct Focus {
     names: LastResource,
 }
 
-/// [`Focus::resource_split`]: inferred by resource, not known, not looked up.
-pub type ResourceSplitOf = (HashMap<String, (u64, u64, u64)>, (u64, u64), (u64, u64));
+/// [`Focus::resource_split`]: inferred by resource, not known, not looked up, and of another
+/// log than callback events ([`ResourceSplit`]).
+pub type ResourceSplitOf = (
+    HashMap<String, Inferred>,
+    (u64, u64),
+    (u64, u64),
+    (u64, u64),
+);
 
-/// The focused records of calls that name no resource (callback events name none), by the
-/// resource the call's other records name (the operations and media summary logs do, and the
-/// call's focused records that name one): the records, the calls, and the calls none of whose
-/// focused records names one; those of calls whose records name none: (records, calls); and those
-/// of calls not listed once the ids were let go ([`SharedIds::overflowed`]), whose resource
-/// was not looked up.
+/// A resource's focused callback records counted under it ([`ResourceSplit`]): the records, the
+/// calls, the calls none of whose focused records names a resource (new among its calls), and
+/// the calls none of whose focused records stays `(not named)` (gone from that row's calls).
+pub type Inferred = (u64, u64, u64, u64);
+
+/// The focused callback records, which name no resource, by the resource their call's other
+/// records name (the operations and media summary logs do, and the call's focused records
+/// that name one), [`Inferred`]; those of calls whose records name none: (records, calls);
+/// those of calls not listed once the ids were let go ([`SharedIds::overflowed`]), whose
+/// resource was not looked up; and the focused records of another log that name none (a portal
+/// export without `_ResourceId`), which stay `(not named)`: `report` joins callback records
+/// only, and `triage` counts as `by_resource.csv` does.
 #[derive(Debug, Clone, Default)]
 struct ResourceSplit {
-    inferred: HashMap<String, (u64, u64, u64)>,
+    inferred: HashMap<String, Inferred>,
     unknown: (u64, u64),
     not_looked_up: (u64, u64),
+    stays: (u64, u64),
 }
 
 impl ResourceSplit {
-    /// Counts a call of `count` focused records, `unnamed` of them naming no resource, whose
-    /// other records name `resource` (empty or none: not known).
-    fn count(&mut self, unnamed: u64, count: u64, resource: Option<&str>) {
+    /// Counts call `c`, whose other records name `resource` (empty or none: not known).
+    fn count(&mut self, c: &CallStats, resource: Option<&str>) {
+        self.count_stays(c);
+        let unnamed = u64::from(c.unnamed);
         if unnamed == 0 {
             return;
         }
         match resource.filter(|r| !r.is_empty()) {
             Some(r) => {
+                let (whole, left) = (u64::from(!c.names_resource), u64::from(!c.stays));
                 let e = self.inferred.entry(r.to_string()).or_default();
-                *e = (e.0 + unnamed, e.1 + 1, e.2 + u64::from(unnamed == count));
+                *e = (e.0 + unnamed, e.1 + 1, e.2 + whole, e.3 + left);
             }
             None => self.unknown = (self.unknown.0 + unnamed, self.unknown.1 + 1),
         }
+    }
+
+    /// Counts call `c` among those of records of another log than callback events that name
+    /// no resource (their records are counted as they are read).
+    fn count_stays(&mut self, c: &CallStats) {
+        self.stays.1 += u64::from(c.stays);
     }
 }
 
@@ -1492,8 +1522,8 @@ impl Focus {
     }
 
     /// Counts the records of a call not listed by its SDK ([`Focus::choose`]).
-    fn count_unlisted(&mut self, id: &Id, c: CallStats, ids_complete: bool) {
-        let mut sdk = c.sdk;
+    fn count_unlisted(&mut self, id: &Id, mut c: CallStats, ids_complete: bool) {
+        let mut sdk = std::mem::take(&mut c.sdk);
         let wants = c.by_correlation && sdk.is_empty() || c.unnamed > 0;
         let ids = (wants && ids_complete)
             .then(|| self.ids.remove(&id.text()))
@@ -1501,15 +1531,16 @@ impl Focus {
         match self.resources_complete(ids_complete) {
             true => {
                 let resource = ids.as_ref().map(|i| i.3.text());
-                self.resources
-                    .count(c.unnamed.into(), c.count, resource.as_deref());
+                self.resources.count(&c, resource.as_deref());
             }
             // The ids (or the resources) were let go: not read again for the calls not listed.
-            false if c.unnamed > 0 => {
-                let n = &mut self.resources.not_looked_up;
-                *n = (n.0 + u64::from(c.unnamed), n.1 + 1);
+            false => {
+                self.resources.count_stays(&c);
+                if c.unnamed > 0 {
+                    let n = &mut self.resources.not_looked_up;
+                    *n = (n.0 + u64::from(c.unnamed), n.1 + 1);
+                }
             }
-            false => {}
         }
         if sdk.is_empty() && c.by_correlation {
             if !ids_complete {
@@ -1610,8 +1641,7 @@ impl Focus {
                 (Some(r), true) => (r.remove(&id.text())).map(|f| f.3.into_string()),
                 _ => Some(found.3.text().into_owned()),
             };
-            self.resources
-                .count(c.unnamed.into(), c.count, resource.as_deref());
+            self.resources.count(c, resource.as_deref());
             // Ids the focused records lack, from the other records of the same call.
             if c.borrows_ids() {
                 let (cc, server, sdk, _) = found;
@@ -1636,14 +1666,18 @@ impl Focus {
         std::mem::take(&mut self.split)
     }
 
-    /// The focused records that name no resource, by the resource their calls' other records
-    /// name: of every call once [`Focus::listed`] is read.
-    /// Each resource's (records, calls, calls none of whose focused records names one), and
-    /// (records, calls) of those whose resource is not known and not looked up
-    /// ([`ResourceSplit`]).
+    /// The focused callback records, which name no resource, by the resource their calls'
+    /// other records name: of every call once [`Focus::listed`] is read. Each resource's
+    /// [`Inferred`], (records, calls) of those whose resource is not known and not looked up,
+    /// and of the records of another log that name none ([`ResourceSplit`]).
     pub fn resource_split(&mut self) -> ResourceSplitOf {
         let split = std::mem::take(&mut self.resources);
-        (split.inferred, split.unknown, split.not_looked_up)
+        (
+            split.inferred,
+            split.unknown,
+            split.not_looked_up,
+            split.stays,
+        )
     }
 }
 
@@ -1739,9 +1773,17 @@ impl Sink for Focus {
             let c = self.calls.entry(id);
             c.count += 1;
             let resource = self.names.name(rec);
-            let unnamed = resource.is_none();
+            // A callback record is joined to its call's resource; one of another log stays
+            // where it is, as `report` counts them.
+            match (resource, rec.kind) {
+                (Some(_), _) => c.names_resource = true,
+                (None, Kind::Callback) => c.unnamed = c.unnamed.saturating_add(1),
+                (None, _) => {
+                    c.stays = true;
+                    self.resources.stays.0 += 1;
+                }
+            }
             let resource = resource.filter(|_| self.all.window.contains(rec.time));
-            c.unnamed = c.unnamed.saturating_add(u32::from(unnamed));
             c.by_correlation |= !rec.correlation_id.is_empty();
             c.call_connection_id
                 .offer(rec.time, &rec.call_connection_id);
@@ -1811,6 +1853,7 @@ impl Sink for Focus {
         for (sdk, n) in std::mem::take(&mut o.no_call_sdks) {
             count_no_call(&mut self.no_call_sdks, &sdk, n);
         }
+        self.resources.stays.0 += o.resources.stays.0;
     }
 }
 

@@ -51,8 +51,8 @@ pub use call_ids::CallSet;
 use call_ids::{guid, CallIds};
 use days::KeyDays;
 pub use focus::{
-    ByText, CallId, CallStats, Detail, Details, FirstId, Focus, IdsOf, Listing, Name, SharedIds,
-    MAX_IDS, MAX_NAMED,
+    ByText, CallId, CallStats, Detail, Details, FirstId, Focus, IdsOf, Inferred, Listing, Name,
+    SharedIds, MAX_IDS, MAX_NAMED,
 };
 pub use hours::Hours;
 pub use interner::Interner;

@@ -457,13 +457,20 @@ mod tests {
         }
     }
 
-    /// A focused record that names no resource (a callback event) is counted under the
-    /// resource its call's other records name, and said to be; one of a call whose other
-    /// records name none stays `(not named)`. Past the ids it holds, the calls listed are
-    /// looked up in the second reading, and the others are said not to be.
+    /// A focused callback record, which names no resource, is counted under the resource its
+    /// call's other records name, and said to be; one of a call whose other records name none
+    /// stays `(not named)`, and so does a focused record of another log that names none, as
+    /// `by_resource.csv` counts them. Past the ids it holds, the calls listed are looked up in
+    /// the second reading, and the others are said not to be.
     #[test]
     fn a_record_without_a_resource_is_counted_under_its_call_s() {
         let dir = tempfile::tempdir().unwrap();
+        let callback = |n: u32| {
+            format!(
+                r#"{{"id":"e{n}","source":"s","type":"Microsoft.Communication.PlayFailed","data":{{"resultInformation":{{"code":400,"subCode":8522,"message":"m"}},"callConnectionId":"cc-{n}","correlationId":"0ecaf828-e2f7-4553-8fcc-{n:012x}"}},"time":"2026-11-24T01:{:02}:00Z","specversion":"1.0"}}"#,
+                n % 60
+            )
+        };
         let line = |n: u32, resource: Option<&str>, focused: bool| {
             let (code, sub) = if focused { (400, 8522) } else { (200, 0) };
             let res = resource.map_or(String::new(), |r| {
@@ -474,16 +481,18 @@ mod tests {
                 n % 60
             )
         };
-        // Calls 0..30: a focused record of no resource and one of their resource (A or B);
-        // 30..36: the focused record alone; 36: a focused record of its own resource.
+        // Calls 0..30: a focused callback record and a record of their resource (A or B);
+        // 30..36: the callback record alone; 36: a focused record of its own resource;
+        // 37..40: a focused operations record of no resource and one of A.
         let mut lines: Vec<String> = (0..30)
             .flat_map(|n| {
                 let r = if n % 3 == 0 { "ACS-A" } else { "ACS-B" };
-                [line(n, Some(r), false), line(n, None, true)]
+                [line(n, Some(r), false), callback(n)]
             })
             .collect();
-        lines.extend((30..36).map(|n| line(n, None, true)));
+        lines.extend((30..36).map(callback));
         lines.push(line(36, Some("ACS-A"), true));
+        lines.extend((37..40).flat_map(|n| [line(n, Some("ACS-A"), false), line(n, None, true)]));
         std::fs::write(dir.path().join("a.json"), lines.join("\n")).unwrap();
         let (args, settings) = triage_of(dir.path());
         let cat = Catalogue::load(&[], true).unwrap();
@@ -497,16 +506,18 @@ mod tests {
         let want = [
             row("acs-b", 20, 20, 20),
             row("acs-a", 11, 11, 10),
-            row("(not named)", 6, 6, 0),
+            row("(not named)", 9, 9, 0),
         ];
         assert_eq!(rows, serde_json::json!(want));
         assert_eq!(not_named["unknown"]["count"], 6, "{not_named}");
+        let stays = &not_named["not_callback"];
+        assert_eq!((&stays["count"], &stays["calls"]), (&3.into(), &3.into()));
         // Past the ids held: the 20 calls listed are looked up again, the others not.
         let (rows, not_named) = split(0);
         let total: u64 = (rows.as_array().unwrap().iter())
             .map(|r| r["count"].as_u64().unwrap())
             .sum();
-        assert_eq!(total, 37, "{rows}");
+        assert_eq!(total, 40, "{rows}");
         let inferred: u64 = (rows.as_array().unwrap().iter())
             .map(|r| r["inferred"].as_u64().unwrap())
             .sum();
@@ -514,6 +525,8 @@ mod tests {
         let unknown = not_named["unknown"]["count"].as_u64().unwrap();
         assert!(skipped > 0 && inferred > 0, "{rows} {not_named}");
         assert_eq!(inferred + skipped + unknown, 36, "{rows} {not_named}");
+        let stays = &not_named["not_callback"];
+        assert_eq!((&stays["count"], &stays["calls"]), (&3.into(), &3.into()));
     }
 
     /// A callback record's call whose resource only a workspace media summary row names (it

@@ -424,6 +424,7 @@ fn inferred_lines(s: &mut String, t: &Triage) {
         (t.resources_inferred, "name no resource (a callback event names none): each is counted under the resource its call's other records name (`inferred`)".to_string()),
         (t.resources_unknown, format!("name no resource, nor do their calls' other records: they stay {not_named}")),
         (t.resources_not_looked_up, format!("name no resource, and their calls are past the ids triage holds: they stay {not_named} (the calls listed are looked up)")),
+        (t.resources_stay, format!("name no resource and are no callback event (a portal export without `_ResourceId` names none): they stay {not_named}, as in by_resource.csv, which counts only callback records under their calls' resources")),
     ];
     let plural = |n: u64| if n == 1 { "" } else { "s" };
     let mut any = false;
@@ -548,6 +549,7 @@ fn fields_json(t: &Triage) -> Value {
         "resources_not_named": {
             "unknown": {"count": t.resources_unknown.0, "calls": t.resources_unknown.1},
             "not_looked_up": {"count": t.resources_not_looked_up.0, "calls": t.resources_not_looked_up.1},
+            "not_callback": {"count": t.resources_stay.0, "calls": t.resources_stay.1},
         },
         "sdks": t.sdks.iter().map(|(ty, v, n)| json!({
             "sdk_type": ty, "sdk_version": v, "count": n,

@@ -8,7 +8,9 @@ use chrono::{DateTime, Utc};
 
 use super::table::{Col, Name, Table};
 use super::{DiagnosticRow, NOT_NAMED};
-use crate::aggregate::{ByText, CallId, CallStats, Focus, Key, Listing, Timeline, Window};
+use crate::aggregate::{
+    ByText, CallId, CallStats, Focus, Inferred, Key, Listing, Timeline, Window,
+};
 use crate::catalogue::query::{self, Query};
 use crate::catalogue::{key_label, Catalogue, Category, Match, Outcome, NO_MITIGATION};
 use crate::config::TriageFormat;
@@ -141,6 +143,10 @@ pub struct Triage {
     /// Those of calls not listed whose resource was not looked up: past the calls whose ids
     /// `triage` holds, only the listed calls' are read again.
     pub resources_not_looked_up: (u64, u64),
+    /// The focused records of another log than callback events that name no resource (a
+    /// portal export without `_ResourceId`), which stay `(not named)`: `by_resource.csv`
+    /// joins callback records only.
+    pub resources_stay: (u64, u64),
     /// (SDK type, SDK version, records) of the focused keys, most records first.
     pub sdks: Vec<(String, String, u64)>,
     /// The focused callback records by target participant, and by operation context, phone
@@ -1122,13 +1128,14 @@ fn mitigations(cat: &Catalogue, focus: &Focus, totals: &[KeyTotal]) -> Vec<(Key,
         .collect()
 }
 
-/// The resources of the focused keys: name, records, calls, and of those records the ones
-/// that name none, counted under the resource their call's other records name (`split`); the
-/// records whose resource is not known last, as `(not named)`.
+/// The resources of the focused keys: name, records, calls, and of those records the
+/// callback records, which name none, counted under the resource their call's other records
+/// name (`inferred`); the records that stay of none (`unknown` of them are of neither a
+/// resource nor a call's) last, as `(not named)`.
 fn focus_resources(
     focus: &Focus,
-    inferred: &foldhash::HashMap<String, (u64, u64, u64)>,
-    unknown: (u64, u64),
+    inferred: &foldhash::HashMap<String, Inferred>,
+    unknown: u64,
 ) -> Vec<(String, u64, u64, u64)> {
     let wanted = |(code, sub): Key| focus.matches(code, sub);
     let mut rows: Vec<(String, u64, u64, u64)> =
@@ -1137,7 +1144,7 @@ fn focus_resources(
             .collect();
     // An input none of whose records names a resource has no split by resource.
     let named = (focus.all.by_resource.keys()).any(|(r, _)| *r != 0);
-    if !named || inferred.is_empty() && (unknown.0 == 0 || !rows.is_empty()) {
+    if !named || inferred.is_empty() && (unknown == 0 || !rows.is_empty()) {
         return rows;
     }
     // No record names a resource: the groups are none, and every record is of none (a
@@ -1154,17 +1161,18 @@ fn focus_resources(
         Some(r) if r.0 == NOT_NAMED => rows.pop(),
         _ => None,
     };
-    for (name, &(records, calls, whole)) in inferred {
+    for (name, &(records, _, whole, left)) in inferred {
         match rows.iter_mut().find(|r| r.0 == *name) {
             // A call some of whose records name it is already among its calls.
             Some(r) => *r = (r.0.clone(), r.1 + records, r.2 + whole, r.3 + records),
             None => rows.push((name.clone(), records, whole, records)),
         }
+        // A call some of whose records stay of none stays among those calls too.
         if let Some(u) = unnamed.as_mut() {
             *u = (
                 u.0.clone(),
                 u.1.saturating_sub(records),
-                u.2.saturating_sub(calls),
+                u.2.saturating_sub(left),
                 0,
             );
         }
@@ -1520,7 +1528,7 @@ pub fn build_showing(
         numbers,
     };
     let call_sdks = focus.sdk_split();
-    let (inferred, unknown, not_looked_up) = focus.resource_split();
+    let (inferred, unknown, not_looked_up, stays) = focus.resource_split();
     let targets = Named::of(&focus.targets, |t| numbers.show(t));
     let contexts = Named::of(&focus.contexts, |t| numbers.show(t));
     let counted = focus.messages();
@@ -1561,10 +1569,11 @@ pub fn build_showing(
             |(code, sub)| focus.matches(code, sub),
             |t| numbers.show(t),
         ),
-        resources: focus_resources(&focus, &inferred, (unknown.0 + not_looked_up.0, 0)),
+        resources: focus_resources(&focus, &inferred, unknown.0 + not_looked_up.0 + stays.0),
         resources_inferred: (inferred.values()).fold((0, 0), |a, r| (a.0 + r.0, a.1 + r.1)),
         resources_unknown: unknown,
         resources_not_looked_up: not_looked_up,
+        resources_stay: stays,
         sdks,
         targets,
         contexts,

@@ -505,13 +505,17 @@ fn triage_splits_add_up_and_keys_say_their_outcome() {
     let sum: u64 = rows.iter().map(|r| r["count"].as_u64().unwrap()).sum();
     assert_eq!(sum, v["records"]["matching"].as_u64().unwrap(), "{rows:?}");
     // The callback records name no resource: each is counted under its call's, which the
-    // operations log names, and said to be.
+    // operations log names, and said to be. The portal files' records name none either, and
+    // stay (not named), as summary.md's By resource has them (`(not named) | 54 | ... |
+    // 404/8522 (7)`).
     let inferred: u64 = rows.iter().map(|r| r["inferred"].as_u64().unwrap()).sum();
-    assert_eq!(inferred, 12, "{rows:?}");
-    assert!(
-        rows.iter().all(|r| r["resource"] != "(not named)"),
-        "{rows:?}"
+    assert_eq!(inferred, 5, "{rows:?}");
+    let last = rows.last().unwrap();
+    assert_eq!(
+        (&last["resource"], &last["count"]),
+        (&"(not named)".into(), &7.into())
     );
+    assert_eq!(v["resources_not_named"]["not_callback"]["count"], 7);
     // So does the split by prompt kind: the records of no prompt kind are its last row.
     let prompts = v["prompts"].as_array().unwrap();
     let sum: u64 = prompts.iter().map(|r| r["count"].as_u64().unwrap()).sum();
@@ -1499,5 +1503,83 @@ fn triage_joins_callback_records_to_their_call_s_resource_as_by_resource_does() 
             let text = run("md");
             assert!(!text.contains("nor do their calls"), "{text}");
         }
+    }
+}
+
+/// A record of another log than callback events that names no resource (a portal export
+/// without `_ResourceId`) stays `(not named)` in triage's By resource, as in `by_resource.csv`,
+/// which joins callback records only; the callback record of its call is still counted under
+/// the call's resource, and a `--resource` run gives the same row (fix63t's leftover: triage
+/// counted the portal record under its call's resource, one record more than report).
+#[test]
+fn a_portal_record_of_no_resource_stays_not_named_as_in_by_resource() {
+    const A: &str = "37ab303f-0750-4e49-8e42-37015ace2081";
+    const B: &str = "37ab303f-0750-4e49-8e42-37015ace2082";
+    let rid = "/subscriptions/x/resourcegroups/rg/providers/microsoft.communication/communicationservices";
+    let dir = tempfile::tempdir().unwrap();
+    let portal = format!(
+        "TimeGenerated [UTC],CorrelationId,OperationName,ResultCode,ResultSubcode,ResultMessage\n\
+         2026-11-26T14:05:31Z,{A},Play,400,8536,m\n2026-11-26T15:05:31Z,{B},Play,400,8536,m\n"
+    );
+    std::fs::write(dir.path().join("portal.csv"), portal).unwrap();
+    let ops = [(A, "acs-prod"), (B, "acs-stage")].map(|(corr, r)| {
+        format!(
+            r#"{{"time":"2026-11-26T14:00:00Z","resourceId":"{rid}/{r}","operationName":"Play","category":"CallAutomationOperational","resultType":"Succeeded","resultSignature":202,"correlationId":"{corr}","properties":{{"callConnectionId":"cc-{r}"}}}}"#
+        )
+    });
+    std::fs::write(dir.path().join("ops.jsonl"), ops.join("\n")).unwrap();
+    let callback = serde_json::json!([{
+        "id": "1", "source": "s", "type": "Microsoft.Communication.PlayFailed",
+        "data": {
+            "resultInformation": {"code": 400, "subCode": 8536, "message": "x"},
+            "callConnectionId": "cc-acs-prod", "correlationId": A,
+        },
+        "time": "2026-11-26T14:05:32Z", "specversion": "1.0",
+    }]);
+    std::fs::write(dir.path().join("callbacks.json"), callback.to_string()).unwrap();
+    let out = dir.path().join("out");
+    (bin()
+        .args(["report", "-q", "--out"])
+        .arg(&out)
+        .arg(dir.path()))
+    .assert()
+    .success();
+    let by_resource = std::fs::read_to_string(out.join("by_resource.csv")).unwrap();
+    let rows: Vec<&str> = by_resource.lines().collect();
+    assert!(rows.contains(&"acs-prod,2,1,1,1,0.5000,1"), "{by_resource}");
+    assert!(
+        rows.iter().any(|r| r.starts_with("(not named),2,2,2,2,")),
+        "{by_resource}"
+    );
+    let row = |r: &str, n: u64, calls: u64, inferred: u64| serde_json::json!({"resource": r, "count": n, "calls": calls, "inferred": inferred});
+    for (resource, want) in [
+        (
+            &[][..],
+            serde_json::json!([row("acs-prod", 1, 1, 1), row("(not named)", 2, 2, 0)]),
+        ),
+        (
+            &["--resource", "acs-prod"][..],
+            serde_json::json!([row("acs-prod", 1, 1, 1)]),
+        ),
+    ] {
+        let run = |format: &str| {
+            let a = (bin().args(["triage", "8536", "--no-config", "--format", format]))
+                .args(resource)
+                .arg(dir.path())
+                .assert()
+                .success();
+            stdout(&a)
+        };
+        let v: Value = serde_json::from_str(&run("json")).unwrap();
+        assert_eq!(v["resources"], want, "{resource:?}");
+        let stays = &v["resources_not_named"]["not_callback"];
+        let n = if resource.is_empty() { 2 } else { 0 };
+        assert_eq!(stays["count"], n, "{resource:?} {v}");
+        let text = run("md");
+        assert_eq!(
+            text.contains("2 records of 2 calls name no resource and are no callback event"),
+            resource.is_empty(),
+            "{text}"
+        );
     }
 }
