@@ -688,8 +688,13 @@ impl Iterator for Blocks {
                 };
                 self.next_line += 1;
                 give_buffer(buf);
-                if let Err(e) = skipped {
-                    return self.fail(e);
+                if let Err(error) = skipped {
+                    // The read error cut the line being skipped: one reject, the error's, at
+                    // that line (a piece after it would follow one never counted, and its
+                    // reject wait for its line to the end).
+                    self.done = true;
+                    self.failed = true;
+                    return Some(Piece::Error { line, error });
                 }
                 Some(Piece::TooLarge { line, head })
             }

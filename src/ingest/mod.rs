@@ -664,6 +664,11 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
             ctx.warn(w);
         }
     }
+    // Nothing is held past the file's last piece; were a piece's lines never counted, what it
+    // held is still handed on (at the lines known), never only counted.
+    for placed in std::mem::take(&mut ctx.parked).all() {
+        place(&mut *ctx.sink, &mut ctx.warnings, placed);
+    }
     if let Err(e) = result {
         // One reject, but maybe an hour of records: said where the run's warnings are.
         let w = match ctx.counts.accepted + ctx.counts.rejected + ctx.counts.skipped {

@@ -2413,6 +2413,51 @@ fn corrupt_gzip_is_one_reject_and_earlier_records_count() {
     );
 }
 
+/// A gzip cut off inside a line over the cap (an interrupted download of an archive hour with
+/// one huge line): the cut is one reject at that line, said in a warning, and the lines before
+/// it count. It had been counted in the file's rejects only, never handed on (no row, no
+/// warning, the run's total short of the file's); and a file read as one long line (UTF-8
+/// behind a UTF-16 byte-order mark) had vanished whole.
+#[test]
+fn a_gzip_cut_inside_a_line_over_the_cap_is_one_reject_at_that_line() {
+    let good = |h: u32| {
+        format!(
+            r#"{{"time":"2026-11-24T0{h}:10:00Z","properties":{{"resultCode":400,"resultSubcode":8510}}}}"#
+        )
+    };
+    let long = format!(r#"{{"x":"{}"}}"#, "y".repeat(MAX_RECORD_BYTES + (1 << 20)));
+    let lines = [good(0), good(1), good(2), long, good(4)].join("\n") + "\n";
+    let cut = |bytes: Vec<u8>, keep: usize| bytes[..bytes.len() * keep / 1000].to_vec();
+    let log = |l: &str| format!("2026-11-24T01:00:00.000Z POST /api/callbacks {l}");
+    let logged: Vec<String> = lines.lines().map(log).collect();
+    let logged = logged.join("\n") + "\n";
+    let mut utf16 = b"\xFE\xFF".to_vec();
+    utf16.extend_from_slice(lines.as_bytes());
+    for (name, text, keep, want) in [
+        ("PT1H.json.gz", lines.as_bytes(), 900, (3, 4)),
+        ("callbacks.log.gz", logged.as_bytes(), 900, (3, 4)),
+        ("odd.json.gz", &utf16[..], 999, (0, 1)),
+    ] {
+        let (c, report, _d) = read_text(name, &cut(gzipped(text), keep));
+        let f = &report.files[0];
+        let (accepted, line) = want;
+        assert_eq!((f.accepted, f.rejected), (accepted, 1), "{name}");
+        assert_eq!(c.records.len() as u64, accepted, "{name}");
+        assert_eq!(c.rejects.len(), 1, "{name}: {:?}", c.rejects);
+        let r = &c.rejects[0];
+        assert_eq!((r.reason, r.line), (Reason::Unreadable, line), "{name}");
+        let after = format!("read failed after line {}: ", line - 1);
+        assert!(r.detail().starts_with(&after), "{name}: {}", r.detail());
+        let warning = format!("{}: unreadable (", f.path);
+        let from = format!(") from line {line}; the rest of it does not count");
+        assert!(
+            (report.warnings.iter()).any(|w| w.starts_with(&warning) && w.ends_with(&from)),
+            "{name}: {:?}",
+            report.warnings
+        );
+    }
+}
+
 /// A document that is streamed (a `$batch` response over 4 MiB: its head is not one whose
 /// array is read in parallel) hands on each record as it is read: they had all been held
 /// until the document ended (166 MiB for a 68 MB batch, 517 MiB for 314 MB), and a gzip cut
