@@ -926,6 +926,9 @@ pub(super) fn elements<S: Sink>(
                 if stop.is_none() && spoils(spoiled) {
                     return None;
                 }
+                // One whose brackets never close is damaged however deep they go (serde stops
+                // at its own limit): the elements after it are looked for, as for one less deep.
+                let deep = deep && stop.is_some();
                 let stop = stop.unwrap_or(b.len());
                 let (rejected, warned) = (ctx.counts.rejected, ctx.warnings.len());
                 let mut at = || At::record(line_at(i), index);

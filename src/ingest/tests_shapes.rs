@@ -3969,6 +3969,42 @@ fn mismatched_bracket_in_one_element_does_not_swallow_the_next() {
     }
 }
 
+/// An element of a pretty-printed array with more `[` that never close than brackets may nest
+/// (a row cut off and garbage pasted in) costs itself, as one with fewer does: the elements
+/// after it had been lost, counted nowhere, and a warning said every record was read.
+#[test]
+fn an_element_with_brackets_that_never_close_past_the_nesting_limit_costs_itself() {
+    let row = |h: u32, result: &str| {
+        format!(
+            "  {{\n    \"TimeGenerated\": \"2026-11-24T{h:02}:10:00Z\",\n    \"ResultType\": {result},\n    \"ResultCode\": \"400\",\n    \"ResultSubcode\": \"8510\"\n  }}"
+        )
+    };
+    let max = structure::MAX_NESTING;
+    for open in [max - 1, max, max + 1, 200_000] {
+        let rows: Vec<String> = (0..20)
+            .map(|h| match h {
+                2 => row(h, &"[".repeat(open)),
+                _ => row(h, "\"Failed\""),
+            })
+            .collect();
+        let text = format!("[\n{}\n]\n", rows.join(",\n"));
+        let (c, report, _d) = read_text("az.json", text.as_bytes());
+        let f = &report.files[0];
+        assert_eq!((f.accepted, f.rejected), (19, 1), "{open}: {:?}", c.rejects);
+        // On the row's lines (the third row's, 14 to 19).
+        assert!(
+            (14..=19).contains(&c.rejects[0].line),
+            "{open}: {:?}",
+            c.rejects
+        );
+        assert!(
+            !report.warnings.iter().any(|w| w.contains("every record")),
+            "{open}: {:?}",
+            report.warnings
+        );
+    }
+}
+
 #[test]
 fn damaged_documents_never_panic_and_never_gain_records() {
     // Every sample document with one byte replaced by a structural character, or cut short,
