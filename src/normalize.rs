@@ -912,7 +912,8 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
         v if v.is_nullish() => return Outcome::Reject(Reason::NoTime, "no time field".into()),
         _ => return Outcome::Reject(Reason::NoTime, "time is not text".into()),
     };
-    if !(MIN_YEAR..=MAX_YEAR).contains(&time.year()) {
+    // The year of the UTC date as stored: `DateTime::year` adds the zone's offset (zero) first.
+    if !(MIN_YEAR..=MAX_YEAR).contains(&time.naive_utc().year()) {
         return Outcome::Reject(
             Reason::TimeOutOfRange,
             format!(
