@@ -475,9 +475,22 @@ pub struct Raw<'a> {
     /// free.
     owned: bool,
     /// A nested object that was given as text that is not JSON (`properties` cut short, or a
-    /// Python repr): its key (empty until the key is known), for the reject it makes.
-    not_json: Option<&'static str>,
+    /// Python repr): its key's place in [`NESTED_KEYS`] ([`UNNAMED`] until the key is known),
+    /// for the reject it makes. One byte, beside `owned`: a `Raw` is moved for every record.
+    not_json: Option<u8>,
 }
+
+/// The keys of nested objects that hold a record's fields, as a reject names them.
+pub const NESTED_KEYS: [&str; 5] = [
+    "properties",
+    "data",
+    "resultInformation",
+    "resultInfo",
+    "sipDiagnosticInfo",
+];
+
+/// A nested object that is not JSON whose key is not known yet, or none of [`NESTED_KEYS`].
+const UNNAMED: u8 = u8::MAX;
 
 impl PartialEq for Raw<'_> {
     fn eq(&self, other: &Self) -> bool {
@@ -569,16 +582,17 @@ impl<'a> Raw<'a> {
     /// the record it is in a reject (its code or subcode may be in it).
     pub fn not_json() -> Raw<'a> {
         Raw {
-            not_json: Some(""),
+            not_json: Some(UNNAMED),
             ..Raw::default()
         }
     }
 
     /// Names the nested object under `key` when it was text that is not JSON
     /// ([`Self::not_json`]); one named already, deeper in it, keeps its name.
-    pub fn name_not_json(&mut self, key: &'static str) {
-        if self.not_json == Some("") {
-            self.not_json = Some(key);
+    pub fn name_not_json(&mut self, key: &str) {
+        if self.not_json == Some(UNNAMED) {
+            let at = NESTED_KEYS.iter().position(|k| k.eq_ignore_ascii_case(key));
+            self.not_json = Some(at.map_or(UNNAMED, |i| i as u8));
         }
     }
 
@@ -828,12 +842,10 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
     }
     // Its code or subcode may be in what could not be read (rev64a F3: a `properties` cut
     // short had been read as 400 with no subcode, from `resultSignature`).
-    if let Some(key) = raw.not_json {
-        let key = if key.is_empty() {
-            "a nested object"
-        } else {
-            key
-        };
+    if let Some(at) = raw.not_json {
+        let key = NESTED_KEYS
+            .get(usize::from(at))
+            .unwrap_or(&"a nested object");
         let why = format!("{key} is text that does not parse as JSON, so its fields are lost");
         return Outcome::Reject(Reason::NotJson, why);
     }

@@ -141,7 +141,7 @@ pub(super) fn record_entry<'de, A: MapAccess<'de>>(
         KeyRole::Field(f) => raw.set(f, m.next_value::<Val<'de>>()?),
         KeyRole::Enter(inner) => {
             if let Some(mut r) = m.next_value_seed(NestedSeed(inner))? {
-                r.name_not_json(nested_name(key));
+                r.name_not_json(key);
                 nested.push(r);
             }
         }
@@ -150,23 +150,6 @@ pub(super) fn record_entry<'de, A: MapAccess<'de>>(
         }
     }
     Ok(())
-}
-
-/// The keys of nested objects that hold a record's fields, as a reject names them.
-const NESTED_KEYS: [&str; 5] = [
-    "properties",
-    "data",
-    "resultInformation",
-    "resultInfo",
-    "sipDiagnosticInfo",
-];
-
-/// `key` as [`NESTED_KEYS`] spells it (`Properties` is `properties`).
-fn nested_name(key: &str) -> &'static str {
-    (NESTED_KEYS.iter())
-        .find(|k| k.eq_ignore_ascii_case(key))
-        .copied()
-        .unwrap_or("a nested object")
 }
 
 pub(super) fn finish_record<'de>(mut raw: Raw<'de>, nested: Vec<Raw<'de>>) -> Raw<'de> {
