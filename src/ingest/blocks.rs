@@ -559,12 +559,15 @@ impl Blocks {
     }
 
     fn fail(&mut self, error: io::Error) -> Option<Piece> {
+        let line = self.start();
+        self.fail_at(line, error)
+    }
+
+    /// Ends the blocks with the read error that cut the piece of `line`, which is its reject.
+    fn fail_at(&mut self, line: Start, error: io::Error) -> Option<Piece> {
         self.done = true;
         self.failed = true;
-        Some(Piece::Error {
-            line: self.start(),
-            error,
-        })
+        Some(Piece::Error { line, error })
     }
 
     /// Drops the rest of an oversized line, keeping what follows it.
@@ -692,9 +695,7 @@ impl Iterator for Blocks {
                     // The read error cut the line being skipped: one reject, the error's, at
                     // that line (a piece after it would follow one never counted, and its
                     // reject wait for its line to the end).
-                    self.done = true;
-                    self.failed = true;
-                    return Some(Piece::Error { line, error });
+                    return self.fail_at(line, error);
                 }
                 Some(Piece::TooLarge { line, head })
             }
