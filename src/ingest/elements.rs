@@ -687,6 +687,16 @@ fn element_end(b: &[u8], top: bool, part: bool) -> Option<(usize, u64)> {
                 let Some(end) = value_end(b, i) else {
                     return last.or(ended);
                 };
+                // Damage that closed an element early: on where the next one starts.
+                if matches!(c, b'{' | b'[') {
+                    if let Some((j, _)) = past_pretty_debris(b, (i, end), top) {
+                        prev = Some(i);
+                        i = j;
+                        count += 1;
+                        after_value = false;
+                        continue;
+                    }
+                }
                 if c == b'"' {
                     if let Some(next) = stray_quote_end(b, i, prev, &None) {
                         count += 1;
@@ -738,8 +748,30 @@ fn stray_closer(b: &[u8], i: usize, top: bool) -> bool {
     let next = b[i + 1..].iter().position(|c| !c.is_ascii_whitespace());
     match next.map(|n| (i + 1 + n, b[i + 1 + n])) {
         Some((comma, b',')) => top || !key_follows(b, comma + 1),
-        Some((_, b'{' | b'[')) => !top,
+        Some((k, b'{' | b'[')) => !top || !opens_document(b, k),
+        // Inside a document nothing else follows its `]` but a `]` or `}` (one lost) or a key
+        // (its comma lost): after anything else (the rest of a damaged row, `a}b]c`, `]]`) the
+        // `]` is damage, and the elements go on.
+        Some((k, c)) if !top => !matches!(c, b'}' | b']') && !key_follows(b, k),
         _ => false,
+    }
+}
+
+/// Whether the `{` or `[` at `b[k]` opens a document, as far as its first member shows: an
+/// object's first key or `}`, an array's anything but a string that no `,` or `]` follows
+/// (`]{"` or `]["` left of a damaged element's line are no document).
+fn opens_document(b: &[u8], k: usize) -> bool {
+    let Some(n) = b[k + 1..].iter().position(|c| !c.is_ascii_whitespace()) else {
+        return true;
+    };
+    let j = k + 1 + n;
+    match (b[k], b[j]) {
+        (b'{', b'}') => true,
+        (b'{', _) => key_follows(b, j),
+        (_, b'"') => string_end(b, j + 1)
+            .and_then(|e| b[e..].iter().find(|c| !c.is_ascii_whitespace()))
+            .is_none_or(|c| matches!(c, b',' | b']')),
+        _ => true,
     }
 }
 
@@ -955,6 +987,15 @@ pub(super) fn elements<S: Sink>(
                         i = j;
                         continue;
                     }
+                    // Read whole but closed early by its damage, whose debris follows it.
+                    if let Some((j, bare)) = past_pretty_debris(b, (i, stop), top) {
+                        if ctx.counts.rejected == rejected {
+                            last_good = Some(i);
+                        }
+                        want_element = bare;
+                        i = j;
+                        continue;
+                    }
                     if ctx.counts.rejected == rejected {
                         last_good = Some(i);
                     } else if matches!(b[i], b'{' | b'[') {
@@ -981,7 +1022,9 @@ pub(super) fn elements<S: Sink>(
                     one_line,
                     top,
                 };
-                i = reject_damaged(b, (i, stop), last_good, shape, damage, end, ctx);
+                let (to, bare) = reject_damaged(b, (i, stop), last_good, shape, damage, end, ctx);
+                want_element = bare;
+                i = to;
             }
         }
     }
@@ -1004,6 +1047,86 @@ fn past_debris(
         .flatten()
         .find_map(|sig| next_element(b, i, stop, &sig));
     resync.unwrap_or(stop)
+}
+
+/// Where the elements of a pretty-printed array go on after the damaged element at `b[i]`,
+/// which is the first thing on its line: at the next line indented as far that starts with
+/// a `{` or `[` (at the comma before it, when the line before ends with one: `false`; else at
+/// the opener: `true`, an element may come without a comma), or at the array's `]`, first on
+/// the first line indented less (or as far, after an object). Damage inside an element
+/// (`a}b]c`, `]{"`, `}"`) upsets its brackets and quotes, not the indentation of the lines
+/// after it. `None` when the element is not first on its line or `b` holds neither.
+fn pretty_next(b: &[u8], i: usize) -> Option<(usize, bool)> {
+    let open = *b.get(i)?;
+    // Only the blanks before it are looked at: a one-line document's elements cost nothing
+    // more here (a search back for its line's start had made each damaged one cost the block).
+    let indent = b[..i]
+        .iter()
+        .rev()
+        .take_while(|&&c| c == b' ' || c == b'\t')
+        .count();
+    if b[..i - indent].last() != Some(&b'\n') {
+        return None;
+    }
+    memchr::memchr_iter(b'\n', &b[i..]).find_map(|p| {
+        let start = i + p + 1;
+        let n = b[start..]
+            .iter()
+            .take_while(|&&c| c == b' ' || c == b'\t')
+            .count();
+        let c = *b.get(start + n)?;
+        if matches!(c, b'\n' | b'\r') || n > indent {
+            return None;
+        }
+        if n < indent || (c == b']' && open == b'{') {
+            return Some((c == b']').then_some((start + n, false)));
+        }
+        if !opens(c) {
+            return None;
+        }
+        let before = b[..start].iter().rposition(|c| !c.is_ascii_whitespace());
+        Some(Some(match before {
+            Some(k) if b[k] == b',' => (k, false),
+            _ => (start + n, true),
+        }))
+    })?
+}
+
+/// Whether `c` opens an element that may be a record: an object, or an array of them (a batch
+/// of events among single ones) or a row.
+fn opens(c: u8) -> bool {
+    matches!(c, b'{' | b'[')
+}
+
+/// Where a pretty-printed array's elements go on after the element `b[i..stop]`, read or
+/// rejected, when what follows it is debris of its damage, as [`pretty_next`] shows: not a
+/// comma and the next element on a line of its own, nor the array's `]` where that finds it,
+/// nor a `}` that closes the document.
+fn past_pretty_debris(b: &[u8], (i, stop): (usize, usize), top: bool) -> Option<(usize, bool)> {
+    let after = |k: usize| {
+        let n = b.get(k..)?.iter().position(|c| !c.is_ascii_whitespace())?;
+        Some(k + n)
+    };
+    let k = after(stop)?;
+    let own_line = |j: usize| b[stop..j].contains(&b'\n');
+    let plain = match b[k] {
+        b',' => after(k + 1).is_none_or(|j| b[j] == b']' || (opens(b[j]) && own_line(j))),
+        // A missing comma before the next element.
+        c if opens(c) => own_line(k),
+        // The array's own `]`, unless the element spans lines (pretty-printed) and the lines
+        // after it go on with elements as indented as it: its damage closed it early. After
+        // an element on one line (an element a line, no indentation to go by: a table of a
+        // row a line, then the next table) the `]` closes the array.
+        b']' if !stray_closer(b, k, top) => {
+            if !b[i..stop].contains(&b'\n') {
+                return None;
+            }
+            return pretty_next(b, i).filter(|&(j, _)| j != k);
+        }
+        b'}' => !top && closes_document(b, k),
+        _ => false,
+    };
+    (!plain).then(|| pretty_next(b, i)).flatten()
 }
 
 /// Why a stray quote where an element should start is rejected.
@@ -1079,8 +1202,10 @@ struct Damage<'e> {
 }
 
 /// Rejects the damaged element that starts at `b[i]` and that the parser read to `stop`;
-/// returns where the elements go on. It ends where the next element starts, which the elements
-/// around it show (a lost quote makes everything after it look like a string): the shape of
+/// returns where the elements go on, and whether an element may come there without a comma.
+/// It ends where the next element starts, which the elements around it show (a lost quote
+/// makes everything after it look like a string): in a pretty-printed array the next line
+/// indented as far as it that opens an element ([`pretty_next`]); else the shape of
 /// the last good element of the block, else its own, else the array's first, the first that
 /// finds a next element; else at `stop`, and the document ends inside it when the parser ran
 /// out of input, but before the array's own `]` or the document's `}` when the walk ended there
@@ -1093,16 +1218,19 @@ fn reject_damaged<S: Sink>(
     damage: Damage<'_>,
     end: &End,
     ctx: &mut FileCtx<'_, S>,
-) -> usize {
+) -> (usize, bool) {
     let e = damage.error;
-    let resync = [
-        last_good.and_then(|g| signature(b, g)),
-        signature(b, i),
-        shape.clone(),
-    ]
-    .into_iter()
-    .flatten()
-    .find_map(|sig| next_element(b, i + 1, stop, &sig));
+    let pretty = pretty_next(b, i);
+    let resync = pretty.map(|(j, _)| j).or_else(|| {
+        [
+            last_good.and_then(|g| signature(b, g)),
+            signature(b, i),
+            shape.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(|sig| next_element(b, i + 1, stop, &sig))
+    });
     let (reason, why, to) = match resync {
         Some(j) => (Reason::BadDocument, short_message(e), j),
         None if e.is_eof() => {
@@ -1123,7 +1251,7 @@ fn reject_damaged<S: Sink>(
     };
     let at = At::record(at_line, damage.index);
     ctx.reject(at, reason, why, head(&b[i..to]));
-    to
+    (to, pretty.is_some_and(|(j, bare)| j == to && bare))
 }
 
 /// Whether the walk of the damaged element `b[i..stop]` ended at a closer of the other kind

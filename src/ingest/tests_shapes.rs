@@ -4406,6 +4406,49 @@ fn a_damaged_element_costs_that_element_only() {
     );
 }
 
+/// `text` with the `nth` line inside its `nth` element that starts with `opener` (a line of
+/// `opener` alone at `indent` spaces) replaced by `damage`, and the replaced line's number.
+fn damage_line(text: &str, opener: &str, indent: usize, nth: usize, damage: &str) -> (String, u64) {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let start = format!("{}{opener}", " ".repeat(indent));
+    let row = (0..lines.len())
+        .filter(|&k| lines[k] == start)
+        .nth(nth)
+        .unwrap();
+    lines[row + 3] = format!("{}{damage}", " ".repeat(indent + 4));
+    (lines.join("\n") + "\n", row as u64 + 4)
+}
+
+#[test]
+fn one_damaged_line_in_a_pretty_printed_element_costs_that_element_only() {
+    // A line of a query API row, or of an az CLI element, damaged to text that holds a
+    // closer, a quote or an opener: the element is one reject at its own line and number, and
+    // the rows after it are read (they were dropped uncounted, or were rejects of their own).
+    let api = std::fs::read_to_string(root().join("samples/api/query-response.json")).unwrap();
+    let az = std::fs::read_to_string(root().join("samples/cli/az-query.json")).unwrap();
+    let cases = [
+        (&api, "[", 8, ["a}b]c", "]]", "x}]", "}\"", "a]b}c"]),
+        (&az, "{", 2, ["]{\"", "][\"", "]{{", "}\"", "x}]"]),
+    ];
+    for (text, opener, indent, damages) in cases {
+        let (read, accepted, rejected, _) = counts("doc.json", text.as_bytes());
+        for damage in damages {
+            let (damaged, line) = damage_line(text, opener, indent, 5, damage);
+            let (c, report, _d) = read_text("doc.json", damaged.as_bytes());
+            let f = &report.files[0];
+            assert_eq!(
+                (f.accepted + f.rejected, f.accepted, f.rejected),
+                (read, accepted - 1, rejected + 1),
+                "{damage}: {:?}",
+                c.rejects
+            );
+            let r = &c.rejects[0];
+            assert_eq!(r.record, Some(6), "{damage}: {r:?}");
+            assert!((line - 3..=line).contains(&r.line), "{damage}: {r:?}");
+        }
+    }
+}
+
 #[test]
 fn documents_one_after_another_are_each_read_robustly() {
     let rec = |i: u32| format!("{{\"time\":\"2026-11-24T01:00:0{i}Z\",\"resultCode\":404}}");
