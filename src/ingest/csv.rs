@@ -17,7 +17,7 @@ use super::ledger::Start;
 use super::ranges::{self, Framing, Plain};
 use super::stops::Stops;
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
-use crate::normalize::{strip_header_suffix, DateOrder, Field, Raw, Reason, Val};
+use crate::normalize::{strip_header_suffix, Context, DateOrder, Field, Raw, Reason, Val};
 use crate::record::At;
 use crate::time::{order_evidence, TimeRules};
 
@@ -129,6 +129,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         width,
         wanted: &wanted,
         message: names.message,
+        properties: names.properties,
         sorted: &sorted,
         known,
         code_column: has_code_column(&wanted),
@@ -454,6 +455,7 @@ fn first_block_unread<S: Sink, M: Fn() -> S + Sync>(
         width: 0,
         wanted: &[],
         message: None,
+        properties: None,
         sorted: &[],
         known: false,
         code_column: false,
@@ -777,6 +779,9 @@ struct Names {
     /// of AppTraces), whose cell may be a record forwarded as JSON: then the row is that
     /// record, as in a JSON export of the same traces ([`super::json::forwarded_in`]).
     message: Option<usize>,
+    /// The column of a record's `properties` (the common schema's service fields, kept as
+    /// JSON text), read as the JSON reader reads a record's ([`properties_into`]).
+    properties: Option<usize>,
 }
 
 impl Names {
@@ -792,6 +797,7 @@ fn header_fields(headers: &ByteRecord) -> Names {
         fields: Vec::with_capacity(headers.len()),
         local: false,
         message: None,
+        properties: None,
     };
     for (i, h) in headers.iter().enumerate() {
         let h = String::from_utf8_lossy(h);
@@ -810,7 +816,12 @@ fn header_fields(headers: &ByteRecord) -> Names {
                 names.message.get_or_insert(i);
                 None
             }
-            Column::Other => None,
+            Column::Other => {
+                if name.eq_ignore_ascii_case("properties") {
+                    names.properties.get_or_insert(i);
+                }
+                None
+            }
         };
         names.fields.push(field);
     }
@@ -1596,6 +1607,8 @@ struct Row<'w> {
     wanted: &'w [(usize, Field)],
     /// The column of a log line's text ([`Names::message`]).
     message: Option<usize>,
+    /// The column of a record's `properties` ([`Names::properties`]).
+    properties: Option<usize>,
     /// The file header's names (byte-order mark dropped), sorted, when it names one known
     /// column only (a custom table's time beside a cell of JSON): a row of the same names in
     /// another order is a header too, as one naming two known columns is. Empty otherwise.
@@ -1636,6 +1649,7 @@ struct Columns {
     width: usize,
     wanted: Vec<(usize, Field)>,
     message: Option<usize>,
+    properties: Option<usize>,
 }
 
 /// What a row of names is to the rows read by a [`Row`] ([`Row::named`]).
@@ -1666,6 +1680,7 @@ impl<'w> Row<'w> {
                 width: c.width,
                 wanted: &c.wanted,
                 message: c.message,
+                properties: c.properties,
                 code_column: has_code_column(&c.wanted),
                 ..*self
             },
@@ -1833,8 +1848,12 @@ impl<'w> Row<'w> {
         }
         let names = header_fields(&unmarked);
         let wanted = wanted_columns(&names.fields);
-        let message = names.message;
-        if wanted == self.wanted && message == self.message && n == self.width {
+        let (message, properties) = (names.message, names.properties);
+        if wanted == self.wanted
+            && message == self.message
+            && properties == self.properties
+            && n == self.width
+        {
             return Named::Same;
         }
         if wanted.len() + usize::from(message.is_some()) < 2 && !self.same_names(&unmarked) {
@@ -1844,6 +1863,7 @@ impl<'w> Row<'w> {
             width: n,
             wanted,
             message,
+            properties,
         };
         Named::Other(columns, names.local)
     }
@@ -1942,7 +1962,25 @@ impl<'w> Row<'w> {
         for &(i, f) in self.wanted {
             raw.set(f, Val::Str(field(i)));
         }
+        if let Some(p) = self.properties {
+            properties_into(raw, &field(p));
+        }
         Vec::new()
+    }
+}
+
+/// Fills what a row's own columns lack from its `properties` cell, as the JSON reader reads a
+/// record's `properties` (the common schema's `resultSubcode` is there, beside the row's
+/// `ResultSignature`): an object, or JSON text encoded as a string again. Text that starts as
+/// an object and does not parse (cut short, a Python repr) makes the row a `not json` reject,
+/// as in JSON: its subcode had been lost without a word, the row read as its signature alone.
+#[cold]
+fn properties_into<'r>(raw: &mut Raw<'r>, cell: &str) {
+    use serde::de::Visitor;
+    let seed = super::record_seed::NestedSeed(Context::Record);
+    if let Ok(Some(mut inner)) = seed.visit_str::<serde_json::Error>(cell) {
+        inner.name_not_json("properties");
+        raw.fill_from(inner);
     }
 }
 

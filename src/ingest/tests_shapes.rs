@@ -872,6 +872,60 @@ fn the_record_in_a_json_cell_of_a_csv_is_read() {
     assert_eq!(counts, (0, 0, 1), "{:?}", c.rejects);
 }
 
+/// A CSV of the common schema's records (storage-archive records flattened by a script, a
+/// custom table's dynamic column): `properties` is a cell of JSON text beside the row's own
+/// `ResultSignature` or `ResultCode`. Its fields fill what the row's columns lack, as in JSON
+/// (the subcode had been lost: 400/(none) for 400/8536, even from JSON that parses); text that
+/// starts as an object and does not parse is a `not json` reject that names it, as in JSON
+/// (it had been accepted as 400 with no subcode, without a word).
+#[test]
+fn a_csv_rows_properties_cell_is_read_as_a_records_properties() {
+    let props = r#"{"resultCode": 400, "resultSubcode": 8536, "resultMessage": "Action failed, file could not be downloaded.", "operationId": "op-1"}"#;
+    let csv_cell = |t: &str| format!("\"{}\"", t.replace('"', "\"\""));
+    let file = |header: &str, code: &str, cell: &str| {
+        format!("TimeGenerated [UTC],OperationName,{header}\r\n\"11/24/2026, 7:57:40.480 PM\",Play,{code}{}\r\n", csv_cell(cell))
+    };
+    let headers = [
+        ("ResultSignature,Properties", "400,"),
+        ("ResultCode,properties", "400,"),
+        ("ResultCode,ResultSubcode,Properties", "400,8536,"),
+        ("Properties", ""),
+    ];
+    let twice = serde_json::to_string(props).unwrap();
+    for (header, code) in headers {
+        for cell in [props, &twice] {
+            let text = file(header, code, cell);
+            let (c, counts) = ingest_one(text.as_bytes());
+            assert_eq!(counts, (1, 0, 0), "{text}: {:?}", c.rejects);
+            let r = &c.records[0];
+            assert_eq!((r.code, r.subcode), (400, Some(8536)), "{text}");
+            assert_eq!(r.message, "Action failed, file could not be downloaded.");
+        }
+        let repr = props.replace('"', "'");
+        for cell in [&props[..60], &repr, &twice[..60]] {
+            let text = file(header, code, cell);
+            let (c, counts) = ingest_one(text.as_bytes());
+            assert_eq!(counts, (0, 1, 0), "{text}");
+            let r = &c.rejects[0];
+            assert_eq!(r.reason, Reason::NotJson, "{text}");
+            assert_eq!(
+                r.detail(),
+                "properties is text that does not parse as JSON, so its fields are lost"
+            );
+        }
+    }
+    // Text that is no object holds no field, as in JSON: the row is its own columns.
+    for cell in ["n/a", ""] {
+        let (c, counts) = ingest_one(file("ResultSignature,Properties", "400,", cell).as_bytes());
+        assert_eq!(counts, (1, 0, 0), "{:?}", c.rejects);
+        assert_eq!((c.records[0].code, c.records[0].subcode), (400, None));
+    }
+    // The row's own columns come first: `properties` fills what they lack.
+    let text = file("ResultCode,ResultSubcode,Properties", "500,8511,", props);
+    let (c, _) = ingest_one(text.as_bytes());
+    assert_eq!((c.records[0].code, c.records[0].subcode), (500, Some(8511)));
+}
+
 /// A callback endpoint's log, its bodies after a prefix on each line (the real bodies of
 /// `servicebus-entries-net.json`), as ASP.NET Core's console logger, an Express app and Python's
 /// logging write them: each event is a record, the other lines skipped (each line of such a file
