@@ -572,7 +572,7 @@ fn recoded_copies(sources: &[Source], lens: &[Option<u64>]) -> Vec<String> {
     };
     let texts: Vec<Option<u64>> = (sources.iter().zip(lens))
         .map(|(s, len)| match len {
-            Some(l) if s.name.ends_with(".gz") => gz_len(s, *l),
+            Some(l) if super::sources::gzip_name(&s.name) => gz_len(s, *l),
             _ => None,
         })
         .collect();
@@ -962,6 +962,15 @@ mod tests {
                     .any(|w| w.starts_with(&format!("{copy}: the same text as {of}, "))),
                 "{copy}: {said:#?}"
             );
+        }
+        // A gzip rotated after it was compressed, or whose suffix is upper-case, is told by
+        // its name as `.gz` is (both had been taken for plain files, their copy not said).
+        for name in ["PT1H.json.gz.1", "PT1H.json.GZ"] {
+            let gz = std::fs::read(sources[1].path.as_ref().unwrap()).unwrap();
+            let pair = [sources[0].clone(), file(name, &gz)];
+            let said = copies(&pair);
+            assert_eq!(said.len(), 1, "{name}: {said:#?}");
+            assert!(said[0].starts_with(&format!("{name}: the same text as PT1H.json, ")));
         }
         // Plain files alone are not opened for it.
         assert!(recoded_copies(&sources[3..4], &[Some(other.len() as u64)]).is_empty());

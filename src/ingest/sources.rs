@@ -30,25 +30,36 @@ fn unread_export(p: &Path) -> bool {
 }
 
 /// Whether a walk reads `p` by its name: a [`WALKED_EXTENSIONS`] one, or such a name rotated
-/// ([`unrotated`]), either optionally `.gz` in any case (`PT1H.json.GZ`).
+/// ([`unrotated`]), either optionally `.gz` in any case (`PT1H.json.GZ`), and a gzip of one
+/// rotated after it was compressed (`PT1H.json.gz.1`, `callbacks.log.gz.2`).
 fn wanted_in_walk(p: &Path) -> bool {
     // A name that is not UTF-8 (`bad\xffname.jsonl`) is judged by its extension all the same.
     let name = p
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    let name: &str = &name;
-    let name = match name.len().checked_sub(3) {
-        Some(n) if name.is_char_boundary(n) && name[n..].eq_ignore_ascii_case(".gz") => &name[..n],
-        _ => name,
-    };
     let walked = |name: &str| {
         Path::new(name)
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| WALKED_EXTENSIONS.iter().any(|w| e.eq_ignore_ascii_case(w)))
     };
-    walked(name) || unrotated(name).is_some_and(walked)
+    let rotated_gzip = unrotated(&name).and_then(ungzipped);
+    let name = ungzipped(&name).unwrap_or(&name);
+    walked(name) || unrotated(name).is_some_and(walked) || rotated_gzip.is_some_and(walked)
+}
+
+/// `name` without its gzip suffix, in any case (`PT1H.json.GZ`), when it has one.
+fn ungzipped(name: &str) -> Option<&str> {
+    let n = name.len().checked_sub(3)?;
+    (name.is_char_boundary(n) && name[n..].eq_ignore_ascii_case(".gz")).then(|| &name[..n])
+}
+
+/// Whether `name` says gzip: `.gz` in any case, or before a rotation's suffix
+/// (`PT1H.json.gz.1`). A file is read as gzip by its magic bytes whatever its name; this is
+/// for what looks at a file by its name alone.
+pub(super) fn gzip_name(name: &str) -> bool {
+    ungzipped(name).is_some() || unrotated(name).and_then(ungzipped).is_some()
 }
 
 /// The name a log had before it was rotated, when `name` ends in a rotation's suffix: a
@@ -525,6 +536,13 @@ mod tests {
             "app.log.2026-11-25_14",
             "app.log.2026-11-25_14-05-00",
             "events.jsonl.3",
+            // Rotated after it was compressed (they had been passed over, counted in the
+            // warning, while `callbacks.log.2.gz` was read).
+            "PT1H.json.gz.1",
+            "x.jsonl.gz.2",
+            "callbacks.log.gz.1",
+            "callbacks.log.GZ.1",
+            "callbacks.log.gz-20261125",
         ] {
             assert!(wanted_in_walk(Path::new(name)), "{name}");
         }
@@ -537,7 +555,9 @@ mod tests {
             "app.log.-",
             "app.log..1",
             "app.log.1a",
-            "PT1H.json.gz.1",
+            "notes.md.gz.1",
+            "PT1H.json.gz.bak",
+            "PT1H.gz.1",
         ] {
             assert!(!wanted_in_walk(Path::new(name)), "{name}");
         }
@@ -550,7 +570,12 @@ mod tests {
     fn a_walk_says_how_many_files_it_passed_over() {
         let dir = tempfile::tempdir().unwrap();
         let write = |name: &str, text: &[u8]| std::fs::write(dir.path().join(name), text).unwrap();
-        for name in ["callbacks.log", "callbacks.log.1", "callbacks.log.2.gz"] {
+        for name in [
+            "callbacks.log",
+            "callbacks.log.1",
+            "callbacks.log.2.gz",
+            "callbacks.log.gz.3",
+        ] {
             write(name, b"{}\n");
         }
         write("callbacks.log.bak", b"{}\n");
@@ -572,7 +597,12 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            ["callbacks.log", "callbacks.log.1", "callbacks.log.2.gz"]
+            [
+                "callbacks.log",
+                "callbacks.log.1",
+                "callbacks.log.2.gz",
+                "callbacks.log.gz.3"
+            ]
         );
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(
