@@ -32,9 +32,10 @@ pub fn run(cat: Catalogue, args: &ReportArgs, also_read: &[(PathBuf, &str)]) -> 
     let over_max_bad = args.max_bad.exceeded(agg.rejected, agg.read());
     // The history's days and the reports are replaced together, once all are written.
     let mut set = OutputSet::new();
-    let night = test_night(args, &agg, (over_max_bad, calls.joined()), &mut set)?;
+    let rejects = over_max_bad.then_some((agg.rejected, agg.read()));
+    let night = test_night(args, &agg, (rejects, calls.joined()), &mut set)?;
     warnings.extend(night.warnings);
-    let rep = report::build(
+    let mut rep = report::build(
         agg,
         &cat,
         (ingested.files, args.inputs.clone(), settings.reading()),
@@ -144,7 +145,7 @@ fn read(
 fn test_night(
     args: &ReportArgs,
     agg: &Aggregator,
-    (over_max_bad, joined): (bool, bool),
+    (over_max_bad, joined): (Option<(u64, u64)>, bool),
     set: &mut OutputSet,
 ) -> Result<Night> {
     // The input's own days count as history; stored days fill in the baseline.

@@ -69,8 +69,10 @@ pub fn volume_lines(r: &Report) -> (String, Vec<String>) {
     let head = if r.volume.iter().any(|v| v.status.flagged()) {
         format!("Flagged on {day}{note}:")
     } else if r.volume[0].status == VolumeStatus::InsufficientHistory {
+        let partial =
+            (r.spikes.partial_baseline.as_ref()).map_or(String::new(), |p| format!("; {p}"));
         format!(
-            "No volume test for {day}: the history holds fewer than {} complete days of the baseline.",
+            "No volume test for {day}: the history holds fewer than {} complete days of the baseline{partial}.",
             crate::spikes::MIN_BASELINE_DAYS
         )
     } else if !flagged.is_empty() && only_retired {

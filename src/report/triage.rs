@@ -1635,6 +1635,7 @@ mod tests {
         let stored = |d: &str, apart: bool| crate::spikes::history::DayAgg {
             day: day(d),
             partial: false,
+            partial_why: None,
             exposure: 100,
             keys: Default::default(),
             resources: Default::default(),

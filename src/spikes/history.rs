@@ -23,6 +23,9 @@ pub struct DayAgg {
     pub day: i64,
     /// Only part of the day was covered by the input it came from: never a baseline.
     pub partial: bool,
+    /// Why the day is partial, when known: said where its absence turns a test off, with the
+    /// fix that makes it whole. None of a whole day, and of a day stored before it was kept.
+    pub partial_why: Option<PartialWhy>,
     /// All records of the day, all codes.
     pub exposure: u64,
     /// (count, calls) per key.
@@ -43,6 +46,49 @@ pub struct DayAgg {
     /// A day of one resource ([`History::for_resource`]) whose day holds callback records but
     /// counts none under a resource ([`DayAgg::callbacks_apart`]).
     pub callbacks_apart: bool,
+}
+
+/// Why a day is stored partial, never a baseline: each cause has its own fix, and a note that
+/// gives another cause's sends the reader to re-run nights that will be stored partial again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartialWhy {
+    /// The input's records, or its window, did not cover the whole UTC day.
+    Uncovered,
+    /// The day was not over by the clock when it was stored.
+    NotOver,
+    /// Its records stop early and all records were low or a DROP: an export that stopped.
+    Stopped,
+    /// The run that stored it rejected more records than `--max-bad` allows: `rejected` of
+    /// `read`.
+    Rejects { rejected: u64, read: u64 },
+}
+
+impl PartialWhy {
+    /// As stored in a day's `partial_why` column.
+    fn stored(self) -> String {
+        match self {
+            PartialWhy::Uncovered => "uncovered".to_string(),
+            PartialWhy::NotOver => "not over".to_string(),
+            PartialWhy::Stopped => "stopped".to_string(),
+            PartialWhy::Rejects { rejected, read } => format!("rejects {rejected} of {read}"),
+        }
+    }
+
+    /// Read back from [`PartialWhy::stored`]; a text it did not write is no reason.
+    fn parse(s: &str) -> Option<PartialWhy> {
+        match s {
+            "uncovered" => Some(PartialWhy::Uncovered),
+            "not over" => Some(PartialWhy::NotOver),
+            "stopped" => Some(PartialWhy::Stopped),
+            _ => {
+                let (rejected, read) = s.strip_prefix("rejects ")?.split_once(" of ")?;
+                Some(PartialWhy::Rejects {
+                    rejected: rejected.parse().ok()?,
+                    read: read.parse().ok()?,
+                })
+            }
+        }
+    }
 }
 
 /// Records a day's file may count at most, in any of its numbers: 10^14 records a day is no
@@ -107,6 +153,7 @@ impl DayAgg {
             });
         self.day == other.day
             && self.partial == other.partial
+            && self.partial_why == other.partial_why
             && self.exposure == other.exposure
             && self.keys == other.keys
             && self.kinds == other.kinds
@@ -246,15 +293,19 @@ impl History {
         let mut days: BTreeMap<i64, DayAgg> = BTreeMap::new();
         let cov = coverage(agg);
         for (&(day, key), s) in &agg.by_day {
-            let d = days.entry(day).or_insert_with(|| DayAgg {
-                day,
-                partial: cov.is_none_or(|(a, b)| !(a <= day * DAY && (day + 1) * DAY <= b)),
-                exposure: 0,
-                keys: HashMap::new(),
-                resources: BTreeMap::new(),
-                kinds: BTreeMap::new(),
-                key_kinds: HashMap::new(),
-                callbacks_apart: false,
+            let d = days.entry(day).or_insert_with(|| {
+                let partial = cov.is_none_or(|(a, b)| !(a <= day * DAY && (day + 1) * DAY <= b));
+                DayAgg {
+                    day,
+                    partial,
+                    partial_why: partial.then_some(PartialWhy::Uncovered),
+                    exposure: 0,
+                    keys: HashMap::new(),
+                    resources: BTreeMap::new(),
+                    kinds: BTreeMap::new(),
+                    key_kinds: HashMap::new(),
+                    callbacks_apart: false,
+                }
             });
             let count = s.count();
             d.exposure += count;
@@ -388,6 +439,7 @@ impl History {
                 let day_agg = DayAgg {
                     day,
                     partial: d.partial,
+                    partial_why: d.partial_why,
                     exposure,
                     keys,
                     resources,
@@ -419,6 +471,11 @@ impl History {
                     DayAgg {
                         day,
                         partial: d.partial || r.partial,
+                        // A resource's own early stop is its volume test's finding.
+                        partial_why: match d.partial {
+                            true => d.partial_why,
+                            false => r.partial.then_some(PartialWhy::Stopped),
+                        },
                         exposure: r.exposure,
                         keys: r.keys.clone(),
                         resources: BTreeMap::new(),
@@ -659,7 +716,8 @@ fn day_frame(d: &DayAgg) -> PolarsResult<DataFrame> {
         "count" => rows.iter().map(|r| r.3).collect::<Vec<_>>(),
         "calls" => rows.iter().map(|r| r.4).collect::<Vec<_>>(),
         "exposure" => rows.iter().map(|r| r.5).collect::<Vec<_>>(),
-        "partial" => rows.iter().map(|r| r.6).collect::<Vec<_>>()
+        "partial" => rows.iter().map(|r| r.6).collect::<Vec<_>>(),
+        "partial_why" => vec![d.partial_why.map(PartialWhy::stored); rows.len()]
     )
 }
 
@@ -708,7 +766,7 @@ fn read_day_guarded(p: &Path) -> Result<(DayAgg, bool)> {
 /// The columns of a day's file as [`day_frame`] writes them, with their types, and whether a
 /// file may lack the column: `resource` and `kind` came later, and a file written before them
 /// holds the whole day's keys only.
-const COLUMNS: [(&str, DataType, bool); 9] = [
+const COLUMNS: [(&str, DataType, bool); 10] = [
     ("day", DataType::String, false),
     ("resource", DataType::String, true),
     ("kind", DataType::String, true),
@@ -718,6 +776,7 @@ const COLUMNS: [(&str, DataType, bool); 9] = [
     ("calls", DataType::UInt64, false),
     ("exposure", DataType::UInt64, false),
     ("partial", DataType::Boolean, false),
+    ("partial_why", DataType::String, true),
 ];
 
 /// The file's columns against [`COLUMNS`]: a required one missing, or one of another type, is
@@ -782,6 +841,11 @@ fn read_day(mut reader: ParquetReader<File>) -> Result<(DayAgg, bool)> {
     // The day's `partial` is its own rows' (a resource's rows may say the resource's).
     let whole = (0..df.height()).find(|&i| resource_of(i).is_none());
     let partial = partials.get(whole.unwrap_or(0)).unwrap_or(true);
+    // Why, in a file written since it was kept: the whole day's, on each of its rows.
+    let partial_why = match df.column("partial_why") {
+        Ok(c) => (c.str()?.get(whole.unwrap_or(0))).and_then(PartialWhy::parse),
+        Err(_) => None,
+    };
     // Kinds came later still: rows with a kind and no code.
     let kinds = match df.column("kind") {
         Ok(c) => Some(c.str()?.clone()),
@@ -790,6 +854,7 @@ fn read_day(mut reader: ParquetReader<File>) -> Result<(DayAgg, bool)> {
     let mut d = DayAgg {
         day,
         partial,
+        partial_why: partial_why.filter(|_| partial),
         exposure: 0,
         keys: HashMap::new(),
         resources: BTreeMap::new(),
@@ -863,6 +928,7 @@ mod tests {
         DayAgg {
             day: d,
             partial,
+            partial_why: None,
             exposure: keys.iter().map(|k| k.1).sum(),
             keys: keys.iter().map(|(k, n)| (*k, (*n, 1))).collect(),
             resources: BTreeMap::new(),
@@ -1215,6 +1281,7 @@ mod resource_tests {
         let mut day = DayAgg {
             day: d,
             partial: false,
+            partial_why: None,
             exposure: 30,
             keys: HashMap::from([((404, Some(8522)), (20, 7)), ((200, None), (10, 4))]),
             resources: BTreeMap::new(),
@@ -1361,6 +1428,7 @@ mod joined_tests {
         let mut day = DayAgg {
             day: d,
             partial: false,
+            partial_why: None,
             exposure: 130,
             keys: HashMap::from([((400, Some(8536)), (25, 25)), ((202, None), (105, 90))]),
             resources: BTreeMap::new(),
@@ -1495,6 +1563,7 @@ mod joined_tests {
         let old = DayAgg {
             day: d,
             partial: false,
+            partial_why: None,
             exposure: 6,
             keys: HashMap::from([((404, Some(8522)), (6, 4))]),
             resources: BTreeMap::from([

@@ -17,7 +17,7 @@ use crate::aggregate::{Aggregator, Key};
 use crate::catalogue::Category;
 use crate::normalize::Kind;
 use crate::time::{clock_text, day_text, DAY};
-use history::{DayAgg, History};
+use history::{DayAgg, History, PartialWhy};
 
 /// Baseline days: the same weekday this many weeks back.
 pub const BASELINE_WEEKS: i64 = 4;
@@ -556,6 +556,18 @@ pub struct SpikeReport {
     pub new_below_min: Vec<(Key, u64)>,
     /// Each resource of the day over its baseline days, by name ([`resource_baselines`]).
     pub resource_baselines: BTreeMap<String, ResourceBaseline>,
+    /// Why baseline days of the day are no baseline when too few complete ones are held and
+    /// some are stored partial ([`partial_baseline`]): said beside the volume test too.
+    pub partial_baseline: Option<String>,
+}
+
+/// Of the baseline days of `day`, when fewer than [`MIN_BASELINE_DAYS`] are complete in the
+/// history and some are partial: those, why, and how to make them whole
+/// ([`partial_days_said`]).
+pub fn partial_baseline(history: &History, day: i64) -> Option<String> {
+    let baseline = (1..=BASELINE_WEEKS).filter_map(|w| history.days.get(&(day - 7 * w)));
+    let (partial, whole): (Vec<&DayAgg>, Vec<&DayAgg>) = baseline.partition(|a| a.partial);
+    (whole.len() < MIN_BASELINE_DAYS && !partial.is_empty()).then(|| partial_days_said(&partial))
 }
 
 /// One resource's records over the baseline days of a day: what its rates are measured
@@ -802,10 +814,10 @@ fn untested_note(history: &History, day: i64) -> String {
         .filter(|d| history.days.get(d).is_some_and(|a| !a.partial))
         .map(|&d| day_text(d))
         .collect();
-    // Baseline days stored only in part: nightly runs whose records did not cover their day.
-    let partial = (baseline.iter())
-        .filter(|d| history.days.get(d).is_some_and(|a| a.partial))
-        .count();
+    // Baseline days stored only in part, each for its own reason.
+    let partial: Vec<&DayAgg> = (baseline.iter())
+        .filter_map(|d| history.days.get(d).filter(|a| a.partial))
+        .collect();
     let all: Vec<String> = baseline.into_iter().map(day_text).collect();
     let head = format!(
         "No spike test for {}: the history holds {} of the {MIN_BASELINE_DAYS} complete baseline days the test needs (the same weekday of the previous {BASELINE_WEEKS} weeks: {})",
@@ -815,10 +827,9 @@ fn untested_note(history: &History, day: i64) -> String {
     );
     match MIN_BASELINE_DAYS.saturating_sub(held.len()) {
         // Nights are being kept, but none whole: more of them will not help.
-        _ if held.is_empty() && partial > 0 => format!(
-            "{head}; {partial} of them {} stored only as partial days, whose records did not cover the whole UTC day (a tenant quiet around midnight UTC, or files late): run each night with --since and --until naming its day",
-            if partial == 1 { "is" } else { "are" }
-        ),
+        _ if held.is_empty() && !partial.is_empty() => {
+            format!("{head}; {}", partial_days_said(&partial))
+        }
         _ if held.is_empty() => format!("{head}; keep a --history directory across nightly runs"),
         // Enough days, but a key's own spike days are not its baseline.
         0 => format!(
@@ -830,6 +841,56 @@ fn untested_note(history: &History, day: i64) -> String {
             held.join(", "),
             if more == 1 { "" } else { "s" }
         ),
+    }
+}
+
+/// Why `days` (partial, newest first) are no baseline, with the fix of each cause: `3 of them
+/// are stored only as partial days, ...`. A day stored before its reason was kept is said as
+/// one whose records did not cover it, as all were then.
+pub fn partial_days_said(days: &[&DayAgg]) -> String {
+    let n = days.len();
+    let head = format!(
+        "{n} of them {} stored only as partial days",
+        if n == 1 { "is" } else { "are" }
+    );
+    // The causes in the order their first day comes, each with its days.
+    let mut causes: Vec<(u8, Vec<String>)> = Vec::new();
+    for d in days {
+        let (cause, text) = match d.partial_why {
+            None | Some(PartialWhy::Uncovered) => (0, day_text(d.day)),
+            Some(PartialWhy::NotOver) => (1, day_text(d.day)),
+            Some(PartialWhy::Stopped) => (2, day_text(d.day)),
+            Some(PartialWhy::Rejects { rejected, read }) => (
+                3,
+                format!(
+                    "{} ({rejected} of {read} records rejected)",
+                    day_text(d.day)
+                ),
+            ),
+        };
+        match causes.iter_mut().find(|(c, _)| *c == cause) {
+            Some((_, each)) => each.push(text),
+            None => causes.push((cause, vec![text])),
+        }
+    }
+    let why = |cause: u8| {
+        match cause {
+        0 => "whose records did not cover the whole UTC day (a tenant quiet around midnight UTC, or files late): run each night with --since and --until naming its day",
+        1 => "stored before the day was over: re-run each night once it is over",
+        2 => "whose records stopped before the day's end while all records were low or a DROP (an export that stopped, or files left out or late): re-run each night with all its files",
+        _ => "over --max-bad: fix the files or raise --max-bad and re-run those nights",
+    }
+    };
+    let sep = |cause: u8| if cause == 3 { ", " } else { " " };
+    match causes.as_slice() {
+        // One cause, and the first stored so: said as it always was.
+        [(0, _)] => format!("{head}, {}", why(0)),
+        _ => {
+            let each: Vec<String> = (causes.iter())
+                .map(|(cause, each)| format!("{}{}{}", each.join(", "), sep(*cause), why(*cause)))
+                .collect();
+            format!("{head}: {}", each.join("; "))
+        }
     }
 }
 
@@ -1036,6 +1097,7 @@ mod tests {
                 DayAgg {
                     day: *d,
                     partial: false,
+                    partial_why: None,
                     exposure: *exposure,
                     keys: keys.iter().map(|(k, n)| (*k, (*n, *n))).collect(),
                     resources: Default::default(),

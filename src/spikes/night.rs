@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::history::{self, DayAgg, History};
+use super::history::{self, DayAgg, History, PartialWhy};
 use super::volume::{self, VolumeVerdict};
 use super::{
     day_not_whole, detect, detect_by_resource, is_over, later_part_day, now, report_day,
@@ -34,8 +34,8 @@ pub struct Asked<'a> {
     pub resources: &'a [glob::Pattern],
     /// A `--history` directory was given.
     pub stored: bool,
-    /// The run's rejects exceed `--max-bad`: it read only part of its days.
-    pub over_max_bad: bool,
+    /// The run's rejects exceed `--max-bad`, (rejected, read): it read only part of its days.
+    pub over_max_bad: Option<(u64, u64)>,
 }
 
 /// The night tested.
@@ -85,6 +85,7 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
     spikes.resource_baselines =
         day.map_or_else(Default::default, |d| super::resource_baselines(history, d));
     let volume = volume_test(history, day, agg, asked, &mut warnings);
+    spikes.partial_baseline = day.and_then(|d| super::partial_baseline(history, d));
     // What is stored, and said of it, when the history is written (not for some resources).
     let taken = match asked.stored && asked.resources.is_empty() {
         true => {
@@ -137,6 +138,7 @@ fn against_the_clock(
     }
     for d in input.days.values_mut().filter(|d| !is_over(d.day)) {
         d.partial = true;
+        d.partial_why = Some(PartialWhy::NotOver);
     }
     let ahead: Vec<String> = (history.days.range(now.div_euclid(DAY) + 1..))
         .map(|(&d, _)| day_text(d))
@@ -527,6 +529,7 @@ fn stopped_short(
         }
         None => {
             new.partial = true;
+            new.partial_why = Some(PartialWhy::Stopped);
             warnings.push(format!(
                 "the history stores {} as partial, never a baseline: {why} (a re-run with them replaces the day)",
                 day_text(v.day)
@@ -606,7 +609,7 @@ fn to_store(
     history: &mut History,
     before: &BTreeMap<i64, DayAgg>,
     taken: Vec<i64>,
-    over_max_bad: bool,
+    over_max_bad: Option<(u64, u64)>,
     warnings: &mut Vec<String>,
 ) -> Vec<i64> {
     let mut store = Vec::new();
@@ -615,9 +618,12 @@ fn to_store(
         let (old, Some(new)) = (before.get(&day), history.days.get_mut(&day)) else {
             continue;
         };
-        if !over_max_bad {
+        let Some((rejected, read)) = over_max_bad else {
             warnings.extend(old.and_then(|old| History::fewer_records(old, new)));
-        } else if let Some(old) = old.filter(|old| !old.partial) {
+            store.push(day);
+            continue;
+        };
+        if let Some(old) = old.filter(|old| !old.partial) {
             kept.push(format!(
                 "{} ({} records, not this run's {})",
                 day_text(day),
@@ -627,6 +633,8 @@ fn to_store(
             continue;
         } else if !new.partial {
             new.partial = true;
+            // A day partial already keeps its reason: its fix comes first.
+            new.partial_why = Some(PartialWhy::Rejects { rejected, read });
             partial.push(day_text(day));
         }
         store.push(day);
@@ -661,6 +669,7 @@ mod tests {
         DayAgg {
             day: d,
             partial,
+            partial_why: None,
             exposure: records,
             keys: HashMap::from([((200, None), (records, 1))]),
             resources: BTreeMap::new(),
@@ -877,7 +886,13 @@ mod tests {
             names_cut: Vec::new(),
         };
         let (mut history, mut warnings) = (merged(), Vec::new());
-        let stored = to_store(&mut history, &before, vec![d17, d24], true, &mut warnings);
+        let stored = to_store(
+            &mut history,
+            &before,
+            vec![d17, d24],
+            Some((20, 100)),
+            &mut warnings,
+        );
         assert_eq!(stored, [d24]);
         assert!(history.days[&d24].partial);
         assert_eq!(
@@ -885,7 +900,7 @@ mod tests {
             ["rejected records exceed --max-bad, so this run's days may not be whole: the history stores 2026-11-24 as partial, never a baseline; it keeps its complete 2026-11-17 (530 records, not this run's 265)"]
         );
         let (mut history, mut warnings) = (merged(), Vec::new());
-        let stored = to_store(&mut history, &before, vec![d17, d24], false, &mut warnings);
+        let stored = to_store(&mut history, &before, vec![d17, d24], None, &mut warnings);
         assert_eq!(stored, [d17, d24]);
         assert!(!history.days[&d24].partial);
         assert_eq!(warnings.len(), 1);

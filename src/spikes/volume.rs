@@ -658,6 +658,7 @@ mod tests {
         let agg = DayAgg {
             day,
             partial: false,
+            partial_why: None,
             exposure: resources.iter().map(|(_, n)| n).sum(),
             keys: Default::default(),
             resources: each.collect(),
@@ -793,6 +794,7 @@ mod tests {
             let mut a = DayAgg {
                 day: d,
                 partial: false,
+                partial_why: None,
                 exposure: 1600,
                 keys: Default::default(),
                 resources: BTreeMap::new(),
@@ -843,6 +845,7 @@ mod tests {
             let mut a = DayAgg {
                 day: d,
                 partial: false,
+                partial_why: None,
                 exposure: 100,
                 keys: Default::default(),
                 resources: BTreeMap::new(),

@@ -1994,3 +1994,45 @@ fn a_spike_of_callbacks_to_one_number_names_it() {
         .unwrap_or_else(|| panic!("{md}"));
     assert!(!verdict.contains(" records to "), "{verdict}");
 }
+
+/// Nights stored partial because their rejects exceeded --max-bad say so where they turn the
+/// spike and volume tests off, with that cause's fix: the note had given the one of a night
+/// whose records did not cover its day ("run each night with --since and --until"), which
+/// stores such a night as partial again (rev65a F3).
+#[test]
+fn nights_over_max_bad_are_said_so_where_they_turn_the_tests_off() {
+    let work = tempfile::tempdir().unwrap();
+    let history = work.path().join("history");
+    let h = history.to_str().unwrap();
+    let mut read = Vec::new();
+    for day in [0, 7, 14] {
+        let f = night(work.path(), day, &[]);
+        let mut text = std::fs::read_to_string(&f).unwrap();
+        for _ in 0..30 {
+            text.push_str(r#"{"time":"2026-10-21T05:00:00Z","properties":{"resultCode":"x"}}"#);
+            text.push('\n');
+        }
+        read.push(text.lines().count());
+        std::fs::write(&f, text).unwrap();
+        let out = work.path().join(format!("out-{day}"));
+        report_to(&f, &out, &["--history", h]).code(3);
+    }
+    let df = read_parquet(&history.join("2026-11-03.parquet"));
+    let why = df.column("partial_why").unwrap().str().unwrap().get(0);
+    assert_eq!(why, Some(format!("rejects 30 of {}", read[2]).as_str()));
+    let out = work.path().join("out");
+    let f = night(work.path(), 21, &[]);
+    let args = ["--history", h, "--fail-on-spike", "-q"];
+    let err = stderr(&report_to(&f, &out, &args).success());
+    let days = format!(
+        "3 of them are stored only as partial days: 2026-11-03 (30 of {} records rejected), 2026-10-27 (30 of {} records rejected), 2026-10-20 (30 of {} records rejected), over --max-bad: fix the files or raise --max-bad and re-run those nights",
+        read[2], read[1], read[0]
+    );
+    assert!(err.contains(&days), "{err}");
+    assert!(!err.contains("naming its day"), "{err}");
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(
+        summary.contains(&format!("No volume test for 2026-11-10: the history holds fewer than 3 complete days of the baseline; {days}.")),
+        "{summary}"
+    );
+}
