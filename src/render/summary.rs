@@ -253,6 +253,8 @@ pub fn no_mitigation_step(
         return None;
     }
     let (code, subcode) = row.verdict.key;
+    // Over the run's inputs, which hold no record of a stored day tested: it would list none.
+    let subcode = subcode.filter(|_| !r.spikes.stored_day);
     let with = subcode.map_or(String::new(), |sub| {
         let resources: Vec<glob::Pattern> = (r.resource_filter.iter())
             .filter_map(|p| glob::Pattern::new(p).ok())

@@ -559,6 +559,9 @@ pub struct SpikeReport {
     /// Why baseline days of the day are no baseline when too few complete ones are held and
     /// some are stored partial ([`partial_baseline`]): said beside the volume test too.
     pub partial_baseline: Option<String>,
+    /// The day tested is the history's stored day, of which the run holds no record (a --day
+    /// of an earlier night): its keys' calls are not in the run's inputs.
+    pub stored_day: bool,
 }
 
 /// Of the baseline days of `day`, when fewer than [`MIN_BASELINE_DAYS`] are complete in the

@@ -67,7 +67,32 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
     let before: BTreeMap<i64, DayAgg> = (input.days.keys())
         .filter_map(|d| Some((*d, history.days.get(d)?.clone())))
         .collect();
+    // The run's own part of the day tested where the history keeps a complete copy of it (an
+    // export that stopped, re-run; a --day window of part of the day): the tests are of the
+    // run's records, as with no copy stored or with --since and --until naming the day, and
+    // the stored day is put back before the history is written.
+    let own = day.and_then(|d| input.days.get(&d)).cloned();
+    let held = day.filter(|d| !input.days.contains_key(d) && history.days.contains_key(d));
     let taken = history.merge(input);
+    let kept = own.filter(|d| !taken.contains(&d.day)).and_then(|own| {
+        let (day, records) = (own.day, own.exposure);
+        let stored = history.days.insert(day, own)?;
+        warnings.push(format!(
+            "the history keeps its complete {} ({} records, not this run's {records}, which cover part of it): the spike and volume tests and every table count this run's records, as they would with no copy stored",
+            day_text(day),
+            stored.exposure
+        ));
+        Some(stored)
+    });
+    // A --day the input holds no record of, that the history holds: its tests are the stored
+    // day's, and nothing else of the page is.
+    if let Some(d) = held.and_then(|d| history.days.get(&d)) {
+        warnings.push(format!(
+            "--day {}: the input holds none of its records, so its spike and volume tests are of the history's stored day ({} records); the tables count the input's records",
+            day_text(d.day),
+            d.exposure
+        ));
+    }
     let th = asked.thresholds;
     let mut spikes = if asked.by_resource {
         detect_by_resource(history, day, th)
@@ -86,6 +111,10 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
         day.map_or_else(Default::default, |d| super::resource_baselines(history, d));
     let volume = volume_test(history, day, agg, asked, &mut warnings);
     spikes.partial_baseline = day.and_then(|d| super::partial_baseline(history, d));
+    spikes.stored_day = held.is_some();
+    if let Some(stored) = kept {
+        history.days.insert(stored.day, stored);
+    }
     // What is stored, and said of it, when the history is written (not for some resources).
     let taken = match asked.stored && asked.resources.is_empty() {
         true => {

@@ -2036,3 +2036,81 @@ fn nights_over_max_bad_are_said_so_where_they_turn_the_tests_off() {
         "{summary}"
     );
 }
+
+/// A part of a day whose complete copy the history holds is tested as it is where none is
+/// stored: an export that stopped at 14:00, re-run after the whole day was stored, is low with
+/// or without a window naming the day (the history's whole day had stood in, `normal`,
+/// without a window and with --day, where --since and --until gave `low`); a --day window of
+/// the morning is the morning's records, its spikes too (the whole day's NEW key, which the
+/// window does not hold, had been flagged). The history keeps its complete day, and says so
+/// (rev65a F1, F6).
+#[test]
+fn a_part_of_a_day_the_history_holds_whole_is_tested_as_the_run_read_it() {
+    let work = tempfile::tempdir().unwrap();
+    let history = four_weeks(work.path());
+    let h = history.to_str().unwrap();
+    let whole = night(work.path(), 28, &[((500, 8585), 12)]);
+    report_to(&whole, &work.path().join("o"), &["--history", h]).success();
+    let stored = std::fs::read(history.join("2026-11-17.parquet")).unwrap();
+    let text = std::fs::read_to_string(&whole).unwrap();
+    let cut: String = (text.lines())
+        .filter(|l| &l["{\"time\":\"2026-11-17T".len()..][..2] < "14")
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let records = cut.lines().count().to_string();
+    let cut_file = work.path().join("cut.json");
+    std::fs::write(&cut_file, cut).unwrap();
+    for window in [
+        &[][..],
+        &["--day", "2026-11-17"],
+        &["--since", "2026-11-17", "--until", "2026-11-18"],
+    ] {
+        let out = work.path().join("cut");
+        let flags = [&["--history", h][..], window].concat();
+        let err = stderr(&report_to(&cut_file, &out, &flags).success());
+        let rows = read_csv(&out.join("volume.csv"));
+        let all = rows.iter().find(|r| r["scope"] == "all").unwrap();
+        assert_eq!(
+            (all["count"].as_str(), all["status"].as_str()),
+            (records.as_str(), "low"),
+            "{window:?}: {err}"
+        );
+        assert!(
+            err.contains("warning: the history keeps its complete 2026-11-17 ("),
+            "{window:?}: {err}"
+        );
+        assert_eq!(
+            std::fs::read(history.join("2026-11-17.parquet")).unwrap(),
+            stored
+        );
+    }
+    let out = work.path().join("morning");
+    let morning = [
+        "--history",
+        h,
+        "--since",
+        "2026-11-17",
+        "--until",
+        "2026-11-17T10:00:00Z",
+        "--day",
+        "2026-11-17",
+    ];
+    let err = stderr(&report_to(&whole, &out, &morning).success());
+    assert!(
+        err.contains("warning: the history keeps its complete 2026-11-17 (")
+            && err.contains("the spike and volume tests and every table count this run's records"),
+        "{err}"
+    );
+    let spikes = std::fs::read_to_string(out.join("spikes.csv")).unwrap();
+    assert!(!spikes.contains(",8585,"), "{spikes}");
+    let rows = read_csv(&out.join("volume.csv"));
+    let all = rows.iter().find(|r| r["scope"] == "all").unwrap();
+    let by_code: u64 = (read_csv(&out.join("by_code.csv")).iter())
+        .map(|r| r["count"].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(all["count"], by_code.to_string());
+    assert_eq!(
+        std::fs::read(history.join("2026-11-17.parquet")).unwrap(),
+        stored
+    );
+}
