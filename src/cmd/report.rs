@@ -23,6 +23,7 @@ pub fn run(cat: Catalogue, args: &ReportArgs, also_read: &[(PathBuf, &str)]) -> 
     let formats = config::formats(&args.format);
     let settings = checked_settings(args, out, &formats, also_read)?;
     let (agg, ingested, calls) = read(args, &settings, &formats)?;
+    let copied = ingested.copied();
     let mut warnings = ingested.warnings;
     warnings.extend(calls.warning());
     warnings.extend(calls.changed(&settings));
@@ -43,6 +44,7 @@ pub fn run(cat: Catalogue, args: &ReportArgs, also_read: &[(PathBuf, &str)]) -> 
         night.spikes,
         night.volume,
     );
+    rep.copied = copied;
     render::report_files(&rep, &cat, &formats, out, &mut set)?;
     let exit = rep.exit(args.fail_on_spike, args.max_bad);
     crate::output::ends_with(exit as u8);

@@ -114,6 +114,21 @@ pub struct IngestReport {
     /// no input at all). Every stage hands its warnings on in what it returns; the report
     /// gathers them.
     pub warnings: Vec<String>,
+    /// The files that look like copies of others read too ([`open::copies`]): the same
+    /// export twice doubles the night's records.
+    pub copies: Vec<String>,
+}
+
+impl IngestReport {
+    /// How many files look like copies of others read too, and the records accepted from
+    /// them: what the same export read twice adds to the night.
+    pub fn copied(&self) -> (usize, u64) {
+        let records = (self.files.iter())
+            .filter(|f| self.copies.contains(&f.path))
+            .map(|f| f.accepted)
+            .sum();
+        (self.copies.len(), records)
+    }
 }
 
 /// One file being read: its name, how to read times, and its counters.
@@ -856,7 +871,8 @@ pub fn ingest<S: Sink, M: Fn() -> S + Sync>(
     make: M,
 ) -> Result<(S, IngestReport)> {
     let (srcs, mut walk_warnings) = sources(settings);
-    walk_warnings.extend(open::copies(&srcs));
+    let (copies, said): (Vec<String>, Vec<String>) = open::copies(&srcs).into_iter().unzip();
+    walk_warnings.extend(said);
     // Files are read in parallel, each into the sink of the worker that reads it, and the
     // workers' sinks merged as they finish: a sink per file kept to the end would make memory
     // grow with the number of files.
@@ -883,6 +899,7 @@ pub fn ingest<S: Sink, M: Fn() -> S + Sync>(
     files.sort_by_key(|(i, _, _)| *i);
     let mut report = IngestReport {
         warnings: walk_warnings,
+        copies,
         ..IngestReport::default()
     };
     for (_, fr, warnings) in files {

@@ -498,8 +498,8 @@ const COPY_ENDS: usize = 1 << 16;
 /// Files that look like copies of one another (a night's export downloaded twice into two
 /// folders): the same length, and the same first and last 64 KiB. Both are read and counted,
 /// as the user asked, but the doubled night is said: stored in a history, it would inflate
-/// the baselines of four weeks.
-pub(super) fn copies(sources: &[Source]) -> Vec<String> {
+/// the baselines of four weeks. Each copy's name, with what is said of it.
+pub(super) fn copies(sources: &[Source]) -> Vec<(String, String)> {
     let sizes: Vec<Option<u64>> = (sources.iter())
         .map(|s| Some(std::fs::metadata(s.path.as_ref()?).ok()?.len()))
         .collect();
@@ -527,10 +527,13 @@ pub(super) fn copies(sources: &[Source]) -> Vec<String> {
         for f in files {
             let Some(b) = ends(f, len) else { continue };
             match firsts.entry(digest(&b)) {
-                std::collections::hash_map::Entry::Occupied(first) => said.push(format!(
-                    "{}: the same length and the same first and last 64 KiB as {}: the same export twice? Both are counted",
-                    f.name,
-                    first.get().name
+                std::collections::hash_map::Entry::Occupied(first) => said.push((
+                    f.name.clone(),
+                    format!(
+                        "{}: the same length and the same first and last 64 KiB as {}: the same export twice? Both are counted",
+                        f.name,
+                        first.get().name
+                    ),
                 )),
                 std::collections::hash_map::Entry::Vacant(v) => {
                     v.insert(f);
@@ -558,7 +561,7 @@ enum Packing {
 /// How a file holds its text, the text's length (mod 2^32) and the digest of its first 64 KiB.
 type TextKey = (Packing, u64, (u64, u64));
 
-fn recoded_copies(sources: &[Source], lens: &[Option<u64>]) -> Vec<String> {
+fn recoded_copies(sources: &[Source], lens: &[Option<u64>]) -> Vec<(String, String)> {
     const BOM: &[u8] = b"\xEF\xBB\xBF";
     let mod32 = |l: u64| l & 0xFFFF_FFFF;
     // The gzipped files: the length of their text, from the trailer.
@@ -628,10 +631,13 @@ fn recoded_copies(sources: &[Source], lens: &[Option<u64>]) -> Vec<String> {
         };
         match firsts.entry((text_len, d)) {
             std::collections::hash_map::Entry::Occupied(first) if first.get().0 != coding => {
-                said.push(format!(
-                    "{}: the same text as {}, one of them gzipped or after a byte-order mark (its length and first 64 KiB): the same export twice? Both are counted",
-                    s.name,
-                    first.get().1.name
+                said.push((
+                    s.name.clone(),
+                    format!(
+                        "{}: the same text as {}, one of them gzipped or after a byte-order mark (its length and first 64 KiB): the same export twice? Both are counted",
+                        s.name,
+                        first.get().1.name
+                    ),
                 ))
             }
             std::collections::hash_map::Entry::Occupied(_) => {}
@@ -958,8 +964,8 @@ mod tests {
             ("other-bom.json", "other.json"),
         ] {
             assert!(
-                said.iter()
-                    .any(|w| w.starts_with(&format!("{copy}: the same text as {of}, "))),
+                said.iter().any(|(name, w)| name == copy
+                    && w.starts_with(&format!("{copy}: the same text as {of}, "))),
                 "{copy}: {said:#?}"
             );
         }

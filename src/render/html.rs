@@ -488,6 +488,9 @@ fn volume_section(s: &mut Page, r: &Report) -> io::Result<()> {
                 escape(rest)
             );
         }
+        if let Some(copied) = crate::render::summary::copied_line(r) {
+            let _ = writeln!(s, "<p>{}</p>", escape(&copied));
+        }
         s.push_str("</section>\n");
         s.spill()?;
     }

@@ -166,6 +166,26 @@ fn within_range(r: &Report) -> String {
     )
 }
 
+/// What input files that look like copies of others add to the counts the volume test reads
+/// (the same export read twice, README's example of a rise): said in its section, since a
+/// doubled night a little below its usual count stays under the rise's bar of twice.
+pub fn copied_line(r: &Report) -> Option<String> {
+    let (files, records) = r.copied;
+    (files > 0).then(|| {
+        format!(
+            "{}: {records} records accepted from {it} are in every count here, the volume test's too, and in the history's day when one is kept; a re-run without {it} replaces the day.",
+            match files {
+                1 => "1 input file looks like a copy of another read too (the same export twice?)"
+                    .to_string(),
+                n => format!(
+                    "{n} input files look like copies of others read too (the same export twice?)"
+                ),
+            },
+            it = if files == 1 { "it" } else { "them" },
+        )
+    })
+}
+
 fn volume_section(s: &mut String, r: &Report) {
     let (head, flagged) = volume_lines(r);
     if head.is_empty() {
@@ -178,6 +198,9 @@ fn volume_section(s: &mut String, r: &Report) {
     }
     if !flagged.is_empty() {
         s.push('\n');
+    }
+    if let Some(copied) = copied_line(r) {
+        let _ = writeln!(s, "{}\n", escape(&copied));
     }
 }
 

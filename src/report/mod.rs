@@ -269,6 +269,9 @@ pub struct Report {
     pub spike_rows: Vec<SpikeRow>,
     /// Actions accepted with no outcome record in their call.
     pub silent: crate::aggregate::SilentReport,
+    /// Input files that look like copies of others read too, and the records accepted from
+    /// them ([`crate::ingest::IngestReport::copied`]): the volume test counts them twice.
+    pub copied: (usize, u64),
 }
 
 impl Report {
@@ -423,6 +426,7 @@ pub fn build(
         volume,
         spike_rows,
         silent: std::mem::take(&mut agg.silent_report),
+        copied: (0, 0),
     }
 }
 

@@ -2114,3 +2114,30 @@ fn a_part_of_a_day_the_history_holds_whole_is_tested_as_the_run_read_it() {
         stored
     );
 }
+
+/// A night read twice (its export downloaded into two folders) says so in the volume section,
+/// with the records its copies add: README's own case of a `rise`, which a doubled night a
+/// little below its usual count does not reach (rev65a F5).
+#[test]
+fn a_night_read_twice_is_said_in_the_volume_section() {
+    let work = tempfile::tempdir().unwrap();
+    let history = four_weeks(work.path());
+    let f = night(work.path(), 28, &[]);
+    let records = std::fs::read_to_string(&f).unwrap().lines().count();
+    let both = work.path().join("both");
+    for copy in ["a", "b"] {
+        std::fs::create_dir_all(both.join(copy)).unwrap();
+        std::fs::copy(&f, both.join(copy).join("night.json")).unwrap();
+    }
+    let out = work.path().join("out");
+    report_to(&both, &out, &["--history", history.to_str().unwrap()]).success();
+    let said = format!("1 input file looks like a copy of another read too (the same export twice?): {records} records accepted from it are in every count here");
+    for page in ["summary.md", "report.html"] {
+        let text = std::fs::read_to_string(out.join(page)).unwrap();
+        let volume = &text[text.find("Volume").unwrap()..];
+        assert!(
+            volume[..volume.find("Spikes").unwrap()].contains(&said),
+            "{page}: {volume}"
+        );
+    }
+}
