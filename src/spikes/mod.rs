@@ -245,7 +245,21 @@ impl Verdict {
     }
 }
 
-/// P(Binomial(n, p0) ≥ x).
+/// The smallest p-value kept as computed: below it a tail underflows (to a denormal such as
+/// `5e-324`, or to 0) and its digits mean nothing, so it is 0 in every output that writes the
+/// number (spikes.csv, volume.csv, report.json) and `p<1e-300` where people read it.
+pub const P_FLOOR: f64 = 1e-300;
+
+/// A p-value as the outputs hold it: 0 below [`P_FLOOR`].
+pub fn floored(p: f64) -> f64 {
+    if p < P_FLOOR {
+        0.0
+    } else {
+        p
+    }
+}
+
+/// P(Binomial(n, p0) ≥ x), 0 below [`P_FLOOR`].
 pub fn upper_tail(x: u64, n: u64, p0: f64) -> f64 {
     if x == 0 {
         return 1.0;
@@ -254,7 +268,7 @@ pub fn upper_tail(x: u64, n: u64, p0: f64) -> f64 {
         return 0.0;
     }
     match Binomial::new(p0, n) {
-        Ok(b) => b.sf(x - 1),
+        Ok(b) => floored(b.sf(x - 1)),
         Err(_) => 1.0,
     }
 }
@@ -979,7 +993,7 @@ pub fn explain(v: &Verdict, history: &History, th: &Thresholds) -> String {
 /// `p=` and p for people ([`format_p`]); a p that underflows (a DROP of thousands of records
 /// computes 0) is `p<1e-300`, not `p=0e0`.
 pub fn p_text(p: f64) -> String {
-    if p < 1e-300 {
+    if p < P_FLOOR {
         "p<1e-300".to_string()
     } else {
         format!("p={}", format_p(p))
@@ -1087,6 +1101,20 @@ mod tests {
             .sum();
         assert!((upper_tail(4, 10, 0.3) - direct).abs() < 1e-12);
         assert_eq!(upper_tail(0, 10, 0.3), 1.0);
+    }
+
+    /// A tail past what a double holds to its digits is 0 in every output that writes the
+    /// number, as summary.md says `p<1e-300`: it had been written `5e-324` (a denormal) on one
+    /// line of volume.csv and `0.0` on the next (rev65a L7).
+    #[test]
+    fn a_p_value_that_underflows_is_zero() {
+        let tiny = upper_tail(5918, 5918 + 12204, 0.2);
+        assert!(tiny == 0.0, "{tiny:e}");
+        assert_eq!(floored(5e-324), 0.0);
+        assert_eq!(floored(1e-300), 1e-300);
+        assert_eq!(p_text(floored(5e-324)), "p<1e-300");
+        // Above the floor, a p is as computed.
+        assert!(upper_tail(150, 300, 0.3) > P_FLOOR);
     }
 
     /// (day, exposure, counts of keys).

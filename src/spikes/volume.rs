@@ -200,12 +200,12 @@ pub fn say_where_records_stop(
     }
 }
 
-/// P(Binomial(n, p0) ≤ x).
+/// P(Binomial(n, p0) ≤ x), 0 below [`super::P_FLOOR`].
 fn lower_tail(x: u64, n: u64, p0: f64) -> f64 {
     if x >= n {
         return 1.0;
     }
-    Binomial::new(p0, n).map_or(1.0, |b| b.cdf(x))
+    Binomial::new(p0, n).map_or(1.0, |b| super::floored(b.cdf(x)))
 }
 
 /// The test of one scope: today's count and the counts of the baseline days.
