@@ -109,8 +109,10 @@ pub fn volume_said(r: &Report) -> (Vec<&VolumeVerdict>, Vec<&str>) {
         .collect();
     let of_resources: f64 = resources.iter().map(|v| short(v)).sum();
     // The first scope is all records (or all but retired). When every resource fell, the
-    // cause is none of them.
-    let some_stand = (r.volume.iter()).any(|v| v.scope.starts_with("resource ") && !down(&v));
+    // cause is none of them; a retired resource, out of service, is none that stands.
+    let some_stand = (r.volume.iter()).any(|v| {
+        v.scope.starts_with("resource ") && !down(&v) && v.status != VolumeStatus::Retired
+    });
     let follows = some_stand
         && (r.volume.first()).is_some_and(|a| {
             down(&a) && short(a) > 0.0 && of_resources >= FOLLOWS_SHARE * short(a)

@@ -180,7 +180,15 @@ fn flagged_line(r: &crate::report::Report, fail_on_spike: crate::config::FailOnS
         .collect();
     let mut flagged = spikes.collect::<Vec<String>>().join(", ");
     // The resources the other volume lines follow from come first, and the line says so as the
-    // head on stderr does (`Flagged on DAY, resource acs-prod first: ...`).
+    // head on stderr does (`Flagged on DAY, resource acs-prod first: ...`), when it lists them:
+    // a low one does not page, and a lead the line does not show names no cause.
+    let listed = |name: &&str| {
+        (said.iter()).any(|v| v.status.flagged() && v.scope.strip_prefix("resource ") == Some(name))
+    };
+    let first: Vec<&str> = match first.iter().all(listed) {
+        true => first,
+        false => Vec::new(),
+    };
     let first = match first.as_slice() {
         _ if volume.is_empty() => String::new(),
         [] => String::new(),
@@ -385,6 +393,38 @@ mod snapshots {
             paged,
             ["flagged under --fail-on-spike: resource acs-prod first, the lines of all records and the kinds follow from it: DROP resource acs-prod, DROP all; see spikes.csv and volume.csv"]
         );
+    }
+
+    /// A lead is a resource the paging line lists, and one that others stand beside: a low
+    /// resource does not page, and a retired one is none that stands, so the one resource left
+    /// in service is no lead (rev65a L9: `resource acs-contoso first` before ZERO kinds alone).
+    #[test]
+    fn a_volume_lead_is_a_resource_the_line_shows_beside_one_in_service() {
+        use crate::spikes::volume::{test_scope, Bar, VolumeStatus};
+        let cat = fixture::catalogue();
+        let mut r = fixture::report(&cat);
+        r.spike_rows.clear();
+        let (th, day) = (Bar::default(), r.volume[0].day);
+        let out = std::path::Path::new("reports");
+        // acs-prod low, all that all records lack; acs-stage stands; a kind ZERO pages.
+        r.volume = vec![
+            test_scope(day, "all", 1700, &[2300, 2300, 2300], &th),
+            test_scope(day, "kind operations", 0, &[100, 100, 100], &th),
+            test_scope(day, "resource acs-prod", 1400, &[2000, 2000, 2000], &th),
+            test_scope(day, "resource acs-stage", 300, &[300, 300, 300], &th),
+        ];
+        assert_eq!(r.volume[2].status, VolumeStatus::Low);
+        let paged = super::run_summary(&r, &cat, out, &ALL, true, paging_end(false));
+        assert_eq!(
+            paged,
+            ["flagged under --fail-on-spike: ZERO kind operations; see spikes.csv and volume.csv"]
+        );
+        // acs-stage retired (ZERO): acs-prod is every resource in service.
+        r.volume[0] = test_scope(day, "all but retired", 1400, &[2000, 2000, 2000], &th);
+        r.volume[3] = test_scope(day, "resource acs-stage", 0, &[300, 300, 300], &th);
+        r.volume[3].status = VolumeStatus::Retired;
+        let (head, _) = super::super::summary::volume_lines(&r);
+        assert!(!head.contains("first"), "{head}");
     }
 
     /// A quiet night that does not page names its volume scopes low or risen on one line (an
