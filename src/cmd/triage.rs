@@ -33,9 +33,12 @@ pub fn run(
     if let Some(h) = &args.spikes.history {
         match std::fs::metadata(h) {
             Ok(m) if m.is_dir() => {}
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                anyhow::bail!("cannot read history {}: {e}", crate::text::path(h))
-            }
+            // A path pasted before any `report --history` made it (rev65a L1).
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => anyhow::bail!(
+                "history {} does not exist (triage reads the one `report --history` keeps: run report with --history first)",
+                crate::text::path(h)
+            ),
+            Err(e) => anyhow::bail!("cannot read history {}: {e}", crate::text::path(h)),
             _ => anyhow::bail!(
                 "history {} is not a directory (triage reads the one `report --history` keeps)",
                 crate::text::path(h)
@@ -96,13 +99,22 @@ pub fn run(
     let mut t = triage::build_showing(focus, &cat, &history, &asked, numbers);
     t.history = stored_days;
     t.history_by_resource = stored_by_resource;
-    t.next_steps = Some(triage::next_steps(
+    let mut steps = triage::next_steps(
         (args.subcode, args.code),
         (&args.inputs, &settings.reading(), numbers),
         &args.window.window(),
         &args.window.resource,
         last_day,
-    ));
+    );
+    // An input without the key has no calls to list: said, not a command that lists none
+    // (rev65a L5).
+    if !args.inputs.is_empty() && t.totals.is_empty() {
+        steps.no_calls = Some(format!(
+            "{} does not occur in the records accepted",
+            t.title()
+        ));
+    }
+    t.next_steps = Some(steps);
     t.verdict_note = verdict.noted(t.verdict_note.take());
     // Only Markdown and JSON without --calls print a verdict: the others are not warned about it.
     let verdict_shown = !args.calls && args.format != crate::config::TriageFormat::Csv;

@@ -89,7 +89,9 @@ fn next_steps_section(s: &mut String, t: &Triage) {
     };
     let _ = writeln!(s, "\n## Next steps\n");
     let undocumented = no_mitigation(t);
-    if !undocumented.is_empty() {
+    if let Some(why) = &n.no_calls {
+        let _ = writeln!(s, "- No calls to list: {}.", escape(why));
+    } else if !undocumented.is_empty() {
         let _ = writeln!(
             s,
             "- {} {} no documented mitigation: collect the calls' ids with the command below and open a support ticket with them.",
@@ -97,11 +99,13 @@ fn next_steps_section(s: &mut String, t: &Triage) {
             if undocumented.len() == 1 { "has" } else { "have" }
         );
     }
-    let _ = writeln!(
-        s,
-        "- The affected calls with every id support asks for: {}",
-        code_span(&n.calls)
-    );
+    if n.no_calls.is_none() {
+        let _ = writeln!(
+            s,
+            "- The affected calls with every id support asks for: {}",
+            code_span(&n.calls)
+        );
+    }
     let kql: Vec<String> = n.kql.iter().map(|c| code_span(c)).collect();
     let days = match n.since {
         Some(_) => format!("over the last {KQL_DAYS} days, "),
@@ -559,8 +563,9 @@ fn fields_json(t: &Triage) -> Value {
             "code": k.0, "subcode": k.1, "mitigation": m,
         })).collect::<Vec<_>>(),
         "next_steps": t.next_steps.as_ref().map(|n| json!({
-            "no_documented_mitigation": no_mitigation(t), "calls": n.calls, "kql": n.kql,
-            "unwritten": n.unwritten,
+            "no_documented_mitigation": no_mitigation(t),
+            "calls": n.no_calls.is_none().then_some(&n.calls), "no_calls": n.no_calls,
+            "kql": n.kql, "unwritten": n.unwritten,
         })),
         "verdict": {
             "day": t.verdict_day.map(day_text),

@@ -397,9 +397,12 @@ pub struct NextSteps {
     /// The `--since` of the kql commands: the first of the four weeks to the input's (or
     /// history's) last day.
     pub since: Option<i64>,
-    /// What the commands write in place of a name that cannot be shown ([`shell_word`]), when
-    /// one could not.
+    /// What the commands write in place of a name that cannot be shown ([`shell_word`]), or
+    /// of the inputs a run without INPUT did not have, when so.
     pub unwritten: Option<String>,
+    /// Why there are no calls to list, said in place of `calls`: the input holds no records
+    /// of the key.
+    pub no_calls: Option<String>,
 }
 
 /// Days the kql commands of the next steps look back, the last day included: the four weeks
@@ -436,6 +439,9 @@ pub fn next_steps(
     };
     let code_flag = code.map_or(String::new(), |c| format!(" --code {c}"));
     let mut calls = format!("acs-triage triage {subcode}{code_flag}");
+    // Without INPUT there are no calls to list from: the command reads the exports the user
+    // names in its place (rev65a F4: `INPUT` had been written with no line saying so).
+    let no_input = inputs.is_empty();
     match inputs {
         [] => calls.push_str(" INPUT"),
         inputs => {
@@ -499,24 +505,39 @@ pub fn next_steps(
         .since
         .map_or(0, |t| format!(" --since {}", exact_time(t)).len());
     let kept = &filters[since_len..];
+    // Without --until, the day after the last day known ends the 28 days, so that a query
+    // run weeks later covers those days and no more (rev65a F4).
+    let until_flag = match (window.until, last_day) {
+        (None, Some(d)) => format!(" --until {}", crate::time::day_text(d + 1)),
+        _ => String::new(),
+    };
     let kql = [("triage", " --bucket day"), ("triage-calls", "")]
         .map(|(report, bucket)| {
             format!(
-                "acs-triage kql {report} --subcode {subcode}{code_flag}{since_flag}{kept}{NO_CONFIG}{bucket}"
+                "acs-triage kql {report} --subcode {subcode}{code_flag}{since_flag}{until_flag}{kept}{NO_CONFIG}{bucket}"
             )
         })
         .to_vec();
-    let unwritten = (!unwritten.is_empty()).then(|| {
-        format!(
+    let mut notes = Vec::new();
+    if no_input {
+        notes.push(
+            "INPUT in the command stands in for the exports to read, which this run was not given (it shows the catalogue and history only): write their names in its place".to_string(),
+        );
+        unwritten.retain(|&p| p != "INPUT");
+    }
+    if !unwritten.is_empty() {
+        notes.push(format!(
             "{} in the commands stands in for a name that cannot be shown here (it holds a control character, a line break, a bidirectional control or bytes that are not UTF-8): write the name in its place",
             unwritten.join(" or ")
-        )
-    });
+        ));
+    }
+    let unwritten = (!notes.is_empty()).then(|| notes.join("; "));
     NextSteps {
         calls,
         kql,
         since,
         unwritten,
+        no_calls: None,
     }
 }
 
@@ -1112,10 +1133,21 @@ fn catalogue_entries(
     out
 }
 
-/// The failure keys found (the key asked for when none is), each with the mitigation
-/// `report` gives it in by_mitigation.csv and under its spike line.
-fn mitigations(cat: &Catalogue, focus: &Focus, totals: &[KeyTotal]) -> Vec<(Key, String)> {
+/// The failure keys found (the key asked for when none is), and those the spike verdicts are
+/// of that the input does not hold (all of them without INPUT: the history's), each with the
+/// mitigation `report` gives it in by_mitigation.csv and under its spike line.
+fn mitigations(
+    cat: &Catalogue,
+    focus: &Focus,
+    totals: &[KeyTotal],
+    verdicts: &[Key],
+) -> Vec<(Key, String)> {
     let mut keys: Vec<Key> = totals.iter().map(|t| t.key).collect();
+    for &k in verdicts {
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
     if let (true, Some(c)) = (keys.is_empty(), focus.code) {
         keys.push((c, Some(focus.subcode)));
     }
@@ -1541,7 +1573,8 @@ pub fn build_showing(
         .collect();
     let (verdicts, verdict_note) = verdicts(&focus, history, asked, numbers);
     let sdks = sdks_of_calls(call_sdks, &focus.no_call_sdks);
-    let mitigations = mitigations(cat, &focus, &totals);
+    let verdict_keys: Vec<Key> = verdicts.iter().map(|(v, _)| v.key).collect();
+    let mitigations = mitigations(cat, &focus, &totals, &verdict_keys);
     let agg = &focus.all;
     Triage {
         subcode: focus.subcode,
@@ -1744,6 +1777,83 @@ mod tests {
                 "acs-triage kql triage-calls --subcode 8572 --since 1969-12-05 --until 1970-01-02T00:00:00Z --resource acs-prod --no-config"
             ]
         );
+    }
+
+    /// Without INPUT, the keys of the spike verdict (the history's) are the keys whose
+    /// mitigation the page gives, so that one without a documented mitigation has its
+    /// support-ticket step (rev65a F4: `no_documented_mitigation` was empty beside a SPIKE).
+    #[test]
+    fn without_input_the_verdict_s_keys_have_their_mitigation() {
+        use crate::report::fixture;
+        let cat = fixture::catalogue();
+        let mut agg = crate::aggregate::Aggregator::new(Window::default(), 86_400);
+        fixture::feed(&mut agg);
+        let history = History::from_aggregator(&agg);
+        let asked = Asked {
+            day: spikes::report_day(&history, None),
+            thresholds: Thresholds::default(),
+            by_resource: false,
+        };
+        let none = crate::aggregate::Aggregator::new(Window::default(), 86_400);
+        let focus = Focus::new(99_999, None, none);
+        let t = build(focus, &cat, &history, &asked);
+        assert!(t.totals.is_empty());
+        assert_eq!(t.verdicts.len(), 1, "{:?}", t.verdicts);
+        assert_eq!(
+            t.mitigations,
+            [((418, Some(99_999)), NO_MITIGATION.to_string())]
+        );
+    }
+
+    /// Without INPUT, the calls command is written with `INPUT` and a line says what to put in
+    /// its place; without --until, the kql commands end on the day after the last day known,
+    /// so that they cover the 28 days they are said to whenever run (rev65a F4: `INPUT` with
+    /// no line, and a query open to the day it was run).
+    #[test]
+    fn next_steps_without_input_or_until_say_what_to_write_and_end_the_28_days() {
+        let day = 20_000;
+        let n = next_steps(
+            (8572, None),
+            (&[], &Default::default(), Numbers::Masked),
+            &Window::default(),
+            &[],
+            Some(day),
+        );
+        assert_eq!(
+            n.calls,
+            "acs-triage triage 8572 INPUT --no-config --calls --format csv > calls-8572.csv"
+        );
+        let note = n.unwritten.unwrap();
+        assert!(
+            note.starts_with("INPUT in the command stands in for the exports to read, which this run was not given"),
+            "{note}"
+        );
+        let (since, until) = (
+            crate::time::day_text(day - 27),
+            crate::time::day_text(day + 1),
+        );
+        assert_eq!(
+            n.kql,
+            [
+                format!("acs-triage kql triage --subcode 8572 --since {since} --until {until} --no-config --bucket day"),
+                format!("acs-triage kql triage-calls --subcode 8572 --since {since} --until {until} --no-config"),
+            ]
+        );
+        // An input's name that cannot be shown is said as before, after the missing input.
+        let res = [glob::Pattern::new("acs-\u{1b}*").unwrap()];
+        let n = next_steps(
+            (8572, None),
+            (&[], &Default::default(), Numbers::Masked),
+            &Window::default(),
+            &res,
+            None,
+        );
+        let note = n.unwritten.unwrap();
+        assert!(
+            note.contains("; GLOB in the commands stands in for"),
+            "{note}"
+        );
+        assert!(n.kql.iter().all(|k| !k.contains("--until")), "{:?}", n.kql);
     }
 
     /// The --calls command reads the run's records as the run read them (rev63b F4): how, the

@@ -74,6 +74,19 @@ fn triage_of_an_absent_subcode_still_shows_the_catalogue() {
         )),
         "{text}"
     );
+    // No calls to list: said, not a command that lists none (rev65a L5).
+    assert!(
+        text.contains("- No calls to list: subcode 8571 does not occur in the records accepted.\n"),
+        "{text}"
+    );
+    assert!(!text.contains("The affected calls"), "{text}");
+    let json = bin()
+        .args(["triage", "8571", "samples/", "--format", "json"])
+        .assert()
+        .success();
+    let v: Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(v["next_steps"]["calls"], Value::Null, "{v}");
+    assert!(v["next_steps"]["no_calls"].is_string(), "{v}");
 }
 
 #[test]
@@ -298,20 +311,29 @@ fn triage_counts_the_records_report_counts_and_says_the_rejects() {
 
 /// `triage` reads the history `report` keeps and never makes one: a path that is not a
 /// directory is a typo, an error, not a history without days (it said "0 of the 4 baseline
-/// days are complete").
+/// days are complete"). One that does not exist is said so, not "not a directory" (rev65a L1).
 #[test]
 fn triage_with_a_history_that_is_not_there_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let history = dir.path().join("history");
-    let got = bin()
-        .args(["triage", "8522", "samples/", "--history"])
-        .arg(&history)
-        .assert()
-        .code(1);
-    assert!(
-        stderr(&got).contains(&format!("history {} is not a directory", history.display())),
-        "{}",
+    let run = |history: &Path| {
+        let got = bin()
+            .args(["triage", "8522", "samples/", "--history"])
+            .arg(history)
+            .assert()
+            .code(1);
         stderr(&got)
+    };
+    let got = run(&history);
+    assert!(
+        got.contains(&format!("history {} does not exist", history.display())),
+        "{got}"
+    );
+    std::fs::write(&history, "").unwrap();
+    let got = run(&history);
+    assert!(
+        got.contains(&format!("history {} is not a directory", history.display())),
+        "{got}"
     );
 }
 
@@ -445,6 +467,17 @@ fn triage_without_input_says_no_records_were_read() {
         "{text}"
     );
     assert!(!text.contains("does not occur"), "{text}");
+    // The calls command names INPUT, and a line says what it stands for (rev65a F4).
+    assert!(
+        text.contains(
+            "`acs-triage triage 8522 INPUT --no-config --calls --format csv > calls-8522.csv`"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("- INPUT in the command stands in for the exports to read, which this run was not given"),
+        "{text}"
+    );
 }
 
 /// `--format json` holds the first calls only: its help says so, and where the rest are (it
