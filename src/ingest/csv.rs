@@ -420,10 +420,18 @@ fn learn_order<S: Sink>(
     }
     let mut said = None;
     if search.found.is_none() && search.seen_locale {
-        let w = format!(
-            "{}: cannot tell the day/month order of its dates; read them month-first (pass --date-order)",
-            ctx.name
-        );
+        // Which days the guess puts the records on (rev65a F2: a night on the 3rd of a month
+        // day-first had gone to another month, a day of the history, without a word of it).
+        let w = match search.dates_said() {
+            dates if dates.is_empty() => format!(
+                "{}: cannot tell the day/month order of its dates; read them month-first (pass --date-order)",
+                ctx.name
+            ),
+            dates => format!(
+                "{}: cannot tell the day/month order of its dates; read them month-first{dates}",
+                ctx.name
+            ),
+        };
         if by_ranges {
             said = Some(w);
         } else {
@@ -595,7 +603,14 @@ struct OrderSearch {
     /// A time with a `/` that did not tell the order.
     seen_locale: bool,
     found: Option<DateOrder>,
+    /// The dates of those times read month-first and day-first, the first [`DATES_NAMED`]
+    /// distinct, and whether there were more: the warning says which days a guess puts the
+    /// records on, and which the other order would.
+    dates: (Vec<(chrono::NaiveDate, chrono::NaiveDate)>, bool),
 }
+
+/// Distinct dates the guessed order's warning names.
+const DATES_NAMED: usize = 3;
 
 impl OrderSearch {
     fn new(delim: u8, width: usize, time_col: Option<usize>) -> OrderSearch {
@@ -606,6 +621,7 @@ impl OrderSearch {
             taken: 0,
             seen_locale: false,
             found: None,
+            dates: (Vec::new(), false),
         }
     }
 
@@ -620,10 +636,17 @@ impl OrderSearch {
         if one && self.odd.len() == self.width {
             if let Some(c) = self.time_col {
                 let v = String::from_utf8_lossy(self.odd.field(c));
-                match order_evidence(&v) {
-                    Some(DateOrder::Ymd) => {}
-                    Some(o) => self.found = Some(o),
-                    None => self.seen_locale |= v.contains('/'),
+                let undecided = match order_evidence(&v) {
+                    Some(DateOrder::Ymd) => None,
+                    Some(o) => {
+                        self.found = Some(o);
+                        None
+                    }
+                    None => v.contains('/').then(|| v.into_owned()),
+                };
+                if let Some(v) = undecided {
+                    self.seen_locale = true;
+                    self.date_seen(&v);
                 }
             }
         }
@@ -632,6 +655,41 @@ impl OrderSearch {
 
     fn over(&self) -> bool {
         self.found.is_some() || self.taken >= ORDER_LOOKAHEAD
+    }
+
+    /// Keeps the date of a time that does not tell the order, read both ways.
+    fn date_seen(&mut self, v: &str) {
+        let read = |o| crate::time::parse_locale(v, o).map(|t| t.date());
+        let (Some(mdy), Some(dmy)) = (read(DateOrder::Mdy), read(DateOrder::Dmy)) else {
+            return;
+        };
+        let (dates, more) = &mut self.dates;
+        if !dates.contains(&(mdy, dmy)) {
+            match dates.len() < DATES_NAMED {
+                true => dates.push((mdy, dmy)),
+                false => *more = true,
+            }
+        }
+    }
+
+    /// The dates a month-first guess gives the rows, and those day-first would:
+    /// `, which dates its rows 2026-03-11 (day-first: 2026-11-03), ...`; empty when none was
+    /// read.
+    fn dates_said(&self) -> String {
+        let (dates, more) = &self.dates;
+        if dates.is_empty() {
+            return String::new();
+        }
+        let more = if *more { " and more" } else { "" };
+        let list = |f: fn(&(chrono::NaiveDate, chrono::NaiveDate)) -> chrono::NaiveDate| {
+            let days: Vec<String> = dates.iter().map(|d| f(d).to_string()).collect();
+            format!("{}{more}", days.join(", "))
+        };
+        format!(
+            ", which dates its rows {} (day-first: {}), the days the reports and a --history run's stored days put its records on; pass --date-order dmy if they are day-first",
+            list(|d| d.0),
+            list(|d| d.1)
+        )
     }
 }
 

@@ -2311,7 +2311,14 @@ fn ambiguous_dates_warn_and_date_order_overrides() {
         crate::report::rfc3339(c.records[0].time),
         "2026-05-06T20:26:12.030Z"
     );
-    assert!(report.warnings[0].contains("cannot tell the day/month order"));
+    // It names the day the guess puts the records on, and the other order's (rev65a F2).
+    assert!(
+        report.warnings[0].ends_with(
+            "a.csv: cannot tell the day/month order of its dates; read them month-first, which dates its rows 2026-05-06 (day-first: 2026-06-05), the days the reports and a --history run's stored days put its records on; pass --date-order dmy if they are day-first"
+        ),
+        "{:?}",
+        report.warnings
+    );
     let mut s = settings(vec![p]);
     s.date_order = Some(DateOrder::Dmy);
     let (c, report) = read(&s);
