@@ -331,7 +331,12 @@ pub fn new_below_min_line(r: &Report, cat: &Catalogue) -> Option<String> {
     let named: Vec<String> = (keys.iter().take(NEW_BELOW_MIN_NAMED))
         .map(|&(key, n)| {
             let description = description_in_sentence(cat, key);
-            format!("{} {description} ({n})", key_label(key.0, key.1))
+            // Under --spikes-by resource, where, as the spike lines say it (rev65a L6).
+            let resources = match r.spikes.new_below_min_resources.get(&key) {
+                Some(names) if !names.is_empty() => format!("{}: ", names.join(", ")),
+                _ => String::new(),
+            };
+            format!("{resources}{} {description} ({n})", key_label(key.0, key.1))
         })
         .collect();
     let more = match keys.len().saturating_sub(NEW_BELOW_MIN_NAMED) {

@@ -568,6 +568,9 @@ pub struct SpikeReport {
     /// holds, with their counts, most first: never flagged (too few to page anyone), but a key
     /// new to a month of nights is worth a look, and next week it is a baseline of its own.
     pub new_below_min: Vec<(Key, u64)>,
+    /// Under `--spikes-by resource`, the resources whose records of the day hold each key of
+    /// `new_below_min`, by name: the line names them as the spike lines do.
+    pub new_below_min_resources: BTreeMap<Key, Vec<String>>,
     /// Each resource of the day over its baseline days, by name ([`resource_baselines`]).
     pub resource_baselines: BTreeMap<String, ResourceBaseline>,
     /// Why baseline days of the day are no baseline when too few complete ones are held and
@@ -756,6 +759,14 @@ pub fn detect_by_resource(history: &History, day: Option<i64>, th: Thresholds) -
             .then(a.resource.cmp(&b.resource))
     });
     all.new_below_min = day.map_or(Vec::new(), |d| new_below_min(history, d, th));
+    if let Some(today) = day.and_then(|d| history.days.get(&d)) {
+        for (key, _) in &all.new_below_min {
+            let named = (today.resources.iter())
+                .filter(|(_, r)| r.keys.get(key).is_some_and(|k| k.0 > 0))
+                .map(|(name, _)| name.clone());
+            (all.new_below_min_resources).insert(*key, named.collect());
+        }
+    }
     all
 }
 
@@ -1639,6 +1650,36 @@ mod tests {
         // A young history: every key would be new to it.
         let young = hist(&days[2..]);
         assert!(detect(&young, Some(28), TH).new_below_min.is_empty());
+    }
+
+    /// Under `--spikes-by resource`, a key new to the history below the minimum count names
+    /// the resources whose records of the day hold it, as the spike lines do (rev65a L6).
+    #[test]
+    fn a_new_key_below_the_minimum_count_names_its_resources_by_resource() {
+        const NEW: Key = (500, Some(8585));
+        let mut h = hist(&[
+            (0, 1000, &[(K, 1)]),
+            (7, 1000, &[(K, 1)]),
+            (14, 1000, &[(K, 1)]),
+            (28, 1000, &[(NEW, 8), (K, 1)]),
+        ]);
+        for day in [0, 7, 14] {
+            with_resources(&mut h, day, &[("acs-a", 1, 500), ("acs-b", 0, 500)]);
+        }
+        with_resources(&mut h, 28, &[("acs-a", 1, 500), ("acs-b", 0, 500)]);
+        let b = h
+            .days
+            .get_mut(&28)
+            .unwrap()
+            .resources
+            .get_mut("acs-b")
+            .unwrap();
+        b.keys.insert(NEW, (8, 8));
+        let r = detect_by_resource(&h, Some(28), TH);
+        assert_eq!(r.new_below_min, [(NEW, 8)]);
+        assert_eq!(r.new_below_min_resources[&NEW], ["acs-b"]);
+        // Over all records, none is named.
+        assert!(detect(&h, Some(28), TH).new_below_min_resources.is_empty());
     }
 
     /// Gives each day of `h` the resources named, each with its records of `K` and its
