@@ -214,7 +214,7 @@ impl Collector<'_> {
                     count(&mut self.passed_over);
                     if unread_export(entry.path()) {
                         count(&mut self.unread_exports);
-                    } else if !is_own_page(entry.path()) {
+                    } else if !is_own_page(entry.path()) && !is_document(entry.path()) {
                         count(&mut self.other_names);
                     }
                 }
@@ -265,6 +265,21 @@ impl Collector<'_> {
             crate::text::path(first)
         ));
     }
+}
+
+/// Whether the file at `p` is named as a document, not a log: a README, a LICENSE (or
+/// LICENCE) or a Markdown file (`samples/README.md`, `notes.md`), which a walk passes over
+/// without a word. Any other name it does not take may be a log (`callbacks.log.bak`), and is
+/// said.
+fn is_document(p: &Path) -> bool {
+    let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let upper = name.to_ascii_uppercase();
+    ["README", "LICENSE", "LICENCE"]
+        .iter()
+        .any(|d| upper.starts_with(d))
+        || upper.ends_with(".MD")
 }
 
 /// How `report`'s summary and page start, which an earlier run wrote beside its CSV reports
@@ -565,7 +580,7 @@ mod tests {
 
     /// Every regular file a walk passes over beside those it reads is counted and named in one
     /// warning (rev64a F1: `callbacks.log.bak` had been dropped without a word); an earlier
-    /// run's summary and page are not.
+    /// run's summary and page are not, nor documents (rev65a L8: a README, a LICENSE, notes.md).
     #[test]
     fn a_walk_says_how_many_files_it_passed_over() {
         let dir = tempfile::tempdir().unwrap();
@@ -580,6 +595,11 @@ mod tests {
         }
         write("callbacks.log.bak", b"{}\n");
         write("notes.md", b"# notes\n");
+        write("calls.dump", b"{}\n");
+        // Documents are passed over without a word (rev65a L8: the samples' README.md).
+        write("README.md", b"# samples\n");
+        write("README", b"read me\n");
+        write("LICENSE.txt.bak", b"MIT\n");
         write("summary.md", b"# Call Automation triage report\n\n");
         write("report.html", b"<!doctype html>\n<html>");
         let settings = IngestSettings {
@@ -612,7 +632,7 @@ mod tests {
             "{warnings:?}"
         );
         // One file is named; beside an export of a kind not read, the others are "other".
-        std::fs::remove_file(dir.path().join("notes.md")).unwrap();
+        std::fs::remove_file(dir.path().join("calls.dump")).unwrap();
         write("capture.avro", b"Obj\x01");
         let (_, warnings) = sources(&settings);
         assert_eq!(warnings.len(), 2, "{warnings:?}");
