@@ -358,7 +358,8 @@ pub fn write(r: &Report, cat: &Catalogue, out: &mut dyn io::Write) -> Result<()>
     figure(
         s,
         &charts::failures_over_time(r)?,
-        "Failures per bucket, stacked by category.",
+        // As the failure rate counts them, not the failure class (rev65a L3).
+        "Failures per bucket, stacked by category: every record of a code other than success, caller outcomes included, as the failure rate counts them.",
         |s| table(s, [time_table(r)]),
     )?;
     s.push_str("</section>\n");
