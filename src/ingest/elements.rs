@@ -1055,9 +1055,12 @@ fn past_debris(
 /// the opener: `true`, an element may come without a comma), or at the array's `]`, first on
 /// the first line indented less (or as far, after an object). Damage inside an element
 /// (`a}b]c`, `]{"`, `}"`) upsets its brackets and quotes, not the indentation of the lines
-/// after it. `None` when the element is not first on its line or `b` holds neither.
+/// after it. `None` when the element is no object or array, is not first on its line, or `b`
+/// holds neither.
 fn pretty_next(b: &[u8], i: usize) -> Option<(usize, bool)> {
-    let open = *b.get(i)?;
+    // A string or a number (JSON text of records, a scalar that is not one) is no record's
+    // damage: its own end is where the next element starts.
+    let open = *b.get(i).filter(|&&c| opens(c))?;
     // Only the blanks before it are looked at: a one-line document's elements cost nothing
     // more here (a search back for its line's start had made each damaged one cost the block).
     let indent = b[..i]
