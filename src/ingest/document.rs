@@ -18,7 +18,7 @@ use serde::de::DeserializeSeed;
 use super::blocks::{self, ArrayAt, Prefixed, Rest};
 use super::elements::{
     columns_first, elements, envelope, frames, member, next_table, read_array, rows_first, shape,
-    table_at, table_rows_first, wrapper_head, End, Head, Items, Member, Of,
+    table_at, table_rows_first, warn_mended, wrapper_head, End, Head, Items, Member, Of,
 };
 use super::json::{short_message, Element, TopSeed, EARLY_ROWS_LOST};
 use super::structure::{
@@ -211,6 +211,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                     // A `{"records": [`, `{"tables": [{..., "rows": [` or v2 result table's
                     // head: its array is read in parallel, then the rest of the document.
                     Some((at, mut items, head_of)) => {
+                        warn_mended(ctx, &items, head, lines + 1);
                         lines += blocks::newlines(&head[..at]);
                         r.consume(at);
                         let stand_in = head_of.stand_in();
@@ -226,7 +227,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                             // Another table after this one: the rest of this one is read
                             // whole, and the next one's rows as this one's were.
                             let next = match head_of {
-                                Head::Table => next_table_in(&mut after, ctx)?,
+                                Head::Table => next_table_in(&mut after, lines, ctx)?,
                                 Head::Records | Head::Frame => None,
                             };
                             let Some(next) = next else {
@@ -399,9 +400,14 @@ struct NextTable {
     items: Items,
 }
 
-/// The next table after the rows of one, `r` from their `]`, when its head comes in
-/// [`HEAD_BYTES`] (or, when its rows come before its columns, see [`rows_first_in`]).
-fn next_table_in<S: Sink>(r: &mut Peek, ctx: &FileCtx<'_, S>) -> io::Result<Option<NextTable>> {
+/// The next table after the rows of one, `r` from their `]`, `lines` newlines into the input,
+/// when its head comes in [`HEAD_BYTES`] (or, when its rows come before its columns, see
+/// [`rows_first_in`]).
+fn next_table_in<S: Sink>(
+    r: &mut Peek,
+    lines: u64,
+    ctx: &mut FileCtx<'_, S>,
+) -> io::Result<Option<NextTable>> {
     let b = r.fill(HEAD_BYTES)?;
     let b = &b[..b.len().min(HEAD_BYTES)];
     let Some((close, open)) = next_table(b) else {
@@ -415,6 +421,8 @@ fn next_table_in<S: Sink>(r: &mut Peek, ctx: &FileCtx<'_, S>) -> io::Result<Opti
         return Ok(None);
     };
     let b = r.fill(HEAD_BYTES)?;
+    let line = lines + 1 + blocks::newlines(&b[..open]);
+    warn_mended(ctx, &items, &b[open..b.len().min(HEAD_BYTES)], line);
     Ok(Some(NextTable {
         rest_of_table: b[..=close].to_vec(),
         head: open + at,
@@ -675,7 +683,10 @@ pub(super) fn line_document<S: Sink>(line: &[u8], line_no: u64, ctx: &mut FileCt
         (1, Items::Records, None)
     } else {
         match envelope(line) {
-            Some((at, items, head)) => (at, items, Some(head)),
+            Some((at, items, head)) => {
+                warn_mended(ctx, &items, b"", line_no);
+                (at, items, Some(head))
+            }
             // A table whose rows come before its columns: read as one whose columns come
             // first.
             None => match rows_first(line).and_then(|k| columns_first(line, k, ctx)) {
@@ -735,6 +746,9 @@ fn line_array<S: Sink>(
                 Head::Records | Head::Frame => None,
             };
             let mut rest = head.stand_in().to_vec();
+            if let Some((_, (_, items))) = &next {
+                warn_mended(ctx, items, b"", line_no);
+            }
             let Some((table_end, (at, items))) = next else {
                 rest.extend_from_slice(tail);
                 small_document(&rest, ctx, line_no - 1, true);

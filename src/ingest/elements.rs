@@ -25,8 +25,38 @@ use crate::record::At;
 pub(super) enum Items {
     /// Records (objects).
     Records,
-    /// Positional rows of a query API table, with the field of each column.
-    Rows(Vec<super::json::Column>),
+    /// Positional rows of a query API table, with the field of each column, and whether
+    /// its column definitions were mended ([`mended_columns`]).
+    Rows(Vec<super::json::Column>, Option<Mended>),
+}
+
+/// Column definitions that damage left unreadable as JSON, read as far as their names are
+/// ([`mended_columns`]): where they start in the bytes the table's head was found in, and how
+/// many names of how many columns were read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Mended {
+    pub(super) at: usize,
+    pub(super) names: usize,
+    pub(super) columns: usize,
+}
+
+/// Warns, when the columns of `items` were mended, that they were: the rows are read by the
+/// names still readable. `line`: the line the head they were found in starts on.
+pub(super) fn warn_mended<S: Sink>(
+    ctx: &mut FileCtx<'_, S>,
+    items: &Items,
+    head: &[u8],
+    line: u64,
+) {
+    let Items::Rows(_, Some(m)) = items else {
+        return;
+    };
+    let line = line + blocks::newlines(&head[..m.at.min(head.len())]);
+    let w = format!(
+        "{}: line {line}: a table's column definitions are damaged: its rows are read by the {} of {} column names still readable, and a row they do not fit is a reject",
+        ctx.name, m.names, m.columns
+    );
+    ctx.warn(w);
 }
 
 /// What the head of a document whose records are one large array opens.
@@ -170,7 +200,7 @@ pub(super) fn columns_first<S: Sink>(
     expect(doc, &mut i, b'[')?;
     let rows = i;
     let (cols_at, cols_end) = columns_after(doc, rows)?;
-    let items = Items::Rows(super::json::columns(&doc[cols_at..cols_end])?);
+    let items = Items::Rows(super::json::columns(&doc[cols_at..cols_end])?, None);
     let walked = value_end(doc, rows - 1).filter(|&e| doc[e - 1] == b']');
     if !walked.is_some_and(|e| members_to(doc, e, cols_at)) {
         let close = rows + dry_run(&doc[rows..], &items, ctx)?;
@@ -403,12 +433,17 @@ fn table_head(b: &[u8], i: &mut usize) -> Option<Items> {
     key(b, i)?;
     expect(b, i, b':')?;
     expect(b, i, b'[')?;
-    Some(Items::Rows(cols?))
+    let (cols, mended) = cols?;
+    Some(Items::Rows(cols, mended))
 }
 
+/// The columns of a table, and whether they were mended.
+type HeadColumns = (Vec<super::json::Column>, Option<Mended>);
+
 /// The keys of a table up to its `"rows"` key, `i` left at it: the fields of its columns if
-/// they came before it.
-fn head_of_table(b: &[u8], i: &mut usize) -> Option<Option<Vec<super::json::Column>>> {
+/// they came before it (mended, when damage left them unreadable as JSON: see
+/// [`mended_columns`]).
+fn head_of_table(b: &[u8], i: &mut usize) -> Option<Option<HeadColumns>> {
     let mut cols = None;
     loop {
         let at = skip_space(b, *i)?;
@@ -421,10 +456,25 @@ fn head_of_table(b: &[u8], i: &mut usize) -> Option<Option<Vec<super::json::Colu
         *i = after;
         expect(b, i, b':')?;
         let at = skip_space(b, *i)?;
-        let end = value_end(b, at)?;
+        let columns =
+            k.eq_ignore_ascii_case(b"columns") || k.eq_ignore_ascii_case(b"columndescriptors");
+        let end = value_end(b, at);
+        // Read when they parse and the table's next key or its end follows them (a `]` that
+        // damage put among them closes them early).
+        let read = end
+            .filter(|&end| columns && matches!(skip_space(b, end).map(|e| b[e]), Some(b',' | b'}')))
+            .and_then(|end| super::json::columns(&b[at..end]));
+        // Column definitions that damage left unreadable as JSON: the names still readable.
+        if columns && read.is_none() {
+            let (mended, m, rows) = mended_columns(b, at)?;
+            cols = Some((mended, Some(m)));
+            *i = rows;
+            continue;
+        }
+        let end = end?;
         let value = &b[at..end];
-        if k.eq_ignore_ascii_case(b"columns") || k.eq_ignore_ascii_case(b"columndescriptors") {
-            cols = Some(super::json::columns(value)?);
+        if columns {
+            cols = read.map(|c| (c, None));
         } else if k.eq_ignore_ascii_case(b"tablekind") {
             if !value.eq_ignore_ascii_case(b"\"PrimaryResult\"") {
                 return None;
@@ -435,6 +485,91 @@ fn head_of_table(b: &[u8], i: &mut usize) -> Option<Option<Vec<super::json::Colu
         *i = end;
         expect(b, i, b',')?;
     }
+}
+
+/// The columns of a table whose definitions, from `b[at]` (their `[`), damage left unreadable
+/// as JSON (a quote or a bracket lost, a line lost or garbled), up to its `"rows": [` key
+/// (returned too, with how they were mended): one for each definition, the text between two
+/// braces that holds its `name` (or `ColumnName`) or `type` (`DataType`, `ColumnType`) key (a
+/// lost brace leaves two as one, a lost line of one leaves the other key, a brace that damage
+/// put in leaves no key on one side), named by its `name` key's value, read however the quotes
+/// around them were lost (`"name: "ResultMessage"`); a definition whose name is lost is a
+/// column of nothing wanted. Column names hold no braces, quotes, commas or line breaks.
+fn mended_columns(b: &[u8], at: usize) -> Option<(Vec<super::json::Column>, Mended, usize)> {
+    let rows = memchr::memchr_iter(b'"', &b[at..])
+        .map(|q| at + q)
+        .find(|&q| {
+            let mut i = q;
+            key(b, &mut i).is_some_and(|k| k.eq_ignore_ascii_case(b"rows"))
+                && expect(b, &mut i, b':').is_some()
+                && expect(b, &mut i, b'[').is_some()
+        })?;
+    let region = &b[at..rows];
+    let mut names = 0;
+    let mut cols: Vec<_> = region
+        .split(|&c| matches!(c, b'{' | b'}'))
+        .filter_map(column_name)
+        .map(|name| match name {
+            Some(name) => {
+                names += 1;
+                super::json::column(&String::from_utf8_lossy(name))
+            }
+            None => super::json::Column::Other,
+        })
+        .collect();
+    let m = Mended {
+        at,
+        names,
+        columns: cols.len(),
+    };
+    // No name readable: no row fits them, and each is a reject that says why.
+    if names == 0 {
+        cols.clear();
+    }
+    Some((cols, m, rows))
+}
+
+/// The value of the `name` (or `ColumnName`) key of a column's definition `def`, its quotes
+/// lost or not (`None` when it is not readable); `None` when `def` has neither that key nor a
+/// `type` one, and is no definition.
+fn column_name(def: &[u8]) -> Option<Option<&[u8]>> {
+    let word = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_';
+    let mut typed = false;
+    let mut p = 0;
+    while p < def.len() {
+        let len = def[p..].iter().take_while(|c| word(c)).count();
+        if len == 0 {
+            p += 1;
+            continue;
+        }
+        let w = &def[p..p + len];
+        p += len;
+        // A key: its colon after it, past its quote.
+        let rest = &def[p..];
+        let Some(colon) = rest
+            .iter()
+            .position(|&c| !c.is_ascii_whitespace() && c != b'"')
+            .filter(|&k| rest[k] == b':')
+        else {
+            continue;
+        };
+        let lower = w.to_ascii_lowercase();
+        if lower.ends_with(b"type") {
+            typed = true;
+        }
+        if lower != b"name" && lower != b"columnname" {
+            continue;
+        }
+        let value = rest[colon + 1..].trim_ascii_start();
+        let value = value.strip_prefix(b"\"").unwrap_or(value);
+        let len = value
+            .iter()
+            .position(|&c| matches!(c, b'"' | b',' | b'\n' | b'\r' | b':'))
+            .unwrap_or(value.len());
+        let name = value[..len].trim_ascii();
+        return Some((!name.is_empty() && !name.iter().any(u8::is_ascii_control)).then_some(name));
+    }
+    typed.then_some(None)
 }
 
 /// An array read to its closing `]`.
@@ -826,7 +961,7 @@ pub(super) fn elements<S: Sink>(
     // Checked once for the fast scanner, which then reads element after element in place.
     let checked = match items {
         Items::Records => scan::Checked::new(b),
-        Items::Rows(_) => None,
+        Items::Rows(..) => None,
     };
     let mut layout = scan::Layout::default();
     // Line numbers, counted only for rejects: the line at `b[at]`, counted on from the last
@@ -970,9 +1105,13 @@ pub(super) fn elements<S: Sink>(
                 let mut ran_into = None;
                 if let Ok(Got::BadRow(why)) = &read {
                     ran_into = runs_into(b, (i, stop), shape);
+                    let why = match items {
+                        Items::Rows(_, Some(_)) => format!("{why} ({MENDED})"),
+                        _ => why.clone(),
+                    };
                     let (reason, why, to) = match ran_into {
                         Some(j) => (Reason::BadDocument, RAN_INTO.to_string(), j),
-                        None => (Reason::NotARecord, why.clone(), stop),
+                        None => (Reason::NotARecord, why, stop),
                     };
                     ctx.reject(at(), reason, why, head(&b[i..to]));
                 }
@@ -1010,6 +1149,7 @@ pub(super) fn elements<S: Sink>(
                 // A document of its own (a list of Event Hubs messages): its damage costs one
                 // record of its array, not the whole document.
                 if let Some(found) = envelope(&b[i..stop]) {
+                    warn_mended(ctx, &found.1, &b[i..stop], line);
                     i += sub_document(&b[i..], found, line, one_line, end, ctx)?;
                     last_good = None;
                     continue;
@@ -1270,6 +1410,9 @@ fn closed_from_outside(b: &[u8], (i, stop): (usize, usize), top: bool) -> bool {
     }
 }
 
+/// What a row of a table whose column definitions were mended that does not fit them says.
+const MENDED: &str = "its table's column definitions are damaged";
+
 /// Why a row that ran into the next one is rejected.
 const RAN_INTO: &str = "row without its closing ]: it runs into the next row";
 
@@ -1365,7 +1508,7 @@ fn parse_element<S: Sink>(
                 }
             }
         }
-        Items::Rows(cols) => {
+        Items::Rows(cols, _) => {
             let mut raw = Raw::default();
             let row = RowSeed {
                 cols,

@@ -4511,6 +4511,93 @@ fn one_damaged_line_in_a_pretty_printed_element_costs_that_element_only() {
 }
 
 #[test]
+fn a_damaged_column_definition_still_has_the_table_s_rows_read() {
+    // Column definitions that damage left unreadable as JSON: the rows are read by the names
+    // still readable, with a warning that says so (they had all been lost, uncounted, and the
+    // definitions read as rejected records).
+    let api = std::fs::read_to_string(root().join("samples/api/query-response.json")).unwrap();
+    let base = counts("api.json", api.as_bytes());
+    let mended = |text: &str| {
+        let (c, report, _d) = read_text("api.json", text.as_bytes());
+        let f = &report.files[0];
+        let said = report
+            .warnings
+            .iter()
+            .filter(|w| w.contains("line 5: a table's column definitions are damaged"))
+            .count();
+        let got = (
+            f.accepted + f.rejected + f.skipped,
+            f.accepted,
+            f.rejected,
+            f.skipped,
+        );
+        (got, said, c)
+    };
+    let quote = api.replacen(
+        "\"name\": \"ResultMessage\"",
+        "\"name: \"ResultMessage\"",
+        1,
+    );
+    let brace = api.replacen(
+        "        },\n        {\n          \"name\": \"Level\"",
+        "        },\n        a\n          \"name\": \"Level\"",
+        1,
+    );
+    let garbled = api.replacen("          \"name\": \"TenantId\",", "          }]", 1);
+    // Closed early by a `]`, a brace put in.
+    let early = api.replacen(
+        "\"type\": \"datetime\"\n        },",
+        "\"type\": \"datetime\"\n        }]",
+        1,
+    );
+    let put_in = api.replacen("          \"type\": \"int\"", "          {a:", 1);
+    let lost = api.replacen("\"name\": \"ResultCode\"", "\"name\": :", 1);
+    for text in [&quote, &brace, &garbled, &early, &put_in] {
+        assert_ne!(text, &api);
+        let (got, said, c) = mended(text);
+        assert_eq!(
+            (got, said),
+            (base, 1),
+            "{:?}",
+            &c.rejects[..c.rejects.len().min(2)]
+        );
+    }
+    // A name lost (`ResultCode`'s): each row a counted reject, as one without that cell...
+    let (got, said, c) = mended(&lost);
+    assert_eq!(
+        (got.0, got.1, said),
+        (base.0, 0, 1),
+        "{:?}",
+        &c.rejects[..2]
+    );
+    assert!(
+        c.rejects.iter().all(|r| r.reason == Reason::NoCode),
+        "{:?}",
+        &c.rejects[0]
+    );
+    // ... and no name readable: each row a reject that says why.
+    let (head, rest) = api.split_once("\"columns\": [").unwrap();
+    let none = format!(
+        "{head}\"columns\": [{}",
+        rest.replace("\"name\": ", "\"nme\": ")
+    );
+    let (got, said, c) = mended(&none);
+    assert_eq!(
+        (got.0, got.1, said),
+        (base.0, 0, 1),
+        "{:?}",
+        &c.rejects[..2]
+    );
+    assert!(
+        c.rejects.iter().all(|r| r.reason == Reason::NotARecord
+            && r.detail()
+                .contains("its table's column definitions are damaged")),
+        "{:?}",
+        &c.rejects[0]
+    );
+}
+
+#[test]
 fn documents_one_after_another_are_each_read_robustly() {
     let rec = |i: u32| format!("{{\"time\":\"2026-11-24T01:00:0{i}Z\",\"resultCode\":404}}");
     // Two arrays, the second with a damaged element, then text, then a records document.
