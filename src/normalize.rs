@@ -470,9 +470,9 @@ fn scientific(t: &str) -> bool {
 /// The wanted fields of one source record, before normalization.
 #[derive(Debug, Clone, Default)]
 pub struct Raw<'a> {
-    vals: [Val<'a>; FIELDS],
-    /// Whether a value that owns its text was ever set: else [`Self::discard`] has nothing to
-    /// free.
+    /// Dropped by [`Raw`]'s own drop, and only when [`Self::owned`].
+    vals: std::mem::ManuallyDrop<[Val<'a>; FIELDS]>,
+    /// Whether a value that owns its text was ever set: else dropping it has nothing to free.
     owned: bool,
     /// A nested object that was given as text that is not JSON (`properties` cut short, or a
     /// Python repr): its key's place in [`NESTED_KEYS`] ([`UNNAMED`] until the key is known),
@@ -492,6 +492,19 @@ pub const NESTED_KEYS: [&str; 5] = [
 /// A nested object that is not JSON whose key is not known yet, or none of [`NESTED_KEYS`].
 const UNNAMED: u8 = u8::MAX;
 
+/// Its values are dropped only when one of them ever owned text (an unescaped string): the
+/// scanner's and the CSV splitter's borrow theirs, and the drop glue looked at each of the 30
+/// for text to free (3% of the CSV instructions, a record a row). It had been a `discard(self)`
+/// that forgot such a `Raw`, whose move copied its 728 bytes, a record (stop 65).
+impl Drop for Raw<'_> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        if self.owned {
+            drop(std::mem::take(&mut *self.vals));
+        }
+    }
+}
+
 impl PartialEq for Raw<'_> {
     fn eq(&self, other: &Self) -> bool {
         self.vals == other.vals
@@ -505,16 +518,6 @@ fn owns(v: &Val<'_>) -> bool {
 }
 
 impl<'a> Raw<'a> {
-    /// Drops it: forgotten when none of its values ever owned text (the scanner's and the CSV
-    /// splitter's borrow theirs), so nothing is left unfreed, where the drop glue looked at
-    /// each of its values for text to free (3% of the CSV instructions, a record a row).
-    #[inline(always)]
-    pub fn discard(self) {
-        if !self.owned {
-            std::mem::forget(self);
-        }
-    }
-
     pub fn get(&self, f: Field) -> &Val<'a> {
         &self.vals[f as usize]
     }
@@ -557,23 +560,25 @@ impl<'a> Raw<'a> {
     }
 
     /// Fills fields still missing from a nested object (`properties`, `data`).
-    pub fn fill_from(&mut self, inner: Raw<'a>) {
+    pub fn fill_from(&mut self, mut inner: Raw<'a>) {
         self.not_json = self.not_json.or(inner.not_json);
-        for (slot, v) in self.vals.iter_mut().zip(inner.vals) {
+        for (slot, v) in self.vals.iter_mut().zip(inner.vals.iter_mut()) {
             if matches!(v, Val::Missing) {
                 continue;
             }
             if slot.is_nullish() && !v.is_nullish() {
+                let v = std::mem::take(v);
                 self.owned |= owns(&v);
                 *slot = v;
             }
         }
     }
 
-    pub fn into_owned(self) -> Raw<'static> {
+    pub fn into_owned(mut self) -> Raw<'static> {
+        let vals = std::mem::take(&mut *self.vals);
         Raw {
             owned: true,
-            vals: self.vals.map(Val::into_owned),
+            vals: std::mem::ManuallyDrop::new(vals.map(Val::into_owned)),
             not_json: self.not_json,
         }
     }
@@ -581,10 +586,9 @@ impl<'a> Raw<'a> {
     /// A nested object given as text that does not parse as JSON: no field read from it, and
     /// the record it is in a reject (its code or subcode may be in it).
     pub fn not_json() -> Raw<'a> {
-        Raw {
-            not_json: Some(UNNAMED),
-            ..Raw::default()
-        }
+        let mut raw = Raw::default();
+        raw.not_json = Some(UNNAMED);
+        raw
     }
 
     /// Names the nested object under `key` when it was text that is not JSON

@@ -1808,7 +1808,6 @@ impl<'w> Row<'w> {
             false
         };
         ctx.emit_unless(&raw, || At::line(line), text, other);
-        raw.discard();
         for r in &more {
             ctx.emit(r, || At::line(line), text);
         }

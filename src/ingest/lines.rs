@@ -44,7 +44,6 @@ fn process_line<S: Sink>(
         && !super::json::may_forward(&raw, line)
     {
         ctx.emit(&raw, || At::line(line_no), text);
-        raw.discard();
         return;
     }
     // Files joined with `cat`, the second saved with a byte-order mark (Excel, Notepad): the

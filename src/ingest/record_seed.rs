@@ -235,10 +235,12 @@ impl<'de> Visitor<'de> for NestedSeed {
         }
         let mut de = serde_json::Deserializer::from_str(&t);
         let seed = RecordSeed { ctx: self.0 };
-        match seed.deserialize(&mut de) {
+        // Bound before `t` goes: a `Raw`'s drop may look at what it borrows.
+        let read = match seed.deserialize(&mut de) {
             Ok(r) => Ok(r.map(Raw::into_owned)),
             Err(_) => Ok(broken()),
-        }
+        };
+        read
     }
     not_an_object!();
 }

@@ -445,8 +445,8 @@ fn text_and_integer_read_alike_by_both_paths() {
 
 #[test]
 fn a_raw_that_took_owned_text_is_dropped_not_forgotten() {
-    // `discard` forgets a Raw that never held owned text: each way of setting a value must say
-    // when it takes one, or its text would never be freed.
+    // A Raw's drop passes over its values when it never held owned text: each way of setting a
+    // value must say when it takes one, or its text would never be freed.
     let owned = || Val::Str(Cow::Owned("Action failed.".to_string()));
     let borrowed = Val::Str(Cow::Borrowed("Action failed."));
     let mut raw = Raw::default();
