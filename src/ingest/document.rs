@@ -1294,15 +1294,85 @@ impl<S: Sink> Found<'_, '_, S> {
                 format!("on line {line}")
             };
             let message = short_message(&e);
+            // A document cut off inside rows that wait for their table's columns: none of them
+            // was read, and the error says nothing of them (an EOF keeps its kind).
+            let cut_rows = (e.is_eof().then_some(self.doc).flatten())
+                .and_then(|doc| Some((doc, early_rows_open_at_end(doc)?)));
             // Rows that waited for their table's columns were not read (see
             // `json::EARLY_ROWS_LOST`).
-            let read = match message.ends_with(EARLY_ROWS_LOST) {
+            let read = match cut_rows.is_some() || message.ends_with(EARLY_ROWS_LOST) {
                 true => "records before that table were read",
                 false => "records before it were read",
             };
-            let detail = format!("{message} {place}; {read}");
+            let detail = match cut_rows {
+                Some((doc, at)) => {
+                    let from = self.lines + 1 + blocks::newlines(&doc[..at]);
+                    let lines = match from == line {
+                        true => format!("line {line}"),
+                        false => format!("lines {from}-{line}"),
+                    };
+                    format!("{message} {place}, in rows that come before their table's columns (the document ends inside them: none of that table's rows, on {lines}, could be read); {read}")
+                }
+                None => format!("{message} {place}; {read}"),
+            };
             self.ctx
                 .reject(line, Reason::BadDocument, detail, String::new());
         }
     }
+}
+
+/// Where the rows of a table open (their `[`), when `doc` ends inside them and no `columns`
+/// came before them in their table: such rows wait for their columns, so none was read.
+fn early_rows_open_at_end(doc: &[u8]) -> Option<usize> {
+    /// An open bracket: where, whether it is a table's `rows`, and (an object) whether it has
+    /// had its `columns`.
+    struct Open {
+        at: usize,
+        rows: bool,
+        columns: bool,
+    }
+    let mut open: Vec<Open> = Vec::new();
+    let (mut key, mut after_colon) = (&doc[..0], false);
+    let mut i = 0;
+    while let Some(&b) = doc.get(i) {
+        match b {
+            b'"' => {
+                let Some(end) = super::structure::string_end(doc, i + 1) else {
+                    break;
+                };
+                let rest = doc[end..].trim_ascii_start();
+                if rest.first() == Some(&b':') {
+                    key = &doc[i + 1..end - 1];
+                    let columns = [&b"columns"[..], b"columnDescriptors"]
+                        .iter()
+                        .any(|c| key.eq_ignore_ascii_case(c));
+                    if let (true, Some(o)) = (columns, open.last_mut()) {
+                        o.columns = true;
+                    }
+                }
+                (i, after_colon) = (end, false);
+                continue;
+            }
+            b':' => after_colon = true,
+            b'{' | b'[' => {
+                let rows = b == b'[' && after_colon && key.eq_ignore_ascii_case(b"rows");
+                let columns = false;
+                open.push(Open {
+                    at: i,
+                    rows,
+                    columns,
+                });
+                after_colon = false;
+            }
+            b'}' | b']' => {
+                open.pop();
+                after_colon = false;
+            }
+            b if !b.is_ascii_whitespace() => after_colon = false,
+            _ => {}
+        }
+        i += 1;
+    }
+    let k = open.iter().rposition(|o| o.rows)?;
+    (k > 0 && !open[k - 1].columns).then_some(open[k].at)
 }

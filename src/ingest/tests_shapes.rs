@@ -6384,6 +6384,67 @@ fn a_damaged_row_of_any_table_of_a_response_costs_that_row() {
     assert_eq!(c.rejects[0].detail(), why);
 }
 
+/// fix64a's leftover: a response cut off inside the rows of a table whose columns come after
+/// them (a copy still being written): those rows wait for their columns, so none of them was
+/// read, which the reject says, with the lines they were on (it had said that the records
+/// before the cut were read). One reject, the first table's records read; on one line and
+/// pretty-printed, and in Azure Data Explorer's v1 casing.
+#[test]
+fn a_response_cut_inside_rows_before_their_columns_says_they_were_not_read() {
+    let cols = r#"[{"name":"TimeGenerated","type":"datetime"},{"name":"ResultCode","type":"int"},{"name":"ResultSubcode","type":"int"}]"#;
+    let rows = |n: usize, nl: &str| {
+        let rows: Vec<String> = (0..n)
+            .map(|i| format!(r#"["2026-11-24T19:00:{:02}Z", 400, 8536]"#, i % 60))
+            .collect();
+        format!("[{nl}{}]", rows.join(&format!(",{nl}")))
+    };
+    // A response of two tables, the second cut inside its 12th row; its columns before its
+    // rows or not.
+    let doc = |nl: &str, columns_first: bool| {
+        let second = match columns_first {
+            true => format!(r#""columns":{cols},"rows""#),
+            false => r#""rows""#.to_string(),
+        };
+        let whole = format!(
+            r#"{{"tables":[{{"name":"PrimaryResult","columns":{cols},"rows":{}}},{nl}{{"name":"PrimaryResult",{second}:{}"#,
+            rows(10, nl),
+            rows(20, nl)
+        );
+        let at = whole.match_indices("8536").nth(10 + 11).unwrap().0;
+        whole[..at].to_string()
+    };
+    let why = |place: &str, lines: &str| {
+        format!("EOF while parsing a value {place}, in rows that come before their table's columns (the document ends inside them: none of that table's rows, on {lines}, could be read); records before that table were read")
+    };
+    let adx = |t: String| {
+        (t.replace(r#""rows""#, r#""Rows""#))
+            .replace(r#""columns""#, r#""Columns""#)
+            .replace(r#""tables""#, r#""Tables""#)
+    };
+    for (text, place, lines) in [
+        (doc("", false), "on line 1", "line 1"),
+        (doc("\n", false), "at line 24 column 30", "lines 12-24"),
+        (adx(doc("\n", false)), "at line 24 column 30", "lines 12-24"),
+    ] {
+        let (c, counts) = ingest_one(text.as_bytes());
+        assert_eq!(counts, (10, 1, 0), "{text}: {:?}", c.rejects);
+        let r = &c.rejects[0];
+        assert_eq!(r.reason, Reason::BadDocument);
+        assert_eq!(r.detail(), why(place, lines), "{text}");
+    }
+    // Cut inside the rows of a table whose columns came first: its rows before the cut are
+    // read, and the message is not this one.
+    for nl in ["", "\n"] {
+        let (c, counts) = ingest_one(doc(nl, true).as_bytes());
+        assert_eq!((counts.0, counts.1), (21, 1), "{:?}", c.rejects);
+        assert!(
+            !(c.rejects[0].detail()).contains("before their table's columns"),
+            "{:?}",
+            c.rejects
+        );
+    }
+}
+
 /// rev62c F10: a body cut off, then more than 4 MiB of the logger's lines before the next body
 /// (health probes all night): the cut one is one reject, the logger's lines skipped and the
 /// bodies after them read (they had been swallowed by the cut body, one `record too large`).
