@@ -643,16 +643,19 @@ pub fn parse_locale(s: &str, order: DateOrder) -> Option<NaiveDateTime> {
     let (date, time, pm) = locale_split(s)?;
     let [a, b, c] = date_parts(date)?;
     let n = |x: &str| x.parse::<u32>().ok();
-    let (y, m, d) = if a.len() == 4 {
-        (n(a)?, n(b)?, n(c)?)
+    let (year, m, d) = if a.len() == 4 {
+        (a, n(b)?, n(c)?)
     } else {
         match order {
-            DateOrder::Mdy => (n(c)?, n(a)?, n(b)?),
-            DateOrder::Dmy => (n(c)?, n(b)?, n(a)?),
-            DateOrder::Ymd => (n(a)?, n(b)?, n(c)?),
+            DateOrder::Mdy => (c, n(a)?, n(b)?),
+            DateOrder::Dmy => (c, n(b)?, n(a)?),
+            DateOrder::Ymd => (a, n(b)?, n(c)?),
         }
     };
-    let y = if y < 100 { y + 2000 } else { y };
+    // A year of two digits (`11/24/26`, Excel's short date) is this century's; one of more is
+    // the year it writes, as the fast reader and ISO text read it (`1/1/0026` is the year 26,
+    // outside the years of a log, not 2026).
+    let y = n(year)? + if year.len() <= 2 { 2000 } else { 0 };
     let date = NaiveDate::from_ymd_opt(y as i32, m, d)?;
     let mut t = clock(time)?;
     if let Some(pm) = pm {
@@ -1009,6 +1012,7 @@ mod tests {
             prop_oneof![
                 1970..2100i32,
                 0..10_000i32,
+                0..100i32,
                 Just(2000),
                 Just(2024),
                 Just(2100)
@@ -1096,10 +1100,8 @@ mod tests {
                         let text = format!("{date}{comma} {h12}:{mi:02}:{s:02}{frac_text}{mark}");
                         let text = damaged(text, cut, change);
                         let fast = fast_locale(text.as_bytes(), order);
-                        // parse_locale reads a year under 100 as 20xx, `0026` too, where
-                        // both fast readers (this one and the one before it) read the four
-                        // digits as written: no plausible year either way.
-                        if let Some(fast) = fast.filter(|t| chrono::Datelike::year(t) >= 100) {
+                        // Years under 100 too (`1/1/0026`): the year as written in both.
+                        if let Some(fast) = fast {
                             prop_assert_eq!(Some(fast), parse_locale(&text, order), "{}", text);
                             locale_read.set(locale_read.get() + 1);
                         }
@@ -1117,6 +1119,37 @@ mod tests {
             utc_read > 1_000 && locale_read > 3_000,
             "{utc_read} {locale_read}"
         );
+    }
+
+    /// fix64p's finding: parse_locale read a four-digit year under 100 (`1/1/0026`) as 20xx,
+    /// where the fast reader and ISO text take the year as written: one text was two years,
+    /// by whether it had the fast reader's form (`AM`) or not (`am`). A two-digit year is
+    /// still this century's.
+    #[test]
+    fn a_locale_year_is_the_year_as_written_but_two_digits() {
+        for (s, want) in [
+            ("1/1/0026 10:00:00 AM", "0026-01-01 10:00:00"),
+            ("1/1/0026 10:00:00 am", "0026-01-01 10:00:00"),
+            ("1/1/026 10:00:00", "0026-01-01 10:00:00"),
+            ("0026/01/01 10:00:00", "0026-01-01 10:00:00"),
+            ("1/1/26 10:00:00 AM", "2026-01-01 10:00:00"),
+            ("11/24/26, 1:00 PM", "2026-11-24 13:00:00"),
+            ("1/1/6 10:00:00", "2006-01-01 10:00:00"),
+        ] {
+            assert_eq!(loc(s, DateOrder::Mdy), want, "{s}");
+            if let Some(fast) = fast_locale(s.as_bytes(), DateOrder::Mdy) {
+                assert_eq!(fast.to_string(), want, "{s}");
+            }
+        }
+        // Outside the years of a log either way: a reject, as `0026-01-01T10:00:00Z` is.
+        let rules = TimeRules {
+            order: Some(DateOrder::Mdy),
+            local_offset: None,
+        };
+        for s in ["1/1/0026 10:00:00 AM", "1/1/0026 10:00:00 am"] {
+            let t = parse_time(s, &rules, false).map(|t| chrono::Datelike::year(&t));
+            assert_eq!(t, Some(26), "{s}");
+        }
     }
 
     #[test]
