@@ -241,7 +241,7 @@ fn noted_line(r: &crate::report::Report) -> Option<String> {
     let noted: Vec<String> = (said.iter())
         .filter(|v| v.status.noted() || v.status.flagged())
         .map(|v| {
-            let stops = v.stops.as_ref().map_or_else(String::new, |(at, _)| {
+            let stops = v.stops.as_deref().map_or_else(String::new, |(at, _)| {
                 format!(", records stop at {} UTC", crate::time::clock_text(*at))
             });
             let (status, scope) = (v.status.as_str(), line(&v.scope));
@@ -443,7 +443,7 @@ mod snapshots {
         for v in r.volume.iter_mut() {
             v.status = crate::spikes::volume::VolumeStatus::Low;
             v.ratio = 0.58;
-            v.stops = Some((1_764_770_100, None));
+            v.stops = Some(Box::new((1_764_770_100, None)));
         }
         let quiet = super::run_summary(&r, &cat, out, &ALL, true, end(Exit::Success, false));
         assert!(

@@ -1383,16 +1383,16 @@ mod tests {
                 exposure: 920 + ops + 140,
                 keys: [(K, (n, n)), ((200, Some(0)), (920 + ops + 140 - n, 1))].into(),
                 kinds: kinds(920, ops),
-                key_kinds: HashMap::new(),
-                joined: HashMap::new(),
+                key_kinds: Default::default(),
+                joined: Default::default(),
                 partial: false,
             };
             let stage = history::ResourceDay {
                 exposure: 400,
                 keys: [((200, Some(0)), (400, 1))].into(),
                 kinds: kinds(100, 160),
-                key_kinds: HashMap::new(),
-                joined: HashMap::new(),
+                key_kinds: Default::default(),
+                joined: Default::default(),
                 partial: false,
             };
             let mut a = hist(&[(d, prod.exposure + 400, &[(K, n)])])
