@@ -498,88 +498,136 @@ fn read_line(t: &Triage) -> String {
     line
 }
 
-pub fn json(t: &Triage) -> Value {
-    let mut v = fields_json(t);
-    // Set apart: one `json!` of them all passes the macro's recursion limit.
-    v["targets"] = named_json(&t.targets, "target");
-    v["operation_contexts"] = named_json(&t.contexts, "operation_context");
-    v["history_by_resource"] = t.history_by_resource.iter().map(history_json).collect();
-    v
+/// A list written an element at a time as it is made: each element's value is built, written
+/// and dropped, so that lists of rows by the ten thousand (20,000 keys of one subcode: 27 MB of
+/// JSON, 254 MB at the peak as one value) are never a tree of values.
+struct Each<F>(F);
+
+impl<F, I> Serialize for Each<F>
+where
+    F: Fn() -> I,
+    I: Iterator<Item = Value>,
+{
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
 }
 
-/// The JSON of a triage but for its splits by target and operation context and its days by
-/// resource.
-fn fields_json(t: &Triage) -> Value {
-    json!({
-        "subcode": t.subcode,
-        "code": t.code,
-        "catalogue": t.catalogue.iter().map(|e| json!({
+/// The triage's JSON document, in its keys' order: the small parts as values, the lists that
+/// grow with the input's keys, rows or calls written a row at a time ([`Each`]).
+#[derive(serde::Serialize)]
+struct Doc<A, B, C, D, E, F, G, H, I, J, K, L, M> {
+    subcode: u32,
+    code: Option<u32>,
+    catalogue: Value,
+    catalogues: Value,
+    records: Value,
+    totals: A,
+    other_codes: B,
+    timeline: C,
+    operations: D,
+    calls: E,
+    calls_total: usize,
+    messages: F,
+    messages_other: Value,
+    diagnostics: G,
+    prompts: H,
+    resources: I,
+    resources_not_named: Value,
+    sdks: J,
+    history: Option<Value>,
+    mitigations: K,
+    next_steps: Option<Value>,
+    verdict: Verdicts<L>,
+    targets: Value,
+    operation_contexts: Value,
+    history_by_resource: M,
+}
+
+/// The spike verdict's day, note and keys, a key at a time.
+#[derive(serde::Serialize)]
+struct Verdicts<L> {
+    day: Option<String>,
+    note: Value,
+    keys: L,
+}
+
+/// The triage as pretty JSON text with a final newline, written as it is made ([`Doc`]).
+fn write_json(t: &Triage, w: &mut dyn std::io::Write) -> Result<()> {
+    let doc = Doc {
+        subcode: t.subcode,
+        code: t.code,
+        catalogue: t.catalogue.iter().map(|e| json!({
             "entry": e.label, "match": e.matched.as_str(), "category": e.category.map(|c| c.as_str()),
             "source": e.source, "callback_event": e.callback_event,
             "description": e.description, "mitigation": e.mitigation, "used": e.used,
-        })).collect::<Vec<_>>(),
-        "catalogues": t.catalogues,
-        "records": {
+        })).collect(),
+        catalogues: json!(t.catalogues),
+        records: json!({
             "read": t.read, "accepted": t.accepted, "rejected": t.rejected,
             "skipped": t.skipped, "outside_window": t.outside, "matching": t.total(),
-        },
-        "totals": t.totals.iter().map(|k| json!({
+        }),
+        totals: Each(|| t.totals.iter().map(|k| json!({
             "code": k.key.0, "subcode": k.key.1, "category": k.category.as_str(), "outcome": k.outcome.as_str(), "match": k.matched.as_str(),
             "description": k.description, "mitigation": k.mitigation, "count": k.count, "calls": k.calls,
             "first_seen": k.first.map(rfc3339), "last_seen": k.last.map(rfc3339),
-        })).collect::<Vec<_>>(),
-        "other_codes": t.other_codes.iter().map(|(c, n)| json!({"code": c, "count": n})).collect::<Vec<_>>(),
-        "timeline": t.timeline_counts().into_iter().map(|(b, k, n)| json!({
+        }))),
+        other_codes: Each(|| t.other_codes.iter().map(|(c, n)| json!({"code": c, "count": n}))),
+        timeline: Each(|| t.timeline_counts().into_iter().map(|(b, k, n)| json!({
             "bucket": bucket_start(b), "code": k.0, "subcode": k.1, "count": n,
-        })).collect::<Vec<_>>(),
-        "operations": t.operations.iter().map(|(op, kind, k, n)| json!({
+        }))),
+        operations: Each(|| t.operations.iter().map(|(op, kind, k, n)| json!({
             "operation": op, "kind": kind.as_str(), "code": k.0, "subcode": k.1, "count": n,
-        })).collect::<Vec<_>>(),
-        "calls": t.calls.iter().take(TOP_CALLS).map(|c| json!({
+        }))),
+        calls: Each(|| t.calls.iter().take(TOP_CALLS).map(|c| json!({
             "correlation_id": c.correlation_id(), "call_connection_id": c.call_connection_id, "count": c.count,
             "first": c.first.map(rfc3339), "last": c.last.map(rfc3339),
-        })).collect::<Vec<_>>(),
-        "calls_total": t.calls.len(),
-        "messages": t.messages.iter().take(TOP_MESSAGES).map(|(m, n)| json!({"message": m, "count": n})).collect::<Vec<_>>(),
-        "messages_other": t.messages_not_listed(),
-        "diagnostics": t.diagnostics.iter().map(|d| json!({
+        }))),
+        calls_total: t.calls.len(),
+        messages: Each(|| t.messages.iter().take(TOP_MESSAGES).map(|(m, n)| json!({"message": m, "count": n}))),
+        messages_other: json!(t.messages_not_listed()),
+        diagnostics: Each(|| t.diagnostics.iter().map(|d| json!({
             "code": d.key.0, "subcode": d.key.1, "sip_code": d.sip_code, "sip_message": d.sip_message,
             "q850_code": d.q850_code, "q850_message": d.q850_message, "count": d.count, "calls": d.calls,
-        })).collect::<Vec<_>>(),
-        "prompts": t.prompts.iter().map(|(p, n)| json!({"prompt": p, "count": n})).collect::<Vec<_>>(),
-        "resources": t.resources.iter().map(|(r, n, calls, inferred)| json!({
+        }))),
+        prompts: Each(|| t.prompts.iter().map(|(p, n)| json!({"prompt": p, "count": n}))),
+        resources: Each(|| t.resources.iter().map(|(r, n, calls, inferred)| json!({
             "resource": r, "count": n, "calls": calls, "inferred": inferred,
-        })).collect::<Vec<_>>(),
-        "resources_not_named": {
+        }))),
+        resources_not_named: json!({
             "unknown": {"count": t.resources_unknown.0, "calls": t.resources_unknown.1},
             "not_looked_up": {"count": t.resources_not_looked_up.0, "calls": t.resources_not_looked_up.1},
             "not_callback": {"count": t.resources_stay.0, "calls": t.resources_stay.1},
-        },
-        "sdks": t.sdks.iter().map(|(ty, v, n)| json!({
+        }),
+        sdks: Each(|| t.sdks.iter().map(|(ty, v, n)| json!({
             "sdk_type": ty, "sdk_version": v, "count": n,
-        })).collect::<Vec<_>>(),
-        "history": t.history.as_ref().map(history_json),
-        "mitigations": t.mitigations.iter().map(|(k, m)| json!({
+        }))),
+        history: t.history.as_ref().map(history_json),
+        mitigations: Each(|| t.mitigations.iter().map(|(k, m)| json!({
             "code": k.0, "subcode": k.1, "mitigation": m,
-        })).collect::<Vec<_>>(),
-        "next_steps": t.next_steps.as_ref().map(|n| json!({
+        }))),
+        next_steps: t.next_steps.as_ref().map(|n| json!({
             "no_documented_mitigation": no_mitigation(t),
             "calls": n.no_calls.is_none().then_some(&n.calls), "no_calls": n.no_calls,
             "kql": n.kql, "unwritten": n.unwritten,
         })),
-        "verdict": {
-            "day": t.verdict_day.map(day_text),
-            "note": t.verdict_note,
-            "keys": t.verdicts.iter().map(|(v, why)| json!({
+        verdict: Verdicts {
+            day: t.verdict_day.map(day_text),
+            note: json!(t.verdict_note),
+            keys: Each(|| t.verdicts.iter().map(|(v, why)| json!({
                 "code": v.key.0, "subcode": v.key.1, "resource": v.resource, "status": v.status.as_str(), "explanation": why,
                 "count": v.count, "exposure": v.exposure, "baseline_count": v.baseline_count,
                 "baseline_exposure": v.baseline_exposure,
                 "baseline_days": v.baseline_days.iter().map(|d| day_text(*d)).collect::<Vec<_>>(),
                 "expected": v.expected, "ratio": v.ratio, "p_value": v.p_value,
                 "target": target_json(t, v),
-            })).collect::<Vec<_>>(),
+            }))),
         },
-    })
+        targets: named_json(&t.targets, "target"),
+        operation_contexts: named_json(&t.contexts, "operation_context"),
+        history_by_resource: Each(|| t.history_by_resource.iter().map(history_json)),
+    };
+    crate::render::json::write_pretty(&doc, w)
 }
 
 /// The target a flagged key's records of the day went to, as `report.json` gives it, its
@@ -691,10 +739,96 @@ pub fn render(t: &Triage, format: TriageFormat) -> Result<Vec<u8>> {
 pub fn write(t: &Triage, format: TriageFormat, w: &mut dyn std::io::Write) -> Result<()> {
     match format {
         TriageFormat::Md => w.write_all(markdown(t).as_bytes())?,
-        TriageFormat::Json => crate::render::json::write_pretty(&json(t), w)?,
+        TriageFormat::Json => write_json(t, w)?,
         TriageFormat::Csv => super::csv::write_parts(t.calls_tables(None), w)?,
     }
     Ok(())
+}
+
+#[cfg(test)]
+fn json_as_value(t: &Triage) -> Value {
+    let mut v = fields_json(t);
+    // Set apart: one `json!` of them all passes the macro's recursion limit.
+    v["targets"] = named_json(&t.targets, "target");
+    v["operation_contexts"] = named_json(&t.contexts, "operation_context");
+    v["history_by_resource"] = t.history_by_resource.iter().map(history_json).collect();
+    v
+}
+
+/// The JSON of a triage but for its splits by target and operation context and its days by
+/// resource, as one value: what [`Doc`] wrote before it was streamed (the tests compare them).
+#[cfg(test)]
+fn fields_json(t: &Triage) -> Value {
+    json!({
+        "subcode": t.subcode,
+        "code": t.code,
+        "catalogue": t.catalogue.iter().map(|e| json!({
+            "entry": e.label, "match": e.matched.as_str(), "category": e.category.map(|c| c.as_str()),
+            "source": e.source, "callback_event": e.callback_event,
+            "description": e.description, "mitigation": e.mitigation, "used": e.used,
+        })).collect::<Vec<_>>(),
+        "catalogues": t.catalogues,
+        "records": {
+            "read": t.read, "accepted": t.accepted, "rejected": t.rejected,
+            "skipped": t.skipped, "outside_window": t.outside, "matching": t.total(),
+        },
+        "totals": t.totals.iter().map(|k| json!({
+            "code": k.key.0, "subcode": k.key.1, "category": k.category.as_str(), "outcome": k.outcome.as_str(), "match": k.matched.as_str(),
+            "description": k.description, "mitigation": k.mitigation, "count": k.count, "calls": k.calls,
+            "first_seen": k.first.map(rfc3339), "last_seen": k.last.map(rfc3339),
+        })).collect::<Vec<_>>(),
+        "other_codes": t.other_codes.iter().map(|(c, n)| json!({"code": c, "count": n})).collect::<Vec<_>>(),
+        "timeline": t.timeline_counts().into_iter().map(|(b, k, n)| json!({
+            "bucket": bucket_start(b), "code": k.0, "subcode": k.1, "count": n,
+        })).collect::<Vec<_>>(),
+        "operations": t.operations.iter().map(|(op, kind, k, n)| json!({
+            "operation": op, "kind": kind.as_str(), "code": k.0, "subcode": k.1, "count": n,
+        })).collect::<Vec<_>>(),
+        "calls": t.calls.iter().take(TOP_CALLS).map(|c| json!({
+            "correlation_id": c.correlation_id(), "call_connection_id": c.call_connection_id, "count": c.count,
+            "first": c.first.map(rfc3339), "last": c.last.map(rfc3339),
+        })).collect::<Vec<_>>(),
+        "calls_total": t.calls.len(),
+        "messages": t.messages.iter().take(TOP_MESSAGES).map(|(m, n)| json!({"message": m, "count": n})).collect::<Vec<_>>(),
+        "messages_other": t.messages_not_listed(),
+        "diagnostics": t.diagnostics.iter().map(|d| json!({
+            "code": d.key.0, "subcode": d.key.1, "sip_code": d.sip_code, "sip_message": d.sip_message,
+            "q850_code": d.q850_code, "q850_message": d.q850_message, "count": d.count, "calls": d.calls,
+        })).collect::<Vec<_>>(),
+        "prompts": t.prompts.iter().map(|(p, n)| json!({"prompt": p, "count": n})).collect::<Vec<_>>(),
+        "resources": t.resources.iter().map(|(r, n, calls, inferred)| json!({
+            "resource": r, "count": n, "calls": calls, "inferred": inferred,
+        })).collect::<Vec<_>>(),
+        "resources_not_named": {
+            "unknown": {"count": t.resources_unknown.0, "calls": t.resources_unknown.1},
+            "not_looked_up": {"count": t.resources_not_looked_up.0, "calls": t.resources_not_looked_up.1},
+            "not_callback": {"count": t.resources_stay.0, "calls": t.resources_stay.1},
+        },
+        "sdks": t.sdks.iter().map(|(ty, v, n)| json!({
+            "sdk_type": ty, "sdk_version": v, "count": n,
+        })).collect::<Vec<_>>(),
+        "history": t.history.as_ref().map(history_json),
+        "mitigations": t.mitigations.iter().map(|(k, m)| json!({
+            "code": k.0, "subcode": k.1, "mitigation": m,
+        })).collect::<Vec<_>>(),
+        "next_steps": t.next_steps.as_ref().map(|n| json!({
+            "no_documented_mitigation": no_mitigation(t),
+            "calls": n.no_calls.is_none().then_some(&n.calls), "no_calls": n.no_calls,
+            "kql": n.kql, "unwritten": n.unwritten,
+        })),
+        "verdict": {
+            "day": t.verdict_day.map(day_text),
+            "note": t.verdict_note,
+            "keys": t.verdicts.iter().map(|(v, why)| json!({
+                "code": v.key.0, "subcode": v.key.1, "resource": v.resource, "status": v.status.as_str(), "explanation": why,
+                "count": v.count, "exposure": v.exposure, "baseline_count": v.baseline_count,
+                "baseline_exposure": v.baseline_exposure,
+                "baseline_days": v.baseline_days.iter().map(|d| day_text(*d)).collect::<Vec<_>>(),
+                "expected": v.expected, "ratio": v.ratio, "p_value": v.p_value,
+                "target": target_json(t, v),
+            })).collect::<Vec<_>>(),
+        },
+    })
 }
 
 #[cfg(test)]
@@ -715,6 +849,21 @@ mod snapshots {
     #[test]
     fn triage_json() {
         insta::assert_snapshot!(text(TriageFormat::Json));
+    }
+
+    /// The JSON written a row at a time is, byte for byte, the one value it was made as.
+    #[test]
+    fn the_streamed_json_is_the_value_it_was() {
+        let cat = fixture::catalogue();
+        let t = fixture::triage(&cat);
+        let mut streamed = Vec::new();
+        super::write_json(&t, &mut streamed).unwrap();
+        let mut whole = Vec::new();
+        crate::render::json::write_pretty(&super::json_as_value(&t), &mut whole).unwrap();
+        assert_eq!(
+            String::from_utf8(streamed).unwrap(),
+            String::from_utf8(whole).unwrap()
+        );
     }
 
     #[test]
