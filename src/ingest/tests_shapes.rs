@@ -1022,6 +1022,30 @@ fn text_before_one_record_is_a_reject_as_before_several() {
     }
 }
 
+/// A line of JSON Lines after byte-order marks by the thousand (text pasted from many files
+/// that each began with one) is its record, as after one: the marks had been passed over one
+/// call deep each, and 5,000 overflowed the stack (rev65b F1).
+#[test]
+fn a_record_after_many_byte_order_marks_is_read() {
+    let rec = |i| {
+        format!(
+            r#"{{"time":"2026-11-24T10:00:0{i}Z","operationName":"Play","properties":{{"resultCode":400,"resultSubcode":8510}}}}"#
+        )
+    };
+    let bom = "\u{feff}";
+    for marks in [
+        bom.to_string(),
+        format!("{bom} {bom}\t"),
+        bom.repeat(100_000),
+    ] {
+        let text = format!("{}\n{marks}{}\n{}\n", rec(1), rec(2), rec(3));
+        let (c, r, _d) = read_text("m.jsonl", text.as_bytes());
+        let f = &r.files[0];
+        let got = (f.shape, f.accepted, f.rejected, f.skipped);
+        assert_eq!(got, ("json lines", 3, 0, 0), "{:?}", c.rejects);
+    }
+}
+
 /// A log's prefix time without an offset (Python's logging writes the local time) dates an
 /// event without its own as a local time: at --local-offset, else as UTC, said once a file.
 /// Log lines whose prefix starts with `[` are a log's lines (they had been read as a document,
