@@ -11,9 +11,9 @@ use super::blocks::{self, Blocks, BLOCK};
 use super::document::{hand_on, starts_as_json_text};
 use super::json::{short_message, Element, TopSeed};
 use super::scan::{self, Layout};
-use super::structure::{nests_deeper_than, opens_after_prefix, reparse, Walker, MAX_NESTING};
+use super::structure::{self, nests_deeper_than, opens_after_prefix, reparse, Walker, MAX_NESTING};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
-use crate::normalize::{Field, Raw, Reason, Val};
+use crate::normalize::{key_role_bytes, Context, Field, KeyRole, Raw, Reason, Val};
 use crate::record::{At, SkipReason};
 
 /// One line, `line_no`; `last`: the file ends in it, without a newline; `whole`: it is the
@@ -508,7 +508,7 @@ fn json_after_prefix(line: &[u8]) -> Option<(usize, Vec<Element<'static>>)> {
 fn log_line<S: Sink>(
     line: &[u8],
     line_no: u64,
-    _: (bool, bool),
+    (last, _): (bool, bool),
     _: &mut Layout,
     ctx: &mut FileCtx<'_, S>,
 ) {
@@ -524,17 +524,36 @@ fn log_line<S: Sink>(
         }
         _ => {}
     }
-    let Some((at, mut found)) = json_after_prefix(line) else {
-        // A body logged indented over the lines after its prefix, in a log whose first
-        // megabyte told bodies on one line, that is cut off (a logger's line comes before it
-        // closes) or longer than a block: lost, so a reject, not a line skipped.
-        if opens_after_prefix(line).is_some() {
-            let why = "a body logged indented over the lines after it, in a log of bodies on one line, cut off by a logger's line or over 4 MiB: not read (read a log of indented bodies whole with --input-format json)".into();
-            return ctx.reject(line_no, Reason::NotARecord, why, text());
+    let mut repair = None;
+    let (at, mut found) = match json_after_prefix(line) {
+        Some(body) => body,
+        None => {
+            // A body logged indented over the lines after its prefix, in a log whose first
+            // megabyte told bodies on one line, that is cut off (a logger's line comes before it
+            // closes) or longer than a block: lost, so a reject, not a line skipped.
+            if opens_after_prefix(line).is_some() {
+                let why = "a body logged indented over the lines after it, in a log of bodies on one line, cut off by a logger's line or over 4 MiB: not read (read a log of indented bodies whole with --input-format json)".into();
+                return ctx.reject(line_no, Reason::NotARecord, why, text());
+            }
+            // A body that opens as an event after the prefix and does not parse (cut short, a
+            // quote lost, `,,`): read again as a line of JSON Lines is, else a reject at its line,
+            // not a line skipped (its events had been lost at exit 0).
+            match event_after_prefix(line).and_then(|at| Some((at, damaged_body(line, at, last)?)))
+            {
+                Some((at, Ok((found, how)))) => {
+                    repair = Some(how);
+                    (at, found)
+                }
+                Some((_, Err((reason, detail)))) => {
+                    return ctx.reject(line_no, reason, detail, text())
+                }
+                None => {
+                    ctx.counts.skipped += 1;
+                    ctx.sink.skip(SkipReason::LogLine, None);
+                    return;
+                }
+            }
         }
-        ctx.counts.skipped += 1;
-        ctx.sink.skip(SkipReason::LogLine, None);
-        return;
     };
     if let Some((time, zoned)) = prefix_time(&line[..at]) {
         // A time without an offset (Python's logging writes the local time) is a local one:
@@ -560,6 +579,92 @@ fn log_line<S: Sink>(
         }
     }
     hand_on(found, line_no, ctx, &text);
+    if let Some(how) = repair {
+        ctx.repaired(how);
+    }
+}
+
+/// Where a log line's body opens as an event after its prefix, though it may not parse: at the
+/// first `{` or `[` (of its first [`MAX_JSON_STARTS`]) after text with a letter or a digit, no
+/// quote and no `{`, that opens an object at its first key (`{"`, `[{"`), when a key of the
+/// body is one an event or a record is read by (`"type"`, `"serverCallId"`,
+/// `"resultInformation"`, `"subCode"`): a logger's other lines (`info: ...Lifetime[14]`,
+/// `request {"path": "/health"}`) do not.
+fn event_after_prefix(line: &[u8]) -> Option<usize> {
+    let key_at = |b: &[u8]| {
+        let b = b.trim_ascii_start();
+        let b = b.strip_prefix(b"[").map_or(b, <[u8]>::trim_ascii_start);
+        b.strip_prefix(b"{")
+            .is_some_and(|b| b.trim_ascii_start().starts_with(b"\""))
+    };
+    let mut starts = memchr::memchr2_iter(b'{', b'[', line).take(MAX_JSON_STARTS);
+    let at = starts.find(|&at| line[at] == b'{' || key_at(&line[at..]))?;
+    let prefix = &line[..at];
+    let text = prefix.iter().any(u8::is_ascii_alphanumeric) && !prefix.contains(&b'"');
+    (text && key_at(&line[at..]) && names_a_field(&line[at..])).then_some(at)
+}
+
+/// Whether one of the strings of `body` (a key, where it is not cut) names a field of an event
+/// or a record ([`key_role_bytes`]): any text between two quotes is looked at, so an escaped
+/// quote in a value cannot hide the keys after it.
+fn names_a_field(body: &[u8]) -> bool {
+    let known = |k: &[u8]| {
+        matches!(
+            key_role_bytes(Context::Record, k),
+            KeyRole::Field(_) | KeyRole::Enter(Context::ResultInformation)
+        ) || key_role_bytes(Context::ResultInformation, k) == KeyRole::Field(Field::ResultSubcode)
+    };
+    let mut quotes = memchr_iter(b'"', body);
+    let Some(mut open) = quotes.next() else {
+        return false;
+    };
+    quotes.any(|close| {
+        let k = &body[open + 1..close];
+        open = close;
+        known(k)
+    })
+}
+
+/// A log line's body from `line[at]` (one [`event_after_prefix`] found) that did not parse as a
+/// whole line's JSON: its elements when a repair reads it ([`reparse`]: a comma before a
+/// closing bracket, bytes that are not UTF-8), else why it is a reject (`truncated record`
+/// when it ends inside a value, `last`: the file ends in its line; `not json` at the line's
+/// column); `None` when it parses as it is (it holds no fields: a line skipped, as before).
+fn damaged_body(
+    line: &[u8],
+    at: usize,
+    last: bool,
+) -> Option<Result<(Vec<Element<'static>>, structure::Repair), (Reason, String)>> {
+    let body = &line[at..];
+    if nests_deeper_than(body, MAX_NESTING) {
+        let why = format!("brackets nested more than {MAX_NESTING} deep");
+        return Some(Err((Reason::TooDeep, why)));
+    }
+    let (_, result, _) = parse(body);
+    let e = result.err()?;
+    if !e.is_eof() {
+        let whole = |t: &[u8]| {
+            let (found, result, _) = parse(t);
+            result.map(|()| found)
+        };
+        if let Some(read) = reparse(body, whole) {
+            return Some(Ok(read));
+        }
+    }
+    Some(Err(if e.is_eof() {
+        let where_ = if last {
+            "the file ends"
+        } else {
+            "the line ends"
+        };
+        (Reason::Truncated, format!("{where_} inside a record"))
+    } else {
+        let column = e.column() + at;
+        (
+            Reason::NotJson,
+            format!("{} at column {column}", short_message(&e)),
+        )
+    }))
 }
 
 /// The first ISO 8601 time in a log line's prefix (`2025-05-16T17:41:55.643Z`, Python's

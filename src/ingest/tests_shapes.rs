@@ -1022,6 +1022,69 @@ fn text_before_one_record_is_a_reject_as_before_several() {
     }
 }
 
+/// A callback log's line of a body per line, `i` its event's number (a PlayFailed 400/8535).
+fn logged_event(i: u32, body: impl Fn(String) -> String) -> String {
+    let event = format!(
+        r#"[{{"id":"e{i}","source":"calling/callConnections/x{i}","type":"Microsoft.Communication.PlayFailed","data":{{"callConnectionId":"x{i}","serverCallId":"s","correlationId":"c{i}","resultInformation":{{"code":400,"subCode":8535,"message":"m"}}}},"time":"2026-11-24T19:{i:02}:05Z","specversion":"1.0"}}]"#
+    );
+    format!(
+        "2026-11-24T19:{i:02}:05.123Z info: CallbackController[0] Received callback: {}\n",
+        body(event)
+    )
+}
+
+/// A damaged body on a callback log's line (cut short, a quote lost, `,,`) is a reject at its
+/// line, as a damaged line of JSON Lines is; a comma before a closing bracket is read, with
+/// the warning; a logger's other lines stay skipped, JSON with none of an event's keys among
+/// them (rev65b F4: each had been a `log line without a record`, the events lost at exit 0).
+#[test]
+fn a_damaged_body_in_a_callback_log_is_a_reject() {
+    let mut text = String::new();
+    // Past the first ten lines, where a line cut after a key had been a CSV header.
+    for i in 1..=12 {
+        let body = |e: String| match i {
+            7 => e[..100].to_string(),
+            8 => e.replace(r#""id":"e8""#, r#""id":e8""#),
+            9 => e.replace(r#""subCode":8535"#, r#""subCode":8535,,"#),
+            10 => e.replace(r#""1.0"}]"#, r#""1.0",}]"#),
+            _ => e,
+        };
+        text += &logged_event(i, body);
+        text += "2026-11-24T19:00:05.124Z info: Microsoft.AspNetCore.Hosting.Diagnostics[2] Request finished\n";
+    }
+    text += "2026-11-24T19:09:00.000Z info: request {\"path\": \"/health\", \"stat\n";
+    text += "2026-11-24 19:09:01,000 INFO callbacks: event={'type': 'Microsoft.Communication.PlayFailed'\n";
+    text += "2026-11-24T19:09:02.000Z info: CallbackController[0] Received callback: [{\"id\":\"e9\",\"sou";
+    let (c, r, _d) = read_text("cb.log", text.as_bytes());
+    let f = &r.files[0];
+    let got = (f.shape, f.accepted, f.rejected, f.skipped);
+    assert_eq!(got, ("log lines", 9, 3, 15), "{:?}", c.rejects);
+    let rejects: Vec<_> = (c.rejects.iter())
+        .map(|r| (r.line, r.reason, r.detail()))
+        .collect();
+    assert_eq!(
+        rejects,
+        [
+            (13, Reason::Truncated, "the line ends inside a record"),
+            (15, Reason::NotJson, "expected value at column 80"),
+            (17, Reason::NotJson, "key must be a string at column 286"),
+        ]
+    );
+    let commas = (r.warnings.iter()).filter(|w| w.contains("a comma before a closing bracket"));
+    assert_eq!(commas.count(), 1, "{:?}", r.warnings);
+    // The file's last line (cut before a key of an event: a logger's line, as before) cut
+    // after one.
+    let text = text.replace("[{\"id\":\"e9\",\"sou", "[{\"id\":\"e9\",\"type\":\"Micro");
+    let (c, r, _d) = read_text("cb.log", text.as_bytes());
+    let f = &r.files[0];
+    assert_eq!((f.accepted, f.rejected, f.skipped), (9, 4, 14));
+    let last = c.rejects.last().map(|r| (r.line, r.reason, r.detail()));
+    assert_eq!(
+        last,
+        Some((27, Reason::Truncated, "the file ends inside a record"))
+    );
+}
+
 /// A line of JSON Lines after byte-order marks by the thousand (text pasted from many files
 /// that each began with one) is its record, as after one: the marks had been passed over one
 /// call deep each, and 5,000 overflowed the stack (rev65b F1).
