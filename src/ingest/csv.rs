@@ -811,12 +811,18 @@ fn find_header(b: &[u8]) -> Header {
 /// Whether one of the first lines of the CSV text `b` names a known column: the header the
 /// reader finds ([`find_header`]); without one, every line of the file is a reject.
 pub(super) fn header_known(b: &[u8]) -> bool {
+    known_header(b).is_some()
+}
+
+/// The line of the CSV text `b` that [`header_known`] finds, when it finds one.
+pub(super) fn known_header(b: &[u8]) -> Option<&[u8]> {
     let head = find_header(b);
     let end = line_end(b, head.start);
     let mut headers = ByteRecord::new();
     reader(&b[head.start..end], head.delim)
         .read_byte_record(&mut headers)
         .is_ok_and(|_| header_fields(&headers).known())
+        .then_some(&b[head.start..end])
 }
 
 /// Whether `line` is a CSV header that names two known columns or more: a CSV file's header,

@@ -449,9 +449,14 @@ fn log_cut(b: &[u8]) -> Option<(usize, u64)> {
 /// its first lines names a known column (read as CSV, each of its lines is a `not an export`
 /// reject), and one of the lines of its `prefix` at least carries a record or an event after a
 /// prefix ([`carries_after_prefix`]). Lines of JSON alone after lines of text are JSON Lines
-/// after a banner, whose text is a reject a line, not a log's lines to skip.
+/// after a banner, whose text is a reject a line, not a log's lines to skip. A line that
+/// names a known column as a CSV row but holds a body that opens as an event after a prefix
+/// ([`event_after_prefix`]) is a log's line cut right after a key (`..."serverCallId"`), not a
+/// header: the whole log had been read as CSV, every event a reject.
 pub(super) fn prefixed_log(prefix: &[u8]) -> bool {
-    !super::csv::header_known(prefix) && prefix.split(|&b| b == b'\n').any(carries_after_prefix)
+    let header = super::csv::known_header(prefix);
+    header.is_none_or(|h| event_after_prefix(h.trim_ascii()).is_some())
+        && prefix.split(|&b| b == b'\n').any(carries_after_prefix)
 }
 
 /// Whether a line carries a record or an event after a prefix of text, as a log line does: the

@@ -1085,6 +1085,32 @@ fn a_damaged_body_in_a_callback_log_is_a_reject() {
     );
 }
 
+/// A callback log's line cut right after a key that names a column (`"serverCallId"`,
+/// `"type"`), among its first ten lines, is that line's reject: it had been taken for the
+/// header of a CSV file, and every event after it a reject (rev65b F2).
+#[test]
+fn a_log_line_cut_after_a_key_is_not_a_csv_header() {
+    for key in [r#""serverCallId""#, r#""type""#, r#""resultInformation""#] {
+        let mut text = String::new();
+        for i in 1..=12 {
+            let body = |e: String| match i {
+                3 => e[..e.find(key).unwrap() + key.len()].to_string(),
+                _ => e,
+            };
+            text += &logged_event(i, body);
+            text += "2026-11-24T19:00:05.124Z info: Microsoft.AspNetCore.Hosting.Diagnostics[2] Request finished\n";
+        }
+        let (c, r, _d) = read_text("cb.log", text.as_bytes());
+        let f = &r.files[0];
+        let got = (f.shape, f.accepted, f.rejected, f.skipped);
+        assert_eq!(got, ("log lines", 11, 1, 12), "{key}: {:?}", c.rejects);
+        assert_eq!(
+            (c.rejects[0].line, c.rejects[0].reason),
+            (5, Reason::Truncated)
+        );
+    }
+}
+
 /// A line of JSON Lines after byte-order marks by the thousand (text pasted from many files
 /// that each began with one) is its record, as after one: the marks had been passed over one
 /// call deep each, and 5,000 overflowed the stack (rev65b F1).
