@@ -396,7 +396,9 @@ fn process_log_block<S: Sink>(
 /// Where a body logged indented over the lines after its prefix ends in `data`, its bracket at
 /// `data[open]`: past its closing bracket, when each line up to it is one of JSON printed
 /// indented (`document::starts_as_json_text`); `None` when a logger's line comes first (a body
-/// cut off) or `data` ends first.
+/// cut off), or a line that opens a body itself, or `data` ends first. A line that both reads
+/// as JSON text and opens a body (`[a [`, no logger's) ends the walk: each such line's walk had
+/// run on through the others to the block's end, lines x block bytes (rev65b F3).
 fn logged_body_end(data: &[u8], open: usize) -> Option<usize> {
     let mut walker = Walker::default();
     let mut at = open;
@@ -404,7 +406,10 @@ fn logged_body_end(data: &[u8], open: usize) -> Option<usize> {
         let nl = memchr::memchr(b'\n', &data[at..]).map(|p| at + p);
         let end = nl.map_or(data.len(), |p| p + 1);
         let line = &data[at..end];
-        if at > open && !line.trim_ascii().is_empty() && !starts_as_json_text(line) {
+        if at > open
+            && !line.trim_ascii().is_empty()
+            && (!starts_as_json_text(line) || opens_after_prefix(line).is_some())
+        {
             return None;
         }
         if let Some(e) = walker.end(line) {
@@ -717,4 +722,25 @@ fn prefix_time(prefix: &[u8]) -> Option<(String, bool)> {
         t.replace_range(19..20, ".");
     }
     Some((t, end > zoned))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A walk for a body's end stops at the next line that opens one (rev65b F3): lines that
+    /// read as JSON text and open a body each had their walk run to the end of the block (and
+    /// here it had found the first one's end on the last line, through the others).
+    #[test]
+    fn a_walk_for_a_logged_body_stops_at_the_next_opener() {
+        let data = b"[a [\n[a [\n[a [\n]]]]]]\n";
+        assert_eq!(logged_body_end(data, 3), None);
+        assert_eq!(logged_body_end(data, 8), None);
+        // The last one's body, a bracket and its closer, ends on the line after it.
+        assert_eq!(logged_body_end(data, 13), Some(16));
+        // Lines of a body printed indented still run to its end.
+        let body = b"Received callback: [\n  {\n    \"a\": [\n      1\n    ]\n  }\n]\nnext";
+        let close = body.len() - "\nnext".len();
+        assert_eq!(logged_body_end(body, 19), Some(close));
+    }
 }
