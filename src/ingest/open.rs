@@ -976,7 +976,10 @@ mod tests {
             let pair = [sources[0].clone(), file(name, &gz)];
             let said = copies(&pair);
             assert_eq!(said.len(), 1, "{name}: {said:#?}");
-            assert!(said[0].starts_with(&format!("{name}: the same text as PT1H.json, ")));
+            assert!(said[0].0 == name);
+            assert!(said[0]
+                .1
+                .starts_with(&format!("{name}: the same text as PT1H.json, ")));
         }
         // Plain files alone are not opened for it.
         assert!(recoded_copies(&sources[3..4], &[Some(other.len() as u64)]).is_empty());
