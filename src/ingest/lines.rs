@@ -635,16 +635,15 @@ fn names_a_field(body: &[u8]) -> bool {
     })
 }
 
+/// A damaged body's elements, read again, and how; or its reject's reason and detail.
+type BodyRead = Result<(Vec<Element<'static>>, structure::Repair), (Reason, String)>;
+
 /// A log line's body from `line[at]` (one [`event_after_prefix`] found) that did not parse as a
 /// whole line's JSON: its elements when a repair reads it ([`reparse`]: a comma before a
 /// closing bracket, bytes that are not UTF-8), else why it is a reject (`truncated record`
 /// when it ends inside a value, `last`: the file ends in its line; `not json` at the line's
 /// column); `None` when it parses as it is (it holds no fields: a line skipped, as before).
-fn damaged_body(
-    line: &[u8],
-    at: usize,
-    last: bool,
-) -> Option<Result<(Vec<Element<'static>>, structure::Repair), (Reason, String)>> {
+fn damaged_body(line: &[u8], at: usize, last: bool) -> Option<BodyRead> {
     let body = &line[at..];
     if nests_deeper_than(body, MAX_NESTING) {
         let why = format!("brackets nested more than {MAX_NESTING} deep");
