@@ -460,9 +460,9 @@ fn head_of_table(b: &[u8], i: &mut usize) -> Option<Option<HeadColumns>> {
             k.eq_ignore_ascii_case(b"columns") || k.eq_ignore_ascii_case(b"columndescriptors");
         let end = value_end(b, at);
         // Read when they parse and the table's next key or its end follows them (a `]` that
-        // damage put among them closes them early).
+        // damage put among them closes them early, a `}` too when the rows' key follows it).
         let read = end
-            .filter(|&end| columns && matches!(skip_space(b, end).map(|e| b[e]), Some(b',' | b'}')))
+            .filter(|&end| columns && member_follows(b, end))
             .and_then(|end| super::json::columns(&b[at..end]));
         // Column definitions that damage left unreadable as JSON: the names still readable.
         if columns && read.is_none() {
@@ -484,6 +484,21 @@ fn head_of_table(b: &[u8], i: &mut usize) -> Option<Option<HeadColumns>> {
         }
         *i = end;
         expect(b, i, b',')?;
+    }
+}
+
+/// Whether the table's next member (a comma), or its end, follows a value that ends at `b[e]`:
+/// not a `}` that the rows' key follows.
+fn member_follows(b: &[u8], e: usize) -> bool {
+    match skip_space(b, e).map(|e| (e, b[e])) {
+        Some((_, b',')) => true,
+        Some((e, b'}')) => {
+            let mut j = e + 1;
+            let rows = expect(b, &mut j, b',').is_some()
+                && key(b, &mut j).is_some_and(|k| k.eq_ignore_ascii_case(b"rows"));
+            !rows
+        }
+        _ => false,
     }
 }
 

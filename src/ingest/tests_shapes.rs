@@ -4657,15 +4657,20 @@ fn a_damaged_column_definition_still_has_the_table_s_rows_read() {
         1,
     );
     let garbled = api.replacen("          \"name\": \"TenantId\",", "          }]", 1);
-    // Closed early by a `]`, a brace put in.
+    // Closed early by a `]`, a brace put in, the table closed before its rows.
     let early = api.replacen(
         "\"type\": \"datetime\"\n        },",
         "\"type\": \"datetime\"\n        }]",
         1,
     );
     let put_in = api.replacen("          \"type\": \"int\"", "          {a:", 1);
+    let table_closed = api.replacen(
+        "      ],\n      \"rows\": [",
+        "      ]},\n      \"rows\": [",
+        1,
+    );
     let lost = api.replacen("\"name\": \"ResultCode\"", "\"name\": :", 1);
-    for text in [&quote, &brace, &garbled, &early, &put_in] {
+    for text in [&quote, &brace, &garbled, &early, &put_in, &table_closed] {
         assert_ne!(text, &api);
         let (got, said, c) = mended(text);
         assert_eq!(
