@@ -106,19 +106,7 @@ fn process_line<S: Sink>(
     found.retain(|f| !matches!(f, Element::NotRecord(0, _)));
     let salvage = found.is_empty();
     hand_on(found, line_no, ctx, &text);
-    let (reason, detail) = if e.is_eof() {
-        let where_ = if last {
-            "the file ends"
-        } else {
-            "the line ends"
-        };
-        (Reason::Truncated, format!("{where_} inside a record"))
-    } else {
-        (
-            Reason::NotJson,
-            format!("{} at column {}", short_message(&e), e.column()),
-        )
-    };
+    let (reason, detail) = damage(&e, last, 0);
     ctx.reject(line_no, reason, detail, text());
     // A document whose head broke (`{"records":][{...`) still holds its records: read them.
     if salvage {
@@ -660,7 +648,14 @@ fn damaged_body(line: &[u8], at: usize, last: bool) -> Option<BodyRead> {
             return Some(Ok(read));
         }
     }
-    Some(Err(if e.is_eof() {
+    Some(Err(damage(&e, last, at)))
+}
+
+/// Why a line whose JSON did not parse is a reject: `truncated record` when it ends inside a
+/// value (`last`: the file ends in its line), else `not json` at its column in the line (the
+/// JSON began `at` bytes into it).
+fn damage(e: &serde_json::Error, last: bool, at: usize) -> (Reason, String) {
+    if e.is_eof() {
         let where_ = if last {
             "the file ends"
         } else {
@@ -671,9 +666,9 @@ fn damaged_body(line: &[u8], at: usize, last: bool) -> Option<BodyRead> {
         let column = e.column() + at;
         (
             Reason::NotJson,
-            format!("{} at column {column}", short_message(&e)),
+            format!("{} at column {column}", short_message(e)),
         )
-    }))
+    }
 }
 
 /// The first ISO 8601 time in a log line's prefix (`2025-05-16T17:41:55.643Z`, Python's
