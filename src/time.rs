@@ -293,7 +293,9 @@ fn no_leap_second(t: NaiveDateTime) -> NaiveDateTime {
 
 /// The day/month order that the first locale datetime of a JSON export tells, scanning its
 /// quoted strings; `(None, true)` when it has locale datetimes but none tells the order.
-pub fn infer_order(text: &[u8]) -> (Option<DateOrder>, bool) {
+/// Each value that does not tell the order is handed to `undecided` (the warning of a guess
+/// names the dates they were given).
+pub fn infer_order(text: &[u8], mut undecided: impl FnMut(&str)) -> (Option<DateOrder>, bool) {
     let mut seen = false;
     let mut rest = text;
     while let Some(open) = memchr::memchr(b'"', rest) {
@@ -315,7 +317,10 @@ pub fn infer_order(text: &[u8]) -> (Option<DateOrder>, bool) {
         match order_evidence(v) {
             Some(DateOrder::Ymd) => {}
             Some(o) => return (Some(o), true),
-            None => seen = true,
+            None => {
+                seen = true;
+                undecided(v);
+            }
         }
     }
     (None, seen)
@@ -1234,13 +1239,13 @@ mod tests {
     fn the_order_of_a_json_export_is_inferred_from_its_values() {
         let doc = br#"[{"TimeGenerated [UTC]": "5/6/2023, 7:57:40.480 PM", "x": "3/6/23"},
             {"TimeGenerated [UTC]": "24/05/2023 19:57:40.480"}]"#;
-        assert_eq!(infer_order(doc), (Some(DateOrder::Mdy), true));
+        assert_eq!(infer_order(doc, |_| {}), (Some(DateOrder::Mdy), true));
         assert_eq!(
-            infer_order(br#"{"t": "05/06/2023 19:57:40"}"#),
+            infer_order(br#"{"t": "05/06/2023 19:57:40"}"#, |_| {}),
             (None, true)
         );
         assert_eq!(
-            infer_order(br#"{"t": "2026-11-24T00:00:00Z"}"#),
+            infer_order(br#"{"t": "2026-11-24T00:00:00Z"}"#, |_| {}),
             (None, false)
         );
     }

@@ -677,20 +677,27 @@ impl OrderSearch {
     /// read.
     fn dates_said(&self) -> String {
         let (dates, more) = &self.dates;
-        if dates.is_empty() {
-            return String::new();
-        }
-        let more = if *more { " and more" } else { "" };
-        let list = |f: fn(&(chrono::NaiveDate, chrono::NaiveDate)) -> chrono::NaiveDate| {
-            let days: Vec<String> = dates.iter().map(|d| f(d).to_string()).collect();
-            format!("{}{more}", days.join(", "))
-        };
-        format!(
-            ", which dates its rows {} (day-first: {}), the days the reports and a --history run's stored days put its records on; pass --date-order dmy if they are day-first",
-            list(|d| d.0),
-            list(|d| d.1)
-        )
+        dates_said(dates, *more)
     }
+}
+
+/// The dates a month-first guess gives a file's rows (`dates`, each read month-first and
+/// day-first; `more`: there were other dates): `, which dates its rows 2026-03-11 (day-first:
+/// 2026-11-03), ...`; empty when none was read. Said of CSV and of the portal grid's JSON.
+pub(super) fn dates_said(dates: &[(chrono::NaiveDate, chrono::NaiveDate)], more: bool) -> String {
+    if dates.is_empty() {
+        return String::new();
+    }
+    let more = if more { " and more" } else { "" };
+    let list = |f: fn(&(chrono::NaiveDate, chrono::NaiveDate)) -> chrono::NaiveDate| {
+        let days: Vec<String> = dates.iter().map(|d| f(d).to_string()).collect();
+        format!("{}{more}", days.join(", "))
+    };
+    format!(
+        ", which dates its rows {} (day-first: {}), the days the reports and a --history run's stored days put its records on; pass --date-order dmy if they are day-first",
+        list(|d| d.0),
+        list(|d| d.1)
+    )
 }
 
 /// The look-ahead of [`read`] over a file read in blocks, made from `input` (the file from its

@@ -11,6 +11,7 @@ use super::ranges::read_full_at;
 use super::sources::Source;
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::config::InputFormat;
+use crate::time::DateOrder;
 
 /// How an opened input's bytes come to its reader.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -886,14 +887,34 @@ pub(super) fn json_dates<S: Sink>(prefix: &[u8], ctx: &mut FileCtx<'_, S>) {
     if ctx.rules.order.is_some() || !portal(prefix) {
         return;
     }
-    match crate::time::infer_order(prefix) {
+    // The dates the values that do not tell the order are given month-first, and day-first:
+    // the first three distinct, as for CSV (rev65a F2).
+    let (mut dates, mut more) = (Vec::new(), false);
+    let seen = |v: &str| {
+        let read = |o| crate::time::parse_locale(v, o).map(|t| t.date());
+        if let (Some(mdy), Some(dmy)) = (read(DateOrder::Mdy), read(DateOrder::Dmy)) {
+            if !dates.contains(&(mdy, dmy)) {
+                match dates.len() < 3 {
+                    true => dates.push((mdy, dmy)),
+                    false => more = true,
+                }
+            }
+        }
+    };
+    match crate::time::infer_order(prefix, seen) {
         (Some(order), _) => ctx.rules.order = Some(order),
         (None, true) => {
-            ctx.rules.order = Some(crate::time::DateOrder::Mdy);
-            let w = format!(
-                "{}: cannot tell the day/month order of its dates; read them month-first (pass --date-order)",
-                ctx.name
-            );
+            ctx.rules.order = Some(DateOrder::Mdy);
+            let w = match super::csv::dates_said(&dates, more) {
+                said if said.is_empty() => format!(
+                    "{}: cannot tell the day/month order of its dates; read them month-first (pass --date-order)",
+                    ctx.name
+                ),
+                said => format!(
+                    "{}: cannot tell the day/month order of its dates; read them month-first{said}",
+                    ctx.name
+                ),
+            };
             ctx.warn(w);
         }
         (None, false) => {}

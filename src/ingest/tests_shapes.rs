@@ -2413,6 +2413,27 @@ fn portal_csv_day_first_local_time_with_offset() {
     );
 }
 
+/// A JSON export of the portal's grid whose dates cannot tell the day/month order names the
+/// days the month-first guess gives its rows, as CSV's warning does (rev65a F2: it had said
+/// only "read them month-first").
+#[test]
+fn a_portal_grid_json_of_undecided_dates_names_the_days_they_go_to() {
+    let text = r#"[{"TimeGenerated [UTC]": "03/11/2026 09:14:03.552", "OperationName": "Play", "ResultCode": "400", "ResultSubcode": "8535"},
+{"TimeGenerated [UTC]": "03/11/2026 09:15:03.552", "OperationName": "Play", "ResultCode": "400", "ResultSubcode": "8535"}]"#;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("grid.json");
+    std::fs::write(&p, text).unwrap();
+    let (c, report) = read(&settings(vec![p]));
+    assert_eq!(c.records.len(), 2);
+    assert!(
+        report.warnings.iter().any(|w| w.ends_with(
+            "grid.json: cannot tell the day/month order of its dates; read them month-first, which dates its rows 2026-03-11 (day-first: 2026-11-03), the days the reports and a --history run's stored days put its records on; pass --date-order dmy if they are day-first"
+        )),
+        "{:?}",
+        report.warnings
+    );
+}
+
 #[test]
 fn ambiguous_dates_warn_and_date_order_overrides() {
     let text = "TimeGenerated [UTC],ResultCode\n05/06/2026 20:26:12.030,400\n";
