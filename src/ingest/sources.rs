@@ -522,6 +522,18 @@ pub fn total_bytes(settings: &IngestSettings) -> u64 {
 mod tests {
     use super::*;
 
+    /// The settings of a run reading `inputs`, every other choice its default.
+    fn settings(inputs: Vec<PathBuf>) -> IngestSettings {
+        IngestSettings {
+            inputs,
+            input_format: None,
+            date_order: None,
+            local_offset: None,
+            skip_files: Vec::new(),
+            report_starts: Vec::new(),
+        }
+    }
+
     #[test]
     fn walk_takes_log_files_only() {
         assert!(wanted_in_walk(Path::new("a/PT1H.json")));
@@ -602,14 +614,7 @@ mod tests {
         write("LICENSE.txt.bak", b"MIT\n");
         write("summary.md", b"# Call Automation triage report\n\n");
         write("report.html", b"<!doctype html>\n<html>");
-        let settings = IngestSettings {
-            inputs: vec![dir.path().to_path_buf()],
-            input_format: None,
-            date_order: None,
-            local_offset: None,
-            skip_files: Vec::new(),
-            report_starts: Vec::new(),
-        };
+        let settings = settings(vec![dir.path().to_path_buf()]);
         let (read, warnings) = sources(&settings);
         let names: Vec<&str> = read
             .iter()
@@ -663,14 +668,7 @@ mod tests {
         write("table-gz", &gz.finish().unwrap());
         write("empty", b"");
         write("notes.md", b"{ not read: an extension of its own }");
-        let settings = IngestSettings {
-            inputs: vec![dir.path().to_path_buf()],
-            input_format: None,
-            date_order: None,
-            local_offset: None,
-            skip_files: Vec::new(),
-            report_starts: Vec::new(),
-        };
+        let settings = settings(vec![dir.path().to_path_buf()]);
         let files = regular_files(&settings).unwrap();
         let names: Vec<String> = (files.iter())
             .map(|s| s.path().file_name().unwrap().to_string_lossy().into_owned())
@@ -685,14 +683,6 @@ mod tests {
         let (a, b) = (dir.path().join("a.json"), dir.path().join("b.csv"));
         std::fs::write(&a, "{}").unwrap();
         std::fs::write(&b, "x").unwrap();
-        let settings = |inputs: Vec<PathBuf>| IngestSettings {
-            inputs,
-            input_format: None,
-            date_order: None,
-            local_offset: None,
-            skip_files: Vec::new(),
-            report_starts: Vec::new(),
-        };
         let named = settings(vec![dir.path().to_path_buf(), a.clone()]);
         let files = regular_files(&named).unwrap();
         assert_eq!(files.iter().map(Stamp::path).collect::<Vec<_>>(), [&a, &b]);
