@@ -1097,6 +1097,24 @@ pub(super) fn elements<S: Sink>(
                             let line = || At::record(line_at(i), index);
                             ctx.emit(&raw, line, || head(&b[i..stop]));
                             last_good = Some(i);
+                            // Read whole but closed early by its damage (`}{}`, `}]` on one
+                            // of its lines), whose debris follows it: no records of its own.
+                            // Only one spread over lines, before a bracket: `}, {` ends a
+                            // record where it should, a stray quote after one costs itself,
+                            // and a stray `]` after one on its line is said.
+                            let next = b[stop..].iter().find(|c| !c.is_ascii_whitespace());
+                            let early = next
+                                .filter(|&&c| matches!(c, b'{' | b'[' | b']' | b'}'))
+                                .filter(|_| b[i..stop].contains(&b'\n'))
+                                .and_then(|_| past_pretty_debris(b, (i, stop), top));
+                            if let Some((j, bare)) = early {
+                                if spoils(spoiled) {
+                                    return None;
+                                }
+                                want_element = bare;
+                                i = j;
+                                continue;
+                            }
                             i = stop;
                             continue;
                         }
@@ -1250,6 +1268,20 @@ fn pretty_next(b: &[u8], i: usize) -> Option<(usize, bool)> {
     })?
 }
 
+/// Whether the closer at `b[close]` is first on its line and indented as far as the opener
+/// at `b[open]` is on its own, an element that ended where it should.
+fn aligned(b: &[u8], open: usize, close: usize) -> bool {
+    let indent = |k: usize| {
+        let n = b[..k]
+            .iter()
+            .rev()
+            .take_while(|&&c| c == b' ' || c == b'\t')
+            .count();
+        matches!(b[..k - n].last(), None | Some(b'\n')).then_some(n)
+    };
+    close > open && indent(close).is_some_and(|n| indent(open) == Some(n))
+}
+
 /// Whether `c` opens an element that may be a record: an object, or an array of them (a batch
 /// of events among single ones) or a row.
 fn opens(c: u8) -> bool {
@@ -1267,21 +1299,29 @@ fn past_pretty_debris(b: &[u8], (i, stop): (usize, usize), top: bool) -> Option<
     };
     let k = after(stop)?;
     let own_line = |j: usize| b[stop..j].contains(&b'\n');
+    // What closes the array (its own `]`, after a comma too) or the document (a `}`) does,
+    // unless the element spans lines (pretty-printed) and the lines after it go on with
+    // elements as indented as it: its damage closed it early (`],]`, `},]`, `]}}` on one of
+    // its lines). After an element on one line (an element a line, no indentation to go by:
+    // a table of a row a line, then the next table) it closes the array.
+    let closes = |c: usize| {
+        b[i..stop]
+            .contains(&b'\n')
+            .then(|| pretty_next(b, i))
+            .flatten()
+            .filter(|&(j, _)| j > c)
+    };
     let plain = match b[k] {
-        b',' => after(k + 1).is_none_or(|j| b[j] == b']' || (opens(b[j]) && own_line(j))),
+        b',' => match after(k + 1) {
+            Some(j) if b[j] == b']' => return closes(j),
+            // The next element on a line of its own, or after the closer where it should be
+            // (`  }, {`, first on its line and indented as far as the opener).
+            j => j.is_none_or(|j| opens(b[j]) && (own_line(j) || aligned(b, i, stop - 1))),
+        },
         // A missing comma before the next element.
         c if opens(c) => own_line(k),
-        // The array's own `]`, unless the element spans lines (pretty-printed) and the lines
-        // after it go on with elements as indented as it: its damage closed it early. After
-        // an element on one line (an element a line, no indentation to go by: a table of a
-        // row a line, then the next table) the `]` closes the array.
-        b']' if !stray_closer(b, k, top) => {
-            if !b[i..stop].contains(&b'\n') {
-                return None;
-            }
-            return pretty_next(b, i).filter(|&(j, _)| j != k);
-        }
-        b'}' => !top && closes_document(b, k),
+        b']' if !stray_closer(b, k, top) => return closes(k),
+        b'}' if !top && closes_document(b, k) => return closes(k),
         _ => false,
     };
     (!plain).then(|| pretty_next(b, i)).flatten()

@@ -4645,6 +4645,91 @@ fn one_damaged_line_in_a_pretty_printed_element_costs_that_element_only() {
 }
 
 #[test]
+fn a_row_line_damaged_to_the_closers_of_its_table_costs_that_row_only() {
+    // A line of a query API row damaged to `]}}` or `]}]`: the row's `]` and what look like
+    // the table's and the response's closers. The lines after them go on with rows indented
+    // as far as it, so the closers are its damage: the row is one reject, the rows after it
+    // are read (they were rejects of their own, and each cell of the rest of the row one).
+    let api = std::fs::read_to_string(root().join("samples/api/query-response.json")).unwrap();
+    let (read, accepted, rejected, _) = counts("doc.json", api.as_bytes());
+    let last = api.matches("\n        [\n").count() - 1;
+    for damage in ["]}}", "]}]", "]}],", "]}}}"] {
+        for nth in [5, last] {
+            let (damaged, line) = damage_line(&api, "[", 8, nth, damage);
+            let (c, report, _d) = read_text("doc.json", damaged.as_bytes());
+            let f = &report.files[0];
+            assert_eq!(
+                (f.accepted + f.rejected + f.skipped, f.accepted, f.rejected),
+                (read, accepted - 1, rejected + 1),
+                "{damage} in row {nth}: {:?}",
+                c.rejects
+            );
+            let r = c.rejects.iter().find(|r| r.record == Some(nth as u64 + 1));
+            assert!(
+                r.is_some_and(|r| r.line == line - 3),
+                "{damage} in row {nth}: {:?}",
+                c.rejects
+            );
+        }
+    }
+}
+
+#[test]
+fn a_record_line_damaged_to_closers_makes_no_record_of_its_own() {
+    // A line of a pretty-printed element damaged so that it closes the element early and
+    // then the array or another element (`}]`, `},]`, `],]`, `}],`, `}{}`): what follows is
+    // debris of that element up to the next one as indented, no records of their own (each
+    // line of it had been a `text outside any JSON document` reject, or a string element).
+    let docs = [
+        ("cli/az-query.json", 2),
+        ("portal/mediasummary-rows.json", 0),
+    ];
+    for (rel, indent) in docs {
+        let text = String::from_utf8(sample(rel)).unwrap();
+        let (read, accepted, _, _) = counts("doc.json", text.as_bytes());
+        for damage in ["}]", "},]", "],]", "}],", "}{}", "}]}"] {
+            let (damaged, _) = damage_line(&text, "{", indent, 5, damage);
+            let (c, report, _d) = read_text("doc.json", damaged.as_bytes());
+            let f = &report.files[0];
+            let got = f.accepted + f.rejected + f.skipped;
+            assert!(
+                got == read && f.accepted + 1 >= accepted,
+                "{rel}: {damage}: read {got} of {read}, accepted {} of {accepted}: {:?}",
+                f.accepted,
+                c.rejects
+            );
+        }
+    }
+}
+
+#[test]
+fn records_printed_with_the_next_one_opening_after_the_comma_are_all_read() {
+    // `  }, {` between pretty-printed records (some formatters' style): the first record
+    // ended where it should, and the rest are no debris of it (they had been dropped
+    // uncounted, every record but the first, when a record needed the serde visitors: a
+    // trailing comma here).
+    for comma in ["", ","] {
+        let recs: Vec<String> = (0..6)
+            .map(|i| {
+                format!("{{\n    \"time\": \"2026-11-24T0{i}:00:00Z\",\n    \"resultCode\": 404{comma}\n  }}")
+            })
+            .collect();
+        let array = format!("[\n  {}\n]\n", recs.join(", "));
+        assert_eq!(
+            counts("doc.json", array.as_bytes()),
+            (6, 6, 0, 0),
+            "{array}"
+        );
+        let records = format!("{{\"records\": [\n  {}\n]}}\n", recs.join(", "));
+        assert_eq!(
+            counts("doc.json", records.as_bytes()),
+            (6, 6, 0, 0),
+            "{records}"
+        );
+    }
+}
+
+#[test]
 fn a_damaged_column_definition_still_has_the_table_s_rows_read() {
     // Column definitions that damage left unreadable as JSON: the rows are read by the names
     // still readable, with a warning that says so (they had all been lost, uncounted, and the
