@@ -205,13 +205,14 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                     let table = rows_first_in(&mut r, 0, ctx)?;
                     found = table.map(|(at, items)| (at, items, Head::Table));
                 }
-                let head = r.fill(HEAD_BYTES)?;
-                let head = &head[..head.len().min(HEAD_BYTES)];
+                let all = r.fill(HEAD_BYTES)?;
+                let head = &all[..all.len().min(HEAD_BYTES)];
                 match found {
                     // A `{"records": [`, `{"tables": [{..., "rows": [` or v2 result table's
                     // head: its array is read in parallel, then the rest of the document.
                     Some((at, mut items, head_of)) => {
-                        warn_mended(ctx, &items, head, lines + 1);
+                        // Columns after the rows (see `rows_first_in`) may lie past the head.
+                        warn_mended(ctx, &items, all, lines + 1);
                         lines += blocks::newlines(&head[..at]);
                         r.consume(at);
                         let stand_in = head_of.stand_in();
@@ -422,7 +423,7 @@ fn next_table_in<S: Sink>(
     };
     let b = r.fill(HEAD_BYTES)?;
     let line = lines + 1 + blocks::newlines(&b[..open]);
-    warn_mended(ctx, &items, &b[open..b.len().min(HEAD_BYTES)], line);
+    warn_mended(ctx, &items, &b[open..], line);
     Ok(Some(NextTable {
         rest_of_table: b[..=close].to_vec(),
         head: open + at,

@@ -200,7 +200,18 @@ pub(super) fn columns_first<S: Sink>(
     expect(doc, &mut i, b'[')?;
     let rows = i;
     let (cols_at, cols_end) = columns_after(doc, rows)?;
-    let items = Items::Rows(super::json::columns(&doc[cols_at..cols_end])?, None);
+    // Read when they parse and the table's next member or its end follows them; else (a
+    // quote, a bracket or a line lost or garbled) mended, as those before the rows are.
+    let read = cols_end
+        .filter(|&end| member_follows(doc, end))
+        .and_then(|end| super::json::columns(&doc[cols_at..end]));
+    let items = match read {
+        Some(cols) => Items::Rows(cols, None),
+        None => {
+            let (cols, m) = mend(doc, cols_at, definitions_end(doc, cols_at));
+            Items::Rows(cols, Some(m))
+        }
+    };
     let walked = value_end(doc, rows - 1).filter(|&e| doc[e - 1] == b']');
     if !walked.is_some_and(|e| members_to(doc, e, cols_at)) {
         let close = rows + dry_run(&doc[rows..], &items, ctx)?;
@@ -248,8 +259,8 @@ fn members_to(doc: &[u8], mut p: usize, value_at: usize) -> bool {
 }
 
 /// The first `columns` (or `columnDescriptors`) key's array after `from`: where it starts and
-/// ends.
-fn columns_after(b: &[u8], from: usize) -> Option<(usize, usize)> {
+/// ends (when its brackets close).
+fn columns_after(b: &[u8], from: usize) -> Option<(usize, Option<usize>)> {
     memchr::memchr_iter(b'"', &b[from..])
         .map(|q| from + q)
         .find_map(|q| {
@@ -261,8 +272,23 @@ fn columns_after(b: &[u8], from: usize) -> Option<(usize, usize)> {
             expect(b, &mut i, b':')?;
             let at = skip_space(b, i)?;
             (b[at] == b'[').then_some(())?;
-            Some((at, value_end(b, at)?))
+            Some((at, value_end(b, at)))
         })
+}
+
+/// Where the column definitions of a table whose rows come before them, from `b[at]` (their
+/// `[`), end, however damaged: at the last `]` before the next table's rows' key (or before
+/// the end of `b`), past which no definition is.
+fn definitions_end(b: &[u8], at: usize) -> usize {
+    let next_rows = memchr::memchr_iter(b'"', &b[at..])
+        .map(|q| at + q)
+        .find(|&q| {
+            let mut i = q;
+            key(b, &mut i).is_some_and(|k| k.eq_ignore_ascii_case(b"rows"))
+                && expect(b, &mut i, b':').is_some()
+        })
+        .unwrap_or(b.len());
+    memchr::memrchr(b']', &b[at..next_rows]).map_or(next_rows, |p| at + p)
 }
 
 /// A sink that keeps nothing: a table's rows read to find where they close.
@@ -519,7 +545,14 @@ fn mended_columns(b: &[u8], at: usize) -> Option<(Vec<super::json::Column>, Mend
                 && expect(b, &mut i, b':').is_some()
                 && expect(b, &mut i, b'[').is_some()
         })?;
-    let region = &b[at..rows];
+    let (cols, m) = mend(b, at, rows);
+    Some((cols, m, rows))
+}
+
+/// The columns of definitions `b[at..end]` that damage left unreadable as JSON (see
+/// [`mended_columns`]), and how they were mended.
+fn mend(b: &[u8], at: usize, end: usize) -> (Vec<super::json::Column>, Mended) {
+    let region = &b[at..end];
     let mut names = 0;
     let mut cols: Vec<_> = region
         .split(|&c| matches!(c, b'{' | b'}'))
@@ -541,7 +574,7 @@ fn mended_columns(b: &[u8], at: usize) -> Option<(Vec<super::json::Column>, Mend
     if names == 0 {
         cols.clear();
     }
-    Some((cols, m, rows))
+    (cols, m)
 }
 
 /// The value of the `name` (or `ColumnName`) key of a column's definition `def`, its quotes

@@ -4822,6 +4822,55 @@ fn a_damaged_column_definition_still_has_the_table_s_rows_read() {
 }
 
 #[test]
+fn a_damaged_column_definition_after_the_rows_still_has_them_read() {
+    // A table whose rows come before its columns (PostgreSQL's jsonb), a definition damaged:
+    // the rows are read by the names still readable, with the warning at the `"columns"`
+    // line, as when the columns come first (the rows had all been lost uncounted, the
+    // definitions read as rejected records).
+    let api = std::fs::read_to_string(root().join("samples/api/query-response.json")).unwrap();
+    let (head, rest) = api.split_once("      \"columns\": [").unwrap();
+    let (cols, rest) = rest.split_once("      ],\n      \"rows\": [").unwrap();
+    let (rows, tail) = rest.split_once("\n      ]\n    }").unwrap();
+    let pg = format!(
+        "{head}      \"rows\": [{rows}\n      ],\n      \"columns\": [{cols}      ]\n    }}{tail}"
+    );
+    let line = 1 + pg[..pg.find("\"columns\"").unwrap()].matches('\n').count();
+    let base = counts("pg.json", pg.as_bytes());
+    assert_eq!(base, counts("api.json", api.as_bytes()));
+    let damaged = [
+        pg.replacen(
+            "\"name\": \"ResultMessage\"",
+            "\"name: \"ResultMessage\"",
+            1,
+        ),
+        pg.replacen("          \"name\": \"TenantId\",", "          }]", 1),
+        pg.replacen("          \"type\": \"int\"", "          {a:", 1),
+    ];
+    for text in &damaged {
+        let (c, report, _d) = read_text("pg.json", text.as_bytes());
+        let f = &report.files[0];
+        let said = format!("line {line}: a table's column definitions are damaged");
+        assert!(
+            report.warnings.iter().any(|w| w.contains(&said)),
+            "{said}: {:?}",
+            report.warnings
+        );
+        // The rows as before; the damaged definitions, read again with the rest of the
+        // table, rejects of the text at and after them.
+        assert_eq!(f.accepted, base.1, "{:?}", c.rejects);
+        let more = &c.rejects[base.2 as usize..];
+        assert!(
+            !more.is_empty()
+                && more
+                    .iter()
+                    .all(|r| r.reason == Reason::BadDocument && r.line > line as u64),
+            "{:?}",
+            c.rejects
+        );
+    }
+}
+
+#[test]
 fn documents_one_after_another_are_each_read_robustly() {
     let rec = |i: u32| format!("{{\"time\":\"2026-11-24T01:00:0{i}Z\",\"resultCode\":404}}");
     // Two arrays, the second with a damaged element, then text, then a records document.
