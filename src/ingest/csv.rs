@@ -367,7 +367,10 @@ fn names_a_column(cell: &[u8]) -> bool {
         return false;
     };
     let (name, _) = strip_header_suffix(name);
-    !matches!(super::json::column(name), Column::Other)
+    !matches!(
+        super::json::column(name),
+        Column::Other | Column::Properties
+    )
 }
 
 /// The columns of `line`, when it is a header in another column order than `row`'s.
@@ -887,12 +890,11 @@ fn header_fields(headers: &ByteRecord) -> Names {
                 names.message.get_or_insert(i);
                 None
             }
-            Column::Other => {
-                if name.eq_ignore_ascii_case("properties") {
-                    names.properties.get_or_insert(i);
-                }
+            Column::Properties => {
+                names.properties.get_or_insert(i);
                 None
             }
+            Column::Other => None,
         };
         names.fields.push(field);
     }

@@ -856,6 +856,10 @@ pub(super) enum Column {
     /// A log line's text (`message` of an Application Insights trace, `Message` of AppTraces),
     /// which may be a diagnostic record forwarded as JSON.
     Message,
+    /// A record's `properties` (the common schema's service fields; a `dynamic` column, which
+    /// the query API writes as JSON text), read as a JSON record's are: its fields fill what
+    /// the row's own columns lack.
+    Properties,
     /// Nothing wanted.
     Other,
 }
@@ -865,6 +869,7 @@ pub(super) fn column(name: &str) -> Column {
     match key_role(Context::Record, name) {
         KeyRole::Field(f) => Column::Field(f),
         _ if name.eq_ignore_ascii_case("message") => Column::Message,
+        _ if name.eq_ignore_ascii_case("properties") => Column::Properties,
         _ => Column::Other,
     }
 }
@@ -1244,6 +1249,7 @@ impl<'de> Visitor<'de> for RowSeed<'_, '_, 'de> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
         let mut n = 0;
         let mut inner = Vec::new();
+        let mut properties = None;
         loop {
             let more = match self.cols.get(n).copied().unwrap_or(Column::Other) {
                 Column::Field(f) => match s.next_element::<Val<'de>>()? {
@@ -1262,6 +1268,13 @@ impl<'de> Visitor<'de> for RowSeed<'_, '_, 'de> {
                     }
                     None => false,
                 },
+                Column::Properties => match s.next_element_seed(NestedSeed(Context::Record))? {
+                    Some(p) => {
+                        properties = properties.or(p);
+                        true
+                    }
+                    None => false,
+                },
                 Column::Other => s.next_element::<IgnoredAny>()?.is_some(),
             };
             if !more {
@@ -1274,6 +1287,11 @@ impl<'de> Visitor<'de> for RowSeed<'_, '_, 'de> {
                 "row has {n} cells for {} columns",
                 self.cols.len()
             )));
+        }
+        // After the row's own columns, as a JSON record's `properties` after its own fields.
+        if let Some(mut p) = properties {
+            p.name_not_json("properties");
+            self.raw.fill_from(p);
         }
         // Records forwarded in a log line's text are the row's (see [`Forwarded`]).
         let mut inner = inner.into_iter();

@@ -926,6 +926,82 @@ fn a_csv_rows_properties_cell_is_read_as_a_records_properties() {
     assert_eq!((c.records[0].code, c.records[0].subcode), (500, Some(8511)));
 }
 
+/// A query API table's `Properties` column (`dynamic`: AppTraces' "Application-defined
+/// properties", a custom table of the common schema's records) is read as a CSV row's
+/// `Properties` cell is (a_csv_rows_properties_cell_is_read_as_a_records_properties). The API
+/// writes a dynamic cell as JSON text in a string: the JavaScript SDK's convertGeneratedTable
+/// (Azure/azure-sdk-for-js, monitor-query/src/internal/modelConverters.ts) says "most columns
+/// convert on deserialization except for `dynamic` columns (basically JSON objects)" and runs
+/// `JSON.parse(row[dynamicIndex])` on them, so its result saved with `JSON.stringify` holds the
+/// object itself: both are read. The subcode had been lost (400/(none) for 400/8536), and a cut
+/// cell accepted without a word; now a `not json` reject, as in CSV.
+#[test]
+fn a_query_api_tables_properties_column_is_read_as_a_records_properties() {
+    let props = r#"{"resultCode": 400, "resultSubcode": 8536, "resultMessage": "Action failed, file could not be downloaded."}"#;
+    let as_text = serde_json::to_string(props).unwrap();
+    let column = |name: &str, ty: &str| format!(r#"{{"name":"{name}","type":"{ty}"}}"#);
+    let table = |cols: &[(&str, &str)], code: &str, cell: &str, rows_first: bool| {
+        let mut names: Vec<_> = cols.iter().map(|&(n, t)| column(n, t)).collect();
+        names.push(column("Properties", "dynamic"));
+        let columns = format!(r#""columns":[{}]"#, names.join(","));
+        let rows = format!(r#""rows":[["2026-11-24T19:57:40.48Z","Play",{code}{cell}]]"#);
+        let (a, b) = if rows_first {
+            (rows, columns)
+        } else {
+            (columns, rows)
+        };
+        format!(r#"{{"tables":[{{"name":"PrimaryResult",{a},{b}}}]}}"#)
+    };
+    let base = [("TimeGenerated", "datetime"), ("OperationName", "string")];
+    let heads: [(&[(&str, &str)], &str); 4] = [
+        (&[("ResultSignature", "string")], "400,"),
+        (&[("ResultCode", "int")], "400,"),
+        (
+            &[("ResultCode", "int"), ("ResultSubcode", "int")],
+            "400,8536,",
+        ),
+        (&[], ""),
+    ];
+    let twice = serde_json::to_string(&as_text).unwrap();
+    for (more, code) in heads {
+        let cols: Vec<_> = base.iter().chain(more).copied().collect();
+        for rows_first in [false, true] {
+            for cell in [&as_text, props, &twice] {
+                let text = table(&cols, code, cell, rows_first);
+                let (c, counts) = ingest_one(text.as_bytes());
+                assert_eq!(counts, (1, 0, 0), "{text}: {:?}", c.rejects);
+                let r = &c.records[0];
+                assert_eq!((r.code, r.subcode), (400, Some(8536)), "{text}");
+                assert_eq!(r.message, "Action failed, file could not be downloaded.");
+            }
+            let repr = serde_json::to_string(&props.replace('"', "'")).unwrap();
+            let cut = serde_json::to_string(&props[..60]).unwrap();
+            for cell in [&cut, &repr] {
+                let text = table(&cols, code, cell, rows_first);
+                let (c, counts) = ingest_one(text.as_bytes());
+                assert_eq!(counts, (0, 1, 0), "{text}");
+                let r = &c.rejects[0];
+                assert_eq!(r.reason, Reason::NotJson, "{text}");
+                assert_eq!(
+                    r.detail(),
+                    "properties is text that does not parse as JSON, so its fields are lost"
+                );
+            }
+        }
+    }
+    // A cell that is no object holds no field: the row is its own columns.
+    let cols: Vec<_> = base.iter().chain(heads[0].0).copied().collect();
+    for cell in [r#""n/a""#, "null", r#""""#, "{}"] {
+        let (c, counts) = ingest_one(table(&cols, "400,", cell, false).as_bytes());
+        assert_eq!(counts, (1, 0, 0), "{cell}: {:?}", c.rejects);
+        assert_eq!((c.records[0].code, c.records[0].subcode), (400, None));
+    }
+    // The row's own columns come first: `Properties` fills what they lack, as in CSV.
+    let cols: Vec<_> = base.iter().chain(heads[2].0).copied().collect();
+    let (c, _) = ingest_one(table(&cols, "500,8511,", &as_text, false).as_bytes());
+    assert_eq!((c.records[0].code, c.records[0].subcode), (500, Some(8511)));
+}
+
 /// A callback endpoint's log, its bodies after a prefix on each line (the real bodies of
 /// `servicebus-entries-net.json`), as ASP.NET Core's console logger, an Express app and Python's
 /// logging write them: each event is a record, the other lines skipped (each line of such a file
