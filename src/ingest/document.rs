@@ -958,6 +958,8 @@ pub(super) fn hand_on<S: Sink>(
                 ctx.reject(At::record(line_no, i), Reason::NotARecord, why, text());
             }
             Element::Incomplete(why) => ctx.incomplete(&why),
+            // Only before an error, which says it (`Found::end`).
+            Element::RowsCut => {}
         }
     }
 }
@@ -1146,6 +1148,8 @@ fn stream<S: Sink>(
         lines,
         stand_in,
         doc: None,
+        rows_cut: false,
+        read: false,
     };
     let result = parse_documents(de, &mut |e| {
         since.set(0);
@@ -1234,6 +1238,8 @@ fn finish_stream<S: Sink>(
         lines,
         stand_in,
         doc,
+        rows_cut: false,
+        read: false,
     };
     for e in found {
         on.take(e);
@@ -1244,18 +1250,23 @@ fn finish_stream<S: Sink>(
 /// Where the elements of a document go, `lines` newlines into the input. `doc` is its text
 /// when it was read whole: then a document that is a record itself is reported at the line it
 /// starts on, with an excerpt of it. `stand_in`: the document is the rest of one after its
-/// array of records, behind a stand-in head.
+/// array of records, behind a stand-in head. `rows_cut`: the input ended inside a table's
+/// rows that came before its columns (`Element::RowsCut`); `read`: a record was handed on
+/// here.
 struct Found<'a, 'c, S: Sink> {
     ctx: &'a mut FileCtx<'c, S>,
     lines: u64,
     stand_in: bool,
     doc: Option<&'a [u8]>,
+    rows_cut: bool,
+    read: bool,
 }
 
 impl<S: Sink> Found<'_, '_, S> {
     /// One element, handed on.
     fn take(&mut self, e: Element<'_>) {
         let (ctx, lines) = (&mut *self.ctx, self.lines);
+        self.read |= matches!(e, Element::Record(..));
         match e {
             // Read as a whole, the document does not say on which line the records in it are.
             // A whole file that is one object with none of a record's fields is an export
@@ -1281,6 +1292,7 @@ impl<S: Sink> Found<'_, '_, S> {
                 ctx.reject(At::record(0, i), Reason::NotARecord, why, String::new())
             }
             Element::Incomplete(why) => ctx.incomplete(&why),
+            Element::RowsCut => self.rows_cut = true,
         }
     }
 
@@ -1296,25 +1308,30 @@ impl<S: Sink> Found<'_, '_, S> {
             };
             let message = short_message(&e);
             // A document cut off inside rows that wait for their table's columns: none of them
-            // was read, and the error says nothing of them (an EOF keeps its kind).
-            let cut_rows = (e.is_eof().then_some(self.doc).flatten())
+            // was read, and the error says nothing of them (an EOF keeps its kind). Where they
+            // open is found in a document held whole; a streamed one is gone by then.
+            let cut_rows = e.is_eof() && self.rows_cut;
+            let opened = (self.doc.filter(|_| cut_rows))
                 .and_then(|doc| Some((doc, early_rows_open_at_end(doc)?)));
             // Rows that waited for their table's columns were not read (see
-            // `json::EARLY_ROWS_LOST`).
-            let read = match cut_rows.is_some() || message.ends_with(EARLY_ROWS_LOST) {
-                true => "records before that table were read",
-                false => "records before it were read",
+            // `json::EARLY_ROWS_LOST`); behind a stand-in head, the array before them was.
+            let before = self.read || self.stand_in;
+            let read = match (cut_rows || message.ends_with(EARLY_ROWS_LOST), before) {
+                (true, true) => "; records before that table were read",
+                (true, false) => "",
+                (false, _) => "; records before it were read",
             };
-            let detail = match cut_rows {
-                Some((doc, at)) => {
+            let detail = match (cut_rows, opened) {
+                (true, Some((doc, at))) => {
                     let from = self.lines + 1 + blocks::newlines(&doc[..at]);
                     let lines = match from == line {
                         true => format!("line {line}"),
                         false => format!("lines {from}-{line}"),
                     };
-                    format!("{message} {place}, in rows that come before their table's columns (the document ends inside them: none of that table's rows, on {lines}, could be read); {read}")
+                    format!("{message} {place}, in rows that come before their table's columns (the document ends inside them: none of that table's rows, on {lines}, could be read){read}")
                 }
-                None => format!("{message} {place}; {read}"),
+                (true, None) => format!("{message} {place}, in rows that come before their table's columns (the document ends inside them: none of that table's rows could be read){read}"),
+                (false, _) => format!("{message} {place}{read}"),
             };
             self.ctx
                 .reject(line, Reason::BadDocument, detail, String::new());

@@ -1593,6 +1593,7 @@ fn parse_element<S: Sink>(
                     }
                     // A v2 response's last frame: its query failed or was cancelled.
                     Element::Incomplete(why) => ctx.incomplete(&why),
+                    Element::RowsCut => {}
                 }
             }
         }

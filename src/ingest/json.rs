@@ -42,6 +42,9 @@ pub enum Element<'de> {
     /// The document says its result is incomplete: a query API response with an `error`
     /// beside its `tables` (a partial result, e.g. over the row limit).
     Incomplete(String),
+    /// The input ends inside a table's rows that came before its columns (see
+    /// [`Table::early_rows`]): none of them was read. The EOF error that follows says where.
+    RowsCut,
 }
 
 impl Element<'_> {
@@ -51,6 +54,7 @@ impl Element<'_> {
             Element::Record(raw, i) => Element::Record(raw.into_owned(), i),
             Element::NotRecord(i, why) => Element::NotRecord(i, why),
             Element::Incomplete(why) => Element::Incomplete(why),
+            Element::RowsCut => Element::RowsCut,
         }
     }
 }
@@ -1125,7 +1129,15 @@ impl Table {
                 // A progressive v2 response sends its columns in a frame of their own: each
                 // of its rows a reject, not a damaged document.
                 None if self.frame => m.next_value_seed(LostRowsSeed { emit })?,
-                None => self.early_rows = Some(m.next_value().map_err(early_rows_lost)?),
+                None => match m.next_value() {
+                    Ok(rows) => self.early_rows = Some(rows),
+                    Err(e) => {
+                        if e.to_string().starts_with("EOF while parsing") {
+                            emit(Element::RowsCut);
+                        }
+                        return Err(early_rows_lost(e));
+                    }
+                },
             }
         } else if k.eq_ignore_ascii_case("oneapierrors") {
             let errors: serde_json::Value = m.next_value()?;

@@ -103,7 +103,7 @@ fn process_line<S: Sink>(
     // A line of text that starts as a JSON value (`"note": "x",`, `42 is the answer`) is one
     // reject, for the line: not its first word as well, a scalar that is not a record.
     let mut found = found;
-    found.retain(|f| !matches!(f, Element::NotRecord(0, _)));
+    found.retain(|f| !matches!(f, Element::NotRecord(0, _) | Element::RowsCut));
     let salvage = found.is_empty();
     hand_on(found, line_no, ctx, &text);
     let (reason, detail) = damage(&e, last, 0);

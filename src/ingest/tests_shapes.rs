@@ -6792,6 +6792,47 @@ fn a_response_cut_inside_rows_before_their_columns_says_they_were_not_read() {
             c.rejects
         );
     }
+    // fix65w's leftovers. A response of that one table, cut so: the same reject, with nothing
+    // read before it (it had gone to salvage, `truncated record: the document ends inside it`,
+    // which did not say that its rows were not read).
+    for (nl, place, lines) in [
+        ("", "at line 1 column 469", "line 1"),
+        ("\n", "at line 13 column 30", "lines 1-13"),
+    ] {
+        let rows = rows(20, nl);
+        let whole = format!(r#"{{"tables":[{{"name":"PrimaryResult","rows":{rows}"#);
+        let text = &whole[..whole.match_indices("8536").nth(11).unwrap().0];
+        let (c, counts) = ingest_one(text.as_bytes());
+        assert_eq!(counts, (0, 1, 0), "{text}: {:?}", c.rejects);
+        let r = &c.rejects[0];
+        assert_eq!(r.reason, Reason::BadDocument);
+        let why = why(place, lines);
+        let why = why.trim_end_matches("; records before that table were read");
+        assert_eq!(r.detail(), why);
+    }
+    // A document over 4 MiB, streamed (not held whole), cut inside such rows: the same words,
+    // without the lines (they are gone by then); it had said that the records before the cut
+    // were read. After a first table of 10 records, and alone.
+    let many = rows(135_000, "\n");
+    assert!(many.len() > MAX_RECORD_BYTES + (1 << 19));
+    let first = format!(
+        r#"{{"name":"PrimaryResult","columns":{cols},"rows":{}}},"#,
+        rows(10, "\n")
+    );
+    let streamed = ", in rows that come before their table's columns (the document ends inside them: none of that table's rows could be read)";
+    let read = "; records before that table were read";
+    for (before, n, after) in [(&first[..], 10, read), ("", 0, "")] {
+        let whole = format!(r#"{{"tables":[{before}{{"name":"PrimaryResult","rows":{many}"#);
+        let (c, counts) = ingest_one(&whole.as_bytes()[..whole.len() - 100]);
+        assert_eq!(counts, (n, 1, 0), "{:?}", c.rejects);
+        let r = &c.rejects[0];
+        assert_eq!(r.reason, Reason::BadDocument);
+        let (d, end) = (r.detail(), format!("{streamed}{after}"));
+        assert!(
+            d.starts_with("EOF while parsing") && d.ends_with(&end),
+            "{d}"
+        );
+    }
 }
 
 /// rev62c F10: a body cut off, then more than 4 MiB of the logger's lines before the next body

@@ -9,6 +9,7 @@ fn run(text: &str) -> Vec<Result<Raw<'static>, String>> {
         Element::Record(r, _) => out.push(Ok(r.into_owned())),
         Element::NotRecord(i, why) => out.push(Err(format!("{i}: {why}"))),
         Element::Incomplete(why) => out.push(Err(format!("incomplete: {why}"))),
+        Element::RowsCut => out.push(Err("rows cut".into())),
     };
     let mut de = serde_json::Deserializer::from_str(text);
     TopSeed { emit: &mut emit }.deserialize(&mut de).unwrap();
