@@ -818,13 +818,9 @@ fn find_header(b: &[u8]) -> Header {
     }
 }
 
-/// Whether one of the first lines of the CSV text `b` names a known column: the header the
-/// reader finds ([`find_header`]); without one, every line of the file is a reject.
-pub(super) fn header_known(b: &[u8]) -> bool {
-    known_header(b).is_some()
-}
-
-/// The line of the CSV text `b` that [`header_known`] finds, when it finds one.
+/// The line of the first lines of the CSV text `b` that names a known column, when one does:
+/// the header the reader finds ([`find_header`]); without one, every line of the file is a
+/// reject.
 pub(super) fn known_header(b: &[u8]) -> Option<&[u8]> {
     let head = find_header(b);
     let end = line_end(b, head.start);

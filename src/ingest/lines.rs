@@ -447,9 +447,14 @@ fn log_cut(b: &[u8]) -> Option<(usize, u64)> {
 /// ([`event_after_prefix`]) is a log's line cut right after a key (`..."serverCallId"`), not a
 /// header: the whole log had been read as CSV, every event a reject.
 pub(super) fn prefixed_log(prefix: &[u8]) -> bool {
+    no_csv_header(prefix) && prefix.split(|&b| b == b'\n').any(carries_after_prefix)
+}
+
+/// Whether none of the first lines of `prefix` is a CSV header that names a known column, a
+/// log's line cut right after a key being none (see [`prefixed_log`]).
+pub(super) fn no_csv_header(prefix: &[u8]) -> bool {
     let header = super::csv::known_header(prefix);
     header.is_none_or(|h| event_after_prefix(h.trim_ascii()).is_some())
-        && prefix.split(|&b| b == b'\n').any(carries_after_prefix)
 }
 
 /// Whether a line carries a record or an event after a prefix of text, as a log line does: the

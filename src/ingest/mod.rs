@@ -710,7 +710,8 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
 /// A callback endpoint's first body past the first megabyte of its log (see
 /// [`body_further`]), looked for in a file that detection took for CSV (`format`) from its
 /// first bytes, `prefix`: when no format is given, they are a whole [`PREFIX_BYTES`], name no
-/// known column and hold no body, and the file is a regular one (`regular`), read again from
+/// known column (a log's line cut right after a key names none: `lines::no_csv_header`) and
+/// hold no body, and the file is a regular one (`regular`), read again from
 /// its start (standard input or a pipe cannot be: taken for CSV, as before). A file that
 /// cannot be read again is taken for CSV too.
 fn look_further(
@@ -724,7 +725,7 @@ fn look_further(
         && format == InputFormat::Csv
         && regular
         && prefix.len() as u64 >= PREFIX_BYTES
-        && !csv::header_known(prefix)
+        && lines::no_csv_header(prefix)
         && !lines::prefixed_log(prefix);
     if !look {
         return None;

@@ -7187,3 +7187,32 @@ fn a_callback_log_whose_first_body_is_past_its_first_megabyte_is_read() {
     let f = &r.files[0];
     assert_eq!((f.shape, f.accepted, f.rejected), ("csv", 0, 20_000));
 }
+
+/// fix65c's leftover: such a log whose first megabyte holds, among its first lines, a body cut
+/// right after a key (`..."serverCallId"`, which reads as a CSV header naming a known column)
+/// and no whole body had been taken for CSV without looking further (every line a reject,
+/// every event lost: 0 accepted, 20,009 rejected); the cut line is no header, as in
+/// `a_log_line_cut_after_a_key_is_not_a_csv_header`, so its first body is looked for and the
+/// log read, the cut body one reject.
+#[test]
+fn a_callback_log_cut_in_its_first_lines_whose_first_whole_body_is_past_its_first_megabyte_is_read()
+{
+    let head = probes(5_000);
+    for key in [r#""serverCallId""#, r#""type""#] {
+        let cut = logged_event(0, |e| e[..e.find(key).unwrap() + key.len()].to_string());
+        let bodies: String = (1..6).map(|i| logged_event(i, |e| e)).collect();
+        let text = format!("{}{cut}\n{head}{bodies}", probes(1));
+        let (c, r, _d) = read_text("callbacks.log", text.as_bytes());
+        let f = &r.files[0];
+        assert_eq!(
+            (f.shape, f.accepted, f.rejected, f.skipped),
+            ("log lines", 5, 1, 4 + 20_000),
+            "{key}: {:?}",
+            c.rejects.first()
+        );
+        assert_eq!(
+            (c.rejects[0].line, c.rejects[0].reason),
+            (5, Reason::Truncated)
+        );
+    }
+}
