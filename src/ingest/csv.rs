@@ -966,7 +966,7 @@ fn rows_until<S: Sink>(
     row: &Row<'_>,
     ctx: &mut FileCtx<'_, S>,
 ) -> (u64, bool, Option<(usize, Columns)>) {
-    let mut fields: Vec<Cow<'_, str>> = Vec::with_capacity(row.width);
+    let mut fields = text.map(|t| Fields::new(t, row.width));
     // One reader of the csv crate's core for every row the splitter does not take, made at
     // the first: a block read by ranges is 256 KiB, and making a reader for each showed in
     // the profile (2.5% of the samples).
@@ -979,7 +979,10 @@ fn rows_until<S: Sink>(
     let mut spanned: Option<Spanned> = None;
     let mut parity = Parity::default();
     while p < b.len() {
-        if let Some((next, lines)) = text.and_then(|t| split_row(t, p, row.delim, &mut fields)) {
+        let split = fields
+            .as_mut()
+            .and_then(|f| Some((split_row(f, p, row.delim)?, &*f)));
+        if let Some(((next, lines), fields)) = split {
             let later = |second, start: &_| row_line_starting_as(b, (second, next), start, row);
             if lines > 1 && swallows_next_row(b, p, row, &ctx.rules, later) {
                 if row.spoiled.is_some() {
@@ -990,7 +993,7 @@ fn rows_until<S: Sink>(
                 line += 1;
                 continue;
             }
-            let switch = row.handle(line, fields.len(), |i| Cow::Borrowed(&*fields[i]), ctx);
+            let switch = row.handle(line, fields.len(), |i| Cow::Borrowed(fields.get(i)), ctx);
             line += lines;
             p = next;
             if let Some(c) = switch {
@@ -1359,13 +1362,15 @@ fn is_a_record(next: &[u8], row: &Row<'_>, rules: &TimeRules) -> bool {
         return false;
     }
     // Split as rows are (a csv crate reader costs a parser per call: only for non-UTF-8).
-    let mut fields = Vec::with_capacity(row.width);
+    let mut fields = std::str::from_utf8(next)
+        .ok()
+        .map(|t| Fields::new(t, row.width));
     let mut rec = ByteRecord::new();
-    let raw = if let Ok(t) = std::str::from_utf8(next) {
-        if split_row(t, 0, row.delim, &mut fields).is_none() || fields.len() != row.width {
+    let raw = if let Some(fields) = &mut fields {
+        if split_row(fields, 0, row.delim).is_none() || fields.len() != row.width {
             return false;
         }
-        row.raw(|i| fields[i].clone())
+        row.raw(|i| Cow::Borrowed(fields.get(i)))
     } else {
         if !reader(next, row.delim)
             .read_byte_record(&mut rec)
@@ -1385,8 +1390,8 @@ fn is_a_record(next: &[u8], row: &Row<'_>, rules: &TimeRules) -> bool {
 /// The one quote rule of this reader (RFC 4180): a `"` only opens or closes a quoted field, and
 /// `""` inside one is two of them, so text is outside quotes where the quotes before it are even
 /// in number. The block cut, the check for a row that took in the next one, the end of a file
-/// inside quotes and the splitting of rows ([`quoted_end`]) all follow it, counting the quotes
-/// with [`quotes`].
+/// inside quotes, the splitting of rows ([`split_row`]) and the quoted fields of one line
+/// ([`quoted_end`]) all follow it, counting the quotes with [`quotes`].
 fn quotes_balanced(b: &[u8]) -> bool {
     quotes(b).is_multiple_of(2)
 }
@@ -1448,50 +1453,141 @@ fn reject_unclosed<S: Sink>(b: &[u8], p: usize, line: u64, ctx: &mut FileCtx<'_,
     end
 }
 
-/// Splits the row at `t[p]` into `fields` as the csv crate would (RFC 4180 quoting, `""` in a
-/// quoted field, LF or CRLF ends); returns where the next row starts and the newlines up to
-/// it. `None` for what this does not handle: a quote inside an unquoted field or text after
-/// a closing quote, a lone CR, an empty line, a quoted field the block ends in.
-fn split_row<'b>(
-    t: &'b str,
-    p: usize,
-    delim: u8,
-    fields: &mut Vec<Cow<'b, str>>,
-) -> Option<(usize, u64)> {
-    let b = t.as_bytes();
-    fields.clear();
+/// The fields of a row as [`split_row`] found them in a text, each borrowed from it, and those
+/// quoted with `""` in them unescaped into strings of their own. Cleared, they free nothing:
+/// the row's fields had been `Cow`s, each looked at for text to free at the next row.
+struct Fields<'t> {
+    text: &'t str,
+    /// Each field's text; one with `""` as it stands (quotes doubled), read from `owned`.
+    cells: Vec<&'t str>,
+    /// The fields with `""`, unescaped: (column, text).
+    owned: Vec<(usize, String)>,
+}
+
+impl<'t> Fields<'t> {
+    fn new(text: &'t str, width: usize) -> Fields<'t> {
+        Fields {
+            text,
+            cells: Vec::with_capacity(width),
+            owned: Vec::new(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    /// Field `i`.
+    #[inline]
+    fn get(&self, i: usize) -> &str {
+        if self.owned.is_empty() {
+            self.cells[i]
+        } else {
+            self.unescaped(i)
+        }
+    }
+
+    #[cold]
+    fn unescaped(&self, i: usize) -> &str {
+        match self.owned.iter().find(|(k, _)| *k == i) {
+            Some((_, text)) => text,
+            None => self.cells[i],
+        }
+    }
+
+    /// The field `text[start..end]`: both ends are ASCII stops or the text's ends, on
+    /// character boundaries.
+    #[inline]
+    fn push(&mut self, start: usize, end: usize) {
+        let text = self.text;
+        self.cells.push(&text[start..end]);
+    }
+
+    #[cold]
+    fn push_escaped(&mut self, start: usize, end: usize) {
+        let text = &self.text[start..end];
+        self.owned
+            .push((self.cells.len(), text.replace("\"\"", "\"")));
+        self.cells.push(text);
+    }
+}
+
+/// Splits the row at byte `p` of the fields' text into `fields` as the csv crate would (RFC 4180
+/// quoting, `""` in a quoted field, LF or CRLF ends); returns where the next row starts and the
+/// newlines up to it. `None` for what this does not handle: a quote inside an unquoted field or
+/// text after a closing quote, a lone CR, an empty line, a quoted field the text ends in.
+///
+/// The row's stop bytes (its delimiter, `"`, CR, LF) are taken one after another from the bits
+/// of 64-byte windows ([`Stops`]): a field is the bytes between two of them, so an unquoted
+/// field costs one bit's look, and a quoted one its quotes and the stops inside it.
+fn split_row(fields: &mut Fields<'_>, p: usize, delim: u8) -> Option<(usize, u64)> {
+    let b = fields.text.as_bytes();
+    fields.cells.clear();
+    if !fields.owned.is_empty() {
+        fields.owned.clear();
+    }
     if matches!(b.get(p), Some(b'\n' | b'\r')) {
         return None;
     }
+    let mut stops = Stops::new(b, [delim, b'"', b'\n', b'\r'], p);
     let mut lines = 0;
-    let mut i = p;
-    // A row's stop bytes: its delimiter, `"`, CR, LF.
-    let mut stops = Stops::new([delim, b'"', b'\n', b'\r']);
+    // Where the field being read starts.
+    let mut start = p;
     loop {
-        if b.get(i) == Some(&b'"') {
-            let (close, spanned, escaped) = quoted_end(b, i + 1)?;
-            lines += spanned;
-            // Both ends are ASCII quotes: on character boundaries.
-            let content = &t[i + 1..close];
-            fields.push(if escaped {
-                Cow::Owned(content.replace("\"\"", "\""))
-            } else {
-                Cow::Borrowed(content)
-            });
-            i = close + 1;
-        } else {
-            let end = stops.next(b, i);
-            if b.get(end) == Some(&b'"') {
-                return None;
-            }
-            fields.push(Cow::Borrowed(&t[i..end]));
-            i = end;
+        let Some(s) = stops.next() else {
+            fields.push(start, b.len());
+            return Some((b.len(), lines));
+        };
+        let c = b[s];
+        if c == delim {
+            fields.push(start, s);
+            start = s + 1;
+            continue;
         }
-        match b.get(i) {
-            None => return Some((i, lines)),
-            Some(&c) if c == delim => i += 1,
-            Some(b'\n') => return Some((i + 1, lines + 1)),
-            Some(b'\r') if b.get(i + 1) == Some(&b'\n') => return Some((i + 2, lines + 1)),
+        let after = match c {
+            b'\n' => {
+                fields.push(start, s);
+                return Some((s + 1, lines + 1));
+            }
+            b'\r' => {
+                fields.push(start, s);
+                return (b.get(s + 1) == Some(&b'\n')).then_some((s + 2, lines + 1));
+            }
+            // A quote inside an unquoted field.
+            _ if s != start => return None,
+            // A quoted field: up to the quote that is not one of a `""`, past the stops inside.
+            _ => {
+                let mut escaped = false;
+                let close = loop {
+                    let q = stops.next()?;
+                    match b[q] {
+                        b'"' if b.get(q + 1) == Some(&b'"') => {
+                            escaped = true;
+                            // The second quote, the next stop.
+                            stops.next();
+                        }
+                        b'"' => break q,
+                        b'\n' => lines += 1,
+                        _ => {}
+                    }
+                };
+                if escaped {
+                    fields.push_escaped(s + 1, close);
+                } else {
+                    fields.push(s + 1, close);
+                }
+                close + 1
+            }
+        };
+        // After a closing quote: a delimiter (the next stop), a line end or the text's end.
+        match b.get(after) {
+            None => return Some((after, lines)),
+            Some(&d) if d == delim => {
+                stops.next();
+                start = after + 1;
+            }
+            Some(b'\n') => return Some((after + 1, lines + 1)),
+            Some(b'\r') if b.get(after + 1) == Some(&b'\n') => return Some((after + 2, lines + 1)),
             _ => return None,
         }
     }

@@ -3,10 +3,10 @@
 use super::*;
 
 fn split(b: &[u8]) -> Option<(Vec<String>, usize)> {
-    let mut f = Vec::new();
-    let (next, lines) = split_row(std::str::from_utf8(b).unwrap(), 0, b',', &mut f)?;
+    let mut f = Fields::new(std::str::from_utf8(b).unwrap(), 0);
+    let (next, lines) = split_row(&mut f, 0, b',')?;
     assert_eq!(lines, blocks::newlines(&b[..next]));
-    Some((f.iter().map(|x| x.to_string()).collect(), next))
+    Some(((0..f.len()).map(|i| f.get(i).to_string()).collect(), next))
 }
 
 /// What the csv crate makes of the first record.
@@ -47,6 +47,73 @@ fn rows_split_as_the_csv_crate_splits_them() {
     }
     for odd in [&b"\n"[..], b"a\"b,c\n", b"\"a\"b,c\n", b"a\rb\n", b"\"open"] {
         assert_eq!(split(odd), None, "{}", String::from_utf8_lossy(odd));
+    }
+}
+
+#[test]
+fn generated_rows_split_as_the_csv_crate_splits_them() {
+    // Rows written as a CSV writer would (fields of stop bytes, letters and a two-byte
+    // character, quoted when they hold a stop, `"` doubled; LF, CRLF or no end), long enough
+    // to cross several 64-byte windows: each split, as the csv crate splits it. And rows of
+    // bytes drawn at random: whatever the splitter takes, it takes as the csv crate does.
+    let content = [
+        "a",
+        "bc",
+        "é",
+        ",",
+        "\"",
+        "\n",
+        "\r\n",
+        "0123456789abcdef",
+        "",
+    ];
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut draw = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    for round in 0..3000 {
+        let mut row = String::new();
+        let width = 1 + draw(24);
+        for f in 0..width {
+            if f > 0 {
+                row.push(',');
+            }
+            let field: String = (0..draw(7)).map(|_| content[draw(content.len())]).collect();
+            let stops = field.contains([',', '"', '\n', '\r']);
+            if stops || draw(4) == 0 {
+                row.push('"');
+                row.push_str(&field.replace('"', "\"\""));
+                row.push('"');
+            } else {
+                row.push_str(&field);
+            }
+        }
+        // A row ended by a line end, the next after it; or the text's last, unended.
+        if round % 3 < 2 {
+            row.push_str(["\n", "\r\n"][round % 3]);
+            row.push_str("next,row\n");
+        }
+        let b = row.as_bytes();
+        if matches!(b.first(), None | Some(b'\n' | b'\r')) {
+            continue;
+        }
+        assert_eq!(split(b), Some(csv_crate(b)), "{row:?}");
+    }
+    let alphabet = [b',', b'"', b'\n', b'\r', b'a', 0xc3, 0xa9];
+    for round in 0..20_000 {
+        let b: Vec<u8> = (0..1 + round % 150)
+            .map(|_| alphabet[draw(alphabet.len())])
+            .collect();
+        let Ok(t) = std::str::from_utf8(&b) else {
+            continue;
+        };
+        // Fields only: after a row, `csv_crate` counts a blank line too as used.
+        if let Some((fields, _)) = split(t.as_bytes()) {
+            assert_eq!(fields, csv_crate(&b).0, "{t:?}");
+        }
     }
 }
 
