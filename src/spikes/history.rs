@@ -494,16 +494,18 @@ impl History {
         }
     }
 
+    /// Whether [`History::merge`] keeps the stored `day` over `new`, a day of the same date: a
+    /// partial day never replaces a complete one.
+    pub fn keeps_stored(&self, day: i64, new: &DayAgg) -> bool {
+        (self.days.get(&day)).is_some_and(|old| !old.partial && new.partial)
+    }
+
     /// Adds `newer` days: each replaces the stored day, except that a partial day never
     /// replaces a complete one. Returns the days that were taken.
     pub fn merge(&mut self, newer: History) -> Vec<i64> {
         let mut taken = Vec::new();
         for (day, d) in newer.days {
-            let keep_old = self
-                .days
-                .get(&day)
-                .is_some_and(|old| !old.partial && d.partial);
-            if !keep_old {
+            if !self.keeps_stored(day, &d) {
                 self.days.insert(day, d);
                 // Stored only if this run stores it (see [`History::stage`]).
                 self.names_cut.retain(|&c| c != day);

@@ -71,7 +71,7 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
     // export that stopped, re-run; a --day window of part of the day): the tests are of the
     // run's records, as with no copy stored or with --since and --until naming the day, and
     // the stored day is put back before the history is written.
-    let own = day.and_then(|d| input.days.get(&d)).cloned();
+    let own = own_day(history, &input, day);
     let held = day.filter(|d| !input.days.contains_key(d) && history.days.contains_key(d));
     let taken = history.merge(input);
     let kept = own.filter(|d| !taken.contains(&d.day)).and_then(|own| {
@@ -138,6 +138,16 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
         taken,
         warnings,
     }
+}
+
+/// A copy of the input's `day`, the night tested, when the history keeps its stored complete
+/// day over it ([`History::keeps_stored`]), to be tested in its place: only then, as the night
+/// of an input of made-up keys by the hundred thousand is its largest table (rev64b F5: 64 MB).
+fn own_day(history: &History, input: &History, day: Option<i64>) -> Option<DayAgg> {
+    let d = day?;
+    (input.days.get(&d))
+        .filter(|own| history.keeps_stored(d, own))
+        .cloned()
 }
 
 /// Records and stored days dated past the clock (`now`, seconds since the epoch): a mis-dated
@@ -947,5 +957,34 @@ mod tests {
             warnings[0].starts_with("history 2026-11-17: replaced by this run's 265 records, where the stored complete day had 530;"),
             "{warnings:?}"
         );
+    }
+
+    /// The night's day is copied only to be tested in place of a stored complete day the
+    /// history keeps over it: an input of made-up keys had it copied whatever the history.
+    #[test]
+    fn the_night_is_copied_only_when_a_stored_day_stays() {
+        let history = |days: &[(i64, bool)]| History {
+            days: (days.iter())
+                .map(|&(d, partial)| (d, day(d, partial, 5)))
+                .collect(),
+            scope: None,
+            names_cut: Vec::new(),
+        };
+        let input = history(&[(20_000, true), (20_001, false)]);
+        assert_eq!(own_day(&History::default(), &input, Some(20_000)), None);
+        assert_eq!(
+            own_day(&history(&[(20_000, true)]), &input, Some(20_000)),
+            None
+        );
+        assert_eq!(
+            own_day(&history(&[(20_001, false)]), &input, Some(20_001)),
+            None
+        );
+        let stored = history(&[(20_000, false)]);
+        assert_eq!(
+            own_day(&stored, &input, Some(20_000)),
+            Some(day(20_000, true, 5))
+        );
+        assert_eq!(own_day(&stored, &input, None), None);
     }
 }
