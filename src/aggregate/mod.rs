@@ -1469,6 +1469,11 @@ impl Sink for Aggregator {
         self.sum_cells(cells, of);
         self.sum_diagnostics();
         self.sum_sdks();
+        // Nothing is counted past here: the tables summed name operations, resources and
+        // prompt kinds by number, and the report names the numbers.
+        self.operations.forget_lookup();
+        self.resources.forget_lookup();
+        self.prompts.forget_lookup();
     }
 }
 

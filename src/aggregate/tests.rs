@@ -28,6 +28,29 @@ fn interner_numbers_strings_exactly() {
     }
 }
 
+/// A finished aggregate names operations, resources and prompt kinds by number only: the
+/// tables that found their numbers while records were counted are let go.
+#[test]
+fn a_finished_aggregate_keeps_names_not_their_lookup() {
+    let mut a = Aggregator::new(Window::default(), 3600);
+    let long = "r".repeat(INLINE + 1);
+    for (n, res) in ["acs-a", &long].into_iter().enumerate() {
+        let mut r = rec("2026-11-24T19:10:00Z", 404, Some(8522), "c1");
+        (r.operation, r.resource_id) = (format!("Op{n}").into(), res.to_string().into());
+        r.prompt = "Prompt".into();
+        a.record(&r);
+    }
+    a.done();
+    let (ops, res, prompts) = (&a.operations, &a.resources, &a.prompts);
+    assert_eq!((ops.len(), res.len(), prompts.len()), (2, 3, 2));
+    assert_eq!(
+        (ops.name(1), res.name(1), res.name(2)),
+        ("Op1", "acs-a", &*long)
+    );
+    let held = [ops, res, prompts].map(|i| i.looked_up());
+    assert_eq!(held, [0, 0, 0]);
+}
+
 /// A reject of line `line` of `a.jsonl`.
 fn rej(line: u64) -> Reject {
     Reject::new("a.jsonl".into(), At::line(line), Reason::NotJson, "", "")

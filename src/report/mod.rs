@@ -738,6 +738,7 @@ pub(crate) fn resource_groups<T: Default>(
             agg.resources.name(res)
         };
         ResourceGroup {
+            resource: res,
             name: name.to_string(),
             count,
             calls: calls.len(),
@@ -752,6 +753,8 @@ pub(crate) fn resource_groups<T: Default>(
 
 /// One resource's records ([`resource_groups`]).
 pub(crate) struct ResourceGroup<T> {
+    /// Its number in the aggregate's resources (0: the records that name none).
+    pub resource: u32,
     pub name: String,
     pub count: u64,
     pub calls: u64,
@@ -790,9 +793,8 @@ fn resource_rows(agg: &Aggregator, cat: &Catalogue) -> Vec<ResourceRow> {
     resource_groups(agg, |_| true, add)
         .into_iter()
         .map(|g| ResourceRow {
-            inferred: (agg.resources.get(&g.name))
-                .filter(|_| g.name != NOT_NAMED)
-                .and_then(|r| agg.joined.get(&r))
+            inferred: (agg.joined.get(&g.resource))
+                .filter(|_| g.resource != 0)
                 .copied()
                 .unwrap_or(0),
             resource: g.name,
