@@ -506,7 +506,7 @@ struct Each<F>(F);
 impl<F, I> Serialize for Each<F>
 where
     F: Fn() -> I,
-    I: Iterator<Item = Value>,
+    I: Iterator<Item: Serialize>,
 {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq((self.0)())
@@ -516,7 +516,7 @@ where
 /// The triage's JSON document, in its keys' order: the small parts as values, the lists that
 /// grow with the input's keys, rows or calls written a row at a time ([`Each`]).
 #[derive(serde::Serialize)]
-struct Doc<A, B, C, D, E, F, G, H, I, J, K, L, M> {
+struct Doc<'a, A, B, C, D, E, F, G, H, I, J, K, L, M> {
     subcode: u32,
     code: Option<u32>,
     catalogue: Value,
@@ -535,7 +535,7 @@ struct Doc<A, B, C, D, E, F, G, H, I, J, K, L, M> {
     resources: I,
     resources_not_named: Value,
     sdks: J,
-    history: Option<Value>,
+    history: Option<HistoryDoc<'a>>,
     mitigations: K,
     next_steps: Option<Value>,
     verdict: Verdicts<L>,
@@ -602,7 +602,7 @@ fn write_json(t: &Triage, w: &mut dyn std::io::Write) -> Result<()> {
         sdks: Each(|| t.sdks.iter().map(|(ty, v, n)| json!({
             "sdk_type": ty, "sdk_version": v, "count": n,
         }))),
-        history: t.history.as_ref().map(history_json),
+        history: t.history.as_ref().map(history_doc),
         mitigations: Each(|| t.mitigations.iter().map(|(k, m)| json!({
             "code": k.0, "subcode": k.1, "mitigation": m,
         }))),
@@ -625,7 +625,7 @@ fn write_json(t: &Triage, w: &mut dyn std::io::Write) -> Result<()> {
         },
         targets: named_json(&t.targets, "target"),
         operation_contexts: named_json(&t.contexts, "operation_context"),
-        history_by_resource: Each(|| t.history_by_resource.iter().map(history_json)),
+        history_by_resource: Each(|| t.history_by_resource.iter().map(history_doc)),
     };
     crate::render::json::write_pretty(&doc, w)
 }
@@ -650,7 +650,52 @@ fn named_json(n: &Named, field: &str) -> Value {
     })
 }
 
-/// The days of a history ([`HistoryDays`]), and its resource when it is one's.
+/// The days of a history ([`HistoryDays`]) in JSON, in its keys' order: a row a key, and a row
+/// a day and key, written a row at a time ([`Each`]): `--history` of keys by the ten thousand
+/// over 28 days is a list of rows by the hundred thousand.
+#[derive(serde::Serialize)]
+struct HistoryDoc<'a> {
+    days_held: usize,
+    first_day: Option<String>,
+    last_day: Option<String>,
+    keys: Rows<'a>,
+    days: Rows<'a>,
+    /// Its resource, when it is one's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resource: Option<&'a str>,
+}
+
+/// Rows of JSON made as they are written ([`Each`]), of a list of a type of its own.
+type Rows<'a> = Each<Box<dyn Fn() -> Box<dyn Iterator<Item = Value> + 'a> + 'a>>;
+
+/// The days of a history as [`HistoryDoc`] writes them.
+fn history_doc(h: &HistoryDays) -> HistoryDoc<'_> {
+    HistoryDoc {
+        days_held: h.held,
+        first_day: h.span.map(|(a, _)| day_text(a)),
+        last_day: h.span.map(|(_, b)| day_text(b)),
+        keys: Each(Box::new(|| {
+            Box::new(h.keys.iter().map(
+                |(k, day, _)| json!({"code": k.0, "subcode": k.1, "first_seen": day_text(*day)}),
+            ))
+        })),
+        days: Each(Box::new(|| {
+            let days = h.days.iter().enumerate();
+            Box::new(days.flat_map(|(i, &(day, partial, records))| {
+                let apart = h.apart_until.is_some_and(|last| day <= last);
+                h.keys.iter().map(move |(k, _, counts)| json!({
+                    "day": day_text(day), "partial": partial, "callbacks_apart": apart, "records": records,
+                    "code": k.0, "subcode": k.1, "count": counts[i],
+                }))
+            }))
+        })),
+        resource: h.resource.as_deref(),
+    }
+}
+
+/// The days of a history ([`HistoryDays`]), and its resource when it is one's, as one value:
+/// what [`HistoryDoc`] wrote before it was streamed (the tests compare them).
+#[cfg(test)]
 fn history_json(h: &HistoryDays) -> Value {
     let mut v = json!({
         "days_held": h.held,
@@ -864,6 +909,41 @@ mod snapshots {
             String::from_utf8(streamed).unwrap(),
             String::from_utf8(whole).unwrap()
         );
+    }
+
+    /// The history's days written a row at a time are, byte for byte, the one value they were
+    /// made as: all records', and a resource's.
+    #[test]
+    fn the_streamed_history_is_the_value_it_was() {
+        use crate::report::triage::HistoryDays;
+        let cat = fixture::catalogue();
+        let mut t = fixture::triage(&cat);
+        let h = HistoryDays {
+            resource: None,
+            held: 9,
+            span: Some((20_000, 20_008)),
+            days: vec![(20_006, false, 10), (20_007, true, 4), (20_008, false, 7)],
+            keys: vec![
+                ((400, Some(8572)), 20_007, vec![0, 3, 0]),
+                ((500, Some(8572)), 20_000, vec![1, 0, 2]),
+            ],
+            apart_until: Some(20_006),
+        };
+        t.history_by_resource = vec![HistoryDays {
+            resource: Some("acs-a".into()),
+            ..h.clone()
+        }];
+        t.history = Some(h);
+        let mut streamed = Vec::new();
+        super::write_json(&t, &mut streamed).unwrap();
+        let mut whole = Vec::new();
+        crate::render::json::write_pretty(&super::json_as_value(&t), &mut whole).unwrap();
+        let (streamed, whole) = (
+            String::from_utf8(streamed).unwrap(),
+            String::from_utf8(whole).unwrap(),
+        );
+        assert!(streamed.contains(r#""resource": "acs-a""#), "{streamed}");
+        assert_eq!(streamed, whole);
     }
 
     #[test]
