@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use crate::catalogue::{key_label, one_line, Match, Outcome, NO_MITIGATION};
 use crate::config::TriageFormat;
 use crate::render::markdown::{escape, linkify, table};
-use crate::render::sparkline;
+use crate::render::{sparkline, MOST_KEYS};
 use crate::report::table::Table;
 use crate::report::triage::{
     more_keys_label, HistoryDays, Named, Numbers, Triage, HISTORY_DAYS, KQL_DAYS, TIMELINE_KEYS,
@@ -73,10 +73,11 @@ fn catalogue_section(s: &mut String, t: &Triage) {
     s.push('\n');
     if !t.mitigations.is_empty() {
         let _ = writeln!(s, "Mitigation, as the report gives it:\n");
-        for (k, m) in &t.mitigations {
+        for (k, m) in t.mitigations.iter().take(MOST_KEYS) {
             let _ = writeln!(s, "- {}: {}", key_label(k.0, k.1), linkify(&one_line(m)));
         }
         s.push('\n');
+        cut_line(s, t.mitigations.len(), "keys' mitigations");
     }
     let _ = writeln!(s, "Catalogues: {}.\n", escape(&t.catalogues.join("; ")));
 }
@@ -92,10 +93,19 @@ fn next_steps_section(s: &mut String, t: &Triage) {
     if let Some(why) = &n.no_calls {
         let _ = writeln!(s, "- No calls to list: {}.", escape(why));
     } else if !undocumented.is_empty() {
+        let keys = match undocumented.len() {
+            n if n > MOST_KEYS => {
+                let more = n - MOST_KEYS;
+                format!(
+                    "{} and {more} more keys",
+                    undocumented[..MOST_KEYS].join(", ")
+                )
+            }
+            _ => undocumented.join(", "),
+        };
         let _ = writeln!(
             s,
-            "- {} {} no documented mitigation: collect the calls' ids with the command below and open a support ticket with them.",
-            undocumented.join(", "),
+            "- {keys} {} no documented mitigation: collect the calls' ids with the command below and open a support ticket with them.",
             if undocumented.len() == 1 { "has" } else { "have" }
         );
     }
@@ -183,7 +193,7 @@ fn history_days(s: &mut String, t: &Triage, h: &HistoryDays, whose: &str) {
             day_text(last)
         ),
     };
-    for (k, day, counts) in &h.keys {
+    for (k, day, counts) in h.keys.iter().take(MOST_KEYS) {
         let _ = writeln!(
             s,
             "- {}: first in {whose} on {}; `{}`",
@@ -191,6 +201,9 @@ fn history_days(s: &mut String, t: &Triage, h: &HistoryDays, whose: &str) {
             day_text(*day),
             sparkline(counts)
         );
+    }
+    if let Some(line) = cut(h.keys.len(), "keys, and of the table's columns below") {
+        let _ = writeln!(s, "\n{line}");
     }
     if let Some(last) = h.apart_until {
         let whose = match &h.resource {
@@ -204,7 +217,13 @@ fn history_days(s: &mut String, t: &Triage, h: &HistoryDays, whose: &str) {
         );
     }
     s.push('\n');
-    let _ = writeln!(s, "{}", table(&h.table()));
+    let mut days = h.table();
+    // A column a key, after the day's and its records.
+    days.columns.truncate(MOST_KEYS + 2);
+    for r in &mut days.rows {
+        r.truncate(MOST_KEYS + 2);
+    }
+    let _ = writeln!(s, "{}", table(&days));
 }
 
 /// `text` with its first letter in upper case.
@@ -266,7 +285,8 @@ fn totals_section(s: &mut String, t: &Triage) {
             t.total() as f64 * 100.0 / t.accepted.max(1) as f64,
             read_line(t)
         );
-        let _ = writeln!(s, "{}", table(&t.totals_table()));
+        let _ = writeln!(s, "{}", table(&first_rows(t.totals_table())));
+        cut_line(s, t.totals.len(), "keys");
         outcome_lines(s, t);
     }
     if let Some(line) = t.other_codes_line() {
@@ -292,7 +312,7 @@ fn verdict_section(s: &mut String, t: &Triage) {
     if let Some(n) = &t.verdict_note {
         let _ = writeln!(s, "{}", escape(n));
     }
-    for (v, why) in &t.verdicts {
+    for (v, why) in t.verdicts.iter().take(MOST_KEYS) {
         // A resource's verdict is labelled as the report's spike line labels it.
         let resource =
             (v.resource.as_deref()).map_or(String::new(), |r| format!("{}: ", escape(r)));
@@ -301,6 +321,16 @@ fn verdict_section(s: &mut String, t: &Triage) {
             "- {resource}{}: {}",
             key_label(v.key.0, v.key.1),
             escape(why)
+        );
+    }
+    if t.verdicts.len() > MOST_KEYS {
+        let rest = &t.verdicts[MOST_KEYS..];
+        let flagged = rest.iter().filter(|(v, _)| v.status.flagged()).count();
+        let _ = writeln!(
+            s,
+            "\nThe first {MOST_KEYS} of {} verdicts; {} more ({flagged} of them flagged), and all of them, are in `--format json`.",
+            t.verdicts.len(),
+            rest.len()
         );
     }
 }
@@ -342,15 +372,15 @@ fn found_sections(s: &mut String, t: &Triage) {
     // By operation always; the others where any record names what they split by.
     let [resources, sdks, operations, prompts] = t.split_tables();
     if !resources.rows.is_empty() {
-        section(s, "By resource", &resources);
+        cut_section(s, "By resource", resources, "resources");
         inferred_lines(s, t);
     }
     if !sdks.rows.is_empty() {
         section(s, "By SDK", &sdks);
     }
-    section(s, "By operation", &operations);
+    cut_section(s, "By operation", operations, "rows");
     if !prompts.rows.is_empty() {
-        section(s, "By prompt kind", &prompts);
+        cut_section(s, "By prompt kind", prompts, "prompt kinds");
     }
     targets_sections(s, t);
 
@@ -447,10 +477,44 @@ fn section(s: &mut String, title: &str, t: &Table) {
     let _ = writeln!(s, "## {title}\n\n{}", table(t));
 }
 
+/// A section of a heading and the first [`MOST_KEYS`] rows of a table, of `what`, with a line
+/// saying how many more ([`cut_line`]).
+fn cut_section(s: &mut String, title: &str, t: Table, what: &str) {
+    let all = t.rows.len();
+    section(s, title, &first_rows(t));
+    cut_line(s, all, what);
+}
+
+/// The first [`MOST_KEYS`] rows of `t`.
+fn first_rows(mut t: Table) -> Table {
+    t.rows.truncate(MOST_KEYS);
+    t
+}
+
+/// The line under a list of the Markdown cut to its first [`MOST_KEYS`] of `all` `what`; none
+/// when none was cut. The lists that grow with the keys found (or operations, resources and
+/// prompt kinds) are read by people: a real subcode has a handful of keys, and 20,000 made-up
+/// ones had made a page of 6.2 MB. The JSON lists every one.
+fn cut(all: usize, what: &str) -> Option<String> {
+    (all > MOST_KEYS).then(|| {
+        format!(
+            "The first {MOST_KEYS} of {all} {what}; {} more, and all of them, are in `--format json`.",
+            all - MOST_KEYS
+        )
+    })
+}
+
+/// [`cut`]'s line, and a blank line after it, when the list was cut.
+fn cut_line(s: &mut String, all: usize, what: &str) {
+    if let Some(line) = cut(all, what) {
+        let _ = writeln!(s, "{line}\n");
+    }
+}
+
 /// Each key's outcome class in words, as `report` splits them: a caller outcome is not a
 /// failure that needs action.
 fn outcome_lines(s: &mut String, t: &Triage) {
-    for k in &t.totals {
+    for k in t.totals.iter().take(MOST_KEYS) {
         let key = key_label(k.key.0, k.key.1);
         let _ = match k.outcome {
             Outcome::Caller => writeln!(
@@ -944,6 +1008,53 @@ mod snapshots {
         );
         assert!(streamed.contains(r#""resource": "acs-a""#), "{streamed}");
         assert_eq!(streamed, whole);
+    }
+
+    /// The Markdown lists at most [`MOST_KEYS`] of what grows with the keys found, each with a
+    /// line saying how many more the JSON lists: 20,000 made-up keys had made a page of 6.2 MB.
+    #[test]
+    fn the_markdown_lists_the_first_keys_and_says_how_many_more() {
+        use super::MOST_KEYS;
+        let cat = fixture::catalogue();
+        let mut t = fixture::triage(&cat);
+        let n = MOST_KEYS + 5;
+        let sub = t.subcode;
+        let keys = |i: usize| (10_000 + i as u32, Some(sub));
+        t.totals = (0..n)
+            .map(|i| crate::report::triage::KeyTotal {
+                key: keys(i),
+                ..t.totals[0].clone()
+            })
+            .collect();
+        t.mitigations = (0..n).map(|i| (keys(i), cat_none())).collect();
+        let op = t.operations[0].clone();
+        t.operations = (0..n).map(|i| (op.0.clone(), op.1, keys(i), 1)).collect();
+        t.verdicts = (t.verdicts.first().cloned().into_iter())
+            .cycle()
+            .take(n)
+            .collect();
+        t.next_steps = Some(Default::default());
+        let verdicts = t.verdicts.len();
+        let md = super::markdown(&t);
+        for what in ["keys' mitigations", "keys", "rows"] {
+            let line = format!("The first {MOST_KEYS} of {n} {what}; 5 more, and all of them, are in `--format json`.");
+            assert!(md.contains(&line), "{what}");
+        }
+        assert!(md.matches(": (no documented mitigation)").count() <= MOST_KEYS);
+        assert_eq!(md.matches("| 10999/").count(), 2, "totals and operations");
+        assert_eq!(md.matches("| 11000/").count(), 0);
+        assert!(md.contains(&format!(
+            "10999/{} and 5 more keys have no documented mitigation",
+            t.subcode
+        )));
+        if verdicts == n {
+            let line = format!("The first {MOST_KEYS} of {n} verdicts; 5 more (5 of them flagged)");
+            assert!(md.contains(&line));
+        }
+    }
+
+    fn cat_none() -> String {
+        crate::catalogue::NO_MITIGATION.to_string()
     }
 
     #[test]
