@@ -76,7 +76,7 @@ pub fn run(
         }
         _ => Vec::new(),
     };
-    let verdict = night::verdict_day(
+    let mut verdict = night::verdict_day(
         &input_days,
         &history,
         &focus.all,
@@ -84,7 +84,16 @@ pub fn run(
         &args.window.window(),
         args.spikes.history.is_some(),
     );
-    history.merge(input_days);
+    // The run's part of a day the history holds whole is tested, as `report` tests it.
+    if let (_, Some(stored)) = night::merge_tested(&mut history, input_days, verdict.day) {
+        verdict.notes.insert(
+            0,
+            format!(
+                "{}: the verdict counts this run's records, as report's spike test does",
+                night::kept_said(&history, &stored)
+            ),
+        );
+    }
     let asked = triage::Asked {
         day: verdict.day,
         thresholds: args.spikes.thresholds.thresholds(),

@@ -67,23 +67,15 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
     let before: BTreeMap<i64, DayAgg> = (input.days.keys())
         .filter_map(|d| Some((*d, history.days.get(d)?.clone())))
         .collect();
-    // The run's own part of the day tested where the history keeps a complete copy of it (an
-    // export that stopped, re-run; a --day window of part of the day): the tests are of the
-    // run's records, as with no copy stored or with --since and --until naming the day, and
-    // the stored day is put back before the history is written.
-    let own = own_day(history, &input, day);
     let held = day.filter(|d| !input.days.contains_key(d) && history.days.contains_key(d));
-    let taken = history.merge(input);
-    let kept = own.filter(|d| !taken.contains(&d.day)).and_then(|own| {
-        let (day, records) = (own.day, own.exposure);
-        let stored = history.days.insert(day, own)?;
+    // The stored day is put back before the history is written.
+    let (taken, kept) = merge_tested(history, input, day);
+    if let Some(stored) = &kept {
         warnings.push(format!(
-            "the history keeps its complete {} ({} records, not this run's {records}, which cover part of it): the spike and volume tests and every table count this run's records, as they would with no copy stored",
-            day_text(day),
-            stored.exposure
+            "{}: the spike and volume tests and every table count this run's records, as they would with no copy stored",
+            kept_said(history, stored)
         ));
-        Some(stored)
-    });
+    }
     // A --day the input holds no record of, that the history holds: its tests are the stored
     // day's, and nothing else of the page is.
     if let Some(d) = held.and_then(|d| history.days.get(&d)) {
@@ -148,6 +140,35 @@ fn own_day(history: &History, input: &History, day: Option<i64>) -> Option<DayAg
     (input.days.get(&d))
         .filter(|own| history.keeps_stored(d, own))
         .cloned()
+}
+
+/// Merges the input's days into `history` for the tests of `day`, the run's own part of it
+/// tested where the history keeps a complete copy of it (an export that stopped, re-run; a
+/// --day window of part of the day), which [`History::merge`] keeps: the tests are of the
+/// run's records, as with no copy stored or with --since and --until naming the day. The
+/// days taken, and the stored copy set aside (for `report` to put back before the history is
+/// written).
+pub fn merge_tested(
+    history: &mut History,
+    input: History,
+    day: Option<i64>,
+) -> (Vec<i64>, Option<DayAgg>) {
+    let own = own_day(history, &input, day);
+    let taken = history.merge(input);
+    let kept =
+        (own.filter(|d| !taken.contains(&d.day))).and_then(|own| history.days.insert(own.day, own));
+    (taken, kept)
+}
+
+/// What is said of the complete day `stored` set aside by [`merge_tested`] for the run's part
+/// of it, which `history` holds in its place.
+pub fn kept_said(history: &History, stored: &DayAgg) -> String {
+    let records = history.days.get(&stored.day).map_or(0, |d| d.exposure);
+    format!(
+        "the history keeps its complete {} ({} records, not this run's {records}, which cover part of it)",
+        day_text(stored.day),
+        stored.exposure
+    )
 }
 
 /// Records and stored days dated past the clock (`now`, seconds since the epoch): a mis-dated
@@ -288,9 +309,13 @@ fn night_day(
     let forced = asked.day.or_else(|| window_day(&asked.window));
     let day = report_day(input, forced)
         .or_else(|| {
-            let (day, said) =
+            let (day, last) =
                 stopped_day(input, agg, now).filter(|_| asked.window.until.is_none())?;
-            warnings.push(said);
+            warnings.push(format!(
+                "the input's records stop at {} UTC, before the day's end: the night tested is {}, and its volume test counts what the input holds of it, so a DROP or low may be an export that stopped, or files left out or late (a re-run with them replaces the day)",
+                time_text(last),
+                day_text(day)
+            ));
             Some(day)
         })
         .or_else(|| {
@@ -363,7 +388,7 @@ fn no_whole_window_day(what: &str, window: &Window, (from, to): (i64, i64)) -> S
     )
 }
 
-/// The input's last day, with what the run is told of it, when the input holds no whole day
+/// The input's last day, with its last record (seconds since the epoch), when the input holds no whole day
 /// (and no `--until` names one), its records begin with that day (or before it) and stop
 /// before its end, and the day is over by the clock (`now`): a night whose export stopped at
 /// 14:00, every resource alike. It is the
@@ -373,19 +398,14 @@ fn no_whole_window_day(what: &str, window: &Window, (from, to): (i64, i64)) -> S
 /// the export; the history keeps whole days, not hours.) Records that begin after midnight (a
 /// tenant quiet around midnight UTC) are not such a night: the warning of [`night_day`] gives
 /// the way out.
-fn stopped_day(input: &History, agg: &Aggregator, now: i64) -> Option<(i64, String)> {
+fn stopped_day(input: &History, agg: &Aggregator, now: i64) -> Option<(i64, i64)> {
     let (from, _) = history::coverage(agg)?;
     let last = history::last_record(agg)?;
     let day = *input.days.keys().next_back()?;
     if from > day * DAY || (day + 1) * DAY > now || last.div_euclid(DAY) != day {
         return None;
     }
-    let said = format!(
-        "the input's records stop at {} UTC, before the day's end: the night tested is {}, and its volume test counts what the input holds of it, so a DROP or low may be an export that stopped, or files left out or late (a re-run with them replaces the day)",
-        time_text(last),
-        day_text(day)
-    );
-    Some((day, said))
+    Some((day, last))
 }
 
 /// The day of `triage`'s spike verdict, and what its reader is told about it.
@@ -403,9 +423,11 @@ pub struct VerdictDay {
 /// `day` is `--day`, `agg` what the run kept.
 ///
 /// The first rules are `report`'s ([`test()`]): `--day`, else the last whole day of a window that
-/// ends, else the input's last complete day. When the input holds no complete day (no input,
-/// or an incident under way since midnight), `triage` answers for the last complete day of
-/// the stored history, where `report` tests the day after it as an empty night. The two
+/// ends, else the input's last complete day, else (without `--until`) the input's last day
+/// when its records begin with it and stop before its end, once it is over ([`stopped_day`]:
+/// an export that stopped). When the input holds no such day (no input, or an incident under
+/// way since midnight), `triage` answers for the last complete day of the stored history,
+/// where `report` tests the day after it as an empty night. The two
 /// differ because they answer different questions: `report` runs each night on the night just
 /// exported, so a night without records is itself the finding (its volume test finds
 /// nothing); `triage` is asked about one subcode at any hour, and the last day known whole is
@@ -434,7 +456,27 @@ pub fn verdict_day(
                 .is_none_or(|u| (d.day + 1) * DAY <= u.timestamp())
     };
     let last_stored = stored.days.values().rev().find(|d| !d.partial && within(d));
-    let chosen = report_day(input, forced).or(last_stored.map(|d| d.day));
+    let stopped = (report_day(input, forced).is_none() && window.until.is_none())
+        .then(|| stopped_day(input, agg, now()))
+        .flatten();
+    let chosen = (report_day(input, forced))
+        .or(stopped.map(|(d, _)| d))
+        .or(last_stored.map(|d| d.day));
+    let stopped = stopped.map(|(d, last)| format!(
+        "the input's records stop at {} UTC, before the day's end: the verdict is for {}, over the records the input holds of it, as report tests that night",
+        time_text(last),
+        day_text(d)
+    ));
+    // A --day the input holds none of, that the history holds: its stored day is tested, as
+    // `report` tests it.
+    let held = (day.filter(|_| agg.accepted > 0))
+        .filter(|d| !input.days.contains_key(d))
+        .and_then(|d| stored.days.get(&d))
+        .map(|d| format!(
+            "--day {}: the input holds none of its records, so the verdict is of the history's stored day ({} records)",
+            day_text(d.day),
+            d.exposure
+        ));
     let windowed = window.since.is_some() || window.until.is_some();
     // The records' span, or without records (triage of the history alone) the window's.
     let window_span = || Some((window.since?.timestamp(), window.until?.timestamp()));
@@ -455,7 +497,7 @@ pub fn verdict_day(
     });
     VerdictDay {
         day: chosen,
-        notes: [later.or(unknown), no_history]
+        notes: [stopped, later.or(unknown).or(held), no_history]
             .into_iter()
             .flatten()
             .collect(),
@@ -882,8 +924,14 @@ mod tests {
             since: Some(t("2026-12-03T06:00:00Z")),
             until: None,
         };
+        let mut agg = Aggregator::new(window, 3600);
+        let k = agg.by_key.entry((500, Some(8572))).or_default();
+        (k.first, k.last) = (
+            Some(t("2026-12-03T06:05:00Z")),
+            Some(t("2026-12-03T13:59:00Z")),
+        );
         let v = verdict_day(&input, &History::default(), &agg, None, &window, true);
-        let why = "No spike verdict: --since and the records after it cover 2026-12-03 00:00 to 2026-12-03 14:00 UTC, no whole UTC day; give --since and --until a whole UTC day, or --day to test what they hold of it.";
+        let why = "No spike verdict: --since and the records after it cover 2026-12-03 06:00 to 2026-12-03 14:00 UTC, no whole UTC day; give --since and --until a whole UTC day, or --day to test what they hold of it.";
         assert_eq!((v.day, v.noted(None).as_deref()), (None, Some(why)));
     }
 

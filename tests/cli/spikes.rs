@@ -1202,9 +1202,10 @@ fn a_night_cut_early_in_a_window_of_its_whole_day_is_stored_as_partial() {
 
 /// `triage` during an incident, on today's records so far: its verdict is for the last whole
 /// day, and it says so, with the way to test today (it had printed "not flagged" for
-/// yesterday, which an on-call engineer reads as today's answer). A --day of which nothing is
-/// known, and a run without --history, say so too; `report --day` on part of a day runs no
-/// volume test (it had paged a DROP on every scope).
+/// yesterday, which an on-call engineer reads as today's answer). Records from midnight of a
+/// day that is over are an export that stopped, the day `report` tests, and said so. A --day
+/// of which nothing is known, and a run without --history, say so too; `report --day` on part
+/// of a day runs no volume test (it had paged a DROP on every scope).
 #[test]
 fn triage_says_which_day_its_verdict_is_for() {
     let work = tempfile::tempdir().unwrap();
@@ -1240,9 +1241,27 @@ fn triage_says_which_day_its_verdict_is_for() {
         (v["verdict"].clone(), stderr(&a))
     };
     let (v, err) = triage(&["--history", h]);
-    assert_eq!(v["day"], "2026-11-10");
+    assert_eq!(v["day"], "2026-11-17");
+    let said = "the input's records stop at 2026-11-17 15:59 UTC, before the day's end: the verdict is for 2026-11-17, over the records the input holds of it, as report tests that night";
+    assert!(v["note"].as_str().unwrap().contains(&said[1..]), "{v}");
+    assert!(err.contains(said), "{err}");
+    // Records that begin after midnight are no such night (report tests none): the verdict is
+    // for the last whole day, as during an incident under way.
+    let late = work.path().join("late.json");
+    let after_midnight: String = (std::fs::read_to_string(&today).unwrap().lines())
+        .filter(|l| time(l).as_str() >= "2026-11-17T01")
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&late, after_midnight).unwrap();
+    let a = bin()
+        .args(["triage", "8535", late.to_str().unwrap(), "--format", "json"])
+        .args(["--history", h])
+        .assert()
+        .success();
+    let (v, err): (Value, String) = (serde_json::from_str(&stdout(&a)).unwrap(), stderr(&a));
+    assert_eq!(v["verdict"]["day"], "2026-11-10");
     let said = "the verdict is for 2026-11-10, the last whole UTC day: 2026-11-17 is only part of a day in the input (its last record at 15:59 UTC); --day 2026-11-17 tests it so far";
-    let note = v["note"].as_str().unwrap();
+    let note = v["verdict"]["note"].as_str().unwrap();
     assert!(note.starts_with("The verdict is for 2026-11-10"), "{v}");
     assert!(note.contains(&said[1..]), "{v}");
     assert!(err.contains(said), "{err}");
@@ -2113,6 +2132,74 @@ fn a_part_of_a_day_the_history_holds_whole_is_tested_as_the_run_read_it() {
         std::fs::read(history.join("2026-11-17.parquet")).unwrap(),
         stored
     );
+}
+
+/// `triage`'s verdict for a key is `report`'s spike line for it, on the same input, window and
+/// history: a part of a day the history holds whole is tested as the run read it in both
+/// (triage had tested the stored day: `normal` where report found the morning's SPIKE), with
+/// or without a window naming the day (an export that stopped is the night in both).
+#[test]
+fn triage_s_verdict_is_report_s_for_a_part_of_a_day_the_history_holds_whole() {
+    let work = tempfile::tempdir().unwrap();
+    let history = four_weeks(work.path());
+    let h = history.to_str().unwrap();
+    let whole = night(work.path(), 28, &[]);
+    report_to(&whole, &work.path().join("o"), &["--history", h]).success();
+    // The night's export until 14:00, with 60 more records of 500/8572 at 09:00.
+    let text = std::fs::read_to_string(&whole).unwrap();
+    let mut cut: String = (text.lines())
+        .filter(|l| &l["{\"time\":\"2026-11-17T".len()..][..2] < "14")
+        .map(|l| format!("{l}\n"))
+        .collect();
+    for i in 0..60 {
+        cut.push_str(&format!(
+            r#"{{"time":"2026-11-17T09:00:{:02}.000Z","category":"CallAutomationMediaSummary","operationName":"Play","correlationId":"call-s{i}","properties":{{"resultCode":500,"resultSubcode":8572,"resultMessage":"m8572"}}}}"#,
+            i % 60
+        ));
+        cut.push('\n');
+    }
+    let cut_file = work.path().join("cut.json");
+    std::fs::write(&cut_file, cut).unwrap();
+    for window in [
+        &[][..],
+        &["--day", "2026-11-17"],
+        &["--since", "2026-11-17", "--until", "2026-11-18"],
+    ] {
+        let out = work.path().join("cut");
+        let flags = [&["--history", h][..], window].concat();
+        report_to(&cut_file, &out, &flags).success();
+        let rows = read_csv(&out.join("spikes.csv"));
+        let row = (rows.iter())
+            .find(|r| r["code"] == "500" && r["subcode"] == "8572")
+            .unwrap_or_else(|| panic!("{window:?}: {rows:?}"));
+        let assert = bin()
+            .args(["triage", "8572", "--code", "500", "--format", "json"])
+            .arg(&cut_file)
+            .args(&flags)
+            .assert()
+            .success();
+        let doc: Value = serde_json::from_str(&stdout(&assert)).unwrap();
+        let verdict = &doc["verdict"];
+        assert_eq!(verdict["day"], "2026-11-17", "{window:?}: {verdict}");
+        let key = &verdict["keys"][0];
+        let report_said = (
+            row["status"].as_str(),
+            row["count"].parse::<u64>().unwrap(),
+            row["p_value"].parse::<f64>().unwrap(),
+        );
+        let triage_said = (
+            key["status"].as_str().unwrap(),
+            key["count"].as_u64().unwrap(),
+            key["p_value"].as_f64().unwrap(),
+        );
+        assert_eq!(triage_said, report_said, "{window:?}: {verdict}");
+        // A window naming the whole day makes the run's day whole, which replaces the stored
+        // one as report's tests see it (report keeps the stored copy, as it stops early).
+        let err = stderr(&assert);
+        let said = err.contains("warning: the history keeps its complete 2026-11-17 (")
+            && err.contains("the verdict counts this run's records");
+        assert_eq!(said, !window.contains(&"--until"), "{window:?}: {err}");
+    }
 }
 
 /// A night read twice (its export downloaded into two folders) says so in the volume section,
