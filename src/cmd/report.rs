@@ -34,7 +34,8 @@ pub fn run(cat: Catalogue, args: &ReportArgs, also_read: &[(PathBuf, &str)]) -> 
     // The history's days and the reports are replaced together, once all are written.
     let mut set = OutputSet::new();
     let rejects = over_max_bad.then_some((agg.rejected, agg.read()));
-    let night = test_night(args, &agg, (rejects, calls.joined()), &mut set)?;
+    let copies = Some((copied.0 as u64, copied.1)).filter(|c| c.0 > 0);
+    let night = test_night(args, &agg, (rejects, calls.joined()), copies, &mut set)?;
     warnings.extend(night.warnings);
     let mut rep = report::build(
         agg,
@@ -148,6 +149,7 @@ fn test_night(
     args: &ReportArgs,
     agg: &Aggregator,
     (over_max_bad, joined): (Option<(u64, u64)>, bool),
+    copied: Option<(u64, u64)>,
     set: &mut OutputSet,
 ) -> Result<Night> {
     // The input's own days count as history; stored days fill in the baseline.
@@ -166,6 +168,7 @@ fn test_night(
         resources: &args.window.resource,
         stored: args.spikes.history.is_some(),
         over_max_bad,
+        copied,
     };
     let mut night = night::test(&mut history, input_days, agg, &asked);
     warnings.append(&mut night.warnings);

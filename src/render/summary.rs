@@ -175,7 +175,7 @@ pub fn copied_line(r: &Report) -> Option<String> {
     let (files, records) = r.copied;
     (files > 0).then(|| {
         format!(
-            "{}: {records} records accepted from {it} are in every count here, the volume test's too, and in the history's day when one is kept; a re-run without {it} replaces the day.",
+            "{}: {records} records accepted from {it} are in every count here, the volume test's too; a --history run stores its days as partial, never a baseline, until a re-run without {it} replaces them.",
             match files {
                 1 => "1 input file looks like a copy of another read too (the same export twice?)"
                     .to_string(),

@@ -64,6 +64,10 @@ pub fn run_summary(
     end: Ending,
 ) -> Vec<String> {
     let mut lines = Vec::new();
+    // The same export read twice, in one line beside the warning of each copy: quiet or not,
+    // cron's mail says why every count is up (rev65a F5).
+    let copied = super::summary::copied_line(r)
+        .map(|c| format!("warning: {}", line(c.trim_end_matches('.'))));
     if !quiet {
         let said = &r.warnings[..r.warnings.len().min(MAX_SAID_WARNINGS)];
         lines.extend(said.iter().map(|w| format!("warning: {}", line(w))));
@@ -82,6 +86,7 @@ pub fn run_summary(
                 ),
             });
         }
+        lines.extend(copied.clone());
         // Records left out by --since, --until or --resource are said when there are any.
         let outside = match r.outside {
             0 => String::new(),
@@ -138,6 +143,9 @@ pub fn run_summary(
     // would tell cron's mail of an export that stopped at 14:00.
     if quiet && end.exit != crate::exit_codes::Exit::SpikesFound {
         lines.extend(noted_line(r));
+    }
+    if quiet {
+        lines.extend(copied);
     }
     // Said, not paged, loud or quiet: a night of actions without an outcome exits as before.
     let calls_file = formats.contains(&ReportFormat::Csv);

@@ -61,6 +61,9 @@ pub enum PartialWhy {
     /// The run that stored it rejected more records than `--max-bad` allows: `rejected` of
     /// `read`.
     Rejects { rejected: u64, read: u64 },
+    /// The run that stored it read input files that look like copies of others read too (the
+    /// same export twice): `records` accepted from `files` such files, in its counts.
+    Copies { files: u64, records: u64 },
 }
 
 impl PartialWhy {
@@ -71,6 +74,9 @@ impl PartialWhy {
             PartialWhy::NotOver => "not over".to_string(),
             PartialWhy::Stopped => "stopped".to_string(),
             PartialWhy::Rejects { rejected, read } => format!("rejects {rejected} of {read}"),
+            PartialWhy::Copies { files, records } => {
+                format!("copies {records} records from {files} files")
+            }
         }
     }
 
@@ -80,6 +86,14 @@ impl PartialWhy {
             "uncovered" => Some(PartialWhy::Uncovered),
             "not over" => Some(PartialWhy::NotOver),
             "stopped" => Some(PartialWhy::Stopped),
+            _ if s.starts_with("copies ") => {
+                let s = s.strip_prefix("copies ")?.strip_suffix(" files")?;
+                let (records, files) = s.split_once(" records from ")?;
+                Some(PartialWhy::Copies {
+                    files: files.parse().ok()?,
+                    records: records.parse().ok()?,
+                })
+            }
             _ => {
                 let (rejected, read) = s.strip_prefix("rejects ")?.split_once(" of ")?;
                 Some(PartialWhy::Rejects {
@@ -1067,6 +1081,36 @@ mod tests {
         let mut partial = new.clone();
         partial.partial = true;
         assert_eq!(History::fewer_records(&old, &partial), None);
+    }
+
+    /// Each reason a day is partial reads back as it was stored; a text it did not write is
+    /// none.
+    #[test]
+    fn a_partial_day_s_reason_reads_back() {
+        for why in [
+            PartialWhy::Uncovered,
+            PartialWhy::NotOver,
+            PartialWhy::Stopped,
+            PartialWhy::Rejects {
+                rejected: 41,
+                read: 3148,
+            },
+            PartialWhy::Copies {
+                files: 14,
+                records: 2959,
+            },
+        ] {
+            assert_eq!(PartialWhy::parse(&why.stored()), Some(why));
+        }
+        assert_eq!(
+            PartialWhy::Copies {
+                files: 1,
+                records: 5
+            }
+            .stored(),
+            "copies 5 records from 1 files"
+        );
+        assert_eq!(PartialWhy::parse("copies 5 records"), None);
     }
 
     /// A history directory holding one complete day, 2026-11-24, of two keys.

@@ -895,6 +895,14 @@ pub fn partial_days_said(days: &[&DayAgg]) -> String {
                     day_text(d.day)
                 ),
             ),
+            Some(PartialWhy::Copies { files, records }) => (
+                4,
+                format!(
+                    "{} ({records} records from {files} input file{} read twice)",
+                    day_text(d.day),
+                    if files == 1 { "" } else { "s" }
+                ),
+            ),
         };
         match causes.iter_mut().find(|(c, _)| *c == cause) {
             Some((_, each)) => each.push(text),
@@ -906,10 +914,11 @@ pub fn partial_days_said(days: &[&DayAgg]) -> String {
         0 => "whose records did not cover the whole UTC day (a tenant quiet around midnight UTC, or files late): run each night with --since and --until naming its day",
         1 => "stored before the day was over: re-run each night once it is over",
         2 => "whose records stopped before the day's end while all records were low or a DROP (an export that stopped, or files left out or late): re-run each night with all its files",
-        _ => "over --max-bad: fix the files or raise --max-bad and re-run those nights",
+        3 => "over --max-bad: fix the files or raise --max-bad and re-run those nights",
+        _ => "the same export read twice: re-run those nights without the copies",
     }
     };
-    let sep = |cause: u8| if cause == 3 { ", " } else { " " };
+    let sep = |cause: u8| if cause >= 3 { ", " } else { " " };
     match causes.as_slice() {
         // One cause, and the first stored so: said as it always was.
         [(0, _)] => format!("{head}, {}", why(0)),
@@ -1153,6 +1162,27 @@ mod tests {
     }
 
     const K: Key = (404, Some(8522));
+
+    /// Partial days are said by cause, each with its fix: a day stored from the same export
+    /// read twice is told to be re-run without the copies, not with a window.
+    #[test]
+    fn partial_days_are_said_with_the_fix_of_each_cause() {
+        let h = hist(&[(7, 10, &[]), (14, 10, &[])]);
+        let mut days: Vec<DayAgg> = h.days.into_values().collect();
+        days[0].partial_why = Some(PartialWhy::Copies {
+            files: 2,
+            records: 900,
+        });
+        days[1].partial_why = Some(PartialWhy::Rejects {
+            rejected: 4,
+            read: 90,
+        });
+        let said = partial_days_said(&[&days[1], &days[0]]);
+        assert_eq!(
+            said,
+            "2 of them are stored only as partial days: 1970-01-15 (4 of 90 records rejected), over --max-bad: fix the files or raise --max-bad and re-run those nights; 1970-01-08 (900 records from 2 input files read twice), the same export read twice: re-run those nights without the copies"
+        );
+    }
 
     /// A resource's key of callback events alone, tonight counted under the resource through
     /// its calls, against baseline days stored before callback records were joined (none of

@@ -36,6 +36,9 @@ pub struct Asked<'a> {
     pub stored: bool,
     /// The run's rejects exceed `--max-bad`, (rejected, read): it read only part of its days.
     pub over_max_bad: Option<(u64, u64)>,
+    /// Input files that look like copies of others read too, (files, records accepted from
+    /// them): the same export read twice, whose days are counted twice.
+    pub copied: Option<(u64, u64)>,
 }
 
 /// The night tested.
@@ -113,7 +116,13 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
             let begun = begun_days(taken, now, &mut warnings);
             let whole = stopped_short(history, &before, begun, &volume, &mut warnings);
             resources_stopped_short(history, &before, &whole, &volume, &mut warnings);
-            let store = to_store(history, &before, whole, asked.over_max_bad, &mut warnings);
+            // Rejects first: a day read in part is not whole, however it was read.
+            let why = match (asked.over_max_bad, asked.copied) {
+                (Some((rejected, read)), _) => Some(PartialWhy::Rejects { rejected, read }),
+                (None, Some((files, records))) => Some(PartialWhy::Copies { files, records }),
+                (None, None) => None,
+            };
+            let store = to_store(history, &before, whole, why, &mut warnings);
             // A day stored as it is already (a re-run over the same archives, a backfill run
             // again) is not encoded and compared with its file again: it would change nothing.
             let same = |d: &i64| {
@@ -691,16 +700,19 @@ fn resources_stopped_short(
 }
 
 /// The days `taken` into `history` that are stored, over the stored days `before`. A run whose
-/// rejects exceed --max-bad read only part of its days: it stores them as partial, never a
-/// baseline, and does not replace a complete day (a re-run of a day from a damaged copy would
-/// replace the good day, and lower four weeks of baselines). A complete day replaced by
-/// one of fewer records is said: a re-run of a day replaces it, as it should once a doubled
-/// export is fixed, but not without a word.
+/// rejects exceed --max-bad (`why` [`PartialWhy::Rejects`]) read only part of its days, and
+/// one that read input files that look like copies of others (`why` [`PartialWhy::Copies`];
+/// the same export twice) counted part of them twice: it stores them as partial,
+/// never a baseline, and does not replace a complete day (a re-run of a day from a damaged
+/// copy would replace the good day, and lower four weeks of baselines; a doubled one would
+/// raise them, and hide the next drop). A complete day replaced by one of fewer records is
+/// said: a re-run of a day replaces it, as it should once a doubled export is fixed, but not
+/// without a word.
 fn to_store(
     history: &mut History,
     before: &BTreeMap<i64, DayAgg>,
     taken: Vec<i64>,
-    over_max_bad: Option<(u64, u64)>,
+    why: Option<PartialWhy>,
     warnings: &mut Vec<String>,
 ) -> Vec<i64> {
     let mut store = Vec::new();
@@ -709,7 +721,7 @@ fn to_store(
         let (old, Some(new)) = (before.get(&day), history.days.get_mut(&day)) else {
             continue;
         };
-        let Some((rejected, read)) = over_max_bad else {
+        let Some(why) = why else {
             warnings.extend(old.and_then(|old| History::fewer_records(old, new)));
             store.push(day);
             continue;
@@ -725,7 +737,7 @@ fn to_store(
         } else if !new.partial {
             new.partial = true;
             // A day partial already keeps its reason: its fix comes first.
-            new.partial_why = Some(PartialWhy::Rejects { rejected, read });
+            new.partial_why = Some(why);
             partial.push(day_text(day));
         }
         store.push(day);
@@ -741,10 +753,20 @@ fn to_store(
         said.push(format!("it keeps its complete {}", kept.join(", ")));
     }
     if !said.is_empty() {
-        warnings.push(format!(
-            "rejected records exceed --max-bad, so this run's days may not be whole: {}",
-            said.join("; ")
-        ));
+        warnings.push(match why {
+            Some(PartialWhy::Copies { files, records }) => format!(
+                "{records} records of this run are from {}, so its days may be counted twice: {} (a re-run without the copies replaces the day)",
+                match files {
+                    1 => "1 input file that looks like a copy of another read too (the same export twice?)".to_string(),
+                    n => format!("{n} input files that look like copies of others read too (the same export twice?)"),
+                },
+                said.join("; ")
+            ),
+            _ => format!(
+                "rejected records exceed --max-bad, so this run's days may not be whole: {}",
+                said.join("; ")
+            ),
+        });
     }
     store
 }
@@ -987,7 +1009,10 @@ mod tests {
             &mut history,
             &before,
             vec![d17, d24],
-            Some((20, 100)),
+            Some(PartialWhy::Rejects {
+                rejected: 20,
+                read: 100,
+            }),
             &mut warnings,
         );
         assert_eq!(stored, [d24]);
@@ -1034,5 +1059,39 @@ mod tests {
             Some(day(20_000, true, 5))
         );
         assert_eq!(own_day(&stored, &input, None), None);
+    }
+
+    /// A run that read the same export twice (input files that look like copies of others)
+    /// stores its days as partial, never a baseline, and keeps a complete stored day, as a run
+    /// over --max-bad does: a doubled day would raise four weeks of baselines (rev65a F5).
+    #[test]
+    fn a_run_that_read_copies_stores_partial_days_and_keeps_complete_ones() {
+        let (d17, d24) = (
+            parse_day("2026-11-17").unwrap(),
+            parse_day("2026-11-24").unwrap(),
+        );
+        let before = BTreeMap::from([(d17, day(d17, false, 530))]);
+        let mut history = History {
+            days: BTreeMap::from([(d17, day(d17, false, 1060)), (d24, day(d24, false, 590))]),
+            scope: None,
+            names_cut: Vec::new(),
+        };
+        let mut warnings = Vec::new();
+        let copies = Some(PartialWhy::Copies {
+            files: 2,
+            records: 530,
+        });
+        let stored = to_store(&mut history, &before, vec![d17, d24], copies, &mut warnings);
+        assert_eq!(stored, [d24]);
+        let d = &history.days[&d24];
+        let why = Some(PartialWhy::Copies {
+            files: 2,
+            records: 530,
+        });
+        assert!(d.partial && d.partial_why == why);
+        assert_eq!(
+            warnings,
+            ["530 records of this run are from 2 input files that look like copies of others read too (the same export twice?), so its days may be counted twice: the history stores 2026-11-24 as partial, never a baseline; it keeps its complete 2026-11-17 (530 records, not this run's 1060) (a re-run without the copies replaces the day)"]
+        );
     }
 }

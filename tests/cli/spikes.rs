@@ -2217,7 +2217,8 @@ fn a_night_read_twice_is_said_in_the_volume_section() {
         std::fs::copy(&f, both.join(copy).join("night.json")).unwrap();
     }
     let out = work.path().join("out");
-    report_to(&both, &out, &["--history", history.to_str().unwrap()]).success();
+    let h = history.to_str().unwrap();
+    let err = stderr(&report_to(&both, &out, &["--history", h]).success());
     let said = format!("1 input file looks like a copy of another read too (the same export twice?): {records} records accepted from it are in every count here");
     for page in ["summary.md", "report.html"] {
         let text = std::fs::read_to_string(out.join(page)).unwrap();
@@ -2227,4 +2228,32 @@ fn a_night_read_twice_is_said_in_the_volume_section() {
             "{page}: {volume}"
         );
     }
+    // On stderr, beside the warning of each copy, and in -q's lines; the day is stored as
+    // read, marked partial, never a baseline.
+    assert!(err.contains(&format!("warning: {said}")), "{err}");
+    let stored = format!("warning: {records} records of this run are from 1 input file that looks like a copy of another read too (the same export twice?), so its days may be counted twice: the history stores 2026-11-17 as partial, never a baseline");
+    assert!(err.contains(&stored), "{err}");
+    let quiet = work.path().join("quiet");
+    let err = stderr(&report_to(&both, &quiet, &["-q"]).success());
+    assert!(err.contains(&format!("warning: {said}")), "{err}");
+    let day = read_parquet(&history.join("2026-11-17.parquet"));
+    let why = day.column("partial_why").unwrap().str().unwrap().get(0);
+    assert_eq!(
+        why,
+        Some(format!("copies {records} records from 1 files").as_str())
+    );
+    // The next week's volume is tested against its three whole baseline days, not the doubled
+    // one (which would make an ordinary night read low, 80% of the expected).
+    let next = work.path().join("next");
+    let err = stderr(&report_to(&night(work.path(), 35, &[]), &next, &["--history", h]).success());
+    let rows = read_csv(&next.join("volume.csv"));
+    let all = rows.iter().find(|r| r["scope"] == "all").unwrap();
+    let ratio: f64 = all["ratio"].parse().unwrap();
+    assert!((0.95..1.05).contains(&ratio), "{all:?} {err}");
+    // A re-run of the night without the copy replaces the day, whole.
+    let one = work.path().join("one");
+    report_to(&both.join("a"), &one, &["--history", h]).success();
+    let day = read_parquet(&history.join("2026-11-17.parquet"));
+    let partial = day.column("partial").unwrap().bool().unwrap().get(0);
+    assert_eq!(partial, Some(false));
 }
