@@ -152,7 +152,10 @@ impl DayAgg {
     }
 
     /// Whether the two days are stored as the same file: all but the log kinds of each key,
-    /// which are not stored.
+    /// which are not stored. A partial day without its reason (a file written before reasons
+    /// were kept, which lacks the `partial_why` column) is read as one whose records did not
+    /// cover the day, and is alike a day of that reason: a re-run does not write it again for
+    /// a column that would say what is read already.
     pub fn stored_alike(&self, other: &DayAgg) -> bool {
         let resources = (self.resources.iter())
             .zip(&other.resources)
@@ -166,7 +169,8 @@ impl DayAgg {
             });
         self.day == other.day
             && self.partial == other.partial
-            && self.partial_why == other.partial_why
+            && self.partial_why.unwrap_or(PartialWhy::Uncovered)
+                == other.partial_why.unwrap_or(PartialWhy::Uncovered)
             && self.exposure == other.exposure
             && self.keys == other.keys
             && self.kinds == other.kinds

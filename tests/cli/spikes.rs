@@ -1889,6 +1889,85 @@ fn a_re_run_over_a_day_stored_alike_leaves_its_file() {
     assert_eq!(std::fs::read(&file).unwrap(), bytes);
 }
 
+/// A history written before days kept why they are partial (no `partial_why` column) reads
+/// as it did, and a re-run of its nights leaves its files byte-identical: a complete day, and a
+/// partial one whose records did not cover the day (as such a day is read; it had been written
+/// again for the column); a day partial for another cause (an export that stopped) gains it
+/// once, then stays.
+#[test]
+fn an_older_history_without_partial_why_is_read_and_left_as_it_is() {
+    use polars::prelude::ParquetWriter;
+    let work = tempfile::tempdir().unwrap();
+    let history = four_weeks(work.path());
+    let h = history.to_str().unwrap();
+    let text = std::fs::read_to_string(night(work.path(), 35, &[])).unwrap();
+    let hours = |from: &str, to: &str, name: &str| {
+        let kept: String = (text.lines())
+            .filter(|l| {
+                let hour = &l["{\"time\":\"2026-11-24T".len()..][..2];
+                from <= hour && hour < to
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let file = work.path().join(name);
+        std::fs::write(&file, kept).unwrap();
+        file
+    };
+    // 2026-11-17 whole, 2026-11-24 from 01:00 (uncovered), 2026-12-01 to 14:00 (stopped).
+    let whole = night(work.path(), 28, &[]);
+    let late = hours("01", "24", "late.json");
+    let stopped = {
+        let text = std::fs::read_to_string(night(work.path(), 42, &[])).unwrap();
+        let kept: String = (text.lines())
+            .filter(|l| &l["{\"time\":\"2026-12-01T".len()..][..2] < "14")
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let file = work.path().join("stopped.json");
+        std::fs::write(&file, kept).unwrap();
+        file
+    };
+    // The stopped export given with --since and --until naming its day: stored partial as an
+    // export that stopped (without them, as records that did not cover the day).
+    let window = ["--since", "2026-12-01", "--until", "2026-12-02"];
+    let nights: [(&std::path::PathBuf, &[&str]); 3] =
+        [(&whole, &[]), (&late, &[]), (&stopped, &window)];
+    let run = |i: usize, (n, w): &(&std::path::PathBuf, &[&str]), out: &str| {
+        let flags = [&["--history", h][..], w].concat();
+        stderr(&report_to(n, &work.path().join(format!("{out}{i}")), &flags).success())
+    };
+    for (i, night) in nights.iter().enumerate() {
+        run(i, night, "o");
+    }
+    // Each day file as an older version wrote it: without the column.
+    let mut files: Vec<std::path::PathBuf> = (std::fs::read_dir(&history).unwrap())
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for f in &files {
+        let mut df = read_parquet(f).drop("partial_why").unwrap();
+        let mut bytes = Vec::new();
+        ParquetWriter::new(&mut bytes).finish(&mut df).unwrap();
+        std::fs::write(f, bytes).unwrap();
+    }
+    let bytes = |f: &std::path::PathBuf| std::fs::read(f).unwrap();
+    let old: Vec<Vec<u8>> = files.iter().map(bytes).collect();
+    for (i, night) in nights.iter().enumerate() {
+        let err = run(i, night, "r");
+        assert!(!err.contains("schema"), "{err}");
+    }
+    for (f, before) in files.iter().zip(&old) {
+        let name = f.file_name().unwrap().to_str().unwrap();
+        let changed = bytes(f) != *before;
+        // The stopped export's day gains its cause, once.
+        assert_eq!(changed, name == "2026-12-01.parquet", "{name}");
+    }
+    let once: Vec<Vec<u8>> = files.iter().map(bytes).collect();
+    for (i, night) in nights.iter().enumerate() {
+        run(i, night, "s");
+    }
+    assert_eq!(files.iter().map(bytes).collect::<Vec<_>>(), once);
+}
+
 /// A spike of one failure to one number names that number (its carrier, not the application):
 /// when more than half of the key's records of the night went to one target, counted exactly,
 /// its line says how many of them and to whom, its phone number masked, on stderr, in the `-q`
