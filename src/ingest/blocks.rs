@@ -322,6 +322,11 @@ impl Blocks {
         self.filling(fill)
     }
 
+    /// Blocks cut by `cut` from the next on: a CSV file's, once its header gives its delimiter.
+    pub(super) fn cut_by(&mut self, cut: Cut) {
+        self.cut = cut;
+    }
+
     /// The cut of a block of `len` bytes, the input ended after them or not.
     fn cut_of(&self, eof: bool, len: usize) -> Cut {
         match self.part_cut {

@@ -28,8 +28,8 @@ const LOOKAHEAD_BYTES: usize = 1 << 20;
 
 /// A CSV file read in parts of [`PART_FILL`] bytes by the worker that opened it, not in blocks
 /// of [`blocks::BLOCK`]: 256 files of 4 MiB held a block each per worker. Where blocks are cut
-/// decides what a damaged row costs (a stray quote turns the cut's count round, a quoted field
-/// open at a block's end is rejected) and which lines the day/month look-ahead sees; so the
+/// decides what a damaged row costs (a quote left open moves the cut, a quoted field open at a
+/// block's end is rejected) and which lines the day/month look-ahead sees; so the
 /// first thing whose reading may depend on it sets `spoiled`, and the file is to be read again
 /// in blocks. A file whose rows all split as [`split_row`] splits them (quotes paired, each
 /// block valid UTF-8) is cut at the same row ends whatever the size of its blocks.
@@ -68,7 +68,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
             bar.inc(plain.size);
         }
     };
-    let mut blocks = Blocks::new(input, last_unquoted_newline);
+    let mut blocks = Blocks::new(input, first_block_cut);
     if parts.is_some() {
         blocks = blocks.filling(PART_FILL);
     }
@@ -99,6 +99,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     else {
         return Ok(());
     };
+    blocks.cut_by(row_end_cut(delim));
     let known = names.known();
 
     // Whether the order is a guess (the first rows could not tell it): a later date that
@@ -1609,15 +1610,79 @@ impl io::Read for CrAsLf {
     }
 }
 
-/// The last newline outside quotes in a block that starts outside quotes, and the newlines up
-/// to it: see [`last_row_end`].
-fn last_unquoted_newline(b: &[u8]) -> Option<(usize, u64)> {
-    last_row_end(b).map(|p| (p, blocks::newlines(&b[..=p])))
+/// The cut of the blocks of a file read in order, before its delimiter is known: the
+/// delimiter its header gives ([`find_header`]), then [`row_end_cut`]'s.
+fn first_block_cut(b: &[u8]) -> Option<(usize, u64)> {
+    row_end_cut(find_header(b).delim)(b)
 }
 
-/// The last newline outside quotes in a block that starts outside quotes. In RFC 4180 CSV a
-/// quote only opens or closes a quoted field (`""` inside one is two), so a newline is
-/// outside quotes when the quotes before it are even in number.
+/// The cut of the blocks of a file read in order whose delimiter is `delim`: at the last row end
+/// ([`last_row_end_by`]), and the newlines up to it. A delimiter other than the three that
+/// [`delimiter`] finds (`sep=|`) has every quote counted ([`last_row_end`]).
+fn row_end_cut(delim: u8) -> blocks::Cut {
+    fn cut<const DELIM: u8>(b: &[u8]) -> Option<(usize, u64)> {
+        last_row_end_by(b, DELIM).map(|p| (p, blocks::newlines(&b[..=p])))
+    }
+    match delim {
+        b',' => cut::<b','>,
+        b';' => cut::<b';'>,
+        b'\t' => cut::<b'\t'>,
+        _ => |b| last_row_end(b).map(|p| (p, blocks::newlines(&b[..=p]))),
+    }
+}
+
+/// The last newline of a block that starts where a row does that ends a row as the csv crate
+/// reads the rows (RFC 4180, the file's delimiter `delim`): outside quoted fields, a quote that
+/// does not start a field (after a delimiter or a line's start) being text (`ab"c`, `"a"b"`),
+/// which [`rows`] reads as the csv crate does. Counting every quote ([`last_row_end`], the
+/// ranges' rule), such a quote turned the count round for the rest of the block, and the cut
+/// fell inside a later quoted field over lines: that valid row was lost as a reject per line,
+/// from a pipe or gzip and not from the file (review rev66b F2).
+///
+/// The quotes are followed forwards once, the ones that are text noted (rarely any); then the
+/// quotes and newlines from the end back, to the last newline outside quotes. A block with
+/// none ends as [`last_row_end`]'s.
+fn last_row_end_by(b: &[u8], delim: u8) -> Option<usize> {
+    let (mut text, mut inside) = (Vec::new(), false);
+    let mut i = 0;
+    while let Some(q) = memchr::memchr(b'"', &b[i..]).map(|k| i + k) {
+        i = q + 1;
+        if inside {
+            if b.get(q + 1) == Some(&b'"') {
+                i = q + 2;
+            } else {
+                inside = false;
+            }
+        } else if q == 0 || b[q - 1] == delim || b[q - 1] == b'\n' {
+            inside = true;
+        } else {
+            text.push(q);
+        }
+    }
+    // From the end back, each quote that is not text turns inside and outside round (a `""`
+    // inside a field, twice).
+    for p in memchr::memchr2_iter(b'\n', b'"', b).rev() {
+        if b[p] == b'\n' {
+            if !inside {
+                return Some(p);
+            }
+        } else if text.last() == Some(&p) {
+            text.pop();
+        } else {
+            inside = !inside;
+        }
+    }
+    if b.len() < MAX_RECORD_BYTES {
+        return None;
+    }
+    memchr::memchr(b'\n', b)
+}
+
+/// The last newline outside quotes in a block that starts outside quotes, by the rule of the
+/// ranges' cuts ([`FRAMING`], whose starts and ends agree when they follow it from their own
+/// starts; a file read in order is cut by [`last_row_end_by`]). In RFC 4180 CSV a quote only
+/// opens or closes a quoted field (`""` inside one is two), so a newline is outside quotes when
+/// the quotes before it are even in number.
 ///
 /// When no newline of a full block is (a quote opened in its first row never closes), the
 /// block ends after its first line: that row is rejected by [`rows`] and the next block starts

@@ -3278,6 +3278,42 @@ fn a_stray_quote_before_fields_over_lines_costs_the_same_rows_by_ranges_as_in_or
     assert!(got == want);
 }
 
+/// A quote inside an unquoted field (`ab"c`, text: the row is read) before a valid message
+/// over lines in the same 4 MiB block, with no quote after it: counting every quote, the block
+/// read in order was cut inside the message, whose row was lost as 4 rejects from a pipe or
+/// gzip (and from a file under 8 MiB, read again in order) while the file read by ranges kept
+/// it (review rev66b F2). Every way reads every row.
+#[test]
+fn a_quote_inside_a_field_costs_no_row_from_a_file_a_pipe_or_gzip() {
+    let head = "TimeGenerated [UTC],CorrelationId,OperationName,ResultCode,ResultSubcode,ResultMessage,_ResourceId\n";
+    for size in [5_000_000, 9_000_000] {
+        let mut text = head.to_string();
+        let mut i = 0;
+        while text.len() < size {
+            i += 1;
+            let msg = match i {
+                20_000 => "ab\"c".to_string(),
+                30_000 => "\"multi\n\nline \"\"q\"\" \n\n\n,\n\"".to_string(),
+                _ => format!("Play failed {i}"),
+            };
+            text.push_str(&format!(
+                "2026-11-24T{:02}:{:02}:{:02}Z,c{i},PlayFailed,{},{},{msg},/subscriptions/x\n",
+                (i / 3600) % 24,
+                (i / 60) % 60,
+                i % 60,
+                [400, 500, 404][i % 3],
+                8500 + i % 50
+            ));
+        }
+        let (plain, r, _d) = read_text("stray.csv", text.as_bytes());
+        assert!(plain.rejects.is_empty(), "{size}: {:?}", plain.rejects);
+        assert_eq!(r.files[0].accepted, i as u64, "{size}");
+        let (ordered, _, _d) = read_text("stray.csv.gz", &gzipped(text.as_bytes()));
+        assert!(ordered.rejects.is_empty(), "{size}: {:?}", ordered.rejects);
+        assert!(outcome(&plain) == outcome(&ordered), "{size}");
+    }
+}
+
 #[test]
 fn rows_that_each_leave_a_quote_open_are_each_one_unclosed_reject() {
     // Every row's last field opens a quote that never closes: each row takes in the next,

@@ -2,7 +2,7 @@
 //! block followed here to where it ends, a chunk at a time, never held whole.
 //!
 //! A block is cut at its last newline outside quotes; a whole block ([`BLOCK`], the cap on a
-//! record) without one ends after its first line (see `last_row_end`). That is right for a
+//! record) without one ends after its first line (see `last_row_end_by`). That is right for a
 //! quote left open in a damaged row when the next line is a row again, and was a reject per
 //! line for the rest: a message over the cap that spans lines (5 million lines of one field,
 //! 5 million rejects), or the lines of a file cut inside a quoted field. Such a row is read on
@@ -26,7 +26,7 @@ use std::io::{self, Read};
 use super::super::blocks::{self, ArrayAt, Blocks, Piece, Prefixed, Rest, BLOCK};
 use super::super::ledger::Start;
 use super::super::{FileCtx, Sink, MAX_RECORD_BYTES};
-use super::{is_a_record, last_unquoted_newline, quotes_balanced, row_like, Row, ROW_START};
+use super::{is_a_record, quotes_balanced, row_end_cut, row_like, Row, ROW_START};
 use crate::normalize::Reason;
 use crate::time::TimeRules;
 
@@ -176,7 +176,7 @@ impl<'r> CsvBlocks<'r> {
         let at = left.position() as usize;
         line.extend_from_slice(&left.get_ref()[at.min(left.get_ref().len())..]);
         let r = Prefixed::new(line, 0, input);
-        self.blocks = Some(Blocks::prefixed(r, last_unquoted_newline));
+        self.blocks = Some(Blocks::prefixed(r, row_end_cut(self.row.delim)));
     }
 }
 

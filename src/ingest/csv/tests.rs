@@ -119,27 +119,64 @@ fn generated_rows_split_as_the_csv_crate_splits_them() {
 
 #[test]
 fn blocks_end_at_newlines_outside_quotes() {
-    assert_eq!(last_unquoted_newline(b"a,b\nc,d\ne"), Some((7, 2)));
-    assert_eq!(last_unquoted_newline(b"a,\"b\nc\"\nd,\"e\nf"), Some((7, 2)));
-    assert_eq!(
-        last_unquoted_newline(b"a,\"x\"\"\ny\"\n\"p\nq"),
-        Some((9, 2))
-    );
+    let cut = row_end_cut(b',');
+    assert_eq!(cut(b"a,b\nc,d\ne"), Some((7, 2)));
+    assert_eq!(cut(b"a,\"b\nc\"\nd,\"e\nf"), Some((7, 2)));
+    assert_eq!(cut(b"a,\"x\"\"\ny\"\n\"p\nq"), Some((9, 2)));
     // A quote that never closes: the last block of a file is handed on whole, a full
     // block ends after its first line.
-    assert_eq!(last_unquoted_newline(b"\"a\nb\nc"), None);
+    assert_eq!(cut(b"\"a\nb\nc"), None);
     let mut full = b"\"a\nb\n".to_vec();
     full.resize(MAX_RECORD_BYTES, b'x');
-    assert_eq!(last_unquoted_newline(&full), Some((2, 1)));
-    assert_eq!(last_unquoted_newline(b"abc"), None);
-    // A stray quote turns the count round: a newline inside a later quoted field counts as
-    // outside, but the quotes after it say it is inside, so the block ends at the last row end
-    // past the stray quote, whose quotes say it is outside (see `last_row_end`).
+    assert_eq!(cut(&full), Some((2, 1)));
+    assert_eq!(cut(b"abc"), None);
+    // A quote left open is closed, as the csv crate reads it, by the next quote (`"m1`); the
+    // one after that (`m2"`) does not start a field and is text: the newlines after it end rows.
     let stray = b"x,\"oops\n\"m1\nm2\",y\nz,w\n\"q\",r";
-    assert_eq!(last_unquoted_newline(stray), Some((21, 4)));
-    // Nothing tells that one is outside: the cut stays.
+    assert_eq!(cut(stray), Some((21, 4)));
     let stray = b"x,\"oops\n\"m1\nm2\",y\nz,w\nq";
-    assert_eq!(last_unquoted_newline(stray), Some((11, 2)));
+    assert_eq!(cut(stray), Some((21, 4)));
+}
+
+/// The ends of the records the csv crate reads in `b` (each after its newline).
+fn record_ends(b: &[u8], delim: u8) -> Vec<usize> {
+    let mut rdr = reader(b, delim);
+    let mut rec = ByteRecord::new();
+    let mut ends = Vec::new();
+    while rdr.read_byte_record(&mut rec).unwrap() {
+        ends.push(rdr.position().byte() as usize);
+    }
+    ends
+}
+
+/// A quote that does not start a field (`ab"c`, `abc",x`, `"a"b"`) is text to the csv crate,
+/// and to the cut of the blocks read in order: counted, it turned the count round, and the cut
+/// fell inside a later quoted field over lines, whose valid row was then lost as a reject per
+/// line from a pipe or gzip (review rev66b F2). Each cut ends a record the csv crate reads.
+#[test]
+fn a_quote_inside_a_field_does_not_move_the_cut_into_a_later_field() {
+    let message = "2026-11-24T10:00:09Z,c9,\"multi\n\nline \"\"q\"\" \n\n\n,\n\",/x\n";
+    for (delim, stray) in [
+        (b',', "2026-11-24T10:00:01Z,c1,ab\"c\n"),
+        (b',', "2026-11-24T10:00:01Z,c1,abc\",x\n"),
+        (b',', "2026-11-24T10:00:01Z,c1,\"a\"b\"\n"),
+        (b',', "2026-11-24T10:00:01Z,c1,a;\"b\n"),
+        (b';', "2026-11-24T10:00:01Z;c1;ab\"c\n"),
+    ] {
+        let message = message.replace(',', &(delim as char).to_string());
+        let plain = "2026-11-24T10:00:02Z,c2,ok\n".replace(',', &(delim as char).to_string());
+        let block = format!("{stray}{plain}{message}{plain}{plain}");
+        let b = block.as_bytes();
+        let (p, lines) = row_end_cut(delim)(b).expect("a row end");
+        assert_eq!(p + 1, b.len(), "{stray:?}");
+        assert_eq!(lines, blocks::newlines(b));
+        // The block ends inside the row after the message: cut after the message.
+        let head = format!("{stray}{plain}{message}");
+        let short = format!("{head}2026-11");
+        let (p, _) = row_end_cut(delim)(short.as_bytes()).expect("a row end");
+        assert_eq!(p + 1, head.len(), "{stray:?}");
+        assert!(record_ends(short.as_bytes(), delim).contains(&(p + 1)));
+    }
 }
 
 #[test]
