@@ -1495,22 +1495,13 @@ impl<'t> Fields<'t> {
             None => self.cells[i],
         }
     }
+}
 
-    /// The field `text[start..end]`: both ends are ASCII stops or the text's ends, on
-    /// character boundaries.
-    #[inline]
-    fn push(&mut self, start: usize, end: usize) {
-        let text = self.text;
-        self.cells.push(&text[start..end]);
-    }
-
-    #[cold]
-    fn push_escaped(&mut self, start: usize, end: usize) {
-        let text = &self.text[start..end];
-        self.owned
-            .push((self.cells.len(), text.replace("\"\"", "\"")));
-        self.cells.push(text);
-    }
+/// The last of `cells`, a quoted field with `""` in it, unescaped into `owned`.
+#[cold]
+fn unescape(cells: &[&str], owned: &mut Vec<(usize, String)>) {
+    let i = cells.len() - 1;
+    owned.push((i, cells[i].replace("\"\"", "\"")));
 }
 
 /// Splits the row at byte `p` of the fields' text into `fields` as the csv crate would (RFC 4180
@@ -1522,10 +1513,14 @@ impl<'t> Fields<'t> {
 /// of 64-byte windows ([`Stops`]): a field is the bytes between two of them, so an unquoted
 /// field costs one bit's look, and a quoted one its quotes and the stops inside it.
 fn split_row(fields: &mut Fields<'_>, p: usize, delim: u8) -> Option<(usize, u64)> {
-    let b = fields.text.as_bytes();
-    fields.cells.clear();
-    if !fields.owned.is_empty() {
-        fields.owned.clear();
+    // The text and the cells apart: pushing a cell had read the text's place and length from
+    // `fields` again, and stored the cells' length, for each field.
+    let text = fields.text;
+    let b = text.as_bytes();
+    let Fields { cells, owned, .. } = fields;
+    cells.clear();
+    if !owned.is_empty() {
+        owned.clear();
     }
     if matches!(b.get(p), Some(b'\n' | b'\r')) {
         return None;
@@ -1536,22 +1531,22 @@ fn split_row(fields: &mut Fields<'_>, p: usize, delim: u8) -> Option<(usize, u64
     let mut start = p;
     loop {
         let Some(s) = stops.next() else {
-            fields.push(start, b.len());
+            cells.push(&text[start..]);
             return Some((b.len(), lines));
         };
         let c = b[s];
         if c == delim {
-            fields.push(start, s);
+            cells.push(&text[start..s]);
             start = s + 1;
             continue;
         }
         let after = match c {
             b'\n' => {
-                fields.push(start, s);
+                cells.push(&text[start..s]);
                 return Some((s + 1, lines + 1));
             }
             b'\r' => {
-                fields.push(start, s);
+                cells.push(&text[start..s]);
                 return (b.get(s + 1) == Some(&b'\n')).then_some((s + 2, lines + 1));
             }
             // A quote inside an unquoted field.
@@ -1572,10 +1567,9 @@ fn split_row(fields: &mut Fields<'_>, p: usize, delim: u8) -> Option<(usize, u64
                         _ => {}
                     }
                 };
+                cells.push(&text[s + 1..close]);
                 if escaped {
-                    fields.push_escaped(s + 1, close);
-                } else {
-                    fields.push(s + 1, close);
+                    unescape(cells, owned);
                 }
                 close + 1
             }

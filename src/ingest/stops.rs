@@ -53,16 +53,30 @@ pub(super) fn mask<const N: usize>(b: &[u8], values: [u8; N]) -> u64 {
 /// For each set of values, the bytes of `b` (at most 64) equal to one of them, as bits: each
 /// sixteen bytes loaded once for all the sets, with SSE2 (baseline on x86_64), a compare per
 /// value, then the mask of the matches. A short `b` is padded to 64 bytes, so that every
-/// window takes the same unrolled path.
+/// window takes the same unrolled path; a whole one is read where it lies (zeroing the pad
+/// for each had cost five stores a window).
 #[cfg(target_arch = "x86_64")]
 #[inline]
 pub(super) fn masks<const S: usize, const N: usize>(b: &[u8], sets: [[u8; N]; S]) -> [u64; S] {
+    match b.try_into() {
+        Ok(w) => window_masks(w, sets),
+        Err(_) => {
+            let mut pad = [0; 64];
+            let w = padded(b, &mut pad);
+            // The padding's bits (a set may hold the zero byte).
+            window_masks(w, sets).map(|m| m & ((1 << b.len()) - 1))
+        }
+    }
+}
+
+/// [`masks`] of a whole window.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn window_masks<const S: usize, const N: usize>(w: &[u8; 64], sets: [[u8; N]; S]) -> [u64; S] {
     use safe_arch::{
         bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
         set_splat_i8_m128i, zeroed_m128i,
     };
-    let mut pad = [0; 64];
-    let w = padded(b, &mut pad);
     let splats = sets.map(|set| set.map(|c| set_splat_i8_m128i(c as i8)));
     let mut out = [0; S];
     for (k, chunk) in w.chunks_exact(16).enumerate() {
@@ -73,10 +87,6 @@ pub(super) fn masks<const S: usize, const N: usize>(b: &[u8], sets: [[u8; N]; S]
             });
             *m |= u64::from(move_mask_i8_m128i(hits) as u16) << (16 * k);
         }
-    }
-    if b.len() < 64 {
-        // The padding's bits (a set may hold the zero byte).
-        out = out.map(|m| m & ((1 << b.len()) - 1));
     }
     out
 }
