@@ -1158,6 +1158,7 @@ impl Aggregator {
             if let Some(theirs) = o.spill.take() {
                 self.absorb(*theirs);
             }
+            self.spill.adopt(&o.spill);
         }
         self.flush();
         o.flush();
