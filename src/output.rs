@@ -102,6 +102,9 @@ pub fn report_outputs(formats: &[ReportFormat]) -> Vec<&'static str> {
     names
 }
 
+/// The pages `report` writes into `--out` besides [`REPORT_STARTS`]' files.
+const REPORT_PAGES: [&str; 2] = ["summary.md", "report.html"];
+
 /// Temporaries, and the directories a set's temporaries are written in, are named
 /// `.acs-triage-*.tmp`.
 const TEMP_PREFIX: &str = ".acs-triage-";
@@ -323,6 +326,8 @@ pub struct OutputSet {
     staged: Vec<Staged>,
     /// The directories of temporaries, by the directory each is in.
     staging: BTreeMap<PathBuf, Staging>,
+    /// The file each path staged is ([`Identity`]), with that path.
+    files: std::collections::HashMap<Identity, PathBuf>,
 }
 
 impl OutputSet {
@@ -383,6 +388,19 @@ impl OutputSet {
             });
             return Ok(());
         }
+        // Two paths of the set that are one file (a page linked to the day of the history the
+        // set writes) would leave one's bytes under both names: refused, whatever wrote them,
+        // as [`checked_outputs`] refuses those it knows of before the run reads anything.
+        if let Some(id) = identity(path) {
+            if let Some(first) = self.files.get(&id) {
+                anyhow::bail!(
+                    "cannot write {}: it is {}, which the run writes too (one file by two names, a link of the other): make them two files",
+                    crate::text::path(path),
+                    crate::text::path(first)
+                );
+            }
+            self.files.insert(id, path.to_path_buf());
+        }
         let replaced = replaceable(path, &target)?;
         let dir = dir_of(&target);
         let staging = match self.staging.entry(dir.to_path_buf()) {
@@ -440,6 +458,7 @@ impl OutputSet {
         let OutputSet {
             staged: files,
             staging,
+            ..
         } = self;
         let temps: Vec<(&Path, &Path)> = (files.iter())
             .filter_map(|s| match s {
@@ -628,11 +647,11 @@ fn keep_owner_and_mode(new: &File, old: &fs::Metadata) -> std::io::Result<()> {
     new.set_permissions(PermissionsExt::from_mode(old.mode() & 0o777))
 }
 
-/// Makes sure the files at `paths` can be written before the run reads gigabytes, as
-/// [`writable_file`] does for one: none is a directory or a link into a directory that does
-/// not exist, a file there is one the user may replace, and each directory they go in takes
-/// new files (checked once each).
-pub fn writable_files(paths: &[PathBuf]) -> Result<()> {
+/// Makes sure the files at `paths` can be written before the run reads gigabytes: none is a
+/// directory or a link into a directory that does not exist, a file there is one the user may
+/// replace, and each directory they go in takes new files (checked once each), or it is a
+/// device.
+fn writable_files(paths: &[PathBuf]) -> Result<()> {
     let mut dirs = std::collections::BTreeSet::new();
     for p in paths {
         dirs.extend(writable_at(p)?);
@@ -690,6 +709,14 @@ pub fn writable_dir(dir: &Path, what: &str) -> Result<()> {
     if dir.exists() && !dir.is_dir() {
         anyhow::bail!("{what} {} is not a directory", crate::text::path(dir));
     }
+    // A loop of links: not one to nothing (rev66a F6).
+    let looped = Some(rustix::io::Errno::LOOP.raw_os_error());
+    if fs::metadata(dir).is_err_and(|e| e.raw_os_error() == looped) {
+        anyhow::bail!(
+            "{what} {} is a loop of symbolic links (one leads back to another)",
+            crate::text::path(dir)
+        );
+    }
     // A link to nothing: create_dir_all says "File exists" there too.
     if !dir.exists() && dir.is_symlink() {
         let to = fs::read_link(dir).map(|t| crate::text::path(&t));
@@ -711,16 +738,7 @@ pub fn writable_dir(dir: &Path, what: &str) -> Result<()> {
     Ok(())
 }
 
-/// Makes sure a file can be written at `path` (it is no directory, its directory exists and
-/// takes new files, or it is a device), before the run reads gigabytes.
-pub fn writable_file(path: &Path) -> Result<()> {
-    match writable_at(path)? {
-        Some(dir) => writable_dir(&dir, "output directory"),
-        None => Ok(()),
-    }
-}
-
-/// [`writable_file`]'s checks of `path` itself; then the directory its temporary is made in,
+/// [`writable_files`]' checks of `path` itself; then the directory its temporary is made in,
 /// which is to take new files (none for a device or a FIFO, written in place).
 fn writable_at(path: &Path) -> Result<Option<PathBuf>> {
     let target = target(path);
@@ -763,15 +781,22 @@ fn regular_id(path: &Path) -> Option<(u64, u64)> {
 
 /// Refuses to replace or remove a file named as one of the reports that is not one (an export
 /// saved as `timeline.csv` in a folder that is both input and `--out`, a user's own
-/// `by_sip.csv`): it would be lost, and a walk would have read it.
+/// `by_sip.csv`, a `summary.md` or `report.html` linked to a file of anything else): it would
+/// be lost, and a walk would have read it. An empty file holds nothing to lose. `triage
+/// --out`, a name the user chose for its own page, is no page of `report`'s.
 fn not_foreign(out: &Path, outputs: &[PathBuf], settings: &IngestSettings) -> Result<()> {
     for output in outputs {
-        let named = (output.file_name().and_then(|n| n.to_str()))
-            .is_some_and(|n| settings.report_starts.iter().any(|(r, _)| *r == n));
-        if named
-            && regular_id(&target(output)).is_some()
-            && !crate::ingest::is_report_file(output, &settings.report_starts)
-        {
+        let name = output.file_name().and_then(|n| n.to_str());
+        let report = name.is_some_and(|n| settings.report_starts.iter().any(|(r, _)| *r == n));
+        let page = output != out && name.is_some_and(|n| REPORT_PAGES.contains(&n));
+        let foreign = match fs::metadata(target(output)) {
+            Ok(m) if m.is_file() && m.len() > 0 => {
+                (report && !crate::ingest::is_report_file(output, &settings.report_starts))
+                    || (page && !crate::ingest::is_own_page(output))
+            }
+            _ => false,
+        };
+        if foreign {
             let mut head = Vec::new();
             let _ = File::open(output).and_then(|f| f.take(80).read_to_end(&mut head));
             let first = String::from_utf8_lossy(&head);
@@ -795,7 +820,7 @@ fn not_foreign(out: &Path, outputs: &[PathBuf], settings: &IngestSettings) -> Re
 /// file's identity (device, inode), after following links; for one not there yet, where its
 /// links lead (the canonical directory and the file name), as two links to one missing file
 /// would both write it. `None` for anything else (a device, a FIFO, a loop of links).
-#[derive(PartialEq)]
+#[derive(PartialEq, Eq, Hash)]
 enum Identity {
     File(u64, u64),
     Missing(PathBuf),
@@ -841,13 +866,39 @@ fn not_one_file(out: &Path, outputs: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
+/// What a run reads, which none of its outputs may be.
+pub struct Reads<'a> {
+    /// Its inputs, and how a walk of a directory among them goes.
+    pub settings: &'a IngestSettings,
+    /// The other files it reads, each with what it is (`a --catalogue file`, `the config
+    /// file`).
+    pub files: &'a [(PathBuf, &'a str)],
+    /// Its `--history` directory, and what the run does with it (`which triage reads and never
+    /// writes`).
+    pub history: Option<(&'a Path, &'static str)>,
+}
+
+/// The one check of what a run writes, made before anything is read, for `report`'s files in
+/// `--out OUT` and `triage --out OUT` alike: `outputs` (the paths OUT makes) are refused when
+/// two of them are one file, when one is a file the run reads (an input, a catalogue or config
+/// file, a day of the history), when one would replace a file of that name that is not what
+/// this tool writes there, and when one cannot be written.
+pub fn checked_outputs(out: &Path, outputs: &[PathBuf], reads: &Reads) -> Result<()> {
+    not_one_file(out, outputs)?;
+    not_read(out, outputs, reads.files)?;
+    if let Some(history) = reads.history {
+        not_in_history(out, outputs, history)?;
+    }
+    not_inputs(out, outputs, reads.settings)?;
+    writable_files(outputs)
+}
+
 /// Refuses, before anything is read, to write `outputs` (the paths `--out OUT` makes) when one
 /// of them is a file the run reads: named on the command line, or one a walk of the named
 /// directories reads (which never takes the reports `report` writes, see `skip_files`). Files
 /// are compared by device and inode, after following links, as they are written. The walk is
 /// made only when an output exists already, as a regular file: there is nothing to lose else.
-pub fn not_inputs(out: &Path, outputs: &[PathBuf], settings: &IngestSettings) -> Result<()> {
-    not_one_file(out, outputs)?;
+fn not_inputs(out: &Path, outputs: &[PathBuf], settings: &IngestSettings) -> Result<()> {
     let existing: Vec<((u64, u64), &Path)> = (outputs.iter())
         .filter_map(|p| regular_id(&target(p)).map(|id| (id, p.as_path())))
         .collect();
@@ -885,7 +936,7 @@ pub fn not_inputs(out: &Path, outputs: &[PathBuf], settings: &IngestSettings) ->
 /// file the run reads besides its inputs: each of `read` with what it is (`a --catalogue
 /// file`, `the config file`), compared by device and inode after following links, as
 /// [`not_inputs`] compares inputs. Replaced, the next run would stop at its first line.
-pub fn not_read(out: &Path, outputs: &[PathBuf], read: &[(PathBuf, &str)]) -> Result<()> {
+fn not_read(out: &Path, outputs: &[PathBuf], read: &[(PathBuf, &str)]) -> Result<()> {
     for output in outputs {
         let Some(id) = regular_id(&target(output)) else {
             continue;
@@ -914,42 +965,63 @@ fn replaces(out: &Path, output: &Path, read: &Path, what: &str) -> anyhow::Error
     }
 }
 
-/// Refuses, before anything is read, a `triage --out` that is a file of the history directory
+/// Refuses, before anything is read, an output that is a file of the history directory
 /// `history` (a `.parquet` file in it, which its loading reads or warns of, or one of them
-/// under another name): `triage` reads the history and never writes it, and a page written
-/// as a day's file (`--out hist/2026-11-24.parquet`) would lose that day. Another name in it
-/// (`--out hist/notes.md`) is not the history's, and is written.
-pub fn not_in_history(out: &Path, history: &Path) -> Result<()> {
+/// under another name, a link or a hard link): `triage` reads the history and never writes it,
+/// and `report` reads its days and writes the night's, whose file would then hold a page (a
+/// `summary.md` linked to `hist/2026-11-24.parquet` had replaced that day). Another name in
+/// it (`--out hist/notes.md`) is not the history's, and is written. `does`: what the run does
+/// with the history (`which triage reads and never writes`).
+fn not_in_history(out: &Path, outputs: &[PathBuf], (history, does): (&Path, &str)) -> Result<()> {
     let Ok(dir) = fs::metadata(history) else {
         return Ok(());
     };
     let is_day = |p: &Path| p.extension().is_some_and(|e| e == "parquet");
-    let to = target(out);
-    let parent = match to.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let inside =
-        (fs::metadata(parent).ok()).is_some_and(|p| (p.dev(), p.ino()) == (dir.dev(), dir.ino()));
-    if inside && is_day(&to) {
-        anyhow::bail!(
-            "--out {} is a file of the history directory {}, which triage reads and never writes",
-            crate::text::path(out),
-            crate::text::path(history)
-        );
-    }
-    let Some(id) = regular_id(&to) else {
-        return Ok(());
-    };
-    let files = fs::read_dir(history).into_iter().flatten().flatten();
-    let mut days = files.map(|e| e.path()).filter(|p| is_day(p));
-    if let Some(day) = days.find(|p| regular_id(p) == Some(id)) {
-        anyhow::bail!(
-            "--out {} is also {}, a file of the history directory {}, which triage reads and never writes",
-            crate::text::path(out),
-            crate::text::path(&day),
-            crate::text::path(history)
-        );
+    let h = crate::text::path(history);
+    // Read once, when an output is a regular file there.
+    let mut days: Option<Vec<PathBuf>> = None;
+    for output in outputs {
+        let to = target(output);
+        let parent = match to.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let inside = (fs::metadata(parent).ok())
+            .is_some_and(|p| (p.dev(), p.ino()) == (dir.dev(), dir.ino()));
+        if inside && is_day(&to) {
+            match output == out {
+                true => anyhow::bail!(
+                    "--out {} is a file of the history directory {h}, {does}",
+                    crate::text::path(out)
+                ),
+                false => anyhow::bail!(
+                    "--out {} would write {}, which is a file of the history directory {h}, {does}",
+                    crate::text::path(out),
+                    crate::text::path(output)
+                ),
+            }
+        }
+        let Some(id) = regular_id(&to) else {
+            continue;
+        };
+        let days = days.get_or_insert_with(|| {
+            let files = fs::read_dir(history).into_iter().flatten().flatten();
+            files.map(|e| e.path()).filter(|p| is_day(p)).collect()
+        });
+        if let Some(day) = days.iter().find(|p| regular_id(p) == Some(id)) {
+            let day = crate::text::path(day);
+            match output == out {
+                true => anyhow::bail!(
+                    "--out {} is also {day}, a file of the history directory {h}, {does}",
+                    crate::text::path(out)
+                ),
+                false => anyhow::bail!(
+                    "--out {} would replace {}, which is also {day}, a file of the history directory {h}, {does}",
+                    crate::text::path(out),
+                    crate::text::path(output)
+                ),
+            }
+        }
     }
     Ok(())
 }
@@ -1000,7 +1072,7 @@ mod tests {
         std::os::unix::fs::symlink(dir.path().join("600.csv"), &link).unwrap();
         write_file(&link, b"again").unwrap();
         assert_eq!(mode(&dir.path().join("600.csv")), 0o600);
-        // Read-only: refused before the write (writable_file) and at it, as root too.
+        // Read-only: refused before the write (writable_files) and at it, as root too.
         let ro = dir.path().join("ro.md");
         fs::write(&ro, "old").unwrap();
         fs::set_permissions(&ro, PermissionsExt::from_mode(0o444)).unwrap();
@@ -1008,7 +1080,13 @@ mod tests {
             "cannot write {}: it is read-only (mode 0444); make it writable or remove it first",
             crate::text::path(&ro)
         );
-        assert_eq!(format!("{:#}", writable_file(&ro).unwrap_err()), want);
+        assert_eq!(
+            format!(
+                "{:#}",
+                writable_files(std::slice::from_ref(&ro)).unwrap_err()
+            ),
+            want
+        );
         assert_eq!(format!("{:#}", write_file(&ro, b"new").unwrap_err()), want);
         assert_eq!(fs::read_to_string(&ro).unwrap(), "old");
         assert_eq!(mode(&ro), 0o444);
@@ -1032,6 +1110,64 @@ mod tests {
         // /dev/null stays a device.
         write_file(Path::new("/dev/null"), b"nothing").unwrap();
         assert!(!fs::metadata("/dev/null").unwrap().is_file());
+    }
+
+    /// Two paths of one set that are one file are refused at the second, whoever staged them:
+    /// a page linked to the day of the history the set writes (there or not yet), or hard
+    /// linked to it, had left the day holding the page (rev66a F1). Nothing is written.
+    #[test]
+    fn a_set_refuses_two_paths_that_are_one_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let day = dir.path().join("2026-11-24.parquet");
+        let page = dir.path().join("summary.md");
+        std::os::unix::fs::symlink(&day, &page).unwrap();
+        let twice = |day_there: bool| {
+            let mut set = OutputSet::new();
+            set.add_stored(&day, b"PAR1 day").unwrap();
+            let e = set.add(&page, b"# page").unwrap_err();
+            assert_eq!(
+                format!("{e:#}"),
+                format!(
+                    "cannot write {}: it is {}, which the run writes too (one file by two names, a link of the other): make them two files",
+                    crate::text::path(&page),
+                    crate::text::path(&day)
+                )
+            );
+            drop(set);
+            assert_eq!(day.exists(), day_there);
+        };
+        twice(false);
+        fs::write(&day, "old").unwrap();
+        twice(true);
+        fs::remove_file(&page).unwrap();
+        fs::hard_link(&day, &page).unwrap();
+        twice(true);
+        assert_eq!(fs::read_to_string(&day).unwrap(), "old");
+        // Two names of two files are two files.
+        fs::remove_file(&page).unwrap();
+        let mut set = OutputSet::new();
+        set.add_stored(&day, b"PAR1 day").unwrap();
+        set.add(&page, b"# page").unwrap();
+        set.commit().unwrap();
+        assert_eq!(fs::read_to_string(&day).unwrap(), "PAR1 day");
+    }
+
+    /// An output directory that is a loop of symbolic links is said to be one (it had been
+    /// "a symbolic link to loop2, which does not exist", loop2 being there: rev66a F6).
+    #[test]
+    fn an_output_directory_in_a_loop_of_links_is_said_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let (one, two) = (dir.path().join("loop1"), dir.path().join("loop2"));
+        std::os::unix::fs::symlink(&two, &one).unwrap();
+        std::os::unix::fs::symlink(&one, &two).unwrap();
+        let e = writable_dir(&one, "output directory").unwrap_err();
+        assert_eq!(
+            format!("{e:#}"),
+            format!(
+                "output directory {} is a loop of symbolic links (one leads back to another)",
+                crate::text::path(&one)
+            )
+        );
     }
 
     /// A file with another hard link is written through (both names read the new bytes, its

@@ -78,14 +78,6 @@ fn checked_settings(
     settings
         .skip_files
         .extend(output::report_files().map(|f| out.join(f)));
-    // A report file that is also an input (named, or through a link) would be destroyed.
-    let outputs: Vec<_> = (output::report_outputs(formats).into_iter())
-        .map(|f| out.join(f))
-        .collect();
-    // Nor the catalogue or config file it read.
-    output::not_read(out, &outputs, read)?;
-    output::not_inputs(out, &outputs, &settings)?;
-    output::writable_files(&outputs)?;
     if let Some(h) = &args.spikes.history {
         // One behind a directory the user cannot search is said so, as triage says it: it is
         // read first (making it would fail with "cannot create").
@@ -94,6 +86,17 @@ fn checked_settings(
         }
         output::writable_dir(h, "history directory")?;
     }
+    // A report file that is also a file the run reads (named, or through a link) would be
+    // destroyed: an input, the catalogue or config file, a day of the history.
+    let outputs: Vec<_> = (output::report_outputs(formats).into_iter())
+        .map(|f| out.join(f))
+        .collect();
+    let reads = output::Reads {
+        settings: &settings,
+        files: read,
+        history: (args.spikes.history.as_deref()).map(|h| (h, "which report reads and writes")),
+    };
+    output::checked_outputs(out, &outputs, &reads)?;
     Ok(settings)
 }
 

@@ -49,12 +49,13 @@ pub fn run(
     // `--out -` is standard output, as an INPUT `-` is standard input.
     let out = (args.out.as_ref()).filter(|p| p.as_os_str() != "-");
     if let Some(path) = out {
-        output::writable_file(path)?;
-        output::not_inputs(path, std::slice::from_ref(path), &settings)?;
-        output::not_read(path, std::slice::from_ref(path), also_read)?;
-        if let Some(h) = &args.spikes.history {
-            output::not_in_history(path, h)?;
-        }
+        let reads = output::Reads {
+            settings: &settings,
+            files: also_read,
+            history: (args.spikes.history.as_deref())
+                .map(|h| (h, "which triage reads and never writes")),
+        };
+        output::checked_outputs(path, std::slice::from_ref(path), &reads)?;
     }
     let (focus, ingested, calls) = read(args, &settings, (MAX_IDS, SharedIds::TEXT_BYTES))?;
     let mut warnings = ingested.warnings;

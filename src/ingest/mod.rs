@@ -548,7 +548,8 @@ use open::{
     Coding, FailOnce, Later, FIRST_PREFIX_BYTES, PREFIX_BYTES,
 };
 pub use sources::{
-    changed_since, is_report_file, regular_files, total_bytes, Stamp, WALKED_EXTENSIONS,
+    changed_since, is_own_page, is_report_file, regular_files, total_bytes, Stamp,
+    WALKED_EXTENSIONS,
 };
 use sources::{sources, Source};
 

@@ -290,7 +290,7 @@ const OWN_PAGES: [(&str, &str); 2] = [
 ];
 
 /// Whether the file at `p` is an earlier run's `summary.md` or `report.html` ([`OWN_PAGES`]).
-fn is_own_page(p: &Path) -> bool {
+pub fn is_own_page(p: &Path) -> bool {
     let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
         return false;
     };

@@ -843,7 +843,7 @@ fn a_hard_linked_output_is_written_through() {
     std::fs::create_dir(&out).unwrap();
     std::fs::create_dir(&public).unwrap();
     let olds = [
-        ("summary.md", "# old\n"),
+        ("summary.md", "# Call Automation triage report\n\nold\n"),
         ("by_category.csv", "category,count,share,calls\nOLD,0,0,0\n"),
     ];
     for (name, old) in olds {
@@ -954,7 +954,8 @@ fn outputs_are_written_through_links_and_devices_and_replaced_as_a_set() {
     // A temporary a killed run left is removed; a symlinked report stays a link.
     std::fs::write(out.join(".acs-triage-killed.tmp"), "half").unwrap();
     let real = dir.path().join("real-summary.md");
-    std::fs::write(&real, "old").unwrap();
+    // An earlier run's summary (one of anything else is refused, as a CSV file is).
+    std::fs::write(&real, "# Call Automation triage report\n\nold\n").unwrap();
     std::os::unix::fs::symlink(&real, out.join("summary.md")).unwrap();
     bin()
         .args(["report", "samples/", "--out", out.to_str().unwrap()])
@@ -963,9 +964,8 @@ fn outputs_are_written_through_links_and_devices_and_replaced_as_a_set() {
     assert!(!out.join(".acs-triage-killed.tmp").exists());
     let link = std::fs::symlink_metadata(out.join("summary.md")).unwrap();
     assert!(link.file_type().is_symlink());
-    assert!(std::fs::read_to_string(&real)
-        .unwrap()
-        .starts_with("# Call Automation triage report"));
+    let text = std::fs::read_to_string(&real).unwrap();
+    assert!(text.starts_with("# Call Automation triage report") && !text.contains("\nold\n"));
     let left: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

@@ -352,6 +352,84 @@ fn two_outputs_that_are_one_file_are_refused_naming_both() {
     assert!(!out.join("summary.md").exists());
 }
 
+/// A report page linked to a day of the history is refused before anything is read, as a CSV
+/// report linked so is: a `summary.md` or `report.html` that was a symbolic or hard link to
+/// `hist/2026-11-23.parquet` had been written through, the day lost (exit 0), and one linked
+/// to the day the run writes had won over it (rev66a F1). A page that is not one of this
+/// tool's (a user's own notes) is refused as a CSV file is; an empty one holds nothing.
+#[test]
+fn a_page_linked_to_a_day_of_the_history_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, hist) = (dir.path().join("o"), dir.path().join("hist"));
+    let input = Path::new("samples/storage-archive");
+    let history = [
+        "--history",
+        hist.to_str().unwrap(),
+        "--format",
+        "csv,md,html",
+    ];
+    report_to(input, &out, &history).success();
+    let day = hist.join("2026-11-24.parquet");
+    let stored = std::fs::read(&day).unwrap();
+    let refused = |page: &str, expected: &str| {
+        let a = report_to(input, &out, &history).code(1);
+        assert_eq!(
+            stderr(&a),
+            format!(
+                "acs-triage: --out {} would {expected} a file of the history directory {}, which report reads and writes\n",
+                out.display(),
+                hist.display()
+            ),
+            "{page}"
+        );
+        assert_eq!(std::fs::read(&day).unwrap(), stored, "{page}");
+    };
+    for page in ["summary.md", "report.html"] {
+        let path = out.join(page);
+        std::fs::remove_file(&path).unwrap();
+        std::os::unix::fs::symlink(&day, &path).unwrap();
+        refused(page, &format!("write {}, which is", path.display()));
+        std::fs::remove_file(&path).unwrap();
+        std::fs::hard_link(&day, &path).unwrap();
+        let also = format!(
+            "replace {}, which is also {},",
+            path.display(),
+            day.display()
+        );
+        refused(page, &also);
+        // The day the run writes, not there yet.
+        std::fs::remove_file(&path).unwrap();
+        std::fs::rename(&day, dir.path().join("kept.parquet")).unwrap();
+        std::os::unix::fs::symlink(&day, &path).unwrap();
+        let a = report_to(input, &out, &history).code(1);
+        assert!(
+            stderr(&a).contains(&format!(
+                "would write {}, which is a file of the history directory",
+                path.display()
+            )),
+            "{}",
+            stderr(&a)
+        );
+        assert!(!day.exists());
+        std::fs::rename(dir.path().join("kept.parquet"), &day).unwrap();
+        std::fs::remove_file(&path).unwrap();
+    }
+    // A user's own page is refused as its own CSV file is; an empty one is written.
+    std::fs::write(out.join("summary.md"), "my notes\n").unwrap();
+    let a = report_to(input, &out, &history).code(1);
+    assert!(
+        stderr(&a)
+            .contains("summary.md, which is not a report of this tool (it starts `my notes`)"),
+        "{}",
+        stderr(&a)
+    );
+    std::fs::write(out.join("summary.md"), "").unwrap();
+    report_to(input, &out, &history).success();
+    assert!(std::fs::read_to_string(out.join("summary.md"))
+        .unwrap()
+        .starts_with("# Call Automation triage report\n"));
+}
+
 /// A SIGTERM that comes once the new set is in place lets the run end as it would have, with
 /// its last line and its own exit status (it had exited 143, which says the set before is in
 /// place, with the new one there); a second ends it at once, with that status (all after the
