@@ -446,6 +446,13 @@ pub fn next_steps(
         [] => calls.push_str(" INPUT"),
         inputs => {
             for i in inputs {
+                // A name that starts with `-` (`-rf.json`, given after `--`) would be read back
+                // as a flag: `./-rf.json` is the same file, and no flag (rev66a F4). `-` alone
+                // is standard input, as the run read it.
+                let dashed =
+                    i.as_os_str().as_encoded_bytes().starts_with(b"-") && i.as_os_str() != "-";
+                let guarded = dashed.then(|| std::path::Path::new(".").join(i));
+                let i = guarded.as_deref().unwrap_or(i);
                 calls.push(' ');
                 calls.push_str(&match i.to_str() {
                     Some(s) => word(Some(s), "INPUT"),
@@ -1751,6 +1758,33 @@ mod tests {
             r"acs-triage triage 8572 $'in/a\xFF \'b\\.jsonl' in/ok.jsonl --no-config --calls --format csv > calls-8572.csv"
         );
         assert_eq!(n.unwritten, None);
+    }
+
+    /// The `--calls` command names an input whose name starts with `-` (given after `--`) as
+    /// `./-rf.json`, which no shell or parser reads as a flag: pasted, `-rf.json` had failed
+    /// (exit 2), and an input named `--no-builtin-catalogue` had been that flag (rev66a F4).
+    /// `-`, standard input, stays as it is.
+    #[test]
+    fn the_calls_command_names_an_input_that_starts_with_a_dash_as_no_flag() {
+        use std::os::unix::ffi::OsStrExt;
+        let inputs = [
+            std::path::PathBuf::from("-rf.json"),
+            std::path::PathBuf::from("--no-builtin-catalogue"),
+            std::path::PathBuf::from(std::ffi::OsStr::from_bytes(b"-\xff.json")),
+            std::path::PathBuf::from("-"),
+            std::path::PathBuf::from("in/-x.json"),
+        ];
+        let n = next_steps(
+            (8522, None),
+            (&inputs, &Default::default(), Numbers::Masked),
+            &Window::default(),
+            &[],
+            None,
+        );
+        assert_eq!(
+            n.calls,
+            r"acs-triage triage 8522 ./-rf.json ./--no-builtin-catalogue $'./-\xFF.json' - in/-x.json --no-config --calls --format csv > calls-8522.csv"
+        );
     }
 
     /// The kql commands of the next steps keep the window's end and the resources, as the
