@@ -620,7 +620,7 @@ impl History {
                 );
                 continue;
             };
-            match read_day_guarded(&p) {
+            match read_day_guarded(&p, MAX_DAY_TEXT) {
                 Ok((d, _)) if d.day != named => warnings.push(format!(
                     "history file {} holds the records of {}, not of the day its name says, and was left out",
                     path(&p),
@@ -746,6 +746,13 @@ fn day_frame(d: &DayAgg) -> PolarsResult<DataFrame> {
 /// tool did not write, would take its memory; 20 million rows fit in half a megabyte).
 const MAX_DAY_ROWS: usize = 1_000_000;
 
+/// Bytes of text a day's file holds, at most, in all its columns of text together (resource
+/// and kind names, the day, why it is partial), decoded: a day this tool stores holds far
+/// less (its rows are under [`MAX_DAY_ROWS`], each name cut to [`crate::record::TEXT_BYTES`]).
+/// A file of more (one 1 MB name on each of 999,999 rows, 31 KB stored as one value and
+/// indices to it) would be read for hours, a name's bytes on each row it is on (rev66a F2).
+const MAX_DAY_TEXT: usize = 1 << 30;
+
 /// The day a history file's name says, `YYYY-MM-DD.parquet` as [`History::stage`] writes it.
 fn day_of_name(p: &Path) -> Option<i64> {
     let stem = p.file_stem()?.to_str()?;
@@ -755,7 +762,7 @@ fn day_of_name(p: &Path) -> Option<i64> {
 /// [`read_day`] of a file that may be anything: not a regular file (a FIFO would never end),
 /// too many rows, or damage that the Parquet reader panics on rather than returning an error
 /// (a flipped byte in a page header) are errors too.
-fn read_day_guarded(p: &Path) -> Result<(DayAgg, bool)> {
+fn read_day_guarded(p: &Path, max_text: usize) -> Result<(DayAgg, bool)> {
     if !std::fs::metadata(p)?.is_file() {
         bail!("not a regular file");
     }
@@ -768,7 +775,7 @@ fn read_day_guarded(p: &Path) -> Result<(DayAgg, bool)> {
         if rows > MAX_DAY_ROWS {
             bail!("{rows} rows, more than a day's file holds ({MAX_DAY_ROWS} at most)");
         }
-        read_day(reader)
+        read_day(reader, max_text)
     });
     std::panic::set_hook(hook);
     read.unwrap_or_else(|panic| {
@@ -829,13 +836,28 @@ fn check_columns(held: &[String], df: &DataFrame) -> Result<()> {
 
 /// A day's file, read; and whether names in it were cut ([`crate::record::cut`]): a day
 /// stored before names were cut as records are read has them whole, and its resources are
-/// those a run counts now, names equal up to the cut as one.
-fn read_day(mut reader: ParquetReader<File>) -> Result<(DayAgg, bool)> {
-    let held: Vec<String> = (reader.get_metadata()?.schema().fields().iter())
+/// those a run counts now, names equal up to the cut as one. One of more than `max_text`
+/// bytes of text ([`MAX_DAY_TEXT`]) is refused before its rows are read: as its metadata says
+/// before it is decoded (text stored as it is), then as decoded (a value stored once, each of
+/// its rows a view of it, which costs the reading of its rows its whole length each).
+fn read_day(mut reader: ParquetReader<File>, max_text: usize) -> Result<(DayAgg, bool)> {
+    let meta = reader.get_metadata()?;
+    let held: Vec<String> = (meta.schema().fields().iter())
         .map(|f| f.name().to_string())
         .collect();
+    let stored: usize = (meta.row_groups.iter()).map(|g| g.total_byte_size()).sum();
+    if stored > max_text {
+        bail!("its columns hold {stored} bytes uncompressed, more than a day's file holds ({max_text} at most)");
+    }
     let df = reader.finish()?;
     check_columns(&held, &df)?;
+    let text: usize = (df.columns().iter())
+        .filter_map(|c| c.str().ok())
+        .flat_map(|c| c.downcast_iter().map(|a| a.total_bytes_len()))
+        .sum();
+    if text > max_text {
+        bail!("its text (resource and kind names) adds up to {text} bytes, more than a day's file holds ({max_text} at most)");
+    }
     let days = df.column("day")?.str()?;
     if df.height() == 0 {
         bail!("empty file");
@@ -847,6 +869,19 @@ fn read_day(mut reader: ParquetReader<File>) -> Result<(DayAgg, bool)> {
     let counts = df.column("count")?.u64()?;
     let calls = df.column("calls")?.u64()?;
     let exposures = df.column("exposure")?.u64()?;
+    // Every row this tool writes has all three: a null one is damage, which read as 0 would
+    // make a key absent from its day (a spike said `NEW`) or a day of no records.
+    for (name, column) in [("count", counts), ("calls", calls), ("exposure", exposures)] {
+        if column.null_count() > 0 {
+            let row = column.iter().position(|v| v.is_none()).unwrap_or(0);
+            bail!(
+                "its column `{name}` is null on {} of its {} rows (row {} first), where every row holds a number",
+                column.null_count(),
+                column.len(),
+                row + 1
+            );
+        }
+    }
     let partials = df.column("partial")?.bool()?;
     // A history written before resources were read has no `resource` column: all its rows
     // are the whole day's.
@@ -1303,6 +1338,84 @@ mod tests {
         signed_count.with_column(signed.unwrap()).unwrap();
         let w = warning(&write(signed_count));
         assert!(w.contains("column `count` is of type i64, not u64"), "{w}");
+    }
+
+    /// A day whose `count`, `calls` or `exposure` is null on a row (a file this tool did not
+    /// write as it is) is damaged, and left out with a warning: read as 0, a null count made
+    /// its key absent from the day, and a run said it `NEW` (rev66a F3).
+    #[test]
+    fn a_day_with_null_counts_is_left_out() {
+        let (dir, d, h) = one_stored_day();
+        let file = dir.path().join("2026-11-24.parquet");
+        let frame = day_frame(&h.days[&d]).unwrap();
+        for (name, row) in [("count", 1), ("calls", 2), ("exposure", 1)] {
+            let mut damaged = frame.clone();
+            let n = frame.height();
+            let values: Vec<Option<u64>> = (0..n).map(|i| (i + 1 != row).then_some(1)).collect();
+            damaged
+                .with_column(Column::new(name.into(), values))
+                .unwrap();
+            let mut bytes = Vec::new();
+            ParquetWriter::new(&mut bytes).finish(&mut damaged).unwrap();
+            std::fs::write(&file, bytes).unwrap();
+            let (back, w) = History::load(dir.path()).unwrap();
+            assert!(back.days.is_empty(), "{name}: {w:?}");
+            assert_eq!(w.len(), 1, "{w:?}");
+            assert!(
+                w[0].ends_with(&format!("2026-11-24.parquet is unreadable and was left out: its column `{name}` is null on 1 of its {n} rows (row {row} first), where every row holds a number")),
+                "{w:?}"
+            );
+        }
+    }
+
+    /// A day whose text adds up to more than a day's file holds is left out before its rows
+    /// are read: a name stored once and on every row had cost its whole length on each (a
+    /// 31 KB file of a 1 MB name on 999,999 rows kept a run busy for hours: rev66a F2). So is
+    /// one whose columns are that much before they are decoded. Under the budget, it is read.
+    #[test]
+    fn a_day_of_more_text_than_a_day_holds_is_left_out_before_its_rows_are_read() {
+        let d = parse_day("2026-11-24").unwrap();
+        let name = format!("acs-{}", "a".repeat(10_000));
+        let resource = ResourceDay {
+            exposure: 50,
+            keys: (0..50).map(|s| ((500, Some(s)), (1, 1))).collect(),
+            kinds: BTreeMap::from([("operations".to_string(), 50)]),
+            ..ResourceDay::default()
+        };
+        let day = DayAgg {
+            day: d,
+            partial: false,
+            partial_why: None,
+            exposure: 0,
+            keys: HashMap::new(),
+            resources: BTreeMap::from([(name, resource)]),
+            kinds: BTreeMap::new(),
+            key_kinds: HashMap::new(),
+            callbacks_apart: false,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let h = History {
+            days: BTreeMap::from([(d, day)]),
+            scope: None,
+            names_cut: Vec::new(),
+        };
+        h.store(dir.path(), &[d]).unwrap();
+        let file = dir.path().join("2026-11-24.parquet");
+        // 51 rows of the name (10,004 bytes), of the day (10) and one kind (`operations`).
+        let e = read_day_guarded(&file, 200_000).unwrap_err();
+        assert_eq!(
+            format!("{e:#}"),
+            "its text (resource and kind names) adds up to 510724 bytes, more than a day's file holds (200000 at most)"
+        );
+        let e = format!("{:#}", read_day_guarded(&file, 1_000).unwrap_err());
+        assert!(
+            e.starts_with("its columns hold ")
+                && e.ends_with(" bytes uncompressed, more than a day's file holds (1000 at most)"),
+            "{e}"
+        );
+        let (back, was_cut) = read_day_guarded(&file, MAX_DAY_TEXT).unwrap();
+        assert!(was_cut);
+        assert_eq!(back.resources.len(), 1);
     }
 
     /// A history directory that cannot be looked for is not read as a missing one (no days,
