@@ -280,15 +280,19 @@ fn columns_after(b: &[u8], from: usize) -> Option<(usize, Option<usize>)> {
 /// `[`), end, however damaged: at the last `]` before the next table's rows' key (or before
 /// the end of `b`), past which no definition is.
 fn definitions_end(b: &[u8], at: usize) -> usize {
-    let next_rows = memchr::memchr_iter(b'"', &b[at..])
-        .map(|q| at + q)
-        .find(|&q| {
-            let mut i = q;
-            key(b, &mut i).is_some_and(|k| k.eq_ignore_ascii_case(b"rows"))
-                && expect(b, &mut i, b':').is_some()
-        })
-        .unwrap_or(b.len());
+    let next_rows = rows_keys(b, at).next().map_or(b.len(), |(q, _)| q);
     memchr::memrchr(b']', &b[at..next_rows]).map_or(next_rows, |p| at + p)
+}
+
+/// The `"rows":` keys (any case) in `b` from `at`: where each key's quote is, and the first
+/// byte past its `:`.
+fn rows_keys(b: &[u8], at: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+    memchr::memchr_iter(b'"', &b[at..]).filter_map(move |q| {
+        let mut i = at + q;
+        (key(b, &mut i).is_some_and(|k| k.eq_ignore_ascii_case(b"rows"))
+            && expect(b, &mut i, b':').is_some())
+        .then_some((at + q, i))
+    })
 }
 
 /// A sink that keeps nothing: a table's rows read to find where they close.
@@ -537,14 +541,7 @@ fn member_follows(b: &[u8], e: usize) -> bool {
 /// around them were lost (`"name: "ResultMessage"`); a definition whose name is lost is a
 /// column of nothing wanted. Column names hold no braces, quotes, commas or line breaks.
 fn mended_columns(b: &[u8], at: usize) -> Option<(Vec<super::json::Column>, Mended, usize)> {
-    let rows = memchr::memchr_iter(b'"', &b[at..])
-        .map(|q| at + q)
-        .find(|&q| {
-            let mut i = q;
-            key(b, &mut i).is_some_and(|k| k.eq_ignore_ascii_case(b"rows"))
-                && expect(b, &mut i, b':').is_some()
-                && expect(b, &mut i, b'[').is_some()
-        })?;
+    let (rows, _) = rows_keys(b, at).find(|&(_, mut i)| expect(b, &mut i, b'[').is_some())?;
     let (cols, m) = mend(b, at, rows);
     Some((cols, m, rows))
 }
