@@ -678,20 +678,25 @@ fn write_json(t: &Triage, w: &mut dyn std::io::Write) -> Result<()> {
         verdict: Verdicts {
             day: t.verdict_day.map(day_text),
             note: json!(t.verdict_note),
-            keys: Each(|| t.verdicts.iter().map(|(v, why)| json!({
-                "code": v.key.0, "subcode": v.key.1, "resource": v.resource, "status": v.status.as_str(), "explanation": why,
-                "count": v.count, "exposure": v.exposure, "baseline_count": v.baseline_count,
-                "baseline_exposure": v.baseline_exposure,
-                "baseline_days": v.baseline_days.iter().map(|d| day_text(*d)).collect::<Vec<_>>(),
-                "expected": v.expected, "ratio": v.ratio, "p_value": v.p_value,
-                "target": target_json(t, v),
-            }))),
+            keys: Each(|| t.verdicts.iter().map(|(v, why)| verdict_json(t, v, why))),
         },
         targets: named_json(&t.targets, "target"),
         operation_contexts: named_json(&t.contexts, "operation_context"),
         history_by_resource: Each(|| t.history_by_resource.iter().map(history_doc)),
     };
     crate::render::json::write_pretty(&doc, w)
+}
+
+/// A key's verdict with why, as the JSON's `verdict.keys` gives it.
+fn verdict_json(t: &Triage, v: &crate::spikes::Verdict, why: &str) -> Value {
+    json!({
+        "code": v.key.0, "subcode": v.key.1, "resource": v.resource, "status": v.status.as_str(), "explanation": why,
+        "count": v.count, "exposure": v.exposure, "baseline_count": v.baseline_count,
+        "baseline_exposure": v.baseline_exposure,
+        "baseline_days": v.baseline_days.iter().map(|d| day_text(*d)).collect::<Vec<_>>(),
+        "expected": v.expected, "ratio": v.ratio, "p_value": v.p_value,
+        "target": target_json(t, v),
+    })
 }
 
 /// The target a flagged key's records of the day went to, as `report.json` gives it, its
@@ -928,14 +933,7 @@ fn fields_json(t: &Triage) -> Value {
         "verdict": {
             "day": t.verdict_day.map(day_text),
             "note": t.verdict_note,
-            "keys": t.verdicts.iter().map(|(v, why)| json!({
-                "code": v.key.0, "subcode": v.key.1, "resource": v.resource, "status": v.status.as_str(), "explanation": why,
-                "count": v.count, "exposure": v.exposure, "baseline_count": v.baseline_count,
-                "baseline_exposure": v.baseline_exposure,
-                "baseline_days": v.baseline_days.iter().map(|d| day_text(*d)).collect::<Vec<_>>(),
-                "expected": v.expected, "ratio": v.ratio, "p_value": v.p_value,
-                "target": target_json(t, v),
-            })).collect::<Vec<_>>(),
+            "keys": t.verdicts.iter().map(|(v, why)| verdict_json(t, v, why)).collect::<Vec<_>>(),
         },
     })
 }
