@@ -1325,14 +1325,10 @@ mod tests {
             format!("[{}]", events.join(",")),
         )
         .unwrap();
-        let settings = crate::config::IngestSettings {
-            inputs: vec![dir.path().join("ops.json"), dir.path().join("events.json")],
-            report_starts: Vec::new(),
-            skip_files: Vec::new(),
-            input_format: None,
-            date_order: None,
-            local_offset: None,
-        };
+        let settings = crate::config::IngestSettings::of(vec![
+            dir.path().join("ops.json"),
+            dir.path().join("events.json"),
+        ]);
         let sink = || Aggregator::new(Window::default(), 3600).keeping_silent(true);
         let (all, ingested) = crate::ingest::ingest(&settings, None, sink).unwrap();
         (all, ingested, settings, dir)

@@ -137,6 +137,19 @@ pub struct Reading {
 }
 
 impl IngestSettings {
+    /// The settings of a run reading `inputs`, every other choice its default: no input
+    /// format, date order or zone forced, no file passed over.
+    pub fn of(inputs: Vec<PathBuf>) -> Self {
+        IngestSettings {
+            inputs,
+            input_format: None,
+            date_order: None,
+            local_offset: None,
+            skip_files: Vec::new(),
+            report_starts: Vec::new(),
+        }
+    }
+
     /// How these settings read records.
     pub fn reading(&self) -> Reading {
         Reading {

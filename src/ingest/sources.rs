@@ -522,18 +522,6 @@ pub fn total_bytes(settings: &IngestSettings) -> u64 {
 mod tests {
     use super::*;
 
-    /// The settings of a run reading `inputs`, every other choice its default.
-    fn settings(inputs: Vec<PathBuf>) -> IngestSettings {
-        IngestSettings {
-            inputs,
-            input_format: None,
-            date_order: None,
-            local_offset: None,
-            skip_files: Vec::new(),
-            report_starts: Vec::new(),
-        }
-    }
-
     #[test]
     fn walk_takes_log_files_only() {
         assert!(wanted_in_walk(Path::new("a/PT1H.json")));
@@ -614,7 +602,7 @@ mod tests {
         write("LICENSE.txt.bak", b"MIT\n");
         write("summary.md", b"# Call Automation triage report\n\n");
         write("report.html", b"<!doctype html>\n<html>");
-        let settings = settings(vec![dir.path().to_path_buf()]);
+        let settings = IngestSettings::of(vec![dir.path().to_path_buf()]);
         let (read, warnings) = sources(&settings);
         let names: Vec<&str> = read
             .iter()
@@ -668,7 +656,7 @@ mod tests {
         write("table-gz", &gz.finish().unwrap());
         write("empty", b"");
         write("notes.md", b"{ not read: an extension of its own }");
-        let settings = settings(vec![dir.path().to_path_buf()]);
+        let settings = IngestSettings::of(vec![dir.path().to_path_buf()]);
         let files = regular_files(&settings).unwrap();
         let names: Vec<String> = (files.iter())
             .map(|s| s.path().file_name().unwrap().to_string_lossy().into_owned())
@@ -683,18 +671,18 @@ mod tests {
         let (a, b) = (dir.path().join("a.json"), dir.path().join("b.csv"));
         std::fs::write(&a, "{}").unwrap();
         std::fs::write(&b, "x").unwrap();
-        let named = settings(vec![dir.path().to_path_buf(), a.clone()]);
+        let named = IngestSettings::of(vec![dir.path().to_path_buf(), a.clone()]);
         let files = regular_files(&named).unwrap();
         assert_eq!(files.iter().map(Stamp::path).collect::<Vec<_>>(), [&a, &b]);
         // A file written since differs from its stamp.
         assert_eq!(regular_files(&named).unwrap(), files);
         std::fs::write(&b, "xy").unwrap();
         assert_ne!(regular_files(&named).unwrap(), files);
-        assert!(regular_files(&settings(vec![a.clone(), "-".into()])).is_none());
+        assert!(regular_files(&IngestSettings::of(vec![a.clone(), "-".into()])).is_none());
         let fifo = dir.path().join("pipe.json");
         let made = std::process::Command::new("mkfifo").arg(&fifo).status();
         if made.is_ok_and(|s| s.success()) {
-            assert!(regular_files(&settings(vec![a, fifo])).is_none());
+            assert!(regular_files(&IngestSettings::of(vec![a, fifo])).is_none());
         }
     }
 

@@ -7,14 +7,7 @@ use super::tests_shapes::Collect;
 use super::*;
 
 fn read_file(path: std::path::PathBuf) -> (Collect, IngestReport) {
-    let s = IngestSettings {
-        inputs: vec![path],
-        input_format: None,
-        date_order: None,
-        local_offset: None,
-        skip_files: Vec::new(),
-        report_starts: Vec::new(),
-    };
+    let s = IngestSettings::of(vec![path]);
     let (mut c, r) = ingest(&s, None, Collect::default).unwrap();
     c.rejects.sort();
     (c, r)

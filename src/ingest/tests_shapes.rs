@@ -69,17 +69,6 @@ fn root() -> PathBuf {
 const RECORD_LINE: &[u8] =
     br#"{"time":"2026-11-24T01:00:00Z","properties":{"resultCode":500,"resultSubcode":8572}}"#;
 
-fn settings(inputs: Vec<PathBuf>) -> IngestSettings {
-    IngestSettings {
-        inputs,
-        input_format: None,
-        date_order: None,
-        local_offset: None,
-        skip_files: Vec::new(),
-        report_starts: Vec::new(),
-    }
-}
-
 fn read(s: &IngestSettings) -> (Collect, IngestReport) {
     let (mut c, r) = ingest(s, None, Collect::default).unwrap();
     c.rejects.sort();
@@ -97,7 +86,7 @@ fn read_text(name: &str, text: &[u8]) -> (Collect, IngestReport, tempfile::TempD
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join(name);
     std::fs::write(&p, text).unwrap();
-    let (c, r) = read(&settings(vec![p]));
+    let (c, r) = read(&IngestSettings::of(vec![p]));
     (c, r, dir)
 }
 
@@ -117,7 +106,7 @@ fn every_sample_file_matches_its_ground_truth() {
     let files = m["files"].as_object().unwrap();
     assert!(files.len() >= 10, "the manifest lists every sample file");
     for (rel, want) in files {
-        let (c, report) = read(&settings(vec![root().join(rel)]));
+        let (c, report) = read(&IngestSettings::of(vec![root().join(rel)]));
         let got = (c.records.len() as u64, c.rejects.len() as u64, c.skipped);
         let expected = (
             want["accepted"].as_u64().unwrap(),
@@ -157,7 +146,7 @@ fn every_sample_file_matches_its_ground_truth() {
 
 #[test]
 fn samples_cover_every_reject_reason_of_the_issue() {
-    let (c, _) = read(&settings(vec![root().join("samples")]));
+    let (c, _) = read(&IngestSettings::of(vec![root().join("samples")]));
     let mut reasons: Vec<&str> = c.rejects.iter().map(|r| r.reason.label()).collect();
     reasons.sort();
     reasons.dedup();
@@ -181,7 +170,7 @@ fn samples_cover_every_reject_reason_of_the_issue() {
 #[test]
 fn directory_walk_reads_every_sample_and_nothing_else() {
     let m = manifest();
-    let (c, report) = read(&settings(vec![root().join("samples")]));
+    let (c, report) = read(&IngestSettings::of(vec![root().join("samples")]));
     let t = &m["totals"];
     assert_eq!(c.records.len() as u64, t["accepted"].as_u64().unwrap());
     assert_eq!(c.rejects.len() as u64, t["rejected"].as_u64().unwrap());
@@ -204,9 +193,9 @@ fn hidden_entries_are_skipped_and_named_files_always_read() {
     std::fs::write(dir.path().join(".b.json"), line).unwrap();
     std::fs::write(dir.path().join("c.json"), line).unwrap();
     std::fs::write(dir.path().join("notes.dat"), line).unwrap();
-    let (c, _) = read(&settings(vec![dir.path().to_path_buf()]));
+    let (c, _) = read(&IngestSettings::of(vec![dir.path().to_path_buf()]));
     assert_eq!(c.records.len(), 1);
-    let (c, _) = read(&settings(vec![dir.path().join("notes.dat")]));
+    let (c, _) = read(&IngestSettings::of(vec![dir.path().join("notes.dat")]));
     assert_eq!(c.records.len(), 1, "a named file is read whatever its name");
 }
 
@@ -219,7 +208,7 @@ fn every_file_is_read_once_however_it_is_reached() {
     // A link back to the top would loop; a second path to the same file would count it twice.
     std::os::unix::fs::symlink("..", dir.path().join("sub/up")).unwrap();
     std::os::unix::fs::symlink("sub/a.json", dir.path().join("again.json")).unwrap();
-    let s = settings(vec![
+    let s = IngestSettings::of(vec![
         dir.path().to_path_buf(),
         dir.path().join("sub/a.json"),
         dir.path().join("sub"),
@@ -228,7 +217,7 @@ fn every_file_is_read_once_however_it_is_reached() {
     assert_eq!(c.records.len(), 1);
     assert_eq!(r.files.len(), 1, "{:?}", r.files);
     // Standard input given twice is read once.
-    let s = settings(vec!["-".into(), "-".into()]);
+    let s = IngestSettings::of(vec!["-".into(), "-".into()]);
     assert_eq!(super::sources(&s).0.len(), 1);
 }
 
@@ -244,7 +233,7 @@ fn the_reports_of_the_run_are_not_read_back() {
     )
     .unwrap();
     std::fs::write(dir.path().join("reports/b.json"), line).unwrap();
-    let mut s = settings(vec![dir.path().to_path_buf()]);
+    let mut s = IngestSettings::of(vec![dir.path().to_path_buf()]);
     let (_, r) = read(&s);
     assert_eq!(r.files.len(), 3, "without the exclusion all are read");
     s.skip_files.push(dir.path().join("reports/by_code.csv"));
@@ -413,7 +402,7 @@ fn search_job_results_are_dated_by_their_original_time() {
         "search-job-results-srch.json",
         "search-job-results-srch-portal.csv",
     ] {
-        let (c, report) = read(&settings(vec![dir.join(file)]));
+        let (c, report) = read(&IngestSettings::of(vec![dir.join(file)]));
         assert_eq!(c.records.len(), 30, "{file}: {:?}", c.rejects);
         assert_eq!(report.files[0].rejected, 0, "{file}");
         let days: std::collections::BTreeSet<String> = (c.records.iter())
@@ -440,7 +429,7 @@ fn a_search_job_s_original_time_in_local_time_is_read_at_the_local_offset() {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("srch.csv");
         std::fs::write(&p, text).unwrap();
-        let mut s = settings(vec![p]);
+        let mut s = IngestSettings::of(vec![p]);
         s.local_offset = east.map(|e| LocalZone::Fixed(chrono::FixedOffset::east_opt(e).unwrap()));
         let (c, report) = read(&s);
         assert_eq!(report.files[0].rejected, 0, "{:?}", c.rejects);
@@ -713,7 +702,7 @@ fn a_record_forwarded_in_a_log_message_is_read() {
 fn a_record_forwarded_in_a_log_message_column_of_a_csv_is_read() {
     let dir = root().join("tests/fixtures/real");
     let read_codes = |file: &str| {
-        let (c, report) = read(&settings(vec![dir.join(file)]));
+        let (c, report) = read(&IngestSettings::of(vec![dir.join(file)]));
         let f = &report.files[0];
         let counts = (f.accepted, f.rejected, f.skipped);
         assert_eq!(counts, (6, 0, 0), "{file}: {:?}", c.rejects);
@@ -782,7 +771,7 @@ fn a_webhook_body_forwarded_in_a_log_message_is_read_as_its_events() {
         "apptraces-webhook-body-portal.csv",
         "apptraces-webhook-body-az.json",
     ] {
-        let (c, report) = read(&settings(vec![dir.join(file)]));
+        let (c, report) = read(&IngestSettings::of(vec![dir.join(file)]));
         let f = &report.files[0];
         let counts = (f.accepted, f.rejected, f.skipped);
         assert_eq!(counts, (3, 0, 1), "{file}: {:?}", c.rejects);
@@ -837,7 +826,7 @@ fn the_record_in_a_json_cell_of_a_csv_is_read() {
         ("customtable-event-column-portal.csv", event_times),
         ("customtable-type-data-portal.csv", row_times),
     ] {
-        let (c, report) = read(&settings(vec![dir.join(file)]));
+        let (c, report) = read(&IngestSettings::of(vec![dir.join(file)]));
         let f = &report.files[0];
         let counts = (f.accepted, f.rejected, f.skipped);
         assert_eq!(counts, (3, 0, 1), "{file}: {:?}", c.rejects);
@@ -1229,7 +1218,7 @@ fn a_log_s_time_without_an_offset_is_local_and_its_lines_may_start_with_a_bracke
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("app.log");
         std::fs::write(&p, &text).unwrap();
-        let mut s = settings(vec![p]);
+        let mut s = IngestSettings::of(vec![p]);
         s.local_offset = east.map(|e| LocalZone::Fixed(chrono::FixedOffset::east_opt(e).unwrap()));
         let (c, r) = read(&s);
         let times: Vec<_> = c.records.iter().map(|r| r.time).collect();
@@ -1368,7 +1357,7 @@ fn utf16_exports_are_read_like_utf8() {
         "cli/az-query.json",
     ] {
         let path = root().join("samples").join(sample);
-        let (utf8, _) = read(&settings(vec![path.clone()]));
+        let (utf8, _) = read(&IngestSettings::of(vec![path.clone()]));
         let text = String::from_utf8(std::fs::read(&path).unwrap()).unwrap();
         for (name, bom, unit) in [
             ("le", [0xFF, 0xFE], u16::to_le_bytes as fn(u16) -> [u8; 2]),
@@ -1397,7 +1386,7 @@ fn utf16_exports_are_read_like_utf8() {
 #[test]
 fn query_api_partial_error_is_a_warning_and_the_rows_still_count() {
     let sample = std::fs::read_to_string(root().join("samples/api/query-response.json")).unwrap();
-    let (all, _) = read(&settings(vec![
+    let (all, _) = read(&IngestSettings::of(vec![
         root().join("samples/api/query-response.json")
     ]));
     let error = r#""error": {"code": "PartialError", "message": "There were some errors when processing your query.", "details": [{"code": "EngineError", "message": "Query result set has exceeded the internal record count limit"}]}"#;
@@ -2306,7 +2295,7 @@ fn csv_header_with_an_open_quote_does_not_swallow_the_rows() {
 fn csv_with_semicolons_or_tabs_reads_as_with_commas() {
     // As Excel re-saves a portal export in locales whose decimal mark is a comma.
     let path = root().join("samples/portal/mediasummary-en-us.csv");
-    let (commas, _) = read(&settings(vec![path.clone()]));
+    let (commas, _) = read(&IngestSettings::of(vec![path.clone()]));
     let text = std::fs::read(&path).unwrap();
     let mut rdr = ::csv::ReaderBuilder::new()
         .has_headers(false)
@@ -2466,7 +2455,7 @@ fn portal_csv_day_first_local_time_with_offset() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("local.csv");
     std::fs::write(&p, text).unwrap();
-    let mut s = settings(vec![p]);
+    let mut s = IngestSettings::of(vec![p]);
     s.local_offset = Some(crate::time::LocalZone::Fixed(
         chrono::FixedOffset::east_opt(2 * 3600).unwrap(),
     ));
@@ -2499,7 +2488,7 @@ fn a_portal_grid_json_of_undecided_dates_names_the_days_they_go_to() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("grid.json");
     std::fs::write(&p, text).unwrap();
-    let (c, report) = read(&settings(vec![p]));
+    let (c, report) = read(&IngestSettings::of(vec![p]));
     assert_eq!(c.records.len(), 2);
     assert!(
         report.warnings.iter().any(|w| w.ends_with(
@@ -2516,7 +2505,7 @@ fn ambiguous_dates_warn_and_date_order_overrides() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("a.csv");
     std::fs::write(&p, text).unwrap();
-    let (c, report) = read(&settings(vec![p.clone()]));
+    let (c, report) = read(&IngestSettings::of(vec![p.clone()]));
     assert_eq!(
         crate::report::rfc3339(c.records[0].time),
         "2026-05-06T20:26:12.030Z"
@@ -2529,7 +2518,7 @@ fn ambiguous_dates_warn_and_date_order_overrides() {
         "{:?}",
         report.warnings
     );
-    let mut s = settings(vec![p]);
+    let mut s = IngestSettings::of(vec![p]);
     s.date_order = Some(DateOrder::Dmy);
     let (c, report) = read(&s);
     assert_eq!(
@@ -2846,7 +2835,7 @@ fn an_export_given_twice_is_said() {
         std::fs::create_dir(dir.path().join(sub)).unwrap();
         std::fs::write(dir.path().join(sub).join("PT1H.json"), text).unwrap();
     }
-    let (c, report) = read(&settings(vec![dir.path().to_path_buf()]));
+    let (c, report) = read(&IngestSettings::of(vec![dir.path().to_path_buf()]));
     assert_eq!(c.records.len(), 60_000);
     let said: Vec<&String> = (report.warnings.iter())
         .filter(|w| w.contains("the same export twice?"))
@@ -2873,7 +2862,7 @@ fn unreadable_file_is_a_reject() {
     // A dangling link met in a directory walk cannot be opened.
     let dir = tempfile::tempdir().unwrap();
     std::os::unix::fs::symlink(dir.path().join("gone.json"), dir.path().join("link.json")).unwrap();
-    let (c, report) = read(&settings(vec![dir.path().to_path_buf()]));
+    let (c, report) = read(&IngestSettings::of(vec![dir.path().to_path_buf()]));
     assert_eq!(c.rejects.len(), 1);
     assert_eq!(c.rejects[0].reason, Reason::Unreadable);
     assert_eq!(report.files[0].shape, "unreadable");
@@ -3730,7 +3719,7 @@ fn forced_format_overrides_detection() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("a.json");
     std::fs::write(&p, text).unwrap();
-    let mut s = settings(vec![p]);
+    let mut s = IngestSettings::of(vec![p]);
     s.input_format = Some(InputFormat::Csv);
     let (c, report) = read(&s);
     assert_eq!(report.files[0].shape, "csv");
@@ -4398,7 +4387,7 @@ fn real_payloads_from_microsofts_docs_and_sdks() {
         ("recording-incomingcall-data-js.json", 2, 0, 2),
         ("powershell-query-response.json", 2, 0, 0),
     ] {
-        let (c, report) = read(&settings(vec![dir.join(file)]));
+        let (c, report) = read(&IngestSettings::of(vec![dir.join(file)]));
         let f = &report.files[0];
         assert_eq!(
             (f.accepted, f.rejected, f.skipped),
@@ -4410,7 +4399,9 @@ fn real_payloads_from_microsofts_docs_and_sdks() {
         assert_eq!(c.records.len() as u64, accepted);
     }
     // The docs' portal rows: en-US local dates read as UTC, strings as numbers.
-    let (c, report) = read(&settings(vec![dir.join("la-operational-5cf2a1b.json")]));
+    let (c, report) = read(&IngestSettings::of(vec![
+        dir.join("la-operational-5cf2a1b.json")
+    ]));
     let r = &c.records[0];
     assert_eq!(r.time, utc("2023-05-25T17:43:25.746Z"));
     assert_eq!((r.kind, r.code, r.subcode), (Kind::Operations, 202, None));
@@ -4426,12 +4417,14 @@ fn real_payloads_from_microsofts_docs_and_sdks() {
         .warnings
         .iter()
         .any(|w| w.contains("a comma before a closing bracket was ignored")));
-    let (c, _) = read(&settings(vec![dir.join("la-mediasummary-5cf2a1b.json")]));
+    let (c, _) = read(&IngestSettings::of(vec![
+        dir.join("la-mediasummary-5cf2a1b.json")
+    ]));
     assert_eq!(c.records[0].time, utc("2023-05-24T19:57:40.480Z"));
     assert_eq!((c.records[0].code, c.records[0].subcode), (200, Some(0)));
     // The recorded 2025 events: the failed play and the two ends of the call; the 200/0
     // results of CallConnected and ParticipantsUpdated are skipped.
-    let (c, _) = read(&settings(vec![
+    let (c, _) = read(&IngestSettings::of(vec![
         dir.join("callback-with-resultinfo-net-2025.ndjson")
     ]));
     let keys: Vec<(u32, Option<u32>)> = c.records.iter().map(|r| (r.code, r.subcode)).collect();
@@ -4502,7 +4495,7 @@ fn events_without_a_result_are_skipped_with_their_reason() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("cb.jsonl");
     std::fs::write(&p, text).unwrap();
-    let (agg, report) = ingest(&settings(vec![p]), None, || {
+    let (agg, report) = ingest(&IngestSettings::of(vec![p]), None, || {
         crate::aggregate::Aggregator::new(Default::default(), 3600)
     })
     .unwrap();
@@ -4545,7 +4538,7 @@ fn a_fifo_in_a_directory_is_skipped_and_one_named_is_read() {
         .unwrap();
     assert!(made.success());
     // Walking the directory must not open the FIFO (that would wait for a writer forever).
-    let (c, report) = read(&settings(vec![dir.path().to_path_buf()]));
+    let (c, report) = read(&IngestSettings::of(vec![dir.path().to_path_buf()]));
     assert_eq!(c.records.len(), 1);
     assert_eq!(report.files.len(), 1);
     assert!(
@@ -4561,7 +4554,7 @@ fn a_fifo_in_a_directory_is_skipped_and_one_named_is_read() {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::write(fifo, format!("{good}\n{good}\n")).unwrap())
     };
-    let (c, _) = read(&settings(vec![fifo]));
+    let (c, _) = read(&IngestSettings::of(vec![fifo]));
     writer.join().unwrap();
     assert_eq!(c.records.len(), 2);
 }
@@ -4585,7 +4578,7 @@ fn an_unreadable_directory_is_a_reject_and_the_walk_goes_on() {
         .status()
         .unwrap();
     assert!(ok.success());
-    let (c, report) = read(&settings(vec![dir.path().to_path_buf()]));
+    let (c, report) = read(&IngestSettings::of(vec![dir.path().to_path_buf()]));
     assert_eq!(c.records.len(), 2, "the files around it are read");
     let unreadable: Vec<_> = c
         .rejects
@@ -4609,7 +4602,7 @@ fn progress_counts_the_bytes_of_the_file_not_what_it_decompresses_to() {
     std::fs::write(&p, gz.finish().unwrap()).unwrap();
     let size = std::fs::metadata(&p).unwrap().len();
     let bar = indicatif::ProgressBar::hidden();
-    let (c, _) = ingest(&settings(vec![p]), Some(&bar), Collect::default).unwrap();
+    let (c, _) = ingest(&IngestSettings::of(vec![p]), Some(&bar), Collect::default).unwrap();
     assert_eq!(c.records.len(), 2000);
     assert_eq!(bar.position(), size);
 }
@@ -4635,7 +4628,7 @@ fn progress_counts_each_byte_of_a_large_plain_file_once() {
         let p = dir.path().join(name);
         std::fs::write(&p, &text).unwrap();
         let bar = indicatif::ProgressBar::hidden();
-        let (c, _) = ingest(&settings(vec![p]), Some(&bar), Collect::default).unwrap();
+        let (c, _) = ingest(&IngestSettings::of(vec![p]), Some(&bar), Collect::default).unwrap();
         if let Some(records) = records {
             assert_eq!(c.records.len(), records, "{name}");
         }
@@ -5141,7 +5134,7 @@ fn a_local_time_zone_follows_daylight_saving_time() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("local.csv");
     std::fs::write(&p, text).unwrap();
-    let mut s = settings(vec![p]);
+    let mut s = IngestSettings::of(vec![p]);
     s.local_offset = Some(crate::time::LocalZone::Tz(chrono_tz::Europe::Berlin));
     let (c, report) = read(&s);
     let times: Vec<String> = c
@@ -5284,7 +5277,7 @@ fn a_reading_found_wrong_leaves_nothing_in_what_the_sinks_share() {
         shared: shared.clone(),
         own: None,
     };
-    let (sink, report) = ingest(&settings(vec![p]), None, make).unwrap();
+    let (sink, report) = ingest(&IngestSettings::of(vec![p]), None, make).unwrap();
     assert_eq!(sink.own, None);
     let accepted = report.files[0].accepted;
     assert!(accepted > 0);

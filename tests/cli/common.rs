@@ -99,14 +99,7 @@ pub fn records_of(inputs: &[PathBuf]) -> Vec<acs_triage::normalize::Record<'stat
             self.0.extend(o.0);
         }
     }
-    let settings = acs_triage::config::IngestSettings {
-        inputs: inputs.to_vec(),
-        input_format: None,
-        date_order: None,
-        local_offset: None,
-        skip_files: Vec::new(),
-        report_starts: Vec::new(),
-    };
+    let settings = acs_triage::config::IngestSettings::of(inputs.to_vec());
     ingest(&settings, None, Collect::default).unwrap().0 .0
 }
 
