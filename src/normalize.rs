@@ -663,7 +663,7 @@ const KNOWN_KINDS: [(&str, Option<Kind>); 6] = [
 /// The families of ACS's other logs, by category or table name (lower case, without `acs`):
 /// calling SDK clients, call summaries and diagnostics, recording, chat, SMS, email, identity,
 /// rooms, Job Router, network traversal, advanced messaging, billing.
-const OTHER_LOGS: [&str; 17] = [
+const OTHER_LOGS: [&str; 18] = [
     "auth",
     "advancedmessaging",
     "billing",
@@ -679,6 +679,7 @@ const OTHER_LOGS: [&str; 17] = [
     "email",
     "jobrouter",
     "networktraversal",
+    "optout",
     "rooms",
     "sms",
 ];

@@ -129,6 +129,9 @@ fn rejects_and_skips() {
         (Field::Type, "ACSCallRecordingIncomingOperations"),
         (Field::TableName, "ACSChatIncomingOperations"),
         (Field::Type, "ACSEmailSendMailOperational"),
+        // The SMS opt-out API's log (its 400s and 429s had been Call Automation failures).
+        (Field::Type, "ACSOptOutManagementOperations"),
+        (Field::TableName, "ACSOptOutManagementOperations"),
     ] {
         let mut r = raw(&base);
         r.set(field, s(name));
