@@ -20,7 +20,7 @@ use crate::ingest::{Kept, Reject, RejectRows, Sink};
 use crate::record::{Kind, Reason, Record, SkipReason};
 
 /// One call's records of the focused subcode. Held for every call (the calls are listed most
-/// records first, so each one's count is needed to the end): a call takes 112 bytes here and
+/// records first, so each one's count is needed to the end): a call takes 120 bytes here and
 /// nothing on the heap, but for the ServerCallId and [`Details`] that only the rows of CSV and
 /// `--calls` show, held within the budget of [`SharedIds`] (past it, they are read again for
 /// the calls listed only).
@@ -38,8 +38,11 @@ pub struct CallStats {
     /// resource the call's other records name ([`ResourceSplit`]), as `by_resource.csv` joins
     /// them.
     pub unnamed: u32,
-    /// Whether a focused record names a resource: the call is then among its calls already.
-    pub names_resource: bool,
+    /// The first by name of the resources its focused records name: the call is among their
+    /// calls already, and among those of the resource its callback records are joined to (the
+    /// first by name of those all its records name) only when that is this one.
+    /// (A thin pointer, 8 bytes, to the text shared by the calls of the resource.)
+    pub named: Option<Arc<String>>,
     /// Whether a focused record of another log names none (a portal export without
     /// `_ResourceId`): it stays `(not named)`, as in `by_resource.csv`, which joins callback
     /// records only, and the call among that row's calls.
@@ -691,6 +694,15 @@ impl CallStats {
         server + details
     }
 
+    /// Keeps `name` as [`CallStats::named`] when it comes first by name.
+    fn offer_named(&mut self, name: Option<Arc<String>>) {
+        if let Some(n) = name {
+            if self.named.as_ref().is_none_or(|held| *n < **held) {
+                self.named = Some(n);
+            }
+        }
+    }
+
     /// Lets its texts go.
     fn drop_texts(&mut self) {
         self.server_call_id = Detail::default();
@@ -701,7 +713,7 @@ impl CallStats {
     fn absorb(&mut self, s: CallStats) {
         self.count += s.count;
         self.unnamed = self.unnamed.saturating_add(s.unnamed);
-        self.names_resource |= s.names_resource;
+        self.offer_named(s.named);
         self.stays |= s.stays;
         self.by_correlation |= s.by_correlation;
         self.call_connection_id.absorb(s.call_connection_id);
@@ -956,7 +968,10 @@ impl ResourceSplit {
         }
         match resource.filter(|r| !r.is_empty()) {
             Some(r) => {
-                let (whole, left) = (u64::from(!c.names_resource), u64::from(!c.stays));
+                // A call is new among `r`'s calls unless its focused records name `r`: they
+                // may name another, a call transferred between two resources' apps.
+                let whole = u64::from(c.named.as_deref().map(String::as_str) != Some(r));
+                let left = u64::from(!c.stays);
                 let e = self.inferred.entry(r.to_string()).or_default();
                 *e = (e.0 + unnamed, e.1 + 1, e.2 + whole, e.3 + left);
             }
@@ -1361,18 +1376,18 @@ fn window_resource<'n>(
 #[derive(Debug, Default)]
 struct LastResource {
     id: Box<str>,
-    /// [`Record::resource`] of `id`.
-    name: Option<Box<str>>,
+    /// [`Record::resource`] of `id`, shared with the calls whose records name it.
+    name: Option<Arc<String>>,
 }
 
 impl LastResource {
     /// The name of the resource `rec` names ([`Record::resource`]), none if it names none.
     fn name(&mut self, rec: &Record<'_>) -> Option<&str> {
         if *self.id != *rec.resource_id {
-            self.name = rec.resource().map(String::into_boxed_str);
+            self.name = rec.resource().map(Arc::new);
             self.id = rec.resource_id.as_ref().into();
         }
-        self.name.as_deref()
+        self.name.as_deref().map(String::as_str)
     }
 }
 
@@ -1772,11 +1787,13 @@ impl Sink for Focus {
             let texts = self.listing.details && self.keeps_texts();
             let c = self.calls.entry(id);
             c.count += 1;
-            let resource = self.names.name(rec);
+            self.names.name(rec);
+            let named = self.names.name.clone();
+            let resource = named.as_deref().map(String::as_str);
             // A callback record is joined to its call's resource; one of another log stays
             // where it is, as `report` counts them.
             match (resource, rec.kind) {
-                (Some(_), _) => c.names_resource = true,
+                (Some(_), _) => c.offer_named(named.clone()),
                 (None, Kind::Callback) => c.unnamed = c.unnamed.saturating_add(1),
                 (None, _) => {
                     c.stays = true;
@@ -2104,9 +2121,11 @@ mod tests {
     }
 
     /// Without details (Markdown, JSON), a call holds its counts and ids in the list of the
-    /// table by call and nothing on the heap: 100,000 calls of two records take under 150
-    /// bytes each, in two workers merged. They held about 700 (a boxed stats, its
-    /// ServerCallId, SDK and message texts each on the heap).
+    /// table by call and nothing on the heap: 100,000 calls of two records take under 160
+    /// bytes each, in two workers merged (under 150 before a call kept the first resource by
+    /// name its records name, a pointer to a text the resource's calls share: rev67b F1).
+    /// They held about 700 (a boxed stats, its ServerCallId, SDK and message texts each on
+    /// the heap).
     #[test]
     fn calls_without_details_hold_nothing_past_their_place() {
         let listing = Listing {
@@ -2135,7 +2154,8 @@ mod tests {
         assert!(Arc::ptr_eq(texts.0, texts.1));
         let held = calls.guids.entries.capacity() * std::mem::size_of::<(Words, CallStats)>()
             + calls.guids.places.allocation_size();
-        assert!(held < 150 * 100_000, "{held}");
+        assert!(held < 160 * 100_000, "{held}");
+        assert!(std::mem::size_of::<CallStats>() <= 120);
         // With details (CSV, --calls), the same calls hold them.
         let mut full = Focus::new(8522, None, Aggregator::new(Default::default(), 3600));
         full.record(&focused("corr-1".into(), 7));

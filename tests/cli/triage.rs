@@ -1539,6 +1539,55 @@ fn triage_joins_callback_records_to_their_call_s_resource_as_by_resource_does() 
     }
 }
 
+/// Of a call whose records name two resources, a focused record of the later by name (acs-b)
+/// does not make the call one of the first's (acs-a) already: the callback record joined to
+/// acs-a brings the call among its calls, as `by_resource.csv` counts it (rev67b F1: acs-a
+/// 1 record, 0 calls).
+#[test]
+fn a_call_of_two_resources_is_among_the_calls_of_each_in_triage_s_by_resource() {
+    const CORR: &str = "aaaaaaaa-1111-4111-8111-000000000001";
+    let rid = "/subscriptions/s/resourcegroups/rg/providers/microsoft.communication/communicationservices";
+    let summary = |t: &str, r: &str, code: u32, sub: u32| {
+        format!(
+            r#"{{"time":"2026-11-24T10:0{t}:00.000Z","resourceId":"{rid}/{r}","category":"CallAutomationMediaSummary","operationName":"Play","correlationId":"{CORR}","properties":{{"resultCode":{code},"resultSubcode":{sub}}}}}"#
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let logs = [
+        summary("0", "acs-b", 404, 8522),
+        summary("1", "acs-a", 200, 0),
+    ];
+    std::fs::write(dir.path().join("a.jsonl"), logs.join("\n")).unwrap();
+    let callback = serde_json::json!([{
+        "id": "e1", "type": "Microsoft.Communication.PlayFailed", "time": "2026-11-24T10:00:30.000Z",
+        "data": {"callConnectionId": "cc1", "correlationId": CORR,
+                 "resultInformation": {"code": 404, "subCode": 8522, "message": "m"}},
+    }]);
+    std::fs::write(dir.path().join("cb.json"), callback.to_string()).unwrap();
+    let out = dir.path().join("out");
+    (bin()
+        .args(["report", "-q", "--no-config", "--out"])
+        .arg(&out)
+        .arg(dir.path()))
+    .assert()
+    .success();
+    let by_resource = std::fs::read_to_string(out.join("by_resource.csv")).unwrap();
+    assert!(
+        by_resource.contains("\nacs-a,2,1,1,1,0.5000,1\n"),
+        "{by_resource}"
+    );
+    let a = (bin().args(["triage", "8522", "--no-config", "--format", "json"]))
+        .arg(dir.path())
+        .assert()
+        .success();
+    let v: Value = serde_json::from_str(&stdout(&a)).unwrap();
+    let row = |r: &str, inferred: u64| serde_json::json!({"resource": r, "count": 1, "calls": 1, "inferred": inferred});
+    assert_eq!(
+        v["resources"],
+        serde_json::json!([row("acs-a", 1), row("acs-b", 0)])
+    );
+}
+
 /// A record of another log than callback events that names no resource (a portal export
 /// without `_ResourceId`) stays `(not named)` in triage's By resource, as in `by_resource.csv`,
 /// which joins callback records only; the callback record of its call is still counted under
