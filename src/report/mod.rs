@@ -31,12 +31,15 @@ pub(crate) use crate::time::rfc3339;
 /// Examples kept per reject reason for the data-quality section.
 const REJECT_EXAMPLES: usize = 3;
 
-/// A share from 0 to 1, rounded to 4 decimals.
+/// A share from 0 to 1, rounded to 4 decimals, a half up: in integers, so that every tie
+/// goes one way (in doubles, 3 of 20,000 gave 0.0001 and 5 of 20,000 0.0003, as the
+/// product's last bit fell).
 pub fn share(part: u64, whole: u64) -> f64 {
     if whole == 0 {
         0.0
     } else {
-        (part as f64 / whole as f64 * 10_000.0).round() / 10_000.0
+        let (part, whole) = (u128::from(part), u128::from(whole));
+        ((part * 20_000 + whole) / (2 * whole)) as f64 / 10_000.0
     }
 }
 

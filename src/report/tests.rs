@@ -7,6 +7,12 @@ fn shares_round_to_four_decimals() {
     assert_eq!(share(1, 3), 0.3333);
     assert_eq!(share(2, 3), 0.6667);
     assert_eq!(share(0, 0), 0.0);
+    // Ties go up, whatever the double's last bit (rev67b F2: 0.0001 and 0.0003).
+    assert_eq!(
+        [1, 3, 5, 7].map(|n| share(n, 20_000)),
+        [0.0001, 0.0002, 0.0003, 0.0004]
+    );
+    assert_eq!(share(u64::MAX, u64::MAX), 1.0);
 }
 
 #[test]
