@@ -64,7 +64,7 @@ impl CallResources {
         CallResources(of)
     }
 
-    fn get(&self, call: u32) -> u32 {
+    pub(super) fn get(&self, call: u32) -> u32 {
         self.0.get(call as usize).copied().unwrap_or(0)
     }
 }

@@ -1447,12 +1447,18 @@ impl Sink for Aggregator {
             self.absorb(*run);
         }
         self.flush();
+        let calls = self.calls.len();
         if self.keep_silent {
             let end = self.days.span().map(|(_, last)| last);
             let silent = std::mem::take(&mut self.silent);
-            self.silent_report = silent.finish(&self.calls, &self.resources, end);
+            // A call's resource is the one all its records name (the first by name), as the
+            // join of callback records gives it, not only the one its actions' records name.
+            let of = silent.has_calls().then(|| {
+                let named = self.cells.iter().map(|(cell, c)| (cell.5, &c.calls));
+                joins::CallResources::of(calls, named, &self.resources)
+            });
+            self.silent_report = silent.finish(&self.calls, &self.resources, of.as_ref(), end);
         }
-        let calls = self.calls.len();
         // Every call is in the cells' sets by now: the ids that numbered them, 16 bytes a call
         // and more, would stay beside the tables summed from the cells, and the report.
         self.calls = CallIds::default();

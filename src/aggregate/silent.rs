@@ -30,6 +30,7 @@ use foldhash::HashMap;
 use super::call_ids::{guid, CallIds, Words};
 use super::focus::guid_text;
 use super::interner::Interner;
+use super::joins::CallResources;
 use crate::record::{Kind, Record};
 
 /// An action whose outcome Microsoft documents, and where it is written.
@@ -534,6 +535,12 @@ impl Silent {
         Some(mark)
     }
 
+    /// Whether a call has an action accepted: only then are the calls' resources looked up
+    /// for [`Silent::finish`].
+    pub(super) fn has_calls(&self) -> bool {
+        (self.calls.iter()).any(|c| c.accepted.iter().any(|&n| n > 0))
+    }
+
     /// [`Silent::mark`] of an event's record met apart from the records counted in cells (a
     /// PlayCanceled without a result), to be added at once: its operation looked up on its
     /// own. None for an action accepted, whose marks are added in their order.
@@ -701,11 +708,19 @@ impl Silent {
     /// The finished counts: each action's row, and the first [`MAX_LISTED`] calls without
     /// an outcome, named by `ids` and `resources`. `end` is the input's last record.
     pub(super) fn finish(
-        self,
+        mut self,
         ids: &CallIds,
         resources: &Interner,
+        of: Option<&CallResources>,
         end: Option<DateTime<Utc>>,
     ) -> SilentReport {
+        // Each call's resource from all its records, where its actions' records are a few
+        // (a call answered by one resource's app and played to by another's is the first's).
+        if let Some(of) = of {
+            for (id, c) in self.calls.iter_mut().enumerate() {
+                c.name(of.get(id as u32), 0, resources);
+            }
+        }
         let summaries = self.summary_resources.contains(&true);
         let mut rows: Vec<SilentRow> = ACTIONS
             .iter()

@@ -1723,6 +1723,64 @@ fn a_resource_day_of_joined_callbacks_alone_is_not_judged_cut() {
     );
 }
 
+/// The silent-failure test's resource of a call is the first by name of those all its records
+/// name, not only its actions' records (rev67b F3): a call answered by acs-a's app (AnswerCall)
+/// whose Play acs-b accepted is acs-a's, and acs-a exports no media summary log, so the Play is
+/// not tested; a call whose Play acs-a refused (404) beside acs-b's accepted one is listed
+/// under acs-a. Both had been acs-b's (the first a silent failure).
+#[test]
+fn a_silent_call_s_resource_is_the_one_all_its_records_name_first() {
+    let rid = "/SUBSCRIPTIONS/S/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES";
+    let (x, y) = (
+        "aaaaaaaa-1111-4111-8111-00000000000a",
+        "aaaaaaaa-1111-4111-8111-00000000000b",
+    );
+    let op = |t: &str, res: &str, name: &str, status: u32, corr: &str| {
+        format!(
+            r#"{{"time":"2026-11-24T{t}.000Z","resourceId":"{rid}/{res}","category":"CallAutomationOperational","operationName":"{name}","resultSignature":{status},"correlationId":"{corr}","properties":{{"callConnectionId":"cc-{corr}"}}}}"#
+        )
+    };
+    let summary = |t: &str, res: &str, corr: &str| {
+        format!(
+            r#"{{"time":"2026-11-24T{t}.000Z","resourceId":"{rid}/{res}","category":"CallAutomationMediaSummary","operationName":"Play","correlationId":"{corr}","properties":{{"resultCode":200,"resultSubcode":0}}}}"#
+        )
+    };
+    let answered = [
+        op("10:00:00", "ACS-A", "AnswerCall", 200, x),
+        op("10:00:05", "ACS-B", "Play", 202, x),
+        op("10:05:00", "ACS-B", "Play", 202, y),
+        summary("10:05:10", "ACS-B", y),
+        op("12:00:00", "ACS-B", "HangUp", 204, y),
+    ];
+    let refused = [
+        op("10:00:00", "ACS-B", "Play", 202, x),
+        op("10:01:00", "ACS-A", "Play", 404, x),
+        summary("10:02:00", "ACS-A", y),
+        summary("10:03:00", "ACS-B", y),
+        summary("12:00:00", "ACS-B", y),
+    ];
+    for (lines, silent, calls) in [
+        (&answered, "Play,media summary,2,1,0,0.0000,0,0,1,tested", 0),
+        (&refused, "Play,media summary,1,0,1,1.0000,1,0,0,tested", 1),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.jsonl"), lines.join("\n")).unwrap();
+        let out = dir.path().join("out");
+        (bin()
+            .args(["report", "-q", "--no-config", "--out"])
+            .arg(&out)
+            .arg(dir.path()))
+        .assert()
+        .code(predicates::prelude::predicate::in_iter([0, 4]));
+        let rows = std::fs::read_to_string(out.join("silent.csv")).unwrap();
+        assert!(rows.lines().any(|l| l == silent), "{rows}");
+        let listed = std::fs::read_to_string(out.join("silent_calls.csv")).unwrap();
+        let listed: Vec<&str> = listed.lines().skip(1).collect();
+        assert_eq!(listed.len(), calls, "{listed:?}");
+        assert!(listed.iter().all(|l| l.contains(",acs-a,")), "{listed:?}");
+    }
+}
+
 /// A call whose records name two resources (its call transferred from acs-stage's app to
 /// acs-prod's, one CorrelationId; each resource's operations log in its own storage blob, as
 /// archives lay them out) is the first resource's by name in both places: `by_resource.csv`
