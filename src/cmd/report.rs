@@ -9,7 +9,7 @@ use crate::catalogue::Catalogue;
 use crate::cli::{ReportArgs, ReportFormat, SpikesBy};
 use crate::config::{self, IngestSettings};
 use crate::exit_codes::Exit;
-use crate::ingest::{self, IngestReport, RejectRows};
+use crate::ingest::{self, FilesDays, IngestReport, RejectRows};
 use crate::output::{self, OutputSet};
 use crate::progress::progress_bar;
 use crate::render;
@@ -24,6 +24,8 @@ pub fn run(cat: Catalogue, args: &ReportArgs, also_read: &[(PathBuf, &str)]) -> 
     let settings = checked_settings(args, out, &formats, also_read)?;
     let (agg, ingested, calls) = read(args, &settings, &formats)?;
     let copied = ingested.copied();
+    // The days the records of a guessed day/month order fall on.
+    let guessed = ingested.guessed_days();
     let mut warnings = ingested.warnings;
     warnings.extend(calls.warning());
     warnings.extend(calls.changed(&settings));
@@ -35,7 +37,13 @@ pub fn run(cat: Catalogue, args: &ReportArgs, also_read: &[(PathBuf, &str)]) -> 
     let mut set = OutputSet::new();
     let rejects = over_max_bad.then_some((agg.rejected, agg.read()));
     let copies = Some((copied.0 as u64, copied.1)).filter(|c| c.0 > 0);
-    let night = test_night(args, &agg, (rejects, calls.joined()), copies, &mut set)?;
+    let night = test_night(
+        args,
+        &agg,
+        (rejects, calls.joined()),
+        (copies, guessed),
+        &mut set,
+    )?;
     warnings.extend(night.warnings);
     let mut rep = report::build(
         agg,
@@ -147,12 +155,14 @@ fn read(
 
 /// Tests the night against the history, and stages the history's new days in `set`. The
 /// history is dropped on return, so that the report is not made beside it. `joined`: whether
-/// the run counted the callback records of its resources' calls.
+/// the run counted the callback records of its resources' calls; `copied`: the input files
+/// that look like copies of others, and the records they add; `guessed`: those whose
+/// day/month order was guessed, with the days of their records, which are stored partial.
 fn test_night(
     args: &ReportArgs,
     agg: &Aggregator,
     (over_max_bad, joined): (Option<(u64, u64)>, bool),
-    copied: Option<(u64, u64)>,
+    (copied, guessed): (Option<(u64, u64)>, Option<FilesDays>),
     set: &mut OutputSet,
 ) -> Result<Night> {
     // The input's own days count as history; stored days fill in the baseline.
@@ -172,6 +182,7 @@ fn test_night(
         stored: args.spikes.history.is_some(),
         over_max_bad,
         copied,
+        guessed: guessed.as_ref(),
     };
     let mut night = night::test(&mut history, input_days, agg, &asked);
     warnings.append(&mut night.warnings);

@@ -178,7 +178,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
             };
             if ranges::read(&after_header, progress, ctx, make, (FRAMING, &doubt), body) {
                 if let Some(w) = guess_said {
-                    ctx.warn(w);
+                    ctx.order_guessed(w);
                 }
                 blocks::give_buffer(data);
                 return Ok(());
@@ -195,7 +195,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         }
     }
     if let Some(w) = guess_said {
-        ctx.warn(w);
+        ctx.order_guessed(w);
     }
     in_order();
     // Rows after the header, then every further block.
@@ -439,7 +439,7 @@ fn learn_order<S: Sink>(
         if by_ranges {
             said = Some(w);
         } else {
-            ctx.warn(w);
+            ctx.order_guessed(w);
         }
     }
     ctx.rules.order = Some(search.found.unwrap_or(DateOrder::Mdy));
@@ -698,7 +698,7 @@ pub(super) fn dates_said(dates: &[(chrono::NaiveDate, chrono::NaiveDate)], more:
         format!("{}{more}", days.join(", "))
     };
     format!(
-        ", which dates its rows {} (day-first: {}), the days the reports and a --history run's stored days put its records on; pass --date-order dmy if they are day-first",
+        ", which dates its rows {} (day-first: {}), the days the reports put its records on; a --history run stores those days as partial, never a baseline (the guess may have made them up); pass --date-order dmy if they are day-first, mdy if month-first: a re-run with it stores its days whole",
         list(|d| d.0),
         list(|d| d.1)
     )

@@ -104,6 +104,116 @@ pub struct FileReport {
     /// Records outside the `--since`/`--until` window: read and valid, not counted (nor in
     /// `accepted`).
     pub outside: u64,
+    /// The day/month order of its dates was guessed (month-first): its first rows could not
+    /// tell it, and no later date did.
+    pub order_guessed: bool,
+    /// The UTC days its accepted records fall on, kept for a file whose order was guessed
+    /// (empty for the others): which days of the history its records are in doubt on.
+    pub days: FileDays,
+}
+
+/// Distinct days a file's [`FileDays`] keeps: its records on any other day are counted apart.
+const MAX_FILE_DAYS: usize = 366;
+
+/// The UTC days of a file's accepted records, each with how many: the days a file whose dates
+/// were read in a guessed day/month order puts records on, which a history is not to take
+/// for whole days. A record on the day of the record before
+/// it costs a comparison; a file of records on more than [`MAX_FILE_DAYS`] days keeps the first
+/// ones met and counts the rest apart.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileDays {
+    /// Each day (days since the epoch) with its records, in day order.
+    each: Vec<(i64, u64)>,
+    /// Records on days past the first [`MAX_FILE_DAYS`].
+    other: u64,
+    /// The day of the last record, and the records of that run of them not yet in `each`.
+    run: (i64, u64),
+}
+
+impl FileDays {
+    /// Counts a record at `time` (seconds since the epoch).
+    fn count(&mut self, time: i64) {
+        let day = time.div_euclid(crate::time::DAY);
+        if self.run.1 > 0 && self.run.0 == day {
+            self.run.1 += 1;
+            return;
+        }
+        self.flush();
+        self.run = (day, 1);
+    }
+
+    /// Adds `n` records of `day` to `each`, or to `other` past its last place.
+    fn put(&mut self, day: i64, n: u64) {
+        match self.each.binary_search_by_key(&day, |e| e.0) {
+            Ok(i) => self.each[i].1 += n,
+            Err(_) if self.each.len() >= MAX_FILE_DAYS => self.other += n,
+            Err(i) => self.each.insert(i, (day, n)),
+        }
+    }
+
+    fn flush(&mut self) {
+        let (day, n) = std::mem::take(&mut self.run);
+        if n > 0 {
+            self.put(day, n);
+        }
+    }
+
+    /// Adds another part's days (another worker's of the same file).
+    fn add(&mut self, mut o: FileDays) {
+        self.flush();
+        o.flush();
+        for (day, n) in o.each {
+            self.put(day, n);
+        }
+        self.other += o.other;
+    }
+
+    /// Each day with its records, in day order, and the records on days not kept apart (a file
+    /// of records on more than [`MAX_FILE_DAYS`] days): those may be on any day.
+    pub fn each(&self) -> (&[(i64, u64)], u64) {
+        debug_assert_eq!(self.run.1, 0, "days read before they were all counted");
+        (&self.each, self.other)
+    }
+}
+
+/// Some input files' accepted records and the days they fall on: those of the files whose
+/// dates were read in a guessed day/month order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FilesDays {
+    pub files: u64,
+    pub records: u64,
+    /// Each day, with how many of the files have records on it and how many records: none
+    /// when a file's records fall on more days than it keeps apart ([`FileDays`]), which may
+    /// then be any.
+    pub days: Option<std::collections::BTreeMap<i64, (u64, u64)>>,
+}
+
+impl FilesDays {
+    /// The files of `files` that `which` takes, with their days; none when it takes none.
+    fn of<'a>(
+        files: impl Iterator<Item = &'a FileReport>,
+        which: impl Fn(&FileReport) -> bool,
+    ) -> Option<FilesDays> {
+        let mut all = FilesDays {
+            days: Some(Default::default()),
+            ..FilesDays::default()
+        };
+        for f in files.filter(|f| which(f)) {
+            all.files += 1;
+            all.records += f.accepted;
+            let (each, other) = f.days.each();
+            if other > 0 {
+                all.days = None;
+            }
+            if let Some(days) = &mut all.days {
+                for &(day, n) in each {
+                    let d = days.entry(day).or_default();
+                    *d = (d.0 + 1, d.1 + n);
+                }
+            }
+        }
+        (all.files > 0).then_some(all)
+    }
 }
 
 /// What the whole ingest gave, besides the records.
@@ -129,6 +239,12 @@ impl IngestReport {
             .sum();
         (self.copies.len(), records)
     }
+
+    /// The files whose dates were read in a guessed day/month order, and the days of their
+    /// records: days the guess may have made up (3 November read as 11 March).
+    pub fn guessed_days(&self) -> Option<FilesDays> {
+        FilesDays::of(self.files.iter(), |f| f.order_guessed)
+    }
 }
 
 /// One file being read: its name, how to read times, and its counters.
@@ -149,14 +265,18 @@ pub(crate) struct FileCtx<'s, S> {
     /// A CSV header in another column order was met inside the file (exports joined): the
     /// rows after it are read by its columns, so the file in order.
     pub(crate) joined: bool,
+    /// The day/month order its dates are read in is a guess, said ([`FileCtx::order_guessed`]).
+    pub(crate) guessed: bool,
 }
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Counts {
     pub accepted: u64,
     pub rejected: u64,
     pub skipped: u64,
     pub outside: u64,
+    /// The days of the accepted records.
+    pub days: FileDays,
 }
 
 impl Counts {
@@ -165,6 +285,7 @@ impl Counts {
         self.rejected += o.rejected;
         self.skipped += o.skipped;
         self.outside += o.outside;
+        self.days.add(o.days);
     }
 }
 
@@ -181,6 +302,7 @@ impl<S: Sink> FileCtx<'_, S> {
             parked: Default::default(),
             order_told: None,
             joined: false,
+            guessed: false,
         }
     }
 
@@ -215,6 +337,7 @@ impl<S: Sink> FileCtx<'_, S> {
                 let kept = self.sink.record(r);
                 if kept == Kept::Counted {
                     self.counts.accepted += 1;
+                    self.counts.days.count(r.time.timestamp());
                 } else if kept == Kept::Outside {
                     self.counts.outside += 1;
                 } else {
@@ -256,6 +379,14 @@ impl<S: Sink> FileCtx<'_, S> {
             "{}: its first rows could not tell the day/month order of its dates; a later date told it, and the file was read again {order}",
             self.name
         );
+        self.guessed = false;
+        self.warn(w);
+    }
+
+    /// Says `w`, that the day/month order of the file's dates is guessed, and keeps that it
+    /// is: the days its records go to may be made up, and a history keeps them partial.
+    pub(crate) fn order_guessed(&mut self, w: String) {
+        self.guessed = true;
         self.warn(w);
     }
 
@@ -697,6 +828,10 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         ctx.warn(w);
         ctx.reject(0, Reason::Unreadable, e.to_string(), String::new());
     }
+    // Only the days a history is to doubt are kept: a file's days are a few bytes, but of
+    // files by the hundred thousand.
+    let mut days = std::mem::take(&mut ctx.counts.days);
+    days.flush();
     let report = FileReport {
         path: src.name.clone(),
         shape,
@@ -704,6 +839,12 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         rejected: ctx.counts.rejected,
         skipped: ctx.counts.skipped,
         outside: ctx.counts.outside,
+        order_guessed: ctx.guessed,
+        days: if ctx.guessed {
+            days
+        } else {
+            FileDays::default()
+        },
     };
     (report, ctx.warnings)
 }
@@ -837,6 +978,7 @@ fn read_in_parts<S: Sink, M: Fn() -> S + Sync>(
         return false;
     }
     let (counts, warnings, parked, local_times) = (c.counts, c.warnings, c.parked, c.local_times);
+    ctx.guessed |= c.guessed;
     // The day/month order the reading found.
     ctx.rules = c.rules;
     ctx.sink.merge(sink);

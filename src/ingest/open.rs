@@ -915,7 +915,7 @@ pub(super) fn json_dates<S: Sink>(prefix: &[u8], ctx: &mut FileCtx<'_, S>) {
                     ctx.name
                 ),
             };
-            ctx.warn(w);
+            ctx.order_guessed(w);
         }
         (None, false) => {}
     }

@@ -2492,7 +2492,7 @@ fn a_portal_grid_json_of_undecided_dates_names_the_days_they_go_to() {
     assert_eq!(c.records.len(), 2);
     assert!(
         report.warnings.iter().any(|w| w.ends_with(
-            "grid.json: cannot tell the day/month order of its dates; read them month-first, which dates its rows 2026-03-11 (day-first: 2026-11-03), the days the reports and a --history run's stored days put its records on; pass --date-order dmy if they are day-first"
+            "grid.json: cannot tell the day/month order of its dates; read them month-first, which dates its rows 2026-03-11 (day-first: 2026-11-03), the days the reports put its records on; a --history run stores those days as partial, never a baseline (the guess may have made them up); pass --date-order dmy if they are day-first, mdy if month-first: a re-run with it stores its days whole"
         )),
         "{:?}",
         report.warnings
@@ -2513,7 +2513,7 @@ fn ambiguous_dates_warn_and_date_order_overrides() {
     // It names the day the guess puts the records on, and the other order's (rev65a F2).
     assert!(
         report.warnings[0].ends_with(
-            "a.csv: cannot tell the day/month order of its dates; read them month-first, which dates its rows 2026-05-06 (day-first: 2026-06-05), the days the reports and a --history run's stored days put its records on; pass --date-order dmy if they are day-first"
+            "a.csv: cannot tell the day/month order of its dates; read them month-first, which dates its rows 2026-05-06 (day-first: 2026-06-05), the days the reports put its records on; a --history run stores those days as partial, never a baseline (the guess may have made them up); pass --date-order dmy if they are day-first, mdy if month-first: a re-run with it stores its days whole"
         ),
         "{:?}",
         report.warnings

@@ -136,6 +136,7 @@ pub fn inputs() -> Vec<FileReport> {
             rejected: 1,
             skipped: 1,
             outside: 0,
+            ..FileReport::default()
         },
         FileReport {
             path: "logs/b.json".into(),
@@ -144,6 +145,7 @@ pub fn inputs() -> Vec<FileReport> {
             rejected: 1,
             skipped: 0,
             outside: 0,
+            ..FileReport::default()
         },
     ]
 }

@@ -64,6 +64,10 @@ pub enum PartialWhy {
     /// The run that stored it read input files that look like copies of others read too (the
     /// same export twice): `records` accepted from `files` such files, in its counts.
     Copies { files: u64, records: u64 },
+    /// The run that stored it read input files whose dates could not tell the day/month order,
+    /// read month-first: `records` of the day from `files` such files, which may be another
+    /// day's (3 November read as 11 March).
+    Guessed { files: u64, records: u64 },
 }
 
 impl PartialWhy {
@@ -77,6 +81,9 @@ impl PartialWhy {
             PartialWhy::Copies { files, records } => {
                 format!("copies {records} records from {files} files")
             }
+            PartialWhy::Guessed { files, records } => {
+                format!("guessed order {records} records from {files} files")
+            }
         }
     }
 
@@ -86,12 +93,17 @@ impl PartialWhy {
             "uncovered" => Some(PartialWhy::Uncovered),
             "not over" => Some(PartialWhy::NotOver),
             "stopped" => Some(PartialWhy::Stopped),
-            _ if s.starts_with("copies ") => {
-                let s = s.strip_prefix("copies ")?.strip_suffix(" files")?;
+            _ if s.starts_with("copies ") || s.starts_with("guessed order ") => {
+                let (copies, s) = match s.strip_prefix("copies ") {
+                    Some(s) => (true, s),
+                    None => (false, s.strip_prefix("guessed order ")?),
+                };
+                let s = s.strip_suffix(" files")?;
                 let (records, files) = s.split_once(" records from ")?;
-                Some(PartialWhy::Copies {
-                    files: files.parse().ok()?,
-                    records: records.parse().ok()?,
+                let (files, records) = (files.parse().ok()?, records.parse().ok()?);
+                Some(match copies {
+                    true => PartialWhy::Copies { files, records },
+                    false => PartialWhy::Guessed { files, records },
                 })
             }
             _ => {
@@ -1138,6 +1150,10 @@ mod tests {
                 files: 14,
                 records: 2959,
             },
+            PartialWhy::Guessed {
+                files: 1,
+                records: 200,
+            },
         ] {
             assert_eq!(PartialWhy::parse(&why.stored()), Some(why));
         }
@@ -1150,6 +1166,15 @@ mod tests {
             "copies 5 records from 1 files"
         );
         assert_eq!(PartialWhy::parse("copies 5 records"), None);
+        assert_eq!(
+            PartialWhy::Guessed {
+                files: 2,
+                records: 7
+            }
+            .stored(),
+            "guessed order 7 records from 2 files"
+        );
+        assert_eq!(PartialWhy::parse("guessed order 7 records"), None);
     }
 
     /// A history directory holding one complete day, 2026-11-24, of two keys.

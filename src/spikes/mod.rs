@@ -903,6 +903,14 @@ pub fn partial_days_said(days: &[&DayAgg]) -> String {
                     if files == 1 { "" } else { "s" }
                 ),
             ),
+            Some(PartialWhy::Guessed { files, records }) => (
+                5,
+                format!(
+                    "{} ({records} records from {files} input file{} of dates read month-first)",
+                    day_text(d.day),
+                    if files == 1 { "" } else { "s" }
+                ),
+            ),
         };
         match causes.iter_mut().find(|(c, _)| *c == cause) {
             Some((_, each)) => each.push(text),
@@ -915,7 +923,8 @@ pub fn partial_days_said(days: &[&DayAgg]) -> String {
         1 => "stored before the day was over: re-run each night once it is over",
         2 => "whose records stopped before the day's end while all records were low or a DROP (an export that stopped, or files left out or late): re-run each night with all its files",
         3 => "over --max-bad: fix the files or raise --max-bad and re-run those nights",
-        _ => "the same export read twice: re-run those nights without the copies",
+        4 => "the same export read twice: re-run those nights without the copies",
+        _ => "whose dates could not tell the day/month order, read month-first: re-run those nights with --date-order (mdy or dmy; a day the guess made up stays partial until its file is removed)",
     }
     };
     let sep = |cause: u8| if cause >= 3 { ", " } else { " " };

@@ -11,6 +11,7 @@ use super::{
     window_day, SpikeReport, Thresholds,
 };
 use crate::aggregate::{Aggregator, Window};
+use crate::ingest::FilesDays;
 use crate::time::{clock_text, day_text, hour_text, DAY};
 
 /// Records dated further than this past the clock (seconds) are dated wrong: log pipelines
@@ -39,6 +40,34 @@ pub struct Asked<'a> {
     /// Input files that look like copies of others read too, (files, records accepted from
     /// them): the same export read twice, whose days are counted twice.
     pub copied: Option<(u64, u64)>,
+    /// Input files whose dates were read in a guessed day/month order, with the days of their
+    /// records: days the guess may have made up.
+    pub guessed: Option<&'a FilesDays>,
+}
+
+impl Asked<'_> {
+    /// Why the run's `day` may not be whole, whatever its records: its rejects exceed
+    /// --max-bad (every day: a day read in part is not whole, however it was read), or its
+    /// records there are from files of a guessed day/month order (3 November read as 11
+    /// March makes a day up), or from copies of other inputs (counted twice). The first that
+    /// holds: its fix comes first.
+    fn doubt(&self, day: i64) -> Option<PartialWhy> {
+        if let Some((rejected, read)) = self.over_max_bad {
+            return Some(PartialWhy::Rejects { rejected, read });
+        }
+        // The files with records on the day, and those records; all of them, when a file's
+        // days were too many to keep each.
+        let on = |f: &FilesDays| match &f.days {
+            Some(days) => days.get(&day).copied(),
+            None => Some((f.files, f.records)),
+        };
+        if let Some((files, records)) = self.guessed.and_then(on) {
+            return Some(PartialWhy::Guessed { files, records });
+        }
+        // Every day: the run does not know which days a copy's records fall on.
+        let (files, records) = self.copied?;
+        Some(PartialWhy::Copies { files, records })
+    }
 }
 
 /// The night tested.
@@ -116,13 +145,7 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
             let begun = begun_days(taken, now, &mut warnings);
             let whole = stopped_short(history, &before, begun, &volume, &mut warnings);
             resources_stopped_short(history, &before, &whole, &volume, &mut warnings);
-            // Rejects first: a day read in part is not whole, however it was read.
-            let why = match (asked.over_max_bad, asked.copied) {
-                (Some((rejected, read)), _) => Some(PartialWhy::Rejects { rejected, read }),
-                (None, Some((files, records))) => Some(PartialWhy::Copies { files, records }),
-                (None, None) => None,
-            };
-            let store = to_store(history, &before, whole, why, &mut warnings);
+            let store = to_store(history, &before, whole, asked, &mut warnings);
             // A day stored as it is already (a re-run over the same archives, a backfill run
             // again) is not encoded and compared with its file again: it would change nothing.
             let same = |d: &i64| {
@@ -699,35 +722,46 @@ fn resources_stopped_short(
     }
 }
 
-/// The days `taken` into `history` that are stored, over the stored days `before`. A run whose
-/// rejects exceed --max-bad (`why` [`PartialWhy::Rejects`]) read only part of its days, and
-/// one that read input files that look like copies of others (`why` [`PartialWhy::Copies`];
-/// the same export twice) counted part of them twice: it stores them as partial,
-/// never a baseline, and does not replace a complete day (a re-run of a day from a damaged
-/// copy would replace the good day, and lower four weeks of baselines; a doubled one would
-/// raise them, and hide the next drop). A complete day replaced by one of fewer records is
-/// said: a re-run of a day replaces it, as it should once a doubled export is fixed, but not
-/// without a word.
+/// The days `taken` into `history` that are stored, over the stored days `before`. A day the
+/// run may not hold whole ([`Asked::doubt`]) is stored partial, never a baseline, and does not
+/// replace a complete day: a run whose rejects exceed --max-bad read only part of its days
+/// (a re-run of a day from a damaged copy would replace the good day, and lower four weeks of
+/// baselines); input files whose day/month order was guessed may put their records on days
+/// they are not of (a day made up would be a baseline for four weeks, and its absence a DROP
+/// after them); copies of other inputs (the same export twice) count their days twice (a
+/// doubled day would raise four weeks of baselines, and hide the next drop). Each cause is
+/// said once, with its days. A complete day replaced by one of fewer records is said: a
+/// re-run of a day replaces it, as it should once a doubled export is fixed, but not without
+/// a word.
 fn to_store(
     history: &mut History,
     before: &BTreeMap<i64, DayAgg>,
     taken: Vec<i64>,
-    why: Option<PartialWhy>,
+    asked: &Asked,
     warnings: &mut Vec<String>,
 ) -> Vec<i64> {
     let mut store = Vec::new();
-    let (mut partial, mut kept) = (Vec::new(), Vec::new());
+    // Each cause's days stored partial and complete days kept, in the order causes are met.
+    let mut said: Vec<(PartialWhy, Vec<String>, Vec<String>)> = Vec::new();
+    let cause = |w: &PartialWhy| std::mem::discriminant(w);
     for day in taken {
         let (old, Some(new)) = (before.get(&day), history.days.get_mut(&day)) else {
             continue;
         };
-        let Some(why) = why else {
+        let Some(why) = asked.doubt(day) else {
             warnings.extend(old.and_then(|old| History::fewer_records(old, new)));
             store.push(day);
             continue;
         };
+        let at = match said.iter().position(|(w, _, _)| cause(w) == cause(&why)) {
+            Some(at) => at,
+            None => {
+                said.push((why, Vec::new(), Vec::new()));
+                said.len() - 1
+            }
+        };
         if let Some(old) = old.filter(|old| !old.partial) {
-            kept.push(format!(
+            said[at].2.push(format!(
                 "{} ({} records, not this run's {})",
                 day_text(day),
                 old.exposure,
@@ -738,33 +772,51 @@ fn to_store(
             new.partial = true;
             // A day partial already keeps its reason: its fix comes first.
             new.partial_why = Some(why);
-            partial.push(day_text(day));
+            said[at].1.push(day_text(day));
         }
         store.push(day);
     }
-    let mut said = Vec::new();
-    if !partial.is_empty() {
-        said.push(format!(
-            "the history stores {} as partial, never a baseline",
-            partial.join(", ")
-        ));
-    }
-    if !kept.is_empty() {
-        said.push(format!("it keeps its complete {}", kept.join(", ")));
-    }
-    if !said.is_empty() {
-        warnings.push(match why {
-            Some(PartialWhy::Copies { files, records }) => format!(
+    for (why, partial, kept) in said {
+        let mut each = Vec::new();
+        if !partial.is_empty() {
+            each.push(format!(
+                "the history stores {} as partial, never a baseline",
+                partial.join(", ")
+            ));
+        }
+        if !kept.is_empty() {
+            each.push(format!("it keeps its complete {}", kept.join(", ")));
+        }
+        if each.is_empty() {
+            continue;
+        }
+        let files = |n: u64, one: &str, many: &str| match n {
+            1 => format!("1 input file {one}"),
+            n => format!("{n} input files {many}"),
+        };
+        warnings.push(match (why, asked.guessed, asked.copied) {
+            (PartialWhy::Guessed { .. }, Some(g), _) => format!(
+                "{} records of this run are from {}, so its days may not be theirs: {} (a re-run with --date-order replaces a day; one the guess made up stays partial until its file is removed)",
+                g.records,
+                files(
+                    g.files,
+                    "whose dates could not tell the day/month order, read month-first",
+                    "whose dates could not tell the day/month order, read month-first"
+                ),
+                each.join("; ")
+            ),
+            (PartialWhy::Copies { .. }, _, Some((copies, records))) => format!(
                 "{records} records of this run are from {}, so its days may be counted twice: {} (a re-run without the copies replaces the day)",
-                match files {
-                    1 => "1 input file that looks like a copy of another read too (the same export twice?)".to_string(),
-                    n => format!("{n} input files that look like copies of others read too (the same export twice?)"),
-                },
-                said.join("; ")
+                files(
+                    copies,
+                    "that looks like a copy of another read too (the same export twice?)",
+                    "that look like copies of others read too (the same export twice?)"
+                ),
+                each.join("; ")
             ),
             _ => format!(
                 "rejected records exceed --max-bad, so this run's days may not be whole: {}",
-                said.join("; ")
+                each.join("; ")
             ),
         });
     }
@@ -777,6 +829,27 @@ mod tests {
 
     use super::*;
     use crate::time::parse_day;
+
+    /// A run of no window or day, that stores its days, with these doubts of them.
+    fn asked<'a>(
+        over_max_bad: Option<(u64, u64)>,
+        copied: Option<(u64, u64)>,
+        guessed: Option<&'a FilesDays>,
+    ) -> Asked<'a> {
+        Asked {
+            day: None,
+            window: Window::default(),
+            thresholds: Thresholds::default(),
+            volume_low_ratio: volume::LOW_RATIO,
+            by_resource: false,
+            retired: &[],
+            resources: &[],
+            stored: true,
+            over_max_bad,
+            copied,
+            guessed,
+        }
+    }
 
     fn day(d: i64, partial: bool, records: u64) -> DayAgg {
         DayAgg {
@@ -1005,16 +1078,8 @@ mod tests {
             names_cut: Vec::new(),
         };
         let (mut history, mut warnings) = (merged(), Vec::new());
-        let stored = to_store(
-            &mut history,
-            &before,
-            vec![d17, d24],
-            Some(PartialWhy::Rejects {
-                rejected: 20,
-                read: 100,
-            }),
-            &mut warnings,
-        );
+        let over = asked(Some((20, 100)), None, None);
+        let stored = to_store(&mut history, &before, vec![d17, d24], &over, &mut warnings);
         assert_eq!(stored, [d24]);
         assert!(history.days[&d24].partial);
         assert_eq!(
@@ -1022,7 +1087,14 @@ mod tests {
             ["rejected records exceed --max-bad, so this run's days may not be whole: the history stores 2026-11-24 as partial, never a baseline; it keeps its complete 2026-11-17 (530 records, not this run's 265)"]
         );
         let (mut history, mut warnings) = (merged(), Vec::new());
-        let stored = to_store(&mut history, &before, vec![d17, d24], None, &mut warnings);
+        let within = asked(None, None, None);
+        let stored = to_store(
+            &mut history,
+            &before,
+            vec![d17, d24],
+            &within,
+            &mut warnings,
+        );
         assert_eq!(stored, [d17, d24]);
         assert!(!history.days[&d24].partial);
         assert_eq!(warnings.len(), 1);
@@ -1077,11 +1149,8 @@ mod tests {
             names_cut: Vec::new(),
         };
         let mut warnings = Vec::new();
-        let copies = Some(PartialWhy::Copies {
-            files: 2,
-            records: 530,
-        });
-        let stored = to_store(&mut history, &before, vec![d17, d24], copies, &mut warnings);
+        let run = asked(None, Some((2, 530)), None);
+        let stored = to_store(&mut history, &before, vec![d17, d24], &run, &mut warnings);
         assert_eq!(stored, [d24]);
         let d = &history.days[&d24];
         let why = Some(PartialWhy::Copies {
@@ -1092,6 +1161,48 @@ mod tests {
         assert_eq!(
             warnings,
             ["530 records of this run are from 2 input files that look like copies of others read too (the same export twice?), so its days may be counted twice: the history stores 2026-11-24 as partial, never a baseline; it keeps its complete 2026-11-17 (530 records, not this run's 1060) (a re-run without the copies replaces the day)"]
+        );
+    }
+
+    /// A day the records of a file of guessed day/month order fall on is stored partial, with
+    /// its reason and its fix said, and keeps a complete stored day; a day of other files'
+    /// records alone is stored whole.
+    #[test]
+    fn days_of_a_guessed_date_order_are_stored_partial() {
+        let (d17, d24, mar11) = (
+            parse_day("2026-11-17").unwrap(),
+            parse_day("2026-11-24").unwrap(),
+            parse_day("2026-03-11").unwrap(),
+        );
+        let before = BTreeMap::from([(d17, day(d17, false, 500))]);
+        let mut history = History {
+            days: BTreeMap::from([
+                (mar11, day(mar11, false, 200)),
+                (d17, day(d17, false, 40)),
+                (d24, day(d24, false, 590)),
+            ]),
+            scope: None,
+            names_cut: Vec::new(),
+        };
+        let guessed = FilesDays {
+            files: 1,
+            records: 240,
+            days: Some(BTreeMap::from([(mar11, (1, 200)), (d17, (1, 40))])),
+        };
+        let mut warnings = Vec::new();
+        let run = asked(None, None, Some(&guessed));
+        let taken = vec![mar11, d17, d24];
+        let stored = to_store(&mut history, &before, taken, &run, &mut warnings);
+        assert_eq!(stored, [mar11, d24]);
+        let why = Some(PartialWhy::Guessed {
+            files: 1,
+            records: 200,
+        });
+        assert!(history.days[&mar11].partial && history.days[&mar11].partial_why == why);
+        assert!(!history.days[&d24].partial);
+        assert_eq!(
+            warnings,
+            ["240 records of this run are from 1 input file whose dates could not tell the day/month order, read month-first, so its days may not be theirs: the history stores 2026-03-11 as partial, never a baseline; it keeps its complete 2026-11-17 (500 records, not this run's 40) (a re-run with --date-order replaces a day; one the guess made up stays partial until its file is removed)"]
         );
     }
 }

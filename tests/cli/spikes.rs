@@ -2394,3 +2394,61 @@ fn a_night_read_twice_is_said_in_the_volume_section() {
     let partial = day.column("partial").unwrap().bool().unwrap().get(0);
     assert_eq!(partial, Some(false));
 }
+
+/// A CSV night of 3 November written day-first, whose dates cannot tell the day/month order,
+/// is read month-first, as 11 March: `--history` stores that made-up day partial, never a
+/// baseline, with why, and the warnings say so, where it had been stored complete (a
+/// baseline for four weeks, whose absence after them would look like a DROP). Another file's
+/// day of the same run is stored whole. A re-run with `--date-order dmy` stores 3 November
+/// whole.
+#[test]
+fn a_day_of_a_guessed_date_order_is_stored_partial_never_a_baseline() {
+    let work = tempfile::tempdir().unwrap();
+    let history = work.path().join("history");
+    let h = history.to_str().unwrap();
+    let input = work.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let mut text = String::from("TimeGenerated [UTC],OperationName,ResultCode,ResultSubcode\n");
+    for i in 0..240u32 {
+        let s = i * 360;
+        text.push_str(&format!(
+            "03/11/2026 {:02}:{:02}:{:02}.000,Play,400,8535\n",
+            s / 3600,
+            s / 60 % 60,
+            s % 60
+        ));
+    }
+    std::fs::write(input.join("grid.csv"), &text).unwrap();
+    // A night of 2026-11-10 beside it, of RFC 3339 times.
+    std::fs::rename(night(work.path(), 21, &[]), input.join("night.json")).unwrap();
+    let out = work.path().join("out");
+    let err = stderr(&report_to(&input, &out, &["--history", h]).success());
+    assert!(
+        err.contains("read them month-first, which dates its rows 2026-03-11 (day-first: 2026-11-03), the days the reports put its records on; a --history run stores those days as partial, never a baseline"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: 240 records of this run are from 1 input file whose dates could not tell the day/month order, read month-first, so its days may not be theirs: the history stores 2026-03-11 as partial, never a baseline (a re-run with --date-order replaces a day; one the guess made up stays partial until its file is removed)"),
+        "{err}"
+    );
+    let stored = |day: &str| {
+        let d = read_parquet(&history.join(format!("{day}.parquet")));
+        let partial = d.column("partial").unwrap().bool().unwrap().get(0);
+        let why = d.column("partial_why").unwrap().str().unwrap().get(0);
+        (partial, why.map(str::to_string))
+    };
+    assert_eq!(
+        stored("2026-03-11"),
+        (
+            Some(true),
+            Some("guessed order 240 records from 1 files".into())
+        )
+    );
+    assert_eq!(stored("2026-11-10"), (Some(false), None));
+    // Told the order, the night is its own day, whole.
+    let again = work.path().join("again");
+    let err =
+        stderr(&report_to(&input, &again, &["--history", h, "--date-order", "dmy"]).success());
+    assert!(!err.contains("month-first"), "{err}");
+    assert_eq!(stored("2026-11-03"), (Some(false), None));
+}
