@@ -24,8 +24,8 @@ pub fn run(cat: Catalogue, args: &ReportArgs, also_read: &[(PathBuf, &str)]) -> 
     let settings = checked_settings(args, out, &formats, also_read)?;
     let (agg, ingested, calls) = read(args, &settings, &formats)?;
     let copied = ingested.copied();
-    // The days the records of a guessed day/month order fall on.
-    let guessed = ingested.guessed_days();
+    // The days the copies' records and those of a guessed day/month order fall on.
+    let doubted = (ingested.copied_days(), ingested.guessed_days());
     let mut warnings = ingested.warnings;
     warnings.extend(calls.warning());
     warnings.extend(calls.changed(&settings));
@@ -36,14 +36,7 @@ pub fn run(cat: Catalogue, args: &ReportArgs, also_read: &[(PathBuf, &str)]) -> 
     // The history's days and the reports are replaced together, once all are written.
     let mut set = OutputSet::new();
     let rejects = over_max_bad.then_some((agg.rejected, agg.read()));
-    let copies = Some((copied.0 as u64, copied.1)).filter(|c| c.0 > 0);
-    let night = test_night(
-        args,
-        &agg,
-        (rejects, calls.joined()),
-        (copies, guessed),
-        &mut set,
-    )?;
+    let night = test_night(args, &agg, (rejects, calls.joined()), doubted, &mut set)?;
     warnings.extend(night.warnings);
     let mut rep = report::build(
         agg,
@@ -155,14 +148,14 @@ fn read(
 
 /// Tests the night against the history, and stages the history's new days in `set`. The
 /// history is dropped on return, so that the report is not made beside it. `joined`: whether
-/// the run counted the callback records of its resources' calls; `copied`: the input files
-/// that look like copies of others, and the records they add; `guessed`: those whose
-/// day/month order was guessed, with the days of their records, which are stored partial.
+/// the run counted the callback records of its resources' calls; `copied` and `guessed`: the
+/// input files that look like copies of others, and those whose day/month order was guessed,
+/// with the days of their records, which are stored partial.
 fn test_night(
     args: &ReportArgs,
     agg: &Aggregator,
     (over_max_bad, joined): (Option<(u64, u64)>, bool),
-    (copied, guessed): (Option<(u64, u64)>, Option<FilesDays>),
+    (copied, guessed): (Option<FilesDays>, Option<FilesDays>),
     set: &mut OutputSet,
 ) -> Result<Night> {
     // The input's own days count as history; stored days fill in the baseline.
@@ -181,7 +174,7 @@ fn test_night(
         resources: &args.window.resource,
         stored: args.spikes.history.is_some(),
         over_max_bad,
-        copied,
+        copied: copied.as_ref(),
         guessed: guessed.as_ref(),
     };
     let mut night = night::test(&mut history, input_days, agg, &asked);

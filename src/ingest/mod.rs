@@ -107,17 +107,18 @@ pub struct FileReport {
     /// The day/month order of its dates was guessed (month-first): its first rows could not
     /// tell it, and no later date did.
     pub order_guessed: bool,
-    /// The UTC days its accepted records fall on, kept for a file whose order was guessed
-    /// (empty for the others): which days of the history its records are in doubt on.
+    /// The UTC days its accepted records fall on, kept for a file that looks like a copy of
+    /// another or whose order was guessed (empty for the others): which days of the history
+    /// their records are in doubt on.
     pub days: FileDays,
 }
 
 /// Distinct days a file's [`FileDays`] keeps: its records on any other day are counted apart.
 const MAX_FILE_DAYS: usize = 366;
 
-/// The UTC days of a file's accepted records, each with how many: the days a file whose dates
-/// were read in a guessed day/month order puts records on, which a history is not to take
-/// for whole days. A record on the day of the record before
+/// The UTC days of a file's accepted records, each with how many: the days a file that looks
+/// like a copy of another, or whose dates were read in a guessed day/month order, puts records
+/// on, which a history is not to take for whole days. A record on the day of the record before
 /// it costs a comparison; a file of records on more than [`MAX_FILE_DAYS`] days keeps the first
 /// ones met and counts the rest apart.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -176,8 +177,9 @@ impl FileDays {
     }
 }
 
-/// Some input files' accepted records and the days they fall on: those of the files whose
-/// dates were read in a guessed day/month order.
+/// Some input files' accepted records and the days they fall on: those of the files that look
+/// like copies of others (the same export twice), or those whose dates were read in a guessed
+/// day/month order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FilesDays {
     pub files: u64,
@@ -238,6 +240,14 @@ impl IngestReport {
             .map(|f| f.accepted)
             .sum();
         (self.copies.len(), records)
+    }
+
+    /// The files that look like copies of others read too, and the days of their records:
+    /// the days the same export read twice doubles.
+    pub fn copied_days(&self) -> Option<FilesDays> {
+        let copies: std::collections::HashSet<&str> =
+            self.copies.iter().map(String::as_str).collect();
+        FilesDays::of(self.files.iter(), |f| copies.contains(f.path.as_str()))
     }
 
     /// The files whose dates were read in a guessed day/month order, and the days of their
@@ -687,13 +697,16 @@ use sources::{sources, Source};
 /// The shape of a log whose lines carry records after a prefix (see `lines::read_log`).
 const LOG_LINES: &str = "log lines";
 
-/// Reads one source into `sink`. Never fails: an unreadable file is a reject.
+/// Reads one source into `sink`. Never fails: an unreadable file is a reject. `copy`: it looks
+/// like a copy of another input, and its report keeps the days of its records, as does that of
+/// a file whose day/month order is guessed.
 fn read_source<S: Sink, M: Fn() -> S + Sync>(
     src: &Source,
     settings: &IngestSettings,
     progress: Option<&ProgressBar>,
     sink: &mut S,
     make: &M,
+    copy: bool,
 ) -> (FileReport, Vec<String>) {
     let name: Arc<str> = Arc::from(src.name.as_str());
     let rules = TimeRules {
@@ -840,7 +853,7 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         skipped: ctx.counts.skipped,
         outside: ctx.counts.outside,
         order_guessed: ctx.guessed,
-        days: if ctx.guessed {
+        days: if copy || ctx.guessed {
             days
         } else {
             FileDays::default()
@@ -1017,6 +1030,7 @@ pub fn ingest<S: Sink, M: Fn() -> S + Sync>(
     let (srcs, mut walk_warnings) = sources(settings);
     let (copies, said): (Vec<String>, Vec<String>) = open::copies(&srcs).into_iter().unzip();
     walk_warnings.extend(said);
+    let copy_names: std::collections::HashSet<&str> = copies.iter().map(String::as_str).collect();
     // Files are read in parallel, each into the sink of the worker that reads it, and the
     // workers' sinks merged as they finish: a sink per file kept to the end would make memory
     // grow with the number of files.
@@ -1026,7 +1040,8 @@ pub fn ingest<S: Sink, M: Fn() -> S + Sync>(
         .fold(
             || (make(), Vec::new()),
             |(mut sink, mut files), (i, src)| {
-                let (fr, warnings) = read_source(src, settings, progress, &mut sink, &make);
+                let copy = copy_names.contains(src.name.as_str());
+                let (fr, warnings) = read_source(src, settings, progress, &mut sink, &make, copy);
                 files.push((i, fr, warnings));
                 (sink, files)
             },

@@ -37,9 +37,9 @@ pub struct Asked<'a> {
     pub stored: bool,
     /// The run's rejects exceed `--max-bad`, (rejected, read): it read only part of its days.
     pub over_max_bad: Option<(u64, u64)>,
-    /// Input files that look like copies of others read too, (files, records accepted from
-    /// them): the same export read twice, whose days are counted twice.
-    pub copied: Option<(u64, u64)>,
+    /// Input files that look like copies of others read too, with the days of their records:
+    /// the same export read twice, whose days are counted twice.
+    pub copied: Option<&'a FilesDays>,
     /// Input files whose dates were read in a guessed day/month order, with the days of their
     /// records: days the guess may have made up.
     pub guessed: Option<&'a FilesDays>,
@@ -64,8 +64,7 @@ impl Asked<'_> {
         if let Some((files, records)) = self.guessed.and_then(on) {
             return Some(PartialWhy::Guessed { files, records });
         }
-        // Every day: the run does not know which days a copy's records fall on.
-        let (files, records) = self.copied?;
+        let (files, records) = self.copied.and_then(on)?;
         Some(PartialWhy::Copies { files, records })
     }
 }
@@ -805,10 +804,11 @@ fn to_store(
                 ),
                 each.join("; ")
             ),
-            (PartialWhy::Copies { .. }, _, Some((copies, records))) => format!(
-                "{records} records of this run are from {}, so its days may be counted twice: {} (a re-run without the copies replaces the day)",
+            (PartialWhy::Copies { .. }, _, Some(c)) => format!(
+                "{} records of this run are from {}, so its days may be counted twice: {} (a re-run without the copies replaces the day)",
+                c.records,
                 files(
-                    copies,
+                    c.files,
                     "that looks like a copy of another read too (the same export twice?)",
                     "that look like copies of others read too (the same export twice?)"
                 ),
@@ -833,7 +833,7 @@ mod tests {
     /// A run of no window or day, that stores its days, with these doubts of them.
     fn asked<'a>(
         over_max_bad: Option<(u64, u64)>,
-        copied: Option<(u64, u64)>,
+        copied: Option<&'a FilesDays>,
         guessed: Option<&'a FilesDays>,
     ) -> Asked<'a> {
         Asked {
@@ -1149,13 +1149,19 @@ mod tests {
             names_cut: Vec::new(),
         };
         let mut warnings = Vec::new();
-        let run = asked(None, Some((2, 530)), None);
+        // Each copy has records on both days.
+        let copies = FilesDays {
+            files: 2,
+            records: 530,
+            days: Some(BTreeMap::from([(d17, (2, 265)), (d24, (2, 265))])),
+        };
+        let run = asked(None, Some(&copies), None);
         let stored = to_store(&mut history, &before, vec![d17, d24], &run, &mut warnings);
         assert_eq!(stored, [d24]);
         let d = &history.days[&d24];
         let why = Some(PartialWhy::Copies {
             files: 2,
-            records: 530,
+            records: 265,
         });
         assert!(d.partial && d.partial_why == why);
         assert_eq!(
@@ -1164,9 +1170,65 @@ mod tests {
         );
     }
 
+    /// Copies whose records are all on one day of the run mark that day alone: the run's other
+    /// days are stored whole (every day stored had been marked, as the history could not
+    /// tell which a copy's records fell on). Copies of a file of more days than it keeps apart
+    /// mark every day, as before.
+    #[test]
+    fn copies_mark_only_the_days_their_records_are_on() {
+        let (d17, d24) = (
+            parse_day("2026-11-17").unwrap(),
+            parse_day("2026-11-24").unwrap(),
+        );
+        let merged = || History {
+            days: BTreeMap::from([(d17, day(d17, false, 530)), (d24, day(d24, false, 1180))]),
+            scope: None,
+            names_cut: Vec::new(),
+        };
+        let copies = FilesDays {
+            files: 1,
+            records: 590,
+            days: Some(BTreeMap::from([(d24, (1, 590))])),
+        };
+        let (mut history, mut warnings) = (merged(), Vec::new());
+        let run = asked(None, Some(&copies), None);
+        let stored = to_store(
+            &mut history,
+            &BTreeMap::new(),
+            vec![d17, d24],
+            &run,
+            &mut warnings,
+        );
+        assert_eq!(stored, [d17, d24]);
+        assert!(!history.days[&d17].partial);
+        let why = Some(PartialWhy::Copies {
+            files: 1,
+            records: 590,
+        });
+        assert!(history.days[&d24].partial && history.days[&d24].partial_why == why);
+        assert_eq!(
+            warnings,
+            ["590 records of this run are from 1 input file that looks like a copy of another read too (the same export twice?), so its days may be counted twice: the history stores 2026-11-24 as partial, never a baseline (a re-run without the copies replaces the day)"]
+        );
+        let many = FilesDays {
+            days: None,
+            ..copies
+        };
+        let (mut history, mut warnings) = (merged(), Vec::new());
+        let run = asked(None, Some(&many), None);
+        to_store(
+            &mut history,
+            &BTreeMap::new(),
+            vec![d17, d24],
+            &run,
+            &mut warnings,
+        );
+        assert!(history.days[&d17].partial && history.days[&d24].partial);
+    }
+
     /// A day the records of a file of guessed day/month order fall on is stored partial, with
     /// its reason and its fix said, and keeps a complete stored day; a day of other files'
-    /// records alone is stored whole.
+    /// records alone is stored whole. The guess comes before copies on a day of both.
     #[test]
     fn days_of_a_guessed_date_order_are_stored_partial() {
         let (d17, d24, mar11) = (
@@ -1189,8 +1251,13 @@ mod tests {
             records: 240,
             days: Some(BTreeMap::from([(mar11, (1, 200)), (d17, (1, 40))])),
         };
+        let copies = FilesDays {
+            files: 1,
+            records: 240,
+            days: Some(BTreeMap::from([(mar11, (1, 200)), (d17, (1, 40))])),
+        };
         let mut warnings = Vec::new();
-        let run = asked(None, None, Some(&guessed));
+        let run = asked(None, Some(&copies), Some(&guessed));
         let taken = vec![mar11, d17, d24];
         let stored = to_store(&mut history, &before, taken, &run, &mut warnings);
         assert_eq!(stored, [mar11, d24]);

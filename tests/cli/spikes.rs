@@ -2452,3 +2452,36 @@ fn a_day_of_a_guessed_date_order_is_stored_partial_never_a_baseline() {
     assert!(!err.contains("month-first"), "{err}");
     assert_eq!(stored("2026-11-03"), (Some(false), None));
 }
+
+/// A run that reads a night twice (its export in two folders) beside another night read once
+/// stores only the doubled night partial: the other is stored whole, a baseline (every day
+/// the run stored had been marked, as which days a copy's records fell on was not known).
+#[test]
+fn only_the_days_of_a_copy_s_records_are_stored_partial() {
+    let work = tempfile::tempdir().unwrap();
+    let history = work.path().join("history");
+    let input = work.path().join("in");
+    let f = night(work.path(), 14, &[]);
+    let records = std::fs::read_to_string(&f).unwrap().lines().count();
+    for copy in ["a", "b"] {
+        std::fs::create_dir_all(input.join(copy)).unwrap();
+        std::fs::copy(&f, input.join(copy).join("night.json")).unwrap();
+    }
+    std::fs::rename(night(work.path(), 21, &[]), input.join("other.json")).unwrap();
+    let out = work.path().join("out");
+    let h = history.to_str().unwrap();
+    let err = stderr(&report_to(&input, &out, &["--history", h]).success());
+    assert!(
+        err.contains("so its days may be counted twice: the history stores 2026-11-03 as partial, never a baseline (a re-run"),
+        "{err}"
+    );
+    let stored = |day: &str| {
+        let d = read_parquet(&history.join(format!("{day}.parquet")));
+        let partial = d.column("partial").unwrap().bool().unwrap().get(0);
+        let why = d.column("partial_why").unwrap().str().unwrap().get(0);
+        (partial, why.map(str::to_string))
+    };
+    let why = format!("copies {records} records from 1 files");
+    assert_eq!(stored("2026-11-03"), (Some(true), Some(why)));
+    assert_eq!(stored("2026-11-10"), (Some(false), None));
+}
