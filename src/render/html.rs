@@ -489,6 +489,9 @@ fn volume_section(s: &mut Page, r: &Report) -> io::Result<()> {
                 escape(rest)
             );
         }
+        if let Some(left_out) = &r.spikes.baseline_left_out {
+            let _ = writeln!(s, "<p>{}.</p>", escape(left_out));
+        }
         if let Some(copied) = crate::render::summary::copied_line(r) {
             let _ = writeln!(s, "<p>{}</p>", escape(&copied));
         }

@@ -201,6 +201,9 @@ fn volume_section(s: &mut String, r: &Report) {
     if !flagged.is_empty() {
         s.push('\n');
     }
+    if let Some(left_out) = &r.spikes.baseline_left_out {
+        let _ = writeln!(s, "{}.\n", escape(left_out));
+    }
     if let Some(copied) = copied_line(r) {
         let _ = writeln!(s, "{}\n", escape(&copied));
     }

@@ -110,6 +110,10 @@ pub fn run_summary(
         for v in (said.iter()).filter(|v| v.status.flagged() || v.status.noted()) {
             lines.push(format!("{}: {}", v.status.as_str(), line(&v.sentence())));
         }
+        // Baseline days left out as partial: the tests compare with fewer days, and say why.
+        if let Some(left_out) = &r.spikes.baseline_left_out {
+            lines.push(line(left_out));
+        }
         if let Some(l) = super::summary::new_below_min_line(r, cat) {
             lines.push(line(&l));
         }

@@ -576,6 +576,9 @@ pub struct SpikeReport {
     /// Why baseline days of the day are no baseline when too few complete ones are held and
     /// some are stored partial ([`partial_baseline`]): said beside the volume test too.
     pub partial_baseline: Option<String>,
+    /// The baseline days left out as partial when enough complete ones are held
+    /// ([`baseline_left_out`]): said beside the volume test.
+    pub baseline_left_out: Option<String>,
     /// The day tested is the history's stored day, of which the run holds no record (a --day
     /// of an earlier night): its keys' calls are not in the run's inputs.
     pub stored_day: bool,
@@ -587,7 +590,28 @@ pub struct SpikeReport {
 pub fn partial_baseline(history: &History, day: i64) -> Option<String> {
     let baseline = (1..=BASELINE_WEEKS).filter_map(|w| history.days.get(&(day - 7 * w)));
     let (partial, whole): (Vec<&DayAgg>, Vec<&DayAgg>) = baseline.partition(|a| a.partial);
-    (whole.len() < MIN_BASELINE_DAYS && !partial.is_empty()).then(|| partial_days_said(&partial))
+    (whole.len() < MIN_BASELINE_DAYS && !partial.is_empty())
+        .then(|| partial_days_said(&partial, None))
+}
+
+/// Of the baseline days of `day`, when [`MIN_BASELINE_DAYS`] or more are complete in the
+/// history: those left out as stored partial, why, and how to make them whole; the tests
+/// compare with the complete days alone, and a smaller baseline is not left unsaid.
+pub fn baseline_left_out(history: &History, day: i64) -> Option<String> {
+    let baseline = (1..=BASELINE_WEEKS).filter_map(|w| history.days.get(&(day - 7 * w)));
+    let (partial, whole): (Vec<&DayAgg>, Vec<&DayAgg>) = baseline.partition(|a| a.partial);
+    if whole.len() < MIN_BASELINE_DAYS || partial.is_empty() {
+        return None;
+    }
+    let head = format!(
+        "The baseline of {} is its {} complete days of the same weekday of the previous {BASELINE_WEEKS} weeks: {} {} left out, stored only as {}",
+        day_text(day),
+        whole.len(),
+        partial.len(),
+        if partial.len() == 1 { "is" } else { "are" },
+        if partial.len() == 1 { "a partial day" } else { "partial days" }
+    );
+    Some(partial_days_said(&partial, Some(head)))
 }
 
 /// One resource's records over the baseline days of a day: what its rates are measured
@@ -856,7 +880,7 @@ fn untested_note(history: &History, day: i64) -> String {
     match MIN_BASELINE_DAYS.saturating_sub(held.len()) {
         // Nights are being kept, but none whole: more of them will not help.
         _ if held.is_empty() && !partial.is_empty() => {
-            format!("{head}; {}", partial_days_said(&partial))
+            format!("{head}; {}", partial_days_said(&partial, None))
         }
         _ if held.is_empty() => format!("{head}; keep a --history directory across nightly runs"),
         // Enough days, but a key's own spike days are not its baseline.
@@ -875,12 +899,17 @@ fn untested_note(history: &History, day: i64) -> String {
 /// Why `days` (partial, newest first) are no baseline, with the fix of each cause: `3 of them
 /// are stored only as partial days, ...`. A day stored before its reason was kept is said as
 /// one whose records did not cover it, as all were then.
-pub fn partial_days_said(days: &[&DayAgg]) -> String {
+/// `head`, when given, comes before the days in place of `3 of them are ...`, and the days are
+/// named whatever their cause.
+pub fn partial_days_said(days: &[&DayAgg], head: Option<String>) -> String {
     let n = days.len();
-    let head = format!(
-        "{n} of them {} stored only as partial days",
-        if n == 1 { "is" } else { "are" }
-    );
+    let named = head.is_some();
+    let head = head.unwrap_or_else(|| {
+        format!(
+            "{n} of them {} stored only as partial days",
+            if n == 1 { "is" } else { "are" }
+        )
+    });
     // The causes in the order their first day comes, each with its days.
     let mut causes: Vec<(u8, Vec<String>)> = Vec::new();
     for d in days {
@@ -930,7 +959,7 @@ pub fn partial_days_said(days: &[&DayAgg]) -> String {
     let sep = |cause: u8| if cause >= 3 { ", " } else { " " };
     match causes.as_slice() {
         // One cause, and the first stored so: said as it always was.
-        [(0, _)] => format!("{head}, {}", why(0)),
+        [(0, _)] if !named => format!("{head}, {}", why(0)),
         _ => {
             let each: Vec<String> = (causes.iter())
                 .map(|(cause, each)| format!("{}{}{}", each.join(", "), sep(*cause), why(*cause)))
@@ -1172,6 +1201,25 @@ mod tests {
 
     const K: Key = (404, Some(8522));
 
+    /// A baseline day stored partial, left out while three complete days remain, is named with
+    /// why and its fix, whatever its cause (one whose records did not cover the day too); with
+    /// fewer complete days, [`partial_baseline`] says it instead, and with none left out,
+    /// nothing is said.
+    #[test]
+    fn a_partial_baseline_day_left_out_of_enough_days_is_named() {
+        let mut h = hist(&[(0, 10, &[]), (7, 10, &[]), (14, 10, &[]), (21, 10, &[])]);
+        assert_eq!(baseline_left_out(&h, 35), None);
+        h.days.get_mut(&7).unwrap().partial = true;
+        assert_eq!(
+            baseline_left_out(&h, 28).as_deref(),
+            Some("The baseline of 1970-01-29 is its 3 complete days of the same weekday of the previous 4 weeks: 1 is left out, stored only as a partial day: 1970-01-08 whose records did not cover the whole UTC day (a tenant quiet around midnight UTC, or files late): run each night with --since and --until naming its day")
+        );
+        assert_eq!(partial_baseline(&h, 28), None);
+        h.days.get_mut(&14).unwrap().partial = true;
+        assert_eq!(baseline_left_out(&h, 28), None);
+        assert!(partial_baseline(&h, 28).is_some());
+    }
+
     /// Partial days are said by cause, each with its fix: a day stored from the same export
     /// read twice is told to be re-run without the copies, not with a window.
     #[test]
@@ -1186,7 +1234,7 @@ mod tests {
             rejected: 4,
             read: 90,
         });
-        let said = partial_days_said(&[&days[1], &days[0]]);
+        let said = partial_days_said(&[&days[1], &days[0]], None);
         assert_eq!(
             said,
             "2 of them are stored only as partial days: 1970-01-15 (4 of 90 records rejected), over --max-bad: fix the files or raise --max-bad and re-run those nights; 1970-01-08 (900 records from 2 input files read twice), the same export read twice: re-run those nights without the copies"

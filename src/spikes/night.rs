@@ -134,6 +134,7 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
         day.map_or_else(Default::default, |d| super::resource_baselines(history, d));
     let volume = volume_test(history, day, agg, asked, &mut warnings);
     spikes.partial_baseline = day.and_then(|d| super::partial_baseline(history, d));
+    spikes.baseline_left_out = day.and_then(|d| super::baseline_left_out(history, d));
     spikes.stored_day = held.is_some();
     if let Some(stored) = kept {
         history.days.insert(stored.day, stored);
