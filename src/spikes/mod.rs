@@ -585,13 +585,32 @@ pub struct SpikeReport {
 }
 
 /// Of the baseline days of `day`, when fewer than [`MIN_BASELINE_DAYS`] are complete in the
-/// history and some are partial: those, why, and how to make them whole
-/// ([`partial_days_said`]).
+/// history with records and some are partial: those, why, and how to make them whole
+/// ([`partial_days_said`]); and complete ones of no record the volume test counts (a day
+/// file's rows of 0 records, which no run writes), which its test of all records leaves out,
+/// as a kind's leaves out a day without the kind.
 pub fn partial_baseline(history: &History, day: i64) -> Option<String> {
     let baseline = (1..=BASELINE_WEEKS).filter_map(|w| history.days.get(&(day - 7 * w)));
     let (partial, whole): (Vec<&DayAgg>, Vec<&DayAgg>) = baseline.partition(|a| a.partial);
-    (whole.len() < MIN_BASELINE_DAYS && !partial.is_empty())
-        .then(|| partial_days_said(&partial, None))
+    let (empty, counted): (Vec<&DayAgg>, Vec<&DayAgg>) =
+        whole.into_iter().partition(|a| a.exposure == 0);
+    if counted.len() >= MIN_BASELINE_DAYS {
+        return None;
+    }
+    let mut said = Vec::new();
+    if !partial.is_empty() {
+        said.push(partial_days_said(&partial, None));
+    }
+    if !empty.is_empty() {
+        let days: Vec<String> = empty.iter().map(|a| day_text(a.day)).collect();
+        said.push(format!(
+            "{} {} complete but {} no record the test counts (rows of 0 records, which no run writes: a file made or mended by hand?)",
+            days.join(", "),
+            if days.len() == 1 { "is" } else { "are" },
+            if days.len() == 1 { "holds" } else { "hold" }
+        ));
+    }
+    (!said.is_empty()).then(|| said.join("; "))
 }
 
 /// Of the baseline days of `day`, when [`MIN_BASELINE_DAYS`] or more are complete in the

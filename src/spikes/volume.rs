@@ -304,7 +304,10 @@ pub fn test(
         _ if both => "all",
         _ => "all but retired",
     };
-    let all = |a: &DayAgg| Some(kept(a)).filter(|&n| n > 0 || scope == "all");
+    // A baseline day of no record counted (a day file's rows of 0 records, which no run writes)
+    // is left out, as a kind's day without the kind is: kept, it made an expected 0, and any
+    // count tonight a `normal` 400 times it (200 records over 0.5).
+    let all = |a: &DayAgg| Some(kept(a)).filter(|&n| n > 0);
     let base = scope_baseline(history, day, th, &all);
     out.push(test_scope(day, scope, today.map_or(0, kept), &base, th));
 
@@ -669,6 +672,39 @@ mod tests {
         assert_eq!(
             test_scope(0, "all", 0, &[500, 600], &TH).status,
             VolumeStatus::InsufficientHistory
+        );
+    }
+
+    /// Complete baseline days of no record counted (a day file's rows of 0 records, which no run
+    /// writes) are left out of the test of all records, as a kind's days without it are: kept,
+    /// they made 200 records tonight `normal` at 0 expected, ratio 400 (rev66a). Too few days
+    /// with records are too little history.
+    #[test]
+    fn baseline_days_of_no_record_are_left_out_of_all_records() {
+        let mut days: BTreeMap<i64, DayAgg> = [0, 7, 14, 21].map(|d| day_of(d, &[])).into();
+        days.extend([day_of(28, &[("acs-a", 200)])]);
+        let mut history = History {
+            days,
+            scope: None,
+            names_cut: Vec::new(),
+        };
+        let all = |h: &History| test(h, Some(28), &TH, &[])[0].clone();
+        let v = all(&history);
+        assert_eq!(
+            (v.scope.as_str(), v.count, v.status),
+            ("all", 200, VolumeStatus::InsufficientHistory),
+            "{v:?}"
+        );
+        assert_eq!(v.expected, 0.0);
+        // With three days of records, the day without any is still left out of the mean.
+        for d in [7, 14, 21] {
+            history.days.insert(d, day_of(d, &[("acs-a", 200)]).1);
+        }
+        let v = all(&history);
+        assert_eq!(
+            (v.expected, v.status),
+            (200.0, VolumeStatus::Normal),
+            "{v:?}"
         );
     }
 
