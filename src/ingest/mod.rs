@@ -127,20 +127,21 @@ pub struct FileDays {
     each: Vec<(i64, u64)>,
     /// Records on days past the first [`MAX_FILE_DAYS`].
     other: u64,
-    /// The day of the last record, and the records of that run of them not yet in `each`.
-    run: (i64, u64),
+    /// The date of the last record, and the records of that run of them not yet in `each`
+    /// (none yet: any date, no record).
+    run: (chrono::NaiveDate, u64),
 }
 
 impl FileDays {
-    /// Counts a record at `time` (seconds since the epoch).
-    fn count(&mut self, time: i64) {
-        let day = time.div_euclid(crate::time::DAY);
-        if self.run.1 > 0 && self.run.0 == day {
+    /// Counts a record of the UTC `date`: its date as the record holds it, compared whole,
+    /// where its day number would be worked out from its time on every record.
+    fn count(&mut self, date: chrono::NaiveDate) {
+        if self.run.0 == date {
             self.run.1 += 1;
             return;
         }
         self.flush();
-        self.run = (day, 1);
+        self.run = (date, 1);
     }
 
     /// Adds `n` records of `day` to `each`, or to `other` past its last place.
@@ -153,9 +154,12 @@ impl FileDays {
     }
 
     fn flush(&mut self) {
-        let (day, n) = std::mem::take(&mut self.run);
+        let (date, n) = std::mem::take(&mut self.run);
         if n > 0 {
-            self.put(day, n);
+            use chrono::Datelike;
+            // Days from 0001-01-01 to 1970-01-01.
+            const EPOCH_FROM_CE: i64 = 719_163;
+            self.put(i64::from(date.num_days_from_ce()) - EPOCH_FROM_CE, n);
         }
     }
 
@@ -174,6 +178,47 @@ impl FileDays {
     pub fn each(&self) -> (&[(i64, u64)], u64) {
         debug_assert_eq!(self.run.1, 0, "days read before they were all counted");
         (&self.each, self.other)
+    }
+}
+
+#[cfg(test)]
+mod file_days_tests {
+    use super::FileDays;
+
+    /// Days are counted as numbers since the epoch, in order, whatever the order of the
+    /// records and however parts are merged; past the days a file keeps, records are counted
+    /// apart.
+    #[test]
+    fn a_file_s_days_are_counted_by_day_and_merged() {
+        let date = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        let day = |s: &str| crate::time::parse_day(s).unwrap();
+        let mut a = FileDays::default();
+        for d in [
+            "1970-01-01",
+            "2026-11-24",
+            "2026-11-24",
+            "2026-11-03",
+            "1970-01-01",
+        ] {
+            a.count(date(d));
+        }
+        let mut b = FileDays::default();
+        b.count(date("2026-11-03"));
+        a.add(b);
+        let want = [
+            (day("1970-01-01"), 2),
+            (day("2026-11-03"), 2),
+            (day("2026-11-24"), 2),
+        ];
+        assert_eq!(a.each(), (&want[..], 0));
+        let mut many = FileDays::default();
+        let first = date("2026-01-01");
+        for n in 0..400 {
+            many.count(first + chrono::Days::new(n));
+        }
+        many.flush();
+        let (each, other) = many.each();
+        assert_eq!((each.len(), other), (366, 34));
     }
 }
 
@@ -347,7 +392,7 @@ impl<S: Sink> FileCtx<'_, S> {
                 let kept = self.sink.record(r);
                 if kept == Kept::Counted {
                     self.counts.accepted += 1;
-                    self.counts.days.count(r.time.timestamp());
+                    self.counts.days.count(r.time.date_naive());
                 } else if kept == Kept::Outside {
                     self.counts.outside += 1;
                 } else {
