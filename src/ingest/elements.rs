@@ -1124,9 +1124,6 @@ pub(super) fn elements<S: Sink>(
                         // A record forwarded in its log line's text: the serde visitors read it.
                         Some(stop) if super::json::may_forward(&raw, &b[i..stop]) => {}
                         Some(stop) => {
-                            let line = || At::record(line_at(i), index);
-                            ctx.emit(&raw, line, || head(&b[i..stop]));
-                            last_good = Some(i);
                             // Read whole but closed early by its damage (`}{}`, `}]` on one
                             // of its lines), whose debris follows it: no records of its own.
                             // Only one spread over lines, before a bracket: `}, {` ends a
@@ -1137,6 +1134,25 @@ pub(super) fn elements<S: Sink>(
                                 .filter(|&&c| matches!(c, b'{' | b'[' | b']' | b'}'))
                                 .filter(|_| b[i..stop].contains(&b'\n'))
                                 .and_then(|_| past_pretty_debris(b, (i, stop), top));
+                            // The record itself closed early holds only its fields before the
+                            // damage: a reject, not a record of the wrong key (the rest of its
+                            // members may follow a comma, `"code": 400 },`).
+                            let damaged = closed_early(b, (i, stop))
+                                .then(|| early.or_else(|| past_pretty_debris(b, (i, stop), top)))
+                                .flatten();
+                            if let Some((j, bare)) = damaged {
+                                if spoils(spoiled) {
+                                    return None;
+                                }
+                                let at = At::record(line_at(stop - 1), index);
+                                reject_closed_early(b, (i, stop), at, ctx);
+                                want_element = bare;
+                                i = j;
+                                continue;
+                            }
+                            let line = || At::record(line_at(i), index);
+                            ctx.emit(&raw, line, || head(&b[i..stop]));
+                            last_good = Some(i);
                             if let Some((j, bare)) = early {
                                 if spoils(spoiled) {
                                     return None;
@@ -1159,6 +1175,25 @@ pub(super) fn elements<S: Sink>(
                 // One whose brackets never close is damaged however deep they go (serde stops
                 // at its own limit): the elements after it are looked for, as for one less deep.
                 let deep = deep && stop.is_some();
+                // A record closed early by its damage, whose debris follows it, and read whole
+                // so (a comma left before the stray `}`): a reject, not a record of the fields
+                // before the damage. One that does not parse is rejected as damaged below, and
+                // a row so is one that does not fit its columns.
+                let record = matches!(items, Items::Records);
+                let early = stop
+                    .filter(|&stop| record && !deep && closed_early(b, (i, stop)))
+                    .and_then(|stop| Some((stop, past_pretty_debris(b, (i, stop), top)?)))
+                    .filter(|&(stop, _)| parses(&b[i..stop]));
+                if let Some((stop, (j, bare))) = early {
+                    if spoils(spoiled) {
+                        return None;
+                    }
+                    let at = At::record(line_at(stop - 1), index);
+                    reject_closed_early(b, (i, stop), at, ctx);
+                    want_element = bare;
+                    i = j;
+                    continue;
+                }
                 let stop = stop.unwrap_or(b.len());
                 let (rejected, warned) = (ctx.counts.rejected, ctx.warnings.len());
                 let mut at = || At::record(line_at(i), index);
@@ -1348,13 +1383,65 @@ fn past_pretty_debris(b: &[u8], (i, stop): (usize, usize), top: bool) -> Option<
             // (`  }, {`, first on its line and indented as far as the opener).
             j => j.is_none_or(|j| opens(b[j]) && (own_line(j) || aligned(b, i, stop - 1))),
         },
-        // A missing comma before the next element.
-        c if opens(c) => own_line(k),
+        // A missing comma before the next element: on a line of its own, or right after the
+        // closer where that ended the element as it should (`  }{`, first on its line and
+        // indented as far as the opener; the element after it had been taken for debris and
+        // lost uncounted).
+        c if opens(c) => own_line(k) || aligned(b, i, stop - 1),
         b']' if !stray_closer(b, k, top) => return closes(k),
         b'}' if !top && closes_document(b, k) => return closes(k),
         _ => false,
     };
     (!plain).then(|| pretty_next(b, i)).flatten()
+}
+
+/// Whether the element `b[i..stop]`, spread over lines and followed by debris
+/// ([`past_pretty_debris`]), was itself closed early by its damage (`"code": 400}` or a `}`
+/// line too many inside it, its other members after that the debris): its closer is not where
+/// a printer puts it (first on its line, indented as far as its opener), or what follows it,
+/// past a comma, is a key, the rest of its members (an element of its own, `42`, is not). Such an
+/// element holds its fields before the damage only, and would be a record of the wrong key (a
+/// code without its subcode): it is a reject.
+fn closed_early(b: &[u8], (i, stop): (usize, usize)) -> bool {
+    if !b[i..stop].contains(&b'\n') {
+        return false;
+    }
+    if !aligned(b, i, stop - 1) {
+        return true;
+    }
+    let after = |k: usize| {
+        let n = b.get(k..)?.iter().position(|c| !c.is_ascii_whitespace())?;
+        Some(k + n)
+    };
+    let next = after(stop).and_then(|k| if b[k] == b',' { after(k + 1) } else { Some(k) });
+    next.is_some_and(|k| key_follows(b, k))
+}
+
+/// Whether `text` parses as JSON, as an element is read (again without a comma before a
+/// closing bracket).
+fn parses(text: &[u8]) -> bool {
+    let parse = |t: &[u8]| serde_json::from_slice::<IgnoredAny>(t).map(|_| ());
+    parse(text).is_ok() || reparse(text, parse).is_some()
+}
+
+/// Why an element closed early by its damage is rejected.
+const CLOSED_EARLY: &str =
+    "closed early by damage (a stray closing bracket): its members after it are lost";
+
+/// Rejects the element `b[i..stop]` closed early by its damage ([`closed_early`]), at the line
+/// of the bracket that closed it.
+fn reject_closed_early<S: Sink>(
+    b: &[u8],
+    (i, stop): (usize, usize),
+    at: At,
+    ctx: &mut FileCtx<'_, S>,
+) {
+    ctx.reject(
+        at,
+        Reason::BadDocument,
+        CLOSED_EARLY.into(),
+        head(&b[i..stop]),
+    );
 }
 
 /// Why a stray quote where an element should start is rejected.
