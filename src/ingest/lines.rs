@@ -106,11 +106,14 @@ fn process_line<S: Sink>(
     found.retain(|f| !matches!(f, Element::NotRecord(0, _) | Element::RowsCut));
     let salvage = found.is_empty();
     hand_on(found, line_no, ctx, &text);
-    let (reason, detail) = damage(&e, last, 0);
-    ctx.reject(line_no, reason, detail, text());
     // A document whose head broke (`{"records":][{...`) still holds its records: read them.
-    if salvage {
-        super::document::salvage(line, line_no - 1, Some(line_no), ctx);
+    // When the line's only damage is its cut (it parsed up to its end) and that cut one of
+    // them, rejected there, the cut is that reject alone (a query API table whose rows come
+    // before its columns, cut inside them, had been two).
+    let cut = salvage && super::document::salvage(line, line_no - 1, Some(line_no), ctx);
+    if !(cut && e.is_eof()) {
+        let (reason, detail) = damage(&e, last, 0);
+        ctx.reject(line_no, reason, detail, text());
     }
 }
 
@@ -473,11 +476,22 @@ pub(super) fn carries_after_prefix(l: &[u8]) -> bool {
 /// A line of text in a JSON document's input (a callback endpoint's log whose bodies are
 /// logged indented and on one line both, after the same prefix) read as [`read_log`] reads a
 /// log's line, when it carries a record or an event after a prefix with no quote before its
-/// first bracket (a line of a body printed indented, `"data": {...}`, does not); says whether
+/// first bracket (a line of a body printed indented, `"data": {...}`, does not), or a body that
+/// opens as an event after such a prefix and does not parse (cut short: a reject at its line,
+/// as in a log of one-line bodies, where it had been skipped as a logger's line); says whether
 /// it did.
 pub(super) fn one_line_body<S: Sink>(line: &[u8], line_no: u64, ctx: &mut FileCtx<'_, S>) -> bool {
     let first = memchr::memchr2(b'{', b'[', line).unwrap_or(0);
-    if line[..first].contains(&b'"') || !carries_after_prefix(line) {
+    if line[..first].contains(&b'"') {
+        return false;
+    }
+    let trimmed = line.trim_ascii();
+    let damaged = || {
+        trimmed.len() <= MAX_RECORD_BYTES
+            && event_after_prefix(trimmed).is_some_and(|at| parse(&trimmed[at..]).1.is_err())
+    };
+    let body = carries_after_prefix(line) || damaged();
+    if !body {
         return false;
     }
     log_line(line, line_no, (false, false), &mut Layout::default(), ctx);

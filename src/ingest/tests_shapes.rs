@@ -7365,3 +7365,75 @@ fn a_record_closed_early_by_a_stray_bracket_is_a_reject() {
         );
     }
 }
+
+/// A body logged on one line and cut short, among bodies logged indented (a log read as a JSON
+/// document): one `truncated record` reject at its line. It had been skipped as a logger's
+/// line, its event lost with no word (6 accepted, 0 rejected).
+#[test]
+fn a_one_line_body_cut_short_among_indented_ones_is_a_reject() {
+    let one = |i: usize| {
+        let body = logged_body(i, true);
+        let (head, json) = body.split_once("callback: ").unwrap();
+        let json: serde_json::Value = serde_json::from_str(json).unwrap();
+        format!("{head}callback: {json}\n")
+    };
+    let whole = one(3);
+    let cut = format!("{}\n", &whole[..whole.len() - 60]);
+    let before: String = (0..3).map(|i| logged_body(i, true)).collect();
+    let after: String = (4..7).map(|i| logged_body(i, true)).collect();
+    for (what, tail) in [("then bodies", after.as_str()), ("last", "")] {
+        let text = format!("{before}{cut}{tail}");
+        let (c, r, _d) = read_text("callbacks.log", text.as_bytes());
+        let f = &r.files[0];
+        let bodies = if tail.is_empty() { 3 } else { 6 };
+        assert_eq!(
+            (f.shape, f.accepted, f.rejected, f.skipped),
+            ("json document", bodies, 1, bodies + 1),
+            "{what}: {:?}",
+            c.rejects
+        );
+        let line = before.matches('\n').count() as u64 + 2;
+        assert_eq!(
+            (c.rejects[0].line, c.rejects[0].reason),
+            (line, Reason::Truncated),
+            "{what}"
+        );
+    }
+}
+
+/// A line of JSON Lines holding a query API table whose rows come before its columns, cut
+/// inside its rows: one `truncated record` reject (its rows cannot be read without the columns
+/// the cut took). It had been two, the line's and its table's, for one damage.
+#[test]
+fn a_rows_first_table_cut_on_a_line_is_one_reject() {
+    let api: Value = serde_json::from_str(&sample_text("api/query-response.json")).unwrap();
+    let table = &api["tables"][0];
+    let rows = serde_json::to_string(&table["rows"]).unwrap();
+    let columns = serde_json::to_string(&table["columns"]).unwrap();
+    let doc = format!(
+        "{{\"tables\":[{{\"name\":\"PrimaryResult\",\"rows\":{rows},\"columns\":{columns}}}]}}"
+    );
+    let cut = &doc[..doc.len() / 2];
+    let line = std::str::from_utf8(RECORD_LINE).unwrap();
+    let text = format!("{line}\n{cut}\n{line}\n");
+    let (c, r, _d) = read_text("lines.jsonl", text.as_bytes());
+    let f = &r.files[0];
+    assert_eq!(
+        (f.shape, f.accepted, f.rejected, f.skipped),
+        ("json lines", 2, 1, 0),
+        "{:?}",
+        c.rejects
+    );
+    assert_eq!(
+        (c.rejects[0].line, c.rejects[0].reason),
+        (2, Reason::Truncated)
+    );
+    // Whole, its rows are read as any table's.
+    let text = format!("{line}\n{doc}\n");
+    let (_, r, _d) = read_text("lines.jsonl", text.as_bytes());
+    let f = &r.files[0];
+    assert_eq!(
+        f.accepted + f.rejected,
+        1 + table["rows"].as_array().unwrap().len() as u64
+    );
+}
