@@ -1396,18 +1396,17 @@ fn past_pretty_debris(b: &[u8], (i, stop): (usize, usize), top: bool) -> Option<
 }
 
 /// Whether the element `b[i..stop]`, spread over lines and followed by debris
-/// ([`past_pretty_debris`]), was itself closed early by its damage (`"code": 400}` or a `}`
-/// line too many inside it, its other members after that the debris): its closer is not where
-/// a printer puts it (first on its line, indented as far as its opener), or what follows it,
-/// past a comma, is a key, the rest of its members (an element of its own, `42`, is not). Such an
-/// element holds its fields before the damage only, and would be a record of the wrong key (a
-/// code without its subcode): it is a reject.
+/// ([`past_pretty_debris`]), was itself closed early by its damage (`"code": 400,}`, a `}` line
+/// too many inside it): its closer is not where a printer puts it (first on its line, indented
+/// as far as its opener), and a key comes after it (past a comma), the first of its members
+/// that the damage cut off. Such an element holds its fields before the damage only, and
+/// would be a record of the wrong key (a code without its subcode): it is a reject. One whose
+/// closer is where a printer puts it is whole as far as the text shows (the key after it may
+/// be the next element's, which lost its `{`), and one after whose closer only brackets come
+/// (`}}` where `}` was) lost no member.
 fn closed_early(b: &[u8], (i, stop): (usize, usize)) -> bool {
-    if !b[i..stop].contains(&b'\n') {
+    if !b[i..stop].contains(&b'\n') || aligned(b, i, stop - 1) {
         return false;
-    }
-    if !aligned(b, i, stop - 1) {
-        return true;
     }
     let after = |k: usize| {
         let n = b.get(k..)?.iter().position(|c| !c.is_ascii_whitespace())?;
