@@ -35,6 +35,12 @@ pub(super) enum Piece {
         line: Start,
         head: Vec<u8>,
     },
+    /// A line over the cap left to the caller, which asked for it ([`Blocks::leave_long_lines`]):
+    /// [`Blocks::rest`] starts with its first bytes. As a reject, what `TooLarge` is.
+    Long {
+        line: Start,
+        head: Vec<u8>,
+    },
     /// An array element whose brackets do not close before the next element of its shape
     /// starts, `why` as serde says it, at the line of the damage.
     Damaged {
@@ -277,6 +283,9 @@ pub(super) struct Blocks {
     /// For arrays: the shape of the first element, where the next element after a damaged
     /// one whose own head is damaged (`{time": ...`) is looked for.
     shape: Option<Signature<'static>>,
+    /// A line over the cap is handed on as [`Piece::Long`], its bytes left to be read from
+    /// [`Blocks::rest`], not skipped to its first newline.
+    leave_long: bool,
 }
 
 impl Blocks {
@@ -303,7 +312,17 @@ impl Blocks {
             fill: BLOCK,
             read: 0,
             shape: None,
+            leave_long: false,
         }
+    }
+
+    /// Blocks that hand on a line over the cap (outside arrays, lines counted here: its line is
+    /// known) as [`Piece::Long`], its bytes left to the caller, who reads them from
+    /// [`Blocks::rest`] and does not ask for another block: a CSV row whose quoted field runs on
+    /// past the line's newline (see `csv::long`).
+    pub(super) fn leave_long_lines(mut self) -> Blocks {
+        self.leave_long = true;
+        self
     }
 
     /// Blocks filled to `fill` bytes (at most [`BLOCK`]) before they are cut, read on (twice
@@ -692,6 +711,13 @@ impl Iterator for Blocks {
                         }
                         (Start::Line(line), self.skip_element(&buf[..len]))
                     }
+                    None if self.leave_long && self.ledger.is_none() => {
+                        let line = self.start();
+                        self.next_line += 1;
+                        self.carry.extend_from_slice(&buf[..len]);
+                        give_buffer(buf);
+                        return Some(Piece::Long { line, head });
+                    }
                     None => (self.start(), self.skip_past_newline()),
                 };
                 self.next_line += 1;
@@ -774,7 +800,7 @@ pub(super) fn process<S: Sink>(
             });
             give_buffer(data);
         }
-        Piece::TooLarge { line, head } => from(line, ctx, |n, c| {
+        Piece::TooLarge { line, head } | Piece::Long { line, head } => from(line, ctx, |n, c| {
             c.reject_too_large(n + 1, &head);
             1
         }),

@@ -176,7 +176,8 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                 }
                 lines
             };
-            if ranges::read(&after_header, progress, ctx, make, (FRAMING, &doubt), body) {
+            let framing = (framing(delim), &doubt);
+            if ranges::read(&after_header, progress, ctx, make, framing, body) {
                 if let Some(w) = guess_said {
                     ctx.order_guessed(w);
                 }
@@ -1762,14 +1763,26 @@ fn resume_row_end(b: &[u8], from: usize, mut quotes: u64, target: usize) -> Resu
 
 /// Rows for [`ranges`]. A range's worker starts 16 KiB before its range, at the first row
 /// that [`row_after_newline`] finds, and follows rows from there to the first that starts in
-/// the range.
+/// the range. A file's reading follows the quotes of a line over the cap by its delimiter
+/// ([`framing`]).
 pub(super) const FRAMING: Framing = Framing {
     last_end: last_row_end,
     first_end: first_row_end,
     resume: resume_row_end,
     after_newline: row_after_newline,
     lead: 16 << 10,
+    long_line: None,
 };
+
+/// [`FRAMING`] for a file whose delimiter is `delim`: a line over the cap at whose newline a
+/// quoted field is open, as the csv crate reads it, has the file read in order
+/// ([`long::line_quotes`]).
+fn framing(delim: u8) -> Framing {
+    Framing {
+        long_line: Some(long::line_quotes(delim)),
+        ..FRAMING
+    }
+}
 
 /// What the quotes in the bytes `b` after a newline say of it: whether it is inside a quoted
 /// field, `None` when they do not tell. In RFC 4180 a quote that opens a field follows a

@@ -61,6 +61,13 @@ pub(super) struct Framing {
     /// starts, at the first record start it guesses there, following records from it up to
     /// the range.
     pub(super) lead: u64,
+    /// For records whose quoted fields may run on past a newline (CSV): the state of a line's
+    /// quotes after its next bytes, from 0 at its start, odd where a quoted field is open. A
+    /// line over the cap still open at its newline ends the reading by ranges, the file to be
+    /// read in order, where `csv::long` follows that field to its end (skipped to its newline
+    /// here, the field's end was read as a row: a second reject). `None`: every line over the
+    /// cap is one reject, skipped to its newline.
+    pub(super) long_line: Option<fn(u64, &[u8]) -> u64>,
 }
 
 /// JSON Lines: each newline ends a record.
@@ -76,6 +83,7 @@ pub(super) const LINES: Framing = Framing {
     },
     after_newline: |_| 0,
     lead: 0,
+    long_line: None,
 };
 
 /// What parses the lines of a range: its bytes (whole lines), the lines before it (0: not
@@ -99,7 +107,8 @@ pub(super) struct Plain<'a> {
 
 /// Reads a plain file, its ranges parsed by `body` on every worker. Returns false, having
 /// merged nothing into `ctx`, when the ranges disagree on where records start (see
-/// [`Framing::lead`]) or `body` sets `doubt`: the file is then to be read in order.
+/// [`Framing::lead`]), `body` sets `doubt` or a line over the cap leaves a quoted field open
+/// ([`Framing::long_line`]): the file is then to be read in order.
 pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     plain: &Plain<'_>,
     progress: Option<&ProgressBar>,
@@ -145,6 +154,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         }
         let at = (&ledger, k);
         match range(plain, framing, (lo, hi), at, c, &body) {
+            Ok(Bound::InOrder) => wrong.store(true, Ordering::Relaxed),
             // Without a lead nothing was guessed: ranges disagree only over a file changed
             // while read, and what was read is kept.
             Ok(bound) => {
@@ -178,6 +188,9 @@ enum Bound {
     /// Where its first record starts and where the record after its last one does (the end
     /// of the file when none does).
     Read(u64, u64),
+    /// It holds a line over the cap at whose newline a quoted field is open: the file is to be
+    /// read in order ([`Framing::long_line`]).
+    InOrder,
 }
 
 /// The bounds of a file's ranges, checked pair by pair as they come in.
@@ -388,7 +401,9 @@ impl Range<'_> {
             // No whole record held: read on, to the end of the range and then a little at a
             // time past it, unless the record is already longer than a record may be.
             if self.len >= BLOCK {
-                self.too_large(c)?;
+                if !self.too_large(c)? {
+                    return Ok(Bound::InOrder);
+                }
                 continue;
             }
             if !self.more(self.want())? {
@@ -421,7 +436,7 @@ impl Range<'_> {
                 self.drop_front(e + 1);
             } else if self.len >= BLOCK {
                 // Longer than a record may be: the records parsed before it skip it.
-                self.skip_line()?;
+                self.skip_line(|_| ())?;
             } else if !self.more(self.want())? {
                 self.clear();
                 return Ok(false);
@@ -430,24 +445,40 @@ impl Range<'_> {
         Ok(true)
     }
 
-    /// Rejects the line held, longer than a record may be, and drops it up to its newline.
-    fn too_large<S: Sink>(&mut self, c: &mut FileCtx<'_, S>) -> io::Result<()> {
-        c.reject_too_large(self.lines + 1, &self.buf[..self.len]);
+    /// Rejects the line held, longer than a record may be, and drops it up to its newline; false,
+    /// nothing rejected, when a quoted field is open at that newline ([`Framing::long_line`]).
+    fn too_large<S: Sink>(&mut self, c: &mut FileCtx<'_, S>) -> io::Result<bool> {
+        let head = self.buf[..self.len.min(200)].to_vec();
+        let mut state = 0;
+        let ended = match self.framing.long_line {
+            Some(follow) => {
+                state = follow(state, &self.buf[..self.len]);
+                self.skip_line(|b| state = follow(state, b))?
+            }
+            None => self.skip_line(|_| ())?,
+        };
+        if ended && state % 2 == 1 {
+            return Ok(false);
+        }
+        c.reject_too_large(self.lines + 1, &head);
         self.lines += 1;
-        self.skip_line()
+        Ok(true)
     }
 
-    /// Drops the line held up to its newline.
-    fn skip_line(&mut self) -> io::Result<()> {
+    /// Drops the line held up to its newline, each part of it read after those held given to
+    /// `seen`, the newline too; false when the file ends first.
+    fn skip_line(&mut self, mut seen: impl FnMut(&[u8])) -> io::Result<bool> {
         loop {
             self.clear();
             if !self.more(ON)? {
-                return Ok(());
+                return Ok(false);
             }
             if let Some(p) = memchr(b'\n', &self.buf[..self.len]) {
+                seen(&self.buf[..=p]);
                 self.drop_front(p + 1);
-                return Ok(());
+                return Ok(true);
             }
+            seen(&self.buf[..self.len]);
         }
     }
 }

@@ -6067,6 +6067,76 @@ fn a_quote_left_open_over_a_block_is_one_reject() {
     }
 }
 
+/// A quoted field whose first line alone is over the cap (a whole block without a newline),
+/// closed on a later line (`..."AAAA...\nmore text",...`), is one `record too large` reject,
+/// and every row around it counts, read by ranges (a file of 8 MiB or more), in parts (less),
+/// gzipped in blocks (as a pipe is) and with CRLF or LF, `,`, `;` or tab: the line over the cap
+/// was skipped to its newline, and the field's end read as a row was a second reject, an
+/// `unclosed quote` (rev66b F4). Its size is varied about a block's (a few bytes under it the
+/// row's first line fits a block, and the row is followed from its newline), past two blocks
+/// and three, its closing quote on the next line or two lines on, its text with `""` or not. A
+/// first line over the cap whose quote never closes, before rows: one reject, the rows count.
+#[test]
+fn a_quoted_field_over_the_cap_on_its_first_line_is_one_reject() {
+    let cap = MAX_RECORD_BYTES;
+    let cases: &[(usize, &str, bool, &str, u8)] = &[
+        (cap + 3, "more text\"", false, "\r\n", b','),
+        (cap, "more text\"", false, "\n", b','),
+        (cap - 3, "more text\"", false, "\r\n", b','),
+        (cap + 1, "more text\"", true, "\n", b','),
+        (2 * cap + 7, "x\nmore text\"", false, "\r\n", b';'),
+        (3 * cap, "\"\"y\"\" more\"", true, "\n", b'\t'),
+        (cap + 3, "", false, "\n", b','),
+    ];
+    for &(size, close, escapes, nl, delim) in cases {
+        let d = delim as char;
+        let row = |i: usize| {
+            format!("\"11/24/2026, 12:07:03.005 AM\"{d}400{d}8522{d}c{i}{d}\"m{i}\"{nl}")
+        };
+        let mut text = format!(
+            "TimeGenerated [UTC]{d}ResultCode{d}ResultSubcode{d}CorrelationId{d}ResultMessage{nl}"
+        );
+        for i in 0..10 {
+            text.push_str(&row(i));
+        }
+        // The row's first line is `size` bytes before its line break.
+        let head = format!("\"11/24/2026, 12:07:03.005 AM\"{d}400{d}8522{d}bad{d}\"");
+        let unit = if escapes { "x\"\"" } else { "xyz" };
+        let mut field = unit.repeat((size - head.len()) / 3);
+        field.push_str(&"x".repeat(size - head.len() - field.len()));
+        text.push_str(&format!("{head}{field}{nl}"));
+        // Its quote closes on a later line, or never (a stray quote before rows).
+        if !close.is_empty() {
+            text.push_str(&format!("{}{nl}", close.replace('\n', nl)));
+        }
+        for i in 0..if size < 2 * cap { 100_000 } else { 1000 } {
+            text.push_str(&row(i));
+        }
+        let rows = text.matches(&format!("{nl}\"11/24")).count() as u64 - 1;
+        let case = format!("{size} {close:?} {escapes} {nl:?} {d:?}");
+        let small = text.len() < 8 << 20;
+        let mut seen = Vec::new();
+        for name in ["a.csv", "a.csv.gz"] {
+            let bytes = match name.ends_with(".gz") {
+                true => gzipped(text.as_bytes()),
+                false => text.clone().into_bytes(),
+            };
+            let (c, r, _d) = read_text(name, &bytes);
+            let f = &r.files[0];
+            let got: Vec<(u64, Reason)> = c.rejects.iter().map(|r| (r.line, r.reason)).collect();
+            assert_eq!(
+                (f.accepted, f.rejected),
+                (rows, 1),
+                "{case} {name} (small {small}): {got:?}"
+            );
+            assert_eq!(got, [(12, Reason::TooLarge)], "{case} {name}");
+            assert!(r.warnings.is_empty(), "{case} {name}: {:?}", r.warnings);
+            seen.push(outcome(&c));
+        }
+        assert!(seen[0] == seen[1], "{case}");
+    }
+}
+
 /// A row of a query's result as PowerShell's `ConvertTo-Json` writes it (every value a
 /// string), pretty-printed, a failure every tenth.
 fn powershell_row(i: usize) -> String {

@@ -2215,3 +2215,91 @@ fn file_names_that_are_not_utf8_show_their_bytes_escaped() {
         assert!(!text.contains('\u{FFFD}'), "{text}");
     }
 }
+
+/// A portal CSV export (its columns, ~48,000 rows) with one row in the middle whose quoted
+/// ResultMessage holds 5 MiB on one line and closes at the start of the next
+/// (`..."AAAA...\nmore text",FALSE,...`): one `record too large` reject at that row's line, as
+/// README's damage table says, and every other row counts, alike from the file (read by
+/// ranges), standard input, gzip and on one thread, with the same `by_code.csv`. It had been
+/// two rejects every way: the line over the cap, skipped to its newline, and the field's end
+/// read as a row, `wrong field count` (rev66b F4).
+#[test]
+fn a_quoted_field_over_4_mib_on_one_line_is_one_reject_every_way_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = "TimeGenerated [UTC],Level,CorrelationId,OperationId,OperationName,ResultType,ResultCode,ResultSubcode,ResultMessage,PlayInLoop,PlayToParticipant,PlayInterrupted,RecognizePromptSubOperationName,TenantId,SourceSystem,Type,_ResourceId\r\n";
+    let resource = "/subscriptions/0f3a6c1e-5b2d-4e8a-9c71-2d4b8e6f1a93/resourcegroups/rg-voice/providers/microsoft.communication/communicationservices/acs-contoso";
+    let row = |i: usize, message: &str| {
+        let (op, code, sub) = [
+            ("Play", 400, 8522),
+            ("Recognize", 200, 8533),
+            ("Play", 400, 8536),
+        ][i % 3];
+        format!(
+            "\"11/24/2026, {}:{:02}:{:02}.{:03} AM\",Informational,c{i},o{i},{op},Failed,{code},{sub},{message},FALSE,TRUE,FALSE,TextSource,7c1e4d2a-9b3f-4e61-a8d5-3f0b6c9e2a17,Azure,ACSCallAutomationMediaSummary,{resource}\r\n",
+            1 + i / 3600 % 11,
+            i / 60 % 60,
+            i % 60,
+            i % 1000
+        )
+    };
+    let mut text = header.to_string();
+    for i in 0..48_000 {
+        text.push_str(&row(i, "\"Action failed, file could not be downloaded.\""));
+        if i == 24_000 {
+            let message = format!("\"{}\r\nmore text\"", "A".repeat(5 << 20));
+            text.push_str(&row(1, &message));
+        }
+    }
+    let file = dir.path().join("export.csv");
+    std::fs::write(&file, &text).unwrap();
+    let gz = dir.path().join("export.csv.gz");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut enc, text.as_bytes()).unwrap();
+    std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+    let args = ["--format", "csv,json", "--max-bad", "100%"];
+    let outs = ["file", "stdin", "gzip", "one-thread"].map(|w| dir.path().join(w));
+    report_to(&file, &outs[0], &args).success();
+    bin()
+        .args(["report", "-", "--out", outs[1].to_str().unwrap()])
+        .args(args)
+        .write_stdin(text)
+        .assert()
+        .success();
+    report_to(&gz, &outs[2], &args).success();
+    bin()
+        .env("RAYON_NUM_THREADS", "1")
+        .arg("report")
+        .arg(&file)
+        .arg("--out")
+        .arg(&outs[3])
+        .args(args)
+        .assert()
+        .success();
+    let by_code = rows_but_file(&outs[0], "by_code.csv");
+    assert_eq!(count_sum(&by_code), 48_000);
+    for out in &outs {
+        let rejects: Vec<(String, String)> = read_csv(&out.join("rejects.csv"))
+            .into_iter()
+            .map(|r| (r["line"].clone(), r["reason"].clone()))
+            .collect();
+        let want = (
+            "24003".to_string(),
+            "record too large: longer than 4 MiB".to_string(),
+        );
+        assert_eq!(rejects, [want], "{}", out.display());
+        let report: Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap())
+                .unwrap();
+        let records = &report["records"];
+        assert_eq!(
+            (&records["accepted"], &records["rejected"]),
+            (&48_000.into(), &1.into())
+        );
+        assert_eq!(
+            rows_but_file(out, "by_code.csv"),
+            by_code,
+            "{}",
+            out.display()
+        );
+    }
+}

@@ -20,13 +20,22 @@
 //!
 //! So a field that never closes costs one reject, whatever it takes in, and the rows after it
 //! count from the first line that reads as the next row.
+//!
+//! A row whose first line is itself over the cap (a whole block without a newline) is read to
+//! that line's newline, its quotes followed as the csv crate reads them ([`Quoting`]): outside
+//! a quoted field there, it is one `record too large` reject, and reading goes on after it; a
+//! field still open is followed on as above, and closing (`...AAAA\nmore text",400,...`) the
+//! row is still one `record too large` reject (it had been two, rev66b F4: the line skipped to
+//! its newline, and the field's end read as a row, a `wrong field count` or `unclosed quote`).
+//! One that takes in no line after it (the next is a row, or the input ends) is `record too
+//! large` too.
 
 use std::io::{self, Read};
 
 use super::super::blocks::{self, ArrayAt, Blocks, Piece, Prefixed, Rest, BLOCK};
 use super::super::ledger::Start;
 use super::super::{FileCtx, Sink, MAX_RECORD_BYTES};
-use super::{is_a_record, quotes_balanced, row_end_cut, row_like, Row, ROW_START};
+use super::{is_a_record, row_end_cut, row_like, Row, ROW_START};
 use crate::normalize::Reason;
 use crate::time::TimeRules;
 
@@ -76,7 +85,7 @@ pub(super) struct CsvBlocks<'r> {
 impl<'r> CsvBlocks<'r> {
     pub(super) fn new(blocks: Blocks, row: Row<'r>, rules: TimeRules) -> Self {
         CsvBlocks {
-            blocks: Some(blocks),
+            blocks: Some(blocks.leave_long_lines()),
             before: 0,
             row,
             rules,
@@ -84,9 +93,19 @@ impl<'r> CsvBlocks<'r> {
     }
 
     /// Follows the row that starts with the line `first` (a whole block had no newline outside
-    /// quotes after it) through `rest`, the input after that line; reading goes on where it
-    /// ends. Returns how it ends and the lines after `first` that it took.
-    fn follow(&mut self, first: &[u8], mut rest: Rest) -> io::Result<(End, u64)> {
+    /// quotes after it) through `rest`, the input after that line, `quoting` the state of its
+    /// quotes there; reading goes on where it ends. With `in_first`, `rest` is the row's first
+    /// line itself and the input after it (a line over the cap, of which `first` is the start):
+    /// it is read to its newline, which ends the row unless a quoted field is open there (and so
+    /// does the end of the input in it). Returns how it ends and the lines after the first that
+    /// it took.
+    fn follow(
+        &mut self,
+        first: &[u8],
+        mut rest: Rest,
+        mut quoting: Quoting,
+        mut in_first: bool,
+    ) -> io::Result<(End, u64)> {
         let start: Option<&[u8; ROW_START]> =
             first.get(..ROW_START).and_then(|s| s.try_into().ok());
         // Whether a line is the next row: the two tests of `swallows_next_row`.
@@ -99,11 +118,9 @@ impl<'r> CsvBlocks<'r> {
         // The line being read, as long as it may be the next row (it is the second, or starts as
         // the row does) and may be a row (no longer than a record).
         let mut line = Vec::new();
-        let mut keep = true;
+        let mut keep = !in_first;
         // Bytes of the line being read are past.
         let mut in_line = false;
-        // The quotes since the row's start are odd in number: the field is open.
-        let mut open = true;
         let mut lines = 0;
         loop {
             let n = loop {
@@ -117,7 +134,7 @@ impl<'r> CsvBlocks<'r> {
                 let end = if in_line && keep && next_row(&line, lines == 0) {
                     self.resume(line, Vec::new(), rest);
                     End::Row
-                } else if !open {
+                } else if in_first || !quoting.open() {
                     self.resume(Vec::new(), Vec::new(), rest);
                     End::Closed
                 } else {
@@ -145,18 +162,19 @@ impl<'r> CsvBlocks<'r> {
                     }
                 }
                 if nl.is_none() {
-                    open ^= !quotes_balanced(seg);
+                    quoting.read(seg);
                     p = end;
                     continue;
                 }
-                // A whole line, that starts inside the field.
+                // A whole line, that starts inside the field (or the first, over the cap).
                 if keep && next_row(&line, lines == 0) {
                     self.resume(line, buf[end..n].to_vec(), rest);
                     return Ok((End::Row, lines));
                 }
-                open ^= !quotes_balanced(seg);
-                lines += 1;
-                if !open {
+                quoting.read(seg);
+                lines += u64::from(!in_first);
+                in_first = false;
+                if !quoting.open() {
                     self.resume(Vec::new(), buf[end..n].to_vec(), rest);
                     return Ok((End::Closed, lines));
                 }
@@ -176,25 +194,134 @@ impl<'r> CsvBlocks<'r> {
         let at = left.position() as usize;
         line.extend_from_slice(&left.get_ref()[at.min(left.get_ref().len())..]);
         let r = Prefixed::new(line, 0, input);
-        self.blocks = Some(Blocks::prefixed(r, row_end_cut(self.row.delim)));
+        self.blocks = Some(Blocks::prefixed(r, row_end_cut(self.row.delim)).leave_long_lines());
     }
 }
 
 /// Whether a block `b`, with `pending` bytes read past its cut, ends after the first line of a
 /// row whose quoted field stays open for a whole block: the block and what was read past it
-/// are a whole block, it holds one line, and its quotes are odd in number (a cut elsewhere has
-/// them even). Looked at in that order: a block of rows is told by its first newline.
-fn open_past_a_block(b: &[u8], pending: usize) -> bool {
-    b.len() + pending == BLOCK
+/// are a whole block, it holds one line, and that line ends inside a quoted field as the csv
+/// crate reads it (a cut elsewhere is outside one); the state of its quotes if so. Looked at
+/// in that order: a block of rows is told by its first newline.
+fn open_past_a_block(b: &[u8], pending: usize, delim: u8) -> Option<Quoting> {
+    let one_line = b.len() + pending == BLOCK
         && b.len() > 1
-        && memchr::memchr(b'\n', &b[..b.len() - 1]).is_none()
-        && !quotes_balanced(b)
+        && memchr::memchr(b'\n', &b[..b.len() - 1]).is_none();
+    if !one_line {
+        return None;
+    }
+    let mut quoting = Quoting::new(delim);
+    quoting.read(b);
+    quoting.open().then_some(quoting)
+}
+
+/// Where the quotes read so far of a row leave it, read as the csv crate reads them (the rule
+/// of `last_row_end_by`, where blocks are cut): a quote that starts a field (at a line's start
+/// or after a delimiter) opens it, one inside a quoted field closes it unless doubled (`""`),
+/// and any other quote is text (`a 5" screen`, `"a"b"`). Read a part at a time: a `""` or a
+/// quote's line start may straddle two parts.
+#[derive(Clone, Copy)]
+pub(super) struct Quoting {
+    delim: u8,
+    /// Inside a quoted field.
+    inside: bool,
+    /// Inside one, the last byte read is a quote: it closes the field unless the next is one.
+    quote_last: bool,
+    /// The last byte read (a newline before the row's first).
+    last: u8,
+}
+
+impl Quoting {
+    /// At a row's start.
+    pub(super) fn new(delim: u8) -> Quoting {
+        Quoting {
+            delim,
+            inside: false,
+            quote_last: false,
+            last: b'\n',
+        }
+    }
+
+    /// Reads the next bytes of the row.
+    pub(super) fn read(&mut self, b: &[u8]) {
+        let Some(&last) = b.last() else {
+            return;
+        };
+        let mut i = 0;
+        if self.quote_last {
+            self.quote_last = false;
+            match b[0] {
+                b'"' => i = 1,
+                _ => self.inside = false,
+            }
+        }
+        while let Some(q) = memchr::memchr(b'"', &b[i..]).map(|k| i + k) {
+            i = q + 1;
+            if self.inside {
+                match b.get(q + 1) {
+                    None => self.quote_last = true,
+                    Some(b'"') => i = q + 2,
+                    Some(_) => self.inside = false,
+                }
+            } else {
+                let before = if q == 0 { self.last } else { b[q - 1] };
+                self.inside = before == self.delim || before == b'\n';
+            }
+        }
+        self.last = last;
+    }
+
+    /// Whether the bytes read end inside a quoted field.
+    pub(super) fn open(&self) -> bool {
+        self.inside && !self.quote_last
+    }
+
+    /// As a number, odd when [`Quoting::open`]; 0 at a row's start.
+    fn state(self) -> u64 {
+        u64::from(self.open())
+            | u64::from(self.inside) << 1
+            | u64::from(self.quote_last) << 2
+            | 1 << 3
+            | u64::from(self.last) << 8
+    }
+
+    /// Of [`Quoting::state`]'s number.
+    fn of_state(delim: u8, state: u64) -> Quoting {
+        match state {
+            0 => Quoting::new(delim),
+            s => Quoting {
+                delim,
+                inside: s & 2 != 0,
+                quote_last: s & 4 != 0,
+                last: (s >> 8) as u8,
+            },
+        }
+    }
+}
+
+/// How the ranges follow the quotes of a line over the cap in a file whose delimiter is
+/// `delim` (`ranges::Framing::long_line`): as [`Quoting`] does, for the three delimiters a
+/// header is read by; for another (`sep=|`), such a line is taken for open, and the file read
+/// in order.
+pub(super) fn line_quotes(delim: u8) -> fn(u64, &[u8]) -> u64 {
+    fn follow<const DELIM: u8>(state: u64, b: &[u8]) -> u64 {
+        let mut quoting = Quoting::of_state(DELIM, state);
+        quoting.read(b);
+        quoting.state()
+    }
+    match delim {
+        b',' => follow::<b','>,
+        b';' => follow::<b';'>,
+        b'\t' => follow::<b'\t'>,
+        _ => |_, _| 1,
+    }
 }
 
 /// A piece read `by` lines into the file from where its blocks started.
 fn shifted(mut piece: Piece, by: u64) -> Piece {
     let (Piece::Block { first_line: at, .. }
     | Piece::TooLarge { line: at, .. }
+    | Piece::Long { line: at, .. }
     | Piece::Damaged { line: at, .. }
     | Piece::Error { line: at, .. }) = &mut piece;
     if let Start::Line(n) = at {
@@ -217,39 +344,74 @@ impl Iterator for CsvBlocks<'_> {
         let blocks = self.blocks.as_mut()?;
         let piece = shifted(blocks.next()?, self.before);
         let pending = blocks.pending().len();
-        match piece {
+        let open = match &piece {
             Piece::Block {
-                data,
-                start,
-                len,
-                first_line: Start::Line(n),
-                ..
-            } if open_past_a_block(&data[start..len], pending) => {
-                let item = self.past_a_block(&data[start..len], n);
+                data, start, len, ..
+            } => open_past_a_block(&data[*start..*len], pending, self.row.delim),
+            _ => None,
+        };
+        match (piece, open) {
+            (
+                Piece::Block {
+                    data,
+                    start,
+                    len,
+                    first_line: Start::Line(n),
+                    ..
+                },
+                Some(quoting),
+            ) => {
+                let item = self.past_a_block(Followed::Open(&data[start..len], quoting), n);
                 blocks::give_buffer(data);
                 Some(item)
             }
-            piece => Some(Item::Piece(piece)),
+            (
+                Piece::Long {
+                    line: Start::Line(n),
+                    head,
+                },
+                _,
+            ) => Some(self.past_a_block(Followed::Long(&head), n)),
+            (piece, _) => Some(Item::Piece(piece)),
         }
     }
 }
 
+/// The first line of a row followed past a whole block ([`CsvBlocks::past_a_block`]).
+enum Followed<'a> {
+    /// Read whole, a quoted field open at its end, in this state.
+    Open(&'a [u8], Quoting),
+    /// Over the cap, this its start: the blocks' rest starts with it.
+    Long(&'a [u8]),
+}
+
 impl CsvBlocks<'_> {
     /// The row whose first line, `n` lines into the file, is `first`, followed to its end
-    /// ([`CsvBlocks::follow`]): one reject.
-    fn past_a_block(&mut self, first: &[u8], n: u64) -> Item {
-        let head = first[..first.len().min(1024)].to_vec();
+    /// ([`CsvBlocks::follow`]): one reject. A line over the cap that no quote keeps open past
+    /// its newline, or that takes in no line after it, is one `record too large` reject.
+    fn past_a_block(&mut self, first: Followed<'_>, n: u64) -> Item {
         let rest = self.blocks.take().expect("being read").rest();
-        let followed = self.follow(first, rest);
+        let (first, followed, long) = match first {
+            Followed::Open(first, quoting) => {
+                (first, self.follow(first, rest, quoting, false), false)
+            }
+            Followed::Long(head) => {
+                let quoting = Quoting::new(self.row.delim);
+                (head, self.follow(head, rest, quoting, true), true)
+            }
+        };
+        let head = first[..first.len().min(1024)].to_vec();
         self.before = n + 1;
+        let too_large = Item::Piece(Piece::TooLarge {
+            line: Start::Line(n),
+            head: head.clone(),
+        });
         match followed {
             Ok((End::Closed, lines)) => {
                 self.before += lines;
-                Item::Piece(Piece::TooLarge {
-                    line: Start::Line(n),
-                    head,
-                })
+                too_large
             }
+            Ok((End::Row | End::Input, 0)) if long => too_large,
             Ok((End::Row, lines)) => {
                 self.before += lines;
                 let until = Until::Row(self.before + 1);

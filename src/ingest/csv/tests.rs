@@ -194,3 +194,46 @@ fn the_quotes_after_a_newline_say_whether_it_is_inside_a_field() {
     assert_eq!(row_after_newline(b"two\",c1\n\"11/24\",c2\n"), 8);
     assert_eq!(row_after_newline(b"two\nthree\",c1\nx"), 14);
 }
+
+/// The quotes of a row's text read a part at a time, split anywhere (inside a `""`, after a
+/// closing quote, before a quote that opens a line), leave it where the csv crate's reader is at
+/// the text's end: inside a quoted field or not. A quote not at a field's start is text.
+#[test]
+fn quotes_read_in_parts_are_where_the_csv_crate_is() {
+    use super::long::Quoting;
+    for (text, open) in [
+        (&b"a 5\" screen,x"[..], false),
+        (b"x,\"abc", true),
+        (b"x,\"ab\"\"", true),
+        (b"x,\"ab\"\"\"", false),
+        (b"\"ab\",c", false),
+        (b"\"a\"b\",c", false),
+        (b"x;\"a,b", false),
+        (b"x,\"a\nb\nc", true),
+        (b"x,\"a\nb\",\"c", true),
+        (b"x,\"a\nb\" 5\"\n", false),
+        (b"x,y\n\"open", true),
+        (b"\"\"", false),
+    ] {
+        // The csv crate's reader, for a text of one line: inside quotes at its end, the record
+        // takes in the newline after it and the row after that.
+        let show = String::from_utf8_lossy(text);
+        if !text.contains(&b'\n') {
+            let mut more = text.to_vec();
+            more.extend_from_slice(b"\nz,z\n");
+            let mut rdr = csv_core::Reader::new();
+            let (mut out, mut ends) = ([0; 256], [0; 16]);
+            let (_, used, _, _) = rdr.read_record(&more, &mut out, &mut ends);
+            assert_eq!(used > text.len() + 1, open, "{show}: the test's own answer");
+        }
+        for cut in 0..=text.len() {
+            let mut q = Quoting::new(b',');
+            q.read(&text[..cut]);
+            q.read(&text[cut..]);
+            assert_eq!(q.open(), open, "{show}, read in two at {cut}");
+        }
+        let mut q = Quoting::new(b',');
+        text.chunks(1).for_each(|b| q.read(b));
+        assert_eq!(q.open(), open, "{show}, a byte at a time");
+    }
+}
