@@ -6076,6 +6076,8 @@ fn a_quote_left_open_over_a_block_is_one_reject() {
 /// row's first line fits a block, and the row is followed from its newline), past two blocks
 /// and three, its closing quote on the next line or two lines on, its text with `""` or not. A
 /// first line over the cap whose quote never closes, before rows: one reject, the rows count.
+/// A field closed before a quote that is text (`5" screen`) is followed by the ranges too: they
+/// counted every quote and read its end as a row (read in order, one reject; by ranges, two).
 #[test]
 fn a_quoted_field_over_the_cap_on_its_first_line_is_one_reject() {
     let cap = MAX_RECORD_BYTES;
@@ -6084,6 +6086,9 @@ fn a_quoted_field_over_the_cap_on_its_first_line_is_one_reject() {
         (cap, "more text\"", false, "\n", b','),
         (cap - 3, "more text\"", false, "\r\n", b','),
         (cap + 1, "more text\"", true, "\n", b','),
+        // The rest of the row holds a quote that is text: counting every quote, the ranges
+        // took the field's end for a row end, and read it as a row.
+        (cap + 3, "more text\",5\" screen", false, "\n", b','),
         (2 * cap + 7, "x\nmore text\"", false, "\r\n", b';'),
         (3 * cap, "\"\"y\"\" more\"", true, "\n", b'\t'),
         (cap + 3, "", false, "\n", b','),
