@@ -26,6 +26,9 @@ use crate::normalize::{key_role_bytes, Context, KeyRole, Levels, Raw, Val, NO_LE
 /// Containers nested deeper than this inside a skipped value are left to the serde path.
 const MAX_DEPTH: usize = 32;
 
+/// A value of a layout key longer than this is not kept to be compared with the next record's.
+const KEPT_MAX: usize = 1024;
+
 /// Reads the wanted fields of a line holding one record object into `raw` (a fresh one), or
 /// returns false to have the line read by the general path.
 pub fn record<'a>(line: &'a [u8], raw: &mut Raw<'a>, layout: &mut Layout) -> bool {
@@ -177,12 +180,13 @@ pub struct Layout {
 
 /// A key of the layout: its bytes from the end of the value before up to its colon, and its
 /// first 32 as two numbers with masks of those it has, so that most keys are compared in four
-/// words.
+/// words; and the value it had last time ([`Seen`]).
 struct Key {
     bytes: Vec<u8>,
     head: [u128; 2],
     mask: [u128; 2],
     role: KeyRole,
+    seen: Seen,
 }
 
 impl Default for Key {
@@ -193,12 +197,115 @@ impl Default for Key {
             head: [0; 2],
             mask: [0; 2],
             role: KeyRole::Ignore,
+            seen: Seen::default(),
+        }
+    }
+}
+
+/// The value a key of the layout had the last time it was read, to be compared with the next
+/// record's as one run of bytes: the records of an export repeat most values verbatim from
+/// line to line (the resource id, the category, the version, the level), and a value that is
+/// the same bytes in the same place is the same value, checked when it was read. A key whose
+/// value keeps changing (a time, an id) stops being compared and kept ([`Seen::trust`]).
+#[derive(Default)]
+struct Seen {
+    /// The value's bytes after the colon (whitespace before it and all), as last read; empty
+    /// when none is kept.
+    bytes: Vec<u8>,
+    /// What a wanted field reads from them.
+    kept: Kept,
+    /// Whether they end a number: the same bytes followed by more digits, a fraction or an
+    /// exponent are another number.
+    number: bool,
+    /// Raised by a value that repeated, lowered four times as much by one that did not: a value
+    /// is kept and compared while this is not negative, that is while four in five repeat.
+    trust: i8,
+}
+
+/// What a wanted field reads from a value kept in [`Seen`]: text without escapes (where it lies
+/// in the bytes), a number, a literal; [`Kept::None`] for a value no field reads, or one read
+/// otherwise (escaped text, a container).
+#[derive(Clone, Copy, Default, PartialEq, Debug)]
+enum Kept {
+    #[default]
+    None,
+    Str(u32, u32),
+    Int(i64),
+    Bool(bool),
+    Null,
+}
+
+impl Kept {
+    /// What a wanted field can take again from the same bytes of a value: text borrowed
+    /// (without escapes) as [`Kept::Str`], whose place [`Scanner::keep`] finds.
+    #[inline(always)]
+    fn of(v: &Val<'_>) -> Kept {
+        match v {
+            Val::Str(Cow::Borrowed(_)) => Kept::Str(0, 0),
+            Val::Int(n) => Kept::Int(*n),
+            Val::Bool(b) => Kept::Bool(*b),
+            Val::Null => Kept::Null,
+            _ => Kept::None,
+        }
+    }
+}
+
+impl Seen {
+    /// Where the value kept ends when `b` holds it again at `at`: its bytes compared as one run,
+    /// and a number not followed by more of one. `None` when none is kept or it differs.
+    #[inline(always)]
+    fn repeated(&self, b: &[u8], at: usize) -> Option<usize> {
+        let end = at + self.bytes.len();
+        let hay = b.get(at..end)?;
+        if !same(hay, &self.bytes) || self.bytes.is_empty() {
+            return None;
+        }
+        if self.number && matches!(b.get(end), Some(b'0'..=b'9' | b'.' | b'e' | b'E')) {
+            return None;
+        }
+        Some(end)
+    }
+}
+
+/// Whether two runs of bytes of the same length are equal, compared sixteen bytes at a time
+/// (the last sixteen overlapping the ones before), inline: a call to `memcmp` would cost more
+/// than most values take to compare.
+#[inline(always)]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let w16 = |s: &[u8], i: usize| u128::from_le_bytes(s[i..i + 16].try_into().expect("16"));
+    let w8 = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().expect("8"));
+    let w4 = |s: &[u8], i: usize| u32::from_le_bytes(s[i..i + 4].try_into().expect("4"));
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=7 => w4(a, 0) == w4(b, 0) && w4(a, n - 4) == w4(b, n - 4),
+        8..=15 => w8(a, 0) == w8(b, 0) && w8(a, n - 8) == w8(b, n - 8),
+        _ => {
+            let mut diff = 0;
+            let mut i = 0;
+            while i + 16 < n {
+                diff |= w16(a, i) ^ w16(b, i);
+                i += 16;
+            }
+            diff |= w16(a, n - 16) ^ w16(b, n - 16);
+            diff == 0
         }
     }
 }
 
 impl Key {
     fn set(&mut self, bytes: &[u8], role: KeyRole) {
+        self.seen.bytes.clear();
+        // An object entered is read key by key, never compared whole.
+        self.seen.trust = if matches!(role, KeyRole::Enter(_)) {
+            -1
+        } else {
+            0
+        };
         self.bytes.clear();
         self.bytes.extend_from_slice(bytes);
         let mut head = [0u8; 32];
@@ -582,6 +689,53 @@ impl<'a> Scanner<'a, '_> {
         }
     }
 
+    /// The value of a wanted field kept in [`Seen`], read again where its bytes lie from `at`.
+    #[inline(always)]
+    fn kept(&self, kept: Kept, at: usize) -> Option<Val<'a>> {
+        Some(match kept {
+            // Both ends are ASCII quotes, so this slice is on character boundaries.
+            Kept::Str(from, to) => Val::Str(Cow::Borrowed(
+                self.text.get(at + from as usize..at + to as usize)?,
+            )),
+            Kept::Int(n) => Val::Int(n),
+            Kept::Bool(b) => Val::Bool(b),
+            Kept::Null => Val::Null,
+            // Not kept for a field: its value was compared, never taken.
+            Kept::None => return None,
+        })
+    }
+
+    /// Keeps the value just read from `from` as the one key `k` of the layout's `level` had.
+    /// Out of line: met once a key's value changes, not where values repeat.
+    #[inline(never)]
+    fn keep(&mut self, level: usize, k: usize, from: usize, kept: Kept) {
+        let value = &self.b[from..self.i];
+        let Some(key) = self.layout.levels[level].get_mut(k) else {
+            return;
+        };
+        let seen = &mut key.seen;
+        seen.bytes.clear();
+        // A wanted value that cannot be taken again from its bytes is not kept, nor a long
+        // one (it would cost more to copy than to read).
+        if (matches!(key.role, KeyRole::Field(_)) && kept == Kept::None) || value.len() > KEPT_MAX {
+            return;
+        }
+        let kept = match kept {
+            // The text between the quotes, after the whitespace before the value; an integer
+            // past i64 read as its digits is not a string.
+            Kept::Str(..) => match value.iter().position(|&c| !is_space(c)) {
+                Some(open) if value[open] == b'"' && value.len() - open >= 2 => {
+                    Kept::Str(open as u32 + 1, value.len() as u32 - 1)
+                }
+                _ => return,
+            },
+            kept => kept,
+        };
+        seen.bytes.extend_from_slice(value);
+        seen.kept = kept;
+        seen.number = value.last().is_some_and(u8::is_ascii_digit);
+    }
+
     /// The rest of a record object after its `{`: its fields by key, `level` objects below the
     /// record, and those of one nested object (`properties`, `data`, `resultInformation`) a
     /// level deeper, where still missing ([`Raw::set_at`]).
@@ -611,11 +765,34 @@ impl<'a> Scanner<'a, '_> {
                 .then(|| self.layout.levels[cached - 1].get(k))
                 .flatten()
                 .filter(|key| key.starts(&self.b[run..]))
-                .map(|key| (key.bytes.len(), key.role));
-            let role = match known {
-                Some((len, role)) => {
+                .map(|key| (key.bytes.len(), key.role, key.seen.trust));
+            let (role, keep) = match known {
+                Some((len, role, trust)) => {
                     self.i += len;
-                    role
+                    // The value this key had last time, again: taken as it was read then.
+                    if trust >= 0 {
+                        let seen = &mut self.layout.levels[cached - 1][k].seen;
+                        if let Some(end) = seen.repeated(self.b, self.i) {
+                            seen.trust = seen.trust.saturating_add(1).min(16);
+                            let kept = seen.kept;
+                            let at = self.i;
+                            self.i = end;
+                            k += 1;
+                            if let KeyRole::Field(f) = role {
+                                let v = self.kept(kept, at)?;
+                                raw.set_at(f, v, level, &mut self.levels);
+                            }
+                            continue;
+                        }
+                        // None kept (the first record, or a value that could not be) is
+                        // no value that changed.
+                        if !seen.bytes.is_empty() {
+                            seen.trust -= 4;
+                        }
+                        (role, seen.trust >= 0)
+                    } else {
+                        (role, false)
+                    }
                 }
                 None => {
                     if k > 0 {
@@ -643,21 +820,29 @@ impl<'a> Scanner<'a, '_> {
                         }
                         level[k].set(&self.b[run..self.i], role);
                     }
-                    role
+                    (role, cached > 0)
                 }
             };
-            k += 1;
+            let from = self.i;
             let inner = match role {
                 KeyRole::Field(f) => {
-                    raw.set_at(f, self.value(depth + 1)?, level, &mut self.levels);
+                    let v = self.value(depth + 1)?;
+                    if keep {
+                        self.keep(cached - 1, k, from, Kept::of(&v));
+                    }
+                    raw.set_at(f, v, level, &mut self.levels);
                     None
                 }
                 KeyRole::Enter(inner) => Some(inner),
                 KeyRole::Ignore => {
                     self.skip_value(depth + 1)?;
+                    if keep {
+                        self.keep(cached - 1, k, from, Kept::None);
+                    }
                     None
                 }
             };
+            k += 1;
             if let Some(inner) = inner {
                 match self.peek()? {
                     // A SIP or Q.850 diagnostic has fields of its own: read into this record.

@@ -455,3 +455,141 @@ fn a_wanted_integer_read_as_walked_is_serdes() {
     }
     assert!(read > 100, "{read}");
 }
+
+/// A value that repeats the last record's at the same key is taken as one run of bytes
+/// ([`Seen`]): lines made of values from small pools (so that most repeat and some change),
+/// among them numbers that are the start of others (`1`, `12`, `1.5`, `1e3`), escapes,
+/// characters of every width, containers, literals, whitespace around values, keys that are
+/// the start of known keys, duplicate keys and keys that come and go, each read as serde
+/// reads it and as from scratch.
+#[test]
+fn values_repeated_from_the_last_record_are_read_as_serde_reads_them() {
+    let numbers = [
+        "1", "12", "1.5", "1e3", "-1", "0", "200", "2000", "null", "true",
+    ];
+    let strings = [
+        r#""Play""#,
+        r#""Play ""#,
+        r#""PlayX""#,
+        r#""a\"b""#,
+        r#""caf\u00e9 déjà €😀""#,
+        r#""é€😀""#,
+        r#""""#,
+        r#"" None ""#,
+        r#""/SUBSCRIPTIONS/0F3A6C1E-5B2D-4E8A-9C71-2D4B8E6F1A93/RESOURCEGROUPS/RG""#,
+        r#""/SUBSCRIPTIONS/0F3A6C1E-5B2D-4E8A-9C71-2D4B8E6F1A93/RESOURCEGROUPS/RG-""#,
+        r#""2026-11-24T10:00:00.1234567Z""#,
+        r#""2026-11-24T10:00:00.12345678Z""#,
+    ];
+    let others = [
+        "[1,2]",
+        "[1,2,3]",
+        r#"{"a":1}"#,
+        r#"{"a":12}"#,
+        "true",
+        "false",
+        "null",
+        "12",
+        "123",
+        "1.25",
+        r#""x\\""#,
+    ];
+    let spaces = ["", "", "", " ", "\t", "\n "];
+    let keys = [
+        ("time", &strings[..]),
+        ("resourceId", &strings[..]),
+        ("tim", &strings[..]),
+        ("resultCode", &numbers[..]),
+        ("resultCodeX", &numbers[..]),
+        ("level", &others[..]),
+        ("resultMessage", &strings[..]),
+        ("category", &strings[..]),
+    ];
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    // Each key's value now, changed now and then; which keys the record has, changed rarely.
+    let mut now: Vec<usize> = keys.iter().map(|_| 0).collect();
+    let mut nested_now: Vec<usize> = keys.iter().map(|_| 0).collect();
+    let mut space = 0;
+    let mut layout = Layout::default();
+    let (mut hits, mut accepted) = (0, 0);
+    for n in 0..4000 {
+        for v in now.iter_mut().chain(nested_now.iter_mut()) {
+            if next(8) == 0 {
+                *v = next(12);
+            }
+        }
+        if next(50) == 0 {
+            space = next(spaces.len());
+        }
+        let ws = spaces[space];
+        let drop_key = if n % 97 < 3 {
+            Some(next(keys.len()))
+        } else {
+            None
+        };
+        let field = |(i, (key, pool)): (usize, &(&str, &[&str])), at: &[usize]| {
+            format!(r#""{key}":{ws}{}"#, pool[at[i] % pool.len()])
+        };
+        let top: Vec<String> = keys
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != drop_key)
+            .map(|k| field(k, &now))
+            .collect();
+        let nested: Vec<String> = keys
+            .iter()
+            .enumerate()
+            .skip(3)
+            .map(|k| field(k, &nested_now))
+            .collect();
+        let sep = format!(",{ws}");
+        let mut line = format!(
+            "{{{},{ws}\"properties\":{{{}}}",
+            top.join(&sep),
+            nested.join(&sep)
+        );
+        // A key twice now and then.
+        if n % 89 == 0 {
+            line.push_str(&format!(
+                r#","resultCode":{}"#,
+                numbers[next(numbers.len())]
+            ));
+        }
+        line.push('}');
+        let mut raw = Raw::default();
+        let read = record(line.as_bytes(), &mut raw, &mut layout);
+        let fresh = fast(line.as_bytes()).map(Raw::into_owned);
+        assert_eq!(read.then(|| raw.into_owned()), fresh, "{line}");
+        accepted += usize::from(agrees(line.as_bytes()));
+        hits += layout.levels[0]
+            .iter()
+            .chain(&layout.levels[1])
+            .filter(|k| k.seen.trust > 0)
+            .count();
+    }
+    // The runs were taken, for many keys of many records, most of them read by the scanner
+    // (a wanted number with a fraction or an exponent is serde's).
+    assert!(hits > 10_000, "{hits}");
+    assert!(accepted > 1_000, "{accepted}");
+}
+
+/// Two runs of bytes are the same only when every byte is, at every length.
+#[test]
+fn same_compares_every_byte() {
+    for n in 0..70 {
+        let a: Vec<u8> = (0..n).map(|i| (i * 7 + 3) as u8).collect();
+        assert!(same(&a, &a.clone()));
+        for i in 0..n {
+            let mut b = a.clone();
+            b[i] ^= 1;
+            assert!(!same(&a, &b), "{n} bytes, byte {i}");
+        }
+        assert!(!same(&a, &[a.clone(), vec![0]].concat()));
+    }
+}
