@@ -593,3 +593,15 @@ fn same_compares_every_byte() {
         assert!(!same(&a, &[a.clone(), vec![0]].concat()));
     }
 }
+
+/// `between` is `str::get` of a range: the same text on characters' boundaries, `None` off
+/// them, past the end or backwards, at every pair of places of text of every width.
+#[test]
+fn between_slices_as_str_get_does() {
+    let text = "a\"é€😀\\z";
+    for from in 0..=text.len() + 1 {
+        for to in 0..=text.len() + 1 {
+            assert_eq!(between(text, from, to), text.get(from..to), "{from}..{to}");
+        }
+    }
+}
