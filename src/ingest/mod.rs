@@ -392,7 +392,7 @@ impl<S: Sink> FileCtx<'_, S> {
                 let kept = self.sink.record(r);
                 if kept == Kept::Counted {
                     self.counts.accepted += 1;
-                    self.counts.days.count(r.time.date_naive());
+                    self.counts.days.count(r.time.naive_utc().date());
                 } else if kept == Kept::Outside {
                     self.counts.outside += 1;
                 } else {
