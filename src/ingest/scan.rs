@@ -267,16 +267,15 @@ impl Seen {
     }
 }
 
-/// Whether two runs of bytes of the same length are equal, compared sixteen bytes at a time
-/// (the last sixteen overlapping the ones before), inline: a call to `memcmp` would cost more
-/// than most values take to compare.
+/// Whether two runs of bytes of the same length are equal, compared inline (a call to
+/// `memcmp` would cost more than most values take to compare): up to 15 bytes in two
+/// overlapping words, longer runs sixteen bytes at a time ([`same_words`]).
 #[inline(always)]
 fn same(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;
     }
-    let w16 = |s: &[u8], i: usize| u128::from_le_bytes(s[i..i + 16].try_into().expect("16"));
     let w8 = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().expect("8"));
     let w4 = |s: &[u8], i: usize| u32::from_le_bytes(s[i..i + 4].try_into().expect("4"));
     match n {
@@ -284,17 +283,50 @@ fn same(a: &[u8], b: &[u8]) -> bool {
         1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
         4..=7 => w4(a, 0) == w4(b, 0) && w4(a, n - 4) == w4(b, n - 4),
         8..=15 => w8(a, 0) == w8(b, 0) && w8(a, n - 8) == w8(b, n - 8),
-        _ => {
-            let mut diff = 0;
-            let mut i = 0;
-            while i + 16 < n {
-                diff |= w16(a, i) ^ w16(b, i);
-                i += 16;
-            }
-            diff |= w16(a, n - 16) ^ w16(b, n - 16);
-            diff == 0
-        }
+        _ => same_words(a, b),
     }
+}
+
+/// [`same`] for runs of at least sixteen bytes, with SSE2 (baseline on x86_64): the bytes of
+/// each sixteen compared in one instruction and the results and-ed in a vector register (the
+/// last sixteen overlapping the ones before), one mask taken at the end. Moving the words
+/// through general registers cost two moves and a shuffle more for each sixteen.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn same_words(a: &[u8], b: &[u8]) -> bool {
+    use safe_arch::{bitand_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i};
+    let n = a.len();
+    let word = |s: &[u8], i: usize| load_unaligned_m128i(s[i..i + 16].try_into().expect("16"));
+    let mut eq = cmp_eq_mask_i8_m128i(word(a, n - 16), word(b, n - 16));
+    let mut i = 0;
+    while i + 16 < n {
+        eq = bitand_m128i(eq, cmp_eq_mask_i8_m128i(word(a, i), word(b, i)));
+        i += 16;
+    }
+    move_mask_i8_m128i(eq) == 0xffff
+}
+
+/// The same on other targets.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn same_words(a: &[u8], b: &[u8]) -> bool {
+    same_words_scalar(a, b)
+}
+
+/// The same sixteen bytes at a time as two numbers in general registers, their differences
+/// or-ed together.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+#[inline(always)]
+fn same_words_scalar(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    let word = |s: &[u8], i: usize| u128::from_le_bytes(s[i..i + 16].try_into().expect("16"));
+    let mut diff = word(a, n - 16) ^ word(b, n - 16);
+    let mut i = 0;
+    while i + 16 < n {
+        diff |= word(a, i) ^ word(b, i);
+        i += 16;
+    }
+    diff == 0
 }
 
 impl Key {
