@@ -279,11 +279,11 @@ fn totals_section(s: &mut String, t: &Triage) {
     } else {
         let _ = writeln!(
             s,
-            "{} records of {} accepted ({}). {}\n",
+            "{} records of {} accepted ({:.2}%). {}\n",
             t.total(),
             t.accepted,
             // Rounded as report's shares are, a half up (3 of 20,000 is 0.02%).
-            crate::render::summary::pct(crate::report::share(t.total(), t.accepted)),
+            crate::report::share(t.total(), t.accepted) * 100.0,
             read_line(t)
         );
         let _ = writeln!(s, "{}", table(&first_rows(t.totals_table())));
