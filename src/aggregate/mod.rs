@@ -1448,16 +1448,18 @@ impl Sink for Aggregator {
         }
         self.flush();
         let calls = self.calls.len();
+        let mut resources_of_calls = None;
         if self.keep_silent {
             let end = self.days.span().map(|(_, last)| last);
             let silent = std::mem::take(&mut self.silent);
             // A call's resource is the one all its records name (the first by name), as the
             // join of callback records gives it, not only the one its actions' records name.
-            let of = silent.has_calls().then(|| {
+            resources_of_calls = silent.has_calls().then(|| {
                 let named = self.cells.iter().map(|(cell, c)| (cell.5, &c.calls));
                 joins::CallResources::of(calls, named, &self.resources)
             });
-            self.silent_report = silent.finish(&self.calls, &self.resources, of.as_ref(), end);
+            let of = resources_of_calls.as_ref();
+            self.silent_report = silent.finish(&self.calls, &self.resources, of, end);
         }
         // Every call is in the cells' sets by now: the ids that numbered them, 16 bytes a call
         // and more, would stay beside the tables summed from the cells, and the report.
@@ -1472,7 +1474,7 @@ impl Sink for Aggregator {
         // Every key is in `by_key` by now: its messages join it, and their table goes before
         // the tables of operations and resources grow.
         self.join_messages();
-        let of = self.call_resources(&cells, calls);
+        let of = self.call_resources(&cells, calls, resources_of_calls);
         self.sum_cells(cells, of);
         self.sum_diagnostics();
         self.sum_sdks();
@@ -1603,11 +1605,13 @@ impl Aggregator {
     }
 
     /// Each call's resource, for the join: none unless it is made ([`Aggregator::joins`]) and
-    /// some callback cell of no resource has calls.
+    /// some callback cell of no resource has calls; `made` when the silent test made them
+    /// already, from the same cells.
     fn call_resources(
         &self,
         cells: &[(Cell, CellStats)],
         calls: usize,
+        made: Option<joins::CallResources>,
     ) -> Option<joins::CallResources> {
         let unnamed = |&((_, _, kind, _, _, res, _), ref c): &(Cell, CellStats)| {
             kind == Kind::Callback && res == 0 && c.calls.len() > 0
@@ -1615,8 +1619,10 @@ impl Aggregator {
         if !self.joins() || !cells.iter().any(unnamed) {
             return None;
         }
-        let named = cells.iter().map(|(cell, c)| (cell.5, &c.calls));
-        Some(joins::CallResources::of(calls, named, &self.resources))
+        Some(made.unwrap_or_else(|| {
+            let named = cells.iter().map(|(cell, c)| (cell.5, &c.calls));
+            joins::CallResources::of(calls, named, &self.resources)
+        }))
     }
 
     /// Counts the records of a callback cell of no resource of `key` on `day` that `split`
