@@ -691,6 +691,20 @@ fn other_log(lower: &str) -> bool {
     !lower.contains("callautomation") && OTHER_LOGS.iter().any(|f| name.starts_with(f))
 }
 
+/// Whether an operation name is one of ACS's other logs' families (`SMSMessagesSent`,
+/// `ChatThreadCreated`), compared without allocating: no Call Automation operation starts so.
+fn other_log_operation(name: &str) -> bool {
+    let b = name.trim().as_bytes();
+    let b = match b.get(..3) {
+        Some(acs) if acs.eq_ignore_ascii_case(b"acs") => &b[3..],
+        _ => b,
+    };
+    OTHER_LOGS.iter().any(|f| {
+        b.get(..f.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(f.as_bytes()))
+    })
+}
+
 /// The categories of Azure's activity log: its event categories (`Administrative`... in the
 /// `insights-activity-logs` container beside the resource logs) and the operation classes of
 /// the schema it is streamed in (`Write`, `Delete`, `Action`): the resource's management, not
@@ -821,6 +835,12 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
             {
                 Kind::MediaSummary
             } else if !raw.get(Field::ResultSignature).is_nullish() {
+                // Every ACS operational log has a ResultSignature: one that names no table
+                // (a query that projected its columns) is Call Automation's unless its
+                // operation names another log's family (`SMSMessagesSent`, `ChatThreadCreated`).
+                if other_log_operation(&raw.get(Field::OperationName).text()) {
+                    return Outcome::Skip(SkipReason::OtherLog);
+                }
                 Kind::Operations
             } else {
                 Kind::Unknown

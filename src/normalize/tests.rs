@@ -142,6 +142,29 @@ fn rejects_and_skips() {
             "{name}"
         );
     }
+    // A record that names no log (a query that projected its columns) is Call Automation's
+    // operations record unless its operation is another log's (rev67a L1: azure-docs
+    // sms-logs.md's examples without their Category had been 3 Call Automation records).
+    for (op, skipped) in [
+        ("SMSMessagesSent", true),
+        ("SMSDeliveryReportsReceived", true),
+        ("ChatThreadCreated", true),
+        ("AuthOperational", true),
+        ("Play", false),
+        ("AnswerCall", false),
+        ("StartRecording", false),
+        ("", false),
+    ] {
+        let mut r = raw(&base);
+        r.set(Field::OperationName, s(op));
+        r.set(Field::ResultSignature, Val::Int(202));
+        let got = normalize(&r, &tr);
+        if skipped {
+            assert_eq!(got, Outcome::Skip(SkipReason::OtherLog), "{op}");
+        } else {
+            assert!(matches!(got, Outcome::Record(_)), "{op}: {got:?}");
+        }
+    }
     // Call Automation's own names are read, whatever else they hold.
     for name in [
         "ACSCallAutomationIncomingOperations",
