@@ -176,6 +176,10 @@ const CATEGORY: &str = r#"case(code == 0 or code between (200 .. 299), "success"
 /// in lower case.
 const RESOURCE: &str = r#"tolower(extract(@"([^/]+)$", 1, _ResourceId))"#;
 
+/// The whole id of a record's resource as `--resource` matches it: lower case, with its
+/// leading `/` when the record left it out.
+const RESOURCE_ID: &str = r#"iff(tolower(_ResourceId) startswith "/", tolower(_ResourceId), strcat("/", tolower(_ResourceId)))"#;
+
 /// The outcome class of a row whose `category` is set: the loaded outcome rules inlined, the
 /// config's failure keys first, as in [`crate::catalogue::OutcomeRules::of`].
 fn outcome(cat: &Catalogue) -> String {
@@ -375,7 +379,7 @@ fn records(o: &KqlOptions, out: &mut String) {
         let either = o.resources.iter().filter_map(|p| {
             let re = string(&glob_regex(p.as_str())?);
             Some(format!(
-                "{RESOURCE} matches regex {re} or tolower(_ResourceId) matches regex {re}"
+                "{RESOURCE} matches regex {re} or {RESOURCE_ID} matches regex {re}"
             ))
         });
         // A record without a resource passes no filter, as in `report`.

@@ -765,7 +765,13 @@ impl Aggregator {
         let Some(name) = rec.resource() else {
             return false;
         };
+        // An id written without its leading `/` (as some records have it) is matched as the
+        // whole id it is, so that a whole-id pattern keeps what its name keeps.
         let id = rec.resource_id.trim().to_lowercase();
+        let id = match id.starts_with('/') {
+            true => id,
+            false => format!("/{id}"),
+        };
         // Each pattern is tried until it has matched once in the run: one that never does is
         // said ([`Aggregator::unmatched_resources`]).
         let mut kept = false;
