@@ -492,7 +492,8 @@ pub struct IngestArgs {
     #[arg(long, value_enum, value_name = "SHAPE", help_heading = "Input")]
     pub input_format: Option<InputFormat>,
 
-    /// Day/month order of portal CSV dates; inferred from the file's values when not given.
+    /// Day/month order of portal dates (CSV, or grid rows copied as JSON); without it, a file's
+    /// first 10,000 rows decide, a later date of the other order has the file read again.
     #[arg(long, value_enum, value_name = "ORDER", help_heading = "Input")]
     pub date_order: Option<DateOrder>,
 
@@ -512,7 +513,8 @@ pub struct ReportArgs {
     /// Files or directories to read; `-` is standard input.
     ///
     /// Directories are walked recursively in sorted order, skipping hidden entries, and files
-    /// ending in .json, .jsonl, .ndjson, .csv, .txt or .log (each optionally .gz) are read, and
+    /// ending in .json, .jsonl, .ndjson, .csv, .txt or .log (each optionally .gz, and rotated:
+    /// .1, -20261125, .2026-11-25) are read, and
     /// files without an extension that hold JSON (a blob's name: the first byte { or [, gzipped
     /// or not). A file named on the command line is always read, whatever its name. Required, here or
     /// as `inputs` in the config file.
@@ -593,7 +595,8 @@ pub struct SpikeArgs {
     #[arg(long, value_name = "DIR", help_heading = "Spikes")]
     pub history: Option<PathBuf>,
 
-    /// The day to test (YYYY-MM-DD); default: the last complete UTC day of the input.
+    /// The day to test (YYYY-MM-DD); default: the last whole UTC day of the input (of the
+    /// window, when --until ends it; a night whose export stopped is its own day).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::config::parse_day, help_heading = "Spikes")]
     pub day: Option<i64>,
 

@@ -54,7 +54,7 @@ pub fn run(cat: Catalogue, args: &ReportArgs, also_read: &[(PathBuf, &str)]) -> 
 
     let end = render::text::Ending {
         exit,
-        over_max_bad,
+        over_max_bad: over_max_bad.then_some(args.max_bad),
         fail_on_spike: args.fail_on_spike,
     };
     let summary = render::text::run_summary(&rep, &cat, out, &formats, args.quiet, end);

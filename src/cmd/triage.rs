@@ -168,8 +168,8 @@ pub fn run(
     // the answer is not one to trust.
     if args.max_bad.exceeded(t.rejected, t.read) {
         crate::say!(
-            "acs-triage: {} rejected records of {} read exceed --max-bad; `acs-triage report` lists them in rejects.csv",
-            t.rejected, t.read
+            "acs-triage: {}; `acs-triage report` lists them in rejects.csv",
+            render::text::over_max_bad(t.rejected, t.read, args.max_bad)
         );
         return Ok(Exit::TooManyRejects);
     }

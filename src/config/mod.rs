@@ -47,6 +47,19 @@ pub fn parse_max_bad(s: &str) -> Result<MaxBad, String> {
     }
 }
 
+impl std::fmt::Display for MaxBad {
+    /// As it is given: `100`, `1%`, `0.5%`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            MaxBad::Count(n) => write!(f, "{n}"),
+            MaxBad::Share(s) => {
+                let p = format!("{:.6}", s * 100.0);
+                write!(f, "{}%", p.trim_end_matches('0').trim_end_matches('.'))
+            }
+        }
+    }
+}
+
 /// `+HH:MM` or `-HH:MM` (also `Z`), within ±14:00 (the widest offset in use).
 pub fn parse_offset(s: &str) -> Result<FixedOffset, String> {
     let t = s.trim();
@@ -302,6 +315,12 @@ mod tests {
         assert!(MaxBad::Share(0.01).exceeded(2, 100));
         assert!(!MaxBad::Share(0.01).exceeded(1, 100));
         assert!(MaxBad::Count(0).exceeded(1, 100));
+        // Written as given, in the line that says the rejects exceed it.
+        for given in [
+            "5", "0", "1%", "0.5%", "7%", "12.25%", "100%", "0%", "0.001%",
+        ] {
+            assert_eq!(parse_max_bad(given).unwrap().to_string(), given);
+        }
     }
 
     #[test]

@@ -39,12 +39,12 @@ pub fn wrap(s: &str, width: usize, indent: &str) -> String {
 /// The reports that list warnings list them all.
 pub const MAX_SAID_WARNINGS: usize = 50;
 
-/// How a run ends, as `report` tells it: its exit code, whether its rejects exceed
-/// `--max-bad`, and what `--fail-on-spike` asked.
+/// How a run ends, as `report` tells it: its exit code, the `--max-bad` its rejects exceed
+/// when they do, and what `--fail-on-spike` asked.
 #[derive(Debug, Clone, Copy)]
 pub struct Ending {
     pub exit: crate::exit_codes::Exit,
-    pub over_max_bad: bool,
+    pub over_max_bad: Option<crate::config::MaxBad>,
     pub fail_on_spike: crate::config::FailOnSpike,
 }
 
@@ -154,15 +154,24 @@ pub fn run_summary(
     // Said, not paged, loud or quiet: a night of actions without an outcome exits as before.
     let calls_file = formats.contains(&ReportFormat::Csv);
     lines.extend(r.silent_said(calls_file).map(|l| line(&l)));
-    if end.over_max_bad {
+    if let Some(max_bad) = end.over_max_bad {
         lines.push(format!(
-            "{} rejected records of {} read exceed --max-bad; see {}",
-            r.rejected,
-            r.read,
+            "{}; see {}",
+            over_max_bad(r.rejected, r.read, max_bad),
             line(&crate::text::path(&out.join("rejects.csv")))
         ));
     }
     lines
+}
+
+/// That `rejected` of `read` records exceed `--max-bad`, naming the limit:
+/// `30 rejected records of 1810 read exceed --max-bad 1%`.
+pub fn over_max_bad(rejected: u64, read: u64, max_bad: crate::config::MaxBad) -> String {
+    let (records, exceed) = match rejected {
+        1 => ("record", "exceeds"),
+        _ => ("records", "exceed"),
+    };
+    format!("{rejected} rejected {records} of {read} read {exceed} --max-bad {max_bad}")
 }
 
 /// The spikes and volume drops that made the run exit 4, on one line: a caller-class spike,
@@ -299,7 +308,7 @@ mod snapshots {
     fn end(exit: Exit, over_max_bad: bool) -> super::Ending {
         super::Ending {
             exit,
-            over_max_bad,
+            over_max_bad: over_max_bad.then_some(crate::config::MaxBad::Count(1)),
             fail_on_spike: crate::config::FailOnSpike::Off,
         }
     }
@@ -308,7 +317,7 @@ mod snapshots {
     fn paging_end(over_max_bad: bool) -> super::Ending {
         super::Ending {
             exit: Exit::SpikesFound,
-            over_max_bad,
+            over_max_bad: over_max_bad.then_some(crate::config::MaxBad::Count(1)),
             fail_on_spike: crate::config::FailOnSpike::Failure,
         }
     }
@@ -485,6 +494,22 @@ mod snapshots {
         );
     }
 
+    /// The line names the limit, and one record as one (rev68a: `1 rejected records of 100
+    /// read exceed --max-bad`, which left the user to look the limit up).
+    #[test]
+    fn the_max_bad_line_names_its_limit() {
+        let one = crate::config::parse_max_bad("0.5%").unwrap();
+        assert_eq!(
+            super::over_max_bad(1, 100, one),
+            "1 rejected record of 100 read exceeds --max-bad 0.5%"
+        );
+        let count = crate::config::MaxBad::Count(10);
+        assert_eq!(
+            super::over_max_bad(30, 1810, count),
+            "30 rejected records of 1810 read exceed --max-bad 10"
+        );
+    }
+
     /// Rejects over --max-bad are said when the run pages too (exit 4, which takes precedence
     /// over 3), loud or quiet: the exit code says only the spike.
     #[test]
@@ -492,7 +517,7 @@ mod snapshots {
         let cat = fixture::catalogue();
         let r = fixture::report(&cat);
         let out = std::path::Path::new("reports");
-        let over = "2 rejected records of 149 read exceed --max-bad; see reports/rejects.csv";
+        let over = "2 rejected records of 149 read exceed --max-bad 1; see reports/rejects.csv";
         let quiet = super::run_summary(&r, &cat, out, &ALL, true, paging_end(true));
         assert_eq!(
             quiet,

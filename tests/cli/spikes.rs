@@ -310,7 +310,7 @@ fn a_night_that_pages_still_says_its_rejects_exceed_max_bad() {
     let args = ["--history", h, "--fail-on-spike"];
     let err = stderr(&report_to(&f, &out, &args).code(4));
     let over = format!(
-        "acs-triage: 30 rejected records of 1810 read exceed --max-bad; see {}\n",
+        "acs-triage: 30 rejected records of 1810 read exceed --max-bad 1%; see {}\n",
         out.join("rejects.csv").display()
     );
     assert!(err.contains("SPIKE (failure): 400/8535"), "{err}");

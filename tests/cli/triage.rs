@@ -302,7 +302,7 @@ fn triage_counts_the_records_report_counts_and_says_the_rejects() {
         text.contains("No records accepted: whether subcode 8522 occurs is not known. 3 read: 0 accepted, 3 rejected"),
         "{text}"
     );
-    assert!(stderr(&got).contains("3 rejected records of 3 read exceed --max-bad"));
+    assert!(stderr(&got).contains("3 rejected records of 3 read exceed --max-bad 1%;"));
     bin()
         .args(["triage", "8522", junk.to_str().unwrap(), "--max-bad", "3"])
         .assert()
