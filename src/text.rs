@@ -9,8 +9,11 @@ pub const REPLACEMENT: char = '\u{FFFD}';
 /// Whether a character of log text must not reach a reader as is: control characters (NUL, BEL,
 /// ESC and the terminal escape sequences it starts, the C1 controls) other than tab, CR and LF,
 /// which each format handles itself; the Unicode bidirectional controls, which make text read
-/// in another order than it is stored ("Trojan Source", CVE-2021-42574); and the Unicode line
-/// and paragraph separators, which some viewers break lines at.
+/// in another order than it is stored ("Trojan Source", CVE-2021-42574); the Unicode line
+/// and paragraph separators, which some viewers break lines at; and the invisible U+200B ZERO
+/// WIDTH SPACE, U+2060 WORD JOINER and U+FEFF (a byte-order mark inside a text), with which two
+/// names show alike (`acs-prod` and `acs-pr\u{200B}od` are two resources). Not U+200C and
+/// U+200D, the zero-width non-joiner and joiner, which emoji and Indic and Persian words need.
 pub fn hostile(c: char) -> bool {
     (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
         || matches!(
@@ -22,6 +25,9 @@ pub fn hostile(c: char) -> bool {
                 | '\u{2066}'..='\u{2069}'
                 | '\u{2028}'
                 | '\u{2029}'
+                | '\u{200B}'
+                | '\u{2060}'
+                | '\u{FEFF}'
         )
 }
 
@@ -332,15 +338,33 @@ mod tests {
     fn controls_and_bidi_overrides_are_hostile_text_is_not() {
         for c in [
             '\0', '\x07', '\x1b', '\x7f', '\u{85}', '\u{9b}', '\u{202A}', '\u{202E}', '\u{2066}',
-            '\u{2069}', '\u{200F}', '\u{2028}',
+            '\u{2069}', '\u{200F}', '\u{2028}', '\u{200B}', '\u{2060}', '\u{FEFF}',
         ] {
             assert!(hostile(c), "{:?}", c);
         }
         for c in [
-            '\t', '\n', '\r', ' ', 'a', 'é', '…', '\u{FFFD}', '\u{200D}', '😀',
+            '\t', '\n', '\r', ' ', 'a', 'é', '…', '\u{FFFD}', '\u{200C}', '\u{200D}', '😀',
         ] {
             assert!(!hostile(c), "{:?}", c);
         }
+    }
+
+    /// Two names that differ by a zero-width character show apart on a terminal (rev66a F5:
+    /// `acs-prod` and `acs-pr\u{200B}od` had printed alike); the joiners of an emoji and of a
+    /// Persian word stay, and so does the word joiner's place in a phone number's masking.
+    #[test]
+    fn zero_width_characters_show_on_a_terminal() {
+        assert_eq!(line("acs-pr\u{200B}od"), "acs-pr\u{FFFD}od");
+        assert_eq!(line("Answer\u{2060}Call"), "Answer\u{FFFD}Call");
+        assert_eq!(line("Call\u{FEFF}failed"), "Call\u{FFFD}failed");
+        assert_ne!(line("acs-pr\u{200B}od"), line("acs-prod"));
+        for kept in ["👩\u{200D}💻", "می\u{200C}خواهم"] {
+            assert_eq!(line(kept), kept);
+        }
+        assert_eq!(
+            line(&mask_numbers("+1425\u{2060}555\u{200B}0199")),
+            "+xxxx\u{FFFD}xxx\u{FFFD}0199"
+        );
     }
 
     /// Phone numbers keep their last 4 digits: a rawId of one, with or without `+`, and an

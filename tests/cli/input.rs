@@ -168,6 +168,81 @@ fn hostile_log_text_is_inert_in_markdown_html_and_csv() {
     );
 }
 
+/// Two keys that differ by a zero-width character (U+200B, U+2060, a U+FEFF inside a text) are
+/// two rows that show apart, the character as U+FFFD as a control character shows, in Markdown,
+/// HTML, CSV and triage's page; report.json keeps the text as the logs gave it (rev66a F5: on
+/// main `acs-prod` and `acs-pr\u{200B}od` were two rows that read alike).
+#[test]
+fn zero_width_characters_in_keys_show_in_every_output_but_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("zw.jsonl");
+    let rec = |t: &str, res: &str, op: &str, msg: &str, corr: &str| {
+        serde_json::json!({
+            "time": t, "category": "CallAutomationOperational", "operationName": op,
+            "correlationId": corr,
+            "resourceId": format!("/SUBSCRIPTIONS/S/RESOURCEGROUPS/G/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/{res}"),
+            "properties": {"resultCode": 400, "resultSubcode": 8536, "resultMessage": msg},
+        })
+        .to_string()
+    };
+    let lines = [
+        rec(
+            "2026-11-24T01:00:00Z",
+            "ACS-PROD",
+            "AnswerCall",
+            "Call failed",
+            "c1",
+        ),
+        rec(
+            "2026-11-24T01:00:01Z",
+            "ACS-PR\u{200B}OD",
+            "Answer\u{2060}Call",
+            "Call\u{FEFF}failed",
+            "c2",
+        ),
+    ];
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let out = dir.path().join("out");
+    report_to(&input, &out, &[]).success();
+    let zero_width = ['\u{200B}', '\u{2060}', '\u{FEFF}'];
+
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let triage = bin()
+        .args(["triage", "8536"])
+        .arg(&input)
+        .assert()
+        .success();
+    let triage = stdout(&triage);
+    for (name, text) in [
+        ("summary.md", &summary),
+        ("report.html", &html),
+        ("triage", &triage),
+    ] {
+        assert!(!text.contains(zero_width), "{name}: {text}");
+        assert!(text.contains("acs-pr\u{FFFD}od"), "{name}: {text}");
+    }
+    assert!(summary.contains("| acs-pr\u{FFFD}od | 1 |"), "{summary}");
+    assert!(summary.contains("| Answer\u{FFFD}Call |"), "{summary}");
+    assert!(triage.contains("| Answer\u{FFFD}Call |"), "{triage}");
+    assert!(triage.contains("| Call\u{FFFD}failed | 1 |"), "{triage}");
+    assert!(html.contains("Call\u{FFFD}failed"), "{html}");
+
+    let resources = read_csv(&out.join("by_resource.csv"));
+    let names: Vec<&str> = resources.iter().map(|r| r["resource"].as_str()).collect();
+    assert_eq!(names, ["acs-prod", "acs-pr\u{FFFD}od"]);
+    let ops = read_csv(&out.join("by_operation.csv"));
+    let ops: Vec<&str> = ops.iter().map(|r| r["operation"].as_str()).collect();
+    assert!(ops.contains(&"Answer\u{FFFD}Call"), "{ops:?}");
+
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let names: Vec<&str> = (json["by_resource"].as_array().unwrap().iter())
+        .map(|r| r["resource"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["acs-prod", "acs-pr\u{200B}od"]);
+}
+
 #[test]
 fn reads_standard_input() {
     let line =
