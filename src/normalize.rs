@@ -218,9 +218,13 @@ pub enum Field {
     Target,
     /// `operationContext` of a callback event: the text the application gave the action.
     OperationContext,
+    /// `topic` of an event in Event Grid's schema: the id of the resource that published it
+    /// (an IncomingCall's ACS resource), for the join of callback records only
+    /// ([`naming_call`]).
+    Topic,
 }
 
-const FIELDS: usize = 30;
+const FIELDS: usize = 31;
 
 /// For each field of a [`Raw`], the nesting level it was read from ([`Raw::set_at`]).
 pub type Levels = [u8; FIELDS];
@@ -433,6 +437,8 @@ pub fn key_role_bytes(ctx: Context, key: &[u8]) -> KeyRole {
         // A callback event's, in `data`.
         b"participant" => KeyRole::Enter(Context::Participant),
         b"operationcontext" => KeyRole::Field(Field::OperationContext),
+        // Event Grid's envelope: the resource that published the event.
+        b"topic" => KeyRole::Field(Field::Topic),
         // The Call Automation preview's (2022) name for `resultInformation`, which the Java
         // callingserver SDK's events carry (rev64a F2).
         b"resultinfo" => KeyRole::Enter(Context::ResultInformation),
@@ -1002,6 +1008,56 @@ pub fn event_of_call<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Option<Record<'a>>
     }
     let time = time_of(raw, rules)?;
     Some(record(raw, Kind::Callback, time, 0, None))
+}
+
+/// A record skipped for want of an outcome (`reason`) that names its call and the call's ACS
+/// resource: an Event Grid calling event (IncomingCall, CallStarted...) by its `topic`
+/// (`/subscriptions/.../providers/Microsoft.Communication/CommunicationServices/NAME`), a
+/// streaming-usage record or a record of another ACS log by its resource id. It is counted
+/// nowhere: it gives the join of callback records to their calls' resources that call's
+/// resource, as a counted record of the call would. None when it names no call (CorrelationId
+/// or CallConnectionId), no ACS resource or no time; none for the skips of another service's
+/// log, of the platform's records and of lines that are no record.
+pub fn naming_call<'a>(raw: &Raw<'a>, reason: SkipReason, rules: &TimeRules) -> Option<Record<'a>> {
+    if !matches!(
+        reason,
+        SkipReason::NoResult
+            | SkipReason::SucceededEvent
+            | SkipReason::StreamingUsage
+            | SkipReason::OtherLog
+    ) {
+        return None;
+    }
+    if raw.get(Field::CorrelationId).is_nullish() && raw.get(Field::CallConnectionId).is_nullish() {
+        return None;
+    }
+    let resource_id = match (raw.get(Field::ResourceId), raw.get(Field::Topic)) {
+        (Val::Str(id), _) if !trim(id).is_empty() => id.clone(),
+        (_, Val::Str(topic)) if acs_resource(topic) => topic.clone(),
+        _ => return None,
+    };
+    let time = time_of(raw, rules)?;
+    let kind = match kind_from_names(raw) {
+        Some(Ok(k)) => k,
+        _ => Kind::Unknown,
+    };
+    let mut r = record(raw, kind, time, 0, None);
+    r.resource_id = resource_id;
+    Some(r)
+}
+
+/// Whether an Event Grid `topic` is the id of an ACS resource (its provider
+/// `Microsoft.Communication`, any case, and a name after it): an event another service
+/// published names no ACS resource.
+fn acs_resource(topic: &str) -> bool {
+    let marker = b"/providers/microsoft.communication/";
+    let t = topic.as_bytes();
+    (t.windows(marker.len()))
+        .position(|w| w.eq_ignore_ascii_case(marker))
+        .is_some_and(|at| {
+            let rest = &topic[at + marker.len()..];
+            rest.trim_end_matches('/').split('/').count() >= 2
+        })
 }
 
 /// The calling events ACS publishes to Event Grid (MicrosoftDocs/azure-docs

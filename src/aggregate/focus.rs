@@ -1348,6 +1348,14 @@ impl Sink for IdsOf {
 
     fn skip(&mut self, _reason: SkipReason, _time: Option<DateTime<Utc>>) {}
 
+    /// As the first reading's focus offered it ([`Focus`]'s `skipped_names`): the resource.
+    fn skipped_names(&mut self, rec: &Record<'_>) {
+        if let Some(id) = (rec.call_id()).filter(|id| self.wanted.ids.get(id).is_some()) {
+            let resource = window_resource(&self.filter.window, rec, &mut self.names);
+            self.ids.offer(id, rec, false, resource);
+        }
+    }
+
     fn merge(&mut self, mut o: IdsOf) {
         self.ids.absorb(o.ids);
         (self.sdks).absorb(std::mem::take(&mut o.sdks), |a, b| a.absorb(b));
@@ -1852,6 +1860,16 @@ impl Sink for Focus {
 
     fn skip(&mut self, reason: SkipReason, time: Option<DateTime<Utc>>) {
         self.all.skip(reason, time);
+    }
+
+    /// A skipped record that names its call's resource (an IncomingCall's `topic`) gives
+    /// the call that resource, as a record of the call not focused does, and no ids.
+    fn skipped_names(&mut self, rec: &Record<'_>) {
+        self.all.skipped_names(rec);
+        if let Some(id) = rec.call_id() {
+            let resource = window_resource(&self.all.window, rec, &mut self.names);
+            self.ids.offer(id, rec, false, resource);
+        }
     }
 
     fn merge(&mut self, mut o: Focus) {

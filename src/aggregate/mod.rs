@@ -400,6 +400,10 @@ pub struct Aggregator {
     pub failures_by_day_resource: HashMap<(i64, u32, Key), u64>,
     /// The callback records of no resource of a call past its first in a cell, for the join.
     repeats: joins::Repeats,
+    /// By resource, the calls that records counted nowhere name it for (an Event Grid
+    /// IncomingCall's `topic`: [`Sink::skipped_names`]): for the join only, beside the calls
+    /// of the cells that name one.
+    named_calls: HashMap<u32, Calls>,
     /// (UTC day, resource, key) → count, calls and log kinds, for records that name one and the
     /// callback records joined to them ([`ResourceKeyDay::joined`]); left empty unless
     /// `keep_resource_days` (a table of a row per cell for keys by the hundred thousand).
@@ -495,6 +499,7 @@ impl Aggregator {
             callbacks_of_no_resource: 0,
             failures_by_day_resource: HashMap::default(),
             repeats: joins::Repeats::default(),
+            named_calls: HashMap::default(),
             by_day_resource: HashMap::default(),
             by_day_resource_kind: BTreeMap::new(),
             by_day_of_resource: BTreeMap::new(),
@@ -1179,6 +1184,10 @@ impl Aggregator {
         let mut room = calls::Unordered::default();
         self.absorb_cells(&mut o, &calls, &mut room);
         let resources = self.resources.absorb(&o.resources);
+        for (res, set) in std::mem::take(&mut o.named_calls) {
+            let mine = self.named_calls.entry(resources[res as usize]).or_default();
+            mine.extend_unordered(remap(&set, &calls), &mut room);
+        }
         let silent = std::mem::take(&mut o.silent);
         (self.silent).absorb(silent, &calls, (&resources, &self.resources));
         self.absorb_diagnostics(&mut o, &calls, &mut room);
@@ -1429,6 +1438,28 @@ impl Sink for Aggregator {
         }
     }
 
+    /// A skipped record that names its call's resource gives the join that call's resource,
+    /// as a counted record of the call would, and counts nowhere: a call's resource is the
+    /// first by name of all its records name within the window.
+    fn skipped_names(&mut self, rec: &Record<'_>) {
+        // Its resource matches a `--resource` pattern as a counted record's would: the
+        // resource is in the input, and its calls' callback records are counted under it.
+        if !self.window.contains(rec.time) || !self.resource_kept(rec) {
+            return;
+        }
+        if !self.joins() && !self.keep_silent {
+            return;
+        }
+        let Some(call) = rec.call_id() else {
+            return;
+        };
+        let res = self.resource_id(&rec.resource_id);
+        if res != 0 {
+            let id = self.calls.intern(call);
+            self.named_calls.entry(res).or_default().insert(id);
+        }
+    }
+
     fn skip(&mut self, reason: SkipReason, time: Option<DateTime<Utc>>) {
         self.skipped += 1;
         *self.skip_counts.entry(reason).or_default() += 1;
@@ -1462,6 +1493,7 @@ impl Sink for Aggregator {
             // join of callback records gives it, not only the one its actions' records name.
             resources_of_calls = silent.has_calls().then(|| {
                 let named = self.cells.iter().map(|(cell, c)| (cell.5, &c.calls));
+                let named = named.chain(self.named_calls.iter().map(|(&r, c)| (r, c)));
                 joins::CallResources::of(calls, named, &self.resources)
             });
             let of = resources_of_calls.as_ref();
@@ -1481,6 +1513,7 @@ impl Sink for Aggregator {
         // the tables of operations and resources grow.
         self.join_messages();
         let of = self.call_resources(&cells, calls, resources_of_calls);
+        self.named_calls = HashMap::default();
         self.sum_cells(cells, of);
         self.sum_diagnostics();
         self.sum_sdks();
@@ -1627,6 +1660,7 @@ impl Aggregator {
         }
         Some(made.unwrap_or_else(|| {
             let named = cells.iter().map(|(cell, c)| (cell.5, &c.calls));
+            let named = named.chain(self.named_calls.iter().map(|(&r, c)| (r, c)));
             joins::CallResources::of(calls, named, &self.resources)
         }))
     }

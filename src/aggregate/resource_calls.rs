@@ -89,6 +89,12 @@ impl Sink for ResourceCalls {
 
     fn skip(&mut self, _reason: SkipReason, _time: Option<DateTime<Utc>>) {}
 
+    /// A skipped record that names its call's resource (an IncomingCall's `topic`) gives the
+    /// call that resource, as the full run's join takes it.
+    fn skipped_names(&mut self, rec: &Record<'_>) {
+        self.record(rec);
+    }
+
     fn merge(&mut self, mut o: ResourceCalls) {
         if o.calls.len() > self.calls.len() {
             std::mem::swap(self, &mut o);

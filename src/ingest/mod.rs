@@ -75,6 +75,10 @@ pub trait Sink: Send + Sized {
     /// An event skipped for want of a result that ends an action all the same (a PlayCanceled
     /// without `resultInformation`: [`normalize::canceled`]), after its [`Sink::skip`].
     fn skipped_end(&mut self, _rec: &Record<'_>) {}
+    /// A skipped record that names its call's ACS resource (an Event Grid IncomingCall's
+    /// `topic`: [`normalize::naming_call`]), after its [`Sink::skip`]: for the join of
+    /// callback records to their calls' resources only, counted nowhere else.
+    fn skipped_names(&mut self, _rec: &Record<'_>) {}
     fn merge(&mut self, other: Self);
     /// Called once on the merged sink when every input is read.
     fn done(&mut self) {}
@@ -412,6 +416,9 @@ impl<S: Sink> FileCtx<'_, S> {
                     if let Some(r) = normalize::event_of_call(raw, &self.rules) {
                         self.sink.skipped_end(&r);
                     }
+                }
+                if let Some(r) = normalize::naming_call(raw, reason, &self.rules) {
+                    self.sink.skipped_names(&r);
                 }
             }
             Outcome::Reject(reason, detail) => {

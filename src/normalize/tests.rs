@@ -499,3 +499,63 @@ fn a_raw_that_took_owned_text_is_dropped_not_forgotten() {
     b.set(Field::ResultType, Val::Str(Cow::Borrowed("Action failed.")));
     assert_eq!(a, b);
 }
+
+/// A skipped Event Grid calling event names its call's ACS resource by its `topic`, and a
+/// skipped streaming-usage record by its resource id: what the join of callback records takes
+/// from them ([`naming_call`]). A topic of another provider, a record of no call or no time,
+/// and the skips of records of no call's (another service's log) name none.
+#[test]
+fn a_skipped_incoming_call_names_its_call_s_resource_by_its_topic() {
+    let tr = TimeRules::default();
+    let topic = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Communication/CommunicationServices/ACS-Contoso";
+    let incoming = |topic: &'static str| {
+        raw(&[
+            (Field::Type, s("Microsoft.Communication.IncomingCall")),
+            (Field::Time, s("2026-11-24T01:00:00Z")),
+            (Field::CorrelationId, s("c1")),
+            (Field::ServerCallId, s("aHR0cHM6")),
+            (Field::Topic, s(topic)),
+        ])
+    };
+    let r = incoming(topic);
+    assert_eq!(normalize(&r, &tr), Outcome::Skip(SkipReason::NoResult));
+    let named = naming_call(&r, SkipReason::NoResult, &tr).unwrap();
+    assert_eq!(
+        (named.call_id(), named.resource().as_deref()),
+        (Some("c1"), Some("acs-contoso"))
+    );
+    // Nothing of it is counted as a result.
+    assert_eq!((named.code, named.subcode), (0, None));
+    assert!(naming_call(&r, SkipReason::OtherService, &tr).is_none());
+    for other in [
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st",
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Communication/",
+        "acs-contoso",
+    ] {
+        assert!(
+            naming_call(&incoming(other), SkipReason::NoResult, &tr).is_none(),
+            "{other}"
+        );
+    }
+    let no_call = raw(&[
+        (Field::Type, s("Microsoft.Communication.IncomingCall")),
+        (Field::Time, s("2026-11-24T01:00:00Z")),
+        (Field::ServerCallId, s("aHR0cHM6")),
+        (Field::Topic, s(topic)),
+    ]);
+    assert!(naming_call(&no_call, SkipReason::NoResult, &tr).is_none());
+    let no_time = raw(&[(Field::CorrelationId, s("c1")), (Field::Topic, s(topic))]);
+    assert!(naming_call(&no_time, SkipReason::NoResult, &tr).is_none());
+    let usage = raw(&[
+        (Field::Category, s("CallAutomationStreamingUsage")),
+        (Field::Time, s("2026-11-24T01:00:00Z")),
+        (Field::CorrelationId, s("c2")),
+        (Field::ResourceId, s("/SUBSCRIPTIONS/S/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/ACS-EU")),
+    ]);
+    assert_eq!(
+        normalize(&usage, &tr),
+        Outcome::Skip(SkipReason::StreamingUsage)
+    );
+    let named = naming_call(&usage, SkipReason::StreamingUsage, &tr).unwrap();
+    assert_eq!(named.resource().as_deref(), Some("acs-eu"));
+}

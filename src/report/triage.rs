@@ -1181,8 +1181,10 @@ fn focus_resources(
         (super::resource_groups(&focus.all, wanted, |_: &mut (), _, _| {}).into_iter())
             .map(|g| (g.name, g.count, g.calls, 0))
             .collect();
-    // An input none of whose records names a resource has no split by resource.
-    let named = (focus.all.by_resource.keys()).any(|(r, _)| *r != 0);
+    // An input none of whose records names a resource has no split by resource. One whose
+    // only record that names one is skipped (an IncomingCall's `topic`) has the split of the
+    // callback records joined to it.
+    let named = !inferred.is_empty() || (focus.all.by_resource.keys()).any(|(r, _)| *r != 0);
     if !named || inferred.is_empty() && (unknown == 0 || !rows.is_empty()) {
         return rows;
     }

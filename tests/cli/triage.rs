@@ -1665,3 +1665,139 @@ fn a_portal_record_of_no_resource_stays_not_named_as_in_by_resource() {
         );
     }
 }
+
+/// An Event Grid IncomingCall names its ACS resource in `topic` and its call in `data`: it is
+/// skipped (no result), yet its call's callback records are joined to that resource as to a
+/// counted record's, in by_resource.csv, triage's By resource (in a `--resource` run too) and
+/// silent_calls.csv, and the IncomingCall is counted nowhere but as skipped (rev67a L2: on main
+/// the PlayFailed stayed `(not named)` and the silent call had no resource).
+#[test]
+fn an_incoming_call_s_topic_names_its_call_s_resource_for_the_join() {
+    const X: &str = "5a0c2f1e-7d3b-4c1a-9e8f-0b6d4a2c9e11";
+    const Y: &str = "5a0c2f1e-7d3b-4c1a-9e8f-0b6d4a2c9e12";
+    let rid = "/subscriptions/s/resourcegroups/rg/providers/microsoft.communication/communicationservices";
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    // As Event Grid delivers it (MicrosoftDocs/azure-docs' incoming call schema).
+    let incoming = serde_json::json!([{
+        "id": "d5546be8-227a-4db8-b2c3-4f06fd675fd6",
+        "topic": format!("{rid}/acs-contoso"),
+        "subject": "/caller/4:+14255550123/recipient/4:+18005550199",
+        "data": {
+            "to": {"kind": "phoneNumber", "rawId": "4:+18005550199"},
+            "from": {"kind": "phoneNumber", "rawId": "4:+14255550123"},
+            "serverCallId": "aHR0cHM6Ly9hcGku",
+            "callerDisplayName": "",
+            "incomingCallContext": "eyJhbGciOiJub25lIn0.e30.",
+            "correlationId": X,
+        },
+        "eventType": "Microsoft.Communication.IncomingCall",
+        "dataVersion": "1.0", "metadataVersion": "1",
+        "eventTime": "2026-11-24T01:00:00.000Z",
+    }]);
+    std::fs::write(input.join("incoming.json"), incoming.to_string()).unwrap();
+    let event = |id: &str, ty: &str, t: &str, result: Value| {
+        let mut data = serde_json::json!({"callConnectionId": "cc-x", "correlationId": X});
+        if !result.is_null() {
+            data["resultInformation"] = result;
+        }
+        serde_json::json!({"id": id, "source": "calling/callConnections/cc-x", "type": ty,
+                           "data": data, "time": t, "specversion": "1.0"})
+    };
+    let callbacks = serde_json::json!([
+        event(
+            "e1",
+            "Microsoft.Communication.CallConnected",
+            "2026-11-24T01:00:01Z",
+            Value::Null
+        ),
+        event(
+            "e2",
+            "Microsoft.Communication.PlayFailed",
+            "2026-11-24T01:00:05Z",
+            serde_json::json!({"code": 400, "subCode": 8535, "message": "Action failed, file format is invalid."}),
+        ),
+    ]);
+    std::fs::write(input.join("callbacks.json"), callbacks.to_string()).unwrap();
+    // Call X's Transfer accepted, in an export without the resource (none of its outcome
+    // follows: a silent call), and call Y's failed Play on another resource.
+    let ops = [
+        format!(
+            r#"{{"time":"2026-11-24T01:00:03Z","operationName":"Transfer","category":"CallAutomationOperational","resultType":"Succeeded","resultSignature":202,"correlationId":"{X}","properties":{{"callConnectionId":"cc-x"}}}}"#
+        ),
+        format!(
+            r#"{{"time":"2026-11-24T02:00:00Z","resourceId":"{rid}/acs-fabrikam","operationName":"Play","category":"CallAutomationMediaSummary","resultType":"Failed","correlationId":"{Y}","properties":{{"resultCode":400,"resultSubcode":8535}}}}"#
+        ),
+    ];
+    std::fs::write(input.join("ops.jsonl"), ops.join("\n")).unwrap();
+
+    let out = dir.path().join("out");
+    let a = (bin().args(["report", "--no-config", "--out"]))
+        .arg(&out)
+        .arg(&input)
+        .assert()
+        .success();
+    // The IncomingCall and the CallConnected are skipped, and nothing else of them counts.
+    assert!(
+        stderr(&a).contains("5 records read: 3 accepted, 0 rejected, 2 skipped"),
+        "{}",
+        stderr(&a)
+    );
+    let by_resource = std::fs::read_to_string(out.join("by_resource.csv")).unwrap();
+    let rows: Vec<&str> = by_resource.lines().skip(1).collect();
+    assert_eq!(
+        rows,
+        [
+            "acs-contoso,1,1,1,1,1.0000,1",
+            "acs-fabrikam,1,1,1,1,1.0000,0",
+            "(not named),1,0,0,1,0.0000,0",
+        ],
+        "{by_resource}"
+    );
+    let silent = read_csv(&out.join("silent_calls.csv"));
+    let calls: Vec<(&str, &str)> = (silent.iter())
+        .map(|r| (r["correlation_id"].as_str(), r["resource"].as_str()))
+        .collect();
+    assert_eq!(calls, [(X, "acs-contoso")]);
+
+    let row = |r: &str, inferred: u64| serde_json::json!({"resource": r, "count": 1, "calls": 1, "inferred": inferred});
+    for (resource, want) in [
+        (
+            &[][..],
+            serde_json::json!([row("acs-contoso", 1), row("acs-fabrikam", 0)]),
+        ),
+        (
+            &["--resource", "acs-contoso"][..],
+            serde_json::json!([row("acs-contoso", 1)]),
+        ),
+    ] {
+        let a = (bin().args(["triage", "8535", "--no-config", "--format", "json"]))
+            .args(resource)
+            .arg(&input)
+            .assert()
+            .success();
+        let v: Value = serde_json::from_str(&stdout(&a)).unwrap();
+        assert_eq!(v["resources"], want, "{resource:?}");
+    }
+    // `report --resource` counts the call's callback record as the full run does.
+    let kept = dir.path().join("kept");
+    (bin().args([
+        "report",
+        "--no-config",
+        "-q",
+        "--resource",
+        "acs-contoso",
+        "--out",
+    ]))
+    .arg(&kept)
+    .arg(&input)
+    .assert()
+    .success();
+    let by_resource = std::fs::read_to_string(kept.join("by_resource.csv")).unwrap();
+    assert_eq!(
+        by_resource.lines().skip(1).collect::<Vec<_>>(),
+        ["acs-contoso,1,1,1,1,1.0000,1"],
+        "{by_resource}"
+    );
+}
