@@ -9,22 +9,23 @@ use std::io::Write;
 use anyhow::Result;
 use polars::prelude::*;
 
-use super::{cut, MAX_TEXT};
+use super::{cut, cut_list, MAX_TEXT};
 use crate::report::table::{Cell, Col, Table};
 use crate::text::{hostile, REPLACEMENT};
 
 /// Makes one text cell safe to open: a quote before text a spreadsheet would read as a formula
 /// (`=`, `+`, `-`, `@`, tab, CR or LF first, after any spaces, which a spreadsheet may trim),
 /// U+FFFD for each [`hostile`] character, and at most
-/// [`MAX_TEXT`] UTF-16 code units in all, ending with `…` when cut. Tab, CR and LF inside a cell
+/// [`MAX_TEXT`] UTF-16 code units in all, ending with how much was left out when cut (`… and
+/// 168001 more characters`; a list, `… and 3120 more`: [`super::cut_list`]). Tab, CR and LF inside a cell
 /// stay: the writer quotes the cell, and a multi-line message is still one cell.
 pub fn neutralize(s: &str) -> Cow<'_, str> {
     let formula = matches!(
         s.trim_start_matches(' ').as_bytes().first(),
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\n')
     );
-    let (kept, was_cut) = cut(s, MAX_TEXT - usize::from(formula));
-    if !formula && !was_cut && !kept.chars().any(hostile) {
+    let (kept, mark) = cut(s, MAX_TEXT - usize::from(formula));
+    if !formula && mark.is_none() && !kept.chars().any(hostile) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(kept.len() + 4);
@@ -35,8 +36,8 @@ pub fn neutralize(s: &str) -> Cow<'_, str> {
         kept.chars()
             .map(|c| if hostile(c) { REPLACEMENT } else { c }),
     );
-    if was_cut {
-        out.push('…');
+    if let Some(mark) = mark {
+        out.push_str(&mark);
     }
     Cow::Owned(out)
 }
@@ -173,7 +174,7 @@ fn frame(t: &Table, rows: &[Vec<Cell>], numbers: &[Numbers]) -> Result<DataFrame
                     .collect();
                 Column::new(name.as_ref().into(), v)
             }
-            Col::Text | Col::Catalogue | Col::Markup => {
+            Col::Text | Col::Catalogue | Col::Markup | Col::List => {
                 // Empty text is written as an empty field, like a missing value.
                 let v: Vec<Option<String>> = cells
                     .map(|c| {
@@ -181,6 +182,8 @@ fn frame(t: &Table, rows: &[Vec<Cell>], numbers: &[Numbers]) -> Result<DataFrame
                         (!s.is_empty()).then(|| {
                             if *kind == Col::Catalogue {
                                 neutralize(&crate::catalogue::one_line(&s)).into_owned()
+                            } else if *kind == Col::List {
+                                neutralize(&cut_list(&s, MAX_TEXT)).into_owned()
                             } else {
                                 neutralize(&s).into_owned()
                             }
@@ -267,20 +270,33 @@ mod tests {
 
     #[test]
     fn long_cells_are_cut_below_the_spreadsheet_limit() {
+        // The characters kept before the mark, and those it says were left out.
+        let split = |n: &str| {
+            let (kept, left) = n.rsplit_once("… and ").unwrap();
+            let left = left.strip_suffix(" more characters").unwrap();
+            (kept.chars().count(), left.parse::<usize>().unwrap())
+        };
         let long = "Play".repeat(50_000);
         let n = neutralize(&long);
         assert_eq!(n.chars().count(), MAX_TEXT);
-        assert!(n.ends_with("Pla…"), "{}", &n[n.len() - 10..]);
+        assert!(n.starts_with("PlayPlay"));
+        let (kept, left) = split(&n);
+        assert_eq!(kept + left, 200_000);
         // The formula quote counts towards the cap.
         let long = format!("={}", "é".repeat(100_000));
         let n = neutralize(&long);
-        assert_eq!(n.chars().count(), MAX_TEXT);
-        assert!(n.starts_with("'=éé") && n.ends_with("é…"));
+        assert!(n.chars().count() <= MAX_TEXT);
+        assert!(n.starts_with("'=éé"), "{}", &n[..10]);
+        let (kept, left) = split(&n);
+        assert_eq!(kept - 1 + left, 100_001);
         // Emoji are two UTF-16 units each, as Excel counts them.
         let emoji = "😀".repeat(20_000);
         let n = neutralize(&emoji);
-        // 15,999 of them and the ellipsis: one more would pass the cap.
-        assert_eq!(n.encode_utf16().count(), MAX_TEXT - 1);
+        // As many as fit beside the mark (its room taken for the most it could say).
+        assert!(n.encode_utf16().count() <= MAX_TEXT);
+        assert!(n.encode_utf16().count() > MAX_TEXT - 4);
+        let (kept, left) = split(&n);
+        assert_eq!(kept + left, 20_000);
         // Exactly at the cap: whole.
         let exact = "x".repeat(MAX_TEXT);
         assert!(matches!(neutralize(&exact), Cow::Borrowed(_)));
@@ -301,8 +317,14 @@ mod tests {
         assert_eq!(rows.len(), 2);
         let cell = &rows[0][0];
         assert!(cell.starts_with("'=HYPERLINK(\"http://evil.example\")\u{FFFD}\nAAA"));
-        assert_eq!(cell.chars().count(), MAX_TEXT);
-        assert!(cell.ends_with("A…"));
+        assert!(cell.chars().count() <= MAX_TEXT);
+        let kept = cell.rsplit_once("… and ").unwrap().0.chars().count();
+        let left = op.chars().count() - (kept - 1);
+        assert!(
+            cell.ends_with(&format!("A… and {left} more characters")),
+            "{}",
+            &cell[cell.len() - 40..]
+        );
         assert_eq!((&rows[0][1], &rows[1][0], &rows[1][1]), ("1", "Play", "2"));
     }
     #[test]

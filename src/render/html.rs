@@ -114,6 +114,7 @@ fn table<T: Borrow<Table>>(s: &mut Page, parts: impl IntoIterator<Item = T>) -> 
 fn cell(kind: Col, c: &Cell) -> String {
     match kind {
         Col::Text | Col::Number | Col::Bool => escape(&c.text()),
+        Col::List => escape(&super::cut_list(&c.text(), super::MAX_TEXT)),
         Col::Catalogue => linkify(&c.text()),
         Col::Markup => c.text(),
     }
@@ -122,9 +123,15 @@ fn cell(kind: Col, c: &Cell) -> String {
 /// `t` with its column `name` shown as code: each cell escaped inside `<code>`.
 fn code_column(mut t: Table, name: &str) -> Table {
     if let Some(i) = t.columns.iter().position(|(n, _)| *n == name) {
+        let list = t.columns[i].1 == Col::List;
         t.columns[i].1 = Col::Markup;
         for r in &mut t.rows {
-            r[i] = format!("<code>{}</code>", escape(&r[i].text())).into();
+            let text = r[i].text();
+            let text = match list {
+                true => super::cut_list(&text, super::MAX_TEXT),
+                false => text.as_str().into(),
+            };
+            r[i] = format!("<code>{}</code>", escape(&text)).into();
         }
     }
     t
@@ -607,8 +614,15 @@ mod tests {
         // Line breaks and tabs are whitespace in HTML: kept.
         assert_eq!(escape("a\r\n\tb"), "a\r\n\tb");
         let e = escape(&format!("<{}", "a".repeat(200_000)));
-        assert!(e.starts_with("&lt;aaa") && e.ends_with("a…"));
-        // 31,999 characters kept, "<" written as 4.
+        assert!(e.starts_with("&lt;aaa"));
+        // The characters kept ("<" written as 4) and how many were left out, within the cap.
+        let (kept, left) = e.rsplit_once("a… and ").unwrap();
+        let left: usize = left
+            .strip_suffix(" more characters")
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(kept.chars().count() + 1 - 3 + left, 200_001);
         assert_eq!(e.chars().count(), crate::render::MAX_TEXT + 3);
         // Catalogue text is escaped the same way around its links.
         assert_eq!(

@@ -3,7 +3,7 @@
 //! it. Catalogue text keeps its links to https pages; the tool's own Markdown (headings, bold
 //! labels, sparklines) is written as is.
 
-use super::{cut, next_link, MAX_TEXT};
+use super::{cut, cut_list, next_link, MAX_TEXT};
 use crate::text::{hostile, REPLACEMENT};
 
 /// Escapes text from the logs (or anything else untrusted) so that it renders as itself, in a
@@ -11,13 +11,14 @@ use crate::text::{hostile, REPLACEMENT};
 /// markup (and `|`, `$` for GitHub's tables and math) is backslash-escaped; `&`, `<` and `>`
 /// become entities, so neither HTML nor an entity (`&#x202E;`) comes through; a list or break
 /// marker at the start is escaped too. LF becomes `<br>`, CR is dropped, tab is a space, other
-/// [`hostile`] characters are U+FFFD, and text past [`MAX_TEXT`] is cut and ends with `…`.
+/// [`hostile`] characters are U+FFFD, and text past [`MAX_TEXT`] is cut and ends with how much
+/// was left out (`… and 168001 more characters`).
 pub fn escape(s: &str) -> String {
-    let (s, was_cut) = cut(s, MAX_TEXT);
+    let (s, mark) = cut(s, MAX_TEXT);
     let mut out = String::with_capacity(s.len() + 8);
     push_escaped(&mut out, s, true, false);
-    if was_cut {
-        out.push('…');
+    if let Some(mark) = mark {
+        out.push_str(&mark);
     }
     out
 }
@@ -26,7 +27,7 @@ pub fn escape(s: &str) -> String {
 /// stay links (the catalogue's "see this page" references, as `report.html` keeps them).
 /// Anything else that looks like a link, an image above all, is escaped.
 pub fn linkify(s: &str) -> String {
-    let (s, was_cut) = cut(s, MAX_TEXT);
+    let (s, mark) = cut(s, MAX_TEXT);
     let mut out = String::with_capacity(s.len() + 8);
     let mut rest = s;
     let mut line_start = true;
@@ -46,8 +47,8 @@ pub fn linkify(s: &str) -> String {
         rest = &rest[l.end..];
     }
     push_escaped(&mut out, rest, line_start, false);
-    if was_cut {
-        out.push('…');
+    if let Some(mark) = mark {
+        out.push_str(&mark);
     }
     out
 }
@@ -205,6 +206,7 @@ pub fn write_table<T: Borrow<Table>>(out: &mut String, parts: impl IntoIterator<
 fn cell(kind: Col, c: &Cell) -> String {
     match kind {
         Col::Text | Col::Number | Col::Bool => escape(&c.text()),
+        Col::List => escape(&cut_list(&c.text(), MAX_TEXT)),
         Col::Catalogue => linkify(&c.text()),
         Col::Markup => c.text(),
     }
@@ -321,7 +323,15 @@ mod tests {
         );
         let long = format!("**{}", "a".repeat(200_000));
         let e = escape(&long);
-        assert!(e.starts_with("\\*\\*aaa") && e.ends_with("a…"));
+        assert!(e.starts_with("\\*\\*aaa"));
+        // The characters kept (each `*` escaped, 2) and how many were left out, within the cap.
+        let (kept, left) = e.rsplit_once("a… and ").unwrap();
+        let left: usize = left
+            .strip_suffix(" more characters")
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(kept.chars().count() + 1 - 2 + left, 200_002);
         assert_eq!(e.chars().count(), MAX_TEXT + 2);
     }
 

@@ -5,9 +5,10 @@ use super::{cut, MAX_TEXT};
 use crate::text::{hostile, REPLACEMENT};
 
 /// Escapes text for HTML content and attribute values. For display, [`hostile`] characters
-/// (controls, bidi overrides) become U+FFFD and text past [`MAX_TEXT`] is cut and ends with `…`.
+/// (controls, bidi overrides) become U+FFFD and text past [`MAX_TEXT`] is cut and ends with how
+/// much was left out (`… and 168001 more characters`).
 pub fn escape(s: &str) -> String {
-    let (s, was_cut) = cut(s, MAX_TEXT);
+    let (s, mark) = cut(s, MAX_TEXT);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -20,8 +21,8 @@ pub fn escape(s: &str) -> String {
             c => out.push(c),
         }
     }
-    if was_cut {
-        out.push('…');
+    if let Some(mark) = mark {
+        out.push_str(&mark);
     }
     out
 }

@@ -27,23 +27,66 @@ pub mod triage;
 /// so that a 200,000-character OperationName neither breaks a spreadsheet nor floods a page.
 pub const MAX_TEXT: usize = 32_000;
 
-/// The start of `s` that a report shows, at most `max` UTF-16 code units, cut on a character
-/// boundary; `true` when `s` was cut, and the caller then ends it with `…` (which the `max - 1`
-/// units kept leave room for).
-pub fn cut(s: &str, max: usize) -> (&str, bool) {
+/// The start of `s` that a report shows, cut on a character boundary, and the mark the caller
+/// ends it with when it was cut, which says how much was left out (`… and 168001 more
+/// characters`): the two within `max` UTF-16 code units.
+pub fn cut(s: &str, max: usize) -> (&str, Option<String>) {
     // A UTF-16 code unit never takes less than one byte of UTF-8.
     if s.len() <= max || s.encode_utf16().count() <= max {
-        return (s, false);
+        return (s, None);
     }
+    // Room for the mark of the most that can be left out.
+    let room = units(&left_out(s.chars().count(), "characters"));
     let mut units = 0;
     let end = s
         .char_indices()
         .find(|&(_, c)| {
             units += c.len_utf16();
-            units > max.saturating_sub(1)
+            units > max.saturating_sub(room)
         })
         .map_or(s.len(), |(i, _)| i);
-    (&s[..end], true)
+    let mark = left_out(s[end..].chars().count(), "characters");
+    (&s[..end], Some(mark))
+}
+
+/// A list of items separated by spaces (a mitigation's codes, a call's codes) as a report
+/// shows it: whole within `max` UTF-16 code units; else its first items and how many are left
+/// out (`400/8510 400/8508 … and 3120 more`), within `max`. One whose first item alone does
+/// not fit is cut as a text ([`cut`]).
+pub fn cut_list(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    if s.len() <= max || s.encode_utf16().count() <= max {
+        return Cow::Borrowed(s);
+    }
+    let items = s.split(' ').count();
+    let room = units(&format!(" {}", left_out(items, "")));
+    let (mut used, mut end, mut kept) = (0, 0, 0);
+    for item in s.split(' ') {
+        let more = units(item) + usize::from(kept > 0);
+        if used + more + room > max {
+            break;
+        }
+        used += more;
+        end += item.len() + usize::from(kept > 0);
+        kept += 1;
+    }
+    match kept {
+        0 => Cow::Borrowed(s),
+        _ => Cow::Owned(format!("{} {}", &s[..end], left_out(items - kept, ""))),
+    }
+}
+
+/// What ends a text or list cut short: `… and 3120 more` (`what`: of what, if said).
+fn left_out(n: usize, what: &str) -> String {
+    match what {
+        "" => format!("… and {n} more"),
+        _ => format!("… and {n} more {what}"),
+    }
+}
+
+/// The UTF-16 code units of `s`, as a spreadsheet counts a cell.
+fn units(s: &str) -> usize {
+    s.encode_utf16().count()
 }
 
 /// A Markdown link `[text](url)` found in catalogue text, by byte positions in it.
@@ -286,19 +329,62 @@ mod tests {
         assert_eq!(r.by_code_parts(0).take(n + 1).count(), n);
     }
 
+    /// A text cut keeps whole characters and room for the mark that says how many were left
+    /// out (rev67b: a cut cell had ended in `…` alone).
     #[test]
-    fn cut_keeps_whole_characters_and_room_for_the_ellipsis() {
-        assert_eq!(cut("abcd", 4), ("abcd", false));
-        assert_eq!(cut("abcde", 4), ("abc", true));
+    fn cut_keeps_whole_characters_and_room_for_what_it_left_out() {
+        assert_eq!(cut("abcd", 4), ("abcd", None));
         // é is 2 bytes, 1 unit: not cut by its byte length.
-        assert_eq!(cut("éééé", 4), ("éééé", false));
-        // 😀 is 2 units: 3 + 2 would pass the 4 - 1 kept.
-        assert_eq!(cut("abc😀", 4), ("abc", true));
-        assert_eq!(cut("a😀bcd", 4), ("a😀", true));
+        assert_eq!(cut("éééé", 4), ("éééé", None));
+        // "… and 100 more characters" is 25 units: 15 of the 40 are kept.
+        let x = "x".repeat(100);
+        let (kept, mark) = cut(&x, 40);
+        assert_eq!(
+            (kept.len(), mark.as_deref()),
+            (15, Some("… and 85 more characters"))
+        );
+        // 😀 is 2 units: "a" and 7 of them are the 15 units kept, 43 characters left out.
+        let emoji = format!("a{}", "😀".repeat(50));
+        let (kept, mark) = cut(&emoji, 40);
+        assert_eq!(
+            (kept, mark.as_deref()),
+            (&emoji[..29], Some("… and 43 more characters"))
+        );
         let long = "x".repeat(200_000);
-        let (kept, was_cut) = cut(&long, MAX_TEXT);
-        assert!(was_cut);
-        assert_eq!(kept.len(), MAX_TEXT - 1);
+        let (kept, mark) = cut(&long, MAX_TEXT);
+        let mark = mark.unwrap();
+        assert_eq!(kept.len() + mark.chars().count(), MAX_TEXT);
+        assert_eq!(
+            mark,
+            format!("… and {} more characters", 200_000 - kept.len())
+        );
+    }
+
+    /// A list is cut after a whole item, within the cap, and says how many items it left out;
+    /// one within the cap, or whose first item alone does not fit, is as it is.
+    #[test]
+    fn a_list_is_cut_after_an_item_and_says_how_many_are_left_out() {
+        let codes: Vec<String> = (0..5000).map(|i| format!("400/{}", 100_000 + i)).collect();
+        let list = codes.join(" ");
+        let shown = cut_list(&list, MAX_TEXT);
+        assert!(shown.encode_utf16().count() <= MAX_TEXT);
+        let (kept, left) = shown.rsplit_once(" … and ").unwrap();
+        let left: usize = left.strip_suffix(" more").unwrap().parse().unwrap();
+        let kept: Vec<&str> = kept.split(' ').collect();
+        assert_eq!(kept, codes[..kept.len()]);
+        assert_eq!(kept.len() + left, 5000);
+        // As many as fit: one more would pass the cap.
+        assert!(shown.len() + " 400/100000".len() > MAX_TEXT);
+        let short = "400/8510 400/8508";
+        assert!(matches!(
+            cut_list(short, MAX_TEXT),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        let one = "x".repeat(MAX_TEXT + 1);
+        assert!(matches!(
+            cut_list(&one, MAX_TEXT),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

@@ -16,6 +16,9 @@ pub enum Col {
     Markup,
     /// A yes/no.
     Bool,
+    /// A list of items separated by spaces (a mitigation's codes): escaped as text, and past
+    /// the cap cut after an item, saying how many were left out (`… and 3120 more`).
+    List,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -523,7 +523,7 @@ const MITIGATION_COLUMNS: &[(&str, Col)] = &[
     ("count", Col::Number),
     ("share", Col::Number),
     ("calls", Col::Number),
-    ("codes", Col::Text),
+    ("codes", Col::List),
 ];
 
 /// The cells of a diagnostics row after its key, as by_sip.csv and the triage have them: SIP

@@ -986,9 +986,9 @@ impl Triage {
             ("first_seen", Col::Text),
             ("last_seen", Col::Text),
             ("count", Col::Number),
-            ("codes", Col::Text),
-            ("sip_code", Col::Text),
-            ("q850_code", Col::Text),
+            ("codes", Col::List),
+            ("sip_code", Col::List),
+            ("q850_code", Col::List),
             ("target", Col::Text),
             ("messages", Col::Text),
         ];

@@ -243,6 +243,58 @@ fn zero_width_characters_in_keys_show_in_every_output_but_json() {
     assert_eq!(names, ["acs-prod", "acs-pr\u{200B}od"]);
 }
 
+/// A mitigation of thousands of codes (4,000 uncatalogued subcodes, `(no documented
+/// mitigation)`) has its `codes` cut after a whole code below the cap, saying how many it left
+/// out, in by_mitigation.csv, summary.md and report.html alike; report.json lists every one
+/// (rev67b: on main the cell was cut at 32,000 characters mid-code, `400/102908 …`, with no
+/// count of the codes not shown).
+#[test]
+fn a_mitigation_of_thousands_of_codes_says_how_many_it_leaves_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("many.jsonl");
+    let codes: Vec<String> = (0..4000).map(|i| format!("400/{}", 100_000 + i)).collect();
+    let lines: Vec<String> = (0..4000)
+        .map(|i| {
+            serde_json::json!({
+                "time": format!("2026-11-24T01:{:02}:{:02}Z", i / 60 % 60, i % 60),
+                "operationName": "Play", "category": "CallAutomationMediaSummary",
+                "correlationId": format!("c{i}"),
+                "properties": {"resultCode": 400, "resultSubcode": 100_000 + i},
+            })
+            .to_string()
+        })
+        .collect();
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let out = dir.path().join("out");
+    report_to(&input, &out, &["--no-config"]).success();
+    let rows = read_csv(&out.join("by_mitigation.csv"));
+    let cell = rows[0]["codes"].as_str();
+    assert!(cell.encode_utf16().count() <= 32_000);
+    let (kept, left) = cell.rsplit_once(" … and ").expect(cell);
+    let left: usize = left.strip_suffix(" more").unwrap().parse().unwrap();
+    let kept: Vec<&str> = kept.split(' ').collect();
+    assert_eq!(kept.len() + left, 4000);
+    // The codes shown are whole, the first ones by_mitigation.csv orders (by count, then key).
+    let mut ordered = codes.clone();
+    ordered.sort();
+    assert_eq!(kept, ordered[..kept.len()]);
+    let said = format!(" … and {left} more");
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(
+        summary.contains(&format!("{said} |")),
+        "no count in summary.md"
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains(&format!("{said}</code>")),
+        "no count in report.html"
+    );
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let all = json["by_mitigation"][0]["codes"].as_str().unwrap();
+    assert_eq!(all.split(' ').count(), 4000);
+}
+
 #[test]
 fn reads_standard_input() {
     let line =
