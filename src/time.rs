@@ -140,6 +140,9 @@ pub struct TimeRules {
     pub order: Option<DateOrder>,
     /// The zone of `[Local Time]` values, which carry none; `None` reads them as UTC.
     pub local_offset: Option<LocalZone>,
+    /// `order` is a guess (month-first) that the file's first dates could not tell: a later
+    /// date that tells the order is noted as the records are read (`ingest::OrderSeen`).
+    pub guessed: bool,
 }
 
 /// Where `[Local Time]` values were written: a fixed offset (`--local-offset`), or an IANA
@@ -1149,7 +1152,7 @@ mod tests {
         // Outside the years of a log either way: a reject, as `0026-01-01T10:00:00Z` is.
         let rules = TimeRules {
             order: Some(DateOrder::Mdy),
-            local_offset: None,
+            ..TimeRules::default()
         };
         for s in ["1/1/0026 10:00:00 AM", "1/1/0026 10:00:00 am"] {
             let t = parse_time(s, &rules, false).map(|t| chrono::Datelike::year(&t));
@@ -1219,6 +1222,7 @@ mod tests {
         let rules = TimeRules {
             order: Some(DateOrder::Dmy),
             local_offset: Some(LocalZone::Fixed(FixedOffset::east_opt(3600).unwrap())),
+            ..TimeRules::default()
         };
         assert_eq!(
             parse_time("16/07/2026 20:26:12.030", &rules, true)

@@ -122,10 +122,11 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     };
 
     let wanted = wanted_columns(&names.fields);
-    // The order a later date tells, against the guess (0: none yet): read in parts or by
-    // ranges, the reading is dropped and the file read again in order, in that one.
+    // The order a later date tells, against the guess (0: none yet), noted by the worker that
+    // read it: read by ranges, the reading is dropped and the file read again in order, in
+    // that one (read in parts, `read_in_parts` does the same).
     let told = AtomicU8::new(0);
-    let mut row = Row {
+    let row = Row {
         delim,
         width,
         wanted: &wanted,
@@ -135,7 +136,6 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         known,
         code_column: has_code_column(&wanted),
         spoiled,
-        told: (guessed && (spoiled.is_some() || plain.is_some())).then_some(&told),
         joined: Joined::Follow,
         crlf: data[..header_end].ends_with(b"\r\n"),
     };
@@ -168,6 +168,9 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                     return 0;
                 }
                 let (lines, open) = rows(b, first_line, &by_ranges, &mut None, c);
+                if let Some(o) = c.counts.order.told.filter(|_| guessed) {
+                    told.store(order_code(o), Ordering::Relaxed);
+                }
                 if open && !last
                     || told.load(Ordering::Relaxed) != 0
                     || switched.load(Ordering::Relaxed)
@@ -188,11 +191,9 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
             // the guess, or a header in another column order was met: read in order (in that
             // day/month order; each block after the other, past such a header).
             if let Some(order) = order_of_code(told.load(Ordering::Relaxed)) {
-                ctx.rules.order = Some(order);
                 guess_said = None;
-                ctx.order_relearned();
+                ctx.order_relearned(order);
             }
-            row.told = None;
         }
     }
     if let Some(w) = guess_said {
@@ -229,7 +230,6 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
             };
             blocks::process(piece, ctx, ordered);
         }
-        ctx.order_told = order_of_code(told.load(Ordering::Relaxed));
         return Ok(());
     }
     if ctx.joined || switched.load(Ordering::Relaxed) {
@@ -444,6 +444,7 @@ fn learn_order<S: Sink>(
         }
     }
     ctx.rules.order = Some(search.found.unwrap_or(DateOrder::Mdy));
+    ctx.rules.guessed = search.found.is_none();
     Ok(Some((search.found.is_none(), said)))
 }
 
@@ -473,7 +474,6 @@ fn first_block_unread<S: Sink, M: Fn() -> S + Sync>(
         known: false,
         code_column: false,
         spoiled: None,
-        told: None,
         joined: Joined::Follow,
         crlf: false,
     };
@@ -1858,9 +1858,6 @@ struct Row<'w> {
     /// Set, when the file is read in parts, by a row [`split_row`] does not take or one that
     /// took in the next (see [`Parts`]).
     spoiled: Option<&'w AtomicBool>,
-    /// Where the file's day/month order is a guess and its reading can be dropped: set to the
-    /// order a date tells against it ([`order_code`]), which spoils the reading.
-    told: Option<&'w AtomicU8>,
     /// What a header in another column order does to the rows after it.
     joined: Joined<'w>,
     /// Whether the header line ends with CRLF: then so does every row, and a line inside a
@@ -1970,13 +1967,10 @@ impl<'w> Row<'w> {
                     return true;
                 }
             }
-            if reason == Reason::NoTime {
-                if let Some(seen) = order_contradicted(&raw, c, self.told.is_none()) {
-                    if let Some(told) = self.told {
-                        told.store(order_code(seen), Ordering::Relaxed);
-                        spoil(self.spoiled);
-                    }
-                }
+            // A date of the other day/month order than a guessed one (noted where it was
+            // rejected) spoils a reading in parts: it is read again in that order.
+            if c.rules.guessed && c.counts.order.told.is_some() {
+                spoil(self.spoiled);
             }
             // Its code may be in the JSON that did not parse: the reject says where.
             if let (Reason::NoCode, Some((col, why))) = (reason, &unread) {
@@ -2230,39 +2224,7 @@ fn lacks_code(raw: &Raw<'_>) -> bool {
     raw.get(Field::ResultCode).is_nullish() && raw.get(Field::ResultSignature).is_nullish()
 }
 
-/// Says once a file whose dates are read in one day/month order (given, or guessed where its
-/// first rows could not tell it) that one of them has the other: those rows are rejected, and
-/// the dates before that the first rows could not tell apart were misdated.
-fn order_contradicted<S: Sink>(
-    raw: &Raw<'_>,
-    ctx: &mut FileCtx<'_, S>,
-    warn: bool,
-) -> Option<DateOrder> {
-    let time = [Field::Time, Field::LocalTime].map(|f| raw.get(f));
-    let Some(Val::Str(v)) = time.into_iter().find(|v| matches!(v, Val::Str(_))) else {
-        return None;
-    };
-    let (Some(read), Some(seen)) = (ctx.rules.order, order_evidence(v)) else {
-        return None;
-    };
-    if read == seen || seen == DateOrder::Ymd {
-        return None;
-    }
-    if !warn {
-        return Some(seen);
-    }
-    let w = format!(
-        "{}: some of its dates are {} though its dates were read {}: those rows are rejected, and dates that do not tell the order apart are misdated; pass --date-order {}",
-        ctx.name,
-        seen.words(),
-        read.words(),
-        seen.flag()
-    );
-    ctx.warn(w);
-    Some(seen)
-}
-
-/// A day/month order as [`Row::told`] holds it, and back.
+/// A day/month order as a CSV file read by ranges notes it against the guess, and back.
 fn order_code(o: DateOrder) -> u8 {
     match o {
         DateOrder::Mdy => 1,

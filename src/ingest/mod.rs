@@ -39,7 +39,7 @@ use indicatif::ProgressBar;
 use rayon::prelude::*;
 
 use crate::config::{IngestSettings, InputFormat};
-use crate::normalize::{self, Outcome, Raw, TimeRules};
+use crate::normalize::{self, DateOrder, Field, Outcome, Raw, TimeRules, Val};
 pub use crate::record::Reject;
 use crate::record::{excerpt, At, Reason, Record, SkipReason};
 pub use rejects::{after_last, Place, RejectRows};
@@ -318,14 +318,12 @@ pub(crate) struct FileCtx<'s, S> {
     pub local_times: bool,
     /// Rejects of a piece whose first line is not known yet, held until it is.
     pub(crate) parked: ledger::Parked,
-    /// The day/month order a date told against the one guessed, when that dropped a reading
-    /// in parts: the file's reading again takes it.
-    pub(crate) order_told: Option<crate::time::DateOrder>,
     /// A CSV header in another column order was met inside the file (exports joined): the
     /// rows after it are read by its columns, so the file in order.
     pub(crate) joined: bool,
-    /// The day/month order its dates are read in is a guess, said ([`FileCtx::order_guessed`]).
-    pub(crate) guessed: bool,
+    /// The day/month order its dates are read in is a guess: the warning that said so
+    /// ([`FileCtx::order_guessed`]), taken back when a later date tells the order.
+    pub(crate) guessed: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -336,6 +334,19 @@ pub(crate) struct Counts {
     pub outside: u64,
     /// The days of the accepted records.
     pub days: FileDays,
+    /// What its dates told of the day/month order they were read in.
+    pub order: OrderSeen,
+}
+
+/// What a file's dates told of the day/month order they are read in: noted as its records are
+/// read, on every worker, and kept with the counts of a reading (a reading dropped drops it).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct OrderSeen {
+    /// A record's date could only be read in the guessed order ([`TimeRules::guessed`]):
+    /// `10/13/2026` read month-first.
+    pub confirmed: bool,
+    /// The first other order a rejected record's date told (`13/10/2026` read month-first).
+    pub told: Option<crate::time::DateOrder>,
 }
 
 impl Counts {
@@ -345,6 +356,8 @@ impl Counts {
         self.skipped += o.skipped;
         self.outside += o.outside;
         self.days.add(o.days);
+        self.order.confirmed |= o.order.confirmed;
+        self.order.told = self.order.told.or(o.order.told);
     }
 }
 
@@ -359,9 +372,8 @@ impl<S: Sink> FileCtx<'_, S> {
             warnings: Vec::new(),
             local_times: false,
             parked: Default::default(),
-            order_told: None,
             joined: false,
-            guessed: false,
+            guessed: None,
         }
     }
 
@@ -394,6 +406,9 @@ impl<S: Sink> FileCtx<'_, S> {
         match normalize::normalize(raw, &self.rules) {
             Outcome::Record(ref r) => {
                 let kept = self.sink.record(r);
+                if self.rules.guessed && !self.counts.order.confirmed {
+                    self.order_confirmed(raw);
+                }
                 if kept == Kept::Counted {
                     self.counts.accepted += 1;
                     self.counts.days.count(r.time.naive_utc().date());
@@ -422,6 +437,9 @@ impl<S: Sink> FileCtx<'_, S> {
                 }
             }
             Outcome::Reject(reason, detail) => {
+                if reason == Reason::NoTime && self.counts.order.told.is_none() {
+                    self.order_contradicted(raw);
+                }
                 if !other(self, reason) {
                     self.reject(at(), reason, detail, context());
                 }
@@ -429,27 +447,92 @@ impl<S: Sink> FileCtx<'_, S> {
         }
     }
 
-    /// Says that the file was read again in the day/month order a date told, after its first
-    /// rows could not tell it.
-    pub(crate) fn order_relearned(&mut self) {
-        let order = self
-            .rules
-            .order
-            .unwrap_or(crate::time::DateOrder::Mdy)
-            .words();
+    /// The time of a record, as its text: a locale date may tell its day/month order.
+    fn time_text<'r>(raw: &'r Raw<'_>) -> Option<&'r str> {
+        let time = [Field::Time, Field::LocalTime].map(|f| raw.get(f));
+        time.into_iter().find_map(|v| match v {
+            Val::Str(v) => Some(&**v),
+            _ => None,
+        })
+    }
+
+    /// Notes a record read in a guessed day/month order whose date could only be read in it.
+    #[cold]
+    fn order_confirmed(&mut self, raw: &Raw<'_>) {
+        let seen = Self::time_text(raw).and_then(crate::time::order_evidence);
+        if seen.is_some() && seen == self.rules.order {
+            self.counts.order.confirmed = true;
+        }
+    }
+
+    /// Notes a record rejected for its time whose date has the other day/month order than the
+    /// one the file's dates are read in (given or guessed), and is a time in it (not
+    /// `24.11.2026 around noon`).
+    fn order_contradicted(&mut self, raw: &Raw<'_>) {
+        let (Some(read), Some(v)) = (self.rules.order, Self::time_text(raw)) else {
+            return;
+        };
+        let Some(seen) = crate::time::order_evidence(v) else {
+            return;
+        };
+        if read != seen && seen != DateOrder::Ymd && crate::time::parse_locale(v, seen).is_some() {
+            self.counts.order.told = Some(seen);
+        }
+    }
+
+    /// A date told the day/month order the file's first rows could not, against the guess: the
+    /// file is read again in it (the reading in the guessed one dropped), and said so.
+    pub(crate) fn order_relearned(&mut self, order: DateOrder) {
+        self.rules.order = Some(order);
+        self.rules.guessed = false;
+        self.unguess();
         let w = format!(
-            "{}: its first rows could not tell the day/month order of its dates; a later date told it, and the file was read again {order}",
-            self.name
+            "{}: its first rows could not tell the day/month order of its dates; a later date told it, and the file was read again {}",
+            self.name,
+            order.words()
         );
-        self.guessed = false;
         self.warn(w);
     }
 
     /// Says `w`, that the day/month order of the file's dates is guessed, and keeps that it
     /// is: the days its records go to may be made up, and a history keeps them partial.
     pub(crate) fn order_guessed(&mut self, w: String) {
-        self.guessed = true;
+        self.guessed = Some(w.clone());
         self.warn(w);
+    }
+
+    /// Takes back a guessed day/month order, and its warning: a later date told the order.
+    fn unguess(&mut self) {
+        if let Some(w) = self.guessed.take() {
+            self.warnings.retain(|said| *said != w);
+        }
+    }
+
+    /// At the end of the file's reading (that kept): what its dates told of the day/month
+    /// order they were read in. A date of the other order (a file read in one pass, or by the
+    /// order given) is said: its rows were rejected, and the dates before it that could not
+    /// tell the order misdated. A date that could only be read in the guessed order, and none
+    /// of the other, told it: the guess is taken back (its days are the file's, no longer in
+    /// doubt; the dates before it were read in the order it told).
+    fn order_settled(&mut self) {
+        let seen = self.counts.order;
+        match (seen.told, self.rules.order) {
+            (Some(told), Some(read)) => {
+                let w = format!(
+                    "{}: some of its dates are {} though its dates were read {}: those rows are rejected, and dates that do not tell the order apart are misdated; pass --date-order {}",
+                    self.name,
+                    told.words(),
+                    read.words(),
+                    told.flag()
+                );
+                self.warn(w);
+            }
+            _ if seen.confirmed && self.rules.guessed => {
+                self.rules.guessed = false;
+                self.unguess();
+            }
+            _ => {}
+        }
     }
 
     /// Says how `[Local Time]` values, which carry no offset, are read.
@@ -764,6 +847,7 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
     let rules = TimeRules {
         order: settings.date_order,
         local_offset: settings.local_offset,
+        guessed: false,
     };
     let mut ctx = FileCtx::new(name.clone(), rules, sink);
     let mut shape = "unreadable";
@@ -893,6 +977,7 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         ctx.warn(w);
         ctx.reject(0, Reason::Unreadable, e.to_string(), String::new());
     }
+    ctx.order_settled();
     // Only the days a history is to doubt are kept: a file's days are a few bytes, but of
     // files by the hundred thousand.
     let mut days = std::mem::take(&mut ctx.counts.days);
@@ -904,8 +989,8 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         rejected: ctx.counts.rejected,
         skipped: ctx.counts.skipped,
         outside: ctx.counts.outside,
-        order_guessed: ctx.guessed,
-        days: if copy || ctx.guessed {
+        order_guessed: ctx.guessed.is_some(),
+        days: if copy || ctx.guessed.is_some() {
             days
         } else {
             FileDays::default()
@@ -1033,17 +1118,20 @@ fn read_in_parts<S: Sink, M: Fn() -> S + Sync>(
         }
         _ => document::read(whole, &mut c, &make, Some(&spoiled), lines::one_line_body),
     };
-    if read.is_err() || spoiled.load(Ordering::Relaxed) {
-        // A date told the day/month order that the first rows could not: read again in it.
-        if let Some(order) = c.order_told {
-            ctx.rules.order = Some(order);
-            ctx.order_relearned();
+    // A date told the day/month order that the first rows could not, against the guess: read
+    // again in it.
+    let told = c.counts.order.told.filter(|_| c.rules.guessed);
+    if read.is_err() || spoiled.load(Ordering::Relaxed) || told.is_some() {
+        if let Some(order) = told {
+            ctx.order_relearned(order);
         }
         ctx.joined |= c.joined;
         return false;
     }
     let (counts, warnings, parked, local_times) = (c.counts, c.warnings, c.parked, c.local_times);
-    ctx.guessed |= c.guessed;
+    if c.guessed.is_some() {
+        ctx.guessed = c.guessed.take();
+    }
     // The day/month order the reading found.
     ctx.rules = c.rules;
     ctx.sink.merge(sink);

@@ -905,6 +905,7 @@ pub(super) fn json_dates<S: Sink>(prefix: &[u8], ctx: &mut FileCtx<'_, S>) {
         (Some(order), _) => ctx.rules.order = Some(order),
         (None, true) => {
             ctx.rules.order = Some(DateOrder::Mdy);
+            ctx.rules.guessed = true;
             let w = match super::csv::dates_said(&dates, more) {
                 said if said.is_empty() => format!(
                     "{}: cannot tell the day/month order of its dates; read them month-first (pass --date-order)",

@@ -2229,6 +2229,149 @@ fn a_date_that_tells_the_order_late_has_the_file_read_again_in_it() {
     }
 }
 
+/// A file whose first rows cannot tell the day/month order (every day up to the 12th), read
+/// month-first on a guess, and whose later dates can (rev67c F8, F9). Month-first ones (10/13)
+/// tell the guess right: it is taken back, with its warning (its days had all stayed `guessed
+/// order` in a history, never a baseline). Day-first ones (13/10) have the file read again
+/// day-first where it can be (in parts, or a CSV by ranges), else are said; the portal grid's
+/// JSON as a CSV (it had been neither read again nor said: the later rows rejected, the rest
+/// on made-up days). A file whose dates never tell the order stays guessed.
+#[test]
+fn a_later_date_that_tells_a_guessed_day_month_order_is_taken() {
+    use std::io::Write;
+    let csv = |dates: &[String]| {
+        let mut text = String::from("TimeGenerated [UTC],OperationName,ResultCode,ResultSubcode\n");
+        for t in dates {
+            text.push_str(&format!("{t},Play,400,8510\n"));
+        }
+        text
+    };
+    let grid = |dates: &[String], document: bool| {
+        let rows: Vec<String> = (dates.iter())
+            .map(|t| format!("{{\"TimeGenerated [UTC]\": \"{t}\", \"OperationName\": \"Play\", \"ResultCode\": \"400\", \"ResultSubcode\": \"8510\"}}"))
+            .collect();
+        match document {
+            true => format!("[\n{}\n]\n", rows.join(",\n")),
+            false => rows.join("\n") + "\n",
+        }
+    };
+    let gzip = |text: &str| {
+        // Stored: over 1 MiB, a gzip is read in order, as standard input is.
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::none());
+        gz.write_all(text.as_bytes()).unwrap();
+        gz.finish().unwrap()
+    };
+    // (name, rows a day, how the file is made, how it is read).
+    type Make<'a> = dyn Fn(&[String]) -> Vec<u8> + 'a;
+    let ways: [(&str, usize, &Make<'_>, &str); 6] = [
+        ("a.csv", 6_000, &|d| csv(d).into_bytes(), "in parts"),
+        ("a.csv.gz", 12_000, &|d| gzip(&csv(d)), "in order"),
+        ("a.csv", 90_000, &|d| csv(d).into_bytes(), "by ranges"),
+        (
+            "grid.json",
+            6_000,
+            &|d| grid(d, true).into_bytes(),
+            "in parts",
+        ),
+        ("grid.json.gz", 6_000, &|d| gzip(&grid(d, true)), "in order"),
+        (
+            "grid.json",
+            30_000,
+            &|d| grid(d, false).into_bytes(),
+            "by ranges",
+        ),
+    ];
+    for (name, per_day, make, how) in ways {
+        let dates = |day: &dyn Fn(u32) -> String, days: &[u32]| -> Vec<String> {
+            (days.iter())
+                .flat_map(|&d| (0..per_day).map(move |i| (d, i)))
+                .map(|(d, i)| {
+                    format!(
+                        "{} {:02}:{:02}:{:02}",
+                        day(d),
+                        i / 3600 % 24,
+                        i / 60 % 60,
+                        i % 60
+                    )
+                })
+                .collect()
+        };
+        let mdy = |d: u32| format!("10/{d:02}/2026");
+        let dmy = |d: u32| format!("{d:02}/10/2026");
+        let what = format!("{name} {per_day} a day, {how}");
+        let bytes = make(&dates(&mdy, &[1, 2, 13]));
+        match how {
+            "in parts" => assert!((256 << 10..8 << 20).contains(&bytes.len()), "{what}"),
+            "in order" => assert!(bytes.len() > 1 << 20, "{what}"),
+            _ => assert!(bytes.len() > 8 << 20, "{what}"),
+        }
+        // Month-first: the guess told right.
+        let (c, r, _d) = read_text(name, &bytes);
+        assert!(r.warnings.is_empty(), "{what}: {:?}", r.warnings);
+        assert!(!r.files[0].order_guessed, "{what}");
+        assert!(r.guessed_days().is_none(), "{what}");
+        assert_eq!(
+            (c.records.len(), c.rejects.len()),
+            (3 * per_day, 0),
+            "{what}"
+        );
+        assert_eq!(
+            c.records.last().map(|r| r.time.date_naive().to_string()),
+            Some("2026-10-13".into()),
+            "{what}"
+        );
+        // Day-first: read again in it, or said.
+        let (c, r, _d) = read_text(name, &make(&dates(&dmy, &[1, 2, 13])));
+        // A JSON file read by ranges cannot be read again: as in one pass.
+        let one_pass = how == "in order" || name.ends_with(".json") && how == "by ranges";
+        let n = if one_pass { 2 } else { 1 };
+        assert_eq!(r.warnings.len(), n, "{what}: {:?}", r.warnings);
+        let said = &r.warnings[r.warnings.len() - 1];
+        if one_pass {
+            // Read in one pass: the rows of 13/10 rejected, the others dated on the guess.
+            assert!(said.contains(": some of its dates are day-first though its dates were read month-first: those rows are rejected"), "{what}: {said}");
+            assert!(said.ends_with("pass --date-order dmy"), "{what}: {said}");
+            assert!(r.files[0].order_guessed, "{what}");
+            assert_eq!(
+                (c.records.len(), c.rejects.len()),
+                (2 * per_day, per_day),
+                "{what}"
+            );
+        } else {
+            assert!(
+                said.ends_with("a later date told it, and the file was read again day-first"),
+                "{what}: {said}"
+            );
+            assert!(!r.files[0].order_guessed, "{what}");
+            assert_eq!(
+                (c.records.len(), c.rejects.len()),
+                (3 * per_day, 0),
+                "{what}"
+            );
+            let days: std::collections::BTreeSet<String> = (c.records.iter())
+                .map(|r| r.time.date_naive().to_string())
+                .collect();
+            assert_eq!(
+                days.into_iter().collect::<Vec<_>>(),
+                ["2026-10-01", "2026-10-02", "2026-10-13"],
+                "{what}"
+            );
+        }
+        // No date tells the order: the guess stands, said.
+        if how == "in parts" {
+            let (_c, r, _d) = read_text(name, &make(&dates(&mdy, &[1, 2, 3])));
+            assert!(r.files[0].order_guessed, "{what}");
+            assert_eq!(r.warnings.len(), 1, "{what}: {:?}", r.warnings);
+            assert!(
+                r.warnings[0].contains(
+                    "cannot tell the day/month order of its dates; read them month-first"
+                ),
+                "{what}"
+            );
+        }
+    }
+}
+
 /// A first line over the cap (text, NULs) is one `record too large` reject, and the JSON Lines
 /// after it are read (they had been a reject each, the file taken for CSV whose header named no
 /// column; before that, dropped uncounted). See also `tests_detect`.
