@@ -142,6 +142,10 @@ pub fn write(r: &Report, cat: &Catalogue, w: &mut dyn Write) -> anyhow::Result<(
         spikes: json!({
             "day": r.spikes.day.map(day_text),
             "note": r.spikes.note,
+            // The baseline days stored partial, as the volume section says them: too many for a
+            // test, or left out of one of enough complete days.
+            "partial_baseline": r.spikes.partial_baseline,
+            "baseline_left_out": r.spikes.baseline_left_out,
             "untested_keys": r.spikes.untested,
             "untested_callback_keys": r.spikes.untested_apart.iter().map(|(resource, (code, subcode))| json!({
                 "resource": resource, "code": code, "subcode": subcode,

@@ -2191,6 +2191,14 @@ fn nights_over_max_bad_are_said_so_where_they_turn_the_tests_off() {
         summary.contains(&format!("No volume test for 2026-11-10: the history holds fewer than 3 complete days of the baseline; {days}.")),
         "{summary}"
     );
+    // report.json says it too, beside the day tested.
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(
+        json["spikes"]["partial_baseline"].as_str(),
+        Some(days.as_str())
+    );
+    assert!(json["spikes"]["baseline_left_out"].is_null());
 }
 
 /// A part of a day whose complete copy the history holds is tested as it is where none is
@@ -2395,6 +2403,17 @@ fn a_night_read_twice_is_said_in_the_volume_section() {
         let text = std::fs::read_to_string(next.join(page)).unwrap();
         assert!(text.contains(&format!("{left_out}.")), "{page}: {text}");
     }
+    // And in report.json, where it had no field: beside the day tested; null when none is.
+    let json = |dir: &Path| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap()
+    };
+    let spikes = &json(&next)["spikes"];
+    assert_eq!(
+        spikes["baseline_left_out"].as_str(),
+        Some(left_out.as_str())
+    );
+    assert!(spikes["partial_baseline"].is_null(), "{spikes}");
+    assert!(json(&out)["spikes"]["baseline_left_out"].is_null());
     // A re-run of the night without the copy replaces the day, whole.
     let one = work.path().join("one");
     report_to(&both.join("a"), &one, &["--history", h]).success();
