@@ -118,7 +118,7 @@ pub struct FileReport {
 }
 
 /// Distinct days a file's [`FileDays`] keeps: its records on any other day are counted apart.
-const MAX_FILE_DAYS: usize = 366;
+pub const MAX_FILE_DAYS: usize = 366;
 
 /// The UTC days of a file's accepted records, each with how many: the days a file that looks
 /// like a copy of another, or whose dates were read in a guessed day/month order, puts records

@@ -62,13 +62,27 @@ pub enum PartialWhy {
     /// `read`.
     Rejects { rejected: u64, read: u64 },
     /// The run that stored it read input files that look like copies of others read too (the
-    /// same export twice): `records` accepted from `files` such files, in its counts.
-    Copies { files: u64, records: u64 },
+    /// same export twice): `records` accepted from `files` such files on the day, in its
+    /// counts; `spread`: their records on more days than a file keeps apart
+    /// ([`crate::ingest::MAX_FILE_DAYS`]), `records` then being all of theirs, on any day.
+    Copies {
+        files: u64,
+        records: u64,
+        spread: bool,
+    },
     /// The run that stored it read input files whose dates could not tell the day/month order,
     /// read month-first: `records` of the day from `files` such files, which may be another
-    /// day's (3 November read as 11 March).
-    Guessed { files: u64, records: u64 },
+    /// day's (3 November read as 11 March); `spread` as for [`PartialWhy::Copies`].
+    Guessed {
+        files: u64,
+        records: u64,
+        spread: bool,
+    },
 }
+
+/// What a stored reason of copies or a guessed order ends with when its files' records fall on
+/// more days than a file keeps apart: its count is theirs, not the day's.
+const SPREAD: &str = " on more than 366 days";
 
 impl PartialWhy {
     /// As stored in a day's `partial_why` column.
@@ -78,11 +92,21 @@ impl PartialWhy {
             PartialWhy::NotOver => "not over".to_string(),
             PartialWhy::Stopped => "stopped".to_string(),
             PartialWhy::Rejects { rejected, read } => format!("rejects {rejected} of {read}"),
-            PartialWhy::Copies { files, records } => {
-                format!("copies {records} records from {files} files")
+            PartialWhy::Copies {
+                files,
+                records,
+                spread,
+            } => {
+                let spread = if spread { SPREAD } else { "" };
+                format!("copies {records} records from {files} files{spread}")
             }
-            PartialWhy::Guessed { files, records } => {
-                format!("guessed order {records} records from {files} files")
+            PartialWhy::Guessed {
+                files,
+                records,
+                spread,
+            } => {
+                let spread = if spread { SPREAD } else { "" };
+                format!("guessed order {records} records from {files} files{spread}")
             }
         }
     }
@@ -98,12 +122,24 @@ impl PartialWhy {
                     Some(s) => (true, s),
                     None => (false, s.strip_prefix("guessed order ")?),
                 };
+                let (s, spread) = match s.strip_suffix(SPREAD) {
+                    Some(s) => (s, true),
+                    None => (s, false),
+                };
                 let s = s.strip_suffix(" files")?;
                 let (records, files) = s.split_once(" records from ")?;
                 let (files, records) = (files.parse().ok()?, records.parse().ok()?);
                 Some(match copies {
-                    true => PartialWhy::Copies { files, records },
-                    false => PartialWhy::Guessed { files, records },
+                    true => PartialWhy::Copies {
+                        files,
+                        records,
+                        spread,
+                    },
+                    false => PartialWhy::Guessed {
+                        files,
+                        records,
+                        spread,
+                    },
                 })
             }
             _ => {
@@ -1149,10 +1185,22 @@ mod tests {
             PartialWhy::Copies {
                 files: 14,
                 records: 2959,
+                spread: false,
             },
             PartialWhy::Guessed {
                 files: 1,
                 records: 200,
+                spread: false,
+            },
+            PartialWhy::Copies {
+                files: 2,
+                records: 900,
+                spread: true,
+            },
+            PartialWhy::Guessed {
+                files: 1,
+                records: 432,
+                spread: true,
             },
         ] {
             assert_eq!(PartialWhy::parse(&why.stored()), Some(why));
@@ -1160,7 +1208,8 @@ mod tests {
         assert_eq!(
             PartialWhy::Copies {
                 files: 1,
-                records: 5
+                records: 5,
+                spread: false,
             }
             .stored(),
             "copies 5 records from 1 files"
@@ -1169,11 +1218,23 @@ mod tests {
         assert_eq!(
             PartialWhy::Guessed {
                 files: 2,
-                records: 7
+                records: 7,
+                spread: false,
             }
             .stored(),
             "guessed order 7 records from 2 files"
         );
+        // A file of records on more than 366 days: the count is the file's (rev67c F1).
+        assert_eq!(
+            PartialWhy::Guessed {
+                files: 1,
+                records: 432,
+                spread: true,
+            }
+            .stored(),
+            "guessed order 432 records from 1 files on more than 366 days"
+        );
+        assert!(SPREAD.ends_with(&format!(" {} days", crate::ingest::MAX_FILE_DAYS)));
         assert_eq!(PartialWhy::parse("guessed order 7 records"), None);
     }
 

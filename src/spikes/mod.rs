@@ -915,6 +915,18 @@ fn untested_note(history: &History, day: i64) -> String {
     }
 }
 
+/// What a partial day's count of copies or of a guessed order is, when its files' records fall
+/// on more days than a file keeps apart: theirs, on any of those days, not the day's.
+fn spread_said(spread: bool) -> String {
+    match spread {
+        true => format!(
+            ", all of theirs, on more than {} days",
+            crate::ingest::MAX_FILE_DAYS
+        ),
+        false => String::new(),
+    }
+}
+
 /// Why `days` (partial, newest first) are no baseline, with the fix of each cause: `3 of them
 /// are stored only as partial days, ...`. A day stored before its reason was kept is said as
 /// one whose records did not cover it, as all were then.
@@ -943,20 +955,30 @@ pub fn partial_days_said(days: &[&DayAgg], head: Option<String>) -> String {
                     day_text(d.day)
                 ),
             ),
-            Some(PartialWhy::Copies { files, records }) => (
+            Some(PartialWhy::Copies {
+                files,
+                records,
+                spread,
+            }) => (
                 4,
                 format!(
-                    "{} ({records} records from {files} input file{} read twice)",
+                    "{} ({records} records from {files} input file{} read twice{})",
                     day_text(d.day),
-                    if files == 1 { "" } else { "s" }
+                    if files == 1 { "" } else { "s" },
+                    spread_said(spread)
                 ),
             ),
-            Some(PartialWhy::Guessed { files, records }) => (
+            Some(PartialWhy::Guessed {
+                files,
+                records,
+                spread,
+            }) => (
                 5,
                 format!(
-                    "{} ({records} records from {files} input file{} of dates read month-first)",
+                    "{} ({records} records from {files} input file{} of dates read month-first{})",
                     day_text(d.day),
-                    if files == 1 { "" } else { "s" }
+                    if files == 1 { "" } else { "s" },
+                    spread_said(spread)
                 ),
             ),
         };
@@ -1248,6 +1270,7 @@ mod tests {
         days[0].partial_why = Some(PartialWhy::Copies {
             files: 2,
             records: 900,
+            spread: false,
         });
         days[1].partial_why = Some(PartialWhy::Rejects {
             rejected: 4,

@@ -56,16 +56,26 @@ impl Asked<'_> {
             return Some(PartialWhy::Rejects { rejected, read });
         }
         // The files with records on the day, and those records; all of them, when a file's
-        // days were too many to keep each.
+        // days were too many to keep each (said so: `spread`).
         let on = |f: &FilesDays| match &f.days {
-            Some(days) => days.get(&day).copied(),
-            None => Some((f.files, f.records)),
+            Some(days) => days
+                .get(&day)
+                .map(|&(files, records)| (files, records, false)),
+            None => Some((f.files, f.records, true)),
         };
-        if let Some((files, records)) = self.guessed.and_then(on) {
-            return Some(PartialWhy::Guessed { files, records });
+        if let Some((files, records, spread)) = self.guessed.and_then(on) {
+            return Some(PartialWhy::Guessed {
+                files,
+                records,
+                spread,
+            });
         }
-        let (files, records) = self.copied.and_then(on)?;
-        Some(PartialWhy::Copies { files, records })
+        let (files, records, spread) = self.copied.and_then(on)?;
+        Some(PartialWhy::Copies {
+            files,
+            records,
+            spread,
+        })
     }
 }
 
@@ -722,6 +732,18 @@ fn resources_stopped_short(
     }
 }
 
+/// Days a warning of [`to_store`] names, at most: a file of three years' records, its order
+/// guessed, had all of its days in one line of several kilobytes (rev67c F1).
+const DAYS_NAMED: usize = 10;
+
+/// `days`, the first [`DAYS_NAMED`] of them and how many more.
+fn listed(days: &[String]) -> String {
+    match days.len().checked_sub(DAYS_NAMED) {
+        Some(more) if more > 0 => format!("{} and {more} more", days[..DAYS_NAMED].join(", ")),
+        _ => days.join(", "),
+    }
+}
+
 /// The days `taken` into `history` that are stored, over the stored days `before`. A day the
 /// run may not hold whole ([`Asked::doubt`]) is stored partial, never a baseline, and does not
 /// replace a complete day: a run whose rejects exceed --max-bad read only part of its days
@@ -781,11 +803,11 @@ fn to_store(
         if !partial.is_empty() {
             each.push(format!(
                 "the history stores {} as partial, never a baseline",
-                partial.join(", ")
+                listed(&partial)
             ));
         }
         if !kept.is_empty() {
-            each.push(format!("it keeps its complete {}", kept.join(", ")));
+            each.push(format!("it keeps its complete {}", listed(&kept)));
         }
         if each.is_empty() {
             continue;
@@ -1163,6 +1185,7 @@ mod tests {
         let why = Some(PartialWhy::Copies {
             files: 2,
             records: 265,
+            spread: false,
         });
         assert!(d.partial && d.partial_why == why);
         assert_eq!(
@@ -1205,6 +1228,7 @@ mod tests {
         let why = Some(PartialWhy::Copies {
             files: 1,
             records: 590,
+            spread: false,
         });
         assert!(history.days[&d24].partial && history.days[&d24].partial_why == why);
         assert_eq!(
@@ -1225,6 +1249,13 @@ mod tests {
             &mut warnings,
         );
         assert!(history.days[&d17].partial && history.days[&d24].partial);
+        // The count is the copies' own, said as such: not the day's.
+        let why = Some(PartialWhy::Copies {
+            files: many.files,
+            records: many.records,
+            spread: true,
+        });
+        assert!(history.days[&d17].partial_why == why);
     }
 
     /// A day the records of a file of guessed day/month order fall on is stored partial, with
@@ -1265,6 +1296,7 @@ mod tests {
         let why = Some(PartialWhy::Guessed {
             files: 1,
             records: 200,
+            spread: false,
         });
         assert!(history.days[&mar11].partial && history.days[&mar11].partial_why == why);
         assert!(!history.days[&d24].partial);

@@ -2480,6 +2480,38 @@ fn a_day_of_a_guessed_date_order_is_stored_partial_never_a_baseline() {
     assert_eq!(stored("2026-11-03"), (Some(false), None));
 }
 
+/// A file of a guessed day/month order whose records fall on more days than a file keeps apart
+/// (366): each day is stored partial with the file's count said as the file's, not as the
+/// day's (rev67c F1: a day of 1 record was stored `guessed order 432 records from 1 files`),
+/// and the warning names the first 10 days and how many more (it named all 430, 5 KB).
+#[test]
+fn a_guessed_order_over_more_days_than_kept_apart_says_its_count_is_the_file_s() {
+    let work = tempfile::tempdir().unwrap();
+    let history = work.path().join("history");
+    let h = history.to_str().unwrap();
+    let mut text = String::from("TimeGenerated [UTC],OperationName,ResultCode,ResultSubcode\n");
+    for y in 2023..=2025 {
+        for m in 1..=12 {
+            for d in 1..=12 {
+                text.push_str(&format!("{m:02}/{d:02}/{y} 01:07:03.005,Play,400,8535\n"));
+            }
+        }
+    }
+    let f = work.path().join("years.csv");
+    std::fs::write(&f, &text).unwrap();
+    let out = work.path().join("out");
+    let err = stderr(&report_to(&f, &out, &["--history", h]).success());
+    let d = read_parquet(&history.join("2024-06-06.parquet"));
+    let why = d.column("partial_why").unwrap().str().unwrap().get(0);
+    assert_eq!(
+        why,
+        Some("guessed order 432 records from 1 files on more than 366 days")
+    );
+    let said = "the history stores 2023-01-02, 2023-01-03, 2023-01-04, 2023-01-05, 2023-01-06, 2023-01-07, 2023-01-08, 2023-01-09, 2023-01-10, 2023-01-11 and 420 more as partial, never a baseline";
+    assert!(err.contains(said), "{err}");
+    assert!(err.lines().all(|l| l.len() < 1000), "{err}");
+}
+
 /// A run that reads a night twice (its export in two folders) beside another night read once
 /// stores only the doubled night partial: the other is stored whole, a baseline (every day
 /// the run stored had been marked, as which days a copy's records fell on was not known).
