@@ -1291,7 +1291,10 @@ fn past_debris(
 /// which is the first thing on its line: at the next line indented as far that starts with
 /// a `{` or `[` (at the comma before it, when the line before ends with one: `false`; else at
 /// the opener: `true`, an element may come without a comma), or at the array's `]`, first on
-/// the first line indented less (or as far, after an object). Damage inside an element
+/// the first line indented less (or as far, after an object). A line indented as far that
+/// starts with the element's own closer and has the next element's opener after it (`  }{`,
+/// `  } {`, `  }, {`: the comma lost or not) goes on at that opener (or its comma): the
+/// element ended there, damaged or not, and the next one is whole. Damage inside an element
 /// (`a}b]c`, `]{"`, `}"`) upsets its brackets and quotes, not the indentation of the lines
 /// after it. `None` when the element is no object or array, is not first on its line, or `b`
 /// holds neither.
@@ -1322,6 +1325,9 @@ fn pretty_next(b: &[u8], i: usize) -> Option<(usize, bool)> {
         if n < indent || (c == b']' && open == b'{') {
             return Some((c == b']').then_some((start + n, false)));
         }
+        if c == closer(open) {
+            return opener_after(b, start + n + 1).map(Some);
+        }
         if !opens(c) {
             return None;
         }
@@ -1331,6 +1337,36 @@ fn pretty_next(b: &[u8], i: usize) -> Option<(usize, bool)> {
             _ => (start + n, true),
         }))
     })?
+}
+
+/// The closer that matches the opener `open`.
+fn closer(open: u8) -> u8 {
+    if open == b'{' {
+        b'}'
+    } else {
+        b']'
+    }
+}
+
+/// Where the elements go on when the next element opens on the line of the closer before it,
+/// from `b[k]` past that closer (`}{`, `} {`, `}, {`): at the comma (`false`), else at the
+/// opener (`true`: it comes without a comma). `None` when the line holds anything else after
+/// the closer (the closer is no element's, or only its comma follows it).
+fn opener_after(b: &[u8], k: usize) -> Option<(usize, bool)> {
+    let blank = |j: usize| {
+        j + b[j..]
+            .iter()
+            .take_while(|&&c| c == b' ' || c == b'\t')
+            .count()
+    };
+    let mut j = blank(k);
+    let comma = (b.get(j) == Some(&b',')).then_some(j);
+    if let Some(c) = comma {
+        j = blank(c + 1);
+    }
+    b.get(j)
+        .filter(|&&c| opens(c) && opens_document(b, j))
+        .map(|_| comma.map_or((j, true), |c| (c, false)))
 }
 
 /// Whether the closer at `b[close]` is first on its line and indented as far as the opener
@@ -1380,8 +1416,11 @@ fn past_pretty_debris(b: &[u8], (i, stop): (usize, usize), top: bool) -> Option<
         b',' => match after(k + 1) {
             Some(j) if b[j] == b']' => return closes(j),
             // The next element on a line of its own, or after the closer where it should be
-            // (`  }, {`, first on its line and indented as far as the opener).
-            j => j.is_none_or(|j| opens(b[j]) && (own_line(j) || aligned(b, i, stop - 1))),
+            // (`  }, {`, first on its line and indented as far as the opener). After a closer
+            // where a printer puts it the element ended as it should: what follows its comma is
+            // the next element, damaged or not (a row that lost its `[` line: its cells are
+            // read as one reject where they start, not skipped as this one's debris).
+            j => j.is_none_or(|j| aligned(b, i, stop - 1) || opens(b[j]) && own_line(j)),
         },
         // A missing comma before the next element: on a line of its own, or right after the
         // closer where that ended the element as it should (`  }{`, first on its line and

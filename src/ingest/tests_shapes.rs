@@ -7645,3 +7645,90 @@ fn a_rows_first_table_cut_on_a_line_is_one_reject() {
         1 + table["rows"].as_array().unwrap().len() as u64
     );
 }
+
+/// A damaged record of a pretty-printed document (a lost `:`, or closed early by a stray `}`)
+/// whose comma before the next record is lost too, the next one opening on its closer's line
+/// (`  }{`, `  } {`, and `  }, {` with the comma): the damaged record is its one reject and the
+/// next is read, as with the damage alone. The next one had been skipped as the damaged one's
+/// debris, counted nowhere (az CLI output: 24 of 25 read; a `records` blob: 20 of 21).
+#[test]
+fn a_damaged_record_whose_next_opens_on_its_closers_line_costs_itself_only() {
+    for (path, sep) in [
+        ("cli/az-query.json", "},\n  {"),
+        ("eventhubs/acs-diagnostics-message.json", "},\n    {"),
+    ] {
+        let clean = sample_text(path);
+        let (_, want_report, _d) = read_text("doc.json", clean.as_bytes());
+        let w = &want_report.files[0];
+        let mut seps = clean.match_indices(sep).skip(2).map(|(k, _)| k);
+        let (before, at) = (seps.next().unwrap(), seps.next().unwrap());
+        // The damaged record's first member line (after its `{` line), and its key's colon.
+        let open = before + sep.len() + 1;
+        let eol = open + clean[open..].find('\n').unwrap();
+        let colon = open + clean[open..].find("\": ").unwrap() + 1;
+        let no_colon = format!("{}{}", &clean[..colon], &clean[colon + 1..]);
+        let stray = format!("{}}}{}", &clean[..eol], &clean[eol..]);
+        for (damage, text, at) in [("lost :", no_colon, at - 1), ("stray }", stray, at + 1)] {
+            let (alone, _, _d) = read_text("doc.json", text.as_bytes());
+            for joined in ["}{", "} {", "}, {"] {
+                let indent = &sep[3..sep.len() - 1];
+                let t = format!("{}{joined}{}", &text[..at], &text[at + sep.len()..]);
+                assert!(
+                    t.contains(&format!("\n{indent}{joined}")),
+                    "{path} {damage}"
+                );
+                let (c, r, _d) = read_text("doc.json", t.as_bytes());
+                let f = &r.files[0];
+                assert_eq!(
+                    (f.accepted, f.rejected, f.skipped),
+                    (w.accepted - 1, w.rejected + 1, w.skipped),
+                    "{path} {damage} {joined:?}: {:?}",
+                    c.rejects
+                );
+                assert_eq!(
+                    calls_read(&c),
+                    calls_read(&alone),
+                    "{path} {damage} {joined:?}"
+                );
+            }
+        }
+    }
+}
+
+/// A row of a pretty-printed query API response that lost its `[` line (or only its `[`):
+/// one reject at the line its cells start on, the rows around it read, and the `]` left of
+/// it said. Its cells had been skipped as the debris of the row before, with no reject and no
+/// word (31 of 32 rows counted); the same response on one line was right.
+#[test]
+fn a_pretty_printed_row_that_lost_its_opening_bracket_is_one_reject() {
+    let clean = sample_text("api/query-response.json");
+    let (want, want_report, _d) = read_text("q.json", clean.as_bytes());
+    let w = &want_report.files[0];
+    let second = clean.match_indices("],\n        [\n").next().unwrap().0 + 3;
+    for (lost, at) in [("        [\n", second), ("[", second + 8)] {
+        let text = format!("{}{}", &clean[..at], &clean[at + lost.len()..]);
+        let (c, r, _d) = read_text("q.json", text.as_bytes());
+        let f = &r.files[0];
+        assert_eq!(
+            (f.accepted, f.rejected, f.skipped),
+            (w.accepted - 1, w.rejected + 1, w.skipped),
+            "{lost:?}: {:?}",
+            c.rejects
+        );
+        let cell = at + text[at..].find('"').unwrap();
+        let line = text[..cell].matches('\n').count() as u64 + 1;
+        let rej = &c.rejects[0];
+        assert_eq!(
+            (rej.line, rej.reason),
+            (line, Reason::BadDocument),
+            "{lost:?}"
+        );
+        assert!(rej.detail().contains("expected a row array"), "{:?}", rej);
+        assert_eq!(c.records.len(), want.records.len() - 1, "{lost:?}");
+        assert!(
+            (r.warnings.iter()).any(|w| w.ends_with("a ] between two elements (ignored)")),
+            "{lost:?}: {:?}",
+            r.warnings
+        );
+    }
+}
