@@ -1107,6 +1107,27 @@ pub(super) fn elements<S: Sink>(
                 if !want_element && bad(ctx, "no comma between two elements") {
                     return None;
                 }
+                // An element of a pretty-printed array that lost its `{` (or a row its `[`)
+                // line: its members where an element should start, up to its closer, are one
+                // reject (a record's had been a reject for its first key, another for its
+                // colon, and one more for each object among its values).
+                let record = matches!(items, Items::Records);
+                let lost_open = (want_element && !debris)
+                    .then(|| lost_opener(b, i, record))
+                    .flatten();
+                if let Some((j, bare)) = lost_open {
+                    if spoils(spoiled) {
+                        return None;
+                    }
+                    index += 1;
+                    let at = At::record(line_at(i), index);
+                    let why = if record { LOST_OPENER } else { LOST_ROW_OPENER }.to_string();
+                    ctx.reject(at, Reason::BadDocument, why, head(&b[i..j]));
+                    want_element = bare;
+                    after_comma = false;
+                    i = j;
+                    continue;
+                }
                 want_element = false;
                 after_comma = false;
                 index += 1;
@@ -1179,7 +1200,6 @@ pub(super) fn elements<S: Sink>(
                 // so (a comma left before the stray `}`): a reject, not a record of the fields
                 // before the damage. One that does not parse is rejected as damaged below, and
                 // a row so is one that does not fit its columns.
-                let record = matches!(items, Items::Records);
                 let early = stop
                     .filter(|&stop| record && !deep && closed_early(b, (i, stop)))
                     .and_then(|stop| Some((stop, past_pretty_debris(b, (i, stop), top)?)))
@@ -1235,9 +1255,11 @@ pub(super) fn elements<S: Sink>(
                     }
                     if ctx.counts.rejected == rejected {
                         last_good = Some(i);
-                    } else if matches!(b[i], b'{' | b'[') {
+                    } else if matches!(b[i], b'{' | b'[') && !aligned(b, i, stop - 1) {
                         // A record closed early by a stray `}` leaves debris; a scalar that
-                        // is not a record is one of its own (`[1, 2, 3]` is three rejects).
+                        // is not a record is one of its own (`[1, 2, 3]` is three rejects), and
+                        // so is what follows one that closed where a printer puts its closer
+                        // (rejected for what it holds: a row without a code).
                         debris = true;
                     }
                     i = stop;
@@ -1367,6 +1389,61 @@ fn opener_after(b: &[u8], k: usize) -> Option<(usize, bool)> {
     b.get(j)
         .filter(|&&c| opens(c) && opens_document(b, j))
         .map(|_| comma.map_or((j, true), |c| (c, false)))
+}
+
+/// Why a record that lost its opening `{` is rejected.
+const LOST_OPENER: &str =
+    "a record without its opening {: its members stand where an element should start";
+
+/// Why a row that lost its opening `[` is rejected.
+const LOST_ROW_OPENER: &str =
+    "a row without its opening [: its cells stand where an element should start";
+
+/// Where the elements of a pretty-printed array go on after an element that lost its opener's
+/// line (or only its opener), its first member at `b[i]` first on its line: a key and its colon
+/// (`record`), or a row's first cell (a scalar). Past the element's own closer (`}`, a row's
+/// `]`) when that is first on the first line after it indented less than its members (`false`:
+/// the comma after it comes next); at the array's `]` or the document's `}` there; or at the
+/// opener of the next element there, or first on a line indented as the members (an element a
+/// line), when its closer was lost too (`true`: it comes without a comma). The lines between
+/// are its members (keys, cells, the closers of their values, indented as the first) and what
+/// they hold (indented more). `None` when the member is not first on its line (a one-line
+/// document's elements cost no more here), or no such line follows in `b`.
+fn lost_opener(b: &[u8], i: usize, record: bool) -> Option<(usize, bool)> {
+    let first = if record {
+        b[i] == b'"' && key_follows(b, i)
+    } else {
+        !matches!(b[i], b'{' | b'[' | b'}' | b']' | b',' | b':')
+    };
+    if !first {
+        return None;
+    }
+    let indent = b[..i]
+        .iter()
+        .rev()
+        .take_while(|&&c| c == b' ' || c == b'\t')
+        .count();
+    if b[..i - indent].last() != Some(&b'\n') {
+        return None;
+    }
+    let own = if record { b'}' } else { b']' };
+    memchr::memchr_iter(b'\n', &b[i..]).find_map(|p| {
+        let start = i + p + 1;
+        let n = b[start..]
+            .iter()
+            .take_while(|&&c| c == b' ' || c == b'\t')
+            .count();
+        let c = *b.get(start + n)?;
+        if matches!(c, b'\n' | b'\r') || n > indent || (n == indent && !opens(c)) {
+            return None;
+        }
+        Some(match c {
+            c if opens(c) => Some((start + n, true)),
+            c if c == own && n < indent => Some((start + n + 1, false)),
+            b']' | b'}' => Some((start + n, false)),
+            _ => None,
+        })
+    })?
 }
 
 /// Whether the closer at `b[close]` is first on its line and indented as far as the opener
