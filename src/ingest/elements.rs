@@ -1519,17 +1519,29 @@ fn past_pretty_debris(b: &[u8], (i, stop): (usize, usize), top: bool) -> Option<
 /// would be a record of the wrong key (a code without its subcode): it is a reject. One whose
 /// closer is where a printer puts it is whole as far as the text shows (the key after it may
 /// be the next element's, which lost its `{`), and one after whose closer only brackets come
-/// (`}}` where `}` was) lost no member.
+/// (`}}` where `}` was) lost no member. An element on one line is so when it is first on its
+/// line (an element a line) and the key after it is on that line too (`{..., "properties":
+/// {"resultCode": 400}, "resultSubcode": 8522}, "level": "x"},`); on a line with other
+/// elements (a one-line document) the elements around it show nothing. The key after it is
+/// looked for first: every element read whole comes here.
 fn closed_early(b: &[u8], (i, stop): (usize, usize)) -> bool {
-    if !b[i..stop].contains(&b'\n') || aligned(b, i, stop - 1) {
-        return false;
-    }
     let after = |k: usize| {
         let n = b.get(k..)?.iter().position(|c| !c.is_ascii_whitespace())?;
         Some(k + n)
     };
     let next = after(stop).and_then(|k| if b[k] == b',' { after(k + 1) } else { Some(k) });
-    next.is_some_and(|k| key_follows(b, k))
+    let Some(k) = next.filter(|&k| key_follows(b, k)) else {
+        return false;
+    };
+    if b[i..stop].contains(&b'\n') {
+        return !aligned(b, i, stop - 1);
+    }
+    let indent = b[..i]
+        .iter()
+        .rev()
+        .take_while(|&&c| c == b' ' || c == b'\t')
+        .count();
+    b[..i - indent].last() == Some(&b'\n') && !b[stop..k].contains(&b'\n')
 }
 
 /// Whether `text` parses as JSON, as an element is read (again without a comma before a

@@ -7778,3 +7778,41 @@ fn a_pretty_printed_record_that_lost_its_opening_brace_is_one_reject() {
         }
     }
 }
+
+/// A records document of a record a line, one of them closed early by a stray `}` inside its
+/// `properties`, its members after it left on its line (`"properties": {"resultCode": 400},
+/// "resultSubcode": 8522}, "level": "x"},`): one reject at its line, the records around it
+/// read. It had been accepted (as far as the stray `}`), and the members after it two more
+/// rejects (12 counted for 10). The same record alone on its line, whole, is a record.
+#[test]
+fn a_record_a_line_closed_early_by_a_stray_brace_is_one_reject() {
+    let rid = "/subscriptions/s/resourcegroups/rg/providers/microsoft.communication/communicationservices/acs-a";
+    let line = |i: usize| {
+        format!(
+            r#"{{"time": "2026-11-24T10:{i:02}:00Z", "resourceId": "{rid}", "category": "CallAutomationMediaSummary", "operationName": "Play", "correlationId": "aaaaaaaa-1111-4111-8111-{i:012}", "properties": {{"resultCode": 400, "resultSubcode": 8522}}, "level": "Informational"}}"#
+        )
+    };
+    let mut lines: Vec<String> = (0..10).map(line).collect();
+    let whole = format!("{{\"records\": [\n{}\n]}}\n", lines.join(",\n"));
+    let (_, r, _d) = read_text("doc.json", whole.as_bytes());
+    let f = &r.files[0];
+    assert_eq!((f.accepted, f.rejected, f.skipped), (10, 0, 0));
+    lines[4] = lines[4].replace(r#""resultCode": 400,"#, r#""resultCode": 400},"#);
+    let text = format!("{{\"records\": [\n{}\n]}}\n", lines.join(",\n"));
+    let (c, r, _d) = read_text("doc.json", text.as_bytes());
+    let f = &r.files[0];
+    assert_eq!(
+        (f.accepted, f.rejected, f.skipped),
+        (9, 1, 0),
+        "{:?} {:?}",
+        c.rejects,
+        r.warnings
+    );
+    let rej = &c.rejects[0];
+    assert_eq!((rej.line, rej.reason), (6, Reason::BadDocument));
+    assert!(
+        rej.detail().starts_with("closed early by damage"),
+        "{rej:?}"
+    );
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+}
