@@ -1255,11 +1255,15 @@ pub(super) fn elements<S: Sink>(
                     }
                     if ctx.counts.rejected == rejected {
                         last_good = Some(i);
-                    } else if matches!(b[i], b'{' | b'[') && !aligned(b, i, stop - 1) {
+                    } else if matches!(b[i], b'{' | b'[')
+                        && !(matches!(items, Items::Rows(..)) && aligned(b, i, stop - 1))
+                    {
                         // A record closed early by a stray `}` leaves debris; a scalar that
                         // is not a record is one of its own (`[1, 2, 3]` is three rejects), and
-                        // so is what follows one that closed where a printer puts its closer
-                        // (rejected for what it holds: a row without a code).
+                        // so are the cells after a row that closed where a printer puts its
+                        // closer (rejected for what it holds: a row without a code). After a
+                        // record so, its members may follow a stray `}` line indented as its
+                        // own: debris still.
                         debris = true;
                     }
                     i = stop;

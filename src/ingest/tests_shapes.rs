@@ -7816,3 +7816,30 @@ fn a_record_a_line_closed_early_by_a_stray_brace_is_one_reject() {
     );
     assert!(r.warnings.is_empty(), "{:?}", r.warnings);
 }
+
+/// A record of a pretty-printed array printed without indentation, closed early by a stray
+/// `}` line (indented as its own `}`: where a printer puts it) near the array's end: its
+/// fields before the `}` are one reject (no code), and its members after it debris, as
+/// elsewhere in the array. A row rejected so frees the cells after it (a row that lost its
+/// `[`), but a record must not: its members after the `}` had been two more rejects.
+#[test]
+fn a_record_cut_by_an_aligned_stray_brace_line_near_the_end_leaves_debris_only() {
+    let clean = sample_text("portal/mediasummary-rows.json");
+    let (_, want_report, _d) = read_text("rows.json", clean.as_bytes());
+    let w = &want_report.files[0];
+    let opener = clean.match_indices("},\n{\n").nth(22).unwrap().0 + 3;
+    let third = opener
+        + 2
+        + (0..3).fold(0, |k, _| {
+            k + clean[opener + 2 + k..].find('\n').unwrap() + 1
+        });
+    let text = format!("{}}}\n{}", &clean[..third], &clean[third..]);
+    let (c, r, _d) = read_text("rows.json", text.as_bytes());
+    let f = &r.files[0];
+    assert_eq!(
+        (f.accepted, f.rejected, f.skipped),
+        (w.accepted - 1, w.rejected + 1, w.skipped),
+        "{:?}",
+        c.rejects
+    );
+}
