@@ -372,6 +372,10 @@ pub struct Aggregator {
     /// (UTC day as days since the epoch, key) → counts per hour and calls: the timeline and
     /// the spikes' history, in one map.
     pub by_day: HashMap<(i64, Key), DayStats>,
+    /// UTC day → its first and last record: where the records stop once those dated after the
+    /// clock are left out (`spikes::history::last_dated`), which the last of `by_key` cannot
+    /// tell (one record dated tomorrow is the last of every day).
+    pub day_spans: BTreeMap<i64, (DateTime<Utc>, DateTime<Utc>)>,
     /// SIP and Q.850 diagnostics of the records that carry them, filled once done from
     /// `diagnostic_rows` and `other_diagnostics`: at most [`MAX_DIAGNOSTICS`] rows, then a row
     /// of [`OTHER_DIAGNOSTICS`] per key for the records of the others.
@@ -480,6 +484,7 @@ impl Aggregator {
             reject_counts: BTreeMap::new(),
             skip_counts: BTreeMap::new(),
             by_day: HashMap::default(),
+            day_spans: BTreeMap::new(),
             diagnostics: HashMap::default(),
             diagnostic_texts: Interner::default(),
             diagnostic_rows: Budgeted::new(MAX_DIAGNOSTICS),
@@ -1549,8 +1554,8 @@ impl Aggregator {
         }
     }
 
-    /// Fills `by_day` with each key's hours of each day, and `by_key` with each key's first
-    /// and last record.
+    /// Fills `by_day` with each key's hours of each day, `by_key` with each key's first and
+    /// last record, and `day_spans` with each day's.
     fn sum_key_days(&mut self) {
         // Each day of a key is a row of `by_day`, and each key one of `by_key`, both made at
         // their size: grown by doubling, their last two sizes would be held at once. The days in
@@ -1565,6 +1570,8 @@ impl Aggregator {
             let k = self.by_key.entry(key).or_default();
             k.first = earliest(k.first, Some(d.first));
             k.last = latest(k.last, Some(d.last));
+            let span = self.day_spans.entry(day).or_insert((d.first, d.last));
+            *span = (span.0.min(d.first), span.1.max(d.last));
             let s = self.by_day.entry((day, key)).or_default();
             s.hours.add_all(&d.hours);
             s.targets.absorb(d.targets);

@@ -330,35 +330,57 @@ pub struct History {
     pub names_cut: Vec<i64>,
 }
 
+/// Records dated further than this past the clock (seconds) are dated wrong: log pipelines
+/// and clocks differ by seconds.
+pub const FUTURE_SKEW: i64 = 15 * 60;
+
 /// The span the input covered: the window where given, else the hours of its first and last
-/// records.
-pub fn coverage(agg: &Aggregator) -> Option<(i64, i64)> {
+/// records, the last not dated after the clock (`now`, seconds since the epoch: [`last_dated`]),
+/// or when every record is, its last. One record dated tomorrow (a device's wrong clock, a
+/// mis-dated export) makes no day whole: the day an export stopped in stays partial.
+pub fn coverage(agg: &Aggregator, now: i64) -> Option<(i64, i64)> {
     let first = agg.by_key.values().filter_map(|s| s.first).min()?;
-    let last = agg.by_key.values().filter_map(|s| s.last).max()?;
+    let last = last_dated(agg, now).or_else(|| last_record(agg))?;
     let start = agg
         .window
         .since
         .map(|t| t.timestamp())
         .unwrap_or_else(|| first.timestamp() - first.timestamp().rem_euclid(HOUR));
-    let end = agg.window.until.map(|t| t.timestamp()).unwrap_or_else(|| {
-        let l = last.timestamp();
-        l - l.rem_euclid(HOUR) + HOUR
-    });
+    let end = agg
+        .window
+        .until
+        .map(|t| t.timestamp())
+        .unwrap_or_else(|| last - last.rem_euclid(HOUR) + HOUR);
     Some((start, end))
 }
 
-/// The time of the input's last record, in seconds since the epoch.
+/// The time of the input's last record, whatever its date, in seconds since the epoch.
 pub fn last_record(agg: &Aggregator) -> Option<i64> {
     let last = agg.by_key.values().filter_map(|s| s.last).max()?;
     Some(last.timestamp())
 }
 
+/// The time of the input's last record not dated after the clock (`now`, seconds since the
+/// epoch, plus [`FUTURE_SKEW`]): where its records stop, those the run calls dated after the
+/// clock left out, as they make no whole day. A day of records on both sides of the clock (the
+/// clock's own day) gives its first record: that day is not over, and its records only tell
+/// that the days before it are covered. `None` when every record is after the clock.
+pub fn last_dated(agg: &Aggregator, now: i64) -> Option<i64> {
+    let bar = now + FUTURE_SKEW;
+    (agg.day_spans.range(..=bar.div_euclid(DAY)).rev()).find_map(|(_, (first, last))| {
+        let (first, last) = (first.timestamp(), last.timestamp());
+        (last <= bar)
+            .then_some(last)
+            .or((first <= bar).then_some(first))
+    })
+}
+
 impl History {
     /// The days of one run's aggregates. A day is complete when the covered span holds all of
-    /// it.
+    /// it ([`coverage`], by the clock).
     pub fn from_aggregator(agg: &Aggregator) -> History {
         let mut days: BTreeMap<i64, DayAgg> = BTreeMap::new();
-        let cov = coverage(agg);
+        let cov = coverage(agg, super::now());
         for (&(day, key), s) in &agg.by_day {
             let d = days.entry(day).or_insert_with(|| {
                 let partial = cov.is_none_or(|(a, b)| !(a <= day * DAY && (day + 1) * DAY <= b));
@@ -1048,6 +1070,70 @@ mod tests {
     #[test]
     fn a_resource_s_day_is_small() {
         assert!(std::mem::size_of::<ResourceDay>() <= 112);
+    }
+
+    /// Where the input's records stop leaves out those dated after the clock (plus its 15
+    /// minutes): one dated in 2099 had made 2026-12-04, stopped at 13:54, a whole day (rev68a
+    /// F1). On the clock's own day, records on both sides of it tell that the days before are
+    /// covered; with every record after the clock, the span ends after the last.
+    #[test]
+    fn records_dated_after_the_clock_do_not_extend_the_coverage() {
+        let t = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        let now = t("2026-12-05T12:00:00Z").timestamp();
+        let agg = |spans: &[(&str, &str)]| {
+            let mut agg = Aggregator::new(crate::aggregate::Window::default(), 3600);
+            for &(first, last) in spans {
+                let (first, last) = (t(first), t(last));
+                let day = first.timestamp().div_euclid(DAY);
+                agg.day_spans.insert(day, (first, last));
+                let k = agg.by_key.entry((200, None)).or_default();
+                k.first = k.first.min(Some(first)).or(Some(first));
+                k.last = k.last.max(Some(last));
+            }
+            agg
+        };
+        let stopped = agg(&[
+            ("2026-12-03T00:10:00Z", "2026-12-03T23:50:00Z"),
+            ("2026-12-04T00:00:00Z", "2026-12-04T13:54:00Z"),
+            ("2099-01-06T03:00:00Z", "2099-01-06T03:00:00Z"),
+        ]);
+        assert_eq!(
+            last_record(&stopped),
+            Some(t("2099-01-06T03:00:00Z").timestamp())
+        );
+        assert_eq!(
+            last_dated(&stopped, now),
+            Some(t("2026-12-04T13:54:00Z").timestamp())
+        );
+        let span = |a: &str, b: &str| Some((t(a).timestamp(), t(b).timestamp()));
+        assert_eq!(
+            coverage(&stopped, now),
+            span("2026-12-03T00:00:00Z", "2026-12-04T14:00:00Z")
+        );
+        // The clock's day: 06:00 and 12:10 (within the skew) before it, 20:00 after.
+        let today = agg(&[
+            ("2026-12-04T00:00:00Z", "2026-12-04T22:30:00Z"),
+            ("2026-12-05T06:00:00Z", "2026-12-05T20:00:00Z"),
+        ]);
+        assert_eq!(
+            last_dated(&today, now),
+            Some(t("2026-12-05T06:00:00Z").timestamp())
+        );
+        assert_eq!(
+            coverage(&today, now),
+            span("2026-12-04T00:00:00Z", "2026-12-05T07:00:00Z")
+        );
+        let skew = agg(&[("2026-12-05T06:00:00Z", "2026-12-05T12:10:00Z")]);
+        assert_eq!(
+            last_dated(&skew, now),
+            Some(t("2026-12-05T12:10:00Z").timestamp())
+        );
+        let ahead = agg(&[("2099-01-06T03:00:00Z", "2099-01-06T05:00:00Z")]);
+        assert_eq!(last_dated(&ahead, now), None);
+        assert_eq!(
+            coverage(&ahead, now),
+            span("2099-01-06T03:00:00Z", "2099-01-06T06:00:00Z")
+        );
     }
 
     #[test]

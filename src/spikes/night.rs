@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::history::{self, DayAgg, History, PartialWhy};
+use super::history::{self, DayAgg, History, PartialWhy, FUTURE_SKEW};
 use super::volume::{self, VolumeVerdict};
 use super::{
     day_not_whole, detect, detect_by_resource, is_over, later_part_day, now, report_day,
@@ -13,10 +13,6 @@ use super::{
 use crate::aggregate::{Aggregator, Window};
 use crate::ingest::FilesDays;
 use crate::time::{clock_text, day_text, hour_text, DAY};
-
-/// Records dated further than this past the clock (seconds) are dated wrong: log pipelines
-/// and clocks differ by seconds.
-const FUTURE_SKEW: i64 = 15 * 60;
 
 /// What a run asks of its night.
 pub struct Asked<'a> {
@@ -142,7 +138,7 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
     }
     spikes.resource_baselines =
         day.map_or_else(Default::default, |d| super::resource_baselines(history, d));
-    let volume = volume_test(history, day, agg, asked, &mut warnings);
+    let volume = volume_test(history, day, agg, asked, now, &mut warnings);
     spikes.partial_baseline = day.and_then(|d| super::partial_baseline(history, d));
     spikes.baseline_left_out = day.and_then(|d| super::baseline_left_out(history, d));
     spikes.stored_day = held.is_some();
@@ -286,6 +282,7 @@ fn volume_test(
     day: Option<i64>,
     agg: &Aggregator,
     asked: &Asked,
+    now: i64,
     warnings: &mut Vec<String>,
 ) -> Vec<VolumeVerdict> {
     let not_whole = (asked.day.filter(|_| agg.accepted > 0))
@@ -321,7 +318,7 @@ fn volume_test(
                     .collect();
                 // A window that ends within the day cut the records, not the export.
                 let cut = (asked.window.until).is_some_and(|u| u.timestamp() < (d + 1) * DAY);
-                let input_last = history::last_record(agg).filter(|_| !cut);
+                let input_last = history::last_dated(agg, now).filter(|_| !cut);
                 volume::say_where_records_stop(&mut volume, &last, input_last);
             }
             volume
@@ -369,7 +366,7 @@ fn night_day(
         });
     // Said where cron's mail shows it.
     let windowed = asked.window.since.is_some() || asked.window.until.is_some();
-    let (None, Some(span)) = (day, history::coverage(agg)) else {
+    let (None, Some(span)) = (day, history::coverage(agg, now)) else {
         return day;
     };
     let what = "no spike or volume test";
@@ -430,10 +427,11 @@ fn no_whole_window_day(what: &str, window: &Window, (from, to): (i64, i64)) -> S
     )
 }
 
-/// The input's last day, with its last record (seconds since the epoch), when the input holds no whole day
-/// (and no `--until` names one), its records begin with that day (or before it) and stop
-/// before its end, and the day is over by the clock (`now`): a night whose export stopped at
-/// 14:00, every resource alike. It is the
+/// The input's last day, with its last record (seconds since the epoch), when the input holds no
+/// whole day (and no `--until` names one), its records begin with that day (or before it) and
+/// stop before its end, and the day is over by the clock (`now`): a night whose export stopped
+/// at 14:00, every resource alike. Records dated after the clock are left out
+/// ([`history::last_dated`]): one dated tomorrow does not make the night run on. It is the
 /// night, tested as a `--day` that is over is: against whole days, so that its volume test
 /// counts what the input holds of it, and the line of all records says where they stop. (A
 /// baseline cut to the hours covered would call a region down since 14:00 normal, as it would
@@ -441,10 +439,10 @@ fn no_whole_window_day(what: &str, window: &Window, (from, to): (i64, i64)) -> S
 /// tenant quiet around midnight UTC) are not such a night: the warning of [`night_day`] gives
 /// the way out.
 fn stopped_day(input: &History, agg: &Aggregator, now: i64) -> Option<(i64, i64)> {
-    let (from, _) = history::coverage(agg)?;
-    let last = history::last_record(agg)?;
-    let day = *input.days.keys().next_back()?;
-    if from > day * DAY || (day + 1) * DAY > now || last.div_euclid(DAY) != day {
+    let (from, _) = history::coverage(agg, now)?;
+    let last = history::last_dated(agg, now)?;
+    let day = last.div_euclid(DAY);
+    if from > day * DAY || (day + 1) * DAY > now || !input.days.contains_key(&day) {
         return None;
     }
     Some((day, last))
@@ -523,7 +521,7 @@ pub fn verdict_day(
     // The records' span, or without records (triage of the history alone) the window's.
     let window_span = || Some((window.since?.timestamp(), window.until?.timestamp()));
     let why_none = (chosen.is_none() && windowed)
-        .then(|| history::coverage(agg).or_else(window_span))
+        .then(|| history::coverage(agg, now()).or_else(window_span))
         .flatten()
         .map(|span| no_whole_window_day("no spike verdict", window, span));
     let later = (chosen.filter(|_| forced.is_none()))

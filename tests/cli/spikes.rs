@@ -1111,6 +1111,51 @@ fn a_night_whose_export_stops_mid_day_is_tested_against_whole_days() {
     );
 }
 
+/// A whole export that stops at 14:00, with one record dated after the clock (a device's wrong
+/// clock, a mis-dated export), is the night that stopped, as without that record: tested, the
+/// line of all records says where its records stop, and the day is stored partial, never a
+/// baseline. The record the run itself calls dated after the clock had made the night's records
+/// run on: the day was stored complete at 58% of its usual count (rev68a F1), a baseline of
+/// its weekday for four weeks.
+#[test]
+fn a_record_dated_after_the_clock_does_not_make_a_stopped_night_whole() {
+    let work = tempfile::tempdir().unwrap();
+    let history = four_weeks(work.path());
+    let text = std::fs::read_to_string(night(work.path(), 28, &[])).unwrap();
+    let mut cut: String = (text.lines())
+        .filter(|l| &l["{\"time\":\"2026-11-17T".len()..][..2] < "14")
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let last = &cut.lines().last().unwrap()["{\"time\":\"2026-11-17T".len()..][..5].to_string();
+    let future = text
+        .lines()
+        .next()
+        .unwrap()
+        .replace("2026-11-17T", "2099-01-06T");
+    cut.push_str(&future);
+    cut.push('\n');
+    let file = work.path().join("cut-and-future.json");
+    std::fs::write(&file, cut).unwrap();
+    let out = work.path().join("out");
+    let err = stderr(&report_to(&file, &out, &["--history", history.to_str().unwrap()]).success());
+    assert!(
+        err.contains("warning: the input holds records dated after the clock: the last at 2099-01-06 00:00 UTC"),
+        "{err}"
+    );
+    let said = format!("the input's records stop at 2026-11-17 {last} UTC, before the day's end: the night tested is 2026-11-17");
+    assert!(err.contains(&said), "{err}");
+    assert!(
+        err.contains(&format!(
+            ", records stop at {last} UTC (the input's last record)"
+        )),
+        "{err}"
+    );
+    let df = read_parquet(&history.join("2026-11-17.parquet"));
+    let partial = df.column("partial").unwrap().bool().unwrap().get(0);
+    assert_eq!(partial, Some(true), "{df}");
+    assert!(!history.join("2099-01-06.parquet").exists());
+}
+
 /// A night cut at 14:00, given with a window that names its whole day, is stored as partial,
 /// never a baseline, as the same export given without a window is: stored whole, its short count
 /// lowered the next week's expected records (and a --until after the day, or a re-run, would
