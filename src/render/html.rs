@@ -496,6 +496,9 @@ fn volume_section(s: &mut Page, r: &Report) -> io::Result<()> {
                 escape(rest)
             );
         }
+        for line in &r.spikes.volume_untested {
+            let _ = writeln!(s, "<p>{}</p>", escape(line));
+        }
         if let Some(left_out) = &r.spikes.baseline_left_out {
             let _ = writeln!(s, "<p>{}.</p>", escape(left_out));
         }
@@ -538,8 +541,9 @@ fn spikes_section(s: &mut Page, r: &Report, cat: &Catalogue) -> Result<()> {
     if let Some(line) = crate::render::summary::new_below_min_line(r, cat) {
         let _ = writeln!(s, "<p>{}</p>", escape(&line));
     }
-    if let Some(line) = crate::render::summary::untested_apart_line(r) {
-        let _ = writeln!(s, "<p>{}</p>", escape(&line));
+    let apart = crate::render::summary::untested_apart_line(r);
+    for line in apart.iter().chain(&sp.untested_why) {
+        let _ = writeln!(s, "<p>{}</p>", escape(line));
     }
     for (i, row) in r.spike_rows.iter().enumerate() {
         let v = &row.verdict;

@@ -135,13 +135,24 @@ const FOLLOWS_SHARE: f64 = 0.8;
 /// test finds some below it, still above the LOW bar of their expected records
 /// (`--volume-low-ratio`, or with fewer than [`MIN_EXPECTED`] expected), which are named with
 /// their share, lowest first.
+///
+/// Scopes not tested (`insufficient_history`) are not said to be within it: they are counted,
+/// and said with why after the head ([`crate::spikes::SpikeReport::volume_untested`]).
 fn within_range(r: &Report) -> String {
     let mut below: Vec<&VolumeVerdict> = (r.volume.iter())
         .filter(|v| v.status == VolumeStatus::Normal && v.below)
         .collect();
+    let untested = (r.volume.iter().skip(1))
+        .filter(|v| v.status == VolumeStatus::InsufficientHistory)
+        .count();
     if below.is_empty() {
-        return "all records, each log kind and each resource are within their usual range"
-            .to_string();
+        return match untested {
+            0 => "all records, each log kind and each resource are within their usual range"
+                .to_string(),
+            n => format!(
+                "all records and each log kind and resource tested are within their usual range; {n} not tested"
+            ),
+        };
     }
     below.sort_by(|a, b| a.ratio.total_cmp(&b.ratio));
     const SHOWN: usize = 3;
@@ -161,10 +172,14 @@ fn within_range(r: &Report) -> String {
         each.push(format!("{} more in volume.csv", below.len() - SHOWN));
     }
     format!(
-        "none is at {:.0}% of its usual count or below with {:.0} or more expected, but the test finds below their usual range: {}",
+        "none is at {:.0}% of its usual count or below with {:.0} or more expected, but the test finds below their usual range: {}{}",
         below[0].low_ratio * 100.0,
         MIN_EXPECTED,
-        each.join(", ")
+        each.join(", "),
+        match untested {
+            0 => String::new(),
+            n => format!("; {n} not tested"),
+        }
     )
 }
 
@@ -201,6 +216,9 @@ fn volume_section(s: &mut String, r: &Report) {
     if !flagged.is_empty() {
         s.push('\n');
     }
+    for line in &r.spikes.volume_untested {
+        let _ = writeln!(s, "{}\n", escape(line));
+    }
     if let Some(left_out) = &r.spikes.baseline_left_out {
         let _ = writeln!(s, "{}.\n", escape(left_out));
     }
@@ -225,18 +243,19 @@ fn spikes_section(s: &mut String, r: &Report, cat: &Catalogue) {
             s,
             "No spikes on {day}: no failure key is significantly above the same weekday of the previous {} weeks.{}\n",
             crate::spikes::BASELINE_WEEKS,
+            // Under --spikes-by resource, each resource of them is said with why, below.
             match sp.untested.saturating_sub(sp.untested_apart.len()) {
                 0 => String::new(),
+                _ if !sp.untested_why.is_empty() => String::new(),
                 n => format!(" {n} key(s) could not be tested for lack of history."),
             }
         );
-        if let Some(line) = untested_apart_line(r) {
-            let _ = writeln!(s, "{}\n", escape(&line));
-        }
-        return;
     }
-    if let Some(line) = untested_apart_line(r) {
-        let _ = writeln!(s, "{}\n", escape(&line));
+    for line in untested_apart_line(r).iter().chain(&sp.untested_why) {
+        let _ = writeln!(s, "{}\n", escape(line));
+    }
+    if sp.flagged.is_empty() {
+        return;
     }
     let _ = writeln!(s, "Flagged on {day}:\n");
     for row in &r.spike_rows {
@@ -820,6 +839,38 @@ mod tests {
         let (head, lines) = volume_lines(&r);
         assert_eq!(head, format!("Flagged on {}:", day_text(day)));
         assert!(lines[0].starts_with("DROP all"), "{lines:?}");
+    }
+
+    /// A scope not tested (`insufficient_history`) is not said to be within its usual range:
+    /// it is counted in the head, and said with why after it (rev68a F10: "each resource are
+    /// within their usual range" of a resource that had not been tested).
+    #[test]
+    fn a_scope_not_tested_is_never_said_within_its_usual_range() {
+        let cat = fixture::catalogue();
+        let mut r = fixture::report(&cat);
+        let th = Bar::default();
+        let day = r.volume[0].day;
+        r.volume = vec![
+            test_scope(day, "all", 1000, &[1000, 1000, 1000, 1000], &th),
+            test_scope(day, "resource acs-prod", 800, &[800, 800], &th),
+            test_scope(day, "resource acs-stage", 200, &[200, 200, 200, 200], &th),
+        ];
+        let why = "Not tested: resource acs-prod, for want of 3 baseline days that count it: ...";
+        r.spikes.volume_untested = vec![why.to_string()];
+        let (head, lines) = volume_lines(&r);
+        assert!(lines.is_empty(), "{lines:?}");
+        assert_eq!(
+            head,
+            format!("No drop on {}: all records and each log kind and resource tested are within their usual range; 1 not tested.", day_text(day))
+        );
+        let md = render(&r, &cat);
+        assert!(md.contains(&format!("{head}\n\n{}\n", escape(why))), "{md}");
+        r.volume.remove(1);
+        let (head, _) = volume_lines(&r);
+        assert!(
+            head.ends_with("each resource are within their usual range."),
+            "{head}"
+        );
     }
 
     /// A scope the test finds below its usual range is never said to be within it: LOW is

@@ -141,6 +141,8 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
     let volume = volume_test(history, day, agg, asked, now, &mut warnings);
     spikes.partial_baseline = day.and_then(|d| super::partial_baseline(history, d));
     spikes.baseline_left_out = day.and_then(|d| super::baseline_left_out(history, d));
+    spikes.volume_untested =
+        day.map_or_else(Vec::new, |d| volume::untested_said(history, d, &volume));
     spikes.stored_day = held.is_some();
     if let Some(stored) = kept {
         history.days.insert(stored.day, stored);

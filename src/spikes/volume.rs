@@ -205,6 +205,83 @@ pub fn say_where_records_stop(
     }
 }
 
+/// The scopes of `day` not tested (`insufficient_history`) while the first (all records) was,
+/// a sentence each with what their baseline days lack: a resource's as its spike test says it
+/// ([`super::resource_short_said`]: stored partial for it, with the fix, or holding none of its
+/// records), a kind's the days that hold none of it. The first [`super::UNTESTED_NAMED`] are
+/// named, the others counted: "each resource within its usual range" is not said of one that
+/// was not tested.
+pub fn untested_said(history: &History, day: i64, volume: &[VolumeVerdict]) -> Vec<String> {
+    let untested = |v: &&VolumeVerdict| v.status == VolumeStatus::InsufficientHistory;
+    if volume.first().is_none_or(|v| untested(&v)) {
+        return Vec::new();
+    }
+    let scopes: Vec<&VolumeVerdict> = volume[1..].iter().filter(untested).collect();
+    let mut said: Vec<String> = (scopes.iter().take(super::UNTESTED_NAMED))
+        .map(|v| {
+            let why = match v.scope.split_once(' ') {
+                Some(("resource", name)) => super::resource_short_said(history, name, day),
+                Some((_, kind)) => kind_short_said(history, kind, day),
+                None => String::new(),
+            };
+            format!(
+                "Not tested: {}, for want of {MIN_BASELINE_DAYS} baseline days that count it: {why}.",
+                v.scope
+            )
+        })
+        .collect();
+    if scopes.len() > super::UNTESTED_NAMED {
+        said.push(format!(
+            "Not tested: {} more scopes (volume.csv), for want of {MIN_BASELINE_DAYS} baseline days that count them.",
+            scopes.len() - super::UNTESTED_NAMED
+        ));
+    }
+    said
+}
+
+/// The complete baseline days of `day` that hold none of a log kind's records, or kept no
+/// records by kind (stored before kinds were kept).
+fn kind_short_said(history: &History, kind: &str, day: i64) -> String {
+    let complete = (1..=BASELINE_WEEKS)
+        .map(|w| day - 7 * w)
+        .filter_map(|d| history.days.get(&d).filter(|a| !a.partial));
+    let (mut none, mut unkept, mut held) = (Vec::new(), Vec::new(), 0);
+    for a in complete {
+        match (
+            a.kinds.is_empty(),
+            a.kinds.get(kind).is_some_and(|&n| n > 0),
+        ) {
+            (true, _) => unkept.push(day_text(a.day)),
+            (false, false) => none.push(day_text(a.day)),
+            (false, true) => held += 1,
+        }
+    }
+    let mut said = vec![format!(
+        "{held} of its complete baseline days {} its records",
+        if held == 1 { "holds" } else { "hold" }
+    )];
+    if !none.is_empty() {
+        said.push(format!(
+            "{} {} none{}",
+            none.join(", "),
+            if none.len() == 1 { "holds" } else { "hold" },
+            if held == 0 {
+                " (new to the history)"
+            } else {
+                ""
+            }
+        ));
+    }
+    if !unkept.is_empty() {
+        said.push(format!(
+            "{} {} stored before records were kept by log kind",
+            unkept.join(", "),
+            if unkept.len() == 1 { "was" } else { "were" }
+        ));
+    }
+    said.join("; ")
+}
+
 /// P(Binomial(n, p0) ≤ x), 0 below [`super::P_FLOOR`].
 fn lower_tail(x: u64, n: u64, p0: f64) -> f64 {
     if x >= n {
