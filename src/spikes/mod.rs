@@ -464,7 +464,20 @@ impl<'h> Tester<'h> {
             v.baseline_count += n;
             v.baseline_exposure += without(a);
         }
-        v.exposure_kinds = own;
+        // A key whose every kind is left out (all new on the day) is measured against the
+        // kinds both sides have: they are named, not null ("every kind counts"), which the
+        // exposure is not (rev68a F5). Its count keeps its records: nothing of it is left out.
+        v.exposure_kinds = match (
+            own.is_empty() && all_kinds.is_none() && !left_out.is_empty(),
+            today,
+        ) {
+            (true, Some(t)) => (Kind::ALL.iter())
+                .map(|k| k.as_str())
+                .filter(|k| t.kinds.get(*k).is_some_and(|&n| n > 0))
+                .filter(|k| !left_out.iter().any(|(l, _)| l.as_str() == *k))
+                .collect(),
+            _ => own,
+        };
         v.all_kinds = all_kinds;
         v.left_out = (left_out.iter())
             .map(|(k, on_day)| match on_day {
@@ -1528,6 +1541,34 @@ mod tests {
                 "operations, none on 1970-01-29"
             ]
         );
+    }
+
+    /// A key whose every log kind is new on the day (callback events where the baseline days
+    /// hold media summary records only) is measured against the kinds both sides have, and
+    /// names them: `exposure_kinds` had been empty, read as "every kind counts" (null in
+    /// report.json), though the callback records are left out of the exposure (rev68a F5).
+    #[test]
+    fn a_key_of_new_kinds_only_names_the_kinds_it_is_measured_against() {
+        let day = 28;
+        let k: Key = (408, Some(10004));
+        let mut h = hist(&[
+            (0, 1000, &[((200, None), 1000)]),
+            (7, 1000, &[((200, None), 1000)]),
+            (14, 1000, &[((200, None), 1000)]),
+            (21, 1000, &[((200, None), 1000)]),
+            (day, 1020, &[((200, None), 1000), (k, 20)]),
+        ]);
+        for (d, a) in h.days.iter_mut() {
+            a.kinds = [("media_summary".to_string(), 1000)].into();
+            if *d == day {
+                a.kinds.insert("callback".into(), 20);
+                a.key_kinds.insert(k, (Kind::Callback.bit(), [0, 0, 20, 0]));
+            }
+        }
+        let v = Tester::new(&h, TH).verdict(day, k);
+        assert_eq!((v.count, v.exposure), (20, 1000), "{v:?}");
+        assert_eq!(v.exposure_kinds, ["media_summary"], "{v:?}");
+        assert_eq!(v.left_out, ["callback, none on the baseline days"]);
     }
 
     /// A key is measured against the records of its own log kinds: the operations log written
