@@ -437,8 +437,10 @@ pub fn key_role_bytes(ctx: Context, key: &[u8]) -> KeyRole {
         // A callback event's, in `data`.
         b"participant" => KeyRole::Enter(Context::Participant),
         b"operationcontext" => KeyRole::Field(Field::OperationContext),
-        // Event Grid's envelope: the resource that published the event.
+        // Event Grid's envelope: the resource that published the event; CloudEvents' `source`
+        // (rev68b F9; a callback's `source`, `calling/callConnections/...`, names none).
         b"topic" => KeyRole::Field(Field::Topic),
+        b"source" => KeyRole::Field(Field::Topic),
         // The Call Automation preview's (2022) name for `resultInformation`, which the Java
         // callingserver SDK's events carry (rev64a F2).
         b"resultinfo" => KeyRole::Enter(Context::ResultInformation),

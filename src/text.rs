@@ -289,7 +289,9 @@ fn number_prefix(cs: &[char], i: usize) -> Option<usize> {
 /// of its digits: groups of digits joined by one or two joins ([`join_len`]), as
 /// `+1 (425) 555-0100`, `+44 20 7946 0958` and `+1-425-555-0100` write them (E.123 groups). A
 /// group of more than 4 digits ends it, so that a number written whole is not joined to the
-/// digits after it (`+14255550199 2026`), and so does a 15th digit, E.164's most.
+/// digits after it (`+14255550199 2026`), and so does a 15th digit, E.164's most; but not
+/// when a zero-width character follows it, which no writer puts between two numbers and which
+/// would hide the digits after it from the mask (rev68b F6: `+142555\u{200B}50199`).
 fn number_end(cs: &[char], start: usize) -> (usize, Vec<usize>) {
     let (mut i, mut digits) = (start, Vec::new());
     loop {
@@ -298,7 +300,9 @@ fn number_end(cs: &[char], start: usize) -> (usize, Vec<usize>) {
             digits.push(i);
             i += 1;
         }
-        if i - group > 4 || digits.len() >= 15 {
+        let zero_width =
+            (cs.get(i)).is_some_and(|c| matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}'));
+        if (i - group > 4 && !zero_width) || digits.len() >= 15 {
             return (i, digits);
         }
         let (mut j, mut n) = (i, 0);
@@ -365,6 +369,14 @@ mod tests {
             line(&mask_numbers("+1425\u{2060}555\u{200B}0199")),
             "+xxxx\u{FFFD}xxx\u{FFFD}0199"
         );
+        // Inside a group of more than 4 digits too (rev68b F6: shown whole, or 8 digits).
+        for (raw, shown) in [
+            ("+142555\u{200B}50199", "+xxxxxx\u{FFFD}x0199"),
+            ("+1425555\u{200B}0199", "+xxxxxxx\u{FFFD}0199"),
+            ("4:+1425555\u{2060}0199", "4:+xxxxxxx\u{FFFD}0199"),
+        ] {
+            assert_eq!(line(&mask_numbers(raw)), shown, "{raw:?}");
+        }
     }
 
     /// Phone numbers keep their last 4 digits: a rawId of one, with or without `+`, and an

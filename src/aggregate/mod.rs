@@ -777,7 +777,7 @@ impl Aggregator {
         };
         // An id written without its leading `/` (as some records have it) is matched as the
         // whole id it is, so that a whole-id pattern keeps what its name keeps.
-        let id = rec.resource_id.trim().to_lowercase();
+        let id = rec.resource_id.trim().trim_end_matches('/').to_lowercase();
         let id = match id.starts_with('/') {
             true => id,
             false => format!("/{id}"),

@@ -126,7 +126,14 @@ pub fn parse_resource(s: &str) -> Result<glob::Pattern, String> {
     if t.is_empty() {
         return Err("an empty resource pattern matches nothing".into());
     }
-    glob::Pattern::new(&t.to_lowercase()).map_err(|e| format!("{s:?} is not a glob pattern: {e}"))
+    // A whole id copied without its leading `/`, as some exports write ids, is the id with it:
+    // ids are matched with theirs.
+    let t = t.to_lowercase();
+    let t = match t.starts_with("subscriptions/") {
+        true => format!("/{t}"),
+        false => t,
+    };
+    glob::Pattern::new(&t).map_err(|e| format!("{s:?} is not a glob pattern: {e}"))
 }
 
 /// An IANA time zone name (`Europe/Berlin`).
@@ -321,6 +328,19 @@ mod tests {
         ] {
             assert_eq!(parse_max_bad(given).unwrap().to_string(), given);
         }
+    }
+
+    /// A whole id copied without its leading `/` is matched as the id with it (rev68b F12: it
+    /// had matched only the records that wrote their id so).
+    #[test]
+    fn a_resource_pattern_of_an_id_without_its_slash_takes_one() {
+        let p = parse_resource(" SUBSCRIPTIONS/*/ACS-Contoso ").unwrap();
+        assert_eq!(p.as_str(), "/subscriptions/*/acs-contoso");
+        assert_eq!(parse_resource("acs-*").unwrap().as_str(), "acs-*");
+        assert_eq!(
+            parse_resource("/subscriptions/*").unwrap().as_str(),
+            "/subscriptions/*"
+        );
     }
 
     #[test]

@@ -1969,11 +1969,9 @@ impl<'w> Row<'w> {
                     return true;
                 }
             }
-            // A date of the other day/month order than a guessed one (noted where it was
-            // rejected) spoils a reading in parts: it is read again in that order.
-            if c.rules.guessed && c.counts.order.told.is_some() {
-                spoil(self.spoiled);
-            }
+            // A date of the other day/month order than a guessed one is noted where it was
+            // rejected: the reading in parts, once whole, is read again in that order unless a
+            // date confirmed the guess (`read_in_parts`).
             // Its code may be in the JSON that did not parse: the reject says where.
             if let (Reason::NoCode, Some((col, why))) = (reason, &unread) {
                 let why = format!("no ResultCode or ResultSignature; the JSON in column {col} was not read: {why}");

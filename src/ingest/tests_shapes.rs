@@ -2357,6 +2357,27 @@ fn a_later_date_that_tells_a_guessed_day_month_order_is_taken() {
                 "{what}"
             );
         }
+        // Dates of both orders after the first rows (rev68b F4): the guessed reading stands, its
+        // rows of the other order rejected and said; it had been read again day-first in
+        // parts, the rows that could only be month-first rejected instead.
+        if how != "by ranges" {
+            let mut both = dates(&mdy, &[1, 2, 13]);
+            both.extend(dates(&dmy, &[14]).into_iter().take(10));
+            let (c, r, _d) = read_text(name, &make(&both));
+            assert_eq!(
+                (c.records.len(), c.rejects.len()),
+                (3 * per_day, 10),
+                "{what}: {:?}",
+                r.warnings
+            );
+            let said = r.warnings.last().unwrap();
+            assert!(
+                said.contains(
+                    ": some of its dates are day-first though its dates were read month-first"
+                ),
+                "{what}: {said}"
+            );
+        }
         // No date tells the order: the guess stands, said.
         if how == "in parts" {
             let (_c, r, _d) = read_text(name, &make(&dates(&mdy, &[1, 2, 3])));
@@ -5725,10 +5746,27 @@ fn the_order_a_csv_read_in_parts_finds_is_the_first_block_s() {
         let (in_blocks, _, blocks_order) = read_csv(&t, None);
         assert_eq!((order, blocks_order), (Some(want), Some(want)), "at {at}");
         if want == DateOrder::Mdy {
-            // The row of day 24 tells the guess wrong: the reading in parts is dropped (the file
-            // is then read again day-first); read in one pass, its row is a reject.
-            assert!(!failed && spoiled.load(Ordering::Relaxed), "at {at}");
+            // The row of day 24 tells the guess wrong: the reading in parts goes on and notes it
+            // (`read_in_parts` then reads the file again day-first, unless a date confirmed the
+            // guess: rev68b F4); read in one pass, its row is a reject.
+            assert!(!failed && !spoiled.load(Ordering::Relaxed), "at {at}");
+            assert!(in_parts == in_blocks, "at {at}");
             assert_eq!(in_blocks.1.len(), 1, "at {at}");
+            let mut sink = Collect::default();
+            let mut ctx = FileCtx::new(Arc::from("export.csv"), TimeRules::default(), &mut sink);
+            let again = || -> io::Result<Input> { Ok(Box::new(Cursor::new(t.clone()))) };
+            let parts = csv::Parts {
+                spoiled: &spoiled,
+                again: &again,
+            };
+            let input: Input = Box::new(Cursor::new(t.clone()));
+            csv::read(input, &mut ctx, &Collect::default, None, Some(parts)).unwrap();
+            let seen = ctx.counts.order;
+            assert_eq!(
+                (seen.told, seen.confirmed),
+                (Some(DateOrder::Dmy), false),
+                "at {at}"
+            );
             continue;
         }
         assert!(!failed && !spoiled.load(Ordering::Relaxed), "at {at}");

@@ -517,6 +517,15 @@ fn a_skipped_incoming_call_names_its_call_s_resource_by_its_topic() {
             (Field::Topic, s(topic)),
         ])
     };
+    // CloudEvents name the publisher `source` (rev68b F9: the repo's real CloudEvents
+    // IncomingCall named no resource).
+    for key in ["topic", "source", "Source"] {
+        assert_eq!(
+            key_role(Context::Record, key),
+            KeyRole::Field(Field::Topic),
+            "{key}"
+        );
+    }
     let r = incoming(topic);
     assert_eq!(normalize(&r, &tr), Outcome::Skip(SkipReason::NoResult));
     let named = naming_call(&r, SkipReason::NoResult, &tr).unwrap();

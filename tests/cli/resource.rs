@@ -153,11 +153,13 @@ fn a_resource_run_counts_its_calls_callback_records_as_the_full_run() {
     assert_eq!(full_rows["acs-contoso"]["inferred"], "56");
     // A glob over the whole id keeps what the name keeps, the samples' record whose resourceId
     // lacks its leading `/` with the others (rev68a F7: 2980 records of the full run's 2981).
+    // So does one copied without its own leading `/` (rev68b F12: it had kept only that record).
     let whole_id = "/subscriptions/*/communicationservices/acs-contoso";
     for (name, glob) in [
         ("acs-contoso", "acs-contoso"),
         ("acs-contoso-eu", "acs-contoso-eu"),
         ("acs-contoso", whole_id),
+        ("acs-contoso", &whole_id[1..]),
     ] {
         let out = tempfile::tempdir().unwrap();
         report_csv(
