@@ -1328,22 +1328,10 @@ fn pretty_next(b: &[u8], i: usize) -> Option<(usize, bool)> {
     // A string or a number (JSON text of records, a scalar that is not one) is no record's
     // damage: its own end is where the next element starts.
     let open = *b.get(i).filter(|&&c| opens(c))?;
-    // Only the blanks before it are looked at: a one-line document's elements cost nothing
-    // more here (a search back for its line's start had made each damaged one cost the block).
-    let indent = b[..i]
-        .iter()
-        .rev()
-        .take_while(|&&c| c == b' ' || c == b'\t')
-        .count();
-    if b[..i - indent].last() != Some(&b'\n') {
-        return None;
-    }
+    let indent = line_indent(b, i)?;
     memchr::memchr_iter(b'\n', &b[i..]).find_map(|p| {
         let start = i + p + 1;
-        let n = b[start..]
-            .iter()
-            .take_while(|&&c| c == b' ' || c == b'\t')
-            .count();
+        let n = blanks(&b[start..]);
         let c = *b.get(start + n)?;
         if matches!(c, b'\n' | b'\r') || n > indent {
             return None;
@@ -1379,12 +1367,7 @@ fn closer(open: u8) -> u8 {
 /// opener (`true`: it comes without a comma). `None` when the line holds anything else after
 /// the closer (the closer is no element's, or only its comma follows it).
 fn opener_after(b: &[u8], k: usize) -> Option<(usize, bool)> {
-    let blank = |j: usize| {
-        j + b[j..]
-            .iter()
-            .take_while(|&&c| c == b' ' || c == b'\t')
-            .count()
-    };
+    let blank = |j: usize| j + blanks(&b[j..]);
     let mut j = blank(k);
     let comma = (b.get(j) == Some(&b',')).then_some(j);
     if let Some(c) = comma {
@@ -1402,6 +1385,26 @@ const LOST_OPENER: &str =
 /// Why a row that lost its opening `[` is rejected.
 const LOST_ROW_OPENER: &str =
     "a row without its opening [: its cells stand where an element should start";
+
+/// How many blanks (spaces, tabs) `s` starts with.
+fn blanks(s: &[u8]) -> usize {
+    s.iter().take_while(|&&c| c == b' ' || c == b'\t').count()
+}
+
+/// How many blanks come right before `b[i]`.
+fn blanks_before(b: &[u8], i: usize) -> usize {
+    (b[..i].iter().rev())
+        .take_while(|&&c| c == b' ' || c == b'\t')
+        .count()
+}
+
+/// The indentation of `b[i]` when it is first on its line (a line break before its blanks).
+/// Only the blanks before it are looked at: a one-line document's elements cost nothing more
+/// (a search back for the line's start had made each damaged one cost the block).
+fn line_indent(b: &[u8], i: usize) -> Option<usize> {
+    let n = blanks_before(b, i);
+    (b[..i - n].last() == Some(&b'\n')).then_some(n)
+}
 
 /// Where the elements of a pretty-printed array go on after an element that lost its opener's
 /// line (or only its opener), its first member at `b[i]` first on its line: a key and its colon
@@ -1422,21 +1425,11 @@ fn lost_opener(b: &[u8], i: usize, record: bool) -> Option<(usize, bool)> {
     if !first {
         return None;
     }
-    let indent = b[..i]
-        .iter()
-        .rev()
-        .take_while(|&&c| c == b' ' || c == b'\t')
-        .count();
-    if b[..i - indent].last() != Some(&b'\n') {
-        return None;
-    }
+    let indent = line_indent(b, i)?;
     let own = if record { b'}' } else { b']' };
     memchr::memchr_iter(b'\n', &b[i..]).find_map(|p| {
         let start = i + p + 1;
-        let n = b[start..]
-            .iter()
-            .take_while(|&&c| c == b' ' || c == b'\t')
-            .count();
+        let n = blanks(&b[start..]);
         let c = *b.get(start + n)?;
         if matches!(c, b'\n' | b'\r') || n > indent || (n == indent && !opens(c)) {
             return None;
@@ -1454,11 +1447,7 @@ fn lost_opener(b: &[u8], i: usize, record: bool) -> Option<(usize, bool)> {
 /// at `b[open]` is on its own, an element that ended where it should.
 fn aligned(b: &[u8], open: usize, close: usize) -> bool {
     let indent = |k: usize| {
-        let n = b[..k]
-            .iter()
-            .rev()
-            .take_while(|&&c| c == b' ' || c == b'\t')
-            .count();
+        let n = blanks_before(b, k);
         matches!(b[..k - n].last(), None | Some(b'\n')).then_some(n)
     };
     close > open && indent(close).is_some_and(|n| indent(open) == Some(n))
@@ -1540,12 +1529,7 @@ fn closed_early(b: &[u8], (i, stop): (usize, usize)) -> bool {
     if b[i..stop].contains(&b'\n') {
         return !aligned(b, i, stop - 1);
     }
-    let indent = b[..i]
-        .iter()
-        .rev()
-        .take_while(|&&c| c == b' ' || c == b'\t')
-        .count();
-    b[..i - indent].last() == Some(&b'\n') && !b[stop..k].contains(&b'\n')
+    line_indent(b, i).is_some() && !b[stop..k].contains(&b'\n')
 }
 
 /// Whether `text` parses as JSON, as an element is read (again without a comma before a
