@@ -1048,17 +1048,18 @@ pub fn naming_call<'a>(raw: &Raw<'a>, reason: SkipReason, rules: &TimeRules) -> 
     Some(r)
 }
 
-/// Whether an Event Grid `topic` is the id of an ACS resource (its provider
-/// `Microsoft.Communication`, any case, and a name after it): an event another service
-/// published names no ACS resource.
+/// Whether an Event Grid `topic` is the id of an ACS resource: its provider and type
+/// `Microsoft.Communication/CommunicationServices`, any case, and one name after them (a
+/// trailing `/` allowed). Only such a resource publishes call events: an event another service
+/// or an Email or SMS resource published names no call's resource.
 fn acs_resource(topic: &str) -> bool {
-    let marker = b"/providers/microsoft.communication/";
+    let marker = b"/providers/microsoft.communication/communicationservices/";
     let t = topic.as_bytes();
     (t.windows(marker.len()))
         .position(|w| w.eq_ignore_ascii_case(marker))
         .is_some_and(|at| {
-            let rest = &topic[at + marker.len()..];
-            rest.trim_end_matches('/').split('/').count() >= 2
+            let name = topic[at + marker.len()..].trim_end_matches('/');
+            !name.is_empty() && !name.contains('/')
         })
 }
 

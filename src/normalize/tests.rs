@@ -533,12 +533,22 @@ fn a_skipped_incoming_call_names_its_call_s_resource_by_its_topic() {
         (named.call_id(), named.resource().as_deref()),
         (Some("c1"), Some("acs-contoso"))
     );
+    let slash = incoming(
+        "/subscriptions/s/resourceGroups/rg/providers/microsoft.communication/communicationservices/acs-contoso/",
+    );
+    let named = naming_call(&slash, SkipReason::NoResult, &tr).unwrap();
+    assert_eq!(named.resource().as_deref(), Some("acs-contoso"));
     // Nothing of it is counted as a result.
     assert_eq!((named.code, named.subcode), (0, None));
     assert!(naming_call(&r, SkipReason::OtherService, &tr).is_none());
     for other in [
         "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st",
         "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Communication/",
+        // Only a CommunicationServices resource publishes call events (rev68b's note: an
+        // Email resource, or a path below the resource, was taken as the call's resource).
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Communication/EmailServices/mail1",
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Communication/CommunicationServices/",
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Communication/CommunicationServices/acs/extra/x",
         "acs-contoso",
     ] {
         assert!(

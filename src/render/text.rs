@@ -93,8 +93,9 @@ pub fn run_summary(
             n => format!(", {n} left out by --since, --until or --resource"),
         };
         lines.push(format!(
-            "{} records read: {} accepted, {} rejected, {} skipped{outside}; needs action {}, failure rate {}; reports in {}",
+            "{} {} read: {} accepted, {} rejected, {} skipped{outside}; needs action {}, failure rate {}; reports in {}",
             r.read,
+            records(r.read),
             r.accepted,
             r.rejected,
             r.skipped,
@@ -162,6 +163,14 @@ pub fn run_summary(
         ));
     }
     lines
+}
+
+/// `record` for one, `records` for any other count.
+pub fn records(n: u64) -> &'static str {
+    match n {
+        1 => "record",
+        _ => "records",
+    }
 }
 
 /// That `rejected` of `read` records exceed `--max-bad`, naming the limit:

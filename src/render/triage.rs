@@ -279,8 +279,9 @@ fn totals_section(s: &mut String, t: &Triage) {
     } else {
         let _ = writeln!(
             s,
-            "{} records of {} accepted ({:.2}%). {}\n",
+            "{} {} of {} accepted ({:.2}%). {}\n",
             t.total(),
+            super::text::records(t.total()),
             t.accepted,
             // Rounded as report's shares are, a half up (3 of 20,000 is 0.02%).
             crate::report::share(t.total(), t.accepted) * 100.0,
@@ -1050,6 +1051,20 @@ mod snapshots {
             let line = format!("The first {MOST_KEYS} of {n} verdicts; 5 more (5 of them flagged)");
             assert!(md.contains(&line));
         }
+    }
+
+    /// One record is one (rev68b's note: `1 records of 5001 accepted`).
+    #[test]
+    fn one_record_of_the_key_is_one() {
+        let cat = fixture::catalogue();
+        let mut t = fixture::triage(&cat);
+        t.totals.truncate(1);
+        t.totals[0].count = 1;
+        let md = super::markdown(&t);
+        assert!(
+            md.contains(&format!("1 record of {} accepted", t.accepted)),
+            "{md}"
+        );
     }
 
     fn cat_none() -> String {

@@ -1470,7 +1470,7 @@ fn triages_outputs_in_the_input_directory_are_not_read_back() {
             .success();
         let err = stderr(&run);
         assert!(
-            err.contains("1 records read: 1 accepted, 0 rejected"),
+            err.contains("1 record read: 1 accepted, 0 rejected"),
             "{err}"
         );
         assert!(
