@@ -766,38 +766,45 @@ fn day_frame(d: &DayAgg) -> PolarsResult<DataFrame> {
         keys.sort();
         keys
     };
-    // (resource, kind, key, count, calls, exposure, partial)
-    type Row<'r> = (&'r str, Option<&'r str>, Option<Key>, u64, u64, u64, bool);
+    // (resource, kind, key, count, calls, exposure, (partial, why))
+    type Why = (bool, Option<PartialWhy>);
+    type Row<'r> = (&'r str, Option<&'r str>, Option<Key>, u64, u64, u64, Why);
+    let day_why = (d.partial, d.partial_why);
+    // A resource's rows say the whole day's reason, or its own early stop's (rev68a F11: its
+    // `partial_why` had been the day's, NULL, read back as a day its records did not cover).
+    let why_of = |r: &ResourceDay| match d.partial {
+        true => day_why,
+        false => (r.partial, r.partial.then_some(PartialWhy::Stopped)),
+    };
     let mut rows: Vec<Row> = sorted(&mut d.keys.iter())
         .into_iter()
-        .map(|(k, v)| ("", None, Some(k), v.0, v.1, d.exposure, d.partial))
+        .map(|(k, v)| ("", None, Some(k), v.0, v.1, d.exposure, day_why))
         .collect();
     for (name, r) in &d.resources {
-        let partial = d.partial || r.partial;
+        let why = why_of(r);
         rows.extend(
             sorted(&mut r.keys.iter())
                 .into_iter()
-                .map(|(k, v)| (name.as_str(), None, Some(k), v.0, v.1, r.exposure, partial)),
+                .map(|(k, v)| (name.as_str(), None, Some(k), v.0, v.1, r.exposure, why)),
         );
     }
     for (name, r) in &d.resources {
-        let partial = d.partial || r.partial;
+        let why = why_of(r);
         let mut joined: Vec<(Key, u64)> = r.joined.iter().map(|(k, n)| (*k, *n)).collect();
         joined.sort();
         rows.extend(
             (joined.into_iter())
-                .map(|(k, n)| (name.as_str(), Some("callback"), Some(k), n, 0, 0, partial)),
+                .map(|(k, n)| (name.as_str(), Some("callback"), Some(k), n, 0, 0, why)),
         );
     }
     // Then one row per log kind, with no code: its records that day.
     for (name, r) in &d.resources {
-        let partial = d.partial || r.partial;
+        let why = why_of(r);
         rows.extend(
-            (r.kinds.iter())
-                .map(|(k, n)| (name.as_str(), Some(k.as_str()), None, *n, 0, 0, partial)),
+            (r.kinds.iter()).map(|(k, n)| (name.as_str(), Some(k.as_str()), None, *n, 0, 0, why)),
         );
     }
-    rows.extend((d.kinds.iter()).map(|(k, n)| ("", Some(k.as_str()), None, *n, 0, 0, d.partial)));
+    rows.extend((d.kinds.iter()).map(|(k, n)| ("", Some(k.as_str()), None, *n, 0, 0, day_why)));
     df!(
         "day" => vec![day_text(d.day); rows.len()],
         "resource" => rows.iter().map(|r| r.0).collect::<Vec<_>>(),
@@ -807,8 +814,8 @@ fn day_frame(d: &DayAgg) -> PolarsResult<DataFrame> {
         "count" => rows.iter().map(|r| r.3).collect::<Vec<_>>(),
         "calls" => rows.iter().map(|r| r.4).collect::<Vec<_>>(),
         "exposure" => rows.iter().map(|r| r.5).collect::<Vec<_>>(),
-        "partial" => rows.iter().map(|r| r.6).collect::<Vec<_>>(),
-        "partial_why" => vec![d.partial_why.map(PartialWhy::stored); rows.len()]
+        "partial" => rows.iter().map(|&(.., (partial, _))| partial).collect::<Vec<_>>(),
+        "partial_why" => rows.iter().map(|&(.., (_, why))| why.map(PartialWhy::stored)).collect::<Vec<_>>()
     )
 }
 
@@ -1827,6 +1834,20 @@ mod joined_tests {
             .unwrap()
             .get(0)
             .unwrap());
+        // acs-b's rows say why it is partial, the day's say nothing (rev68a F11: acs-b's
+        // were NULL, read by another reader as a day its records did not cover).
+        let (resources, whys) = (
+            frame.column("resource").unwrap().str().unwrap(),
+            frame.column("partial_why").unwrap().str().unwrap(),
+        );
+        for (resource, why) in resources.iter().zip(whys.iter()) {
+            let want = (resource == Some("acs-b")).then_some("stopped");
+            assert_eq!(why, want, "{resource:?}");
+        }
+        assert_eq!(
+            back.for_resource("acs-b").days[&d].partial_why,
+            Some(PartialWhy::Stopped)
+        );
         // Another count joined is stored otherwise.
         let mut other = h.days[&d].clone();
         other.resources.get_mut("acs-a").unwrap().joined.clear();
