@@ -53,6 +53,14 @@ pub fn path(p: &std::path::Path) -> String {
     out
 }
 
+/// `record` for one, `records` for any other count.
+pub fn records(n: u64) -> &'static str {
+    match n {
+        1 => "record",
+        _ => "records",
+    }
+}
+
 /// One line of text for a terminal: [`hostile`] characters become U+FFFD, line breaks spaces.
 pub fn line(s: &str) -> String {
     s.chars()

@@ -95,7 +95,7 @@ pub fn run_summary(
         lines.push(format!(
             "{} {} read: {} accepted, {} rejected, {} skipped{outside}; needs action {}, failure rate {}; reports in {}",
             r.read,
-            records(r.read),
+            crate::text::records(r.read),
             r.accepted,
             r.rejected,
             r.skipped,
@@ -163,14 +163,6 @@ pub fn run_summary(
         ));
     }
     lines
-}
-
-/// `record` for one, `records` for any other count.
-pub fn records(n: u64) -> &'static str {
-    match n {
-        1 => "record",
-        _ => "records",
-    }
 }
 
 /// That `rejected` of `read` records exceed `--max-bad`, naming the limit:

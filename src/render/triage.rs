@@ -281,7 +281,7 @@ fn totals_section(s: &mut String, t: &Triage) {
             s,
             "{} {} of {} accepted ({:.2}%). {}\n",
             t.total(),
-            super::text::records(t.total()),
+            crate::text::records(t.total()),
             t.accepted,
             // Rounded as report's shares are, a half up (3 of 20,000 is 0.02%).
             crate::report::share(t.total(), t.accepted) * 100.0,
