@@ -610,9 +610,12 @@ impl<'a> Raw<'a> {
         }
     }
 
-    /// Whether no field was found at all.
+    /// Whether no field of a record was found: an Event Grid `topic` (CloudEvents' `source`)
+    /// names a resource, not a record, and alone (`{"note": "...", "source": "probe"}`, a note
+    /// an app kept beside its events) makes none (rev69a F3).
     pub fn is_empty(&self) -> bool {
-        self.vals.iter().all(|v| matches!(v, Val::Missing))
+        (self.vals.iter().enumerate())
+            .all(|(i, v)| i == Field::Topic as usize || matches!(v, Val::Missing))
     }
 
     /// Whether its time is a `[Local Time]` one (no other time given).

@@ -239,6 +239,13 @@ fn rejects_and_skips() {
         normalize(&Raw::default(), &tr),
         Outcome::Skip(SkipReason::NotALogRecord)
     );
+    // A `source` (or `topic`) alone names a resource, not a record: an app's note kept beside
+    // its events (`{"note": "app restarted", "source": "webhook-logger v2"}`) had been a `no
+    // code` reject since `source` was read (rev69a F3).
+    assert_eq!(
+        normalize(&raw(&[(Field::Topic, s("webhook-logger v2"))]), &tr),
+        Outcome::Skip(SkipReason::NotALogRecord)
+    );
     for t in [
         "1999-12-31T23:59:59Z",
         "2101-01-01T00:00:00Z",
