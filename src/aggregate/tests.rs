@@ -1588,8 +1588,16 @@ fn a_resource_run_counts_its_calls_callback_records_as_a_full_run_does() {
 /// leading `/` (026f68f) or with a trailing one (rev68b F5: kept by its name, not by its id).
 #[test]
 fn a_whole_id_pattern_keeps_an_id_without_its_leading_or_with_a_trailing_slash() {
-    let keep =
-        [crate::config::parse_resource("subscriptions/*/communicationservices/acs-a").unwrap()];
+    for pattern in [
+        "subscriptions/*/communicationservices/acs-a",
+        "/subscriptions/*/communicationservices/acs-a/",
+    ] {
+        keeps_each_form(pattern);
+    }
+}
+
+fn keeps_each_form(pattern: &str) {
+    let keep = [crate::config::parse_resource(pattern).unwrap()];
     for id in [
         "/subscriptions/s/providers/microsoft.communication/communicationservices/acs-a",
         "SUBSCRIPTIONS/S/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/ACS-A",
@@ -1598,6 +1606,6 @@ fn a_whole_id_pattern_keeps_an_id_without_its_leading_or_with_a_trailing_slash()
         let mut a = Aggregator::new(Window::default(), 3600).with_resources(&keep);
         let mut r = rec("2026-11-20T01:10:00Z", 500, Some(8572), "c1");
         r.resource_id = Cow::Borrowed(id);
-        assert_eq!(a.record(&r), Kept::Counted, "{id}");
+        assert_eq!(a.record(&r), Kept::Counted, "{pattern} {id}");
     }
 }

@@ -126,12 +126,17 @@ pub fn parse_resource(s: &str) -> Result<glob::Pattern, String> {
     if t.is_empty() {
         return Err("an empty resource pattern matches nothing".into());
     }
-    // A whole id copied without its leading `/`, as some exports write ids, is the id with it:
-    // ids are matched with theirs.
+    // A whole id copied without its leading `/`, as some exports write ids, is the id with it,
+    // and one copied with a trailing `/` the id without it: ids are matched with their leading
+    // `/` and without a trailing one (rev69a F5: `.../acs-contoso/` kept nothing).
     let t = t.to_lowercase();
+    let t = match t.trim_end_matches('/') {
+        "" => t.as_str(),
+        trimmed => trimmed,
+    };
     let t = match t.starts_with("subscriptions/") {
         true => format!("/{t}"),
-        false => t,
+        false => t.to_string(),
     };
     glob::Pattern::new(&t).map_err(|e| format!("{s:?} is not a glob pattern: {e}"))
 }
@@ -341,6 +346,14 @@ mod tests {
             parse_resource("/subscriptions/*").unwrap().as_str(),
             "/subscriptions/*"
         );
+        // A trailing `/` is dropped, as a record's id is matched without it (rev69a F5).
+        assert_eq!(
+            parse_resource("/Subscriptions/s/acs-contoso/")
+                .unwrap()
+                .as_str(),
+            "/subscriptions/s/acs-contoso"
+        );
+        assert_eq!(parse_resource("/").unwrap().as_str(), "/");
     }
 
     #[test]
