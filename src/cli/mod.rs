@@ -90,6 +90,7 @@ impl Cli {
             Command::Report(a) => ("report", a.window.since, a.window.until, a.spikes.day),
             Command::Triage(a) => {
                 a.check_limit()?;
+                a.check_code()?;
                 ("triage", a.window.since, a.window.until, a.spikes.day)
             }
             Command::Kql(a) => {
@@ -212,7 +213,42 @@ fn parse_limit(s: &str) -> Result<usize, String> {
     }
 }
 
+/// `triage`'s key: a subcode, or CODE/SUBCODE (rev69a F4: `500/8511` was refused with
+/// the integer parser's own words), read as `codes` reads a query.
+fn parse_triage_key(s: &str) -> Result<(Option<u32>, u32), String> {
+    use crate::catalogue::Query;
+    match crate::catalogue::parse_query(s)? {
+        Query::Number(subcode) => Ok((None, subcode)),
+        Query::Pair(code, subcode) => Ok((Some(code), subcode)),
+        Query::Code(code) => Err(format!(
+            "{s:?} names no subcode: triage looks into one (SUBCODE or {code}/SUBCODE)"
+        )),
+    }
+}
+
 impl TriageArgs {
+    /// The subcode looked into.
+    pub fn subcode(&self) -> u32 {
+        self.key.1
+    }
+
+    /// The code the records must have: `--code`, or the code of CODE/SUBCODE.
+    pub fn code(&self) -> Option<u32> {
+        self.code.or(self.key.0)
+    }
+
+    /// A CODE/SUBCODE and a `--code` of another code ask for no record.
+    fn check_code(&self) -> Result<(), clap::Error> {
+        match (self.key.0, self.code) {
+            (Some(a), Some(b)) if a != b => Err(usage_error(
+                Some("triage"),
+                ErrorKind::ArgumentConflict,
+                format!("{a}/{} and --code {b} name two codes: give one", self.key.1),
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// --limit needs --calls: checked here, not by clap's `requires`, whose error calls --calls
     /// a missing required argument.
     fn check_limit(&self) -> Result<(), clap::Error> {
@@ -343,9 +379,10 @@ pub struct KqlArgs {
 
 #[derive(Debug, Args)]
 pub struct TriageArgs {
-    /// The subcode to look into.
-    #[arg(value_name = "SUBCODE")]
-    pub subcode: u32,
+    /// The subcode to look into, or CODE/SUBCODE (`500/8511`, as the reports name keys: the
+    /// same as `8511 --code 500`).
+    #[arg(value_name = "SUBCODE", value_parser = parse_triage_key)]
+    pub key: (Option<u32>, u32),
 
     /// Files or directories to read (as for `report`); none shows the catalogue and history only.
     #[arg(value_name = "INPUT")]

@@ -69,11 +69,11 @@ pub fn run(
     let mut history = history.for_resources(&args.window.resource, &input_days, calls.joined());
     // The subcode's days as the stored history holds them, before the input's join them.
     let stored_days = (args.spikes.history.as_ref())
-        .map(|_| triage::history_days(&history, args.subcode, args.code));
+        .map(|_| triage::history_days(&history, args.subcode(), args.code()));
     // Split as the verdicts are, when each resource is tested against its own history.
     let stored_by_resource = match (&args.spikes.history, args.spikes_by) {
         (Some(_), SpikesBy::Resource) => {
-            triage::history_days_by_resource(&history, args.subcode, args.code)
+            triage::history_days_by_resource(&history, args.subcode(), args.code())
         }
         _ => Vec::new(),
     };
@@ -110,7 +110,7 @@ pub fn run(
     t.history = stored_days;
     t.history_by_resource = stored_by_resource;
     let mut steps = triage::next_steps(
-        (args.subcode, args.code),
+        (args.subcode(), args.code()),
         (&args.inputs, &settings.reading(), numbers),
         &args.window.window(),
         &args.window.resource,
@@ -208,7 +208,7 @@ fn read(
     };
     let make = || {
         let all = filter().sharing_rejects(&rejects).sharing_cells(&spill);
-        let focus = Focus::new(args.subcode, args.code, all).listing(listing);
+        let focus = Focus::new(args.subcode(), args.code(), all).listing(listing);
         focus.sharing_ids(&ids)
     };
     if args.inputs.is_empty() {

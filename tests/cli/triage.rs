@@ -26,6 +26,32 @@ fn triage_on_samples() {
     );
     assert_eq!(v["verdict"]["keys"][0]["status"], "insufficient_history");
     insta::assert_snapshot!("triage_8510_json", stdout(&out));
+    // CODE/SUBCODE, as the reports name keys, is the same triage (rev69a F4: refused with the
+    // integer parser's words); with a --code of another code, or no subcode, a usage error.
+    let pair = bin()
+        .args(["triage", "400/8510", "samples/", "--format", "json"])
+        .assert()
+        .success();
+    assert_eq!(stdout(&pair), stdout(&out));
+    for (args, said) in [
+        (
+            &["400/8510", "--code", "500"][..],
+            "400/8510 and --code 500 name two codes: give one",
+        ),
+        (&["400/"], "\"400/\" names no subcode"),
+        (
+            &["40x/8510"],
+            "\"40x/8510\" is not a number or CODE/SUBCODE",
+        ),
+    ] {
+        let err = bin()
+            .arg("triage")
+            .args(args)
+            .arg("samples/")
+            .assert()
+            .code(2);
+        assert!(stderr(&err).contains(said), "{args:?}: {}", stderr(&err));
+    }
     let dir = tempfile::tempdir().unwrap();
     let csv_path = dir.path().join("calls.csv");
     bin()
