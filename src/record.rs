@@ -239,7 +239,7 @@ impl SkipReason {
             SkipReason::NoResult => "event without a result",
             SkipReason::NotALogRecord => "not a log record or event",
             SkipReason::OtherLog => "another ACS log, not Call Automation",
-            SkipReason::OtherService => "another Azure service's log, not ACS",
+            SkipReason::OtherService => "another Azure service's log or event, not ACS",
             SkipReason::SucceededEvent => "Succeeded event with the code of what it ended",
             SkipReason::Platform => "activity log or platform metrics, not a resource log",
             SkipReason::LogLine => "log line without a record",

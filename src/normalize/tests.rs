@@ -239,6 +239,32 @@ fn rejects_and_skips() {
         normalize(&Raw::default(), &tr),
         Outcome::Skip(SkipReason::NotALogRecord)
     );
+    // Another Azure service's event, in either schema, beside ACS's at one endpoint (rev69a
+    // F6: `no code` rejects): skipped as its resource logs are.
+    for event in [
+        raw(&[
+            (Field::Type, s("Microsoft.Storage.BlobCreated")),
+            (Field::Time, s("2019-11-18T15:13:39.4589254Z")),
+        ]),
+        raw(&[
+            (Field::Topic, s("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st")),
+            (Field::Time, s("2019-11-18T15:13:39Z")),
+            (Field::ResultCode, Val::Int(500)),
+        ]),
+    ] {
+        assert_eq!(
+            normalize(&event, &tr),
+            Outcome::Skip(SkipReason::OtherService)
+        );
+    }
+    // A callback's `source` names no provider: it is read.
+    let mut callback = raw(&[
+        (Field::Type, s("Microsoft.Communication.PlayFailed")),
+        (Field::Topic, s("calling/callConnections/c1")),
+        (Field::Time, s("2026-11-24T10:00:01Z")),
+    ]);
+    callback.set(Field::ResultCode, Val::Int(400));
+    assert!(matches!(normalize(&callback, &tr), Outcome::Record(_)));
     // A `source` (or `topic`) alone names a resource, not a record: an app's note kept beside
     // its events (`{"note": "app restarted", "source": "webhook-logger v2"}`) had been a `no
     // code` reject since `source` was read (rev69a F3).
