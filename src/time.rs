@@ -695,8 +695,11 @@ pub fn order_evidence(s: &str) -> Option<DateOrder> {
         Some(DateOrder::Dmy)
     } else if b > 12 && a <= 12 {
         Some(DateOrder::Mdy)
-    } else if pm.is_some() && s.contains(',') {
-        // `5/5/2023, 5:43:25.746 PM` is the en-US form of the portal.
+    } else if pm.is_some() && s.contains(',') && s.trim_end().ends_with('M') {
+        // `5/5/2023, 5:43:25.746 PM` is the en-US form of the portal. A lower-case `pm` is
+        // the day-first locales' (en-AU `05/11/2026, 8:26:12.030 pm`, en-IN, en-NZ): it
+        // tells nothing, and a file of such dates alone is guessed, with its warning (rev69a
+        // F7: read month-first without a word).
         Some(DateOrder::Mdy)
     } else {
         None
@@ -1273,5 +1276,11 @@ mod tests {
             Some(DateOrder::Ymd)
         );
         assert_eq!(order_evidence("05/06/2026 20:26:12.030"), None);
+        assert_eq!(order_evidence("05/11/2026, 8:26:12.030 pm"), None);
+        assert_eq!(order_evidence("5/11/2026, 8:26:12.030 am"), None);
+        assert_eq!(
+            order_evidence("13/11/2026, 8:26:12.030 pm"),
+            Some(DateOrder::Dmy)
+        );
     }
 }
