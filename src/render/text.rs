@@ -115,6 +115,8 @@ pub fn run_summary(
         if let Some(left_out) = &r.spikes.baseline_left_out {
             lines.push(line(left_out));
         }
+        // A scope the volume test could not test, beside all records it did.
+        lines.extend(r.spikes.volume_untested.iter().map(|l| line(l)));
         if let Some(l) = super::summary::new_below_min_line(r, cat) {
             lines.push(line(&l));
         }
@@ -340,6 +342,21 @@ mod snapshots {
         let quiet = super::run_summary(&r, &cat, out, &ALL, true, end(Exit::TooManyRejects, true))
             .join("\n");
         insta::assert_snapshot!(format!("{loud}\n-- quiet, too many rejects:\n{quiet}"));
+    }
+
+    /// A scope the volume test left untested is said on the terminal too, as in summary.md
+    /// (fix68d's leftover), and not under --quiet.
+    #[test]
+    fn a_scope_not_tested_is_said_on_the_terminal() {
+        let cat = fixture::catalogue();
+        let mut r = fixture::report(&cat);
+        let why = "Not tested: resource acs-prod, for want of 3 baseline days that count it: ...";
+        r.spikes.volume_untested = vec![why.to_string()];
+        let out = std::path::Path::new("reports");
+        let said =
+            |quiet| super::run_summary(&r, &cat, out, &ALL, quiet, end(Exit::Success, false));
+        assert!(said(false).iter().any(|l| l == why), "{:?}", said(false));
+        assert!(!said(true).iter().any(|l| l == why));
     }
 
     #[test]
