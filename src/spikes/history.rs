@@ -58,10 +58,6 @@ pub enum PartialWhy {
     NotOver,
     /// Its records stop early and all records were low or a DROP: an export that stopped.
     Stopped,
-    /// The records of some of its resources stop early ([`ResourceDay::partial`]), and so all
-    /// records were low or a DROP: no baseline of all records (nor of the log kinds), while each
-    /// other resource's day is its baseline ([`DayAgg::resources_apart`]).
-    ResourcesStopped,
     /// The run that stored it rejected more records than `--max-bad` allows: `rejected` of
     /// `read`.
     Rejects { rejected: u64, read: u64 },
@@ -95,7 +91,6 @@ impl PartialWhy {
             PartialWhy::Uncovered => "uncovered".to_string(),
             PartialWhy::NotOver => "not over".to_string(),
             PartialWhy::Stopped => "stopped".to_string(),
-            PartialWhy::ResourcesStopped => "resources stopped".to_string(),
             PartialWhy::Rejects { rejected, read } => format!("rejects {rejected} of {read}"),
             PartialWhy::Copies {
                 files,
@@ -122,7 +117,6 @@ impl PartialWhy {
             "uncovered" => Some(PartialWhy::Uncovered),
             "not over" => Some(PartialWhy::NotOver),
             "stopped" => Some(PartialWhy::Stopped),
-            "resources stopped" => Some(PartialWhy::ResourcesStopped),
             _ if s.starts_with("copies ") || s.starts_with("guessed order ") => {
                 let (copies, s) = match s.strip_prefix("copies ") {
                     Some(s) => (true, s),
@@ -232,18 +226,6 @@ impl DayAgg {
             && resources
     }
 
-    /// Whether the day is partial for all records only: some resources' records stopped early
-    /// and made all records low ([`PartialWhy::ResourcesStopped`]); each resource's day is
-    /// partial as its own mark says.
-    pub fn resources_apart(&self) -> bool {
-        self.partial && self.partial_why == Some(PartialWhy::ResourcesStopped)
-    }
-
-    /// Whether `r`, one of the day's resources, is partial in its own history.
-    fn resource_partial(&self, r: &ResourceDay) -> bool {
-        r.partial || self.partial && !self.resources_apart()
-    }
-
     /// Whether the day names resources and holds callback records, but counts none of them
     /// under a resource: a day stored before callback records were counted under their calls'
     /// resources, whose resources' days hold no callback record (or a day whose callback
@@ -281,8 +263,7 @@ pub struct ResourceDay {
     pub joined: BTreeMap<Key, u64>,
     /// Its records stop early on a day stored whole, and its volume test found it low or a
     /// DROP (`night::stopped_short`): never its baseline. A partial day's resources are not
-    /// marked (the whole day is no baseline), but those of a day partial for all records only
-    /// ([`DayAgg::resources_apart`]).
+    /// marked (the whole day is no baseline).
     pub partial: bool,
 }
 
@@ -502,7 +483,6 @@ impl History {
             .map(|(day, d)| {
                 // A day stored before callback records were joined holds none of a resource's.
                 let callbacks_apart = joined && d.callbacks_apart();
-                let apart = d.resources_apart();
                 // A run of some resources that could not read its resources' calls first keeps
                 // the records that name them, not the callback records of their calls, which
                 // name none: their days are taken without them.
@@ -545,19 +525,10 @@ impl History {
                 } else {
                     (BTreeMap::new(), HashMap::new())
                 };
-                // A day partial for all records only, by some resources' stops, is partial for
-                // those kept when one of them stopped.
-                let (partial, partial_why) = match apart {
-                    true => {
-                        let stopped = resources.values().any(|r| r.partial);
-                        (stopped, stopped.then_some(PartialWhy::ResourcesStopped))
-                    }
-                    false => (d.partial, d.partial_why),
-                };
                 let day_agg = DayAgg {
                     day,
-                    partial,
-                    partial_why,
+                    partial: d.partial,
+                    partial_why: d.partial_why,
                     exposure,
                     keys,
                     resources,
@@ -588,9 +559,9 @@ impl History {
                     day,
                     DayAgg {
                         day,
-                        partial: d.resource_partial(r),
+                        partial: d.partial || r.partial,
                         // A resource's own early stop is its volume test's finding.
-                        partial_why: match d.partial && !d.resources_apart() {
+                        partial_why: match d.partial {
                             true => d.partial_why,
                             false => r.partial.then_some(PartialWhy::Stopped),
                         },
@@ -801,7 +772,7 @@ fn day_frame(d: &DayAgg) -> PolarsResult<DataFrame> {
     let day_why = (d.partial, d.partial_why);
     // A resource's rows say the whole day's reason, or its own early stop's (rev68a F11: its
     // `partial_why` had been the day's, NULL, read back as a day its records did not cover).
-    let why_of = |r: &ResourceDay| match d.partial && !d.resources_apart() {
+    let why_of = |r: &ResourceDay| match d.partial {
         true => day_why,
         false => (r.partial, r.partial.then_some(PartialWhy::Stopped)),
     };
@@ -1075,9 +1046,8 @@ fn read_day(mut reader: ParquetReader<File>, max_text: usize) -> Result<(DayAgg,
             Entry::Occupied(mut e) => e.get_mut().absorb(r),
         }
     }
-    // A partial day's resources are partial with it: only a whole day's are marked, and one
-    // partial for all records only.
-    if d.partial && !d.resources_apart() {
+    // A partial day's resources are partial with it: only a whole day's are marked.
+    if d.partial {
         d.resources.values_mut().for_each(|r| r.partial = false);
     }
     Ok((d, was_cut))
@@ -1301,7 +1271,6 @@ mod tests {
             PartialWhy::Uncovered,
             PartialWhy::NotOver,
             PartialWhy::Stopped,
-            PartialWhy::ResourcesStopped,
             PartialWhy::Rejects {
                 rejected: 41,
                 read: 3148,
@@ -1887,49 +1856,6 @@ mod joined_tests {
         assert!(h.for_resource("acs-b").days[&d].partial);
         assert!(!h.for_resource("acs-a").days[&d].partial);
         assert!(!h.days[&d].callbacks_apart());
-    }
-
-    /// A day partial for all records only (acs-b's stop made all records low) reads back so:
-    /// each resource's day is as its own mark says, in its own history and in a run of some
-    /// resources.
-    #[test]
-    fn a_day_partial_for_all_records_only_keeps_its_resources_days() {
-        let dir = tempfile::tempdir().unwrap();
-        let d = parse_day("2026-11-24").unwrap();
-        let mut day = joined_day(d);
-        day.partial = true;
-        day.partial_why = Some(PartialWhy::ResourcesStopped);
-        let h = History {
-            days: BTreeMap::from([(d, day)]),
-            scope: None,
-            names_cut: Vec::new(),
-        };
-        h.store(dir.path(), &[d]).unwrap();
-        let (back, w) = History::load(dir.path()).unwrap();
-        assert!(w.is_empty(), "{w:?}");
-        assert_eq!(back.days[&d], h.days[&d]);
-        assert!(back.days[&d].resources_apart());
-        let of = |name: &str| {
-            let day = &back.for_resource(name).days[&d];
-            (day.partial, day.partial_why)
-        };
-        assert_eq!(of("acs-a"), (false, None));
-        assert_eq!(of("acs-b"), (true, Some(PartialWhy::Stopped)));
-        let some = |name: &str| {
-            let p = [glob::Pattern::new(name).unwrap()];
-            let day = &back
-                .clone()
-                .for_resources(&p, &History::default(), true)
-                .days[&d];
-            (day.partial, day.resources_apart())
-        };
-        assert_eq!(some("acs-a"), (false, false));
-        assert_eq!(some("acs-b"), (true, true));
-        assert_eq!(some("acs-*"), (true, true));
-        // A day partial for another reason is every resource's partial day.
-        let mut uncovered = back.clone();
-        uncovered.days.get_mut(&d).unwrap().partial_why = Some(PartialWhy::Uncovered);
-        assert!(uncovered.for_resource("acs-a").days[&d].partial);
     }
 
     /// A run of some resources that read their calls first counts the callback records of

@@ -672,9 +672,7 @@ pub fn resource_baselines(history: &History, day: i64) -> BTreeMap<String, Resou
     };
     let baseline: Vec<&DayAgg> = (1..=BASELINE_WEEKS)
         .filter_map(|w| history.days.get(&(day - 7 * w)))
-        // A day partial for all records only is each resource's as its own mark says.
-        .filter(|a| !a.partial || a.resources_apart())
-        .filter(|a| a.resources.values().any(|r| !r.keys.is_empty()))
+        .filter(|a| !a.partial && a.resources.values().any(|r| !r.keys.is_empty()))
         .collect();
     if baseline.len() < MIN_BASELINE_DAYS {
         return BTreeMap::new();
@@ -941,8 +939,7 @@ pub fn resource_short_said(history: &History, name: &str, day: i64) -> String {
         .filter_map(|d| of.days.get(d).filter(|a| a.partial))
         .collect();
     let none: Vec<String> = (baseline.iter())
-        .filter(|d| !of.days.contains_key(d))
-        .filter(|d| (history.days.get(d)).is_some_and(|a| !a.partial || a.resources_apart()))
+        .filter(|d| !of.days.contains_key(d) && history.days.get(d).is_some_and(|a| !a.partial))
         .map(|&d| day_text(d))
         .collect();
     let mut said = vec![match complete.as_slice() {
@@ -1068,13 +1065,6 @@ pub fn partial_days_said(days: &[&DayAgg], head: Option<String>) -> String {
             None | Some(PartialWhy::Uncovered) => (0, day_text(d.day)),
             Some(PartialWhy::NotOver) => (1, day_text(d.day)),
             Some(PartialWhy::Stopped) => (2, day_text(d.day)),
-            Some(PartialWhy::ResourcesStopped) => {
-                let stopped: Vec<&str> = (d.resources.iter())
-                    .filter(|(_, r)| r.partial)
-                    .map(|(name, _)| name.as_str())
-                    .collect();
-                (6, format!("{} ({})", day_text(d.day), stopped.join(", ")))
-            }
             Some(PartialWhy::Rejects { rejected, read }) => (
                 3,
                 format!(
@@ -1121,8 +1111,7 @@ pub fn partial_days_said(days: &[&DayAgg], head: Option<String>) -> String {
         2 => "whose records stopped before the day's end, low or a DROP (an export that stopped, or files left out or late): re-run each night with all its files",
         3 => "over --max-bad: fix the files or raise --max-bad and re-run those nights",
         4 => "the same export read twice: re-run those nights without the copies",
-        5 => "whose dates could not tell the day/month order, read month-first: re-run those nights with --date-order (mdy or dmy; a day the guess made up stays partial until its file is removed)",
-        _ => "on which the records of those resources stopped before the day's end and made all records low or a DROP (an export that stopped, or files left out or late): no baseline of all records, each other resource's day its own; re-run each night with all its files",
+        _ => "whose dates could not tell the day/month order, read month-first: re-run those nights with --date-order (mdy or dmy; a day the guess made up stays partial until its file is removed)",
     }
     };
     let sep = |cause: u8| if cause >= 3 { ", " } else { " " };

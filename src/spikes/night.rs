@@ -152,7 +152,7 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
         true => {
             let begun = begun_days(taken, now, &mut warnings);
             let whole = stopped_short(history, &before, begun, &volume, &mut warnings);
-            let whole = resources_stopped_short(history, &before, whole, &volume, &mut warnings);
+            resources_stopped_short(history, &before, &whole, &volume, &mut warnings);
             let store = to_store(history, &before, whole, asked, &mut warnings);
             // A day stored as it is already (a re-run over the same archives, a backfill run
             // again) is not encoded and compared with its file again: it would change nothing.
@@ -680,20 +680,14 @@ fn stopped_short(
 /// expected records, and the exposures of its keys, for four weeks. It is never that
 /// resource's baseline ([`History::for_resource`], the volume test, the usual rate), as
 /// [`stopped_short`] makes a whole day partial; over a complete day of the resource the
-/// history holds, that day of it is kept. When their stops make all records a DROP or low,
-/// the day is no baseline of all records (nor of the log kinds) either, each other resource's
-/// day its baseline ([`PartialWhy::ResourcesStopped`]): stored whole, the short count would
-/// lower the expected records of all for four weeks (rev68a: 533 of the usual 1000, and the
-/// weekday's expected 766.5 four weeks on); over a complete day the history holds, that day
-/// is kept whole. Returns the days of `taken` to store.
+/// history holds, that day of it is kept.
 fn resources_stopped_short(
     history: &mut History,
     before: &BTreeMap<i64, DayAgg>,
-    mut taken: Vec<i64>,
+    taken: &[i64],
     volume: &[VolumeVerdict],
     warnings: &mut Vec<String>,
-) -> Vec<i64> {
-    let mut stopped: Vec<&str> = Vec::new();
+) {
     for v in volume {
         let (Some(name), Some((at, Some((other, until))))) =
             (v.scope.strip_prefix("resource "), v.stops.as_deref())
@@ -704,7 +698,6 @@ fn resources_stopped_short(
         let Some(new) = day.and_then(|d| d.resources.get_mut(name)) else {
             continue;
         };
-        stopped.push(name);
         let why = format!(
             "its records stop at {} UTC ({other}'s run until {}), before the day's end, and it is {} ({:.0}% of the expected): an export that stopped, or files left out or late, whose short count would lower its baseline of the weeks to come",
             clock_text(*at),
@@ -737,51 +730,6 @@ fn resources_stopped_short(
             }
         }
     }
-    let all = volume
-        .iter()
-        .find(|v| matches!(v.scope.as_str(), "all" | "all but retired"))
-        .filter(|v| {
-            matches!(
-                v.status,
-                volume::VolumeStatus::Drop | volume::VolumeStatus::Low
-            )
-        });
-    let (Some(v), false) = (all, stopped.is_empty()) else {
-        return taken;
-    };
-    let Some(new) = (history.days.get_mut(&v.day)).filter(|d| !d.partial) else {
-        return taken;
-    };
-    let why = format!(
-        "the records of {} stop early, and all records are {} ({:.0}% of the expected)",
-        stopped.join(", "),
-        match v.status {
-            volume::VolumeStatus::Drop => "a DROP",
-            _ => "low",
-        },
-        v.ratio * 100.0
-    );
-    match before.get(&v.day).filter(|old| !old.partial) {
-        Some(old) => {
-            warnings.push(format!(
-                "the history keeps its complete {} ({} records, not this run's {}): {why}",
-                day_text(v.day),
-                old.exposure,
-                new.exposure
-            ));
-            *new = old.clone();
-            taken.retain(|&d| d != v.day);
-        }
-        None => {
-            new.partial = true;
-            new.partial_why = Some(PartialWhy::ResourcesStopped);
-            warnings.push(format!(
-                "the history stores {} as partial for all records and the log kinds, never their baseline: {why}; each other resource's day is its baseline (a re-run with the missing files replaces the day)",
-                day_text(v.day)
-            ));
-        }
-    }
-    taken
 }
 
 /// Days a warning of [`to_store`] names, at most: a file of three years' records, its order
@@ -842,10 +790,9 @@ fn to_store(
                 new.exposure
             ));
             continue;
-        } else if !new.partial || new.resources_apart() {
+        } else if !new.partial {
             new.partial = true;
-            // A day partial already keeps its reason: its fix comes first (but one partial for
-            // all records only, whose resources this cause spoils too).
+            // A day partial already keeps its reason: its fix comes first.
             new.partial_why = Some(why);
             said[at].1.push(day_text(day));
         }

@@ -384,12 +384,12 @@ pub fn test(
     // A baseline day of no record counted (a day file's rows of 0 records, which no run writes)
     // is left out, as a kind's day without the kind is: kept, it made an expected 0, and any
     // count tonight a `normal` 400 times it (200 records over 0.5).
-    let all = |a: &DayAgg| Some(kept(a)).filter(|&n| n > 0 && !a.partial);
+    let all = |a: &DayAgg| Some(kept(a)).filter(|&n| n > 0);
     let base = scope_baseline(history, day, th, &all);
     out.push(test_scope(day, scope, today.map_or(0, kept), &base, th));
 
-    test_each(day, Breakdown::Kind, history, th, &mut out);
-    test_each(day, Breakdown::Resource, history, th, &mut out);
+    test_each(day, Breakdown::Kind, &baseline, history, th, &mut out);
+    test_each(day, Breakdown::Resource, &baseline, history, th, &mut out);
     for v in &mut out[1..] {
         let name = v.scope.split_once(' ').map_or("", |(_, n)| n);
         if (v.status.flagged() || v.status == VolumeStatus::Low) && is_retired(name) {
@@ -412,7 +412,11 @@ fn scope_baseline(
     th: &Bar,
     records: &dyn Fn(&DayAgg) -> Option<u64>,
 ) -> Vec<u64> {
-    let of = |d: i64| history.days.get(&d).and_then(records);
+    let of = |d: i64| {
+        (history.days.get(&d))
+            .filter(|a| !a.partial)
+            .and_then(records)
+    };
     let mut dropped: Vec<i64> = Vec::new();
     let base = |d: i64, dropped: &[i64]| -> Vec<u64> {
         (1..=BASELINE_WEEKS)
@@ -481,16 +485,6 @@ impl Breakdown {
         }
     }
 
-    /// Whether the day is a baseline of the breakdown: complete, or for a resource partial for
-    /// all records only ([`DayAgg::resources_apart`]: some resources' stops made all records
-    /// and the log kinds low, each resource's day is as its own mark says).
-    fn day_whole(self, a: &DayAgg) -> bool {
-        match self {
-            Breakdown::Kind => !a.partial,
-            Breakdown::Resource => !a.partial || a.resources_apart(),
-        }
-    }
-
     /// Whether the history kept the breakdown of the day.
     fn kept(self, a: &DayAgg) -> bool {
         match self {
@@ -504,9 +498,15 @@ impl Breakdown {
 /// history kept that breakdown and that had records of the name. The names are read from the
 /// days' own maps, merged in order, and not copied: an export of made-up resource ids has them
 /// by the hundred thousand.
-fn test_each(day: i64, by: Breakdown, history: &History, th: &Bar, out: &mut Vec<VolumeVerdict>) {
-    let baseline = (1..=BASELINE_WEEKS).filter_map(|w| history.days.get(&(day - 7 * w)));
-    let kept = baseline.filter(|a| by.day_whole(a) && by.kept(a));
+fn test_each(
+    day: i64,
+    by: Breakdown,
+    baseline: &[i64],
+    history: &History,
+    th: &Bar,
+    out: &mut Vec<VolumeVerdict>,
+) {
+    let kept = (baseline.iter().map(|d| &history.days[d])).filter(|a| by.kept(a));
     let today = history.days.get(&day);
     // A baseline day stored before callback records were counted under their calls' resources
     // holds each resource's records that name it: the days are compared on those alone (each
@@ -525,8 +525,7 @@ fn test_each(day: i64, by: Breakdown, history: &History, th: &Bar, out: &mut Vec
         // before it existed: left out, as a spike test leaves out a key's flagged days. Kept,
         // it would lower what is expected, and hide the next drop on that weekday.
         let of_name = |a: &DayAgg| {
-            (by.count(a, name, named))
-                .filter(|&n| by.day_whole(a) && by.kept(a) && n > 0 && by.whole(a, name))
+            (by.count(a, name, named)).filter(|&n| by.kept(a) && n > 0 && by.whole(a, name))
         };
         let base = scope_baseline(history, day, th, &of_name);
         let x = today.and_then(|a| by.count(a, name, named)).unwrap_or(0);
