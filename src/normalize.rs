@@ -747,8 +747,9 @@ const OTHER_EVENTS: [&str; 5] = [
 /// none) names another provider than `Microsoft.Communication`: another service's resource log
 /// in the same storage account, or its event delivered to the same endpoint.
 fn other_service(raw: &Raw<'_>) -> bool {
-    let id = match (raw.get(Field::ResourceId), raw.get(Field::Topic)) {
-        (Val::Str(id), _) | (Val::Missing, Val::Str(id)) => id,
+    let (id, topic) = match (raw.get(Field::ResourceId), raw.get(Field::Topic)) {
+        (Val::Str(id), _) => (id, false),
+        (Val::Missing, Val::Str(id)) => (id, true),
         _ => return false,
     };
     let marker = b"/providers/";
@@ -760,7 +761,11 @@ fn other_service(raw: &Raw<'_>) -> bool {
         return false;
     };
     let provider = id[at + marker.len()..].split('/').next().unwrap_or("");
+    // An Event Grid custom topic or domain carries any publisher's events, ACS's republished
+    // too (rev69b F4: a PlayFailed under `.../Microsoft.EventGrid/topics/acs-forward` was
+    // skipped): its topic says nothing of whose event it is.
     !provider.eq_ignore_ascii_case("Microsoft.Communication")
+        && !(topic && provider.eq_ignore_ascii_case("Microsoft.EventGrid"))
 }
 
 /// The kind of record a category, type or table name says: `Err` for streaming usage and

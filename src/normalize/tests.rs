@@ -257,6 +257,23 @@ fn rejects_and_skips() {
             Outcome::Skip(SkipReason::OtherService)
         );
     }
+    // An ACS event republished through an Event Grid custom topic or domain, its type short
+    // (rev69b F4): read.
+    for topic in [
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.EventGrid/topics/acs-forward",
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.EventGrid/domains/d/topics/calls",
+    ] {
+        let mut forwarded = raw(&[
+            (Field::Type, s("PlayFailed")),
+            (Field::Topic, s(topic)),
+            (Field::Time, s("2026-11-24T10:00:01Z")),
+        ]);
+        forwarded.set(Field::ResultCode, Val::Int(500));
+        assert!(
+            matches!(normalize(&forwarded, &tr), Outcome::Record(_)),
+            "{topic}"
+        );
+    }
     // A callback's `source` names no provider: it is read.
     let mut callback = raw(&[
         (Field::Type, s("Microsoft.Communication.PlayFailed")),
