@@ -647,16 +647,18 @@ fn overview_section(s: &mut String, r: &Report) {
     }
     let _ = writeln!(
         s,
-        "- **Needs action:** {} ({} failure-class records of {} accepted)",
+        "- **Needs action:** {} ({} failure-class {} of {} accepted)",
         pct(r.needs_action_rate()),
         r.needs_action,
+        crate::text::records(r.needs_action),
         r.accepted
     );
     let _ = writeln!(
         s,
-        "- **Failure rate:** {} ({} records of a code other than success, caller outcomes included)",
+        "- **Failure rate:** {} ({} {} of a code other than success, caller outcomes included)",
         pct(r.failure_rate()),
         r.failures,
+        crate::text::records(r.failures),
     );
     let _ = writeln!(s, "- **Catalogue:** {}\n", escape(&r.catalogue.join("; ")));
 }
