@@ -197,8 +197,23 @@ impl KqlArgs {
                 ErrorKind::ArgumentConflict,
                 "--subcode is for triage and triage-calls: the other reports count every key",
             ),
+            (true, Some((Some(a), s))) if self.code.is_some_and(|b| b != a) => error(
+                ErrorKind::ArgumentConflict,
+                &format!(
+                    "--subcode {a}/{s} and --code {} name two codes: give one",
+                    self.code.unwrap_or_default()
+                ),
+            ),
             _ => Ok(()),
         }
+    }
+}
+
+impl KqlArgs {
+    /// The subcode looked into and the code its records must have (`--code`, or the code
+    /// of `--subcode CODE/SUBCODE`).
+    pub fn focus(&self) -> Option<(u32, Option<u32>)> {
+        (self.subcode).map(|(code, subcode)| (subcode, self.code.or(code)))
     }
 }
 
@@ -365,9 +380,10 @@ pub struct KqlArgs {
     #[arg(long, value_name = "R", default_value_t = crate::spikes::volume::LOW_RATIO, value_parser = crate::config::parse_low_ratio)]
     pub volume_low_ratio: f64,
 
-    /// The subcode `triage` and `triage-calls` look into (required for them).
-    #[arg(long, value_name = "SUBCODE")]
-    pub subcode: Option<u32>,
+    /// The subcode `triage` and `triage-calls` look into (required for them), or CODE/SUBCODE
+    /// (`500/8511`, the same as `--subcode 8511 --code 500`).
+    #[arg(long, value_name = "SUBCODE", value_parser = parse_triage_key)]
+    pub subcode: Option<(Option<u32>, u32)>,
 
     /// With `--subcode`: only records with this code.
     #[arg(long, value_name = "CODE", requires = "subcode")]

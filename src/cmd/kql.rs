@@ -28,7 +28,7 @@ pub fn run(cat: &Catalogue, args: &KqlArgs) -> Result<Exit> {
             resources: args.resource.clone(),
             retired: args.retired.clone(),
             volume_low_ratio: args.volume_low_ratio,
-            focus: args.subcode.map(|s| (s, args.code)),
+            focus: args.focus(),
         },
     );
     std::io::stdout().lock().write_all(q.as_bytes())?;

@@ -1131,3 +1131,44 @@ fn kql_silent_gives_silent_csv() {
         );
     }
 }
+
+/// `--subcode CODE/SUBCODE` is the query of `--subcode SUBCODE --code CODE`, as `triage`
+/// takes it (rev69b F9: the integer parser's `invalid digit found in string`); with a
+/// `--code` of another code, a usage error naming both.
+#[test]
+fn kql_takes_a_key_as_triage_does() {
+    let query = |args: &[&str]| {
+        stdout(
+            &bin()
+                .args(["kql", "triage", "--no-config"])
+                .args(args)
+                .assert()
+                .success(),
+        )
+    };
+    assert_eq!(
+        query(&["--subcode", "500/8511"]),
+        query(&["--subcode", "8511", "--code", "500"])
+    );
+    assert_ne!(
+        query(&["--subcode", "500/8511"]),
+        query(&["--subcode", "8511"])
+    );
+    let err = bin()
+        .args([
+            "kql",
+            "triage",
+            "--no-config",
+            "--subcode",
+            "500/8511",
+            "--code",
+            "400",
+        ])
+        .assert()
+        .code(2);
+    assert!(
+        stderr(&err).contains("--subcode 500/8511 and --code 400 name two codes"),
+        "{}",
+        stderr(&err)
+    );
+}
