@@ -764,8 +764,9 @@ fn other_service(raw: &Raw<'_>) -> bool {
     // An Event Grid custom topic or domain carries any publisher's events, ACS's republished
     // too (rev69b F4: a PlayFailed under `.../Microsoft.EventGrid/topics/acs-forward` was
     // skipped): its topic says nothing of whose event it is.
-    !provider.eq_ignore_ascii_case("Microsoft.Communication")
-        && !(topic && provider.eq_ignore_ascii_case("Microsoft.EventGrid"))
+    let ours = provider.eq_ignore_ascii_case("Microsoft.Communication");
+    let event_grid = topic && provider.eq_ignore_ascii_case("Microsoft.EventGrid");
+    !(ours || event_grid)
 }
 
 /// The kind of record a category, type or table name says: `Err` for streaming usage and
