@@ -2,7 +2,7 @@
 //! CRLF, locale datetimes whose day/month order is inferred from the file's own values.
 
 use std::io;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -122,10 +122,6 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     };
 
     let wanted = wanted_columns(&names.fields);
-    // The order a later date tells, against the guess (0: none yet), noted by the worker that
-    // read it: read by ranges, the reading is dropped and the file read again in order, in
-    // that one (read in parts, `read_in_parts` does the same).
-    let told = AtomicU8::new(0);
     let row = Row {
         delim,
         width,
@@ -167,14 +163,10 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                 if doubt.load(Ordering::Relaxed) {
                     return 0;
                 }
+                // A date of the other day/month order than a guessed one is only noted: the
+                // ranges' dates, all told, decide (`ranges::read`), as they do read in parts.
                 let (lines, open) = rows(b, first_line, &by_ranges, &mut None, c);
-                if let Some(o) = c.counts.order.told.filter(|_| guessed) {
-                    told.store(order_code(o), Ordering::Relaxed);
-                }
-                if open && !last
-                    || told.load(Ordering::Relaxed) != 0
-                    || switched.load(Ordering::Relaxed)
-                {
+                if open && !last || switched.load(Ordering::Relaxed) {
                     doubt.store(true, Ordering::Relaxed);
                 }
                 lines
@@ -187,12 +179,12 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                 blocks::give_buffer(data);
                 return Ok(());
             }
-            // The ranges disagreed on where rows start, a date told the day/month order against
-            // the guess, or a header in another column order was met: read in order (in that
-            // day/month order; each block after the other, past such a header).
-            if let Some(order) = order_of_code(told.load(Ordering::Relaxed)) {
+            // The ranges disagreed on where rows start, their dates told the day/month order
+            // against the guess (which `ranges::read` took back, and said), or a header in
+            // another column order was met: read in order (in that day/month order; each
+            // block after the other, past such a header).
+            if guessed && !ctx.rules.guessed {
                 guess_said = None;
-                ctx.order_relearned(order);
             }
         }
     }
@@ -2222,24 +2214,6 @@ fn has_code_column(wanted: &[(usize, Field)]) -> bool {
 /// Whether a record has neither a code nor a signature.
 fn lacks_code(raw: &Raw<'_>) -> bool {
     raw.get(Field::ResultCode).is_nullish() && raw.get(Field::ResultSignature).is_nullish()
-}
-
-/// A day/month order as a CSV file read by ranges notes it against the guess, and back.
-fn order_code(o: DateOrder) -> u8 {
-    match o {
-        DateOrder::Mdy => 1,
-        DateOrder::Dmy => 2,
-        DateOrder::Ymd => 3,
-    }
-}
-
-fn order_of_code(c: u8) -> Option<DateOrder> {
-    match c {
-        1 => Some(DateOrder::Mdy),
-        2 => Some(DateOrder::Dmy),
-        3 => Some(DateOrder::Ymd),
-        _ => None,
-    }
 }
 
 mod long;

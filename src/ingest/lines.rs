@@ -315,18 +315,20 @@ fn read_lines<S: Sink, M: Fn() -> S + Sync>(
 const SERIAL_FILL: usize = 256 << 10;
 
 /// Reads a plain file of JSON Lines by ranges, each worker reading its own (see `ranges.rs`).
+/// False, nothing kept, when its dates took back a guessed day/month order: it is to be read
+/// again, in the order they told (`ctx`'s now).
 pub(super) fn read_ranges<S: Sink, M: Fn() -> S + Sync>(
     plain: &super::ranges::Plain<'_>,
     progress: Option<&indicatif::ProgressBar>,
     ctx: &mut FileCtx<'_, S>,
     make: &M,
-) {
+) -> bool {
     let body = |data: &[u8], first, unterminated, c: &mut FileCtx<'_, S>| {
         process_block(data, first, (unterminated, false), c, process_line)
     };
     // Each newline ends a record: the ranges cannot disagree.
     let framing = (super::ranges::LINES, &Default::default());
-    super::ranges::read(plain, progress, ctx, make, framing, body);
+    super::ranges::read(plain, progress, ctx, make, framing, body)
 }
 
 /// Reads a log whose lines carry records or events after a prefix of their own, as a callback

@@ -349,6 +349,23 @@ pub(crate) struct OrderSeen {
     pub told: Option<crate::time::DateOrder>,
 }
 
+impl OrderSeen {
+    /// Adds what another piece of the same reading saw.
+    fn add(&mut self, o: OrderSeen) {
+        self.confirmed |= o.confirmed;
+        self.told = self.told.or(o.told);
+    }
+
+    /// The order a reading in the order `rules` guessed is to be done again in, whatever
+    /// reads it (whole, in parts, by ranges, apart): a date told it, against the guess, and
+    /// none confirmed the guess. Dates of both orders keep the guessed reading, whose end says
+    /// the others (rev68b F4: 10 day-first rows among 3,000 that could only be month-first had
+    /// the file read again day-first, the 3,000 rejected).
+    pub(crate) fn against_guess(self, rules: &TimeRules) -> Option<DateOrder> {
+        self.told.filter(|_| rules.guessed && !self.confirmed)
+    }
+}
+
 impl Counts {
     fn add(&mut self, o: Counts) {
         self.accepted += o.accepted;
@@ -356,8 +373,7 @@ impl Counts {
         self.skipped += o.skipped;
         self.outside += o.outside;
         self.days.add(o.days);
-        self.order.confirmed |= o.order.confirmed;
-        self.order.told = self.order.told.or(o.order.told);
+        self.order.add(o.order);
     }
 }
 
@@ -873,7 +889,10 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
             if format == InputFormat::Jsonl {
                 shape = shape_name(format);
                 json_dates(&prefix[bom..], &mut ctx);
-                lines::read_ranges(&plain, progress, &mut ctx, make);
+                // Dates that take back a guessed order have it read again in theirs.
+                if !lines::read_ranges(&plain, progress, &mut ctx, make) {
+                    lines::read_ranges(&plain, progress, &mut ctx, make);
+                }
                 return Ok(());
             }
             // CSV by ranges after its header (read from the input, which the ranges count on
@@ -1085,8 +1104,9 @@ fn file_size(src: &Source) -> Option<u64> {
 
 /// Reads a JSON document's arrays (see `elements::read_array`) or a CSV file's rows (see
 /// `csv::Parts`) in parts, into a sink of their own, which comes to `ctx` when they are read
-/// whole: false when the reading may depend on where blocks are cut (or failed), and the file
-/// is to be read again in blocks. `again`: the file from its start, as `whole` is.
+/// whole: false when the reading may depend on where blocks are cut (or failed), or its dates
+/// took back a guessed day/month order, and the file is to be read again in blocks (in that
+/// order). `again`: the file from its start, as `whole` is.
 fn read_in_parts<S: Sink, M: Fn() -> S + Sync>(
     whole: Input,
     format: InputFormat,
@@ -1119,12 +1139,8 @@ fn read_in_parts<S: Sink, M: Fn() -> S + Sync>(
         _ => document::read(whole, &mut c, &make, Some(&spoiled), lines::one_line_body),
     };
     // A date told the day/month order that the first rows could not, against the guess, and
-    // none confirmed the guess: read again in it. Dates of both orders keep the guessed reading,
-    // whose end says the others (rev68b F4: 10 day-first rows among 3,000 that could only be
-    // month-first had the file read again day-first, the 3,000 rejected).
-    let told = (c.counts.order)
-        .told
-        .filter(|_| c.rules.guessed && !c.counts.order.confirmed);
+    // none confirmed the guess: read again in it.
+    let told = c.counts.order.against_guess(&c.rules);
     if read.is_err() || spoiled.load(Ordering::Relaxed) || told.is_some() {
         if let Some(order) = told {
             ctx.order_relearned(order);

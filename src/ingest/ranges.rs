@@ -20,7 +20,7 @@ use memchr::{memchr, memrchr};
 
 use super::blocks::{give_buffer, take_buffer, BLOCK};
 use super::ledger::{from as from_start, read_error_after, Ledger, Start};
-use super::{FileCtx, RejectRows, Sink};
+use super::{FileCtx, OrderSeen, RejectRows, Sink};
 
 /// Bytes per range, a worker's unit of work (about a block: a sink per worker whatever the
 /// number of ranges, and a ledger entry per range).
@@ -108,7 +108,9 @@ pub(super) struct Plain<'a> {
 /// Reads a plain file, its ranges parsed by `body` on every worker. Returns false, having
 /// merged nothing into `ctx`, when the ranges disagree on where records start (see
 /// [`Framing::lead`]), `body` sets `doubt` or a line over the cap leaves a quoted field open
-/// ([`Framing::long_line`]): the file is then to be read in order.
+/// ([`Framing::long_line`]): the file is then to be read in order. So it does when the ranges'
+/// dates, all told, take back a guessed day/month order (`OrderSeen::against_guess`): then
+/// `ctx` reads in the order they told, and says so.
 pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     plain: &Plain<'_>,
     progress: Option<&ProgressBar>,
@@ -133,12 +135,15 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     let counted = AtomicU64::new(0);
     // The workers keep their rejects apart from the run's until their parts are merged: a
     // reading found wrong is dropped whole, and its rejects must not stay among those kept.
+    // So do they what they share, when the reading may be dropped: rows guessed where they
+    // start, or dates read in a guessed order.
     let rows = RejectRows::default();
     let apart = S::Apart::default();
+    let droppable = framing.lead > 0 || ctx.rules.guessed;
     let make = || {
         let mut sink = make();
         sink.share_rejects(&rows);
-        if framing.lead > 0 {
+        if droppable {
             sink.keep_apart(&apart);
         }
         sink
@@ -168,9 +173,20 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
             wrong.store(true, Ordering::Relaxed);
         }
     });
-    if wrong.load(Ordering::Relaxed) {
+    // What the ranges' dates told of the order, all merged: the decision of a file read in
+    // parts, whole or in one pass (rev68b F4: a date of the other order had this reading
+    // dropped at once, before the dates that confirmed the guess were counted).
+    let mut order = OrderSeen::default();
+    for part in &parts {
+        order.add(part.counts.order);
+    }
+    let told = order.against_guess(&ctx.rules);
+    if wrong.load(Ordering::Relaxed) || told.is_some() {
         if let Some(bar) = progress {
             bar.dec(counted.load(Ordering::Relaxed));
+        }
+        if let Some(order) = told {
+            ctx.order_relearned(order);
         }
         return false;
     }
