@@ -423,7 +423,7 @@ impl<S: Sink> FileCtx<'_, S> {
             Outcome::Record(ref r) => {
                 let kept = self.sink.record(r);
                 if self.rules.guessed && !self.counts.order.confirmed {
-                    self.order_confirmed(raw);
+                    self.order_confirmed(raw, true);
                 }
                 if kept == Kept::Counted {
                     self.counts.accepted += 1;
@@ -437,6 +437,11 @@ impl<S: Sink> FileCtx<'_, S> {
             }
             Outcome::Skip(reason) => {
                 self.counts.skipped += 1;
+                // A date confirms the guess whatever its row becomes (rev68b F13), as one
+                // tells the other order from a reject.
+                if self.rules.guessed && !self.counts.order.confirmed {
+                    self.order_confirmed(raw, false);
+                }
                 let time = (reason == SkipReason::StreamingUsage)
                     .then(|| normalize::time_of(raw, &self.rules))
                     .flatten();
@@ -453,8 +458,12 @@ impl<S: Sink> FileCtx<'_, S> {
                 }
             }
             Outcome::Reject(reason, detail) => {
-                if reason == Reason::NoTime && self.counts.order.told.is_none() {
-                    self.order_contradicted(raw);
+                if reason == Reason::NoTime {
+                    if self.counts.order.told.is_none() {
+                        self.order_contradicted(raw);
+                    }
+                } else if self.rules.guessed && !self.counts.order.confirmed {
+                    self.order_confirmed(raw, false);
                 }
                 if !other(self, reason) {
                     self.reject(at(), reason, detail, context());
@@ -472,12 +481,19 @@ impl<S: Sink> FileCtx<'_, S> {
         })
     }
 
-    /// Notes a record read in a guessed day/month order whose date could only be read in it.
+    /// Notes a record read in a guessed day/month order whose date could only be read in it,
+    /// whatever the record became (a record, a skip, a reject for its code): `parsed`, its time
+    /// was read (a record's), else it is read here (`10/13/2026 around noon` confirms nothing).
     #[cold]
-    fn order_confirmed(&mut self, raw: &Raw<'_>) {
-        let seen = Self::time_text(raw).and_then(crate::time::order_evidence);
-        if seen.is_some() && seen == self.rules.order {
-            self.counts.order.confirmed = true;
+    fn order_confirmed(&mut self, raw: &Raw<'_>, parsed: bool) {
+        let Some(v) = Self::time_text(raw) else {
+            return;
+        };
+        let seen = crate::time::order_evidence(v);
+        if let (Some(seen), true) = (seen, seen == self.rules.order) {
+            if parsed || crate::time::parse_locale(v, seen).is_some() {
+                self.counts.order.confirmed = true;
+            }
         }
     }
 

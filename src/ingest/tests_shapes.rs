@@ -2407,6 +2407,56 @@ fn a_later_date_that_tells_a_guessed_day_month_order_is_taken() {
     }
 }
 
+/// A later date that can only be read in the guessed day/month order (`10/13/2026`, read
+/// month-first) takes the guess back whatever its row becomes: a reject for its code (none, or
+/// `abc`) or a skip (another log's row), as a date of the other order is noted from a reject
+/// (rev68b F13: only an accepted row's date confirmed it; the guess, its warning, and a
+/// history's partial days stayed).
+#[test]
+fn a_date_that_confirms_a_guessed_order_counts_whatever_its_row_becomes() {
+    let mut head = String::from(
+        "TimeGenerated [UTC],OperationName,ResultCode,ResultSubcode,ResultSignature\n",
+    );
+    for day in [1, 2] {
+        for i in 0..6_000 {
+            let (h, m, s) = (i / 3600 % 24, i / 60 % 60, i % 60);
+            head.push_str(&format!(
+                "10/{day:02}/2026 {h:02}:{m:02}:{s:02},Play,400,8510,\n"
+            ));
+        }
+    }
+    // (the row, rejected, skipped)
+    let rows = [
+        ("10/13/2026 00:00:00,Play,,,\n", 1, 0),
+        ("10/13/2026 00:00:00,Play,abc,8510,\n", 1, 0),
+        ("10/13/2026 00:00:00,SMSMessagesSent,,,200\n", 0, 1),
+    ];
+    for (row, rejected, skipped) in rows {
+        let text = format!("{head}{row}");
+        let (c, r, _d) = read_text("a.csv", text.as_bytes());
+        let f = &r.files[0];
+        assert_eq!(
+            (f.accepted, f.rejected, f.skipped),
+            (12_000, rejected, skipped),
+            "{row}"
+        );
+        assert!(r.warnings.is_empty(), "{row}: {:?}", r.warnings);
+        assert!(!f.order_guessed, "{row}");
+        assert!(r.guessed_days().is_none(), "{row}");
+        assert_eq!(
+            c.records.last().map(|r| r.time.date_naive().to_string()),
+            Some("2026-10-02".into()),
+            "{row}"
+        );
+    }
+    // A time that does not parse (`10/13/2026 around noon`, a reject for its time) confirms
+    // nothing: the guess stands.
+    let text = format!("{head}10/13/2026 around noon,Play,400,8510,\n");
+    let (_c, r, _d) = read_text("a.csv", text.as_bytes());
+    assert!(r.files[0].order_guessed);
+    assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+}
+
 /// A first line over the cap (text, NULs) is one `record too large` reject, and the JSON Lines
 /// after it are read (they had been a reject each, the file taken for CSV whose header named no
 /// column; before that, dropped uncounted). See also `tests_detect`.
