@@ -1963,7 +1963,7 @@ impl<'w> Row<'w> {
             }
             // A date of the other day/month order than a guessed one is noted where it was
             // rejected: the reading in parts, once whole, is read again in that order unless a
-            // date confirmed the guess (`read_in_parts`).
+            // date confirmed the guess (`read_apart`).
             // Its code may be in the JSON that did not parse: the reject says where.
             if let (Reason::NoCode, Some((col, why))) = (reason, &unread) {
                 let why = format!("no ResultCode or ResultSignature; the JSON in column {col} was not read: {why}");

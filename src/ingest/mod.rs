@@ -959,16 +959,27 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
             let (prefix, input) = with_prefix(open(src, None)?.0, given, order_known, regular);
             Ok(Box::new(blocks::Prefix::new(prefix).chain(input)))
         };
-        let whole = match format {
-            InputFormat::Json | InputFormat::Csv if !cr_only && in_parts(size, coding) => {
-                if read_in_parts(whole, format, &again, &mut ctx, make) {
+        // Read apart, to be dropped and read again: in parts, or, a grid's JSON whose dates
+        // are read in a guessed order, in one pass (as a CSV file read by ranges is, whatever
+        // its size; rev68b F7).
+        let parts = !cr_only && in_parts(size, coding);
+        let apart = match format {
+            InputFormat::Json | InputFormat::Csv if parts => Some(true),
+            InputFormat::Json | InputFormat::Jsonl if again_cheap(size, coding, &ctx) => {
+                Some(false)
+            }
+            _ => None,
+        };
+        let whole = match apart {
+            Some(parts) => {
+                if read_apart(whole, format, parts, &again, &mut ctx, make) {
                     return Ok(());
                 }
                 // Read again in blocks, which the progress bar does not count: it counted what
                 // the first reading read, and falls short by the rest of the file.
                 again()?
             }
-            _ => whole,
+            None => whole,
         };
         match format {
             InputFormat::Jsonl => lines::read(whole, &mut ctx, make),
@@ -1111,6 +1122,15 @@ fn in_parts(size: Option<u64>, coding: Coding) -> bool {
     size.is_some_and(|n| (256 << 10..max).contains(&n))
 }
 
+/// Whether a file not read in parts, whose dates are read in a guessed day/month order, is
+/// read apart, to be read again should its dates take the guess back: a regular file of
+/// `size` bytes, when gzipped small enough to inflate twice (as one read in parts; not a
+/// larger gzip, nor standard input or a pipe, which cannot be read again).
+fn again_cheap<S: Sink>(size: Option<u64>, coding: Coding, ctx: &FileCtx<'_, S>) -> bool {
+    let small = |n: u64| coding != Coding::Gzip || n < 1 << 20;
+    ctx.rules.guessed && size.is_some_and(small)
+}
+
 /// The size of a source that is a regular file (not standard input, a FIFO or a device).
 fn file_size(src: &Source) -> Option<u64> {
     let path = src.path.as_deref().filter(|_| src.problem.is_none())?;
@@ -1118,14 +1138,16 @@ fn file_size(src: &Source) -> Option<u64> {
     meta.is_file().then_some(meta.len())
 }
 
-/// Reads a JSON document's arrays (see `elements::read_array`) or a CSV file's rows (see
-/// `csv::Parts`) in parts, into a sink of their own, which comes to `ctx` when they are read
-/// whole: false when the reading may depend on where blocks are cut (or failed), or its dates
-/// took back a guessed day/month order, and the file is to be read again in blocks (in that
-/// order). `again`: the file from its start, as `whole` is.
-fn read_in_parts<S: Sink, M: Fn() -> S + Sync>(
+/// Reads a file into a sink of its own, which comes to `ctx` when it is read whole: `parts`, a
+/// JSON document's arrays (see `elements::read_array`) or a CSV file's rows (see `csv::Parts`)
+/// in parts, else a JSON document or JSON Lines in one pass. False when the reading may depend
+/// on where blocks are cut (or failed), or its dates took back a guessed day/month order: the
+/// file is to be read again in blocks (in that order). `again`: the file from its start, as
+/// `whole` is.
+fn read_apart<S: Sink, M: Fn() -> S + Sync>(
     whole: Input,
     format: InputFormat,
+    parts: bool,
     again: &dyn Fn() -> io::Result<Input>,
     ctx: &mut FileCtx<'_, S>,
     make: &M,
@@ -1144,15 +1166,17 @@ fn read_in_parts<S: Sink, M: Fn() -> S + Sync>(
     let mut sink = make();
     let mut c = FileCtx::new(ctx.name.clone(), ctx.rules, &mut sink);
     c.local_times = ctx.local_times;
-    let read = match format {
-        InputFormat::Csv => {
+    let read = match (format, parts) {
+        (InputFormat::Csv, _) => {
             let parts = csv::Parts {
                 spoiled: &spoiled,
                 again,
             };
             csv::read(whole, &mut c, &make, None, Some(parts))
         }
-        _ => document::read(whole, &mut c, &make, Some(&spoiled), lines::one_line_body),
+        (InputFormat::Jsonl, _) => lines::read(whole, &mut c, &make),
+        (_, true) => document::read(whole, &mut c, &make, Some(&spoiled), lines::one_line_body),
+        (_, false) => document::read(whole, &mut c, &make, None, lines::one_line_body),
     };
     // A date told the day/month order that the first rows could not, against the guess, and
     // none confirmed the guess: read again in it.

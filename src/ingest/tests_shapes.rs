@@ -2198,11 +2198,12 @@ fn a_quote_left_open_costs_only_its_row_in_a_csv_over_a_block() {
 
 /// A day-first file whose first 10,000 rows cannot tell the order (every day up to the 12th)
 /// was read month-first with a warning: its later days past the 12th were rejects, its others
-/// misdated. Read in parts or by ranges, the reading is dropped at the first date that tells
-/// the order and the file read again in it, which a warning says.
+/// misdated. Read in parts (or by ranges: `a_later_date_that_tells_a_guessed_day_month_order_is_taken`),
+/// a reading in which a date told the order, and none confirmed the guess, is dropped and the
+/// file read again in that order, which a warning says.
 #[test]
 fn a_date_that_tells_the_order_late_has_the_file_read_again_in_it() {
-    // 810 KB (in parts) and 9 MB (by ranges).
+    // 810 KB and 6.7 MB, both read in parts (under 8 MiB).
     for per_day in [6_000, 66_000] {
         let mut text = String::from("TimeGenerated [UTC],OperationName,ResultCode,ResultSubcode\n");
         for day in [1, 2, 13] {
@@ -2233,8 +2234,8 @@ fn a_date_that_tells_the_order_late_has_the_file_read_again_in_it() {
 /// month-first on a guess, and whose later dates can (rev67c F8, F9). Month-first ones (10/13)
 /// tell the guess right: it is taken back, with its warning (its days had all stayed `guessed
 /// order` in a history, never a baseline). Day-first ones (13/10) have the file read again
-/// day-first where it can be (a file, or a gzip under 1 MiB: in parts or by ranges; rev68b
-/// F7, grid rows as JSON Lines by ranges), else are said; the
+/// day-first where it can be (a file, or a gzip under 1 MiB: in parts, by ranges, or a grid's
+/// JSON Lines or a JSON document of 8 MiB or more read apart; rev68b F7), else are said; the
 /// portal grid's JSON as a CSV (it had been neither read again nor said: the later rows
 /// rejected, the rest on made-up days). Dates of both orders keep the guessed reading, however
 /// the file is read (rev68b F4: by ranges, the file was read again day-first). A file whose
@@ -2266,7 +2267,7 @@ fn a_later_date_that_tells_a_guessed_day_month_order_is_taken() {
     };
     // (name, rows a day, how the file is made, how it is read).
     type Make<'a> = dyn Fn(&[String]) -> Vec<u8> + 'a;
-    let ways: [(&str, usize, &Make<'_>, &str); 6] = [
+    let ways: [(&str, usize, &Make<'_>, &str); 8] = [
         ("a.csv", 6_000, &|d| csv(d).into_bytes(), "in parts"),
         ("a.csv.gz", 12_000, &|d| gzip(&csv(d)), "in order"),
         ("a.csv", 90_000, &|d| csv(d).into_bytes(), "by ranges"),
@@ -2282,6 +2283,19 @@ fn a_later_date_that_tells_a_guessed_day_month_order_is_taken() {
             30_000,
             &|d| grid(d, false).into_bytes(),
             "by ranges",
+        ),
+        // JSON Lines under 8 MiB, a JSON document of 8 MiB or more: one pass, apart.
+        (
+            "grid.json",
+            6_000,
+            &|d| grid(d, false).into_bytes(),
+            "apart",
+        ),
+        (
+            "grid.json",
+            30_000,
+            &|d| grid(d, true).into_bytes(),
+            "apart, large",
         ),
     ];
     for (name, per_day, make, how) in ways {
@@ -2304,7 +2318,7 @@ fn a_later_date_that_tells_a_guessed_day_month_order_is_taken() {
         let what = format!("{name} {per_day} a day, {how}");
         let bytes = make(&dates(&mdy, &[1, 2, 13]));
         match how {
-            "in parts" => assert!((256 << 10..8 << 20).contains(&bytes.len()), "{what}"),
+            "in parts" | "apart" => assert!((256 << 10..8 << 20).contains(&bytes.len()), "{what}"),
             "in order" => assert!(bytes.len() > 1 << 20, "{what}"),
             _ => assert!(bytes.len() > 8 << 20, "{what}"),
         }
@@ -5811,7 +5825,7 @@ fn the_order_a_csv_read_in_parts_finds_is_the_first_block_s() {
         assert_eq!((order, blocks_order), (Some(want), Some(want)), "at {at}");
         if want == DateOrder::Mdy {
             // The row of day 24 tells the guess wrong: the reading in parts goes on and notes it
-            // (`read_in_parts` then reads the file again day-first, unless a date confirmed the
+            // (`read_apart` then reads the file again day-first, unless a date confirmed the
             // guess: rev68b F4); read in one pass, its row is a reject.
             assert!(!failed && !spoiled.load(Ordering::Relaxed), "at {at}");
             assert!(in_parts == in_blocks, "at {at}");
