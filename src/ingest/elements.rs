@@ -1278,7 +1278,6 @@ pub(super) fn elements<S: Sink>(
                     last_good = None;
                     continue;
                 }
-                debris = true;
                 let damage = Damage {
                     error: &e,
                     line,
@@ -1286,7 +1285,11 @@ pub(super) fn elements<S: Sink>(
                     one_line,
                     top,
                 };
-                let (to, bare) = reject_damaged(b, (i, stop), last_good, shape, damage, end, ctx);
+                let (to, bare, pretty) =
+                    reject_damaged(b, (i, stop), last_good, shape, damage, end, ctx);
+                // Where the indentation shows it ended, what follows is no debris of it (a
+                // next element that lost its opener is one of its own).
+                debris = !pretty;
                 want_element = bare;
                 i = to;
             }
@@ -1314,23 +1317,31 @@ fn past_debris(
 }
 
 /// Where the elements of a pretty-printed array go on after the damaged element at `b[i]`,
-/// which is the first thing on its line: at the next line indented as far that starts with
-/// a `{` or `[` (at the comma before it, when the line before ends with one: `false`; else at
-/// the opener: `true`, an element may come without a comma), or at the array's `]`, first on
-/// the first line indented less (or as far, after an object). A line indented as far that
-/// starts with the element's own closer and has the next element's opener after it (`  }{`,
-/// `  } {`, `  }, {`: the comma lost or not) goes on at that opener (or its comma): the
-/// element ended there, damaged or not, and the next one is whole. Damage inside an element
-/// (`a}b]c`, `]{"`, `}"`) upsets its brackets and quotes, not the indentation of the lines
-/// after it. `None` when the element is no object or array, is not first on its line, or `b`
-/// holds neither.
-fn pretty_next(b: &[u8], i: usize) -> Option<(usize, bool)> {
+/// which is the first thing on its line, or follows the closer of the element before it there
+/// (`  }{`, `  } {`, `  }, {`: [`opener_indent`]): at its own closer, the first thing on the
+/// first line after `b[from]` indented as far as it that starts with its closer (nested
+/// closers are indented more); at the comma after that (`false`), else past it (`true`, an
+/// element may come without a comma), or at the next element's opener when that follows on
+/// the line (`  }{`, `  } {`, `  }, {`: at the opener, `true`, or its comma), damaged or not.
+/// What follows is read as it is: a next element that lost its opener is one reject of its
+/// own, one damaged on the closer's line too (the walk had gone on to the next line indented
+/// as far that starts with a `{` or `[`, past such an element, counted nowhere). With no
+/// indentation (a nested closer is indented as the element's own) only a closer with an
+/// element's opener after it on its line ends it. Else at the next line indented as far that
+/// starts with a `{` or `[` (at the comma before it, when the line before ends with one:
+/// `false`; else at the opener: `true`), or at the array's `]`, first on the first line
+/// indented less (or as far, after an object). Damage inside an element (`a}b]c`, `]{"`,
+/// `}"`) upsets its brackets and quotes, not the indentation of the lines after it. `from`:
+/// where the element's lines are known to go on from (after a closer that the parser took for
+/// its own: a stray `}` line indented as it). `None` when the element is no object or array,
+/// is not first on its line, or `b` holds neither.
+fn pretty_next(b: &[u8], i: usize, from: usize) -> Option<(usize, bool)> {
     // A string or a number (JSON text of records, a scalar that is not one) is no record's
     // damage: its own end is where the next element starts.
     let open = *b.get(i).filter(|&&c| opens(c))?;
-    let indent = line_indent(b, i)?;
-    memchr::memchr_iter(b'\n', &b[i..]).find_map(|p| {
-        let start = i + p + 1;
+    let indent = opener_indent(b, i)?;
+    memchr::memchr_iter(b'\n', &b[from..]).find_map(|p| {
+        let start = from + p + 1;
         let n = blanks(&b[start..]);
         let c = *b.get(start + n)?;
         if matches!(c, b'\n' | b'\r') || n > indent {
@@ -1340,7 +1351,11 @@ fn pretty_next(b: &[u8], i: usize) -> Option<(usize, bool)> {
             return Some((c == b']').then_some((start + n, false)));
         }
         if c == closer(open) {
-            return opener_after(b, start + n + 1).map(Some);
+            let after = start + n + 1;
+            if let Some(next) = opener_after(b, after) {
+                return Some(Some(next));
+            }
+            return own_closer_end(b, after, indent > 0).map(Some);
         }
         if !opens(c) {
             return None;
@@ -1351,6 +1366,39 @@ fn pretty_next(b: &[u8], i: usize) -> Option<(usize, bool)> {
             _ => (start + n, true),
         }))
     })?
+}
+
+/// Where the elements go on after an element's own closer, first on its line, from `b[k]`
+/// past it: at an opener after it (`true`), damaged or not (the next element opening on its
+/// line, the comma lost: it is read, its damage its own); and when the element is `indented`
+/// (no nested closer is indented as its own), at the comma after it (`false`), or past it
+/// when nothing follows it on its line (`true`). `None` when anything else follows it.
+fn own_closer_end(b: &[u8], k: usize, indented: bool) -> Option<(usize, bool)> {
+    let j = k + blanks(&b[k..]);
+    match b.get(j) {
+        Some(&c) if opens(c) => Some((j, true)),
+        _ if !indented => None,
+        None | Some(b'\n' | b'\r') => Some((k, true)),
+        Some(b',') => Some((j, false)),
+        Some(_) => None,
+    }
+}
+
+/// The indentation of an element's opener at `b[i]`: its line's when it is first on it, or
+/// when it follows the closer of the element before it there (`  }{`, `  } {`, `  }, {`: a
+/// comma lost, or a layout that puts the next opener there), that closer's. Only the few bytes
+/// before it are looked at (see [`line_indent`]).
+fn opener_indent(b: &[u8], i: usize) -> Option<usize> {
+    line_indent(b, i).or_else(|| {
+        let mut k = i - blanks_before(b, i);
+        if b[..k].last() == Some(&b',') {
+            k -= 1;
+            k -= blanks_before(b, k);
+        }
+        let c = k.checked_sub(1)?;
+        matches!(b[c], b'}' | b']').then_some(())?;
+        line_indent(b, c)
+    })
 }
 
 /// The closer that matches the opener `open`.
@@ -1427,12 +1475,25 @@ fn lost_opener(b: &[u8], i: usize, record: bool) -> Option<(usize, bool)> {
     }
     let indent = line_indent(b, i)?;
     let own = if record { b'}' } else { b']' };
-    memchr::memchr_iter(b'\n', &b[i..]).find_map(|p| {
+    let found = memchr::memchr_iter(b'\n', &b[i..]).find_map(|p| {
         let start = i + p + 1;
         let n = blanks(&b[start..]);
         let c = *b.get(start + n)?;
-        if matches!(c, b'\n' | b'\r') || n > indent || (n == indent && !opens(c)) {
+        if matches!(c, b'\n' | b'\r') || n > indent {
             return None;
+        }
+        if n == indent && !opens(c) {
+            // A member, or the closer of a member's value; with no indentation (the portal
+            // grid's rows JSON) also the element's own closer, which ends it when the next
+            // element opens on its line (`}{`: that had been taken for a member, and the next
+            // element with it, counted nowhere), and the array's `]` there closes it (the
+            // last element's own closer is as far in as its members).
+            if c == own {
+                return opener_after(b, start + n + 1).map(Some);
+            }
+            let closes_array = |j: usize| b.get(j + blanks(&b[j..])).is_none_or(|&c| c != b',');
+            let last = record && indent == 0 && c == b']' && closes_array(start + n + 1);
+            return last.then_some(Some((start + n, false)));
         }
         Some(match c {
             c if opens(c) => Some((start + n, true)),
@@ -1440,17 +1501,29 @@ fn lost_opener(b: &[u8], i: usize, record: bool) -> Option<(usize, bool)> {
             b']' | b'}' => Some((start + n, false)),
             _ => None,
         })
-    })?
+    });
+    match found {
+        Some(to) => to,
+        // The walk ran off the end of `b`: the element is the last of the input, or of its
+        // block, which ends at the comma after it (with no indentation its own closer is as
+        // far in as its members, and the next element is in the next block).
+        None => {
+            let last = b.iter().rposition(|c| !c.is_ascii_whitespace())?;
+            Some((if b[last] == b',' { last } else { b.len() }, false))
+        }
+    }
 }
 
 /// Whether the closer at `b[close]` is first on its line and indented as far as the opener
-/// at `b[open]` is on its own, an element that ended where it should.
+/// at `b[open]` is on its own (or on the line of the closer before it, [`opener_indent`]), an
+/// element that ended where it should.
 fn aligned(b: &[u8], open: usize, close: usize) -> bool {
     let indent = |k: usize| {
         let n = blanks_before(b, k);
         matches!(b[..k - n].last(), None | Some(b'\n')).then_some(n)
     };
-    close > open && indent(close).is_some_and(|n| indent(open) == Some(n))
+    let opener = indent(open).or_else(|| opener_indent(b, open));
+    close > open && indent(close).is_some_and(|n| opener == Some(n))
 }
 
 /// Whether `c` opens an element that may be a record: an object, or an array of them (a batch
@@ -1478,7 +1551,7 @@ fn past_pretty_debris(b: &[u8], (i, stop): (usize, usize), top: bool) -> Option<
     let closes = |c: usize| {
         b[i..stop]
             .contains(&b'\n')
-            .then(|| pretty_next(b, i))
+            .then(|| pretty_next(b, i, stop - 1))
             .flatten()
             .filter(|&(j, _)| j > c)
     };
@@ -1501,7 +1574,7 @@ fn past_pretty_debris(b: &[u8], (i, stop): (usize, usize), top: bool) -> Option<
         b'}' if !top && closes_document(b, k) => return closes(k),
         _ => false,
     };
-    (!plain).then(|| pretty_next(b, i)).flatten()
+    (!plain).then(|| pretty_next(b, i, stop - 1)).flatten()
 }
 
 /// Whether the element `b[i..stop]`, spread over lines and followed by debris
@@ -1632,7 +1705,8 @@ struct Damage<'e> {
 }
 
 /// Rejects the damaged element that starts at `b[i]` and that the parser read to `stop`;
-/// returns where the elements go on, and whether an element may come there without a comma.
+/// returns where the elements go on, whether an element may come there without a comma, and
+/// whether that is where its indentation shows it ended ([`pretty_next`]).
 /// It ends where the next element starts, which the elements around it show (a lost quote
 /// makes everything after it look like a string): in a pretty-printed array the next line
 /// indented as far as it that opens an element ([`pretty_next`]); else the shape of
@@ -1648,9 +1722,9 @@ fn reject_damaged<S: Sink>(
     damage: Damage<'_>,
     end: &End,
     ctx: &mut FileCtx<'_, S>,
-) -> (usize, bool) {
+) -> (usize, bool, bool) {
     let e = damage.error;
-    let pretty = pretty_next(b, i);
+    let pretty = pretty_next(b, i, i);
     let resync = pretty.map(|(j, _)| j).or_else(|| {
         [
             last_good.and_then(|g| signature(b, g)),
@@ -1681,7 +1755,8 @@ fn reject_damaged<S: Sink>(
     };
     let at = At::record(at_line, damage.index);
     ctx.reject(at, reason, why, head(&b[i..to]));
-    (to, pretty.is_some_and(|(j, bare)| j == to && bare))
+    let ended = pretty.filter(|&(j, _)| j == to);
+    (to, ended.is_some_and(|(_, bare)| bare), ended.is_some())
 }
 
 /// Whether the walk of the damaged element `b[i..stop]` ended at a closer of the other kind

@@ -7959,3 +7959,229 @@ fn a_record_cut_by_an_aligned_stray_brace_line_near_the_end_leaves_debris_only()
         c.rejects
     );
 }
+
+/// A pretty-printed document of `n` records (`rows`: a query API table of `n` rows), each
+/// element's lines given to `damage` with its index to spoil, then joined by `,` (or by what
+/// `join` gives after an element: `""`, `" "`, `", "` put the next opener on its closer's
+/// line, `}{`, `} {`, `}, {`); `flat`: no indentation, as the portal grid's rows JSON.
+fn pretty_doc(
+    n: usize,
+    rows: bool,
+    flat: bool,
+    damage: impl Fn(usize, &mut Vec<String>),
+    join: impl Fn(usize) -> Option<&'static str>,
+) -> String {
+    let rid = "/subscriptions/s/resourcegroups/rg/providers/microsoft.communication/communicationservices/acs-a";
+    let element = |i: usize| -> Value {
+        let time = format!("2026-11-24T10:{i:02}:00Z");
+        let call = format!("aaaaaaaa-1111-4111-8111-{i:012}");
+        if rows {
+            serde_json::json!([time, "Play", call, 400, 8510, "Action failed", rid])
+        } else {
+            serde_json::json!({"time": time, "resourceId": rid, "category": "CallAutomationMediaSummary",
+                "operationName": "Play", "correlationId": call, "level": "Informational",
+                "properties": {"resultCode": 400, "resultSubcode": 8510, "resultMessage": "Action failed"}})
+        }
+    };
+    let (head, indent, tail) = if rows {
+        let cols = [
+            "TimeGenerated",
+            "OperationName",
+            "CorrelationId",
+            "ResultCode",
+            "ResultSubcode",
+            "ResultMessage",
+            "_ResourceId",
+        ];
+        let cols: Vec<Value> = (cols.iter())
+            .map(|c| serde_json::json!({"name": c, "type": "string"}))
+            .collect();
+        let cols = serde_json::to_string(&cols).unwrap();
+        let head = format!("{{\n  \"tables\": [\n    {{\n      \"name\": \"PrimaryResult\",\n      \"columns\": {cols},\n      \"rows\": [\n");
+        (head, "        ", "\n      ]\n    }\n  ]\n}\n")
+    } else {
+        ("{\n  \"records\": [\n".to_string(), "    ", "\n  ]\n}\n")
+    };
+    let mut text = head;
+    for i in 0..n {
+        let pretty = serde_json::to_string_pretty(&element(i)).unwrap();
+        let mut lines: Vec<String> = pretty.lines().map(|l| format!("{indent}{l}")).collect();
+        damage(i, &mut lines);
+        let body = lines.join("\n");
+        // The opener on the line of the closer before it.
+        let body = match (i > 0).then(|| join(i - 1)).flatten() {
+            Some(j) if body.trim_start().starts_with(['{', '[']) => {
+                text.truncate(text.trim_end_matches([',', '\n']).len());
+                format!("{j}{}", body.trim_start())
+            }
+            _ => body,
+        };
+        text.push_str(&body);
+        if i + 1 < n {
+            text.push_str(",\n");
+        }
+    }
+    text.push_str(tail);
+    if flat {
+        text = (text.lines().map(str::trim_start))
+            .collect::<Vec<_>>()
+            .join("\n");
+        text.push('\n');
+    }
+    text
+}
+
+/// A damaged element's own lines (pretty-printed): its first member's colon lost, a stray
+/// closing bracket after its first member, its opener's line lost, only its opener lost, a
+/// quote lost in its first member.
+fn spoil(lines: &mut Vec<String>, how: &str) {
+    match how {
+        "colon" => lines[1] = lines[1].replacen("\": ", "\" ", 1),
+        "stray" => lines[1].push('}'),
+        "openline" => {
+            lines.remove(0);
+        }
+        "open" => lines[0] = lines[0].replacen(['{', '['], "", 1),
+        "quote" => lines[1] = lines[1].replacen('"', "", 1),
+        _ => unreachable!("{how}"),
+    }
+}
+
+/// Two damaged elements in a row of a pretty-printed document (a record with a lost `:` or a
+/// stray `}`, a row with a lost quote, then one that lost its opener or its opener's line, or
+/// one damaged on the first one's closer line, `}{`): one reject each, every other element
+/// read. The second had been counted nowhere: the first one's resync went on to the next line
+/// indented as it that opens an element, past the second (7 read of 8).
+#[test]
+fn two_damaged_elements_in_a_row_are_a_reject_each() {
+    let cases: [(bool, &str, &str, Option<&str>); 9] = [
+        (false, "colon", "openline", None),
+        (false, "colon", "open", None),
+        (false, "stray", "openline", None),
+        (false, "stray", "open", None),
+        (false, "colon", "colon", Some("")),
+        (false, "stray", "colon", Some(" ")),
+        (false, "colon", "stray", Some(", ")),
+        (true, "quote", "openline", None),
+        (true, "quote", "open", None),
+    ];
+    for (rows, first, second, join) in cases {
+        for at in [0, 3, 6] {
+            let text = pretty_doc(
+                8,
+                rows,
+                false,
+                |i, l| match i {
+                    _ if i == at => spoil(l, first),
+                    _ if i == at + 1 => spoil(l, second),
+                    _ => {}
+                },
+                |i| join.filter(|_| i == at),
+            );
+            let (c, r, _d) = read_text("doc.json", text.as_bytes());
+            let f = &r.files[0];
+            let what = format!("rows {rows} {first} then {second} at {at} {join:?}");
+            assert_eq!(
+                (f.accepted, f.rejected, f.skipped),
+                (6, 2, 0),
+                "{what}: {:?}\n{text}",
+                c.rejects
+            );
+        }
+    }
+}
+
+/// A record of a pretty-printed document that opens on the line of the closer before it
+/// (`}{`, `} {`, or the undamaged layout `}, {`) and is closed early by a stray `}` after its
+/// first member: one `closed early` reject, every other record read, also when it is the last
+/// and after a damaged record. It had been read as a record of its first member (`no code`),
+/// and its members after the `}` as more rejects (3 or 4 for 1).
+#[test]
+fn a_record_opening_on_a_closers_line_closed_early_is_one_reject() {
+    for join in ["", " ", ", "] {
+        for (at, before) in [(4, None), (7, None), (4, Some("colon")), (4, Some("stray"))] {
+            let text = pretty_doc(
+                8,
+                false,
+                false,
+                |i, l| match (i == at, i + 1 == at) {
+                    (true, _) => spoil(l, "stray"),
+                    (_, true) => before.into_iter().for_each(|how| spoil(l, how)),
+                    _ => {}
+                },
+                |i| (i + 1 == at).then_some(join),
+            );
+            let (c, r, _d) = read_text("doc.json", text.as_bytes());
+            let f = &r.files[0];
+            let bad = 1 + u64::from(before.is_some());
+            let what = format!("{join:?} at {at} after {before:?}");
+            assert_eq!(
+                (f.accepted, f.rejected, f.skipped),
+                (8 - bad, bad, 0),
+                "{what}: {:?}",
+                c.rejects
+            );
+            let rej = c.rejects.last().unwrap();
+            assert!(
+                rej.detail().starts_with("closed early by damage"),
+                "{what}: {rej:?}"
+            );
+            assert_eq!(rej.record, Some(at as u64 + 1), "{what}");
+        }
+    }
+}
+
+/// A record of a document printed without indentation (the portal grid's rows JSON) that lost
+/// its `{` line and whose closer lost its comma, the next record opening on its line (`}{`):
+/// one reject, the next record read. Its `}{` line had been taken for one of its members and
+/// the next record with it, counted nowhere. The portal rows JSON's second-to-last record
+/// that lost its `{` line is one reject too: its block ends at the comma after it (the last
+/// record had been three rejects).
+#[test]
+fn an_unindented_record_that_lost_its_opener_is_one_reject() {
+    for at in [0, 3, 6] {
+        let text = pretty_doc(
+            8,
+            false,
+            true,
+            |i, l| {
+                if i == at {
+                    spoil(l, "openline")
+                }
+            },
+            |i| (i == at).then_some(""),
+        );
+        let (c, r, _d) = read_text("doc.json", text.as_bytes());
+        let f = &r.files[0];
+        assert_eq!(
+            (f.accepted, f.rejected, f.skipped),
+            (7, 1, 0),
+            "at {at}: {:?}",
+            c.rejects
+        );
+        assert!(c.rejects[0]
+            .detail()
+            .starts_with("a record without its opening {"));
+    }
+    let clean = sample_text("portal/mediasummary-rows.json");
+    let (_, want_report, _d) = read_text("doc.json", clean.as_bytes());
+    let w = &want_report.files[0];
+    let seps: Vec<usize> = clean.match_indices("},\n{\n").map(|(k, _)| k).collect();
+    // The 7th record's `{` line lost, its `},` then `}{`; the second-to-last's `{` line lost.
+    let k = seps[5];
+    let joined = format!("{}}},\n{}", &clean[..k], &clean[k + 5..]);
+    let k2 = k + 3 + joined[k + 3..].find("},\n{\n").unwrap();
+    let joined = format!("{}}}{{\n{}", &joined[..k2], &joined[k2 + 5..]);
+    let k = seps[seps.len() - 2];
+    let second_to_last = format!("{}}},\n{}", &clean[..k], &clean[k + 5..]);
+    for (what, text) in [("}{", joined), ("second to last", second_to_last)] {
+        let (c, r, _d) = read_text("doc.json", text.as_bytes());
+        let f = &r.files[0];
+        assert_eq!(
+            (f.accepted, f.rejected, f.skipped),
+            (w.accepted - 1, w.rejected + 1, w.skipped),
+            "{what}: {:?}",
+            c.rejects
+        );
+    }
+}
