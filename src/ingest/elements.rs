@@ -1284,6 +1284,7 @@ pub(super) fn elements<S: Sink>(
                     index,
                     one_line,
                     top,
+                    rows: !record,
                 };
                 let (to, bare, pretty) =
                     reject_damaged(b, (i, stop), last_good, shape, damage, end, ctx);
@@ -1702,6 +1703,8 @@ struct Damage<'e> {
     index: u64,
     one_line: Option<u64>,
     top: bool,
+    /// The elements are a table's rows.
+    rows: bool,
 }
 
 /// Rejects the damaged element that starts at `b[i]` and that the parser read to `stop`;
@@ -1710,8 +1713,8 @@ struct Damage<'e> {
 /// It ends where the next element starts, which the elements around it show (a lost quote
 /// makes everything after it look like a string): in a pretty-printed array the next line
 /// indented as far as it that opens an element ([`pretty_next`]); else the shape of
-/// the last good element of the block, else its own, else the array's first, the first that
-/// finds a next element; else at `stop`, and the document ends inside it when the parser ran
+/// the last good element of the block, else its own, else the array's first, else (rows) a
+/// row's whose first cell is a string, the first that finds a next element; else at `stop`, and the document ends inside it when the parser ran
 /// out of input, but before the array's own `]` or the document's `}` when the walk ended there
 /// ([`closed_from_outside`]).
 fn reject_damaged<S: Sink>(
@@ -1730,6 +1733,7 @@ fn reject_damaged<S: Sink>(
             last_good.and_then(|g| signature(b, g)),
             signature(b, i),
             shape.clone(),
+            damage.rows.then(Signature::string_row),
         ]
         .into_iter()
         .flatten()

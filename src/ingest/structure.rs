@@ -56,6 +56,16 @@ impl Signature<'_> {
         self.open
     }
 
+    /// The signature of a row whose first cell is a string (a query API row's `TimeGenerated`):
+    /// where no row around a damaged one shows a shape (its first cell lost a quote and it is
+    /// the first of its array or block), the next row is where one so starts.
+    pub(super) fn string_row() -> Signature<'static> {
+        Signature {
+            open: b'[',
+            head: std::borrow::Cow::Borrowed(b"\""),
+        }
+    }
+
     /// The same signature, owning its bytes.
     pub(super) fn into_owned(self) -> Signature<'static> {
         Signature {

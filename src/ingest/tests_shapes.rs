@@ -8185,3 +8185,36 @@ fn an_unindented_record_that_lost_its_opener_is_one_reject() {
         );
     }
 }
+
+/// A query API response on one line (as `az rest` or `curl` save it) whose first row lost a
+/// quote in its first cell: one reject, the rows after it read. With no row before it to show
+/// a row's shape (its own and the array's first are the damaged one's) the rows after it had
+/// been taken in with it, and a warning said every record was read (1 read of 8).
+#[test]
+fn a_one_line_table_whose_first_row_lost_a_quote_is_one_reject() {
+    for at in [0, 3] {
+        let pretty = pretty_doc(
+            8,
+            true,
+            false,
+            |i, l| {
+                if i == at {
+                    spoil(l, "quote")
+                }
+            },
+            |_| None,
+        );
+        let text: String = pretty.lines().map(str::trim_start).collect();
+        let (c, r, _d) = read_text("q.json", format!("{text}\n").as_bytes());
+        let f = &r.files[0];
+        assert_eq!(
+            (f.accepted, f.rejected, f.skipped),
+            (7, 1, 0),
+            "at {at}: {:?} {:?}",
+            c.rejects,
+            r.warnings
+        );
+        assert_eq!(c.rejects[0].record, Some(at as u64 + 1));
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    }
+}
