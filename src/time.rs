@@ -577,40 +577,18 @@ fn clock(s: &str) -> Option<NaiveTime> {
 /// space, upper-case AM/PM. Anything else returns `None` for [`parse_locale`], which reads the
 /// same values the same way.
 fn fast_locale(b: &[u8], order: DateOrder) -> Option<NaiveDateTime> {
-    /// One or two digits from `b[i]` and `sep` after them: their number, and where the byte
-    /// after `sep` is.
-    #[inline(always)]
-    fn number(b: &[u8], i: usize, sep: u8) -> Option<(u32, usize)> {
-        let first = b.get(i)?.wrapping_sub(b'0');
-        let next = *b.get(i + 1)?;
-        if first > 9 {
-            return None;
-        }
-        if next == sep {
-            return Some((u32::from(first), i + 2));
-        }
-        let second = next.wrapping_sub(b'0');
-        (second <= 9 && b.get(i + 2) == Some(&sep))
-            .then(|| (u32::from(first) * 10 + u32::from(second), i + 3))
-    }
-    const YEAR: Layout = Layout::new(b"0000????");
     const CLOCK: Layout = Layout::new(b"00:00???");
-    let (a, i) = number(b, 0, b'/')?;
-    let (m_or_d, i) = number(b, i, b'/')?;
-    // A year and at least ` 1:00` after it.
-    if b.len() < i + 8 {
-        return None;
-    }
-    let year = pairs(YEAR.digits(word(b, i))?);
-    let y = byte(year, 0) * 100 + byte(year, 2);
-    let mut i = i + 4;
+    let (date, mut i) = match SEEN_DATE.get().of(b, order) {
+        Some(seen) => seen,
+        None => locale_date(b, order)?,
+    };
     if b[i] == b',' {
         i += 1;
     }
     if b.get(i) != Some(&b' ') {
         return None;
     }
-    let (h, mut i) = number(b, i + 1, b':')?;
+    let (h, mut i) = fast_number(b, i + 1, b':')?;
     // `mm:ss`, the last five bytes of a time of neither fraction nor AM/PM.
     let clock = pairs(CLOCK.digits(word_to_end(b, i)?)?);
     let (min, sec) = (byte(clock, 0), byte(clock, 3));
@@ -630,19 +608,109 @@ fn fast_locale(b: &[u8], order: DateOrder) -> Option<NaiveDateTime> {
         b" PM" => Some(true),
         _ => return None,
     };
-    let (m, d) = match order {
-        DateOrder::Mdy => (a, m_or_d),
-        DateOrder::Dmy => (m_or_d, a),
-        DateOrder::Ymd => return None,
-    };
     let h = match pm {
         None => h,
         Some(_) if !(1..=12).contains(&h) => return None,
         Some(false) => h % 12,
         Some(true) => h % 12 + 12,
     };
-    let date = NaiveDate::from_ymd_opt(y as i32, m, d)?;
     Some(date.and_time(NaiveTime::from_hms_nano_opt(h, min, sec, nanos)?))
+}
+
+/// One or two digits from `b[i]` and `sep` after them: their number, and where the byte after
+/// `sep` is.
+#[inline(always)]
+fn fast_number(b: &[u8], i: usize, sep: u8) -> Option<(u32, usize)> {
+    let first = b.get(i)?.wrapping_sub(b'0');
+    let next = *b.get(i + 1)?;
+    if first > 9 {
+        return None;
+    }
+    if next == sep {
+        return Some((u32::from(first), i + 2));
+    }
+    let second = next.wrapping_sub(b'0');
+    (second <= 9 && b.get(i + 2) == Some(&sep))
+        .then(|| (u32::from(first) * 10 + u32::from(second), i + 3))
+}
+
+/// The date of [`fast_locale`]'s form (`11/24/2026`) at the start of `b` in `order`, with
+/// where the byte after its year is; `None` for any other start, or a date that is none
+/// (`2/30/2026`). A date read is kept as this thread's [`SEEN_DATE`].
+#[inline(never)]
+fn locale_date(b: &[u8], order: DateOrder) -> Option<(NaiveDate, usize)> {
+    const YEAR: Layout = Layout::new(b"0000????");
+    let (a, i) = fast_number(b, 0, b'/')?;
+    let (m_or_d, i) = fast_number(b, i, b'/')?;
+    // A year and at least ` 1:00` after it.
+    if b.len() < i + 8 {
+        return None;
+    }
+    let year = pairs(YEAR.digits(word(b, i))?);
+    let y = byte(year, 0) * 100 + byte(year, 2);
+    let (m, d) = match order {
+        DateOrder::Mdy => (a, m_or_d),
+        DateOrder::Dmy => (m_or_d, a),
+        DateOrder::Ymd => return None,
+    };
+    let date = NaiveDate::from_ymd_opt(y as i32, m, d)?;
+    SEEN_DATE.set(SeenDate::new(b, i + 4, order, date));
+    Some((date, i + 4))
+}
+
+/// The last date [`locale_date`] read on a thread: a file's rows share their date for hours
+/// (stop 68: the date's reading and `from_ymd_opt` were about 100 of the 262 instructions of
+/// a portal CSV row's time). What it keeps is what the date's bytes alone give, so any thread
+/// may read any file by it.
+#[derive(Clone, Copy)]
+struct SeenDate {
+    /// The date's bytes (`11/24/2026`, 8 to 10), the first in the low byte, zero past them.
+    text: u128,
+    /// Ones over the bytes of `text`.
+    mask: u128,
+    /// Where the byte after the year is: the date's length.
+    len: usize,
+    order: DateOrder,
+    date: NaiveDate,
+}
+
+impl SeenDate {
+    /// None yet: its length of zero matches no text.
+    const NONE: SeenDate = SeenDate {
+        text: 0,
+        mask: 0,
+        len: 0,
+        order: DateOrder::Ymd,
+        date: NaiveDate::MIN,
+    };
+
+    /// The date `date` that `b[..len]` spells in `order`.
+    fn new(b: &[u8], len: usize, order: DateOrder, date: NaiveDate) -> SeenDate {
+        let mut text = [0u8; 16];
+        text[..len].copy_from_slice(&b[..len]);
+        let mask = u128::MAX >> (8 * (16 - len));
+        SeenDate {
+            text: u128::from_le_bytes(text),
+            mask,
+            len,
+            order,
+            date,
+        }
+    }
+
+    /// The date and its length when `b` starts with this date's bytes in the same order. Only
+    /// a text of 16 bytes or more is compared (a shorter one is read again): it has the 4 bytes
+    /// [`locale_date`] asks after a year, which ends by the 10th.
+    #[inline(always)]
+    fn of(self, b: &[u8], order: DateOrder) -> Option<(NaiveDate, usize)> {
+        let first: &[u8; 16] = b.first_chunk()?;
+        let same = (u128::from_le_bytes(*first) & self.mask) == self.text;
+        (same && self.len != 0 && order == self.order).then_some((self.date, self.len))
+    }
+}
+
+thread_local! {
+    static SEEN_DATE: std::cell::Cell<SeenDate> = const { std::cell::Cell::new(SeenDate::NONE) };
 }
 
 /// Parses the portal's locale datetimes with a known day/month order; a leap second
@@ -1205,6 +1273,59 @@ mod tests {
                 .to_string(),
             "2026-11-24 00:07:03.005"
         );
+    }
+
+    /// The date the thread read last is kept: a row whose date is the same bytes takes it, and
+    /// every other one is read again, whatever came before it. Each time here is read right
+    /// after one whose date differs from it in one place (a digit, the order, a date that is
+    /// none, a year of another length, a text too short for the time after it).
+    #[test]
+    fn a_kept_date_is_taken_only_by_the_same_date_in_the_same_order() {
+        let dates = [
+            "2/28/2028",
+            "2/29/2028",
+            "2/29/2027",
+            "2/28/2027",
+            "12/2/2028",
+            "2/12/2028",
+            "12/12/2028",
+            "1/12/2028",
+            "11/12/2028",
+            "11/12/2029",
+            "11/1/2029",
+            "1/1/2029",
+            "1/1/202",
+            "1/1/20290",
+            "13/1/2029",
+            "1/13/2029",
+            "1/1/2029",
+        ];
+        let times = [", 1:00:00.000 PM", " 13:05:07", " 1:00:00", " 1:00", ""];
+        let mut checked = 0;
+        for _ in 0..2 {
+            for date in dates {
+                for time in times {
+                    let s = format!("{date}{time}");
+                    for order in [DateOrder::Mdy, DateOrder::Dmy, DateOrder::Mdy] {
+                        let fast = fast_locale(s.as_bytes(), order);
+                        // Read again with no date kept (what another thread would give).
+                        SEEN_DATE.set(SeenDate::NONE);
+                        assert_eq!(fast, fast_locale(s.as_bytes(), order), "{s} {order:?}");
+                        if let Some(t) = fast {
+                            assert_eq!(Some(t), parse_locale(&s, order), "{s}");
+                            checked += 1;
+                        }
+                        // The next read after this one keeps this date.
+                        let _ = fast_locale(s.as_bytes(), order);
+                    }
+                }
+            }
+        }
+        assert!(checked > 100, "{checked}");
+        let day = |s: &str| fast_locale(s.as_bytes(), DateOrder::Mdy).map(|t| t.to_string());
+        assert_eq!(day("2/28/2028 1:00:00"), Some("2028-02-28 01:00:00".into()));
+        assert_eq!(day("2/28/20281:00:00"), None);
+        assert_eq!(day("2/28/2027 1:00:00"), Some("2027-02-28 01:00:00".into()));
     }
 
     #[test]
