@@ -147,9 +147,12 @@ fn mask(text: &str, cut: bool) -> String {
     } else {
         let mut i = 0;
         while i < cs.len() {
+            // Invisible characters or a space may stand between the `+` and the first digit
+            // (rev69a F1: `+\u{200B}14255550199` had been shown whole).
             let digits_at = plus_len(&cs[i..])
                 .or_else(|| number_prefix(&cs, i))
-                .map(|p| i + p);
+                .map(|p| i + p)
+                .map(|d| d + gap_len(&cs[d..]));
             match digits_at.filter(|&d| cs.get(d).is_some_and(|&c| digit(c))) {
                 Some(d) => {
                     let (end, digits) = number_end(&cs, d);
@@ -223,30 +226,77 @@ fn plus_len(cs: &[char]) -> Option<usize> {
     }
 }
 
+/// Whether a character shows nothing (or nothing but U+FFFD, [`hostile`]) between two digits:
+/// Unicode's format characters (Cf: the zero-width space, non-joiner and joiner, the soft
+/// hyphen, the direction marks, the word joiner and the invisible operators U+2061..U+2064,
+/// the byte-order mark, the tags), and the other default-ignorable ones a font draws as nothing
+/// (the combining grapheme joiner U+034F, the Hangul fillers, the variation selectors). One
+/// of them may stand anywhere in a number without ending it ([`number_end`], [`gap_len`]).
+pub fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061C}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
+}
+
 /// The length of what joins two groups of a number's digits at the start of `cs`: a space of
 /// any kind (a tab, a no-break one too), a dash or hyphen of any kind (`-`, U+2011), `.`, `/`, `_`,
-/// parentheses, their full-width forms, a zero-width space or joiner, or one of those
+/// parentheses, their full-width forms, an [`invisible`] character, or one of those
 /// URL-encoded (`%20`); `None` otherwise (a letter, `:`, `,`, a line break).
 fn join_len(cs: &[char]) -> Option<usize> {
     let join = |c: char| {
-        matches!(
-            c,
-            ' ' | '\t' | '-' | '.' | '/' | '_' | '(' | ')' | '\u{00A0}' | '\u{00AD}' | '\u{2000}'
-                ..='\u{2015}'
-                    | '\u{202F}'
-                    | '\u{205F}'
-                    | '\u{2060}'
-                    | '\u{2212}'
-                    | '\u{3000}'
-                    | '\u{FE63}'
-                    | '\u{FEFF}'
-                    | '\u{FF08}'
-                    | '\u{FF09}'
-                    | '\u{FF0D}'
-                    | '\u{FF0E}'
-                    | '\u{FF0F}'
-                    | '\u{FF3F}'
-        )
+        invisible(c)
+            || matches!(
+                c,
+                ' ' | '\t'
+                    | '-'
+                    | '.'
+                    | '/'
+                    | '_'
+                    | '('
+                    | ')'
+                    | '\u{00A0}'
+                    | '\u{00AD}'
+                    | '\u{2000}'
+                    ..='\u{2015}'
+                        | '\u{202F}'
+                        | '\u{205F}'
+                        | '\u{2060}'
+                        | '\u{2212}'
+                        | '\u{3000}'
+                        | '\u{FE63}'
+                        | '\u{FEFF}'
+                        | '\u{FF08}'
+                        | '\u{FF09}'
+                        | '\u{FF0D}'
+                        | '\u{FF0E}'
+                        | '\u{FF0F}'
+                        | '\u{FF3F}'
+            )
     };
     match cs {
         [c, ..] if join(*c) => Some(1),
@@ -293,13 +343,32 @@ fn number_prefix(cs: &[char], i: usize) -> Option<usize> {
     Some(scheme + plus_len(&rest[scheme..]).unwrap_or(0))
 }
 
+/// The length of what stands between two groups of a number's digits (or its `+` and its
+/// first digit) at the start of `cs`: one or two joins ([`join_len`]), and any [`invisible`]
+/// characters around them, which count for none (three of them had ended a number); 0 when
+/// none does.
+fn gap_len(cs: &[char]) -> usize {
+    let (mut j, mut n) = (0, 0);
+    while let Some(len) = join_len(&cs[j..]) {
+        if !invisible(cs[j]) {
+            if n == 2 {
+                break;
+            }
+            n += 1;
+        }
+        j += len;
+    }
+    j
+}
+
 /// The end of the phone number whose digits start at `start` in free text, and the places
-/// of its digits: groups of digits joined by one or two joins ([`join_len`]), as
+/// of its digits: groups of digits joined by one or two joins ([`gap_len`]), as
 /// `+1 (425) 555-0100`, `+44 20 7946 0958` and `+1-425-555-0100` write them (E.123 groups). A
 /// group of more than 4 digits ends it, so that a number written whole is not joined to the
 /// digits after it (`+14255550199 2026`), and so does a 15th digit, E.164's most; but not
-/// when a zero-width character follows it, which no writer puts between two numbers and which
-/// would hide the digits after it from the mask (rev68b F6: `+142555\u{200B}50199`).
+/// when an [`invisible`] character follows it, which no writer puts between two numbers and
+/// which would hide the digits after it from the mask (rev68b F6: `+142555\u{200B}50199`;
+/// rev69a F1: U+200C, U+200D, the soft hyphen, U+200E, U+2061 had still done so).
 fn number_end(cs: &[char], start: usize) -> (usize, Vec<usize>) {
     let (mut i, mut digits) = (start, Vec::new());
     loop {
@@ -308,18 +377,11 @@ fn number_end(cs: &[char], start: usize) -> (usize, Vec<usize>) {
             digits.push(i);
             i += 1;
         }
-        let zero_width =
-            (cs.get(i)).is_some_and(|c| matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}'));
-        if (i - group > 4 && !zero_width) || digits.len() >= 15 {
+        let hidden = (cs.get(i)).is_some_and(|&c| invisible(c));
+        if (i - group > 4 && !hidden) || digits.len() >= 15 {
             return (i, digits);
         }
-        let (mut j, mut n) = (i, 0);
-        while n < 2 {
-            match join_len(&cs[j..]) {
-                Some(len) => (j, n) = (j + len, n + 1),
-                None => break,
-            }
-        }
+        let j = i + gap_len(&cs[i..]);
         if j == i || !cs.get(j).is_some_and(|&c| digit(c)) {
             return (i, digits);
         }
@@ -385,6 +447,65 @@ mod tests {
         ] {
             assert_eq!(line(&mask_numbers(raw)), shown, "{raw:?}");
         }
+    }
+
+    /// rev69a F1: an invisible character other than U+200B, U+2060 and U+FEFF after a group
+    /// of more than 4 digits, any invisible character or a no-break space between the `+` and
+    /// the first digit, three invisible characters in a row, and an invisible operator in a
+    /// rawId had each left 7 or more digits of a number shown.
+    #[test]
+    fn no_invisible_character_shows_a_number() {
+        let digits_shown = |s: &str| {
+            let mut most = 0;
+            for word in s.split('x') {
+                most = most.max(word.chars().filter(|c| c.is_ascii_digit()).count());
+            }
+            most
+        };
+        for c in [
+            '\u{200B}',
+            '\u{2060}',
+            '\u{200C}',
+            '\u{200D}',
+            '\u{00AD}',
+            '\u{200E}',
+            '\u{200F}',
+            '\u{2061}',
+            '\u{2064}',
+            '\u{034F}',
+            '\u{180E}',
+            '\u{FE0F}',
+            '\u{E0020}',
+            '\u{FEFF}',
+        ] {
+            for raw in [
+                format!("dial +142555{c}50199 now"),
+                format!("dial +1425555{c}0199"),
+                format!("dial +{c}14255550199"),
+                format!("dial +1425{c}{c}{c}555{c}{c}{c}0199"),
+                format!("4:+1425{c}555{c}0199"),
+                format!("participant 4:{c}14255550199"),
+            ] {
+                let shown = mask_numbers(&raw);
+                assert!(
+                    shown.ends_with("0199") || shown.ends_with("0199 now"),
+                    "{raw:?}: {shown:?}"
+                );
+                assert!(digits_shown(&shown) <= 4, "{raw:?}: {shown:?}");
+            }
+        }
+        assert_eq!(
+            mask_numbers("A +\u{00A0}14255550199"),
+            "A +\u{00A0}xxxxxxx0199"
+        );
+        assert_eq!(mask_numbers("+142555\u{200D}50199"), "+xxxxxx\u{200D}x0199");
+        assert_eq!(
+            mask_numbers("4:+1425\u{2061}555\u{2061}0199"),
+            "4:+xxxx\u{2061}xxx\u{2061}0199"
+        );
+        // Text that is no number stays, and a number written whole ends before a year.
+        assert_eq!(mask_numbers("2 + 2 = 4, v1.2.3"), "2 + 2 = 4, v1.2.3");
+        assert_eq!(mask_numbers("+14255550199 2026"), "+xxxxxxx0199 2026");
     }
 
     /// Phone numbers keep their last 4 digits: a rawId of one, with or without `+`, and an
