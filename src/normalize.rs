@@ -488,6 +488,10 @@ pub struct Raw<'a> {
     /// Python repr): its key's place in [`NESTED_KEYS`] ([`UNNAMED`] until the key is known),
     /// for the reject it makes. One byte, beside `owned`: a `Raw` is moved for every record.
     not_json: Option<u8>,
+    /// A `resultInformation` object (`resultInfo`) was read into it: only a callback event
+    /// carries one, so a record with one that names no type is an event, not a log's row (an
+    /// SDK's parsed event as a sample app logs it: `ResultInformation`, no `type`, no `time`).
+    result_information: bool,
 }
 
 /// The keys of nested objects that hold a record's fields, as a reject names them.
@@ -572,6 +576,7 @@ impl<'a> Raw<'a> {
     /// Fills fields still missing from a nested object (`properties`, `data`).
     pub fn fill_from(&mut self, mut inner: Raw<'a>) {
         self.not_json = self.not_json.or(inner.not_json);
+        self.result_information |= inner.result_information;
         for (slot, v) in self.vals.iter_mut().zip(inner.vals.iter_mut()) {
             if matches!(v, Val::Missing) {
                 continue;
@@ -590,6 +595,7 @@ impl<'a> Raw<'a> {
             owned: true,
             vals: std::mem::ManuallyDrop::new(vals.map(Val::into_owned)),
             not_json: self.not_json,
+            result_information: self.result_information,
         }
     }
 
@@ -608,6 +614,17 @@ impl<'a> Raw<'a> {
             let at = NESTED_KEYS.iter().position(|k| k.eq_ignore_ascii_case(key));
             self.not_json = Some(at.map_or(UNNAMED, |i| i as u8));
         }
+    }
+
+    /// Notes that a `resultInformation` object was read into it (see [`Self::from_event`]).
+    #[inline(always)]
+    pub fn read_result_information(&mut self) {
+        self.result_information = true;
+    }
+
+    /// Whether a `resultInformation` object was read into it, which only callback events carry.
+    pub fn from_event(&self) -> bool {
+        self.result_information
     }
 
     /// Whether no field of a record was found: an Event Grid `topic` (CloudEvents' `source`)
@@ -855,9 +872,14 @@ pub fn normalize<'a>(raw: &Raw<'a>, rules: &TimeRules) -> Outcome<'a> {
             return Outcome::Skip(SkipReason::StreamingUsage)
         }
         None => {
-            if !raw.get(Field::ResultCode).is_nullish()
-                || !raw.get(Field::ResultSubcode).is_nullish()
-            {
+            let result = !raw.get(Field::ResultCode).is_nullish()
+                || !raw.get(Field::ResultSubcode).is_nullish();
+            // A result in a `resultInformation` is an event's, whatever else names none (an
+            // SDK's parsed event as Microsoft's sample apps log it, an event's `data` alone):
+            // it had been counted as a media summary record with no operation (rev69a F8).
+            if result && raw.from_event() {
+                Kind::Callback
+            } else if result {
                 Kind::MediaSummary
             } else if !raw.get(Field::ResultSignature).is_nullish() {
                 // Every ACS operational log has a ResultSignature: one that names no table

@@ -22,7 +22,8 @@ use super::elements::{
 };
 use super::json::{short_message, Element, TopSeed, EARLY_ROWS_LOST};
 use super::structure::{
-    bracket_prefix, nests_deeper_than, opens_after_prefix, reparse, Walker, MAX_NESTING,
+    bracket_prefix, nests_deeper_than, opens_after_prefix, prefix_time, reparse, Walker,
+    MAX_NESTING,
 };
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::{Reason, SkipReason};
@@ -152,6 +153,8 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
     let mut log = false;
     // Lines of text met before it is known whether the input is such a log.
     let mut held = Held::default();
+    // The time in the prefix of the line a body was logged after, for that body's records.
+    let mut logged_time = None;
     loop {
         let buf = r.fill(1)?;
         let Some(&first) = buf.first() else {
@@ -169,6 +172,11 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         if matches!(first, b'[' | b'{') && !prefixed || in_frames && matches!(first, b',' | b']') {
             held.reject(ctx);
         }
+        // The time of the prefix a body was logged after dates the records of that body only.
+        ctx.logged_time = match first {
+            b'[' | b'{' if !prefixed => logged_time.take(),
+            _ => None,
+        };
         match first {
             b',' | b']' if in_frames => {
                 in_frames = first == b',';
@@ -310,6 +318,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                 if let Some(open) = opens_after_prefix(&buf[..end]) {
                     held.skip(ctx);
                     log = true;
+                    logged_time = prefix_time(&buf[..open]);
                     r.consume(open);
                     // A body cut off (a process restarted mid-write, a prefix logged with no
                     // body) is read up to the next such line, where reading goes on.
@@ -317,7 +326,9 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                         let body = r.fill(cut)?[..cut].to_vec();
                         r.consume(cut);
                         let newlines = blocks::newlines(&body);
+                        ctx.logged_time = logged_time.take();
                         read_cut(body, lines, ctx, make, parts)?;
+                        ctx.logged_time = None;
                         lines += newlines;
                     }
                     continue;

@@ -11,9 +11,11 @@ use super::blocks::{self, Blocks, BLOCK};
 use super::document::{hand_on, starts_as_json_text};
 use super::json::{short_message, Element, TopSeed};
 use super::scan::{self, Layout};
-use super::structure::{self, nests_deeper_than, opens_after_prefix, reparse, Walker, MAX_NESTING};
+use super::structure::{
+    self, nests_deeper_than, opens_after_prefix, prefix_time, reparse, Walker, MAX_NESTING,
+};
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
-use crate::normalize::{key_role_bytes, Context, Field, KeyRole, Raw, Reason, Val};
+use crate::normalize::{key_role_bytes, Context, Field, KeyRole, Raw, Reason};
 use crate::record::{At, SkipReason};
 
 /// One line, `line_no`; `last`: the file ends in it, without a newline; `whole`: it is the
@@ -366,7 +368,9 @@ fn process_log_block<S: Sink>(
             .map(|o| start + o)
             .and_then(|open| Some((open, logged_body_end(data, open)?)));
         if let Some((open, close)) = body {
+            ctx.logged_time = prefix_time(&data[start..open]);
             super::document::logged_body(&data[open..close], line_no - 1, ctx);
+            ctx.logged_time = None;
             // On past the line the body closes on.
             let after = memchr::memchr(b'\n', &data[close..]).map(|p| close + p);
             line_no += blocks::newlines(&data[start..after.unwrap_or(data.len())]);
@@ -574,27 +578,11 @@ fn log_line<S: Sink>(
             }
         }
     };
-    if let Some((time, zoned)) = prefix_time(&line[..at]) {
-        // A time without an offset (Python's logging writes the local time) is a local one:
-        // read at --local-offset or --local-tz, else as UTC, and said once.
-        let field = if zoned { Field::Time } else { Field::LocalTime };
-        let mut taken = false;
+    if let Some(time) = prefix_time(&line[..at]) {
         for e in &mut found {
-            match e {
-                Element::Record(raw, _) if raw.time().0.is_nullish() => {
-                    raw.set(field, Val::Str(time.clone().into()));
-                    taken = true;
-                }
-                _ => {}
+            if let Element::Record(raw, _) = e {
+                ctx.date_by_prefix(raw, &time);
             }
-        }
-        if taken && !zoned && !ctx.local_times {
-            ctx.local_times = true;
-            let w = match ctx.rules.local_offset {
-                Some(zone) => format!("{}: the times before its lines' records carry no offset (a logger's local time); read in {zone} as given by --local-offset or --local-tz", ctx.name),
-                None => format!("{}: the times before its lines' records carry no offset (a logger's local time); read as UTC (pass --local-tz ZONE or --local-offset +HH:MM to correct)", ctx.name),
-            };
-            ctx.warn(w);
         }
     }
     hand_on(found, line_no, ctx, &text);
@@ -690,53 +678,6 @@ fn damage(e: &serde_json::Error, last: bool, at: usize) -> (Reason, String) {
             format!("{} at column {column}", short_message(e)),
         )
     }
-}
-
-/// The first ISO 8601 time in a log line's prefix (`2025-05-16T17:41:55.643Z`, Python's
-/// `2025-05-16 17:41:55,643`), its date and time joined by `T` and its fraction by `.`; and
-/// whether it carries its offset (`Z`, `+01:00`).
-fn prefix_time(prefix: &[u8]) -> Option<(String, bool)> {
-    let digits = |b: &[u8]| b.iter().all(u8::is_ascii_digit);
-    let shape = |b: &[u8]| {
-        b.len() >= 19
-            && digits(&b[..4])
-            && b[4] == b'-'
-            && digits(&b[5..7])
-            && b[7] == b'-'
-            && digits(&b[8..10])
-            && matches!(b[10], b'T' | b' ')
-            && digits(&b[11..13])
-            && b[13] == b':'
-            && digits(&b[14..16])
-            && b[16] == b':'
-            && digits(&b[17..19])
-    };
-    let start = (0..prefix.len()).find(|&i| shape(&prefix[i..]))?;
-    let b = &prefix[start..];
-    let mut end = 19;
-    if matches!(b.get(end), Some(b'.' | b',')) && b.get(end + 1).is_some_and(u8::is_ascii_digit) {
-        end += 1;
-        while b.get(end).is_some_and(u8::is_ascii_digit) {
-            end += 1;
-        }
-    }
-    let zoned = end;
-    if b.get(end) == Some(&b'Z') {
-        end += 1;
-    } else if matches!(b.get(end), Some(b'+' | b'-'))
-        && b.len() >= end + 6
-        && digits(&b[end + 1..end + 3])
-        && b[end + 3] == b':'
-        && digits(&b[end + 4..end + 6])
-    {
-        end += 6;
-    }
-    let mut t = String::from_utf8_lossy(&b[..end]).into_owned();
-    t.replace_range(10..11, "T");
-    if t.as_bytes().get(19) == Some(&b',') {
-        t.replace_range(19..20, ".");
-    }
-    Some((t, end > zoned))
 }
 
 #[cfg(test)]

@@ -318,6 +318,10 @@ pub(crate) struct FileCtx<'s, S> {
     pub local_times: bool,
     /// Rejects of a piece whose first line is not known yet, held until it is.
     pub(crate) parked: ledger::Parked,
+    /// The time in the prefix of the line a body was logged after (see
+    /// `structure::prefix_time`), while that body, read as a document, is read: it dates the
+    /// body's records that carry none, as a body logged on one line is dated.
+    pub(crate) logged_time: Option<(String, bool)>,
     /// A CSV header in another column order was met inside the file (exports joined): the
     /// rows after it are read by its columns, so the file in order.
     pub(crate) joined: bool,
@@ -390,6 +394,7 @@ impl<S: Sink> FileCtx<'_, S> {
             parked: Default::default(),
             joined: false,
             guessed: None,
+            logged_time: None,
         }
     }
 
@@ -414,6 +419,9 @@ impl<S: Sink> FileCtx<'_, S> {
         context: impl FnOnce() -> String,
         other: impl FnOnce(&mut Self, Reason) -> bool,
     ) {
+        if self.logged_time.is_some() && raw.time().0.is_nullish() {
+            return self.emit_logged(raw, at, context, other);
+        }
         if !self.local_times && raw.has_local_time() {
             self.local_times = true;
             self.local_time_warning();
@@ -469,6 +477,49 @@ impl<S: Sink> FileCtx<'_, S> {
                     self.reject(at(), reason, detail, context());
                 }
             }
+        }
+    }
+
+    /// [`FileCtx::emit_unless`] of a record of a body logged after a prefix that has a time
+    /// ([`FileCtx::logged_time`]), the record carrying none of its own: dated by it.
+    #[cold]
+    #[inline(never)]
+    fn emit_logged(
+        &mut self,
+        raw: &Raw<'_>,
+        at: impl FnOnce() -> At,
+        context: impl FnOnce() -> String,
+        other: impl FnOnce(&mut Self, Reason) -> bool,
+    ) {
+        let mut dated = raw.clone();
+        if let Some(time) = self.logged_time.take() {
+            self.date_by_prefix(&mut dated, &time);
+            self.logged_time = Some(time);
+        }
+        self.emit_unless(&dated, at, context, other);
+    }
+
+    /// Dates a record that carries no time of its own by `time`, the ISO time in the prefix of
+    /// the log line it was logged after, and whether that carries its offset. One without (Python's
+    /// logging writes the local time) is a local one: read at --local-offset or --local-tz,
+    /// else as UTC, and said once.
+    pub(crate) fn date_by_prefix(&mut self, raw: &mut Raw<'_>, (time, zoned): &(String, bool)) {
+        if !raw.time().0.is_nullish() {
+            return;
+        }
+        let field = if *zoned {
+            Field::Time
+        } else {
+            Field::LocalTime
+        };
+        raw.set(field, Val::Str(time.clone().into()));
+        if !zoned && !self.local_times {
+            self.local_times = true;
+            let w = match self.rules.local_offset {
+                Some(zone) => format!("{}: the times before its lines' records carry no offset (a logger's local time); read in {zone} as given by --local-offset or --local-tz", self.name),
+                None => format!("{}: the times before its lines' records carry no offset (a logger's local time); read as UTC (pass --local-tz ZONE or --local-offset +HH:MM to correct)", self.name),
+            };
+            self.warn(w);
         }
     }
 

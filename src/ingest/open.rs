@@ -795,11 +795,38 @@ pub(super) fn detect(prefix: &[u8]) -> InputFormat {
     }
     // Or a document spread over lines (`az ... 2>&1` puts a `WARNING: ...` line above the
     // array): the text before it is a reject, as between documents.
-    if matches!(json.last(), Some(b'{' | b'[')) {
+    // Its opener may share its line with the first member (`{  "TimeGenerated": "...",`, as
+    // Microsoft's docs print their samples): the file had been read as CSV, every line a
+    // reject (rev69a F2).
+    let next = from.get(1).and_then(|l| l.first());
+    if matches!(json.last(), Some(b'{' | b'['))
+        || opens_with_member(json) && matches!(next, Some(b'"' | b'}' | b']'))
+    {
         InputFormat::Json
     } else {
         InputFormat::Csv
     }
+}
+
+/// Whether a line opens an object (in an array, `[{`, or not) and holds its first member
+/// after the `{`: a key, a colon and a whole value, then a comma or nothing, or a key whose
+/// value opens on the line (`{ "properties": {`).
+fn opens_with_member(l: &[u8]) -> bool {
+    let l = l.strip_prefix(b"[").map_or(l, <[u8]>::trim_ascii_start);
+    let Some(rest) = l.strip_prefix(b"{").map(<[u8]>::trim_ascii) else {
+        return false;
+    };
+    if rest.first() != Some(&b'"') {
+        return false;
+    }
+    let rest = rest.strip_suffix(b",").unwrap_or(rest);
+    let close: &[u8] = match rest.last() {
+        Some(b'{') => b"}}",
+        Some(b'[') => b"]}",
+        _ => b"}",
+    };
+    let object = [b"{", rest, close].concat();
+    serde_json::from_slice::<serde::de::IgnoredAny>(&object).is_ok()
 }
 
 /// A callback endpoint's first logged body, found past the first megabyte of its log by
@@ -1321,6 +1348,18 @@ mod tests {
             detect(b"WARNING: This command is in preview.\n[\n  {\n    \"a\": 1\n  }\n]\n"),
             InputFormat::Json
         );
+        // Its opener sharing its line with the first member, as Microsoft's docs print their
+        // samples (rev69a F2: read as CSV, every line a reject): an object, in an array, a
+        // member whose value opens on the line.
+        for doc in [
+            "\"properties\"\n{  \"TimeGenerated\": \"2023-05-09T15:58:30.100Z\",\n    \"Level\": \"Informational\"\n}\n",
+            "Media summary row:\n[{ \"a\": 1,\n  \"b\": 2 }]\n",
+            "Row:\n{ \"properties\": {\n  \"b\": 2 } }\n",
+        ] {
+            assert_eq!(detect(doc.as_bytes()), InputFormat::Json, "{doc}");
+        }
+        // Not a line that holds no member after its `{`.
+        assert_eq!(detect(b"Note:\n{ a: 1,\n\"b\": 2\n}\n"), InputFormat::Csv);
         // Nor past a CSV header and a few rows, with JSON Lines after them.
         let header = "TimeGenerated,OperationName,ResultCode\n";
         for head in [header.to_string(), "sep=,\n".to_string() + header] {

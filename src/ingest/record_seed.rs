@@ -174,6 +174,9 @@ impl<'de> Visitor<'de> for RecordSeed {
     fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
         let mut raw = Raw::default();
         let mut nested = Vec::new();
+        if self.ctx == Context::ResultInformation {
+            raw.read_result_information();
+        }
         while let Some(Key(k)) = m.next_key::<Key<'de>>()? {
             record_entry(&mut m, self.ctx, &k, &mut raw, &mut nested)?;
         }

@@ -790,6 +790,9 @@ impl<'a> Scanner<'a, '_> {
         raw: &mut Raw<'a>,
     ) -> Option<()> {
         let mut nested = false;
+        if ctx == Context::ResultInformation {
+            raw.read_result_information();
+        }
         if self.peek()? == b'}' {
             self.i += 1;
             return Some(());

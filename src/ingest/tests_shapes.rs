@@ -4628,6 +4628,13 @@ fn real_payloads_from_microsofts_docs_and_sdks() {
         ("servicebus-entries-net.json", 3, 0, 1),
         ("recording-incomingcall-data-js.json", 2, 0, 2),
         ("powershell-query-response.json", 2, 0, 0),
+        // The docs' sample after its `"properties"` line, its `{` on the line of its first
+        // member (rev69a F2: read as CSV, 16 rejects): the line of text is the one reject.
+        ("recording-incomingoperations-docs.json", 1, 1, 0),
+        // Microsoft's sample apps' logs of the SDK's parsed events (rev69a F8).
+        ("sample-app-log-dotnet-one-line.log", 2, 0, 1),
+        ("sample-app-log-dotnet-indented.log", 2, 0, 1),
+        ("sample-app-log-js-data.log", 1, 0, 1),
     ] {
         let (c, report) = read(&IngestSettings::of(vec![dir.join(file)]));
         let f = &report.files[0];
@@ -4674,6 +4681,104 @@ fn real_payloads_from_microsofts_docs_and_sdks() {
         keys,
         [(400, Some(8535)), (200, Some(7000)), (200, Some(5001))]
     );
+}
+
+/// rev69a F8: Microsoft's own sample apps log the SDK's parsed event (`ResultInformation`, no
+/// `type`, no `time`) after App Service's file logger's prefix, on one line or indented. Its
+/// events had been counted as media summary records with no operation (their operation context
+/// lost), and the indented ones were `no parseable time` rejects; the prefix's ` +00:00` had
+/// been no offset (read as a local time, with a warning).
+#[test]
+fn a_sample_apps_logged_events_are_callback_records_dated_by_their_prefix() {
+    let dir = root().join("tests/fixtures/real");
+    for file in [
+        "sample-app-log-dotnet-one-line.log",
+        "sample-app-log-dotnet-indented.log",
+    ] {
+        let (c, report) = read(&IngestSettings::of(vec![dir.join(file)]));
+        let f = &report.files[0];
+        assert_eq!(
+            (f.accepted, f.rejected, f.skipped),
+            (2, 0, 1),
+            "{file}: {:?}",
+            c.rejects
+        );
+        assert!(report.warnings.is_empty(), "{file}: {:?}", report.warnings);
+        let got: Vec<_> = (c.records.iter())
+            .map(|r| {
+                (
+                    r.kind,
+                    r.time,
+                    r.code,
+                    r.subcode,
+                    r.operation_context.as_ref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    Kind::Callback,
+                    utc("2026-11-24T10:00:01.456Z"),
+                    400,
+                    Some(8535),
+                    "ctx-1"
+                ),
+                (
+                    Kind::Callback,
+                    utc("2026-11-24T10:00:02.789Z"),
+                    200,
+                    Some(7000),
+                    ""
+                ),
+            ],
+            "{file}"
+        );
+        assert_eq!(
+            c.records[0].call_connection_id,
+            "401f3500-fcb6-4b84-927e-81cd6372560b"
+        );
+    }
+    // An event's `data` alone after an ISO time (the JS quickstart's `Recognize failed: data=`).
+    let (c, report) = read(&IngestSettings::of(vec![
+        dir.join("sample-app-log-js-data.log")
+    ]));
+    assert_eq!(report.files[0].accepted, 1, "{:?}", c.rejects);
+    let r = &c.records[0];
+    assert_eq!(
+        (r.kind, r.code, r.subcode),
+        (Kind::Callback, 400, Some(8510))
+    );
+    assert_eq!(r.operation_context, "menu");
+    // A log row whose code names no table, no `resultInformation`, is still the media summary's.
+    let (c, _, _) = read_text(
+        "row.json",
+        br#"{"TimeGenerated":"2026-11-24T10:00:00Z","ResultCode":400,"ResultSubcode":8535}"#,
+    );
+    assert_eq!(c.records[0].kind, Kind::MediaSummary);
+}
+
+/// rev69a F2: the docs' media summary example after a line of text, its first member on the
+/// opener's line, had been read as CSV: 11 rejects, the 400/8535 lost.
+#[test]
+fn a_document_whose_opener_holds_its_first_member_after_text_is_read() {
+    let text = "Media summary row:\n{  \"TimeGenerated [UTC]\": \"5/24/2023, 7:57:40.480 PM\",\n\"Level\": \"Informational\",\n\"OperationName\": \"Play\",\n\"ResultCode\": \"400\",\n\"ResultSubcode\": \"8535\",\n\"ResultMessage\": \"Action failed, file format is invalid.\"\n}\n";
+    let (c, report, _d) = read_text("row.json", text.as_bytes());
+    let f = &report.files[0];
+    assert_eq!(
+        (f.accepted, f.rejected, f.skipped),
+        (1, 1, 0),
+        "{:?}",
+        c.rejects
+    );
+    assert_eq!(c.rejects[0].line, 1);
+    let r = &c.records[0];
+    assert_eq!(
+        (r.code, r.subcode, r.operation.as_ref()),
+        (400, Some(8535), "Play")
+    );
+    assert_eq!(r.time, utc("2023-05-24T19:57:40.480Z"));
 }
 
 #[test]
