@@ -930,14 +930,7 @@ pub const UNTESTED_NAMED: usize = 3;
 /// partial days for it: 2026-11-03, 2026-10-27 whose records stopped ...)`.
 pub fn resource_short_said(history: &History, name: &str, day: i64) -> String {
     let of = history.for_resource(name);
-    let baseline: Vec<i64> = (1..=BASELINE_WEEKS).map(|w| day - 7 * w).collect();
-    let complete: Vec<String> = (baseline.iter())
-        .filter(|d| of.days.get(d).is_some_and(|a| !a.partial))
-        .map(|&d| day_text(d))
-        .collect();
-    let partial: Vec<&DayAgg> = (baseline.iter())
-        .filter_map(|d| of.days.get(d).filter(|a| a.partial))
-        .collect();
+    let (baseline, complete, partial) = baseline_days(&of, day);
     let none: Vec<String> = (baseline.iter())
         .filter(|d| !of.days.contains_key(d) && history.days.get(d).is_some_and(|a| !a.partial))
         .map(|&d| day_text(d))
@@ -955,15 +948,7 @@ pub fn resource_short_said(history: &History, name: &str, day: i64) -> String {
         let n = partial.len();
         said.push(partial_days_said(
             &partial,
-            Some(format!(
-                "{n} {} stored only as {} for it",
-                if n == 1 { "is" } else { "are" },
-                if n == 1 {
-                    "a partial day"
-                } else {
-                    "partial days"
-                }
-            )),
+            Some(format!("{n} {} for it", stored_partial(n))),
         ));
     }
     if !none.is_empty() {
@@ -987,15 +972,8 @@ pub fn resource_short_said(history: &History, name: &str, day: i64) -> String {
 /// history is for one that holds none: on the second and third nightly runs it is kept, and
 /// only weeks are wanting.
 fn untested_note(history: &History, day: i64) -> String {
-    let baseline: Vec<i64> = (1..=BASELINE_WEEKS).map(|w| day - 7 * w).collect();
-    let held: Vec<String> = (baseline.iter())
-        .filter(|d| history.days.get(d).is_some_and(|a| !a.partial))
-        .map(|&d| day_text(d))
-        .collect();
-    // Baseline days stored only in part, each for its own reason.
-    let partial: Vec<&DayAgg> = (baseline.iter())
-        .filter_map(|d| history.days.get(d).filter(|a| a.partial))
-        .collect();
+    // Baseline days stored only in part are said each for its own reason.
+    let (baseline, held, partial) = baseline_days(history, day);
     let all: Vec<String> = baseline.into_iter().map(day_text).collect();
     let head = format!(
         "No spike test for {}: the history holds {} of the {MIN_BASELINE_DAYS} complete baseline days the test needs (the same weekday of the previous {BASELINE_WEEKS} weeks: {})",
@@ -1039,6 +1017,28 @@ fn spread_said(spread: bool) -> String {
     }
 }
 
+/// The baseline days of `day` (the same weekday of the previous [`BASELINE_WEEKS`] weeks,
+/// newest first), those `history` holds complete, as text, and those it holds partial.
+fn baseline_days(history: &History, day: i64) -> (Vec<i64>, Vec<String>, Vec<&DayAgg>) {
+    let baseline: Vec<i64> = (1..=BASELINE_WEEKS).map(|w| day - 7 * w).collect();
+    let complete = (baseline.iter())
+        .filter(|d| history.days.get(d).is_some_and(|a| !a.partial))
+        .map(|&d| day_text(d))
+        .collect();
+    let partial = (baseline.iter())
+        .filter_map(|d| history.days.get(d).filter(|a| a.partial))
+        .collect();
+    (baseline, complete, partial)
+}
+
+/// `is stored only as a partial day`, or `are stored only as partial days` for `n` other than 1.
+fn stored_partial(n: usize) -> &'static str {
+    match n {
+        1 => "is stored only as a partial day",
+        _ => "are stored only as partial days",
+    }
+}
+
 /// Why `days` (partial, newest first) are no baseline, with the fix of each cause: `3 of them
 /// are stored only as partial days, ...`. A day stored before its reason was kept is said as
 /// one whose records did not cover it, as all were then.
@@ -1047,17 +1047,7 @@ fn spread_said(spread: bool) -> String {
 pub fn partial_days_said(days: &[&DayAgg], head: Option<String>) -> String {
     let n = days.len();
     let named = head.is_some();
-    let head = head.unwrap_or_else(|| {
-        format!(
-            "{n} of them {} stored only as {}",
-            if n == 1 { "is" } else { "are" },
-            if n == 1 {
-                "a partial day"
-            } else {
-                "partial days"
-            }
-        )
-    });
+    let head = head.unwrap_or_else(|| format!("{n} of them {}", stored_partial(n)));
     // The causes in the order their first day comes, each with its days.
     let mut causes: Vec<(u8, Vec<String>)> = Vec::new();
     for d in days {
@@ -1138,7 +1128,6 @@ fn failure_keys(history: &History, day: i64) -> usize {
 
 /// Why a key has its status, in one sentence with the numbers behind it.
 pub fn explain(v: &Verdict, history: &History, th: &Thresholds) -> String {
-    let baseline: Vec<i64> = (1..=BASELINE_WEEKS).map(|w| v.day - 7 * w).collect();
     match v.status {
         Status::Success => "a success outcome: never flagged".to_string(),
         Status::InsufficientHistory if v.all_kinds.is_some() => format!(
@@ -1146,31 +1135,20 @@ pub fn explain(v: &Verdict, history: &History, th: &Thresholds) -> String {
             v.all_kinds.as_deref().unwrap_or_default()
         ),
         Status::InsufficientHistory => {
-            let present: Vec<String> = baseline
-                .iter()
-                .filter(|d| history.days.get(d).is_some_and(|a| !a.partial))
-                .map(|d| day_text(*d))
-                .collect();
+            let (baseline, present, partial) = baseline_days(history, v.day);
             // Enough complete days, too few usable: the key's own flagged days were left out.
             let flagged = match present.len() >= MIN_BASELINE_DAYS {
                 true => ", but a day the key was itself flagged on is not its baseline",
                 false => "",
             };
             // Too few complete: those stored partial, with the fix of each, as report says them.
-            let partial: Vec<&DayAgg> = (baseline.iter())
-                .filter_map(|d| history.days.get(d).filter(|a| a.partial))
-                .collect();
             let partial = match (partial.len(), flagged.is_empty()) {
                 (0, _) | (_, false) => String::new(),
                 (n, true) => format!(
                     "; {}",
                     partial_days_said(
                         &partial,
-                        Some(format!(
-                            "{n} of the {BASELINE_WEEKS} {} stored only as {}",
-                            if n == 1 { "is" } else { "are" },
-                            if n == 1 { "a partial day" } else { "partial days" }
-                        ))
+                        Some(format!("{n} of the {BASELINE_WEEKS} {}", stored_partial(n)))
                     )
                 ),
             };
