@@ -635,6 +635,14 @@ impl Catalogue {
             .filter(|p| Category::of(p.code) == Category::of(code))
     }
 
+    /// The pair another code's key reads through its subcode (lookup's step 4: `500/560503`
+    /// reads `503/560503`), when the key has neither its own pair nor a generic subcode.
+    pub fn read_pair(&self, code: u32, subcode: u32) -> Option<&PairEntry> {
+        let own = self.pair(code, subcode).is_some();
+        let generic = self.generic_subcode(code, subcode).is_some();
+        (!own && !generic).then(|| self.pair_subcode(code, subcode))?
+    }
+
     /// The pair that speaks for a subcode under any code of its class: the first pair that
     /// holds it, when every pair that holds it says the same.
     pub fn subcode_pair(&self, subcode: u32) -> Option<&PairEntry> {

@@ -46,6 +46,11 @@ fn catalogue_section(s: &mut String, t: &Triage) {
             e.used,
             t.catalogue.iter().any(|o| o.used && o.label == e.label),
         ) {
+            // Another code's pair, which the key asked for reads (`500/560503`: `503/560503`).
+            (true, _) if e.matched == Match::Subcode && e.label.contains('/') => format!(
+                ", read for {} (the same subcode under another code of its class)",
+                t.title()
+            ),
             (true, _) => String::new(),
             (false, true) => {
                 ", the other page's reading (the reports use the entry above)".to_string()

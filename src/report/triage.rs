@@ -12,7 +12,7 @@ use crate::aggregate::{
     ByText, CallId, CallStats, Focus, Inferred, Key, Listing, Timeline, Window,
 };
 use crate::catalogue::query::{self, Query};
-use crate::catalogue::{key_label, Catalogue, Category, Match, Outcome, NO_MITIGATION};
+use crate::catalogue::{key_label, Catalogue, Category, Match, Outcome, PairEntry, NO_MITIGATION};
 use crate::config::TriageFormat;
 use crate::normalize::Kind;
 use crate::row;
@@ -1029,20 +1029,21 @@ fn catalogue_entries(
             .get(i)
             .map_or(String::new(), |s| s.label.clone())
     };
+    let pair = |p: &PairEntry, matched: Match| CatalogueEntry {
+        label: key_label(p.code, Some(p.subcode)),
+        matched,
+        category: Some(Category::of(p.code)),
+        source: label(p.source),
+        callback_event: p.events(),
+        description: p.description.clone(),
+        mitigation: p.mitigation.clone(),
+        used: true,
+    };
     // The pairs that count, one per key (another page's pair for the same key is not used).
     let mut out: Vec<CatalogueEntry> = cat
         .effective_pairs()
         .filter(|p| p.subcode == subcode && code.is_none_or(|c| c == p.code))
-        .map(|p| CatalogueEntry {
-            label: key_label(p.code, Some(p.subcode)),
-            matched: Match::Exact,
-            category: Some(Category::of(p.code)),
-            source: label(p.source),
-            callback_event: p.events(),
-            description: p.description.clone(),
-            mitigation: p.mitigation.clone(),
-            used: true,
-        })
+        .map(|p| pair(p, Match::Exact))
         .collect();
     // The same pairs as the other page reads them (the PSTN page's 403/510403 is "Call
     // blocked: Alternate ID not supplied", not spam), each after the one the reports use.
@@ -1081,21 +1082,20 @@ fn catalogue_entries(
             used: true,
         });
     }
-    if let Some(c) = code {
-        if cat.pair(c, subcode).is_none() {
-            if let Some(d) = cat.codes.get(&c) {
-                out.push(CatalogueEntry {
-                    label: format!("code {c}"),
-                    matched: Match::Code,
-                    category: Some(Category::of(c)),
-                    source: label(d.source),
-                    callback_event: String::new(),
-                    description: d.description.clone(),
-                    mitigation: String::new(),
-                    used: true,
-                });
-            }
-        }
+    // The key asked for, where it reads its code's generic entry (`500/9876`); where it reads
+    // another code's pair (`500/560503` reads `503/560503`) or the SBC rule, that, below.
+    let reads_code = |&c: &u32| cat.lookup(c, Some(subcode)).matched == Match::Code;
+    if let Some((c, d)) = (code.filter(reads_code)).and_then(|c| Some((c, cat.codes.get(&c)?))) {
+        out.push(CatalogueEntry {
+            label: format!("code {c}"),
+            matched: Match::Code,
+            category: Some(Category::of(c)),
+            source: label(d.source),
+            callback_event: String::new(),
+            description: d.description.clone(),
+            mitigation: String::new(),
+            used: true,
+        });
     }
     // A key whose own entry gives no mitigation: its code's generic entry, which is read next.
     let without = |t: &&KeyTotal| t.mitigation.is_empty() && t.matched != Match::Code;
@@ -1115,12 +1115,23 @@ fn catalogue_entries(
             });
         }
     }
-    // What the keys found read where no entry above is theirs: a generic code, its class, the
-    // SBC rule.
-    for t in totals {
-        let r = cat.lookup(t.key.0, t.key.1);
+    // What the keys found (or the key asked for) read where no entry above is theirs: another
+    // code's pair, a generic code, its class, the SBC rule.
+    let asked = code.map(|c| (c, Some(subcode)));
+    for key in totals.iter().map(|t| t.key).chain(asked) {
+        let r = cat.lookup(key.0, key.1);
+        let read = (r.matched == Match::Subcode)
+            .then(|| key.1.and_then(|s| cat.read_pair(key.0, s)))
+            .flatten();
+        if let Some(p) = read {
+            let entry = pair(p, Match::Subcode);
+            if !out.iter().any(|e| e.label == entry.label) {
+                out.push(entry);
+            }
+            continue;
+        }
         let label = match r.matched {
-            Match::Code => format!("code {}", t.key.0),
+            Match::Code => format!("code {}", key.0),
             Match::Prefix => format!("subcode {subcode}"),
             _ => continue,
         };

@@ -640,6 +640,69 @@ fn triage_with_another_code_names_the_codes_the_subcode_occurs_under() {
     assert!(!stderr(&out).contains("note:"));
 }
 
+/// A key that reads another code's pair through its subcode (lookup's step 4: `500/560503`
+/// reads `503/560503`, `487/560487` reads the PSTN page's `497/560487`) shows that pair as the
+/// entry used, with or without records of it (rev70b F1: it said "The catalogue has no entry"
+/// and showed the generic `code 500`, which the reports do not read, as the entry used). A key
+/// that reads its code's generic entry still shows that (`500/9876`).
+#[test]
+fn triage_of_a_key_read_through_another_code_s_pair_shows_that_pair() {
+    for (args, pair, text) in [
+        (
+            &["triage", "500/560503", "samples/"][..],
+            "503/560503",
+            "Unexpected server error.",
+        ),
+        (
+            &["triage", "560503", "--code", "500", "samples/"],
+            "503/560503",
+            "Unexpected server error.",
+        ),
+        (
+            &["triage", "487/560487", "samples/"],
+            "497/560487",
+            "The caller terminated the call request",
+        ),
+    ] {
+        let out = bin().args(args).assert().success();
+        let md = stdout(&out);
+        let asked = if args[1].contains('/') {
+            args[1].to_string()
+        } else {
+            format!("{}/{}", args[3], args[1])
+        };
+        assert!(!md.contains("The catalogue has no entry"), "{args:?}: {md}");
+        let line = format!(
+            ", read for {asked} (the same subcode under another code of its class): {text}"
+        );
+        assert!(md.contains(&format!("- **{pair}**")), "{args:?}: {md}");
+        assert!(md.contains(&line), "{args:?}: {md}");
+        let code = format!("- **code {}**", &asked[..3]);
+        assert!(!md.contains(&code), "{args:?}: {md}");
+        let out = bin()
+            .args(args)
+            .args(["--format", "json"])
+            .assert()
+            .success();
+        let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let used: Vec<(&str, &str)> = (v["catalogue"].as_array().unwrap().iter())
+            .filter(|e| e["used"] == true)
+            .map(|e| (e["entry"].as_str().unwrap(), e["match"].as_str().unwrap()))
+            .collect();
+        assert_eq!(used, [(pair, "subcode")], "{args:?}: {v}");
+    }
+    let out = bin()
+        .args(["triage", "500/9876", "samples/"])
+        .assert()
+        .success();
+    let md = stdout(&out);
+    assert!(
+        md.contains("The catalogue has no entry for 500/9876."),
+        "{md}"
+    );
+    assert!(md.contains("- **code 500** (server), code match"), "{md}");
+}
+
 /// The Markdown timeline lists the hours (or days) without records as 0, from the start of
 /// the first one's UTC day (or --since) to the last (or --until), and the sparkline runs
 /// through them; a window of millennia keeps the buckets that hold records only.
