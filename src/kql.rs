@@ -648,7 +648,7 @@ fn by_code(outcome: &str, q: &mut String) {
          | extend category = {CATEGORY}\n\
          | extend outcome = {outcome}\n\
          {DESCRIBE}\
-         | extend share = round(todouble(['count']) / Total, 4), first_seen = {}, last_seen = {}\n\
+         | extend share = todouble((['count'] * 20000 + Total) / (2 * Total)) / 10000, first_seen = {}, last_seen = {}\n\
          | order by ['count'] desc, code asc, subcode asc nulls first\n\
          | project code, subcode, category, outcome, ['match'], ['source'], callback_event, description, mitigation, ['count'], share, calls, first_seen, last_seen\n",
         rfc3339("first_time", true),
@@ -668,7 +668,7 @@ fn by_category(q: &mut String) {
          Categories\n\
          | join kind=leftouter Counted on category\n\
          | extend ['count'] = coalesce(['count'], 0), calls = coalesce(calls, 0)\n\
-         | extend share = iff(Total == 0, 0.0, round(todouble(['count']) / Total, 4))\n\
+         | extend share = iff(Total == 0, 0.0, todouble((['count'] * 20000 + Total) / (2 * Total)) / 10000)\n\
          | order by position asc\n\
          | project category, ['count'], share, calls\n"
     );
@@ -696,7 +696,7 @@ fn by_mitigation(q: &mut String) {
          | summarize n = count() by mitigation, call\n\
          | summarize ['count'] = sum(n), calls = countif(isnotempty(call)) by mitigation\n\
          | join kind=inner Keys on mitigation\n\
-         | extend share = round(todouble(['count']) / Total, 4)\n\
+         | extend share = todouble((['count'] * 20000 + Total) / (2 * Total)) / 10000\n\
          | order by ['count'] desc, mitigation asc\n\
          | project mitigation, ['count'], share, calls, codes\n",
         none = string(NO_MITIGATION)
@@ -731,7 +731,7 @@ fn by_resource(outcome: &str, q: &mut String) {
          | summarize n = count(), f = countif(category != \"success\"), a = countif(outcome == \"failure\") by unnamed, resource, call\n\
          | summarize ['count'] = sum(n), failures = sum(f), needs_action = sum(a), calls = countif(isnotempty(call)) by unnamed, resource\n\
          | extend resource = iff(unnamed, \"{NOT_NAMED}\", resource)\n\
-         | extend needs_action_rate = iff(['count'] == 0, 0.0, round(todouble(needs_action) / ['count'], 4))\n\
+         | extend needs_action_rate = iff(['count'] == 0, 0.0, todouble((needs_action * 20000 + ['count']) / (2 * ['count'])) / 10000)\n\
          | extend inferred = 0\n\
          | order by unnamed asc, ['count'] desc, resource asc\n\
          | project resource, ['count'], failures, needs_action, calls, needs_action_rate, inferred\n"
@@ -870,7 +870,7 @@ fn silent(o: &KqlOptions) -> String {
                      late = sum(iff(covered, n_late, 0)), calls = countif(covered and missing > n_late) by action, i\n\
          | extend tested = covered > 0\n\
          | extend outcomes_from = iff(i < {with_summary} and MediaRecords, \"media summary\", \"\"),\n\
-                  share = iff(tested, iff(accepted - untested - late > 0, round(todouble(without_outcome) / (accepted - untested - late), 4), 0.0), real(null)),\n\
+                  share = iff(tested, iff(accepted - untested - late > 0, todouble((without_outcome * 20000 + (accepted - untested - late)) / (2 * (accepted - untested - late))) / 10000, 0.0), real(null)),\n\
                   with_outcome = iff(tested, with_outcome, long(null)), without_outcome = iff(tested, without_outcome, long(null)),\n\
                   calls = iff(tested, calls, long(null)), late = iff(tested, late, long(null)),\n\
                   status = iff(tested, \"tested\", \"not tested\")\n\
