@@ -153,11 +153,13 @@ pub fn fix_allocator_thresholds() {}
 /// Runs the parsed command line.
 pub fn run(cli: cli::Cli) -> anyhow::Result<Exit> {
     // Loaded only by the commands that read it: the others do not fail on a bad one.
+    // `report` lists its catalogue's warnings with the run's, in the reports and on stderr.
+    let report = matches!(cli.command, cli::Command::Report(_));
     let catalogue = || -> anyhow::Result<catalogue::Catalogue> {
         let mut c = catalogue::Catalogue::load(&cli.catalogue, !cli.no_builtin_catalogue)?;
         c.outcomes = catalogue::OutcomeRules::default()
             .with_overrides(&cli.outcomes.caller, &cli.outcomes.failure);
-        for w in &c.warnings {
+        for w in c.warnings.iter().filter(|_| !report) {
             say!("acs-triage: warning: {w}");
         }
         Ok(c)

@@ -26,7 +26,9 @@ pub fn run(cat: Catalogue, args: &ReportArgs, also_read: &[(PathBuf, &str)]) -> 
     let copied = ingested.copied();
     // The days the copies' records and those of a guessed day/month order fall on.
     let doubted = (ingested.copied_days(), ingested.guessed_days());
-    let mut warnings = ingested.warnings;
+    // The catalogue's first (a pair given twice, whose second text no report shows).
+    let mut warnings = cat.warnings.clone();
+    warnings.extend(ingested.warnings);
     warnings.extend(calls.warning());
     warnings.extend(calls.changed(&settings));
     warnings.extend(agg.unmatched_resources());
