@@ -353,7 +353,7 @@ const DESCRIBE: &str = r#"| lookup kind=leftouter Pairs on code, subcode
 | extend psub_ok = not(sub_ok) and is_psub == true and psub_category == category
 | extend ['match'] = case(is_pair == true, "exact", sub_ok or psub_ok, "subcode", is_sbc, "prefix", is_code == true or is_class == true, "code", "none")
 | extend description = case(['match'] == "exact", pair_description, sub_ok, sub_description, psub_ok, psub_description, ['match'] == "prefix", strcat(sbc_before, tostring(subcode % 1000), sbc_after), is_code == true, code_description, ['match'] == "code", iff(isnull(subcode) or subcode == 0, class_description, class_other), "uncatalogued"),
-         mitigation = case(['match'] == "exact", coalesce(pair_mitigation, ""), sub_ok, coalesce(sub_mitigation, ""), psub_ok, coalesce(psub_mitigation, ""), ['match'] == "prefix", sbc_mitigation, is_code == true, coalesce(code_mitigation, ""), ""),
+         mitigation = case(['match'] == "exact", coalesce(pair_mitigation, ""), sub_ok, coalesce(sub_mitigation, ""), psub_ok, coalesce(psub_mitigation, ""), ['match'] == "prefix", iff(code == 0 or code between (200 .. 299), "", sbc_mitigation), is_code == true, coalesce(code_mitigation, ""), ""),
          ['source'] = case(['match'] == "exact", pair_source, sub_ok, sub_source, psub_ok, psub_source, ['match'] == "prefix", sbc_source, is_code == true, code_source, ['match'] == "code", class_source, ""),
          callback_event = iff(['match'] == "exact", coalesce(pair_events, ""), "")
 "#;

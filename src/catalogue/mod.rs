@@ -328,8 +328,9 @@ fn bare_autolinks(s: &str) -> String {
 /// The prefixes of the PSTN page's rule and the call each names.
 const SBC_PREFIXES: [(u32, &str); 2] = [(560, "an outbound call"), (540, "an inbound call")];
 
-/// The SIP response codes the rule reads from a subcode's last three digits.
-const SIP_CODES: std::ops::RangeInclusive<u32> = 100..=699;
+/// The SIP response codes the rule reads from a subcode's last three digits: the final ones
+/// (a 1xx is provisional, never the response a call ended with).
+const SIP_CODES: std::ops::RangeInclusive<u32> = 200..=699;
 
 /// What the SBC rule says of a subcode of `prefix` whose last three digits are `sip`.
 fn sbc_description(prefix: u32, call: &str, sip: &str) -> String {
@@ -671,7 +672,7 @@ impl Catalogue {
     }
 
     /// What the PSTN page's rule says of a subcode starting with 560 or 540 (then a SIP code,
-    /// 100 to 699): (description, mitigation, source), when a page loaded gives the rule.
+    /// 200 to 699): (description, mitigation, source), when a page loaded gives the rule.
     pub fn sbc_rule(&self, subcode: u32) -> Option<(&str, &str, &str)> {
         let source = self.sbc_rule?;
         let i = sbc_index(subcode)?;
@@ -751,11 +752,12 @@ impl Catalogue {
             // the SBC failed it.
             let agree = Category::of(sub % 1000).is_failure() == category.is_failure();
             if let Some((description, mitigation, source)) = self.sbc_rule(sub).filter(|_| agree) {
+                // A success (200/560200) is not told to troubleshoot.
                 return Resolved {
                     category,
                     matched: Match::Prefix,
                     description,
-                    mitigation: Some(mitigation),
+                    mitigation: category.is_failure().then_some(mitigation),
                     callback_events: &[],
                     source,
                 };

@@ -100,6 +100,8 @@ fn reports_and_kql_read_the_sbc_rule_and_the_2xx_section() {
         (403, "560403"),
         (202, ""),
         (200, "8510"),
+        (200, "560200"),
+        (500, "560180"),
     ]
     .iter()
     .enumerate()
@@ -129,6 +131,14 @@ fn reports_and_kql_read_the_sbc_rule_and_the_2xx_section() {
     assert_eq!(row("486", "540486")["match"], "exact");
     assert_eq!(row("403", "560403")["match"], "exact");
     assert_eq!(row("500", "560099")["description"], "Internal server error");
+    // A success the SBC answered 200 is not told to troubleshoot; a 1xx is provisional,
+    // never the final response the rule reads (rev70b F5).
+    let ok = row("200", "560200");
+    assert_eq!(
+        (ok["match"].as_str(), ok["mitigation"].as_str()),
+        ("prefix", "")
+    );
+    assert_eq!(row("500", "560180")["description"], "Internal server error");
     for (code, sub) in [("202", ""), ("200", "8510")] {
         let r = row(code, sub);
         assert_eq!(
