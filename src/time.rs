@@ -77,6 +77,15 @@ pub fn hour_text(secs: i64) -> String {
     secs_text(secs, "%Y-%m-%d %H:00")
 }
 
+/// A time (seconds since the epoch) as `YYYY-MM-DD HH:MM`, in UTC, with its seconds when it
+/// has some: a window's end as the user gave it (`--until 14:30` is not `14:00`).
+pub fn minute_text(secs: i64) -> String {
+    match secs.rem_euclid(60) {
+        0 => secs_text(secs, "%Y-%m-%d %H:%M"),
+        _ => secs_text(secs, "%Y-%m-%d %H:%M:%S"),
+    }
+}
+
 /// The time of day of a time (seconds since the epoch) as `HH:MM`, in UTC.
 pub fn clock_text(secs: i64) -> String {
     secs_text(secs, "%H:%M")

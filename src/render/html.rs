@@ -11,7 +11,6 @@ use anyhow::Result;
 
 use crate::catalogue::{Catalogue, Outcome, NO_MITIGATION};
 use crate::render::markup::escape;
-use crate::render::summary::pct;
 use crate::render::{charts, keys_cut, next_link, MOST_KEYS, PART_ROWS};
 use crate::report::table::{Cell, Col, Table};
 use crate::report::tables::{excerpt_text, in_parts, Parts};
@@ -473,9 +472,10 @@ fn header(s: &mut Page, r: &Report) {
     s.push_str("<section class=\"cards\" aria-label=\"Headline numbers\">\n");
     s.push_str(&card(&r.read.to_string(), "records read"));
     s.push_str(&card(&r.accepted.to_string(), "accepted"));
-    s.push_str(&card(&pct(r.needs_action_rate()), "needs action"));
+    let rate = |x| crate::render::summary::rate(r, x);
+    s.push_str(&card(&rate(r.needs_action_rate()), "needs action"));
     s.push_str(&card(&r.needs_action.to_string(), "failure-class records"));
-    s.push_str(&card(&pct(r.failure_rate()), "all but success"));
+    s.push_str(&card(&rate(r.failure_rate()), "all but success"));
     s.push_str(&card(&r.rejected.to_string(), "rejected"));
     s.push_str(&card(&r.skipped.to_string(), "skipped (no outcome)"));
     s.push_str("\n</section>\n</header>\n<main>\n");

@@ -45,6 +45,15 @@ pub fn pct(x: f64) -> String {
     format!("{:.2}%", x * 100.0)
 }
 
+/// A rate of the accepted records: `n/a` when none was accepted (0.00% of nothing would read
+/// as a quiet night).
+pub fn rate(r: &Report, x: f64) -> String {
+    match r.accepted {
+        0 => "n/a".to_string(),
+        _ => pct(x),
+    }
+}
+
 /// What the volume test says of the report day, in one line when nothing dropped.
 pub fn volume_lines(r: &Report) -> (String, Vec<String>) {
     let Some(day) = r.volume.first().map(|v| day_text(v.day)) else {
@@ -648,7 +657,7 @@ fn overview_section(s: &mut String, r: &Report) {
     let _ = writeln!(
         s,
         "- **Needs action:** {} ({} failure-class {} of {} accepted)",
-        pct(r.needs_action_rate()),
+        rate(r, r.needs_action_rate()),
         r.needs_action,
         crate::text::records(r.needs_action),
         r.accepted
@@ -656,7 +665,7 @@ fn overview_section(s: &mut String, r: &Report) {
     let _ = writeln!(
         s,
         "- **Failure rate:** {} ({} {} of a code other than success, caller outcomes included)",
-        pct(r.failure_rate()),
+        rate(r, r.failure_rate()),
         r.failures,
         crate::text::records(r.failures),
     );

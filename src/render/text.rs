@@ -92,15 +92,22 @@ pub fn run_summary(
             0 => String::new(),
             n => format!(", {n} left out by --since, --until or --resource"),
         };
+        // No rate of no record: 0.00% of nothing would read as a quiet night.
+        let rates = match r.accepted {
+            0 => "no rate (no record accepted)".to_string(),
+            _ => format!(
+                "needs action {}, failure rate {}",
+                pct(r.needs_action_rate()),
+                pct(r.failure_rate())
+            ),
+        };
         lines.push(format!(
-            "{} {} read: {} accepted, {} rejected, {} skipped{outside}; needs action {}, failure rate {}; reports in {}",
+            "{} {} read: {} accepted, {} rejected, {} skipped{outside}; {rates}; reports in {}",
             r.read,
             crate::text::records(r.read),
             r.accepted,
             r.rejected,
             r.skipped,
-            pct(r.needs_action_rate()),
-            pct(r.failure_rate()),
             line(&crate::text::path(out))
         ));
         let (said, first) = super::summary::volume_said(r);

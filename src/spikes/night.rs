@@ -12,7 +12,7 @@ use super::{
 };
 use crate::aggregate::{Aggregator, Window};
 use crate::ingest::FilesDays;
-use crate::time::{clock_text, day_text, hour_text, DAY};
+use crate::time::{clock_text, day_text, hour_text, minute_text, DAY};
 
 /// What a run asks of its night.
 pub struct Asked<'a> {
@@ -98,7 +98,7 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
     }
     let now = now();
     against_the_clock(history, &mut input, agg, asked.stored, now, &mut warnings);
-    let day = night_day(history, &input, agg, asked, now, &mut warnings);
+    let (day, no_day) = night_day(history, &input, agg, asked, now, &mut warnings);
     // The stored days the input's replace, as they were: what is stored is chosen after the
     // tests, which are of the input's days.
     let before: BTreeMap<i64, DayAgg> = (input.days.keys())
@@ -128,6 +128,17 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
     } else {
         detect(history, day, th)
     };
+    // Without a day, the pages say why as stderr does (not the records' hours of a window
+    // given, nor of an input that holds no record).
+    if day.is_none() {
+        let empty = match agg.read() {
+            0 => "No spike test: the input holds no record",
+            _ => "No spike test: not one record was accepted",
+        };
+        spikes.note = no_day
+            .or_else(|| (agg.accepted == 0).then(|| empty.to_string()))
+            .or(spikes.note);
+    }
     // Where a flagged key's records of the night are, as the run counted them (callback records
     // under their call's resource), with or without the history's days by resource.
     for v in spikes.flagged.iter_mut().filter(|v| v.resource.is_none()) {
@@ -338,7 +349,7 @@ fn volume_test(
 /// input's last complete day, else the input's last day when its records begin with it and
 /// stop before its end ([`stopped_day`]); with not one record kept and no window, the empty
 /// night after the history's last complete day ([`empty_night`]). Records without a day to
-/// test are said, with the way out.
+/// test are said, with the way out, which is also given back for the pages' note.
 fn night_day(
     history: &History,
     input: &History,
@@ -346,7 +357,7 @@ fn night_day(
     asked: &Asked,
     now: i64,
     warnings: &mut Vec<String>,
-) -> Option<i64> {
+) -> (Option<i64>, Option<String>) {
     let forced = asked.day.or_else(|| window_day(&asked.window));
     let day = report_day(input, forced)
         .or_else(|| {
@@ -369,23 +380,25 @@ fn night_day(
     // Said where cron's mail shows it.
     let windowed = asked.window.since.is_some() || asked.window.until.is_some();
     let (None, Some(span)) = (day, history::coverage(agg, now)) else {
-        return day;
+        return (day, None);
     };
-    let what = "no spike or volume test";
-    if span.1 > now.div_euclid(DAY) * DAY {
-        // Records or a window that reach into today: a whole UTC day in the making, not one
-        // that is not whole.
-        warnings.push(not_over_yet(what, &asked.window, span, now));
-    } else if windowed {
-        warnings.push(no_whole_window_day(what, &asked.window, span));
-    } else {
-        warnings.push(format!(
-            "{what}: the records cover {} to {} UTC, no whole UTC day; for a night whose records begin after midnight UTC (a tenant quiet around midnight, or the night's first files missing), give the night as --since and --until (or --day)",
-            hour_text(span.0),
-            hour_text(span.1)
-        ));
-    }
-    day
+    let why = |what: &str| {
+        if span.1 > now.div_euclid(DAY) * DAY {
+            // Records or a window that reach into today: a whole UTC day in the making, not
+            // one that is not whole.
+            not_over_yet(what, &asked.window, span, now)
+        } else if windowed {
+            no_whole_window_day(what, &asked.window, span)
+        } else {
+            format!(
+                "{what}: the records cover {} to {} UTC, no whole UTC day; for a night whose records begin after midnight UTC (a tenant quiet around midnight, or the night's first files missing), give the night as --since and --until (or --day)",
+                hour_text(span.0),
+                hour_text(span.1)
+            )
+        }
+    };
+    warnings.push(why("no spike or volume test"));
+    (day, Some(why("No spike test")))
 }
 
 /// Why records or a window that reach into today (`span`, seconds since the epoch) have no day
@@ -396,8 +409,8 @@ fn not_over_yet(what: &str, window: &Window, (from, to): (i64, i64), now: i64) -
     let day = day_text(now.div_euclid(DAY));
     format!(
         "{what}: {cover} {} to {} UTC, and {day} is not over yet (it is {} UTC): a day is tested once it is over; --day {day} tests its spikes so far",
-        hour_text(from),
-        hour_text(to),
+        minute_text(from),
+        minute_text(to),
         clock_text(now)
     )
 }
@@ -424,8 +437,8 @@ fn no_whole_window_day(what: &str, window: &Window, (from, to): (i64, i64)) -> S
     };
     format!(
         "{what}: {cover} {} to {} UTC, no whole UTC day; {give} a whole UTC day, or --day to test what they hold of it",
-        hour_text(from),
-        hour_text(to)
+        minute_text(from),
+        minute_text(to)
     )
 }
 

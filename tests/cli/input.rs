@@ -713,11 +713,36 @@ fn empty_inputs_are_said_and_an_empty_window_is_a_usage_error() {
         stderr(&o)
     );
     std::fs::write(inputs.join("PT1H.json"), "").unwrap();
-    let o = report_to(&inputs, &out, &[]).code(0);
+    let o = report_to(&inputs, &out, &["--format", "md,json,html"]).code(0);
     assert!(
         stderr(&o).contains("warning: the inputs hold no records"),
         "{}",
         stderr(&o)
+    );
+    // No rate of no record (rev70a F4: "needs action 0.00%, failure rate 0.00%" read as a
+    // quiet night), and the spike note says why there is no day.
+    assert!(
+        stderr(&o).contains("0 records read: 0 accepted, 0 rejected, 0 skipped; no rate (no record accepted); reports in"),
+        "{}",
+        stderr(&o)
+    );
+    let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(
+        md.contains("- **Needs action:** n/a (0 failure-class records of 0 accepted)"),
+        "{md}"
+    );
+    assert!(md.contains("- **Failure rate:** n/a ("), "{md}");
+    assert!(
+        md.contains("No spike test: the input holds no record"),
+        "{md}"
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(!html.contains("0.00%"), "{html}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert!(
+        json["needs_action_rate"].is_null() && json["failure_rate"].is_null(),
+        "{json}"
     );
     // Beside a file it reads, an export it does not read is named all the same (Event Hubs
     // Capture's Avro beside JSON had been passed over without a word).

@@ -252,8 +252,15 @@ fn partly_covered_day_is_partial_and_not_tested() {
         .get(0)
         .unwrap());
     let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    // The page says what stderr says: the window's start as given (it said "the input covers
+    // no whole UTC day ... give the night as --since and --until", a flag the run was given).
     assert!(
-        summary.contains("No spike test: the input covers no whole UTC day"),
+        summary
+            .contains("No spike test: --since and the records after it cover 2026-10-20 12:00 to "),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("no whole UTC day; give --since and --until a whole UTC day, or --day"),
         "{summary}"
     );
     assert_eq!(
@@ -2643,4 +2650,37 @@ fn baseline_days_of_no_record_make_no_ratio_of_all_records() {
         md.contains("No volume test for 2026-11-17: the history holds fewer than 3 complete days of the baseline; 2026-11-10, 2026-11-03, 2026-10-27, 2026-10-20 are complete but hold no record the test counts"),
         "{md}"
     );
+}
+
+/// A window of no whole UTC day is said on the pages as on stderr, its ends as given (rev70a
+/// F2: the pages told the user to pass --since and --until, which the run was given, and
+/// `--until 14:30` was said `14:00`).
+#[test]
+fn a_window_of_no_whole_day_is_said_with_its_ends_as_given() {
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("out");
+    let run = report_to(
+        &root().join("samples"),
+        &out,
+        &[
+            "--since",
+            "2026-11-24T00:00:00Z",
+            "--until",
+            "2026-11-24T14:30:00Z",
+            "--format",
+            "md,json",
+        ],
+    )
+    .success();
+    let said = "--since and --until cover 2026-11-24 00:00 to 2026-11-24 14:30 UTC, no whole UTC day; give them a whole UTC day, or --day to test what they hold of it";
+    assert!(
+        stderr(&run).contains(&format!("no spike or volume test: {said}")),
+        "{}",
+        stderr(&run)
+    );
+    let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(md.contains(&format!("No spike test: {said}")), "{md}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(json["spikes"]["note"], format!("No spike test: {said}"));
 }
