@@ -140,6 +140,9 @@ pub fn run(
     if let Some(line) = t.other_codes_line().filter(|_| t.totals.is_empty()) {
         crate::say!("acs-triage: note: {line}");
     }
+    if let Some(line) = t.as_code_line() {
+        crate::say!("acs-triage: note: {line}");
+    }
     match out {
         Some(path) => {
             let bytes = match args.calls {

@@ -299,6 +299,9 @@ fn totals_section(s: &mut String, t: &Triage) {
     if let Some(line) = t.other_codes_line() {
         let _ = writeln!(s, "{line}.\n");
     }
+    if let Some(line) = t.as_code_line() {
+        let _ = writeln!(s, "{line}.\n");
+    }
     if !t.totals.is_empty() {
         found_sections(s, t);
     }

@@ -47,6 +47,9 @@ pub struct CatalogueEntry {
     pub used: bool,
 }
 
+/// How many keys [`Triage::as_code_line`] names.
+const MOST_AS_CODE: usize = 5;
+
 #[derive(Debug, Clone)]
 pub struct KeyTotal {
     pub key: Key,
@@ -114,6 +117,9 @@ pub struct Triage {
     /// With `--code`: the other codes the subcode occurs under and their records, in code
     /// order (the records `--code` left out).
     pub other_codes: Vec<(u32, u64)>,
+    /// When no record has the subcode: the keys whose code is that number, most records first
+    /// (`triage 486` of records keyed 486/560486: a SIP or result code taken for a subcode).
+    pub as_code: Vec<(Key, u64)>,
     pub bucket_secs: i64,
     /// (bucket start, key) → count, focused keys only.
     pub timeline: Timeline,
@@ -641,6 +647,34 @@ impl Triage {
             "{} occurs under other codes: {}; drop --code to see them",
             self.subcode,
             codes.join(", ")
+        ))
+    }
+
+    /// When no record has the subcode but some have it as their code: `486 occurs as a code,
+    /// not as a subcode: 486/560486 (5 records); triage 486/560486 shows them`.
+    pub fn as_code_line(&self) -> Option<String> {
+        let (first, _) = self.as_code.first()?;
+        let records = |n: u64| format!("{n} record{}", if n == 1 { "" } else { "s" });
+        let mut keys: Vec<String> = (self.as_code.iter().take(MOST_AS_CODE))
+            .map(|&(k, n)| format!("{} ({})", key_label(k.0, k.1), records(n)))
+            .collect();
+        if let Some(more) = self
+            .as_code
+            .len()
+            .checked_sub(MOST_AS_CODE)
+            .filter(|&n| n > 0)
+        {
+            keys.push(format!("{more} more keys"));
+        }
+        let with_subcode = self.as_code.iter().find_map(|(k, _)| Some((k.0, k.1?)));
+        let next = match with_subcode {
+            Some((code, sub)) => format!("triage takes one as CODE/SUBCODE: triage {code}/{sub}"),
+            None => format!("by_code.csv of `report` counts the key {}", first.0),
+        };
+        Some(format!(
+            "{} occurs as a code, not as a subcode: {}; {next}",
+            self.subcode,
+            keys.join(", ")
         ))
     }
 
@@ -1317,6 +1351,16 @@ fn other_codes(focus: &Focus) -> Vec<(u32, u64)> {
     out
 }
 
+/// The keys whose code is the focused subcode's number, most records first.
+fn as_code(focus: &Focus) -> Vec<(Key, u64)> {
+    let mut out: Vec<(Key, u64)> = (focus.all.by_key.iter())
+        .filter(|(k, s)| k.0 == focus.subcode && s.count > 0)
+        .map(|(k, s)| (*k, s.count))
+        .collect();
+    out.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    out
+}
+
 /// The focused records by operation (all prompt kinds together), most records first.
 fn operation_rows(focus: &Focus) -> Vec<(String, Kind, Key, u64)> {
     let mut by_op: BTreeMap<(String, Kind, Key), u64> = BTreeMap::new();
@@ -1560,6 +1604,10 @@ pub fn build_showing(
     numbers: Numbers,
 ) -> Triage {
     let totals = key_totals(&focus, cat);
+    let as_code = match totals.is_empty() {
+        true => as_code(&focus),
+        false => Vec::new(),
+    };
     let timeline: Timeline = (focus.all.timeline())
         .into_iter()
         .filter(|((_, k), _)| focus.matches(k.0, k.1))
@@ -1609,6 +1657,7 @@ pub fn build_showing(
         callbacks_of_calls: agg.keeps_calls_callbacks(),
         totals,
         other_codes: other_codes(&focus),
+        as_code,
         bucket_secs: agg.bucket_secs,
         timeline,
         timeline_span,

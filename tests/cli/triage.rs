@@ -1890,3 +1890,34 @@ fn an_incoming_call_s_topic_names_its_call_s_resource_for_the_join() {
         "{by_resource}"
     );
 }
+
+/// A number no record has as its subcode but some have as their code (a SIP or result code
+/// taken for a subcode) names those keys and how to triage one (rev70b F6: `triage 486` said
+/// only "No records"), in the Markdown and on stderr.
+#[test]
+fn triage_of_a_number_that_is_a_code_names_its_keys() {
+    let by_key = &manifest()["by_key"];
+    let n = |k: &str| by_key[k].as_u64().unwrap();
+    let line = format!(
+        "404 occurs as a code, not as a subcode: 404/8522 ({} records), 404 ({} records); triage takes one as CODE/SUBCODE: triage 404/8522",
+        n("404/8522"),
+        n("404/")
+    );
+    let out = bin().args(["triage", "404", "samples/"]).assert().success();
+    assert!(
+        stdout(&out).contains(&format!("{line}.\n")),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stderr(&out).contains(&format!("acs-triage: note: {line}\n")),
+        "{}",
+        stderr(&out)
+    );
+    // A subcode that occurs: no such line.
+    let out = bin()
+        .args(["triage", "8522", "samples/"])
+        .assert()
+        .success();
+    assert!(!stdout(&out).contains("occurs as a code"));
+}
