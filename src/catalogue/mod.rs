@@ -458,11 +458,20 @@ impl Catalogue {
                 continue;
             }
             let key = (p.code, p.subcode);
-            let keep_existing = (self.pair_index.get(&key))
-                .is_some_and(|&j| self.pairs[j].tier < self.pairs[i].tier);
-            if !keep_existing {
-                self.pair_index.insert(key, i);
+            let old = self.pair_index.get(&key).copied();
+            let keep_existing = old.is_some_and(|j| self.pairs[j].tier < self.pairs[i].tier);
+            if keep_existing {
+                continue;
             }
+            // A page that names no callback events (the older page, which had no such column)
+            // keeps those of the pair it replaces where it says the same of it.
+            if let Some(j) = old.filter(|&j| {
+                let (was, new) = (&self.pairs[j], &self.pairs[i]);
+                new.callback_events.is_empty() && was.description == new.description
+            }) {
+                self.pairs[i].callback_events = self.pairs[j].callback_events.clone();
+            }
+            self.pair_index.insert(key, i);
         }
         self.index_subcodes();
         let generic = |map: &mut BTreeMap<u32, Generic>, rows: Vec<(u32, String, String)>| {

@@ -230,6 +230,13 @@ fn prose_entries(cat: &Catalogue, n: u32, as_subcode: bool, found: &mut Vec<Entr
 
 /// The entries a query matches; empty when it matches nothing.
 pub fn find(cat: &Catalogue, q: &Query) -> Vec<Entry> {
+    let mut found = find_all(cat, q);
+    found.retain(|e| !repeats_used(e, cat));
+    found
+}
+
+/// [`find`], with the pairs not used that say what the used one of their key says.
+fn find_all(cat: &Catalogue, q: &Query) -> Vec<Entry> {
     match *q {
         Query::Number(n) => {
             let mut found = entries_where(cat, |c, s| c == Some(n) || s == Some(n));
@@ -344,6 +351,16 @@ pub fn lookup(cat: &Catalogue, queries: &[Query]) -> (Vec<Entry>, Vec<String>) {
         }
     }
     (entries, missing)
+}
+
+/// Whether an entry is a pair not used whose key's used pair says the same (a saved copy of a
+/// built-in page given as a file): not another reading, and not listed.
+fn repeats_used(e: &Entry, cat: &Catalogue) -> bool {
+    let (("pair", Some(c), Some(s)), false) = ((e.entry, e.code, e.subcode), used(e, cat)) else {
+        return false;
+    };
+    cat.pair(c, s)
+        .is_some_and(|p| p.description == e.description && p.mitigation == e.mitigation)
 }
 
 /// Whether an entry is the one its key resolves to: a pair another catalogue's wins over is

@@ -699,3 +699,34 @@ fn the_subcode_index_answers_as_a_scan_of_the_pairs() {
     same(&c);
     assert!(c.subcode_pair(70_002).is_some() && c.subcode_pair(70_001).is_none());
 }
+
+/// The older page (no Callback Event column) given over the built-in pages wins its pairs but
+/// keeps their callback events where it says the same of them (rev70b F4: it blanked them
+/// for its 14 pairs); a saved copy of a built-in page lists no pair twice as another reading.
+#[test]
+fn an_older_copy_keeps_the_callback_events_and_a_same_copy_is_no_other_reading() {
+    let mut c = Catalogue::shipped();
+    let shipped = Catalogue::shipped();
+    c.add(
+        "old".into(),
+        "file".into(),
+        load_markdown(OLD_PAGE, "old").unwrap(),
+    );
+    let p = c.pair(404, 8522).unwrap();
+    assert_eq!(c.sources[p.source].label, "old");
+    let was = shipped.pair(404, 8522).unwrap();
+    assert!(!was.callback_events.is_empty());
+    assert_eq!(p.callback_events, was.callback_events);
+    let page = include_str!("call-automation-sdk.md");
+    let mut c = Catalogue::shipped();
+    c.add(
+        "copy.md".into(),
+        "file".into(),
+        load_markdown(page, "copy.md").unwrap(),
+    );
+    let found = query::find(&c, &Query::Pair(404, 8522));
+    assert_eq!(found.len(), 1, "{found:?}");
+    let found = query::find(&c, &Query::Number(8522));
+    let pairs = found.iter().filter(|e| e.entry == "pair").count();
+    assert_eq!(pairs, 2, "{found:?}");
+}
