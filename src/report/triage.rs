@@ -1744,6 +1744,7 @@ mod tests {
             kinds: Default::default(),
             key_kinds: Default::default(),
             callbacks_apart: apart,
+            short_for_all: false,
         };
         let days = [
             stored("2026-11-19", true),

@@ -46,6 +46,14 @@ pub struct DayAgg {
     /// A day of one resource ([`History::for_resource`]) whose day holds callback records but
     /// counts none under a resource ([`DayAgg::callbacks_apart`]).
     pub callbacks_apart: bool,
+    /// A complete day on which some resources' records stopped early and made all records
+    /// low or a DROP, where each of those resources counted at its expected would have put all
+    /// records within range ([`ResourceDay::partial`], `night::short_for_all`): no baseline of
+    /// all records nor of a log kind (its short count would lower them for four weeks), while
+    /// it stays complete for all else: stored and replaced as a complete day, the day an empty
+    /// night follows, and each resource's baseline as its own mark says. Stored in the
+    /// `short_for_all` column; a file written before it was kept reads as false.
+    pub short_for_all: bool,
 }
 
 /// Why a day is stored partial, never a baseline: each cause has its own fix, and a note that
@@ -217,6 +225,7 @@ impl DayAgg {
             });
         self.day == other.day
             && self.partial == other.partial
+            && self.short_for_all == other.short_for_all
             && self.partial_why.unwrap_or(PartialWhy::Uncovered)
                 == other.partial_why.unwrap_or(PartialWhy::Uncovered)
             && self.exposure == other.exposure
@@ -224,6 +233,12 @@ impl DayAgg {
             && self.kinds == other.kinds
             && self.resources.len() == other.resources.len()
             && resources
+    }
+
+    /// Whether the day is a baseline of all records and of the log kinds: complete, and not
+    /// short for all records ([`DayAgg::short_for_all`]).
+    pub fn all_baseline(&self) -> bool {
+        !self.partial && !self.short_for_all
     }
 
     /// Whether the day names resources and holds callback records, but counts none of them
@@ -394,6 +409,7 @@ impl History {
                     kinds: BTreeMap::new(),
                     key_kinds: HashMap::new(),
                     callbacks_apart: false,
+                    short_for_all: false,
                 }
             });
             let count = s.count();
@@ -525,6 +541,8 @@ impl History {
                 } else {
                     (BTreeMap::new(), HashMap::new())
                 };
+                // Short for all records when a resource kept is one whose stop made it so.
+                let short_for_all = d.short_for_all && resources.values().any(|r| r.partial);
                 let day_agg = DayAgg {
                     day,
                     partial: d.partial,
@@ -535,6 +553,7 @@ impl History {
                     kinds,
                     key_kinds,
                     callbacks_apart,
+                    short_for_all,
                 };
                 (day, day_agg)
             })
@@ -571,6 +590,7 @@ impl History {
                         kinds: r.kinds.clone(),
                         key_kinds: r.key_kinds.iter().map(|(k, v)| (*k, *v)).collect(),
                         callbacks_apart: d.callbacks_apart(),
+                        short_for_all: false,
                     },
                 ))
             })
@@ -759,7 +779,9 @@ impl History {
 /// last row, the whole day's, and one that knows no joined rows takes them for the resource's
 /// `callback` kind, which its kind row, after them, sets again. `partial` is the day's, or on a
 /// resource's rows the resource's ([`ResourceDay::partial`]); a reader that knows only the
-/// day's reads it from the first row, the whole day's.
+/// day's reads it from the first row, the whole day's. `short_for_all` is the day's
+/// ([`DayAgg::short_for_all`]) on every row: a reader that does not know it reads the day as
+/// complete, as it was stored before.
 fn day_frame(d: &DayAgg) -> PolarsResult<DataFrame> {
     let sorted = |keys: &mut dyn Iterator<Item = (&Key, &(u64, u64))>| {
         let mut keys: Vec<(Key, (u64, u64))> = keys.map(|(k, v)| (*k, *v)).collect();
@@ -815,7 +837,8 @@ fn day_frame(d: &DayAgg) -> PolarsResult<DataFrame> {
         "calls" => rows.iter().map(|r| r.4).collect::<Vec<_>>(),
         "exposure" => rows.iter().map(|r| r.5).collect::<Vec<_>>(),
         "partial" => rows.iter().map(|&(.., (partial, _))| partial).collect::<Vec<_>>(),
-        "partial_why" => rows.iter().map(|&(.., (_, why))| why.map(PartialWhy::stored)).collect::<Vec<_>>()
+        "partial_why" => rows.iter().map(|&(.., (_, why))| why.map(PartialWhy::stored)).collect::<Vec<_>>(),
+        "short_for_all" => vec![d.short_for_all; rows.len()]
     )
 }
 
@@ -871,7 +894,7 @@ fn read_day_guarded(p: &Path, max_text: usize) -> Result<(DayAgg, bool)> {
 /// The columns of a day's file as [`day_frame`] writes them, with their types, and whether a
 /// file may lack the column: `resource` and `kind` came later, and a file written before them
 /// holds the whole day's keys only.
-const COLUMNS: [(&str, DataType, bool); 10] = [
+const COLUMNS: [(&str, DataType, bool); 11] = [
     ("day", DataType::String, false),
     ("resource", DataType::String, true),
     ("kind", DataType::String, true),
@@ -882,6 +905,7 @@ const COLUMNS: [(&str, DataType, bool); 10] = [
     ("exposure", DataType::UInt64, false),
     ("partial", DataType::Boolean, false),
     ("partial_why", DataType::String, true),
+    ("short_for_all", DataType::Boolean, true),
 ];
 
 /// The file's columns against [`COLUMNS`]: a required one missing, or one of another type, is
@@ -979,6 +1003,11 @@ fn read_day(mut reader: ParquetReader<File>, max_text: usize) -> Result<(DayAgg,
         Ok(c) => (c.str()?.get(whole.unwrap_or(0))).and_then(PartialWhy::parse),
         Err(_) => None,
     };
+    // Short for all records, in a file written since it was kept: the whole day's.
+    let short_for_all = match df.column("short_for_all") {
+        Ok(c) => c.bool()?.get(whole.unwrap_or(0)) == Some(true),
+        Err(_) => false,
+    };
     // Kinds came later still: rows with a kind and no code.
     let kinds = match df.column("kind") {
         Ok(c) => Some(c.str()?.clone()),
@@ -994,6 +1023,7 @@ fn read_day(mut reader: ParquetReader<File>, max_text: usize) -> Result<(DayAgg,
         kinds: BTreeMap::new(),
         key_kinds: HashMap::new(),
         callbacks_apart: false,
+        short_for_all: short_for_all && !partial,
     };
     // Each resource by its name as stored, cut below.
     let mut named: HashMap<&str, ResourceDay> = HashMap::new();
@@ -1068,6 +1098,7 @@ mod tests {
             kinds: BTreeMap::new(),
             key_kinds: HashMap::new(),
             callbacks_apart: false,
+            short_for_all: false,
         }
     }
 
@@ -1571,6 +1602,7 @@ mod tests {
             kinds: BTreeMap::new(),
             key_kinds: HashMap::new(),
             callbacks_apart: false,
+            short_for_all: false,
         };
         let dir = tempfile::tempdir().unwrap();
         let h = History {
@@ -1642,6 +1674,7 @@ mod resource_tests {
             ]),
             key_kinds: HashMap::new(),
             callbacks_apart: false,
+            short_for_all: false,
         };
         day.resources.insert(
             "acs-a".into(),
@@ -1786,6 +1819,7 @@ mod joined_tests {
             kinds: BTreeMap::from([("callback".into(), 30), ("operations".into(), 100)]),
             key_kinds: HashMap::new(),
             callbacks_apart: false,
+            short_for_all: false,
         };
         day.resources.insert(
             "acs-a".into(),
@@ -1856,6 +1890,52 @@ mod joined_tests {
         assert!(h.for_resource("acs-b").days[&d].partial);
         assert!(!h.for_resource("acs-a").days[&d].partial);
         assert!(!h.days[&d].callbacks_apart());
+    }
+
+    /// A day short for all records (acs-b's stop made all records low) is stored so on its
+    /// rows and read back, complete; a file written before the column reads as no short day;
+    /// each resource's day is as its own mark says, short only in a run of some resources that
+    /// keeps acs-b; a day whose mark alone changed is stored again.
+    #[test]
+    fn a_day_short_for_all_records_reads_back_complete() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = parse_day("2026-11-24").unwrap();
+        let mut day = joined_day(d);
+        day.short_for_all = true;
+        let h = History {
+            days: BTreeMap::from([(d, day)]),
+            scope: None,
+            names_cut: Vec::new(),
+        };
+        h.store(dir.path(), &[d]).unwrap();
+        let (back, w) = History::load(dir.path()).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(back.days[&d], h.days[&d]);
+        let back = &back.days[&d];
+        assert!(back.short_for_all && !back.partial && !back.all_baseline());
+        assert!(!back.stored_alike(&joined_day(d)));
+        let frame = day_frame(&h.days[&d]).unwrap();
+        let short = frame.column("short_for_all").unwrap().bool().unwrap();
+        assert!(short.iter().all(|s| s == Some(true)));
+        // Written before the column: no day is short.
+        let mut bytes = Vec::new();
+        let mut old = frame.drop("short_for_all").unwrap();
+        ParquetWriter::new(&mut bytes).finish(&mut old).unwrap();
+        std::fs::write(dir.path().join("2026-11-24.parquet"), bytes).unwrap();
+        let (old, w) = History::load(dir.path()).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert!(!old.days[&d].short_for_all && old.days[&d].all_baseline());
+        for name in ["acs-a", "acs-b"] {
+            assert!(!h.for_resource(name).days[&d].short_for_all, "{name}");
+        }
+        let some = |glob: &str| {
+            let p = [glob::Pattern::new(glob).unwrap()];
+            let of = h.clone().for_resources(&p, &History::default(), true);
+            of.days[&d].short_for_all
+        };
+        assert!(!some("acs-a"));
+        assert!(some("acs-b"));
+        assert!(some("acs-*"));
     }
 
     /// A run of some resources that read their calls first counts the callback records of
@@ -1939,6 +2019,7 @@ mod joined_tests {
             kinds: BTreeMap::from([("operations".to_string(), 6)]),
             key_kinds: HashMap::new(),
             callbacks_apart: false,
+            short_for_all: false,
         };
         let dir = tempfile::tempdir().unwrap();
         let h = History {

@@ -389,7 +389,7 @@ impl<'h> Tester<'h> {
         }
         let present: Vec<i64> = (1..=BASELINE_WEEKS)
             .map(|w| day - 7 * w)
-            .filter(|d| h.days.get(d).is_some_and(|a| !a.partial))
+            .filter(|d| h.days.get(d).is_some_and(DayAgg::all_baseline))
             .collect();
         if present.len() < MIN_BASELINE_DAYS {
             return v;
@@ -611,7 +611,7 @@ pub struct SpikeReport {
 /// as a kind's leaves out a day without the kind.
 pub fn partial_baseline(history: &History, day: i64) -> Option<String> {
     let baseline = (1..=BASELINE_WEEKS).filter_map(|w| history.days.get(&(day - 7 * w)));
-    let (partial, whole): (Vec<&DayAgg>, Vec<&DayAgg>) = baseline.partition(|a| a.partial);
+    let (partial, whole): (Vec<&DayAgg>, Vec<&DayAgg>) = baseline.partition(|a| !a.all_baseline());
     let (empty, counted): (Vec<&DayAgg>, Vec<&DayAgg>) =
         whole.into_iter().partition(|a| a.exposure == 0);
     if counted.len() >= MIN_BASELINE_DAYS {
@@ -638,17 +638,17 @@ pub fn partial_baseline(history: &History, day: i64) -> Option<String> {
 /// compare with the complete days alone, and a smaller baseline is not left unsaid.
 pub fn baseline_left_out(history: &History, day: i64) -> Option<String> {
     let baseline = (1..=BASELINE_WEEKS).filter_map(|w| history.days.get(&(day - 7 * w)));
-    let (partial, whole): (Vec<&DayAgg>, Vec<&DayAgg>) = baseline.partition(|a| a.partial);
+    let (partial, whole): (Vec<&DayAgg>, Vec<&DayAgg>) = baseline.partition(|a| !a.all_baseline());
     if whole.len() < MIN_BASELINE_DAYS || partial.is_empty() {
         return None;
     }
     let head = format!(
-        "The baseline of {} is its {} complete days of the same weekday of the previous {BASELINE_WEEKS} weeks: {} {} left out, stored only as {}",
+        "The baseline of {} is its {} complete days of the same weekday of the previous {BASELINE_WEEKS} weeks: {} {} left out, {}",
         day_text(day),
         whole.len(),
         partial.len(),
         if partial.len() == 1 { "is" } else { "are" },
-        if partial.len() == 1 { "a partial day" } else { "partial days" }
+        stored_as(&partial)
     );
     Some(partial_days_said(&partial, Some(head)))
 }
@@ -948,7 +948,7 @@ pub fn resource_short_said(history: &History, name: &str, day: i64) -> String {
         let n = partial.len();
         said.push(partial_days_said(
             &partial,
-            Some(format!("{n} {} for it", stored_partial(n))),
+            Some(format!("{n} {} for it", stored_partial(&partial))),
         ));
     }
     if !none.is_empty() {
@@ -1018,24 +1018,41 @@ fn spread_said(spread: bool) -> String {
 }
 
 /// The baseline days of `day` (the same weekday of the previous [`BASELINE_WEEKS`] weeks,
-/// newest first), those `history` holds complete, as text, and those it holds partial.
+/// newest first), those `history` holds complete, as text, and those it holds partial or
+/// short for all records ([`DayAgg::all_baseline`]).
 fn baseline_days(history: &History, day: i64) -> (Vec<i64>, Vec<String>, Vec<&DayAgg>) {
     let baseline: Vec<i64> = (1..=BASELINE_WEEKS).map(|w| day - 7 * w).collect();
     let complete = (baseline.iter())
-        .filter(|d| history.days.get(d).is_some_and(|a| !a.partial))
+        .filter(|d| history.days.get(d).is_some_and(DayAgg::all_baseline))
         .map(|&d| day_text(d))
         .collect();
     let partial = (baseline.iter())
-        .filter_map(|d| history.days.get(d).filter(|a| a.partial))
+        .filter_map(|d| history.days.get(d).filter(|a| !a.all_baseline()))
         .collect();
     (baseline, complete, partial)
 }
 
-/// `is stored only as a partial day`, or `are stored only as partial days` for `n` other than 1.
-fn stored_partial(n: usize) -> &'static str {
-    match n {
-        1 => "is stored only as a partial day",
-        _ => "are stored only as partial days",
+/// `is stored only as a partial day`, or `are stored only as partial days` for more `days`
+/// than one; of days short for all records ([`DayAgg::short_for_all`]), `is a complete day
+/// short for all records`.
+fn stored_partial(days: &[&DayAgg]) -> String {
+    let be = if days.len() == 1 { "is" } else { "are" };
+    format!("{be} {}", stored_as(days))
+}
+
+/// What `days`, left out of a baseline of all records, are stored as: `stored only as partial
+/// days`, `complete days short for all records` ([`DayAgg::short_for_all`]), or both.
+fn stored_as(days: &[&DayAgg]) -> &'static str {
+    let short = days
+        .iter()
+        .filter(|d| !d.all_baseline() && !d.partial)
+        .count();
+    match (days.len(), short) {
+        (1, 0) => "stored only as a partial day",
+        (_, 0) => "stored only as partial days",
+        (1, _) => "a day short for all records",
+        (n, short) if n == short => "days short for all records",
+        _ => "stored only as partial days or short for all records",
     }
 }
 
@@ -1047,11 +1064,29 @@ fn stored_partial(n: usize) -> &'static str {
 pub fn partial_days_said(days: &[&DayAgg], head: Option<String>) -> String {
     let n = days.len();
     let named = head.is_some();
-    let head = head.unwrap_or_else(|| format!("{n} of them {}", stored_partial(n)));
+    let head = head.unwrap_or_else(|| format!("{n} of them {}", stored_partial(days)));
     // The causes in the order their first day comes, each with its days.
     let mut causes: Vec<(u8, Vec<String>)> = Vec::new();
     for d in days {
         let (cause, text) = match d.partial_why {
+            // A complete day left out of a baseline of all records: the resources whose stops
+            // made it short, the first few named.
+            _ if !d.partial && d.short_for_all => {
+                let stopped: Vec<&str> = (d.resources.iter())
+                    .filter(|(_, r)| r.partial)
+                    .map(|(name, _)| name.as_str())
+                    .collect();
+                let named = stopped.iter().take(UNTESTED_NAMED).copied();
+                let more = match stopped.len().saturating_sub(UNTESTED_NAMED) {
+                    0 => String::new(),
+                    n => format!(" and {n} more"),
+                };
+                let names = named.collect::<Vec<_>>().join(", ");
+                match names.is_empty() {
+                    true => (6, day_text(d.day)),
+                    false => (6, format!("{} ({names}{more})", day_text(d.day))),
+                }
+            }
             None | Some(PartialWhy::Uncovered) => (0, day_text(d.day)),
             Some(PartialWhy::NotOver) => (1, day_text(d.day)),
             Some(PartialWhy::Stopped) => (2, day_text(d.day)),
@@ -1101,10 +1136,11 @@ pub fn partial_days_said(days: &[&DayAgg], head: Option<String>) -> String {
         2 => "whose records stopped before the day's end, low or a DROP (an export that stopped, or files left out or late): re-run each night with all its files",
         3 => "over --max-bad: fix the files or raise --max-bad and re-run those nights",
         4 => "the same export read twice: re-run those nights without the copies",
-        _ => "whose dates could not tell the day/month order, read month-first: re-run those nights with --date-order (mdy or dmy; a day the guess made up stays partial until its file is removed)",
+        5 => "whose dates could not tell the day/month order, read month-first: re-run those nights with --date-order (mdy or dmy; a day the guess made up stays partial until its file is removed)",
+        _ => "on which the records of those resources stopped before the day's end and made all records low or a DROP (an export that stopped, or files left out or late): no baseline of all records nor of a log kind, each resource's day still its own baseline; re-run those nights with all their files",
     }
     };
-    let sep = |cause: u8| if cause >= 3 { ", " } else { " " };
+    let sep = |cause: u8| if (3..=5).contains(&cause) { ", " } else { " " };
     match causes.as_slice() {
         // One cause, and the first stored so: said as it always was.
         [(0, _)] if !named => format!("{head}, {}", why(0)),
@@ -1148,7 +1184,7 @@ pub fn explain(v: &Verdict, history: &History, th: &Thresholds) -> String {
                     "; {}",
                     partial_days_said(
                         &partial,
-                        Some(format!("{n} of the {BASELINE_WEEKS} {}", stored_partial(n)))
+                        Some(format!("{n} of the {BASELINE_WEEKS} {}", stored_partial(&partial)))
                     )
                 ),
             };
@@ -1347,6 +1383,7 @@ mod tests {
                     kinds: Default::default(),
                     key_kinds: Default::default(),
                     callbacks_apart: false,
+                    short_for_all: false,
                 },
             );
         }

@@ -164,6 +164,7 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
             let begun = begun_days(taken, now, &mut warnings);
             let whole = stopped_short(history, &before, begun, &volume, &mut warnings);
             resources_stopped_short(history, &before, &whole, &volume, &mut warnings);
+            let whole = short_for_all(history, &before, whole, &volume, asked, &mut warnings);
             let store = to_store(history, &before, whole, asked, &mut warnings);
             // A day stored as it is already (a re-run over the same archives, a backfill run
             // again) is not encoded and compared with its file again: it would change nothing.
@@ -745,6 +746,103 @@ fn resources_stopped_short(
     }
 }
 
+/// Marks short for all records ([`DayAgg::short_for_all`]) the tested day among `taken`, stored
+/// whole, on which some resources' records stop early (their volume tests a DROP or low, as
+/// [`resources_stopped_short`] says each) while all records are low or a DROP, when it is
+/// their stops that make all records so: all records, with each of those resources counted at
+/// its expected, would be above `--volume-low-ratio` of the expected. acs-prod's export cut at
+/// 10:00 while acs-stage's runs on made all records 533 of the usual 1000: stored as a
+/// baseline of all records, the weekday's expected fell to 766.5 four weeks on (rev68a). The
+/// day stays complete for all else (a partial day would be replaced by a stub of late files,
+/// and passed over by an empty night: rev69b F5, F8). A real outage of another resource, which
+/// leaves all records low with the stopped ones at their expected, is not blamed on their
+/// stops: the day is a baseline of all records as any low day (rev69b F2). A day the run may
+/// not hold whole ([`Asked::doubt`]) is left to [`to_store`], which stores it partial (rev69b
+/// F3). Over a complete stored day that is not short, that day is kept whole. Returns the
+/// days of `taken` to store.
+fn short_for_all(
+    history: &mut History,
+    before: &BTreeMap<i64, DayAgg>,
+    mut taken: Vec<i64>,
+    volume: &[VolumeVerdict],
+    asked: &Asked,
+    warnings: &mut Vec<String>,
+) -> Vec<i64> {
+    let low = |v: &VolumeVerdict| {
+        matches!(
+            v.status,
+            volume::VolumeStatus::Drop | volume::VolumeStatus::Low
+        )
+    };
+    let all = volume
+        .iter()
+        .find(|v| matches!(v.scope.as_str(), "all" | "all but retired"));
+    let Some(v) = all.filter(|v| low(v) && asked.doubt(v.day).is_none()) else {
+        return taken;
+    };
+    let Some(new) = (history.days.get_mut(&v.day)).filter(|d| !d.partial && taken.contains(&d.day))
+    else {
+        return taken;
+    };
+    // The resources whose records stop early, each low or a DROP (a retired one's records are
+    // not in `all but retired`), and the records they lack of their expected.
+    let stopped: Vec<&VolumeVerdict> = (volume.iter())
+        .filter(|r| r.day == v.day && r.scope.starts_with("resource ") && low(r))
+        .filter(|r| matches!(r.stops.as_deref(), Some((_, Some(_)))))
+        .collect();
+    let lack: f64 = (stopped.iter())
+        .map(|r| (r.expected - r.count as f64).max(0.0))
+        .sum();
+    let with = (v.count as f64 + lack) / v.expected.max(0.5);
+    if stopped.is_empty() || with <= v.low_ratio {
+        return taken;
+    }
+    let names: Vec<&str> = (stopped.iter())
+        .take(super::UNTESTED_NAMED)
+        .filter_map(|r| r.scope.strip_prefix("resource "))
+        .collect();
+    let more = match stopped.len().saturating_sub(super::UNTESTED_NAMED) {
+        0 => String::new(),
+        1 => " and 1 more resource".to_string(),
+        n => format!(" and {n} more resources"),
+    };
+    let why = format!(
+        "the records of {}{more} stop early and make {} records {} ({:.0}% of the expected; {:.0}% with {} at its expected)",
+        names.join(", "),
+        v.scope,
+        match v.status {
+            volume::VolumeStatus::Drop => "a DROP",
+            _ => "low",
+        },
+        v.ratio * 100.0,
+        with * 100.0,
+        if stopped.len() == 1 { "it" } else { "each" },
+    );
+    match before
+        .get(&v.day)
+        .filter(|old| !old.partial && !old.short_for_all)
+    {
+        Some(old) => {
+            warnings.push(format!(
+                "the history keeps its complete {} ({} records, not this run's {}): {why}",
+                day_text(v.day),
+                old.exposure,
+                new.exposure
+            ));
+            *new = old.clone();
+            taken.retain(|&d| d != v.day);
+        }
+        None => {
+            new.short_for_all = true;
+            warnings.push(format!(
+                "the history stores {} whole but leaves it out of the baseline of all records and of each log kind: {why}; each resource's day is its own baseline as said above (a re-run with the missing files replaces the day)",
+                day_text(v.day)
+            ));
+        }
+    }
+    taken
+}
+
 /// Days a warning of [`to_store`] names, at most: a file of three years' records, its order
 /// guessed, had all of its days in one line of several kilobytes (rev67c F1).
 const DAYS_NAMED: usize = 10;
@@ -898,6 +996,7 @@ mod tests {
             kinds: BTreeMap::new(),
             key_kinds: HashMap::new(),
             callbacks_apart: false,
+            short_for_all: false,
         }
     }
 

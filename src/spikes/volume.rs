@@ -244,7 +244,7 @@ pub fn untested_said(history: &History, day: i64, volume: &[VolumeVerdict]) -> V
 fn kind_short_said(history: &History, kind: &str, day: i64) -> String {
     let complete = (1..=BASELINE_WEEKS)
         .map(|w| day - 7 * w)
-        .filter_map(|d| history.days.get(&d).filter(|a| !a.partial));
+        .filter_map(|d| (history.days.get(&d)).filter(|a| !a.partial && !a.short_for_all));
     let (mut none, mut unkept, mut held) = (Vec::new(), Vec::new(), 0);
     for a in complete {
         match (
@@ -384,7 +384,8 @@ pub fn test(
     // A baseline day of no record counted (a day file's rows of 0 records, which no run writes)
     // is left out, as a kind's day without the kind is: kept, it made an expected 0, and any
     // count tonight a `normal` 400 times it (200 records over 0.5).
-    let all = |a: &DayAgg| Some(kept(a)).filter(|&n| n > 0);
+    // A day some resources' stops made short for all records is no baseline of them.
+    let all = |a: &DayAgg| Some(kept(a)).filter(|&n| n > 0 && !a.short_for_all);
     let base = scope_baseline(history, day, th, &all);
     out.push(test_scope(day, scope, today.map_or(0, kept), &base, th));
 
@@ -477,10 +478,11 @@ impl Breakdown {
     }
 
     /// Whether the day is a baseline of the name: not one the resource's records stopped
-    /// early on ([`crate::spikes::history::ResourceDay::partial`]).
+    /// early on ([`crate::spikes::history::ResourceDay::partial`]); of a kind, not one short
+    /// for all records ([`DayAgg::short_for_all`]: the stops lowered every kind of theirs).
     fn whole(self, a: &DayAgg, name: &str) -> bool {
         match self {
-            Breakdown::Kind => true,
+            Breakdown::Kind => !a.short_for_all,
             Breakdown::Resource => a.resources.get(name).is_none_or(|r| !r.partial),
         }
     }
@@ -805,6 +807,7 @@ mod tests {
             kinds: BTreeMap::new(),
             key_kinds: HashMap::new(),
             callbacks_apart: false,
+            short_for_all: false,
         };
         (day, agg)
     }
@@ -961,6 +964,7 @@ mod tests {
                 kinds: BTreeMap::new(),
                 key_kinds: HashMap::new(),
                 callbacks_apart: false,
+                short_for_all: false,
             };
             a.kinds.insert("operations".into(), 1000);
             a.kinds.insert("media_summary".into(), 600);
@@ -1012,6 +1016,7 @@ mod tests {
                 kinds: BTreeMap::new(),
                 key_kinds: HashMap::new(),
                 callbacks_apart: false,
+                short_for_all: false,
             };
             a.kinds.insert("operations".into(), 100);
             history.days.insert(d, a);
