@@ -235,6 +235,20 @@ impl DayAgg {
             && resources
     }
 
+    /// Whether a night read the day whole: complete, or partial for what was read of it and
+    /// not for its span (an export that stopped, over `--max-bad`, copies), not a stub of
+    /// records past midnight or a day not over ([`PartialWhy::Uncovered`],
+    /// [`PartialWhy::NotOver`]), nor one a guessed date order may have made up. Such a day is
+    /// kept over a stub of it (late files read the next night), and an empty night is the day
+    /// after it.
+    pub fn read_whole(&self) -> bool {
+        !self.partial
+            || matches!(
+                self.partial_why,
+                Some(PartialWhy::Stopped | PartialWhy::Rejects { .. } | PartialWhy::Copies { .. })
+            )
+    }
+
     /// Whether the day is a baseline of all records and of the log kinds: complete, and not
     /// short for all records ([`DayAgg::short_for_all`]).
     pub fn all_baseline(&self) -> bool {
@@ -603,9 +617,14 @@ impl History {
     }
 
     /// Whether [`History::merge`] keeps the stored `day` over `new`, a day of the same date: a
-    /// partial day never replaces a complete one.
+    /// partial day never replaces a complete one, and a stub of a day (its late files read the
+    /// next night) never one a night read whole ([`DayAgg::read_whole`]: acs-prod's export cut
+    /// at 14:00, stored partial, had been replaced by its 14:00-24:00 records alone).
     pub fn keeps_stored(&self, day: i64, new: &DayAgg) -> bool {
-        (self.days.get(&day)).is_some_and(|old| !old.partial && new.partial)
+        (self.days.get(&day)).is_some_and(|old| match old.partial {
+            false => new.partial,
+            true => old.read_whole() && !new.read_whole(),
+        })
     }
 
     /// Adds `newer` days: each replaces the stored day, except that a partial day never
@@ -1246,6 +1265,48 @@ mod tests {
         newer.days.insert(1, day(1, false, &[((400, Some(1)), 3)]));
         assert_eq!(h.merge(newer), vec![1]);
         assert_eq!(h.days[&1].exposure, 3);
+        // A day stored partial as its export stopped is kept over a stub of its late files,
+        // replaced by a day read whole; a stub replaces a stub.
+        for why in [
+            PartialWhy::Stopped,
+            PartialWhy::Rejects {
+                rejected: 1,
+                read: 9,
+            },
+            PartialWhy::Copies {
+                files: 1,
+                records: 2,
+                spread: false,
+            },
+        ] {
+            let mut h = History::default();
+            let mut stopped = day(1, true, &[((400, Some(1)), 9)]);
+            stopped.partial_why = Some(why);
+            h.days.insert(1, stopped);
+            let mut stub = day(1, true, &[((400, Some(1)), 2)]);
+            stub.partial_why = Some(PartialWhy::Uncovered);
+            let newer = History {
+                days: BTreeMap::from([(1, stub.clone())]),
+                ..History::default()
+            };
+            assert_eq!(h.merge(newer), Vec::<i64>::new(), "{why:?}");
+            assert_eq!(h.days[&1].exposure, 9, "{why:?}");
+            let mut again = day(1, true, &[((400, Some(1)), 5)]);
+            again.partial_why = Some(why);
+            let newer = History {
+                days: BTreeMap::from([(1, again)]),
+                ..History::default()
+            };
+            assert_eq!(h.merge(newer), vec![1], "{why:?}");
+            assert_eq!(h.days[&1].exposure, 5, "{why:?}");
+        }
+        let mut h = History::default();
+        h.days.insert(1, day(1, true, &[((400, Some(1)), 9)]));
+        let newer = History {
+            days: BTreeMap::from([(1, day(1, true, &[((400, Some(1)), 2)]))]),
+            ..History::default()
+        };
+        assert_eq!(h.merge(newer), vec![1]);
     }
 
     /// A complete day replaced by one of fewer records, in all or in a resource both name, is

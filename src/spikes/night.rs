@@ -606,7 +606,7 @@ fn empty_night(
         .days
         .values()
         .rev()
-        .find(|d| !d.partial && over(d.day));
+        .find(|d| d.read_whole() && over(d.day));
     let Some(last) = last else {
         if stored {
             warnings.push("no records kept, and the history holds no complete day before today: no volume or spike test".to_string());
@@ -614,15 +614,23 @@ fn empty_night(
         return None;
     };
     let next = last.day + 1;
+    // A day stored partial that a night read whole (its export cut at 14:00) is said so.
+    let after = match last.partial {
+        false => "the history's last complete one".to_string(),
+        true => format!(
+            "the history's last night, {}, which it stores as partial",
+            day_text(last.day)
+        ),
+    };
     if !over(next) {
         warnings.push(format!(
-            "no records kept: no volume or spike test, as {}, the day after the history's last complete one, is not over; run once it is",
+            "no records kept: no volume or spike test, as {}, the day after {after}, is not over; run once it is",
             day_text(next)
         ));
         return None;
     }
     warnings.push(format!(
-        "no records kept: the volume and spike tests are for {}, the day after the history's last complete one",
+        "no records kept: the volume and spike tests are for {}, the day after {after}",
         day_text(next)
     ));
     Some(next)
@@ -1022,6 +1030,13 @@ mod tests {
         ]);
         assert_eq!(empty_night(&h, now, true, &mut w), Some(at("2026-11-11")));
         assert_eq!(w, ["no records kept: the volume and spike tests are for 2026-11-11, the day after the history's last complete one"]);
+        w.clear();
+        // A night whose export stopped at 14:00, stored partial, is the history's last night:
+        // the empty night after it is tested (it had been that night again).
+        let mut h = history(&[("2026-11-10", false), ("2026-11-11", true)]);
+        h.days.get_mut(&at("2026-11-11")).unwrap().partial_why = Some(PartialWhy::Stopped);
+        assert_eq!(empty_night(&h, now, true, &mut w), Some(at("2026-11-12")));
+        assert_eq!(w, ["no records kept: the volume and spike tests are for 2026-11-12, the day after the history's last night, 2026-11-11, which it stores as partial"]);
         w.clear();
         let h = history(&[("2026-12-04", false)]);
         assert_eq!(empty_night(&h, now, true, &mut w), None);
