@@ -652,10 +652,10 @@ pub(super) fn read_array<S: Sink, M: Fn() -> S + Sync>(
     make: &M,
     parts: Option<&AtomicBool>,
 ) -> io::Result<Option<Array>> {
-    let (cut, part_cut): (blocks::Cut, blocks::Cut) = if top {
-        (last_element_end_top, part_end_top)
-    } else {
-        (last_element_end, part_end)
+    let (cut, part_cut): (blocks::Cut, blocks::Cut) = match (top, items) {
+        (true, _) => (last_element_end_top, part_end_top),
+        (false, Items::Records) => (last_element_end, part_end),
+        (false, Items::Rows(..)) => (last_row_end, part_row_end),
     };
     // The shape of its first element, from exactly its first 1 KiB, however the input reads.
     let head = input.peek(1024)?;
@@ -811,27 +811,40 @@ pub(super) struct End {
 /// The cut of a block of array elements that starts between two of them: the last comma
 /// between elements, or the array's closing `]`, with the number of elements before it.
 fn last_element_end(b: &[u8]) -> Option<(usize, u64)> {
-    element_end(b, false, false)
+    element_end(b, false, false, false)
 }
 
 /// [`last_element_end`] of a top-level array, which another document may follow directly.
 fn last_element_end_top(b: &[u8]) -> Option<(usize, u64)> {
-    element_end(b, true, false)
+    element_end(b, true, false, false)
+}
+
+/// [`last_element_end`] of a query API table's rows: a scalar where a row should start may be
+/// the first cell of a row that lost its `[` (in an array of records, a string there may be an
+/// element of its own).
+fn last_row_end(b: &[u8]) -> Option<(usize, u64)> {
+    element_end(b, false, false, true)
 }
 
 /// [`last_element_end`] of a part ([`read_array`]'s `parts`) that the input goes on after: a
 /// `]` with nothing after it yet may be a stray one, which what follows would show, so the
 /// part ends at the comma before it (none: the part is read on).
 fn part_end(b: &[u8]) -> Option<(usize, u64)> {
-    element_end(b, false, true)
+    element_end(b, false, true, false)
 }
 
 /// [`part_end`] of a top-level array.
 fn part_end_top(b: &[u8]) -> Option<(usize, u64)> {
-    element_end(b, true, true)
+    element_end(b, true, true, false)
 }
 
-fn element_end(b: &[u8], top: bool, part: bool) -> Option<(usize, u64)> {
+/// [`part_end`] of a query API table's rows.
+fn part_row_end(b: &[u8]) -> Option<(usize, u64)> {
+    element_end(b, false, true, true)
+}
+
+/// The cuts above: of a top-level array (`top`), of a part (`part`), of a table's `rows`.
+fn element_end(b: &[u8], top: bool, part: bool, rows: bool) -> Option<(usize, u64)> {
     let mut i = 0;
     let mut count = 0u64;
     let mut last = None;
@@ -883,6 +896,26 @@ fn element_end(b: &[u8], top: bool, part: bool) -> Option<(usize, u64)> {
                         i = next;
                         continue;
                     }
+                }
+                // An element that lost its opener (line), where an element should start (a
+                // record's first key, a row's first cell): one element up to its closer, as it
+                // is read ([`lost_opener`]), not a cut among its members nor one element for
+                // each of them; when its end is not in `b`, the cut goes before it.
+                let lost = (!after_value && (c == b'"' || rows && !opens(c)))
+                    .then(|| lost_walk(b, i, !rows));
+                match lost {
+                    Some(Lost::Ends(j, bare)) => {
+                        count += 1;
+                        if ended.is_some() {
+                            ended = Some((j - 1, count));
+                        }
+                        prev = None;
+                        after_value = !bare;
+                        i = j;
+                        continue;
+                    }
+                    Some(Lost::RunsOff) => return last.or(ended),
+                    Some(Lost::Not) | None => {}
                 }
                 prev = Some(i);
                 i = end;
@@ -1463,18 +1496,46 @@ fn line_indent(b: &[u8], i: usize) -> Option<usize> {
 /// opener of the next element there, or first on a line indented as the members (an element a
 /// line), when its closer was lost too (`true`: it comes without a comma). The lines between
 /// are its members (keys, cells, the closers of their values, indented as the first) and what
-/// they hold (indented more). `None` when the member is not first on its line (a one-line
-/// document's elements cost no more here), or no such line follows in `b`.
+/// they hold (indented more). With no such line in `b`, the element is the last of the input,
+/// or of its block, which ends at the comma after it (with no indentation its own closer is as
+/// far in as its members, and the next element is in the next block): there, or at `b`'s end.
+/// `None` when the member is not first on its line (a one-line document's elements cost no
+/// more here).
 fn lost_opener(b: &[u8], i: usize, record: bool) -> Option<(usize, bool)> {
+    match lost_walk(b, i, record) {
+        Lost::Ends(j, bare) => Some((j, bare)),
+        Lost::Not => None,
+        Lost::RunsOff => {
+            let last = b.iter().rposition(|c| !c.is_ascii_whitespace())?;
+            Some((if b[last] == b',' { last } else { b.len() }, false))
+        }
+    }
+}
+
+/// What [`lost_walk`] found at a place where an element should start.
+enum Lost {
+    /// No element that lost its opener.
+    Not,
+    /// One, which ends there (`true`: the next element may come without a comma).
+    Ends(usize, bool),
+    /// One whose end is not in the bytes walked.
+    RunsOff,
+}
+
+/// The walk of [`lost_opener`] from `b[i]`; the block cutter's too, which cuts before an
+/// element whose end it does not see.
+fn lost_walk(b: &[u8], i: usize, record: bool) -> Lost {
     let first = if record {
         b[i] == b'"' && key_follows(b, i)
     } else {
         !matches!(b[i], b'{' | b'[' | b'}' | b']' | b',' | b':')
     };
     if !first {
-        return None;
+        return Lost::Not;
     }
-    let indent = line_indent(b, i)?;
+    let Some(indent) = line_indent(b, i) else {
+        return Lost::Not;
+    };
     let own = if record { b'}' } else { b']' };
     let found = memchr::memchr_iter(b'\n', &b[i..]).find_map(|p| {
         let start = i + p + 1;
@@ -1504,14 +1565,9 @@ fn lost_opener(b: &[u8], i: usize, record: bool) -> Option<(usize, bool)> {
         })
     });
     match found {
-        Some(to) => to,
-        // The walk ran off the end of `b`: the element is the last of the input, or of its
-        // block, which ends at the comma after it (with no indentation its own closer is as
-        // far in as its members, and the next element is in the next block).
-        None => {
-            let last = b.iter().rposition(|c| !c.is_ascii_whitespace())?;
-            Some((if b[last] == b',' { last } else { b.len() }, false))
-        }
+        Some(Some((j, bare))) => Lost::Ends(j, bare),
+        Some(None) => Lost::Not,
+        None => Lost::RunsOff,
     }
 }
 

@@ -8078,7 +8078,9 @@ fn pretty_doc(
 ) -> String {
     let rid = "/subscriptions/s/resourcegroups/rg/providers/microsoft.communication/communicationservices/acs-a";
     let element = |i: usize| -> Value {
-        let time = format!("2026-11-24T10:{i:02}:00Z");
+        // Minutes first (the small documents' times as they were), then seconds, then hours.
+        let (h, m, s) = (10 + i / 3600, i % 60, i / 60 % 60);
+        let time = format!("2026-11-24T{h:02}:{m:02}:{s:02}Z");
         let call = format!("aaaaaaaa-1111-4111-8111-{i:012}");
         if rows {
             serde_json::json!([time, "Play", call, 400, 8510, "Action failed", rid])
@@ -8322,4 +8324,96 @@ fn a_one_line_table_whose_first_row_lost_a_quote_is_one_reject() {
         assert_eq!(c.rejects[0].record, Some(at as u64 + 1));
         assert!(r.warnings.is_empty(), "{:?}", r.warnings);
     }
+}
+
+/// A records blob over 4 MiB (read in blocks) whose records lost their commas (`}{`
+/// throughout), one of them its `{` line too, and a later record damaged: one reject each,
+/// numbered as the records they are. The block cutter had cut among the lost-opener record's
+/// members (its key and colon two more rejects) and counted each member as an element (the
+/// records after it numbered that many too far).
+#[test]
+fn a_record_that_lost_its_opener_in_a_large_blob_is_one_reject_and_one_record() {
+    let (lost, damaged) = (500, 11_000);
+    let text = pretty_doc(
+        12_000,
+        false,
+        false,
+        |i, l| match i {
+            _ if i == lost => spoil(l, "openline"),
+            _ if i == damaged => spoil(l, "colon"),
+            _ => {}
+        },
+        |_| Some(""),
+    );
+    assert!(text.len() > 4 << 20, "{}", text.len());
+    let (c, r, _d) = read_text("blob.json", text.as_bytes());
+    let f = &r.files[0];
+    assert_eq!(
+        (f.accepted, f.rejected, f.skipped),
+        (11_998, 2, 0),
+        "{:?}",
+        c.rejects
+    );
+    let numbered: Vec<_> = c.rejects.iter().map(|r| r.record).collect();
+    assert_eq!(
+        numbered,
+        [Some(lost as u64 + 1), Some(damaged as u64 + 1)],
+        "{:?}",
+        c.rejects
+    );
+}
+
+/// An element that lost its opener in an array read in blocks (a window whose cut the block
+/// cutter finds): one reject, numbered as the element it is, and the elements after it keep
+/// their numbers. Rows too (a row that lost its `[` line, then a row that lost a quote, which
+/// hides the array's `]` from the cutter: the cutter had counted the first one's cells as rows,
+/// the second numbered 14 of 10), and the last record of a document without its `]` (the
+/// portal grid's rows JSON as copied) that lost its `{` line (the cutter, not seeing its end,
+/// had cut among its members: 3 rejects for it, the last numbered 64 of 25).
+#[test]
+fn an_element_that_lost_its_opener_is_numbered_as_itself_in_blocks() {
+    let numbers = |c: &Collect| c.rejects.iter().map(|r| r.record).collect::<Vec<_>>();
+    for (n, lost, damaged) in [(10, 2, 6), (16_000, 500, 11_000)] {
+        let text = pretty_doc(
+            n,
+            true,
+            false,
+            |i, l| match i {
+                _ if i == lost => spoil(l, "openline"),
+                _ if i == damaged => spoil(l, "quote"),
+                _ => {}
+            },
+            |_| None,
+        );
+        let (c, r, _d) = read_text("q.json", text.as_bytes());
+        let f = &r.files[0];
+        assert_eq!(
+            (f.accepted, f.rejected, f.skipped),
+            (n as u64 - 2, 2, 0),
+            "{n}: {:?}",
+            c.rejects
+        );
+        let want = [Some(lost as u64 + 1), Some(damaged as u64 + 1)];
+        assert_eq!(numbers(&c), want, "{n}: {:?}", c.rejects);
+    }
+    let clean = sample_text("portal/mediasummary-rows.json");
+    let (_, want_report, _d) = read_text("doc.json", clean.as_bytes());
+    let w = &want_report.files[0];
+    let k = clean.rfind("},\n{\n").unwrap();
+    let last = format!("{}}},\n{}", &clean[..k], &clean[k + 5..]);
+    let (c, r, _d) = read_text("doc.json", last.as_bytes());
+    let f = &r.files[0];
+    assert_eq!(
+        (f.accepted, f.rejected, f.skipped),
+        (w.accepted - 1, w.rejected + 1, w.skipped),
+        "{:?}",
+        c.rejects
+    );
+    let read = w.accepted + w.rejected + w.skipped;
+    assert_eq!(
+        c.rejects.last().unwrap().record,
+        Some(read),
+        "{:?}",
+        c.rejects
+    );
 }
