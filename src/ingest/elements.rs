@@ -898,11 +898,13 @@ fn element_end(b: &[u8], top: bool, part: bool, rows: bool) -> Option<(usize, u6
                     }
                 }
                 // An element that lost its opener (line), where an element should start (a
-                // record's first key, a row's first cell): one element up to its closer, as it
-                // is read ([`lost_opener`]), not a cut among its members nor one element for
-                // each of them; when its end is not in `b`, the cut goes before it.
-                let lost = (!after_value && (c == b'"' || rows && !opens(c)))
-                    .then(|| lost_walk(b, i, !rows));
+                // record's first key, a row's first cell), or right after the closer of the
+                // one before (its comma lost too): one element up to its closer, as it is read
+                // ([`lost_opener`]), not a cut among its members nor one element for each of
+                // them; when its end is not in `b`, the cut goes before it.
+                let lost = (c == b'"' || rows && !opens(c))
+                    .then(|| (!after_value || closer_before(b, i)).then(|| lost_walk(b, i, !rows)))
+                    .flatten();
                 match lost {
                     Some(Lost::Ends(j, bare)) => {
                         count += 1;
@@ -1144,8 +1146,11 @@ pub(super) fn elements<S: Sink>(
                 // line: its members where an element should start, up to its closer, are one
                 // reject (a record's had been a reject for its first key, another for its
                 // colon, and one more for each object among its values).
+                // So is one right after the closer of the element before it, whose comma was
+                // lost too (`    }` alone on its line, from `    }{`): its members had been a
+                // reject each.
                 let record = matches!(items, Items::Records);
-                let lost_open = (want_element && !debris)
+                let lost_open = (!debris && (want_element || closer_before(b, i)))
                     .then(|| lost_opener(b, i, record))
                     .flatten();
                 if let Some((j, bare)) = lost_open {
@@ -1277,8 +1282,24 @@ pub(super) fn elements<S: Sink>(
                         i = j;
                         continue;
                     }
-                    // Read whole but closed early by its damage, whose debris follows it.
-                    if let Some((j, bare)) = past_pretty_debris(b, (i, stop), top) {
+                    // Read whole but closed early by its damage, whose debris follows it. Not
+                    // one read whole whose closer follows no comma (no stray closer after a
+                    // member) when an element that lost its opener follows it, first on its
+                    // line (its comma lost too, `        ]` alone on its line): that element is
+                    // read, a reject of its own (its cells had been lost as this one's debris).
+                    let whole = ctx.counts.rejected == rejected;
+                    let lost_next = || {
+                        let k = stop + b[stop..].iter().position(|c| !c.is_ascii_whitespace())?;
+                        let before = b[..stop - 1]
+                            .iter()
+                            .rev()
+                            .find(|c| !c.is_ascii_whitespace());
+                        (before != Some(&b',')).then(|| lost_opener(b, k, record))?
+                    };
+                    let debris_after = (!whole || lost_next().is_none())
+                        .then(|| past_pretty_debris(b, (i, stop), top))
+                        .flatten();
+                    if let Some((j, bare)) = debris_after {
                         if ctx.counts.rejected == rejected {
                             last_good = Some(i);
                         }
@@ -1510,6 +1531,13 @@ fn lost_opener(b: &[u8], i: usize, record: bool) -> Option<(usize, bool)> {
             Some((if b[last] == b',' { last } else { b.len() }, false))
         }
     }
+}
+
+/// Whether the last thing before `b[i]`, past whitespace, is a closer: an element ended there
+/// (and the comma after it was lost, when an element should not start at `b[i]`).
+fn closer_before(b: &[u8], i: usize) -> bool {
+    let before = b[..i].iter().rev().find(|c| !c.is_ascii_whitespace());
+    matches!(before, Some(b'}' | b']'))
 }
 
 /// What [`lost_walk`] found at a place where an element should start.

@@ -8417,3 +8417,48 @@ fn an_element_that_lost_its_opener_is_numbered_as_itself_in_blocks() {
         c.rejects
     );
 }
+
+/// A pretty-printed element that lost its opener after an element whose comma was lost too
+/// (`    }{` that lost its `{`: the `}` alone on its line, the next element's members after
+/// it): one reject, the elements around it read. Its members (a row's cells) had been a
+/// reject each, as elements that came without a comma (7/4 of 8).
+#[test]
+fn an_element_that_lost_its_opener_after_a_lost_comma_is_one_reject() {
+    for rows in [false, true] {
+        let closer = if rows { "\n        ],\n" } else { "\n    },\n" };
+        for at in [0, 3, 6] {
+            let text = pretty_doc(
+                8,
+                rows,
+                false,
+                |i, l| {
+                    if i == at + 1 {
+                        spoil(l, "openline")
+                    }
+                },
+                |_| None,
+            );
+            let (k, _) = text.match_indices(closer).nth(at).unwrap();
+            let text = format!(
+                "{}{}",
+                &text[..k],
+                &text[k..].replacen(closer, &closer.replace(',', ""), 1)
+            );
+            let (c, r, _d) = read_text("doc.json", text.as_bytes());
+            let f = &r.files[0];
+            assert_eq!(
+                (f.accepted, f.rejected, f.skipped),
+                (7, 1, 0),
+                "rows {rows} at {at}: {:?}",
+                c.rejects
+            );
+            let lost = if rows {
+                "a row without its opening ["
+            } else {
+                "a record without its opening {"
+            };
+            assert!(c.rejects[0].detail().starts_with(lost), "{:?}", c.rejects);
+            assert_eq!(c.rejects[0].record, Some(at as u64 + 2));
+        }
+    }
+}
