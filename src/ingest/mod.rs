@@ -762,15 +762,35 @@ pub(crate) fn in_order<T, S, M, W>(
     M: Fn() -> S,
     W: Fn(T, &mut FileCtx<'_, S>),
 {
-    let part = worker(|| pieces.next(), &ctx.name, ctx.rules, make, &work);
+    let seed = Seed::of(ctx);
+    let part = worker(|| pieces.next(), &seed, make, &work);
     merge_parts(vec![part], ctx);
+}
+
+/// What a worker's context starts with, of the context of the file it reads a piece of.
+struct Seed {
+    name: Arc<str>,
+    rules: TimeRules,
+    /// [`FileCtx::logged_time`]: the pieces may be those of a body logged after a prefix (an
+    /// array of more than 32 KiB, read in blocks), whose records without a time it dates as
+    /// it dates those of a smaller one.
+    logged_time: Option<(String, bool)>,
+}
+
+impl Seed {
+    fn of<S>(ctx: &FileCtx<'_, S>) -> Seed {
+        Seed {
+            name: ctx.name.clone(),
+            rules: ctx.rules,
+            logged_time: ctx.logged_time.clone(),
+        }
+    }
 }
 
 /// One worker of [`run_parallel`]: the pieces `next` gives, into a sink of its own.
 fn worker<T, S, M, W>(
     mut next: impl FnMut() -> Option<T>,
-    name: &Arc<str>,
-    rules: TimeRules,
+    seed: &Seed,
     make: &M,
     work: &W,
 ) -> Part<S>
@@ -780,7 +800,8 @@ where
     W: Fn(T, &mut FileCtx<'_, S>),
 {
     let mut sink = make();
-    let mut c = FileCtx::new(name.clone(), rules, &mut sink);
+    let mut c = FileCtx::new(seed.name.clone(), seed.rules, &mut sink);
+    c.logged_time.clone_from(&seed.logged_time);
     while let Some(piece) = next() {
         work(piece, &mut c);
     }
@@ -846,10 +867,10 @@ where
 {
     let pieces = std::sync::Mutex::new(pieces);
     let next = || pieces.lock().ok().and_then(|mut p| p.next());
-    let (name, rules) = (&ctx.name, ctx.rules);
+    let seed = Seed::of(ctx);
     (0..rayon::current_num_threads())
         .into_par_iter()
-        .map(|_| worker(next, name, rules, make, &work))
+        .map(|_| worker(next, &seed, make, &work))
         .collect()
 }
 

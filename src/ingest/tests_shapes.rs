@@ -4759,6 +4759,64 @@ fn a_sample_apps_logged_events_are_callback_records_dated_by_their_prefix() {
     assert_eq!(c.records[0].kind, Kind::MediaSummary);
 }
 
+/// fix69c's leftover: a logged body that is an array of more than 32 KiB is read in blocks by
+/// workers, each with a context of its own, which did not take the time of the line it was
+/// logged after: its events without a `time` were `no parseable time` rejects (500 of 502
+/// records of a 227 KB log), while those of a smaller array were dated by it.
+#[test]
+fn a_large_logged_array_is_dated_by_its_prefix_in_every_block() {
+    let event = |i: usize| {
+        format!(
+            "  {{\n    \"OperationContext\": \"ctx-{i}\",\n    \"ResultInformation\": {{\n      \"Code\": 400,\n      \"SubCode\": 8535,\n      \"Message\": \"Action failed, file format is invalid.\"\n    }},\n    \"CallConnectionId\": \"401f3500-fcb6-4b84-927e-81cd6372560b\",\n    \"CorrelationId\": \"bbbb1111-cc22-3333-44dd-555555eeeeee\"\n  }}"
+        )
+    };
+    // The prefixes of App Service's file logger (an offset after a space) and of Python's
+    // logging (a local time, no offset).
+    let prefixes = [
+        (
+            "2026-11-24 10:00:01.456 +00:00 [Information] Program:",
+            true,
+        ),
+        ("2026-11-24 10:00:01,456 INFO app:", false),
+    ];
+    // 300 events (90 KB: in blocks, in parallel), 1,000 (300 KB: in parts, in order), and
+    // that log gzipped (one pass).
+    for (prefix, zoned) in prefixes {
+        for (n, gzip) in [(300, false), (1_000, false), (1_000, true)] {
+            let body: Vec<String> = (0..n).map(event).collect();
+            let text = format!(
+                "{prefix} Now listening on: http://localhost:8080\n{prefix} Events received: [\n{}\n]\n{prefix} done\n",
+                body.join(",\n")
+            );
+            assert!(text.len() > 64 << 10 && (n < 1_000 || text.len() > 256 << 10));
+            let (name, bytes) = if gzip {
+                ("app.log.gz", gzipped(text.as_bytes()))
+            } else {
+                ("app.log", text.clone().into_bytes())
+            };
+            let (c, report, _d) = read_text(name, &bytes);
+            let f = &report.files[0];
+            let case = format!("{prefix} {n} {name}");
+            assert_eq!(
+                (f.accepted, f.rejected, f.skipped),
+                (n as u64, 0, 2),
+                "{case}: {:?}",
+                c.rejects.first()
+            );
+            assert!(
+                (c.records.iter()).all(|r| r.time == utc("2026-11-24T10:00:01.456Z")
+                    && r.kind == Kind::Callback
+                    && (r.code, r.subcode) == (400, Some(8535))),
+                "{case}"
+            );
+            let local: Vec<_> = (report.warnings.iter())
+                .filter(|w| w.contains("carry no offset"))
+                .collect();
+            assert_eq!(local.len(), usize::from(!zoned), "{case}: {local:?}");
+        }
+    }
+}
+
 /// rev69a F2: the docs' media summary example after a line of text, its first member on the
 /// opener's line, had been read as CSV: 11 rejects, the 400/8535 lost.
 #[test]
