@@ -4635,6 +4635,22 @@ fn real_payloads_from_microsofts_docs_and_sdks() {
         ("sample-app-log-dotnet-one-line.log", 2, 0, 1),
         ("sample-app-log-dotnet-indented.log", 2, 0, 1),
         ("sample-app-log-js-data.log", 1, 0, 1),
+        // The Python recorder's object of objects under the events' types (the fixture above
+        // has arrays), a failure in an `...Updated` event (500/8626), a Java array of webhook
+        // bodies as strings (API 2025-06-15), the docs' calling events (Event Grid schema,
+        // four deliveries one after another), the docs' recognize events (two deliveries), the
+        // media summary example as a bare object.
+        (
+            "recorded-events-by-type-objects-transcription-python.json",
+            1,
+            0,
+            6,
+        ),
+        ("recorded-events-summarize-call-python.json", 2, 0, 6),
+        ("callback-dtmf-actions-strings-java.json", 2, 0, 5),
+        ("calling-events-eventgrid-docs.json", 0, 0, 4),
+        ("recognize-completed-failed-docs.json", 2, 0, 0),
+        ("la-mediasummary-0b8729e.json", 1, 0, 0),
     ] {
         let (c, report) = read(&IngestSettings::of(vec![dir.join(file)]));
         let f = &report.files[0];

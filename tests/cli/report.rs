@@ -991,3 +991,106 @@ fn names_of_a_megabyte_are_cut_as_messages_are_and_still_group() {
     let json: Value = serde_json::from_str(&stdout(&triage)).unwrap();
     assert!(longest_string(&json) <= 1_024, "{}", longest_string(&json));
 }
+
+/// Microsoft's recorded events and docs samples (tests/fixtures/real, sources in its README),
+/// as a user sees them: the events found, their codes, and the catalogue rows they join.
+#[test]
+fn microsofts_recorded_events_join_the_catalogue() {
+    // (file, operations as `operation kind code/subcode outcome count`, catalogue joins as
+    // `code/subcode match event: description`, skipped as `reason count`)
+    type Case<'a> = (&'a str, &'a [&'a str], &'a [&'a str], &'a [&'a str]);
+    let cases: [Case; 6] = [
+        (
+            "recorded-events-by-type-objects-transcription-python.json",
+            &["CallDisconnected callback 200/7000 success 1"],
+            &["200/7000 exact CallDisconnected: Call ended by Azure Communication Services Call Automation or a server-side bot."],
+            &["event without a result 6"],
+        ),
+        (
+            "recorded-events-summarize-call-python.json",
+            &[
+                "CallDisconnected callback 200/7000 success 1",
+                "TranscriptionCallSummaryUpdated callback 500/8626 failure 1",
+            ],
+            &[
+                "200/7000 exact CallDisconnected: Call ended by Azure Communication Services Call Automation or a server-side bot.",
+                "500/8626 code : Internal server error",
+            ],
+            &["event without a result 6"],
+        ),
+        (
+            "callback-dtmf-actions-strings-java.json",
+            &[
+                "ContinuousDtmfRecognitionStopped callback 200/7000 success 1",
+                "SendDtmfTonesCompleted callback 200/0 success 1",
+            ],
+            &[
+                "200/0 subcode : Success",
+                "200/7000 exact CallDisconnected: Call ended by Azure Communication Services Call Automation or a server-side bot.",
+            ],
+            &["event without a result 5"],
+        ),
+        (
+            "recognize-completed-failed-docs.json",
+            &[
+                "RecognizeCompleted callback 200/8531 success 1",
+                "RecognizeFailed callback 500/8511 failure 1",
+            ],
+            &[
+                "200/8531 subcode : Max Digits Received",
+                "500/8511 subcode : Play Prompt Failed",
+            ],
+            &[],
+        ),
+        (
+            "la-mediasummary-0b8729e.json",
+            &["Play media_summary 200/0 success 1"],
+            &["200/0 subcode : Success"],
+            &[],
+        ),
+        (
+            "calling-events-eventgrid-docs.json",
+            &[],
+            &[],
+            &["event without a result 4"],
+        ),
+    ];
+    for (file, operations, joins, skipped) in cases {
+        let input = root().join("tests/fixtures/real").join(file);
+        let dir = tempfile::tempdir().unwrap();
+        report_to(&input, dir.path(), &["--format", "csv,json", "--quiet"]).success();
+        let ops: Vec<String> = read_csv(&dir.path().join("by_operation.csv"))
+            .iter()
+            .map(|r| {
+                let (op, kind, code, sub) =
+                    (&r["operation"], &r["kind"], &r["code"], &r["subcode"]);
+                format!("{op} {kind} {code}/{sub} {} {}", r["outcome"], r["count"])
+            })
+            .collect();
+        assert_eq!(ops, operations, "{file}");
+        let codes: Vec<String> = read_csv(&dir.path().join("by_code.csv"))
+            .iter()
+            .map(|r| {
+                let (code, sub, how) = (&r["code"], &r["subcode"], &r["match"]);
+                format!(
+                    "{code}/{sub} {how} {}: {}",
+                    r["callback_event"], r["description"]
+                )
+            })
+            .collect();
+        assert_eq!(codes, joins, "{file}");
+        let json: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+                .unwrap();
+        let quality = &json["data_quality"];
+        let said: Vec<String> = (quality["skipped_by_reason"].as_array().unwrap().iter())
+            .map(|r| format!("{} {}", r["reason"].as_str().unwrap(), r["count"]))
+            .collect();
+        assert_eq!(said, skipped, "{file}");
+        assert_eq!(
+            quality["rejects_by_reason"],
+            serde_json::json!([]),
+            "{file}"
+        );
+    }
+}
