@@ -780,6 +780,19 @@ pub(super) fn detect(prefix: &[u8]) -> InputFormat {
             {
                 return InputFormat::Json
             }
+            // Or whose bodies are arrays logged an element a line after a prefix (`...
+            // Received callback: [` then `  {"id": ...},`): the lines after its `[` are no
+            // whole values (each ends in a comma) and none opens a document, so the log had
+            // been read as CSV, every line a reject.
+            Some(l)
+                if l.ends_with(b"[")
+                    && super::structure::opens_after_prefix(l).is_some()
+                    && lines
+                        .peek()
+                        .is_some_and(|n| matches!(n[0], b'{' | b'[') && n.ends_with(b",")) =>
+            {
+                return InputFormat::Json
+            }
             Some(_) => text += 1,
             None => return InputFormat::Csv,
         }

@@ -185,3 +185,36 @@ fn text_outputs_of_commands_are_one_reject_that_says_how_to_export() {
         }
     }
 }
+
+/// A callback endpoint's log whose body is an array logged an element a line after its prefix
+/// (`... Received callback: [`, then `  {...},` lines and `]`): each element is a record dated
+/// by its own time, else by the prefix's. The log had been read as CSV: `7 read, 0 accepted,
+/// 7 rejected` (`its first line names no known column`).
+#[test]
+fn a_logged_array_an_element_a_line_is_read_as_a_document() {
+    let event = |i: u32| {
+        format!("{{\"operationContext\":\"ctx-{i}\",\"resultInformation\":{{\"code\":400,\"subCode\":8535,\"message\":\"Action failed, file format is invalid.\"}},\"callConnectionId\":\"401f3500\",\"correlationId\":\"bbbb1111\"}}")
+    };
+    let body: Vec<String> = (0..3).map(|i| format!("  {}", event(i))).collect();
+    let text = format!(
+        "2026-11-24T10:00:00.000Z INFO listening\n2026-11-24T10:00:01.456Z INFO Received callback: [\n{}\n]\n2026-11-24T10:00:03.000Z INFO done\n",
+        body.join(",\n")
+    );
+    assert_eq!(open::detect(text.as_bytes()), InputFormat::Json);
+    let (c, r) = read_both("app.log", text.as_bytes());
+    let f = &r.files[0];
+    assert_eq!(
+        (f.accepted, f.rejected, f.skipped),
+        (3, 0, 2),
+        "{:?}",
+        c.rejects
+    );
+    let at = chrono::DateTime::parse_from_rfc3339("2026-11-24T10:00:01.456Z").unwrap();
+    assert!(c
+        .records
+        .iter()
+        .all(|r| r.time == at && r.subcode == Some(8535)));
+    // A line of text that ends in `[` above JSON Lines (records, no commas) stays JSON Lines.
+    let lines = format!("Records: [\n{RECORD}{RECORD}{RECORD}");
+    assert_eq!(open::detect(lines.as_bytes()), InputFormat::Jsonl);
+}
