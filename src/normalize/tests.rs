@@ -640,3 +640,38 @@ fn a_skipped_incoming_call_names_its_call_s_resource_by_its_topic() {
     let named = naming_call(&usage, SkipReason::StreamingUsage, &tr).unwrap();
     assert_eq!(named.resource().as_deref(), Some("acs-eu"));
 }
+
+/// [`known_kind`]'s words or-ed with 0x20 read a name as `eq_ignore_ascii_case` does: each
+/// name in three cases, and with each of its bytes (and its length) changed.
+#[test]
+fn known_kinds_are_found_in_any_case_and_only_so() {
+    let slow = |s: &str| {
+        (KNOWN_KINDS.iter())
+            .find(|(n, _)| n.eq_ignore_ascii_case(s))
+            .map(|&(_, k)| k)
+    };
+    for (name, kind) in KNOWN_KINDS {
+        assert!(name.len() >= 8 && name.bytes().all(|c| c.is_ascii_alphabetic()));
+        for s in [
+            name.to_string(),
+            name.to_ascii_lowercase(),
+            name.to_ascii_uppercase(),
+        ] {
+            assert_eq!(known_kind(&s), Some(kind), "{s}");
+        }
+        for i in 0..name.len() {
+            for c in 0..=127u8 {
+                let mut b = name.as_bytes().to_vec();
+                b[i] = c;
+                let s = String::from_utf8(b).expect("ASCII");
+                assert_eq!(known_kind(&s), slow(&s), "{s:?}");
+            }
+        }
+        for s in [&name[1..], &name[..name.len() - 1], &format!("{name}s")] {
+            assert_eq!(known_kind(s), None, "{s}");
+        }
+    }
+    for s in ["", "Callauto", "CallAutomationMediaSummar\u{e9}"] {
+        assert_eq!(known_kind(s), None, "{s}");
+    }
+}
