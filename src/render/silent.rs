@@ -13,8 +13,10 @@ pub fn calls_head(r: &Report) -> Option<String> {
     let shown = r.silent.calls.len().min(SHOWN_CALLS);
     (shown > 0).then(|| {
         format!(
-            "The earliest {shown} of {} calls, by their last accepted action (silent_calls.csv lists {}):",
+            "The earliest {shown} of {} calls, by their last accepted action ({}{} lists {}):",
             r.silent.calls_total,
+            super::summary::csv_file(r, "silent_calls.csv"),
+            if r.csv_not_written { "," } else { "" },
             r.silent.calls.len()
         )
     })

@@ -45,6 +45,15 @@ pub fn pct(x: f64) -> String {
     format!("{:.2}%", x * 100.0)
 }
 
+/// A CSV table's name as the pages name it: with the way to write it when the run wrote no
+/// CSV tables (a run of `--format md` is no reason to read an earlier run's by_code.csv).
+pub fn csv_file(r: &Report, name: &str) -> String {
+    match r.csv_not_written {
+        true => format!("{name}, which --format csv writes"),
+        false => name.to_string(),
+    }
+}
+
 /// A rate of the accepted records: `n/a` when none was accepted (0.00% of nothing would read
 /// as a quiet night).
 pub fn rate(r: &Report, x: f64) -> String {
@@ -178,7 +187,8 @@ fn within_range(r: &Report) -> String {
         })
         .collect();
     if below.len() > SHOWN {
-        each.push(format!("{} more in volume.csv", below.len() - SHOWN));
+        let file = csv_file(r, "volume.csv");
+        each.push(format!("{} more in {file}", below.len() - SHOWN));
     }
     format!(
         "none is at {:.0}% of its usual count or below with {:.0} or more expected, but the test finds below their usual range: {}{}",
@@ -415,7 +425,8 @@ fn caller_section(s: &mut String, r: &Report, cat: &Catalogue) {
 pub fn cut_note(r: &Report, outcome: Outcome, top: usize) -> Option<String> {
     let all = r.codes.iter().filter(|c| c.outcome == outcome).count();
     (all > top).then(|| {
-        format!("The {top} most frequent of {all} {outcome}-class keys; all are in by_code.csv.")
+        let file = csv_file(r, "by_code.csv");
+        format!("The {top} most frequent of {all} {outcome}-class keys; all are in {file}.")
     })
 }
 
@@ -470,8 +481,9 @@ pub fn resources_table(r: &Report) -> Option<Table> {
 pub fn resources_cut_note(r: &Report) -> Option<String> {
     (r.resources.len() > TOP_RESOURCES).then(|| {
         format!(
-            "The {TOP_RESOURCES} rows with the most records of {}; all are in by_resource.csv.",
-            r.resources.len()
+            "The {TOP_RESOURCES} rows with the most records of {}; all are in {}.",
+            r.resources.len(),
+            csv_file(r, "by_resource.csv")
         )
     })
 }
@@ -480,7 +492,10 @@ pub fn resources_cut_note(r: &Report) -> Option<String> {
 /// the resource their call's other records name, or `(not named)`.
 pub fn joined_note(r: &Report) -> Option<String> {
     let (joined, stay) = r.callbacks_of_no_resource;
-    let how = "under the resource their call's other records name (the same CorrelationId; inferred in by_resource.csv)";
+    let how = format!(
+        "under the resource their call's other records name (the same CorrelationId; inferred in {})",
+        csv_file(r, "by_resource.csv")
+    );
     let records = |n: u64| format!("{n} callback record{}", if n == 1 { "" } else { "s" });
     match (joined, stay) {
         (0, 0) => None,
@@ -697,9 +712,10 @@ fn operations_section(s: &mut String, r: &Report) {
     if r.operations.len() > TOP_OPERATIONS {
         let _ = writeln!(
             s,
-            "The {} most frequent of {} rows; all are in by_operation.csv.\n",
+            "The {} most frequent of {} rows; all are in {}.\n",
             TOP_OPERATIONS,
-            r.operations.len()
+            r.operations.len(),
+            csv_file(r, "by_operation.csv")
         );
     }
 }

@@ -275,6 +275,9 @@ pub struct Report {
     /// Input files that look like copies of others read too, and the records accepted from
     /// them ([`crate::ingest::IngestReport::copied`]): the volume test counts them twice.
     pub copied: (usize, u64),
+    /// Whether the run wrote no CSV tables (`--format` without `csv`): the pages then name
+    /// them with the way to write them, not as files beside them.
+    pub csv_not_written: bool,
 }
 
 impl Report {
@@ -430,6 +433,7 @@ pub fn build(
         spike_rows,
         silent: std::mem::take(&mut agg.silent_report),
         copied: (0, 0),
+        csv_not_written: false,
     }
 }
 

@@ -1094,3 +1094,32 @@ fn microsofts_recorded_events_join_the_catalogue() {
         );
     }
 }
+
+/// A run that writes no CSV tables names them on its pages with the way to write them (rev70a
+/// F10: `--format md` pointed to by_code.csv, silent_calls.csv ... which it had not written,
+/// or which an earlier run of another input had).
+#[test]
+fn pages_of_a_run_without_csv_name_the_tables_with_how_to_write_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let md_of = |formats: &str| {
+        let out = dir.path().join(formats);
+        report_to(&root().join("samples"), &out, &["--format", formats]).success();
+        std::fs::read_to_string(out.join("summary.md")).unwrap()
+    };
+    let md = md_of("md");
+    for name in [
+        "by_code.csv",
+        "by_operation.csv",
+        "silent_calls.csv",
+        "by_resource.csv",
+    ] {
+        assert!(
+            md.contains(&format!("{name}, which --format csv writes")),
+            "{name}: {md}"
+        );
+    }
+    assert!(!md.contains("all are in by_code.csv."), "{md}");
+    let md = md_of("md,csv");
+    assert!(md.contains("all are in by_code.csv."), "{md}");
+    assert!(!md.contains("which --format csv writes"), "{md}");
+}
