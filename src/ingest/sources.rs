@@ -297,11 +297,21 @@ pub fn is_own_page(p: &Path) -> bool {
     let Some((_, start)) = OWN_PAGES.iter().find(|(n, _)| *n == name) else {
         return false;
     };
-    let mut head = Vec::with_capacity(start.len());
-    let read = std::fs::File::open(p).and_then(|f| {
-        std::io::Read::read_to_end(&mut std::io::Read::take(f, start.len() as u64), &mut head)
-    });
-    read.is_ok() && head == start.as_bytes()
+    head(p, start.len() as u64).is_some_and(|h| h == start.as_bytes())
+}
+
+/// The first `n` bytes of the regular file at `p` (fewer if it is shorter), or None when it
+/// cannot be read or is no regular file: a FIFO or a device (an output written in place, a
+/// link to `/dev/stdout`) is never opened, as opening a FIFO waits for a writer, which may be
+/// this very run.
+fn head(p: &Path, n: u64) -> Option<Vec<u8>> {
+    if !std::fs::metadata(p).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let mut head = Vec::with_capacity(n as usize);
+    let f = std::fs::File::open(p).ok()?;
+    std::io::Read::read_to_end(&mut std::io::Read::take(f, n), &mut head).ok()?;
+    Some(head)
 }
 
 /// How `triage`'s outputs start: its JSON document (pretty-printed, its subcode first), its
@@ -316,10 +326,7 @@ const TRIAGE_STARTS: [&str; 5] = [
 
 /// Whether the file at `p` starts as one of `triage`'s outputs ([`TRIAGE_STARTS`]).
 fn is_triage_output(p: &Path) -> bool {
-    let mut head = Vec::with_capacity(80);
-    let read = std::fs::File::open(p)
-        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, 80), &mut head));
-    read.is_ok() && TRIAGE_STARTS.iter().any(|s| head.starts_with(s.as_bytes()))
+    head(p, 80).is_some_and(|head| TRIAGE_STARTS.iter().any(|s| head.starts_with(s.as_bytes())))
 }
 
 /// The top-level keys `report.json` has opened with, the first of its document.
@@ -337,12 +344,9 @@ pub fn is_report_file(p: &Path, starts: &[(&str, &str)]) -> bool {
     let Some((_, start)) = starts.iter().find(|(n, _)| *n == name) else {
         return false;
     };
-    let mut head = Vec::with_capacity(64);
-    let read = std::fs::File::open(p)
-        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, 64), &mut head));
-    if read.is_err() {
+    let Some(head) = head(p, 64) else {
         return false;
-    }
+    };
     if head.is_empty() {
         return true;
     }

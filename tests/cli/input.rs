@@ -2455,3 +2455,38 @@ fn a_quoted_field_over_4_mib_on_one_line_is_one_reject_every_way_it_is_read() {
         );
     }
 }
+
+#[test]
+fn report_writes_a_csv_report_and_report_json_that_are_fifos_in_place() {
+    // A CSV report or report.json is read to see whether it is a report of an earlier run; a
+    // FIFO opened to read waits for a writer, this very run, which hung before anything was
+    // read. Each is written in place, its reader gets the whole report.
+    for name in ["by_code.csv", "report.json"] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("o");
+        std::fs::create_dir(&out).unwrap();
+        let fifo = out.join(name);
+        assert!(std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+        };
+        bin()
+            .args(["report", "samples/cli", "--max-bad", "5%", "-q", "--out"])
+            .arg(&out)
+            .timeout(std::time::Duration::from_secs(60))
+            .assert()
+            .success();
+        let got = reader.join().unwrap();
+        assert!(
+            got.starts_with("code,") || got.starts_with("{\n"),
+            "{name}: {got:.80}"
+        );
+        use std::os::unix::fs::FileTypeExt;
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    }
+}
