@@ -328,11 +328,75 @@ pub struct OutputSet {
     staging: BTreeMap<PathBuf, Staging>,
     /// The file each path staged is ([`Identity`]), with that path.
     files: std::collections::HashMap<Identity, PathBuf>,
+    /// The locks held until the set is committed or dropped ([`OutputSet::hold`]).
+    held: Vec<File>,
 }
+
+/// The file in a store's directory (the history) whose lock a run holds from reading the
+/// store to putting its set in place ([`OutputSet::hold`]).
+pub const STORE_LOCK: &str = ".acs-triage.lock";
+
+/// How long a run waits for another run's lock on a store before it gives up.
+const STORE_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
 
 impl OutputSet {
     pub fn new() -> OutputSet {
         OutputSet::default()
+    }
+
+    /// Locks the store in `dir` (the history, `what` in messages) for this run, creating the
+    /// directory, until the set is committed or dropped: a run reads the store, decides what
+    /// to keep of it and puts its own days in place under the lock, so that another run's day
+    /// stored between its read and its rename (a complete day a partial one would replace)
+    /// is read first. A lock held by another run is waited for, said once on stderr, for at
+    /// most [`STORE_LOCK_WAIT`]; a filesystem without locks is used unlocked.
+    pub fn hold(&mut self, dir: &Path, what: &str) -> Result<()> {
+        fs::create_dir_all(dir).with_context(|| {
+            format!("cannot create {what} directory {}", crate::text::path(dir))
+        })?;
+        let lock = dir.join(STORE_LOCK);
+        let f = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .mode(0o644)
+            .open(&lock)
+            .with_context(|| {
+                format!(
+                    "cannot write to {what} directory {}",
+                    crate::text::path(dir)
+                )
+            })?;
+        let mut said = false;
+        let mut waited = std::time::Duration::ZERO;
+        let step = std::time::Duration::from_millis(50);
+        loop {
+            match f.try_lock() {
+                Ok(()) => break,
+                Err(fs::TryLockError::WouldBlock) if waited < STORE_LOCK_WAIT => {
+                    if !std::mem::replace(&mut said, true) {
+                        crate::say!(
+                            "acs-triage: waiting for another run that is using {what} {} (it holds {})",
+                            crate::text::path(dir),
+                            crate::text::path(&lock)
+                        );
+                    }
+                    std::thread::sleep(step);
+                    waited += step;
+                }
+                Err(fs::TryLockError::WouldBlock) => anyhow::bail!(
+                    "{what} {} is held by another run (it holds {}) for over {} minutes: nothing was written; run again once it ends",
+                    crate::text::path(dir),
+                    crate::text::path(&lock),
+                    STORE_LOCK_WAIT.as_secs() / 60
+                ),
+                // A filesystem that cannot lock (some network ones) is used unlocked, as the
+                // directories are in [`OutputSet::commit`].
+                Err(fs::TryLockError::Error(_)) => return Ok(()),
+            }
+        }
+        self.held.push(f);
+        Ok(())
     }
 
     /// Stages `bytes` for `path`.
@@ -455,9 +519,11 @@ impl OutputSet {
     /// The directories written into are locked while it does, so that two runs into the same
     /// directories leave the whole set of one of them, never a mix.
     pub fn commit(self) -> Result<()> {
+        // `_held`: the stores' locks, released once the set is in place.
         let OutputSet {
             staged: files,
             staging,
+            held: _held,
             ..
         } = self;
         let temps: Vec<(&Path, &Path)> = (files.iter())

@@ -2888,3 +2888,82 @@ fn a_resource_s_cut_export_is_no_baseline_of_all_records_and_its_day_stays_compl
         ]
     );
 }
+
+/// Records of 2026-11-11 from midnight, `n` of them 287 s apart (300: the whole day, 150:
+/// until noon).
+fn day_11(dir: &Path, name: &str, n: u64) -> std::path::PathBuf {
+    let lines: String = (0..n)
+        .map(|i| {
+            let t = i * 287;
+            format!(
+                "{{\"time\":\"2026-11-11T{:02}:{:02}:{:02}.000Z\",\"category\":\"CallAutomationMediaSummary\",\"operationName\":\"Play\",\"correlationId\":\"c{i}\",\"properties\":{{\"resultCode\":500,\"resultSubcode\":8572}}}}\n",
+                t / 3600,
+                t / 60 % 60,
+                t % 60
+            )
+        })
+        .collect();
+    let p = dir.join(name);
+    std::fs::write(&p, lines).unwrap();
+    p
+}
+
+#[test]
+fn a_run_on_a_history_another_run_holds_waits_and_keeps_the_complete_day_it_stored() {
+    // Two runs on one --history at once: the complete day one run stored between the other's
+    // read of the history and its rename was replaced by that run's partial day, unsaid. The
+    // history is held from the read to the rename: a run waits for the other (here the test,
+    // holding the lock and storing the complete day meanwhile), then reads the day and keeps it.
+    use std::io::BufRead;
+    let work = tempfile::tempdir().unwrap();
+    let complete = work.path().join("complete");
+    let whole = day_11(work.path(), "whole.jsonl", 300);
+    report_to(
+        &whole,
+        &work.path().join("o1"),
+        &["--history", complete.to_str().unwrap()],
+    )
+    .success();
+    let complete_day = std::fs::read(complete.join("2026-11-11.parquet")).unwrap();
+    let history = work.path().join("history");
+    std::fs::create_dir(&history).unwrap();
+    let lock = std::fs::File::create(history.join(".acs-triage.lock")).unwrap();
+    lock.lock().unwrap();
+    let half = day_11(work.path(), "half.jsonl", 150);
+    let mut run = std::process::Command::new(assert_cmd::cargo::cargo_bin("acs-triage"))
+        .arg("report")
+        .arg(&half)
+        .arg("--out")
+        .arg(work.path().join("o2"))
+        .arg("--history")
+        .arg(&history)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(run.stderr.take().unwrap());
+    let mut said = String::new();
+    let mut line = String::new();
+    // Until the run says it waits (or its stderr ends: it did not wait).
+    while stderr.read_line(&mut line).unwrap() > 0 && !line.contains("waiting") {
+        said.push_str(&std::mem::take(&mut line));
+    }
+    let waiting = std::mem::take(&mut line);
+    // The other run's complete day, put in place while this one waits.
+    std::fs::write(history.join("2026-11-11.parquet"), &complete_day).unwrap();
+    drop(lock);
+    std::io::Read::read_to_string(&mut stderr, &mut said).unwrap();
+    assert!(run.wait().unwrap().success(), "{said}");
+    assert!(
+        waiting.contains("waiting for another run that is using history")
+            && waiting.contains(".acs-triage.lock"),
+        "{waiting}{said}"
+    );
+    assert!(
+        said.contains("the history keeps its complete 2026-11-11"),
+        "{said}"
+    );
+    assert_eq!(
+        std::fs::read(history.join("2026-11-11.parquet")).unwrap(),
+        complete_day
+    );
+}
