@@ -1755,6 +1755,7 @@ mod tests {
             days: days.into_iter().map(|d| (d.day, d)).collect(),
             scope: Some("acs-stage".into()),
             names_cut: Vec::new(),
+            foreign: Default::default(),
         };
         let h = history_days(&history, 8536, None);
         assert_eq!(h.apart_until, Some(day("2026-11-20")));

@@ -357,6 +357,10 @@ pub struct History {
     /// cut as records are read): read with them cut, and stored again so with the run's days
     /// ([`History::stage`]), so that later runs do not read megabytes of names again.
     pub names_cut: Vec<i64>,
+    /// Day files left out as no day of this tool's history (another schema, another day's
+    /// rows), with why: a file the tool cannot read as its own is never replaced
+    /// ([`History::stage`] refuses).
+    pub foreign: BTreeMap<i64, String>,
 }
 
 /// Records dated further than this past the clock (seconds) are dated wrong: log pipelines
@@ -470,6 +474,7 @@ impl History {
             days,
             scope: None,
             names_cut: Vec::new(),
+            foreign: BTreeMap::new(),
         }
     }
 
@@ -577,6 +582,7 @@ impl History {
             days,
             scope: Some(globs.join(", ")),
             names_cut: Vec::new(),
+            foreign: BTreeMap::new(),
         }
     }
 
@@ -613,6 +619,7 @@ impl History {
             days,
             scope: Some(name.to_string()),
             names_cut: Vec::new(),
+            foreign: BTreeMap::new(),
         }
     }
 
@@ -730,16 +737,27 @@ impl History {
                 continue;
             };
             match read_day_guarded(&p, MAX_DAY_TEXT) {
-                Ok((d, _)) if d.day != named => warnings.push(format!(
-                    "history file {} holds the records of {}, not of the day its name says, and was left out",
-                    path(&p),
-                    day_text(d.day)
-                )),
+                Ok((d, _)) if d.day != named => {
+                    let why = format!("it holds the records of {}", day_text(d.day));
+                    warnings.push(format!(
+                        "history file {} holds the records of {}, not of the day its name says, and was left out",
+                        path(&p),
+                        day_text(d.day)
+                    ));
+                    h.foreign.insert(named, why);
+                }
                 Ok((d, cut)) => {
                     if cut {
                         h.names_cut.push(d.day);
                     }
                     h.days.insert(d.day, d);
+                }
+                Err(e) if e.is::<OtherSchema>() => {
+                    warnings.push(format!(
+                        "history file {} is unreadable and was left out: {e:#}",
+                        path(&p)
+                    ));
+                    h.foreign.insert(named, format!("{e:#}"));
                 }
                 Err(e) => warnings.push(format!(
                     "history file {} is unreadable and was left out: {e:#}",
@@ -768,6 +786,16 @@ impl History {
     pub fn stage(&self, dir: &Path, days: &[i64], set: &mut OutputSet) -> Result<()> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create history directory {}", path(dir)))?;
+        // A file of another schema or of another day's rows, named as a day this run stores:
+        // another tool's, another version's (a rollback), a user's; replaced, it would be lost.
+        if let Some((day, why)) = (days.iter()).find_map(|d| self.foreign.get_key_value(d)) {
+            let file = dir.join(format!("{}.parquet", day_text(*day)));
+            bail!(
+                "--history {} would replace {}, which is no day of this tool's history ({why}): move it, or use another --history",
+                path(dir),
+                path(&file)
+            );
+        }
         let cut = self.names_cut.iter().filter(|d| !days.contains(d));
         for day in days.iter().chain(cut) {
             if let Some(d) = self.days.get(day) {
@@ -910,6 +938,19 @@ fn read_day_guarded(p: &Path, max_text: usize) -> Result<(DayAgg, bool)> {
     })
 }
 
+/// The error of a day's file of another schema ([`check_columns`]): no file of this tool's,
+/// which a run leaves as it is.
+#[derive(Debug)]
+struct OtherSchema(String);
+
+impl std::fmt::Display for OtherSchema {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for OtherSchema {}
+
 /// The columns of a day's file as [`day_frame`] writes them, with their types, and whether a
 /// file may lack the column: `resource` and `kind` came later, and a file written before them
 /// holds the whole day's keys only.
@@ -933,6 +974,7 @@ const COLUMNS: [(&str, DataType, bool); 11] = [
 /// file holds its data: the reader takes its names from the Arrow schema kept in the file's
 /// metadata, which can name a column the file does not hold, and reads that column as nulls.
 fn check_columns(held: &[String], df: &DataFrame) -> Result<()> {
+    let other = |why: String| Err(OtherSchema(format!("a file of another schema: {why}")).into());
     for (name, dtype, optional) in &COLUMNS {
         let column = df
             .column(name)
@@ -940,14 +982,18 @@ fn check_columns(held: &[String], df: &DataFrame) -> Result<()> {
             .filter(|_| held.iter().any(|h| h == name));
         match column {
             None if *optional && df.column(name).is_err() => {}
-            None => bail!(
-                "a file of another schema: it has no column `{name}` (a day's file has {})",
-                COLUMNS.map(|c| c.0).join(", ")
-            ),
-            Some(c) if c.dtype() != dtype => bail!(
-                "a file of another schema: its column `{name}` is of type {}, not {dtype}",
-                c.dtype()
-            ),
+            None => {
+                return other(format!(
+                    "it has no column `{name}` (a day's file has {})",
+                    COLUMNS.map(|c| c.0).join(", ")
+                ))
+            }
+            Some(c) if c.dtype() != dtype => {
+                return other(format!(
+                    "its column `{name}` is of type {}, not {dtype}",
+                    c.dtype()
+                ))
+            }
             Some(_) => {}
         }
     }
@@ -1540,6 +1586,7 @@ mod tests {
             days: BTreeMap::from([(d17, day(d17, false, &[((404, Some(8522)), 3)]))]),
             scope: None,
             names_cut: Vec::new(),
+            foreign: BTreeMap::new(),
         };
         let copy = tempfile::tempdir().unwrap();
         old.store(copy.path(), &[d17]).unwrap();
@@ -1556,6 +1603,9 @@ mod tests {
             w[0].ends_with("2026-11-10.parquet holds the records of 2026-11-17, not of the day its name says, and was left out"),
             "{w:?}"
         );
+        // Kept: a run that would store 2026-11-10 over it is refused (rev70a F9).
+        let d10 = parse_day("2026-11-10").unwrap();
+        assert_eq!(back.foreign[&d10], "it holds the records of 2026-11-17");
         assert!(
             w[1].ends_with(": 2 files were not read, as a history file is named YYYY-MM-DD.parquet (its day): 2026-11-17.parquet.parquet, old-2026-11-17.parquet"),
             "{w:?}"
@@ -1585,6 +1635,16 @@ mod tests {
             let (back, w) = History::load(dir.path()).unwrap();
             assert!(back.days.is_empty(), "{w:?}");
             assert_eq!(w.len(), 1, "{w:?}");
+            // Kept: a run that would store the day over it is refused (rev70a F9).
+            let mut stored = back.clone();
+            stored.days.insert(d, h.days[&d].clone());
+            let e = (stored.stage(dir.path(), &[d], &mut OutputSet::new())).unwrap_err();
+            assert!(
+                format!("{e}")
+                    .contains("which is no day of this tool's history (a file of another schema: "),
+                "{e}"
+            );
+            assert_eq!(std::fs::read(&file).unwrap(), bytes);
             w[0].clone()
         };
         for (from, to) in [
@@ -1670,6 +1730,7 @@ mod tests {
             days: BTreeMap::from([(d, day)]),
             scope: None,
             names_cut: Vec::new(),
+            foreign: BTreeMap::new(),
         };
         h.store(dir.path(), &[d]).unwrap();
         let file = dir.path().join("2026-11-24.parquet");
@@ -1828,6 +1889,7 @@ mod resource_tests {
             days: BTreeMap::from([(d, two.clone())]),
             scope: None,
             names_cut: Vec::new(),
+            foreign: BTreeMap::new(),
         };
         assert_eq!(one(h), BTreeMap::from([("media_summary".to_string(), 12)]));
         two.resources.get_mut("acs-a").unwrap().kinds.clear();
@@ -1835,6 +1897,7 @@ mod resource_tests {
             days: BTreeMap::from([(d, two)]),
             scope: None,
             names_cut: Vec::new(),
+            foreign: BTreeMap::new(),
         };
         assert!(one(h).is_empty());
 
@@ -1916,6 +1979,7 @@ mod joined_tests {
             days: BTreeMap::from([(d, joined_day(d))]),
             scope: None,
             names_cut: Vec::new(),
+            foreign: BTreeMap::new(),
         };
         h.store(dir.path(), &[d]).unwrap();
         let (back, w) = History::load(dir.path()).unwrap();
@@ -2010,6 +2074,7 @@ mod joined_tests {
             days: BTreeMap::from([(d, joined_day(d))]),
             scope: None,
             names_cut: Vec::new(),
+            foreign: BTreeMap::new(),
         };
         let acs_a = [glob::Pattern::new("acs-a").unwrap()];
         let kept = h.clone().for_resources(&acs_a, &History::default(), true);
@@ -2031,6 +2096,7 @@ mod joined_tests {
             days: BTreeMap::from([(d, before)]),
             scope: None,
             names_cut: Vec::new(),
+            foreign: BTreeMap::new(),
         };
         let some = old.clone().for_resources(&acs_a, &History::default(), true);
         assert!(some.days[&d].callbacks_apart);
@@ -2087,6 +2153,7 @@ mod joined_tests {
             days: BTreeMap::from([(d, old)]),
             scope: None,
             names_cut: Vec::new(),
+            foreign: BTreeMap::new(),
         };
         h.store(dir.path(), &[d]).unwrap();
         let file = dir.path().join("2026-11-24.parquet");
@@ -2113,6 +2180,7 @@ mod joined_tests {
             )]),
             scope: None,
             names_cut: Vec::new(),
+            foreign: BTreeMap::new(),
         });
         assert!(replaced.names_cut.is_empty());
         // Stored again by a run that stores no day of its own: as read.
@@ -2135,6 +2203,7 @@ mod joined_tests {
             days: BTreeMap::from([(d, day)]),
             scope: None,
             names_cut: Vec::new(),
+            foreign: BTreeMap::new(),
         };
         assert!(h.for_resource("acs-a").days[&d].callbacks_apart);
     }

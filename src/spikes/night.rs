@@ -1021,6 +1021,7 @@ mod tests {
                 .collect(),
             scope: None,
             names_cut: Vec::new(),
+            foreign: Default::default(),
         };
         let mut w = Vec::new();
         let h = history(&[
@@ -1063,6 +1064,7 @@ mod tests {
             days: BTreeMap::from([(at("2026-11-10"), day(at("2026-11-10"), false, 5))]),
             scope: None,
             names_cut: Vec::new(),
+            foreign: Default::default(),
         };
         let empty = Aggregator::new(Window::default(), 3600);
         let no_history = "no --history given: the baseline is the input's own earlier days; pass the directory that report --history keeps";
@@ -1083,6 +1085,7 @@ mod tests {
             days: BTreeMap::from([(at("2026-11-17"), day(at("2026-11-17"), true, 5))]),
             scope: None,
             names_cut: Vec::new(),
+            foreign: Default::default(),
         };
         let (d, notes) = chosen(&input, None, false);
         assert_eq!(d, Some(at("2026-11-10")));
@@ -1127,11 +1130,13 @@ mod tests {
             days: BTreeMap::from([(at("2026-12-02"), day(at("2026-12-02"), false, 5))]),
             scope: None,
             names_cut: Vec::new(),
+            foreign: Default::default(),
         };
         let input = History {
             days: BTreeMap::from([(at("2026-12-03"), day(at("2026-12-03"), true, 5))]),
             scope: None,
             names_cut: Vec::new(),
+            foreign: Default::default(),
         };
         let window = Window {
             since: Some(t("2026-12-03T00:00:00Z")),
@@ -1226,6 +1231,7 @@ mod tests {
             days: BTreeMap::from([(d17, day(d17, false, 265)), (d24, day(d24, false, 590))]),
             scope: None,
             names_cut: Vec::new(),
+            foreign: Default::default(),
         };
         let (mut history, mut warnings) = (merged(), Vec::new());
         let over = asked(Some((20, 100)), None, None);
@@ -1264,6 +1270,7 @@ mod tests {
                 .collect(),
             scope: None,
             names_cut: Vec::new(),
+            foreign: Default::default(),
         };
         let input = history(&[(20_000, true), (20_001, false)]);
         assert_eq!(own_day(&History::default(), &input, Some(20_000)), None);
@@ -1297,6 +1304,7 @@ mod tests {
             days: BTreeMap::from([(d17, day(d17, false, 1060)), (d24, day(d24, false, 590))]),
             scope: None,
             names_cut: Vec::new(),
+            foreign: Default::default(),
         };
         let mut warnings = Vec::new();
         // Each copy has records on both days.
@@ -1335,6 +1343,7 @@ mod tests {
             days: BTreeMap::from([(d17, day(d17, false, 530)), (d24, day(d24, false, 1180))]),
             scope: None,
             names_cut: Vec::new(),
+            foreign: Default::default(),
         };
         let copies = FilesDays {
             files: 1,
@@ -1404,6 +1413,7 @@ mod tests {
             ]),
             scope: None,
             names_cut: Vec::new(),
+            foreign: Default::default(),
         };
         let guessed = FilesDays {
             files: 1,

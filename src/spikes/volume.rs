@@ -766,6 +766,7 @@ mod tests {
             days,
             scope: None,
             names_cut: Vec::new(),
+            foreign: Default::default(),
         };
         let all = |h: &History| test(h, Some(28), &TH, &[])[0].clone();
         let v = all(&history);
@@ -828,6 +829,7 @@ mod tests {
             .into(),
             scope: None,
             names_cut: Vec::new(),
+            foreign: Default::default(),
         };
         let v = test(&history, Some(28), &TH, &[]);
         let scopes: Vec<(&str, u64, f64)> = (v.iter())
@@ -859,6 +861,7 @@ mod tests {
             days: [of(0, 3), of(7, 0)].into(),
             scope: None,
             names_cut: Vec::new(),
+            foreign: Default::default(),
         };
         let v = test(&history, Some(7), &TH, &[]);
         assert_eq!((v.len(), v.capacity()), (101, 101));
@@ -885,6 +888,7 @@ mod tests {
             .into(),
             scope: None,
             names_cut: Vec::new(),
+            foreign: Default::default(),
         };
         let v = test(&history, Some(28), &TH, &[]);
         let eu = v.iter().find(|v| v.scope == "resource acs-eu").unwrap();
@@ -920,6 +924,7 @@ mod tests {
             .into(),
             scope: None,
             names_cut: Vec::new(),
+            foreign: Default::default(),
         };
         let v = test(&history(600), Some(21), &TH, &[]);
         assert_eq!(v[0].status, VolumeStatus::Drop, "{v:?}");

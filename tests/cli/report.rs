@@ -1123,3 +1123,34 @@ fn pages_of_a_run_without_csv_name_the_tables_with_how_to_write_them() {
     assert!(md.contains("all are in by_code.csv."), "{md}");
     assert!(!md.contains("which --format csv writes"), "{md}");
 }
+
+#[test]
+fn a_history_file_of_another_schema_named_as_the_night_is_kept_and_the_run_refused() {
+    // A file named as the night's day that is no day of this tool's (another version's: a
+    // column renamed; or the rows of another day) was said "left out", then replaced by the
+    // night's day, unsaid: the user's file was lost. It is kept, and the run refused (exit 1,
+    // one line), as a report file that is no report of this tool is.
+    use polars::prelude::ParquetWriter;
+    let work = tempfile::tempdir().unwrap();
+    let history = work.path().join("h");
+    std::fs::create_dir(&history).unwrap();
+    let day = history.join("2026-11-24.parquet");
+    let mut other =
+        polars::df!("day" => ["2026-11-24"], "code" => [500i64], "records" => [41i64]).unwrap();
+    ParquetWriter::new(std::fs::File::create(&day).unwrap())
+        .finish(&mut other)
+        .unwrap();
+    let before = std::fs::read(&day).unwrap();
+    let out = work.path().join("o");
+    let h = history.to_str().unwrap();
+    let run = report_to(Path::new("samples"), &out, &["--history", h]).code(1);
+    let err = stderr(&run);
+    assert!(
+        err.lines().last().unwrap().contains(
+            "2026-11-24.parquet, which is no day of this tool's history (a file of another schema: "
+        ),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&day).unwrap(), before);
+    assert!(!out.join("summary.md").exists());
+}
