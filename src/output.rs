@@ -116,15 +116,39 @@ fn target(path: &Path) -> PathBuf {
         // A link to a pipe (`/dev/fd/63` of a process substitution) has no path to follow.
         Ok(m) if m.file_type().is_symlink() && special(path) => path.to_path_buf(),
         Ok(m) if m.file_type().is_symlink() => fs::canonicalize(path).unwrap_or_else(|_| {
-            // A dangling link: write where it points.
-            let to = fs::read_link(path).unwrap_or_else(|_| path.to_path_buf());
-            match path.parent() {
-                Some(dir) if to.is_relative() => dir.join(to),
-                _ => to,
+            // A dangling link, or a chain of links whose last one is: write where the last
+            // points, as a shell's `>` does, keeping every link. A loop (no end in 40 links,
+            // as the kernel counts) is the path itself, which [`looped`] refuses.
+            let mut at = path.to_path_buf();
+            for _ in 0..40 {
+                if !fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+                    return at;
+                }
+                let Ok(to) = fs::read_link(&at) else {
+                    return at;
+                };
+                at = match at.parent() {
+                    Some(dir) if to.is_relative() => dir.join(to),
+                    _ => to,
+                };
             }
+            path.to_path_buf()
         }),
         _ => path.to_path_buf(),
     }
+}
+
+/// Refuses a path that is a symbolic link in a loop (one leads back to another): written,
+/// the user's link would be replaced by a regular file.
+fn looped(path: &Path) -> Result<()> {
+    let looped = Some(rustix::io::Errno::LOOP.raw_os_error());
+    if fs::metadata(path).is_err_and(|e| e.raw_os_error() == looped) {
+        anyhow::bail!(
+            "cannot write {}: it is a symbolic link in a loop (one leads back to another)",
+            crate::text::path(path)
+        );
+    }
+    Ok(())
 }
 
 /// The directory a file at `path` is in: `.` for a bare name (`--out today.md`), whose
@@ -435,6 +459,7 @@ impl OutputSet {
         links: Links,
         write: impl FnOnce(&mut dyn Write) -> Result<()>,
     ) -> Result<()> {
+        looped(path)?;
         let target = target(path);
         if target.is_dir() {
             anyhow::bail!(
@@ -807,6 +832,7 @@ pub fn writable_dir(dir: &Path, what: &str) -> Result<()> {
 /// [`writable_files`]' checks of `path` itself; then the directory its temporary is made in,
 /// which is to take new files (none for a device or a FIFO, written in place).
 fn writable_at(path: &Path) -> Result<Option<PathBuf>> {
+    looped(path)?;
     let target = target(path);
     // As the write would say, but now, not after reading the input.
     if target.is_dir() {
@@ -1158,6 +1184,37 @@ mod tests {
         assert_eq!(mode(&ro), 0o444);
         let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(left.len(), 5, "no temporaries left");
+    }
+
+    /// A chain of links whose last one points to a missing file is written where it points,
+    /// every link kept, as a shell's `>` does; a link in a loop is refused, before and at the
+    /// write, and stays a link (rev70a F7: each was replaced by a regular file).
+    #[test]
+    fn a_chain_of_links_to_a_missing_file_is_written_through_and_a_loop_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let is_link = |p: &Path| fs::symlink_metadata(p).unwrap().file_type().is_symlink();
+        let (first, b) = (dir.path().join("summary.md"), dir.path().join("b"));
+        std::os::unix::fs::symlink("b", &first).unwrap();
+        std::os::unix::fs::symlink("published.md", &b).unwrap();
+        writable_files(std::slice::from_ref(&first)).unwrap();
+        write_file(&first, b"new").unwrap();
+        assert!(is_link(&first) && is_link(&b));
+        assert_eq!(fs::read(dir.path().join("published.md")).unwrap(), b"new");
+        let (one, two) = (dir.path().join("one.md"), dir.path().join("two.md"));
+        std::os::unix::fs::symlink("one.md", &one).unwrap();
+        std::os::unix::fs::symlink("c", &two).unwrap();
+        std::os::unix::fs::symlink("two.md", dir.path().join("c")).unwrap();
+        for p in [&one, &two] {
+            let want = format!(
+                "cannot write {}: it is a symbolic link in a loop (one leads back to another)",
+                crate::text::path(p)
+            );
+            let e = writable_files(std::slice::from_ref(p)).unwrap_err();
+            assert_eq!(format!("{e:#}"), want);
+            assert_eq!(format!("{:#}", write_file(p, b"new").unwrap_err()), want);
+            assert!(is_link(p));
+        }
+        assert!(is_link(&dir.path().join("c")));
     }
 
     #[test]
