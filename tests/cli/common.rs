@@ -126,3 +126,14 @@ pub fn report_on_threads(threads: &str, input: &Path, out: &Path, formats: &str)
         .assert()
         .success();
 }
+
+/// The entries of a history directory but its lock file (`.acs-triage.lock`, which a run that
+/// stores its night leaves in place).
+pub fn history_entries(dir: &Path) -> Vec<PathBuf> {
+    let mut e: Vec<PathBuf> = (std::fs::read_dir(dir).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().is_some_and(|n| n != ".acs-triage.lock"))
+        .collect();
+    e.sort();
+    e
+}

@@ -190,7 +190,7 @@ fn history_rerun_replaces_the_day() {
     assert_eq!(std::fs::read(&file).unwrap(), first, "same day, same file");
     // Not even written again: the file stored is left as it is.
     assert_eq!(inode(), stored, "an unchanged day rewritten");
-    assert_eq!(std::fs::read_dir(&history).unwrap().count(), 1);
+    assert_eq!(history_entries(&history).len(), 1);
     let df = read_parquet(&file);
     // The day's rows by key (no kind, no resource); the rows by log kind sum the same.
     let kinds = df.column("kind").unwrap().str().unwrap().clone();
@@ -529,7 +529,7 @@ fn a_run_of_some_resources_is_compared_with_their_history_and_not_stored() {
         let out = work.path().join(format!("out-{week}"));
         report_to(&both(week, &[]), &out, &["--history", h]).success();
     }
-    let stored = || std::fs::read_dir(&history).unwrap().count();
+    let stored = || history_entries(&history).len();
     assert_eq!(stored(), 4);
     let before = std::fs::read(history.join("2026-11-10.parquet")).unwrap();
     // The fourth night again, for the small resource: as expected, no page.
@@ -905,7 +905,7 @@ fn a_night_without_a_single_record_is_the_day_after_the_history_s_last() {
         ("2026-11-11", "ZERO")
     );
     // Nothing of that night is stored: the next run tests the same day.
-    assert_eq!(std::fs::read_dir(&history).unwrap().count(), 22);
+    assert_eq!(history_entries(&history).len(), 22);
     // A window that names its day tests that day, records or none.
     let window = ["--since", "2026-11-12", "--until", "2026-11-13"];
     let run = report_to(&empty, &out, &[&["--history", h][..], &window].concat()).success();
@@ -1471,7 +1471,7 @@ fn a_run_stopped_by_a_signal_leaves_no_temporaries() {
             .unwrap();
         assert!(sent.success());
         let ended = run.wait().unwrap();
-        let stored = std::fs::read_dir(&history).unwrap().count();
+        let stored = history_entries(&history).len();
         match ignoring {
             false => {
                 assert_eq!(ended.signal(), Some(signal), "{name}: {ended:?}");
@@ -2049,10 +2049,7 @@ fn an_older_history_without_partial_why_is_read_and_left_as_it_is() {
         run(i, night, "o");
     }
     // Each day file as an older version wrote it: without the column.
-    let mut files: Vec<std::path::PathBuf> = (std::fs::read_dir(&history).unwrap())
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
+    let files = history_entries(&history);
     for f in &files {
         let mut df = read_parquet(f).drop("partial_why").unwrap();
         let mut bytes = Vec::new();
