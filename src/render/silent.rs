@@ -15,7 +15,7 @@ pub fn calls_head(r: &Report) -> Option<String> {
         format!(
             "The earliest {shown} of {} calls, by their last accepted action ({}{} lists {}):",
             r.silent.calls_total,
-            super::summary::csv_file(r, "silent_calls.csv"),
+            r.csv_file("silent_calls.csv"),
             if r.csv_not_written { "," } else { "" },
             r.silent.calls.len()
         )

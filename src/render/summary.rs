@@ -45,15 +45,6 @@ pub fn pct(x: f64) -> String {
     format!("{:.2}%", x * 100.0)
 }
 
-/// A CSV table's name as the pages name it: with the way to write it when the run wrote no
-/// CSV tables (a run of `--format md` is no reason to read an earlier run's by_code.csv).
-pub fn csv_file(r: &Report, name: &str) -> String {
-    match r.csv_not_written {
-        true => format!("{name}, which --format csv writes"),
-        false => name.to_string(),
-    }
-}
-
 /// A rate of the accepted records: `n/a` when none was accepted (0.00% of nothing would read
 /// as a quiet night).
 pub fn rate(r: &Report, x: f64) -> String {
@@ -187,7 +178,7 @@ fn within_range(r: &Report) -> String {
         })
         .collect();
     if below.len() > SHOWN {
-        let file = csv_file(r, "volume.csv");
+        let file = r.csv_file("volume.csv");
         each.push(format!("{} more in {file}", below.len() - SHOWN));
     }
     format!(
@@ -425,7 +416,7 @@ fn caller_section(s: &mut String, r: &Report, cat: &Catalogue) {
 pub fn cut_note(r: &Report, outcome: Outcome, top: usize) -> Option<String> {
     let all = r.codes.iter().filter(|c| c.outcome == outcome).count();
     (all > top).then(|| {
-        let file = csv_file(r, "by_code.csv");
+        let file = r.csv_file("by_code.csv");
         format!("The {top} most frequent of {all} {outcome}-class keys; all are in {file}.")
     })
 }
@@ -483,7 +474,7 @@ pub fn resources_cut_note(r: &Report) -> Option<String> {
         format!(
             "The {TOP_RESOURCES} rows with the most records of {}; all are in {}.",
             r.resources.len(),
-            csv_file(r, "by_resource.csv")
+            r.csv_file("by_resource.csv")
         )
     })
 }
@@ -494,7 +485,7 @@ pub fn joined_note(r: &Report) -> Option<String> {
     let (joined, stay) = r.callbacks_of_no_resource;
     let how = format!(
         "under the resource their call's other records name (the same CorrelationId; inferred in {})",
-        csv_file(r, "by_resource.csv")
+        r.csv_file("by_resource.csv")
     );
     let records = |n: u64| format!("{n} callback record{}", if n == 1 { "" } else { "s" });
     match (joined, stay) {
@@ -715,7 +706,7 @@ fn operations_section(s: &mut String, r: &Report) {
             "The {} most frequent of {} rows; all are in {}.\n",
             TOP_OPERATIONS,
             r.operations.len(),
-            csv_file(r, "by_operation.csv")
+            r.csv_file("by_operation.csv")
         );
     }
 }

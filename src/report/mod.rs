@@ -281,6 +281,15 @@ pub struct Report {
 }
 
 impl Report {
+    /// A CSV table's name as the pages name it: with the way to write it when the run wrote
+    /// no CSV tables (a run of `--format md` is no reason to read an earlier run's by_code.csv).
+    pub fn csv_file(&self, name: &str) -> String {
+        match self.csv_not_written {
+            true => format!("{name}, which --format csv writes"),
+            false => name.to_string(),
+        }
+    }
+
     /// Records whose code is not a success, over the accepted.
     pub fn failure_rate(&self) -> f64 {
         share(self.failures, self.accepted)

@@ -2031,6 +2031,7 @@ mod joined_tests {
             days: BTreeMap::from([(d, day)]),
             scope: None,
             names_cut: Vec::new(),
+            foreign: BTreeMap::new(),
         };
         h.store(dir.path(), &[d]).unwrap();
         let (back, w) = History::load(dir.path()).unwrap();
