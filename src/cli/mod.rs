@@ -264,9 +264,17 @@ impl TriageArgs {
         }
     }
 
-    /// --limit needs --calls: checked here, not by clap's `requires`, whose error calls --calls
-    /// a missing required argument.
+    /// --calls needs INPUT, and --limit needs --calls: checked here, not by clap's `requires`,
+    /// whose error calls --calls a missing required argument.
     fn check_limit(&self) -> Result<(), clap::Error> {
+        // Without INPUT there are no calls to list: "0 of 0" would read as none affected.
+        if self.calls && self.inputs.is_empty() {
+            return Err(usage_error(
+                Some("triage"),
+                ErrorKind::MissingRequiredArgument,
+                "--calls lists the calls of the exports given as INPUT: give them",
+            ));
+        }
         if self.limit.is_some() && !self.calls {
             return Err(usage_error(
                 Some("triage"),

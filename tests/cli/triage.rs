@@ -546,6 +546,22 @@ fn triage_limit_without_calls_says_it_needs_calls() {
     assert_eq!(err.lines().count(), 1, "{err}");
 }
 
+/// --calls without INPUT is a usage error (rev70a F12: it listed "0 of 0" calls, exit 0, which
+/// a ticket script read as no call affected).
+#[test]
+fn triage_calls_without_input_says_it_needs_the_exports() {
+    let a = bin().args(["triage", "8522", "--calls"]).assert().code(2);
+    let err = stderr(&a);
+    assert!(
+        err.starts_with(
+            "acs-triage: --calls lists the calls of the exports given as INPUT: give them"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(stdout(&a).is_empty());
+}
+
 /// The splits by resource and by prompt kind add up to the total, records that name no
 /// resource in a `(not named)` row as the split by SDK has them, those of no prompt kind in a
 /// `(no prompt)` row (both had been left out); and each key says its outcome class as `report`
