@@ -636,6 +636,33 @@ fn empty_night(
     Some(next)
 }
 
+/// `a DROP` or `low`: how a scope's short count is said.
+fn drop_or_low(status: volume::VolumeStatus) -> &'static str {
+    match status {
+        volume::VolumeStatus::Drop => "a DROP",
+        _ => "low",
+    }
+}
+
+/// Keeps the stored complete day `old` in place of the night's short `new` (not stored
+/// again), saying why.
+fn keep_complete(
+    old: &DayAgg,
+    new: &mut DayAgg,
+    taken: &mut Vec<i64>,
+    why: &str,
+    warnings: &mut Vec<String>,
+) {
+    warnings.push(format!(
+        "the history keeps its complete {} ({} records, not this run's {}): {why}",
+        day_text(old.day),
+        old.exposure,
+        new.exposure
+    ));
+    *new = old.clone();
+    taken.retain(|&d| d != old.day);
+}
+
 /// The days of `taken` to store, less a tested day that a window names whole but whose records
 /// stop early while its volume test finds all records DROP or low ([`volume::say_where_records_stop`]):
 /// an export cut at 14:00, given with `--since` and `--until` (or a window that ends after the
@@ -665,23 +692,11 @@ fn stopped_short(
         "its records stop at {} UTC, before the day's end, and {} records are {} ({:.0}% of the expected): an export that stopped, or files left out or late, whose short count would lower the baseline of the weeks to come",
         clock_text(at),
         v.scope,
-        match v.status {
-            volume::VolumeStatus::Drop => "a DROP",
-            _ => "low",
-        },
+        drop_or_low(v.status),
         v.ratio * 100.0
     );
     match before.get(&v.day).filter(|old| !old.partial) {
-        Some(old) => {
-            warnings.push(format!(
-                "the history keeps its complete {} ({} records, not this run's {}): {why}",
-                day_text(v.day),
-                old.exposure,
-                new.exposure
-            ));
-            *new = old.clone();
-            taken.retain(|&d| d != v.day);
-        }
+        Some(old) => keep_complete(old, new, &mut taken, &why, warnings),
         None => {
             new.partial = true;
             new.partial_why = Some(PartialWhy::Stopped);
@@ -724,10 +739,7 @@ fn resources_stopped_short(
             "its records stop at {} UTC ({other}'s run until {}), before the day's end, and it is {} ({:.0}% of the expected): an export that stopped, or files left out or late, whose short count would lower its baseline of the weeks to come",
             clock_text(*at),
             clock_text(*until),
-            match v.status {
-                volume::VolumeStatus::Drop => "a DROP",
-                _ => "low",
-            },
+            drop_or_low(v.status),
             v.ratio * 100.0
         );
         let old = (before.get(&v.day).filter(|old| !old.partial))
@@ -818,10 +830,7 @@ fn short_for_all(
         "the records of {}{more} stop early and make {} records {} ({:.0}% of the expected; {:.0}% with {} at its expected)",
         names.join(", "),
         v.scope,
-        match v.status {
-            volume::VolumeStatus::Drop => "a DROP",
-            _ => "low",
-        },
+        drop_or_low(v.status),
         v.ratio * 100.0,
         with * 100.0,
         if stopped.len() == 1 { "it" } else { "each" },
@@ -830,16 +839,7 @@ fn short_for_all(
         .get(&v.day)
         .filter(|old| !old.partial && !old.short_for_all)
     {
-        Some(old) => {
-            warnings.push(format!(
-                "the history keeps its complete {} ({} records, not this run's {}): {why}",
-                day_text(v.day),
-                old.exposure,
-                new.exposure
-            ));
-            *new = old.clone();
-            taken.retain(|&d| d != v.day);
-        }
+        Some(old) => keep_complete(old, new, &mut taken, &why, warnings),
         None => {
             new.short_for_all = true;
             warnings.push(format!(
