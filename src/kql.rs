@@ -206,6 +206,12 @@ fn outcome(cat: &Catalogue) -> String {
     )
 }
 
+/// A share `part / whole` to four places, a half rounded up as `report` rounds it: Kusto's long
+/// division on integer columns, so no double rounds 0.00015 down. `whole` must not be 0.
+fn share(part: &str, whole: &str) -> String {
+    format!("todouble(({part} * 20000 + {whole}) / (2 * {whole})) / 10000")
+}
+
 /// RFC 3339 text of a datetime column, to the millisecond, as the CSV files write it.
 fn rfc3339(col: &str, millis: bool) -> String {
     let time = if millis { "HH:mm:ss.fff" } else { "HH:mm:ss" };
@@ -648,11 +654,12 @@ fn by_code(outcome: &str, q: &mut String) {
          | extend category = {CATEGORY}\n\
          | extend outcome = {outcome}\n\
          {DESCRIBE}\
-         | extend share = todouble((['count'] * 20000 + Total) / (2 * Total)) / 10000, first_seen = {}, last_seen = {}\n\
+         | extend share = {share}, first_seen = {first}, last_seen = {last}\n\
          | order by ['count'] desc, code asc, subcode asc nulls first\n\
          | project code, subcode, category, outcome, ['match'], ['source'], callback_event, description, mitigation, ['count'], share, calls, first_seen, last_seen\n",
-        rfc3339("first_time", true),
-        rfc3339("last_time", true)
+        share = share("['count']", "Total"),
+        first = rfc3339("first_time", true),
+        last = rfc3339("last_time", true)
     );
 }
 
@@ -668,9 +675,10 @@ fn by_category(q: &mut String) {
          Categories\n\
          | join kind=leftouter Counted on category\n\
          | extend ['count'] = coalesce(['count'], 0), calls = coalesce(calls, 0)\n\
-         | extend share = iff(Total == 0, 0.0, todouble((['count'] * 20000 + Total) / (2 * Total)) / 10000)\n\
+         | extend share = iff(Total == 0, 0.0, {share})\n\
          | order by position asc\n\
-         | project category, ['count'], share, calls\n"
+         | project category, ['count'], share, calls\n",
+        share = share("['count']", "Total")
     );
 }
 
@@ -696,10 +704,11 @@ fn by_mitigation(q: &mut String) {
          | summarize n = count() by mitigation, call\n\
          | summarize ['count'] = sum(n), calls = countif(isnotempty(call)) by mitigation\n\
          | join kind=inner Keys on mitigation\n\
-         | extend share = todouble((['count'] * 20000 + Total) / (2 * Total)) / 10000\n\
+         | extend share = {share}\n\
          | order by ['count'] desc, mitigation asc\n\
          | project mitigation, ['count'], share, calls, codes\n",
-        none = string(NO_MITIGATION)
+        none = string(NO_MITIGATION),
+        share = share("['count']", "Total")
     );
 }
 
@@ -731,10 +740,11 @@ fn by_resource(outcome: &str, q: &mut String) {
          | summarize n = count(), f = countif(category != \"success\"), a = countif(outcome == \"failure\") by unnamed, resource, call\n\
          | summarize ['count'] = sum(n), failures = sum(f), needs_action = sum(a), calls = countif(isnotempty(call)) by unnamed, resource\n\
          | extend resource = iff(unnamed, \"{NOT_NAMED}\", resource)\n\
-         | extend needs_action_rate = iff(['count'] == 0, 0.0, todouble((needs_action * 20000 + ['count']) / (2 * ['count'])) / 10000)\n\
+         | extend needs_action_rate = iff(['count'] == 0, 0.0, {rate})\n\
          | extend inferred = 0\n\
          | order by unnamed asc, ['count'] desc, resource asc\n\
-         | project resource, ['count'], failures, needs_action, calls, needs_action_rate, inferred\n"
+         | project resource, ['count'], failures, needs_action, calls, needs_action_rate, inferred\n",
+        rate = share("needs_action", "['count']")
     );
 }
 
@@ -870,7 +880,7 @@ fn silent(o: &KqlOptions) -> String {
                      late = sum(iff(covered, n_late, 0)), calls = countif(covered and missing > n_late) by action, i\n\
          | extend tested = covered > 0\n\
          | extend outcomes_from = iff(i < {with_summary} and MediaRecords, \"media summary\", \"\"),\n\
-                  share = iff(tested, iff(accepted - untested - late > 0, todouble((without_outcome * 20000 + (accepted - untested - late)) / (2 * (accepted - untested - late))) / 10000, 0.0), real(null)),\n\
+                  share = iff(tested, iff(accepted - untested - late > 0, {share}, 0.0), real(null)),\n\
                   with_outcome = iff(tested, with_outcome, long(null)), without_outcome = iff(tested, without_outcome, long(null)),\n\
                   calls = iff(tested, calls, long(null)), late = iff(tested, late, long(null)),\n\
                   status = iff(tested, \"tested\", \"not tested\")\n\
@@ -878,6 +888,7 @@ fn silent(o: &KqlOptions) -> String {
          | project action, outcomes_from, accepted, with_outcome, without_outcome, share, calls, late, untested, status\n",
         late = LATE_SECS / 60,
         with_summary = ACTIONS.iter().filter(|a| a.summary.is_some()).count(),
+        share = share("without_outcome", "(accepted - untested - late)"),
     );
     q
 }
