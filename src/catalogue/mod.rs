@@ -615,6 +615,26 @@ impl Catalogue {
             .map(|&i| &self.pairs[i])
     }
 
+    /// The rows of other pages or files that give the same pair and say something else of it
+    /// (403/510403: the Call Automation page's "Call marked as spam and blocked." counts, the
+    /// PSTN page's "Call blocked: Alternate ID not supplied ..." does not): what a reader of the
+    /// reports alone would not see. A row given for its callback events only is not one.
+    pub fn other_readings(&self, code: u32, subcode: u32) -> Vec<&PairEntry> {
+        let Some(&used) = self.pair_index.get(&(code, subcode)) else {
+            return Vec::new();
+        };
+        let counted = &self.pairs[used];
+        (self.pairs.iter().enumerate())
+            .filter(|&(i, p)| i != used && (p.code, p.subcode) == (code, subcode))
+            .filter(|(_, p)| !p.for_its_events_only() && p.source != counted.source)
+            .filter(|(_, p)| {
+                one_line(&p.description) != one_line(&counted.description)
+                    || one_line(&p.mitigation) != one_line(&counted.mitigation)
+            })
+            .map(|(_, p)| p)
+            .collect()
+    }
+
     /// The pairs that count, one per key, in load order.
     pub fn effective_pairs(&self) -> impl Iterator<Item = &PairEntry> {
         self.effective_indexed().map(|(_, p)| p)

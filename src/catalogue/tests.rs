@@ -730,3 +730,43 @@ fn an_older_copy_keeps_the_callback_events_and_a_same_copy_is_no_other_reading()
     let pairs = found.iter().filter(|e| e.entry == "pair").count();
     assert_eq!(pairs, 2, "{found:?}");
 }
+
+/// A pair both pages give with other words: the PSTN page's row is the other reading of the
+/// Call Automation page's (rev70b's note: the reports showed one only); a row with the same
+/// words, or a key of one page only, has none.
+#[test]
+fn a_pair_the_pstn_page_reads_otherwise_has_that_reading() {
+    let c = cat();
+    let other = c.other_readings(403, 510403);
+    assert_eq!(other.len(), 1, "{other:?}");
+    assert_eq!(c.sources[other[0].source].label, "pstn");
+    assert!(
+        other[0].description.contains("Alternate ID not supplied"),
+        "{other:?}"
+    );
+    assert!(c.other_readings(404, 8522).is_empty());
+    assert!(c.other_readings(404, 1).is_empty());
+    // The same pair given again by a file with the same words is no other reading.
+    let mut again = cat();
+    let row = c.pair(403, 510403).unwrap().clone();
+    let page = format!(
+        "| Code | Subcode | Message | Mitigation |\n|---|---|---|---|\n| 403 | 510403 | {} | {} |\n",
+        row.description, row.mitigation
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("same.md");
+    std::fs::write(&file, page).unwrap();
+    again.add(
+        "same.md".into(),
+        "a copy".into(),
+        Catalogue::read_file(&file).unwrap(),
+    );
+    let labels: Vec<&str> = (again.other_readings(403, 510403).iter())
+        .map(|p| again.sources[p.source].label.as_str())
+        .collect();
+    assert_eq!(
+        labels,
+        ["pstn"],
+        "the copy's row is the one used, pstn's differs"
+    );
+}

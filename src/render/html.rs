@@ -156,6 +156,28 @@ fn time_table(r: &Report) -> Table {
     t
 }
 
+/// The keys of the `top` rows of an outcome class that another page reads otherwise
+/// ([`crate::render::summary::other_readings`]), as a paragraph and a list.
+fn other_readings(s: &mut Page, r: &Report, cat: &Catalogue, outcome: Outcome, top: usize) {
+    let lines = crate::render::summary::other_readings(r, cat, outcome, top);
+    if lines.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "<p>{}</p>\n<ul>",
+        escape(crate::render::summary::OTHER_READINGS)
+    );
+    for o in lines {
+        let _ = write!(s, "<li>{}: “{}”", escape(&o.key), linkify(&o.description));
+        if !o.mitigation.is_empty() {
+            let _ = write!(s, " Mitigation: “{}”", linkify(&o.mitigation));
+        }
+        s.push_str("</li>\n");
+    }
+    s.push_str("</ul>\n");
+}
+
 /// The top-keys chart's data: the most frequent failure keys, with their description.
 fn top_keys_table(r: &Report) -> Table {
     let columns = [
@@ -382,6 +404,7 @@ pub fn write(r: &Report, cat: &Catalogue, out: &mut dyn io::Write) -> Result<()>
     if let Some(note) = cut_note(r, Outcome::Failure, TOP) {
         let _ = writeln!(s, "<p>{}</p>", escape(&note));
     }
+    other_readings(s, r, cat, Outcome::Failure, TOP);
     let callers = r.callers_table(cat, TOP_CALLER);
     if !callers.rows.is_empty() {
         s.push_str("<h3>Caller outcomes</h3>\n<p>Driven by the caller or callee, not by the application: counted apart from the failures.</p>\n");
@@ -389,6 +412,7 @@ pub fn write(r: &Report, cat: &Catalogue, out: &mut dyn io::Write) -> Result<()>
         if let Some(note) = cut_note(r, Outcome::Caller, TOP_CALLER) {
             let _ = writeln!(s, "<p>{}</p>", escape(&note));
         }
+        other_readings(s, r, cat, Outcome::Caller, TOP_CALLER);
     }
     s.push_str("</section>\n");
     s.spill()?;

@@ -409,6 +409,61 @@ fn caller_section(s: &mut String, r: &Report, cat: &Catalogue) {
     if let Some(note) = cut_note(r, Outcome::Caller, TOP_CALLER) {
         let _ = writeln!(s, "{note}\n");
     }
+    other_readings_md(s, r, cat, Outcome::Caller, TOP_CALLER);
+}
+
+/// A key another page reads otherwise: `403/510403 — pstn`, and that page's description and
+/// mitigation (catalogue text, lines separated by `\n`; the mitigation may be empty).
+pub struct OtherReading {
+    pub key: String,
+    pub description: String,
+    pub mitigation: String,
+}
+
+/// The keys of the `top` rows of an outcome class that another page reads otherwise. The
+/// tables give the reading the reports use; a Direct Routing user acting on the nightly summary
+/// alone would not know that the PSTN page names another cause or other advice (403/510403).
+pub fn other_readings(
+    r: &Report,
+    cat: &Catalogue,
+    outcome: Outcome,
+    top: usize,
+) -> Vec<OtherReading> {
+    let mut found = Vec::new();
+    for c in r.top_of(outcome, top) {
+        let (Some(subcode), crate::catalogue::Match::Exact) = (c.subcode, c.matched) else {
+            continue;
+        };
+        for p in cat.other_readings(c.code, subcode) {
+            let source = cat.sources.get(p.source).map_or("", |x| x.label.as_str());
+            found.push(OtherReading {
+                key: format!("{} — {source}", c.label()),
+                description: one_line(&p.description),
+                mitigation: one_line(&p.mitigation),
+            });
+        }
+    }
+    found
+}
+
+/// The sentence above [`other_readings`]' lines.
+pub const OTHER_READINGS: &str = "Another catalogue page reads these keys otherwise (the table gives the reading the reports use; `acs-triage codes CODE/SUBCODE` shows both):";
+
+/// [`other_readings`] as a Markdown paragraph and list, when there are any.
+fn other_readings_md(s: &mut String, r: &Report, cat: &Catalogue, outcome: Outcome, top: usize) {
+    let found = other_readings(r, cat, outcome, top);
+    if found.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "{OTHER_READINGS}\n");
+    for o in found {
+        let _ = write!(s, "- {}: “{}”", escape(&o.key), linkify(&o.description));
+        if !o.mitigation.is_empty() {
+            let _ = write!(s, " Mitigation: “{}”", linkify(&o.mitigation));
+        }
+        s.push('\n');
+    }
+    s.push('\n');
 }
 
 /// When a table of the keys of one outcome class shows only the `top` most frequent: how many
@@ -605,7 +660,7 @@ pub fn render(r: &Report, cat: &Catalogue) -> String {
     let _ = writeln!(s, "## By outcome\n\n{}", table(&r.by_outcome()));
     let _ = writeln!(s, "## By category\n\n{}", table(&r.by_category()));
 
-    top_failures_section(&mut s, r);
+    top_failures_section(&mut s, r, cat);
     caller_section(&mut s, r, cat);
     resources_section(&mut s, r);
     mitigation_section(&mut s, r);
@@ -679,7 +734,7 @@ fn overview_section(s: &mut String, r: &Report) {
 }
 
 /// The most frequent failure keys, or that there are none.
-fn top_failures_section(s: &mut String, r: &Report) {
+fn top_failures_section(s: &mut String, r: &Report, cat: &Catalogue) {
     let _ = writeln!(s, "## Top failures\n");
     let top = top_failures(r);
     if top.rows.is_empty() {
@@ -689,6 +744,7 @@ fn top_failures_section(s: &mut String, r: &Report) {
         if let Some(note) = cut_note(r, Outcome::Failure, TOP) {
             let _ = writeln!(s, "{note}\n");
         }
+        other_readings_md(s, r, cat, Outcome::Failure, TOP);
     }
 }
 

@@ -206,3 +206,47 @@ fn a_pair_given_twice_in_a_catalogue_is_in_the_reports_warnings() {
         .success();
     assert_eq!(stderr(&run).matches(&said).count(), 1, "{}", stderr(&run));
 }
+
+/// A key both pages give with other words: summary.md and report.html say the PSTN page's
+/// reading under the table that gives the Call Automation page's (rev70b's note: a Direct
+/// Routing user reading the nightly summary alone had acted on one), escaped, its link kept.
+#[test]
+fn the_pages_say_what_the_other_catalogue_page_reads_of_a_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            r#"{"time":"2026-11-24T10:00:00Z","resourceId":"/SUBSCRIPTIONS/X/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/ACS1","operationName":"CreateCall","category":"CallAutomationOperational","correlationId":"11111111-1111-1111-1111-111111111111","properties":{"ResultCode":403,"ResultSubcode":510403}}"#,
+            "\n",
+            r#"{"time":"2026-11-24T10:00:01Z","resourceId":"/SUBSCRIPTIONS/X/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/ACS1","operationName":"Play","category":"CallAutomationOperational","correlationId":"11111111-1111-1111-1111-111111111112","properties":{"ResultCode":404,"ResultSubcode":8522}}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    report_to(&input, &out, &["-q"]).success();
+    let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(
+        md.contains("Another catalogue page reads these keys otherwise"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- 403/510403 — pstn: “Call blocked: Alternate ID not supplied"),
+        "{md}"
+    );
+    assert!(
+        md.contains("see [Manage calls](https://learn.microsoft.com/"),
+        "{md}"
+    );
+    assert!(!md.contains("404/8522 — "), "one page only: {md}");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("<li>403/510403 — pstn: “Call blocked: Alternate ID not supplied"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<a href=\"https://learn.microsoft.com/"),
+        "{html}"
+    );
+}
