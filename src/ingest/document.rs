@@ -21,6 +21,7 @@ use super::elements::{
     table_at, table_rows_first, warn_mended, wrapper_head, End, Head, Items, Member, Of,
 };
 use super::json::{short_message, Element, TopSeed, EARLY_ROWS_LOST};
+use super::open::FailOnce;
 use super::structure::{
     bracket_prefix, nests_deeper_than, opens_after_prefix, prefix_time, reparse, Walker,
     MAX_NESTING,
@@ -35,6 +36,10 @@ struct Peek {
     at: usize,
     rest: Input,
     eof: bool,
+    /// The error the input ended with (a gzip stream cut short): what was read before it is
+    /// read as the input's end, as the same bytes in a plain file are, and the error is said
+    /// once they are ([`Peek::failed`]); a document read whole had lost every record.
+    failed: Option<io::Error>,
 }
 
 impl Peek {
@@ -44,7 +49,13 @@ impl Peek {
             at: 0,
             rest,
             eof: false,
+            failed: None,
         }
+    }
+
+    /// The error the input ended with, once: after what was read before it.
+    fn failed(&mut self) -> io::Result<()> {
+        self.failed.take().map_or(Ok(()), Err)
     }
 
     /// The bytes not yet consumed, at least `n` of them unless the input ends first.
@@ -67,7 +78,13 @@ impl Peek {
                     other => break other,
                 }
             };
-            let got = got.inspect_err(|_| self.head.truncate(len))?;
+            let got = match got {
+                Ok(got) => got,
+                Err(e) => {
+                    self.failed = Some(e);
+                    0
+                }
+            };
             self.head.truncate(len + got);
             self.eof = got == 0;
         }
@@ -80,7 +97,7 @@ impl Peek {
 
     /// The input after its `]`, read on without another reader around it.
     /// `eof`: the input was read to its end.
-    fn after(rest: Rest, eof: bool) -> Peek {
+    fn after(rest: Rest, eof: bool, failed: Option<io::Error>) -> Peek {
         let (head, rest) = rest.into_inner();
         let at = head.position() as usize;
         Peek {
@@ -88,17 +105,24 @@ impl Peek {
             at,
             rest,
             eof,
+            failed,
         }
     }
 
     /// What is left, for the blocks of an array.
+    /// (Its error, if any, is the caller's to keep: `Peek::after` takes it back.)
     fn into_prefixed(self) -> Prefixed {
+        debug_assert!(self.failed.is_none(), "the caller keeps the error");
         Prefixed::new(self.head, self.at, self.rest).ended(self.eof)
     }
 
     /// What is left, as an input.
     fn into_input(self) -> Input {
-        Box::new(io::Cursor::new(self.head).chain(self.rest).skip_to(self.at))
+        let rest = match self.failed {
+            Some(e) => Box::new(FailOnce(Some(e))),
+            None => self.rest,
+        };
+        Box::new(io::Cursor::new(self.head).chain(rest).skip_to(self.at))
     }
 }
 
@@ -159,7 +183,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
         let buf = r.fill(1)?;
         let Some(&first) = buf.first() else {
             held.reject(ctx);
-            return Ok(());
+            return r.failed();
         };
         if first.is_ascii_whitespace() {
             let n = buf.iter().take_while(|c| c.is_ascii_whitespace()).count();
@@ -189,6 +213,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
             // A top-level array: its elements read in parallel.
             b'[' if !prefixed => {
                 r.consume(1);
+                let failed = r.failed.take();
                 let array = read_array(
                     r.into_prefixed(),
                     &Items::Records,
@@ -199,10 +224,10 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                     parts,
                 )?;
                 let Some(array) = array else {
-                    return Ok(());
+                    return failed.map_or(Ok(()), Err);
                 };
                 lines = array.lines;
-                r = Peek::after(array.rest, array.eof);
+                r = Peek::after(array.rest, array.eof, failed);
             }
             b'{' => {
                 let head = r.fill(HEAD_BYTES)?;
@@ -225,14 +250,15 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                         r.consume(at);
                         let stand_in = head_of.stand_in();
                         let after = loop {
+                            let failed = r.failed.take();
                             let prefixed = r.into_prefixed();
                             let array =
                                 read_array(prefixed, &items, false, lines, ctx, make, parts)?;
                             let Some(array) = array else {
-                                return Ok(());
+                                return failed.map_or(Ok(()), Err);
                             };
                             lines = array.lines;
-                            let mut after = Peek::after(array.rest, array.eof);
+                            let mut after = Peek::after(array.rest, array.eof, failed);
                             // Another table after this one: the rest of this one is read
                             // whole, and the next one's rows as this one's were.
                             let next = match head_of {
@@ -887,12 +913,13 @@ fn wrapped<S: Sink, M: Fn() -> S + Sync>(
                 lines += blocks::newlines(&head[..n]);
                 r.consume(n);
                 let items = Items::Records;
+                let failed = r.failed.take();
                 let array = read_array(r.into_prefixed(), &items, false, lines, ctx, make, parts)?;
                 let Some(array) = array else {
-                    return Ok(None);
+                    return failed.map_or(Ok(None), Err);
                 };
                 lines = array.lines;
-                r = Peek::after(array.rest, array.eof);
+                r = Peek::after(array.rest, array.eof, failed);
             }
             Member::Value(_, n) => {
                 lines += blocks::newlines(&head[..n]);

@@ -8536,3 +8536,73 @@ fn an_element_that_lost_its_opener_after_a_lost_comma_is_one_reject() {
         }
     }
 }
+
+/// A small document gzipped and cut short (a night's `az monitor log-analytics query` output,
+/// a query API response, an Event Hubs records message, copied or downloaded in part): the
+/// records inflated before the cut count as those of the same bytes in a plain file do, and
+/// the cut is one `unreadable` reject more (rev71a F2: read whole, the document had lost every
+/// record to that one reject).
+#[test]
+fn a_small_document_gzipped_and_cut_short_keeps_the_records_before_the_cut() {
+    let rec = |i: u32| {
+        format!(
+            r#"{{"time":"2026-11-24T01:00:{:02}Z","resultCode":500,"resultSubcode":{i}}}"#,
+            i % 60
+        )
+    };
+    let recs: Vec<String> = (0..40).map(rec).collect();
+    let row = |i: u32| {
+        format!(
+            r#"["2026-11-24T01:00:{:02}Z","Play","400","{}"]"#,
+            i % 60,
+            8500 + i
+        )
+    };
+    let rows: Vec<String> = (0..40).map(row).collect();
+    let documents = [
+        ("az.json", format!("[\n  {}\n]\n", recs.join(",\n  "))),
+        (
+            "records.json",
+            format!("{{\"records\": [\n{}\n]}}\n", recs.join(",\n")),
+        ),
+        (
+            "query.json",
+            format!(
+                r#"{{"tables": [{{"name": "PrimaryResult", "columns": [{{"name": "TimeGenerated", "type": "datetime"}}, {{"name": "OperationName", "type": "string"}}, {{"name": "ResultCode", "type": "string"}}, {{"name": "ResultSubcode", "type": "string"}}], "rows": [{}]}}]}}"#,
+                rows.join(",\n")
+            ),
+        ),
+    ];
+    for (name, text) in documents {
+        assert!(text.len() < MAX_RECORD_BYTES);
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::none());
+        gz.write_all(text.as_bytes()).unwrap();
+        let bytes = gz.finish().unwrap();
+        let cut = &bytes[..bytes.len() * 2 / 3];
+        // What those bytes inflate to, as a plain file.
+        let mut plain = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(cut), &mut plain);
+        assert!(!plain.is_empty() && plain.len() < text.len(), "{name}");
+        let (p, _, _d) = read_text(name, &plain);
+        let (c, report, _d) = read_text(&format!("{name}.gz"), cut);
+        assert!(p.records.len() >= 20, "{name}: {}", p.records.len());
+        assert_eq!(c.records.len(), p.records.len(), "{name}: {:?}", c.rejects);
+        assert_eq!(
+            c.rejects.len(),
+            p.rejects.len() + 1,
+            "{name}: {:?}",
+            c.rejects
+        );
+        let unreadable = c.rejects.iter().filter(|r| r.reason == Reason::Unreadable);
+        assert_eq!(unreadable.count(), 1, "{name}: {:?}", c.rejects);
+        assert!(
+            report.warnings.iter().any(|w| w.contains("unreadable")
+                && w.contains(&format!(
+                    "after {} records",
+                    p.records.len() + p.rejects.len()
+                ))),
+            "{name}: {:?}",
+            report.warnings
+        );
+    }
+}
