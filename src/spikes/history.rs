@@ -1000,6 +1000,50 @@ fn check_columns(held: &[String], df: &DataFrame) -> Result<()> {
     Ok(())
 }
 
+/// The file's column types as its metadata stores them, against [`COLUMNS`], before a column
+/// is read: polars here builds no column of a type whose feature this crate leaves out (a
+/// `day` of date or timestamp type, as pyarrow and pandas write a date; a uint16 `code`; an int8
+/// `partial`; a decimal `calls`), and that error had been "unreadable", the file replaced by
+/// the night's day (rev71a F6). Any column of another type is a file of another schema, kept.
+fn check_stored_types(schema: &ArrowSchema) -> Result<()> {
+    use ArrowDataType as A;
+    for (name, dtype, _) in &COLUMNS {
+        let Some(field) = schema.get(name) else {
+            continue;
+        };
+        let stored = field.dtype();
+        let ours = match dtype {
+            DataType::String => matches!(stored, A::Utf8 | A::LargeUtf8 | A::Utf8View),
+            DataType::UInt32 => matches!(stored, A::UInt32),
+            DataType::UInt64 => matches!(stored, A::UInt64),
+            DataType::Boolean => matches!(stored, A::Boolean),
+            _ => true,
+        };
+        if !ours {
+            // Named as polars names its types where it has one (`i64`), as the check of the
+            // columns read says them.
+            let named = match stored {
+                A::Int8 => "i8".to_string(),
+                A::Int16 => "i16".to_string(),
+                A::Int32 => "i32".to_string(),
+                A::Int64 => "i64".to_string(),
+                A::UInt8 => "u8".to_string(),
+                A::UInt16 => "u16".to_string(),
+                A::UInt32 => "u32".to_string(),
+                A::UInt64 => "u64".to_string(),
+                A::Float32 => "f32".to_string(),
+                A::Float64 => "f64".to_string(),
+                A::Boolean => "bool".to_string(),
+                A::Utf8 | A::LargeUtf8 | A::Utf8View => "str".to_string(),
+                other => format!("{other:?}").to_lowercase(),
+            };
+            let why = format!("its column `{name}` is of type {named}, not {dtype}");
+            return Err(OtherSchema(format!("a file of another schema: {why}")).into());
+        }
+    }
+    Ok(())
+}
+
 /// A day's file, read; and whether names in it were cut ([`crate::record::cut`]): a day
 /// stored before names were cut as records are read has them whole, and its resources are
 /// those a run counts now, names equal up to the cut as one. One of more than `max_text`
@@ -1015,6 +1059,7 @@ fn read_day(mut reader: ParquetReader<File>, max_text: usize) -> Result<(DayAgg,
     if stored > max_text {
         bail!("its columns hold {stored} bytes uncompressed, more than a day's file holds ({max_text} at most)");
     }
+    check_stored_types(&*reader.schema()?)?;
     let df = reader.finish()?;
     check_columns(&held, &df)?;
     let text: usize = (df.columns().iter())

@@ -1154,3 +1154,39 @@ fn a_history_file_of_another_schema_named_as_the_night_is_kept_and_the_run_refus
     assert_eq!(std::fs::read(&day).unwrap(), before);
     assert!(!out.join("summary.md").exists());
 }
+
+/// A history file named as the night's day whose columns are of a type polars here does not
+/// read (a `day` of date type, as pyarrow and pandas write a date; a uint16 `code`): written
+/// by pyarrow (tests/fixtures/history). It had been "unreadable and left out", then replaced
+/// by the night's day (rev71a F6); it is another schema's file, kept, and the run refused.
+#[test]
+fn a_history_file_of_a_type_polars_does_not_read_is_kept_and_the_run_refused() {
+    for (fixture, column) in [
+        (
+            "day-date32.parquet",
+            "its column `day` is of type date32, not str",
+        ),
+        (
+            "code-uint16.parquet",
+            "its column `code` is of type u16, not u32",
+        ),
+    ] {
+        let work = tempfile::tempdir().unwrap();
+        let history = work.path().join("h");
+        std::fs::create_dir(&history).unwrap();
+        let day = history.join("2026-11-24.parquet");
+        std::fs::copy(root().join("tests/fixtures/history").join(fixture), &day).unwrap();
+        let before = std::fs::read(&day).unwrap();
+        let out = work.path().join("o");
+        let h = history.to_str().unwrap();
+        let run = report_to(Path::new("samples"), &out, &["--history", h]).code(1);
+        let err = stderr(&run);
+        let last = err.lines().last().unwrap();
+        assert!(
+            last.contains("which is no day of this tool's history (a file of another schema: ")
+                && last.contains(column),
+            "{fixture}: {err}"
+        );
+        assert_eq!(std::fs::read(&day).unwrap(), before, "{fixture}");
+    }
+}
