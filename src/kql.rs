@@ -519,8 +519,8 @@ pub fn query(cat: &Catalogue, o: &KqlOptions) -> String {
     if o.report == KqlReport::Volume {
         q.push_str(&format!(
             "// Volume on the UTC day before --until (default: yesterday) against the same weekday of the previous {BASELINE_WEEKS} weeks:\n\
-             // all records, each log kind, each resource. p is the NORMAL APPROXIMATION of P(Binomial(x+y, 1/(k+1)) <= x) (>= x above the expected), the CLI's\n\
-             // volume.csv the exact one; days with records count as complete. A baseline day that was a DROP of the scope (against its\n\
+             // all records, each log kind, each resource. p is P(Binomial(x+y, 1/(k+1)) <= x) (>= x above the expected), exact as the CLI's\n\
+             // volume.csv gives it up to counts of 10,000 (where Kusto's beta_cdf gives NaN), the normal approximation past them; days with records count as complete. A baseline day that was a DROP of the scope (against its\n\
              // own previous {BASELINE_WEEKS} weeks) is left out, one level deep: the CLI follows that chain back to the start of its history.\n"
         ));
     }
@@ -906,7 +906,13 @@ fn volume_test(th: &Thresholds, low_ratio: f64) -> String {
          | extend z = iff(sd == 0, iff(x < mu, 40.0, -40.0), iff(x > expected, (x - 0.5 - mu) / sd, -(x + 0.5 - mu) / sd))\n\
          | extend t = 1.0 / (1.0 + 0.3275911 * abs(z) / sqrt(2.0))\n\
          | extend half_erfc = 0.5 * t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * exp(-(z * z) / 2.0)\n\
-         | extend p_value = iff(k == 0, 1.0, iff(z >= 0, half_erfc, 1.0 - half_erfc))\n\
+         // Exact where Kusto's beta_cdf is (shapes up to 10,000), as report's volume.csv: P(X >= x) = beta_cdf(p0, x, y+1) above the\n\
+         // expected, P(X <= x) = P(Binomial(n, 1-p0) >= y) = beta_cdf(1-p0, y, x+1) at or below it (1 when y is 0); past that, the normal approximation.\n\
+         | extend p_value = case(k == 0, 1.0,\n\
+                                 x > expected and x <= 10000 and y + 1 <= 10000, beta_cdf(p0, todouble(x), todouble(y + 1)),\n\
+                                 x <= expected and y == 0, 1.0,\n\
+                                 x <= expected and y <= 10000 and x + 1 <= 10000, beta_cdf(1.0 - p0, todouble(y), todouble(x + 1)),\n\
+                                 iff(z >= 0, half_erfc, 1.0 - half_erfc))\n\
          | extend status = case(present < {min_days}, \"insufficient_history\",\n\
                                 x == 0, \"ZERO\",\n\
                                 p_value < {p} and x <= expected / 2.0 and expected >= {min_expected}, \"DROP\",\n\
