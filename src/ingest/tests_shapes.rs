@@ -2421,6 +2421,110 @@ fn a_later_date_that_tells_a_guessed_day_month_order_is_taken() {
     }
 }
 
+/// A CSV read by ranges (8 MiB or more) whose dates take back the guessed day/month order late
+/// (`13/10/2026` after a first 10,000 rows of days up to the 12th) is read by ranges again in
+/// the order they told, as a run given that order reads it, to the same records and rejects:
+/// it had been read again in order, 3 times the time of a run with --date-order dmy (a 100 MB
+/// file, 60.6 s against 20.3 s). Read in order, every byte of it came through its input, which
+/// a reading by ranges reads only to learn the order.
+#[test]
+fn a_csv_whose_dates_take_back_the_guess_is_read_again_by_ranges() {
+    use std::io::Read;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    /// The file from its start, counting the bytes read through it.
+    struct Counted(std::fs::File, std::sync::Arc<AtomicU64>);
+    impl Read for Counted {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.read(buf)?;
+            self.1.fetch_add(n as u64, Ordering::Relaxed);
+            Ok(n)
+        }
+    }
+    let mut text = String::from("TimeGenerated [UTC],OperationName,ResultCode,ResultSubcode\n");
+    // A row of the 20th and a reject among them: their lines are those of a run given the
+    // order.
+    let per_day = 100_000;
+    for day in [1, 2, 3, 13] {
+        for i in 0..per_day {
+            let (h, m, s) = (i / 4200 % 24, i / 60 % 60, i % 60);
+            text.push_str(&format!(
+                "{day:02}/10/2026 {h:02}:{m:02}:{s:02},Play,400,8510\n"
+            ));
+            if day == 3 && i == 100 {
+                text.push_str("20/10/2026 10:00:00,Play,400,8510\n");
+                text.push_str("03/10/2026 10:00:00,Play,abc,8510\n");
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("late.csv");
+    std::fs::write(&path, &text).unwrap();
+    let size = text.len() as u64;
+    assert!(size > super::ranges::MIN_BYTES + (4 << 20), "{size}");
+    let read = |order: Option<DateOrder>| {
+        let file = std::fs::File::open(&path).unwrap();
+        let plain = super::ranges::Plain {
+            file: &file,
+            head: &[],
+            start: 0,
+            size,
+            lines: 0,
+        };
+        let through = std::sync::Arc::new(AtomicU64::new(0));
+        let input: Input = Box::new(Counted(
+            std::fs::File::open(&path).unwrap(),
+            through.clone(),
+        ));
+        let mut sink = Collect::default();
+        let rules = crate::time::TimeRules {
+            order,
+            ..Default::default()
+        };
+        let mut ctx = FileCtx::new("late.csv".into(), rules, &mut sink);
+        super::csv::read(
+            input,
+            &mut ctx,
+            &Collect::default,
+            Some((&plain, None)),
+            None,
+        )
+        .unwrap();
+        let (rules, warnings) = (ctx.rules, ctx.warnings);
+        // (By time: a reading in order hands its blocks on in another order than ranges do.)
+        let mut times: Vec<String> = (sink.records.iter()).map(|r| r.time.to_rfc3339()).collect();
+        times.sort();
+        let mut rejects: Vec<(u64, Reason)> =
+            (sink.rejects.iter()).map(|r| (r.line, r.reason)).collect();
+        rejects.sort();
+        let read = through.load(Ordering::Relaxed);
+        (times, rejects, rules, warnings, read)
+    };
+    let (times, rejects, rules, warnings, read_through) = read(None);
+    let given = read(Some(DateOrder::Dmy));
+    assert_eq!((rules.order, rules.guessed), (Some(DateOrder::Dmy), false));
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].ends_with("a later date told it, and the file was read again day-first"),
+        "{warnings:?}"
+    );
+    assert!(given.3.is_empty(), "{:?}", given.3);
+    assert_eq!(times.len(), 4 * per_day + 1);
+    assert_eq!(times.last().map(|t| &t[..10]), Some("2026-10-20"));
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    assert!(
+        times == given.0,
+        "the records differ from a run given the order"
+    );
+    assert_eq!(rejects, given.1);
+    // Only the first block or two came through the input: the order was learnt there, and the
+    // rest read by ranges, twice.
+    assert!(
+        read_through < size / 2 && given.4 < size / 2,
+        "{read_through} and {} of {size} bytes read in order",
+        given.4
+    );
+}
+
 /// A later date that can only be read in the guessed day/month order (`10/13/2026`, read
 /// month-first) takes the guess back whatever its row becomes: a reject for its code (none, or
 /// `abc`) or a skip (another log's row), as a date of the other order is noted from a reject
