@@ -221,6 +221,21 @@ fn history_days(s: &mut String, t: &Triage, h: &HistoryDays, whose: &str) {
             day_text(last),
         );
     }
+    let short: Vec<String> = (h.days.iter())
+        .filter(|d| d.short && !d.partial)
+        .map(|d| day_text(d.day))
+        .collect();
+    if !short.is_empty() {
+        let (days, are) = match short.len() {
+            1 => ("day", "is"),
+            _ => ("days", "are"),
+        };
+        let _ = writeln!(
+            s,
+            "\nThe {days} marked `short` ({}) {are} stored whole, but the records of some resources stopped before the day's end and made all records low or a DROP: no baseline of the spike test over all records, as report's notes say.",
+            short.join(", ")
+        );
+    }
     s.push('\n');
     let mut days = h.table();
     // A column a key, after the day's and its records.
@@ -760,12 +775,15 @@ fn history_doc(h: &HistoryDays) -> HistoryDoc<'_> {
         })),
         days: Each(Box::new(|| {
             let days = h.days.iter().enumerate();
-            Box::new(days.flat_map(|(i, &(day, partial, records))| {
-                let apart = h.apart_until.is_some_and(|last| day <= last);
-                h.keys.iter().map(move |(k, _, counts)| json!({
-                    "day": day_text(day), "partial": partial, "callbacks_apart": apart, "records": records,
-                    "code": k.0, "subcode": k.1, "count": counts[i],
-                }))
+            Box::new(days.flat_map(|(i, d)| {
+                let apart = h.apart_until.is_some_and(|last| d.day <= last);
+                h.keys.iter().map(move |(k, _, counts)| {
+                    json!({
+                        "day": day_text(d.day), "partial": d.partial, "short_for_all": d.short,
+                        "callbacks_apart": apart, "records": d.records,
+                        "code": k.0, "subcode": k.1, "count": counts[i],
+                    })
+                })
             }))
         })),
         resource: h.resource.as_deref(),
@@ -782,10 +800,11 @@ fn history_json(h: &HistoryDays) -> Value {
         "keys": h.keys.iter().map(|(k, day, _)| json!({
             "code": k.0, "subcode": k.1, "first_seen": day_text(*day),
         })).collect::<Vec<_>>(),
-        "days": h.days.iter().enumerate().flat_map(|(i, &(day, partial, records))| {
-            let apart = h.apart_until.is_some_and(|last| day <= last);
+        "days": h.days.iter().enumerate().flat_map(|(i, d)| {
+            let apart = h.apart_until.is_some_and(|last| d.day <= last);
             h.keys.iter().map(move |(k, _, counts)| json!({
-                "day": day_text(day), "partial": partial, "callbacks_apart": apart, "records": records,
+                "day": day_text(d.day), "partial": d.partial, "short_for_all": d.short,
+                "callbacks_apart": apart, "records": d.records,
                 "code": k.0, "subcode": k.1, "count": counts[i],
             }))
         }).collect::<Vec<_>>(),
@@ -987,14 +1006,25 @@ mod snapshots {
     /// made as: all records', and a resource's.
     #[test]
     fn the_streamed_history_is_the_value_it_was() {
-        use crate::report::triage::HistoryDays;
+        use crate::report::triage::{HistoryDay, HistoryDays};
         let cat = fixture::catalogue();
         let mut t = fixture::triage(&cat);
         let h = HistoryDays {
             resource: None,
             held: 9,
             span: Some((20_000, 20_008)),
-            days: vec![(20_006, false, 10), (20_007, true, 4), (20_008, false, 7)],
+            days: [
+                (20_006, false, true, 10),
+                (20_007, true, false, 4),
+                (20_008, false, false, 7),
+            ]
+            .map(|(day, partial, short, records)| HistoryDay {
+                day,
+                partial,
+                short,
+                records,
+            })
+            .to_vec(),
             keys: vec![
                 ((400, Some(8572)), 20_007, vec![0, 3, 0]),
                 ((500, Some(8572)), 20_000, vec![1, 0, 2]),

@@ -297,9 +297,8 @@ pub struct HistoryDays {
     /// The days the history holds, and its first and last.
     pub held: usize,
     pub span: Option<(i64, i64)>,
-    /// The days it holds of the last [`HISTORY_DAYS`] to its last day: (day, partial, the
-    /// day's records).
-    pub days: Vec<(i64, bool, u64)>,
+    /// The days it holds of the last [`HISTORY_DAYS`] to its last day.
+    pub days: Vec<HistoryDay>,
     /// Each focused key of any day it holds, in key order: its first day in the history, and
     /// its count on each of `days`.
     pub keys: Vec<(Key, i64, Vec<u64>)>,
@@ -307,6 +306,20 @@ pub struct HistoryDays {
     /// resources ([`crate::spikes::history::DayAgg::callbacks_apart`]): up to it, its days hold
     /// none of its callback records, which a callback key's counts of 0 would hide.
     pub apart_until: Option<i64>,
+}
+
+/// A day of [`HistoryDays`].
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct HistoryDay {
+    pub day: i64,
+    /// Stored partial ([`crate::spikes::history::DayAgg::partial`]).
+    pub partial: bool,
+    /// Stored whole but short for all records: some resources' records stopped before its end
+    /// and made all records low or a DROP ([`crate::spikes::history::DayAgg::short_for_all`]),
+    /// so it is no baseline of the spike test over all records.
+    pub short: bool,
+    /// The day's records.
+    pub records: u64,
 }
 
 /// The days of `history` (the stored days, of the resources the run keeps) of the subcode
@@ -339,7 +352,12 @@ pub fn history_days(history: &History, subcode: u32, code: Option<u32>) -> Histo
         held: history.days.len(),
         span,
         days: (recent.iter())
-            .map(|d| (d.day, d.partial, d.exposure))
+            .map(|d| HistoryDay {
+                day: d.day,
+                partial: d.partial,
+                short: d.short_for_all,
+                records: d.exposure,
+            })
             .collect(),
         keys,
         // Said only of a `--resource` run's days ([`History::for_resources`]).
@@ -370,22 +388,24 @@ pub fn history_days_by_resource(
 }
 
 impl HistoryDays {
-    /// The days shown, a row each: the day (marked when partial), its records, and each key's
-    /// count.
+    /// The days shown, a row each: the day (marked when partial, or short for all records, as
+    /// `report`'s notes name such a day), its records, and each key's count.
     pub fn table(&self) -> Table {
         let mut t = Table::new(&[("day", Col::Text), ("records", Col::Number)]);
         let names = (self.keys.iter()).map(|(k, _, _)| Name::from(key_label(k.0, k.1)));
         t.columns.extend(names.map(|n| (n, Col::Number)));
-        for (i, &(day, partial, records)) in self.days.iter().enumerate() {
-            let apart = match self.apart_until.is_some_and(|last| day <= last) {
+        for (i, d) in self.days.iter().enumerate() {
+            let apart = match self.apart_until.is_some_and(|last| d.day <= last) {
                 true => " (callbacks apart)",
                 false => "",
             };
-            let day = match partial {
-                true => format!("{} (partial){apart}", crate::time::day_text(day)),
-                false => format!("{}{apart}", crate::time::day_text(day)),
+            let mark = match (d.partial, d.short) {
+                (true, _) => " (partial)",
+                (false, true) => " (short)",
+                (false, false) => "",
             };
-            let mut r = row![day, records];
+            let day = format!("{}{mark}{apart}", crate::time::day_text(d.day));
+            let mut r = row![day, d.records];
             r.extend((self.keys.iter()).map(|(_, _, counts)| counts[i].into()));
             t.push(r);
         }
@@ -1706,9 +1726,24 @@ mod tests {
             held: 3,
             span: Some((day("2026-11-19"), day("2026-11-21"))),
             days: vec![
-                (day("2026-11-19"), false, 90),
-                (day("2026-11-20"), true, 89),
-                (day("2026-11-21"), false, 119),
+                HistoryDay {
+                    day: day("2026-11-19"),
+                    partial: false,
+                    short: false,
+                    records: 90,
+                },
+                HistoryDay {
+                    day: day("2026-11-20"),
+                    partial: true,
+                    short: false,
+                    records: 89,
+                },
+                HistoryDay {
+                    day: day("2026-11-21"),
+                    partial: false,
+                    short: false,
+                    records: 119,
+                },
             ],
             keys: vec![((400, Some(8536)), day("2026-11-21"), vec![0, 0, 2])],
             apart_until: Some(day("2026-11-20")),
