@@ -105,8 +105,15 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
         .filter_map(|d| Some((*d, history.days.get(d)?.clone())))
         .collect();
     let held = day.filter(|d| !input.days.contains_key(d) && history.days.contains_key(d));
+    // The records of each of the input's days, said of a day the history keeps over it.
+    let records: BTreeMap<i64, u64> = (input.days.iter()).map(|(d, a)| (*d, a.exposure)).collect();
     // The stored day is put back before the history is written.
     let (taken, kept) = merge_tested(history, input, day);
+    // The input's days the history keeps its stored day over, less the day tested in its place
+    // (said above).
+    let kept_out: Vec<(i64, u64)> = (records.into_iter())
+        .filter(|(d, _)| !taken.contains(d) && kept.as_ref().is_none_or(|k| k.day != *d))
+        .collect();
     if let Some(stored) = &kept {
         warnings.push(format!(
             "{}: the spike and volume tests and every table count this run's records, as they would with no copy stored",
@@ -161,6 +168,7 @@ pub fn test(history: &mut History, mut input: History, agg: &Aggregator, asked: 
     // What is stored, and said of it, when the history is written (not for some resources).
     let taken = match asked.stored && asked.resources.is_empty() {
         true => {
+            warnings.extend(short_kept(&before, &kept_out));
             let begun = begun_days(taken, now, &mut warnings);
             let whole = stopped_short(history, &before, begun, &volume, &mut warnings);
             resources_stopped_short(history, &before, &whole, &volume, &mut warnings);
@@ -216,11 +224,68 @@ pub fn merge_tested(
 /// of it, which `history` holds in its place.
 pub fn kept_said(history: &History, stored: &DayAgg) -> String {
     let records = history.days.get(&stored.day).map_or(0, |d| d.exposure);
+    // A day a night read whole and stored partial (its export stopped) is kept too.
+    let what = match stored.partial {
+        true => "stored partial",
+        false => "complete",
+    };
     format!(
-        "the history keeps its complete {} ({} records, not this run's {records}, which cover part of it)",
+        "the history keeps its {what} {} ({} records, not this run's {records}, which cover part of it)",
         day_text(stored.day),
         stored.exposure
     )
+}
+
+/// What is said of the stored days `before` that are short (stored partial for an export that
+/// stopped, over --max-bad or copies, or complete with some resources' records stopped before
+/// its end) and kept over a stub of the run's records of them, `kept_out` (each with its
+/// records): late files of such a day, read the next night, are not added to it (the history
+/// cannot tell which of their records it holds already), and were left out without a word
+/// (fix70a); a re-run of that night with all its files replaces it. One line, naming the
+/// first [`DAYS_NAMED`] days.
+fn short_kept(before: &BTreeMap<i64, DayAgg>, kept_out: &[(i64, u64)]) -> Option<String> {
+    let days: Vec<String> = (kept_out.iter())
+        .filter_map(|&(d, records)| {
+            let old = before.get(&d)?;
+            let stopped: Vec<&str> = (old.resources.iter())
+                .filter(|(_, r)| r.partial)
+                .map(|(name, _)| name.as_str())
+                .collect();
+            let why = match (old.partial, old.partial_why) {
+                (true, Some(PartialWhy::Rejects { .. })) => {
+                    "stored partial: its rejects exceeded --max-bad".to_string()
+                }
+                (true, Some(PartialWhy::Copies { .. })) => {
+                    "stored partial: it read copies of other inputs".to_string()
+                }
+                (true, _) => "stored partial: its records stop before its end".to_string(),
+                (false, _) if !stopped.is_empty() => {
+                    let more = match stopped.len().saturating_sub(super::UNTESTED_NAMED) {
+                        0 => String::new(),
+                        n => format!(" and {n} more"),
+                    };
+                    let names = stopped[..stopped.len().min(super::UNTESTED_NAMED)].join(", ");
+                    format!("the records of {names}{more} stop before its end")
+                }
+                (false, _) if old.short_for_all => "short for all records".to_string(),
+                (false, _) => return None,
+            };
+            Some(format!(
+                "{} ({} records, {why}; not this run's {records}, which do not cover it)",
+                day_text(d),
+                old.exposure
+            ))
+        })
+        .collect();
+    let (as_it_was, them) = match days.len() {
+        0 => return None,
+        1 => ("as it was", "it"),
+        _ => ("as they were", "them"),
+    };
+    Some(format!(
+        "the history keeps its stored {} {as_it_was}, without this run's records of {them}: late files of a day stored short are not merged into it, as the history cannot tell them from the records it holds; a re-run of that night with all its files replaces the day",
+        listed(&days)
+    ))
 }
 
 /// Records and stored days dated past the clock (`now`, seconds since the epoch): a mis-dated
@@ -482,8 +547,9 @@ pub struct VerdictDay {
 /// ends, else the input's last complete day, else (without `--until`) the input's last day
 /// when its records begin with it and stop before its end, once it is over ([`stopped_day`]:
 /// an export that stopped). When the input holds no such day (no input, or an incident under
-/// way since midnight), `triage` answers for the last complete day of the stored history,
-/// where `report` tests the day after it as an empty night. The two
+/// way since midnight), `triage` answers for the stored history's last night (its last day
+/// read whole, [`DayAgg::read_whole`]: complete, or partial for an export that stopped, and
+/// said so), where `report` tests the day after it as an empty night. The two
 /// differ because they answer different questions: `report` runs each night on the night just
 /// exported, so a night without records is itself the finding (its volume test finds
 /// nothing); `triage` is asked about one subcode at any hour, and the last day known whole is
@@ -511,13 +577,33 @@ pub fn verdict_day(
                 .until
                 .is_none_or(|u| (d.day + 1) * DAY <= u.timestamp())
     };
-    let last_stored = stored.days.values().rev().find(|d| !d.partial && within(d));
+    // The history's last night, as `report` takes it before an empty night: a day stored
+    // complete, or one a night read whole and stored partial (its export stopped, over
+    // --max-bad, copies), whose spike test that night was of the records stored; not a stub of
+    // late records, a day not over, nor one a guessed date order may have made up (rev69b T12:
+    // a night whose export stopped was passed over for the week before it, unsaid).
+    let last_stored = stored
+        .days
+        .values()
+        .rev()
+        .find(|d| d.read_whole() && within(d));
     let stopped = (report_day(input, forced).is_none() && window.until.is_none())
         .then(|| stopped_day(input, agg, now()))
         .flatten();
     let chosen = (report_day(input, forced))
         .or(stopped.map(|(d, _)| d))
         .or(last_stored.map(|d| d.day));
+    // A stored partial day answered for is said so, with its cause.
+    let night = (last_stored.filter(|d| d.partial && chosen == Some(d.day)))
+        .map(|d| format!(
+            "{}, the history's last night, is stored as partial ({}): the verdict counts the records it holds of it, as report tested that night",
+            day_text(d.day),
+            match d.partial_why {
+                Some(PartialWhy::Rejects { .. }) => "its rejects exceeded --max-bad",
+                Some(PartialWhy::Copies { .. }) => "it read copies of other inputs",
+                _ => "its records stop before the day's end: an export that stopped",
+            }
+        ));
     let stopped = stopped.map(|(d, last)| format!(
         "the input's records stop at {} UTC, before the day's end: the verdict is for {}, over the records the input holds of it, as report tests that night",
         time_text(last),
@@ -553,7 +639,7 @@ pub fn verdict_day(
     });
     VerdictDay {
         day: chosen,
-        notes: [stopped, later.or(unknown).or(held), no_history]
+        notes: [stopped, night, later.or(unknown).or(held), no_history]
             .into_iter()
             .flatten()
             .collect(),
@@ -1052,6 +1138,73 @@ mod tests {
             w.is_empty(),
             "without --history, nothing more than that the inputs hold none"
         );
+    }
+
+    /// Without input, triage's verdict is for the history's last night, the day report's empty
+    /// night follows: a day stored partial for an export that stopped (or over --max-bad) is
+    /// that night, and said so (rev69b T12 e: the verdict was of the week before, unsaid); a
+    /// stub of late records, a day not over and a day of a guessed order after it are not.
+    #[test]
+    fn triage_answers_for_the_history_s_last_night_read_whole() {
+        let at = |s: &str| parse_day(s).unwrap();
+        let partial = |d: &str, why: PartialWhy| DayAgg {
+            partial_why: Some(why),
+            ..day(at(d), true, 5)
+        };
+        let guessed = PartialWhy::Guessed {
+            files: 1,
+            records: 5,
+            spread: false,
+        };
+        let mut stored = History {
+            days: BTreeMap::from([
+                (at("2026-11-10"), day(at("2026-11-10"), false, 5)),
+                (at("2026-11-17"), partial("2026-11-17", PartialWhy::Stopped)),
+                (
+                    at("2026-11-18"),
+                    partial("2026-11-18", PartialWhy::Uncovered),
+                ),
+                (at("2026-11-19"), partial("2026-11-19", PartialWhy::NotOver)),
+                (at("2026-11-20"), partial("2026-11-20", guessed)),
+            ]),
+            scope: None,
+            names_cut: Vec::new(),
+            foreign: Default::default(),
+        };
+        let empty = Aggregator::new(Window::default(), 3600);
+        let chosen = |stored: &History| {
+            let none = History::default();
+            let v = verdict_day(&none, stored, &empty, None, &Window::default(), true);
+            (v.day.map(day_text), v.notes)
+        };
+        let said = |why: &str| {
+            vec![format!("2026-11-17, the history's last night, is stored as partial ({why}): the verdict counts the records it holds of it, as report tested that night")]
+        };
+        assert_eq!(
+            chosen(&stored),
+            (
+                Some("2026-11-17".to_string()),
+                said("its records stop before the day's end: an export that stopped")
+            )
+        );
+        let now = at("2026-12-05") * DAY;
+        let night = empty_night(&stored, now, true, &mut Vec::new());
+        assert_eq!(
+            night,
+            Some(at("2026-11-18")),
+            "report's empty night follows it"
+        );
+        let over = PartialWhy::Rejects {
+            rejected: 30,
+            read: 930,
+        };
+        stored
+            .days
+            .insert(at("2026-11-17"), partial("2026-11-17", over));
+        assert_eq!(chosen(&stored).1, said("its rejects exceeded --max-bad"));
+        // A stub alone after the complete day: the complete day, nothing to say.
+        stored.days.remove(&at("2026-11-17"));
+        assert_eq!(chosen(&stored), (Some("2026-11-10".to_string()), vec![]));
     }
 
     /// Without a complete day in the input, triage's verdict is for the stored history's last

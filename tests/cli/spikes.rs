@@ -2829,10 +2829,15 @@ fn a_resource_s_cut_export_is_no_baseline_of_all_records_and_its_day_stays_compl
         (c.clone(), false, None, Some(true)),
     ];
     assert_eq!(stored, cut_rows);
-    // F8: acs-a's late files of the day, read alone, are a stub that never replaces it.
+    // F8: acs-a's late files of the day, read alone, are a stub that never replaces it, and
+    // the run says so (it had said nothing).
     let late = [("acs-a", 1000, 14, 24)];
-    run("late", "2026-11-01", &late);
+    let (_, err) = run("late", "2026-11-01", &late);
     assert_eq!(day_rows(&file), cut_rows);
+    assert!(
+        err.contains("warning: the history keeps its stored 2026-11-01 (883 records, the records of acs-a stop before its end; not this run's 417, which do not cover it) as it was, without this run's records of it: late files of a day stored short are not merged into it, as the history cannot tell them from the records it holds; a re-run of that night with all its files replaces the day\n"),
+        "{err}"
+    );
     // F5: the empty night after it is the night after it: its ZERO pages.
     let empty = work.path().join("empty");
     std::fs::create_dir_all(&empty).unwrap();
@@ -2972,6 +2977,93 @@ fn triage_marks_a_day_short_for_all_records_in_its_history_table() {
             ("2026-11-01", true)
         ]
     );
+}
+
+/// A night whose whole export stopped at 14:00, given with --since and --until naming its day,
+/// is stored partial (`stopped`). triage without input answers for it, the history's last night
+/// (as report's empty night follows it), and says that it is stored partial: it answered for
+/// the week before, unsaid (rev69b T12 e). Its late files, read the next night beside that
+/// night's, leave it as it was, and the run says so: it said nothing (fix70a's leftover).
+#[test]
+fn a_night_whose_export_stopped_is_triage_s_last_night_and_its_late_files_are_said() {
+    let work = tempfile::tempdir().unwrap();
+    let history = work.path().join("history");
+    let h = history.to_str().unwrap();
+    let whole = [("acs-a", 1000, 0, 24), ("acs-b", 200, 0, 24)];
+    let run = |tag: &str, input: &Path, extra: &[&str]| {
+        let out = work.path().join(format!("out-{tag}"));
+        let mut args = vec!["--history", h, "--format", "csv"];
+        args.extend(extra);
+        stderr(&report_to(input, &out, &args).success())
+    };
+    for day in ["2026-10-04", "2026-10-11", "2026-10-18", "2026-10-25"] {
+        let input = resources_night(work.path(), day, day, &whole);
+        subcode_records(&input, day, ("acs-b", 20, 0, 24));
+        run(day, &input, &[]);
+    }
+    let cut = [("acs-a", 1000, 0, 14), ("acs-b", 200, 0, 14)];
+    let input = resources_night(work.path(), "cut", "2026-11-01", &cut);
+    subcode_records(&input, "2026-11-01", ("acs-b", 20, 0, 14));
+    let window = [
+        "--since",
+        "2026-11-01T00:00:00Z",
+        "--until",
+        "2026-11-02T00:00:00Z",
+    ];
+    let err = run("cut", &input, &window);
+    assert!(
+        err.contains("warning: the history stores 2026-11-01 as partial, never a baseline"),
+        "{err}"
+    );
+    let file = history.join("2026-11-01.parquet");
+    let stopped = Some("stopped".to_string());
+    let cut_rows = vec![
+        (String::new(), true, stopped.clone(), Some(false)),
+        ("acs-a".to_string(), true, stopped.clone(), Some(false)),
+        ("acs-b".to_string(), true, stopped.clone(), Some(false)),
+    ];
+    assert_eq!(day_rows(&file), cut_rows);
+    // triage without input: the verdict is for that night, said to be stored partial.
+    let run_triage = bin()
+        .args(["triage", "8536", "--history", h, "--format", "json"])
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&run_triage.get_output().stdout).unwrap();
+    assert_eq!(json["verdict"]["day"], "2026-11-01", "{}", json["verdict"]);
+    let key = &json["verdict"]["keys"][0];
+    let counts = (key["count"].as_u64(), key["exposure"].as_u64());
+    assert_eq!(counts, (Some(12), Some(712)), "{key}");
+    let said = "2026-11-01, the history's last night, is stored as partial (its records stop before the day's end: an export that stopped): the verdict counts the records it holds of it, as report tested that night";
+    let note = json["verdict"]["note"].as_str().unwrap_or_default();
+    assert!(
+        note.contains(&format!("{}{}.", &said[..1].to_uppercase(), &said[1..])),
+        "{note}"
+    );
+    assert!(stderr(&run_triage).contains(&format!("warning: {said}\n")));
+    // The next night, with the stopped night's late files (14:00 to 24:00) beside its own.
+    let next = resources_night(work.path(), "next", "2026-11-02", &whole);
+    let late = resources_night(
+        work.path(),
+        "late",
+        "2026-11-01",
+        &[("acs-a", 1000, 14, 24), ("acs-b", 200, 14, 24)],
+    );
+    subcode_records(&late, "2026-11-01", ("acs-b", 20, 14, 24));
+    std::fs::rename(late.join("PT1H.json"), next.join("late.json")).unwrap();
+    std::fs::rename(late.join("ms.json"), next.join("late-ms.json")).unwrap();
+    let err = run("next", &next, &[]);
+    assert_eq!(day_rows(&file), cut_rows);
+    assert!(
+        err.contains("warning: the history keeps its stored 2026-11-01 (712 records, stored partial: its records stop before its end; not this run's 508, which do not cover it) as it was, without this run's records of it: late files of a day stored short are not merged into it, as the history cannot tell them from the records it holds; a re-run of that night with all its files replaces the day\n"),
+        "{err}"
+    );
+    // A night of whole days says nothing of it.
+    let err = run(
+        "again",
+        &resources_night(work.path(), "again", "2026-11-03", &whole),
+        &[],
+    );
+    assert!(!err.contains("keeps its stored"), "{err}");
 }
 
 /// Records of 2026-11-11 from midnight, `n` of them 287 s apart (300: the whole day, 150:
