@@ -23,8 +23,8 @@ use super::elements::{
 use super::json::{short_message, Element, TopSeed, EARLY_ROWS_LOST};
 use super::open::FailOnce;
 use super::structure::{
-    bracket_prefix, nests_deeper_than, opens_after_prefix, prefix_time, reparse, Walker,
-    MAX_NESTING,
+    bracket_prefix, mending, nests_deeper_than, opens_after_prefix, prefix_time, reparse,
+    MendingReader, Walker, MAX_NESTING,
 };
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::{Reason, SkipReason};
@@ -628,7 +628,7 @@ fn read_cut<S: Sink, M: Fn() -> S + Sync>(
     } else {
         // An object cut off is the one event it was, as an array's element cut off is: a
         // truncated record at its line, its excerpt its own text.
-        let (_, result) = parse_document(serde_json::Deserializer::from_slice(&body));
+        let (_, result) = parse_document(&body);
         if result.is_err_and(|e| e.is_eof()) {
             let excerpt = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_SOURCE)]);
             let why = "the document ends inside it".into();
@@ -855,7 +855,7 @@ fn wrapper_in<S: Sink>(doc: &[u8], lines: u64, ctx: &mut FileCtx<'_, S>, depth: 
         if !(text.starts_with(b"{") || text.starts_with(b"[") && opens(&text[1..])) {
             continue;
         }
-        let (found, result) = parse_document(serde_json::Deserializer::from_slice(text));
+        let (found, result) = parse_document(text);
         if result.is_ok() {
             // Where the member starts in the document: its text is a slice of it.
             let at = (text.as_ptr() as usize).saturating_sub(doc.as_ptr() as usize);
@@ -970,7 +970,7 @@ fn wrapped_value<S: Sink>(text: &[u8], lines: u64, ctx: &mut FileCtx<'_, S>) {
     if nests_deeper_than(text, MAX_NESTING) {
         return ctx.reject_too_deep(lines + 1, excerpt());
     }
-    let (found, result) = parse_document(serde_json::Deserializer::from_slice(text));
+    let (found, result) = parse_document(text);
     match result {
         Ok(()) => hand_on(found, lines + 1, ctx, &excerpt),
         Err(e) => {
@@ -1120,10 +1120,10 @@ fn small_document<S: Sink>(doc: &[u8], ctx: &mut FileCtx<'_, S>, lines: u64, sta
         ctx.reject_too_deep(lines + 1, String::new());
         return;
     }
-    let (mut found, mut result) = parse_document(serde_json::Deserializer::from_slice(doc));
+    let (mut found, mut result) = parse_document(doc);
     if result.as_ref().is_err_and(|e| e.is_syntax()) {
         let whole = |t: &[u8]| {
-            let (found, result) = parse_document(serde_json::Deserializer::from_slice(t));
+            let (found, result) = parse_document(t);
             result.map(|()| found)
         };
         if let Some((f, how)) = reparse(doc, whole) {
@@ -1172,6 +1172,9 @@ fn stream<S: Sink>(
     let input = encoding_rs_io::DecodeReaderBytesBuilder::new()
         .encoding(Some(encoding_rs::UTF_8))
         .build(input);
+    // And a lone surrogate's escape (half an emoji) as U+FFFD's, which serde_json refuses: a
+    // document read whole is read again so mended when it fails, a streamed one cannot be.
+    let input = MendingReader::new(input);
     // Bytes read since the last element was handed on: a record of hundreds of megabytes (a
     // 200 MB operation name) would be held whole, several times over, by the parser.
     let since = std::cell::Cell::new(0u64);
@@ -1234,15 +1237,18 @@ impl<R: Read> Read for Budget<'_, R> {
     }
 }
 
-/// One document, and nothing after it but whitespace.
-fn parse_document(
-    mut de: serde_json::Deserializer<serde_json::de::SliceRead<'_>>,
-) -> (Vec<Element<'static>>, Result<(), serde_json::Error>) {
+/// One document, and nothing after it but whitespace; a lone surrogate's escape read as
+/// U+FFFD ([`mending`]).
+fn parse_document(text: &[u8]) -> (Vec<Element<'static>>, Result<(), serde_json::Error>) {
     let mut found = Vec::new();
-    let mut emit = |e: Element<'_>| found.push(e.into_owned());
-    let result = (TopSeed { emit: &mut emit })
-        .deserialize(&mut de)
-        .and_then(|()| de.end());
+    let result = mending(text, |text| {
+        found.clear();
+        let mut de = serde_json::Deserializer::from_slice(text);
+        let mut emit = |e: Element<'_>| found.push(e.into_owned());
+        (TopSeed { emit: &mut emit })
+            .deserialize(&mut de)
+            .and_then(|()| de.end())
+    });
     (found, result)
 }
 

@@ -14,8 +14,8 @@ use super::blocks::{self, ArrayAt, Blocks, Prefixed, Rest};
 use super::json::{short_message, Element, ItemSeed, RowSeed};
 use super::scan;
 use super::structure::{
-    nests_deeper_than, next_element, reparse, signature, string_end, value_end, value_end_deep,
-    Signature, Walker, MAX_NESTING,
+    mending, nests_deeper_than, next_element, reparse, signature, string_end, value_end,
+    value_end_deep, Signature, Walker, MAX_NESTING,
 };
 use super::{FileCtx, Kept, Reject, Sink};
 use crate::normalize::{key_role_bytes, Context, KeyRole, Raw, Reason};
@@ -1925,7 +1925,8 @@ fn element<S: Sink>(
 }
 
 /// Parses one element and hands on what it holds, but a row that is not one, which it gives
-/// back; on a syntax error nothing is handed on.
+/// back; on a syntax error nothing is handed on. A lone surrogate's escape is read as U+FFFD
+/// ([`mending`]).
 fn parse_element<S: Sink>(
     text: &[u8],
     index: u64,
@@ -1934,6 +1935,21 @@ fn parse_element<S: Sink>(
     ctx: &mut FileCtx<'_, S>,
 ) -> Result<Got, serde_json::Error> {
     let context = || head(text);
+    mending(text, |t| {
+        parse_element_as_is(t, index, at, items, ctx, &context)
+    })
+}
+
+/// [`parse_element`] of `text` as it is; `context`, the excerpt of a reject (the element's own
+/// text, whatever was parsed).
+fn parse_element_as_is<S: Sink>(
+    text: &[u8],
+    index: u64,
+    at: &mut dyn FnMut() -> At,
+    items: &Items,
+    ctx: &mut FileCtx<'_, S>,
+    context: &dyn Fn() -> String,
+) -> Result<Got, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_slice(text);
     match items {
         Items::Records => {

@@ -20,6 +20,7 @@ use serde::Deserialize;
 use super::record_seed::{
     finish_record, passes_scalars, record_entry, Key, NestedSeed, RecordSeed,
 };
+use super::structure::mending_str;
 use crate::normalize::{key_role, Context, Field, KeyRole, Raw, Val};
 
 /// Cuts ` at line 1 column 7` off serde_json's message; the caller says where.
@@ -302,14 +303,20 @@ impl<'de> DeserializeSeed<'de> for EnvelopeBody<'_, 'de> {
 
 impl<'de> EnvelopeBody<'_, 'de> {
     /// A document given as text: read, its elements owning their text.
+    /// A lone surrogate's escape in it is read as U+FFFD ([`mending_str`]): what it holds is
+    /// handed on once it is read, the copy's when the text had one.
     fn text<E: de::Error>(self, text: &str) -> Result<(), E> {
-        let emit = self.emit;
-        let mut own = |e: Element<'_>| emit(e.into_owned());
-        let mut de = serde_json::Deserializer::from_str(text);
-        (TopSeed { emit: &mut own })
-            .deserialize(&mut de)
-            .and_then(|()| de.end())
-            .map_err(|e| E::custom(format!("an Event Hubs message body: {}", short_message(&e))))
+        let mut found = Vec::new();
+        let read = mending_str(text, |text| {
+            found.clear();
+            let mut own = |e: Element<'_>| found.push(e.into_owned());
+            let mut de = serde_json::Deserializer::from_str(text);
+            (TopSeed { emit: &mut own })
+                .deserialize(&mut de)
+                .and_then(|()| de.end())
+        });
+        found.into_iter().for_each(|e| (self.emit)(e));
+        read.map_err(|e| E::custom(format!("an Event Hubs message body: {}", short_message(&e))))
     }
 }
 
@@ -428,19 +435,23 @@ impl<'de> ItemSeed<'_, 'de> {
 
     /// An element given as JSON text (a queue's or a Function's exporter writes each webhook
     /// body or log record it passes on as a string): read as the element it holds, its
-    /// records handed on once the whole text parsed, else one reject for the element.
+    /// records handed on once the whole text parsed, else one reject for the element. A lone
+    /// surrogate's escape in it is read as U+FFFD ([`mending_str`]).
     fn text<E>(self, text: &str) -> Result<(), E> {
         let (index, depth) = (self.index, self.depth + 1);
         let mut found = Vec::new();
-        let mut de = serde_json::Deserializer::from_str(text);
-        let mut keep = |e: Element<'_>| found.push(e.into_owned());
-        let read = (ItemSeed {
-            emit: &mut keep,
-            index,
-            depth,
-        })
-        .deserialize(&mut de)
-        .and_then(|()| de.end());
+        let read = mending_str(text, |text| {
+            found.clear();
+            let mut de = serde_json::Deserializer::from_str(text);
+            let mut keep = |e: Element<'_>| found.push(e.into_owned());
+            (ItemSeed {
+                emit: &mut keep,
+                index,
+                depth,
+            })
+            .deserialize(&mut de)
+            .and_then(|()| de.end())
+        });
         match read {
             Ok(()) => found.into_iter().for_each(|e| (self.emit)(e)),
             Err(e) => (self.emit)(Element::NotRecord(
@@ -970,36 +981,35 @@ impl<'de> Visitor<'de> for Events {
 /// none otherwise (`[INFO] started`, `[1, 2]`).
 fn forwarded_batch(text: &str) -> Vec<Raw<'static>> {
     match records_of(text) {
-        Ok(events) if events.iter().any(forwarded) => {
-            events.into_iter().map(Raw::into_owned).collect()
-        }
+        Ok(events) if events.iter().any(forwarded) => events,
         _ => Vec::new(),
     }
 }
 
 /// The records of the JSON `text`, the whole of it: an array of them when it starts with `[`
-/// ([`Events`]), else one object.
-fn records_of(text: &str) -> serde_json::Result<Vec<Raw<'_>>> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let read = if text.starts_with('[') {
-        de.deserialize_seq(Events)
-    } else {
-        let seed = RecordSeed {
-            ctx: Context::Record,
+/// ([`Events`]), else one object; each owning its text, a lone surrogate's escape read as
+/// U+FFFD ([`mending_str`]).
+fn records_of(text: &str) -> serde_json::Result<Vec<Raw<'static>>> {
+    mending_str(text, |text| {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let read = if text.starts_with('[') {
+            de.deserialize_seq(Events)
+        } else {
+            let seed = RecordSeed {
+                ctx: Context::Record,
+            };
+            seed.deserialize(&mut de).map(|r| r.into_iter().collect())
         };
-        seed.deserialize(&mut de).map(|r| r.into_iter().collect())
-    };
-    read.and_then(|r| de.end().map(|()| r))
+        read.and_then(|r| de.end().map(|()| r))
+            .map(|r| r.into_iter().map(Raw::into_owned).collect())
+    })
 }
 
 /// The records a cell of JSON holds (a custom table's dynamic column in the portal's CSV: the
 /// whole event, or its `data`), `text` starting with `{` (one) or `[` (an array of them),
 /// each owning its text; or why the text does not parse.
 pub(super) fn records_in_cell(text: &str) -> Result<Vec<Raw<'static>>, String> {
-    match records_of(text) {
-        Ok(r) => Ok(r.into_iter().map(Raw::into_owned).collect()),
-        Err(e) => Err(format!("{} at column {}", short_message(&e), e.column())),
-    }
+    records_of(text).map_err(|e| format!("{} at column {}", short_message(&e), e.column()))
 }
 
 /// The records a log line's text holds, forwarded as JSON (see [`Forwarded`]); none for any

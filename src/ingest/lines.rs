@@ -12,7 +12,7 @@ use super::document::{hand_on, starts_as_json_text};
 use super::json::{short_message, Element, TopSeed};
 use super::scan::{self, Layout};
 use super::structure::{
-    self, nests_deeper_than, opens_after_prefix, prefix_time, reparse, Walker, MAX_NESTING,
+    self, mending, nests_deeper_than, opens_after_prefix, prefix_time, reparse, Walker, MAX_NESTING,
 };
 use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::{key_role_bytes, Context, Field, KeyRole, Raw, Reason};
@@ -177,16 +177,22 @@ fn joined<S: Sink>(
 const EXCERPT_SOURCE: usize = 4096;
 
 /// What the serde visitors find in a line, up to where it breaks; and whether a whole value
-/// was read before it broke (bytes after it on the line).
+/// was read before it broke (bytes after it on the line). A lone surrogate's escape is read as
+/// U+FFFD ([`mending`]).
 fn parse(line: &[u8]) -> (Vec<Element<'static>>, Result<(), serde_json::Error>, bool) {
     let mut found = Vec::new();
-    let mut de = serde_json::Deserializer::from_slice(line);
-    let value = {
-        let mut emit = |e: Element<'_>| found.push(e.into_owned());
-        TopSeed { emit: &mut emit }.deserialize(&mut de)
-    };
-    let whole_value = value.is_ok();
-    (found, value.and_then(|()| de.end()), whole_value)
+    let mut whole_value = false;
+    let result = mending(line, |line| {
+        found.clear();
+        let mut de = serde_json::Deserializer::from_slice(line);
+        let value = {
+            let mut emit = |e: Element<'_>| found.push(e.into_owned());
+            TopSeed { emit: &mut emit }.deserialize(&mut de)
+        };
+        whole_value = value.is_ok();
+        value.and_then(|()| de.end())
+    });
+    (found, result, whole_value)
 }
 
 /// What reads one line: [`process_line`] (JSON Lines) or [`log_line`] (a log's lines).

@@ -8,6 +8,7 @@ use std::fmt;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
+use super::structure::mending_str;
 use crate::normalize::{key_role, Context, KeyRole, Raw, Val};
 
 /// The visits of a scalar (a number, a boolean, null) in a visitor that passes them over:
@@ -220,7 +221,7 @@ impl<'de> Visitor<'de> for NestedSeed {
             if !t.starts_with('"') {
                 break;
             }
-            let Ok(inner) = serde_json::from_str::<String>(&t) else {
+            let Ok(inner) = mending_str(&t, |t| serde_json::from_str::<String>(t)) else {
                 break;
             };
             t = Cow::Owned(inner.trim_start().to_string());
@@ -236,14 +237,15 @@ impl<'de> Visitor<'de> for NestedSeed {
         if !t.starts_with('{') {
             return Ok(None);
         }
-        let mut de = serde_json::Deserializer::from_str(&t);
-        let seed = RecordSeed { ctx: self.0 };
-        // Bound before `t` goes: a `Raw`'s drop may look at what it borrows.
-        let read = match seed.deserialize(&mut de) {
-            Ok(r) => Ok(r.map(Raw::into_owned)),
-            Err(_) => Ok(broken()),
-        };
-        read
+        // A lone surrogate's escape in it is read as U+FFFD, as in the text around it.
+        let read = mending_str(&t, |t| {
+            let mut de = serde_json::Deserializer::from_str(t);
+            let seed = RecordSeed { ctx: self.0 };
+            // Bound before `t` goes: a `Raw`'s drop may look at what it borrows.
+            let read = seed.deserialize(&mut de).map(|r| r.map(Raw::into_owned));
+            read
+        });
+        Ok(read.unwrap_or_else(|_| broken()))
     }
     not_an_object!();
 }

@@ -4,12 +4,12 @@
 //!
 //! It gives up, and [`record`] returns `None`, on anything outside that common case: a
 //! container document (`records`, `tables`, `responses`, a v2 frame's `FrameType`), an escaped
-//! key, a `\u` escape of a UTF-16 surrogate in a wanted value, a wanted number that is not a
-//! plain integer, `properties` as a string of JSON, control characters, deep nesting, or
-//! invalid JSON of any kind. The caller then reads the line with the serde visitors of
-//! `json.rs`, which handle every case and word the errors. Whatever this scanner accepts, it
-//! reads exactly as those visitors do (a test compares them on every sample line and on
-//! thousands of damaged ones).
+//! key, a wanted number that is not a plain integer, `properties` as a string of JSON, control
+//! characters, deep nesting, or invalid JSON of any kind. The caller then reads the line with
+//! the serde visitors of `json.rs`, which handle every case and word the errors. Whatever this
+//! scanner accepts, it reads exactly as those visitors do (a test compares them on every sample
+//! line and on thousands of damaged ones); a lone surrogate's `\u` escape, which serde_json
+//! refuses, as they do after the caller mends it (`structure::mending`).
 //!
 //! Its skipping of the values it does not want is part of this parse, not a structure skipper:
 //! it checks the grammar (numbers, literals, escapes, commas, colons) so that a line it accepts
@@ -473,9 +473,10 @@ impl<'a> Scanner<'a, '_> {
 
     /// A wanted string from `start` whose first escape is at `at`, unescaped as serde_json
     /// does. A message that quotes a file name (`\"welcome.mp3\"`) had sent its whole line to
-    /// the serde path. `None` at a control character, an escape JSON does not have, or a
-    /// `\u` escape of a UTF-16 surrogate (a pair, or a lone one that serde_json refuses),
-    /// which the serde path reads and words.
+    /// the serde path. A `\u` escape of a UTF-16 surrogate pair is its character; one of a lone
+    /// surrogate (that serde_json refuses) U+FFFD, as the serde path reads it after mending its
+    /// text. `None` at a control character or an escape JSON does not have, which the serde
+    /// path words.
     #[cold]
     #[inline(never)]
     fn unescaped(&mut self, start: usize, mut at: usize) -> Option<String> {
@@ -492,13 +493,23 @@ impl<'a> Scanner<'a, '_> {
                 b'r' => '\r',
                 b't' => '\t',
                 b'u' => {
-                    let hex = self.b.get(at + 2..at + 6)?;
-                    let mut code = 0u32;
-                    for &h in hex {
-                        code = code * 16 + char::from(h).to_digit(16)?;
-                    }
+                    let code = self.hex(at + 2)?;
                     at += 4;
-                    char::from_u32(code)?
+                    match code {
+                        // A high surrogate and the low one's escape after it: one character.
+                        0xD800..=0xDBFF => match self.low_surrogate(at + 2) {
+                            Some(low) => {
+                                at += 6;
+                                let c = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+                                char::from_u32(c)?
+                            }
+                            None => char::REPLACEMENT_CHARACTER,
+                        },
+                        // Half of one (an emoji cut by an app or a logger), read as the serde
+                        // path reads it (`structure::lone_surrogates_mended`).
+                        0xDC00..=0xDFFF => char::REPLACEMENT_CHARACTER,
+                        _ => char::from_u32(code)?,
+                    }
                 }
                 _ => return None,
             };
@@ -516,6 +527,20 @@ impl<'a> Scanner<'a, '_> {
                 _ => return None,
             }
         }
+    }
+
+    /// The four hex digits at `at`, as a number.
+    fn hex(&self, at: usize) -> Option<u32> {
+        let mut digits = self.b.get(at..at + 4)?.iter();
+        digits.try_fold(0, |n, &h| Some(n << 4 | char::from(h).to_digit(16)?))
+    }
+
+    /// The low surrogate whose `\u` escape is at `at`, if one is.
+    fn low_surrogate(&self, at: usize) -> Option<u32> {
+        if self.b.get(at..at + 2)? != b"\\u" {
+            return None;
+        }
+        self.hex(at + 2).filter(|n| (0xDC00..=0xDFFF).contains(n))
     }
 
     /// Skips the rest of a string after its opening quote, checking its escapes.

@@ -275,6 +275,156 @@ fn classes(w: &[u8]) -> (bool, u64, u64, u64) {
     (backslashes != 0, quotes, opens, closes)
 }
 
+/// `b` with each `\u` escape of a UTF-16 surrogate that is not half of a pair (a high one no
+/// low one's escape follows, a low one alone: an emoji cut in half by an app or a logger, as
+/// JavaScript's `JSON.stringify` writes one) made `\ufffd`, when it holds any. The same
+/// length, so that every position in it (a reject's column, a line's end) is the text's.
+/// serde_json refuses such an escape in a string it reads (its whole record a reject); the
+/// scanner reads it as U+FFFD, as a byte that is not UTF-8 is read ([`super::scan`]).
+pub(super) fn lone_surrogates_mended(b: &[u8]) -> Option<Vec<u8>> {
+    let mut mended: Option<Vec<u8>> = None;
+    lone_surrogates(b, true, |at| {
+        mended.get_or_insert_with(|| b.to_vec())[at + 2..at + 6].copy_from_slice(FFFD);
+    });
+    mended
+}
+
+/// The hex digits of U+FFFD's escape.
+const FFFD: &[u8] = b"fffd";
+
+/// Calls `lone(at)` for each `\u` escape at `at` in `b` of a lone surrogate (see
+/// [`lone_surrogates_mended`]); returns where it stopped: the end of `b`, or with `!end` (more
+/// text follows `b`) the start of an escape that the end of `b` may cut, which is looked at
+/// again with the text after it.
+fn lone_surrogates(b: &[u8], end: bool, mut lone: impl FnMut(usize)) -> usize {
+    let hex = |at: usize| {
+        let mut digits = b.get(at..at + 4)?.iter();
+        digits.try_fold(0u32, |n, &c| Some(n << 4 | char::from(c).to_digit(16)?))
+    };
+    let low = |n: u32| (0xDC00..=0xDFFF).contains(&n);
+    let mut i = 0;
+    while let Some(p) = b.get(i..).and_then(|rest| memchr::memchr(b'\\', rest)) {
+        let at = i + p;
+        // A pair's two escapes take 12 bytes.
+        if !end && at + 12 > b.len() {
+            return at;
+        }
+        // Every backslash in JSON text starts an escape of two bytes or more (`\\ud83d` is a
+        // backslash and text): escapes are followed from the first.
+        i = at + 2;
+        if b.get(at + 1) != Some(&b'u') {
+            continue;
+        }
+        let Some(n) = hex(at + 2) else {
+            continue;
+        };
+        i = at + 6;
+        let alone = match n {
+            0xD800..=0xDBFF => {
+                let paired = b.get(at + 6..at + 8) == Some(b"\\u") && hex(at + 8).is_some_and(low);
+                if paired {
+                    i = at + 12;
+                }
+                !paired
+            }
+            n => low(n),
+        };
+        if alone {
+            lone(at);
+        }
+    }
+    b.len()
+}
+
+/// A document streamed through serde_json (see `document::stream`), which cannot read it
+/// again, with its lone surrogates' escapes read as `\ufffd` ([`lone_surrogates_mended`]) as
+/// its bytes pass: an escape that a read of the input cuts is held back for the next.
+pub(super) struct MendingReader<R> {
+    input: R,
+    buf: Box<[u8]>,
+    /// `buf[from..ready]` is mended and not yet given; `buf[ready..filled]`, an escape that
+    /// may be cut, to be looked at with what follows it.
+    from: usize,
+    ready: usize,
+    filled: usize,
+    eof: bool,
+}
+
+impl<R: std::io::Read> MendingReader<R> {
+    pub(super) fn new(input: R) -> Self {
+        MendingReader {
+            input,
+            buf: vec![0; 1 << 16].into_boxed_slice(),
+            from: 0,
+            ready: 0,
+            filled: 0,
+            eof: false,
+        }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for MendingReader<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while self.from == self.ready {
+            if self.eof {
+                return Ok(0);
+            }
+            // What was held back moves to the front first: a read that fails (a gzip stream
+            // cut short) leaves the reader whole, and one after it goes on from there.
+            self.buf.copy_within(self.ready..self.filled, 0);
+            (self.filled, self.ready, self.from) = (self.filled - self.ready, 0, 0);
+            let n = self.input.read(&mut self.buf[self.filled..])?;
+            self.eof = n == 0;
+            self.filled += n;
+            let buf = &mut self.buf[..self.filled];
+            let mut at = Vec::new();
+            self.ready = lone_surrogates(buf, self.eof, |a| at.push(a));
+            for a in at {
+                buf[a + 2..a + 6].copy_from_slice(FFFD);
+            }
+        }
+        let n = out.len().min(self.ready - self.from);
+        out[..n].copy_from_slice(&self.buf[self.from..self.from + n]);
+        self.from += n;
+        Ok(n)
+    }
+}
+
+/// `parse(text)`, or when that fails and `text` holds a lone surrogate's escape, `parse` of a
+/// copy with U+FFFD's for them ([`lone_surrogates_mended`]): a text that parses costs nothing
+/// more. Looked for whatever the error, so that a text with other damage too is read as
+/// [`reparse`] reads it (after a comma before a closing bracket, which serde names first, a
+/// half emoji). What `parse` gives may not borrow from the text: the copy is gone after it.
+pub(super) fn mending<T, E>(
+    text: &[u8],
+    mut parse: impl FnMut(&[u8]) -> Result<T, E>,
+) -> Result<T, E> {
+    let first = parse(text);
+    if first.is_ok() {
+        return first;
+    }
+    match lone_surrogates_mended(text) {
+        Some(mended) => parse(&mended),
+        None => first,
+    }
+}
+
+/// [`mending`] for text already known to be UTF-8 (JSON text held in a string value, a CSV
+/// cell): the copy only changes ASCII hex digits, so it is UTF-8 too.
+pub(super) fn mending_str<T, E>(
+    text: &str,
+    mut parse: impl FnMut(&str) -> Result<T, E>,
+) -> Result<T, E> {
+    let first = parse(text);
+    if first.is_ok() {
+        return first;
+    }
+    match lone_surrogates_mended(text.as_bytes()).and_then(|m| String::from_utf8(m).ok()) {
+        Some(mended) => parse(&mended),
+        None => first,
+    }
+}
+
 /// How a JSON value that did not parse was read after all ([`reparse`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Repair {
@@ -566,6 +716,114 @@ impl Walker {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Texts and what mending their lone surrogates' escapes makes of them (`None`: nothing).
+    const SURROGATES: &[(&str, Option<&str>)] = &[
+        (r#"{"m":"a\ud83d"}"#, Some(r#"{"m":"a\ufffd"}"#)),
+        (r#"{"m":"a\udc00b"}"#, Some(r#"{"m":"a\ufffdb"}"#)),
+        (r#"{"m":"\ude00\ud83d"}"#, Some(r#"{"m":"\ufffd\ufffd"}"#)),
+        (r#"{"m":"\ud83d\ude00"}"#, None),
+        (r#"{"m":"\uD83D\uDE00"}"#, None),
+        (
+            r#"{"m":"\ud83d\ud83d\ude00"}"#,
+            Some(r#"{"m":"\ufffd\ud83d\ude00"}"#),
+        ),
+        (
+            r#"{"m":"\ud83d\n\udbff"}"#,
+            Some(r#"{"m":"\ufffd\n\ufffd"}"#),
+        ),
+        (r#"{"m":"\ud83d\u0041"}"#, Some(r#"{"m":"\ufffd\u0041"}"#)),
+        // An escaped backslash and text, not an escape; escapes that are no surrogate's.
+        (
+            r#"{"m":"\\ud83d \\\ud83d"}"#,
+            Some(r#"{"m":"\\ud83d \\\ufffd"}"#),
+        ),
+        (r#"{"m":"\u00e9\"\ud7ff\ue000"}"#, None),
+        // Cut or not hex: left for serde to word.
+        (r#"{"m":"\ud83"#, None),
+        (r#"{"m":"\ud83d\ude0"#, Some(r#"{"m":"\ufffd\ude0"#)),
+        (r#"{"m":"\u+83d"}"#, None),
+        ("\\", None),
+    ];
+
+    #[test]
+    fn lone_surrogates_escapes_are_mended_and_pairs_kept() {
+        for &(text, want) in SURROGATES {
+            let got = lone_surrogates_mended(text.as_bytes());
+            assert_eq!(got.as_deref(), want.map(str::as_bytes), "{text}");
+            // What serde_json reads of the mended text, a string with U+FFFD's.
+            if let (Some(m), true) = (want, text.ends_with('}')) {
+                let v: serde_json::Value = serde_json::from_str(m).unwrap();
+                assert!(v["m"].as_str().unwrap().contains('\u{fffd}'), "{m}");
+                assert!(
+                    serde_json::from_str::<serde_json::Value>(text).is_err(),
+                    "{text}"
+                );
+            }
+        }
+        // Read as the parse of the mended text only when the text fails.
+        let parse =
+            |t: &[u8]| serde_json::from_slice::<serde_json::Value>(t).map(|v| v["m"].clone());
+        let read = mending(br#"{"m":"a\ud83dz"}"#, parse).unwrap();
+        assert_eq!(read, "a\u{fffd}z");
+        let read = mending(br#"{"m":"a\ud83d\ude00"}"#, parse).unwrap();
+        assert_eq!(read, "a\u{1f600}");
+        let read = mending_str(r#"{"m":"\udc00"}"#, |t| parse(t.as_bytes())).unwrap();
+        assert_eq!(read, "\u{fffd}");
+    }
+
+    /// A streamed document's reader mends what the reading of it whole mends, however its
+    /// reads cut it (an escape of a pair cut between two reads is held back), and a read of
+    /// it after its input failed goes on where it was (a gzip stream cut short had panicked).
+    #[test]
+    fn the_mending_reader_mends_across_reads() {
+        use std::io::Read;
+        /// An input that gives at most `n` bytes a read, and fails every third read.
+        struct Trickle<'a>(&'a [u8], usize, usize);
+        impl Read for Trickle<'_> {
+            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+                self.2 += 1;
+                if self.2.is_multiple_of(3) {
+                    return Err(std::io::Error::other("a gzip stream cut short"));
+                }
+                let n = self.1.min(out.len()).min(self.0.len());
+                out[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let read_all = |text: &[u8], n: usize, out: usize| {
+            let mut r = MendingReader::new(Trickle(text, n, 0));
+            let mut got = Vec::new();
+            let mut buf = vec![0; out];
+            // Read on after each error: nothing lost, nothing twice.
+            loop {
+                match r.read(&mut buf) {
+                    Ok(0) => return got,
+                    Ok(k) => got.extend_from_slice(&buf[..k]),
+                    Err(e) => assert_eq!(e.to_string(), "a gzip stream cut short"),
+                }
+            }
+        };
+        let mended = |t: &[u8]| lone_surrogates_mended(t).unwrap_or_else(|| t.to_vec());
+        for &(text, _) in SURROGATES {
+            for n in (1..=13).chain([4096]) {
+                for out in [1, 7, 4096] {
+                    let got = read_all(text.as_bytes(), n, out);
+                    assert!(got == mended(text.as_bytes()), "{n} {out}: {text}");
+                }
+            }
+        }
+        // The reader's own buffer (64 KiB) ends at each byte of a pair and a lone one.
+        for k in 0..20 {
+            let mut text = b"x".repeat((1 << 16) - 20 + k);
+            text.extend_from_slice(br#"\ud83d\ude00\udc00\ud83d\u0041"#);
+            text.extend_from_slice(&b"y".repeat(1 << 16));
+            let got = read_all(&text, 1 << 20, 1 << 17);
+            assert!(got == mended(&text), "{k}");
+            assert_eq!(got.len(), text.len());
+        }
+    }
 
     #[test]
     fn trailing_commas_are_found_outside_strings() {

@@ -3161,6 +3161,89 @@ fn a_json_document_with_a_latin1_byte_is_read() {
     }
 }
 
+/// A lone UTF-16 surrogate's `\u` escape in a string (an emoji cut in half by an app or a
+/// logger: JavaScript's `JSON.stringify` writes `\ud83d` so) is read as U+FFFD, as a byte that
+/// is not UTF-8 is, in every shape and in every string of JSON text decoded again: serde_json
+/// refuses it, and its record had been a `bad json document` or `not json` reject (rev70a F6;
+/// a streamed document, every record from it on). A pair stays its character.
+#[test]
+fn a_lone_surrogate_escape_is_read_as_u_fffd_in_every_shape() {
+    let escapes = [
+        (r"\ud83d", "\u{fffd}"),
+        (r"\udc00", "\u{fffd}"),
+        (r"\ude00\ud83d", "\u{fffd}\u{fffd}"),
+        (r"\ud83d\ude00", "\u{1f600}"),
+    ];
+    // `\u{1}` marks where the escapes go, as the text of the file holds them.
+    let props = "{\"resultCode\":400,\"resultSubcode\":8510,\"resultMessage\":\"caf\u{1}\"}";
+    let rec = format!("{{\"time\":\"2026-11-24T01:00:00Z\",\"category\":\"CallAutomationMediaSummary\",\"operationName\":\"Play\",\"properties\":{props}}}");
+    let next = "{\"time\":\"2026-11-24T01:00:01Z\",\"resultCode\":404,\"resultSubcode\":8522}";
+    let event = "{\"id\":\"e1\",\"source\":\"calling/callConnections/c1\",\"type\":\"Microsoft.Communication.PlayFailed\",\"time\":\"2026-11-24T01:00:00Z\",\"data\":{\"operationContext\":\"welcome \u{1}\",\"resultInformation\":{\"code\":400,\"subCode\":8510,\"message\":\"caf\u{1}\"},\"callConnectionId\":\"c1\"}}";
+    let api = "{\"tables\":[{\"name\":\"PrimaryResult\",\"columns\":[{\"name\":\"TimeGenerated\",\"type\":\"datetime\"},{\"name\":\"ResultCode\",\"type\":\"int\"},{\"name\":\"ResultSubcode\",\"type\":\"int\"},{\"name\":\"ResultMessage\",\"type\":\"string\"}],\"rows\":[[\"2026-11-24T01:00:00Z\",400,8510,\"caf\u{1}\"],[\"2026-11-24T01:00:01Z\",404,8522,\"\"]]}]}";
+    let row = r#"["2026-11-24T01:00:00Z",400,8510,"a message long enough to make the rows take some room"]"#;
+    let first = "[\"2026-11-24T01:00:00Z\",400,8510,\"caf\u{1}\"]";
+    let rows = [first]
+        .into_iter()
+        .chain(vec![row; 59_999])
+        .collect::<Vec<_>>()
+        .join(",\n");
+    let batch = format!(
+        r#"{{"responses": [{{"id": "1", "status": 200, "body": {{"tables": [{{"name": "PrimaryResult",
+    "columns": [{{"name": "TimeGenerated", "type": "datetime"}}, {{"name": "ResultCode", "type": "int"}},
+                {{"name": "ResultSubcode", "type": "int"}}, {{"name": "ResultMessage", "type": "string"}}],
+    "rows": [{rows}]}}]}}}}]}}"#
+    );
+    assert!(batch.len() > MAX_RECORD_BYTES);
+    // JSON text held in a string: its escapes are escaped again (`\\ud83d`).
+    let quoted = |t: &str| serde_json::to_string(t).unwrap();
+    let csv_cell = |t: &str| format!("\"{}\"", t.replace('"', "\"\""));
+    let shapes = [
+        // The scanner's, and the serde path's (an escaped key sends the line there).
+        ("lines.jsonl", format!("{rec}\n{next}\n"), 2),
+        ("key.jsonl", format!("{}\n{next}\n", rec.replacen("\"time\"", "\"\\u0074ime\"", 1)), 2),
+        ("events.jsonl", format!("[{event}]\n[{event}]\n"), 2),
+        ("records.json", format!("{{\"records\":[\n{rec},\n{next}\n]}}\n"), 2),
+        ("array.json", format!("[\n{rec},\n{next}\n]\n"), 2),
+        ("one.json", format!("{rec}\n"), 1),
+        ("api.json", format!("{api}\n"), 2),
+        // Over 4 MiB and not read in parallel: streamed.
+        ("batch.json", batch, 60_000),
+        // `properties` as JSON text, an element as JSON text, a record forwarded in a log
+        // line's message, a CSV's `properties` cell and a custom table's cell of the event.
+        ("string.jsonl", format!("{{\"time\":\"2026-11-24T01:00:00Z\",\"properties\":{}}}\n", quoted(props)), 1),
+        ("strings.json", format!("[{}, {}]\n", quoted(&rec), quoted(next)), 2),
+        ("trace.jsonl", format!("{{\"timestamp\":\"2026-11-24T01:00:00Z\",\"message\":{},\"itemType\":\"trace\"}}\n", quoted(&rec)), 1),
+        ("props.csv", format!("TimeGenerated [UTC],OperationName,ResultCode,Properties\r\n\"11/24/2026, 1:00:00.000 AM\",Play,400,{}\r\n", csv_cell(props)), 1),
+        ("cell.csv", format!("TimeGenerated [UTC],Type,Data\r\n\"11/24/2026, 1:00:00.000 AM\",Microsoft.Communication.PlayFailed,{}\r\n", csv_cell(event)), 1),
+    ];
+    // Each shape and escape read otherwise: (name, escapes, accepted of how many, rejected,
+    // the message read).
+    let mut wrong = Vec::new();
+    for (escape, read) in escapes {
+        for (name, doc, n) in &shapes {
+            // Escaped again inside a string of JSON text, as `quoted` escaped the marker.
+            let text = doc
+                .replace("\\u0001", &escape.replace('\\', "\\\\"))
+                .replace('\u{1}', escape);
+            assert!(!text.contains('\u{1}') && !text.contains("u0001"), "{name}");
+            let (c, _, _d) = read_text(name, text.as_bytes());
+            let message = c
+                .records
+                .iter()
+                .find(|r| r.code == 400)
+                .map(|r| &*r.message);
+            if !c.rejects.is_empty()
+                || c.records.len() != *n
+                || message != Some(&format!("caf{read}"))
+            {
+                let counts = format!("{} of {n}, {} rejected", c.records.len(), c.rejects.len());
+                wrong.push(format!("{name} {escape}: {counts}, {message:?}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
 /// The same export twice (a night downloaded into two folders) is read and counted twice, as
 /// asked, and said: stored in a history, the doubled night inflated four weeks of baselines.
 /// Files of one length that differ are not.

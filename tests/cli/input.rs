@@ -295,6 +295,58 @@ fn a_mitigation_of_thousands_of_codes_says_how_many_it_leaves_out() {
     assert_eq!(all.split(' ').count(), 4000);
 }
 
+/// An emoji cut in half by an app or a logger (a lone UTF-16 surrogate's escape, as
+/// JavaScript's `JSON.stringify` writes one) in an event's context or message is read as
+/// U+FFFD, as a byte that is not UTF-8 is (rev70a F6): the events count (2 of 4 had been
+/// `bad json document` rejects, exit 3), every output stays UTF-8, and triage shows the text.
+#[test]
+fn an_emoji_cut_in_half_in_an_event_is_read_as_u_fffd() {
+    let event = |i: u32, context: &str, message: &str| {
+        format!(
+            r#"[{{"id":"e{i}","source":"calling/callConnections/cc1","type":"Microsoft.Communication.PlayFailed","time":"2026-11-24T10:00:0{i}Z","data":{{"operationContext":"{context}","resultInformation":{{"code":400,"subCode":8536,"message":"{message}"}},"callConnectionId":"cc1","correlationId":"c{i}"}}}}]"#
+        ) + "\n"
+    };
+    let failed = "Action failed, file could not be downloaded.";
+    let text = [
+        event(1, r"welcome \ud83d", failed),
+        event(2, "welcome", r"Play failed for \ud83d"),
+        event(3, r"welcome \ud83d\ude00", failed),
+        event(4, r"welcome \udc00", failed),
+    ]
+    .concat();
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("callbacks.jsonl");
+    std::fs::write(&input, text).unwrap();
+    let out = dir.path().join("out");
+    let a = report_to(&input, &out, &["--format", "csv,json,md,html"]).success();
+    assert!(
+        stderr(&a).contains("4 records read: 4 accepted, 0 rejected"),
+        "{}",
+        stderr(&a)
+    );
+    assert!(read_csv(&out.join("rejects.csv")).is_empty());
+    for e in std::fs::read_dir(&out).unwrap() {
+        let p = e.unwrap().path();
+        assert!(
+            std::str::from_utf8(&std::fs::read(&p).unwrap()).is_ok(),
+            "{p:?}"
+        );
+    }
+    let a = bin()
+        .args(["triage", "400/8536"])
+        .arg(&input)
+        .assert()
+        .success();
+    let said = stdout(&a);
+    for text in [
+        "welcome \u{fffd}",
+        "welcome \u{1f600}",
+        "Play failed for \u{fffd}",
+    ] {
+        assert!(said.contains(text), "{text}: {said}");
+    }
+}
+
 #[test]
 fn reads_standard_input() {
     let line =
