@@ -1287,6 +1287,8 @@ pub(super) fn elements<S: Sink>(
                     // member) when an element that lost its opener follows it, first on its
                     // line (its comma lost too, `        ]` alone on its line): that element is
                     // read, a reject of its own (its cells had been lost as this one's debris).
+                    // Looked for only where debris follows: not after each good row (query
+                    // API rows all come this way).
                     let whole = ctx.counts.rejected == rejected;
                     let lost_next = || {
                         let k = stop + b[stop..].iter().position(|c| !c.is_ascii_whitespace())?;
@@ -1296,9 +1298,8 @@ pub(super) fn elements<S: Sink>(
                             .find(|c| !c.is_ascii_whitespace());
                         (before != Some(&b',')).then(|| lost_opener(b, k, record))?
                     };
-                    let debris_after = (!whole || lost_next().is_none())
-                        .then(|| past_pretty_debris(b, (i, stop), top))
-                        .flatten();
+                    let debris_after = past_pretty_debris(b, (i, stop), top)
+                        .filter(|_| !whole || lost_next().is_none());
                     if let Some((j, bare)) = debris_after {
                         if ctx.counts.rejected == rejected {
                             last_good = Some(i);
