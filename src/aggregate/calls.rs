@@ -32,12 +32,15 @@ pub enum Calls {
 pub enum Large {
     /// At most [`FEW`] ids, ascending.
     Few(Vec<u32>),
-    Sparse(RoaringBitmap),
-    /// Bit `i` of word `i / 64`; `len` is the number of bits set.
-    Dense {
-        words: Vec<u64>,
+    /// `len` and `max` are the bitmap's, kept beside it: each member added asks whether the
+    /// set is smaller as a bitset, which the bitmap answers by walking its containers.
+    Sparse {
+        bits: RoaringBitmap,
         len: u64,
+        max: u32,
     },
+    /// Bit `i` of word `i / 64`; `len` is the number of bits set.
+    Dense { words: Vec<u64>, len: u64 },
 }
 
 impl Default for Calls {
@@ -77,7 +80,7 @@ impl Calls {
             Calls::Inline { len, ids } => Some(&ids[..usize::from(*len)]),
             Calls::Heap(large) => match &**large {
                 Large::Few(ids) => Some(ids),
-                Large::Sparse(_) | Large::Dense { .. } => None,
+                Large::Sparse { .. } | Large::Dense { .. } => None,
             },
         }
     }
@@ -123,7 +126,7 @@ impl Calls {
         }
         match self {
             Calls::Heap(large) => match &**large {
-                Large::Sparse(r) => r.contains(id),
+                Large::Sparse { bits, .. } => bits.contains(id),
                 Large::Dense { words, .. } => {
                     (words.get((id / 64) as usize)).is_some_and(|w| w & (1 << (id % 64)) != 0)
                 }
@@ -136,7 +139,7 @@ impl Calls {
     pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
         let (sparse, dense) = match self {
             Calls::Heap(large) => match &**large {
-                Large::Sparse(r) => (Some(r.iter()), None),
+                Large::Sparse { bits, .. } => (Some(bits.iter()), None),
                 Large::Dense { words, .. } => (None, Some(bits(words))),
                 Large::Few(_) => (None, None),
             },
@@ -166,7 +169,7 @@ impl Large {
     fn len(&self) -> u64 {
         match self {
             Large::Few(ids) => ids.len() as u64,
-            Large::Sparse(r) => r.len(),
+            Large::Sparse { len, .. } => *len,
             Large::Dense { len, .. } => *len,
         }
     }
@@ -182,13 +185,17 @@ impl Large {
                 } else {
                     let mut r: RoaringBitmap = ids.iter().copied().collect();
                     r.insert(id);
-                    *self = Large::Sparse(r);
+                    *self = Large::sparse(r);
                     self.rebalance();
                 }
             }
-            Large::Sparse(r) => {
-                if r.insert(id) {
-                    self.rebalance();
+            Large::Sparse { bits, len, max } => {
+                if bits.insert(id) {
+                    *len += 1;
+                    *max = (*max).max(id);
+                    if dense_is_smaller(*len, *max) {
+                        self.rebalance();
+                    }
                 }
             }
             Large::Dense { words, len } => {
@@ -209,31 +216,50 @@ impl Large {
         }
     }
 
+    /// A compressed bitmap's form, its length and maximum read once.
+    fn sparse(bits: RoaringBitmap) -> Large {
+        let (len, max) = (bits.len(), bits.max().unwrap_or(0));
+        Large::Sparse { bits, len, max }
+    }
+
     /// Switches to the smaller form. Cheap unless it switches: a length and a maximum.
     fn rebalance(&mut self) {
-        let (len, max) = match self {
-            Large::Few(_) => return,
-            Large::Sparse(r) => (r.len(), r.max()),
-            Large::Dense { words, len } => (*len, Some(words.len() as u32 * 64 - 1)),
-        };
-        let Some(max) = max else { return };
-        let dense_bytes = u64::from(max / 64 + 1) * 8;
-        let sparse_bytes = len * SPARSE_BYTES_PER_MEMBER;
         match self {
-            // Hysteresis: turn dense well past the break-even point, back only well below it.
-            Large::Sparse(r) if dense_bytes * 2 < sparse_bytes => {
-                let mut words = vec![0u64; (max / 64 + 1) as usize];
-                for id in r.iter() {
+            Large::Sparse { bits, len, max } if dense_is_smaller(*len, *max) => {
+                let mut words = vec![0u64; (*max / 64 + 1) as usize];
+                for id in bits.iter() {
                     words[(id / 64) as usize] |= 1 << (id % 64);
                 }
-                *self = Large::Dense { words, len };
+                *self = Large::Dense { words, len: *len };
             }
-            Large::Dense { words, .. } if dense_bytes > sparse_bytes * 2 => {
-                *self = Large::Sparse(bits(words).collect());
+            Large::Dense { words, len } if sparse_is_smaller(*len, words.len() as u32 * 64 - 1) => {
+                *self = Large::sparse(bits(words).collect());
             }
             _ => {}
         }
     }
+}
+
+/// The bytes of a bitset up to `max`, and of a compressed bitmap of `len` members.
+fn sizes(len: u64, max: u32) -> (u64, u64) {
+    (u64::from(max / 64 + 1) * 8, len * SPARSE_BYTES_PER_MEMBER)
+}
+
+/// Whether a compressed bitmap of `len` members up to `max` is smaller as a bitset: once the
+/// bitset is smaller at all, counting two bytes a member, where the bitmap holds more (its
+/// containers, and room to grow in its arrays). Inserting into a bitset is setting a bit; into
+/// the bitmap, a binary search and moving the members after it.
+fn dense_is_smaller(len: u64, max: u32) -> bool {
+    let (dense, sparse) = sizes(len, max);
+    dense < sparse
+}
+
+/// Whether a bitset of `len` members up to `max` is smaller as a compressed bitmap: only once
+/// the bitset is twice the size (hysteresis: a set near the break-even point does not switch to
+/// and fro as it grows).
+fn sparse_is_smaller(len: u64, max: u32) -> bool {
+    let (dense, sparse) = sizes(len, max);
+    dense > sparse * 2
 }
 
 /// Sets the bits of `ids` (none past `max`) in a bitset of `len` members, grown once to hold
@@ -315,7 +341,7 @@ impl Calls {
             room.ids.sort_unstable();
             room.ids.dedup();
         }
-        let mut theirs = Large::Sparse(
+        let mut theirs = Large::sparse(
             RoaringBitmap::from_sorted_iter(room.ids.iter().copied()).expect("ascending"),
         );
         theirs.rebalance();
@@ -325,6 +351,21 @@ impl Calls {
 
 impl Extend<u32> for Calls {
     fn extend<I: IntoIterator<Item = u32>>(&mut self, ids: I) {
+        if let Calls::Heap(large) = self {
+            if let Large::Sparse { bits, len, max } = &mut **large {
+                // Into a compressed bitmap, the form chosen once for all of them: a list's ids
+                // added to a table's set of a key (or its operation, or resource) for each cell
+                // of a few calls.
+                for id in ids {
+                    if bits.insert(id) {
+                        *len += 1;
+                        *max = (*max).max(id);
+                    }
+                }
+                large.rebalance();
+                return;
+            }
+        }
         for id in ids {
             self.insert(id);
         }
@@ -350,7 +391,9 @@ impl BitOrAssign<&Calls> for Calls {
                         set_bits(words, len, ids.last().copied(), ids.iter().copied())
                     }
                     (None, Calls::Heap(theirs)) => match &**theirs {
-                        Large::Sparse(r) => set_bits(words, len, r.max(), r.iter()),
+                        Large::Sparse { bits, max, .. } => {
+                            set_bits(words, len, Some(*max), bits.iter())
+                        }
                         _ => unreachable!("a list or a bitset"),
                     },
                     (None, Calls::Inline { .. }) => unreachable!("a list"),
@@ -374,8 +417,9 @@ impl BitOrAssign<&Calls> for Calls {
                     mine.rebalance();
                     return;
                 }
-                (Large::Sparse(a), Large::Sparse(b)) => {
+                (Large::Sparse { bits: a, len, max }, Large::Sparse { bits: b, .. }) => {
                     *a |= b;
+                    (*len, *max) = (a.len(), a.max().unwrap_or(0));
                     mine.rebalance();
                     return;
                 }
@@ -386,6 +430,11 @@ impl BitOrAssign<&Calls> for Calls {
             // A short list into a larger set: that set, with the list's ids added.
             let mine = std::mem::replace(self, other.clone());
             self.extend(mine.iter());
+        } else if other.is_dense() {
+            // A compressed bitmap into a bitset: the bitset, with the bitmap's ids set as bits,
+            // not each of the bitset's ids inserted into the bitmap.
+            let mine = std::mem::replace(self, other.clone());
+            *self |= &mine;
         } else {
             self.extend(other.iter());
         }
@@ -420,6 +469,34 @@ mod tests {
         }
     }
 
+    /// A compressed bitmap turns into a bitset as soon as the bitset is smaller, counting two
+    /// bytes a member: ids spread over `0..5000` take 624 bytes as a bitset, so 300 of them
+    /// (600 bytes) stay a bitmap and 313 are a bitset, whether added one by one or a list at a
+    /// time.
+    #[test]
+    fn turns_dense_as_soon_as_a_bitset_is_smaller() {
+        let spread = |n: u32| (0..n).map(move |i| 4987 - i * 4987 / 400);
+        let mut c: Calls = spread(300).collect();
+        assert!(matches!(
+            large(&c),
+            Some(Large::Sparse {
+                len: 300,
+                max: 4987,
+                ..
+            })
+        ));
+        for id in spread(313).skip(300) {
+            c.insert(id);
+        }
+        assert!(matches!(large(&c), Some(Large::Dense { len: 313, .. })));
+        assert_eq!(ids(&c), spread(313).rev().collect::<Vec<_>>());
+        let mut d: Calls = spread(300).collect();
+        let list: Calls = spread(332).skip(300).collect();
+        d |= &list;
+        assert!(matches!(large(&d), Some(Large::Dense { len: 332, .. })));
+        assert_eq!(ids(&d), spread(332).rev().collect::<Vec<_>>());
+    }
+
     #[test]
     fn turns_dense_when_smaller_and_back_when_the_range_grows() {
         let mut c = Calls::new();
@@ -432,7 +509,7 @@ mod tests {
         assert_eq!(c.len(), 1000);
         // One far id: a bitset up to it would be far larger than the members justify.
         c.insert(10_000_000);
-        assert!(matches!(large(&c), Some(Large::Sparse(_))));
+        assert!(matches!(large(&c), Some(Large::Sparse { .. })));
         assert_eq!(c.len(), 1001);
         assert_eq!(ids(&c).last(), Some(&10_000_000));
     }
@@ -451,7 +528,7 @@ mod tests {
         assert_eq!((c.len(), ids(&c)), (FEW as u64, want.clone()));
         c.insert(1);
         want.insert(1, 1);
-        assert!(matches!(large(&c), Some(Large::Sparse(_))));
+        assert!(matches!(large(&c), Some(Large::Sparse { .. })));
         assert_eq!((c.len(), ids(&c)), (FEW as u64 + 1, want));
     }
 
@@ -477,6 +554,10 @@ mod tests {
             (&few, &a),
             (&a, &few),
             (&few, &b),
+            (&b, &a),
+            (&b, &c),
+            (&b, &more),
+            (&b, &few),
         ] {
             let mut u = x.clone();
             u |= y;
@@ -510,7 +591,7 @@ mod tests {
             (0..50_000).step_by(97).collect(),
             (0..3000).collect(),
         ];
-        assert!(matches!(large(&targets[3]), Some(Large::Sparse(_))));
+        assert!(matches!(large(&targets[3]), Some(Large::Sparse { .. })));
         assert!(matches!(large(&targets[4]), Some(Large::Dense { .. })));
         // A reversal of 0..4000 and a scatter over millions: out of order, each id once.
         let sources: Vec<Vec<u32>> = vec![
@@ -542,7 +623,7 @@ mod tests {
             (2000..2100).chain([10_000_000]).collect(),
             (0..9000).step_by(5).collect(),
         ];
-        assert!(matches!(large(&others[2]), Some(Large::Sparse(_))));
+        assert!(matches!(large(&others[2]), Some(Large::Sparse { .. })));
         for o in &others {
             let mut u = dense.clone();
             u |= o;
