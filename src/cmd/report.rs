@@ -50,6 +50,7 @@ pub fn run(cat: Catalogue, args: &ReportArgs, also_read: &[(PathBuf, &str)]) -> 
     );
     rep.copied = copied;
     rep.csv_not_written = !formats.contains(&ReportFormat::Csv);
+    rep.json_not_written = !formats.contains(&ReportFormat::Json);
     render::report_files(&rep, &cat, &formats, out, &mut set)?;
     let exit = rep.exit(args.fail_on_spike, args.max_bad);
     crate::output::ends_with(exit as u8);

@@ -461,7 +461,7 @@ mod snapshots {
             super::failures_over_time(&r).unwrap(),
             super::top_keys(&r, 10).unwrap(),
             super::category_split(&r).unwrap(),
-            super::spike(&r.spikes.flagged[0], 0).unwrap(),
+            super::spike(&r.spike_rows[0].verdict, 0).unwrap(),
         ];
         insta::assert_snapshot!(all.join("\n"));
     }

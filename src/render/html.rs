@@ -507,7 +507,7 @@ fn header(s: &mut Page, r: &Report) {
 
 /// The volume test's verdict, when there is one to say, each scope flagged a line.
 fn volume_section(s: &mut Page, r: &Report) -> io::Result<()> {
-    let (head, flagged) = crate::render::summary::volume_lines(r);
+    let (head, flagged, more) = crate::render::summary::volume_lines(r);
     if !head.is_empty() {
         s.push_str("<section id=\"volume\">\n<h2>Volume</h2>\n");
         let _ = writeln!(s, "<p>{}</p>", escape(&head));
@@ -519,6 +519,9 @@ fn volume_section(s: &mut Page, r: &Report) -> io::Result<()> {
                 escape(status),
                 escape(rest)
             );
+        }
+        if let Some(line) = crate::render::summary::scopes_cut(r, more) {
+            let _ = writeln!(s, "<p>{}</p>", escape(&line));
         }
         for line in &r.spikes.volume_untested {
             let _ = writeln!(s, "<p>{}</p>", escape(line));
@@ -556,7 +559,7 @@ fn resources_section(s: &mut Page, r: &Report) -> io::Result<()> {
 fn spikes_section(s: &mut Page, r: &Report, cat: &Catalogue) -> Result<()> {
     let sp = &r.spikes;
     s.push_str("<section id=\"spikes\">\n<h2>Spikes</h2>\n");
-    if sp.flagged.is_empty() {
+    if r.spike_rows.is_empty() {
         let text = sp.note.clone().unwrap_or_else(|| {
             format!("No spikes on {}.", sp.day.map(day_text).unwrap_or_default())
         });
@@ -569,7 +572,8 @@ fn spikes_section(s: &mut Page, r: &Report, cat: &Catalogue) -> Result<()> {
     for line in apart.iter().chain(&sp.untested_why) {
         let _ = writeln!(s, "<p>{}</p>", escape(line));
     }
-    for (i, row) in r.spike_rows.iter().enumerate() {
+    let (said, more) = r.spikes_said();
+    for (i, row) in said.into_iter().enumerate() {
         let v = &row.verdict;
         let m = cat.lookup(v.key.0, v.key.1).mitigation;
         let _ = write!(
@@ -590,6 +594,10 @@ fn spikes_section(s: &mut Page, r: &Report, cat: &Catalogue) -> Result<()> {
             "<figure>\n{svg}\n<figcaption>{} on the day (red) and on the same weekday of the previous weeks; the line is the count expected for the day's volume.</figcaption>\n</figure>\n</div>\n",
             escape(&crate::catalogue::key_label(v.key.0, v.key.1))
         );
+        s.spill()?;
+    }
+    if let Some(line) = crate::render::summary::spikes_cut(r, more) {
+        let _ = writeln!(s, "<p>{}</p>", escape(&line));
     }
     s.push_str("</section>\n");
     s.spill()?;

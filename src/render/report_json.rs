@@ -18,7 +18,7 @@ use crate::time::{day_text, rfc3339};
 #[derive(Serialize)]
 struct Doc<'a> {
     volume: Made<'a>,
-    spikes: Value,
+    spikes: Spikes<'a>,
     /// The silent-failure test, when the run made it ([`silent`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     silent: Option<Value>,
@@ -66,6 +66,71 @@ impl Serialize for Inputs<'_> {
             rejected: f.rejected,
             skipped: f.skipped,
             outside_window: f.outside,
+        }))
+    }
+}
+
+/// The spike test: its sentences as values, its rows, explanations and keys new below the
+/// minimum count written one at a time (a night of keys new to the history by the thousand).
+#[derive(Serialize)]
+struct Spikes<'a> {
+    day: Option<String>,
+    note: &'a Option<String>,
+    /// The baseline days stored partial, as the volume section says them: too many for a
+    /// test, or left out of one of enough complete days.
+    partial_baseline: &'a Option<String>,
+    baseline_left_out: &'a Option<String>,
+    /// The scopes the volume test left untested while it tested all records, with why
+    /// (`Not tested: resource acs-prod, for want of 3 baseline days ...`).
+    volume_untested: &'a [String],
+    untested_keys: usize,
+    untested_callback_keys: Vec<Value>,
+    new_below_min_count: NewBelowMin<'a>,
+    rows: Made<'a>,
+    explanations: Explanations<'a>,
+}
+
+/// The failure keys new to the history below `--spike-min-count`, with their counts.
+struct NewBelowMin<'a>(&'a Report);
+
+impl Serialize for NewBelowMin<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0.spikes.new_below_min.iter()).map(
+            |&((code, subcode), count)| json!({"code": code, "subcode": subcode, "count": count}),
+        ))
+    }
+}
+
+/// Each flagged key's numbers and sentence, in spikes.csv's order, each made as it is written.
+struct Explanations<'a>(&'a Report, &'a Catalogue);
+
+impl Serialize for Explanations<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let cat = self.1;
+        s.collect_seq(self.0.spike_rows.iter().map(|row| {
+            let v = &row.verdict;
+            json!({
+                "code": v.key.0, "subcode": v.key.1, "sentence": spike_sentence_with_target(v, cat),
+                "count": v.count, "exposure": v.exposure,
+                "baseline_count": v.baseline_count, "baseline_exposure": v.baseline_exposure,
+                "exposure_kinds": (!v.exposure_kinds.is_empty()).then_some(&v.exposure_kinds),
+                "all_kinds_why": v.all_kinds,
+                "left_out": (!v.left_out.is_empty()).then_some(&v.left_out),
+                "baseline_days": v.baseline_days.iter().map(|d| day_text(*d)).collect::<Vec<_>>(),
+                "expected": v.expected, "ratio": v.ratio, "p_value": v.p_value,
+                "status": v.status.as_str(),
+                "by_resource": v.by_resource.as_ref().map(|b| json!({
+                    "counts": b.counts.iter().map(|(name, count)| json!({
+                        "resource": name, "count": count,
+                    })).collect::<Vec<_>>(),
+                    "more_resources": b.more.0, "more_count": b.more.1,
+                    "not_named": b.not_named, "resources_without": b.without_count,
+                })),
+                "target": v.target.as_ref().map(|t| json!({
+                    "target": crate::text::mask_numbers(&t.target),
+                    "count": t.count, "of": t.of,
+                })),
+            })
         }))
     }
 }
@@ -140,47 +205,20 @@ fn silent(r: &Report) -> Option<Value> {
 pub fn write(r: &Report, cat: &Catalogue, w: &mut dyn Write) -> anyhow::Result<()> {
     let doc = Doc {
         volume: Made(r, Maker::InParts(Report::volume_parts)),
-        spikes: json!({
-            "day": r.spikes.day.map(day_text),
-            "note": r.spikes.note,
-            // The baseline days stored partial, as the volume section says them: too many for a
-            // test, or left out of one of enough complete days.
-            "partial_baseline": r.spikes.partial_baseline,
-            "baseline_left_out": r.spikes.baseline_left_out,
-            // The scopes the volume test left untested while it tested all records, with why
-            // (`Not tested: resource acs-prod, for want of 3 baseline days ...`).
-            "volume_untested": r.spikes.volume_untested,
-            "untested_keys": r.spikes.untested,
-            "untested_callback_keys": r.spikes.untested_apart.iter().map(|(resource, (code, subcode))| json!({
+        spikes: Spikes {
+            day: r.spikes.day.map(day_text),
+            note: &r.spikes.note,
+            partial_baseline: &r.spikes.partial_baseline,
+            baseline_left_out: &r.spikes.baseline_left_out,
+            volume_untested: &r.spikes.volume_untested,
+            untested_keys: r.spikes.untested,
+            untested_callback_keys: r.spikes.untested_apart.iter().map(|(resource, (code, subcode))| json!({
                 "resource": resource, "code": code, "subcode": subcode,
             })).collect::<Vec<_>>(),
-            "new_below_min_count": r.spikes.new_below_min.iter().map(|&((code, subcode), count)| json!({
-                "code": code, "subcode": subcode, "count": count,
-            })).collect::<Vec<_>>(),
-            "rows": rows(&r.spikes_table()),
-            "explanations": r.spikes.flagged.iter().map(|v| json!({
-                "code": v.key.0, "subcode": v.key.1, "sentence": spike_sentence_with_target(v, cat),
-                "count": v.count, "exposure": v.exposure,
-                "baseline_count": v.baseline_count, "baseline_exposure": v.baseline_exposure,
-                "exposure_kinds": (!v.exposure_kinds.is_empty()).then_some(&v.exposure_kinds),
-                "all_kinds_why": v.all_kinds,
-                "left_out": (!v.left_out.is_empty()).then_some(&v.left_out),
-                "baseline_days": v.baseline_days.iter().map(|d| day_text(*d)).collect::<Vec<_>>(),
-                "expected": v.expected, "ratio": v.ratio, "p_value": v.p_value,
-                "status": v.status.as_str(),
-                "by_resource": v.by_resource.as_ref().map(|b| json!({
-                    "counts": b.counts.iter().map(|(name, count)| json!({
-                        "resource": name, "count": count,
-                    })).collect::<Vec<_>>(),
-                    "more_resources": b.more.0, "more_count": b.more.1,
-                    "not_named": b.not_named, "resources_without": b.without_count,
-                })),
-                "target": v.target.as_ref().map(|t| json!({
-                    "target": crate::text::mask_numbers(&t.target),
-                    "count": t.count, "of": t.of,
-                })),
-            })).collect::<Vec<Value>>(),
-        }),
+            new_below_min_count: NewBelowMin(r),
+            rows: Made(r, Maker::InParts(Report::spikes_parts)),
+            explanations: Explanations(r, cat),
+        },
         silent: silent(r),
         period: json!({
             "first": r.first.map(rfc3339),

@@ -8,6 +8,7 @@ use crate::render::{keys_cut, sparkline, MOST_KEYS, PART_ROWS};
 use crate::report::table::{Col, Table};
 use crate::report::tables::excerpt_text;
 use crate::report::triage::{next_steps, Numbers};
+use crate::report::MOST_SAID;
 use crate::report::{description_in_sentence, share, spike_sentence, Report, SpikeRow, NOT_NAMED};
 use crate::row;
 use crate::spikes::volume::{VolumeStatus, VolumeVerdict, MIN_EXPECTED};
@@ -54,12 +55,44 @@ pub fn rate(r: &Report, x: f64) -> String {
     }
 }
 
-/// What the volume test says of the report day, in one line when nothing dropped.
-pub fn volume_lines(r: &Report) -> (String, Vec<String>) {
+/// Names said one by one in a sentence, at most [`MOST_SAID`], then how many more:
+/// `acs-00010, acs-00011 and 1970 more`.
+pub fn names_said(names: &[&str]) -> String {
+    let said = names[..names.len().min(MOST_SAID)].join(", ");
+    match names.len().saturating_sub(MOST_SAID) {
+        0 => said,
+        more => format!("{said} and {more} more"),
+    }
+}
+
+/// Of the volume scopes `said`, in their order, those said one by one: all records and each
+/// log kind (a few), and the first [`MOST_SAID`] resources; and how many resources more (made
+/// up by the hundred thousand, or a tenant's 2,000 that stopped).
+pub fn scopes_said<'a>(
+    said: impl IntoIterator<Item = &'a VolumeVerdict>,
+) -> (Vec<&'a VolumeVerdict>, usize) {
+    let (mut kept, mut resources) = (Vec::new(), 0);
+    for v in said {
+        if v.scope.starts_with("resource ") {
+            resources += 1;
+            if resources > MOST_SAID {
+                continue;
+            }
+        }
+        kept.push(v);
+    }
+    (kept, resources.saturating_sub(MOST_SAID))
+}
+
+/// What the volume test says of the report day, in one line when nothing dropped: the head,
+/// and the scopes said (flagged, noted or retired) as [`scopes_said`] keeps them, with how
+/// many resources more.
+pub fn volume_lines(r: &Report) -> (String, Vec<String>, usize) {
     let Some(day) = r.volume.first().map(|v| day_text(v.day)) else {
-        return (String::new(), Vec::new());
+        return (String::new(), Vec::new(), 0);
     };
     let (said, first) = volume_said(r);
+    let (said, more) = scopes_said(said);
     let flagged: Vec<String> = (said.iter())
         .map(|v| format!("{} {}", v.status.as_str(), v.sentence()))
         .collect();
@@ -70,7 +103,7 @@ pub fn volume_lines(r: &Report) -> (String, Vec<String>) {
         }
         many => format!(
             ", resources {} first: the lines of all records and the kinds follow from them",
-            many.join(", ")
+            names_said(many)
         ),
     };
     let only_retired =
@@ -97,7 +130,7 @@ pub fn volume_lines(r: &Report) -> (String, Vec<String>) {
     } else {
         format!("No drop on {day}: {}.", within_range(r))
     };
-    (head, flagged)
+    (head, flagged, more)
 }
 
 /// The scopes said of the report day (flagged, noted or retired), in scope order, but for one:
@@ -214,7 +247,7 @@ pub fn copied_line(r: &Report) -> Option<String> {
 }
 
 fn volume_section(s: &mut String, r: &Report) {
-    let (head, flagged) = volume_lines(r);
+    let (head, flagged, more) = volume_lines(r);
     if head.is_empty() {
         return;
     }
@@ -225,6 +258,9 @@ fn volume_section(s: &mut String, r: &Report) {
     }
     if !flagged.is_empty() {
         s.push('\n');
+    }
+    if let Some(line) = scopes_cut(r, more) {
+        let _ = writeln!(s, "{}\n", escape(&line));
     }
     for line in &r.spikes.volume_untested {
         let _ = writeln!(s, "{}\n", escape(line));
@@ -248,7 +284,7 @@ fn spikes_section(s: &mut String, r: &Report, cat: &Catalogue) {
     if let Some(line) = new_below_min_line(r, cat) {
         let _ = writeln!(s, "{}\n", escape(&line));
     }
-    if sp.flagged.is_empty() {
+    if r.spike_rows.is_empty() {
         let _ = writeln!(
             s,
             "No spikes on {day}: no failure key is significantly above the same weekday of the previous {} weeks.{}\n",
@@ -264,11 +300,12 @@ fn spikes_section(s: &mut String, r: &Report, cat: &Catalogue) {
     for line in untested_apart_line(r).iter().chain(&sp.untested_why) {
         let _ = writeln!(s, "{}\n", escape(line));
     }
-    if sp.flagged.is_empty() {
+    if r.spike_rows.is_empty() {
         return;
     }
     let _ = writeln!(s, "Flagged on {day}:\n");
-    for row in &r.spike_rows {
+    let (said, more) = r.spikes_said();
+    for row in said {
         let v = &row.verdict;
         let _ = writeln!(
             s,
@@ -293,6 +330,31 @@ fn spikes_section(s: &mut String, r: &Report, cat: &Catalogue) {
         );
     }
     s.push('\n');
+    if let Some(line) = spikes_cut(r, more) {
+        let _ = writeln!(s, "{}\n", escape(&line));
+    }
+}
+
+/// The line under the flagged keys said one by one when `more` were not: `4980 more flagged
+/// keys are not shown here (the failure class and the most significant first); all are in
+/// spikes.csv and report.json.`
+pub fn spikes_cut(r: &Report, more: usize) -> Option<String> {
+    (more > 0).then(|| {
+        format!(
+            "{more} more flagged keys are not shown here (the failure class and the most significant first); all are in {}.",
+            r.whole_in("spikes.csv")
+        )
+    })
+}
+
+/// The line under the volume scopes said one by one when `more` were not.
+pub fn scopes_cut(r: &Report, more: usize) -> Option<String> {
+    (more > 0).then(|| {
+        format!(
+            "{more} more resources flagged, low, risen or retired are not shown here; all are in {}.",
+            r.whole_in("volume.csv")
+        )
+    })
 }
 
 /// What is to be done for a flagged failure-class key without a documented mitigation, after
@@ -900,7 +962,7 @@ mod tests {
             ]
         };
         r.volume = scopes(300);
-        let (head, lines) = volume_lines(&r);
+        let (head, lines, _) = volume_lines(&r);
         assert!(
             head.ends_with(
                 ", resource acs-prod first: the lines of all records and the kinds follow from it:"
@@ -910,7 +972,7 @@ mod tests {
         assert!(lines[0].starts_with("DROP resource acs-prod"), "{lines:?}");
         assert!(lines[1].starts_with("DROP all"), "{lines:?}");
         r.volume = scopes(100);
-        let (head, lines) = volume_lines(&r);
+        let (head, lines, _) = volume_lines(&r);
         assert_eq!(head, format!("Flagged on {}:", day_text(day)));
         assert!(lines[0].starts_with("DROP all"), "{lines:?}");
     }
@@ -931,7 +993,7 @@ mod tests {
         ];
         let why = "Not tested: resource acs-prod, for want of 3 baseline days that count it: ...";
         r.spikes.volume_untested = vec![why.to_string()];
-        let (head, lines) = volume_lines(&r);
+        let (head, lines, _) = volume_lines(&r);
         assert!(lines.is_empty(), "{lines:?}");
         assert_eq!(
             head,
@@ -940,7 +1002,7 @@ mod tests {
         let md = render(&r, &cat);
         assert!(md.contains(&format!("{head}\n\n{}\n", escape(why))), "{md}");
         r.volume.remove(1);
-        let (head, _) = volume_lines(&r);
+        let (head, _, _) = volume_lines(&r);
         assert!(
             head.ends_with("each resource are within their usual range."),
             "{head}"
@@ -960,7 +1022,7 @@ mod tests {
             test_scope(day, "all", 2300, &[2300, 2300, 2300, 2300], &th),
             test_scope(day, "resource acs-prod", 1165, &base, &th),
         ];
-        let (head, lines) = volume_lines(&r);
+        let (head, lines, _) = volume_lines(&r);
         assert!(
             head.ends_with("; below the usual range, not paged:"),
             "{head}"
@@ -972,7 +1034,7 @@ mod tests {
         );
         assert!(lines[0].contains("58% of it (down 42%)"), "{lines:?}");
         r.volume[1] = test_scope(day, "resource acs-prod", 1800, &base, &th);
-        let (head, lines) = volume_lines(&r);
+        let (head, lines, _) = volume_lines(&r);
         assert!(lines.is_empty(), "{lines:?}");
         assert!(!head.contains("within their usual range"), "{head}");
         assert!(
@@ -982,7 +1044,7 @@ mod tests {
             "{head}"
         );
         r.volume[1] = test_scope(day, "kind operations", 4140, &[1380, 1380, 1380], &th);
-        let (head, lines) = volume_lines(&r);
+        let (head, lines, _) = volume_lines(&r);
         assert!(
             head.ends_with("; above the usual range, not paged:"),
             "{head}"
@@ -992,7 +1054,7 @@ mod tests {
             "{lines:?}"
         );
         r.volume.pop();
-        let (head, _) = volume_lines(&r);
+        let (head, _, _) = volume_lines(&r);
         assert!(head.ends_with("are within their usual range."), "{head}");
     }
 

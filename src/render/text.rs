@@ -3,6 +3,7 @@
 
 use super::summary::pct;
 use crate::config::ReportFormat;
+use crate::report::MOST_SAID;
 use crate::text::{hostile, line, REPLACEMENT};
 
 /// Wraps `s` to `width` columns, each line prefixed by `indent`. [`hostile`] characters become
@@ -115,8 +116,17 @@ pub fn run_summary(
         if !first.is_empty() {
             lines.push(line(&super::summary::volume_lines(r).0));
         }
-        for v in (said.iter()).filter(|v| v.status.flagged() || v.status.noted()) {
+        let (scopes, more) = super::summary::scopes_said(
+            (said.iter().copied()).filter(|v| v.status.flagged() || v.status.noted()),
+        );
+        for v in scopes {
             lines.push(format!("{}: {}", v.status.as_str(), line(&v.sentence())));
+        }
+        if more > 0 {
+            lines.push(format!(
+                "{more} more resources flagged, low or risen not shown; {}",
+                all_in(r, "volume.csv", out)
+            ));
         }
         // Baseline days left out as partial: the tests compare with fewer days, and say why.
         if let Some(left_out) = &r.spikes.baseline_left_out {
@@ -130,12 +140,19 @@ pub fn run_summary(
         if let Some(l) = super::summary::untested_apart_line(r) {
             lines.push(line(&l));
         }
-        for s in &r.spike_rows {
+        let (spikes, more) = r.spikes_said();
+        for s in spikes {
             lines.push(format!(
                 "{} ({}): {}",
                 s.verdict.status.as_str(),
                 s.outcome.as_str(),
                 line(&crate::report::spike_sentence_with_target(&s.verdict, cat))
+            ));
+        }
+        if more > 0 {
+            lines.push(format!(
+                "{more} more flagged keys not shown; {}",
+                all_in(r, "spikes.csv", out)
             ));
         }
     }
@@ -174,6 +191,16 @@ pub fn run_summary(
     lines
 }
 
+/// Where the whole of a list cut on the terminal is: `all are in spikes.csv and report.json
+/// in reports` ([`crate::report::Report::whole_in`]).
+fn all_in(r: &crate::report::Report, csv: &str, out: &std::path::Path) -> String {
+    let whole = r.whole_in(csv);
+    match r.csv_not_written && r.json_not_written {
+        true => format!("all are in {whole}"),
+        false => format!("all are in {whole} in {}", line(&crate::text::path(out))),
+    }
+}
+
 /// That `rejected` of `read` records exceed `--max-bad`, naming the limit:
 /// `30 rejected records of 1810 read exceed --max-bad 1%`.
 pub fn over_max_bad(rejected: u64, read: u64, max_bad: crate::config::MaxBad) -> String {
@@ -187,8 +214,10 @@ pub fn over_max_bad(rejected: u64, read: u64, max_bad: crate::config::MaxBad) ->
 /// The spikes and volume drops that made the run exit 4, on one line: a caller-class spike,
 /// which `--fail-on-spike` does not page (only `all` does), is not among them.
 fn flagged_line(r: &crate::report::Report, fail_on_spike: crate::config::FailOnSpike) -> String {
-    let paging = r.spike_rows.iter().filter(|s| s.pages(fail_on_spike));
-    let spikes = paging.map(|s| {
+    let paging: Vec<_> = (r.spikes_in_order())
+        .filter(|s| s.pages(fail_on_spike))
+        .collect();
+    let spikes = paging.iter().take(MOST_SAID).map(|s| {
         let key = crate::catalogue::key_label(s.verdict.key.0, s.verdict.key.1);
         let split = (crate::report::resource_split_text(&s.verdict))
             .filter(|_| s.verdict.resource.is_none())
@@ -206,17 +235,31 @@ fn flagged_line(r: &crate::report::Report, fail_on_spike: crate::config::FailOnS
         }
     });
     let (said, first) = super::summary::volume_said(r);
-    let volume: Vec<String> = (said.iter().filter(|v| v.status.flagged()))
+    let paged: Vec<_> = said
+        .iter()
+        .copied()
+        .filter(|v| v.status.flagged())
+        .collect();
+    let (shown, more) = super::summary::scopes_said(paged.iter().copied());
+    let mut volume: Vec<String> = (shown.iter())
         .map(|v| format!("{} {}", v.status.as_str(), line(&v.scope)))
         .collect();
-    let mut flagged = spikes.collect::<Vec<String>>().join(", ");
+    if more > 0 {
+        volume.push(format!("and {more} more resources"));
+    }
+    let mut flagged = spikes.collect::<Vec<String>>();
+    if let Some(more) = paging.len().checked_sub(MOST_SAID).filter(|&n| n > 0) {
+        flagged.push(format!("and {more} more flagged keys"));
+    }
+    let mut flagged = flagged.join(", ");
     // The resources the other volume lines follow from come first, and the line says so as the
     // head on stderr does (`Flagged on DAY, resource acs-prod first: ...`), when it lists them:
-    // a low one does not page, and a lead the line does not show names no cause.
-    let listed = |name: &&str| {
-        (said.iter()).any(|v| v.status.flagged() && v.scope.strip_prefix("resource ") == Some(name))
-    };
-    let first: Vec<&str> = match first.iter().all(listed) {
+    // a low one does not page, and a lead the line does not show names no cause. (A set: the
+    // resources of a night may be made up by the hundred thousand.)
+    let paged_resources: std::collections::HashSet<&str> = (paged.iter())
+        .filter_map(|v| v.scope.strip_prefix("resource "))
+        .collect();
+    let first: Vec<&str> = match first.iter().all(|name| paged_resources.contains(name)) {
         true => first,
         false => Vec::new(),
     };
@@ -229,7 +272,7 @@ fn flagged_line(r: &crate::report::Report, fail_on_spike: crate::config::FailOnS
         ),
         many => format!(
             "resources {} first, the lines of all records and the kinds follow from them: ",
-            line(&many.join(", "))
+            line(&super::summary::names_said(many))
         ),
     };
     if !volume.is_empty() {
@@ -267,10 +310,15 @@ fn noted_line(r: &crate::report::Report) -> Option<String> {
     let first = match first.as_slice() {
         [] => String::new(),
         [one] => format!(", resource {} first", line(one)),
-        many => format!(", resources {} first", line(&many.join(", "))),
+        many => format!(
+            ", resources {} first",
+            line(&super::summary::names_said(many))
+        ),
     };
-    let noted: Vec<String> = (said.iter())
-        .filter(|v| v.status.noted() || v.status.flagged())
+    let (listed, more) = super::summary::scopes_said(
+        (said.iter().copied()).filter(|v| v.status.noted() || v.status.flagged()),
+    );
+    let mut noted: Vec<String> = (listed.iter())
         .map(|v| {
             let stops = v.stops.as_deref().map_or_else(String::new, |(at, _)| {
                 format!(", records stop at {} UTC", crate::time::clock_text(*at))
@@ -282,6 +330,9 @@ fn noted_line(r: &crate::report::Report) -> Option<String> {
             )
         })
         .collect();
+    if more > 0 {
+        noted.push(format!("and {more} more resources"));
+    }
     (!noted.is_empty()).then(|| {
         format!(
             "volume not paged{first}: {}; see volume.csv",
@@ -426,7 +477,7 @@ mod snapshots {
             test_scope(day, "resource acs-stage", 300, &[300, 300, 300], &th),
         ];
         let out = std::path::Path::new("reports");
-        let (head, _) = super::super::summary::volume_lines(&r);
+        let (head, _, _) = super::super::summary::volume_lines(&r);
         assert!(head.contains(", resource acs-prod first: "), "{head}");
         let paged = super::run_summary(&r, &cat, out, &ALL, true, paging_end(false));
         assert_eq!(
@@ -439,6 +490,93 @@ mod snapshots {
             paged,
             ["flagged under --fail-on-spike: resource acs-prod first, the lines of all records and the kinds follow from it: DROP resource acs-prod, DROP all; see spikes.csv and volume.csv"]
         );
+    }
+
+    /// A night of 2,000 resources of which 1,990 stopped had said a ZERO line each on stderr
+    /// (307 KB), and a `-q` line of 72 KB naming each twice (rev70a F16): all records and the
+    /// kinds are said, and the first [`MOST_SAID`] resources, then how many more and where all are.
+    #[test]
+    fn resources_by_the_thousand_are_said_the_first_few_and_counted() {
+        use super::MOST_SAID;
+        use crate::spikes::volume::{test_scope, Bar};
+        let cat = fixture::catalogue();
+        let mut r = fixture::report(&cat);
+        r.spike_rows.clear();
+        let (th, day) = (Bar::default(), r.volume[0].day);
+        let n = MOST_SAID + 30;
+        let mut volume = vec![
+            test_scope(day, "all", 1000, &[6000, 6000, 6000], &th),
+            test_scope(day, "kind media_summary", 1000, &[6000, 6000, 6000], &th),
+        ];
+        volume.extend((0..n).map(|i| {
+            test_scope(
+                day,
+                &format!("resource acs-{i:04}"),
+                0,
+                &[100, 100, 100],
+                &th,
+            )
+        }));
+        volume.push(test_scope(
+            day,
+            "resource acs-up",
+            1000,
+            &[1000, 1000, 1000],
+            &th,
+        ));
+        r.volume = volume;
+        let out = std::path::Path::new("reports");
+        let loud = super::run_summary(&r, &cat, out, &ALL, false, end(Exit::Success, false));
+        let zero = |lines: &[String]| {
+            lines
+                .iter()
+                .filter(|l| l.starts_with("ZERO: resource "))
+                .count()
+        };
+        assert_eq!(zero(&loud), MOST_SAID, "{loud:#?}");
+        assert!(
+            loud.iter().any(|l| l.starts_with("DROP: all: ")),
+            "{loud:#?}"
+        );
+        assert!(
+            loud.iter()
+                .any(|l| l.starts_with("DROP: kind media_summary: ")),
+            "{loud:#?}"
+        );
+        assert!(
+            loud.contains(&"30 more resources flagged, low or risen not shown; all are in volume.csv and report.json in reports".to_string()),
+            "{loud:#?}"
+        );
+        let head = loud.iter().find(|l| l.starts_with("Flagged on ")).unwrap();
+        assert!(
+            head.contains(&format!("acs-{:04} and 30 more first: ", MOST_SAID - 1)),
+            "{head}"
+        );
+        let paged = super::run_summary(&r, &cat, out, &ALL, true, paging_end(false));
+        assert_eq!(paged.len(), 1, "{paged:#?}");
+        assert_eq!(
+            paged[0].matches("ZERO resource ").count(),
+            MOST_SAID,
+            "{}",
+            paged[0]
+        );
+        let last = format!(
+            ", ZERO resource acs-{:04}, DROP all, DROP kind media_summary, and 30 more resources; see spikes.csv and volume.csv",
+            MOST_SAID - 1
+        );
+        assert!(paged[0].ends_with(&last), "{}", paged[0]);
+        assert!(paged[0].len() < 2_000, "{}", paged[0].len());
+        // Not paged (no --fail-on-spike): the quiet line of scopes flagged, low or risen alike.
+        let quiet = super::run_summary(&r, &cat, out, &ALL, true, end(Exit::Success, false));
+        assert!(
+            quiet[0].ends_with(", and 30 more resources; see volume.csv"),
+            "{quiet:#?}"
+        );
+        // The pages: the same scopes, and a line saying how many more, and where they are.
+        let (_, lines, more) = super::super::summary::volume_lines(&r);
+        assert_eq!((lines.len(), more), (MOST_SAID + 2, 30));
+        let md = super::super::summary::render(&r, &cat);
+        assert!(md.contains("30 more resources flagged, low, risen or retired are not shown here; all are in volume.csv and report.json."), "{md}");
     }
 
     /// A lead is a resource the paging line lists, and one that others stand beside: a low
@@ -469,7 +607,7 @@ mod snapshots {
         r.volume[0] = test_scope(day, "all but retired", 1400, &[2000, 2000, 2000], &th);
         r.volume[3] = test_scope(day, "resource acs-stage", 0, &[300, 300, 300], &th);
         r.volume[3].status = VolumeStatus::Retired;
-        let (head, _) = super::super::summary::volume_lines(&r);
+        let (head, _, _) = super::super::summary::volume_lines(&r);
         assert!(!head.contains("first"), "{head}");
     }
 

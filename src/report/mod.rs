@@ -278,7 +278,17 @@ pub struct Report {
     /// Whether the run wrote no CSV tables (`--format` without `csv`): the pages then name
     /// them with the way to write them, not as files beside them.
     pub csv_not_written: bool,
+    /// Whether the run wrote no report.json (`--format` without `json`): the lists the pages
+    /// cut then say where their whole is as [`Report::whole_in`] says.
+    pub json_not_written: bool,
 }
+
+/// Flagged keys and volume scopes said one by one, at most, on stderr, in the `-q` line, in
+/// summary.md and in report.html (each key there with its chart), the others counted: a night
+/// of thousands of keys new to the history (a release that changed its subcodes, made-up
+/// codes) or of resources that stopped had made a page of 204 MB and a mail of 20,000 lines.
+/// spikes.csv, volume.csv and report.json hold them all.
+pub const MOST_SAID: usize = 20;
 
 impl Report {
     /// A CSV table's name as the pages name it: with the way to write it when the run wrote
@@ -288,6 +298,36 @@ impl Report {
             true => format!("{name}, which --format csv writes"),
             false => name.to_string(),
         }
+    }
+
+    /// Where every row of a list the pages cut is: the CSV table `csv` and report.json, those
+    /// of them this run wrote, or both with the way to write them when it wrote neither.
+    pub fn whole_in(&self, csv: &str) -> String {
+        match (self.csv_not_written, self.json_not_written) {
+            (false, false) => format!("{csv} and report.json"),
+            (false, true) => csv.to_string(),
+            (true, false) => "report.json".to_string(),
+            (true, true) => format!("{csv} and report.json, which --format csv and json write"),
+        }
+    }
+
+    /// The flagged keys in the order they are said one by one ([`MOST_SAID`] of them): the
+    /// failure class first (what needs action, and what `--fail-on-spike` pages), then the
+    /// others, each most significant first, as spikes.csv lists them.
+    pub fn spikes_in_order(&self) -> impl Iterator<Item = &SpikeRow> {
+        let failure = |s: &&SpikeRow| s.outcome == Outcome::Failure;
+        let rows = || self.spike_rows.iter();
+        rows()
+            .filter(failure)
+            .chain(rows().filter(move |s| !failure(s)))
+    }
+
+    /// The flagged keys said one by one ([`Report::spikes_in_order`], at most [`MOST_SAID`]),
+    /// and how many more there are.
+    pub fn spikes_said(&self) -> (Vec<&SpikeRow>, usize) {
+        let said: Vec<&SpikeRow> = self.spikes_in_order().take(MOST_SAID).collect();
+        let more = self.spike_rows.len() - said.len();
+        (said, more)
     }
 
     /// Records whose code is not a success, over the accepted.
@@ -395,7 +435,9 @@ pub fn build(
     let failures = agg.failures();
     let keys = KeyRows::of(std::mem::take(&mut agg.by_key), cat);
     let reject_groups = reject_groups(&agg, &rejects);
-    let spike_rows = spike_rows(&spikes, cat);
+    // The verdicts are moved, not copied: a night of keys new to the history by the thousand
+    // holds each once.
+    let spike_rows = spike_rows(std::mem::take(&mut spikes.flagged), cat);
     warnings.extend(quality::failed_events_with_success_codes(&operations));
     if rejects_truncated {
         warnings.push(format!(
@@ -443,6 +485,7 @@ pub fn build(
         silent: std::mem::take(&mut agg.silent_report),
         copied: (0, 0),
         csv_not_written: false,
+        json_not_written: false,
     }
 }
 
@@ -636,16 +679,16 @@ fn reject_groups(agg: &Aggregator, rejects: &[Reject]) -> Vec<RejectGroup> {
 }
 
 /// The flagged keys joined with the catalogue.
-fn spike_rows(spikes: &SpikeReport, cat: &Catalogue) -> Vec<SpikeRow> {
-    (spikes.flagged.iter())
+fn spike_rows(flagged: Vec<Verdict>, cat: &Catalogue) -> Vec<SpikeRow> {
+    (flagged.into_iter())
         .map(|v| {
             let l = cat.lookup(v.key.0, v.key.1);
             SpikeRow {
-                verdict: v.clone(),
                 category: l.category,
                 outcome: cat.outcome(v.key.0, v.key.1),
                 description: l.description.to_string(),
                 mitigation: l.mitigation.unwrap_or_default().to_string(),
+                verdict: v,
             }
         })
         .collect()

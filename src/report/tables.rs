@@ -394,7 +394,7 @@ impl Report {
             Maker::InParts(Report::by_operation_parts),
         ),
         ("timeline.csv", Maker::InParts(Report::timeline_parts)),
-        ("spikes.csv", Maker::Whole(Report::spikes_table)),
+        ("spikes.csv", Maker::InParts(Report::spikes_parts)),
         ("volume.csv", Maker::InParts(Report::volume_parts)),
     ];
 
@@ -420,11 +420,27 @@ impl Report {
         })
     }
 
-    /// spikes.csv: flagged keys only. The p-value has every digit ([`Cell::Exact`]): the KQL
-    /// query's equals it to 1e-9.
+    /// spikes.csv whole ([`Report::spikes_parts`]).
+    #[cfg(test)]
     pub fn spikes_table(&self) -> Table {
+        Maker::InParts(Report::spikes_parts).whole(self)
+    }
+
+    /// spikes.csv: flagged keys only, in parts of at most `rows` rows, at least one: a night
+    /// of keys new to the history by the thousand is copied into cells a part at a time. The
+    /// p-value has every digit ([`Cell::Exact`]): the KQL query's equals it to 1e-9.
+    pub fn spikes_parts(&self, rows: usize) -> Parts<'_> {
         // Tested by resource (`--spikes-by resource`): which resource each row is.
         let by_resource = self.spike_rows.iter().any(|s| s.verdict.resource.is_some());
+        let mut parts = self.spike_rows.chunks(rows.max(1)).peekable();
+        if parts.peek().is_none() {
+            return Box::new(std::iter::once(self.spikes_of(&[], by_resource)));
+        }
+        Box::new(parts.map(move |part| self.spikes_of(part, by_resource)))
+    }
+
+    /// The rows of spikes.csv of `spikes`, with a column of their resource when `by_resource`.
+    fn spikes_of(&self, spikes: &[super::SpikeRow], by_resource: bool) -> Table {
         let mut cols = vec![("day", Col::Text)];
         if by_resource {
             cols.push(("resource", Col::Text));
@@ -444,7 +460,7 @@ impl Report {
         ]);
         let mut t = Table::new(&cols);
         let round4 = |x: f64| (x * 10_000.0).round() / 10_000.0;
-        for s in &self.spike_rows {
+        for s in spikes {
             let v = &s.verdict;
             let mut r = row![day_text(v.day)];
             if by_resource {

@@ -195,7 +195,7 @@ fn every_table_is_a_projection_of_the_model() {
     assert_eq!(r.by_mitigation().rows.len(), r.mitigations.len());
     assert_eq!(r.rejects_table().rows.len(), r.rejects.len());
     assert_eq!(r.by_sip().rows.len(), r.diagnostics.len());
-    assert_eq!(r.spikes_table().rows.len(), r.spikes.flagged.len());
+    assert_eq!(r.spikes_table().rows.len(), r.spike_rows.len());
     assert_eq!(r.timeline_table().rows.len(), r.timeline.len());
 }
 

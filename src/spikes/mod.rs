@@ -567,7 +567,8 @@ fn kinds_left_out<'a>(day: &'a DayAgg, baseline: &[&'a DayAgg]) -> Vec<(&'a Stri
 pub struct SpikeReport {
     /// The day tested, when there is one.
     pub day: Option<i64>,
-    /// Flagged keys, by p then by excess.
+    /// Flagged keys, by p then by excess; `report::build` moves them into the report's spike
+    /// rows, each with its catalogue text.
     pub flagged: Vec<Verdict>,
     /// Failure keys of the day that could not be tested.
     pub untested: usize,

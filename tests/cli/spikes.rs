@@ -3144,3 +3144,74 @@ fn a_run_on_a_history_another_run_holds_waits_and_keeps_the_complete_day_it_stor
         complete_day
     );
 }
+
+/// A night of keys new to the history by the dozen (made-up or damaged subcodes, a release
+/// that changed its subcodes) had said every one on stderr, in summary.md and in report.html
+/// with a chart each: 20,000 such keys made a page of 204 MB, a mail of 20,000 lines and a peak
+/// of 505 MB (rev70a F16). The first 20 are said (the failure class first: a caller-class spike
+/// that is more significant follows them), then how many more and where they all are;
+/// spikes.csv and report.json hold every one.
+#[test]
+fn a_night_of_many_new_keys_says_the_first_twenty_and_counts_the_rest() {
+    let work = tempfile::tempdir().unwrap();
+    let history = four_weeks(work.path());
+    let h = history.to_str().unwrap();
+    let mut extra: Vec<((u32, u32), u64)> = (0..45).map(|i| ((500, 90_000 + i), 12)).collect();
+    extra.push(((400, 8510), 3000));
+    let today = night(work.path(), 28, &extra);
+    let out = work.path().join("out");
+    let run = report_to(&today, &out, &["--history", h]).success();
+    let err = stderr(&run);
+    let said: Vec<&str> = err.lines().filter(|l| l.contains("(failure): ")).collect();
+    assert_eq!(said.len(), 20, "{err}");
+    assert!(
+        said.iter()
+            .all(|l| l.starts_with("acs-triage: NEW (failure): 500/9")),
+        "{err}"
+    );
+    assert!(!err.contains("(caller)"), "{err}");
+    let more = format!(
+        "acs-triage: 26 more flagged keys not shown; all are in spikes.csv and report.json in {}\n",
+        out.display()
+    );
+    assert!(err.contains(&more), "{err}");
+    // The machine-readable outputs hold every key, the most significant first.
+    let rows = read_csv(&out.join("spikes.csv"));
+    assert_eq!(rows.len(), 46);
+    assert_eq!(
+        (rows[0]["subcode"].as_str(), rows[0]["status"].as_str()),
+        ("8510", "SPIKE")
+    );
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(json["spikes"]["rows"].as_array().unwrap().len(), 46);
+    assert_eq!(json["spikes"]["explanations"].as_array().unwrap().len(), 46);
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert_eq!(
+        summary.matches("- **NEW** (failure) ").count(),
+        20,
+        "{summary}"
+    );
+    assert!(!summary.contains("(caller)"), "{summary}");
+    assert!(
+        summary.contains("26 more flagged keys are not shown here (the failure class and the most significant first); all are in spikes.csv and report.json."),
+        "{summary}"
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert_eq!(html.matches("<div class=\"spike\">\n").count(), 20);
+    assert_eq!(
+        html.matches("<figure>\n<svg").count(),
+        20 + 3,
+        "20 spikes, 3 figures below"
+    );
+    assert!(html.contains("26 more flagged keys are not shown here"));
+    // The one line of -q that pages names the first 20 that page, and counts the others.
+    let quiet = report_to(&today, &out, &["--history", h, "-q", "--fail-on-spike"]).code(4);
+    let line = stderr(&quiet);
+    assert_eq!(line.lines().count(), 1, "{line}");
+    assert_eq!(line.matches("NEW 500/9").count(), 20, "{line}");
+    assert!(
+        line.ends_with(", and 25 more flagged keys; see spikes.csv and volume.csv\n"),
+        "{line}"
+    );
+}
