@@ -111,6 +111,9 @@ pub struct FileReport {
     /// The day/month order of its dates was guessed (month-first): its first rows could not
     /// tell it, and no later date did.
     pub order_guessed: bool,
+    /// The run warned of it: a warning of its own, or it looks like a copy of another. The
+    /// pages name such files before the others when they cannot name them all.
+    pub warned: bool,
     /// The UTC days its accepted records fall on, kept for a file that looks like a copy of
     /// another or whose order was guessed (empty for the others): which days of the history
     /// their records are in doubt on.
@@ -1108,6 +1111,7 @@ fn read_source<S: Sink, M: Fn() -> S + Sync>(
         skipped: ctx.counts.skipped,
         outside: ctx.counts.outside,
         order_guessed: ctx.guessed.is_some(),
+        warned: copy || !ctx.warnings.is_empty(),
         days: if copy || ctx.guessed.is_some() {
             days
         } else {

@@ -362,7 +362,11 @@ fn data_quality(s: &mut Page, r: &Report) -> io::Result<()> {
         "<details><summary>Input files ({})</summary>",
         r.inputs.len()
     );
-    table(s, [code_column(r.by_input(), "file")])?;
+    let (inputs, more) = r.inputs_said(crate::render::MOST_FILES);
+    table(s, [code_column(inputs, "file")])?;
+    if let Some(note) = r.inputs_cut(more) {
+        let _ = writeln!(s, "<p>{}</p>", escape(&note));
+    }
     s.push_str("</details>\n");
     s.push_str("</section>\n");
     Ok(())

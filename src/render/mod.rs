@@ -202,6 +202,10 @@ pub fn keys_cut(all: usize, what: &str) -> Option<String> {
     })
 }
 
+/// The input files summary.md and report.html name, at most ([`crate::report::Report::
+/// inputs_said`]); report.json lists them all.
+pub const MOST_FILES: usize = 1_000;
+
 /// Rows of a table of a row per reject, key or operation copied into cells at a time, for the
 /// CSV files and report.json.
 pub const PART_ROWS: usize = 8192;

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use crate::catalogue::{key_label, one_line, Catalogue, Outcome, NO_MITIGATION};
 use crate::render::markdown::{escape, linkify, table, write_table};
-use crate::render::{keys_cut, sparkline, MOST_KEYS, PART_ROWS};
+use crate::render::{keys_cut, sparkline, MOST_FILES, MOST_KEYS, PART_ROWS};
 use crate::report::table::{Col, Table};
 use crate::report::tables::excerpt_text;
 use crate::report::triage::{next_steps, Numbers};
@@ -873,8 +873,11 @@ fn quality_section(s: &mut String, r: &Report) {
     }
     let _ = writeln!(s, "### Input files\n");
     // Accepted records outside --since/--until have a column when there are any.
-    let inputs = r.by_input();
+    let (inputs, more) = r.inputs_said(MOST_FILES);
     s.push_str(&table(&inputs));
+    if let Some(note) = r.inputs_cut(more) {
+        let _ = writeln!(s, "{}\n", escape(&note));
+    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use super::table::{Cell, Col, Table};
 use super::{share, DiagnosticRow, Report};
 use crate::catalogue::{key_label, Catalogue, Category, Outcome};
+use crate::ingest::FileReport;
 use crate::record::{Reason, Reject};
 use crate::row;
 use crate::text::{mask_excerpt, mask_numbers, mask_quoted};
@@ -167,9 +168,45 @@ impl Report {
         })
     }
 
-    /// The input files, as read, with what each gave; a column of the records outside
+    /// The input files the pages name, at most `n` of them, in the order read ([`Report::
+    /// inputs_of`]'s rows): those with rejected records or a warning of their own first (what a
+    /// reader looks for), then the others as room is left; and how many are left out. A month
+    /// of hourly blobs is 50,000 files, which had made a page of 7 MB.
+    pub fn inputs_said(&self, n: usize) -> (Table, usize) {
+        let noted = |f: &FileReport| f.rejected > 0 || f.warned || f.order_guessed;
+        let mut others = n.saturating_sub(self.inputs.iter().filter(|f| noted(f)).count());
+        let mut room = n;
+        let said = (self.inputs.iter()).filter(|f| {
+            let take = room > 0 && (noted(f) || others > 0);
+            if take {
+                room -= 1;
+                others -= usize::from(!noted(f));
+            }
+            take
+        });
+        let t = self.inputs_of(said);
+        let more = self.inputs.len() - t.rows.len();
+        (t, more)
+    }
+
+    /// The line under the input files the pages name when `more` are left out.
+    pub fn inputs_cut(&self, more: usize) -> Option<String> {
+        let all = match self.json_not_written {
+            false => "all are in report.json",
+            true => "report.json, which --format json writes, lists them all",
+        };
+        (more > 0).then(|| {
+            format!(
+                "{} of {} input files are named here, those with rejected records or warnings first; {more} more are not; {all}.",
+                self.inputs.len() - more,
+                self.inputs.len()
+            )
+        })
+    }
+
+    /// The input files `files`, with what each gave; a column of the records outside
     /// `--since`/`--until` when there are any.
-    pub fn by_input(&self) -> Table {
+    fn inputs_of<'a>(&self, files: impl Iterator<Item = &'a FileReport>) -> Table {
         let mut columns = vec![
             ("file", Col::Text),
             ("shape", Col::Text),
@@ -182,7 +219,7 @@ impl Report {
             columns.push(("outside window", Col::Number));
         }
         let mut t = Table::new(&columns);
-        for f in &self.inputs {
+        for f in files {
             let mut r = row![f.path.as_str(), f.shape, f.accepted, f.rejected, f.skipped];
             if outside {
                 r.push(f.outside.into());

@@ -448,3 +448,51 @@ fn a_spike_sentence_names_the_kinds_left_out_of_its_count() {
         format!("{bare}; left out: callback, none on the baseline days")
     );
 }
+
+/// The pages name at most so many input files: those with rejected records or a warning of
+/// their own first, then the others as room is left, in the order read; the rest are counted.
+#[test]
+fn the_input_files_named_are_those_of_note_then_the_first_others() {
+    let cat = fixture::catalogue();
+    let mut r = fixture::report(&cat);
+    let file = |i: usize| crate::ingest::FileReport {
+        path: format!("in/{i:03}.json"),
+        shape: "json lines",
+        accepted: 1,
+        rejected: u64::from(i == 7),
+        warned: i == 9,
+        order_guessed: i == 8,
+        ..Default::default()
+    };
+    r.inputs = (0..10).map(file).collect();
+    let named = |t: &crate::report::table::Table| -> Vec<String> {
+        t.rows.iter().map(|row| row[0].text()).collect()
+    };
+    let (t, more) = r.inputs_said(5);
+    assert_eq!(
+        named(&t),
+        [
+            "in/000.json",
+            "in/001.json",
+            "in/007.json",
+            "in/008.json",
+            "in/009.json"
+        ]
+    );
+    assert_eq!(more, 5);
+    assert_eq!(
+        r.inputs_cut(more).unwrap(),
+        "5 of 10 input files are named here, those with rejected records or warnings first; 5 more are not; all are in report.json."
+    );
+    let (t, more) = r.inputs_said(2);
+    assert_eq!(named(&t), ["in/007.json", "in/008.json"]);
+    assert_eq!(more, 8);
+    let (t, more) = r.inputs_said(10);
+    assert_eq!((t.rows.len(), more), (10, 0));
+    assert_eq!(r.inputs_cut(more), None);
+    r.json_not_written = true;
+    assert!(r
+        .inputs_cut(1)
+        .unwrap()
+        .ends_with("; report.json, which --format json writes, lists them all."));
+}

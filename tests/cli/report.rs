@@ -1190,3 +1190,55 @@ fn a_history_file_of_a_type_polars_does_not_read_is_kept_and_the_run_refused() {
         assert_eq!(std::fs::read(&day).unwrap(), before, "{fixture}");
     }
 }
+
+/// A run over thousands of input files (a month of hourly blobs is 50,000) had listed every
+/// one in summary.md and report.html: a page of 7 MB (rev70a F15). The pages name 1,000,
+/// those with rejected records or a warning first, and say how many more report.json lists;
+/// report.json lists them all.
+#[test]
+fn the_pages_name_a_thousand_input_files_those_with_rejects_first() {
+    let work = tempfile::tempdir().unwrap();
+    let input = work.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let n = 1_200;
+    for i in 0..n {
+        // The last file's record is damaged: its name must be among those named.
+        let subcode = if i == n - 1 {
+            "\"x\"".to_string()
+        } else {
+            "8572".to_string()
+        };
+        std::fs::write(
+            input.join(format!("PT1H-{i:05}.json")),
+            format!(
+                "{{\"time\":\"2026-11-{:02}T01:00:00Z\",\"category\":\"CallAutomationMediaSummary\",\"operationName\":\"Play\",\"correlationId\":\"c{i}\",\"properties\":{{\"resultCode\":500,\"resultSubcode\":{subcode}}}}}\n",
+                1 + i % 28
+            ),
+        )
+        .unwrap();
+    }
+    let out = work.path().join("o");
+    report_to(&input, &out, &["-q"]).success();
+    let named = |text: &str| {
+        (0..n)
+            .filter(|i| text.contains(&format!("PT1H-{i:05}.json")))
+            .collect::<Vec<_>>()
+    };
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    let files = &summary[summary.find("### Input files").unwrap()..];
+    let said = named(files);
+    assert_eq!(said.len(), 1_000, "{files}");
+    assert_eq!(said[..999], (0..999).collect::<Vec<_>>()[..]);
+    assert_eq!(said[999], n - 1, "the file with a reject is named");
+    assert!(
+        files.contains("1000 of 1200 input files are named here, those with rejected records or warnings first; 200 more are not; all are in report.json."),
+        "{files}"
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let files = &html[html.find("<summary>Input files (1200)</summary>").unwrap()..];
+    assert_eq!(named(files).len(), 1_000);
+    assert!(files.contains("200 more are not; all are in report.json."));
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(json["inputs"].as_array().unwrap().len(), n);
+}
