@@ -510,6 +510,7 @@ impl IngestArgs {
                 (None, None) => None,
             },
             skip_files: Vec::new(),
+            history: None,
             report_starts: crate::output::REPORT_STARTS.to_vec(),
         })
     }

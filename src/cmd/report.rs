@@ -83,6 +83,8 @@ fn checked_settings(
     settings
         .skip_files
         .extend(output::report_files().map(|f| out.join(f)));
+    // And the history's days, which a walk would call exports of a kind it does not read.
+    settings.history = args.spikes.history.clone();
     if let Some(h) = &args.spikes.history {
         // One behind a directory the user cannot search is said so, as triage says it: it is
         // read first (making it would fail with "cannot create").

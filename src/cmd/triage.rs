@@ -26,7 +26,9 @@ pub fn run(
     args: &TriageArgs,
     also_read: &[(std::path::PathBuf, &str)],
 ) -> Result<Exit> {
-    let settings = args.ingest.settings(&args.inputs)?;
+    let mut settings = args.ingest.settings(&args.inputs)?;
+    // The history's days inside an input directory are no exports to be said passed over.
+    settings.history = args.spikes.history.clone();
     // triage never makes the history `report` keeps: a path that is not one is a typo, not
     // a history without days.
     // One behind a directory the user cannot search is said so, not "not a directory".

@@ -171,6 +171,7 @@ impl IngestSettings {
             date_order: None,
             local_offset: None,
             skip_files: Vec::new(),
+            history: None,
             report_starts: Vec::new(),
         }
     }
@@ -195,6 +196,10 @@ pub struct IngestSettings {
     /// Files a walk does not take: the reports a run writes, so that a run with `--out`
     /// inside its input (or the same directory) never reads its own reports back.
     pub skip_files: Vec<PathBuf>,
+    /// The run's `--history` directory: a walk passes over its Parquet files (the tool's own
+    /// days) without a word, as it does the reports (its lock and temporaries are hidden
+    /// files, which a walk never takes).
+    pub history: Option<PathBuf>,
     /// Files a walk passes over, with a warning, when their name and first bytes are these:
     /// an earlier run's reports in another `--out` under an input directory.
     pub report_starts: Vec<(&'static str, &'static str)>,

@@ -131,6 +131,9 @@ struct Collector<'s> {
     seen: HashSet<(u64, u64)>,
     skip: HashSet<(u64, u64)>,
     report_starts: &'s [(&'static str, &'static str)],
+    /// The run's `--history` directory, whose Parquet files (its days) a walk passes over
+    /// without a word.
+    history: Option<(u64, u64)>,
     /// Reports of an earlier run met in a walk, passed over.
     reports: Vec<PathBuf>,
     warnings: Vec<String>,
@@ -206,7 +209,7 @@ impl Collector<'_> {
             let wanted =
                 wanted_in_walk(entry.path()) || (ft.is_file() && extensionless_json(entry.path()));
             if !wanted {
-                if ft.is_file() {
+                if ft.is_file() && !self.is_history_day(entry.path()) {
                     let count = |(n, first): &mut (usize, Option<PathBuf>)| {
                         *n += 1;
                         first.get_or_insert_with(|| entry.path().to_path_buf());
@@ -249,6 +252,19 @@ impl Collector<'_> {
     /// directory the next night reads).
     fn is_report(&self, p: &Path) -> bool {
         is_report_file(p, self.report_starts) || is_triage_output(p)
+    }
+
+    /// Whether `p` is a Parquet file of the run's `--history` directory: a day of the tool's
+    /// own, which a walk of an input directory that holds the history meets every night.
+    fn is_history_day(&self, p: &Path) -> bool {
+        let parquet = p
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+        parquet
+            && self.history.is_some_and(|h| {
+                (p.parent().and_then(|d| std::fs::metadata(d).ok()))
+                    .is_some_and(|m| file_id(&m) == h)
+            })
     }
 
     /// One warning for the reports of earlier runs passed over.
@@ -370,6 +386,9 @@ pub(super) fn sources(settings: &IngestSettings) -> (Vec<Source>, Vec<String>) {
             .map(|m| file_id(&m))
             .collect(),
         report_starts: &settings.report_starts,
+        history: (settings.history.as_deref())
+            .and_then(|h| std::fs::metadata(h).ok())
+            .map(|m| file_id(&m)),
         reports: Vec::new(),
         warnings: Vec::new(),
         passed_over: (0, None),

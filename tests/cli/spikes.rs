@@ -3215,3 +3215,48 @@ fn a_night_of_many_new_keys_says_the_first_twenty_and_counts_the_rest() {
         "{line}"
     );
 }
+
+/// A `--history` inside an input directory (`report data --out data/out --history
+/// data/history`, as README allows `--out` there) had made every night after the first warn
+/// that the tool's own days were exports of a kind it does not read, to be exported as JSON or
+/// CSV (rev70a F11). They are passed over without a word, as the reports are, by report and
+/// triage alike; a Parquet export of the user's beside them is still said.
+#[test]
+fn a_history_inside_an_input_directory_is_not_said_passed_over() {
+    let work = tempfile::tempdir().unwrap();
+    let data = work.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    for k in 1..=3 {
+        std::fs::write(
+            data.join(format!("day{k}.jsonl")),
+            format!("{{\"time\":\"2026-11-0{k}T10:00:00Z\",\"category\":\"CallAutomationMediaSummary\",\"operationName\":\"Play\",\"correlationId\":\"c{k}\",\"properties\":{{\"resultCode\":500,\"resultSubcode\":8572}}}}\n"),
+        )
+        .unwrap();
+    }
+    let (out, history) = (data.join("out"), data.join("history"));
+    let h = history.to_str().unwrap();
+    for _night in 0..2 {
+        let run = report_to(&data, &out, &["--history", h]).success();
+        let err = stderr(&run);
+        assert!(!err.contains("warning"), "{err}");
+    }
+    assert_eq!(history_entries(&history).len(), 3);
+    let t = bin()
+        .args(["triage", "8572", data.to_str().unwrap(), "--history", h])
+        .assert()
+        .success();
+    assert!(!stderr(&t).contains("passed over"), "{}", stderr(&t));
+    // A Parquet file of the user's is no day of this run's history: said as before.
+    std::fs::copy(
+        history.join("2026-11-01.parquet"),
+        data.join("export.parquet"),
+    )
+    .unwrap();
+    let run = report_to(&data, &out, &["--history", h]).success();
+    let err = stderr(&run);
+    assert!(
+        err.contains("passed over 1 file of a kind this tool does not read (.avro, .parquet, .zip, .xlsx, .xls, .bz2, .xz, .zst, .7z), such as "),
+        "{err}"
+    );
+    assert!(err.contains("export.parquet"), "{err}");
+}
