@@ -164,6 +164,18 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<Exit> {
         }
         Ok(c)
     };
+    // The commands that read inputs run on worker threads: too many asked for are capped, and
+    // said once (not under report's --quiet).
+    let quiet = match &cli.command {
+        cli::Command::Report(a) => Some(a.quiet),
+        cli::Command::Triage(_) => Some(false),
+        _ => None,
+    };
+    if let Some(quiet) = quiet {
+        if let Some(w) = ingest::cap_threads().filter(|_| !quiet) {
+            say!("acs-triage: warning: {w}");
+        }
+    }
     match &cli.command {
         cli::Command::Codes(a) => cmd::codes::run(&catalogue()?, a),
         cli::Command::Report(a) => cmd::report::run(catalogue()?, a, &cli.files_read()),

@@ -1242,3 +1242,32 @@ fn the_pages_name_a_thousand_input_files_those_with_rejects_first() {
         serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
     assert_eq!(json["inputs"].as_array().unwrap().len(), n);
 }
+
+/// RAYON_NUM_THREADS in the thousands (a mistyped value) had taken seconds to minutes on a
+/// one-line file: 2,048 threads 23 s on 2 cores, each doubling about four times as long
+/// (rev70a F14). Past four threads a core the run uses four a core, and says so once, not
+/// under -q. (The thread count asked for here is one past the cap, which on main ran unsaid.)
+#[test]
+fn worker_threads_past_four_a_core_are_capped_and_said() {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (asked, cap) = (4 * cores + 1, 4 * cores);
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("o");
+    let run = |quiet: bool| {
+        let mut c = bin();
+        c.env("RAYON_NUM_THREADS", asked.to_string())
+            .args(["report", "samples/storage-archive", "--out"])
+            .arg(&out);
+        if quiet {
+            c.arg("-q");
+        }
+        c.assert().success()
+    };
+    let err = stderr(&run(false));
+    let said = format!(
+        "acs-triage: warning: RAYON_NUM_THREADS={asked} is more than 4 threads a core ({cores} cores here): running on {cap}\n"
+    );
+    assert_eq!(err.matches(&said).count(), 1, "{err}");
+    assert!(err.contains(" records read: "), "{err}");
+    assert!(!stderr(&run(true)).contains("RAYON_NUM_THREADS"));
+}
