@@ -21,12 +21,11 @@ use super::elements::{
     table_at, table_rows_first, warn_mended, wrapper_head, End, Head, Items, Member, Of,
 };
 use super::json::{short_message, Element, TopSeed, EARLY_ROWS_LOST};
-use super::open::FailOnce;
 use super::structure::{
     bracket_prefix, mending, nests_deeper_than, opens_after_prefix, prefix_time, reparse,
     MendingReader, Walker, MAX_NESTING,
 };
-use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
+use super::{FailOnce, FileCtx, Input, Sink, MAX_RECORD_BYTES};
 use crate::normalize::{Reason, SkipReason};
 use crate::record::At;
 

@@ -958,9 +958,21 @@ fn natural_key(s: &str) -> Vec<(String, u64)> {
 
 pub(crate) type Input = Box<dyn Read + Send>;
 
+/// A reader that fails once with a stored error.
+pub(super) struct FailOnce(pub(super) Option<io::Error>);
+
+impl Read for FailOnce {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        match self.0.take() {
+            Some(e) => Err(e),
+            None => Ok(0),
+        }
+    }
+}
+
 use open::{
     body_further, detect, json_dates, large_plain, open, prefix_at, shape_name, tells_as_much,
-    Coding, FailOnce, Later, FIRST_PREFIX_BYTES, PREFIX_BYTES,
+    Coding, Later, FIRST_PREFIX_BYTES, PREFIX_BYTES,
 };
 pub use sources::{
     changed_since, is_own_page, is_report_file, regular_files, total_bytes, Stamp,

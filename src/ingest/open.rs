@@ -663,18 +663,6 @@ fn digest(b: &[u8]) -> (u64, u64) {
     (hash(0), hash(1))
 }
 
-/// A reader that fails once with a stored error.
-pub(super) struct FailOnce(pub(super) Option<io::Error>);
-
-impl Read for FailOnce {
-    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
-        match self.0.take() {
-            Some(e) => Err(e),
-            None => Ok(0),
-        }
-    }
-}
-
 /// Lines that are not blank that [`detect`] reads, at most, from the first that starts as JSON
 /// (after the lines of text before JSON Lines, however many the prefix holds).
 const DETECT_LINES: usize = 9;
