@@ -185,6 +185,7 @@ impl Staging {
             .prefix(TEMP_PREFIX)
             .suffix(TEMP_SUFFIX)
             .tempdir_in(dir)
+            .map_err(without_path)
             .with_context(|| {
                 format!(
                     "cannot create a temporary directory in {}",
@@ -823,10 +824,22 @@ pub fn writable_dir(dir: &Path, what: &str) -> Result<()> {
         .prefix(TEMP_PREFIX)
         .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
+        .map_err(without_path)
         .with_context(|| format!("cannot write to {what} {}", crate::text::path(dir)))?;
     drop(probe);
     remove_stale_temporaries(dir);
     Ok(())
+}
+
+/// The tempfile crate's error without the path it appends (`Permission denied (os error 13) at
+/// path "o/.acs-triage-xq6qv6.tmp"`, rev70a F1): the message names the directory, and the
+/// temporary's name, which never exists, would read as a file to look for.
+fn without_path(e: std::io::Error) -> std::io::Error {
+    let text = e.to_string();
+    match text.split_once(" at path ") {
+        Some((why, _)) if e.raw_os_error().is_none() => std::io::Error::new(e.kind(), why),
+        _ => e,
+    }
 }
 
 /// [`writable_files`]' checks of `path` itself; then the directory its temporary is made in,
@@ -1433,5 +1446,21 @@ mod tests {
         set.commit().unwrap();
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 300);
         assert_eq!(fs::read(dir.path().join("299.parquet")).unwrap(), b"day");
+    }
+
+    /// The tempfile crate's error names its temporary (`... at path "o/.acs-triage-xq6qv6.tmp"`),
+    /// which never exists: said without it (rev70a F1), the OS's words kept.
+    #[test]
+    fn a_temporary_that_cannot_be_made_is_said_without_its_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing");
+        let e = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .tempfile_in(&missing)
+            .unwrap_err();
+        assert!(e.to_string().contains(" at path "), "{e}");
+        let e = without_path(e);
+        assert_eq!(e.to_string(), "No such file or directory (os error 2)");
+        assert_eq!(e.kind(), std::io::ErrorKind::NotFound);
     }
 }

@@ -568,7 +568,7 @@ fn thresholds(a: &mut ThresholdArgs, m: &ArgMatches, l: &Loaded) -> Result<(), C
     }
     if let (false, Some(v)) = (given(m, "spike_min_count"), &c.spike_min_count) {
         a.spike_min_count = l.parse("spike-min-count", v, |v| match v {
-            Value::Integer(n) => u64::try_from(*n).map_err(|_| format!("{n} is below 0")),
+            Value::Integer(n) => settings::parse_count(&n.to_string()),
             v => Err(format!("expected a whole number, found {}", v.type_str())),
         })?;
     }

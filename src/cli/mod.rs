@@ -220,11 +220,16 @@ impl KqlArgs {
 /// `--limit N`: a number of calls of at least 1. 0 is refused, not taken for a list of the
 /// header alone: nobody asks for no call, and a script whose count came out 0 learns it.
 fn parse_limit(s: &str) -> Result<usize, String> {
-    match s.parse::<usize>().map_err(|e| e.to_string())? {
-        0 => {
+    use crate::config::parse_whole;
+    // A count of calls as the other counts are said (`"x" is not a whole number of 1 or
+    // more`), not in std's words (`invalid digit found in string`).
+    let max = u64::try_from(usize::MAX).unwrap_or(u64::MAX);
+    match parse_whole(s, 1, max) {
+        Ok(n) => Ok(usize::try_from(n).unwrap_or(usize::MAX)),
+        Err(_) if parse_whole(s, 0, 0).is_ok() => {
             Err("0 would list no call: give 1 or more, or leave --limit out for every call".into())
         }
-        n => Ok(n),
+        Err(e) => Err(e),
     }
 }
 
@@ -394,7 +399,7 @@ pub struct KqlArgs {
     pub subcode: Option<(Option<u32>, u32)>,
 
     /// With `--subcode`: only records with this code.
-    #[arg(long, value_name = "CODE", requires = "subcode")]
+    #[arg(long, value_name = "CODE", requires = "subcode", value_parser = crate::config::parse_code)]
     pub code: Option<u32>,
 
     #[command(flatten)]
@@ -413,7 +418,7 @@ pub struct TriageArgs {
     pub inputs: Vec<PathBuf>,
 
     /// Only records with this code.
-    #[arg(long, value_name = "CODE")]
+    #[arg(long, value_name = "CODE", value_parser = crate::config::parse_code)]
     pub code: Option<u32>,
 
     #[command(flatten)]
@@ -686,6 +691,7 @@ pub struct ThresholdArgs {
         allow_negative_numbers = true,
         value_name = "N",
         default_value_t = 10,
+        value_parser = crate::config::parse_count,
         help_heading = "Spikes"
     )]
     pub spike_min_count: u64,

@@ -57,6 +57,7 @@ pub struct FileConfig {
     #[serde(default, deserialize_with = "paths")]
     pub catalogue: Option<Vec<PathBuf>>,
     pub no_builtin_catalogue: Option<bool>,
+    #[serde(default, deserialize_with = "outcomes")]
     pub outcomes: Option<Outcomes>,
 }
 
@@ -109,6 +110,27 @@ fn paths<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<PathBuf>>, D::Err
     Ok(Some(v.0.into_iter().map(PathBuf::from).collect()))
 }
 
+/// `[outcomes]`: a table, and anything else said so in the file's words (`outcomes = 5`,
+/// `[[outcomes]]`), where serde's names a Rust type (`expected struct Outcomes`).
+fn outcomes<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Outcomes>, D::Error> {
+    struct Table;
+    impl<'de> Visitor<'de> for Table {
+        type Value = Outcomes;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a table of the lists caller and failure")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Outcomes, A::Error> {
+            Err(de::Error::custom(
+                "an array of tables (a header in double brackets): write the table once, its header in single brackets, holding the lists caller and failure",
+            ))
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Outcomes, A::Error> {
+            Outcomes::deserialize(de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    d.deserialize_any(Table).map(Some)
+}
+
 /// `[outcomes]`: keys added to the caller class, and keys that are failures whatever the
 /// shipped list says.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -135,11 +157,7 @@ pub struct ConfigError(pub String);
 
 /// 1-based line of byte offset `at` in `text`.
 fn line_of(text: &str, at: usize) -> usize {
-    text.as_bytes()[..at.min(text.len())]
-        .iter()
-        .filter(|&&c| c == b'\n')
-        .count()
-        + 1
+    line_of_bytes(text.as_bytes(), at)
 }
 
 impl Loaded {
@@ -186,7 +204,10 @@ pub fn load(given: Option<&Path>) -> Result<Option<Loaded>, ConfigError> {
             &"not a config file (a regular file of at most 1 MiB)",
         ));
     }
-    let text = std::fs::read_to_string(&path).map_err(|e| cannot(&e))?;
+    let bytes = std::fs::read(&path).map_err(|e| cannot(&e))?;
+    let text = utf8(bytes).map_err(|(line, why)| {
+        ConfigError(format!("config {}:{line}: {why}", crate::text::path(&path)))
+    })?;
     let config: FileConfig = toml::from_str(&text).map_err(|e| {
         let line = e.span().map_or(1, |s| line_of(&text, s.start));
         // toml's message without its own rendering of the line, after the key of that line
@@ -206,9 +227,13 @@ pub fn load(given: Option<&Path>) -> Result<Option<Loaded>, ConfigError> {
             let (k, v) = l.split_once('=')?;
             (v.trim_start().starts_with('[')).then_some((i + 1, key_of(k)?))
         });
-        let key = (text.lines().nth(line.saturating_sub(1)))
-            .and_then(|l| l.split_once('='))
-            .and_then(|(k, _)| key_of(k));
+        // A table's header names its key (`[[outcomes]]`).
+        let key = (text.lines().nth(line.saturating_sub(1))).and_then(|l| {
+            match l.trim().strip_prefix('[') {
+                Some(header) => key_of(header.trim_start_matches('[').split(']').next()?),
+                None => key_of(l.split_once('=')?.0),
+            }
+        });
         let why = match (opens, key) {
             (Some((at, k)), _) if at != line => {
                 format!("{k} (its array opens on line {at}): {why}")
@@ -219,6 +244,45 @@ pub fn load(given: Option<&Path>) -> Result<Option<Loaded>, ConfigError> {
         ConfigError(format!("config {}:{line}: {why}", crate::text::path(&path)))
     })?;
     Ok(Some(Loaded { path, text, config }))
+}
+
+/// A config file's bytes as its text, or the line and why they are not TOML's UTF-8 (rev70a F1:
+/// std's `stream did not contain valid UTF-8`), after the key of that line. A file saved as
+/// UTF-16 (Windows PowerShell 5's `>`, Notepad's "Unicode") is said to be one.
+fn utf8(bytes: Vec<u8>) -> Result<String, (usize, String)> {
+    const SAVE: &str = "a TOML file is UTF-8: save it as UTF-8";
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err((1, format!("the file is UTF-16 text; {SAVE}")));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = line_of_bytes(bytes, at);
+        // The key of the line, when the byte is after its `=`.
+        let start = bytes[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let before = std::str::from_utf8(&bytes[start..at]).unwrap_or_default();
+        let key = (before.split_once('=')).and_then(|(k, _)| key_of(k));
+        let key = key.map_or(String::new(), |k| format!("{k}: "));
+        (
+            line,
+            format!(
+                "{key}a byte that is not UTF-8 (0x{:02X}); {SAVE}",
+                bytes[at]
+            ),
+        )
+    })
+}
+
+/// 1-based line of byte offset `at` in `bytes`.
+fn line_of_bytes(bytes: &[u8], at: usize) -> usize {
+    bytes[..at.min(bytes.len())]
+        .iter()
+        .filter(|&&c| c == b'\n')
+        .count()
+        + 1
 }
 
 /// The key of a line's text before its `=`, when it is a bare key (`spike-p`, `min_n`).
@@ -232,6 +296,7 @@ fn key_of(before: &str) -> Option<&str> {
 
 /// toml's message said plainly where it names its own types: an integer past i64 is `invalid
 /// type: integer `N` as i128, expected any valid TOML value`.
+/// serde names types its own way (`invalid type: sequence, expected path string`).
 fn plainly(message: &str) -> std::borrow::Cow<'_, str> {
     let past = (message.strip_prefix("invalid type: integer `"))
         .and_then(|rest| rest.split_once("` as i128"))
@@ -244,9 +309,23 @@ fn plainly(message: &str) -> std::borrow::Cow<'_, str> {
             };
             format!("{n} is too {what} a number (TOML's integers go to {end})").into()
         }
-        None => message.into(),
+        // serde's names of the types (`sequence`, `map`, `path string`, rev70a F1) in TOML's.
+        None => SERDE_WORDS
+            .iter()
+            .fold(message.to_string(), |m, (serde, toml)| {
+                m.replace(serde, toml)
+            })
+            .into(),
     }
 }
+
+/// serde's words for a value's type in its messages, and TOML's for them.
+const SERDE_WORDS: [(&str, &str); 4] = [
+    ("invalid type: sequence", "invalid type: array"),
+    ("invalid type: map", "invalid type: table"),
+    ("expected a sequence", "expected an array"),
+    ("expected path string", "expected a path (a string)"),
+];
 
 /// A TOML scalar as the text a flag would be given: `0.001`, `10`, `"1%"` as `1%`, `true`.
 pub fn scalar(v: &toml::Value) -> Result<String, String> {

@@ -118,7 +118,35 @@ pub fn parse_excess(s: &str) -> Result<f64, String> {
     }
 }
 
-/// A UTC day `YYYY-MM-DD`, as days since the epoch (`--day`).
+/// A whole number from `min` to `max`, in the tool's words where std's integer parser has its
+/// own (rev70a F1: `--spike-min-count -1` was answered `invalid digit found in string`, and
+/// `99999999999999999999` `number too large to fit in target type`): the value given and the
+/// numbers taken (`"-1" is not a whole number of 0 or more`; of one past `max`, `from 0 to
+/// 4294967295`).
+pub fn parse_whole(s: &str, min: u64, max: u64) -> Result<u64, String> {
+    let t = s.trim();
+    let unsigned = t.strip_prefix('+').unwrap_or(t);
+    let digits = !unsigned.is_empty() && unsigned.bytes().all(|b| b.is_ascii_digit());
+    match unsigned.parse::<u64>() {
+        Ok(n) if digits && (min..=max).contains(&n) => Ok(n),
+        // Digits past the range (or past u64) are said against both of its ends.
+        _ if digits => Err(format!("{s:?} is not a whole number from {min} to {max}")),
+        _ if max == u64::MAX => Err(format!("{s:?} is not a whole number of {min} or more")),
+        _ => Err(format!("{s:?} is not a whole number from {min} to {max}")),
+    }
+}
+
+/// `--spike-min-count` (and the file's `spike-min-count`): a count of records, 0 or more.
+pub fn parse_count(s: &str) -> Result<u64, String> {
+    parse_whole(s, 0, u64::MAX)
+}
+
+/// `--code`: a result code, 0 to 4294967295 as the catalogue's codes.
+pub fn parse_code(s: &str) -> Result<u32, String> {
+    let n = parse_whole(s, 0, u64::from(u32::MAX))?;
+    Ok(u32::try_from(n).expect("within u32"))
+}
+
 /// A `--resource` pattern: a glob (`*`, `?`, `[...]`) over a resource's name (the last
 /// segment of its id) or its whole id, matched without regard to case.
 pub fn parse_resource(s: &str) -> Result<glob::Pattern, String> {
@@ -138,7 +166,21 @@ pub fn parse_resource(s: &str) -> Result<glob::Pattern, String> {
         true => format!("/{t}"),
         false => t.to_string(),
     };
-    glob::Pattern::new(&t).map_err(|e| format!("{s:?} is not a glob pattern: {e}"))
+    glob::Pattern::new(&t).map_err(|e| format!("{s:?} is not a glob pattern: {}", glob_error(&e)))
+}
+
+/// Why a glob does not parse, in the tool's words: the glob crate's error names a position in
+/// the pattern as it was made (lowercased, a `/` put before an id), not as it was given.
+fn glob_error(e: &glob::PatternError) -> &'static str {
+    match e.msg {
+        "wildcards are either regular `*` or recursive `**`" => {
+            "*** is no wildcard: * is any text of a name, ** any names between slashes"
+        }
+        m if m.starts_with("recursive") => {
+            "** stands alone between slashes (a/**/b); * for any text of a name"
+        }
+        _ => "a [ opens a set of characters that it does not close ([abc], [!abc], [a-z]; [[] for a [ itself)",
+    }
 }
 
 /// An IANA time zone name (`Europe/Berlin`).
@@ -148,6 +190,7 @@ pub fn parse_tz(s: &str) -> Result<chrono_tz::Tz, String> {
         .map_err(|_| format!("{s:?} is not an IANA time zone like Europe/Berlin"))
 }
 
+/// A UTC day `YYYY-MM-DD`, as days since the epoch (`--day`).
 pub fn parse_day(s: &str) -> Result<i64, String> {
     crate::time::parse_day(s).ok_or_else(|| format!("{s:?} is not a date like 2026-11-24"))
 }

@@ -104,6 +104,34 @@ fn a_bad_config_is_one_line_naming_file_line_and_key() {
             "spike-min-count = 99999999999999999999\n",
             ":1: spike-min-count: 99999999999999999999 is too large a number",
         ),
+        // As the flag says it (rev70a F1).
+        (
+            "spike-min-count = -1\n",
+            ":1: spike-min-count: \"-1\" is not a whole number of 0 or more",
+        ),
+        // The table's shape said in the file's words, and its key named (rev70a F1: serde's
+        // `expected struct Outcomes`; `[[outcomes]]` named no key).
+        (
+            "outcomes = 5\n",
+            ":1: outcomes: invalid type: integer `5`, expected a table of the lists caller and failure",
+        ),
+        // TOML's words for a value's type, not serde's (`sequence`, `map`, `path string`).
+        (
+            "history = []\n",
+            ":1: history: invalid type: array, expected a path (a string)",
+        ),
+        (
+            "[outcomes]\ncaller = \"404/8522\"\n",
+            ":2: caller: invalid type: string \"404/8522\", expected an array",
+        ),
+        (
+            "catalogue = { a = 1 }\n",
+            ":1: catalogue: invalid type: table, expected a string or an array of strings",
+        ),
+        (
+            "[[outcomes]]\ncaller = []\n",
+            ":1: outcomes: an array of tables (a header in double brackets): write the table once",
+        ),
     ] {
         let cfg = dir.path().join("bad.toml");
         std::fs::write(&cfg, text).unwrap();
@@ -131,6 +159,37 @@ fn a_bad_config_is_one_line_naming_file_line_and_key() {
         for cmd in [&["completions", "bash"][..], &["man"]] {
             bin().arg("--config").arg(&cfg).args(cmd).assert().success();
         }
+    }
+    // A file that is not UTF-8: the line and key of the first byte that is not, or that it is
+    // UTF-16 (Windows PowerShell 5's `>`), not std's `stream did not contain valid UTF-8`.
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain("out = \"o\"\n".encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    for (bytes, want) in [
+        (
+            b"quiet = true\nout = \"\xff\"\n".to_vec(),
+            ":2: out: a byte that is not UTF-8 (0xFF); a TOML file is UTF-8: save it as UTF-8",
+        ),
+        (
+            utf16,
+            ":1: the file is UTF-16 text; a TOML file is UTF-8: save it as UTF-8",
+        ),
+    ] {
+        let cfg = dir.path().join("enc.toml");
+        std::fs::write(&cfg, bytes).unwrap();
+        let a = bin()
+            .arg("--config")
+            .arg(&cfg)
+            .args(["config", "--print"])
+            .assert()
+            .code(2);
+        let err = stderr(&a);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with("acs-triage: config ") && err.contains(&format!("enc.toml{want}")),
+            "{err}"
+        );
     }
     // The key without a catalogue to read: refused as the flag is (it ran on no catalogue,
     // every key uncatalogued).

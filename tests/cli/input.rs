@@ -540,6 +540,60 @@ fn event_grid_events_test_no_action_and_a_cancelled_invitation_is_no_silent_one(
     assert_eq!(calls[0]["correlation_id"], call_id(4));
 }
 
+/// Numbers and globs that a flag refuses are said in the tool's words, with the value given and
+/// what the flag takes (rev70a F1: std's `invalid digit found in string` and `number too large
+/// to fit in target type`, clap's `99999999999 is not in 0..=4294967295`, the glob crate's
+/// `Pattern syntax error near position 0: invalid range pattern`).
+#[test]
+fn numbers_and_globs_a_flag_refuses_are_said_in_the_tool_s_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let r = ["report", "samples/", "--out", out];
+    for (args, says) in [
+        (
+            &[&r[..], &["--spike-min-count", "-1"]].concat(),
+            "invalid value '-1' for '--spike-min-count <N>': \"-1\" is not a whole number of 0 or more (see --help)",
+        ),
+        (
+            &[&r[..], &["--spike-min-count", "1.5"]].concat(),
+            "invalid value '1.5' for '--spike-min-count <N>': \"1.5\" is not a whole number of 0 or more (see --help)",
+        ),
+        (
+            &[&r[..], &["--spike-min-count", "99999999999999999999"]].concat(),
+            "\"99999999999999999999\" is not a whole number from 0 to 18446744073709551615 (see --help)",
+        ),
+        (
+            &["triage", "8522", "samples/", "--calls", "--limit", "x"][..].to_vec(),
+            "invalid value 'x' for '--limit <N>': \"x\" is not a whole number of 1 or more (see --help)",
+        ),
+        (
+            &["triage", "8522", "samples/", "--code", "abc"][..].to_vec(),
+            "invalid value 'abc' for '--code <CODE>': \"abc\" is not a whole number from 0 to 4294967295 (see --help)",
+        ),
+        (
+            &["triage", "8522", "samples/", "--code", "99999999999"][..].to_vec(),
+            "invalid value '99999999999' for '--code <CODE>': \"99999999999\" is not a whole number from 0 to 4294967295 (see --help)",
+        ),
+        (
+            &["kql", "triage", "--subcode", "8511", "--code", "x"][..].to_vec(),
+            "invalid value 'x' for '--code <CODE>': \"x\" is not a whole number from 0 to 4294967295 (see --help)",
+        ),
+        (
+            &[&r[..], &["--resource", "[abc"]].concat(),
+            "invalid value '[abc' for '--resource <GLOB>': \"[abc\" is not a glob pattern: a [ opens a set of characters that it does not close ([abc], [!abc], [a-z]; [[] for a [ itself) (see --help)",
+        ),
+        (
+            &[&r[..], &["--retired", "acs-***"]].concat(),
+            "\"acs-***\" is not a glob pattern: *** is no wildcard: * is any text of a name, ** any names between slashes (see --help)",
+        ),
+    ] {
+        let o = bin().args(args).assert().code(2);
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("acs-triage: ") && err.trim_end().ends_with(says), "{args:?}: {err}");
+    }
+}
+
 #[test]
 fn bad_flags_and_paths_are_one_line_errors() {
     let dir = tempfile::tempdir().unwrap();
