@@ -28,6 +28,7 @@ pub struct FileConfig {
     /// Files or directories to read.
     #[serde(default, deserialize_with = "paths")]
     pub inputs: Option<Vec<PathBuf>>,
+    #[serde(default, deserialize_with = "directory")]
     pub out: Option<PathBuf>,
     #[serde(default, deserialize_with = "comma_list")]
     pub format: Option<At<Vec<String>>>,
@@ -44,6 +45,7 @@ pub struct FileConfig {
     pub local_tz: Option<At<String>>,
     #[serde(default, deserialize_with = "list")]
     pub resource: Option<At<Vec<String>>>,
+    #[serde(default, deserialize_with = "directory")]
     pub history: Option<PathBuf>,
     pub day: Option<At<toml::Value>>,
     pub spike_p: Option<At<toml::Value>>,
@@ -98,16 +100,40 @@ fn list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<At<Vec<String>>>, D::E
 fn comma_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<At<Vec<String>>>, D::Error> {
     let v = At::<Strings>::deserialize(d)?;
     let span = v.span();
-    let items = (v.into_inner().0.iter())
+    let items: Vec<String> = (v.into_inner().0.iter())
         .flat_map(|s| s.split(',').map(|f| f.trim().to_string()))
         .collect();
+    // The flag takes one format at least; an empty list wrote rejects.csv alone (rev70a F3).
+    if items.is_empty() {
+        return Err(de::Error::custom(
+            "an empty list writes no report: give one or more of csv, md, json, html, or leave the key out for all four",
+        ));
+    }
     Ok(Some(At::new(span, items)))
 }
 
-/// `inputs`, `catalogue`: paths, an array of them or one.
+/// `inputs`, `catalogue`: paths, an array of them or one; an empty one is refused, as the
+/// flag refuses `''`.
 fn paths<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<PathBuf>>, D::Error> {
     let v = Strings::deserialize(d)?;
+    if v.0.iter().any(String::is_empty) {
+        return Err(de::Error::custom(
+            "\"\" is an empty path: it names no file or directory",
+        ));
+    }
     Ok(Some(v.0.into_iter().map(PathBuf::from).collect()))
+}
+
+/// `out`, `history`: a directory's path. An empty one is refused, as `--out ''` is: taken, it
+/// wrote into the working directory (a template whose variable was unset, rev70a F3).
+fn directory<'de, D: Deserializer<'de>>(d: D) -> Result<Option<PathBuf>, D::Error> {
+    let p = PathBuf::deserialize(d)?;
+    match p.as_os_str().is_empty() {
+        true => Err(de::Error::custom(
+            "\"\" is an empty path: it names no directory (the working directory is \".\")",
+        )),
+        false => Ok(Some(p)),
+    }
 }
 
 /// `[outcomes]`: a table, and anything else said so in the file's words (`outcomes = 5`,

@@ -104,6 +104,28 @@ fn a_bad_config_is_one_line_naming_file_line_and_key() {
             "spike-min-count = 99999999999999999999\n",
             ":1: spike-min-count: 99999999999999999999 is too large a number",
         ),
+        // Empty values the flags refuse (rev70a F3: `format = []` wrote rejects.csv alone, and
+        // `out = ""`, `history = ""` wrote the reports and the day into the working directory).
+        (
+            "format = []\n",
+            ":1: format: an empty list writes no report: give one or more of csv, md, json, html, or leave the key out for all four",
+        ),
+        (
+            "out = \"\"\n",
+            ":1: out: \"\" is an empty path: it names no directory",
+        ),
+        (
+            "quiet = true\nhistory = \"\"\n",
+            ":2: history: \"\" is an empty path: it names no directory",
+        ),
+        (
+            "inputs = [\"samples/\", \"\"]\n",
+            ":1: inputs: \"\" is an empty path: it names no file or directory",
+        ),
+        (
+            "catalogue = \"\"\n",
+            ":1: catalogue: \"\" is an empty path: it names no file or directory",
+        ),
         // As the flag says it (rev70a F1).
         (
             "spike-min-count = -1\n",
