@@ -797,7 +797,8 @@ fn volume(o: &KqlOptions, q: &mut String) {
          | project day, scope, ['count'], expected, ratio, p_value, status\n",
         weeks = BASELINE_WEEKS,
         per_day = per_day(&o.retired),
-        // `all but retired` is a scope whether or not any record is left in it, as in `report`.
+        // `all but retired` is a scope whether or not any record is left in it, as in `report`
+        // (`all` when nothing was taken out of it).
         first = match o.retired.is_empty() {
             true => "",
             false => ", (Raw | take 1 | project scope = iff(Both, \"all\", \"all but retired\"))",
@@ -950,8 +951,8 @@ fn per_day(globs: &[glob::Pattern]) -> String {
     }
     format!(
         "let Raw = Scoped | summarize n = count() by scope, day | extend name = tolower(substring(scope, indexof(scope, \" \") + 1)), dim = substring(scope, 0, indexof(scope, \" \"));\n\
-         // A retired kind and a retired resource with records on the day or its baseline days: their records cannot be told apart in report's history, and the first scope stays `all`.\n\
-         let Both = toscalar(Raw | where scope != \"all\" and dayofweek(day) == dayofweek(D) and day >= D - {weeks}d * 7 and ({names}) | summarize by dim | count) > 1;\n\
+         // A retired kind and a retired resource with records on the day or its baseline days: their records cannot be told apart in report's history, and the first scope stays `all`; so it does when no retired kind or resource has any (nothing is taken out).\n\
+         let Both = toscalar(Raw | where scope != \"all\" and dayofweek(day) == dayofweek(D) and day >= D - {weeks}d * 7 and ({names}) | summarize by dim | count) != 1;\n\
          let Gone = Raw | where scope != \"all\" and ({names}) | summarize gone = sum(n) by day;\n\
          let PerDay = union (Raw | where scope != \"all\" | project scope, day, n), (Raw | where scope == \"all\" | join kind=leftouter Gone on day | project scope = iff(Both, \"all\", \"all but retired\"), day, n = iff(Both, n, n - coalesce(gone, 0)) | where n > 0);\n",
         names = retired_names(globs),

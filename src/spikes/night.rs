@@ -377,6 +377,7 @@ fn volume_test(
             )));
             let bar = volume::Bar::new(&asked.thresholds, asked.volume_low_ratio);
             let mut volume = volume::test(history, day, &bar, asked.retired);
+            warnings.extend(volume::retired_warnings(history, day, asked.retired));
             if let Some(d) = day {
                 // A resource's day of joined callback records alone has no last record of its
                 // own, and is not judged cut (it would read as stopping at 00:00). Read only when
@@ -403,11 +404,6 @@ fn volume_test(
             volume
         }
     };
-    if !asked.retired.is_empty() && volume.first().is_some_and(|v| v.scope == "all") {
-        warnings.push(
-            "--retired names both a log kind and a resource with records: the history cannot tell their records apart, so the first volume scope stays `all`".to_string(),
-        );
-    }
     volume
 }
 

@@ -337,7 +337,8 @@ pub fn test_scope(day: i64, scope: &str, x: u64, baseline: &[u64], th: &Bar) -> 
 /// A kind or resource whose name a `retired` glob matches is out of service: `retired` where
 /// it would be flagged, and its records are left out of the first scope, then `all but
 /// retired`, whose baseline leaves out days that had none; but when a retired kind and a
-/// retired resource both have records, which the history cannot tell apart, it stays `all`.
+/// retired resource both have records, which the history cannot tell apart, it stays `all`,
+/// as it does when nothing retired has records ([`FirstScope`]).
 pub fn test(
     history: &History,
     day: Option<i64>,
@@ -347,39 +348,18 @@ pub fn test(
     let Some(day) = day else {
         return Vec::new();
     };
-    let baseline: Vec<i64> = (1..=BASELINE_WEEKS)
-        .map(|w| day - 7 * w)
-        .filter(|d| history.days.get(d).is_some_and(|a| !a.partial))
-        .collect();
+    let baseline = baseline_days(history, day);
     let today = history.days.get(&day);
     let mut out = Vec::new();
-    let is_retired = |name: &str| retired.iter().any(|p| p.matches(&name.to_lowercase()));
-    // Streaming usage is skipped, not in a day's exposure: it is not taken out of it.
-    let kinds_out = |a: &DayAgg| {
-        let each = a
-            .kinds
-            .iter()
-            .filter(|(k, _)| *k != "streaming" && is_retired(k));
-        each.map(|(_, n)| n).sum::<u64>()
+    let r = Retired(retired);
+    let first = r.first_scope(history, day);
+    let kept = |a: &DayAgg| match first {
+        FirstScope::AllBut => (a.exposure).saturating_sub(r.kinds_out(a) + r.resources_out(a)),
+        FirstScope::All | FirstScope::Both => a.exposure,
     };
-    let resources_out = |a: &DayAgg| {
-        let each = a.resources.iter().filter(|(r, _)| is_retired(r));
-        each.map(|(_, r)| r.exposure).sum::<u64>()
-    };
-    // A retired kind and a retired resource share records the history cannot tell apart:
-    // then the first scope stays `all`, not to take them out twice.
-    let days: Vec<&DayAgg> = (baseline.iter().map(|d| &history.days[d]))
-        .chain(today)
-        .collect();
-    let both = days.iter().any(|a| kinds_out(a) > 0) && days.iter().any(|a| resources_out(a) > 0);
-    let kept = |a: &DayAgg| match both {
-        true => a.exposure,
-        false => (a.exposure).saturating_sub(kinds_out(a) + resources_out(a)),
-    };
-    let scope = match retired {
-        [] => "all",
-        _ if both => "all",
-        _ => "all but retired",
+    let scope = match first {
+        FirstScope::AllBut => "all but retired",
+        FirstScope::All | FirstScope::Both => "all",
     };
     // A baseline day of no record counted (a day file's rows of 0 records, which no run writes)
     // is left out, as a kind's day without the kind is: kept, it made an expected 0, and any
@@ -393,11 +373,121 @@ pub fn test(
     test_each(day, Breakdown::Resource, &baseline, history, th, &mut out);
     for v in &mut out[1..] {
         let name = v.scope.split_once(' ').map_or("", |(_, n)| n);
-        if (v.status.flagged() || v.status == VolumeStatus::Low) && is_retired(name) {
+        if (v.status.flagged() || v.status == VolumeStatus::Low) && r.is(name) {
             v.status = VolumeStatus::Retired;
         }
     }
     out
+}
+
+/// The days the volume test of `day` compares it with: the same weekday of the previous
+/// [`BASELINE_WEEKS`] weeks, complete.
+fn baseline_days(history: &History, day: i64) -> Vec<i64> {
+    (1..=BASELINE_WEEKS)
+        .map(|w| day - 7 * w)
+        .filter(|d| history.days.get(d).is_some_and(|a| !a.partial))
+        .collect()
+}
+
+/// The `--retired` globs.
+struct Retired<'a>(&'a [glob::Pattern]);
+
+/// What the first scope of a volume test is, under `--retired`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum FirstScope {
+    /// All records: nothing retired had records on the day or its baseline days (no glob
+    /// given, or none that matched: a typo, a resource long gone).
+    All,
+    /// All records but those of the retired kinds, or of the retired resources.
+    AllBut,
+    /// All records: a retired kind and a retired resource both had records, which the history
+    /// cannot tell apart (taking out both would take their shared records out twice).
+    Both,
+}
+
+impl Retired<'_> {
+    /// Whether a kind's or resource's name is retired (a glob matches it, in any case).
+    fn is(&self, name: &str) -> bool {
+        self.0.iter().any(|p| p.matches(&name.to_lowercase()))
+    }
+
+    /// The records of a day's retired kinds. Streaming usage is skipped, not in a day's
+    /// exposure: it is not taken out of it.
+    fn kinds_out(&self, a: &DayAgg) -> u64 {
+        let each = (a.kinds.iter()).filter(|(k, _)| *k != "streaming" && self.is(k));
+        each.map(|(_, n)| n).sum()
+    }
+
+    /// The records of a day's retired resources.
+    fn resources_out(&self, a: &DayAgg) -> u64 {
+        let each = a.resources.iter().filter(|(r, _)| self.is(r));
+        each.map(|(_, r)| r.exposure).sum()
+    }
+
+    /// The first scope of `day`'s test, from what the retired kinds and resources held on
+    /// `day` and its baseline days: named by what was taken out, not by the globs given
+    /// (rev70a F8: a glob that matched nothing named all records `all but retired`).
+    fn first_scope(&self, history: &History, day: i64) -> FirstScope {
+        let days = tested_days(history, day);
+        let kinds = days.iter().any(|a| self.kinds_out(a) > 0);
+        let resources = days.iter().any(|a| self.resources_out(a) > 0);
+        match (kinds, resources) {
+            (true, true) => FirstScope::Both,
+            (false, false) => FirstScope::All,
+            _ => FirstScope::AllBut,
+        }
+    }
+}
+
+/// `day` and its baseline days that the history holds: those the volume test reads.
+fn tested_days(history: &History, day: i64) -> Vec<&DayAgg> {
+    (baseline_days(history, day).iter())
+        .chain([&day])
+        .filter_map(|d| history.days.get(d))
+        .collect()
+}
+
+/// What `--retired` did to the volume test of `day`, said once: each glob that matches no log
+/// kind and no resource of the day and its baseline days retires nothing (a typo,
+/// `media-summary` for `media_summary`, would otherwise go on paging DROP and ZERO without a
+/// word, as `--resource` says of a glob that keeps nothing; rev70a F8), and a retired kind and
+/// a retired resource both with records leave the first scope `all`. The kinds are named, a
+/// handful; the resources, which may be thousands, are not.
+pub fn retired_warnings(
+    history: &History,
+    day: Option<i64>,
+    retired: &[glob::Pattern],
+) -> Vec<String> {
+    let Some(day) = day.filter(|_| !retired.is_empty()) else {
+        return Vec::new();
+    };
+    let days = tested_days(history, day);
+    let kinds: std::collections::BTreeSet<&str> = (days.iter())
+        .flat_map(|a| a.kinds.keys().map(String::as_str))
+        .collect();
+    let names = || {
+        (days.iter())
+            .flat_map(|a| a.resources.keys().map(String::as_str))
+            .chain(kinds.iter().copied())
+    };
+    let kinds = match kinds.is_empty() {
+        true => "none kept".to_string(),
+        false => kinds.iter().copied().collect::<Vec<_>>().join(", "),
+    };
+    let mut said: Vec<String> = (retired.iter())
+        .filter(|p| !names().any(|n| p.matches(&n.to_lowercase())))
+        .map(|p| {
+            format!(
+                "--retired {}: no log kind or resource of {} or its baseline days matched it, so it retires nothing (kinds: {kinds})",
+                p.as_str(),
+                crate::time::day_text(day),
+            )
+        })
+        .collect();
+    if Retired(retired).first_scope(history, day) == FirstScope::Both {
+        said.push("--retired names both a log kind and a resource with records: the history cannot tell their records apart, so the first volume scope stays `all`".into());
+    }
+    said
 }
 
 /// The records of one scope on the baseline days of `day` (`records` gives them, or none on a
@@ -990,9 +1080,27 @@ mod tests {
             let v = test(&history, Some(28), &TH, &globs).remove(0);
             (v.scope, v.count, v.expected)
         };
+        // Streaming usage retired takes nothing out of the first scope: it is `all`, as is
+        // the first scope of a glob that matches nothing (rev70a F8: `all but retired` of
+        // all records, a typo taken without a word).
+        assert_eq!(first(&["streaming"]), ("all".into(), 1600, 1600.0));
+        assert_eq!(first(&["media-summary"]), ("all".into(), 1600, 1600.0));
+        let globs = |g: &[&str]| -> Vec<glob::Pattern> {
+            g.iter()
+                .map(|g| crate::config::parse_resource(g).unwrap())
+                .collect()
+        };
         assert_eq!(
-            first(&["streaming"]),
-            ("all but retired".into(), 1600, 1600.0)
+            retired_warnings(&history, Some(28), &globs(&["media-summary", "ACS-OLD", "streaming", "acs-gone*"])),
+            [
+                "--retired media-summary: no log kind or resource of 1970-01-29 or its baseline days matched it, so it retires nothing (kinds: media_summary, operations, streaming)",
+                "--retired acs-gone*: no log kind or resource of 1970-01-29 or its baseline days matched it, so it retires nothing (kinds: media_summary, operations, streaming)",
+            ]
+        );
+        assert!(retired_warnings(&history, None, &globs(&["x"])).is_empty());
+        assert_eq!(
+            retired_warnings(&history, Some(28), &globs(&["acs-old", "media_summary"])),
+            ["--retired names both a log kind and a resource with records: the history cannot tell their records apart, so the first volume scope stays `all`"]
         );
         assert_eq!(
             first(&["media_summary"]),

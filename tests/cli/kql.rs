@@ -449,6 +449,27 @@ fn kql_queries_match_the_report_row_for_row() {
         &["--until", "2026-11-25", "--retired", "MEDIA_*"],
         &retired.join("volume.csv"),
     );
+    // A glob that matches no kind and no resource takes nothing out: the first scope is `all`
+    // in both, and report says the glob retires nothing (rev70a F8: `all but retired`, silent).
+    let typo = work.path().join("report-typo");
+    let flags = ["--format", "csv", "--retired", "media-summary"];
+    let o = report_to(&file, &typo, &flags).success();
+    let rows = read_csv(&typo.join("volume.csv"));
+    assert_eq!(rows[0]["scope"], "all", "{rows:?}");
+    assert!(
+        stderr(&o).contains("warning: --retired media-summary: no log kind or resource of 2026-11-24 or its baseline days matched it, so it retires nothing (kinds: media_summary)"),
+        "{}",
+        stderr(&o)
+    );
+    check_kql(
+        &python,
+        work.path(),
+        "volume",
+        "media",
+        &file,
+        &["--until", "2026-11-25", "--retired", "media-summary"],
+        &typo.join("volume.csv"),
+    );
     // The same nights over two resources, a kind and a resource retired: their records cannot
     // be told apart in report's history, and both keep the first scope `all`.
     let two: Vec<std::path::PathBuf> = (nights.iter().enumerate())
