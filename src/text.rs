@@ -31,21 +31,37 @@ pub fn hostile(c: char) -> bool {
         )
 }
 
-/// A file's path as every output and message names it: as it is when it is UTF-8; else each
-/// byte that is not UTF-8 as `\xFF` and each backslash as `\\`, as Rust's `{:?}` of a path
-/// writes them, so that two names that differ only in such bytes never show alike
-/// (`Path::display` shows U+FFFD for each, and so one name for both). Characters that are
-/// UTF-8 are left to each output's rules for untrusted text ([`hostile`], [`line`]).
+/// A file's path as every output and message names it: as it is when it is UTF-8 and holds no
+/// character it cannot show and no backslash; else as Rust's `{:?}` of a path writes it, each
+/// byte that is not UTF-8 as `\xFF`, a tab, line break or carriage return as `\t`, `\n`, `\r`,
+/// each other [`hostile`] character as `\u{1b}`, and each backslash as `\\`, so that two names
+/// that differ only there never show alike (`Path::display` shows U+FFFD for each byte, and so
+/// one name for both; a terminal line showed `a<LF>b.jsonl` and `a b.jsonl` alike, rev70a F5),
+/// nor does a name that holds `\n` as text.
 pub fn path(p: &std::path::Path) -> String {
     use std::fmt::Write;
     use std::os::unix::ffi::OsStrExt;
+    let escaped = |c: char| matches!(c, '\t' | '\n' | '\r') || hostile(c);
     let bytes = p.as_os_str().as_bytes();
     if let Ok(s) = std::str::from_utf8(bytes) {
-        return s.to_string();
+        if !s.chars().any(|c| c == '\\' || escaped(c)) {
+            return s.to_string();
+        }
     }
     let mut out = String::with_capacity(bytes.len() + 8);
     for chunk in bytes.utf8_chunks() {
-        out.push_str(&chunk.valid().replace('\\', "\\\\"));
+        for c in chunk.valid().chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\t' => out.push_str("\\t"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                c if escaped(c) => {
+                    let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+                }
+                c => out.push(c),
+            }
+        }
         for b in chunk.invalid() {
             let _ = write!(out, "\\x{b:02X}");
         }
@@ -393,8 +409,22 @@ mod tests {
         assert_eq!(shown(b"\xfe\\xFF"), r"\xFE\\xFF");
         assert_eq!(shown(b"\xfe\xff"), r"\xFE\xFF");
         assert_eq!(shown(b"caf\xc3\xa9 \xe9t\xc3\xa9"), r"café \xE9té");
-        // UTF-8 is as it is, a backslash and a control character too (each output masks it).
-        assert_eq!(shown("a\\b\x1b.json".as_bytes()), "a\\b\x1b.json");
+        // UTF-8 is as it is; a tab, a line break and each character an output would show as
+        // U+FFFD are escaped, and a backslash doubled: two names never show alike (rev70a F5:
+        // `a<LF>b.jsonl` and `a b.jsonl` had read the same), nor one of `\n` as text.
+        assert_eq!(shown("in/a b.jsonl".as_bytes()), "in/a b.jsonl");
+        assert_eq!(shown(r"a\b.json".as_bytes()), r"a\\b.json");
+        assert_eq!(shown(b"in/a\nb.jsonl"), r"in/a\nb.jsonl");
+        assert_eq!(shown(b"in/a\tb\r.jsonl"), r"in/a\tb\r.jsonl");
+        assert_eq!(shown("a\\b\x1b.json".as_bytes()), r"a\\b\u{1b}.json");
+        assert_eq!(shown(r"a\nb".as_bytes()), r"a\\nb");
+        assert_eq!(shown("a\\nb\u{202e}".as_bytes()), r"a\\nb\u{202e}");
+        assert_eq!(
+            shown("acs-pr\u{200b}od \u{85}".as_bytes()),
+            r"acs-pr\u{200b}od \u{85}"
+        );
+        assert_eq!(shown(b"\xff\n"), r"\xFF\n");
+        assert_eq!(line(&shown(b"in/a\nb.jsonl")), r"in/a\nb.jsonl");
     }
 
     #[test]

@@ -214,9 +214,13 @@ fn report_settings(cli: &Cli, a: &ReportArgs) -> Vec<(&'static str, Option<Value
     ]
 }
 
-/// A path as a TOML string.
+/// A path as a TOML string: as it is when it is UTF-8, so that it reads back to the same path
+/// (its control characters are [`toml_text`]'s escapes); else as every output names it.
 fn path(p: &Path) -> Value {
-    Value::from(crate::text::path(p))
+    Value::from(
+        p.to_str()
+            .map_or_else(|| crate::text::path(p), str::to_string),
+    )
 }
 
 /// Paths as a TOML array of strings.

@@ -665,22 +665,29 @@ fn bad_flags_and_paths_are_one_line_errors() {
     // A path typed with an escape sequence or a bidi control does not reach the terminal as
     // one (a hostile-input review, /tmp/rev50a §11: they had been echoed raw); nor a value of
     // clap's own errors.
+    // A path shows them escaped, as every output names a file (rev70a F5).
     let hostile = "no/\u{1b}]0;pwned\u{7}\u{202e}txt.json";
-    for args in [
-        vec!["report", hostile, "--out", out],
-        vec![
-            "report",
-            "samples/",
-            "--out",
-            out,
-            "--bucket",
-            "\u{202e}x\u{1b}[2J",
-        ],
+    for (args, shown) in [
+        (
+            vec!["report", hostile, "--out", out],
+            "no/\\u{1b}]0;pwned\\u{7}\\u{202e}txt.json",
+        ),
+        (
+            vec![
+                "report",
+                "samples/",
+                "--out",
+                out,
+                "--bucket",
+                "\u{202e}x\u{1b}[2J",
+            ],
+            "\u{fffd}",
+        ),
     ] {
         let o = bin().args(&args).assert();
         let err = stderr(&o);
         assert!(!err.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{err:?}");
-        assert!(err.contains('\u{fffd}'), "{err:?}");
+        assert!(err.contains(shown), "{err:?}");
     }
     let file = dir.path().join("a-file");
     std::fs::write(&file, "x").unwrap();
@@ -2421,6 +2428,57 @@ fn codes_in_scientific_notation_are_rejected_and_zero_decimals_read() {
         assert!(
             reason.starts_with(want) && reason.contains("scientific notation"),
             "{reason}"
+        );
+    }
+}
+
+/// A line break or a tab in a file name is shown escaped in every output that names a file,
+/// as a byte that is not UTF-8 is (rev70a F5: the terminal showed `in/a<LF>b.jsonl` as `in/a
+/// b.jsonl`, and two copies of one export, `a<LF>b.jsonl` and `a b.jsonl`, were said to be
+/// `in/a b.jsonl: ... as in/a b.jsonl`).
+#[test]
+fn file_names_with_a_line_break_or_tab_show_them_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let rec = "{\"time\":\"2026-11-24T01:00:00Z\",\"category\":\"CallAutomationMediaSummary\",\"operationName\":\"Play\",\"correlationId\":\"c1\",\"properties\":{\"resultCode\":500,\"resultSubcode\":8572}}\nnot json\n";
+    for name in ["a b.jsonl", "a\nb.jsonl", "a\tb.jsonl"] {
+        std::fs::write(input.join(name), rec).unwrap();
+    }
+    let out = dir.path().join("out");
+    let a = report_to(&input, &out, &["--max-bad", "100%"]).success();
+    let err = stderr(&a);
+    let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap();
+    let (rejects, summary, html, json) = (
+        read("rejects.csv"),
+        read("summary.md"),
+        read("report.html"),
+        read("report.json"),
+    );
+    let (lf, tab) = (r"in/a\nb.jsonl", r"in/a\tb.jsonl");
+    // Copies of the first in sorted order, `a<TAB>b.jsonl`: each named apart.
+    let same = "the same length and the same first and last 64 KiB as";
+    for copy in [lf, "in/a b.jsonl"] {
+        let said = err
+            .lines()
+            .find(|l| l.contains(&format!("{copy}: {same} ")));
+        assert!(
+            said.is_some_and(
+                |l| l.ends_with(&format!("{tab}: the same export twice? Both are counted"))
+            ),
+            "{err}"
+        );
+    }
+    for name in [lf, tab] {
+        assert!(rejects.contains(&format!("{name},2,")), "{rejects}");
+        assert!(summary.contains(&name.replace('\\', r"\\")), "{summary}");
+        assert!(html.contains(name), "{name}");
+        assert!(json.contains(&name.replace('\\', r"\\")), "{json}");
+    }
+    for text in [&rejects, &summary, &html, &err] {
+        assert!(
+            !text.contains("a\nb") && !text.contains("a\tb") && !text.contains("a<br>b"),
+            "{text}"
         );
     }
 }
