@@ -616,8 +616,9 @@ pub struct ReportArgs {
     pub progress: Progress,
 
     /// Print nothing but errors and one line for each of: why the exit code is 3 or 4; under
-    /// --fail-on-spike, why nothing could be tested; volume scopes flagged that do not page
-    /// (`volume not paged: ...`); actions with no outcome (`SILENT (not paged): ...`).
+    /// --fail-on-spike, why nothing could be tested; inputs in which no file to read was found
+    /// (`no input files found ...`); volume scopes flagged that do not page (`volume not paged:
+    /// ...`); actions with no outcome (`SILENT (not paged): ...`).
     #[arg(long, short, help_heading = "Output")]
     pub quiet: bool,
 

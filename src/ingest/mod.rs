@@ -975,7 +975,7 @@ use open::{
     Coding, Later, FIRST_PREFIX_BYTES, PREFIX_BYTES,
 };
 pub use sources::{
-    changed_since, is_own_page, is_report_file, regular_files, total_bytes, Stamp,
+    changed_since, is_own_page, is_report_file, regular_files, total_bytes, Stamp, NO_INPUT_FILES,
     WALKED_EXTENSIONS,
 };
 use sources::{sources, Source};

@@ -374,6 +374,10 @@ pub fn is_report_file(p: &Path, starts: &[(&str, &str)]) -> bool {
     }
 }
 
+/// The start of the warning of inputs in which no file to read was found: `report -q` says it
+/// (it is why no day was tested, and a cron job's mail would hold nothing else).
+pub const NO_INPUT_FILES: &str = "no input files found";
+
 /// The files to read, and what the user should know about the walk.
 pub(super) fn sources(settings: &IngestSettings) -> (Vec<Source>, Vec<String>) {
     let mut c = Collector {
@@ -449,7 +453,7 @@ pub(super) fn sources(settings: &IngestSettings) -> (Vec<Source>, Vec<String>) {
             (n, Some(p)) => format!("; passed over {n} files, such as {}", crate::text::path(p)),
         };
         c.warnings.push(format!(
-            "no input files found (directories are searched for .{} files, optionally rotated (.1, .2026-11-25) and optionally .gz, and for files without an extension that hold JSON; name a file to read it whatever its name){passed}",
+            "{NO_INPUT_FILES} (directories are searched for .{} files, optionally rotated (.1, .2026-11-25) and optionally .gz, and for files without an extension that hold JSON; name a file to read it whatever its name){passed}",
             WALKED_EXTENSIONS.join(", .")
         ));
     }

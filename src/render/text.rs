@@ -158,11 +158,18 @@ pub fn run_summary(
     }
     // Under --quiet the lines above are not printed, and cron's mail would hold nothing to say
     // why the run paged: one line names what was flagged.
+    // Inputs in which no file was found (a night whose export came zipped): that is why no
+    // day was tested, said under --quiet, where the warning is not (rev70a F4: the one line had
+    // blamed the records' hours, and without --fail-on-spike nothing was said).
+    let no_files = no_input_files(r).map(line);
+    let armed = end.fail_on_spike != crate::config::FailOnSpike::Off;
     if quiet && end.exit == crate::exit_codes::Exit::SpikesFound {
         lines.push(flagged_line(r, end.fail_on_spike));
-    } else if let Some(note) = (r.spikes.note.as_ref())
-        .filter(|_| quiet && end.fail_on_spike != crate::config::FailOnSpike::Off)
-    {
+    } else if let (true, true, Some(why)) = (quiet, armed, &no_files) {
+        lines.push(format!("under --fail-on-spike, no spike test: {why}"));
+    } else if let (true, Some(why)) = (quiet, &no_files) {
+        lines.push(format!("warning: {why}"));
+    } else if let Some(note) = (r.spikes.note.as_ref()).filter(|_| quiet && armed) {
         // The note is a sentence of the reports (`No spike test: ...`).
         let mut note = line(note);
         if let Some(first) = note.get(..1) {
@@ -199,6 +206,15 @@ fn all_in(r: &crate::report::Report, csv: &str, out: &std::path::Path) -> String
         true => format!("all are in {whole}"),
         false => format!("all are in {whole} in {}", line(&crate::text::path(out))),
     }
+}
+
+/// The warning that the inputs held no file to read, when they did not (and no file was read).
+fn no_input_files(r: &crate::report::Report) -> Option<&str> {
+    let warning = r
+        .warnings
+        .iter()
+        .find(|w| w.starts_with(crate::ingest::NO_INPUT_FILES));
+    warning.filter(|_| r.inputs.is_empty()).map(String::as_str)
 }
 
 /// That `rejected` of `read` records exceed `--max-bad`, naming the limit:
@@ -459,6 +475,35 @@ mod snapshots {
         );
         assert!(
             super::run_summary(&r, &cat, out, &ALL, true, end(Exit::Success, false)).is_empty()
+        );
+    }
+
+    /// Inputs in which no file to read was found are why nothing was tested: said under
+    /// --quiet, with --fail-on-spike or without (rev70a F4: the one line blamed the records'
+    /// hours, and without --fail-on-spike nothing was said).
+    #[test]
+    fn a_quiet_run_of_no_input_file_says_so() {
+        let cat = fixture::catalogue();
+        let mut r = fixture::report(&cat);
+        r.spike_rows.clear();
+        r.spikes.flagged.clear();
+        r.spikes.note = Some("No spike test: the input covers no whole UTC day".into());
+        r.volume.clear();
+        r.inputs.clear();
+        let none = "no input files found (directories are searched for .json files); passed over 1 file, in/PT1H.json.zip";
+        r.warnings.push(none.into());
+        let out = std::path::Path::new("reports");
+        let armed = super::Ending {
+            fail_on_spike: crate::config::FailOnSpike::Failure,
+            ..end(Exit::Success, false)
+        };
+        assert_eq!(
+            super::run_summary(&r, &cat, out, &ALL, true, armed),
+            [format!("under --fail-on-spike, no spike test: {none}")]
+        );
+        assert_eq!(
+            super::run_summary(&r, &cat, out, &ALL, true, end(Exit::Success, false)),
+            [format!("warning: {none}")]
         );
     }
 

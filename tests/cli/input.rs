@@ -805,6 +805,36 @@ fn a_path_behind_a_directory_that_cannot_be_searched_is_not_missing() {
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o700)).unwrap();
 }
 
+/// A nightly directory whose export came zipped holds no file to read: under -q, the one line
+/// says so (rev70a F4: `under --fail-on-spike, no spike test: the input covers no whole UTC day
+/// (...)`, the records' hours blamed where there was no file, and without --fail-on-spike
+/// nothing at all).
+#[test]
+fn a_quiet_run_whose_inputs_hold_no_file_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    std::fs::write(inputs.join("PT1H.json.zip"), b"PK\x03\x04").unwrap();
+    let out = dir.path().join("out");
+    let passed = "; passed over 1 file, ";
+    for (flags, starts) in [
+        (
+            &["-q", "--fail-on-spike"][..],
+            "acs-triage: under --fail-on-spike, no spike test: no input files found (",
+        ),
+        (&["-q"], "acs-triage: warning: no input files found ("),
+    ] {
+        let o = report_to(&inputs, &out, flags).code(0);
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "{flags:?}: {err}");
+        assert!(err.starts_with(starts), "{flags:?}: {err}");
+        assert!(
+            err.trim_end().ends_with("PT1H.json.zip") && err.contains(passed),
+            "{err}"
+        );
+    }
+}
+
 #[test]
 fn empty_inputs_are_said_and_an_empty_window_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
