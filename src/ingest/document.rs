@@ -109,10 +109,11 @@ impl Peek {
     }
 
     /// What is left, for the blocks of an array.
-    /// (Its error, if any, is the caller's to keep: `Peek::after` takes it back.)
-    fn into_prefixed(self) -> Prefixed {
-        debug_assert!(self.failed.is_none(), "the caller keeps the error");
-        Prefixed::new(self.head, self.at, self.rest).ended(self.eof)
+    /// And the error the input ended with, which `Peek::after` takes back once the array is
+    /// read.
+    fn into_prefixed(self) -> (Prefixed, Option<io::Error>) {
+        let prefixed = Prefixed::new(self.head, self.at, self.rest).ended(self.eof);
+        (prefixed, self.failed)
     }
 
     /// What is left, as an input.
@@ -212,16 +213,8 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
             // A top-level array: its elements read in parallel.
             b'[' if !prefixed => {
                 r.consume(1);
-                let failed = r.failed.take();
-                let array = read_array(
-                    r.into_prefixed(),
-                    &Items::Records,
-                    true,
-                    lines,
-                    ctx,
-                    make,
-                    parts,
-                )?;
+                let (prefixed, failed) = r.into_prefixed();
+                let array = read_array(prefixed, &Items::Records, true, lines, ctx, make, parts)?;
                 let Some(array) = array else {
                     return failed.map_or(Ok(()), Err);
                 };
@@ -249,8 +242,7 @@ pub(super) fn read<S: Sink, M: Fn() -> S + Sync>(
                         r.consume(at);
                         let stand_in = head_of.stand_in();
                         let after = loop {
-                            let failed = r.failed.take();
-                            let prefixed = r.into_prefixed();
+                            let (prefixed, failed) = r.into_prefixed();
                             let array =
                                 read_array(prefixed, &items, false, lines, ctx, make, parts)?;
                             let Some(array) = array else {
@@ -912,8 +904,8 @@ fn wrapped<S: Sink, M: Fn() -> S + Sync>(
                 lines += blocks::newlines(&head[..n]);
                 r.consume(n);
                 let items = Items::Records;
-                let failed = r.failed.take();
-                let array = read_array(r.into_prefixed(), &items, false, lines, ctx, make, parts)?;
+                let (prefixed, failed) = r.into_prefixed();
+                let array = read_array(prefixed, &items, false, lines, ctx, make, parts)?;
                 let Some(array) = array else {
                     return failed.map_or(Ok(None), Err);
                 };
