@@ -61,6 +61,92 @@ fn json_lines_after_a_first_line_over_the_cap_are_read() {
     }
 }
 
+/// The records of JSON Lines, each on its line: a storage archive's (rev71a F1's repro), the
+/// first `mib` MiB long (its `resultMessage`), then `n` more.
+fn archive_after_a_long_first_record(mib: usize, n: usize) -> Vec<u8> {
+    let rec = |i: usize, msg: &str| {
+        format!(
+            r#"{{"time": "2026-11-24T10:{:02}:00Z", "category": "CallAutomationMediaSummary", "properties": {{"operationName": "Play", "resultCode": 500, "resultSubcode": 8572, "correlationId": "c{i}", "resultMessage": "{msg}"}}}}"#,
+            i % 60
+        )
+    };
+    let mut text = rec(0, &"x".repeat(mib << 20)).into_bytes();
+    for i in 1..=n {
+        text.push(b'\n');
+        text.extend_from_slice(rec(i, "").as_bytes());
+    }
+    text.push(b'\n');
+    text
+}
+
+/// JSON Lines whose first line is a record longer than a record may be, and longer than
+/// detection reads of it (5 MiB): that line is one `record too large` reject, and every record
+/// after it counts, read in order, by ranges (over 8 MiB) or through gzip, as when the same
+/// record is on line 2. The file had been taken for one document: at 8 MiB its reading ended
+/// at that record (`1 record read: 0 accepted, 1 rejected`, the 1,000 after it lost and not
+/// counted as read); at 5 MiB the record had been accepted (rev71a F1).
+#[test]
+fn json_lines_after_a_first_record_over_the_cap_are_read() {
+    for mib in [5, 8] {
+        let text = archive_after_a_long_first_record(mib, 1000);
+        let (c, r) = read_both("first.jsonl", &text);
+        let got: Vec<(u64, Reason)> = c.rejects.iter().map(|r| (r.line, r.reason)).collect();
+        assert_eq!(got, [(1, Reason::TooLarge)], "{mib} MiB");
+        assert_eq!(c.records.len(), 1000, "{mib} MiB");
+        assert_eq!((r.files[0].shape, r.files[0].rejected), ("json lines", 1));
+    }
+}
+
+/// A document on one line over 4 MiB (an az CLI array, an Event Hubs `{"records": [...]}`
+/// message, a query API response, a `$batch` of one) is still read as one, every record of
+/// it, also when a line of JSON Lines follows it: only a first line that opens with a
+/// record's field is taken for JSON Lines.
+#[test]
+fn a_document_on_one_line_over_the_cap_is_still_a_document() {
+    let rec = |i: usize| {
+        format!(
+            r#"{{"time":"2026-11-24T10:00:00Z","correlationId":"c{i}","properties":{{"resultCode":400,"resultSubcode":8510,"resultMessage":"{}"}}}}"#,
+            "m".repeat(200)
+        )
+    };
+    let n = 2 * MAX_RECORD_BYTES / rec(0).len();
+    let recs: Vec<String> = (0..n).map(rec).collect();
+    let row = |i: usize| {
+        format!(
+            r#"["2026-11-24T10:00:00Z","c{i}",400,8510,"{}"]"#,
+            "m".repeat(200)
+        )
+    };
+    let rows: Vec<String> = (0..n).map(row).collect();
+    let table = format!(
+        r#"{{"name":"PrimaryResult","columns":[{{"name":"TimeGenerated","type":"datetime"}},{{"name":"CorrelationId","type":"string"}},{{"name":"ResultCode","type":"int"}},{{"name":"ResultSubcode","type":"int"}},{{"name":"ResultMessage","type":"string"}}],"rows":[{}]}}"#,
+        rows.join(",")
+    );
+    let docs = [
+        ("az.json", format!("[{}]", recs.join(","))),
+        (
+            "message.json",
+            format!(r#"{{"records":[{}]}}"#, recs.join(",")),
+        ),
+        ("api.json", format!(r#"{{"tables":[{table}]}}"#)),
+        (
+            "batch.json",
+            format!(r#"{{"responses":[{{"id":"1","status":200,"body":{{"tables":[{table}]}}}}]}}"#),
+        ),
+    ];
+    for (name, doc) in docs {
+        assert!(doc.len() > MAX_RECORD_BYTES + (1 << 20), "{name}");
+        for after in ["", RECORD] {
+            let text = format!("{doc}\n{after}");
+            let (c, r) = read_both(name, text.as_bytes());
+            let more = usize::from(!after.is_empty());
+            assert!(c.rejects.is_empty(), "{name}: {:?}", &c.rejects[..1]);
+            assert_eq!(c.records.len(), n + more, "{name}");
+            assert_eq!(r.files[0].shape, "json document", "{name}");
+        }
+    }
+}
+
 /// A CSV header with JSON Lines right after it (below lines of text or none) is JSON Lines:
 /// the records count, the text and the header are a reject each. They had all been rejects,
 /// the file read as CSV. A header with rows after it is still CSV, JSON Lines after the rows
