@@ -445,7 +445,9 @@ fn night_day(
         return (day, None);
     };
     let why = |what: &str| {
-        if span.1 > now.div_euclid(DAY) * DAY {
+        if history::last_dated(agg, now).is_none() {
+            after_the_clock(what, &asked.window, span, now)
+        } else if span.1 > now.div_euclid(DAY) * DAY {
             // Records or a window that reach into today: a whole UTC day in the making, not
             // one that is not whole.
             not_over_yet(what, &asked.window, span, now)
@@ -474,6 +476,21 @@ fn not_over_yet(what: &str, window: &Window, (from, to): (i64, i64), now: i64) -
         minute_text(from),
         minute_text(to),
         clock_text(now)
+    )
+}
+
+/// Why records all dated after the clock (`now`, seconds since the epoch, plus its
+/// [`FUTURE_SKEW`]) covering `span` have no day to test, after `what` is not done: none of
+/// their days has begun, so no `--day` can help; the export's dates or the clock are wrong.
+/// (They had been told that today is not over, with `--day <today>`, a day that holds none of
+/// them: rev71a F9.)
+fn after_the_clock(what: &str, window: &Window, (from, to): (i64, i64), now: i64) -> String {
+    let cover = covered_by(window);
+    format!(
+        "{what}: {cover} {} to {} UTC, and every record is dated after the clock (it is {} UTC): a mis-dated export (its exporter's clock or time zone), or a wrong clock here; a day is tested once it is over",
+        minute_text(from),
+        minute_text(to),
+        time_text(now)
     )
 }
 

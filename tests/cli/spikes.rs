@@ -1016,6 +1016,36 @@ fn todays_records_are_said_to_be_of_a_day_not_over() {
     }
 }
 
+/// A night of records all dated after the clock (a mis-dated export) is said to be that, with
+/// no `--day` advice, and so is cron's one line under `-q --fail-on-spike`. It had been told
+/// that today is not over, and to pass `--day <today>`, a day with none of its records
+/// (rev71a F9).
+#[test]
+fn a_night_dated_after_the_clock_is_said_so_without_day_advice() {
+    let work = tempfile::tempdir().unwrap();
+    let from = chrono::NaiveDate::from_ymd_opt(2026, 10, 20).unwrap();
+    let ahead = chrono::NaiveDate::from_ymd_opt(2099, 1, 6).unwrap();
+    let misdated = night(work.path(), (ahead - from).num_days(), &[]);
+    let out = work.path().join("out");
+    let said = "the records cover 2099-01-06 00:00 to 2099-01-07 00:00 UTC, and every record is dated after the clock (it is ";
+    let run = report_to(&misdated, &out, &["--fail-on-spike"]).success();
+    let err = stderr(&run);
+    assert!(
+        err.contains(&format!("warning: no spike or volume test: {said}")),
+        "{err}"
+    );
+    assert!(!err.contains("--day"), "{err}");
+    assert!(!err.contains("is not over yet"), "{err}");
+    let run = report_to(&misdated, &out, &["--fail-on-spike", "-q"]).success();
+    let err = stderr(&run);
+    assert!(
+        err.contains(&format!("under --fail-on-spike, no spike test: {said}")),
+        "{err}"
+    );
+    assert!(err.contains("a mis-dated export"), "{err}");
+    assert!(!err.contains("--day"), "{err}");
+}
+
 /// A history of four ordinary nights a week apart, 2026-10-20 to 2026-11-10, in `dir`.
 fn four_weeks(dir: &Path) -> std::path::PathBuf {
     let history = dir.join("history");
