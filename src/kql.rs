@@ -529,8 +529,9 @@ pub fn query(cat: &Catalogue, o: &KqlOptions) -> String {
             "// Spikes on the UTC day before --until (default: yesterday) against the same weekday of the previous {BASELINE_WEEKS} weeks.\n\
              // p is the exact P(Binomial(x+y, e1/(e1+e2)) >= x) = beta_cdf(e1/(e1+e2), x, y+1), as in the CLI's spikes.csv; past\n\
              // counts of 10,000 (where Kusto's beta_cdf gives NaN) the normal approximation stands in. Days with records count as\n\
-             // complete. A baseline day on which the key was itself flagged (against its own previous {BASELINE_WEEKS} weeks) is left out,\n\
-             // one level deep: the CLI follows that chain back to the start of its history.\n"
+             // complete. A baseline day on which the key was itself flagged (against its own previous {BASELINE_WEEKS} weeks, its own\n\
+             // flagged days left out in turn) is left out, as in the CLI: the chain is followed through the {CHAIN_WEEKS} weeks read\n\
+             // (the CLI follows it to the start of its history; the two agree when that starts within them).\n"
         ));
     }
     catalogue_tables(cat, &mut q);
@@ -1015,17 +1016,24 @@ fn spike_test(th: &Thresholds) -> String {
     )
 }
 
+/// How many weeks before the report day `kql spikes` reads: the chain of flagged baseline days
+/// is followed within them, as `report` follows it through its history.
+const CHAIN_WEEKS: i64 = 3 * BASELINE_WEEKS;
+
 fn spikes(o: &KqlOptions, outcome: &str, q: &mut String) {
     let day = match o.until {
         Some(u) => format!("startofday({} - 1d)", datetime(u)),
         None => "startofday(now()) - 1d".to_string(),
     };
     let test = spike_test(&o.thresholds);
+    // The deepest baseline day that can be tested: one with MIN_BASELINE_DAYS of its own
+    // baseline days within the weeks read. Older days are never flagged (too little history).
+    let levels = CHAIN_WEEKS - MIN_BASELINE_DAYS as i64;
     let _ = write!(
         q,
         "let D = {day};\n\
          let Days = Records\n\
-         | where TimeGenerated >= D - {weeks}d * 14 and TimeGenerated < D + 1d\n\
+         | where TimeGenerated >= D - {chain}d * 7 and TimeGenerated < D + 1d\n\
          | extend day = startofday(TimeGenerated), key = iff(isnull(subcode), tostring(code), strcat(tostring(code), \"/\", tostring(subcode)));\n\
          let All = Days | summarize e = count() by day;\n\
          // Each key is measured against the records of the log kinds its records are of on D, on D and on\n\
@@ -1035,35 +1043,69 @@ fn spikes(o: &KqlOptions, outcome: &str, q: &mut String) {
          let KindDays = Days | where day == D | summarize by key, lk = ['kind']\n\
          | join kind=inner Exposure on lk\n\
          | project day, key, lk, e;\n\
-         let Counts = Days | summarize c = count() by day, key, code, subcode;\n\
+         let Counts = materialize(Days | summarize c = count() by day, key, code, subcode);\n\
          // A kind new on D (none on the baseline days) is left out of the key's count on D too.\n\
          let KindCounts = Days | where day == D | summarize kc = count() by key, lk = ['kind'];\n\
-         // D and each of its baseline days, each with the same weekday of its previous weeks.\n\
-         let Targets = range i from 0 to {weeks} step 1 | extend target = D - i * 7d | project target;\n\
-         let Weeks = Targets | extend one = 1\n\
+         // D and each baseline day of the chain, each with the same weekday of its previous weeks.\n\
+         let Targets = range i from 0 to {levels} step 1 | extend target = D - i * 7d | project target;\n\
+         let Weeks = materialize(Targets | extend one = 1\n\
          | join kind=inner (range w from 1 to {weeks} step 1 | extend one = 1) on one\n\
          | extend b = target - w * 7d\n\
          | join kind=inner (All | project b = day, eb = e) on b\n\
-         | project target, b, eb;\n\
+         | project target, b, eb);\n\
          // The records of each key's kinds on each day tested (e) and on each of its baseline days (ek).\n\
-         let KindWeeks = Weeks\n\
+         let KindWeeks = materialize(Weeks\n\
          | join kind=inner (KindDays | project b = day, key, lk, ek = e) on b\n\
          | join kind=leftouter (KindDays | project target = day, key, lk, e) on target, key, lk\n\
-         | project target, b, key, lk, e = coalesce(e, 0), ek;\n\
-         // The keys flagged on a baseline day against its own previous weeks: left out of D's baseline.\n\
-         let Flagged = Counts\n\
-         | join kind=inner (Targets | where target < D | project day = target) on day\n\
-         | project target = day, key, code, subcode, x = c\n\
-         | join kind=leftouter (All | project target = day, e1a = e) on target\n\
-         | join kind=leftouter (Weeks | summarize k = count(), e2a = sum(eb) by target) on target\n\
-         | join kind=leftouter (KindWeeks | summarize e = max(e), ek = sum(ek) by target, key, lk | summarize e1k = sumif(e, e > 0 and ek > 0), e2k = sumif(ek, e > 0 and ek > 0) by target, key) on target, key\n\
-         | join kind=leftouter (Weeks | join kind=inner (Counts | project b = day, key, cb = c) on b | summarize y = sum(cb) by target, key) on target, key\n\
-         | extend own = coalesce(e2k, 0) > 0\n\
-         | extend y = coalesce(y, 0), k = coalesce(k, 0), e1 = todouble(iff(own, e1k, e1a)), e2 = todouble(iff(own, e2k, coalesce(e2a, 0))), category = {CATEGORY}\n\
-         | where category != \"success\"\n\
-         {test}\
-         | where status in (\"SPIKE\", \"NEW\")\n\
-         | project b = target, key;\n\
+         | project target, b, key, lk, e = coalesce(e, 0), ek);\n\
+         // The keys flagged on each baseline day of the chain, oldest first, each against its own previous\n\
+         // weeks with the days the key was flagged on left out (F1 is D's first baseline day, F2 the one\n\
+         // before, ...): unrolled, one let a week, as Kusto has no recursion.\n",
+        chain = CHAIN_WEEKS,
+        weeks = BASELINE_WEEKS,
+    );
+    for level in (1..=levels).rev() {
+        let target = format!("D - {}d", 7 * level);
+        let flagged: Vec<String> = (level + 1..=(level + BASELINE_WEEKS).min(levels))
+            .map(|l| format!("F{l}"))
+            .collect();
+        let left_out = match flagged.is_empty() {
+            true => String::new(),
+            false => format!(
+                "| join kind=leftanti (union {}) on b, key\n",
+                flagged.join(", ")
+            ),
+        };
+        let _ = write!(
+            q,
+            "let F{level} = materialize(Counts\n\
+             | where day == {target}\n\
+             | project target = day, key, code, subcode, x = c\n\
+             | join kind=leftouter (All | project target = day, e1a = e) on target\n\
+             | join kind=leftouter (Counts | where day == {target} | project key | extend one = 1\n\
+             | join kind=inner (Weeks | where target == {target} | extend one = 1) on one\n\
+             {left_out}\
+             | join kind=leftouter (Counts | project b = day, key, cb = c) on b, key\n\
+             | summarize k = count(), e2a = sum(eb), y = sum(coalesce(cb, 0)) by key) on key\n\
+             | join kind=leftouter (KindWeeks | where target == {target}\n\
+             {left_out}\
+             | summarize e = max(e), ek = sum(ek) by key, lk\n\
+             | summarize e1k = sumif(e, e > 0 and ek > 0), e2k = sumif(ek, e > 0 and ek > 0) by key) on key\n\
+             | extend own = coalesce(e2k, 0) > 0\n\
+             | extend y = coalesce(y, 0), k = coalesce(k, 0), e1 = todouble(iff(own, e1k, e1a)), e2 = todouble(iff(own, e2k, coalesce(e2a, 0))), category = {CATEGORY}\n\
+             | where category != \"success\"\n\
+             {test}\
+             | where status in (\"SPIKE\", \"NEW\")\n\
+             | project b = target, key);\n"
+        );
+    }
+    let flagged: Vec<String> = (1..=BASELINE_WEEKS.min(levels))
+        .map(|l| format!("F{l}"))
+        .collect();
+    let _ = write!(
+        q,
+        "// The keys flagged on D's baseline days: left out of D's baseline.\n\
+         let Flagged = union {flagged};\n\
          let E1 = toscalar(All | where day == D | summarize sum(e));\n\
          let Today = Counts | where day == D | project key, code, subcode, x = c;\n\
          let Usable = Today | extend one = 1\n\
@@ -1089,7 +1131,7 @@ fn spikes(o: &KqlOptions, outcome: &str, q: &mut String) {
          | extend day = format_datetime(D, \"yyyy-MM-dd\"), ['count'] = x, expected = round(expected, 4), ratio = round(ratio, 4)\n\
          | order by p_value asc, excess desc, code asc, subcode asc nulls first\n\
          | project day, code, subcode, category, outcome, description, mitigation, ['count'], expected, ratio, p_value, status\n",
-        weeks = BASELINE_WEEKS,
+        flagged = flagged.join(", "),
     );
 }
 

@@ -665,6 +665,55 @@ fn kql_spikes_measure_a_key_against_its_own_log_kind() {
     same_rows("spikes", "a kind new on the day", &got, &want);
 }
 
+/// A key that spikes on the same weekday three weeks running (5 a week, then 30, 20, 40): the
+/// second week is a SPIKE against the weeks before the first (left out as flagged), and the
+/// third goes untested in both, two of its baseline days flagged. The query had left flagged
+/// days out one level deep: the second week, against all four (20 against 11.25), was not
+/// flagged there, so the third was a SPIKE (40 against 10) that `report` did not page
+/// (rev71a F5).
+#[test]
+fn kql_spikes_follow_a_chain_of_flagged_days_as_report_does() {
+    let Some(python) =
+        kql_python_or_skip("kql_spikes_follow_a_chain_of_flagged_days_as_report_does")
+    else {
+        return;
+    };
+    use acs_triage::normalize::Kind;
+    let work = tempfile::tempdir().unwrap();
+    let key = (500, 8511);
+    let weekly = [5, 5, 5, 5, 30, 20, 40];
+    let nights: Vec<std::path::PathBuf> = (weekly.iter().enumerate())
+        .map(|(w, &n)| night(work.path(), w as i64 * 7, &[(key, n)]))
+        .collect();
+    let file = work.path().join("chain.csv");
+    table_csv(&records_of(&nights), Kind::MediaSummary, &file);
+    let of_key = |rows: &[std::collections::HashMap<String, String>]| -> Vec<String> {
+        (rows.iter())
+            .filter(|r| r["code"] == "500" && r["subcode"] == "8511")
+            .map(|r| r["status"].clone())
+            .collect()
+    };
+    for (day, until, want) in [
+        ("2026-11-17", "2026-11-18", &["SPIKE"][..]),
+        ("2026-11-24", "2026-11-25", &["SPIKE"][..]),
+        ("2026-12-01", "2026-12-02", &[][..]),
+    ] {
+        let out = work.path().join(format!("report-{day}"));
+        report_to(&file, &out, &["--format", "csv", "--day", day]).success();
+        let spikes = out.join("spikes.csv");
+        assert_eq!(of_key(&read_csv(&spikes)), want, "{day}");
+        check_kql(
+            &python,
+            work.path(),
+            "spikes",
+            "media",
+            &file,
+            &["--until", until],
+            &spikes,
+        );
+    }
+}
+
 #[test]
 fn kql_and_report_agree_on_the_edges_of_the_data() {
     let Some(python) = kql_python_or_skip("kql_and_report_agree_on_the_edges_of_the_data") else {
