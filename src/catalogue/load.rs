@@ -79,6 +79,9 @@ pub struct Loaded {
     pub subcodes: Vec<(u32, String, String)>,
     /// What the page says in prose rather than in a table ([`ProseReader`]).
     pub prose: Prose,
+    /// What reading found but did not stop at, each naming the file and line (a code table's
+    /// row with more cells than its header).
+    pub warnings: Vec<String>,
 }
 
 /// Rules a page states in its text, outside its tables.
@@ -278,6 +281,9 @@ struct Table {
     /// The line of its last row when the text ends inside that row: fewer cell borders than
     /// the header's line has (an interrupted download, a copy cut short).
     cut: Option<usize>,
+    /// (line, cells) of each row with more cells than the header: GFM drops the cells past the
+    /// header's, so a `|` left unescaped in the text (in a code span too) shifts the row.
+    wide: Vec<(usize, usize)>,
 }
 
 /// The cell borders (`|` not escaped) of a table's line, leading and trailing ones included.
@@ -286,6 +292,15 @@ fn borders(line: &str) -> usize {
     (0..b.len())
         .filter(|&i| b[i] == b'|' && (i == 0 || b[i - 1] != b'\\'))
         .count()
+}
+
+/// The cells of a table's line as GFM splits it: at each unescaped `|` (in a code span too),
+/// a leading and a trailing one not opening or closing a cell.
+fn cells(line: &str) -> usize {
+    let t = line.trim();
+    let leading = usize::from(t.starts_with('|'));
+    let trailing = usize::from(t.len() > leading && t.ends_with('|') && !t.ends_with("\\|"));
+    (borders(t) + 1).saturating_sub(leading + trailing)
 }
 
 /// The 1-based line of byte offsets in a text, asked in the order a parser meets them: it
@@ -338,6 +353,7 @@ fn tables(text: &str) -> (Vec<Table>, Prose) {
                 header: Vec::new(),
                 rows: Vec::new(),
                 cut: None,
+                wide: Vec::new(),
             }),
             Event::Start(Tag::TableHead) => {
                 in_head = true;
@@ -353,6 +369,14 @@ fn tables(text: &str) -> (Vec<Table>, Prose) {
             Event::Start(Tag::TableRow) => {
                 row.clear();
                 row_line = line_of(range.start);
+                let start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+                let end = text[range.start..]
+                    .find('\n')
+                    .map_or(text.len(), |i| range.start + i);
+                let n = cells(&text[start..end]);
+                if let Some(t) = out.last_mut().filter(|t| n > t.header.len()) {
+                    t.wide.push((row_line, n));
+                }
             }
             Event::End(TagEnd::TableRow) => {
                 if let Some(t) = out.last_mut() {
@@ -486,6 +510,12 @@ pub fn markdown(text: &str, file: &str) -> Result<Loaded, CatalogueError> {
             continue;
         }
         code_tables += 1;
+        for &(line, n) in &t.wide {
+            let h = t.header.len();
+            loaded.warnings.push(format!(
+                "catalogue {file}, line {line}: {n} cells for {h} columns, read as the first {h} (the rest dropped): a `|` inside the text, a code span's too, splits a cell unless written `\\|`"
+            ));
+        }
         let entries_before = loaded.pairs.len() + loaded.codes.len() + loaded.subcodes.len();
         let tier = if at.contains_key(&Col::ResultCategory)
             || t.header

@@ -401,7 +401,8 @@ pub struct Catalogue {
     pub classes: BTreeMap<u32, Generic>,
     /// Which keys are the caller's doing ([`outcome`]).
     pub outcomes: OutcomeRules,
-    /// What loading found but did not stop at (a pair given twice in one file).
+    /// What loading found but did not stop at (a pair given twice in one file, a row with
+    /// more cells than its table's header).
     pub warnings: Vec<String>,
 }
 
@@ -444,6 +445,7 @@ impl Catalogue {
                 source,
             })
             .collect();
+        self.warnings.extend(loaded.warnings);
         self.warnings.append(&mut warnings);
         let before = self.pairs.len();
         if new.len() > before {

@@ -207,6 +207,33 @@ fn a_pair_given_twice_in_a_catalogue_is_in_the_reports_warnings() {
     assert_eq!(stderr(&run).matches(&said).count(), 1, "{}", stderr(&run));
 }
 
+/// A newer page's row with a `|` inside a code span: GFM splits the cell there and drops the
+/// row's last cell, and the warning names the line, in `codes` as in the reports (rev71a F3: the
+/// mitigation was gone without a word, exit 0).
+#[test]
+fn a_row_with_more_cells_than_its_header_is_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page.md");
+    std::fs::write(
+        &page,
+        "# Troubleshooting (a newer copy of the page)\n\n\
+         | Code | Subcode | Message | Mitigation |\n|---|---|---|---|\n\
+         | 400 | 8536 | File download failed: check `prompt|tts` setting | Make sure the file URL is reachable. |\n\
+         | 400 | 8535 | Invalid File Format | Use a WAV file, mono, 16 kHz. |\n",
+    )
+    .unwrap();
+    let said = format!(
+        "acs-triage: warning: catalogue {}, line 5: 5 cells for 4 columns, read as the first 4 (the rest dropped): a `|` inside the text, a code span's too, splits a cell unless written `\\|`",
+        page.display()
+    );
+    let run = bin()
+        .args(["--catalogue", page.to_str().unwrap(), "codes", "400/8536"])
+        .assert()
+        .success();
+    assert_eq!(stderr(&run).matches(&said).count(), 1, "{}", stderr(&run));
+    assert_eq!(stderr(&run).lines().count(), 1, "{}", stderr(&run));
+}
+
 /// A key both pages give with other words: summary.md and report.html say the PSTN page's
 /// reading under the table that gives the Call Automation page's (rev70b's note: a Direct
 /// Routing user reading the nightly summary alone had acted on one), escaped, its link kept.

@@ -55,6 +55,45 @@ fn the_hand_splitters_bugs_are_gone() {
     );
 }
 
+/// GFM splits a table's row at every `|` not escaped, in a code span too, and drops the cells
+/// past the header's: the row is read as GFM reads it, and a warning names its line (rev71a F3:
+/// the mitigation was dropped without a word). An escaped `\|` stays in its cell, unwarned.
+#[test]
+fn a_row_with_more_cells_than_its_header_is_said() {
+    let l = page(concat!(
+        "# Troubleshooting\n\n",
+        "| Code | Subcode | Message | Mitigation |\n|---|---|---|---|\n",
+        "| 400 | 8536 | check `prompt|tts` setting | Make sure the file URL is reachable. |\n",
+        "| 400 | 8535 | check `prompt\\|tts` setting | Use a WAV file. |\n",
+        "400 | 8534 | no outer pipes | x | y\n",
+        "| 400 | 8533 | a | b |\n",
+    ))
+    .unwrap();
+    assert_eq!(
+        (
+            l.pairs[0].description.as_str(),
+            l.pairs[0].mitigation.as_str()
+        ),
+        ("check `prompt", "tts` setting")
+    );
+    assert_eq!(l.pairs[1].description, "check `prompt|tts` setting");
+    assert_eq!(l.pairs[1].mitigation, "Use a WAV file.");
+    assert_eq!(
+        l.warnings,
+        [
+            "catalogue p.md, line 5: 5 cells for 4 columns, read as the first 4 (the rest dropped): a `|` inside the text, a code span's too, splits a cell unless written `\\|`",
+            "catalogue p.md, line 7: 5 cells for 4 columns, read as the first 4 (the rest dropped): a `|` inside the text, a code span's too, splits a cell unless written `\\|`",
+        ]
+    );
+    // A table of something else is not read, nor warned of.
+    let l = page(concat!(
+        "| Code | Subcode | Message |\n|---|---|---|\n| 400 | 1 | a |\n\n",
+        "| Property | Type |\n|---|---|\n| a | b | c |\n",
+    ))
+    .unwrap();
+    assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+}
+
 #[test]
 fn breaks_and_bullets_become_lines() {
     let l = page(concat!(
