@@ -673,9 +673,12 @@ pub fn csv(text: &str, file: &str) -> Result<Loaded, CatalogueError> {
         }
     }
     if loaded.pairs.is_empty() && loaded.codes.is_empty() && loaded.subcodes.is_empty() {
-        return Err(CatalogueError::NoCodeTable {
-            file: file.to_string(),
-        });
+        // Its header was read above: what it lacks is a row (an export that kept only its
+        // header), not the header the generic error would send its reader to look for.
+        return Err(malformed(
+            1,
+            "a CSV catalogue with its header and no rows".into(),
+        ));
     }
     Ok(loaded)
 }

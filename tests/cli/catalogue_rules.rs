@@ -234,6 +234,26 @@ fn a_row_with_more_cells_than_its_header_is_warned_of() {
     assert_eq!(stderr(&run).lines().count(), 1, "{}", stderr(&run));
 }
 
+/// A CSV catalogue with its header and no row is told so, not that it lacks that header
+/// (rev71a F8).
+#[test]
+fn a_header_only_csv_catalogue_is_told_it_has_no_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("mine.csv");
+    std::fs::write(&csv, "code,subcode,description,mitigation\n").unwrap();
+    let run = bin()
+        .args(["--catalogue", csv.to_str().unwrap(), "codes", "8522"])
+        .assert()
+        .code(1);
+    assert_eq!(
+        stderr(&run).trim_end(),
+        format!(
+            "acs-triage: catalogue {}, line 1: a CSV catalogue with its header and no rows",
+            csv.display()
+        ),
+    );
+}
+
 /// A key both pages give with other words: summary.md and report.html say the PSTN page's
 /// reading under the table that gives the Call Automation page's (rev70b's note: a Direct
 /// Routing user reading the nightly summary alone had acted on one), escaped, its link kept.
