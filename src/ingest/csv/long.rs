@@ -7,7 +7,7 @@
 //! line for the rest: a message over the cap that spans lines (5 million lines of one field,
 //! 5 million rejects), or the lines of a file cut inside a quoted field. Such a row is read on
 //! here, with the quotes counted and each line it takes in tested as the rows of a block are
-//! ([`super::swallows_next_row`]'s two tests), up to the first of:
+//! ([`super::swallow::swallows_next_row`]'s two tests), up to the first of:
 //! - a newline outside quotes: the field closed, and the row is one `record too large` reject
 //!   (as a field over the cap without newlines is); reading goes on after it;
 //! - a line that is the next row (it starts as the row does and reads as one, or it is the
@@ -35,7 +35,9 @@ use std::io::{self, Read};
 use super::super::blocks::{self, ArrayAt, Blocks, Piece, Prefixed, Rest, BLOCK};
 use super::super::ledger::Start;
 use super::super::{FileCtx, Sink, MAX_RECORD_BYTES};
-use super::{is_a_record, row_end_cut, row_like, Row, ROW_START};
+use super::cut::row_end_cut;
+use super::row::Row;
+use super::swallow::{is_a_record, row_like, ROW_START};
 use crate::normalize::Reason;
 use crate::time::TimeRules;
 

@@ -1,6 +1,10 @@
 //! Tests of `ingest/csv.rs`.
 
+use super::super::MAX_RECORD_BYTES;
+use super::cut::{after_newline, row_after_newline};
+use super::fields::{reader, split_row, Fields};
 use super::*;
+use csv::ByteRecord;
 
 fn split(b: &[u8]) -> Option<(Vec<String>, usize)> {
     let mut f = Fields::new(std::str::from_utf8(b).unwrap(), 0);
