@@ -1,20 +1,29 @@
 //! Cutting an input into blocks of whole records, read in order by one thread at a time and
 //! handed to parallel workers. JSON Lines cut at the last newline of a block; CSV at the last
 //! newline outside quotes. Block buffers go round a pool, so memory stays flat.
+//!
+//! The blocks are cut here ([`Blocks`]); their buffers come from `pool`, an input with bytes
+//! read in front is `prefixed`, an array's elements are counted and skipped in `array`, and
+//! the pieces are handed to their readers by `process`.
 
 use std::io::{self, Read};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use memchr::{memchr, memchr_iter};
 
-use super::ledger::{from, read_error, Ledger, Start};
-use serde::de::IgnoredAny;
+use super::ledger::{Ledger, Start};
 
-use super::json::short_message;
-use super::structure::{next_element, signature, Signature, Walker};
-use super::{FileCtx, Input, Sink, MAX_RECORD_BYTES};
-use crate::normalize::Reason;
-use crate::record::At;
+use super::structure::Signature;
+use super::{Input, MAX_RECORD_BYTES};
+
+pub(super) use pool::{give_buffer, release_buffers, take_buffer, take_prefix, Prefix};
+pub(super) use prefixed::{Prefixed, Rest};
+pub(super) use process::{process, process_rest, rest_with, Ordered};
+
+mod array;
+mod pool;
+mod prefixed;
+mod process;
 
 /// Bytes per block handed to a worker.
 pub(super) const BLOCK: usize = MAX_RECORD_BYTES;
@@ -65,102 +74,6 @@ pub(super) struct ArrayAt {
     pub(super) after_comma: bool,
 }
 
-/// Block buffers of [`BLOCK`] bytes, reused once their lines are parsed, by every file of the
-/// process: files read one after another (a storage archive is thousands of small ones) reuse
-/// the same buffers instead of allocating and faulting in new ones. They keep their length:
-/// zeroing 4 MiB before every read would cost as much as parsing a tenth of it.
-static POOL: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
-
-/// Buffers kept for reuse, at most: more are only in flight when many files are read at once.
-const POOLED: usize = 16;
-
-pub(super) fn take_buffer() -> Vec<u8> {
-    match pop(&POOL) {
-        Some(mut v) => {
-            v.resize(BLOCK, 0);
-            v
-        }
-        // Zeroed by the allocator (fresh pages), not written byte by byte.
-        None => vec![0; BLOCK],
-    }
-}
-
-pub(super) fn give_buffer(v: Vec<u8>) {
-    keep(&POOL, v);
-}
-
-/// A buffer of `pool`, if it holds one.
-fn pop(pool: &Mutex<Vec<Vec<u8>>>) -> Option<Vec<u8>> {
-    pool.lock().ok().and_then(|mut p| p.pop())
-}
-
-/// Puts `v` back in `pool`, unless it holds [`POOLED`] already.
-fn keep(pool: &Mutex<Vec<Vec<u8>>>, v: Vec<u8>) {
-    if let Ok(mut p) = pool.lock() {
-        if p.len() < POOLED {
-            p.push(v);
-        }
-    }
-}
-
-/// Frees the buffers kept for reuse (when every input is read: the report is built next).
-pub(super) fn release_buffers() {
-    for pool in [&POOL, &PREFIXES] {
-        if let Ok(mut p) = pool.lock() {
-            *p = Vec::new();
-        }
-    }
-}
-
-/// Buffers of files' first bytes (a megabyte at most), reused by the files read after, as the
-/// blocks' are: with glibc's thresholds fixed (see `fix_allocator_thresholds`), a fresh one a
-/// file was mapped and faulted in each time (256 files of 4 MiB: 65,000 more page faults).
-static PREFIXES: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
-
-/// An empty buffer for a file's first `capacity` bytes.
-pub(super) fn take_prefix(capacity: usize) -> Vec<u8> {
-    let mut v = pop(&PREFIXES).unwrap_or_default();
-    v.clear();
-    v.reserve(capacity);
-    v
-}
-
-/// A file's first bytes, read before the rest of it, whose buffer goes back to the pool once
-/// they are read: a JSON document's megabyte is read into its first block long before that
-/// block is parsed and the file's other blocks are read (on 32 threads, 256 documents of
-/// 4 MiB each held theirs to the end).
-pub(super) struct Prefix(io::Cursor<Vec<u8>>);
-
-impl Prefix {
-    pub(super) fn new(bytes: Vec<u8>) -> Prefix {
-        Prefix(io::Cursor::new(bytes))
-    }
-
-    /// Gives the buffer back to the pool (once: an empty one holds nothing).
-    fn release(&mut self) {
-        if self.0.get_ref().capacity() > 0 {
-            keep(&PREFIXES, std::mem::take(self.0.get_mut()));
-            self.0.set_position(0);
-        }
-    }
-}
-
-impl Read for Prefix {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.0.read(buf)?;
-        if self.0.position() >= self.0.get_ref().len() as u64 {
-            self.release();
-        }
-        Ok(n)
-    }
-}
-
-impl Drop for Prefix {
-    fn drop(&mut self) {
-        self.release();
-    }
-}
-
 /// Where a block may end: the index of the last byte that ends a record in it, if any, and
 /// how many units (lines, or array elements) the block holds up to there; the reader counts
 /// the first unit of each block with them.
@@ -176,78 +89,6 @@ pub(super) fn last_newline(b: &[u8]) -> Option<(usize, u64)> {
 /// Newlines in `b`.
 pub(super) fn newlines(b: &[u8]) -> u64 {
     memchr_iter(b'\n', b).count() as u64
-}
-
-/// The input after the blocks: see [`Blocks::rest`].
-pub(super) type Rest = io::Chain<io::Cursor<Vec<u8>>, Input>;
-
-/// An input with bytes already read from it in front (from `at`): what a document's reader
-/// looked at before it handed the input to the blocks of an array. The blocks give back the
-/// same input after the array ([`Blocks::rest`]), not one more reader around it: a file of
-/// documents one after another (Event Hubs messages appended to a dump) would otherwise be
-/// read through a reader, and a buffer, for every document before.
-pub(super) struct Prefixed {
-    pre: Vec<u8>,
-    at: usize,
-    inner: Input,
-    /// `inner` was read to its end: a peek at the end of the input reads no more (a read of
-    /// nothing into a buffer grown for it, for each of many small documents at the end).
-    eof: bool,
-}
-
-impl Prefixed {
-    pub(super) fn new(pre: Vec<u8>, at: usize, inner: Input) -> Prefixed {
-        Prefixed {
-            pre,
-            at,
-            inner,
-            eof: false,
-        }
-    }
-
-    /// The same, `inner` known to be read to its end when `eof`.
-    pub(super) fn ended(mut self, eof: bool) -> Prefixed {
-        self.eof = eof;
-        self
-    }
-
-    /// The next bytes, at least `n` of them unless the input ends first; none consumed.
-    pub(super) fn peek(&mut self, n: usize) -> io::Result<&[u8]> {
-        while self.pre.len() - self.at < n && !self.eof {
-            self.eof = read_more(&mut self.inner, &mut self.pre, 1 << 16)? == 0;
-        }
-        Ok(&self.pre[self.at..])
-    }
-
-    /// Whether the input was read to its end.
-    pub(super) fn at_end(&self) -> bool {
-        self.eof
-    }
-}
-
-impl Prefixed {
-    /// The input after its next `n` bytes, which were peeked at ([`Prefixed::peek`]).
-    pub(super) fn into_rest(self, n: usize) -> Rest {
-        let mut rest = io::Cursor::new(self.pre);
-        rest.set_position((self.at + n) as u64);
-        rest.chain(self.inner)
-    }
-}
-
-impl Read for Prefixed {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.at == self.pre.len() {
-            return self.inner.read(buf);
-        }
-        let n = (self.pre.len() - self.at).min(buf.len());
-        buf[..n].copy_from_slice(&self.pre[self.at..self.at + n]);
-        self.at += n;
-        if self.at == self.pre.len() {
-            self.pre = Vec::new();
-            self.at = 0;
-        }
-        Ok(n)
-    }
 }
 
 pub(super) struct Blocks {
@@ -392,112 +233,6 @@ impl Blocks {
     /// Whether a read error ended the input (and was reported).
     pub(super) fn failed(&self) -> bool {
         self.failed
-    }
-
-    /// Counts the newlines (for arrays) and the final comma of a block that is handed on;
-    /// returns where it starts.
-    fn count(&mut self, block: &[u8]) -> ArrayAt {
-        match &mut self.array {
-            Some(n) => {
-                let at = ArrayAt {
-                    newlines: *n,
-                    after_comma: self.comma,
-                };
-                *n += newlines(block);
-                self.comma = block.last() == Some(&b',');
-                at
-            }
-            None => ArrayAt::default(),
-        }
-    }
-
-    /// After a skipped element, the comma that follows it (if the block starts with one) is
-    /// read as whitespace, and the block is after a comma.
-    fn drop_comma_after_skip(&mut self, buf: &mut [u8]) {
-        if !self.after_skip {
-            return;
-        }
-        // Whitespace only: the comma may come in the next block.
-        if let Some(k) = buf.iter().position(|c| !c.is_ascii_whitespace()) {
-            self.after_skip = false;
-            if buf[k] == b',' {
-                buf[k] = b' ';
-                self.comma = true;
-            }
-        }
-    }
-
-    /// Drops the rest of an array element longer than a block, `head` being its start,
-    /// following strings and brackets across reads; keeps what follows it.
-    fn skip_element(&mut self, head: &[u8]) -> io::Result<()> {
-        let mut skip = Walker::default();
-        let mut chunk = head.to_vec();
-        loop {
-            if let Some(e) = skip.end(&chunk) {
-                self.count(&chunk[..e]);
-                self.carry = chunk[e..].to_vec();
-                self.comma = false;
-                self.after_skip = true;
-                return Ok(());
-            }
-            self.count(&chunk);
-            chunk.clear();
-            if read_more(&mut self.r, &mut chunk, 1 << 16)? == 0 {
-                self.done = true;
-                return Ok(());
-            }
-        }
-    }
-
-    /// The element at `b[lead]`, `line` lines into the input, that fills the block `b` without
-    /// a cut, as a damaged one when an element of its shape (else of the array's first) starts
-    /// after it in the block: its brackets do not close (a lost brace or quote), and following
-    /// them would take every element after it to the end of the input. Reading goes on at that
-    /// element.
-    fn damaged(&mut self, b: &[u8], lead: usize, line: u64) -> Option<Piece> {
-        let array_s = self
-            .shape
-            .clone()
-            .filter(|s| b.get(lead) == Some(&s.opener()));
-        // The first element of a shape that the element's own brackets do not hold: one
-        // nested in it (a list of objects of the same first key) is part of a valid element
-        // over the cap, not the next one. Where damage lost a brace the element is still open at
-        // its own level there, or inside an object of its own, where a key would follow the
-        // comma (a pretty-printed element cut off inside its `properties`); where it lost a
-        // quote, inside a string.
-        let next_of = |sig: Signature<'_>| {
-            let mut walk = Walker::default();
-            let mut from = lead;
-            loop {
-                let at = next_element(b, from + 1, b.len(), &sig)?;
-                // Its brackets closed before: not this damage.
-                walk.end(&b[from..at]).is_none().then_some(())?;
-                let (depth, in_string) = walk.open();
-                if in_string || depth <= 1 || walk.in_object() {
-                    return Some(at);
-                }
-                from = at;
-            }
-        };
-        let next = [signature(b, lead), array_s]
-            .into_iter()
-            .flatten()
-            .find_map(next_of)?;
-        let text = b[lead..next].trim_ascii_end();
-        let e = serde_json::from_slice::<IgnoredAny>(text).err()?;
-        let line = Start::Line(line + (e.line() as u64).saturating_sub(1));
-        let head = b[lead..next.min(lead + 200)].to_vec();
-        self.count(&b[..next]);
-        self.carry = b[next..].to_vec();
-        self.comma = false;
-        self.after_skip = true;
-        self.next_line += 1;
-        Some(Piece::Damaged {
-            line,
-            index: self.next_line,
-            head,
-            why: short_message(&e),
-        })
     }
 
     /// The bytes read past the last cut, not yet handed on.
@@ -731,90 +466,6 @@ impl Iterator for Blocks {
                 Some(Piece::TooLarge { line, head })
             }
         }
-    }
-}
-
-/// Pieces of an input in their order, which can say whether the input is read to its end.
-pub(super) trait Ordered: Iterator<Item: Send> + Send {
-    fn finished(&self) -> bool;
-}
-
-impl Ordered for Blocks {
-    fn finished(&self) -> bool {
-        Blocks::finished(self)
-    }
-}
-
-/// The rest of an input's blocks, after those read where it is read: the next one read there
-/// too when it ends the input (handing it to the workers would make and merge a sink per worker
-/// for it, and a worker that waits for the others takes another file meanwhile, with a block of
-/// its own), else every one in parallel.
-pub(super) fn process_rest<S: Sink, M: Fn() -> S + Sync>(
-    blocks: Blocks,
-    ctx: &mut FileCtx<'_, S>,
-    make: &M,
-    body: impl Fn(&[u8], u64, bool, ArrayAt, &mut FileCtx<'_, S>) -> u64 + Sync,
-) {
-    rest_with(blocks, ctx, make, |piece, c| process(piece, c, &body));
-}
-
-/// [`process_rest`] of any [`Ordered`] pieces, each handed to `work`.
-pub(super) fn rest_with<P, S, M, W>(mut pieces: P, ctx: &mut FileCtx<'_, S>, make: &M, work: W)
-where
-    P: Ordered,
-    S: Sink,
-    M: Fn() -> S + Sync,
-    W: Fn(P::Item, &mut FileCtx<'_, S>) + Sync,
-{
-    let Some(second) = pieces.next() else {
-        return;
-    };
-    if pieces.finished() {
-        work(second, ctx);
-        return;
-    }
-    super::in_parallel(std::iter::once(second).chain(pieces), ctx, make, work);
-}
-
-/// Hands a block to `body` (its bytes, the units before it, whether the input ended without a
-/// newline after it, where it starts in an array) and returns its buffer to the pool, or
-/// reports what went wrong. `body` returns the lines it read: they count for the pieces after
-/// it when the reader did not count them ([`Start::Seq`]; `body` is then given 0 lines before
-/// it, and its rejects are held until the lines before it are known).
-pub(super) fn process<S: Sink>(
-    piece: Piece,
-    ctx: &mut FileCtx<'_, S>,
-    body: impl FnOnce(&[u8], u64, bool, ArrayAt, &mut FileCtx<'_, S>) -> u64,
-) {
-    match piece {
-        Piece::Block {
-            data,
-            start,
-            len,
-            first_line,
-            unterminated,
-            at,
-        } => {
-            from(first_line, ctx, |n, c| {
-                body(&data[start..len], n, unterminated, at, c)
-            });
-            give_buffer(data);
-        }
-        Piece::TooLarge { line, head } | Piece::Long { line, head } => from(line, ctx, |n, c| {
-            c.reject_too_large(n + 1, &head);
-            1
-        }),
-        Piece::Damaged {
-            line,
-            index,
-            head,
-            why,
-        } => from(line, ctx, |n, c| {
-            let head = String::from_utf8_lossy(&head).into_owned();
-            c.reject(At::record(n + 1, index), Reason::BadDocument, why, head);
-            1
-        }),
-        Piece::Error { line, error } => read_error(line, &error, ctx),
     }
 }
 
