@@ -2,12 +2,26 @@
 //! how deep brackets nest, and commas that stand before a closing bracket. The cutting of
 //! blocks, the reading of document elements and the repair of pasted records all rely on it;
 //! the values themselves are checked when they are parsed.
+//!
+//! Where values end and brackets nest is here ([`value_end`], [`Walker`]); an element's shape
+//! is in `signature`, lone surrogates read as U+FFFD in `surrogates`, an element read again
+//! past a trailing comma in `repair`, a log line's prefix before its JSON in `prefix`.
 
 use super::scan::quote_or_backslash;
 #[cfg(not(target_arch = "x86_64"))]
 use super::stops::masks;
 #[cfg(target_arch = "x86_64")]
 use super::stops::padded;
+
+pub(super) use prefix::{bracket_prefix, opens_after_prefix, prefix_time};
+pub(super) use repair::{reparse, Repair};
+pub(super) use signature::{next_element, signature, Signature};
+pub(super) use surrogates::{mending, mending_str, MendingReader};
+
+mod prefix;
+mod repair;
+mod signature;
+mod surrogates;
 
 /// Brackets nested deeper than this make a record a reject (`nested too deep`), as serde_json
 /// limits its own recursion: no parser meets more.
@@ -37,98 +51,6 @@ pub(super) fn string_end(b: &[u8], mut i: usize) -> Option<usize> {
             return Some(at + 1);
         }
         i = at + 2;
-    }
-}
-
-/// The first bytes of an array element: its opening bracket, then the first key of an object
-/// (with its quotes) or the first bytes of an array's first value. The elements of one
-/// array share them (`{"TableName"`, `{"time"`, `["7c1e4d2a`), which is what finds where the
-/// next element starts when a damaged one hides it.
-#[derive(Clone)]
-pub(super) struct Signature<'a> {
-    open: u8,
-    head: std::borrow::Cow<'a, [u8]>,
-}
-
-impl Signature<'_> {
-    /// Its opening bracket.
-    pub(super) fn opener(&self) -> u8 {
-        self.open
-    }
-
-    /// The signature of a row whose first cell is a string (a query API row's `TimeGenerated`):
-    /// where no row around a damaged one shows a shape (its first cell lost a quote and it is
-    /// the first of its array or block), the next row is where one so starts.
-    pub(super) fn string_row() -> Signature<'static> {
-        Signature {
-            open: b'[',
-            head: std::borrow::Cow::Borrowed(b"\""),
-        }
-    }
-
-    /// The same signature, owning its bytes.
-    pub(super) fn into_owned(self) -> Signature<'static> {
-        Signature {
-            open: self.open,
-            head: std::borrow::Cow::Owned(self.head.into_owned()),
-        }
-    }
-}
-
-pub(super) fn signature(b: &[u8], i: usize) -> Option<Signature<'_>> {
-    let open = *b.get(i)?;
-    let j = i
-        + 1
-        + b.get(i + 1..)?
-            .iter()
-            .take_while(|c| c.is_ascii_whitespace())
-            .count();
-    let head = match open {
-        b'{' if b.get(j) == Some(&b'"') => &b[j..string_end(b, j + 1)?],
-        b'[' => {
-            let rest = b.get(j..)?;
-            let n = rest
-                .iter()
-                .take(6)
-                .take_while(|c| !matches!(c, b',' | b']') && !c.is_ascii_whitespace())
-                .count();
-            &rest[..n]
-        }
-        _ => return None,
-    };
-    (!head.is_empty() && head.len() <= 64).then_some(Signature {
-        open,
-        head: head.into(),
-    })
-}
-
-/// The first comma in `b[from..to]` that is followed by an element with `sig`'s first bytes,
-/// or newline followed by one at the line's start: in an array of an element a line, a
-/// damaged element whose line lost its comma as well (a record cut short, then the next one on
-/// its own line) must not take that next one in with it. (A pretty-printed array indents its
-/// elements, and an object inside one deeper still.)
-pub(super) fn next_element(b: &[u8], from: usize, to: usize, sig: &Signature<'_>) -> Option<usize> {
-    let to = to.min(b.len());
-    memchr::memchr2_iter(b',', b'\n', b.get(from..to)?)
-        .map(|p| from + p)
-        .find(|&p| match b[p] {
-            b',' => sig.starts(b, p + 1),
-            _ => b.get(p + 1) == Some(&sig.open) && sig.starts(b, p + 1),
-        })
-}
-
-impl Signature<'_> {
-    /// Whether an element with these first bytes starts at `b[k]`, past whitespace.
-    pub(super) fn starts(&self, b: &[u8], k: usize) -> bool {
-        let skip = |k: usize| {
-            k + b.get(k..).map_or(0, |r| {
-                r.iter().take_while(|c| c.is_ascii_whitespace()).count()
-            })
-        };
-        let k = skip(k);
-        b.get(k) == Some(&self.open)
-            && b.get(skip(k + 1)..)
-                .is_some_and(|r| r.starts_with(&self.head))
     }
 }
 
@@ -275,304 +197,6 @@ fn classes(w: &[u8]) -> (bool, u64, u64, u64) {
     (backslashes != 0, quotes, opens, closes)
 }
 
-/// `b` with each `\u` escape of a UTF-16 surrogate that is not half of a pair (a high one no
-/// low one's escape follows, a low one alone: an emoji cut in half by an app or a logger, as
-/// JavaScript's `JSON.stringify` writes one) made `\ufffd`, when it holds any. The same
-/// length, so that every position in it (a reject's column, a line's end) is the text's.
-/// serde_json refuses such an escape in a string it reads (its whole record a reject); the
-/// scanner reads it as U+FFFD, as a byte that is not UTF-8 is read ([`super::scan`]).
-pub(super) fn lone_surrogates_mended(b: &[u8]) -> Option<Vec<u8>> {
-    let mut mended: Option<Vec<u8>> = None;
-    lone_surrogates(b, true, |at| {
-        mended.get_or_insert_with(|| b.to_vec())[at + 2..at + 6].copy_from_slice(FFFD);
-    });
-    mended
-}
-
-/// The hex digits of U+FFFD's escape.
-const FFFD: &[u8] = b"fffd";
-
-/// Calls `lone(at)` for each `\u` escape at `at` in `b` of a lone surrogate (see
-/// [`lone_surrogates_mended`]); returns where it stopped: the end of `b`, or with `!end` (more
-/// text follows `b`) the start of an escape that the end of `b` may cut, which is looked at
-/// again with the text after it.
-fn lone_surrogates(b: &[u8], end: bool, mut lone: impl FnMut(usize)) -> usize {
-    let hex = |at: usize| {
-        let mut digits = b.get(at..at + 4)?.iter();
-        digits.try_fold(0u32, |n, &c| Some(n << 4 | char::from(c).to_digit(16)?))
-    };
-    let low = |n: u32| (0xDC00..=0xDFFF).contains(&n);
-    let mut i = 0;
-    while let Some(p) = b.get(i..).and_then(|rest| memchr::memchr(b'\\', rest)) {
-        let at = i + p;
-        // A pair's two escapes take 12 bytes.
-        if !end && at + 12 > b.len() {
-            return at;
-        }
-        // Every backslash in JSON text starts an escape of two bytes or more (`\\ud83d` is a
-        // backslash and text): escapes are followed from the first.
-        i = at + 2;
-        if b.get(at + 1) != Some(&b'u') {
-            continue;
-        }
-        let Some(n) = hex(at + 2) else {
-            continue;
-        };
-        i = at + 6;
-        let alone = match n {
-            0xD800..=0xDBFF => {
-                let paired = b.get(at + 6..at + 8) == Some(b"\\u") && hex(at + 8).is_some_and(low);
-                if paired {
-                    i = at + 12;
-                }
-                !paired
-            }
-            n => low(n),
-        };
-        if alone {
-            lone(at);
-        }
-    }
-    b.len()
-}
-
-/// A document streamed through serde_json (see `document::stream`), which cannot read it
-/// again, with its lone surrogates' escapes read as `\ufffd` ([`lone_surrogates_mended`]) as
-/// its bytes pass: an escape that a read of the input cuts is held back for the next.
-pub(super) struct MendingReader<R> {
-    input: R,
-    buf: Box<[u8]>,
-    /// `buf[from..ready]` is mended and not yet given; `buf[ready..filled]`, an escape that
-    /// may be cut, to be looked at with what follows it.
-    from: usize,
-    ready: usize,
-    filled: usize,
-    eof: bool,
-}
-
-impl<R: std::io::Read> MendingReader<R> {
-    pub(super) fn new(input: R) -> Self {
-        MendingReader {
-            input,
-            buf: vec![0; 1 << 16].into_boxed_slice(),
-            from: 0,
-            ready: 0,
-            filled: 0,
-            eof: false,
-        }
-    }
-}
-
-impl<R: std::io::Read> std::io::Read for MendingReader<R> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        while self.from == self.ready {
-            if self.eof {
-                return Ok(0);
-            }
-            // What was held back moves to the front first: a read that fails (a gzip stream
-            // cut short) leaves the reader whole, and one after it goes on from there.
-            self.buf.copy_within(self.ready..self.filled, 0);
-            (self.filled, self.ready, self.from) = (self.filled - self.ready, 0, 0);
-            let n = self.input.read(&mut self.buf[self.filled..])?;
-            self.eof = n == 0;
-            self.filled += n;
-            let buf = &mut self.buf[..self.filled];
-            let mut at = Vec::new();
-            self.ready = lone_surrogates(buf, self.eof, |a| at.push(a));
-            for a in at {
-                buf[a + 2..a + 6].copy_from_slice(FFFD);
-            }
-        }
-        let n = out.len().min(self.ready - self.from);
-        out[..n].copy_from_slice(&self.buf[self.from..self.from + n]);
-        self.from += n;
-        Ok(n)
-    }
-}
-
-/// `parse(text)`, or when that fails and `text` holds a lone surrogate's escape, `parse` of a
-/// copy with U+FFFD's for them ([`lone_surrogates_mended`]): a text that parses costs nothing
-/// more. Looked for whatever the error, so that a text with other damage too is read as
-/// [`reparse`] reads it (after a comma before a closing bracket, which serde names first, a
-/// half emoji). What `parse` gives may not borrow from the text: the copy is gone after it.
-pub(super) fn mending<T, E>(
-    text: &[u8],
-    mut parse: impl FnMut(&[u8]) -> Result<T, E>,
-) -> Result<T, E> {
-    let first = parse(text);
-    if first.is_ok() {
-        return first;
-    }
-    match lone_surrogates_mended(text) {
-        Some(mended) => parse(&mended),
-        None => first,
-    }
-}
-
-/// [`mending`] for text already known to be UTF-8 (JSON text held in a string value, a CSV
-/// cell): the copy only changes ASCII hex digits, so it is UTF-8 too.
-pub(super) fn mending_str<T, E>(
-    text: &str,
-    mut parse: impl FnMut(&str) -> Result<T, E>,
-) -> Result<T, E> {
-    let first = parse(text);
-    if first.is_ok() {
-        return first;
-    }
-    match lone_surrogates_mended(text.as_bytes()).and_then(|m| String::from_utf8(m).ok()) {
-        Some(mended) => parse(&mended),
-        None => first,
-    }
-}
-
-/// How a JSON value that did not parse was read after all ([`reparse`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Repair {
-    /// Without a comma before a closing bracket, as Microsoft's docs show records.
-    TrailingCommas,
-    /// With U+FFFD for the bytes that are not UTF-8 (a Latin-1 `é` in a message), as a CSV row
-    /// is read.
-    Lossy,
-}
-
-/// A JSON value that broke with a syntax error, read again as the damage of real files asks:
-/// without a comma before a closing bracket, then (when it is not UTF-8) with U+FFFD for the
-/// bytes that are not; the first that `parse` reads, and how. The one repair sequence of the
-/// readers of JSON Lines, of documents and of their array elements.
-pub(super) fn reparse<T, E>(
-    text: &[u8],
-    mut parse: impl FnMut(&[u8]) -> Result<T, E>,
-) -> Option<(T, Repair)> {
-    if let Some(fixed) = without_trailing_commas(text) {
-        if let Ok(t) = parse(&fixed) {
-            return Some((t, Repair::TrailingCommas));
-        }
-    }
-    if std::str::from_utf8(text).is_err() {
-        if let Ok(t) = parse(String::from_utf8_lossy(text).as_bytes()) {
-            return Some((t, Repair::Lossy));
-        }
-    }
-    None
-}
-
-/// `b` without the commas that stand right before a closing bracket (outside strings), when
-/// it has any: `{"a": 1,}` → `{"a": 1}`.
-fn without_trailing_commas(b: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(b.len());
-    let mut dropped = false;
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'"' => {
-                let end = string_end(b, i + 1).unwrap_or(b.len());
-                out.extend_from_slice(&b[i..end]);
-                i = end;
-                continue;
-            }
-            b',' => {
-                let next = b[i + 1..].iter().find(|c| !c.is_ascii_whitespace());
-                if matches!(next, Some(b'}' | b']')) {
-                    dropped = true;
-                } else {
-                    out.push(b',');
-                }
-            }
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    dropped.then_some(out)
-}
-
-/// Where a body logged over the lines after it opens on a line of text outside any document: a
-/// logger's prefix (`      Received callback: [`, ASP.NET Core's console logger with indented
-/// JSON; `JSON.stringify(body, null, 2)`, `json.dumps(body, indent=2)` after a message) whose
-/// last character is the body's `[` or `{`: text with a letter or a digit, no quote and no
-/// `{` (not a damaged document's `"records": [`).
-pub(super) fn opens_after_prefix(line: &[u8]) -> Option<usize> {
-    let line = line.trim_ascii_end();
-    let (&last, prefix) = line.split_last()?;
-    (matches!(last, b'[' | b'{')
-        && prefix.iter().any(u8::is_ascii_alphanumeric)
-        && !prefix.iter().any(|&c| matches!(c, b'"' | b'{')))
-    .then_some(line.len() - 1)
-}
-
-/// The first ISO 8601 time in a log line's prefix (`2025-05-16T17:41:55.643Z`, Python's
-/// `2025-05-16 17:41:55,643`), its date and time joined by `T` and its fraction by `.`; and
-/// whether it carries its offset (`Z`, `+01:00`, or ` +00:00` after a space as .NET writes it).
-pub(super) fn prefix_time(prefix: &[u8]) -> Option<(String, bool)> {
-    let digits = |b: &[u8]| b.iter().all(u8::is_ascii_digit);
-    let shape = |b: &[u8]| {
-        b.len() >= 19
-            && digits(&b[..4])
-            && b[4] == b'-'
-            && digits(&b[5..7])
-            && b[7] == b'-'
-            && digits(&b[8..10])
-            && matches!(b[10], b'T' | b' ')
-            && digits(&b[11..13])
-            && b[13] == b':'
-            && digits(&b[14..16])
-            && b[16] == b':'
-            && digits(&b[17..19])
-    };
-    let start = (0..prefix.len()).find(|&i| shape(&prefix[i..]))?;
-    let b = &prefix[start..];
-    let mut end = 19;
-    if matches!(b.get(end), Some(b'.' | b',')) && b.get(end + 1).is_some_and(u8::is_ascii_digit) {
-        end += 1;
-        while b.get(end).is_some_and(u8::is_ascii_digit) {
-            end += 1;
-        }
-    }
-    let zoned = end;
-    // .NET's `zzz` after a space, as App Service's file logger writes its lines'
-    // (`2026-11-24 10:00:01.456 +00:00 [Information] ...`): the offset all the same.
-    let spaced = usize::from(b.get(end) == Some(&b' '));
-    let offset = &b[(end + spaced).min(b.len())..];
-    if spaced == 0 && offset.first() == Some(&b'Z') {
-        end += 1;
-    } else if matches!(offset.first(), Some(b'+' | b'-'))
-        && offset.len() >= 6
-        && digits(&offset[1..3])
-        && offset[3] == b':'
-        && digits(&offset[4..6])
-    {
-        end += spaced + 6;
-    }
-    let mut t = String::from_utf8_lossy(&b[..end]).into_owned();
-    if spaced == 1 && end > zoned {
-        t.remove(zoned);
-    }
-    t.replace_range(10..11, "T");
-    if t.as_bytes().get(19) == Some(&b',') {
-        t.replace_range(19..20, ".");
-    }
-    Some((t, end > zoned))
-}
-
-/// Whether a line starts with a log prefix in brackets (`[2026-11-25 10:00:01] INFO ...`, a
-/// logger's line, with a body after it or not), not a JSON array: its first `]` closes text
-/// with a letter or a digit and no bracket or quote, that is not JSON, and a word follows it,
-/// which no JSON value can be followed by.
-pub(super) fn bracket_prefix(line: &[u8]) -> bool {
-    let line = line.split(|&c| c == b'\n').next().unwrap_or(line);
-    let Some(inner) = line.strip_prefix(b"[") else {
-        return false;
-    };
-    let Some(close) = memchr::memchr(b']', inner) else {
-        return false;
-    };
-    let text = &inner[..close];
-    let word = inner[close + 1..].trim_ascii_start();
-    text.iter().any(u8::is_ascii_alphanumeric)
-        && !text.iter().any(|c| matches!(c, b'[' | b'{' | b'"'))
-        && word.first().is_some_and(u8::is_ascii_alphabetic)
-        && serde_json::from_slice::<serde::de::IgnoredAny>(&line[..close + 2]).is_err()
-}
-
 /// The one JSON structure skipper: where a value ends, in one slice ([`value_end`]) or followed
 /// across reads (an array element longer than a block, the rest of a document after its
 /// array). Only the structure is followed (strings, brackets); the value is checked when
@@ -715,6 +339,8 @@ impl Walker {
 
 #[cfg(test)]
 mod tests {
+    use super::repair::without_trailing_commas;
+    use super::surrogates::lone_surrogates_mended;
     use super::*;
 
     /// Texts and what mending their lone surrogates' escapes makes of them (`None`: nothing).
