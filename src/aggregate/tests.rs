@@ -1,8 +1,12 @@
 //! Tests of `aggregate/mod.rs`.
 
+use super::interner::INLINE;
 use super::*;
+use crate::ingest::Kept;
+use crate::normalize::Record;
 use crate::record::At;
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 #[test]
 fn interner_numbers_strings_exactly() {
