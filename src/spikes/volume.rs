@@ -3,13 +3,18 @@
 //! scope (all records, each log kind, each resource) of the report day is compared with the
 //! same weekday of the previous four weeks, as the spike test does.
 
-use std::collections::HashMap;
+mod notes;
+mod retired;
+
+pub(crate) use notes::{say_where_records_stop, untested_said};
+pub(crate) use retired::retired_warnings;
 
 use statrs::distribution::{Binomial, DiscreteCDF};
 
 use super::history::{DayAgg, History};
 use super::{Thresholds, BASELINE_WEEKS, MIN_BASELINE_DAYS};
-use crate::time::{clock_text, day_text, DAY, HOUR};
+use crate::time::{clock_text, day_text};
+use retired::{FirstScope, Retired};
 
 /// A DROP needs at least this many records expected: fewer are too few to tell.
 pub const MIN_EXPECTED: f64 = 20.0;
@@ -162,126 +167,6 @@ impl VolumeVerdict {
     }
 }
 
-/// Says where the records of a DROP or LOW resource stop on the report day, when they stop
-/// more than an hour before its end while another resource's run at least an hour later: an
-/// export that stopped, or a region down, rather than a quiet day. `last` holds each
-/// resource's last record on the day (seconds since the epoch), the input's: a day read from
-/// the history alone says nothing. When the input's last record (`input_last`) is on the day
-/// and more than an hour before its end (a whole export that stopped, every resource alike),
-/// a DROP or LOW of all records says where it is.
-pub fn say_where_records_stop(
-    verdicts: &mut [VolumeVerdict],
-    last: &HashMap<&str, i64>,
-    input_last: Option<i64>,
-) {
-    // The two resources whose records run latest: the latest other than any one of them.
-    let mut latest: Vec<(&str, i64)> = Vec::with_capacity(3);
-    for (&name, &t) in last {
-        latest.push((name, t));
-        latest.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-        latest.truncate(2);
-    }
-    let early = |v: &VolumeVerdict, at: i64| at + HOUR < (v.day + 1) * DAY;
-    for v in verdicts.iter_mut() {
-        if !matches!(v.status, VolumeStatus::Drop | VolumeStatus::Low) {
-            continue;
-        }
-        if matches!(v.scope.as_str(), "all" | "all but retired") {
-            let at = input_last.filter(|&at| at.div_euclid(DAY) == v.day && early(v, at));
-            v.stops = at.map(|at| Box::new((at, None)));
-            continue;
-        }
-        let Some(name) = v.scope.strip_prefix("resource ") else {
-            continue;
-        };
-        let (Some(&at), Some(&(other, until))) =
-            (last.get(name), latest.iter().find(|(n, _)| *n != name))
-        else {
-            continue;
-        };
-        if early(v, at) && until >= at + HOUR {
-            v.stops = Some(Box::new((at, Some((other.to_string(), until)))));
-        }
-    }
-}
-
-/// The scopes of `day` not tested (`insufficient_history`) while the first (all records) was,
-/// a sentence each with what their baseline days lack: a resource's as its spike test says it
-/// ([`super::resource_short_said`]: stored partial for it, with the fix, or holding none of its
-/// records), a kind's the days that hold none of it. The first [`super::UNTESTED_NAMED`] are
-/// named, the others counted: "each resource within its usual range" is not said of one that
-/// was not tested.
-pub fn untested_said(history: &History, day: i64, volume: &[VolumeVerdict]) -> Vec<String> {
-    let untested = |v: &&VolumeVerdict| v.status == VolumeStatus::InsufficientHistory;
-    if volume.first().is_none_or(|v| untested(&v)) {
-        return Vec::new();
-    }
-    let scopes: Vec<&VolumeVerdict> = volume[1..].iter().filter(untested).collect();
-    let mut said: Vec<String> = (scopes.iter().take(super::UNTESTED_NAMED))
-        .map(|v| {
-            let why = match v.scope.split_once(' ') {
-                Some(("resource", name)) => super::resource_short_said(history, name, day),
-                Some((_, kind)) => kind_short_said(history, kind, day),
-                None => String::new(),
-            };
-            format!(
-                "Not tested: {}, for want of {MIN_BASELINE_DAYS} baseline days that count it: {why}.",
-                v.scope
-            )
-        })
-        .collect();
-    if scopes.len() > super::UNTESTED_NAMED {
-        said.push(format!(
-            "Not tested: {} more scopes (volume.csv), for want of {MIN_BASELINE_DAYS} baseline days that count them.",
-            scopes.len() - super::UNTESTED_NAMED
-        ));
-    }
-    said
-}
-
-/// The complete baseline days of `day` that hold none of a log kind's records, or kept no
-/// records by kind (stored before kinds were kept).
-fn kind_short_said(history: &History, kind: &str, day: i64) -> String {
-    let complete = (1..=BASELINE_WEEKS)
-        .map(|w| day - 7 * w)
-        .filter_map(|d| (history.days.get(&d)).filter(|a| !a.partial && !a.short_for_all));
-    let (mut none, mut unkept, mut held) = (Vec::new(), Vec::new(), 0);
-    for a in complete {
-        match (
-            a.kinds.is_empty(),
-            a.kinds.get(kind).is_some_and(|&n| n > 0),
-        ) {
-            (true, _) => unkept.push(day_text(a.day)),
-            (false, false) => none.push(day_text(a.day)),
-            (false, true) => held += 1,
-        }
-    }
-    let mut said = vec![format!(
-        "{held} of its complete baseline days {} its records",
-        if held == 1 { "holds" } else { "hold" }
-    )];
-    if !none.is_empty() {
-        said.push(format!(
-            "{} {} none{}",
-            none.join(", "),
-            if none.len() == 1 { "holds" } else { "hold" },
-            if held == 0 {
-                " (new to the history)"
-            } else {
-                ""
-            }
-        ));
-    }
-    if !unkept.is_empty() {
-        said.push(format!(
-            "{} {} stored before records were kept by log kind",
-            unkept.join(", "),
-            if unkept.len() == 1 { "was" } else { "were" }
-        ));
-    }
-    said.join("; ")
-}
-
 /// P(Binomial(n, p0) ≤ x), 0 below [`super::P_FLOOR`].
 fn lower_tail(x: u64, n: u64, p0: f64) -> f64 {
     if x >= n {
@@ -387,107 +272,6 @@ fn baseline_days(history: &History, day: i64) -> Vec<i64> {
         .map(|w| day - 7 * w)
         .filter(|d| history.days.get(d).is_some_and(|a| !a.partial))
         .collect()
-}
-
-/// The `--retired` globs.
-struct Retired<'a>(&'a [glob::Pattern]);
-
-/// What the first scope of a volume test is, under `--retired`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum FirstScope {
-    /// All records: nothing retired had records on the day or its baseline days (no glob
-    /// given, or none that matched: a typo, a resource long gone).
-    All,
-    /// All records but those of the retired kinds, or of the retired resources.
-    AllBut,
-    /// All records: a retired kind and a retired resource both had records, which the history
-    /// cannot tell apart (taking out both would take their shared records out twice).
-    Both,
-}
-
-impl Retired<'_> {
-    /// Whether a kind's or resource's name is retired (a glob matches it, in any case).
-    fn is(&self, name: &str) -> bool {
-        self.0.iter().any(|p| p.matches(&name.to_lowercase()))
-    }
-
-    /// The records of a day's retired kinds. Streaming usage is skipped, not in a day's
-    /// exposure: it is not taken out of it.
-    fn kinds_out(&self, a: &DayAgg) -> u64 {
-        let each = (a.kinds.iter()).filter(|(k, _)| *k != "streaming" && self.is(k));
-        each.map(|(_, n)| n).sum()
-    }
-
-    /// The records of a day's retired resources.
-    fn resources_out(&self, a: &DayAgg) -> u64 {
-        let each = a.resources.iter().filter(|(r, _)| self.is(r));
-        each.map(|(_, r)| r.exposure).sum()
-    }
-
-    /// The first scope of `day`'s test, from what the retired kinds and resources held on
-    /// `day` and its baseline days: named by what was taken out, not by the globs given
-    /// (rev70a F8: a glob that matched nothing named all records `all but retired`).
-    fn first_scope(&self, history: &History, day: i64) -> FirstScope {
-        let days = tested_days(history, day);
-        let kinds = days.iter().any(|a| self.kinds_out(a) > 0);
-        let resources = days.iter().any(|a| self.resources_out(a) > 0);
-        match (kinds, resources) {
-            (true, true) => FirstScope::Both,
-            (false, false) => FirstScope::All,
-            _ => FirstScope::AllBut,
-        }
-    }
-}
-
-/// `day` and its baseline days that the history holds: those the volume test reads.
-fn tested_days(history: &History, day: i64) -> Vec<&DayAgg> {
-    (baseline_days(history, day).iter())
-        .chain([&day])
-        .filter_map(|d| history.days.get(d))
-        .collect()
-}
-
-/// What `--retired` did to the volume test of `day`, said once: each glob that matches no log
-/// kind and no resource of the day and its baseline days retires nothing (a typo,
-/// `media-summary` for `media_summary`, would otherwise go on paging DROP and ZERO without a
-/// word, as `--resource` says of a glob that keeps nothing; rev70a F8), and a retired kind and
-/// a retired resource both with records leave the first scope `all`. The kinds are named, a
-/// handful; the resources, which may be thousands, are not.
-pub fn retired_warnings(
-    history: &History,
-    day: Option<i64>,
-    retired: &[glob::Pattern],
-) -> Vec<String> {
-    let Some(day) = day.filter(|_| !retired.is_empty()) else {
-        return Vec::new();
-    };
-    let days = tested_days(history, day);
-    let kinds: std::collections::BTreeSet<&str> = (days.iter())
-        .flat_map(|a| a.kinds.keys().map(String::as_str))
-        .collect();
-    let names = || {
-        (days.iter())
-            .flat_map(|a| a.resources.keys().map(String::as_str))
-            .chain(kinds.iter().copied())
-    };
-    let kinds = match kinds.is_empty() {
-        true => "none kept".to_string(),
-        false => kinds.iter().copied().collect::<Vec<_>>().join(", "),
-    };
-    let mut said: Vec<String> = (retired.iter())
-        .filter(|p| !names().any(|n| p.matches(&n.to_lowercase())))
-        .map(|p| {
-            format!(
-                "--retired {}: no log kind or resource of {} or its baseline days matched it, so it retires nothing (kinds: {kinds})",
-                p.as_str(),
-                crate::time::day_text(day),
-            )
-        })
-        .collect();
-    if Retired(retired).first_scope(history, day) == FirstScope::Both {
-        said.push("--retired names both a log kind and a resource with records: the history cannot tell their records apart, so the first volume scope stays `all`".into());
-    }
-    said
 }
 
 /// The records of one scope on the baseline days of `day` (`records` gives them, or none on a
@@ -644,9 +428,10 @@ fn union<'a>(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
+    use std::collections::{BTreeMap, HashMap};
 
     use super::*;
+    use crate::time::{DAY, HOUR};
 
     const TH: Bar = Bar {
         p_value: 0.001,
