@@ -1,5 +1,6 @@
 //! Tests of `normalize.rs`.
 
+use super::kind::{known_kind, KNOWN_KINDS};
 use super::*;
 
 #[test]
