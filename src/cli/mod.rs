@@ -8,17 +8,23 @@ use chrono::{DateTime, Utc};
 use clap::error::ErrorKind;
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::IngestSettings;
 pub use crate::config::{
     Bucket, CodesFormat, FailOnSpike, InputFormat, Progress, ReportFormat, SpikesBy, TriageFormat,
 };
-use crate::time::DateOrder;
 
 use crate::exit_codes;
 
 mod error;
 pub mod merge;
 pub use error::CliError;
+
+mod inputs;
+mod kql;
+mod triage;
+
+pub use inputs::{IngestArgs, WindowArgs};
+pub use kql::KqlArgs;
+pub use triage::TriageArgs;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -163,134 +169,6 @@ fn usage_error(
     }
 }
 
-impl KqlArgs {
-    /// The spike and volume queries test the day before --until; a --since would be ignored.
-    fn check_since(&self) -> Result<(), clap::Error> {
-        use crate::kql::KqlReport;
-        if matches!(self.report, KqlReport::Spikes | KqlReport::Volume) && self.since.is_some() {
-            return Err(usage_error(
-                Some("kql"),
-                ErrorKind::ArgumentConflict,
-                "--since has no meaning for spikes and volume: they test the UTC day before --until (default: yesterday) against the previous weeks",
-            ));
-        }
-        Ok(())
-    }
-}
-
-impl KqlArgs {
-    /// `triage` and `triage-calls` look into one subcode, of the media summary (the operations
-    /// table has none); the other reports are of every key.
-    fn check_subcode(&self) -> Result<(), clap::Error> {
-        use crate::kql::{triage_report, KqlTable};
-        let error = |kind, message: &str| Err(usage_error(Some("kql"), kind, message));
-        match (triage_report(self.report), self.subcode) {
-            (true, None) => error(
-                ErrorKind::MissingRequiredArgument,
-                "triage and triage-calls need --subcode SUBCODE: the subcode to look into",
-            ),
-            (true, Some(_)) if self.table == KqlTable::Operations => error(
-                ErrorKind::ArgumentConflict,
-                "--table operations has no subcode (ResultSignature only): triage and triage-calls read the media summary",
-            ),
-            (false, Some(_)) => error(
-                ErrorKind::ArgumentConflict,
-                "--subcode is for triage and triage-calls: the other reports count every key",
-            ),
-            (true, Some((Some(a), s))) if self.code.is_some_and(|b| b != a) => error(
-                ErrorKind::ArgumentConflict,
-                &format!(
-                    "--subcode {a}/{s} and --code {} name two codes: give one",
-                    self.code.unwrap_or_default()
-                ),
-            ),
-            _ => Ok(()),
-        }
-    }
-}
-
-impl KqlArgs {
-    /// The subcode looked into and the code its records must have (`--code`, or the code
-    /// of `--subcode CODE/SUBCODE`).
-    pub fn focus(&self) -> Option<(u32, Option<u32>)> {
-        (self.subcode).map(|(code, subcode)| (subcode, self.code.or(code)))
-    }
-}
-
-/// `--limit N`: a number of calls of at least 1. 0 is refused, not taken for a list of the
-/// header alone: nobody asks for no call, and a script whose count came out 0 learns it.
-fn parse_limit(s: &str) -> Result<usize, String> {
-    use crate::config::parse_whole;
-    // A count of calls as the other counts are said (`"x" is not a whole number of 1 or
-    // more`), not in std's words (`invalid digit found in string`).
-    let max = u64::try_from(usize::MAX).unwrap_or(u64::MAX);
-    match parse_whole(s, 1, max) {
-        Ok(n) => Ok(usize::try_from(n).unwrap_or(usize::MAX)),
-        Err(_) if parse_whole(s, 0, 0).is_ok() => {
-            Err("0 would list no call: give 1 or more, or leave --limit out for every call".into())
-        }
-        Err(e) => Err(e),
-    }
-}
-
-/// `triage`'s key: a subcode, or CODE/SUBCODE (rev69a F4: `500/8511` was refused with
-/// the integer parser's own words), read as `codes` reads a query.
-fn parse_triage_key(s: &str) -> Result<(Option<u32>, u32), String> {
-    use crate::catalogue::Query;
-    match crate::catalogue::parse_query(s)? {
-        Query::Number(subcode) => Ok((None, subcode)),
-        Query::Pair(code, subcode) => Ok((Some(code), subcode)),
-        Query::Code(code) => Err(format!(
-            "{s:?} names no subcode: triage looks into one (SUBCODE or {code}/SUBCODE)"
-        )),
-    }
-}
-
-impl TriageArgs {
-    /// The subcode looked into.
-    pub fn subcode(&self) -> u32 {
-        self.key.1
-    }
-
-    /// The code the records must have: `--code`, or the code of CODE/SUBCODE.
-    pub fn code(&self) -> Option<u32> {
-        self.code.or(self.key.0)
-    }
-
-    /// A CODE/SUBCODE and a `--code` of another code ask for no record.
-    fn check_code(&self) -> Result<(), clap::Error> {
-        match (self.key.0, self.code) {
-            (Some(a), Some(b)) if a != b => Err(usage_error(
-                Some("triage"),
-                ErrorKind::ArgumentConflict,
-                format!("{a}/{} and --code {b} name two codes: give one", self.key.1),
-            )),
-            _ => Ok(()),
-        }
-    }
-
-    /// --calls needs INPUT, and --limit needs --calls: checked here, not by clap's `requires`,
-    /// whose error calls --calls a missing required argument.
-    fn check_limit(&self) -> Result<(), clap::Error> {
-        // Without INPUT there are no calls to list: "0 of 0" would read as none affected.
-        if self.calls && self.inputs.is_empty() {
-            return Err(usage_error(
-                Some("triage"),
-                ErrorKind::MissingRequiredArgument,
-                "--calls lists the calls of the exports given as INPUT: give them",
-            ));
-        }
-        if self.limit.is_some() && !self.calls {
-            return Err(usage_error(
-                Some("triage"),
-                ErrorKind::MissingRequiredArgument,
-                "--limit needs --calls: it keeps the first N of the calls --calls lists",
-            ));
-        }
-        Ok(())
-    }
-}
-
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Look up codes and subcodes in the catalogue.
@@ -356,126 +234,6 @@ pub struct ConfigArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct KqlArgs {
-    /// The report to compute: the same columns as its CSV.
-    #[arg(value_enum, value_name = "REPORT")]
-    pub report: crate::kql::KqlReport,
-
-    /// The Log Analytics table to read.
-    #[arg(long, value_enum, default_value_t = crate::kql::KqlTable::Media)]
-    pub table: crate::kql::KqlTable,
-
-    /// Keep records at or after TIME (RFC 3339, or a date meaning its UTC midnight).
-    #[arg(long, value_name = "TIME", value_parser = crate::time::parse_time_bound)]
-    pub since: Option<chrono::DateTime<chrono::Utc>>,
-
-    /// Keep records before TIME; for `spikes` and `volume`, the report day is the UTC day before
-    /// it (default: yesterday).
-    #[arg(long, value_name = "TIME", value_parser = crate::time::parse_time_bound)]
-    pub until: Option<chrono::DateTime<chrono::Utc>>,
-
-    /// Keep only the records of matching ACS resources (repeatable): a glob over the resource's
-    /// name, the last segment of its id (`acs-contoso*`), or over the whole id.
-    #[arg(long, value_name = "GLOB", value_parser = crate::config::parse_resource)]
-    pub resource: Vec<glob::Pattern>,
-
-    /// Timeline bucket: `auto` is hourly for a span of up to three days, daily beyond.
-    #[arg(long, value_enum, default_value_t = Bucket::Auto)]
-    pub bucket: Bucket,
-
-    /// Resources or log kinds taken out of service (repeatable; as `report --retired`): the
-    /// volume query shows their drop or silence as `retired`.
-    #[arg(long, value_name = "GLOB", value_parser = crate::config::parse_resource)]
-    pub retired: Vec<glob::Pattern>,
-
-    /// The volume query lists a scope as `low` at or below this share of its expected records
-    /// (as `report --volume-low-ratio`), in (0.5, 1].
-    #[arg(long, value_name = "R", default_value_t = crate::spikes::volume::LOW_RATIO, value_parser = crate::config::parse_low_ratio)]
-    pub volume_low_ratio: f64,
-
-    /// The subcode `triage` and `triage-calls` look into (required for them), or CODE/SUBCODE
-    /// (`500/8511`, the same as `--subcode 8511 --code 500`).
-    #[arg(long, value_name = "SUBCODE", value_parser = parse_triage_key)]
-    pub subcode: Option<(Option<u32>, u32)>,
-
-    /// With `--subcode`: only records with this code.
-    #[arg(long, value_name = "CODE", requires = "subcode", value_parser = crate::config::parse_code)]
-    pub code: Option<u32>,
-
-    #[command(flatten)]
-    pub thresholds: ThresholdArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct TriageArgs {
-    /// The subcode to look into, or CODE/SUBCODE (`500/8511`, as the reports name keys: the
-    /// same as `8511 --code 500`).
-    #[arg(value_name = "SUBCODE", value_parser = parse_triage_key)]
-    pub key: (Option<u32>, u32),
-
-    /// Files or directories to read (as for `report`); none shows the catalogue and history only.
-    #[arg(value_name = "INPUT")]
-    pub inputs: Vec<PathBuf>,
-
-    /// Only records with this code.
-    #[arg(long, value_name = "CODE", value_parser = crate::config::parse_code)]
-    pub code: Option<u32>,
-
-    #[command(flatten)]
-    pub ingest: IngestArgs,
-
-    #[command(flatten)]
-    pub window: WindowArgs,
-
-    #[command(flatten)]
-    pub spikes: SpikeArgs,
-
-    /// Test each ACS resource against its own history (`resource`), or all records together,
-    /// as `report --spikes-by` does.
-    #[arg(long, value_enum, value_name = "WHAT", default_value_t = SpikesBy::All, help_heading = "Spikes")]
-    pub spikes_by: SpikesBy,
-
-    /// Timeline bucket: `auto` is hourly for a span of up to three days, daily beyond.
-    #[arg(long, value_enum, default_value_t = Bucket::Auto, help_heading = "Output")]
-    pub bucket: Bucket,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = TriageFormat::Md, help_heading = "Output")]
-    pub format: TriageFormat,
-
-    /// Write to FILE instead of standard output (`-`: standard output).
-    #[arg(long, value_name = "FILE", help_heading = "Output")]
-    pub out: Option<PathBuf>,
-
-    /// Only the affected calls, one row each, with every id support asks for (CorrelationId,
-    /// CallConnectionId, ServerCallId), times, codes, the target and messages; most records
-    /// first.
-    #[arg(long, help_heading = "Output")]
-    pub calls: bool,
-
-    /// Show phone numbers in full, in targets, operation contexts, messages, SIP/Q.850
-    /// diagnostics and the calls' `target`: by default each shows its last 4 digits only
-    /// (`4:+xxxxxxx0199`), as they are personal data. For finding the callee of a no-answer in
-    /// a CRM; the output then holds the numbers.
-    #[arg(long, help_heading = "Output")]
-    pub full_numbers: bool,
-
-    /// With --calls: the first N calls only (N at least 1).
-    #[arg(
-        long,
-        allow_negative_numbers = true,
-        value_name = "N",
-        value_parser = parse_limit,
-        help_heading = "Output"
-    )]
-    pub limit: Option<usize>,
-
-    /// Most rejected records tolerated before exit code 3: a count (N) or a share of records read (P%).
-    #[arg(long, allow_negative_numbers = true, value_name = "N|P%", default_value = "1%", value_parser = crate::config::parse_max_bad, help_heading = "Output")]
-    pub max_bad: crate::config::MaxBad,
-}
-
-#[derive(Debug, Args)]
 pub struct CodesArgs {
     /// What to look up: a number (code or subcode), or CODE/SUBCODE. None lists the whole catalogue.
     #[arg(value_name = "QUERY", value_parser = crate::catalogue::parse_query)]
@@ -484,95 +242,6 @@ pub struct CodesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CodesFormat::Table)]
     pub format: CodesFormat,
-}
-
-impl IngestArgs {
-    /// The settings for reading `inputs`: each must exist (`-` is standard input).
-    pub fn settings(&self, inputs: &[PathBuf]) -> anyhow::Result<IngestSettings> {
-        for p in inputs.iter().filter(|p| p.as_os_str() != "-") {
-            // A path behind a directory the user cannot search exists: `exists()` says false.
-            let exists = p
-                .try_exists()
-                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", crate::text::path(p)))?;
-            if !exists {
-                // `--fail-on-spike all` (a space, not `=`) gives `all` to the inputs.
-                let hint = match p.to_str() {
-                    Some(v @ ("all" | "failure")) => {
-                        format!(" (a value of --fail-on-spike follows an =: --fail-on-spike={v})")
-                    }
-                    _ => String::new(),
-                };
-                anyhow::bail!("input {} does not exist{hint}", crate::text::path(p));
-            }
-        }
-        Ok(IngestSettings {
-            inputs: inputs.to_vec(),
-            input_format: self.input_format,
-            date_order: self.date_order,
-            local_offset: match (self.local_tz, self.local_offset) {
-                (Some(tz), _) => Some(crate::time::LocalZone::Tz(tz)),
-                (None, Some(off)) => Some(crate::time::LocalZone::Fixed(off)),
-                (None, None) => None,
-            },
-            skip_files: Vec::new(),
-            history: None,
-            report_starts: crate::output::REPORT_STARTS.to_vec(),
-        })
-    }
-}
-
-/// Which records count: shared by `report` and `triage`, so that both count the same ones.
-#[derive(Debug, Args, Clone, Default)]
-pub struct WindowArgs {
-    /// Keep records at or after TIME (RFC 3339, or a date meaning its UTC midnight).
-    #[arg(long, value_name = "TIME", value_parser = crate::time::parse_time_bound, help_heading = "Window")]
-    pub since: Option<chrono::DateTime<chrono::Utc>>,
-
-    /// Keep records before TIME (RFC 3339, or a date meaning its UTC midnight).
-    #[arg(long, value_name = "TIME", value_parser = crate::time::parse_time_bound, help_heading = "Window")]
-    pub until: Option<chrono::DateTime<chrono::Utc>>,
-
-    /// Keep only the records of matching ACS resources (repeatable): a glob over the resource's
-    /// name, the last segment of its id (`acs-contoso*`), or over the whole id.
-    ///
-    /// Callback events, which name no resource, are kept with their calls' resource, as the full
-    /// run counts them: files are read twice for it (standard input and pipes, read once, leave
-    /// them out, with a warning).
-    #[arg(long, value_name = "GLOB", value_parser = crate::config::parse_resource, help_heading = "Window")]
-    pub resource: Vec<glob::Pattern>,
-}
-
-impl WindowArgs {
-    /// The time window of `--since` and `--until`.
-    pub fn window(&self) -> crate::aggregate::Window {
-        crate::aggregate::Window {
-            since: self.since,
-            until: self.until,
-        }
-    }
-}
-
-/// How inputs are read: shared by every command that reads exports.
-#[derive(Debug, Args, Clone)]
-pub struct IngestArgs {
-    /// Force the input shape instead of detecting it from the content.
-    #[arg(long, value_enum, value_name = "SHAPE", help_heading = "Input")]
-    pub input_format: Option<InputFormat>,
-
-    /// Day/month order of portal dates (CSV, or grid rows copied as JSON); without it, a file's
-    /// first 10,000 rows decide, a later date of the other order has the file read again.
-    #[arg(long, value_enum, value_name = "ORDER", help_heading = "Input")]
-    pub date_order: Option<DateOrder>,
-
-    /// Offset of `[Local Time]` CSV columns, e.g. +01:00. Without it (or --local-tz) they are
-    /// taken as UTC.
-    #[arg(long, value_name = "+HH:MM", allow_hyphen_values = true, value_parser = crate::config::parse_offset, help_heading = "Input")]
-    pub local_offset: Option<chrono::FixedOffset>,
-
-    /// Time zone of `[Local Time]` columns, by IANA name (Europe/Berlin): its offset follows
-    /// daylight saving time, where a fixed --local-offset is wrong on one side of each change.
-    #[arg(long, value_name = "ZONE", value_parser = crate::config::parse_tz, conflicts_with = "local_offset", help_heading = "Input")]
-    pub local_tz: Option<chrono_tz::Tz>,
 }
 
 #[derive(Debug, Args)]
