@@ -3,8 +3,7 @@
 //! bidi characters replaced and its length capped; a Content-Security-Policy forbids scripts and
 //! fetches besides.
 
-use std::borrow::Borrow;
-use std::fmt::{self, Write};
+use std::fmt::Write;
 use std::io;
 
 use anyhow::Result;
@@ -17,6 +16,10 @@ use crate::report::tables::{excerpt_text, in_parts, Parts};
 use crate::report::{spike_sentence_with_target, CodeRow, Report};
 use crate::row;
 use crate::time::{day_text, rfc3339};
+
+mod page;
+
+use page::{table, Page};
 
 /// Escapes catalogue text and turns its Markdown links to https pages into clickable links, and
 /// its line breaks (the pages' `<br/>`) into `<br>`.
@@ -35,90 +38,6 @@ pub fn linkify(s: &str) -> String {
     out.push_str(&escape(rest));
     out.replace('\n', "<br>")
 }
-
-/// The page as it is written: text gathers in a buffer that goes to the file, after a table's
-/// row or a section, once it holds [`Page::CHUNK`] bytes or more, so that a table of thousands
-/// of rows is never held whole.
-struct Page<'a> {
-    buf: String,
-    out: &'a mut dyn io::Write,
-}
-
-impl Page<'_> {
-    const CHUNK: usize = 64 * 1024;
-
-    fn push_str(&mut self, s: &str) {
-        let _ = fmt::Write::write_str(self, s);
-    }
-
-    /// Writes what is gathered once it is a chunk.
-    fn spill(&mut self) -> io::Result<()> {
-        if self.buf.len() >= Self::CHUNK {
-            self.out.write_all(self.buf.as_bytes())?;
-            self.buf.clear();
-        }
-        Ok(())
-    }
-
-    /// Writes what is left.
-    fn finish(&mut self) -> io::Result<()> {
-        self.out.write_all(self.buf.as_bytes())?;
-        self.buf.clear();
-        Ok(())
-    }
-}
-
-impl fmt::Write for Page<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.buf.push_str(s);
-        Ok(())
-    }
-}
-
-/// The table of `parts` (a table made a part at a time, or one whole), written row by row:
-/// the header of the first part, then every part's rows, cells as [`cell`] says, numbers
-/// right-aligned.
-fn table<T: Borrow<Table>>(s: &mut Page, parts: impl IntoIterator<Item = T>) -> io::Result<()> {
-    let class = |kind: &Col| match kind {
-        Col::Number => " class=\"num\"",
-        _ => "",
-    };
-    let mut first = true;
-    for part in parts {
-        let t = part.borrow();
-        if std::mem::take(&mut first) {
-            s.push_str("<div class=\"scroll\"><table>\n<thead><tr>");
-            for (h, kind) in &t.columns {
-                let _ = write!(s, "<th{}>{}</th>", class(kind), escape(h));
-            }
-            s.push_str("</tr></thead>\n<tbody>\n");
-        }
-        for r in &t.rows {
-            s.push_str("<tr>");
-            for ((_, kind), c) in t.columns.iter().zip(r) {
-                let _ = write!(s, "<td{}>{}</td>", class(kind), cell(*kind, c));
-            }
-            s.push_str("</tr>\n");
-            s.spill()?;
-        }
-    }
-    if !first {
-        s.push_str("</tbody></table></div>\n");
-    }
-    Ok(())
-}
-
-/// A cell as its column's kind says: text from the logs and numbers escaped, catalogue text
-/// [`linkify`]d, the page's own markup as is.
-fn cell(kind: Col, c: &Cell) -> String {
-    match kind {
-        Col::Text | Col::Number | Col::Bool => escape(&c.text()),
-        Col::List => escape(&super::cut_list(&c.text(), super::MAX_TEXT)),
-        Col::Catalogue => linkify(&c.text()),
-        Col::Markup => c.text(),
-    }
-}
-
 /// `t` with its column `name` shown as code: each cell escaped inside `<code>`.
 fn code_column(mut t: Table, name: &str) -> Table {
     if let Some(i) = t.columns.iter().position(|(n, _)| *n == name) {
