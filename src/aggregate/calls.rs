@@ -183,8 +183,9 @@ impl Large {
                 if ids.len() < FEW {
                     ids.insert(at, id);
                 } else {
-                    let mut r: RoaringBitmap = ids.iter().copied().collect();
-                    r.insert(id);
+                    let (below, above) = ids.split_at(at);
+                    let sorted = below.iter().chain([&id]).chain(above).copied();
+                    let r = RoaringBitmap::from_sorted_iter(sorted).expect("ascending");
                     *self = Large::sparse(r);
                     self.rebalance();
                 }
@@ -429,14 +430,25 @@ impl BitOrAssign<&Calls> for Calls {
         if self.is_list() && other.len() > self.len() {
             // A short list into a larger set: that set, with the list's ids added.
             let mine = std::mem::replace(self, other.clone());
-            self.extend(mine.iter());
+            self.extend_list(&mine);
         } else if other.is_dense() {
             // A compressed bitmap into a bitset: the bitset, with the bitmap's ids set as bits,
             // not each of the bitset's ids inserted into the bitmap.
             let mine = std::mem::replace(self, other.clone());
             *self |= &mine;
         } else {
-            self.extend(other.iter());
+            self.extend_list(other);
+        }
+    }
+}
+
+impl Calls {
+    /// Adds the ids of `other`: read from its own list when it is one, not through
+    /// [`Calls::iter`]'s chain of the three forms.
+    fn extend_list(&mut self, other: &Calls) {
+        match other.list() {
+            Some(ids) => self.extend(ids.iter().copied()),
+            None => self.extend(other.iter()),
         }
     }
 }
@@ -446,7 +458,7 @@ impl BitOrAssign<Calls> for Calls {
         // A short list into a larger set: that set, taken, with the list's ids added.
         if self.is_list() && other.len() > self.len() {
             let mine = std::mem::replace(self, other);
-            self.extend(mine.iter());
+            self.extend_list(&mine);
         } else {
             *self |= &other;
         }
