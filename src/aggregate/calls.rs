@@ -12,7 +12,9 @@
 //! a compressed bitmap spends a container (tens of bytes) on each 65,536 ids they fall in. The
 //! first [`INLINE`] are held in the set itself, with nothing on the heap: in an input of
 //! made-up keys by the hundred thousand, each key's cell and the five tables summed from it
-//! hold one call each.
+//! hold one call each. Past [`FEW`], calls that all fall in one block of 65,536 ids (a worker
+//! that meets fewer calls than that numbers them all in the first) are held as their lower 16
+//! bits ([`Large::Block`]): a compressed bitmap's two bytes a member, without its layers.
 
 use std::ops::BitOrAssign;
 
@@ -32,6 +34,13 @@ pub enum Calls {
 pub enum Large {
     /// At most [`FEW`] ids, ascending.
     Few(Vec<u32>),
+    /// More, all in one block of 65,536 ids (`high`, the upper 16 bits they share), as their
+    /// lower 16 bits, ascending: two bytes a member (and the room the vector has to grow), where a
+    /// compressed bitmap also holds a vector of its containers (160 bytes), and an insert is a
+    /// binary search and a move of the members after it, without the bitmap's layers. Ids are
+    /// numbered densely from 0 per worker: a cell's calls are in one block unless a worker
+    /// meets more than 65,536 calls.
+    Block { high: u16, low: Vec<u16> },
     /// `len` and `max` are the bitmap's, kept beside it: each member added asks whether the
     /// set is smaller as a bitset, which the bitmap answers by walking its containers.
     Sparse {
@@ -80,7 +89,7 @@ impl Calls {
             Calls::Inline { len, ids } => Some(&ids[..usize::from(*len)]),
             Calls::Heap(large) => match &**large {
                 Large::Few(ids) => Some(ids),
-                Large::Sparse { .. } | Large::Dense { .. } => None,
+                Large::Block { .. } | Large::Sparse { .. } | Large::Dense { .. } => None,
             },
         }
     }
@@ -126,6 +135,9 @@ impl Calls {
         }
         match self {
             Calls::Heap(large) => match &**large {
+                Large::Block { high, low } => {
+                    id >> 16 == u32::from(*high) && low.binary_search(&(id as u16)).is_ok()
+                }
                 Large::Sparse { bits, .. } => bits.contains(id),
                 Large::Dense { words, .. } => {
                     (words.get((id / 64) as usize)).is_some_and(|w| w & (1 << (id % 64)) != 0)
@@ -137,18 +149,31 @@ impl Calls {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
-        let (sparse, dense) = match self {
+        let (block, sparse, dense) = match self {
             Calls::Heap(large) => match &**large {
-                Large::Sparse { bits, .. } => (Some(bits.iter()), None),
-                Large::Dense { words, .. } => (None, Some(bits(words))),
-                Large::Few(_) => (None, None),
+                Large::Block { high, low } => (Some(block(*high, low)), None, None),
+                Large::Sparse { bits, .. } => (None, Some(bits.iter()), None),
+                Large::Dense { words, .. } => (None, None, Some(bits(words))),
+                Large::Few(_) => (None, None, None),
             },
-            Calls::Inline { .. } => (None, None),
+            Calls::Inline { .. } => (None, None, None),
         };
         let few = self.list().into_iter().flatten().copied();
-        few.chain(sparse.into_iter().flatten())
+        few.chain(block.into_iter().flatten())
+            .chain(sparse.into_iter().flatten())
             .chain(dense.into_iter().flatten())
     }
+}
+
+/// The ids of a [`Large::Block`], ascending.
+fn block(high: u16, low: &[u16]) -> impl Iterator<Item = u32> + '_ {
+    let high = u32::from(high) << 16;
+    low.iter().map(move |&l| high | u32::from(l))
+}
+
+/// The largest id of a [`Large::Block`] (none when empty, which a block never is).
+fn block_max(high: u16, low: &[u16]) -> u32 {
+    u32::from(high) << 16 | u32::from(low.last().copied().unwrap_or(0))
 }
 
 /// The bits set in `words`, ascending: bit `i` of word `i / 64` is `i`.
@@ -169,6 +194,7 @@ impl Large {
     fn len(&self) -> u64 {
         match self {
             Large::Few(ids) => ids.len() as u64,
+            Large::Block { low, .. } => low.len() as u64,
             Large::Sparse { len, .. } => *len,
             Large::Dense { len, .. } => *len,
         }
@@ -182,11 +208,38 @@ impl Large {
                 };
                 if ids.len() < FEW {
                     ids.insert(at, id);
+                    return;
+                }
+                let (below, above) = ids.split_at(at);
+                let sorted = below.iter().chain([&id]).chain(above).copied();
+                let high = id >> 16;
+                if ids[0] >> 16 == high && ids[FEW - 1] >> 16 == high {
+                    // Room for as many more as there are, as a list grown by one would have.
+                    let mut low = Vec::with_capacity(FEW * 2);
+                    low.extend(sorted.map(|id| id as u16));
+                    *self = Large::Block {
+                        high: high as u16,
+                        low,
+                    };
                 } else {
-                    let (below, above) = ids.split_at(at);
-                    let sorted = below.iter().chain([&id]).chain(above).copied();
                     let r = RoaringBitmap::from_sorted_iter(sorted).expect("ascending");
                     *self = Large::sparse(r);
+                }
+                self.rebalance();
+            }
+            Large::Block { high, low } => {
+                if id >> 16 != u32::from(*high) {
+                    // An id of another block: a compressed bitmap, which holds any.
+                    let r = RoaringBitmap::from_sorted_iter(block(*high, low)).expect("ascending");
+                    *self = Large::sparse(r);
+                    self.insert(id);
+                    return;
+                }
+                let Err(at) = low.binary_search(&(id as u16)) else {
+                    return;
+                };
+                low.insert(at, id as u16);
+                if block_is_larger(low, *high) {
                     self.rebalance();
                 }
             }
@@ -226,6 +279,13 @@ impl Large {
     /// Switches to the smaller form. Cheap unless it switches: a length and a maximum.
     fn rebalance(&mut self) {
         match self {
+            Large::Block { high, low } if block_is_larger(low, *high) => {
+                let max = block_max(*high, low);
+                let mut words = vec![0u64; (max / 64 + 1) as usize];
+                let mut len = 0;
+                set_bits(&mut words, &mut len, Some(max), block(*high, low));
+                *self = Large::Dense { words, len };
+            }
             Large::Sparse { bits, len, max } if dense_is_smaller(*len, *max) => {
                 let mut words = vec![0u64; (*max / 64 + 1) as usize];
                 for id in bits.iter() {
@@ -244,6 +304,13 @@ impl Large {
 /// The bytes of a bitset up to `max`, and of a compressed bitmap of `len` members.
 fn sizes(len: u64, max: u32) -> (u64, u64) {
     (u64::from(max / 64 + 1) * 8, len * SPARSE_BYTES_PER_MEMBER)
+}
+
+/// Whether a [`Large::Block`] takes more bytes than a bitset of its ids: its vector's room
+/// counted, which is all it holds (the bitset is smaller at fewer members than a compressed
+/// bitmap's two bytes a member allow).
+fn block_is_larger(low: &Vec<u16>, high: u16) -> bool {
+    dense_is_smaller(low.capacity() as u64, block_max(high, low))
 }
 
 /// Whether a compressed bitmap of `len` members up to `max` is smaller as a bitset: once the
@@ -283,6 +350,21 @@ fn set_bits(
         words[w] |= bit;
     });
     grown
+}
+
+/// The ascending union of two ascending lists, with room for both.
+fn merge(a: &[u16], b: &[u16]) -> Vec<u16> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        out.push(x.min(y));
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 /// Where `id` goes in the ascending `ids`, or none when it is there.
@@ -342,9 +424,17 @@ impl Calls {
             room.ids.sort_unstable();
             room.ids.dedup();
         }
-        let mut theirs = Large::sparse(
-            RoaringBitmap::from_sorted_iter(room.ids.iter().copied()).expect("ascending"),
-        );
+        let (first, last) = (room.ids[0], room.ids[room.ids.len() - 1]);
+        let mut theirs = if first >> 16 == last >> 16 {
+            Large::Block {
+                high: (first >> 16) as u16,
+                low: room.ids.iter().map(|&id| id as u16).collect(),
+            }
+        } else {
+            Large::sparse(
+                RoaringBitmap::from_sorted_iter(room.ids.iter().copied()).expect("ascending"),
+            )
+        };
         theirs.rebalance();
         *self |= Calls::Heap(Box::new(theirs));
     }
@@ -395,6 +485,9 @@ impl BitOrAssign<&Calls> for Calls {
                         Large::Sparse { bits, max, .. } => {
                             set_bits(words, len, Some(*max), bits.iter())
                         }
+                        Large::Block { high, low } => {
+                            set_bits(words, len, Some(block_max(*high, low)), block(*high, low))
+                        }
                         _ => unreachable!("a list or a bitset"),
                     },
                     (None, Calls::Inline { .. }) => unreachable!("a list"),
@@ -421,6 +514,12 @@ impl BitOrAssign<&Calls> for Calls {
                 (Large::Sparse { bits: a, len, max }, Large::Sparse { bits: b, .. }) => {
                     *a |= b;
                     (*len, *max) = (a.len(), a.max().unwrap_or(0));
+                    mine.rebalance();
+                    return;
+                }
+                (Large::Block { high, low }, Large::Block { high: h, low: o }) if high == h => {
+                    // Merged, where each of the other's ids inserted moved the members after it.
+                    *low = merge(low, o);
                     mine.rebalance();
                     return;
                 }
@@ -482,31 +581,71 @@ mod tests {
     }
 
     /// A compressed bitmap turns into a bitset as soon as the bitset is smaller, counting two
-    /// bytes a member: ids spread over `0..5000` take 624 bytes as a bitset, so 300 of them
-    /// (600 bytes) stay a bitmap and 313 are a bitset, whether added one by one or a list at a
-    /// time.
+    /// bytes a member: ids 15 apart down from 69,990 (across the first block of 65,536 ids,
+    /// so a compressed bitmap) take 8,752 bytes as a bitset, so 4,376 of them (8,752 bytes)
+    /// stay a bitmap and 4,377 are a bitset, whether added one by one or a list at a time.
     #[test]
     fn turns_dense_as_soon_as_a_bitset_is_smaller() {
-        let spread = |n: u32| (0..n).map(move |i| 4987 - i * 4987 / 400);
-        let mut c: Calls = spread(300).collect();
+        let spread = |n: u32| (0..n).map(move |i| 69_990 - i * 15);
+        let mut c: Calls = spread(4376).collect();
         assert!(matches!(
             large(&c),
             Some(Large::Sparse {
-                len: 300,
-                max: 4987,
+                len: 4376,
+                max: 69_990,
                 ..
             })
         ));
-        for id in spread(313).skip(300) {
-            c.insert(id);
-        }
-        assert!(matches!(large(&c), Some(Large::Dense { len: 313, .. })));
-        assert_eq!(ids(&c), spread(313).rev().collect::<Vec<_>>());
-        let mut d: Calls = spread(300).collect();
-        let list: Calls = spread(332).skip(300).collect();
+        c.insert(69_990 - 4376 * 15);
+        assert!(matches!(large(&c), Some(Large::Dense { len: 4377, .. })));
+        assert_eq!(ids(&c), spread(4377).rev().collect::<Vec<_>>());
+        let mut d: Calls = spread(4376).collect();
+        let list: Calls = spread(4376 + 32).skip(4376).collect();
         d |= &list;
-        assert!(matches!(large(&d), Some(Large::Dense { len: 332, .. })));
-        assert_eq!(ids(&d), spread(332).rev().collect::<Vec<_>>());
+        assert!(matches!(large(&d), Some(Large::Dense { len: 4408, .. })));
+        assert_eq!(ids(&d), spread(4408).rev().collect::<Vec<_>>());
+    }
+
+    /// More than [`FEW`] ids of one block of 65,536 are held as their lower 16 bits, two bytes
+    /// a member and the vector's room (for as many again at first), which is all such a set
+    /// holds: it turns into a bitset
+    /// once the bitset is smaller than that room. 256 ids 19 apart (up to 4,845: a bitset of
+    /// 608 bytes) hold 512 bytes; the 257th grows the room to 1,024, and they are a bitset,
+    /// where a compressed bitmap waited for 305 (two bytes a member). An id of another block
+    /// makes a set a compressed bitmap.
+    #[test]
+    fn a_set_of_one_block_holds_two_bytes_a_member_until_a_bitset_is_smaller() {
+        let spaced = |n: u32| (0..n).rev().map(|i| i * 19);
+        let wide: Calls = (0..33).map(|i| i * 1000).collect();
+        assert!(
+            matches!(large(&wide), Some(Large::Block { high: 0, low }) if low.len() == 33 && low.capacity() == 2 * FEW)
+        );
+        let mut c: Calls = spaced(256).collect();
+        assert!(matches!(large(&c), Some(Large::Block { low, .. }) if low.len() == 256));
+        assert!(c.contains(19 * 7) && !c.contains(20) && !c.contains(65_536 + 19 * 7));
+        c.insert(19 * 7);
+        assert!(matches!(large(&c), Some(Large::Block { low, .. }) if low.len() == 256));
+        c.insert(1);
+        assert!(matches!(large(&c), Some(Large::Dense { len: 257, .. })));
+        let mut want: Vec<u32> = spaced(256).chain([1]).collect();
+        want.sort_unstable();
+        assert_eq!(ids(&c), want);
+        let far: Calls = (0..40).map(|i| 70_000 + i * 3).collect();
+        assert!(matches!(large(&far), Some(Large::Block { high: 1, .. })));
+        assert!(far.contains(70_003) && !far.contains(70_003 - 65_536));
+        let mut c: Calls = spaced(40).collect();
+        c.insert(70_000);
+        assert!(matches!(
+            large(&c),
+            Some(Large::Sparse {
+                len: 41,
+                max: 70_000,
+                ..
+            })
+        ));
+        let mut want: Vec<u32> = spaced(40).chain([70_000]).collect();
+        want.sort_unstable();
+        assert_eq!(ids(&c), want);
     }
 
     #[test]
@@ -552,9 +691,17 @@ mod tests {
         let few: Calls = [7, 3, 4_000_000].into_iter().collect();
         let more: Calls = (10..10 + FEW as u32).collect();
         assert!(matches!(few, Calls::Inline { .. }) && matches!(large(&more), Some(Large::Few(_))));
+        let blk: Calls = (0..3000).step_by(37).collect();
+        let blk2: Calls = (1500..4500).step_by(41).collect();
+        let far: Calls = (70_000..73_000).step_by(29).collect();
+        for s in [&blk, &blk2, &far] {
+            assert!(matches!(large(s), Some(Large::Block { .. })));
+        }
+        assert!(matches!(large(&a), Some(Large::Dense { .. })));
+        assert!(matches!(large(&b), Some(Large::Sparse { .. })));
         let mut want = std::collections::BTreeSet::new();
         let mut got = Calls::new();
-        for s in [&few, &more, &a, &b, &few, &c, &a] {
+        for s in [&few, &more, &blk, &blk2, &a, &b, &few, &far, &c, &a] {
             want.extend(s.iter());
             got |= s;
             assert_eq!(ids(&got), want.iter().copied().collect::<Vec<_>>());
@@ -570,6 +717,17 @@ mod tests {
             (&b, &c),
             (&b, &more),
             (&b, &few),
+            (&blk, &blk2),
+            (&blk2, &blk),
+            (&blk, &far),
+            (&blk, &b),
+            (&b, &blk),
+            (&blk, &a),
+            (&a, &blk),
+            (&blk, &few),
+            (&few, &blk),
+            (&blk, &more),
+            (&more, &blk),
         ] {
             let mut u = x.clone();
             u |= y;
@@ -602,9 +760,11 @@ mod tests {
             (100..120).collect(),
             (0..50_000).step_by(97).collect(),
             (0..3000).collect(),
+            (0..500_000).step_by(997).collect(),
         ];
-        assert!(matches!(large(&targets[3]), Some(Large::Sparse { .. })));
+        assert!(matches!(large(&targets[3]), Some(Large::Block { .. })));
         assert!(matches!(large(&targets[4]), Some(Large::Dense { .. })));
+        assert!(matches!(large(&targets[5]), Some(Large::Sparse { .. })));
         // A reversal of 0..4000 and a scatter over millions: out of order, each id once.
         let sources: Vec<Vec<u32>> = vec![
             vec![7, 3],
@@ -612,6 +772,8 @@ mod tests {
             (0..4000).rev().step_by(3).collect(),
             (0..200).map(|i| (i * 7919) % 200 * 25_000 + 1).collect(),
             (0..500).map(|i| (i * 389) % 500 + 2900).collect(),
+            (0..100).map(|i| (i * 37) % 100 * 500 + 3).collect(),
+            (0..100).map(|i| (i * 37) % 100 * 500 + 70_003).collect(),
         ];
         let mut room = Unordered::default();
         for t in &targets {
@@ -634,7 +796,9 @@ mod tests {
             (2990..3010).collect(),
             (2000..2100).chain([10_000_000]).collect(),
             (0..9000).step_by(5).collect(),
+            (1000..4000).step_by(50).collect(),
         ];
+        assert!(matches!(large(&others[4]), Some(Large::Block { .. })));
         assert!(matches!(large(&others[2]), Some(Large::Sparse { .. })));
         for o in &others {
             let mut u = dense.clone();
